@@ -1,0 +1,31 @@
+# rawbank: `make dev` runs everything on this machine, `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: dev test install clean
+
+$(BIN)/python:
+	@echo "Creating $(VENV) with $(PYTHON) ..."
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "rawbank needs Python 3.11; run: make PYTHON=/path/to/python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	@echo "Installing rawbank and what the tests need into $(VENV) (first time takes a minute) ..."
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+dev: install
+	$(BIN)/rawbank dev
+
+# pytest exits 5 when it collects no test; that is not a failure of the code under test,
+# so it is reported and passed, while every other non-zero exit fails the run.
+test: install
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)"; exit 0; fi; exit $$rc
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-output

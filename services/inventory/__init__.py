@@ -1,0 +1,19 @@
+"""Inventory service: materials, depots, stock and its movements."""
+from __future__ import annotations
+
+from shared.config import Config
+from shared.events import INVENTORY_TOPIC
+from shared.service import ServiceSpec
+
+
+def spec() -> ServiceSpec:
+    from services.inventory import api, seed, store
+    return ServiceSpec(name="inventory", default_port=8001, blueprints=(api.blp,),
+                       indexes=store.INDEXES, publishes=INVENTORY_TOPIC,
+                       outbox_collections=store.OUTBOX_COLLECTIONS, seed=seed.seed)
+
+
+def create_app(config: Config | None = None, runtime=None):
+    """The inventory API (gunicorn: 'services.inventory:create_app()')."""
+    from shared.web import create_service_app
+    return create_service_app(spec(), config, runtime)

@@ -1,0 +1,35 @@
+"""Demo catalog, depots and opening stock for `rawbank dev` (never in production)."""
+from __future__ import annotations
+
+from services.inventory import service
+
+DEPOTS = [
+    {"code": "VNS", "name": "Varanasi depot", "district": "Varanasi"},
+    {"code": "BHD", "name": "Bhadohi depot", "district": "Bhadohi"},
+]
+MATERIALS = [
+    {"sku": "YRN-COT-40", "name": "Cotton yarn 40s", "name_hi": "सूती धागा 40s", "category": "yarn",
+     "unit": "kg", "reorder_level": 50_000},
+    {"sku": "YRN-SLK-MUL", "name": "Mulberry silk yarn", "name_hi": "शहतूत रेशम धागा", "category": "yarn",
+     "unit": "kg", "reorder_level": 5_000},
+    {"sku": "DYE-INDIGO", "name": "Natural indigo dye", "name_hi": "प्राकृतिक नील रंग", "category": "dye",
+     "unit": "kg", "reorder_level": 2_000},
+    {"sku": "MTL-BRASS-SHEET", "name": "Brass sheet 22 gauge", "name_hi": "पीतल की चादर 22 गेज",
+     "category": "metal", "unit": "kg", "reorder_level": 20_000},
+]
+OPENING_STOCK = [("VNS", "YRN-COT-40", 200_000), ("VNS", "YRN-SLK-MUL", 12_000),
+                 ("VNS", "DYE-INDIGO", 8_000), ("BHD", "YRN-COT-40", 120_000),
+                 ("BHD", "MTL-BRASS-SHEET", 60_000)]
+
+
+def seed(db, config) -> None:
+    """Register the demo depots and materials and receive opening stock, once."""
+    if db.depots.find_one({}) is not None:
+        return
+    for depot in DEPOTS:
+        service.register_depot(db, dict(depot))
+    for material in MATERIALS:
+        service.register_material(db, dict(material), correlation_id="seed")
+    for depot, sku, quantity in OPENING_STOCK:
+        service.receive_stock(db, sku=sku, depot=depot, quantity=quantity, by="seed",
+                              reference="opening stock", correlation_id="seed")

@@ -1,0 +1,18 @@
+"""Requests service: users and login, artisans, quotas and requisitions."""
+from __future__ import annotations
+
+from shared.config import Config
+from shared.events import REQUESTS_TOPIC
+from shared.service import ServiceSpec
+
+
+def spec() -> ServiceSpec:
+    from services.requests import api, seed
+    return ServiceSpec(name="requests", default_port=8002, blueprints=(api.blp,),
+                       publishes=REQUESTS_TOPIC, outbox_collections=("requisitions",), seed=seed.seed)
+
+
+def create_app(config: Config | None = None, runtime=None):
+    """The requests API (gunicorn: 'services.requests:create_app()')."""
+    from shared.web import create_service_app
+    return create_service_app(spec(), config, runtime)

@@ -1,0 +1,47 @@
+"""People who log in: usernames, argon2 password hashes and roles."""
+from __future__ import annotations
+
+import functools
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pymongo.errors import DuplicateKeyError
+
+from shared.auth import ROLES
+from shared.errors import ApiError, Conflict
+
+_hasher = PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against a real hash when the user is unknown keeps login time the same."""
+    return _hasher.hash("rawbank-no-such-user")
+
+
+def add_user(db, *, username: str, password: str, role: str, artisan_id: str | None = None,
+             depot: str | None = None) -> dict:
+    """Store a new user with a hashed password."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if role == "artisan" and not artisan_id:
+        raise ValueError("an artisan user needs an artisan id")
+    user = {"_id": username, "role": role, "artisan_id": artisan_id, "depot": depot,
+            "password_hash": _hasher.hash(password)}
+    try:
+        db.users.insert_one(user)
+    except DuplicateKeyError:
+        raise Conflict("already_exists", details={"username": username}) from None
+    return user
+
+
+def authenticate(db, username: str, password: str) -> dict:
+    """The user if the password matches; 401 bad_login otherwise."""
+    user = db.users.find_one({"_id": username})
+    try:
+        _hasher.verify(user["password_hash"] if user else _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        raise ApiError(401, "bad_login") from None
+    if user is None:
+        raise ApiError(401, "bad_login")
+    return user

@@ -1,0 +1,74 @@
+"""JWT access tokens and the one role check every service uses."""
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass
+
+import jwt
+from flask import current_app, g, request
+
+from shared.errors import ApiError
+
+ALGORITHM = "HS256"
+ROLES = ("admin", "warehouse", "artisan", "secretary")
+
+
+@dataclass(frozen=True)
+class Principal:
+    sub: str
+    role: str
+    artisan_id: str | None = None
+    depot: str | None = None
+
+
+def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = None,
+                depot: str | None = None, ttl_seconds: int = 3600) -> str:
+    """Sign an access token with the contract's claims."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if role == "artisan" and not artisan_id:
+        raise ValueError("an artisan token needs artisan_id")
+    now = int(time.time())
+    claims = {"sub": sub, "role": role, "iat": now, "exp": now + ttl_seconds}
+    if artisan_id:
+        claims["artisan_id"] = artisan_id
+    if depot:
+        claims["depot"] = depot
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def decode_token(secret: str, token: str) -> Principal:
+    """Verify signature, algorithm and expiry; raise ApiError(401) otherwise."""
+    try:
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
+                            options={"require": ["exp", "sub", "role"]})
+    except jwt.PyJWTError:
+        raise ApiError(401, "token_invalid") from None
+    if claims["role"] not in ROLES:
+        raise ApiError(401, "token_invalid")
+    return Principal(str(claims["sub"]), claims["role"], claims.get("artisan_id"), claims.get("depot"))
+
+
+def current_principal() -> Principal:
+    """The caller, from the Authorization header; 401 if absent or invalid."""
+    if "principal" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "unauthorized")
+        g.principal = decode_token(current_app.config["RAWBANK"].jwt_secret, token.strip())
+    return g.principal
+
+
+def require_role(*roles: str):
+    """Allow the view only to callers with one of `roles` (any role if none given)."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = current_principal()
+            if roles and principal.role not in roles:
+                raise ApiError(403, "forbidden")
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator

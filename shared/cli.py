@@ -1,0 +1,72 @@
+"""The `rawbank` command."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from shared.config import Config, environment_variables
+from shared.runner import SERVICES
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rawbank", description="rawbank raw-material bank for artisans")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    dev = sub.add_parser("dev", help="broker + three services with demo data, in memory (what `make dev` runs)")
+    from shared.dev import DEFAULT_PORTS
+    for name, port in DEFAULT_PORTS.items():
+        dev.add_argument(f"--{name}-port", type=int, default=port, help=f"default {port}")
+
+    for command, text in (("serve", "the service's HTTP API under gunicorn (production)"),
+                          ("worker", "the service's consumer and outbox relay (production)"),
+                          ("run", "API, consumer and relay in one process (embedded; used by dev)")):
+        sub.add_parser(command, help=text).add_argument("service", choices=SERVICES)
+
+    token = sub.add_parser("token", help="print a signed access token (for scripts and tests)")
+    token.add_argument("--role", required=True, choices=("admin", "warehouse", "artisan", "secretary"))
+    token.add_argument("--sub", required=True, help="user name the token is for")
+    token.add_argument("--artisan-id", help="required for --role artisan")
+    token.add_argument("--depot", help="depot code of a warehouse user")
+    token.add_argument("--ttl", type=int, default=None, help="seconds until it expires")
+
+    sub.add_parser("env", help="list the environment variables rawbank reads")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = Config.from_env()
+    except ValueError as exc:
+        print(f"rawbank: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "token":
+        return _token(args, config)
+    if args.command == "env":
+        for name, doc in environment_variables().items():
+            print(f"{name:32} {doc}")
+        return 0
+    from shared.web import configure_logging
+    configure_logging(config.log_level)
+    if args.command == "dev":
+        from shared.dev import run_dev
+        return run_dev({name: getattr(args, f"{name}_port") for name in ("broker", *SERVICES)})
+    from shared import runner
+    {"serve": runner.serve, "worker": runner.run_worker, "run": runner.run_embedded}[args.command](
+        args.service, config)
+    return 0
+
+
+def _token(args, config: Config) -> int:
+    from shared.auth import issue_token
+    try:
+        print(issue_token(config.jwt_secret, sub=args.sub, role=args.role, artisan_id=args.artisan_id,
+                          depot=args.depot, ttl_seconds=args.ttl or config.jwt_ttl_seconds))
+    except ValueError as exc:
+        print(f"rawbank token: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Configuration read from environment variables, with defaults for embedded mode."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from typing import Mapping
+
+EMBEDDED_JWT_SECRET = "rawbank-embedded-dev-secret-do-not-use-in-production"
+
+
+def _env(name: str, default, cast=str, *, doc: str):
+    return field(default=default, metadata={"env": name, "cast": cast, "doc": doc})
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting rawbank reads; the only place that looks at the environment."""
+
+    kafka_bootstrap_servers: str = _env(
+        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", doc="Kafka brokers, host:port[,host:port]")
+    kafka_topic_partitions: int = _env(
+        "KAFKA_TOPIC_PARTITIONS", 3, int, doc="partitions for topics rawbank creates")
+    kafka_replication_factor: int = _env(
+        "KAFKA_REPLICATION_FACTOR", 1, int, doc="replication factor for topics rawbank creates")
+    kafka_max_poll_interval_ms: int = _env(
+        "KAFKA_MAX_POLL_INTERVAL_MS", 10000, int, doc="consumer max poll interval (also the rebalance timeout)")
+    kafka_request_timeout_ms: int = _env(
+        "KAFKA_REQUEST_TIMEOUT_MS", 5000, int, doc="timeout of one broker request, readiness checks included")
+    mongo_uri: str = _env(
+        "MONGO_URI", "mongomock://localhost", doc="mongodb://... for MongoDB, mongomock://... for the in-process store")
+    jwt_secret: str = _env(
+        "RAWBANK_JWT_SECRET", EMBEDDED_JWT_SECRET, doc="HS256 secret for access tokens")
+    jwt_ttl_seconds: int = _env(
+        "RAWBANK_JWT_TTL_SECONDS", 3600, int, doc="lifetime of an access token")
+    host: str = _env("RAWBANK_HOST", "127.0.0.1", doc="address the HTTP API binds to")
+    port: int = _env("RAWBANK_PORT", 0, int, doc="port of the HTTP API (0: the service's default)")
+    consumer_max_retries: int = _env(
+        "RAWBANK_CONSUMER_MAX_RETRIES", 5, int, doc="attempts at one event before it goes to the DLQ")
+    consumer_backoff_ms: int = _env(
+        "RAWBANK_CONSUMER_BACKOFF_MS", 100, int, doc="first retry delay; doubles each attempt")
+    relay_interval_ms: int = _env(
+        "RAWBANK_RELAY_INTERVAL_MS", 100, int, doc="how often the outbox relay looks for new events when idle")
+    relay_lease_seconds: int = _env(
+        "RAWBANK_RELAY_LEASE_SECONDS", 30, int, doc="how long a relay owns a document it is publishing")
+    seed_demo: bool = _env("RAWBANK_SEED_DEMO", False, _bool, doc="seed demo users and data at start (dev only)")
+    log_level: str = _env("RAWBANK_LOG_LEVEL", "INFO", doc="logging level")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Config":
+        """Build a Config from an environment mapping (os.environ by default)."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(f.metadata["env"])
+            if raw is not None and raw != "":
+                try:
+                    values[f.name] = f.metadata["cast"](raw)
+                except ValueError as exc:
+                    raise ValueError(f"{f.metadata['env']}={raw!r} is not valid: {exc}") from None
+        values.update(overrides)
+        return cls(**values)
+
+    @property
+    def embedded(self) -> bool:
+        return self.mongo_uri.startswith("mongomock://")
+
+    def with_(self, **changes) -> "Config":
+        return replace(self, **changes)
+
+    def check(self) -> None:
+        """Refuse settings that must never reach production."""
+        if not self.embedded and self.jwt_secret == EMBEDDED_JWT_SECRET:
+            raise ValueError("RAWBANK_JWT_SECRET must be set when MONGO_URI points at a real MongoDB")
+        if len(self.jwt_secret) < 32:
+            raise ValueError("RAWBANK_JWT_SECRET must be at least 32 characters long")
+
+
+def environment_variables() -> dict[str, str]:
+    """Map each environment variable rawbank reads to what it means."""
+    return {f.metadata["env"]: f.metadata["doc"] for f in fields(Config)}

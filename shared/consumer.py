@@ -1,0 +1,139 @@
+"""The one consumer loop: decode, handle with bounded retries, dead-letter, then commit."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Callable
+
+from kafka import KafkaConsumer
+from kafka.structs import OffsetAndMetadata
+from pymongo.errors import ConnectionFailure
+
+from shared.config import Config
+from shared.envelope import EnvelopeError, Event, decode_event
+from shared.events import dlq_topic
+from shared.kafka import bootstrap_servers
+from shared.metrics import EVENTS_DEAD_LETTERED, EVENTS_HANDLED, EVENTS_RETRIED
+
+log = logging.getLogger(__name__)
+
+MAX_DLQ_VALUE = 512 * 1024
+
+Handler = Callable[[Event], None]
+
+
+class PermanentError(Exception):
+    """Raised by a handler for an event it can never apply; the event goes to the DLQ."""
+
+
+class Stopping(Exception):
+    """The loop was asked to stop while an event was still unapplied."""
+
+
+class ConsumerLoop:
+    """Reads topics in a consumer group and applies each event through `handler`.
+
+    Offsets are committed only after the handler returned (its effect is stored) or the
+    message was acknowledged by the dead-letter topic, so a crash replays, never skips.
+    """
+
+    def __init__(self, config: Config, *, service: str, group_id: str, topics, handler: Handler,
+                 producer):
+        self.config = config
+        self.service = service
+        self.group_id = group_id
+        self.topics = tuple(topics)
+        self.handler = handler
+        self.producer = producer
+        self.ready = threading.Event()
+
+    def _consumer(self) -> KafkaConsumer:
+        interval = self.config.kafka_max_poll_interval_ms
+        return KafkaConsumer(
+            *self.topics, bootstrap_servers=bootstrap_servers(self.config), group_id=self.group_id,
+            client_id=f"{self.service}-consumer", enable_auto_commit=False,
+            auto_offset_reset="earliest", max_poll_interval_ms=interval,
+            session_timeout_ms=min(interval, 10000), heartbeat_interval_ms=min(interval, 10000) // 4,
+            request_timeout_ms=max(self.config.kafka_request_timeout_ms, 5000) + interval)
+
+    def run(self, stop: threading.Event) -> None:
+        """Consume until `stop` is set; a broken connection is rebuilt after a pause."""
+        while not stop.is_set():
+            consumer = None
+            try:
+                consumer = self._consumer()
+                self._loop(consumer, stop)
+            except Stopping:
+                return
+            except Exception:
+                log.exception("%s consumer failed; reconnecting", self.service)
+                stop.wait(1.0)
+            finally:
+                if consumer is not None:
+                    consumer.close(autocommit=False)
+
+    def _loop(self, consumer: KafkaConsumer, stop: threading.Event) -> None:
+        while not stop.is_set():
+            batches = consumer.poll(timeout_ms=200, max_records=200)
+            if consumer.assignment():
+                self.ready.set()
+            for partition, messages in batches.items():
+                done = None
+                try:
+                    for message in messages:
+                        self.process(message, stop)
+                        done = message.offset
+                finally:
+                    if done is not None:
+                        consumer.commit({partition: OffsetAndMetadata(done + 1, "", -1)})
+
+    def process(self, message, stop: threading.Event) -> None:
+        """Apply one message, or dead-letter it; return only when it is settled."""
+        try:
+            event = decode_event(message.value)
+        except EnvelopeError as exc:
+            self.dead_letter(message, str(exc))
+            return
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                self.handler(event)
+                EVENTS_HANDLED.labels(self.service, message.topic, event.type).inc()
+                return
+            except PermanentError as exc:
+                self.dead_letter(message, f"{event.type}: {exc}")
+                return
+            except ConnectionFailure as exc:  # the store is down: wait, never dead-letter
+                log.warning("%s store unavailable (%s); retrying %s", self.service, exc, event.event_id)
+                attempt = min(attempt, self.config.consumer_max_retries - 1)
+            except Exception as exc:
+                log.exception("%s handler failed on %s (attempt %d)", self.service, event.type, attempt)
+                if attempt >= self.config.consumer_max_retries:
+                    self.dead_letter(message, f"{event.type}: handler failed {attempt} times: {exc!r}")
+                    return
+            EVENTS_RETRIED.labels(self.service, message.topic).inc()
+            delay = min(self.config.consumer_backoff_ms * 2 ** (attempt - 1), 10000) / 1000
+            if stop.wait(delay):
+                raise Stopping()
+
+    def dead_letter(self, message, reason: str) -> None:
+        """Send the message as it came to <topic>.dlq with why, and wait for the ack."""
+        log.error("%s dead-letters %s[%d]@%d: %s", self.service, message.topic, message.partition,
+                  message.offset, reason)
+        headers = [
+            ("reason", reason[:2000].encode()),
+            ("original_topic", message.topic.encode()),
+            ("original_partition", str(message.partition).encode()),
+            ("original_offset", str(message.offset).encode()),
+            ("consumer_group", self.group_id.encode()),
+            ("dead_lettered_at", str(int(time.time() * 1000)).encode()),
+        ]
+        value = message.value or b""
+        if len(value) > MAX_DLQ_VALUE:
+            headers.append(("truncated_from", str(len(value)).encode()))
+            value = value[:MAX_DLQ_VALUE]
+        self.producer.send(dlq_topic(message.topic), key=message.key, value=value,
+                           headers=headers).get(timeout=30)
+        EVENTS_DEAD_LETTERED.labels(self.service, message.topic).inc()

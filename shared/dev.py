@@ -1,0 +1,128 @@
+"""`rawbank dev`: the broker and the three services on this machine, with demo data."""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from shared.broker import die_with_parent, port_free, start_broker, stop_process, wait_for_broker
+from shared.config import Config
+from shared.kafka import ensure_topics
+from shared.events import TOPICS
+
+DEFAULT_PORTS = {"broker": 9092, "inventory": 8001, "requests": 8002, "notifier": 8003}
+
+
+def say(en: str, hi: str) -> None:
+    print(f"{en}\n  {hi}", flush=True)
+
+
+def check_ports(ports: dict[str, int]) -> None:
+    busy = [(name, port) for name, port in ports.items() if not port_free(port)]
+    if busy:
+        for name, port in busy:
+            say(f"Port {port} (needed for {name}) is already in use.",
+                f"पोर्ट {port} ({name} के लिए) पहले से उपयोग में है।")
+        say("Stop what is using it (see: ss -ltnp), or choose other ports, e.g. "
+            "rawbank dev --inventory-port 9001. Then run again.",
+            "उसे रोकें जो इसका उपयोग कर रहा है (देखें: ss -ltnp), या दूसरे पोर्ट चुनें, "
+            "जैसे rawbank dev --inventory-port 9001। फिर से चलाएँ।")
+        raise SystemExit(1)
+
+
+def _ready(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def banner(ports: dict[str, int]) -> str:
+    url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    return f"""
+rawbank is running in embedded mode.  /  rawbank एम्बेडेड मोड में चल रहा है।
+Data lives in memory only and is gone when you stop.  /  डेटा केवल मेमोरी में है; रोकने पर मिट जाएगा।
+
+  Warehouse staff / गोदाम कर्मचारी  inventory  {url['inventory']}/api/v1/openapi.json   log in: warehouse / warehouse123
+  Artisans / कारीगर                requests   {url['requests']}/api/v1/openapi.json   log in: artisan / artisan123
+  Admins / एडमिन                   notifier   {url['notifier']}/api/v1/events         log in: admin / admin123
+
+Log in / लॉग इन:
+  curl -s -X POST {url['requests']}/api/v1/auth/login -H 'Content-Type: application/json' \\
+       -d '{{"username": "admin", "password": "admin123"}}'
+Then send the access_token as 'Authorization: Bearer <token>'.  /  फिर access_token को 'Authorization: Bearer <token>' के रूप में भेजें।
+Broker / ब्रोकर: Tansu on 127.0.0.1:{ports['broker']}
+Press Ctrl-C to stop everything.  /  सब कुछ रोकने के लिए Ctrl-C दबाएँ।
+"""
+
+
+def run_dev(ports: dict[str, int], startup_timeout: float = 60.0) -> int:
+    """Start everything, print where to go, and stop everything on Ctrl-C or SIGTERM."""
+    check_ports(ports)
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)  # refused connections while Tansu boots
+    say("Embedded mode: data lives in memory only and is lost when rawbank stops.",
+        "एम्बेडेड मोड: डेटा केवल मेमोरी में है और rawbank रुकने पर मिट जाएगा।")
+    logs = tempfile.mkdtemp(prefix="rawbank-dev-")
+    children: list[tuple[str, subprocess.Popen]] = []
+    stopping = False
+
+    def on_signal(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        say(f"[1/3] Starting the broker on 127.0.0.1:{ports['broker']} (log: {logs}/broker.log) ...",
+            "[1/3] ब्रोकर शुरू हो रहा है ...")
+        broker = start_broker(ports["broker"], log_file=open(os.path.join(logs, "broker.log"), "wb"))
+        children.append(("broker", broker))
+        wait_for_broker(ports["broker"], process=broker)
+        config = Config.from_env(kafka_bootstrap_servers=f"127.0.0.1:{ports['broker']}")
+        ensure_topics(config, TOPICS)
+        say("[2/3] Starting inventory, requests and notifier with demo data ...",
+            "[2/3] inventory, requests और notifier डेमो डेटा के साथ शुरू हो रहे हैं ...")
+        for name in ("inventory", "requests", "notifier"):
+            env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": config.kafka_bootstrap_servers,
+                   "RAWBANK_PORT": str(ports[name]), "RAWBANK_SEED_DEMO": "1",
+                   "MONGO_URI": "mongomock://localhost", "RAWBANK_HOST": "127.0.0.1"}
+            children.append((name, subprocess.Popen(
+                [sys.executable, "-m", "shared.cli", "run", name], env=env,
+                stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)))
+        say("[3/3] Waiting until every service is ready ...", "[3/3] सभी सेवाओं के तैयार होने की प्रतीक्षा ...")
+        deadline = time.monotonic() + startup_timeout
+        pending = {"inventory", "requests", "notifier"}
+        while pending and not stopping:
+            _check_alive(children)
+            pending = {name for name in pending if not _ready(ports[name])}
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"not ready after {startup_timeout:.0f}s: {', '.join(sorted(pending))}")
+            time.sleep(0.3)
+        if not stopping:
+            print(banner(ports), flush=True)
+        while not stopping:
+            _check_alive(children)
+            time.sleep(0.5)
+        return 0
+    except RuntimeError as exc:
+        say(f"rawbank dev could not start: {exc}. See the messages above; "
+            f"the broker log is in {logs}.",
+            f"rawbank dev शुरू नहीं हो सका: {exc}। ऊपर के संदेश देखें; ब्रोकर लॉग {logs} में है।")
+        return 1
+    finally:
+        say("Stopping every process ...", "सभी प्रक्रियाएँ रोकी जा रही हैं ...")
+        for name, process in reversed(children):
+            stop_process(process)
+        say("Stopped.", "रुक गया।")
+
+
+def _check_alive(children) -> None:
+    for name, process in children:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode}")

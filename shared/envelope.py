@@ -1,0 +1,95 @@
+"""The event envelope every service publishes and consumes, and its registry of payloads."""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import marshmallow as ma
+
+from shared.events import PAYLOADS
+
+
+class EnvelopeError(ValueError):
+    """A message that can never be handled: not JSON, unknown type or invalid fields."""
+
+
+class EnvelopeSchema(ma.Schema):
+    event_id = ma.fields.UUID(required=True)
+    type = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    version = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
+    occurred_at = ma.fields.AwareDateTime(required=True, format="iso")
+    source = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    key = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
+    correlation_id = ma.fields.String(load_default=None, allow_none=True,
+                                      validate=ma.validate.Length(max=200))
+    payload = ma.fields.Dict(required=True)
+
+
+@dataclass(frozen=True)
+class Event:
+    event_id: str
+    type: str
+    version: int
+    occurred_at: str
+    source: str
+    key: str
+    correlation_id: str | None
+    payload: dict
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    @property
+    def data(self) -> dict:
+        """The payload loaded by its schema: quantities as integer thousandths."""
+        return _payload_schema(self.type, self.version).load(self.payload)
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def utcnow_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_event(type_: str, key: str, payload: dict, *, source: str,
+              correlation_id: str | None = None, version: int = 1) -> Event:
+    """Make an event from a loaded payload (quantities in thousandths), checked by its schema."""
+    schema = _payload_schema(type_, version)
+    wire = schema.dump(payload)
+    errors = schema.validate(wire)
+    if errors:
+        raise EnvelopeError(f"{type_} v{version} payload invalid: {errors}")
+    return Event(str(uuid.uuid4()), type_, version, utcnow_iso(), source, key, correlation_id, wire)
+
+
+def decode_event(raw: bytes | str | dict) -> Event:
+    """Parse and validate a message; raise EnvelopeError with the reason if it can't be handled."""
+    if isinstance(raw, (bytes, str)):
+        try:
+            raw = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise EnvelopeError(f"not JSON: {exc}") from None
+    if not isinstance(raw, dict):
+        raise EnvelopeError("not a JSON object")
+    try:
+        envelope = EnvelopeSchema().load(raw, unknown=ma.EXCLUDE)
+    except ma.ValidationError as exc:
+        raise EnvelopeError(f"envelope invalid: {exc.messages}") from None
+    schema = _payload_schema(envelope["type"], envelope["version"])
+    try:
+        payload = schema.dump(schema.load(envelope["payload"]))
+    except ma.ValidationError as exc:
+        raise EnvelopeError(f"{envelope['type']} payload invalid: {exc.messages}") from None
+    return Event(str(envelope["event_id"]), envelope["type"], envelope["version"],
+                 raw["occurred_at"], envelope["source"], envelope["key"],
+                 envelope["correlation_id"], payload)
+
+
+def _payload_schema(type_: str, version: int) -> ma.Schema:
+    try:
+        return PAYLOADS[(type_, version)]()
+    except KeyError:
+        raise EnvelopeError(f"unknown event type {type_!r} version {version}") from None

@@ -1,0 +1,83 @@
+"""One JSON error format for every service: {"error": {"code", "message", "details"}}."""
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from shared.i18n import message, pick_language
+
+log = logging.getLogger(__name__)
+
+_HTTP_CODES = {
+    400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 422: "validation_error",
+}
+
+
+class ApiError(Exception):
+    """An error the API reports to the caller as JSON."""
+
+    def __init__(self, status: int, code: str, message: str | None = None, details=None):
+        super().__init__(message or code)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+class NotFound(ApiError):
+    def __init__(self, code: str = "not_found", message: str | None = None, details=None):
+        super().__init__(404, code, message, details)
+
+
+class Conflict(ApiError):
+    def __init__(self, code: str = "conflict", message: str | None = None, details=None):
+        super().__init__(409, code, message, details)
+
+
+class BusinessRule(ApiError):
+    def __init__(self, code: str, message: str | None = None, details=None):
+        super().__init__(422, code, message, details)
+
+
+def error_response(status: int, code: str, text: str | None = None, details=None, headers=None):
+    """Build the JSON error response, in the caller's language when no text is given."""
+    lang = pick_language(request.headers.get("Accept-Language")) if request else "en"
+    body = {"error": {"code": code, "message": text or message(code, lang), "details": details or {}}}
+    response = jsonify(body)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def handle_api_error(exc: ApiError):
+    return error_response(exc.status, exc.code, exc.message, exc.details)
+
+
+def handle_http_exception(exc: HTTPException):
+    """Turn werkzeug and webargs errors into the contract's format; validation is 400."""
+    data = getattr(exc, "data", None) or {}
+    details = data.get("errors") or data.get("messages") or {}
+    if isinstance(details, dict) and set(details) <= {"json", "query", "headers", "form", "view_args"}:
+        merged = {}
+        for part in details.values():
+            merged.update(part if isinstance(part, dict) else {"_schema": part})
+        details = merged or details
+    status = exc.code or 500
+    if status == 422 and details:
+        status = 400
+    return error_response(status, _HTTP_CODES.get(status, "http_error"), None, details, data.get("headers"))
+
+
+def handle_unexpected(exc: Exception):
+    log.exception("unhandled error")
+    return error_response(500, "internal_error")
+
+
+def register_error_handlers(app) -> None:
+    app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

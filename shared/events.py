@@ -1,0 +1,160 @@
+"""Integration event payloads: one marshmallow schema per event type and version."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields as f
+
+from shared.quantity import Quantity
+
+INVENTORY_TOPIC = "inventory.events"
+REQUESTS_TOPIC = "requests.events"
+TOPICS = (INVENTORY_TOPIC, REQUESTS_TOPIC)
+
+
+def dlq_topic(topic: str) -> str:
+    return f"{topic}.dlq"
+
+
+class Payload(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+def _text(**kw):
+    return f.String(validate=ma.validate.Length(min=1, max=200), **kw)
+
+
+class Line(Payload):
+    sku = _text(required=True)
+    quantity = Quantity(required=True, positive=True)
+
+
+class MaterialRegistered(Payload):
+    sku = _text(required=True)
+    name = _text(required=True)
+    name_hi = _text(required=True)
+    category = _text(required=True)
+    unit = _text(required=True)
+    reorder_level = Quantity(required=True)
+
+
+class StockMovement(Payload):
+    movement_id = _text(required=True)
+    sku = _text(required=True)
+    depot = _text(required=True)
+    quantity = Quantity(required=True)
+    on_hand = Quantity(required=True)
+    available = Quantity(required=True)
+    reason = f.String(load_default="", validate=ma.validate.Length(max=500))
+    reference = f.String(load_default="", validate=ma.validate.Length(max=200))
+    by = _text(required=True)
+
+
+class StockReceived(StockMovement):
+    supplier = f.String(load_default="", validate=ma.validate.Length(max=200))
+
+
+class StockAdjusted(StockMovement):
+    pass
+
+
+class StockTransferred(Payload):
+    movement_id = _text(required=True)
+    sku = _text(required=True)
+    depot = _text(required=True)
+    to_depot = _text(required=True)
+    quantity = Quantity(required=True, positive=True)
+    by = _text(required=True)
+
+
+class Reservation(Payload):
+    requisition_id = _text(required=True)
+    depot = _text(required=True)
+    lines = f.List(f.Nested(Line), required=True)
+
+
+class StockReserved(Reservation):
+    pass
+
+
+class StockReleased(Reservation):
+    pass
+
+
+class StockIssued(Reservation):
+    pass
+
+
+class StockReservationFailed(Reservation):
+    reason = _text(required=True)
+
+
+class StockWaitlisted(Reservation):
+    position = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
+
+
+class StockLevel(Payload):
+    sku = _text(required=True)
+    depot = _text(required=True)
+    available = Quantity(required=True)
+    reorder_level = Quantity(required=True)
+
+
+class StockLow(StockLevel):
+    pass
+
+
+class StockDepleted(StockLevel):
+    pass
+
+
+class StockReplenished(StockLevel):
+    pass
+
+
+class Requisition(Payload):
+    requisition_id = _text(required=True)
+    artisan_id = _text(required=True)
+    depot = _text(required=True)
+    lines = f.List(f.Nested(Line), required=True)
+    by = _text(required=True)
+
+
+class RequisitionSubmitted(Requisition):
+    note = f.String(load_default="", validate=ma.validate.Length(max=1000))
+
+
+class RequisitionApproved(Requisition):
+    pass
+
+
+class RequisitionRejected(Requisition):
+    reason = f.String(load_default="", validate=ma.validate.Length(max=1000))
+
+
+class RequisitionCancelled(Requisition):
+    reason = f.String(load_default="", validate=ma.validate.Length(max=1000))
+
+
+class RequisitionDispatched(Requisition):
+    pass
+
+
+class RequisitionReceived(Requisition):
+    pass
+
+
+INVENTORY_EVENTS = (
+    MaterialRegistered, StockReceived, StockAdjusted, StockTransferred, StockReserved,
+    StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
+    StockDepleted, StockReplenished,
+)
+REQUESTS_EVENTS = (
+    RequisitionSubmitted, RequisitionApproved, RequisitionRejected, RequisitionCancelled,
+    RequisitionDispatched, RequisitionReceived,
+)
+
+#: (type, version) -> payload schema class: the registry every service decodes with.
+PAYLOADS: dict[tuple[str, int], type[Payload]] = {
+    (schema.__name__, 1): schema for schema in INVENTORY_EVENTS + REQUESTS_EVENTS
+}

@@ -1,0 +1,72 @@
+"""English and Hindi texts for what the services say to people."""
+from __future__ import annotations
+
+LANGUAGES = ("en", "hi")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "validation_error": (
+        "Some fields are missing or invalid; see details, fix them and send again.",
+        "कुछ फ़ील्ड खाली या गलत हैं; details देखें, उन्हें ठीक करके फिर भेजें।"),
+    "unauthorized": (
+        "Log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/login.",
+        "पहले लॉग इन करें: POST /api/v1/auth/login से मिला 'Authorization: Bearer <token>' भेजें।"),
+    "token_invalid": (
+        "Your login token is invalid or has expired; log in again.",
+        "आपका लॉग इन टोकन गलत है या उसकी अवधि समाप्त हो गई है; फिर से लॉग इन करें।"),
+    "forbidden": (
+        "Your role may not do this; ask an admin if you need it.",
+        "आपकी भूमिका को यह करने की अनुमति नहीं है; ज़रूरत हो तो एडमिन से पूछें।"),
+    "not_found": (
+        "Nothing was found at this address; check the id.",
+        "इस पते पर कुछ नहीं मिला; आईडी जाँचें।"),
+    "method_not_allowed": (
+        "This address does not accept this method.",
+        "यह पता इस तरीके (method) को स्वीकार नहीं करता।"),
+    "conflict": (
+        "This conflicts with what is already stored; reload and try again.",
+        "यह पहले से सहेजी गई जानकारी से टकराता है; फिर से लोड करके प्रयास करें।"),
+    "already_exists": (
+        "This already exists; use another code or edit the existing one.",
+        "यह पहले से मौजूद है; दूसरा कोड चुनें या मौजूदा को बदलें।"),
+    "unknown_material": (
+        "No material with this SKU; register it first (POST /api/v1/materials).",
+        "इस SKU का कोई सामान नहीं है; पहले उसे दर्ज करें (POST /api/v1/materials)।"),
+    "unknown_depot": (
+        "No depot with this code; register it first (POST /api/v1/depots).",
+        "इस कोड का कोई डिपो नहीं है; पहले उसे दर्ज करें (POST /api/v1/depots)।"),
+    "bad_login": (
+        "Wrong username or password.",
+        "उपयोगकर्ता नाम या पासवर्ड गलत है।"),
+    "payload_too_large": (
+        "The request body is too large.",
+        "अनुरोध का आकार बहुत बड़ा है।"),
+    "internal_error": (
+        "Something went wrong on our side; try again, and tell an admin if it keeps happening.",
+        "हमारी ओर से कुछ गड़बड़ हुई; फिर से प्रयास करें, और बार-बार हो तो एडमिन को बताएँ।"),
+    "http_error": (
+        "The request could not be handled.",
+        "अनुरोध पूरा नहीं हो सका।"),
+}
+
+
+def pick_language(accept_language: str | None) -> str:
+    """Choose 'hi' or 'en' from an Accept-Language header (English by default)."""
+    best, best_q = "en", -1.0
+    for part in (accept_language or "").split(","):
+        lang, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        base = lang.strip().lower().split("-")[0]
+        if base in LANGUAGES and q > best_q:
+            best, best_q = base, q
+    return best
+
+
+def message(code: str, lang: str = "en") -> str:
+    """The text for a message code in a language, English if the code is unknown."""
+    en, hi = MESSAGES.get(code, MESSAGES["http_error"])
+    return hi if lang == "hi" else en

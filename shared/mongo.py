@@ -1,0 +1,82 @@
+"""MongoDB client factory for mongodb:// and mongomock:// URIs, and index creation."""
+from __future__ import annotations
+
+import threading
+from typing import Iterable
+
+import mongomock
+import pymongo
+from pymongo import IndexModel
+
+_WRAP = (mongomock.Database, mongomock.Collection, mongomock.collection.Cursor,
+         mongomock.command_cursor.CommandCursor, mongomock.collection.BulkOperationBuilder)
+_CURSORS = (mongomock.collection.Cursor, mongomock.command_cursor.CommandCursor)
+
+
+class Locked:
+    """Proxy that runs every mongomock call behind one lock.
+
+    mongomock is not thread-safe: without this, concurrent conditional updates oversell.
+    Cursors are read whole under the lock, so iteration never races a writer.
+    """
+
+    __slots__ = ("_target", "_lock")
+
+    def __init__(self, target, lock: threading.RLock):
+        object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_lock", lock)
+
+    def _wrap(self, value):
+        return Locked(value, self._lock) if isinstance(value, _WRAP) else value
+
+    def __getattr__(self, name):
+        with self._lock:
+            value = getattr(self._target, name)
+        if callable(value) and not isinstance(value, _WRAP):
+            def call(*args, **kwargs):
+                with self._lock:
+                    return self._wrap(value(*args, **kwargs))
+            return call
+        return self._wrap(value)
+
+    def __getitem__(self, key):
+        with self._lock:
+            return self._wrap(self._target[key])
+
+    def __iter__(self):
+        with self._lock:
+            items = list(self._target)
+        return iter(items)
+
+    def __next__(self):
+        with self._lock:
+            return next(self._target)
+
+    def __eq__(self, other):
+        return self._target == getattr(other, "_target", other)
+
+    def __hash__(self):
+        return hash(self._target)
+
+    def __repr__(self):
+        return f"Locked({self._target!r})"
+
+
+def connect(uri: str):
+    """Return a client for the URI; the in-process store is serialised by one lock."""
+    if uri.startswith("mongomock://"):
+        return Locked(mongomock.MongoClient(tz_aware=True), threading.RLock())
+    return pymongo.MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000, connect=False)
+
+
+def ping(client) -> None:
+    """Raise if the store does not answer."""
+    client.admin.command("ping")
+
+
+def ensure_indexes(db, indexes: dict[str, Iterable[IndexModel]]) -> None:
+    """Create the declared indexes of each collection (safe to repeat)."""
+    for collection, models in indexes.items():
+        models = list(models)
+        if models:
+            db[collection].create_indexes(models)

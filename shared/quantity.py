@@ -1,0 +1,57 @@
+"""Quantities are integers in thousandths of a unit; JSON carries decimal strings."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import marshmallow as ma
+
+SCALE = 1000
+MAX_QUANTITY = 10**12 * SCALE
+
+
+def parse_quantity(value) -> int:
+    """'12.5' or 12.5 -> 12500; refuses more than three decimals, NaN, infinities and bools."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError("must be a decimal number such as \"12.5\"")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError("must be a decimal number such as \"12.5\"") from None
+    if not number.is_finite():
+        raise ValueError("must be a finite number")
+    milli = number * SCALE
+    if milli != milli.to_integral_value():
+        raise ValueError("at most three decimal places")
+    milli = int(milli)
+    if abs(milli) > MAX_QUANTITY:
+        raise ValueError("is too large")
+    return milli
+
+
+def format_quantity(milli: int) -> str:
+    """12500 -> '12.5'; 3000 -> '3'."""
+    text = str(Decimal(milli) / SCALE)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class Quantity(ma.fields.Field):
+    """A quantity loaded into thousandths and dumped as a decimal string."""
+
+    def __init__(self, *, positive: bool = False, allow_zero: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.positive = positive
+        self.allow_zero = allow_zero
+
+    def _deserialize(self, value, attr, data, **kwargs) -> int:
+        try:
+            milli = parse_quantity(value)
+        except ValueError as exc:
+            raise ma.ValidationError(str(exc)) from None
+        if self.positive and milli <= 0:
+            raise ma.ValidationError("must be greater than zero")
+        if not self.allow_zero and milli == 0:
+            raise ma.ValidationError("must not be zero")
+        return milli
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else format_quantity(value)

@@ -1,0 +1,98 @@
+"""The outbox relay: publish each document's embedded events, wait for the ack, pull them."""
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from pymongo import ReturnDocument
+
+from shared.envelope import Event
+from shared.metrics import EVENTS_PUBLISHED
+
+log = logging.getLogger(__name__)
+
+PENDING = {"outbox.event_id": {"$exists": True}}
+
+
+class OutboxRelay:
+    """Publishes the `outbox` arrays of the given collections to one topic.
+
+    A relay first leases a document (so relays in other processes leave it alone), then
+    publishes its events in order, then `$pull`s exactly those it saw acknowledged. A crash
+    between publish and pull republishes after the lease ends; consumers dedupe.
+    """
+
+    def __init__(self, db, collections, producer, topic: str, *, service: str,
+                 lease_seconds: int = 30, interval_ms: int = 100):
+        self.db = db
+        self.collections = tuple(collections)
+        self.producer = producer
+        self.topic = topic
+        self.service = service
+        self.lease = timedelta(seconds=lease_seconds)
+        self.interval = interval_ms / 1000
+        self.owner = f"{service}-{uuid.uuid4().hex[:8]}"
+
+    def claim(self, collection: str):
+        """Lease one document with pending events, or return None."""
+        now = datetime.now(timezone.utc)
+        free = {"$or": [{"_relay.until": {"$exists": False}}, {"_relay.until": {"$lt": now}}]}
+        return self.db[collection].find_one_and_update(
+            {**PENDING, **free}, {"$set": {"_relay": {"owner": self.owner, "until": now + self.lease}}},
+            projection={"outbox": 1}, return_document=ReturnDocument.AFTER)
+
+    def publish(self, doc) -> list[str]:
+        """Send a document's events and return the ids the broker acknowledged."""
+        sent = []
+        futures = [(event["event_id"], self.producer.send(
+            self.topic, key=event["key"].encode(), value=_encode(event),
+            headers=[("type", event["type"].encode())])) for event in doc.get("outbox", [])]
+        for event_id, future in futures:
+            try:
+                future.get(timeout=30)
+            except Exception:
+                log.warning("%s relay: %s not acknowledged; will retry", self.service, event_id, exc_info=True)
+                break
+            sent.append(event_id)
+        EVENTS_PUBLISHED.labels(self.service, self.topic).inc(len(sent))
+        return sent
+
+    def remove(self, collection: str, doc_id, event_ids: list[str]) -> None:
+        """Pull the published events and give up the lease."""
+        self.db[collection].update_one(
+            {"_id": doc_id, "_relay.owner": self.owner},
+            {"$pull": {"outbox": {"event_id": {"$in": event_ids}}}, "$unset": {"_relay": ""}})
+
+    def run_once(self) -> int:
+        """Publish whatever is pending now; return how many events went out."""
+        published = 0
+        for collection in self.collections:
+            while (doc := self.claim(collection)) is not None:
+                sent = self.publish(doc)
+                self.remove(collection, doc["_id"], sent)
+                published += len(sent)
+                if len(sent) < len(doc.get("outbox", [])):
+                    return published
+        return published
+
+    def run(self, stop: threading.Event) -> None:
+        """Relay until `stop` is set; broker outages are waited out, nothing is dropped."""
+        while not stop.is_set():
+            try:
+                if self.run_once():
+                    continue
+            except Exception:
+                log.exception("%s relay failed; retrying", self.service)
+                stop.wait(1.0)
+            stop.wait(self.interval)
+
+
+def outbox_push(*events: Event) -> dict:
+    """The `$push` that stores events in a document's outbox within the same update."""
+    return {"outbox": {"$each": [event.to_dict() for event in events]}}
+
+
+def _encode(event: dict) -> bytes:
+    return Event(**{k: event[k] for k in Event.__dataclass_fields__}).to_bytes()

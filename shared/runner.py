@@ -1,0 +1,71 @@
+"""Run a service: API and worker in one process (embedded) or each on its own (production)."""
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import signal
+import sys
+import threading
+
+from werkzeug.serving import make_server
+
+from shared.config import Config
+from shared.service import Runtime, ServiceSpec
+from shared.worker import Worker
+
+log = logging.getLogger(__name__)
+SERVICES = ("inventory", "requests", "notifier")
+
+
+def load_spec(name: str) -> ServiceSpec:
+    if name not in SERVICES:
+        raise SystemExit(f"unknown service {name!r}; choose one of {', '.join(SERVICES)}")
+    return importlib.import_module(f"services.{name}").spec()
+
+
+def _stop_on_signals(stop) -> None:
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop())
+
+
+def run_embedded(name: str, config: Config) -> None:
+    """API, consumer and relay sharing one in-process store, until SIGTERM or SIGINT."""
+    from shared.web import create_service_app
+    spec = load_spec(name)
+    runtime = Runtime(spec, config)
+    if config.seed_demo and spec.seed:
+        spec.seed(runtime.db, config)
+    app = create_service_app(spec, config, runtime)
+    worker = Worker(runtime).start()
+    server = make_server(config.host, spec.port(config), app, threaded=True)
+    _stop_on_signals(lambda: threading.Thread(target=server.shutdown, daemon=True).start())
+    log.info("%s serving on http://%s:%d", name, config.host, spec.port(config))
+    try:
+        server.serve_forever()
+    finally:
+        worker.stop()
+        runtime.close()
+
+
+def run_worker(name: str, config: Config) -> None:
+    """The consumer and the relay of a service, until SIGTERM or SIGINT."""
+    spec = load_spec(name)
+    runtime = Runtime(spec, config)
+    worker = Worker(runtime).start()
+    _stop_on_signals(worker.stop_event.set)
+    log.info("%s worker started (broker %s)", name, config.kafka_bootstrap_servers)
+    worker.stop_event.wait()
+    worker.stop()
+    runtime.close()
+
+
+def serve(name: str, config: Config) -> None:
+    """Replace this process with gunicorn serving the service's API."""
+    spec = load_spec(name)
+    if config.embedded:
+        print("warning: with mongomock:// the API and the worker each get their own empty store; "
+              "use `rawbank dev` for embedded mode or set MONGO_URI to a MongoDB.", file=sys.stderr)
+    args = [sys.executable, "-m", "gunicorn", "--bind", f"{config.host}:{spec.port(config)}", "--access-logfile", "-",
+            f"services.{name}:create_app()"]
+    os.execvp(args[0], args)

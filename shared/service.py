@@ -1,0 +1,48 @@
+"""What a service declares about itself, and the store and broker handles it runs with."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from shared.config import Config
+from shared.kafka import BrokerProbe
+from shared.mongo import connect, ensure_indexes
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A service's parts: its API blueprints, indexes, events in and out, demo data."""
+
+    name: str
+    default_port: int
+    blueprints: tuple = ()
+    indexes: dict = field(default_factory=dict)
+    publishes: str | None = None
+    outbox_collections: tuple[str, ...] = ()
+    consumes: tuple[str, ...] = ()
+    make_handler: Callable | None = None  # (db, config) -> Handler
+    seed: Callable | None = None  # (db, config) -> None
+
+    @property
+    def group_id(self) -> str:
+        return f"rawbank-{self.name}"
+
+    def port(self, config: Config) -> int:
+        return config.port or self.default_port
+
+
+class Runtime:
+    """The store client, database and broker probe of one service in one process."""
+
+    def __init__(self, spec: ServiceSpec, config: Config, client=None):
+        config.check()
+        self.spec = spec
+        self.config = config
+        self.client = client if client is not None else connect(config.mongo_uri)
+        self.db = self.client[f"rawbank_{spec.name}"]
+        self.probe = BrokerProbe(config, f"{spec.name}-readiness")
+        ensure_indexes(self.db, spec.indexes)
+
+    def close(self) -> None:
+        self.probe.close()
+        self.client.close()

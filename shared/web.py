@@ -1,0 +1,126 @@
+"""The Flask base every service builds on: OpenAPI, errors, auth config, health and metrics."""
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+import flask_smorest
+from flask import Flask, Response, current_app, g, jsonify, request
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from webargs.flaskparser import FlaskParser
+
+from shared.config import Config
+from shared.errors import register_error_handlers
+from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from shared.mongo import ping
+from shared.service import Runtime, ServiceSpec
+
+MAX_BODY_BYTES = 1024 * 1024
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+
+
+class Parser(FlaskParser):
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """A smorest blueprint whose validation errors are 400, as the contract says."""
+
+    ARGUMENTS_PARSER = Parser()
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api with rawbank's JSON error format instead of its own."""
+
+    def _register_error_handlers(self):
+        register_error_handlers(self._app)
+
+
+def runtime() -> Runtime:
+    return current_app.extensions["rawbank"]
+
+
+def db():
+    return runtime().db
+
+
+def request_id() -> str:
+    return g.get("request_id") or "-"
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds the current request id (or '-') to every log record."""
+
+    def filter(self, record):
+        from flask import has_request_context
+        record.request_id = request_id() if has_request_context() else "-"
+        return True
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(logging.Formatter(
+        "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    logging.getLogger("kafka").setLevel(logging.WARNING)
+
+
+def create_service_app(spec: ServiceSpec, config: Config | None = None,
+                       runtime_: Runtime | None = None) -> Flask:
+    """Build a service's Flask app; its store client is created here, never at import."""
+    config = config or Config.from_env()
+    app = Flask(f"services.{spec.name}")
+    app.config.update(
+        API_TITLE=f"rawbank {spec.name}", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES, RAWBANK=config)
+    app.json.ensure_ascii = False  # Hindi stays readable in responses
+    app.extensions["rawbank"] = runtime_ or Runtime(spec, config)
+    api = Api(app)
+    for blueprint in spec.blueprints:
+        api.register_blueprint(blueprint)
+    _add_operations(app, spec.name)
+    return app
+
+
+def _add_operations(app: Flask, service: str) -> None:
+    @app.before_request
+    def start():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def finish(response):
+        response.headers["X-Request-ID"] = request_id()
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        HTTP_REQUESTS.labels(service, request.method, endpoint, response.status_code).inc()
+        if "started" in g:
+            HTTP_LATENCY.labels(service, endpoint).observe(time.perf_counter() - g.started)
+        return response
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok", service=service)
+
+    @app.get("/readyz")
+    def readyz():
+        checks, ready = {}, True
+        for name, check in (("store", lambda: ping(runtime().client)), ("broker", runtime().probe.check)):
+            try:
+                check()
+                checks[name] = "ok"
+            except Exception as exc:
+                checks[name] = f"unavailable: {type(exc).__name__}"
+                ready = False
+        return jsonify(status="ready" if ready else "unready", service=service, checks=checks), \
+            200 if ready else 503
+
+    @app.get("/metrics")
+    def metrics():
+        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
