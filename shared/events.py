@@ -38,6 +38,12 @@ class MaterialRegistered(Payload):
     reorder_level = Quantity(required=True)
 
 
+class DepotRegistered(Payload):
+    code = _text(required=True)
+    name = _text(required=True)
+    district = _text(required=True)
+
+
 class StockMovement(Payload):
     movement_id = _text(required=True)
     sku = _text(required=True)
@@ -112,6 +118,21 @@ class StockReplenished(StockLevel):
     pass
 
 
+class ArtisanRegistered(Payload):
+    artisan_id = _text(required=True)
+    name = _text(required=True)
+    district = _text(required=True)
+    language = f.String(required=True, validate=ma.validate.OneOf(["hi", "en"]))
+    phone = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=20))
+    email = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    cooperative = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    active = f.Boolean(load_default=True)
+
+
+class ArtisanUpdated(ArtisanRegistered):
+    pass
+
+
 class Requisition(Payload):
     requisition_id = _text(required=True)
     artisan_id = _text(required=True)
@@ -145,11 +166,12 @@ class RequisitionReceived(Requisition):
 
 
 INVENTORY_EVENTS = (
-    MaterialRegistered, StockReceived, StockAdjusted, StockTransferred, StockReserved,
+    MaterialRegistered, DepotRegistered, StockReceived, StockAdjusted, StockTransferred, StockReserved,
     StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
     StockDepleted, StockReplenished,
 )
 REQUESTS_EVENTS = (
+    ArtisanRegistered, ArtisanUpdated,
     RequisitionSubmitted, RequisitionApproved, RequisitionRejected, RequisitionCancelled,
     RequisitionDispatched, RequisitionReceived,
 )
