@@ -58,10 +58,10 @@ def new_event(type_: str, key: str, payload: dict, *, source: str,
               correlation_id: str | None = None, version: int = 1) -> Event:
     """Make an event from a loaded payload (quantities in thousandths), checked by its schema."""
     schema = _payload_schema(type_, version)
-    wire = schema.dump(payload)
-    errors = schema.validate(wire)
-    if errors:
-        raise EnvelopeError(f"{type_} v{version} payload invalid: {errors}")
+    try:
+        wire = schema.dump(schema.load(schema.dump(payload)))
+    except ma.ValidationError as exc:
+        raise EnvelopeError(f"{type_} v{version} payload invalid: {exc.messages}") from None
     return Event(str(uuid.uuid4()), type_, version, utcnow_iso(), source, key, correlation_id, wire)
 
 

@@ -1,0 +1,42 @@
+import pytest
+
+from shared.config import EMBEDDED_JWT_SECRET, Config, environment_variables
+
+
+def test_defaults_are_embedded_mode():
+    config = Config.from_env({})
+    assert config.embedded
+    assert config.kafka_bootstrap_servers == "127.0.0.1:9092"
+    assert config.mongo_uri.startswith("mongomock://")
+    config.check()
+
+
+def test_environment_overrides_and_casts():
+    config = Config.from_env({"KAFKA_BOOTSTRAP_SERVERS": "kafka:9092", "RAWBANK_PORT": "9001",
+                              "RAWBANK_SEED_DEMO": "yes", "MONGO_URI": "mongodb://db:27017"})
+    assert (config.kafka_bootstrap_servers, config.port, config.seed_demo) == ("kafka:9092", 9001, True)
+    assert not config.embedded
+
+
+def test_empty_values_fall_back_to_defaults():
+    assert Config.from_env({"RAWBANK_PORT": ""}).port == 0
+
+
+def test_bad_number_names_the_variable():
+    with pytest.raises(ValueError, match="RAWBANK_PORT"):
+        Config.from_env({"RAWBANK_PORT": "eighty"})
+
+
+def test_production_refuses_the_embedded_secret_and_short_secrets():
+    with pytest.raises(ValueError, match="RAWBANK_JWT_SECRET must be set"):
+        Config.from_env({"MONGO_URI": "mongodb://db"}).check()
+    assert EMBEDDED_JWT_SECRET
+    with pytest.raises(ValueError, match="at least 32"):
+        Config.from_env({"RAWBANK_JWT_SECRET": "short"}).check()
+    Config.from_env({"MONGO_URI": "mongodb://db", "RAWBANK_JWT_SECRET": "x" * 40}).check()
+
+
+def test_every_setting_has_a_documented_variable():
+    names = environment_variables()
+    assert {"KAFKA_BOOTSTRAP_SERVERS", "MONGO_URI", "RAWBANK_JWT_SECRET"} <= set(names)
+    assert all(doc for doc in names.values())
