@@ -1,0 +1,189 @@
+"""The shared Kafka parts against a real broker: consumer loop, dead letters, outbox relay."""
+import threading
+from contextlib import contextmanager
+
+import pytest
+from kafka import KafkaConsumer, TopicPartition
+
+from services.notifier import events as notifier_events
+from shared.consumer import ConsumerLoop
+from shared.envelope import new_event
+from shared.kafka import ensure_topics, make_producer
+from shared.mongo import connect
+from shared.relay import OutboxRelay, outbox_push
+from tests.conftest import wait_until
+
+pytestmark = pytest.mark.broker
+
+
+def receipt_event(n: int = 1):
+    return new_event("StockReceived", "VNS/YRN", {
+        "movement_id": f"m{n}", "sku": "YRN", "depot": "VNS", "quantity": n * 1000,
+        "on_hand": n * 1000, "available": n * 1000, "by": "test"}, source="test")
+
+
+@pytest.fixture
+def topic(broker_config, unique):
+    name = f"test-{unique}"
+    ensure_topics(broker_config, [name])
+    return name
+
+
+@pytest.fixture
+def producer(broker_config):
+    producer = make_producer(broker_config, "test")
+    yield producer
+    producer.close()
+
+
+@contextmanager
+def running(loop: ConsumerLoop):
+    stop = threading.Event()
+    thread = threading.Thread(target=loop.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        yield loop
+    finally:
+        stop.set()
+        thread.join(20)
+        assert not thread.is_alive()
+
+
+def read_all(config, topic: str, expect: int, timeout: float = 15.0):
+    """Every message on a topic's partitions, read without a consumer group."""
+    consumer = KafkaConsumer(bootstrap_servers=config.kafka_bootstrap_servers, enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        found = []
+
+        def enough():
+            for batch in consumer.poll(timeout_ms=200).values():
+                found.extend(batch)
+            return len(found) >= expect
+        wait_until(enough, timeout, message=f"{expect} messages on {topic}")
+        return found
+    finally:
+        consumer.close()
+
+
+def test_round_trip_and_offsets_committed_after_handling(broker_config, topic, producer, unique):
+    seen = []
+    group = f"g-{unique}"
+    sent = [receipt_event(n) for n in range(1, 4)]
+    for event in sent:
+        producer.send(topic, key=event.key.encode(), value=event.to_bytes()).get(10)
+    with running(ConsumerLoop(broker_config, service="test", group_id=group, topics=[topic],
+                              handler=seen.append, producer=producer)):
+        wait_until(lambda: len(seen) == 3, message="three events handled")
+    assert sorted(e.event_id for e in seen) == sorted(e.event_id for e in sent)
+    assert seen[0].data["quantity"] in (1000, 2000, 3000)
+
+    later = receipt_event(9)
+    producer.send(topic, key=later.key.encode(), value=later.to_bytes()).get(10)
+    again = []
+    with running(ConsumerLoop(broker_config, service="test", group_id=group, topics=[topic],
+                              handler=again.append, producer=producer)) as loop:
+        wait_until(lambda: again, message="the new event")
+        loop.ready.wait(5)
+    assert [e.event_id for e in again] == [later.event_id]
+
+
+def test_poison_message_goes_to_the_dlq_and_the_partition_keeps_moving(broker_config, topic, producer, unique):
+    good = receipt_event()
+    for value in (b"{not json", b'{"type": "Nope"}', good.to_bytes()):
+        producer.send(topic, key=b"VNS/YRN", value=value).get(10)  # same key: same partition, in order
+    seen = []
+    with running(ConsumerLoop(broker_config, service="test", group_id=f"g-{unique}", topics=[topic],
+                              handler=seen.append, producer=producer)):
+        wait_until(lambda: seen, message="the good event after the poison")
+    assert [e.event_id for e in seen] == [good.event_id]
+    dead = read_all(broker_config, f"{topic}.dlq", 2)
+    assert [m.value for m in dead] == [b"{not json", b'{"type": "Nope"}']
+    headers = dict(dead[0].headers)
+    assert headers["reason"].startswith(b"not JSON")
+    assert headers["original_topic"] == topic.encode()
+    assert b"envelope invalid" in dict(dead[1].headers)["reason"]
+
+
+def test_handler_failing_after_its_effect_is_retried_and_the_effect_stored_once(
+        broker_config, topic, producer, unique):
+    db = connect("mongomock://test")["rawbank_notifier"]
+    calls = []
+
+    def crash_after_storing_once(event):
+        calls.append(event.event_id)
+        notifier_events.record(db, event)
+        if len(calls) == 1:
+            raise RuntimeError("process died after the write, before the commit")
+
+    event = receipt_event()
+    producer.send(topic, key=event.key.encode(), value=event.to_bytes()).get(10)
+    with running(ConsumerLoop(broker_config, service="test", group_id=f"g-{unique}", topics=[topic],
+                              handler=crash_after_storing_once, producer=producer)):
+        wait_until(lambda: len(calls) >= 2, message="the retry")
+    assert calls == [event.event_id, event.event_id]
+    assert db.events.count_documents({"event_id": event.event_id}) == 1
+
+
+def test_handler_that_always_fails_is_dead_lettered_after_bounded_retries(broker_config, topic, producer, unique):
+    attempts = []
+
+    def broken(event):
+        attempts.append(event.event_id)
+        raise ValueError("bug")
+
+    event = receipt_event()
+    producer.send(topic, key=event.key.encode(), value=event.to_bytes()).get(10)
+    with running(ConsumerLoop(broker_config.with_(consumer_max_retries=3), service="test",
+                              group_id=f"g-{unique}", topics=[topic], handler=broken, producer=producer)):
+        dead = read_all(broker_config, f"{topic}.dlq", 1)
+    assert len(attempts) == 3
+    assert b"handler failed 3 times" in dict(dead[0].headers)["reason"]
+
+
+def test_relay_killed_between_publish_and_removal_republishes_and_the_consumer_dedupes(
+        broker_config, topic, producer, unique):
+    inventory = connect("mongomock://inventory")["rawbank_inventory"]
+    notifier = connect("mongomock://notifier")["rawbank_notifier"]
+    event = receipt_event()
+    inventory.stock.insert_one({"_id": "VNS/YRN", "on_hand": 1000})
+    inventory.stock.update_one({"_id": "VNS/YRN"}, {"$push": outbox_push(event)})
+
+    crashed = OutboxRelay(inventory, ["stock"], producer, topic, service="test", lease_seconds=0)
+    doc = crashed.claim("stock")
+    assert crashed.publish(doc) == [event.event_id]  # ... and the process dies before remove()
+
+    restarted = OutboxRelay(inventory, ["stock"], producer, topic, service="test", lease_seconds=30)
+    assert restarted.run_once() == 1
+    assert inventory.stock.find_one({"_id": "VNS/YRN"})["outbox"] == []
+    assert restarted.run_once() == 0
+
+    copies = read_all(broker_config, topic, 2)
+    assert [m.value for m in copies].count(event.to_bytes()) == 2
+    with running(ConsumerLoop(broker_config, service="notifier", group_id=f"g-{unique}", topics=[topic],
+                              handler=lambda e: notifier_events.record(notifier, e), producer=producer)):
+        wait_until(lambda: notifier.events.count_documents({}) >= 1, message="the event stored")
+        wait_until(lambda: _committed(broker_config, f"g-{unique}", topic) >= 2, message="both copies consumed")
+    assert notifier.events.count_documents({"event_id": event.event_id}) == 1
+
+
+def test_a_leased_document_is_left_alone_by_another_relay(broker_config, topic, producer):
+    db = connect("mongomock://inventory")["rawbank_inventory"]
+    db.stock.insert_one({"_id": "a", "outbox": [receipt_event().to_dict()]})
+    first = OutboxRelay(db, ["stock"], producer, topic, service="one", lease_seconds=60)
+    second = OutboxRelay(db, ["stock"], producer, topic, service="two", lease_seconds=60)
+    assert first.claim("stock") is not None
+    assert second.claim("stock") is None
+    assert second.run_once() == 0
+
+
+def _committed(config, group: str, topic: str) -> int:
+    consumer = KafkaConsumer(bootstrap_servers=config.kafka_bootstrap_servers, group_id=group,
+                             enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
+        return sum(consumer.committed(tp) or 0 for tp in partitions)
+    finally:
+        consumer.close()
