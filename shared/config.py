@@ -48,6 +48,33 @@ class Config:
         "RAWBANK_RELAY_LEASE_SECONDS", 30, int, doc="how long a relay owns a document it is publishing")
     seed_demo: bool = _env("RAWBANK_SEED_DEMO", False, _bool, doc="seed demo users and data at start (dev only)")
     log_level: str = _env("RAWBANK_LOG_LEVEL", "INFO", doc="logging level")
+    notifier_escalate_after_seconds: int = _env(
+        "RAWBANK_NOTIFIER_ESCALATE_AFTER_SECONDS", 1800, int,
+        doc="an open alert not acknowledged this long is escalated to the district's admins")
+    notifier_waitlist_max: int = _env(
+        "RAWBANK_NOTIFIER_WAITLIST_MAX", 5, int,
+        doc="alert when more than this many requisitions wait for one material at a depot")
+    notifier_waitlist_max_age_seconds: int = _env(
+        "RAWBANK_NOTIFIER_WAITLIST_MAX_AGE_SECONDS", 172800, int,
+        doc="alert when a requisition has waited longer than this for a material")
+    notifier_delivery_max_attempts: int = _env(
+        "RAWBANK_NOTIFIER_DELIVERY_MAX_ATTEMPTS", 6, int,
+        doc="attempts at one webhook, e-mail or SMS delivery before it is marked failed")
+    notifier_delivery_backoff_ms: int = _env(
+        "RAWBANK_NOTIFIER_DELIVERY_BACKOFF_MS", 2000, int, doc="first delivery retry delay; doubles each attempt")
+    notifier_dispatch_interval_ms: int = _env(
+        "RAWBANK_NOTIFIER_DISPATCH_INTERVAL_MS", 200, int, doc="how often the notifier looks for due deliveries")
+    notifier_digest_hour_utc: int = _env(
+        "RAWBANK_NOTIFIER_DIGEST_HOUR_UTC", 2, int, doc="hour (UTC) after which each admin's daily digest is sent")
+    smtp_host: str = _env("RAWBANK_SMTP_HOST", "", doc="SMTP server for e-mail (empty: e-mail is not sent)")
+    smtp_port: int = _env("RAWBANK_SMTP_PORT", 25, int, doc="SMTP server port")
+    smtp_sender: str = _env("RAWBANK_SMTP_SENDER", "rawbank@localhost", doc="From address of e-mail")
+    smtp_username: str = _env("RAWBANK_SMTP_USERNAME", "", doc="SMTP login (empty: no login)")
+    smtp_password: str = _env("RAWBANK_SMTP_PASSWORD", "", doc="SMTP password")
+    smtp_starttls: bool = _env("RAWBANK_SMTP_STARTTLS", False, _bool, doc="upgrade SMTP with STARTTLS")
+    sms_gateway_url: str = _env(
+        "RAWBANK_SMS_GATEWAY_URL", "", doc="HTTP SMS gateway taking POST {to, text} (empty: SMS is not sent)")
+    sms_gateway_token: str = _env("RAWBANK_SMS_GATEWAY_TOKEN", "", doc="bearer token for the SMS gateway")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Config":
