@@ -20,10 +20,11 @@ class Principal:
     role: str
     artisan_id: str | None = None
     depot: str | None = None
+    cooperative: str | None = None
 
 
 def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = None,
-                depot: str | None = None, ttl_seconds: int = 3600) -> str:
+                depot: str | None = None, ttl_seconds: int = 3600, cooperative: str | None = None) -> str:
     """Sign an access token with the contract's claims."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
@@ -35,6 +36,8 @@ def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = No
         claims["artisan_id"] = artisan_id
     if depot:
         claims["depot"] = depot
+    if cooperative:
+        claims["cooperative"] = cooperative
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -47,7 +50,8 @@ def decode_token(secret: str, token: str) -> Principal:
         raise ApiError(401, "token_invalid") from None
     if claims["role"] not in ROLES:
         raise ApiError(401, "token_invalid")
-    return Principal(str(claims["sub"]), claims["role"], claims.get("artisan_id"), claims.get("depot"))
+    return Principal(str(claims["sub"]), claims["role"], claims.get("artisan_id"), claims.get("depot"),
+                     claims.get("cooperative"))
 
 
 def current_principal() -> Principal:
