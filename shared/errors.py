@@ -45,7 +45,8 @@ class BusinessRule(ApiError):
 def error_response(status: int, code: str, text: str | None = None, details=None, headers=None):
     """Build the JSON error response, in the caller's language when no text is given."""
     lang = pick_language(request.headers.get("Accept-Language")) if request else "en"
-    body = {"error": {"code": code, "message": text or message(code, lang), "details": details or {}}}
+    params = details if isinstance(details, dict) else None
+    body = {"error": {"code": code, "message": text or message(code, lang, params), "details": details or {}}}
     response = jsonify(body)
     response.status_code = status
     for name, value in (headers or {}).items():

@@ -46,6 +46,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "http_error": (
         "The request could not be handled.",
         "अनुरोध पूरा नहीं हो सका।"),
+    "quota_exceeded": (
+        "Monthly cap for {category} is {cap} {unit}; {used} {unit} already used in {month}, "
+        "{left} {unit} left, and this request needs {requested} {unit}.",
+        "{category} की मासिक सीमा {cap} {unit} है; {month} में {used} {unit} उपयोग हो चुका है, "
+        "{left} {unit} बाकी है, और इस अनुरोध में {requested} {unit} चाहिए।"),
+    "illegal_transition": (
+        "This requisition is '{status}' now, so '{action}' is not possible.",
+        "यह अनुरोध अभी '{status}' स्थिति में है, इसलिए '{action}' नहीं हो सकता।"),
+    "artisan_inactive": (
+        "This artisan is not registered or not active; ask an admin to register or reactivate them.",
+        "यह कारीगर पंजीकृत या सक्रिय नहीं है; पंजीकरण या पुनः सक्रिय करने के लिए एडमिन से कहें।"),
+    "material_not_known": (
+        "The requests service does not know this SKU yet; check it, or try again in a moment.",
+        "अनुरोध सेवा अभी इस SKU को नहीं जानती; उसे जाँचें या थोड़ी देर बाद फिर प्रयास करें।"),
+    "idempotency_key_reused": (
+        "This Idempotency-Key was already used for a different request; use a new key.",
+        "यह Idempotency-Key पहले किसी दूसरे अनुरोध के लिए उपयोग हो चुकी है; नई key का उपयोग करें।"),
+    "busy": (
+        "This record is very busy; try again in a moment.",
+        "यह रिकॉर्ड अभी बहुत व्यस्त है; थोड़ी देर बाद फिर प्रयास करें।"),
 }
 
 
@@ -66,7 +86,18 @@ def pick_language(accept_language: str | None) -> str:
     return best
 
 
-def message(code: str, lang: str = "en") -> str:
-    """The text for a message code in a language, English if the code is unknown."""
+class _Keep(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def message(code: str, lang: str = "en", params: dict | None = None) -> str:
+    """The text for a message code in a language, English if the code is unknown.
+
+    `{name}` placeholders are filled from `params` (an error's details); unknown ones stay as they are.
+    """
     en, hi = MESSAGES.get(code, MESSAGES["http_error"])
-    return hi if lang == "hi" else en
+    text = hi if lang == "hi" else en
+    if params and "{" in text:
+        text = text.format_map(_Keep({k: v for k, v in params.items() if isinstance(v, (str, int))}))
+    return text
