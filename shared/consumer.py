@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 MAX_DLQ_VALUE = 512 * 1024
 
 Handler = Callable[[Event], None]
+RawHandler = Callable[[object], None]  # takes the kafka ConsumerRecord as it came
 
 
 class PermanentError(Exception):
@@ -36,22 +37,26 @@ class ConsumerLoop:
 
     Offsets are committed only after the handler returned (its effect is stored) or the
     message was acknowledged by the dead-letter topic, so a crash replays, never skips.
+    Messages of `raw_topics` (e.g. dead-letter topics) are not decoded: `raw_handler` gets
+    the record itself, with the same retries.
     """
 
     def __init__(self, config: Config, *, service: str, group_id: str, topics, handler: Handler,
-                 producer):
+                 producer, raw_topics=(), raw_handler: RawHandler | None = None):
         self.config = config
         self.service = service
         self.group_id = group_id
         self.topics = tuple(topics)
         self.handler = handler
         self.producer = producer
+        self.raw_topics = tuple(raw_topics) if raw_handler else ()
+        self.raw_handler = raw_handler
         self.ready = threading.Event()
 
     def _consumer(self) -> KafkaConsumer:
         interval = self.config.kafka_max_poll_interval_ms
         return KafkaConsumer(
-            *self.topics, bootstrap_servers=bootstrap_servers(self.config), group_id=self.group_id,
+            *self.topics, *self.raw_topics, bootstrap_servers=bootstrap_servers(self.config), group_id=self.group_id,
             client_id=f"{self.service}-consumer", enable_auto_commit=False,
             auto_offset_reset="earliest", max_poll_interval_ms=interval,
             session_timeout_ms=min(interval, 10000), heartbeat_interval_ms=min(interval, 10000) // 4,
@@ -90,28 +95,32 @@ class ConsumerLoop:
 
     def process(self, message, stop: threading.Event) -> None:
         """Apply one message, or dead-letter it; return only when it is settled."""
-        try:
-            event = decode_event(message.value)
-        except EnvelopeError as exc:
-            self.dead_letter(message, str(exc))
-            return
+        if message.topic in self.raw_topics:
+            item, handler, name, ident = message, self.raw_handler, "raw", f"offset {message.offset}"
+        else:
+            try:
+                item = decode_event(message.value)
+            except EnvelopeError as exc:
+                self.dead_letter(message, str(exc))
+                return
+            handler, name, ident = self.handler, item.type, item.event_id
         attempt = 0
         while True:
             attempt += 1
             try:
-                self.handler(event)
-                EVENTS_HANDLED.labels(self.service, message.topic, event.type).inc()
+                handler(item)
+                EVENTS_HANDLED.labels(self.service, message.topic, name).inc()
                 return
             except PermanentError as exc:
-                self.dead_letter(message, f"{event.type}: {exc}")
+                self.dead_letter(message, f"{name}: {exc}")
                 return
             except ConnectionFailure as exc:  # the store is down: wait, never dead-letter
-                log.warning("%s store unavailable (%s); retrying %s", self.service, exc, event.event_id)
+                log.warning("%s store unavailable (%s); retrying %s", self.service, exc, ident)
                 attempt = min(attempt, self.config.consumer_max_retries - 1)
             except Exception as exc:
-                log.exception("%s handler failed on %s (attempt %d)", self.service, event.type, attempt)
+                log.exception("%s handler failed on %s (attempt %d)", self.service, name, attempt)
                 if attempt >= self.config.consumer_max_retries:
-                    self.dead_letter(message, f"{event.type}: handler failed {attempt} times: {exc!r}")
+                    self.dead_letter(message, f"{name}: handler failed {attempt} times: {exc!r}")
                     return
             EVENTS_RETRIED.labels(self.service, message.topic).inc()
             delay = min(self.config.consumer_backoff_ms * 2 ** (attempt - 1), 10000) / 1000

@@ -22,6 +22,9 @@ class ServiceSpec:
     consumes: tuple[str, ...] = ()
     make_handler: Callable | None = None  # (db, config) -> Handler
     seed: Callable | None = None  # (db, config) -> None
+    consumes_raw: tuple[str, ...] = ()  # topics read undecoded, e.g. dead-letter topics
+    make_raw_handler: Callable | None = None  # (db, config) -> RawHandler
+    background: tuple = ()  # ((part name, make(db, config) -> run(stop)), ...) more worker loops
 
     @property
     def group_id(self) -> str:

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 
 class Worker:
-    """Runs the consumer and the relay of one service until stopped."""
+    """Runs the consumer, the relay and any background loops of one service until stopped."""
 
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
@@ -41,9 +41,10 @@ class Worker:
         return False
 
     def _run(self) -> None:
+        spec, config, db = self.runtime.spec, self.runtime.config, self.runtime.db
+        self._start([(part, make(db, config)) for part, make in spec.background])
         if not self._connect():
             return
-        spec, config, db = self.runtime.spec, self.runtime.config, self.runtime.db
         parts = []
         if spec.publishes:
             self.relay = OutboxRelay(db, spec.outbox_collections, self.producer, spec.publishes,
@@ -53,8 +54,14 @@ class Worker:
         if spec.consumes and spec.make_handler:
             self.consumer = ConsumerLoop(config, service=spec.name, group_id=spec.group_id,
                                          topics=spec.consumes, handler=spec.make_handler(db, config),
-                                         producer=self.producer)
+                                         producer=self.producer, raw_topics=spec.consumes_raw,
+                                         raw_handler=spec.make_raw_handler(db, config)
+                                         if spec.make_raw_handler else None)
             parts.append(("consumer", self.consumer.run))
+        self._start(parts)
+
+    def _start(self, parts) -> None:
+        spec = self.runtime.spec
         for part, target in parts:
             thread = threading.Thread(target=target, args=(self.stop_event,),
                                       name=f"{spec.name}-{part}", daemon=True)
