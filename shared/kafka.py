@@ -28,7 +28,8 @@ def make_producer(config: Config, client_id: str) -> KafkaProducer:
 
 def make_admin(config: Config, client_id: str) -> KafkaAdminClient:
     return KafkaAdminClient(bootstrap_servers=bootstrap_servers(config), client_id=client_id,
-                            request_timeout_ms=config.kafka_request_timeout_ms)
+                            request_timeout_ms=config.kafka_request_timeout_ms,
+                            bootstrap_timeout_ms=config.kafka_request_timeout_ms)
 
 
 def ensure_topics(config: Config, topics) -> None:
@@ -54,8 +55,8 @@ def ensure_topics(config: Config, topics) -> None:
 class BrokerProbe:
     """Answers whether the broker serves requests now, with one bounded metadata request."""
 
-    def __init__(self, config: Config, client_id: str):
-        self._config = config
+    def __init__(self, config: Config, client_id: str, timeout_ms: int = 2000):
+        self._config = config.with_(kafka_request_timeout_ms=min(timeout_ms, config.kafka_request_timeout_ms))
         self._client_id = client_id
         self._admin: KafkaAdminClient | None = None
         self._lock = threading.Lock()
