@@ -36,6 +36,11 @@ class MaterialRegistered(Payload):
     category = _text(required=True)
     unit = _text(required=True)
     reorder_level = Quantity(required=True)
+    pack_size = Quantity(load_default=None, allow_none=True)
+
+
+class MaterialUpdated(MaterialRegistered):
+    pass
 
 
 class DepotRegistered(Payload):
@@ -58,6 +63,8 @@ class StockMovement(Payload):
 
 class StockReceived(StockMovement):
     supplier = f.String(load_default="", validate=ma.validate.Length(max=200))
+    lot = f.String(load_default="", validate=ma.validate.Length(max=100))
+    unit_cost = f.String(load_default="", validate=ma.validate.Length(max=30))
 
 
 class StockAdjusted(StockMovement):
@@ -71,6 +78,8 @@ class StockTransferred(Payload):
     to_depot = _text(required=True)
     quantity = Quantity(required=True, positive=True)
     by = _text(required=True)
+    reason = f.String(load_default="", validate=ma.validate.Length(max=500))
+    reference = f.String(load_default="", validate=ma.validate.Length(max=200))
 
 
 class Reservation(Payload):
@@ -168,7 +177,7 @@ class RequisitionReceived(Requisition):
 INVENTORY_EVENTS = (
     MaterialRegistered, DepotRegistered, StockReceived, StockAdjusted, StockTransferred, StockReserved,
     StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
-    StockDepleted, StockReplenished,
+    StockDepleted, StockReplenished, MaterialUpdated,
 )
 REQUESTS_EVENTS = (
     ArtisanRegistered, ArtisanUpdated,
