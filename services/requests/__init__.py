@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from shared.config import Config
-from shared.events import REQUESTS_TOPIC
+from shared.events import INVENTORY_TOPIC, REQUESTS_TOPIC
 from shared.service import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.requests import api, seed
-    return ServiceSpec(name="requests", default_port=8002, blueprints=(api.blp,),
-                       publishes=REQUESTS_TOPIC, outbox_collections=("requisitions",), seed=seed.seed)
+    from services.requests import api, consumer, requisitions_api, seed, store
+    return ServiceSpec(name="requests", default_port=8002, blueprints=(api.blp, requisitions_api.blp),
+                       indexes=store.INDEXES, publishes=REQUESTS_TOPIC,
+                       outbox_collections=store.OUTBOX_COLLECTIONS, consumes=(INVENTORY_TOPIC,),
+                       make_handler=consumer.make_handler, seed=seed.seed)
 
 
 def create_app(config: Config | None = None, runtime=None):

@@ -1,27 +1,19 @@
-"""Requests HTTP API: login for now; artisans and requisitions come with their issue."""
+"""Requests HTTP API: login, the artisan registry, quotas and the auto-approve rule."""
 from __future__ import annotations
 
-import marshmallow as ma
+from datetime import datetime, timezone
+
 from flask import current_app
-from marshmallow import fields as f, validate as v
 
-from services.requests import users
-from shared.auth import issue_token
-from shared.web import Blueprint, db
+from services.requests import artisans, domain, quotas, users
+from services.requests.schemas import (ArtisanOutSchema, ArtisanQuery, ArtisanSchema, ArtisanUpdateSchema,
+                                       AutoApproveSchema, LoginSchema, QuotaQuery, QuotaSchema, TokenSchema,
+                                       UsageQuery, UsageSchema)
+from shared.auth import current_principal, issue_token, require_role
+from shared.errors import ApiError
+from shared.web import Blueprint, db, request_id
 
-blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Login, artisans and requisitions")
-
-
-class LoginSchema(ma.Schema):
-    username = f.String(required=True, validate=v.Length(min=1, max=100))
-    password = f.String(required=True, validate=v.Length(min=1, max=200), load_only=True)
-
-
-class TokenSchema(ma.Schema):
-    access_token = f.String()
-    token_type = f.String()
-    expires_in = f.Integer()
-    role = f.String()
+blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Login, artisans and quotas")
 
 
 @blp.route("/auth/login", methods=["POST"])
@@ -33,6 +25,87 @@ def login(body):
     config = current_app.config["RAWBANK"]
     token = issue_token(config.jwt_secret, sub=user["_id"], role=user["role"],
                         artisan_id=user.get("artisan_id"), depot=user.get("depot"),
-                        ttl_seconds=config.jwt_ttl_seconds)
+                        cooperative=user.get("cooperative"), ttl_seconds=config.jwt_ttl_seconds)
     return {"access_token": token, "token_type": "Bearer", "expires_in": config.jwt_ttl_seconds,
             "role": user["role"]}
+
+
+@blp.route("/artisans", methods=["POST"])
+@require_role("admin", "secretary")
+@blp.arguments(ArtisanSchema)
+@blp.response(201, ArtisanOutSchema)
+def register_artisan(body):
+    """Register an artisan (secretaries: into their own cooperative)."""
+    return artisans.register(db(), current_principal(), body, correlation_id=request_id())
+
+
+@blp.route("/artisans", methods=["GET"])
+@require_role()
+@blp.arguments(ArtisanQuery, location="query")
+@blp.response(200, ArtisanOutSchema(many=True))
+def list_artisans(query):
+    """The artisans the caller may see: all (staff), their cooperative (secretary), themself."""
+    return artisans.search(db(), current_principal(), **query)
+
+
+@blp.route("/artisans/<artisan_id>", methods=["GET"])
+@require_role()
+@blp.response(200, ArtisanOutSchema)
+def get_artisan(artisan_id):
+    return artisans.get(db(), current_principal(), artisan_id)
+
+
+@blp.route("/artisans/<artisan_id>", methods=["PATCH"])
+@require_role()
+@blp.arguments(ArtisanUpdateSchema)
+@blp.response(200, ArtisanOutSchema)
+def update_artisan(changes, artisan_id):
+    return artisans.update(db(), current_principal(), artisan_id, changes, correlation_id=request_id())
+
+
+@blp.route("/quotas", methods=["POST"])
+@require_role("admin")
+@blp.arguments(QuotaSchema)
+@blp.response(200, QuotaSchema)
+def set_quota(body):
+    """Set a monthly cap for a category: for everyone, or for one artisan (overrides)."""
+    return quotas.set_cap(db(), **body, by=current_principal().sub, now=datetime.now(timezone.utc))
+
+
+@blp.route("/quotas", methods=["GET"])
+@require_role("admin")
+@blp.arguments(QuotaQuery, location="query")
+@blp.response(200, QuotaSchema(many=True))
+def list_quotas(query):
+    return quotas.list_caps(db(), query["artisan_id"])
+
+
+@blp.route("/quotas/usage", methods=["GET"])
+@require_role("admin", "secretary", "artisan")
+@blp.arguments(UsageQuery, location="query")
+@blp.response(200, UsageSchema(many=True))
+def quota_usage(query):
+    """Cap, used and left per category for one artisan and month (this month by default)."""
+    principal, now = current_principal(), datetime.now(timezone.utc)
+    artisan_id = principal.artisan_id if principal.role == "artisan" else query["artisan_id"]
+    if not artisan_id:
+        raise ApiError(400, "validation_error", details={"artisan_id": ["required"]})
+    artisan = artisans.get(db(), principal, artisan_id)
+    return quotas.usage_of(db(), artisan, query["month"] or domain.month_of(now), now)
+
+
+@blp.route("/settings/auto-approve", methods=["GET"])
+@require_role("admin")
+@blp.response(200, AutoApproveSchema)
+def get_auto_approve():
+    return db().settings.find_one({"_id": "auto_approve"}) or {"max_quantity": None}
+
+
+@blp.route("/settings/auto-approve", methods=["PUT"])
+@require_role("admin")
+@blp.arguments(AutoApproveSchema)
+@blp.response(200, AutoApproveSchema)
+def set_auto_approve(body):
+    """Approve new requisitions at once when every line is at most max_quantity (null: never)."""
+    db().settings.replace_one({"_id": "auto_approve"}, {"_id": "auto_approve", **body}, upsert=True)
+    return body

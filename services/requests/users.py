@@ -20,13 +20,15 @@ def _dummy_hash() -> str:
 
 
 def add_user(db, *, username: str, password: str, role: str, artisan_id: str | None = None,
-             depot: str | None = None) -> dict:
+             depot: str | None = None, cooperative: str | None = None) -> dict:
     """Store a new user with a hashed password."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if role == "artisan" and not artisan_id:
         raise ValueError("an artisan user needs an artisan id")
-    user = {"_id": username, "role": role, "artisan_id": artisan_id, "depot": depot,
+    if role == "secretary" and not cooperative:
+        raise ValueError("a secretary user needs a cooperative")
+    user = {"_id": username, "role": role, "artisan_id": artisan_id, "depot": depot, "cooperative": cooperative,
             "password_hash": _hasher.hash(password)}
     try:
         db.users.insert_one(user)

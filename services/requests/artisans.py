@@ -1,0 +1,116 @@
+"""The artisan registry, and which artisans each caller may see."""
+from __future__ import annotations
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from shared.auth import Principal
+from shared.envelope import new_event, utcnow_iso
+from shared.errors import ApiError, BusinessRule, Conflict, NotFound
+
+SOURCE = "requests"
+NOTHING = {"_id": {"$in": []}}
+EVENT_FIELDS = ("name", "district", "language", "phone", "email", "cooperative", "active")
+PUBLIC = {"outbox": 0, "_relay": 0}
+
+
+def visible(principal: Principal, field: str = "_id") -> dict:
+    """The filter of artisans (or their requisitions, with field='artisan_id') a caller may see."""
+    if principal.role in ("admin", "warehouse"):
+        return {}
+    if principal.role == "secretary":
+        return {"cooperative": principal.cooperative} if principal.cooperative else NOTHING
+    if principal.role == "artisan" and principal.artisan_id:
+        return {field: principal.artisan_id}
+    return NOTHING
+
+
+def register(db, principal: Principal, body: dict, *, correlation_id: str | None = None) -> dict:
+    """Add an artisan with their ArtisanRegistered event; secretaries register into their cooperative."""
+    _may_edit(principal)
+    body = dict(body)
+    wanted_id = body.pop("artisan_id", None) if principal.role == "admin" else None
+    if principal.role == "secretary":
+        body["cooperative"] = principal.cooperative
+    for _ in range(100):
+        artisan_id = wanted_id or _next_id(db)
+        doc = {"_id": artisan_id, **body, "created_at": utcnow_iso(), "created_by": principal.sub,
+               "version": 1}
+        event = _event("ArtisanRegistered", doc, correlation_id)
+        try:
+            db.artisans.insert_one({**doc, "outbox": [event.to_dict()]})
+            return doc
+        except DuplicateKeyError:
+            if db.artisans.find_one({"registration_id": body["registration_id"]}, {"_id": 1}):
+                raise Conflict("already_exists", details={"registration_id": body["registration_id"]}) from None
+            if wanted_id:
+                raise Conflict("already_exists", details={"artisan_id": wanted_id}) from None
+    raise ApiError(503, "busy")
+
+
+def update(db, principal: Principal, artisan_id: str, changes: dict, *,
+           correlation_id: str | None = None) -> dict:
+    """Change an artisan's details, with their ArtisanUpdated event in the same write."""
+    before = get(db, principal, artisan_id)
+    _may_edit(principal)
+    changes = dict(changes)
+    if principal.role == "secretary":
+        changes.pop("cooperative", None)  # a secretary cannot move a member out of their cooperative
+    after = {**before, **changes, "version": before["version"] + 1, "updated_at": utcnow_iso()}
+    event = _event("ArtisanUpdated", after, correlation_id)
+    stored = db.artisans.find_one_and_update(
+        {"_id": artisan_id, "version": before["version"]},
+        {"$set": {k: v for k, v in after.items() if k != "_id"}, "$push": {"outbox": event.to_dict()}},
+        projection=PUBLIC, return_document=ReturnDocument.AFTER)
+    if stored is None:
+        raise Conflict("conflict")
+    return stored
+
+
+def get(db, principal: Principal, artisan_id: str) -> dict:
+    """One artisan the caller may see; 404 for everyone else's."""
+    doc = db.artisans.find_one({"_id": artisan_id, **visible(principal)}, PUBLIC)
+    if doc is None:
+        raise NotFound()
+    return doc
+
+
+def search(db, principal: Principal, *, district=None, cooperative=None, active=None, limit=100,
+           offset=0) -> list[dict]:
+    query = {k: v for k, v in (("district", district), ("cooperative", cooperative), ("active", active))
+             if v is not None}
+    query.update(visible(principal))
+    return list(db.artisans.find(query, PUBLIC).sort("_id", 1).skip(offset).limit(limit))
+
+
+def requesting_for(db, principal: Principal, artisan_id: str | None) -> dict:
+    """The active artisan a new requisition is for: the caller, or a member they act for."""
+    if principal.role == "artisan":
+        artisan_id = principal.artisan_id  # never taken from the body
+    elif principal.role not in ("admin", "secretary"):
+        raise ApiError(403, "forbidden")
+    elif not artisan_id:
+        raise ApiError(400, "validation_error", details={"artisan_id": ["required when acting for an artisan"]})
+    doc = db.artisans.find_one({"_id": artisan_id, **visible(principal)}, PUBLIC)
+    if doc is None and principal.role != "artisan":
+        raise NotFound()
+    if doc is None or not doc.get("active", True):
+        raise BusinessRule("artisan_inactive", details={"artisan_id": artisan_id})
+    return doc
+
+
+def _may_edit(principal: Principal) -> None:
+    if principal.role == "admin" or (principal.role == "secretary" and principal.cooperative):
+        return
+    raise ApiError(403, "forbidden")
+
+
+def _next_id(db) -> str:
+    counter = db.counters.find_one_and_update({"_id": "artisan"}, {"$inc": {"seq": 1}}, upsert=True,
+                                              return_document=ReturnDocument.AFTER)
+    return f"ART-{counter['seq']:04d}"
+
+
+def _event(type_: str, doc: dict, correlation_id: str | None):
+    payload = {"artisan_id": doc["_id"], **{k: doc.get(k) for k in EVENT_FIELDS}}
+    return new_event(type_, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)

@@ -1,0 +1,160 @@
+"""Requisition use cases: submit, act on, read, and apply inventory's answers."""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import datetime, timezone
+
+from pymongo.errors import DuplicateKeyError
+
+from services.requests import artisans, domain, quotas, store
+from shared.auth import Principal
+from shared.consumer import PermanentError
+from shared.envelope import Event, new_event, utcnow_iso
+from shared.errors import ApiError, BusinessRule, Conflict, NotFound
+
+SOURCE = "requests"
+MAX_ATTEMPTS = 50
+_IDEMPOTENCY = uuid.UUID("6f0d3c1e-5a43-4d7e-9a51-2b8f0c7e4d10")
+
+
+def submit(db, principal: Principal, body: dict, *, idempotency_key: str | None = None,
+           correlation_id: str | None = None, now: datetime | None = None) -> tuple[dict, bool]:
+    """Store a new requisition (and count it against the caps); True if it was created now."""
+    now = now or datetime.now(timezone.utc)
+    artisan = artisans.requesting_for(db, principal, body.get("artisan_id"))
+    lines = _with_categories(db, body["lines"])
+    fingerprint = _fingerprint(artisan["_id"], body)
+    req_id = uuid.uuid5(_IDEMPOTENCY, f"{principal.sub}\n{idempotency_key}").hex if idempotency_key \
+        else uuid.uuid4().hex
+    if idempotency_key and (first := _replay(db, req_id, fingerprint)) is not None:
+        return first, False
+    month = domain.month_of(now)
+    quotas.take(db, artisan, month, req_id, domain.totals_by_category((l["category"], l["quantity"]) for l in lines),
+                {l["category"]: l["unit"] for l in lines}, now)
+    doc = _new_doc(db, req_id, principal, artisan, body, lines, month, fingerprint, correlation_id)
+    try:
+        db.requisitions.insert_one(doc)
+    except DuplicateKeyError:  # the same Idempotency-Key, sent twice at once
+        return _replay(db, req_id, fingerprint), False
+    return get(db, principal, req_id), True
+
+
+def act(db, principal: Principal, req_id: str, action: str, *, reason: str = "",
+        correlation_id: str | None = None) -> dict:
+    """Approve, reject, cancel, dispatch or receive: 404 if not visible, 403 by role, 409 by status."""
+    for _ in range(MAX_ATTEMPTS):
+        doc = _visible_doc(db, principal, req_id)
+        try:
+            change = domain.act(store.requisition_from(doc), action, role=principal.role,
+                                by=principal.sub, at=utcnow_iso(), reason=reason)
+        except domain.NotAllowed:
+            raise ApiError(403, "forbidden") from None
+        except domain.IllegalTransition as exc:
+            raise Conflict("illegal_transition", details={"status": exc.status, "action": action}) from None
+        events = [_event(change.emits, doc, principal.sub, reason, correlation_id)]
+        extra = {"approved_by": principal.sub} if action == "approve" else None
+        if store.save_change(db, req_id, doc["version"], change, events, extra=extra):
+            _return_quota_if_due(db, doc, change)
+            return get(db, principal, req_id)
+    raise ApiError(503, "busy")
+
+
+def get(db, principal: Principal, req_id: str) -> dict:
+    return _visible_doc(db, principal, req_id, store.HIDDEN)
+
+
+def search(db, principal: Principal, *, status=None, depot=None, artisan_id=None, limit=50,
+           offset=0) -> list[dict]:
+    query = {k: v for k, v in (("status", status), ("depot", depot), ("artisan_id", artisan_id)) if v}
+    query.update(_scope(principal))
+    return list(db.requisitions.find(query, {**store.HIDDEN, "history": 0})
+                .sort([("created_at", -1), ("_id", 1)]).skip(offset).limit(limit))
+
+
+def apply_stock_event(db, event: Event) -> None:
+    """Apply one inventory answer to its requisition once, whatever order answers arrive in."""
+    data = event.payload
+    stock_event = domain.StockEvent(event.event_id, event.type, event.occurred_at,
+                                    data.get("position"), data.get("reason", ""))
+    for _ in range(MAX_ATTEMPTS):
+        doc = db.requisitions.find_one({"_id": data["requisition_id"]}, {"outbox": 0})
+        if doc is None:
+            raise PermanentError(f"no requisition {data['requisition_id']}")
+        if event.event_id in doc.get("applied", ()):
+            return
+        change = domain.on_stock(store.requisition_from(doc), stock_event)
+        if store.save_change(db, doc["_id"], doc["version"], change, [], applied=event.event_id):
+            _return_quota_if_due(db, doc, change)
+            return
+    raise RuntimeError(f"requisition {data['requisition_id']} stayed busy")
+
+
+def _scope(principal: Principal) -> dict:
+    if principal.role == "warehouse" and principal.depot:
+        return {"depot": principal.depot}
+    return artisans.visible(principal, "artisan_id")
+
+
+def _visible_doc(db, principal, req_id, projection=None) -> dict:
+    doc = db.requisitions.find_one({"_id": req_id, **_scope(principal)}, projection or {"outbox": 0})
+    if doc is None:
+        raise NotFound()
+    return doc
+
+
+def _return_quota_if_due(db, doc: dict, change: domain.Change) -> None:
+    if change.returns_quota:
+        quotas.give_back(db, doc["artisan_id"], doc["month"], doc["_id"])
+
+
+def _with_categories(db, lines: list[dict]) -> list[dict]:
+    skus = [line["sku"] for line in lines]
+    known = {m["_id"]: m for m in db.materials.find({"_id": {"$in": skus}})}
+    missing = [sku for sku in skus if sku not in known]
+    if missing:
+        raise BusinessRule("material_not_known", details={"skus": missing})
+    return [{"sku": l["sku"], "quantity": l["quantity"], "category": known[l["sku"]]["category"],
+             "unit": known[l["sku"]]["unit"]} for l in lines]
+
+
+def _fingerprint(artisan_id: str, body: dict) -> str:
+    canonical = {"artisan_id": artisan_id, "depot": body["depot"], "note": body.get("note", ""),
+                 "lines": [[l["sku"], l["quantity"]] for l in body["lines"]]}
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+
+
+def _replay(db, req_id: str, fingerprint: str) -> dict | None:
+    first = db.requisitions.find_one({"_id": req_id}, {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0})
+    if first is not None and first.pop("fingerprint") != fingerprint:
+        raise Conflict("idempotency_key_reused")
+    return first
+
+
+def _new_doc(db, req_id, principal, artisan, body, lines, month, fingerprint, correlation_id) -> dict:
+    at = utcnow_iso()
+    doc = {"_id": req_id, "artisan_id": artisan["_id"], "cooperative": artisan.get("cooperative"),
+           "depot": body["depot"], "lines": lines, "note": body.get("note", ""), "month": month,
+           "created_by": principal.sub, "created_at": at, "updated_at": at, "approved_by": None,
+           "version": 1, "applied": [], "fingerprint": fingerprint,
+           **store.state_fields(domain.Requisition(domain.SUBMITTED)),
+           "history": [domain.entry(domain.SUBMITTED, principal.sub, at)]}
+    events = [_event("RequisitionSubmitted", doc, principal.sub, "", correlation_id)]
+    setting = db.settings.find_one({"_id": "auto_approve"}) or {}
+    if domain.may_auto_approve([l["quantity"] for l in lines], setting.get("max_quantity")):
+        doc.update(status=domain.APPROVED, approved_by="auto-approve")
+        doc["history"].append(domain.entry(domain.APPROVED, "auto-approve", at, "every line within the auto-approve size"))
+        events.append(_event("RequisitionApproved", doc, "auto-approve", "", correlation_id))
+    doc["outbox"] = [event.to_dict() for event in events]
+    return doc
+
+
+def _event(type_: str, doc: dict, by: str, reason: str, correlation_id: str | None):
+    payload = {"requisition_id": doc["_id"], "artisan_id": doc["artisan_id"], "depot": doc["depot"],
+               "lines": [{"sku": l["sku"], "quantity": l["quantity"]} for l in doc["lines"]], "by": by}
+    if type_ == "RequisitionSubmitted":
+        payload["note"] = doc["note"]
+    elif type_ in ("RequisitionRejected", "RequisitionCancelled"):
+        payload["reason"] = reason
+    return new_event(type_, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)

@@ -1,0 +1,63 @@
+"""Requisitions HTTP API: load with a schema, call one use case, dump."""
+from __future__ import annotations
+
+import re
+
+from flask import request
+
+from services.requests import requisitions
+from services.requests.schemas import (ActionSchema, RequisitionOutSchema, RequisitionQuery, RequisitionSchema,
+                                       RequisitionSummarySchema)
+from shared.auth import current_principal, require_role
+from shared.errors import ApiError
+from shared.web import Blueprint, db, request_id
+
+blp = Blueprint("requisitions", __name__, url_prefix="/api/v1", description="Requisitions and their lifecycle")
+_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not _KEY.match(key):
+        raise ApiError(400, "validation_error",
+                       details={"Idempotency-Key": ["1-200 letters, digits, '.', '_', ':' or '-'"]})
+    return key
+
+
+@blp.route("/requisitions", methods=["POST"])
+@require_role("admin", "secretary", "artisan")
+@blp.arguments(RequisitionSchema)
+@blp.response(201, RequisitionOutSchema)
+def submit(body):
+    """Submit a requisition; a retry with the same Idempotency-Key returns the first result."""
+    doc, created = requisitions.submit(db(), current_principal(), body, idempotency_key=_idempotency_key(),
+                                       correlation_id=request_id())
+    return doc, 201, ({} if created else {"Idempotent-Replayed": "true"})
+
+
+@blp.route("/requisitions", methods=["GET"])
+@require_role()
+@blp.arguments(RequisitionQuery, location="query")
+@blp.response(200, RequisitionSummarySchema(many=True))
+def list_requisitions(query):
+    """Newest first; artisans see their own, secretaries their cooperative's."""
+    return requisitions.search(db(), current_principal(), **query)
+
+
+@blp.route("/requisitions/<req_id>", methods=["GET"])
+@require_role()
+@blp.response(200, RequisitionOutSchema)
+def get_requisition(req_id):
+    """One requisition with its status history (who, when, why)."""
+    return requisitions.get(db(), current_principal(), req_id)
+
+
+@blp.route("/requisitions/<req_id>/<any(approve, reject, cancel, dispatch, receive):action>",
+           methods=["POST"])
+@require_role()
+@blp.arguments(ActionSchema)
+@blp.response(200, RequisitionOutSchema)
+def act(body, req_id, action):
+    """Move a requisition on; 409 with the current status when its status does not allow it."""
+    return requisitions.act(db(), current_principal(), req_id, action, reason=body["reason"],
+                            correlation_id=request_id())

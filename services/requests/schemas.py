@@ -1,0 +1,165 @@
+"""Request and response bodies of the requests API. Unknown input fields are refused (400)."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields as f, validate as v
+
+from services.requests.domain import STATUSES
+from shared.quantity import Quantity
+
+CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error="letters, digits, '.', '_' or '-', at most 64")
+NAME = v.Length(min=1, max=200)
+MONTH = v.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="a month such as 2026-11")
+
+
+def _text(max_: int = 200, **kw):
+    return f.String(validate=v.Length(max=max_), **kw)
+
+
+class LoginSchema(ma.Schema):
+    username = f.String(required=True, validate=v.Length(min=1, max=100))
+    password = f.String(required=True, validate=v.Length(min=1, max=200), load_only=True)
+
+
+class TokenSchema(ma.Schema):
+    access_token = f.String()
+    token_type = f.String()
+    expires_in = f.Integer()
+    role = f.String()
+
+
+class ArtisanUpdateSchema(ma.Schema):
+    name = f.String(validate=NAME)
+    name_hi = _text(allow_none=True)
+    district = f.String(validate=v.Length(min=1, max=100))
+    craft = f.String(validate=v.Length(min=1, max=100))
+    phone = f.String(allow_none=True, validate=v.Regexp(r"^\+?[0-9 ]{10,16}$", error="a phone number, digits"))
+    email = f.Email(allow_none=True, validate=v.Length(max=200))
+    language = f.String(validate=v.OneOf(["hi", "en"]))
+    cooperative = _text(allow_none=True)
+    looms = f.Integer(strict=True, validate=v.Range(min=0, max=1000))
+    active = f.Boolean()
+
+
+class ArtisanSchema(ArtisanUpdateSchema):
+    artisan_id = f.String(validate=CODE, metadata={"description": "admins may choose it; else ART-nnnn"})
+    name = f.String(required=True, validate=NAME)
+    district = f.String(required=True, validate=v.Length(min=1, max=100))
+    craft = f.String(required=True, validate=v.Length(min=1, max=100))
+    registration_id = f.String(required=True, validate=CODE,
+                               metadata={"description": "artisan card or Udyam number; unique"})
+    language = f.String(load_default="hi", validate=v.OneOf(["hi", "en"]))
+    looms = f.Integer(load_default=0, strict=True, validate=v.Range(min=0, max=1000))
+    active = f.Boolean(load_default=True)
+    phone = f.String(load_default=None, allow_none=True,
+                     validate=v.Regexp(r"^\+?[0-9 ]{10,16}$", error="a phone number, digits"))
+    email = f.Email(load_default=None, allow_none=True, validate=v.Length(max=200))
+    cooperative = _text(load_default=None, allow_none=True)
+
+
+class ArtisanOutSchema(ArtisanSchema):
+    artisan_id = f.String(attribute="_id")
+    created_at = f.String()
+    updated_at = f.String()
+
+
+class ArtisanQuery(ma.Schema):
+    district = f.String(load_default=None)
+    cooperative = f.String(load_default=None)
+    active = f.Boolean(load_default=None)
+    limit = f.Integer(load_default=100, validate=v.Range(min=1, max=500))
+    offset = f.Integer(load_default=0, validate=v.Range(min=0))
+
+
+class QuotaSchema(ma.Schema):
+    category = f.String(required=True, validate=CODE)
+    limit = Quantity(required=True, metadata={"description": "per month, in the category's unit"})
+    per_loom = f.Boolean(load_default=False)
+    artisan_id = f.String(load_default=None, allow_none=True, validate=CODE)
+    set_by = f.String(dump_only=True)
+
+    @ma.validates("limit")
+    def _not_negative(self, value, **kwargs):
+        if value < 0:
+            raise ma.ValidationError("must not be negative")
+
+
+class UsageQuery(ma.Schema):
+    artisan_id = f.String(load_default=None, validate=CODE)
+    month = f.String(load_default=None, validate=MONTH)
+
+
+class QuotaQuery(ma.Schema):
+    artisan_id = f.String(load_default=None, validate=CODE)
+
+
+class UsageSchema(ma.Schema):
+    category = f.String()
+    month = f.String()
+    cap = Quantity(allow_none=True)
+    used = Quantity()
+    left = Quantity(allow_none=True)
+    limit = Quantity(allow_none=True)
+    per_loom = f.Boolean(allow_none=True)
+
+
+class AutoApproveSchema(ma.Schema):
+    max_quantity = Quantity(required=True, allow_none=True,
+                            metadata={"description": "approve at once when every line is at most this; null: never"})
+
+
+class LineSchema(ma.Schema):
+    sku = f.String(required=True, validate=CODE)
+    quantity = Quantity(required=True, positive=True)
+    category = f.String(dump_only=True)
+    unit = f.String(dump_only=True)
+
+
+class RequisitionSchema(ma.Schema):
+    artisan_id = f.String(validate=CODE, metadata={"description": "for admins and secretaries; "
+                                                                  "an artisan always requests for themself"})
+    depot = f.String(required=True, validate=CODE)
+    lines = f.List(f.Nested(LineSchema), required=True, validate=v.Length(min=1, max=50))
+    note = f.String(load_default="", validate=v.Length(max=1000))
+
+    @ma.validates("lines")
+    def _one_line_per_sku(self, lines, **kwargs):
+        if len({line["sku"] for line in lines}) != len(lines):
+            raise ma.ValidationError("each sku at most once")
+
+
+class HistorySchema(ma.Schema):
+    status = f.String()
+    by = f.String()
+    at = f.String()
+    reason = f.String()
+
+
+class RequisitionOutSchema(RequisitionSchema):
+    id = f.String(attribute="_id")
+    cooperative = f.String(allow_none=True)
+    status = f.String()
+    waitlist_position = f.Integer(allow_none=True)
+    month = f.String()
+    created_by = f.String()
+    created_at = f.String()
+    updated_at = f.String()
+    approved_by = f.String(allow_none=True)
+    history = f.List(f.Nested(HistorySchema))
+
+
+class RequisitionSummarySchema(RequisitionOutSchema):
+    class Meta:
+        exclude = ("history",)
+
+
+class ActionSchema(ma.Schema):
+    reason = f.String(load_default="", validate=v.Length(max=1000))
+
+
+class RequisitionQuery(ma.Schema):
+    status = f.String(load_default=None, validate=v.OneOf(STATUSES))
+    depot = f.String(load_default=None, validate=CODE)
+    artisan_id = f.String(load_default=None, validate=CODE)
+    limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
+    offset = f.Integer(load_default=0, validate=v.Range(min=0))

@@ -1,0 +1,62 @@
+"""Requests documents in MongoDB; each requisition write is one conditional update."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from services.requests.domain import Change, Requisition, StockEvent
+from shared.envelope import Event, utcnow_iso
+from shared.relay import outbox_push
+
+INDEXES = {
+    "users": [IndexModel([("artisan_id", ASCENDING)], sparse=True)],
+    "artisans": [
+        IndexModel([("registration_id", ASCENDING)], unique=True),
+        IndexModel([("cooperative", ASCENDING), ("_id", ASCENDING)]),
+        IndexModel([("district", ASCENDING), ("_id", ASCENDING)]),
+        IndexModel([("outbox.event_id", ASCENDING)], sparse=True),
+    ],
+    "requisitions": [
+        IndexModel([("artisan_id", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([("cooperative", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([("status", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([("depot", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([("outbox.event_id", ASCENDING)], sparse=True),
+    ],
+    "quotas": [IndexModel([("artisan_id", ASCENDING), ("category", ASCENDING)])],
+    "usage": [IndexModel([("artisan_id", ASCENDING), ("month", ASCENDING)])],
+}
+OUTBOX_COLLECTIONS = ("requisitions", "artisans")
+HIDDEN = {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0, "fingerprint": 0}
+
+
+def requisition_from(doc: dict) -> Requisition:
+    return Requisition(
+        status=doc["status"], waitlist_position=doc.get("waitlist_position"),
+        waitlist_at=doc.get("waitlist_at"), stock=doc.get("stock"),
+        parked=tuple(StockEvent(**p) for p in doc.get("parked", ())))
+
+
+def state_fields(req: Requisition) -> dict:
+    """The fields of the document that hold the requisition's state."""
+    fields = asdict(req)
+    fields["parked"] = [asdict(p) for p in req.parked]
+    return fields
+
+
+def save_change(db, req_id: str, version: int, change: Change, events: list[Event], *,
+                applied: str | None = None, extra: dict | None = None) -> bool:
+    """Store the new state, its history, its events and the id of the event that caused it, at once.
+
+    False when another writer got there first (the version moved) or the event was already applied.
+    """
+    query = {"_id": req_id, "version": version}
+    push = {"history": {"$each": list(change.history)}, **outbox_push(*events)}
+    if applied:
+        query["applied"] = {"$ne": applied}
+        push["applied"] = applied
+    update = {"$set": {**state_fields(change.requisition), **(extra or {}), "version": version + 1,
+                       "updated_at": utcnow_iso()},
+              "$push": push}
+    return db.requisitions.update_one(query, update).matched_count == 1

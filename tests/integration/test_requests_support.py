@@ -1,0 +1,70 @@
+"""Fixtures and helpers for the requests service tests (imported by test_requests_*.py)."""
+from __future__ import annotations
+
+import pytest
+
+from services.requests import consumer, create_app
+from shared.envelope import new_event
+
+MATERIALS = [("YRN-COT-40", "yarn", "kg"), ("YRN-SLK-MUL", "yarn", "kg"), ("DYE-INDIGO", "dye", "kg"),
+             ("MTL-BRASS", "metal", "kg")]
+
+
+class Client:
+    """The requests API through Flask's test client, with a token per call."""
+
+    def __init__(self, app, token):
+        self.app, self.http, self.token = app, app.test_client(), token
+
+    @property
+    def db(self):
+        return self.app.extensions["rawbank"].db
+
+    def call(self, method, path, as_, json=None, headers=None, status=None):
+        response = self.http.open(f"/api/v1{path}", method=method, json=json,
+                                  headers={**as_, **(headers or {})})
+        if status is not None:
+            assert response.status_code == status, (response.status_code, response.get_json())
+        return response
+
+    def admin(self):
+        return self.token("admin", sub="asha-admin")
+
+    def artisan(self, artisan_id):
+        return self.token("artisan", sub=f"user-{artisan_id}", artisan_id=artisan_id)
+
+    def secretary(self, cooperative):
+        return self.token("secretary", sub=f"sec-{cooperative}", cooperative=cooperative)
+
+    def register(self, artisan_id, *, looms=1, cooperative="Coop-A", active=True, language="hi"):
+        body = {"artisan_id": artisan_id, "name": f"Artisan {artisan_id}", "district": "Varanasi",
+                "craft": "weaving", "phone": "+919800000001", "language": language,
+                "cooperative": cooperative, "looms": looms, "registration_id": f"REG-{artisan_id}",
+                "active": active}
+        return self.call("POST", "/artisans", self.admin(), body, status=201).get_json()
+
+    def submit(self, as_, lines, depot="VNS", status=201, **extra):
+        body = {"depot": depot, "lines": [{"sku": s, "quantity": q} for s, q in lines], **extra}
+        return self.call("POST", "/requisitions", as_, body, status=status).get_json()
+
+    def act(self, req_id, action, as_, status=200, **body):
+        return self.call("POST", f"/requisitions/{req_id}/{action}", as_, body, status=status).get_json()
+
+    def get(self, req_id, as_, status=200):
+        return self.call("GET", f"/requisitions/{req_id}", as_, status=status).get_json()
+
+
+def know_materials(db, materials=MATERIALS):
+    """Feed MaterialRegistered events to the requests consumer, as inventory would."""
+    for sku, category, unit in materials:
+        consumer.remember_material(db, new_event("MaterialRegistered", sku, {
+            "sku": sku, "name": sku, "name_hi": sku, "category": category, "unit": unit,
+            "reorder_level": 0}, source="inventory"))
+
+
+@pytest.fixture
+def client(config, token):
+    app = create_app(config)
+    know_materials(app.extensions["rawbank"].db)
+    yield Client(app, token)
+    app.extensions["rawbank"].close()
