@@ -43,6 +43,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "internal_error": (
         "Something went wrong on our side; try again, and tell an admin if it keeps happening.",
         "हमारी ओर से कुछ गड़बड़ हुई; फिर से प्रयास करें, और बार-बार हो तो एडमिन को बताएँ।"),
+    "insufficient_stock": (
+        "Not enough stock is available for this; nothing was changed. See details for what is available.",
+        "इसके लिए पर्याप्त स्टॉक उपलब्ध नहीं है; कुछ नहीं बदला गया। उपलब्ध मात्रा details में देखें।"),
+    "wrong_depot": (
+        "You can record movements only at your own depot.",
+        "आप केवल अपने डिपो पर ही स्टॉक की आवाजाही दर्ज कर सकते हैं।"),
+    "same_depot": (
+        "A transfer must go to a different depot.",
+        "स्थानांतरण किसी दूसरे डिपो में ही हो सकता है।"),
+    "stock_busy": (
+        "This stock is very busy right now; try again in a moment.",
+        "यह स्टॉक अभी बहुत व्यस्त है; थोड़ी देर में फिर प्रयास करें।"),
     "http_error": (
         "The request could not be handled.",
         "अनुरोध पूरा नहीं हो सका।"),
