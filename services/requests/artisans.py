@@ -25,6 +25,11 @@ def visible(principal: Principal, field: str = "_id") -> dict:
     return NOTHING
 
 
+def within(query: dict, scope: dict) -> dict:
+    """Both filters; merging the dicts would let one key of the scope replace the query's."""
+    return {"$and": [query, scope]} if scope else query
+
+
 def register(db, principal: Principal, body: dict, *, correlation_id: str | None = None) -> dict:
     """Add an artisan with their ArtisanRegistered event; secretaries register into their cooperative."""
     _may_edit(principal)
@@ -69,7 +74,7 @@ def update(db, principal: Principal, artisan_id: str, changes: dict, *,
 
 def get(db, principal: Principal, artisan_id: str) -> dict:
     """One artisan the caller may see; 404 for everyone else's."""
-    doc = db.artisans.find_one({"_id": artisan_id, **visible(principal)}, PUBLIC)
+    doc = db.artisans.find_one(within({"_id": artisan_id}, visible(principal)), PUBLIC)
     if doc is None:
         raise NotFound()
     return doc
@@ -79,8 +84,8 @@ def search(db, principal: Principal, *, district=None, cooperative=None, active=
            offset=0) -> list[dict]:
     query = {k: v for k, v in (("district", district), ("cooperative", cooperative), ("active", active))
              if v is not None}
-    query.update(visible(principal))
-    return list(db.artisans.find(query, PUBLIC).sort("_id", 1).skip(offset).limit(limit))
+    cursor = db.artisans.find(within(query, visible(principal)), PUBLIC)
+    return list(cursor.sort("_id", 1).skip(offset).limit(limit))
 
 
 def requesting_for(db, principal: Principal, artisan_id: str | None) -> dict:
@@ -91,7 +96,7 @@ def requesting_for(db, principal: Principal, artisan_id: str | None) -> dict:
         raise ApiError(403, "forbidden")
     elif not artisan_id:
         raise ApiError(400, "validation_error", details={"artisan_id": ["required when acting for an artisan"]})
-    doc = db.artisans.find_one({"_id": artisan_id, **visible(principal)}, PUBLIC)
+    doc = db.artisans.find_one(within({"_id": artisan_id}, visible(principal)), PUBLIC)
     if doc is None and principal.role != "artisan":
         raise NotFound()
     if doc is None or not doc.get("active", True):

@@ -68,9 +68,8 @@ def get(db, principal: Principal, req_id: str) -> dict:
 def search(db, principal: Principal, *, status=None, depot=None, artisan_id=None, limit=50,
            offset=0) -> list[dict]:
     query = {k: v for k, v in (("status", status), ("depot", depot), ("artisan_id", artisan_id)) if v}
-    query.update(_scope(principal))
-    return list(db.requisitions.find(query, {**store.HIDDEN, "history": 0})
-                .sort([("created_at", -1), ("_id", 1)]).skip(offset).limit(limit))
+    cursor = db.requisitions.find(artisans.within(query, _scope(principal)), {**store.HIDDEN, "history": 0})
+    return list(cursor.sort([("created_at", -1), ("_id", 1)]).skip(offset).limit(limit))
 
 
 def apply_stock_event(db, event: Event) -> None:
@@ -98,7 +97,8 @@ def _scope(principal: Principal) -> dict:
 
 
 def _visible_doc(db, principal, req_id, projection=None) -> dict:
-    doc = db.requisitions.find_one({"_id": req_id, **_scope(principal)}, projection or {"outbox": 0})
+    doc = db.requisitions.find_one(artisans.within({"_id": req_id}, _scope(principal)),
+                                   projection or {"outbox": 0})
     if doc is None:
         raise NotFound()
     return doc
