@@ -1,16 +1,18 @@
-"""Inventory service: materials, depots, stock and its movements."""
+"""Inventory service: materials, depots, stock, its movement ledger and reservations."""
 from __future__ import annotations
 
 from shared.config import Config
-from shared.events import INVENTORY_TOPIC
+from shared.events import INVENTORY_TOPIC, REQUESTS_TOPIC
 from shared.service import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.inventory import api, seed, store
-    return ServiceSpec(name="inventory", default_port=8001, blueprints=(api.blp,),
+    from services.inventory import api, api_stock, consumer, seed, store
+    return ServiceSpec(name="inventory", default_port=8001, blueprints=(api.blp, api_stock.blp),
                        indexes=store.INDEXES, publishes=INVENTORY_TOPIC,
-                       outbox_collections=store.OUTBOX_COLLECTIONS, seed=seed.seed)
+                       outbox_collections=store.OUTBOX_COLLECTIONS,
+                       consumes=(REQUESTS_TOPIC, INVENTORY_TOPIC), make_handler=consumer.make_handler,
+                       seed=seed.seed)
 
 
 def create_app(config: Config | None = None, runtime=None):

@@ -4,40 +4,91 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
-from services.inventory.domain import CATEGORIES, UNITS
+from services.inventory.domain import ADJUSTMENT_REASONS, CATEGORIES, MOVEMENT_TYPES, UNITS
 from shared.quantity import Quantity
 
 CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error="letters, digits, '.', '_' or '-', at most 64")
+_NAME = v.Length(min=1, max=200)
+
+
+class Page(ma.Schema):
+    """Keyset pagination: `after` is the X-Next-Cursor header of the previous page."""
+
+    limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
+    after = f.String(load_default=None, validate=v.Length(max=200))
 
 
 class DepotSchema(ma.Schema):
     code = f.String(required=True, validate=CODE)
-    name = f.String(required=True, validate=v.Length(min=1, max=200))
+    name = f.String(required=True, validate=_NAME)
     district = f.String(required=True, validate=v.Length(min=1, max=100))
+
+
+class DepotQuery(Page):
+    district = f.String(load_default=None, validate=v.Length(min=1, max=100))
+
+
+def _not_negative(value):
+    if value is not None and value < 0:
+        raise ma.ValidationError("must not be negative")
 
 
 class MaterialSchema(ma.Schema):
     sku = f.String(required=True, validate=CODE)
-    name = f.String(required=True, validate=v.Length(min=1, max=200))
-    name_hi = f.String(required=True, validate=v.Length(min=1, max=200))
+    name = f.String(required=True, validate=_NAME)
+    name_hi = f.String(required=True, validate=_NAME)
     category = f.String(required=True, validate=v.OneOf(CATEGORIES))
     unit = f.String(required=True, validate=v.OneOf(UNITS))
-    reorder_level = Quantity(required=True)
+    reorder_level = Quantity(required=True, validate=_not_negative)
+    pack_size = Quantity(load_default=None, allow_none=True, positive=True)
 
-    @ma.validates("reorder_level")
-    def _not_negative(self, value, **kwargs):
-        if value < 0:
-            raise ma.ValidationError("must not be negative")
+
+class MaterialPatchSchema(ma.Schema):
+    """What may change about a material: not its sku, and not its unit (quantities depend on it)."""
+
+    name = f.String(validate=_NAME)
+    name_hi = f.String(validate=_NAME)
+    category = f.String(validate=v.OneOf(CATEGORIES))
+    reorder_level = Quantity(validate=_not_negative)
+    pack_size = Quantity(allow_none=True, positive=True)
+
+    @ma.validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError("send at least one field to change", "_schema")
+
+
+class MaterialQuery(Page):
+    q = f.String(load_default=None, validate=v.Length(min=1, max=100))
+    category = f.String(load_default=None, validate=v.OneOf(CATEGORIES))
 
 
 class MovementSchema(ma.Schema):
-    type = f.String(required=True, validate=v.OneOf(["receipt"]))
+    type = f.String(required=True, validate=v.OneOf(["receipt", "adjustment", "transfer"]))
     sku = f.String(required=True, validate=CODE)
     depot = f.String(required=True, validate=CODE)
-    quantity = Quantity(required=True, positive=True)
-    supplier = f.String(load_default="", validate=v.Length(max=200))
-    reference = f.String(load_default="", validate=v.Length(max=200))
+    to_depot = f.String(load_default=None, validate=CODE)
+    quantity = Quantity(required=True)
     reason = f.String(load_default="", validate=v.Length(max=500))
+    reference = f.String(load_default="", validate=v.Length(max=200))
+    supplier = f.String(load_default="", validate=v.Length(max=200))
+    lot = f.String(load_default="", validate=v.Length(max=100))
+    unit_cost = f.Decimal(load_default=None, places=2, as_string=True, allow_nan=False,
+                          validate=v.Range(min=0, max=10**9))
+
+    @ma.validates_schema
+    def _by_type(self, data, **kwargs):
+        kind, quantity = data.get("type"), data.get("quantity")
+        if quantity is not None and kind in ("receipt", "transfer") and quantity <= 0:
+            raise ma.ValidationError("must be greater than zero", "quantity")
+        if kind == "adjustment":
+            if quantity == 0:
+                raise ma.ValidationError("must not be zero (use a negative number to take stock off)",
+                                         "quantity")
+            if data.get("reason") not in ADJUSTMENT_REASONS:
+                raise ma.ValidationError(f"one of: {', '.join(ADJUSTMENT_REASONS)}", "reason")
+        if kind == "transfer" and not data.get("to_depot"):
+            raise ma.ValidationError("required for a transfer", "to_depot")
 
 
 class StockSchema(ma.Schema):
@@ -47,6 +98,15 @@ class StockSchema(ma.Schema):
     reserved = Quantity()
     available = Quantity()
     reorder_level = Quantity()
+    category = f.String()
+    level = f.String()
+
+
+class StockQuery(Page):
+    depot = f.String(load_default=None, validate=CODE)
+    sku = f.String(load_default=None, validate=CODE)
+    category = f.String(load_default=None, validate=v.OneOf(CATEGORIES))
+    below_reorder = f.Boolean(load_default=False)
 
 
 class MovementResultSchema(ma.Schema):
@@ -54,5 +114,51 @@ class MovementResultSchema(ma.Schema):
     type = f.String()
     sku = f.String()
     depot = f.String()
+    to_depot = f.String(allow_none=True)
     quantity = Quantity()
     stock = f.Nested(StockSchema)
+
+
+class MovementEntrySchema(ma.Schema):
+    movement_id = f.String(attribute="_id")
+    at = f.AwareDateTime()
+    type = f.String()
+    sku = f.String()
+    depot = f.String()
+    quantity = Quantity()
+    reserved_change = Quantity()
+    on_hand_after = Quantity()
+    reserved_after = Quantity()
+    from_depot = f.String()
+    to_depot = f.String()
+    reason = f.String()
+    reference = f.String()
+    supplier = f.String()
+    lot = f.String()
+    unit_cost = f.String()
+    requisition_id = f.String()
+    by = f.String()
+
+
+class MovementQuery(Page):
+    sku = f.String(load_default=None, validate=CODE)
+    depot = f.String(load_default=None, validate=CODE)
+    type = f.String(load_default=None, validate=v.OneOf(MOVEMENT_TYPES))
+    requisition_id = f.String(load_default=None, validate=v.Length(min=1, max=200))
+    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]))
+
+
+class HoldSchema(ma.Schema):
+    sku = f.String()
+    quantity = Quantity()
+    held = Quantity()
+
+
+class ReservationSchema(ma.Schema):
+    requisition_id = f.String()
+    depot = f.String()
+    artisan_id = f.String(allow_none=True)
+    status = f.String()
+    position = f.Integer()
+    lines = f.List(f.Nested(HoldSchema))
+    updated_at = f.AwareDateTime()

@@ -1,7 +1,7 @@
 """Demo catalog, depots and opening stock for `rawbank dev` (never in production)."""
 from __future__ import annotations
 
-from services.inventory import service
+from services.inventory import catalog, movements
 
 DEPOTS = [
     {"code": "VNS", "name": "Varanasi depot", "district": "Varanasi"},
@@ -27,9 +27,9 @@ def seed(db, config) -> None:
     if db.depots.find_one({}) is not None:
         return
     for depot in DEPOTS:
-        service.register_depot(db, dict(depot))
+        catalog.register_depot(db, dict(depot))
     for material in MATERIALS:
-        service.register_material(db, dict(material), correlation_id="seed")
+        catalog.register_material(db, dict(material), correlation_id="seed")
     for depot, sku, quantity in OPENING_STOCK:
-        service.receive_stock(db, sku=sku, depot=depot, quantity=quantity, by="seed",
-                              reference="opening stock", correlation_id="seed")
+        movements.record_movement(db, {"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity,
+                                       "reference": "opening stock"}, by="seed", correlation_id="seed")

@@ -1,25 +1,46 @@
-"""Inventory documents in MongoDB: one stock document per material and depot."""
+"""Inventory documents in MongoDB: one stock document per material and depot, and every index."""
 from __future__ import annotations
 
-from dataclasses import asdict
-
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from services.inventory.domain import Stock, stock_id
 from shared.envelope import Event
-from shared.relay import outbox_push
 
+_ID = ("_id", ASCENDING)
+_OUTBOX = IndexModel([("outbox.event_id", ASCENDING)], sparse=True)
+
+#: Every query the service runs is served by one of these (tests/unit/test_inventory_indexes.py).
 INDEXES = {
-    "materials": [IndexModel([("category", ASCENDING), ("_id", ASCENDING)])],
-    "depots": [IndexModel([("district", ASCENDING), ("_id", ASCENDING)])],
+    "materials": [IndexModel([("category", ASCENDING), _ID]), IndexModel([("terms", ASCENDING), _ID]),
+                  _OUTBOX],
+    "depots": [IndexModel([("district", ASCENDING), _ID])],
     "stock": [
         IndexModel([("sku", ASCENDING), ("depot", ASCENDING)], unique=True),
-        IndexModel([("depot", ASCENDING), ("sku", ASCENDING)]),
-        IndexModel([("outbox.event_id", ASCENDING)], sparse=True),
+        IndexModel([("depot", ASCENDING), _ID]),
+        IndexModel([("sku", ASCENDING), _ID]),
+        IndexModel([("category", ASCENDING), _ID]),
+        IndexModel([("level", ASCENDING), _ID]),
+        IndexModel([("journal._id", ASCENDING)], sparse=True),
+        _OUTBOX,
+    ],
+    "movements": [
+        IndexModel([("depot", ASCENDING), ("sku", ASCENDING), ("_id", DESCENDING)]),
+        IndexModel([("depot", ASCENDING), ("_id", DESCENDING)]),
+        IndexModel([("sku", ASCENDING), ("_id", DESCENDING)]),
+        IndexModel([("type", ASCENDING), ("_id", DESCENDING)]),
+        IndexModel([("requisition_id", ASCENDING), ("_id", DESCENDING)], sparse=True),
+    ],
+    "reservations": [
+        IndexModel([("depot", ASCENDING), ("status", ASCENDING), ("queue_seq", ASCENDING)]),
+        IndexModel([("depot", ASCENDING), ("status", ASCENDING), ("lines.sku", ASCENDING)]),
+        IndexModel([("status", ASCENDING), ("lease.until", ASCENDING)]),
+        _OUTBOX,
     ],
 }
-OUTBOX_COLLECTIONS = ("materials", "stock")
+OUTBOX_COLLECTIONS = ("materials", "stock", "reservations")
+STOCK_FIELDS = ("sku", "depot", "category", "reorder_level", "on_hand", "reserved", "available",
+                "level", "version")
 
 
 class VersionConflict(Exception):
@@ -32,26 +53,45 @@ def _stock_from(doc: dict) -> Stock:
                  holds=doc.get("holds", {}))
 
 
-def load_stock(db, depot: str, sku: str, reorder_level: int) -> tuple[Stock, int]:
-    """The stock document and its version (0 for one not stored yet)."""
-    doc = db.stock.find_one({"_id": stock_id(depot, sku)}, {"outbox": 0})
+def load_stock(db, depot: str, sku: str, reorder_level: int,
+               requisition_id: str | None = None) -> tuple[Stock, int]:
+    """The stock and its version (0 if not stored yet), with only the one hold asked for."""
+    projection = dict.fromkeys(STOCK_FIELDS, 1)
+    if requisition_id is not None:
+        projection[f"holds.{requisition_id}"] = 1
+    doc = db.stock.find_one({"_id": stock_id(depot, sku)}, projection)
     if doc is None:
         return Stock(sku=sku, depot=depot, reorder_level=reorder_level), 0
     return _stock_from(doc), doc["version"]
 
 
-def save_stock(db, stock: Stock, version: int, events: list[Event]) -> None:
-    """Store the new state and its events in one atomic write, if nobody wrote in between."""
-    state = asdict(stock)
+def save_stock(db, before: Stock, after: Stock, version: int, *, category: str,
+               journal: list[dict], events: list[Event]) -> None:
+    """Store the new state, its ledger entries and its events in one atomic write.
+
+    Holds are written one key at a time, so a hot material's many holds are never rewritten.
+    """
+    scalars = {"reorder_level": after.reorder_level, "category": category, "on_hand": after.on_hand,
+               "reserved": after.reserved, "available": after.available, "level": after.level}
+    outbox = [event.to_dict() for event in events]
     if version == 0:
         try:
-            db.stock.insert_one({"_id": stock_id(stock.depot, stock.sku), **state, "version": 1,
-                                 "outbox": [e.to_dict() for e in events]})
+            db.stock.insert_one({"_id": stock_id(after.depot, after.sku), "sku": after.sku,
+                                 "depot": after.depot, **scalars, "holds": dict(after.holds),
+                                 "version": 1, "journal": journal, "outbox": outbox})
         except DuplicateKeyError:
             raise VersionConflict() from None
         return
-    result = db.stock.update_one(
-        {"_id": stock_id(stock.depot, stock.sku), "version": version},
-        {"$set": {**state, "version": version + 1}, "$push": outbox_push(*events)})
+    update = {"$set": {**scalars, "version": version + 1}}
+    for rid, quantity in after.holds.items():
+        if before.holds.get(rid) != quantity:
+            update["$set"][f"holds.{rid}"] = quantity
+    gone = {f"holds.{rid}": "" for rid in before.holds if rid not in after.holds}
+    if gone:
+        update["$unset"] = gone
+    pushes = {name: {"$each": items} for name, items in (("journal", journal), ("outbox", outbox)) if items}
+    if pushes:
+        update["$push"] = pushes
+    result = db.stock.update_one({"_id": stock_id(after.depot, after.sku), "version": version}, update)
     if result.matched_count == 0:
         raise VersionConflict()

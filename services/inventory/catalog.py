@@ -1,0 +1,122 @@
+"""The catalog of materials and the depots: register, change, find, list a page at a time."""
+from __future__ import annotations
+
+import re
+
+from pymongo import ASCENDING
+from pymongo.errors import DuplicateKeyError
+
+from services.inventory import domain
+from services.inventory.stockops import SOURCE, write_stock
+from shared.envelope import new_event
+from shared.errors import BusinessRule, Conflict, NotFound
+
+MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size")
+_SPLIT = re.compile(r"[\s,;:/()\[\]._-]+")
+
+
+def search_terms(material: dict) -> list[str]:
+    """Lower-case words of the sku and both names, for prefix search on an index."""
+    words = {material["sku"].lower()}
+    for text in (material["sku"], material["name"], material["name_hi"]):
+        words.update(w for w in _SPLIT.split(text.lower()) if w)
+    return sorted(words)
+
+
+def register_depot(db, depot: dict) -> dict:
+    """Add a depot; its code must be new."""
+    try:
+        db.depots.insert_one({"_id": depot["code"], **depot})
+    except DuplicateKeyError:
+        raise Conflict("already_exists", details={"code": depot["code"]}) from None
+    return depot
+
+
+def register_material(db, material: dict, *, correlation_id: str | None = None) -> dict:
+    """Add a material with its MaterialRegistered event in the same write."""
+    material = {"pack_size": None, **material}
+    event = new_event("MaterialRegistered", material["sku"], material, source=SOURCE,
+                      correlation_id=correlation_id)
+    try:
+        db.materials.insert_one({"_id": material["sku"], **material, "terms": search_terms(material),
+                                 "version": 1, "outbox": [event.to_dict()]})
+    except DuplicateKeyError:
+        raise Conflict("already_exists", details={"sku": material["sku"]}) from None
+    return material
+
+
+def update_material(db, sku: str, changes: dict, *, correlation_id: str | None = None) -> dict:
+    """Change names, category, reorder level or pack size; the unit never changes.
+
+    Stock documents keep a copy of category and reorder level for their filters; they are
+    refreshed here one by one, and every later stock write re-reads the catalog anyway.
+    """
+    for _ in range(20):
+        current = material_or_error(db, sku, not_found=True)
+        updated = {**{k: current.get(k) for k in MATERIAL_FIELDS}, **changes}
+        event = new_event("MaterialUpdated", sku, updated, source=SOURCE, correlation_id=correlation_id)
+        result = db.materials.update_one(
+            {"_id": sku, "version": current.get("version", 1)},
+            {"$set": {**changes, "terms": search_terms(updated), "version": current.get("version", 1) + 1},
+             "$push": {"outbox": event.to_dict()}})
+        if result.matched_count:
+            break
+    else:
+        raise Conflict("conflict", details={"sku": sku})
+    if {"category", "reorder_level"} & set(changes):
+        _refresh_stock(db, material_or_error(db, sku), correlation_id)
+    return updated
+
+
+def _refresh_stock(db, material: dict, correlation_id) -> None:
+    copies = {"category": material["category"], "reorder_level": material["reorder_level"]}
+    after = ""
+    while True:
+        docs = list(db.stock.find({"sku": material["_id"], "_id": {"$gt": after}}, {"depot": 1})
+                    .sort("_id", ASCENDING).limit(100))
+        for doc in docs:
+            db.stock.update_one({"_id": doc["_id"]}, {"$set": copies})
+            write_stock(db, material, doc["depot"], domain.settle_level, lambda b, a: ([], []),
+                        correlation_id=correlation_id)
+        if len(docs) < 100:
+            return
+        after = docs[-1]["_id"]
+
+
+def material_or_error(db, sku: str, not_found: bool = False) -> dict:
+    """The material, or 422 unknown_material (404 when it is the addressed resource)."""
+    material = db.materials.find_one({"_id": sku}, {"outbox": 0, "terms": 0})
+    if material is None:
+        raise (NotFound if not_found else _rule)("unknown_material", details={"sku": sku})
+    return material
+
+
+def depot_or_error(db, code: str, not_found: bool = False) -> dict:
+    depot = db.depots.find_one({"_id": code})
+    if depot is None:
+        raise (NotFound if not_found else _rule)("unknown_depot", details={"depot": code})
+    return depot
+
+
+def _rule(code, details):
+    return BusinessRule(code, details=details)
+
+
+def list_materials(db, *, q=None, category=None, after=None, limit=50) -> list[dict]:
+    """One page of the catalog in sku order, filtered by category and word prefixes."""
+    query = {}
+    if category:
+        query["category"] = category
+    words = [w for w in _SPLIT.split((q or "").lower()) if w]
+    if words:
+        query["$and"] = [{"terms": {"$regex": "^" + re.escape(w)}} for w in words[:5]]
+    if after:
+        query["_id"] = {"$gt": after}
+    return list(db.materials.find(query, {"outbox": 0, "terms": 0}).sort("_id", ASCENDING).limit(limit))
+
+
+def list_depots(db, *, district=None, after=None, limit=50) -> list[dict]:
+    query = {"district": district} if district else {}
+    if after:
+        query["_id"] = {"$gt": after}
+    return list(db.depots.find(query).sort("_id", ASCENDING).limit(limit))

@@ -1,0 +1,94 @@
+"""The movement ledger: entries written inside the stock document, projected to `movements`.
+
+A stock change and its ledger entry are one atomic write (the entry waits in the stock
+document's `journal`). Projection copies each entry to the append-only `movements` collection
+by its id (an upsert that never overwrites) and only then pulls it from the journal, so an
+entry is always in one place or both, and on hand always equals the sum of the ledger.
+"""
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import datetime, timezone
+
+from pymongo import DESCENDING
+
+from services.inventory.domain import Stock, stock_id
+
+CSV_COLUMNS = ("movement_id", "at", "type", "sku", "depot", "quantity", "reserved_change",
+               "on_hand_after", "reserved_after", "from_depot", "to_depot", "reason", "reference",
+               "supplier", "lot", "unit_cost", "requisition_id", "by")
+
+
+def new_movement_id() -> str:
+    """An id that sorts by time (nanoseconds, hex) with a random tail against collisions."""
+    return f"{time.time_ns():016x}{secrets.token_hex(4)}"
+
+
+def entry(kind: str, movement_id: str, before: Stock, after: Stock, *, by: str, **fields) -> dict:
+    """The ledger entry of one change to one stock document."""
+    extra = {name: value for name, value in fields.items() if value not in (None, "")}
+    return {"_id": movement_id, "type": kind, "sku": after.sku, "depot": after.depot,
+            "quantity": after.on_hand - before.on_hand,
+            "reserved_change": after.reserved - before.reserved,
+            "on_hand_after": after.on_hand, "reserved_after": after.reserved,
+            "by": by, "at": datetime.now(timezone.utc), **extra}
+
+
+def project(db, depot: str, sku: str) -> int:
+    """Move a stock document's pending journal entries into `movements`; safe to repeat."""
+    doc = db.stock.find_one({"_id": stock_id(depot, sku)}, {"journal": 1})
+    entries = (doc or {}).get("journal") or []
+    for item in entries:
+        db.movements.update_one({"_id": item["_id"]}, {"$setOnInsert": item}, upsert=True)
+    if entries:
+        db.stock.update_one({"_id": stock_id(depot, sku)},
+                            {"$pull": {"journal": {"_id": {"$in": [e["_id"] for e in entries]}}}})
+    return len(entries)
+
+
+def project_pending(db, batch: int = 100) -> int:
+    """Project every journal a crash left behind (a sweep; normally there is none)."""
+    done = 0
+    for doc in db.stock.find({"journal._id": {"$exists": True}}, {"sku": 1, "depot": 1}).limit(batch):
+        done += project(db, doc["depot"], doc["sku"])
+    return done
+
+
+def recorded(db, depot: str, sku: str, movement_id: str) -> bool:
+    """Whether a movement is in the ledger, pending or projected (read the stock first)."""
+    pending = db.stock.find_one({"_id": stock_id(depot, sku), "journal._id": movement_id}, {"_id": 1})
+    return pending is not None or db.movements.find_one({"_id": movement_id}, {"_id": 1}) is not None
+
+
+def movements_query(*, sku=None, depot=None, type_=None, requisition_id=None, before=None) -> dict:
+    query = {name: value for name, value in (("sku", sku), ("depot", depot), ("type", type_),
+                                             ("requisition_id", requisition_id)) if value}
+    if before:
+        query["_id"] = {"$lt": before}
+    return query
+
+
+def page(db, query: dict, limit: int) -> list[dict]:
+    """One page of movements, newest first."""
+    return list(db.movements.find(query).sort("_id", DESCENDING).limit(limit))
+
+
+def stream(db, query: dict, batch: int = 500):
+    """Every matching movement, newest first, fetched a page at a time (for CSV export)."""
+    while True:
+        rows = page(db, query, batch)
+        yield from rows
+        if len(rows) < batch:
+            return
+        query = {**query, "_id": {"$lt": rows[-1]["_id"]}}
+
+
+def totals(db, depot: str, sku: str) -> dict:
+    """Sums of the projected ledger of one stock: what reconciliation compares with on hand."""
+    rows = db.movements.aggregate([
+        {"$match": {"depot": depot, "sku": sku}},
+        {"$group": {"_id": None, "quantity": {"$sum": "$quantity"},
+                    "reserved": {"$sum": "$reserved_change"}, "count": {"$sum": 1}}}])
+    found = next(iter(rows), None) or {"quantity": 0, "reserved": 0, "count": 0}
+    return {"on_hand": found["quantity"], "reserved": found["reserved"], "entries": found["count"]}

@@ -1,0 +1,59 @@
+"""Read side: stock pages, one stock, one reservation. Every query is served by an index."""
+from __future__ import annotations
+
+from pymongo import ASCENDING
+
+from services.inventory import domain, waitlist
+from services.inventory.catalog import depot_or_error, material_or_error
+from services.inventory.stockops import stock_view
+from shared.errors import NotFound
+
+_STOCK_FIELDS = {"holds": 0, "journal": 0, "outbox": 0}
+
+
+def _view(doc: dict) -> dict:
+    stock = domain.Stock(sku=doc["sku"], depot=doc["depot"], reorder_level=doc["reorder_level"],
+                         on_hand=doc["on_hand"], reserved=doc["reserved"])
+    return {**stock_view(stock), "category": doc.get("category"),
+            "level": doc.get("level") or domain.level_of(stock.available, stock.reorder_level)}
+
+
+def list_stock(db, *, depot=None, sku=None, category=None, below_reorder=False, after=None,
+               limit=50) -> list[dict]:
+    """One page of stock records in depot/sku order."""
+    query = {name: value for name, value in (("depot", depot), ("sku", sku), ("category", category))
+             if value}
+    if below_reorder:
+        query["level"] = {"$in": [domain.LOW, domain.DEPLETED]}
+    if after:
+        query["_id"] = {"$gt": after}
+    return [_view(doc) for doc in db.stock.find(query, _STOCK_FIELDS).sort("_id", ASCENDING).limit(limit)]
+
+
+def get_stock(db, depot: str, sku: str) -> dict:
+    """One material at one depot; zeros if nothing ever moved there."""
+    doc = db.stock.find_one({"_id": domain.stock_id(depot, sku)}, _STOCK_FIELDS)
+    if doc is not None:
+        return _view(doc)
+    material = material_or_error(db, sku, not_found=True)
+    depot_or_error(db, depot, not_found=True)
+    return _view({"sku": sku, "depot": depot, "reorder_level": material["reorder_level"],
+                  "category": material["category"], "on_hand": 0, "reserved": 0})
+
+
+def get_reservation(db, requisition_id: str, *, artisan_id: str | None = None) -> dict:
+    """A requisition's holds as the stock documents carry them; 404 for another artisan's."""
+    doc = db.reservations.find_one({"_id": requisition_id}, {"outbox": 0})
+    if doc is None or (artisan_id is not None and doc.get("artisan_id") != artisan_id):
+        raise NotFound("not_found", details={"requisition_id": requisition_id})
+    lines = []
+    for line in doc["lines"]:
+        stock = db.stock.find_one({"_id": domain.stock_id(doc["depot"], line["sku"])},
+                                  {f"holds.{requisition_id}": 1}) if "." not in requisition_id else None
+        held = ((stock or {}).get("holds") or {}).get(requisition_id, 0)
+        lines.append({"sku": line["sku"], "quantity": line["quantity"], "held": held})
+    view = {"requisition_id": doc["_id"], "depot": doc["depot"], "artisan_id": doc.get("artisan_id"),
+            "status": doc["status"], "lines": lines, "updated_at": doc.get("updated_at")}
+    if doc["status"] == waitlist.WAITLISTED and doc.get("queue_seq"):
+        view["position"] = waitlist.position(db, doc["depot"], doc["queue_seq"])
+    return view

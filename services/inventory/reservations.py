@@ -1,0 +1,177 @@
+"""Holds for approved requisitions: every line held or none, waitlisted in order when short.
+
+A requisition has one document in `reservations` (its status, lines, progress, waitlist place
+and outbox). Holds live on stock documents as `holds.<requisition_id>`; each line is one
+conditional write that is a no-op when the hold is already there, so resuming after a crash
+never holds twice. A worker moves a requisition only under its lease (lease.py).
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+
+from pymongo.errors import DuplicateKeyError
+
+from services.inventory import domain, ledger, waitlist
+from services.inventory.lease import leased, utcnow
+from services.inventory.stockops import SOURCE, StockBusy, write_stock
+from shared.envelope import new_event
+
+log = logging.getLogger(__name__)
+
+RESERVING, HELD, WAITLISTED, FAILED = "reserving", "held", "waitlisted", "failed"
+RELEASED, CANCELLED, ISSUED = "released", "cancelled", "issued"
+ACTOR = "inventory"
+
+
+class InvalidRequisition(ValueError):
+    """A requisition event that can never be applied (bad id, never reserved...)."""
+
+
+def check_id(requisition_id: str) -> str:
+    if "." in requisition_id or requisition_id.startswith("$") or "\x00" in requisition_id:
+        raise InvalidRequisition(f"requisition id {requisition_id!r} may not contain '.', '$' or NUL")
+    return requisition_id
+
+
+class Reservations:
+    """Applies RequisitionApproved / Cancelled / Dispatched and retries the waitlist."""
+
+    def __init__(self, db, *, owner: str | None = None, lease_seconds: float = 10.0,
+                 wait_seconds: float = 3.0, after_line=None):
+        self.db = db
+        self.owner = owner or f"inventory-{uuid.uuid4().hex[:12]}"
+        self.lease_seconds = lease_seconds
+        self.wait_seconds = wait_seconds
+        self.after_line = after_line  # (requisition_id, sku) -> None; a fault-injection point for tests
+
+    def _lease(self, rid: str, wait: bool = True):
+        return leased(self.db, rid, self.owner, self.lease_seconds,
+                      wait=self.wait_seconds if wait else 0)
+
+    def _record(self, req: dict, status: str) -> bool:
+        """Store a new requisition document; False if one is already there."""
+        lines = [{"sku": sku, "quantity": q} for sku, q in domain.merge_lines(req["lines"])]
+        try:
+            self.db.reservations.insert_one({
+                "_id": req["requisition_id"], "depot": req["depot"], "artisan_id": req.get("artisan_id"),
+                "lines": lines, "status": status, "held": [], "created_at": utcnow(),
+                "updated_at": utcnow(), "outbox": []})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def approve(self, req: dict, correlation_id: str | None = None) -> str | None:
+        """Hold every line or waitlist the requisition; a repeat changes nothing."""
+        check_id(req["requisition_id"])
+        self._record(req, RESERVING)
+        return self.drive(req["requisition_id"], correlation_id)
+
+    def drive(self, rid: str, correlation_id=None, *, from_waitlist: bool = False) -> str | None:
+        """Take a reserving (or, from the waitlist, a waitlisted) requisition to held or waitlisted."""
+        with self._lease(rid, wait=not from_waitlist) as doc:
+            if doc is None or doc["status"] not in (RESERVING, WAITLISTED):
+                return doc and doc["status"]
+            if doc["status"] == WAITLISTED and not from_waitlist:
+                return WAITLISTED
+            problem = self._unknown(doc)
+            if problem:
+                self._release_all(doc, correlation_id)
+                return self._finish(doc, FAILED, "StockReservationFailed", correlation_id, reason=problem)
+            if doc.get("queue_seq") is None and waitlist.queue_ahead(self.db, doc):
+                return self._waitlist(doc, correlation_id)
+            try:
+                for line in doc["lines"]:
+                    self._hold(doc, line, correlation_id)
+            except domain.InsufficientStock:
+                self._release_all(doc, correlation_id)
+                return self._waitlist(doc, correlation_id)
+            return self._finish(doc, HELD, "StockReserved", correlation_id, waitlisted_at=None)
+
+    def cancel(self, req: dict, correlation_id: str | None = None) -> str | None:
+        """Release whatever is held; a cancel that comes first leaves a tombstone."""
+        rid = check_id(req["requisition_id"])
+        if self._record(req, CANCELLED):
+            return CANCELLED
+        with self._lease(rid) as doc:
+            if doc["status"] not in (RESERVING, HELD, WAITLISTED):
+                return doc["status"]
+            self._release_all(doc, correlation_id)
+            return self._finish(doc, RELEASED, "StockReleased", correlation_id)
+
+    def dispatch(self, req: dict, correlation_id: str | None = None) -> str:
+        """Turn the holds into issues: on hand falls by what was held."""
+        rid = check_id(req["requisition_id"])
+        if self.drive(rid, correlation_id) is None:
+            raise InvalidRequisition(f"requisition {rid} was never approved here")
+        with self._lease(rid) as doc:
+            if doc["status"] == ISSUED:
+                return ISSUED
+            if doc["status"] != HELD:
+                raise InvalidRequisition(f"requisition {rid} is {doc['status']}, not held")
+            for line in doc["lines"]:
+                self._change(doc, line["sku"], "issue", lambda s: domain.issue(s, rid), correlation_id)
+            return self._finish(doc, ISSUED, "StockIssued", correlation_id)
+
+    def _unknown(self, doc) -> str | None:
+        if not doc["lines"]:
+            return "no_lines"
+        if self.db.depots.find_one({"_id": doc["depot"]}, {"_id": 1}) is None:
+            return f"unknown_depot: {doc['depot']}"[:200]
+        for line in doc["lines"]:
+            if self.db.materials.find_one({"_id": line["sku"]}, {"_id": 1}) is None:
+                return f"unknown_material: {line['sku']}"[:200]
+        return None
+
+    def _change(self, doc, sku: str, kind: str, change, correlation_id) -> None:
+        rid = doc["_id"]
+        material = self.db.materials.find_one({"_id": sku}, {"outbox": 0, "terms": 0})
+
+        def record(before, after):
+            return [ledger.entry(kind, ledger.new_movement_id(), before, after, by=ACTOR,
+                                 requisition_id=rid)], []
+
+        write_stock(self.db, material, doc["depot"], change, record, requisition_id=rid,
+                    correlation_id=correlation_id)
+
+    def _hold(self, doc, line, correlation_id) -> None:
+        rid, sku = doc["_id"], line["sku"]
+        self._change(doc, sku, "reservation", lambda s: domain.hold(s, rid, line["quantity"]), correlation_id)
+        self.db.reservations.update_one({"_id": rid, "lease.owner": self.owner}, {"$addToSet": {"held": sku}})
+        if self.after_line is not None:
+            self.after_line(rid, sku)
+
+    def _release_all(self, doc, correlation_id) -> None:
+        rid = doc["_id"]
+        for line in doc["lines"]:
+            if self.db.materials.find_one({"_id": line["sku"]}, {"_id": 1}) is not None:
+                self._change(doc, line["sku"], "release", lambda s: domain.release(s, rid), correlation_id)
+
+    def _waitlist(self, doc, correlation_id) -> str:
+        if doc["status"] == WAITLISTED:  # a retry that found too little: keep the place, say nothing
+            return self._finish(doc, WAITLISTED, None, correlation_id)
+        seq = doc.get("queue_seq") or waitlist.next_seq(self.db, doc["depot"])
+        position = waitlist.position(self.db, doc["depot"], seq)
+        return self._finish(doc, WAITLISTED, "StockWaitlisted", correlation_id, queue_seq=seq,
+                            position=position, waitlisted_at=utcnow())
+
+    def _finish(self, doc, status: str, event_type: str | None, correlation_id, *, reason=None,
+                position=None, **fields) -> str:
+        """Store the outcome and its event in one write, and give the lease back."""
+        update = {"$set": {"status": status, "updated_at": utcnow(), **fields}, "$unset": {"lease": ""}}
+        if status != HELD and status != ISSUED:
+            update["$set"]["held"] = []
+        if event_type:
+            payload = {"requisition_id": doc["_id"], "depot": doc["depot"], "lines": doc["lines"]}
+            payload.update({k: v for k, v in (("reason", reason), ("position", position)) if v is not None})
+            event = new_event(event_type, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)
+            update["$push"] = {"outbox": event.to_dict()}
+        result = self.db.reservations.update_one({"_id": doc["_id"], "lease.owner": self.owner}, update)
+        if not result.matched_count:
+            raise StockBusy(f"lost the lease on requisition {doc['_id']}")
+        return status
+
+    def retry_waitlist(self, depot: str, correlation_id: str | None = None) -> int:
+        """Offer freed stock to the depot's waitlist in order; return how many became held."""
+        return waitlist.retry(self.db, depot, lambda rid: self.drive(rid, correlation_id,
+                                                                      from_waitlist=True) == HELD)

@@ -1,0 +1,77 @@
+"""The FIFO waitlist of each depot: places, who is ahead, and serving it when stock frees up.
+
+Fairness rule: a requisition waits behind every earlier waitlisted requisition of the same
+depot that needs any of the same materials. A newcomer that overlaps the queue joins its end
+without trying; a retry walks the queue in order and, once one requisition cannot be served,
+nothing behind it that shares a material may take stock before it.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from pymongo import ASCENDING, ReturnDocument
+
+from services.inventory.domain import stock_id
+from services.inventory.lease import Busy
+
+log = logging.getLogger(__name__)
+
+WAITLISTED = "waitlisted"
+BATCH = 50
+
+
+def next_seq(db, depot: str) -> int:
+    """The next place number at a depot (numbers only grow; a lost one leaves a gap)."""
+    doc = db.counters.find_one_and_update({"_id": f"waitlist/{depot}"}, {"$inc": {"seq": 1}},
+                                          upsert=True, return_document=ReturnDocument.AFTER)
+    return doc["seq"]
+
+
+def position(db, depot: str, seq: int) -> int:
+    """1 for the first in line: how many wait at the depot with a smaller place, plus one."""
+    return db.reservations.count_documents(
+        {"depot": depot, "status": WAITLISTED, "queue_seq": {"$lt": seq}}) + 1
+
+
+def queue_ahead(db, doc: dict) -> bool:
+    """Whether an earlier waitlisted requisition at the depot needs one of the same materials."""
+    skus = [line["sku"] for line in doc["lines"]]
+    return db.reservations.find_one(
+        {"depot": doc["depot"], "status": WAITLISTED, "lines.sku": {"$in": skus}},
+        {"_id": 1}) is not None
+
+
+def _could_fit(db, doc: dict) -> bool:
+    """A cheap read before any write: is every line available right now?"""
+    for line in doc["lines"]:
+        stock = db.stock.find_one({"_id": stock_id(doc["depot"], line["sku"])}, {"available": 1})
+        if stock is None or stock["available"] < line["quantity"]:
+            return False
+    return True
+
+
+def retry(db, depot: str, serve: Callable[[str], bool]) -> int:
+    """Walk the depot's waitlist in order, calling `serve(requisition_id)` where it may fit."""
+    blocked: set[str] = set()
+    served, after = 0, 0
+    while True:
+        docs = list(db.reservations.find(
+            {"depot": depot, "status": WAITLISTED, "queue_seq": {"$gt": after}},
+            {"lines": 1, "depot": 1, "queue_seq": 1}).sort("queue_seq", ASCENDING).limit(BATCH))
+        for doc in docs:
+            after = doc["queue_seq"]
+            skus = {line["sku"] for line in doc["lines"]}
+            if skus & blocked or not _could_fit(db, doc):
+                blocked |= skus
+                continue
+            try:
+                ok = serve(doc["_id"])
+            except Busy:  # another worker is on it; it keeps its place
+                ok = False
+            if ok:
+                served += 1
+            else:
+                blocked |= skus
+        if len(docs) < BATCH:
+            return served
