@@ -58,6 +58,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "http_error": (
         "The request could not be handled.",
         "अनुरोध पूरा नहीं हो सका।"),
+    "alert_not_open": (
+        "Only an open alert can be acknowledged; this one is {status}.",
+        "केवल खुले अलर्ट को ही स्वीकार किया जा सकता है; यह अलर्ट {status} है।"),
+    "alert_already_resolved": (
+        "This alert is already resolved.",
+        "यह अलर्ट पहले ही हल हो चुका है।"),
     "quota_exceeded": (
         "Monthly cap for {category} is {cap} {unit}; {used} {unit} already used in {month}, "
         "{left} {unit} left, and this request needs {requested} {unit}.",
