@@ -1,0 +1,129 @@
+"""Monthly caps: the exact boundary, per loom, month change, returns, races and crash repair."""
+from __future__ import annotations
+
+import sys
+import threading
+from datetime import datetime, timedelta, timezone
+
+from services.requests import quotas, requisitions
+from shared.auth import Principal
+from shared.errors import BusinessRule
+from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+
+YARN = "YRN-COT-40"
+
+
+def set_cap(client, limit, per_loom=False, artisan_id=None, category="yarn"):
+    body = {"category": category, "limit": limit, "per_loom": per_loom, "artisan_id": artisan_id}
+    return client.call("POST", "/quotas", client.admin(), body, status=200).get_json()
+
+
+def test_exactly_the_cap_passes_and_one_gram_more_fails(client):
+    client.register("ART-1", looms=1)
+    set_cap(client, "30", per_loom=True)
+    me = client.artisan("ART-1")
+    client.submit(me, [(YARN, "12.5")])
+    client.submit(me, [("YRN-SLK-MUL", "17.5"), ("DYE-INDIGO", 100)])  # yarn reaches 30 kg exactly
+    error = client.submit(me, [(YARN, "0.001")], status=422)["error"]
+    assert error["code"] == "quota_exceeded"
+    assert error["details"] == {"category": "yarn", "month": error["details"]["month"], "unit": "kg",
+                                "cap": "30", "used": "30", "left": "0", "requested": "0.001"}
+    assert error["message"] == (f"Monthly cap for yarn is 30 kg; 30 kg already used in {error['details']['month']}, "
+                                "0 kg left, and this request needs 0.001 kg.")
+    hindi = client.call("POST", "/requisitions", {**me, "Accept-Language": "hi-IN"},
+                        {"depot": "VNS", "lines": [{"sku": YARN, "quantity": "0.001"}]}, status=422)
+    assert "मासिक सीमा 30 kg" in hindi.get_json()["error"]["message"]
+    assert "0 kg बाकी" in hindi.get_json()["error"]["message"]
+    assert client.db.requisitions.count_documents({}) == 2
+
+
+def test_per_loom_caps_and_per_artisan_overrides(client):
+    client.register("ART-2", looms=2)
+    client.register("ART-3", looms=2)
+    set_cap(client, "30", per_loom=True)
+    set_cap(client, "10", artisan_id="ART-3")
+    client.submit(client.artisan("ART-2"), [(YARN, 60)])
+    client.submit(client.artisan("ART-2"), [(YARN, "0.001")], status=422)
+    error = client.submit(client.artisan("ART-3"), [(YARN, 11)], status=422)["error"]
+    assert (error["details"]["cap"], error["details"]["left"]) == ("10", "10")
+    usage = client.call("GET", "/quotas/usage", client.artisan("ART-2"), status=200).get_json()
+    assert usage == [{"category": "yarn", "month": usage[0]["month"], "cap": "60", "used": "60", "left": "0",
+                      "limit": "30", "per_loom": True}]
+    caps = client.call("GET", "/quotas?artisan_id=ART-3", client.admin(), status=200).get_json()
+    assert {(c["artisan_id"], c["limit"]) for c in caps} == {(None, "30"), ("ART-3", "10")}
+    client.call("POST", "/quotas", client.artisan("ART-2"), {"category": "yarn", "limit": 999}, status=403)
+
+
+def test_the_cap_starts_again_in_a_new_month(client):
+    client.register("ART-1", looms=1)
+    set_cap(client, "30")
+    me = Principal("user-ART-1", "artisan", "ART-1")
+    body = {"depot": "VNS", "lines": [{"sku": YARN, "quantity": 30_000}]}
+    last_evening = datetime(2026, 1, 31, 18, 29, 59, tzinfo=timezone.utc)  # 23:59:59 in India
+    requisitions.submit(client.db, me, body, now=last_evening)
+    try:
+        requisitions.submit(client.db, me, {**body, "lines": [{"sku": YARN, "quantity": 1}]},
+                            now=last_evening)
+        raise AssertionError("a gram past the cap was accepted")
+    except BusinessRule as exc:
+        assert exc.details["month"] == "2026-01"
+    doc, created = requisitions.submit(client.db, me, body, now=last_evening + timedelta(seconds=1))
+    assert created and doc["month"] == "2026-02"
+
+
+def test_rejected_and_cancelled_requisitions_give_their_quota_back(client):
+    client.register("ART-1", looms=1)
+    set_cap(client, "30")
+    me = client.artisan("ART-1")
+    first = client.submit(me, [(YARN, 30)])
+    client.submit(me, [(YARN, 1)], status=422)
+    client.act(first["id"], "reject", client.admin())
+    second = client.submit(me, [(YARN, 30)])
+    client.act(second["id"], "cancel", me)
+    client.submit(me, [(YARN, 30)])
+    client.submit(me, [(YARN, 1)], status=422)
+
+
+def test_racing_submits_never_pass_the_cap_together(client):
+    set_cap(client, "30")
+    for round_ in range(8):
+        client.register(f"ART-{round_}", looms=1)
+        me = Principal(f"user-ART-{round_}", "artisan", f"ART-{round_}")
+        assert sorted(race(client, me, 12)) == ["ok"] * 4 + ["refused"] * 8
+        assert client.db.usage.find_one({"artisan_id": f"ART-{round_}"})["used"]["yarn"] == 28_000
+
+
+def race(client, me, n):
+    """n submits of 7 kg at once; the store's lock is per call, so reads and writes interleave."""
+    results, start = [], threading.Barrier(n)
+
+    def submit():
+        start.wait()
+        try:
+            requisitions.submit(client.db, me, {"depot": "VNS", "lines": [{"sku": YARN, "quantity": 7_000}]})
+            results.append("ok")
+        except BusinessRule:
+            results.append("refused")
+    threads = [threading.Thread(target=submit) for _ in range(n)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so the race really happens
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        sys.setswitchinterval(interval)
+    return results
+
+
+def test_quota_taken_by_a_submit_that_crashed_is_given_back(client):
+    client.register("ART-1", looms=1)
+    set_cap(client, "30")
+    artisan = client.db.artisans.find_one({"_id": "ART-1"})
+    now = datetime.now(timezone.utc)
+    from services.requests.domain import month_of
+    quotas.take(client.db, artisan, month_of(now), "never-written", {"yarn": 30_000}, {"yarn": "kg"},
+                now - quotas.GRACE - timedelta(seconds=1))  # the process died before inserting
+    client.submit(client.artisan("ART-1"), [(YARN, 30)])
+    assert "never-written" not in client.db.usage.find_one({})["entries"]
