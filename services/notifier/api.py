@@ -1,11 +1,18 @@
-"""Notifier HTTP API."""
+"""Notifier HTTP API: the event log, alerts and artisans' notifications."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import marshmallow as ma
+from flask import request
 from marshmallow import fields as f, validate as v
 
-from services.notifier import events
-from shared.auth import require_role
+from services.notifier import alerts, compose, events, notifications
+from services.notifier.schemas import (AlertQuery, AlertSchema, NoteBody, NotificationQuery,
+                                       NotificationSchema)
+from shared.auth import current_principal, require_role
+from shared.errors import Conflict, NotFound
+from shared.i18n import pick_language
 from shared.web import Blueprint, db
 
 blp = Blueprint("notifier", __name__, url_prefix="/api/v1", description="Events, alerts and notifications")
@@ -36,3 +43,100 @@ class EventSchema(ma.Schema):
 def list_events(query):
     """Integration events seen by the notifier, newest first (admin only)."""
     return events.recent(db(), type_=query["type"], limit=query["limit"], before=query["before"])
+
+
+def depot_scope() -> str | None:
+    """Warehouse staff see the alerts of their own depot; admins see all."""
+    principal = current_principal()
+    return principal.depot if principal.role == "warehouse" else None
+
+
+def _own_alert(alert_id: str) -> dict:
+    doc = alerts.get(db(), alert_id)
+    scope = depot_scope()
+    if doc is None or (scope and doc.get("depot") != scope):
+        raise NotFound(details={"id": alert_id})
+    return doc
+
+
+@blp.route("/alerts", methods=["GET"])
+@require_role("admin", "warehouse")
+@blp.arguments(AlertQuery, location="query")
+@blp.response(200, AlertSchema(many=True))
+def list_alerts(query):
+    """Supply alerts, most recently seen first; warehouse staff get their depot's only."""
+    depot = depot_scope() or query["depot"]
+    docs = alerts.find(db(), status=query["status"], depot=depot, kind=query["kind"], limit=query["limit"])
+    return compose.describe_alerts(db(), docs)
+
+
+@blp.route("/alerts/<alert_id>", methods=["GET"])
+@require_role("admin", "warehouse")
+@blp.response(200, AlertSchema)
+def get_alert(alert_id):
+    return compose.describe_alerts(db(), [_own_alert(alert_id)])[0]
+
+
+@blp.route("/alerts/<alert_id>/acknowledge", methods=["POST"])
+@require_role("admin", "warehouse")
+@blp.arguments(NoteBody)
+@blp.response(200, AlertSchema)
+def acknowledge_alert(body, alert_id):
+    """Say who is handling an open alert (stops its escalation)."""
+    doc = _own_alert(alert_id)
+    done = alerts.acknowledge(db(), alert_id, by=current_principal().sub, note=body["note"],
+                              at=datetime.now(timezone.utc))
+    if done is None:
+        raise Conflict("alert_not_open", details={"id": alert_id, "status": doc["status"]})
+    return compose.describe_alerts(db(), [done])[0]
+
+
+@blp.route("/alerts/<alert_id>/resolve", methods=["POST"])
+@require_role("admin", "warehouse")
+@blp.arguments(NoteBody)
+@blp.response(200, AlertSchema)
+def resolve_alert(body, alert_id):
+    """Close an alert by hand (e.g. a dead letter that was dealt with)."""
+    doc = _own_alert(alert_id)
+    done = alerts.resolve(db(), alert_id, by=current_principal().sub, note=body["note"],
+                          at=datetime.now(timezone.utc))
+    if done is None:
+        raise Conflict("alert_already_resolved", details={"id": alert_id, "status": doc["status"]})
+    return compose.describe_alerts(db(), [done])[0]
+
+
+def _own_artisans() -> list[str]:
+    principal = current_principal()
+    if principal.role == "artisan":
+        return [principal.artisan_id] if principal.artisan_id else []
+    if principal.cooperative:  # a cooperative secretary reads for the cooperative's artisans
+        return [a["_id"] for a in db().artisans.find({"cooperative": principal.cooperative}, {"_id": 1})]
+    return []
+
+
+@blp.route("/notifications", methods=["GET"])
+@require_role("artisan", "secretary")
+@blp.arguments(NotificationQuery, location="query")
+@blp.response(200, NotificationSchema(many=True))
+def list_notifications(query):
+    """The caller's own notifications, newest first, in their language."""
+    asked = pick_language(request.headers.get("Accept-Language"))
+    out = []
+    for artisan_id in _own_artisans():
+        docs = notifications.for_artisan(db(), artisan_id, unread_only=query["unread"], limit=query["limit"])
+        out += notifications.render(db(), docs, notifications.language_for(db(), artisan_id, asked))
+    return sorted(out, key=lambda n: n["created_at"], reverse=True)[:query["limit"]]
+
+
+@blp.route("/notifications/<notification_id>/read", methods=["POST"])
+@require_role("artisan", "secretary")
+@blp.response(200, NotificationSchema)
+def read_notification(notification_id):
+    """Mark one of the caller's notifications read."""
+    for artisan_id in _own_artisans():
+        doc = notifications.mark_read(db(), notification_id, artisan_id)
+        if doc is not None:
+            asked = pick_language(request.headers.get("Accept-Language"))
+            return notifications.render(db(), [doc], notifications.language_for(db(), artisan_id, asked))[0]
+    raise NotFound(details={"id": notification_id})
+

@@ -1,11 +1,18 @@
-"""How the notifier applies the events it consumes."""
+"""How the notifier applies the events it consumes, and the dead letters of the other services."""
 from __future__ import annotations
 
-from services.notifier import events
+from services.notifier import events, handlers
 from shared.envelope import Event
 
 
 def make_handler(db, config):
     def handle(event: Event) -> None:
         events.record(db, event)
+        handlers.apply(db, config, event)  # idempotent on its own, so a recorded duplicate still settles
+    return handle
+
+
+def make_dead_letter_handler(db, config):
+    def handle(message) -> None:
+        handlers.dead_letter(db, message)
     return handle

@@ -1,0 +1,144 @@
+"""Alert documents: one open alert per condition, each change one atomic update with its fan-out."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from services.notifier import domain
+
+INDEXES = {
+    "alerts": [
+        IndexModel([("open_key", ASCENDING)], unique=True, sparse=True),
+        IndexModel([("condition", ASCENDING), ("events", ASCENDING)]),
+        IndexModel([("status", ASCENDING), ("last_seen", DESCENDING)]),
+        IndexModel([("updated_at", ASCENDING)]),
+        IndexModel([("fanout.id", ASCENDING)], sparse=True),
+    ],
+}
+KEEP_EVENTS = 200  # event ids kept per alert for dedupe
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _fanout(topic: str, now: datetime) -> dict:
+    return {"$each": [{"id": uuid.uuid4().hex, "topic": topic, "at": now}]}
+
+
+def _seen(db, condition: str, cause: str) -> bool:
+    return (db.alerts.find_one({"condition": condition, "events": cause}, {"_id": 1}) is not None
+            or db.handled.find_one({"_id": f"{cause}|{condition}"}) is not None)
+
+
+def raise_alert(db, kind: str, *, depot: str | None, sku: str | None, cause: str, at: datetime,
+                details: dict, district: str | None = None, scope: str | None = None) -> str | None:
+    """Open the condition's alert or count a repeat on the open one; a seen cause changes nothing.
+
+    The condition is kind x depot x material, or kind x `scope` when given (dead letters).
+    """
+    condition = f"{kind}:{scope}" if scope else domain.condition_key(kind, depot, sku)
+    if _seen(db, condition, cause):
+        return None
+    for _ in range(5):
+        updated = db.alerts.find_one_and_update(
+            {"open_key": condition, "events": {"$ne": cause}},
+            {"$inc": {"count": 1, "version": 1},
+             "$set": {"last_seen": at, "details": details, "updated_at": _now()},
+             "$push": {"events": {"$each": [cause], "$slice": -KEEP_EVENTS}}},
+            projection={"_id": 1}, return_document=ReturnDocument.AFTER)
+        if updated is not None:
+            return updated["_id"]
+        alert_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{cause}|{condition}"))
+        try:
+            db.alerts.insert_one({
+                "_id": alert_id, "condition": condition, "open_key": condition, "kind": kind,
+                "severity": domain.SEVERITY[kind], "depot": depot, "sku": sku, "district": district,
+                "status": domain.OPEN, "count": 1, "first_seen": at, "last_seen": at, "details": details,
+                "escalated": False, "events": [cause], "version": 1, "updated_at": _now(),
+                "fanout": _fanout(domain.ALERT_OPENED, at)["$each"]})
+            return alert_id
+        except DuplicateKeyError:  # opened by a concurrent writer, or this cause opened it already
+            if db.alerts.find_one({"_id": alert_id}, {"_id": 1}):
+                return None
+    raise RuntimeError(f"could not open or update the alert for {condition}")
+
+
+def resolve_condition(db, kind: str, *, depot: str | None, sku: str | None, cause: str,
+                      at: datetime) -> bool:
+    """Resolve the condition's live alert because it cleared; a seen cause changes nothing."""
+    condition = domain.condition_key(kind, depot, sku)
+    if _seen(db, condition, cause):
+        return False
+    result = db.alerts.update_one(
+        {"open_key": condition},
+        {"$set": {"status": domain.RESOLVED, "resolved": {"by": "system", "at": at, "cause": cause},
+                  "updated_at": _now()},
+         "$unset": {"open_key": ""}, "$inc": {"version": 1},
+         "$push": {"events": {"$each": [cause], "$slice": -KEEP_EVENTS},
+                   "fanout": _fanout(domain.ALERT_RESOLVED, at)}})
+    if result.matched_count == 0:  # remember the cause so a later replay cannot resolve a newer alert
+        db.handled.update_one({"_id": f"{cause}|{condition}"}, {"$set": {"at": at}}, upsert=True)
+    return result.matched_count == 1
+
+
+def acknowledge(db, alert_id: str, *, by: str, note: str, at: datetime) -> dict | None:
+    """Mark an open alert acknowledged; None if it is not open (or not there)."""
+    return db.alerts.find_one_and_update(
+        {"_id": alert_id, "status": domain.OPEN},
+        {"$set": {"status": domain.ACKNOWLEDGED, "acknowledged": {"by": by, "at": at, "note": note},
+                  "updated_at": _now()},
+         "$inc": {"version": 1}, "$push": {"fanout": _fanout(domain.ALERT_ACKNOWLEDGED, at)}},
+        return_document=ReturnDocument.AFTER)
+
+
+def resolve(db, alert_id: str, *, by: str, note: str, at: datetime) -> dict | None:
+    """Resolve a live alert by hand; None if it is resolved already (or not there)."""
+    return db.alerts.find_one_and_update(
+        {"_id": alert_id, "status": {"$in": list(domain.LIVE)}},
+        {"$set": {"status": domain.RESOLVED, "resolved": {"by": by, "at": at, "note": note},
+                  "updated_at": _now()},
+         "$unset": {"open_key": ""}, "$inc": {"version": 1},
+         "$push": {"fanout": _fanout(domain.ALERT_RESOLVED, at)}},
+        return_document=ReturnDocument.AFTER)
+
+
+def escalate_overdue(db, *, now: datetime, after_seconds: int) -> list[str]:
+    """Escalate open alerts nobody acknowledged in time, each once."""
+    cutoff = domain.escalation_cutoff(now, after_seconds)
+    escalated = []
+    for doc in db.alerts.find({"status": domain.OPEN, "escalated": False, "first_seen": {"$lte": cutoff}},
+                              {"_id": 1}):
+        result = db.alerts.update_one(
+            {"_id": doc["_id"], "status": domain.OPEN, "escalated": False},
+            {"$set": {"escalated": True, "escalated_at": now, "updated_at": _now()},
+             "$inc": {"version": 1}, "$push": {"fanout": _fanout(domain.ALERT_ESCALATED, now)}})
+        if result.modified_count:
+            escalated.append(doc["_id"])
+    return escalated
+
+
+def get(db, alert_id: str) -> dict | None:
+    return db.alerts.find_one({"_id": alert_id}, {"events": 0, "fanout": 0})
+
+
+def find(db, *, status: str | None = None, depot: str | None = None, kind: str | None = None,
+         limit: int = 100) -> list[dict]:
+    query = {k: v for k, v in (("status", status), ("depot", depot), ("kind", kind)) if v}
+    return list(db.alerts.find(query, {"events": 0, "fanout": 0})
+                .sort("last_seen", DESCENDING).limit(limit))
+
+
+def changed_since(db, since: datetime, depot: str | None = None) -> list[dict]:
+    """Alerts changed at or after `since`, oldest change first (the live feed's source)."""
+    query = {"updated_at": {"$gte": since}}
+    if depot:
+        query["depot"] = depot
+    return list(db.alerts.find(query, {"events": 0, "fanout": 0}).sort("updated_at", ASCENDING).limit(500))
+
+
+def between(db, field: str, start: datetime, end: datetime) -> list[dict]:
+    return list(db.alerts.find({field: {"$gte": start, "$lt": end}}, {"events": 0, "fanout": 0}))

@@ -1,0 +1,100 @@
+"""What each delivery says and to whom: alerts and notifications rendered for one channel."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from services.notifier import domain, projections, subscribers, texts
+from services.notifier.channels import DeliveryFailed, NothingToSend, Outgoing
+from services.notifier.schemas import AlertSchema
+
+
+def describe_alerts(db, docs: list[dict]) -> list[dict]:
+    """Alerts as the API, the live feed and webhooks show them, with titles in both languages."""
+    materials = projections.materials(db, [d["sku"] for d in docs if d.get("sku")])
+    depots = projections.depots(db, [d["depot"] for d in docs if d.get("depot")])
+    out = []
+    for doc in docs:
+        titles = {lang: texts.alert(doc, materials, depots, lang) for lang in ("en", "hi")}
+        out.append(AlertSchema().dump({**doc, "title": {k: v[0] for k, v in titles.items()},
+                                       "text": {k: v[1] for k, v in titles.items()}}))
+    return out
+
+
+def compose(db, delivery: dict, now: datetime) -> Outgoing:
+    """The message for one delivery attempt; NothingToSend or DeliveryFailed if it can't be made."""
+    source = delivery["source"].get("collection")
+    if delivery["channel"] == "webhook":
+        return _webhook(db, delivery, now)
+    if source == "notifications":
+        return _to_artisan(db, delivery)
+    if source == "alerts":
+        return _to_contact(db, delivery)
+    if delivery["topic"] == domain.DIGEST:
+        return _digest(db, delivery)
+    raise NothingToSend(f"nothing to send for {source}")
+
+
+def _webhook(db, delivery: dict, now: datetime) -> Outgoing:
+    hook = subscribers.webhook(db, delivery["target"])
+    if hook is None or not hook.get("active"):
+        raise NothingToSend("webhook removed or inactive")
+    body = {"id": delivery["_id"], "type": delivery["topic"],
+            "occurred_at": delivery["source"]["at"].isoformat()}
+    if delivery["source"].get("collection") == "alerts":
+        body["alert"] = describe_alerts(db, [delivery["payload"]])[0]
+    else:
+        body["data"] = {k: v for k, v in delivery["payload"].items() if isinstance(v, (str, int, list))}
+    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    timestamp = str(int(now.timestamp()))
+    return Outgoing(to=hook["url"], body=raw, headers={
+        "X-Rawbank-Event": delivery["topic"], "X-Rawbank-Delivery": delivery["_id"],
+        "X-Rawbank-Timestamp": timestamp,
+        "X-Rawbank-Signature": "sha256=" + domain.sign(hook["secret"], timestamp, raw)})
+
+
+def _to_artisan(db, delivery: dict) -> Outgoing:
+    note = db.notifications.find_one({"_id": delivery["source"]["id"]}, {"fanout": 0})
+    if note is None:
+        raise NothingToSend("notification is gone")
+    if delivery["channel"] == "in_app":
+        return Outgoing(to=note["_id"])
+    if note.get("artisan_id") is None:
+        raise DeliveryFailed("the requisition's artisan is not known yet")
+    artisan = projections.artisan(db, note["artisan_id"])
+    if artisan is None:
+        raise DeliveryFailed("the artisan's profile is not known yet")
+    address = artisan.get("email") if delivery["channel"] == "email" else artisan.get("phone")
+    if not address:
+        raise NothingToSend(f"the artisan has no {'e-mail' if delivery['channel'] == 'email' else 'phone'}")
+    lang = artisan.get("language") or "en"
+    materials = projections.materials(db, [line["sku"] for line in note.get("lines", [])])
+    depots = projections.depots(db, [note.get("depot", "")])
+    if delivery["channel"] == "sms":
+        return Outgoing(to=address, text=texts.sms(note, materials, depots, lang))
+    subject, body = texts.email(note, materials, depots, lang)
+    return Outgoing(to=address, subject=subject, text=body)
+
+
+def _to_contact(db, delivery: dict) -> Outgoing:
+    contact = subscribers.contact(db, delivery["target"])
+    if contact is None:
+        raise NothingToSend("contact removed")
+    lang = contact.get("language") or "en"
+    alert = delivery["payload"]
+    materials = projections.materials(db, [alert["sku"]] if alert.get("sku") else [])
+    depots = projections.depots(db, [alert["depot"]] if alert.get("depot") else [])
+    title, body = texts.alert(alert, materials, depots, lang)
+    word = {"en": "ESCALATED", "hi": "आगे भेजा गया"}[lang] if delivery["topic"] == domain.ALERT_ESCALATED \
+        else delivery["topic"]
+    if delivery["channel"] == "sms":
+        return Outgoing(to=contact["phone"], text=f"{word}: {title}"[:160])
+    return Outgoing(to=contact["email"], subject=f"[rawbank] {word}: {title}", text=f"{title}\n\n{body}\n")
+
+
+def _digest(db, delivery: dict) -> Outgoing:
+    contact = subscribers.contact(db, delivery["target"])
+    if contact is None or not contact.get("email"):
+        raise NothingToSend("contact removed or without e-mail")
+    return Outgoing(to=contact["email"], subject=delivery["payload"]["subject"],
+                    text=delivery["payload"]["text"])

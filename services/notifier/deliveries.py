@@ -1,0 +1,110 @@
+"""Pending deliveries as documents: fan-out to recipients, claim with a lease, settle with a log entry."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from services.notifier import domain, subscribers
+
+INDEXES = {
+    "deliveries": [
+        IndexModel([("status", ASCENDING), ("next_attempt_at", ASCENDING)]),
+        IndexModel([("target", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([("source.id", ASCENDING)]),
+    ],
+}
+FANOUT_COLLECTIONS = ("alerts", "notifications")
+PENDING, SENDING, DELIVERED, FAILED, SKIPPED = "pending", "sending", "delivered", "failed", "skipped"
+LEASE = timedelta(seconds=60)
+KEEP_LOG = 20
+
+
+def recipients(db, collection: str, doc: dict, topic: str) -> list[tuple[str, str]]:
+    """(channel, target) pairs a change is delivered to."""
+    if collection == "notifications":
+        return [("in_app", "artisan"), ("email", "artisan"), ("sms", "artisan")]
+    targets = [("webhook", w["_id"]) for w in subscribers.webhooks_for(db, topic, doc.get("district"))]
+    if topic == domain.ALERT_ESCALATED:
+        for contact in subscribers.contacts_for(db, doc.get("district")):
+            targets += [(channel, contact["_id"]) for channel in ("email", "sms") if contact.get(
+                "email" if channel == "email" else "phone")]
+    return targets
+
+
+def new(delivery_id: str, channel: str, target: str, topic: str, source: dict, now: datetime,
+        payload: dict | None = None) -> dict:
+    return {"_id": delivery_id, "channel": channel, "target": target, "topic": topic, "source": source,
+            "payload": payload or {}, "status": PENDING, "attempts": 0, "next_attempt_at": now,
+            "created_at": now, "last_error": None, "log": []}
+
+
+def add(db, delivery: dict) -> bool:
+    """Store a delivery under its deterministic id; a repeat changes nothing."""
+    try:
+        db.deliveries.insert_one(delivery)
+    except DuplicateKeyError:
+        return False
+    return True
+
+
+def expand(db, now: datetime) -> int:
+    """Turn pending fan-out items into deliveries, then pull them; crash-safe by deterministic ids."""
+    done = 0
+    for collection in FANOUT_COLLECTIONS:
+        for doc in db[collection].find({"fanout.0": {"$exists": True}}, {"events": 0}).limit(100):
+            for item in doc["fanout"]:
+                snapshot = {k: v for k, v in doc.items() if k not in ("fanout", "open_key")}
+                for channel, target in recipients(db, collection, doc, item["topic"]):
+                    add(db, new(f"{item['id']}:{channel}:{target}", channel, target, item["topic"],
+                                {"collection": collection, "id": doc["_id"], "at": item["at"]}, now,
+                                snapshot))
+                db[collection].update_one({"_id": doc["_id"]}, {"$pull": {"fanout": {"id": item["id"]}}})
+                done += 1
+    return done
+
+
+def claim(db, now: datetime) -> dict | None:
+    """Take the next due delivery (or one whose sender died) and count the attempt."""
+    return db.deliveries.find_one_and_update(
+        {"$or": [{"status": PENDING, "next_attempt_at": {"$lte": now}},
+                 {"status": SENDING, "lease_until": {"$lt": now}}]},
+        {"$set": {"status": SENDING, "lease_until": now + LEASE}, "$inc": {"attempts": 1}},
+        sort=[("next_attempt_at", ASCENDING)], return_document=ReturnDocument.AFTER)
+
+
+def _settle(db, delivery: dict, fields: dict, entry: dict) -> None:
+    db.deliveries.update_one(
+        {"_id": delivery["_id"], "status": SENDING, "attempts": delivery["attempts"]},
+        {"$set": fields, "$unset": {"lease_until": ""},
+         "$push": {"log": {"$each": [entry], "$slice": -KEEP_LOG}}})
+
+
+def succeeded(db, delivery: dict, now: datetime, info: str = "") -> None:
+    _settle(db, delivery, {"status": DELIVERED, "delivered_at": now, "last_error": None},
+            {"attempt": delivery["attempts"], "at": now, "ok": True, "info": info})
+
+
+def skipped(db, delivery: dict, now: datetime, reason: str) -> None:
+    _settle(db, delivery, {"status": SKIPPED, "last_error": reason},
+            {"attempt": delivery["attempts"], "at": now, "ok": False, "info": reason})
+
+
+def failed(db, delivery: dict, now: datetime, error: str, *, max_attempts: int, backoff_ms: int) -> str:
+    """Record a failed attempt; schedule the next with backoff, or mark it failed for good."""
+    status, next_at = domain.after_failure(delivery["attempts"], max_attempts, now, backoff_ms)
+    fields = {"status": status, "last_error": error[:500]}
+    if next_at is not None:
+        fields["next_attempt_at"] = next_at
+    else:
+        fields["failed_at"] = now
+    _settle(db, delivery, fields, {"attempt": delivery["attempts"], "at": now, "ok": False,
+                                   "info": error[:500]})
+    return status
+
+
+def find(db, *, status: str | None = None, channel: str | None = None, target: str | None = None,
+         limit: int = 100) -> list[dict]:
+    query = {k: v for k, v in (("status", status), ("channel", channel), ("target", target)) if v}
+    return list(db.deliveries.find(query, {"payload": 0}).sort("created_at", DESCENDING).limit(limit))

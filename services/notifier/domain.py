@@ -1,0 +1,103 @@
+"""Notifier rules: alert kinds and lifecycle, escalation, waitlist limits, retries. Standard library only."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+
+OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
+STATUSES = (OPEN, ACKNOWLEDGED, RESOLVED)
+LIVE = (OPEN, ACKNOWLEDGED)
+
+LOW_STOCK, STOCK_OUT, WAITLIST = "low_stock", "stock_out", "waitlist_growing"
+RESERVATION_FAILED, DEAD_LETTER = "reservation_failed", "dead_letter"
+KINDS = (LOW_STOCK, STOCK_OUT, WAITLIST, RESERVATION_FAILED, DEAD_LETTER)
+SEVERITY = {LOW_STOCK: "warning", STOCK_OUT: "critical", WAITLIST: "warning",
+            RESERVATION_FAILED: "warning", DEAD_LETTER: "critical"}
+
+#: level event -> (kind it opens, kinds it resolves at the same depot and material)
+LEVEL_EFFECTS = {
+    "StockLow": (LOW_STOCK, (STOCK_OUT,)),
+    "StockDepleted": (STOCK_OUT, (LOW_STOCK,)),
+    "StockReplenished": (None, (LOW_STOCK, STOCK_OUT, RESERVATION_FAILED)),
+}
+
+#: event type -> the requisition status an artisan is told about
+REQUISITION_STATUS = {
+    "RequisitionSubmitted": "submitted", "RequisitionApproved": "approved",
+    "RequisitionRejected": "rejected", "RequisitionCancelled": "cancelled",
+    "StockReserved": "reserved", "StockWaitlisted": "waitlisted",
+    "RequisitionDispatched": "dispatched", "RequisitionReceived": "received",
+}
+#: statuses that take a requisition off the waitlist
+LEAVES_WAITLIST = ("reserved", "rejected", "cancelled", "dispatched", "received")
+
+ALERT_OPENED, ALERT_UPDATED, ALERT_ESCALATED = "alert.opened", "alert.updated", "alert.escalated"
+ALERT_ACKNOWLEDGED, ALERT_RESOLVED = "alert.acknowledged", "alert.resolved"
+NOTIFICATION_CREATED, DIGEST = "notification.created", "digest"
+WEBHOOK_TOPICS = (ALERT_OPENED, ALERT_ESCALATED, ALERT_ACKNOWLEDGED, ALERT_RESOLVED, DIGEST)
+
+
+class TransitionError(Exception):
+    """The alert is not in a state that allows this change."""
+
+
+def condition_key(kind: str, depot: str | None, sku: str | None) -> str:
+    """One open alert per condition: material x depot x kind."""
+    return f"{kind}:{depot or '-'}:{sku or '-'}"
+
+
+def check_acknowledge(status: str) -> None:
+    if status != OPEN:
+        raise TransitionError(f"only an open alert can be acknowledged, this one is {status}")
+
+
+def check_resolve(status: str) -> None:
+    if status not in LIVE:
+        raise TransitionError("the alert is already resolved")
+
+
+def escalation_cutoff(now: datetime, after_seconds: int) -> datetime:
+    """Open alerts first seen before this are overdue for acknowledgement."""
+    return now - timedelta(seconds=after_seconds)
+
+
+def waitlist_breached(count: int, oldest: datetime | None, now: datetime, *,
+                      max_count: int, max_age_seconds: int) -> bool:
+    """Too many requisitions waiting for a material at a depot, or one waiting too long."""
+    too_old = oldest is not None and (now - oldest).total_seconds() > max_age_seconds
+    return count > max_count or too_old
+
+
+def retry_delay(attempt: int, base_ms: int, cap_seconds: float = 900.0) -> float:
+    """Seconds to wait after failed attempt number `attempt` (1-based): doubling, capped."""
+    return min(base_ms * 2 ** (attempt - 1) / 1000, cap_seconds)
+
+
+def after_failure(attempt: int, max_attempts: int, now: datetime, base_ms: int) -> tuple[str, datetime | None]:
+    """(status, next attempt time) after a failed attempt: retry later, or give up."""
+    if attempt >= max_attempts:
+        return "failed", None
+    return "pending", now + timedelta(seconds=retry_delay(attempt, base_ms))
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """The webhook signature: hex HMAC-SHA256 of '<timestamp>.<body>'."""
+    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
+    expected = "sha256=" + sign(secret, timestamp, body)
+    return hmac.compare_digest(expected, signature)
+
+
+def digest_day(now: datetime, hour_utc: int) -> str | None:
+    """The day (YYYY-MM-DD) a digest is due for now: yesterday's, once `hour_utc` has passed."""
+    if now.hour < hour_utc:
+        return None
+    return (now - timedelta(days=1)).date().isoformat()
+
+
+def covers(districts: list[str], district: str | None) -> bool:
+    """Whether a subscriber for `districts` (empty: all) hears about `district`."""
+    return not districts or (district is not None and district in districts)

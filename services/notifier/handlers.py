@@ -1,0 +1,109 @@
+"""Notifier use cases for each consumed event: projections, alerts and artisans' notifications."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from services.notifier import alerts, domain, notifications, projections
+from shared.envelope import Event
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def apply(db, config, event: Event) -> None:
+    """Apply one event; every step is idempotent, so a replay or duplicate changes nothing."""
+    data, at = event.data, parse_time(event.occurred_at)
+    kind = event.type
+    if kind == "MaterialRegistered":
+        projections.put_material(db, data)
+    elif kind == "DepotRegistered":
+        projections.put_depot(db, data)
+    elif kind in ("ArtisanRegistered", "ArtisanUpdated"):
+        projections.put_artisan(db, data, event.occurred_at)
+    elif kind in domain.LEVEL_EFFECTS:
+        stock_level(db, event.event_id, kind, data, at)
+    elif kind == "StockReservationFailed":
+        district = projections.district_of(db, data["depot"])
+        for line in data["lines"]:
+            alerts.raise_alert(db, domain.RESERVATION_FAILED, depot=data["depot"], sku=line["sku"],
+                               cause=event.event_id, at=at, district=district,
+                               details={"reason": data["reason"], "requisition_id": data["requisition_id"]})
+    if kind.startswith("Requisition"):
+        projections.put_requisition(db, data)
+    status = domain.REQUISITION_STATUS.get(kind)
+    if status:
+        requisition_status(db, config, event.event_id, status, data, at)
+
+
+def stock_level(db, cause: str, kind: str, data: dict, at: datetime) -> None:
+    """Open the level's alert and resolve the ones the new level clears."""
+    opens, clears = domain.LEVEL_EFFECTS[kind]
+    depot, sku = data["depot"], data["sku"]
+    for cleared in clears:
+        alerts.resolve_condition(db, cleared, depot=depot, sku=sku, cause=cause, at=at)
+    if opens:
+        alerts.raise_alert(db, opens, depot=depot, sku=sku, cause=cause, at=at,
+                           district=projections.district_of(db, depot),
+                           details={"available": data["available"], "reorder_level": data["reorder_level"]})
+
+
+def requisition_status(db, config, cause: str, status: str, data: dict, at: datetime) -> None:
+    """Tell the artisan, and keep the waiting lists (and their alerts) up to date."""
+    notifications.create(db, event_id=cause, status=status, requisition_id=data["requisition_id"],
+                         depot=data["depot"], lines=data["lines"], at=at,
+                         position=data.get("position"), reason=data.get("reason", ""))
+    skus = [line["sku"] for line in data["lines"]]
+    if status == "waitlisted":
+        projections.join_waitlist(db, data["requisition_id"], data["depot"], skus, at)
+        touched = [(data["depot"], sku) for sku in skus]
+    elif status in domain.LEAVES_WAITLIST:
+        touched = projections.leave_waitlist(db, data["requisition_id"])
+    else:
+        touched = []
+    if status == "reserved":
+        for sku in skus:
+            alerts.resolve_condition(db, domain.RESERVATION_FAILED, depot=data["depot"], sku=sku,
+                                     cause=cause, at=at)
+    for depot, sku in touched:
+        check_waitlist(db, config, depot, sku, cause=cause, now=datetime.now(timezone.utc))
+
+
+def check_waitlist(db, config, depot: str, sku: str, *, cause: str | None, now: datetime,
+                   resolve: bool = True) -> None:
+    """Open or resolve the waiting-list alert of one material at one depot.
+
+    Without a cause (the periodic age check) the oldest entry stands in, so checking again
+    and again counts nothing twice.
+    """
+    count, oldest = projections.waiting(db, depot, sku)
+    if domain.waitlist_breached(count, oldest, now, max_count=config.notifier_waitlist_max,
+                                max_age_seconds=config.notifier_waitlist_max_age_seconds):
+        cause = cause or f"waitlist-age:{depot}:{sku}:{oldest.isoformat() if oldest else '-'}"
+        alerts.raise_alert(db, domain.WAITLIST, depot=depot, sku=sku, cause=cause, at=now,
+                           district=projections.district_of(db, depot),
+                           details={"waiting": count, "oldest_since": oldest.isoformat() if oldest else None})
+    elif resolve and cause:
+        alerts.resolve_condition(db, domain.WAITLIST, depot=depot, sku=sku, cause=cause, at=now)
+
+
+def dead_letter(db, message) -> None:
+    """A message another service could not handle: one open alert per topic and event type."""
+    headers = {k: (v or b"").decode("utf-8", "replace") for k, v in (message.headers or [])}
+    topic = headers.get("original_topic") or message.topic
+    try:
+        envelope = json.loads(message.value)
+        envelope = envelope if isinstance(envelope, dict) else {}
+    except (TypeError, ValueError):
+        envelope = {}
+    payload = envelope.get("payload") if isinstance(envelope.get("payload"), dict) else {}
+    type_ = str(envelope.get("type") or "undecodable")[:100]
+    depot = payload.get("depot") if isinstance(payload.get("depot"), str) else None
+    alerts.raise_alert(
+        db, domain.DEAD_LETTER, depot=depot, sku=None, scope=f"{topic}:{type_}",
+        cause=f"dlq:{message.topic}:{message.partition}:{message.offset}",
+        at=datetime.now(timezone.utc), district=projections.district_of(db, depot),
+        details={"original_topic": topic, "type": type_, "reason": headers.get("reason", "")[:500],
+                 "event_id": str(envelope.get("event_id", ""))[:100], "depot": depot,
+                 "consumer_group": headers.get("consumer_group", "")})

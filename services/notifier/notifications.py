@@ -1,0 +1,66 @@
+"""Artisans' notifications: one document per status-change event, read in the artisan's language."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.errors import DuplicateKeyError
+
+from services.notifier import domain, projections, texts
+
+INDEXES = {
+    "notifications": [
+        IndexModel([("artisan_id", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([("requisition_id", ASCENDING)]),
+        IndexModel([("fanout.id", ASCENDING)], sparse=True),
+    ],
+}
+
+
+def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, lines: list,
+           at: datetime, position: int | None = None, reason: str = "") -> bool:
+    """Store the notification under its event id (a replay changes nothing), with its fan-out."""
+    known = projections.requisition(db, requisition_id)
+    doc = {"_id": event_id, "artisan_id": known["artisan_id"] if known else None,
+           "requisition_id": requisition_id, "status": status, "depot": depot, "lines": lines,
+           "position": position, "reason": reason, "created_at": at, "read_at": None,
+           "fanout": [{"id": uuid.uuid4().hex, "topic": domain.NOTIFICATION_CREATED, "at": at}]}
+    try:
+        db.notifications.insert_one(doc)
+    except DuplicateKeyError:
+        return False
+    return True
+
+
+def render(db, docs: list[dict], lang: str) -> list[dict]:
+    """Add title and text in `lang`, with material and depot names from the projections."""
+    materials = projections.materials(db, [line["sku"] for d in docs for line in d.get("lines", [])])
+    depots = projections.depots(db, [d.get("depot", "") for d in docs])
+    out = []
+    for doc in docs:
+        title, body = texts.notification(doc, materials, depots, lang)
+        out.append({"id": doc["_id"], "requisition_id": doc["requisition_id"], "status": doc["status"],
+                    "title": title, "text": body, "language": lang, "created_at": doc["created_at"],
+                    "read": doc.get("read_at") is not None, "read_at": doc.get("read_at")})
+    return out
+
+
+def for_artisan(db, artisan_id: str, *, unread_only: bool = False, limit: int = 50) -> list[dict]:
+    query = {"artisan_id": artisan_id}
+    if unread_only:
+        query["read_at"] = None
+    return list(db.notifications.find(query, {"fanout": 0}).sort("created_at", DESCENDING).limit(limit))
+
+
+def mark_read(db, notification_id: str, artisan_id: str) -> dict | None:
+    """Mark one of the artisan's own notifications read; None if it is not theirs."""
+    db.notifications.update_one({"_id": notification_id, "artisan_id": artisan_id, "read_at": None},
+                                {"$set": {"read_at": datetime.now(timezone.utc)}})
+    return db.notifications.find_one({"_id": notification_id, "artisan_id": artisan_id}, {"fanout": 0})
+
+
+def language_for(db, artisan_id: str, fallback: str) -> str:
+    """The artisan's own language if known, else what the caller asked for."""
+    profile = projections.artisan(db, artisan_id)
+    return (profile or {}).get("language") or fallback

@@ -1,0 +1,90 @@
+"""The notifier's own copies of materials, depots, artisans, requisitions and waiting lists."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pymongo import ASCENDING, IndexModel
+from pymongo.errors import DuplicateKeyError
+
+INDEXES = {
+    "artisans": [IndexModel([("district", ASCENDING)])],
+    "requisitions": [IndexModel([("artisan_id", ASCENDING)])],
+    "waitlist": [IndexModel([("depot", ASCENDING), ("sku", ASCENDING), ("since", ASCENDING)]),
+                 IndexModel([("requisition_id", ASCENDING)])],
+}
+
+
+def put_material(db, data: dict) -> None:
+    fields = {k: data[k] for k in ("name", "name_hi", "category", "unit", "reorder_level") if k in data}
+    db.materials.update_one({"_id": data["sku"]}, {"$set": fields}, upsert=True)
+
+
+def put_depot(db, data: dict) -> None:
+    db.depots.update_one({"_id": data["code"]},
+                         {"$set": {"name": data["name"], "district": data["district"]}}, upsert=True)
+
+
+def put_artisan(db, data: dict, occurred_at: str) -> None:
+    """Keep the newest profile; an older or repeated event changes nothing."""
+    fields = {k: data.get(k) for k in ("name", "district", "language", "phone", "email",
+                                       "cooperative", "active")}
+    try:
+        db.artisans.update_one(
+            {"_id": data["artisan_id"], "$or": [{"as_of": {"$lte": occurred_at}}, {"as_of": {"$exists": False}}]},
+            {"$set": {**fields, "as_of": occurred_at}}, upsert=True)
+    except DuplicateKeyError:  # a newer profile is stored already
+        pass
+
+
+def put_requisition(db, data: dict) -> None:
+    """Remember whose requisition it is; attach it to notifications that arrived before it."""
+    fields = {"artisan_id": data["artisan_id"], "depot": data["depot"], "lines": data["lines"]}
+    db.requisitions.update_one({"_id": data["requisition_id"]}, {"$set": fields}, upsert=True)
+    db.notifications.update_many({"requisition_id": data["requisition_id"], "artisan_id": None},
+                                 {"$set": {"artisan_id": data["artisan_id"]}})
+
+
+def requisition(db, requisition_id: str) -> dict | None:
+    return db.requisitions.find_one({"_id": requisition_id})
+
+
+def artisan(db, artisan_id: str | None) -> dict | None:
+    return db.artisans.find_one({"_id": artisan_id}) if artisan_id else None
+
+
+def materials(db, skus) -> dict:
+    return {doc["_id"]: doc for doc in db.materials.find({"_id": {"$in": sorted(set(skus))}})}
+
+
+def depots(db, codes) -> dict:
+    return {doc["_id"]: doc for doc in db.depots.find({"_id": {"$in": sorted(set(codes))}})}
+
+
+def district_of(db, depot: str | None) -> str | None:
+    doc = db.depots.find_one({"_id": depot}) if depot else None
+    return doc["district"] if doc else None
+
+
+def join_waitlist(db, requisition_id: str, depot: str, skus, since: datetime) -> None:
+    """One entry per requisition and material (natural key): repeats keep the first time."""
+    for sku in skus:
+        db.waitlist.update_one({"_id": f"{requisition_id}:{sku}"},
+                               {"$setOnInsert": {"requisition_id": requisition_id, "depot": depot,
+                                                 "sku": sku, "since": since}}, upsert=True)
+
+
+def leave_waitlist(db, requisition_id: str) -> list[tuple[str, str]]:
+    """Drop a requisition from every waiting list; return the (depot, sku) lists it was on."""
+    entries = list(db.waitlist.find({"requisition_id": requisition_id}))
+    db.waitlist.delete_many({"requisition_id": requisition_id})
+    return sorted({(e["depot"], e["sku"]) for e in entries})
+
+
+def waiting(db, depot: str, sku: str) -> tuple[int, datetime | None]:
+    """How many requisitions wait for a material at a depot, and since when the oldest."""
+    entries = list(db.waitlist.find({"depot": depot, "sku": sku}, {"since": 1}).sort("since", ASCENDING))
+    return len(entries), (entries[0]["since"] if entries else None)
+
+
+def waiting_lists(db) -> list[tuple[str, str]]:
+    return sorted({(e["depot"], e["sku"]) for e in db.waitlist.find({}, {"depot": 1, "sku": 1})})

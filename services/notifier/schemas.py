@@ -1,0 +1,145 @@
+"""Notifier request and response schemas."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields as f, validate as v
+
+from services.notifier import domain
+from shared.quantity import Quantity
+
+
+class AlertQuery(ma.Schema):
+    status = f.String(load_default=None, validate=v.OneOf(domain.STATUSES))
+    depot = f.String(load_default=None, validate=v.Length(min=1, max=100))
+    kind = f.String(load_default=None, validate=v.OneOf(domain.KINDS))
+    limit = f.Integer(load_default=100, validate=v.Range(min=1, max=500))
+
+
+class NoteBody(ma.Schema):
+    note = f.String(load_default="", validate=v.Length(max=1000))
+
+
+class Who(ma.Schema):
+    by = f.String()
+    at = f.AwareDateTime()
+    note = f.String()
+    cause = f.String()
+
+
+class AlertDetails(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    available = Quantity()
+    reorder_level = Quantity()
+
+
+class AlertSchema(ma.Schema):
+    id = f.String(attribute="_id")
+    kind = f.String()
+    severity = f.String()
+    status = f.String()
+    depot = f.String(allow_none=True)
+    sku = f.String(allow_none=True)
+    district = f.String(allow_none=True)
+    count = f.Integer()
+    first_seen = f.AwareDateTime()
+    last_seen = f.AwareDateTime()
+    escalated = f.Boolean()
+    escalated_at = f.AwareDateTime()
+    acknowledged = f.Nested(Who)
+    resolved = f.Nested(Who)
+    details = f.Method("dump_details")
+    title = f.Dict()
+    text = f.Dict()
+    version = f.Integer()
+    updated_at = f.AwareDateTime()
+
+    def dump_details(self, doc):
+        details = dict(doc.get("details") or {})
+        for name in ("available", "reorder_level"):
+            if isinstance(details.get(name), int):
+                details[name] = Quantity()._serialize(details[name], name, details)
+        return details
+
+
+class NotificationQuery(ma.Schema):
+    unread = f.Boolean(load_default=False)
+    limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
+
+
+class NotificationSchema(ma.Schema):
+    id = f.String()
+    requisition_id = f.String()
+    status = f.String()
+    title = f.String()
+    text = f.String()
+    language = f.String()
+    created_at = f.AwareDateTime()
+    read = f.Boolean()
+    read_at = f.AwareDateTime(allow_none=True)
+
+
+class WebhookIn(ma.Schema):
+    url = f.Url(required=True, schemes={"http", "https"}, require_tld=False, validate=v.Length(max=500))
+    topics = f.List(f.String(validate=v.OneOf(domain.WEBHOOK_TOPICS)), load_default=None)
+    districts = f.List(f.String(validate=v.Length(min=1, max=100)), load_default=None)
+    secret = f.String(load_default=None, validate=v.Length(min=16, max=200))
+
+
+class WebhookOut(ma.Schema):
+    id = f.String(attribute="_id")
+    url = f.String()
+    topics = f.List(f.String())
+    districts = f.List(f.String())
+    active = f.Boolean()
+    created_at = f.AwareDateTime()
+    secret = f.String()  # present only in the answer to POST
+
+
+class ContactIn(ma.Schema):
+    name = f.String(required=True, validate=v.Length(min=1, max=200))
+    email = f.Email(load_default=None)
+    phone = f.String(load_default=None, validate=v.Regexp(r"^\+?[0-9]{6,15}$"))
+    language = f.String(load_default="en", validate=v.OneOf(["en", "hi"]))
+    districts = f.List(f.String(validate=v.Length(min=1, max=100)), load_default=None)
+
+
+class ContactOut(ContactIn):
+    id = f.String(attribute="_id")
+    created_at = f.AwareDateTime()
+
+
+class DeliveryQuery(ma.Schema):
+    status = f.String(load_default=None, validate=v.OneOf(["pending", "sending", "delivered", "failed",
+                                                          "skipped"]))
+    channel = f.String(load_default=None, validate=v.OneOf(["in_app", "webhook", "email", "sms"]))
+    target = f.String(load_default=None, validate=v.Length(max=100))
+    limit = f.Integer(load_default=100, validate=v.Range(min=1, max=500))
+
+
+class LogEntry(ma.Schema):
+    attempt = f.Integer()
+    at = f.AwareDateTime()
+    ok = f.Boolean()
+    info = f.String()
+
+
+class DeliverySchema(ma.Schema):
+    id = f.String(attribute="_id")
+    channel = f.String()
+    target = f.String()
+    topic = f.String()
+    source = f.Method("dump_source")
+    status = f.String()
+    attempts = f.Integer()
+    next_attempt_at = f.AwareDateTime()
+    last_error = f.String(allow_none=True)
+    created_at = f.AwareDateTime()
+    delivered_at = f.AwareDateTime()
+    failed_at = f.AwareDateTime()
+    log = f.List(f.Nested(LogEntry))
+
+    def dump_source(self, doc):
+        source = doc.get("source") or {}
+        return {"collection": source.get("collection"), "id": source.get("id")}

@@ -1,0 +1,81 @@
+"""GET /stream: new and changed alerts as server-sent events, fed by polling the store.
+
+Polling the store (not an in-process signal) keeps it right when the API and the consumer run
+in different processes (gunicorn gthread + worker) as well as in embedded mode.
+"""
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timedelta, timezone
+
+import marshmallow as ma
+from flask import Response, request, stream_with_context
+from marshmallow import fields as f, validate as v
+
+from services.notifier import alerts, compose
+from services.notifier.api import depot_scope
+from shared.auth import require_role
+from shared.web import Blueprint, db
+
+blp = Blueprint("notifier_stream", __name__, url_prefix="/api/v1", description="Live alert feed")
+
+POLL_SECONDS = 0.25
+LAG = timedelta(seconds=5)  # look back this far, so a write that lands late is still seen
+HEARTBEAT_SECONDS = 15.0
+
+
+class StreamQuery(ma.Schema):
+    max_seconds = f.Integer(load_default=300, validate=v.Range(min=1, max=3600))
+    limit = f.Integer(load_default=None, validate=v.Range(min=1, max=10000))
+    since = f.AwareDateTime(load_default=None)
+
+
+def _since(query) -> datetime:
+    last = request.headers.get("Last-Event-ID", "")
+    if last:
+        try:
+            return datetime.fromisoformat(last.split("|", 1)[0])
+        except ValueError:
+            pass
+    return query["since"] or datetime.now(timezone.utc)
+
+
+def frames(store, *, since: datetime, depot: str | None, max_seconds: int, limit: int | None):
+    """Yield SSE frames for alerts changed from `since` on, each (id, version) once."""
+    yield "retry: 2000\n: connected\n\n"
+    sent: dict[str, tuple[int, datetime]] = {}
+    deadline = time.monotonic() + max_seconds
+    next_beat = time.monotonic() + HEARTBEAT_SECONDS
+    count = 0
+    while time.monotonic() < deadline:
+        now = datetime.now(timezone.utc)
+        changed = [d for d in alerts.changed_since(store, since - LAG, depot)
+                   if sent.get(d["_id"], (0,))[0] < d["version"]]
+        for doc, item in zip(changed, compose.describe_alerts(store, changed)):
+            sent[doc["_id"]] = (doc["version"], doc["updated_at"])
+            event_id = f"{doc['updated_at'].isoformat()}|{doc['_id']}|{doc['version']}"
+            yield f"id: {event_id}\nevent: alert\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"
+            count += 1
+            if limit and count >= limit:
+                return
+        since = max(since, now)
+        sent = {k: s for k, s in sent.items() if s[1] >= since - LAG}
+        if time.monotonic() >= next_beat:
+            next_beat = time.monotonic() + HEARTBEAT_SECONDS
+            yield ": keep-alive\n\n"
+        time.sleep(POLL_SECONDS)
+
+
+@blp.route("/stream", methods=["GET"])
+@require_role("admin", "warehouse")
+@blp.arguments(StreamQuery, location="query")
+def stream(query):
+    """Server-sent events: `event: alert` with the alert as JSON, whenever one opens or changes.
+
+    Reconnects resume from Last-Event-ID; `max_seconds` ends the stream (clients reconnect).
+    """
+    generator = frames(db(), since=_since(query), depot=depot_scope(), max_seconds=query["max_seconds"],
+                       limit=query["limit"])
+    return Response(stream_with_context(generator), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -1,0 +1,53 @@
+"""Who hears about alerts: webhooks (signed HTTP callbacks) and admin contacts (e-mail, SMS, digest)."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timezone
+
+from services.notifier import domain
+
+
+def add_webhook(db, data: dict, *, by: str) -> dict:
+    """Register a webhook; its signing secret is generated unless given and shown only now."""
+    doc = {"_id": f"wh_{secrets.token_hex(8)}", "url": data["url"],
+           "secret": data.get("secret") or secrets.token_urlsafe(32),
+           "topics": sorted(set(data.get("topics") or domain.WEBHOOK_TOPICS)),
+           "districts": sorted(set(data.get("districts") or [])), "active": True,
+           "created_by": by, "created_at": datetime.now(timezone.utc)}
+    db.webhooks.insert_one(doc)
+    return doc
+
+
+def webhooks(db) -> list[dict]:
+    return list(db.webhooks.find({}, {"secret": 0}).sort("created_at", 1))
+
+
+def webhook(db, webhook_id: str) -> dict | None:
+    return db.webhooks.find_one({"_id": webhook_id})
+
+
+def webhooks_for(db, topic: str, district: str | None) -> list[dict]:
+    return [w for w in db.webhooks.find({"active": True, "topics": topic})
+            if domain.covers(w.get("districts", []), district)]
+
+
+def add_contact(db, data: dict, *, by: str) -> dict:
+    """An admin to reach by e-mail or SMS for escalations of their districts and the daily digest."""
+    doc = {"_id": f"ct_{secrets.token_hex(8)}", "name": data["name"], "email": data.get("email"),
+           "phone": data.get("phone"), "language": data.get("language", "en"),
+           "districts": sorted(set(data.get("districts") or [])),
+           "created_by": by, "created_at": datetime.now(timezone.utc)}
+    db.contacts.insert_one(doc)
+    return doc
+
+
+def contacts(db) -> list[dict]:
+    return list(db.contacts.find({}).sort("created_at", 1))
+
+
+def contact(db, contact_id: str) -> dict | None:
+    return db.contacts.find_one({"_id": contact_id})
+
+
+def contacts_for(db, district: str | None) -> list[dict]:
+    return [c for c in db.contacts.find({}) if domain.covers(c.get("districts", []), district)]

@@ -1,0 +1,113 @@
+"""Notifier rules and texts: pure functions, no store, no broker."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.notifier import domain, texts
+
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
+MATERIALS = {"YRN-COT": {"name": "cotton yarn", "name_hi": "सूती धागा", "unit": "kg"},
+             "DYE-IND": {"name": "indigo dye", "name_hi": "नील रंग", "unit": "kg"}}
+DEPOTS = {"VNS": {"name": "Varanasi depot", "district": "Varanasi"}}
+
+
+def note(status, **extra):
+    return {"requisition_id": "REQ-1042", "status": status, "depot": "VNS",
+            "lines": [{"sku": "YRN-COT", "quantity": 20_000}], **extra}
+
+
+def test_one_condition_per_kind_depot_and_material():
+    assert domain.condition_key("low_stock", "VNS", "YRN-COT") == "low_stock:VNS:YRN-COT"
+    assert domain.condition_key("low_stock", "VNS", "YRN-COT") != domain.condition_key("stock_out", "VNS", "YRN-COT")
+
+
+def test_lifecycle_open_acknowledged_resolved():
+    domain.check_acknowledge("open")
+    with pytest.raises(domain.TransitionError):
+        domain.check_acknowledge("acknowledged")
+    domain.check_resolve("acknowledged")
+    with pytest.raises(domain.TransitionError):
+        domain.check_resolve("resolved")
+
+
+def test_level_events_open_one_kind_and_clear_the_others():
+    assert domain.LEVEL_EFFECTS["StockLow"] == ("low_stock", ("stock_out",))
+    opens, clears = domain.LEVEL_EFFECTS["StockReplenished"]
+    assert opens is None and {"low_stock", "stock_out", "reservation_failed"} <= set(clears)
+
+
+@pytest.mark.parametrize("count, age_hours, breached", [(5, 1, False), (6, 1, True), (1, 49, True), (0, None, False)])
+def test_waitlist_limits(count, age_hours, breached):
+    oldest = NOW - timedelta(hours=age_hours) if age_hours is not None else None
+    assert domain.waitlist_breached(count, oldest, NOW, max_count=5, max_age_seconds=48 * 3600) is breached
+
+
+def test_delivery_backoff_doubles_then_gives_up():
+    assert [domain.retry_delay(n, 1000) for n in (1, 2, 3)] == [1.0, 2.0, 4.0]
+    assert domain.retry_delay(30, 1000) == 900.0
+    assert domain.after_failure(1, 3, NOW, 500) == ("pending", NOW + timedelta(seconds=0.5))
+    assert domain.after_failure(3, 3, NOW, 500) == ("failed", None)
+
+
+def test_signature_round_trip_and_tamper():
+    signature = "sha256=" + domain.sign("s3cret-s3cret-s3cret", "1700000000", b'{"a":1}')
+    assert domain.verify("s3cret-s3cret-s3cret", "1700000000", b'{"a":1}', signature)
+    assert not domain.verify("s3cret-s3cret-s3cret", "1700000001", b'{"a":1}', signature)
+    assert not domain.verify("s3cret-s3cret-s3cret", "1700000000", b'{"a":2}', signature)
+
+
+def test_digest_is_for_yesterday_after_the_hour():
+    assert domain.digest_day(NOW.replace(hour=1), 2) is None
+    assert domain.digest_day(NOW, 2) == "2026-11-21"
+
+
+def test_district_subscriptions():
+    assert domain.covers([], "Varanasi") and domain.covers(["Varanasi"], "Varanasi")
+    assert not domain.covers(["Bhadohi"], "Varanasi") and not domain.covers(["Bhadohi"], None)
+
+
+def test_sms_reads_like_the_issue_in_english_and_hindi():
+    assert texts.sms(note("reserved"), MATERIALS, DEPOTS, "en") == \
+        "REQ 1042 RESERVED: 20 kg cotton yarn at Varanasi depot"
+    assert texts.sms(note("reserved"), MATERIALS, DEPOTS, "hi") == \
+        "अनुरोध 1042 आरक्षित: Varanasi depot में 20 किलो सूती धागा"
+
+
+def test_sms_stays_short_with_many_lines_and_long_ids():
+    long = note("waitlisted", position=3, requisition_id="0f0e7c1a-9d4b-4b6e-8a57-2f7d3f0e9c11",
+                lines=[{"sku": "YRN-COT", "quantity": 12_500}, {"sku": "DYE-IND", "quantity": 1_000}])
+    text = texts.sms(long, MATERIALS, DEPOTS, "en")
+    assert text == "REQ 0f0e7c1a WAITLIST #3: 12.5 kg cotton yarn +1 more at Varanasi depot"
+    assert len(texts.sms(long, MATERIALS, DEPOTS, "hi")) <= 160
+
+
+@pytest.mark.parametrize("status", sorted(texts.STATUS_TEXT))
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_every_status_has_a_full_text_in_both_languages(status, lang):
+    title, body = texts.notification(note(status, position=2, reason=""), MATERIALS, DEPOTS, lang)
+    assert title and "{" not in body and "1042" in body
+    assert ("सूती धागा" in body) is (lang == "hi")
+
+
+def test_unknown_material_and_depot_fall_back_to_codes():
+    title, body = texts.notification(note("approved", depot="XYZ", lines=[{"sku": "NEW", "quantity": 1000}]),
+                                     {}, {}, "en")
+    assert "1 NEW" in body and "XYZ depot" in body
+
+
+@pytest.mark.parametrize("kind", domain.KINDS)
+def test_alert_titles_in_both_languages(kind):
+    doc = {"kind": kind, "status": "open", "depot": "VNS", "sku": "YRN-COT",
+           "details": {"available": 4000, "reorder_level": 10000, "waiting": 7, "reason": "x"}}
+    en, _ = texts.alert(doc, MATERIALS, DEPOTS, "en")
+    hi, _ = texts.alert(doc, MATERIALS, DEPOTS, "hi")
+    assert en != hi and "{" not in en + hi
+
+
+def test_digest_counts_each_section():
+    subject, body = texts.digest("2026-11-21", {"opened": ["a", "b"], "escalated": [], "resolved": ["c"]}, "en")
+    assert subject.endswith("2 opened, 0 escalated, 1 resolved") and "  - a" in body
+    subject_hi, _ = texts.digest("2026-11-21", {"opened": [], "escalated": [], "resolved": []}, "hi")
+    assert "दैनिक सारांश" in subject_hi
