@@ -16,7 +16,7 @@ def remember_material(db, event: Event) -> None:
 
 def make_handler(db, config):
     def handle(event: Event) -> None:
-        if event.type == "MaterialRegistered":
+        if event.type in ("MaterialRegistered", "MaterialUpdated"):
             remember_material(db, event)
         elif event.type in STOCK_EVENTS:
             requisitions.apply_stock_event(db, event)
