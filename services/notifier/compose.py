@@ -9,16 +9,16 @@ from services.notifier.channels import DeliveryFailed, NothingToSend, Outgoing
 from services.notifier.schemas import AlertSchema
 
 
-def describe_alerts(db, docs: list[dict]) -> list[dict]:
-    """Alerts as the API, the live feed and webhooks show them, with titles in both languages."""
+def describe_alerts(db, docs: list[dict], *, dump: bool = False) -> list[dict]:
+    """Alerts with titles and texts in both languages; `dump` gives the JSON-ready form."""
     materials = projections.materials(db, [d["sku"] for d in docs if d.get("sku")])
     depots = projections.depots(db, [d["depot"] for d in docs if d.get("depot")])
     out = []
     for doc in docs:
         titles = {lang: texts.alert(doc, materials, depots, lang) for lang in ("en", "hi")}
-        out.append(AlertSchema().dump({**doc, "title": {k: v[0] for k, v in titles.items()},
-                                       "text": {k: v[1] for k, v in titles.items()}}))
-    return out
+        out.append({**doc, "title": {k: v[0] for k, v in titles.items()},
+                    "text": {k: v[1] for k, v in titles.items()}})
+    return AlertSchema(many=True).dump(out) if dump else out
 
 
 def compose(db, delivery: dict, now: datetime) -> Outgoing:
@@ -42,7 +42,7 @@ def _webhook(db, delivery: dict, now: datetime) -> Outgoing:
     body = {"id": delivery["_id"], "type": delivery["topic"],
             "occurred_at": delivery["source"]["at"].isoformat()}
     if delivery["source"].get("collection") == "alerts":
-        body["alert"] = describe_alerts(db, [delivery["payload"]])[0]
+        body["alert"] = describe_alerts(db, [delivery["payload"]], dump=True)[0]
     else:
         body["data"] = {k: v for k, v in delivery["payload"].items() if isinstance(v, (str, int, list))}
     raw = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()

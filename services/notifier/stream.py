@@ -52,7 +52,7 @@ def frames(store, *, since: datetime, depot: str | None, max_seconds: int, limit
         now = datetime.now(timezone.utc)
         changed = [d for d in alerts.changed_since(store, since - LAG, depot)
                    if sent.get(d["_id"], (0,))[0] < d["version"]]
-        for doc, item in zip(changed, compose.describe_alerts(store, changed)):
+        for doc, item in zip(changed, compose.describe_alerts(store, changed, dump=True)):
             sent[doc["_id"]] = (doc["version"], doc["updated_at"])
             event_id = f"{doc['updated_at'].isoformat()}|{doc['_id']}|{doc['version']}"
             yield f"id: {event_id}\nevent: alert\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"

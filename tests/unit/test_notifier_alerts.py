@@ -1,0 +1,145 @@
+"""Notifier use cases on the in-process store, driven with real events: alerts, dedupe, replays."""
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.notifier import alerts, domain, handlers
+from services.notifier.dispatcher import Dispatcher
+from shared.envelope import new_event
+from shared.mongo import connect
+
+REORDER = 50_000
+
+
+@pytest.fixture
+def db():
+    return connect("mongomock://x")[f"notifier_{uuid.uuid4().hex[:8]}"]
+
+
+def inventory(type_, payload, key="VNS/YRN-COT"):
+    return new_event(type_, key, payload, source="inventory")
+
+
+def level_of(available):
+    return "depleted" if available <= 0 else "low" if available < REORDER else "ok"
+
+
+LEVEL_EVENT = {"low": "StockLow", "depleted": "StockDepleted", "ok": "StockReplenished"}
+
+
+def burst(n=100, seed=7, depot="VNS", sku="YRN-COT"):
+    """n movements around the reorder level, with a level event after each crossing (as inventory emits)."""
+    rnd, available, level, out = random.Random(seed), 60_000, "ok", []
+    for _ in range(n):
+        delta = max(rnd.choice([-16_000, -9_000, 8_000, 15_000]), -available)
+        available += delta or 1_000
+        out.append(inventory("StockAdjusted", {
+            "movement_id": uuid.uuid4().hex, "sku": sku, "depot": depot, "quantity": delta or 1_000,
+            "on_hand": available, "available": available, "reason": "count", "by": "test"}, f"{depot}/{sku}"))
+        if level_of(available) != level:
+            level = level_of(available)
+            out.append(inventory(LEVEL_EVENT[level], {"sku": sku, "depot": depot, "available": available,
+                                                       "reorder_level": REORDER}, f"{depot}/{sku}"))
+    return out, level
+
+
+def apply_all(db, config, events):
+    for event in events:
+        handlers.apply(db, config, event)
+
+
+def snapshot(db):
+    return sorted(db.alerts.find({}, {"fanout": 0}), key=lambda d: d["_id"])
+
+
+def test_burst_yields_one_alert_per_crossing_and_replays_change_nothing(db, config):
+    events, final = burst()
+    openings = [e for e in events if e.type in ("StockLow", "StockDepleted")]
+    assert len(openings) >= 10  # the burst really crosses back and forth
+    apply_all(db, config, [e for event in events for e in (event, event)])  # every message twice
+    docs = snapshot(db)
+    assert len(docs) == len(openings)
+    assert sorted(d["kind"] for d in docs) == sorted(
+        domain.LEVEL_EFFECTS[e.type][0] for e in openings)
+    live = [d for d in docs if d["status"] != "resolved"]
+    assert len(live) == (0 if final == "ok" else 1)
+    assert all(d["count"] == 1 for d in docs)
+    apply_all(db, config, events)  # a full replay, as after a relay crash
+    assert snapshot(db) == docs
+
+
+def test_repeat_updates_the_open_alert_and_replenish_resolves_it(db, config):
+    low = inventory("StockLow", {"sku": "YRN-COT", "depot": "VNS", "available": 40_000, "reorder_level": REORDER})
+    again = inventory("StockLow", {"sku": "YRN-COT", "depot": "VNS", "available": 30_000, "reorder_level": REORDER})
+    apply_all(db, config, [low, again, again])
+    [doc] = alerts.find(db)
+    assert (doc["status"], doc["count"], doc["details"]["available"]) == ("open", 2, 30_000)
+    back = inventory("StockReplenished", {"sku": "YRN-COT", "depot": "VNS", "available": 60_000,
+                                          "reorder_level": REORDER})
+    apply_all(db, config, [back, low])  # the replayed opening event must not reopen anything
+    [doc] = alerts.find(db)
+    assert doc["status"] == "resolved" and doc["resolved"]["by"] == "system"
+
+
+def test_a_replayed_replenish_does_not_resolve_a_newer_alert(db, config):
+    payload = {"sku": "YRN-COT", "depot": "VNS", "available": 0, "reorder_level": REORDER}
+    back = inventory("StockReplenished", {**payload, "available": 60_000})
+    out = inventory("StockDepleted", payload)
+    apply_all(db, config, [back, out, back])
+    [doc] = alerts.find(db)
+    assert (doc["kind"], doc["status"]) == ("stock_out", "open")
+
+
+def test_acknowledge_then_escalation_skips_it_but_takes_the_overdue_one(db, config):
+    old = datetime.now(timezone.utc) - timedelta(hours=2)
+    first = alerts.raise_alert(db, domain.LOW_STOCK, depot="VNS", sku="A", cause="e1", at=old, details={})
+    second = alerts.raise_alert(db, domain.STOCK_OUT, depot="VNS", sku="B", cause="e2", at=old, details={})
+    assert alerts.acknowledge(db, first, by="ravi", note="ordered 2 t", at=old)["status"] == "acknowledged"
+    assert alerts.acknowledge(db, first, by="ravi", note="again", at=old) is None
+    now = datetime.now(timezone.utc)
+    assert alerts.escalate_overdue(db, now=now, after_seconds=1800) == [second]
+    assert alerts.escalate_overdue(db, now=now, after_seconds=1800) == []
+    assert alerts.get(db, second)["escalated"] is True
+
+
+def waitlisted(rid, position, depot="VNS", sku="YRN-COT"):
+    return new_event("StockWaitlisted", rid, {"requisition_id": rid, "depot": depot, "position": position,
+                                              "lines": [{"sku": sku, "quantity": 5_000}]}, source="inventory")
+
+
+def test_waitlist_growing_opens_past_the_limit_and_resolves_as_it_drains(db, config):
+    config = config.with_(notifier_waitlist_max=2)
+    apply_all(db, config, [waitlisted(f"R{i}", i) for i in range(1, 4)])
+    [doc] = alerts.find(db, kind=domain.WAITLIST)
+    assert doc["status"] == "open" and doc["details"]["waiting"] == 3
+    reserved = new_event("StockReserved", "R1", {"requisition_id": "R1", "depot": "VNS",
+                                                 "lines": [{"sku": "YRN-COT", "quantity": 5_000}]},
+                         source="inventory")
+    apply_all(db, config, [reserved])
+    assert alerts.find(db, kind=domain.WAITLIST)[0]["status"] == "resolved"
+
+
+def test_waitlist_too_old_is_found_by_the_periodic_check(db, config):
+    config = config.with_(notifier_waitlist_max_age_seconds=60)
+    apply_all(db, config, [waitlisted("R9", 1)])
+    assert alerts.find(db, kind=domain.WAITLIST) == []
+    Dispatcher(db, config).periodic(datetime.now(timezone.utc) + timedelta(minutes=5))
+    Dispatcher(db, config).periodic(datetime.now(timezone.utc) + timedelta(minutes=6))
+    [doc] = alerts.find(db, kind=domain.WAITLIST)
+    assert doc["status"] == "open" and doc["count"] == 1
+
+
+def test_reservation_failure_alerts_per_material_and_clears_on_reserve(db, config):
+    lines = [{"sku": "YRN-COT", "quantity": 5_000}, {"sku": "DYE-IND", "quantity": 1_000}]
+    failed = new_event("StockReservationFailed", "R5", {"requisition_id": "R5", "depot": "VNS", "lines": lines,
+                                                        "reason": "unknown material"}, source="inventory")
+    apply_all(db, config, [failed, failed])
+    assert sorted(d["sku"] for d in alerts.find(db, status="open")) == ["DYE-IND", "YRN-COT"]
+    reserved = new_event("StockReserved", "R5", {"requisition_id": "R5", "depot": "VNS", "lines": lines},
+                         source="inventory")
+    apply_all(db, config, [reserved])
+    assert alerts.find(db, status="open") == []

@@ -1,0 +1,114 @@
+"""Notifier HTTP API on the in-process store: who sees which alerts and notifications."""
+from __future__ import annotations
+
+import pytest
+
+from services.notifier import create_app, handlers, spec
+from shared.envelope import new_event
+from shared.mongo import connect
+from shared.service import Runtime
+
+
+@pytest.fixture
+def app(config):
+    return create_app(config, Runtime(spec(), config, client=connect("mongomock://x")))
+
+
+@pytest.fixture
+def apply(app, config):
+    db = app.extensions["rawbank"].db
+
+    def run(type_, key, payload, source="inventory"):
+        event = new_event(type_, key, payload, source=source)
+        handlers.apply(db, config, event)
+        return event
+    return run
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def low(apply, depot="VNS", sku="YRN-COT"):
+    apply("StockLow", f"{depot}/{sku}", {"sku": sku, "depot": depot, "available": 4_000, "reorder_level": 10_000})
+
+
+def test_admin_lists_alerts_with_titles_in_both_languages(client, apply, token):
+    apply("MaterialRegistered", "YRN-COT", {"sku": "YRN-COT", "name": "Cotton yarn", "name_hi": "सूती धागा",
+                                            "category": "yarn", "unit": "kg", "reorder_level": 10_000})
+    apply("DepotRegistered", "VNS", {"code": "VNS", "name": "Varanasi depot", "district": "Varanasi"})
+    low(apply)
+    response = client.get("/api/v1/alerts?status=open", headers=token("admin"))
+    assert response.status_code == 200
+    [alert] = response.json
+    assert alert["title"]["en"] == "Low stock: Cotton yarn at Varanasi depot"
+    assert alert["title"]["hi"] == "कम स्टॉक: Varanasi depot में सूती धागा"
+    assert alert["details"] == {"available": "4", "reorder_level": "10"}
+    assert (alert["district"], alert["severity"], alert["count"]) == ("Varanasi", "warning", 1)
+
+
+def test_warehouse_sees_and_acknowledges_only_its_depot(client, apply, token):
+    low(apply, depot="VNS")
+    low(apply, depot="BHD")
+    bhd = token("warehouse", depot="BHD")
+    [mine] = client.get("/api/v1/alerts", headers=bhd).json
+    assert mine["depot"] == "BHD"
+    other = client.get("/api/v1/alerts", headers=token("admin")).json
+    vns_id = next(a["id"] for a in other if a["depot"] == "VNS")
+    assert client.post(f"/api/v1/alerts/{vns_id}/acknowledge", json={}, headers=bhd).status_code == 404
+    done = client.post(f"/api/v1/alerts/{mine['id']}/acknowledge", json={"note": "truck on its way"}, headers=bhd)
+    assert done.status_code == 200
+    assert done.json["acknowledged"]["by"] == "warehouse-user" and done.json["status"] == "acknowledged"
+    again = client.post(f"/api/v1/alerts/{mine['id']}/acknowledge", json={}, headers={
+        **bhd, "Accept-Language": "hi"})
+    assert again.status_code == 409 and again.json["error"]["code"] == "alert_not_open"
+    assert "acknowledged" in again.json["error"]["message"]
+    assert [a["id"] for a in client.get("/api/v1/alerts?status=acknowledged", headers=bhd).json] == [mine["id"]]
+    assert client.get("/api/v1/alerts", headers=token("artisan")).status_code == 403
+    assert client.get("/api/v1/alerts?status=closed", headers=bhd).status_code == 400
+
+
+def artisan(apply, artisan_id, language):
+    apply("ArtisanRegistered", artisan_id, {"artisan_id": artisan_id, "name": artisan_id, "district": "Varanasi",
+                                            "language": language}, source="requests")
+
+
+def submitted(apply, rid, artisan_id):
+    apply("RequisitionSubmitted", rid, {"requisition_id": rid, "artisan_id": artisan_id, "depot": "VNS",
+                                        "lines": [{"sku": "YRN-COT", "quantity": 20_000}], "by": artisan_id},
+          source="requests")
+
+
+def test_an_artisan_reads_only_their_own_notifications_in_their_language(client, apply, token):
+    artisan(apply, "ART-1", "hi")
+    artisan(apply, "ART-2", "en")
+    apply("StockReserved", "REQ-7", {"requisition_id": "REQ-7", "depot": "VNS",  # before the requisition is known
+                                     "lines": [{"sku": "YRN-COT", "quantity": 20_000}]})
+    submitted(apply, "REQ-7", "ART-1")
+    submitted(apply, "REQ-8", "ART-2")
+    mine = client.get("/api/v1/notifications", headers=token("artisan", artisan_id="ART-1")).json
+    assert sorted(n["status"] for n in mine) == ["reserved", "submitted"]
+    assert all(n["requisition_id"] == "REQ-7" and n["language"] == "hi" and not n["read"] for n in mine)
+    assert "आरक्षित" in next(n["title"] for n in mine if n["status"] == "reserved")
+    theirs = client.get("/api/v1/notifications", headers=token("artisan", artisan_id="ART-2")).json
+    assert [(n["requisition_id"], n["language"]) for n in theirs] == [("REQ-8", "en")]
+    assert client.post(f"/api/v1/notifications/{theirs[0]['id']}/read",
+                       headers=token("artisan", artisan_id="ART-1")).status_code == 404
+    read = client.post(f"/api/v1/notifications/{mine[0]['id']}/read", headers=token("artisan", artisan_id="ART-1"))
+    assert read.status_code == 200 and read.json["read"] is True
+    unread = client.get("/api/v1/notifications?unread=true", headers=token("artisan", artisan_id="ART-1")).json
+    assert [n["id"] for n in unread] == [mine[1]["id"]]
+    assert client.get("/api/v1/notifications", headers=token("admin")).status_code == 403
+
+
+def test_webhooks_are_admin_only_and_show_their_secret_once(client, token):
+    assert client.post("/api/v1/webhooks", json={"url": "http://127.0.0.1:9/x"},
+                       headers=token("warehouse")).status_code == 403
+    created = client.post("/api/v1/webhooks", json={"url": "http://127.0.0.1:9/x", "districts": ["Varanasi"]},
+                          headers=token("admin"))
+    assert created.status_code == 201 and len(created.json["secret"]) >= 32
+    listed = client.get("/api/v1/webhooks", headers=token("admin")).json
+    assert [w["id"] for w in listed] == [created.json["id"]] and "secret" not in listed[0]
+    bad = client.post("/api/v1/webhooks", json={"url": "ftp://x", "topics": ["nope"]}, headers=token("admin"))
+    assert bad.status_code == 400 and {"url", "topics"} <= set(bad.json["error"]["details"])
