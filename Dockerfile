@@ -9,9 +9,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Copy only what the package is built from (there is no .dockerignore to keep .venv and .git out).
+# Copy only what the package is built from (.dockerignore keeps .venv and .git out as well).
 WORKDIR /build
-COPY pyproject.toml ./
+COPY pyproject.toml README.md ./
 COPY shared/ ./shared/
 COPY services/ ./services/
 

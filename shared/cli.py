@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = Config.from_env()
+        if args.command in ("serve", "worker", "run"):
+            config.check()
     except ValueError as exc:
         print(f"rawbank: {exc}", file=sys.stderr)
         return 2
