@@ -46,7 +46,8 @@ class Reservations:
         self.after_line = after_line  # (requisition_id, sku) -> None; a fault-injection point for tests
 
     def _lease(self, rid: str, wait: bool = True):
-        return leased(self.db, rid, self.owner, self.lease_seconds,
+        """Each call is its own lease holder, so two threads of one process exclude each other too."""
+        return leased(self.db, rid, f"{self.owner}-{uuid.uuid4().hex[:8]}", self.lease_seconds,
                       wait=self.wait_seconds if wait else 0)
 
     def _record(self, req: dict, status: str) -> bool:
@@ -137,7 +138,8 @@ class Reservations:
     def _hold(self, doc, line, correlation_id) -> None:
         rid, sku = doc["_id"], line["sku"]
         self._change(doc, sku, "reservation", lambda s: domain.hold(s, rid, line["quantity"]), correlation_id)
-        self.db.reservations.update_one({"_id": rid, "lease.owner": self.owner}, {"$addToSet": {"held": sku}})
+        self.db.reservations.update_one({"_id": rid, "lease.owner": doc["lease"]["owner"]},
+                                        {"$addToSet": {"held": sku}})
         if self.after_line is not None:
             self.after_line(rid, sku)
 
@@ -166,7 +168,8 @@ class Reservations:
             payload.update({k: v for k, v in (("reason", reason), ("position", position)) if v is not None})
             event = new_event(event_type, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)
             update["$push"] = {"outbox": event.to_dict()}
-        result = self.db.reservations.update_one({"_id": doc["_id"], "lease.owner": self.owner}, update)
+        result = self.db.reservations.update_one({"_id": doc["_id"], "lease.owner": doc["lease"]["owner"]},
+                                                 update)
         if not result.matched_count:
             raise StockBusy(f"lost the lease on requisition {doc['_id']}")
         return status

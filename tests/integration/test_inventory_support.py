@@ -1,0 +1,66 @@
+"""Shared helpers of the inventory tests: a store, a small catalog, events, the invariants."""
+from __future__ import annotations
+
+import pytest
+
+from services.inventory import catalog, ledger, spec
+from shared.envelope import new_event
+from shared.service import Runtime
+
+DEPOTS = ("VNS", "BHD")
+MATERIALS = {"YRN": ("yarn", 5_000), "DYE": ("dye", 1_000), "BRS": ("metal", 0)}
+
+
+@pytest.fixture
+def db(config):
+    """The inventory database of a fresh embedded store with two depots and three materials."""
+    runtime = Runtime(spec(), config)
+    seed_catalog(runtime.db)
+    yield runtime.db
+    runtime.close()
+
+
+def seed_catalog(db) -> None:
+    for code in DEPOTS:
+        catalog.register_depot(db, {"code": code, "name": f"{code} depot", "district": code})
+    for sku, (category, reorder) in MATERIALS.items():
+        catalog.register_material(db, {"sku": sku, "name": f"{sku} material", "name_hi": f"{sku} सामान",
+                                       "category": category, "unit": "kg", "reorder_level": reorder})
+
+
+def requisition(type_: str, rid: str, lines, depot: str = "VNS", artisan: str = "ART-1"):
+    """A requisition event as the requests service publishes it; lines as (sku, thousandths)."""
+    payload = {"requisition_id": rid, "artisan_id": artisan, "depot": depot, "by": "admin",
+               "lines": [{"sku": sku, "quantity": q} for sku, q in lines]}
+    return new_event(type_, rid, payload, source="requests")
+
+
+def outbox_types(db, collection: str, key: str | None = None) -> list[str]:
+    """Event types waiting in a collection's outboxes (optionally of one document)."""
+    query = {"_id": key} if key else {}
+    return [e["type"] for doc in db[collection].find(query, {"outbox": 1}) for e in doc.get("outbox", [])]
+
+
+def check_invariants(db) -> None:
+    """What must hold after every step, whatever happened before."""
+    ledger.project_pending(db)
+    holds_by_rid: dict[str, dict[tuple[str, str], int]] = {}
+    for doc in db.stock.find({}):
+        where = doc["_id"]
+        assert doc["available"] == doc["on_hand"] - doc["reserved"], where
+        assert doc["available"] >= 0, f"{where}: negative available {doc['available']}"
+        assert doc["reserved"] == sum(doc.get("holds", {}).values()), f"{where}: reserved != holds"
+        assert not doc.get("journal"), f"{where}: ledger entries left unprojected"
+        totals = ledger.totals(db, doc["depot"], doc["sku"])
+        assert totals["on_hand"] == doc["on_hand"], f"{where}: on hand {doc['on_hand']} != ledger {totals}"
+        assert totals["reserved"] == doc["reserved"], f"{where}: reserved != ledger {totals}"
+        for rid, quantity in doc.get("holds", {}).items():
+            holds_by_rid.setdefault(rid, {})[(doc["depot"], doc["sku"])] = quantity
+    for res in db.reservations.find({}):
+        held = holds_by_rid.pop(res["_id"], {})
+        wanted = {(res["depot"], line["sku"]): line["quantity"] for line in res["lines"]}
+        if res["status"] == "held":
+            assert held == wanted, f"{res['_id']} is held but holds are {held}, lines {wanted}"
+        elif res["status"] != "reserving":
+            assert held == {}, f"{res['_id']} is {res['status']} but still holds {held}"
+    assert holds_by_rid == {}, f"holds without a reservation: {holds_by_rid}"
