@@ -31,20 +31,24 @@ class StreamQuery(ma.Schema):
     since = f.AwareDateTime(load_default=None)
 
 
-def _since(query) -> datetime:
+def _since(query) -> datetime | None:
+    """Where a reconnecting client left off (Last-Event-ID) or asked to start; None: from now."""
     last = request.headers.get("Last-Event-ID", "")
     if last:
         try:
             return datetime.fromisoformat(last.split("|", 1)[0])
         except ValueError:
             pass
-    return query["since"] or datetime.now(timezone.utc)
+    return query["since"]
 
 
-def frames(store, *, since: datetime, depot: str | None, max_seconds: int, limit: int | None):
-    """Yield SSE frames for alerts changed from `since` on, each (id, version) once."""
+def frames(store, *, since: datetime | None, depot: str | None, max_seconds: int, limit: int | None):
+    """Yield SSE frames for alerts changed from `since` (or from now) on, each (id, version) once."""
     yield "retry: 2000\n: connected\n\n"
     sent: dict[str, tuple[int, datetime]] = {}
+    if since is None:  # a fresh client: what changed just before it came is not news
+        since = datetime.now(timezone.utc)
+        sent = {d["_id"]: (d["version"], d["updated_at"]) for d in alerts.changed_since(store, since - LAG, depot)}
     deadline = time.monotonic() + max_seconds
     next_beat = time.monotonic() + HEARTBEAT_SECONDS
     count = 0

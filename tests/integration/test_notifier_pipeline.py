@@ -1,0 +1,203 @@
+"""The notifier fed through a real Tansu broker: alert bursts, dead letters, SSE, SMTP and SMS in Hindi."""
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import threading
+import time
+import urllib.request
+import uuid
+from dataclasses import replace
+
+import pytest
+from aiosmtpd.controller import Controller
+from werkzeug.serving import make_server
+
+from services.notifier import create_app, spec
+from shared.broker import free_port
+from shared.config import Config
+from shared.envelope import new_event
+from shared.events import dlq_topic
+from shared.kafka import ensure_topics, make_producer
+from shared.mongo import connect
+from shared.service import Runtime
+from shared.worker import Worker
+from tests.conftest import wait_until
+from tests.integration.test_notifier_webhooks import Receiver
+from tests.unit.test_notifier_alerts import burst
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+
+@pytest.fixture(scope="module")
+def stack(broker):
+    """A notifier worker and API on their own topics, with a local SMTP server and SMS gateway."""
+    uid = uuid.uuid4().hex[:8]
+    inbox, sms = Inbox(), Receiver((200,))
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    config = Config.from_env({}, kafka_bootstrap_servers=broker, kafka_max_poll_interval_ms=10000,
+                             consumer_backoff_ms=10, notifier_dispatch_interval_ms=50,
+                             smtp_host="127.0.0.1", smtp_port=smtp.port, sms_gateway_url=f"{sms.url}/send")
+    topics = (f"inventory.events.{uid}", f"requests.events.{uid}")
+    ensure_topics(config, topics)
+    service = replace(spec(), name=f"notifier-{uid}", consumes=topics,
+                      consumes_raw=tuple(dlq_topic(t) for t in topics))
+    runtime = Runtime(service, config, client=connect("mongomock://x"))
+    app = create_app(config, runtime)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    worker = Worker(runtime).start()
+    producer = make_producer(config, "notifier-test")
+    wait_until(lambda: worker.consumer is not None and worker.consumer.ready.is_set(), timeout=60,
+               message="the notifier's consumer to join its group")
+
+    class Stack:
+        db = runtime.db
+        client = app.test_client()
+        url = f"http://127.0.0.1:{server.server_port}"
+        inventory, requests = topics
+        messages, texts = inbox.messages, sms.requests
+
+        def publish(self, topic, event):
+            producer.send(topic, key=event.key.encode(), value=event.to_bytes()).get(timeout=30)
+
+        def consumed(self, event, timeout=30):
+            return wait_until(lambda: self.db.events.find_one({"_id": event.event_id}), timeout=timeout,
+                              message=f"{event.type} to be consumed")
+    try:
+        yield Stack()
+    finally:
+        producer.close(timeout=5)
+        worker.stop()
+        server.shutdown()
+        smtp.stop()
+        sms.close()
+
+
+def test_burst_through_the_broker_one_alert_per_crossing_replays_change_nothing(stack):
+    events, final = burst(seed=11, depot="BRS", sku="YRN-SLK")
+    openings = [e for e in events if e.type in ("StockLow", "StockDepleted")]
+    for event in events:
+        stack.publish(stack.inventory, event)
+        if event.type != "StockAdjusted":
+            stack.publish(stack.inventory, event)  # the relay republished it
+    stack.consumed(events[-1])
+    docs = list(stack.db.alerts.find({"depot": "BRS"}, {"fanout": 0}).sort("_id"))
+    assert len(docs) == len(openings) >= 10
+    assert sum(d["status"] != "resolved" for d in docs) == (0 if final == "ok" else 1)
+    assert all(d["count"] == 1 for d in docs)
+    for event in events:  # replay everything, then a marker on the same partition
+        stack.publish(stack.inventory, event)
+    marker = new_event("StockAdjusted", "BRS/YRN-SLK", {**events[0].data, "movement_id": "marker"},
+                       source="inventory")
+    stack.publish(stack.inventory, marker)
+    stack.consumed(marker)
+    assert list(stack.db.alerts.find({"depot": "BRS"}, {"fanout": 0}).sort("_id")) == docs
+
+
+def read_stream(url, headers, frames, seconds=20):
+    request = urllib.request.Request(f"{url}/api/v1/stream?max_seconds={seconds}&limit=1", headers=headers)
+    with urllib.request.urlopen(request, timeout=seconds + 5) as response:
+        for raw in response:
+            line = raw.decode().rstrip("\n")
+            if line.startswith("data: "):
+                frames.append((time.monotonic(), json.loads(line[6:])))
+
+
+def test_stream_pushes_a_new_alert_to_a_connected_client(stack, token):
+    frames: list = []
+    reader = threading.Thread(target=read_stream, args=(stack.url, token("admin"), frames), daemon=True)
+    reader.start()
+    time.sleep(0.5)  # connected and idle
+    event = new_event("StockDepleted", "SSE/DYE-RED", {"sku": "DYE-RED", "depot": "SSE", "available": 0,
+                                                       "reorder_level": 5_000}, source="inventory")
+    stack.publish(stack.inventory, event)
+    wait_until(lambda: stack.db.alerts.find_one({"depot": "SSE"}), timeout=30, message="the alert")
+    stored_at = time.monotonic()
+    reader.join(timeout=10)
+    [(received_at, alert)] = frames
+    assert (alert["depot"], alert["kind"], alert["status"]) == ("SSE", "stock_out", "open")
+    assert alert["title"]["en"].startswith("Out of stock")
+    assert received_at - stored_at < 1.0
+
+
+def test_stream_is_for_admins_and_warehouse_staff(stack, token):
+    assert stack.client.get("/api/v1/stream", headers=token("artisan")).status_code == 403
+    assert stack.client.get("/api/v1/stream").status_code == 401
+
+
+def test_dead_letters_become_one_alert_per_topic_and_type(stack, token):
+    stack.publish(stack.inventory, _poison())  # our own consumer dead-letters it, then reads the DLQ
+    stack.publish(stack.inventory, _poison())
+    alert = wait_until(lambda: stack.db.alerts.find_one({"kind": "dead_letter", "count": 2}), timeout=30,
+                       message="a dead-letter alert counted twice")
+    assert alert["details"]["original_topic"] == stack.inventory
+    assert "not JSON" in alert["details"]["reason"] and alert["severity"] == "critical"
+    listed = stack.client.get("/api/v1/alerts?kind=dead_letter", headers=token("admin")).json
+    assert [a["id"] for a in listed] == [alert["_id"]]
+
+
+def _poison():
+    class Raw:
+        key, event_id, type = "poison", None, "poison"
+
+        def to_bytes(self):
+            return b"\xff not json"
+    return Raw()
+
+
+def test_artisans_hear_in_their_language_by_email_and_sms_and_see_only_their_own(stack, token):
+    inventory = [
+        new_event("MaterialRegistered", "YRN-COT-40", {"sku": "YRN-COT-40", "name": "cotton yarn", "name_hi": "सूती धागा",
+                                                       "category": "yarn", "unit": "kg", "reorder_level": 50_000},
+                  source="inventory"),
+        new_event("DepotRegistered", "VNS", {"code": "VNS", "name": "Varanasi depot", "district": "Varanasi"},
+                  source="inventory")]
+    people = [("ART-HI", "hi", "+919800000001", "sita@example.in"), ("ART-EN", "en", None, "ravi@example.in")]
+    requests = [new_event("ArtisanRegistered", a, {"artisan_id": a, "name": a, "district": "Varanasi",
+                                                   "language": lang, "phone": phone, "email": mail},
+                          source="requests") for a, lang, phone, mail in people]
+    lines = [{"sku": "YRN-COT-40", "quantity": 20_000}]
+    for rid, artisan_id in (("REQ-1042", "ART-HI"), ("REQ-1043", "ART-EN")):
+        requests.append(new_event("RequisitionSubmitted", rid, {"requisition_id": rid, "artisan_id": artisan_id,
+                                                               "depot": "VNS", "lines": lines, "by": artisan_id},
+                                  source="requests"))
+    for event in inventory:
+        stack.publish(stack.inventory, event)
+    for event in requests:
+        stack.publish(stack.requests, event)
+    for event in inventory + requests:
+        stack.consumed(event)
+    reserved = new_event("StockReserved", "REQ-1042", {"requisition_id": "REQ-1042", "depot": "VNS", "lines": lines},
+                         source="inventory")
+    stack.publish(stack.inventory, reserved)
+
+    def hindi_mail():
+        return [m for m in stack.messages if m["To"] == "sita@example.in" and "आरक्षित" in m["Subject"]]
+    [mail] = wait_until(hindi_mail, timeout=30, message="the Hindi e-mail")
+    body = mail.get_content()
+    assert "Varanasi depot में आपके लिए 20 किलो सूती धागा रख दिया गया है" in body
+    assert "1042" in mail["Subject"] and "reserved" not in body.lower()
+    sms = wait_until(lambda: [json.loads(r["body"]) for r in stack.texts
+                              if b"RESERVED" in r["body"] or "आरक्षित".encode() in r["body"]], timeout=30,
+                     message="the SMS")
+    assert sms == [{"to": "+919800000001", "text": "अनुरोध 1042 आरक्षित: Varanasi depot में 20 किलो सूती धागा"}]
+    wait_until(lambda: [m for m in stack.messages if m["To"] == "ravi@example.in"], timeout=30,
+               message="the English e-mail")
+    assert all(m["To"] != "ravi@example.in" or "Request received" in m["Subject"] for m in stack.messages)
+    skipped = stack.db.deliveries.find_one({"channel": "sms", "status": "skipped"})
+    assert skipped["last_error"] == "the artisan has no phone"
+
+    mine = stack.client.get("/api/v1/notifications", headers=token("artisan", artisan_id="ART-HI")).json
+    assert [(n["requisition_id"], n["status"]) for n in mine] == [("REQ-1042", "reserved"), ("REQ-1042", "submitted")]
+    theirs = stack.client.get("/api/v1/notifications", headers=token("artisan", artisan_id="ART-EN")).json
+    assert [(n["requisition_id"], n["status"], n["language"]) for n in theirs] == [("REQ-1043", "submitted", "en")]
