@@ -75,6 +75,12 @@ class Config:
     sms_gateway_url: str = _env(
         "RAWBANK_SMS_GATEWAY_URL", "", doc="HTTP SMS gateway taking POST {to, text} (empty: SMS is not sent)")
     sms_gateway_token: str = _env("RAWBANK_SMS_GATEWAY_TOKEN", "", doc="bearer token for the SMS gateway")
+    inventory_url: str = _env(
+        "RAWBANK_INVENTORY_URL", "http://127.0.0.1:8001", doc="public base URL of the inventory service (pages link to it)")
+    requests_url: str = _env(
+        "RAWBANK_REQUESTS_URL", "http://127.0.0.1:8002", doc="public base URL of the requests service (login page)")
+    notifier_url: str = _env(
+        "RAWBANK_NOTIFIER_URL", "http://127.0.0.1:8003", doc="public base URL of the notifier service (alert board)")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Config":
