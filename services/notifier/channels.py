@@ -7,7 +7,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.text import MIMEText
 from typing import Protocol
 
 TIMEOUT_SECONDS = 10
@@ -77,11 +78,12 @@ class EmailChannel:
     def send(self, message: Outgoing) -> str:
         if not self.config.smtp_host:
             raise NothingToSend("e-mail is not configured (RAWBANK_SMTP_HOST)")
-        mail = EmailMessage()
+        # MIMEText and Header, not EmailMessage: its header folding drops the space between
+        # two encoded words, which runs Hindi words of a subject together.
+        mail = MIMEText(message.text, "plain", "utf-8")
         mail["From"] = self.config.smtp_sender
         mail["To"] = message.to
-        mail["Subject"] = message.subject
-        mail.set_content(message.text)
+        mail["Subject"] = Header(message.subject, "utf-8")
         try:
             with smtplib.SMTP(self.config.smtp_host, self.config.smtp_port, timeout=TIMEOUT_SECONDS) as smtp:
                 if self.config.smtp_starttls:
