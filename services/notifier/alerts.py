@@ -17,6 +17,8 @@ INDEXES = {
         IndexModel([("updated_at", ASCENDING)]),
         IndexModel([("fanout.id", ASCENDING)], sparse=True),
     ],
+    # causes that found nothing to resolve, kept long enough to outlive any replay
+    "handled": [IndexModel([("at", ASCENDING)], expireAfterSeconds=90 * 24 * 3600)],
 }
 KEEP_EVENTS = 200  # event ids kept per alert for dedupe
 

@@ -10,7 +10,7 @@ from services.notifier import alerts, compose, deliveries, domain, handlers, pro
 from services.notifier.channels import DeliveryFailed, NothingToSend, make_channels
 
 log = logging.getLogger(__name__)
-PERIODIC_SECONDS = 1.0
+PERIODIC_SECONDS = 5.0  # escalation, waiting-list age and digest checks
 
 
 class Dispatcher:
