@@ -90,7 +90,7 @@ def resolve_condition(db, kind: str, *, depot: str | None, sku: str | None, caus
 def acknowledge(db, alert_id: str, *, by: str, note: str, at: datetime) -> dict | None:
     """Mark an open alert acknowledged; None if it is not open (or not there)."""
     return db.alerts.find_one_and_update(
-        {"_id": alert_id, "status": domain.OPEN},
+        {"_id": alert_id, "status": {"$in": list(domain.ACKNOWLEDGEABLE)}},
         {"$set": {"status": domain.ACKNOWLEDGED, "acknowledged": {"by": by, "at": at, "note": note},
                   "updated_at": _now()},
          "$inc": {"version": 1}, "$push": {"fanout": _fanout(domain.ALERT_ACKNOWLEDGED, at)}},
@@ -100,7 +100,7 @@ def acknowledge(db, alert_id: str, *, by: str, note: str, at: datetime) -> dict 
 def resolve(db, alert_id: str, *, by: str, note: str, at: datetime) -> dict | None:
     """Resolve a live alert by hand; None if it is resolved already (or not there)."""
     return db.alerts.find_one_and_update(
-        {"_id": alert_id, "status": {"$in": list(domain.LIVE)}},
+        {"_id": alert_id, "status": {"$in": list(domain.RESOLVABLE)}},
         {"$set": {"status": domain.RESOLVED, "resolved": {"by": by, "at": at, "note": note},
                   "updated_at": _now()},
          "$unset": {"open_key": ""}, "$inc": {"version": 1},

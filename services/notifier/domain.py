@@ -47,13 +47,17 @@ def condition_key(kind: str, depot: str | None, sku: str | None) -> str:
     return f"{kind}:{depot or '-'}:{sku or '-'}"
 
 
+ACKNOWLEDGEABLE = (OPEN,)  # acknowledging stops escalation; nobody acknowledges twice
+RESOLVABLE = LIVE
+
+
 def check_acknowledge(status: str) -> None:
-    if status != OPEN:
+    if status not in ACKNOWLEDGEABLE:
         raise TransitionError(f"only an open alert can be acknowledged, this one is {status}")
 
 
 def check_resolve(status: str) -> None:
-    if status not in LIVE:
+    if status not in RESOLVABLE:
         raise TransitionError("the alert is already resolved")
 
 

@@ -43,12 +43,16 @@ def _since(query) -> datetime | None:
 
 
 def frames(store, *, since: datetime | None, depot: str | None, max_seconds: int, limit: int | None):
-    """Yield SSE frames for alerts changed from `since` (or from now) on, each (id, version) once."""
-    yield "retry: 2000\n: connected\n\n"
+    """SSE frames for alerts changed from `since` (or from this call) on, each (id, version) once."""
     sent: dict[str, tuple[int, datetime]] = {}
     if since is None:  # a fresh client: what changed just before it came is not news
         since = datetime.now(timezone.utc)
         sent = {d["_id"]: (d["version"], d["updated_at"]) for d in alerts.changed_since(store, since - LAG, depot)}
+    return _frames(store, since, sent, depot, max_seconds, limit)
+
+
+def _frames(store, since: datetime, sent: dict, depot: str | None, max_seconds: int, limit: int | None):
+    yield "retry: 2000\n: connected\n\n"
     deadline = time.monotonic() + max_seconds
     next_beat = time.monotonic() + HEARTBEAT_SECONDS
     count = 0
