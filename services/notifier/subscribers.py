@@ -26,6 +26,10 @@ def webhook(db, webhook_id: str) -> dict | None:
     return db.webhooks.find_one({"_id": webhook_id})
 
 
+def deactivate_webhook(db, webhook_id: str) -> bool:
+    return db.webhooks.update_one({"_id": webhook_id}, {"$set": {"active": False}}).matched_count == 1
+
+
 def webhooks_for(db, topic: str, district: str | None) -> list[dict]:
     return [w for w in db.webhooks.find({"active": True, "topics": topic})
             if domain.covers(w.get("districts", []), district)]

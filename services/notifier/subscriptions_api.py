@@ -28,6 +28,15 @@ def list_webhooks():
     return subscribers.webhooks(db())
 
 
+@blp.route("/webhooks/<webhook_id>", methods=["DELETE"])
+@require_role("admin")
+@blp.response(204)
+def remove_webhook(webhook_id):
+    """Stop a webhook; its pending deliveries are skipped, its log stays."""
+    if not subscribers.deactivate_webhook(db(), webhook_id):
+        raise NotFound(details={"id": webhook_id})
+
+
 @blp.route("/webhooks/<webhook_id>/deliveries", methods=["GET"])
 @require_role("admin")
 @blp.arguments(DeliveryQuery, location="query")
@@ -54,6 +63,14 @@ def add_contact(body):
 @blp.response(200, ContactOut(many=True))
 def list_contacts():
     return subscribers.contacts(db())
+
+
+@blp.route("/contacts/<contact_id>", methods=["DELETE"])
+@require_role("admin")
+@blp.response(204)
+def remove_contact(contact_id):
+    if db().contacts.delete_one({"_id": contact_id}).deleted_count == 0:
+        raise NotFound(details={"id": contact_id})
 
 
 @blp.route("/deliveries", methods=["GET"])

@@ -112,3 +112,17 @@ def test_webhooks_are_admin_only_and_show_their_secret_once(client, token):
     assert [w["id"] for w in listed] == [created.json["id"]] and "secret" not in listed[0]
     bad = client.post("/api/v1/webhooks", json={"url": "ftp://x", "topics": ["nope"]}, headers=token("admin"))
     assert bad.status_code == 400 and {"url", "topics"} <= set(bad.json["error"]["details"])
+
+
+def test_an_admin_can_stop_a_webhook_and_remove_a_contact(client, token):
+    admin = token("admin")
+    hook = client.post("/api/v1/webhooks", json={"url": "https://hooks.example.in/rawbank"}, headers=admin).json
+    assert client.delete(f"/api/v1/webhooks/{hook['id']}", headers=admin).status_code == 204
+    assert client.get("/api/v1/webhooks", headers=admin).json[0]["active"] is False
+    assert client.delete("/api/v1/webhooks/wh_nope", headers=admin).status_code == 404
+    contact = client.post("/api/v1/contacts", json={"name": "Meena", "email": "meena@up.gov.in", "language": "hi",
+                                                    "districts": ["Varanasi"]}, headers=admin)
+    assert contact.status_code == 201 and contact.json["districts"] == ["Varanasi"]
+    assert client.post("/api/v1/contacts", json={"name": "X", "phone": "call me"}, headers=admin).status_code == 400
+    assert client.delete(f"/api/v1/contacts/{contact.json['id']}", headers=admin).status_code == 204
+    assert client.get("/api/v1/contacts", headers=admin).json == []
