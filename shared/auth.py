@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import time
 from dataclasses import dataclass
 
@@ -12,6 +14,9 @@ from shared.errors import ApiError
 
 ALGORITHM = "HS256"
 ROLES = ("admin", "warehouse", "artisan", "secretary")
+COOKIE = "rawbank_token"  # set by the requests service's login page; read by every service on the host
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 @dataclass(frozen=True)
@@ -54,14 +59,32 @@ def decode_token(secret: str, token: str) -> Principal:
                      claims.get("cooperative"))
 
 
+def csrf_token(secret: str, token: str) -> str:
+    """The anti-forgery value pages send with a cookie-authenticated write: bound to that login."""
+    return hmac.new(secret.encode(), b"csrf|" + token.encode(), hashlib.sha256).hexdigest()
+
+
 def current_principal() -> Principal:
-    """The caller, from the Authorization header; 401 if absent or invalid."""
+    """The caller, from the Authorization header or else the login cookie; 401 if absent or invalid.
+
+    A write authenticated by the cookie must also carry the login's CSRF token (header or form field).
+    """
     if "principal" not in g:
+        secret = current_app.config["RAWBANK"].jwt_secret
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
+        cookie = request.cookies.get(COOKIE, "") if not header else ""
+        if cookie:
+            principal = decode_token(secret, cookie)
+            sent = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token", "")
+            expected = csrf_token(secret, cookie)
+            if request.method not in SAFE_METHODS and not hmac.compare_digest(sent.encode(), expected.encode()):
+                raise ApiError(403, "csrf_failed")
+            g.principal = principal
+            return principal
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthorized")
-        g.principal = decode_token(current_app.config["RAWBANK"].jwt_secret, token.strip())
+        g.principal = decode_token(secret, token.strip())
     return g.principal
 
 

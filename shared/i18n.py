@@ -84,6 +84,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "busy": (
         "This record is very busy; try again in a moment.",
         "यह रिकॉर्ड अभी बहुत व्यस्त है; थोड़ी देर बाद फिर प्रयास करें।"),
+    "csrf_failed": (
+        "This page is out of date or was not sent by rawbank; reload the page and try again.",
+        "यह पेज पुराना है या rawbank से नहीं भेजा गया; पेज फिर से लोड करके दोबारा प्रयास करें।"),
 }
 
 
