@@ -123,6 +123,11 @@ def escalate_overdue(db, *, now: datetime, after_seconds: int) -> list[str]:
     return escalated
 
 
+def fill_district(db, depot: str, district: str) -> None:
+    """Alerts raised before their depot was known get its district (who is told depends on it)."""
+    db.alerts.update_many({"depot": depot, "district": None}, {"$set": {"district": district}})
+
+
 def get(db, alert_id: str) -> dict | None:
     return db.alerts.find_one({"_id": alert_id}, {"events": 0, "fanout": 0})
 

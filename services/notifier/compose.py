@@ -39,12 +39,8 @@ def _webhook(db, delivery: dict, now: datetime) -> Outgoing:
     hook = subscribers.webhook(db, delivery["target"])
     if hook is None or not hook.get("active"):
         raise NothingToSend("webhook removed or inactive")
-    body = {"id": delivery["_id"], "type": delivery["topic"],
-            "occurred_at": delivery["source"]["at"].isoformat()}
-    if delivery["source"].get("collection") == "alerts":
-        body["alert"] = describe_alerts(db, [delivery["payload"]], dump=True)[0]
-    else:
-        body["data"] = {k: v for k, v in delivery["payload"].items() if isinstance(v, (str, int, list))}
+    body = {"id": delivery["_id"], "type": delivery["topic"], "occurred_at": delivery["source"]["at"].isoformat(),
+            "alert": describe_alerts(db, [delivery["payload"]], dump=True)[0]}
     raw = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
     timestamp = str(int(now.timestamp()))
     return Outgoing(to=hook["url"], body=raw, headers={

@@ -20,6 +20,7 @@ def apply(db, config, event: Event) -> None:
         projections.put_material(db, data)
     elif kind == "DepotRegistered":
         projections.put_depot(db, data)
+        alerts.fill_district(db, data["code"], data["district"])
     elif kind in ("ArtisanRegistered", "ArtisanUpdated"):
         projections.put_artisan(db, data, event.occurred_at)
     elif kind in domain.LEVEL_EFFECTS:

@@ -32,6 +32,15 @@ def test_the_newest_artisan_profile_wins_whatever_the_order(db, config):
     assert (profile["language"], profile["phone"]) == ("hi", "+919800000001")
 
 
+def test_a_depot_registered_late_gives_earlier_alerts_their_district(db, config):
+    handlers.apply(db, config, new_event("StockLow", "VNS/A", {"sku": "A", "depot": "VNS", "available": 1,
+                                                               "reorder_level": 5}, source="inventory"))
+    assert alerts.find(db)[0]["district"] is None
+    handlers.apply(db, config, new_event("DepotRegistered", "VNS", {"code": "VNS", "name": "Varanasi depot",
+                                                                    "district": "Varanasi"}, source="inventory"))
+    assert alerts.find(db)[0]["district"] == "Varanasi"
+
+
 def dlq_record(offset, value, topic="inventory.events.dlq"):
     return SimpleNamespace(topic=topic, partition=0, offset=offset, value=value, headers=[
         ("reason", b"StockReceived payload invalid: {'quantity': ['must be a decimal number']}"),
