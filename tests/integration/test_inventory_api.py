@@ -1,0 +1,225 @@
+"""Every inventory endpoint over HTTP (Flask test client, embedded store): results and errors."""
+import csv
+import io
+
+import pytest
+
+from services.inventory import create_app, spec
+from services.inventory.consumer import make_handler
+from shared.service import Runtime
+from tests.integration.test_inventory_support import check_invariants, requisition, seed_catalog
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def runtime(config):
+    runtime = Runtime(spec(), config)
+    seed_catalog(runtime.db)
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture
+def client(config, runtime):
+    return create_app(config, runtime).test_client()
+
+
+@pytest.fixture
+def admin(token):
+    return token("admin")
+
+
+def move(client, headers, **body):
+    return client.post(f"{API}/movements", json=body, headers=headers)
+
+
+def error_of(response, status, code):
+    assert response.status_code == status, response.json
+    error = response.json["error"]
+    assert error["code"] == code and error["message"] and isinstance(error["details"], dict)
+    return error
+
+
+def test_materials_create_search_filter_page_and_update(client, admin, token):
+    body = {"sku": "YRN-SLK-MUL", "name": "Mulberry silk yarn", "name_hi": "शहतूत रेशम धागा",
+            "category": "yarn", "unit": "kg", "reorder_level": "5", "pack_size": "0.5"}
+    created = client.post(f"{API}/materials", json=body, headers=admin)
+    assert created.status_code == 201 and created.json["pack_size"] == "0.5"
+    error_of(client.post(f"{API}/materials", json=body, headers=admin), 409, "already_exists")
+    reader = token("artisan")
+    assert [m["sku"] for m in client.get(f"{API}/materials?q=silk", headers=reader).json] == ["YRN-SLK-MUL"]
+    assert [m["sku"] for m in client.get(f"{API}/materials?q=रेशम", headers=reader).json] == ["YRN-SLK-MUL"]
+    assert [m["sku"] for m in client.get(f"{API}/materials?q=mul%20yar", headers=reader).json] == ["YRN-SLK-MUL"]
+    assert [m["sku"] for m in client.get(f"{API}/materials?category=dye", headers=reader).json] == ["DYE"]
+    first = client.get(f"{API}/materials?limit=2", headers=reader)
+    assert [m["sku"] for m in first.json] == ["BRS", "DYE"]
+    rest = client.get(f"{API}/materials?limit=2&after={first.headers['X-Next-Cursor']}", headers=reader)
+    assert [m["sku"] for m in rest.json] == ["YRN", "YRN-SLK-MUL"] and "X-Next-Cursor" not in rest.headers
+
+    patched = client.patch(f"{API}/materials/YRN-SLK-MUL", json={"name": "Silk yarn", "reorder_level": 8},
+                           headers=admin)
+    assert patched.status_code == 200 and patched.json["reorder_level"] == "8"
+    assert client.get(f"{API}/materials/YRN-SLK-MUL", headers=reader).json["name"] == "Silk yarn"
+    error_of(client.patch(f"{API}/materials/YRN-SLK-MUL", json={"unit": "g"}, headers=admin), 400,
+             "validation_error")
+    error_of(client.patch(f"{API}/materials/YRN-SLK-MUL", json={}, headers=admin), 400, "validation_error")
+    error_of(client.patch(f"{API}/materials/NOPE", json={"name": "x"}, headers=admin), 404, "unknown_material")
+    error_of(client.patch(f"{API}/materials/YRN", json={"name": "x"}, headers=token("warehouse")), 403,
+             "forbidden")
+    error_of(client.get(f"{API}/materials/NOPE", headers=reader), 404, "unknown_material")
+
+
+def test_reorder_level_change_moves_stock_into_the_below_reorder_filter(client, admin):
+    assert move(client, admin, type="receipt", sku="BRS", depot="VNS", quantity="10").status_code == 201
+    assert client.get(f"{API}/stock?below_reorder=true", headers=admin).json == []
+    client.patch(f"{API}/materials/BRS", json={"reorder_level": "20", "category": "other"}, headers=admin)
+    [row] = client.get(f"{API}/stock?below_reorder=true", headers=admin).json
+    assert (row["sku"], row["level"], row["reorder_level"], row["category"]) == ("BRS", "low", "20", "other")
+
+
+def test_depots_and_stock_lists_filter_and_page(client, admin, token):
+    error_of(client.post(f"{API}/depots", json={"code": "VNS", "name": "x", "district": "y"}, headers=admin),
+             409, "already_exists")
+    error_of(client.post(f"{API}/depots", json={"code": "N/A", "name": "x", "district": "y"}, headers=admin),
+             400, "validation_error")
+    assert [d["code"] for d in client.get(f"{API}/depots?district=BHD", headers=admin).json] == ["BHD"]
+    page = client.get(f"{API}/depots?limit=1", headers=admin)
+    assert [d["code"] for d in page.json] == ["BHD"] and page.headers["X-Next-Cursor"] == "BHD"
+    error_of(client.get(f"{API}/depots/NOPE", headers=admin), 404, "unknown_depot")
+    for depot, sku, quantity in (("VNS", "YRN", "10"), ("VNS", "DYE", "0.5"), ("BHD", "YRN", "2")):
+        assert move(client, admin, type="receipt", sku=sku, depot=depot, quantity=quantity).status_code == 201
+    reader = token("artisan")
+    rows = client.get(f"{API}/stock", headers=reader).json
+    assert [(r["depot"], r["sku"]) for r in rows] == [("BHD", "YRN"), ("VNS", "DYE"), ("VNS", "YRN")]
+    assert [r["sku"] for r in client.get(f"{API}/stock?depot=VNS", headers=reader).json] == ["DYE", "YRN"]
+    assert [r["depot"] for r in client.get(f"{API}/stock?sku=YRN", headers=reader).json] == ["BHD", "VNS"]
+    assert [r["sku"] for r in client.get(f"{API}/stock?category=dye", headers=reader).json] == ["DYE"]
+    below = client.get(f"{API}/stock?below_reorder=true", headers=reader).json
+    assert [(r["depot"], r["sku"]) for r in below] == [("BHD", "YRN"), ("VNS", "DYE")]
+    first = client.get(f"{API}/stock?limit=2", headers=reader)
+    rest = client.get(f"{API}/stock?limit=2&after={first.headers['X-Next-Cursor']}", headers=reader)
+    assert [r["sku"] for r in rest.json] == ["YRN"]
+    assert [r["sku"] for r in client.get(f"{API}/depots/VNS/stock", headers=reader).json] == ["DYE", "YRN"]
+    error_of(client.get(f"{API}/depots/NOPE/stock", headers=reader), 404, "unknown_depot")
+    zero = client.get(f"{API}/stock/BHD/BRS", headers=reader).json
+    assert (zero["on_hand"], zero["available"]) == ("0", "0")
+    error_of(client.get(f"{API}/stock/VNS/NOPE", headers=reader), 404, "unknown_material")
+    error_of(client.get(f"{API}/stock/NOPE/YRN", headers=reader), 404, "unknown_depot")
+    error_of(client.get(f"{API}/stock?limit=0", headers=reader), 400, "validation_error")
+    error_of(client.get(f"{API}/stock?below_reorder=perhaps", headers=reader), 400, "validation_error")
+
+
+def test_adjustments_and_transfers_refuse_negative_stock_and_change_nothing(client, runtime, admin):
+    move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity="10", supplier="Mill", lot="L7",
+         unit_cost="212.50", reference="GRN-1")
+    handle = make_handler(runtime.db, None)
+    handle(requisition("RequisitionApproved", "R1", [("YRN", 6_000)]))
+    before = list(runtime.db.stock.find({})), runtime.db.movements.count_documents({})
+    too_much = move(client, admin, type="adjustment", sku="YRN", depot="VNS", quantity="-4.5", reason="damage")
+    assert error_of(too_much, 409, "insufficient_stock")["details"]["available"] == 4_000
+    error_of(move(client, admin, type="transfer", sku="YRN", depot="VNS", to_depot="BHD", quantity="4.001"),
+             409, "insufficient_stock")
+    assert (list(runtime.db.stock.find({})), runtime.db.movements.count_documents({})) == before
+
+    ok = move(client, admin, type="adjustment", sku="YRN", depot="VNS", quantity="-1", reason="count")
+    assert ok.status_code == 201 and ok.json["stock"]["available"] == "3"
+    moved = move(client, admin, type="transfer", sku="YRN", depot="VNS", to_depot="BHD", quantity="2.5",
+                 reference="TR-9")
+    assert moved.status_code == 201 and moved.json["stock"]["on_hand"] == "6.5"
+    assert client.get(f"{API}/stock/BHD/YRN", headers=admin).json["on_hand"] == "2.5"
+    legs = client.get(f"{API}/movements?type=transfer", headers=admin).json
+    assert sorted((m["depot"], m["quantity"]) for m in legs) == [("BHD", "2.5"), ("VNS", "-2.5")]
+    assert {(m["from_depot"], m["to_depot"], m["reference"]) for m in legs} == {("VNS", "BHD", "TR-9")}
+    [receipt] = client.get(f"{API}/movements?type=receipt", headers=admin).json
+    assert (receipt["supplier"], receipt["lot"], receipt["unit_cost"], receipt["by"]) == \
+        ("Mill", "L7", "212.50", "admin-user")
+    check_invariants(runtime.db)
+
+
+BAD_MOVES = [
+    ("adjustment without reason", dict(type="adjustment", quantity="-1"), 400, "validation_error"),
+    ("adjustment with unknown reason", dict(type="adjustment", quantity="-1", reason="gift"), 400,
+     "validation_error"),
+    ("zero adjustment", dict(type="adjustment", quantity="0", reason="count"), 400, "validation_error"),
+    ("transfer without destination", dict(type="transfer", quantity="1"), 400, "validation_error"),
+    ("negative transfer", dict(type="transfer", quantity="-1", to_depot="BHD"), 400, "validation_error"),
+    ("transfer to itself", dict(type="transfer", quantity="1", to_depot="VNS"), 422, "same_depot"),
+    ("transfer to unknown depot", dict(type="transfer", quantity="1", to_depot="ZZZ"), 422, "unknown_depot"),
+    ("negative unit cost", dict(type="receipt", quantity="1", unit_cost="-2"), 400, "validation_error"),
+    ("unknown field", dict(type="receipt", quantity="1", colour="red"), 400, "validation_error"),
+]
+
+
+@pytest.mark.parametrize("case, body, status, code", BAD_MOVES, ids=[b[0] for b in BAD_MOVES])
+def test_bad_movements_get_the_contract_error_and_store_nothing(client, runtime, admin, case, body, status,
+                                                                code):
+    move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity="5")
+    before = list(runtime.db.stock.find({}))
+    error_of(move(client, admin, sku="YRN", depot="VNS", **body), status, code)
+    assert list(runtime.db.stock.find({})) == before
+
+
+def test_warehouse_staff_record_movements_only_at_their_own_depot(client, token):
+    own = token("warehouse", depot="VNS")
+    assert move(client, own, type="receipt", sku="YRN", depot="VNS", quantity="5").status_code == 201
+    assert move(client, own, type="transfer", sku="YRN", depot="VNS", to_depot="BHD", quantity="1").status_code == 201
+    error_of(move(client, own, type="receipt", sku="YRN", depot="BHD", quantity="5"), 403, "wrong_depot")
+    error_of(move(client, own, type="transfer", sku="YRN", depot="BHD", to_depot="VNS", quantity="1"), 403,
+             "wrong_depot")
+    assert client.get(f"{API}/stock?depot=BHD", headers=own).status_code == 200   # reading is not limited
+    error_of(move(client, token("artisan"), type="receipt", sku="YRN", depot="VNS", quantity="5"), 403,
+             "forbidden")
+
+
+def test_movement_list_filters_pages_and_exports_csv(client, admin, token):
+    for n in range(1, 6):
+        move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity=str(n), supplier="=HYPERLINK(x)")
+    move(client, admin, type="receipt", sku="DYE", depot="BHD", quantity="1")
+    first = client.get(f"{API}/movements?sku=YRN&limit=2", headers=admin)
+    assert [m["quantity"] for m in first.json] == ["5", "4"]                       # newest first
+    rest = client.get(f"{API}/movements?sku=YRN&limit=10&after={first.headers['X-Next-Cursor']}", headers=admin)
+    assert [m["quantity"] for m in rest.json] == ["3", "2", "1"]
+    assert [m["sku"] for m in client.get(f"{API}/movements?depot=BHD", headers=admin).json] == ["DYE"]
+    exported = client.get(f"{API}/movements?format=csv&depot=VNS", headers=admin)
+    assert exported.status_code == 200 and exported.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    assert [r["quantity"] for r in rows] == ["5", "4", "3", "2", "1"]
+    assert rows[0]["supplier"] == "'=HYPERLINK(x)" and rows[0]["on_hand_after"] == "15"
+    error_of(client.get(f"{API}/movements", headers=token("artisan")), 403, "forbidden")
+    error_of(client.get(f"{API}/movements?format=xml", headers=admin), 400, "validation_error")
+    error_of(client.get(f"{API}/movements?type=gift", headers=admin), 400, "validation_error")
+
+
+def test_reservation_view_shows_holds_and_hides_other_artisans(client, runtime, admin, token):
+    move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity="5")
+    make_handler(runtime.db, None)(requisition("RequisitionApproved", "R1", [("YRN", 2_000)], artisan="ART-1"))
+    view = client.get(f"{API}/reservations/R1", headers=token("warehouse")).json
+    assert view["status"] == "held" and view["lines"] == [{"sku": "YRN", "quantity": "2", "held": "2"}]
+    assert client.get(f"{API}/reservations/R1", headers=token("artisan", artisan_id="ART-1")).status_code == 200
+    error_of(client.get(f"{API}/reservations/R1", headers=token("artisan", artisan_id="ART-2")), 404, "not_found")
+    error_of(client.get(f"{API}/reservations/R404", headers=admin), 404, "not_found")
+
+
+ENDPOINTS = [("get", "/materials"), ("post", "/materials"), ("get", "/materials/YRN"),
+             ("patch", "/materials/YRN"), ("get", "/depots"), ("post", "/depots"), ("get", "/depots/VNS"),
+             ("get", "/depots/VNS/stock"), ("get", "/stock"), ("get", "/stock/VNS/YRN"),
+             ("get", "/movements"), ("post", "/movements"), ("get", "/reservations/R1")]
+
+
+@pytest.mark.parametrize("method, path", ENDPOINTS)
+def test_every_endpoint_needs_a_valid_token(client, method, path):
+    error_of(getattr(client, method)(API + path, json={}), 401, "unauthorized")
+    forged = {"Authorization": "Bearer not.a.token"}
+    error_of(getattr(client, method)(API + path, json={}, headers=forged), 401, "token_invalid")
+
+
+@pytest.mark.parametrize("method, path", [m for m in ENDPOINTS if m[0] != "get"] + [("get", "/movements")])
+def test_writes_and_the_ledger_are_closed_to_artisans(client, token, method, path):
+    error_of(getattr(client, method)(API + path, json={}, headers=token("artisan")), 403, "forbidden")
+
+
+def test_errors_speak_hindi_when_asked(client, admin):
+    response = move(client, {**admin, "Accept-Language": "hi"}, type="adjustment", sku="YRN", depot="VNS",
+                    quantity="-1", reason="theft")
+    assert response.status_code == 409 and "स्टॉक" in response.json["error"]["message"]

@@ -1,0 +1,189 @@
+"""Every query the inventory code runs is served by an index it declares (store.INDEXES).
+
+The real service functions run against the embedded store through a recorder that notes
+each filter and sort; each noted query must have an index whose leading keys are fields the
+query pins to values, followed by its sort key (or the query addresses one document by _id).
+"""
+import itertools
+
+import pytest
+from pymongo import IndexModel
+
+from services.inventory import catalog, ledger, movements, queries, spec, store
+from services.inventory.reservations import Reservations
+from shared.service import Runtime
+from tests.integration.test_inventory_support import requisition, seed_catalog
+
+
+class Recorder:
+    """Stands between the code and the store and notes (collection, filter, sort) of each read."""
+
+    def __init__(self, db, seen):
+        self._db, self._seen = db, seen
+
+    def __getattr__(self, name):
+        return RecordingCollection(self._db[name], name, self._seen)
+
+    __getitem__ = __getattr__
+
+
+class RecordingCollection:
+    FILTERED = ("find_one", "count_documents", "update_one", "update_many", "find_one_and_update",
+                "delete_one", "delete_many")
+
+    def __init__(self, collection, name, seen):
+        self._c, self._name, self._seen = collection, name, seen
+
+    def find(self, query=None, *args, **kwargs):
+        note = {"collection": self._name, "filter": query or {}, "sort": None, "find": True}
+        self._seen.append(note)
+        return RecordingCursor(self._c.find(query, *args, **kwargs), note)
+
+    def aggregate(self, pipeline, *args, **kwargs):
+        match = next((stage["$match"] for stage in pipeline if "$match" in stage), {})
+        self._seen.append({"collection": self._name, "filter": match, "sort": None})
+        return self._c.aggregate(pipeline, *args, **kwargs)
+
+    def __getattr__(self, name):
+        method = getattr(self._c, name)
+        if name not in self.FILTERED:
+            return method
+
+        def call(query, *args, **kwargs):
+            self._seen.append({"collection": self._name, "filter": query, "sort": kwargs.get("sort")})
+            return method(query, *args, **kwargs)
+        return call
+
+
+class RecordingCursor:
+    def __init__(self, cursor, note):
+        self._cursor, self._note = cursor, note
+
+    def sort(self, key, direction=1):
+        self._note["sort"] = key if isinstance(key, str) else key[0][0]
+        self._cursor = self._cursor.sort(key, direction)
+        return self
+
+    def limit(self, n):
+        self._note["limit"] = n
+        self._cursor = self._cursor.limit(n)
+        return self
+
+    def __iter__(self):
+        return iter(self._cursor)
+
+
+def constrained(query: dict) -> tuple[set, set]:
+    """(fields pinned to values or lists of values, fields given a range) of a filter."""
+    pinned, ranged = set(), set()
+    for key, value in query.items():
+        if key == "$and":
+            for part in value:
+                p, r = constrained(part)
+                pinned |= p
+                ranged |= r
+        elif key.startswith("$"):
+            continue
+        elif isinstance(value, dict) and set(value) - {"$in", "$eq"}:
+            ranged.add(key)
+        else:
+            pinned.add(key)
+    return pinned, ranged
+
+
+def served(note, indexes) -> bool:
+    """Equality-pinned leading keys, then the sort key; or one range (e.g. a word prefix) then the sort."""
+    pinned, ranged = constrained(note["filter"])
+    if "_id" in pinned:
+        return True
+    for model in [IndexModel([("_id", 1)]), *indexes.get(note["collection"], [])]:
+        keys = list(model.document["key"])
+        j = 0
+        while j < len(keys) and keys[j] in pinned:
+            j += 1
+        after = keys[j:j + 2]
+        if note["sort"] is None:
+            if j or (after and after[0] in ranged):
+                return True
+        elif after[:1] == [note["sort"]] and (j or not (pinned | ranged) - {note["sort"]}):
+            return True  # walking the sort key alone is fine only when nothing else is filtered
+        elif after[:1] and after[0] in ranged and after[1:] == [note["sort"]]:
+            return True
+    return False
+
+
+@pytest.fixture
+def recorded(config):
+    runtime = Runtime(spec(), config)
+    seed_catalog(runtime.db)
+    seen: list[dict] = []
+    yield Recorder(runtime.db, seen), seen
+    runtime.close()
+
+
+def combos(**options):
+    names = list(options)
+    for values in itertools.product(*(options[n] for n in names)):
+        yield dict(zip(names, values))
+
+
+def exercise(db):
+    """Run every read and write path of the service at least once."""
+    for sku, depot, quantity in (("YRN", "VNS", 10_000), ("DYE", "VNS", 1_000), ("YRN", "BHD", 1_000)):
+        movements.record_movement(db, {"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity},
+                                  by="t")
+    movements.record_movement(db, {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": -1,
+                                   "reason": "count"}, by="t")
+    movements.record_movement(db, {"type": "transfer", "sku": "YRN", "depot": "VNS", "to_depot": "BHD",
+                                   "quantity": 1_000}, by="t")
+    res = Reservations(db)
+    res.approve(requisition("RequisitionApproved", "R1", [("YRN", 2_000), ("DYE", 100)]).data)
+    res.approve(requisition("RequisitionApproved", "R2", [("YRN", 20_000)]).data)
+    res.approve(requisition("RequisitionApproved", "R3", [("YRN", 1_000)]).data)
+    res.retry_waitlist("VNS")
+    res.cancel(requisition("RequisitionCancelled", "R3", []).data)
+    res.cancel(requisition("RequisitionCancelled", "R4", []).data)
+    res.dispatch(requisition("RequisitionDispatched", "R1", []).data)
+    catalog.update_material(db, "YRN", {"reorder_level": 50_000, "category": "fibre"})
+    for args in combos(q=[None, "yrn mat"], category=[None, "dye"], after=[None, "DYE"]):
+        catalog.list_materials(db, **args)
+    for args in combos(district=[None, "VNS"], after=[None, "BHD"]):
+        catalog.list_depots(db, **args)
+    for args in combos(depot=[None, "VNS"], sku=[None, "YRN"], category=[None, "yarn"],
+                       below_reorder=[False, True], after=[None, "BHD/YRN"]):
+        queries.list_stock(db, **args)
+    queries.get_stock(db, "VNS", "YRN")
+    queries.get_stock(db, "BHD", "BRS")
+    queries.get_reservation(db, "R2")
+    for args in combos(sku=[None, "YRN"], depot=[None, "VNS"], type_=[None, "receipt"],
+                       requisition_id=[None, "R1"], before=[None, "ffff"]):
+        list(ledger.stream(db, ledger.movements_query(**args), batch=2))
+    ledger.project_pending(db)
+    ledger.totals(db, "VNS", "YRN")
+
+
+def test_every_query_the_code_runs_has_an_index(recorded):
+    db, seen = recorded
+    exercise(db)
+    assert len(seen) > 100
+    missing = {(n["collection"], tuple(sorted(constrained(n["filter"])[0])),
+                tuple(sorted(constrained(n["filter"])[1])), n["sort"])
+               for n in seen if not served(n, store.INDEXES)}
+    assert missing == set()
+
+
+def test_the_check_would_notice_a_missing_index(recorded):
+    db, seen = recorded
+    exercise(db)
+    for collection, key in (("movements", "type"), ("reservations", "queue_seq"), ("stock", "level"),
+                            ("materials", "terms"), ("depots", "district")):
+        fewer = {**store.INDEXES, collection: [m for m in store.INDEXES[collection]
+                                               if key not in m.document["key"]]}
+        assert any(not served(n, fewer) for n in seen), f"{collection} without its {key} index"
+
+
+def test_every_find_is_limited_so_no_list_loads_a_whole_collection(recorded):
+    db, seen = recorded
+    exercise(db)
+    finds = [n for n in seen if n.get("find")]
+    assert finds and [n for n in finds if not n.get("limit")] == []
