@@ -1,0 +1,127 @@
+"""Requests pages: login and language, an artisan's requisitions, the admin's approvals and quotas."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from flask import Blueprint, current_app, redirect, render_template, request
+
+from services.requests import artisans, domain, quotas, requisitions, users
+from shared.auth import COOKIE, current_principal, issue_token
+from shared.errors import ApiError
+from shared.i18n import LANGUAGES, message
+from shared.pages import CATEGORIES, LANG_COOKIE, home_url, language, page, safe_next, same_site_post, url_of
+from shared.web import db
+
+blp = Blueprint("requests_pages", __name__, template_folder="templates")
+YEAR = 365 * 24 * 3600
+
+
+def _cookie(response, name: str, value: str, max_age: int, httponly: bool = True) -> None:
+    secure = current_app.config["RAWBANK"].requests_url.startswith("https:")
+    response.set_cookie(name, value, max_age=max_age, httponly=httponly, samesite="Lax", secure=secure, path="/")
+
+
+@blp.route("/login", methods=["GET", "POST"])
+def login():
+    """The login form; on success the login cookie every service reads, and the user's language."""
+    next_url, error = request.values.get("next", ""), None
+    if request.method == "POST":
+        try:
+            if not same_site_post():
+                raise ApiError(403, "csrf_failed")
+            user = users.authenticate(db(), request.form.get("username", "").strip(),
+                                      request.form.get("password", ""))
+        except ApiError as exc:
+            error = message(exc.code, language())
+        else:
+            return _logged_in(user, next_url)
+    return render_template("requests/login.html", error=error, next_url=next_url,
+                           username=request.form.get("username", "")), 401 if error else 200
+
+
+def _logged_in(user: dict, next_url: str):
+    config = current_app.config["RAWBANK"]
+    token = issue_token(config.jwt_secret, sub=user["_id"], role=user["role"], artisan_id=user.get("artisan_id"),
+                        depot=user.get("depot"), cooperative=user.get("cooperative"),
+                        ttl_seconds=config.jwt_ttl_seconds)
+    response = redirect(safe_next(next_url, home_url(user["role"])))
+    _cookie(response, COOKIE, token, config.jwt_ttl_seconds)
+    lang = user.get("language") or request.cookies.get(LANG_COOKIE)
+    if lang in LANGUAGES:
+        _cookie(response, LANG_COOKIE, lang, YEAR, httponly=False)
+        if not user.get("language"):
+            db().users.update_one({"_id": user["_id"]}, {"$set": {"language": lang}})
+    return response
+
+
+@blp.post("/lang")
+def switch_language():
+    """Switch हिन्दी / English, remembered in this browser and, when logged in, for the user."""
+    response = redirect(safe_next(request.form.get("next"), url_of("requests", "/")))
+    lang = request.form.get("lang")
+    if lang not in LANGUAGES or not same_site_post():
+        return response
+    _cookie(response, LANG_COOKIE, lang, YEAR, httponly=False)
+    try:
+        principal = current_principal() if request.cookies.get(COOKIE) else None
+    except ApiError:
+        principal = None
+    if principal:
+        db().users.update_one({"_id": principal.sub}, {"$set": {"language": lang}})
+    return response
+
+
+def _materials(rows: list[dict]) -> dict:
+    skus = sorted({line["sku"] for row in rows for line in row.get("lines", [])})
+    return {m["_id"]: m for m in db().materials.find({"_id": {"$in": skus}})}
+
+
+@blp.get("/my")
+@page("artisan", "secretary")
+def my_requisitions(principal):
+    rows = requisitions.search(db(), principal, limit=100)
+    return render_template("requests/my_list.html", rows=rows, materials=_materials(rows))
+
+
+@blp.get("/my/new")
+@page("artisan")
+def new_requisition(principal):
+    """The form shows my quota left per category; the browser adds what my depot has now."""
+    artisan = artisans.get(db(), principal, principal.artisan_id)
+    now = datetime.now(timezone.utc)
+    usage = {row["category"]: row for row in quotas.usage_of(db(), artisan, domain.month_of(now), now)}
+    materials = list(db().materials.find().sort("_id", 1).limit(500))
+    return render_template("requests/new.html", artisan=artisan, usage=usage, materials=materials,
+                           month=domain.month_of(now), idempotency_key=uuid.uuid4().hex)
+
+
+@blp.get("/my/requisitions/<req_id>")
+@page("artisan", "secretary", "admin", "warehouse")
+def requisition_detail(principal, req_id):
+    doc = requisitions.get(db(), principal, req_id)
+    return render_template("requests/detail.html", req=doc, materials=_materials([doc]))
+
+
+@blp.get("/admin/approvals")
+@page("admin")
+def approvals(principal):
+    """Submitted requisitions, each with the artisan's use of this month's caps beside it."""
+    rows = requisitions.search(db(), principal, status=domain.SUBMITTED, limit=100)
+    now, items = datetime.now(timezone.utc), []
+    for row in rows:
+        artisan = db().artisans.find_one({"_id": row["artisan_id"]}, artisans.PUBLIC) or {"_id": row["artisan_id"]}
+        asks = domain.totals_by_category((line["category"], line["quantity"]) for line in row["lines"])
+        usage = [dict(u, asked=asks.get(u["category"], 0)) for u in quotas.usage_of(db(), artisan, row["month"], now)
+                 if u["category"] in asks]
+        items.append({"req": row, "artisan": artisan, "usage": usage,
+                      "units": {line["category"]: line["unit"] for line in row["lines"]}})
+    return render_template("requests/approvals.html", items=items, materials=_materials(rows))
+
+
+@blp.get("/admin/quotas")
+@page("admin")
+def quota_settings(principal):
+    caps = quotas.list_caps(db())
+    auto = db().settings.find_one({"_id": "auto_approve"}) or {"max_quantity": None}
+    return render_template("requests/quotas.html", caps=caps, categories=CATEGORIES, auto=auto)

@@ -1,0 +1,219 @@
+"""Server-rendered pages every service shares: one look, the login cookie, language and links.
+
+Each service serves the pages for the data it owns, rendered from its own store. A page that also
+shows another service's data fetches that service's JSON API from the browser: the login cookie
+(host-wide, so one login works for every service on the host) authenticates it, CORS admits only
+the three configured origins, and writes carry the login's CSRF token in X-CSRF-Token.
+"""
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from babel.numbers import format_decimal
+from flask import Blueprint, current_app, redirect, render_template, request
+from flask_babel import Babel, format_datetime, gettext as _, lazy_gettext as _l
+from flask_cors import CORS
+
+from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
+from shared.errors import ApiError
+from shared.i18n import LANGUAGES, message, pick_language
+from shared.quantity import format_quantity
+
+LANG_COOKIE = "rawbank_lang"
+TIMEZONE = "Asia/Kolkata"
+NUMBER_LOCALES = {"en": "en_IN", "hi": "hi_IN"}  # lakh grouping: 1,00,000
+SERVICES = ("inventory", "requests", "notifier")
+
+blp = Blueprint("rawbank", __name__, template_folder="templates", static_folder="static",
+                static_url_path="/static/rawbank")
+
+HOME = {"artisan": ("requests", "/my"), "secretary": ("requests", "/my"),
+        "warehouse": ("inventory", "/warehouse/stock"), "admin": ("notifier", "/admin/alerts")}
+NAV = {
+    "artisan": [("requests", "/my", _l("My requests")), ("requests", "/my/new", _l("New request")),
+                ("notifier", "/my/notifications", _l("Notifications"))],
+    "secretary": [("requests", "/my", _l("Requests")), ("notifier", "/my/notifications", _l("Notifications"))],
+    "warehouse": [("inventory", "/warehouse/stock", _l("Stock")),
+                  ("inventory", "/warehouse/movements", _l("Receive, adjust, transfer")),
+                  ("inventory", "/warehouse/dispatch", _l("Dispatch")),
+                  ("inventory", "/warehouse/ledger", _l("Ledger")), ("notifier", "/admin/alerts", _l("Alerts"))],
+    "admin": [("notifier", "/admin/alerts", _l("Alerts")), ("requests", "/admin/approvals", _l("Approvals")),
+              ("requests", "/admin/quotas", _l("Quotas")), ("inventory", "/admin/catalog", _l("Catalog and depots")),
+              ("inventory", "/warehouse/stock", _l("Stock")), ("inventory", "/warehouse/ledger", _l("Ledger"))],
+}
+ROLES = {"artisan": _l("Artisan"), "secretary": _l("Cooperative secretary"), "warehouse": _l("Warehouse staff"),
+         "admin": _l("Admin")}
+STATUSES = {"submitted": _l("Submitted"), "approved": _l("Approved"), "reserved": _l("Ready at depot"),
+            "waitlisted": _l("Waiting for stock"), "dispatched": _l("Handed over"), "received": _l("Received"),
+            "rejected": _l("Rejected"), "cancelled": _l("Cancelled")}
+UNITS = {"kg": _l("kg"), "g": _l("g"), "m": _l("m"), "litre": _l("litre"), "piece": _l("piece")}
+CATEGORIES = {"yarn": _l("Yarn"), "fibre": _l("Fibre"), "dye": _l("Dye"), "metal": _l("Metal"), "wood": _l("Wood"),
+              "clay": _l("Clay"), "chemical": _l("Chemical"), "packaging": _l("Packaging"), "other": _l("Other")}
+
+
+def init_pages(app, service: str, blueprints) -> None:
+    """Add Babel, CORS for the sibling services, the shared look and the service's page blueprints."""
+    config = app.config["RAWBANK"]
+    app.config["RAWBANK_SERVICE"] = service
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    Babel(app, locale_selector=language, timezone_selector=lambda: TIMEZONE)
+    CORS(app, resources={r"/api/v1/*": {"origins": origins(config)}}, supports_credentials=True,
+         allow_headers=["Content-Type", "Accept-Language", CSRF_HEADER, "Idempotency-Key"],
+         expose_headers=["X-Next-Cursor", "X-Request-ID"], max_age=600)
+    app.register_blueprint(blp)
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
+    app.jinja_env.filters.update(qty=quantity, num=number, when=when, material=material_name, plain=_plain,
+                                 status=lambda s: STATUSES.get(s, s), unit=lambda u: UNITS.get(u, u),
+                                 category=lambda c: CATEGORIES.get(c, c))
+    app.context_processor(_page_context)
+
+
+def origins(config) -> list[str]:
+    return [origin_of(url_of(service, "", config)) for service in SERVICES]
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def url_of(service: str, path: str, config=None) -> str:
+    """The public address of a page or API of any of the three services."""
+    config = config or current_app.config["RAWBANK"]
+    return getattr(config, f"{service}_url").rstrip("/") + path
+
+
+def language() -> str:
+    lang = request.cookies.get(LANG_COOKIE)
+    return lang if lang in LANGUAGES else pick_language(request.headers.get("Accept-Language"))
+
+
+def home_url(role: str | None) -> str:
+    service, path = HOME.get(role or "", ("requests", "/login"))
+    return url_of(service, path)
+
+
+def login_url(next_url: str | None = None) -> str:
+    return url_of("requests", "/login") + (f"?next={quote(next_url, safe='')}" if next_url else "")
+
+
+def safe_next(value: str | None, fallback: str) -> str:
+    """Only ever send people on to one of our own services (no open redirect)."""
+    if value and origin_of(value) in origins(current_app.config["RAWBANK"]):
+        return value
+    return fallback
+
+
+def same_site_post() -> bool:
+    """A page form POST must come from one of our own pages (Origin, else Referer)."""
+    sent = request.headers.get("Origin") or request.headers.get("Referer")
+    return sent is None or origin_of(sent) in origins(current_app.config["RAWBANK"])
+
+
+def page(*roles: str):
+    """A page for people with one of `roles`; anyone else logs in first or is told where to go."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            try:
+                principal = current_principal()
+            except ApiError as exc:
+                if exc.status == 401:
+                    return redirect(login_url(request.url))
+                return error_page(exc.status, message(exc.code, language(), exc.details))
+            if roles and principal.role not in roles:
+                return error_page(403, _("This page is not for your role. Use the menu to go to your pages."))
+            try:
+                return view(principal, *args, **kwargs)
+            except ApiError as exc:
+                params = exc.details if isinstance(exc.details, dict) else None
+                return error_page(exc.status, exc.message or message(exc.code, language(), params))
+        return wrapper
+    return decorator
+
+
+def error_page(status: int, text: str):
+    titles = {403: _("Not allowed"), 404: _("Not found")}
+    return render_template("rawbank/error.html", title=titles.get(status, _("Something went wrong")),
+                           text=text), status
+
+
+def quantity(value, unit: str | None = None) -> str:
+    """Thousandths (int) or a decimal string, in the page's number format, with the unit."""
+    if value is None or value == "":
+        return "–"
+    amount = Decimal(value) / 1000 if isinstance(value, int) else Decimal(str(value))
+    text = format_decimal(amount, format="#,##,##0.###", locale=NUMBER_LOCALES[language()])
+    return f"{text} {UNITS.get(unit, unit)}" if unit else text
+
+
+def _plain(value) -> str:
+    """Thousandths as the decimal string a form field sends back ('12.5')."""
+    return format_quantity(value) if isinstance(value, int) else (value or "")
+
+
+def number(value) -> str:
+    return format_decimal(value, locale=NUMBER_LOCALES[language()])
+
+
+def when(value) -> str:
+    """An ISO string or a datetime, as a date and time in India, in the page's language."""
+    if not value:
+        return "–"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return format_datetime(value, "d MMM y, h:mm a")
+
+
+def material_name(doc: dict | None, sku: str = "") -> str:
+    if not doc:
+        return sku
+    return (doc.get("name_hi") if language() == "hi" else None) or doc.get("name") or doc.get("_id") or sku
+
+
+def _page_context() -> dict:
+    if request.blueprint is None or request.path.startswith("/api/"):
+        return {}
+    config, lang = current_app.config["RAWBANK"], language()
+    cookie = request.cookies.get(COOKIE, "")
+    try:
+        user = current_principal() if cookie or request.headers.get("Authorization") else None
+    except ApiError:
+        user = None
+    service = current_app.config["RAWBANK_SERVICE"]
+    nav = [{"url": url_of(s, path), "label": label, "current": s == service and request.path == path}
+           for s, path, label in NAV.get(user.role if user else "", [])]
+    return {"lang": lang, "user": user, "nav": nav, "role_label": ROLES.get(user.role, "") if user else "",
+            "csrf": csrf_token(config.jwt_secret, cookie) if cookie else "",
+            "home_url": home_url(user.role if user else None), "lang_action": url_of("requests", "/lang"),
+            "url_of": url_of, "service": service, "js_texts": _js_texts()}
+
+
+def _js_texts() -> dict:
+    """What the page script says, in the page's language."""
+    return {"busy": _("Working…"), "offline": _("Could not reach rawbank. Check your connection and try again."),
+            "fields": _("Check the marked fields."), "saved": _("Saved."), "login": _("Your login has ended. Log in again.")}
+
+
+@blp.get("/")
+def index():
+    """Home: each kind of user's first page, or the login page."""
+    try:
+        return redirect(home_url(current_principal().role))
+    except ApiError:
+        return redirect(login_url())
+
+
+@blp.post("/logout")
+def logout():
+    """Forget the login on this host (every service); the language stays."""
+    response = redirect(login_url())
+    if same_site_post():
+        response.delete_cookie(COOKIE, path="/", samesite="Lax",
+                               secure=url_of("requests", "").startswith("https:"))
+    return response
