@@ -35,7 +35,8 @@ def world(config):
     smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
     config = config.with_(smtp_host="127.0.0.1", smtp_port=smtp.port, sms_gateway_url=sms.url,
-                          notifier_escalate_after_seconds=1800)
+                          notifier_escalate_after_seconds=1800,
+                          notifier_digest_hour_utc=24)  # no digest on its own: the clock must not matter
     db = connect("mongomock://x")[f"notifier_{uuid.uuid4().hex[:8]}"]
     db.depots.insert_many([{"_id": "VNS", "name": "Varanasi depot", "district": "Varanasi"}])
     db.materials.insert_one({"_id": "YRN-COT", "name": "cotton yarn", "name_hi": "सूती धागा", "unit": "kg"})
