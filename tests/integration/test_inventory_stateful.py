@@ -38,11 +38,12 @@ class StockMachine(RuleBasedStateMachine):
         return doc.get("on_hand", 0), doc.get("available", 0)
 
     def deliver(self, event):
-        self.delivered.append(event)
+        """Hand an event to the consumer; only applied ones are redelivered (dead letters are not)."""
         try:
             self.handle(event)
         except PermanentError:
             return False
+        self.delivered.append(event)
         return True
 
     def last_stock_event(self, depot, sku, type_):
@@ -142,6 +143,6 @@ class StockMachine(RuleBasedStateMachine):
             assert self.stock(depot, sku)[0] == expected, (depot, sku)
 
 
-StockMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=25, deadline=None,
+StockMachine.TestCase.settings = settings(max_examples=80, stateful_step_count=30, deadline=None,
                                           suppress_health_check=[HealthCheck.too_slow])
 test_stock_machine = StockMachine.TestCase
