@@ -65,7 +65,7 @@ class Config:
     notifier_dispatch_interval_ms: int = _env(
         "RAWBANK_NOTIFIER_DISPATCH_INTERVAL_MS", 200, int, doc="how often the notifier looks for due deliveries")
     notifier_digest_hour_utc: int = _env(
-        "RAWBANK_NOTIFIER_DIGEST_HOUR_UTC", 2, int, doc="hour (UTC) after which each admin's daily digest is sent")
+        "RAWBANK_NOTIFIER_DIGEST_HOUR_UTC", 2, int, doc="hour (UTC) after which each admin's daily digest is sent (24: never)")
     smtp_host: str = _env("RAWBANK_SMTP_HOST", "", doc="SMTP server for e-mail (empty: e-mail is not sent)")
     smtp_port: int = _env("RAWBANK_SMTP_PORT", 25, int, doc="SMTP server port")
     smtp_sender: str = _env("RAWBANK_SMTP_SENDER", "rawbank@localhost", doc="From address of e-mail")
