@@ -100,7 +100,7 @@ def dead_letter(db, message) -> None:
         envelope = {}
     payload = envelope.get("payload") if isinstance(envelope.get("payload"), dict) else {}
     type_ = str(envelope.get("type") or "undecodable")[:100]
-    depot = payload.get("depot") if isinstance(payload.get("depot"), str) else None
+    depot = payload["depot"][:100] if isinstance(payload.get("depot"), str) else None
     alerts.raise_alert(
         db, domain.DEAD_LETTER, depot=depot, sku=None, scope=f"{topic}:{type_}",
         cause=f"dlq:{message.topic}:{message.partition}:{message.offset}",
