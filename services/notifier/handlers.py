@@ -60,7 +60,7 @@ def requisition_status(db, config, cause: str, status: str, data: dict, at: date
         projections.join_waitlist(db, data["requisition_id"], data["depot"], skus, at)
         touched = [(data["depot"], sku) for sku in skus]
     elif status in domain.LEAVES_WAITLIST:
-        touched = projections.leave_waitlist(db, data["requisition_id"])
+        touched = projections.leave_waitlist(db, data["requisition_id"], at)
     else:
         touched = []
     if status == "reserved":

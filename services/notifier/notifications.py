@@ -22,7 +22,7 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
            at: datetime, position: int | None = None, reason: str = "") -> bool:
     """Store the notification under its event id (a replay changes nothing), with its fan-out."""
     known = projections.requisition(db, requisition_id)
-    doc = {"_id": event_id, "artisan_id": known["artisan_id"] if known else None,
+    doc = {"_id": event_id, "artisan_id": (known or {}).get("artisan_id"),
            "requisition_id": requisition_id, "status": status, "depot": depot, "lines": lines,
            "position": position, "reason": reason, "created_at": at, "read_at": None,
            "fanout": [{"id": uuid.uuid4().hex, "topic": domain.NOTIFICATION_CREATED, "at": at}]}

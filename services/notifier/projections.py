@@ -9,8 +9,10 @@ from pymongo.errors import DuplicateKeyError
 INDEXES = {
     "artisans": [IndexModel([("district", ASCENDING)])],
     "requisitions": [IndexModel([("artisan_id", ASCENDING)])],
-    "waitlist": [IndexModel([("depot", ASCENDING), ("sku", ASCENDING), ("since", ASCENDING)]),
-                 IndexModel([("requisition_id", ASCENDING)])],
+    "waitlist": [IndexModel([("depot", ASCENDING), ("sku", ASCENDING), ("left_at", ASCENDING),
+                             ("since", ASCENDING)]),
+                 IndexModel([("requisition_id", ASCENDING)]),
+                 IndexModel([("left_at", ASCENDING)], expireAfterSeconds=90 * 24 * 3600)],
 }
 
 
@@ -66,25 +68,30 @@ def district_of(db, depot: str | None) -> str | None:
 
 
 def join_waitlist(db, requisition_id: str, depot: str, skus, since: datetime) -> None:
-    """One entry per requisition and material (natural key): repeats keep the first time."""
+    """One entry per requisition and material (natural key); a requisition that already left
+    (or whose end arrived first, from the other topic) never joins again, so replays leave no ghosts."""
+    if db.requisitions.find_one({"_id": requisition_id, "off_waitlist_at": {"$ne": None}}, {"_id": 1}):
+        return
     for sku in skus:
         db.waitlist.update_one({"_id": f"{requisition_id}:{sku}"},
                                {"$setOnInsert": {"requisition_id": requisition_id, "depot": depot,
-                                                 "sku": sku, "since": since}}, upsert=True)
+                                                 "sku": sku, "since": since, "left_at": None}}, upsert=True)
 
 
-def leave_waitlist(db, requisition_id: str) -> list[tuple[str, str]]:
-    """Drop a requisition from every waiting list; return the (depot, sku) lists it was on."""
-    entries = list(db.waitlist.find({"requisition_id": requisition_id}))
-    db.waitlist.delete_many({"requisition_id": requisition_id})
+def leave_waitlist(db, requisition_id: str, at: datetime) -> list[tuple[str, str]]:
+    """Take a requisition off every waiting list for good; return the (depot, sku) lists it was on."""
+    db.requisitions.update_one({"_id": requisition_id}, {"$min": {"off_waitlist_at": at}}, upsert=True)
+    entries = list(db.waitlist.find({"requisition_id": requisition_id, "left_at": None}))
+    db.waitlist.update_many({"requisition_id": requisition_id, "left_at": None}, {"$set": {"left_at": at}})
     return sorted({(e["depot"], e["sku"]) for e in entries})
 
 
 def waiting(db, depot: str, sku: str) -> tuple[int, datetime | None]:
     """How many requisitions wait for a material at a depot, and since when the oldest."""
-    entries = list(db.waitlist.find({"depot": depot, "sku": sku}, {"since": 1}).sort("since", ASCENDING))
+    entries = list(db.waitlist.find({"depot": depot, "sku": sku, "left_at": None}, {"since": 1})
+                   .sort("since", ASCENDING))
     return len(entries), (entries[0]["since"] if entries else None)
 
 
 def waiting_lists(db) -> list[tuple[str, str]]:
-    return sorted({(e["depot"], e["sku"]) for e in db.waitlist.find({}, {"depot": 1, "sku": 1})})
+    return sorted({(e["depot"], e["sku"]) for e in db.waitlist.find({"left_at": None}, {"depot": 1, "sku": 1})})

@@ -143,3 +143,17 @@ def test_reservation_failure_alerts_per_material_and_clears_on_reserve(db, confi
                          source="inventory")
     apply_all(db, config, [reserved])
     assert alerts.find(db, status="open") == []
+
+
+def test_a_replayed_or_late_waitlisting_leaves_no_ghost_on_the_list(db, config):
+    config = config.with_(notifier_waitlist_max=0)
+    lines = [{"sku": "YRN-COT", "quantity": 5_000}]
+    first = waitlisted("R1", 1)
+    reserved = new_event("StockReserved", "R1", {"requisition_id": "R1", "depot": "VNS", "lines": lines},
+                         source="inventory")
+    cancelled = new_event("RequisitionCancelled", "R2", {"requisition_id": "R2", "artisan_id": "A", "depot": "VNS",
+                                                         "lines": lines, "by": "A"}, source="requests")
+    apply_all(db, config, [first, reserved, first])  # replay after it left
+    apply_all(db, config, [cancelled, waitlisted("R2", 1)])  # the end arrived first, from the other topic
+    assert db.waitlist.count_documents({"left_at": None}) == 0
+    assert [d["status"] for d in alerts.find(db, kind=domain.WAITLIST)] == ["resolved"]
