@@ -126,3 +126,14 @@ def test_an_admin_can_stop_a_webhook_and_remove_a_contact(client, token):
     assert client.post("/api/v1/contacts", json={"name": "X", "phone": "call me"}, headers=admin).status_code == 400
     assert client.delete(f"/api/v1/contacts/{contact.json['id']}", headers=admin).status_code == 204
     assert client.get("/api/v1/contacts", headers=admin).json == []
+
+
+def test_a_cooperative_secretary_reads_for_the_cooperatives_artisans(client, apply, token):
+    for artisan_id, coop in (("ART-1", "Sarai Mohana"), ("ART-2", "Lohta")):
+        apply("ArtisanRegistered", artisan_id, {"artisan_id": artisan_id, "name": artisan_id, "district": "Varanasi",
+                                                "language": "hi", "cooperative": coop}, source="requests")
+    submitted(apply, "REQ-1", "ART-1")
+    submitted(apply, "REQ-2", "ART-2")
+    seen = client.get("/api/v1/notifications", headers=token("secretary", cooperative="Sarai Mohana")).json
+    assert [n["requisition_id"] for n in seen] == ["REQ-1"]
+    assert client.get("/api/v1/notifications", headers=token("secretary")).json == []
