@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from shared.config import Config, environment_variables
@@ -29,6 +30,16 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--depot", help="depot code of a warehouse user")
     token.add_argument("--ttl", type=int, default=None, help="seconds until it expires")
 
+    user = sub.add_parser("user", help="manage the people who log in (needs MONGO_URI)")
+    user_add = user.add_subparsers(dest="user_command", required=True).add_parser(
+        "add", help="add a user; the password is asked for, or read from stdin with --password-stdin")
+    user_add.add_argument("username")
+    user_add.add_argument("--role", required=True, choices=("admin", "warehouse", "artisan", "secretary"))
+    user_add.add_argument("--artisan-id", help="required for --role artisan: their registered artisan id")
+    user_add.add_argument("--depot", help="depot code of a warehouse user")
+    user_add.add_argument("--cooperative", help="required for --role secretary: their cooperative")
+    user_add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+
     sub.add_parser("env", help="list the environment variables rawbank reads")
     return parser
 
@@ -44,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "token":
         return _token(args, config)
+    if args.command == "user":
+        return _user_add(args, config)
     if args.command == "env":
         for name, doc in environment_variables().items():
             print(f"{name:32} {doc}")
@@ -68,6 +81,38 @@ def _token(args, config: Config) -> int:
         print(f"rawbank token: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _user_add(args, config: Config) -> int:
+    if config.embedded:
+        print("rawbank user add: set MONGO_URI to the requests service's MongoDB; in embedded mode "
+              "(`rawbank dev`) data lives in memory, log in with the demo users instead.", file=sys.stderr)
+        return 2
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
+    from shared.runner import load_spec
+    from shared.service import Runtime
+    from pymongo.errors import PyMongoError
+    users = importlib.import_module("services.requests.users")
+    runtime = None
+    try:
+        runtime = Runtime(load_spec("requests"), config)
+        print(users.add_from_cli(runtime.db, username=args.username, role=args.role, password=password,
+                                 artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative))
+    except (ValueError, PyMongoError) as exc:
+        print(f"rawbank user add: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if runtime is not None:
+            runtime.close()
+    return 0
+
+
+def _ask_password() -> str:
+    import getpass
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != password:
+        raise SystemExit("rawbank user add: the passwords differ")
+    return password
 
 
 if __name__ == "__main__":
