@@ -47,3 +47,21 @@ def authenticate(db, username: str, password: str) -> dict:
     if user is None:
         raise ApiError(401, "bad_login")
     return user
+
+
+MIN_PASSWORD = 8
+
+
+def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str | None = None,
+                 depot: str | None = None, cooperative: str | None = None) -> str:
+    """`rawbank user add`: check and store a user; return what to print, raise ValueError otherwise."""
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"the password must be at least {MIN_PASSWORD} characters long")
+    if artisan_id and db.artisans.find_one({"_id": artisan_id}, {"_id": 1}) is None:
+        raise ValueError(f"no artisan {artisan_id} is registered; register them first (POST /api/v1/artisans)")
+    try:
+        add_user(db, username=username, password=password, role=role, artisan_id=artisan_id, depot=depot,
+                 cooperative=cooperative)
+    except Conflict:
+        raise ValueError(f"a user named {username!r} already exists") from None
+    return f"added {role} user {username}"

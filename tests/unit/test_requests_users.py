@@ -1,0 +1,57 @@
+"""Users who log in: argon2 hashes, roles and `rawbank user add`."""
+from __future__ import annotations
+
+import pytest
+
+from services.requests import users
+from shared.cli import main
+from shared.mongo import connect
+
+
+@pytest.fixture
+def db():
+    client = connect("mongomock://x")
+    yield client["rawbank_requests"]
+    client.close()
+
+
+def test_add_from_cli_stores_an_argon2_hash_never_the_password(db):
+    db.artisans.insert_one({"_id": "ART-7"})
+    assert users.add_from_cli(db, username="meera", role="artisan", password="s3cret-loom",
+                              artisan_id="ART-7") == "added artisan user meera"
+    stored = db.users.find_one({"_id": "meera"})
+    assert stored["password_hash"].startswith("$argon2id$") and "s3cret-loom" not in str(stored)
+    assert users.authenticate(db, "meera", "s3cret-loom")["artisan_id"] == "ART-7"
+
+
+@pytest.mark.parametrize("kwargs,text", [
+    ({"role": "admin", "password": "short"}, "at least 8"),
+    ({"role": "artisan", "password": "long enough", "artisan_id": "ART-404"}, "no artisan ART-404"),
+    ({"role": "artisan", "password": "long enough"}, "artisan id"),
+    ({"role": "secretary", "password": "long enough"}, "cooperative"),
+    ({"role": "root", "password": "long enough"}, "role must be"),
+])
+def test_add_from_cli_refuses(db, kwargs, text):
+    with pytest.raises(ValueError, match=text):
+        users.add_from_cli(db, username="x", **kwargs)
+    assert db.users.count_documents({}) == 0
+
+
+def test_a_username_is_taken_once(db):
+    users.add_from_cli(db, username="asha", role="admin", password="long enough")
+    with pytest.raises(ValueError, match="already exists"):
+        users.add_from_cli(db, username="asha", role="warehouse", password="another one")
+
+
+def test_wrong_passwords_and_unknown_users_look_alike(db):
+    users.add_user(db, username="asha", password="long enough", role="admin")
+    for name, password in (("asha", "wrong"), ("nobody", "long enough")):
+        with pytest.raises(Exception) as caught:
+            users.authenticate(db, name, password)
+        assert (caught.value.status, caught.value.code) == (401, "bad_login")
+
+
+def test_the_command_refuses_the_in_memory_store(monkeypatch, capsys):
+    monkeypatch.setenv("MONGO_URI", "mongomock://localhost")
+    assert main(["user", "add", "asha", "--role", "admin", "--password-stdin"]) == 2
+    assert "MONGO_URI" in capsys.readouterr().err
