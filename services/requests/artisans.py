@@ -47,7 +47,8 @@ def register(db, principal: Principal, body: dict, *, correlation_id: str | None
             return doc
         except DuplicateKeyError:
             if db.artisans.find_one({"registration_id": body["registration_id"]}, {"_id": 1}):
-                raise Conflict("already_exists", details={"registration_id": body["registration_id"]}) from None
+                raise Conflict("already_exists",
+                               details={"registration_id": body["registration_id"]}) from None
             if wanted_id:
                 raise Conflict("already_exists", details={"artisan_id": wanted_id}) from None
     raise ApiError(503, "busy")
@@ -95,7 +96,8 @@ def requesting_for(db, principal: Principal, artisan_id: str | None) -> dict:
     elif principal.role not in ("admin", "secretary"):
         raise ApiError(403, "forbidden")
     elif not artisan_id:
-        raise ApiError(400, "validation_error", details={"artisan_id": ["required when acting for an artisan"]})
+        raise ApiError(400, "validation_error",
+                       details={"artisan_id": ["required when acting for an artisan"]})
     doc = db.artisans.find_one(within({"_id": artisan_id}, visible(principal)), PUBLIC)
     if doc is None and principal.role != "artisan":
         raise NotFound()

@@ -112,7 +112,8 @@ def usage_of(db, artisan: dict, month: str, now: datetime) -> list[dict]:
         cap = rule["cap"] if rule else None
         rows.append({"category": category, "month": month, "used": used.get(category, 0),
                      "cap": cap, "left": None if cap is None else max(cap - used.get(category, 0), 0),
-                     "limit": rule["limit"] if rule else None, "per_loom": rule["per_loom"] if rule else None})
+                     "limit": rule["limit"] if rule else None,
+                     "per_loom": rule["per_loom"] if rule else None})
     return rows
 
 

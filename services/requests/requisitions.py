@@ -31,8 +31,8 @@ def submit(db, principal: Principal, body: dict, *, idempotency_key: str | None 
     if idempotency_key and (first := _replay(db, req_id, fingerprint)) is not None:
         return first, False
     month = domain.month_of(now)
-    quotas.take(db, artisan, month, req_id, domain.totals_by_category((l["category"], l["quantity"]) for l in lines),
-                {l["category"]: l["unit"] for l in lines}, now)
+    wanted = domain.totals_by_category((line["category"], line["quantity"]) for line in lines)
+    quotas.take(db, artisan, month, req_id, wanted, {line["category"]: line["unit"] for line in lines}, now)
     doc = _new_doc(db, req_id, principal, artisan, body, lines, month, fingerprint, correlation_id)
     try:
         db.requisitions.insert_one(doc)
@@ -144,7 +144,8 @@ def _new_doc(db, req_id, principal, artisan, body, lines, month, fingerprint, co
     setting = db.settings.find_one({"_id": "auto_approve"}) or {}
     if domain.may_auto_approve([l["quantity"] for l in lines], setting.get("max_quantity")):
         doc.update(status=domain.APPROVED, approved_by="auto-approve")
-        doc["history"].append(domain.entry(domain.APPROVED, "auto-approve", at, "every line within the auto-approve size"))
+        doc["history"].append(domain.entry(domain.APPROVED, "auto-approve", at,
+                                           "every line within the auto-approve size"))
         events.append(_event("RequisitionApproved", doc, "auto-approve", "", correlation_id))
     doc["outbox"] = [event.to_dict() for event in events]
     return doc

@@ -6,13 +6,14 @@ import re
 from flask import request
 
 from services.requests import requisitions
-from services.requests.schemas import (ActionSchema, RequisitionOutSchema, RequisitionQuery, RequisitionSchema,
-                                       RequisitionSummarySchema)
+from services.requests.schemas import (ActionSchema, RequisitionOutSchema, RequisitionQuery,
+                                       RequisitionSchema, RequisitionSummarySchema)
 from shared.auth import current_principal, require_role
 from shared.errors import ApiError
 from shared.web import Blueprint, db, request_id
 
-blp = Blueprint("requisitions", __name__, url_prefix="/api/v1", description="Requisitions and their lifecycle")
+blp = Blueprint("requisitions", __name__, url_prefix="/api/v1",
+                description="Requisitions and their lifecycle")
 _KEY = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
 
 

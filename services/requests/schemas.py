@@ -9,6 +9,7 @@ from shared.quantity import Quantity
 
 CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error="letters, digits, '.', '_' or '-', at most 64")
 NAME = v.Length(min=1, max=200)
+PHONE = v.Regexp(r"^\+?[0-9 ]{10,16}$", error="a phone number: 10 to 16 digits, + and spaces allowed")
 MONTH = v.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="a month such as 2026-11")
 
 
@@ -33,7 +34,7 @@ class ArtisanUpdateSchema(ma.Schema):
     name_hi = _text(allow_none=True)
     district = f.String(validate=v.Length(min=1, max=100))
     craft = f.String(validate=v.Length(min=1, max=100))
-    phone = f.String(allow_none=True, validate=v.Regexp(r"^\+?[0-9 ]{10,16}$", error="a phone number, digits"))
+    phone = f.String(allow_none=True, validate=PHONE)
     email = f.Email(allow_none=True, validate=v.Length(max=200))
     language = f.String(validate=v.OneOf(["hi", "en"]))
     cooperative = _text(allow_none=True)
@@ -51,8 +52,7 @@ class ArtisanSchema(ArtisanUpdateSchema):
     language = f.String(load_default="hi", validate=v.OneOf(["hi", "en"]))
     looms = f.Integer(load_default=0, strict=True, validate=v.Range(min=0, max=1000))
     active = f.Boolean(load_default=True)
-    phone = f.String(load_default=None, allow_none=True,
-                     validate=v.Regexp(r"^\+?[0-9 ]{10,16}$", error="a phone number, digits"))
+    phone = f.String(load_default=None, allow_none=True, validate=PHONE)
     email = f.Email(load_default=None, allow_none=True, validate=v.Length(max=200))
     cooperative = _text(load_default=None, allow_none=True)
 
@@ -104,8 +104,8 @@ class UsageSchema(ma.Schema):
 
 
 class AutoApproveSchema(ma.Schema):
-    max_quantity = Quantity(required=True, allow_none=True,
-                            metadata={"description": "approve at once when every line is at most this; null: never"})
+    max_quantity = Quantity(required=True, allow_none=True, metadata={
+        "description": "approve at once when every line is at most this; null: never"})
 
 
 class LineSchema(ma.Schema):

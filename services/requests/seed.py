@@ -14,7 +14,8 @@ DEMO_USERS = [
      "cooperative": "Sarai Mohana Bunkar Sahkari Samiti"},
 ]
 DEMO_ARTISAN = {
-    "artisan_id": "ART-0001", "name": "Ramesh Kumar", "name_hi": "रमेश कुमार", "district": "Varanasi",
+    "artisan_id": "ART-0001", "name": "Ramesh Kumar", "name_hi": "रमेश कुमार",
+    "district": "Varanasi",
     "craft": "Banarasi silk weaving", "phone": "+919800000001", "email": None, "language": "hi",
     "cooperative": "Sarai Mohana Bunkar Sahkari Samiti", "looms": 2, "registration_id": "UP-VNS-000001",
     "active": True,

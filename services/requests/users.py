@@ -28,7 +28,8 @@ def add_user(db, *, username: str, password: str, role: str, artisan_id: str | N
         raise ValueError("an artisan user needs an artisan id")
     if role == "secretary" and not cooperative:
         raise ValueError("a secretary user needs a cooperative")
-    user = {"_id": username, "role": role, "artisan_id": artisan_id, "depot": depot, "cooperative": cooperative,
+    user = {"_id": username, "role": role, "artisan_id": artisan_id, "depot": depot,
+            "cooperative": cooperative,
             "password_hash": _hasher.hash(password)}
     try:
         db.users.insert_one(user)
@@ -58,7 +59,8 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"the password must be at least {MIN_PASSWORD} characters long")
     if artisan_id and db.artisans.find_one({"_id": artisan_id}, {"_id": 1}) is None:
-        raise ValueError(f"no artisan {artisan_id} is registered; register them first (POST /api/v1/artisans)")
+        raise ValueError(f"no artisan {artisan_id} is registered; "
+                         "register them first (POST /api/v1/artisans)")
     try:
         add_user(db, username=username, password=password, role=role, artisan_id=artisan_id, depot=depot,
                  cooperative=cooperative)

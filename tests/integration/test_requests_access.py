@@ -56,7 +56,8 @@ def test_a_secretary_sees_only_their_cooperative(two):
     client.get(rid, other, status=404)
     client.act(rid, "cancel", other, status=404)
     assert client.call("GET", "/requisitions", other, status=200).get_json() == []
-    assert [x["artisan_id"] for x in client.call("GET", "/artisans", other, status=200).get_json()] == ["ART-B"]
+    members = client.call("GET", "/artisans", other, status=200).get_json()
+    assert [x["artisan_id"] for x in members] == ["ART-B"]
     client.call("GET", "/artisans/ART-A", other, status=404)
     client.call("PATCH", "/artisans/ART-A", other, {"looms": 9}, status=404)
     no_coop = client.token("secretary", sub="lost")

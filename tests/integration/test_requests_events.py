@@ -20,8 +20,8 @@ from tests.integration.test_requests_support import Client, client, know_materia
 
 
 def answer(kind, rid, **extra):
-    return new_event(kind, rid, {"requisition_id": rid, "depot": "VNS",
-                                 "lines": [{"sku": "YRN-COT-40", "quantity": 2000}], **extra}, source="inventory")
+    payload = {"requisition_id": rid, "depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": 2000}]}
+    return new_event(kind, rid, {**payload, **extra}, source="inventory")
 
 
 def final_state(client, rid):
@@ -73,7 +73,8 @@ def test_a_release_after_cancel_and_late_answers_change_nothing_twice(client):
     handle(answer("StockReserved", rid))
     client.act(rid, "cancel", client.artisan("ART-1"))
     released = answer("StockReleased", rid)
-    for event in (released, answer("StockWaitlisted", rid, position=1), released, answer("StockReserved", rid)):
+    late = (released, answer("StockWaitlisted", rid, position=1), released, answer("StockReserved", rid))
+    for event in late:
         handle(event)
     assert final_state(client, rid)[:3] == ("cancelled", None, "released")
 
@@ -92,9 +93,9 @@ def test_answers_through_the_broker_reversed_and_duplicated(broker_config, uniqu
     producer = make_producer(broker_config, "test-inventory")
     try:
         sku = f"YRN-{unique}"
-        registered = new_event("MaterialRegistered", sku, {"sku": sku, "name": "yarn", "name_hi": "धागा",
-                                                           "category": "yarn", "unit": "kg", "reorder_level": 0},
-                               source="inventory")
+        registered = new_event("MaterialRegistered", sku, {
+            "sku": sku, "name": "yarn", "name_hi": "धागा", "category": "yarn", "unit": "kg", "reorder_level": 0},
+            source="inventory")
         producer.send(INVENTORY_TOPIC, key=sku.encode(), value=registered.to_bytes()).get(10)
         wait_until(lambda: client.db.materials.find_one({"_id": sku}), 40, message="material known")
         client.register("ART-1")
@@ -106,7 +107,8 @@ def test_answers_through_the_broker_reversed_and_duplicated(broker_config, uniqu
         wait_until(lambda: client.get(rid, client.admin())["status"] == "reserved", 20, message="reserved")
         published = read_requests_events(broker_config, rid, 2)
         assert [e["type"] for e in published] == ["RequisitionSubmitted", "RequisitionApproved"]
-        wait_until(lambda: not client.db.requisitions.find_one({"_id": rid})["outbox"], 10, message="outbox empty")
+        wait_until(lambda: not client.db.requisitions.find_one({"_id": rid})["outbox"], 10,
+                   message="outbox empty")
         assert final_state(client, rid)[0] == "reserved"
     finally:
         producer.close()

@@ -15,11 +15,13 @@ def test_demo_users_log_in_and_the_demo_artisan_can_request(client, config):
     seed.seed(client.db, config)
     seed.seed(client.db, config)  # twice changes nothing
     claims = {}
-    for username, password in (("admin", "admin123"), ("warehouse", "warehouse123"), ("artisan", "artisan123"),
-                               ("secretary", "secretary123")):
+    demo = (("admin", "admin123"), ("warehouse", "warehouse123"), ("artisan", "artisan123"),
+            ("secretary", "secretary123"))
+    for username, password in demo:
         response = login(client, username, password)
         assert response.status_code == 200, response.get_json()
-        claims[username] = jwt.decode(response.get_json()["access_token"], config.jwt_secret, algorithms=["HS256"])
+        claims[username] = jwt.decode(response.get_json()["access_token"], config.jwt_secret,
+                                      algorithms=["HS256"])
     assert claims["artisan"]["artisan_id"] == "ART-0001" and claims["warehouse"]["depot"] == "VNS"
     assert claims["secretary"]["cooperative"] == seed.DEMO_ARTISAN["cooperative"]
     assert login(client, "admin", "admin124").status_code == 401
@@ -34,7 +36,8 @@ def test_registering_and_updating_an_artisan_emit_events_in_their_language(clien
     made = client.register("ART-5", language="en")
     assert made["artisan_id"] == "ART-5" and made["language"] == "en"
     client.call("POST", "/artisans", client.admin(), {
-        "name": "Other", "district": "Bhadohi", "craft": "carpet", "registration_id": "REG-ART-5"}, status=409)
+        "name": "Other", "district": "Bhadohi", "craft": "carpet", "registration_id": "REG-ART-5"},
+        status=409)
     updated = client.call("PATCH", "/artisans/ART-5", client.admin(), {"phone": "+919811111111", "looms": 3},
                           status=200).get_json()
     assert (updated["phone"], updated["looms"]) == ("+919811111111", 3)
@@ -53,6 +56,8 @@ def test_ids_are_given_in_turn_and_secretaries_register_into_their_cooperative(c
     assert made["artisan_id"] == "ART-0001" and made["cooperative"] == "Coop-S" and made["language"] == "hi"
     second = client.call("POST", "/artisans", client.admin(), {**body, "registration_id": "R2"}, status=201)
     assert second.get_json()["artisan_id"] == "ART-0002"
-    client.call("PATCH", f"/artisans/{made['artisan_id']}", secretary, {"cooperative": "Elsewhere"}, status=200)
+    client.call("PATCH", f"/artisans/{made['artisan_id']}", secretary, {"cooperative": "Elsewhere"},
+                status=200)
     assert client.db.artisans.find_one({"_id": made["artisan_id"]})["cooperative"] == "Coop-S"
-    client.call("POST", "/artisans", client.admin(), {**body, "registration_id": "R3", "status": "x"}, status=400)
+    client.call("POST", "/artisans", client.admin(), {**body, "registration_id": "R3", "status": "x"},
+                status=400)

@@ -28,7 +28,8 @@ def test_exactly_the_cap_passes_and_one_gram_more_fails(client):
     assert error["code"] == "quota_exceeded"
     assert error["details"] == {"category": "yarn", "month": error["details"]["month"], "unit": "kg",
                                 "cap": "30", "used": "30", "left": "0", "requested": "0.001"}
-    assert error["message"] == (f"Monthly cap for yarn is 30 kg; 30 kg already used in {error['details']['month']}, "
+    month = error["details"]["month"]
+    assert error["message"] == (f"Monthly cap for yarn is 30 kg; 30 kg already used in {month}, "
                                 "0 kg left, and this request needs 0.001 kg.")
     hindi = client.call("POST", "/requisitions", {**me, "Accept-Language": "hi-IN"},
                         {"depot": "VNS", "lines": [{"sku": YARN, "quantity": "0.001"}]}, status=422)

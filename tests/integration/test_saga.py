@@ -42,15 +42,17 @@ class Service:
 def saga(broker):
     config = Config.from_env({}, kafka_bootstrap_servers=broker, consumer_backoff_ms=10, relay_interval_ms=20,
                              kafka_max_poll_interval_ms=10000)
-    tokens = {role: issue_token(config.jwt_secret, sub=f"{role}-saga", role=role) for role in ("admin", "warehouse")}
+    tokens = {role: issue_token(config.jwt_secret, sub=f"{role}-saga", role=role)
+              for role in ("admin", "warehouse")}
     stock, requests = Service(inventory, config, U), Service(requests_service, config, U)
     try:
         admin = tokens["admin"]
         stock.call("POST", "/depots", admin, {"code": DEPOT, "name": "Saga depot", "district": "Varanasi"},
                    status=201)
         for sku, category in ((YARN, "yarn"), (DYE, "dye"), (SHORT, "yarn"), (SPARE, "fibre")):
-            stock.call("POST", "/materials", admin, {"sku": sku, "name": sku, "name_hi": sku, "category": category,
-                                                     "unit": "kg", "reorder_level": "1"}, status=201)
+            stock.call("POST", "/materials", admin, {"sku": sku, "name": sku, "name_hi": sku,
+                                                     "category": category, "unit": "kg", "reorder_level": "1"},
+                       status=201)
         receive(stock, admin, YARN, 100)
         receive(stock, admin, DYE, 10)
         mine = {"_id": {"$in": [YARN, DYE, SHORT, SPARE]}}  # the topic also carries other tests' materials
@@ -58,8 +60,8 @@ def saga(broker):
                    message="requests knows the four materials from MaterialRegistered")
         for artisan in ("A", "B", "C", "D"):
             requests.call("POST", "/artisans", admin, {
-                "artisan_id": f"ART-{U}-{artisan}", "name": artisan, "district": "Varanasi", "craft": "weaving",
-                "registration_id": f"REG-{U}-{artisan}", "looms": 4}, status=201)
+                "artisan_id": f"ART-{U}-{artisan}", "name": artisan, "district": "Varanasi",
+                "craft": "weaving", "registration_id": f"REG-{U}-{artisan}", "looms": 4}, status=201)
         yield stock, requests, config, tokens
     finally:
         requests.close()
@@ -106,7 +108,8 @@ def test_submit_approve_reserve_dispatch_receive(saga):
     assert level(stock, admin, YARN) == {"on_hand": "69.5", "reserved": "0", "available": "69.5"}
     assert level(stock, admin, DYE) == {"on_hand": "8", "reserved": "0", "available": "8"}
     done = requests.call("POST", f"/requisitions/{rid}/receive", me)
-    assert [h["status"] for h in done["history"]] == ["submitted", "approved", "reserved", "dispatched", "received"]
+    assert [h["status"] for h in done["history"]] == ["submitted", "approved", "reserved", "dispatched",
+                                                      "received"]
     wait_until(lambda: requests.runtime.db.requisitions.find_one({"_id": rid}).get("stock") == "issued", 30,
                message="StockIssued applied")
 
