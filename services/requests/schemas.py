@@ -10,6 +10,7 @@ from shared.quantity import Quantity
 CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error="letters, digits, '.', '_' or '-', at most 64")
 NAME = v.Length(min=1, max=200)
 PHONE = v.Regexp(r"^\+?[0-9 ]{10,16}$", error="a phone number: 10 to 16 digits, + and spaces allowed")
+CATEGORY = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error="a material category such as yarn or dye")
 MONTH = v.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="a month such as 2026-11")
 
 
@@ -72,7 +73,7 @@ class ArtisanQuery(ma.Schema):
 
 
 class QuotaSchema(ma.Schema):
-    category = f.String(required=True, validate=CODE)
+    category = f.String(required=True, validate=CATEGORY)
     limit = Quantity(required=True, metadata={"description": "per month, in the category's unit"})
     per_loom = f.Boolean(load_default=False)
     artisan_id = f.String(load_default=None, allow_none=True, validate=CODE)

@@ -53,6 +53,9 @@ def test_per_loom_caps_and_per_artisan_overrides(client):
     caps = client.call("GET", "/quotas?artisan_id=ART-3", client.admin(), status=200).get_json()
     assert {(c["artisan_id"], c["limit"]) for c in caps} == {(None, "30"), ("ART-3", "10")}
     client.call("POST", "/quotas", client.artisan("ART-2"), {"category": "yarn", "limit": 999}, status=403)
+    for bad in ({"category": "yarn.cotton", "limit": 1}, {"category": "$where", "limit": 1},
+                {"category": "yarn", "limit": -1}):
+        client.call("POST", "/quotas", client.admin(), bad, status=400)
 
 
 def test_the_cap_starts_again_in_a_new_month(client):
