@@ -2,7 +2,7 @@
 
 A stock change and its ledger entry are one atomic write (the entry waits in the stock
 document's `journal`). Projection copies each entry to the append-only `movements` collection
-by its id (an upsert that never overwrites) and only then pulls it from the journal, so an
+by its id (an insert; a repeat is a duplicate key and changes nothing) and only then pulls it from the journal, so an
 entry is always in one place or both, and on hand always equals the sum of the ledger.
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ import time
 from datetime import datetime, timezone
 
 from pymongo import DESCENDING
+from pymongo.errors import DuplicateKeyError
 
 from services.inventory.domain import Stock, stock_id
 
@@ -35,12 +36,19 @@ def entry(kind: str, movement_id: str, before: Stock, after: Stock, *, by: str, 
             "by": by, "at": datetime.now(timezone.utc), **extra}
 
 
-def project(db, depot: str, sku: str) -> int:
-    """Move a stock document's pending journal entries into `movements`; safe to repeat."""
-    doc = db.stock.find_one({"_id": stock_id(depot, sku)}, {"journal": 1})
-    entries = (doc or {}).get("journal") or []
+def project(db, depot: str, sku: str, entries: list[dict] | None = None) -> int:
+    """Move a stock document's pending journal entries (or just `entries`) into `movements`.
+
+    Safe to repeat and to run beside another projector: an entry is inserted before it is pulled.
+    """
+    if entries is None:
+        doc = db.stock.find_one({"_id": stock_id(depot, sku)}, {"journal": 1})
+        entries = (doc or {}).get("journal") or []
     for item in entries:
-        db.movements.update_one({"_id": item["_id"]}, {"$setOnInsert": item}, upsert=True)
+        try:
+            db.movements.insert_one(dict(item))
+        except DuplicateKeyError:  # projected before; entries never change, so nothing to do
+            pass
     if entries:
         db.stock.update_one({"_id": stock_id(depot, sku)},
                             {"$pull": {"journal": {"_id": {"$in": [e["_id"] for e in entries]}}}})

@@ -12,7 +12,8 @@ def record_movement(db, body: dict, *, by: str, correlation_id: str | None = Non
     """Apply one POST /movements body; 409 and nothing stored if stock would go negative."""
     kind = body["type"]
     material = material_or_error(db, body["sku"])
-    depot_or_error(db, body["depot"])
+    if db.stock.find_one({"_id": domain.stock_id(body["depot"], body["sku"])}, {"_id": 1}) is None:
+        depot_or_error(db, body["depot"])  # a stock record is proof enough that the depot exists
     try:
         if kind == "receipt":
             return receive(db, material, body, by=by, correlation_id=correlation_id)

@@ -56,7 +56,7 @@ def write_stock(db, material: dict, depot: str, change: Change, record: Record, 
             continue
         if journal:
             try:
-                ledger.project(db, depot, sku)
+                ledger.project(db, depot, sku, journal)
             except Exception:  # the entry is safe in the journal; the sweep projects it later
                 log.warning("projecting the ledger of %s/%s failed", depot, sku, exc_info=True)
         return before, after

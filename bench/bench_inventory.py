@@ -1,0 +1,148 @@
+"""Inventory benchmark: reservation throughput (one hot material, 1,000 materials) and the receipt
+endpoint under gunicorn, each beside a bare Flask JSON endpoint measured in the same run.
+
+    .venv/bin/python bench/bench_inventory.py [--seconds 5] [--requisitions 2000] [--clients 4]
+
+Prints figures; asserts nothing. Target: receipt endpoint >= 40% of bare Flask requests/s.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from shared.auth import issue_token  # noqa: E402
+from shared.broker import free_port, stop_process  # noqa: E402
+from shared.config import Config  # noqa: E402
+
+RECEIPT = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "1.5", "supplier": "Mill"}
+
+
+def _client(port, path, body, headers, seconds, results):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    payload = json.dumps(body)
+    headers = {"Content-Type": "application/json", **headers}
+    ok = bad = 0
+    warm_until = time.monotonic() + 1.0
+    end = warm_until + seconds
+    while (now := time.monotonic()) < end:
+        try:
+            conn.request("POST", path, payload, headers)
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            status = 0
+        if now >= warm_until:
+            ok, bad = (ok + 1, bad) if status in (200, 201) else (ok, bad + 1)
+    results.put((ok, bad))
+
+
+def http_rps(app: str, path: str, body: dict, headers: dict, seconds: float, clients: int) -> tuple[float, int]:
+    """Requests per second of one endpoint under gunicorn (2 workers x 4 threads, as in compose)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
+         "--pythonpath", os.path.join(ROOT, "bench"), "--log-level", "warning", app],
+        cwd=ROOT, env={**os.environ, "RAWBANK_LOG_LEVEL": "WARNING"})
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start for {app}")
+                time.sleep(0.1)
+        time.sleep(1.0)  # let both workers finish loading the app
+        results = multiprocessing.Queue()
+        procs = [multiprocessing.Process(target=_client, args=(port, path, body, headers, seconds, results))
+                 for _ in range(clients)]
+        for proc in procs:
+            proc.start()
+        counts = [results.get(timeout=seconds + 60) for _ in procs]
+        for proc in procs:
+            proc.join()
+        return sum(c[0] for c in counts) / seconds, sum(c[1] for c in counts)
+    finally:
+        stop_process(server)
+
+
+def reservation_rate(materials: int, requisitions: int, threads: int) -> float:
+    """Approvals per second through the consumer's handler, each holding one line."""
+    from services.inventory import catalog, movements, spec
+    from services.inventory.consumer import make_handler
+    from shared.envelope import new_event
+    from shared.service import Runtime
+    runtime = Runtime(spec(), Config.from_env({}))
+    db = runtime.db
+    catalog.register_depot(db, {"code": "VNS", "name": "Varanasi", "district": "Varanasi"})
+    skus = [f"MAT-{n:04}" for n in range(materials)]
+    for sku in skus:
+        catalog.register_material(db, {"sku": sku, "name": sku, "name_hi": sku, "category": "yarn",
+                                       "unit": "kg", "reorder_level": 1_000})
+        movements.record_movement(db, {"type": "receipt", "sku": sku, "depot": "VNS",
+                                       "quantity": requisitions * 1_000}, by="bench")
+    rng = random.Random(7)
+    events = [new_event("RequisitionApproved", f"R{n}", {
+        "requisition_id": f"R{n}", "artisan_id": "A", "depot": "VNS", "by": "bench",
+        "lines": [{"sku": rng.choice(skus), "quantity": 500}]}, source="bench") for n in range(requisitions)]
+    handle = make_handler(db, None)
+    chunks = [events[i::threads] for i in range(threads)]
+    started = time.perf_counter()
+    workers = [threading.Thread(target=lambda chunk=chunk: [handle(e) for e in chunk]) for chunk in chunks]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    held = db.reservations.count_documents({"status": "held"})
+    runtime.close()
+    if held != requisitions:
+        raise RuntimeError(f"only {held} of {requisitions} held")
+    return requisitions / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--requisitions", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args()
+    token = issue_token(Config.from_env().jwt_secret, sub="bench", role="warehouse")
+
+    bare, bare_errors = http_rps("apps:bare_app()", "/bare", RECEIPT, {}, args.seconds, args.clients)
+    receipt, receipt_errors = http_rps("apps:receipt_app()", "/api/v1/movements", RECEIPT,
+                                       {"Authorization": f"Bearer {token}"}, args.seconds, args.clients)
+    rows = [("bare Flask JSON endpoint (gunicorn)", bare, "req/s", bare_errors),
+            ("POST /movements receipt (gunicorn)", receipt, "req/s", receipt_errors)]
+    for label, materials, threads in (("reservations, 1 hot material, 1 thread", 1, 1),
+                                      ("reservations, 1 hot material, 8 threads", 1, 8),
+                                      ("reservations over 1,000 materials, 1 thread", 1000, 1),
+                                      ("reservations over 1,000 materials, 8 threads", 1000, 8)):
+        rows.append((label, reservation_rate(materials, args.requisitions, threads), "holds/s", 0))
+
+    print(f"\ninventory benchmark ({os.cpu_count()} CPUs, {args.seconds:.0f} s per HTTP run, "
+          f"{args.clients} client processes, {args.requisitions} requisitions per reservation run)")
+    print(f"{'measure':48} {'rate':>10}  {'unit':8} {'vs bare Flask':>13} {'errors':>7}")
+    for label, rate, unit, errors in rows:
+        print(f"{label:48} {rate:10.0f}  {unit:8} {rate / bare:12.0%} {errors:7}")
+    verdict = "meets" if receipt >= 0.4 * bare else "MISSES"
+    print(f"\nreceipt endpoint = {receipt / bare:.0%} of bare Flask: {verdict} the >= 40% target")
+
+
+if __name__ == "__main__":
+    main()
