@@ -56,7 +56,7 @@ class Reservations:
         try:
             self.db.reservations.insert_one({
                 "_id": req["requisition_id"], "depot": req["depot"], "artisan_id": req.get("artisan_id"),
-                "lines": lines, "status": status, "held": [], "created_at": utcnow(),
+                "lines": lines, "status": status, "held": [], "by": req.get("by") or ACTOR, "created_at": utcnow(),
                 "updated_at": utcnow(), "outbox": []})
         except DuplicateKeyError:
             return False
@@ -97,7 +97,7 @@ class Reservations:
         with self._lease(rid) as doc:
             if doc["status"] not in (RESERVING, HELD, WAITLISTED):
                 return doc["status"]
-            self._release_all(doc, correlation_id)
+            self._release_all(doc, correlation_id, by=req.get("by"))
             return self._finish(doc, RELEASED, "StockReleased", correlation_id)
 
     def dispatch(self, req: dict, correlation_id: str | None = None) -> str:
@@ -111,7 +111,8 @@ class Reservations:
             if doc["status"] != HELD:
                 raise InvalidRequisition(f"requisition {rid} is {doc['status']}, not held")
             for line in doc["lines"]:
-                self._change(doc, line["sku"], "issue", lambda s: domain.issue(s, rid), correlation_id)
+                self._change(doc, line["sku"], "issue", lambda s: domain.issue(s, rid), correlation_id,
+                             by=req.get("by"))
             return self._finish(doc, ISSUED, "StockIssued", correlation_id)
 
     def _unknown(self, doc) -> str | None:
@@ -124,12 +125,12 @@ class Reservations:
                 return f"unknown_material: {line['sku']}"[:200]
         return None
 
-    def _change(self, doc, sku: str, kind: str, change, correlation_id) -> None:
-        rid = doc["_id"]
+    def _change(self, doc, sku: str, kind: str, change, correlation_id, by: str | None = None) -> None:
+        rid, by = doc["_id"], by or doc.get("by") or ACTOR
         material = self.db.materials.find_one({"_id": sku}, {"outbox": 0, "terms": 0})
 
         def record(before, after):
-            return [ledger.entry(kind, ledger.new_movement_id(), before, after, by=ACTOR,
+            return [ledger.entry(kind, ledger.new_movement_id(), before, after, by=by,
                                  requisition_id=rid)], []
 
         write_stock(self.db, material, doc["depot"], change, record, requisition_id=rid,
@@ -143,11 +144,12 @@ class Reservations:
         if self.after_line is not None:
             self.after_line(rid, sku)
 
-    def _release_all(self, doc, correlation_id) -> None:
+    def _release_all(self, doc, correlation_id, by: str | None = None) -> None:
         rid = doc["_id"]
         for line in doc["lines"]:
             if self.db.materials.find_one({"_id": line["sku"]}, {"_id": 1}) is not None:
-                self._change(doc, line["sku"], "release", lambda s: domain.release(s, rid), correlation_id)
+                self._change(doc, line["sku"], "release", lambda s: domain.release(s, rid), correlation_id,
+                             by=by)
 
     def _waitlist(self, doc, correlation_id) -> str:
         if doc["status"] == WAITLISTED:  # a retry that found too little: keep the place, say nothing

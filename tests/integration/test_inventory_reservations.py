@@ -88,6 +88,10 @@ def test_cancel_releases_and_dispatch_issues(db, handle):
     assert outbox_types(db, "reservations") == ["StockReserved", "StockReleased", "StockReserved", "StockIssued"]
     handle(requisition("RequisitionApproved", "R1", [("YRN", 4_000)]))   # a late duplicate: still released
     assert status(db, "R1") == "released"
+    entries = [(m["type"], m["requisition_id"], m["quantity"], m["reserved_change"], m["by"])
+               for m in db.movements.find({"requisition_id": {"$exists": True}}).sort("_id", 1)]
+    assert entries == [("reservation", "R1", 0, 4_000, "admin"), ("reservation", "R2", 0, 3_000, "admin"),
+                       ("release", "R1", 0, -4_000, "admin"), ("issue", "R2", -3_000, -3_000, "admin")]
     check_invariants(db)
 
 
