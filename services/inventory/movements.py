@@ -16,8 +16,6 @@ def record_movement(db, body: dict, *, by: str, correlation_id: str | None = Non
     """Apply one POST /movements body; 409 and nothing stored if stock would go negative."""
     kind = body["type"]
     material = material_or_error(db, body["sku"])
-    if db.stock.find_one({"_id": domain.stock_id(body["depot"], body["sku"])}, {"_id": 1}) is None:
-        depot_or_error(db, body["depot"])  # a stock record is proof enough that the depot exists
     try:
         if kind == "receipt":
             return receive(db, material, body, by=by, correlation_id=correlation_id)
@@ -28,6 +26,11 @@ def record_movement(db, body: dict, *, by: str, correlation_id: str | None = Non
         raise Conflict("insufficient_stock", details={
             "sku": body["sku"], "depot": body["depot"], "available": exc.available,
             "wanted": exc.wanted}) from None
+
+
+def _depot_check(db, code: str):
+    """Checked only for a new stock record: an existing one is proof that its depot exists."""
+    return lambda: depot_or_error(db, code)
 
 
 def _result(movement_id, kind, body, quantity, stock) -> dict:
@@ -46,7 +49,7 @@ def receive(db, material: dict, body: dict, *, by: str, correlation_id=None) -> 
         return [ledger.entry("receipt", mid, before, after, by=by, **details)], [event]
 
     _, after = write_stock(db, material, body["depot"], lambda s: domain.receive(s, quantity), record,
-                           correlation_id=correlation_id)
+                           correlation_id=correlation_id, on_new=_depot_check(db, body["depot"]))
     return _result(mid, "receipt", body, quantity, after)
 
 
@@ -62,7 +65,7 @@ def adjust(db, material: dict, body: dict, *, by: str, correlation_id=None) -> d
                              reference=reference)], [event]
 
     _, after = write_stock(db, material, body["depot"], lambda s: domain.adjust(s, delta, reason),
-                           record, correlation_id=correlation_id)
+                           record, correlation_id=correlation_id, on_new=_depot_check(db, body["depot"]))
     return _result(mid, "adjustment", body, delta, after)
 
 
@@ -88,7 +91,7 @@ def transfer(db, material: dict, body: dict, *, by: str, correlation_id=None) ->
                              to_depot=target, **details)], [event]
 
     _, after = write_stock(db, material, source, lambda s: domain.transfer_out(s, quantity), record,
-                           correlation_id=correlation_id)
+                           correlation_id=correlation_id, on_new=_depot_check(db, source))
     try:
         transfer_in(db, payload, correlation_id=correlation_id)
     except Exception:  # the source leg and its event are stored: the consumer applies this leg

@@ -26,11 +26,12 @@ Record = Callable[[domain.Stock, domain.Stock], tuple[list[dict], list[Event]]]
 
 def write_stock(db, material: dict, depot: str, change: Change, record: Record, *,
                 requisition_id: str | None = None, movement_id: str | None = None,
-                correlation_id: str | None = None) -> tuple[domain.Stock, domain.Stock]:
+                correlation_id: str | None = None, on_new=None) -> tuple[domain.Stock, domain.Stock]:
     """Apply `change` to one stock and store it with `record`'s ledger entries and events.
 
     Returns (before, after); when the change changes nothing, or `movement_id` is already in
     the ledger, nothing is written and after == before. Rule errors propagate unchanged.
+    `on_new()` runs first when the stock record does not exist yet (e.g. to check the depot).
     """
     sku = material["_id"]
     deadline = time.monotonic() + BUSY_SECONDS
@@ -40,6 +41,8 @@ def write_stock(db, material: dict, depot: str, change: Change, record: Record, 
         before, version = load_stock(db, depot, sku, material["reorder_level"], requisition_id)
         if movement_id is not None and version and ledger.recorded(db, depot, sku, movement_id):
             return before, before
+        if not version and on_new is not None:
+            on_new()
         before = _with_reorder_level(before, material["reorder_level"])
         after = change(before)
         if after == before:

@@ -71,6 +71,7 @@ class StockMachine(RuleBasedStateMachine):
             return
         assert available + delta >= 0
         self.on_hand[(depot, sku)] = self.on_hand.get((depot, sku), 0) + delta
+        self.deliver(self.last_stock_event(depot, sku, "StockAdjusted"))
 
     @rule(source=DEPOTS, sku=SKUS, quantity=AMOUNT)
     def transfer(self, source, sku, quantity):
