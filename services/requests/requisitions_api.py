@@ -27,6 +27,8 @@ def _idempotency_key() -> str | None:
 
 @blp.route("/requisitions", methods=["POST"])
 @require_role("admin", "secretary", "artisan")
+@blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"},
+                      "description": "send the same key when retrying; the first result comes back"}])
 @blp.arguments(RequisitionSchema)
 @blp.response(201, RequisitionOutSchema)
 def submit(body):

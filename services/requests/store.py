@@ -18,6 +18,7 @@ INDEXES = {
         IndexModel([("outbox.event_id", ASCENDING)], sparse=True),
     ],
     "requisitions": [
+        IndexModel([("created_at", DESCENDING)]),
         IndexModel([("artisan_id", ASCENDING), ("created_at", DESCENDING)]),
         IndexModel([("cooperative", ASCENDING), ("created_at", DESCENDING)]),
         IndexModel([("status", ASCENDING), ("created_at", DESCENDING)]),
