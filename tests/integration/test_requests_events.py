@@ -98,8 +98,9 @@ def test_answers_through_the_broker_reversed_and_duplicated(broker_config, uniqu
             source="inventory")
         producer.send(INVENTORY_TOPIC, key=sku.encode(), value=registered.to_bytes()).get(10)
         wait_until(lambda: client.db.materials.find_one({"_id": sku}), 40, message="material known")
-        client.register("ART-1")
-        rid = client.submit(client.artisan("ART-1"), [(sku, 2)])["id"]
+        artisan_id = f"ART-{unique}"
+        client.register(artisan_id, language="hi")
+        rid = client.submit(client.artisan(artisan_id), [(sku, 2)])["id"]
         client.act(rid, "approve", client.admin())
         answers = [answer("StockWaitlisted", rid, position=2), answer("StockReserved", rid)]
         for event in reversed(answers + answers):
@@ -107,6 +108,8 @@ def test_answers_through_the_broker_reversed_and_duplicated(broker_config, uniqu
         wait_until(lambda: client.get(rid, client.admin())["status"] == "reserved", 20, message="reserved")
         published = read_requests_events(broker_config, rid, 2)
         assert [e["type"] for e in published] == ["RequisitionSubmitted", "RequisitionApproved"]
+        [artisan_event] = read_requests_events(broker_config, artisan_id, 1)
+        assert (artisan_event["type"], artisan_event["payload"]["language"]) == ("ArtisanRegistered", "hi")
         wait_until(lambda: not client.db.requisitions.find_one({"_id": rid})["outbox"], 10,
                    message="outbox empty")
         assert final_state(client, rid)[0] == "reserved"
@@ -116,7 +119,7 @@ def test_answers_through_the_broker_reversed_and_duplicated(broker_config, uniqu
         runtime.close()
 
 
-def read_requests_events(config, rid, expect):
+def read_requests_events(config, key, expect):
     reader = KafkaConsumer(bootstrap_servers=config.kafka_bootstrap_servers, enable_auto_commit=False)
     try:
         partitions = [TopicPartition(REQUESTS_TOPIC, p) for p in reader.partitions_for_topic(REQUESTS_TOPIC)]
@@ -126,9 +129,9 @@ def read_requests_events(config, rid, expect):
 
         def enough():
             for batch in reader.poll(timeout_ms=200).values():
-                found.extend(json.loads(m.value) for m in batch if m.key == rid.encode())
+                found.extend(json.loads(m.value) for m in batch if m.key == key.encode())
             return len(found) >= expect
-        wait_until(enough, 20, message=f"{expect} events of {rid} on {REQUESTS_TOPIC}")
+        wait_until(enough, 20, message=f"{expect} events of {key} on {REQUESTS_TOPIC}")
         return found
     finally:
         reader.close()
