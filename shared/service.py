@@ -25,6 +25,7 @@ class ServiceSpec:
     consumes_raw: tuple[str, ...] = ()  # topics read undecoded, e.g. dead-letter topics
     make_raw_handler: Callable | None = None  # (db, config) -> RawHandler
     background: tuple = ()  # ((part name, make(db, config) -> run(stop)), ...) more worker loops
+    pages: tuple = ()  # Flask blueprints of the service's server-rendered pages (shared/pages.py)
 
     @property
     def group_id(self) -> str:

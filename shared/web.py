@@ -85,6 +85,9 @@ def create_service_app(spec: ServiceSpec, config: Config | None = None,
     for blueprint in spec.blueprints:
         api.register_blueprint(blueprint)
     _add_operations(app, spec.name)
+    if spec.pages:
+        from shared.pages import init_pages
+        init_pages(app, spec.name, spec.pages)
     return app
 
 
