@@ -8,14 +8,14 @@ from shared.service import ServiceSpec
 
 def spec() -> ServiceSpec:
     from services.notifier import (alerts, api, consumer, deliveries, dispatcher, events,
-                                   notifications, projections, stream, subscriptions_api)
+                                   notifications, pages, projections, stream, subscriptions_api)
     indexes = {**events.INDEXES, **alerts.INDEXES, **notifications.INDEXES, **deliveries.INDEXES,
                **projections.INDEXES}
     return ServiceSpec(name="notifier", default_port=8003, blueprints=(api.blp, subscriptions_api.blp, stream.blp),
                        indexes=indexes, consumes=TOPICS, make_handler=consumer.make_handler,
                        consumes_raw=tuple(dlq_topic(t) for t in TOPICS),
                        make_raw_handler=consumer.make_dead_letter_handler,
-                       background=(("dispatcher", dispatcher.make_dispatcher),))
+                       background=(("dispatcher", dispatcher.make_dispatcher),), pages=(pages.blp,))
 
 
 def create_app(config: Config | None = None, runtime=None):

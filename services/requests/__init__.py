@@ -7,11 +7,11 @@ from shared.service import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.requests import api, consumer, requisitions_api, seed, store
+    from services.requests import api, consumer, pages, requisitions_api, seed, store
     return ServiceSpec(name="requests", default_port=8002, blueprints=(api.blp, requisitions_api.blp),
                        indexes=store.INDEXES, publishes=REQUESTS_TOPIC,
                        outbox_collections=store.OUTBOX_COLLECTIONS, consumes=(INVENTORY_TOPIC,),
-                       make_handler=consumer.make_handler, seed=seed.seed)
+                       make_handler=consumer.make_handler, seed=seed.seed, pages=(pages.blp,))
 
 
 def create_app(config: Config | None = None, runtime=None):
