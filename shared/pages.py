@@ -8,14 +8,14 @@ the three configured origins, and writes carry the login's CSRF token in X-CSRF-
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from babel.numbers import format_decimal
 from flask import Blueprint, current_app, redirect, render_template, request
-from flask_babel import Babel, format_datetime, gettext as _, lazy_gettext as _l
+from flask_babel import Babel, format_date, format_datetime, gettext as _, lazy_gettext as _l
 from flask_cors import CORS
 
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
@@ -67,7 +67,7 @@ def init_pages(app, service: str, blueprints) -> None:
     app.register_blueprint(blp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    app.jinja_env.filters.update(qty=quantity, num=number, when=when, material=material_name, plain=_plain,
+    app.jinja_env.filters.update(qty=quantity, num=number, when=when, material=material_name, plain=_plain, month=month,
                                  status=lambda s: STATUSES.get(s, s), unit=lambda u: UNITS.get(u, u),
                                  category=lambda c: CATEGORIES.get(c, c))
     app.context_processor(_page_context)
@@ -170,6 +170,12 @@ def when(value) -> str:
     return format_datetime(value, "d MMM y, h:mm a")
 
 
+def month(value: str) -> str:
+    """'2026-11' as the month's name and year in the page's language."""
+    year, number = (int(part) for part in value.split("-"))
+    return format_date(date(year, number, 1), "MMMM y")
+
+
 def material_name(doc: dict | None, sku: str = "") -> str:
     if not doc:
         return sku
@@ -197,7 +203,9 @@ def _page_context() -> dict:
 def _js_texts() -> dict:
     """What the page script says, in the page's language."""
     return {"busy": _("Working…"), "offline": _("Could not reach rawbank. Check your connection and try again."),
-            "fields": _("Check the marked fields."), "saved": _("Saved."), "login": _("Your login has ended. Log in again.")}
+            "fields": _("Check the marked fields."), "saved": _("Saved."),
+            "reason": _("Write a reason first, so the artisan knows why."),
+            "required": _("Fill in the marked fields.")}
 
 
 @blp.get("/")

@@ -94,6 +94,13 @@
     }
     event.preventDefault();
     clearErrors(form);
+    var empty = Array.prototype.filter.call(form.elements, function (el) { return el.required && !el.value.trim(); });
+    if (empty.length) {
+      empty.forEach(function (el) { el.setAttribute("aria-invalid", "true"); });
+      empty[0].focus();
+      say(form, texts.required, "error");
+      return;
+    }
     if (typeof form.rbCheck === "function") {
       var problem = form.rbCheck(form);
       if (problem) { say(form, problem, "error"); return; }
@@ -120,6 +127,11 @@
     var reason = button.dataset.reasonFrom && scope.querySelector(button.dataset.reasonFrom);
     if (reason) body.reason = reason.value;
     clearErrors(scope);
+    if (reason && button.hasAttribute("data-needs-reason") && !reason.value.trim()) {
+      reason.setAttribute("aria-invalid", "true");
+      say(scope, texts.reason, "error");
+      return;
+    }
     setBusy(scope, true);
     api(button.dataset.action, { method: "POST", body: body }).then(function (result) {
       if (!result.ok) { setBusy(scope, false); say(scope, result.error.message, "error"); return; }
@@ -127,9 +139,17 @@
       setBusy(scope, false);
       scope.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
       var done = scope.querySelector("[data-done]");
-      if (done) done.textContent = button.dataset.done || texts.saved;
+      if (done) {
+        done.textContent = button.dataset.doneText || texts.saved;
+        if (button.dataset.doneClass) done.className = "badge " + button.dataset.doneClass;
+      }
       scope.classList.add("done");
     });
+  });
+
+  // Our own check of required fields speaks the page's language; the browser's would speak its own.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-api]").forEach(function (form) { form.noValidate = true; });
   });
 
   window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say };
