@@ -1,0 +1,163 @@
+"""Pages on the in-process store: login cookie, CSRF, CORS between the services, language, roles."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from services import inventory, requests as requests_service
+from shared.auth import COOKIE, csrf_token, issue_token
+from shared.mongo import connect
+from shared.pages import LANG_COOKIE, quantity, when
+from shared.service import Runtime
+
+INVENTORY, REQUESTS = "http://127.0.0.1:8001", "http://127.0.0.1:8002"
+
+
+@pytest.fixture
+def apps(config):
+    made = {}
+    for name, module in (("inventory", inventory), ("requests", requests_service)):
+        runtime = Runtime(module.spec(), config, client=connect(f"mongomock://{name}"))
+        module.spec().seed(runtime.db, config)
+        made[name] = module.create_app(config, runtime)
+    return made
+
+
+@pytest.fixture
+def requests_client(apps):
+    return apps["requests"].test_client()
+
+
+@pytest.fixture
+def inventory_client(apps):
+    return apps["inventory"].test_client()
+
+
+def login(client, username, password, **extra):
+    return client.post("/login", data={"username": username, "password": password, **extra},
+                       headers={"Origin": REQUESTS})
+
+
+def test_login_sets_an_httponly_lax_cookie_and_sends_each_user_to_their_page(requests_client):
+    response = login(requests_client, "warehouse", "warehouse123")
+    assert response.status_code == 302 and response.location == f"{INVENTORY}/warehouse/stock"
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith(COOKIE + "="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+    assert login(requests_client, "artisan", "artisan123").location == f"{REQUESTS}/my"
+    assert login(requests_client, "admin", "admin123").location == "http://127.0.0.1:8003/admin/alerts"
+
+
+def test_a_wrong_password_says_what_to_do_in_the_chosen_language(requests_client):
+    requests_client.set_cookie(LANG_COOKIE, "hi")
+    response = login(requests_client, "artisan", "wrong")
+    assert response.status_code == 401
+    page = response.get_data(as_text=True)
+    assert "उपयोगकर्ता नाम या पासवर्ड गलत है" in page and "एडमिन से पासवर्ड बदलवाएँ" in page
+    assert COOKIE not in "".join(response.headers.getlist("Set-Cookie"))
+
+
+def test_login_goes_on_only_to_our_own_services(requests_client):
+    assert login(requests_client, "artisan", "artisan123", next=f"{INVENTORY}/x").location == f"{INVENTORY}/x"
+    assert login(requests_client, "artisan", "artisan123", next="https://evil.example/").location == f"{REQUESTS}/my"
+
+
+def test_a_login_form_posted_from_another_site_is_refused(requests_client):
+    response = requests_client.post("/login", data={"username": "artisan", "password": "artisan123"},
+                                    headers={"Origin": "https://evil.example"})
+    assert response.status_code == 401 and COOKIE not in "".join(response.headers.getlist("Set-Cookie"))
+
+
+def test_pages_send_strangers_to_login_and_other_roles_to_a_clear_refusal(inventory_client, config):
+    response = inventory_client.get("/warehouse/stock")
+    assert response.status_code == 302
+    assert response.location == f"{REQUESTS}/login?next=http%3A%2F%2Flocalhost%2Fwarehouse%2Fstock"
+    inventory_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="a", role="artisan", artisan_id="ART-1"))
+    response = inventory_client.get("/warehouse/stock")
+    assert response.status_code == 403 and "not for your role" in response.get_data(as_text=True)
+
+
+def test_the_cookie_works_for_the_api_but_a_write_needs_the_csrf_token(inventory_client, config):
+    token = issue_token(config.jwt_secret, sub="warehouse", role="warehouse", depot="VNS")
+    inventory_client.set_cookie(COOKIE, token)
+    assert inventory_client.get("/api/v1/stock/VNS/YRN-COT-40").status_code == 200
+    body = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "1"}
+    refused = inventory_client.post("/api/v1/movements", json=body)
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "csrf_failed"
+    wrong = inventory_client.post("/api/v1/movements", json=body, headers={"X-CSRF-Token": "0" * 64})
+    assert wrong.status_code == 403
+    done = inventory_client.post("/api/v1/movements", json=body,
+                                 headers={"X-CSRF-Token": csrf_token(config.jwt_secret, token)})
+    assert done.status_code == 201, done.json
+
+
+def test_a_bearer_token_needs_no_csrf_token(inventory_client, token):
+    response = inventory_client.post("/api/v1/movements", headers=token("warehouse", depot="VNS"),
+                                     json={"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "1"})
+    assert response.status_code == 201
+
+
+def test_cors_admits_the_sibling_services_with_credentials_and_no_one_else(inventory_client):
+    preflight = {"Access-Control-Request-Method": "GET",
+                 "Access-Control-Request-Headers": "accept-language, x-csrf-token"}
+    allowed = inventory_client.options("/api/v1/stock", headers={"Origin": REQUESTS, **preflight})
+    assert allowed.headers["Access-Control-Allow-Origin"] == REQUESTS
+    assert allowed.headers["Access-Control-Allow-Credentials"] == "true"
+    assert "x-csrf-token" in allowed.headers["Access-Control-Allow-Headers"].lower()
+    refused = inventory_client.options("/api/v1/stock", headers={"Origin": "https://evil.example", **preflight})
+    assert "Access-Control-Allow-Origin" not in refused.headers
+
+
+def test_the_language_switch_is_remembered_for_the_user(apps, requests_client, config):
+    login(requests_client, "artisan", "artisan123")
+    csrf = csrf_token(config.jwt_secret, requests_client.get_cookie(COOKIE).value)
+    response = requests_client.post("/lang", data={"lang": "hi", "next": f"{INVENTORY}/warehouse/stock",
+                                                   "csrf_token": csrf}, headers={"Origin": INVENTORY})
+    assert response.location == f"{INVENTORY}/warehouse/stock"
+    assert f"{LANG_COOKIE}=hi" in "".join(response.headers.getlist("Set-Cookie"))
+    other_browser = apps["requests"].test_client()
+    again = login(other_browser, "artisan", "artisan123")
+    assert f"{LANG_COOKIE}=hi" in "".join(again.headers.getlist("Set-Cookie"))
+    page = other_browser.get("/my").get_data(as_text=True)
+    assert 'lang="hi"' in page and "मेरे अनुरोध" in page
+
+
+def test_numbers_and_dates_follow_the_language_in_india(apps):
+    app = apps["inventory"]
+    moment = datetime(2026, 1, 5, 6, 30, tzinfo=timezone.utc)  # noon in India
+    with app.test_request_context("/", headers={"Cookie": f"{LANG_COOKIE}=en"}):
+        assert (when(moment), quantity(123_456_789, "kg")) == ("5 Jan 2026, 12:00 PM", "1,23,456.789 kg")
+    with app.test_request_context("/", headers={"Cookie": f"{LANG_COOKIE}=hi"}):
+        assert (when(moment), quantity(123_456_789, "kg")) == ("5 जन॰ 2026, 12:00 pm", "1,23,456.789 किलो")
+
+
+def test_pages_show_names_and_units_in_the_language(inventory_client, config):
+    inventory_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="w", role="warehouse", depot="VNS"))
+    english = inventory_client.get("/warehouse/stock").get_data(as_text=True)
+    assert "200 kg" in english and "Cotton yarn 40s" in english
+    inventory_client.set_cookie(LANG_COOKIE, "hi")
+    hindi = inventory_client.get("/warehouse/stock").get_data(as_text=True)
+    assert "200 किलो" in hindi and "सूती धागा 40s" in hindi and "VNS में स्टॉक" in hindi
+
+
+def test_logout_forgets_the_login_on_every_service(requests_client):
+    login(requests_client, "artisan", "artisan123")
+    response = requests_client.post("/logout", headers={"Origin": REQUESTS})
+    assert response.location == f"{REQUESTS}/login"
+    assert any(c.startswith(f"{COOKIE}=;") for c in response.headers.getlist("Set-Cookie"))
+    assert requests_client.get("/my").status_code == 302
+
+
+def test_another_artisans_request_is_a_not_found_page(apps, config):
+    client = apps["requests"].test_client()
+    mine = issue_token(config.jwt_secret, sub="artisan", role="artisan", artisan_id="ART-0001")
+    client.set_cookie(COOKIE, mine)
+    apps["requests"].extensions["rawbank"].db.materials.insert_one(
+        {"_id": "YRN-COT-40", "name": "Cotton yarn 40s", "name_hi": "सूती धागा 40s", "category": "yarn", "unit": "kg"})
+    made = client.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": "2"}]},
+                       headers={"X-CSRF-Token": csrf_token(config.jwt_secret, mine)})
+    assert made.status_code == 201, made.json
+    assert "Cotton yarn 40s" in client.get(f"/my/requisitions/{made.json['id']}").get_data(as_text=True)
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="other", role="artisan", artisan_id="ART-0002"))
+    response = client.get(f"/my/requisitions/{made.json['id']}")
+    assert response.status_code == 404 and "Cotton yarn" not in response.get_data(as_text=True)
