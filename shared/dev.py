@@ -45,15 +45,20 @@ def _ready(port: int) -> bool:
 
 def banner(ports: dict[str, int]) -> str:
     url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    login = f"{url['requests']}/login"
     return f"""
 rawbank is running in embedded mode.  /  rawbank एम्बेडेड मोड में चल रहा है।
 Data lives in memory only and is gone when you stop.  /  डेटा केवल मेमोरी में है; रोकने पर मिट जाएगा।
 
-  Warehouse staff / गोदाम कर्मचारी  inventory  {url['inventory']}/api/v1/openapi.json   log in: warehouse / warehouse123
-  Artisans / कारीगर                requests   {url['requests']}/api/v1/openapi.json   log in: artisan / artisan123
-  Admins / एडमिन                   notifier   {url['notifier']}/api/v1/events         log in: admin / admin123
+Open {login} in a browser and log in.  /  ब्राउज़र में {login} खोलें और लॉग इन करें।
+  Warehouse staff / गोदाम कर्मचारी  log in: warehouse / warehouse123   stock: {url['inventory']}/warehouse/stock
+  Artisans / कारीगर                log in: artisan / artisan123       my requests: {url['requests']}/my
+  Admins / एडमिन                   log in: admin / admin123           alerts: {url['notifier']}/admin/alerts
 
-Log in / लॉग इन:
+JSON APIs / JSON API (scripts):
+  inventory  {url['inventory']}/api/v1/openapi.json
+  requests   {url['requests']}/api/v1/openapi.json
+  notifier   {url['notifier']}/api/v1/openapi.json   events: {url['notifier']}/api/v1/events
   curl -s -X POST {url['requests']}/api/v1/auth/login -H 'Content-Type: application/json' \\
        -d '{{"username": "admin", "password": "admin123"}}'
 Then send the access_token as 'Authorization: Bearer <token>'.  /  फिर access_token को 'Authorization: Bearer <token>' के रूप में भेजें।
@@ -91,7 +96,9 @@ def run_dev(ports: dict[str, int], startup_timeout: float = 60.0) -> int:
         for name in ("inventory", "requests", "notifier"):
             env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": config.kafka_bootstrap_servers,
                    "RAWBANK_PORT": str(ports[name]), "RAWBANK_SEED_DEMO": "1",
-                   "MONGO_URI": "mongomock://localhost", "RAWBANK_HOST": "127.0.0.1"}
+                   "MONGO_URI": "mongomock://localhost", "RAWBANK_HOST": "127.0.0.1",
+                   **{f"RAWBANK_{other.upper()}_URL": f"http://127.0.0.1:{ports[other]}"
+                      for other in ("inventory", "requests", "notifier")}}
             children.append((name, subprocess.Popen(
                 [sys.executable, "-m", "shared.cli", "run", name], env=env,
                 stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)))
