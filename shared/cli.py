@@ -40,6 +40,14 @@ def _parser() -> argparse.ArgumentParser:
     user_add.add_argument("--cooperative", help="required for --role secretary: their cooperative")
     user_add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
 
+    check = sub.add_parser("reconcile", help="check that the three services' stores agree; exit 1 on a mismatch")
+    check.add_argument("--via-api", "--from-dev", dest="via_api", action="store_true",
+                       help="read each service's store over its API (embedded mode / `rawbank dev`)")
+    for name in SERVICES:
+        check.add_argument(f"--{name}-url", help=f"with --via-api (default RAWBANK_{name.upper()}_URL)")
+    check.add_argument("--no-dlq", action="store_true", help="do not list the dead-letter topics")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+
     sub.add_parser("env", help="list the environment variables rawbank reads")
     return parser
 
@@ -57,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         return _token(args, config)
     if args.command == "user":
         return _user_add(args, config)
+    if args.command == "reconcile":
+        from shared import reconcile
+        urls = {name: getattr(args, f"{name}_url") or getattr(config, f"{name}_url") for name in SERVICES}
+        return reconcile.main(config, via_api=args.via_api, urls=urls, dlq=not args.no_dlq, as_json=args.json)
     if args.command == "env":
         for name, doc in environment_variables().items():
             print(f"{name:32} {doc}")

@@ -84,6 +84,8 @@ def create_service_app(spec: ServiceSpec, config: Config | None = None,
     api = Api(app)
     for blueprint in spec.blueprints:
         api.register_blueprint(blueprint)
+    from shared.reconcile_api import blp as reconcile_blp
+    api.register_blueprint(reconcile_blp)
     _add_operations(app, spec.name)
     if spec.pages:
         from shared.pages import init_pages
