@@ -118,6 +118,47 @@ def test_a_low_stock_alert_appears_on_an_open_board_without_a_reload(people):
     expect(alert.locator('[data-f="status"]')).to_have_text("Someone is on it")
 
 
+def test_an_admin_manages_the_catalog_depots_and_quotas(people):
+    admin = people("admin").log_in()
+    page = admin.page
+    menu(page, "Catalog and depots").click()
+    depot = page.locator("form", has=page.get_by_role("button", name="Add depot"))
+    depot.get_by_label("Code").fill("MZP")
+    depot.get_by_label("Name").fill("Mirzapur depot")
+    depot.get_by_label("District").fill("Mirzapur")
+    depot.get_by_role("button", name="Add depot").click()
+    expect(page.get_by_role("cell", name="Mirzapur depot")).to_be_visible()
+
+    material = page.locator("form", has=page.get_by_role("button", name="Add material"))
+    material.get_by_label("Code").fill("DYE-MADDER")
+    material.get_by_label("Name in English").fill("Madder root dye")
+    material.get_by_label("Name in Hindi").fill("मजीठ रंग")
+    material.get_by_label("Category").select_option("dye")
+    material.get_by_label("Reorder level").fill("3")
+    material.get_by_role("button", name="Add material").click()
+    expect(page.locator('tr[data-sku="DYE-MADDER"]')).to_contain_text("मजीठ रंग")
+
+    silk = page.locator('tr[data-sku="YRN-SLK-MUL"]')
+    silk.get_by_label("Reorder level").fill("6")
+    silk.get_by_role("button", name="Save").click()
+    expect(silk.locator("[data-errors]")).to_have_text("Saved.")
+
+    page.get_by_role("button", name="हिन्दी").click()
+    depot = page.locator("form", has=page.get_by_role("button", name="डिपो जोड़ें"))
+    depot.get_by_label("कोड").fill("MZP")
+    depot.get_by_label("नाम").fill("Mirzapur again")
+    depot.get_by_label("ज़िला").fill("Mirzapur")
+    depot.get_by_role("button", name="डिपो जोड़ें").click()
+    expect(depot.locator("[data-errors]")).to_contain_text("यह पहले से मौजूद है")  # 409, in the page's language
+
+    menu(page, "कोटा").click()
+    quota = page.locator("form", has=page.get_by_role("button", name="कोटा सहेजें"))
+    quota.get_by_label("श्रेणी").select_option("dye")
+    quota.get_by_label("मासिक सीमा").fill("4")
+    quota.get_by_role("button", name="कोटा सहेजें").click()
+    expect(page.get_by_role("row", name=re.compile("रंग.*हर कारीगर.*4"))).to_be_visible()
+
+
 PAGES = {
     "artisan": [("requests", "/my", "my-requests"), ("requests", "/my/new", "new-request"),
                 ("requests", None, "request-detail"), ("notifier", "/my/notifications", "notifications")],
