@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -116,6 +117,16 @@ def test_a_low_stock_alert_appears_on_an_open_board_without_a_reload(people):
     alert.get_by_label("Note (what you are doing about it)").fill("Ordered 20 kg from the dyers' cooperative")
     alert.get_by_role("button", name="Acknowledge").click()
     expect(alert.locator('[data-f="status"]')).to_have_text("Someone is on it")
+
+    menu(warehouse.page, "Ledger").click()
+    warehouse.page.get_by_label("Material").select_option("DYE-INDIGO")
+    warehouse.page.get_by_role("button", name="Show").click()
+    expect(warehouse.page.locator("#ledger tbody tr")).to_have_count(2)  # opening stock and the damage
+    with warehouse.page.expect_download() as download:
+        warehouse.page.get_by_role("link", name="Download CSV").click()
+    rows = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("movement_id,at,type,sku,depot,quantity") and len(rows) == 3, rows
+    assert ",adjustment,DYE-INDIGO,VNS,-7," in rows[1] and ",damage," in rows[1]
 
 
 def test_an_admin_manages_the_catalog_depots_and_quotas(people):
