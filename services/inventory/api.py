@@ -30,7 +30,7 @@ def page_args(query: dict) -> dict:
 @blp.response(201, DepotSchema)
 def create_depot(body):
     """Register a depot (admin)."""
-    return catalog.register_depot(db(), body)
+    return catalog.register_depot(db(), body, correlation_id=request_id())
 
 
 @blp.route("/depots", methods=["GET"])

@@ -23,10 +23,11 @@ def search_terms(material: dict) -> list[str]:
     return sorted(words)
 
 
-def register_depot(db, depot: dict) -> dict:
-    """Add a depot; its code must be new."""
+def register_depot(db, depot: dict, *, correlation_id: str | None = None) -> dict:
+    """Add a depot with its DepotRegistered event in the same write; its code must be new."""
+    event = new_event("DepotRegistered", depot["code"], depot, source=SOURCE, correlation_id=correlation_id)
     try:
-        db.depots.insert_one({"_id": depot["code"], **depot})
+        db.depots.insert_one({"_id": depot["code"], **depot, "outbox": [event.to_dict()]})
     except DuplicateKeyError:
         raise Conflict("already_exists", details={"code": depot["code"]}) from None
     return depot
@@ -92,7 +93,7 @@ def material_or_error(db, sku: str, not_found: bool = False) -> dict:
 
 
 def depot_or_error(db, code: str, not_found: bool = False) -> dict:
-    depot = db.depots.find_one({"_id": code})
+    depot = db.depots.find_one({"_id": code}, {"outbox": 0})
     if depot is None:
         raise (NotFound if not_found else _rule)("unknown_depot", details={"depot": code})
     return depot
@@ -119,4 +120,4 @@ def list_depots(db, *, district=None, after=None, limit=50) -> list[dict]:
     query = {"district": district} if district else {}
     if after:
         query["_id"] = {"$gt": after}
-    return list(db.depots.find(query).sort("_id", ASCENDING).limit(limit))
+    return list(db.depots.find(query, {"outbox": 0}).sort("_id", ASCENDING).limit(limit))

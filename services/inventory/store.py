@@ -14,7 +14,7 @@ _OUTBOX = IndexModel([("outbox.event_id", ASCENDING)], sparse=True)
 INDEXES = {
     "materials": [IndexModel([("category", ASCENDING), _ID]), IndexModel([("terms", ASCENDING), _ID]),
                   _OUTBOX],
-    "depots": [IndexModel([("district", ASCENDING), _ID])],
+    "depots": [IndexModel([("district", ASCENDING), _ID]), _OUTBOX],
     "stock": [
         IndexModel([("sku", ASCENDING), ("depot", ASCENDING)], unique=True),
         IndexModel([("depot", ASCENDING), _ID]),
@@ -38,7 +38,7 @@ INDEXES = {
         _OUTBOX,
     ],
 }
-OUTBOX_COLLECTIONS = ("materials", "stock", "reservations")
+OUTBOX_COLLECTIONS = ("materials", "depots", "stock", "reservations")
 STOCK_FIELDS = ("sku", "depot", "category", "reorder_level", "on_hand", "reserved", "available",
                 "level", "version")
 

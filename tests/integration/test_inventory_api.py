@@ -78,14 +78,21 @@ def test_reorder_level_change_moves_stock_into_the_below_reorder_filter(client, 
     assert (row["sku"], row["level"], row["reorder_level"], row["category"]) == ("BRS", "low", "20", "other")
 
 
-def test_depots_and_stock_lists_filter_and_page(client, admin, token):
+def test_depots_and_stock_lists_filter_and_page(client, runtime, admin, token):
+    created = client.post(f"{API}/depots", json={"code": "MRZ", "name": "Mirzapur depot", "district": "Mirzapur"},
+                          headers=admin)
+    assert created.status_code == 201 and created.json == {"code": "MRZ", "name": "Mirzapur depot",
+                                                          "district": "Mirzapur"}
+    [event] = runtime.db.depots.find_one({"_id": "MRZ"})["outbox"]
+    assert (event["type"], event["payload"]["district"]) == ("DepotRegistered", "Mirzapur")
     error_of(client.post(f"{API}/depots", json={"code": "VNS", "name": "x", "district": "y"}, headers=admin),
              409, "already_exists")
     error_of(client.post(f"{API}/depots", json={"code": "N/A", "name": "x", "district": "y"}, headers=admin),
              400, "validation_error")
     assert [d["code"] for d in client.get(f"{API}/depots?district=BHD", headers=admin).json] == ["BHD"]
-    page = client.get(f"{API}/depots?limit=1", headers=admin)
-    assert [d["code"] for d in page.json] == ["BHD"] and page.headers["X-Next-Cursor"] == "BHD"
+    page = client.get(f"{API}/depots?limit=2", headers=admin)
+    assert [d["code"] for d in page.json] == ["BHD", "MRZ"] and page.headers["X-Next-Cursor"] == "MRZ"
+    assert [d["code"] for d in client.get(f"{API}/depots?after=MRZ", headers=admin).json] == ["VNS"]
     error_of(client.get(f"{API}/depots/NOPE", headers=admin), 404, "unknown_depot")
     for depot, sku, quantity in (("VNS", "YRN", "10"), ("VNS", "DYE", "0.5"), ("BHD", "YRN", "2")):
         assert move(client, admin, type="receipt", sku=sku, depot=depot, quantity=quantity).status_code == 201

@@ -104,7 +104,8 @@ def test_saga_over_the_broker(broker_config, token, unique):
         check_invariants(db)
 
         published = [dict(m.headers)["type"].decode() for m in read_types(broker_config, inventory_topic)]
-        for kind in ("StockReceived", "StockReserved", "StockWaitlisted", "StockReleased", "StockIssued",
+        for kind in ("DepotRegistered", "MaterialRegistered", "StockReceived", "StockReserved", "StockWaitlisted",
+                     "StockReleased", "StockIssued",
                      "StockTransferred", "StockLow"):
             assert kind in published, kind
         assert published.count("StockReserved") == 2
