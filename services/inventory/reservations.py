@@ -56,8 +56,8 @@ class Reservations:
         try:
             self.db.reservations.insert_one({
                 "_id": req["requisition_id"], "depot": req["depot"], "artisan_id": req.get("artisan_id"),
-                "lines": lines, "status": status, "held": [], "by": req.get("by") or ACTOR, "created_at": utcnow(),
-                "updated_at": utcnow(), "outbox": []})
+                "lines": lines, "status": status, "held": [], "by": req.get("by") or ACTOR,
+                "created_at": utcnow(), "updated_at": utcnow(), "outbox": []})
         except DuplicateKeyError:
             return False
         return True

@@ -208,6 +208,35 @@ def test_reservation_view_shows_holds_and_hides_other_artisans(client, runtime, 
     error_of(client.get(f"{API}/reservations/R404", headers=admin), 404, "not_found")
 
 
+MATERIAL = {"sku": "CLY-RED", "name": "Red clay", "name_hi": "लाल मिट्टी", "category": "clay", "unit": "kg",
+            "reorder_level": "100"}
+BAD_REQUESTS = [
+    ("post", "/materials", MATERIAL | {"category": "plastic"}),
+    ("post", "/materials", MATERIAL | {"unit": "tonne"}),
+    ("post", "/materials", MATERIAL | {"reorder_level": "-1"}),
+    ("post", "/materials", MATERIAL | {"pack_size": "0"}),
+    ("post", "/materials", MATERIAL | {"sku": "has space"}),
+    ("post", "/materials", {k: v for k, v in MATERIAL.items() if k != "name_hi"}),
+    ("post", "/depots", {"code": "X1", "name": "", "district": "D"}),
+    ("post", "/depots", {"code": "X1", "name": "N"}),
+    ("get", "/materials?limit=201", None),
+    ("get", "/materials?category=plastic", None),
+    ("get", "/depots?limit=abc", None),
+    ("get", "/depots/VNS/stock?below_reorder=maybe", None),
+    ("get", "/movements?limit=-1", None),
+    ("patch", "/materials/YRN", {"reorder_level": "1.0001"}),
+    ("patch", "/materials/YRN", {"sku": "NEW"}),
+]
+
+
+@pytest.mark.parametrize("method, path, body", BAD_REQUESTS)
+def test_bad_input_everywhere_is_a_400_with_field_details(client, runtime, admin, method, path, body):
+    before = [list(runtime.db[c].find({})) for c in ("materials", "depots")]
+    error = error_of(getattr(client, method)(API + path, json=body, headers=admin), 400, "validation_error")
+    assert error["details"]
+    assert [list(runtime.db[c].find({})) for c in ("materials", "depots")] == before
+
+
 ENDPOINTS = [("get", "/materials"), ("post", "/materials"), ("get", "/materials/YRN"),
              ("patch", "/materials/YRN"), ("get", "/depots"), ("post", "/depots"), ("get", "/depots/VNS"),
              ("get", "/depots/VNS/stock"), ("get", "/stock"), ("get", "/stock/VNS/YRN"),

@@ -4,9 +4,11 @@ import threading
 
 import pytest
 
-from services.inventory import movements, queries
+from services.inventory import create_app, movements, queries, spec
 from services.inventory.consumer import make_handler
-from tests.integration.test_inventory_support import check_invariants, db, requisition  # noqa: F401
+from shared.service import Runtime
+from tests.integration.test_inventory_support import (check_invariants, db, requisition,  # noqa: F401
+                                                      seed_catalog)
 
 THREADS = 50
 
@@ -134,3 +136,30 @@ def test_a_cancel_after_a_crash_releases_the_half_held_requisition(db, config):
     assert db.reservations.find_one({"_id": "R1"})["status"] == "released"
     assert queries.get_stock(db, "VNS", "BRS")["reserved"] == 0
     check_invariants(db)
+
+
+def test_fifty_threads_taking_stock_off_over_http_never_go_below_zero(config, token):
+    """Adjustments and transfers race for 30 kg through the API: 30 succeed, the rest get 409."""
+    runtime = Runtime(spec(), config)
+    db = runtime.db
+    seed_catalog(db)
+    client = create_app(config, runtime).test_client()
+    receive(db, "YRN", 30_000)
+    headers = token("warehouse", depot="VNS")
+    statuses = []
+
+    def take(i):
+        body = {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": "-1", "reason": "damage"} \
+            if i % 2 else {"type": "transfer", "sku": "YRN", "depot": "VNS", "to_depot": "BHD", "quantity": "1"}
+        statuses.append(client.post("/api/v1/movements", json=body, headers=headers).status_code)
+
+    try:
+        run_threads(take)
+        run_threads(take)
+        assert sorted(set(statuses)) == [201, 409] and statuses.count(201) == 30
+        assert queries.get_stock(db, "VNS", "YRN")["on_hand"] == 0
+        moved = queries.get_stock(db, "BHD", "YRN")["on_hand"]
+        assert moved == 1_000 * db.movements.count_documents({"type": "transfer", "depot": "BHD"})
+        check_invariants(db)
+    finally:
+        runtime.close()
