@@ -6,6 +6,8 @@ from typing import Iterable
 
 import mongomock
 import pymongo
+from mongomock import ObjectId
+from mongomock.filtering import filter_applies
 from pymongo import IndexModel
 
 _WRAP = (mongomock.Database, mongomock.Collection, mongomock.collection.Cursor,
@@ -62,9 +64,26 @@ class Locked:
         return f"Locked({self._target!r})"
 
 
+_scan = mongomock.collection.Collection._iter_documents
+
+
+def _iter_documents(self, filter):
+    """mongomock scans every document even for {"_id": x}; look such a document up directly.
+
+    Only for plain str/int/ObjectId ids on collections without TTL indexes; the document
+    found is still checked against the whole filter, so results are those of the scan.
+    """
+    key = filter.get("_id") if isinstance(filter, dict) else None
+    if type(key) in (str, int, ObjectId) and not self._store._ttl_indexes:
+        doc = self._store[key] if key in self._store else None
+        return iter([doc] if doc is not None and filter_applies(filter, doc) else [])
+    return _scan(self, filter)
+
+
 def connect(uri: str):
     """Return a client for the URI; the in-process store is serialised by one lock."""
     if uri.startswith("mongomock://"):
+        mongomock.collection.Collection._iter_documents = _iter_documents
         return Locked(mongomock.MongoClient(tz_aware=True), threading.RLock())
     return pymongo.MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000, connect=False)
 
