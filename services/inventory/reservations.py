@@ -154,7 +154,7 @@ class Reservations:
     def _waitlist(self, doc, correlation_id) -> str:
         if doc["status"] == WAITLISTED:  # a retry that found too little: keep the place, say nothing
             return self._finish(doc, WAITLISTED, None, correlation_id)
-        seq = doc.get("queue_seq") or waitlist.next_seq(self.db, doc["depot"])
+        seq = doc.get("queue_seq") or waitlist.join(self.db, doc["depot"])
         position = waitlist.position(self.db, doc["depot"], seq)
         return self._finish(doc, WAITLISTED, "StockWaitlisted", correlation_id, queue_seq=seq,
                             position=position, waitlisted_at=utcnow())
@@ -174,6 +174,8 @@ class Reservations:
                                                  update)
         if not result.matched_count:
             raise StockBusy(f"lost the lease on requisition {doc['_id']}")
+        if doc["status"] == WAITLISTED and status != WAITLISTED:
+            waitlist.leave(self.db, doc["depot"])
         return status
 
     def retry_waitlist(self, depot: str, correlation_id: str | None = None) -> int:

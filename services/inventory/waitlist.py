@@ -21,11 +21,25 @@ WAITLISTED = "waitlisted"
 BATCH = 50
 
 
-def next_seq(db, depot: str) -> int:
-    """The next place number at a depot (numbers only grow; a lost one leaves a gap)."""
-    doc = db.counters.find_one_and_update({"_id": f"waitlist/{depot}"}, {"$inc": {"seq": 1}},
+def join(db, depot: str) -> int:
+    """A place number at a depot for a requisition joining its waitlist.
+
+    The depot's counter also counts who waits, as a hint that is never too low: it goes up
+    before a requisition is stored as waitlisted and down after it left (see `leave`), so a
+    crash in between only costs a needless look at the queue, never a queue jump.
+    """
+    doc = db.counters.find_one_and_update({"_id": f"waitlist/{depot}"}, {"$inc": {"seq": 1, "waiting": 1}},
                                           upsert=True, return_document=ReturnDocument.AFTER)
     return doc["seq"]
+
+
+def leave(db, depot: str) -> None:
+    db.counters.update_one({"_id": f"waitlist/{depot}", "waiting": {"$gt": 0}}, {"$inc": {"waiting": -1}})
+
+
+def anyone_waiting(db, depot: str) -> bool:
+    doc = db.counters.find_one({"_id": f"waitlist/{depot}"}, {"waiting": 1})
+    return bool(doc and doc.get("waiting", 0) > 0)
 
 
 def position(db, depot: str, seq: int) -> int:
@@ -36,6 +50,8 @@ def position(db, depot: str, seq: int) -> int:
 
 def queue_ahead(db, doc: dict) -> bool:
     """Whether an earlier waitlisted requisition at the depot needs one of the same materials."""
+    if not anyone_waiting(db, doc["depot"]):
+        return False
     skus = [line["sku"] for line in doc["lines"]]
     return db.reservations.find_one(
         {"depot": doc["depot"], "status": WAITLISTED, "lines.sku": {"$in": skus}},
@@ -55,6 +71,8 @@ def retry(db, depot: str, serve: Callable[[str], bool]) -> int:
     """Walk the depot's waitlist in order, calling `serve(requisition_id)` where it may fit."""
     blocked: set[str] = set()
     served, after = 0, 0
+    if not anyone_waiting(db, depot):
+        return 0
     while True:
         docs = list(db.reservations.find(
             {"depot": depot, "status": WAITLISTED, "queue_seq": {"$gt": after}},
