@@ -15,8 +15,7 @@ INDEXES = {
     "materials": [IndexModel([("category", ASCENDING), _ID]), IndexModel([("terms", ASCENDING), _ID]),
                   _OUTBOX],
     "depots": [IndexModel([("district", ASCENDING), _ID]), _OUTBOX],
-    "stock": [
-        IndexModel([("sku", ASCENDING), ("depot", ASCENDING)], unique=True),
+    "stock": [  # _id is "<depot>/<sku>": unique per material and depot without another index
         IndexModel([("depot", ASCENDING), _ID]),
         IndexModel([("sku", ASCENDING), _ID]),
         IndexModel([("category", ASCENDING), _ID]),
