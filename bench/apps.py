@@ -1,8 +1,6 @@
 """The two apps the benchmark serves under gunicorn: a bare Flask JSON endpoint and inventory."""
 from __future__ import annotations
 
-import threading
-
 from flask import Flask, jsonify, request
 
 
@@ -21,10 +19,10 @@ def bare_app() -> Flask:
 def receipt_app() -> Flask:
     """The inventory API with the demo catalog in this worker's own embedded store.
 
-    In production the outbox relay runs in the worker process and keeps each stock document's
-    outbox near empty. A gunicorn worker's in-process store has no relay, so a thread here
-    empties outboxes every 50 ms (events discarded) to keep documents production-sized;
-    without it every receipt copies an ever longer outbox and the figure measures that instead.
+    In production the outbox relay (another process) keeps each stock document's outbox near
+    empty. A gunicorn worker's in-process store has no relay, so after each request the
+    outboxes are emptied here (events discarded); without it every receipt would copy an
+    ever longer outbox and the figure would measure that instead.
     """
     from services.inventory import create_app, seed
     from shared.config import Config
@@ -33,10 +31,9 @@ def receipt_app() -> Flask:
     db = app.extensions["rawbank"].db
     seed.seed(db, config)
 
-    def drain():
-        while not stop.wait(0.05):
-            db.stock.update_many({"outbox.0": {"$exists": True}}, {"$set": {"outbox": []}})
+    @app.after_request
+    def drain(response):
+        db.stock.update_many({"outbox.0": {"$exists": True}}, {"$set": {"outbox": []}})
+        return response
 
-    stop = threading.Event()
-    threading.Thread(target=drain, name="bench-outbox-drain", daemon=True).start()
     return app
