@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import wait_until
-from tests.e2e.test_walking_skeleton import Dev
+from tests.devserver import running_dev
 
 CHROMIUM = "/usr/bin/chromium"
 OPT_OUT = "RAWBANK_SKIP_BROWSER_TESTS"
@@ -42,19 +39,8 @@ def browser():
 @pytest.fixture(scope="module")
 def dev():
     """`rawbank dev` on free ports, stopped with Ctrl-C at the end."""
-    dev = Dev()
-    try:
-        wait_until(lambda: "Ctrl-C" in dev.output or dev.process.poll() is not None, 90,
-                   message="rawbank dev to print where to go")
-        assert dev.process.poll() is None, dev.output
+    with running_dev() as dev:
         yield dev
-    finally:
-        if dev.process.poll() is None:
-            dev.process.send_signal(signal.SIGINT)
-            try:
-                dev.process.wait(30)
-            except subprocess.TimeoutExpired:
-                dev.process.kill()
 
 
 class User:

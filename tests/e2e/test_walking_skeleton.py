@@ -1,12 +1,9 @@
 """`rawbank dev` as a user runs it: processes, HTTP, one event end to end, Ctrl-C."""
 import json
-import os
 import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -16,9 +13,9 @@ from kafka import KafkaProducer
 
 from shared.broker import free_port
 from tests.conftest import wait_until
+from tests.devserver import ROOT, Dev, running_dev
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def http(method: str, url: str, body=None, token: str | None = None):
@@ -53,53 +50,17 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-class Dev:
-    """`rawbank dev` on free ports, its output collected in the background."""
-
-    def __init__(self):
-        self.ports = {name: free_port() for name in ("broker", "inventory", "requests", "notifier")}
-        args = [sys.executable, "-m", "shared.cli", "dev"]
-        for name, port in self.ports.items():
-            args += [f"--{name}-port", str(port)]
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))}
-        self.process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True)
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    @property
-    def output(self) -> str:
-        return "".join(self.lines)
-
-    def url(self, service: str, path: str) -> str:
-        return f"http://127.0.0.1:{self.ports[service]}{path}"
-
-    def login(self, username: str, password: str) -> str:
-        status, body = http("POST", self.url("requests", "/api/v1/auth/login"),
-                            {"username": username, "password": password})
-        assert status == 200, body
-        return body["access_token"]
+def login(dev: Dev, username: str, password: str) -> str:
+    status, body = http("POST", dev.url("requests", "/api/v1/auth/login"),
+                        {"username": username, "password": password})
+    assert status == 200, body
+    return body["access_token"]
 
 
 @pytest.fixture(scope="module")
 def dev():
-    dev = Dev()
-    try:
-        wait_until(lambda: "Ctrl-C" in dev.output or dev.process.poll() is not None, 90,
-                   message="rawbank dev to print where to go")
-        assert dev.process.poll() is None, dev.output
+    with running_dev() as dev:
         yield dev
-    finally:
-        if dev.process.poll() is None:
-            dev.process.send_signal(signal.SIGINT)
-            try:
-                dev.process.wait(30)
-            except subprocess.TimeoutExpired:
-                dev.process.kill()
 
 
 def test_banner_says_where_each_user_goes_in_both_languages(dev):
@@ -117,7 +78,7 @@ def test_every_service_is_ready(dev):
 
 
 def test_a_receipt_reaches_the_notifier_once_even_when_delivered_twice(dev):
-    warehouse, admin = dev.login("warehouse", "warehouse123"), dev.login("admin", "admin123")
+    warehouse, admin = login(dev, "warehouse", "warehouse123"), login(dev, "admin", "admin123")
     status, moved = http("POST", dev.url("inventory", "/api/v1/movements"),
                          {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "12.5"}, warehouse)
     assert status == 201, moved
@@ -148,7 +109,7 @@ def test_a_receipt_reaches_the_notifier_once_even_when_delivered_twice(dev):
 
 
 def test_events_are_for_admins_only(dev):
-    status, body = http("GET", dev.url("notifier", "/api/v1/events"), token=dev.login("artisan", "artisan123"))
+    status, body = http("GET", dev.url("notifier", "/api/v1/events"), token=login(dev, "artisan", "artisan123"))
     assert status == 403 and body["error"]["code"] == "forbidden"
 
 

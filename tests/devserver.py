@@ -1,0 +1,64 @@
+"""`rawbank dev` started the way a user starts it, on free ports, for e2e and browser tests."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from shared.broker import free_port
+from tests.conftest import wait_until
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Dev:
+    """`rawbank dev` on free ports, its output collected in the background."""
+
+    def __init__(self):
+        self.ports = {name: free_port() for name in ("broker", "inventory", "requests", "notifier")}
+        args = [sys.executable, "-m", "shared.cli", "dev"]
+        for name, port in self.ports.items():
+            args += [f"--{name}-port", str(port)]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))}
+        self.process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def url(self, service: str, path: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}{path}"
+
+    def stop(self) -> int:
+        """Ctrl-C, as a user stops it; kill only if it hangs."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        return self.process.wait()
+
+
+@contextmanager
+def running_dev():
+    """A `rawbank dev` that has printed where to go; stopped with Ctrl-C afterwards."""
+    dev = Dev()
+    try:
+        wait_until(lambda: "Ctrl-C" in dev.output or dev.process.poll() is not None, 90,
+                   message="rawbank dev to print where to go")
+        assert dev.process.poll() is None, dev.output
+        yield dev
+    finally:
+        dev.stop()
