@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pymongo import ReturnDocument
 
 from shared.envelope import Event
+from shared.loops import poll_until_stopped
 from shared.metrics import EVENTS_PUBLISHED
 
 log = logging.getLogger(__name__)
@@ -79,14 +80,7 @@ class OutboxRelay:
 
     def run(self, stop: threading.Event) -> None:
         """Relay until `stop` is set; broker outages are waited out, nothing is dropped."""
-        while not stop.is_set():
-            try:
-                if self.run_once():
-                    continue
-            except Exception:
-                log.exception("%s relay failed; retrying", self.service)
-                stop.wait(1.0)
-            stop.wait(self.interval)
+        poll_until_stopped(stop, self.run_once, interval=self.interval, name=f"{self.service} relay")
 
 
 def outbox_push(*events: Event) -> dict:

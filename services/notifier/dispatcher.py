@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from services.notifier import alerts, compose, deliveries, domain, handlers, projections, subscribers, texts
 from services.notifier.channels import DeliveryFailed, NothingToSend, make_channels
+from shared.loops import poll_until_stopped
 
 log = logging.getLogger(__name__)
 PERIODIC_SECONDS = 5.0  # escalation, waiting-list age and digest checks
@@ -64,14 +65,7 @@ class Dispatcher:
         return work
 
     def run(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                if self.run_once():
-                    continue
-            except Exception:
-                log.exception("notifier dispatcher failed; retrying")
-                stop.wait(1.0)
-            stop.wait(self.interval)
+        poll_until_stopped(stop, self.run_once, interval=self.interval, name="notifier dispatcher")
 
 
 def make_dispatcher(db, config):
