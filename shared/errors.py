@@ -13,18 +13,20 @@ log = logging.getLogger(__name__)
 _HTTP_CODES = {
     400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 422: "validation_error",
+    429: "too_many_attempts",
 }
 
 
 class ApiError(Exception):
     """An error the API reports to the caller as JSON."""
 
-    def __init__(self, status: int, code: str, message: str | None = None, details=None):
+    def __init__(self, status: int, code: str, message: str | None = None, details=None, headers=None):
         super().__init__(message or code)
         self.status = status
         self.code = code
         self.message = message
         self.details = details
+        self.headers = headers  # e.g. Retry-After
 
 
 class NotFound(ApiError):
@@ -55,7 +57,7 @@ def error_response(status: int, code: str, text: str | None = None, details=None
 
 
 def handle_api_error(exc: ApiError):
-    return error_response(exc.status, exc.code, exc.message, exc.details)
+    return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
 
 
 def handle_http_exception(exc: HTTPException):

@@ -37,6 +37,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_login": (
         "Wrong username or password.",
         "उपयोगकर्ता नाम या पासवर्ड गलत है।"),
+    "too_many_attempts": (
+        "Too many failed attempts; wait a few minutes (see Retry-After) and try again.",
+        "बहुत अधिक असफल प्रयास हुए; कुछ मिनट रुकें (Retry-After देखें) और फिर प्रयास करें।"),
     "payload_too_large": (
         "The request body is too large.",
         "अनुरोध का आकार बहुत बड़ा है।"),

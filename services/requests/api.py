@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import current_app
+from flask import current_app, request
 
-from services.requests import artisans, domain, quotas, users
+from services.requests import artisans, domain, login_limit, quotas
 from services.requests.schemas import (ArtisanOutSchema, ArtisanQuery, ArtisanSchema, ArtisanUpdateSchema,
                                        AutoApproveSchema, LoginSchema, QuotaQuery, QuotaSchema, TokenSchema,
                                        UsageQuery, UsageSchema)
@@ -21,7 +21,7 @@ blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Login, 
 @blp.response(200, TokenSchema)
 def login(body):
     """Exchange a username and password for a short-lived access token."""
-    user = users.authenticate(db(), body["username"], body["password"])
+    user = login_limit.authenticate(db(), body["username"], body["password"], request.remote_addr)
     config = current_app.config["RAWBANK"]
     token = issue_token(config.jwt_secret, sub=user["_id"], role=user["role"],
                         artisan_id=user.get("artisan_id"), depot=user.get("depot"),

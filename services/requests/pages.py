@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, redirect, render_template, request
 
-from services.requests import artisans, domain, quotas, requisitions, users
+from services.requests import artisans, domain, login_limit, quotas, requisitions
 from shared.auth import COOKIE, current_principal, issue_token
 from shared.errors import ApiError
 from shared.i18n import LANGUAGES, message
@@ -30,8 +30,8 @@ def login():
         try:
             if not same_site_post():
                 raise ApiError(403, "csrf_failed")
-            user = users.authenticate(db(), request.form.get("username", "").strip(),
-                                      request.form.get("password", ""))
+            user = login_limit.authenticate(db(), request.form.get("username", "").strip(),
+                                            request.form.get("password", ""), request.remote_addr)
         except ApiError as exc:
             error = message(exc.code, language())
         else:
