@@ -1,0 +1,230 @@
+"""Every endpoint x every role x own and other's objects: who gets through, who gets 401, 403 or 404.
+
+Side A (depot VNS, artisan ART-A in cooperative Coop-A) is where the warehouse user, the artisan
+and the secretary belong; side B (depot BHD, ART-B in Coop-B) is someone else's. The three
+services run in-process on their own stores; the notifier's alerts and notifications come from
+its real consumer handler fed with real events. A new endpoint fails the completeness test
+until it has its row here.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from services import inventory, notifier, requests as requests_service
+from services.inventory import consumer as inventory_consumer
+from services.notifier import consumer as notifier_consumer
+from services.requests import consumer as requests_consumer
+from shared.auth import issue_token
+from shared.envelope import new_event
+from shared.service import Runtime
+
+ROLES = ("anon", "admin", "warehouse", "artisan", "secretary")
+OK, ANY = "ok", "any"  # ok: past every check (not 401/403/404); any: not asserted
+SKU = "YRN-COT-40"
+
+
+def expect(anon=401, admin=OK, warehouse=OK, artisan=OK, secretary=OK) -> dict:
+    return {"anon": anon, "admin": admin, "warehouse": warehouse, "artisan": artisan, "secretary": secretary}
+
+
+ADMIN_ONLY = expect(warehouse=403, artisan=403, secretary=403)
+STAFF = expect(artisan=403, secretary=403)
+PEOPLE = expect(admin=403, warehouse=403)  # artisans and the secretaries acting for them
+
+# (service, method, path template, body, expectations); {own_*} and {other_*} are filled per run
+MATRIX = [
+    ("inventory", "POST", "/depots", {"code": "NEW{n}", "name": "N", "district": "D"}, ADMIN_ONLY),
+    ("inventory", "GET", "/depots", None, expect()),
+    ("inventory", "GET", "/depots/VNS", None, expect()),
+    ("inventory", "GET", "/depots/VNS/stock", None, expect()),
+    ("inventory", "POST", "/materials", {"sku": "NEW-{n}", "name": "N", "name_hi": "N", "category": "dye",
+                                         "unit": "kg", "reorder_level": "1"}, ADMIN_ONLY),
+    ("inventory", "GET", "/materials", None, expect()),
+    ("inventory", "GET", f"/materials/{SKU}", None, expect()),
+    ("inventory", "PATCH", f"/materials/{SKU}", {"name": "Cotton yarn"}, ADMIN_ONLY),
+    ("inventory", "GET", "/stock", None, expect()),
+    ("inventory", "GET", f"/stock/VNS/{SKU}", None, expect()),
+    ("inventory", "POST", "/movements", {"type": "receipt", "sku": SKU, "depot": "VNS", "quantity": "1"}, STAFF),
+    ("inventory", "POST", "/movements", {"type": "receipt", "sku": SKU, "depot": "BHD", "quantity": "1"},
+     expect(warehouse=403, artisan=403, secretary=403)),
+    ("inventory", "GET", "/movements", None, STAFF),
+    ("inventory", "GET", "/reservations/{own_rid}", None, expect(secretary=404)),
+    ("inventory", "GET", "/reservations/{other_rid}", None, expect(artisan=404, secretary=404)),
+    ("inventory", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
+    ("requests", "POST", "/artisans", {"name": "N", "district": "D", "craft": "c", "registration_id": "REG-{n}"},
+     expect(warehouse=403, artisan=403)),
+    ("requests", "GET", "/artisans", None, expect()),
+    ("requests", "GET", "/artisans/ART-A", None, expect()),
+    ("requests", "GET", "/artisans/ART-B", None, expect(artisan=404, secretary=404)),
+    ("requests", "PATCH", "/artisans/ART-A", {"craft": "weaving"}, expect(warehouse=403, artisan=403)),
+    ("requests", "PATCH", "/artisans/ART-B", {"craft": "weaving"}, expect(warehouse=403, artisan=404, secretary=404)),
+    ("requests", "POST", "/quotas", {"category": "dye", "limit": "5"}, ADMIN_ONLY),
+    ("requests", "GET", "/quotas", None, ADMIN_ONLY),
+    ("requests", "GET", "/quotas/usage?artisan_id=ART-A", None, expect(warehouse=403)),
+    ("requests", "GET", "/quotas/usage?artisan_id=ART-B", None, expect(warehouse=403, secretary=404)),
+    ("requests", "GET", "/settings/auto-approve", None, ADMIN_ONLY),
+    ("requests", "PUT", "/settings/auto-approve", {"max_quantity": None}, ADMIN_ONLY),
+    ("requests", "POST", "/requisitions", {"artisan_id": "ART-A", "depot": "VNS", "lines": [{"sku": SKU, "quantity": "1"}]},
+     expect(warehouse=403)),
+    ("requests", "POST", "/requisitions", {"artisan_id": "ART-B", "depot": "BHD", "lines": [{"sku": SKU, "quantity": "1"}]},
+     expect(warehouse=403, artisan=ANY, secretary=404)),
+    ("requests", "GET", "/requisitions", None, expect()),
+    ("requests", "GET", "/requisitions/{own_rid}", None, expect()),
+    ("requests", "GET", "/requisitions/{other_rid}", None, expect(warehouse=404, artisan=404, secretary=404)),
+    ("requests", "POST", "/requisitions/{own_rid}/approve", {}, expect(warehouse=403, artisan=403, secretary=403)),
+    ("requests", "POST", "/requisitions/{other_rid}/approve", {}, expect(warehouse=404, artisan=404, secretary=404)),
+    ("requests", "POST", "/requisitions/{own_rid}/reject", {}, expect(warehouse=403, artisan=403, secretary=403)),
+    ("requests", "POST", "/requisitions/{other_rid}/reject", {}, expect(warehouse=404, artisan=404, secretary=404)),
+    ("requests", "POST", "/requisitions/{own_rid}/cancel", {}, expect(warehouse=403)),
+    ("requests", "POST", "/requisitions/{other_rid}/cancel", {}, expect(warehouse=404, artisan=404, secretary=404)),
+    ("requests", "POST", "/requisitions/{own_rid}/dispatch", {}, expect(artisan=403, secretary=403)),
+    ("requests", "POST", "/requisitions/{other_rid}/dispatch", {}, expect(warehouse=404, artisan=404, secretary=404)),
+    ("requests", "POST", "/requisitions/{own_rid}/receive", {}, expect(warehouse=403)),
+    ("requests", "POST", "/requisitions/{other_rid}/receive", {}, expect(warehouse=404, artisan=404, secretary=404)),
+    ("requests", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
+    ("notifier", "GET", "/events", None, ADMIN_ONLY),
+    ("notifier", "GET", "/alerts", None, STAFF),
+    ("notifier", "GET", "/alerts/{own_alert}", None, STAFF),
+    ("notifier", "GET", "/alerts/{other_alert}", None, expect(warehouse=404, artisan=403, secretary=403)),
+    ("notifier", "POST", "/alerts/{own_alert}/acknowledge", {}, STAFF),
+    ("notifier", "POST", "/alerts/{other_alert}/acknowledge", {}, expect(warehouse=404, artisan=403, secretary=403)),
+    ("notifier", "POST", "/alerts/{own_alert}/resolve", {}, STAFF),
+    ("notifier", "POST", "/alerts/{other_alert}/resolve", {}, expect(warehouse=404, artisan=403, secretary=403)),
+    ("notifier", "GET", "/notifications", None, PEOPLE),
+    ("notifier", "POST", "/notifications/{own_note}/read", None, PEOPLE),
+    ("notifier", "POST", "/notifications/{other_note}/read", None, expect(admin=403, warehouse=403, artisan=404,
+                                                                          secretary=404)),
+    ("notifier", "POST", "/webhooks", {"url": "https://example.org/hook"}, ADMIN_ONLY),
+    ("notifier", "GET", "/webhooks", None, ADMIN_ONLY),
+    ("notifier", "DELETE", "/webhooks/{n}", None, expect(admin=ANY, warehouse=403, artisan=403, secretary=403)),
+    ("notifier", "GET", "/webhooks/{n}/deliveries", None, expect(admin=ANY, warehouse=403, artisan=403, secretary=403)),
+    ("notifier", "POST", "/contacts", {"channel": "email", "target": "a@example.org"}, expect(
+        admin=ANY, warehouse=403, artisan=403, secretary=403)),
+    ("notifier", "GET", "/contacts", None, ADMIN_ONLY),
+    ("notifier", "DELETE", "/contacts/{n}", None, expect(admin=ANY, warehouse=403, artisan=403, secretary=403)),
+    ("notifier", "GET", "/deliveries", None, ADMIN_ONLY),
+    ("notifier", "GET", "/stream?max_seconds=1&limit=1", None, STAFF),
+    ("notifier", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
+]
+PUBLIC = {("requests", "POST", "/auth/login")}  # no token needed: tests/integration/test_tokens.py
+
+
+def event(type_, key, payload):
+    return new_event(type_, key, payload, source="test")
+
+
+@pytest.fixture(scope="module")
+def world():
+    """Three services with side A's and side B's objects, and a token per role."""
+    from shared.config import Config
+    config = Config.from_env({})
+    apps = {}
+    for name, package in (("inventory", inventory), ("requests", requests_service), ("notifier", notifier)):
+        runtime = Runtime(package.spec(), config)
+        apps[name] = (package.create_app(config, runtime).test_client(), runtime.db)
+    tokens = {"admin": issue_token(config.jwt_secret, sub="adm", role="admin"),
+              "warehouse": issue_token(config.jwt_secret, sub="wh", role="warehouse", depot="VNS"),
+              "artisan": issue_token(config.jwt_secret, sub="art", role="artisan", artisan_id="ART-A"),
+              "secretary": issue_token(config.jwt_secret, sub="sec", role="secretary", cooperative="Coop-A")}
+    inv, req, note = (apps[n] for n in ("inventory", "requests", "notifier"))
+
+    def call(app, method, path, token, body=None):
+        response = app[0].open(f"/api/v1{path}", method=method, json=body,
+                               headers={"Authorization": f"Bearer {token}"} if token else {})
+        assert response.status_code < 300, (path, response.status_code, response.get_json())
+        return response.get_json()
+
+    admin = tokens["admin"]
+    material = {"sku": SKU, "name": "Cotton yarn", "name_hi": "सूती धागा", "category": "yarn", "unit": "kg",
+                "reorder_level": "50"}
+    for code in ("VNS", "BHD"):
+        call(inv, "POST", "/depots", admin, {"code": code, "name": code, "district": code})
+    call(inv, "POST", "/materials", admin, material)
+    for code in ("VNS", "BHD"):
+        call(inv, "POST", "/movements", admin, {"type": "receipt", "sku": SKU, "depot": code, "quantity": "100"})
+    requests_consumer.make_handler(req[1], config)(event("MaterialRegistered", SKU, {**material, "reorder_level": 50_000}))
+    rids = {}
+    for side, depot in (("A", "VNS"), ("B", "BHD")):
+        call(req, "POST", "/artisans", admin, {"artisan_id": f"ART-{side}", "name": side, "district": depot,
+                                              "craft": "weaving", "registration_id": f"REG-{side}",
+                                              "cooperative": f"Coop-{side}"})
+        rids[side] = call(req, "POST", "/requisitions", admin, {"artisan_id": f"ART-{side}", "depot": depot,
+                                                               "lines": [{"sku": SKU, "quantity": "1"}]})["id"]
+        approved = {"requisition_id": rids[side], "artisan_id": f"ART-{side}", "depot": depot,
+                    "lines": [{"sku": SKU, "quantity": 1000}], "by": "adm"}
+        inventory_consumer.make_handler(inv[1], config)(event("RequisitionApproved", rids[side], approved))
+        handle = notifier_consumer.make_handler(note[1], config)
+        handle(event("DepotRegistered", depot, {"code": depot, "name": depot, "district": depot}))
+        handle(event("ArtisanRegistered", f"ART-{side}", {"artisan_id": f"ART-{side}", "name": side, "district": depot,
+                                                          "language": "hi", "cooperative": f"Coop-{side}"}))
+        handle(event("RequisitionSubmitted", rids[side], {**approved, "note": ""}))
+        handle(event("StockLow", f"{depot}/{SKU}", {"sku": SKU, "depot": depot, "available": 1000,
+                                                    "reorder_level": 50_000}))
+    alerts = {doc["depot"]: doc["_id"] for doc in note[1].alerts.find({"kind": "low_stock"})}
+    notes = {doc["requisition_id"]: doc["_id"] for doc in note[1].notifications.find()}
+    objects = {"own_rid": rids["A"], "other_rid": rids["B"], "own_alert": alerts["VNS"], "other_alert": alerts["BHD"],
+               "own_note": notes[rids["A"]], "other_note": notes[rids["B"]]}
+    return {"apps": {k: v[0] for k, v in apps.items()}, "tokens": tokens, "objects": objects}
+
+
+def fill(template, world):
+    return template.format(n=uuid.uuid4().hex[:6].upper(), **world["objects"])
+
+
+def body_of(body, world):
+    if body is None:
+        return None
+    return {k: fill(v, world) if isinstance(v, str) else v for k, v in body.items()}
+
+
+def outcome(status: int):
+    return status if status in (401, 403, 404) else OK
+
+
+@pytest.mark.parametrize("service,method,path,body,expected", MATRIX,
+                         ids=[f"{s}-{m}-{p}" for s, m, p, _, _ in MATRIX])
+@pytest.mark.parametrize("role", ROLES)
+def test_access(world, role, service, method, path, body, expected):
+    token = world["tokens"].get(role)
+    response = world["apps"][service].open(f"/api/v1{fill(path, world)}", method=method, json=body_of(body, world),
+                                           headers={"Authorization": f"Bearer {token}"} if token else {})
+    assert response.status_code < 500, response.get_data(as_text=True)[:300]
+    if expected[role] != ANY:
+        assert outcome(response.status_code) == expected[role], (role, response.status_code, response.get_json())
+    if response.status_code in (401, 403, 404):
+        assert set(response.get_json()["error"]) == {"code", "message", "details"}
+
+
+def test_lists_show_each_caller_only_their_side(world):
+    apps, tokens, objects = world["apps"], world["tokens"], world["objects"]
+
+    def get(service, path, role):
+        return apps[service].get(f"/api/v1{path}", headers={"Authorization": f"Bearer {tokens[role]}"}).get_json()
+    assert {a["artisan_id"] for a in get("requests", "/artisans", "artisan")} == {"ART-A"}
+    for role in ("warehouse", "artisan", "secretary"):
+        ids = {r["id"] for r in get("requests", "/requisitions?limit=200", role)}
+        assert objects["own_rid"] in ids and objects["other_rid"] not in ids, role
+    for role in ("artisan", "secretary"):
+        seen = get("requests", "/artisans", role)
+        assert "ART-A" in {a["artisan_id"] for a in seen} and {a["cooperative"] for a in seen} == {"Coop-A"}, role
+        assert {n["id"] for n in get("notifier", "/notifications", role)} == {objects["own_note"]}, role
+    assert {a["depot"] for a in get("notifier", "/alerts", "warehouse")} == {"VNS"}
+
+
+def test_every_endpoint_has_a_row(world):
+    """A documented operation that no row exercises (and is not public) fails here."""
+    missing = set()
+    for service, client in world["apps"].items():
+        spec = client.get("/api/v1/openapi.json").get_json()
+        for path, operations in spec["paths"].items():
+            pattern = re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path.removeprefix("/api/v1"))) + "$")
+            for method in (m.upper() for m in operations if m != "parameters"):
+                if (service, method, path.removeprefix("/api/v1")) in PUBLIC:
+                    continue
+                if not any(s == service and m == method and pattern.match(fill(p, world).split("?")[0])
+                           for s, m, p, _, _ in MATRIX):
+                    missing.add((service, method, path))
+    assert not missing
