@@ -1,0 +1,157 @@
+"""Tokens that must be refused, the login rate limit, the body-size cap and the page-size caps."""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+
+import jwt
+import pytest
+
+from services import inventory, notifier, requests as requests_service
+from services.requests import login_limit, users
+from shared.service import Runtime
+from shared.web import MAX_BODY_BYTES
+
+PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}
+PROTECTED = {"inventory": "/api/v1/stock", "requests": "/api/v1/requisitions", "notifier": "/api/v1/alerts"}
+#: GET lists without a page size: configuration admins create by hand (a few entries each), and
+#: one artisan's usage in one month (one row per material category)
+UNPAGED = {("requests", "/api/v1/quotas"), ("requests", "/api/v1/quotas/usage"), ("notifier", "/api/v1/webhooks"),
+           ("notifier", "/api/v1/contacts")}
+
+
+@pytest.fixture(scope="module")
+def apps():
+    from shared.config import Config
+    config = Config.from_env({})
+    made = {}
+    for name, package in PACKAGES.items():
+        runtime = Runtime(package.spec(), config)
+        made[name] = package.create_app(config, runtime).test_client(), runtime.db
+    return config, made
+
+
+def claims(**changes):
+    now = int(time.time())
+    return {"sub": "someone", "role": "admin", "iat": now, "exp": now + 600, **changes}
+
+
+def bad_tokens(secret: str) -> dict[str, str]:
+    none_header = jwt.utils.base64url_encode(b'{"alg":"none","typ":"JWT"}').decode()
+    none_body = jwt.utils.base64url_encode(jwt.api_jws.json.dumps(claims()).encode()).decode()
+    without = {name: {k: v for k, v in claims().items() if k != name} for name in ("exp", "sub", "role")}
+    return {
+        "expired": jwt.encode(claims(exp=int(time.time()) - 5), secret, algorithm="HS256"),
+        "wrong_signature": jwt.encode(claims(), "another-secret-that-is-long-enough-to-sign", algorithm="HS256"),
+        "alg_none": f"{none_header}.{none_body}.",
+        "alg_none_signed_part": f"{none_header}.{none_body}.{jwt.encode(claims(), secret, algorithm='HS256').split('.')[2]}",
+        "hs512_same_secret": jwt.encode(claims(), secret, algorithm="HS512"),
+        "unknown_role": jwt.encode(claims(role="superuser"), secret, algorithm="HS256"),
+        "no_exp": jwt.encode(without["exp"], secret, algorithm="HS256"),
+        "no_sub": jwt.encode(without["sub"], secret, algorithm="HS256"),
+        "no_role": jwt.encode(without["role"], secret, algorithm="HS256"),
+        "garbage": "not.a.token",
+        "empty": "",
+    }
+
+
+@pytest.mark.parametrize("service", sorted(PACKAGES))
+def test_every_bad_token_is_refused_with_401_in_the_contracts_format(apps, service):
+    config, made = apps
+    client = made[service][0]
+    for name, token in bad_tokens(config.jwt_secret).items():
+        response = client.get(PROTECTED[service], headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401, (name, response.status_code)
+        error = response.get_json()["error"]
+        assert set(error) == {"code", "message", "details"} and error["code"] in ("token_invalid", "unauthorized"), name
+    for header in ("Basic YWRtaW46YWRtaW4xMjM=", "Bearer", "bearer  "):
+        assert client.get(PROTECTED[service], headers={"Authorization": header}).status_code == 401, header
+    good = jwt.encode(claims(), config.jwt_secret, algorithm="HS256")
+    assert client.get(PROTECTED[service], headers={"Authorization": f"Bearer {good}"}).status_code == 200
+
+
+def test_a_valid_token_of_the_wrong_role_is_forbidden(apps):
+    config, made = apps
+    artisan = jwt.encode(claims(role="artisan", artisan_id="ART-1"), config.jwt_secret, algorithm="HS256")
+    for service, path in (("notifier", "/api/v1/events"), ("inventory", "/api/v1/movements"),
+                          ("requests", "/api/v1/quotas")):
+        response = made[service][0].get(path, headers={"Authorization": f"Bearer {artisan}"})
+        assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden", service
+
+
+def login(client, username, password, address="10.0.0.1", lang="en"):
+    return client.post("/api/v1/auth/login", json={"username": username, "password": password},
+                       environ_base={"REMOTE_ADDR": address}, headers={"Accept-Language": lang})
+
+
+def test_login_is_rate_limited_per_user_and_address_with_retry_after(apps):
+    _, made = apps
+    client, db = made["requests"]
+    users.add_user(db, username="limited", password="right-password", role="admin")
+    for _ in range(login_limit.PER_USER_AND_ADDRESS):
+        assert login(client, "limited", "wrong").status_code == 401
+    refused = login(client, "limited", "right-password", lang="hi")  # even the right password, for now
+    assert refused.status_code == 429
+    error = refused.get_json()["error"]
+    assert error["code"] == "too_many_attempts" and "प्रयास" in error["message"]
+    assert 0 < int(refused.headers["Retry-After"]) <= login_limit.WINDOW.total_seconds()
+    assert login(client, "limited", "right-password", address="10.0.0.2").status_code == 200  # someone else
+    later = datetime.now(timezone.utc) + login_limit.WINDOW + timedelta(seconds=1)
+    assert login_limit.authenticate(db, "limited", "right-password", "10.0.0.1", now=later)["_id"] == "limited"
+    assert login(client, "limited", "right-password").status_code == 200  # a success starts afresh
+
+
+def test_one_address_trying_many_usernames_is_limited_too(apps):
+    _, made = apps
+    client, _ = made["requests"]
+    for n in range(login_limit.PER_ADDRESS):
+        assert login(client, f"nobody-{n}", "guess", address="10.9.9.9").status_code == 401
+    assert login(client, "nobody-else", "guess", address="10.9.9.9").status_code == 429
+
+
+@pytest.mark.parametrize("service", sorted(PACKAGES))
+def test_a_body_over_the_cap_is_refused_with_413_json(apps, service):
+    config, made = apps
+    client = made[service][0]
+    admin = jwt.encode(claims(), config.jwt_secret, algorithm="HS256")
+    path = {"inventory": "/api/v1/movements", "requests": "/api/v1/requisitions", "notifier": "/api/v1/webhooks"}[service]
+    body = b'{"note": "' + b"x" * MAX_BODY_BYTES + b'"}'
+    response = client.post(path, data=body, content_type="application/json",
+                           headers={"Authorization": f"Bearer {admin}"})
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "payload_too_large"
+
+
+@pytest.mark.parametrize("service", sorted(PACKAGES))
+def test_every_list_caps_its_page_size(apps, service):
+    config, made = apps
+    client = made[service][0]
+    admin = jwt.encode(claims(), config.jwt_secret, algorithm="HS256")
+    warehouse = jwt.encode(claims(role="warehouse"), config.jwt_secret, algorithm="HS256")
+    artisan = jwt.encode(claims(role="artisan", artisan_id="ART-1"), config.jwt_secret, algorithm="HS256")
+    spec = client.get("/api/v1/openapi.json").get_json()
+    checked = 0
+    for path, operations in spec["paths"].items():
+        get = operations.get("get")
+        if not get:
+            continue
+        schema = get["responses"].get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
+        limit = next((p for p in get.get("parameters", []) if p["name"] == "limit" and p["in"] == "query"), None)
+        if schema.get("type") != "array" and limit is None:
+            continue
+        if limit is None:
+            assert (service, path) in UNPAGED, f"{path} lists without a page size"
+            continue
+        maximum = limit["schema"]["maximum"]
+        url = path.replace("{webhook_id}", "none")
+        token = artisan if path.endswith("/notifications") else admin
+        for who in (token, warehouse) if path.endswith("/stream") else (token,):
+            headers = {"Authorization": f"Bearer {who}"}
+            over = client.get(f"{url}?limit={maximum + 1}", headers=headers)
+            assert over.status_code == 400, (path, over.status_code)
+            assert "limit" in over.get_json()["error"]["details"], path
+        if not path.endswith("/stream"):
+            assert client.get(f"{url}?limit={maximum}", headers={"Authorization": f"Bearer {token}"}).status_code \
+                in (200, 404), path
+        checked += 1
+    assert checked >= {"inventory": 4, "requests": 2, "notifier": 5}[service]
