@@ -74,7 +74,8 @@ class MovementSchema(ma.Schema):
     supplier = f.String(load_default="", validate=v.Length(max=200))
     lot = f.String(load_default="", validate=v.Length(max=100))
     unit_cost = f.Decimal(load_default=None, places=2, as_string=True, allow_nan=False,
-                          validate=v.Range(min=0, max=10**9))
+                          validate=v.Range(min=0, max=10**9),
+                          metadata={"minimum": 0, "maximum": 10**9})  # else OpenAPI gets "1000000000.00"
 
     @ma.validates_schema
     def _by_type(self, data, **kwargs):
