@@ -48,12 +48,22 @@ def error_response(status: int, code: str, text: str | None = None, details=None
     """Build the JSON error response, in the caller's language when no text is given."""
     lang = pick_language(request.headers.get("Accept-Language")) if request else "en"
     params = details if isinstance(details, dict) else None
-    body = {"error": {"code": code, "message": text or message(code, lang, params), "details": details or {}}}
+    body = {"error": {"code": code, "message": text or message(code, lang, params),
+                      "details": _string_keys(details or {})}}
     response = jsonify(body)
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def _string_keys(value):
+    """marshmallow names list items by index (int keys beside '_schema'): JSON keys must be strings."""
+    if isinstance(value, dict):
+        return {str(k): _string_keys(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_string_keys(v) for v in value]
+    return value
 
 
 def handle_api_error(exc: ApiError):
