@@ -10,6 +10,12 @@ stops between two atomic store operations, exactly where a killed process can st
 after that point happens: no offset commit for the message in hand, no outbox `$pull`, no
 lease given back. A new Worker over the same store then picks up, as a restarted process would.
 
+One limit, found here: a consumer killed *while it joins its group* (before its first
+assignment) leaves the embedded broker's (Tansu's) group unable to rebalance for minutes
+(no new member gets partitions after three such kills in a row). So the killer waits until
+a worker's consumer has its partitions before it may die; Apache Kafka expires such members
+after the session timeout.
+
 Each stack uses its own topics (and so its own dead-letter topics) and consumer groups.
 """
 from __future__ import annotations
@@ -191,6 +197,11 @@ class Killer(threading.Thread):
             while not self.done.wait(self.random.uniform(*self.pause)):
                 service = self.stack[self.random.choice(sorted(self.stack.services))]
                 worker, switch = service.workers[-1]
+                # Only a worker that has joined its group: Tansu keeps a group stuck for minutes
+                # when members die during their join (see the module docstring).
+                joined = lambda: worker.consumer is not None and worker.consumer.ready.is_set()
+                while not joined() and not self.done.wait(0.2):
+                    pass
                 switch.arm(self.random.randint(1, self.max_calls))  # dies at a random store call
                 switch.killed.wait(self.random.uniform(0.5, 2.0))  # or now, if it is idle
                 service.crash(worker, switch)
