@@ -1,0 +1,152 @@
+"""`rawbank reconcile` itself: clean on agreeing stores, and each kind of disagreement is caught.
+
+The stores are filled through the services' real APIs and consumer handlers (events handed
+over in-process instead of through a broker); then one thing at a time is broken by hand.
+`--via-api` is run as the command, against the three APIs served on free ports.
+"""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from services import inventory, notifier, requests as requests_service
+from services.inventory import consumer as inventory_consumer
+from services.notifier import consumer as notifier_consumer
+from services.requests import consumer as requests_consumer
+from shared import cli
+from shared.auth import issue_token
+from shared.broker import free_port
+from shared.envelope import decode_event
+from shared.reconcile import reconcile_dbs
+from shared.service import Runtime
+
+PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}
+SKU, DEPOT = "YRN-COT-40", "VNS"
+
+
+def drain(runtimes, config) -> int:
+    """Deliver every outbox event to the services that consume it, as relay and consumers would."""
+    handlers = {"inventory": inventory_consumer.make_handler(runtimes["inventory"].db, config),
+                "requests": requests_consumer.make_handler(runtimes["requests"].db, config),
+                "notifier": notifier_consumer.make_handler(runtimes["notifier"].db, config)}
+    readers = {"inventory": ("inventory", "requests", "notifier"), "requests": ("inventory", "notifier")}
+    moved = 0
+    for source in ("inventory", "requests"):
+        db = runtimes[source].db
+        for collection in runtimes[source].spec.outbox_collections:
+            for doc in db[collection].find({"outbox.0": {"$exists": True}}, {"outbox": 1}):
+                for raw in doc["outbox"]:
+                    event = decode_event({k: v for k, v in raw.items() if k != "_relay"})
+                    for reader in readers[source]:
+                        handlers[reader](event)
+                    moved += 1
+                db[collection].update_one({"_id": doc["_id"]}, {"$set": {"outbox": []}})
+    return moved
+
+
+@pytest.fixture
+def world(config):
+    runtimes = {name: Runtime(package.spec(), config) for name, package in PACKAGES.items()}
+    for name in ("inventory", "requests"):
+        runtimes[name].spec.seed(runtimes[name].db, config)
+    clients = {name: PACKAGES[name].create_app(config, runtimes[name]).test_client() for name in PACKAGES}
+    admin = {"Authorization": f"Bearer {issue_token(config.jwt_secret, sub='adm', role='admin')}"}
+    while drain(runtimes, config):
+        pass
+    rids = []
+    for n in range(3):
+        made = clients["requests"].post("/api/v1/requisitions", headers=admin, json={
+            "artisan_id": "ART-0001", "depot": DEPOT, "lines": [{"sku": SKU, "quantity": "2"}]})
+        assert made.status_code == 201, made.get_json()
+        rids.append(made.get_json()["id"])
+    for rid in rids:
+        assert clients["requests"].post(f"/api/v1/requisitions/{rid}/approve", headers=admin, json={}).status_code == 200
+    while drain(runtimes, config):
+        pass
+    assert clients["requests"].post(f"/api/v1/requisitions/{rids[1]}/dispatch", headers=admin, json={}).status_code == 200
+    assert clients["requests"].post(f"/api/v1/requisitions/{rids[2]}/cancel", headers=admin, json={}).status_code == 200
+    while drain(runtimes, config):
+        pass
+    yield runtimes, rids
+    for runtime in runtimes.values():
+        runtime.close()
+
+
+def check(runtimes):
+    return reconcile_dbs(runtimes["inventory"].db, runtimes["requests"].db, runtimes["notifier"].db)
+
+
+def test_agreeing_stores_reconcile_clean(world):
+    runtimes, rids = world
+    report = check(runtimes)
+    assert report.ok, report.problems
+    assert report.counts["requisitions by status"] == {"cancelled": 1, "dispatched": 1, "reserved": 1}
+
+
+BREAKAGES = {
+    "on hand changed without a ledger entry": (
+        lambda inv, req, rids: inv.stock.update_one({"_id": f"{DEPOT}/{SKU}"}, {"$inc": {"on_hand": 1000}}),
+        "the ledger sums to"),
+    "a hold placed twice": (
+        lambda inv, req, rids: inv.stock.update_one({"_id": f"{DEPOT}/{SKU}"},
+                                                    {"$inc": {"reserved": 2000}, "$set": {f"holds.{rids[0]}": 4000}}),
+        "holds {VNS/YRN-COT-40: 4}, expected {VNS/YRN-COT-40: 2}"),
+    "a hold left behind by a cancel": (
+        lambda inv, req, rids: inv.stock.update_one({"_id": f"{DEPOT}/{SKU}"},
+                                                    {"$inc": {"reserved": 2000}, "$set": {f"holds.{rids[2]}": 2000}}),
+        "(cancelled): holds"),
+    "an issue recorded twice": (
+        lambda inv, req, rids: inv.movements.insert_one({
+            **inv.movements.find_one({"requisition_id": rids[1], "type": "issue"}), "_id": "twice"}),
+        "issued 2 times"),
+    "an inventory answer applied twice": (
+        lambda inv, req, rids: req.requisitions.update_one(
+            {"_id": rids[0]}, {"$push": {"applied": req.requisitions.find_one({"_id": rids[0]})["applied"][0]}}),
+        "applied twice"),
+    "statuses that disagree": (
+        lambda inv, req, rids: req.requisitions.update_one({"_id": rids[1]}, {"$set": {"status": "reserved"}}),
+        "reserved at requests but issued at inventory"),
+    "an outbox not drained": (
+        lambda inv, req, rids: req.requisitions.update_one({"_id": rids[0]}, {"$push": {"outbox": {"event_id": "x"}}}),
+        "requests outbox not drained"),
+    "a requisition the notifier never heard of": (
+        lambda inv, req, rids: req.requisitions.insert_one({
+            **req.requisitions.find_one({"_id": rids[2]}), "_id": "unheard", "applied": []}),
+        "never reached the notifier"),
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_each_kind_of_disagreement_is_reported(world, breakage):
+    runtimes, rids = world
+    break_it, expected = BREAKAGES[breakage]
+    break_it(runtimes["inventory"].db, runtimes["requests"].db, rids)
+    report = check(runtimes)
+    assert not report.ok
+    assert any(expected in problem for problem in report.problems), report.problems
+
+
+def test_the_command_reads_embedded_stores_through_the_admin_api_and_exits_by_verdict(world, config, capsys,
+                                                                                       monkeypatch):
+    runtimes, rids = world
+    servers, urls = [], {}
+    for name, package in PACKAGES.items():
+        port = free_port()
+        server = make_server("127.0.0.1", port, package.create_app(config, runtimes[name]), threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        urls[name] = f"http://127.0.0.1:{port}"
+    monkeypatch.setenv("RAWBANK_JWT_SECRET", config.jwt_secret)
+    args = ["reconcile", "--via-api", "--no-dlq"] + [a for n, u in urls.items() for a in (f"--{n}-url", u)]
+    try:
+        assert cli.main(args) == 0
+        assert "verdict: CLEAN" in capsys.readouterr().out
+        runtimes["inventory"].db.stock.update_one({"_id": f"{DEPOT}/{SKU}"}, {"$inc": {"on_hand": 1}})
+        assert cli.main(args) == 1
+        assert "MISMATCH" in capsys.readouterr().out
+        assert cli.main(["reconcile"]) == 2  # the in-process store cannot be read from outside
+    finally:
+        for server in servers:
+            server.shutdown()
