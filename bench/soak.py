@@ -360,13 +360,13 @@ def main(argv=None) -> int:
 
 def reconcile(config: Config, urls, broker) -> str:
     """`rawbank reconcile --via-api`, retried while events are still settling."""
-    from shared import reconcile as rc
+    from shared import reconcile as rc, reconcile_cli
     from shared.events import TOPICS, dlq_topic
     config = config.with_(kafka_bootstrap_servers=broker) if broker else config
     deadline = time.monotonic() + 60
     while True:
-        found = rc.gather(config, via_api=True, urls=urls)
-        dlq = rc.read_dlq(config, [dlq_topic(t) for t in TOPICS]) if broker else []
+        found = reconcile_cli.gather(config, via_api=True, urls=urls)
+        dlq = reconcile_cli.read_dlq(config, [dlq_topic(t) for t in TOPICS]) if broker else []
         result = rc.check(found["inventory"], found["requests"], found["notifier"], dlq)
         if result.ok or time.monotonic() > deadline:
             return result.text()

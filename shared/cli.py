@@ -66,9 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "user":
         return _user_add(args, config)
     if args.command == "reconcile":
-        from shared import reconcile
+        from shared import reconcile_cli
         urls = {name: getattr(args, f"{name}_url") or getattr(config, f"{name}_url") for name in SERVICES}
-        return reconcile.main(config, via_api=args.via_api, urls=urls, dlq=not args.no_dlq, as_json=args.json)
+        return reconcile_cli.main(config, via_api=args.via_api, urls=urls, dlq=not args.no_dlq, as_json=args.json)
     if args.command == "env":
         for name, doc in environment_variables().items():
             print(f"{name:32} {doc}")

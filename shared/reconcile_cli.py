@@ -1,0 +1,95 @@
+"""Running `rawbank reconcile`: gather the facts (MongoDB or the admin API), list the DLQs, print."""
+from __future__ import annotations
+
+import json
+import sys
+
+from shared.reconcile import SERVICES, check, facts
+
+
+def read_dlq(config, topics, timeout_ms: int = 5000) -> list[dict]:
+    """Every message now in the dead-letter topics, with the reason headers the consumer wrote."""
+    from kafka import KafkaConsumer, TopicPartition
+    from shared.kafka import bootstrap_servers
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers(config), enable_auto_commit=False,
+                             group_id=None, request_timeout_ms=max(timeout_ms, 5000) + 1000,
+                             consumer_timeout_ms=timeout_ms)
+    try:
+        partitions = [TopicPartition(topic, p) for topic in topics
+                      for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        if not partitions:
+            return []
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        found = []
+        while any(consumer.position(tp) < ends[tp] for tp in partitions):
+            batch = consumer.poll(timeout_ms=timeout_ms)
+            if not batch:
+                break
+            for records in batch.values():
+                found += [_dlq_entry(record) for record in records]
+        return found
+    finally:
+        consumer.close()
+
+
+def _dlq_entry(record) -> dict:
+    headers = {k: (v or b"").decode("utf-8", "replace") for k, v in record.headers or []}
+    try:
+        type_ = json.loads(record.value).get("type")
+    except (TypeError, ValueError, AttributeError):
+        type_ = None
+    return {"topic": record.topic, "partition": record.partition, "offset": record.offset,
+            "type": type_ if isinstance(type_, str) else None, "reason": headers.get("reason", ""),
+            "original_topic": headers.get("original_topic"), "consumer_group": headers.get("consumer_group"),
+            "size": len(record.value or b""), "truncated_from": headers.get("truncated_from")}
+
+
+def gather(config, *, via_api: bool, urls: dict[str, str] | None = None) -> dict[str, dict]:
+    """The three services' facts: from MongoDB (MONGO_URI), or over HTTP with an admin token."""
+    if via_api:
+        from shared.auth import issue_token
+        token = issue_token(config.jwt_secret, sub="rawbank-reconcile", role="admin", ttl_seconds=300)
+        return {name: _fetch(f"{urls[name].rstrip('/')}/api/v1/admin/reconcile-data", token) for name in SERVICES}
+    from shared.mongo import connect
+    client = connect(config.mongo_uri)
+    try:
+        return {name: facts(name, client[f"rawbank_{name}"]) for name in SERVICES}
+    finally:
+        client.close()
+
+
+def _fetch(url: str, token: str) -> dict:
+    import urllib.request
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.loads(response.read())
+
+
+def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_json: bool = False) -> int:
+    """`rawbank reconcile`: print the report; 0 if clean, 1 on any mismatch, 2 if a store is unreachable."""
+    from shared.events import TOPICS, dlq_topic
+    if config.embedded and not via_api:
+        print("rawbank reconcile: MONGO_URI is the in-process store, which lives inside each service; "
+              "use --via-api (e.g. against `rawbank dev`) or set MONGO_URI to your MongoDB.", file=sys.stderr)
+        return 2
+    try:
+        found = gather(config, via_api=via_api, urls=urls)
+    except Exception as exc:  # one clear line instead of a traceback for an operator
+        print(f"rawbank reconcile: could not read the stores: {exc}", file=sys.stderr)
+        return 2
+    messages, dlq_error = [], None
+    if dlq:
+        try:
+            messages = read_dlq(config, [dlq_topic(t) for t in TOPICS])
+        except Exception as exc:
+            dlq_error = f"could not read the dead-letter topics at {config.kafka_bootstrap_servers}: {exc}"
+    report = check(found["inventory"], found["requests"], found["notifier"], messages)
+    if as_json:
+        print(json.dumps({**report.to_dict(), "dlq_error": dlq_error}, indent=2, ensure_ascii=False))
+    else:
+        print(report.text())
+        if dlq_error:
+            print(f"note: {dlq_error}")
+    return 0 if report.ok else 1
