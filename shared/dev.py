@@ -101,7 +101,7 @@ def run_dev(ports: dict[str, int], startup_timeout: float = 60.0) -> int:
                       for other in ("inventory", "requests", "notifier")}}
             children.append((name, subprocess.Popen(
                 [sys.executable, "-m", "shared.cli", "run", name], env=env,
-                stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)))
+                stdin=subprocess.DEVNULL, preexec_fn=die_with_parent, start_new_session=True)))
         say("[3/3] Waiting until every service is ready ...", "[3/3] सभी सेवाओं के तैयार होने की प्रतीक्षा ...")
         deadline = time.monotonic() + startup_timeout
         pending = {"inventory", "requests", "notifier"}
