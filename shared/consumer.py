@@ -83,10 +83,16 @@ class ConsumerLoop:
             batches = consumer.poll(timeout_ms=200, max_records=200)
             if consumer.assignment():
                 self.ready.set()
+            # Poll again well within max_poll_interval, or the group drops this member, the commit
+            # fails and the same slow batch is handled again and again. The rest is fetched anew.
+            deadline = time.monotonic() + self.config.kafka_max_poll_interval_ms / 2000
             for partition, messages in batches.items():
                 done = None
                 try:
                     for message in messages:
+                        if time.monotonic() > deadline:
+                            consumer.seek(partition, message.offset)
+                            break
                         self.process(message, stop)
                         done = message.offset
                 finally:
