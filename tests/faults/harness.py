@@ -194,14 +194,19 @@ class Killer(threading.Thread):
 
     def run(self) -> None:
         try:
+            victims: list[str] = []
             while not self.done.wait(self.random.uniform(*self.pause)):
-                service = self.stack[self.random.choice(sorted(self.stack.services))]
+                if not victims:  # every service in turn, in a random order each round
+                    victims = self.random.sample(sorted(self.stack.services), len(self.stack.services))
+                service = self.stack[victims.pop()]
                 worker, switch = service.workers[-1]
                 # Only a worker that has joined its group: Tansu keeps a group stuck for minutes
                 # when members die during their join (see the module docstring).
                 joined = lambda: worker.consumer is not None and worker.consumer.ready.is_set()
                 while not joined() and not self.done.wait(0.2):
                     pass
+                if self.done.is_set():
+                    return
                 switch.arm(self.random.randint(1, self.max_calls))  # dies at a random store call
                 switch.killed.wait(self.random.uniform(0.5, 2.0))  # or now, if it is idle
                 service.crash(worker, switch)
