@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from shared.quantity import format_quantity
 
 SERVICES = ("inventory", "requests", "notifier")
-INVENTORY_OUTBOXES = ("materials", "stock", "reservations")
-REQUESTS_OUTBOXES = ("requisitions", "artisans")
 
 #: requests status -> inventory reservation statuses that agree with it once all events are applied
 AGREES = {
@@ -37,6 +35,14 @@ HOLDS_EXPECTED = ("reserved",)
 ISSUES_EXPECTED = ("dispatched", "received")
 
 
+def _outboxes(service: str, names) -> tuple[str, ...]:
+    """The collections whose documents carry an outbox: as given, or as the service declares them."""
+    if names is not None:
+        return tuple(names)
+    from shared.runner import load_spec
+    return load_spec(service).outbox_collections
+
+
 def _outbox_count(collection) -> int:
     rows = collection.aggregate([{"$match": {"outbox.0": {"$exists": True}}},
                                  {"$project": {"n": {"$size": "$outbox"}}},
@@ -44,7 +50,7 @@ def _outbox_count(collection) -> int:
     return next(iter(rows), {"n": 0})["n"]
 
 
-def inventory_facts(db) -> dict:
+def inventory_facts(db, outboxes=None) -> dict:
     """Stock with its holds, ledger sums, pending journal entries, reservations and outboxes."""
     stock = {}
     for doc in db.stock.find({}, {"outbox": 0}):
@@ -80,10 +86,10 @@ def inventory_facts(db) -> dict:
     journals = {k: [e for e in s.pop("journal")] for k, s in stock.items()}
     return {"service": "inventory", "stock": stock, "journal": {k: v for k, v in journals.items() if v},
             "ledger": ledger, "requisition_ledger": dict(by_requisition), "reservations": reservations,
-            "outbox": {name: _outbox_count(db[name]) for name in INVENTORY_OUTBOXES}}
+            "outbox": {name: _outbox_count(db[name]) for name in _outboxes("inventory", outboxes)}}
 
 
-def requests_facts(db) -> dict:
+def requests_facts(db, outboxes=None) -> dict:
     """Requisitions (status, lines, events applied) and outboxes."""
     requisitions = {}
     for doc in db.requisitions.find({}, {"status": 1, "depot": 1, "lines": 1, "applied": 1,
@@ -96,10 +102,10 @@ def requests_facts(db) -> dict:
             "applied_twice": len(applied) - len(set(applied)),
             "history_twice": len(history_ids) - len(set(history_ids))}
     return {"service": "requests", "requisitions": requisitions,
-            "outbox": {name: _outbox_count(db[name]) for name in REQUESTS_OUTBOXES}}
+            "outbox": {name: _outbox_count(db[name]) for name in _outboxes("requests", outboxes)}}
 
 
-def notifier_facts(db) -> dict:
+def notifier_facts(db, outboxes=None) -> dict:
     """Which requisitions the notifier heard of, notifications told twice, events and dead-letter alerts."""
     told_twice = [row["_id"] for row in db.notifications.aggregate([
         {"$group": {"_id": {"rid": "$requisition_id", "status": "$status"}, "n": {"$sum": 1}}},
@@ -115,9 +121,9 @@ def notifier_facts(db) -> dict:
 FACTS = {"inventory": inventory_facts, "requests": requests_facts, "notifier": notifier_facts}
 
 
-def facts(service: str, db) -> dict:
+def facts(service: str, db, outboxes=None) -> dict:
     """The facts of one service's store ('inventory', 'requests' or 'notifier')."""
-    return FACTS[service](db)
+    return FACTS[service](db, outboxes)
 
 
 @dataclass
