@@ -1,6 +1,7 @@
 """The event envelope every service publishes and consumes, and its registry of payloads."""
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ class EnvelopeSchema(ma.Schema):
     correlation_id = ma.fields.String(load_default=None, allow_none=True,
                                       validate=ma.validate.Length(max=200))
     payload = ma.fields.Dict(required=True)
+
+
+_ENVELOPE = EnvelopeSchema()
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ def decode_event(raw: bytes | str | dict) -> Event:
     if not isinstance(raw, dict):
         raise EnvelopeError("not a JSON object")
     try:
-        envelope = EnvelopeSchema().load(raw, unknown=ma.EXCLUDE)
+        envelope = _ENVELOPE.load(raw, unknown=ma.EXCLUDE)
     except ma.ValidationError as exc:
         raise EnvelopeError(f"envelope invalid: {exc.messages}") from None
     schema = _payload_schema(envelope["type"], envelope["version"])
@@ -89,7 +93,12 @@ def decode_event(raw: bytes | str | dict) -> Event:
 
 
 def _payload_schema(type_: str, version: int) -> ma.Schema:
-    try:
-        return PAYLOADS[(type_, version)]()
-    except KeyError:
-        raise EnvelopeError(f"unknown event type {type_!r} version {version}") from None
+    if (type_, version) not in PAYLOADS:
+        raise EnvelopeError(f"unknown event type {type_!r} version {version}")
+    return _schema(type_, version)
+
+
+@functools.cache
+def _schema(type_: str, version: int) -> ma.Schema:
+    """One instance per payload type: building a schema costs more than using it (stateless)."""
+    return PAYLOADS[(type_, version)]()
