@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from shared.auth import issue_token  # noqa: E402
-from shared.broker import free_port  # noqa: E402
+from shared.dev import spawn_on_free_ports  # noqa: E402
 from shared.config import Config  # noqa: E402
 
 MATERIALS = ("YRN-COT-40", "YRN-SLK-MUL", "DYE-INDIGO")
@@ -88,13 +88,8 @@ class Dev:
     """`rawbank dev` on free ports, stopped with Ctrl-C's signal at the end."""
 
     def __init__(self):
-        self.ports = {name: free_port() for name in ("broker", "inventory", "requests", "notifier")}
-        args = [sys.executable, "-m", "shared.cli", "dev"]
-        for name, port in self.ports.items():
-            args += [f"--{name}-port", str(port)]
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))}
         self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"soak-dev-{os.getpid()}.log", "w")
-        self.process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.ports, self.process = spawn_on_free_ports(cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while "Ctrl-C" not in Path(self.log.name).read_text():
             if self.process.poll() is not None or time.monotonic() > deadline:

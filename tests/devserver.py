@@ -1,15 +1,13 @@
 """`rawbank dev` started the way a user starts it, on free ports, for e2e and browser tests."""
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from shared.broker import free_port
+from shared.dev import spawn_on_free_ports
 from tests.conftest import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,13 +17,8 @@ class Dev:
     """`rawbank dev` on free ports, its output collected in the background."""
 
     def __init__(self):
-        self.ports = {name: free_port() for name in ("broker", "inventory", "requests", "notifier")}
-        args = [sys.executable, "-m", "shared.cli", "dev"]
-        for name, port in self.ports.items():
-            args += [f"--{name}-port", str(port)]
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))}
-        self.process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True)
+        self.ports, self.process = spawn_on_free_ports(cwd=ROOT, stdout=subprocess.PIPE,
+                                                       stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
 
