@@ -25,7 +25,9 @@ def spawn_on_free_ports(**popen) -> tuple[dict[str, int], subprocess.Popen]:
     args = [sys.executable, "-m", "shared.cli", "dev"]
     for name, port in ports.items():
         args += [f"--{name}-port", str(port)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))}
+    env = {**os.environ}
+    for name in [name for name in env if name.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))]:
+        del env[name]
     return ports, subprocess.Popen(args, env=env, **popen)
 
 
