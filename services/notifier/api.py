@@ -3,37 +3,17 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import marshmallow as ma
 from flask import request
-from marshmallow import fields as f, validate as v
 
 from services.notifier import alerts, compose, events, notifications
-from services.notifier.schemas import (AlertQuery, AlertSchema, NoteBody, NotificationQuery,
-                                       NotificationSchema)
+from services.notifier.schemas import (AlertQuery, AlertSchema, EventQuery, EventSchema, NoteBody,
+                                       NotificationQuery, NotificationSchema)
 from shared.auth import current_principal, require_role
 from shared.errors import Conflict, NotFound
 from shared.i18n import pick_language
 from shared.web import Blueprint, db
 
 blp = Blueprint("notifier", __name__, url_prefix="/api/v1", description="Events, alerts and notifications")
-
-
-class EventQuery(ma.Schema):
-    type = f.String(load_default=None, validate=v.Length(max=100))
-    limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
-    before = f.AwareDateTime(load_default=None)
-
-
-class EventSchema(ma.Schema):
-    event_id = f.String()
-    type = f.String()
-    version = f.Integer()
-    occurred_at = f.String()
-    received_at = f.AwareDateTime()
-    source = f.String()
-    key = f.String()
-    correlation_id = f.String(allow_none=True)
-    payload = f.Dict()
 
 
 @blp.route("/events", methods=["GET"])

@@ -143,3 +143,21 @@ class DeliverySchema(ma.Schema):
     def dump_source(self, doc):
         source = doc.get("source") or {}
         return {"collection": source.get("collection"), "id": source.get("id")}
+
+
+class EventQuery(ma.Schema):
+    type = f.String(load_default=None, validate=v.Length(max=100))
+    limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
+    before = f.AwareDateTime(load_default=None)
+
+
+class EventSchema(ma.Schema):
+    event_id = f.String()
+    type = f.String()
+    version = f.Integer()
+    occurred_at = f.String()
+    received_at = f.AwareDateTime()
+    source = f.String()
+    key = f.String()
+    correlation_id = f.String(allow_none=True)
+    payload = f.Dict()
