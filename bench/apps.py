@@ -22,7 +22,8 @@ def receipt_app() -> Flask:
     In production the outbox relay (another process) keeps each stock document's outbox near
     empty. A gunicorn worker's in-process store has no relay, so after each request the
     outboxes are emptied here (events discarded); without it every receipt would copy an
-    ever longer outbox and the figure would measure that instead.
+    ever longer outbox and the figure would measure that instead. Only the stock document the
+    receipt wrote is emptied (one `_id` update, about what the relay's `$pull` costs).
     """
     from services.inventory import create_app, seed
     from shared.config import Config
@@ -33,7 +34,8 @@ def receipt_app() -> Flask:
 
     @app.after_request
     def drain(response):
-        db.stock.update_many({"outbox.0": {"$exists": True}}, {"$set": {"outbox": []}})
+        body = request.get_json(silent=True) or {}
+        db.stock.update_one({"_id": f"{body.get('depot')}/{body.get('sku')}"}, {"$set": {"outbox": []}})
         return response
 
     return app

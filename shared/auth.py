@@ -48,6 +48,19 @@ def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = No
 
 def decode_token(secret: str, token: str) -> Principal:
     """Verify signature, algorithm and expiry; raise ApiError(401) otherwise."""
+    principal, expires = _verified(secret, token)
+    if expires <= time.time():
+        raise ApiError(401, "token_invalid")
+    return principal
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified(secret: str, token: str) -> tuple[Principal, int]:
+    """A token's checked claims and expiry, remembered: a token string never changes meaning.
+
+    Only successes are remembered (a failure raises), and the expiry is checked again at
+    every use by `decode_token`, so a cached token still stops working when it expires.
+    """
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
                             options={"require": ["exp", "sub", "role"]})
@@ -56,7 +69,7 @@ def decode_token(secret: str, token: str) -> Principal:
     if claims["role"] not in ROLES:
         raise ApiError(401, "token_invalid")
     return Principal(str(claims["sub"]), claims["role"], claims.get("artisan_id"), claims.get("depot"),
-                     claims.get("cooperative"))
+                     claims.get("cooperative")), int(claims["exp"])
 
 
 def csrf_token(secret: str, token: str) -> str:

@@ -22,16 +22,29 @@ class Locked:
     Cursors are read whole under the lock, so iteration never races a writer.
     """
 
-    __slots__ = ("_target", "_lock")
+    __slots__ = ("_target", "_lock", "_collections")
 
     def __init__(self, target, lock: threading.RLock):
         object.__setattr__(self, "_target", target)
         object.__setattr__(self, "_lock", lock)
+        object.__setattr__(self, "_collections", {})
 
     def _wrap(self, value):
         return Locked(value, self._lock) if isinstance(value, _WRAP) else value
 
+    def _collection(self, name):
+        """A database's collections are made once: mongomock builds a new one per `db.name`."""
+        found = self._collections.get(name)
+        if found is None:
+            with self._lock:
+                found = self._collections[name] = self._wrap(self._target[name])
+        return found
+
     def __getattr__(self, name):
+        if isinstance(self._target, mongomock.Database) and not name.startswith("_"):
+            value = getattr(type(self._target), name, None)
+            if value is None:  # not a Database method or property: a collection, as in mongomock
+                return self._collection(name)
         with self._lock:
             value = getattr(self._target, name)
         if callable(value) and not isinstance(value, _WRAP):
@@ -42,6 +55,8 @@ class Locked:
         return self._wrap(value)
 
     def __getitem__(self, key):
+        if isinstance(self._target, mongomock.Database):
+            return self._collection(key)
         with self._lock:
             return self._wrap(self._target[key])
 

@@ -35,3 +35,20 @@ def test_bad_tokens_are_refused_with_401(make):
 def test_artisan_tokens_need_an_artisan_id():
     with pytest.raises(ValueError):
         issue_token(SECRET, sub="a", role="artisan")
+
+
+def test_a_token_verified_before_still_expires(monkeypatch):
+    token = issue_token(SECRET, sub="asha", role="admin", ttl_seconds=60)
+    assert decode_token(SECRET, token).sub == "asha"  # verified and remembered
+    later = time.time() + 61
+    monkeypatch.setattr("shared.auth.time.time", lambda: later)
+    with pytest.raises(ApiError) as raised:
+        decode_token(SECRET, token)
+    assert raised.value.status == 401
+
+
+def test_a_remembered_token_is_not_valid_under_another_secret():
+    token = issue_token(SECRET, sub="asha", role="admin")
+    decode_token(SECRET, token)
+    with pytest.raises(ApiError):
+        decode_token("y" * 40, token)
