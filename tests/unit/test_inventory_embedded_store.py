@@ -1,10 +1,21 @@
-"""The embedded store answers {"_id": x} queries by direct lookup with the same results as a scan."""
+"""The embedded store's speed-ups inside mongomock give mongomock's own results.
+
+{"_id": x} queries are answered by direct lookup; documents are copied and their dates
+rounded by faster drop-ins for mongomock's deepcopy and patch_datetime_awareness_in_document.
+"""
+import copy
+from collections import OrderedDict
+from datetime import datetime, timedelta, timezone
+
 import mongomock
+import mongomock.helpers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mongomock import ObjectId
 from pymongo import ReturnDocument
 
-from shared.mongo import _scan, connect
+from shared.mongo import _copy_document, _patch_dates, _patch_datetime_awareness, _scan, connect
 
 
 @pytest.fixture
@@ -52,3 +63,56 @@ def test_collections_with_ttl_indexes_keep_mongomock_scan(items):
     assert collection.find_one({"_id": "a"})["n"] == 1
     assert isinstance(mongomock.collection.Collection._iter_documents(collection._target, {"_id": "a"}),
                       type(x for x in ()))
+
+
+# The embedded store also copies documents and rounds their dates with faster drop-ins for
+# mongomock's own; they must give exactly what mongomock's would, for any document.
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-2**63, 2**63 - 1), st.floats(allow_nan=False), st.text(max_size=5),
+    st.binary(max_size=4), st.builds(ObjectId), st.decimals(allow_nan=False, places=3),
+    st.datetimes(timezones=st.sampled_from([None, timezone.utc, timezone(timedelta(hours=5, minutes=30))])))
+_documents = st.recursive(_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.tuples(inner, inner),
+    st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    st.dictionaries(st.text(max_size=4), inner, max_size=3).map(OrderedDict)), max_leaves=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_documents)
+def test_document_copies_equal_deepcopy_and_share_nothing_mutable(document):
+    snapshot = copy.deepcopy(document)
+    copied = _copy_document(document)
+    assert copied == snapshot
+    assert type(copied) is type(document)
+    _wreck(copied)  # empty every list and dict inside the copy: the original must not notice
+    assert document == snapshot
+
+
+def _wreck(value):
+    children = list(value.values()) if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else []
+    for child in children:
+        _wreck(child)
+    if isinstance(value, (dict, list)):
+        value.clear()
+
+
+@settings(max_examples=300, deadline=None)
+@given(_documents)
+def test_date_rounding_equals_mongomocks(document):
+    with pytest.MonkeyPatch.context() as patch:  # mongomock's own, recursing into itself
+        patch.setattr(mongomock.helpers, "patch_datetime_awareness_in_document", _patch_dates)
+        expected = _patch_dates(document)
+    assert _patch_datetime_awareness(document) == expected
+
+
+def test_a_stored_document_is_a_copy_both_ways(items):
+    collection, _ = items
+    doc = {"_id": "c", "nested": {"list": [1, {"at": datetime(2026, 1, 1, 10, 0, 0, 123456, timezone.utc)}]}}
+    collection.insert_one(doc)
+    doc["nested"]["list"].append(2)
+    found = collection.find_one({"_id": "c"})
+    assert found["nested"]["list"][1]["at"].microsecond == 123000  # rounded to milliseconds, as MongoDB does
+    assert len(found["nested"]["list"]) == 2
+    found["nested"]["list"].clear()
+    collection.update_one({"_id": "c"}, {"$push": {"nested.list": 3}})
+    assert [v for v in collection.find_one({"_id": "c"})["nested"]["list"] if not isinstance(v, dict)] == [1, 3]
