@@ -21,6 +21,7 @@ from pymongo import IndexModel
 _WRAP = (mongomock.Database, mongomock.Collection, mongomock.collection.Cursor,
          mongomock.command_cursor.CommandCursor, mongomock.collection.BulkOperationBuilder)
 _CURSORS = (mongomock.collection.Cursor, mongomock.command_cursor.CommandCursor)
+_LASTING = (mongomock.MongoClient, mongomock.Database, mongomock.Collection)
 
 
 class Locked:
@@ -30,36 +31,46 @@ class Locked:
     Cursors are read whole under the lock, so iteration never races a writer.
     """
 
-    __slots__ = ("_target", "_lock", "_collections")
+    __slots__ = ("_target", "_lock", "_cache")
 
     def __init__(self, target, lock: threading.RLock):
         object.__setattr__(self, "_target", target)
         object.__setattr__(self, "_lock", lock)
-        object.__setattr__(self, "_collections", {})
+        object.__setattr__(self, "_cache", {})
 
     def _wrap(self, value):
         return Locked(value, self._lock) if isinstance(value, _WRAP) else value
 
     def _collection(self, name):
         """A database's collections are made once: mongomock builds a new one per `db.name`."""
-        found = self._collections.get(name)
+        found = self._cache.get(name)
         if found is None:
             with self._lock:
-                found = self._collections[name] = self._wrap(self._target[name])
+                found = self._cache[name] = self._wrap(self._target[name])
         return found
 
+    def _locked(self, method):
+        def call(*args, **kwargs):
+            with self._lock:
+                return self._wrap(method(*args, **kwargs))
+        return call
+
     def __getattr__(self, name):
-        if isinstance(self._target, mongomock.Database) and not name.startswith("_"):
-            value = getattr(type(self._target), name, None)
-            if value is None:  # not a Database method or property: a collection, as in mongomock
-                return self._collection(name)
+        found = self._cache.get(name)
+        if found is not None:
+            return found
+        declared = getattr(type(self._target), name, None)
+        if isinstance(self._target, mongomock.Database) and declared is None and not name.startswith("_"):
+            return self._collection(name)  # not a Database method or property: a collection
+        if isinstance(declared, types.FunctionType):  # a method: binding it touches no shared state
+            found = self._locked(declared.__get__(self._target))
+            if isinstance(self._target, _LASTING):  # collections and databases live as long as the client
+                self._cache[name] = found
+            return found
         with self._lock:
             value = getattr(self._target, name)
         if callable(value) and not isinstance(value, _WRAP):
-            def call(*args, **kwargs):
-                with self._lock:
-                    return self._wrap(value(*args, **kwargs))
-            return call
+            return self._locked(value)
         return self._wrap(value)
 
     def __getitem__(self, key):

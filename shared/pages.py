@@ -63,7 +63,8 @@ def init_pages(app, service: str, blueprints) -> None:
     Babel(app, locale_selector=language, timezone_selector=lambda: TIMEZONE)
     CORS(app, resources={r"/api/v1/*": {"origins": origins(config)}}, supports_credentials=True,
          allow_headers=["Content-Type", "Accept-Language", CSRF_HEADER, "Idempotency-Key"],
-         expose_headers=["X-Next-Cursor", "X-Request-ID"], max_age=600)
+         expose_headers=["X-Next-Cursor", "X-Request-ID"], max_age=600,
+         always_send=False)  # no Origin, no CORS headers (else every allowed origin is listed)
     app.register_blueprint(blp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

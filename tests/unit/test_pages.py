@@ -108,6 +108,13 @@ def test_cors_admits_the_sibling_services_with_credentials_and_no_one_else(inven
     assert "Access-Control-Allow-Origin" not in refused.headers
 
 
+def test_a_request_without_an_origin_gets_no_cors_headers(inventory_client, token):
+    """Not a cross-origin call, so nothing to allow (flask-cors would list every allowed origin)."""
+    response = inventory_client.get("/api/v1/stock", headers=token("admin"))
+    assert response.status_code == 200
+    assert not [name for name in response.headers.keys() if name.startswith("Access-Control-")]
+
+
 def test_the_language_switch_is_remembered_for_the_user(apps, requests_client, config):
     login(requests_client, "artisan", "artisan123")
     csrf = csrf_token(config.jwt_secret, requests_client.get_cookie(COOKIE).value)
