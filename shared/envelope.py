@@ -63,7 +63,10 @@ def new_event(type_: str, key: str, payload: dict, *, source: str,
     """Make an event from a loaded payload (quantities in thousandths), checked by its schema."""
     schema = _payload_schema(type_, version)
     try:
-        wire = schema.dump(schema.load(schema.dump(payload)))
+        wire = schema.dump(payload)
+        loaded = schema.load(wire)  # what a consumer will see: the check that it is valid
+        if loaded.keys() != wire.keys():  # loading filled in defaults: send them as well
+            wire = schema.dump(loaded)
     except ma.ValidationError as exc:
         raise EnvelopeError(f"{type_} v{version} payload invalid: {exc.messages}") from None
     return Event(str(uuid.uuid4()), type_, version, utcnow_iso(), source, key, correlation_id, wire)

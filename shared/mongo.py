@@ -104,12 +104,14 @@ _scan = mongomock.collection.Collection._iter_documents
 def _iter_documents(self, filter):
     """mongomock scans every document even for {"_id": x}; look such a document up directly.
 
-    Only for plain str/int/ObjectId ids on collections without TTL indexes; the document
-    found is still checked against the whole filter, so results are those of the scan.
+    Only for plain str/int/ObjectId ids on collections without TTL indexes (so there is no
+    expiry to apply first); the document found is still checked against the whole filter, so
+    results are those of the scan. The store's own reader lock is skipped: `Locked` already
+    runs one call at a time.
     """
     key = filter.get("_id") if isinstance(filter, dict) else None
     if type(key) in (str, int, ObjectId) and not self._store._ttl_indexes:
-        doc = self._store[key] if key in self._store else None
+        doc = self._store._documents.get(key)
         return iter([doc] if doc is not None and filter_applies(filter, doc) else [])
     return _scan(self, filter)
 

@@ -6,8 +6,8 @@ import re
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
-from services.inventory import domain
-from services.inventory.stockops import SOURCE, write_stock
+from services.inventory.stockops import SOURCE, refresh_copies
+from services.inventory.store import material_or_error
 from shared.envelope import new_event
 from shared.errors import BusinessRule, Conflict, NotFound
 
@@ -49,8 +49,8 @@ def register_material(db, material: dict, *, correlation_id: str | None = None) 
 def update_material(db, sku: str, changes: dict, *, correlation_id: str | None = None) -> dict:
     """Change names, category, reorder level or pack size; the unit never changes.
 
-    Stock documents keep a copy of category and reorder level for their filters; they are
-    refreshed here one by one, and every later stock write re-reads the catalog anyway.
+    Stock documents keep a copy of category and reorder level (for their filters, and the
+    reorder level for every later stock write); they are refreshed here one by one.
     """
     for _ in range(20):
         current = material_or_error(db, sku, not_found=True)
@@ -70,26 +70,15 @@ def update_material(db, sku: str, changes: dict, *, correlation_id: str | None =
 
 
 def _refresh_stock(db, material: dict, correlation_id) -> None:
-    copies = {"category": material["category"], "reorder_level": material["reorder_level"]}
     after = ""
     while True:
         docs = list(db.stock.find({"sku": material["_id"], "_id": {"$gt": after}}, {"depot": 1})
                     .sort("_id", ASCENDING).limit(100))
         for doc in docs:
-            db.stock.update_one({"_id": doc["_id"]}, {"$set": copies})
-            write_stock(db, material, doc["depot"], domain.settle_level, lambda b, a: ([], []),
-                        correlation_id=correlation_id)
+            refresh_copies(db, material, doc["depot"], correlation_id)
         if len(docs) < 100:
             return
         after = docs[-1]["_id"]
-
-
-def material_or_error(db, sku: str, not_found: bool = False) -> dict:
-    """The material, or 422 unknown_material (404 when it is the addressed resource)."""
-    material = db.materials.find_one({"_id": sku}, {"outbox": 0, "terms": 0})
-    if material is None:
-        raise (NotFound if not_found else _rule)("unknown_material", details={"sku": sku})
-    return material
 
 
 def depot_or_error(db, code: str, not_found: bool = False) -> dict:

@@ -2,8 +2,9 @@
 
 A stock change and its ledger entry are one atomic write (the entry waits in the stock
 document's `journal`). Projection copies each entry to the append-only `movements` collection
-by its id (an insert; a repeat is a duplicate key and changes nothing) and only then pulls it from the journal, so an
-entry is always in one place or both, and on hand always equals the sum of the ledger.
+by its id (an insert; a repeat is a duplicate key and changes nothing); only an entry found
+there is dropped from the journal (by the document's next write, or pulled by the worker), so
+an entry is always in one place or both, and on hand always equals the sum of the ledger.
 """
 from __future__ import annotations
 
@@ -36,19 +37,30 @@ def entry(kind: str, movement_id: str, before: Stock, after: Stock, *, by: str, 
             "by": by, "at": datetime.now(timezone.utc), **extra}
 
 
-def project(db, depot: str, sku: str, entries: list[dict] | None = None) -> int:
-    """Move a stock document's pending journal entries (or just `entries`) into `movements`.
-
-    Safe to repeat and to run beside another projector: an entry is inserted before it is pulled.
-    """
-    if entries is None:
-        doc = db.stock.find_one({"_id": stock_id(depot, sku)}, {"journal": 1})
-        entries = (doc or {}).get("journal") or []
+def insert(db, entries: list[dict]) -> None:
+    """Copy ledger entries into `movements`; one already there (a duplicate key) is left as it is."""
     for item in entries:
         try:
             db.movements.insert_one(dict(item))
         except DuplicateKeyError:  # projected before; entries never change, so nothing to do
             pass
+
+
+def projected(db, movement_ids: list[str]) -> bool:
+    """Whether every one of these entries is in `movements` (a lookup by id each)."""
+    return all(db.movements.find_one({"_id": mid}, {"_id": 1}) is not None for mid in movement_ids)
+
+
+def project(db, depot: str, sku: str, entries: list[dict] | None = None) -> int:
+    """Move a stock document's pending journal entries (or just `entries`) into `movements`.
+
+    Safe to repeat and to run beside another projector or a writer: an entry is inserted
+    before it is pulled.
+    """
+    if entries is None:
+        doc = db.stock.find_one({"_id": stock_id(depot, sku)}, {"journal": 1})
+        entries = (doc or {}).get("journal") or []
+    insert(db, entries)
     if entries:
         db.stock.update_one({"_id": stock_id(depot, sku)},
                             {"$pull": {"journal": {"_id": {"$in": [e["_id"] for e in entries]}}}})

@@ -15,13 +15,12 @@ log = logging.getLogger(__name__)
 def record_movement(db, body: dict, *, by: str, correlation_id: str | None = None) -> dict:
     """Apply one POST /movements body; 409 and nothing stored if stock would go negative."""
     kind = body["type"]
-    material = material_or_error(db, body["sku"])
     try:
         if kind == "receipt":
-            return receive(db, material, body, by=by, correlation_id=correlation_id)
+            return receive(db, body["sku"], body, by=by, correlation_id=correlation_id)
         if kind == "adjustment":
-            return adjust(db, material, body, by=by, correlation_id=correlation_id)
-        return transfer(db, material, body, by=by, correlation_id=correlation_id)
+            return adjust(db, body["sku"], body, by=by, correlation_id=correlation_id)
+        return transfer(db, material_or_error(db, body["sku"]), body, by=by, correlation_id=correlation_id)
     except domain.InsufficientStock as exc:
         raise Conflict("insufficient_stock", details={
             "sku": body["sku"], "depot": body["depot"], "available": exc.available,
@@ -38,8 +37,8 @@ def _result(movement_id, kind, body, quantity, stock) -> dict:
             "to_depot": body.get("to_depot"), "quantity": quantity, "stock": stock_view(stock)}
 
 
-def receive(db, material: dict, body: dict, *, by: str, correlation_id=None) -> dict:
-    """Add received stock with its StockReceived event and ledger entry."""
+def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=None) -> dict:
+    """Add received stock with its StockReceived event and ledger entry (material: see write_stock)."""
     mid, quantity = ledger.new_movement_id(), body["quantity"]
     details = {name: str(body.get(name) or "") for name in ("supplier", "lot", "unit_cost", "reference", "reason")}
 
@@ -53,8 +52,8 @@ def receive(db, material: dict, body: dict, *, by: str, correlation_id=None) -> 
     return _result(mid, "receipt", body, quantity, after)
 
 
-def adjust(db, material: dict, body: dict, *, by: str, correlation_id=None) -> dict:
-    """A signed correction with its reason code; never below available stock."""
+def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None) -> dict:
+    """A signed correction with its reason code; never below available stock (material: see write_stock)."""
     mid, delta, reason = ledger.new_movement_id(), body["quantity"], body["reason"]
     reference = body.get("reference") or ""
 

@@ -127,13 +127,12 @@ class Reservations:
 
     def _change(self, doc, sku: str, kind: str, change, correlation_id, by: str | None = None) -> None:
         rid, by = doc["_id"], by or doc.get("by") or ACTOR
-        material = self.db.materials.find_one({"_id": sku}, {"outbox": 0, "terms": 0})
 
         def record(before, after):
             return [ledger.entry(kind, ledger.new_movement_id(), before, after, by=by,
                                  requisition_id=rid)], []
 
-        write_stock(self.db, material, doc["depot"], change, record, requisition_id=rid,
+        write_stock(self.db, sku, doc["depot"], change, record, requisition_id=rid,
                     correlation_id=correlation_id)
 
     def _hold(self, doc, line, correlation_id) -> None:

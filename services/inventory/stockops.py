@@ -7,7 +7,7 @@ import time
 from typing import Callable
 
 from services.inventory import domain, ledger
-from services.inventory.store import VersionConflict, load_stock, save_stock
+from services.inventory.store import VersionConflict, load_stock, material_or_error, save_stock
 from shared.envelope import Event, new_event
 
 log = logging.getLogger(__name__)
@@ -24,33 +24,50 @@ Change = Callable[[domain.Stock], domain.Stock]
 Record = Callable[[domain.Stock, domain.Stock], tuple[list[dict], list[Event]]]
 
 
-def write_stock(db, material: dict, depot: str, change: Change, record: Record, *,
+def write_stock(db, material: dict | str, depot: str, change: Change, record: Record, *,
                 requisition_id: str | None = None, movement_id: str | None = None,
                 correlation_id: str | None = None, on_new=None) -> tuple[domain.Stock, domain.Stock]:
     """Apply `change` to one stock and store it with `record`'s ledger entries and events.
+
+    `material` is the catalog document, or only its sku: then the stock document's own copy
+    of the reorder level and category is used (update_material keeps those copies current)
+    and the catalog is read only to create the stock document (422 unknown_material).
+
+    The ledger entries go into the stock document's journal in the same write and are then
+    copied to `movements`; the next write of the document drops them from the journal once it
+    has checked they are there (see services/inventory/README.md).
 
     Returns (before, after); when the change changes nothing, or `movement_id` is already in
     the ledger, nothing is written and after == before. Rule errors propagate unchanged.
     `on_new()` runs first when the stock record does not exist yet (e.g. to check the depot).
     """
-    sku = material["_id"]
+    sku = material if isinstance(material, str) else material["_id"]
     deadline = time.monotonic() + BUSY_SECONDS
     attempt = 0
     while True:
         attempt += 1
-        before, version = load_stock(db, depot, sku, material["reorder_level"], requisition_id)
+        stored, version, pending, category = load_stock(db, depot, sku, requisition_id)
         if movement_id is not None and version and ledger.recorded(db, depot, sku, movement_id):
-            return before, before
-        if not version and on_new is not None:
-            on_new()
-        before = _with_reorder_level(before, material["reorder_level"])
+            return stored, stored
+        if pending and not ledger.projected(db, pending):
+            ledger.project(db, depot, sku)  # a crash (or a writer right now) left them: copy them first
+            continue
+        if stored is not None and isinstance(material, str):
+            known = {"_id": sku, "reorder_level": stored.reorder_level, "category": category}
+        else:
+            known = material_or_error(db, sku) if isinstance(material, str) else material
+        if stored is None:
+            if on_new is not None:
+                on_new()
+            stored = domain.Stock(sku=sku, depot=depot, reorder_level=known["reorder_level"])
+        before = _with_reorder_level(stored, known["reorder_level"])
         after = change(before)
         if after == before:
             return before, after
         journal, events = record(before, after)
         events = [*events, *level_events(before, after, correlation_id)]
         try:
-            save_stock(db, before, after, version, category=material["category"],
+            save_stock(db, before, after, version, category=known["category"],
                        journal=journal, events=events)
         except VersionConflict:
             if time.monotonic() > deadline:
@@ -59,10 +76,33 @@ def write_stock(db, material: dict, depot: str, change: Change, record: Record, 
             continue
         if journal:
             try:
-                ledger.project(db, depot, sku, journal)
-            except Exception:  # the entry is safe in the journal; the sweep projects it later
+                ledger.insert(db, journal)  # left in the journal too, until the next write or the worker pulls it
+            except Exception:  # the entry is safe in the journal; the next write or the sweep projects it
                 log.warning("projecting the ledger of %s/%s failed", depot, sku, exc_info=True)
+        if not version:
+            _check_copies(db, known, depot, correlation_id)
         return before, after
+
+
+def _check_copies(db, used: dict, depot: str, correlation_id) -> None:
+    """A new stock document copied the catalog as read before its insert; if the material
+    changed in between (its update found no stock document here yet), copy it again."""
+    current = material_or_error(db, used["_id"])
+    if (current["reorder_level"], current["category"]) != (used["reorder_level"], used["category"]):
+        refresh_copies(db, current, depot, correlation_id)
+
+
+def refresh_copies(db, material: dict, depot: str, correlation_id=None) -> None:
+    """Copy a changed material's category and reorder level into its stock at one depot.
+
+    The version is bumped too, so a writer that read the old copies fails its conditional
+    update and starts again with the new ones; then the level is settled against the new
+    reorder level (a crossing event if it moved across).
+    """
+    db.stock.update_one({"_id": domain.stock_id(depot, material["_id"])},
+                        {"$set": {"category": material["category"], "reorder_level": material["reorder_level"]},
+                         "$inc": {"version": 1}})
+    write_stock(db, material, depot, domain.settle_level, lambda b, a: ([], []), correlation_id=correlation_id)
 
 
 def _with_reorder_level(stock: domain.Stock, reorder_level: int) -> domain.Stock:

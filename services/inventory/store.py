@@ -6,6 +6,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.inventory.domain import Stock, stock_id
 from shared.envelope import Event
+from shared.errors import BusinessRule, NotFound
 
 _ID = ("_id", ASCENDING)
 _OUTBOX = IndexModel([("outbox.event_id", ASCENDING)], sparse=True)
@@ -52,23 +53,37 @@ def _stock_from(doc: dict) -> Stock:
                  holds=doc.get("holds", {}))
 
 
-def load_stock(db, depot: str, sku: str, reorder_level: int,
-               requisition_id: str | None = None) -> tuple[Stock, int]:
-    """The stock and its version (0 if not stored yet), with only the one hold asked for."""
+def load_stock(db, depot: str, sku: str,
+               requisition_id: str | None = None) -> tuple[Stock | None, int, list[str], str | None]:
+    """The stock (None if not stored yet), its version (0 then), the ids in its journal and
+    its copy of the material's category. Only the one hold asked for is read.
+    """
     projection = dict.fromkeys(STOCK_FIELDS, 1)
+    projection["journal._id"] = 1
     if requisition_id is not None:
         projection[f"holds.{requisition_id}"] = 1
     doc = db.stock.find_one({"_id": stock_id(depot, sku)}, projection)
     if doc is None:
-        return Stock(sku=sku, depot=depot, reorder_level=reorder_level), 0
-    return _stock_from(doc), doc["version"]
+        return None, 0, [], None
+    return (_stock_from(doc), doc["version"], [entry["_id"] for entry in doc.get("journal") or []],
+            doc["category"])
+
+
+def material_or_error(db, sku: str, not_found: bool = False) -> dict:
+    """The material, or 422 unknown_material (404 when it is the addressed resource)."""
+    material = db.materials.find_one({"_id": sku}, {"outbox": 0, "terms": 0})
+    if material is None:
+        raise (NotFound if not_found else BusinessRule)("unknown_material", details={"sku": sku})
+    return material
 
 
 def save_stock(db, before: Stock, after: Stock, version: int, *, category: str,
                journal: list[dict], events: list[Event]) -> None:
     """Store the new state, its ledger entries and its events in one atomic write.
 
-    Holds are written one key at a time, so a hot material's many holds are never rewritten.
+    The new entries replace the journal: the caller has made sure that every entry it read
+    there (at this version) is in `movements` already. Holds are written one key at a time,
+    so a hot material's many holds are never rewritten.
     """
     scalars = {"reorder_level": after.reorder_level, "category": category, "on_hand": after.on_hand,
                "reserved": after.reserved, "available": after.available, "level": after.level}
@@ -81,16 +96,15 @@ def save_stock(db, before: Stock, after: Stock, version: int, *, category: str,
         except DuplicateKeyError:
             raise VersionConflict() from None
         return
-    update = {"$set": {**scalars, "version": version + 1}}
+    update = {"$set": {**scalars, "version": version + 1, "journal": journal}}
     for rid, quantity in after.holds.items():
         if before.holds.get(rid) != quantity:
             update["$set"][f"holds.{rid}"] = quantity
     gone = {f"holds.{rid}": "" for rid in before.holds if rid not in after.holds}
     if gone:
         update["$unset"] = gone
-    pushes = {name: {"$each": items} for name, items in (("journal", journal), ("outbox", outbox)) if items}
-    if pushes:
-        update["$push"] = pushes
+    if outbox:
+        update["$push"] = {"outbox": {"$each": outbox}}
     result = db.stock.update_one({"_id": stock_id(after.depot, after.sku), "version": version}, update)
     if result.matched_count == 0:
         raise VersionConflict()

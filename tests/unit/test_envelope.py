@@ -76,3 +76,10 @@ def test_every_contract_event_type_is_registered():
     StockReplenished RequisitionSubmitted RequisitionApproved RequisitionRejected
     RequisitionCancelled RequisitionDispatched RequisitionReceived""".split()
     assert set(contract) <= {name for name, _ in PAYLOADS}
+
+
+def test_optional_payload_fields_left_out_are_sent_with_their_defaults():
+    event = new_event("StockReceived", "VNS/YRN-COT-40", receipt(), source="inventory")
+    assert (event.payload["supplier"], event.payload["lot"], event.payload["reason"]) == ("", "", "")
+    full = new_event("StockReceived", "VNS/YRN-COT-40", receipt(supplier="Mill", lot="L1"), source="inventory")
+    assert (full.payload["supplier"], full.payload["lot"], full.payload["quantity"]) == ("Mill", "L1", "12.5")
