@@ -67,8 +67,9 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
         journal, events = record(before, after)
         events = [*events, *level_events(before, after, correlation_id)]
         try:
-            save_stock(db, before, after, version, category=known["category"],
-                       journal=journal, events=events)
+            save_stock(db, before, after, version, category=known["category"], journal=journal, events=events,
+                       stored=stored if version else None, stored_category=category,
+                       journal_pending=bool(pending))
         except VersionConflict:
             if time.monotonic() > deadline:
                 raise StockBusy(domain.stock_id(depot, sku)) from None

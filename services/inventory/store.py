@@ -43,6 +43,11 @@ STOCK_FIELDS = ("sku", "depot", "category", "reorder_level", "on_hand", "reserve
                 "level", "version")
 
 
+def _scalars(stock: Stock, category: str | None) -> dict:
+    return {"reorder_level": stock.reorder_level, "category": category, "on_hand": stock.on_hand,
+            "reserved": stock.reserved, "available": stock.available, "level": stock.level}
+
+
 class VersionConflict(Exception):
     """Another writer changed the document first; read it again and retry."""
 
@@ -78,15 +83,21 @@ def material_or_error(db, sku: str, not_found: bool = False) -> dict:
 
 
 def save_stock(db, before: Stock, after: Stock, version: int, *, category: str,
-               journal: list[dict], events: list[Event]) -> None:
+               journal: list[dict], events: list[Event], stored: Stock | None = None,
+               stored_category: str | None = None, journal_pending: bool = True) -> None:
     """Store the new state, its ledger entries and its events in one atomic write.
 
     The new entries replace the journal: the caller has made sure that every entry it read
-    there (at this version) is in `movements` already. Holds are written one key at a time,
-    so a hot material's many holds are never rewritten.
+    there (at this version) is in `movements` already. Given the document as read (`stored`,
+    `stored_category`, whether its journal had entries), only what changed is written. Holds
+    are written one key at a time, so a hot material's many holds are never rewritten.
     """
-    scalars = {"reorder_level": after.reorder_level, "category": category, "on_hand": after.on_hand,
-               "reserved": after.reserved, "available": after.available, "level": after.level}
+    scalars = _scalars(after, category)
+    if stored is not None:
+        was = _scalars(stored, stored_category)
+        changed = {name: value for name, value in scalars.items() if was[name] != value}
+    else:
+        changed = scalars
     outbox = [event.to_dict() for event in events]
     if version == 0:
         try:
@@ -96,7 +107,9 @@ def save_stock(db, before: Stock, after: Stock, version: int, *, category: str,
         except DuplicateKeyError:
             raise VersionConflict() from None
         return
-    update = {"$set": {**scalars, "version": version + 1, "journal": journal}}
+    update = {"$set": {**changed, "version": version + 1}}
+    if journal or journal_pending:
+        update["$set"]["journal"] = journal
     for rid, quantity in after.holds.items():
         if before.holds.get(rid) != quantity:
             update["$set"][f"holds.{rid}"] = quantity

@@ -1,7 +1,8 @@
 """The embedded store's speed-ups inside mongomock give mongomock's own results.
 
 {"_id": x} queries are answered by direct lookup; documents are copied and their dates
-rounded by faster drop-ins for mongomock's deepcopy and patch_datetime_awareness_in_document.
+rounded by faster drop-ins for mongomock's deepcopy, patch_datetime_awareness_in_document and
+make_datetime_timezone_aware_in_document.
 """
 import copy
 from collections import OrderedDict
@@ -15,7 +16,8 @@ from hypothesis import strategies as st
 from mongomock import ObjectId
 from pymongo import ReturnDocument
 
-from shared.mongo import _copy_document, _patch_dates, _patch_datetime_awareness, _scan, connect
+from shared.mongo import (_aware_dates, _copy_document, _make_dates_aware, _patch_dates, _patch_datetime_awareness,
+                          _scan, connect)
 
 
 @pytest.fixture
@@ -103,6 +105,25 @@ def test_date_rounding_equals_mongomocks(document):
         patch.setattr(mongomock.helpers, "patch_datetime_awareness_in_document", _patch_dates)
         expected = _patch_dates(document)
     assert _patch_datetime_awareness(document) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(_documents)
+def test_dates_made_aware_as_mongomock_does(document):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mongomock.helpers, "make_datetime_timezone_aware_in_document", _aware_dates)
+        expected = _aware_dates(document)
+    made = _make_dates_aware(document)
+    assert made == expected
+    assert [type(v) for v in _leaves(made)] == [type(v) for v in _leaves(expected)]
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]
 
 
 def test_a_stored_document_is_a_copy_both_ways(items):
