@@ -1,6 +1,7 @@
 """Quantities are integers in thousandths of a unit; JSON carries decimal strings."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 import marshmallow as ma
@@ -9,10 +10,25 @@ SCALE = 1000
 MAX_QUANTITY = 10**12 * SCALE
 
 
+_PLAIN = re.compile(r"-?[0-9]{1,16}(?:\.[0-9]{1,3})?")
+
+
 def parse_quantity(value) -> int:
     """'12.5' or 12.5 -> 12500; refuses more than three decimals, NaN, infinities and bools."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError("must be a decimal number such as \"12.5\"")
+    if type(value) is str and _PLAIN.fullmatch(value):  # the usual "12.5": no Decimal needed
+        whole, _, part = value.partition(".")
+        milli = abs(int(whole)) * SCALE + int(part.ljust(3, "0") or 0)
+        milli = -milli if value.startswith("-") else milli
+    else:
+        milli = _parse_decimal(value)
+    if abs(milli) > MAX_QUANTITY:
+        raise ValueError("is too large")
+    return milli
+
+
+def _parse_decimal(value) -> int:
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
@@ -22,16 +38,14 @@ def parse_quantity(value) -> int:
     milli = number * SCALE
     if milli != milli.to_integral_value():
         raise ValueError("at most three decimal places")
-    milli = int(milli)
-    if abs(milli) > MAX_QUANTITY:
-        raise ValueError("is too large")
-    return milli
+    return int(milli)
 
 
 def format_quantity(milli: int) -> str:
     """12500 -> '12.5'; 3000 -> '3'."""
-    text = str(Decimal(milli) / SCALE)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    whole, part = divmod(abs(milli), SCALE)
+    sign = "-" if milli < 0 else ""
+    return f"{sign}{whole}.{part:03d}".rstrip("0") if part else f"{sign}{whole}"
 
 
 class Quantity(ma.fields.Field):

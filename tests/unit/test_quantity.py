@@ -1,18 +1,24 @@
+from decimal import Decimal, InvalidOperation
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from shared.quantity import format_quantity, parse_quantity
-
-
-@pytest.mark.parametrize("given, milli", [("12.5", 12_500), (12.5, 12_500), (3, 3_000), ("0.001", 1),
-                                          (" 7 ", 7_000), ("-2.25", -2_250), ("1e3", 1_000_000)])
-def test_parse(given, milli):
-    assert parse_quantity(given) == milli
+from shared.quantity import MAX_QUANTITY, format_quantity, parse_quantity
 
 
-@pytest.mark.parametrize("given", ["0.0001", "abc", "", None, True, "NaN", "Infinity", [1], "1e30"])
-def test_parse_refuses(given):
+@pytest.mark.parametrize("value, milli", [("12.5", 12_500), (12.5, 12_500), (3, 3_000), ("0.001", 1),
+                                          (" 7 ", 7_000), ("-2.25", -2_250), ("1e3", 1_000_000), ("-0.5", -500),
+                                          ("007.10", 7_100), ("-0", 0)])
+def test_parse(value, milli):
+    assert parse_quantity(value) == milli
+
+
+@pytest.mark.parametrize("value", ["0.0001", "abc", "", None, True, "NaN", "Infinity", [1], "1e30",
+                                   "9999999999999999"])
+def test_parse_refuses(value):
     with pytest.raises(ValueError):
-        parse_quantity(given)
+        parse_quantity(value)
 
 
 @pytest.mark.parametrize("milli, text", [(12_500, "12.5"), (3_000, "3"), (1, "0.001"), (0, "0"),
@@ -20,3 +26,39 @@ def test_parse_refuses(given):
 def test_format(milli, text):
     assert format_quantity(milli) == text
     assert parse_quantity(text) == milli
+
+
+# parse_quantity reads plain decimal strings and format_quantity writes them with integer
+# arithmetic; both must agree with the Decimal arithmetic they replaced, for every value.
+def _decimal_parse(value) -> int:
+    number = Decimal(str(value).strip())
+    if not number.is_finite() or number * 1000 != (number * 1000).to_integral_value():
+        raise ValueError
+    milli = int(number * 1000)
+    if abs(milli) > MAX_QUANTITY:
+        raise ValueError
+    return milli
+
+
+def _decimal_format(milli: int) -> str:
+    text = str(Decimal(milli) / 1000)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@settings(max_examples=500)
+@given(st.integers(-MAX_QUANTITY, MAX_QUANTITY))
+def test_format_agrees_with_decimal_arithmetic_and_parses_back(milli):
+    assert format_quantity(milli) == _decimal_format(milli)
+    assert parse_quantity(format_quantity(milli)) == milli
+
+
+@settings(max_examples=500)
+@given(st.from_regex(r"\A-?[0-9]{1,17}(\.[0-9]{0,5})?\Z"))
+def test_parse_agrees_with_decimal_arithmetic(text):
+    try:
+        expected = _decimal_parse(text)
+    except (ValueError, InvalidOperation):
+        with pytest.raises(ValueError):
+            parse_quantity(text)
+    else:
+        assert parse_quantity(text) == expected
