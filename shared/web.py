@@ -110,13 +110,19 @@ def _add_operations(app: Flask, service: str) -> None:
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         g.started = time.perf_counter()
 
+    children = {}  # (method, route, status) -> its two metrics; routes, methods, statuses are few
+
     @app.after_request
     def finish(response):
         response.headers["X-Request-ID"] = request_id()
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-        HTTP_REQUESTS.labels(service, request.method, endpoint, response.status_code).inc()
+        key = (request.method, endpoint, response.status_code)
+        metrics = children.get(key)
+        if metrics is None:
+            metrics = children[key] = (HTTP_REQUESTS.labels(service, *key), HTTP_LATENCY.labels(service, endpoint))
+        metrics[0].inc()
         if "started" in g:
-            HTTP_LATENCY.labels(service, endpoint).observe(time.perf_counter() - g.started)
+            metrics[1].observe(time.perf_counter() - g.started)
         return response
 
     @app.get("/healthz")

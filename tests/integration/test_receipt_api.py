@@ -104,3 +104,17 @@ def test_health_metrics_and_openapi(client):
     ready = client.get("/readyz")  # no broker in this test: not ready, and it says why
     assert ready.status_code == 503
     assert ready.json["checks"]["store"] == "ok" and ready.json["checks"]["broker"] != "ok"
+
+
+def test_metrics_count_each_request_under_its_route_method_and_status(client, token):
+    def count(status):
+        text = client.get("/metrics").get_data(as_text=True)
+        line = [row for row in text.splitlines() if row.startswith("rawbank_http_requests_total{")
+                and 'endpoint="/api/v1/movements"' in row and 'method="POST"' in row and f'status="{status}"' in row]
+        return float(line[0].rsplit(" ", 1)[1]) if line else 0.0
+
+    created, refused = count(201), count(422)
+    for _ in range(3):
+        assert client.post("/api/v1/movements", json=receipt(), headers=token("warehouse")).status_code == 201
+    assert client.post("/api/v1/movements", json=receipt(sku="NO-SUCH"), headers=token("warehouse")).status_code == 422
+    assert (count(201) - created, count(422) - refused) == (3, 1)
