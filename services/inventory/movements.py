@@ -8,6 +8,7 @@ from services.inventory.catalog import depot_or_error, material_or_error
 from services.inventory.stockops import SOURCE, movement_event, stock_view, write_stock
 from shared.envelope import new_event
 from shared.errors import BusinessRule, Conflict
+from shared.quantity import format_quantity
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +23,9 @@ def record_movement(db, body: dict, *, by: str, correlation_id: str | None = Non
             return adjust(db, body["sku"], body, by=by, correlation_id=correlation_id)
         return transfer(db, material_or_error(db, body["sku"]), body, by=by, correlation_id=correlation_id)
     except domain.InsufficientStock as exc:
-        raise Conflict("insufficient_stock", details={
-            "sku": body["sku"], "depot": body["depot"], "available": exc.available,
-            "wanted": exc.wanted}) from None
+        raise Conflict("insufficient_stock", details={  # quantities as the contract writes them: "12.5"
+            "sku": body["sku"], "depot": body["depot"], "available": format_quantity(exc.available),
+            "wanted": format_quantity(exc.wanted)}) from None
 
 
 def _depot_check(db, code: str):
