@@ -138,38 +138,30 @@ def _copy_document(value, memo=None):
     return copy.deepcopy(value, memo)
 
 
-_patch_dates = mongomock.helpers.patch_datetime_awareness_in_document
+def _walking_plain_values(mongomocks):
+    """A drop-in for one of mongomock's whole-document walks over dates, skipping what it keeps.
 
-
-def _patch_datetime_awareness(value):
-    """mongomock's patch_datetime_awareness_in_document, skipping values it returns unchanged.
-
-    Plain dicts, lists and tuples are walked here; dates and everything else go to mongomock's.
+    Plain dicts, lists and tuples are walked here and plain values returned as they are (as
+    mongomock's would); dates and everything else go to `mongomocks`.
     """
-    kind = type(value)
-    if kind is dict:
-        return {key: _patch_datetime_awareness(item) for key, item in value.items()}
-    if kind is list or kind is tuple:
-        return [_patch_datetime_awareness(item) for item in value]
-    if kind in _PLAIN:
-        return value
-    return _patch_dates(value)
+    def walk(value):
+        kind = type(value)
+        if kind is dict:
+            return {key: walk(item) for key, item in value.items()}
+        if kind is list or kind is tuple:
+            return [walk(item) for item in value]
+        if kind in _PLAIN:
+            return value
+        return mongomocks(value)
+    return walk
 
 
+#: Rounds dates to milliseconds (every filter, update and document written) ...
+_patch_dates = mongomock.helpers.patch_datetime_awareness_in_document
+_patch_datetime_awareness = _walking_plain_values(_patch_dates)
+#: ... and makes them tz-aware again in every result of a tz-aware client.
 _aware_dates = mongomock.helpers.make_datetime_timezone_aware_in_document
-
-
-def _make_dates_aware(value):
-    """mongomock's make_datetime_timezone_aware_in_document (for every result of a tz-aware
-    client), skipping values it returns unchanged; dates and the rest go to mongomock's."""
-    kind = type(value)
-    if kind is dict:
-        return {key: _make_dates_aware(item) for key, item in value.items()}
-    if kind is list or kind is tuple:
-        return [_make_dates_aware(item) for item in value]
-    if kind in _PLAIN:
-        return value
-    return _aware_dates(value)
+_make_dates_aware = _walking_plain_values(_aware_dates)
 
 
 def _speed_up_mongomock() -> None:
