@@ -9,7 +9,9 @@ an entry is always in one place or both, and on hand always equals the sum of th
 from __future__ import annotations
 
 import secrets
+import threading
 import time
+import weakref
 from datetime import datetime, timezone
 
 from pymongo import DESCENDING
@@ -37,6 +39,35 @@ def entry(kind: str, movement_id: str, before: Stock, after: Stock, *, by: str, 
             "by": by, "at": datetime.now(timezone.utc), **extra}
 
 
+#: Ids this process has seen stored in `movements`, per client (by identity: clients of one
+#: address compare equal) and database, newest last. Entries are never removed from
+#: `movements`, so a remembered id needs no lookup.
+_SEEN: dict[tuple[int, str], dict] = {}
+_SEEN_LOCK = threading.Lock()
+SEEN_LIMIT = 10_000
+
+
+def _seen(db) -> dict:
+    client = db.client
+    key = (id(client), db.name)
+    seen = _SEEN.get(key)
+    if seen is None:
+        with _SEEN_LOCK:
+            seen = _SEEN.get(key)
+            if seen is None:
+                seen = _SEEN[key] = {}
+                weakref.finalize(client, _SEEN.pop, key, None)  # before its id can be reused
+    return seen
+
+
+def _remember(db, movement_id: str) -> None:
+    seen = _seen(db)
+    with _SEEN_LOCK:
+        seen[movement_id] = None
+        if len(seen) > SEEN_LIMIT:
+            del seen[next(iter(seen))]
+
+
 def insert(db, entries: list[dict]) -> None:
     """Copy ledger entries into `movements`; one already there (a duplicate key) is left as it is."""
     for item in entries:
@@ -44,11 +75,15 @@ def insert(db, entries: list[dict]) -> None:
             db.movements.insert_one(dict(item))
         except DuplicateKeyError:  # projected before; entries never change, so nothing to do
             pass
+        _remember(db, item["_id"])
 
 
 def projected(db, movement_ids: list[str]) -> bool:
-    """Whether every one of these entries is in `movements` (a lookup by id each)."""
-    return all(db.movements.find_one({"_id": mid}, {"_id": 1}) is not None for mid in movement_ids)
+    """Whether every one of these entries is in `movements`: known to this process (it stored
+    them, the usual case at a stock document's next write) or found by id."""
+    seen = _seen(db)
+    return all(mid in seen or db.movements.find_one({"_id": mid}, {"_id": 1}) is not None
+               for mid in movement_ids)
 
 
 def project(db, depot: str, sku: str, entries: list[dict] | None = None) -> int:

@@ -75,3 +75,43 @@ def test_a_write_that_changes_nothing_keeps_the_journal(db):
         movements.record_movement(db, {"type": "adjustment", "sku": "YRN", "depot": "VNS",
                                        "quantity": -5_000, "reason": "damage"}, by="test")
     assert journal(db) == [first] and in_movements(db) == [first]
+
+
+def test_the_next_write_looks_up_only_entries_this_process_did_not_copy(db, monkeypatch):
+    lookups = []
+    movements_collection = db.movements
+    find_one = movements_collection.find_one
+
+    def counting(filter, *args, **kwargs):
+        lookups.append(filter)
+        return find_one(filter, *args, **kwargs)
+    monkeypatch.setitem(movements_collection._cache, "find_one", counting)
+    first = receive(db, 1_000)
+    receive(db, 2_000)  # the journal holds `first`, which this process copied itself
+    assert lookups == []
+
+    ledger._SEEN.clear()  # as a new process finds it: the journal's entry is looked up
+    receive(db, 3_000)
+    assert len(lookups) == 1 and lookups[0]["_id"] != first
+    assert len(in_movements(db)) == 3
+    check_invariants(db)
+
+
+def test_what_a_process_remembers_is_per_database_and_bounded(config, monkeypatch):
+    from services.inventory import spec
+    from shared.service import Runtime
+    one, other = Runtime(spec(), config), Runtime(spec(), config)
+    try:
+        ledger.insert(one.db, [{"_id": "m-1", "sku": "YRN", "depot": "VNS", "quantity": 1}])
+        assert ledger.projected(one.db, ["m-1"])
+        assert not ledger.projected(other.db, ["m-1"])  # same id, another store: asked, not found
+        monkeypatch.setattr(ledger, "SEEN_LIMIT", 3)
+        for n in range(2, 6):
+            ledger.insert(one.db, [{"_id": f"m-{n}", "sku": "YRN", "depot": "VNS", "quantity": 1}])
+        assert list(ledger._seen(one.db)) == ["m-3", "m-4", "m-5"]
+        assert ledger.projected(one.db, ["m-1", "m-5"])  # forgotten ones are found in the store
+        one.db.movements.delete_one({"_id": "m-2"})  # (never done by rawbank: the ledger is append-only)
+        assert not ledger.projected(one.db, ["m-2"])
+    finally:
+        one.close()
+        other.close()
