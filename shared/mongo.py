@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 import types
 import uuid
@@ -12,6 +13,7 @@ from typing import Iterable
 import mongomock
 import mongomock.collection
 import mongomock.helpers
+import mongomock.mongo_client
 import pymongo
 from bson import Decimal128, Int64
 from mongomock import ObjectId
@@ -22,6 +24,7 @@ _WRAP = (mongomock.Database, mongomock.Collection, mongomock.collection.Cursor,
          mongomock.command_cursor.CommandCursor, mongomock.collection.BulkOperationBuilder)
 _CURSORS = (mongomock.collection.Cursor, mongomock.command_cursor.CommandCursor)
 _LASTING = (mongomock.MongoClient, mongomock.Database, mongomock.Collection)
+_FIXED = frozenset({"name", "client"})
 
 
 class Locked:
@@ -60,8 +63,9 @@ class Locked:
         if found is not None:
             return found
         declared = getattr(type(self._target), name, None)
-        if isinstance(self._target, mongomock.Database) and declared is None and not name.startswith("_"):
-            return self._collection(name)  # not a Database method or property: a collection
+        if (isinstance(self._target, mongomock.Database) and declared is None and not name.startswith("_")
+                and name not in vars(self._target)):
+            return self._collection(name)  # not a Database method, property or attribute (`name`): a collection
         if isinstance(declared, types.FunctionType):  # a method: binding it touches no shared state
             found = self._locked(declared.__get__(self._target))
             if isinstance(self._target, _LASTING):  # collections and databases live as long as the client
@@ -69,6 +73,9 @@ class Locked:
             return found
         with self._lock:
             value = getattr(self._target, name)
+        if name in _FIXED and isinstance(self._target, mongomock.Database):
+            self._cache[name] = value  # a database's name and client never change
+            return value
         if callable(value) and not isinstance(value, _WRAP):
             return self._locked(value)
         return self._wrap(value)
@@ -164,8 +171,23 @@ _aware_dates = mongomock.helpers.make_datetime_timezone_aware_in_document
 _make_dates_aware = _walking_plain_values(_aware_dates)
 
 
+#: mongomock compares version strings on every insert, update and projection: parse each once.
+_versions = types.SimpleNamespace(parse=functools.lru_cache(maxsize=64)(mongomock.collection.version.parse))
+_mongomocks_server_info = mongomock.MongoClient.server_info
+_version_list = functools.lru_cache(maxsize=64)(mongomock.mongo_client._convert_version_to_list)
+
+
+def _server_info(client) -> dict:
+    """mongomock's server_info (asked on every update), its version list parsed once."""
+    return {"version": client._server_version, "sysInfo": "Mock",
+            "versionArray": list(_version_list(client._server_version)), "bits": 64, "debug": False,
+            "maxBsonObjectSize": 16777216, "ok": 1}
+
+
 def _speed_up_mongomock() -> None:
-    """Four drop-in replacements inside mongomock, same results (tests/unit/test_inventory_embedded_store.py)."""
+    """Drop-in replacements inside mongomock, same results (tests/unit/test_inventory_embedded_store.py)."""
+    mongomock.collection.version = _versions
+    mongomock.MongoClient.server_info = _server_info
     mongomock.collection.Collection._iter_documents = _iter_documents
     mongomock.collection.copy = types.SimpleNamespace(deepcopy=_copy_document, copy=copy.copy)
     mongomock.helpers.patch_datetime_awareness_in_document = _patch_datetime_awareness

@@ -137,3 +137,22 @@ def test_a_stored_document_is_a_copy_both_ways(items):
     found["nested"]["list"].clear()
     collection.update_one({"_id": "c"}, {"$push": {"nested.list": 3}})
     assert [v for v in collection.find_one({"_id": "c"})["nested"]["list"] if not isinstance(v, dict)] == [1, 3]
+
+
+def test_server_info_and_version_checks_are_mongomocks(items):
+    from shared.mongo import _mongomocks_server_info, _versions
+    client = items[0]._target.database.client
+    assert client.server_info() == _mongomocks_server_info(client)
+    info = client.server_info()
+    info["versionArray"].append(9)  # a caller's change stays its own
+    assert client.server_info() == _mongomocks_server_info(client)
+    assert mongomock.collection.version is _versions
+    for a, b in (("4.0", "3.6"), ("3.12", "4.0"), ("4.2", "4.2"), ("5.0.5", "4.4")):
+        assert (_versions.parse(a) < _versions.parse(b)) == (_versions.parse.__wrapped__(a) < _versions.parse.__wrapped__(b))
+
+
+def test_a_database_attribute_is_not_taken_for_a_collection():
+    db = connect("mongomock://fast")["rawbank_test"]
+    assert db.name == "rawbank_test"
+    assert db.client.server_info()["ok"] == 1
+    assert db.names.name == "names"  # any other name is still a collection
