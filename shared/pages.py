@@ -55,6 +55,19 @@ CATEGORIES = {"yarn": _l("Yarn"), "fibre": _l("Fibre"), "dye": _l("Dye"), "metal
               "clay": _l("Clay"), "chemical": _l("Chemical"), "packaging": _l("Packaging"), "other": _l("Other")}
 
 
+def _only_with_origin(app) -> None:
+    """Run flask-cors's after-request step only for requests that carry an Origin header.
+
+    Without one (a same-origin page, a script, another service) it adds nothing, but works it
+    out on every request first; this skips that work and changes no response.
+    """
+    hooks = app.after_request_funcs[None]
+    for index, hook in enumerate(hooks):
+        if hook.__name__ == "cors_after_request":
+            hooks[index] = functools.wraps(hook)(
+                lambda response, cors=hook: cors(response) if "Origin" in request.headers else response)
+
+
 def init_pages(app, service: str, blueprints) -> None:
     """Add Babel, CORS for the sibling services, the shared look and the service's page blueprints."""
     config = app.config["RAWBANK"]
@@ -65,6 +78,7 @@ def init_pages(app, service: str, blueprints) -> None:
          allow_headers=["Content-Type", "Accept-Language", CSRF_HEADER, "Idempotency-Key"],
          expose_headers=["X-Next-Cursor", "X-Request-ID"], max_age=600,
          always_send=False)  # no Origin, no CORS headers (else every allowed origin is listed)
+    _only_with_origin(app)
     app.register_blueprint(blp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -106,13 +106,18 @@ def test_cors_admits_the_sibling_services_with_credentials_and_no_one_else(inven
     assert "x-csrf-token" in allowed.headers["Access-Control-Allow-Headers"].lower()
     refused = inventory_client.options("/api/v1/stock", headers={"Origin": "https://evil.example", **preflight})
     assert "Access-Control-Allow-Origin" not in refused.headers
+    simple = inventory_client.get("/api/v1/depots", headers={"Origin": REQUESTS})
+    assert simple.headers["Access-Control-Allow-Origin"] == REQUESTS
+    assert "Origin" in simple.headers["Vary"]
 
 
-def test_a_request_without_an_origin_gets_no_cors_headers(inventory_client, token):
+def test_a_request_without_an_origin_gets_no_cors_headers(apps, inventory_client, token):
     """Not a cross-origin call, so nothing to allow (flask-cors would list every allowed origin)."""
     response = inventory_client.get("/api/v1/stock", headers=token("admin"))
     assert response.status_code == 200
     assert not [name for name in response.headers.keys() if name.startswith("Access-Control-")]
+    cors = [hook for hook in apps["inventory"].after_request_funcs[None] if hook.__name__ == "cors_after_request"]
+    assert len(cors) == 1 and hasattr(cors[0], "__wrapped__")  # flask-cors runs only for requests with an Origin
 
 
 def test_the_language_switch_is_remembered_for_the_user(apps, requests_client, config):
