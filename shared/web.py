@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-import uuid
+import secrets
 
 import flask_smorest
 from flask import Flask, Response, current_app, g, jsonify, request
@@ -107,7 +107,7 @@ def _add_operations(app: Flask, service: str) -> None:
     @app.before_request
     def start():
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else secrets.token_hex(16)
         g.started = time.perf_counter()
 
     children = {}  # (method, route, status) -> its two metrics; routes, methods, statuses are few
