@@ -1,7 +1,7 @@
 """Inventory benchmark: reservation throughput (one hot material, 1,000 materials) and the receipt
 endpoint under gunicorn, each beside a bare Flask JSON endpoint measured in the same run.
 
-    .venv/bin/python bench/bench_inventory.py [--seconds 4] [--rounds 5] [--requisitions 2000] [--clients 4]
+    .venv/bin/python bench/bench_inventory.py [--seconds 3] [--rounds 9] [--requisitions 2000] [--clients 4]
 
 Prints figures; asserts nothing. Target: receipt endpoint >= 40% of bare Flask requests/s.
 """
@@ -146,8 +146,8 @@ def reservation_rate(materials: int, requisitions: int, threads: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=4.0, help="length of each HTTP measurement")
-    parser.add_argument("--rounds", type=int, default=5, help="bare/receipt pairs; the median ratio counts")
+    parser.add_argument("--seconds", type=float, default=3.0, help="length of each HTTP measurement")
+    parser.add_argument("--rounds", type=int, default=9, help="bare/receipt pairs; the median ratio counts")
     parser.add_argument("--requisitions", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
