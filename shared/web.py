@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 import secrets
+import time
 
 import flask_smorest
 from flask import Flask, Response, current_app, g, jsonify, request
