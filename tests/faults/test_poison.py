@@ -63,7 +63,7 @@ EXPECTED_REASON = {
 
 
 def test_every_kind_of_poison_is_dead_lettered_with_its_reason_and_raises_an_admin_alert(stack):
-    inv, notifier = stack["inventory"], stack["notifier"]
+    notifier = stack["notifier"]
     topic = stack.topics["inventory"]
     wait_until(lambda: all(s.workers[-1][0].consumer is not None and s.workers[-1][0].consumer.ready.is_set()
                            for s in stack.services.values() if s.spec.consumes), 60,

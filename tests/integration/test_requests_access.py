@@ -40,7 +40,7 @@ def test_artisan_b_gets_404_everywhere_on_a_requisition_of_a(two, status):
         client.act(rid, action, b, status=404, reason="mine now")
     assert snapshot(client, rid) == before
     assert client.call("GET", "/requisitions", b, status=200).get_json() == []
-    assert client.call("GET", f"/requisitions?artisan_id=ART-A", b, status=200).get_json() == []
+    assert client.call("GET", "/requisitions?artisan_id=ART-A", b, status=200).get_json() == []
     assert [r["id"] for r in client.call("GET", "/requisitions", a, status=200).get_json()] == [rid]
 
 
