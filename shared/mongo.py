@@ -173,21 +173,18 @@ _make_dates_aware = _walking_plain_values(_aware_dates)
 
 #: mongomock compares version strings on every insert, update and projection: parse each once.
 _versions = types.SimpleNamespace(parse=functools.lru_cache(maxsize=64)(mongomock.collection.version.parse))
-_mongomocks_server_info = mongomock.MongoClient.server_info
 _version_list = functools.lru_cache(maxsize=64)(mongomock.mongo_client._convert_version_to_list)
 
 
-def _server_info(client) -> dict:
-    """mongomock's server_info (asked on every update), its version list parsed once."""
-    return {"version": client._server_version, "sysInfo": "Mock",
-            "versionArray": list(_version_list(client._server_version)), "bits": 64, "debug": False,
-            "maxBsonObjectSize": 16777216, "ok": 1}
+def _convert_version_to_list(version: str) -> list[int]:
+    """mongomock's, for server_info (asked on every update): parsed once, a new list each time."""
+    return list(_version_list(version))
 
 
 def _speed_up_mongomock() -> None:
     """Drop-in replacements inside mongomock, same results (tests/unit/test_inventory_embedded_store.py)."""
     mongomock.collection.version = _versions
-    mongomock.MongoClient.server_info = _server_info
+    mongomock.mongo_client._convert_version_to_list = _convert_version_to_list
     mongomock.collection.Collection._iter_documents = _iter_documents
     mongomock.collection.copy = types.SimpleNamespace(deepcopy=_copy_document, copy=copy.copy)
     mongomock.helpers.patch_datetime_awareness_in_document = _patch_datetime_awareness

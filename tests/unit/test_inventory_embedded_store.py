@@ -140,12 +140,13 @@ def test_a_stored_document_is_a_copy_both_ways(items):
 
 
 def test_server_info_and_version_checks_are_mongomocks(items):
-    from shared.mongo import _mongomocks_server_info, _versions
+    from shared.mongo import _convert_version_to_list, _version_list, _versions
     client = items[0]._target.database.client
-    assert client.server_info() == _mongomocks_server_info(client)
-    info = client.server_info()
-    info["versionArray"].append(9)  # a caller's change stays its own
-    assert client.server_info() == _mongomocks_server_info(client)
+    assert mongomock.mongo_client._convert_version_to_list is _convert_version_to_list
+    expected = _version_list.__wrapped__(client._server_version)  # mongomock's own parse
+    assert client.server_info()["versionArray"] == expected
+    client.server_info()["versionArray"].append(9)  # a caller's change stays its own
+    assert client.server_info()["versionArray"] == expected
     assert mongomock.collection.version is _versions
     for a, b in (("4.0", "3.6"), ("3.12", "4.0"), ("4.2", "4.2"), ("5.0.5", "4.4")):
         assert (_versions.parse(a) < _versions.parse(b)) == (_versions.parse.__wrapped__(a) < _versions.parse.__wrapped__(b))
