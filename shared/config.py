@@ -1,11 +1,20 @@
 """Configuration read from environment variables, with defaults for embedded mode."""
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Mapping
 
 EMBEDDED_JWT_SECRET = "rawbank-embedded-dev-secret-do-not-use-in-production"
+
+
+class SettingError(ValueError):
+    """A setting or place rawbank refuses to run with, said in English and Hindi (exit code 2)."""
+
+    def __init__(self, en: str, hi: str):
+        super().__init__(en)
+        self.en, self.hi = en, hi
 
 
 def _env(name: str, default, cast=str, *, doc: str):
@@ -32,6 +41,8 @@ class Config:
         "KAFKA_REQUEST_TIMEOUT_MS", 5000, int, doc="timeout of one broker request, readiness checks included")
     mongo_uri: str = _env(
         "MONGO_URI", "mongomock://localhost", doc="mongodb://... for MongoDB, mongomock://... for the in-process store")
+    data_dir: str = _env(
+        "RAWBANK_DATA_DIR", "", doc="data directory of the single-machine runtime (`rawbank` commands: default ./var)")
     jwt_secret: str = _env(
         "RAWBANK_JWT_SECRET", EMBEDDED_JWT_SECRET, doc="HS256 secret for access tokens")
     jwt_ttl_seconds: int = _env(
@@ -110,6 +121,21 @@ class Config:
             raise ValueError("RAWBANK_JWT_SECRET must be set when MONGO_URI points at a real MongoDB")
         if len(self.jwt_secret) < 32:
             raise ValueError("RAWBANK_JWT_SECRET must be at least 32 characters long")
+        if self.jwt_secret == EMBEDDED_JWT_SECRET and not is_loopback(self.host):
+            raise SettingError(
+                f"Serving on {self.host} opens rawbank beyond this machine, which needs a token secret of its own: "
+                "set RAWBANK_JWT_SECRET, or run with a data directory (not --memory), where one is generated.",
+                f"{self.host} पर चलाने से rawbank इस मशीन के बाहर खुलता है, इसलिए उसका अपना टोकन सीक्रेट चाहिए: "
+                "RAWBANK_JWT_SECRET सेट करें, या डेटा डायरेक्टरी के साथ चलाएँ (--memory नहीं), जहाँ वह बन जाता है।")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def environment_variables() -> dict[str, str]:

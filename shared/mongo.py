@@ -20,6 +20,9 @@ from mongomock import ObjectId
 from mongomock.filtering import filter_applies
 from pymongo import IndexModel
 
+from shared import store_journal
+from shared.store_journal import Journal, JournaledServer, StoreLock
+
 _WRAP = (mongomock.Database, mongomock.Collection, mongomock.collection.Cursor,
          mongomock.command_cursor.CommandCursor, mongomock.collection.BulkOperationBuilder)
 _CURSORS = (mongomock.collection.Cursor, mongomock.command_cursor.CommandCursor)
@@ -191,11 +194,19 @@ def _speed_up_mongomock() -> None:
     mongomock.helpers.make_datetime_timezone_aware_in_document = _make_dates_aware
 
 
+def embedded_client(server: JournaledServer | None = None) -> Locked:
+    """mongomock behind one lock, each call all-or-nothing (shared/store_journal.py), over `server`'s data."""
+    _speed_up_mongomock()
+    store_journal.install()
+    server = server or JournaledServer(Journal())
+    server.journal.copy = _copy_document
+    return Locked(mongomock.MongoClient(tz_aware=True, _store=server), StoreLock(server.journal))
+
+
 def connect(uri: str):
     """Return a client for the URI; the in-process store is serialised by one lock."""
     if uri.startswith("mongomock://"):
-        _speed_up_mongomock()
-        return Locked(mongomock.MongoClient(tz_aware=True), threading.RLock())
+        return embedded_client()
     return pymongo.MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000, connect=False)
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from shared.config import Config
+from shared.durable_store import open_store
 from shared.kafka import BrokerProbe
 from shared.mongo import connect, ensure_indexes
 
@@ -42,11 +43,19 @@ class Runtime:
         config.check()
         self.spec = spec
         self.config = config
-        self.client = client if client is not None else connect(config.mongo_uri)
+        self.store = open_store(config, spec.name) if client is None else None
+        self.client = client if client is not None else (self.store.client if self.store else connect(config.mongo_uri))
         self.db = self.client[f"rawbank_{spec.name}"]
         self.probe = BrokerProbe(config, f"{spec.name}-readiness")
         ensure_indexes(self.db, spec.indexes)
 
+    def sync(self) -> None:
+        """Return once this thread's writes are on disk (a no-op unless the embedded store is durable)."""
+        if self.store is not None:
+            self.store.sync()
+
     def close(self) -> None:
         self.probe.close()
         self.client.close()
+        if self.store is not None:
+            self.store.close()
