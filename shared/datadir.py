@@ -27,9 +27,9 @@ class DataDirError(SettingError):
     """A data directory rawbank cannot use; `en` and `hi` say which and what to do (exit code 2)."""
 
 
-def resolve(option: str | None, environ=os.environ) -> Path:
+def resolve(option: str | None, config) -> Path:
     """--data-dir, else RAWBANK_DATA_DIR, else ./var, as an absolute path."""
-    return Path(option or environ.get("RAWBANK_DATA_DIR") or DEFAULT).expanduser().resolve()
+    return Path(option or config.data_dir or DEFAULT).expanduser().resolve()
 
 
 def unusable(path: Path, exc: OSError) -> DataDirError:
