@@ -57,6 +57,9 @@ class Config:
         "RAWBANK_RELAY_INTERVAL_MS", 100, int, doc="how often the outbox relay looks for new events when idle")
     relay_lease_seconds: int = _env(
         "RAWBANK_RELAY_LEASE_SECONDS", 30, int, doc="how long a relay owns a document it is publishing")
+    relay_retention_days: int = _env(
+        "RAWBANK_RELAY_RETENTION_DAYS", 7, int,
+        doc="days a relay keeps what it published, to publish it again to a broker that lost it (0: keep nothing)")
     seed_demo: bool = _env("RAWBANK_SEED_DEMO", False, _bool, doc="seed demo users and data at start (dev only)")
     log_level: str = _env("RAWBANK_LOG_LEVEL", "INFO", doc="logging level")
     notifier_escalate_after_seconds: int = _env(
