@@ -5,7 +5,9 @@ import argparse
 import importlib
 import sys
 
-from shared.config import Config, environment_variables
+from shared import local_cli
+from shared.config import Config, SettingError, environment_variables
+from shared.datadir import DataDir
 from shared.runner import SERVICES
 
 
@@ -13,15 +15,21 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rawbank", description="rawbank raw-material bank for artisans")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    dev = sub.add_parser("dev", help="broker + three services with demo data, in memory (what `make dev` runs)")
+    dev = sub.add_parser("dev", help="broker + three services on this machine, data in ./var (what `make dev` runs)")
     from shared.dev import DEFAULT_PORTS
     for name, port in DEFAULT_PORTS.items():
         dev.add_argument(f"--{name}-port", type=int, default=port, help=f"default {port}")
+    dev.add_argument("--host", default="127.0.0.1",
+                     help="address the services listen on (0.0.0.0: the depot's network; needs a token secret)")
+    local_cli.add_store_options(dev, demo=True)
 
     for command, text in (("serve", "the service's HTTP API under gunicorn (production)"),
                           ("worker", "the service's consumer and outbox relay (production)"),
-                          ("run", "API, consumer and relay in one process (embedded; used by dev)")):
-        sub.add_parser(command, help=text).add_argument("service", choices=SERVICES)
+                          ("run", "API, consumer and relay in one gunicorn worker (single machine; used by dev)")):
+        part = sub.add_parser(command, help=text)
+        part.add_argument("service", choices=SERVICES)
+        if command == "run":
+            local_cli.add_store_options(part)
 
     token = sub.add_parser("token", help="print a signed access token (for scripts and tests)")
     token.add_argument("--role", required=True, choices=("admin", "warehouse", "artisan", "secretary"))
@@ -29,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--artisan-id", help="required for --role artisan")
     token.add_argument("--depot", help="depot code of a warehouse user")
     token.add_argument("--ttl", type=int, default=None, help="seconds until it expires")
+    local_cli.add_data_dir_option(token)
 
     user = sub.add_parser("user", help="manage the people who log in (needs MONGO_URI)")
     user_add = user.add_subparsers(dest="user_command", required=True).add_parser(
@@ -47,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
         check.add_argument(f"--{name}-url", help=f"with --via-api (default RAWBANK_{name.upper()}_URL)")
     check.add_argument("--no-dlq", action="store_true", help="do not list the dead-letter topics")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    local_cli.add_data_dir_option(check)
+    local_cli.add_commands(sub)
 
     sub.add_parser("env", help="list the environment variables rawbank reads")
     return parser
@@ -56,10 +67,16 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = Config.from_env()
+        if args.command in local_cli.USES_DATA_DIR:
+            config = local_cli.resolve_config(args, config)
+        if args.command == "run":
+            config, _ = local_cli.prepare(config, [args.service], hold=False)
         if args.command in ("serve", "worker", "run"):
             config.check()
     except ValueError as exc:
         print(f"rawbank: {exc}", file=sys.stderr)
+        if isinstance(exc, SettingError):
+            print(f"rawbank: {exc.hi}", file=sys.stderr)
         return 2
     if args.command == "token":
         return _token(args, config)
@@ -67,8 +84,12 @@ def main(argv: list[str] | None = None) -> int:
         return _user_add(args, config)
     if args.command == "reconcile":
         from shared import reconcile_cli
-        urls = {name: getattr(args, f"{name}_url") or getattr(config, f"{name}_url") for name in SERVICES}
+        running = (DataDir(config.data_dir).read_json("running.json") or {}).get("urls", {})
+        urls = {name: getattr(args, f"{name}_url") or running.get(name) or getattr(config, f"{name}_url")
+                for name in SERVICES}
         return reconcile_cli.main(config, via_api=args.via_api, urls=urls, dlq=not args.no_dlq, as_json=args.json)
+    if args.command in ("backup", "restore", "status"):
+        return local_cli.run_command(args, config)
     if args.command == "env":
         for name, doc in environment_variables().items():
             print(f"{name:32} {doc}")
@@ -76,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     from shared.web import configure_logging
     configure_logging(config.log_level)
     if args.command == "dev":
-        from shared.dev import run_dev
-        return run_dev({name: getattr(args, f"{name}_port") for name in ("broker", *SERVICES)})
+        from shared.dev import start
+        return start(args, config, {name: getattr(args, f"{name}_port") for name in ("broker", *SERVICES)})
     from shared import runner
     {"serve": runner.serve, "worker": runner.run_worker, "run": runner.run_embedded}[args.command](
         args.service, config)

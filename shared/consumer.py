@@ -14,7 +14,7 @@ from shared.config import Config
 from shared.envelope import EnvelopeError, Event, decode_event
 from shared.events import dlq_topic
 from shared.kafka import bootstrap_servers
-from shared.metrics import EVENTS_DEAD_LETTERED, EVENTS_HANDLED, EVENTS_RETRIED
+from shared.metrics import CONSUMER_LAG, EVENTS_DEAD_LETTERED, EVENTS_HANDLED, EVENTS_RETRIED
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,8 @@ class ConsumerLoop:
                             self.before_commit()
                         consumer.commit({partition: OffsetAndMetadata(done + 1, "", -1)})
             self.lag = _lag(consumer)
+            if self.lag is not None:
+                CONSUMER_LAG.labels(self.service).set(self.lag)
 
     def caught_up(self) -> bool:
         return self.lag == 0

@@ -106,7 +106,7 @@ class DataDir:
         """Create the directory if missing and prove a file can be written and synced there."""
         probe = self.path / f".probe-{os.getpid()}"
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
+            self.path.mkdir(mode=0o700, parents=True, exist_ok=True)  # it holds password hashes
             fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
                 os.write(fd, b"\0" * PROBE_BYTES)
@@ -118,9 +118,9 @@ class DataDir:
         finally:
             probe.unlink(missing_ok=True)
 
-    def check_free(self, services) -> None:
-        """Raise if `rawbank dev` or any service's process is using this directory now."""
-        for lock in (self.dev_lock(), *(self.store_lock(name) for name in services)):
+    def check_free(self, services, *, dev: bool = True) -> None:
+        """Raise if a process serving one of `services` (or `rawbank dev`, with `dev`) uses this directory."""
+        for lock in ((self.dev_lock(),) if dev else ()) + tuple(self.store_lock(name) for name in services):
             if lock.path.exists():
                 lock.acquire().release()
 
@@ -144,6 +144,12 @@ class DataDir:
             file.flush()
             os.fsync(file.fileno())
         return value
+
+    def seeded(self) -> bool:
+        return (self.path / "demo-seeded").exists()
+
+    def mark_seeded(self) -> None:
+        (self.path / "demo-seeded").write_text("demo users and data were added once; a restart never adds them again\n")
 
     def read_json(self, name: str) -> dict | None:
         try:

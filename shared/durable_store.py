@@ -85,6 +85,28 @@ def open_sqlite(path: Path, synchronous: str = "NORMAL") -> sqlite3.Connection:
     return connection
 
 
+def load(connection: sqlite3.Connection, server: JournaledServer) -> int:
+    """Read every stored document into `server`, in the order they were first stored."""
+    count = 0
+    for database, collection, doc in connection.execute("SELECT db, coll, doc FROM documents ORDER BY seq"):
+        server.load(database, collection, bson.decode(doc))
+        count += 1
+    return count
+
+
+def read_copy(path: Path):
+    """A client over a store file read into memory, for reading (backups): no lock, nothing written back."""
+    from shared.mongo import embedded_client
+    check_format(path)
+    server = JournaledServer(Journal())
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        load(connection, server)
+    finally:
+        connection.close()
+    return embedded_client(server)
+
+
 class SyncBarrier:
     """Group commit: `wait(n)` returns once commit n is fsync'd; one fsync serves all waiting."""
 
@@ -137,11 +159,7 @@ class DurableStore:
         self.client = embedded_client(self.server)
 
     def _load(self) -> int:
-        count = 0
-        for database, collection, doc in self.sqlite.execute("SELECT db, coll, doc FROM documents ORDER BY seq"):
-            self.server.load(database, collection, bson.decode(doc))
-            count += 1
-        return count
+        return load(self.sqlite, self.server)
 
     def _write(self, changes: list[Change]) -> None:
         """One SQLite transaction for one store call's changes (called under the store's lock)."""

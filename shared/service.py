@@ -1,6 +1,7 @@
 """What a service declares about itself, and the store and broker handles it runs with."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -27,6 +28,7 @@ class ServiceSpec:
     make_raw_handler: Callable | None = None  # (db, config) -> RawHandler
     background: tuple = ()  # ((part name, make(db, config) -> run(stop)), ...) more worker loops
     pages: tuple = ()  # Flask blueprints of the service's server-rendered pages (shared/pages.py)
+    http_threads: int = 8  # threads of the one gunicorn worker of the single-machine runtime
 
     @property
     def group_id(self) -> str:
@@ -43,6 +45,7 @@ class Runtime:
         config.check()
         self.spec = spec
         self.config = config
+        self.stopping = threading.Event()  # the process is stopping: long requests (live streams) end
         self.store = open_store(config, spec.name) if client is None else None
         self.client = client if client is not None else (self.store.client if self.store else connect(config.mongo_uri))
         self.db = self.client[f"rawbank_{spec.name}"]

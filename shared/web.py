@@ -114,6 +114,7 @@ def _add_operations(app: Flask, service: str) -> None:
 
     @app.after_request
     def finish(response):
+        runtime().sync()  # what this request wrote is on disk before anyone hears it was done
         response.headers["X-Request-ID"] = request_id()
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         key = (request.method, endpoint, response.status_code)

@@ -15,7 +15,8 @@ def spec() -> ServiceSpec:
                        indexes=indexes, consumes=TOPICS, make_handler=consumer.make_handler,
                        consumes_raw=tuple(dlq_topic(t) for t in TOPICS),
                        make_raw_handler=consumer.make_dead_letter_handler,
-                       background=(("dispatcher", dispatcher.make_dispatcher),), pages=(pages.blp,))
+                       background=(("dispatcher", dispatcher.make_dispatcher),), pages=(pages.blp,),
+                       http_threads=32)  # each live stream (GET /stream) holds a thread
 
 
 def create_app(config: Config | None = None, runtime=None):
