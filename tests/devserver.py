@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 class Dev:
     """`rawbank dev` on free ports, its output collected in the background."""
 
-    def __init__(self):
-        self.ports, self.process = spawn_on_free_ports(cwd=ROOT, stdout=subprocess.PIPE,
+    def __init__(self, *options: str, cwd=ROOT):
+        self.ports, self.process = spawn_on_free_ports(*options, cwd=cwd, stdout=subprocess.PIPE,
                                                        stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -38,20 +38,25 @@ class Dev:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
-                self.process.wait(30)
+                self.process.wait(60)
             except subprocess.TimeoutExpired:
                 self.process.kill()
         return self.process.wait()
 
 
-@contextmanager
-def running_dev():
-    """A `rawbank dev` that has printed where to go; stopped with Ctrl-C afterwards."""
-    dev = Dev()
-    try:
-        wait_until(lambda: "Ctrl-C" in dev.output or dev.process.poll() is not None, 90,
+    def wait_ready(self, timeout: float = 120) -> "Dev":
+        wait_until(lambda: "Ctrl-C" in self.output or self.process.poll() is not None, timeout,
                    message="rawbank dev to print where to go")
-        assert dev.process.poll() is None, dev.output
-        yield dev
+        assert self.process.poll() is None, self.output
+        return self
+
+
+@contextmanager
+def running_dev(*options: str, cwd=ROOT):
+    """A `rawbank dev` (in memory, unless `options` say otherwise) that has printed where to go;
+    stopped with Ctrl-C afterwards."""
+    dev = Dev(*options, cwd=cwd)
+    try:
+        yield dev.wait_ready()
     finally:
         dev.stop()
