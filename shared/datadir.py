@@ -113,10 +113,9 @@ class DataDir:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+                probe.unlink()
         except OSError as exc:
             raise unusable(self.path, exc) from None
-        finally:
-            probe.unlink(missing_ok=True)
 
     def check_free(self, services, *, dev: bool = True) -> None:
         """Raise if a process serving one of `services` (or `rawbank dev`, with `dev`) uses this directory."""
@@ -129,9 +128,11 @@ class DataDir:
         path = self.path / "secret"
         try:
             return path.read_text().strip() or None
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             if not create:
                 return None
+        except OSError as exc:
+            raise unusable(self.path, exc) from None
         value = secrets.token_urlsafe(48)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

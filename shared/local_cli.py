@@ -65,12 +65,12 @@ def prepare(config: Config, services, *, hold: bool) -> tuple[Config, DirLock | 
     if not config.data_dir:
         return config, None
     data = DataDir(config.data_dir)
+    for name in services:
+        check_format(data.store(name))
     data.prepare()
     lock = data.dev_lock().acquire() if hold else None
     try:
         data.check_free(services, dev=False)
-        for name in services:
-            check_format(data.store(name))
         if config.jwt_secret == EMBEDDED_JWT_SECRET:
             config = config.with_(jwt_secret=data.secret(create=True))
     except BaseException:
