@@ -167,14 +167,12 @@ class DurableStore:
         deletes = [(db, coll, encode_key(key)) for db, coll, key, doc in changes if doc is None]
         try:
             self.sqlite.execute("BEGIN IMMEDIATE")
-            try:
-                self.sqlite.executemany(UPSERT, upserts)
-                self.sqlite.executemany(DELETE, deletes)
-                self.sqlite.execute("COMMIT")
-            except BaseException:
-                self.sqlite.execute("ROLLBACK")
-                raise
+            self.sqlite.executemany(UPSERT, upserts)
+            self.sqlite.executemany(DELETE, deletes)
+            self.sqlite.execute("COMMIT")
         except sqlite3.Error as exc:
+            if self.sqlite.in_transaction:  # SQLite rolls some failures back itself (a full disk)
+                self.sqlite.execute("ROLLBACK")
             log.error("store %s: a change could not be written (%s); it was undone", self.path, exc)
             raise StoreWriteError(f"the store {self.path} could not be written: {exc}") from exc
         self.barrier.written += 1

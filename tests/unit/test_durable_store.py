@@ -1,13 +1,16 @@
 """The embedded store: each call all-or-nothing, every change on disk, the file read back exactly."""
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 
 import mongomock
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
+from shared import durable_store
 from shared.datadir import DataDirError
 from shared.durable_store import FORMAT, DurableStore, StoreWriteError
 from shared.mongo import connect
@@ -174,3 +177,28 @@ def test_a_reload_from_disk_gives_exactly_what_memory_holds(tmp_path_factory, se
         assert _contents(reloaded.client.rawbank_test) == in_memory
     finally:
         reloaded.close()
+
+
+def test_sync_fsyncs_the_log_once_for_every_write_made_before_it(tmp_path, monkeypatch):
+    synced = []
+    real = os.fdatasync
+    monkeypatch.setattr(durable_store.os, "fdatasync", lambda fd: (synced.append(fd), real(fd)))
+    store = DurableStore(tmp_path / "test.sqlite")
+    db = store.client.rawbank_test
+    db.stock.insert_one({"_id": "a"})
+    db.stock.update_one({"_id": "a"}, {"$set": {"n": 1}})
+    assert synced == []  # committed, in the log, not yet forced to the disk
+    store.sync()
+    assert len(synced) == 1  # one fsync for both
+    store.sync()
+    db.stock.find_one({"_id": "a"})
+    store.sync()
+    assert len(synced) == 1  # nothing new written: nothing to wait for
+    reader = threading.Thread(target=store.sync)  # a thread that wrote nothing does not wait
+    reader.start()
+    reader.join()
+    assert len(synced) == 1
+    db.stock.update_one({"_id": "a"}, {"$set": {"n": 2}})
+    store.sync()
+    assert len(synced) == 2
+    store.close()
