@@ -151,6 +151,7 @@ class DurableStore:
             raise unusable(self.path.parent, OSError(0, str(exc))) from None
         self.full = synchronous.upper() == "FULL"  # every commit fsync'd by SQLite itself: nothing left to sync
         self._wal = None
+        self.broken: str | None = None  # why the disk cannot be trusted any more (a failed fsync)
         self._local = threading.local()
         self.barrier = SyncBarrier(self._fsync)
         self.server = JournaledServer(Journal(sink=self._write))
@@ -163,6 +164,8 @@ class DurableStore:
 
     def _write(self, changes: list[Change]) -> None:
         """One SQLite transaction for one store call's changes (called under the store's lock)."""
+        if self.broken:
+            raise StoreWriteError(f"the store {self.path} takes no more writes: {self.broken}; restart rawbank")
         upserts = [(db, coll, encode_key(key), doc) for db, coll, key, doc in changes if doc is not None]
         deletes = [(db, coll, encode_key(key)) for db, coll, key, doc in changes if doc is None]
         try:
@@ -183,8 +186,14 @@ class DurableStore:
     def sync(self) -> None:
         """Return once every change this thread made is on disk (fsync'd)."""
         seq = getattr(self._local, "seq", 0)
-        if seq > self.barrier.synced:
+        if seq <= self.barrier.synced:
+            return
+        try:
             self.barrier.wait(seq)
+        except OSError as exc:  # after a failed fsync the kernel may have dropped what it held: stop writing
+            self.broken = f"fsync failed ({exc})"
+            log.critical("store %s: %s; it takes no more writes until rawbank restarts", self.path, self.broken)
+            raise StoreWriteError(f"the store {self.path} could not be forced to disk: {exc}") from exc
 
     def _fsync(self) -> None:
         wal = self.path.with_name(self.path.name + "-wal")

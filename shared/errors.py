@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, request
+from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import HTTPException
 
 from shared.i18n import message, pick_language
@@ -85,6 +86,12 @@ def handle_http_exception(exc: HTTPException):
     return error_response(status, _HTTP_CODES.get(status, "http_error"), None, details, data.get("headers"))
 
 
+def handle_store_unavailable(exc: ConnectionFailure):
+    """The store cannot be reached or written (MongoDB down, the embedded store's disk full): 503."""
+    log.error("store unavailable: %s", exc)
+    return error_response(503, "store_unavailable", headers={"Retry-After": "5"})
+
+
 def handle_unexpected(exc: Exception):
     log.exception("unhandled error")
     return error_response(500, "internal_error")
@@ -93,4 +100,5 @@ def handle_unexpected(exc: Exception):
 def register_error_handlers(app) -> None:
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ConnectionFailure, handle_store_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

@@ -58,6 +58,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stock_busy": (
         "This stock is very busy right now; try again in a moment.",
         "यह स्टॉक अभी बहुत व्यस्त है; थोड़ी देर में फिर प्रयास करें।"),
+    "store_unavailable": (
+        "The data could not be saved or read just now (the store or its disk is failing). "
+        "Try again in a moment, and tell an admin if it keeps happening.",
+        "डेटा अभी सहेजा या पढ़ा नहीं जा सका (स्टोर या उसकी डिस्क में गड़बड़ी है)। "
+        "थोड़ी देर में फिर प्रयास करें, और बार-बार हो तो एडमिन को बताएँ।"),
     "http_error": (
         "The request could not be handled.",
         "अनुरोध पूरा नहीं हो सका।"),

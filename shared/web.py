@@ -9,10 +9,11 @@ import time
 import flask_smorest
 from flask import Flask, Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pymongo.errors import ConnectionFailure
 from webargs.flaskparser import FlaskParser
 
 from shared.config import Config
-from shared.errors import register_error_handlers
+from shared.errors import handle_store_unavailable, register_error_handlers
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from shared.mongo import ping
 from shared.service import Runtime, ServiceSpec
@@ -114,7 +115,10 @@ def _add_operations(app: Flask, service: str) -> None:
 
     @app.after_request
     def finish(response):
-        runtime().sync()  # what this request wrote is on disk before anyone hears it was done
+        try:
+            runtime().sync()  # what this request wrote is on disk before anyone hears it was done
+        except ConnectionFailure as exc:
+            response = handle_store_unavailable(exc)
         response.headers["X-Request-ID"] = request_id()
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         key = (request.method, endpoint, response.status_code)

@@ -202,3 +202,26 @@ def test_sync_fsyncs_the_log_once_for_every_write_made_before_it(tmp_path, monke
     store.sync()
     assert len(synced) == 2
     store.close()
+
+
+def test_a_write_the_disk_refuses_is_answered_503_in_both_languages_and_changes_nothing(tmp_path, token):
+    from services.inventory import create_app, seed, spec
+    from shared.config import Config
+    from shared.service import Runtime
+    config = Config.from_env({})
+    store = DurableStore(tmp_path / "inventory.sqlite")
+    runtime = Runtime(spec(), config, client=store.client)
+    runtime.store = store
+    seed.seed(runtime.db, config)
+    http = create_app(config, runtime).test_client()
+    body = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "5"}
+    before = http.get("/api/v1/stock/VNS/YRN-COT-40", headers=token("warehouse", depot="VNS")).get_json()
+    store.sqlite.execute("PRAGMA query_only = 1")
+    for language, words in (("en", "could not be saved"), ("hi", "सहेजा")):
+        answer = http.post("/api/v1/movements", json=body,
+                           headers={**token("warehouse", depot="VNS"), "Accept-Language": language})
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+        assert answer.get_json()["error"]["code"] == "store_unavailable"
+        assert words in answer.get_json()["error"]["message"]
+    assert http.get("/api/v1/stock/VNS/YRN-COT-40", headers=token("warehouse", depot="VNS")).get_json() == before
+    store.close()
