@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--ttl", type=int, default=None, help="seconds until it expires")
     local_cli.add_data_dir_option(token)
 
-    user = sub.add_parser("user", help="manage the people who log in (needs MONGO_URI)")
+    user = sub.add_parser("user", help="manage the people who log in (MONGO_URI, or the data directory with rawbank stopped)")
     user_add = user.add_subparsers(dest="user_command", required=True).add_parser(
         "add", help="add a user; the password is asked for, or read from stdin with --password-stdin")
     user_add.add_argument("username")
@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     user_add.add_argument("--depot", help="depot code of a warehouse user")
     user_add.add_argument("--cooperative", help="required for --role secretary: their cooperative")
     user_add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    local_cli.add_data_dir_option(user_add)
 
     check = sub.add_parser("reconcile", help="check that the three services' stores agree; exit 1 on a mismatch")
     check.add_argument("--via-api", "--from-dev", dest="via_api", action="store_true",
@@ -117,9 +118,9 @@ def _token(args, config: Config) -> int:
 
 
 def _user_add(args, config: Config) -> int:
-    if config.embedded:
-        print("rawbank user add: set MONGO_URI to the requests service's MongoDB; in embedded mode "
-              "(`rawbank dev`) data lives in memory, log in with the demo users instead.", file=sys.stderr)
+    if config.embedded and not (config.data_dir and DataDir(config.data_dir).store("requests").exists()):
+        print("rawbank user add: set MONGO_URI to the requests service's MongoDB, or run it where rawbank "
+              "keeps its data on one machine (./var, --data-dir; start rawbank there once first).", file=sys.stderr)
         return 2
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
     from shared.runner import load_spec
@@ -131,8 +132,10 @@ def _user_add(args, config: Config) -> int:
         runtime = Runtime(load_spec("requests"), config)
         print(users.add_from_cli(runtime.db, username=args.username, role=args.role, password=password,
                                  artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative))
-    except (ValueError, PyMongoError) as exc:
+    except (ValueError, PyMongoError) as exc:  # on one machine: also while rawbank runs there
         print(f"rawbank user add: {exc}", file=sys.stderr)
+        if isinstance(exc, SettingError):
+            print(f"rawbank user add: {exc.hi}", file=sys.stderr)
         return 2
     finally:
         if runtime is not None:

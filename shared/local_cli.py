@@ -12,7 +12,7 @@ from shared.datadir import DataDir, DirLock, resolve
 from shared.durable_store import check_format
 
 #: commands that read the data directory (the token secret at least)
-USES_DATA_DIR = ("dev", "run", "token", "reconcile", "backup", "restore", "status")
+USES_DATA_DIR = ("dev", "run", "token", "user", "reconcile", "backup", "restore", "status")
 
 
 def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
