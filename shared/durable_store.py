@@ -20,6 +20,7 @@ from pymongo.errors import ConnectionFailure
 
 from shared.datadir import DataDirError, DirLock, unusable
 from shared.store_journal import Change, Journal, JournaledServer
+from shared.wal import Checkpointer, SyncBarrier
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ def open_sqlite(path: Path, synchronous: str = "NORMAL") -> sqlite3.Connection:
     connection.execute("PRAGMA busy_timeout = 30000")  # a backup may hold the write lock briefly
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute(f"PRAGMA synchronous = {synchronous}")
+    connection.execute("PRAGMA wal_autocheckpoint = 0")  # shared/wal.py checkpoints, away from the writers
     return connection
 
 
@@ -105,33 +107,6 @@ def read_copy(path: Path):
     finally:
         connection.close()
     return embedded_client(server)
-
-
-class SyncBarrier:
-    """Group commit: `wait(n)` returns once commit n is fsync'd; one fsync serves all waiting."""
-
-    def __init__(self, fsync):
-        self._fsync = fsync
-        self._cond = threading.Condition()
-        self._syncing = False
-        self.written = 0
-        self.synced = 0
-
-    def wait(self, seq: int) -> None:
-        with self._cond:
-            while self.synced < seq:
-                if self._syncing:
-                    self._cond.wait()
-                    continue
-                self._syncing, target = True, self.written
-                self._cond.release()
-                try:
-                    self._fsync()
-                finally:
-                    self._cond.acquire()
-                    self._syncing = False
-                    self._cond.notify_all()
-                self.synced = max(self.synced, target)
 
 
 class DurableStore:
@@ -158,6 +133,7 @@ class DurableStore:
         self.loaded = self._load()
         self._fsync_directory()
         self.client = embedded_client(self.server)
+        self.checkpointer = Checkpointer(self.path, synchronous, lambda: self.barrier.written).start()
 
     def _load(self) -> int:
         return load(self.sqlite, self.server)
@@ -213,6 +189,7 @@ class DurableStore:
 
     def close(self) -> None:
         """Checkpoint the log into the store file and let go of it (after the client is closed)."""
+        self.checkpointer.stop()
         try:
             self.sqlite.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error:

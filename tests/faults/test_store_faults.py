@@ -33,8 +33,9 @@ def start_writer(path) -> tuple[subprocess.Popen, list[tuple[int, int]]]:
 
     def read():
         for line in process.stdout:
-            step, size = line.split()
-            acks.append((int(step), int(size)))
+            if line.endswith("\n"):  # not a line the kill cut short
+                step, size = line.split()
+                acks.append((int(step), int(size)))
     threading.Thread(target=read, daemon=True).start()
     return process, acks
 
