@@ -88,7 +88,10 @@ def test_data_users_and_secret_outlive_a_stop_and_backup_restore_brings_a_copy_b
         assert status == 201  # after the copy: a restore takes it back
     finally:
         assert dev.stop() == 0, dev.output
-    assert "drained" in dev.output
+    assert "not drained" not in dev.output and dev.output.count("stopping: drained") == 3, dev.output
+    after = rawbank("status", cwd=tmp_path).stdout  # a drained stop leaves nothing to publish again
+    assert "running: no" in after and after.count("(0 not yet read by every service)") == 3, after
+    assert "published events kept: 0 " not in after.split("requests:")[0], after  # inventory did keep some
 
     again = Dev("--data-dir", str(data), cwd=tmp_path).wait_ready()
     try:
