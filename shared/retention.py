@@ -67,19 +67,29 @@ class Retention:
                     raise
 
     def tick(self, send) -> int:
-        """Republish if the broker is fresh, settle and prune when due; `send(events)` publishes."""
+        """Republish if the broker is fresh, settle and prune when due; `send(events)` publishes.
+
+        Asking the broker about offsets may fail (an outage, a broker without those requests):
+        that only postpones settling, never the relay's publishing."""
         now = time.monotonic()
         if now >= self._due["check"]:
             self._due["check"] = now + CHECK_SECONDS
-            self.fresh = self.fresh or self._broker_lost_events()
+            self.fresh = self.fresh or self._asking(self._broker_lost_events, False)
         republished = self.republish(send) if self.fresh else 0
         if self.unsettled and now >= self._due["settle"]:
             self._due["settle"] = now + SETTLE_SECONDS
-            self.settle()
+            self._asking(self.settle, 0)
         if now >= self._due["prune"]:
             self._due["prune"] = now + PRUNE_SECONDS
             self.db[COLLECTION].delete_many({"published_at": {"$lt": datetime.now(timezone.utc) - self.keep_for}})
         return republished
+
+    def _asking(self, question, otherwise):
+        try:
+            return question()
+        except Exception as exc:
+            log.info("%s: could not ask the broker about offsets (%s); later", self.topic, exc)
+            return otherwise
 
     def republish(self, send) -> int:
         """Publish every unsettled kept event again, oldest first."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from services.inventory import catalog, movements
+from services.inventory.domain import stock_id
 
 DEPOTS = [
     {"code": "VNS", "name": "Varanasi depot", "district": "Varanasi"},
@@ -23,13 +24,14 @@ OPENING_STOCK = [("VNS", "YRN-COT-40", 200_000), ("VNS", "YRN-SLK-MUL", 12_000),
 
 
 def seed(db, config) -> None:
-    """Register the demo depots and materials and receive opening stock, once."""
-    if db.depots.find_one({}) is not None:
-        return
+    """Register the demo depots and materials and receive their opening stock, each once."""
     for depot in DEPOTS:
-        catalog.register_depot(db, dict(depot))
+        if db.depots.find_one({"_id": depot["code"]}) is None:
+            catalog.register_depot(db, dict(depot))
     for material in MATERIALS:
-        catalog.register_material(db, dict(material), correlation_id="seed")
+        if db.materials.find_one({"_id": material["sku"]}) is None:
+            catalog.register_material(db, dict(material), correlation_id="seed")
     for depot, sku, quantity in OPENING_STOCK:
-        movements.record_movement(db, {"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity,
-                                       "reference": "opening stock"}, by="seed", correlation_id="seed")
+        if db.stock.find_one({"_id": stock_id(depot, sku)}) is None:
+            movements.record_movement(db, {"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity,
+                                           "reference": "opening stock"}, by="seed", correlation_id="seed")
