@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 
@@ -78,8 +79,21 @@ def test_data_users_and_secret_outlive_a_stop_and_backup_restore_brings_a_copy_b
         assert "running: yes" in shown and "stock: 5" in shown and "last backup: never" in shown
         assert "डेटा डायरेक्टरी" in rawbank("status", "--lang", "hi", cwd=tmp_path).stdout
 
-        copy = rawbank("backup", str(tmp_path / "backups" / "one"), cwd=tmp_path)
+        busy, stop = [], threading.Event()
+
+        def receipts():  # the depot keeps working while the copy is taken
+            while not stop.wait(0.2):
+                busy.append(http("POST", dev.url("inventory", "/api/v1/movements"), {
+                    "type": "receipt", "sku": "DYE-INDIGO", "depot": "VNS", "quantity": "1"}, warehouse)[0])
+        worker = threading.Thread(target=receipts)
+        worker.start()
+        try:
+            copy = rawbank("backup", str(tmp_path / "backups" / "one"), cwd=tmp_path)
+        finally:
+            stop.set()
+            worker.join()
         assert copy.returncode == 0, copy.stdout + copy.stderr
+        assert busy and set(busy) == {201}, busy
         assert "last backup: 20" in rawbank("status", cwd=tmp_path).stdout
         refused = rawbank("restore", str(tmp_path / "backups" / "one"), cwd=tmp_path)
         assert refused.returncode == 2 and "in use by another running rawbank" in refused.stdout
