@@ -114,12 +114,6 @@ class JournaledCollection(CollectionStore):
             self.journal.touch(self, key, doc)
         super().drop()
 
-    def __hash__(self):
-        return id(self)
-
-    def __eq__(self, other):
-        return self is other
-
 
 class JournaledDatabase(DatabaseStore):
     def __init__(self, name: str, journal: Journal):
