@@ -12,7 +12,7 @@ import time
 import urllib.request
 
 from shared.broker import die_with_parent, port_free, start_broker, wait_for_broker
-from shared.config import Config, is_loopback
+from shared.config import Config, SettingError, is_loopback
 from shared.datadir import DataDir
 from shared.local_cli import prepare
 from shared.runner import SERVICES
@@ -101,8 +101,11 @@ def start(args, config: Config, ports: dict[str, int]) -> int:
     try:
         config, lock = prepare(config.with_(host=args.host), SERVICES, hold=True)
         config.check()
-    except ValueError as exc:
-        say(f"rawbank: {exc}", f"rawbank: {getattr(exc, 'hi', exc)}")
+    except SettingError as exc:
+        say(f"rawbank: {exc}", f"rawbank: {exc.hi}")
+        return 2
+    except ValueError as exc:  # a setting checked in English only (e.g. a short RAWBANK_JWT_SECRET)
+        print(f"rawbank: {exc}", flush=True)
         return 2
     return run_dev(ports, config, demo=args.demo, lock=lock)
 
@@ -113,7 +116,6 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
 
     `config` carries the data directory (empty: memory only), the host and the token secret;
     `lock` is the data directory's lock, held until everything has stopped."""
-    check_ports(ports)
     logging.getLogger("kafka").setLevel(logging.CRITICAL)  # refused connections while Tansu boots
     data = DataDir(config.data_dir) if config.data_dir else None
     seed = demo or data is None or not data.seeded()
