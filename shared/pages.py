@@ -19,11 +19,10 @@ from flask_babel import Babel, format_date, format_datetime, gettext as _, lazy_
 from flask_cors import CORS
 
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
-from shared.errors import ApiError
-from shared.i18n import LANGUAGES, message, pick_language
+from shared.errors import Error, Unauthenticated, outcome
+from shared.i18n import language
 from shared.quantity import format_quantity
 
-LANG_COOKIE = "rawbank_lang"
 TIMEZONE = "Asia/Kolkata"
 NUMBER_LOCALES = {"en": "en_IN", "hi": "hi_IN"}  # lakh grouping: 1,00,000
 SERVICES = ("inventory", "requests", "notifier")
@@ -103,11 +102,6 @@ def url_of(service: str, path: str, config=None) -> str:
     return getattr(config, f"{service}_url").rstrip("/") + path
 
 
-def language() -> str:
-    lang = request.cookies.get(LANG_COOKIE)
-    return lang if lang in LANGUAGES else pick_language(request.headers.get("Accept-Language"))
-
-
 def home_url(role: str | None) -> str:
     service, path = HOME.get(role or "", ("requests", "/login"))
     return url_of(service, path)
@@ -137,17 +131,16 @@ def page(*roles: str):
         def wrapper(*args, **kwargs):
             try:
                 principal = current_principal()
-            except ApiError as exc:
-                if exc.status == 401:
-                    return redirect(login_url(request.url))
-                return error_page(exc.status, message(exc.code, language(), exc.details))
+            except Unauthenticated:
+                return redirect(login_url(request.url))
+            except Error as exc:
+                return error_page(outcome(exc).status, exc.describe())
             if roles and principal.role not in roles:
                 return error_page(403, _("This page is not for your role. Use the menu to go to your pages."))
             try:
                 return view(principal, *args, **kwargs)
-            except ApiError as exc:
-                params = exc.details if isinstance(exc.details, dict) else None
-                return error_page(exc.status, exc.message or message(exc.code, language(), params))
+            except Error as exc:
+                return error_page(outcome(exc).status, exc.describe())
         return wrapper
     return decorator
 
@@ -204,7 +197,7 @@ def _page_context() -> dict:
     cookie = request.cookies.get(COOKIE, "")
     try:
         user = current_principal() if cookie or request.headers.get("Authorization") else None
-    except ApiError:
+    except Error:
         user = None
     service = current_app.config["RAWBANK_SERVICE"]
     nav = [{"url": url_of(s, path), "label": label, "current": s == service and request.path == path}
@@ -228,7 +221,7 @@ def index():
     """Home: each kind of user's first page, or the login page."""
     try:
         return redirect(home_url(current_principal().role))
-    except ApiError:
+    except Error:
         return redirect(login_url())
 
 

@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from webargs.flaskparser import FlaskParser
 
 from shared.config import Config
-from shared.errors import register_error_handlers
+from shared.http_errors import register_error_handlers
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from shared.mongo import ping
 from shared.service import Runtime, ServiceSpec

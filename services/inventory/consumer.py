@@ -5,10 +5,8 @@ import logging
 import time
 
 from services.inventory import ledger, movements
-from services.inventory.reservations import InvalidRequisition, Reservations
+from services.inventory.reservations import Reservations
 from shared.envelope import Event
-from shared.errors import ApiError
-from shared.consumer import PermanentError
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +21,7 @@ def make_handler(db, config, *, lease_seconds: float = 10.0, wait_seconds: float
     last_sweep = [0.0]
 
     def handle(event: Event) -> None:
-        try:
-            apply(reservations, event)
-        except (InvalidRequisition, ApiError) as exc:
-            raise PermanentError(str(getattr(exc, "code", "")) or str(exc)) from None
+        apply(reservations, event)  # what it raises, the consumer loop settles by shared/errors.OUTCOMES
         if time.monotonic() - last_sweep[0] > SWEEP_SECONDS:
             last_sweep[0] = time.monotonic()
             ledger.project_pending(db)

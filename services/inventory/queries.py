@@ -45,7 +45,7 @@ def get_reservation(db, requisition_id: str, *, artisan_id: str | None = None) -
     """A requisition's holds as the stock documents carry them; 404 for another artisan's."""
     doc = db.reservations.find_one({"_id": requisition_id}, {"outbox": 0})
     if doc is None or (artisan_id is not None and doc.get("artisan_id") != artisan_id):
-        raise NotFound("not_found", details={"requisition_id": requisition_id})
+        raise NotFound({"requisition_id": requisition_id})
     lines = []
     for line in doc["lines"]:
         stock = db.stock.find_one({"_id": domain.stock_id(doc["depot"], line["sku"])},

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import request
-
-from services.notifier import alerts, compose, events, notifications
+from services.notifier import alerts, events, messages, notifications
+from services.notifier.errors import AlertAlreadyResolved, AlertNotOpen
 from services.notifier.schemas import (AlertQuery, AlertSchema, EventQuery, EventSchema, NoteBody,
                                        NotificationQuery, NotificationSchema)
 from shared.auth import current_principal, require_role
-from shared.errors import Conflict, NotFound
-from shared.i18n import pick_language
+from shared.errors import NotFound
+from shared.i18n import language
 from shared.web import Blueprint, db
 
 blp = Blueprint("notifier", __name__, url_prefix="/api/v1", description="Events, alerts and notifications")
@@ -35,7 +34,7 @@ def _own_alert(alert_id: str) -> dict:
     doc = alerts.get(db(), alert_id)
     scope = depot_scope()
     if doc is None or (scope and doc.get("depot") != scope):
-        raise NotFound(details={"id": alert_id})
+        raise NotFound({"id": alert_id})
     return doc
 
 
@@ -47,14 +46,14 @@ def list_alerts(query):
     """Supply alerts, most recently seen first; warehouse staff get their depot's only."""
     depot = depot_scope() or query["depot"]
     docs = alerts.find(db(), status=query["status"], depot=depot, kind=query["kind"], limit=query["limit"])
-    return compose.describe_alerts(db(), docs)
+    return messages.describe_alerts(db(), docs)
 
 
 @blp.route("/alerts/<alert_id>", methods=["GET"])
 @require_role("admin", "warehouse")
 @blp.response(200, AlertSchema)
 def get_alert(alert_id):
-    return compose.describe_alerts(db(), [_own_alert(alert_id)])[0]
+    return messages.describe_alerts(db(), [_own_alert(alert_id)])[0]
 
 
 @blp.route("/alerts/<alert_id>/acknowledge", methods=["POST"])
@@ -67,8 +66,8 @@ def acknowledge_alert(body, alert_id):
     done = alerts.acknowledge(db(), alert_id, by=current_principal().sub, note=body["note"],
                               at=datetime.now(timezone.utc))
     if done is None:
-        raise Conflict("alert_not_open", details={"id": alert_id, "status": doc["status"]})
-    return compose.describe_alerts(db(), [done])[0]
+        raise AlertNotOpen({"id": alert_id, "status": doc["status"]})
+    return messages.describe_alerts(db(), [done])[0]
 
 
 @blp.route("/alerts/<alert_id>/resolve", methods=["POST"])
@@ -81,8 +80,8 @@ def resolve_alert(body, alert_id):
     done = alerts.resolve(db(), alert_id, by=current_principal().sub, note=body["note"],
                           at=datetime.now(timezone.utc))
     if done is None:
-        raise Conflict("alert_already_resolved", details={"id": alert_id, "status": doc["status"]})
-    return compose.describe_alerts(db(), [done])[0]
+        raise AlertAlreadyResolved({"id": alert_id, "status": doc["status"]})
+    return messages.describe_alerts(db(), [done])[0]
 
 
 def _own_artisans() -> list[str]:
@@ -100,7 +99,7 @@ def _own_artisans() -> list[str]:
 @blp.response(200, NotificationSchema(many=True))
 def list_notifications(query):
     """The caller's own notifications, newest first, in their language."""
-    asked = pick_language(request.headers.get("Accept-Language"))
+    asked = language()
     out = []
     for artisan_id in _own_artisans():
         docs = notifications.for_artisan(db(), artisan_id, unread_only=query["unread"], limit=query["limit"])
@@ -116,7 +115,7 @@ def read_notification(notification_id):
     for artisan_id in _own_artisans():
         doc = notifications.mark_read(db(), notification_id, artisan_id)
         if doc is not None:
-            asked = pick_language(request.headers.get("Accept-Language"))
+            asked = language()
             return notifications.render(db(), [doc], notifications.language_for(db(), artisan_id, asked))[0]
-    raise NotFound(details={"id": notification_id})
+    raise NotFound({"id": notification_id})
 

@@ -6,8 +6,9 @@ from datetime import datetime, timezone
 from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 
-from services.notifier import alerts, compose, domain, notifications
-from shared.pages import language, page
+from services.notifier import alerts, domain, messages, notifications
+from shared.i18n import language
+from shared.pages import page
 from shared.web import db
 
 blp = Blueprint("notifier_pages", __name__, template_folder="templates")
@@ -22,7 +23,7 @@ def alert_board(principal):
     """Open and acknowledged alerts; the page keeps itself current from /api/v1/stream."""
     depot = principal.depot if principal.role == "warehouse" else None
     docs = [doc for doc in alerts.find(db(), depot=depot, limit=200) if doc["status"] in domain.LIVE]
-    return render_template("notifier/alerts.html", alerts_json=compose.describe_alerts(db(), docs, dump=True),
+    return render_template("notifier/alerts.html", alerts_json=messages.describe_alerts(db(), docs, dump=True),
                            since=datetime.now(timezone.utc).isoformat(), statuses=ALERT_STATUSES,
                            severities=SEVERITIES)
 

@@ -6,11 +6,11 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, redirect, render_template, request
 
-from services.requests import artisans, domain, login_limit, quotas, requisitions
+from services.requests import artisans, domain, login_throttle, quotas, requisitions
 from shared.auth import COOKIE, current_principal, issue_token
-from shared.errors import ApiError
-from shared.i18n import LANGUAGES, message
-from shared.pages import CATEGORIES, LANG_COOKIE, home_url, language, page, safe_next, same_site_post, url_of
+from shared.errors import CsrfFailed, Error
+from shared.i18n import LANG_COOKIE, LANGUAGES
+from shared.pages import CATEGORIES, home_url, page, safe_next, same_site_post, url_of
 from shared.web import db
 
 blp = Blueprint("requests_pages", __name__, template_folder="templates")
@@ -29,11 +29,11 @@ def login():
     if request.method == "POST":
         try:
             if not same_site_post():
-                raise ApiError(403, "csrf_failed")
-            user = login_limit.authenticate(db(), request.form.get("username", "").strip(),
-                                            request.form.get("password", ""), request.remote_addr)
-        except ApiError as exc:
-            error = message(exc.code, language())
+                raise CsrfFailed()
+            user = login_throttle.authenticate(db(), request.form.get("username", "").strip(),
+                                               request.form.get("password", ""), request.remote_addr)
+        except Error as exc:
+            error = exc.describe()
         else:
             return _logged_in(user, next_url)
     return render_template("requests/login.html", error=error, next_url=next_url,
@@ -65,7 +65,7 @@ def switch_language():
     _cookie(response, LANG_COOKIE, lang, YEAR, httponly=False)
     try:
         principal = current_principal() if request.cookies.get(COOKIE) else None
-    except ApiError:
+    except Error:  # logged out, or a cookie without its CSRF token: the browser keeps the choice
         principal = None
     if principal:
         db().users.update_one({"_id": principal.sub}, {"$set": {"language": lang}})

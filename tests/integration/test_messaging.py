@@ -8,6 +8,7 @@ from kafka import KafkaConsumer, TopicPartition
 from services.notifier import events as notifier_events
 from shared.consumer import ConsumerLoop
 from shared.envelope import new_event
+from shared.errors import Busy, NotFound
 from shared.kafka import ensure_topics, make_producer
 from shared.mongo import connect
 from shared.relay import OutboxRelay, outbox_push
@@ -141,6 +142,24 @@ def test_handler_that_always_fails_is_dead_lettered_after_bounded_retries(broker
         dead = read_all(broker_config, f"{topic}.dlq", 1)
     assert len(attempts) == 3
     assert b"handler failed 3 times" in dict(dead[0].headers)["reason"]
+
+
+def test_the_error_table_decides_retry_or_dead_letter_at_once(broker_config, topic, producer, unique):
+    attempts = []
+
+    def busy_then_gone(event):
+        attempts.append(event.event_id)
+        if len(attempts) == 1:
+            raise Busy(reason="a moment later it passes")      # retried
+        raise NotFound({"requisition_id": "R9"})                 # can never apply: no retry
+
+    event = receipt_event()
+    producer.send(topic, key=event.key.encode(), value=event.to_bytes()).get(10)
+    with running(ConsumerLoop(broker_config.with_(consumer_max_retries=5), service="test",
+                              group_id=f"g-{unique}", topics=[topic], handler=busy_then_gone, producer=producer)):
+        dead = read_all(broker_config, f"{topic}.dlq", 1)
+    assert len(attempts) == 2
+    assert dict(dead[0].headers)["reason"] == b"StockReceived: not_found {'requisition_id': 'R9'}"
 
 
 def test_relay_killed_between_publish_and_removal_republishes_and_the_consumer_dedupes(
