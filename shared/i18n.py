@@ -56,7 +56,8 @@ def translate(text: str, lang: str | None = None, /, **params) -> str:
 
     A placeholder without a value stays as it is, so a text never fails for a missing detail.
     """
-    translated = catalog(lang or language()).gettext(text)
+    lang = lang or language()
+    translated = catalog(lang if lang in LANGUAGES else "en").gettext(text)
     if params and "{" in translated:
         translated = translated.format_map(_Keep(params))
     return translated
