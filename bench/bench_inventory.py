@@ -114,7 +114,7 @@ def reservation_rate(materials: int, requisitions: int, threads: int) -> float:
     from services.inventory import catalog, movements, spec
     from services.inventory.consumer import make_handler
     from shared.envelope import new_event
-    from shared.service import Runtime
+    from shared.runtime import Runtime
     runtime = Runtime(spec(), Config.from_env({}))
     db = runtime.db
     catalog.register_depot(db, {"code": "VNS", "name": "Varanasi", "district": "Varanasi"})

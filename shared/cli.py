@@ -6,7 +6,7 @@ import importlib
 import sys
 
 from shared.config import Config, environment_variables
-from shared.runner import SERVICES
+from shared.spec import SERVICES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,8 +101,8 @@ def _user_add(args, config: Config) -> int:
               "(`rawbank dev`) data lives in memory, log in with the demo users instead.", file=sys.stderr)
         return 2
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
-    from shared.runner import load_spec
-    from shared.service import Runtime
+    from shared.spec import load_spec
+    from shared.runtime import Runtime
     from pymongo.errors import PyMongoError
     users = importlib.import_module("services.requests.users")
     runtime = None

@@ -39,7 +39,7 @@ def _outboxes(service: str, names) -> tuple[str, ...]:
     """The collections whose documents carry an outbox: as given, or as the service declares them."""
     if names is not None:
         return tuple(names)
-    from shared.runner import load_spec
+    from shared.spec import load_spec
     return load_spec(service).outbox_collections
 
 

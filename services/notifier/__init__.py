@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from shared.config import Config
 from shared.events import TOPICS, dlq_topic
-from shared.service import ServiceSpec
+from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
@@ -11,7 +11,7 @@ def spec() -> ServiceSpec:
                                    notifications, pages, projections, stream, subscriptions_api)
     indexes = {**events.INDEXES, **alerts.INDEXES, **notifications.INDEXES, **deliveries.INDEXES,
                **projections.INDEXES}
-    return ServiceSpec(name="notifier", default_port=8003, blueprints=(api.blp, subscriptions_api.blp, stream.blp),
+    return ServiceSpec(name="notifier", default_port=8003, package=__name__, blueprints=(api.blp, subscriptions_api.blp, stream.blp),
                        indexes=indexes, consumes=TOPICS, make_handler=consumer.make_handler,
                        consumes_raw=tuple(dlq_topic(t) for t in TOPICS),
                        make_raw_handler=consumer.make_dead_letter_handler,

@@ -31,7 +31,7 @@ from services.inventory import consumer as inventory_consumer
 from shared.auth import issue_token
 from shared.kafka import ensure_topics
 from shared.mongo import Locked
-from shared.service import Runtime
+from shared.runtime import Runtime
 from shared.worker import Worker
 
 PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}

@@ -20,7 +20,7 @@ from shared.auth import issue_token
 from shared.broker import free_port
 from shared.envelope import decode_event
 from shared.reconcile import reconcile_dbs
-from shared.service import Runtime
+from shared.runtime import Runtime
 
 PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}
 SKU, DEPOT = "YRN-COT-40", "VNS"

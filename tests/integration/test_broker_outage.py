@@ -7,7 +7,7 @@ import pytest
 
 from services import inventory, notifier
 from shared.broker import free_port, start_broker, stop_process, wait_for_broker
-from shared.service import Runtime
+from shared.runtime import Runtime
 from shared.worker import Worker
 from tests.conftest import wait_until
 

@@ -21,7 +21,7 @@ from shared.envelope import new_event
 from shared.events import dlq_topic
 from shared.kafka import ensure_topics, make_producer
 from shared.mongo import connect
-from shared.service import Runtime
+from shared.runtime import Runtime
 from shared.worker import Worker
 from tests.conftest import wait_until
 from tests.integration.test_notifier_webhooks import Receiver

@@ -11,7 +11,7 @@ from pymongo import IndexModel
 
 from services.inventory import catalog, ledger, movements, queries, spec, store
 from services.inventory.reservations import Reservations
-from shared.service import Runtime
+from shared.runtime import Runtime
 from tests.integration.test_inventory_support import requisition, seed_catalog
 
 
