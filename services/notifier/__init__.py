@@ -7,9 +7,9 @@ from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.notifier import (alerts, api, consumer, deliveries, dispatcher, events,
+    from services.notifier import (alerts, api, consumer, deliveries, dispatcher, event_log,
                                    notifications, pages, projections, stream, subscriptions_api)
-    indexes = {**events.INDEXES, **alerts.INDEXES, **notifications.INDEXES, **deliveries.INDEXES,
+    indexes = {**event_log.INDEXES, **alerts.INDEXES, **notifications.INDEXES, **deliveries.INDEXES,
                **projections.INDEXES}
     return ServiceSpec(name="notifier", default_port=8003, package=__name__, blueprints=(api.blp, subscriptions_api.blp, stream.blp),
                        indexes=indexes, consumes=TOPICS, make_handler=consumer.make_handler,

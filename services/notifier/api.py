@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from flask import request
 
-from services.notifier import alerts, compose, events, notifications
+from services.notifier import alerts, compose, event_log, notifications
 from services.notifier.schemas import (AlertQuery, AlertSchema, EventQuery, EventSchema, NoteBody,
                                        NotificationQuery, NotificationSchema)
 from shared.auth import current_principal, require_role
@@ -22,7 +22,7 @@ blp = Blueprint("notifier", __name__, url_prefix="/api/v1", description="Events,
 @blp.response(200, EventSchema(many=True))
 def list_events(query):
     """Integration events seen by the notifier, newest first (admin only)."""
-    return events.recent(db(), type_=query["type"], limit=query["limit"], before=query["before"])
+    return event_log.recent(db(), type_=query["type"], limit=query["limit"], before=query["before"])
 
 
 def depot_scope() -> str | None:
