@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from shared.auth import issue_token  # noqa: E402
-from shared.dev import spawn_on_free_ports  # noqa: E402
+from tests.devserver import spawn_on_free_ports  # noqa: E402
 from shared.config import Config  # noqa: E402
 
 MATERIALS = ("YRN-COT-40", "YRN-SLK-MUL", "DYE-INDIGO")

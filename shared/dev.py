@@ -18,19 +18,6 @@ from shared.events import TOPICS
 DEFAULT_PORTS = {"broker": 9092, "inventory": 8001, "requests": 8002, "notifier": 8003}
 
 
-def spawn_on_free_ports(**popen) -> tuple[dict[str, int], subprocess.Popen]:
-    """Start `rawbank dev` as a child on free ports, ignoring this shell's rawbank settings."""
-    from shared.broker import free_port
-    ports = {name: free_port() for name in DEFAULT_PORTS}
-    args = [sys.executable, "-m", "shared.cli", "dev"]
-    for name, port in ports.items():
-        args += [f"--{name}-port", str(port)]
-    env = {**os.environ}
-    for name in [name for name in env if name.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))]:
-        del env[name]
-    return ports, subprocess.Popen(args, env=env, **popen)
-
-
 def say(en: str, hi: str) -> None:
     print(f"{en}\n  {hi}", flush=True)
 
