@@ -362,7 +362,7 @@ def reconcile(config: Config, urls, broker) -> str:
     while True:
         found = reconcile_cli.gather(config, via_api=True, urls=urls)
         dlq = reconcile_cli.read_dlq(config, [dlq_topic(t) for t in TOPICS]) if broker else []
-        result = rc.check(found["inventory"], found["requests"], found["notifier"], dlq)
+        result = rc.check(found, dlq)
         if result.ok or time.monotonic() > deadline:
             return result.text()
         time.sleep(3)

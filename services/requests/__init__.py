@@ -7,11 +7,12 @@ from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.requests import api, consumer, pages, requisitions_api, seed, store
-    return ServiceSpec(name="requests", default_port=8002, package=__name__, blueprints=(api.blp, requisitions_api.blp),
-                       indexes=store.INDEXES, publishes=REQUESTS_TOPIC,
-                       outbox_collections=store.OUTBOX_COLLECTIONS, consumes=(INVENTORY_TOPIC,),
-                       make_handler=consumer.make_handler, seed=seed.seed, pages=(pages.blp,))
+    from services.requests import api, consumer, pages, reconcile, requisitions_api, seed, store
+    return ServiceSpec(
+        name="requests", default_port=8002, package=__name__, blueprints=(api.blp, requisitions_api.blp),
+        indexes=store.INDEXES, publishes=REQUESTS_TOPIC, outbox_collections=store.OUTBOX_COLLECTIONS,
+        consumes=(INVENTORY_TOPIC,), make_handler=consumer.make_handler, seed=seed.seed,
+        pages=(pages.blp,), reconcile=reconcile.RECONCILIATION)
 
 
 def create_app(config: Config | None = None, runtime=None):
