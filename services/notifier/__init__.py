@@ -16,8 +16,8 @@ def spec() -> ServiceSpec:
         blueprints=(api.blp, subscriptions_api.blp, stream.blp), indexes=indexes,
         consumes=TOPICS, make_handler=consumer.make_handler, consumes_raw=tuple(dlq_topic(t) for t in TOPICS),
         make_raw_handler=consumer.make_dead_letter_handler,
-        background=(("dispatcher", dispatcher.make_dispatcher),), pages=(pages.blp,),
-        reconcile=reconcile.RECONCILIATION)
+        background=(("dispatcher", dispatcher.make_dispatcher),),
+        pages=(pages.blp,), menu=pages.MENU, home=pages.HOME, reconcile=reconcile.RECONCILIATION)
 
 
 def create_app(config: Config | None = None, runtime=None):

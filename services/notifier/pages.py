@@ -15,6 +15,12 @@ ALERT_STATUSES = {domain.OPEN: _l("Open"), domain.ACKNOWLEDGED: _l("Someone is o
                   domain.RESOLVED: _l("Resolved")}
 SEVERITIES = {"critical": _l("Critical"), "warning": _l("Warning"), "info": _l("Information")}
 
+HOME = {"admin": "/admin/alerts"}
+MENU = {"artisan": ((30, "/my/notifications", _l("Notifications")),),
+        "secretary": ((20, "/my/notifications", _l("Notifications")),),
+        "warehouse": ((50, "/admin/alerts", _l("Alerts")),),
+        "admin": ((10, "/admin/alerts", _l("Alerts")),)}
+
 
 @blp.get("/admin/alerts")
 @page("admin", "warehouse")

@@ -5,16 +5,27 @@ import uuid
 from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, redirect, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from services.requests import artisans, domain, login_limit, quotas, requisitions
 from shared.auth import COOKIE, current_principal, issue_token
 from shared.errors import ApiError
 from shared.i18n import LANGUAGES, message
-from shared.pages import CATEGORIES, LANG_COOKIE, home_url, language, page, safe_next, same_site_post, url_of
+from shared.pages import LANG_COOKIE, home_url, labels, language, page, safe_next, same_site_post, url_of
 from shared.web import db
 
 blp = Blueprint("requests_pages", __name__, template_folder="templates")
 YEAR = 365 * 24 * 3600
+STATUSES = {"submitted": _l("Submitted"), "approved": _l("Approved"), "reserved": _l("Ready at depot"),
+            "waitlisted": _l("Waiting for stock"), "dispatched": _l("Handed over"), "received": _l("Received"),
+            "rejected": _l("Rejected"), "cancelled": _l("Cancelled")}
+LABELS = {"status": STATUSES}
+
+COMMON_PAGES = {"login": "/login", "language": "/lang"}
+HOME = {"artisan": "/my", "secretary": "/my"}
+MENU = {"artisan": ((10, "/my", _l("My requests")), (20, "/my/new", _l("New request"))),
+        "secretary": ((10, "/my", _l("Requests")),),
+        "admin": ((20, "/admin/approvals", _l("Approvals")), (30, "/admin/quotas", _l("Quotas")))}
 
 
 def _cookie(response, name: str, value: str, max_age: int, httponly: bool = True) -> None:
@@ -124,4 +135,4 @@ def approvals(principal):
 def quota_settings(principal):
     caps = quotas.list_caps(db())
     auto = db().settings.find_one({"_id": "auto_approve"}) or {"max_quantity": None}
-    return render_template("requests/quotas.html", caps=caps, categories=CATEGORIES, auto=auto)
+    return render_template("requests/quotas.html", caps=caps, categories=labels()["category"], auto=auto)
