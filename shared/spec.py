@@ -39,6 +39,7 @@ class ServiceSpec:
     home: dict = field(default_factory=dict)  # role -> path of the first page people of that role see
     labels: dict = field(default_factory=dict)  # page filter -> {stored value: label}, e.g. "status"
     common_pages: dict = field(default_factory=dict)  # pages every service links to: "login", "language" -> path
+    links: dict = field(default_factory=dict)  # name -> API path the `rawbank dev` banner points to, e.g. "events"
     reconcile: object = None  # shared.reconcile.Reconciliation: its facts, checks and counts
     add_user: Callable | None = None  # (db, **fields) -> text: `rawbank user add` in the service keeping logins
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from shared.broker import free_port
-from shared.dev import DEFAULT_PORTS
+from shared.dev import default_ports
 from tests.conftest import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def spawn_on_free_ports(**popen) -> tuple[dict[str, int], subprocess.Popen]:
     """Start `rawbank dev` as a child on free ports, ignoring this shell's rawbank settings."""
-    ports = {name: free_port() for name in DEFAULT_PORTS}
+    ports = {name: free_port() for name in default_ports()}
     args = [sys.executable, "-m", "shared.cli", "dev"]
     for name, port in ports.items():
         args += [f"--{name}-port", str(port)]

@@ -17,7 +17,8 @@ def spec() -> ServiceSpec:
         consumes=TOPICS, make_handler=consumer.make_handler, consumes_raw=tuple(dlq_topic(t) for t in TOPICS),
         make_raw_handler=consumer.make_dead_letter_handler,
         background=(("dispatcher", dispatcher.make_dispatcher),),
-        pages=(pages.blp,), menu=pages.MENU, home=pages.HOME, reconcile=reconcile.RECONCILIATION)
+        pages=(pages.blp,), menu=pages.MENU, home=pages.HOME, links={"events": "/api/v1/events"},
+        reconcile=reconcile.RECONCILIATION)
 
 
 def create_app(config: Config | None = None, runtime=None):
