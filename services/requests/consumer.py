@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from services.requests import requisitions
-from services.requests.domain import STOCK_EVENTS
 from shared.envelope import Event
 
 
@@ -14,10 +13,21 @@ def remember_material(db, event: Event) -> None:
         "category": data["category"], "unit": data["unit"]}, upsert=True)
 
 
+#: event type -> what requests does about it
+EVENT_HANDLERS = {
+    "MaterialRegistered": remember_material,
+    "MaterialUpdated": remember_material,
+    "StockReserved": requisitions.apply_stock_event,
+    "StockWaitlisted": requisitions.apply_stock_event,
+    "StockReservationFailed": requisitions.apply_stock_event,
+    "StockReleased": requisitions.apply_stock_event,
+    "StockIssued": requisitions.apply_stock_event,
+}
+
+
 def make_handler(db, config):
     def handle(event: Event) -> None:
-        if event.type in ("MaterialRegistered", "MaterialUpdated"):
-            remember_material(db, event)
-        elif event.type in STOCK_EVENTS:
-            requisitions.apply_stock_event(db, event)
+        handler = EVENT_HANDLERS.get(event.type)
+        if handler is not None:
+            handler(db, event)
     return handle
