@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from services.inventory import catalog, domain, ledger, queries, reservations
+from services.inventory import catalog, domain, ledger, queries
 from shared.pages import page
 from shared.web import db
 
@@ -70,8 +70,7 @@ def movements(principal):
 def dispatch(principal):
     """Requisitions whose every line is held at the depot: ready to hand over."""
     code, depots = _depot(principal)
-    ready = list(db().reservations.find({"depot": code, "status": reservations.HELD}, {"outbox": 0})
-                 .sort("updated_at", 1).limit(200)) if code else []
+    ready = queries.ready_to_dispatch(db(), code) if code else []
     return render_template("inventory/dispatch.html", ready=ready, depot=code, depots=depots,
                            materials=_materials())
 

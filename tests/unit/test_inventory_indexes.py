@@ -155,6 +155,7 @@ def exercise(db):
     queries.get_stock(db, "VNS", "YRN")
     queries.get_stock(db, "BHD", "BRS")
     queries.get_reservation(db, "R2")
+    queries.ready_to_dispatch(db, "VNS")
     for args in combos(sku=[None, "YRN"], depot=[None, "VNS"], type_=[None, "receipt"],
                        requisition_id=[None, "R1"], before=[None, "ffff"]):
         list(ledger.stream(db, ledger.movements_query(**args), batch=2))
