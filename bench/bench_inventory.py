@@ -22,8 +22,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from shared.auth import issue_token  # noqa: E402
-from shared.broker import free_port, stop_process  # noqa: E402
+from shared.broker import stop_process  # noqa: E402
 from shared.config import Config  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
 
 RECEIPT = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "1.5", "supplier": "Mill"}
 

@@ -9,9 +9,8 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from shared.broker import free_port
 from shared.dev import default_ports
-from tests.conftest import wait_until
+from tests.conftest import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 

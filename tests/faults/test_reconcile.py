@@ -17,9 +17,9 @@ from services.notifier import consumer as notifier_consumer
 from services.requests import consumer as requests_consumer
 from shared import cli, reconcile
 from shared.auth import issue_token
-from shared.broker import free_port
 from shared.envelope import decode_event
 from shared.runtime import Runtime
+from tests.conftest import free_port
 
 PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}
 SKU, DEPOT = "YRN-COT-40", "VNS"
