@@ -9,9 +9,12 @@ from __future__ import annotations
 import functools
 import importlib
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from shared.config import Config
+
+if TYPE_CHECKING:
+    from shared.reconcile import Reconciliation
 
 SERVICES = ("inventory", "requests", "notifier")
 PACKAGE = "services"
@@ -19,11 +22,11 @@ PACKAGE = "services"
 
 @dataclass(frozen=True)
 class ServiceSpec:
-    """A service's parts: its API blueprints, indexes, events in and out, pages, demo data."""
+    """Everything a service registers: API, indexes, events in and out, pages and menu, reconciliation, demo data."""
 
     name: str
     default_port: int
-    package: str = ""  # the service's Python package (its __name__): gunicorn and Flask start it from here
+    package: str  # the service's Python package (its __name__): gunicorn and Flask start it from here
     blueprints: tuple = ()
     indexes: dict = field(default_factory=dict)
     publishes: str | None = None
@@ -40,7 +43,7 @@ class ServiceSpec:
     labels: dict = field(default_factory=dict)  # page filter -> {stored value: label}, e.g. "status"
     common_pages: dict = field(default_factory=dict)  # pages every service links to: "login", "language" -> path
     links: dict = field(default_factory=dict)  # name -> API path the `rawbank dev` banner points to, e.g. "events"
-    reconcile: object = None  # shared.reconcile.Reconciliation: its facts, checks and counts
+    reconcile: Reconciliation | None = None  # its facts, checks and counts for `rawbank reconcile`
     add_user: Callable | None = None  # (db, **fields) -> text: `rawbank user add` in the service keeping logins
 
     @property
