@@ -14,9 +14,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     dev = sub.add_parser("dev", help="broker + every service with demo data, in memory (what `make dev` runs)")
-    from shared.dev import default_ports
-    for name, port in default_ports().items():
-        dev.add_argument(f"--{name}-port", type=int, default=port, help=f"default {port}")
+    from shared.dev import BROKER_PORT
+    dev.add_argument("--broker-port", type=int, default=BROKER_PORT, help=f"default {BROKER_PORT}")
+    for name in SERVICES:  # the default is in the service's spec, read only when dev starts: other commands stay quick
+        dev.add_argument(f"--{name}-port", type=int, help=f"default: the {name} service's own port")
 
     for command, text in (("serve", "the service's HTTP API under gunicorn (production)"),
                           ("worker", "the service's consumer and outbox relay (production)"),

@@ -80,8 +80,9 @@ Press Ctrl-C to stop everything.  /  सब कुछ रोकने के ल
 """
 
 
-def run_dev(ports: dict[str, int], startup_timeout: float = 60.0) -> int:
-    """Start everything, print where to go, and stop everything on Ctrl-C or SIGTERM."""
+def run_dev(ports: dict[str, int | None], startup_timeout: float = 60.0) -> int:
+    """Start everything, print where to go, and stop everything on Ctrl-C or SIGTERM; a port None is the default."""
+    ports = {name: ports.get(name) or port for name, port in default_ports().items()}
     check_ports(ports)
     logging.getLogger("kafka").setLevel(logging.CRITICAL)  # refused connections while Tansu boots
     say("Embedded mode: data lives in memory only and is lost when rawbank stops.",
