@@ -10,7 +10,7 @@ from shared.config import Config
 from shared.consumer import PermanentError
 from shared.envelope import decode_event
 from shared.errors import Conflict
-from shared.service import Runtime
+from shared.runtime import Runtime
 from services.inventory import spec
 from tests.integration.test_inventory_support import check_invariants, requisition, seed_catalog
 

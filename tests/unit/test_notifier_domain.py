@@ -23,15 +23,6 @@ def test_one_condition_per_kind_depot_and_material():
     assert domain.condition_key("low_stock", "VNS", "YRN-COT") != domain.condition_key("stock_out", "VNS", "YRN-COT")
 
 
-def test_lifecycle_open_acknowledged_resolved():
-    domain.check_acknowledge("open")
-    with pytest.raises(domain.TransitionError):
-        domain.check_acknowledge("acknowledged")
-    domain.check_resolve("acknowledged")
-    with pytest.raises(domain.TransitionError):
-        domain.check_resolve("resolved")
-
-
 def test_level_events_open_one_kind_and_clear_the_others():
     assert domain.LEVEL_EFFECTS["StockLow"] == ("low_stock", ("stock_out",))
     opens, clears = domain.LEVEL_EFFECTS["StockReplenished"]
