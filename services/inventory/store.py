@@ -34,6 +34,7 @@ INDEXES = {
     "reservations": [
         IndexModel([("depot", ASCENDING), ("status", ASCENDING), ("queue_seq", ASCENDING)]),
         IndexModel([("depot", ASCENDING), ("status", ASCENDING), ("lines.sku", ASCENDING)]),
+        IndexModel([("depot", ASCENDING), ("status", ASCENDING), ("updated_at", ASCENDING)]),  # ready to dispatch
         IndexModel([("status", ASCENDING), ("lease.until", ASCENDING)]),
         _OUTBOX,
     ],

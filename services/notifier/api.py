@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from services.notifier import alerts, events, messages, notifications
+from services.notifier import alerts, event_log, messages, notifications
 from services.notifier.errors import AlertAlreadyResolved, AlertNotOpen
 from services.notifier.schemas import (AlertQuery, AlertSchema, EventQuery, EventSchema, NoteBody,
                                        NotificationQuery, NotificationSchema)
@@ -21,7 +21,7 @@ blp = Blueprint("notifier", __name__, url_prefix="/api/v1", description="Events,
 @blp.response(200, EventSchema(many=True))
 def list_events(query):
     """Integration events seen by the notifier, newest first (admin only)."""
-    return events.recent(db(), type_=query["type"], limit=query["limit"], before=query["before"])
+    return event_log.recent(db(), type_=query["type"], limit=query["limit"], before=query["before"])
 
 
 def depot_scope() -> str | None:
@@ -84,15 +84,6 @@ def resolve_alert(body, alert_id):
     return messages.describe_alerts(db(), [done])[0]
 
 
-def _own_artisans() -> list[str]:
-    principal = current_principal()
-    if principal.role == "artisan":
-        return [principal.artisan_id] if principal.artisan_id else []
-    if principal.cooperative:  # a cooperative secretary reads for the cooperative's artisans
-        return [a["_id"] for a in db().artisans.find({"cooperative": principal.cooperative}, {"_id": 1})]
-    return []
-
-
 @blp.route("/notifications", methods=["GET"])
 @require_role("artisan", "secretary")
 @blp.arguments(NotificationQuery, location="query")
@@ -101,7 +92,7 @@ def list_notifications(query):
     """The caller's own notifications, newest first, in their language."""
     asked = language()
     out = []
-    for artisan_id in _own_artisans():
+    for artisan_id in notifications.owners(db(), current_principal()):
         docs = notifications.for_artisan(db(), artisan_id, unread_only=query["unread"], limit=query["limit"])
         out += notifications.render(db(), docs, notifications.language_for(db(), artisan_id, asked))
     return sorted(out, key=lambda n: n["created_at"], reverse=True)[:query["limit"]]
@@ -112,7 +103,7 @@ def list_notifications(query):
 @blp.response(200, NotificationSchema)
 def read_notification(notification_id):
     """Mark one of the caller's notifications read."""
-    for artisan_id in _own_artisans():
+    for artisan_id in notifications.owners(db(), current_principal()):
         doc = notifications.mark_read(db(), notification_id, artisan_id)
         if doc is not None:
             asked = language()

@@ -16,6 +16,12 @@ ALERT_STATUSES = {domain.OPEN: _l("Open"), domain.ACKNOWLEDGED: _l("Someone is o
                   domain.RESOLVED: _l("Resolved")}
 SEVERITIES = {"critical": _l("Critical"), "warning": _l("Warning"), "info": _l("Information")}
 
+HOME = {"admin": "/admin/alerts"}
+MENU = {"artisan": ((30, "/my/notifications", _l("Notifications")),),
+        "secretary": ((20, "/my/notifications", _l("Notifications")),),
+        "warehouse": ((50, "/admin/alerts", _l("Alerts")),),
+        "admin": ((10, "/admin/alerts", _l("Alerts")),)}
+
 
 @blp.get("/admin/alerts")
 @page("admin", "warehouse")
@@ -32,12 +38,8 @@ def alert_board(principal):
 @page("artisan", "secretary")
 def my_notifications(principal):
     """What happened to my requisitions, newest first, in the page's language."""
-    if principal.role == "artisan":
-        owners = [principal.artisan_id] if principal.artisan_id else []
-    else:
-        owners = [a["_id"] for a in db().artisans.find({"cooperative": principal.cooperative}, {"_id": 1})]
     items = []
-    for artisan_id in owners:
+    for artisan_id in notifications.owners(db(), principal):
         items += notifications.render(db(), notifications.for_artisan(db(), artisan_id, limit=100), language())
     items.sort(key=lambda n: n["created_at"], reverse=True)
     return render_template("notifier/notifications.html", items=items[:100])

@@ -69,7 +69,7 @@ def list_contacts():
 @require_role("admin")
 @blp.response(204)
 def remove_contact(contact_id):
-    if db().contacts.delete_one({"_id": contact_id}).deleted_count == 0:
+    if not subscribers.remove_contact(db(), contact_id):
         raise NotFound({"id": contact_id})
 
 

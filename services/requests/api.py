@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from flask import current_app, request
 
-from services.requests import artisans, domain, login_throttle, quotas
+from services.requests import artisans, domain, login_throttle, quotas, settings
 from services.requests.schemas import (ArtisanOutSchema, ArtisanQuery, ArtisanSchema, ArtisanUpdateSchema,
                                        AutoApproveSchema, LoginSchema, QuotaQuery, QuotaSchema, TokenSchema,
                                        UsageQuery, UsageSchema)
@@ -99,7 +99,7 @@ def quota_usage(query):
 @require_role("admin")
 @blp.response(200, AutoApproveSchema)
 def get_auto_approve():
-    return db().settings.find_one({"_id": "auto_approve"}) or {"max_quantity": None}
+    return settings.auto_approve(db())
 
 
 @blp.route("/settings/auto-approve", methods=["PUT"])
@@ -108,5 +108,4 @@ def get_auto_approve():
 @blp.response(200, AutoApproveSchema)
 def set_auto_approve(body):
     """Approve new requisitions at once when every line is at most max_quantity (null: never)."""
-    db().settings.replace_one({"_id": "auto_approve"}, {"_id": "auto_approve", **body}, upsert=True)
-    return body
+    return settings.set_auto_approve(db(), body["max_quantity"])

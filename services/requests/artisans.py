@@ -82,6 +82,11 @@ def get(db, principal: Principal, artisan_id: str) -> dict:
     return doc
 
 
+def profile(db, artisan_id: str) -> dict | None:
+    """An artisan's registry entry as staff see it; None if unknown."""
+    return db.artisans.find_one({"_id": artisan_id}, PUBLIC)
+
+
 def search(db, principal: Principal, *, district=None, cooperative=None, active=None, limit=100,
            offset=0) -> list[dict]:
     query = {k: v for k, v in (("district", district), ("cooperative", cooperative), ("active", active))

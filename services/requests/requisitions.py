@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from pymongo.errors import DuplicateKeyError
 
-from services.requests import artisans, domain, errors, quotas, store
+from services.requests import artisans, domain, errors, materials, quotas, settings, store
 from shared.auth import Principal
 from shared.envelope import Event, new_event, utcnow_iso
 from shared.errors import Busy, Forbidden, Inapplicable, NotFound
@@ -111,7 +111,7 @@ def _return_quota_if_due(db, doc: dict, change: domain.Change) -> None:
 
 def _with_categories(db, lines: list[dict]) -> list[dict]:
     skus = [line["sku"] for line in lines]
-    known = {m["_id"]: m for m in db.materials.find({"_id": {"$in": skus}})}
+    known = materials.by_sku(db, skus)
     missing = [sku for sku in skus if sku not in known]
     if missing:
         raise errors.MaterialNotKnown({"skus": missing})
@@ -141,8 +141,7 @@ def _new_doc(db, req_id, principal, artisan, body, lines, month, fingerprint, co
            **store.state_fields(domain.Requisition(domain.SUBMITTED)),
            "history": [domain.entry(domain.SUBMITTED, principal.sub, at)]}
     events = [_event("RequisitionSubmitted", doc, principal.sub, "", correlation_id)]
-    setting = db.settings.find_one({"_id": "auto_approve"}) or {}
-    if domain.may_auto_approve([l["quantity"] for l in lines], setting.get("max_quantity")):
+    if domain.may_auto_approve([l["quantity"] for l in lines], settings.auto_approve(db)["max_quantity"]):
         doc.update(status=domain.APPROVED, approved_by="auto-approve")
         doc["history"].append(domain.entry(domain.APPROVED, "auto-approve", at,
                                            "every line within the auto-approve size"))

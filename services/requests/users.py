@@ -68,3 +68,8 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
     except AlreadyExists:
         raise ValueError(f"a user named {username!r} already exists") from None
     return f"added {role} user {username}"
+
+
+def set_language(db, username: str, lang: str) -> None:
+    """Remember the language a user reads rawbank in."""
+    db.users.update_one({"_id": username}, {"$set": {"language": lang}})

@@ -29,7 +29,7 @@ def in_movements(db):
 
 def problems(db):
     """What reconciliation says of the stock and its ledger (no relay runs here, so outboxes are full)."""
-    return [line for line in reconcile.check(reconcile.inventory_facts(db)).problems
+    return [line for line in reconcile.check(reconcile.facts_of({"inventory": db})).problems
             if "outbox not drained" not in line]
 
 
@@ -99,7 +99,7 @@ def test_the_next_write_looks_up_only_entries_this_process_did_not_copy(db, monk
 
 def test_what_a_process_remembers_is_per_database_and_bounded(config, monkeypatch):
     from services.inventory import spec
-    from shared.service import Runtime
+    from shared.runtime import Runtime
     one, other = Runtime(spec(), config), Runtime(spec(), config)
     try:
         ledger.insert(one.db, [{"_id": "m-1", "sku": "YRN", "depot": "VNS", "quantity": 1}])

@@ -9,7 +9,7 @@ from services.inventory.consumer import make_handler
 from shared.config import Config
 from shared.envelope import decode_event
 from shared.errors import Conflict, Error, outcome
-from shared.service import Runtime
+from shared.runtime import Runtime
 from services.inventory import spec
 from tests.integration.test_inventory_support import check_invariants, requisition, seed_catalog
 

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
-from services.notifier import events as notifier_events
+from services.notifier import event_log
 from shared.consumer import ConsumerLoop
 from shared.envelope import new_event
 from shared.errors import Busy, NotFound
@@ -115,7 +115,7 @@ def test_handler_failing_after_its_effect_is_retried_and_the_effect_stored_once(
 
     def crash_after_storing_once(event):
         calls.append(event.event_id)
-        notifier_events.record(db, event)
+        event_log.record(db, event)
         if len(calls) == 1:
             raise RuntimeError("process died after the write, before the commit")
 
@@ -182,7 +182,7 @@ def test_relay_killed_between_publish_and_removal_republishes_and_the_consumer_d
     copies = read_all(broker_config, topic, 2)
     assert [m.value for m in copies].count(event.to_bytes()) == 2
     with running(ConsumerLoop(broker_config, service="notifier", group_id=f"g-{unique}", topics=[topic],
-                              handler=lambda e: notifier_events.record(notifier, e), producer=producer)):
+                              handler=lambda e: event_log.record(notifier, e), producer=producer)):
         wait_until(lambda: notifier.events.count_documents({}) >= 1, message="the event stored")
         wait_until(lambda: _committed(broker_config, f"g-{unique}", topic) >= 2, message="both copies consumed")
     assert notifier.events.count_documents({"event_id": event.event_id}) == 1

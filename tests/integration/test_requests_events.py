@@ -13,7 +13,7 @@ from shared.envelope import new_event
 from shared.errors import Inapplicable
 from shared.events import INVENTORY_TOPIC, REQUESTS_TOPIC
 from shared.kafka import make_producer
-from shared.service import Runtime
+from shared.runtime import Runtime
 from shared.worker import Worker
 from tests.conftest import wait_until
 from tests.integration.test_requests_support import Client, client, know_materials  # noqa: F401

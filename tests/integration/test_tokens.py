@@ -9,7 +9,7 @@ import pytest
 
 from services import inventory, notifier, requests as requests_service
 from services.requests import login_throttle, users
-from shared.service import Runtime
+from shared.runtime import Runtime
 from shared.web import MAX_BODY_BYTES
 
 PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}

@@ -12,7 +12,7 @@ from services import inventory, requests as requests_service
 from shared.field_messages import translate_message, translated
 from shared.i18n import FIELD_MESSAGES, LANG_COOKIE, catalog
 from shared.mongo import connect
-from shared.service import Runtime
+from shared.runtime import Runtime
 
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 SCHEMA_MODULES = ("services.inventory.schemas", "services.requests.schemas", "services.notifier.schemas")
