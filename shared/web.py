@@ -6,24 +6,49 @@ import re
 import secrets
 import time
 
+import json
+
 import flask_smorest
+import marshmallow as ma
 from flask import Flask, Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from shared.config import Config
 from shared.http_errors import register_error_handlers
+from shared.json_limits import loads
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from shared.mongo import ping
 from shared.runtime import Runtime
 from shared.spec import ServiceSpec
+from shared.text import text_errors
 
 MAX_BODY_BYTES = 1024 * 1024
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
 class Parser(FlaskParser):
+    """webargs' parser with 400 for validation errors, JSON within limits and only clean text let in."""
+
     DEFAULT_VALIDATION_STATUS = 400
+    TEXT_LOCATIONS = ("json", "query", "form", "json_or_form")
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        body = req.get_data(cache=True)
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise json.JSONDecodeError(f"not UTF-8: {exc.reason}", "", exc.start) from None
+        return loads(text)
+
+    def pre_load(self, location_data, *, schema, req, location):
+        """Refuse, before any schema sees it, a string or key anywhere in the input that is not clean text."""
+        if location in self.TEXT_LOCATIONS and (errors := text_errors(location_data)):
+            raise ma.ValidationError(errors)
+        return location_data
 
 
 class Blueprint(flask_smorest.Blueprint):
