@@ -6,6 +6,7 @@ import re
 import secrets
 import time
 
+import ipaddress
 import json
 
 import flask_smorest
@@ -80,6 +81,35 @@ def runtime() -> Runtime:
 
 def db():
     return runtime().db
+
+
+def client_address() -> str:
+    """The caller's address: the peer, or whom trusted proxies (RAWBANK_TRUSTED_PROXIES) forwarded for.
+
+    X-Forwarded-For is read from the right, past trusted proxies only: anyone can write anything
+    there, so what an untrusted peer sends in it is ignored.
+    """
+    trusted = current_app.config["RAWBANK"].proxy_networks
+    address = request.remote_addr or "-"
+    hops = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",") if hop.strip()]
+    while hops and _trusted(address, trusted):
+        hop = hops.pop()
+        if _ip(hop) is None:  # not an address: the last proxy is as far back as we can tell
+            break
+        address = hop
+    return address
+
+
+def _ip(text: str):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _trusted(address: str, networks) -> bool:
+    ip = _ip(address)
+    return ip is not None and any(ip in network for network in networks)
 
 
 def request_id() -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import current_app, request
+from flask import current_app
 
 from services.requests import artisans, domain, login_throttle, quotas, settings
 from services.requests.schemas import (ArtisanOutSchema, ArtisanQuery, ArtisanSchema, ArtisanUpdateSchema,
@@ -12,7 +12,7 @@ from services.requests.schemas import (ArtisanOutSchema, ArtisanQuery, ArtisanSc
 from shared.auth import current_principal, issue_token, require_role
 from shared.errors import Invalid
 from shared.i18n import F_
-from shared.web import Blueprint, db, request_id
+from shared.web import Blueprint, client_address, db, request_id
 
 blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Login, artisans and quotas")
 
@@ -22,7 +22,7 @@ blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Login, 
 @blp.response(200, TokenSchema)
 def login(body):
     """Exchange a username and password for a short-lived access token."""
-    user = login_throttle.authenticate(db(), body["username"], body["password"], request.remote_addr)
+    user = login_throttle.authenticate(db(), body["username"], body["password"], client_address())
     config = current_app.config["RAWBANK"]
     token = issue_token(config.jwt_secret, sub=user["_id"], role=user["role"],
                         artisan_id=user.get("artisan_id"), depot=user.get("depot"),

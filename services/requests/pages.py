@@ -12,7 +12,7 @@ from shared.auth import COOKIE, current_principal, issue_token
 from shared.errors import CsrfFailed, Error
 from shared.i18n import LANG_COOKIE, LANGUAGES
 from shared.pages import home_url, labels, page, safe_next, same_site_post, url_of
-from shared.web import db
+from shared.web import client_address, db
 
 blp = Blueprint("requests_pages", __name__, template_folder="templates")
 YEAR = 365 * 24 * 3600
@@ -42,7 +42,7 @@ def login():
             if not same_site_post():
                 raise CsrfFailed()
             user = login_throttle.authenticate(db(), request.form.get("username", "").strip(),
-                                               request.form.get("password", ""), request.remote_addr)
+                                               request.form.get("password", ""), client_address())
         except Error as exc:
             error = exc.describe()
         else:
