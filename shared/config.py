@@ -76,6 +76,9 @@ class Config:
     smtp_username: str = _env("RAWBANK_SMTP_USERNAME", "", doc="SMTP login (empty: no login)")
     smtp_password: str = _env("RAWBANK_SMTP_PASSWORD", "", doc="SMTP password")
     smtp_starttls: bool = _env("RAWBANK_SMTP_STARTTLS", False, _bool, doc="upgrade SMTP with STARTTLS")
+    webhook_allow_hosts: str = _env(
+        "RAWBANK_WEBHOOK_ALLOW_HOSTS", "",
+        doc="hosts (host or host:port, comma-separated) webhooks may reach although not public, e.g. an intranet receiver")
     sms_gateway_url: str = _env(
         "RAWBANK_SMS_GATEWAY_URL", "", doc="HTTP SMS gateway taking POST {to, text} (empty: SMS is not sent)")
     sms_gateway_token: str = _env("RAWBANK_SMS_GATEWAY_TOKEN", "", doc="bearer token for the SMS gateway")

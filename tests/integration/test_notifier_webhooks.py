@@ -76,7 +76,8 @@ def receiver():
 def notifier(broker_config):
     """The notifier's store, API client and a way to (re)start its worker: dispatcher only, no consumer."""
     config = broker_config.with_(notifier_delivery_backoff_ms=300, notifier_delivery_max_attempts=4,
-                                 notifier_dispatch_interval_ms=50)
+                                 notifier_dispatch_interval_ms=50,
+                                 webhook_allow_hosts="127.0.0.1")  # the local receivers; never a default
     runtime = Runtime(replace(spec(), consumes=(), consumes_raw=()), config, client=connect("mongomock://x"))
     workers = []
 
