@@ -64,6 +64,15 @@ def update_artisan(changes, artisan_id):
     return artisans.update(db(), current_principal(), artisan_id, changes, correlation_id=request_id())
 
 
+@blp.route("/artisans/<artisan_id>/looms/<any(approve, reject):decision>", methods=["POST"])
+@require_role("admin")
+@blp.response(200, ArtisanOutSchema)
+def decide_looms(artisan_id, decision):
+    """Approve or reject the looms a secretary asked for: looms decide quotas, so only an admin sets them."""
+    return artisans.decide_looms(db(), current_principal(), artisan_id, decision == "approve",
+                                 correlation_id=request_id())
+
+
 @blp.route("/quotas", methods=["POST"])
 @require_role("admin")
 @blp.arguments(QuotaSchema)

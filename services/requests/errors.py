@@ -43,3 +43,8 @@ class MaterialNotKnown(RuleBroken):
 class IdempotencyKeyReused(Conflict):
     code = "idempotency_key_reused"
     message = N_("This Idempotency-Key was already used for a different request; use a new key.")
+
+
+class NoLoomsChange(Conflict):
+    code = "no_looms_change"
+    message = N_("No change of looms is waiting for approval for this artisan.")

@@ -116,7 +116,7 @@ def requisition_detail(principal, req_id):
 @blp.get("/admin/approvals")
 @page("admin")
 def approvals(principal):
-    """Submitted requisitions, each with the artisan's use of this month's caps beside it."""
+    """Submitted requisitions, each with the artisan's use of this month's caps beside it, and asked changes of looms."""
     rows = requisitions.search(db(), principal, status=domain.SUBMITTED, limit=100)
     now, items = datetime.now(timezone.utc), []
     for row in rows:
@@ -126,7 +126,8 @@ def approvals(principal):
                  if u["category"] in asks]
         items.append({"req": row, "artisan": artisan, "usage": usage,
                       "units": {line["category"]: line["unit"] for line in row["lines"]}})
-    return render_template("requests/approvals.html", items=items, materials=_materials(rows))
+    looms = artisans.search(db(), principal, looms_change=True, limit=100)
+    return render_template("requests/approvals.html", items=items, materials=_materials(rows), looms=looms)
 
 
 @blp.get("/admin/quotas")

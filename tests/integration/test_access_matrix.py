@@ -61,6 +61,9 @@ MATRIX = [
     ("requests", "GET", "/artisans/ART-B", None, expect(artisan=404, secretary=404)),
     ("requests", "PATCH", "/artisans/ART-A", {"craft": "weaving"}, expect(warehouse=403, artisan=403)),
     ("requests", "PATCH", "/artisans/ART-B", {"craft": "weaving"}, expect(warehouse=403, artisan=404, secretary=404)),
+    ("requests", "POST", "/artisans/ART-A/looms/approve", None, expect(secretary=403, warehouse=403, artisan=403)),
+    ("requests", "POST", "/artisans/ART-B/looms/reject", None, expect(secretary=403, warehouse=403, artisan=403)),
+    ("requests", "PATCH", "/artisans/ART-A", {"looms": 1000}, expect(warehouse=403, artisan=403)),
     ("requests", "POST", "/quotas", {"category": "dye", "limit": "5"}, ADMIN_ONLY),
     ("requests", "GET", "/quotas", None, ADMIN_ONLY),
     ("requests", "GET", "/quotas/usage?artisan_id=ART-A", None, expect(warehouse=403)),
@@ -212,6 +215,21 @@ def test_lists_show_each_caller_only_their_side(world):
         assert "ART-A" in {a["artisan_id"] for a in seen} and {a["cooperative"] for a in seen} == {"Coop-A"}, role
         assert {n["id"] for n in get("notifier", "/notifications", role)} == {objects["own_note"]}, role
     assert {a["depot"] for a in get("notifier", "/alerts", "warehouse")} == {"VNS"}
+
+
+def test_only_an_admin_sets_looms(world):
+    """A secretary's looms wait for an admin; they decide the member's quotas (issue 13, finding 6)."""
+    apps, tokens = world["apps"], world["tokens"]
+
+    def call(method, path, role, body=None):
+        return apps["requests"].open(f"/api/v1{path}", method=method, json=body,
+                                     headers={"Authorization": f"Bearer {tokens[role]}"}).get_json()
+    before = call("GET", "/artisans/ART-A", "admin")["looms"]
+    wanted = (before + 500) % 1000
+    asked = call("PATCH", "/artisans/ART-A", "secretary", {"looms": wanted})
+    assert (asked["looms"], asked["looms_change"]["looms"]) == (before, wanted)
+    assert call("POST", "/artisans/ART-A/looms/approve", "secretary")["error"]["code"] == "forbidden"
+    assert call("POST", "/artisans/ART-A/looms/reject", "admin")["looms"] == before
 
 
 def test_every_endpoint_has_a_row(world):
