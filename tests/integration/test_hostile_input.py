@@ -111,3 +111,16 @@ def test_json_within_the_limits_still_parses(services, token):
     created = client.post("/api/v1/requisitions", json=body, headers=token("artisan"))
     assert created.status_code == 201, created.get_json()
     assert created.get_json()["lines"][0]["quantity"] == "12.5"
+
+
+def test_quantities_as_people_write_them_and_not_as_programs_do(services, token):
+    """Devanagari digits are read as ASCII ones; '1_000', '+5' and '1E3' are refused (issue 13, finding 9)."""
+    client, db = services["inventory"]
+    warehouse = token("warehouse", depot="VNS")
+    for text in ("1_000", "+5", "1E3"):
+        body = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": text}
+        refused(client.post("/api/v1/movements", json=body, headers=warehouse), "quantity")
+    body = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "१२.५"}
+    made = client.post("/api/v1/movements", json=body, headers=warehouse)
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["stock"]["on_hand"] == "212.5"
