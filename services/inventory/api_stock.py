@@ -12,6 +12,7 @@ from services.inventory.api import page_args, paged
 from services.inventory.schemas import (MovementEntrySchema, MovementQuery, MovementResultSchema,
                                         MovementSchema, ReservationSchema, StockQuery, StockSchema)
 from shared.auth import current_principal, require_role
+from shared.csv_export import safe_cell
 from shared.quantity import format_quantity
 from shared.web import Blueprint, db, request_id
 
@@ -99,5 +100,4 @@ def _cell(name: str, row: dict) -> str:
         return format_quantity(value)
     if name == "at":
         return value.isoformat()
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # no spreadsheet formulas
+    return safe_cell(str(value))
