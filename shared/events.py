@@ -174,6 +174,13 @@ class RequisitionReceived(Requisition):
     pass
 
 
+class TokenRevoked(Payload):
+    """A login token revoked before it expires (logout): every service refuses it until expires_at."""
+
+    token_id = _text(required=True)
+    expires_at = f.AwareDateTime(required=True)
+
+
 INVENTORY_EVENTS = (
     MaterialRegistered, DepotRegistered, StockReceived, StockAdjusted, StockTransferred, StockReserved,
     StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
@@ -182,7 +189,7 @@ INVENTORY_EVENTS = (
 REQUESTS_EVENTS = (
     ArtisanRegistered, ArtisanUpdated,
     RequisitionSubmitted, RequisitionApproved, RequisitionRejected, RequisitionCancelled,
-    RequisitionDispatched, RequisitionReceived,
+    RequisitionDispatched, RequisitionReceived, TokenRevoked,
 )
 
 #: (type, version) -> payload schema class: the registry every service decodes with.

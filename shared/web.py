@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
+from shared.auth import require_role
 from shared.config import Config
 from shared.http_errors import register_error_handlers
 from shared.json_limits import loads
@@ -199,5 +200,7 @@ def _add_operations(app: Flask, service: str) -> None:
             200 if ready else 503
 
     @app.get("/metrics")
+    @require_role("admin")
     def metrics():
+        """Prometheus metrics, for an admin's token only: they show traffic and failed logins."""
         return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)

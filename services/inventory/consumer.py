@@ -6,6 +6,7 @@ import time
 
 from services.inventory import ledger, movements
 from services.inventory.reservations import Reservations
+from shared import revocation
 from shared.envelope import Event
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,10 @@ def stock_released(reservations: Reservations, data: dict, cid: str) -> None:
     reservations.retry_waitlist(data["depot"], cid)
 
 
+def token_revoked(reservations: Reservations, data: dict, cid: str) -> None:
+    revocation.remember(reservations.db, data)
+
+
 #: event type -> what inventory does about it; stock that arrives or is freed retries the waitlist
 EVENT_HANDLERS = {
     "RequisitionApproved": requisition_approved,
@@ -77,4 +82,5 @@ EVENT_HANDLERS = {
     "StockAdjusted": stock_adjusted,
     "StockTransferred": stock_transferred,
     "StockReleased": stock_released,
+    "TokenRevoked": token_revoked,
 }

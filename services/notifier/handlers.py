@@ -5,6 +5,7 @@ import json
 from datetime import datetime, timezone
 
 from services.notifier import alerts, domain, notifications, projections
+from shared import revocation
 from shared.envelope import Event
 
 
@@ -29,6 +30,10 @@ def keep_depot(db, config, event: Event) -> None:
 
 def keep_artisan(db, config, event: Event) -> None:
     projections.put_artisan(db, event.data, event.occurred_at)
+
+
+def forget_token(db, config, event: Event) -> None:
+    revocation.remember(db, event.data)
 
 
 def keep_requisition(db, config, event: Event) -> None:
@@ -98,6 +103,7 @@ EVENT_HANDLERS = {
     "RequisitionCancelled": (keep_requisition, requisition_status),
     "RequisitionDispatched": (keep_requisition, requisition_status),
     "RequisitionReceived": (keep_requisition, requisition_status),
+    "TokenRevoked": (forget_token,),
 }
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from flask import current_app
 
-from services.requests import artisans, domain, login_throttle, quotas, settings
+from services.requests import artisans, domain, login_throttle, quotas, settings, users
 from services.requests.schemas import (ArtisanOutSchema, ArtisanQuery, ArtisanSchema, ArtisanUpdateSchema,
                                        AutoApproveSchema, LoginSchema, QuotaQuery, QuotaSchema, TokenSchema,
                                        UsageQuery, UsageSchema)
@@ -29,6 +29,14 @@ def login(body):
                         cooperative=user.get("cooperative"), ttl_seconds=config.jwt_ttl_seconds)
     return {"access_token": token, "token_type": "Bearer", "expires_in": config.jwt_ttl_seconds,
             "role": user["role"]}
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@require_role()
+@blp.response(204)
+def logout():
+    """Revoke the caller's token: refused here at once, by the other services as soon as they hear of it."""
+    users.log_out(db(), current_principal(), correlation_id=request_id())
 
 
 @blp.route("/artisans", methods=["POST"])

@@ -7,6 +7,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from services.requests import login_throttle
 from services.requests.domain import Change, Requisition, StockEvent
+from shared import revocation
 from shared.envelope import Event, utcnow_iso
 from shared.relay import outbox_push
 
@@ -30,7 +31,7 @@ INDEXES = {
     "usage": [IndexModel([("artisan_id", ASCENDING), ("month", ASCENDING)])],
     **login_throttle.INDEXES,
 }
-OUTBOX_COLLECTIONS = ("requisitions", "artisans")
+OUTBOX_COLLECTIONS = ("requisitions", "artisans", revocation.COLLECTION)
 HIDDEN = {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0, "fingerprint": 0}
 
 

@@ -113,6 +113,7 @@ MATRIX = [
     ("notifier", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
 ]
 PUBLIC = {("requests", "POST", "/auth/login")}  # no token needed: tests/integration/test_tokens.py
+OWN_TOKEN = {("requests", "POST", "/auth/logout")}  # it revokes the caller's token: test_each_role_can_log_out
 
 
 def event(type_, key, payload):
@@ -232,6 +233,19 @@ def test_only_an_admin_sets_looms(world):
     assert call("POST", "/artisans/ART-A/looms/reject", "admin")["looms"] == before
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_can_log_out_and_its_token_is_refused_after(world, role):
+    from shared.config import Config
+    secret, client = Config.from_env({}).jwt_secret, world["apps"]["requests"]
+    claims = {"admin": {}, "warehouse": {"depot": "VNS"}, "artisan": {"artisan_id": "ART-A"},
+              "secretary": {"cooperative": "Coop-A"}}
+    headers = {"Authorization": f"Bearer {issue_token(secret, sub=role, role=role, **claims[role])}"} \
+        if role != "anon" else {}
+    first = client.post("/api/v1/auth/logout", headers=headers)
+    assert first.status_code == (401 if role == "anon" else 204)
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 401
+
+
 def test_every_endpoint_has_a_row(world):
     """A documented operation that no row exercises (and is not public) fails here."""
     missing = set()
@@ -240,7 +254,7 @@ def test_every_endpoint_has_a_row(world):
         for path, operations in spec["paths"].items():
             pattern = re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path.removeprefix("/api/v1"))) + "$")
             for method in (m.upper() for m in operations if m != "parameters"):
-                if (service, method, path.removeprefix("/api/v1")) in PUBLIC:
+                if (service, method, path.removeprefix("/api/v1")) in PUBLIC | OWN_TOKEN:
                     continue
                 if not any(s == service and m == method and pattern.match(fill(p, world).split("?")[0])
                            for s, m, p, _, _ in MATRIX):
