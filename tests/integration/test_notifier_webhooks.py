@@ -23,9 +23,10 @@ SECRET = "whsec-test-0123456789abcdef"
 
 
 class Receiver:
-    """An HTTP server on 127.0.0.1 that records each POST and answers with the next planned status."""
+    """An HTTP server on 127.0.0.1 that records each POST and answers with the next planned status
+    (and `headers`, e.g. a redirect's Location)."""
 
-    def __init__(self, statuses=(200,)):
+    def __init__(self, statuses=(200,), headers=None):
         self.statuses = list(statuses)
         self.requests: list[dict] = []
         receiver = self
@@ -37,6 +38,8 @@ class Receiver:
                                           "path": self.path})
                 status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
                 self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 

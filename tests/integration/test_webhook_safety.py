@@ -7,9 +7,7 @@ only reachable because a test sets RAWBANK_WEBHOOK_ALLOW_HOSTS.
 from __future__ import annotations
 
 import socket
-import threading
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
 import pytest
@@ -119,27 +117,9 @@ def test_the_connection_goes_to_the_checked_address_with_the_hosts_name(notifier
         hook.close()
 
 
-class Redirector:
-    """Answers every POST with a redirect to `target`."""
-
-    def __init__(self, target: str):
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                self.send_response(307)
-                self.send_header("Location", target)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 def test_redirects_are_not_followed_and_errors_are_not_stored_raw(notifier, token, config):
     hook = Receiver((200,))
-    redirector = Redirector(f"{hook.url}/elsewhere")
+    redirector = Receiver((307,), headers={"Location": f"{hook.url}/elsewhere"})
     try:
         client, db, dispatcher = notifier(allow="127.0.0.1")
         assert register(client, token, redirector.url).status_code == 201
@@ -149,7 +129,7 @@ def test_redirects_are_not_followed_and_errors_are_not_stored_raw(notifier, toke
         assert hook.requests == []
         assert errors == ["HTTP 307 from " + redirector.url + " (redirects are not followed)",
                           "could not connect or no valid HTTP answer"]
+        assert len(redirector.requests) == 1
     finally:
         hook.close()
-        redirector.server.shutdown()
-        redirector.server.server_close()
+        redirector.close()
