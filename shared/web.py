@@ -1,13 +1,12 @@
 """The Flask base every service builds on: OpenAPI, errors, auth config, health and metrics."""
 from __future__ import annotations
 
+import ipaddress
+import json
 import logging
 import re
 import secrets
 import time
-
-import ipaddress
-import json
 
 import flask_smorest
 import marshmallow as ma
