@@ -4,11 +4,14 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields as f
 
+from shared.calendar import Day
+from shared.money import Money
 from shared.quantity import Quantity
 
 INVENTORY_TOPIC = "inventory.events"
 REQUESTS_TOPIC = "requests.events"
 TOPICS = (INVENTORY_TOPIC, REQUESTS_TOPIC)
+ZONES = ("plain", "hill", "north_east", "island")  # a depot's freight zone; schemes set freight per zone
 
 
 def dlq_topic(topic: str) -> str:
@@ -37,16 +40,32 @@ class MaterialRegistered(Payload):
     unit = _text(required=True)
     reorder_level = Quantity(required=True)
     pack_size = Quantity(load_default=None, allow_none=True)
+    entitlement_class = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=64))
 
 
 class MaterialUpdated(MaterialRegistered):
     pass
 
 
+class MaterialPriced(Payload):
+    """A price per unit from a day on; the latest set for the latest day not after today applies."""
+
+    sku = _text(required=True)
+    price = Money(required=True, positive=True)
+    effective_from = Day(required=True)
+    set_at = _text(required=True)
+    by = _text(required=True)
+
+
 class DepotRegistered(Payload):
     code = _text(required=True)
     name = _text(required=True)
     district = _text(required=True)
+    zone = f.String(load_default="plain", validate=ma.validate.OneOf(ZONES))
+
+
+class DepotUpdated(DepotRegistered):
+    pass
 
 
 class StockMovement(Payload):
@@ -155,7 +174,8 @@ class RequisitionSubmitted(Requisition):
 
 
 class RequisitionApproved(Requisition):
-    pass
+    payable_total = Money(load_default=None, allow_none=True)  # what the artisan will pay, as priced now
+    subsidy_total = Money(load_default=None, allow_none=True)
 
 
 class RequisitionRejected(Requisition):
@@ -174,15 +194,40 @@ class RequisitionReceived(Requisition):
     pass
 
 
+class Due(Payload):
+    requisition_id = _text(required=True)
+    due_on = Day(required=True)
+    amount = Money(required=True, positive=True)
+
+
+class AccountUpdated(Payload):
+    """An artisan's account after a change: what is owed, and by when (payments settle the oldest dues first)."""
+
+    artisan_id = _text(required=True)
+    version = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
+    balance_due = Money(required=True)
+    open_dues = f.List(f.Nested(Due), required=True)
+    cause = f.String(required=True, validate=ma.validate.OneOf(["charge", "reversal", "payment"]))
+    requisition_id = _text(required=True)
+
+
+class PaymentRecorded(AccountUpdated):
+    payment_id = _text(required=True)
+    amount = Money(required=True, positive=True)
+    method = f.String(required=True, validate=ma.validate.OneOf(["cash", "upi", "advance"]))
+    reference = _text(required=True)
+    by = _text(required=True)
+
+
 INVENTORY_EVENTS = (
     MaterialRegistered, DepotRegistered, StockReceived, StockAdjusted, StockTransferred, StockReserved,
     StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
-    StockDepleted, StockReplenished, MaterialUpdated,
+    StockDepleted, StockReplenished, MaterialUpdated, MaterialPriced, DepotUpdated,
 )
 REQUESTS_EVENTS = (
     ArtisanRegistered, ArtisanUpdated,
     RequisitionSubmitted, RequisitionApproved, RequisitionRejected, RequisitionCancelled,
-    RequisitionDispatched, RequisitionReceived,
+    RequisitionDispatched, RequisitionReceived, AccountUpdated, PaymentRecorded,
 )
 
 #: (type, version) -> payload schema class: the registry every service decodes with.
