@@ -7,9 +7,10 @@ from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.requests import api, consumer, pages, reconcile, requisitions_api, seed, store, users
+    from services.requests import api, consumer, money_api, pages, reconcile, requisitions_api, seed, store, users
     return ServiceSpec(
-        name="requests", default_port=8002, package=__name__, blueprints=(api.blp, requisitions_api.blp),
+        name="requests", default_port=8002, package=__name__,
+        blueprints=(api.blp, requisitions_api.blp, money_api.blp),
         indexes=store.INDEXES, publishes=REQUESTS_TOPIC, outbox_collections=store.OUTBOX_COLLECTIONS,
         consumes=(INVENTORY_TOPIC,), make_handler=consumer.make_handler, seed=seed.seed,
         pages=(pages.blp,), menu=pages.MENU, home=pages.HOME, labels=pages.LABELS, common_pages=pages.COMMON_PAGES,
