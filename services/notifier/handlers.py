@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from services.notifier import alerts, domain, notifications, projections
+from services.notifier import alerts, domain, dues, notifications, projections
 from shared.envelope import Event
 
 
@@ -63,7 +63,8 @@ def requisition_status(db, config, event: Event) -> None:
     at = parse_time(event.occurred_at)
     notifications.create(db, event_id=cause, status=status, requisition_id=data["requisition_id"],
                          depot=data["depot"], lines=data["lines"], at=at,
-                         position=data.get("position"), reason=data.get("reason", ""))
+                         position=data.get("position"), reason=data.get("reason", ""),
+                         amount=data.get("payable_total"))
     skus = [line["sku"] for line in data["lines"]]
     if status == "waitlisted":
         projections.join_waitlist(db, data["requisition_id"], data["depot"], skus, at)
@@ -80,10 +81,18 @@ def requisition_status(db, config, event: Event) -> None:
         check_waitlist(db, config, depot, sku, cause=cause, now=datetime.now(timezone.utc))
 
 
+def keep_account(db, config, event: Event) -> None:
+    """What the artisan owes and by when: reminders and overdue alerts are worked out from it (dues.check)."""
+    dues.keep(db, event.data)
+
+
 #: event type -> what the notifier does about it, in order
 EVENT_HANDLERS = {
     "MaterialRegistered": (keep_material,),
     "DepotRegistered": (keep_depot,),
+    "DepotUpdated": (keep_depot,),
+    "AccountUpdated": (keep_account,),
+    "PaymentRecorded": (keep_account,),
     "ArtisanRegistered": (keep_artisan,),
     "ArtisanUpdated": (keep_artisan,),
     "StockLow": (stock_level,),
