@@ -27,9 +27,12 @@ def set_price(db, sku: str, price: int, effective_from: str | None, *, by: str,
 
 def history(db, sku: str) -> list[dict]:
     """Every price of a material, the latest effective day first."""
-    records = material_or_error(db, sku, not_found=True).get("prices") or []
-    ordered = sorted(records, key=lambda r: (r["effective_from"], r["set_at"]), reverse=True)
-    return [{"sku": sku, **record} for record in ordered]
+    return history_of(material_or_error(db, sku, not_found=True))
+
+
+def history_of(material: dict) -> list[dict]:
+    ordered = sorted(material.get("prices") or [], key=lambda r: (r["effective_from"], r["set_at"]), reverse=True)
+    return [{"sku": material["_id"], **record} for record in ordered]
 
 
 def with_price(material: dict, day: str | None = None) -> dict:

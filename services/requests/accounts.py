@@ -21,7 +21,7 @@ from datetime import datetime
 
 from pymongo.errors import DuplicateKeyError
 
-from services.requests import credit, domain, monthly, pricing
+from services.requests import artisans, credit, domain, monthly, pricing
 from services.requests.errors import (AdvanceRequired, CreditLimitExceeded, NotPayable, PaymentAboveDue,
                                       PaymentReferenceReused)
 from shared.calendar import add_days, day_of, month_of
@@ -172,6 +172,17 @@ def view(db, artisan: dict, now: datetime) -> dict:
     return {"artisan_id": artisan["_id"], "balance_due": account["balance"],
             "overdue": pricing.overdue(open_dues, day_of(now)), "open_dues": open_dues, **terms,
             "credit_source": terms["source"], "entries": sorted(account["entries"], key=lambda e: e["at"], reverse=True)}
+
+
+def listing(db, principal, now: datetime, *, limit: int = 500) -> list[dict]:
+    """The accounts a caller may see (their cooperative's, or all for staff), most overdue and most owed first."""
+    scope = artisans.visible(principal)
+    query = {"_id": {"$in": [a["_id"] for a in db.artisans.find(scope, {"_id": 1}).limit(5000)]}} if scope else {}
+    docs = list(db.accounts.find(query, {"outbox": 0}).limit(limit))
+    names = {a["_id"]: a for a in db.artisans.find({"_id": {"$in": [d["_id"] for d in docs]}}, artisans.PUBLIC)}
+    rows = [{"artisan_id": doc["_id"], "artisan": names.get(doc["_id"], {}), "balance_due": doc["balance"],
+             "overdue": pricing.overdue(dues(doc), day_of(now))} for doc in docs]
+    return sorted(rows, key=lambda r: (-r["overdue"], -r["balance_due"], r["artisan_id"]))
 
 
 def _settled(db, account: dict, now: datetime) -> dict:

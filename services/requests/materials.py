@@ -44,6 +44,16 @@ def zone_of(db, depot: str) -> str:
     return (doc or {}).get("zone") or "plain"
 
 
+def units(db) -> dict[str, str]:
+    """The unit each category and class is counted in (from the materials that have it)."""
+    found = {}
+    for material in listing(db):
+        found.setdefault(material["category"], material["unit"])
+        if material.get("entitlement_class"):
+            found.setdefault(material["entitlement_class"], material["unit"])
+    return found
+
+
 def listing(db, *, limit: int = 500) -> list[dict]:
     """Every known material in SKU order, for a form to choose from."""
     return list(db.materials.find().sort("_id", 1).limit(limit))

@@ -17,6 +17,15 @@ REFERENCE = v.Regexp(r"^[^\x00-\x1f\x7f]{1,100}$", error=F_("1 to 100 characters
 PLACE = f.String(validate=v.Length(min=1, max=100))
 
 
+class WholeNumber(f.Integer):
+    """An integer, also as the digits a page's form sends ("45"); never a fraction cut short."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def _not_negative(value):
     if value < 0:
         raise ma.ValidationError(F_("must not be negative"))
@@ -154,7 +163,7 @@ class CreditTermsSchema(ma.Schema):
     artisan_id = f.String(load_default=None, allow_none=True, validate=CODE)
     cooperative = f.String(load_default=None, allow_none=True, validate=v.Length(min=1, max=200))
     credit_limit = Money(required=True, not_negative=True)
-    credit_days = f.Integer(required=True, strict=True, validate=v.Range(min=0, max=365))
+    credit_days = WholeNumber(required=True, validate=v.Range(min=0, max=365))
     advance_percent = Percent(load_default=0)
     set_by = f.String(dump_only=True)
     set_at = f.String(dump_only=True)

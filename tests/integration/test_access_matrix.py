@@ -45,6 +45,9 @@ MATRIX = [
     ("inventory", "GET", "/materials", None, expect()),
     ("inventory", "GET", f"/materials/{SKU}", None, expect()),
     ("inventory", "PATCH", f"/materials/{SKU}", {"name": "Cotton yarn"}, ADMIN_ONLY),
+    ("inventory", "POST", f"/materials/{SKU}/prices", {"price": "245.50"}, ADMIN_ONLY),
+    ("inventory", "GET", f"/materials/{SKU}/prices", None, expect()),
+    ("inventory", "PATCH", "/depots/VNS", {"zone": "plain"}, ADMIN_ONLY),
     ("inventory", "GET", "/stock", None, expect()),
     ("inventory", "GET", f"/stock/VNS/{SKU}", None, expect()),
     ("inventory", "POST", "/movements", {"type": "receipt", "sku": SKU, "depot": "VNS", "quantity": "1"}, STAFF),
@@ -84,6 +87,28 @@ MATRIX = [
     ("requests", "POST", "/requisitions/{other_rid}/dispatch", {}, expect(warehouse=404, artisan=404, secretary=404)),
     ("requests", "POST", "/requisitions/{own_rid}/receive", {}, expect(warehouse=403)),
     ("requests", "POST", "/requisitions/{other_rid}/receive", {}, expect(warehouse=404, artisan=404, secretary=404)),
+    ("requests", "POST", "/requisitions/estimate",
+     {"artisan_id": "ART-A", "depot": "VNS", "lines": [{"sku": SKU, "quantity": "1"}]}, expect(warehouse=403)),
+    ("requests", "POST", "/requisitions/estimate",
+     {"artisan_id": "ART-B", "depot": "BHD", "lines": [{"sku": SKU, "quantity": "1"}]},
+     expect(warehouse=403, artisan=ANY, secretary=404)),
+    ("requests", "POST", "/requisitions/{own_rid}/payments", {"amount": "0.01", "method": "advance", "reference": "R{n}"},
+     expect(artisan=403, secretary=403)),
+    ("requests", "POST", "/requisitions/{other_rid}/payments", {"amount": "0.01", "method": "advance",
+                                                                "reference": "R{n}"},
+     expect(warehouse=404, artisan=403, secretary=403)),
+    ("requests", "POST", "/schemes", {"code": "S{n}", "name": "S", "name_hi": "S", "subsidy_percent": "10", "caps": [],
+                                      "valid_from": "2020-01-01"}, ADMIN_ONLY),
+    ("requests", "GET", "/schemes", None, expect()),
+    ("requests", "GET", "/schemes/RMSS", None, expect()),
+    ("requests", "PATCH", "/schemes/RMSS", {"depot_charge_percent": "2"}, ADMIN_ONLY),
+    ("requests", "GET", "/artisans/ART-A/entitlements", None, expect()),
+    ("requests", "GET", "/artisans/ART-B/entitlements", None, expect(artisan=404, secretary=404)),
+    ("requests", "GET", "/artisans/ART-A/account", None, expect()),
+    ("requests", "GET", "/artisans/ART-B/account", None, expect(artisan=404, secretary=404)),
+    ("requests", "PUT", "/credit-terms", {"cooperative": "Coop-A", "credit_limit": "100", "credit_days": 30}, ADMIN_ONLY),
+    ("requests", "GET", "/credit-terms", None, ADMIN_ONLY),
+    ("requests", "GET", "/reports/subsidy-claims?scheme=RMSS&month=2020-01", None, ADMIN_ONLY),
     ("requests", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
     ("notifier", "GET", "/events", None, ADMIN_ONLY),
     ("notifier", "GET", "/alerts", None, STAFF),
@@ -146,6 +171,9 @@ def world():
     for code in ("VNS", "BHD"):
         call(inv, "POST", "/movements", admin, {"type": "receipt", "sku": SKU, "depot": code, "quantity": "100"})
     requests_consumer.make_handler(req[1], config)(event("MaterialRegistered", SKU, {**material, "reorder_level": 50_000}))
+    call(req, "POST", "/schemes", admin, {"code": "RMSS", "name": "RMSS", "name_hi": "RMSS", "subsidy_percent": "15",
+                                          "caps": [{"category": "yarn", "per_loom_per_month": "30"}],
+                                          "valid_from": "2021-04-01"})
     rids = {}
     for side, depot in (("A", "VNS"), ("B", "BHD")):
         call(req, "POST", "/artisans", admin, {"artisan_id": f"ART-{side}", "name": side, "district": depot,
