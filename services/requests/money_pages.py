@@ -58,6 +58,9 @@ def estimate(principal):
                                           now=_now())
         except Error as exc:
             error = exc.describe()
+        else:  # only the entitlements this request counts against
+            asked = {line["category"] for line in found["pricing"]["lines"]}
+            found["entitlements"] = [row for row in found["entitlements"] if row["category"] in asked]
     return render_template("requests/estimate.html", found=found, error=error, bad=bool(bad), units=materials.units(db()),
                            materials=materials.by_sku(db(), [line["sku"] for line in lines]))
 

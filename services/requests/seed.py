@@ -33,7 +33,7 @@ DEMO_SCHEME = {
     "freight_percent": {"plain": 150, "hill": 400, "north_east": 500, "island": 600},
     "valid_from": "2021-04-01", "valid_to": None, "covers": {"crafts": [], "districts": []}}
 DEMO_CREDIT = {"artisan_id": None, "cooperative": "Sarai Mohana Bunkar Sahkari Samiti",
-               "credit_limit": 25_000_00, "credit_days": 45, "advance_percent": 1000}
+               "credit_limit": 25_000_00, "credit_days": 45, "advance_percent": 0}
 
 def seed(db, config) -> None:
     """Add the demo users, artisan and caps that are not there yet."""
