@@ -37,12 +37,12 @@ NOT_PAYABLE = (domain.CANCELLED, domain.REJECTED)
 
 
 def _account(db, artisan_id: str) -> dict:
-    try:
-        db.accounts.update_one({"_id": artisan_id}, {"$setOnInsert": {
-            "balance": 0, "version": 0, "entries": [], "paid": {}}}, upsert=True)
-    except DuplicateKeyError:  # opened at the same moment by another writer
-        pass
-    return db.accounts.find_one({"_id": artisan_id}, {"outbox": 0})
+    """The artisan's account as stored; one not written yet is empty, at version 0 (the first write makes it)."""
+    return _filled(db.accounts.find_one({"_id": artisan_id}, {"outbox": 0}) or {"_id": artisan_id})
+
+
+def _filled(doc: dict) -> dict:
+    return {"balance": 0, "version": 0, "entries": [], "paid": {}, **doc}
 
 
 def dues(account: dict, paid: dict | None = None) -> list[dict]:
@@ -70,7 +70,12 @@ def _write(db, account: dict, *, cause: str, requisition_id: str, add=(), remove
         update["$inc"] = {f"paid.{requisition_id}": paid_add}
     if remove:
         update["$pull"] = {"entries": {"id": {"$in": list(remove)}}}
-    return db.accounts.update_one({"_id": account["_id"], "version": account["version"]}, update).matched_count == 1
+    try:
+        result = db.accounts.update_one({"_id": account["_id"], "version": account["version"]}, update,
+                                        upsert=account["version"] == 0)
+    except DuplicateKeyError:  # another writer made the account first
+        return False
+    return result.matched_count == 1 or result.upserted_id is not None
 
 
 def charge(db, req: dict, priced: dict, artisan: dict, now: datetime) -> str:
@@ -112,8 +117,8 @@ def _check_credit(balance_after: int, paid_here: int, payable: int, terms: dict)
 def uncharge(db, artisan_id: str, rid: str) -> bool:
     """Take back the charge of a requisition that did not leave the depot; False if there is none."""
     for _ in range(MAX_ATTEMPTS):
-        account = db.accounts.find_one({"_id": artisan_id}, {"outbox": 0})
-        if account is None or not any(e["id"] == f"charge:{rid}" for e in account["entries"]):
+        account = _account(db, artisan_id)
+        if not any(e["id"] == f"charge:{rid}" for e in account["entries"]):
             return False
         if _write(db, account, cause="reversal", requisition_id=rid, remove=(f"charge:{rid}", f"subsidy:{rid}")):
             return True
@@ -146,7 +151,7 @@ def pay(db, req: dict, body: dict, *, by: str, now: datetime) -> tuple[dict, boo
                  "reference": body["reference"], "by": by}
         if _write(db, account, cause="payment", requisition_id=rid, add=[entry], paid_add=body["amount"],
                   event_type="PaymentRecorded", extra=extra):
-            return _payment_view(entry, db.accounts.find_one({"_id": account["_id"]}, {"outbox": 0})), True
+            return _payment_view(entry, _account(db, account["_id"])), True
     raise Busy()
 
 
@@ -158,7 +163,7 @@ def _payment_view(entry: dict, account: dict) -> dict:
 
 def of_requisition(db, artisan_id: str, rid: str) -> dict:
     """What is paid on a requisition, and its payments."""
-    account = db.accounts.find_one({"_id": artisan_id}, {"outbox": 0}) or {"entries": [], "paid": {}}
+    account = _account(db, artisan_id)
     return {"paid": account["paid"].get(rid, 0),
             "payments": [{**e, "amount": -e["amount"]} for e in account["entries"]
                          if e["type"] == "payment" and e["requisition_id"] == rid]}
@@ -171,14 +176,15 @@ def view(db, artisan: dict, now: datetime) -> dict:
     terms = credit.terms_for(db, artisan)
     return {"artisan_id": artisan["_id"], "balance_due": account["balance"],
             "overdue": pricing.overdue(open_dues, day_of(now)), "open_dues": open_dues, **terms,
-            "credit_source": terms["source"], "entries": sorted(account["entries"], key=lambda e: e["at"], reverse=True)}
+            "credit_source": terms["source"],
+            "entries": sorted(account["entries"], key=lambda e: e["at"], reverse=True)}
 
 
 def listing(db, principal, now: datetime, *, limit: int = 500) -> list[dict]:
     """The accounts a caller may see (their cooperative's, or all for staff), most overdue and most owed first."""
     scope = artisans.visible(principal)
     query = {"_id": {"$in": [a["_id"] for a in db.artisans.find(scope, {"_id": 1}).limit(5000)]}} if scope else {}
-    docs = list(db.accounts.find(query, {"outbox": 0}).limit(limit))
+    docs = [_filled(doc) for doc in db.accounts.find(query, {"outbox": 0}).limit(limit)]
     names = {a["_id"]: a for a in db.artisans.find({"_id": {"$in": [d["_id"] for d in docs]}}, artisans.PUBLIC)}
     rows = [{"artisan_id": doc["_id"], "artisan": names.get(doc["_id"], {}), "balance_due": doc["balance"],
              "overdue": pricing.overdue(dues(doc), day_of(now))} for doc in docs]
@@ -193,4 +199,4 @@ def _settled(db, account: dict, now: datetime) -> dict:
              if datetime.fromisoformat(charged[doc["_id"]]["at"]) < now - monthly.GRACE]
     for rid in stale:
         uncharge(db, account["_id"], rid)
-    return db.accounts.find_one({"_id": account["_id"]}, {"outbox": 0}) if stale else account
+    return _account(db, account["_id"]) if stale else account

@@ -29,7 +29,8 @@ def tally(sales) -> dict[str, dict]:
                                                              "value": 0, "subsidy": 0})
         for line in lines:
             row["artisans"].add(artisan_id)
-            row["quantities"][line["category"]] = row["quantities"].get(line["category"], 0) + line["subsidised_quantity"]
+            quantities = row["quantities"]
+            quantities[line["category"]] = quantities.get(line["category"], 0) + line["subsidised_quantity"]
             row["units"][line["category"]] = line.get("unit") or ""
             row["value"] += line["subsidised_value"]
             row["subsidy"] += line["subsidy"]

@@ -61,8 +61,8 @@ def estimate(principal):
         else:  # only the entitlements this request counts against
             asked = {line["category"] for line in found["pricing"]["lines"]}
             found["entitlements"] = [row for row in found["entitlements"] if row["category"] in asked]
-    return render_template("requests/estimate.html", found=found, error=error, bad=bool(bad), units=materials.units(db()),
-                           materials=materials.by_sku(db(), [line["sku"] for line in lines]))
+    return render_template("requests/estimate.html", found=found, error=error, bad=bool(bad),
+                           units=materials.units(db()), materials=materials.by_sku(db(), [l["sku"] for l in lines]))
 
 
 def _account_page(principal, artisan_id: str):
@@ -164,6 +164,7 @@ def chart(rows: list[dict], *, width: int = 640, label: int = 150, bar: int = 16
     """Where each district's two bars go (value at the mill-gate price, and the subsidy) in the SVG chart."""
     top, plot = max([row["value"] for row in rows] or [0]) or 1, width - label - 110
     bars = [{"district": row["district"], "y": i * (2 * bar + gap), "value": row["value"], "subsidy": row["subsidy"],
-             "value_width": max(round(row["value"] * plot / top), 1), "subsidy_width": max(round(row["subsidy"] * plot / top), 1)}
+             "value_width": max(round(row["value"] * plot / top), 1),
+             "subsidy_width": max(round(row["subsidy"] * plot / top), 1)}
             for i, row in enumerate(rows)]
     return {"width": width, "label": label, "bar": bar, "height": max(len(rows) * (2 * bar + gap), 1), "bars": bars}

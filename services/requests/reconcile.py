@@ -87,9 +87,10 @@ def requisitions_agree_with_inventory(found: dict) -> list[str]:
 
 def counts(requests: dict) -> dict:
     return {"requisitions (requests)": len(requests["requisitions"]),
-            "requisitions by status": dict(sorted(Counter(r["status"] for r in requests["requisitions"].values()).items())),
+            "requisitions by status": dict(sorted(Counter(r["status"] for r in
+                                                      requests["requisitions"].values()).items())),
             **reconcile_money.counts(requests)}
 
 
-RECONCILIATION = Reconciliation(facts=facts, checks=reconcile_money.CHECKS, agreements=(requisitions_agree_with_inventory,),
-                                counts=counts)
+RECONCILIATION = Reconciliation(facts=facts, checks=reconcile_money.CHECKS,
+                                agreements=(requisitions_agree_with_inventory,), counts=counts)

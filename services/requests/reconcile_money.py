@@ -25,7 +25,8 @@ def requisition_facts(doc: dict) -> dict:
     return {"artisan_id": doc["artisan_id"], "payable": priced["payable_total"],
             "gross": priced["value_total"] + priced["freight_total"] + priced["depot_charge_total"],
             "subsidy": priced["subsidy_total"], "dispatch_month": doc.get("dispatch_month"),
-            "district": doc.get("district"), "claimed": [line for line in priced["lines"] if line["subsidised_quantity"]]}
+            "district": doc.get("district"),
+            "claimed": [line for line in priced["lines"] if line["subsidised_quantity"]]}
 
 
 def account_facts(db) -> dict:
@@ -68,11 +69,13 @@ def dispatches_charged_once(found: dict) -> list[str]:
             continue
         kinds = Counter(entry["type"] for _, entry in entries)
         if kinds != Counter({"charge": 1, "subsidy": 1}) or {a for a, _ in entries} != {money["artisan_id"]}:
-            problems.append(f"requisition {rid}: dispatched, charged {dict(kinds)} to {sorted({a for a, _ in entries})}")
+            whom = sorted({a for a, _ in entries})
+            problems.append(f"requisition {rid}: dispatched, charged {dict(kinds)} to {whom}")
             continue
         charge = next(e for _, e in entries if e["type"] == "charge")
         subsidy = next(e for _, e in entries if e["type"] == "subsidy")
-        if (charge["amount"], charge["payable"], -subsidy["amount"]) != (money["gross"], money["payable"], money["subsidy"]):
+        charged_as = (charge["amount"], charge["payable"], -subsidy["amount"])
+        if charged_as != (money["gross"], money["payable"], money["subsidy"]):
             problems.append(f"requisition {rid}: charged {_m(charge['amount'])} less {_m(-subsidy['amount'])}, "
                             f"priced {_m(money['gross'])} less {_m(money['subsidy'])}")
     for rid, entries in charged.items():

@@ -1,4 +1,4 @@
-"""Demo users, the demo artisan, a yarn cap, the RMSS scheme and credit terms for `rawbank dev` (never in production)."""
+"""Demo users, artisan, yarn cap, the RMSS scheme and credit terms for `rawbank dev` (never in production)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone

@@ -21,8 +21,9 @@ def notifier(config):
     handle = consumer.make_handler(runtime.db, runtime.config)
     for type_, key, payload in (
             ("DepotRegistered", "VNS", {"code": "VNS", "name": "Varanasi depot", "district": "Varanasi"}),
-            ("MaterialRegistered", "YRN-COT-40", {"sku": "YRN-COT-40", "name": "Cotton yarn 40s", "name_hi": "सूती धागा",
-                                                  "category": "yarn", "unit": "kg", "reorder_level": 0}),
+            ("MaterialRegistered", "YRN-COT-40", {"sku": "YRN-COT-40", "name": "Cotton yarn 40s",
+                                                  "name_hi": "सूती धागा", "category": "yarn", "unit": "kg",
+                                                  "reorder_level": 0}),
             ("ArtisanRegistered", "ART-1", {"artisan_id": "ART-1", "name": "Ramesh Kumar", "district": "Varanasi",
                                             "language": "hi", "phone": "+919800000001"})):
         handle(new_event(type_, key, payload, source="test"))

@@ -1,6 +1,7 @@
 """Money through the requests API: the issue's scenario, estimates, locked prices, payments and credit."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 from services.requests import accounts
@@ -145,16 +146,15 @@ def test_bad_payments_are_refused_and_change_nothing(client):
     priced_catalog(client.db)
     client.register("ART-1", looms=1)
     rid = client.submit(client.artisan("ART-1"), [(DYE, "1")])["id"]
-    for bad in ({"amount": "0", "method": "cash", "reference": "x"}, {"amount": "-5", "method": "cash", "reference": "x"},
-                {"amount": "1.001", "method": "cash", "reference": "x"}, {"amount": "1", "method": "cheque",
-                                                                            "reference": "x"},
-                {"amount": "1", "method": "cash", "reference": ""}, {"amount": "1", "method": "cash"}):
+    cash = {"method": "cash", "reference": "x"}
+    for bad in ({**cash, "amount": "0"}, {**cash, "amount": "-5"}, {**cash, "amount": "1.001"},
+                {**cash, "amount": "1", "method": "cheque"}, {**cash, "amount": "1", "reference": ""},
+                {"amount": "1", "method": "cash"}):
         client.call("POST", f"/requisitions/{rid}/payments", client.admin(), bad, status=400)
     client.act(rid, "cancel", client.artisan("ART-1"))
     error = pay(client, rid, "10.00", status=409)["error"]
     assert error["code"] == "requisition_not_payable" and error["details"] == {"status": "cancelled"}
-    assert client.db.accounts.find_one({"_id": "ART-1"}) in (None,) or \
-        client.db.accounts.find_one({"_id": "ART-1"})["entries"] == []
+    assert client.db.accounts.find_one({"_id": "ART-1"}) is None
     pay(client, rid, "1.00", as_=client.artisan("ART-1"), status=403)
     pay(client, rid, "1.00", as_=client.token("warehouse", depot="BHD"), status=404)
 
@@ -168,8 +168,7 @@ def test_dispatch_beyond_the_credit_limit_is_refused_and_an_advance_comes_first(
     error = client.act(rid, "dispatch", warehouse, status=422)["error"]
     assert error["code"] == "credit_limit_exceeded"
     assert error["details"] == {"balance_after": "2898.00", "credit_limit": "0.00", "to_pay": "2898.00"}
-    assert client.get(rid, warehouse)["status"] == "reserved" and client.db.accounts.find_one({"_id": "ART-1"})[
-        "entries"] == []
+    assert client.get(rid, warehouse)["status"] == "reserved" and client.db.accounts.find_one({"_id": "ART-1"}) is None
     terms = {"cooperative": "Coop-A", "credit_limit": "3000", "credit_days": 45, "advance_percent": "10"}
     client.call("PUT", "/credit-terms", client.admin(), terms, status=200)
     error = client.act(rid, "dispatch", warehouse, status=422)["error"]
@@ -216,3 +215,52 @@ def test_a_material_without_a_price_is_charged_nothing_and_says_so(client):
     client.register("ART-1", looms=1)
     priced = lines_of(client.submit(client.artisan("ART-1"), [(DYE, "3"), (COTTON, "1")])["pricing"])
     assert (priced[DYE]["priced"], priced[DYE]["amount"], priced[COTTON]["priced"]) == (False, "0.00", True)
+
+
+def test_every_refusal_the_issue_names_is_clear_in_english_and_hindi(client):
+    """Each bad input: its code, an English message, a Hindi one, and nothing stored."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    rid = client.submit(client.artisan("ART-1"), [(DYE, "1")])["id"]
+    cancelled = client.submit(client.artisan("ART-1"), [(DYE, "1")])["id"]
+    client.act(cancelled, "cancel", client.admin())
+    admin, warehouse = client.admin(), client.token(**WAREHOUSE)
+    before = (client.db.schemes.find_one({})["version"], client.db.accounts.count_documents({}))
+    cases = [
+        ("POST", "/schemes", admin, {**RMSS_LIKE, "subsidy_percent": "100.01"}, 400, "validation_error"),
+        ("POST", "/schemes", admin, {**RMSS_LIKE, "caps": [{"category": "yarn", "per_loom_per_month": "-1"}]}, 400,
+         "validation_error"),
+        ("POST", "/schemes", admin, {**RMSS_LIKE, "code": "OTHER"}, 409, "schemes_overlap"),
+        ("PATCH", "/schemes/NOPE", admin, {"name": "x"}, 404, "unknown_scheme"),
+        ("POST", f"/requisitions/{rid}/payments", warehouse, {"amount": "5000", "method": "cash", "reference": "A"},
+         422, "payment_above_due"),
+        ("POST", f"/requisitions/{cancelled}/payments", warehouse, {"amount": "1", "method": "cash", "reference": "B"},
+         409, "requisition_not_payable"),
+        ("GET", "/reports/subsidy-claims?scheme=RMSS&month=2999-12", admin, None, 422, "month_in_future"),
+        ("GET", f"/reports/subsidy-claims?scheme=NOPE&month={month_of(datetime.now(timezone.utc))}", admin, None, 404,
+         "unknown_scheme"),
+    ]
+    for method, path, who, body, status, code in cases:
+        english = client.call(method, path, who, body, status=status).get_json()["error"]
+        hindi = client.call(method, path, {**who, "Accept-Language": "hi"}, body, status=status).get_json()["error"]
+        assert english["code"] == hindi["code"] == code, path
+        assert english["message"] != hindi["message"] and DEVANAGARI.search(hindi["message"]), (path, hindi)
+        if status == 400:
+            assert any(DEVANAGARI.search(" ".join(v if isinstance(v, list) else [str(v)]))
+                       for v in _messages(hindi["details"])), hindi["details"]
+    assert (client.db.schemes.find_one({})["version"], client.db.accounts.count_documents({})) == before
+
+
+RMSS_LIKE = {"code": "RMSS2", "name": "R", "name_hi": "आर", "subsidy_percent": "15", "valid_from": "2024-01-01",
+             "caps": [{"category": "cotton-hank-upto-40s", "per_loom_per_month": "30"}]}
+DEVANAGARI = re.compile("[\u0900-\u097F]")
+
+
+def _messages(details):
+    """Every message list in a validation error's (nested) details."""
+    for value in details.values():
+        if isinstance(value, dict):
+            yield from _messages(value)
+        else:
+            yield value

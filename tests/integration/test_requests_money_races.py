@@ -1,40 +1,14 @@
 """Money under concurrency: entitlements, payments and credit hold when many writers act at once."""
 from __future__ import annotations
 
-import sys
-import threading
 from datetime import datetime, timezone
 
 from services.requests import requisitions
 from shared.auth import Principal
-from shared.errors import Error
 from tests.integration.test_requests_money_support import COTTON, DYE, priced_catalog, ready, scheme
-from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+from tests.integration.test_requests_support import at_once, client  # noqa: F401  (fixture)
 
 WAREHOUSE = Principal("wh", "warehouse", depot="VNS")
-
-
-def at_once(*calls):
-    """Run the calls in threads started together; each result is its return value or the error it raised."""
-    results, start = [None] * len(calls), threading.Barrier(len(calls))
-
-    def run(i, call):
-        start.wait()
-        try:
-            results[i] = call()
-        except Error as exc:
-            results[i] = exc
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads often, so the races really happen
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-    finally:
-        sys.setswitchinterval(interval)
-    return results
 
 
 def test_submits_at_once_never_subsidise_more_than_the_entitlement(client):

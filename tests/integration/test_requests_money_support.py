@@ -34,8 +34,8 @@ def priced_catalog(db, prices=None):
 def reserved(db, rid):
     """Inventory's answer that every line of the requisition is held."""
     doc = db.requisitions.find_one({"_id": rid})
-    inventory_says(db, "StockReserved", rid, {"requisition_id": rid, "depot": doc["depot"],
-                                              "lines": [{"sku": l["sku"], "quantity": l["quantity"]} for l in doc["lines"]]})
+    lines = [{"sku": line["sku"], "quantity": line["quantity"]} for line in doc["lines"]]
+    inventory_says(db, "StockReserved", rid, {"requisition_id": rid, "depot": doc["depot"], "lines": lines})
 
 
 def scheme(client, **changes):

@@ -52,8 +52,8 @@ def text(response) -> str:
 
 def test_the_price_before_submitting_splits_what_is_left_of_the_entitlement(apps, config):
     artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
-    made = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": "10"}]},
-                        headers={"X-CSRF-Token": artisan.csrf})
+    ten_kg = {"depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": "10"}]}
+    made = artisan.post("/api/v1/requisitions", json=ten_kg, headers={"X-CSRF-Token": artisan.csrf})
     assert made.status_code == 201
     page = artisan.get("/my/estimate?depot=VNS&qty-YRN-COT-40=70").get_data(as_text=True)
     scheme_row = re.search(r'<tr data-part="scheme".*?</tr>', page, re.S).group(0)
@@ -118,8 +118,8 @@ def test_the_claims_page_draws_a_bar_per_district_without_a_script(apps, config)
     db = apps["requests"].extensions["rawbank"].db
     db.requisitions.insert_many([
         {"_id": f"r{i}", "status": "dispatched", "dispatch_month": "2026-01", "artisan_id": f"ART-{i}", "district": d,
-         "pricing": {"lines": [{"scheme": "RMSS", "category": "silk-domestic", "unit": "kg", "subsidised_quantity": 4000,
-                                "subsidised_value": 16_800_00, "subsidy": 2_520_00}]}}
+         "pricing": {"lines": [{"scheme": "RMSS", "category": "silk-domestic", "unit": "kg",
+                                "subsidised_quantity": 4000, "subsidised_value": 16_800_00, "subsidy": 2_520_00}]}}
         for i, d in enumerate(("Varanasi", "Varanasi", "Bhadohi"))])
     page = admin.get("/admin/claims?scheme=RMSS&month=2026-01").get_data(as_text=True)
     assert page.count('<g transform="translate(0 ') == 2 and '<svg class="chart"' in page
