@@ -18,7 +18,7 @@ from services.notifier import alerts, domain, notifications, projections
 from shared.calendar import add_days, day_of
 from shared.money import format_money
 
-INDEXES = {"accounts": [IndexModel([("owing", ASCENDING)])]}
+INDEXES = {"accounts": [IndexModel([("owing", ASCENDING)]), IndexModel([("alerted", ASCENDING)], sparse=True)]}
 DUE_SOON, OVERDUE = "payment_due", "payment_overdue"
 
 
