@@ -10,7 +10,7 @@ from services.inventory import ledger, movements, queries
 from services.inventory.api import page_args, paged
 from services.inventory.schemas import (MovementEntrySchema, MovementQuery, MovementResultSchema,
                                         MovementSchema, ReservationSchema, StockQuery, StockSchema)
-from services.inventory.stockops import StockBusy
+from services.inventory.stock_writes import StockBusy
 from shared.auth import current_principal, require_role
 from shared.errors import ApiError
 from shared.quantity import format_quantity

@@ -6,7 +6,7 @@ import re
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
-from services.inventory.stockops import SOURCE, refresh_copies
+from services.inventory.stock_writes import SOURCE, refresh_copies
 from services.inventory.store import material_or_error
 from shared.envelope import new_event
 from shared.errors import BusinessRule, Conflict, NotFound

@@ -5,7 +5,7 @@ the document's next write drops entries it finds copied, and copies first any it
 """
 import pytest
 
-from services.inventory import ledger, movements, stockops
+from services.inventory import ledger, movements, stock_writes
 from shared import reconcile
 from tests.integration.test_inventory_support import check_invariants, db, seed_catalog  # noqa: F401
 
@@ -49,7 +49,7 @@ def test_a_death_before_the_copy_loses_nothing_and_counts_nothing_twice(db, monk
 
     def die(db_, entries):
         raise Killed()
-    monkeypatch.setattr(stockops.ledger, "insert", die)
+    monkeypatch.setattr(stock_writes.ledger, "insert", die)
     with pytest.raises(Killed):
         receive(db, 2_000)  # stored with its entry in the journal, never copied
     monkeypatch.undo()
