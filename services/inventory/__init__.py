@@ -7,12 +7,12 @@ from shared.service import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.inventory import api, api_stock, consumer, pages, seed, store
+    from services.inventory import api, api_stock, consumer, ledger, pages, seed, store
     return ServiceSpec(name="inventory", default_port=8001, blueprints=(api.blp, api_stock.blp),
                        indexes=store.INDEXES, publishes=INVENTORY_TOPIC,
                        outbox_collections=store.OUTBOX_COLLECTIONS,
                        consumes=(REQUESTS_TOPIC, INVENTORY_TOPIC), make_handler=consumer.make_handler,
-                       seed=seed.seed, pages=(pages.blp,))
+                       seed=seed.seed, pages=(pages.blp,), background=(("ledger", ledger.make_sweeper),))
 
 
 def create_app(config: Config | None = None, runtime=None):

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import logging
-import time
 
-from services.inventory import ledger, movements
+from services.inventory import movements
 from services.inventory.reservations import InvalidRequisition, Reservations
 from shared.envelope import Event
 from shared.errors import ApiError
@@ -12,7 +11,6 @@ from shared.consumer import PermanentError
 
 log = logging.getLogger(__name__)
 
-SWEEP_SECONDS = 5.0
 FREES_STOCK = ("StockReceived", "StockAdjusted", "StockReleased", "StockTransferred")
 
 
@@ -20,16 +18,12 @@ def make_handler(db, config, *, lease_seconds: float = 10.0, wait_seconds: float
     """The consumer's handler; keyword arguments exist for tests (short leases, a crash point)."""
     reservations = Reservations(db, lease_seconds=lease_seconds, wait_seconds=wait_seconds,
                                 after_line=after_line)
-    last_sweep = [0.0]
 
     def handle(event: Event) -> None:
         try:
             apply(reservations, event)
         except (InvalidRequisition, ApiError) as exc:
             raise PermanentError(str(getattr(exc, "code", "")) or str(exc)) from None
-        if time.monotonic() - last_sweep[0] > SWEEP_SECONDS:
-            last_sweep[0] = time.monotonic()
-            ledger.project_pending(db)
 
     return handle
 
@@ -54,6 +48,4 @@ def apply(reservations: Reservations, event: Event) -> None:
             return
         else:
             depot = data["depot"]
-        if kind != "StockReleased":
-            ledger.project(reservations.db, data["depot"], data["sku"])
         reservations.retry_waitlist(depot, cid)
