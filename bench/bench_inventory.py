@@ -22,8 +22,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from shared.auth import issue_token  # noqa: E402
-from shared.broker import free_port, stop_process  # noqa: E402
+from shared.broker import stop_process  # noqa: E402
 from shared.config import Config  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
 
 RECEIPT = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "1.5", "supplier": "Mill"}
 
@@ -114,7 +115,7 @@ def reservation_rate(materials: int, requisitions: int, threads: int) -> float:
     from services.inventory import catalog, ledger, movements, spec
     from services.inventory.consumer import make_handler
     from shared.envelope import new_event
-    from shared.service import Runtime
+    from shared.runtime import Runtime
     runtime = Runtime(spec(), Config.from_env({}))
     db = runtime.db
     catalog.register_depot(db, {"code": "VNS", "name": "Varanasi", "district": "Varanasi"})

@@ -1,4 +1,8 @@
-"""JWT access tokens and the one role check every service uses."""
+"""JWT access tokens and the one role check every service uses.
+
+Refusals are raised as shared.errors kinds (Unauthenticated, Forbidden), not as HTTP errors: the
+API answers them with 401/403 from the one table, a page sends the caller to log in instead.
+"""
 from __future__ import annotations
 
 import functools
@@ -10,7 +14,7 @@ from dataclasses import dataclass
 import jwt
 from flask import current_app, g, request
 
-from shared.errors import ApiError
+from shared.errors import CsrfFailed, Forbidden, TokenInvalid, Unauthenticated
 
 ALGORITHM = "HS256"
 ROLES = ("admin", "warehouse", "artisan", "secretary")
@@ -47,10 +51,10 @@ def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = No
 
 
 def decode_token(secret: str, token: str) -> Principal:
-    """Verify signature, algorithm and expiry; raise ApiError(401) otherwise."""
+    """Verify signature, algorithm and expiry; raise TokenInvalid otherwise."""
     principal, expires = _verified(secret, token)
     if expires <= time.time():
-        raise ApiError(401, "token_invalid")
+        raise TokenInvalid()
     return principal
 
 
@@ -65,9 +69,9 @@ def _verified(secret: str, token: str) -> tuple[Principal, int]:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
                             options={"require": ["exp", "sub", "role"]})
     except jwt.PyJWTError:
-        raise ApiError(401, "token_invalid") from None
+        raise TokenInvalid() from None
     if claims["role"] not in ROLES:
-        raise ApiError(401, "token_invalid")
+        raise TokenInvalid()
     return Principal(str(claims["sub"]), claims["role"], claims.get("artisan_id"), claims.get("depot"),
                      claims.get("cooperative")), int(claims["exp"])
 
@@ -78,7 +82,7 @@ def csrf_token(secret: str, token: str) -> str:
 
 
 def current_principal() -> Principal:
-    """The caller, from the Authorization header or else the login cookie; 401 if absent or invalid.
+    """The caller, from the Authorization header or else the login cookie; Unauthenticated if absent or invalid.
 
     A write authenticated by the cookie must also carry the login's CSRF token (header or form field).
     """
@@ -92,11 +96,11 @@ def current_principal() -> Principal:
             sent = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token", "")
             expected = csrf_token(secret, cookie)
             if request.method not in SAFE_METHODS and not hmac.compare_digest(sent.encode(), expected.encode()):
-                raise ApiError(403, "csrf_failed")
+                raise CsrfFailed()
             g.principal = principal
             return principal
         if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(401, "unauthorized")
+            raise Unauthenticated()
         g.principal = decode_token(secret, token.strip())
     return g.principal
 
@@ -108,7 +112,7 @@ def require_role(*roles: str):
         def wrapper(*args, **kwargs):
             principal = current_principal()
             if roles and principal.role not in roles:
-                raise ApiError(403, "forbidden")
+                raise Forbidden()
             return view(*args, **kwargs)
         return wrapper
     return decorator

@@ -1,4 +1,4 @@
-"""`rawbank dev`: the broker and the three services on this machine, with demo data."""
+"""`rawbank dev`: the broker and every service on this machine, with demo data."""
 from __future__ import annotations
 
 import logging
@@ -14,21 +14,18 @@ from shared.broker import die_with_parent, port_free, start_broker, stop_process
 from shared.config import Config
 from shared.kafka import ensure_topics
 from shared.events import TOPICS
+from shared.spec import SERVICES, all_specs
 
-DEFAULT_PORTS = {"broker": 9092, "inventory": 8001, "requests": 8002, "notifier": 8003}
+BROKER_PORT = 9092
+#: role -> who logs in with which demo user (DESIGN.md) and what their first page is, for the banner
+DEMO_LOGINS = {"warehouse": "Warehouse staff / गोदाम कर्मचारी  log in: warehouse / warehouse123   stock",
+               "artisan": "Artisans / कारीगर                log in: artisan / artisan123       my requests",
+               "admin": "Admins / एडमिन                   log in: admin / admin123           alerts"}
 
 
-def spawn_on_free_ports(**popen) -> tuple[dict[str, int], subprocess.Popen]:
-    """Start `rawbank dev` as a child on free ports, ignoring this shell's rawbank settings."""
-    from shared.broker import free_port
-    ports = {name: free_port() for name in DEFAULT_PORTS}
-    args = [sys.executable, "-m", "shared.cli", "dev"]
-    for name, port in ports.items():
-        args += [f"--{name}-port", str(port)]
-    env = {**os.environ}
-    for name in [name for name in env if name.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))]:
-        del env[name]
-    return ports, subprocess.Popen(args, env=env, **popen)
+def default_ports() -> dict[str, int]:
+    """The broker's port and each service's own."""
+    return {"broker": BROKER_PORT, **{spec.name: spec.default_port for spec in all_specs()}}
 
 
 def say(en: str, hi: str) -> None:
@@ -57,22 +54,25 @@ def _ready(port: int) -> bool:
 
 
 def banner(ports: dict[str, int]) -> str:
+    from shared.pages import common_page, home_page
     url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    login = f"{url['requests']}/login"
+    login_service, login_path = common_page("login")
+    login = url[login_service] + login_path
+    homes = "\n".join(f"  {text}: {url[service]}{path}"
+                       for role, text in DEMO_LOGINS.items() for service, path in [home_page(role)])
+    apis = "\n".join(f"  {spec.name:<10} {url[spec.name]}/api/v1/openapi.json"
+                     + "".join(f"   {name}: {url[spec.name]}{path}" for name, path in spec.links.items())
+                     for spec in all_specs())
     return f"""
 rawbank is running in embedded mode.  /  rawbank एम्बेडेड मोड में चल रहा है।
 Data lives in memory only and is gone when you stop.  /  डेटा केवल मेमोरी में है; रोकने पर मिट जाएगा।
 
 Open {login} in a browser and log in.  /  ब्राउज़र में {login} खोलें और लॉग इन करें।
-  Warehouse staff / गोदाम कर्मचारी  log in: warehouse / warehouse123   stock: {url['inventory']}/warehouse/stock
-  Artisans / कारीगर                log in: artisan / artisan123       my requests: {url['requests']}/my
-  Admins / एडमिन                   log in: admin / admin123           alerts: {url['notifier']}/admin/alerts
+{homes}
 
 JSON APIs / JSON API (scripts):
-  inventory  {url['inventory']}/api/v1/openapi.json
-  requests   {url['requests']}/api/v1/openapi.json
-  notifier   {url['notifier']}/api/v1/openapi.json   events: {url['notifier']}/api/v1/events
-  curl -s -X POST {url['requests']}/api/v1/auth/login -H 'Content-Type: application/json' \\
+{apis}
+  curl -s -X POST {url[login_service]}/api/v1/auth/login -H 'Content-Type: application/json' \\
        -d '{{"username": "admin", "password": "admin123"}}'
 Then send the access_token as 'Authorization: Bearer <token>'.  /  फिर access_token को 'Authorization: Bearer <token>' के रूप में भेजें।
 Broker / ब्रोकर: Tansu on 127.0.0.1:{ports['broker']}
@@ -80,8 +80,9 @@ Press Ctrl-C to stop everything.  /  सब कुछ रोकने के ल
 """
 
 
-def run_dev(ports: dict[str, int], startup_timeout: float = 60.0) -> int:
-    """Start everything, print where to go, and stop everything on Ctrl-C or SIGTERM."""
+def run_dev(ports: dict[str, int | None], startup_timeout: float = 60.0) -> int:
+    """Start everything, print where to go, and stop everything on Ctrl-C or SIGTERM; a port None is the default."""
+    ports = {name: ports.get(name) or port for name, port in default_ports().items()}
     check_ports(ports)
     logging.getLogger("kafka").setLevel(logging.CRITICAL)  # refused connections while Tansu boots
     say("Embedded mode: data lives in memory only and is lost when rawbank stops.",
@@ -104,20 +105,21 @@ def run_dev(ports: dict[str, int], startup_timeout: float = 60.0) -> int:
         wait_for_broker(ports["broker"], process=broker)
         config = Config.from_env(kafka_bootstrap_servers=f"127.0.0.1:{ports['broker']}")
         ensure_topics(config, TOPICS)
-        say("[2/3] Starting inventory, requests and notifier with demo data ...",
-            "[2/3] inventory, requests और notifier डेमो डेटा के साथ शुरू हो रहे हैं ...")
-        for name in ("inventory", "requests", "notifier"):
+        names = ", ".join(SERVICES[:-1])
+        say(f"[2/3] Starting {names} and {SERVICES[-1]} with demo data ...",
+            f"[2/3] {names} और {SERVICES[-1]} डेमो डेटा के साथ शुरू हो रहे हैं ...")
+        for name in SERVICES:
             env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": config.kafka_bootstrap_servers,
                    "RAWBANK_PORT": str(ports[name]), "RAWBANK_SEED_DEMO": "1",
                    "MONGO_URI": "mongomock://localhost", "RAWBANK_HOST": "127.0.0.1",
                    **{f"RAWBANK_{other.upper()}_URL": f"http://127.0.0.1:{ports[other]}"
-                      for other in ("inventory", "requests", "notifier")}}
+                      for other in SERVICES}}
             children.append((name, subprocess.Popen(
                 [sys.executable, "-m", "shared.cli", "run", name], env=env,
                 stdin=subprocess.DEVNULL, preexec_fn=die_with_parent, start_new_session=True)))
         say("[3/3] Waiting until every service is ready ...", "[3/3] सभी सेवाओं के तैयार होने की प्रतीक्षा ...")
         deadline = time.monotonic() + startup_timeout
-        pending = {"inventory", "requests", "notifier"}
+        pending = set(SERVICES)
         while pending and not stopping:
             _check_alive(children)
             pending = {name for name in pending if not _ready(ports[name])}

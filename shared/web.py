@@ -12,10 +12,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from webargs.flaskparser import FlaskParser
 
 from shared.config import Config
-from shared.errors import register_error_handlers
+from shared.http_errors import register_error_handlers
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from shared.mongo import ping
-from shared.service import Runtime, ServiceSpec
+from shared.runtime import Runtime
+from shared.spec import ServiceSpec
 
 MAX_BODY_BYTES = 1024 * 1024
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
@@ -84,7 +85,7 @@ def create_service_app(spec: ServiceSpec, config: Config | None = None,
                        runtime_: Runtime | None = None) -> Flask:
     """Build a service's Flask app; its store client is created here, never at import."""
     config = config or Config.from_env()
-    app = Flask(f"services.{spec.name}")
+    app = Flask(spec.package)
     app.config.update(
         API_TITLE=f"rawbank {spec.name}", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",

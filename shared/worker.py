@@ -8,7 +8,7 @@ from shared.consumer import ConsumerLoop
 from shared.events import TOPICS
 from shared.kafka import ensure_topics, make_producer
 from shared.relay import OutboxRelay
-from shared.service import Runtime
+from shared.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

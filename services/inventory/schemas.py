@@ -5,9 +5,10 @@ import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.inventory.domain import ADJUSTMENT_REASONS, CATEGORIES, MOVEMENT_TYPES, UNITS
+from shared.i18n import F_
 from shared.quantity import Quantity
 
-CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error="letters, digits, '.', '_' or '-', at most 64")
+CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error=F_("letters, digits, '.', '_' or '-', at most 64"))
 _NAME = v.Length(min=1, max=200)
 
 
@@ -30,7 +31,7 @@ class DepotQuery(Page):
 
 def _not_negative(value):
     if value is not None and value < 0:
-        raise ma.ValidationError("must not be negative")
+        raise ma.ValidationError(F_("must not be negative"))
 
 
 class MaterialSchema(ma.Schema):
@@ -55,7 +56,7 @@ class MaterialPatchSchema(ma.Schema):
     @ma.validates_schema
     def _something(self, data, **kwargs):
         if not data:
-            raise ma.ValidationError("send at least one field to change", "_schema")
+            raise ma.ValidationError(F_("send at least one field to change"), "_schema")
 
 
 class MaterialQuery(Page):
@@ -81,15 +82,16 @@ class MovementSchema(ma.Schema):
     def _by_type(self, data, **kwargs):
         kind, quantity = data.get("type"), data.get("quantity")
         if quantity is not None and kind in ("receipt", "transfer") and quantity <= 0:
-            raise ma.ValidationError("must be greater than zero", "quantity")
+            raise ma.ValidationError(F_("must be greater than zero"), "quantity")
         if kind == "adjustment":
             if quantity == 0:
-                raise ma.ValidationError("must not be zero (use a negative number to take stock off)",
+                raise ma.ValidationError(F_("must not be zero (use a negative number to take stock off)"),
                                          "quantity")
             if data.get("reason") not in ADJUSTMENT_REASONS:
-                raise ma.ValidationError(f"one of: {', '.join(ADJUSTMENT_REASONS)}", "reason")
+                raise ma.ValidationError(F_("one of: {choices}").format(choices=", ".join(ADJUSTMENT_REASONS)),
+                                         "reason")
         if kind == "transfer" and not data.get("to_depot"):
-            raise ma.ValidationError("required for a transfer", "to_depot")
+            raise ma.ValidationError(F_("required for a transfer"), "to_depot")
 
 
 class StockSchema(ma.Schema):

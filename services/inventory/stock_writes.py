@@ -7,6 +7,7 @@ import time
 from typing import Callable
 
 from services.inventory import domain, ledger
+from services.inventory.errors import StockBusy
 from services.inventory.store import VersionConflict, load_stock, material_or_error, save_stock
 from shared.envelope import Event, new_event
 
@@ -14,10 +15,6 @@ log = logging.getLogger(__name__)
 
 SOURCE = "inventory"
 BUSY_SECONDS = 15.0
-
-
-class StockBusy(Exception):
-    """Writers kept colliding on one stock document until the deadline."""
 
 
 Change = Callable[[domain.Stock], domain.Stock]
@@ -67,7 +64,7 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
                        stored=stored if version else None, stored_category=category)
         except VersionConflict:
             if time.monotonic() > deadline:
-                raise StockBusy(domain.stock_id(depot, sku)) from None
+                raise StockBusy(reason=domain.stock_id(depot, sku)) from None
             time.sleep(random.uniform(0, min(0.0005 * 2 ** min(attempt, 7), 0.05)))
             continue
         try:

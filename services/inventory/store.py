@@ -5,8 +5,8 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from services.inventory.domain import Stock, stock_id
+from services.inventory.errors import MaterialNotFound, UnknownMaterial
 from shared.envelope import Event
-from shared.errors import BusinessRule, NotFound
 
 _ID = ("_id", ASCENDING)
 _OUTBOX = IndexModel([("outbox.event_id", ASCENDING)], sparse=True)
@@ -34,6 +34,7 @@ INDEXES = {
     "reservations": [
         IndexModel([("depot", ASCENDING), ("status", ASCENDING), ("queue_seq", ASCENDING)]),
         IndexModel([("depot", ASCENDING), ("status", ASCENDING), ("lines.sku", ASCENDING)]),
+        IndexModel([("depot", ASCENDING), ("status", ASCENDING), ("updated_at", ASCENDING)]),  # ready to dispatch
         IndexModel([("status", ASCENDING), ("lease.until", ASCENDING)]),
         _OUTBOX,
     ],
@@ -73,10 +74,10 @@ def load_stock(db, depot: str, sku: str,
 
 
 def material_or_error(db, sku: str, not_found: bool = False) -> dict:
-    """The material, or 422 unknown_material (404 when it is the addressed resource)."""
+    """The material, or UnknownMaterial (MaterialNotFound when it is the addressed resource)."""
     material = db.materials.find_one({"_id": sku}, {"outbox": 0, "terms": 0})
     if material is None:
-        raise (NotFound if not_found else BusinessRule)("unknown_material", details={"sku": sku})
+        raise (MaterialNotFound if not_found else UnknownMaterial)({"sku": sku})
     return material
 
 

@@ -1,13 +1,13 @@
 """How the notifier applies the events it consumes, and the dead letters of the other services."""
 from __future__ import annotations
 
-from services.notifier import events, handlers
+from services.notifier import event_log, handlers
 from shared.envelope import Event
 
 
 def make_handler(db, config):
     def handle(event: Event) -> None:
-        events.record(db, event)
+        event_log.record(db, event)
         handlers.apply(db, config, event)  # idempotent on its own, so a recorded duplicate still settles
     return handle
 

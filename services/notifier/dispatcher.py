@@ -6,7 +6,7 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
-from services.notifier import alerts, compose, deliveries, domain, handlers, projections, subscribers, texts
+from services.notifier import alerts, deliveries, domain, handlers, messages, projections, subscribers, texts
 from services.notifier.channels import DeliveryFailed, NothingToSend, make_channels
 from shared.loops import poll_until_stopped
 
@@ -30,7 +30,7 @@ class Dispatcher:
         if delivery is None:
             return False
         try:
-            message = compose.compose(self.db, delivery, now)
+            message = messages.compose(self.db, delivery, now)
             info = self.channels[delivery["channel"]].send(message)
         except NothingToSend as exc:
             deliveries.skipped(self.db, delivery, now, str(exc))

@@ -38,10 +38,6 @@ NOTIFICATION_CREATED, DIGEST = "notification.created", "digest"
 WEBHOOK_TOPICS = (ALERT_OPENED, ALERT_ESCALATED, ALERT_ACKNOWLEDGED, ALERT_RESOLVED, DIGEST)
 
 
-class TransitionError(Exception):
-    """The alert is not in a state that allows this change."""
-
-
 def condition_key(kind: str, depot: str | None, sku: str | None) -> str:
     """One open alert per condition: material x depot x kind."""
     return f"{kind}:{depot or '-'}:{sku or '-'}"
@@ -49,16 +45,6 @@ def condition_key(kind: str, depot: str | None, sku: str | None) -> str:
 
 ACKNOWLEDGEABLE = (OPEN,)  # acknowledging stops escalation; nobody acknowledges twice
 RESOLVABLE = LIVE
-
-
-def check_acknowledge(status: str) -> None:
-    if status not in ACKNOWLEDGEABLE:
-        raise TransitionError(f"only an open alert can be acknowledged, this one is {status}")
-
-
-def check_resolve(status: str) -> None:
-    if status not in RESOLVABLE:
-        raise TransitionError("the alert is already resolved")
 
 
 def escalation_cutoff(now: datetime, after_seconds: int) -> datetime:

@@ -46,6 +46,15 @@ def render(db, docs: list[dict], lang: str) -> list[dict]:
     return out
 
 
+def owners(db, principal) -> list[str]:
+    """Whose notifications the caller reads: an artisan their own, a cooperative secretary their members'."""
+    if principal.role == "artisan":
+        return [principal.artisan_id] if principal.artisan_id else []
+    if principal.cooperative:
+        return projections.members(db, principal.cooperative)
+    return []
+
+
 def for_artisan(db, artisan_id: str, *, unread_only: bool = False, limit: int = 50) -> list[dict]:
     query = {"artisan_id": artisan_id}
     if unread_only:

@@ -13,7 +13,7 @@ import marshmallow as ma
 from flask import Response, request, stream_with_context
 from marshmallow import fields as f, validate as v
 
-from services.notifier import alerts, compose
+from services.notifier import alerts, messages
 from services.notifier.api import depot_scope
 from shared.auth import require_role
 from shared.web import Blueprint, db
@@ -60,7 +60,7 @@ def _frames(store, since: datetime, sent: dict, depot: str | None, max_seconds: 
         now = datetime.now(timezone.utc)
         changed = [d for d in alerts.changed_since(store, since - LAG, depot)
                    if sent.get(d["_id"], (0,))[0] < d["version"]]
-        for doc, item in zip(changed, compose.describe_alerts(store, changed, dump=True)):
+        for doc, item in zip(changed, messages.describe_alerts(store, changed, dump=True)):
             sent[doc["_id"]] = (doc["version"], doc["updated_at"])
             event_id = f"{doc['updated_at'].isoformat()}|{doc['_id']}|{doc['version']}"
             yield f"id: {event_id}\nevent: alert\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"

@@ -45,6 +45,11 @@ def add_contact(db, data: dict, *, by: str) -> dict:
     return doc
 
 
+def remove_contact(db, contact_id: str) -> bool:
+    """Forget an admin contact; False if there was none by that id."""
+    return db.contacts.delete_one({"_id": contact_id}).deleted_count == 1
+
+
 def contacts(db) -> list[dict]:
     return list(db.contacts.find({}).sort("created_at", 1))
 

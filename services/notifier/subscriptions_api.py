@@ -34,7 +34,7 @@ def list_webhooks():
 def remove_webhook(webhook_id):
     """Stop a webhook; its pending deliveries are skipped, its log stays."""
     if not subscribers.deactivate_webhook(db(), webhook_id):
-        raise NotFound(details={"id": webhook_id})
+        raise NotFound({"id": webhook_id})
 
 
 @blp.route("/webhooks/<webhook_id>/deliveries", methods=["GET"])
@@ -44,7 +44,7 @@ def remove_webhook(webhook_id):
 def webhook_deliveries(query, webhook_id):
     """The delivery log of one webhook, newest first: attempts, errors, final failures."""
     if subscribers.webhook(db(), webhook_id) is None:
-        raise NotFound(details={"id": webhook_id})
+        raise NotFound({"id": webhook_id})
     return deliveries.find(db(), status=query["status"], channel="webhook", target=webhook_id,
                            limit=query["limit"])
 
@@ -69,8 +69,8 @@ def list_contacts():
 @require_role("admin")
 @blp.response(204)
 def remove_contact(contact_id):
-    if db().contacts.delete_one({"_id": contact_id}).deleted_count == 0:
-        raise NotFound(details={"id": contact_id})
+    if not subscribers.remove_contact(db(), contact_id):
+        raise NotFound({"id": contact_id})
 
 
 @blp.route("/deliveries", methods=["GET"])

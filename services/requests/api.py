@@ -5,12 +5,13 @@ from datetime import datetime, timezone
 
 from flask import current_app, request
 
-from services.requests import artisans, domain, login_limit, quotas
+from services.requests import artisans, domain, login_throttle, quotas, settings
 from services.requests.schemas import (ArtisanOutSchema, ArtisanQuery, ArtisanSchema, ArtisanUpdateSchema,
                                        AutoApproveSchema, LoginSchema, QuotaQuery, QuotaSchema, TokenSchema,
                                        UsageQuery, UsageSchema)
 from shared.auth import current_principal, issue_token, require_role
-from shared.errors import ApiError
+from shared.errors import Invalid
+from shared.i18n import F_
 from shared.web import Blueprint, db, request_id
 
 blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Login, artisans and quotas")
@@ -21,7 +22,7 @@ blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Login, 
 @blp.response(200, TokenSchema)
 def login(body):
     """Exchange a username and password for a short-lived access token."""
-    user = login_limit.authenticate(db(), body["username"], body["password"], request.remote_addr)
+    user = login_throttle.authenticate(db(), body["username"], body["password"], request.remote_addr)
     config = current_app.config["RAWBANK"]
     token = issue_token(config.jwt_secret, sub=user["_id"], role=user["role"],
                         artisan_id=user.get("artisan_id"), depot=user.get("depot"),
@@ -89,7 +90,7 @@ def quota_usage(query):
     principal, now = current_principal(), datetime.now(timezone.utc)
     artisan_id = principal.artisan_id if principal.role == "artisan" else query["artisan_id"]
     if not artisan_id:
-        raise ApiError(400, "validation_error", details={"artisan_id": ["required"]})
+        raise Invalid({"artisan_id": [F_("required")]})
     artisan = artisans.get(db(), principal, artisan_id)
     return quotas.usage_of(db(), artisan, query["month"] or domain.month_of(now), now)
 
@@ -98,7 +99,7 @@ def quota_usage(query):
 @require_role("admin")
 @blp.response(200, AutoApproveSchema)
 def get_auto_approve():
-    return db().settings.find_one({"_id": "auto_approve"}) or {"max_quantity": None}
+    return settings.auto_approve(db())
 
 
 @blp.route("/settings/auto-approve", methods=["PUT"])
@@ -107,5 +108,4 @@ def get_auto_approve():
 @blp.response(200, AutoApproveSchema)
 def set_auto_approve(body):
     """Approve new requisitions at once when every line is at most max_quantity (null: never)."""
-    db().settings.replace_one({"_id": "auto_approve"}, {"_id": "auto_approve", **body}, upsert=True)
-    return body
+    return settings.set_auto_approve(db(), body["max_quantity"])

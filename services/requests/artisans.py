@@ -4,9 +4,11 @@ from __future__ import annotations
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from services.requests.errors import ArtisanInactive
 from shared.auth import Principal
 from shared.envelope import new_event, utcnow_iso
-from shared.errors import ApiError, BusinessRule, Conflict, NotFound
+from shared.errors import AlreadyExists, Busy, Conflict, Forbidden, Invalid, NotFound
+from shared.i18n import F_
 
 SOURCE = "requests"
 NOTHING = {"_id": {"$in": []}}
@@ -47,11 +49,10 @@ def register(db, principal: Principal, body: dict, *, correlation_id: str | None
             return doc
         except DuplicateKeyError:
             if db.artisans.find_one({"registration_id": body["registration_id"]}, {"_id": 1}):
-                raise Conflict("already_exists",
-                               details={"registration_id": body["registration_id"]}) from None
+                raise AlreadyExists({"registration_id": body["registration_id"]}) from None
             if wanted_id:
-                raise Conflict("already_exists", details={"artisan_id": wanted_id}) from None
-    raise ApiError(503, "busy")
+                raise AlreadyExists({"artisan_id": wanted_id}) from None
+    raise Busy()
 
 
 def update(db, principal: Principal, artisan_id: str, changes: dict, *,
@@ -69,7 +70,7 @@ def update(db, principal: Principal, artisan_id: str, changes: dict, *,
         {"$set": {k: v for k, v in after.items() if k != "_id"}, "$push": {"outbox": event.to_dict()}},
         projection=PUBLIC, return_document=ReturnDocument.AFTER)
     if stored is None:
-        raise Conflict("conflict")
+        raise Conflict()
     return stored
 
 
@@ -79,6 +80,11 @@ def get(db, principal: Principal, artisan_id: str) -> dict:
     if doc is None:
         raise NotFound()
     return doc
+
+
+def profile(db, artisan_id: str) -> dict | None:
+    """An artisan's registry entry as staff see it; None if unknown."""
+    return db.artisans.find_one({"_id": artisan_id}, PUBLIC)
 
 
 def search(db, principal: Principal, *, district=None, cooperative=None, active=None, limit=100,
@@ -94,22 +100,21 @@ def requesting_for(db, principal: Principal, artisan_id: str | None) -> dict:
     if principal.role == "artisan":
         artisan_id = principal.artisan_id  # never taken from the body
     elif principal.role not in ("admin", "secretary"):
-        raise ApiError(403, "forbidden")
+        raise Forbidden()
     elif not artisan_id:
-        raise ApiError(400, "validation_error",
-                       details={"artisan_id": ["required when acting for an artisan"]})
+        raise Invalid({"artisan_id": [F_("required when acting for an artisan")]})
     doc = db.artisans.find_one(within({"_id": artisan_id}, visible(principal)), PUBLIC)
     if doc is None and principal.role != "artisan":
         raise NotFound()
     if doc is None or not doc.get("active", True):
-        raise BusinessRule("artisan_inactive", details={"artisan_id": artisan_id})
+        raise ArtisanInactive({"artisan_id": artisan_id})
     return doc
 
 
 def _may_edit(principal: Principal) -> None:
     if principal.role == "admin" or (principal.role == "secretary" and principal.cooperative):
         return
-    raise ApiError(403, "forbidden")
+    raise Forbidden()
 
 
 def _next_id(db) -> str:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pymongo.errors import DuplicateKeyError
 
 from services.requests import domain
-from shared.errors import BusinessRule
+from services.requests.errors import QuotaBusy, QuotaExceeded
 from shared.quantity import format_quantity
 
 GRACE = timedelta(minutes=10)  # longer than any submit takes between its two writes
@@ -49,7 +49,7 @@ def caps_for(db, artisan: dict) -> dict[str, dict]:
 
 def take(db, artisan: dict, month: str, req_id: str, wanted: dict[str, int], units: dict[str, str],
          now: datetime) -> None:
-    """Count a requisition against the artisan's caps, or raise 422 quota_exceeded."""
+    """Count a requisition against the artisan's caps, or raise QuotaExceeded."""
     caps = {category: rule["cap"] for category, rule in caps_for(db, artisan).items()}
     usage_id = _ensure(db, artisan["_id"], month)
     reconciled = False
@@ -72,7 +72,7 @@ def take(db, artisan: dict, month: str, req_id: str, wanted: dict[str, int], uni
                   "$set": {f"entries.{req_id}": {"at": now.isoformat(), "totals": wanted}}}
         if db.usage.update_one(query, update).matched_count:
             return
-    raise BusinessRule("busy")
+    raise QuotaBusy()
 
 
 def give_back(db, artisan_id: str, month: str, req_id: str) -> bool:
@@ -127,8 +127,8 @@ def _ensure(db, artisan_id: str, month: str) -> str:
     return usage_id
 
 
-def _exceeded(excess: domain.Excess, units: dict[str, str], month: str) -> BusinessRule:
-    return BusinessRule("quota_exceeded", details={
+def _exceeded(excess: domain.Excess, units: dict[str, str], month: str) -> QuotaExceeded:
+    return QuotaExceeded({
         "category": excess.category, "month": month, "unit": units.get(excess.category, ""),
         "cap": format_quantity(excess.cap), "used": format_quantity(excess.used),
         "left": format_quantity(excess.left), "requested": format_quantity(excess.requested)})

@@ -8,11 +8,10 @@ from datetime import datetime, timezone
 
 from pymongo.errors import DuplicateKeyError
 
-from services.requests import artisans, domain, quotas, store
+from services.requests import artisans, domain, errors, materials, quotas, settings, store
 from shared.auth import Principal
-from shared.consumer import PermanentError
 from shared.envelope import Event, new_event, utcnow_iso
-from shared.errors import ApiError, BusinessRule, Conflict, NotFound
+from shared.errors import Busy, Forbidden, Inapplicable, NotFound
 
 SOURCE = "requests"
 MAX_ATTEMPTS = 50
@@ -43,22 +42,23 @@ def submit(db, principal: Principal, body: dict, *, idempotency_key: str | None 
 
 def act(db, principal: Principal, req_id: str, action: str, *, reason: str = "",
         correlation_id: str | None = None) -> dict:
-    """Approve, reject, cancel, dispatch or receive: 404 if not visible, 403 by role, 409 by status."""
+    """Approve, reject, cancel, dispatch or receive: NotFound if not visible, Forbidden by role,
+    IllegalTransition by status."""
     for _ in range(MAX_ATTEMPTS):
         doc = _visible_doc(db, principal, req_id)
         try:
             change = domain.act(store.requisition_from(doc), action, role=principal.role,
                                 by=principal.sub, at=utcnow_iso(), reason=reason)
         except domain.NotAllowed:
-            raise ApiError(403, "forbidden") from None
+            raise Forbidden() from None
         except domain.IllegalTransition as exc:
-            raise Conflict("illegal_transition", details={"status": exc.status, "action": action}) from None
+            raise errors.IllegalTransition({"status": exc.status, "action": action}) from None
         events = [_event(change.emits, doc, principal.sub, reason, correlation_id)]
         extra = {"approved_by": principal.sub} if action == "approve" else None
         if store.save_change(db, req_id, doc["version"], change, events, extra=extra):
             _return_quota_if_due(db, doc, change)
             return get(db, principal, req_id)
-    raise ApiError(503, "busy")
+    raise Busy()
 
 
 def get(db, principal: Principal, req_id: str) -> dict:
@@ -80,7 +80,7 @@ def apply_stock_event(db, event: Event) -> None:
     for _ in range(MAX_ATTEMPTS):
         doc = db.requisitions.find_one({"_id": data["requisition_id"]}, {"outbox": 0})
         if doc is None:
-            raise PermanentError(f"no requisition {data['requisition_id']}")
+            raise Inapplicable(f"no requisition {data['requisition_id']}")
         if event.event_id in doc.get("applied", ()):
             return
         change = domain.on_stock(store.requisition_from(doc), stock_event)
@@ -111,10 +111,10 @@ def _return_quota_if_due(db, doc: dict, change: domain.Change) -> None:
 
 def _with_categories(db, lines: list[dict]) -> list[dict]:
     skus = [line["sku"] for line in lines]
-    known = {m["_id"]: m for m in db.materials.find({"_id": {"$in": skus}})}
+    known = materials.by_sku(db, skus)
     missing = [sku for sku in skus if sku not in known]
     if missing:
-        raise BusinessRule("material_not_known", details={"skus": missing})
+        raise errors.MaterialNotKnown({"skus": missing})
     return [{"sku": l["sku"], "quantity": l["quantity"], "category": known[l["sku"]]["category"],
              "unit": known[l["sku"]]["unit"]} for l in lines]
 
@@ -128,7 +128,7 @@ def _fingerprint(artisan_id: str, body: dict) -> str:
 def _replay(db, req_id: str, fingerprint: str) -> dict | None:
     first = db.requisitions.find_one({"_id": req_id}, {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0})
     if first is not None and first.pop("fingerprint") != fingerprint:
-        raise Conflict("idempotency_key_reused")
+        raise errors.IdempotencyKeyReused()
     return first
 
 
@@ -141,8 +141,7 @@ def _new_doc(db, req_id, principal, artisan, body, lines, month, fingerprint, co
            **store.state_fields(domain.Requisition(domain.SUBMITTED)),
            "history": [domain.entry(domain.SUBMITTED, principal.sub, at)]}
     events = [_event("RequisitionSubmitted", doc, principal.sub, "", correlation_id)]
-    setting = db.settings.find_one({"_id": "auto_approve"}) or {}
-    if domain.may_auto_approve([l["quantity"] for l in lines], setting.get("max_quantity")):
+    if domain.may_auto_approve([l["quantity"] for l in lines], settings.auto_approve(db)["max_quantity"]):
         doc.update(status=domain.APPROVED, approved_by="auto-approve")
         doc["history"].append(domain.entry(domain.APPROVED, "auto-approve", at,
                                            "every line within the auto-approve size"))

@@ -5,13 +5,14 @@ import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.requests.domain import STATUSES
+from shared.i18n import F_
 from shared.quantity import Quantity
 
-CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error="letters, digits, '.', '_' or '-', at most 64")
+CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error=F_("letters, digits, '.', '_' or '-', at most 64"))
 NAME = v.Length(min=1, max=200)
-PHONE = v.Regexp(r"^\+?[0-9 ]{10,16}$", error="a phone number: 10 to 16 digits, + and spaces allowed")
-CATEGORY = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error="a material category such as yarn or dye")
-MONTH = v.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="a month such as 2026-11")
+PHONE = v.Regexp(r"^\+?[0-9 ]{10,16}$", error=F_("a phone number: 10 to 16 digits, + and spaces allowed"))
+CATEGORY = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error=F_("a material category such as yarn or dye"))
+MONTH = v.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error=F_("a month such as 2026-11"))
 
 
 def _text(max_: int = 200, **kw):
@@ -82,7 +83,7 @@ class QuotaSchema(ma.Schema):
     @ma.validates("limit")
     def _not_negative(self, value, **kwargs):
         if value < 0:
-            raise ma.ValidationError("must not be negative")
+            raise ma.ValidationError(F_("must not be negative"))
 
 
 class UsageQuery(ma.Schema):
@@ -126,7 +127,7 @@ class RequisitionSchema(ma.Schema):
     @ma.validates("lines")
     def _one_line_per_sku(self, lines, **kwargs):
         if len({line["sku"] for line in lines}) != len(lines):
-            raise ma.ValidationError("each sku at most once")
+            raise ma.ValidationError(F_("each sku at most once"))
 
 
 class HistorySchema(ma.Schema):

@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from services.requests import login_limit
+from services.requests import login_throttle
 from services.requests.domain import Change, Requisition, StockEvent
 from shared.envelope import Event, utcnow_iso
 from shared.relay import outbox_push
@@ -28,7 +28,7 @@ INDEXES = {
     ],
     "quotas": [IndexModel([("artisan_id", ASCENDING), ("category", ASCENDING)])],
     "usage": [IndexModel([("artisan_id", ASCENDING), ("month", ASCENDING)])],
-    **login_limit.INDEXES,
+    **login_throttle.INDEXES,
 }
 OUTBOX_COLLECTIONS = ("requisitions", "artisans")
 HIDDEN = {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0, "fingerprint": 0}

@@ -19,7 +19,7 @@ from services.notifier import consumer as notifier_consumer
 from services.requests import consumer as requests_consumer
 from shared.auth import issue_token
 from shared.envelope import new_event
-from shared.service import Runtime
+from shared.runtime import Runtime
 
 ROLES = ("anon", "admin", "warehouse", "artisan", "secretary")
 OK, ANY = "ok", "any"  # ok: past every check (not 401/403/404); any: not asserted

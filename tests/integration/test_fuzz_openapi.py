@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from services import inventory, notifier, requests as requests_service
 from shared.auth import issue_token
 from shared.config import Config
-from shared.service import Runtime
+from shared.runtime import Runtime
 
 EXAMPLES = int(os.environ.get("RAWBANK_FUZZ_EXAMPLES", "30"))
 PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}

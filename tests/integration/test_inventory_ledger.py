@@ -32,7 +32,7 @@ def in_movements(db):
 
 def problems(db):
     """What reconciliation says of the stock and its ledger (no relay runs here, so outboxes are full)."""
-    return [line for line in reconcile.check(reconcile.inventory_facts(db)).problems
+    return [line for line in reconcile.check(reconcile.facts_of({"inventory": db})).problems
             if "outbox not drained" not in line]
 
 

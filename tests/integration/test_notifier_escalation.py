@@ -12,9 +12,8 @@ from aiosmtpd.controller import Controller
 
 from services.notifier import alerts, domain, subscribers
 from services.notifier.dispatcher import Dispatcher, queue_digests
-from shared.broker import free_port
 from shared.mongo import connect
-from tests.conftest import wait_until
+from tests.conftest import free_port, wait_until
 from tests.integration.test_notifier_webhooks import Receiver, signature_ok
 
 SECRET = "whsec-test-0123456789abcdef"

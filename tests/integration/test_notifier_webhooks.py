@@ -15,7 +15,7 @@ import pytest
 from services.notifier import create_app, handlers, spec
 from shared.envelope import new_event
 from shared.mongo import connect
-from shared.service import Runtime
+from shared.runtime import Runtime
 from shared.worker import Worker
 from tests.conftest import wait_until
 

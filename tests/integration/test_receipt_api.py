@@ -2,7 +2,7 @@
 import pytest
 
 from services.inventory import create_app, spec
-from shared.service import Runtime
+from shared.runtime import Runtime
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from services.requests import quotas, requisitions
 from shared.auth import Principal
-from shared.errors import BusinessRule
+from shared.errors import RuleBroken
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
 
 YARN = "YRN-COT-40"
@@ -69,7 +69,7 @@ def test_the_cap_starts_again_in_a_new_month(client):
         requisitions.submit(client.db, me, {**body, "lines": [{"sku": YARN, "quantity": 1}]},
                             now=last_evening)
         raise AssertionError("a gram past the cap was accepted")
-    except BusinessRule as exc:
+    except RuleBroken as exc:
         assert exc.details["month"] == "2026-01"
     doc, created = requisitions.submit(client.db, me, body, now=last_evening + timedelta(seconds=1))
     assert created and doc["month"] == "2026-02"
@@ -106,7 +106,7 @@ def race(client, me, n):
         try:
             requisitions.submit(client.db, me, {"depot": "VNS", "lines": [{"sku": YARN, "quantity": 7_000}]})
             results.append("ok")
-        except BusinessRule:
+        except RuleBroken:
             results.append("refused")
     threads = [threading.Thread(target=submit) for _ in range(n)]
     interval = sys.getswitchinterval()

@@ -8,8 +8,8 @@ import jwt
 import pytest
 
 from services import inventory, notifier, requests as requests_service
-from services.requests import login_limit, users
-from shared.service import Runtime
+from services.requests import login_throttle, users
+from shared.runtime import Runtime
 from shared.web import MAX_BODY_BYTES
 
 PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}
@@ -88,23 +88,23 @@ def test_login_is_rate_limited_per_user_and_address_with_retry_after(apps):
     _, made = apps
     client, db = made["requests"]
     users.add_user(db, username="limited", password="right-password", role="admin")
-    for _ in range(login_limit.PER_USER_AND_ADDRESS):
+    for _ in range(login_throttle.PER_USER_AND_ADDRESS):
         assert login(client, "limited", "wrong").status_code == 401
     refused = login(client, "limited", "right-password", lang="hi")  # even the right password, for now
     assert refused.status_code == 429
     error = refused.get_json()["error"]
     assert error["code"] == "too_many_attempts" and "प्रयास" in error["message"]
-    assert 0 < int(refused.headers["Retry-After"]) <= login_limit.WINDOW.total_seconds()
+    assert 0 < int(refused.headers["Retry-After"]) <= login_throttle.WINDOW.total_seconds()
     assert login(client, "limited", "right-password", address="10.0.0.2").status_code == 200  # someone else
-    later = datetime.now(timezone.utc) + login_limit.WINDOW + timedelta(seconds=1)
-    assert login_limit.authenticate(db, "limited", "right-password", "10.0.0.1", now=later)["_id"] == "limited"
+    later = datetime.now(timezone.utc) + login_throttle.WINDOW + timedelta(seconds=1)
+    assert login_throttle.authenticate(db, "limited", "right-password", "10.0.0.1", now=later)["_id"] == "limited"
     assert login(client, "limited", "right-password").status_code == 200  # a success starts afresh
 
 
 def test_one_address_trying_many_usernames_is_limited_too(apps):
     _, made = apps
     client, _ = made["requests"]
-    for n in range(login_limit.PER_ADDRESS):
+    for n in range(login_throttle.PER_ADDRESS):
         assert login(client, f"nobody-{n}", "guess", address="10.9.9.9").status_code == 401
     assert login(client, "nobody-else", "guess", address="10.9.9.9").status_code == 429
 

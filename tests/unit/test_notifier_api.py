@@ -6,7 +6,7 @@ import pytest
 from services.notifier import create_app, handlers, spec
 from shared.envelope import new_event
 from shared.mongo import connect
-from shared.service import Runtime
+from shared.runtime import Runtime
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """Notifier rules and texts: pure functions, no store, no broker."""
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from flask import has_app_context
 
 from services.notifier import domain, texts
 
@@ -21,15 +23,6 @@ def note(status, **extra):
 def test_one_condition_per_kind_depot_and_material():
     assert domain.condition_key("low_stock", "VNS", "YRN-COT") == "low_stock:VNS:YRN-COT"
     assert domain.condition_key("low_stock", "VNS", "YRN-COT") != domain.condition_key("stock_out", "VNS", "YRN-COT")
-
-
-def test_lifecycle_open_acknowledged_resolved():
-    domain.check_acknowledge("open")
-    with pytest.raises(domain.TransitionError):
-        domain.check_acknowledge("acknowledged")
-    domain.check_resolve("acknowledged")
-    with pytest.raises(domain.TransitionError):
-        domain.check_resolve("resolved")
 
 
 def test_level_events_open_one_kind_and_clear_the_others():
@@ -73,6 +66,25 @@ def test_sms_reads_like_the_issue_in_english_and_hindi():
         "REQ 1042 RESERVED: 20 kg cotton yarn at Varanasi depot"
     assert texts.sms(note("reserved"), MATERIALS, DEPOTS, "hi") == \
         "अनुरोध 1042 आरक्षित: Varanasi depot में 20 किलो सूती धागा"
+
+
+def test_a_worker_thread_without_an_app_context_renders_hindi():
+    """The dispatcher sends from its own thread, where Flask-Babel's force_locale would change nothing."""
+    rendered = {}
+
+    def worker():
+        rendered["app"] = has_app_context()
+        rendered["sms"] = texts.sms(note("waitlisted", position=3), MATERIALS, DEPOTS, "hi")
+        rendered["mail"] = texts.email(note("rejected", reason="quota used up"), MATERIALS, DEPOTS, "hi")
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(10)
+    assert rendered["app"] is False
+    assert rendered["sms"] == "अनुरोध 1042 प्रतीक्षा #3: Varanasi depot में 20 किलो सूती धागा"
+    subject, body = rendered["mail"]
+    assert subject == "अनुरोध स्वीकृत नहीं: 1042"
+    assert body.startswith("Varanasi depot के लिए आपका अनुरोध 1042 (20 किलो सूती धागा) स्वीकृत नहीं हुआ। quota used up")
+    assert body.endswith("— राजकीय कच्चा माल बैंक (rawbank)\n")
 
 
 def test_sms_stays_short_with_many_lines_and_long_ids():

@@ -5,6 +5,7 @@ import pytest
 
 from services.requests import users
 from shared.cli import main
+from shared.errors import outcome
 from shared.mongo import connect
 
 
@@ -48,7 +49,7 @@ def test_wrong_passwords_and_unknown_users_look_alike(db):
     for name, password in (("asha", "wrong"), ("nobody", "long enough")):
         with pytest.raises(Exception) as caught:
             users.authenticate(db, name, password)
-        assert (caught.value.status, caught.value.code) == (401, "bad_login")
+        assert (outcome(caught.value).status, caught.value.code) == (401, "bad_login")
 
 
 def test_the_command_refuses_the_in_memory_store(monkeypatch, capsys):

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta, timezone
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 
 from services.requests import users
-from shared.errors import ApiError
+from services.requests.errors import BadLogin
+from shared.errors import TooManyAttempts
 
 WINDOW = timedelta(minutes=15)
 PER_USER_AND_ADDRESS = 10
@@ -27,13 +28,12 @@ def _keys(username: str, address: str | None) -> list[tuple[str, int]]:
 
 
 def check(db, username: str, address: str | None, now: datetime) -> None:
-    """Raise 429 too_many_attempts (with Retry-After) while a counter is at its limit."""
+    """Raise TooManyAttempts (with the seconds to wait) while a counter is at its limit."""
     for key, limit in _keys(username, address):
         doc = db.login_attempts.find_one({"_id": key, "until": {"$gt": now}})
         if doc is not None and doc["count"] >= limit:
             wait = max(1, math.ceil((doc["until"] - now).total_seconds()))
-            raise ApiError(429, "too_many_attempts", details={"retry_after_seconds": wait},
-                           headers={"Retry-After": str(wait)})
+            raise TooManyAttempts(wait)
 
 
 def failed(db, username: str, address: str | None, now: datetime) -> None:
@@ -46,12 +46,12 @@ def failed(db, username: str, address: str | None, now: datetime) -> None:
 
 
 def authenticate(db, username: str, password: str, address: str | None, now: datetime | None = None) -> dict:
-    """users.authenticate, refused with 429 after too many failures from this address."""
+    """users.authenticate, refused with TooManyAttempts after too many failures from this address."""
     now = now or datetime.now(timezone.utc)
     check(db, username, address, now)
     try:
         user = users.authenticate(db, username, password)
-    except ApiError:
+    except BadLogin:
         failed(db, username, address, now)
         raise
     db.login_attempts.delete_one({"_id": _keys(username, address)[0][0]})
