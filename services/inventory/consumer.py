@@ -1,14 +1,9 @@
 """How inventory applies events: requisitions from requests.events, its own transfers and freed stock."""
 from __future__ import annotations
 
-import logging
-
 from services.inventory import movements
 from services.inventory.reservations import Reservations
 from shared.envelope import Event
-
-log = logging.getLogger(__name__)
-
 
 def make_handler(db, config, *, lease_seconds: float = 10.0, wait_seconds: float = 3.0, after_line=None):
     """The consumer's handler; keyword arguments exist for tests (short leases, a crash point)."""
