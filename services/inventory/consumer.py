@@ -5,6 +5,7 @@ from services.inventory import movements
 from services.inventory.reservations import Reservations
 from shared.envelope import Event
 
+
 def make_handler(db, config, *, lease_seconds: float = 10.0, wait_seconds: float = 3.0, after_line=None):
     """The consumer's handler; keyword arguments exist for tests (short leases, a crash point)."""
     reservations = Reservations(db, lease_seconds=lease_seconds, wait_seconds=wait_seconds,
