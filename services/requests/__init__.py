@@ -12,6 +12,7 @@ def spec() -> ServiceSpec:
         name="requests", default_port=8002, package=__name__, blueprints=(api.blp, requisitions_api.blp),
         indexes=store.INDEXES, publishes=REQUESTS_TOPIC, outbox_collections=store.OUTBOX_COLLECTIONS,
         consumes=(INVENTORY_TOPIC,), make_handler=consumer.make_handler, seed=seed.seed,
+        event_handlers=consumer.EVENT_HANDLERS,
         pages=(pages.blp,), menu=pages.MENU, home=pages.HOME, labels=pages.LABELS, common_pages=pages.COMMON_PAGES,
         reconcile=reconcile.RECONCILIATION, add_user=users.add_from_cli)
 
