@@ -75,7 +75,7 @@ def presence(field: ma.fields.Field) -> str:
 def fields_table(schema: type[ma.Schema]) -> list[str]:
     rows = ["| field | type | required or default |", "|---|---|---|"]
     rows += [f"| `{name}` | {field_type(field)} | {presence(field)} |"
-             for name, field in schema._declared_fields.items()]
+             for name, field in schema().fields.items()]
     return rows
 
 
@@ -83,7 +83,7 @@ def nested_schemas(schemas) -> list[type[ma.Schema]]:
     """The schemas nested in the payloads (e.g. a requisition's lines), each once, in order of use."""
     found = []
     for schema in schemas:
-        for field in schema._declared_fields.values():
+        for field in schema().fields.values():
             inner = field.inner if isinstance(field, f.List) else field
             if isinstance(inner, f.Nested) and inner.nested not in found:
                 found.append(inner.nested)

@@ -23,7 +23,7 @@ def test_every_event_type_says_what_happened_and_which_required_fields_make_its_
     assert eventdoc.summary(schema), "give the event type a one-line docstring: what happened"
     named = re.findall(r"\{(\w+)\}", schema.KEY)
     assert named, "declare KEY, e.g. '{requisition_id}'"
-    assert all(schema._declared_fields[name].required for name in named)
+    assert all(schema().fields[name].required for name in named)
 
 
 def test_an_event_whose_key_is_not_its_declared_one_is_refused():
