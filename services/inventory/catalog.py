@@ -7,7 +7,7 @@ from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from services.inventory.errors import DepotNotFound, UnknownDepot
-from services.inventory.stockops import SOURCE, refresh_copies
+from services.inventory.stock_writes import SOURCE, refresh_copies
 from services.inventory.store import material_or_error
 from shared.envelope import new_event
 from shared.errors import AlreadyExists, Conflict

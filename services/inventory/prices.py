@@ -7,7 +7,7 @@ one `$push` onto the material document with its MaterialPriced event in the same
 from __future__ import annotations
 
 from services.inventory.errors import MaterialNotFound
-from services.inventory.stockops import SOURCE
+from services.inventory.stock_writes import SOURCE
 from services.inventory.store import material_or_error
 from shared.calendar import today
 from shared.envelope import new_event, utcnow_iso

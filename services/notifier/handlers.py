@@ -19,19 +19,23 @@ def apply(db, config, event: Event) -> None:
 
 
 def keep_material(db, config, event: Event) -> None:
+    """Keep a copy of the material (names, category, unit, reorder level) for texts and alerts."""
     projections.put_material(db, event.data)
 
 
 def keep_depot(db, config, event: Event) -> None:
+    """Keep a copy of the depot, and fill in the district of its alerts that lacked one."""
     projections.put_depot(db, event.data)
     alerts.fill_district(db, event.data["code"], event.data["district"])
 
 
 def keep_artisan(db, config, event: Event) -> None:
+    """Keep the artisan's newest profile: language and contacts for their notifications."""
     projections.put_artisan(db, event.data, event.occurred_at)
 
 
 def keep_requisition(db, config, event: Event) -> None:
+    """Keep whose requisition it is (depot, lines), and attach notifications that came before it."""
     projections.put_requisition(db, event.data)
 
 
@@ -49,6 +53,7 @@ def stock_level(db, config, event: Event) -> None:
 
 
 def reservation_failed(db, config, event: Event) -> None:
+    """Open a reservation-failed alert for each line, with the reason."""
     data, at = event.data, parse_time(event.occurred_at)
     district = projections.district_of(db, data["depot"])
     for line in data["lines"]:

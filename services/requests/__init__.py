@@ -14,6 +14,7 @@ def spec() -> ServiceSpec:
         blueprints=(api.blp, requisitions_api.blp, money_api.blp),
         indexes=store.INDEXES, publishes=REQUESTS_TOPIC, outbox_collections=store.OUTBOX_COLLECTIONS,
         consumes=(INVENTORY_TOPIC,), make_handler=consumer.make_handler, seed=seed.seed,
+        event_handlers=consumer.EVENT_HANDLERS,
         pages=(pages.blp, money_pages.blp), menu=_merged(pages.MENU, money_pages.MENU), home=pages.HOME,
         labels={**pages.LABELS, **money_pages.LABELS}, common_pages=pages.COMMON_PAGES,
         reconcile=reconcile.RECONCILIATION, add_user=users.add_from_cli)

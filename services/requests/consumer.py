@@ -36,6 +36,7 @@ EVENT_HANDLERS = {
 
 
 def make_handler(db, config):
+    """Apply each event by EVENT_HANDLERS, other types not at all."""
     def handle(event: Event) -> None:
         handler = EVENT_HANDLERS.get(event.type)
         if handler is not None:
