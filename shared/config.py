@@ -70,6 +70,11 @@ class Config:
         "RAWBANK_NOTIFIER_DISPATCH_INTERVAL_MS", 200, int, doc="how often the notifier looks for due deliveries")
     notifier_digest_hour_utc: int = _env(
         "RAWBANK_NOTIFIER_DIGEST_HOUR_UTC", 2, int, doc="hour (UTC) after which each admin's daily digest is sent (24: never)")
+    notifier_reminder_days_before: int = _env(
+        "RAWBANK_NOTIFIER_REMINDER_DAYS_BEFORE", 3, int, doc="remind an artisan this many days before a payment is due")
+    notifier_overdue_alert_paise: int = _env(
+        "RAWBANK_NOTIFIER_OVERDUE_ALERT_PAISE", 500000, int,
+        doc="alert admins when an artisan's overdue dues pass this many paise (500000: Rs 5,000)")
     smtp_host: str = _env("RAWBANK_SMTP_HOST", "", doc="SMTP server for e-mail (empty: e-mail is not sent)")
     smtp_port: int = _env("RAWBANK_SMTP_PORT", 25, int, doc="SMTP server port")
     smtp_sender: str = _env("RAWBANK_SMTP_SENDER", "rawbank@localhost", doc="From address of e-mail")

@@ -25,6 +25,7 @@ from flask_cors import CORS
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
 from shared.errors import Error, Unauthenticated, outcome
 from shared.i18n import language
+from shared.money import format_money, percent_text, rupees
 from shared.quantity import format_quantity
 from shared.security_headers import add_security_headers
 from shared.spec import SERVICES, all_specs
@@ -110,6 +111,7 @@ def init_pages(app, service: str, blueprints) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.jinja_env.filters.update(qty=quantity, num=number, when=when, material=material_name, plain=_plain, month=month,
+                                 money=money, plain_money=format_money, percent=percent_text, day=day,
                                  **{kind: functools.partial(label, kind) for kind in labels()})
     app.context_processor(_page_context)
 
@@ -212,6 +214,16 @@ def when(value) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return format_datetime(value, "d MMM y, h:mm a")
+
+
+def money(paise) -> str:
+    """Paise as people read rupees: '₹1,23,456.50'."""
+    return "–" if paise is None else rupees(paise, language())
+
+
+def day(value: str | None) -> str:
+    """'2026-12-04' as a date in the page's language."""
+    return format_date(date.fromisoformat(value), "d MMM y") if value else "–"
 
 
 def month(value: str) -> str:

@@ -14,6 +14,7 @@ from services.inventory.schemas import (MovementEntrySchema, MovementQuery, Move
 from shared.auth import current_principal, require_role
 from shared.csv_export import safe_cell
 from shared.quantity import format_quantity
+from shared.spreadsheet import safe_cell
 from shared.web import Blueprint, db, request_id
 
 blp = Blueprint("inventory-stock", __name__, url_prefix="/api/v1",

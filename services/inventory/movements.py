@@ -5,7 +5,7 @@ import logging
 
 from services.inventory import domain, errors, ledger
 from services.inventory.catalog import depot_or_error, material_or_error
-from services.inventory.stockops import SOURCE, movement_event, stock_view, write_stock
+from services.inventory.stock_writes import SOURCE, movement_event, stock_view, write_stock
 from shared.envelope import new_event
 from shared.quantity import format_quantity
 

@@ -6,7 +6,7 @@ from pymongo import ASCENDING
 from services.inventory import domain, waitlist
 from services.inventory.catalog import depot_or_error, material_or_error
 from services.inventory.reservations import HELD
-from services.inventory.stockops import stock_view
+from services.inventory.stock_writes import stock_view
 from shared.errors import NotFound
 
 _STOCK_FIELDS = {"holds": 0, "journal": 0, "outbox": 0}

@@ -65,7 +65,7 @@ def stock_matches_ledger(inventory: dict) -> list[str]:
         if stock["on_hand"] < 0 or stock["reserved"] > stock["on_hand"]:
             problems.append(f"{key}: negative stock (on hand {_q(stock['on_hand'])}, reserved {_q(stock['reserved'])})")
         waiting = [entry for entry in inventory["journal"].get(key, []) if not entry["projected"]]
-        if waiting:  # an entry both in the journal and in movements is normal until the next write
+        if waiting:  # an entry both in the journal and in movements is normal until the ledger sweep
             problems.append(f"{key}: {len(waiting)} ledger entr(ies) not yet projected")
     for key in inventory["ledger"].keys() - inventory["stock"].keys():
         problems.append(f"{key}: ledger entries for a stock record that does not exist")

@@ -15,7 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from services.inventory import domain, ledger, waitlist
 from services.inventory.errors import InvalidRequisition, StockBusy
 from services.inventory.lease import leased, utcnow
-from services.inventory.stockops import SOURCE, write_stock
+from services.inventory.stock_writes import SOURCE, write_stock
 from shared.envelope import new_event
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,9 @@ import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.requests.domain import STATUSES
+from services.requests.pricing_schemas import PaymentEntrySchema, PricingSchema
 from shared.i18n import F_
+from shared.money import Money
 from shared.quantity import Quantity
 
 CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error=F_("letters, digits, '.', '_' or '-', at most 64"))
@@ -148,6 +150,12 @@ class HistorySchema(ma.Schema):
 
 class RequisitionOutSchema(RequisitionSchema):
     id = f.String(attribute="_id")
+    pricing = f.Nested(PricingSchema, allow_none=True)
+    district = f.String(allow_none=True)
+    dispatched_at = f.String(allow_none=True)
+    due_on = f.String(allow_none=True, metadata={"description": "when what is not paid at dispatch is due"})
+    paid = Money(metadata={"description": "paid on this requisition so far"})
+    payments = f.List(f.Nested(PaymentEntrySchema))
     cooperative = f.String(allow_none=True)
     status = f.String()
     waitlist_position = f.Integer(allow_none=True)
@@ -161,7 +169,7 @@ class RequisitionOutSchema(RequisitionSchema):
 
 class RequisitionSummarySchema(RequisitionOutSchema):
     class Meta:
-        exclude = ("history",)
+        exclude = ("history", "paid", "payments")
 
 
 class ActionSchema(ma.Schema):

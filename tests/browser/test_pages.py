@@ -172,11 +172,14 @@ def test_an_admin_manages_the_catalog_depots_and_quotas(people):
 
 PAGES = {
     "artisan": [("requests", "/my", "my-requests"), ("requests", "/my/new", "new-request"),
-                ("requests", None, "request-detail"), ("notifier", "/my/notifications", "notifications")],
+                ("requests", None, "request-detail"), ("notifier", "/my/notifications", "notifications"),
+                ("requests", "/my/account", "account")],
     "warehouse": [("inventory", "/warehouse/stock", "stock"), ("inventory", "/warehouse/movements", "movements"),
                   ("inventory", "/warehouse/dispatch", "dispatch"), ("inventory", "/warehouse/ledger", "ledger")],
     "admin": [("notifier", "/admin/alerts", "alerts"), ("requests", "/admin/approvals", "approvals"),
-              ("requests", "/admin/quotas", "quotas"), ("inventory", "/admin/catalog", "catalog")],
+              ("requests", "/admin/quotas", "quotas"), ("inventory", "/admin/catalog", "catalog"),
+              ("requests", "/admin/schemes", "schemes"), ("requests", "/admin/claims", "claims"),
+              ("requests", "/accounts", "accounts"), ("inventory", "/admin/prices", "prices")],
 }
 
 

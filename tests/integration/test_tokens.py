@@ -22,7 +22,10 @@ PROTECTED = {"inventory": "/api/v1/stock", "requests": "/api/v1/requisitions", "
 #: GET lists without a page size: configuration admins create by hand (a few entries each), and
 #: one artisan's usage in one month (one row per material category)
 UNPAGED = {("requests", "/api/v1/quotas"), ("requests", "/api/v1/quotas/usage"), ("notifier", "/api/v1/webhooks"),
-           ("notifier", "/api/v1/contacts")}
+           ("notifier", "/api/v1/contacts"),
+           # bounded by nature: one material's prices, the scheme book, credit terms, one artisan's categories
+           ("inventory", "/api/v1/materials/{sku}/prices"), ("requests", "/api/v1/schemes"),
+           ("requests", "/api/v1/credit-terms"), ("requests", "/api/v1/artisans/{artisan_id}/entitlements")}
 
 
 @pytest.fixture(scope="module")
