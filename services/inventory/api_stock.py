@@ -12,7 +12,6 @@ from services.inventory.api import page_args, paged
 from services.inventory.schemas import (MovementEntrySchema, MovementQuery, MovementResultSchema,
                                         MovementSchema, ReservationSchema, StockQuery, StockSchema)
 from shared.auth import current_principal, require_role
-from shared.csv_export import safe_cell
 from shared.quantity import format_quantity
 from shared.spreadsheet import safe_cell
 from shared.web import Blueprint, db, request_id
