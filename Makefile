@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: dev test install clean
+.PHONY: dev test install catalogs docs clean
 
 $(BIN)/python:
 	@echo "Creating $(VENV) with $(PYTHON) ..."
@@ -26,6 +26,21 @@ dev: install
 test: install
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)"; exit 0; fi; exit $$rc
+
+# After changing a text: extract every marked text (babel.cfg), bring both .po files up to date,
+# translate the new entries in shared/translations/hi/LC_MESSAGES/messages.po, then run this again
+# to compile the .mo files (committed, so a fresh clone needs no build step).
+CATALOGS := shared/translations
+catalogs: install
+	$(BIN)/pybabel extract -F babel.cfg --project=rawbank --sort-output --add-location=file -w 100 \
+		-o $(CATALOGS)/messages.pot .
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --ignore-obsolete -w 100
+	$(BIN)/pybabel compile -d $(CATALOGS) --statistics
+
+# After changing an event type, a payload field or a consumer's EVENT_HANDLERS: write docs/events.md
+# anew from the code (tests/unit/test_eventdoc.py fails while it is stale).
+docs: install
+	$(BIN)/python -m shared.eventdoc > docs/events.md.new && mv docs/events.md.new docs/events.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

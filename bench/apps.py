@@ -19,13 +19,15 @@ def bare_app() -> Flask:
 def receipt_app(store: str = "memory") -> Flask:
     """The inventory API with the demo catalog in this worker's own embedded store.
 
-    In production the outbox relay is another process (the inventory worker) and the store is
-    MongoDB, so publishing and pulling events costs the API worker nothing. Here the store
-    lives inside the worker and no relay runs, and mongomock copies a whole document on every
-    write: left alone, each receipt would copy a longer outbox than the last. So after each
-    request the stock documents' outboxes are emptied in place, under the store's lock, which
-    costs next to nothing: the figure is the receipt's own work. (Until 2026-11-30 this was a
-    store update per request, charging every receipt a second write no deployment makes.)
+    In production the outbox relay and the ledger sweep are another process (the inventory
+    worker) and the store is MongoDB, so pulling events and copied ledger entries costs the API
+    worker nothing. Here the store lives inside the worker and neither runs, and mongomock
+    copies a whole document on every write: left alone, each receipt would copy a longer
+    outbox and journal than the last. So after each request the stock documents' outboxes and
+    journals (every entry already copied to `movements` by the receipt itself) are emptied in
+    place, under the store's lock, which costs next to nothing: the figure is the receipt's own
+    work. (Until 2026-11-30 this was a store update per request, charging every receipt a
+    second write no deployment makes.)
     """
     from services.inventory import create_app, seed
     from shared.config import Config
@@ -40,8 +42,9 @@ def receipt_app(store: str = "memory") -> Flask:
     def drain(response):
         with stock._lock:
             for document in documents.values():
-                if document.get("outbox"):
-                    document["outbox"] = []
+                for pending in ("outbox", "journal"):
+                    if document.get(pending):
+                        document[pending] = []
         return response
 
     return app
@@ -58,7 +61,7 @@ def _runtime(config, store: str):
     import tempfile
     from services.inventory import spec
     from shared.durable_store import DurableStore
-    from shared.service import Runtime
+    from shared.runtime import Runtime
     if store == "memory":
         return Runtime(spec(), config)
     path = os.path.join(tempfile.mkdtemp(prefix="rawbank-bench-", dir=os.environ.get("RAWBANK_BENCH_DIR")),

@@ -26,8 +26,9 @@ sys.path[:0] = [ROOT, os.path.join(ROOT, "bench")]
 
 from bench_inventory import RECEIPT, http_rps, start_gunicorn  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
-from shared.broker import free_port, start_broker, stop_process, wait_for_broker  # noqa: E402
+from shared.broker import start_broker, stop_process, wait_for_broker  # noqa: E402
 from shared.config import Config  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
 
 KINDS = ("memory", "normal", "full")
 
@@ -57,7 +58,7 @@ def receipt_rounds(rounds: int, seconds: float, clients: int, token: str) -> lis
 def fill(directory: str, movements: int) -> float:
     """An inventory store holding `movements` receipts spread over 200 materials; seconds taken."""
     from services.inventory import catalog, ledger, movements as moves, spec
-    from shared.service import Runtime
+    from shared.runtime import Runtime
     started = time.perf_counter()
     config = Config.from_env({}, data_dir=directory)
     runtime = Runtime(spec(), config)

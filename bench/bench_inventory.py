@@ -22,8 +22,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from shared.auth import issue_token  # noqa: E402
-from shared.broker import free_port, stop_process  # noqa: E402
+from shared.broker import stop_process  # noqa: E402
 from shared.config import Config  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
 
 RECEIPT = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "1.5", "supplier": "Mill"}
 
@@ -111,11 +112,11 @@ def http_rounds(rounds: int, seconds: float, clients: int, token: str) -> list[t
 
 
 def reservation_rate(materials: int, requisitions: int, threads: int) -> float:
-    """Approvals per second through the consumer's handler, each holding one line."""
-    from services.inventory import catalog, movements, spec
+    """Approvals per second through the consumer's handler, each holding one line, the ledger sweep beside it."""
+    from services.inventory import catalog, ledger, movements, spec
     from services.inventory.consumer import make_handler
     from shared.envelope import new_event
-    from shared.service import Runtime
+    from shared.runtime import Runtime
     runtime = Runtime(spec(), Config.from_env({}))
     db = runtime.db
     catalog.register_depot(db, {"code": "VNS", "name": "Varanasi", "district": "Varanasi"})
@@ -131,6 +132,9 @@ def reservation_rate(materials: int, requisitions: int, threads: int) -> float:
         "lines": [{"sku": rng.choice(skus), "quantity": 500}]}, source="bench") for n in range(requisitions)]
     handle = make_handler(db, None)
     chunks = [events[i::threads] for i in range(threads)]
+    stop = threading.Event()
+    sweeper = threading.Thread(target=ledger.make_sweeper(db, None), args=(stop,))
+    sweeper.start()
     started = time.perf_counter()
     workers = [threading.Thread(target=lambda chunk=chunk: [handle(e) for e in chunk]) for chunk in chunks]
     for worker in workers:
@@ -138,6 +142,8 @@ def reservation_rate(materials: int, requisitions: int, threads: int) -> float:
     for worker in workers:
         worker.join()
     elapsed = time.perf_counter() - started
+    stop.set()
+    sweeper.join()
     held = db.reservations.count_documents({"status": "held"})
     runtime.close()
     if held != requisitions:

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from shared.auth import issue_token  # noqa: E402
-from shared.dev import spawn_on_free_ports  # noqa: E402
+from tests.devserver import spawn_on_free_ports  # noqa: E402
 from shared.config import Config  # noqa: E402
 
 MATERIALS = ("YRN-COT-40", "YRN-SLK-MUL", "DYE-INDIGO")
@@ -362,7 +362,7 @@ def reconcile(config: Config, urls, broker) -> str:
     while True:
         found = reconcile_cli.gather(config, via_api=True, urls=urls)
         dlq = reconcile_cli.read_dlq(config, [dlq_topic(t) for t in TOPICS]) if broker else []
-        result = rc.check(found["inventory"], found["requests"], found["notifier"], dlq)
+        result = rc.check(found, dlq)
         if result.ok or time.monotonic() > deadline:
             return result.text()
         time.sleep(3)

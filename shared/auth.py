@@ -1,16 +1,22 @@
-"""JWT access tokens and the one role check every service uses."""
+"""JWT access tokens and the one role check every service uses.
+
+Refusals are raised as shared.errors kinds (Unauthenticated, Forbidden), not as HTTP errors: the
+API answers them with 401/403 from the one table, a page sends the caller to log in instead.
+"""
 from __future__ import annotations
 
 import functools
 import hashlib
 import hmac
 import time
+import uuid
 from dataclasses import dataclass
 
 import jwt
 from flask import current_app, g, request
 
-from shared.errors import ApiError
+from shared import revocation
+from shared.errors import CsrfFailed, Forbidden, TokenInvalid, Unauthenticated
 
 ALGORITHM = "HS256"
 ROLES = ("admin", "warehouse", "artisan", "secretary")
@@ -26,6 +32,8 @@ class Principal:
     artisan_id: str | None = None
     depot: str | None = None
     cooperative: str | None = None
+    token_id: str | None = None  # what logout revokes: the `jti` claim, else a hash of the token
+    expires: int | None = None  # the token's `exp`
 
 
 def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = None,
@@ -36,7 +44,7 @@ def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = No
     if role == "artisan" and not artisan_id:
         raise ValueError("an artisan token needs artisan_id")
     now = int(time.time())
-    claims = {"sub": sub, "role": role, "iat": now, "exp": now + ttl_seconds}
+    claims = {"sub": sub, "role": role, "iat": now, "exp": now + ttl_seconds, "jti": uuid.uuid4().hex}
     if artisan_id:
         claims["artisan_id"] = artisan_id
     if depot:
@@ -47,29 +55,31 @@ def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = No
 
 
 def decode_token(secret: str, token: str) -> Principal:
-    """Verify signature, algorithm and expiry; raise ApiError(401) otherwise."""
-    principal, expires = _verified(secret, token)
-    if expires <= time.time():
-        raise ApiError(401, "token_invalid")
+    """Verify signature, algorithm and expiry; raise TokenInvalid otherwise (revocation is the caller's check)."""
+    principal = _verified(secret, token)
+    if principal.expires <= time.time():
+        raise TokenInvalid()
     return principal
 
 
 @functools.lru_cache(maxsize=4096)
-def _verified(secret: str, token: str) -> tuple[Principal, int]:
-    """A token's checked claims and expiry, remembered: a token string never changes meaning.
+def _verified(secret: str, token: str) -> Principal:
+    """A token's checked claims, remembered: a token string never changes meaning.
 
-    Only successes are remembered (a failure raises), and the expiry is checked again at
-    every use by `decode_token`, so a cached token still stops working when it expires.
+    Only successes are remembered (a failure raises). What can change, the time and whether the
+    token was revoked, is checked again at every use: `decode_token` checks the expiry and
+    `current_principal` the deny-list, so a cached token still stops working when either says so.
     """
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
                             options={"require": ["exp", "sub", "role"]})
     except jwt.PyJWTError:
-        raise ApiError(401, "token_invalid") from None
+        raise TokenInvalid() from None
     if claims["role"] not in ROLES:
-        raise ApiError(401, "token_invalid")
+        raise TokenInvalid()
+    token_id = str(claims.get("jti") or hashlib.sha256(token.encode()).hexdigest())
     return Principal(str(claims["sub"]), claims["role"], claims.get("artisan_id"), claims.get("depot"),
-                     claims.get("cooperative")), int(claims["exp"])
+                     claims.get("cooperative"), token_id, int(claims["exp"]))
 
 
 def csrf_token(secret: str, token: str) -> str:
@@ -78,27 +88,35 @@ def csrf_token(secret: str, token: str) -> str:
 
 
 def current_principal() -> Principal:
-    """The caller, from the Authorization header or else the login cookie; 401 if absent or invalid.
+    """The caller, from the Authorization header or else the login cookie; Unauthenticated if absent or invalid.
 
-    A write authenticated by the cookie must also carry the login's CSRF token (header or form field).
+    A token revoked by a logout is invalid. A write authenticated by the cookie must also carry
+    the login's CSRF token (header or form field).
     """
     if "principal" not in g:
-        secret = current_app.config["RAWBANK"].jwt_secret
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        cookie = request.cookies.get(COOKIE, "") if not header else ""
-        if cookie:
-            principal = decode_token(secret, cookie)
-            sent = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token", "")
-            expected = csrf_token(secret, cookie)
-            if request.method not in SAFE_METHODS and not hmac.compare_digest(sent.encode(), expected.encode()):
-                raise ApiError(403, "csrf_failed")
-            g.principal = principal
-            return principal
-        if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(401, "unauthorized")
-        g.principal = decode_token(secret, token.strip())
+        principal = _from_request()
+        if revocation.is_revoked(current_app.extensions["rawbank"].db, principal.token_id):
+            raise TokenInvalid()
+        g.principal = principal
     return g.principal
+
+
+def _from_request() -> Principal:
+    """The verified caller of this request, before the deny-list is asked."""
+    secret = current_app.config["RAWBANK"].jwt_secret
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    cookie = request.cookies.get(COOKIE, "") if not header else ""
+    if cookie:
+        principal = decode_token(secret, cookie)
+        sent = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token", "")
+        expected = csrf_token(secret, cookie)
+        if request.method not in SAFE_METHODS and not hmac.compare_digest(sent.encode(), expected.encode()):
+            raise CsrfFailed()
+        return principal
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated()
+    return decode_token(secret, token.strip())
 
 
 def require_role(*roles: str):
@@ -108,7 +126,7 @@ def require_role(*roles: str):
         def wrapper(*args, **kwargs):
             principal = current_principal()
             if roles and principal.role not in roles:
-                raise ApiError(403, "forbidden")
+                raise Forbidden()
             return view(*args, **kwargs)
         return wrapper
     return decorator

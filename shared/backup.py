@@ -17,7 +17,8 @@ from pathlib import Path
 from shared.datadir import DataDir, DataDirError, unusable
 from shared.dev import say
 from shared.durable_store import FORMAT, check_format, read_copy
-from shared.runner import SERVICES
+from shared.runtime import database_name
+from shared.spec import SERVICES
 
 MANIFEST = "rawbank-backup.json"
 ATTEMPT_SECONDS = 120
@@ -87,12 +88,11 @@ def copy(data: DataDir, stores, target: Path) -> None:
 
 def reconcile_copies(target: Path, stores) -> list[str]:
     """Reconciliation's problems with the copies in `target` (none: they agree)."""
-    from shared.reconcile import check, facts
-    clients = {name: read_copy(target / f"{name}.sqlite") for name in stores}
-    found = {name: facts(name, clients[name][f"rawbank_{name}"]) if name in clients else {} for name in SERVICES}
-    if len(clients) < len(SERVICES):
+    from shared.reconcile import check, facts_of
+    if len(stores) < len(SERVICES):
         return []  # a store not made yet (an installation that never started fully): nothing to compare
-    return check(found["inventory"], found["requests"], found["notifier"], []).problems
+    copies = {name: read_copy(target / f"{name}.sqlite")[database_name(name)] for name in stores}
+    return check(facts_of(copies)).problems
 
 
 def restore(data: DataDir, directory: str) -> int:

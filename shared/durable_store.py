@@ -98,7 +98,7 @@ def load(connection: sqlite3.Connection, server: JournaledServer) -> int:
 
 def read_copy(path: Path):
     """A client over a store file read into memory, for reading (backups): no lock, nothing written back."""
-    from shared.mongo import embedded_client
+    from shared import embedded_store
     check_format(path)
     server = JournaledServer(Journal())
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -106,14 +106,14 @@ def read_copy(path: Path):
         load(connection, server)
     finally:
         connection.close()
-    return embedded_client(server)
+    return embedded_store.connect(server)
 
 
 class DurableStore:
     """One service's store file, loaded into mongomock and written through on every change."""
 
     def __init__(self, path: Path, *, synchronous: str = "NORMAL"):
-        from shared.mongo import embedded_client
+        from shared import embedded_store
         self.path = Path(path)
         self.lock = DirLock(self.path.parent, self.path.stem + ".lock").acquire()
         try:
@@ -132,7 +132,7 @@ class DurableStore:
         self.server = JournaledServer(Journal(sink=self._write))
         self.loaded = self._load()
         self._fsync_directory()
-        self.client = embedded_client(self.server)
+        self.client = embedded_store.connect(self.server)
         self.checkpointer = Checkpointer(self.path, synchronous, lambda: self.barrier.written).start()
 
     def _load(self) -> int:

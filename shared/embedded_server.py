@@ -15,7 +15,8 @@ from gunicorn.workers.gthread import ThreadWorker
 
 from shared.broker import die_with_parent
 from shared.config import Config
-from shared.service import Runtime, ServiceSpec
+from shared.runtime import Runtime
+from shared.spec import ServiceSpec
 from shared.worker import Worker
 
 log = logging.getLogger(__name__)

@@ -1,104 +1,152 @@
-"""One JSON error format for every service: {"error": {"code", "message", "details"}}."""
+"""What a use case raises when it refuses or cannot do something, and the one table of what follows.
+
+Use cases raise an `Error` that says what went wrong: its stable `code`, its `details` (both
+reach API callers as they are) and its English `message` (a catalog msgid, filled from the
+details). Each error is one of the kinds below; `OUTCOMES` says, per kind, which HTTP status the
+API answers with (shared/http_errors.py) and whether a consumer dead-letters the event at once
+or retries it (shared/consumer.py). A service declares its own errors in services/<name>/errors.py.
+"""
 from __future__ import annotations
 
-import logging
+from dataclasses import dataclass
 
-from flask import jsonify, request
-from pymongo.errors import ConnectionFailure
-from werkzeug.exceptions import HTTPException
+from shared.i18n import N_, translate
 
-from shared.i18n import message, pick_language
 
-log = logging.getLogger(__name__)
+class Error(Exception):
+    """Something a use case refused or could not do."""
 
-_HTTP_CODES = {
-    400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 422: "validation_error",
-    429: "too_many_attempts",
+    code = "error"
+    message = N_("The request could not be handled.")
+    retry_after: int | None = None  # seconds, for errors that pass
+
+    def __init__(self, details: dict | None = None, *, reason: str = ""):
+        super().__init__(self.code, details or {})
+        self.details = details or {}
+        self.reason = reason  # for logs and dead letters only; callers see code and details
+
+    def __str__(self) -> str:
+        return " ".join(filter(None, (self.code, self.reason, str(self.details) if self.details else "")))
+
+    def describe(self, lang: str | None = None) -> str:
+        """The message for a person, in `lang` (the request's language by default)."""
+        values = {k: v for k, v in self.details.items() if isinstance(v, (str, int))}
+        return translate(self.message, lang, **values)
+
+
+class Invalid(Error):
+    """The input breaks a rule of its form; `details` name the fields."""
+
+    code = "validation_error"
+    message = N_("Some fields are missing or invalid; see details, fix them and send again.")
+
+
+class Unauthenticated(Error):
+    code = "unauthorized"
+    message = N_("Log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/login.")
+
+
+class TokenInvalid(Unauthenticated):
+    code = "token_invalid"
+    message = N_("Your login token is invalid or has expired; log in again.")
+
+
+class Forbidden(Error):
+    code = "forbidden"
+    message = N_("Your role may not do this; ask an admin if you need it.")
+
+
+class CsrfFailed(Forbidden):
+    code = "csrf_failed"
+    message = N_("This page is out of date or was not sent by rawbank; reload the page and try again.")
+
+
+class NotFound(Error):
+    """Nothing with this id, or nothing the caller may see (another artisan's is not theirs)."""
+
+    code = "not_found"
+    message = N_("Nothing was found at this address; check the id.")
+
+
+class Conflict(Error):
+    """What is stored does not allow this now (someone changed it first, or its state forbids it)."""
+
+    code = "conflict"
+    message = N_("This conflicts with what is already stored; reload and try again.")
+
+
+class AlreadyExists(Conflict):
+    code = "already_exists"
+    message = N_("This already exists; use another code or edit the existing one.")
+
+
+class RuleBroken(Error):
+    """A business rule refuses the request (a quota, an inactive artisan, an unknown material)."""
+
+    code = "business_rule"
+
+
+class TooManyAttempts(Error):
+    code = "too_many_attempts"
+    message = N_("Too many failed attempts; wait a few minutes (see Retry-After) and try again.")
+
+    def __init__(self, retry_after: int):
+        super().__init__({"retry_after_seconds": retry_after})
+        self.retry_after = retry_after
+
+
+class Busy(Error):
+    """Writers kept colliding on one record; the same request later will likely pass."""
+
+    code = "busy"
+    message = N_("This record is very busy; try again in a moment.")
+
+
+class StoreUnavailable(Error):
+    """The store cannot be reached or written (MongoDB down, the embedded store's disk failing); nothing changed."""
+
+    code = "store_unavailable"
+    message = N_("The data could not be saved or read just now (the store or its disk is failing). "
+                 "Try again in a moment, and tell an admin if it keeps happening.")
+    retry_after = 5
+
+
+class Inapplicable(Error):
+    """An event that can never be applied (a consumer dead-letters it); `reason` says why."""
+
+    code = "inapplicable"
+
+    def __init__(self, reason: str):
+        super().__init__(reason=reason)
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int       # what the API answers with
+    permanent: bool   # a consumer dead-letters the event at once; else it retries
+
+
+OUTCOMES: dict[type[Error], Outcome] = {
+    Invalid: Outcome(400, True),
+    Unauthenticated: Outcome(401, True),
+    Forbidden: Outcome(403, True),
+    NotFound: Outcome(404, True),
+    Conflict: Outcome(409, True),
+    RuleBroken: Outcome(422, True),
+    TooManyAttempts: Outcome(429, False),
+    Busy: Outcome(503, False),
+    StoreUnavailable: Outcome(503, False),  # consumers wait until the store is back, never dead-letter
+    Inapplicable: Outcome(500, True),
 }
+UNEXPECTED = Outcome(500, False)  # anything else: a bug or an outage, worth retrying
 
 
-class ApiError(Exception):
-    """An error the API reports to the caller as JSON."""
-
-    def __init__(self, status: int, code: str, message: str | None = None, details=None, headers=None):
-        super().__init__(message or code)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.details = details
-        self.headers = headers  # e.g. Retry-After
-
-
-class NotFound(ApiError):
-    def __init__(self, code: str = "not_found", message: str | None = None, details=None):
-        super().__init__(404, code, message, details)
-
-
-class Conflict(ApiError):
-    def __init__(self, code: str = "conflict", message: str | None = None, details=None):
-        super().__init__(409, code, message, details)
-
-
-class BusinessRule(ApiError):
-    def __init__(self, code: str, message: str | None = None, details=None):
-        super().__init__(422, code, message, details)
-
-
-def error_response(status: int, code: str, text: str | None = None, details=None, headers=None):
-    """Build the JSON error response, in the caller's language when no text is given."""
-    lang = pick_language(request.headers.get("Accept-Language")) if request else "en"
-    params = details if isinstance(details, dict) else None
-    body = {"error": {"code": code, "message": text or message(code, lang, params),
-                      "details": _string_keys(details or {})}}
-    response = jsonify(body)
-    response.status_code = status
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
-
-
-def _string_keys(value):
-    """marshmallow names list items by index (int keys beside '_schema'): JSON keys must be strings."""
-    if isinstance(value, dict):
-        return {str(k): _string_keys(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_string_keys(v) for v in value]
-    return value
-
-
-def handle_api_error(exc: ApiError):
-    return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
-
-
-def handle_http_exception(exc: HTTPException):
-    """Turn werkzeug and webargs errors into the contract's format; validation is 400."""
-    data = getattr(exc, "data", None) or {}
-    details = data.get("errors") or data.get("messages") or {}
-    if isinstance(details, dict) and set(details) <= {"json", "query", "headers", "form", "view_args"}:
-        merged = {}
-        for part in details.values():
-            merged.update(part if isinstance(part, dict) else {"_schema": part})
-        details = merged or details
-    status = exc.code or 500
-    if status == 422 and details:
-        status = 400
-    return error_response(status, _HTTP_CODES.get(status, "http_error"), None, details, data.get("headers"))
-
-
-def handle_store_unavailable(exc: ConnectionFailure):
-    """The store cannot be reached or written (MongoDB down, the embedded store's disk full): 503."""
-    log.error("store unavailable: %s", exc)
-    return error_response(503, "store_unavailable", headers={"Retry-After": "5"})
-
-
-def handle_unexpected(exc: Exception):
-    log.exception("unhandled error")
-    return error_response(500, "internal_error")
-
-
-def register_error_handlers(app) -> None:
-    app.register_error_handler(ApiError, handle_api_error)
-    app.register_error_handler(HTTPException, handle_http_exception)
-    app.register_error_handler(ConnectionFailure, handle_store_unavailable)
-    app.register_error_handler(Exception, handle_unexpected)
+def outcome(exc: BaseException) -> Outcome:
+    """What follows from an exception: the entry of its nearest kind in OUTCOMES."""
+    for kind in type(exc).__mro__:
+        if kind in OUTCOMES:
+            return OUTCOMES[kind]
+    return UNEXPECTED

@@ -1,14 +1,22 @@
-"""Integration event payloads: one marshmallow schema per event type and version."""
+"""Integration event payloads: one marshmallow schema per event type and version.
+
+Each event type's docstring says what happened, and its `KEY` is the message key (a format of
+payload fields): events with one key keep their order. `python -m shared.eventdoc` (`make docs`)
+turns this module and the services' specs into docs/events.md.
+"""
 from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow import fields as f
 
+from shared.calendar import Day
+from shared.money import Money
 from shared.quantity import Quantity
 
 INVENTORY_TOPIC = "inventory.events"
 REQUESTS_TOPIC = "requests.events"
 TOPICS = (INVENTORY_TOPIC, REQUESTS_TOPIC)
+ZONES = ("plain", "hill", "north_east", "island")  # a depot's freight zone; schemes set freight per zone
 
 
 def dlq_topic(topic: str) -> str:
@@ -16,6 +24,8 @@ def dlq_topic(topic: str) -> str:
 
 
 class Payload(ma.Schema):
+    KEY = ""  # the envelope's key, from payload fields: "{depot}/{sku}"; new_event checks it
+
     class Meta:
         unknown = ma.EXCLUDE
 
@@ -25,11 +35,16 @@ def _text(**kw):
 
 
 class Line(Payload):
+    """One line of a requisition: a material and how much of it."""
+
     sku = _text(required=True)
     quantity = Quantity(required=True, positive=True)
 
 
 class MaterialRegistered(Payload):
+    """A material was added to the catalog."""
+
+    KEY = "{sku}"
     sku = _text(required=True)
     name = _text(required=True)
     name_hi = _text(required=True)
@@ -37,19 +52,41 @@ class MaterialRegistered(Payload):
     unit = _text(required=True)
     reorder_level = Quantity(required=True)
     pack_size = Quantity(load_default=None, allow_none=True)
+    entitlement_class = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=64))
 
 
 class MaterialUpdated(MaterialRegistered):
-    pass
+    """A material's names, category, reorder level or pack size changed; the payload is the whole material."""
+
+
+class MaterialPriced(Payload):
+    """A price per unit from a day on; the latest set for the latest day not after today applies."""
+
+    KEY = "{sku}"
+    sku = _text(required=True)
+    price = Money(required=True, positive=True)
+    effective_from = Day(required=True)
+    set_at = _text(required=True)
+    by = _text(required=True)
 
 
 class DepotRegistered(Payload):
+    """A depot was added."""
+
+    KEY = "{code}"
     code = _text(required=True)
     name = _text(required=True)
     district = _text(required=True)
+    zone = f.String(load_default="plain", validate=ma.validate.OneOf(ZONES))
+
+
+class DepotUpdated(DepotRegistered):
+    """A depot's name, district or freight zone changed; the payload is the whole depot."""
 
 
 class StockMovement(Payload):
+    KEY = "{depot}/{sku}"
+
     movement_id = _text(required=True)
     sku = _text(required=True)
     depot = _text(required=True)
@@ -62,16 +99,21 @@ class StockMovement(Payload):
 
 
 class StockReceived(StockMovement):
+    """Stock arrived at a depot (a receipt movement); `quantity` is what came in."""
+
     supplier = f.String(load_default="", validate=ma.validate.Length(max=200))
     lot = f.String(load_default="", validate=ma.validate.Length(max=100))
     unit_cost = f.String(load_default="", validate=ma.validate.Length(max=30))
 
 
 class StockAdjusted(StockMovement):
-    pass
+    """A count corrected the stock at a depot; `quantity` is the change, negative when stock was short."""
 
 
 class StockTransferred(Payload):
+    """Stock left `depot` for `to_depot`; inventory applies the arriving leg from this event too."""
+
+    KEY = "{depot}/{sku}"
     movement_id = _text(required=True)
     sku = _text(required=True)
     depot = _text(required=True)
@@ -83,32 +125,40 @@ class StockTransferred(Payload):
 
 
 class Reservation(Payload):
+    KEY = "{requisition_id}"
+
     requisition_id = _text(required=True)
     depot = _text(required=True)
     lines = f.List(f.Nested(Line), required=True)
 
 
 class StockReserved(Reservation):
-    pass
+    """Every line of an approved requisition is held at its depot."""
 
 
 class StockReleased(Reservation):
-    pass
+    """A cancelled requisition's holds were given back (or it held nothing)."""
 
 
 class StockIssued(Reservation):
-    pass
+    """A dispatched requisition's holds became issues: on hand fell by what was held."""
 
 
 class StockReservationFailed(Reservation):
+    """A requisition can never be held: its depot or a material is unknown, or it has no lines."""
+
     reason = _text(required=True)
 
 
 class StockWaitlisted(Reservation):
+    """Stock is short: the requisition waits at `position` in its depot's first-come queue."""
+
     position = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
 
 
 class StockLevel(Payload):
+    KEY = "{depot}/{sku}"
+
     sku = _text(required=True)
     depot = _text(required=True)
     available = Quantity(required=True)
@@ -116,18 +166,21 @@ class StockLevel(Payload):
 
 
 class StockLow(StockLevel):
-    pass
+    """Available stock is above zero but below the reorder level now (raised once per crossing)."""
 
 
 class StockDepleted(StockLevel):
-    pass
+    """Available stock is zero or less now (raised once per crossing)."""
 
 
 class StockReplenished(StockLevel):
-    pass
+    """Available stock is back at or above the reorder level (raised once per crossing)."""
 
 
 class ArtisanRegistered(Payload):
+    """An artisan was registered; the payload carries how to reach them and in which language."""
+
+    KEY = "{artisan_id}"
     artisan_id = _text(required=True)
     name = _text(required=True)
     district = _text(required=True)
@@ -139,10 +192,12 @@ class ArtisanRegistered(Payload):
 
 
 class ArtisanUpdated(ArtisanRegistered):
-    pass
+    """An artisan's details changed; the payload is the whole profile."""
 
 
 class Requisition(Payload):
+    KEY = "{requisition_id}"
+
     requisition_id = _text(required=True)
     artisan_id = _text(required=True)
     depot = _text(required=True)
@@ -151,41 +206,91 @@ class Requisition(Payload):
 
 
 class RequisitionSubmitted(Requisition):
+    """An artisan (or someone for them) asked for materials; it counts against their monthly caps."""
+
     note = f.String(load_default="", validate=ma.validate.Length(max=1000))
 
 
 class RequisitionApproved(Requisition):
-    pass
+    """An admin (or the auto-approve rule, `by` "auto-approve") approved it: inventory should hold it."""
+
+    payable_total = Money(load_default=None, allow_none=True)  # what the artisan will pay, as priced now
+    subsidy_total = Money(load_default=None, allow_none=True)
 
 
 class RequisitionRejected(Requisition):
+    """An admin rejected it; its quota is given back."""
+
     reason = f.String(load_default="", validate=ma.validate.Length(max=1000))
 
 
 class RequisitionCancelled(Requisition):
+    """It was cancelled before dispatch; its quota is given back and inventory releases its holds."""
+
     reason = f.String(load_default="", validate=ma.validate.Length(max=1000))
 
 
 class RequisitionDispatched(Requisition):
-    pass
+    """The depot handed the reserved materials over: inventory turns the holds into issues."""
 
 
 class RequisitionReceived(Requisition):
-    pass
+    """The materials were confirmed received (by the artisan, their secretary or an admin)."""
+
+
+class Due(Payload):
+    """One open due of an account: what is owed for a requisition and by when."""
+
+    requisition_id = _text(required=True)
+    due_on = Day(required=True)
+    amount = Money(required=True, positive=True)
+
+
+class AccountUpdated(Payload):
+    """An artisan's account after a change: what is owed, and by when (payments settle the oldest dues first)."""
+
+    KEY = "{artisan_id}"
+    artisan_id = _text(required=True)
+    version = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
+    balance_due = Money(required=True)
+    open_dues = f.List(f.Nested(Due), required=True)
+    cause = f.String(required=True, validate=ma.validate.OneOf(["charge", "reversal", "payment"]))
+    requisition_id = _text(required=True)
+
+
+class PaymentRecorded(AccountUpdated):
+    """A payment (cash, UPI or an advance) was recorded against a requisition; the account after it."""
+
+    payment_id = _text(required=True)
+    amount = Money(required=True, positive=True)
+    method = f.String(required=True, validate=ma.validate.OneOf(["cash", "upi", "advance"]))
+    reference = _text(required=True)
+    by = _text(required=True)
+
+
+class TokenRevoked(Payload):
+    """A login token revoked before it expires (logout): every service refuses it until expires_at."""
+
+    KEY = "{token_id}"
+    token_id = _text(required=True)
+    expires_at = f.AwareDateTime(required=True)
 
 
 INVENTORY_EVENTS = (
     MaterialRegistered, DepotRegistered, StockReceived, StockAdjusted, StockTransferred, StockReserved,
     StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
-    StockDepleted, StockReplenished, MaterialUpdated,
+    StockDepleted, StockReplenished, MaterialUpdated, MaterialPriced, DepotUpdated,
 )
 REQUESTS_EVENTS = (
     ArtisanRegistered, ArtisanUpdated,
     RequisitionSubmitted, RequisitionApproved, RequisitionRejected, RequisitionCancelled,
-    RequisitionDispatched, RequisitionReceived,
+    RequisitionDispatched, RequisitionReceived, AccountUpdated, PaymentRecorded, TokenRevoked,
 )
+
+#: topic -> the event types published on it (by the service whose spec `publishes` there)
+EVENTS_BY_TOPIC = {INVENTORY_TOPIC: INVENTORY_EVENTS, REQUESTS_TOPIC: REQUESTS_EVENTS}
 
 #: (type, version) -> payload schema class: the registry every service decodes with.
 PAYLOADS: dict[tuple[str, int], type[Payload]] = {
-    (schema.__name__, 1): schema for schema in INVENTORY_EVENTS + REQUESTS_EVENTS
+    (schema.__name__, 1): schema for schemas in EVENTS_BY_TOPIC.values() for schema in schemas
 }

@@ -3,11 +3,15 @@
 Each service serves the pages for the data it owns, rendered from its own store. A page that also
 shows another service's data fetches that service's JSON API from the browser: the login cookie
 (host-wide, so one login works for every service on the host) authenticates it, CORS admits only
-the three configured origins, and writes carry the login's CSRF token in X-CSRF-Token.
+the services' configured origins, and writes carry the login's CSRF token in X-CSRF-Token.
+The menu, each role's first page, the label tables and the login and language pages are what the
+services declare in their specs (`menu`, `home`, `labels`, `common_pages`), put together here.
 """
 from __future__ import annotations
 
 import functools
+import hmac
+from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,40 +23,63 @@ from flask_babel import Babel, format_date, format_datetime, gettext as _, lazy_
 from flask_cors import CORS
 
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
-from shared.errors import ApiError
-from shared.i18n import LANGUAGES, message, pick_language
+from shared.errors import Error, Unauthenticated, outcome
+from shared.i18n import language
+from shared.money import format_money, percent_text, rupees
 from shared.quantity import format_quantity
+from shared.security_headers import add_security_headers
+from shared.spec import SERVICES, all_specs
 
-LANG_COOKIE = "rawbank_lang"
 TIMEZONE = "Asia/Kolkata"
 NUMBER_LOCALES = {"en": "en_IN", "hi": "hi_IN"}  # lakh grouping: 1,00,000
-SERVICES = ("inventory", "requests", "notifier")
 
 blp = Blueprint("rawbank", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static/rawbank")
 
-HOME = {"artisan": ("requests", "/my"), "secretary": ("requests", "/my"),
-        "warehouse": ("inventory", "/warehouse/stock"), "admin": ("notifier", "/admin/alerts")}
-NAV = {
-    "artisan": [("requests", "/my", _l("My requests")), ("requests", "/my/new", _l("New request")),
-                ("notifier", "/my/notifications", _l("Notifications"))],
-    "secretary": [("requests", "/my", _l("Requests")), ("notifier", "/my/notifications", _l("Notifications"))],
-    "warehouse": [("inventory", "/warehouse/stock", _l("Stock")),
-                  ("inventory", "/warehouse/movements", _l("Receive, adjust, transfer")),
-                  ("inventory", "/warehouse/dispatch", _l("Dispatch")),
-                  ("inventory", "/warehouse/ledger", _l("Ledger")), ("notifier", "/admin/alerts", _l("Alerts"))],
-    "admin": [("notifier", "/admin/alerts", _l("Alerts")), ("requests", "/admin/approvals", _l("Approvals")),
-              ("requests", "/admin/quotas", _l("Quotas")), ("inventory", "/admin/catalog", _l("Catalog and depots")),
-              ("inventory", "/warehouse/stock", _l("Stock")), ("inventory", "/warehouse/ledger", _l("Ledger"))],
-}
 ROLES = {"artisan": _l("Artisan"), "secretary": _l("Cooperative secretary"), "warehouse": _l("Warehouse staff"),
          "admin": _l("Admin")}
-STATUSES = {"submitted": _l("Submitted"), "approved": _l("Approved"), "reserved": _l("Ready at depot"),
-            "waitlisted": _l("Waiting for stock"), "dispatched": _l("Handed over"), "received": _l("Received"),
-            "rejected": _l("Rejected"), "cancelled": _l("Cancelled")}
-UNITS = {"kg": _l("kg"), "g": _l("g"), "m": _l("m"), "litre": _l("litre"), "piece": _l("piece")}
-CATEGORIES = {"yarn": _l("Yarn"), "fibre": _l("Fibre"), "dye": _l("Dye"), "metal": _l("Metal"), "wood": _l("Wood"),
-              "clay": _l("Clay"), "chemical": _l("Chemical"), "packaging": _l("Packaging"), "other": _l("Other")}
+
+
+@functools.cache
+def menus() -> dict[str, list[tuple[str, str, object]]]:
+    """Each role's menu, (service, path, label): every service's entries for it, by declared position."""
+    entries = defaultdict(list)
+    for spec in all_specs():
+        for role, items in spec.menu.items():
+            entries[role] += [(position, spec.name, path, text) for position, path, text in items]
+    return {role: [entry[1:] for entry in sorted(items, key=lambda entry: entry[0])]
+            for role, items in entries.items()}
+
+
+@functools.cache
+def labels() -> dict[str, dict]:
+    """Every service's label tables, by name ("status", "unit", ...): stored value -> what people read."""
+    merged = defaultdict(dict)
+    for spec in all_specs():
+        for name, table in spec.labels.items():
+            merged[name].update(table)
+    return dict(merged)
+
+
+def label(kind: str, value):
+    return labels().get(kind, {}).get(value, value)
+
+
+@functools.cache
+def common_page(name: str) -> tuple[str, str]:
+    """(service, path) of a page every service links to: "login" or "language"."""
+    for spec in all_specs():
+        if name in spec.common_pages:
+            return spec.name, spec.common_pages[name]
+    raise LookupError(f"no service declares the {name} page")
+
+
+def home_page(role: str | None) -> tuple[str, str]:
+    """(service, path) of the first page people of `role` see; the login page for anyone else."""
+    for spec in all_specs():
+        if role in spec.home:
+            return spec.name, spec.home[role]
+    return common_page("login")
 
 
 def _only_with_origin(app) -> None:
@@ -79,12 +106,13 @@ def init_pages(app, service: str, blueprints) -> None:
          expose_headers=["X-Next-Cursor", "X-Request-ID"], max_age=600,
          always_send=False)  # no Origin, no CORS headers (else every allowed origin is listed)
     _only_with_origin(app)
+    add_security_headers(app, origins(config), url_of(service, "/", config))
     app.register_blueprint(blp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.jinja_env.filters.update(qty=quantity, num=number, when=when, material=material_name, plain=_plain, month=month,
-                                 status=lambda s: STATUSES.get(s, s), unit=lambda u: UNITS.get(u, u),
-                                 category=lambda c: CATEGORIES.get(c, c))
+                                 money=money, plain_money=format_money, percent=percent_text, day=day,
+                                 **{kind: functools.partial(label, kind) for kind in labels()})
     app.context_processor(_page_context)
 
 
@@ -98,23 +126,17 @@ def origin_of(url: str) -> str:
 
 
 def url_of(service: str, path: str, config=None) -> str:
-    """The public address of a page or API of any of the three services."""
+    """The public address of a page or API of any of the services."""
     config = config or current_app.config["RAWBANK"]
     return getattr(config, f"{service}_url").rstrip("/") + path
 
 
-def language() -> str:
-    lang = request.cookies.get(LANG_COOKIE)
-    return lang if lang in LANGUAGES else pick_language(request.headers.get("Accept-Language"))
-
-
 def home_url(role: str | None) -> str:
-    service, path = HOME.get(role or "", ("requests", "/login"))
-    return url_of(service, path)
+    return url_of(*home_page(role))
 
 
 def login_url(next_url: str | None = None) -> str:
-    return url_of("requests", "/login") + (f"?next={quote(next_url, safe='')}" if next_url else "")
+    return url_of(*common_page("login")) + (f"?next={quote(next_url, safe='')}" if next_url else "")
 
 
 def safe_next(value: str | None, fallback: str) -> str:
@@ -125,9 +147,19 @@ def safe_next(value: str | None, fallback: str) -> str:
 
 
 def same_site_post() -> bool:
-    """A page form POST must come from one of our own pages (Origin, else Referer)."""
-    sent = request.headers.get("Origin") or request.headers.get("Referer")
-    return sent is None or origin_of(sent) in origins(current_app.config["RAWBANK"])
+    """A page form POST must come from one of our own pages: by its Origin (else Referer), or by the CSRF token
+    of the login it carries.
+
+    Browsers send `Origin: null` and no Referer when a page posts to a sibling service (the pages'
+    Referrer-Policy is same-origin), so such a form proves itself with the token.
+    """
+    config = current_app.config["RAWBANK"]
+    sent = request.headers.get("Origin", "null")
+    sent = request.headers.get("Referer", "") if sent == "null" else sent
+    if sent:
+        return origin_of(sent) in origins(config)
+    cookie, token = request.cookies.get(COOKIE, ""), request.form.get("csrf_token", "")
+    return bool(cookie and token) and hmac.compare_digest(token.encode(), csrf_token(config.jwt_secret, cookie).encode())
 
 
 def page(*roles: str):
@@ -137,17 +169,16 @@ def page(*roles: str):
         def wrapper(*args, **kwargs):
             try:
                 principal = current_principal()
-            except ApiError as exc:
-                if exc.status == 401:
-                    return redirect(login_url(request.url))
-                return error_page(exc.status, message(exc.code, language(), exc.details))
+            except Unauthenticated:
+                return redirect(login_url(request.url))
+            except Error as exc:
+                return error_page(outcome(exc).status, exc.describe())
             if roles and principal.role not in roles:
                 return error_page(403, _("This page is not for your role. Use the menu to go to your pages."))
             try:
                 return view(principal, *args, **kwargs)
-            except ApiError as exc:
-                params = exc.details if isinstance(exc.details, dict) else None
-                return error_page(exc.status, exc.message or message(exc.code, language(), params))
+            except Error as exc:
+                return error_page(outcome(exc).status, exc.describe())
         return wrapper
     return decorator
 
@@ -164,7 +195,7 @@ def quantity(value, unit: str | None = None) -> str:
         return "–"
     amount = Decimal(value) / 1000 if isinstance(value, int) else Decimal(str(value))
     text = format_decimal(amount, format="#,##,##0.###", locale=NUMBER_LOCALES[language()])
-    return f"{text} {UNITS.get(unit, unit)}" if unit else text
+    return f"{text} {label('unit', unit)}" if unit else text
 
 
 def _plain(value) -> str:
@@ -183,6 +214,16 @@ def when(value) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return format_datetime(value, "d MMM y, h:mm a")
+
+
+def money(paise) -> str:
+    """Paise as people read rupees: '₹1,23,456.50'."""
+    return "–" if paise is None else rupees(paise, language())
+
+
+def day(value: str | None) -> str:
+    """'2026-12-04' as a date in the page's language."""
+    return format_date(date.fromisoformat(value), "d MMM y") if value else "–"
 
 
 def month(value: str) -> str:
@@ -204,14 +245,16 @@ def _page_context() -> dict:
     cookie = request.cookies.get(COOKIE, "")
     try:
         user = current_principal() if cookie or request.headers.get("Authorization") else None
-    except ApiError:
+    except Error:
         user = None
     service = current_app.config["RAWBANK_SERVICE"]
-    nav = [{"url": url_of(s, path), "label": label, "current": s == service and request.path == path}
-           for s, path, label in NAV.get(user.role if user else "", [])]
+    nav = [{"url": url_of(s, path), "label": text, "current": s == service and request.path == path}
+           for s, path, text in menus().get(user.role if user else "", [])]
     return {"lang": lang, "user": user, "nav": nav, "role_label": ROLES.get(user.role, "") if user else "",
             "csrf": csrf_token(config.jwt_secret, cookie) if cookie else "",
-            "home_url": home_url(user.role if user else None), "lang_action": url_of("requests", "/lang"),
+            "home_url": home_url(user.role if user else None), "lang_action": url_of(*common_page("language")),
+            "logout_action": url_of(*common_page("logout")),
+            "login_url": login_url(),
             "url_of": url_of, "service": service, "js_texts": _js_texts()}
 
 
@@ -228,15 +271,6 @@ def index():
     """Home: each kind of user's first page, or the login page."""
     try:
         return redirect(home_url(current_principal().role))
-    except ApiError:
+    except Error:
         return redirect(login_url())
 
-
-@blp.post("/logout")
-def logout():
-    """Forget the login on this host (every service); the language stays."""
-    response = redirect(login_url())
-    if same_site_post():
-        response.delete_cookie(COOKIE, path="/", samesite="Lax",
-                               secure=url_of("requests", "").startswith("https:"))
-    return response

@@ -6,25 +6,34 @@ from decimal import Decimal, InvalidOperation
 
 import marshmallow as ma
 
+from shared.i18n import F_
+
 SCALE = 1000
 MAX_QUANTITY = 10**12 * SCALE
 
 
 _PLAIN = re.compile(r"-?[0-9]{1,16}(?:\.[0-9]{1,3})?")
+_DECIMAL = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")  # no sign '+', exponent or '_', as people write them
+_DEVANAGARI = str.maketrans("०१२३४५६७८९", "0123456789")  # artisans type १२.५ as often as 12.5
+NOT_A_NUMBER = F_('must be a decimal number such as "12.5"')
 
 
 def parse_quantity(value) -> int:
-    """'12.5' or 12.5 -> 12500; refuses more than three decimals, NaN, infinities and bools."""
+    """'12.5', '१२.५' or 12.5 -> 12500; refuses '+', '_', exponents in text, over three decimals, NaN, bools."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError("must be a decimal number such as \"12.5\"")
-    if type(value) is str and _PLAIN.fullmatch(value):  # the usual "12.5": no Decimal needed
+        raise ValueError(NOT_A_NUMBER)
+    if isinstance(value, str):
+        value = value.strip().translate(_DEVANAGARI)
+        if not _DECIMAL.fullmatch(value):
+            raise ValueError(NOT_A_NUMBER)
+    if isinstance(value, str) and _PLAIN.fullmatch(value):  # the usual "12.5": no Decimal needed
         whole, _, part = value.partition(".")
         milli = abs(int(whole)) * SCALE + int(part.ljust(3, "0") or 0)
         milli = -milli if value.startswith("-") else milli
     else:
         milli = _parse_decimal(value)
     if abs(milli) > MAX_QUANTITY:
-        raise ValueError("is too large")
+        raise ValueError(F_("is too large"))
     return milli
 
 
@@ -32,12 +41,12 @@ def _parse_decimal(value) -> int:
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ValueError("must be a decimal number such as \"12.5\"") from None
+        raise ValueError(NOT_A_NUMBER) from None
     if not number.is_finite():
-        raise ValueError("must be a finite number")
+        raise ValueError(F_("must be a finite number"))
     milli = number * SCALE
     if milli != milli.to_integral_value():
-        raise ValueError("at most three decimal places")
+        raise ValueError(F_("at most three decimal places"))
     return int(milli)
 
 
@@ -62,9 +71,9 @@ class Quantity(ma.fields.Field):
         except ValueError as exc:
             raise ma.ValidationError(str(exc)) from None
         if self.positive and milli <= 0:
-            raise ma.ValidationError("must be greater than zero")
+            raise ma.ValidationError(F_("must be greater than zero"))
         if not self.allow_zero and milli == 0:
-            raise ma.ValidationError("must not be zero")
+            raise ma.ValidationError(F_("must not be zero"))
         return milli
 
     def _serialize(self, value, attr, obj, **kwargs):

@@ -17,5 +17,4 @@ blp = Blueprint("reconcile", __name__, url_prefix="/api/v1", description="Reconc
 @blp.response(200)
 def reconcile_data():
     """What `rawbank reconcile` compares across the services: this service's stored facts (admin)."""
-    name = runtime().spec.name.split("-", 1)[0]  # tests run copies named e.g. inventory-<suffix>
-    return reconcile.facts(name, db(), runtime().spec.outbox_collections)
+    return reconcile.facts(runtime().spec, db())

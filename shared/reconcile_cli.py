@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 import sys
 
-from shared.reconcile import SERVICES, check, facts
+from shared.reconcile import check, facts_of
+from shared.runtime import database_name
+from shared.spec import SERVICES
 
 
 def read_dlq(config, topics, timeout_ms: int = 5000) -> list[dict]:
@@ -47,7 +49,7 @@ def _dlq_entry(record) -> dict:
 
 
 def gather(config, *, via_api: bool, urls: dict[str, str] | None = None) -> dict[str, dict]:
-    """The three services' facts: from MongoDB (MONGO_URI), or over HTTP with an admin token."""
+    """Every service's facts: from MongoDB (MONGO_URI), or over HTTP with an admin token."""
     if via_api:
         from shared.auth import issue_token
         token = issue_token(config.jwt_secret, sub="rawbank-reconcile", role="admin", ttl_seconds=300)
@@ -55,7 +57,7 @@ def gather(config, *, via_api: bool, urls: dict[str, str] | None = None) -> dict
     from shared.mongo import connect
     client = connect(config.mongo_uri)
     try:
-        return {name: facts(name, client[f"rawbank_{name}"]) for name in SERVICES}
+        return facts_of({name: client[database_name(name)] for name in SERVICES})
     finally:
         client.close()
 
@@ -85,7 +87,7 @@ def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_js
             messages = read_dlq(config, [dlq_topic(t) for t in TOPICS])
         except Exception as exc:
             dlq_error = f"could not read the dead-letter topics at {config.kafka_bootstrap_servers}: {exc}"
-    report = check(found["inventory"], found["requests"], found["notifier"], messages)
+    report = check(found, messages)
     if as_json:
         print(json.dumps({**report.to_dict(), "dlq_error": dlq_error}, indent=2, ensure_ascii=False))
     else:

@@ -1,24 +1,17 @@
 """Run a service: API and worker in one process (embedded) or each on its own (production)."""
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import signal
 import sys
 
 from shared.config import Config
-from shared.service import Runtime, ServiceSpec
+from shared.runtime import Runtime
+from shared.spec import load_spec
 from shared.worker import Worker
 
 log = logging.getLogger(__name__)
-SERVICES = ("inventory", "requests", "notifier")
-
-
-def load_spec(name: str) -> ServiceSpec:
-    if name not in SERVICES:
-        raise SystemExit(f"unknown service {name!r}; choose one of {', '.join(SERVICES)}")
-    return importlib.import_module(f"services.{name}").spec()
 
 
 def _stop_on_signals(stop) -> None:
@@ -51,5 +44,5 @@ def serve(name: str, config: Config) -> None:
         print("warning: with mongomock:// the API and the worker each get their own empty store; "
               "use `rawbank dev` for embedded mode or set MONGO_URI to a MongoDB.", file=sys.stderr)
     args = [sys.executable, "-m", "gunicorn", "--bind", f"{config.host}:{spec.port(config)}", "--access-logfile", "-",
-            f"services.{name}:create_app()"]
+            spec.wsgi_app]
     os.execvp(args[0], args)

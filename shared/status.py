@@ -10,51 +10,47 @@ from pathlib import Path
 import bson
 
 from shared.datadir import DataDir
+from shared.i18n import N_, translate
 from shared.retention import COLLECTION as KEPT
-from shared.runner import SERVICES, load_spec
+from shared.spec import SERVICES, load_spec
 
-TEXT = {
-    "en": {"title": "rawbank data directory {path}", "size": "size: {size} in {count} stores",
-           "none": "no stores yet: start rawbank (make dev) to create them",
-           "running": "running: yes (rawbank dev, pid {pid})", "stopped": "running: no",
-           "backup": "last backup: {at} to {directory}", "never": "last backup: never (rawbank backup DIR)",
-           "store": "{name}: {size}, {documents} documents", "collection": "    {name}: {count}",
-           "outbox": "  outbox: {waiting} events not yet published; published events kept: {kept} "
-                     "({unsettled} not yet read by every service)",
-           "lag": "  consumer lag: {lag} events", "lag_unknown": "  consumer lag: unknown (not running)"},
-    "hi": {"title": "rawbank डेटा डायरेक्टरी {path}", "size": "आकार: {size}, {count} स्टोर",
-           "none": "अभी कोई स्टोर नहीं: उन्हें बनाने के लिए rawbank शुरू करें (make dev)",
-           "running": "चल रहा है: हाँ (rawbank dev, pid {pid})", "stopped": "चल रहा है: नहीं",
-           "backup": "पिछला बैकअप: {at}, {directory} में", "never": "पिछला बैकअप: कभी नहीं (rawbank backup DIR)",
-           "store": "{name}: {size}, {documents} दस्तावेज़", "collection": "    {name}: {count}",
-           "outbox": "  आउटबॉक्स: {waiting} घटनाएँ अभी प्रकाशित नहीं हुईं; प्रकाशित घटनाएँ रखी गईं: {kept} "
-                     "({unsettled} अभी हर सेवा ने नहीं पढ़ीं)",
-           "lag": "  उपभोक्ता पिछड़ाव (consumer lag): {lag} घटनाएँ",
-           "lag_unknown": "  उपभोक्ता पिछड़ाव (consumer lag): पता नहीं (नहीं चल रहा)"},
-}
+TITLE = N_("rawbank data directory {path}")
+SIZE = N_("size: {size} in {count} stores")
+NONE = N_("no stores yet: start rawbank (make dev) to create them")
+RUNNING = N_("running: yes (rawbank dev, pid {pid})")
+STOPPED = N_("running: no")
+BACKUP = N_("last backup: {at} to {directory}")
+NEVER = N_("last backup: never (rawbank backup DIR)")
+STORE = N_("{name}: {size}, {documents} documents")
+OUTBOX = N_("outbox: {waiting} events not yet published; published events kept: {kept} "
+            "({unsettled} not yet read by every service)")
+LAG = N_("consumer lag: {lag} events")
+LAG_UNKNOWN = N_("consumer lag: unknown (not running)")
 
 
 def report(data: DataDir, config, lang: str = "en") -> str:
-    say = TEXT[lang]
-    lines = [say["title"].format(path=data.path)]
+    def say(text: str, indent: int = 0, **params) -> str:
+        return " " * indent + translate(text, lang, **params)
+
+    lines = [say(TITLE, path=data.path)]
     stores = [name for name in SERVICES if data.store(name).exists()]
     if not stores:
-        return "\n".join([*lines, say["none"]])
+        return "\n".join([*lines, say(NONE)])
     sizes = {name: sum(p.stat().st_size for p in data.path.glob(f"{name}.sqlite*") if not p.name.endswith("-shm"))
              for name in stores}
-    lines.append(say["size"].format(size=_size(sum(sizes.values())), count=len(stores)))
+    lines.append(say(SIZE, size=_size(sum(sizes.values())), count=len(stores)))
     running = data.read_json("running.json")
     running = running if running and _alive(running.get("pid")) else None
-    lines.append(say["running"].format(pid=running["pid"]) if running else say["stopped"])
+    lines.append(say(RUNNING, pid=running["pid"]) if running else say(STOPPED))
     last = data.read_json("last-backup.json")
-    lines.append(say["backup"].format(**last) if last else say["never"])
+    lines.append(say(BACKUP, **last) if last else say(NEVER))
     lags = _lags(running, config) if running else {}
     for name in stores:
         counts, waiting, kept, unsettled = _contents(data.store(name), load_spec(name).outbox_collections)
-        lines.append(say["store"].format(name=name, size=_size(sizes[name]), documents=sum(counts.values())))
-        lines += [say["collection"].format(name=coll, count=count) for coll, count in sorted(counts.items())]
-        lines.append(say["outbox"].format(waiting=waiting, kept=kept, unsettled=unsettled))
-        lines.append(say["lag"].format(lag=lags[name]) if name in lags else say["lag_unknown"])
+        lines.append(say(STORE, name=name, size=_size(sizes[name]), documents=sum(counts.values())))
+        lines += [f"    {coll}: {count}" for coll, count in sorted(counts.items())]
+        lines.append(say(OUTBOX, 2, waiting=waiting, kept=kept, unsettled=unsettled))
+        lines.append(say(LAG, 2, lag=lags[name]) if name in lags else say(LAG_UNKNOWN, 2))
     return "\n".join(lines)
 
 

@@ -10,7 +10,8 @@ from shared.events import TOPICS
 from shared.kafka import ensure_topics, make_admin, make_producer
 from shared.relay import OutboxRelay
 from shared.retention import Retention
-from shared.service import Runtime
+from shared.runtime import Runtime
+from shared.spec import all_specs
 
 log = logging.getLogger(__name__)
 
@@ -121,5 +122,4 @@ class Worker:
 
 def readers_of(topic: str) -> tuple[str, ...]:
     """The consumer groups of the services that read `topic`."""
-    from shared.runner import SERVICES, load_spec
-    return tuple(load_spec(name).group_id for name in SERVICES if topic in load_spec(name).consumes)
+    return tuple(spec.group_id for spec in all_specs() if topic in spec.consumes)

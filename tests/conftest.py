@@ -1,14 +1,22 @@
 """Fixtures every layer of tests shares: a real Tansu broker, configs, tokens, bounded waits."""
 from __future__ import annotations
 
+import socket
 import time
 import uuid
 
 import pytest
 
 from shared.auth import issue_token
-from shared.broker import free_port, start_broker, stop_process, wait_for_broker
+from shared.broker import start_broker, stop_process, wait_for_broker
 from shared.config import Config
+
+
+def free_port() -> int:
+    """A port nothing listens on now, for a broker or a server a test starts."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def wait_until(predicate, timeout: float = 15.0, interval: float = 0.05, message: str = "condition"):

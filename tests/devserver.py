@@ -1,16 +1,32 @@
 """`rawbank dev` started the way a user starts it, on free ports, for e2e and browser tests."""
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from shared.dev import spawn_on_free_ports
-from tests.conftest import wait_until
+from shared.dev import default_ports
+from tests.conftest import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def spawn_on_free_ports(*options: str, **popen) -> tuple[dict[str, int], subprocess.Popen]:
+    """Start `rawbank dev` as a child on free ports, ignoring this shell's rawbank settings.
+
+    `options` are more of its options; without any, it keeps its data in memory (--memory)."""
+    ports = {name: free_port() for name in default_ports()}
+    args = [sys.executable, "-m", "shared.cli", "dev", *(options or ("--memory",))]
+    for name, port in ports.items():
+        args += [f"--{name}-port", str(port)]
+    env = {**os.environ}
+    for name in [name for name in env if name.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))]:
+        del env[name]
+    return ports, subprocess.Popen(args, env=env, **popen)
 
 
 class Dev:

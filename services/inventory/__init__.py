@@ -3,16 +3,18 @@ from __future__ import annotations
 
 from shared.config import Config
 from shared.events import INVENTORY_TOPIC, REQUESTS_TOPIC
-from shared.service import ServiceSpec
+from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.inventory import api, api_stock, consumer, pages, seed, store
-    return ServiceSpec(name="inventory", default_port=8001, blueprints=(api.blp, api_stock.blp),
-                       indexes=store.INDEXES, publishes=INVENTORY_TOPIC,
-                       outbox_collections=store.OUTBOX_COLLECTIONS,
-                       consumes=(REQUESTS_TOPIC, INVENTORY_TOPIC), make_handler=consumer.make_handler,
-                       seed=seed.seed, pages=(pages.blp,))
+    from services.inventory import api, api_stock, consumer, ledger, pages, reconcile, seed, store
+    return ServiceSpec(
+        name="inventory", default_port=8001, package=__name__, blueprints=(api.blp, api_stock.blp),
+        indexes=store.INDEXES, publishes=INVENTORY_TOPIC, outbox_collections=store.OUTBOX_COLLECTIONS,
+        consumes=(REQUESTS_TOPIC, INVENTORY_TOPIC), make_handler=consumer.make_handler, seed=seed.seed,
+        event_handlers=consumer.EVENT_HANDLERS,
+        pages=(pages.blp,), menu=pages.MENU, home=pages.HOME, labels=pages.LABELS,
+        reconcile=reconcile.RECONCILIATION, background=(("ledger", ledger.make_sweeper),))
 
 
 def create_app(config: Config | None = None, runtime=None):

@@ -7,13 +7,13 @@ import io
 from flask import Response, stream_with_context
 
 from services.inventory import ledger, movements, queries
+from services.inventory.errors import WrongDepot
 from services.inventory.api import page_args, paged
 from services.inventory.schemas import (MovementEntrySchema, MovementQuery, MovementResultSchema,
                                         MovementSchema, ReservationSchema, StockQuery, StockSchema)
-from services.inventory.stockops import StockBusy
 from shared.auth import current_principal, require_role
-from shared.errors import ApiError
 from shared.quantity import format_quantity
+from shared.spreadsheet import safe_cell
 from shared.web import Blueprint, db, request_id
 
 blp = Blueprint("inventory-stock", __name__, url_prefix="/api/v1",
@@ -24,7 +24,7 @@ def own_depot(*depots: str) -> None:
     """Warehouse staff with a depot on their token record movements only at that depot."""
     principal = current_principal()
     if principal.role == "warehouse" and principal.depot and principal.depot not in depots:
-        raise ApiError(403, "wrong_depot", details={"your_depot": principal.depot})
+        raise WrongDepot({"your_depot": principal.depot})
 
 
 @blp.route("/stock", methods=["GET"])
@@ -51,11 +51,7 @@ def get_stock(depot, sku):
 def create_movement(body):
     """Record a receipt, a signed adjustment (with reason code) or a transfer to another depot."""
     own_depot(body["depot"])
-    try:
-        return movements.record_movement(db(), body, by=current_principal().sub,
-                                         correlation_id=request_id())
-    except StockBusy:
-        raise ApiError(503, "stock_busy") from None
+    return movements.record_movement(db(), body, by=current_principal().sub, correlation_id=request_id())
 
 
 @blp.route("/movements", methods=["GET"])
@@ -104,5 +100,4 @@ def _cell(name: str, row: dict) -> str:
         return format_quantity(value)
     if name == "at":
         return value.isoformat()
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # no spreadsheet formulas
+    return safe_cell(str(value))

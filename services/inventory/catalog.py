@@ -6,12 +6,14 @@ import re
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
-from services.inventory.stockops import SOURCE, refresh_copies
+from services.inventory.errors import DepotNotFound, UnknownDepot
+from services.inventory.stock_writes import SOURCE, refresh_copies
 from services.inventory.store import material_or_error
 from shared.envelope import new_event
-from shared.errors import BusinessRule, Conflict, NotFound
+from shared.errors import AlreadyExists, Conflict
 
-MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size")
+MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size", "entitlement_class")
+DEPOT_FIELDS = ("code", "name", "district", "zone")
 _SPLIT = re.compile(r"[\s,;:/()\[\]._-]+")
 
 
@@ -29,20 +31,34 @@ def register_depot(db, depot: dict, *, correlation_id: str | None = None) -> dic
     try:
         db.depots.insert_one({"_id": depot["code"], **depot, "outbox": [event.to_dict()]})
     except DuplicateKeyError:
-        raise Conflict("already_exists", details={"code": depot["code"]}) from None
+        raise AlreadyExists({"code": depot["code"]}) from None
     return depot
+
+
+def update_depot(db, code: str, changes: dict, *, correlation_id: str | None = None) -> dict:
+    """Change a depot's name or freight zone, with its DepotUpdated event in the same write."""
+    for _ in range(20):
+        current = depot_or_error(db, code, not_found=True)
+        before = {k: current.get(k, "plain" if k == "zone" else None) for k in DEPOT_FIELDS}
+        after = {**before, **changes}
+        event = new_event("DepotUpdated", code, after, source=SOURCE, correlation_id=correlation_id)
+        unchanged = {k: current[k] if k in current else {"$exists": False} for k in ("name", "zone")}
+        if db.depots.update_one({"_id": code, **unchanged},
+                                {"$set": changes, "$push": {"outbox": event.to_dict()}}).matched_count:
+            return after
+    raise Conflict({"code": code})
 
 
 def register_material(db, material: dict, *, correlation_id: str | None = None) -> dict:
     """Add a material with its MaterialRegistered event in the same write."""
-    material = {"pack_size": None, **material}
+    material = {"pack_size": None, "entitlement_class": None, **material}
     event = new_event("MaterialRegistered", material["sku"], material, source=SOURCE,
                       correlation_id=correlation_id)
     try:
         db.materials.insert_one({"_id": material["sku"], **material, "terms": search_terms(material),
                                  "version": 1, "outbox": [event.to_dict()]})
     except DuplicateKeyError:
-        raise Conflict("already_exists", details={"sku": material["sku"]}) from None
+        raise AlreadyExists({"sku": material["sku"]}) from None
     return material
 
 
@@ -63,7 +79,7 @@ def update_material(db, sku: str, changes: dict, *, correlation_id: str | None =
         if result.matched_count:
             break
     else:
-        raise Conflict("conflict", details={"sku": sku})
+        raise Conflict({"sku": sku})
     if {"category", "reorder_level"} & set(changes):
         _refresh_stock(db, material_or_error(db, sku), correlation_id)
     return updated
@@ -84,12 +100,8 @@ def _refresh_stock(db, material: dict, correlation_id) -> None:
 def depot_or_error(db, code: str, not_found: bool = False) -> dict:
     depot = db.depots.find_one({"_id": code}, {"outbox": 0})
     if depot is None:
-        raise (NotFound if not_found else _rule)("unknown_depot", details={"depot": code})
+        raise (DepotNotFound if not_found else UnknownDepot)({"depot": code})
     return depot
-
-
-def _rule(code, details):
-    return BusinessRule(code, details=details)
 
 
 def list_materials(db, *, q=None, category=None, after=None, limit=50) -> list[dict]:

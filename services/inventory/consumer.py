@@ -1,59 +1,83 @@
 """How inventory applies events: requisitions from requests.events, its own transfers and freed stock."""
 from __future__ import annotations
 
-import logging
-import time
-
-from services.inventory import ledger, movements
-from services.inventory.reservations import InvalidRequisition, Reservations
+from services.inventory import movements
+from services.inventory.reservations import Reservations
+from shared import revocation
 from shared.envelope import Event
-from shared.errors import ApiError
-from shared.consumer import PermanentError
-
-log = logging.getLogger(__name__)
-
-SWEEP_SECONDS = 5.0
-FREES_STOCK = ("StockReceived", "StockAdjusted", "StockReleased", "StockTransferred")
 
 
 def make_handler(db, config, *, lease_seconds: float = 10.0, wait_seconds: float = 3.0, after_line=None):
-    """The consumer's handler; keyword arguments exist for tests (short leases, a crash point)."""
+    """Apply each event by EVENT_HANDLERS, other types not at all.
+
+    The keyword arguments exist for tests (short leases, a crash point).
+    """
     reservations = Reservations(db, lease_seconds=lease_seconds, wait_seconds=wait_seconds,
                                 after_line=after_line)
-    last_sweep = [0.0]
 
     def handle(event: Event) -> None:
-        try:
-            apply(reservations, event)
-        except (InvalidRequisition, ApiError) as exc:
-            raise PermanentError(str(getattr(exc, "code", "")) or str(exc)) from None
-        if time.monotonic() - last_sweep[0] > SWEEP_SECONDS:
-            last_sweep[0] = time.monotonic()
-            ledger.project_pending(db)
+        apply(reservations, event)  # what it raises, the consumer loop settles by shared/errors.OUTCOMES
 
     return handle
 
 
 def apply(reservations: Reservations, event: Event) -> None:
-    """Apply one event; every branch is idempotent, so replays and duplicates are harmless."""
-    kind, cid = event.type, event.correlation_id or event.event_id
-    if kind == "RequisitionApproved":
-        reservations.approve(event.data, cid)
-    elif kind == "RequisitionCancelled":
-        data = event.data
-        reservations.cancel(data, cid)
-        reservations.retry_waitlist(data["depot"], cid)
-    elif kind == "RequisitionDispatched":
-        reservations.dispatch(event.data, cid)
-    elif kind in FREES_STOCK:
-        data = event.data
-        if kind == "StockTransferred":
-            movements.transfer_in(reservations.db, data, correlation_id=cid)
-            depot = data["to_depot"]
-        elif kind == "StockAdjusted" and data["quantity"] < 0:
-            return
-        else:
-            depot = data["depot"]
-        if kind != "StockReleased":
-            ledger.project(reservations.db, data["depot"], data["sku"])
-        reservations.retry_waitlist(depot, cid)
+    """Apply one event by its type; every handler is idempotent, so replays and duplicates are harmless."""
+    handler = EVENT_HANDLERS.get(event.type)
+    if handler is not None:
+        handler(reservations, event.data, event.correlation_id or event.event_id)
+
+
+def requisition_approved(reservations: Reservations, data: dict, cid: str) -> None:
+    """Hold every line at the depot, or put the requisition on the depot's waitlist."""
+    reservations.approve(data, cid)
+
+
+def requisition_cancelled(reservations: Reservations, data: dict, cid: str) -> None:
+    """Release the requisition's holds (StockReleased), then offer the freed stock to the waitlist."""
+    reservations.cancel(data, cid)
+    reservations.retry_waitlist(data["depot"], cid)
+
+
+def requisition_dispatched(reservations: Reservations, data: dict, cid: str) -> None:
+    """Turn the requisition's holds into issues (StockIssued): on hand falls."""
+    reservations.dispatch(data, cid)
+
+
+def stock_received(reservations: Reservations, data: dict, cid: str) -> None:
+    """Offer the new stock to the depot's waitlist, in order."""
+    reservations.retry_waitlist(data["depot"], cid)
+
+
+def stock_adjusted(reservations: Reservations, data: dict, cid: str) -> None:
+    """Offer the stock to the depot's waitlist when the count went up."""
+    if data["quantity"] >= 0:  # only a count that went up frees stock
+        stock_received(reservations, data, cid)
+
+
+def stock_transferred(reservations: Reservations, data: dict, cid: str) -> None:
+    """Apply the arriving leg at `to_depot` (once, by movement id) and offer it to that depot's waitlist."""
+    movements.transfer_in(reservations.db, data, correlation_id=cid)
+    reservations.retry_waitlist(data["to_depot"], cid)
+
+
+def stock_released(reservations: Reservations, data: dict, cid: str) -> None:
+    """Offer the released stock to the depot's waitlist."""
+    reservations.retry_waitlist(data["depot"], cid)
+
+
+def token_revoked(reservations: Reservations, data: dict, cid: str) -> None:
+    revocation.remember(reservations.db, data)
+
+
+#: event type -> what inventory does about it; stock that arrives or is freed retries the waitlist
+EVENT_HANDLERS = {
+    "RequisitionApproved": requisition_approved,
+    "RequisitionCancelled": requisition_cancelled,
+    "RequisitionDispatched": requisition_dispatched,
+    "StockReceived": stock_received,
+    "StockAdjusted": stock_adjusted,
+    "StockTransferred": stock_transferred,
+    "StockReleased": stock_released,
+    "TokenRevoked": token_revoked,
+}

@@ -1,23 +1,37 @@
-"""The movement ledger: entries written inside the stock document, projected to `movements`.
+"""The movement ledger: each entry written inside its stock document, copied to `movements`.
 
-A stock change and its ledger entry are one atomic write (the entry waits in the stock
-document's `journal`). Projection copies each entry to the append-only `movements` collection
-by its id (an insert; a repeat is a duplicate key and changes nothing); only an entry found
-there is dropped from the journal (by the document's next write, or pulled by the worker), so
-an entry is always in one place or both, and on hand always equals the sum of the ledger.
+An entry reaches `movements` by two routes, and no other:
+
+1. The writer's copy, right after its stock write (`insert`, from stock_writes.write_stock),
+   so that a read straight after the write (GET /movements, the CSV, reconciliation) shows it.
+2. The worker's sweep (`project_pending`, every SWEEP_SECONDS, `make_sweeper`): it copies each
+   journal entry again (a duplicate key where route 1 got there first), then `$pull`s it.
+
+Why both. A stock change and its entry are one atomic write of one document (no multi-document
+transactions), so the entry lands first in the stock document's `journal`. A process can die
+before route 1, and a stock document may never be written again, so only a loop over the
+journals finishes what a dead writer left: route 2. Why no more. The journal is the ledger's
+outbox and the sweep its relay: copy (idempotent by id), then `$pull` by id, never the other
+way round. Writers only `$push`, so they never need to know what was copied (no lookup, no
+memory of ids) and never conflict with a `$pull`. The service's own stock events cannot stand
+in for the sweep: holds, releases and issues raise none.
+
+Hence an entry is in the journal, in `movements` or both, never nowhere; `movements` holds it
+once (its id is the key); reconciliation counts a journal entry only when `movements` lacks it.
+A journal holds what its document took since the last sweep; while the worker is down it grows,
+as the outbox does while the relay (also in the worker) is down.
 """
 from __future__ import annotations
 
 import secrets
-import threading
 import time
-import weakref
 from datetime import datetime, timezone
 
 from pymongo import DESCENDING
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from services.inventory.domain import Stock, stock_id
+from shared.loops import poll_until_stopped
 
 CSV_COLUMNS = ("movement_id", "at", "type", "sku", "depot", "quantity", "reserved_change",
                "on_hand_after", "reserved_after", "from_depot", "to_depot", "reason", "reference",
@@ -39,75 +53,43 @@ def entry(kind: str, movement_id: str, before: Stock, after: Stock, *, by: str, 
             "by": by, "at": datetime.now(timezone.utc), **extra}
 
 
-#: Ids this process has seen stored in `movements`, per client (by identity: clients of one
-#: address compare equal) and database, newest last. Entries are never removed from
-#: `movements`, so a remembered id needs no lookup.
-_SEEN: dict[tuple[int, str], dict] = {}
-_SEEN_LOCK = threading.Lock()
-SEEN_LIMIT = 10_000
-
-
-def _seen(db) -> dict:
-    client = db.client
-    key = (id(client), db.name)
-    seen = _SEEN.get(key)
-    if seen is None:
-        with _SEEN_LOCK:
-            seen = _SEEN.get(key)
-            if seen is None:
-                seen = _SEEN[key] = {}
-                weakref.finalize(client, _SEEN.pop, key, None)  # before its id can be reused
-    return seen
-
-
-def _remember(db, movement_id: str) -> None:
-    seen = _seen(db)
-    with _SEEN_LOCK:
-        seen[movement_id] = None
-        if len(seen) > SEEN_LIMIT:
-            del seen[next(iter(seen))]
+SWEEP_SECONDS = 1.0
+SWEEP_BATCH = 100
+_DUPLICATE_KEY = 11000
 
 
 def insert(db, entries: list[dict]) -> None:
     """Copy ledger entries into `movements`; one already there (a duplicate key) is left as it is."""
-    for item in entries:
-        try:
-            db.movements.insert_one(dict(item))
-        except DuplicateKeyError:  # projected before; entries never change, so nothing to do
-            pass
-        _remember(db, item["_id"])
+    if not entries:
+        return
+    try:
+        db.movements.insert_many([dict(item) for item in entries], ordered=False)
+    except BulkWriteError as exc:  # entries never change, so a copy already there is this one
+        if any(error["code"] != _DUPLICATE_KEY for error in exc.details["writeErrors"]):
+            raise
 
 
-def projected(db, movement_ids: list[str]) -> bool:
-    """Whether every one of these entries is in `movements`: known to this process (it stored
-    them, the usual case at a stock document's next write) or found by id."""
-    seen = _seen(db)
-    return all(mid in seen or db.movements.find_one({"_id": mid}, {"_id": 1}) is not None
-               for mid in movement_ids)
+def project_pending(db, batch: int = SWEEP_BATCH) -> int:
+    """Copy the journals of up to `batch` stock documents into `movements`, then pull them.
 
-
-def project(db, depot: str, sku: str, entries: list[dict] | None = None) -> int:
-    """Move a stock document's pending journal entries (or just `entries`) into `movements`.
-
-    Safe to repeat and to run beside another projector or a writer: an entry is inserted
-    before it is pulled.
+    Returns how many documents it swept. Safe to repeat and to run beside writers and another
+    sweep: an entry is copied before it is pulled, and a writer's `$push` commutes with a `$pull`.
     """
-    if entries is None:
-        doc = db.stock.find_one({"_id": stock_id(depot, sku)}, {"journal": 1})
-        entries = (doc or {}).get("journal") or []
+    docs = list(db.stock.find({"journal._id": {"$exists": True}}, {"journal": 1}).limit(batch))
+    entries = [item for doc in docs for item in doc["journal"]]
     insert(db, entries)
-    if entries:
-        db.stock.update_one({"_id": stock_id(depot, sku)},
-                            {"$pull": {"journal": {"_id": {"$in": [e["_id"] for e in entries]}}}})
-    return len(entries)
+    if docs:  # ids are unique, so pulling the batch's ids from each document pulls its own
+        db.stock.update_many({"_id": {"$in": [doc["_id"] for doc in docs]}},
+                             {"$pull": {"journal": {"_id": {"$in": [item["_id"] for item in entries]}}}})
+    return len(docs)
 
 
-def project_pending(db, batch: int = 100) -> int:
-    """Project every journal a crash left behind (a sweep; normally there is none)."""
-    done = 0
-    for doc in db.stock.find({"journal._id": {"$exists": True}}, {"sku": 1, "depot": 1}).limit(batch):
-        done += project(db, doc["depot"], doc["sku"])
-    return done
+def make_sweeper(db, config):
+    """The worker's background part (ServiceSpec.background): the sweep, every SWEEP_SECONDS."""
+    def run(stop) -> None:
+        poll_until_stopped(stop, lambda: project_pending(db, SWEEP_BATCH) == SWEEP_BATCH,  # full: more may wait
+                           interval=SWEEP_SECONDS, name="inventory ledger sweep")
+    return run
 
 
 def recorded(db, depot: str, sku: str, movement_id: str) -> bool:

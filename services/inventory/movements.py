@@ -3,18 +3,17 @@ from __future__ import annotations
 
 import logging
 
-from services.inventory import domain, ledger
+from services.inventory import domain, errors, ledger
 from services.inventory.catalog import depot_or_error, material_or_error
-from services.inventory.stockops import SOURCE, movement_event, stock_view, write_stock
+from services.inventory.stock_writes import SOURCE, movement_event, stock_view, write_stock
 from shared.envelope import new_event
-from shared.errors import BusinessRule, Conflict
 from shared.quantity import format_quantity
 
 log = logging.getLogger(__name__)
 
 
 def record_movement(db, body: dict, *, by: str, correlation_id: str | None = None) -> dict:
-    """Apply one POST /movements body; 409 and nothing stored if stock would go negative."""
+    """Apply one POST /movements body; InsufficientStock and nothing stored if stock would go negative."""
     kind = body["type"]
     try:
         if kind == "receipt":
@@ -23,7 +22,7 @@ def record_movement(db, body: dict, *, by: str, correlation_id: str | None = Non
             return adjust(db, body["sku"], body, by=by, correlation_id=correlation_id)
         return transfer(db, material_or_error(db, body["sku"]), body, by=by, correlation_id=correlation_id)
     except domain.InsufficientStock as exc:
-        raise Conflict("insufficient_stock", details={  # quantities as the contract writes them: "12.5"
+        raise errors.InsufficientStock({  # quantities as the contract writes them: "12.5"
             "sku": body["sku"], "depot": body["depot"], "available": format_quantity(exc.available),
             "wanted": format_quantity(exc.wanted)}) from None
 
@@ -77,7 +76,7 @@ def transfer(db, material: dict, body: dict, *, by: str, correlation_id=None) ->
     """
     source, target, quantity = body["depot"], body["to_depot"], body["quantity"]
     if source == target:
-        raise BusinessRule("same_depot", details={"to_depot": target})
+        raise errors.SameDepot({"to_depot": target})
     depot_or_error(db, target)
     mid = ledger.new_movement_id()
     details = {"reason": body.get("reason") or "", "reference": body.get("reference") or ""}

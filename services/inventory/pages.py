@@ -4,11 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from services.inventory import catalog, domain, ledger, queries, reservations
-from shared.pages import CATEGORIES, UNITS, page
+from services.inventory import catalog, domain, ledger, prices, queries
+from shared.calendar import today
+from shared.pages import page
 from shared.web import db
 
-blp = Blueprint("inventory_pages", __name__, template_folder="templates")
+blp = Blueprint("inventory_pages", __name__, template_folder="templates", static_folder="static",
+                static_url_path="/static/inventory")
 LEVEL_ORDER = {domain.DEPLETED: 0, domain.LOW: 1, domain.OK: 2}
 PAGE_SIZE = 50
 LEVELS = {domain.OK: _l("Enough"), domain.LOW: _l("Running low"), domain.DEPLETED: _l("None left")}
@@ -16,6 +18,18 @@ MOVEMENTS = {"receipt": _l("Received"), "adjustment": _l("Adjusted"), "transfer"
              "reservation": _l("Set aside"), "release": _l("Released"), "issue": _l("Handed over")}
 REASONS = {"count": _l("Stock count difference"), "damage": _l("Damaged"), "expiry": _l("Expired"),
            "theft": _l("Lost or stolen"), "correction": _l("Correction of an earlier entry")}
+UNITS = {"kg": _l("kg"), "g": _l("g"), "m": _l("m"), "litre": _l("litre"), "piece": _l("piece")}
+CATEGORIES = {"yarn": _l("Yarn"), "fibre": _l("Fibre"), "dye": _l("Dye"), "metal": _l("Metal"), "wood": _l("Wood"),
+              "clay": _l("Clay"), "chemical": _l("Chemical"), "packaging": _l("Packaging"), "other": _l("Other")}
+ZONES = {"plain": _l("Plains"), "hill": _l("Hills"), "north_east": _l("North-east"), "island": _l("Islands")}
+LABELS = {"unit": UNITS, "category": CATEGORIES, "zone": ZONES}  # page filters every service's templates use
+
+HOME = {"warehouse": "/warehouse/stock"}
+MENU = {"warehouse": ((10, "/warehouse/stock", _l("Stock")), (20, "/warehouse/movements", _l("Receive, adjust, transfer")),
+                      (30, "/warehouse/dispatch", _l("Dispatch")), (40, "/warehouse/ledger", _l("Ledger"))),
+        "admin": ((40, "/admin/catalog", _l("Catalog and depots")), (45, "/admin/prices", _l("Prices")),
+                  (50, "/warehouse/stock", _l("Stock")),
+                  (60, "/warehouse/ledger", _l("Ledger")))}
 
 
 @blp.context_processor
@@ -60,8 +74,7 @@ def movements(principal):
 def dispatch(principal):
     """Requisitions whose every line is held at the depot: ready to hand over."""
     code, depots = _depot(principal)
-    ready = list(db().reservations.find({"depot": code, "status": reservations.HELD}, {"outbox": 0})
-                 .sort("updated_at", 1).limit(200)) if code else []
+    ready = queries.ready_to_dispatch(db(), code) if code else []
     return render_template("inventory/dispatch.html", ready=ready, depot=code, depots=depots,
                            materials=_materials())
 
@@ -86,4 +99,13 @@ def movement_ledger(principal):
 @page("admin")
 def catalog_page(principal):
     return render_template("inventory/catalog.html", materials=list(_materials().values()),
-                           depots=catalog.list_depots(db(), limit=200), categories=CATEGORIES, units=UNITS)
+                           depots=catalog.list_depots(db(), limit=200), categories=CATEGORIES, units=UNITS, zones=ZONES)
+
+
+@blp.get("/admin/prices")
+@page("admin")
+def price_list(principal):
+    """Each material's price today and its history, with a form to set a new price."""
+    rows = [{"material": prices.with_price(m), "history": prices.history_of(m)[:5]}
+            for m in _materials().values()]
+    return render_template("inventory/prices.html", rows=rows, today=today())

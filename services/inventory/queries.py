@@ -1,11 +1,12 @@
-"""Read side: stock pages, one stock, one reservation. Every query is served by an index."""
+"""Read side: stock pages, one stock, one reservation, what is ready to hand over. Every query is served by an index."""
 from __future__ import annotations
 
 from pymongo import ASCENDING
 
 from services.inventory import domain, waitlist
 from services.inventory.catalog import depot_or_error, material_or_error
-from services.inventory.stockops import stock_view
+from services.inventory.reservations import HELD
+from services.inventory.stock_writes import stock_view
 from shared.errors import NotFound
 
 _STOCK_FIELDS = {"holds": 0, "journal": 0, "outbox": 0}
@@ -45,7 +46,7 @@ def get_reservation(db, requisition_id: str, *, artisan_id: str | None = None) -
     """A requisition's holds as the stock documents carry them; 404 for another artisan's."""
     doc = db.reservations.find_one({"_id": requisition_id}, {"outbox": 0})
     if doc is None or (artisan_id is not None and doc.get("artisan_id") != artisan_id):
-        raise NotFound("not_found", details={"requisition_id": requisition_id})
+        raise NotFound({"requisition_id": requisition_id})
     lines = []
     for line in doc["lines"]:
         stock = db.stock.find_one({"_id": domain.stock_id(doc["depot"], line["sku"])},
@@ -57,3 +58,9 @@ def get_reservation(db, requisition_id: str, *, artisan_id: str | None = None) -
     if doc["status"] == waitlist.WAITLISTED and doc.get("queue_seq"):
         view["position"] = waitlist.position(db, doc["depot"], doc["queue_seq"])
     return view
+
+
+def ready_to_dispatch(db, depot: str, *, limit: int = 200) -> list[dict]:
+    """Reservations whose every line is held at the depot, longest held first: ready to hand over."""
+    return list(db.reservations.find({"depot": depot, "status": HELD}, {"outbox": 0})
+                .sort("updated_at", ASCENDING).limit(limit))

@@ -13,8 +13,9 @@ import uuid
 from pymongo.errors import DuplicateKeyError
 
 from services.inventory import domain, ledger, waitlist
+from services.inventory.errors import InvalidRequisition, StockBusy
 from services.inventory.lease import leased, utcnow
-from services.inventory.stockops import SOURCE, StockBusy, write_stock
+from services.inventory.stock_writes import SOURCE, write_stock
 from shared.envelope import new_event
 
 log = logging.getLogger(__name__)
@@ -22,10 +23,6 @@ log = logging.getLogger(__name__)
 RESERVING, HELD, WAITLISTED, FAILED = "reserving", "held", "waitlisted", "failed"
 RELEASED, CANCELLED, ISSUED = "released", "cancelled", "issued"
 ACTOR = "inventory"
-
-
-class InvalidRequisition(ValueError):
-    """A requisition event that can never be applied (bad id, never reserved...)."""
 
 
 def check_id(requisition_id: str) -> str:
@@ -172,7 +169,7 @@ class Reservations:
         result = self.db.reservations.update_one({"_id": doc["_id"], "lease.owner": doc["lease"]["owner"]},
                                                  update)
         if not result.matched_count:
-            raise StockBusy(f"lost the lease on requisition {doc['_id']}")
+            raise StockBusy(reason=f"lost the lease on requisition {doc['_id']}")
         if doc["status"] == WAITLISTED and status != WAITLISTED:
             waitlist.leave(self.db, doc["depot"])
         return status

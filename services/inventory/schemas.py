@@ -5,10 +5,15 @@ import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.inventory.domain import ADJUSTMENT_REASONS, CATEGORIES, MOVEMENT_TYPES, UNITS
+from shared.calendar import Day
+from shared.events import ZONES
+from shared.i18n import F_
+from shared.money import Money
 from shared.quantity import Quantity
 
-CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error="letters, digits, '.', '_' or '-', at most 64")
+CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error=F_("letters, digits, '.', '_' or '-', at most 64"))
 _NAME = v.Length(min=1, max=200)
+CLASS = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error=F_("a class such as cotton-hank-upto-40s"))
 
 
 class Page(ma.Schema):
@@ -22,6 +27,18 @@ class DepotSchema(ma.Schema):
     code = f.String(required=True, validate=CODE)
     name = f.String(required=True, validate=_NAME)
     district = f.String(required=True, validate=v.Length(min=1, max=100))
+    zone = f.String(load_default="plain", dump_default="plain", validate=v.OneOf(ZONES),
+                    metadata={"description": "freight zone: schemes charge freight by it"})
+
+
+class DepotPatchSchema(ma.Schema):
+    name = f.String(validate=_NAME)
+    zone = f.String(validate=v.OneOf(ZONES))
+
+    @ma.validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError(F_("send at least one field to change"), "_schema")
 
 
 class DepotQuery(Page):
@@ -30,7 +47,7 @@ class DepotQuery(Page):
 
 def _not_negative(value):
     if value is not None and value < 0:
-        raise ma.ValidationError("must not be negative")
+        raise ma.ValidationError(F_("must not be negative"))
 
 
 class MaterialSchema(ma.Schema):
@@ -41,6 +58,9 @@ class MaterialSchema(ma.Schema):
     unit = f.String(required=True, validate=v.OneOf(UNITS))
     reorder_level = Quantity(required=True, validate=_not_negative)
     pack_size = Quantity(load_default=None, allow_none=True, positive=True)
+    entitlement_class = f.String(load_default=None, allow_none=True, validate=CLASS, metadata={
+        "description": "a finer class than the category that schemes may cap, e.g. cotton-hank-upto-40s"})
+    price = Money(dump_only=True, allow_none=True, metadata={"description": "price per unit today, rupees"})
 
 
 class MaterialPatchSchema(ma.Schema):
@@ -51,11 +71,20 @@ class MaterialPatchSchema(ma.Schema):
     category = f.String(validate=v.OneOf(CATEGORIES))
     reorder_level = Quantity(validate=_not_negative)
     pack_size = Quantity(allow_none=True, positive=True)
+    entitlement_class = f.String(allow_none=True, validate=CLASS)
 
     @ma.validates_schema
     def _something(self, data, **kwargs):
         if not data:
-            raise ma.ValidationError("send at least one field to change", "_schema")
+            raise ma.ValidationError(F_("send at least one field to change"), "_schema")
+
+
+class PriceSchema(ma.Schema):
+    sku = f.String(dump_only=True)
+    price = Money(required=True, positive=True, metadata={"description": "per unit, rupees: \"245.50\""})
+    effective_from = Day(load_default=None, metadata={"description": "day it applies from (today if not given)"})
+    set_at = f.String(dump_only=True)
+    by = f.String(dump_only=True)
 
 
 class MaterialQuery(Page):
@@ -81,15 +110,16 @@ class MovementSchema(ma.Schema):
     def _by_type(self, data, **kwargs):
         kind, quantity = data.get("type"), data.get("quantity")
         if quantity is not None and kind in ("receipt", "transfer") and quantity <= 0:
-            raise ma.ValidationError("must be greater than zero", "quantity")
+            raise ma.ValidationError(F_("must be greater than zero"), "quantity")
         if kind == "adjustment":
             if quantity == 0:
-                raise ma.ValidationError("must not be zero (use a negative number to take stock off)",
+                raise ma.ValidationError(F_("must not be zero (use a negative number to take stock off)"),
                                          "quantity")
             if data.get("reason") not in ADJUSTMENT_REASONS:
-                raise ma.ValidationError(f"one of: {', '.join(ADJUSTMENT_REASONS)}", "reason")
+                raise ma.ValidationError(F_("one of: {choices}").format(choices=", ".join(ADJUSTMENT_REASONS)),
+                                         "reason")
         if kind == "transfer" and not data.get("to_depot"):
-            raise ma.ValidationError("required for a transfer", "to_depot")
+            raise ma.ValidationError(F_("required for a transfer"), "to_depot")
 
 
 class StockSchema(ma.Schema):

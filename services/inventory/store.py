@@ -5,8 +5,8 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from services.inventory.domain import Stock, stock_id
+from services.inventory.errors import MaterialNotFound, UnknownMaterial
 from shared.envelope import Event
-from shared.errors import BusinessRule, NotFound
 
 _ID = ("_id", ASCENDING)
 _OUTBOX = IndexModel([("outbox.event_id", ASCENDING)], sparse=True)
@@ -34,6 +34,7 @@ INDEXES = {
     "reservations": [
         IndexModel([("depot", ASCENDING), ("status", ASCENDING), ("queue_seq", ASCENDING)]),
         IndexModel([("depot", ASCENDING), ("status", ASCENDING), ("lines.sku", ASCENDING)]),
+        IndexModel([("depot", ASCENDING), ("status", ASCENDING), ("updated_at", ASCENDING)]),  # ready to dispatch
         IndexModel([("status", ASCENDING), ("lease.until", ASCENDING)]),
         _OUTBOX,
     ],
@@ -59,38 +60,36 @@ def _stock_from(doc: dict) -> Stock:
 
 
 def load_stock(db, depot: str, sku: str,
-               requisition_id: str | None = None) -> tuple[Stock | None, int, list[str], str | None]:
-    """The stock (None if not stored yet), its version (0 then), the ids in its journal and
-    its copy of the material's category. Only the one hold asked for is read.
+               requisition_id: str | None = None) -> tuple[Stock | None, int, str | None]:
+    """The stock (None if not stored yet), its version (0 then) and its copy of the material's
+    category. Only the one hold asked for is read.
     """
     projection = dict.fromkeys(STOCK_FIELDS, 1)
-    projection["journal._id"] = 1
     if requisition_id is not None:
         projection[f"holds.{requisition_id}"] = 1
     doc = db.stock.find_one({"_id": stock_id(depot, sku)}, projection)
     if doc is None:
-        return None, 0, [], None
-    return (_stock_from(doc), doc["version"], [entry["_id"] for entry in doc.get("journal") or []],
-            doc["category"])
+        return None, 0, None
+    return _stock_from(doc), doc["version"], doc["category"]
 
 
 def material_or_error(db, sku: str, not_found: bool = False) -> dict:
-    """The material, or 422 unknown_material (404 when it is the addressed resource)."""
+    """The material, or UnknownMaterial (MaterialNotFound when it is the addressed resource)."""
     material = db.materials.find_one({"_id": sku}, {"outbox": 0, "terms": 0})
     if material is None:
-        raise (NotFound if not_found else BusinessRule)("unknown_material", details={"sku": sku})
+        raise (MaterialNotFound if not_found else UnknownMaterial)({"sku": sku})
     return material
 
 
 def save_stock(db, before: Stock, after: Stock, version: int, *, category: str,
                journal: list[dict], events: list[Event], stored: Stock | None = None,
-               stored_category: str | None = None, journal_pending: bool = True) -> None:
+               stored_category: str | None = None) -> None:
     """Store the new state, its ledger entries and its events in one atomic write.
 
-    The new entries replace the journal: the caller has made sure that every entry it read
-    there (at this version) is in `movements` already. Given the document as read (`stored`,
-    `stored_category`, whether its journal had entries), only what changed is written. Holds
-    are written one key at a time, so a hot material's many holds are never rewritten.
+    The entries are appended to the journal (services/inventory/ledger.py says who empties
+    it). Given the document as read (`stored`, `stored_category`), only what changed is
+    written. Holds are written one key at a time, so a hot material's many holds are never
+    rewritten.
     """
     scalars = _scalars(after, category)
     if stored is not None:
@@ -108,16 +107,15 @@ def save_stock(db, before: Stock, after: Stock, version: int, *, category: str,
             raise VersionConflict() from None
         return
     update = {"$set": {**changed, "version": version + 1}}
-    if journal or journal_pending:
-        update["$set"]["journal"] = journal
     for rid, quantity in after.holds.items():
         if before.holds.get(rid) != quantity:
             update["$set"][f"holds.{rid}"] = quantity
     gone = {f"holds.{rid}": "" for rid in before.holds if rid not in after.holds}
     if gone:
         update["$unset"] = gone
-    if outbox:
-        update["$push"] = {"outbox": {"$each": outbox}}
+    pushed = {name: {"$each": items} for name, items in (("journal", journal), ("outbox", outbox)) if items}
+    if pushed:
+        update["$push"] = pushed
     result = db.stock.update_one({"_id": stock_id(after.depot, after.sku), "version": version}, update)
     if result.matched_count == 0:
         raise VersionConflict()

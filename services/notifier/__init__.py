@@ -3,20 +3,24 @@ from __future__ import annotations
 
 from shared.config import Config
 from shared.events import TOPICS, dlq_topic
-from shared.service import ServiceSpec
+from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.notifier import (alerts, api, consumer, deliveries, dispatcher, events,
-                                   notifications, pages, projections, stream, subscriptions_api)
-    indexes = {**events.INDEXES, **alerts.INDEXES, **notifications.INDEXES, **deliveries.INDEXES,
-               **projections.INDEXES}
-    return ServiceSpec(name="notifier", default_port=8003, blueprints=(api.blp, subscriptions_api.blp, stream.blp),
-                       indexes=indexes, consumes=TOPICS, make_handler=consumer.make_handler,
-                       consumes_raw=tuple(dlq_topic(t) for t in TOPICS),
-                       make_raw_handler=consumer.make_dead_letter_handler,
-                       background=(("dispatcher", dispatcher.make_dispatcher),), pages=(pages.blp,),
-                       http_threads=32)  # each live stream (GET /stream) holds a thread
+    from services.notifier import (alerts, api, consumer, deliveries, dispatcher, dues, event_log, handlers,
+                                   notifications, pages, projections, reconcile, stream, subscriptions_api)
+    indexes = {**event_log.INDEXES, **alerts.INDEXES, **notifications.INDEXES, **deliveries.INDEXES,
+               **projections.INDEXES, **dues.INDEXES}
+    return ServiceSpec(
+        name="notifier", default_port=8003, package=__name__,
+        blueprints=(api.blp, subscriptions_api.blp, stream.blp), indexes=indexes,
+        consumes=TOPICS, make_handler=consumer.make_handler, event_handlers=handlers.EVENT_HANDLERS,
+        consumes_raw=tuple(dlq_topic(t) for t in TOPICS),
+        make_raw_handler=consumer.make_dead_letter_handler,
+        background=(("dispatcher", dispatcher.make_dispatcher),),
+        pages=(pages.blp,), menu=pages.MENU, home=pages.HOME, labels=pages.LABELS, links={"events": "/api/v1/events"},
+        reconcile=reconcile.RECONCILIATION,
+        http_threads=32)  # each live stream (GET /stream) holds a thread
 
 
 def create_app(config: Config | None = None, runtime=None):

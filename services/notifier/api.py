@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import request
-
-from services.notifier import alerts, compose, events, notifications
+from services.notifier import alerts, event_log, messages, notifications
+from services.notifier.errors import AlertAlreadyResolved, AlertNotOpen
 from services.notifier.schemas import (AlertQuery, AlertSchema, EventQuery, EventSchema, NoteBody,
                                        NotificationQuery, NotificationSchema)
 from shared.auth import current_principal, require_role
-from shared.errors import Conflict, NotFound
-from shared.i18n import pick_language
+from shared.errors import NotFound
+from shared.i18n import language
 from shared.web import Blueprint, db
 
 blp = Blueprint("notifier", __name__, url_prefix="/api/v1", description="Events, alerts and notifications")
@@ -22,7 +21,7 @@ blp = Blueprint("notifier", __name__, url_prefix="/api/v1", description="Events,
 @blp.response(200, EventSchema(many=True))
 def list_events(query):
     """Integration events seen by the notifier, newest first (admin only)."""
-    return events.recent(db(), type_=query["type"], limit=query["limit"], before=query["before"])
+    return event_log.recent(db(), type_=query["type"], limit=query["limit"], before=query["before"])
 
 
 def depot_scope() -> str | None:
@@ -35,7 +34,7 @@ def _own_alert(alert_id: str) -> dict:
     doc = alerts.get(db(), alert_id)
     scope = depot_scope()
     if doc is None or (scope and doc.get("depot") != scope):
-        raise NotFound(details={"id": alert_id})
+        raise NotFound({"id": alert_id})
     return doc
 
 
@@ -47,14 +46,14 @@ def list_alerts(query):
     """Supply alerts, most recently seen first; warehouse staff get their depot's only."""
     depot = depot_scope() or query["depot"]
     docs = alerts.find(db(), status=query["status"], depot=depot, kind=query["kind"], limit=query["limit"])
-    return compose.describe_alerts(db(), docs)
+    return messages.describe_alerts(db(), docs)
 
 
 @blp.route("/alerts/<alert_id>", methods=["GET"])
 @require_role("admin", "warehouse")
 @blp.response(200, AlertSchema)
 def get_alert(alert_id):
-    return compose.describe_alerts(db(), [_own_alert(alert_id)])[0]
+    return messages.describe_alerts(db(), [_own_alert(alert_id)])[0]
 
 
 @blp.route("/alerts/<alert_id>/acknowledge", methods=["POST"])
@@ -67,8 +66,8 @@ def acknowledge_alert(body, alert_id):
     done = alerts.acknowledge(db(), alert_id, by=current_principal().sub, note=body["note"],
                               at=datetime.now(timezone.utc))
     if done is None:
-        raise Conflict("alert_not_open", details={"id": alert_id, "status": doc["status"]})
-    return compose.describe_alerts(db(), [done])[0]
+        raise AlertNotOpen({"id": alert_id, "status": doc["status"]})
+    return messages.describe_alerts(db(), [done])[0]
 
 
 @blp.route("/alerts/<alert_id>/resolve", methods=["POST"])
@@ -81,17 +80,8 @@ def resolve_alert(body, alert_id):
     done = alerts.resolve(db(), alert_id, by=current_principal().sub, note=body["note"],
                           at=datetime.now(timezone.utc))
     if done is None:
-        raise Conflict("alert_already_resolved", details={"id": alert_id, "status": doc["status"]})
-    return compose.describe_alerts(db(), [done])[0]
-
-
-def _own_artisans() -> list[str]:
-    principal = current_principal()
-    if principal.role == "artisan":
-        return [principal.artisan_id] if principal.artisan_id else []
-    if principal.cooperative:  # a cooperative secretary reads for the cooperative's artisans
-        return [a["_id"] for a in db().artisans.find({"cooperative": principal.cooperative}, {"_id": 1})]
-    return []
+        raise AlertAlreadyResolved({"id": alert_id, "status": doc["status"]})
+    return messages.describe_alerts(db(), [done])[0]
 
 
 @blp.route("/notifications", methods=["GET"])
@@ -100,9 +90,9 @@ def _own_artisans() -> list[str]:
 @blp.response(200, NotificationSchema(many=True))
 def list_notifications(query):
     """The caller's own notifications, newest first, in their language."""
-    asked = pick_language(request.headers.get("Accept-Language"))
+    asked = language()
     out = []
-    for artisan_id in _own_artisans():
+    for artisan_id in notifications.owners(db(), current_principal()):
         docs = notifications.for_artisan(db(), artisan_id, unread_only=query["unread"], limit=query["limit"])
         out += notifications.render(db(), docs, notifications.language_for(db(), artisan_id, asked))
     return sorted(out, key=lambda n: n["created_at"], reverse=True)[:query["limit"]]
@@ -113,10 +103,10 @@ def list_notifications(query):
 @blp.response(200, NotificationSchema)
 def read_notification(notification_id):
     """Mark one of the caller's notifications read."""
-    for artisan_id in _own_artisans():
+    for artisan_id in notifications.owners(db(), current_principal()):
         doc = notifications.mark_read(db(), notification_id, artisan_id)
         if doc is not None:
-            asked = pick_language(request.headers.get("Accept-Language"))
+            asked = language()
             return notifications.render(db(), [doc], notifications.language_for(db(), artisan_id, asked))[0]
-    raise NotFound(details={"id": notification_id})
+    raise NotFound({"id": notification_id})
 

@@ -1,18 +1,20 @@
 """How the notifier applies the events it consumes, and the dead letters of the other services."""
 from __future__ import annotations
 
-from services.notifier import events, handlers
+from services.notifier import event_log, handlers
 from shared.envelope import Event
 
 
 def make_handler(db, config):
+    """Record every event in the event log (GET /api/v1/events), then apply it by handlers.EVENT_HANDLERS."""
     def handle(event: Event) -> None:
-        events.record(db, event)
+        event_log.record(db, event)
         handlers.apply(db, config, event)  # idempotent on its own, so a recorded duplicate still settles
     return handle
 
 
 def make_dead_letter_handler(db, config):
+    """Open an alert for admins on each dead letter, one per topic and event type while open."""
     def handle(message) -> None:
         handlers.dead_letter(db, message)
     return handle

@@ -11,9 +11,10 @@ LIVE = (OPEN, ACKNOWLEDGED)
 
 LOW_STOCK, STOCK_OUT, WAITLIST = "low_stock", "stock_out", "waitlist_growing"
 RESERVATION_FAILED, DEAD_LETTER = "reservation_failed", "dead_letter"
-KINDS = (LOW_STOCK, STOCK_OUT, WAITLIST, RESERVATION_FAILED, DEAD_LETTER)
+ACCOUNT_OVERDUE = "account_overdue"
+KINDS = (LOW_STOCK, STOCK_OUT, WAITLIST, RESERVATION_FAILED, DEAD_LETTER, ACCOUNT_OVERDUE)
 SEVERITY = {LOW_STOCK: "warning", STOCK_OUT: "critical", WAITLIST: "warning",
-            RESERVATION_FAILED: "warning", DEAD_LETTER: "critical"}
+            RESERVATION_FAILED: "warning", DEAD_LETTER: "critical", ACCOUNT_OVERDUE: "warning"}
 
 #: level event -> (kind it opens, kinds it resolves at the same depot and material)
 LEVEL_EFFECTS = {
@@ -38,10 +39,6 @@ NOTIFICATION_CREATED, DIGEST = "notification.created", "digest"
 WEBHOOK_TOPICS = (ALERT_OPENED, ALERT_ESCALATED, ALERT_ACKNOWLEDGED, ALERT_RESOLVED, DIGEST)
 
 
-class TransitionError(Exception):
-    """The alert is not in a state that allows this change."""
-
-
 def condition_key(kind: str, depot: str | None, sku: str | None) -> str:
     """One open alert per condition: material x depot x kind."""
     return f"{kind}:{depot or '-'}:{sku or '-'}"
@@ -49,16 +46,6 @@ def condition_key(kind: str, depot: str | None, sku: str | None) -> str:
 
 ACKNOWLEDGEABLE = (OPEN,)  # acknowledging stops escalation; nobody acknowledges twice
 RESOLVABLE = LIVE
-
-
-def check_acknowledge(status: str) -> None:
-    if status not in ACKNOWLEDGEABLE:
-        raise TransitionError(f"only an open alert can be acknowledged, this one is {status}")
-
-
-def check_resolve(status: str) -> None:
-    if status not in RESOLVABLE:
-        raise TransitionError("the alert is already resolved")
 
 
 def escalation_cutoff(now: datetime, after_seconds: int) -> datetime:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from services.notifier import alerts, domain, notifications, projections
+from services.notifier import alerts, domain, dues, notifications, projections
+from shared import revocation
 from shared.envelope import Event
 
 
@@ -13,34 +14,40 @@ def parse_time(text: str) -> datetime:
 
 
 def apply(db, config, event: Event) -> None:
-    """Apply one event; every step is idempotent, so a replay or duplicate changes nothing."""
-    data, at = event.data, parse_time(event.occurred_at)
-    kind = event.type
-    if kind == "MaterialRegistered":
-        projections.put_material(db, data)
-    elif kind == "DepotRegistered":
-        projections.put_depot(db, data)
-        alerts.fill_district(db, data["code"], data["district"])
-    elif kind in ("ArtisanRegistered", "ArtisanUpdated"):
-        projections.put_artisan(db, data, event.occurred_at)
-    elif kind in domain.LEVEL_EFFECTS:
-        stock_level(db, event.event_id, kind, data, at)
-    elif kind == "StockReservationFailed":
-        district = projections.district_of(db, data["depot"])
-        for line in data["lines"]:
-            alerts.raise_alert(db, domain.RESERVATION_FAILED, depot=data["depot"], sku=line["sku"],
-                               cause=event.event_id, at=at, district=district,
-                               details={"reason": data["reason"], "requisition_id": data["requisition_id"]})
-    if kind.startswith("Requisition"):
-        projections.put_requisition(db, data)
-    status = domain.REQUISITION_STATUS.get(kind)
-    if status:
-        requisition_status(db, config, event.event_id, status, data, at)
+    """Apply one event by its type; every step is idempotent, so a replay or duplicate changes nothing."""
+    for handler in EVENT_HANDLERS.get(event.type, ()):
+        handler(db, config, event)
 
 
-def stock_level(db, cause: str, kind: str, data: dict, at: datetime) -> None:
+def keep_material(db, config, event: Event) -> None:
+    """Keep a copy of the material (names, category, unit, reorder level) for texts and alerts."""
+    projections.put_material(db, event.data)
+
+
+def keep_depot(db, config, event: Event) -> None:
+    """Keep a copy of the depot, and fill in the district of its alerts that lacked one."""
+    projections.put_depot(db, event.data)
+    alerts.fill_district(db, event.data["code"], event.data["district"])
+
+
+def keep_artisan(db, config, event: Event) -> None:
+    """Keep the artisan's newest profile: language and contacts for their notifications."""
+    projections.put_artisan(db, event.data, event.occurred_at)
+
+
+def forget_token(db, config, event: Event) -> None:
+    revocation.remember(db, event.data)
+
+
+def keep_requisition(db, config, event: Event) -> None:
+    """Keep whose requisition it is (depot, lines), and attach notifications that came before it."""
+    projections.put_requisition(db, event.data)
+
+
+def stock_level(db, config, event: Event) -> None:
     """Open the level's alert and resolve the ones the new level clears."""
-    opens, clears = domain.LEVEL_EFFECTS[kind]
+    opens, clears = domain.LEVEL_EFFECTS[event.type]
+    data, cause, at = event.data, event.event_id, parse_time(event.occurred_at)
     depot, sku = data["depot"], data["sku"]
     for cleared in clears:
         alerts.resolve_condition(db, cleared, depot=depot, sku=sku, cause=cause, at=at)
@@ -50,11 +57,24 @@ def stock_level(db, cause: str, kind: str, data: dict, at: datetime) -> None:
                            details={"available": data["available"], "reorder_level": data["reorder_level"]})
 
 
-def requisition_status(db, config, cause: str, status: str, data: dict, at: datetime) -> None:
+def reservation_failed(db, config, event: Event) -> None:
+    """Open a reservation-failed alert for each line, with the reason."""
+    data, at = event.data, parse_time(event.occurred_at)
+    district = projections.district_of(db, data["depot"])
+    for line in data["lines"]:
+        alerts.raise_alert(db, domain.RESERVATION_FAILED, depot=data["depot"], sku=line["sku"],
+                           cause=event.event_id, at=at, district=district,
+                           details={"reason": data["reason"], "requisition_id": data["requisition_id"]})
+
+
+def requisition_status(db, config, event: Event) -> None:
     """Tell the artisan, and keep the waiting lists (and their alerts) up to date."""
+    status, data, cause = domain.REQUISITION_STATUS[event.type], event.data, event.event_id
+    at = parse_time(event.occurred_at)
     notifications.create(db, event_id=cause, status=status, requisition_id=data["requisition_id"],
                          depot=data["depot"], lines=data["lines"], at=at,
-                         position=data.get("position"), reason=data.get("reason", ""))
+                         position=data.get("position"), reason=data.get("reason", ""),
+                         amount=data.get("payable_total"))
     skus = [line["sku"] for line in data["lines"]]
     if status == "waitlisted":
         projections.join_waitlist(db, data["requisition_id"], data["depot"], skus, at)
@@ -69,6 +89,36 @@ def requisition_status(db, config, cause: str, status: str, data: dict, at: date
                                      cause=cause, at=at)
     for depot, sku in touched:
         check_waitlist(db, config, depot, sku, cause=cause, now=datetime.now(timezone.utc))
+
+
+def keep_account(db, config, event: Event) -> None:
+    """What the artisan owes and by when: reminders and overdue alerts are worked out from it (dues.check)."""
+    dues.keep(db, event.data)
+
+
+#: event type -> what the notifier does about it, in order
+EVENT_HANDLERS = {
+    "MaterialRegistered": (keep_material,),
+    "DepotRegistered": (keep_depot,),
+    "DepotUpdated": (keep_depot,),
+    "AccountUpdated": (keep_account,),
+    "PaymentRecorded": (keep_account,),
+    "ArtisanRegistered": (keep_artisan,),
+    "ArtisanUpdated": (keep_artisan,),
+    "StockLow": (stock_level,),
+    "StockDepleted": (stock_level,),
+    "StockReplenished": (stock_level,),
+    "StockReservationFailed": (reservation_failed,),
+    "StockReserved": (requisition_status,),
+    "StockWaitlisted": (requisition_status,),
+    "RequisitionSubmitted": (keep_requisition, requisition_status),
+    "RequisitionApproved": (keep_requisition, requisition_status),
+    "RequisitionRejected": (keep_requisition, requisition_status),
+    "RequisitionCancelled": (keep_requisition, requisition_status),
+    "RequisitionDispatched": (keep_requisition, requisition_status),
+    "RequisitionReceived": (keep_requisition, requisition_status),
+    "TokenRevoked": (forget_token,),
+}
 
 
 def check_waitlist(db, config, depot: str, sku: str, *, cause: str | None, now: datetime,

@@ -54,6 +54,11 @@ def artisan(db, artisan_id: str | None) -> dict | None:
     return db.artisans.find_one({"_id": artisan_id}) if artisan_id else None
 
 
+def members(db, cooperative: str) -> list[str]:
+    """The ids of a cooperative's artisans."""
+    return [a["_id"] for a in db.artisans.find({"cooperative": cooperative}, {"_id": 1})]
+
+
 def materials(db, skus) -> dict:
     return {doc["_id"]: doc for doc in db.materials.find({"_id": {"$in": sorted(set(skus))}})}
 

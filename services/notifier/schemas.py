@@ -26,14 +26,6 @@ class Who(ma.Schema):
     cause = f.String()
 
 
-class AlertDetails(ma.Schema):
-    class Meta:
-        unknown = ma.INCLUDE
-
-    available = Quantity()
-    reorder_level = Quantity()
-
-
 class AlertSchema(ma.Schema):
     id = f.String(attribute="_id")
     kind = f.String()

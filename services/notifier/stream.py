@@ -14,7 +14,7 @@ import marshmallow as ma
 from flask import Response, request, stream_with_context
 from marshmallow import fields as f, validate as v
 
-from services.notifier import alerts, compose
+from services.notifier import alerts, messages
 from services.notifier.api import depot_scope
 from shared.auth import require_role
 from shared.web import Blueprint, db, runtime
@@ -33,14 +33,21 @@ class StreamQuery(ma.Schema):
 
 
 def _since(query) -> datetime | None:
-    """Where a reconnecting client left off (Last-Event-ID) or asked to start; None: from now."""
+    """Where a reconnecting client left off (Last-Event-ID) or asked to start; None: from now.
+
+    Last-Event-ID is what the client sends back, so anything: only an aware time that is not in
+    the future is a place to resume from; any other value means from now.
+    """
     last = request.headers.get("Last-Event-ID", "")
-    if last:
-        try:
-            return datetime.fromisoformat(last.split("|", 1)[0])
-        except ValueError:
-            pass
-    return query["since"]
+    if not last:
+        return query["since"]
+    try:
+        since = datetime.fromisoformat(last.split("|", 1)[0])
+    except ValueError:
+        return None
+    if since.tzinfo is None or since > datetime.now(timezone.utc):
+        return None
+    return since
 
 
 def frames(store, *, since: datetime | None, depot: str | None, max_seconds: int, limit: int | None,
@@ -64,7 +71,7 @@ def _frames(store, since: datetime, sent: dict, depot: str | None, max_seconds: 
         now = datetime.now(timezone.utc)
         changed = [d for d in alerts.changed_since(store, since - LAG, depot)
                    if sent.get(d["_id"], (0,))[0] < d["version"]]
-        for doc, item in zip(changed, compose.describe_alerts(store, changed, dump=True)):
+        for doc, item in zip(changed, messages.describe_alerts(store, changed, dump=True)):
             sent[doc["_id"]] = (doc["version"], doc["updated_at"])
             event_id = f"{doc['updated_at'].isoformat()}|{doc['_id']}|{doc['version']}"
             yield f"id: {event_id}\nevent: alert\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"

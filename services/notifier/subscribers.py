@@ -4,11 +4,16 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
-from services.notifier import domain
+from services.notifier import domain, outbound
+from shared.errors import Invalid
 
 
-def add_webhook(db, data: dict, *, by: str) -> dict:
-    """Register a webhook; its signing secret is generated unless given and shown only now."""
+def add_webhook(db, data: dict, *, by: str, allow: frozenset[str]) -> dict:
+    """Register a webhook to a public address (or one in `allow`); its signing secret is generated unless given."""
+    try:
+        outbound.check(data["url"], allow)
+    except outbound.Refused as exc:
+        raise Invalid({"url": [exc.reason]}) from None
     doc = {"_id": f"wh_{secrets.token_hex(8)}", "url": data["url"],
            "secret": data.get("secret") or secrets.token_urlsafe(32),
            "topics": sorted(set(data.get("topics") or domain.WEBHOOK_TOPICS)),
@@ -43,6 +48,11 @@ def add_contact(db, data: dict, *, by: str) -> dict:
            "created_by": by, "created_at": datetime.now(timezone.utc)}
     db.contacts.insert_one(doc)
     return doc
+
+
+def remove_contact(db, contact_id: str) -> bool:
+    """Forget an admin contact; False if there was none by that id."""
+    return db.contacts.delete_one({"_id": contact_id}).deleted_count == 1
 
 
 def contacts(db) -> list[dict]:

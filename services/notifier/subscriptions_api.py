@@ -1,7 +1,9 @@
 """Notifier HTTP API for admins: webhooks, admin contacts and the delivery log."""
 from __future__ import annotations
 
-from services.notifier import deliveries, subscribers
+from flask import current_app
+
+from services.notifier import deliveries, outbound, subscribers
 from services.notifier.schemas import (ContactIn, ContactOut, DeliveryQuery, DeliverySchema, WebhookIn,
                                        WebhookOut)
 from shared.auth import current_principal, require_role
@@ -18,7 +20,8 @@ blp = Blueprint("notifier_subscriptions", __name__, url_prefix="/api/v1",
 @blp.response(201, WebhookOut)
 def add_webhook(body):
     """Register a webhook; the answer carries its signing secret, shown only this once."""
-    return subscribers.add_webhook(db(), body, by=current_principal().sub)
+    allow = outbound.allowed_hosts(current_app.config["RAWBANK"].webhook_allow_hosts)
+    return subscribers.add_webhook(db(), body, by=current_principal().sub, allow=allow)
 
 
 @blp.route("/webhooks", methods=["GET"])
@@ -34,7 +37,7 @@ def list_webhooks():
 def remove_webhook(webhook_id):
     """Stop a webhook; its pending deliveries are skipped, its log stays."""
     if not subscribers.deactivate_webhook(db(), webhook_id):
-        raise NotFound(details={"id": webhook_id})
+        raise NotFound({"id": webhook_id})
 
 
 @blp.route("/webhooks/<webhook_id>/deliveries", methods=["GET"])
@@ -44,7 +47,7 @@ def remove_webhook(webhook_id):
 def webhook_deliveries(query, webhook_id):
     """The delivery log of one webhook, newest first: attempts, errors, final failures."""
     if subscribers.webhook(db(), webhook_id) is None:
-        raise NotFound(details={"id": webhook_id})
+        raise NotFound({"id": webhook_id})
     return deliveries.find(db(), status=query["status"], channel="webhook", target=webhook_id,
                            limit=query["limit"])
 
@@ -69,8 +72,8 @@ def list_contacts():
 @require_role("admin")
 @blp.response(204)
 def remove_contact(contact_id):
-    if db().contacts.delete_one({"_id": contact_id}).deleted_count == 0:
-        raise NotFound(details={"id": contact_id})
+    if not subscribers.remove_contact(db(), contact_id):
+        raise NotFound({"id": contact_id})
 
 
 @blp.route("/deliveries", methods=["GET"])

@@ -1,43 +1,64 @@
-"""What the notifier says to people, in English and Hindi: notifications, SMS, e-mail, alerts, digests."""
+"""What the notifier says to people: notifications, SMS, e-mail, alerts, digests.
+
+The texts are English msgids in the gettext catalogs; each function renders them in the language
+it is given (the artisan's or the contact's), in a request or in a worker thread alike.
+"""
 from __future__ import annotations
 
+from datetime import date
+
+from babel.dates import format_date
+
+from shared.i18n import N_, translate
+from shared.money import parse_money, rupees
 from shared.quantity import format_quantity
 
-UNITS_HI = {"kg": "किलो", "g": "ग्राम", "m": "मीटर", "litre": "लीटर", "piece": "नग"}
+UNITS = {"kg": N_("kg"), "g": N_("g"), "m": N_("m"), "litre": N_("litre"), "piece": N_("piece")}
 
-#: status -> ((SMS word, title, sentence) in English, the same in Hindi)
+#: status -> (SMS word, title, sentence)
 STATUS_TEXT = {
-    "submitted": (("SUBMITTED", "Request received", "We have received your request {ref} for {items} at {depot}. An officer will review it soon."),
-                  ("जमा", "अनुरोध मिला", "{depot} के लिए आपका अनुरोध {ref} ({items}) हमें मिल गया है। अधिकारी जल्द ही इसे देखेंगे।")),
-    "approved": (("APPROVED", "Request approved", "Your request {ref} for {items} at {depot} is approved. We are setting the material aside."),
-                 ("स्वीकृत", "अनुरोध स्वीकृत", "{depot} के लिए आपका अनुरोध {ref} ({items}) स्वीकृत हो गया है। सामग्री आपके लिए रखी जा रही है।")),
-    "reserved": (("RESERVED", "Material reserved", "{items} is set aside for you at {depot} (request {ref}). You will hear when it is dispatched."),
-                 ("आरक्षित", "सामग्री आरक्षित", "{depot} में आपके लिए {items} रख दिया गया है (अनुरोध {ref})। भेजे जाने पर आपको सूचना मिलेगी।")),
-    "waitlisted": (("WAITLIST #{position}", "On the waiting list", "{items} is not in stock at {depot} right now. Your request {ref} is number {position} on the waiting list and is served first come, first served."),
-                   ("प्रतीक्षा #{position}", "प्रतीक्षा सूची में", "{depot} में अभी {items} उपलब्ध नहीं है। आपका अनुरोध {ref} प्रतीक्षा सूची में {position} नंबर पर है; पहले आओ, पहले पाओ के क्रम से मिलेगा।")),
-    "dispatched": (("DISPATCHED", "Material dispatched", "{items} for your request {ref} has left {depot}. Please confirm when you receive it."),
-                   ("भेजा गया", "सामग्री भेजी गई", "आपके अनुरोध {ref} का {items} {depot} से भेज दिया गया है। मिलने पर पुष्टि करें।")),
-    "received": (("RECEIVED", "Receipt confirmed", "You have received {items} for request {ref}. Thank you."),
-                 ("प्राप्त", "प्राप्ति दर्ज", "अनुरोध {ref} का {items} आपको मिल गया है। धन्यवाद।")),
-    "rejected": (("REJECTED", "Request not approved", "Your request {ref} for {items} at {depot} was not approved. {reason}"),
-                 ("अस्वीकृत", "अनुरोध स्वीकृत नहीं", "{depot} के लिए आपका अनुरोध {ref} ({items}) स्वीकृत नहीं हुआ। {reason}")),
-    "cancelled": (("CANCELLED", "Request cancelled", "Your request {ref} for {items} at {depot} is cancelled. {reason}"),
-                  ("रद्द", "अनुरोध रद्द", "{depot} के लिए आपका अनुरोध {ref} ({items}) रद्द कर दिया गया है। {reason}")),
+    "submitted": (N_("SUBMITTED"), N_("Request received"),
+                  N_("We have received your request {ref} for {items} at {depot}. An officer will review it soon.")),
+    "approved": (N_("APPROVED"), N_("Request approved"),
+                 N_("Your request {ref} for {items} at {depot} is approved. We are setting the material aside.")),
+    "reserved": (N_("RESERVED"), N_("Material reserved"),
+                 N_("{items} is set aside for you at {depot} (request {ref}). You will hear when it is dispatched.")),
+    "waitlisted": (N_("WAITLIST #{position}"), N_("On the waiting list"),
+                   N_("{items} is not in stock at {depot} right now. Your request {ref} is number {position} "
+                      "on the waiting list and is served first come, first served.")),
+    "dispatched": (N_("DISPATCHED"), N_("Material dispatched"),
+                   N_("{items} for your request {ref} has left {depot}. Please confirm when you receive it.")),
+    "received": (N_("RECEIVED"), N_("Receipt confirmed"),
+                 N_("You have received {items} for request {ref}. Thank you.")),
+    "rejected": (N_("REJECTED"), N_("Request not approved"),
+                 N_("Your request {ref} for {items} at {depot} was not approved. {reason}")),
+    "cancelled": (N_("CANCELLED"), N_("Request cancelled"),
+                  N_("Your request {ref} for {items} at {depot} is cancelled. {reason}")),
+    "payment_due": (N_("PAY BY {date}"), N_("Payment due soon"),
+                    N_("Please pay {amount} for request {ref} by {date}, at your depot or by UPI.")),
+    "payment_overdue": (N_("OVERDUE"), N_("Payment overdue"),
+                        N_("{amount} for request {ref} was due on {date}. Please pay at your depot soon.")),
 }
+AMOUNT_DUE = N_("Amount to pay: {amount}.")
+#: status -> the SMS of a notification about money
+MONEY_SMS = {"approved": N_("REQ {ref} APPROVED: {items}. To pay: {amount}"),
+             "payment_due": N_("REQ {ref}: please pay {amount} by {date}"),
+             "payment_overdue": N_("REQ {ref}: {amount} was due on {date}. Please pay at your depot")}
 
+#: alert kind -> (title, text); "{detail}" is the technical reason, shown as it came
 ALERT_TEXT = {
-    "low_stock": ("Low stock: {material} at {depot}", "कम स्टॉक: {depot} में {material}",
-                  "{available} left, below the reorder level of {reorder}.", "{available} बचा है, जो पुनः ऑर्डर स्तर {reorder} से कम है।"),
-    "stock_out": ("Out of stock: {material} at {depot}", "स्टॉक खत्म: {depot} में {material}",
-                  "Nothing is available; requests will wait.", "कुछ भी उपलब्ध नहीं है; अनुरोध प्रतीक्षा करेंगे।"),
-    "waitlist_growing": ("Waiting list growing: {material} at {depot}", "प्रतीक्षा सूची बढ़ रही है: {depot} में {material}",
-                         "{waiting} requests are waiting.", "{waiting} अनुरोध प्रतीक्षा में हैं।"),
-    "reservation_failed": ("Reservation failed: {material} at {depot}", "आरक्षण विफल: {depot} में {material}",
-                           "{detail}", "{detail}"),
-    "dead_letter": ("Message could not be processed ({topic})", "संदेश संसाधित नहीं हो सका ({topic})",
-                    "{detail}", "{detail}"),
+    "low_stock": (N_("Low stock: {material} at {depot}"),
+                  N_("{available} left, below the reorder level of {reorder}.")),
+    "stock_out": (N_("Out of stock: {material} at {depot}"), N_("Nothing is available; requests will wait.")),
+    "waitlist_growing": (N_("Waiting list growing: {material} at {depot}"), N_("{waiting} requests are waiting.")),
+    "reservation_failed": (N_("Reservation failed: {material} at {depot}"), "{detail}"),
+    "dead_letter": (N_("Message could not be processed ({topic})"), "{detail}"),
+    "account_overdue": (N_("Overdue account: {artisan}"), N_("{amount} overdue since {since}.")),
 }
-STATUS_HI = {"open": "खुला", "acknowledged": "स्वीकार किया", "resolved": "हल", "escalated": "आगे भेजा गया"}
+HEADLINES = {"open": N_("[open] {title}"), "acknowledged": N_("[acknowledged] {title}"),
+             "resolved": N_("[resolved] {title}"), "escalated": N_("[escalated] {title}")}
+DIGEST_SECTIONS = {"opened": N_("Opened ({count}):"), "escalated": N_("Escalated ({count}):"),
+                   "resolved": N_("Resolved ({count}):")}
 
 
 def ref(requisition_id: str) -> str:
@@ -49,7 +70,7 @@ def ref(requisition_id: str) -> str:
 
 
 def quantity(milli: int, unit: str, lang: str) -> str:
-    return f"{format_quantity(milli)} {UNITS_HI.get(unit, unit) if lang == 'hi' else unit}"
+    return f"{format_quantity(milli)} {translate(UNITS[unit], lang) if unit in UNITS else unit}"
 
 
 def material_name(sku: str, materials: dict, lang: str) -> str:
@@ -66,76 +87,86 @@ def item(line: dict, materials: dict, lang: str) -> str:
 def items(lines: list, materials: dict, lang: str, *, short: bool = False) -> str:
     texts = [item(line, materials, lang) for line in lines] or ["-"]
     if short and len(texts) > 1:
-        return f"{texts[0]} +{len(texts) - 1} {'अन्य' if lang == 'hi' else 'more'}"
+        return translate(N_("{first} +{count} more"), lang, first=texts[0], count=len(texts) - 1)
     return ", ".join(texts)
 
 
-def depot_name(code: str, depots: dict) -> str:
-    return (depots.get(code) or {}).get("name") or f"{code} depot"
+def depot_name(code: str, depots: dict, lang: str) -> str:
+    return (depots.get(code) or {}).get("name") or translate(N_("{code} depot"), lang, code=code)
+
+
+def day_text(day: str, lang: str) -> str:
+    """'2026-12-04' as people write it: '4 Dec 2026', '4 दिस॰ 2026'."""
+    return format_date(date.fromisoformat(day), "d MMM y", locale="hi_IN" if lang == "hi" else "en_IN")
+
+
+def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool = False) -> dict:
+    amount = note.get("amount")
+    return {"ref": ref(note["requisition_id"]), "items": items(note.get("lines", []), materials, lang, short=short),
+            "depot": depot_name(note.get("depot", ""), depots, lang), "position": note.get("position") or "",
+            "reason": note.get("reason") or "", "amount": rupees(amount, lang) if amount is not None else "",
+            "date": day_text(note["due_on"], lang) if note.get("due_on") else ""}
 
 
 def notification(note: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:
-    """(title, body) of an artisan's notification in their language."""
-    en, hi = STATUS_TEXT[note["status"]]
-    _, title, body = hi if lang == "hi" else en
-    values = {"ref": ref(note["requisition_id"]), "items": items(note.get("lines", []), materials, lang),
-              "depot": depot_name(note.get("depot", ""), depots), "position": note.get("position") or "",
-              "reason": note.get("reason") or ""}
-    return title, body.format(**values).strip()
+    """(title, body) of an artisan's notification in their language; the amount to pay when there is one."""
+    _, title, body = STATUS_TEXT[note["status"]]
+    values = _values(note, materials, depots, lang)
+    text = translate(body, lang, **values).strip()
+    if note["status"] == "approved" and note.get("amount"):
+        text = f"{text} {translate(AMOUNT_DUE, lang, **values)}"
+    return translate(title, lang), text
 
 
 def sms(note: dict, materials: dict, depots: dict, lang: str) -> str:
     """A feature-phone text: 'REQ 1042 RESERVED: 20 kg cotton yarn at Varanasi depot'."""
-    en, hi = STATUS_TEXT[note["status"]]
-    word = (hi if lang == "hi" else en)[0].format(position=note.get("position") or "")
-    what = items(note.get("lines", []), materials, lang, short=True)
-    depot = depot_name(note.get("depot", ""), depots)
-    if lang == "hi":
-        return f"अनुरोध {ref(note['requisition_id'])} {word}: {depot} में {what}"[:160]
-    return f"REQ {ref(note['requisition_id'])} {word}: {what} at {depot}"[:160]
+    values = _values(note, materials, depots, lang, short=True)
+    if note["status"] in MONEY_SMS and (note.get("amount") or note["status"] != "approved"):
+        return translate(MONEY_SMS[note["status"]], lang, **values)[:160]
+    word = translate(STATUS_TEXT[note["status"]][0], lang, position=values["position"], date=values["date"])
+    return translate(N_("REQ {ref} {word}: {items} at {depot}"), lang, word=word, **values)[:160]
 
 
 def email(note: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:
     title, body = notification(note, materials, depots, lang)
-    footer = ("— राजकीय कच्चा माल बैंक (rawbank)" if lang == "hi" else "— rawbank raw-material bank")
+    footer = translate(N_("— rawbank raw-material bank"), lang)
     return f"{title}: {ref(note['requisition_id'])}", f"{body}\n\n{footer}\n"
 
 
 def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:
     """(title, body) of an alert for admins and warehouse staff."""
-    title_en, title_hi, body_en, body_hi = ALERT_TEXT[doc["kind"]]
+    title, body = ALERT_TEXT[doc["kind"]]
     details = doc.get("details") or {}
     unit = (materials.get(doc.get("sku") or "") or {}).get("unit", "")
     values = {"material": material_name(doc.get("sku") or "-", materials, lang),
-              "depot": depot_name(doc.get("depot") or "-", depots),
+              "depot": depot_name(doc.get("depot") or "-", depots, lang),
               "available": quantity(details.get("available", 0), unit, lang),
               "reorder": quantity(details.get("reorder_level", 0), unit, lang),
               "waiting": details.get("waiting", 0), "topic": details.get("original_topic", "-"),
-              "detail": details.get("reason", "")}
-    hi = lang == "hi"
-    return (title_hi if hi else title_en).format(**values), (body_hi if hi else body_en).format(**values)
+              "detail": details.get("reason", ""), "artisan": details.get("name") or details.get("artisan_id", "-"),
+              "amount": rupees(parse_money(details["overdue"]), lang) if details.get("overdue") else "",
+              "since": day_text(details["since"], lang) if details.get("since") else ""}
+    return translate(title, lang, **values), translate(body, lang, **values)
 
 
 def alert_headline(doc: dict, materials: dict, depots: dict, lang: str) -> str:
     title, _ = alert(doc, materials, depots, lang)
-    status = ("आगे भेजा गया" if lang == "hi" else "escalated") if doc.get("escalated") else \
-        (STATUS_HI.get(doc["status"], doc["status"]) if lang == "hi" else doc["status"])
-    return f"[{status}] {title}"
+    status = "escalated" if doc.get("escalated") else doc["status"]
+    return translate(HEADLINES[status], lang, title=title) if status in HEADLINES else f"[{status}] {title}"
+
+
+def escalated_word(lang: str) -> str:
+    """The word an escalation's SMS and e-mail subject start with."""
+    return translate(N_("ESCALATED"), lang)
 
 
 def digest(day: str, sections: dict, lang: str) -> tuple[str, str]:
     """Daily digest: sections maps 'opened'/'escalated'/'resolved' to headline lists."""
-    names = {"opened": ("Opened", "खुले"), "escalated": ("Escalated", "आगे भेजे गए"),
-             "resolved": ("Resolved", "हल हुए")}
     counts = {k: len(v) for k, v in sections.items()}
-    if lang == "hi":
-        subject = (f"rawbank दैनिक सारांश {day}: {counts['opened']} खुले, "
-                   f"{counts['escalated']} आगे भेजे गए, {counts['resolved']} हल हुए")
-    else:
-        subject = (f"rawbank daily digest {day}: {counts['opened']} opened, "
-                   f"{counts['escalated']} escalated, {counts['resolved']} resolved")
+    subject = translate(N_("rawbank daily digest {day}: {opened} opened, {escalated} escalated, {resolved} resolved"),
+                        lang, day=day, **counts)
     lines = []
-    for key, (en, hi) in names.items():
-        lines.append(f"{hi if lang == 'hi' else en} ({counts[key]}):")
+    for key, heading in DIGEST_SECTIONS.items():
+        lines.append(translate(heading, lang, count=counts[key]))
         lines += [f"  - {headline}" for headline in sections[key]] or ["  -"]
     return subject, "\n".join(lines) + "\n"

@@ -18,7 +18,6 @@ ACTIONS = {
     "dispatch": ((RESERVED,), DISPATCHED, "RequisitionDispatched", ("admin", "warehouse")),
     "receive": ((DISPATCHED,), RECEIVED, "RequisitionReceived", ("admin", "artisan", "secretary")),
 }
-STOCK_EVENTS = ("StockReserved", "StockWaitlisted", "StockReservationFailed", "StockReleased", "StockIssued")
 INVENTORY = "inventory"
 
 

@@ -5,16 +5,28 @@ import uuid
 from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, redirect, render_template, request
+from flask_babel import lazy_gettext as _l
 
-from services.requests import artisans, domain, login_limit, quotas, requisitions
-from shared.auth import COOKIE, current_principal, issue_token
-from shared.errors import ApiError
-from shared.i18n import LANGUAGES, message
-from shared.pages import CATEGORIES, LANG_COOKIE, home_url, language, page, safe_next, same_site_post, url_of
-from shared.web import db
+from services.requests import artisans, domain, login_throttle, materials, quotas, requisitions, settings, users
+from shared.auth import COOKIE, current_principal, decode_token, issue_token
+from shared.errors import CsrfFailed, Error
+from shared.i18n import LANG_COOKIE, LANGUAGES
+from shared.pages import home_url, labels, page, safe_next, same_site_post, url_of
+from shared.web import client_address, db
 
-blp = Blueprint("requests_pages", __name__, template_folder="templates")
+blp = Blueprint("requests_pages", __name__, template_folder="templates", static_folder="static",
+                static_url_path="/static/requests")
 YEAR = 365 * 24 * 3600
+STATUSES = {"submitted": _l("Submitted"), "approved": _l("Approved"), "reserved": _l("Ready at depot"),
+            "waitlisted": _l("Waiting for stock"), "dispatched": _l("Handed over"), "received": _l("Received"),
+            "rejected": _l("Rejected"), "cancelled": _l("Cancelled")}
+LABELS = {"status": STATUSES}
+
+COMMON_PAGES = {"login": "/login", "language": "/lang", "logout": "/logout"}
+HOME = {"artisan": "/my", "secretary": "/my"}
+MENU = {"artisan": ((10, "/my", _l("My requests")), (20, "/my/new", _l("New request"))),
+        "secretary": ((10, "/my", _l("Requests")),),
+        "admin": ((20, "/admin/approvals", _l("Approvals")), (30, "/admin/quotas", _l("Quotas")))}
 
 
 def _cookie(response, name: str, value: str, max_age: int, httponly: bool = True) -> None:
@@ -29,11 +41,11 @@ def login():
     if request.method == "POST":
         try:
             if not same_site_post():
-                raise ApiError(403, "csrf_failed")
-            user = login_limit.authenticate(db(), request.form.get("username", "").strip(),
-                                            request.form.get("password", ""), request.remote_addr)
-        except ApiError as exc:
-            error = message(exc.code, language())
+                raise CsrfFailed()
+            user = login_throttle.authenticate(db(), request.form.get("username", "").strip(),
+                                               request.form.get("password", ""), client_address())
+        except Error as exc:
+            error = exc.describe()
         else:
             return _logged_in(user, next_url)
     return render_template("requests/login.html", error=error, next_url=next_url,
@@ -51,7 +63,22 @@ def _logged_in(user: dict, next_url: str):
     if lang in LANGUAGES:
         _cookie(response, LANG_COOKIE, lang, YEAR, httponly=False)
         if not user.get("language"):
-            db().users.update_one({"_id": user["_id"]}, {"$set": {"language": lang}})
+            users.set_language(db(), user["_id"], lang)
+    return response
+
+
+@blp.post("/logout")
+def logout():
+    """Log out of every service: the login's token is revoked and its cookie forgotten; the language stays."""
+    response = redirect(url_of("requests", "/login"))
+    if not same_site_post():
+        return response
+    config = current_app.config["RAWBANK"]
+    try:
+        users.log_out(db(), decode_token(config.jwt_secret, request.cookies.get(COOKIE, "")))
+    except Error:  # no login, or one that already ended
+        pass
+    response.delete_cookie(COOKIE, path="/", samesite="Lax", secure=config.requests_url.startswith("https:"))
     return response
 
 
@@ -65,16 +92,16 @@ def switch_language():
     _cookie(response, LANG_COOKIE, lang, YEAR, httponly=False)
     try:
         principal = current_principal() if request.cookies.get(COOKIE) else None
-    except ApiError:
+    except Error:  # logged out, or a cookie without its CSRF token: the browser keeps the choice
         principal = None
     if principal:
-        db().users.update_one({"_id": principal.sub}, {"$set": {"language": lang}})
+        users.set_language(db(), principal.sub, lang)
     return response
 
 
 def _materials(rows: list[dict]) -> dict:
     skus = sorted({line["sku"] for row in rows for line in row.get("lines", [])})
-    return {m["_id"]: m for m in db().materials.find({"_id": {"$in": skus}})}
+    return materials.by_sku(db(), skus)
 
 
 @blp.get("/my")
@@ -91,8 +118,7 @@ def new_requisition(principal):
     artisan = artisans.get(db(), principal, principal.artisan_id)
     now = datetime.now(timezone.utc)
     usage = {row["category"]: row for row in quotas.usage_of(db(), artisan, domain.month_of(now), now)}
-    materials = list(db().materials.find().sort("_id", 1).limit(500))
-    return render_template("requests/new.html", artisan=artisan, usage=usage, materials=materials,
+    return render_template("requests/new.html", artisan=artisan, usage=usage, materials=materials.listing(db()),
                            month=domain.month_of(now), idempotency_key=uuid.uuid4().hex)
 
 
@@ -106,22 +132,23 @@ def requisition_detail(principal, req_id):
 @blp.get("/admin/approvals")
 @page("admin")
 def approvals(principal):
-    """Submitted requisitions, each with the artisan's use of this month's caps beside it."""
+    """Submitted requisitions, each with the artisan's use of this month's caps beside it, and asked changes of looms."""
     rows = requisitions.search(db(), principal, status=domain.SUBMITTED, limit=100)
     now, items = datetime.now(timezone.utc), []
     for row in rows:
-        artisan = db().artisans.find_one({"_id": row["artisan_id"]}, artisans.PUBLIC) or {"_id": row["artisan_id"]}
+        artisan = artisans.profile(db(), row["artisan_id"]) or {"_id": row["artisan_id"]}
         asks = domain.totals_by_category((line["category"], line["quantity"]) for line in row["lines"])
         usage = [dict(u, asked=asks.get(u["category"], 0)) for u in quotas.usage_of(db(), artisan, row["month"], now)
                  if u["category"] in asks]
         items.append({"req": row, "artisan": artisan, "usage": usage,
                       "units": {line["category"]: line["unit"] for line in row["lines"]}})
-    return render_template("requests/approvals.html", items=items, materials=_materials(rows))
+    looms = artisans.search(db(), principal, looms_change=True, limit=100)
+    return render_template("requests/approvals.html", items=items, materials=_materials(rows), looms=looms)
 
 
 @blp.get("/admin/quotas")
 @page("admin")
 def quota_settings(principal):
     caps = quotas.list_caps(db())
-    auto = db().settings.find_one({"_id": "auto_approve"}) or {"max_quantity": None}
-    return render_template("requests/quotas.html", caps=caps, categories=CATEGORIES, auto=auto)
+    auto = settings.auto_approve(db())
+    return render_template("requests/quotas.html", caps=caps, categories=labels()["category"], auto=auto)

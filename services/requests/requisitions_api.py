@@ -9,7 +9,8 @@ from services.requests import requisitions
 from services.requests.schemas import (ActionSchema, RequisitionOutSchema, RequisitionQuery,
                                        RequisitionSchema, RequisitionSummarySchema)
 from shared.auth import current_principal, require_role
-from shared.errors import ApiError
+from shared.errors import Invalid
+from shared.i18n import F_
 from shared.web import Blueprint, db, request_id
 
 blp = Blueprint("requisitions", __name__, url_prefix="/api/v1",
@@ -20,8 +21,7 @@ _KEY = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
 def _idempotency_key() -> str | None:
     key = request.headers.get("Idempotency-Key")
     if key is not None and not _KEY.match(key):
-        raise ApiError(400, "validation_error",
-                       details={"Idempotency-Key": ["1-200 letters, digits, '.', '_', ':' or '-'"]})
+        raise Invalid({"Idempotency-Key": [F_("1-200 letters, digits, '.', '_', ':' or '-'")]})
     return key
 
 

@@ -7,8 +7,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pymongo.errors import DuplicateKeyError
 
-from shared.auth import ROLES
-from shared.errors import ApiError, Conflict
+from services.requests.errors import BadLogin
+from shared import revocation
+from shared.auth import ROLES, Principal
+from shared.errors import AlreadyExists
 
 _hasher = PasswordHasher()
 
@@ -34,19 +36,19 @@ def add_user(db, *, username: str, password: str, role: str, artisan_id: str | N
     try:
         db.users.insert_one(user)
     except DuplicateKeyError:
-        raise Conflict("already_exists", details={"username": username}) from None
+        raise AlreadyExists({"username": username}) from None
     return user
 
 
 def authenticate(db, username: str, password: str) -> dict:
-    """The user if the password matches; 401 bad_login otherwise."""
+    """The user if the password matches; BadLogin otherwise."""
     user = db.users.find_one({"_id": username})
     try:
         _hasher.verify(user["password_hash"] if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
-        raise ApiError(401, "bad_login") from None
+        raise BadLogin() from None
     if user is None:
-        raise ApiError(401, "bad_login")
+        raise BadLogin()
     return user
 
 
@@ -64,6 +66,17 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
     try:
         add_user(db, username=username, password=password, role=role, artisan_id=artisan_id, depot=depot,
                  cooperative=cooperative)
-    except Conflict:
+    except AlreadyExists:
         raise ValueError(f"a user named {username!r} already exists") from None
     return f"added {role} user {username}"
+
+
+def log_out(db, principal: Principal, *, correlation_id: str | None = None) -> None:
+    """Revoke the caller's token on every service until it would have expired."""
+    revocation.revoke(db, principal.token_id, revocation.expiry(principal.expires), source="requests",
+                      correlation_id=correlation_id)
+
+
+def set_language(db, username: str, lang: str) -> None:
+    """Remember the language a user reads rawbank in."""
+    db.users.update_one({"_id": username}, {"$set": {"language": lang}})

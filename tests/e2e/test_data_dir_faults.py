@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from shared.broker import free_port
 from shared.datadir import DataDir
 from shared.durable_store import DurableStore
+from tests.conftest import free_port
 from tests.devserver import ROOT
 
 pytestmark = pytest.mark.e2e

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from kafka import KafkaProducer
 
-from shared.broker import free_port
-from tests.conftest import wait_until
+from tests.conftest import free_port, wait_until
 from tests.devserver import ROOT, Dev, running_dev
 
 pytestmark = pytest.mark.e2e

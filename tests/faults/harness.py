@@ -30,8 +30,8 @@ from services import inventory, notifier, requests as requests_service
 from services.inventory import consumer as inventory_consumer
 from shared.auth import issue_token
 from shared.kafka import ensure_topics
-from shared.mongo import Locked
-from shared.service import Runtime
+from shared.embedded_store import Locked
+from shared.runtime import Runtime
 from shared.worker import Worker
 
 PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}

@@ -13,7 +13,7 @@ import threading
 import pytest
 from kafka.partitioner.default import murmur2
 
-from shared.reconcile import reconcile_dbs
+from shared.reconcile import check, facts_of
 from tests.conftest import wait_until
 from tests.faults.harness import Stack
 
@@ -94,7 +94,7 @@ def test_killing_one_of_two_workers_moves_its_partitions_without_loss_or_double_
     taken_over = [rid for rid in handled[id(second_switch)][len(by_second):]
                   if partition_of(rid, partitions) in first_partitions]
     assert taken_over, "the survivor applied events from the dead worker's partitions"
-    report = reconcile_dbs(inv.db, req.db)
+    report = check(facts_of({"inventory": inv.db, "requests": req.db}))
     assert report.ok, report.problems
     holds = inv.db.stock.find_one({"_id": f"{depot}/{sku}"})["holds"]
     assert sorted(holds) == sorted(before + after) and set(holds.values()) == {1000}

@@ -15,12 +15,11 @@ from services import inventory, notifier, requests as requests_service
 from services.inventory import consumer as inventory_consumer
 from services.notifier import consumer as notifier_consumer
 from services.requests import consumer as requests_consumer
-from shared import cli
+from shared import cli, reconcile
 from shared.auth import issue_token
-from shared.broker import free_port
 from shared.envelope import decode_event
-from shared.reconcile import reconcile_dbs
-from shared.service import Runtime
+from shared.runtime import Runtime
+from tests.conftest import free_port
 
 PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}
 SKU, DEPOT = "YRN-COT-40", "VNS"
@@ -75,7 +74,7 @@ def world(config):
 
 
 def check(runtimes):
-    return reconcile_dbs(runtimes["inventory"].db, runtimes["requests"].db, runtimes["notifier"].db)
+    return reconcile.check(reconcile.facts_of({name: runtime.db for name, runtime in runtimes.items()}))
 
 
 def test_agreeing_stores_reconcile_clean(world):

@@ -17,7 +17,7 @@ import traceback
 
 import pytest
 
-from shared.reconcile import reconcile_dbs
+from shared.reconcile import check, facts_of
 from tests.faults.harness import Killer, Stack
 from tests.conftest import wait_until
 
@@ -40,7 +40,7 @@ def settle(stack, timeout: float):
     """Wait until reconciliation is clean; fail with its last report otherwise."""
     deadline, next_note = time.monotonic() + timeout, time.monotonic() + 20
     while True:
-        report = reconcile_dbs(stack["inventory"].db, stack["requests"].db, stack["notifier"].db)
+        report = check(facts_of({name: stack[name].db for name in ("inventory", "requests", "notifier")}))
         if report.ok or time.monotonic() > deadline:
             return report
         if time.monotonic() > next_note:  # progress, for whoever reads a slow or stuck run
@@ -124,5 +124,5 @@ def test_random_worker_kills_lose_nothing_and_apply_nothing_twice(stack):
     assert req.db.requisitions.count_documents({"_id": {"$in": rids}, "status": "dispatched",
                                                 "stock": "issued"}) == dispatched
     time.sleep(3)  # a late duplicate must not disturb the balance either
-    again = reconcile_dbs(inv.db, req.db, stack["notifier"].db)
+    again = check(facts_of({"inventory": inv.db, "requests": req.db, "notifier": stack["notifier"].db}))
     assert again.ok, again.problems

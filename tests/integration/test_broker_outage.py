@@ -6,10 +6,10 @@ import time
 import pytest
 
 from services import inventory, notifier
-from shared.broker import free_port, start_broker, stop_process, wait_for_broker
-from shared.service import Runtime
+from shared.broker import start_broker, stop_process, wait_for_broker
+from shared.runtime import Runtime
 from shared.worker import Worker
-from tests.conftest import wait_until
+from tests.conftest import free_port, wait_until
 
 pytestmark = pytest.mark.broker
 OUTAGE_SECONDS = float(os.environ.get("RAWBANK_TEST_OUTAGE_SECONDS", "30"))

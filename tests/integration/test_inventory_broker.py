@@ -11,7 +11,7 @@ from services.inventory.consumer import make_handler
 from shared.consumer import ConsumerLoop
 from shared.kafka import ensure_topics, make_producer
 from shared.relay import OutboxRelay
-from shared.service import Runtime
+from shared.runtime import Runtime
 from tests.conftest import wait_until
 from tests.integration.test_inventory_support import check_invariants, requisition, seed_catalog
 

@@ -4,7 +4,7 @@ A material update refreshes every copy and bumps the stock's version, so a write
 the old copy starts again; a stock record created while the material changes is fixed at once.
 """
 from services.inventory import catalog, domain, movements
-from services.inventory.stockops import write_stock
+from services.inventory.stock_writes import write_stock
 from tests.integration.test_inventory_support import (check_invariants, db, outbox_types,  # noqa: F401
                                                       seed_catalog)
 

@@ -6,7 +6,7 @@ import pytest
 
 from services.inventory import create_app, movements, queries, spec
 from services.inventory.consumer import make_handler
-from shared.service import Runtime
+from shared.runtime import Runtime
 from tests.integration.test_inventory_support import (check_invariants, db, requisition,  # noqa: F401
                                                       seed_catalog)
 

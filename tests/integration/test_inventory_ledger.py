@@ -1,21 +1,24 @@
 """The ledger's journal: every entry reaches `movements` once, whatever dies when.
 
 A write puts its entry in the stock document's journal and then copies it to `movements`;
-the document's next write drops entries it finds copied, and copies first any it does not.
+the worker's sweep copies whatever a dead writer left and empties the journals.
 """
+import threading
+
 import pytest
 
-from services.inventory import ledger, movements, stockops
+from services.inventory import ledger, movements, spec, stock_writes
 from shared import reconcile
-from tests.integration.test_inventory_support import check_invariants, db, seed_catalog  # noqa: F401
+from tests.conftest import wait_until
+from tests.integration.test_inventory_support import check_invariants, db  # noqa: F401
 
 
 class Killed(BaseException):
     """Stands for the process dying right there."""
 
 
-def receive(db, quantity):
-    return movements.record_movement(db, {"type": "receipt", "sku": "YRN", "depot": "VNS",
+def receive(db, quantity, sku="YRN"):
+    return movements.record_movement(db, {"type": "receipt", "sku": sku, "depot": "VNS",
                                           "quantity": quantity}, by="test")["movement_id"]
 
 
@@ -29,89 +32,135 @@ def in_movements(db):
 
 def problems(db):
     """What reconciliation says of the stock and its ledger (no relay runs here, so outboxes are full)."""
-    return [line for line in reconcile.check(reconcile.inventory_facts(db)).problems
+    return [line for line in reconcile.check(reconcile.facts_of({"inventory": db})).problems
             if "outbox not drained" not in line]
 
 
-def test_an_entry_is_copied_at_once_and_leaves_the_journal_with_the_next_write(db):
+def die_before_the_copy(db, monkeypatch, quantity):
+    """A receipt whose process dies after its stock write, before its copy to `movements`."""
+    def die(db_, entries):
+        raise Killed()
+    monkeypatch.setattr(stock_writes.ledger, "insert", die)
+    with pytest.raises(Killed):
+        receive(db, quantity)
+    monkeypatch.undo()
+    return journal(db)[-1]
+
+
+def test_an_entry_is_copied_at_once_and_leaves_the_journal_with_the_sweep(db):
     first = receive(db, 1_000)
     assert journal(db) == [first] and in_movements(db) == [first]
     assert problems(db) == []  # copied and still in the journal: counted once
     second = receive(db, 2_000)
-    assert journal(db) == [second]
+    assert journal(db) == [first, second]
     assert in_movements(db) == sorted([first, second])
     assert ledger.totals(db, "VNS", "YRN")["on_hand"] == 3_000
+    assert problems(db) == []
+    assert ledger.project_pending(db) == 1
+    assert journal(db) == [] and in_movements(db) == sorted([first, second])
     check_invariants(db)
 
 
 def test_a_death_before_the_copy_loses_nothing_and_counts_nothing_twice(db, monkeypatch):
     receive(db, 1_000)
-
-    def die(db_, entries):
-        raise Killed()
-    monkeypatch.setattr(stockops.ledger, "insert", die)
-    with pytest.raises(Killed):
-        receive(db, 2_000)  # stored with its entry in the journal, never copied
-    monkeypatch.undo()
-    lost = journal(db)[0]
+    lost = die_before_the_copy(db, monkeypatch, 2_000)
     assert lost not in in_movements(db)
     assert db.stock.find_one({"_id": "VNS/YRN"})["on_hand"] == 3_000
     assert problems(db) == ["VNS/YRN: 1 ledger entr(ies) not yet projected"]
 
-    third = receive(db, 4_000)  # copies the left entry first, then writes its own
-    assert journal(db) == [third]
-    assert lost in in_movements(db) and len(in_movements(db)) == 3
+    third = receive(db, 4_000)  # a writer only appends: the left entry waits for the sweep
+    assert lost in journal(db) and third in in_movements(db) and lost not in in_movements(db)
+    assert problems(db) == ["VNS/YRN: 1 ledger entr(ies) not yet projected"]
+
+    assert ledger.project_pending(db) == 1
+    assert journal(db) == [] and lost in in_movements(db) and len(in_movements(db)) == 3
     assert ledger.totals(db, "VNS", "YRN") == {"on_hand": 7_000, "reserved": 0, "entries": 3}
-    assert ledger.project(db, "VNS", "YRN") == 1  # the worker's pull, repeated: nothing changes
-    assert ledger.project(db, "VNS", "YRN") == 0
+    assert ledger.project_pending(db) == 0  # repeated: nothing changes
     assert ledger.totals(db, "VNS", "YRN")["entries"] == 3
     assert problems(db) == []
     check_invariants(db)
 
 
-def test_a_write_that_changes_nothing_keeps_the_journal(db):
-    first = receive(db, 1_000)
-    with pytest.raises(Exception):
-        movements.record_movement(db, {"type": "adjustment", "sku": "YRN", "depot": "VNS",
-                                       "quantity": -5_000, "reason": "damage"}, by="test")
-    assert journal(db) == [first] and in_movements(db) == [first]
+def test_a_sweep_that_dies_before_its_pull_is_repeated_harmlessly(db, monkeypatch):
+    receive(db, 1_000)
+    lost = die_before_the_copy(db, monkeypatch, 2_000)
+    stock = db.stock
 
-
-def test_the_next_write_looks_up_only_entries_this_process_did_not_copy(db, monkeypatch):
-    lookups = []
-    movements_collection = db.movements
-    find_one = movements_collection.find_one
-
-    def counting(filter, *args, **kwargs):
-        lookups.append(filter)
-        return find_one(filter, *args, **kwargs)
-    monkeypatch.setitem(movements_collection._cache, "find_one", counting)
-    first = receive(db, 1_000)
-    receive(db, 2_000)  # the journal holds `first`, which this process copied itself
-    assert lookups == []
-
-    ledger._SEEN.clear()  # as a new process finds it: the journal's entry is looked up
-    receive(db, 3_000)
-    assert len(lookups) == 1 and lookups[0]["_id"] != first
-    assert len(in_movements(db)) == 3
+    def die(*args, **kwargs):
+        raise Killed()
+    monkeypatch.setitem(stock._cache, "update_many", die)  # the sweep's `$pull`
+    with pytest.raises(Killed):
+        ledger.project_pending(db)
+    monkeypatch.undo()
+    assert lost in journal(db) and lost in in_movements(db)  # in both: counted once
+    assert problems(db) == []
+    assert ledger.project_pending(db) == 1
+    assert journal(db) == [] and len(in_movements(db)) == 2
     check_invariants(db)
 
 
-def test_what_a_process_remembers_is_per_database_and_bounded(config, monkeypatch):
-    from services.inventory import spec
-    from shared.service import Runtime
-    one, other = Runtime(spec(), config), Runtime(spec(), config)
+def test_a_write_reads_nothing_of_the_ledger_and_leaves_earlier_entries_alone(db, monkeypatch):
+    receive(db, 1_000)
+    lost = die_before_the_copy(db, monkeypatch, 2_000)
+    calls = []
+
+    def counting(collection, name):
+        method = getattr(collection, name)
+
+        def call(*args, **kwargs):
+            calls.append(f"{collection.name}.{name}")
+            return method(*args, **kwargs)
+        return call
+    for collection in (db.stock, db.movements):
+        for name in ("find", "find_one", "update_one", "update_many", "insert_one", "insert_many"):
+            monkeypatch.setitem(collection._cache, name, counting(collection, name))
+    third = receive(db, 4_000)
+    monkeypatch.undo()
+    assert calls == ["stock.find_one", "stock.update_one", "movements.insert_many"]
+    assert journal(db)[-2:] == [lost, third] and lost not in in_movements(db)
+
+
+def test_the_worker_sweeps_without_any_event_arriving(db, monkeypatch):
+    assert ("ledger", ledger.make_sweeper) in spec().background  # the worker runs it beside its consumer
+    receive(db, 1_000)
+    lost = die_before_the_copy(db, monkeypatch, 2_000)
+    monkeypatch.setattr(ledger, "SWEEP_SECONDS", 0.05)
+    stop = threading.Event()
+    sweeper = threading.Thread(target=ledger.make_sweeper(db, None), args=(stop,))
+    sweeper.start()
     try:
-        ledger.insert(one.db, [{"_id": "m-1", "sku": "YRN", "depot": "VNS", "quantity": 1}])
-        assert ledger.projected(one.db, ["m-1"])
-        assert not ledger.projected(other.db, ["m-1"])  # same id, another store: asked, not found
-        monkeypatch.setattr(ledger, "SEEN_LIMIT", 3)
-        for n in range(2, 6):
-            ledger.insert(one.db, [{"_id": f"m-{n}", "sku": "YRN", "depot": "VNS", "quantity": 1}])
-        assert list(ledger._seen(one.db)) == ["m-3", "m-4", "m-5"]
-        assert ledger.projected(one.db, ["m-1", "m-5"])  # forgotten ones are found in the store
-        one.db.movements.delete_one({"_id": "m-2"})  # (never done by rawbank: the ledger is append-only)
-        assert not ledger.projected(one.db, ["m-2"])
+        wait_until(lambda: not journal(db), message="the sweep to empty the journal")
     finally:
-        one.close()
-        other.close()
+        stop.set()
+        sweeper.join(10)
+    assert lost in in_movements(db) and problems(db) == []
+    check_invariants(db)
+
+
+def test_writers_and_the_sweep_side_by_side_count_every_entry_once(db, monkeypatch):
+    monkeypatch.setattr(ledger, "SWEEP_SECONDS", 0.001)
+    stop = threading.Event()
+    sweeper = threading.Thread(target=ledger.make_sweeper(db, None), args=(stop,))
+    sweeper.start()
+    errors = []
+
+    def write(sku):
+        try:
+            for _ in range(40):
+                receive(db, 1_000, sku)
+        except Exception as exc:
+            errors.append(exc)
+    writers = [threading.Thread(target=write, args=(sku,)) for sku in ("YRN", "YRN", "DYE", "BRS")]
+    try:
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join(60)
+    finally:
+        stop.set()
+        sweeper.join(10)
+    assert errors == []
+    assert problems(db) == []  # before the last sweep: journal entries all copied, none counted twice
+    assert db.movements.count_documents({}) == 160
+    check_invariants(db)
+    assert db.stock.find_one({"_id": "VNS/YRN"})["on_hand"] == 80_000

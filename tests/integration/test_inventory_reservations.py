@@ -3,7 +3,7 @@ import pytest
 
 from services.inventory import movements, queries
 from services.inventory.consumer import make_handler
-from shared.consumer import PermanentError
+from shared.errors import Inapplicable
 from tests.integration.test_inventory_support import (check_invariants, db, outbox_types,  # noqa: F401
                                                       requisition)
 
@@ -107,13 +107,13 @@ def test_cancel_before_approve_leaves_a_tombstone_and_nothing_is_ever_held(db, h
 
 def test_events_that_can_never_apply_are_permanent_or_fail_visibly(db, handle):
     receive(db, "YRN", 10_000)
-    with pytest.raises(PermanentError):
+    with pytest.raises(Inapplicable):
         handle(requisition("RequisitionDispatched", "R9", [("YRN", 1_000)]))    # never approved
     handle(requisition("RequisitionApproved", "R1", [("YRN", 8_000)]))
     handle(requisition("RequisitionApproved", "R2", [("YRN", 8_000)]))
-    with pytest.raises(PermanentError):
+    with pytest.raises(Inapplicable):
         handle(requisition("RequisitionDispatched", "R2", [("YRN", 8_000)]))    # waitlisted, not held
-    with pytest.raises(PermanentError):
+    with pytest.raises(Inapplicable):
         handle(requisition("RequisitionApproved", "R.1", [("YRN", 1_000)]))     # not a usable id
     handle(requisition("RequisitionApproved", "R3", [("NOPE", 1_000)]))
     handle(requisition("RequisitionApproved", "R4", [("YRN", 1_000)], depot="ZZZ"))

@@ -7,10 +7,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from services.inventory import domain, movements
 from services.inventory.consumer import make_handler
 from shared.config import Config
-from shared.consumer import PermanentError
 from shared.envelope import decode_event
-from shared.errors import Conflict
-from shared.service import Runtime
+from shared.errors import Conflict, Error, outcome
+from shared.runtime import Runtime
 from services.inventory import spec
 from tests.integration.test_inventory_support import check_invariants, requisition, seed_catalog
 
@@ -41,7 +40,9 @@ class StockMachine(RuleBasedStateMachine):
         """Hand an event to the consumer; only applied ones are redelivered (dead letters are not)."""
         try:
             self.handle(event)
-        except PermanentError:
+        except Error as exc:
+            if not outcome(exc).permanent:
+                raise
             return False
         self.delivered.append(event)
         return True

@@ -5,7 +5,7 @@ import pytest
 
 from services.inventory import catalog, ledger, spec
 from shared.envelope import new_event
-from shared.service import Runtime
+from shared.runtime import Runtime
 
 DEPOTS = ("VNS", "BHD")
 MATERIALS = {"YRN": ("yarn", 5_000), "DYE": ("dye", 1_000), "BRS": ("metal", 0)}

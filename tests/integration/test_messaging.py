@@ -5,9 +5,10 @@ from contextlib import contextmanager
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
-from services.notifier import events as notifier_events
+from services.notifier import event_log
 from shared.consumer import ConsumerLoop
 from shared.envelope import new_event
+from shared.errors import Busy, NotFound
 from shared.kafka import ensure_topics, make_producer
 from shared.mongo import connect
 from shared.relay import OutboxRelay, outbox_push
@@ -114,7 +115,7 @@ def test_handler_failing_after_its_effect_is_retried_and_the_effect_stored_once(
 
     def crash_after_storing_once(event):
         calls.append(event.event_id)
-        notifier_events.record(db, event)
+        event_log.record(db, event)
         if len(calls) == 1:
             raise RuntimeError("process died after the write, before the commit")
 
@@ -143,6 +144,24 @@ def test_handler_that_always_fails_is_dead_lettered_after_bounded_retries(broker
     assert b"handler failed 3 times" in dict(dead[0].headers)["reason"]
 
 
+def test_the_error_table_decides_retry_or_dead_letter_at_once(broker_config, topic, producer, unique):
+    attempts = []
+
+    def busy_then_gone(event):
+        attempts.append(event.event_id)
+        if len(attempts) == 1:
+            raise Busy(reason="a moment later it passes")      # retried
+        raise NotFound({"requisition_id": "R9"})                 # can never apply: no retry
+
+    event = receipt_event()
+    producer.send(topic, key=event.key.encode(), value=event.to_bytes()).get(10)
+    with running(ConsumerLoop(broker_config.with_(consumer_max_retries=5), service="test",
+                              group_id=f"g-{unique}", topics=[topic], handler=busy_then_gone, producer=producer)):
+        dead = read_all(broker_config, f"{topic}.dlq", 1)
+    assert len(attempts) == 2
+    assert dict(dead[0].headers)["reason"] == b"StockReceived: not_found {'requisition_id': 'R9'}"
+
+
 def test_relay_killed_between_publish_and_removal_republishes_and_the_consumer_dedupes(
         broker_config, topic, producer, unique):
     inventory = connect("mongomock://inventory")["rawbank_inventory"]
@@ -163,7 +182,7 @@ def test_relay_killed_between_publish_and_removal_republishes_and_the_consumer_d
     copies = read_all(broker_config, topic, 2)
     assert [m.value for m in copies].count(event.to_bytes()) == 2
     with running(ConsumerLoop(broker_config, service="notifier", group_id=f"g-{unique}", topics=[topic],
-                              handler=lambda e: notifier_events.record(notifier, e), producer=producer)):
+                              handler=lambda e: event_log.record(notifier, e), producer=producer)):
         wait_until(lambda: notifier.events.count_documents({}) >= 1, message="the event stored")
         wait_until(lambda: _committed(broker_config, f"g-{unique}", topic) >= 2, message="both copies consumed")
     assert notifier.events.count_documents({"event_id": event.event_id}) == 1

@@ -15,15 +15,14 @@ from aiosmtpd.controller import Controller
 from werkzeug.serving import make_server
 
 from services.notifier import create_app, spec
-from shared.broker import free_port
 from shared.config import Config
 from shared.envelope import new_event
 from shared.events import dlq_topic
 from shared.kafka import ensure_topics, make_producer
 from shared.mongo import connect
-from shared.service import Runtime
+from shared.runtime import Runtime
 from shared.worker import Worker
-from tests.conftest import wait_until
+from tests.conftest import free_port, wait_until
 from tests.integration.test_notifier_webhooks import Receiver
 from tests.unit.test_notifier_alerts import burst
 

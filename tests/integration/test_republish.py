@@ -8,13 +8,13 @@ import pytest
 from kafka import KafkaConsumer
 from kafka.structs import OffsetAndMetadata
 
-from shared.broker import free_port, start_broker, stop_process, wait_for_broker
+from shared.broker import start_broker, stop_process, wait_for_broker
 from shared.envelope import new_event
 from shared.kafka import ensure_topics, make_admin, make_producer
 from shared.mongo import connect
 from shared.relay import OutboxRelay, outbox_push
 from shared.retention import COLLECTION, Retention
-from tests.conftest import wait_until
+from tests.conftest import free_port, wait_until
 
 pytestmark = pytest.mark.broker
 GROUP = "republish-readers"

@@ -9,11 +9,11 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 
 from services.requests import consumer, create_app, spec
-from shared.consumer import PermanentError
 from shared.envelope import new_event
+from shared.errors import Inapplicable
 from shared.events import INVENTORY_TOPIC, REQUESTS_TOPIC
 from shared.kafka import make_producer
-from shared.service import Runtime
+from shared.runtime import Runtime
 from shared.worker import Worker
 from tests.conftest import wait_until
 from tests.integration.test_requests_support import Client, client, know_materials  # noqa: F401
@@ -80,7 +80,7 @@ def test_a_release_after_cancel_and_late_answers_change_nothing_twice(client):
 
 
 def test_an_answer_for_an_unknown_requisition_is_dead_lettered(client):
-    with pytest.raises(PermanentError):
+    with pytest.raises(Inapplicable):  # dead-lettered at once (shared/errors.OUTCOMES)
         consumer.make_handler(client.db, None)(answer("StockReserved", "no-such-requisition"))
 
 

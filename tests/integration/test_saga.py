@@ -10,7 +10,7 @@ import services.inventory as inventory
 import services.requests as requests_service
 from shared.auth import issue_token
 from shared.config import Config
-from shared.service import Runtime
+from shared.runtime import Runtime
 from shared.worker import Worker
 from tests.conftest import wait_until
 

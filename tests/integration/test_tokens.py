@@ -8,8 +8,13 @@ import jwt
 import pytest
 
 from services import inventory, notifier, requests as requests_service
-from services.requests import login_limit, users
-from shared.service import Runtime
+from services.inventory import consumer as inventory_consumer
+from services.notifier import consumer as notifier_consumer
+from services.requests import login_throttle, users
+from shared import revocation
+from shared.auth import issue_token
+from shared.envelope import decode_event
+from shared.runtime import Runtime
 from shared.web import MAX_BODY_BYTES
 
 PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}
@@ -17,7 +22,10 @@ PROTECTED = {"inventory": "/api/v1/stock", "requests": "/api/v1/requisitions", "
 #: GET lists without a page size: configuration admins create by hand (a few entries each), and
 #: one artisan's usage in one month (one row per material category)
 UNPAGED = {("requests", "/api/v1/quotas"), ("requests", "/api/v1/quotas/usage"), ("notifier", "/api/v1/webhooks"),
-           ("notifier", "/api/v1/contacts")}
+           ("notifier", "/api/v1/contacts"),
+           # bounded by nature: one material's prices, the scheme book, credit terms, one artisan's categories
+           ("inventory", "/api/v1/materials/{sku}/prices"), ("requests", "/api/v1/schemes"),
+           ("requests", "/api/v1/credit-terms"), ("requests", "/api/v1/artisans/{artisan_id}/entitlements")}
 
 
 @pytest.fixture(scope="module")
@@ -88,23 +96,23 @@ def test_login_is_rate_limited_per_user_and_address_with_retry_after(apps):
     _, made = apps
     client, db = made["requests"]
     users.add_user(db, username="limited", password="right-password", role="admin")
-    for _ in range(login_limit.PER_USER_AND_ADDRESS):
+    for _ in range(login_throttle.PER_USER_AND_ADDRESS):
         assert login(client, "limited", "wrong").status_code == 401
     refused = login(client, "limited", "right-password", lang="hi")  # even the right password, for now
     assert refused.status_code == 429
     error = refused.get_json()["error"]
     assert error["code"] == "too_many_attempts" and "प्रयास" in error["message"]
-    assert 0 < int(refused.headers["Retry-After"]) <= login_limit.WINDOW.total_seconds()
+    assert 0 < int(refused.headers["Retry-After"]) <= login_throttle.WINDOW.total_seconds()
     assert login(client, "limited", "right-password", address="10.0.0.2").status_code == 200  # someone else
-    later = datetime.now(timezone.utc) + login_limit.WINDOW + timedelta(seconds=1)
-    assert login_limit.authenticate(db, "limited", "right-password", "10.0.0.1", now=later)["_id"] == "limited"
+    later = datetime.now(timezone.utc) + login_throttle.WINDOW + timedelta(seconds=1)
+    assert login_throttle.authenticate(db, "limited", "right-password", "10.0.0.1", now=later)["_id"] == "limited"
     assert login(client, "limited", "right-password").status_code == 200  # a success starts afresh
 
 
 def test_one_address_trying_many_usernames_is_limited_too(apps):
     _, made = apps
     client, _ = made["requests"]
-    for n in range(login_limit.PER_ADDRESS):
+    for n in range(login_throttle.PER_ADDRESS):
         assert login(client, f"nobody-{n}", "guess", address="10.9.9.9").status_code == 401
     assert login(client, "nobody-else", "guess", address="10.9.9.9").status_code == 429
 
@@ -155,3 +163,25 @@ def test_every_list_caps_its_page_size(apps, service):
                 in (200, 404), path
         checked += 1
     assert checked >= {"inventory": 4, "requests": 2, "notifier": 5}[service]
+
+
+def test_a_logout_reaches_every_service_by_its_event(apps):
+    """The deny-list of logged-out tokens is kept by all three services (issue 13, finding 9)."""
+    config, made = apps
+    token = issue_token(config.jwt_secret, sub="someone", role="admin")
+    bearer = {"Authorization": f"Bearer {token}"}
+    for service in PACKAGES:  # verified, and remembered by the verification cache
+        assert made[service][0].get(PROTECTED[service], headers=bearer).status_code == 200
+    assert made["requests"][0].post("/api/v1/auth/logout", headers=bearer).status_code == 204
+    assert made["requests"][0].get(PROTECTED["requests"], headers=bearer).status_code == 401  # here at once
+    [event] = [decode_event(e) for doc in made["requests"][1][revocation.COLLECTION].find() for e in doc["outbox"]]
+    assert event.type == "TokenRevoked" and event.data["expires_at"] > datetime.now(timezone.utc)
+    for service, handler in (("inventory", inventory_consumer.make_handler), ("notifier", notifier_consumer.make_handler)):
+        assert made[service][0].get(PROTECTED[service], headers=bearer).status_code == 200  # not heard of it yet
+        handle = handler(made[service][1], config)
+        handle(event)
+        handle(event)  # a redelivery changes nothing
+        answer = made[service][0].get(PROTECTED[service], headers=bearer)
+        assert answer.status_code == 401 and answer.get_json()["error"]["code"] == "token_invalid", service
+    other = issue_token(config.jwt_secret, sub="someone", role="admin")  # the same person's next login works
+    assert made["inventory"][0].get(PROTECTED["inventory"], headers={"Authorization": f"Bearer {other}"}).status_code == 200

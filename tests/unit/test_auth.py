@@ -4,7 +4,7 @@ import jwt
 import pytest
 
 from shared.auth import decode_token, issue_token
-from shared.errors import ApiError
+from shared.errors import TokenInvalid, outcome
 
 SECRET = "s" * 40
 
@@ -27,9 +27,9 @@ def test_round_trip_carries_the_contract_claims():
     lambda: "not.a.token",
 ])
 def test_bad_tokens_are_refused_with_401(make):
-    with pytest.raises(ApiError) as raised:
+    with pytest.raises(TokenInvalid) as raised:
         decode_token(SECRET, make())
-    assert raised.value.status == 401
+    assert outcome(raised.value).status == 401
 
 
 def test_artisan_tokens_need_an_artisan_id():
@@ -42,13 +42,13 @@ def test_a_token_verified_before_still_expires(monkeypatch):
     assert decode_token(SECRET, token).sub == "asha"  # verified and remembered
     later = time.time() + 61
     monkeypatch.setattr("shared.auth.time.time", lambda: later)
-    with pytest.raises(ApiError) as raised:
+    with pytest.raises(TokenInvalid) as raised:
         decode_token(SECRET, token)
-    assert raised.value.status == 401
+    assert outcome(raised.value).status == 401
 
 
 def test_a_remembered_token_is_not_valid_under_another_secret():
     token = issue_token(SECRET, sub="asha", role="admin")
     decode_token(SECRET, token)
-    with pytest.raises(ApiError):
+    with pytest.raises(TokenInvalid):
         decode_token("y" * 40, token)

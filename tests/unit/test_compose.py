@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from shared.config import Config, environment_variables
-from shared.runner import SERVICES
+from shared.spec import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTS = {"inventory": 8001, "requests": 8002, "notifier": 8003}  # DESIGN.md, "Contract"

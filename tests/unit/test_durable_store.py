@@ -207,7 +207,7 @@ def test_sync_fsyncs_the_log_once_for_every_write_made_before_it(tmp_path, monke
 def test_a_write_the_disk_refuses_is_answered_503_in_both_languages_and_changes_nothing(tmp_path, token):
     from services.inventory import create_app, seed, spec
     from shared.config import Config
-    from shared.service import Runtime
+    from shared.runtime import Runtime
     config = Config.from_env({})
     store = DurableStore(tmp_path / "inventory.sqlite")
     runtime = Runtime(spec(), config, client=store.client)

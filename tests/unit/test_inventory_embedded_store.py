@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from mongomock import ObjectId
 from pymongo import ReturnDocument
 
-from shared.mongo import (_aware_dates, _copy_document, _make_dates_aware, _patch_dates, _patch_datetime_awareness,
-                          _scan, connect)
+from shared.embedded_store import (_aware_dates, _copy_document, _make_dates_aware, _patch_dates,
+                                   _patch_datetime_awareness, _scan)
+from shared.mongo import connect
 
 
 @pytest.fixture
@@ -140,7 +141,7 @@ def test_a_stored_document_is_a_copy_both_ways(items):
 
 
 def test_server_info_and_version_checks_are_mongomocks(items):
-    from shared.mongo import _convert_version_to_list, _version_list, _versions
+    from shared.embedded_store import _convert_version_to_list, _version_list, _versions
     client = items[0]._target.database.client
     assert mongomock.mongo_client._convert_version_to_list is _convert_version_to_list
     expected = _version_list.__wrapped__(client._server_version)  # mongomock's own parse

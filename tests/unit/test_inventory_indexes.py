@@ -11,7 +11,7 @@ from pymongo import IndexModel
 
 from services.inventory import catalog, ledger, movements, queries, spec, store
 from services.inventory.reservations import Reservations
-from shared.service import Runtime
+from shared.runtime import Runtime
 from tests.integration.test_inventory_support import requisition, seed_catalog
 
 
@@ -155,6 +155,7 @@ def exercise(db):
     queries.get_stock(db, "VNS", "YRN")
     queries.get_stock(db, "BHD", "BRS")
     queries.get_reservation(db, "R2")
+    queries.ready_to_dispatch(db, "VNS")
     for args in combos(sku=[None, "YRN"], depot=[None, "VNS"], type_=[None, "receipt"],
                        requisition_id=[None, "R1"], before=[None, "ffff"]):
         list(ledger.stream(db, ledger.movements_query(**args), batch=2))

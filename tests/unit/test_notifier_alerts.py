@@ -106,6 +106,17 @@ def test_acknowledge_then_escalation_skips_it_but_takes_the_overdue_one(db, conf
     assert alerts.get(db, second)["escalated"] is True
 
 
+def test_lifecycle_open_acknowledged_resolved_each_step_once(db):
+    at = datetime.now(timezone.utc)
+    alert = alerts.raise_alert(db, domain.LOW_STOCK, depot="VNS", sku="A", cause="e1", at=at, details={})
+    assert alerts.resolve(db, alert, by="ravi", note="", at=at)["status"] == "resolved"
+    assert alerts.resolve(db, alert, by="ravi", note="again", at=at) is None
+    again = alerts.raise_alert(db, domain.LOW_STOCK, depot="VNS", sku="A", cause="e2", at=at, details={})
+    assert alerts.acknowledge(db, again, by="ravi", note="", at=at)["status"] == "acknowledged"
+    assert alerts.acknowledge(db, again, by="ravi", note="again", at=at) is None
+    assert alerts.resolve(db, again, by="ravi", note="", at=at)["status"] == "resolved"
+
+
 def waitlisted(rid, position, depot="VNS", sku="YRN-COT"):
     return new_event("StockWaitlisted", rid, {"requisition_id": rid, "depot": depot, "position": position,
                                               "lines": [{"sku": sku, "quantity": 5_000}]}, source="inventory")

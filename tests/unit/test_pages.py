@@ -7,9 +7,10 @@ import pytest
 
 from services import inventory, requests as requests_service
 from shared.auth import COOKIE, csrf_token, issue_token
+from shared.i18n import LANG_COOKIE
 from shared.mongo import connect
-from shared.pages import LANG_COOKIE, quantity, when
-from shared.service import Runtime
+from shared.pages import quantity, when
+from shared.runtime import Runtime
 
 INVENTORY, REQUESTS = "http://127.0.0.1:8001", "http://127.0.0.1:8002"
 

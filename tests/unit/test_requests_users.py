@@ -5,6 +5,7 @@ import pytest
 
 from services.requests import users
 from shared.cli import main
+from shared.errors import outcome
 from shared.mongo import connect
 
 
@@ -48,7 +49,7 @@ def test_wrong_passwords_and_unknown_users_look_alike(db):
     for name, password in (("asha", "wrong"), ("nobody", "long enough")):
         with pytest.raises(Exception) as caught:
             users.authenticate(db, name, password)
-        assert (caught.value.status, caught.value.code) == (401, "bad_login")
+        assert (outcome(caught.value).status, caught.value.code) == (401, "bad_login")
 
 
 def test_the_command_refuses_the_in_memory_store(monkeypatch, capsys, tmp_path):
@@ -62,7 +63,7 @@ def test_the_command_adds_to_a_data_directory_only_while_rawbank_is_stopped(monk
     import io
     from services.requests import spec
     from shared.config import Config
-    from shared.service import Runtime
+    from shared.runtime import Runtime
     monkeypatch.delenv("MONGO_URI", raising=False)
     monkeypatch.chdir(tmp_path)
     config = Config.from_env({}, data_dir=str(tmp_path / "var"))

@@ -7,6 +7,7 @@ import time
 from typing import Callable
 
 from services.inventory import domain, ledger
+from services.inventory.errors import StockBusy
 from services.inventory.store import VersionConflict, load_stock, material_or_error, save_stock
 from shared.envelope import Event, new_event
 
@@ -14,10 +15,6 @@ log = logging.getLogger(__name__)
 
 SOURCE = "inventory"
 BUSY_SECONDS = 15.0
-
-
-class StockBusy(Exception):
-    """Writers kept colliding on one stock document until the deadline."""
 
 
 Change = Callable[[domain.Stock], domain.Stock]
@@ -34,8 +31,7 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
     and the catalog is read only to create the stock document (422 unknown_material).
 
     The ledger entries go into the stock document's journal in the same write and are then
-    copied to `movements`; the next write of the document drops them from the journal once it
-    has checked they are there (see services/inventory/README.md).
+    copied to `movements`; the worker's sweep empties the journal (services/inventory/ledger.py).
 
     Returns (before, after); when the change changes nothing, or `movement_id` is already in
     the ledger, nothing is written and after == before. Rule errors propagate unchanged.
@@ -46,12 +42,9 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
     attempt = 0
     while True:
         attempt += 1
-        stored, version, pending, category = load_stock(db, depot, sku, requisition_id)
+        stored, version, category = load_stock(db, depot, sku, requisition_id)
         if movement_id is not None and version and ledger.recorded(db, depot, sku, movement_id):
             return stored, stored
-        if pending and not ledger.projected(db, pending):
-            ledger.project(db, depot, sku)  # a crash (or a writer right now) left them: copy them first
-            continue
         if stored is not None and isinstance(material, str):
             known = {"_id": sku, "reorder_level": stored.reorder_level, "category": category}
         else:
@@ -68,18 +61,16 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
         events = [*events, *level_events(before, after, correlation_id)]
         try:
             save_stock(db, before, after, version, category=known["category"], journal=journal, events=events,
-                       stored=stored if version else None, stored_category=category,
-                       journal_pending=bool(pending))
+                       stored=stored if version else None, stored_category=category)
         except VersionConflict:
             if time.monotonic() > deadline:
-                raise StockBusy(domain.stock_id(depot, sku)) from None
+                raise StockBusy(reason=domain.stock_id(depot, sku)) from None
             time.sleep(random.uniform(0, min(0.0005 * 2 ** min(attempt, 7), 0.05)))
             continue
-        if journal:
-            try:
-                ledger.insert(db, journal)  # left in the journal too, until the next write or the worker pulls it
-            except Exception:  # the entry is safe in the journal; the next write or the sweep projects it
-                log.warning("projecting the ledger of %s/%s failed", depot, sku, exc_info=True)
+        try:
+            ledger.insert(db, journal)  # so a read right after this write shows the entry
+        except Exception:  # the entry is safe in the journal; the worker's sweep copies it
+            log.warning("copying the ledger entry of %s/%s failed", depot, sku, exc_info=True)
         if not version:
             _check_copies(db, known, depot, correlation_id)
         return before, after

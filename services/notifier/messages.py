@@ -1,4 +1,4 @@
-"""What each delivery says and to whom: alerts and notifications rendered for one channel."""
+"""The message each delivery sends, and to whom: alerts and notifications rendered for one channel."""
 from __future__ import annotations
 
 import json
@@ -7,6 +7,7 @@ from datetime import datetime
 from services.notifier import domain, projections, subscribers, texts
 from services.notifier.channels import DeliveryFailed, NothingToSend, Outgoing
 from services.notifier.schemas import AlertSchema
+from shared.i18n import LANGUAGES
 
 
 def describe_alerts(db, docs: list[dict], *, dump: bool = False) -> list[dict]:
@@ -15,7 +16,7 @@ def describe_alerts(db, docs: list[dict], *, dump: bool = False) -> list[dict]:
     depots = projections.depots(db, [d["depot"] for d in docs if d.get("depot")])
     out = []
     for doc in docs:
-        titles = {lang: texts.alert(doc, materials, depots, lang) for lang in ("en", "hi")}
+        titles = {lang: texts.alert(doc, materials, depots, lang) for lang in LANGUAGES}
         out.append({**doc, "title": {k: v[0] for k, v in titles.items()},
                     "text": {k: v[1] for k, v in titles.items()}})
     return AlertSchema(many=True).dump(out) if dump else out
@@ -81,8 +82,7 @@ def _to_contact(db, delivery: dict) -> Outgoing:
     materials = projections.materials(db, [alert["sku"]] if alert.get("sku") else [])
     depots = projections.depots(db, [alert["depot"]] if alert.get("depot") else [])
     title, body = texts.alert(alert, materials, depots, lang)
-    word = {"en": "ESCALATED", "hi": "आगे भेजा गया"}[lang] if delivery["topic"] == domain.ALERT_ESCALATED \
-        else delivery["topic"]
+    word = texts.escalated_word(lang) if delivery["topic"] == domain.ALERT_ESCALATED else delivery["topic"]
     if delivery["channel"] == "sms":
         return Outgoing(to=contact["phone"], text=f"{word}: {title}"[:160])
     return Outgoing(to=contact["email"], subject=f"[rawbank] {word}: {title}", text=f"{title}\n\n{body}\n")

@@ -1,0 +1,38 @@
+"""What the notifier brings to `rawbank reconcile`: which requisitions it heard of and told artisans about."""
+from __future__ import annotations
+
+from collections import Counter
+
+from shared.reconcile import Reconciliation
+
+
+def facts(db) -> dict:
+    """Which requisitions the notifier heard of, notifications told twice, events and dead-letter alerts."""
+    told_twice = [row["_id"] for row in db.notifications.aggregate([
+        {"$group": {"_id": {"rid": "$requisition_id", "status": "$status"}, "n": {"$sum": 1}}},
+        {"$match": {"n": {"$gt": 1}}}])]
+    events = Counter(doc["type"] for doc in db.events.find({}, {"type": 1}))
+    dead_letters = [{"id": doc["_id"], "status": doc["status"], "count": doc.get("count", 1),
+                     **{k: doc.get("details", {}).get(k) for k in ("original_topic", "type", "reason")}}
+                    for doc in db.alerts.find({"kind": "dead_letter"}, {"events": 0, "fanout": 0})]
+    return {"service": "notifier", "requisitions": sorted(d["_id"] for d in db.requisitions.find({}, {"_id": 1})),
+            "told_twice": told_twice, "events": dict(events), "dead_letter_alerts": dead_letters}
+
+
+def every_requisition_told_once(found: dict) -> list[str]:
+    """Every requisition requests knows reached the notifier; no artisan was told the same news twice."""
+    notifier, problems = found["notifier"], []
+    known = set(notifier["requisitions"])
+    for rid in sorted(found.get("requests", {}).get("requisitions", {}).keys() - known):
+        problems.append(f"requisition {rid}: never reached the notifier")
+    for item in notifier["told_twice"]:
+        problems.append(f"requisition {item['rid']}: artisan notified twice of {item['status']}")
+    return problems
+
+
+def counts(notifier: dict) -> dict:
+    return {"events seen by the notifier": sum(notifier["events"].values()),
+            "dead-letter alerts": len(notifier["dead_letter_alerts"])}
+
+
+RECONCILIATION = Reconciliation(facts=facts, agreements=(every_requisition_told_once,), counts=counts)

@@ -1,0 +1,94 @@
+"""What the requests service's use cases refuse, each with its code, details and message (see shared/errors.py)."""
+from __future__ import annotations
+
+from shared.errors import Conflict, NotFound, RuleBroken, Unauthenticated
+from shared.i18n import N_
+
+
+class BadLogin(Unauthenticated):
+    code = "bad_login"
+    message = N_("Wrong username or password.")
+
+
+class QuotaExceeded(RuleBroken):
+    code = "quota_exceeded"
+    message = N_("Monthly cap for {category} is {cap} {unit}; {used} {unit} already used in {month}, "
+                 "{left} {unit} left, and this request needs {requested} {unit}.")
+
+
+class QuotaBusy(RuleBroken):
+    """Submits kept colliding on one artisan's monthly usage (answered 422 since it was written)."""
+
+    code = "busy"
+    message = N_("This record is very busy; try again in a moment.")
+
+
+class IllegalTransition(Conflict):
+    """The requisition's status does not allow the action (the domain's IllegalTransition, for callers)."""
+
+    code = "illegal_transition"
+    message = N_("This requisition is '{status}' now, so '{action}' is not possible.")
+
+
+class ArtisanInactive(RuleBroken):
+    code = "artisan_inactive"
+    message = N_("This artisan is not registered or not active; ask an admin to register or reactivate them.")
+
+
+class MaterialNotKnown(RuleBroken):
+    code = "material_not_known"
+    message = N_("The requests service does not know this SKU yet; check it, or try again in a moment.")
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    message = N_("This Idempotency-Key was already used for a different request; use a new key.")
+
+
+class UnknownScheme(NotFound):
+    code = "unknown_scheme"
+    message = N_("No scheme with this code; see GET /api/v1/schemes for the schemes there are.")
+
+
+class SchemesOverlap(Conflict):
+    code = "schemes_overlap"
+    message = N_("Scheme {scheme} already covers some of the same artisans for {category} in these dates; "
+                 "change the dates, the artisans covered or the caps.")
+
+
+class CreditLimitExceeded(RuleBroken):
+    code = "credit_limit_exceeded"
+    message = N_("This would take the artisan's dues to ₹{balance_after}, above their credit limit of ₹{credit_limit}; "
+                 "take a payment of at least ₹{to_pay} first.")
+
+
+class AdvanceRequired(RuleBroken):
+    code = "advance_required"
+    message = N_("To take this on credit the artisan pays an advance of ₹{advance} first; ₹{paid} is paid so far.")
+
+
+class PaymentAboveDue(RuleBroken):
+    code = "payment_above_due"
+    message = N_("Only ₹{due} is due on this requisition, less than ₹{amount}; record the rest as an advance "
+                 "(method 'advance') or take less.")
+
+
+class NotPayable(Conflict):
+    code = "requisition_not_payable"
+    message = N_("This requisition is '{status}', so no payment can be taken for it.")
+
+
+class PaymentReferenceReused(Conflict):
+    code = "payment_reference_reused"
+    message = N_("Payment reference {reference} is already recorded for another amount or requisition; "
+                 "check the reference.")
+
+
+class MonthInFuture(RuleBroken):
+    code = "month_in_future"
+    message = N_("{month} has not begun yet; a claim can be made for this month or an earlier one.")
+
+
+class NoLoomsChange(Conflict):
+    code = "no_looms_change"
+    message = N_("No change of looms is waiting for approval for this artisan.")

@@ -1,0 +1,96 @@
+"""What requests brings to `rawbank reconcile`: its requisitions, and their agreement with inventory.
+
+Requests is the authority on a requisition's status, so it says what inventory's facts (the
+JSON its reconcile-data serves) must show for each status: the reservation, the holds, the issues.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from services.requests import reconcile_money
+from shared.quantity import format_quantity as _q
+from shared.reconcile import Reconciliation
+
+#: requests status -> inventory reservation statuses that agree with it once all events are applied
+AGREES = {
+    "submitted": {None},
+    "approved": set(),  # inventory's answer is not applied yet: in flight or lost
+    "reserved": {"held"},
+    "waitlisted": {"waitlisted"},
+    "dispatched": {"issued"},
+    "received": {"issued"},
+    "cancelled": {"cancelled", "released"},
+    "rejected": {None, "failed"},
+}
+HOLDS_EXPECTED = ("reserved",)
+ISSUES_EXPECTED = ("dispatched", "received")
+
+
+def facts(db) -> dict:
+    """Requisitions: status, lines and the inventory events applied to each."""
+    requisitions = {}
+    for doc in db.requisitions.find({}, {"status": 1, "depot": 1, "lines": 1, "applied": 1, "history": 1, "stock": 1,
+                                         "artisan_id": 1, "pricing": 1, "dispatch_month": 1, "district": 1}):
+        applied = doc.get("applied") or []
+        history_ids = [h["event_id"] for h in doc.get("history") or [] if h.get("event_id")]
+        requisitions[doc["_id"]] = {
+            "status": doc["status"], "depot": doc["depot"], "stock": doc.get("stock"),
+            "lines": {l["sku"]: l["quantity"] for l in doc["lines"]},
+            "applied_twice": len(applied) - len(set(applied)),
+            "history_twice": len(history_ids) - len(set(history_ids)),
+            "money": reconcile_money.requisition_facts(doc)}
+    return {"service": "requests", "requisitions": requisitions, "accounts": reconcile_money.account_facts(db)}
+
+
+def _holds_of(inventory: dict) -> dict:
+    found = defaultdict(dict)
+    for stock in inventory["stock"].values():
+        for rid, quantity in stock["holds"].items():
+            found[rid][(stock["depot"], stock["sku"])] = quantity
+    return found
+
+
+def _fmt(holds: dict) -> str:
+    return "{" + ", ".join(f"{d}/{s}: {_q(q)}" for (d, s), q in sorted(holds.items())) + "}"
+
+
+def requisitions_agree_with_inventory(found: dict) -> list[str]:
+    """Each requisition's status agrees with inventory's reservation, its holds and its issues."""
+    inventory, problems = found.get("inventory"), []
+    if inventory is None:
+        return problems
+    holds = _holds_of(inventory)
+    requisitions = found["requests"]["requisitions"]
+    for rid, req in requisitions.items():
+        status, depot = req["status"], req["depot"]
+        reservation = inventory["reservations"].get(rid)
+        inv_status = reservation and reservation["status"]
+        if inv_status not in AGREES[status]:
+            problems.append(f"requisition {rid}: {status} at requests but {inv_status or 'unknown'} at inventory")
+        expected = {(depot, sku): q for sku, q in req["lines"].items()} if status in HOLDS_EXPECTED else {}
+        if holds.get(rid, {}) != expected:
+            problems.append(f"requisition {rid} ({status}): holds {_fmt(holds.get(rid, {}))}, "
+                            f"expected {_fmt(expected)}")
+        ledger = inventory["requisition_ledger"].get(rid, {})
+        for sku, quantity in req["lines"].items():
+            issued = ledger.get(sku, {}).get("issue", {"count": 0, "quantity": 0})
+            want = (1, -quantity) if status in ISSUES_EXPECTED else (0, 0)
+            if (issued["count"], issued["quantity"]) != want:
+                problems.append(f"requisition {rid} ({status}) {sku}: issued {issued['count']} time(s), "
+                                f"{_q(-issued['quantity'])} in all; expected {want[0]} ({_q(-want[1])})")
+        if req["applied_twice"] or req["history_twice"]:
+            problems.append(f"requisition {rid}: an inventory event was applied twice")
+    for rid in holds.keys() - requisitions.keys():
+        problems.append(f"requisition {rid}: holds {_fmt(holds[rid])} but requests does not know it")
+    return problems
+
+
+def counts(requests: dict) -> dict:
+    return {"requisitions (requests)": len(requests["requisitions"]),
+            "requisitions by status": dict(sorted(Counter(r["status"] for r in
+                                                      requests["requisitions"].values()).items())),
+            **reconcile_money.counts(requests)}
+
+
+RECONCILIATION = Reconciliation(facts=facts, checks=reconcile_money.CHECKS,
+                                agreements=(requisitions_agree_with_inventory,), counts=counts)

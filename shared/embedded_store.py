@@ -1,0 +1,203 @@
+"""The in-process store of the embedded runtime: mongomock behind one lock, each call all-or-nothing, made faster.
+
+Only `shared.mongo.connect` (for a mongomock:// URI) and the durable store (shared/durable_store.py)
+import this; production never loads it.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import types
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+import mongomock
+import mongomock.collection
+import mongomock.helpers
+import mongomock.mongo_client
+from bson import Decimal128, Int64
+from mongomock import ObjectId
+from mongomock.filtering import filter_applies
+
+from shared import store_journal
+from shared.store_journal import Journal, JournaledServer, StoreLock
+
+_WRAP = (mongomock.Database, mongomock.Collection, mongomock.collection.Cursor,
+         mongomock.command_cursor.CommandCursor, mongomock.collection.BulkOperationBuilder)
+_LASTING = (mongomock.MongoClient, mongomock.Database, mongomock.Collection)
+_FIXED = frozenset({"name", "client"})
+
+
+class Locked:
+    """Proxy that runs every mongomock call behind one lock.
+
+    mongomock is not thread-safe: without this, concurrent conditional updates oversell.
+    Cursors are read whole under the lock, so iteration never races a writer.
+    """
+
+    __slots__ = ("_target", "_lock", "_cache")
+
+    def __init__(self, target, lock: StoreLock):
+        object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_lock", lock)
+        object.__setattr__(self, "_cache", {})
+
+    def _wrap(self, value):
+        return Locked(value, self._lock) if isinstance(value, _WRAP) else value
+
+    def _collection(self, name):
+        """A database's collections are made once: mongomock builds a new one per `db.name`."""
+        found = self._cache.get(name)
+        if found is None:
+            with self._lock:
+                found = self._cache[name] = self._wrap(self._target[name])
+        return found
+
+    def _locked(self, method):
+        def call(*args, **kwargs):
+            with self._lock:
+                return self._wrap(method(*args, **kwargs))
+        return call
+
+    def __getattr__(self, name):
+        found = self._cache.get(name)
+        if found is not None:
+            return found
+        declared = getattr(type(self._target), name, None)
+        if (isinstance(self._target, mongomock.Database) and declared is None and not name.startswith("_")
+                and name not in vars(self._target)):
+            return self._collection(name)  # not a Database method, property or attribute (`name`): a collection
+        if isinstance(declared, types.FunctionType):  # a method: binding it touches no shared state
+            found = self._locked(declared.__get__(self._target))
+            if isinstance(self._target, _LASTING):  # collections and databases live as long as the client
+                self._cache[name] = found
+            return found
+        with self._lock:
+            value = getattr(self._target, name)
+        if name in _FIXED and isinstance(self._target, mongomock.Database):
+            self._cache[name] = value  # a database's name and client never change
+            return value
+        if callable(value) and not isinstance(value, _WRAP):
+            return self._locked(value)
+        return self._wrap(value)
+
+    def __getitem__(self, key):
+        if isinstance(self._target, mongomock.Database):
+            return self._collection(key)
+        with self._lock:
+            return self._wrap(self._target[key])
+
+    def __iter__(self):
+        with self._lock:
+            items = list(self._target)
+        return iter(items)
+
+    def __next__(self):
+        with self._lock:
+            return next(self._target)
+
+    def __eq__(self, other):
+        return self._target == getattr(other, "_target", other)
+
+    def __hash__(self):
+        return hash(self._target)
+
+    def __repr__(self):
+        return f"Locked({self._target!r})"
+
+
+_scan = mongomock.collection.Collection._iter_documents
+
+
+def _iter_documents(self, filter):
+    """mongomock scans every document even for {"_id": x}; look such a document up directly.
+
+    Only for plain str/int/ObjectId ids on collections without TTL indexes (so there is no
+    expiry to apply first); the document found is still checked against the whole filter, so
+    results are those of the scan. The store's own reader lock is skipped: `Locked` already
+    runs one call at a time.
+    """
+    key = filter.get("_id") if isinstance(filter, dict) else None
+    if type(key) in (str, int, ObjectId) and not self._store._ttl_indexes:
+        doc = self._store._documents.get(key)
+        return iter([doc] if doc is not None and filter_applies(filter, doc) else [])
+    return _scan(self, filter)
+
+
+#: Values copied and patched as they are: immutable, and not dates mongomock has to round.
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes, ObjectId, Decimal, Decimal128, Int64,
+                    uuid.UUID})
+_ATOMIC = _PLAIN | {datetime}
+
+
+def _copy_document(value, memo=None):
+    """copy.deepcopy for what documents are made of (dicts, lists, scalars), several times faster.
+
+    mongomock copies a whole document for every update and every result. Plain dicts and
+    lists are rebuilt here; anything else (OrderedDict, SON, a subclass) goes to deepcopy.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy_document(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy_document(item) for item in value]
+    if kind in _ATOMIC:
+        return value
+    return copy.deepcopy(value, memo)
+
+
+def _walking_plain_values(mongomocks):
+    """A drop-in for one of mongomock's whole-document walks over dates, skipping what it keeps.
+
+    Plain dicts, lists and tuples are walked here and plain values returned as they are (as
+    mongomock's would); dates and everything else go to `mongomocks`.
+    """
+    def walk(value):
+        kind = type(value)
+        if kind is dict:
+            return {key: walk(item) for key, item in value.items()}
+        if kind is list or kind is tuple:
+            return [walk(item) for item in value]
+        if kind in _PLAIN:
+            return value
+        return mongomocks(value)
+    return walk
+
+
+#: Rounds dates to milliseconds (every filter, update and document written) ...
+_patch_dates = mongomock.helpers.patch_datetime_awareness_in_document
+_patch_datetime_awareness = _walking_plain_values(_patch_dates)
+#: ... and makes them tz-aware again in every result of a tz-aware client.
+_aware_dates = mongomock.helpers.make_datetime_timezone_aware_in_document
+_make_dates_aware = _walking_plain_values(_aware_dates)
+
+
+#: mongomock compares version strings on every insert, update and projection: parse each once.
+_versions = types.SimpleNamespace(parse=functools.lru_cache(maxsize=64)(mongomock.collection.version.parse))
+_version_list = functools.lru_cache(maxsize=64)(mongomock.mongo_client._convert_version_to_list)
+
+
+def _convert_version_to_list(version: str) -> list[int]:
+    """mongomock's, for server_info (asked on every update): parsed once, a new list each time."""
+    return list(_version_list(version))
+
+
+def _speed_up_mongomock() -> None:
+    """Drop-in replacements inside mongomock, same results (tests/unit/test_inventory_embedded_store.py)."""
+    mongomock.collection.version = _versions
+    mongomock.mongo_client._convert_version_to_list = _convert_version_to_list
+    mongomock.collection.Collection._iter_documents = _iter_documents
+    mongomock.collection.copy = types.SimpleNamespace(deepcopy=_copy_document, copy=copy.copy)
+    mongomock.helpers.patch_datetime_awareness_in_document = _patch_datetime_awareness
+    mongomock.helpers.make_datetime_timezone_aware_in_document = _make_dates_aware
+
+
+def connect(server: JournaledServer | None = None) -> Locked:
+    """An in-process store over `server`'s data (a new empty one by default), serialised by one lock,
+    each call all-or-nothing (shared/store_journal.py)."""
+    _speed_up_mongomock()
+    store_journal.install()
+    server = server or JournaledServer(Journal())
+    server.journal.copy = _copy_document
+    return Locked(mongomock.MongoClient(tz_aware=True, _store=server), StoreLock(server.journal))

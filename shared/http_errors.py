@@ -1,0 +1,96 @@
+"""Errors become HTTP responses here, once, in one JSON format: {"error": {"code", "message", "details"}}.
+
+A use case's `Error` gets the status its kind has in `shared.errors.OUTCOMES`; werkzeug's and
+webargs' own errors (no route, a body that does not fit its schema) get the contract's codes.
+The message is in the caller's language, and so are the field messages of a validation error.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify
+from pymongo.errors import ConnectionFailure
+from werkzeug.exceptions import HTTPException
+
+from shared import field_messages
+from shared.errors import (Conflict, Error, Forbidden, Invalid, NotFound, StoreUnavailable, TooManyAttempts,
+                           Unauthenticated, outcome)
+from shared.i18n import N_, language, translate
+
+log = logging.getLogger(__name__)
+
+INTERNAL = ("internal_error",
+            N_("Something went wrong on our side; try again, and tell an admin if it keeps happening."))
+#: werkzeug's and webargs' statuses -> (code, message)
+_HTTP = {
+    400: (Invalid.code, Invalid.message), 401: (Unauthenticated.code, Unauthenticated.message),
+    403: (Forbidden.code, Forbidden.message), 404: (NotFound.code, NotFound.message),
+    405: ("method_not_allowed", N_("This address does not accept this method.")),
+    409: (Conflict.code, Conflict.message),
+    413: ("payload_too_large", N_("The request body is too large.")),
+    422: (Invalid.code, Invalid.message), 429: (TooManyAttempts.code, TooManyAttempts.message),
+}
+_OTHER = ("http_error", N_("The request could not be handled."))
+
+
+def error_response(status: int, code: str, message: str, details=None, headers=None):
+    """The JSON error response; `message` is already in the caller's language."""
+    details = _string_keys(details or {})
+    if code == Invalid.code:
+        details = field_messages.translated(details, language())
+    response = jsonify({"error": {"code": code, "message": message, "details": details}})
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _string_keys(value):
+    """marshmallow names list items by index (int keys beside '_schema'): JSON keys must be strings."""
+    if isinstance(value, dict):
+        return {str(k): _string_keys(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_string_keys(v) for v in value]
+    return value
+
+
+def handle_error(exc: Error):
+    status = outcome(exc).status
+    if status == 500:  # an event's error in a request: a bug
+        return handle_unexpected(exc)
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+    return error_response(status, exc.code, exc.describe(), exc.details, headers)
+
+
+def handle_http_exception(exc: HTTPException):
+    """Turn werkzeug and webargs errors into the contract's format; validation is 400."""
+    data = getattr(exc, "data", None) or {}
+    details = data.get("errors") or data.get("messages") or {}
+    if isinstance(details, dict) and set(details) <= {"json", "query", "headers", "form", "view_args"}:
+        merged = {}
+        for part in details.values():
+            merged.update(part if isinstance(part, dict) else {"_schema": part})
+        details = merged or details
+    status = exc.code or 500
+    if status == 422 and details:
+        status = 400
+    code, message = _HTTP.get(status, _OTHER)
+    return error_response(status, code, translate(message), details, data.get("headers"))
+
+
+def handle_store_unavailable(exc: ConnectionFailure):
+    """The store cannot be reached or written (pymongo's outage, the durable store's failed write): 503."""
+    log.error("store unavailable: %s", exc)
+    return handle_error(StoreUnavailable(reason=str(exc)))
+
+
+def handle_unexpected(exc: Exception):
+    log.exception("unhandled error")
+    return error_response(500, INTERNAL[0], translate(INTERNAL[1]))
+
+
+def register_error_handlers(app) -> None:
+    app.register_error_handler(Error, handle_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ConnectionFailure, handle_store_unavailable)
+    app.register_error_handler(Exception, handle_unexpected)

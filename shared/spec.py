@@ -1,0 +1,81 @@
+"""What a service declares about itself, the names of the services, and the one loader of their specs.
+
+shared/ offers mechanisms; everything that is a service's own (its API, events, pages, menu
+entries, labels, reconciliation facts and checks, CLI hooks) is declared in its `spec()` and
+reached through `load_spec`, the only place in shared/ that imports a service.
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+from shared.config import Config
+
+if TYPE_CHECKING:
+    from shared.reconcile import Reconciliation
+
+SERVICES = ("inventory", "requests", "notifier")
+PACKAGE = "services"
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """Everything a service registers: API, indexes, events in and out, pages and menu, reconciliation, demo data."""
+
+    name: str
+    default_port: int
+    package: str  # the service's Python package (its __name__): gunicorn and Flask start it from here
+    blueprints: tuple = ()
+    indexes: dict = field(default_factory=dict)
+    publishes: str | None = None
+    outbox_collections: tuple[str, ...] = ()
+    consumes: tuple[str, ...] = ()
+    make_handler: Callable | None = None  # (db, config) -> Handler
+    event_handlers: dict = field(default_factory=dict)  # event type -> handler(s): its EVENT_HANDLERS table
+    seed: Callable | None = None  # (db, config) -> None
+    consumes_raw: tuple[str, ...] = ()  # topics read undecoded, e.g. dead-letter topics
+    make_raw_handler: Callable | None = None  # (db, config) -> RawHandler
+    background: tuple = ()  # ((part name, make(db, config) -> run(stop)), ...) more worker loops
+    pages: tuple = ()  # Flask blueprints of the service's server-rendered pages (shared/pages.py)
+    menu: dict = field(default_factory=dict)  # role -> ((position, path, label), ...); every service's, by position
+    home: dict = field(default_factory=dict)  # role -> path of the first page people of that role see
+    labels: dict = field(default_factory=dict)  # page filter -> {stored value: label}, e.g. "status"
+    common_pages: dict = field(default_factory=dict)  # pages every service links to: "login", "language" -> path
+    links: dict = field(default_factory=dict)  # name -> API path the `rawbank dev` banner points to, e.g. "events"
+    reconcile: Reconciliation | None = None  # its facts, checks and counts for `rawbank reconcile`
+    add_user: Callable | None = None  # (db, **fields) -> text: `rawbank user add` in the service keeping logins
+    http_threads: int = 8  # threads of the one gunicorn worker of the single-machine runtime
+
+    @property
+    def group_id(self) -> str:
+        return f"rawbank-{self.name}"
+
+    def port(self, config: Config) -> int:
+        return config.port or self.default_port
+
+    @property
+    def wsgi_app(self) -> str:
+        """What gunicorn serves: the service's create_app factory."""
+        return f"{self.package}:create_app()"
+
+
+@functools.cache
+def load_spec(name: str) -> ServiceSpec:
+    """The spec of one of SERVICES (loaded once per process)."""
+    if name not in SERVICES:
+        raise SystemExit(f"unknown service {name!r}; choose one of {', '.join(SERVICES)}")
+    return importlib.import_module(f"{PACKAGE}.{name}").spec()
+
+
+def all_specs() -> tuple[ServiceSpec, ...]:
+    return tuple(load_spec(name) for name in SERVICES)
+
+
+def declaring(attribute: str) -> ServiceSpec:
+    """The one service that declares `attribute` (e.g. the one keeping the people who log in)."""
+    found = [spec for spec in all_specs() if getattr(spec, attribute)]
+    if len(found) != 1:
+        raise LookupError(f"{len(found)} services declare {attribute}; exactly one must")
+    return found[0]
