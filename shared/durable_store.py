@@ -36,14 +36,6 @@ UPSERT = ("INSERT INTO documents (db, coll, key, doc) VALUES (?, ?, ?, ?) "
 DELETE = "DELETE FROM documents WHERE db = ? AND coll = ? AND key = ?"
 
 
-def open_store(config, service: str) -> "DurableStore | None":
-    """The service's durable store when the embedded store has a data directory; None otherwise."""
-    if not (config.embedded and config.data_dir):
-        return None
-    from shared.datadir import DataDir
-    return DurableStore(DataDir(Path(config.data_dir)).store(service))
-
-
 class StoreWriteError(ConnectionFailure):
     """The store file could not take a change (disk full, I/O error); the change was undone."""
 

@@ -9,7 +9,6 @@ import argparse
 
 from shared.config import EMBEDDED_JWT_SECRET, Config
 from shared.datadir import DataDir, DirLock, resolve
-from shared.durable_store import check_format
 
 #: commands that read the data directory (the token secret at least)
 USES_DATA_DIR = ("dev", "run", "token", "user", "reconcile", "backup", "restore", "status")
@@ -64,6 +63,7 @@ def prepare(config: Config, services, *, hold: bool) -> tuple[Config, DirLock | 
     """
     if not config.data_dir:
         return config, None
+    from shared.durable_store import check_format  # the embedded store: production never loads mongomock
     data = DataDir(config.data_dir)
     for name in services:
         check_format(data.store(name))

@@ -4,7 +4,6 @@ from __future__ import annotations
 import threading
 
 from shared.config import Config
-from shared.durable_store import open_store
 from shared.kafka import BrokerProbe
 from shared.mongo import connect, ensure_indexes
 from shared.revocation import INDEXES as REVOCATION_INDEXES
@@ -23,7 +22,11 @@ class Runtime:
         self.spec = spec
         self.config = config
         self.stopping = threading.Event()  # the process is stopping: long requests (live streams) end
-        self.store = open_store(config, spec.name) if client is None else None
+        self.store = None
+        if client is None and config.embedded and config.data_dir:  # only here: production never loads mongomock
+            from shared.datadir import DataDir
+            from shared.durable_store import DurableStore
+            self.store = DurableStore(DataDir(config.data_dir).store(spec.name))
         self.client = client if client is not None else (self.store.client if self.store else connect(config.mongo_uri))
         self.db = self.client[database_name(spec.name)]
         self.probe = BrokerProbe(config, f"{spec.name}-readiness")

@@ -1,11 +1,14 @@
 """`rawbank dev` started the way a user starts it, on free ports, for e2e and browser tests."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import threading
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,6 +16,19 @@ from shared.dev import default_ports
 from tests.conftest import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def http(method: str, url: str, body=None, token: str | None = None):
+    """(status, JSON body) of one request to a running rawbank."""
+    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body else None,
+                                     headers={"Content-Type": "application/json"})
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
 
 
 def spawn_on_free_ports(*options: str, **popen) -> tuple[dict[str, int], subprocess.Popen]:

@@ -2,33 +2,18 @@
 restore and status; every command run from the same directory uses the same secret."""
 from __future__ import annotations
 
-import json
 import os
 import stat
 import subprocess
 import sys
 import threading
-import urllib.error
-import urllib.request
 
 import pytest
 
 from tests.conftest import wait_until
-from tests.devserver import Dev
+from tests.devserver import Dev, http
 
 pytestmark = pytest.mark.e2e
-
-
-def http(method: str, url: str, body=None, token: str | None = None):
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body else None,
-                                     headers={"Content-Type": "application/json"})
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
 
 
 def rawbank(*args: str, cwd, **settings) -> subprocess.CompletedProcess:
