@@ -204,24 +204,49 @@ def test_sync_fsyncs_the_log_once_for_every_write_made_before_it(tmp_path, monke
     store.close()
 
 
-def test_a_write_the_disk_refuses_is_answered_503_in_both_languages_and_changes_nothing(tmp_path, token):
+RECEIPT = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "5"}
+
+
+def inventory_on(store: DurableStore):
+    """The inventory API, with its demo data, over `store`."""
     from services.inventory import create_app, seed, spec
     from shared.config import Config
     from shared.runtime import Runtime
     config = Config.from_env({})
-    store = DurableStore(tmp_path / "inventory.sqlite")
     runtime = Runtime(spec(), config, client=store.client)
     runtime.store = store
     seed.seed(runtime.db, config)
-    http = create_app(config, runtime).test_client()
-    body = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "5"}
+    return create_app(config, runtime).test_client()
+
+
+def test_a_write_the_disk_refuses_is_answered_503_in_both_languages_and_changes_nothing(tmp_path, token):
+    store = DurableStore(tmp_path / "inventory.sqlite")
+    http = inventory_on(store)
     before = http.get("/api/v1/stock/VNS/YRN-COT-40", headers=token("warehouse", depot="VNS")).get_json()
     store.sqlite.execute("PRAGMA query_only = 1")
     for language, words in (("en", "could not be saved"), ("hi", "सहेजा")):
-        answer = http.post("/api/v1/movements", json=body,
+        answer = http.post("/api/v1/movements", json=RECEIPT,
                            headers={**token("warehouse", depot="VNS"), "Accept-Language": language})
         assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
         assert answer.get_json()["error"]["code"] == "store_unavailable"
         assert words in answer.get_json()["error"]["message"]
     assert http.get("/api/v1/stock/VNS/YRN-COT-40", headers=token("warehouse", depot="VNS")).get_json() == before
+    store.close()
+
+
+def test_a_failed_fsync_answers_503_with_every_header_and_the_store_takes_no_more_writes(tmp_path, token,
+                                                                                         monkeypatch):
+    store = DurableStore(tmp_path / "inventory.sqlite")
+    http = inventory_on(store)
+
+    def failing(fd):
+        raise OSError(5, "Input/output error")
+    monkeypatch.setattr(durable_store.os, "fdatasync", failing)
+    answer = http.post("/api/v1/movements", json=RECEIPT, headers=token("warehouse", depot="VNS"))
+    assert answer.status_code == 503 and answer.get_json()["error"]["code"] == "store_unavailable"
+    assert answer.headers["X-Content-Type-Options"] == "nosniff" and "Content-Security-Policy" in answer.headers
+    assert answer.headers["X-Request-ID"]
+    monkeypatch.undo()  # the disk answers again, but what the kernel held may be gone: no write is trusted to it
+    again = http.post("/api/v1/movements", json=RECEIPT, headers=token("warehouse", depot="VNS"))
+    assert again.status_code == 503 and again.get_json()["error"]["code"] == "store_unavailable"
     store.close()
