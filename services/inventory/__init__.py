@@ -7,13 +7,16 @@ from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.inventory import api, api_stock, consumer, ledger, pages, reconcile, seed, store
+    from services.inventory import (api, api_procurement, api_quality, api_stock, consumer, ledger, pages,
+                                    reconcile, seed, store, watch)
     return ServiceSpec(
-        name="inventory", default_port=8001, package=__name__, blueprints=(api.blp, api_stock.blp),
+        name="inventory", default_port=8001, package=__name__,
+        blueprints=(api.blp, api_stock.blp, api_procurement.blp, api_quality.blp),
         indexes=store.INDEXES, publishes=INVENTORY_TOPIC, outbox_collections=store.OUTBOX_COLLECTIONS,
         consumes=(REQUESTS_TOPIC, INVENTORY_TOPIC), make_handler=consumer.make_handler, seed=seed.seed,
         pages=(pages.blp,), menu=pages.MENU, home=pages.HOME, labels=pages.LABELS,
-        reconcile=reconcile.RECONCILIATION, background=(("ledger", ledger.make_sweeper),))
+        reconcile=reconcile.RECONCILIATION,
+        background=(("ledger", ledger.make_sweeper), ("watch", watch.make_watcher)))
 
 
 def create_app(config: Config | None = None, runtime=None):

@@ -12,7 +12,7 @@ from services.inventory.store import material_or_error
 from shared.envelope import new_event
 from shared.errors import AlreadyExists, Conflict
 
-MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size")
+MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size", "max_level", "active")
 _SPLIT = re.compile(r"[\s,;:/()\[\]._-]+")
 
 
@@ -36,7 +36,7 @@ def register_depot(db, depot: dict, *, correlation_id: str | None = None) -> dic
 
 def register_material(db, material: dict, *, correlation_id: str | None = None) -> dict:
     """Add a material with its MaterialRegistered event in the same write."""
-    material = {"pack_size": None, **material}
+    material = {"pack_size": None, "max_level": None, "active": True, **material}
     event = new_event("MaterialRegistered", material["sku"], material, source=SOURCE,
                       correlation_id=correlation_id)
     try:
@@ -55,7 +55,7 @@ def update_material(db, sku: str, changes: dict, *, correlation_id: str | None =
     """
     for _ in range(20):
         current = material_or_error(db, sku, not_found=True)
-        updated = {**{k: current.get(k) for k in MATERIAL_FIELDS}, **changes}
+        updated = {**{k: current.get(k) for k in MATERIAL_FIELDS}, "active": current.get("active", True), **changes}
         event = new_event("MaterialUpdated", sku, updated, source=SOURCE, correlation_id=correlation_id)
         result = db.materials.update_one(
             {"_id": sku, "version": current.get("version", 1)},

@@ -1,7 +1,7 @@
 """How inventory applies events: requisitions from requests.events, its own transfers and freed stock."""
 from __future__ import annotations
 
-from services.inventory import movements
+from services.inventory import counts, movements, purchase_orders
 from services.inventory.reservations import Reservations
 from shared.envelope import Event
 
@@ -38,12 +38,20 @@ def requisition_dispatched(reservations: Reservations, data: dict, cid: str) -> 
 
 
 def stock_received(reservations: Reservations, data: dict, cid: str) -> None:
+    if data.get("purchase_order"):  # the receipt counts on its order once (the request usually did it)
+        purchase_orders.apply_receipt(reservations.db, data["purchase_order"], {
+            "movement_id": data["movement_id"], "sku": data["sku"], "quantity": data["quantity"],
+            "lot": data.get("lot") or "", "by": data["by"], "at": None}, cid)
+    freed(reservations, data, cid)
+
+
+def freed(reservations: Reservations, data: dict, cid: str) -> None:
     reservations.retry_waitlist(data["depot"], cid)
 
 
 def stock_adjusted(reservations: Reservations, data: dict, cid: str) -> None:
     if data["quantity"] >= 0:  # only a count that went up frees stock
-        stock_received(reservations, data, cid)
+        freed(reservations, data, cid)
 
 
 def stock_transferred(reservations: Reservations, data: dict, cid: str) -> None:
@@ -51,8 +59,16 @@ def stock_transferred(reservations: Reservations, data: dict, cid: str) -> None:
     reservations.retry_waitlist(data["to_depot"], cid)
 
 
-def stock_released(reservations: Reservations, data: dict, cid: str) -> None:
-    reservations.retry_waitlist(data["depot"], cid)
+def order_sent(reservations: Reservations, data: dict, cid: str) -> None:
+    purchase_orders.expect_lines(reservations.db, data, correlation_id=cid)
+
+
+def order_finished(reservations: Reservations, data: dict, cid: str) -> None:
+    purchase_orders.stop_lines(reservations.db, data, correlation_id=cid)
+
+
+def count_approved(reservations: Reservations, data: dict, cid: str) -> None:
+    counts.post_adjustments(reservations.db, data, correlation_id=cid)
 
 
 #: event type -> what inventory does about it; stock that arrives or is freed retries the waitlist
@@ -63,5 +79,9 @@ EVENT_HANDLERS = {
     "StockReceived": stock_received,
     "StockAdjusted": stock_adjusted,
     "StockTransferred": stock_transferred,
-    "StockReleased": stock_released,
+    "StockReleased": freed,
+    "LotReleased": freed,
+    "PurchaseOrderSent": order_sent,
+    "PurchaseOrderFinished": order_finished,
+    "StockCountApproved": count_approved,
 }

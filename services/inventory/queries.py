@@ -3,20 +3,22 @@ from __future__ import annotations
 
 from pymongo import ASCENDING
 
-from services.inventory import domain, waitlist
+from services.inventory import clock, domain, waitlist
 from services.inventory.catalog import depot_or_error, material_or_error
 from services.inventory.reservations import HELD
-from services.inventory.stock_writes import stock_view
+from services.inventory.stock_writes import lots_view, stock_view
+from services.inventory.store import stock_from
 from shared.errors import NotFound
 
-_STOCK_FIELDS = {"holds": 0, "journal": 0, "outbox": 0}
+_STOCK_FIELDS = {"holds": 0, "journal": 0, "outbox": 0, "orders": 0}
 
 
-def _view(doc: dict) -> dict:
-    stock = domain.Stock(sku=doc["sku"], depot=doc["depot"], reorder_level=doc["reorder_level"],
-                         on_hand=doc["on_hand"], reserved=doc["reserved"])
-    return {**stock_view(stock), "category": doc.get("category"),
-            "level": doc.get("level") or domain.level_of(stock.available, stock.reorder_level)}
+def _view(doc: dict, *, lots: bool = False) -> dict:
+    """A stock as it stands today (a lot past its expiry date counts as expired before the next write)."""
+    stock = domain.as_of(stock_from(doc), clock.today())
+    view = {**stock_view(stock), "category": doc.get("category"),
+            "level": domain.level_of(stock.available, stock.reorder_level)}
+    return {**view, "lots": lots_view(stock)} if lots else view
 
 
 def list_stock(db, *, depot=None, sku=None, category=None, below_reorder=False, after=None,
@@ -35,11 +37,11 @@ def get_stock(db, depot: str, sku: str) -> dict:
     """One material at one depot; zeros if nothing ever moved there."""
     doc = db.stock.find_one({"_id": domain.stock_id(depot, sku)}, _STOCK_FIELDS)
     if doc is not None:
-        return _view(doc)
+        return _view(doc, lots=True)
     material = material_or_error(db, sku, not_found=True)
     depot_or_error(db, depot, not_found=True)
     return _view({"sku": sku, "depot": depot, "reorder_level": material["reorder_level"],
-                  "category": material["category"], "on_hand": 0, "reserved": 0})
+                  "category": material["category"], "on_hand": 0, "reserved": 0}, lots=True)
 
 
 def get_reservation(db, requisition_id: str, *, artisan_id: str | None = None) -> dict:

@@ -46,9 +46,17 @@ def check_invariants(db) -> None:
     ledger.project_pending(db)
     holds_by_rid: dict[str, dict[tuple[str, str], int]] = {}
     for doc in db.stock.find({}):
-        where = doc["_id"]
-        assert doc["available"] == doc["on_hand"] - doc["reserved"], where
-        assert doc["available"] >= 0, f"{where}: negative available {doc['available']}"
+        where, lots = doc["_id"], doc.get("lots", [])
+        assert doc["available"] == doc["on_hand"] - doc["reserved"] - doc.get("blocked", 0), where
+        assert sum(lot["on_hand"] for lot in lots) == doc["on_hand"], f"{where}: lots != on hand {lots}"
+        assert all(lot["on_hand"] > 0 for lot in lots), f"{where}: an empty or negative lot {lots}"
+        assert doc.get("blocked", 0) == sum(lot["on_hand"] for lot in lots if lot["status"] != "available"), where
+        assert doc["reserved"] <= doc["on_hand"], f"{where}: more set aside than on hand"
+        if all(lot["status"] == "available" for lot in lots):  # only a lot expiring under holds uncovers them
+            assert doc["available"] >= 0, f"{where}: negative available {doc['available']}"
+        awaited = sum(x["ordered"] - x["received"] for x in (doc.get("orders") or {}).values()
+                      if x["open"] and x["ordered"] > x["received"])
+        assert doc.get("on_order", 0) == awaited, f"{where}: on order {doc.get('on_order')} != {awaited}"
         assert doc["reserved"] == sum(doc.get("holds", {}).values()), f"{where}: reserved != holds"
         assert not doc.get("journal"), f"{where}: ledger entries left unprojected"
         totals = ledger.totals(db, doc["depot"], doc["sku"])
@@ -64,3 +72,17 @@ def check_invariants(db) -> None:
         elif res["status"] != "reserving":
             assert held == {}, f"{res['_id']} is {res['status']} but still holds {held}"
     assert holds_by_rid == {}, f"holds without a reservation: {holds_by_rid}"
+    check_orders(db)
+
+
+def check_orders(db) -> None:
+    """Every sent order's received figures are the receipts naming it, on the order and on its stock."""
+    for order in db.purchase_orders.find({"status": {"$ne": "draft"}}):
+        for line in order["lines"]:
+            receipts = [m["quantity"] for m in db.movements.find(
+                {"type": "receipt", "purchase_order": order["_id"], "sku": line["sku"]})]
+            assert line["received"] == sum(receipts), (order["_id"], line, receipts)
+            stock = db.stock.find_one({"_id": f"{order['depot']}/{line['sku']}"}) or {}
+            kept = (stock.get("orders") or {}).get(order["_id"])
+            if kept is not None:
+                assert kept["received"] == line["received"], (order["_id"], kept, line)

@@ -1,0 +1,15 @@
+"""Today's date where the depots are (India), the one clock the inventory rules read."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+IST = timezone(timedelta(hours=5, minutes=30))
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def today() -> date:
+    """The date in India: lots expire and orders fall due at midnight there."""
+    return now().astimezone(IST).date()
