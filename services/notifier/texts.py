@@ -5,6 +5,10 @@ it is given (the artisan's or the contact's), in a request or in a worker thread
 """
 from __future__ import annotations
 
+from datetime import date
+
+from babel.dates import format_date
+
 from shared.i18n import N_, translate
 from shared.quantity import format_quantity
 
@@ -39,7 +43,17 @@ ALERT_TEXT = {
     "waitlist_growing": (N_("Waiting list growing: {material} at {depot}"), N_("{waiting} requests are waiting.")),
     "reservation_failed": (N_("Reservation failed: {material} at {depot}"), "{detail}"),
     "dead_letter": (N_("Message could not be processed ({topic})"), "{detail}"),
+    "purchase_order_overdue": (N_("Order {order} from {supplier} is {days} days late"),
+                               N_("Expected at {depot} on {expected_on}; still to come: {items}.")),
+    "lot_expiring": (N_("Lot {lot} of {material} at {depot} expires in {days} days"),
+                     N_("{quantity}{shade} expires on {expires_on}. Hand it over first, or plan to write it off.")),
+    "lot_expired": (N_("Lot {lot} of {material} at {depot} has expired"),
+                    N_("{quantity}{shade} can no longer be set aside or handed over. Take it off the books with an "
+                       "adjustment, reason 'Expired lot written off'.")),
+    "count_variance": (N_("Stock count {count} at {depot}: differences beyond {tolerance}%"),
+                       N_("{differences}. Check them before the count is approved.")),
 }
+LOCALES = {"en": "en_IN", "hi": "hi_IN"}
 HEADLINES = {"open": N_("[open] {title}"), "acknowledged": N_("[acknowledged] {title}"),
              "resolved": N_("[resolved] {title}"), "escalated": N_("[escalated] {title}")}
 DIGEST_SECTIONS = {"opened": N_("Opened ({count}):"), "escalated": N_("Escalated ({count}):"),
@@ -113,8 +127,38 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
               "available": quantity(details.get("available", 0), unit, lang),
               "reorder": quantity(details.get("reorder_level", 0), unit, lang),
               "waiting": details.get("waiting", 0), "topic": details.get("original_topic", "-"),
-              "detail": details.get("reason", "")}
+              "detail": details.get("reason", ""), **_procurement_values(details, materials, unit, lang)}
     return translate(title, lang, **values), translate(body, lang, **values)
+
+
+def _procurement_values(details: dict, materials: dict, unit: str, lang: str) -> dict:
+    """What the order, lot and count alerts say, from their details."""
+    shade = details.get("shade")
+    lines = details.get("lines") or []
+    return {"order": details.get("purchase_order", ""), "supplier": details.get("supplier_name", ""),
+            "days": details.get("days_late", details.get("days_left", "")),
+            "expected_on": day(details.get("expected_on"), lang), "expires_on": day(details.get("expires_on"), lang),
+            "items": items(lines, materials, lang) if "purchase_order" in details else "",
+            "lot": details.get("lot", ""), "quantity": quantity(details.get("on_hand", 0), unit, lang),
+            "shade": translate(N_(" (shade {shade})"), lang, shade=shade) if shade else "",
+            "count": details.get("count_id", ""), "tolerance": details.get("tolerance_percent", ""),
+            "differences": "; ".join(difference(line, materials, lang) for line in lines)
+            if "count_id" in details else ""}
+
+
+def difference(line: dict, materials: dict, lang: str) -> str:
+    unit = (materials.get(line["sku"]) or {}).get("unit", "")
+    return translate(N_("{material} lot {lot}: books {book}, counted {counted}"), lang,
+                     material=material_name(line["sku"], materials, lang), lot=line.get("lot") or "-",
+                     book=quantity(line["book"], unit, lang), counted=quantity(line["counted"], unit, lang))
+
+
+def day(value: str | None, lang: str) -> str:
+    """'2026-12-26' as '26 Dec 2026' in the language (as it came if it is no date)."""
+    try:
+        return format_date(date.fromisoformat(value), "d MMM y", locale=LOCALES.get(lang, "en_IN"))
+    except (TypeError, ValueError):
+        return value or "-"
 
 
 def alert_headline(doc: dict, materials: dict, depots: dict, lang: str) -> str:
