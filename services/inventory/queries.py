@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pymongo import ASCENDING
 
-from services.inventory import clock, domain, waitlist
+from services.inventory import clock, domain, lot_rules, waitlist
 from services.inventory.catalog import depot_or_error, material_or_error
 from services.inventory.reservations import HELD
 from services.inventory.stock_writes import lots_view, stock_view
@@ -66,3 +66,26 @@ def ready_to_dispatch(db, depot: str, *, limit: int = 200) -> list[dict]:
     """Reservations whose every line is held at the depot, longest held first: ready to hand over."""
     return list(db.reservations.find({"depot": depot, "status": HELD}, {"outbox": 0})
                 .sort("updated_at", ASCENDING).limit(limit))
+
+
+def dispatch_plans(db, depot: str, ready: list[dict]) -> dict[str, dict[str, dict]]:
+    """The lots each ready requisition's lines would be handed over from, in the order they are listed.
+
+    Per requisition and material: `parts` [{lot, quantity, shade}] (one part when one lot covers the
+    line) and `short`, what usable lots cannot cover (a lot expired under the hold).
+    """
+    lots: dict[str, tuple] = {}
+    plans: dict[str, dict[str, dict]] = {}
+    for doc in ready:
+        for line in doc["lines"]:
+            sku = line["sku"]
+            if sku not in lots:
+                stored = db.stock.find_one({"_id": domain.stock_id(depot, sku)}, _STOCK_FIELDS)
+                lots[sku] = domain.as_of(stock_from(stored), clock.today()).lots if stored else ()
+            parts, short = lot_rules.plan(lots[sku], line["quantity"])
+            shades = {lot.code: lot.shade for lot in lots[sku]}
+            plans.setdefault(doc["_id"], {})[sku] = {
+                "parts": [{"lot": code, "quantity": part, "shade": shades.get(code, "")} for code, part in parts],
+                "short": short}
+            lots[sku] = lot_rules.take(lots[sku], parts)
+    return plans

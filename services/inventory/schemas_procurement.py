@@ -47,8 +47,8 @@ class SupplierSchema(ma.Schema):
     name = f.String(required=True, validate=v.Length(min=1, max=200))
     district = f.String(required=True, validate=v.Length(min=1, max=100))
     gstin = f.String(load_default="", validate=GSTIN)
-    tolerance_percent = f.Integer(load_default=0, strict=True, validate=v.Range(min=0, max=50))
-    lead_time_days = f.Integer(load_default=30, strict=True, validate=v.Range(min=0, max=365))
+    tolerance_percent = f.Integer(load_default=0, validate=v.Range(min=0, max=50))
+    lead_time_days = f.Integer(load_default=30, validate=v.Range(min=0, max=365))
     items = f.List(f.Nested(SupplierItem), load_default=list, validate=v.Length(max=500))
     active = f.Boolean(dump_only=True)
 
@@ -57,8 +57,8 @@ class SupplierPatchSchema(ma.Schema):
     name = f.String(validate=v.Length(min=1, max=200))
     district = f.String(validate=v.Length(min=1, max=100))
     gstin = f.String(validate=GSTIN)
-    tolerance_percent = f.Integer(strict=True, validate=v.Range(min=0, max=50))
-    lead_time_days = f.Integer(strict=True, validate=v.Range(min=0, max=365))
+    tolerance_percent = f.Integer(validate=v.Range(min=0, max=50))
+    lead_time_days = f.Integer(validate=v.Range(min=0, max=365))
     items = f.List(f.Nested(SupplierItem), validate=v.Length(max=500))
     active = f.Boolean()
 
