@@ -174,9 +174,13 @@ PAGES = {
     "artisan": [("requests", "/my", "my-requests"), ("requests", "/my/new", "new-request"),
                 ("requests", None, "request-detail"), ("notifier", "/my/notifications", "notifications")],
     "warehouse": [("inventory", "/warehouse/stock", "stock"), ("inventory", "/warehouse/movements", "movements"),
-                  ("inventory", "/warehouse/dispatch", "dispatch"), ("inventory", "/warehouse/ledger", "ledger")],
+                  ("inventory", "/warehouse/dispatch", "dispatch"), ("inventory", "/warehouse/ledger", "ledger"),
+                  ("inventory", "/warehouse/lots", "lots"), ("inventory", "/warehouse/counts", "counts"),
+                  ("inventory", "/admin/purchase-orders", "purchase-orders")],
     "admin": [("notifier", "/admin/alerts", "alerts"), ("requests", "/admin/approvals", "approvals"),
-              ("requests", "/admin/quotas", "quotas"), ("inventory", "/admin/catalog", "catalog")],
+              ("requests", "/admin/quotas", "quotas"), ("inventory", "/admin/catalog", "catalog"),
+              ("inventory", "/admin/suppliers", "suppliers"),
+              ("inventory", "/admin/replenishment?depot=VNS", "what-to-order")],
 }
 
 
