@@ -27,7 +27,7 @@ def start(db, depot: str, *, by: str) -> dict:
     sheet = []
     for doc in db.stock.find({"depot": depot}, {"holds": 0, "journal": 0, "outbox": 0, "orders": 0}) \
             .sort("_id", ASCENDING).limit(SHEET_LIMIT):
-        stock = domain.as_of(stock_from(doc), clock.today())
+        stock = lot_rules.as_of(stock_from(doc), clock.today())
         lots = sorted(stock.lots, key=lot_rules.fefo) or [lot_rules.Lot(code="")]
         sheet += [{"sku": stock.sku, "lot": lot.code, "shade": lot.shade, "expires_on": lot.expires_on,
                    "status": lot.status, "book": lot.on_hand} for lot in lots]
@@ -80,7 +80,7 @@ def count_line(db, count_id: str, body: dict, *, by: str) -> dict:
         stock = load_stock(db, doc["depot"], body["sku"])[0]
         if stock is None:
             raise errors.NotStocked({"depot": doc["depot"], "sku": body["sku"]})
-        code = _which_lot(doc, domain.as_of(stock, clock.today()), body.get("lot"))
+        code = _which_lot(doc, lot_rules.as_of(stock, clock.today()), body.get("lot"))
         book = (lot_rules.find(stock.lots, code) or lot_rules.Lot(code="")).on_hand if code else stock.on_hand
         entry = count_rules.line(body["sku"], code, body["counted"], book, by=by, at=clock.now())
         return {"$set": {"lines": count_rules.with_line(doc["lines"], entry)}, "$addToSet": {"counted_by": by}}
@@ -143,7 +143,7 @@ def approve(db, count_id: str, *, by: str, correlation_id=None) -> dict:
 def _check_feasible(db, depot: str, planned: list[dict]) -> None:
     """Refuse the approval before anything is posted if an adjustment would be refused (e.g. held stock)."""
     for sku in sorted({a["sku"] for a in planned}):
-        stock = domain.as_of(load_stock(db, depot, sku)[0], clock.today())
+        stock = lot_rules.as_of(load_stock(db, depot, sku)[0], clock.today())
         try:
             for a in (a for a in planned if a["sku"] == sku):
                 stock = domain.adjust(stock, a["quantity"], "count", a["lot"] or None, today=clock.today(),

@@ -1,11 +1,11 @@
 """Inventory rules: stock levels, movements, lots, holds, order lines and reorder-level crossings. Standard library only."""
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from services.inventory import lot_rules
+from services.inventory import lot_rules, order_rules
+from services.inventory.refusals import InsufficientStock, Refused, StockError  # noqa: F401  (the rules' refusals)
 from services.inventory.lot_rules import AVAILABLE, EXPIRED, ON_HOLD, Incoming, Lot
 
 CATEGORIES = ("yarn", "fibre", "dye", "metal", "wood", "clay", "chemical", "packaging", "other")
@@ -16,42 +16,6 @@ MOVEMENT_TYPES = ("receipt", "adjustment", "transfer", "return", "reservation", 
 
 OK, LOW, DEPLETED = "ok", "low", "depleted"
 LEVEL_EVENTS = {LOW: "StockLow", DEPLETED: "StockDepleted", OK: "StockReplenished"}
-
-
-class StockError(Exception):
-    """A movement the rules refuse."""
-
-
-class InsufficientStock(StockError):
-    """The movement would take more than is available (on hand, not held, in usable lots)."""
-
-    def __init__(self, available: int, wanted: int):
-        super().__init__(f"available {available}, wanted {wanted}")
-        self.available = available
-        self.wanted = wanted
-
-
-class Refused(StockError):
-    """A rule refuses the change; `code` names it (services/inventory/errors.py says what people read)."""
-
-    def __init__(self, code: str, **details):
-        super().__init__(code, details)
-        self.code = code
-        self.details = details
-
-
-@dataclass(frozen=True)
-class OrderLine:
-    """A purchase-order line as the stock it arrives into keeps it: what may still be received."""
-
-    ordered: int
-    limit: int  # ordered plus the supplier's tolerance
-    received: int = 0
-    open: bool = True
-
-    @property
-    def remaining(self) -> int:
-        return max(self.ordered - self.received, 0) if self.open else 0
 
 
 @dataclass(frozen=True)
@@ -102,46 +66,18 @@ def crossing(before: Stock, after: Stock) -> str | None:
     return LEVEL_EVENTS[new_level]
 
 
-def with_lots(stock: Stock, lots) -> Stock:
-    """The stock with new lots and what they block; lots always add up to on hand."""
-    lots = tuple(lots)
-    if sum(lot.on_hand for lot in lots) != stock.on_hand:
-        raise AssertionError(f"{stock_id(stock.depot, stock.sku)}: lots do not add up to on hand")
-    return replace(stock, lots=lots, blocked=lot_rules.blocked(lots))
-
-
 def settle_level(stock: Stock) -> Stock:
     return replace(stock, level=level_of(stock.available, stock.reorder_level))
 
 
 def _settle(stock: Stock, lots=None) -> Stock:
-    return settle_level(with_lots(stock, lots if lots is not None else stock.lots) if stock.lots is not None
+    return settle_level(lot_rules.with_lots(stock, lots if lots is not None else stock.lots) if stock.lots is not None
                         else stock)
 
 
 def _require_available(stock: Stock, wanted: int) -> None:
     if wanted > stock.available:
         raise InsufficientStock(stock.available, wanted)
-
-
-def as_of(stock: Stock, today: date) -> Stock:
-    """The stock as it stands today: lots whose expiry date has come are expired (the level is kept)."""
-    if stock.lots is None:
-        return stock
-    lots = lot_rules.expire_due(stock.lots, today)
-    return stock if lots == stock.lots else with_lots(stock, lots)
-
-
-def raise_alerts(stock: Stock, today: date) -> Stock:
-    """The stock with each expiry alert due today marked raised (the writer emits it)."""
-    if stock.lots is None:
-        return stock
-    lots = lot_rules.raise_due(stock.lots, today)
-    return stock if lots == stock.lots else replace(stock, lots=lots)
-
-
-def new_lot_code(depot: str, today: date) -> str:
-    return f"{depot}-{today:%y%m%d}-{secrets.token_hex(3).upper()}"
 
 
 def _into_lot(stock: Stock, quantity: int, incoming: Incoming, *, today: date, now: datetime,
@@ -159,7 +95,7 @@ def _into_lot(stock: Stock, quantity: int, incoming: Incoming, *, today: date, n
     else:
         lot = lot_rules.same_day_lot(stock.lots, incoming, today.isoformat())
     if lot is None:
-        lot = Lot(code=incoming.code or new_code or new_lot_code(stock.depot, today), shade=incoming.shade,
+        lot = Lot(code=incoming.code or new_code or lot_rules.new_lot_code(stock.depot, today), shade=incoming.shade,
                   count=incoming.count, mill=incoming.mill, expires_on=incoming.expires_on,
                   received_at=now.isoformat(), supplier=incoming.supplier, purchase_order=incoming.purchase_order,
                   generated=not incoming.code, alert_on=lot_rules.first_alert_on(incoming.expires_on))
@@ -179,41 +115,9 @@ def receive(stock: Stock, quantity: int, incoming: Incoming | None = None, *, or
     if incoming.expires_on and incoming.expires_on <= today.isoformat():
         raise Refused("expiry_in_past", expires_on=incoming.expires_on)
     if order is not None:
-        stock = _received_on_order(stock, quantity, *order)
+        stock = order_rules.received_on_line(stock, quantity, *order)
     lots = _into_lot(stock, quantity, incoming, today=today, now=now, new_code=new_code, receipt=True)
     return _settle(replace(stock, on_hand=stock.on_hand + quantity), lots)
-
-
-def _received_on_order(stock: Stock, quantity: int, order_id: str, line: OrderLine) -> Stock:
-    kept = stock.orders.get(order_id)
-    entry = kept or line
-    if not entry.open:
-        raise Refused("order_closed", purchase_order=order_id)
-    if entry.received + quantity > entry.limit:
-        raise Refused("over_receipt", purchase_order=order_id, sku=stock.sku, ordered=entry.ordered,
-                      received=entry.received, allowed=max(entry.limit - entry.received, 0))
-    new = replace(entry, received=entry.received + quantity)
-    return _order_changed(stock, order_id, kept, new)
-
-
-def _order_changed(stock: Stock, order_id: str, kept: OrderLine | None, new: OrderLine) -> Stock:
-    on_order = stock.on_order - (kept.remaining if kept else 0) + new.remaining
-    return replace(stock, orders={**stock.orders, order_id: new}, on_order=on_order)
-
-
-def open_order(stock: Stock, order_id: str, line: OrderLine) -> Stock:
-    """Expect an order line here (a sent order); nothing if this stock knows the line already."""
-    if order_id in stock.orders:
-        return stock
-    return _order_changed(stock, order_id, None, line)
-
-
-def close_order(stock: Stock, order_id: str, line: OrderLine) -> Stock:
-    """Stop expecting an order line: what was not received is cancelled. A closed line stays closed."""
-    kept = stock.orders.get(order_id)
-    if kept is not None and not kept.open:
-        return stock
-    return _order_changed(stock, order_id, kept, replace(kept or line, open=False))
 
 
 def adjust(stock: Stock, delta: int, reason: str, lot: str | None = None, *, today: date | None = None,

@@ -1,9 +1,10 @@
 """Lots: the batches a stock is made of, which lot an issue takes, expiry and its alerts. Standard library only.
 
-Functions here only compute; domain.py decides what is refused.
+Functions here only compute and never refuse; domain.py decides what is refused.
 """
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -163,3 +164,34 @@ def newly_alerted(before, after) -> list[Lot]:
     """Lots whose expiry alert stage a write moved on."""
     was = {lot.code: lot.alerted for lot in before or ()}
     return [lot for lot in after or () if lot.alerted is not None and was.get(lot.code) != lot.alerted]
+
+
+# The functions below take and give a domain.Stock (its `lots` and what they block).
+
+def with_lots(stock, lots):
+    """The stock with new lots and what they block; lots always add up to on hand."""
+    lots = tuple(lots)
+    if sum(lot.on_hand for lot in lots) != stock.on_hand:
+        raise AssertionError(f"{stock.depot}/{stock.sku}: lots do not add up to on hand")
+    return replace(stock, lots=lots, blocked=blocked(lots))
+
+
+def as_of(stock, today: date):
+    """The stock as it stands today: lots whose expiry date has come are expired (the level is kept)."""
+    if stock.lots is None:
+        return stock
+    lots = expire_due(stock.lots, today)
+    return stock if lots == stock.lots else with_lots(stock, lots)
+
+
+def raise_alerts(stock, today: date):
+    """The stock with each expiry alert due today marked raised (the writer emits it)."""
+    if stock.lots is None:
+        return stock
+    lots = raise_due(stock.lots, today)
+    return stock if lots == stock.lots else replace(stock, lots=lots)
+
+
+def new_lot_code(depot: str, today: date) -> str:
+    """A code for a lot received without one: depot, day and a random tail (drawn again if taken)."""
+    return f"{depot}-{today:%y%m%d}-{secrets.token_hex(3).upper()}"

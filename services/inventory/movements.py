@@ -52,7 +52,7 @@ def _with_new_codes(write, depot: str, named: bool):
     """Run a write that may open a lot rawbank names; a name another material has is drawn again."""
     for attempt in range(NEW_CODE_TRIES):
         try:
-            return write(domain.new_lot_code(depot, clock.today()))
+            return write(lot_rules.new_lot_code(depot, clock.today()))
         except errors.LotCodeTaken:
             if named or attempt == NEW_CODE_TRIES - 1:
                 raise

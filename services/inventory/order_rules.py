@@ -1,7 +1,11 @@
-"""Purchase-order rules: statuses, what each action may start from, tolerance, lateness. Standard library only."""
+"""Purchase-order rules: statuses, what each action may start from, tolerance, lateness, and the order
+lines a stock keeps (what may still be received: the over-receipt check). Standard library only."""
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date
+
+from services.inventory.refusals import Refused
 
 DRAFT, SENT, PARTIAL, RECEIVED = "draft", "sent", "partially_received", "received"
 CLOSED, CANCELLED = "closed", "cancelled"
@@ -61,3 +65,52 @@ def days_late(expected_on: str, today: date) -> int:
 def amount(quantity: int, price: int) -> int:
     """Paise for `quantity` thousandths at `price` paise per unit, rounded half up."""
     return (quantity * price + 500) // 1000
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """A purchase-order line as the stock it arrives into keeps it: what may still be received."""
+
+    ordered: int
+    limit: int  # ordered plus the supplier's tolerance
+    received: int = 0
+    open: bool = True
+
+    @property
+    def remaining(self) -> int:
+        return max(self.ordered - self.received, 0) if self.open else 0
+
+
+# The functions below take and give a domain.Stock (its `orders` and `on_order`).
+
+def received_on_line(stock, quantity: int, order_id: str, line: OrderLine):
+    """The stock after `quantity` arrives on an order line (the line it keeps wins over `line`, the order's)."""
+    kept = stock.orders.get(order_id)
+    entry = kept or line
+    if not entry.open:
+        raise Refused("order_closed", purchase_order=order_id)
+    if entry.received + quantity > entry.limit:
+        raise Refused("over_receipt", purchase_order=order_id, sku=stock.sku, ordered=entry.ordered,
+                      received=entry.received, allowed=max(entry.limit - entry.received, 0))
+    new = replace(entry, received=entry.received + quantity)
+    return _line_changed(stock, order_id, kept, new)
+
+
+def _line_changed(stock, order_id: str, kept: OrderLine | None, new: OrderLine):
+    on_order = stock.on_order - (kept.remaining if kept else 0) + new.remaining
+    return replace(stock, orders={**stock.orders, order_id: new}, on_order=on_order)
+
+
+def open_line(stock, order_id: str, line: OrderLine):
+    """Expect an order line here (a sent order); nothing if this stock knows the line already."""
+    if order_id in stock.orders:
+        return stock
+    return _line_changed(stock, order_id, None, line)
+
+
+def close_line(stock, order_id: str, line: OrderLine):
+    """Stop expecting an order line: what was not received is cancelled. A closed line stays closed."""
+    kept = stock.orders.get(order_id)
+    if kept is not None and not kept.open:
+        return stock
+    return _line_changed(stock, order_id, kept, replace(kept or line, open=False))

@@ -1,7 +1,7 @@
 """Purchase orders to mills and agencies: draft, send, receive against, close or cancel, and lateness.
 
 The order document is the header people read. What a line may still receive lives on the stock
-it arrives into (domain.OrderLine under `orders.<id>`), so a receipt checks and counts its line
+it arrives into (order_rules.OrderLine under `orders.<id>`), so a receipt checks and counts its line
 in its own single write: two receipts can never both pass the over-receipt check. Sending puts
 the lines there and closing takes them off (now, and again from the order's event, so a crash in
 between is finished by inventory's consumer); the order's `received` figures follow the receipts
@@ -13,7 +13,7 @@ import logging
 
 from pymongo import DESCENDING
 
-from services.inventory import clock, domain, order_rules, suppliers
+from services.inventory import clock, order_rules, suppliers
 from services.inventory.catalog import depot_or_error, material_or_error
 from services.inventory.errors import (MaterialInactive, NotOnOrder, OrderClosed, OrderNotFound, OrderNotSent,
                                        OrderOtherDepot, OrderPartlyReceived, OrderStatus, UnknownOrder)
@@ -161,7 +161,7 @@ def _follow(step, db, payload: dict, correlation_id) -> None:
 def _each_line(db, payload: dict, change, correlation_id) -> None:
     number = payload["purchase_order"]
     for line in payload["lines"]:
-        expected = domain.OrderLine(ordered=line["quantity"], limit=line.get("limit") or line["quantity"])
+        expected = order_rules.OrderLine(ordered=line["quantity"], limit=line.get("limit") or line["quantity"])
         write_stock(db, line["sku"], payload["depot"], lambda s, e=expected: change(s, number, e),
                     lambda before, after: ([], []), order_id=number, correlation_id=correlation_id,
                     on_new=lambda: depot_or_error(db, payload["depot"]))
@@ -169,16 +169,16 @@ def _each_line(db, payload: dict, change, correlation_id) -> None:
 
 def expect_lines(db, payload: dict, *, correlation_id=None) -> None:
     """Put a sent order's lines on order at its depot (once per line, however often asked)."""
-    _each_line(db, payload, domain.open_order, correlation_id)
+    _each_line(db, payload, order_rules.open_line, correlation_id)
 
 
 def stop_lines(db, payload: dict, *, correlation_id=None) -> None:
     """Take a closed or cancelled order's lines off order (once per line)."""
     if payload.get("status") in (order_rules.CLOSED, order_rules.CANCELLED):
-        _each_line(db, payload, domain.close_order, correlation_id)
+        _each_line(db, payload, order_rules.close_line, correlation_id)
 
 
-def for_receipt(db, number: str, depot: str, sku: str) -> tuple[dict, domain.OrderLine]:
+def for_receipt(db, number: str, depot: str, sku: str) -> tuple[dict, order_rules.OrderLine]:
     """The order a receipt names and its line as the order says, if the receipt may count on it."""
     doc = db.purchase_orders.find_one({"_id": number}, HIDDEN)
     if doc is None:
@@ -193,7 +193,7 @@ def for_receipt(db, number: str, depot: str, sku: str) -> tuple[dict, domain.Ord
     line = next((line for line in doc["lines"] if line["sku"] == sku), None)
     if line is None:
         raise NotOnOrder({"purchase_order": number, "sku": sku})
-    return doc, domain.OrderLine(ordered=line["quantity"], limit=line.get("limit") or line["quantity"])
+    return doc, order_rules.OrderLine(ordered=line["quantity"], limit=line.get("limit") or line["quantity"])
 
 
 def apply_receipt(db, number: str, receipt: dict, correlation_id=None) -> None:

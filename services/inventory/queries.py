@@ -15,7 +15,7 @@ _STOCK_FIELDS = {"holds": 0, "journal": 0, "outbox": 0, "orders": 0}
 
 def _view(doc: dict, *, lots: bool = False) -> dict:
     """A stock as it stands today (a lot past its expiry date counts as expired before the next write)."""
-    stock = domain.as_of(stock_from(doc), clock.today())
+    stock = lot_rules.as_of(stock_from(doc), clock.today())
     view = {**stock_view(stock), "category": doc.get("category"),
             "level": domain.level_of(stock.available, stock.reorder_level)}
     return {**view, "lots": lots_view(stock)} if lots else view
@@ -81,7 +81,7 @@ def dispatch_plans(db, depot: str, ready: list[dict]) -> dict[str, dict[str, dic
             sku = line["sku"]
             if sku not in lots:
                 stored = db.stock.find_one({"_id": domain.stock_id(depot, sku)}, _STOCK_FIELDS)
-                lots[sku] = domain.as_of(stock_from(stored), clock.today()).lots if stored else ()
+                lots[sku] = lot_rules.as_of(stock_from(stored), clock.today()).lots if stored else ()
             parts, short = lot_rules.plan(lots[sku], line["quantity"])
             shades = {lot.code: lot.shade for lot in lots[sku]}
             plans.setdefault(doc["_id"], {})[sku] = {

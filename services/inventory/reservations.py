@@ -12,7 +12,7 @@ import uuid
 
 from pymongo.errors import DuplicateKeyError
 
-from services.inventory import clock, domain, ledger, waitlist
+from services.inventory import clock, domain, ledger, lot_rules, waitlist
 from services.inventory.errors import InvalidRequisition, StockBusy
 from services.inventory.lease import leased, utcnow
 from services.inventory.stock_writes import SOURCE, write_stock
@@ -119,7 +119,7 @@ class Reservations:
         for line in doc["lines"]:
             stock = load_stock(self.db, doc["depot"], line["sku"], doc["_id"])[0]
             try:
-                domain.issue(domain.as_of(stock, clock.today()), doc["_id"]) if stock else None
+                domain.issue(lot_rules.as_of(stock, clock.today()), doc["_id"]) if stock else None
             except domain.InsufficientStock:
                 raise InvalidRequisition(f"requisition {doc['_id']}: the usable lots of {line['sku']} no longer "
                                          f"cover its hold (a lot expired); receive stock or cancel it") from None

@@ -60,9 +60,9 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
                 on_new()
             stored = domain.Stock(sku=sku, depot=depot, reorder_level=known["reorder_level"], lots=())
         today = clock.today()
-        before = domain.as_of(_with_reorder_level(stored, known["reorder_level"]), today)
+        before = lot_rules.as_of(_with_reorder_level(stored, known["reorder_level"]), today)
         try:
-            after = domain.raise_alerts(change(before), today)
+            after = lot_rules.raise_alerts(change(before), today)
         except domain.Refused as exc:
             raise refused(exc) from None
         if after == before:

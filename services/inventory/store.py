@@ -6,8 +6,8 @@ import hashlib
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
-from services.inventory import lot_rules
-from services.inventory.domain import OrderLine, Stock, stock_id
+from services.inventory import lot_rules, order_rules
+from services.inventory.domain import Stock, stock_id
 from services.inventory.errors import MaterialNotFound, UnknownMaterial
 from shared.envelope import Event
 
@@ -98,7 +98,7 @@ def stock_from(doc: dict) -> Stock:
     return Stock(sku=doc["sku"], depot=doc["depot"], reorder_level=doc["reorder_level"],
                  on_hand=doc["on_hand"], reserved=doc["reserved"], level=doc.get("level"),
                  holds=doc.get("holds", {}), lots=lots, blocked=lot_rules.blocked(lots),
-                 orders={order: OrderLine(**line) for order, line in (doc.get("orders") or {}).items()},
+                 orders={order: order_rules.OrderLine(**line) for order, line in (doc.get("orders") or {}).items()},
                  on_order=doc.get("on_order", 0))
 
 
