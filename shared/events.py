@@ -72,8 +72,6 @@ class StockReceived(StockMovement):
     lot = _optional(100)
     unit_cost = _optional(30)
     purchase_order = _optional(100)
-    shade = _optional(100)
-    expires_on = _optional(10)
 
 
 class StockReturned(StockMovement):

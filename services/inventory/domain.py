@@ -70,9 +70,17 @@ def settle_level(stock: Stock) -> Stock:
     return replace(stock, level=level_of(stock.available, stock.reorder_level))
 
 
-def _settle(stock: Stock, lots=None) -> Stock:
-    return settle_level(lot_rules.with_lots(stock, lots if lots is not None else stock.lots) if stock.lots is not None
-                        else stock)
+def _settle(stock: Stock, lots=None, **changes) -> Stock:
+    """The stock with `changes`, its lots (they must add up to on hand) and its level, in one step."""
+    lots = lots if lots is not None else stock.lots
+    on_hand = changes.get("on_hand", stock.on_hand)
+    if lots is not None:
+        lots = tuple(lots)
+        if sum(lot.on_hand for lot in lots) != on_hand:
+            raise AssertionError(f"{stock_id(stock.depot, stock.sku)}: lots do not add up to on hand")
+        changes.update(lots=lots, blocked=lot_rules.blocked(lots))
+    available = on_hand - changes.get("reserved", stock.reserved) - changes.get("blocked", stock.blocked)
+    return replace(stock, level=level_of(available, stock.reorder_level), **changes)
 
 
 def _require_available(stock: Stock, wanted: int) -> None:
@@ -81,7 +89,7 @@ def _require_available(stock: Stock, wanted: int) -> None:
 
 
 def _into_lot(stock: Stock, quantity: int, incoming: Incoming, *, today: date, now: datetime,
-              new_code: str | None, receipt: bool) -> tuple[Lot, ...] | None:
+              receipt: bool) -> tuple[Lot, ...] | None:
     """The stock's lots after `quantity` arrives in the lot `incoming` names (or rawbank's of the day)."""
     if stock.lots is None:
         return None
@@ -95,7 +103,7 @@ def _into_lot(stock: Stock, quantity: int, incoming: Incoming, *, today: date, n
     else:
         lot = lot_rules.same_day_lot(stock.lots, incoming, today.isoformat())
     if lot is None:
-        lot = Lot(code=incoming.code or new_code or lot_rules.new_lot_code(stock.depot, today), shade=incoming.shade,
+        lot = Lot(code=incoming.code or lot_rules.new_lot_code(stock.depot, today), shade=incoming.shade,
                   count=incoming.count, mill=incoming.mill, expires_on=incoming.expires_on,
                   received_at=now.isoformat(), supplier=incoming.supplier, purchase_order=incoming.purchase_order,
                   generated=not incoming.code, alert_on=lot_rules.first_alert_on(incoming.expires_on))
@@ -103,7 +111,7 @@ def _into_lot(stock: Stock, quantity: int, incoming: Incoming, *, today: date, n
 
 
 def receive(stock: Stock, quantity: int, incoming: Incoming | None = None, *, order=None,
-            today: date | None = None, now: datetime | None = None, new_code: str | None = None) -> Stock:
+            today: date | None = None, now: datetime | None = None) -> Stock:
     """Stock after a receipt of `quantity` thousandths into a lot, against an order line if given.
 
     `order` is (purchase order id, OrderLine as the order says): the line this stock keeps wins.
@@ -116,12 +124,12 @@ def receive(stock: Stock, quantity: int, incoming: Incoming | None = None, *, or
         raise Refused("expiry_in_past", expires_on=incoming.expires_on)
     if order is not None:
         stock = order_rules.received_on_line(stock, quantity, *order)
-    lots = _into_lot(stock, quantity, incoming, today=today, now=now, new_code=new_code, receipt=True)
-    return _settle(replace(stock, on_hand=stock.on_hand + quantity), lots)
+    lots = _into_lot(stock, quantity, incoming, today=today, now=now, receipt=True)
+    return _settle(stock, lots, on_hand=stock.on_hand + quantity)
 
 
 def adjust(stock: Stock, delta: int, reason: str, lot: str | None = None, *, today: date | None = None,
-           now: datetime | None = None, new_code: str | None = None) -> Stock:
+           now: datetime | None = None) -> Stock:
     """Stock after a signed correction; never below what is available, an expired lot only for `expired`."""
     if delta == 0:
         raise StockError("an adjustment must change the stock")
@@ -129,8 +137,8 @@ def adjust(stock: Stock, delta: int, reason: str, lot: str | None = None, *, tod
         raise StockError(f"reason must be one of {', '.join(ADJUSTMENT_REASONS)}")
     if delta > 0:
         lots = _into_lot(stock, delta, Incoming(code=lot), today=today or date.today(), now=now or datetime.now(),
-                         new_code=new_code, receipt=False)
-        return _settle(replace(stock, on_hand=stock.on_hand + delta), lots)
+                         receipt=False)
+        return _settle(stock, lots, on_hand=stock.on_hand + delta)
     wanted = -delta
     if stock.lots is None:
         _require_available(stock, wanted)
@@ -174,7 +182,7 @@ def _plan_usable(stock: Stock, wanted: int) -> list[tuple[str, int]]:
 def _taken(stock: Stock, quantity: int, parts) -> Stock:
     if stock.on_hand - quantity < stock.reserved:  # what is set aside stays on hand
         raise InsufficientStock(max(stock.on_hand - stock.reserved, 0), quantity)
-    return _settle(replace(stock, on_hand=stock.on_hand - quantity), lot_rules.take(stock.lots, parts))
+    return _settle(stock, lot_rules.take(stock.lots, parts), on_hand=stock.on_hand - quantity)
 
 
 def transfer_out(stock: Stock, quantity: int, lot: str | None = None) -> Stock:
@@ -202,10 +210,10 @@ def transfer_in(stock: Stock, arriving: list[tuple[Lot, int]], *, today: date | 
     lots, now = stock.lots, now or datetime.now()
     for lot, part in arriving:
         if lot_rules.find(lots, lot.code) is None:
-            lot = replace(lot, received_at=now.isoformat(), status=AVAILABLE, alerted=None,
+            lot = lot._replace(received_at=now.isoformat(), status=AVAILABLE, alerted=None,
                           alert_on=lot_rules.first_alert_on(lot.expires_on))
         lots = lot_rules.add(lots, lot, part)
-    return _settle(replace(stock, on_hand=stock.on_hand + quantity), lots)
+    return _settle(stock, lots, on_hand=stock.on_hand + quantity)
 
 
 def return_lot(stock: Stock, quantity: int, lot: str) -> Stock:
@@ -222,7 +230,7 @@ def hold_lot(stock: Stock, code: str) -> Stock:
     if lot.status == ON_HOLD:
         return stock
     _require_available(stock, lot.on_hand)
-    return _settle(stock, tuple(replace(x, status=ON_HOLD) if x.code == code else x for x in stock.lots))
+    return _settle(stock, tuple(x._replace(status=ON_HOLD) if x.code == code else x for x in stock.lots))
 
 
 def release_lot(stock: Stock, code: str) -> Stock:
@@ -230,7 +238,7 @@ def release_lot(stock: Stock, code: str) -> Stock:
     lot = _lot(stock, code)
     if lot.status == AVAILABLE:
         return stock
-    return _settle(stock, tuple(replace(x, status=AVAILABLE) if x.code == code else x for x in stock.lots))
+    return _settle(stock, tuple(x._replace(status=AVAILABLE) if x.code == code else x for x in stock.lots))
 
 
 def _lot(stock: Stock, code: str) -> Lot:
@@ -274,7 +282,7 @@ def issue(stock: Stock, requisition_id: str) -> Stock:
     parts, short = lot_rules.plan(stock.lots, quantity)
     if short:  # a lot expired under the hold: no expired lot is ever handed over
         raise InsufficientStock(quantity - short, quantity)
-    return _settle(replace(released, on_hand=stock.on_hand - quantity), lot_rules.take(stock.lots, parts))
+    return _settle(released, lot_rules.take(stock.lots, parts), on_hand=stock.on_hand - quantity)
 
 
 def merge_lines(lines) -> list[tuple[str, int]]:

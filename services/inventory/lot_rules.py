@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 from datetime import date, timedelta
 
 AVAILABLE, ON_HOLD, EXPIRED = "available", "on_hold", "expired"
@@ -15,9 +16,8 @@ ATTRIBUTES = ("shade", "count", "mill", "expires_on")
 NEVER = "9999-12-31"
 
 
-@dataclass(frozen=True)
-class Lot:
-    """One lot of one material at one depot."""
+class Lot(NamedTuple):
+    """One lot of one material at one depot (a named tuple: a stock's lots are read and rebuilt on every write)."""
 
     code: str
     on_hand: int = 0
@@ -88,24 +88,24 @@ def take(lots, parts) -> tuple[Lot, ...]:
     for lot in lots:
         left = lot.on_hand - wanted.get(lot.code, 0)
         if left > 0:
-            out.append(replace(lot, on_hand=left) if left != lot.on_hand else lot)
+            out.append(lot._replace(on_hand=left) if left != lot.on_hand else lot)
     return tuple(out)
 
 
 def add(lots, lot: Lot, quantity: int) -> tuple[Lot, ...]:
     """Lots after adding `quantity` to `lot` (a new lot goes last)."""
     if find(lots, lot.code) is None:
-        return (*lots, replace(lot, on_hand=quantity))
-    return tuple(replace(x, on_hand=x.on_hand + quantity) if x.code == lot.code else x for x in lots)
+        return (*lots, lot._replace(on_hand=quantity))
+    return tuple(x._replace(on_hand=x.on_hand + quantity) if x.code == lot.code else x for x in lots)
 
 
 def same_day_lot(lots, incoming: Incoming, day: str) -> Lot | None:
     """The lot a receipt without a code joins: named by rawbank today, with the same attributes."""
     for lot in lots:
-        if lot.generated and lot.status == AVAILABLE and lot.received_at[:10] == day and \
-                (lot.shade, lot.count, lot.mill, lot.expires_on, lot.supplier, lot.purchase_order) == \
-                (incoming.shade, incoming.count, incoming.mill, incoming.expires_on, incoming.supplier,
-                 incoming.purchase_order):
+        if lot.generated and lot.status == AVAILABLE and lot.received_at[:10] == day \
+                and lot.shade == incoming.shade and lot.count == incoming.count and lot.mill == incoming.mill \
+                and lot.expires_on == incoming.expires_on and lot.supplier == incoming.supplier \
+                and lot.purchase_order == incoming.purchase_order:
             return lot
     return None
 
@@ -137,10 +137,11 @@ def first_alert_on(expires_on: str | None) -> str | None:
 
 
 def expire_due(lots, today: date) -> tuple[Lot, ...]:
-    """Lots with every one whose expiry date has come marked expired."""
+    """Lots with every one whose expiry date has come marked expired (the same tuple if none has)."""
     day = today.isoformat()
-    return tuple(replace(lot, status=EXPIRED) if lot.expires_on and lot.expires_on <= day
-                 and lot.status != EXPIRED else lot for lot in lots)
+    if not any(lot.expires_on and lot.expires_on <= day and lot.status != EXPIRED for lot in lots):
+        return lots
+    return tuple(lot._replace(status=EXPIRED) if lot.expires_on and lot.expires_on <= day else lot for lot in lots)
 
 
 def days_left(lot: Lot, today: date) -> int:
@@ -150,18 +151,22 @@ def days_left(lot: Lot, today: date) -> int:
 def raise_due(lots, today: date) -> tuple[Lot, ...]:
     """Lots with each due expiry alert marked raised: the nearest stage only, never one twice."""
     day, out = today.isoformat(), []
+    if not any(lot.alert_on is not None and lot.alert_on <= day for lot in lots):
+        return lots
     for lot in lots:
         if lot.alert_on is not None and lot.alert_on <= day and lot.expires_on:
             left = days_left(lot, today)
             stage = min(s for s in ALERT_DAYS if s >= min(max(left, 0), ALERT_DAYS[0]))
             later = [s for s in ALERT_DAYS if s < stage]
-            lot = replace(lot, alerted=stage, alert_on=_shift(lot.expires_on, later[0]) if later else None)
+            lot = lot._replace(alerted=stage, alert_on=_shift(lot.expires_on, later[0]) if later else None)
         out.append(lot)
     return tuple(out)
 
 
 def newly_alerted(before, after) -> list[Lot]:
     """Lots whose expiry alert stage a write moved on."""
+    if after is before or not any(lot.alerted is not None for lot in after or ()):
+        return []
     was = {lot.code: lot.alerted for lot in before or ()}
     return [lot for lot in after or () if lot.alerted is not None and was.get(lot.code) != lot.alerted]
 
@@ -181,7 +186,7 @@ def as_of(stock, today: date):
     if stock.lots is None:
         return stock
     lots = expire_due(stock.lots, today)
-    return stock if lots == stock.lots else with_lots(stock, lots)
+    return stock if lots is stock.lots else with_lots(stock, lots)
 
 
 def raise_alerts(stock, today: date):
@@ -189,7 +194,7 @@ def raise_alerts(stock, today: date):
     if stock.lots is None:
         return stock
     lots = raise_due(stock.lots, today)
-    return stock if lots == stock.lots else replace(stock, lots=lots)
+    return stock if lots is stock.lots else replace(stock, lots=lots)
 
 
 def new_lot_code(depot: str, today: date) -> str:

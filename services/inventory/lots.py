@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from services.inventory import clock, domain, errors
-from services.inventory.stock_writes import SOURCE, lots_view, stock_view, write_stock
+from services.inventory.stock_writes import SOURCE, full_view, write_stock
 from shared.envelope import new_event
 
 SWEEP_BATCH = 100
@@ -21,7 +21,7 @@ def _change_lot(db, depot: str, sku: str, code: str, change, kind: str, *, by: s
         _, after = write_stock(db, sku, depot, change, record, correlation_id=correlation_id, on_new=missing)
     except domain.InsufficientStock as exc:  # set-aside stock would no longer be covered
         raise errors.short(exc, sku=sku, depot=depot) from None
-    return {**stock_view(after), "lots": lots_view(after)}
+    return full_view(after)
 
 
 def hold(db, depot: str, sku: str, code: str, *, by: str, note: str = "", correlation_id=None) -> dict:

@@ -48,11 +48,11 @@ def _lot_code(body: dict) -> str | None:
     return _lot(body).get("code") or None
 
 
-def _with_new_codes(write, depot: str, named: bool):
+def _drawing_codes(write, named: bool):
     """Run a write that may open a lot rawbank names; a name another material has is drawn again."""
     for attempt in range(NEW_CODE_TRIES):
         try:
-            return write(lot_rules.new_lot_code(depot, clock.today()))
+            return write()
         except errors.LotCodeTaken:
             if named or attempt == NEW_CODE_TRIES - 1:
                 raise
@@ -83,15 +83,15 @@ def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=Non
     def record(before, after):
         code = into["lot"] = lot_rules.changes(before.lots, after.lots)[0][0] if after.lots is not None else ""
         event = movement_event("StockReceived", mid, after, quantity, by=by, correlation_id=correlation_id, lot=code,
-                               shade=incoming.shade, expires_on=incoming.expires_on or "", **details)
+                               **details)
         return [ledger.entry("receipt", mid, before, after, by=by, **details)], [event]
 
-    def write(new_code):
+    def write():
         change = lambda s: domain.receive(s, quantity, incoming, order=order and (number, order[1]),  # noqa: E731
-                                          today=clock.today(), now=clock.now(), new_code=new_code)
+                                          today=clock.today(), now=clock.local_now())
         return write_stock(db, material, depot, change, record, order_id=number, correlation_id=correlation_id,
                            on_new=_depot_check(db, depot))[1]
-    after = _with_new_codes(write, depot, named=bool(incoming.code))
+    after = _drawing_codes(write, named=bool(incoming.code))
     if number:
         _count_on_order(db, number, {"movement_id": mid, "sku": sku, "quantity": quantity, "by": by,
                                      "at": clock.now(), "lot": into.get("lot", "")}, correlation_id)
@@ -120,12 +120,11 @@ def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None
         return [ledger.entry("adjustment", mid, before, after, by=by, reason=reason,
                              reference=reference)], [event]
 
-    def write(new_code):
-        change = lambda s: domain.adjust(s, delta, reason, code, today=clock.today(), now=clock.now(),  # noqa: E731
-                                         new_code=new_code)
+    def write():
+        change = lambda s: domain.adjust(s, delta, reason, code, today=clock.today(), now=clock.local_now())  # noqa: E731
         return write_stock(db, material, body["depot"], change, record, movement_id=movement_id,
                            correlation_id=correlation_id, on_new=_depot_check(db, body["depot"]))[1]
-    after = _with_new_codes(write, body["depot"], named=bool(code))
+    after = _drawing_codes(write, named=bool(code))
     return _result(mid, "adjustment", body, delta, after)
 
 
@@ -201,5 +200,5 @@ def transfer_in(db, payload: dict, *, correlation_id=None) -> None:
                              to_depot=payload["to_depot"], **details)], []
 
     write_stock(db, material, payload["to_depot"],
-                lambda s: domain.transfer_in(s, arriving, today=clock.today(), now=clock.now()), record,
+                lambda s: domain.transfer_in(s, arriving, today=clock.today(), now=clock.local_now()), record,
                 movement_id=mid, correlation_id=correlation_id)

@@ -6,7 +6,7 @@ from pymongo import ASCENDING
 from services.inventory import clock, domain, lot_rules, waitlist
 from services.inventory.catalog import depot_or_error, material_or_error
 from services.inventory.reservations import HELD
-from services.inventory.stock_writes import lots_view, stock_view
+from services.inventory.stock_writes import full_view, stock_view
 from services.inventory.store import stock_from
 from shared.errors import NotFound
 
@@ -16,9 +16,10 @@ _STOCK_FIELDS = {"holds": 0, "journal": 0, "outbox": 0, "orders": 0}
 def _view(doc: dict, *, lots: bool = False) -> dict:
     """A stock as it stands today (a lot past its expiry date counts as expired before the next write)."""
     stock = lot_rules.as_of(stock_from(doc), clock.today())
-    view = {**stock_view(stock), "category": doc.get("category"),
-            "level": domain.level_of(stock.available, stock.reorder_level)}
-    return {**view, "lots": lots_view(stock)} if lots else view
+    extra = {"category": doc.get("category"), "level": domain.level_of(stock.available, stock.reorder_level)}
+    if lots:
+        return {**full_view(stock), **extra}
+    return {**stock_view(stock), "blocked": stock.blocked, "on_order": stock.on_order, **extra}
 
 
 def list_stock(db, *, depot=None, sku=None, category=None, below_reorder=False, after=None,

@@ -67,7 +67,9 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
             raise refused(exc) from None
         if after == before:
             return before, after
-        lot_codes.claim(db, sku, _new_codes(stored if lots_stored else None, after))
+        new_codes = _new_codes(stored if lots_stored else None, after)
+        if new_codes:
+            lot_codes.claim(db, sku, new_codes)
         journal, events = record(before, after)
         events = [*events, *level_events(before, after, correlation_id),
                   *expiry_events(before, after, today, correlation_id)]
@@ -150,7 +152,12 @@ def movement_event(kind: str, movement_id: str, after: domain.Stock, quantity: i
 def stock_view(stock: domain.Stock) -> dict:
     return {"sku": stock.sku, "depot": stock.depot, "on_hand": stock.on_hand,
             "reserved": stock.reserved, "available": stock.available,
-            "reorder_level": stock.reorder_level, "blocked": stock.blocked, "on_order": stock.on_order}
+            "reorder_level": stock.reorder_level}
+
+
+def full_view(stock: domain.Stock) -> dict:
+    """The stock with what its lots keep out of available, what is on order, and its lots."""
+    return {**stock_view(stock), "blocked": stock.blocked, "on_order": stock.on_order, "lots": lots_view(stock)}
 
 
 def lots_view(stock: domain.Stock) -> list[dict]:

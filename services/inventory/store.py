@@ -53,12 +53,8 @@ INDEXES = {
     ],
 }
 OUTBOX_COLLECTIONS = ("materials", "depots", "stock", "reservations", "purchase_orders", "counts")
-STOCK_FIELDS = ("sku", "depot", "category", "reorder_level", "on_hand", "reserved", "available",
-                "level", "version", "lots", "blocked", "on_order")
-LOT_FIELDS = {"code": "lot", "on_hand": "on_hand", "shade": "shade", "count": "count", "mill": "mill",
-              "expires_on": "expires_on", "status": "status", "received_at": "received_at",
-              "supplier": "supplier", "purchase_order": "purchase_order", "generated": "generated",
-              "alerted": "alerted", "alert_on": "alert_on"}  # Lot attribute -> stored name
+STOCK_FIELDS = ("sku", "depot", "category", "reorder_level", "on_hand", "reserved", "level", "version", "lots",
+                "on_order")  # what a write reads; `available` and `blocked` follow from them
 
 
 def _scalars(stock: Stock, category: str | None) -> dict:
@@ -67,12 +63,20 @@ def _scalars(stock: Stock, category: str | None) -> dict:
             "blocked": stock.blocked, "on_order": stock.on_order}
 
 
+_NEW_LOT = lot_rules.Lot(code="")._asdict()
+
+
 def lot_doc(lot: lot_rules.Lot) -> dict:
-    return {stored: getattr(lot, name) for name, stored in LOT_FIELDS.items()}
+    """A lot as stored: its code as `lot`, on hand, and what differs from a new lot (every write copies the document)."""
+    doc = {name: value for name, value in lot._asdict().items() if value != _NEW_LOT[name] or name == "on_hand"}
+    doc["lot"] = doc.pop("code")
+    return doc
 
 
 def lot_from(doc: dict) -> lot_rules.Lot:
-    return lot_rules.Lot(**{name: doc[stored] for name, stored in LOT_FIELDS.items() if stored in doc})
+    fields = dict(doc)
+    fields["code"] = fields.pop("lot")
+    return lot_rules.Lot(**fields)
 
 
 def legacy_lot_code(depot: str, sku: str) -> str:
@@ -118,6 +122,20 @@ def load_stock(db, depot: str, sku: str, requisition_id: str | None = None,
     return stock_from(doc), doc["version"], doc["category"], "lots" in doc
 
 
+def _lots_update(stored, lots) -> dict:
+    """What to $set for changed lots: only the on hand of lots still in their places, else the whole array."""
+    if stored is None or len(stored) != len(lots) or any(a.code != b.code for a, b in zip(stored, lots)):
+        return {"lots": [lot_doc(lot) for lot in lots]}
+    changed = {}
+    for index, (was, lot) in enumerate(zip(stored, lots)):
+        if was != lot:
+            if was._replace(on_hand=lot.on_hand) == lot:
+                changed[f"lots.{index}.on_hand"] = lot.on_hand
+            else:
+                changed[f"lots.{index}"] = lot_doc(lot)
+    return changed
+
+
 def material_or_error(db, sku: str, not_found: bool = False) -> dict:
     """The material, or UnknownMaterial (MaterialNotFound when it is the addressed resource)."""
     material = db.materials.find_one({"_id": sku}, {"outbox": 0, "terms": 0})
@@ -161,7 +179,7 @@ def save_stock(db, before: Stock, after: Stock, version: int, *, category: str,
         if before.orders.get(order_id) != line:
             update["$set"][f"orders.{order_id}"] = vars(line)
     if after.lots is not None and (not lots_stored or stored is None or after.lots != stored.lots):
-        update["$set"]["lots"] = [lot_doc(lot) for lot in after.lots]
+        update["$set"].update(_lots_update(stored.lots if lots_stored and stored else None, after.lots))
     gone = {f"holds.{rid}": "" for rid in before.holds if rid not in after.holds}
     if gone:
         update["$unset"] = gone

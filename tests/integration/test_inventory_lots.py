@@ -53,7 +53,9 @@ def lots_of(api, sku="YRN", depot="VNS"):
 
 
 def issued_lots(runtime, rid):
-    return [entry["lots"] for entry in runtime.db.movements.find({"type": "issue", "requisition_id": rid})]
+    """Each issue entry's lots: `lots` when it took from several, else the one `lot` it names."""
+    return [entry.get("lots") or [{"lot": entry["lot"], "quantity": entry["quantity"]}]
+            for entry in runtime.db.movements.find({"type": "issue", "requisition_id": rid})]
 
 
 def later(monkeypatch, days):

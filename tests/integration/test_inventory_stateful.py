@@ -216,7 +216,7 @@ class StockMachine(RuleBasedStateMachine):
         applied = self.deliver(requisition("RequisitionDispatched", rid, []))
         if before == "held" and not applied:  # only when a lot expired under the hold: nothing moved
             depot, lines = self.requisitions[rid]
-            assert any(lot["status"] == "expired" for sku, _ in lines for lot in
+            assert any(lot.get("status") == "expired" for sku, _ in lines for lot in
                        (self.db.stock.find_one({"_id": domain.stock_id(depot, sku)}) or {}).get("lots", []))
             assert self.status(rid) == "held"
             return

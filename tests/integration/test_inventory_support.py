@@ -50,9 +50,11 @@ def check_invariants(db) -> None:
         assert doc["available"] == doc["on_hand"] - doc["reserved"] - doc.get("blocked", 0), where
         assert sum(lot["on_hand"] for lot in lots) == doc["on_hand"], f"{where}: lots != on hand {lots}"
         assert all(lot["on_hand"] > 0 for lot in lots), f"{where}: an empty or negative lot {lots}"
-        assert doc.get("blocked", 0) == sum(lot["on_hand"] for lot in lots if lot["status"] != "available"), where
+        statuses = [lot.get("status", "available") for lot in lots]  # a lot in use is stored without one
+        assert doc.get("blocked", 0) == sum(lot["on_hand"] for lot, status in zip(lots, statuses)
+                                            if status != "available"), where
         assert doc["reserved"] <= doc["on_hand"], f"{where}: more set aside than on hand"
-        if all(lot["status"] == "available" for lot in lots):  # only a lot expiring under holds uncovers them
+        if set(statuses) <= {"available"}:  # only a lot expiring under holds uncovers them
             assert doc["available"] >= 0, f"{where}: negative available {doc['available']}"
         awaited = sum(x["ordered"] - x["received"] for x in (doc.get("orders") or {}).values()
                       if x["open"] and x["ordered"] > x["received"])
