@@ -71,7 +71,7 @@ class StockReceived(StockMovement):
     supplier = _optional(200)
     lot = _optional(100)
     unit_cost = _optional(30)
-    purchase_order = _optional(100)
+    purchase_order = f.String(validate=ma.validate.Length(min=1, max=100))  # only on a receipt naming its order
 
 
 class StockReturned(StockMovement):

@@ -1,8 +1,8 @@
 """Inventory rules: stock levels, movements, lots, holds, order lines and reorder-level crossings. Standard library only."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import NamedTuple
 
 from services.inventory import lot_rules, order_rules
 from services.inventory.refusals import InsufficientStock, Refused, StockError  # noqa: F401  (the rules' refusals)
@@ -18,11 +18,11 @@ OK, LOW, DEPLETED = "ok", "low", "depleted"
 LEVEL_EVENTS = {LOW: "StockLow", DEPLETED: "StockDepleted", OK: "StockReplenished"}
 
 
-@dataclass(frozen=True)
-class Stock:
+class Stock(NamedTuple):
     """One material at one depot; `holds` and `orders` hold only what a use case loaded.
 
     `lots` is None where lots are not tracked (a bare figure); a stored stock always has them.
+    A named tuple: every write reads and rebuilds it, so it is cheap to make and to copy.
     """
 
     sku: str
@@ -31,10 +31,10 @@ class Stock:
     on_hand: int = 0
     reserved: int = 0
     level: str | None = None
-    holds: dict = field(default_factory=dict)
+    holds: dict = {}  # never changed in place: a change makes a new dict
     lots: tuple[Lot, ...] | None = None
     blocked: int = 0  # on hand in lots on hold or expired
-    orders: dict = field(default_factory=dict)  # purchase order id -> OrderLine
+    orders: dict = {}  # purchase order id -> order_rules.OrderLine; never changed in place
     on_order: int = 0  # still to come on open order lines
 
     @property
@@ -67,7 +67,7 @@ def crossing(before: Stock, after: Stock) -> str | None:
 
 
 def settle_level(stock: Stock) -> Stock:
-    return replace(stock, level=level_of(stock.available, stock.reorder_level))
+    return stock._replace(level=level_of(stock.available, stock.reorder_level))
 
 
 def _settle(stock: Stock, lots=None, **changes) -> Stock:
@@ -80,7 +80,7 @@ def _settle(stock: Stock, lots=None, **changes) -> Stock:
             raise AssertionError(f"{stock_id(stock.depot, stock.sku)}: lots do not add up to on hand")
         changes.update(lots=lots, blocked=lot_rules.blocked(lots))
     available = on_hand - changes.get("reserved", stock.reserved) - changes.get("blocked", stock.blocked)
-    return replace(stock, level=level_of(available, stock.reorder_level), **changes)
+    return stock._replace(level=level_of(available, stock.reorder_level), **changes)
 
 
 def _require_available(stock: Stock, wanted: int) -> None:
@@ -142,7 +142,7 @@ def adjust(stock: Stock, delta: int, reason: str, lot: str | None = None, *, tod
     wanted = -delta
     if stock.lots is None:
         _require_available(stock, wanted)
-        return settle_level(replace(stock, on_hand=stock.on_hand + delta))
+        return settle_level(stock._replace(on_hand=stock.on_hand + delta))
     if lot is not None:
         parts = [(lot, wanted)]
         _check_lot(stock, lot, wanted, expired_ok=reason in (EXPIRED_LOT, "count"), expired_only=reason == EXPIRED_LOT)
@@ -191,7 +191,7 @@ def transfer_out(stock: Stock, quantity: int, lot: str | None = None) -> Stock:
         raise StockError("a transfer must be for more than zero")
     _require_available(stock, quantity)
     if stock.lots is None:
-        return settle_level(replace(stock, on_hand=stock.on_hand - quantity))
+        return settle_level(stock._replace(on_hand=stock.on_hand - quantity))
     if lot is not None:
         if _check_lot(stock, lot, quantity).status != AVAILABLE:
             raise Refused("lot_on_hold", lot=lot)
@@ -206,7 +206,7 @@ def transfer_in(stock: Stock, arriving: list[tuple[Lot, int]], *, today: date | 
     if quantity <= 0:
         raise StockError("a transfer must be for more than zero")
     if stock.lots is None:
-        return settle_level(replace(stock, on_hand=stock.on_hand + quantity))
+        return settle_level(stock._replace(on_hand=stock.on_hand + quantity))
     lots, now = stock.lots, now or datetime.now()
     for lot, part in arriving:
         if lot_rules.find(lots, lot.code) is None:
@@ -257,7 +257,7 @@ def hold(stock: Stock, requisition_id: str, quantity: int) -> Stock:
     if quantity <= 0:
         raise StockError("a hold must be for more than zero")
     _require_available(stock, quantity)
-    return settle_level(replace(stock, reserved=stock.reserved + quantity,
+    return settle_level(stock._replace(reserved=stock.reserved + quantity,
                                 holds={**stock.holds, requisition_id: quantity}))
 
 
@@ -267,7 +267,7 @@ def release(stock: Stock, requisition_id: str) -> Stock:
         return stock
     holds = dict(stock.holds)
     quantity = holds.pop(requisition_id)
-    return settle_level(replace(stock, reserved=stock.reserved - quantity, holds=holds))
+    return settle_level(stock._replace(reserved=stock.reserved - quantity, holds=holds))
 
 
 def issue(stock: Stock, requisition_id: str) -> Stock:
@@ -276,9 +276,9 @@ def issue(stock: Stock, requisition_id: str) -> Stock:
         return stock
     holds = dict(stock.holds)
     quantity = holds.pop(requisition_id)
-    released = replace(stock, reserved=stock.reserved - quantity, holds=holds)
+    released = stock._replace(reserved=stock.reserved - quantity, holds=holds)
     if stock.lots is None:
-        return settle_level(replace(released, on_hand=stock.on_hand - quantity))
+        return settle_level(released._replace(on_hand=stock.on_hand - quantity))
     parts, short = lot_rules.plan(stock.lots, quantity)
     if short:  # a lot expired under the hold: no expired lot is ever handed over
         raise InsufficientStock(quantity - short, quantity)

@@ -5,7 +5,7 @@ Functions here only compute and never refuse; domain.py decides what is refused.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 from datetime import date, timedelta
 
@@ -118,8 +118,11 @@ def mismatch(lot: Lot, incoming: Incoming) -> dict:
 
 def changes(before, after) -> list[tuple[str, int]]:
     """(code, change in on hand) of every lot a write changed, in code order."""
-    was = {lot.code: lot.on_hand for lot in before or ()}
-    now = {lot.code: lot.on_hand for lot in after or ()}
+    before, after = before or (), after or ()
+    if len(before) == len(after) and all(a.code == b.code for a, b in zip(before, after)):  # the same lots
+        return sorted((b.code, b.on_hand - a.on_hand) for a, b in zip(before, after) if a.on_hand != b.on_hand)
+    was = {lot.code: lot.on_hand for lot in before}
+    now = {lot.code: lot.on_hand for lot in after}
     return [(code, now.get(code, 0) - was.get(code, 0)) for code in sorted(was.keys() | now.keys())
             if now.get(code, 0) != was.get(code, 0)]
 
@@ -178,7 +181,7 @@ def with_lots(stock, lots):
     lots = tuple(lots)
     if sum(lot.on_hand for lot in lots) != stock.on_hand:
         raise AssertionError(f"{stock.depot}/{stock.sku}: lots do not add up to on hand")
-    return replace(stock, lots=lots, blocked=blocked(lots))
+    return stock._replace(lots=lots, blocked=blocked(lots))
 
 
 def as_of(stock, today: date):
@@ -194,7 +197,7 @@ def raise_alerts(stock, today: date):
     if stock.lots is None:
         return stock
     lots = raise_due(stock.lots, today)
-    return stock if lots is stock.lots else replace(stock, lots=lots)
+    return stock if lots is stock.lots else stock._replace(lots=lots)
 
 
 def new_lot_code(depot: str, today: date) -> str:

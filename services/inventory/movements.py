@@ -77,14 +77,15 @@ def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=Non
                         mill=lot.get("mill") or "", expires_on=lot.get("expires_on") or None, supplier=supplier,
                         purchase_order=number or "")
     details = {"supplier": supplier, "unit_cost": str(unit_cost or ""), "reference": body.get("reference") or "",
-               "reason": body.get("reason") or "", "purchase_order": number or ""}
+               "reason": body.get("reason") or ""}
+    ordered = {"purchase_order": number} if number else {}
     into = {}
 
     def record(before, after):
         code = into["lot"] = lot_rules.changes(before.lots, after.lots)[0][0] if after.lots is not None else ""
         event = movement_event("StockReceived", mid, after, quantity, by=by, correlation_id=correlation_id, lot=code,
-                               **details)
-        return [ledger.entry("receipt", mid, before, after, by=by, **details)], [event]
+                               **details, **ordered)
+        return [ledger.entry("receipt", mid, before, after, by=by, **details, **ordered)], [event]
 
     def write():
         change = lambda s: domain.receive(s, quantity, incoming, order=order and (number, order[1]),  # noqa: E731

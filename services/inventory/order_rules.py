@@ -98,7 +98,7 @@ def received_on_line(stock, quantity: int, order_id: str, line: OrderLine):
 
 def _line_changed(stock, order_id: str, kept: OrderLine | None, new: OrderLine):
     on_order = stock.on_order - (kept.remaining if kept else 0) + new.remaining
-    return replace(stock, orders={**stock.orders, order_id: new}, on_order=on_order)
+    return stock._replace(orders={**stock.orders, order_id: new}, on_order=on_order)
 
 
 def open_line(stock, order_id: str, line: OrderLine):

@@ -159,13 +159,18 @@ class StockLotSchema(ma.Schema):
     purchase_order = f.String()
 
 
-class StockSchema(ma.Schema):
+class StockFiguresSchema(ma.Schema):
+    """A stock's figures as a movement left them."""
+
     sku = f.String()
     depot = f.String()
     on_hand = Quantity()
     reserved = Quantity()
     available = Quantity()
     reorder_level = Quantity()
+
+
+class StockSchema(StockFiguresSchema):
     category = f.String()
     level = f.String()
     blocked = Quantity()  # on hand in lots on hold or expired: not available
@@ -188,7 +193,7 @@ class MovementResultSchema(ma.Schema):
     to_depot = f.String(allow_none=True)
     quantity = Quantity()
     lot = f.String(allow_none=True)  # the lot a receipt went into
-    stock = f.Nested(StockSchema)
+    stock = f.Nested(StockFiguresSchema)
 
 
 class MovementEntrySchema(ma.Schema):

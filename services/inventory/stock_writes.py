@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import random
 import time
-from dataclasses import replace
 from typing import Callable
 
 from services.inventory import clock, domain, ledger, lot_codes, lot_rules
@@ -113,7 +112,7 @@ def refresh_copies(db, material: dict, depot: str, correlation_id=None) -> None:
 
 def _with_reorder_level(stock: domain.Stock, reorder_level: int) -> domain.Stock:
     """The catalog's reorder level wins; a change is checked against it at the next write."""
-    return stock if stock.reorder_level == reorder_level else replace(stock, reorder_level=reorder_level)
+    return stock if stock.reorder_level == reorder_level else stock._replace(reorder_level=reorder_level)
 
 
 def _new_codes(stored: domain.Stock | None, after: domain.Stock) -> list[str]:
