@@ -1,13 +1,10 @@
 """Stock counts: the sheet, lines against the books at counting time, submit, approval by another, once."""
 import pytest
 
-from services.inventory import counts, create_app, spec
+from services.inventory import counts
 from services.inventory.consumer import make_handler
 from shared.envelope import decode_event
-from shared.runtime import Runtime
-from tests.integration.test_inventory_support import check_invariants, requisition, seed_catalog
-
-API = "/api/v1"
+from tests.integration.test_inventory_support import inventory_api, check_invariants, requisition, runtime  # noqa: F401
 
 
 class Killed(BaseException):
@@ -15,25 +12,12 @@ class Killed(BaseException):
 
 
 @pytest.fixture
-def runtime(config):
-    runtime = Runtime(spec(), config)
-    seed_catalog(runtime.db)
-    yield runtime
-    runtime.close()
-
-
-@pytest.fixture
-def api(config, runtime, token):
-    client = create_app(config, runtime).test_client()
-
+def api(inventory_api):
+    """Callers by name: the counter (warehouse, VNS), other (warehouse, BHD), admin, or any other admin."""
     def call(method, path, body=None, *, who="counter", status=None, lang="en"):
-        role = {"counter": ("warehouse", {"depot": "VNS"}), "other": ("warehouse", {"depot": "BHD"}),
-                "admin": ("admin", {})}.get(who, ("admin", {}))
-        headers = {**token(role[0], sub=who, **role[1]), "Accept-Language": lang}
-        response = client.open(f"{API}{path}", method=method, json=body, headers=headers)
-        if status is not None:
-            assert response.status_code == status, response.get_json()
-        return response.get_json()
+        role, claims = {"counter": ("warehouse", {"depot": "VNS"}), "other": ("warehouse", {"depot": "BHD"})}.get(
+            who, ("admin", {}))
+        return inventory_api(method, path, body, role=role, sub=who, status=status, lang=lang, **claims)
     for lot, quantity in (("A", "60"), ("B", "40")):
         call("POST", "/movements", {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": quantity,
                                     "lot": lot}, status=201)

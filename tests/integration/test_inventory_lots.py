@@ -4,36 +4,17 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.inventory import clock, create_app, lots, spec, watch
+from services.inventory import clock, lots, watch
 from services.inventory.consumer import make_handler
 from services.inventory.errors import InvalidRequisition
 from shared.envelope import decode_event
 from shared.reconcile import check, facts_of
-from shared.runtime import Runtime
-from tests.integration.test_inventory_support import check_invariants, requisition, seed_catalog
-
-API = "/api/v1"
+from tests.integration.test_inventory_support import inventory_api, check_invariants, requisition, runtime  # noqa: F401
 
 
 @pytest.fixture
-def runtime(config):
-    runtime = Runtime(spec(), config)
-    seed_catalog(runtime.db)
-    yield runtime
-    runtime.close()
-
-
-@pytest.fixture
-def api(config, runtime, token):
-    client = create_app(config, runtime).test_client()
-
-    def call(method, path, body=None, *, status=None, lang="en"):
-        response = client.open(f"{API}{path}", method=method, json=body,
-                               headers={**token("admin"), "Accept-Language": lang})
-        if status is not None:
-            assert response.status_code == status, response.get_json()
-        return response.get_json()
-    return call
+def api(inventory_api):
+    return inventory_api
 
 
 @pytest.fixture

@@ -3,13 +3,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.inventory import clock, create_app, ledger, purchase_orders, spec, watch
+from services.inventory import clock, ledger, purchase_orders, watch
 from services.inventory.consumer import make_handler
 from shared.envelope import decode_event
-from shared.runtime import Runtime
-from tests.integration.test_inventory_support import check_invariants, seed_catalog
-
-API = "/api/v1"
+from tests.integration.test_inventory_support import inventory_api, check_invariants, runtime  # noqa: F401
 MILL = {"code": "MILL-SRM", "name": "Sri Ram Mills", "district": "Salem", "gstin": "33AAACS1234F1Z5",
         "tolerance_percent": 5}
 
@@ -19,25 +16,9 @@ class Killed(BaseException):
 
 
 @pytest.fixture
-def runtime(config):
-    runtime = Runtime(spec(), config)
-    seed_catalog(runtime.db)
-    yield runtime
-    runtime.close()
-
-
-@pytest.fixture
-def api(config, runtime, token):
-    client = create_app(config, runtime).test_client()
-
-    def call(method, path, body=None, *, role="admin", status=None, lang="en", **claims):
-        headers = {**token(role, **claims), "Accept-Language": lang}
-        response = client.open(f"{API}{path}", method=method, json=body, headers=headers)
-        if status is not None:
-            assert response.status_code == status, response.get_json()
-        return response.get_json()
-    call("POST", "/suppliers", MILL, status=201)
-    return call
+def api(inventory_api):
+    inventory_api("POST", "/suppliers", MILL, status=201)
+    return inventory_api
 
 
 def order(api, lines=(("YRN", "100", "245.50"),), depot="VNS", send=True, **extra):

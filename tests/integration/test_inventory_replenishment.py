@@ -4,34 +4,16 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.inventory import clock, create_app, ledger, replenishment, spec
+from services.inventory import clock, ledger, replenishment
 from services.inventory.consumer import make_handler
-from shared.runtime import Runtime
-from tests.integration.test_inventory_support import requisition, seed_catalog
-
-API = "/api/v1"
+from tests.integration.test_inventory_support import inventory_api, requisition, runtime  # noqa: F401
 
 
 @pytest.fixture
-def runtime(config):
-    runtime = Runtime(spec(), config)
-    seed_catalog(runtime.db)
-    yield runtime
-    runtime.close()
-
-
-@pytest.fixture
-def api(config, runtime, token):
-    client = create_app(config, runtime).test_client()
-
-    def call(method, path, body=None, *, status=None):
-        response = client.open(f"{API}{path}", method=method, json=body, headers=token("admin"))
-        if status is not None:
-            assert response.status_code == status, response.get_json()
-        return response.get_json()
-    call("POST", "/suppliers", {"code": "MILL", "name": "Mill", "district": "Salem",
-                                "items": [{"sku": "YRN", "pack_size": "25", "price": "210"}]}, status=201)
-    return call
+def api(inventory_api):
+    inventory_api("POST", "/suppliers", {"code": "MILL", "name": "Mill", "district": "Salem",
+                                         "items": [{"sku": "YRN", "pack_size": "25", "price": "210"}]}, status=201)
+    return inventory_api
 
 
 def row(rows, sku):

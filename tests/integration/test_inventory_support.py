@@ -1,9 +1,11 @@
 """Shared helpers of the inventory tests: a store, a small catalog, events, the invariants."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
-from services.inventory import catalog, ledger, spec
+from services.inventory import catalog, create_app, ledger, spec
 from shared.envelope import new_event
 from shared.runtime import Runtime
 
@@ -11,13 +13,45 @@ DEPOTS = ("VNS", "BHD")
 MATERIALS = {"YRN": ("yarn", 5_000), "DYE": ("dye", 1_000), "BRS": ("metal", 0)}
 
 
+@contextmanager
+def fresh(config):
+    """A fresh embedded inventory store with two depots and three materials."""
+    runtime = Runtime(spec(), config)
+    seed_catalog(runtime.db)
+    try:
+        yield runtime
+    finally:
+        runtime.close()
+
+
+@pytest.fixture
+def runtime(config):
+    with fresh(config) as made:
+        yield made
+
+
 @pytest.fixture
 def db(config):
     """The inventory database of a fresh embedded store with two depots and three materials."""
-    runtime = Runtime(spec(), config)
-    seed_catalog(runtime.db)
-    yield runtime.db
-    runtime.close()
+    with fresh(config) as runtime:
+        yield runtime.db
+
+
+@pytest.fixture
+def inventory_api(config, runtime, token):
+    """call(method, path, body, role=, status=, lang=, sub=, **claims): the inventory API's JSON answer.
+
+    With `status`, the answer must have it. Admin by default; other roles take their claims (depot=...).
+    """
+    client = create_app(config, runtime).test_client()
+
+    def call(method, path, body=None, *, role="admin", status=None, lang="en", sub=None, **claims):
+        headers = {**token(role, sub=sub, **claims), "Accept-Language": lang}
+        response = client.open(f"/api/v1{path}", method=method, json=body, headers=headers)
+        if status is not None:
+            assert response.status_code == status, response.get_json()
+        return response.get_json()
+    return call
 
 
 def seed_catalog(db) -> None:
