@@ -98,9 +98,10 @@ def act_on_order(number, action):
 @blp.arguments(ReplenishmentQuery, location="query")
 @blp.response(200, ReplenishmentSchema(many=True))
 def what_to_order(query):
-    """Per material: stock, on order, waitlisted, 90-day average issue, cover and the suggested order."""
-    return replenishment.suggestions(db(), query["depot"], supplier=query["supplier"],
-                                     cover_days=query["cover_days"])
+    """Per material: stock, on order, waitlisted, 90-day average issue, cover and the suggested order, by sku."""
+    rows = replenishment.suggestions(db(), query["depot"], supplier=query["supplier"], cover_days=query["cover_days"],
+                                     after=query["after"], limit=query["limit"] + 1)
+    return paged(rows, query["limit"], lambda r: r["sku"])
 
 
 @blp.route("/replenishment/purchase-orders", methods=["POST"])

@@ -181,7 +181,7 @@ class CountQuery(Page):
     depot = f.String(load_default=None, validate=CODE)
 
 
-class ReplenishmentQuery(ma.Schema):
+class ReplenishmentQuery(Page):
     depot = f.String(required=True, validate=CODE)
     supplier = f.String(load_default=None, validate=CODE)
     cover_days = f.Integer(load_default=60, validate=v.Range(min=1, max=365))

@@ -61,7 +61,7 @@ def test_a_material_only_waited_for_appears_and_inactive_ones_do_not(api, runtim
     assert (dye["on_hand"], dye["waitlisted"], dye["suggested_quantity"]) == ("0", "3", "4")  # up to reorder 1
     api("PATCH", "/materials/DYE", {"active": False}, status=200)
     assert [r["sku"] for r in api("GET", "/replenishment?depot=VNS", status=200)] == []
-    assert api("GET", "/replenishment?depot=NOPE", status=422)["error"]["code"] == "unknown_depot"
+    assert api("GET", "/replenishment?depot=NOPE", status=404)["error"]["code"] == "unknown_depot"
 
 
 def test_the_chart_history_closes_each_day_with_the_stock_then(runtime):
