@@ -1,4 +1,5 @@
-"""Inventory service: materials, depots, stock, its movement ledger and reservations."""
+"""Inventory service: materials, depots, stock in lots, its movement ledger, reservations, suppliers and purchase
+orders, stock counts and what to order next."""
 from __future__ import annotations
 
 from shared.config import Config
