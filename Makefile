@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: dev test install catalogs clean
+.PHONY: dev test install catalogs docs clean
 
 $(BIN)/python:
 	@echo "Creating $(VENV) with $(PYTHON) ..."
@@ -36,6 +36,11 @@ catalogs: install
 		-o $(CATALOGS)/messages.pot .
 	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --ignore-obsolete -w 100
 	$(BIN)/pybabel compile -d $(CATALOGS) --statistics
+
+# After changing an event type, a payload field or a consumer's EVENT_HANDLERS: write docs/events.md
+# anew from the code (tests/unit/test_eventdoc.py fails while it is stale).
+docs: install
+	$(BIN)/python -m shared.eventdoc > docs/events.md.new && mv docs/events.md.new docs/events.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

@@ -60,7 +60,7 @@ def utcnow_iso() -> str:
 
 def new_event(type_: str, key: str, payload: dict, *, source: str,
               correlation_id: str | None = None, version: int = 1) -> Event:
-    """Make an event from a loaded payload (quantities in thousandths), checked by its schema."""
+    """Make an event from a loaded payload (quantities in thousandths), checked by its schema and KEY."""
     schema = _payload_schema(type_, version)
     try:
         wire = schema.dump(payload)
@@ -69,6 +69,8 @@ def new_event(type_: str, key: str, payload: dict, *, source: str,
             wire = schema.dump(loaded)
     except ma.ValidationError as exc:
         raise EnvelopeError(f"{type_} v{version} payload invalid: {exc.messages}") from None
+    if schema.KEY and key != schema.KEY.format_map(wire):  # the key docs/events.md promises
+        raise EnvelopeError(f"{type_} key {key!r} is not {schema.KEY} of its payload")
     return Event(str(uuid.uuid4()), type_, version, utcnow_iso(), source, key, correlation_id, wire)
 
 

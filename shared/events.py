@@ -1,14 +1,22 @@
-"""Integration event payloads: one marshmallow schema per event type and version."""
+"""Integration event payloads: one marshmallow schema per event type and version.
+
+Each event type's docstring says what happened, and its `KEY` is the message key (a format of
+payload fields): events with one key keep their order. `python -m shared.eventdoc` (`make docs`)
+turns this module and the services' specs into docs/events.md.
+"""
 from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow import fields as f
 
+from shared.calendar import Day
+from shared.money import Money
 from shared.quantity import Quantity
 
 INVENTORY_TOPIC = "inventory.events"
 REQUESTS_TOPIC = "requests.events"
 TOPICS = (INVENTORY_TOPIC, REQUESTS_TOPIC)
+ZONES = ("plain", "hill", "north_east", "island")  # a depot's freight zone; schemes set freight per zone
 
 
 def dlq_topic(topic: str) -> str:
@@ -16,6 +24,8 @@ def dlq_topic(topic: str) -> str:
 
 
 class Payload(ma.Schema):
+    KEY = ""  # the envelope's key, from payload fields: "{depot}/{sku}"; new_event checks it
+
     class Meta:
         unknown = ma.EXCLUDE
 
@@ -25,11 +35,16 @@ def _text(**kw):
 
 
 class Line(Payload):
+    """One line of a requisition: a material and how much of it."""
+
     sku = _text(required=True)
     quantity = Quantity(required=True, positive=True)
 
 
 class MaterialRegistered(Payload):
+    """A material was added to the catalog."""
+
+    KEY = "{sku}"
     sku = _text(required=True)
     name = _text(required=True)
     name_hi = _text(required=True)
@@ -39,19 +54,41 @@ class MaterialRegistered(Payload):
     pack_size = Quantity(load_default=None, allow_none=True)
     max_level = Quantity(load_default=None, allow_none=True)
     active = f.Boolean(load_default=True)
+    entitlement_class = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=64))
 
 
 class MaterialUpdated(MaterialRegistered):
-    pass
+    """A material changed (names, category, levels, pack size, class, active); the payload is the whole material."""
+
+
+class MaterialPriced(Payload):
+    """A price per unit from a day on; the latest set for the latest day not after today applies."""
+
+    KEY = "{sku}"
+    sku = _text(required=True)
+    price = Money(required=True, positive=True)
+    effective_from = Day(required=True)
+    set_at = _text(required=True)
+    by = _text(required=True)
 
 
 class DepotRegistered(Payload):
+    """A depot was added."""
+
+    KEY = "{code}"
     code = _text(required=True)
     name = _text(required=True)
     district = _text(required=True)
+    zone = f.String(load_default="plain", validate=ma.validate.OneOf(ZONES))
+
+
+class DepotUpdated(DepotRegistered):
+    """A depot's name, district or freight zone changed; the payload is the whole depot."""
 
 
 class StockMovement(Payload):
+    KEY = "{depot}/{sku}"
+
     movement_id = _text(required=True)
     sku = _text(required=True)
     depot = _text(required=True)
@@ -68,6 +105,8 @@ def _optional(size: int):
 
 
 class StockReceived(StockMovement):
+    """Stock arrived at a depot (a receipt movement); `quantity` is what came in, into `lot`."""
+
     supplier = _optional(200)
     lot = _optional(100)
     unit_cost = _optional(30)
@@ -75,16 +114,20 @@ class StockReceived(StockMovement):
 
 
 class StockReturned(StockMovement):
+    """(Part of) a lot went back to its supplier (a return movement); `quantity` is negative."""
+
     lot = _text(required=True)
     supplier = _optional(200)
     purchase_order = _optional(100)
 
 
 class StockAdjusted(StockMovement):
-    pass
+    """A count corrected the stock at a depot; `quantity` is the change, negative when stock was short."""
 
 
 class TravellingLot(Payload):
+    """A lot's part in a transfer, with its details, so it arrives at the other depot as it left."""
+
     lot = _text(required=True)
     quantity = Quantity(required=True, positive=True)
     shade = _optional(100)
@@ -96,6 +139,9 @@ class TravellingLot(Payload):
 
 
 class StockTransferred(Payload):
+    """Stock left `depot` for `to_depot`; inventory applies the arriving leg from this event too."""
+
+    KEY = "{depot}/{sku}"
     movement_id = _text(required=True)
     sku = _text(required=True)
     depot = _text(required=True)
@@ -108,6 +154,8 @@ class StockTransferred(Payload):
 
 
 class LotEvent(Payload):
+    KEY = "{depot}/{sku}"
+
     sku = _text(required=True)
     depot = _text(required=True)
     lot = _text(required=True)
@@ -116,53 +164,62 @@ class LotEvent(Payload):
 
 
 class LotHeld(LotEvent):
-    pass
+    """A lot was put on hold for inspection: it is neither reserved nor issued until released."""
 
 
 class LotReleased(LotEvent):
-    pass
+    """A held lot was released back to use: the depot's waitlist may be served from it."""
 
 
 class LotExpiring(Payload):
     """An expiry alert falls due: `stage` days before (90, 60, 30), or 0 when the lot has expired."""
 
+    KEY = "{depot}/{sku}"
     sku = _text(required=True)
     depot = _text(required=True)
     lot = _text(required=True)
     shade = _optional(100)
-    expires_on = f.String(required=True, validate=ma.validate.Length(equal=10))
+    expires_on = Day(required=True)
     stage = f.Integer(required=True, strict=True, validate=ma.validate.OneOf([90, 60, 30, 0]))
     days_left = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=0))
     on_hand = Quantity(required=True)
 
 
 class Reservation(Payload):
+    KEY = "{requisition_id}"
+
     requisition_id = _text(required=True)
     depot = _text(required=True)
     lines = f.List(f.Nested(Line), required=True)
 
 
 class StockReserved(Reservation):
-    pass
+    """Every line of an approved requisition is held at its depot."""
 
 
 class StockReleased(Reservation):
-    pass
+    """A cancelled requisition's holds were given back (or it held nothing)."""
 
 
 class StockIssued(Reservation):
-    pass
+    """A dispatched requisition's holds became issues: on hand fell by what was held."""
 
 
 class StockReservationFailed(Reservation):
+    """A requisition can never be held: its depot or a material is unknown, or it has no lines."""
+
     reason = _text(required=True)
 
 
 class StockWaitlisted(Reservation):
+    """Stock is short: the requisition waits at `position` in its depot's first-come queue."""
+
     position = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
 
 
 class StockLevel(Payload):
+    KEY = "{depot}/{sku}"
+
     sku = _text(required=True)
     depot = _text(required=True)
     available = Quantity(required=True)
@@ -170,22 +227,26 @@ class StockLevel(Payload):
 
 
 class StockLow(StockLevel):
-    pass
+    """Available stock is above zero but below the reorder level now (raised once per crossing)."""
 
 
 class StockDepleted(StockLevel):
-    pass
+    """Available stock is zero or less now (raised once per crossing)."""
 
 
 class StockReplenished(StockLevel):
-    pass
+    """Available stock is back at or above the reorder level (raised once per crossing)."""
 
 
 class OrderLine(Line):
+    """A purchase order line: how much was ordered, and `limit`, the most it may receive (its tolerance)."""
+
     limit = Quantity(load_default=None, allow_none=True)
 
 
 class PurchaseOrder(Payload):
+    KEY = "{purchase_order}"
+
     purchase_order = _text(required=True)
     supplier = _text(required=True)
     depot = _text(required=True)
@@ -193,7 +254,9 @@ class PurchaseOrder(Payload):
 
 
 class PurchaseOrderSent(PurchaseOrder):
-    expected_on = f.String(required=True, validate=ma.validate.Length(equal=10))
+    """A draft order went to its supplier: its lines are on order at the depot until received or closed."""
+
+    expected_on = Day(required=True)
 
 
 class PurchaseOrderFinished(PurchaseOrder):
@@ -206,11 +269,13 @@ class PurchaseOrderOverdue(PurchaseOrder):
     """Past its expected date with something still to come (`lines`: what is still to come)."""
 
     supplier_name = _text(required=True)
-    expected_on = f.String(required=True, validate=ma.validate.Length(equal=10))
+    expected_on = Day(required=True)
     days_late = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
 
 
 class CountLine(Payload):
+    """A counted line: what the books said when it was counted, what was counted, and the difference."""
+
     sku = _text(required=True)
     lot = _optional(100)
     book = Quantity(required=True)
@@ -221,6 +286,7 @@ class CountLine(Payload):
 class StockCountVariance(Payload):
     """A submitted count found differences beyond the tolerance (`lines`: those differences)."""
 
+    KEY = "{count_id}"
     count_id = _text(required=True)
     depot = _text(required=True)
     by = _text(required=True)
@@ -229,6 +295,8 @@ class StockCountVariance(Payload):
 
 
 class CountAdjustment(Payload):
+    """One adjustment an approved count posts (reason `count`), by the movement id it will have."""
+
     movement_id = _text(required=True)
     sku = _text(required=True)
     lot = _optional(100)
@@ -238,6 +306,7 @@ class CountAdjustment(Payload):
 class StockCountApproved(Payload):
     """A count is approved: each adjustment is posted once, by its movement id."""
 
+    KEY = "{count_id}"
     count_id = _text(required=True)
     depot = _text(required=True)
     by = _text(required=True)
@@ -245,6 +314,9 @@ class StockCountApproved(Payload):
 
 
 class ArtisanRegistered(Payload):
+    """An artisan was registered; the payload carries how to reach them and in which language."""
+
+    KEY = "{artisan_id}"
     artisan_id = _text(required=True)
     name = _text(required=True)
     district = _text(required=True)
@@ -256,10 +328,12 @@ class ArtisanRegistered(Payload):
 
 
 class ArtisanUpdated(ArtisanRegistered):
-    pass
+    """An artisan's details changed; the payload is the whole profile."""
 
 
 class Requisition(Payload):
+    KEY = "{requisition_id}"
+
     requisition_id = _text(required=True)
     artisan_id = _text(required=True)
     depot = _text(required=True)
@@ -268,43 +342,93 @@ class Requisition(Payload):
 
 
 class RequisitionSubmitted(Requisition):
+    """An artisan (or someone for them) asked for materials; it counts against their monthly caps."""
+
     note = f.String(load_default="", validate=ma.validate.Length(max=1000))
 
 
 class RequisitionApproved(Requisition):
-    pass
+    """An admin (or the auto-approve rule, `by` "auto-approve") approved it: inventory should hold it."""
+
+    payable_total = Money(load_default=None, allow_none=True)  # what the artisan will pay, as priced now
+    subsidy_total = Money(load_default=None, allow_none=True)
 
 
 class RequisitionRejected(Requisition):
+    """An admin rejected it; its quota is given back."""
+
     reason = f.String(load_default="", validate=ma.validate.Length(max=1000))
 
 
 class RequisitionCancelled(Requisition):
+    """It was cancelled before dispatch; its quota is given back and inventory releases its holds."""
+
     reason = f.String(load_default="", validate=ma.validate.Length(max=1000))
 
 
 class RequisitionDispatched(Requisition):
-    pass
+    """The depot handed the reserved materials over: inventory turns the holds into issues."""
 
 
 class RequisitionReceived(Requisition):
-    pass
+    """The materials were confirmed received (by the artisan, their secretary or an admin)."""
+
+
+class Due(Payload):
+    """One open due of an account: what is owed for a requisition and by when."""
+
+    requisition_id = _text(required=True)
+    due_on = Day(required=True)
+    amount = Money(required=True, positive=True)
+
+
+class AccountUpdated(Payload):
+    """An artisan's account after a change: what is owed, and by when (payments settle the oldest dues first)."""
+
+    KEY = "{artisan_id}"
+    artisan_id = _text(required=True)
+    version = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
+    balance_due = Money(required=True)
+    open_dues = f.List(f.Nested(Due), required=True)
+    cause = f.String(required=True, validate=ma.validate.OneOf(["charge", "reversal", "payment"]))
+    requisition_id = _text(required=True)
+
+
+class PaymentRecorded(AccountUpdated):
+    """A payment (cash, UPI or an advance) was recorded against a requisition; the account after it."""
+
+    payment_id = _text(required=True)
+    amount = Money(required=True, positive=True)
+    method = f.String(required=True, validate=ma.validate.OneOf(["cash", "upi", "advance"]))
+    reference = _text(required=True)
+    by = _text(required=True)
+
+
+class TokenRevoked(Payload):
+    """A login token revoked before it expires (logout): every service refuses it until expires_at."""
+
+    KEY = "{token_id}"
+    token_id = _text(required=True)
+    expires_at = f.AwareDateTime(required=True)
 
 
 INVENTORY_EVENTS = (
     MaterialRegistered, DepotRegistered, StockReceived, StockAdjusted, StockTransferred, StockReserved,
     StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
-    StockDepleted, StockReplenished, MaterialUpdated,
+    StockDepleted, StockReplenished, MaterialUpdated, MaterialPriced, DepotUpdated,
     StockReturned, LotHeld, LotReleased, LotExpiring, PurchaseOrderSent, PurchaseOrderFinished,
     PurchaseOrderOverdue, StockCountVariance, StockCountApproved,
 )
 REQUESTS_EVENTS = (
     ArtisanRegistered, ArtisanUpdated,
     RequisitionSubmitted, RequisitionApproved, RequisitionRejected, RequisitionCancelled,
-    RequisitionDispatched, RequisitionReceived,
+    RequisitionDispatched, RequisitionReceived, AccountUpdated, PaymentRecorded, TokenRevoked,
 )
+
+#: topic -> the event types published on it (by the service whose spec `publishes` there)
+EVENTS_BY_TOPIC = {INVENTORY_TOPIC: INVENTORY_EVENTS, REQUESTS_TOPIC: REQUESTS_EVENTS}
 
 #: (type, version) -> payload schema class: the registry every service decodes with.
 PAYLOADS: dict[tuple[str, int], type[Payload]] = {
-    (schema.__name__, 1): schema for schema in INVENTORY_EVENTS + REQUESTS_EVENTS
+    (schema.__name__, 1): schema for schemas in EVENTS_BY_TOPIC.values() for schema in schemas
 }

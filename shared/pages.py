@@ -10,6 +10,7 @@ services declare in their specs (`menu`, `home`, `labels`, `common_pages`), put 
 from __future__ import annotations
 
 import functools
+import hmac
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,7 +25,9 @@ from flask_cors import CORS
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
 from shared.errors import Error, Unauthenticated, outcome
 from shared.i18n import language
+from shared.money import format_money, percent_text, rupees
 from shared.quantity import format_quantity
+from shared.security_headers import add_security_headers
 from shared.spec import SERVICES, all_specs
 
 TIMEZONE = "Asia/Kolkata"
@@ -103,10 +106,12 @@ def init_pages(app, service: str, blueprints) -> None:
          expose_headers=["X-Next-Cursor", "X-Request-ID"], max_age=600,
          always_send=False)  # no Origin, no CORS headers (else every allowed origin is listed)
     _only_with_origin(app)
+    add_security_headers(app, origins(config), url_of(service, "/", config))
     app.register_blueprint(blp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.jinja_env.filters.update(qty=quantity, num=number, when=when, material=material_name, plain=_plain, month=month,
+                                 money=money, plain_money=format_money, percent=percent_text, day=day,
                                  **{kind: functools.partial(label, kind) for kind in labels()})
     app.context_processor(_page_context)
 
@@ -142,9 +147,19 @@ def safe_next(value: str | None, fallback: str) -> str:
 
 
 def same_site_post() -> bool:
-    """A page form POST must come from one of our own pages (Origin, else Referer)."""
-    sent = request.headers.get("Origin") or request.headers.get("Referer")
-    return sent is None or origin_of(sent) in origins(current_app.config["RAWBANK"])
+    """A page form POST must come from one of our own pages: by its Origin (else Referer), or by the CSRF token
+    of the login it carries.
+
+    Browsers send `Origin: null` and no Referer when a page posts to a sibling service (the pages'
+    Referrer-Policy is same-origin), so such a form proves itself with the token.
+    """
+    config = current_app.config["RAWBANK"]
+    sent = request.headers.get("Origin", "null")
+    sent = request.headers.get("Referer", "") if sent == "null" else sent
+    if sent:
+        return origin_of(sent) in origins(config)
+    cookie, token = request.cookies.get(COOKIE, ""), request.form.get("csrf_token", "")
+    return bool(cookie and token) and hmac.compare_digest(token.encode(), csrf_token(config.jwt_secret, cookie).encode())
 
 
 def page(*roles: str):
@@ -201,6 +216,16 @@ def when(value) -> str:
     return format_datetime(value, "d MMM y, h:mm a")
 
 
+def money(paise) -> str:
+    """Paise as people read rupees: '₹1,23,456.50'."""
+    return "–" if paise is None else rupees(paise, language())
+
+
+def day(value: str | None) -> str:
+    """'2026-12-04' as a date in the page's language."""
+    return format_date(date.fromisoformat(value), "d MMM y") if value else "–"
+
+
 def month(value: str) -> str:
     """'2026-11' as the month's name and year in the page's language."""
     year, number = (int(part) for part in value.split("-"))
@@ -228,6 +253,7 @@ def _page_context() -> dict:
     return {"lang": lang, "user": user, "nav": nav, "role_label": ROLES.get(user.role, "") if user else "",
             "csrf": csrf_token(config.jwt_secret, cookie) if cookie else "",
             "home_url": home_url(user.role if user else None), "lang_action": url_of(*common_page("language")),
+            "logout_action": url_of(*common_page("logout")),
             "login_url": login_url(),
             "url_of": url_of, "service": service, "js_texts": _js_texts()}
 
@@ -248,12 +274,3 @@ def index():
     except Error:
         return redirect(login_url())
 
-
-@blp.post("/logout")
-def logout():
-    """Forget the login on this host (every service); the language stays."""
-    response = redirect(login_url())
-    if same_site_post():
-        response.delete_cookie(COOKIE, path="/", samesite="Lax",
-                               secure=login_url().startswith("https:"))
-    return response

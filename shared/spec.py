@@ -33,6 +33,7 @@ class ServiceSpec:
     outbox_collections: tuple[str, ...] = ()
     consumes: tuple[str, ...] = ()
     make_handler: Callable | None = None  # (db, config) -> Handler
+    event_handlers: dict = field(default_factory=dict)  # event type -> handler(s): its EVENT_HANDLERS table
     seed: Callable | None = None  # (db, config) -> None
     consumes_raw: tuple[str, ...] = ()  # topics read undecoded, e.g. dead-letter topics
     make_raw_handler: Callable | None = None  # (db, config) -> RawHandler

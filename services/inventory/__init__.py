@@ -1,5 +1,5 @@
-"""Inventory service: materials, depots, stock in lots, its movement ledger, reservations, suppliers and purchase
-orders, stock counts and what to order next."""
+"""Inventory service: materials and their prices, depots, stock in lots, its movement ledger, reservations,
+suppliers and purchase orders, stock counts and what to order next."""
 from __future__ import annotations
 
 from shared.config import Config
@@ -15,6 +15,7 @@ def spec() -> ServiceSpec:
         blueprints=(api.blp, api_stock.blp, api_procurement.blp, api_quality.blp),
         indexes=store.INDEXES, publishes=INVENTORY_TOPIC, outbox_collections=store.OUTBOX_COLLECTIONS,
         consumes=(REQUESTS_TOPIC, INVENTORY_TOPIC), make_handler=consumer.make_handler, seed=seed.seed,
+        event_handlers=consumer.EVENT_HANDLERS,
         pages=(pages.blp, pages_buying.blp, pages_quality.blp), menu=pages.MENU, home=pages.HOME, labels=pages.LABELS,
         reconcile=reconcile.RECONCILIATION,
         background=(("ledger", ledger.make_sweeper), ("watch", watch.make_watcher)))

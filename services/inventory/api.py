@@ -1,10 +1,10 @@
 """Inventory HTTP API, catalog half: depots and materials. Load, call one function, dump."""
 from __future__ import annotations
 
-from services.inventory import catalog, queries
-from services.inventory.schemas import (DepotQuery, DepotSchema, MaterialPatchSchema, MaterialQuery,
-                                        MaterialSchema, StockQuery, StockSchema)
-from shared.auth import require_role
+from services.inventory import catalog, prices, queries
+from services.inventory.schemas import (DepotPatchSchema, DepotQuery, DepotSchema, MaterialPatchSchema,
+                                        MaterialQuery, MaterialSchema, PriceSchema, StockQuery, StockSchema)
+from shared.auth import current_principal, require_role
 from shared.web import Blueprint, db, request_id
 
 blp = Blueprint("inventory", __name__, url_prefix="/api/v1", description="Materials and depots")
@@ -49,6 +49,15 @@ def get_depot(code):
     return catalog.depot_or_error(db(), code, not_found=True)
 
 
+@blp.route("/depots/<code>", methods=["PATCH"])
+@require_role("admin")
+@blp.arguments(DepotPatchSchema)
+@blp.response(200, DepotSchema)
+def update_depot(changes, code):
+    """Change a depot's name or freight zone (admin)."""
+    return catalog.update_depot(db(), code, changes, correlation_id=request_id())
+
+
 @blp.route("/depots/<code>/stock", methods=["GET"])
 @require_role()
 @blp.arguments(StockQuery, location="query")
@@ -75,14 +84,16 @@ def create_material(body):
 @blp.response(200, MaterialSchema(many=True))
 def list_materials(query):
     """The catalog in sku order; q matches word beginnings of sku and both names."""
-    return paged(catalog.list_materials(db(), **page_args(query)), query["limit"], lambda m: m["sku"])
+    materials = [prices.with_price(m) for m in catalog.list_materials(db(), **page_args(query))]
+    return paged(materials, query["limit"], lambda m: m["sku"])
 
 
 @blp.route("/materials/<sku>", methods=["GET"])
 @require_role()
 @blp.response(200, MaterialSchema)
 def get_material(sku):
-    return catalog.material_or_error(db(), sku, not_found=True)
+    """One material, with `price`: its price per unit today."""
+    return prices.with_price(catalog.material_or_error(db(), sku, not_found=True))
 
 
 @blp.route("/materials/<sku>", methods=["PATCH"])
@@ -92,3 +103,21 @@ def get_material(sku):
 def update_material(changes, sku):
     """Change names, category, reorder level or pack size (admin)."""
     return catalog.update_material(db(), sku, changes, correlation_id=request_id())
+
+
+@blp.route("/materials/<sku>/prices", methods=["POST"])
+@require_role("admin")
+@blp.arguments(PriceSchema)
+@blp.response(201, PriceSchema)
+def set_price(body, sku):
+    """Set a price per unit from a day on (admin); the same day again corrects it."""
+    return prices.set_price(db(), sku, body["price"], body["effective_from"], by=current_principal().sub,
+                            correlation_id=request_id())
+
+
+@blp.route("/materials/<sku>/prices", methods=["GET"])
+@require_role()
+@blp.response(200, PriceSchema(many=True))
+def price_history(sku):
+    """Every price of a material, the latest effective day first."""
+    return prices.history(db(), sku)

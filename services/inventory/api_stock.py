@@ -13,6 +13,7 @@ from services.inventory.schemas import (MovementEntrySchema, MovementQuery, Move
                                         MovementSchema, ReservationSchema, StockQuery, StockSchema)
 from shared.auth import current_principal, require_role
 from shared.quantity import format_quantity
+from shared.spreadsheet import safe_cell
 from shared.web import Blueprint, db, request_id
 
 blp = Blueprint("inventory-stock", __name__, url_prefix="/api/v1",
@@ -101,5 +102,4 @@ def _cell(name: str, row: dict) -> str:
         return format_quantity(value)
     if name == "at":
         return value.isoformat()
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text  # no spreadsheet formulas
+    return safe_cell(str(value))

@@ -12,7 +12,9 @@ from services.inventory.store import material_or_error
 from shared.envelope import new_event
 from shared.errors import AlreadyExists, Conflict
 
-MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size", "max_level", "active")
+MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size", "max_level", "active",
+                   "entitlement_class")
+DEPOT_FIELDS = ("code", "name", "district", "zone")
 _SPLIT = re.compile(r"[\s,;:/()\[\]._-]+")
 
 
@@ -34,9 +36,23 @@ def register_depot(db, depot: dict, *, correlation_id: str | None = None) -> dic
     return depot
 
 
+def update_depot(db, code: str, changes: dict, *, correlation_id: str | None = None) -> dict:
+    """Change a depot's name or freight zone, with its DepotUpdated event in the same write."""
+    for _ in range(20):
+        current = depot_or_error(db, code, not_found=True)
+        before = {k: current.get(k, "plain" if k == "zone" else None) for k in DEPOT_FIELDS}
+        after = {**before, **changes}
+        event = new_event("DepotUpdated", code, after, source=SOURCE, correlation_id=correlation_id)
+        unchanged = {k: current[k] if k in current else {"$exists": False} for k in ("name", "zone")}
+        if db.depots.update_one({"_id": code, **unchanged},
+                                {"$set": changes, "$push": {"outbox": event.to_dict()}}).matched_count:
+            return after
+    raise Conflict({"code": code})
+
+
 def register_material(db, material: dict, *, correlation_id: str | None = None) -> dict:
     """Add a material with its MaterialRegistered event in the same write."""
-    material = {"pack_size": None, "max_level": None, "active": True, **material}
+    material = {"pack_size": None, "max_level": None, "active": True, "entitlement_class": None, **material}
     event = new_event("MaterialRegistered", material["sku"], material, source=SOURCE,
                       correlation_id=correlation_id)
     try:
@@ -48,7 +64,7 @@ def register_material(db, material: dict, *, correlation_id: str | None = None) 
 
 
 def update_material(db, sku: str, changes: dict, *, correlation_id: str | None = None) -> dict:
-    """Change names, category, reorder level or pack size; the unit never changes.
+    """Change names, category, levels, pack size, whether it is active or its class; never the unit.
 
     Stock documents keep a copy of category and reorder level (for their filters, and the
     reorder level for every later stock write); they are refreshed here one by one.

@@ -1,9 +1,9 @@
-"""Today's date where the depots are (India), the one clock the inventory rules read."""
+"""The one clock the inventory rules read (tests move `now`); India's date by shared/calendar.py."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
-IST = timezone(timedelta(hours=5, minutes=30))
+from shared.calendar import IST
 
 
 def now() -> datetime:
@@ -17,4 +17,4 @@ def local_now() -> datetime:
 
 def today() -> date:
     """The date in India: lots expire and orders fall due at midnight there."""
-    return now().astimezone(IST).date()
+    return local_now().date()

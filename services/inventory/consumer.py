@@ -1,13 +1,18 @@
-"""How inventory applies events: requisitions from requests.events, its own transfers and freed stock."""
+"""How inventory applies events: requisitions from requests.events; its own transfers, freed stock, orders and
+counts; logouts."""
 from __future__ import annotations
 
 from services.inventory import counts, movements, purchase_orders
 from services.inventory.reservations import Reservations
+from shared import revocation
 from shared.envelope import Event
 
 
 def make_handler(db, config, *, lease_seconds: float = 10.0, wait_seconds: float = 3.0, after_line=None):
-    """The consumer's handler; keyword arguments exist for tests (short leases, a crash point)."""
+    """Apply each event by EVENT_HANDLERS, other types not at all.
+
+    The keyword arguments exist for tests (short leases, a crash point).
+    """
     reservations = Reservations(db, lease_seconds=lease_seconds, wait_seconds=wait_seconds,
                                 after_line=after_line)
 
@@ -25,19 +30,23 @@ def apply(reservations: Reservations, event: Event) -> None:
 
 
 def requisition_approved(reservations: Reservations, data: dict, cid: str) -> None:
+    """Hold every line at the depot, or put the requisition on the depot's waitlist."""
     reservations.approve(data, cid)
 
 
 def requisition_cancelled(reservations: Reservations, data: dict, cid: str) -> None:
+    """Release the requisition's holds (StockReleased), then offer the freed stock to the waitlist."""
     reservations.cancel(data, cid)
     reservations.retry_waitlist(data["depot"], cid)
 
 
 def requisition_dispatched(reservations: Reservations, data: dict, cid: str) -> None:
+    """Turn the requisition's holds into issues (StockIssued): on hand falls."""
     reservations.dispatch(data, cid)
 
 
 def stock_received(reservations: Reservations, data: dict, cid: str) -> None:
+    """Count a receipt naming its order on that order (once), then offer the new stock to the waitlist."""
     if data.get("purchase_order"):  # the receipt counts on its order once (the request usually did it)
         purchase_orders.apply_receipt(reservations.db, data["purchase_order"], {
             "movement_id": data["movement_id"], "sku": data["sku"], "quantity": data["quantity"],
@@ -46,29 +55,39 @@ def stock_received(reservations: Reservations, data: dict, cid: str) -> None:
 
 
 def freed(reservations: Reservations, data: dict, cid: str) -> None:
+    """Offer the stock that arrived or was freed to the depot's waitlist, in order."""
     reservations.retry_waitlist(data["depot"], cid)
 
 
 def stock_adjusted(reservations: Reservations, data: dict, cid: str) -> None:
+    """Offer the stock to the depot's waitlist when the count went up."""
     if data["quantity"] >= 0:  # only a count that went up frees stock
         freed(reservations, data, cid)
 
 
 def stock_transferred(reservations: Reservations, data: dict, cid: str) -> None:
+    """Apply the arriving leg at `to_depot` (once, by movement id) and offer it to that depot's waitlist."""
     movements.transfer_in(reservations.db, data, correlation_id=cid)
     reservations.retry_waitlist(data["to_depot"], cid)
 
 
 def order_sent(reservations: Reservations, data: dict, cid: str) -> None:
+    """Put the sent order's lines on order at its depot (once per line)."""
     purchase_orders.expect_lines(reservations.db, data, correlation_id=cid)
 
 
 def order_finished(reservations: Reservations, data: dict, cid: str) -> None:
+    """Take a closed or cancelled order's lines off order (once per line)."""
     purchase_orders.stop_lines(reservations.db, data, correlation_id=cid)
 
 
 def count_approved(reservations: Reservations, data: dict, cid: str) -> None:
+    """Post the approved count's adjustments, each once by its movement id."""
     counts.post_adjustments(reservations.db, data, correlation_id=cid)
+
+
+def token_revoked(reservations: Reservations, data: dict, cid: str) -> None:
+    revocation.remember(reservations.db, data)
 
 
 #: event type -> what inventory does about it; stock that arrives or is freed retries the waitlist
@@ -84,4 +103,5 @@ EVENT_HANDLERS = {
     "PurchaseOrderSent": order_sent,
     "PurchaseOrderFinished": order_finished,
     "StockCountApproved": count_approved,
+    "TokenRevoked": token_revoked,
 }

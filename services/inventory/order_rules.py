@@ -62,11 +62,6 @@ def days_late(expected_on: str, today: date) -> int:
     return (today - date.fromisoformat(expected_on)).days
 
 
-def amount(quantity: int, price: int) -> int:
-    """Paise for `quantity` thousandths at `price` paise per unit, rounded half up."""
-    return (quantity * price + 500) // 1000
-
-
 @dataclass(frozen=True)
 class OrderLine:
     """A purchase-order line as the stock it arrives into keeps it: what may still be received."""

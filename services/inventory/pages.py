@@ -1,16 +1,11 @@
 """Inventory pages: stock at a depot, movements, hand-overs ready to dispatch, the ledger, the catalog."""
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
-from babel.numbers import format_decimal
 from flask import Blueprint, render_template, request
-from flask_babel import format_date, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
-from services.inventory import catalog, domain, ledger, order_rules, purchase_orders, queries
-from shared.i18n import language
-from shared.pages import NUMBER_LOCALES, page
+from services.inventory import catalog, clock, domain, ledger, order_rules, prices, purchase_orders, queries
+from shared.pages import page
 from shared.web import db
 
 blp = Blueprint("inventory_pages", __name__, template_folder="templates", static_folder="static",
@@ -32,8 +27,9 @@ ORDER_STATUSES = {"draft": _l("Draft"), "sent": _l("Sent"), "partially_received"
 LOT_STATUSES = {"available": _l("In use"), "on_hold": _l("On hold for inspection"), "expired": _l("Expired")}
 COUNT_STATUSES = {"open": _l("Counting"), "submitted": _l("Waiting for approval"), "approving": _l("Being approved"),
                   "approved": _l("Approved")}
-LABELS = {"unit": UNITS, "category": CATEGORIES, "order_status": ORDER_STATUSES, "lot_status": LOT_STATUSES,
-          "count_status": COUNT_STATUSES}  # page filters every service's templates use
+ZONES = {"plain": _l("Plains"), "hill": _l("Hills"), "north_east": _l("North-east"), "island": _l("Islands")}
+LABELS = {"unit": UNITS, "category": CATEGORIES, "zone": ZONES, "order_status": ORDER_STATUSES,
+          "lot_status": LOT_STATUSES, "count_status": COUNT_STATUSES}  # page filters every service's templates use
 
 HOME = {"warehouse": "/warehouse/stock"}
 MENU = {"warehouse": ((10, "/warehouse/stock", _l("Stock")), (20, "/warehouse/movements", _l("Receive, adjust, transfer")),
@@ -41,22 +37,10 @@ MENU = {"warehouse": ((10, "/warehouse/stock", _l("Stock")), (20, "/warehouse/mo
                       (35, "/admin/purchase-orders", _l("Purchase orders")), (40, "/warehouse/ledger", _l("Ledger")),
                       (45, "/warehouse/counts", _l("Stock counts")), (48, "/admin/replenishment", _l("What to order"))),
         "admin": ((40, "/admin/catalog", _l("Catalog and depots")), (42, "/admin/suppliers", _l("Suppliers")),
-                  (44, "/admin/purchase-orders", _l("Purchase orders")),
+                  (44, "/admin/purchase-orders", _l("Purchase orders")), (45, "/admin/prices", _l("Prices")),
                   (46, "/admin/replenishment", _l("What to order")), (50, "/warehouse/stock", _l("Stock")),
                   (55, "/warehouse/lots", _l("Lots")), (60, "/warehouse/ledger", _l("Ledger")),
                   (65, "/warehouse/counts", _l("Stock counts")))}
-
-
-@blp.app_template_filter("rupees")
-def rupees(paise: int) -> str:
-    """Integer paise as rupees in the page's number format: ₹24,550.00."""
-    return "₹" + format_decimal(Decimal(paise) / 100, format="#,##,##0.00", locale=NUMBER_LOCALES[language()])
-
-
-@blp.app_template_filter("day")
-def day(value: str | None) -> str:
-    """An ISO date ('2026-12-26') in the page's language: 26 Dec 2026."""
-    return format_date(date.fromisoformat(value), "d MMM y") if value else "–"
 
 
 @blp.context_processor
@@ -130,4 +114,13 @@ def movement_ledger(principal):
 @page("admin")
 def catalog_page(principal):
     return render_template("inventory/catalog.html", materials=list(materials().values()),
-                           depots=catalog.list_depots(db(), limit=200), categories=CATEGORIES, units=UNITS)
+                           depots=catalog.list_depots(db(), limit=200), categories=CATEGORIES, units=UNITS, zones=ZONES)
+
+
+@blp.get("/admin/prices")
+@page("admin")
+def price_list(principal):
+    """Each material's price today and its history, with a form to set a new price."""
+    rows = [{"material": prices.with_price(m), "history": prices.history_of(m)[:5]}
+            for m in materials().values()]
+    return render_template("inventory/prices.html", rows=rows, today=clock.today().isoformat())

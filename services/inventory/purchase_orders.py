@@ -21,6 +21,8 @@ from services.inventory.numbers import next_number
 from services.inventory.stock_writes import SOURCE, write_stock
 from shared.envelope import new_event
 from shared.errors import Busy, Conflict
+from shared.money import round_half_up
+from shared.quantity import SCALE
 
 log = logging.getLogger(__name__)
 HIDDEN = {"outbox": 0}
@@ -70,7 +72,7 @@ def get(db, number: str) -> dict:
 
 def view(doc: dict) -> dict:
     lines = [{**line, "remaining": max(line["quantity"] - line["received"], 0),
-              "amount": order_rules.amount(line["quantity"], line["price"])} for line in doc["lines"]]
+              "amount": round_half_up(line["quantity"] * line["price"], SCALE)} for line in doc["lines"]]
     return {**{k: v for k, v in doc.items() if k != "outbox"}, "purchase_order": doc["_id"], "lines": lines,
             "total": sum(line["amount"] for line in lines)}
 

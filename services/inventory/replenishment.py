@@ -9,6 +9,7 @@ from services.inventory import clock, purchase_orders, queries, replenish_rules 
 from services.inventory.catalog import depot_or_error
 from services.inventory.errors import NothingToOrder
 from services.inventory.waitlist import WAITLISTED
+from shared.calendar import IST
 
 ROWS = 500
 
@@ -88,7 +89,7 @@ def history(db, depot: str, sku: str, on_hand: int, days: int = rules.HISTORY_DA
     for entry in db.movements.find({"depot": depot, "sku": sku, "_id": {"$gte": _since_id(days)}},
                                    {"quantity": 1, "type": 1, "at": 1}).sort("_id", ASCENDING).limit(20_000):
         at = entry["at"] if entry["at"].tzinfo else entry["at"].replace(tzinfo=timezone.utc)
-        day = min(max((at.astimezone(clock.IST).date() - start).days, 0), days - 1)
+        day = min(max((at.astimezone(IST).date() - start).days, 0), days - 1)
         changes[day] += entry["quantity"]
         if entry["type"] == "issue":
             issues[day] -= entry["quantity"]

@@ -5,11 +5,15 @@ import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.inventory.domain import ADJUSTMENT_REASONS, CATEGORIES, MOVEMENT_TYPES, UNITS
+from shared.calendar import Day
+from shared.events import ZONES
 from shared.i18n import F_
+from shared.money import Money
 from shared.quantity import Quantity
 
 CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error=F_("letters, digits, '.', '_' or '-', at most 64"))
 _NAME = v.Length(min=1, max=200)
+CLASS = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error=F_("a class such as cotton-hank-upto-40s"))
 
 
 class Page(ma.Schema):
@@ -23,6 +27,18 @@ class DepotSchema(ma.Schema):
     code = f.String(required=True, validate=CODE)
     name = f.String(required=True, validate=_NAME)
     district = f.String(required=True, validate=v.Length(min=1, max=100))
+    zone = f.String(load_default="plain", dump_default="plain", validate=v.OneOf(ZONES),
+                    metadata={"description": "freight zone: schemes charge freight by it"})
+
+
+class DepotPatchSchema(ma.Schema):
+    name = f.String(validate=_NAME)
+    zone = f.String(validate=v.OneOf(ZONES))
+
+    @ma.validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError(F_("send at least one field to change"), "_schema")
 
 
 class DepotQuery(Page):
@@ -44,6 +60,9 @@ class MaterialSchema(ma.Schema):
     pack_size = Quantity(load_default=None, allow_none=True, positive=True)
     max_level = Quantity(load_default=None, allow_none=True, positive=True)  # what replenishment orders up to
     active = f.Boolean(load_default=True)  # inactive: no longer ordered
+    entitlement_class = f.String(load_default=None, allow_none=True, validate=CLASS, metadata={
+        "description": "a finer class than the category that schemes may cap, e.g. cotton-hank-upto-40s"})
+    price = Money(dump_only=True, allow_none=True, metadata={"description": "price per unit today, rupees"})
 
 
 class MaterialPatchSchema(ma.Schema):
@@ -56,6 +75,7 @@ class MaterialPatchSchema(ma.Schema):
     pack_size = Quantity(allow_none=True, positive=True)
     max_level = Quantity(allow_none=True, positive=True)
     active = f.Boolean()
+    entitlement_class = f.String(allow_none=True, validate=CLASS)
 
     @ma.validates_schema
     def _something(self, data, **kwargs):
@@ -63,21 +83,17 @@ class MaterialPatchSchema(ma.Schema):
             raise ma.ValidationError(F_("send at least one field to change"), "_schema")
 
 
+class PriceSchema(ma.Schema):
+    sku = f.String(dump_only=True)
+    price = Money(required=True, positive=True, metadata={"description": "per unit, rupees: \"245.50\""})
+    effective_from = Day(load_default=None, metadata={"description": "day it applies from (today if not given)"})
+    set_at = f.String(dump_only=True)
+    by = f.String(dump_only=True)
+
+
 class MaterialQuery(Page):
     q = f.String(load_default=None, validate=v.Length(min=1, max=100))
     category = f.String(load_default=None, validate=v.OneOf(CATEGORIES))
-
-
-class IsoDate(f.Date):
-    """A date as "2026-03-31", kept as that string."""
-
-    default_error_messages = {"invalid_awareness": "Not a valid date."}  # dates have no time zone to miss
-
-    def _deserialize(self, value, attr, data, **kwargs) -> str:
-        return super()._deserialize(value, attr, data, **kwargs).isoformat()
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return value
 
 
 LOT_CODE = v.Regexp(r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$",
@@ -91,7 +107,7 @@ class LotSchema(ma.Schema):
     shade = f.String(load_default="", validate=v.Length(max=100))
     count = f.String(load_default="", validate=v.Length(max=50))
     mill = f.String(load_default="", validate=v.Length(max=200))
-    expires_on = IsoDate(load_default=None)
+    expires_on = Day(load_default=None)
 
 
 class LotField(f.Field):

@@ -1,45 +1,24 @@
 """Request and response bodies of suppliers, purchase orders, lots, stock counts and replenishment."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.inventory.order_rules import STATUSES as ORDER_STATUSES
-from services.inventory.schemas import CODE, IsoDate, Page
+from services.inventory.schemas import CODE, Page
+from shared.calendar import Day
 from shared.i18n import F_
+from shared.money import Money
 from shared.quantity import Quantity
 
 GSTIN = v.Regexp(r"^(?:[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z])?$",
                  error=F_("a GSTIN has 15 characters, e.g. 09AAACH7409R1ZZ (or leave it empty)"))
-MAX_PAISE = 10**11
-
-
-class Paise(f.Field):
-    """Money: rupees as a decimal string in JSON ("245.50", numbers accepted), integer paise inside."""
-
-    def _deserialize(self, value, attr, data, **kwargs) -> int:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise ma.ValidationError(F_('must be an amount in rupees such as "245.50"'))
-        try:
-            rupees = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise ma.ValidationError(F_('must be an amount in rupees such as "245.50"')) from None
-        if not rupees.is_finite() or rupees < 0 or rupees * 100 != (rupees * 100).to_integral_value():
-            raise ma.ValidationError(F_("must be rupees and paise, not negative, at most two decimals"))
-        if rupees * 100 > MAX_PAISE:
-            raise ma.ValidationError(F_("is too large"))
-        return int(rupees * 100)
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else f"{value // 100}.{value % 100:02d}"
 
 
 class SupplierItem(ma.Schema):
     sku = f.String(required=True, validate=CODE)
     pack_size = Quantity(load_default=None, allow_none=True, positive=True)
-    price = Paise(load_default=None, allow_none=True)
+    price = Money(load_default=None, allow_none=True, not_negative=True)
 
 
 class SupplierSchema(ma.Schema):
@@ -77,11 +56,11 @@ def _distinct_skus(lines):
 class OrderLineSchema(ma.Schema):
     sku = f.String(required=True, validate=CODE)
     quantity = Quantity(required=True, positive=True)
-    price = Paise(required=True)
+    price = Money(required=True, not_negative=True)
     received = Quantity(dump_only=True)
     remaining = Quantity(dump_only=True)
     limit = Quantity(dump_only=True)
-    amount = Paise(dump_only=True)
+    amount = Money(dump_only=True)
 
 
 _LINES = {"validate": [v.Length(min=1, max=100), _distinct_skus]}
@@ -102,10 +81,10 @@ class PurchaseOrderSchema(ma.Schema):
     supplier_name = f.String(dump_only=True)
     depot = f.String(required=True, validate=CODE)
     lines = f.List(f.Nested(OrderLineSchema), required=True, **_LINES)
-    expected_on = IsoDate(required=True)
+    expected_on = Day(required=True)
     note = f.String(load_default="", validate=v.Length(max=1000))
     status = f.String(dump_only=True)
-    total = Paise(dump_only=True)
+    total = Money(dump_only=True)
     overdue = f.String(dump_only=True, allow_none=True)
     created_by = f.String(dump_only=True)
     created_at = f.AwareDateTime(dump_only=True)
@@ -115,7 +94,7 @@ class PurchaseOrderSchema(ma.Schema):
 
 class PurchaseOrderPatchSchema(ma.Schema):
     lines = f.List(f.Nested(OrderLineSchema), **_LINES)
-    expected_on = IsoDate()
+    expected_on = Day()
     note = f.String(validate=v.Length(max=1000))
 
     @ma.validates_schema

@@ -1,19 +1,20 @@
-"""Demo catalog, depots, suppliers, opening stock in lots and a sent order for `rawbank dev` (never in production)."""
+"""Demo catalog, depots, prices, suppliers, opening stock in lots and a sent order for `rawbank dev` (never in
+production)."""
 from __future__ import annotations
 
 from datetime import timedelta
 
-from services.inventory import catalog, clock, movements, purchase_orders, suppliers
+from services.inventory import catalog, clock, movements, prices, purchase_orders, suppliers
 
 DEPOTS = [
-    {"code": "VNS", "name": "Varanasi depot", "district": "Varanasi"},
-    {"code": "BHD", "name": "Bhadohi depot", "district": "Bhadohi"},
+    {"code": "VNS", "name": "Varanasi depot", "district": "Varanasi", "zone": "plain"},
+    {"code": "BHD", "name": "Bhadohi depot", "district": "Bhadohi", "zone": "plain"},
 ]
 MATERIALS = [
     {"sku": "YRN-COT-40", "name": "Cotton yarn 40s", "name_hi": "सूती धागा 40s", "category": "yarn",
-     "unit": "kg", "reorder_level": 50_000},
+     "unit": "kg", "reorder_level": 50_000, "entitlement_class": "cotton-hank-upto-40s"},
     {"sku": "YRN-SLK-MUL", "name": "Mulberry silk yarn", "name_hi": "शहतूत रेशम धागा", "category": "yarn",
-     "unit": "kg", "reorder_level": 5_000},
+     "unit": "kg", "reorder_level": 5_000, "entitlement_class": "silk-domestic"},
     {"sku": "DYE-INDIGO", "name": "Natural indigo dye", "name_hi": "प्राकृतिक नील रंग", "category": "dye",
      "unit": "kg", "reorder_level": 2_000},
     {"sku": "MTL-BRASS-SHEET", "name": "Brass sheet 22 gauge", "name_hi": "पीतल की चादर 22 गेज",
@@ -39,6 +40,8 @@ OPENING_STOCK = [
     ("BHD", "YRN-COT-40", 120_000, {"code": "SRM-2410-02", "shade": "bleached white", "count": "40s",
                                     "mill": "Sri Ram"}),
     ("BHD", "MTL-BRASS-SHEET", 60_000, {"code": "MRD-B-55"})]
+PRICES = {"YRN-COT-40": 24_550, "YRN-SLK-MUL": 4_20_000, "DYE-INDIGO": 2_80_000,
+          "MTL-BRASS-SHEET": 65_000}  # paise per kg, from the first day of this month
 
 
 def seed(db, config) -> None:
@@ -49,6 +52,9 @@ def seed(db, config) -> None:
         catalog.register_depot(db, dict(depot))
     for material in MATERIALS:
         catalog.register_material(db, dict(material), correlation_id="seed")
+    first_of_month = clock.today().replace(day=1).isoformat()
+    for sku, price in PRICES.items():
+        prices.set_price(db, sku, price, first_of_month, by="seed", correlation_id="seed")
     for supplier in SUPPLIERS:
         suppliers.register(db, dict(supplier))
     for depot, sku, quantity, lot in OPENING_STOCK:

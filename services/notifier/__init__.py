@@ -7,17 +7,18 @@ from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.notifier import (alerts, api, consumer, deliveries, dispatcher, event_log, notifications,
-                                   pages, projections, reconcile, stream, subscriptions_api)
+    from services.notifier import (alerts, api, consumer, deliveries, dispatcher, dues, event_log, handlers,
+                                   notifications, pages, projections, reconcile, stream, subscriptions_api)
     indexes = {**event_log.INDEXES, **alerts.INDEXES, **notifications.INDEXES, **deliveries.INDEXES,
-               **projections.INDEXES}
+               **projections.INDEXES, **dues.INDEXES}
     return ServiceSpec(
         name="notifier", default_port=8003, package=__name__,
         blueprints=(api.blp, subscriptions_api.blp, stream.blp), indexes=indexes,
-        consumes=TOPICS, make_handler=consumer.make_handler, consumes_raw=tuple(dlq_topic(t) for t in TOPICS),
+        consumes=TOPICS, make_handler=consumer.make_handler, event_handlers=handlers.EVENT_HANDLERS,
+        consumes_raw=tuple(dlq_topic(t) for t in TOPICS),
         make_raw_handler=consumer.make_dead_letter_handler,
         background=(("dispatcher", dispatcher.make_dispatcher),),
-        pages=(pages.blp,), menu=pages.MENU, home=pages.HOME, links={"events": "/api/v1/events"},
+        pages=(pages.blp,), menu=pages.MENU, home=pages.HOME, labels=pages.LABELS, links={"events": "/api/v1/events"},
         reconcile=reconcile.RECONCILIATION)
 
 

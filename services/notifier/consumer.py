@@ -6,6 +6,7 @@ from shared.envelope import Event
 
 
 def make_handler(db, config):
+    """Record every event in the event log (GET /api/v1/events), then apply it by handlers.EVENT_HANDLERS."""
     def handle(event: Event) -> None:
         event_log.record(db, event)
         handlers.apply(db, config, event)  # idempotent on its own, so a recorded duplicate still settles
@@ -13,6 +14,7 @@ def make_handler(db, config):
 
 
 def make_dead_letter_handler(db, config):
+    """Open an alert for admins on each dead letter, one per topic and event type while open."""
     def handle(message) -> None:
         handlers.dead_letter(db, message)
     return handle

@@ -6,12 +6,13 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
-from services.notifier import alerts, deliveries, domain, handlers, messages, projections, subscribers, texts
+from services.notifier import alerts, deliveries, domain, dues, handlers, messages, projections, subscribers, texts
 from services.notifier.channels import DeliveryFailed, NothingToSend, make_channels
 from shared.loops import poll_until_stopped
 
 log = logging.getLogger(__name__)
 PERIODIC_SECONDS = 5.0  # escalation, waiting-list age and digest checks
+DUES_SECONDS = 600.0  # reminders and overdue accounts go by the day: looking every ten minutes is plenty
 
 
 class Dispatcher:
@@ -23,6 +24,7 @@ class Dispatcher:
         self.channels = channels or make_channels(db, config)
         self.interval = config.notifier_dispatch_interval_ms / 1000
         self._next_periodic = 0.0
+        self._next_dues = 0.0
 
     def deliver_one(self, now: datetime) -> bool:
         """Attempt the next due delivery; False if none is due."""
@@ -50,6 +52,9 @@ class Dispatcher:
         for depot, sku in projections.waiting_lists(self.db):
             handlers.check_waitlist(self.db, self.config, depot, sku, cause=None, now=now, resolve=False)
         queue_digests(self.db, now, self.config.notifier_digest_hour_utc)
+        if time.monotonic() >= self._next_dues:
+            self._next_dues = time.monotonic() + DUES_SECONDS
+            dues.check(self.db, self.config, now)
 
     def run_once(self, now: datetime | None = None) -> int:
         """One pass: expand fan-out, then deliver what is due; return how much work was done."""

@@ -12,12 +12,12 @@ LIVE = (OPEN, ACKNOWLEDGED)
 LOW_STOCK, STOCK_OUT, WAITLIST = "low_stock", "stock_out", "waitlist_growing"
 RESERVATION_FAILED, DEAD_LETTER = "reservation_failed", "dead_letter"
 ORDER_OVERDUE, LOT_EXPIRING, LOT_EXPIRED = "purchase_order_overdue", "lot_expiring", "lot_expired"
-COUNT_VARIANCE = "count_variance"
+COUNT_VARIANCE, ACCOUNT_OVERDUE = "count_variance", "account_overdue"
 KINDS = (LOW_STOCK, STOCK_OUT, WAITLIST, RESERVATION_FAILED, DEAD_LETTER, ORDER_OVERDUE, LOT_EXPIRING,
-         LOT_EXPIRED, COUNT_VARIANCE)
+         LOT_EXPIRED, COUNT_VARIANCE, ACCOUNT_OVERDUE)
 SEVERITY = {LOW_STOCK: "warning", STOCK_OUT: "critical", WAITLIST: "warning",
             RESERVATION_FAILED: "warning", DEAD_LETTER: "critical", ORDER_OVERDUE: "warning",
-            LOT_EXPIRING: "warning", LOT_EXPIRED: "critical", COUNT_VARIANCE: "warning"}
+            LOT_EXPIRING: "warning", LOT_EXPIRED: "critical", COUNT_VARIANCE: "warning", ACCOUNT_OVERDUE: "warning"}
 
 #: level event -> (kind it opens, kinds it resolves at the same depot and material)
 LEVEL_EFFECTS = {

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from services.notifier import alerts, domain, notifications, projections
+from services.notifier import alerts, domain, dues, notifications, projections
+from shared import revocation
 from shared.envelope import Event
 
 
@@ -19,19 +20,27 @@ def apply(db, config, event: Event) -> None:
 
 
 def keep_material(db, config, event: Event) -> None:
+    """Keep a copy of the material (names, category, unit, reorder level) for texts and alerts."""
     projections.put_material(db, event.data)
 
 
 def keep_depot(db, config, event: Event) -> None:
+    """Keep a copy of the depot, and fill in the district of its alerts that lacked one."""
     projections.put_depot(db, event.data)
     alerts.fill_district(db, event.data["code"], event.data["district"])
 
 
 def keep_artisan(db, config, event: Event) -> None:
+    """Keep the artisan's newest profile: language and contacts for their notifications."""
     projections.put_artisan(db, event.data, event.occurred_at)
 
 
+def forget_token(db, config, event: Event) -> None:
+    revocation.remember(db, event.data)
+
+
 def keep_requisition(db, config, event: Event) -> None:
+    """Keep whose requisition it is (depot, lines), and attach notifications that came before it."""
     projections.put_requisition(db, event.data)
 
 
@@ -49,6 +58,7 @@ def stock_level(db, config, event: Event) -> None:
 
 
 def reservation_failed(db, config, event: Event) -> None:
+    """Open a reservation-failed alert for each line, with the reason."""
     data, at = event.data, parse_time(event.occurred_at)
     district = projections.district_of(db, data["depot"])
     for line in data["lines"]:
@@ -63,7 +73,8 @@ def requisition_status(db, config, event: Event) -> None:
     at = parse_time(event.occurred_at)
     notifications.create(db, event_id=cause, status=status, requisition_id=data["requisition_id"],
                          depot=data["depot"], lines=data["lines"], at=at,
-                         position=data.get("position"), reason=data.get("reason", ""))
+                         position=data.get("position"), reason=data.get("reason", ""),
+                         amount=data.get("payable_total"))
     skus = [line["sku"] for line in data["lines"]]
     if status == "waitlisted":
         projections.join_waitlist(db, data["requisition_id"], data["depot"], skus, at)
@@ -99,6 +110,7 @@ def order_overdue(db, config, event: Event) -> None:
 
 
 def order_finished(db, config, event: Event) -> None:
+    """Nothing more is awaited on the order: its lateness alert is resolved."""
     _resolve(db, event, domain.ORDER_OVERDUE, event.data["purchase_order"])
 
 
@@ -111,19 +123,29 @@ def lot_expiring(db, config, event: Event) -> None:
 
 
 def count_variance(db, config, event: Event) -> None:
+    """A count found differences beyond the tolerance: one alert per count."""
     data = event.data
     _raise(db, event, domain.COUNT_VARIANCE, data["count_id"], details={
         k: data[k] for k in ("count_id", "tolerance_percent", "lines", "by")})
 
 
 def count_approved(db, config, event: Event) -> None:
+    """The count is approved (its differences posted): its alert is resolved."""
     _resolve(db, event, domain.COUNT_VARIANCE, event.data["count_id"])
+
+
+def keep_account(db, config, event: Event) -> None:
+    """What the artisan owes and by when: reminders and overdue alerts are worked out from it (dues.check)."""
+    dues.keep(db, event.data)
 
 
 #: event type -> what the notifier does about it, in order
 EVENT_HANDLERS = {
     "MaterialRegistered": (keep_material,),
     "DepotRegistered": (keep_depot,),
+    "DepotUpdated": (keep_depot,),
+    "AccountUpdated": (keep_account,),
+    "PaymentRecorded": (keep_account,),
     "ArtisanRegistered": (keep_artisan,),
     "ArtisanUpdated": (keep_artisan,),
     "StockLow": (stock_level,),
@@ -143,6 +165,7 @@ EVENT_HANDLERS = {
     "LotExpiring": (lot_expiring,),
     "StockCountVariance": (count_variance,),
     "StockCountApproved": (count_approved,),
+    "TokenRevoked": (forget_token,),
 }
 
 

@@ -19,12 +19,17 @@ INDEXES = {
 
 
 def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, lines: list,
-           at: datetime, position: int | None = None, reason: str = "") -> bool:
-    """Store the notification under its event id (a replay changes nothing), with its fan-out."""
+           at: datetime, position: int | None = None, reason: str = "", artisan_id: str | None = None,
+           amount: int | None = None, due_on: str | None = None) -> bool:
+    """Store the notification under its event id (a replay changes nothing), with its fan-out.
+
+    `amount` (paise) is what the artisan pays: due at approval, or by `due_on` for a reminder.
+    """
     known = projections.requisition(db, requisition_id)
-    doc = {"_id": event_id, "artisan_id": (known or {}).get("artisan_id"),
+    doc = {"_id": event_id, "artisan_id": artisan_id or (known or {}).get("artisan_id"),
            "requisition_id": requisition_id, "status": status, "depot": depot, "lines": lines,
-           "position": position, "reason": reason, "created_at": at, "read_at": None,
+           "position": position, "reason": reason, "amount": amount, "due_on": due_on,
+           "created_at": at, "read_at": None,
            "fanout": [{"id": uuid.uuid4().hex, "topic": domain.NOTIFICATION_CREATED, "at": at}]}
     try:
         db.notifications.insert_one(doc)

@@ -10,6 +10,7 @@ from datetime import date
 from babel.dates import format_date
 
 from shared.i18n import N_, translate
+from shared.money import parse_money, rupees
 from shared.quantity import format_quantity
 
 UNITS = {"kg": N_("kg"), "g": N_("g"), "m": N_("m"), "litre": N_("litre"), "piece": N_("piece")}
@@ -33,7 +34,16 @@ STATUS_TEXT = {
                  N_("Your request {ref} for {items} at {depot} was not approved. {reason}")),
     "cancelled": (N_("CANCELLED"), N_("Request cancelled"),
                   N_("Your request {ref} for {items} at {depot} is cancelled. {reason}")),
+    "payment_due": (N_("PAY BY {date}"), N_("Payment due soon"),
+                    N_("Please pay {amount} for request {ref} by {date}, at your depot or by UPI.")),
+    "payment_overdue": (N_("OVERDUE"), N_("Payment overdue"),
+                        N_("{amount} for request {ref} was due on {date}. Please pay at your depot soon.")),
 }
+AMOUNT_DUE = N_("Amount to pay: {amount}.")
+#: status -> the SMS of a notification about money
+MONEY_SMS = {"approved": N_("REQ {ref} APPROVED: {items}. To pay: {amount}"),
+             "payment_due": N_("REQ {ref}: please pay {amount} by {date}"),
+             "payment_overdue": N_("REQ {ref}: {amount} was due on {date}. Please pay at your depot")}
 
 #: alert kind -> (title, text); "{detail}" is the technical reason, shown as it came
 ALERT_TEXT = {
@@ -52,8 +62,8 @@ ALERT_TEXT = {
                        "adjustment, reason 'Expired lot written off'.")),
     "count_variance": (N_("Stock count {count} at {depot}: differences beyond {tolerance}%"),
                        N_("{differences}. Check them before the count is approved.")),
+    "account_overdue": (N_("Overdue account: {artisan}"), N_("{amount} overdue since {since}.")),
 }
-LOCALES = {"en": "en_IN", "hi": "hi_IN"}
 HEADLINES = {"open": N_("[open] {title}"), "acknowledged": N_("[acknowledged] {title}"),
              "resolved": N_("[resolved] {title}"), "escalated": N_("[escalated] {title}")}
 DIGEST_SECTIONS = {"opened": N_("Opened ({count}):"), "escalated": N_("Escalated ({count}):"),
@@ -94,21 +104,39 @@ def depot_name(code: str, depots: dict, lang: str) -> str:
     return (depots.get(code) or {}).get("name") or translate(N_("{code} depot"), lang, code=code)
 
 
+def day_text(day: str | None, lang: str) -> str:
+    """'2026-12-04' as people write it: '4 Dec 2026', '4 दिस॰ 2026' (as it came if it is no day)."""
+    try:
+        return format_date(date.fromisoformat(day), "d MMM y", locale="hi_IN" if lang == "hi" else "en_IN")
+    except (TypeError, ValueError):
+        return day or "-"
+
+
+def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool = False) -> dict:
+    amount = note.get("amount")
+    return {"ref": ref(note["requisition_id"]), "items": items(note.get("lines", []), materials, lang, short=short),
+            "depot": depot_name(note.get("depot", ""), depots, lang), "position": note.get("position") or "",
+            "reason": note.get("reason") or "", "amount": rupees(amount, lang) if amount is not None else "",
+            "date": day_text(note["due_on"], lang) if note.get("due_on") else ""}
+
+
 def notification(note: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:
-    """(title, body) of an artisan's notification in their language."""
+    """(title, body) of an artisan's notification in their language; the amount to pay when there is one."""
     _, title, body = STATUS_TEXT[note["status"]]
-    values = {"ref": ref(note["requisition_id"]), "items": items(note.get("lines", []), materials, lang),
-              "depot": depot_name(note.get("depot", ""), depots, lang), "position": note.get("position") or "",
-              "reason": note.get("reason") or ""}
-    return translate(title, lang), translate(body, lang, **values).strip()
+    values = _values(note, materials, depots, lang)
+    text = translate(body, lang, **values).strip()
+    if note["status"] == "approved" and note.get("amount"):
+        text = f"{text} {translate(AMOUNT_DUE, lang, **values)}"
+    return translate(title, lang), text
 
 
 def sms(note: dict, materials: dict, depots: dict, lang: str) -> str:
     """A feature-phone text: 'REQ 1042 RESERVED: 20 kg cotton yarn at Varanasi depot'."""
-    word = translate(STATUS_TEXT[note["status"]][0], lang, position=note.get("position") or "")
-    return translate(N_("REQ {ref} {word}: {items} at {depot}"), lang, ref=ref(note["requisition_id"]), word=word,
-                     items=items(note.get("lines", []), materials, lang, short=True),
-                     depot=depot_name(note.get("depot", ""), depots, lang))[:160]
+    values = _values(note, materials, depots, lang, short=True)
+    if note["status"] in MONEY_SMS and (note.get("amount") or note["status"] != "approved"):
+        return translate(MONEY_SMS[note["status"]], lang, **values)[:160]
+    word = translate(STATUS_TEXT[note["status"]][0], lang, position=values["position"], date=values["date"])
+    return translate(N_("REQ {ref} {word}: {items} at {depot}"), lang, word=word, **values)[:160]
 
 
 def email(note: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:
@@ -127,7 +155,10 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
               "available": quantity(details.get("available", 0), unit, lang),
               "reorder": quantity(details.get("reorder_level", 0), unit, lang),
               "waiting": details.get("waiting", 0), "topic": details.get("original_topic", "-"),
-              "detail": details.get("reason", ""), **_procurement_values(details, materials, unit, lang)}
+              "detail": details.get("reason", ""), "artisan": details.get("name") or details.get("artisan_id", "-"),
+              "amount": rupees(parse_money(details["overdue"]), lang) if details.get("overdue") else "",
+              "since": day_text(details["since"], lang) if details.get("since") else "",
+              **_procurement_values(details, materials, unit, lang)}
     return translate(title, lang, **values), translate(body, lang, **values)
 
 
@@ -137,7 +168,8 @@ def _procurement_values(details: dict, materials: dict, unit: str, lang: str) ->
     lines = details.get("lines") or []
     return {"order": details.get("purchase_order", ""), "supplier": details.get("supplier_name", ""),
             "days": details.get("days_late", details.get("days_left", "")),
-            "expected_on": day(details.get("expected_on"), lang), "expires_on": day(details.get("expires_on"), lang),
+            "expected_on": day_text(details.get("expected_on"), lang),
+            "expires_on": day_text(details.get("expires_on"), lang),
             "items": items(lines, materials, lang) if "purchase_order" in details else "",
             "lot": details.get("lot", ""), "quantity": quantity(details.get("on_hand", 0), unit, lang),
             "shade": translate(N_(" (shade {shade})"), lang, shade=shade) if shade else "",
@@ -151,14 +183,6 @@ def difference(line: dict, materials: dict, lang: str) -> str:
     return translate(N_("{material} lot {lot}: books {book}, counted {counted}"), lang,
                      material=material_name(line["sku"], materials, lang), lot=line.get("lot") or "-",
                      book=quantity(line["book"], unit, lang), counted=quantity(line["counted"], unit, lang))
-
-
-def day(value: str | None, lang: str) -> str:
-    """'2026-12-26' as '26 Dec 2026' in the language (as it came if it is no date)."""
-    try:
-        return format_date(date.fromisoformat(value), "d MMM y", locale=LOCALES.get(lang, "en_IN"))
-    except (TypeError, ValueError):
-        return value or "-"
 
 
 def alert_headline(doc: dict, materials: dict, depots: dict, lang: str) -> str:

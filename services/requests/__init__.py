@@ -7,13 +7,21 @@ from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.requests import api, consumer, pages, reconcile, requisitions_api, seed, store, users
+    from services.requests import (api, consumer, money_api, money_pages, pages, reconcile, requisitions_api, seed,
+                                   store, users)
     return ServiceSpec(
-        name="requests", default_port=8002, package=__name__, blueprints=(api.blp, requisitions_api.blp),
+        name="requests", default_port=8002, package=__name__,
+        blueprints=(api.blp, requisitions_api.blp, money_api.blp),
         indexes=store.INDEXES, publishes=REQUESTS_TOPIC, outbox_collections=store.OUTBOX_COLLECTIONS,
         consumes=(INVENTORY_TOPIC,), make_handler=consumer.make_handler, seed=seed.seed,
-        pages=(pages.blp,), menu=pages.MENU, home=pages.HOME, labels=pages.LABELS, common_pages=pages.COMMON_PAGES,
+        event_handlers=consumer.EVENT_HANDLERS,
+        pages=(pages.blp, money_pages.blp), menu=_merged(pages.MENU, money_pages.MENU), home=pages.HOME,
+        labels={**pages.LABELS, **money_pages.LABELS}, common_pages=pages.COMMON_PAGES,
         reconcile=reconcile.RECONCILIATION, add_user=users.add_from_cli)
+
+
+def _merged(*menus: dict) -> dict:
+    return {role: sum((menu.get(role, ()) for menu in menus), ()) for menu in menus for role in menu}
 
 
 def create_app(config: Config | None = None, runtime=None):

@@ -10,10 +10,23 @@ def remember_material(db, event: Event) -> None:
     materials.remember(db, event.payload)
 
 
+def remember_price(db, event: Event) -> None:
+    """Keep a material's price, which requisitions are priced by."""
+    materials.remember_price(db, event.data)
+
+
+def remember_depot(db, event: Event) -> None:
+    """Keep a depot's freight zone, which schemes charge freight by."""
+    materials.remember_depot(db, event.data)
+
+
 #: event type -> what requests does about it
 EVENT_HANDLERS = {
     "MaterialRegistered": remember_material,
     "MaterialUpdated": remember_material,
+    "MaterialPriced": remember_price,
+    "DepotRegistered": remember_depot,
+    "DepotUpdated": remember_depot,
     "StockReserved": requisitions.apply_stock_event,
     "StockWaitlisted": requisitions.apply_stock_event,
     "StockReservationFailed": requisitions.apply_stock_event,
@@ -23,6 +36,7 @@ EVENT_HANDLERS = {
 
 
 def make_handler(db, config):
+    """Apply each event by EVENT_HANDLERS, other types not at all."""
     def handle(event: Event) -> None:
         handler = EVENT_HANDLERS.get(event.type)
         if handler is not None:

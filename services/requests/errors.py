@@ -1,7 +1,7 @@
 """What the requests service's use cases refuse, each with its code, details and message (see shared/errors.py)."""
 from __future__ import annotations
 
-from shared.errors import Conflict, RuleBroken, Unauthenticated
+from shared.errors import Conflict, NotFound, RuleBroken, Unauthenticated
 from shared.i18n import N_
 
 
@@ -43,3 +43,52 @@ class MaterialNotKnown(RuleBroken):
 class IdempotencyKeyReused(Conflict):
     code = "idempotency_key_reused"
     message = N_("This Idempotency-Key was already used for a different request; use a new key.")
+
+
+class UnknownScheme(NotFound):
+    code = "unknown_scheme"
+    message = N_("No scheme with this code; see GET /api/v1/schemes for the schemes there are.")
+
+
+class SchemesOverlap(Conflict):
+    code = "schemes_overlap"
+    message = N_("Scheme {scheme} already covers some of the same artisans for {category} in these dates; "
+                 "change the dates, the artisans covered or the caps.")
+
+
+class CreditLimitExceeded(RuleBroken):
+    code = "credit_limit_exceeded"
+    message = N_("This would take the artisan's dues to ₹{balance_after}, above their credit limit of ₹{credit_limit}; "
+                 "take a payment of at least ₹{to_pay} first.")
+
+
+class AdvanceRequired(RuleBroken):
+    code = "advance_required"
+    message = N_("To take this on credit the artisan pays an advance of ₹{advance} first; ₹{paid} is paid so far.")
+
+
+class PaymentAboveDue(RuleBroken):
+    code = "payment_above_due"
+    message = N_("Only ₹{due} is due on this requisition, less than ₹{amount}; record the rest as an advance "
+                 "(method 'advance') or take less.")
+
+
+class NotPayable(Conflict):
+    code = "requisition_not_payable"
+    message = N_("This requisition is '{status}', so no payment can be taken for it.")
+
+
+class PaymentReferenceReused(Conflict):
+    code = "payment_reference_reused"
+    message = N_("Payment reference {reference} is already recorded for another amount or requisition; "
+                 "check the reference.")
+
+
+class MonthInFuture(RuleBroken):
+    code = "month_in_future"
+    message = N_("{month} has not begun yet; a claim can be made for this month or an earlier one.")
+
+
+class NoLoomsChange(Conflict):
+    code = "no_looms_change"
+    message = N_("No change of looms is waiting for approval for this artisan.")

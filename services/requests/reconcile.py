@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from services.requests import reconcile_money
 from shared.quantity import format_quantity as _q
 from shared.reconcile import Reconciliation
 
@@ -28,16 +29,17 @@ ISSUES_EXPECTED = ("dispatched", "received")
 def facts(db) -> dict:
     """Requisitions: status, lines and the inventory events applied to each."""
     requisitions = {}
-    for doc in db.requisitions.find({}, {"status": 1, "depot": 1, "lines": 1, "applied": 1,
-                                         "history": 1, "stock": 1}):
+    for doc in db.requisitions.find({}, {"status": 1, "depot": 1, "lines": 1, "applied": 1, "history": 1, "stock": 1,
+                                         "artisan_id": 1, "pricing": 1, "dispatch_month": 1, "district": 1}):
         applied = doc.get("applied") or []
         history_ids = [h["event_id"] for h in doc.get("history") or [] if h.get("event_id")]
         requisitions[doc["_id"]] = {
             "status": doc["status"], "depot": doc["depot"], "stock": doc.get("stock"),
             "lines": {l["sku"]: l["quantity"] for l in doc["lines"]},
             "applied_twice": len(applied) - len(set(applied)),
-            "history_twice": len(history_ids) - len(set(history_ids))}
-    return {"service": "requests", "requisitions": requisitions}
+            "history_twice": len(history_ids) - len(set(history_ids)),
+            "money": reconcile_money.requisition_facts(doc)}
+    return {"service": "requests", "requisitions": requisitions, "accounts": reconcile_money.account_facts(db)}
 
 
 def _holds_of(inventory: dict) -> dict:
@@ -85,7 +87,10 @@ def requisitions_agree_with_inventory(found: dict) -> list[str]:
 
 def counts(requests: dict) -> dict:
     return {"requisitions (requests)": len(requests["requisitions"]),
-            "requisitions by status": dict(sorted(Counter(r["status"] for r in requests["requisitions"].values()).items()))}
+            "requisitions by status": dict(sorted(Counter(r["status"] for r in
+                                                      requests["requisitions"].values()).items())),
+            **reconcile_money.counts(requests)}
 
 
-RECONCILIATION = Reconciliation(facts=facts, agreements=(requisitions_agree_with_inventory,), counts=counts)
+RECONCILIATION = Reconciliation(facts=facts, checks=reconcile_money.CHECKS,
+                                agreements=(requisitions_agree_with_inventory,), counts=counts)

@@ -8,10 +8,12 @@ from datetime import datetime, timezone
 
 from pymongo.errors import DuplicateKeyError
 
-from services.requests import artisans, domain, errors, materials, quotas, settings, store
+from services.requests import (accounts, artisans, domain, entitlements, errors, materials, quote, quotas, settings,
+                               store)
 from shared.auth import Principal
+from shared.calendar import month_of
 from shared.envelope import Event, new_event, utcnow_iso
-from shared.errors import Busy, Forbidden, Inapplicable, NotFound
+from shared.errors import Busy, Error, Forbidden, Inapplicable, NotFound
 
 SOURCE = "requests"
 MAX_ATTEMPTS = 50
@@ -32,7 +34,8 @@ def submit(db, principal: Principal, body: dict, *, idempotency_key: str | None 
     month = domain.month_of(now)
     wanted = domain.totals_by_category((line["category"], line["quantity"]) for line in lines)
     quotas.take(db, artisan, month, req_id, wanted, {line["category"]: line["unit"] for line in lines}, now)
-    doc = _new_doc(db, req_id, principal, artisan, body, lines, month, fingerprint, correlation_id)
+    priced = quote.at_submit(db, artisan, body["depot"], lines, month, req_id, now)
+    doc = _new_doc(db, req_id, principal, artisan, body, lines, month, fingerprint, correlation_id, priced)
     try:
         db.requisitions.insert_one(doc)
     except DuplicateKeyError:  # the same Idempotency-Key, sent twice at once
@@ -43,26 +46,66 @@ def submit(db, principal: Principal, body: dict, *, idempotency_key: str | None 
 def act(db, principal: Principal, req_id: str, action: str, *, reason: str = "",
         correlation_id: str | None = None) -> dict:
     """Approve, reject, cancel, dispatch or receive: NotFound if not visible, Forbidden by role,
-    IllegalTransition by status."""
-    for _ in range(MAX_ATTEMPTS):
-        doc = _visible_doc(db, principal, req_id)
-        try:
-            change = domain.act(store.requisition_from(doc), action, role=principal.role,
-                                by=principal.sub, at=utcnow_iso(), reason=reason)
-        except domain.NotAllowed:
-            raise Forbidden() from None
-        except domain.IllegalTransition as exc:
-            raise errors.IllegalTransition({"status": exc.status, "action": action}) from None
-        events = [_event(change.emits, doc, principal.sub, reason, correlation_id)]
-        extra = {"approved_by": principal.sub} if action == "approve" else None
-        if store.save_change(db, req_id, doc["version"], change, events, extra=extra):
-            _return_quota_if_due(db, doc, change)
-            return get(db, principal, req_id)
-    raise Busy()
+    IllegalTransition by status; a dispatch beyond the artisan's credit is refused."""
+    charged = None  # the requisition charged to its account, until it is stored as dispatched
+    try:
+        for _ in range(MAX_ATTEMPTS):
+            doc = _visible_doc(db, principal, req_id)
+            try:
+                change = domain.act(store.requisition_from(doc), action, role=principal.role,
+                                    by=principal.sub, at=utcnow_iso(), reason=reason)
+            except domain.NotAllowed:
+                raise Forbidden() from None
+            except domain.IllegalTransition as exc:
+                raise errors.IllegalTransition({"status": exc.status, "action": action}) from None
+            extra = _money(db, doc, change, action)
+            charged = doc if action == "dispatch" else None
+            if action == "approve":
+                extra["approved_by"] = principal.sub
+            events = [_event(change.emits, {**doc, **extra}, principal.sub, reason, correlation_id)]
+            if store.save_change(db, req_id, doc["version"], change, events, extra=extra):
+                charged = None
+                _return_quota_if_due(db, doc, change)
+                return get(db, principal, req_id)
+        raise Busy()
+    except Error:
+        if charged is not None:
+            accounts.uncharge(db, charged["artisan_id"], req_id)
+        raise
+
+
+def _money(db, doc: dict, change: domain.Change, action: str) -> dict:
+    """What an action does to a requisition's money: priced again at approval, locked once reserved,
+    charged to the artisan's account at dispatch."""
+    status, now = change.requisition.status, datetime.now(timezone.utc)
+    if action != "approve" and status not in (domain.RESERVED, domain.DISPATCHED):
+        return {}
+    artisan = artisans.profile(db, doc["artisan_id"]) or {"_id": doc["artisan_id"]}
+    extra = {"pricing": quote.again(db, doc, artisan, now, lock=status != domain.APPROVED)}
+    if action == "dispatch":
+        extra.update(district=artisan.get("district"), dispatched_at=now.isoformat(), dispatch_month=month_of(now))
+        extra["due_on"] = accounts.charge(db, {**doc, **extra}, extra["pricing"], artisan, now)
+    return extra
 
 
 def get(db, principal: Principal, req_id: str) -> dict:
-    return _visible_doc(db, principal, req_id, store.HIDDEN)
+    """One requisition the caller may see, with what is paid on it and its payments."""
+    doc = _visible_doc(db, principal, req_id, store.HIDDEN)
+    return {**doc, **accounts.of_requisition(db, doc["artisan_id"], req_id)}
+
+
+def estimate(db, principal: Principal, body: dict, *, now: datetime) -> dict:
+    """The price of a requisition not submitted yet, and what it would take of each entitlement."""
+    artisan = artisans.requesting_for(db, principal, body.get("artisan_id"))
+    return quote.estimate(db, artisan, body["depot"], _with_categories(db, body["lines"]), month_of(now), now)
+
+
+def pay(db, principal: Principal, req_id: str, body: dict, *, now: datetime) -> tuple[dict, bool]:
+    """Record a payment for a requisition the caller may see (staff only)."""
+    doc = _visible_doc(db, principal, req_id)
+    if principal.role not in ("admin", "warehouse"):
+        raise Forbidden()
+    return accounts.pay(db, doc, body, by=principal.sub, now=now)
 
 
 def search(db, principal: Principal, *, status=None, depot=None, artisan_id=None, limit=50,
@@ -84,7 +127,8 @@ def apply_stock_event(db, event: Event) -> None:
         if event.event_id in doc.get("applied", ()):
             return
         change = domain.on_stock(store.requisition_from(doc), stock_event)
-        if store.save_change(db, doc["_id"], doc["version"], change, [], applied=event.event_id):
+        extra = _money(db, doc, change, "answer") if change.requisition.status != doc["status"] else {}
+        if store.save_change(db, doc["_id"], doc["version"], change, [], applied=event.event_id, extra=extra):
             _return_quota_if_due(db, doc, change)
             return
     raise RuntimeError(f"requisition {data['requisition_id']} stayed busy")
@@ -105,8 +149,11 @@ def _visible_doc(db, principal, req_id, projection=None) -> dict:
 
 
 def _return_quota_if_due(db, doc: dict, change: domain.Change) -> None:
+    """A requisition that will not be served gives back its quota and entitlement, and any charge."""
     if change.returns_quota:
         quotas.give_back(db, doc["artisan_id"], doc["month"], doc["_id"])
+        entitlements.give_back(db, doc["artisan_id"], doc["month"], doc["_id"])
+        accounts.uncharge(db, doc["artisan_id"], doc["_id"])
 
 
 def _with_categories(db, lines: list[dict]) -> list[dict]:
@@ -116,7 +163,8 @@ def _with_categories(db, lines: list[dict]) -> list[dict]:
     if missing:
         raise errors.MaterialNotKnown({"skus": missing})
     return [{"sku": l["sku"], "quantity": l["quantity"], "category": known[l["sku"]]["category"],
-             "unit": known[l["sku"]]["unit"]} for l in lines]
+             "unit": known[l["sku"]]["unit"], "entitlement_class": known[l["sku"]].get("entitlement_class")}
+            for l in lines]
 
 
 def _fingerprint(artisan_id: str, body: dict) -> str:
@@ -129,12 +177,13 @@ def _replay(db, req_id: str, fingerprint: str) -> dict | None:
     first = db.requisitions.find_one({"_id": req_id}, {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0})
     if first is not None and first.pop("fingerprint") != fingerprint:
         raise errors.IdempotencyKeyReused()
-    return first
+    return first and {**first, **accounts.of_requisition(db, first["artisan_id"], req_id)}
 
 
-def _new_doc(db, req_id, principal, artisan, body, lines, month, fingerprint, correlation_id) -> dict:
+def _new_doc(db, req_id, principal, artisan, body, lines, month, fingerprint, correlation_id, priced) -> dict:
     at = utcnow_iso()
     doc = {"_id": req_id, "artisan_id": artisan["_id"], "cooperative": artisan.get("cooperative"),
+           "district": artisan.get("district"), "pricing": priced,
            "depot": body["depot"], "lines": lines, "note": body.get("note", ""), "month": month,
            "created_by": principal.sub, "created_at": at, "updated_at": at, "approved_by": None,
            "version": 1, "applied": [], "fingerprint": fingerprint,
@@ -157,4 +206,6 @@ def _event(type_: str, doc: dict, by: str, reason: str, correlation_id: str | No
         payload["note"] = doc["note"]
     elif type_ in ("RequisitionRejected", "RequisitionCancelled"):
         payload["reason"] = reason
+    elif type_ == "RequisitionApproved" and doc.get("pricing"):
+        payload.update(payable_total=doc["pricing"]["payable_total"], subsidy_total=doc["pricing"]["subsidy_total"])
     return new_event(type_, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)

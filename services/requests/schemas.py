@@ -5,7 +5,9 @@ import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.requests.domain import STATUSES
+from services.requests.pricing_schemas import PaymentEntrySchema, PricingSchema
 from shared.i18n import F_
+from shared.money import Money
 from shared.quantity import Quantity
 
 CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error=F_("letters, digits, '.', '_' or '-', at most 64"))
@@ -59,8 +61,16 @@ class ArtisanSchema(ArtisanUpdateSchema):
     cooperative = _text(load_default=None, allow_none=True)
 
 
+class LoomsChangeSchema(ma.Schema):
+    looms = f.Integer()
+    requested_by = f.String()
+    requested_at = f.String()
+
+
 class ArtisanOutSchema(ArtisanSchema):
     artisan_id = f.String(attribute="_id")
+    looms_change = f.Nested(LoomsChangeSchema, allow_none=True, metadata={
+        "description": "looms a secretary asked for, waiting for an admin (POST .../looms/approve|reject)"})
     created_at = f.String()
     updated_at = f.String()
 
@@ -69,6 +79,7 @@ class ArtisanQuery(ma.Schema):
     district = f.String(load_default=None)
     cooperative = f.String(load_default=None)
     active = f.Boolean(load_default=None)
+    looms_change = f.Boolean(load_default=None, metadata={"description": "true: only those waiting for an admin"})
     limit = f.Integer(load_default=100, validate=v.Range(min=1, max=500))
     offset = f.Integer(load_default=0, validate=v.Range(min=0))
 
@@ -139,6 +150,12 @@ class HistorySchema(ma.Schema):
 
 class RequisitionOutSchema(RequisitionSchema):
     id = f.String(attribute="_id")
+    pricing = f.Nested(PricingSchema, allow_none=True)
+    district = f.String(allow_none=True)
+    dispatched_at = f.String(allow_none=True)
+    due_on = f.String(allow_none=True, metadata={"description": "when what is not paid at dispatch is due"})
+    paid = Money(metadata={"description": "paid on this requisition so far"})
+    payments = f.List(f.Nested(PaymentEntrySchema))
     cooperative = f.String(allow_none=True)
     status = f.String()
     waitlist_position = f.Integer(allow_none=True)
@@ -152,7 +169,7 @@ class RequisitionOutSchema(RequisitionSchema):
 
 class RequisitionSummarySchema(RequisitionOutSchema):
     class Meta:
-        exclude = ("history",)
+        exclude = ("history", "paid", "payments")
 
 
 class ActionSchema(ma.Schema):

@@ -7,6 +7,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from services.requests import login_throttle
 from services.requests.domain import Change, Requisition, StockEvent
+from shared import revocation
 from shared.envelope import Event, utcnow_iso
 from shared.relay import outbox_push
 
@@ -24,13 +25,17 @@ INDEXES = {
         IndexModel([("cooperative", ASCENDING), ("created_at", DESCENDING)]),
         IndexModel([("status", ASCENDING), ("created_at", DESCENDING)]),
         IndexModel([("depot", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([("dispatch_month", ASCENDING), ("status", ASCENDING)], sparse=True),  # subsidy claims
         IndexModel([("outbox.event_id", ASCENDING)], sparse=True),
     ],
     "quotas": [IndexModel([("artisan_id", ASCENDING), ("category", ASCENDING)])],
     "usage": [IndexModel([("artisan_id", ASCENDING), ("month", ASCENDING)])],
+    "entitlements": [IndexModel([("artisan_id", ASCENDING), ("month", ASCENDING)])],
+    "prices": [IndexModel([("sku", ASCENDING)])],
+    "accounts": [IndexModel([("outbox.event_id", ASCENDING)], sparse=True)],
     **login_throttle.INDEXES,
 }
-OUTBOX_COLLECTIONS = ("requisitions", "artisans")
+OUTBOX_COLLECTIONS = ("requisitions", "artisans", "accounts", revocation.COLLECTION)
 HIDDEN = {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0, "fingerprint": 0}
 
 

@@ -50,7 +50,7 @@ def test_an_artisans_request_is_approved_dispatched_and_received_through_the_pag
     expect(page.locator("[data-errors]")).to_contain_text("आपके मासिक धागा कोटे से अधिक")
     artisan.shot("new-request-over-quota")
     assert page.url.endswith("/my/new")
-    cotton.locator("input").fill("12.5")
+    cotton.locator("input").fill("१२.५")  # Devanagari digits, as artisans type them
     page.get_by_role("button", name="अनुरोध भेजें").click()
     page.wait_for_url(re.compile(r"/my/requisitions/[0-9a-f]+$"))
     requisition = page.url.rsplit("/", 1)[1]
@@ -172,7 +172,8 @@ def test_an_admin_manages_the_catalog_depots_and_quotas(people):
 
 PAGES = {
     "artisan": [("requests", "/my", "my-requests"), ("requests", "/my/new", "new-request"),
-                ("requests", None, "request-detail"), ("notifier", "/my/notifications", "notifications")],
+                ("requests", None, "request-detail"), ("notifier", "/my/notifications", "notifications"),
+                ("requests", "/my/account", "account")],
     "warehouse": [("inventory", "/warehouse/stock", "stock"), ("inventory", "/warehouse/movements", "movements"),
                   ("inventory", "/warehouse/dispatch", "dispatch"), ("inventory", "/warehouse/ledger", "ledger"),
                   ("inventory", "/warehouse/lots", "lots"), ("inventory", "/warehouse/counts", "counts"),
@@ -180,7 +181,9 @@ PAGES = {
     "admin": [("notifier", "/admin/alerts", "alerts"), ("requests", "/admin/approvals", "approvals"),
               ("requests", "/admin/quotas", "quotas"), ("inventory", "/admin/catalog", "catalog"),
               ("inventory", "/admin/suppliers", "suppliers"),
-              ("inventory", "/admin/replenishment?depot=VNS", "what-to-order")],
+              ("inventory", "/admin/replenishment?depot=VNS", "what-to-order"),
+              ("requests", "/admin/schemes", "schemes"), ("requests", "/admin/claims", "claims"),
+              ("requests", "/accounts", "accounts"), ("inventory", "/admin/prices", "prices")],
 }
 
 

@@ -153,7 +153,7 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     reload_until(board, lambda: "20 किलो" in dye.inner_text(), message="the waitlist to reach inventory")
     suggested = float(dye.locator("[data-suggested]").inner_text().split()[0])
     assert suggested + 13 >= 20 and suggested % 5 == 0  # covers everyone waiting, in the mill's packs of 5 kg
-    expect(dye.locator("svg.chart")).to_be_visible()
+    expect(dye.locator("svg.spark")).to_be_visible()
     admin.shot("what-to-order")
     board.get_by_role("button", name="मसौदा ऑर्डर बनाएँ").click()
     board.wait_for_url(re.compile(r"/admin/purchase-orders/PO-\d+$"))

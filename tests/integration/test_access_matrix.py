@@ -45,6 +45,9 @@ MATRIX = [
     ("inventory", "GET", "/materials", None, expect()),
     ("inventory", "GET", f"/materials/{SKU}", None, expect()),
     ("inventory", "PATCH", f"/materials/{SKU}", {"name": "Cotton yarn"}, ADMIN_ONLY),
+    ("inventory", "POST", f"/materials/{SKU}/prices", {"price": "245.50"}, ADMIN_ONLY),
+    ("inventory", "GET", f"/materials/{SKU}/prices", None, expect()),
+    ("inventory", "PATCH", "/depots/VNS", {"zone": "plain"}, ADMIN_ONLY),
     ("inventory", "GET", "/stock", None, expect()),
     ("inventory", "GET", f"/stock/VNS/{SKU}", None, expect()),
     ("inventory", "POST", "/movements", {"type": "receipt", "sku": SKU, "depot": "VNS", "quantity": "1"}, STAFF),
@@ -90,6 +93,9 @@ MATRIX = [
     ("requests", "GET", "/artisans/ART-B", None, expect(artisan=404, secretary=404)),
     ("requests", "PATCH", "/artisans/ART-A", {"craft": "weaving"}, expect(warehouse=403, artisan=403)),
     ("requests", "PATCH", "/artisans/ART-B", {"craft": "weaving"}, expect(warehouse=403, artisan=404, secretary=404)),
+    ("requests", "POST", "/artisans/ART-A/looms/approve", None, expect(secretary=403, warehouse=403, artisan=403)),
+    ("requests", "POST", "/artisans/ART-B/looms/reject", None, expect(secretary=403, warehouse=403, artisan=403)),
+    ("requests", "PATCH", "/artisans/ART-A", {"looms": 1000}, expect(warehouse=403, artisan=403)),
     ("requests", "POST", "/quotas", {"category": "dye", "limit": "5"}, ADMIN_ONLY),
     ("requests", "GET", "/quotas", None, ADMIN_ONLY),
     ("requests", "GET", "/quotas/usage?artisan_id=ART-A", None, expect(warehouse=403)),
@@ -113,6 +119,29 @@ MATRIX = [
     ("requests", "POST", "/requisitions/{other_rid}/dispatch", {}, expect(warehouse=404, artisan=404, secretary=404)),
     ("requests", "POST", "/requisitions/{own_rid}/receive", {}, expect(warehouse=403)),
     ("requests", "POST", "/requisitions/{other_rid}/receive", {}, expect(warehouse=404, artisan=404, secretary=404)),
+    ("requests", "POST", "/requisitions/estimate",
+     {"artisan_id": "ART-A", "depot": "VNS", "lines": [{"sku": SKU, "quantity": "1"}]}, expect(warehouse=403)),
+    ("requests", "POST", "/requisitions/estimate",
+     {"artisan_id": "ART-B", "depot": "BHD", "lines": [{"sku": SKU, "quantity": "1"}]},
+     expect(warehouse=403, artisan=ANY, secretary=404)),
+    ("requests", "POST", "/requisitions/{own_rid}/payments",
+     {"amount": "0.01", "method": "advance", "reference": "R{n}"}, expect(artisan=403, secretary=403)),
+    ("requests", "POST", "/requisitions/{other_rid}/payments", {"amount": "0.01", "method": "advance",
+                                                                "reference": "R{n}"},
+     expect(warehouse=404, artisan=403, secretary=403)),
+    ("requests", "POST", "/schemes", {"code": "S{n}", "name": "S", "name_hi": "S", "subsidy_percent": "10", "caps": [],
+                                      "valid_from": "2020-01-01"}, ADMIN_ONLY),
+    ("requests", "GET", "/schemes", None, expect()),
+    ("requests", "GET", "/schemes/RMSS", None, expect()),
+    ("requests", "PATCH", "/schemes/RMSS", {"depot_charge_percent": "2"}, ADMIN_ONLY),
+    ("requests", "GET", "/artisans/ART-A/entitlements", None, expect()),
+    ("requests", "GET", "/artisans/ART-B/entitlements", None, expect(artisan=404, secretary=404)),
+    ("requests", "GET", "/artisans/ART-A/account", None, expect()),
+    ("requests", "GET", "/artisans/ART-B/account", None, expect(artisan=404, secretary=404)),
+    ("requests", "PUT", "/credit-terms", {"cooperative": "Coop-A", "credit_limit": "100", "credit_days": 30},
+     ADMIN_ONLY),
+    ("requests", "GET", "/credit-terms", None, ADMIN_ONLY),
+    ("requests", "GET", "/reports/subsidy-claims?scheme=RMSS&month=2020-01", None, ADMIN_ONLY),
     ("requests", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
     ("notifier", "GET", "/events", None, ADMIN_ONLY),
     ("notifier", "GET", "/alerts", None, STAFF),
@@ -139,6 +168,7 @@ MATRIX = [
     ("notifier", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
 ]
 PUBLIC = {("requests", "POST", "/auth/login")}  # no token needed: tests/integration/test_tokens.py
+OWN_TOKEN = {("requests", "POST", "/auth/logout")}  # it revokes the caller's token: test_each_role_can_log_out
 
 
 def event(type_, key, payload):
@@ -188,6 +218,9 @@ def world():
         call(inv, "PUT", f"/counts/{counted[name]}/lines", counter, {"sku": SKU, "lot": f"LOT-{code}", "counted": "9"})
     call(inv, "POST", f"/counts/{counted['other_count']}/submit", counter)
     requests_consumer.make_handler(req[1], config)(event("MaterialRegistered", SKU, {**material, "reorder_level": 50_000}))
+    call(req, "POST", "/schemes", admin, {"code": "RMSS", "name": "RMSS", "name_hi": "RMSS", "subsidy_percent": "15",
+                                          "caps": [{"category": "yarn", "per_loom_per_month": "30"}],
+                                          "valid_from": "2021-04-01"})
     rids = {}
     for side, depot in (("A", "VNS"), ("B", "BHD")):
         call(req, "POST", "/artisans", admin, {"artisan_id": f"ART-{side}", "name": side, "district": depot,
@@ -256,6 +289,34 @@ def test_lists_show_each_caller_only_their_side(world):
     assert {a["depot"] for a in get("notifier", "/alerts", "warehouse")} == {"VNS"}
 
 
+def test_only_an_admin_sets_looms(world):
+    """A secretary's looms wait for an admin; they decide the member's quotas (issue 13, finding 6)."""
+    apps, tokens = world["apps"], world["tokens"]
+
+    def call(method, path, role, body=None):
+        return apps["requests"].open(f"/api/v1{path}", method=method, json=body,
+                                     headers={"Authorization": f"Bearer {tokens[role]}"}).get_json()
+    before = call("GET", "/artisans/ART-A", "admin")["looms"]
+    wanted = (before + 500) % 1000
+    asked = call("PATCH", "/artisans/ART-A", "secretary", {"looms": wanted})
+    assert (asked["looms"], asked["looms_change"]["looms"]) == (before, wanted)
+    assert call("POST", "/artisans/ART-A/looms/approve", "secretary")["error"]["code"] == "forbidden"
+    assert call("POST", "/artisans/ART-A/looms/reject", "admin")["looms"] == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_can_log_out_and_its_token_is_refused_after(world, role):
+    from shared.config import Config
+    secret, client = Config.from_env({}).jwt_secret, world["apps"]["requests"]
+    claims = {"admin": {}, "warehouse": {"depot": "VNS"}, "artisan": {"artisan_id": "ART-A"},
+              "secretary": {"cooperative": "Coop-A"}}
+    headers = {"Authorization": f"Bearer {issue_token(secret, sub=role, role=role, **claims[role])}"} \
+        if role != "anon" else {}
+    first = client.post("/api/v1/auth/logout", headers=headers)
+    assert first.status_code == (401 if role == "anon" else 204)
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 401
+
+
 def test_every_endpoint_has_a_row(world):
     """A documented operation that no row exercises (and is not public) fails here."""
     missing = set()
@@ -264,7 +325,7 @@ def test_every_endpoint_has_a_row(world):
         for path, operations in spec["paths"].items():
             pattern = re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path.removeprefix("/api/v1"))) + "$")
             for method in (m.upper() for m in operations if m != "parameters"):
-                if (service, method, path.removeprefix("/api/v1")) in PUBLIC:
+                if (service, method, path.removeprefix("/api/v1")) in PUBLIC | OWN_TOKEN:
                     continue
                 if not any(s == service and m == method and pattern.match(fill(p, world).split("?")[0])
                            for s, m, p, _, _ in MATRIX):

@@ -1,14 +1,12 @@
 """Monthly caps: the exact boundary, per loom, month change, returns, races and crash repair."""
 from __future__ import annotations
 
-import sys
-import threading
 from datetime import datetime, timedelta, timezone
 
 from services.requests import quotas, requisitions
 from shared.auth import Principal
 from shared.errors import RuleBroken
-from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+from tests.integration.test_requests_support import at_once, client  # noqa: F401  (fixture)
 
 YARN = "YRN-COT-40"
 
@@ -98,27 +96,11 @@ def test_racing_submits_never_pass_the_cap_together(client):
 
 
 def race(client, me, n):
-    """n submits of 7 kg at once; the store's lock is per call, so reads and writes interleave."""
-    results, start = [], threading.Barrier(n)
-
-    def submit():
-        start.wait()
-        try:
-            requisitions.submit(client.db, me, {"depot": "VNS", "lines": [{"sku": YARN, "quantity": 7_000}]})
-            results.append("ok")
-        except RuleBroken:
-            results.append("refused")
-    threads = [threading.Thread(target=submit) for _ in range(n)]
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads often, so the race really happens
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-    finally:
-        sys.setswitchinterval(interval)
-    return results
+    """n submits of 7 kg at once."""
+    body = {"depot": "VNS", "lines": [{"sku": YARN, "quantity": 7_000}]}
+    done = at_once(*[lambda: requisitions.submit(client.db, me, body) for _ in range(n)])
+    return ["ok" if isinstance(result, tuple) else "refused" if isinstance(result, RuleBroken) else repr(result)
+            for result in done]
 
 
 def test_quota_taken_by_a_submit_that_crashed_is_given_back(client):

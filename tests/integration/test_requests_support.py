@@ -1,10 +1,14 @@
 """Fixtures and helpers for the requests service tests (imported by test_requests_*.py)."""
 from __future__ import annotations
 
+import sys
+import threading
+
 import pytest
 
 from services.requests import consumer, create_app
 from shared.envelope import new_event
+from shared.errors import Error
 
 MATERIALS = [("YRN-COT-40", "yarn", "kg"), ("YRN-SLK-MUL", "yarn", "kg"), ("DYE-INDIGO", "dye", "kg"),
              ("MTL-BRASS", "metal", "kg")]
@@ -68,3 +72,29 @@ def client(config, token):
     know_materials(app.extensions["rawbank"].db)
     yield Client(app, token)
     app.extensions["rawbank"].close()
+
+
+def at_once(*calls):
+    """Run the calls in threads started together; each result is its return value or the Error it raised.
+
+    The store's lock is per call, so reads and writes of the threads interleave.
+    """
+    results, start = [None] * len(calls), threading.Barrier(len(calls))
+
+    def run(i, call):
+        start.wait()
+        try:
+            results[i] = call()
+        except Error as exc:
+            results[i] = exc
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so the race really happens
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        sys.setswitchinterval(interval)
+    return results

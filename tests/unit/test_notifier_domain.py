@@ -98,9 +98,14 @@ def test_sms_stays_short_with_many_lines_and_long_ids():
 @pytest.mark.parametrize("status", sorted(texts.STATUS_TEXT))
 @pytest.mark.parametrize("lang", ["en", "hi"])
 def test_every_status_has_a_full_text_in_both_languages(status, lang):
-    title, body = texts.notification(note(status, position=2, reason=""), MATERIALS, DEPOTS, lang)
+    money = status in ("payment_due", "payment_overdue")
+    extra = {"lines": [], "depot": "", "amount": 1_594_523, "due_on": "2026-12-04"} if money else {}
+    title, body = texts.notification(note(status, position=2, reason="", **extra), MATERIALS, DEPOTS, lang)
     assert title and "{" not in body and "1042" in body
-    assert ("सूती धागा" in body) is (lang == "hi")
+    if money:
+        assert "₹15,945.23" in body and ("दिस" in body) is (lang == "hi")
+    else:
+        assert ("सूती धागा" in body) is (lang == "hi")
 
 
 def test_unknown_material_and_depot_fall_back_to_codes():

@@ -7,6 +7,7 @@ import pytest
 
 from services.notifier import handlers, messages
 from shared.envelope import new_event
+from shared.events import PAYLOADS
 from shared.mongo import connect
 
 MATERIAL = {"sku": "DYE-INDIGO", "name": "Natural indigo dye", "name_hi": "प्राकृतिक नील रंग", "category": "dye",
@@ -22,8 +23,8 @@ def db(config):
     return db
 
 
-def apply(db, config, type_, payload, key="k"):
-    event = new_event(type_, key, payload, source="inventory")
+def apply(db, config, type_, payload):
+    event = new_event(type_, PAYLOADS[(type_, 1)].KEY.format_map(payload), payload, source="inventory")
     handlers.apply(db, config, event)
     handlers.apply(db, config, event)  # a duplicate changes nothing
     return event

@@ -58,18 +58,21 @@ def test_the_spec_loader_is_what_reaches_them():
 def test_each_role_menu_gathers_every_services_entries_by_position():
     paths = {role: [(service, path) for service, path, _ in entries] for role, entries in menus().items()}
     assert paths == {
-        "artisan": [("requests", "/my"), ("requests", "/my/new"), ("notifier", "/my/notifications")],
-        "secretary": [("requests", "/my"), ("notifier", "/my/notifications")],
+        "artisan": [("requests", "/my"), ("requests", "/my/new"), ("requests", "/my/account"),
+                    ("notifier", "/my/notifications")],
+        "secretary": [("requests", "/my"), ("requests", "/accounts"), ("notifier", "/my/notifications")],
         "warehouse": [("inventory", "/warehouse/stock"), ("inventory", "/warehouse/movements"),
                       ("inventory", "/warehouse/lots"), ("inventory", "/warehouse/dispatch"),
                       ("inventory", "/admin/purchase-orders"), ("inventory", "/warehouse/ledger"),
                       ("inventory", "/warehouse/counts"), ("inventory", "/admin/replenishment"),
                       ("notifier", "/admin/alerts")],
         "admin": [("notifier", "/admin/alerts"), ("requests", "/admin/approvals"), ("requests", "/admin/quotas"),
+                  ("requests", "/admin/schemes"), ("requests", "/admin/claims"), ("requests", "/accounts"),
                   ("inventory", "/admin/catalog"), ("inventory", "/admin/suppliers"),
-                  ("inventory", "/admin/purchase-orders"), ("inventory", "/admin/replenishment"),
-                  ("inventory", "/warehouse/stock"), ("inventory", "/warehouse/lots"),
-                  ("inventory", "/warehouse/ledger"), ("inventory", "/warehouse/counts")]}
+                  ("inventory", "/admin/purchase-orders"), ("inventory", "/admin/prices"),
+                  ("inventory", "/admin/replenishment"), ("inventory", "/warehouse/stock"),
+                  ("inventory", "/warehouse/lots"), ("inventory", "/warehouse/ledger"),
+                  ("inventory", "/warehouse/counts")]}
 
 
 def test_first_pages_labels_and_the_pages_one_service_serves_for_all():

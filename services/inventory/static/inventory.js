@@ -1,9 +1,7 @@
-/* Inventory pages, without inline script: bodies with nested fields ("lot.code", "lines.0.sku", "skus[]"),
-   quantities sent as taken off ("data-negate"), choices that submit their form, and printing. */
+/* Inventory pages, without inline script: bodies with nested fields ("lot.code", "lines.0.sku", "skus[]") and
+   quantities sent as taken off ("data-negate"); rawbank.js submits choices and prints. */
 (function () {
   "use strict";
-  if (window.rbInventory) return;
-  window.rbInventory = true;
 
   function put(body, path, value) {
     var keys = path.split("."), at = body;
@@ -58,12 +56,6 @@
     document.querySelectorAll("form[data-nested]").forEach(function (form) {
       form.rbBody = nested;
       if (form.hasAttribute("data-lines")) form.rbCheck = checkLines;
-    });
-    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.submit(); });
-    });
-    document.querySelectorAll("button[data-print]").forEach(function (button) {
-      button.addEventListener("click", function () { window.print(); });
     });
   }
 

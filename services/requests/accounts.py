@@ -1,0 +1,202 @@
+"""Artisans' accounts: what each owes the bank, entry by entry.
+
+One document per artisan holds the entries (a charge at dispatch at the mill-gate value with
+freight and depot charge, the subsidy the department pays on it, payments), the balance (their
+sum), what is paid per requisition, a version and an outbox. Every change is one update
+conditional on the version that its checks read (the credit limit, what is due, a payment
+reference seen before), carrying its events: two counters taking payments or dispatching for
+one artisan at once cannot pass a limit together; the second finds the version moved, reads
+again and checks again. An entry's id (`charge:<requisition>`, `payment:<reference>`) is never
+written twice, so a retry, a replay or a repeated reference counts once.
+
+Dispatch writes the charge first (the credit check needs this document), then the requisition.
+If it dies in between, or the requisition was cancelled meanwhile, the charge is taken back:
+by the cancel, by the dispatch's own retry finding it cannot dispatch, or by the next reading of
+the account once it is older than monthly.GRACE.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from pymongo.errors import DuplicateKeyError
+
+from services.requests import artisans, credit, domain, monthly, pricing
+from services.requests.errors import (AdvanceRequired, CreditLimitExceeded, NotPayable, PaymentAboveDue,
+                                      PaymentReferenceReused)
+from shared.calendar import add_days, day_of, month_of
+from shared.envelope import new_event
+from shared.errors import Busy
+from shared.money import format_money
+from shared.relay import outbox_push
+
+SOURCE = "requests"
+MAX_ATTEMPTS = 30
+DISPATCHED = (domain.DISPATCHED, domain.RECEIVED)
+NOT_PAYABLE = (domain.CANCELLED, domain.REJECTED)
+
+
+def _account(db, artisan_id: str) -> dict:
+    """The artisan's account as stored; one not written yet is empty, at version 0 (the first write makes it)."""
+    return _filled(db.accounts.find_one({"_id": artisan_id}, {"outbox": 0}) or {"_id": artisan_id})
+
+
+def _filled(doc: dict) -> dict:
+    return {"balance": 0, "version": 0, "entries": [], "paid": {}, **doc}
+
+
+def dues(account: dict, paid: dict | None = None) -> list[dict]:
+    """The account's open dues (see pricing.open_dues)."""
+    charges = [(e["requisition_id"], e["due_on"], e["payable"], e["at"]) for e in account["entries"]
+               if e["type"] == "charge"]
+    return pricing.open_dues(charges, account["paid"] if paid is None else paid)
+
+
+def _write(db, account: dict, *, cause: str, requisition_id: str, add=(), remove=(), paid_add: int = 0,
+           event_type: str = "AccountUpdated", extra: dict | None = None) -> bool:
+    """Apply one change to the account as read, with its event; False if the account moved since."""
+    gone = [e for e in account["entries"] if e["id"] in remove]
+    balance = account["balance"] + sum(e["amount"] for e in add) - sum(e["amount"] for e in gone)
+    entries = [e for e in account["entries"] if e["id"] not in remove] + list(add)
+    paid = {**account["paid"], requisition_id: account["paid"].get(requisition_id, 0) + paid_add}
+    version = account["version"] + 1
+    payload = {"artisan_id": account["_id"], "version": version, "balance_due": balance, "cause": cause,
+               "requisition_id": requisition_id, "open_dues": dues({"entries": entries, "paid": paid}), **(extra or {})}
+    event = new_event(event_type, account["_id"], payload, source=SOURCE)
+    update = {"$set": {"balance": balance, "version": version}, "$push": outbox_push(event)}
+    if add:
+        update["$push"]["entries"] = {"$each": list(add)}
+    if paid_add:
+        update["$inc"] = {f"paid.{requisition_id}": paid_add}
+    if remove:
+        update["$pull"] = {"entries": {"id": {"$in": list(remove)}}}
+    try:
+        result = db.accounts.update_one({"_id": account["_id"], "version": account["version"]}, update,
+                                        upsert=account["version"] == 0)
+    except DuplicateKeyError:  # another writer made the account first
+        return False
+    return result.matched_count == 1 or result.upserted_id is not None
+
+
+def charge(db, req: dict, priced: dict, artisan: dict, now: datetime) -> str:
+    """Charge a requisition at dispatch, within the artisan's credit terms; the day it is due."""
+    rid, terms = req["_id"], credit.terms_for(db, artisan)
+    for _ in range(MAX_ATTEMPTS):
+        account = _account(db, req["artisan_id"])
+        done = next((e for e in account["entries"] if e["id"] == f"charge:{rid}"), None)
+        if done is not None:
+            return done["due_on"]
+        payable, paid_here = priced["payable_total"], account["paid"].get(rid, 0)
+        if paid_here < payable:  # the rest is taken on credit
+            _check_credit(account["balance"] + payable, paid_here, payable, terms)
+        due_on = add_days(day_of(now), terms["credit_days"])
+        at, month = now.isoformat(), month_of(now)
+        entries = [{"id": f"charge:{rid}", "type": "charge", "requisition_id": rid, "at": at, "month": month,
+                    "amount": priced["value_total"] + priced["freight_total"] + priced["depot_charge_total"],
+                    "payable": payable, "due_on": due_on},
+                   {"id": f"subsidy:{rid}", "type": "subsidy", "requisition_id": rid, "at": at, "month": month,
+                    "amount": -priced["subsidy_total"], "district": req.get("district") or artisan.get("district"),
+                    "lines": [{k: line[k] for k in ("scheme", "category", "unit", "subsidised_quantity",
+                                                      "subsidised_value", "subsidy")}
+                              for line in priced["lines"] if line["subsidised_quantity"]]}]
+        if _write(db, account, cause="charge", requisition_id=rid, add=entries):
+            return due_on
+    raise Busy()
+
+
+def _check_credit(balance_after: int, paid_here: int, payable: int, terms: dict) -> None:
+    if balance_after > terms["credit_limit"]:
+        raise CreditLimitExceeded({"balance_after": format_money(balance_after),
+                                   "credit_limit": format_money(terms["credit_limit"]),
+                                   "to_pay": format_money(balance_after - terms["credit_limit"])})
+    advance = pricing.advance_needed(payable, terms["advance_percent"])
+    if paid_here < advance:
+        raise AdvanceRequired({"advance": format_money(advance), "paid": format_money(paid_here)})
+
+
+def uncharge(db, artisan_id: str, rid: str) -> bool:
+    """Take back the charge of a requisition that did not leave the depot; False if there is none."""
+    for _ in range(MAX_ATTEMPTS):
+        account = _account(db, artisan_id)
+        if not any(e["id"] == f"charge:{rid}" for e in account["entries"]):
+            return False
+        if _write(db, account, cause="reversal", requisition_id=rid, remove=(f"charge:{rid}", f"subsidy:{rid}")):
+            return True
+    raise Busy()
+
+
+def payment_id(reference: str) -> str:
+    return "payment:" + hashlib.sha256(reference.encode()).hexdigest()[:32]
+
+
+def pay(db, req: dict, body: dict, *, by: str, now: datetime) -> tuple[dict, bool]:
+    """Record a payment for a requisition; a repeated reference is the same payment (False: not new)."""
+    rid, pid = req["_id"], payment_id(body["reference"])
+    if req["status"] in NOT_PAYABLE:
+        raise NotPayable({"status": req["status"]})
+    payable = (req.get("pricing") or {}).get("payable_total", 0)
+    for _ in range(MAX_ATTEMPTS):
+        account = _account(db, req["artisan_id"])
+        seen = next((e for e in account["entries"] if e["id"] == pid), None)
+        if seen is not None:
+            if (seen["requisition_id"], -seen["amount"], seen["method"]) != (rid, body["amount"], body["method"]):
+                raise PaymentReferenceReused({"reference": body["reference"]})
+            return _payment_view(seen, account), False
+        due = max(payable - account["paid"].get(rid, 0), 0)
+        if body["method"] != "advance" and body["amount"] > due:
+            raise PaymentAboveDue({"due": format_money(due), "amount": format_money(body["amount"])})
+        entry = {"id": pid, "type": "payment", "requisition_id": rid, "at": now.isoformat(), "month": month_of(now),
+                 "amount": -body["amount"], "method": body["method"], "reference": body["reference"], "by": by}
+        extra = {"payment_id": pid, "amount": body["amount"], "method": body["method"],
+                 "reference": body["reference"], "by": by}
+        if _write(db, account, cause="payment", requisition_id=rid, add=[entry], paid_add=body["amount"],
+                  event_type="PaymentRecorded", extra=extra):
+            return _payment_view(entry, _account(db, account["_id"])), True
+    raise Busy()
+
+
+def _payment_view(entry: dict, account: dict) -> dict:
+    return {"payment_id": entry["id"], "requisition_id": entry["requisition_id"], "amount": -entry["amount"],
+            "method": entry["method"], "reference": entry["reference"], "by": entry["by"], "at": entry["at"],
+            "paid": account["paid"].get(entry["requisition_id"], 0), "balance_due": account["balance"]}
+
+
+def of_requisition(db, artisan_id: str, rid: str) -> dict:
+    """What is paid on a requisition, and its payments."""
+    account = _account(db, artisan_id)
+    return {"paid": account["paid"].get(rid, 0),
+            "payments": [{**e, "amount": -e["amount"]} for e in account["entries"]
+                         if e["type"] == "payment" and e["requisition_id"] == rid]}
+
+
+def view(db, artisan: dict, now: datetime) -> dict:
+    """An artisan's account: balance due, what of it is overdue, their credit terms and every entry, newest first."""
+    account = _settled(db, _account(db, artisan["_id"]), now)
+    open_dues = dues(account)
+    terms = credit.terms_for(db, artisan)
+    return {"artisan_id": artisan["_id"], "balance_due": account["balance"],
+            "overdue": pricing.overdue(open_dues, day_of(now)), "open_dues": open_dues, **terms,
+            "credit_source": terms["source"],
+            "entries": sorted(account["entries"], key=lambda e: e["at"], reverse=True)}
+
+
+def listing(db, principal, now: datetime, *, limit: int = 500) -> list[dict]:
+    """The accounts a caller may see (their cooperative's, or all for staff), most overdue and most owed first."""
+    scope = artisans.visible(principal)
+    query = {"_id": {"$in": [a["_id"] for a in db.artisans.find(scope, {"_id": 1}).limit(5000)]}} if scope else {}
+    docs = [_filled(doc) for doc in db.accounts.find(query, {"outbox": 0}).limit(limit)]
+    names = {a["_id"]: a for a in db.artisans.find({"_id": {"$in": [d["_id"] for d in docs]}}, artisans.PUBLIC)}
+    rows = [{"artisan_id": doc["_id"], "artisan": names.get(doc["_id"], {}), "balance_due": doc["balance"],
+             "overdue": pricing.overdue(dues(doc), day_of(now))} for doc in docs]
+    return sorted(rows, key=lambda r: (-r["overdue"], -r["balance_due"], r["artisan_id"]))
+
+
+def _settled(db, account: dict, now: datetime) -> dict:
+    """The account after taking back charges whose requisition never left the depot."""
+    charged = {e["requisition_id"]: e for e in account["entries"] if e["type"] == "charge"}
+    stale = [doc["_id"] for doc in db.requisitions.find(
+        {"_id": {"$in": list(charged)}, "status": {"$nin": list(DISPATCHED)}}, {"_id": 1})
+             if datetime.fromisoformat(charged[doc["_id"]]["at"]) < now - monthly.GRACE]
+    for rid in stale:
+        uncharge(db, account["_id"], rid)
+    return _account(db, account["_id"]) if stale else account

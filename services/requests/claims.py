@@ -1,0 +1,76 @@
+"""The monthly subsidy claim per scheme: what the department reimburses, one row per district.
+
+A claim counts the requisitions dispatched in the month (India's calendar) whose lines were
+subsidised under the scheme: the artisans served (beneficiaries, by the district they were in
+at dispatch), the subsidised quantity per category, its value at the mill-gate price and the
+subsidy. `tally` is the one sum; `rawbank reconcile` runs it over the artisans' accounts as well
+and compares.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from services.requests import domain, schemes
+from services.requests.errors import MonthInFuture
+from shared.calendar import month_of
+from shared.money import format_money
+from shared.quantity import format_quantity
+from shared.spreadsheet import csv_text, safe_cell
+
+UNKNOWN_DISTRICT = "-"
+
+
+def tally(sales) -> dict[str, dict]:
+    """district -> beneficiaries, quantity and unit per category, value and subsidy, from
+    (district, artisan_id, subsidised lines) of one scheme's sales."""
+    rows: dict[str, dict] = {}
+    for district, artisan_id, lines in sales:
+        row = rows.setdefault(district or UNKNOWN_DISTRICT, {"artisans": set(), "quantities": {}, "units": {},
+                                                             "value": 0, "subsidy": 0})
+        for line in lines:
+            row["artisans"].add(artisan_id)
+            quantities = row["quantities"]
+            quantities[line["category"]] = quantities.get(line["category"], 0) + line["subsidised_quantity"]
+            row["units"][line["category"]] = line.get("unit") or ""
+            row["value"] += line["subsidised_value"]
+            row["subsidy"] += line["subsidy"]
+    return rows
+
+
+def subsidised(lines, scheme: str) -> list[dict]:
+    return [line for line in lines if line.get("scheme") == scheme and line["subsidised_quantity"] > 0]
+
+
+def report(db, scheme: str, month: str, now: datetime) -> dict:
+    """The claim of one scheme for one month (this month so far, or an earlier one)."""
+    schemes.get(db, scheme)
+    if month > month_of(now):
+        raise MonthInFuture({"month": month})
+    docs = db.requisitions.find({"dispatch_month": month, "status": {"$in": [domain.DISPATCHED, domain.RECEIVED]}},
+                                {"artisan_id": 1, "district": 1, "pricing.lines": 1})
+    rows = tally((doc.get("district"), doc["artisan_id"], subsidised(doc["pricing"]["lines"], scheme)) for doc in docs)
+    out = [{"district": district, "beneficiaries": len(row["artisans"]), "quantities": row["quantities"],
+            "units": row["units"], "value": row["value"], "subsidy": row["subsidy"]}
+           for district, row in sorted(rows.items()) if row["artisans"]]
+    totals = {"district": None, "beneficiaries": sum(r["beneficiaries"] for r in out),
+              "quantities": {}, "units": {}, "value": sum(r["value"] for r in out),
+              "subsidy": sum(r["subsidy"] for r in out)}
+    for row in out:
+        for category, quantity in row["quantities"].items():
+            totals["quantities"][category] = totals["quantities"].get(category, 0) + quantity
+            totals["units"][category] = row["units"][category]
+    return {"scheme": scheme, "month": month, "rows": out, "totals": totals}
+
+
+def as_csv(claim: dict) -> str:
+    """The claim as CSV: one row per district, a total row; cells a spreadsheet never runs."""
+    categories = sorted(claim["totals"]["quantities"])
+    header = ["district", "beneficiaries"] + [f"quantity {c} ({claim['totals']['units'][c]})" for c in categories] \
+        + ["value_rupees", "subsidy_rupees"]
+
+    def row(district: str, figures: dict) -> list:
+        return [safe_cell(district), figures["beneficiaries"]] \
+            + [format_quantity(figures["quantities"].get(c, 0)) for c in categories] \
+            + [format_money(figures["value"]), format_money(figures["subsidy"])]
+    rows = [row(r["district"], r) for r in claim["rows"]] + [row("TOTAL", claim["totals"])]
+    return csv_text([safe_cell(h) for h in header], rows)

@@ -1,0 +1,126 @@
+"""Money HTTP API: schemes, entitlements, estimates, payments, accounts, credit terms, subsidy claims."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Response
+
+from services.requests import accounts, artisans, claims, credit, entitlements, requisitions, schemes
+from services.requests.money_schemas import (AccountSchema, ClaimsQuery, ClaimsSchema, CreditTermsSchema,
+                                             EntitlementQuery, EntitlementSchema, EstimateRequestSchema,
+                                             EstimateSchema, PaymentOutSchema, PaymentSchema, SchemePatchSchema,
+                                             SchemeSchema)
+from shared.auth import current_principal, require_role
+from shared.calendar import month_of
+from shared.web import Blueprint, db
+
+blp = Blueprint("money", __name__, url_prefix="/api/v1",
+                description="Schemes, entitlements, prices of requisitions, payments, accounts and claims")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@blp.route("/schemes", methods=["POST"])
+@require_role("admin")
+@blp.arguments(SchemeSchema)
+@blp.response(201, SchemeSchema)
+def create_scheme(body):
+    """Add a subsidy scheme; 409 if it covers some of another scheme's artisans for a category on a same day."""
+    return schemes.create(db(), body, by=current_principal().sub)
+
+
+@blp.route("/schemes", methods=["GET"])
+@require_role()
+@blp.response(200, SchemeSchema(many=True))
+def list_schemes():
+    return list(schemes.listing_by_code(db()).values())
+
+
+@blp.route("/schemes/<code>", methods=["GET"])
+@require_role()
+@blp.response(200, SchemeSchema)
+def get_scheme(code):
+    return schemes.get(db(), code)
+
+
+@blp.route("/schemes/<code>", methods=["PATCH"])
+@require_role("admin")
+@blp.arguments(SchemePatchSchema)
+@blp.response(200, SchemeSchema)
+def update_scheme(changes, code):
+    """Change a scheme; requisitions already locked keep their prices."""
+    return schemes.update(db(), code, changes, by=current_principal().sub)
+
+
+@blp.route("/artisans/<artisan_id>/entitlements", methods=["GET"])
+@require_role()
+@blp.arguments(EntitlementQuery, location="query")
+@blp.response(200, EntitlementSchema(many=True))
+def list_entitlements(query, artisan_id):
+    """Per category a scheme caps: cap (looms x per-loom cap), used (subsidised this month) and left."""
+    now = _now()
+    artisan = artisans.get(db(), current_principal(), artisan_id)
+    return entitlements.rows(db(), artisan, query["month"] or month_of(now), now)
+
+
+@blp.route("/requisitions/estimate", methods=["POST"])
+@require_role("admin", "secretary", "artisan")
+@blp.arguments(EstimateRequestSchema)
+@blp.response(200, EstimateSchema)
+def estimate(body):
+    """What a requisition would cost if submitted now, and what it would take of each entitlement; stores nothing."""
+    return requisitions.estimate(db(), current_principal(), body, now=_now())
+
+
+@blp.route("/requisitions/<req_id>/payments", methods=["POST"])
+@require_role("admin", "warehouse")
+@blp.arguments(PaymentSchema)
+@blp.response(201, PaymentOutSchema)
+def record_payment(body, req_id):
+    """Record a payment (cash, UPI, or an advance, which may exceed what is due); a repeated reference is
+    answered again (200) and never counted twice."""
+    payment, created = requisitions.pay(db(), current_principal(), req_id, body, now=_now())
+    return payment, 201 if created else 200
+
+
+@blp.route("/artisans/<artisan_id>/account", methods=["GET"])
+@require_role()
+@blp.response(200, AccountSchema)
+def get_account(artisan_id):
+    """Balance due, what of it is overdue, credit terms, and every charge, subsidy and payment."""
+    now = _now()
+    return accounts.view(db(), artisans.get(db(), current_principal(), artisan_id), now)
+
+
+@blp.route("/credit-terms", methods=["PUT"])
+@require_role("admin")
+@blp.arguments(CreditTermsSchema)
+@blp.response(200, CreditTermsSchema)
+def set_credit_terms(body):
+    """Credit limit, days and advance for one artisan, one cooperative's members, or everyone (neither)."""
+    if body["artisan_id"]:
+        artisans.get(db(), current_principal(), body["artisan_id"])
+    return credit.set_terms(db(), body, by=current_principal().sub)
+
+
+@blp.route("/credit-terms", methods=["GET"])
+@require_role("admin")
+@blp.response(200, CreditTermsSchema(many=True))
+def list_credit_terms():
+    return credit.listing(db())
+
+
+@blp.route("/reports/subsidy-claims", methods=["GET"])
+@require_role("admin")
+@blp.arguments(ClaimsQuery, location="query")
+@blp.response(200, ClaimsSchema)
+def subsidy_claims(query):
+    """One row per district of the month's subsidised dispatches under a scheme; format=csv for a spreadsheet."""
+    claim = claims.report(db(), query["scheme"], query["month"], _now())
+    if query["format"] == "csv":
+        name = f"subsidy-claims-{query['scheme']}-{query['month']}.csv"
+        return Response(claims.as_csv(claim), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename={name}"})
+    return claim

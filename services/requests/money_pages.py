@@ -1,0 +1,170 @@
+"""Money pages: the price before submitting, accounts, receipts, schemes and the monthly claims."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import marshmallow as ma
+from flask import Blueprint, redirect, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from services.requests import (accounts, artisans, claims, credit, entitlements, materials, requisitions,
+                               scheme_forms, schemes)
+from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
+from shared.calendar import month_of
+from shared.errors import CsrfFailed, Error
+from shared.field_messages import translated
+from shared.i18n import language
+from shared.pages import page, same_site_post, url_of
+from shared.quantity import parse_quantity
+from shared.web import db
+
+blp = Blueprint("money_pages", __name__, template_folder="templates", static_folder="static",
+                static_url_path="/static/requests")
+MENU = {"artisan": ((25, "/my/account", _l("My account")),),
+        "secretary": ((15, "/accounts", _l("Accounts")),),
+        "admin": ((32, "/admin/schemes", _l("Schemes")), (34, "/admin/claims", _l("Subsidy claims")),
+                  (36, "/accounts", _l("Accounts")))}
+ENTRIES = {"charge": _l("Charge"), "subsidy": _l("Subsidy"), "payment": _l("Payment")}
+METHODS = {"cash": _l("Cash"), "upi": _l("UPI"), "advance": _l("Advance")}
+LABELS = {"entry": ENTRIES, "method": METHODS,
+          "category": {"cotton-hank-upto-40s": _l("Cotton hank yarn up to 40s"),
+                       "cotton-hank-above-40s": _l("Cotton hank yarn above 40s"),
+                       "silk-domestic": _l("Domestic silk"), "wool-below-10s-nm": _l("Wool below 10s NM")}}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@blp.get("/my/estimate")
+@page("artisan")
+def estimate(principal):
+    """What the request on the form would cost, and what is left of this month's entitlements."""
+    lines, bad = [], []
+    for name, value in request.args.items():
+        if name.startswith("qty-") and value.strip():
+            try:
+                quantity = parse_quantity(value.strip())
+            except ValueError:
+                quantity = -1
+            (lines if quantity > 0 else bad).append({"sku": name[4:], "quantity": quantity})
+    found, error = None, None
+    if not lines:  # nothing asked yet: what is left of each entitlement this month
+        artisan = artisans.get(db(), principal, principal.artisan_id)
+        found = {"pricing": None, "entitlements": entitlements.rows(db(), artisan, month_of(_now()), _now())}
+    elif not bad:
+        try:
+            found = requisitions.estimate(db(), principal, {"depot": request.args.get("depot", ""), "lines": lines},
+                                          now=_now())
+        except Error as exc:
+            error = exc.describe()
+        else:  # only the entitlements this request counts against
+            asked = {line["category"] for line in found["pricing"]["lines"]}
+            found["entitlements"] = [row for row in found["entitlements"] if row["category"] in asked]
+    return render_template("requests/estimate.html", found=found, error=error, bad=bool(bad),
+                           units=materials.units(db()), materials=materials.by_sku(db(), [l["sku"] for l in lines]))
+
+
+def _account_page(principal, artisan_id: str):
+    artisan = artisans.get(db(), principal, artisan_id)
+    account = accounts.view(db(), artisan, _now())
+    return render_template("requests/account.html", artisan=artisan, account=account)
+
+
+@blp.get("/my/account")
+@page("artisan")
+def my_account(principal):
+    return _account_page(principal, principal.artisan_id)
+
+
+@blp.get("/accounts/<artisan_id>")
+@page("artisan", "secretary", "admin", "warehouse")
+def account(principal, artisan_id):
+    return _account_page(principal, artisan_id)
+
+
+@blp.get("/accounts")
+@page("secretary", "admin")
+def account_list(principal):
+    """The accounts the caller may see, most owed first; admins also set credit terms here."""
+    rows = accounts.listing(db(), principal, _now())
+    return render_template("requests/accounts.html", rows=rows,
+                           terms=credit.listing(db()) if principal.role == "admin" else [])
+
+
+@blp.get("/requisitions/<req_id>/receipt")
+@page("artisan", "secretary", "admin", "warehouse")
+def receipt(principal, req_id):
+    """A printable receipt: the scheme, quantities, subsidy and what was paid."""
+    req = requisitions.get(db(), principal, req_id)
+    scheme = (req.get("pricing") or {}).get("scheme")
+    return render_template("requests/receipt.html", req=req, artisan=artisans.profile(db(), req["artisan_id"]) or {},
+                           scheme=schemes.listing_by_code(db()).get(scheme) if scheme else None,
+                           materials=materials.by_sku(db(), [line["sku"] for line in req["lines"]]), printed=_now())
+
+
+@blp.route("/admin/schemes", methods=["GET", "POST"])
+@page("admin")
+def scheme_list(principal):
+    """The schemes, and a form to add one."""
+    if request.method == "POST":
+        return _save_scheme(principal, None)
+    return render_template("requests/schemes.html", schemes=list(schemes.listing_by_code(db()).values()),
+                           form=scheme_forms.blank(), errors={})
+
+
+@blp.route("/admin/schemes/<code>", methods=["GET", "POST"])
+@page("admin")
+def scheme_edit(principal, code):
+    if request.method == "POST":
+        return _save_scheme(principal, code)
+    return render_template("requests/scheme.html", scheme=schemes.get(db(), code),
+                           form=scheme_forms.filled(schemes.get(db(), code)), errors={})
+
+
+def _save_scheme(principal, code: str | None):
+    """Read the scheme form, save it through the same schema and use case as the API; show what is wrong."""
+    form, error, errors = scheme_forms.from_form(request.form), None, {}
+    try:
+        if not same_site_post():
+            raise CsrfFailed()
+        body = (SchemePatchSchema() if code else SchemeSchema()).load(scheme_forms.body(form, editing=bool(code)))
+        if code:
+            schemes.update(db(), code, body, by=principal.sub)
+        else:
+            schemes.create(db(), body, by=principal.sub)
+        return redirect(url_of("requests", "/admin/schemes"))
+    except ma.ValidationError as exc:
+        errors = translated(scheme_forms.flatten(exc.messages), language())
+    except Error as exc:
+        error = exc.describe()
+    template = "requests/scheme.html" if code else "requests/schemes.html"
+    return render_template(template, schemes=list(schemes.listing_by_code(db()).values()), form=form, error=error,
+                           errors=errors, scheme=schemes.listing_by_code(db()).get(code)), 400
+
+
+@blp.get("/admin/claims")
+@page("admin")
+def claims_page(principal):
+    """The monthly subsidy claim per district, with a chart, for a scheme and month."""
+    known = list(schemes.listing_by_code(db()))
+    chosen = request.args.get("scheme") or (known[0] if known else "")
+    month = request.args.get("month") or month_of(_now())
+    claim, error = None, None
+    if chosen:
+        try:
+            claim = claims.report(db(), chosen, month, _now())
+        except Error as exc:
+            error = exc.describe()
+    return render_template("requests/claims.html", schemes=known, chosen=chosen, month=month, claim=claim,
+                           error=error, chart=chart(claim["rows"]) if claim else None)
+
+
+def chart(rows: list[dict], *, width: int = 640, label: int = 150, bar: int = 16, gap: int = 14) -> dict:
+    """Where each district's two bars go (value at the mill-gate price, and the subsidy) in the SVG chart."""
+    top, plot = max([row["value"] for row in rows] or [0]) or 1, width - label - 110
+    bars = [{"district": row["district"], "y": i * (2 * bar + gap), "value": row["value"], "subsidy": row["subsidy"],
+             "value_width": max(round(row["value"] * plot / top), 1),
+             "subsidy_width": max(round(row["subsidy"] * plot / top), 1)}
+            for i, row in enumerate(rows)]
+    return {"width": width, "label": label, "bar": bar, "height": max(len(rows) * (2 * bar + gap), 1), "bars": bars}

@@ -1,0 +1,196 @@
+"""Request and response bodies of the money API: schemes, estimates, payments, accounts, claims."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields as f, validate as v
+
+from services.requests.pricing_schemas import PricingSchema
+from services.requests.schemas import CATEGORY, CODE, MONTH, NAME, RequisitionSchema
+from shared.calendar import Day
+from shared.events import ZONES
+from shared.i18n import F_
+from shared.money import Money, Percent
+from shared.quantity import Quantity
+
+SCHEME_CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$", error=F_("letters, digits, '_' or '-', at most 32"))
+REFERENCE = v.Regexp(r"^[^\x00-\x1f\x7f]{1,100}$", error=F_("1 to 100 characters, no control characters"))
+PLACE = f.String(validate=v.Length(min=1, max=100))
+
+
+class WholeNumber(f.Integer):
+    """An integer, also as the digits a page's form sends ("45"); never a fraction cut short."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _not_negative(value):
+    if value < 0:
+        raise ma.ValidationError(F_("must not be negative"))
+
+
+class CapSchema(ma.Schema):
+    category = f.String(required=True, validate=CATEGORY, metadata={
+        "description": "a material category, or the finer entitlement_class a material declares"})
+    per_loom_per_month = Quantity(required=True, validate=_not_negative)
+
+
+class CoversSchema(ma.Schema):
+    crafts = f.List(PLACE, load_default=list, validate=v.Length(max=50), metadata={"description": "empty: every craft"})
+    districts = f.List(PLACE, load_default=list, validate=v.Length(max=100),
+                       metadata={"description": "empty: every district"})
+
+
+class SchemePatchSchema(ma.Schema):
+    name = f.String(validate=NAME)
+    name_hi = f.String(validate=NAME)
+    subsidy_percent = Percent(metadata={"description": "off the mill-gate price, within the entitlement"})
+    caps = f.List(f.Nested(CapSchema), validate=v.Length(max=50))
+    freight_percent = f.Dict(keys=f.String(validate=v.OneOf(ZONES)), values=Percent(),
+                             metadata={"description": "of the mill-gate value, by the depot's zone; a zone not "
+                                                      "listed pays none"})
+    depot_charge_percent = Percent()
+    valid_from = Day()
+    valid_to = Day(allow_none=True, metadata={"description": "last day; null: open-ended"})
+    covers = f.Nested(CoversSchema)
+
+    @ma.validates("caps")
+    def _one_cap_per_category(self, caps, **kwargs):
+        if len({cap["category"] for cap in caps}) != len(caps):
+            raise ma.ValidationError(F_("each category at most once"))
+
+    @ma.validates_schema
+    def _dates_in_order(self, data, **kwargs):
+        if data.get("valid_to") and data.get("valid_from") and data["valid_to"] < data["valid_from"]:
+            raise ma.ValidationError(F_("must not be before valid_from"), "valid_to")
+
+
+class SchemeSchema(SchemePatchSchema):
+    code = f.String(required=True, validate=SCHEME_CODE)
+    name = f.String(required=True, validate=NAME)
+    name_hi = f.String(required=True, validate=NAME)
+    subsidy_percent = Percent(required=True)
+    caps = f.List(f.Nested(CapSchema), required=True, validate=v.Length(max=50))
+    freight_percent = f.Dict(keys=f.String(validate=v.OneOf(ZONES)), values=Percent(), load_default=dict)
+    depot_charge_percent = Percent(load_default=0)
+    valid_from = Day(required=True)
+    valid_to = Day(load_default=None, allow_none=True)
+    covers = f.Nested(CoversSchema, load_default=lambda: {"crafts": [], "districts": []})
+    version = f.Integer(dump_only=True)
+    created_at = f.String(dump_only=True)
+    updated_at = f.String(dump_only=True)
+
+
+class EntitlementQuery(ma.Schema):
+    month = f.String(load_default=None, validate=MONTH, metadata={"description": "YYYY-MM; this month if not given"})
+
+
+class EntitlementSchema(ma.Schema):
+    category = f.String()
+    month = f.String()
+    cap = Quantity()
+    used = Quantity()
+    left = Quantity()
+    scheme = f.String()
+    per_loom_per_month = Quantity()
+    looms = f.Integer()
+
+
+class EstimatedEntitlementSchema(EntitlementSchema):
+    this_request = Quantity(metadata={"description": "what this requisition would take at the scheme price"})
+    left_after = Quantity()
+
+
+class EstimateSchema(ma.Schema):
+    pricing = f.Nested(PricingSchema)
+    entitlements = f.List(f.Nested(EstimatedEntitlementSchema))
+
+
+class EstimateRequestSchema(RequisitionSchema):
+    pass
+
+
+class PaymentSchema(ma.Schema):
+    amount = Money(required=True, positive=True, metadata={"description": "rupees, e.g. \"1250.00\""})
+    method = f.String(required=True, validate=v.OneOf(["cash", "upi", "advance"]), metadata={
+        "description": "advance: may be more than is due; the rest stays to the artisan's credit"})
+    reference = f.String(required=True, validate=REFERENCE, metadata={
+        "description": "receipt or UPI reference; sending it again is the same payment"})
+
+
+class PaymentOutSchema(PaymentSchema):
+    payment_id = f.String()
+    requisition_id = f.String()
+    by = f.String()
+    at = f.String()
+    paid = Money(metadata={"description": "paid on this requisition in all"})
+    balance_due = Money(metadata={"description": "the artisan's balance after it"})
+
+
+class DueSchema(ma.Schema):
+    requisition_id = f.String()
+    due_on = f.String()
+    amount = Money()
+
+
+class EntrySchema(ma.Schema):
+    id = f.String()
+    type = f.String(metadata={"description": "charge, subsidy or payment"})
+    requisition_id = f.String()
+    at = f.String()
+    amount = Money(metadata={"description": "adds to the balance due; subsidy and payments are negative"})
+    due_on = f.String()
+    method = f.String()
+    reference = f.String()
+    by = f.String()
+
+
+class AccountSchema(ma.Schema):
+    artisan_id = f.String()
+    balance_due = Money(metadata={"description": "negative: in the artisan's favour"})
+    overdue = Money(metadata={"description": "of the balance due, what is past its due day"})
+    credit_limit = Money()
+    credit_days = f.Integer()
+    advance_percent = Percent()
+    credit_source = f.String(metadata={"description": "whose terms apply: artisan, cooperative, everyone, none"})
+    open_dues = f.List(f.Nested(DueSchema))
+    entries = f.List(f.Nested(EntrySchema))
+
+
+class CreditTermsSchema(ma.Schema):
+    artisan_id = f.String(load_default=None, allow_none=True, validate=CODE)
+    cooperative = f.String(load_default=None, allow_none=True, validate=v.Length(min=1, max=200))
+    credit_limit = Money(required=True, not_negative=True)
+    credit_days = WholeNumber(required=True, validate=v.Range(min=0, max=365))
+    advance_percent = Percent(load_default=0)
+    set_by = f.String(dump_only=True)
+    set_at = f.String(dump_only=True)
+
+    @ma.validates_schema
+    def _one_holder(self, data, **kwargs):
+        if data.get("artisan_id") and data.get("cooperative"):
+            raise ma.ValidationError(F_("give an artisan or a cooperative, not both"), "cooperative")
+
+
+class ClaimsQuery(ma.Schema):
+    scheme = f.String(required=True, validate=SCHEME_CODE)
+    month = f.String(required=True, validate=MONTH)
+    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]))
+
+
+class ClaimRowSchema(ma.Schema):
+    district = f.String(allow_none=True)
+    beneficiaries = f.Integer()
+    quantities = f.Dict(keys=f.String(), values=Quantity(), metadata={"description": "subsidised, per category"})
+    units = f.Dict(keys=f.String(), values=f.String())
+    value = Money(metadata={"description": "of the subsidised quantities at the mill-gate price"})
+    subsidy = Money(metadata={"description": "claimed"})
+
+
+class ClaimsSchema(ma.Schema):
+    scheme = f.String()
+    month = f.String()
+    rows = f.List(f.Nested(ClaimRowSchema))
+    totals = f.Nested(ClaimRowSchema)

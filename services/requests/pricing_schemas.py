@@ -1,0 +1,52 @@
+"""How a requisition's price and its payments look in JSON (the requisition and money APIs both show them)."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields as f
+
+from shared.money import Money, Percent
+from shared.quantity import Quantity
+
+
+class PricingLineSchema(ma.Schema):
+    sku = f.String()
+    category = f.String(metadata={"description": "the entitlement it counts against"})
+    unit = f.String(allow_none=True)
+    quantity = Quantity()
+    subsidised_quantity = Quantity()
+    unit_price = Money(metadata={"description": "mill-gate price per unit"})
+    scheme_unit_price = Money()
+    priced = f.Boolean(metadata={"description": "false: the material has no price yet (charged 0)"})
+    scheme = f.String(allow_none=True)
+    subsidised_value = Money()
+    full_value = Money()
+    value = Money(metadata={"description": "subsidised_value + full_value: at the mill-gate price"})
+    subsidy = Money()
+    freight = Money()
+    depot_charge = Money()
+    amount = Money(metadata={"description": "value - subsidy + freight + depot_charge"})
+
+
+class PricingSchema(ma.Schema):
+    lines = f.List(f.Nested(PricingLineSchema))
+    value_total = Money()
+    subsidy_total = Money()
+    freight_total = Money()
+    depot_charge_total = Money()
+    payable_total = Money()
+    scheme = f.String(allow_none=True)
+    subsidy_percent = Percent()
+    freight_percent = Percent()
+    depot_charge_percent = Percent()
+    zone = f.String()
+    locked = f.Boolean(metadata={"description": "true once stock is reserved: later prices do not change it"})
+    priced_at = f.String()
+
+
+class PaymentEntrySchema(ma.Schema):
+    payment_id = f.String(attribute="id")
+    amount = Money()
+    method = f.String()
+    reference = f.String()
+    by = f.String()
+    at = f.String()

@@ -1,0 +1,117 @@
+"""Money in `rawbank reconcile`: accounts add up, each dispatch is charged once, claims equal dispatches.
+
+Checked on the requests store's own facts: every account's balance is the sum of its entries;
+no entry (a payment above all) is there twice, and what is paid per requisition is the sum of its
+payments; every dispatched requisition has exactly one charge and one subsidy entry, equal to
+its locked price, and nothing else is charged; and the subsidy claims, summed from the
+dispatched requisitions (as the report does), equal the same sums over the accounts' subsidy
+entries, per scheme, month and district.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from services.requests import claims
+from shared.money import format_money as _m
+
+DISPATCHED = ("dispatched", "received")
+
+
+def requisition_facts(doc: dict) -> dict:
+    """A requisition's money, as reconciliation compares it."""
+    priced = doc.get("pricing") or {}
+    if doc["status"] not in DISPATCHED or not priced:
+        return {}
+    return {"artisan_id": doc["artisan_id"], "payable": priced["payable_total"],
+            "gross": priced["value_total"] + priced["freight_total"] + priced["depot_charge_total"],
+            "subsidy": priced["subsidy_total"], "dispatch_month": doc.get("dispatch_month"),
+            "district": doc.get("district"),
+            "claimed": [line for line in priced["lines"] if line["subsidised_quantity"]]}
+
+
+def account_facts(db) -> dict:
+    return {doc["_id"]: {"balance": doc["balance"], "paid": doc.get("paid", {}), "entries": doc.get("entries", [])}
+            for doc in db.accounts.find({}, {"outbox": 0})}
+
+
+def accounts_add_up(found: dict) -> list[str]:
+    """Each account's balance is its entries' sum; no entry twice; paid per requisition is its payments."""
+    problems = []
+    for artisan_id, account in found.get("accounts", {}).items():
+        total = sum(entry["amount"] for entry in account["entries"])
+        if total != account["balance"]:
+            problems.append(f"account {artisan_id}: balance {_m(account['balance'])}, entries sum to {_m(total)}")
+        twice = [i for i, n in Counter(e["id"] for e in account["entries"]).items() if n > 1]
+        if twice:
+            problems.append(f"account {artisan_id}: entries counted twice: {', '.join(sorted(twice))}")
+        payments = defaultdict(int)
+        for entry in account["entries"]:
+            if entry["type"] == "payment":
+                payments[entry["requisition_id"]] -= entry["amount"]
+        paid = {rid: amount for rid, amount in account["paid"].items() if amount}
+        if paid != dict(payments):
+            problems.append(f"account {artisan_id}: paid per requisition {paid} but payments say {dict(payments)}")
+    return problems
+
+
+def dispatches_charged_once(found: dict) -> list[str]:
+    """Every dispatched requisition is charged exactly once at its locked price; nothing else is charged."""
+    problems, charged = [], defaultdict(list)
+    for artisan_id, account in found.get("accounts", {}).items():
+        for entry in account["entries"]:
+            if entry["type"] in ("charge", "subsidy"):
+                charged[entry["requisition_id"]].append((artisan_id, entry))
+    for rid, req in found["requisitions"].items():
+        money, entries = req.get("money") or {}, charged.pop(rid, [])
+        if not money:
+            if entries:
+                problems.append(f"requisition {rid} ({req['status']}) is charged but was never dispatched")
+            continue
+        kinds = Counter(entry["type"] for _, entry in entries)
+        if kinds != Counter({"charge": 1, "subsidy": 1}) or {a for a, _ in entries} != {money["artisan_id"]}:
+            whom = sorted({a for a, _ in entries})
+            problems.append(f"requisition {rid}: dispatched, charged {dict(kinds)} to {whom}")
+            continue
+        charge = next(e for _, e in entries if e["type"] == "charge")
+        subsidy = next(e for _, e in entries if e["type"] == "subsidy")
+        charged_as = (charge["amount"], charge["payable"], -subsidy["amount"])
+        if charged_as != (money["gross"], money["payable"], money["subsidy"]):
+            problems.append(f"requisition {rid}: charged {_m(charge['amount'])} less {_m(-subsidy['amount'])}, "
+                            f"priced {_m(money['gross'])} less {_m(money['subsidy'])}")
+    for rid, entries in charged.items():
+        problems.append(f"account {entries[0][0]}: charged for requisition {rid}, which requests does not know")
+    return problems
+
+
+def _claims_by(sales) -> dict:
+    """(scheme, month) -> the claim rows of those sales, figures only."""
+    grouped = defaultdict(list)
+    for scheme, month, district, artisan_id, line in sales:
+        grouped[(scheme, month)].append((district, artisan_id, [line]))
+    return {key: {d: {k: (sorted(v) if k == "artisans" else v) for k, v in row.items()}
+                  for d, row in claims.tally(rows).items()} for key, rows in grouped.items()}
+
+
+def claims_equal_dispatches(found: dict) -> list[str]:
+    """The subsidy claims summed from dispatched requisitions equal those summed from the accounts."""
+    from_requisitions = _claims_by(
+        (line["scheme"], money["dispatch_month"], money["district"], money["artisan_id"], line)
+        for money in (r.get("money") for r in found["requisitions"].values()) if money for line in money["claimed"])
+    from_accounts = _claims_by(
+        (line["scheme"], entry["month"], entry.get("district"), artisan_id, line)
+        for artisan_id, account in found.get("accounts", {}).items() for entry in account["entries"]
+        if entry["type"] == "subsidy" for line in entry.get("lines", []))
+    return [f"subsidy claims {scheme} {month}: dispatched requisitions give {from_requisitions.get((scheme, month))}, "
+            f"accounts give {from_accounts.get((scheme, month))}"
+            for scheme, month in sorted(set(from_requisitions) | set(from_accounts))
+            if from_requisitions.get((scheme, month)) != from_accounts.get((scheme, month))]
+
+
+def counts(requests: dict) -> dict:
+    accounts = requests.get("accounts", {})
+    subsidy = sum(-e["amount"] for a in accounts.values() for e in a["entries"] if e["type"] == "subsidy")
+    return {"accounts": len(accounts), "balance due, all accounts": _m(sum(a["balance"] for a in accounts.values())),
+            "subsidy charged to schemes": _m(subsidy)}
+
+
+CHECKS = (accounts_add_up, dispatches_charged_once, claims_equal_dispatches)

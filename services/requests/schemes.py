@@ -1,0 +1,106 @@
+"""Subsidy schemes: what each sells at a subsidy, to whom, in which dates, with which charges.
+
+All schemes live in one document, the scheme book, changed only by a write conditional on its
+version: so the check that no two schemes cover the same artisans for the same category in
+overlapping dates (two admins adding schemes at once) cannot be raced past. Schemes are few.
+"""
+from __future__ import annotations
+
+from pymongo.errors import DuplicateKeyError
+
+from services.requests.errors import SchemesOverlap, UnknownScheme
+from shared.envelope import utcnow_iso
+from shared.errors import AlreadyExists, Busy, Invalid
+from shared.i18n import F_
+
+BOOK = "schemes"
+MAX_ATTEMPTS = 20
+
+
+def covers(scheme: dict, artisan: dict, day: str) -> bool:
+    """The scheme applies to this artisan on this day (an empty list of crafts or districts is all)."""
+    who = scheme.get("covers") or {}
+    return (scheme["valid_from"] <= day and (scheme.get("valid_to") is None or day <= scheme["valid_to"])
+            and _within(who.get("crafts"), artisan.get("craft")) and _within(who.get("districts"),
+                                                                             artisan.get("district")))
+
+
+def overlap(a: dict, b: dict) -> str | None:
+    """The first category both schemes cap for some same artisans on some same day; None if none."""
+    if a["valid_from"] > (b.get("valid_to") or "9999") or b["valid_from"] > (a.get("valid_to") or "9999"):
+        return None
+    for kind in ("crafts", "districts"):
+        mine, theirs = _folded((a.get("covers") or {}).get(kind)), _folded((b.get("covers") or {}).get(kind))
+        if mine and theirs and not mine & theirs:
+            return None
+    common = sorted({c["category"] for c in a["caps"]} & {c["category"] for c in b["caps"]})
+    return common[0] if common else None
+
+
+def _folded(values) -> set[str]:
+    return {v.casefold() for v in values or ()}
+
+
+def _within(values, value) -> bool:
+    return not values or (value or "").casefold() in _folded(values)
+
+
+def _book(db) -> dict:
+    try:
+        db.schemes.update_one({"_id": BOOK}, {"$setOnInsert": {"version": 0, "schemes": {}}}, upsert=True)
+    except DuplicateKeyError:  # created at the same moment by another writer
+        pass
+    return db.schemes.find_one({"_id": BOOK})
+
+
+def _save(db, book: dict, scheme: dict) -> bool:
+    if scheme.get("valid_to") and scheme["valid_to"] < scheme["valid_from"]:
+        raise Invalid({"valid_to": [F_("must not be before valid_from")]})
+    for other in book["schemes"].values():
+        if other["code"] != scheme["code"] and (category := overlap(scheme, other)):
+            raise SchemesOverlap({"scheme": other["code"], "category": category})
+    result = db.schemes.update_one({"_id": BOOK, "version": book["version"]},
+                                   {"$set": {f"schemes.{scheme['code']}": scheme, "version": book["version"] + 1}})
+    return result.matched_count == 1
+
+
+def create(db, body: dict, *, by: str) -> dict:
+    """Add a scheme; refused if its code is taken or it overlaps another scheme."""
+    for _ in range(MAX_ATTEMPTS):
+        book = _book(db)
+        if body["code"] in book["schemes"]:
+            raise AlreadyExists({"code": body["code"]})
+        scheme = {**body, "version": 1, "created_by": by, "created_at": utcnow_iso(), "updated_at": utcnow_iso()}
+        if _save(db, book, scheme):
+            return scheme
+    raise Busy()
+
+
+def update(db, code: str, changes: dict, *, by: str) -> dict:
+    """Change a scheme; requisitions priced already keep the figures they were priced with."""
+    for _ in range(MAX_ATTEMPTS):
+        book = _book(db)
+        if code not in book["schemes"]:
+            raise UnknownScheme({"code": code})
+        before = book["schemes"][code]
+        scheme = {**before, **changes, "version": before["version"] + 1, "updated_by": by, "updated_at": utcnow_iso()}
+        if _save(db, book, scheme):
+            return scheme
+    raise Busy()
+
+
+def get(db, code: str) -> dict:
+    scheme = listing_by_code(db).get(code)
+    if scheme is None:
+        raise UnknownScheme({"code": code})
+    return scheme
+
+
+def listing_by_code(db) -> dict[str, dict]:
+    book = db.schemes.find_one({"_id": BOOK})
+    return dict(sorted((book or {}).get("schemes", {}).items()))
+
+
+def covering(db, artisan: dict, day: str) -> list[dict]:
+    """The schemes that apply to the artisan on the day (no two cap the same category)."""
+    return [scheme for scheme in listing_by_code(db).values() if covers(scheme, artisan, day)]

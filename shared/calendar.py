@@ -1,0 +1,52 @@
+"""India's calendar: days and months turn over at midnight Indian Standard Time."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+
+import marshmallow as ma
+
+from shared.i18n import F_
+
+IST = timezone(timedelta(hours=5, minutes=30))
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def month_of(moment: datetime) -> str:
+    """The month ('2026-11') a moment falls in, in India."""
+    return moment.astimezone(IST).strftime("%Y-%m")
+
+
+def day_of(moment: datetime) -> str:
+    """The day ('2026-11-05') a moment falls in, in India."""
+    return moment.astimezone(IST).date().isoformat()
+
+
+def today() -> str:
+    return day_of(datetime.now(timezone.utc))
+
+
+def add_days(day: str, days: int) -> str:
+    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+
+
+def month_bounds(month: str) -> tuple[str, str]:
+    """The first and last day of a month, as days."""
+    first = date.fromisoformat(f"{month}-01")
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first.isoformat(), (following - timedelta(days=1)).isoformat()
+
+
+class Day(ma.fields.Field):
+    """A calendar day as 'YYYY-MM-DD' on the wire and in the store (the store keeps no bare dates)."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                return date.fromisoformat(value).isoformat()
+            except ValueError:
+                pass
+        raise ma.ValidationError(F_("a day such as 2026-11-01"))
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value

@@ -1,0 +1,104 @@
+"""The issue's 'Done when' through the pages, in Hindi: the price split at the entitlement before submitting,
+approval, a UPI payment and dispatch at the depot with a receipt, an account with nothing due, the claim."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_pages import menu, reload_until
+
+pytestmark = pytest.mark.e2e
+expect.set_options(timeout=15_000)
+
+
+def in_hindi(user):
+    user.log_in()
+    user.language("hi")
+    user.page.reload()
+    expect(user.page.locator("html")).to_have_attribute("lang", "hi")
+    return user
+
+
+def ask_for_cotton(page, kg: str):
+    """Type a quantity of 40s cotton on the new-request form; the price below follows it."""
+    menu(page, "नया अनुरोध").click()
+    reload_until(page, lambda: page.locator('.material[data-sku="YRN-COT-40"]').count() > 0,
+                 message="requests to learn the catalog")
+    page.locator('.material[data-sku="YRN-COT-40"] input').fill(kg)
+
+
+def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(people):
+    admin = in_hindi(people("admin"))
+    menu(admin.page, "कोटा").click()  # the demo's yarn quota (60 kg for two looms) would refuse 80 kg this month
+    quota = admin.page.locator("form", has=admin.page.get_by_role("button", name="कोटा सहेजें"))
+    quota.get_by_label("श्रेणी").select_option("yarn")
+    quota.get_by_label("मासिक सीमा").fill("50")
+    quota.get_by_label("कारीगर के करघों की संख्या से गुणा करें").check()
+    quota.get_by_role("button", name="कोटा सहेजें").click()
+    expect(admin.page.get_by_role("row", name=re.compile("धागा.*हर कारीगर.*50"))).to_be_visible()
+
+    artisan = in_hindi(people("artisan"))
+    page = artisan.page
+    ask_for_cotton(page, "10")
+    estimate = page.locator("#estimate")
+    expect(estimate.locator('tr[data-part="scheme"]')).to_contain_text("10 किलो")
+    page.get_by_role("button", name="अनुरोध भेजें").click()
+    page.wait_for_url(re.compile(r"/my/requisitions/[0-9a-f]+$"))
+
+    ask_for_cotton(page, "70")
+    scheme_part, full_part = estimate.locator('tr[data-part="scheme"]'), estimate.locator('tr[data-part="full"]')
+    expect(scheme_part).to_contain_text("योजना मूल्य पर")
+    expect(scheme_part).to_contain_text("50 किलो")
+    expect(full_part).to_contain_text("पूरे मूल्य पर")
+    expect(full_part).to_contain_text("20 किलो")
+    expect(estimate.locator('[data-f="freight"]')).to_have_text("+ ₹257.78")
+    expect(estimate.locator('[data-f="depot_charge"]')).to_have_text("+ ₹343.70")
+    expect(estimate.locator('[data-f="payable"]')).to_have_text("₹15,945.23")
+    expect(estimate.locator('[data-entitlements] tr[data-category="cotton-hank-upto-40s"] [data-f="left"]')) \
+        .to_have_text("50 किलो")
+    artisan.shot("new-request-priced")
+    page.get_by_role("button", name="अनुरोध भेजें").click()
+    page.wait_for_url(re.compile(r"/my/requisitions/[0-9a-f]+$"))
+    requisition = page.url.rsplit("/", 1)[1]
+
+    menu(admin.page, "स्वीकृतियाँ").click()
+    card = admin.page.locator(f'[data-requisition="{requisition}"]')
+    card.get_by_role("button", name="स्वीकृत करें").click()
+    expect(card.locator("[data-done]")).to_have_text("स्वीकृत")
+
+    warehouse = in_hindi(people("warehouse"))
+    menu(warehouse.page, "सौंपें").click()
+    ready = warehouse.page.locator(f'[data-requisition="{requisition}"]')
+    reload_until(warehouse.page, lambda: ready.count() > 0, message="the request to be set aside at the depot")
+    ready.get_by_role("link", name="अनुरोध का विवरण").click()
+    detail = warehouse.page
+    expect(detail.locator('[data-f="due"]')).to_have_text("₹15,945.23")
+    payment = detail.locator("#payment")
+    expect(payment.get_by_label("राशि (₹)")).to_have_value("15945.23")
+    payment.get_by_label("भुगतान का तरीका").select_option("upi")
+    payment.get_by_label("रसीद या UPI संदर्भ").fill("UPI-412345678901")
+    payment.get_by_role("button", name="भुगतान दर्ज करें").click()
+    expect(detail.locator('[data-f="due"]')).to_have_text("₹0.00")
+    detail.get_by_role("button", name="सौंपें").click()
+    expect(detail.locator("[data-done]")).to_have_text("सौंप दिया गया")
+    detail.get_by_role("link", name="रसीद").click()
+    receipt = detail.locator("article.receipt")
+    expect(receipt).to_contain_text("कच्चा माल आपूर्ति योजना")
+    expect(receipt.locator('[data-f="paid"]')).to_have_text("₹15,945.23")
+    expect(receipt.locator('[data-f="due"]')).to_have_text("₹0.00")
+    warehouse.shot("receipt")
+
+    menu(page, "मेरा खाता").click()
+    expect(page.locator('[data-f="balance_due"]')).to_have_text("₹0.00")
+    expect(page.locator('[data-f="overdue"]')).to_have_text("₹0.00")
+    expect(page.locator('[data-entries] tr[data-type="payment"]')).to_contain_text("UPI-412345678901")
+    artisan.shot("account-paid")
+
+    menu(admin.page, "सब्सिडी दावे").click()
+    row = admin.page.locator('[data-claims] tr[data-district="Varanasi"]')
+    expect(row.locator('[data-f="subsidy"]')).to_have_text("₹1,841.25")
+    expect(row).to_contain_text("50 किलो")
+    expect(admin.page.locator('svg.chart g[data-district="Varanasi"] rect.subsidy')).to_have_count(1)
+    admin.shot("subsidy-claims")

@@ -1,0 +1,131 @@
+"""The monthly subsidy claim: one row per district, equal to the month's dispatched requisitions, and
+`rawbank reconcile`'s money checks."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+
+from hypothesis import given, settings, strategies as st
+
+from services.requests import create_app, reconcile, reconcile_money
+from shared.auth import issue_token
+from shared.config import Config
+from shared.calendar import month_of
+from tests.integration.test_requests_money_support import COTTON, SILK, pay, priced_catalog, ready, scheme
+from tests.integration.test_requests_support import Client, client, know_materials  # noqa: F401  (fixture)
+
+WAREHOUSE = {"role": "warehouse", "depot": "VNS"}
+
+
+def this_month() -> str:
+    return month_of(datetime.now(timezone.utc))
+
+
+def sell(client, artisan_id, lines):
+    """Ready, paid in full and dispatched."""
+    rid = ready(client, client.artisan(artisan_id), lines)
+    pay(client, rid, client.get(rid, client.admin())["pricing"]["payable_total"])
+    return client.act(rid, "dispatch", client.token(**WAREHOUSE))
+
+
+def test_the_claim_comes_as_json_and_as_a_spreadsheet_safe_csv(client):
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=2)
+    client.call("PATCH", "/artisans/ART-1", client.admin(), {"district": "=HYPERLINK(\"x\")"}, status=200)
+    sell(client, "ART-1", [(COTTON, "10"), (SILK, "2")])
+    url = f"/reports/subsidy-claims?scheme=RMSS&month={this_month()}"
+    claim = client.call("GET", url, client.admin(), status=200).get_json()
+    assert claim["rows"][0]["quantities"] == {"cotton-hank-upto-40s": "10", "silk-domestic": "2"}
+    assert (claim["rows"][0]["value"], claim["rows"][0]["subsidy"]) == ("10855.00", "1628.25")
+    response = client.call("GET", url + "&format=csv", client.admin(), status=200)
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["district", "beneficiaries", "quantity cotton-hank-upto-40s (kg)", "quantity silk-domestic (kg)",
+                       "value_rupees", "subsidy_rupees"]
+    assert rows[1] == ["'=HYPERLINK(\"x\")", "1", "10", "2", "10855.00", "1628.25"]
+    assert rows[2] == ["TOTAL", "1", "10", "2", "10855.00", "1628.25"]
+
+
+def test_bad_claims_are_refused_in_both_languages(client):
+    scheme(client)
+    admin = client.admin()
+    error = client.call("GET", "/reports/subsidy-claims?scheme=RMSS&month=2999-01", admin, status=422).get_json()
+    assert error["error"]["code"] == "month_in_future" and error["error"]["details"] == {"month": "2999-01"}
+    hindi = client.call("GET", "/reports/subsidy-claims?scheme=RMSS&month=2999-01", {**admin, "Accept-Language": "hi"},
+                        status=422).get_json()["error"]["message"]
+    assert "2999-01" in hindi and "दावा" in hindi
+    assert client.call("GET", f"/reports/subsidy-claims?scheme=NOPE&month={this_month()}", admin,
+                       status=404).get_json()["error"]["code"] == "unknown_scheme"
+    for query in ("scheme=RMSS", f"month={this_month()}", "scheme=RMSS&month=2026-13", "scheme=R.S&month=2026-01"):
+        client.call("GET", f"/reports/subsidy-claims?{query}", admin, status=400)
+    past = client.call("GET", "/reports/subsidy-claims?scheme=RMSS&month=2020-01", admin, status=200)
+    assert past.get_json()["rows"] == []
+
+
+sales = st.lists(st.tuples(st.integers(0, 3), st.integers(1, 40), st.integers(0, 6),
+                           st.sampled_from(["dispatched", "cancelled", "reserved"])), min_size=1, max_size=6)
+
+
+@settings(max_examples=12, deadline=None)
+@given(sales)
+def test_the_claim_equals_the_months_dispatched_requisitions(plan):
+    config = Config.from_env({})
+    app = create_app(config)
+
+    def token(role, sub=None, **claims):
+        return {"Authorization": f"Bearer {issue_token(config.jwt_secret, sub=sub or role, role=role, **claims)}"}
+    try:
+        client = Client(app, token)
+        know_materials(client.db)
+        priced_catalog(client.db)
+        scheme(client)
+        for n in range(4):
+            client.register(f"ART-{n}", looms=1 + n % 2)
+            client.call("PATCH", f"/artisans/ART-{n}", client.admin(), {"district": ["Varanasi", "Bhadohi"][n % 2]})
+        for artisan, cotton, silk, end in plan:
+            lines = [(COTTON, cotton)] + ([(SILK, silk)] if silk else [])
+            if end == "dispatched":
+                sell(client, f"ART-{artisan}", lines)
+            else:
+                rid = ready(client, client.artisan(f"ART-{artisan}"), lines)
+                if end == "cancelled":
+                    client.act(rid, "cancel", client.admin())
+        claim = client.call("GET", f"/reports/subsidy-claims?scheme=RMSS&month={this_month()}", client.admin(),
+                            status=200).get_json()
+        expected = {}
+        for doc in client.db.requisitions.find({"status": "dispatched"}):
+            row = expected.setdefault(doc["district"], {"artisans": set(), "value": 0, "subsidy": 0})
+            for line in doc["pricing"]["lines"]:
+                if line["subsidised_quantity"]:
+                    row["artisans"].add(doc["artisan_id"])
+                    row["value"] += line["subsidised_value"]
+                    row["subsidy"] += line["subsidy"]
+        assert {r["district"]: (r["beneficiaries"], r["value"], r["subsidy"]) for r in claim["rows"]} == {
+            d: (len(r["artisans"]), f"{r['value'] / 100:.2f}", f"{r['subsidy'] / 100:.2f}")
+            for d, r in expected.items() if r["artisans"]}
+        assert all(check(reconcile.facts(client.db)) == [] for check in reconcile_money.CHECKS)
+    finally:
+        app.extensions["rawbank"].close()
+
+
+def test_reconcile_finds_a_balance_off_its_entries_a_charge_lost_and_a_payment_twice(client):
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    client.register("ART-2", looms=1)
+    sold = sell(client, "ART-1", [(COTTON, "5")])
+    sell(client, "ART-2", [(COTTON, "5")])
+    assert [check(reconcile.facts(client.db)) for check in reconcile_money.CHECKS] == [[], [], []]
+    client.db.accounts.update_one({"_id": "ART-1"}, {"$inc": {"balance": 1}})
+    account = client.db.accounts.find_one({"_id": "ART-2"})
+    client.db.accounts.update_one({"_id": "ART-2"}, {"$push": {"entries": next(
+        e for e in account["entries"] if e["type"] == "payment")}, "$inc": {"balance": -1}})
+    client.db.accounts.update_one({"_id": "ART-1"}, {"$pull": {"entries": {"id": f"subsidy:{sold['id']}"}}})
+    facts = reconcile.facts(client.db)
+    found = [problem for check in reconcile_money.CHECKS for problem in check(facts)]
+    assert any("account ART-1: balance" in p for p in found)
+    assert any("account ART-2: entries counted twice: payment:" in p for p in found)
+    assert any(f"requisition {sold['id']}: dispatched, charged {{'charge': 1}}" in p for p in found)
+    assert any(p.startswith("subsidy claims RMSS") for p in found)

@@ -1,0 +1,266 @@
+"""Money through the requests API: the issue's scenario, estimates, locked prices, payments and credit."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from services.requests import accounts
+from shared.calendar import add_days, day_of, month_of
+from tests.integration.test_requests_money_support import (COTTON, DYE, SILK, inventory_says, pay, priced_catalog,
+                                                           ready, reserved, scheme)
+from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+
+WAREHOUSE = {"role": "warehouse", "depot": "VNS"}
+
+
+def lines_of(pricing):
+    return {line["sku"]: line for line in pricing["lines"]}
+
+
+def test_seventy_kg_with_ten_already_subsidised_splits_fifty_at_the_scheme_price_and_twenty_at_full(client):
+    """The issue's 'Done when', through the API: estimate, approve, pay by UPI, dispatch, account, claim."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=2)
+    me, admin, warehouse = client.artisan("ART-1"), client.admin(), client.token(**WAREHOUSE)
+    first = ready(client, me, [(COTTON, "10")])
+    pay(client, first, "2172.68")  # 10 kg: 2455.00 - 368.25 + 36.83 (36.825 half up) + 49.10
+    client.act(first, "dispatch", warehouse)
+
+    body = {"depot": "VNS", "lines": [{"sku": COTTON, "quantity": "70"}]}
+    estimate = client.call("POST", "/requisitions/estimate", me, body, status=200).get_json()
+    month = estimate["entitlements"][0]["month"]
+    assert estimate["entitlements"] == [
+        {"category": "cotton-hank-upto-40s", "month": month, "cap": "60", "used": "10", "left": "50",
+         "this_request": "50", "left_after": "0", "scheme": "RMSS"},
+        {"category": "silk-domestic", "month": month, "cap": "8", "used": "0", "left": "8", "this_request": "0",
+         "left_after": "8", "scheme": "RMSS"}]
+    line = lines_of(estimate["pricing"])[COTTON]
+    assert (line["quantity"], line["subsidised_quantity"], line["unit_price"], line["scheme_unit_price"]) == \
+        ("70", "50", "245.50", "208.67")
+    assert (line["subsidised_value"], line["full_value"], line["value"]) == ("12275.00", "4910.00", "17185.00")
+    assert (line["subsidy"], line["freight"], line["depot_charge"], line["amount"]) == \
+        ("1841.25", "257.78", "343.70", "15945.23")  # 1.5% of 17,185.00 is 257.775: half up
+    assert (estimate["pricing"]["payable_total"], estimate["pricing"]["scheme"]) == ("15945.23", "RMSS")
+
+    rid = client.submit(me, [(COTTON, "70")])["id"]
+    approved = client.act(rid, "approve", admin)
+    assert approved["pricing"]["payable_total"] == "15945.23" and not approved["pricing"]["locked"]
+    [event] = [e for e in client.db.requisitions.find_one({"_id": rid})["outbox"] if e["type"] == "RequisitionApproved"]
+    assert (event["payload"]["payable_total"], event["payload"]["subsidy_total"]) == ("15945.23", "1841.25")
+    reserved(client.db, rid)
+    paid = pay(client, rid, "15945.23", method="upi", reference="UPI-412345678901")
+    assert (paid["paid"], paid["balance_due"]) == ("15945.23", "-15945.23")
+    dispatched = client.act(rid, "dispatch", warehouse)
+    assert dispatched["status"] == "dispatched" and dispatched["paid"] == "15945.23"
+
+    account = client.call("GET", "/artisans/ART-1/account", me, status=200).get_json()
+    assert (account["balance_due"], account["overdue"], account["open_dues"]) == ("0.00", "0.00", [])
+    assert sorted((e["type"], e["amount"]) for e in account["entries"] if e.get("requisition_id") == rid) == \
+        [("charge", "17786.48"), ("payment", "-15945.23"), ("subsidy", "-1841.25")]
+    month = month_of(datetime.now(timezone.utc))
+    claim = client.call("GET", f"/reports/subsidy-claims?scheme=RMSS&month={month}", admin, status=200).get_json()
+    assert claim["rows"] == [{"district": "Varanasi", "beneficiaries": 1, "quantities": {"cotton-hank-upto-40s": "60"},
+                              "units": {"cotton-hank-upto-40s": "kg"}, "value": "14730.00", "subsidy": "2209.50"}]
+    assert claim["totals"]["subsidy"] == "2209.50"
+
+
+def test_the_price_is_locked_when_stock_is_reserved(client):
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    rid = client.submit(client.artisan("ART-1"), [(DYE, "2")])["id"]
+    assert client.get(rid, client.admin())["pricing"]["payable_total"] == "5796.00"  # 5600 + 1.5% + 2%
+    inventory_says(client.db, "MaterialPriced", DYE, {"sku": DYE, "price": 3_00_000, "effective_from": "2021-01-01",
+                                                      "set_at": "2021-01-01T00:00:00.000Z", "by": "admin"})
+    client.act(rid, "approve", client.admin())
+    assert client.get(rid, client.admin())["pricing"]["payable_total"] == "6210.00"  # approval prices it again
+    reserved(client.db, rid)
+    locked = client.get(rid, client.admin())["pricing"]
+    assert locked["locked"] and locked["payable_total"] == "6210.00"
+    inventory_says(client.db, "MaterialPriced", DYE, {"sku": DYE, "price": 1_00_000, "effective_from": "2022-01-01",
+                                                      "set_at": "2022-01-01T00:00:00.000Z", "by": "admin"})
+    pay(client, rid, "6210.00")
+    assert client.act(rid, "dispatch", client.token(**WAREHOUSE))["pricing"]["payable_total"] == "6210.00"
+
+
+def test_a_line_above_the_entitlement_is_never_refused_for_that_and_other_schemes_lines_go_on(client):
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    me = client.artisan("ART-1")
+    first = client.submit(me, [(COTTON, "25"), (SILK, "5")])["pricing"]
+    assert {s: (l["subsidised_quantity"], l["scheme"]) for s, l in lines_of(first).items()} == \
+        {COTTON: ("25", "RMSS"), SILK: ("4", "RMSS")}
+    second = lines_of(client.submit(me, [(COTTON, "25")])["pricing"])[COTTON]
+    assert (second["subsidised_quantity"], second["subsidy"]) == ("5", "184.13")  # 5 kg x 245.50 x 15% = 184.125
+    rows = client.call("GET", "/artisans/ART-1/entitlements", me, status=200).get_json()
+    assert [(r["category"], r["cap"], r["used"], r["left"]) for r in rows] == [
+        ("cotton-hank-upto-40s", "30", "30", "0"), ("silk-domestic", "4", "4", "0")]
+
+
+def test_cancelling_gives_the_entitlement_back_and_reject_too(client):
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    me = client.artisan("ART-1")
+    rid = client.submit(me, [(COTTON, "30")])["id"]
+    client.act(rid, "cancel", me)
+    rid = client.submit(me, [(COTTON, "20")])["id"]
+    client.act(rid, "reject", client.admin(), reason="no stock this season")
+    again = lines_of(client.submit(me, [(COTTON, "30")])["pricing"])[COTTON]
+    assert again["subsidised_quantity"] == "30"
+
+
+def test_no_scheme_covers_an_artisan_outside_its_crafts_and_nothing_is_subsidised(client):
+    priced_catalog(client.db)
+    scheme(client, covers={"crafts": ["weaving"], "districts": ["Varanasi"]})
+    client.register("ART-1", looms=2)
+    client.call("PATCH", "/artisans/ART-1", client.admin(), {"craft": "brass work"}, status=200)
+    priced = client.submit(client.artisan("ART-1"), [(COTTON, "10")])["pricing"]
+    assert (priced["scheme"], priced["subsidy_total"], priced["payable_total"]) == (None, "0.00", "2455.00")
+    assert client.call("GET", "/artisans/ART-1/entitlements", client.admin(), status=200).get_json() == []
+
+
+def test_a_repeated_payment_reference_is_the_same_payment(client):
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])  # 2898.00 to pay
+    first = pay(client, rid, "1000.00", reference="RCPT/VNS/0001")
+    again = pay(client, rid, "1000.00", reference="RCPT/VNS/0001", status=200)
+    assert again == first and client.get(rid, client.admin())["paid"] == "1000.00"
+    error = pay(client, rid, "900.00", reference="RCPT/VNS/0001", status=409)["error"]
+    assert error["code"] == "payment_reference_reused"
+    error = pay(client, rid, "1898.01", method="cash", status=422)["error"]
+    assert error["code"] == "payment_above_due" and error["details"] == {"due": "1898.00", "amount": "1898.01"}
+    hindi = client.call("POST", f"/requisitions/{rid}/payments", {**client.token(**WAREHOUSE), "Accept-Language": "hi"},
+                        {"amount": "1898.01", "method": "cash", "reference": "R2"}, status=422).get_json()
+    assert "₹1898.00" in hindi["error"]["message"] and "अग्रिम" in hindi["error"]["message"]
+    assert pay(client, rid, "5000.00", method="advance")["balance_due"] == "-6000.00"
+    account = client.call("GET", "/artisans/ART-1/account", client.admin(), status=200).get_json()
+    assert [e["amount"] for e in account["entries"] if e["type"] == "payment"] == ["-5000.00", "-1000.00"]
+
+
+def test_bad_payments_are_refused_and_change_nothing(client):
+    priced_catalog(client.db)
+    client.register("ART-1", looms=1)
+    rid = client.submit(client.artisan("ART-1"), [(DYE, "1")])["id"]
+    cash = {"method": "cash", "reference": "x"}
+    for bad in ({**cash, "amount": "0"}, {**cash, "amount": "-5"}, {**cash, "amount": "1.001"},
+                {**cash, "amount": "1", "method": "cheque"}, {**cash, "amount": "1", "reference": ""},
+                {"amount": "1", "method": "cash"}):
+        client.call("POST", f"/requisitions/{rid}/payments", client.admin(), bad, status=400)
+    client.act(rid, "cancel", client.artisan("ART-1"))
+    error = pay(client, rid, "10.00", status=409)["error"]
+    assert error["code"] == "requisition_not_payable" and error["details"] == {"status": "cancelled"}
+    assert client.db.accounts.find_one({"_id": "ART-1"}) is None
+    pay(client, rid, "1.00", as_=client.artisan("ART-1"), status=403)
+    pay(client, rid, "1.00", as_=client.token("warehouse", depot="BHD"), status=404)
+
+
+def test_dispatch_beyond_the_credit_limit_is_refused_and_an_advance_comes_first(client):
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1, cooperative="Coop-A")
+    warehouse = client.token(**WAREHOUSE)
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])  # 2898.00
+    error = client.act(rid, "dispatch", warehouse, status=422)["error"]
+    assert error["code"] == "credit_limit_exceeded"
+    assert error["details"] == {"balance_after": "2898.00", "credit_limit": "0.00", "to_pay": "2898.00"}
+    assert client.get(rid, warehouse)["status"] == "reserved" and client.db.accounts.find_one({"_id": "ART-1"}) is None
+    terms = {"cooperative": "Coop-A", "credit_limit": "3000", "credit_days": 45, "advance_percent": "10"}
+    client.call("PUT", "/credit-terms", client.admin(), terms, status=200)
+    error = client.act(rid, "dispatch", warehouse, status=422)["error"]
+    assert (error["code"], error["details"]) == ("advance_required", {"advance": "289.80", "paid": "0.00"})
+    pay(client, rid, "289.80", method="cash")
+    dispatched = client.act(rid, "dispatch", warehouse)
+    today = day_of(datetime.now(timezone.utc))
+    assert dispatched["due_on"] == add_days(today, 45)
+    account = client.call("GET", "/artisans/ART-1/account", client.artisan("ART-1"), status=200).get_json()
+    assert (account["balance_due"], account["overdue"], account["credit_limit"], account["credit_source"]) == \
+        ("2608.20", "0.00", "3000.00", "cooperative")
+    assert account["open_dues"] == [{"requisition_id": rid, "due_on": add_days(today, 45), "amount": "2608.20"}]
+    later = accounts.view(client.db, {"_id": "ART-1", "cooperative": "Coop-A"},
+                          datetime.now(timezone.utc) + timedelta(days=46))
+    assert later["overdue"] == 2_608_20
+    second = ready(client, client.artisan("ART-1"), [(DYE, "1")])
+    pay(client, second, "289.80")
+    error = client.act(second, "dispatch", warehouse, status=422)["error"]
+    assert (error["code"], error["details"]["balance_after"]) == ("credit_limit_exceeded", "5216.40")
+
+
+def test_a_charge_whose_dispatch_never_happened_is_taken_back(client):
+    priced_catalog(client.db)
+    client.register("ART-1", looms=1)
+    client.call("PUT", "/credit-terms", client.admin(), {"credit_limit": "10000", "credit_days": 30}, status=200)
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])  # no scheme: 2800.00
+    doc = client.db.requisitions.find_one({"_id": rid})
+    past = datetime.now(timezone.utc) - timedelta(hours=1)
+    accounts.charge(client.db, doc, doc["pricing"], {"_id": "ART-1"}, past)  # the worker died right after this
+    assert client.db.accounts.find_one({"_id": "ART-1"})["balance"] == 2_800_00
+    account = client.call("GET", "/artisans/ART-1/account", client.admin(), status=200).get_json()
+    assert (account["balance_due"], account["entries"]) == ("0.00", [])
+    accounts.charge(client.db, doc, doc["pricing"], {"_id": "ART-1"}, datetime.now(timezone.utc))
+    client.act(rid, "cancel", client.artisan("ART-1"))  # a cancel takes back a fresh one at once
+    assert client.db.accounts.find_one({"_id": "ART-1"})["balance"] == 0
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])
+    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    client.act(rid, "dispatch", client.token(**WAREHOUSE), status=409)
+    assert client.db.accounts.find_one({"_id": "ART-1"})["balance"] == 2_800_00
+
+
+def test_a_material_without_a_price_is_charged_nothing_and_says_so(client):
+    priced_catalog(client.db, prices={COTTON: 24_550})
+    client.register("ART-1", looms=1)
+    priced = lines_of(client.submit(client.artisan("ART-1"), [(DYE, "3"), (COTTON, "1")])["pricing"])
+    assert (priced[DYE]["priced"], priced[DYE]["amount"], priced[COTTON]["priced"]) == (False, "0.00", True)
+
+
+def test_every_refusal_the_issue_names_is_clear_in_english_and_hindi(client):
+    """Each bad input: its code, an English message, a Hindi one, and nothing stored."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    rid = client.submit(client.artisan("ART-1"), [(DYE, "1")])["id"]
+    cancelled = client.submit(client.artisan("ART-1"), [(DYE, "1")])["id"]
+    client.act(cancelled, "cancel", client.admin())
+    admin, warehouse = client.admin(), client.token(**WAREHOUSE)
+    before = (client.db.schemes.find_one({})["version"], client.db.accounts.count_documents({}))
+    cases = [
+        ("POST", "/schemes", admin, {**RMSS_LIKE, "subsidy_percent": "100.01"}, 400, "validation_error"),
+        ("POST", "/schemes", admin, {**RMSS_LIKE, "caps": [{"category": "yarn", "per_loom_per_month": "-1"}]}, 400,
+         "validation_error"),
+        ("POST", "/schemes", admin, {**RMSS_LIKE, "code": "OTHER"}, 409, "schemes_overlap"),
+        ("PATCH", "/schemes/NOPE", admin, {"name": "x"}, 404, "unknown_scheme"),
+        ("POST", f"/requisitions/{rid}/payments", warehouse, {"amount": "5000", "method": "cash", "reference": "A"},
+         422, "payment_above_due"),
+        ("POST", f"/requisitions/{cancelled}/payments", warehouse, {"amount": "1", "method": "cash", "reference": "B"},
+         409, "requisition_not_payable"),
+        ("GET", "/reports/subsidy-claims?scheme=RMSS&month=2999-12", admin, None, 422, "month_in_future"),
+        ("GET", f"/reports/subsidy-claims?scheme=NOPE&month={month_of(datetime.now(timezone.utc))}", admin, None, 404,
+         "unknown_scheme"),
+    ]
+    for method, path, who, body, status, code in cases:
+        english = client.call(method, path, who, body, status=status).get_json()["error"]
+        hindi = client.call(method, path, {**who, "Accept-Language": "hi"}, body, status=status).get_json()["error"]
+        assert english["code"] == hindi["code"] == code, path
+        assert english["message"] != hindi["message"] and DEVANAGARI.search(hindi["message"]), (path, hindi)
+        if status == 400:
+            assert any(DEVANAGARI.search(" ".join(v if isinstance(v, list) else [str(v)]))
+                       for v in _messages(hindi["details"])), hindi["details"]
+    assert (client.db.schemes.find_one({})["version"], client.db.accounts.count_documents({})) == before
+
+
+RMSS_LIKE = {"code": "RMSS2", "name": "R", "name_hi": "आर", "subsidy_percent": "15", "valid_from": "2024-01-01",
+             "caps": [{"category": "cotton-hank-upto-40s", "per_loom_per_month": "30"}]}
+DEVANAGARI = re.compile("[\u0900-\u097F]")
+
+
+def _messages(details):
+    """Every message list in a validation error's (nested) details."""
+    for value in details.values():
+        if isinstance(value, dict):
+            yield from _messages(value)
+        else:
+            yield value

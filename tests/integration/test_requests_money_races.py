@@ -1,0 +1,58 @@
+"""Money under concurrency: entitlements, payments and credit hold when many writers act at once."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from services.requests import requisitions
+from shared.auth import Principal
+from tests.integration.test_requests_money_support import COTTON, DYE, priced_catalog, ready, scheme
+from tests.integration.test_requests_support import at_once, client  # noqa: F401  (fixture)
+
+WAREHOUSE = Principal("wh", "warehouse", depot="VNS")
+
+
+def test_submits_at_once_never_subsidise_more_than_the_entitlement(client):
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)  # 30 kg of cotton a month at the scheme price
+    me = Principal("u", "artisan", "ART-1")
+    body = {"depot": "VNS", "lines": [{"sku": COTTON, "quantity": 7_000}]}
+    done = at_once(*[lambda: requisitions.submit(client.db, me, body)[0] for _ in range(8)])
+    subsidised = sorted(doc["pricing"]["lines"][0]["subsidised_quantity"] for doc in done)
+    assert sum(subsidised) == 30_000 and subsidised == [0, 0, 0, 2_000, 7_000, 7_000, 7_000, 7_000]
+    assert client.db.entitlements.find_one({})["used"] == {"cotton-hank-upto-40s": 30_000}
+
+
+def test_payments_at_once_never_take_more_than_is_due(client):
+    priced_catalog(client.db)
+    client.register("ART-1", looms=1)
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])  # 2800.00 due
+    payments = [{"amount": 1_000_00, "method": "cash", "reference": f"R{i}"} for i in range(6)]
+    now = datetime.now(timezone.utc)
+    done = at_once(*[lambda p=p: requisitions.pay(client.db, WAREHOUSE, rid, p, now=now) for p in payments])
+    taken = [r for r in done if isinstance(r, tuple)]
+    assert len(taken) == 2 and all(getattr(r, "code", None) == "payment_above_due" for r in done if r not in taken)
+    assert client.db.accounts.find_one({"_id": "ART-1"})["paid"][rid] == 2_000_00
+
+
+def test_the_same_reference_sent_at_once_is_one_payment(client):
+    priced_catalog(client.db)
+    client.register("ART-1", looms=1)
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])
+    body, now = {"amount": 500_00, "method": "upi", "reference": "UTR-1"}, datetime.now(timezone.utc)
+    done = at_once(*[lambda: requisitions.pay(client.db, WAREHOUSE, rid, body, now=now) for _ in range(5)])
+    assert sorted(created for _, created in done) == [False] * 4 + [True]
+    account = client.db.accounts.find_one({"_id": "ART-1"})
+    assert (account["balance"], account["paid"][rid], len(account["entries"])) == (-500_00, 500_00, 1)
+
+
+def test_dispatches_at_once_never_pass_the_credit_limit_together(client):
+    priced_catalog(client.db)
+    client.register("ART-1", looms=1)
+    client.call("PUT", "/credit-terms", client.admin(), {"artisan_id": "ART-1", "credit_limit": "5000",
+                                                          "credit_days": 30}, status=200)
+    rids = [ready(client, client.artisan("ART-1"), [(DYE, "1")]) for _ in range(4)]  # 2800.00 each
+    done = at_once(*[lambda r=r: requisitions.act(client.db, WAREHOUSE, r, "dispatch") for r in rids])
+    assert sorted(getattr(r, "code", "dispatched") for r in done) == ["credit_limit_exceeded"] * 3 + ["dispatched"]
+    account = client.db.accounts.find_one({"_id": "ART-1"})
+    assert account["balance"] == 2_800_00 and len(account["entries"]) == 2  # one charge, its (zero) subsidy

@@ -1,0 +1,128 @@
+"""The money pages on the in-process stores, in Hindi and English: the price before submitting, the receipt,
+accounts, the scheme form and the claims chart; none needs a script of its own in the page."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from services import inventory, requests as requests_service
+from services.requests import consumer
+from shared.auth import COOKIE, csrf_token, issue_token
+from shared.envelope import decode_event
+from shared.i18n import LANG_COOKIE
+from shared.mongo import connect
+from shared.runtime import Runtime
+
+REQUESTS = "http://127.0.0.1:8002"
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>")
+
+
+@pytest.fixture
+def apps(config):
+    """Both services seeded with the demo, and requests told what inventory announced (prices, zones)."""
+    made = {}
+    for name, module in (("inventory", inventory), ("requests", requests_service)):
+        runtime = Runtime(module.spec(), config, client=connect(f"mongomock://money-{name}"))
+        module.spec().seed(runtime.db, config)
+        made[name] = module.create_app(config, runtime)
+    handle = consumer.make_handler(made["requests"].extensions["rawbank"].db, config)
+    for collection in ("depots", "materials"):
+        for doc in made["inventory"].extensions["rawbank"].db[collection].find():
+            for event in doc["outbox"]:
+                handle(decode_event(event))
+    return made
+
+
+def person(app, config, role, lang="hi", **claims):
+    client = app.test_client()
+    token = issue_token(config.jwt_secret, sub=role, role=role, **claims)
+    client.set_cookie(COOKIE, token)
+    client.set_cookie(LANG_COOKIE, lang)
+    client.csrf = csrf_token(config.jwt_secret, token)
+    return client
+
+
+def text(response) -> str:
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    page = response.get_data(as_text=True)
+    assert not INLINE_SCRIPT.search(page), INLINE_SCRIPT.search(page).group(0)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def test_the_price_before_submitting_splits_what_is_left_of_the_entitlement(apps, config):
+    artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
+    ten_kg = {"depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": "10"}]}
+    made = artisan.post("/api/v1/requisitions", json=ten_kg, headers={"X-CSRF-Token": artisan.csrf})
+    assert made.status_code == 201
+    page = artisan.get("/my/estimate?depot=VNS&qty-YRN-COT-40=70").get_data(as_text=True)
+    scheme_row = re.search(r'<tr data-part="scheme".*?</tr>', page, re.S).group(0)
+    full_row = re.search(r'<tr data-part="full".*?</tr>', page, re.S).group(0)
+    assert "योजना मूल्य पर" in scheme_row and "50 किलो" in scheme_row and "₹208.67 प्रति किलो" in scheme_row
+    assert "पूरे मूल्य पर" in full_row and "20 किलो" in full_row and "₹4,910.00" in full_row
+    words = text(artisan.get("/my/estimate?depot=VNS&qty-YRN-COT-40=70"))
+    assert "भाड़ा (मैदानी क्षेत्र, 1.5%) + ₹257.78" in words and "डिपो शुल्क (2%) + ₹343.70" in words
+    assert "चुकाना है ₹15,945.23" in words
+    assert "40s तक का सूती हैंक धागा (RMSS) 60 किलो 10 किलो 50 किलो 50 किलो 0 किलो" in words
+    assert "इस महीने आपका सब्सिडी वाला हक" in text(artisan.get("/my/estimate"))
+    assert "दशमलव" not in words and "जैसे 2.5" in text(artisan.get("/my/estimate?depot=VNS&qty-YRN-COT-40=x"))
+    form = artisan.get("/my/new").get_data(as_text=True)
+    assert 'data-estimate="/my/estimate"' in form and "/static/requests/estimate.js" in form
+    assert artisan.get("/static/requests/estimate.js").status_code == 200
+
+
+def test_a_receipt_and_the_account_after_a_payment(apps, config):
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
+                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    detail = text(warehouse.get(f"/my/requisitions/{rid}"))
+    assert "Take a payment" in detail and "To pay ₹2,898.00" in detail
+    paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                          json={"amount": "1000", "method": "upi", "reference": "UPI-77"})
+    assert paid.status_code == 201
+    receipt = text(warehouse.get(f"/requisitions/{rid}/receipt"))
+    assert "Scheme: Raw Material Supply Scheme (RMSS)" in receipt
+    assert "UPI UPI-77 ₹1,000.00" in receipt and "Amount paid: ₹1,000.00" in receipt
+    assert "Still to pay: ₹1,898.00" in receipt
+    account = text(artisan.get("/my/account"))
+    assert "Due now ₹0.00" in account and "Payment · UPI UPI-77" in account
+    other = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0002")
+    assert other.get("/accounts/ART-0001").status_code == 404
+
+
+def test_the_scheme_form_saves_through_the_api_schema_and_marks_what_is_wrong(apps, config):
+    admin = person(apps["requests"], config, "admin")
+    form = {"csrf_token": admin.csrf, "code": "YSS", "name": "Yarn Supply Scheme", "name_hi": "धागा आपूर्ति योजना",
+            "subsidy_percent": "120", "valid_from": "2019-04-01", "valid_to": "2021-03-31",
+            "cap-0-category": "cotton-hank-upto-40s", "cap-0-per_loom_per_month": "-30"}
+    refused = admin.post("/admin/schemes", data=form, headers={"Origin": REQUESTS})
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert re.search(r'id="subsidy_percent"[^>]*aria-invalid="true"', page) and "0 से 100 के बीच प्रतिशत" in page
+    assert re.search(r'id="cap-0-per_loom_per_month"[^>]*aria-invalid="true"', page)
+    without_csrf = admin.post("/admin/schemes", data={**form, "csrf_token": ""}, headers={"Origin": REQUESTS})
+    assert without_csrf.status_code == 403
+    saved = admin.post("/admin/schemes", data={**form, "subsidy_percent": "10", "cap-0-per_loom_per_month": "30"},
+                       headers={"Origin": REQUESTS})
+    assert saved.status_code == 302
+    overlap = admin.post("/admin/schemes", data={**form, "code": "YSS2", "subsidy_percent": "10", "valid_to": "",
+                                                 "cap-0-per_loom_per_month": "30"}, headers={"Origin": REQUESTS})
+    assert overlap.status_code == 400 and "योजना RMSS इन तारीखों में" in overlap.get_data(as_text=True)
+    listed = text(admin.get("/admin/schemes"))
+    assert "धागा आपूर्ति योजना YSS 10%" in listed
+
+
+def test_the_claims_page_draws_a_bar_per_district_without_a_script(apps, config):
+    admin = person(apps["requests"], config, "admin", "en")
+    db = apps["requests"].extensions["rawbank"].db
+    db.requisitions.insert_many([
+        {"_id": f"r{i}", "status": "dispatched", "dispatch_month": "2026-01", "artisan_id": f"ART-{i}", "district": d,
+         "pricing": {"lines": [{"scheme": "RMSS", "category": "silk-domestic", "unit": "kg",
+                                "subsidised_quantity": 4000, "subsidised_value": 16_800_00, "subsidy": 2_520_00}]}}
+        for i, d in enumerate(("Varanasi", "Varanasi", "Bhadohi"))])
+    page = admin.get("/admin/claims?scheme=RMSS&month=2026-01").get_data(as_text=True)
+    assert page.count('<g transform="translate(0 ') == 2 and '<svg class="chart"' in page
+    words = text(admin.get("/admin/claims?scheme=RMSS&month=2026-01"))
+    assert "Varanasi 2 8 kg ₹33,600.00 ₹5,040.00" in words and "Total 3 12 kg ₹50,400.00 ₹7,560.00" in words
+    assert "has not begun yet" in text(admin.get("/admin/claims?scheme=RMSS&month=2999-01"))
