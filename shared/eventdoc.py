@@ -69,6 +69,7 @@ def presence(field: ma.fields.Field) -> str:
     default = field.load_default
     if default is ma.missing:
         return "optional"
+    default = default() if callable(default) else default  # e.g. `list`: a new empty list each load
     return f"optional, default `{json.dumps(default)}`"
 
 
