@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--sub", required=True, help="user name the token is for")
     token.add_argument("--artisan-id", help="required for --role artisan")
     token.add_argument("--depot", help="depot code of a warehouse user")
+    token.add_argument("--cooperative", help="required for --role secretary: the cooperative's code")
     token.add_argument("--ttl", type=int, default=None, help="seconds until it expires")
 
     user = sub.add_parser("user", help="manage the people who log in (needs MONGO_URI)")
@@ -87,9 +88,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _token(args, config: Config) -> int:
     from shared.auth import issue_token
+    if args.role == "secretary" and not args.cooperative:
+        print("rawbank token: a secretary token needs --cooperative (the cooperative's code)", file=sys.stderr)
+        return 2
     try:
         print(issue_token(config.jwt_secret, sub=args.sub, role=args.role, artisan_id=args.artisan_id,
-                          depot=args.depot, ttl_seconds=args.ttl or config.jwt_ttl_seconds))
+                          depot=args.depot, cooperative=args.cooperative,
+                          ttl_seconds=args.ttl or config.jwt_ttl_seconds))
     except ValueError as exc:
         print(f"rawbank token: {exc}", file=sys.stderr)
         return 2

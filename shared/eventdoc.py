@@ -69,7 +69,7 @@ def presence(field: ma.fields.Field) -> str:
     default = field.load_default
     if default is ma.missing:
         return "optional"
-    return f"optional, default `{json.dumps(default)}`"
+    return f"optional, default `{json.dumps(default() if callable(default) else default)}`"
 
 
 def fields_table(schema: type[ma.Schema]) -> list[str]:

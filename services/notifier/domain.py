@@ -1,8 +1,6 @@
 """Notifier rules: alert kinds and lifecycle, escalation, waitlist limits, retries. Standard library only."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 
 OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
@@ -70,16 +68,6 @@ def after_failure(attempt: int, max_attempts: int, now: datetime, base_ms: int) 
     if attempt >= max_attempts:
         return "failed", None
     return "pending", now + timedelta(seconds=retry_delay(attempt, base_ms))
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """The webhook signature: hex HMAC-SHA256 of '<timestamp>.<body>'."""
-    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-
-
-def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
-    expected = "sha256=" + sign(secret, timestamp, body)
-    return hmac.compare_digest(expected, signature)
 
 
 def digest_day(now: datetime, hour_utc: int) -> str | None:

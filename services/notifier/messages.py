@@ -7,6 +7,7 @@ from datetime import datetime
 from services.notifier import domain, projections, subscribers, texts
 from services.notifier.channels import DeliveryFailed, NothingToSend, Outgoing
 from services.notifier.schemas import AlertSchema
+from shared import signing
 from shared.i18n import LANGUAGES
 
 
@@ -47,7 +48,7 @@ def _webhook(db, delivery: dict, now: datetime) -> Outgoing:
     return Outgoing(to=hook["url"], body=raw, headers={
         "X-Rawbank-Event": delivery["topic"], "X-Rawbank-Delivery": delivery["_id"],
         "X-Rawbank-Timestamp": timestamp,
-        "X-Rawbank-Signature": "sha256=" + domain.sign(hook["secret"], timestamp, raw)})
+        "X-Rawbank-Signature": "sha256=" + signing.sign(hook["secret"], timestamp, raw)})
 
 
 def _to_artisan(db, delivery: dict) -> Outgoing:

@@ -7,11 +7,11 @@ from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.requests import (api, consumer, money_api, money_pages, pages, reconcile, requisitions_api, seed,
-                                   store, users)
+    from services.requests import (api, consumer, coop_api, money_api, money_pages, pages, reconcile,
+                                   requisitions_api, seed, store, users)
     return ServiceSpec(
         name="requests", default_port=8002, package=__name__,
-        blueprints=(api.blp, requisitions_api.blp, money_api.blp),
+        blueprints=(api.blp, requisitions_api.blp, money_api.blp, coop_api.blp),
         indexes=store.INDEXES, publishes=REQUESTS_TOPIC, outbox_collections=store.OUTBOX_COLLECTIONS,
         consumes=(INVENTORY_TOPIC,), make_handler=consumer.make_handler, seed=seed.seed,
         event_handlers=consumer.EVENT_HANDLERS,

@@ -30,7 +30,8 @@ def facts(db) -> dict:
     """Requisitions: status, lines and the inventory events applied to each."""
     requisitions = {}
     for doc in db.requisitions.find({}, {"status": 1, "depot": 1, "lines": 1, "applied": 1, "history": 1, "stock": 1,
-                                         "artisan_id": 1, "pricing": 1, "dispatch_month": 1, "district": 1}):
+                                         "artisan_id": 1, "pricing": 1, "dispatch_month": 1, "district": 1,
+                                         "shares": 1}):
         applied = doc.get("applied") or []
         history_ids = [h["event_id"] for h in doc.get("history") or [] if h.get("event_id")]
         requisitions[doc["_id"]] = {
