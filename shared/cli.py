@@ -51,7 +51,23 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the report as JSON")
 
     sub.add_parser("env", help="list the environment variables rawbank reads")
+    _service_commands(sub)
     return parser
+
+
+def _service_commands(sub) -> None:
+    """The commands services declare in their specs (`rawbank reports rebuild`, ...)."""
+    from shared.spec import all_specs
+    groups = {}
+    for spec in all_specs():
+        for command in spec.commands:
+            if command.group not in groups:
+                groups[command.group] = sub.add_parser(command.group, help=command.group_help).add_subparsers(
+                    dest=f"{command.group}_command", required=True)
+            parser = groups[command.group].add_parser(command.name, help=command.help)
+            for flags, keywords in command.arguments:
+                parser.add_argument(*flags, **keywords)
+            parser.set_defaults(run=command.run)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         from shared import reconcile_cli
         urls = {name: getattr(args, f"{name}_url") or getattr(config, f"{name}_url") for name in SERVICES}
         return reconcile_cli.main(config, via_api=args.via_api, urls=urls, dlq=not args.no_dlq, as_json=args.json)
+    if getattr(args, "run", None):
+        return args.run(config, args)
     if args.command == "env":
         for name, doc in environment_variables().items():
             print(f"{name:32} {doc}")

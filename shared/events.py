@@ -273,6 +273,7 @@ class RequisitionDispatched(Requisition):
     """The depot handed the reserved materials over: inventory turns the holds into issues."""
 
     district = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    dispatch_month = f.String(load_default=None, allow_none=True, validate=ma.validate.Regexp(r"^\d{4}-\d{2}$"))
 
 
 class RequisitionReceived(Requisition):

@@ -10,9 +10,12 @@ LIVE = (OPEN, ACKNOWLEDGED)
 LOW_STOCK, STOCK_OUT, WAITLIST = "low_stock", "stock_out", "waitlist_growing"
 RESERVATION_FAILED, DEAD_LETTER = "reservation_failed", "dead_letter"
 ACCOUNT_OVERDUE = "account_overdue"
-KINDS = (LOW_STOCK, STOCK_OUT, WAITLIST, RESERVATION_FAILED, DEAD_LETTER, ACCOUNT_OVERDUE)
+SHORT_SHARE, SHARES_UNCONFIRMED = "short_share", "shares_unconfirmed"  # cooperatives' members and their shares
+KINDS = (LOW_STOCK, STOCK_OUT, WAITLIST, RESERVATION_FAILED, DEAD_LETTER, ACCOUNT_OVERDUE, SHORT_SHARE,
+         SHARES_UNCONFIRMED)
 SEVERITY = {LOW_STOCK: "warning", STOCK_OUT: "critical", WAITLIST: "warning",
-            RESERVATION_FAILED: "warning", DEAD_LETTER: "critical", ACCOUNT_OVERDUE: "warning"}
+            RESERVATION_FAILED: "warning", DEAD_LETTER: "critical", ACCOUNT_OVERDUE: "warning",
+            SHORT_SHARE: "critical", SHARES_UNCONFIRMED: "warning"}
 
 #: level event -> (kind it opens, kinds it resolves at the same depot and material)
 LEVEL_EFFECTS = {

@@ -13,7 +13,8 @@ from shared.i18n import LANGUAGES
 
 def describe_alerts(db, docs: list[dict], *, dump: bool = False) -> list[dict]:
     """Alerts with titles and texts in both languages; `dump` gives the JSON-ready form."""
-    materials = projections.materials(db, [d["sku"] for d in docs if d.get("sku")])
+    materials = projections.materials(db, [d["sku"] for d in docs if d.get("sku")]
+                                      + [l["sku"] for d in docs for l in (d.get("details") or {}).get("lines", [])])
     depots = projections.depots(db, [d["depot"] for d in docs if d.get("depot")])
     out = []
     for doc in docs:
@@ -23,13 +24,16 @@ def describe_alerts(db, docs: list[dict], *, dump: bool = False) -> list[dict]:
     return AlertSchema(many=True).dump(out) if dump else out
 
 
-def compose(db, delivery: dict, now: datetime) -> Outgoing:
-    """The message for one delivery attempt; NothingToSend or DeliveryFailed if it can't be made."""
+def compose(db, delivery: dict, now: datetime, code_secret: str = "") -> Outgoing:
+    """The message for one delivery attempt; NothingToSend or DeliveryFailed if it can't be made.
+
+    `code_secret` derives the code a member confirms their share with (shared.signing.share_code).
+    """
     source = delivery["source"].get("collection")
     if delivery["channel"] == "webhook":
         return _webhook(db, delivery, now)
     if source == "notifications":
-        return _to_artisan(db, delivery)
+        return _to_artisan(db, delivery, code_secret)
     if source == "alerts":
         return _to_contact(db, delivery)
     if delivery["topic"] == domain.DIGEST:
@@ -51,7 +55,7 @@ def _webhook(db, delivery: dict, now: datetime) -> Outgoing:
         "X-Rawbank-Signature": "sha256=" + signing.sign(hook["secret"], timestamp, raw)})
 
 
-def _to_artisan(db, delivery: dict) -> Outgoing:
+def _to_artisan(db, delivery: dict, code_secret: str) -> Outgoing:
     note = db.notifications.find_one({"_id": delivery["source"]["id"]}, {"fanout": 0})
     if note is None:
         raise NothingToSend("notification is gone")
@@ -69,7 +73,9 @@ def _to_artisan(db, delivery: dict) -> Outgoing:
     materials = projections.materials(db, [line["sku"] for line in note.get("lines", [])])
     depots = projections.depots(db, [note.get("depot", "")])
     if delivery["channel"] == "sms":
-        return Outgoing(to=address, text=texts.sms(note, materials, depots, lang))
+        code = signing.share_code(code_secret, note["requisition_id"], note["artisan_id"], note["nonce"]) \
+            if note.get("nonce") else ""
+        return Outgoing(to=address, text=texts.sms(note, materials, depots, lang, code))
     subject, body = texts.email(note, materials, depots, lang)
     return Outgoing(to=address, subject=subject, text=body)
 
@@ -80,7 +86,8 @@ def _to_contact(db, delivery: dict) -> Outgoing:
         raise NothingToSend("contact removed")
     lang = contact.get("language") or "en"
     alert = delivery["payload"]
-    materials = projections.materials(db, [alert["sku"]] if alert.get("sku") else [])
+    materials = projections.materials(db, ([alert["sku"]] if alert.get("sku") else [])
+                                      + [line["sku"] for line in (alert.get("details") or {}).get("lines", [])])
     depots = projections.depots(db, [alert["depot"]] if alert.get("depot") else [])
     title, body = texts.alert(alert, materials, depots, lang)
     word = texts.escalated_word(lang) if delivery["topic"] == domain.ALERT_ESCALATED else delivery["topic"]

@@ -52,6 +52,9 @@ class AlertSchema(ma.Schema):
         for name in ("available", "reorder_level"):
             if isinstance(details.get(name), int):
                 details[name] = Quantity()._serialize(details[name], name, details)
+        if "lines" in details:  # a short share: what was due and what came, per material
+            details["lines"] = [{k: Quantity()._serialize(v, k, line) if k in ("quantity", "received") else v
+                                 for k, v in line.items()} for line in details["lines"]]
         return details
 
 

@@ -251,5 +251,5 @@ def _event(type_: str, doc: dict, by: str, reason: str, correlation_id: str | No
     elif type_ == "RequisitionApproved" and doc.get("pricing"):
         payload.update(payable_total=doc["pricing"]["payable_total"], subsidy_total=doc["pricing"]["subsidy_total"])
     elif type_ == "RequisitionDispatched":
-        payload["district"] = doc.get("district")
+        payload.update(district=doc.get("district"), dispatch_month=doc.get("dispatch_month"))
     return new_event(type_, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)

@@ -163,6 +163,11 @@ MATRIX = [
     ("notifier", "GET", "/deliveries", None, ADMIN_ONLY),
     ("notifier", "GET", "/stream?max_seconds=1&limit=1", None, STAFF),
     ("notifier", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
+    ("notifier", "GET", "/reports/distribution?group_by=cooperative", None, ADMIN_ONLY),
+    ("notifier", "GET", "/reports/beneficiaries?group_by=gender&format=csv", None, ADMIN_ONLY),
+    ("notifier", "GET", "/reports/unmet-demand", None, ADMIN_ONLY),
+    ("notifier", "GET", "/reports/cooperatives", None, ADMIN_ONLY),
+    ("notifier", "POST", "/reports/rebuild", None, ADMIN_ONLY),
 ]
 PUBLIC = {("requests", "POST", "/auth/login")}  # no token needed: tests/integration/test_tokens.py
 
