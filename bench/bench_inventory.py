@@ -51,13 +51,13 @@ def _client(port, path, body, headers, seconds, results):
     results.put((ok, bad))
 
 
-def start_gunicorn(app: str) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(app: str, env: dict | None = None) -> tuple[subprocess.Popen, int]:
     """One app under gunicorn (2 workers x 4 threads, as in compose), answering on a free port."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
          "--pythonpath", os.path.join(ROOT, "bench"), "--log-level", "warning", app],
-        cwd=ROOT, env={**os.environ, "RAWBANK_LOG_LEVEL": "WARNING"})
+        cwd=ROOT, env={**os.environ, "RAWBANK_LOG_LEVEL": "WARNING", **(env or {})})
     deadline = time.monotonic() + 30
     while True:
         try:

@@ -7,13 +7,13 @@ from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.inventory import api, api_stock, consumer, ledger, pages, reconcile, seed, store
+    from services.inventory import api, api_stock, consumer, ledger, pages, public_api, public_pages, reconcile, seed, store
     return ServiceSpec(
-        name="inventory", default_port=8001, package=__name__, blueprints=(api.blp, api_stock.blp),
+        name="inventory", default_port=8001, package=__name__, blueprints=(api.blp, api_stock.blp, public_api.blp),
         indexes=store.INDEXES, publishes=INVENTORY_TOPIC, outbox_collections=store.OUTBOX_COLLECTIONS,
         consumes=(REQUESTS_TOPIC, INVENTORY_TOPIC), make_handler=consumer.make_handler, seed=seed.seed,
         event_handlers=consumer.EVENT_HANDLERS,
-        pages=(pages.blp,), menu=pages.MENU, home=pages.HOME, labels=pages.LABELS,
+        pages=(pages.blp, public_pages.blp), menu=pages.MENU, home=pages.HOME, labels=pages.LABELS,
         reconcile=reconcile.RECONCILIATION, background=(("ledger", ledger.make_sweeper),))
 
 

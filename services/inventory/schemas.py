@@ -219,3 +219,27 @@ class ReservationSchema(ma.Schema):
     position = f.Integer()
     lines = f.List(f.Nested(HoldSchema))
     updated_at = f.AwareDateTime()
+
+
+class AvailabilityQuery(ma.Schema):
+    district = f.String(load_default=None, validate=v.Length(min=1, max=100))
+    sku = f.String(load_default=None, validate=CODE)
+
+
+class AvailableMaterialSchema(ma.Schema):
+    sku = f.String()
+    name = f.String()
+    name_hi = f.String()
+    category = f.String()
+    unit = f.String()
+    status = f.String(metadata={"description": "in_stock, low or out"})
+
+
+class AvailabilitySchema(ma.Schema):
+    depot = f.String()
+    name = f.String()
+    district = f.String()
+    address = f.String(allow_none=True)
+    address_hi = f.String(allow_none=True)
+    opening_hours = f.Nested(HoursSchema, allow_none=True)
+    materials = f.List(f.Nested(AvailableMaterialSchema))

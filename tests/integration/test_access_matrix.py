@@ -57,6 +57,7 @@ MATRIX = [
     ("inventory", "GET", "/reservations/{own_rid}", None, expect(secretary=404)),
     ("inventory", "GET", "/reservations/{other_rid}", None, expect(artisan=404, secretary=404)),
     ("inventory", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
+    ("inventory", "GET", "/public/availability?district=VNS", None, expect(anon=OK)),  # no login, no figures
     ("requests", "POST", "/artisans", {"name": "N", "district": "D", "craft": "c", "registration_id": "REG-{n}"},
      expect(warehouse=403, artisan=403)),
     ("requests", "GET", "/artisans", None, expect()),
