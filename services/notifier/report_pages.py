@@ -18,7 +18,7 @@ from shared.pages import label, material_name, money, number, page
 from shared.web import db
 
 blp = Blueprint("report_pages", __name__, template_folder="templates")
-MENU = ((40, "/admin/reports/distribution", _l("Reports")),)
+MENU = ((38, "/admin/reports/distribution", _l("Reports")),)
 REPORTS = {"distribution": _l("Distribution"), "beneficiaries": _l("Beneficiaries"),
            "unmet-demand": _l("Unmet demand"), "cooperatives": _l("Cooperatives")}
 QUERIES = {"distribution": DistributionQuery(), "beneficiaries": BeneficiaryQuery(), "unmet-demand": ReportQuery(),

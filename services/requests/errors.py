@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from shared.errors import Conflict, Error, Forbidden, NotFound, RuleBroken, Unauthenticated
-from shared.i18n import N_, translate
+from shared.i18n import N_, language, translate
 
 
 class BadLogin(Unauthenticated):
@@ -100,6 +100,11 @@ class AdminOnlyFields(Forbidden):
     message = N_("Only an admin may set an artisan's social category, gender or BPL status.")
 
 
+class NothingAsked(RuleBroken):
+    code = "nothing_asked"
+    message = N_("Enter a quantity for at least one member.")
+
+
 class CooperativeInactive(RuleBroken):
     code = "cooperative_inactive"
     message = N_("Cooperative {cooperative} is not active; ask an admin to reactivate it.")
@@ -134,8 +139,8 @@ def for_member(exc: Error, member: dict) -> Error:
     """The same refusal (its code, kind and status), naming the cooperative member it is about."""
     class ForMember(type(exc)):
         def describe(self, lang: str | None = None) -> str:
-            return translate(N_("{member}: {reason}"), lang, member=member.get("name") or member["_id"],
-                             reason=exc.describe(lang))
+            name = (member.get("name_hi") if (lang or language()) == "hi" else None) or member.get("name")
+            return translate(N_("{member}: {reason}"), lang, member=name or member["_id"], reason=exc.describe(lang))
     wrapped = ForMember.__new__(ForMember)
     wrapped.__dict__.update(exc.__dict__)
     wrapped.args = exc.args

@@ -59,14 +59,15 @@ def test_each_role_menu_gathers_every_services_entries_by_position():
     paths = {role: [(service, path) for service, path, _ in entries] for role, entries in menus().items()}
     assert paths == {
         "artisan": [("requests", "/my"), ("requests", "/my/new"), ("requests", "/my/account"),
-                    ("notifier", "/my/notifications")],
-        "secretary": [("requests", "/my"), ("requests", "/accounts"), ("notifier", "/my/notifications")],
+                    ("requests", "/my/passbook"), ("notifier", "/my/notifications")],
+        "secretary": [("requests", "/my"), ("requests", "/coop/new"), ("requests", "/accounts"),
+                      ("notifier", "/my/notifications")],
         "warehouse": [("inventory", "/warehouse/stock"), ("inventory", "/warehouse/movements"),
                       ("inventory", "/warehouse/dispatch"), ("inventory", "/warehouse/ledger"),
                       ("notifier", "/admin/alerts")],
         "admin": [("notifier", "/admin/alerts"), ("requests", "/admin/approvals"), ("requests", "/admin/quotas"),
                   ("requests", "/admin/schemes"), ("requests", "/admin/claims"), ("requests", "/accounts"),
-                  ("inventory", "/admin/catalog"), ("inventory", "/admin/prices"), ("inventory", "/warehouse/stock"),
+                  ("notifier", "/admin/reports/distribution"), ("inventory", "/admin/catalog"), ("inventory", "/admin/prices"), ("inventory", "/warehouse/stock"),
                   ("inventory", "/warehouse/ledger")]}
 
 
