@@ -15,8 +15,8 @@ from tests.conftest import free_port, wait_until
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def spawn_on_free_ports(**popen) -> tuple[dict[str, int], subprocess.Popen]:
-    """Start `rawbank dev` as a child on free ports, ignoring this shell's rawbank settings."""
+def spawn_on_free_ports(settings: dict | None = None, **popen) -> tuple[dict[str, int], subprocess.Popen]:
+    """Start `rawbank dev` as a child on free ports, ignoring this shell's rawbank settings (but `settings`)."""
     ports = {name: free_port() for name in default_ports()}
     args = [sys.executable, "-m", "shared.cli", "dev"]
     for name, port in ports.items():
@@ -24,14 +24,14 @@ def spawn_on_free_ports(**popen) -> tuple[dict[str, int], subprocess.Popen]:
     env = {**os.environ}
     for name in [name for name in env if name.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))]:
         del env[name]
-    return ports, subprocess.Popen(args, env=env, **popen)
+    return ports, subprocess.Popen(args, env={**env, **(settings or {})}, **popen)
 
 
 class Dev:
     """`rawbank dev` on free ports, its output collected in the background."""
 
-    def __init__(self):
-        self.ports, self.process = spawn_on_free_ports(cwd=ROOT, stdout=subprocess.PIPE,
+    def __init__(self, settings: dict | None = None):
+        self.ports, self.process = spawn_on_free_ports(settings, cwd=ROOT, stdout=subprocess.PIPE,
                                                        stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -59,9 +59,9 @@ class Dev:
 
 
 @contextmanager
-def running_dev():
-    """A `rawbank dev` that has printed where to go; stopped with Ctrl-C afterwards."""
-    dev = Dev()
+def running_dev(settings: dict | None = None):
+    """A `rawbank dev` that has printed where to go (with these RAWBANK_ settings); stopped with Ctrl-C afterwards."""
+    dev = Dev(settings)
     try:
         wait_until(lambda: "Ctrl-C" in dev.output or dev.process.poll() is not None, 90,
                    message="rawbank dev to print where to go")
