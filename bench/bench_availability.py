@@ -8,53 +8,19 @@ Prints figures (with --json, one JSON object); asserts nothing.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import multiprocessing
 import os
 import sys
-import time
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 
-from bench_inventory import start_gunicorn  # noqa: E402
+from bench_inventory import http_rps, start_gunicorn  # noqa: E402
 from shared.broker import stop_process  # noqa: E402
 
 PATH = "/api/v1/public/availability"
-
-
-def _client(port: int, path: str, seconds: float, results) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    ok = bad = size = 0
-    warm_until = time.monotonic() + 1.0
-    end = warm_until + seconds
-    while (now := time.monotonic()) < end:
-        try:
-            conn.request("GET", path, headers={"Accept-Encoding": "identity"})
-            response = conn.getresponse()
-            size = len(response.read())
-            status = response.status
-        except (OSError, http.client.HTTPException):
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            status = 0
-        if now >= warm_until:
-            ok, bad = (ok + 1, bad) if status == 200 else (ok, bad + 1)
-    results.put((ok, bad, size))
-
-
-def rate(port: int, path: str, seconds: float, clients: int) -> tuple[float, int, int]:
-    """(requests per second, errors, bytes per answer) of `clients` processes asking as fast as answers come."""
-    results = multiprocessing.Queue()
-    procs = [multiprocessing.Process(target=_client, args=(port, path, seconds, results)) for _ in range(clients)]
-    for proc in procs:
-        proc.start()
-    counts = [results.get(timeout=seconds + 60) for _ in procs]
-    for proc in procs:
-        proc.join()
-    return sum(c[0] for c in counts) / seconds, sum(c[1] for c in counts), max(c[2] for c in counts)
 
 
 def main() -> None:
@@ -70,19 +36,21 @@ def main() -> None:
     try:
         rounds = []
         for number in range(args.rounds):
-            figures = {name: rate(port, "/bare" if name == "bare" else PATH, args.seconds, args.clients)
-                       for name, (_, port) in servers.items()}
+            figures = {name: http_rps(port, "/bare" if name == "bare" else PATH, None, {}, args.seconds,
+                                      args.clients, method="GET") for name, (_, port) in servers.items()}
             rounds.append(figures)
             if not args.json:
                 print(f"round {number + 1}/{args.rounds}: " + ", ".join(
-                    f"{name} {rps:.0f} req/s" for name, (rps, _, _) in figures.items()), flush=True)
+                    f"{name} {rps:.0f} req/s" for name, (rps, _) in figures.items()), flush=True)
+        with urllib.request.urlopen(f"http://127.0.0.1:{servers['cached'][1]}{PATH}", timeout=10) as response:
+            size = len(response.read())
     finally:
         for server, _ in servers.values():
             stop_process(server)
     middle = sorted(rounds, key=lambda r: r["cached"][0])[len(rounds) // 2]
     result = {"benchmark": "public availability", "cpus": os.cpu_count(), "clients": args.clients,
               "rounds": args.rounds, "seconds_per_measure": args.seconds, "depots": 20, "materials": 250,
-              "answer_bytes": middle["cached"][2],
+              "answer_bytes": size,
               "cached_requests_per_second": round(middle["cached"][0], 1),
               "uncached_requests_per_second": round(middle["uncached"][0], 1),
               "bare_flask_requests_per_second": round(middle["bare"][0], 1),

@@ -29,16 +29,16 @@ from tests.conftest import free_port  # noqa: E402
 RECEIPT = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "1.5", "supplier": "Mill"}
 
 
-def _client(port, path, body, headers, seconds, results):
+def _client(port, path, body, headers, seconds, results, method="POST"):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    payload = json.dumps(body)
-    headers = {"Content-Type": "application/json", **headers}
+    payload = json.dumps(body) if body is not None else None
+    headers = {"Content-Type": "application/json", **headers} if payload else headers
     ok = bad = 0
     warm_until = time.monotonic() + 1.0
     end = warm_until + seconds
     while (now := time.monotonic()) < end:
         try:
-            conn.request("POST", path, payload, headers)
+            conn.request(method, path, payload, headers)
             response = conn.getresponse()
             response.read()
             status = response.status
@@ -72,10 +72,11 @@ def start_gunicorn(app: str, env: dict | None = None) -> tuple[subprocess.Popen,
     return server, port
 
 
-def http_rps(port: int, path: str, body: dict, headers: dict, seconds: float, clients: int) -> tuple[float, int]:
-    """Requests per second of one endpoint: `clients` processes posting as fast as answers come."""
+def http_rps(port: int, path: str, body: dict | None, headers: dict, seconds: float, clients: int,
+             method: str = "POST") -> tuple[float, int]:
+    """Requests per second of one endpoint: `clients` processes asking as fast as answers come."""
     results = multiprocessing.Queue()
-    procs = [multiprocessing.Process(target=_client, args=(port, path, body, headers, seconds, results))
+    procs = [multiprocessing.Process(target=_client, args=(port, path, body, headers, seconds, results, method))
              for _ in range(clients)]
     for proc in procs:
         proc.start()
