@@ -151,10 +151,15 @@ def test_thirty_kg_for_three_members_confirmed_by_sms_with_one_short_in_hindi(pe
     finally:
         visitor.close()
 
+    rebuilt = subprocess.run([sys.executable, "-m", "shared.cli", "reports", "rebuild",
+                              f"--notifier-url={dev.url('notifier', '')}"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=120)
+    assert rebuilt.returncode == 0 and rebuilt.stdout.startswith("rebuilt the reports from "), rebuilt.stderr
+
     def reconciled():
         done = subprocess.run([sys.executable, "-m", "shared.cli", "reconcile", "--via-api", "--json", "--no-dlq",
                                *[f"--{name}-url={dev.url(name, '')}" for name in ("inventory", "requests", "notifier")]],
                               cwd=ROOT, capture_output=True, text=True, timeout=120)
         return json.loads(done.stdout) if done.returncode == 0 else None
-    report = wait_until(reconciled, 40, interval=1, message="rawbank reconcile to be clean")
+    report = wait_until(reconciled, 40, interval=1, message="rawbank reconcile to be clean (after the rebuild too)")
     assert report["counts"]["artisans served (reports)"] == 3
