@@ -9,11 +9,13 @@ import functools
 import hashlib
 import hmac
 import time
+import uuid
 from dataclasses import dataclass
 
 import jwt
 from flask import current_app, g, request
 
+from shared import revocation
 from shared.errors import CsrfFailed, Forbidden, TokenInvalid, Unauthenticated
 
 ALGORITHM = "HS256"
@@ -30,6 +32,8 @@ class Principal:
     artisan_id: str | None = None
     depot: str | None = None
     cooperative: str | None = None
+    token_id: str | None = None  # what logout revokes: the `jti` claim, else a hash of the token
+    expires: int | None = None  # the token's `exp`
 
 
 def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = None,
@@ -40,7 +44,7 @@ def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = No
     if role == "artisan" and not artisan_id:
         raise ValueError("an artisan token needs artisan_id")
     now = int(time.time())
-    claims = {"sub": sub, "role": role, "iat": now, "exp": now + ttl_seconds}
+    claims = {"sub": sub, "role": role, "iat": now, "exp": now + ttl_seconds, "jti": uuid.uuid4().hex}
     if artisan_id:
         claims["artisan_id"] = artisan_id
     if depot:
@@ -51,19 +55,20 @@ def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = No
 
 
 def decode_token(secret: str, token: str) -> Principal:
-    """Verify signature, algorithm and expiry; raise TokenInvalid otherwise."""
-    principal, expires = _verified(secret, token)
-    if expires <= time.time():
+    """Verify signature, algorithm and expiry; raise TokenInvalid otherwise (revocation is the caller's check)."""
+    principal = _verified(secret, token)
+    if principal.expires <= time.time():
         raise TokenInvalid()
     return principal
 
 
 @functools.lru_cache(maxsize=4096)
-def _verified(secret: str, token: str) -> tuple[Principal, int]:
-    """A token's checked claims and expiry, remembered: a token string never changes meaning.
+def _verified(secret: str, token: str) -> Principal:
+    """A token's checked claims, remembered: a token string never changes meaning.
 
-    Only successes are remembered (a failure raises), and the expiry is checked again at
-    every use by `decode_token`, so a cached token still stops working when it expires.
+    Only successes are remembered (a failure raises). What can change, the time and whether the
+    token was revoked, is checked again at every use: `decode_token` checks the expiry and
+    `current_principal` the deny-list, so a cached token still stops working when either says so.
     """
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
@@ -72,8 +77,9 @@ def _verified(secret: str, token: str) -> tuple[Principal, int]:
         raise TokenInvalid() from None
     if claims["role"] not in ROLES:
         raise TokenInvalid()
+    token_id = str(claims.get("jti") or hashlib.sha256(token.encode()).hexdigest())
     return Principal(str(claims["sub"]), claims["role"], claims.get("artisan_id"), claims.get("depot"),
-                     claims.get("cooperative")), int(claims["exp"])
+                     claims.get("cooperative"), token_id, int(claims["exp"]))
 
 
 def csrf_token(secret: str, token: str) -> str:
@@ -84,25 +90,33 @@ def csrf_token(secret: str, token: str) -> str:
 def current_principal() -> Principal:
     """The caller, from the Authorization header or else the login cookie; Unauthenticated if absent or invalid.
 
-    A write authenticated by the cookie must also carry the login's CSRF token (header or form field).
+    A token revoked by a logout is invalid. A write authenticated by the cookie must also carry
+    the login's CSRF token (header or form field).
     """
     if "principal" not in g:
-        secret = current_app.config["RAWBANK"].jwt_secret
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        cookie = request.cookies.get(COOKIE, "") if not header else ""
-        if cookie:
-            principal = decode_token(secret, cookie)
-            sent = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token", "")
-            expected = csrf_token(secret, cookie)
-            if request.method not in SAFE_METHODS and not hmac.compare_digest(sent.encode(), expected.encode()):
-                raise CsrfFailed()
-            g.principal = principal
-            return principal
-        if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthenticated()
-        g.principal = decode_token(secret, token.strip())
+        principal = _from_request()
+        if revocation.is_revoked(current_app.extensions["rawbank"].db, principal.token_id):
+            raise TokenInvalid()
+        g.principal = principal
     return g.principal
+
+
+def _from_request() -> Principal:
+    """The verified caller of this request, before the deny-list is asked."""
+    secret = current_app.config["RAWBANK"].jwt_secret
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    cookie = request.cookies.get(COOKIE, "") if not header else ""
+    if cookie:
+        principal = decode_token(secret, cookie)
+        sent = request.headers.get(CSRF_HEADER) or request.form.get("csrf_token", "")
+        expected = csrf_token(secret, cookie)
+        if request.method not in SAFE_METHODS and not hmac.compare_digest(sent.encode(), expected.encode()):
+            raise CsrfFailed()
+        return principal
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated()
+    return decode_token(secret, token.strip())
 
 
 def require_role(*roles: str):

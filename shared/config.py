@@ -1,6 +1,7 @@
 """Configuration read from environment variables, with defaults for embedded mode."""
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Mapping
@@ -36,6 +37,9 @@ class Config:
         "RAWBANK_JWT_SECRET", EMBEDDED_JWT_SECRET, doc="HS256 secret for access tokens")
     jwt_ttl_seconds: int = _env(
         "RAWBANK_JWT_TTL_SECONDS", 3600, int, doc="lifetime of an access token")
+    trusted_proxies: str = _env(
+        "RAWBANK_TRUSTED_PROXIES", "",
+        doc="reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the caller")
     host: str = _env("RAWBANK_HOST", "127.0.0.1", doc="address the HTTP API binds to")
     port: int = _env("RAWBANK_PORT", 0, int, doc="port of the HTTP API (0: the service's default)")
     consumer_max_retries: int = _env(
@@ -77,6 +81,9 @@ class Config:
     smtp_username: str = _env("RAWBANK_SMTP_USERNAME", "", doc="SMTP login (empty: no login)")
     smtp_password: str = _env("RAWBANK_SMTP_PASSWORD", "", doc="SMTP password")
     smtp_starttls: bool = _env("RAWBANK_SMTP_STARTTLS", False, _bool, doc="upgrade SMTP with STARTTLS")
+    webhook_allow_hosts: str = _env(
+        "RAWBANK_WEBHOOK_ALLOW_HOSTS", "",
+        doc="hosts (host or host:port, comma-separated) webhooks may reach although not public, e.g. an intranet receiver")
     sms_gateway_url: str = _env(
         "RAWBANK_SMS_GATEWAY_URL", "", doc="HTTP SMS gateway taking POST {to, text} (empty: SMS is not sent)")
     sms_gateway_token: str = _env("RAWBANK_SMS_GATEWAY_TOKEN", "", doc="bearer token for the SMS gateway")
@@ -111,6 +118,12 @@ class Config:
     def embedded(self) -> bool:
         return self.mongo_uri.startswith("mongomock://")
 
+    @property
+    def proxy_networks(self) -> tuple:
+        """RAWBANK_TRUSTED_PROXIES as networks; ValueError if a part is neither an address nor a network."""
+        return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                     for part in self.trusted_proxies.split(",") if part.strip())
+
     def with_(self, **changes) -> "Config":
         return replace(self, **changes)
 
@@ -120,6 +133,10 @@ class Config:
             raise ValueError("RAWBANK_JWT_SECRET must be set when MONGO_URI points at a real MongoDB")
         if len(self.jwt_secret) < 32:
             raise ValueError("RAWBANK_JWT_SECRET must be at least 32 characters long")
+        try:
+            self.proxy_networks  # parsing them is the check
+        except ValueError as exc:
+            raise ValueError(f"RAWBANK_TRUSTED_PROXIES is not valid: {exc}") from None
 
 
 def environment_variables() -> dict[str, str]:

@@ -344,6 +344,14 @@ class PaymentRecorded(AccountUpdated):
     by = _text(required=True)
 
 
+class TokenRevoked(Payload):
+    """A login token revoked before it expires (logout): every service refuses it until expires_at."""
+
+    KEY = "{token_id}"
+    token_id = _text(required=True)
+    expires_at = f.AwareDateTime(required=True)
+
+
 INVENTORY_EVENTS = (
     MaterialRegistered, DepotRegistered, StockReceived, StockAdjusted, StockTransferred, StockReserved,
     StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
@@ -352,7 +360,7 @@ INVENTORY_EVENTS = (
 REQUESTS_EVENTS = (
     ArtisanRegistered, ArtisanUpdated,
     RequisitionSubmitted, RequisitionApproved, RequisitionRejected, RequisitionCancelled,
-    RequisitionDispatched, RequisitionReceived, AccountUpdated, PaymentRecorded,
+    RequisitionDispatched, RequisitionReceived, AccountUpdated, PaymentRecorded, TokenRevoked,
     CooperativeRegistered, CooperativeUpdated, ShareCodeIssued, ShareConfirmed,
 )
 

@@ -10,6 +10,7 @@ services declare in their specs (`menu`, `home`, `labels`, `common_pages`), put 
 from __future__ import annotations
 
 import functools
+import hmac
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,6 +27,7 @@ from shared.errors import Error, Unauthenticated, outcome
 from shared.i18n import language
 from shared.money import format_money, percent_text, rupees
 from shared.quantity import format_quantity
+from shared.security_headers import add_security_headers
 from shared.spec import SERVICES, all_specs
 
 TIMEZONE = "Asia/Kolkata"
@@ -104,6 +106,7 @@ def init_pages(app, service: str, blueprints) -> None:
          expose_headers=["X-Next-Cursor", "X-Request-ID"], max_age=600,
          always_send=False)  # no Origin, no CORS headers (else every allowed origin is listed)
     _only_with_origin(app)
+    add_security_headers(app, origins(config), url_of(service, "/", config))
     app.register_blueprint(blp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -144,9 +147,19 @@ def safe_next(value: str | None, fallback: str) -> str:
 
 
 def same_site_post() -> bool:
-    """A page form POST must come from one of our own pages (Origin, else Referer)."""
-    sent = request.headers.get("Origin") or request.headers.get("Referer")
-    return sent is None or origin_of(sent) in origins(current_app.config["RAWBANK"])
+    """A page form POST must come from one of our own pages: by its Origin (else Referer), or by the CSRF token
+    of the login it carries.
+
+    Browsers send `Origin: null` and no Referer when a page posts to a sibling service (the pages'
+    Referrer-Policy is same-origin), so such a form proves itself with the token.
+    """
+    config = current_app.config["RAWBANK"]
+    sent = request.headers.get("Origin", "null")
+    sent = request.headers.get("Referer", "") if sent == "null" else sent
+    if sent:
+        return origin_of(sent) in origins(config)
+    cookie, token = request.cookies.get(COOKIE, ""), request.form.get("csrf_token", "")
+    return bool(cookie and token) and hmac.compare_digest(token.encode(), csrf_token(config.jwt_secret, cookie).encode())
 
 
 def page(*roles: str):
@@ -240,6 +253,7 @@ def _page_context() -> dict:
     return {"lang": lang, "user": user, "nav": nav, "role_label": ROLES.get(user.role, "") if user else "",
             "csrf": csrf_token(config.jwt_secret, cookie) if cookie else "",
             "home_url": home_url(user.role if user else None), "lang_action": url_of(*common_page("language")),
+            "logout_action": url_of(*common_page("logout")),
             "login_url": login_url(),
             "url_of": url_of, "service": service, "js_texts": _js_texts()}
 
@@ -260,12 +274,3 @@ def index():
     except Error:
         return redirect(login_url())
 
-
-@blp.post("/logout")
-def logout():
-    """Forget the login on this host (every service); the language stays."""
-    response = redirect(login_url())
-    if same_site_post():
-        response.delete_cookie(COOKIE, path="/", samesite="Lax",
-                               secure=login_url().startswith("https:"))
-    return response

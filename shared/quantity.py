@@ -13,14 +13,20 @@ MAX_QUANTITY = 10**12 * SCALE
 
 
 _PLAIN = re.compile(r"-?[0-9]{1,16}(?:\.[0-9]{1,3})?")
+_DECIMAL = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")  # no sign '+', exponent or '_', as people write them
+_DEVANAGARI = str.maketrans("०१२३४५६७८९", "0123456789")  # artisans type १२.५ as often as 12.5
 NOT_A_NUMBER = F_('must be a decimal number such as "12.5"')
 
 
 def parse_quantity(value) -> int:
-    """'12.5' or 12.5 -> 12500; refuses more than three decimals, NaN, infinities and bools."""
+    """'12.5', '१२.५' or 12.5 -> 12500; refuses '+', '_', exponents in text, over three decimals, NaN, bools."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError(NOT_A_NUMBER)
-    if type(value) is str and _PLAIN.fullmatch(value):  # the usual "12.5": no Decimal needed
+    if isinstance(value, str):
+        value = value.strip().translate(_DEVANAGARI)
+        if not _DECIMAL.fullmatch(value):
+            raise ValueError(NOT_A_NUMBER)
+    if isinstance(value, str) and _PLAIN.fullmatch(value):  # the usual "12.5": no Decimal needed
         whole, _, part = value.partition(".")
         milli = abs(int(whole)) * SCALE + int(part.ljust(3, "0") or 0)
         milli = -milli if value.startswith("-") else milli

@@ -4,6 +4,7 @@ from __future__ import annotations
 from shared.config import Config
 from shared.kafka import BrokerProbe
 from shared.mongo import connect, ensure_indexes
+from shared.revocation import INDEXES as REVOCATION_INDEXES
 from shared.spec import ServiceSpec
 
 
@@ -21,7 +22,7 @@ class Runtime:
         self.client = client if client is not None else connect(config.mongo_uri)
         self.db = self.client[database_name(spec.name)]
         self.probe = BrokerProbe(config, f"{spec.name}-readiness")
-        ensure_indexes(self.db, spec.indexes)
+        ensure_indexes(self.db, {**spec.indexes, **REVOCATION_INDEXES})  # every service keeps the deny-list
 
     def close(self) -> None:
         self.probe.close()

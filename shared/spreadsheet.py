@@ -4,12 +4,16 @@ from __future__ import annotations
 import csv
 import io
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: a spreadsheet may read a cell starting with one of these (full-width forms too) as a formula
+FORMULA_STARTS = frozenset("=+-@＝＋－＠")
 
 
 def safe_cell(text: str) -> str:
-    """Text as a spreadsheet shows it, never run: a leading formula character gets a quote."""
-    return "'" + text if text[:1] in _FORMULA_STARTS else text
+    """`text`, behind a quote if a spreadsheet could take it for a formula (also after leading blanks or controls)."""
+    first = text[:1]
+    if first in FORMULA_STARTS or first.isspace() or (first and not first.isprintable()):
+        return "'" + text
+    return text
 
 
 def csv_text(header, rows) -> str:

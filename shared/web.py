@@ -1,29 +1,55 @@
 """The Flask base every service builds on: OpenAPI, errors, auth config, health and metrics."""
 from __future__ import annotations
 
+import ipaddress
+import json
 import logging
 import re
 import secrets
 import time
 
 import flask_smorest
+import marshmallow as ma
 from flask import Flask, Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
+from shared.auth import require_role
 from shared.config import Config
 from shared.http_errors import register_error_handlers
+from shared.json_limits import loads
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from shared.mongo import ping
 from shared.runtime import Runtime
 from shared.spec import ServiceSpec
+from shared.text import text_errors
 
 MAX_BODY_BYTES = 1024 * 1024
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
 class Parser(FlaskParser):
+    """webargs' parser with 400 for validation errors, JSON within limits and only clean text let in."""
+
     DEFAULT_VALIDATION_STATUS = 400
+    TEXT_LOCATIONS = ("json", "query", "form", "json_or_form")
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        body = req.get_data(cache=True)
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise json.JSONDecodeError(f"not UTF-8: {exc.reason}", "", exc.start) from None
+        return loads(text)
+
+    def pre_load(self, location_data, *, schema, req, location):
+        """Refuse, before any schema sees it, a string or key anywhere in the input that is not clean text."""
+        if location in self.TEXT_LOCATIONS and (errors := text_errors(location_data)):
+            raise ma.ValidationError(errors)
+        return location_data
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -55,6 +81,35 @@ def runtime() -> Runtime:
 
 def db():
     return runtime().db
+
+
+def client_address() -> str:
+    """The caller's address: the peer, or whom trusted proxies (RAWBANK_TRUSTED_PROXIES) forwarded for.
+
+    X-Forwarded-For is read from the right, past trusted proxies only: anyone can write anything
+    there, so what an untrusted peer sends in it is ignored.
+    """
+    trusted = current_app.config["RAWBANK"].proxy_networks
+    address = request.remote_addr or "-"
+    hops = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",") if hop.strip()]
+    while hops and _trusted(address, trusted):
+        hop = hops.pop()
+        if _ip(hop) is None:  # not an address: the last proxy is as far back as we can tell
+            break
+        address = hop
+    return address
+
+
+def _ip(text: str):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _trusted(address: str, networks) -> bool:
+    ip = _ip(address)
+    return ip is not None and any(ip in network for network in networks)
 
 
 def request_id() -> str:
@@ -144,5 +199,7 @@ def _add_operations(app: Flask, service: str) -> None:
             200 if ready else 503
 
     @app.get("/metrics")
+    @require_role("admin")
     def metrics():
+        """Prometheus metrics, for an admin's token only: they show traffic and failed logins."""
         return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from services.inventory import movements
 from services.inventory.reservations import Reservations
+from shared import revocation
 from shared.envelope import Event
 
 
@@ -65,6 +66,11 @@ def stock_released(reservations: Reservations, data: dict, cid: str) -> None:
     reservations.retry_waitlist(data["depot"], cid)
 
 
+def token_revoked(reservations: Reservations, data: dict, cid: str) -> None:
+    """Refuse a logged-out token here too, until it would have expired (the deny-list)."""
+    revocation.remember(reservations.db, data)
+
+
 #: event type -> what inventory does about it; stock that arrives or is freed retries the waitlist
 EVENT_HANDLERS = {
     "RequisitionApproved": requisition_approved,
@@ -74,4 +80,5 @@ EVENT_HANDLERS = {
     "StockAdjusted": stock_adjusted,
     "StockTransferred": stock_transferred,
     "StockReleased": stock_released,
+    "TokenRevoked": token_revoked,
 }

@@ -9,7 +9,8 @@ from shared.calendar import today
 from shared.pages import page
 from shared.web import db
 
-blp = Blueprint("inventory_pages", __name__, template_folder="templates")
+blp = Blueprint("inventory_pages", __name__, template_folder="templates", static_folder="static",
+                static_url_path="/static/inventory")
 LEVEL_ORDER = {domain.DEPLETED: 0, domain.LOW: 1, domain.OK: 2}
 PAGE_SIZE = 50
 LEVELS = {domain.OK: _l("Enough"), domain.LOW: _l("Running low"), domain.DEPLETED: _l("None left")}

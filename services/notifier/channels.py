@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import json
 import smtplib
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.header import Header
 from email.mime.text import MIMEText
 from typing import Protocol
 
-TIMEOUT_SECONDS = 10
+from services.notifier import outbound
+from services.notifier.outbound import TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -50,23 +49,21 @@ class InAppChannel:
         return "in inbox"
 
 
-def _post(url: str, body: bytes, headers: dict) -> str:
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json", **headers})
+def _post(url: str, body: bytes, headers: dict, allow: frozenset[str] | None) -> str:
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            return f"HTTP {response.status}"
-    except urllib.error.HTTPError as exc:
-        raise DeliveryFailed(f"HTTP {exc.code} from {url}") from None
-    except (OSError, ValueError) as exc:
-        raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
+        return outbound.post(url, body, headers, allow=allow)
+    except outbound.SendFailed as exc:
+        raise DeliveryFailed(str(exc)) from None
 
 
 class WebhookChannel:
-    """POSTs the signed JSON body; any status outside 2xx is a failed attempt."""
+    """POSTs the signed JSON body to a public address (checked again now); anything but 2xx is a failed attempt."""
+
+    def __init__(self, config):
+        self.allow = outbound.allowed_hosts(config.webhook_allow_hosts)
 
     def send(self, message: Outgoing) -> str:
-        return _post(message.to, message.body, message.headers)
+        return _post(message.to, message.body, message.headers, self.allow)
 
 
 class EmailChannel:
@@ -108,9 +105,9 @@ class SmsChannel:
         headers = {"Authorization": f"Bearer {self.config.sms_gateway_token}"} \
             if self.config.sms_gateway_token else {}
         body = json.dumps({"to": message.to, "text": message.text}, ensure_ascii=False).encode()
-        return _post(self.config.sms_gateway_url, body, headers)
+        return _post(self.config.sms_gateway_url, body, headers, None)  # the operator's own gateway
 
 
 def make_channels(db, config) -> dict[str, Channel]:
-    return {"in_app": InAppChannel(db), "webhook": WebhookChannel(), "email": EmailChannel(config),
+    return {"in_app": InAppChannel(db), "webhook": WebhookChannel(config), "email": EmailChannel(config),
             "sms": SmsChannel(config)}

@@ -5,6 +5,7 @@ import json
 from datetime import datetime, timezone
 
 from services.notifier import alerts, domain, dues, notifications, projections, report_models, shares
+from shared import revocation
 from shared.envelope import Event
 
 
@@ -43,6 +44,11 @@ def ask_member(db, config, event: Event) -> None:
 def alert_if_short(db, config, event: Event) -> None:
     """A member received less than their share: an alert for admins at once."""
     shares.alert_if_short(db, event)
+
+
+def forget_token(db, config, event: Event) -> None:
+    """Refuse a logged-out token here too, until it would have expired (the deny-list)."""
+    revocation.remember(db, event.data)
 
 
 def keep_requisition(db, config, event: Event) -> None:
@@ -135,6 +141,7 @@ EVENT_HANDLERS = {
     "RequisitionReceived": (keep_requisition, requisition_status),
     "ShareCodeIssued": (fold_reports, ask_member),
     "ShareConfirmed": (fold_reports, alert_if_short),
+    "TokenRevoked": (forget_token,),
 }
 
 

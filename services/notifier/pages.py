@@ -11,7 +11,8 @@ from shared.i18n import language
 from shared.pages import page
 from shared.web import db
 
-blp = Blueprint("notifier_pages", __name__, template_folder="templates")
+blp = Blueprint("notifier_pages", __name__, template_folder="templates", static_folder="static",
+                static_url_path="/static/notifier")
 ALERT_STATUSES = {domain.OPEN: _l("Open"), domain.ACKNOWLEDGED: _l("Someone is on it"),
                   domain.RESOLVED: _l("Resolved")}
 SEVERITIES = {"critical": _l("Critical"), "warning": _l("Warning"), "info": _l("Information")}

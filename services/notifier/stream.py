@@ -32,14 +32,21 @@ class StreamQuery(ma.Schema):
 
 
 def _since(query) -> datetime | None:
-    """Where a reconnecting client left off (Last-Event-ID) or asked to start; None: from now."""
+    """Where a reconnecting client left off (Last-Event-ID) or asked to start; None: from now.
+
+    Last-Event-ID is what the client sends back, so anything: only an aware time that is not in
+    the future is a place to resume from; any other value means from now.
+    """
     last = request.headers.get("Last-Event-ID", "")
-    if last:
-        try:
-            return datetime.fromisoformat(last.split("|", 1)[0])
-        except ValueError:
-            pass
-    return query["since"]
+    if not last:
+        return query["since"]
+    try:
+        since = datetime.fromisoformat(last.split("|", 1)[0])
+    except ValueError:
+        return None
+    if since.tzinfo is None or since > datetime.now(timezone.utc):
+        return None
+    return since
 
 
 def frames(store, *, since: datetime | None, depot: str | None, max_seconds: int, limit: int | None):

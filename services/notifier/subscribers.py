@@ -4,11 +4,16 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
-from services.notifier import domain
+from services.notifier import domain, outbound
+from shared.errors import Invalid
 
 
-def add_webhook(db, data: dict, *, by: str) -> dict:
-    """Register a webhook; its signing secret is generated unless given and shown only now."""
+def add_webhook(db, data: dict, *, by: str, allow: frozenset[str]) -> dict:
+    """Register a webhook to a public address (or one in `allow`); its signing secret is generated unless given."""
+    try:
+        outbound.check(data["url"], allow)
+    except outbound.Refused as exc:
+        raise Invalid({"url": [exc.reason]}) from None
     doc = {"_id": f"wh_{secrets.token_hex(8)}", "url": data["url"],
            "secret": data.get("secret") or secrets.token_urlsafe(32),
            "topics": sorted(set(data.get("topics") or domain.WEBHOOK_TOPICS)),

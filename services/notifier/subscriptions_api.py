@@ -1,7 +1,9 @@
 """Notifier HTTP API for admins: webhooks, admin contacts and the delivery log."""
 from __future__ import annotations
 
-from services.notifier import deliveries, subscribers
+from flask import current_app
+
+from services.notifier import deliveries, outbound, subscribers
 from services.notifier.schemas import (ContactIn, ContactOut, DeliveryQuery, DeliverySchema, WebhookIn,
                                        WebhookOut)
 from shared.auth import current_principal, require_role
@@ -18,7 +20,8 @@ blp = Blueprint("notifier_subscriptions", __name__, url_prefix="/api/v1",
 @blp.response(201, WebhookOut)
 def add_webhook(body):
     """Register a webhook; the answer carries its signing secret, shown only this once."""
-    return subscribers.add_webhook(db(), body, by=current_principal().sub)
+    allow = outbound.allowed_hosts(current_app.config["RAWBANK"].webhook_allow_hosts)
+    return subscribers.add_webhook(db(), body, by=current_principal().sub, allow=allow)
 
 
 @blp.route("/webhooks", methods=["GET"])

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import current_app, request
+from flask import current_app
 
-from services.requests import artisans, domain, login_throttle, quotas, settings
+from services.requests import artisans, domain, login_throttle, quotas, settings, users
 from services.requests.schemas import (ArtisanOutSchema, ArtisanQuery, ArtisanSchema, ArtisanUpdateSchema,
                                        AutoApproveSchema, LoginSchema, QuotaQuery, QuotaSchema, TokenSchema,
                                        UsageQuery, UsageSchema)
 from shared.auth import current_principal, issue_token, require_role
 from shared.errors import Invalid
 from shared.i18n import F_
-from shared.web import Blueprint, db, request_id
+from shared.web import Blueprint, client_address, db, request_id
 
 blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Login, artisans and quotas")
 
@@ -22,13 +22,21 @@ blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Login, 
 @blp.response(200, TokenSchema)
 def login(body):
     """Exchange a username and password for a short-lived access token."""
-    user = login_throttle.authenticate(db(), body["username"], body["password"], request.remote_addr)
+    user = login_throttle.authenticate(db(), body["username"], body["password"], client_address())
     config = current_app.config["RAWBANK"]
     token = issue_token(config.jwt_secret, sub=user["_id"], role=user["role"],
                         artisan_id=user.get("artisan_id"), depot=user.get("depot"),
                         cooperative=user.get("cooperative"), ttl_seconds=config.jwt_ttl_seconds)
     return {"access_token": token, "token_type": "Bearer", "expires_in": config.jwt_ttl_seconds,
             "role": user["role"]}
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@require_role()
+@blp.response(204)
+def logout():
+    """Revoke the caller's token: refused here at once, by the other services as soon as they hear of it."""
+    users.log_out(db(), current_principal(), correlation_id=request_id())
 
 
 @blp.route("/artisans", methods=["POST"])
@@ -62,6 +70,15 @@ def get_artisan(artisan_id):
 @blp.response(200, ArtisanOutSchema)
 def update_artisan(changes, artisan_id):
     return artisans.update(db(), current_principal(), artisan_id, changes, correlation_id=request_id())
+
+
+@blp.route("/artisans/<artisan_id>/looms/<any(approve, reject):decision>", methods=["POST"])
+@require_role("admin")
+@blp.response(200, ArtisanOutSchema)
+def decide_looms(artisan_id, decision):
+    """Approve or reject the looms a secretary asked for: looms decide quotas, so only an admin sets them."""
+    return artisans.decide_looms(db(), current_principal(), artisan_id, decision == "approve",
+                                 correlation_id=request_id())
 
 
 @blp.route("/quotas", methods=["POST"])

@@ -5,7 +5,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.requests import cooperatives
-from services.requests.errors import AdminOnlyFields, ArtisanInactive
+from services.requests.errors import AdminOnlyFields, ArtisanInactive, NoLoomsChange
 from shared.auth import Principal
 from shared.envelope import new_event, utcnow_iso
 from shared.errors import AlreadyExists, Busy, Conflict, Forbidden, Invalid, NotFound
@@ -42,6 +42,7 @@ def register(db, principal: Principal, body: dict, *, correlation_id: str | None
     wanted_id = body.pop("artisan_id", None) if principal.role == "admin" else None
     if principal.role == "secretary":
         body["cooperative"] = principal.cooperative
+        body.update(_looms_asked(principal, body.get("looms", 0), 0), looms=0)
     cooperatives.require(db, body.get("cooperative"))
     for _ in range(100):
         artisan_id = wanted_id or _next_id(db)
@@ -67,12 +68,41 @@ def update(db, principal: Principal, artisan_id: str, changes: dict, *,
     changes = dict(changes)
     if principal.role == "secretary":
         changes.pop("cooperative", None)  # a secretary cannot move a member out of their cooperative
+        if "looms" in changes:
+            changes.update(_looms_asked(principal, changes.pop("looms"), before.get("looms", 0)))
+    elif "looms" in changes:
+        changes["looms_change"] = None  # an admin's own figure settles what was asked
     cooperatives.require(db, changes.get("cooperative"))
+    return _store(db, principal, before, changes, correlation_id)
+
+
+def decide_looms(db, principal: Principal, artisan_id: str, approve: bool, *,
+                 correlation_id: str | None = None) -> dict:
+    """An admin approves or rejects the change of looms a secretary asked for."""
+    if principal.role != "admin":
+        raise Forbidden()
+    before = _visible(db, principal, artisan_id)
+    asked = before.get("looms_change")
+    if not asked:
+        raise NoLoomsChange({"artisan_id": artisan_id})
+    return _store(db, principal, before,
+                  {"looms_change": None, **({"looms": asked["looms"]} if approve else {})}, correlation_id)
+
+
+def _looms_asked(principal: Principal, looms: int, current: int) -> dict:
+    """Looms decide quotas, so a secretary's figure waits for an admin as `looms_change`."""
+    if looms == current:
+        return {}
+    return {"looms_change": {"looms": looms, "requested_by": principal.sub, "requested_at": utcnow_iso()}}
+
+
+def _store(db, principal: Principal, before: dict, changes: dict, correlation_id: str | None) -> dict:
+    """One versioned write of the whole record (from `_visible`, so admin-only fields carry over) and its event."""
     after = {**before, **changes, "version": before["version"] + 1, "updated_at": utcnow_iso()}
     after["phone_key"] = phone_key(after.get("phone"))
     event = _event("ArtisanUpdated", after, correlation_id)
     stored = db.artisans.find_one_and_update(
-        {"_id": artisan_id, "version": before["version"]},
+        {"_id": before["_id"], "version": before["version"]},
         {"$set": {k: v for k, v in after.items() if k != "_id"}, "$push": {"outbox": event.to_dict()}},
         projection=PUBLIC, return_document=ReturnDocument.AFTER)
     if stored is None:
@@ -102,10 +132,12 @@ def profile(db, artisan_id: str) -> dict | None:
     return db.artisans.find_one({"_id": artisan_id}, PUBLIC)
 
 
-def search(db, principal: Principal, *, district=None, cooperative=None, active=None, limit=100,
-           offset=0) -> list[dict]:
+def search(db, principal: Principal, *, district=None, cooperative=None, active=None, looms_change=None,
+           limit=100, offset=0) -> list[dict]:
     query = {k: v for k, v in (("district", district), ("cooperative", cooperative), ("active", active))
              if v is not None}
+    if looms_change is not None:
+        query["looms_change"] = {"$type": "object"} if looms_change else {"$not": {"$type": "object"}}
     cursor = db.artisans.find(within(query, visible(principal)), PUBLIC)
     return [shown_to(principal, doc) for doc in cursor.sort("_id", 1).skip(offset).limit(limit)]
 

@@ -146,3 +146,8 @@ def for_member(exc: Error, member: dict) -> Error:
     wrapped.args = exc.args
     wrapped.details = {**exc.details, "artisan_id": member["_id"]}
     return wrapped
+
+
+class NoLoomsChange(Conflict):
+    code = "no_looms_change"
+    message = N_("No change of looms is waiting for approval for this artisan.")

@@ -1,58 +1,79 @@
-"""Failed logins counted per username and address, and per address, in the store.
+"""Login limits: strict per username and address, loose per address, counted before the password is checked.
 
-The counters live in the store so every gunicorn worker (and every API process) sees the same
-numbers. A window starts at the first failure; while a counter is at its limit, even the right
-password is refused with 429 and Retry-After until the window ends. A success clears the
-username's counter for that address.
+Each attempt takes a place in its counters with one conditional update before the password is
+verified, so parallel guesses cannot slip past a limit. A username may fail PER_USER_AND_ADDRESS
+times from one address in a window; then even the right password waits (429, Retry-After) until
+the window ends. An address may fail PER_ADDRESS times over all usernames (password spraying from
+one address); then only people who logged in from that address before (within KNOWN_FOR) may
+still try, each within their own limit, so the staff of a depot behind one address keep working.
+A success clears the username's counter for that address and gives back the address's place.
+The counters live in the store, so every API process sees the same numbers.
 """
 from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta, timezone
 
-from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, IndexModel
+from pymongo.errors import DuplicateKeyError
 
 from services.requests import users
-from services.requests.errors import BadLogin
 from shared.errors import TooManyAttempts
 
 WINDOW = timedelta(minutes=15)
 PER_USER_AND_ADDRESS = 10
 PER_ADDRESS = 100
+KNOWN_FOR = timedelta(days=30)
 INDEXES = {"login_attempts": [IndexModel([("until", ASCENDING)], expireAfterSeconds=0)]}
 
 
-def _keys(username: str, address: str | None) -> list[tuple[str, int]]:
-    address = address or "-"
-    return [(f"user:{username[:100]}|addr:{address}", PER_USER_AND_ADDRESS), (f"addr:{address}", PER_ADDRESS)]
+def _pair(username: str, address: str) -> str:
+    return f"user:{username[:100]}|addr:{address}"
 
 
-def check(db, username: str, address: str | None, now: datetime) -> None:
-    """Raise TooManyAttempts (with the seconds to wait) while a counter is at its limit."""
-    for key, limit in _keys(username, address):
-        doc = db.login_attempts.find_one({"_id": key, "until": {"$gt": now}})
-        if doc is not None and doc["count"] >= limit:
-            wait = max(1, math.ceil((doc["until"] - now).total_seconds()))
-            raise TooManyAttempts(wait)
+def _known(username: str, address: str) -> str:
+    return f"known:{username[:100]}|addr:{address}"
 
 
-def failed(db, username: str, address: str | None, now: datetime) -> None:
-    """Count one failed login against both counters."""
-    for key, _ in _keys(username, address):
-        doc = db.login_attempts.find_one_and_update({"_id": key, "until": {"$gt": now}}, {"$inc": {"count": 1}},
-                                                    return_document=ReturnDocument.AFTER)
-        if doc is None:  # no window yet, or it ended: this failure starts one
-            db.login_attempts.update_one({"_id": key}, {"$set": {"count": 1, "until": now + WINDOW}}, upsert=True)
+def take(db, key: str, limit: int, now: datetime) -> None:
+    """Count one attempt against `key`, or raise TooManyAttempts while its window is at `limit`."""
+    for _ in range(3):
+        if db.login_attempts.find_one_and_update({"_id": key, "until": {"$gt": now}, "count": {"$lt": limit}},
+                                                 {"$inc": {"count": 1}}) is not None:
+            return
+        try:  # no window, or it ended: this attempt starts one
+            db.login_attempts.update_one({"_id": key, "until": {"$lte": now}},
+                                         {"$set": {"count": 1, "until": now + WINDOW}}, upsert=True)
+            return
+        except DuplicateKeyError:  # a window is open: at its limit, or another attempt just opened it
+            doc = db.login_attempts.find_one({"_id": key})
+            if doc is not None and doc["until"] > now and doc["count"] >= limit:
+                raise TooManyAttempts(max(1, math.ceil((doc["until"] - now).total_seconds()))) from None
+    raise TooManyAttempts(1)
 
 
-def authenticate(db, username: str, password: str, address: str | None, now: datetime | None = None) -> dict:
-    """users.authenticate, refused with TooManyAttempts after too many failures from this address."""
+def give_back(db, key: str, now: datetime) -> None:
+    """Return the place an attempt took in `key` (it was not a failure)."""
+    db.login_attempts.update_one({"_id": key, "until": {"$gt": now}, "count": {"$gt": 0}}, {"$inc": {"count": -1}})
+
+
+def authenticate(db, username: str, password: str, address: str, now: datetime | None = None) -> dict:
+    """users.authenticate within the limits; TooManyAttempts (not checked at all) past them."""
     now = now or datetime.now(timezone.utc)
-    check(db, username, address, now)
+    pair, by_address = _pair(username, address), f"addr:{address}"
+    known = db.login_attempts.find_one({"_id": _known(username, address), "until": {"$gt": now}}) is not None
+    if not known:
+        take(db, by_address, PER_ADDRESS, now)
     try:
-        user = users.authenticate(db, username, password)
-    except BadLogin:
-        failed(db, username, address, now)
+        take(db, pair, PER_USER_AND_ADDRESS, now)
+    except TooManyAttempts:
+        if not known:
+            give_back(db, by_address, now)
         raise
-    db.login_attempts.delete_one({"_id": _keys(username, address)[0][0]})
+    user = users.authenticate(db, username, password)  # a BadLogin leaves both places taken: they count it
+    db.login_attempts.delete_one({"_id": pair})
+    if not known:
+        give_back(db, by_address, now)
+    db.login_attempts.update_one({"_id": _known(username, address)}, {"$set": {"until": now + KNOWN_FOR}},
+                                 upsert=True)
     return user

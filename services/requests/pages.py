@@ -8,20 +8,21 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from services.requests import artisans, domain, login_throttle, materials, quotas, requisitions, settings, users
-from shared.auth import COOKIE, current_principal, issue_token
+from shared.auth import COOKIE, current_principal, decode_token, issue_token
 from shared.errors import CsrfFailed, Error
 from shared.i18n import LANG_COOKIE, LANGUAGES
 from shared.pages import home_url, labels, page, safe_next, same_site_post, url_of
-from shared.web import db
+from shared.web import client_address, db
 
-blp = Blueprint("requests_pages", __name__, template_folder="templates")
+blp = Blueprint("requests_pages", __name__, template_folder="templates", static_folder="static",
+                static_url_path="/static/requests")
 YEAR = 365 * 24 * 3600
 STATUSES = {"submitted": _l("Submitted"), "approved": _l("Approved"), "reserved": _l("Ready at depot"),
             "waitlisted": _l("Waiting for stock"), "dispatched": _l("Handed over"), "received": _l("Received"),
             "rejected": _l("Rejected"), "cancelled": _l("Cancelled")}
 LABELS = {"status": STATUSES}
 
-COMMON_PAGES = {"login": "/login", "language": "/lang"}
+COMMON_PAGES = {"login": "/login", "language": "/lang", "logout": "/logout"}
 HOME = {"artisan": "/my", "secretary": "/my"}
 MENU = {"artisan": ((10, "/my", _l("My requests")), (20, "/my/new", _l("New request"))),
         "secretary": ((10, "/my", _l("Requests")),),
@@ -42,7 +43,7 @@ def login():
             if not same_site_post():
                 raise CsrfFailed()
             user = login_throttle.authenticate(db(), request.form.get("username", "").strip(),
-                                               request.form.get("password", ""), request.remote_addr)
+                                               request.form.get("password", ""), client_address())
         except Error as exc:
             error = exc.describe()
         else:
@@ -63,6 +64,21 @@ def _logged_in(user: dict, next_url: str):
         _cookie(response, LANG_COOKIE, lang, YEAR, httponly=False)
         if not user.get("language"):
             users.set_language(db(), user["_id"], lang)
+    return response
+
+
+@blp.post("/logout")
+def logout():
+    """Log out of every service: the login's token is revoked and its cookie forgotten; the language stays."""
+    response = redirect(url_of("requests", "/login"))
+    if not same_site_post():
+        return response
+    config = current_app.config["RAWBANK"]
+    try:
+        users.log_out(db(), decode_token(config.jwt_secret, request.cookies.get(COOKIE, "")))
+    except Error:  # no login, or one that already ended
+        pass
+    response.delete_cookie(COOKIE, path="/", samesite="Lax", secure=config.requests_url.startswith("https:"))
     return response
 
 
@@ -116,7 +132,7 @@ def requisition_detail(principal, req_id):
 @blp.get("/admin/approvals")
 @page("admin")
 def approvals(principal):
-    """Submitted requisitions, each with the artisan's use of this month's caps beside it."""
+    """Submitted requisitions, each with the artisan's use of this month's caps beside it, and asked changes of looms."""
     rows = requisitions.search(db(), principal, status=domain.SUBMITTED, limit=100)
     now, items = datetime.now(timezone.utc), []
     for row in rows:
@@ -130,7 +146,8 @@ def approvals(principal):
                  if u["category"] in asks]
         items.append({"req": row, "artisan": artisan, "usage": usage,
                       "units": {line["category"]: line["unit"] for line in row["lines"]}})
-    return render_template("requests/approvals.html", items=items, materials=_materials(rows))
+    looms = artisans.search(db(), principal, looms_change=True, limit=100)
+    return render_template("requests/approvals.html", items=items, materials=_materials(rows), looms=looms)
 
 
 @blp.get("/admin/quotas")

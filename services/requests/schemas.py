@@ -68,8 +68,16 @@ class ArtisanSchema(ArtisanUpdateSchema):
     cooperative = _text(load_default=None, allow_none=True, metadata={"description": "a registered cooperative's code"})
 
 
+class LoomsChangeSchema(ma.Schema):
+    looms = f.Integer()
+    requested_by = f.String()
+    requested_at = f.String()
+
+
 class ArtisanOutSchema(ArtisanSchema):
     artisan_id = f.String(attribute="_id")
+    looms_change = f.Nested(LoomsChangeSchema, allow_none=True, metadata={
+        "description": "looms a secretary asked for, waiting for an admin (POST .../looms/approve|reject)"})
     created_at = f.String()
     updated_at = f.String()
 
@@ -78,6 +86,7 @@ class ArtisanQuery(ma.Schema):
     district = f.String(load_default=None)
     cooperative = f.String(load_default=None)
     active = f.Boolean(load_default=None)
+    looms_change = f.Boolean(load_default=None, metadata={"description": "true: only those waiting for an admin"})
     limit = f.Integer(load_default=100, validate=v.Range(min=1, max=500))
     offset = f.Integer(load_default=0, validate=v.Range(min=0))
 

@@ -7,6 +7,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from services.requests import login_throttle
 from services.requests.domain import Change, Requisition, StockEvent
+from shared import revocation
 from shared.envelope import Event, utcnow_iso
 from shared.relay import outbox_push
 
@@ -41,7 +42,7 @@ INDEXES = {
                      IndexModel([("outbox.event_id", ASCENDING)], sparse=True)],
     **login_throttle.INDEXES,
 }
-OUTBOX_COLLECTIONS = ("requisitions", "artisans", "accounts", "cooperatives")
+OUTBOX_COLLECTIONS = ("requisitions", "artisans", "accounts", "cooperatives", revocation.COLLECTION)
 HIDDEN = {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0, "fingerprint": 0}
 
 

@@ -8,7 +8,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from pymongo.errors import DuplicateKeyError
 
 from services.requests.errors import BadLogin
-from shared.auth import ROLES
+from shared import revocation
+from shared.auth import ROLES, Principal
 from shared.errors import AlreadyExists
 
 _hasher = PasswordHasher()
@@ -68,6 +69,12 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
     except AlreadyExists:
         raise ValueError(f"a user named {username!r} already exists") from None
     return f"added {role} user {username}"
+
+
+def log_out(db, principal: Principal, *, correlation_id: str | None = None) -> None:
+    """Revoke the caller's token on every service until it would have expired."""
+    revocation.revoke(db, principal.token_id, revocation.expiry(principal.expires), source="requests",
+                      correlation_id=correlation_id)
 
 
 def set_language(db, username: str, lang: str) -> None:

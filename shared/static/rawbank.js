@@ -147,10 +147,20 @@
     });
   });
 
+  // A list that shows a different selection when changed (no inline handlers: the pages' CSP allows none).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+  });
+
+  // Devanagari digits as ASCII ones: artisans type १२.५ as often as 12.5 (the APIs accept both).
+  function digits(text) {
+    return (text || "").replace(/[\u0966-\u096F]/g, function (d) { return String(d.charCodeAt(0) - 0x0966); });
+  }
+
   // Our own check of required fields speaks the page's language; the browser's would speak its own.
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-api]").forEach(function (form) { form.noValidate = true; });
   });
 
-  window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say };
+  window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say, digits: digits };
 })();

@@ -53,6 +53,11 @@ class User:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("console", self._refused)  # anything the Content-Security-Policy blocked
+
+    def _refused(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.errors.append(message.text)
 
     def url(self, service: str, path: str) -> str:
         return self.dev.url(service, path)

@@ -50,7 +50,7 @@ def test_an_artisans_request_is_approved_dispatched_and_received_through_the_pag
     expect(page.locator("[data-errors]")).to_contain_text("आपके मासिक धागा कोटे से अधिक")
     artisan.shot("new-request-over-quota")
     assert page.url.endswith("/my/new")
-    cotton.locator("input").fill("12.5")
+    cotton.locator("input").fill("१२.५")  # Devanagari digits, as artisans type them
     page.get_by_role("button", name="अनुरोध भेजें").click()
     page.wait_for_url(re.compile(r"/my/requisitions/[0-9a-f]+$"))
     requisition = page.url.rsplit("/", 1)[1]

@@ -65,6 +65,9 @@ MATRIX = [
     ("requests", "GET", "/artisans/ART-B", None, expect(artisan=404, secretary=404)),
     ("requests", "PATCH", "/artisans/ART-A", {"craft": "weaving"}, expect(warehouse=403, artisan=403)),
     ("requests", "PATCH", "/artisans/ART-B", {"craft": "weaving"}, expect(warehouse=403, artisan=404, secretary=404)),
+    ("requests", "POST", "/artisans/ART-A/looms/approve", None, expect(secretary=403, warehouse=403, artisan=403)),
+    ("requests", "POST", "/artisans/ART-B/looms/reject", None, expect(secretary=403, warehouse=403, artisan=403)),
+    ("requests", "PATCH", "/artisans/ART-A", {"looms": 1000}, expect(warehouse=403, artisan=403)),
     ("requests", "POST", "/quotas", {"category": "dye", "limit": "5"}, ADMIN_ONLY),
     ("requests", "GET", "/quotas", None, ADMIN_ONLY),
     ("requests", "GET", "/quotas/usage?artisan_id=ART-A", None, expect(warehouse=403)),
@@ -171,6 +174,7 @@ MATRIX = [
     ("notifier", "POST", "/reports/rebuild", None, ADMIN_ONLY),
 ]
 PUBLIC = {("requests", "POST", "/auth/login")}  # no token needed: tests/integration/test_tokens.py
+OWN_TOKEN = {("requests", "POST", "/auth/logout")}  # it revokes the caller's token: test_each_role_can_log_out
 
 
 def event(type_, key, payload):
@@ -297,6 +301,34 @@ def test_lists_show_each_caller_only_their_side(world):
     assert {a["depot"] for a in get("notifier", "/alerts", "warehouse")} == {"VNS"}
 
 
+def test_only_an_admin_sets_looms(world):
+    """A secretary's looms wait for an admin; they decide the member's quotas (issue 13, finding 6)."""
+    apps, tokens = world["apps"], world["tokens"]
+
+    def call(method, path, role, body=None):
+        return apps["requests"].open(f"/api/v1{path}", method=method, json=body,
+                                     headers={"Authorization": f"Bearer {tokens[role]}"}).get_json()
+    before = call("GET", "/artisans/ART-A", "admin")["looms"]
+    wanted = (before + 500) % 1000
+    asked = call("PATCH", "/artisans/ART-A", "secretary", {"looms": wanted})
+    assert (asked["looms"], asked["looms_change"]["looms"]) == (before, wanted)
+    assert call("POST", "/artisans/ART-A/looms/approve", "secretary")["error"]["code"] == "forbidden"
+    assert call("POST", "/artisans/ART-A/looms/reject", "admin")["looms"] == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_can_log_out_and_its_token_is_refused_after(world, role):
+    from shared.config import Config
+    secret, client = Config.from_env({}).jwt_secret, world["apps"]["requests"]
+    claims = {"admin": {}, "warehouse": {"depot": "VNS"}, "artisan": {"artisan_id": "ART-A"},
+              "secretary": {"cooperative": "Coop-A"}}
+    headers = {"Authorization": f"Bearer {issue_token(secret, sub=role, role=role, **claims[role])}"} \
+        if role != "anon" else {}
+    first = client.post("/api/v1/auth/logout", headers=headers)
+    assert first.status_code == (401 if role == "anon" else 204)
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 401
+
+
 def test_every_endpoint_has_a_row(world):
     """A documented operation that no row exercises (and is not public) fails here."""
     missing = set()
@@ -305,7 +337,7 @@ def test_every_endpoint_has_a_row(world):
         for path, operations in spec["paths"].items():
             pattern = re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path.removeprefix("/api/v1"))) + "$")
             for method in (m.upper() for m in operations if m != "parameters"):
-                if (service, method, path.removeprefix("/api/v1")) in PUBLIC:
+                if (service, method, path.removeprefix("/api/v1")) in PUBLIC | OWN_TOKEN:
                     continue
                 if not any(s == service and m == method and pattern.match(fill(p, world).split("?")[0])
                            for s, m, p, _, _ in MATRIX):

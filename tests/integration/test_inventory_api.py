@@ -200,6 +200,21 @@ def test_movement_list_filters_pages_and_exports_csv(client, admin, token):
     error_of(client.get(f"{API}/movements?type=gift", headers=admin), 400, "validation_error")
 
 
+@pytest.mark.parametrize("text", ["\n=1+2", " =1+2", "\t@SUM(A1)", "＝HYPERLINK(x)", "＋1", "－1", "＠x", "-1", "\u00a0=1"])
+def test_csv_cells_a_spreadsheet_could_run_are_quoted(client, admin, text):
+    """Line feeds, spaces and full-width signs before a formula were let through (issue 13, finding 9)."""
+    move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity="1", reference=text)
+    exported = client.get(f"{API}/movements?format=csv&depot=VNS", headers=admin).get_data(as_text=True)
+    [row] = list(csv.DictReader(io.StringIO(exported)))
+    assert row["reference"] == "'" + text
+
+
+def test_csv_cells_of_plain_text_stay_as_they_are(client, admin):
+    move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity="1", reference="चालान 12 = ठीक")
+    exported = client.get(f"{API}/movements?format=csv&depot=VNS", headers=admin).get_data(as_text=True)
+    assert list(csv.DictReader(io.StringIO(exported)))[0]["reference"] == "चालान 12 = ठीक"
+
+
 def test_reservation_view_shows_holds_and_hides_other_artisans(client, runtime, admin, token):
     move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity="5")
     make_handler(runtime.db, None)(requisition("RequisitionApproved", "R1", [("YRN", 2_000)], artisan="ART-1"))

@@ -34,6 +34,7 @@ def world(config):
     smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
     config = config.with_(smtp_host="127.0.0.1", smtp_port=smtp.port, sms_gateway_url=sms.url,
+                          webhook_allow_hosts="127.0.0.1",  # the local receiver; never a default
                           notifier_escalate_after_seconds=1800,
                           notifier_digest_hour_utc=24)  # no digest on its own: the clock must not matter
     db = connect("mongomock://x")[f"notifier_{uuid.uuid4().hex[:8]}"]
@@ -63,7 +64,7 @@ def test_an_unacknowledged_alert_is_escalated_to_the_districts_admins(world):
                                        "language": "hi", "districts": ["Varanasi"]}, by="admin")
     subscribers.add_contact(world.db, {"name": "Arun", "email": "arun@up.gov.in", "districts": ["Bhadohi"]}, by="admin")
     subscribers.add_webhook(world.db, {"url": world.hook.url, "secret": SECRET, "topics": ["alert.escalated"]},
-                            by="admin")
+                            by="admin", allow=frozenset({"127.0.0.1"}))
     two_hours_ago = datetime.now(timezone.utc) - timedelta(hours=2)
     alert_id = alerts.raise_alert(world.db, domain.STOCK_OUT, depot="VNS", sku="YRN-COT", cause="e1",
                                   at=two_hours_ago, district="Varanasi", details={"available": 0})

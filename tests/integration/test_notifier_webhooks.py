@@ -23,9 +23,10 @@ SECRET = "whsec-test-0123456789abcdef"
 
 
 class Receiver:
-    """An HTTP server on 127.0.0.1 that records each POST and answers with the next planned status."""
+    """An HTTP server on 127.0.0.1 that records each POST and answers with the next planned status
+    (and `headers`, e.g. a redirect's Location)."""
 
-    def __init__(self, statuses=(200,)):
+    def __init__(self, statuses=(200,), headers=None):
         self.statuses = list(statuses)
         self.requests: list[dict] = []
         receiver = self
@@ -37,6 +38,8 @@ class Receiver:
                                           "path": self.path})
                 status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
                 self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -76,7 +79,8 @@ def receiver():
 def notifier(broker_config):
     """The notifier's store, API client and a way to (re)start its worker: dispatcher only, no consumer."""
     config = broker_config.with_(notifier_delivery_backoff_ms=300, notifier_delivery_max_attempts=4,
-                                 notifier_dispatch_interval_ms=50)
+                                 notifier_dispatch_interval_ms=50,
+                                 webhook_allow_hosts="127.0.0.1")  # the local receivers; never a default
     runtime = Runtime(replace(spec(), consumes=(), consumes_raw=()), config, client=connect("mongomock://x"))
     workers = []
 

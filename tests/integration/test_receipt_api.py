@@ -96,9 +96,10 @@ def test_errors_speak_hindi_when_asked(client, token):
     assert "SKU" in response.json["error"]["message"] and "पहले" in response.json["error"]["message"]
 
 
-def test_health_metrics_and_openapi(client):
+def test_health_metrics_and_openapi(client, token):
     assert client.get("/healthz").json["status"] == "ok"
-    assert "rawbank_http_requests_total" in client.get("/metrics").get_data(as_text=True)
+    assert client.get("/metrics").status_code == 401  # it shows failed logins: admins only
+    assert "rawbank_http_requests_total" in client.get("/metrics", headers=token("admin")).get_data(as_text=True)
     spec_doc = client.get("/api/v1/openapi.json").json
     assert "/api/v1/movements" in spec_doc["paths"]
     ready = client.get("/readyz")  # no broker in this test: not ready, and it says why
@@ -108,7 +109,7 @@ def test_health_metrics_and_openapi(client):
 
 def test_metrics_count_each_request_under_its_route_method_and_status(client, token):
     def count(status):
-        text = client.get("/metrics").get_data(as_text=True)
+        text = client.get("/metrics", headers=token("admin")).get_data(as_text=True)
         line = [row for row in text.splitlines() if row.startswith("rawbank_http_requests_total{")
                 and 'endpoint="/api/v1/movements"' in row and 'method="POST"' in row and f'status="{status}"' in row]
         return float(line[0].rsplit(" ", 1)[1]) if line else 0.0

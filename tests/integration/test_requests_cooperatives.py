@@ -215,3 +215,25 @@ def test_a_members_passbook_shows_their_share_its_price_confirmation_and_dues(co
     client.call("GET", "/artisans/ART-3/passbook", client.secretary(OTHER), status=404)
     error = client.call("GET", "/artisans/ART-3/passbook?month=2026-13", coop.secretary, status=400).get_json()
     assert "month" in error["error"]["details"]
+
+
+def test_a_secretarys_looms_wait_for_an_admin_and_keep_the_private_fields_in_every_event(client):
+    """Both admin-only rules on one update path: what a secretary cannot see is never lost by their edit."""
+    client.cooperative("KBSS")
+    admin, secretary = client.admin(), client.secretary("KBSS")
+    body = {"name": "Sita", "district": "Varanasi", "craft": "zari", "registration_id": "R-1", "cooperative": "KBSS",
+            "looms": 2, "social_category": "st", "gender": "female", "bpl": True}
+    artisan_id = client.call("POST", "/artisans", admin, body, status=201).get_json()["artisan_id"]
+    refused = client.call("PATCH", f"/artisans/{artisan_id}", secretary, {"looms": 9, "bpl": False},
+                          status=403).get_json()["error"]
+    assert refused["code"] == "admin_only_fields"
+    asked = client.call("PATCH", f"/artisans/{artisan_id}", secretary, {"looms": 9, "craft": "jamdani"},
+                        status=200).get_json()
+    assert (asked["looms"], asked["looms_change"]["looms"], asked["craft"]) == (2, 9, "jamdani")
+    assert not {"social_category", "gender", "bpl"} & set(asked)
+    approved = client.call("POST", f"/artisans/{artisan_id}/looms/approve", admin, status=200).get_json()
+    assert (approved["looms"], approved["social_category"], approved["gender"], approved["bpl"]) == \
+        (9, "st", "female", True)
+    events = client.db.artisans.find_one({"_id": artisan_id})["outbox"]
+    assert [(e["payload"]["looms"], e["payload"]["social_category"], e["payload"]["bpl"]) for e in events] == \
+        [(2, "st", True), (2, "st", True), (9, "st", True)]

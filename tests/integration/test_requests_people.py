@@ -4,7 +4,8 @@ from __future__ import annotations
 import jwt
 
 from services.requests import seed
-from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+from shared.auth import COOKIE
+from tests.integration.test_requests_support import client, know_materials  # noqa: F401  (fixture)
 
 
 def login(client, username, password, status=200):
@@ -64,3 +65,37 @@ def test_ids_are_given_in_turn_and_secretaries_register_into_their_cooperative(c
     assert client.db.artisans.find_one({"_id": made["artisan_id"]})["cooperative"] == "Coop-S"
     client.call("POST", "/artisans", client.admin(), {**body, "registration_id": "R3", "status": "x"},
                 status=400)
+
+
+def test_a_secretarys_change_of_looms_waits_for_an_admin(client):
+    """Looms decide an artisan's quotas: a secretary asks, only an admin sets them (issue 13, finding 6)."""
+    client.register("ART-L", looms=2, cooperative="Coop-S")
+    know_materials(client.db)
+    client.call("POST", "/quotas", client.admin(), {"category": "yarn", "limit": "30", "per_loom": True}, status=200)
+    secretary, admin = client.secretary("Coop-S"), client.admin()
+
+    def cap():
+        usage = client.call("GET", "/quotas/usage?artisan_id=ART-L", admin, status=200).get_json()
+        return next(u["cap"] for u in usage if u["category"] == "yarn")
+    asked = client.call("PATCH", "/artisans/ART-L", secretary, {"looms": 1000, "craft": "zari"}, status=200).get_json()
+    assert (asked["looms"], asked["craft"], asked["looms_change"]["looms"]) == (2, "zari", 1000)
+    assert asked["looms_change"]["requested_by"] == "sec-Coop-S" and cap() == "60"
+    client.call("POST", "/artisans/ART-L/looms/approve", secretary, status=403)
+    approved = client.call("POST", "/artisans/ART-L/looms/approve", admin, status=200).get_json()
+    assert (approved["looms"], approved["looms_change"]) == (1000, None) and cap() == "30000"
+    client.call("POST", "/artisans/ART-L/looms/approve", admin, status=409)
+    assert client.db.artisans.find_one({"_id": "ART-L"})["outbox"][-1]["type"] == "ArtisanUpdated"
+
+    body = {"name": "New", "district": "Varanasi", "craft": "zari", "registration_id": "REG-NEW", "looms": 40}
+    made = client.call("POST", "/artisans", secretary, body, status=201).get_json()
+    assert (made["looms"], made["looms_change"]["looms"]) == (0, 40)
+    assert [a["artisan_id"] for a in client.call("GET", "/artisans?looms_change=true", admin,
+                                                 status=200).get_json()] == [made["artisan_id"]]
+    client.http.set_cookie(COOKIE, admin["Authorization"].split()[1])
+    page = client.http.get("/admin/approvals").get_data(as_text=True)  # where admins decide
+    assert f'data-artisan="{made["artisan_id"]}"' in page and f"/api/v1/artisans/{made['artisan_id']}/looms/reject" in page
+    rejected = client.call("POST", f"/artisans/{made['artisan_id']}/looms/reject", admin, status=200).get_json()
+    assert (rejected["looms"], rejected["looms_change"]) == (0, None)
+    client.call("PATCH", "/artisans/ART-L", secretary, {"looms": 3}, status=200)
+    direct = client.call("PATCH", "/artisans/ART-L", admin, {"looms": 4}, status=200).get_json()
+    assert (direct["looms"], direct["looms_change"]) == (4, None)  # an admin's own change settles any request

@@ -8,7 +8,12 @@ import jwt
 import pytest
 
 from services import inventory, notifier, requests as requests_service
+from services.inventory import consumer as inventory_consumer
+from services.notifier import consumer as notifier_consumer
 from services.requests import login_throttle, users
+from shared import revocation
+from shared.auth import issue_token
+from shared.envelope import decode_event
 from shared.runtime import Runtime
 from shared.web import MAX_BODY_BYTES
 
@@ -160,3 +165,25 @@ def test_every_list_caps_its_page_size(apps, service):
                 in (200, 404), path
         checked += 1
     assert checked >= {"inventory": 4, "requests": 2, "notifier": 5}[service]
+
+
+def test_a_logout_reaches_every_service_by_its_event(apps):
+    """The deny-list of logged-out tokens is kept by all three services (issue 13, finding 9)."""
+    config, made = apps
+    token = issue_token(config.jwt_secret, sub="someone", role="admin")
+    bearer = {"Authorization": f"Bearer {token}"}
+    for service in PACKAGES:  # verified, and remembered by the verification cache
+        assert made[service][0].get(PROTECTED[service], headers=bearer).status_code == 200
+    assert made["requests"][0].post("/api/v1/auth/logout", headers=bearer).status_code == 204
+    assert made["requests"][0].get(PROTECTED["requests"], headers=bearer).status_code == 401  # here at once
+    [event] = [decode_event(e) for doc in made["requests"][1][revocation.COLLECTION].find() for e in doc["outbox"]]
+    assert event.type == "TokenRevoked" and event.data["expires_at"] > datetime.now(timezone.utc)
+    for service, handler in (("inventory", inventory_consumer.make_handler), ("notifier", notifier_consumer.make_handler)):
+        assert made[service][0].get(PROTECTED[service], headers=bearer).status_code == 200  # not heard of it yet
+        handle = handler(made[service][1], config)
+        handle(event)
+        handle(event)  # a redelivery changes nothing
+        answer = made[service][0].get(PROTECTED[service], headers=bearer)
+        assert answer.status_code == 401 and answer.get_json()["error"]["code"] == "token_invalid", service
+    other = issue_token(config.jwt_secret, sub="someone", role="admin")  # the same person's next login works
+    assert made["inventory"][0].get(PROTECTED["inventory"], headers={"Authorization": f"Bearer {other}"}).status_code == 200

@@ -40,3 +40,10 @@ def test_every_setting_has_a_documented_variable():
     names = environment_variables()
     assert {"KAFKA_BOOTSTRAP_SERVERS", "MONGO_URI", "RAWBANK_JWT_SECRET"} <= set(names)
     assert all(doc for doc in names.values())
+
+
+def test_trusted_proxies_are_addresses_or_networks():
+    config = Config.from_env({"RAWBANK_TRUSTED_PROXIES": "10.0.0.1, 172.16.0.0/12,::1"})
+    assert [str(n) for n in config.proxy_networks] == ["10.0.0.1/32", "172.16.0.0/12", "::1/128"]
+    with pytest.raises(ValueError, match="RAWBANK_TRUSTED_PROXIES"):
+        Config.from_env({"RAWBANK_TRUSTED_PROXIES": "proxy.example.org"}).check()

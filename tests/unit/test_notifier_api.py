@@ -103,9 +103,9 @@ def test_an_artisan_reads_only_their_own_notifications_in_their_language(client,
 
 
 def test_webhooks_are_admin_only_and_show_their_secret_once(client, token):
-    assert client.post("/api/v1/webhooks", json={"url": "http://127.0.0.1:9/x"},
+    assert client.post("/api/v1/webhooks", json={"url": "https://hooks.example.in/x"},
                        headers=token("warehouse")).status_code == 403
-    created = client.post("/api/v1/webhooks", json={"url": "http://127.0.0.1:9/x", "districts": ["Varanasi"]},
+    created = client.post("/api/v1/webhooks", json={"url": "https://hooks.example.in/x", "districts": ["Varanasi"]},
                           headers=token("admin"))
     assert created.status_code == 201 and len(created.json["secret"]) >= 32
     listed = client.get("/api/v1/webhooks", headers=token("admin")).json
@@ -137,3 +137,20 @@ def test_a_cooperative_secretary_reads_for_the_cooperatives_artisans(client, app
     seen = client.get("/api/v1/notifications", headers=token("secretary", cooperative="Sarai Mohana")).json
     assert [n["requisition_id"] for n in seen] == ["REQ-1"]
     assert client.get("/api/v1/notifications", headers=token("secretary")).json == []
+
+
+@pytest.mark.parametrize("last", ["2020-01-01T00:00:00", "yesterday", "2020-01-01T00:00:00+00:00junk|a|1",
+                                  "9999-12-31T23:59:59+00:00|a|1", "\u0966\u0966\u0966\u0966-01-01T00:00:00+00:00"])
+def test_a_bad_last_event_id_streams_from_now(client, apply, token, last):
+    """A naive or broken Last-Event-ID used to end the stream with a TypeError (issue 13, finding 8)."""
+    low(apply)
+    body = client.get("/api/v1/stream?max_seconds=1", headers={**token("admin"), "Last-Event-ID": last})
+    text = body.get_data(as_text=True)
+    assert body.status_code == 200 and text.startswith("retry:") and "event: alert" not in text
+
+
+def test_a_good_last_event_id_resumes_from_it(client, apply, token):
+    low(apply)
+    body = client.get("/api/v1/stream?max_seconds=1&limit=1",
+                      headers={**token("admin"), "Last-Event-ID": "2020-01-01T00:00:00+00:00|a|1"})
+    assert "event: alert" in body.get_data(as_text=True)

@@ -8,14 +8,16 @@ from shared.quantity import MAX_QUANTITY, format_quantity, parse_quantity
 
 
 @pytest.mark.parametrize("value, milli", [("12.5", 12_500), (12.5, 12_500), (3, 3_000), ("0.001", 1),
-                                          (" 7 ", 7_000), ("-2.25", -2_250), ("1e3", 1_000_000), ("-0.5", -500),
-                                          ("007.10", 7_100), ("-0", 0)])
+                                          (" 7 ", 7_000), ("-2.25", -2_250), (1e3, 1_000_000), ("-0.5", -500),
+                                          ("007.10", 7_100), ("-0", 0), ("१२", 12_000), ("१२.५", 12_500),
+                                          ("-०.२५", -250), ("1२", 12_000), (".5", 500), ("5.", 5_000)])
 def test_parse(value, milli):
     assert parse_quantity(value) == milli
 
 
 @pytest.mark.parametrize("value", ["0.0001", "abc", "", None, True, "NaN", "Infinity", [1], "1e30",
-                                   "9999999999999999"])
+                                   "9999999999999999", "1_000", "+5", "1E3", "1e3", "١٢", "１２", "12,5", "1 000",
+                                   "--5", "0x10", ".", "-", "१२.५.१"])
 def test_parse_refuses(value):
     with pytest.raises(ValueError):
         parse_quantity(value)

@@ -1,0 +1,44 @@
+"""Text rawbank accepts: valid Unicode without control characters (tabs and line breaks allowed).
+
+Every API input passes `text_errors` before its schema loads it (shared/web.py's Parser), so a
+string field added to any schema of any service is covered without code of its own. A lone
+surrogate (JSON's "\\ud800") cannot be stored as UTF-8, and NUL, escape sequences and the like
+never belong in a name, a code or a note.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from shared.i18n import F_
+
+NOT_TEXT = F_("must be text without control characters or broken Unicode")
+#: lone surrogates, C0 controls but tab, line feed and carriage return, DEL, C1 controls, U+FFFE and U+FFFF
+_BAD = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def is_clean(text: str) -> bool:
+    return _BAD.search(text) is None
+
+
+def shown(key: str) -> str:
+    """A key as it can be written back in an error: broken Unicode escaped as \\udxxx."""
+    return key.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def text_errors(data):
+    """Errors shaped as marshmallow's for every string or key in `data` that is not clean text; None if all are."""
+    if isinstance(data, str):
+        return None if is_clean(data) else [NOT_TEXT]
+    if isinstance(data, Mapping):
+        errors = {}
+        for key in data:
+            if isinstance(key, str) and not is_clean(key):
+                errors[shown(key)] = [NOT_TEXT]
+            elif (found := text_errors(data[key])) is not None:
+                errors[key] = found
+        return errors or None
+    if isinstance(data, (list, tuple)):
+        errors = {index: found for index, item in enumerate(data) if (found := text_errors(item)) is not None}
+        return errors or None
+    return None

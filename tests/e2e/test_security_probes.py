@@ -1,0 +1,152 @@
+"""Issue 13's hostile probes replayed against `rawbank dev`, then `rawbank reconcile --via-api` must be clean.
+
+Each probe once broke something (a half-applied write, a lockout, SSRF, a 500, a crashed stream);
+here each gets its refusal, and afterwards the three services' books still agree.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections import Counter
+
+import pytest
+
+from tests.conftest import free_port, wait_until
+from tests.devserver import ROOT, running_dev
+
+pytestmark = pytest.mark.e2e
+
+
+def call(method: str, url: str, data: bytes | None = None, token: str | None = None, headers=None):
+    """(status, headers, text) of one request with `data` sent exactly as given."""
+    request = urllib.request.Request(url, method=method, data=data,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def code_of(text: str) -> str:
+    return json.loads(text)["error"]["code"]
+
+
+@pytest.fixture(scope="module")
+def dev():
+    with running_dev() as dev:
+        tokens = {}
+        for name in ("admin", "warehouse", "artisan", "secretary"):
+            status, _, text = call("POST", dev.url("requests", "/api/v1/auth/login"),
+                                   json.dumps({"username": name, "password": f"{name}123"}).encode())
+            assert status == 200, text
+            tokens[name] = json.loads(text)["access_token"]
+        dev.tokens = tokens
+        yield dev
+
+
+def test_broken_text_deep_json_and_odd_quantities_are_refused_and_change_nothing(dev):
+    stock_url = dev.url("inventory", "/api/v1/stock/VNS/YRN-COT-40")
+    before = json.loads(call("GET", stock_url, token=dev.tokens["warehouse"])[2])["on_hand"]
+    movement = b'{"type":"receipt","sku":"YRN-COT-40","depot":"VNS","quantity":"1","reference":"\\ud800"}'
+    status, _, text = call("POST", dev.url("inventory", "/api/v1/movements"), movement, dev.tokens["warehouse"])
+    assert (status, code_of(text)) == (400, "validation_error")
+    note = b'{"depot":"VNS","lines":[{"sku":"YRN-COT-40","quantity":"1"}],"note":"\\ud800"}'
+    status, _, text = call("POST", dev.url("requests", "/api/v1/requisitions"), note, dev.tokens["artisan"])
+    assert (status, code_of(text)) == (400, "validation_error")
+    for body in (b"[" * 1000 + b"]" * 1000, b'{"username": ' + b"1" * 5000 + b', "password": "x"}'):
+        status, _, text = call("POST", dev.url("requests", "/api/v1/auth/login"), body)
+        assert (status, code_of(text)) == (400, "validation_error")
+    for quantity in ("1_000", "+5", "1E3"):
+        body = json.dumps({"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": quantity}).encode()
+        assert call("POST", dev.url("inventory", "/api/v1/movements"), body, dev.tokens["warehouse"])[0] == 400
+    assert json.loads(call("GET", stock_url, token=dev.tokens["warehouse"])[2])["on_hand"] == before
+    body = json.dumps({"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "१२",
+                       "reference": "\n=HYPERLINK(\"x\")"}).encode()
+    assert call("POST", dev.url("inventory", "/api/v1/movements"), body, dev.tokens["warehouse"])[0] == 201
+    csv_text = call("GET", dev.url("inventory", "/api/v1/movements?format=csv&depot=VNS"), token=dev.tokens["admin"])[2]
+    assert "'\n=HYPERLINK" in csv_text
+
+
+def test_parallel_wrong_passwords_are_checked_only_up_to_the_limit(dev):
+    start, statuses = threading.Barrier(150), Counter()
+    body = json.dumps({"username": "warehouse", "password": "not-it"}).encode()
+
+    def guess():
+        start.wait()
+        statuses[call("POST", dev.url("requests", "/api/v1/auth/login"), body)[0]] += 1
+    threads = [threading.Thread(target=guess) for _ in range(150)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == {401: 10, 429: 140}
+    status, _, text = call("POST", dev.url("requests", "/api/v1/auth/login"),  # others here are not locked out
+                           json.dumps({"username": "admin", "password": "admin123"}).encode())
+    assert status == 200, text
+
+
+def test_webhooks_to_the_machine_itself_are_refused(dev):
+    for url in (f"http://127.0.0.1:{free_port()}/x", dev.url("requests", "/api/v1/auth/login"),
+                "http://169.254.169.254/latest/meta-data/", "http://user:pw@example.org/"):
+        status, _, text = call("POST", dev.url("notifier", "/api/v1/webhooks"), json.dumps({"url": url}).encode(),
+                               dev.tokens["admin"])
+        assert (status, code_of(text)) == (400, "validation_error"), url
+
+
+def test_a_secretary_cannot_multiply_a_members_entitlement(dev):
+    url = dev.url("requests", "/api/v1/artisans/ART-0001")
+    status, _, text = call("PATCH", url, b'{"looms": 1000}', dev.tokens["secretary"])
+    assert status == 200 and json.loads(text)["looms"] == 2 and json.loads(text)["looms_change"]["looms"] == 1000
+    status, _, text = call("POST", f"{url}/looms/reject", None, dev.tokens["admin"])
+    assert status == 200 and json.loads(text)["looms_change"] is None
+
+
+def test_pages_send_security_headers_and_metrics_need_an_admin(dev):
+    status, headers, _ = call("GET", dev.url("requests", "/login"))
+    assert status == 200 and "script-src 'self'" in headers["Content-Security-Policy"]
+    assert (headers["X-Frame-Options"], headers["X-Content-Type-Options"]) == ("DENY", "nosniff")
+    assert call("GET", dev.url("requests", "/metrics"))[0] == 401
+    status, headers, _ = call("POST", dev.url("requests", "/lang"), b"lang=en",
+                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert "rawbank_lang" not in (headers.get("Set-Cookie") or "")  # no Origin, Referer or CSRF token
+
+
+def test_a_naive_last_event_id_streams_from_now(dev):
+    status, _, text = call("GET", dev.url("notifier", "/api/v1/stream?max_seconds=1"), token=dev.tokens["admin"],
+                           headers={"Last-Event-ID": "2020-01-01T00:00:00"})
+    assert status == 200 and text.startswith("retry:") and "event: alert" not in text
+
+
+def test_a_logout_is_refused_by_every_service(dev):
+    status, _, text = call("POST", dev.url("requests", "/api/v1/auth/login"),
+                           json.dumps({"username": "admin", "password": "admin123"}).encode())
+    token = json.loads(text)["access_token"]
+    paths = {"inventory": "/api/v1/stock", "requests": "/api/v1/artisans", "notifier": "/api/v1/alerts"}
+    assert all(call("GET", dev.url(s, p), token=token)[0] == 200 for s, p in paths.items())
+    assert call("POST", dev.url("requests", "/api/v1/auth/logout"), None, token)[0] == 204
+    for service, path in paths.items():
+        wait_until(lambda s=service, p=path: call("GET", dev.url(s, p), token=token)[0] == 401, 20,
+                   message=f"{service} to refuse the logged-out token")
+
+
+def test_after_the_probes_reconcile_is_clean(dev):
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))}
+    env["KAFKA_BOOTSTRAP_SERVERS"] = f"127.0.0.1:{dev.ports['broker']}"
+    args = [sys.executable, "-m", "shared.cli", "reconcile", "--via-api"]
+    for service in ("inventory", "requests", "notifier"):
+        args += [f"--{service}-url", dev.url(service, "")]
+
+    def clean():
+        done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        clean.last = done.stdout + done.stderr
+        return done.returncode == 0
+    wait_until(clean, 60, interval=2, message="a clean reconcile")
+    assert "verdict: CLEAN" in clean.last
