@@ -184,6 +184,19 @@ def test_ivr_keys_and_a_missed_call_confirm_too(coop):
     assert nobody["result"] == "not_confirmed"
 
 
+def test_the_signature_covers_the_bytes_sent_and_broken_text_is_refused_like_any_input(coop):
+    """The gateway signs its own encoding of the body: checked on those bytes, never on a re-encoding."""
+    rid = coop.received()["id"]
+    raw = f'{{ "text" : "RCV {coop.code(rid, "ART-1")}",\n  "from": "{PHONES["ART-1"]}", "id": "r-1" }}'.encode()
+    assert coop.sms(None, None, message_id=None, raw=raw).get_json()["result"] == "confirmed"
+    for n, text in enumerate((f"RCV {coop.code(rid, 'ART-2')}\\u0000", f"RCV {coop.code(rid, 'ART-2')} \\ud800")):
+        broken = f'{{"id": "b-{n}", "from": "{PHONES["ART-2"]}", "text": "{text}"}}'.encode()
+        answer = coop.sms(None, None, message_id=None, raw=broken)
+        assert answer.status_code == 400 and "text" in answer.get_json()["error"]["details"], answer.get_json()
+    assert [shares_of(coop, rid)[m]["confirmation"]["status"] for m in MEMBERS] == ["confirmed", "pending", "pending"]
+    assert coop.client.db.inbound.count_documents({}) == 1
+
+
 def test_malformed_callbacks_are_refused(coop):
     client = coop.client
     response = client.http.post("/api/v1/sms/inbound", json={"id": "1", "text": "RCV 1"})

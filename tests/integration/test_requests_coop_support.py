@@ -56,10 +56,11 @@ class Coop:
     def code(self, rid, artisan_id, nonce=1):
         return signing.share_code(self.client.app.config["RAWBANK"].jwt_secret, rid, artisan_id, nonce)
 
-    def sms(self, sender, text, *, message_id, channel="sms", secret=SECRET, at=None, signature=None, **extra):
-        """The gateway's callback, signed as the gateway signs it."""
-        raw = json.dumps({"id": message_id, "from": sender, "text": text, "channel": channel, **extra},
-                         ensure_ascii=False).encode()
+    def sms(self, sender, text, *, message_id, channel="sms", secret=SECRET, at=None, signature=None, raw=None,
+            **extra):
+        """The gateway's callback (its body as given in `raw`, else made of the fields), signed as the gateway signs it."""
+        raw = raw or json.dumps({"id": message_id, "from": sender, "text": text, "channel": channel, **extra},
+                                ensure_ascii=False).encode()
         timestamp = str(int(at if at is not None else time.time()))
         headers = {"X-Rawbank-Timestamp": timestamp, "Content-Type": "application/json",
                    "X-Rawbank-Signature": signature if signature is not None else
