@@ -52,6 +52,9 @@ class Config:
         "RAWBANK_RELAY_LEASE_SECONDS", 30, int, doc="how long a relay owns a document it is publishing")
     seed_demo: bool = _env("RAWBANK_SEED_DEMO", False, _bool, doc="seed demo users and data at start (dev only)")
     log_level: str = _env("RAWBANK_LOG_LEVEL", "INFO", doc="logging level")
+    inventory_count_tolerance_percent: int = _env(
+        "RAWBANK_COUNT_TOLERANCE_PERCENT", 2, int,
+        doc="a stock count line differing from the books by more than this share raises an alert")
     notifier_escalate_after_seconds: int = _env(
         "RAWBANK_NOTIFIER_ESCALATE_AFTER_SECONDS", 1800, int,
         doc="an open alert not acknowledged this long is escalated to the district's admins")

@@ -144,6 +144,14 @@ def _copy_document(value, memo=None):
     return copy.deepcopy(value, memo)
 
 
+def _copy_field(value, container):
+    """mongomock's copy of a projected field, by `_copy_document` when documents are plain dicts."""
+    return _copy_document(value) if container is dict else _copy_projected(value, container)
+
+
+_copy_projected = mongomock.collection._copy_field
+
+
 def _walking_plain_values(mongomocks):
     """A drop-in for one of mongomock's whole-document walks over dates, skipping what it keeps.
 
@@ -186,6 +194,7 @@ def _speed_up_mongomock() -> None:
     mongomock.mongo_client._convert_version_to_list = _convert_version_to_list
     mongomock.collection.Collection._iter_documents = _iter_documents
     mongomock.collection.copy = types.SimpleNamespace(deepcopy=_copy_document, copy=copy.copy)
+    mongomock.collection._copy_field = _copy_field
     mongomock.helpers.patch_datetime_awareness_in_document = _patch_datetime_awareness
     mongomock.helpers.make_datetime_timezone_aware_in_document = _make_dates_aware
 

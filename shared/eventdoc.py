@@ -69,7 +69,8 @@ def presence(field: ma.fields.Field) -> str:
     default = field.load_default
     if default is ma.missing:
         return "optional"
-    return f"optional, default `{json.dumps(default() if callable(default) else default)}`"
+    default = default() if callable(default) else default  # e.g. `list`: a new empty list each load
+    return f"optional, default `{json.dumps(default)}`"
 
 
 def fields_table(schema: type[ma.Schema]) -> list[str]:

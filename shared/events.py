@@ -52,11 +52,13 @@ class MaterialRegistered(Payload):
     unit = _text(required=True)
     reorder_level = Quantity(required=True)
     pack_size = Quantity(load_default=None, allow_none=True)
+    max_level = Quantity(load_default=None, allow_none=True)
+    active = f.Boolean(load_default=True)
     entitlement_class = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=64))
 
 
 class MaterialUpdated(MaterialRegistered):
-    """A material's names, category, reorder level or pack size changed; the payload is the whole material."""
+    """A material changed (names, category, levels, pack size, class, active); the payload is the whole material."""
 
 
 class MaterialPriced(Payload):
@@ -98,16 +100,42 @@ class StockMovement(Payload):
     by = _text(required=True)
 
 
-class StockReceived(StockMovement):
-    """Stock arrived at a depot (a receipt movement); `quantity` is what came in."""
+def _optional(size: int):
+    return f.String(load_default="", validate=ma.validate.Length(max=size))
 
-    supplier = f.String(load_default="", validate=ma.validate.Length(max=200))
-    lot = f.String(load_default="", validate=ma.validate.Length(max=100))
-    unit_cost = f.String(load_default="", validate=ma.validate.Length(max=30))
+
+class StockReceived(StockMovement):
+    """Stock arrived at a depot (a receipt movement); `quantity` is what came in, into `lot`."""
+
+    supplier = _optional(200)
+    lot = _optional(100)
+    unit_cost = _optional(30)
+    purchase_order = f.String(validate=ma.validate.Length(min=1, max=100))  # only on a receipt naming its order
+
+
+class StockReturned(StockMovement):
+    """(Part of) a lot went back to its supplier (a return movement); `quantity` is negative."""
+
+    lot = _text(required=True)
+    supplier = _optional(200)
+    purchase_order = _optional(100)
 
 
 class StockAdjusted(StockMovement):
     """A count corrected the stock at a depot; `quantity` is the change, negative when stock was short."""
+
+
+class TravellingLot(Payload):
+    """A lot's part in a transfer, with its details, so it arrives at the other depot as it left."""
+
+    lot = _text(required=True)
+    quantity = Quantity(required=True, positive=True)
+    shade = _optional(100)
+    count = _optional(50)
+    mill = _optional(200)
+    expires_on = _optional(10)
+    supplier = _optional(200)
+    purchase_order = _optional(100)
 
 
 class StockTransferred(Payload):
@@ -122,6 +150,39 @@ class StockTransferred(Payload):
     by = _text(required=True)
     reason = f.String(load_default="", validate=ma.validate.Length(max=500))
     reference = f.String(load_default="", validate=ma.validate.Length(max=200))
+    lots = f.List(f.Nested(TravellingLot), load_default=list)  # the lots that left, each arriving as it was
+
+
+class LotEvent(Payload):
+    KEY = "{depot}/{sku}"
+
+    sku = _text(required=True)
+    depot = _text(required=True)
+    lot = _text(required=True)
+    by = _text(required=True)
+    note = _optional(500)
+
+
+class LotHeld(LotEvent):
+    """A lot was put on hold for inspection: it is neither reserved nor issued until released."""
+
+
+class LotReleased(LotEvent):
+    """A held lot was released back to use: the depot's waitlist may be served from it."""
+
+
+class LotExpiring(Payload):
+    """An expiry alert falls due: `stage` days before (90, 60, 30), or 0 when the lot has expired."""
+
+    KEY = "{depot}/{sku}"
+    sku = _text(required=True)
+    depot = _text(required=True)
+    lot = _text(required=True)
+    shade = _optional(100)
+    expires_on = Day(required=True)
+    stage = f.Integer(required=True, strict=True, validate=ma.validate.OneOf([90, 60, 30, 0]))
+    days_left = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=0))
+    on_hand = Quantity(required=True)
 
 
 class Reservation(Payload):
@@ -175,6 +236,81 @@ class StockDepleted(StockLevel):
 
 class StockReplenished(StockLevel):
     """Available stock is back at or above the reorder level (raised once per crossing)."""
+
+
+class OrderLine(Line):
+    """A purchase order line: how much was ordered, and `limit`, the most it may receive (its tolerance)."""
+
+    limit = Quantity(load_default=None, allow_none=True)
+
+
+class PurchaseOrder(Payload):
+    KEY = "{purchase_order}"
+
+    purchase_order = _text(required=True)
+    supplier = _text(required=True)
+    depot = _text(required=True)
+    lines = f.List(f.Nested(OrderLine), required=True)
+
+
+class PurchaseOrderSent(PurchaseOrder):
+    """A draft order went to its supplier: its lines are on order at the depot until received or closed."""
+
+    expected_on = Day(required=True)
+
+
+class PurchaseOrderFinished(PurchaseOrder):
+    """Nothing more is awaited: received in full, closed (the rest cancelled) or cancelled."""
+
+    status = f.String(required=True, validate=ma.validate.OneOf(["received", "closed", "cancelled"]))
+
+
+class PurchaseOrderOverdue(PurchaseOrder):
+    """Past its expected date with something still to come (`lines`: what is still to come)."""
+
+    supplier_name = _text(required=True)
+    expected_on = Day(required=True)
+    days_late = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
+
+
+class CountLine(Payload):
+    """A counted line: what the books said when it was counted, what was counted, and the difference."""
+
+    sku = _text(required=True)
+    lot = _optional(100)
+    book = Quantity(required=True)
+    counted = Quantity(required=True)
+    variance = Quantity(required=True)
+
+
+class StockCountVariance(Payload):
+    """A submitted count found differences beyond the tolerance (`lines`: those differences)."""
+
+    KEY = "{count_id}"
+    count_id = _text(required=True)
+    depot = _text(required=True)
+    by = _text(required=True)
+    tolerance_percent = f.Integer(required=True, strict=True)
+    lines = f.List(f.Nested(CountLine), required=True)
+
+
+class CountAdjustment(Payload):
+    """One adjustment an approved count posts (reason `count`), by the movement id it will have."""
+
+    movement_id = _text(required=True)
+    sku = _text(required=True)
+    lot = _optional(100)
+    quantity = Quantity(required=True)
+
+
+class StockCountApproved(Payload):
+    """A count is approved: each adjustment is posted once, by its movement id."""
+
+    KEY = "{count_id}"
+    count_id = _text(required=True)
+    depot = _text(required=True)
+    by = _text(required=True)
+    adjustments = f.List(f.Nested(CountAdjustment), required=True)
 
 
 class ArtisanRegistered(Payload):
@@ -356,6 +492,8 @@ INVENTORY_EVENTS = (
     MaterialRegistered, DepotRegistered, StockReceived, StockAdjusted, StockTransferred, StockReserved,
     StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
     StockDepleted, StockReplenished, MaterialUpdated, MaterialPriced, DepotUpdated,
+    StockReturned, LotHeld, LotReleased, LotExpiring, PurchaseOrderSent, PurchaseOrderFinished,
+    PurchaseOrderOverdue, StockCountVariance, StockCountApproved,
 )
 REQUESTS_EVENTS = (
     ArtisanRegistered, ArtisanUpdated,

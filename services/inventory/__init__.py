@@ -1,4 +1,5 @@
-"""Inventory service: materials, depots, stock, its movement ledger and reservations."""
+"""Inventory service: materials and their prices, depots, stock in lots, its movement ledger, reservations,
+suppliers and purchase orders, stock counts and what to order next."""
 from __future__ import annotations
 
 from shared.config import Config
@@ -7,14 +8,18 @@ from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.inventory import api, api_stock, consumer, ledger, pages, public_api, public_pages, reconcile, seed, store
+    from services.inventory import (api, api_procurement, api_quality, api_stock, consumer, ledger, pages,
+                                    pages_buying, pages_quality, public_api, public_pages, reconcile, seed, store,
+                                    watch)
     return ServiceSpec(
-        name="inventory", default_port=8001, package=__name__, blueprints=(api.blp, api_stock.blp, public_api.blp),
+        name="inventory", default_port=8001, package=__name__,
+        blueprints=(api.blp, api_stock.blp, api_procurement.blp, api_quality.blp, public_api.blp),
         indexes=store.INDEXES, publishes=INVENTORY_TOPIC, outbox_collections=store.OUTBOX_COLLECTIONS,
         consumes=(REQUESTS_TOPIC, INVENTORY_TOPIC), make_handler=consumer.make_handler, seed=seed.seed,
         event_handlers=consumer.EVENT_HANDLERS,
-        pages=(pages.blp, public_pages.blp), menu=pages.MENU, home=pages.HOME, labels=pages.LABELS,
-        reconcile=reconcile.RECONCILIATION, background=(("ledger", ledger.make_sweeper),))
+        pages=(pages.blp, pages_buying.blp, pages_quality.blp, public_pages.blp), menu=pages.MENU, home=pages.HOME, labels=pages.LABELS,
+        reconcile=reconcile.RECONCILIATION,
+        background=(("ledger", ledger.make_sweeper), ("watch", watch.make_watcher)))
 
 
 def create_app(config: Config | None = None, runtime=None):

@@ -94,6 +94,8 @@ def _csv(rows):
 
 def _cell(name: str, row: dict) -> str:
     value = row.get("_id" if name == "movement_id" else name)
+    if name == "lot" and len(row.get("lots") or ()) > 1:  # a split issue: each lot with its part
+        value = "; ".join(f"{part['lot']}: {format_quantity(part['quantity'])}" for part in row["lots"])
     if value is None:
         return ""
     if name in ("quantity", "reserved_change", "on_hand_after", "reserved_after"):

@@ -12,7 +12,8 @@ from services.inventory.store import material_or_error
 from shared.envelope import new_event
 from shared.errors import AlreadyExists, Conflict
 
-MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size", "entitlement_class")
+MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size", "max_level", "active",
+                   "entitlement_class")
 DEPOT_FIELDS = ("code", "name", "district", "zone")  # what its events carry
 DEPOT_PLACE = ("address", "address_hi", "opening_hours")  # where and when artisans find it (pages, no events)
 _SPLIT = re.compile(r"[\s,;:/()\[\]._-]+")
@@ -52,7 +53,7 @@ def update_depot(db, code: str, changes: dict, *, correlation_id: str | None = N
 
 def register_material(db, material: dict, *, correlation_id: str | None = None) -> dict:
     """Add a material with its MaterialRegistered event in the same write."""
-    material = {"pack_size": None, "entitlement_class": None, **material}
+    material = {"pack_size": None, "max_level": None, "active": True, "entitlement_class": None, **material}
     event = new_event("MaterialRegistered", material["sku"], material, source=SOURCE,
                       correlation_id=correlation_id)
     try:
@@ -64,14 +65,14 @@ def register_material(db, material: dict, *, correlation_id: str | None = None) 
 
 
 def update_material(db, sku: str, changes: dict, *, correlation_id: str | None = None) -> dict:
-    """Change names, category, reorder level or pack size; the unit never changes.
+    """Change names, category, levels, pack size, whether it is active or its class; never the unit.
 
     Stock documents keep a copy of category and reorder level (for their filters, and the
     reorder level for every later stock write); they are refreshed here one by one.
     """
     for _ in range(20):
         current = material_or_error(db, sku, not_found=True)
-        updated = {**{k: current.get(k) for k in MATERIAL_FIELDS}, **changes}
+        updated = {**{k: current.get(k) for k in MATERIAL_FIELDS}, "active": current.get("active", True), **changes}
         event = new_event("MaterialUpdated", sku, updated, source=SOURCE, correlation_id=correlation_id)
         result = db.materials.update_one(
             {"_id": sku, "version": current.get("version", 1)},

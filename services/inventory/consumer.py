@@ -1,7 +1,8 @@
-"""How inventory applies events: requisitions from requests.events, its own transfers and freed stock."""
+"""How inventory applies events: requisitions from requests.events; its own transfers, freed stock, orders and
+counts; logouts."""
 from __future__ import annotations
 
-from services.inventory import movements
+from services.inventory import counts, movements, purchase_orders
 from services.inventory.reservations import Reservations
 from shared import revocation
 from shared.envelope import Event
@@ -45,14 +46,23 @@ def requisition_dispatched(reservations: Reservations, data: dict, cid: str) -> 
 
 
 def stock_received(reservations: Reservations, data: dict, cid: str) -> None:
-    """Offer the new stock to the depot's waitlist, in order."""
+    """Count a receipt naming its order on that order (once), then offer the new stock to the waitlist."""
+    if data.get("purchase_order"):  # the receipt counts on its order once (the request usually did it)
+        purchase_orders.apply_receipt(reservations.db, data["purchase_order"], {
+            "movement_id": data["movement_id"], "sku": data["sku"], "quantity": data["quantity"],
+            "lot": data.get("lot") or "", "by": data["by"], "at": None}, cid)
+    freed(reservations, data, cid)
+
+
+def freed(reservations: Reservations, data: dict, cid: str) -> None:
+    """Offer the stock that arrived or was freed to the depot's waitlist, in order."""
     reservations.retry_waitlist(data["depot"], cid)
 
 
 def stock_adjusted(reservations: Reservations, data: dict, cid: str) -> None:
     """Offer the stock to the depot's waitlist when the count went up."""
     if data["quantity"] >= 0:  # only a count that went up frees stock
-        stock_received(reservations, data, cid)
+        freed(reservations, data, cid)
 
 
 def stock_transferred(reservations: Reservations, data: dict, cid: str) -> None:
@@ -61,9 +71,19 @@ def stock_transferred(reservations: Reservations, data: dict, cid: str) -> None:
     reservations.retry_waitlist(data["to_depot"], cid)
 
 
-def stock_released(reservations: Reservations, data: dict, cid: str) -> None:
-    """Offer the released stock to the depot's waitlist."""
-    reservations.retry_waitlist(data["depot"], cid)
+def order_sent(reservations: Reservations, data: dict, cid: str) -> None:
+    """Put the sent order's lines on order at its depot (once per line)."""
+    purchase_orders.expect_lines(reservations.db, data, correlation_id=cid)
+
+
+def order_finished(reservations: Reservations, data: dict, cid: str) -> None:
+    """Take a closed or cancelled order's lines off order (once per line)."""
+    purchase_orders.stop_lines(reservations.db, data, correlation_id=cid)
+
+
+def count_approved(reservations: Reservations, data: dict, cid: str) -> None:
+    """Post the approved count's adjustments, each once by its movement id."""
+    counts.post_adjustments(reservations.db, data, correlation_id=cid)
 
 
 def token_revoked(reservations: Reservations, data: dict, cid: str) -> None:
@@ -79,6 +99,10 @@ EVENT_HANDLERS = {
     "StockReceived": stock_received,
     "StockAdjusted": stock_adjusted,
     "StockTransferred": stock_transferred,
-    "StockReleased": stock_released,
+    "StockReleased": freed,
+    "LotReleased": freed,
+    "PurchaseOrderSent": order_sent,
+    "PurchaseOrderFinished": order_finished,
+    "StockCountApproved": count_approved,
     "TokenRevoked": token_revoked,
 }

@@ -1,33 +1,29 @@
-"""Inventory rules: stock levels, movements, holds and reorder-level crossings. Standard library only."""
+"""Inventory rules: stock levels, movements, lots, holds, order lines and reorder-level crossings. Standard library only."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import NamedTuple
+
+from services.inventory import lot_rules, order_rules
+from services.inventory.refusals import InsufficientStock, Refused, StockError  # noqa: F401  (the rules' refusals)
+from services.inventory.lot_rules import AVAILABLE, EXPIRED, ON_HOLD, Incoming, Lot
 
 CATEGORIES = ("yarn", "fibre", "dye", "metal", "wood", "clay", "chemical", "packaging", "other")
 UNITS = ("kg", "g", "m", "litre", "piece")
-ADJUSTMENT_REASONS = ("count", "damage", "expiry", "theft", "correction")
-MOVEMENT_TYPES = ("receipt", "adjustment", "transfer", "reservation", "release", "issue")
+EXPIRED_LOT = "expired"  # the only reason that takes an expired lot off the books
+ADJUSTMENT_REASONS = ("count", "damage", "expiry", "theft", "correction", EXPIRED_LOT)
+MOVEMENT_TYPES = ("receipt", "adjustment", "transfer", "return", "reservation", "release", "issue")
 
 OK, LOW, DEPLETED = "ok", "low", "depleted"
 LEVEL_EVENTS = {LOW: "StockLow", DEPLETED: "StockDepleted", OK: "StockReplenished"}
 
 
-class StockError(Exception):
-    """A movement the rules refuse."""
+class Stock(NamedTuple):
+    """One material at one depot; `holds` and `orders` hold only what a use case loaded.
 
-
-class InsufficientStock(StockError):
-    """The movement would take more than is available (on hand and not held)."""
-
-    def __init__(self, available: int, wanted: int):
-        super().__init__(f"available {available}, wanted {wanted}")
-        self.available = available
-        self.wanted = wanted
-
-
-@dataclass(frozen=True)
-class Stock:
-    """One material at one depot; `holds` holds only the requisitions a use case loaded."""
+    `lots` is None where lots are not tracked (a bare figure); a stored stock always has them.
+    A named tuple: every write reads and rebuilds it, so it is cheap to make and to copy.
+    """
 
     sku: str
     depot: str
@@ -35,11 +31,15 @@ class Stock:
     on_hand: int = 0
     reserved: int = 0
     level: str | None = None
-    holds: dict = field(default_factory=dict)
+    holds: dict = {}  # never changed in place: a change makes a new dict
+    lots: tuple[Lot, ...] | None = None
+    blocked: int = 0  # on hand in lots on hold or expired
+    orders: dict = {}  # purchase order id -> order_rules.OrderLine; never changed in place
+    on_order: int = 0  # still to come on open order lines
 
     @property
     def available(self) -> int:
-        return self.on_hand - self.reserved
+        return self.on_hand - self.reserved - self.blocked
 
 
 def stock_id(depot: str, sku: str) -> str:
@@ -67,7 +67,20 @@ def crossing(before: Stock, after: Stock) -> str | None:
 
 
 def settle_level(stock: Stock) -> Stock:
-    return replace(stock, level=level_of(stock.available, stock.reorder_level))
+    return stock._replace(level=level_of(stock.available, stock.reorder_level))
+
+
+def _settle(stock: Stock, lots=None, **changes) -> Stock:
+    """The stock with `changes`, its lots (they must add up to on hand) and its level, in one step."""
+    lots = lots if lots is not None else stock.lots
+    on_hand = changes.get("on_hand", stock.on_hand)
+    if lots is not None:
+        lots = tuple(lots)
+        if sum(lot.on_hand for lot in lots) != on_hand:
+            raise AssertionError(f"{stock_id(stock.depot, stock.sku)}: lots do not add up to on hand")
+        changes.update(lots=lots, blocked=lot_rules.blocked(lots))
+    available = on_hand - changes.get("reserved", stock.reserved) - changes.get("blocked", stock.blocked)
+    return stock._replace(level=level_of(available, stock.reorder_level), **changes)
 
 
 def _require_available(stock: Stock, wanted: int) -> None:
@@ -75,30 +88,166 @@ def _require_available(stock: Stock, wanted: int) -> None:
         raise InsufficientStock(stock.available, wanted)
 
 
-def receive(stock: Stock, quantity: int) -> Stock:
-    """Stock after a receipt of `quantity` thousandths."""
+def _into_lot(stock: Stock, quantity: int, incoming: Incoming, *, today: date, now: datetime,
+              receipt: bool) -> tuple[Lot, ...] | None:
+    """The stock's lots after `quantity` arrives in the lot `incoming` names (or rawbank's of the day)."""
+    if stock.lots is None:
+        return None
+    if incoming.code:
+        lot = lot_rules.find(stock.lots, incoming.code)
+        if lot is not None and receipt:
+            if lot.status == EXPIRED:
+                raise Refused("lot_expired", lot=lot.code)
+            if lot_rules.mismatch(lot, incoming):
+                raise Refused("lot_mismatch", lot=lot.code, **lot_rules.mismatch(lot, incoming))
+    else:
+        lot = lot_rules.same_day_lot(stock.lots, incoming, today.isoformat())
+    if lot is None:
+        lot = Lot(code=incoming.code or lot_rules.new_lot_code(stock.depot, today), shade=incoming.shade,
+                  count=incoming.count, mill=incoming.mill, expires_on=incoming.expires_on,
+                  received_at=now.isoformat(), supplier=incoming.supplier, purchase_order=incoming.purchase_order,
+                  generated=not incoming.code, alert_on=lot_rules.first_alert_on(incoming.expires_on))
+    return lot_rules.add(stock.lots, lot, quantity)
+
+
+def receive(stock: Stock, quantity: int, incoming: Incoming | None = None, *, order=None,
+            today: date | None = None, now: datetime | None = None) -> Stock:
+    """Stock after a receipt of `quantity` thousandths into a lot, against an order line if given.
+
+    `order` is (purchase order id, OrderLine as the order says): the line this stock keeps wins.
+    """
     if quantity <= 0:
         raise StockError("a receipt must be for more than zero")
-    return settle_level(replace(stock, on_hand=stock.on_hand + quantity))
+    incoming = incoming or Incoming()
+    today, now = today or date.today(), now or datetime.now()
+    if incoming.expires_on and incoming.expires_on <= today.isoformat():
+        raise Refused("expiry_in_past", expires_on=incoming.expires_on)
+    if order is not None:
+        stock = order_rules.received_on_line(stock, quantity, *order)
+    lots = _into_lot(stock, quantity, incoming, today=today, now=now, receipt=True)
+    return _settle(stock, lots, on_hand=stock.on_hand + quantity)
 
 
-def adjust(stock: Stock, delta: int, reason: str) -> Stock:
-    """Stock after a signed correction; never below what is available."""
+def adjust(stock: Stock, delta: int, reason: str, lot: str | None = None, *, today: date | None = None,
+           now: datetime | None = None) -> Stock:
+    """Stock after a signed correction; never below what is available, an expired lot only for `expired`."""
     if delta == 0:
         raise StockError("an adjustment must change the stock")
     if reason not in ADJUSTMENT_REASONS:
         raise StockError(f"reason must be one of {', '.join(ADJUSTMENT_REASONS)}")
-    if delta < 0:
-        _require_available(stock, -delta)
-    return settle_level(replace(stock, on_hand=stock.on_hand + delta))
+    if delta > 0:
+        lots = _into_lot(stock, delta, Incoming(code=lot), today=today or date.today(), now=now or datetime.now(),
+                         receipt=False)
+        return _settle(stock, lots, on_hand=stock.on_hand + delta)
+    wanted = -delta
+    if stock.lots is None:
+        _require_available(stock, wanted)
+        return settle_level(stock._replace(on_hand=stock.on_hand + delta))
+    if lot is not None:
+        parts = [(lot, wanted)]
+        _check_lot(stock, lot, wanted, expired_ok=reason in (EXPIRED_LOT, "count"), expired_only=reason == EXPIRED_LOT)
+    elif reason == EXPIRED_LOT:
+        parts, short = lot_rules.plan([x for x in stock.lots if x.status == EXPIRED], wanted, usable_only=False)
+        if short:
+            raise InsufficientStock(wanted - short, wanted)
+    else:
+        parts = _plan_usable(stock, wanted)
+    return _taken(stock, wanted, parts)
 
 
-def transfer_out(stock: Stock, quantity: int) -> Stock:
-    """The source leg of a transfer: only available stock may leave."""
+def _check_lot(stock: Stock, code: str, wanted: int, *, expired_ok: bool = False,
+               expired_only: bool = False) -> Lot:
+    lot = lot_rules.find(stock.lots, code)
+    if lot is None:
+        raise Refused("unknown_lot", lot=code)
+    if lot.status == EXPIRED and not expired_ok:
+        raise Refused("lot_expired", lot=code)
+    if expired_only and lot.status != EXPIRED:
+        raise Refused("lot_not_expired", lot=code)
+    if lot.on_hand < wanted:
+        raise InsufficientStock(lot.on_hand, wanted)
+    if lot.status == AVAILABLE:
+        _require_available(stock, wanted)
+    return lot
+
+
+def _plan_usable(stock: Stock, wanted: int) -> list[tuple[str, int]]:
+    _require_available(stock, wanted)
+    parts, short = lot_rules.plan(stock.lots, wanted)
+    if short:
+        raise InsufficientStock(wanted - short, wanted)
+    return parts
+
+
+def _taken(stock: Stock, quantity: int, parts) -> Stock:
+    if stock.on_hand - quantity < stock.reserved:  # what is set aside stays on hand
+        raise InsufficientStock(max(stock.on_hand - stock.reserved, 0), quantity)
+    return _settle(stock, lot_rules.take(stock.lots, parts), on_hand=stock.on_hand - quantity)
+
+
+def transfer_out(stock: Stock, quantity: int, lot: str | None = None) -> Stock:
+    """The source leg of a transfer: only available stock may leave, from usable lots."""
     if quantity <= 0:
         raise StockError("a transfer must be for more than zero")
     _require_available(stock, quantity)
-    return settle_level(replace(stock, on_hand=stock.on_hand - quantity))
+    if stock.lots is None:
+        return settle_level(stock._replace(on_hand=stock.on_hand - quantity))
+    if lot is not None:
+        if _check_lot(stock, lot, quantity).status != AVAILABLE:
+            raise Refused("lot_on_hold", lot=lot)
+        return _taken(stock, quantity, [(lot, quantity)])
+    return _taken(stock, quantity, _plan_usable(stock, quantity))
+
+
+def transfer_in(stock: Stock, arriving: list[tuple[Lot, int]], *, today: date | None = None,
+                now: datetime | None = None) -> Stock:
+    """The destination leg: the same lots arrive, each with its shade, mill and expiry."""
+    quantity = sum(q for _, q in arriving)
+    if quantity <= 0:
+        raise StockError("a transfer must be for more than zero")
+    if stock.lots is None:
+        return settle_level(stock._replace(on_hand=stock.on_hand + quantity))
+    lots, now = stock.lots, now or datetime.now()
+    for lot, part in arriving:
+        if lot_rules.find(lots, lot.code) is None:
+            lot = lot._replace(received_at=now.isoformat(), status=AVAILABLE, alerted=None,
+                          alert_on=lot_rules.first_alert_on(lot.expires_on))
+        lots = lot_rules.add(lots, lot, part)
+    return _settle(stock, lots, on_hand=stock.on_hand + quantity)
+
+
+def return_lot(stock: Stock, quantity: int, lot: str) -> Stock:
+    """Send (part of) a lot back to its supplier: a held lot, or usable stock that is available."""
+    if quantity <= 0:
+        raise StockError("a return must be for more than zero")
+    _check_lot(stock, lot, quantity)
+    return _taken(stock, quantity, [(lot, quantity)])
+
+
+def hold_lot(stock: Stock, code: str) -> Stock:
+    """Put a lot on hold for inspection; what is set aside must stay covered by the other lots."""
+    lot = _lot(stock, code)
+    if lot.status == ON_HOLD:
+        return stock
+    _require_available(stock, lot.on_hand)
+    return _settle(stock, tuple(x._replace(status=ON_HOLD) if x.code == code else x for x in stock.lots))
+
+
+def release_lot(stock: Stock, code: str) -> Stock:
+    """Give an inspected lot back to use; nothing if it is in use already."""
+    lot = _lot(stock, code)
+    if lot.status == AVAILABLE:
+        return stock
+    return _settle(stock, tuple(x._replace(status=AVAILABLE) if x.code == code else x for x in stock.lots))
+
+
+def _lot(stock: Stock, code: str) -> Lot:
+    lot = lot_rules.find(stock.lots or (), code)
+    if lot is None:
+        raise Refused("unknown_lot", lot=code)
+    if lot.status == EXPIRED:
+        raise Refused("lot_expired", lot=code)
+    return lot
 
 
 def hold(stock: Stock, requisition_id: str, quantity: int) -> Stock:
@@ -108,7 +257,7 @@ def hold(stock: Stock, requisition_id: str, quantity: int) -> Stock:
     if quantity <= 0:
         raise StockError("a hold must be for more than zero")
     _require_available(stock, quantity)
-    return settle_level(replace(stock, reserved=stock.reserved + quantity,
+    return settle_level(stock._replace(reserved=stock.reserved + quantity,
                                 holds={**stock.holds, requisition_id: quantity}))
 
 
@@ -118,17 +267,22 @@ def release(stock: Stock, requisition_id: str) -> Stock:
         return stock
     holds = dict(stock.holds)
     quantity = holds.pop(requisition_id)
-    return settle_level(replace(stock, reserved=stock.reserved - quantity, holds=holds))
+    return settle_level(stock._replace(reserved=stock.reserved - quantity, holds=holds))
 
 
 def issue(stock: Stock, requisition_id: str) -> Stock:
-    """Hand a held quantity over: it leaves both reserved and on hand."""
+    """Hand a held quantity over from usable lots (one lot when one covers it): it leaves reserved and on hand."""
     if requisition_id not in stock.holds:
         return stock
     holds = dict(stock.holds)
     quantity = holds.pop(requisition_id)
-    return settle_level(replace(stock, on_hand=stock.on_hand - quantity,
-                                reserved=stock.reserved - quantity, holds=holds))
+    released = stock._replace(reserved=stock.reserved - quantity, holds=holds)
+    if stock.lots is None:
+        return settle_level(released._replace(on_hand=stock.on_hand - quantity))
+    parts, short = lot_rules.plan(stock.lots, quantity)
+    if short:  # a lot expired under the hold: no expired lot is ever handed over
+        raise InsufficientStock(quantity - short, quantity)
+    return _settle(released, lot_rules.take(stock.lots, parts), on_hand=stock.on_hand - quantity)
 
 
 def merge_lines(lines) -> list[tuple[str, int]]:

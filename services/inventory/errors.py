@@ -1,8 +1,9 @@
 """What inventory's use cases refuse, each with its code, details and message (see shared/errors.py)."""
 from __future__ import annotations
 
-from shared.errors import Busy, Conflict, Forbidden, Inapplicable, NotFound, RuleBroken
+from shared.errors import Busy, Conflict, Error, Forbidden, Inapplicable, NotFound, RuleBroken
 from shared.i18n import N_
+from shared.quantity import format_quantity
 
 _NO_MATERIAL = N_("No material with this SKU; register it first (POST /api/v1/materials).")
 _NO_DEPOT = N_("No depot with this code; register it first (POST /api/v1/depots).")
@@ -53,3 +54,151 @@ class StockBusy(Busy):
 
 class InvalidRequisition(Inapplicable):
     """A requisition event that can never be applied (bad id, never reserved...)."""
+
+
+class UnknownSupplier(RuleBroken):
+    code, message = "unknown_supplier", N_("No supplier with this code; register it first (POST /api/v1/suppliers).")
+
+
+class SupplierNotFound(NotFound):
+    code, message = "unknown_supplier", N_("No supplier with this code; register it first (POST /api/v1/suppliers).")
+
+
+class SupplierInactive(RuleBroken):
+    code, message = "supplier_inactive", N_("Supplier {supplier} is not active; orders cannot go to it.")
+
+
+class MaterialInactive(RuleBroken):
+    code, message = "inactive_material", N_("Material {sku} is no longer in use; it cannot be ordered.")
+
+
+class OrderNotFound(NotFound):
+    code, message = "unknown_purchase_order", N_("No purchase order with this number.")
+
+
+class UnknownOrder(RuleBroken):
+    code, message = "unknown_purchase_order", N_("No purchase order with this number.")
+
+
+class OrderStatus(Conflict):
+    """The order's status does not allow the action."""
+
+    code = "purchase_order_status"
+    message = N_("Purchase order {purchase_order} is '{status}' now, so '{action}' is not possible.")
+
+
+class OrderPartlyReceived(Conflict):
+    code = "purchase_order_received"
+    message = N_("Something was already received on purchase order {purchase_order}, so it cannot be "
+                 "cancelled; close it instead (what has not come is then cancelled).")
+
+
+class OrderClosed(Conflict):
+    code = "purchase_order_closed"
+    message = N_("Purchase order {purchase_order} is closed or cancelled; nothing more can be received on it.")
+
+
+class OrderNotSent(Conflict):
+    code = "purchase_order_not_sent"
+    message = N_("Purchase order {purchase_order} is still a draft; send it before receiving on it.")
+
+
+class OrderOtherDepot(RuleBroken):
+    code = "purchase_order_depot"
+    message = N_("Purchase order {purchase_order} is for depot {order_depot}, not {depot}.")
+
+
+class NotOnOrder(RuleBroken):
+    code, message = "not_on_order", N_("Material {sku} is not on purchase order {purchase_order}.")
+
+
+class OverReceipt(Conflict):
+    code = "over_receipt"
+    message = N_("This is more than purchase order {purchase_order} still expects of {sku}: ordered {ordered}, "
+                 "received {received}, at most {allowed} more may come (with the supplier's tolerance).")
+
+
+class NothingToOrder(RuleBroken):
+    code, message = "nothing_to_order", N_("Nothing needs ordering for these materials at this depot right now.")
+
+
+class LotCodeTaken(Conflict):
+    code = "lot_code_taken"
+    message = N_("Lot code {lot} already belongs to another material ({sku}); use the code on this material's label.")
+
+
+class LotMismatch(Conflict):
+    code = "lot_mismatch"
+    message = N_("Lot {lot} is already here with other details (shade, count, mill or expiry); "
+                 "check the label, or receive it under its own lot code.")
+
+
+class UnknownLot(RuleBroken):
+    code, message = "unknown_lot", N_("There is no lot {lot} of this material at this depot.")
+
+
+class LotExpired(Conflict):
+    code = "lot_expired"
+    message = N_("Lot {lot} has expired: it cannot be reserved, issued, moved or returned. "
+                 "Take it off the books with an adjustment, reason 'expired'.")
+
+
+class LotNotExpired(Conflict):
+    code, message = "lot_not_expired", N_("Lot {lot} has not expired; choose another reason.")
+
+
+class LotOnHold(Conflict):
+    code, message = "lot_on_hold", N_("Lot {lot} is on hold for inspection; release it first.")
+
+
+class ExpiryInPast(RuleBroken):
+    code = "expiry_in_past"
+    message = N_("The expiry date {expires_on} is not after today: expired material cannot be received.")
+
+
+class LotRequired(RuleBroken):
+    code, message = "lot_required", N_("This material has several lots here; say which lot you counted.")
+
+
+class NotStocked(RuleBroken):
+    code, message = "not_stocked", N_("Depot {depot} does not stock {sku}; it cannot be counted there.")
+
+
+class CountNotFound(NotFound):
+    code, message = "unknown_count", N_("No stock count with this number.")
+
+
+class CountStatus(Conflict):
+    code = "count_status"
+    message = N_("Stock count {count} is '{status}' now, so '{action}' is not possible.")
+
+
+class CountApproved(Conflict):
+    code, message = "count_already_approved", N_("Stock count {count} is already approved; it cannot change again.")
+
+
+class EmptyCount(RuleBroken):
+    code, message = "count_empty", N_("Count at least one line before submitting.")
+
+
+class OwnCount(Forbidden):
+    code, message = "own_count", N_("You counted this stock yourself; another admin must approve it.")
+
+
+#: domain.Refused codes -> what people are told
+REFUSALS = {"over_receipt": OverReceipt, "order_closed": OrderClosed, "lot_expired": LotExpired,
+            "lot_mismatch": LotMismatch, "unknown_lot": UnknownLot, "lot_not_expired": LotNotExpired,
+            "lot_on_hold": LotOnHold, "expiry_in_past": ExpiryInPast}
+QUANTITIES = ("ordered", "received", "allowed", "available", "wanted")
+
+
+def refused(exc) -> Error:
+    """The error for a rule's refusal (services/inventory/domain.Refused), quantities as "12.5"."""
+    details = {k: format_quantity(v) if k in QUANTITIES else v for k, v in exc.details.items()}
+    return REFUSALS[exc.code](details)
+
+
+def short(exc, **where) -> InsufficientStock:
+    """The error for the rules' InsufficientStock (domain.py), quantities as the contract writes them: "12.5"."""
+    return InsufficientStock({**where, "available": format_quantity(exc.available),
+                              "wanted": format_quantity(exc.wanted)})

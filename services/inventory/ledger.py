@@ -30,6 +30,7 @@ from datetime import datetime, timezone
 from pymongo import DESCENDING
 from pymongo.errors import BulkWriteError
 
+from services.inventory import lot_rules
 from services.inventory.domain import Stock, stock_id
 from shared.loops import poll_until_stopped
 
@@ -44,8 +45,14 @@ def new_movement_id() -> str:
 
 
 def entry(kind: str, movement_id: str, before: Stock, after: Stock, *, by: str, **fields) -> dict:
-    """The ledger entry of one change to one stock document."""
+    """The ledger entry of one change to one stock document, naming the lot(s) it moved (`lot`; with each
+    lot's part in `lots` when it moved more than one)."""
     extra = {name: value for name, value in fields.items() if value not in (None, "")}
+    parts = lot_rules.changes(before.lots, after.lots)
+    if parts:
+        extra["lot"] = ", ".join(code for code, _ in parts)
+    if len(parts) > 1:  # each lot's part of a movement split across lots
+        extra["lots"] = [{"lot": code, "quantity": quantity} for code, quantity in parts]
     return {"_id": movement_id, "type": kind, "sku": after.sku, "depot": after.depot,
             "quantity": after.on_hand - before.on_hand,
             "reserved_change": after.reserved - before.reserved,

@@ -1,15 +1,16 @@
-"""Stock movements people record: receipts, adjustments and transfers between depots."""
+"""Stock movements people record: receipts (into lots, against orders), adjustments, transfers, returns."""
 from __future__ import annotations
 
 import logging
 
-from services.inventory import domain, errors, ledger
+from services.inventory import clock, domain, errors, ledger, lot_rules, purchase_orders
 from services.inventory.catalog import depot_or_error, material_or_error
+from services.inventory.lot_rules import Incoming, Lot
 from services.inventory.stock_writes import SOURCE, movement_event, stock_view, write_stock
 from shared.envelope import new_event
-from shared.quantity import format_quantity
 
 log = logging.getLogger(__name__)
+NEW_CODE_TRIES = 5
 
 
 def record_movement(db, body: dict, *, by: str, correlation_id: str | None = None) -> dict:
@@ -20,11 +21,11 @@ def record_movement(db, body: dict, *, by: str, correlation_id: str | None = Non
             return receive(db, body["sku"], body, by=by, correlation_id=correlation_id)
         if kind == "adjustment":
             return adjust(db, body["sku"], body, by=by, correlation_id=correlation_id)
+        if kind == "return":
+            return give_back(db, body, by=by, correlation_id=correlation_id)
         return transfer(db, material_or_error(db, body["sku"]), body, by=by, correlation_id=correlation_id)
     except domain.InsufficientStock as exc:
-        raise errors.InsufficientStock({  # quantities as the contract writes them: "12.5"
-            "sku": body["sku"], "depot": body["depot"], "available": format_quantity(exc.available),
-            "wanted": format_quantity(exc.wanted)}) from None
+        raise errors.short(exc, sku=body["sku"], depot=body["depot"]) from None
 
 
 def _depot_check(db, code: str):
@@ -37,25 +38,82 @@ def _result(movement_id, kind, body, quantity, stock) -> dict:
             "to_depot": body.get("to_depot"), "quantity": quantity, "stock": stock_view(stock)}
 
 
+def _lot(body: dict) -> dict:
+    """The body's lot as {code, shade, ...}; a bare code is accepted too."""
+    lot = body.get("lot") or {}
+    return {"code": lot} if isinstance(lot, str) else lot
+
+
+def _lot_code(body: dict) -> str | None:
+    return _lot(body).get("code") or None
+
+
+def _drawing_codes(write, named: bool):
+    """Run a write that may open a lot rawbank names; a name another material has is drawn again."""
+    for attempt in range(NEW_CODE_TRIES):
+        try:
+            return write()
+        except errors.LotCodeTaken:
+            if named or attempt == NEW_CODE_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=None) -> dict:
-    """Add received stock with its StockReceived event and ledger entry (material: see write_stock)."""
-    mid, quantity = ledger.new_movement_id(), body["quantity"]
-    details = {name: str(body.get(name) or "") for name in ("supplier", "lot", "unit_cost", "reference", "reason")}
+    """Add received stock to its lot, with its StockReceived event and ledger entry (material: see write_stock).
+
+    A receipt naming a purchase order counts on that order's line in the same write, refused
+    past the line's tolerance (over_receipt); the order's own figures follow (apply_receipt).
+    """
+    mid, quantity, depot = ledger.new_movement_id(), body["quantity"], body["depot"]
+    sku = material if isinstance(material, str) else material["_id"]
+    lot, number = _lot(body), body.get("purchase_order") or None
+    order = purchase_orders.for_receipt(db, number, depot, sku) if number else None
+    supplier = order[0]["supplier"] if order else body.get("supplier") or ""
+    unit_cost = body.get("unit_cost")
+    if order and unit_cost is None:
+        unit_cost = f"{next(x['price'] for x in order[0]['lines'] if x['sku'] == sku) / 100:.2f}"
+    incoming = Incoming(code=lot.get("code") or None, shade=lot.get("shade") or "", count=lot.get("count") or "",
+                        mill=lot.get("mill") or "", expires_on=lot.get("expires_on") or None, supplier=supplier,
+                        purchase_order=number or "")
+    details = {"supplier": supplier, "unit_cost": str(unit_cost or ""), "reference": body.get("reference") or "",
+               "reason": body.get("reason") or ""}
+    ordered = {"purchase_order": number} if number else {}
+    into = {}
 
     def record(before, after):
-        event = movement_event("StockReceived", mid, after, quantity, by=by,
-                               correlation_id=correlation_id, **details)
-        return [ledger.entry("receipt", mid, before, after, by=by, **details)], [event]
+        code = into["lot"] = lot_rules.changes(before.lots, after.lots)[0][0] if after.lots is not None else ""
+        event = movement_event("StockReceived", mid, after, quantity, by=by, correlation_id=correlation_id, lot=code,
+                               **details, **ordered)
+        return [ledger.entry("receipt", mid, before, after, by=by, **details, **ordered)], [event]
 
-    _, after = write_stock(db, material, body["depot"], lambda s: domain.receive(s, quantity), record,
-                           correlation_id=correlation_id, on_new=_depot_check(db, body["depot"]))
-    return _result(mid, "receipt", body, quantity, after)
+    def write():
+        change = lambda s: domain.receive(s, quantity, incoming, order=order and (number, order[1]),  # noqa: E731
+                                          today=clock.today(), now=clock.local_now())
+        return write_stock(db, material, depot, change, record, order_id=number, correlation_id=correlation_id,
+                           on_new=_depot_check(db, depot))[1]
+    after = _drawing_codes(write, named=bool(incoming.code))
+    if number:
+        _count_on_order(db, number, {"movement_id": mid, "sku": sku, "quantity": quantity, "by": by,
+                                     "at": clock.now(), "lot": into.get("lot", "")}, correlation_id)
+    return {**_result(mid, "receipt", body, quantity, after), "lot": into.get("lot")}
 
 
-def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None) -> dict:
-    """A signed correction with its reason code; never below available stock (material: see write_stock)."""
-    mid, delta, reason = ledger.new_movement_id(), body["quantity"], body["reason"]
-    reference = body.get("reference") or ""
+def _count_on_order(db, number: str, receipt: dict, correlation_id) -> None:
+    try:
+        purchase_orders.apply_receipt(db, number, receipt, correlation_id)
+    except Exception:  # the receipt and its event are stored: the consumer counts it on the order
+        log.warning("counting receipt %s on %s left to the consumer", receipt["movement_id"], number, exc_info=True)
+
+
+def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None, movement_id=None) -> dict:
+    """A signed correction with its reason code, of one lot or the earliest (material: see write_stock).
+
+    Never below available stock; an expired lot leaves the books only with reason `expired`.
+    `movement_id` makes it happen once however often it is asked (an approved count).
+    """
+    mid, delta, reason = movement_id or ledger.new_movement_id(), body["quantity"], body["reason"]
+    reference, code = body.get("reference") or "", _lot_code(body)
 
     def record(before, after):
         event = movement_event("StockAdjusted", mid, after, delta, by=by, correlation_id=correlation_id,
@@ -63,13 +121,34 @@ def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None
         return [ledger.entry("adjustment", mid, before, after, by=by, reason=reason,
                              reference=reference)], [event]
 
-    _, after = write_stock(db, material, body["depot"], lambda s: domain.adjust(s, delta, reason),
-                           record, correlation_id=correlation_id, on_new=_depot_check(db, body["depot"]))
+    def write():
+        change = lambda s: domain.adjust(s, delta, reason, code, today=clock.today(), now=clock.local_now())  # noqa: E731
+        return write_stock(db, material, body["depot"], change, record, movement_id=movement_id,
+                           correlation_id=correlation_id, on_new=_depot_check(db, body["depot"]))[1]
+    after = _drawing_codes(write, named=bool(code))
     return _result(mid, "adjustment", body, delta, after)
 
 
+def give_back(db, body: dict, *, by: str, correlation_id=None) -> dict:
+    """Return (part of) a lot to its supplier: it leaves the books with a StockReturned event."""
+    mid, quantity, code = ledger.new_movement_id(), body["quantity"], _lot_code(body)
+    details = {"reason": body.get("reason") or "", "reference": body.get("reference") or ""}
+
+    def record(before, after):
+        lot = lot_rules.find(before.lots or (), code) or Lot(code=code)
+        fields = {**details, "supplier": lot.supplier, "purchase_order": lot.purchase_order}
+        event = movement_event("StockReturned", mid, after, -quantity, by=by, correlation_id=correlation_id,
+                               lot=code, **fields)
+        return [ledger.entry("return", mid, before, after, by=by, **fields)], [event]
+
+    _, after = write_stock(db, body["sku"], body["depot"],
+                           lambda s: domain.return_lot(s, quantity, code), record, correlation_id=correlation_id,
+                           on_new=_depot_check(db, body["depot"]))
+    return _result(mid, "return", body, -quantity, after)
+
+
 def transfer(db, material: dict, body: dict, *, by: str, correlation_id=None) -> dict:
-    """Take stock out of one depot now; the other depot's leg follows from StockTransferred.
+    """Take stock out of one depot now (its lots travel with it); the other depot's leg follows from StockTransferred.
 
     The request applies the destination leg itself as well, so a transfer normally shows
     at both depots at once; the consumer repeats it (idempotently) if this process died.
@@ -84,12 +163,14 @@ def transfer(db, material: dict, body: dict, *, by: str, correlation_id=None) ->
                "quantity": quantity, "by": by, **details}
 
     def record(before, after):
+        payload["lots"] = [_travelling(lot_rules.find(before.lots, code), -part)
+                           for code, part in lot_rules.changes(before.lots, after.lots)]
         event = new_event("StockTransferred", domain.stock_id(source, after.sku), payload,
                           source=SOURCE, correlation_id=correlation_id)
         return [ledger.entry("transfer", mid, before, after, by=by, from_depot=source,
                              to_depot=target, **details)], [event]
 
-    _, after = write_stock(db, material, source, lambda s: domain.transfer_out(s, quantity), record,
+    _, after = write_stock(db, material, source, lambda s: domain.transfer_out(s, quantity, _lot_code(body)), record,
                            correlation_id=correlation_id, on_new=_depot_check(db, source))
     try:
         transfer_in(db, payload, correlation_id=correlation_id)
@@ -98,15 +179,27 @@ def transfer(db, material: dict, body: dict, *, by: str, correlation_id=None) ->
     return _result(mid, "transfer", body, quantity, after)
 
 
+def _travelling(lot: Lot, quantity: int) -> dict:
+    return {"lot": lot.code, "quantity": quantity, "shade": lot.shade, "count": lot.count, "mill": lot.mill,
+            "expires_on": lot.expires_on or "", "supplier": lot.supplier, "purchase_order": lot.purchase_order}
+
+
 def transfer_in(db, payload: dict, *, correlation_id=None) -> None:
     """The destination leg of a transfer, applied once per movement however often it is asked."""
     material = material_or_error(db, payload["sku"])
     mid, quantity, source = payload["movement_id"] + "-in", payload["quantity"], payload["depot"]
     details = {"reason": payload.get("reason") or "", "reference": payload.get("reference") or ""}
+    arriving = [(Lot(code=part["lot"], shade=part.get("shade") or "", count=part.get("count") or "",
+                     mill=part.get("mill") or "", expires_on=part.get("expires_on") or None,
+                     supplier=part.get("supplier") or "", purchase_order=part.get("purchase_order") or ""),
+                 part["quantity"]) for part in payload.get("lots") or []]
+    if not arriving:  # a transfer recorded before lots travelled: the stock arrives as a lot of its own
+        arriving = [(Lot(code=f"{mid[:12]}-{payload['to_depot'][:8]}", generated=True), quantity)]
 
     def record(before, after):
         return [ledger.entry("transfer", mid, before, after, by=payload["by"], from_depot=source,
                              to_depot=payload["to_depot"], **details)], []
 
-    write_stock(db, material, payload["to_depot"], lambda s: domain.receive(s, quantity), record,
+    write_stock(db, material, payload["to_depot"],
+                lambda s: domain.transfer_in(s, arriving, today=clock.today(), now=clock.local_now()), record,
                 movement_id=mid, correlation_id=correlation_id)

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from services.inventory import catalog, domain, ledger, prices, queries
-from shared.calendar import today
+from services.inventory import catalog, clock, domain, ledger, order_rules, prices, purchase_orders, queries
 from shared.pages import page
 from shared.web import db
 
@@ -15,21 +14,33 @@ LEVEL_ORDER = {domain.DEPLETED: 0, domain.LOW: 1, domain.OK: 2}
 PAGE_SIZE = 50
 LEVELS = {domain.OK: _l("Enough"), domain.LOW: _l("Running low"), domain.DEPLETED: _l("None left")}
 MOVEMENTS = {"receipt": _l("Received"), "adjustment": _l("Adjusted"), "transfer": _l("Transfer"),
-             "reservation": _l("Set aside"), "release": _l("Released"), "issue": _l("Handed over")}
+             "reservation": _l("Set aside"), "release": _l("Released"), "issue": _l("Handed over"),
+             "return": _l("Returned to supplier")}
 REASONS = {"count": _l("Stock count difference"), "damage": _l("Damaged"), "expiry": _l("Expired"),
-           "theft": _l("Lost or stolen"), "correction": _l("Correction of an earlier entry")}
+           "theft": _l("Lost or stolen"), "correction": _l("Correction of an earlier entry"),
+           "expired": _l("Expired lot written off")}
 UNITS = {"kg": _l("kg"), "g": _l("g"), "m": _l("m"), "litre": _l("litre"), "piece": _l("piece")}
 CATEGORIES = {"yarn": _l("Yarn"), "fibre": _l("Fibre"), "dye": _l("Dye"), "metal": _l("Metal"), "wood": _l("Wood"),
               "clay": _l("Clay"), "chemical": _l("Chemical"), "packaging": _l("Packaging"), "other": _l("Other")}
+ORDER_STATUSES = {"draft": _l("Draft"), "sent": _l("Sent"), "partially_received": _l("Partly received"),
+                  "received": _l("Received"), "closed": _l("Closed"), "cancelled": _l("Cancelled")}
+LOT_STATUSES = {"available": _l("In use"), "on_hold": _l("On hold for inspection"), "expired": _l("Expired")}
+COUNT_STATUSES = {"open": _l("Counting"), "submitted": _l("Waiting for approval"), "approving": _l("Being approved"),
+                  "approved": _l("Approved")}
 ZONES = {"plain": _l("Plains"), "hill": _l("Hills"), "north_east": _l("North-east"), "island": _l("Islands")}
-LABELS = {"unit": UNITS, "category": CATEGORIES, "zone": ZONES}  # page filters every service's templates use
+LABELS = {"unit": UNITS, "category": CATEGORIES, "zone": ZONES, "order_status": ORDER_STATUSES,
+          "lot_status": LOT_STATUSES, "count_status": COUNT_STATUSES}  # page filters every service's templates use
 
 HOME = {"warehouse": "/warehouse/stock"}
 MENU = {"warehouse": ((10, "/warehouse/stock", _l("Stock")), (20, "/warehouse/movements", _l("Receive, adjust, transfer")),
-                      (30, "/warehouse/dispatch", _l("Dispatch")), (40, "/warehouse/ledger", _l("Ledger"))),
-        "admin": ((40, "/admin/catalog", _l("Catalog and depots")), (45, "/admin/prices", _l("Prices")),
-                  (50, "/warehouse/stock", _l("Stock")),
-                  (60, "/warehouse/ledger", _l("Ledger")))}
+                      (25, "/warehouse/lots", _l("Lots")), (30, "/warehouse/dispatch", _l("Dispatch")),
+                      (35, "/admin/purchase-orders", _l("Purchase orders")), (40, "/warehouse/ledger", _l("Ledger")),
+                      (45, "/warehouse/counts", _l("Stock counts")), (48, "/admin/replenishment", _l("What to order"))),
+        "admin": ((40, "/admin/catalog", _l("Catalog and depots")), (42, "/admin/suppliers", _l("Suppliers")),
+                  (44, "/admin/purchase-orders", _l("Purchase orders")), (45, "/admin/prices", _l("Prices")),
+                  (46, "/admin/replenishment", _l("What to order")), (50, "/warehouse/stock", _l("Stock")),
+                  (55, "/warehouse/lots", _l("Lots")), (60, "/warehouse/ledger", _l("Ledger")),
+                  (65, "/warehouse/counts", _l("Stock counts")))}
 
 
 @blp.context_processor
@@ -37,7 +48,7 @@ def _labels() -> dict:
     return {"levels": LEVELS, "movement_types": MOVEMENTS, "reason_labels": REASONS}
 
 
-def _depot(principal) -> tuple[str | None, list[dict]]:
+def depot_of(principal) -> tuple[str | None, list[dict]]:
     """Warehouse staff work at their depot; admins choose one (the first by default)."""
     depots = catalog.list_depots(db(), limit=200)
     if principal.role == "warehouse" and principal.depot:
@@ -47,7 +58,7 @@ def _depot(principal) -> tuple[str | None, list[dict]]:
     return (wanted if wanted in codes else (codes[0] if codes else None)), depots
 
 
-def _materials() -> dict:
+def materials() -> dict:
     return {m["_id"]: m for m in catalog.list_materials(db(), limit=500)}
 
 
@@ -55,35 +66,39 @@ def _materials() -> dict:
 @page("warehouse", "admin")
 def stock(principal):
     """Stock of every material at one depot, running-out ones first."""
-    code, depots = _depot(principal)
+    code, depots = depot_of(principal)
     rows = queries.list_stock(db(), depot=code, limit=500) if code else []
     rows.sort(key=lambda s: (LEVEL_ORDER.get(s["level"], 3), s["sku"]))
-    return render_template("inventory/stock.html", rows=rows, depot=code, depots=depots, materials=_materials())
+    return render_template("inventory/stock.html", rows=rows, depot=code, depots=depots, materials=materials())
 
 
 @blp.get("/warehouse/movements")
 @page("warehouse", "admin")
 def movements(principal):
-    code, depots = _depot(principal)
-    return render_template("inventory/movements.html", depot=code, depots=depots,
-                           materials=list(_materials().values()), reasons=domain.ADJUSTMENT_REASONS)
+    code, depots = depot_of(principal)
+    orders = [o for status in order_rules.RECEIVING for o in purchase_orders.find(db(), status=status, depot=code,
+                                                                                  limit=100)] if code else []
+    reasons = [r for r in domain.ADJUSTMENT_REASONS if r != domain.EXPIRED_LOT]  # written off on the lots page
+    return render_template("inventory/movements.html", depot=code, depots=depots, orders=orders,
+                           chosen_order=request.args.get("purchase_order"),
+                           materials=list(materials().values()), reasons=reasons)
 
 
 @blp.get("/warehouse/dispatch")
 @page("warehouse", "admin")
 def dispatch(principal):
     """Requisitions whose every line is held at the depot: ready to hand over."""
-    code, depots = _depot(principal)
+    code, depots = depot_of(principal)
     ready = queries.ready_to_dispatch(db(), code) if code else []
     return render_template("inventory/dispatch.html", ready=ready, depot=code, depots=depots,
-                           materials=_materials())
+                           materials=materials(), plans=queries.dispatch_plans(db(), code, ready) if code else {})
 
 
 @blp.get("/warehouse/ledger")
 @page("warehouse", "admin")
 def movement_ledger(principal):
     """The movement ledger, newest first, filtered, a page at a time, with a CSV download."""
-    code, depots = _depot(principal)
+    code, depots = depot_of(principal)
     filters = {"sku": request.args.get("sku") or None, "type_": request.args.get("type") or None}
     if filters["type_"] not in (None, *domain.MOVEMENT_TYPES):
         filters["type_"] = None
@@ -91,14 +106,14 @@ def movement_ledger(principal):
     rows = ledger.page(db(), query, PAGE_SIZE + 1)
     more = rows[PAGE_SIZE - 1]["_id"] if len(rows) > PAGE_SIZE else None
     return render_template("inventory/ledger.html", rows=rows[:PAGE_SIZE], more=more, depot=code, depots=depots,
-                           materials=_materials(), sku=filters["sku"] or "", type=filters["type_"] or "",
+                           materials=materials(), sku=filters["sku"] or "", type=filters["type_"] or "",
                            types=domain.MOVEMENT_TYPES)
 
 
 @blp.get("/admin/catalog")
 @page("admin")
 def catalog_page(principal):
-    return render_template("inventory/catalog.html", materials=list(_materials().values()),
+    return render_template("inventory/catalog.html", materials=list(materials().values()),
                            depots=catalog.list_depots(db(), limit=200), categories=CATEGORIES, units=UNITS, zones=ZONES)
 
 
@@ -107,5 +122,5 @@ def catalog_page(principal):
 def price_list(principal):
     """Each material's price today and its history, with a form to set a new price."""
     rows = [{"material": prices.with_price(m), "history": prices.history_of(m)[:5]}
-            for m in _materials().values()]
-    return render_template("inventory/prices.html", rows=rows, today=today())
+            for m in materials().values()]
+    return render_template("inventory/prices.html", rows=rows, today=clock.today().isoformat())

@@ -6,10 +6,10 @@ one `$push` onto the material document with its MaterialPriced event in the same
 """
 from __future__ import annotations
 
+from services.inventory import clock
 from services.inventory.errors import MaterialNotFound
 from services.inventory.stock_writes import SOURCE
 from services.inventory.store import material_or_error
-from shared.calendar import today
 from shared.envelope import new_event, utcnow_iso
 from shared.money import price_on
 
@@ -17,7 +17,8 @@ from shared.money import price_on
 def set_price(db, sku: str, price: int, effective_from: str | None, *, by: str,
               correlation_id: str | None = None) -> dict:
     """Add a price per unit (paise) from a day on (today if none), with its MaterialPriced event."""
-    record = {"price": price, "effective_from": effective_from or today(), "set_at": utcnow_iso(), "by": by}
+    record = {"price": price, "effective_from": effective_from or clock.today().isoformat(), "set_at": utcnow_iso(),
+              "by": by}
     event = new_event("MaterialPriced", sku, {"sku": sku, **record}, source=SOURCE, correlation_id=correlation_id)
     result = db.materials.update_one({"_id": sku}, {"$push": {"prices": record, "outbox": event.to_dict()}})
     if result.matched_count == 0:
@@ -37,4 +38,4 @@ def history_of(material: dict) -> list[dict]:
 
 def with_price(material: dict, day: str | None = None) -> dict:
     """The material with `price`, the price per unit that applies today (None if never priced)."""
-    return {**material, "price": price_on(material.get("prices") or [], day or today())}
+    return {**material, "price": price_on(material.get("prices") or [], day or clock.today().isoformat())}

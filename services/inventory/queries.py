@@ -3,20 +3,23 @@ from __future__ import annotations
 
 from pymongo import ASCENDING
 
-from services.inventory import domain, waitlist
+from services.inventory import clock, domain, lot_rules, waitlist
 from services.inventory.catalog import depot_or_error, material_or_error
 from services.inventory.reservations import HELD
-from services.inventory.stock_writes import stock_view
+from services.inventory.stock_writes import full_view, stock_view
+from services.inventory.store import stock_from
 from shared.errors import NotFound
 
-_STOCK_FIELDS = {"holds": 0, "journal": 0, "outbox": 0}
+_STOCK_FIELDS = {"holds": 0, "journal": 0, "outbox": 0, "orders": 0}
 
 
-def _view(doc: dict) -> dict:
-    stock = domain.Stock(sku=doc["sku"], depot=doc["depot"], reorder_level=doc["reorder_level"],
-                         on_hand=doc["on_hand"], reserved=doc["reserved"])
-    return {**stock_view(stock), "category": doc.get("category"),
-            "level": doc.get("level") or domain.level_of(stock.available, stock.reorder_level)}
+def _view(doc: dict, *, lots: bool = False) -> dict:
+    """A stock as it stands today (a lot past its expiry date counts as expired before the next write)."""
+    stock = lot_rules.as_of(stock_from(doc), clock.today())
+    extra = {"category": doc.get("category"), "level": domain.level_of(stock.available, stock.reorder_level)}
+    if lots:
+        return {**full_view(stock), **extra}
+    return {**stock_view(stock), "blocked": stock.blocked, "on_order": stock.on_order, **extra}
 
 
 def list_stock(db, *, depot=None, sku=None, category=None, below_reorder=False, after=None,
@@ -35,11 +38,11 @@ def get_stock(db, depot: str, sku: str) -> dict:
     """One material at one depot; zeros if nothing ever moved there."""
     doc = db.stock.find_one({"_id": domain.stock_id(depot, sku)}, _STOCK_FIELDS)
     if doc is not None:
-        return _view(doc)
+        return _view(doc, lots=True)
     material = material_or_error(db, sku, not_found=True)
     depot_or_error(db, depot, not_found=True)
     return _view({"sku": sku, "depot": depot, "reorder_level": material["reorder_level"],
-                  "category": material["category"], "on_hand": 0, "reserved": 0})
+                  "category": material["category"], "on_hand": 0, "reserved": 0}, lots=True)
 
 
 def get_reservation(db, requisition_id: str, *, artisan_id: str | None = None) -> dict:
@@ -64,3 +67,26 @@ def ready_to_dispatch(db, depot: str, *, limit: int = 200) -> list[dict]:
     """Reservations whose every line is held at the depot, longest held first: ready to hand over."""
     return list(db.reservations.find({"depot": depot, "status": HELD}, {"outbox": 0})
                 .sort("updated_at", ASCENDING).limit(limit))
+
+
+def dispatch_plans(db, depot: str, ready: list[dict]) -> dict[str, dict[str, dict]]:
+    """The lots each ready requisition's lines would be handed over from, in the order they are listed.
+
+    Per requisition and material: `parts` [{lot, quantity, shade}] (one part when one lot covers the
+    line) and `short`, what usable lots cannot cover (a lot expired under the hold).
+    """
+    lots: dict[str, tuple] = {}
+    plans: dict[str, dict[str, dict]] = {}
+    for doc in ready:
+        for line in doc["lines"]:
+            sku = line["sku"]
+            if sku not in lots:
+                stored = db.stock.find_one({"_id": domain.stock_id(depot, sku)}, _STOCK_FIELDS)
+                lots[sku] = lot_rules.as_of(stock_from(stored), clock.today()).lots if stored else ()
+            parts, short = lot_rules.plan(lots[sku], line["quantity"])
+            shades = {lot.code: lot.shade for lot in lots[sku]}
+            plans.setdefault(doc["_id"], {})[sku] = {
+                "parts": [{"lot": code, "quantity": part, "shade": shades.get(code, "")} for code, part in parts],
+                "short": short}
+            lots[sku] = lot_rules.take(lots[sku], parts)
+    return plans

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from services.inventory.store import lots_of
 from shared.quantity import format_quantity as _q
 from shared.reconcile import Reconciliation
 
@@ -13,8 +14,14 @@ def facts(db) -> dict:
     for doc in db.stock.find({}, {"outbox": 0}):
         stock[doc["_id"]] = {"sku": doc["sku"], "depot": doc["depot"], "on_hand": doc["on_hand"],
                              "reserved": doc["reserved"], "holds": dict(doc.get("holds") or {}),
+                             "blocked": doc.get("blocked", 0), "on_order": doc.get("on_order", 0),
+                             "lots": [{"lot": lot.code, "on_hand": lot.on_hand, "status": lot.status}
+                                      for lot in lots_of(doc)],
+                             "orders": {k: {"ordered": v["ordered"], "received": v["received"], "open": v["open"]}
+                                        for k, v in (doc.get("orders") or {}).items()},
                              "journal": [{"id": e["_id"], "quantity": e["quantity"],
-                                          "reserved_change": e["reserved_change"]}
+                                          "reserved_change": e["reserved_change"], "type": e["type"],
+                                          "purchase_order": e.get("purchase_order")}
                                          for e in doc.get("journal") or []]}
     journal_ids = [e["id"] for s in stock.values() for e in s["journal"]]
     projected = {d["_id"] for d in db.movements.find({"_id": {"$in": journal_ids}}, {"_id": 1})} \
@@ -43,7 +50,22 @@ def facts(db) -> dict:
                     for doc in db.reservations.find({}, {"status": 1, "depot": 1, "lines": 1, "queue_seq": 1})}
     journals = {k: [e for e in s.pop("journal")] for k, s in stock.items()}
     return {"service": "inventory", "stock": stock, "journal": {k: v for k, v in journals.items() if v},
-            "ledger": ledger, "requisition_ledger": dict(by_requisition), "reservations": reservations}
+            "ledger": ledger, "requisition_ledger": dict(by_requisition), "reservations": reservations,
+            **orders_facts(db)}
+
+
+def orders_facts(db) -> dict:
+    """Orders that were sent, with each line's received figure, and the ledger's receipts naming them."""
+    orders = {doc["_id"]: {"status": doc["status"], "depot": doc["depot"],
+                           "lines": {x["sku"]: {"quantity": x["quantity"], "received": x["received"]}
+                                     for x in doc["lines"]}}
+              for doc in db.purchase_orders.find({"status": {"$ne": "draft"}}, {"status": 1, "depot": 1, "lines": 1})}
+    receipts = defaultdict(dict)
+    for row in db.movements.aggregate([
+            {"$match": {"type": "receipt", "purchase_order": {"$exists": True}}},
+            {"$group": {"_id": {"order": "$purchase_order", "sku": "$sku"}, "quantity": {"$sum": "$quantity"}}}]):
+        receipts[row["_id"]["order"]][row["_id"]["sku"]] = row["quantity"]
+    return {"purchase_orders": orders, "order_receipts": dict(receipts)}
 
 
 def stock_matches_ledger(inventory: dict) -> list[str]:
@@ -91,11 +113,54 @@ def requisition_ledger_matches_holds(inventory: dict) -> list[str]:
     return problems
 
 
+def lots_match_stock(inventory: dict) -> list[str]:
+    """Every stock's lots add up to its on hand, none is negative, and what they block is stored right."""
+    problems = []
+    for key, stock in inventory["stock"].items():
+        total = sum(lot["on_hand"] for lot in stock["lots"])
+        if total != stock["on_hand"]:
+            problems.append(f"{key}: lots sum to {_q(total)} but on hand is {_q(stock['on_hand'])}")
+        for lot in stock["lots"]:
+            if lot["on_hand"] < 0:
+                problems.append(f"{key}: lot {lot['lot']} is negative ({_q(lot['on_hand'])})")
+        blocked = sum(lot["on_hand"] for lot in stock["lots"] if lot["status"] != "available")
+        if blocked != stock["blocked"]:
+            problems.append(f"{key}: lots on hold or expired sum to {_q(blocked)} but {_q(stock['blocked'])} "
+                            f"is kept out of available")
+    return problems
+
+
+def orders_match_receipts(inventory: dict) -> list[str]:
+    """Per sent order and line: received = the receipts naming it, on the order and on its stock."""
+    problems, pending = [], defaultdict(int)  # receipts still only in a journal count too
+    for key, entries in inventory["journal"].items():
+        for entry in entries:
+            if not entry["projected"] and entry.get("type") == "receipt" and entry.get("purchase_order"):
+                pending[(entry["purchase_order"], inventory["stock"][key]["sku"])] += entry["quantity"]
+    for number, order in inventory.get("purchase_orders", {}).items():
+        ledger = inventory.get("order_receipts", {}).get(number, {})
+        for sku, line in order["lines"].items():
+            received = ledger.get(sku, 0) + pending[(number, sku)]
+            if line["received"] != received:
+                problems.append(f"order {number} {sku}: received {_q(line['received'])} but receipts naming it "
+                                f"sum to {_q(received)}")
+            kept = inventory["stock"].get(f"{order['depot']}/{sku}", {}).get("orders", {}).get(number)
+            if kept is not None and kept["received"] != received:
+                problems.append(f"order {number} {sku}: its stock counts {_q(kept['received'])} received, receipts "
+                                f"naming it sum to {_q(received)}")
+    for key, stock in inventory["stock"].items():
+        awaited = sum(max(x["ordered"] - x["received"], 0) for x in stock["orders"].values() if x["open"])
+        if awaited != stock["on_order"]:
+            problems.append(f"{key}: on order {_q(stock['on_order'])} but its open order lines await {_q(awaited)}")
+    return problems
+
+
 def counts(inventory: dict) -> dict:
     return {"stock records": len(inventory["stock"]),
             "ledger entries": sum(row["entries"] for row in inventory["ledger"].values()),
-            "reservations (inventory)": len(inventory["reservations"])}
+            "reservations (inventory)": len(inventory["reservations"]),
+            "purchase orders sent": len(inventory.get("purchase_orders", {}))}
 
 
-RECONCILIATION = Reconciliation(facts=facts, checks=(stock_matches_ledger, requisition_ledger_matches_holds),
-                                counts=counts)
+RECONCILIATION = Reconciliation(facts=facts, checks=(stock_matches_ledger, requisition_ledger_matches_holds,
+                                                   lots_match_stock, orders_match_receipts), counts=counts)

@@ -12,10 +12,11 @@ import uuid
 
 from pymongo.errors import DuplicateKeyError
 
-from services.inventory import domain, ledger, waitlist
+from services.inventory import clock, domain, ledger, lot_rules, waitlist
 from services.inventory.errors import InvalidRequisition, StockBusy
 from services.inventory.lease import leased, utcnow
 from services.inventory.stock_writes import SOURCE, write_stock
+from services.inventory.store import load_stock
 from shared.envelope import new_event
 
 log = logging.getLogger(__name__)
@@ -107,10 +108,21 @@ class Reservations:
                 return ISSUED
             if doc["status"] != HELD:
                 raise InvalidRequisition(f"requisition {rid} is {doc['status']}, not held")
+            self._check_lots_cover(doc)
             for line in doc["lines"]:
                 self._change(doc, line["sku"], "issue", lambda s: domain.issue(s, rid), correlation_id,
                              by=req.get("by"))
             return self._finish(doc, ISSUED, "StockIssued", correlation_id)
+
+    def _check_lots_cover(self, doc) -> None:
+        """Before any line is issued: usable lots cover every hold (a lot may expire under a hold)."""
+        for line in doc["lines"]:
+            stock = load_stock(self.db, doc["depot"], line["sku"], doc["_id"])[0]
+            try:
+                domain.issue(lot_rules.as_of(stock, clock.today()), doc["_id"]) if stock else None
+            except domain.InsufficientStock:
+                raise InvalidRequisition(f"requisition {doc['_id']}: the usable lots of {line['sku']} no longer "
+                                         f"cover its hold (a lot expired); receive stock or cancel it") from None
 
     def _unknown(self, doc) -> str | None:
         if not doc["lines"]:

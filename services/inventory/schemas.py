@@ -84,6 +84,8 @@ class MaterialSchema(ma.Schema):
     unit = f.String(required=True, validate=v.OneOf(UNITS))
     reorder_level = Quantity(required=True, validate=_not_negative)
     pack_size = Quantity(load_default=None, allow_none=True, positive=True)
+    max_level = Quantity(load_default=None, allow_none=True, positive=True)  # what replenishment orders up to
+    active = f.Boolean(load_default=True)  # inactive: no longer ordered
     entitlement_class = f.String(load_default=None, allow_none=True, validate=CLASS, metadata={
         "description": "a finer class than the category that schemes may cap, e.g. cotton-hank-upto-40s"})
     price = Money(dump_only=True, allow_none=True, metadata={"description": "price per unit today, rupees"})
@@ -97,6 +99,8 @@ class MaterialPatchSchema(ma.Schema):
     category = f.String(validate=v.OneOf(CATEGORIES))
     reorder_level = Quantity(validate=_not_negative)
     pack_size = Quantity(allow_none=True, positive=True)
+    max_level = Quantity(allow_none=True, positive=True)
+    active = f.Boolean()
     entitlement_class = f.String(allow_none=True, validate=CLASS)
 
     @ma.validates_schema
@@ -118,8 +122,38 @@ class MaterialQuery(Page):
     category = f.String(load_default=None, validate=v.OneOf(CATEGORIES))
 
 
+LOT_CODE = v.Regexp(r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$",
+                    error=F_("letters, digits and marks, without spaces at either end"))
+
+
+class LotSchema(ma.Schema):
+    """A receipt's lot as its label gives it; without a code rawbank names one."""
+
+    code = f.String(load_default=None, validate=[v.Length(max=100), LOT_CODE])
+    shade = f.String(load_default="", validate=v.Length(max=100))
+    count = f.String(load_default="", validate=v.Length(max=50))
+    mill = f.String(load_default="", validate=v.Length(max=200))
+    expires_on = Day(load_default=None)
+
+
+class LotField(f.Field):
+    """A lot: its code alone ("L-117"), or {code, shade, count, mill, expires_on}; "" means none."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            try:
+                return LotSchema().load({"code": value})
+            except ma.ValidationError as exc:  # a code alone: its messages as the field's own
+                raise ma.ValidationError(exc.messages["code"]) from None
+        if not isinstance(value, dict):
+            raise ma.ValidationError(F_("Not a valid mapping type."))
+        return LotSchema().load(value)  # its ValidationError carries the nested field messages
+
+
 class MovementSchema(ma.Schema):
-    type = f.String(required=True, validate=v.OneOf(["receipt", "adjustment", "transfer"]))
+    type = f.String(required=True, validate=v.OneOf(["receipt", "adjustment", "transfer", "return"]))
     sku = f.String(required=True, validate=CODE)
     depot = f.String(required=True, validate=CODE)
     to_depot = f.String(load_default=None, validate=CODE)
@@ -127,7 +161,9 @@ class MovementSchema(ma.Schema):
     reason = f.String(load_default="", validate=v.Length(max=500))
     reference = f.String(load_default="", validate=v.Length(max=200))
     supplier = f.String(load_default="", validate=v.Length(max=200))
-    lot = f.String(load_default="", validate=v.Length(max=100))
+    lot = LotField(load_default=None, metadata={"oneOf": [{"type": "string", "maxLength": 100},
+                                                          {"type": "object"}]})
+    purchase_order = f.String(load_default=None, validate=CODE)
     unit_cost = f.Decimal(load_default=None, places=2, as_string=True, allow_nan=False,
                           validate=v.Range(min=0, max=10**9),
                           metadata={"minimum": 0, "maximum": 10**9})  # else OpenAPI gets "1000000000.00"
@@ -135,7 +171,7 @@ class MovementSchema(ma.Schema):
     @ma.validates_schema
     def _by_type(self, data, **kwargs):
         kind, quantity = data.get("type"), data.get("quantity")
-        if quantity is not None and kind in ("receipt", "transfer") and quantity <= 0:
+        if quantity is not None and kind in ("receipt", "transfer", "return") and quantity <= 0:
             raise ma.ValidationError(F_("must be greater than zero"), "quantity")
         if kind == "adjustment":
             if quantity == 0:
@@ -146,17 +182,42 @@ class MovementSchema(ma.Schema):
                                          "reason")
         if kind == "transfer" and not data.get("to_depot"):
             raise ma.ValidationError(F_("required for a transfer"), "to_depot")
+        if kind == "return" and not (data.get("lot") or {}).get("code"):
+            raise ma.ValidationError(F_("name the lot that goes back"), "lot")
+        if data.get("purchase_order") and kind != "receipt":
+            raise ma.ValidationError(F_("only a receipt names a purchase order"), "purchase_order")
 
 
-class StockSchema(ma.Schema):
+class StockLotSchema(ma.Schema):
+    lot = f.String()
+    on_hand = Quantity()
+    shade = f.String()
+    count = f.String()
+    mill = f.String()
+    expires_on = f.String(allow_none=True)
+    status = f.String()
+    received_at = f.String()
+    supplier = f.String()
+    purchase_order = f.String()
+
+
+class StockFiguresSchema(ma.Schema):
+    """A stock's figures as a movement left them."""
+
     sku = f.String()
     depot = f.String()
     on_hand = Quantity()
     reserved = Quantity()
     available = Quantity()
     reorder_level = Quantity()
+
+
+class StockSchema(StockFiguresSchema):
     category = f.String()
     level = f.String()
+    blocked = Quantity()  # on hand in lots on hold or expired: not available
+    on_order = Quantity()
+    lots = f.List(f.Nested(StockLotSchema))  # GET /stock/{depot}/{sku} only, in the order issues take them
 
 
 class StockQuery(Page):
@@ -173,7 +234,8 @@ class MovementResultSchema(ma.Schema):
     depot = f.String()
     to_depot = f.String(allow_none=True)
     quantity = Quantity()
-    stock = f.Nested(StockSchema)
+    lot = f.String(allow_none=True)  # the lot a receipt went into
+    stock = f.Nested(StockFiguresSchema)
 
 
 class MovementEntrySchema(ma.Schema):
@@ -192,6 +254,8 @@ class MovementEntrySchema(ma.Schema):
     reference = f.String()
     supplier = f.String()
     lot = f.String()
+    lots = f.List(f.Dict())  # [{lot, quantity}]: each lot the movement changed
+    purchase_order = f.String()
     unit_cost = f.String()
     requisition_id = f.String()
     by = f.String()

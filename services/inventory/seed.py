@@ -1,8 +1,10 @@
-"""Demo catalog, depots, prices and opening stock for `rawbank dev` (never in production)."""
+"""Demo catalog, depots, prices, suppliers, opening stock in lots and a sent order for `rawbank dev` (never in
+production)."""
 from __future__ import annotations
 
-from services.inventory import catalog, movements, prices
-from shared.calendar import today
+from datetime import timedelta
+
+from services.inventory import catalog, clock, movements, prices, purchase_orders, suppliers
 
 WEEKDAYS = {"days": ["mon", "tue", "wed", "thu", "fri", "sat"], "opens": "10:00", "closes": "17:00"}
 DEPOTS = [
@@ -22,12 +24,30 @@ MATERIALS = [
      "unit": "kg", "reorder_level": 2_000},
     {"sku": "MTL-BRASS-SHEET", "name": "Brass sheet 22 gauge", "name_hi": "पीतल की चादर 22 गेज",
      "category": "metal", "unit": "kg", "reorder_level": 20_000},
+    {"sku": "YRN-COT-2-40", "name": "Dyed cotton yarn 2/40s", "name_hi": "रंगा सूती धागा 2/40s", "category": "yarn",
+     "unit": "kg", "reorder_level": 30_000, "pack_size": 5_000},
 ]
-OPENING_STOCK = [("VNS", "YRN-COT-40", 200_000), ("VNS", "YRN-SLK-MUL", 12_000),
-                 ("VNS", "DYE-INDIGO", 8_000), ("BHD", "YRN-COT-40", 120_000),
-                 ("BHD", "MTL-BRASS-SHEET", 60_000)]
+SUPPLIERS = [
+    {"code": "SRM", "name": "Sri Ram Spinning Mills", "district": "Salem", "gstin": "33AAACS1234F1Z5",
+     "tolerance_percent": 5, "lead_time_days": 30,
+     "items": [{"sku": "YRN-COT-40", "pack_size": 50_000, "price": 24_550},
+               {"sku": "YRN-COT-2-40", "pack_size": 25_000, "price": 31_000}]},
+    {"code": "KSMB", "name": "Karnataka Silk Marketing Board", "district": "Bengaluru", "gstin": "29AAAGK1234M1Z2",
+     "tolerance_percent": 2, "lead_time_days": 45, "items": [{"sku": "YRN-SLK-MUL", "price": 520_000}]},
+    {"code": "UPNDC", "name": "UP Natural Dyes Cooperative", "district": "Kanpur Nagar", "lead_time_days": 15,
+     "items": [{"sku": "DYE-INDIGO", "pack_size": 5_000, "price": 180_000}]},
+]
+#: (depot, sku, quantity, lot): opening stock, each in its lot; the indigo dye lot expires in 200 days
+OPENING_STOCK = [
+    ("VNS", "YRN-COT-40", 200_000, {"code": "SRM-2411-07", "shade": "bleached white", "count": "40s", "mill": "Sri Ram"}),
+    ("VNS", "YRN-SLK-MUL", 12_000, {"code": "KSMB-M-118", "shade": "natural"}),
+    ("VNS", "DYE-INDIGO", 8_000, {"code": "UPNDC-IND-24", "shade": "deep indigo", "expires_in_days": 200}),
+    ("BHD", "YRN-COT-40", 120_000, {"code": "SRM-2410-02", "shade": "bleached white", "count": "40s",
+                                    "mill": "Sri Ram"}),
+    ("BHD", "MTL-BRASS-SHEET", 60_000, {"code": "MRD-B-55"})]
 PRICES = {"YRN-COT-40": 24_550, "YRN-SLK-MUL": 4_20_000, "DYE-INDIGO": 2_80_000,
           "MTL-BRASS-SHEET": 65_000}  # paise per kg, from the first day of this month
+
 
 def seed(db, config) -> None:
     """Register the demo depots and materials and receive opening stock, once."""
@@ -37,9 +57,18 @@ def seed(db, config) -> None:
         catalog.register_depot(db, dict(depot))
     for material in MATERIALS:
         catalog.register_material(db, dict(material), correlation_id="seed")
-    first_of_month = today()[:8] + "01"
+    first_of_month = clock.today().replace(day=1).isoformat()
     for sku, price in PRICES.items():
         prices.set_price(db, sku, price, first_of_month, by="seed", correlation_id="seed")
-    for depot, sku, quantity in OPENING_STOCK:
+    for supplier in SUPPLIERS:
+        suppliers.register(db, dict(supplier))
+    for depot, sku, quantity, lot in OPENING_STOCK:
+        days = lot.pop("expires_in_days", None)
+        expires = (clock.today() + timedelta(days=days)).isoformat() if days else None
         movements.record_movement(db, {"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity,
-                                       "reference": "opening stock"}, by="seed", correlation_id="seed")
+                                       "reference": "opening stock", "lot": {**lot, "expires_on": expires}},
+                                  by="seed", correlation_id="seed")
+    order = purchase_orders.create(db, {
+        "supplier": "KSMB", "depot": "VNS", "expected_on": (clock.today() + timedelta(days=20)).isoformat(),
+        "lines": [{"sku": "YRN-SLK-MUL", "quantity": 20_000, "price": 520_000}]}, by="seed")
+    purchase_orders.send(db, order["purchase_order"], by="seed", correlation_id="seed")

@@ -6,8 +6,8 @@ import random
 import time
 from typing import Callable
 
-from services.inventory import domain, ledger
-from services.inventory.errors import StockBusy
+from services.inventory import clock, domain, ledger, lot_codes, lot_rules
+from services.inventory.errors import StockBusy, refused
 from services.inventory.store import VersionConflict, load_stock, material_or_error, save_stock
 from shared.envelope import Event, new_event
 
@@ -22,7 +22,7 @@ Record = Callable[[domain.Stock, domain.Stock], tuple[list[dict], list[Event]]]
 
 
 def write_stock(db, material: dict | str, depot: str, change: Change, record: Record, *,
-                requisition_id: str | None = None, movement_id: str | None = None,
+                requisition_id: str | None = None, order_id: str | None = None, movement_id: str | None = None,
                 correlation_id: str | None = None, on_new=None) -> tuple[domain.Stock, domain.Stock]:
     """Apply `change` to one stock and store it with `record`'s ledger entries and events.
 
@@ -33,8 +33,13 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
     The ledger entries go into the stock document's journal in the same write and are then
     copied to `movements`; the worker's sweep empties the journal (services/inventory/ledger.py).
 
+    `change` sees the stock as it stands today (lots past their expiry date expired); a lot
+    code new to this stock is claimed for the material first (lot_codes.py), and an expiry
+    alert that falls due is raised in the same write.
+
     Returns (before, after); when the change changes nothing, or `movement_id` is already in
-    the ledger, nothing is written and after == before. Rule errors propagate unchanged.
+    the ledger, nothing is written and after == before. InsufficientStock propagates unchanged,
+    other refusals of the rules as the service's errors (errors.refused).
     `on_new()` runs first when the stock record does not exist yet (e.g. to check the depot).
     """
     sku = material if isinstance(material, str) else material["_id"]
@@ -42,7 +47,7 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
     attempt = 0
     while True:
         attempt += 1
-        stored, version, category = load_stock(db, depot, sku, requisition_id)
+        stored, version, category, lots_stored = load_stock(db, depot, sku, requisition_id, order_id)
         if movement_id is not None and version and ledger.recorded(db, depot, sku, movement_id):
             return stored, stored
         if stored is not None and isinstance(material, str):
@@ -52,16 +57,24 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
         if stored is None:
             if on_new is not None:
                 on_new()
-            stored = domain.Stock(sku=sku, depot=depot, reorder_level=known["reorder_level"])
-        before = _with_reorder_level(stored, known["reorder_level"])
-        after = change(before)
+            stored = domain.Stock(sku=sku, depot=depot, reorder_level=known["reorder_level"], lots=())
+        today = clock.today()
+        before = lot_rules.as_of(_with_reorder_level(stored, known["reorder_level"]), today)
+        try:
+            after = lot_rules.raise_alerts(change(before), today)
+        except domain.Refused as exc:
+            raise refused(exc) from None
         if after == before:
             return before, after
+        new_codes = _new_codes(stored if lots_stored else None, after)
+        if new_codes:
+            lot_codes.claim(db, sku, new_codes)
         journal, events = record(before, after)
-        events = [*events, *level_events(before, after, correlation_id)]
+        events = [*events, *level_events(before, after, correlation_id),
+                  *expiry_events(before, after, today, correlation_id)]
         try:
             save_stock(db, before, after, version, category=known["category"], journal=journal, events=events,
-                       stored=stored if version else None, stored_category=category)
+                       stored=stored if version else None, stored_category=category, lots_stored=lots_stored)
         except VersionConflict:
             if time.monotonic() > deadline:
                 raise StockBusy(reason=domain.stock_id(depot, sku)) from None
@@ -99,11 +112,20 @@ def refresh_copies(db, material: dict, depot: str, correlation_id=None) -> None:
 
 def _with_reorder_level(stock: domain.Stock, reorder_level: int) -> domain.Stock:
     """The catalog's reorder level wins; a change is checked against it at the next write."""
-    if stock.reorder_level == reorder_level:
-        return stock
-    return domain.Stock(sku=stock.sku, depot=stock.depot, reorder_level=reorder_level,
-                        on_hand=stock.on_hand, reserved=stock.reserved, level=stock.level,
-                        holds=stock.holds)
+    return stock if stock.reorder_level == reorder_level else stock._replace(reorder_level=reorder_level)
+
+
+def _new_codes(stored: domain.Stock | None, after: domain.Stock) -> list[str]:
+    known = {lot.code for lot in stored.lots or ()} if stored is not None else set()
+    return [lot.code for lot in after.lots or () if lot.code not in known]
+
+
+def expiry_events(before: domain.Stock, after: domain.Stock, today, correlation_id) -> list[Event]:
+    """LotExpiring for each lot whose next expiry alert this write raised (0 days: expired)."""
+    return [new_event("LotExpiring", domain.stock_id(after.depot, after.sku), {
+        "sku": after.sku, "depot": after.depot, "lot": lot.code, "shade": lot.shade, "expires_on": lot.expires_on,
+        "stage": lot.alerted, "days_left": max(lot_rules.days_left(lot, today), 0), "on_hand": lot.on_hand},
+        source=SOURCE, correlation_id=correlation_id) for lot in lot_rules.newly_alerted(before.lots, after.lots)]
 
 
 def level_events(before: domain.Stock, after: domain.Stock, correlation_id: str | None) -> list[Event]:
@@ -130,3 +152,16 @@ def stock_view(stock: domain.Stock) -> dict:
     return {"sku": stock.sku, "depot": stock.depot, "on_hand": stock.on_hand,
             "reserved": stock.reserved, "available": stock.available,
             "reorder_level": stock.reorder_level}
+
+
+def full_view(stock: domain.Stock) -> dict:
+    """The stock with what its lots keep out of available, what is on order, and its lots."""
+    return {**stock_view(stock), "blocked": stock.blocked, "on_order": stock.on_order, "lots": lots_view(stock)}
+
+
+def lots_view(stock: domain.Stock) -> list[dict]:
+    """The stock's lots, in the order an issue takes them."""
+    return [{"lot": lot.code, "on_hand": lot.on_hand, "shade": lot.shade, "count": lot.count, "mill": lot.mill,
+             "expires_on": lot.expires_on, "status": lot.status, "received_at": lot.received_at,
+             "supplier": lot.supplier, "purchase_order": lot.purchase_order}
+            for lot in sorted(stock.lots or (), key=lot_rules.fefo)]

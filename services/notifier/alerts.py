@@ -42,7 +42,7 @@ def raise_alert(db, kind: str, *, depot: str | None, sku: str | None, cause: str
 
     The condition is kind x depot x material, or kind x `scope` when given (dead letters).
     """
-    condition = f"{kind}:{scope}" if scope else domain.condition_key(kind, depot, sku)
+    condition = domain.condition_key(kind, depot, sku, scope)
     if _seen(db, condition, cause):
         return None
     for _ in range(5):
@@ -72,7 +72,7 @@ def raise_alert(db, kind: str, *, depot: str | None, sku: str | None, cause: str
 def resolve_condition(db, kind: str, *, depot: str | None, sku: str | None, cause: str,
                       at: datetime, scope: str | None = None) -> bool:
     """Resolve the condition's live alert because it cleared; a seen cause changes nothing."""
-    condition = f"{kind}:{scope}" if scope else domain.condition_key(kind, depot, sku)
+    condition = domain.condition_key(kind, depot, sku, scope)
     if _seen(db, condition, cause):
         return False
     result = db.alerts.update_one(

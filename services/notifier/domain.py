@@ -9,12 +9,14 @@ LIVE = (OPEN, ACKNOWLEDGED)
 
 LOW_STOCK, STOCK_OUT, WAITLIST = "low_stock", "stock_out", "waitlist_growing"
 RESERVATION_FAILED, DEAD_LETTER = "reservation_failed", "dead_letter"
-ACCOUNT_OVERDUE = "account_overdue"
+ORDER_OVERDUE, LOT_EXPIRING, LOT_EXPIRED = "purchase_order_overdue", "lot_expiring", "lot_expired"
+COUNT_VARIANCE, ACCOUNT_OVERDUE = "count_variance", "account_overdue"
 SHORT_SHARE, SHARES_UNCONFIRMED = "short_share", "shares_unconfirmed"  # cooperatives' members and their shares
-KINDS = (LOW_STOCK, STOCK_OUT, WAITLIST, RESERVATION_FAILED, DEAD_LETTER, ACCOUNT_OVERDUE, SHORT_SHARE,
-         SHARES_UNCONFIRMED)
+KINDS = (LOW_STOCK, STOCK_OUT, WAITLIST, RESERVATION_FAILED, DEAD_LETTER, ORDER_OVERDUE, LOT_EXPIRING,
+         LOT_EXPIRED, COUNT_VARIANCE, ACCOUNT_OVERDUE, SHORT_SHARE, SHARES_UNCONFIRMED)
 SEVERITY = {LOW_STOCK: "warning", STOCK_OUT: "critical", WAITLIST: "warning",
-            RESERVATION_FAILED: "warning", DEAD_LETTER: "critical", ACCOUNT_OVERDUE: "warning",
+            RESERVATION_FAILED: "warning", DEAD_LETTER: "critical", ORDER_OVERDUE: "warning",
+            LOT_EXPIRING: "warning", LOT_EXPIRED: "critical", COUNT_VARIANCE: "warning", ACCOUNT_OVERDUE: "warning",
             SHORT_SHARE: "critical", SHARES_UNCONFIRMED: "warning"}
 
 #: level event -> (kind it opens, kinds it resolves at the same depot and material)
@@ -40,9 +42,14 @@ NOTIFICATION_CREATED, DIGEST = "notification.created", "digest"
 WEBHOOK_TOPICS = (ALERT_OPENED, ALERT_ESCALATED, ALERT_ACKNOWLEDGED, ALERT_RESOLVED, DIGEST)
 
 
-def condition_key(kind: str, depot: str | None, sku: str | None) -> str:
-    """One open alert per condition: material x depot x kind."""
-    return f"{kind}:{depot or '-'}:{sku or '-'}"
+def condition_key(kind: str, depot: str | None, sku: str | None, scope: str | None = None) -> str:
+    """One open alert per condition: material x depot x kind, or kind x `scope` (an order, a lot, a count)."""
+    return f"{kind}:{scope}" if scope else f"{kind}:{depot or '-'}:{sku or '-'}"
+
+
+def lot_alert(stage: int) -> tuple[str, str]:
+    """(kind, scope suffix) of an expiry alert: one alert per lot and stage, once each; 0 is expiry itself."""
+    return (LOT_EXPIRED, "") if stage == 0 else (LOT_EXPIRING, f"/{stage}")
 
 
 ACKNOWLEDGEABLE = (OPEN,)  # acknowledging stops escalation; nobody acknowledges twice

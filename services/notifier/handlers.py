@@ -111,6 +111,49 @@ def requisition_status(db, config, event: Event) -> None:
         check_waitlist(db, config, depot, sku, cause=cause, now=datetime.now(timezone.utc))
 
 
+def _raise(db, event: Event, kind: str, scope: str, *, sku=None, details: dict) -> None:
+    depot = event.data["depot"]
+    alerts.raise_alert(db, kind, depot=depot, sku=sku, scope=scope, cause=event.event_id,
+                       at=parse_time(event.occurred_at), district=projections.district_of(db, depot), details=details)
+
+
+def _resolve(db, event: Event, kind: str, scope: str) -> None:
+    alerts.resolve_condition(db, kind, depot=event.data["depot"], sku=None, scope=scope, cause=event.event_id,
+                             at=parse_time(event.occurred_at))
+
+
+def order_overdue(db, config, event: Event) -> None:
+    """An order past its expected date: one alert per order."""
+    data = event.data
+    _raise(db, event, domain.ORDER_OVERDUE, data["purchase_order"], details={
+        k: data[k] for k in ("purchase_order", "supplier", "supplier_name", "expected_on", "days_late", "lines")})
+
+
+def order_finished(db, config, event: Event) -> None:
+    """Nothing more is awaited on the order: its lateness alert is resolved."""
+    _resolve(db, event, domain.ORDER_OVERDUE, event.data["purchase_order"])
+
+
+def lot_expiring(db, config, event: Event) -> None:
+    """90, 60, 30 days before a lot expires and when it has: one alert each."""
+    data = event.data
+    kind, stage = domain.lot_alert(data["stage"])
+    _raise(db, event, kind, f"{data['depot']}/{data['sku']}/{data['lot']}{stage}", sku=data["sku"], details={
+        k: data[k] for k in ("lot", "shade", "expires_on", "days_left", "stage", "on_hand")})
+
+
+def count_variance(db, config, event: Event) -> None:
+    """A count found differences beyond the tolerance: one alert per count."""
+    data = event.data
+    _raise(db, event, domain.COUNT_VARIANCE, data["count_id"], details={
+        k: data[k] for k in ("count_id", "tolerance_percent", "lines", "by")})
+
+
+def count_approved(db, config, event: Event) -> None:
+    """The count is approved (its differences posted): its alert is resolved."""
+    _resolve(db, event, domain.COUNT_VARIANCE, event.data["count_id"])
+
+
 def keep_account(db, config, event: Event) -> None:
     """What the artisan owes and by when: reminders and overdue alerts are worked out from it (dues.check)."""
     dues.keep(db, event.data)
@@ -141,6 +184,11 @@ EVENT_HANDLERS = {
     "RequisitionReceived": (keep_requisition, requisition_status),
     "ShareCodeIssued": (fold_reports, ask_member),
     "ShareConfirmed": (fold_reports, alert_if_short),
+    "PurchaseOrderOverdue": (order_overdue,),
+    "PurchaseOrderFinished": (order_finished,),
+    "LotExpiring": (lot_expiring,),
+    "StockCountVariance": (count_variance,),
+    "StockCountApproved": (count_approved,),
     "TokenRevoked": (forget_token,),
 }
 

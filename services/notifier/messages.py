@@ -13,8 +13,7 @@ from shared.i18n import LANGUAGES
 
 def describe_alerts(db, docs: list[dict], *, dump: bool = False) -> list[dict]:
     """Alerts with titles and texts in both languages; `dump` gives the JSON-ready form."""
-    materials = projections.materials(db, [d["sku"] for d in docs if d.get("sku")]
-                                      + [l["sku"] for d in docs for l in (d.get("details") or {}).get("lines", [])])
+    materials = projections.materials(db, [sku for d in docs for sku in skus_of(d)])
     depots = projections.depots(db, [d["depot"] for d in docs if d.get("depot")])
     out = []
     for doc in docs:
@@ -22,6 +21,12 @@ def describe_alerts(db, docs: list[dict], *, dump: bool = False) -> list[dict]:
         out.append({**doc, "title": {k: v[0] for k, v in titles.items()},
                     "text": {k: v[1] for k, v in titles.items()}})
     return AlertSchema(many=True).dump(out) if dump else out
+
+
+def skus_of(alert: dict) -> list[str]:
+    """The materials an alert speaks of: its own, and those of its lines (an order, a count, a short share)."""
+    lines = (alert.get("details") or {}).get("lines") or []
+    return [sku for sku in [alert.get("sku"), *(line.get("sku") for line in lines if isinstance(line, dict))] if sku]
 
 
 def compose(db, delivery: dict, now: datetime, code_secret: str = "") -> Outgoing:
@@ -86,8 +91,7 @@ def _to_contact(db, delivery: dict) -> Outgoing:
         raise NothingToSend("contact removed")
     lang = contact.get("language") or "en"
     alert = delivery["payload"]
-    materials = projections.materials(db, ([alert["sku"]] if alert.get("sku") else [])
-                                      + [line["sku"] for line in (alert.get("details") or {}).get("lines", [])])
+    materials = projections.materials(db, skus_of(alert))
     depots = projections.depots(db, [alert["depot"]] if alert.get("depot") else [])
     title, body = texts.alert(alert, materials, depots, lang)
     word = texts.escalated_word(lang) if delivery["topic"] == domain.ALERT_ESCALATED else delivery["topic"]

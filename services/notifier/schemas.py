@@ -26,6 +26,18 @@ class Who(ma.Schema):
     cause = f.String()
 
 
+QUANTITIES = ("available", "reorder_level", "on_hand", "quantity", "book", "counted", "variance", "received")
+
+
+def _quantities(details: dict) -> dict:
+    """Details with their quantities as the contract writes them ("12.5"), lines included."""
+    out = {k: Quantity()._serialize(v, k, details) if k in QUANTITIES and isinstance(v, int) else v
+           for k, v in details.items()}
+    if isinstance(out.get("lines"), list):
+        out["lines"] = [_quantities(line) if isinstance(line, dict) else line for line in out["lines"]]
+    return out
+
+
 class AlertSchema(ma.Schema):
     id = f.String(attribute="_id")
     kind = f.String()
@@ -48,14 +60,7 @@ class AlertSchema(ma.Schema):
     updated_at = f.AwareDateTime()
 
     def dump_details(self, doc):
-        details = dict(doc.get("details") or {})
-        for name in ("available", "reorder_level"):
-            if isinstance(details.get(name), int):
-                details[name] = Quantity()._serialize(details[name], name, details)
-        if "lines" in details:  # a short share: what was due and what came, per material
-            details["lines"] = [{k: Quantity()._serialize(v, k, line) if k in ("quantity", "received") else v
-                                 for k, v in line.items()} for line in details["lines"]]
-        return details
+        return _quantities(dict(doc.get("details") or {}))
 
 
 class NotificationQuery(ma.Schema):

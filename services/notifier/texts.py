@@ -58,6 +58,15 @@ ALERT_TEXT = {
     "waitlist_growing": (N_("Waiting list growing: {material} at {depot}"), N_("{waiting} requests are waiting.")),
     "reservation_failed": (N_("Reservation failed: {material} at {depot}"), "{detail}"),
     "dead_letter": (N_("Message could not be processed ({topic})"), "{detail}"),
+    "purchase_order_overdue": (N_("Order {order} from {supplier} is {days} days late"),
+                               N_("Expected at {depot} on {expected_on}; still to come: {items}.")),
+    "lot_expiring": (N_("Lot {lot} of {material} at {depot} expires in {days} days"),
+                     N_("{quantity}{shade} expires on {expires_on}. Hand it over first, or plan to write it off.")),
+    "lot_expired": (N_("Lot {lot} of {material} at {depot} has expired"),
+                    N_("{quantity}{shade} can no longer be set aside or handed over. Take it off the books with an "
+                       "adjustment, reason 'Expired lot written off'.")),
+    "count_variance": (N_("Stock count {count} at {depot}: differences beyond {tolerance}%"),
+                       N_("{differences}. Check them before the count is approved.")),
     "account_overdue": (N_("Overdue account: {artisan}"), N_("{amount} overdue since {since}.")),
     "short_share": (N_("Short share: {artisan} ({cooperative})"),
                     N_("{artisan} says they received {received} of their share of {share} (request {ref}).")),
@@ -105,9 +114,12 @@ def depot_name(code: str, depots: dict, lang: str) -> str:
     return (depots.get(code) or {}).get("name") or translate(N_("{code} depot"), lang, code=code)
 
 
-def day_text(day: str, lang: str) -> str:
-    """'2026-12-04' as people write it: '4 Dec 2026', '4 दिस॰ 2026'."""
-    return format_date(date.fromisoformat(day), "d MMM y", locale="hi_IN" if lang == "hi" else "en_IN")
+def day_text(day: str | None, lang: str) -> str:
+    """'2026-12-04' as people write it: '4 Dec 2026', '4 दिस॰ 2026' (as it came if it is no day)."""
+    try:
+        return format_date(date.fromisoformat(day), "d MMM y", locale="hi_IN" if lang == "hi" else "en_IN")
+    except (TypeError, ValueError):
+        return day or "-"
 
 
 def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool = False) -> dict:
@@ -158,13 +170,41 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
               "detail": details.get("reason", ""), "artisan": details.get("name") or details.get("artisan_id", "-"),
               "amount": rupees(parse_money(details["overdue"]), lang) if details.get("overdue") else "",
               "since": day_text(details["since"], lang) if details.get("since") else "",
-              "cooperative": (details.get("cooperative_name_hi") if lang == "hi" else None)
-              or details.get("cooperative_name") or details.get("cooperative", "-"),
-              "ref": ref(details.get("requisition_id") or "-"),
-              "share": items(details.get("lines", []), materials, lang),
-              "received": items([{"sku": l["sku"], "quantity": l["received"]} for l in details.get("lines", [])],
-                                materials, lang)}
+              **_share_values(details, materials, lang), **_procurement_values(details, materials, unit, lang)}
     return translate(title, lang, **values), translate(body, lang, **values)
+
+
+def _share_values(details: dict, materials: dict, lang: str) -> dict:
+    """What the cooperative share alerts say: the cooperative, the request, what was due and what came."""
+    lines = [line for line in details.get("lines") or [] if isinstance(line, dict) and "received" in line]
+    return {"cooperative": (details.get("cooperative_name_hi") if lang == "hi" else None)
+            or details.get("cooperative_name") or details.get("cooperative", "-"),
+            "ref": ref(details.get("requisition_id") or "-"),
+            "share": items(lines, materials, lang),
+            "received": items([{"sku": line["sku"], "quantity": line["received"]} for line in lines], materials, lang)}
+
+
+def _procurement_values(details: dict, materials: dict, unit: str, lang: str) -> dict:
+    """What the order, lot and count alerts say, from their details."""
+    shade = details.get("shade")
+    lines = details.get("lines") or []
+    return {"order": details.get("purchase_order", ""), "supplier": details.get("supplier_name", ""),
+            "days": details.get("days_late", details.get("days_left", "")),
+            "expected_on": day_text(details.get("expected_on"), lang),
+            "expires_on": day_text(details.get("expires_on"), lang),
+            "items": items(lines, materials, lang) if "purchase_order" in details else "",
+            "lot": details.get("lot", ""), "quantity": quantity(details.get("on_hand", 0), unit, lang),
+            "shade": translate(N_(" (shade {shade})"), lang, shade=shade) if shade else "",
+            "count": details.get("count_id", ""), "tolerance": details.get("tolerance_percent", ""),
+            "differences": "; ".join(difference(line, materials, lang) for line in lines)
+            if "count_id" in details else ""}
+
+
+def difference(line: dict, materials: dict, lang: str) -> str:
+    unit = (materials.get(line["sku"]) or {}).get("unit", "")
+    return translate(N_("{material} lot {lot}: books {book}, counted {counted}"), lang,
+                     material=material_name(line["sku"], materials, lang), lot=line.get("lot") or "-",
+                     book=quantity(line["book"], unit, lang), counted=quantity(line["counted"], unit, lang))
 
 
 def alert_headline(doc: dict, materials: dict, depots: dict, lang: str) -> str:

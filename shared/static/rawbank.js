@@ -147,6 +147,11 @@
     });
   });
 
+  // A button that prints the page (a receipt, a count sheet): the browser's own dialog is all it needs.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
   // A list that shows a different selection when changed (no inline handlers: the pages' CSP allows none).
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();

@@ -58,6 +58,35 @@ MATRIX = [
     ("inventory", "GET", "/reservations/{other_rid}", None, expect(artisan=404, secretary=404)),
     ("inventory", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
     ("inventory", "GET", "/public/availability?district=VNS", None, expect(anon=OK)),  # no login, no figures
+    ("inventory", "POST", "/suppliers", {"code": "S-{n}", "name": "N", "district": "D"}, ADMIN_ONLY),
+    ("inventory", "GET", "/suppliers", None, STAFF),
+    ("inventory", "GET", "/suppliers/MILL", None, STAFF),
+    ("inventory", "PATCH", "/suppliers/MILL", {"lead_time_days": 20}, ADMIN_ONLY),
+    ("inventory", "POST", "/purchase-orders", {"supplier": "MILL", "depot": "VNS", "expected_on": "2030-01-01",
+                                               "lines": [{"sku": SKU, "quantity": "1", "price": "1"}]}, ADMIN_ONLY),
+    ("inventory", "GET", "/purchase-orders", None, STAFF),
+    ("inventory", "GET", "/purchase-orders/{draft_po}", None, STAFF),
+    ("inventory", "PATCH", "/purchase-orders/{draft_po}", {"note": "n"}, ADMIN_ONLY),
+    ("inventory", "POST", "/purchase-orders/{draft_po}/send", None, ADMIN_ONLY),
+    ("inventory", "POST", "/purchase-orders/{sent_po}/close", None, ADMIN_ONLY),
+    ("inventory", "POST", "/purchase-orders/{spare_po}/cancel", None, ADMIN_ONLY),
+    ("inventory", "GET", "/replenishment?depot=VNS", None, STAFF),
+    ("inventory", "POST", "/replenishment/purchase-orders", {"depot": "VNS", "supplier": "MILL", "skus": [SKU]},
+     ADMIN_ONLY),
+    ("inventory", "POST", f"/stock/VNS/{SKU}/lots/hold", {"lot": "LOT-VNS"}, STAFF),
+    ("inventory", "POST", f"/stock/VNS/{SKU}/lots/release", {"lot": "LOT-VNS"}, STAFF),
+    ("inventory", "POST", f"/stock/BHD/{SKU}/lots/hold", {"lot": "LOT-BHD"}, expect(warehouse=403, artisan=403,
+                                                                                     secretary=403)),
+    ("inventory", "POST", "/counts", {"depot": "VNS"}, STAFF),
+    ("inventory", "POST", "/counts", {"depot": "BHD"}, expect(warehouse=403, artisan=403, secretary=403)),
+    ("inventory", "GET", "/counts", None, STAFF),
+    ("inventory", "GET", "/counts/{own_count}", None, STAFF),
+    ("inventory", "PUT", "/counts/{own_count}/lines", {"sku": SKU, "lot": "LOT-VNS", "counted": "5"}, STAFF),
+    ("inventory", "PUT", "/counts/{other_count}/lines", {"sku": SKU, "lot": "LOT-BHD", "counted": "5"},
+     expect(warehouse=403, artisan=403, secretary=403)),
+    ("inventory", "POST", "/counts/{own_count}/submit", None, expect(artisan=403, secretary=403, admin=ANY,
+                                                                     warehouse=ANY)),
+    ("inventory", "POST", "/counts/{other_count}/approve", None, ADMIN_ONLY),
     ("requests", "POST", "/artisans", {"name": "N", "district": "D", "craft": "c", "registration_id": "REG-{n}"},
      expect(warehouse=403, artisan=403)),
     ("requests", "GET", "/artisans", None, expect()),
@@ -210,6 +239,19 @@ def world():
     call(inv, "POST", "/materials", admin, material)
     for code in ("VNS", "BHD"):
         call(inv, "POST", "/movements", admin, {"type": "receipt", "sku": SKU, "depot": code, "quantity": "100"})
+        call(inv, "POST", "/movements", admin, {"type": "receipt", "sku": SKU, "depot": code, "quantity": "10",
+                                                "lot": f"LOT-{code}"})
+    call(inv, "POST", "/suppliers", admin, {"code": "MILL", "name": "Mill", "district": "Salem"})
+    order = {"supplier": "MILL", "depot": "VNS", "expected_on": "2030-01-01",
+             "lines": [{"sku": SKU, "quantity": "5", "price": "10"}]}
+    orders = {name: call(inv, "POST", "/purchase-orders", admin, order)["purchase_order"]
+              for name in ("draft_po", "sent_po", "spare_po")}
+    call(inv, "POST", f"/purchase-orders/{orders['sent_po']}/send", admin)
+    counted, counter = {}, issue_token(config.jwt_secret, sub="counter", role="admin")  # not the approving admin
+    for name, code in (("own_count", "VNS"), ("other_count", "BHD")):
+        counted[name] = call(inv, "POST", "/counts", counter, {"depot": code})["count_id"]
+        call(inv, "PUT", f"/counts/{counted[name]}/lines", counter, {"sku": SKU, "lot": f"LOT-{code}", "counted": "9"})
+    call(inv, "POST", f"/counts/{counted['other_count']}/submit", counter)
     requests_consumer.make_handler(req[1], config)(event("MaterialRegistered", SKU, {**material, "reorder_level": 50_000}))
     call(req, "POST", "/schemes", admin, {"code": "RMSS", "name": "RMSS", "name_hi": "RMSS", "subsidy_percent": "15",
                                           "caps": [{"category": "yarn", "per_loom_per_month": "30"}],
@@ -241,7 +283,7 @@ def world():
     notes = {doc["requisition_id"]: doc["_id"] for doc in note[1].notifications.find()}
     objects = {"own_rid": rids["A"], "other_rid": rids["B"], "own_alert": alerts["VNS"], "other_alert": alerts["BHD"],
                "own_coop_rid": coop_rids["A"], "other_coop_rid": coop_rids["B"],
-               "own_note": notes[rids["A"]], "other_note": notes[rids["B"]]}
+               "own_note": notes[rids["A"]], "other_note": notes[rids["B"]], **orders, **counted}
     return {"apps": {k: v[0] for k, v in apps.items()}, "tokens": tokens, "objects": objects}
 
 

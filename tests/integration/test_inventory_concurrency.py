@@ -6,6 +6,7 @@ import pytest
 
 from services.inventory import create_app, movements, queries, spec
 from services.inventory.consumer import make_handler
+from services.inventory.errors import InvalidRequisition
 from shared.runtime import Runtime
 from tests.integration.test_inventory_support import (check_invariants, db, requisition,  # noqa: F401
                                                       seed_catalog)
@@ -163,3 +164,38 @@ def test_fifty_threads_taking_stock_off_over_http_never_go_below_zero(config, to
         check_invariants(db)
     finally:
         runtime.close()
+
+
+def test_forty_threads_reserving_and_dispatching_across_lots_never_take_a_held_or_expired_lot(db, config,
+                                                                                             monkeypatch):
+    """Usable lots A and B hold 20 kg; C is on hold and E expired: 40 requests of 1 kg, each dispatched at once."""
+    from datetime import datetime, timedelta, timezone
+
+    from services.inventory import clock, lots
+    soon = (clock.today() + timedelta(days=2)).isoformat()
+    for code, quantity, expires in (("A", 12_000, None), ("B", 8_000, None), ("C", 9_000, None), ("E", 7_000, soon)):
+        movements.record_movement(db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": quantity,
+                                       "lot": {"code": code, "expires_on": expires}}, by="test")
+    lots.hold(db, "VNS", "YRN", "C", by="test")
+    moment = datetime.now(timezone.utc) + timedelta(days=3)
+    monkeypatch.setattr(clock, "now", lambda: moment)  # E has expired
+    handle = make_handler(db, config)
+
+    refused = []
+
+    def take(i):
+        handle(requisition("RequisitionApproved", f"L{i:02}", [("YRN", 1_000)]))
+        try:
+            handle(requisition("RequisitionDispatched", f"L{i:02}", []))
+        except InvalidRequisition:  # waitlisted: nothing to hand over (the consumer dead-letters it)
+            refused.append(i)
+
+    run_threads(take, n=40)
+    assert len(refused) == 20
+    statuses = [doc["status"] for doc in db.reservations.find({})]
+    assert statuses.count("issued") == 20 and statuses.count("waitlisted") == 20
+    left = {lot["lot"]: lot["on_hand"] for lot in queries.get_stock(db, "VNS", "YRN")["lots"]}
+    assert left == {"C": 9_000, "E": 7_000}  # A and B went, the held and the expired lots were never touched
+    issued = [(entry["lot"], entry["quantity"]) for entry in db.movements.find({"type": "issue"})]  # 1 kg: one lot
+    assert sum(-quantity for _, quantity in issued) == 20_000 and {lot for lot, _ in issued} <= {"A", "B"}
+    check_invariants(db)

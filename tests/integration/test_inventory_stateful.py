@@ -1,10 +1,14 @@
-"""Hypothesis drives receipts, adjustments, transfers, reservations and redeliveries in any order;
-after every step the stock, the holds and the ledger must still agree with each other and a model."""
+"""Hypothesis drives receipts into lots, adjustments, transfers, returns, reservations, purchase orders,
+lots on hold, stock counts, days passing (lots expire) and redeliveries in any order; after every step the
+stock, its lots, the holds, the orders and the ledger must still agree with each other and a model:
+on hand = Σ ledger and Σ lots = on hand."""
+from datetime import datetime, timedelta, timezone
+
 import hypothesis.strategies as st
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from services.inventory import domain, movements
+from services.inventory import clock, counts, domain, lots, movements, purchase_orders, suppliers, watch
 from services.inventory.consumer import make_handler
 from shared.config import Config
 from shared.envelope import decode_event
@@ -16,6 +20,9 @@ from tests.integration.test_inventory_support import check_invariants, requisiti
 DEPOTS = st.sampled_from(["VNS", "BHD"])
 SKUS = st.sampled_from(["YRN", "DYE"])
 AMOUNT = st.integers(min_value=1, max_value=6_000)
+LOTS = {"YRN": (None, "Y1", "Y2"), "DYE": (None, "D1", "D2")}
+EXPIRES_IN = {"D1": 6, "Y2": 15}  # days after the start; other lots never expire
+START = datetime(2030, 6, 1, 6, tzinfo=timezone.utc)
 
 
 class StockMachine(RuleBasedStateMachine):
@@ -24,13 +31,36 @@ class StockMachine(RuleBasedStateMachine):
         self.runtime = Runtime(spec(), Config.from_env({}))
         self.db = self.runtime.db
         seed_catalog(self.db)
+        suppliers.register(self.db, {"code": "MILL", "name": "Mill", "district": "D", "tolerance_percent": 10})
         self.handle = make_handler(self.db, None)
         self.on_hand = {}          # (depot, sku) -> what the model expects on hand
         self.requisitions = {}     # rid -> (depot, lines)
         self.delivered = []        # every event handed to the consumer, for redelivery
+        self.orders = []           # purchase order numbers sent
+        self.days = 0
+        self.real_now = clock.now
+        clock.now = lambda: START + timedelta(days=self.days)
 
     def teardown(self):
+        if hasattr(self, "real_now"):
+            clock.now = self.real_now
         self.runtime.close()
+
+    def stored(self):
+        return sorted((d["_id"], d["on_hand"], d["reserved"], str(d.get("lots"))) for d in self.db.stock.find({}))
+
+    def refused(self, step) -> bool:
+        """Run a step that may be refused: a refusal (4xx) changes no stock."""
+        before = self.stored()
+        try:
+            step()
+        except Error as exc:
+            assert outcome(exc).status < 500, exc
+            assert self.stored() == before
+            event(f"refused: {exc.code}")  # --hypothesis-show-statistics: which refusals the run reached
+            return True
+        event("applied")
+        return False
 
     def stock(self, depot, sku):
         doc = self.db.stock.find_one({"_id": domain.stock_id(depot, sku)}) or {}
@@ -51,12 +81,83 @@ class StockMachine(RuleBasedStateMachine):
         outbox = self.db.stock.find_one({"_id": domain.stock_id(depot, sku)})["outbox"]
         return decode_event([e for e in outbox if e["type"] == type_][-1])
 
-    @rule(depot=DEPOTS, sku=SKUS, quantity=AMOUNT)
-    def receive(self, depot, sku, quantity):
-        movements.record_movement(self.db, {"type": "receipt", "sku": sku, "depot": depot,
-                                            "quantity": quantity}, by="t")
+    @rule(depot=DEPOTS, sku=SKUS, quantity=AMOUNT, pick=st.integers(0, 2))
+    def receive(self, depot, sku, quantity, pick):
+        code = LOTS[sku][pick]
+        lot = {"code": code, "expires_on": (START + timedelta(days=EXPIRES_IN[code])).date().isoformat()
+               if code in EXPIRES_IN else None} if code else None
+        if self.refused(lambda: movements.record_movement(self.db, {"type": "receipt", "sku": sku, "depot": depot,
+                                                                    "quantity": quantity, "lot": lot}, by="t")):
+            assert code in EXPIRES_IN  # only a lot past its date is refused
+            return
         self.on_hand[(depot, sku)] = self.on_hand.get((depot, sku), 0) + quantity
         self.deliver(self.last_stock_event(depot, sku, "StockReceived"))   # the consumer retries waitlists
+
+    @rule(depot=DEPOTS, sku=SKUS, quantity=st.integers(1_000, 20_000))
+    def order(self, depot, sku, quantity):
+        number = purchase_orders.create(self.db, {"supplier": "MILL", "depot": depot, "expected_on": "2030-06-10",
+                                                  "lines": [{"sku": sku, "quantity": quantity, "price": 100}]},
+                                        by="t")["purchase_order"]
+        purchase_orders.send(self.db, number, by="t")
+        self.orders.append(number)
+
+    @precondition(lambda self: self.orders)
+    @rule(data=st.data(), quantity=st.integers(1, 12_000))
+    def receive_on_order(self, data, quantity):
+        number = data.draw(st.sampled_from(self.orders))
+        doc = self.db.purchase_orders.find_one({"_id": number})
+        line = doc["lines"][0]
+        body = {"type": "receipt", "sku": line["sku"], "depot": doc["depot"], "quantity": quantity,
+                "purchase_order": number}
+        if self.refused(lambda: movements.record_movement(self.db, body, by="t")):
+            assert doc["status"] in ("closed", "cancelled") or line["received"] + quantity > line["limit"]
+            return
+        assert line["received"] + quantity <= line["limit"]
+        key = (doc["depot"], line["sku"])
+        self.on_hand[key] = self.on_hand.get(key, 0) + quantity
+        self.deliver(self.last_stock_event(*key, "StockReceived"))   # counts on the order once more: no change
+
+    @precondition(lambda self: self.orders)
+    @rule(data=st.data())
+    def close_order(self, data):
+        number = data.draw(st.sampled_from(self.orders))
+        self.refused(lambda: purchase_orders.close(self.db, number, by="t"))
+
+    @rule(depot=DEPOTS, sku=SKUS, pick=st.integers(1, 2), hold=st.booleans())
+    def hold_or_release(self, depot, sku, pick, hold):
+        step = lots.hold if hold else lots.release
+        self.refused(lambda: step(self.db, depot, sku, LOTS[sku][pick], by="t"))
+
+    @rule(days=st.integers(1, 8))
+    def days_pass(self, days):
+        self.days += days
+        watch.step(self.db)  # expiry alerts and expired lots are stored; on hand does not change
+
+    @rule(depot=DEPOTS, sku=SKUS, quantity=AMOUNT)
+    def write_off_expired(self, depot, sku, quantity):
+        body = {"type": "adjustment", "sku": sku, "depot": depot, "quantity": -quantity, "reason": "expired"}
+        if not self.refused(lambda: movements.record_movement(self.db, body, by="t")):
+            self.on_hand[(depot, sku)] -= quantity
+
+    @rule(depot=DEPOTS, sku=SKUS, pick=st.integers(1, 2), quantity=AMOUNT)
+    def give_back(self, depot, sku, pick, quantity):
+        body = {"type": "return", "sku": sku, "depot": depot, "quantity": quantity, "lot": {"code": LOTS[sku][pick]}}
+        if not self.refused(lambda: movements.record_movement(self.db, body, by="t")):
+            self.on_hand[(depot, sku)] -= quantity
+
+    @rule(depot=DEPOTS, sku=SKUS, pick=st.integers(0, 2), delta=st.integers(-3_000, 3_000))
+    def count(self, depot, sku, pick, delta):
+        count_id = counts.start(self.db, depot, by="counter")["count_id"]
+        stock = self.db.stock.find_one({"_id": domain.stock_id(depot, sku)})
+        code = LOTS[sku][pick] or next((lot["lot"] for lot in (stock or {}).get("lots", [])), None)
+        book = next((lot["on_hand"] for lot in (stock or {}).get("lots", []) if lot["lot"] == code), 0)
+        line = {"sku": sku, "lot": code, "counted": max(book + delta, 0)}
+        if self.refused(lambda: counts.count_line(self.db, count_id, line, by="counter")):
+            return
+        counts.submit(self.db, count_id, by="counter", tolerance_percent=2)
+        variance = self.db.counts.find_one({"_id": count_id})["lines"][0]["variance"]
+        if not self.refused(lambda: counts.approve(self.db, count_id, by="approver")):
+            self.on_hand[(depot, sku)] = self.on_hand.get((depot, sku), 0) + variance
 
     @rule(depot=DEPOTS, sku=SKUS, delta=st.integers(min_value=-6_000, max_value=6_000).filter(bool),
           reason=st.sampled_from(domain.ADJUSTMENT_REASONS))
@@ -67,10 +168,10 @@ class StockMachine(RuleBasedStateMachine):
             movements.record_movement(self.db, {"type": "adjustment", "sku": sku, "depot": depot,
                                                 "quantity": delta, "reason": reason}, by="t")
         except Conflict:
-            assert available + delta < 0
+            assert available + delta < 0 or reason == "expired"
             assert list(self.db.stock.find({})) == before
             return
-        assert available + delta >= 0
+        assert available + delta >= 0 or reason == "expired"
         self.on_hand[(depot, sku)] = self.on_hand.get((depot, sku), 0) + delta
         self.deliver(self.last_stock_event(depot, sku, "StockAdjusted"))
 
@@ -113,6 +214,12 @@ class StockMachine(RuleBasedStateMachine):
         rid = data.draw(st.sampled_from(sorted(self.requisitions)))
         before = self.status(rid)
         applied = self.deliver(requisition("RequisitionDispatched", rid, []))
+        if before == "held" and not applied:  # only when a lot expired under the hold: nothing moved
+            depot, lines = self.requisitions[rid]
+            assert any(lot.get("status") == "expired" for sku, _ in lines for lot in
+                       (self.db.stock.find_one({"_id": domain.stock_id(depot, sku)}) or {}).get("lots", []))
+            assert self.status(rid) == "held"
+            return
         assert applied == (before in ("held", "issued"))
         if before == "held":
             depot, lines = self.requisitions[rid]
@@ -145,6 +252,6 @@ class StockMachine(RuleBasedStateMachine):
             assert self.stock(depot, sku)[0] == expected, (depot, sku)
 
 
-StockMachine.TestCase.settings = settings(max_examples=80, stateful_step_count=30, deadline=None,
+StockMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=50, deadline=None,
                                           suppress_health_check=[HealthCheck.too_slow])
 test_stock_machine = StockMachine.TestCase

@@ -1,9 +1,11 @@
 """Shared helpers of the inventory tests: a store, a small catalog, events, the invariants."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
-from services.inventory import catalog, ledger, spec
+from services.inventory import catalog, create_app, ledger, spec
 from shared.envelope import new_event
 from shared.runtime import Runtime
 
@@ -11,13 +13,45 @@ DEPOTS = ("VNS", "BHD")
 MATERIALS = {"YRN": ("yarn", 5_000), "DYE": ("dye", 1_000), "BRS": ("metal", 0)}
 
 
+@contextmanager
+def fresh(config):
+    """A fresh embedded inventory store with two depots and three materials."""
+    runtime = Runtime(spec(), config)
+    seed_catalog(runtime.db)
+    try:
+        yield runtime
+    finally:
+        runtime.close()
+
+
+@pytest.fixture
+def runtime(config):
+    with fresh(config) as made:
+        yield made
+
+
 @pytest.fixture
 def db(config):
     """The inventory database of a fresh embedded store with two depots and three materials."""
-    runtime = Runtime(spec(), config)
-    seed_catalog(runtime.db)
-    yield runtime.db
-    runtime.close()
+    with fresh(config) as runtime:
+        yield runtime.db
+
+
+@pytest.fixture
+def inventory_api(config, runtime, token):
+    """call(method, path, body, role=, status=, lang=, sub=, **claims): the inventory API's JSON answer.
+
+    With `status`, the answer must have it. Admin by default; other roles take their claims (depot=...).
+    """
+    client = create_app(config, runtime).test_client()
+
+    def call(method, path, body=None, *, role="admin", status=None, lang="en", sub=None, **claims):
+        headers = {**token(role, sub=sub, **claims), "Accept-Language": lang}
+        response = client.open(f"/api/v1{path}", method=method, json=body, headers=headers)
+        if status is not None:
+            assert response.status_code == status, response.get_json()
+        return response.get_json()
+    return call
 
 
 def seed_catalog(db) -> None:
@@ -46,9 +80,19 @@ def check_invariants(db) -> None:
     ledger.project_pending(db)
     holds_by_rid: dict[str, dict[tuple[str, str], int]] = {}
     for doc in db.stock.find({}):
-        where = doc["_id"]
-        assert doc["available"] == doc["on_hand"] - doc["reserved"], where
-        assert doc["available"] >= 0, f"{where}: negative available {doc['available']}"
+        where, lots = doc["_id"], doc.get("lots", [])
+        assert doc["available"] == doc["on_hand"] - doc["reserved"] - doc.get("blocked", 0), where
+        assert sum(lot["on_hand"] for lot in lots) == doc["on_hand"], f"{where}: lots != on hand {lots}"
+        assert all(lot["on_hand"] > 0 for lot in lots), f"{where}: an empty or negative lot {lots}"
+        statuses = [lot.get("status", "available") for lot in lots]  # a lot in use is stored without one
+        assert doc.get("blocked", 0) == sum(lot["on_hand"] for lot, status in zip(lots, statuses)
+                                            if status != "available"), where
+        assert doc["reserved"] <= doc["on_hand"], f"{where}: more set aside than on hand"
+        if set(statuses) <= {"available"}:  # only a lot expiring under holds uncovers them
+            assert doc["available"] >= 0, f"{where}: negative available {doc['available']}"
+        awaited = sum(x["ordered"] - x["received"] for x in (doc.get("orders") or {}).values()
+                      if x["open"] and x["ordered"] > x["received"])
+        assert doc.get("on_order", 0) == awaited, f"{where}: on order {doc.get('on_order')} != {awaited}"
         assert doc["reserved"] == sum(doc.get("holds", {}).values()), f"{where}: reserved != holds"
         assert not doc.get("journal"), f"{where}: ledger entries left unprojected"
         totals = ledger.totals(db, doc["depot"], doc["sku"])
@@ -64,3 +108,17 @@ def check_invariants(db) -> None:
         elif res["status"] != "reserving":
             assert held == {}, f"{res['_id']} is {res['status']} but still holds {held}"
     assert holds_by_rid == {}, f"holds without a reservation: {holds_by_rid}"
+    check_orders(db)
+
+
+def check_orders(db) -> None:
+    """Every sent order's received figures are the receipts naming it, on the order and on its stock."""
+    for order in db.purchase_orders.find({"status": {"$ne": "draft"}}):
+        for line in order["lines"]:
+            receipts = [m["quantity"] for m in db.movements.find(
+                {"type": "receipt", "purchase_order": order["_id"], "sku": line["sku"]})]
+            assert line["received"] == sum(receipts), (order["_id"], line, receipts)
+            stock = db.stock.find_one({"_id": f"{order['depot']}/{line['sku']}"}) or {}
+            kept = (stock.get("orders") or {}).get(order["_id"])
+            if kept is not None:
+                assert kept["received"] == line["received"], (order["_id"], kept, line)

@@ -90,7 +90,7 @@ def test_the_passbook_is_printable_and_shows_looms_entitlement_and_the_share(app
     page = text(artisan.get("/my/passbook"))
     assert "कच्चा माल पासबुक" in page and "करघे: 2" in page and "सहकारी समिति के माध्यम से" in page
     html = artisan.get("/my/passbook").get_data(as_text=True)
-    assert f'data-requisition="{rid}"' in html and "data-print" in html and "print.js" in html
+    assert f'data-requisition="{rid}"' in html and "data-print" in html and "rawbank.js" in html
     assert person(apps["requests"], config, "artisan", artisan_id="ART-0002").get("/passbook/ART-0001").status_code \
         == 403
     assert secretary_of(apps, config).get("/passbook/ART-0003").status_code == 200

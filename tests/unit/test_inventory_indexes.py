@@ -9,7 +9,8 @@ import itertools
 import pytest
 from pymongo import IndexModel
 
-from services.inventory import catalog, ledger, movements, queries, spec, store
+from services.inventory import (catalog, counts, ledger, lots, movements, purchase_orders, queries, replenishment,
+                                spec, store, suppliers, watch)
 from services.inventory.reservations import Reservations
 from shared.runtime import Runtime
 from tests.integration.test_inventory_support import requisition, seed_catalog
@@ -161,6 +162,37 @@ def exercise(db):
         list(ledger.stream(db, ledger.movements_query(**args), batch=2))
     ledger.project_pending(db)
     ledger.totals(db, "VNS", "YRN")
+    exercise_procurement(db)
+
+
+def exercise_procurement(db):
+    """Suppliers, orders, lots, counts, replenishment and the watch loop."""
+    suppliers.register(db, {"code": "MILL", "name": "Mill", "district": "D"})
+    suppliers.find(db, after="A")
+    suppliers.update(db, "MILL", {"tolerance_percent": 5})
+    number = purchase_orders.create(db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2000-01-01",
+                                         "lines": [{"sku": "DYE", "quantity": 5_000, "price": 100}]},
+                                    by="t")["purchase_order"]
+    purchase_orders.send(db, number, by="t")
+    movements.record_movement(db, {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": 1_000,
+                                   "purchase_order": number, "lot": {"code": "L1", "expires_on": "2999-01-01"}},
+                              by="t")
+    for args in combos(status=[None, "sent"], depot=[None, "VNS"], after=[None, "PO-1"]):
+        purchase_orders.find(db, **args)
+    watch.step(db)
+    lots.hold(db, "VNS", "DYE", "L1", by="t")
+    lots.release(db, "VNS", "DYE", "L1", by="t")
+    movements.record_movement(db, {"type": "return", "sku": "DYE", "depot": "VNS", "quantity": 10, "lot": "L1"},
+                              by="t")
+    purchase_orders.close(db, number, by="t")
+    count_id = counts.start(db, "VNS", by="t")["count_id"]
+    counts.count_line(db, count_id, {"sku": "DYE", "lot": "L1", "counted": 900}, by="t")
+    counts.submit(db, count_id, by="t", tolerance_percent=2)
+    counts.approve(db, count_id, by="other")
+    for args in combos(depot=[None, "VNS"], after=[None, "CNT-1"]):
+        counts.find(db, **args)
+    replenishment.suggestions(db, "VNS", supplier="MILL")
+    replenishment.history(db, "VNS", "DYE", on_hand=1_000)
 
 
 def test_every_query_the_code_runs_has_an_index(recorded):

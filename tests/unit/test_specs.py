@@ -63,12 +63,18 @@ def test_each_role_menu_gathers_every_services_entries_by_position():
         "secretary": [("requests", "/my"), ("requests", "/coop/new"), ("requests", "/accounts"),
                       ("notifier", "/my/notifications")],
         "warehouse": [("inventory", "/warehouse/stock"), ("inventory", "/warehouse/movements"),
-                      ("inventory", "/warehouse/dispatch"), ("inventory", "/warehouse/ledger"),
+                      ("inventory", "/warehouse/lots"), ("inventory", "/warehouse/dispatch"),
+                      ("inventory", "/admin/purchase-orders"), ("inventory", "/warehouse/ledger"),
+                      ("inventory", "/warehouse/counts"), ("inventory", "/admin/replenishment"),
                       ("notifier", "/admin/alerts")],
         "admin": [("notifier", "/admin/alerts"), ("requests", "/admin/approvals"), ("requests", "/admin/quotas"),
                   ("requests", "/admin/schemes"), ("requests", "/admin/claims"), ("requests", "/accounts"),
-                  ("notifier", "/admin/reports/distribution"), ("inventory", "/admin/catalog"), ("inventory", "/admin/prices"), ("inventory", "/warehouse/stock"),
-                  ("inventory", "/warehouse/ledger")]}
+                  ("notifier", "/admin/reports/distribution"),
+                  ("inventory", "/admin/catalog"), ("inventory", "/admin/suppliers"),
+                  ("inventory", "/admin/purchase-orders"), ("inventory", "/admin/prices"),
+                  ("inventory", "/admin/replenishment"), ("inventory", "/warehouse/stock"),
+                  ("inventory", "/warehouse/lots"), ("inventory", "/warehouse/ledger"),
+                  ("inventory", "/warehouse/counts")]}
 
 
 def test_first_pages_labels_and_the_pages_one_service_serves_for_all():

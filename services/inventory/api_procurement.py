@@ -1,0 +1,113 @@
+"""Inventory HTTP API, buying half: suppliers, purchase orders and what to order next."""
+from __future__ import annotations
+
+from services.inventory import purchase_orders, replenishment, suppliers
+from services.inventory.api import page_args, paged
+from services.inventory.schemas_procurement import (OrderQuery, PurchaseOrderPatchSchema, PurchaseOrderSchema,
+                                                    ReplenishmentOrderSchema, ReplenishmentQuery,
+                                                    ReplenishmentSchema, SupplierPatchSchema, SupplierSchema)
+from services.inventory.schemas import Page
+from shared.auth import current_principal, require_role
+from shared.web import Blueprint, db, request_id
+
+blp = Blueprint("inventory-procurement", __name__, url_prefix="/api/v1",
+                description="Suppliers, purchase orders and replenishment")
+STAFF = ("admin", "warehouse")
+
+
+@blp.route("/suppliers", methods=["POST"])
+@require_role("admin")
+@blp.arguments(SupplierSchema)
+@blp.response(201, SupplierSchema)
+def create_supplier(body):
+    """Register a mill or agency (admin): GSTIN, over-receipt tolerance, lead time, pack sizes and prices."""
+    return suppliers.register(db(), body)
+
+
+@blp.route("/suppliers", methods=["GET"])
+@require_role(*STAFF)
+@blp.arguments(Page, location="query")
+@blp.response(200, SupplierSchema(many=True))
+def list_suppliers(query):
+    """Suppliers in code order, a page at a time."""
+    return paged(suppliers.find(db(), **page_args(query)), query["limit"], lambda s: s["code"])
+
+
+@blp.route("/suppliers/<code>", methods=["GET"])
+@require_role(*STAFF)
+@blp.response(200, SupplierSchema)
+def get_supplier(code):
+    return suppliers.get(db(), code, not_found=True)
+
+
+@blp.route("/suppliers/<code>", methods=["PATCH"])
+@require_role("admin")
+@blp.arguments(SupplierPatchSchema)
+@blp.response(200, SupplierSchema)
+def update_supplier(changes, code):
+    """Change a supplier (admin); `active: false` stops new orders to it."""
+    return suppliers.update(db(), code, changes)
+
+
+@blp.route("/purchase-orders", methods=["POST"])
+@require_role("admin")
+@blp.arguments(PurchaseOrderSchema)
+@blp.response(201, PurchaseOrderSchema)
+def create_order(body):
+    """Raise a draft order to a supplier for one depot (admin); prices in rupees per unit."""
+    return purchase_orders.create(db(), body, by=current_principal().sub)
+
+
+@blp.route("/purchase-orders", methods=["GET"])
+@require_role(*STAFF)
+@blp.arguments(OrderQuery, location="query")
+@blp.response(200, PurchaseOrderSchema(many=True))
+def list_orders(query):
+    """Orders newest first, filtered by status and depot, a page at a time."""
+    return paged(purchase_orders.find(db(), **page_args(query)), query["limit"], lambda o: o["purchase_order"])
+
+
+@blp.route("/purchase-orders/<number>", methods=["GET"])
+@require_role(*STAFF)
+@blp.response(200, PurchaseOrderSchema)
+def get_order(number):
+    """One order with what each line received and the receipts naming it."""
+    return purchase_orders.get(db(), number)
+
+
+@blp.route("/purchase-orders/<number>", methods=["PATCH"])
+@require_role("admin")
+@blp.arguments(PurchaseOrderPatchSchema)
+@blp.response(200, PurchaseOrderSchema)
+def edit_order(changes, number):
+    """Change a draft's lines, expected date or note (admin)."""
+    return purchase_orders.edit(db(), number, changes, by=current_principal().sub)
+
+
+@blp.route("/purchase-orders/<number>/<any(send, close, cancel):action>", methods=["POST"])
+@require_role("admin")
+@blp.response(200, PurchaseOrderSchema)
+def act_on_order(number, action):
+    """send: the lines are on order at the depot; close: the rest is cancelled; cancel: before any receipt."""
+    step = {"send": purchase_orders.send, "close": purchase_orders.close, "cancel": purchase_orders.cancel}[action]
+    return step(db(), number, by=current_principal().sub, correlation_id=request_id())
+
+
+@blp.route("/replenishment", methods=["GET"])
+@require_role(*STAFF)
+@blp.arguments(ReplenishmentQuery, location="query")
+@blp.response(200, ReplenishmentSchema(many=True))
+def what_to_order(query):
+    """Per material: stock, on order, waitlisted, 90-day average issue, cover and the suggested order, by sku."""
+    rows = replenishment.suggestions(db(), query["depot"], supplier=query["supplier"], cover_days=query["cover_days"],
+                                     after=query["after"], limit=query["limit"] + 1)
+    return paged(rows, query["limit"], lambda r: r["sku"])
+
+
+@blp.route("/replenishment/purchase-orders", methods=["POST"])
+@require_role("admin")
+@blp.arguments(ReplenishmentOrderSchema)
+@blp.response(201, PurchaseOrderSchema)
+def order_suggestion(body):
+    """Turn the suggestion for some materials into a draft order to one supplier (admin)."""
+    return replenishment.draft_order(db(), body, by=current_principal().sub)

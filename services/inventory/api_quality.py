@@ -1,0 +1,85 @@
+"""Inventory HTTP API, quality half: lots on hold for inspection, and stock counts."""
+from __future__ import annotations
+
+from services.inventory import counts, lots
+from services.inventory.api import page_args, paged
+from services.inventory.api_stock import own_depot
+from services.inventory.schemas import StockSchema
+from services.inventory.schemas_procurement import (CountLineSchema, CountQuery, CountSchema, CountStartSchema,
+                                                    LotActionSchema)
+from shared.auth import current_principal, require_role
+from shared.web import Blueprint, db, request_id, runtime
+
+blp = Blueprint("inventory-quality", __name__, url_prefix="/api/v1", description="Lots on hold and stock counts")
+STAFF = ("admin", "warehouse")
+
+
+@blp.route("/stock/<depot>/<sku>/lots/<any(hold, release):action>", methods=["POST"])
+@require_role(*STAFF)
+@blp.arguments(LotActionSchema)
+@blp.response(200, StockSchema)
+def lot_status(body, depot, sku, action):
+    """hold: a lot waits for inspection, neither reserved nor issued; release: it is back in use."""
+    own_depot(depot)
+    step = lots.hold if action == "hold" else lots.release
+    return step(db(), depot, sku, body["lot"], by=current_principal().sub, note=body["note"],
+                correlation_id=request_id())
+
+
+@blp.route("/counts", methods=["POST"])
+@require_role(*STAFF)
+@blp.arguments(CountStartSchema)
+@blp.response(201, CountSchema)
+def start_count(body):
+    """Start a stock count at a depot: a sheet of every lot the books show there."""
+    own_depot(body["depot"])
+    return counts.start(db(), body["depot"], by=current_principal().sub)
+
+
+@blp.route("/counts", methods=["GET"])
+@require_role(*STAFF)
+@blp.arguments(CountQuery, location="query")
+@blp.response(200, CountSchema(many=True))
+def list_counts(query):
+    """Counts newest first, a page at a time."""
+    return paged(counts.find(db(), **page_args(query)), query["limit"], lambda c: c["count_id"])
+
+
+@blp.route("/counts/<count_id>", methods=["GET"])
+@require_role(*STAFF)
+@blp.response(200, CountSchema)
+def get_count(count_id):
+    return counts.view(counts.get(db(), count_id))
+
+
+def _at_own_depot(count_id: str) -> None:
+    own_depot(counts.get(db(), count_id)["depot"])
+
+
+@blp.route("/counts/<count_id>/lines", methods=["PUT"])
+@require_role(*STAFF)
+@blp.arguments(CountLineSchema)
+@blp.response(200, CountSchema)
+def count_line(body, count_id):
+    """Record what was counted of one lot (again to correct it); the books at this moment stand beside it."""
+    _at_own_depot(count_id)
+    return counts.count_line(db(), count_id, body, by=current_principal().sub)
+
+
+@blp.route("/counts/<count_id>/submit", methods=["POST"])
+@require_role(*STAFF)
+@blp.response(200, CountSchema)
+def submit_count(count_id):
+    """Hand the count in for approval; differences beyond the tolerance raise an alert."""
+    _at_own_depot(count_id)
+    tolerance = runtime().config.inventory_count_tolerance_percent
+    return counts.submit(db(), count_id, by=current_principal().sub, tolerance_percent=tolerance,
+                         correlation_id=request_id())
+
+
+@blp.route("/counts/<count_id>/approve", methods=["POST"])
+@require_role("admin")
+@blp.response(200, CountSchema)
+def approve_count(count_id):
+    """Post one adjustment (reason count) per difference (an admin who did not count)."""
+    return counts.approve(db(), count_id, by=current_principal().sub, correlation_id=request_id())

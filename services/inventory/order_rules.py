@@ -1,0 +1,111 @@
+"""Purchase-order rules: statuses, what each action may start from, tolerance, lateness, and the order
+lines a stock keeps (what may still be received: the over-receipt check). Standard library only."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from services.inventory.refusals import Refused
+
+DRAFT, SENT, PARTIAL, RECEIVED = "draft", "sent", "partially_received", "received"
+CLOSED, CANCELLED = "closed", "cancelled"
+STATUSES = (DRAFT, SENT, PARTIAL, RECEIVED, CLOSED, CANCELLED)
+RECEIVING = (SENT, PARTIAL, RECEIVED)  # receipts may name the order (up to each line's tolerance)
+AWAITED = (SENT, PARTIAL)  # something is still to come: late after its expected date
+FINISHED = (RECEIVED, CLOSED, CANCELLED)
+
+#: action -> statuses it may start from
+ACTIONS = {"send": (DRAFT,), "close": (SENT, PARTIAL, RECEIVED), "cancel": (DRAFT, SENT), "edit": (DRAFT,)}
+
+
+def may(action: str, status: str) -> bool:
+    return status in ACTIONS[action]
+
+
+def limit(quantity: int, tolerance_percent: int) -> int:
+    """The most a line may receive: what was ordered plus the supplier's tolerance."""
+    return quantity + quantity * tolerance_percent // 100
+
+
+def received_by_line(lines: list[dict], receipts: list[dict]) -> list[dict]:
+    """The lines with `received` summed from the receipts that name the order."""
+    totals: dict[str, int] = {}
+    for receipt in receipts:
+        totals[receipt["sku"]] = totals.get(receipt["sku"], 0) + receipt["quantity"]
+    return [{**line, "received": totals.get(line["sku"], 0)} for line in lines]
+
+
+def status_after_receipt(status: str, lines: list[dict]) -> str:
+    """The status once the lines' received figures changed.
+
+    A receipt that reached its line before a cancel did turns the cancel into a close: the
+    order was partly received after all, and the rest is cancelled.
+    """
+    anything = any(line["received"] > 0 for line in lines)
+    if status == CANCELLED:
+        return CLOSED if anything else CANCELLED
+    if status in (CLOSED, DRAFT):
+        return status
+    if all(line["received"] >= line["quantity"] for line in lines):
+        return RECEIVED
+    return PARTIAL if anything else SENT
+
+
+def remaining(lines: list[dict]) -> list[dict]:
+    """(sku, quantity) still to come on each line."""
+    return [{"sku": line["sku"], "quantity": line["quantity"] - line["received"]}
+            for line in lines if line["quantity"] > line["received"]]
+
+
+def days_late(expected_on: str, today: date) -> int:
+    """Days past the expected date (0 or less: not late)."""
+    return (today - date.fromisoformat(expected_on)).days
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """A purchase-order line as the stock it arrives into keeps it: what may still be received."""
+
+    ordered: int
+    limit: int  # ordered plus the supplier's tolerance
+    received: int = 0
+    open: bool = True
+
+    @property
+    def remaining(self) -> int:
+        return max(self.ordered - self.received, 0) if self.open else 0
+
+
+# The functions below take and give a domain.Stock (its `orders` and `on_order`).
+
+def received_on_line(stock, quantity: int, order_id: str, line: OrderLine):
+    """The stock after `quantity` arrives on an order line (the line it keeps wins over `line`, the order's)."""
+    kept = stock.orders.get(order_id)
+    entry = kept or line
+    if not entry.open:
+        raise Refused("order_closed", purchase_order=order_id)
+    if entry.received + quantity > entry.limit:
+        raise Refused("over_receipt", purchase_order=order_id, sku=stock.sku, ordered=entry.ordered,
+                      received=entry.received, allowed=max(entry.limit - entry.received, 0))
+    new = replace(entry, received=entry.received + quantity)
+    return _line_changed(stock, order_id, kept, new)
+
+
+def _line_changed(stock, order_id: str, kept: OrderLine | None, new: OrderLine):
+    on_order = stock.on_order - (kept.remaining if kept else 0) + new.remaining
+    return stock._replace(orders={**stock.orders, order_id: new}, on_order=on_order)
+
+
+def open_line(stock, order_id: str, line: OrderLine):
+    """Expect an order line here (a sent order); nothing if this stock knows the line already."""
+    if order_id in stock.orders:
+        return stock
+    return _line_changed(stock, order_id, None, line)
+
+
+def close_line(stock, order_id: str, line: OrderLine):
+    """Stop expecting an order line: what was not received is cancelled. A closed line stays closed."""
+    kept = stock.orders.get(order_id)
+    if kept is not None and not kept.open:
+        return stock
+    return _line_changed(stock, order_id, kept, replace(kept or line, open=False))

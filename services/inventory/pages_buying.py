@@ -1,0 +1,71 @@
+"""Inventory pages for buying: suppliers, purchase orders and what to order next (with a small chart)."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from services.inventory import order_rules, purchase_orders, replenishment, suppliers
+from services.inventory.pages import depot_of, materials
+from shared.pages import page
+from shared.web import db
+
+blp = Blueprint("inventory_buying", __name__, template_folder="templates")
+LINE_ROWS = 5  # empty lines on the new-order form
+CHART_W, CHART_H = 180, 48
+
+
+@blp.get("/admin/suppliers")
+@page("admin")
+def supplier_list(principal):
+    return render_template("inventory/suppliers.html", suppliers=suppliers.find(db(), limit=200))
+
+
+@blp.get("/admin/purchase-orders")
+@page("admin", "warehouse")
+def order_list(principal):
+    """Orders newest first, by status; admins raise new ones here."""
+    code, depots = depot_of(principal)
+    status = request.args.get("status") if request.args.get("status") in order_rules.STATUSES else None
+    orders = purchase_orders.find(db(), status=status, depot=code, limit=200) if code else []
+    return render_template("inventory/purchase_orders.html", orders=orders, status=status, depot=code, depots=depots,
+                           statuses=order_rules.STATUSES, suppliers=[s for s in suppliers.find(db(), limit=200)
+                                                                     if s.get("active", True)],
+                           materials=materials(), rows=range(LINE_ROWS), keep={"status": status or ""})
+
+
+@blp.get("/admin/purchase-orders/<number>")
+@page("admin", "warehouse")
+def order_detail(principal, number):
+    order = purchase_orders.get(db(), number)
+    actions = [a for a in ("send", "close", "cancel") if order_rules.may(a, order["status"])
+               and not (a == "cancel" and any(line["received"] for line in order["lines"]))]
+    return render_template("inventory/purchase_order.html", order=order, materials=materials(), actions=actions,
+                           receiving=order["status"] in order_rules.RECEIVING)
+
+
+@blp.get("/admin/replenishment")
+@page("admin", "warehouse")
+def what_to_order(principal):
+    """Per material: the figures, a chart of stock and issues over 90 days and the suggested order."""
+    code, depots = depot_of(principal)
+    sellers = suppliers.find(db(), limit=200)
+    chosen = request.args.get("supplier") if request.args.get("supplier") in {s["code"] for s in sellers} else None
+    days = request.args.get("cover_days", "60")
+    days = int(days) if days.isdigit() and 1 <= int(days) <= 365 else 60
+    rows = replenishment.suggestions(db(), code, supplier=chosen, cover_days=days) if code else []
+    charts = {row["sku"]: chart(replenishment.history(db(), code, row["sku"], row["on_hand"])) for row in rows}
+    return render_template("inventory/replenishment.html", rows=rows, charts=charts, depot=code, depots=depots,
+                           suppliers=sellers, supplier=chosen, cover_days=days,
+                           keep={"supplier": chosen or "", "cover_days": days})
+
+
+def chart(history: dict) -> dict:
+    """SVG geometry of a 90-day history: a line of closing stock over bars of daily issues."""
+    stock, issues = history["stock"], history["issues"]
+    step = CHART_W / max(len(stock) - 1, 1)
+    top = max(max(stock), 1)
+    peak = max(max(issues), 1)
+    line = " ".join(f"{i * step:.1f},{CHART_H - 2 - max(v, 0) * (CHART_H - 4) / top:.1f}" for i, v in enumerate(stock))
+    bars = [{"x": round(i * step, 1), "h": round(v * (CHART_H / 2) / peak, 1)} for i, v in enumerate(issues) if v > 0]
+    return {"line": line, "bars": [{**bar, "y": round(CHART_H - bar["h"], 1)} for bar in bars],
+            "width": CHART_W, "height": CHART_H, "bar": round(max(step - 0.4, 0.6), 1),
+            "start": history["start"], "issued": sum(issues), "last": stock[-1] if stock else 0}

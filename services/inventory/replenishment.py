@@ -1,0 +1,100 @@
+"""What to order next at a depot, from stock, what is on order, the waitlist and 90 days of issues."""
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+
+from pymongo import ASCENDING
+
+from services.inventory import clock, purchase_orders, queries, replenish_rules as rules, suppliers
+from services.inventory.catalog import depot_or_error
+from services.inventory.errors import NothingToOrder
+from services.inventory.waitlist import WAITLISTED
+from shared.calendar import IST
+
+ROWS = 500
+
+
+def _since_id(days: int) -> str:
+    """The smallest movement id of the last `days` days (ids begin with their time, ledger.new_movement_id)."""
+    start = clock.now() - timedelta(days=days)
+    return f"{int(start.timestamp() * 1e9):016x}"
+
+
+def waitlisted(db, depot: str) -> dict[str, int]:
+    """Per material, what the depot's waitlisted requisitions ask for."""
+    rows = db.reservations.aggregate([
+        {"$match": {"depot": depot, "status": WAITLISTED}}, {"$unwind": "$lines"},
+        {"$group": {"_id": "$lines.sku", "quantity": {"$sum": "$lines.quantity"}}}])
+    return {row["_id"]: row["quantity"] for row in rows}
+
+
+def issued(db, depot: str, days: int = rules.HISTORY_DAYS) -> dict[str, int]:
+    """Per material, what was issued at the depot in the last `days` days."""
+    rows = db.movements.aggregate([
+        {"$match": {"depot": depot, "type": "issue", "_id": {"$gte": _since_id(days)}}},
+        {"$group": {"_id": "$sku", "quantity": {"$sum": "$quantity"}}}])
+    return {row["_id"]: -row["quantity"] for row in rows}
+
+
+def suggestions(db, depot: str, *, supplier: str | None = None, cover_days: int = 60, after: str | None = None,
+                limit: int = ROWS) -> list[dict]:
+    """Per material stocked or awaited at the depot, in sku order after `after`: figures and the suggested
+    order (in the supplier's packs)."""
+    depot_or_error(db, depot, not_found=True)
+    seller = suppliers.get(db, supplier) if supplier else None
+    stock = {row["sku"]: row for row in queries.list_stock(db, depot=depot, limit=limit,
+                                                            after=f"{depot}/{after}" if after else None)}
+    waiting, used = waitlisted(db, depot), issued(db, depot)
+    skus = sorted(sku for sku in stock.keys() | waiting.keys() if not after or sku > after)[:limit]
+    materials = {m["_id"]: m for m in db.materials.find({"_id": {"$in": skus}}, {"outbox": 0, "terms": 0})
+                 .limit(len(skus) or 1)}
+    rows = []
+    for sku in skus:
+        material = materials.get(sku)
+        if material is None or not material.get("active", True):
+            continue
+        figures = stock.get(sku) or {"on_hand": 0, "reserved": 0, "blocked": 0, "available": 0, "on_order": 0}
+        avg = rules.avg_daily(used.get(sku, 0))
+        pack = suppliers.item(seller, sku).get("pack_size") or material.get("pack_size")
+        level = rules.target(avg, cover_days, material["reorder_level"], material.get("max_level"))
+        rows.append({"sku": sku, "name": material["name"], "name_hi": material["name_hi"], "unit": material["unit"],
+                     **{k: figures[k] for k in ("on_hand", "reserved", "blocked", "available", "on_order")},
+                     "waitlisted": waiting.get(sku, 0), "avg_daily_issue": avg,
+                     "days_of_cover": rules.days_of_cover(figures["available"], figures["on_order"], avg),
+                     "target": level, "pack_size": pack,
+                     "suggested_quantity": rules.suggest(level, figures["available"], figures["on_order"],
+                                                         waiting.get(sku, 0), pack)})
+    return rows
+
+
+def draft_order(db, body: dict, *, by: str) -> dict:
+    """A draft purchase order of what is suggested for the chosen materials, at the supplier's prices."""
+    seller = suppliers.active(db, body["supplier"])
+    wanted = set(body["skus"])
+    rows = [row for row in suggestions(db, body["depot"], supplier=seller["code"], cover_days=body["cover_days"])
+            if row["sku"] in wanted and row["suggested_quantity"] > 0]
+    if not rows:
+        raise NothingToOrder({"depot": body["depot"], "skus": sorted(wanted)})
+    lines = [{"sku": row["sku"], "quantity": row["suggested_quantity"],
+              "price": suppliers.item(seller, row["sku"]).get("price") or 0} for row in rows]
+    expected = (clock.today() + timedelta(days=seller.get("lead_time_days", 30))).isoformat()
+    return purchase_orders.create(db, {"supplier": seller["code"], "depot": body["depot"], "lines": lines,
+                                       "expected_on": expected, "note": "replenishment"}, by=by)
+
+
+def history(db, depot: str, sku: str, on_hand: int, days: int = rules.HISTORY_DAYS) -> dict:
+    """Closing stock and issues per day over the last `days` days, oldest first (for the page's chart)."""
+    start = clock.today() - timedelta(days=days - 1)
+    issues, changes = [0] * days, [0] * days
+    for entry in db.movements.find({"depot": depot, "sku": sku, "_id": {"$gte": _since_id(days)}},
+                                   {"quantity": 1, "type": 1, "at": 1}).sort("_id", ASCENDING).limit(20_000):
+        at = entry["at"] if entry["at"].tzinfo else entry["at"].replace(tzinfo=timezone.utc)
+        day = min(max((at.astimezone(IST).date() - start).days, 0), days - 1)
+        changes[day] += entry["quantity"]
+        if entry["type"] == "issue":
+            issues[day] -= entry["quantity"]
+    level, closing = on_hand - sum(changes), []
+    for change in changes:
+        level += change
+        closing.append(level)
+    return {"start": start.isoformat(), "stock": closing, "issues": issues}

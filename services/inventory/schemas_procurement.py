@@ -1,0 +1,190 @@
+"""Request and response bodies of suppliers, purchase orders, lots, stock counts and replenishment."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields as f, validate as v
+
+from services.inventory.order_rules import STATUSES as ORDER_STATUSES
+from services.inventory.schemas import CODE, Page
+from shared.calendar import Day
+from shared.i18n import F_
+from shared.money import Money
+from shared.quantity import Quantity
+
+GSTIN = v.Regexp(r"^(?:[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z])?$",
+                 error=F_("a GSTIN has 15 characters, e.g. 09AAACH7409R1ZZ (or leave it empty)"))
+
+
+class SupplierItem(ma.Schema):
+    sku = f.String(required=True, validate=CODE)
+    pack_size = Quantity(load_default=None, allow_none=True, positive=True)
+    price = Money(load_default=None, allow_none=True, not_negative=True)
+
+
+class SupplierSchema(ma.Schema):
+    code = f.String(required=True, validate=CODE)
+    name = f.String(required=True, validate=v.Length(min=1, max=200))
+    district = f.String(required=True, validate=v.Length(min=1, max=100))
+    gstin = f.String(load_default="", validate=GSTIN)
+    tolerance_percent = f.Integer(load_default=0, validate=v.Range(min=0, max=50))
+    lead_time_days = f.Integer(load_default=30, validate=v.Range(min=0, max=365))
+    items = f.List(f.Nested(SupplierItem), load_default=list, validate=v.Length(max=500))
+    active = f.Boolean(dump_only=True)
+
+
+class SupplierPatchSchema(ma.Schema):
+    name = f.String(validate=v.Length(min=1, max=200))
+    district = f.String(validate=v.Length(min=1, max=100))
+    gstin = f.String(validate=GSTIN)
+    tolerance_percent = f.Integer(validate=v.Range(min=0, max=50))
+    lead_time_days = f.Integer(validate=v.Range(min=0, max=365))
+    items = f.List(f.Nested(SupplierItem), validate=v.Length(max=500))
+    active = f.Boolean()
+
+    @ma.validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError(F_("send at least one field to change"), "_schema")
+
+
+def _distinct_skus(lines):
+    skus = [line["sku"] for line in lines]
+    if len(skus) != len(set(skus)):
+        raise ma.ValidationError(F_("each material at most once"))
+
+
+class OrderLineSchema(ma.Schema):
+    sku = f.String(required=True, validate=CODE)
+    quantity = Quantity(required=True, positive=True)
+    price = Money(required=True, not_negative=True)
+    received = Quantity(dump_only=True)
+    remaining = Quantity(dump_only=True)
+    limit = Quantity(dump_only=True)
+    amount = Money(dump_only=True)
+
+
+_LINES = {"validate": [v.Length(min=1, max=100), _distinct_skus]}
+
+
+class OrderReceiptSchema(ma.Schema):
+    movement_id = f.String()
+    sku = f.String()
+    quantity = Quantity()
+    lot = f.String()
+    by = f.String()
+    at = f.AwareDateTime(allow_none=True)
+
+
+class PurchaseOrderSchema(ma.Schema):
+    purchase_order = f.String(dump_only=True)
+    supplier = f.String(required=True, validate=CODE)
+    supplier_name = f.String(dump_only=True)
+    depot = f.String(required=True, validate=CODE)
+    lines = f.List(f.Nested(OrderLineSchema), required=True, **_LINES)
+    expected_on = Day(required=True)
+    note = f.String(load_default="", validate=v.Length(max=1000))
+    status = f.String(dump_only=True)
+    total = Money(dump_only=True)
+    overdue = f.String(dump_only=True, allow_none=True)
+    created_by = f.String(dump_only=True)
+    created_at = f.AwareDateTime(dump_only=True)
+    sent_at = f.AwareDateTime(dump_only=True)
+    receipts = f.List(f.Nested(OrderReceiptSchema), dump_only=True)
+
+
+class PurchaseOrderPatchSchema(ma.Schema):
+    lines = f.List(f.Nested(OrderLineSchema), **_LINES)
+    expected_on = Day()
+    note = f.String(validate=v.Length(max=1000))
+
+    @ma.validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError(F_("send at least one field to change"), "_schema")
+
+
+class OrderQuery(Page):
+    status = f.String(load_default=None, validate=v.OneOf(ORDER_STATUSES))
+    depot = f.String(load_default=None, validate=CODE)
+
+
+class LotActionSchema(ma.Schema):
+    lot = f.String(required=True, validate=v.Length(min=1, max=100))
+    note = f.String(load_default="", validate=v.Length(max=500))
+
+
+class CountStartSchema(ma.Schema):
+    depot = f.String(required=True, validate=CODE)
+
+
+class CountLineSchema(ma.Schema):
+    sku = f.String(required=True, validate=CODE)
+    lot = f.String(load_default=None, allow_none=True, validate=v.Length(max=100))
+    counted = Quantity(required=True, validate=v.Range(min=0, error=F_("must not be negative")))
+
+
+class CountEntrySchema(ma.Schema):
+    sku = f.String()
+    lot = f.String()
+    shade = f.String()
+    expires_on = f.String(allow_none=True)
+    status = f.String()
+    book = Quantity()
+    counted = Quantity()
+    variance = Quantity()
+    by = f.String()
+    counted_at = f.AwareDateTime()
+
+
+class CountAdjustmentSchema(ma.Schema):
+    movement_id = f.String()
+    sku = f.String()
+    lot = f.String()
+    quantity = Quantity()
+
+
+class CountSchema(ma.Schema):
+    count_id = f.String()
+    depot = f.String()
+    status = f.String()
+    created_by = f.String()
+    created_at = f.AwareDateTime()
+    sheet = f.List(f.Nested(CountEntrySchema))
+    lines = f.List(f.Nested(CountEntrySchema))
+    submitted_by = f.String()
+    approved_by = f.String()
+    adjustments = f.List(f.Nested(CountAdjustmentSchema))
+
+
+class CountQuery(Page):
+    depot = f.String(load_default=None, validate=CODE)
+
+
+class ReplenishmentQuery(Page):
+    depot = f.String(required=True, validate=CODE)
+    supplier = f.String(load_default=None, validate=CODE)
+    cover_days = f.Integer(load_default=60, validate=v.Range(min=1, max=365))
+
+
+class ReplenishmentSchema(ma.Schema):
+    sku = f.String()
+    name = f.String()
+    unit = f.String()
+    on_hand = Quantity()
+    reserved = Quantity()
+    blocked = Quantity()
+    available = Quantity()
+    on_order = Quantity()
+    waitlisted = Quantity()
+    avg_daily_issue = Quantity()
+    days_of_cover = f.Float(allow_none=True)
+    target = Quantity()
+    pack_size = Quantity(allow_none=True)
+    suggested_quantity = Quantity()
+
+
+class ReplenishmentOrderSchema(ma.Schema):
+    depot = f.String(required=True, validate=CODE)
+    supplier = f.String(required=True, validate=CODE)
+    skus = f.List(f.String(validate=CODE), required=True, validate=v.Length(min=1, max=200))
+    cover_days = f.Integer(load_default=60, validate=v.Range(min=1, max=365))

@@ -1,0 +1,144 @@
+"""Stock counts: the sheet, lines against the books at counting time, submit, approval by another, once."""
+import pytest
+
+from services.inventory import counts
+from services.inventory.consumer import make_handler
+from shared.envelope import decode_event
+from tests.integration.test_inventory_support import inventory_api, check_invariants, requisition, runtime  # noqa: F401
+
+
+class Killed(BaseException):
+    """Stands for the process dying right there."""
+
+
+@pytest.fixture
+def api(inventory_api):
+    """Callers by name: the counter (warehouse, VNS), other (warehouse, BHD), admin, or any other admin."""
+    def call(method, path, body=None, *, who="counter", status=None, lang="en"):
+        role, claims = {"counter": ("warehouse", {"depot": "VNS"}), "other": ("warehouse", {"depot": "BHD"})}.get(
+            who, ("admin", {}))
+        return inventory_api(method, path, body, role=role, sub=who, status=status, lang=lang, **claims)
+    for lot, quantity in (("A", "60"), ("B", "40")):
+        call("POST", "/movements", {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": quantity,
+                                    "lot": lot}, status=201)
+    return call
+
+
+def start(api):
+    return api("POST", "/counts", {"depot": "VNS"}, status=201)["count_id"]
+
+
+def outbox(runtime, count_id, kind):
+    return [decode_event(e) for e in runtime.db.counts.find_one({"_id": count_id})["outbox"] if e["type"] == kind]
+
+
+def test_a_count_finds_one_kg_short_and_the_approved_count_corrects_the_books(api, runtime):
+    count_id = start(api)
+    sheet = api("GET", f"/counts/{count_id}")["sheet"]
+    assert [(x["sku"], x["lot"], x["book"]) for x in sheet] == [("YRN", "A", "60"), ("YRN", "B", "40")]
+    api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "A", "counted": "59"}, status=200)
+    api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "B", "counted": "40"}, status=200)
+    api("POST", f"/counts/{count_id}/submit", status=200)
+    assert outbox(runtime, count_id, "StockCountVariance") == []  # 1 kg of 60 is within 2 %
+    error = api("POST", f"/counts/{count_id}/approve", who="counter", status=403)["error"]
+    assert error["code"] == "forbidden"  # warehouse staff never approve
+    approved = api("POST", f"/counts/{count_id}/approve", who="admin", status=200)
+    assert approved["status"] == "approved" and [(a["lot"], a["quantity"]) for a in approved["adjustments"]] == \
+        [("A", "-1")]
+    stock = api("GET", "/stock/VNS/YRN")
+    assert stock["on_hand"] == "99" and [x["on_hand"] for x in stock["lots"]] == ["59", "40"]
+    entry = runtime.db.movements.find_one({"type": "adjustment"})
+    assert (entry["reason"], entry["lot"], entry["reference"]) == ("count", "A", count_id)
+    assert api("POST", f"/counts/{count_id}/approve", who="admin", status=409)["error"]["code"] == \
+        "count_already_approved"
+    check_invariants(runtime.db)
+
+
+def test_the_variance_is_against_the_books_when_each_line_was_counted(api, runtime, config):
+    count_id = start(api)
+    handle = make_handler(runtime.db, config)
+    handle(requisition("RequisitionApproved", "R1", [("YRN", 10_000)]))
+    handle(requisition("RequisitionDispatched", "R1", []))  # 10 kg of A leave after the sheet was made
+    line = api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "A", "counted": "48"}, status=200)
+    assert [(x["book"], x["variance"]) for x in line["lines"]] == [("50", "-2")]
+    api("POST", "/movements", {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "5", "lot": "A"},
+        status=201)  # counted before this arrived
+    api("POST", f"/counts/{count_id}/submit", status=200)
+    api("POST", f"/counts/{count_id}/approve", who="admin", status=200)
+    assert [x["on_hand"] for x in api("GET", "/stock/VNS/YRN")["lots"]] == ["53", "40"]
+    check_invariants(runtime.db)
+
+
+def test_a_variance_beyond_the_tolerance_raises_an_alert_event_once(api, runtime):
+    count_id = start(api)
+    api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "B", "counted": "30"}, status=200)
+    api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "A", "counted": "60"}, status=200)
+    api("POST", f"/counts/{count_id}/submit", status=200)
+    [variance] = outbox(runtime, count_id, "StockCountVariance")
+    assert [(x["lot"], x["book"], x["counted"]) for x in variance.data["lines"]] == [("B", 40_000, 30_000)]
+    assert api("POST", f"/counts/{count_id}/submit", status=409)["error"]["code"] == "count_status"
+    assert len(outbox(runtime, count_id, "StockCountVariance")) == 1
+
+
+@pytest.mark.parametrize("body, status, code", [
+    ({"sku": "DYE", "lot": "A", "counted": "1"}, 422, "not_stocked"),
+    ({"sku": "YRN", "counted": "1"}, 422, "lot_required"),
+    ({"sku": "YRN", "lot": "ZZ", "counted": "1"}, 422, "unknown_lot"),
+    ({"sku": "YRN", "lot": "A", "counted": "-1"}, 400, "validation_error"),
+])
+def test_a_bad_count_line_is_refused_in_both_languages(api, runtime, body, status, code):
+    count_id = start(api)
+    error = api("PUT", f"/counts/{count_id}/lines", body, status=status, lang="hi")["error"]
+    assert error["code"] == code and any("\u0900" <= ch <= "\u097f" for ch in error["message"])
+    assert runtime.db.counts.find_one({"_id": count_id})["lines"] == []
+
+
+def test_the_counter_cannot_approve_their_own_count_nor_can_an_empty_count_be_submitted(api, token, config,
+                                                                                        runtime):
+    count_id = api("POST", "/counts", {"depot": "VNS"}, who="admin", status=201)["count_id"]
+    assert api("POST", f"/counts/{count_id}/submit", who="admin", status=422)["error"]["code"] == "count_empty"
+    api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "A", "counted": "1"}, who="admin", status=200)
+    api("POST", f"/counts/{count_id}/submit", who="admin", status=200)
+    assert api("POST", f"/counts/{count_id}/approve", who="admin", status=403)["error"]["code"] == "own_count"
+    assert api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "A", "counted": "2"}, who="admin2",
+               status=409)["error"]["code"] == "count_status"
+    assert api("POST", "/counts", {"depot": "VNS"}, who="other", status=403)["error"]["code"] == "wrong_depot"
+    assert api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "A", "counted": "2"}, who="other",
+               status=403)["error"]["code"] == "wrong_depot"
+
+
+def test_an_approval_that_died_half_way_is_finished_once_by_its_event(api, runtime, config, monkeypatch):
+    count_id = start(api)
+    api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "A", "counted": "58"}, status=200)
+    api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "B", "counted": "41"}, status=200)
+    api("POST", f"/counts/{count_id}/submit", status=200)
+    real, posted = counts.movements.adjust, []
+
+    def adjust_then_die(*args, **kwargs):
+        if posted:
+            raise Killed()
+        posted.append(real(*args, **kwargs))
+    monkeypatch.setattr(counts.movements, "adjust", adjust_then_die)
+    with pytest.raises(Killed):
+        api("POST", f"/counts/{count_id}/approve", who="admin")
+    monkeypatch.undo()
+    assert runtime.db.counts.find_one({"_id": count_id})["status"] == "approving"
+    [approved] = outbox(runtime, count_id, "StockCountApproved")
+    handle = make_handler(runtime.db, config)
+    handle(approved)
+    handle(approved)
+    assert runtime.db.counts.find_one({"_id": count_id})["status"] == "approved"
+    assert [x["on_hand"] for x in api("GET", "/stock/VNS/YRN")["lots"]] == ["58", "41"]
+    assert runtime.db.movements.count_documents({"type": "adjustment", "reason": "count"}) == 2
+    check_invariants(runtime.db)
+
+
+def test_an_approval_that_would_take_set_aside_stock_is_refused_before_anything_is_posted(api, runtime, config):
+    count_id = start(api)
+    make_handler(runtime.db, config)(requisition("RequisitionApproved", "R1", [("YRN", 100_000)]))
+    api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "A", "counted": "50"}, status=200)
+    api("POST", f"/counts/{count_id}/submit", status=200)
+    assert api("POST", f"/counts/{count_id}/approve", who="admin", status=409)["error"]["code"] == \
+        "insufficient_stock"
+    assert runtime.db.counts.find_one({"_id": count_id})["status"] == "submitted"
+    assert runtime.db.movements.count_documents({"type": "adjustment"}) == 0

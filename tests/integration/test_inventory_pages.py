@@ -1,0 +1,93 @@
+"""The procurement and quality pages: what the warehouse sees before dispatch, lots, counts, orders, suggestions."""
+import re
+
+import pytest
+
+from services.inventory import counts, create_app, movements, purchase_orders, spec, suppliers
+from services.inventory.consumer import make_handler
+from shared.auth import COOKIE, issue_token
+from shared.i18n import LANG_COOKIE
+from shared.runtime import Runtime
+from tests.integration.test_inventory_support import requisition, seed_catalog
+
+
+@pytest.fixture
+def runtime(config):
+    runtime = Runtime(spec(), config)
+    seed_catalog(runtime.db)
+    for code, quantity, shade in (("A", 60_000, "indigo-2"), ("B", 40_000, "indigo-3")):
+        movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": quantity,
+                                               "lot": {"code": code, "shade": shade}}, by="t")
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture
+def page(config, runtime):
+    client = create_app(config, runtime).test_client()
+
+    def get(path, role="warehouse", lang="en", status=200):
+        claims = {"depot": "VNS"} if role == "warehouse" else {}
+        client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub=role, role=role, **claims))
+        client.set_cookie(LANG_COOKIE, lang)
+        response = client.get(path)
+        assert response.status_code == status
+        return response.get_data(as_text=True)
+    return get
+
+
+def card(html, rid):
+    return re.search(rf'data-requisition="{rid}".*?</div>\s*</div>', html, re.S).group(0)
+
+
+def test_the_dispatch_page_says_which_lot_and_warns_before_a_line_is_split(page, runtime, config):
+    handle = make_handler(runtime.db, config)
+    handle(requisition("RequisitionApproved", "R-ONE", [("YRN", 50_000)]))
+    handle(requisition("RequisitionApproved", "R-SPLIT", [("YRN", 30_000)]))  # A keeps 10 kg after R-ONE: B covers it
+    html = page("/warehouse/dispatch")
+    one, split = card(html, "R-ONE"), card(html, "R-SPLIT")
+    assert "All from lot A (shade indigo-2)" in one and "data-split" not in one
+    assert "All from lot B (shade indigo-3)" in split  # B covers 30 kg after A gave 50
+    handle(requisition("RequisitionApproved", "R-BIG", [("YRN", 15_000)]))
+    html = page("/warehouse/dispatch", lang="hi")
+    big = card(html, "R-BIG")
+    assert "data-split" in big and "कई लॉट" in big and "लॉट A" in big and "लॉट B" in big
+    assert "data-action" in big  # splitting is allowed, after the warning
+
+
+def test_a_line_whose_lot_expired_under_its_hold_cannot_be_dispatched_from_the_page(page, runtime, config,
+                                                                                  monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    from services.inventory import clock
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": 5_000,
+                                           "lot": {"code": "D1", "expires_on": (clock.today() + timedelta(days=2))
+                                                   .isoformat()}}, by="t")
+    make_handler(runtime.db, config)(requisition("RequisitionApproved", "R-DYE", [("DYE", 4_000)]))
+    moment = datetime.now(timezone.utc) + timedelta(days=3)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    dye = card(page("/warehouse/dispatch"), "R-DYE")
+    assert "data-short" in dye and "Do not hand it over" in dye and "data-action" not in dye
+
+
+def test_lots_counts_orders_and_suggestions_render_in_both_languages(page, runtime):
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    number = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2030-01-31",
+                                                 "lines": [{"sku": "YRN", "quantity": 100_000, "price": 24_550}]},
+                                    by="adm")["purchase_order"]
+    count_id = counts.start(runtime.db, "VNS", by="warehouse")["count_id"]
+    lots = page("/warehouse/lots", lang="hi")
+    assert "लॉट A" in lots and "शेड indigo-2" in lots and "जाँच के लिए रोकें" in lots
+    order = page(f"/admin/purchase-orders/{number}", role="admin")
+    assert "Sri Ram Mills" in order and "₹24,550.00" in order and "Send to the supplier" in order
+    assert number in page("/admin/purchase-orders?depot=VNS", role="admin")
+    sheet = page(f"/warehouse/counts/{count_id}/sheet")
+    assert "data-print" in sheet and ">A<" in sheet and "60 kg" not in sheet  # a blind sheet: no book figures
+    assert "Books when counted" not in page(f"/warehouse/counts/{count_id}")
+    assert "Books when counted" in page(f"/warehouse/counts/{count_id}", role="admin")
+    suggestion = page("/admin/replenishment?depot=VNS", role="admin", lang="hi")
+    assert "<svg" in suggestion and "क्या ऑर्डर करें" in suggestion
+    for html in (suggestion, lots, order, sheet):  # no inline script runs (a script-src 'self' policy may apply)
+        assert all('src="' in tag or 'type="application/json"' in tag for tag in re.findall(r"<script[^>]*>", html))
+        assert not re.search(r"\son[a-z]+=", html)
+    page("/admin/suppliers", role="warehouse", status=403)

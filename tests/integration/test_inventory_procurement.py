@@ -1,0 +1,184 @@
+"""Suppliers and purchase orders over HTTP: statuses, receipts naming their order, over-receipt, lateness, crashes."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.inventory import clock, ledger, purchase_orders, watch
+from services.inventory.consumer import make_handler
+from shared.envelope import decode_event
+from tests.integration.test_inventory_support import inventory_api, check_invariants, runtime  # noqa: F401
+MILL = {"code": "MILL-SRM", "name": "Sri Ram Mills", "district": "Salem", "gstin": "33AAACS1234F1Z5",
+        "tolerance_percent": 5}
+
+
+class Killed(BaseException):
+    """Stands for the process dying right there."""
+
+
+@pytest.fixture
+def api(inventory_api):
+    inventory_api("POST", "/suppliers", MILL, status=201)
+    return inventory_api
+
+
+def order(api, lines=(("YRN", "100", "245.50"),), depot="VNS", send=True, **extra):
+    body = {"supplier": "MILL-SRM", "depot": depot, "expected_on": "2030-01-31",
+            "lines": [{"sku": s, "quantity": q, "price": p} for s, q, p in lines], **extra}
+    number = api("POST", "/purchase-orders", body, status=201)["purchase_order"]
+    if send:
+        api("POST", f"/purchase-orders/{number}/send", status=200)
+    return number
+
+
+def receipt(api, number, quantity, sku="YRN", depot="VNS", lot=None, status=201, **kw):
+    body = {"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity, "purchase_order": number}
+    if lot is not None:
+        body["lot"] = lot
+    return api("POST", "/movements", body, role="warehouse", depot=depot, status=status, **kw)
+
+
+def test_suppliers_are_registered_listed_and_refused_when_wrong(api):
+    assert api("GET", "/suppliers/MILL-SRM", role="warehouse")["tolerance_percent"] == 5
+    assert api("POST", "/suppliers", MILL, status=409)["error"]["code"] == "already_exists"
+    bad = api("POST", "/suppliers", {**MILL, "code": "X1", "gstin": "12345"}, status=400, lang="hi")["error"]
+    assert "gstin" in bad["details"] and "GSTIN" in bad["details"]["gstin"][0]
+    api("PATCH", "/suppliers/MILL-SRM", {"active": False}, status=200)
+    refused = api("POST", "/purchase-orders", {"supplier": "MILL-SRM", "depot": "VNS", "expected_on": "2030-01-01",
+                                              "lines": [{"sku": "YRN", "quantity": "1", "price": "1"}]}, status=422)
+    assert refused["error"]["code"] == "supplier_inactive"
+    assert [s["code"] for s in api("GET", "/suppliers", role="warehouse")] == ["MILL-SRM"]
+    api("GET", "/suppliers/NOPE", status=404)
+
+
+@pytest.mark.parametrize("line, status, code", [
+    ({"sku": "NOPE", "quantity": "1", "price": "1"}, 422, "unknown_material"),
+    ({"sku": "YRN", "quantity": "0", "price": "1"}, 400, "validation_error"),
+    ({"sku": "YRN", "quantity": "-3", "price": "1"}, 400, "validation_error"),
+    ({"sku": "YRN", "quantity": "1", "price": "-1"}, 400, "validation_error"),
+    ({"sku": "YRN", "quantity": "1", "price": "1.234"}, 400, "validation_error"),
+])
+def test_a_bad_order_line_is_refused_and_nothing_is_stored(api, runtime, line, status, code):
+    body = {"supplier": "MILL-SRM", "depot": "VNS", "expected_on": "2030-01-01", "lines": [line]}
+    error = api("POST", "/purchase-orders", body, status=status, lang="hi")["error"]
+    assert error["code"] == code and any("\u0900" <= ch <= "\u097f" for ch in error["message"])
+    assert runtime.db.purchase_orders.count_documents({}) == 0
+
+
+def test_an_inactive_material_or_a_repeated_line_cannot_be_ordered(api):
+    api("PATCH", "/materials/DYE", {"active": False}, status=200)
+    assert api("POST", "/purchase-orders", {"supplier": "MILL-SRM", "depot": "VNS", "expected_on": "2030-01-01",
+                                            "lines": [{"sku": "DYE", "quantity": "1", "price": "1"}]},
+               status=422)["error"]["code"] == "inactive_material"
+    twice = [{"sku": "YRN", "quantity": "1", "price": "1"}] * 2
+    assert api("POST", "/purchase-orders", {"supplier": "MILL-SRM", "depot": "VNS", "expected_on": "2030-01-01",
+                                            "lines": twice}, status=400)["error"]["code"] == "validation_error"
+
+
+def test_an_order_goes_draft_sent_partially_received_received(api, runtime):
+    number = order(api, send=False)
+    assert receipt(api, number, "10", status=409)["error"]["code"] == "purchase_order_not_sent"
+    api("PATCH", f"/purchase-orders/{number}", {"expected_on": "2030-02-01"}, status=200)
+    sent = api("POST", f"/purchase-orders/{number}/send", status=200)
+    assert sent["status"] == "sent" and sent["lines"][0]["limit"] == "105"
+    assert api("GET", "/stock/VNS/YRN")["on_order"] == "100"
+    assert api("POST", f"/purchase-orders/{number}/send", status=409)["error"]["code"] == "purchase_order_status"
+    api("PATCH", f"/purchase-orders/{number}", {"note": "late"}, status=409)
+    receipt(api, number, "60", lot={"code": "A", "shade": "indigo-2"})
+    got = api("GET", f"/purchase-orders/{number}", role="warehouse")
+    assert (got["status"], got["lines"][0]["received"], got["lines"][0]["remaining"]) == ("partially_received", "60", "40")
+    assert [r["lot"] for r in got["receipts"]] == ["A"]
+    assert api("GET", "/stock/VNS/YRN")["on_order"] == "40"
+    receipt(api, number, "40", lot="B")
+    assert api("GET", f"/purchase-orders/{number}")["status"] == "received"
+    assert api("GET", "/purchase-orders?status=received")[0]["purchase_order"] == number
+    assert api("GET", "/stock/VNS/YRN")["on_order"] == "0"
+    check_invariants(runtime.db)
+
+
+def test_over_receipt_is_refused_beyond_the_suppliers_tolerance_only(api, runtime):
+    number = order(api)
+    receipt(api, number, "100")
+    receipt(api, number, "4")  # within 5 %
+    error = receipt(api, number, "1.001", status=409)["error"]
+    assert error["code"] == "over_receipt"
+    assert error["details"] == {"purchase_order": number, "sku": "YRN", "ordered": "100", "received": "104",
+                                "allowed": "1"}
+    assert runtime.db.stock.find_one({"_id": "VNS/YRN"})["on_hand"] == 104_000
+    assert "अधिक" in receipt(api, number, "2", status=409, lang="hi")["error"]["message"]
+    check_invariants(runtime.db)
+
+
+def test_receipts_for_a_closed_cancelled_other_depot_or_missing_order_are_refused(api, runtime):
+    closed = order(api)
+    receipt(api, closed, "30")
+    assert api("POST", f"/purchase-orders/{closed}/cancel", status=409)["error"]["code"] == "purchase_order_received"
+    assert api("POST", f"/purchase-orders/{closed}/close", status=200)["status"] == "closed"
+    assert api("GET", "/stock/VNS/YRN")["on_order"] == "0"  # the remaining 70 kg are cancelled
+    assert receipt(api, closed, "1", status=409)["error"]["code"] == "purchase_order_closed"
+    cancelled = order(api)
+    assert api("POST", f"/purchase-orders/{cancelled}/cancel", status=200)["status"] == "cancelled"
+    assert receipt(api, cancelled, "1", status=409)["error"]["code"] == "purchase_order_closed"
+    elsewhere = order(api, depot="BHD")
+    assert receipt(api, elsewhere, "1", status=422)["error"]["code"] == "purchase_order_depot"
+    assert receipt(api, order(api), "1", sku="DYE", status=422)["error"]["code"] == "not_on_order"
+    assert receipt(api, "PO-99999", "1", status=422)["error"]["code"] == "unknown_purchase_order"
+    assert api("GET", "/stock/VNS/YRN")["on_hand"] == "30"
+    check_invariants(runtime.db)
+
+
+def test_a_receipt_whose_order_update_died_is_counted_once_by_the_consumer(api, runtime, config, monkeypatch):
+    number = order(api)
+
+    def die(*args, **kwargs):
+        raise Killed()
+    monkeypatch.setattr(purchase_orders, "apply_receipt", die)
+    with pytest.raises(Killed):
+        receipt(api, number, "25")
+    monkeypatch.undo()
+    assert api("GET", f"/purchase-orders/{number}")["lines"][0]["received"] == "0"  # the stock write stood
+    received = [decode_event(e) for e in runtime.db.stock.find_one({"_id": "VNS/YRN"})["outbox"]
+                if e["type"] == "StockReceived"][-1]
+    handle = make_handler(runtime.db, config)
+    handle(received)
+    handle(received)  # a duplicate changes nothing
+    got = api("GET", f"/purchase-orders/{number}")
+    assert (got["lines"][0]["received"], got["status"], len(got["receipts"])) == ("25", "partially_received", 1)
+    check_invariants(runtime.db)
+
+
+def test_a_send_whose_lines_did_not_reach_the_stock_is_finished_by_its_event(api, runtime, config, monkeypatch):
+    number = order(api, send=False)
+    monkeypatch.setattr(purchase_orders, "expect_lines", lambda *a, **k: (_ for _ in ()).throw(Killed()))
+    with pytest.raises(Killed):
+        api("POST", f"/purchase-orders/{number}/send")
+    monkeypatch.undo()
+    assert api("GET", "/stock/VNS/YRN")["on_order"] == "0"
+    sent = decode_event(runtime.db.purchase_orders.find_one({"_id": number})["outbox"][0])
+    handle = make_handler(runtime.db, config)
+    handle(sent)
+    handle(sent)
+    assert api("GET", "/stock/VNS/YRN")["on_order"] == "100"
+    check_invariants(runtime.db)
+
+
+def test_an_order_past_its_date_raises_one_alert(api, runtime, monkeypatch):
+    number = order(api, expected_on="2030-01-10")
+    assert watch.step(runtime.db) == 0
+    later = datetime(2030, 1, 12, 6, tzinfo=timezone.utc)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert purchase_orders.raise_overdue(runtime.db) == 1
+    assert purchase_orders.raise_overdue(runtime.db) == 0
+    assert watch.step(runtime.db) == 0
+    events = [decode_event(e) for e in runtime.db.purchase_orders.find_one({"_id": number})["outbox"]]
+    overdue = [e.data for e in events if e.type == "PurchaseOrderOverdue"]
+    assert len(overdue) == 1 and overdue[0]["days_late"] == 2 and overdue[0]["lines"][0]["quantity"] == 100_000
+
+
+def test_the_ledger_names_the_order_and_the_lot_of_each_receipt(api, runtime):
+    number = order(api)
+    receipt(api, number, "12.5", lot={"code": "L-7", "shade": "indigo-2", "mill": "Sri Ram"})
+    ledger.project_pending(runtime.db)
+    entry = api("GET", "/movements?type=receipt", role="warehouse", depot="VNS")[0]
+    assert (entry["purchase_order"], entry["lot"], entry["supplier"], entry["unit_cost"]) == \
+        (number, "L-7", "MILL-SRM", "245.50")
+    assert datetime.now(timezone.utc) - timedelta(minutes=1) < datetime.fromisoformat(entry["at"])

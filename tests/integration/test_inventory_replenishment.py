@@ -1,0 +1,73 @@
+"""What to order next: on hand, reserved, on order, waitlisted, 90 days of issues, pack sizes, a draft order."""
+import itertools
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.inventory import clock, ledger, replenishment
+from services.inventory.consumer import make_handler
+from tests.integration.test_inventory_support import inventory_api, requisition, runtime  # noqa: F401
+
+
+@pytest.fixture
+def api(inventory_api):
+    inventory_api("POST", "/suppliers", {"code": "MILL", "name": "Mill", "district": "Salem",
+                                         "items": [{"sku": "YRN", "pack_size": "25", "price": "210"}]}, status=201)
+    return inventory_api
+
+
+def row(rows, sku):
+    return next(r for r in rows if r["sku"] == sku)
+
+
+def test_the_suggestion_covers_the_waitlist_in_whole_packs(api, runtime, config, monkeypatch):
+    handle = make_handler(runtime.db, config)
+    api("POST", "/movements", {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "100"}, status=201)
+    past = datetime.now(timezone.utc) - timedelta(days=30)
+    monkeypatch.setattr(clock, "now", lambda: past)
+    serial = itertools.count()
+    monkeypatch.setattr(ledger, "new_movement_id", lambda: f"{int(past.timestamp() * 1e9) + next(serial):016x}abcd")
+    handle(requisition("RequisitionApproved", "OLD", [("YRN", 45_000)]))
+    handle(requisition("RequisitionDispatched", "OLD", []))  # 45 kg issued 30 days ago
+    monkeypatch.undo()
+    handle(requisition("RequisitionApproved", "R1", [("YRN", 50_000)]))  # held
+    handle(requisition("RequisitionApproved", "R2", [("YRN", 30_000)]))  # waitlisted: 5 kg are free
+    number = api("POST", "/purchase-orders", {"supplier": "MILL", "depot": "VNS", "expected_on": "2030-01-01",
+                                              "lines": [{"sku": "YRN", "quantity": "10", "price": "1"}]})
+    api("POST", f"/purchase-orders/{number['purchase_order']}/send", status=200)
+    rows = api("GET", "/replenishment?depot=VNS&cover_days=60&supplier=MILL", status=200)
+    yarn = row(rows, "YRN")
+    assert {k: yarn[k] for k in ("on_hand", "reserved", "on_order", "waitlisted", "avg_daily_issue")} == \
+        {"on_hand": "55", "reserved": "50", "on_order": "10", "waitlisted": "30", "avg_daily_issue": "0.5"}
+    assert yarn["days_of_cover"] == 30.0  # (5 available + 10 on order) / 0.5 a day
+    # target 60 days x 0.5 = 30 kg; need 30 + 30 waiting - 5 - 10 = 45 kg -> two packs of 25
+    assert (yarn["target"], yarn["pack_size"], yarn["suggested_quantity"]) == ("30", "25", "50")
+    assert float(yarn["suggested_quantity"]) + 5 + 10 >= 30  # covers everyone waiting
+    plain = row(api("GET", "/replenishment?depot=VNS", status=200), "YRN")
+    assert plain["pack_size"] is None and plain["suggested_quantity"] == "45"
+
+    draft = api("POST", "/replenishment/purchase-orders", {"depot": "VNS", "supplier": "MILL", "skus": ["YRN"]},
+                status=201)
+    assert draft["status"] == "draft" and [(x["sku"], x["quantity"], x["price"]) for x in draft["lines"]] == \
+        [("YRN", "50", "210.00")]
+    assert api("POST", "/replenishment/purchase-orders", {"depot": "VNS", "supplier": "MILL", "skus": ["DYE"]},
+               status=422)["error"]["code"] == "nothing_to_order"
+
+
+def test_a_material_only_waited_for_appears_and_inactive_ones_do_not(api, runtime, config):
+    make_handler(runtime.db, config)(requisition("RequisitionApproved", "R1", [("DYE", 3_000)]))
+    rows = api("GET", "/replenishment?depot=VNS", status=200)
+    dye = row(rows, "DYE")
+    assert (dye["on_hand"], dye["waitlisted"], dye["suggested_quantity"]) == ("0", "3", "4")  # up to reorder 1
+    api("PATCH", "/materials/DYE", {"active": False}, status=200)
+    assert [r["sku"] for r in api("GET", "/replenishment?depot=VNS", status=200)] == []
+    assert api("GET", "/replenishment?depot=NOPE", status=404)["error"]["code"] == "unknown_depot"
+
+
+def test_the_chart_history_closes_each_day_with_the_stock_then(runtime):
+    from services.inventory import movements
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 9_000},
+                              by="t")
+    series = replenishment.history(runtime.db, "VNS", "YRN", on_hand=9_000)
+    assert len(series["stock"]) == 90 and series["stock"][-1] == 9_000 and series["stock"][0] == 0
+    assert sum(series["issues"]) == 0
