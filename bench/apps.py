@@ -13,6 +13,10 @@ def bare_app() -> Flask:
         body = request.get_json()
         return jsonify(ok=True, sku=body.get("sku")), 201
 
+    @app.get("/bare")
+    def bare_get():
+        return jsonify(ok=True)
+
     return app
 
 
@@ -47,6 +51,26 @@ def receipt_app(store: str = "memory") -> Flask:
                         document[pending] = []
         return response
 
+    return app
+
+
+def availability_app() -> Flask:
+    """The inventory API over 20 depots x 250 materials in stock at different levels, in this worker's store."""
+    from services.inventory import catalog, create_app
+    from shared.config import Config
+    app = create_app(Config.from_env())
+    db = app.extensions["rawbank"].db
+    for d in range(20):
+        catalog.register_depot(db, {"code": f"D{d:02}", "name": f"Depot {d}", "district": f"District {d // 2}",
+                                    "address": f"Market road {d}", "address_hi": f"बाज़ार रोड {d}",
+                                    "opening_hours": {"days": ["mon", "tue", "wed", "thu", "fri", "sat"],
+                                                      "opens": "10:00", "closes": "17:00"}})
+    for m in range(250):
+        catalog.register_material(db, {"sku": f"M{m:03}", "name": f"Material {m}", "name_hi": f"सामग्री {m}",
+                                       "category": "yarn", "unit": "kg", "reorder_level": 10_000})
+    db.stock.insert_many([{"_id": f"D{d:02}/M{m:03}", "depot": f"D{d:02}", "sku": f"M{m:03}", "category": "yarn",
+                           "reorder_level": 10_000, "on_hand": (d * m % 3) * 8_000, "reserved": 0, "version": 1}
+                          for d in range(20) for m in range(250) if (d + m) % 4])
     return app
 
 

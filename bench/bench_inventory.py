@@ -29,16 +29,16 @@ from tests.conftest import free_port  # noqa: E402
 RECEIPT = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "1.5", "supplier": "Mill"}
 
 
-def _client(port, path, body, headers, seconds, results):
+def _client(port, path, body, headers, seconds, results, method="POST"):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    payload = json.dumps(body)
-    headers = {"Content-Type": "application/json", **headers}
+    payload = json.dumps(body) if body is not None else None
+    headers = {"Content-Type": "application/json", **headers} if payload else headers
     ok = bad = 0
     warm_until = time.monotonic() + 1.0
     end = warm_until + seconds
     while (now := time.monotonic()) < end:
         try:
-            conn.request("POST", path, payload, headers)
+            conn.request(method, path, payload, headers)
             response = conn.getresponse()
             response.read()
             status = response.status
@@ -51,14 +51,15 @@ def _client(port, path, body, headers, seconds, results):
     results.put((ok, bad))
 
 
-def start_gunicorn(app: str, workers: int = 2, threads: int = 4) -> tuple[subprocess.Popen, int]:
-    """One app under gunicorn (2 workers x 4 threads, as in compose), answering on a free port."""
+def start_gunicorn(app: str, env: dict | None = None, workers: int = 2,
+                   threads: int = 4) -> tuple[subprocess.Popen, int]:
+    """One app under gunicorn (2 workers x 4 threads by default, as in compose), answering on a free port."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--threads", str(threads),
          "--pythonpath", os.path.join(ROOT, "bench"), "--log-level", "warning", app],
-        cwd=ROOT, env={**os.environ, "RAWBANK_LOG_LEVEL": "WARNING"})
+        cwd=ROOT, env={**os.environ, "RAWBANK_LOG_LEVEL": "WARNING", **(env or {})})
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -73,10 +74,11 @@ def start_gunicorn(app: str, workers: int = 2, threads: int = 4) -> tuple[subpro
     return server, port
 
 
-def http_rps(port: int, path: str, body: dict, headers: dict, seconds: float, clients: int) -> tuple[float, int]:
-    """Requests per second of one endpoint: `clients` processes posting as fast as answers come."""
+def http_rps(port: int, path: str, body: dict | None, headers: dict, seconds: float, clients: int,
+             method: str = "POST") -> tuple[float, int]:
+    """Requests per second of one endpoint: `clients` processes asking as fast as answers come."""
     results = multiprocessing.Queue()
-    procs = [multiprocessing.Process(target=_client, args=(port, path, body, headers, seconds, results))
+    procs = [multiprocessing.Process(target=_client, args=(port, path, body, headers, seconds, results, method))
              for _ in range(clients)]
     for proc in procs:
         proc.start()

@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--sub", required=True, help="user name the token is for")
     token.add_argument("--artisan-id", help="required for --role artisan")
     token.add_argument("--depot", help="depot code of a warehouse user")
+    token.add_argument("--cooperative", help="required for --role secretary: the cooperative's code")
     token.add_argument("--ttl", type=int, default=None, help="seconds until it expires")
     local_cli.add_data_dir_option(token)
 
@@ -62,14 +63,31 @@ def _parser() -> argparse.ArgumentParser:
     local_cli.add_commands(sub)
 
     sub.add_parser("env", help="list the environment variables rawbank reads")
+    _service_commands(sub)
     return parser
+
+
+def _service_commands(sub) -> None:
+    """The commands services declare in their specs (`rawbank reports rebuild`, ...)."""
+    from shared.spec import all_specs
+    groups = {}
+    for spec in all_specs():
+        for command in spec.commands:
+            if command.group not in groups:
+                groups[command.group] = sub.add_parser(command.group, help=command.group_help).add_subparsers(
+                    dest=f"{command.group}_command", required=True)
+            parser = groups[command.group].add_parser(command.name, help=command.help)
+            for flags, keywords in command.arguments:
+                parser.add_argument(*flags, **keywords)
+            parser.set_defaults(run=command.run)
+            local_cli.add_data_dir_option(parser)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = Config.from_env()
-        if args.command in local_cli.USES_DATA_DIR:
+        if args.command in local_cli.USES_DATA_DIR or getattr(args, "run", None):  # a service's command too
             config = local_cli.resolve_config(args, config)
         if args.command == "run":
             config, _ = local_cli.prepare(config, [args.service], hold=False)
@@ -86,12 +104,13 @@ def main(argv: list[str] | None = None) -> int:
         return _user_add(args, config)
     if args.command == "reconcile":
         from shared import reconcile_cli
-        running = (DataDir(config.data_dir).read_json("running.json") or {}).get("urls", {})
-        urls = {name: getattr(args, f"{name}_url") or running.get(name) or getattr(config, f"{name}_url")
-                for name in SERVICES}
+        config = local_cli.reaching_running(config)
+        urls = {name: getattr(args, f"{name}_url") or getattr(config, f"{name}_url") for name in SERVICES}
         return reconcile_cli.main(config, via_api=args.via_api, urls=urls, dlq=not args.no_dlq, as_json=args.json)
     if args.command in ("backup", "restore", "status"):
         return local_cli.run_command(args, config)
+    if getattr(args, "run", None):
+        return args.run(local_cli.reaching_running(config), args)
     if args.command == "env":
         for name, doc in environment_variables().items():
             print(f"{name:32} {doc}")
@@ -109,9 +128,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _token(args, config: Config) -> int:
     from shared.auth import issue_token
+    if args.role == "secretary" and not args.cooperative:
+        print("rawbank token: a secretary token needs --cooperative (the cooperative's code)", file=sys.stderr)
+        return 2
     try:
         print(issue_token(config.jwt_secret, sub=args.sub, role=args.role, artisan_id=args.artisan_id,
-                          depot=args.depot, ttl_seconds=args.ttl or config.jwt_ttl_seconds))
+                          depot=args.depot, cooperative=args.cooperative,
+                          ttl_seconds=args.ttl or config.jwt_ttl_seconds))
     except ValueError as exc:
         print(f"rawbank token: {exc}", file=sys.stderr)
         return 2

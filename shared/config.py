@@ -103,6 +103,11 @@ class Config:
     sms_gateway_url: str = _env(
         "RAWBANK_SMS_GATEWAY_URL", "", doc="HTTP SMS gateway taking POST {to, text} (empty: SMS is not sent)")
     sms_gateway_token: str = _env("RAWBANK_SMS_GATEWAY_TOKEN", "", doc="bearer token for the SMS gateway")
+    sms_inbound_secret: str = _env(
+        "RAWBANK_SMS_INBOUND_SECRET", "",
+        doc="HMAC secret the SMS gateway signs its callbacks to POST /api/v1/sms/inbound with (empty: refused)")
+    public_cache_seconds: int = _env(
+        "RAWBANK_PUBLIC_CACHE_SECONDS", 30, int, doc="how long public availability is served from cache")
     inventory_url: str = _env(
         "RAWBANK_INVENTORY_URL", "http://127.0.0.1:8001", doc="public base URL of the inventory service (pages link to it)")
     requests_url: str = _env(

@@ -24,6 +24,7 @@ SERVICE_STOP_SECONDS = 45  # gunicorn's graceful timeout (in-flight requests, th
 #: role -> who logs in with which demo user (DESIGN.md) and what their first page is, for the banner
 DEMO_LOGINS = {"warehouse": "Warehouse staff / गोदाम कर्मचारी  log in: warehouse / warehouse123   stock",
                "artisan": "Artisans / कारीगर                log in: artisan / artisan123       my requests",
+               "secretary": "Cooperative secretary / सहकारी सचिव log in: secretary / secretary123 requests for members",
                "admin": "Admins / एडमिन                   log in: admin / admin123           alerts"}
 
 

@@ -325,20 +325,59 @@ class ArtisanRegistered(Payload):
     email = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
     cooperative = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
     active = f.Boolean(load_default=True)
+    looms = f.Integer(load_default=None, allow_none=True, strict=True, validate=ma.validate.Range(min=0))
+    social_category = f.String(load_default=None, allow_none=True,
+                               validate=ma.validate.OneOf(["sc", "st", "obc", "general"]))
+    gender = f.String(load_default=None, allow_none=True, validate=ma.validate.OneOf(["female", "male", "other"]))
+    bpl = f.Boolean(load_default=None, allow_none=True)
 
 
 class ArtisanUpdated(ArtisanRegistered):
     """An artisan's details changed; the payload is the whole profile."""
 
 
+class CooperativeRegistered(Payload):
+    """A cooperative, self-help group or producer company was registered; artisans may belong to it."""
+
+    KEY = "{code}"
+    code = _text(required=True)
+    name = _text(required=True)
+    name_hi = _text(required=True)
+    kind = f.String(required=True, validate=ma.validate.OneOf(["cooperative", "shg", "producer_company"]))
+    district = _text(required=True)
+    active = f.Boolean(load_default=True)
+
+
+class CooperativeUpdated(CooperativeRegistered):
+    """A cooperative's details changed; the payload is the whole record."""
+
+
+class ShareLine(Line):
+    """One material of a member's share; at dispatch with its price: at the scheme price, its value, the subsidy."""
+
+    subsidised_quantity = Quantity(load_default=None, allow_none=True)
+    value = Money(load_default=None, allow_none=True)
+    subsidy = Money(load_default=None, allow_none=True)
+
+
+class Share(Payload):
+    """What one artisan gets of a requisition: a cooperative's member, or the artisan of their own requisition."""
+
+    artisan_id = _text(required=True)
+    district = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    lines = f.List(f.Nested(ShareLine), required=True)
+
+
 class Requisition(Payload):
     KEY = "{requisition_id}"
 
     requisition_id = _text(required=True)
-    artisan_id = _text(required=True)
+    artisan_id = _text(required=True)  # a cooperative's requisition: its first member (`shares` lists them all)
     depot = _text(required=True)
     lines = f.List(f.Nested(Line), required=True)
     by = _text(required=True)
+    cooperative = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    shares = f.List(f.Nested(Share), load_default=list)
 
 
 class RequisitionSubmitted(Requisition):
@@ -369,9 +408,46 @@ class RequisitionCancelled(Requisition):
 class RequisitionDispatched(Requisition):
     """The depot handed the reserved materials over: inventory turns the holds into issues."""
 
+    district = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    dispatch_month = f.String(load_default=None, allow_none=True, validate=ma.validate.Regexp(r"^\d{4}-\d{2}$"))
+
 
 class RequisitionReceived(Requisition):
     """The materials were confirmed received (by the artisan, their secretary or an admin)."""
+
+
+class ShareCodeIssued(Payload):
+    """A member is asked to confirm their share of a received cooperative requisition, with a code that expires."""
+
+    KEY = "{requisition_id}"
+    requisition_id = _text(required=True)
+    artisan_id = _text(required=True)
+    cooperative = _text(required=True)
+    depot = _text(required=True)
+    lines = f.List(f.Nested(Line), required=True)
+    nonce = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))  # the code is derived from it
+    received_at = _text(required=True)
+    expires_at = _text(required=True)
+
+
+class ReceivedLine(Line):
+    """A material of a member's share and how much of it they say they received."""
+
+    received = Quantity(required=True)
+
+
+class ShareConfirmed(Payload):
+    """A member confirmed their share, or reported receiving less (`short`); `received` per material."""
+
+    KEY = "{requisition_id}"
+    requisition_id = _text(required=True)
+    artisan_id = _text(required=True)
+    cooperative = _text(required=True)
+    depot = _text(required=True)
+    lines = f.List(f.Nested(ReceivedLine), required=True)
+    short = f.Boolean(required=True)
+    via = f.String(required=True, validate=ma.validate.OneOf(["sms", "ivr", "missed_call", "app"]))
+    received_at = _text(required=True)
 
 
 class Due(Payload):
@@ -423,6 +499,7 @@ REQUESTS_EVENTS = (
     ArtisanRegistered, ArtisanUpdated,
     RequisitionSubmitted, RequisitionApproved, RequisitionRejected, RequisitionCancelled,
     RequisitionDispatched, RequisitionReceived, AccountUpdated, PaymentRecorded, TokenRevoked,
+    CooperativeRegistered, CooperativeUpdated, ShareCodeIssued, ShareConfirmed,
 )
 
 #: topic -> the event types published on it (by the service whose spec `publishes` there)

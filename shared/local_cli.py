@@ -54,6 +54,12 @@ def resolve_config(args, config: Config) -> Config:
     return config
 
 
+def reaching_running(config: Config) -> Config:
+    """For a command that talks to the services: the addresses of the `rawbank dev` running on the data directory."""
+    running = (DataDir(config.data_dir).read_json("running.json") or {}).get("urls", {}) if config.data_dir else {}
+    return config.with_(**{f"{name}_url": url for name, url in running.items() if hasattr(config, f"{name}_url")})
+
+
 def prepare(config: Config, services, *, hold: bool) -> tuple[Config, DirLock | None]:
     """Before a runtime starts on a data directory: usable, free, not newer; the secret made once.
 

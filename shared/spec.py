@@ -21,6 +21,18 @@ PACKAGE = "services"
 
 
 @dataclass(frozen=True)
+class Command:
+    """A `rawbank <group> <name>` command a service brings, e.g. `rawbank reports rebuild`."""
+
+    group: str
+    name: str
+    help: str
+    run: Callable  # (config, argparse.Namespace) -> exit status
+    group_help: str = ""
+    arguments: tuple = ()  # ((flags, add_argument keywords), ...)
+
+
+@dataclass(frozen=True)
 class ServiceSpec:
     """Everything a service registers: API, indexes, events in and out, pages and menu, reconciliation, demo data."""
 
@@ -46,6 +58,7 @@ class ServiceSpec:
     links: dict = field(default_factory=dict)  # name -> API path the `rawbank dev` banner points to, e.g. "events"
     reconcile: Reconciliation | None = None  # its facts, checks and counts for `rawbank reconcile`
     add_user: Callable | None = None  # (db, **fields) -> text: `rawbank user add` in the service keeping logins
+    commands: tuple[Command, ...] = ()  # more `rawbank` commands of its own
     http_threads: int = 8  # threads of the one gunicorn worker of the single-machine runtime
 
     @property

@@ -31,8 +31,9 @@ def http(method: str, url: str, body=None, token: str | None = None):
         return error.code, json.loads(error.read() or b"null")
 
 
-def spawn_on_free_ports(*options: str, **popen) -> tuple[dict[str, int], subprocess.Popen]:
-    """Start `rawbank dev` as a child on free ports, ignoring this shell's rawbank settings.
+def spawn_on_free_ports(*options: str, settings: dict | None = None,
+                        **popen) -> tuple[dict[str, int], subprocess.Popen]:
+    """Start `rawbank dev` as a child on free ports, ignoring this shell's rawbank settings (but `settings`).
 
     `options` are more of its options; without any, it keeps its data in memory (--memory)."""
     ports = {name: free_port() for name in default_ports()}
@@ -42,14 +43,14 @@ def spawn_on_free_ports(*options: str, **popen) -> tuple[dict[str, int], subproc
     env = {**os.environ}
     for name in [name for name in env if name.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))]:
         del env[name]
-    return ports, subprocess.Popen(args, env=env, **popen)
+    return ports, subprocess.Popen(args, env={**env, **(settings or {})}, **popen)
 
 
 class Dev:
     """`rawbank dev` on free ports, its output collected in the background."""
 
-    def __init__(self, *options: str, cwd=ROOT):
-        self.ports, self.process = spawn_on_free_ports(*options, cwd=cwd, stdout=subprocess.PIPE,
+    def __init__(self, *options: str, settings: dict | None = None, cwd=ROOT):
+        self.ports, self.process = spawn_on_free_ports(*options, settings=settings, cwd=cwd, stdout=subprocess.PIPE,
                                                        stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -75,7 +76,6 @@ class Dev:
                 self.process.kill()
         return self.process.wait()
 
-
     def wait_ready(self, timeout: float = 120) -> "Dev":
         wait_until(lambda: "Ctrl-C" in self.output or self.process.poll() is not None, timeout,
                    message="rawbank dev to print where to go")
@@ -84,10 +84,10 @@ class Dev:
 
 
 @contextmanager
-def running_dev(*options: str, cwd=ROOT):
-    """A `rawbank dev` (in memory, unless `options` say otherwise) that has printed where to go;
-    stopped with Ctrl-C afterwards."""
-    dev = Dev(*options, cwd=cwd)
+def running_dev(*options: str, settings: dict | None = None, cwd=ROOT):
+    """A `rawbank dev` (in memory, unless `options` say otherwise; with these RAWBANK_ `settings`) that
+    has printed where to go; stopped with Ctrl-C afterwards."""
+    dev = Dev(*options, settings=settings, cwd=cwd)
     try:
         yield dev.wait_ready()
     finally:

@@ -54,7 +54,7 @@ def get_depot(code):
 @blp.arguments(DepotPatchSchema)
 @blp.response(200, DepotSchema)
 def update_depot(changes, code):
-    """Change a depot's name or freight zone (admin)."""
+    """Change a depot's name, freight zone, address or opening hours (admin)."""
     return catalog.update_depot(db(), code, changes, correlation_id=request_id())
 
 

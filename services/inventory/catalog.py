@@ -14,7 +14,8 @@ from shared.errors import AlreadyExists, Conflict
 
 MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size", "max_level", "active",
                    "entitlement_class")
-DEPOT_FIELDS = ("code", "name", "district", "zone")
+DEPOT_FIELDS = ("code", "name", "district", "zone")  # what its events carry
+DEPOT_PLACE = ("address", "address_hi", "opening_hours")  # where and when artisans find it (pages, no events)
 _SPLIT = re.compile(r"[\s,;:/()\[\]._-]+")
 
 
@@ -37,7 +38,7 @@ def register_depot(db, depot: dict, *, correlation_id: str | None = None) -> dic
 
 
 def update_depot(db, code: str, changes: dict, *, correlation_id: str | None = None) -> dict:
-    """Change a depot's name or freight zone, with its DepotUpdated event in the same write."""
+    """Change a depot's name, freight zone, address or hours, with its DepotUpdated event in the same write."""
     for _ in range(20):
         current = depot_or_error(db, code, not_found=True)
         before = {k: current.get(k, "plain" if k == "zone" else None) for k in DEPOT_FIELDS}
@@ -46,7 +47,7 @@ def update_depot(db, code: str, changes: dict, *, correlation_id: str | None = N
         unchanged = {k: current[k] if k in current else {"$exists": False} for k in ("name", "zone")}
         if db.depots.update_one({"_id": code, **unchanged},
                                 {"$set": changes, "$push": {"outbox": event.to_dict()}}).matched_count:
-            return after
+            return {**{k: current.get(k) for k in DEPOT_PLACE}, **after}
     raise Conflict({"code": code})
 
 

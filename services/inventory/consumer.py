@@ -87,6 +87,7 @@ def count_approved(reservations: Reservations, data: dict, cid: str) -> None:
 
 
 def token_revoked(reservations: Reservations, data: dict, cid: str) -> None:
+    """Refuse a logged-out token here too, until it would have expired (the deny-list)."""
     revocation.remember(reservations.db, data)
 
 

@@ -13,6 +13,9 @@ from shared.quantity import Quantity
 
 CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error=F_("letters, digits, '.', '_' or '-', at most 64"))
 _NAME = v.Length(min=1, max=200)
+_ADDRESS = v.Length(min=1, max=300)
+_TIME = v.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error=F_("a time such as 09:30"))
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CLASS = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error=F_("a class such as cotton-hank-upto-40s"))
 
 
@@ -23,17 +26,40 @@ class Page(ma.Schema):
     after = f.String(load_default=None, validate=v.Length(max=200))
 
 
+class HoursSchema(ma.Schema):
+    """When a depot is open: the days of the week and the hours (India's time)."""
+
+    days = f.List(f.String(validate=v.OneOf(WEEKDAYS)), required=True, validate=v.Length(min=1, max=7),
+                  metadata={"description": "mon, tue, wed, thu, fri, sat, sun"})
+    opens = f.String(required=True, validate=_TIME, metadata={"description": "HH:MM, 24-hour clock"})
+    closes = f.String(required=True, validate=_TIME)
+
+    @ma.validates_schema
+    def _in_order(self, data, **kwargs):
+        if len(set(data.get("days", ()))) != len(data.get("days", ())):
+            raise ma.ValidationError(F_("each day at most once"), "days")
+        if data.get("opens", "") >= data.get("closes", "~"):
+            raise ma.ValidationError(F_("a depot closes after it opens"), "closes")
+
+
 class DepotSchema(ma.Schema):
     code = f.String(required=True, validate=CODE)
     name = f.String(required=True, validate=_NAME)
     district = f.String(required=True, validate=v.Length(min=1, max=100))
     zone = f.String(load_default="plain", dump_default="plain", validate=v.OneOf(ZONES),
                     metadata={"description": "freight zone: schemes charge freight by it"})
+    address = f.String(load_default=None, allow_none=True, validate=_ADDRESS,
+                       metadata={"description": "where artisans collect material"})
+    address_hi = f.String(load_default=None, allow_none=True, validate=_ADDRESS)
+    opening_hours = f.Nested(HoursSchema, load_default=None, allow_none=True)
 
 
 class DepotPatchSchema(ma.Schema):
     name = f.String(validate=_NAME)
     zone = f.String(validate=v.OneOf(ZONES))
+    address = f.String(allow_none=True, validate=_ADDRESS)
+    address_hi = f.String(allow_none=True, validate=_ADDRESS)
+    opening_hours = f.Nested(HoursSchema, allow_none=True)
 
     @ma.validates_schema
     def _something(self, data, **kwargs):
@@ -257,3 +283,27 @@ class ReservationSchema(ma.Schema):
     position = f.Integer()
     lines = f.List(f.Nested(HoldSchema))
     updated_at = f.AwareDateTime()
+
+
+class AvailabilityQuery(ma.Schema):
+    district = f.String(load_default=None, validate=v.Length(min=1, max=100))
+    sku = f.String(load_default=None, validate=CODE)
+
+
+class AvailableMaterialSchema(ma.Schema):
+    sku = f.String()
+    name = f.String()
+    name_hi = f.String()
+    category = f.String()
+    unit = f.String()
+    status = f.String(metadata={"description": "in_stock, low or out"})
+
+
+class AvailabilitySchema(ma.Schema):
+    depot = f.String()
+    name = f.String()
+    district = f.String()
+    address = f.String(allow_none=True)
+    address_hi = f.String(allow_none=True)
+    opening_hours = f.Nested(HoursSchema, allow_none=True)
+    materials = f.List(f.Nested(AvailableMaterialSchema))

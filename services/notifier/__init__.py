@@ -8,18 +8,20 @@ from shared.spec import ServiceSpec
 
 def spec() -> ServiceSpec:
     from services.notifier import (alerts, api, consumer, deliveries, dispatcher, dues, event_log, handlers,
-                                   notifications, pages, projections, reconcile, stream, subscriptions_api)
+                                   notifications, pages, projections, reconcile, report_api, report_cli, report_models,
+                                   report_pages, shares, stream, subscriptions_api)
     indexes = {**event_log.INDEXES, **alerts.INDEXES, **notifications.INDEXES, **deliveries.INDEXES,
-               **projections.INDEXES, **dues.INDEXES}
+               **projections.INDEXES, **dues.INDEXES, **shares.INDEXES, **report_models.INDEXES}
     return ServiceSpec(
         name="notifier", default_port=8003, package=__name__,
-        blueprints=(api.blp, subscriptions_api.blp, stream.blp), indexes=indexes,
+        blueprints=(api.blp, subscriptions_api.blp, stream.blp, report_api.blp), indexes=indexes,
         consumes=TOPICS, make_handler=consumer.make_handler, event_handlers=handlers.EVENT_HANDLERS,
         consumes_raw=tuple(dlq_topic(t) for t in TOPICS),
         make_raw_handler=consumer.make_dead_letter_handler,
         background=(("dispatcher", dispatcher.make_dispatcher),),
-        pages=(pages.blp,), menu=pages.MENU, home=pages.HOME, labels=pages.LABELS, links={"events": "/api/v1/events"},
-        reconcile=reconcile.RECONCILIATION,
+        pages=(pages.blp, report_pages.blp), menu={**pages.MENU, "admin": pages.MENU["admin"] + report_pages.MENU},
+        home=pages.HOME, labels={**pages.LABELS, **report_pages.LABELS}, links={"events": "/api/v1/events"},
+        reconcile=reconcile.RECONCILIATION, commands=(report_cli.REBUILD,),
         http_threads=32)  # each live stream (GET /stream) holds a thread
 
 

@@ -6,7 +6,8 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
-from services.notifier import alerts, deliveries, domain, dues, handlers, messages, projections, subscribers, texts
+from services.notifier import (alerts, deliveries, domain, dues, handlers, messages, projections, shares, subscribers,
+                               texts)
 from services.notifier.channels import DeliveryFailed, NothingToSend, make_channels
 from shared.loops import poll_until_stopped
 
@@ -32,7 +33,7 @@ class Dispatcher:
         if delivery is None:
             return False
         try:
-            message = messages.compose(self.db, delivery, now)
+            message = messages.compose(self.db, delivery, now, self.config.jwt_secret)
             info = self.channels[delivery["channel"]].send(message)
         except NothingToSend as exc:
             deliveries.skipped(self.db, delivery, now, str(exc))
@@ -52,6 +53,7 @@ class Dispatcher:
         for depot, sku in projections.waiting_lists(self.db):
             handlers.check_waitlist(self.db, self.config, depot, sku, cause=None, now=now, resolve=False)
         queue_digests(self.db, now, self.config.notifier_digest_hour_utc)
+        shares.check_unconfirmed(self.db, now)
         if time.monotonic() >= self._next_dues:
             self._next_dues = time.monotonic() + DUES_SECONDS
             dues.check(self.db, self.config, now)

@@ -1,8 +1,6 @@
 """Notifier rules: alert kinds and lifecycle, escalation, waitlist limits, retries. Standard library only."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 
 OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
@@ -13,11 +11,13 @@ LOW_STOCK, STOCK_OUT, WAITLIST = "low_stock", "stock_out", "waitlist_growing"
 RESERVATION_FAILED, DEAD_LETTER = "reservation_failed", "dead_letter"
 ORDER_OVERDUE, LOT_EXPIRING, LOT_EXPIRED = "purchase_order_overdue", "lot_expiring", "lot_expired"
 COUNT_VARIANCE, ACCOUNT_OVERDUE = "count_variance", "account_overdue"
+SHORT_SHARE, SHARES_UNCONFIRMED = "short_share", "shares_unconfirmed"  # cooperatives' members and their shares
 KINDS = (LOW_STOCK, STOCK_OUT, WAITLIST, RESERVATION_FAILED, DEAD_LETTER, ORDER_OVERDUE, LOT_EXPIRING,
-         LOT_EXPIRED, COUNT_VARIANCE, ACCOUNT_OVERDUE)
+         LOT_EXPIRED, COUNT_VARIANCE, ACCOUNT_OVERDUE, SHORT_SHARE, SHARES_UNCONFIRMED)
 SEVERITY = {LOW_STOCK: "warning", STOCK_OUT: "critical", WAITLIST: "warning",
             RESERVATION_FAILED: "warning", DEAD_LETTER: "critical", ORDER_OVERDUE: "warning",
-            LOT_EXPIRING: "warning", LOT_EXPIRED: "critical", COUNT_VARIANCE: "warning", ACCOUNT_OVERDUE: "warning"}
+            LOT_EXPIRING: "warning", LOT_EXPIRED: "critical", COUNT_VARIANCE: "warning", ACCOUNT_OVERDUE: "warning",
+            SHORT_SHARE: "critical", SHARES_UNCONFIRMED: "warning"}
 
 #: level event -> (kind it opens, kinds it resolves at the same depot and material)
 LEVEL_EFFECTS = {
@@ -78,16 +78,6 @@ def after_failure(attempt: int, max_attempts: int, now: datetime, base_ms: int) 
     if attempt >= max_attempts:
         return "failed", None
     return "pending", now + timedelta(seconds=retry_delay(attempt, base_ms))
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """The webhook signature: hex HMAC-SHA256 of '<timestamp>.<body>'."""
-    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-
-
-def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
-    expected = "sha256=" + sign(secret, timestamp, body)
-    return hmac.compare_digest(expected, signature)
 
 
 def digest_day(now: datetime, hour_utc: int) -> str | None:

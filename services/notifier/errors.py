@@ -1,7 +1,7 @@
 """What the notifier refuses, each with its code, details and message (see shared/errors.py)."""
 from __future__ import annotations
 
-from shared.errors import Conflict
+from shared.errors import Conflict, RuleBroken
 from shared.i18n import N_
 
 
@@ -13,3 +13,8 @@ class AlertNotOpen(Conflict):
 class AlertAlreadyResolved(Conflict):
     code = "alert_already_resolved"
     message = N_("This alert is already resolved.")
+
+
+class MonthNotBegun(RuleBroken):
+    code = "month_in_future"
+    message = N_("{month} has not begun yet; choose this month or an earlier one.")

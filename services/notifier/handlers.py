@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from services.notifier import alerts, domain, dues, notifications, projections
+from services.notifier import alerts, domain, dues, notifications, projections, report_models, shares
 from shared import revocation
 from shared.envelope import Event
 
@@ -30,12 +30,24 @@ def keep_depot(db, config, event: Event) -> None:
     alerts.fill_district(db, event.data["code"], event.data["district"])
 
 
-def keep_artisan(db, config, event: Event) -> None:
-    """Keep the artisan's newest profile: language and contacts for their notifications."""
-    projections.put_artisan(db, event.data, event.occurred_at)
+def fold_reports(db, config, event: Event) -> None:
+    """Fold it into the department's reports (report_models.HANDLERS), and the copies of artisans (their
+    language and contacts for notifications) and cooperatives they group by."""
+    report_models.apply(db, event)
+
+
+def ask_member(db, config, event: Event) -> None:
+    """Tell the member their share arrived and how to confirm it; their SMS carries their code."""
+    shares.ask_member(db, event)
+
+
+def alert_if_short(db, config, event: Event) -> None:
+    """A member received less than their share: an alert for admins at once."""
+    shares.alert_if_short(db, event)
 
 
 def forget_token(db, config, event: Event) -> None:
+    """Refuse a logged-out token here too, until it would have expired (the deny-list)."""
     revocation.remember(db, event.data)
 
 
@@ -71,10 +83,18 @@ def requisition_status(db, config, event: Event) -> None:
     """Tell the artisan, and keep the waiting lists (and their alerts) up to date."""
     status, data, cause = domain.REQUISITION_STATUS[event.type], event.data, event.event_id
     at = parse_time(event.occurred_at)
-    notifications.create(db, event_id=cause, status=status, requisition_id=data["requisition_id"],
-                         depot=data["depot"], lines=data["lines"], at=at,
-                         position=data.get("position"), reason=data.get("reason", ""),
-                         amount=data.get("payable_total"))
+    known = projections.requisition(db, data["requisition_id"]) or {}
+    if known.get("shares"):  # a cooperative's requisition: each member hears of their own share
+        for share in known["shares"]:
+            notifications.create(db, event_id=f"{cause}:{share['artisan_id']}", status=status,
+                                 requisition_id=data["requisition_id"], depot=data["depot"], lines=share["lines"],
+                                 at=at, position=data.get("position"), reason=data.get("reason", ""),
+                                 artisan_id=share["artisan_id"])
+    else:
+        notifications.create(db, event_id=cause, status=status, requisition_id=data["requisition_id"],
+                             depot=data["depot"], lines=data["lines"], at=at,
+                             position=data.get("position"), reason=data.get("reason", ""),
+                             amount=data.get("payable_total"))
     skus = [line["sku"] for line in data["lines"]]
     if status == "waitlisted":
         projections.join_waitlist(db, data["requisition_id"], data["depot"], skus, at)
@@ -146,20 +166,24 @@ EVENT_HANDLERS = {
     "DepotUpdated": (keep_depot,),
     "AccountUpdated": (keep_account,),
     "PaymentRecorded": (keep_account,),
-    "ArtisanRegistered": (keep_artisan,),
-    "ArtisanUpdated": (keep_artisan,),
+    "ArtisanRegistered": (fold_reports,),
+    "ArtisanUpdated": (fold_reports,),
+    "CooperativeRegistered": (fold_reports,),
+    "CooperativeUpdated": (fold_reports,),
     "StockLow": (stock_level,),
     "StockDepleted": (stock_level,),
     "StockReplenished": (stock_level,),
-    "StockReservationFailed": (reservation_failed,),
-    "StockReserved": (requisition_status,),
-    "StockWaitlisted": (requisition_status,),
+    "StockReservationFailed": (reservation_failed, fold_reports),
+    "StockReserved": (requisition_status, fold_reports),
+    "StockWaitlisted": (requisition_status, fold_reports),
     "RequisitionSubmitted": (keep_requisition, requisition_status),
     "RequisitionApproved": (keep_requisition, requisition_status),
-    "RequisitionRejected": (keep_requisition, requisition_status),
-    "RequisitionCancelled": (keep_requisition, requisition_status),
-    "RequisitionDispatched": (keep_requisition, requisition_status),
+    "RequisitionRejected": (keep_requisition, requisition_status, fold_reports),
+    "RequisitionCancelled": (keep_requisition, requisition_status, fold_reports),
+    "RequisitionDispatched": (keep_requisition, requisition_status, fold_reports),
     "RequisitionReceived": (keep_requisition, requisition_status),
+    "ShareCodeIssued": (fold_reports, ask_member),
+    "ShareConfirmed": (fold_reports, alert_if_short),
     "PurchaseOrderOverdue": (order_overdue,),
     "PurchaseOrderFinished": (order_finished,),
     "LotExpiring": (lot_expiring,),

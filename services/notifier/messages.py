@@ -7,6 +7,7 @@ from datetime import datetime
 from services.notifier import domain, projections, subscribers, texts
 from services.notifier.channels import DeliveryFailed, NothingToSend, Outgoing
 from services.notifier.schemas import AlertSchema
+from shared import signing
 from shared.i18n import LANGUAGES
 
 
@@ -23,18 +24,21 @@ def describe_alerts(db, docs: list[dict], *, dump: bool = False) -> list[dict]:
 
 
 def skus_of(alert: dict) -> list[str]:
-    """The materials an alert speaks of: its own, and those of its lines (an order, a count)."""
+    """The materials an alert speaks of: its own, and those of its lines (an order, a count, a short share)."""
     lines = (alert.get("details") or {}).get("lines") or []
     return [sku for sku in [alert.get("sku"), *(line.get("sku") for line in lines if isinstance(line, dict))] if sku]
 
 
-def compose(db, delivery: dict, now: datetime) -> Outgoing:
-    """The message for one delivery attempt; NothingToSend or DeliveryFailed if it can't be made."""
+def compose(db, delivery: dict, now: datetime, code_secret: str = "") -> Outgoing:
+    """The message for one delivery attempt; NothingToSend or DeliveryFailed if it can't be made.
+
+    `code_secret` derives the code a member confirms their share with (shared.signing.share_code).
+    """
     source = delivery["source"].get("collection")
     if delivery["channel"] == "webhook":
         return _webhook(db, delivery, now)
     if source == "notifications":
-        return _to_artisan(db, delivery)
+        return _to_artisan(db, delivery, code_secret)
     if source == "alerts":
         return _to_contact(db, delivery)
     if delivery["topic"] == domain.DIGEST:
@@ -53,10 +57,10 @@ def _webhook(db, delivery: dict, now: datetime) -> Outgoing:
     return Outgoing(to=hook["url"], body=raw, headers={
         "X-Rawbank-Event": delivery["topic"], "X-Rawbank-Delivery": delivery["_id"],
         "X-Rawbank-Timestamp": timestamp,
-        "X-Rawbank-Signature": "sha256=" + domain.sign(hook["secret"], timestamp, raw)})
+        "X-Rawbank-Signature": "sha256=" + signing.sign(hook["secret"], timestamp, raw)})
 
 
-def _to_artisan(db, delivery: dict) -> Outgoing:
+def _to_artisan(db, delivery: dict, code_secret: str) -> Outgoing:
     note = db.notifications.find_one({"_id": delivery["source"]["id"]}, {"fanout": 0})
     if note is None:
         raise NothingToSend("notification is gone")
@@ -74,7 +78,9 @@ def _to_artisan(db, delivery: dict) -> Outgoing:
     materials = projections.materials(db, [line["sku"] for line in note.get("lines", [])])
     depots = projections.depots(db, [note.get("depot", "")])
     if delivery["channel"] == "sms":
-        return Outgoing(to=address, text=texts.sms(note, materials, depots, lang))
+        code = signing.share_code(code_secret, note["requisition_id"], note["artisan_id"], note["nonce"]) \
+            if note.get("nonce") else ""
+        return Outgoing(to=address, text=texts.sms(note, materials, depots, lang, code))
     subject, body = texts.email(note, materials, depots, lang)
     return Outgoing(to=address, subject=subject, text=body)
 

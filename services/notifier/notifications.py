@@ -20,15 +20,16 @@ INDEXES = {
 
 def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, lines: list,
            at: datetime, position: int | None = None, reason: str = "", artisan_id: str | None = None,
-           amount: int | None = None, due_on: str | None = None) -> bool:
+           amount: int | None = None, due_on: str | None = None, nonce: int | None = None) -> bool:
     """Store the notification under its event id (a replay changes nothing), with its fan-out.
 
-    `amount` (paise) is what the artisan pays: due at approval, or by `due_on` for a reminder.
+    `amount` (paise) is what the artisan pays: due at approval, or by `due_on` for a reminder; `nonce`
+    makes the code a member confirms their share with (their SMS carries it, derived when sent).
     """
     known = projections.requisition(db, requisition_id)
     doc = {"_id": event_id, "artisan_id": artisan_id or (known or {}).get("artisan_id"),
            "requisition_id": requisition_id, "status": status, "depot": depot, "lines": lines,
-           "position": position, "reason": reason, "amount": amount, "due_on": due_on,
+           "position": position, "reason": reason, "amount": amount, "due_on": due_on, "nonce": nonce,
            "created_at": at, "read_at": None,
            "fanout": [{"id": uuid.uuid4().hex, "topic": domain.NOTIFICATION_CREATED, "at": at}]}
     try:

@@ -29,7 +29,7 @@ def put_depot(db, data: dict) -> None:
 def put_artisan(db, data: dict, occurred_at: str) -> None:
     """Keep the newest profile; an older or repeated event changes nothing."""
     fields = {k: data.get(k) for k in ("name", "district", "language", "phone", "email",
-                                       "cooperative", "active")}
+                                       "cooperative", "active", "looms", "social_category", "gender", "bpl")}
     try:
         db.artisans.update_one(
             {"_id": data["artisan_id"], "$or": [{"as_of": {"$lte": occurred_at}}, {"as_of": {"$exists": False}}]},
@@ -38,9 +38,28 @@ def put_artisan(db, data: dict, occurred_at: str) -> None:
         pass
 
 
+def put_cooperative(db, data: dict, occurred_at: str) -> None:
+    """Keep the newest record of a cooperative (names, kind, district); an older event changes nothing."""
+    try:
+        db.cooperatives.update_one(
+            {"_id": data["code"], "$or": [{"as_of": {"$lte": occurred_at}}, {"as_of": {"$exists": False}}]},
+            {"$set": {**{k: data.get(k) for k in ("name", "name_hi", "kind", "district", "active")},
+                      "as_of": occurred_at}}, upsert=True)
+    except DuplicateKeyError:  # a newer record is stored already
+        pass
+
+
+def cooperative(db, code: str | None) -> dict | None:
+    return db.cooperatives.find_one({"_id": code}) if code else None
+
+
 def put_requisition(db, data: dict) -> None:
-    """Remember whose requisition it is; attach it to notifications that arrived before it."""
+    """Remember whose requisition it is (a cooperative's: each member's share); attach it to notifications
+    that arrived before it."""
     fields = {"artisan_id": data["artisan_id"], "depot": data["depot"], "lines": data["lines"]}
+    if data.get("shares") and data.get("cooperative"):
+        fields.update(cooperative=data["cooperative"],
+                      shares=[{"artisan_id": s["artisan_id"], "lines": s["lines"]} for s in data["shares"]])
     db.requisitions.update_one({"_id": data["requisition_id"]}, {"$set": fields}, upsert=True)
     db.notifications.update_many({"requisition_id": data["requisition_id"], "artisan_id": None},
                                  {"$set": {"artisan_id": data["artisan_id"]}})

@@ -3,20 +3,23 @@ from __future__ import annotations
 
 from collections import Counter
 
+from services.notifier import report_reconcile
 from shared.reconcile import Reconciliation
 
 
 def facts(db) -> dict:
     """Which requisitions the notifier heard of, notifications told twice, events and dead-letter alerts."""
     told_twice = [row["_id"] for row in db.notifications.aggregate([
-        {"$group": {"_id": {"rid": "$requisition_id", "status": "$status"}, "n": {"$sum": 1}}},
+        {"$group": {"_id": {"rid": "$requisition_id", "status": "$status", "artisan": "$artisan_id"},
+                    "n": {"$sum": 1}}},
         {"$match": {"n": {"$gt": 1}}}])]
     events = Counter(doc["type"] for doc in db.events.find({}, {"type": 1}))
     dead_letters = [{"id": doc["_id"], "status": doc["status"], "count": doc.get("count", 1),
                      **{k: doc.get("details", {}).get(k) for k in ("original_topic", "type", "reason")}}
                     for doc in db.alerts.find({"kind": "dead_letter"}, {"events": 0, "fanout": 0})]
     return {"service": "notifier", "requisitions": sorted(d["_id"] for d in db.requisitions.find({}, {"_id": 1})),
-            "told_twice": told_twice, "events": dict(events), "dead_letter_alerts": dead_letters}
+            "told_twice": told_twice, "events": dict(events), "dead_letter_alerts": dead_letters,
+            "reports": report_reconcile.facts(db)}
 
 
 def every_requisition_told_once(found: dict) -> list[str]:
@@ -26,13 +29,17 @@ def every_requisition_told_once(found: dict) -> list[str]:
     for rid in sorted(found.get("requests", {}).get("requisitions", {}).keys() - known):
         problems.append(f"requisition {rid}: never reached the notifier")
     for item in notifier["told_twice"]:
-        problems.append(f"requisition {item['rid']}: artisan notified twice of {item['status']}")
+        problems.append(f"requisition {item['rid']}: artisan {item.get('artisan')} notified twice of {item['status']}")
     return problems
 
 
 def counts(notifier: dict) -> dict:
+    reports = notifier.get("reports") or {}
     return {"events seen by the notifier": sum(notifier["events"].values()),
-            "dead-letter alerts": len(notifier["dead_letter_alerts"])}
+            "dead-letter alerts": len(notifier["dead_letter_alerts"]),
+            "distribution rows, month x material (reports)": len(reports.get("sold", {})),
+            "artisans served (reports)": sum(reports.get("beneficiaries", {}).values())}
 
 
-RECONCILIATION = Reconciliation(facts=facts, agreements=(every_requisition_told_once,), counts=counts)
+RECONCILIATION = Reconciliation(facts=facts, agreements=(every_requisition_told_once, report_reconcile.reports_agree),
+                                counts=counts)

@@ -26,7 +26,7 @@ class Who(ma.Schema):
     cause = f.String()
 
 
-QUANTITIES = ("available", "reorder_level", "on_hand", "quantity", "book", "counted", "variance")
+QUANTITIES = ("available", "reorder_level", "on_hand", "quantity", "book", "counted", "variance", "received")
 
 
 def _quantities(details: dict) -> dict:

@@ -38,7 +38,12 @@ STATUS_TEXT = {
                     N_("Please pay {amount} for request {ref} by {date}, at your depot or by UPI.")),
     "payment_overdue": (N_("OVERDUE"), N_("Payment overdue"),
                         N_("{amount} for request {ref} was due on {date}. Please pay at your depot soon.")),
+    "confirm_share": (N_("CONFIRM"), N_("Confirm what you received"),
+                      N_("Your cooperative received {items} for you (request {ref}). Please confirm that you got it, "
+                         "here or by replying to our SMS by {date}.")),
 }
+#: a member's SMS asking them to confirm their share, with their code
+CONFIRM_SMS = N_("REQ {ref} {items}: reply RCV {code} if you got it all, RCV {code} <quantity> if less")
 AMOUNT_DUE = N_("Amount to pay: {amount}.")
 #: status -> the SMS of a notification about money
 MONEY_SMS = {"approved": N_("REQ {ref} APPROVED: {items}. To pay: {amount}"),
@@ -63,6 +68,11 @@ ALERT_TEXT = {
     "count_variance": (N_("Stock count {count} at {depot}: differences beyond {tolerance}%"),
                        N_("{differences}. Check them before the count is approved.")),
     "account_overdue": (N_("Overdue account: {artisan}"), N_("{amount} overdue since {since}.")),
+    "short_share": (N_("Short share: {artisan} ({cooperative})"),
+                    N_("{artisan} says they received {received} of their share of {share} (request {ref}).")),
+    "shares_unconfirmed": (N_("Shares not confirmed: {cooperative}"),
+                           N_("{waiting} members have not confirmed their shares, received since {since}, "
+                              "for a week or more.")),
 }
 HEADLINES = {"open": N_("[open] {title}"), "acknowledged": N_("[acknowledged] {title}"),
              "resolved": N_("[resolved] {title}"), "escalated": N_("[escalated] {title}")}
@@ -130,9 +140,11 @@ def notification(note: dict, materials: dict, depots: dict, lang: str) -> tuple[
     return translate(title, lang), text
 
 
-def sms(note: dict, materials: dict, depots: dict, lang: str) -> str:
+def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") -> str:
     """A feature-phone text: 'REQ 1042 RESERVED: 20 kg cotton yarn at Varanasi depot'."""
     values = _values(note, materials, depots, lang, short=True)
+    if note["status"] == "confirm_share":
+        return translate(CONFIRM_SMS, lang, **values, code=code)[:160]
     if note["status"] in MONEY_SMS and (note.get("amount") or note["status"] != "approved"):
         return translate(MONEY_SMS[note["status"]], lang, **values)[:160]
     word = translate(STATUS_TEXT[note["status"]][0], lang, position=values["position"], date=values["date"])
@@ -158,8 +170,18 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
               "detail": details.get("reason", ""), "artisan": details.get("name") or details.get("artisan_id", "-"),
               "amount": rupees(parse_money(details["overdue"]), lang) if details.get("overdue") else "",
               "since": day_text(details["since"], lang) if details.get("since") else "",
-              **_procurement_values(details, materials, unit, lang)}
+              **_share_values(details, materials, lang), **_procurement_values(details, materials, unit, lang)}
     return translate(title, lang, **values), translate(body, lang, **values)
+
+
+def _share_values(details: dict, materials: dict, lang: str) -> dict:
+    """What the cooperative share alerts say: the cooperative, the request, what was due and what came."""
+    lines = [line for line in details.get("lines") or [] if isinstance(line, dict) and "received" in line]
+    return {"cooperative": (details.get("cooperative_name_hi") if lang == "hi" else None)
+            or details.get("cooperative_name") or details.get("cooperative", "-"),
+            "ref": ref(details.get("requisition_id") or "-"),
+            "share": items(lines, materials, lang),
+            "received": items([{"sku": line["sku"], "quantity": line["received"]} for line in lines], materials, lang)}
 
 
 def _procurement_values(details: dict, materials: dict, unit: str, lang: str) -> dict:

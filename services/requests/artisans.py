@@ -4,7 +4,8 @@ from __future__ import annotations
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from services.requests.errors import ArtisanInactive, NoLoomsChange
+from services.requests import cooperatives
+from services.requests.errors import AdminOnlyFields, ArtisanInactive, NoLoomsChange
 from shared.auth import Principal
 from shared.envelope import new_event, utcnow_iso
 from shared.errors import AlreadyExists, Busy, Conflict, Forbidden, Invalid, NotFound
@@ -12,8 +13,10 @@ from shared.i18n import F_
 
 SOURCE = "requests"
 NOTHING = {"_id": {"$in": []}}
-EVENT_FIELDS = ("name", "district", "language", "phone", "email", "cooperative", "active")
-PUBLIC = {"outbox": 0, "_relay": 0}
+EVENT_FIELDS = ("name", "district", "language", "phone", "email", "cooperative", "active", "looms",
+                "social_category", "gender", "bpl")
+PRIVATE = ("social_category", "gender", "bpl")  # for the department's beneficiary reports: admins only
+PUBLIC = {"outbox": 0, "_relay": 0, "phone_key": 0}
 
 
 def visible(principal: Principal, field: str = "_id") -> dict:
@@ -34,20 +37,21 @@ def within(query: dict, scope: dict) -> dict:
 
 def register(db, principal: Principal, body: dict, *, correlation_id: str | None = None) -> dict:
     """Add an artisan with their ArtisanRegistered event; secretaries register into their cooperative."""
-    _may_edit(principal)
+    _may_edit(principal, body)
     body = dict(body)
     wanted_id = body.pop("artisan_id", None) if principal.role == "admin" else None
     if principal.role == "secretary":
         body["cooperative"] = principal.cooperative
         body.update(_looms_asked(principal, body.get("looms", 0), 0), looms=0)
+    cooperatives.require(db, body.get("cooperative"))
     for _ in range(100):
         artisan_id = wanted_id or _next_id(db)
-        doc = {"_id": artisan_id, **body, "created_at": utcnow_iso(), "created_by": principal.sub,
-               "version": 1}
+        doc = {"_id": artisan_id, **body, "phone_key": phone_key(body.get("phone")), "created_at": utcnow_iso(),
+               "created_by": principal.sub, "version": 1}
         event = _event("ArtisanRegistered", doc, correlation_id)
         try:
             db.artisans.insert_one({**doc, "outbox": [event.to_dict()]})
-            return doc
+            return shown_to(principal, doc)
         except DuplicateKeyError:
             if db.artisans.find_one({"registration_id": body["registration_id"]}, {"_id": 1}):
                 raise AlreadyExists({"registration_id": body["registration_id"]}) from None
@@ -59,8 +63,8 @@ def register(db, principal: Principal, body: dict, *, correlation_id: str | None
 def update(db, principal: Principal, artisan_id: str, changes: dict, *,
            correlation_id: str | None = None) -> dict:
     """Change an artisan's details, with their ArtisanUpdated event in the same write."""
-    before = get(db, principal, artisan_id)
-    _may_edit(principal)
+    before = _visible(db, principal, artisan_id)
+    _may_edit(principal, changes)
     changes = dict(changes)
     if principal.role == "secretary":
         changes.pop("cooperative", None)  # a secretary cannot move a member out of their cooperative
@@ -68,7 +72,8 @@ def update(db, principal: Principal, artisan_id: str, changes: dict, *,
             changes.update(_looms_asked(principal, changes.pop("looms"), before.get("looms", 0)))
     elif "looms" in changes:
         changes["looms_change"] = None  # an admin's own figure settles what was asked
-    return _store(db, before, changes, correlation_id)
+    cooperatives.require(db, changes.get("cooperative"))
+    return _store(db, principal, before, changes, correlation_id)
 
 
 def decide_looms(db, principal: Principal, artisan_id: str, approve: bool, *,
@@ -76,12 +81,12 @@ def decide_looms(db, principal: Principal, artisan_id: str, approve: bool, *,
     """An admin approves or rejects the change of looms a secretary asked for."""
     if principal.role != "admin":
         raise Forbidden()
-    before = get(db, principal, artisan_id)
+    before = _visible(db, principal, artisan_id)
     asked = before.get("looms_change")
     if not asked:
         raise NoLoomsChange({"artisan_id": artisan_id})
-    return _store(db, before, {"looms_change": None, **({"looms": asked["looms"]} if approve else {})},
-                  correlation_id)
+    return _store(db, principal, before,
+                  {"looms_change": None, **({"looms": asked["looms"]} if approve else {})}, correlation_id)
 
 
 def _looms_asked(principal: Principal, looms: int, current: int) -> dict:
@@ -91,8 +96,10 @@ def _looms_asked(principal: Principal, looms: int, current: int) -> dict:
     return {"looms_change": {"looms": looms, "requested_by": principal.sub, "requested_at": utcnow_iso()}}
 
 
-def _store(db, before: dict, changes: dict, correlation_id: str | None) -> dict:
+def _store(db, principal: Principal, before: dict, changes: dict, correlation_id: str | None) -> dict:
+    """One versioned write of the whole record (from `_visible`, so admin-only fields carry over) and its event."""
     after = {**before, **changes, "version": before["version"] + 1, "updated_at": utcnow_iso()}
+    after["phone_key"] = phone_key(after.get("phone"))
     event = _event("ArtisanUpdated", after, correlation_id)
     stored = db.artisans.find_one_and_update(
         {"_id": before["_id"], "version": before["version"]},
@@ -100,15 +107,24 @@ def _store(db, before: dict, changes: dict, correlation_id: str | None) -> dict:
         projection=PUBLIC, return_document=ReturnDocument.AFTER)
     if stored is None:
         raise Conflict()
-    return stored
+    return shown_to(principal, stored)
 
 
 def get(db, principal: Principal, artisan_id: str) -> dict:
-    """One artisan the caller may see; 404 for everyone else's."""
+    """One artisan the caller may see, as they may see it; 404 for everyone else's."""
+    return shown_to(principal, _visible(db, principal, artisan_id))
+
+
+def _visible(db, principal: Principal, artisan_id: str) -> dict:
     doc = db.artisans.find_one(within({"_id": artisan_id}, visible(principal)), PUBLIC)
     if doc is None:
         raise NotFound()
     return doc
+
+
+def shown_to(principal: Principal, doc: dict) -> dict:
+    """An artisan's record without what only admins see (social category, gender, BPL status)."""
+    return doc if principal.role == "admin" else {k: v for k, v in doc.items() if k not in PRIVATE}
 
 
 def profile(db, artisan_id: str) -> dict | None:
@@ -123,7 +139,7 @@ def search(db, principal: Principal, *, district=None, cooperative=None, active=
     if looms_change is not None:
         query["looms_change"] = {"$type": "object"} if looms_change else {"$not": {"$type": "object"}}
     cursor = db.artisans.find(within(query, visible(principal)), PUBLIC)
-    return list(cursor.sort("_id", 1).skip(offset).limit(limit))
+    return [shown_to(principal, doc) for doc in cursor.sort("_id", 1).skip(offset).limit(limit)]
 
 
 def requesting_for(db, principal: Principal, artisan_id: str | None) -> dict:
@@ -142,8 +158,24 @@ def requesting_for(db, principal: Principal, artisan_id: str | None) -> dict:
     return doc
 
 
-def _may_edit(principal: Principal) -> None:
-    if principal.role == "admin" or (principal.role == "secretary" and principal.cooperative):
+def phone_key(phone: str | None) -> str | None:
+    """The last ten digits of a phone number: '+91 98000 00001', '098000 00001' and '9800000001' are one phone."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    return digits[-10:] if len(digits) >= 10 else None
+
+
+def by_phone(db, phone: str) -> list[dict]:
+    """The artisans registered with this phone number (a family may share one)."""
+    key = phone_key(phone)
+    return list(db.artisans.find({"phone_key": key}, PUBLIC).limit(20)) if key else []
+
+
+def _may_edit(principal: Principal, fields: dict) -> None:
+    if principal.role == "admin":
+        return
+    if principal.role == "secretary" and principal.cooperative:
+        if set(fields) & set(PRIVATE):
+            raise AdminOnlyFields({"fields": sorted(set(fields) & set(PRIVATE))})
         return
     raise Forbidden()
 

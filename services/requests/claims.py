@@ -1,16 +1,16 @@
 """The monthly subsidy claim per scheme: what the department reimburses, one row per district.
 
 A claim counts the requisitions dispatched in the month (India's calendar) whose lines were
-subsidised under the scheme: the artisans served (beneficiaries, by the district they were in
-at dispatch), the subsidised quantity per category, its value at the mill-gate price and the
-subsidy. `tally` is the one sum; `rawbank reconcile` runs it over the artisans' accounts as well
+subsidised under the scheme (a cooperative's: each member's share): the artisans served
+(beneficiaries, by the district they were in at dispatch), the subsidised quantity per category,
+its value at the mill-gate price and the subsidy. `tally` is the one sum; `rawbank reconcile` runs it over the artisans' accounts as well
 and compares.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from services.requests import domain, schemes
+from services.requests import domain, parties, schemes
 from services.requests.errors import MonthInFuture
 from shared.calendar import month_of
 from shared.money import format_money
@@ -47,8 +47,9 @@ def report(db, scheme: str, month: str, now: datetime) -> dict:
     if month > month_of(now):
         raise MonthInFuture({"month": month})
     docs = db.requisitions.find({"dispatch_month": month, "status": {"$in": [domain.DISPATCHED, domain.RECEIVED]}},
-                                {"artisan_id": 1, "district": 1, "pricing.lines": 1})
-    rows = tally((doc.get("district"), doc["artisan_id"], subsidised(doc["pricing"]["lines"], scheme)) for doc in docs)
+                                {"artisan_id": 1, "district": 1, "lines": 1, "pricing.lines": 1, "shares": 1})
+    rows = tally((share.get("district"), share["artisan_id"], subsidised(share["pricing"]["lines"], scheme))
+                 for doc in docs for share in parties.of(doc))
     out = [{"district": district, "beneficiaries": len(row["artisans"]), "quantities": row["quantities"],
             "units": row["units"], "value": row["value"], "subsidy": row["subsidy"]}
            for district, row in sorted(rows.items()) if row["artisans"]]

@@ -1,8 +1,8 @@
 """What the requests service's use cases refuse, each with its code, details and message (see shared/errors.py)."""
 from __future__ import annotations
 
-from shared.errors import Conflict, NotFound, RuleBroken, Unauthenticated
-from shared.i18n import N_
+from shared.errors import Conflict, Error, Forbidden, NotFound, RuleBroken, Unauthenticated
+from shared.i18n import N_, language, translate
 
 
 class BadLogin(Unauthenticated):
@@ -87,6 +87,65 @@ class PaymentReferenceReused(Conflict):
 class MonthInFuture(RuleBroken):
     code = "month_in_future"
     message = N_("{month} has not begun yet; a claim can be made for this month or an earlier one.")
+
+
+class UnknownCooperative(RuleBroken):
+    code = "unknown_cooperative"
+    message = N_("No cooperative {cooperative} is registered; register it first (POST /api/v1/cooperatives) "
+                 "or check the code.")
+
+
+class AdminOnlyFields(Forbidden):
+    code = "admin_only_fields"
+    message = N_("Only an admin may set an artisan's social category, gender or BPL status.")
+
+
+class NothingAsked(RuleBroken):
+    code = "nothing_asked"
+    message = N_("Enter a quantity for at least one member.")
+
+
+class CooperativeInactive(RuleBroken):
+    code = "cooperative_inactive"
+    message = N_("Cooperative {cooperative} is not active; ask an admin to reactivate it.")
+
+
+class ShareNotPending(Conflict):
+    code = "share_not_pending"
+    message = N_("This share cannot be confirmed now: its requisition is '{status}'; a share is confirmed "
+                 "after the cooperative marks the requisition received.")
+
+
+class ShareAlreadyConfirmed(Conflict):
+    code = "share_already_confirmed"
+    message = N_("This share is already confirmed ({confirmation}); it cannot be confirmed again differently.")
+
+
+class ShareNotReceivable(RuleBroken):
+    code = "share_not_receivable"
+    message = N_("What you received must be within your share: {why}")
+
+    def describe(self, lang: str | None = None) -> str:
+        return translate(self.message, lang, why=translate(self.details.get("why", ""), lang))
+
+
+class SignatureInvalid(Unauthenticated):
+    code = "signature_invalid"
+    message = N_("The callback's signature is missing, wrong or too old; sign it with the shared secret "
+                 "(X-Rawbank-Timestamp, X-Rawbank-Signature: sha256=HMAC of '<timestamp>.<body>').")
+
+
+def for_member(exc: Error, member: dict) -> Error:
+    """The same refusal (its code, kind and status), naming the cooperative member it is about."""
+    class ForMember(type(exc)):
+        def describe(self, lang: str | None = None) -> str:
+            name = (member.get("name_hi") if (lang or language()) == "hi" else None) or member.get("name")
+            return translate(N_("{member}: {reason}"), lang, member=name or member["_id"], reason=exc.describe(lang))
+    wrapped = ForMember.__new__(ForMember)
+    wrapped.__dict__.update(exc.__dict__)
+    wrapped.args = exc.args
+    wrapped.details = {**exc.details, "artisan_id": member["_id"]}
+    return wrapped
 
 
 class NoLoomsChange(Conflict):

@@ -99,6 +99,7 @@ class EntitlementSchema(ma.Schema):
 
 
 class EstimatedEntitlementSchema(EntitlementSchema):
+    artisan_id = f.String(metadata={"description": "a cooperative's estimate: the member"})
     this_request = Quantity(metadata={"description": "what this requisition would take at the scheme price"})
     left_after = Quantity()
 
@@ -118,6 +119,8 @@ class PaymentSchema(ma.Schema):
         "description": "advance: may be more than is due; the rest stays to the artisan's credit"})
     reference = f.String(required=True, validate=REFERENCE, metadata={
         "description": "receipt or UPI reference; sending it again is the same payment"})
+    artisan_id = f.String(load_default=None, validate=CODE, metadata={
+        "description": "a cooperative's requisition: the member whose share is paid (required there)"})
 
 
 class PaymentOutSchema(PaymentSchema):

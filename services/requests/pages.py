@@ -136,6 +136,10 @@ def approvals(principal):
     rows = requisitions.search(db(), principal, status=domain.SUBMITTED, limit=100)
     now, items = datetime.now(timezone.utc), []
     for row in rows:
+        if row.get("shares"):  # a cooperative's: each member's share beside its name (their caps were checked)
+            coop = db().cooperatives.find_one({"_id": row["cooperative"]}) or {"name": row["cooperative"]}
+            items.append({"req": row, "artisan": coop, "usage": [], "units": {}, "shares": row["shares"]})
+            continue
         artisan = artisans.profile(db(), row["artisan_id"]) or {"_id": row["artisan_id"]}
         asks = domain.totals_by_category((line["category"], line["quantity"]) for line in row["lines"])
         usage = [dict(u, asked=asks.get(u["category"], 0)) for u in quotas.usage_of(db(), artisan, row["month"], now)

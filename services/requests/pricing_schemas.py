@@ -9,6 +9,7 @@ from shared.quantity import Quantity
 
 
 class PricingLineSchema(ma.Schema):
+    artisan_id = f.String(metadata={"description": "a cooperative's requisition: the member whose share it is"})
     sku = f.String()
     category = f.String(metadata={"description": "the entitlement it counts against"})
     unit = f.String(allow_none=True)

@@ -90,3 +90,13 @@ def again(db, doc: dict, artisan: dict, now: datetime, *, lock: bool) -> dict:
     priced = price(db, artisan=artisan, depot=doc["depot"], lines=doc["lines"], subsidised=subsidised,
                    scheme_day=scheme_day, price_day=day_of(now))
     return {**priced, "locked": lock}
+
+
+def combine(shares: list[dict]) -> dict:
+    """A cooperative requisition's pricing: every member's lines (with whose they are), totals summed."""
+    lines = [{**line, "artisan_id": share["artisan_id"]} for share in shares for line in share["pricing"]["lines"]]
+    first = next((s["pricing"] for s in shares if s["pricing"].get("scheme")), shares[0]["pricing"])
+    return {**{k: first[k] for k in ("scheme", "subsidy_percent", "freight_percent", "depot_charge_percent", "zone",
+                                      "scheme_day", "price_day")},
+            "lines": lines, **pricing.totals(lines), "locked": all(s["pricing"].get("locked") for s in shares),
+            "priced_at": max(s["pricing"]["priced_at"] for s in shares)}

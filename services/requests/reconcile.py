@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from services.requests import reconcile_money
+from services.requests import parties, reconcile_money
 from shared.quantity import format_quantity as _q
 from shared.reconcile import Reconciliation
 
@@ -30,7 +30,8 @@ def facts(db) -> dict:
     """Requisitions: status, lines and the inventory events applied to each."""
     requisitions = {}
     for doc in db.requisitions.find({}, {"status": 1, "depot": 1, "lines": 1, "applied": 1, "history": 1, "stock": 1,
-                                         "artisan_id": 1, "pricing": 1, "dispatch_month": 1, "district": 1}):
+                                         "artisan_id": 1, "pricing": 1, "dispatch_month": 1, "district": 1,
+                                         "shares": 1, "cooperative": 1}):
         applied = doc.get("applied") or []
         history_ids = [h["event_id"] for h in doc.get("history") or [] if h.get("event_id")]
         requisitions[doc["_id"]] = {
@@ -38,8 +39,26 @@ def facts(db) -> dict:
             "lines": {l["sku"]: l["quantity"] for l in doc["lines"]},
             "applied_twice": len(applied) - len(set(applied)),
             "history_twice": len(history_ids) - len(set(history_ids)),
-            "money": reconcile_money.requisition_facts(doc)}
+            "money": reconcile_money.requisition_facts(doc), "reports": _report_facts(doc)}
     return {"service": "requests", "requisitions": requisitions, "accounts": reconcile_money.account_facts(db)}
+
+
+def _report_facts(doc: dict) -> dict:
+    """What the notifier's reports must show of a requisition: sold per material in its dispatch month, to whom;
+    whether it waited for stock or was refused; its members' answers."""
+    statuses = {entry["status"] for entry in doc.get("history") or ()}
+    sold = defaultdict(lambda: [0, 0, 0])
+    if doc["status"] in ("dispatched", "received"):
+        for line in (doc.get("pricing") or {}).get("lines") or [{**l, "value": 0, "subsidy": 0} for l in doc["lines"]]:
+            figures = sold[line["sku"]]
+            figures[0], figures[1], figures[2] = figures[0] + line["quantity"], figures[1] + line["value"], \
+                figures[2] + line["subsidy"]
+    return {"dispatch_month": doc.get("dispatch_month"), "sold": dict(sold),
+            "artisans": sorted({share["artisan_id"] for share in parties.of(doc)}) if sold else [],
+            "waitlisted": "waitlisted" in statuses, "refused": "rejected" in statuses,
+            "cooperative": doc.get("cooperative") if parties.is_cooperative(doc) else None,
+            "confirmations": {share["artisan_id"]: share["confirmation"]["status"] for share in doc.get("shares") or ()
+                              if share.get("confirmation", {}).get("status", "awaited") != "awaited"}}
 
 
 def _holds_of(inventory: dict) -> dict:

@@ -2,31 +2,33 @@
 
 Checked on the requests store's own facts: every account's balance is the sum of its entries;
 no entry (a payment above all) is there twice, and what is paid per requisition is the sum of its
-payments; every dispatched requisition has exactly one charge and one subsidy entry, equal to
-its locked price, and nothing else is charged; and the subsidy claims, summed from the
-dispatched requisitions (as the report does), equal the same sums over the accounts' subsidy
-entries, per scheme, month and district.
+payments; every dispatched requisition has exactly one charge and one subsidy entry per share
+(a cooperative's: on each member's account), equal to the share's locked price, and nothing else
+is charged; and the subsidy claims, summed from the dispatched requisitions (as the report does),
+equal the same sums over the accounts' subsidy entries, per scheme, month and district.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from services.requests import claims
+from services.requests import claims, parties
 from shared.money import format_money as _m
 
 DISPATCHED = ("dispatched", "received")
 
 
 def requisition_facts(doc: dict) -> dict:
-    """A requisition's money, as reconciliation compares it."""
-    priced = doc.get("pricing") or {}
-    if doc["status"] not in DISPATCHED or not priced:
+    """A requisition's money, as reconciliation compares it: each share's charge (one for an artisan's own)."""
+    if doc["status"] not in DISPATCHED or not doc.get("pricing"):
         return {}
-    return {"artisan_id": doc["artisan_id"], "payable": priced["payable_total"],
-            "gross": priced["value_total"] + priced["freight_total"] + priced["depot_charge_total"],
-            "subsidy": priced["subsidy_total"], "dispatch_month": doc.get("dispatch_month"),
-            "district": doc.get("district"),
-            "claimed": [line for line in priced["lines"] if line["subsidised_quantity"]]}
+    shares = []
+    for share in parties.of(doc):
+        priced = share["pricing"]
+        shares.append({"artisan_id": share["artisan_id"], "payable": priced["payable_total"],
+                       "gross": priced["value_total"] + priced["freight_total"] + priced["depot_charge_total"],
+                       "subsidy": priced["subsidy_total"], "district": share.get("district"),
+                       "claimed": [line for line in priced["lines"] if line["subsidised_quantity"]]})
+    return {"dispatch_month": doc.get("dispatch_month"), "shares": shares}
 
 
 def account_facts(db) -> dict:
@@ -55,7 +57,7 @@ def accounts_add_up(found: dict) -> list[str]:
 
 
 def dispatches_charged_once(found: dict) -> list[str]:
-    """Every dispatched requisition is charged exactly once at its locked price; nothing else is charged."""
+    """Every dispatched requisition is charged exactly once per share at its locked price; nothing else is charged."""
     problems, charged = [], defaultdict(list)
     for artisan_id, account in found.get("accounts", {}).items():
         for entry in account["entries"]:
@@ -67,20 +69,28 @@ def dispatches_charged_once(found: dict) -> list[str]:
             if entries:
                 problems.append(f"requisition {rid} ({req['status']}) is charged but was never dispatched")
             continue
-        kinds = Counter(entry["type"] for _, entry in entries)
-        if kinds != Counter({"charge": 1, "subsidy": 1}) or {a for a, _ in entries} != {money["artisan_id"]}:
-            whom = sorted({a for a, _ in entries})
-            problems.append(f"requisition {rid}: dispatched, charged {dict(kinds)} to {whom}")
-            continue
-        charge = next(e for _, e in entries if e["type"] == "charge")
-        subsidy = next(e for _, e in entries if e["type"] == "subsidy")
-        charged_as = (charge["amount"], charge["payable"], -subsidy["amount"])
-        if charged_as != (money["gross"], money["payable"], money["subsidy"]):
-            problems.append(f"requisition {rid}: charged {_m(charge['amount'])} less {_m(-subsidy['amount'])}, "
-                            f"priced {_m(money['gross'])} less {_m(money['subsidy'])}")
+        shares = {share["artisan_id"]: share for share in money["shares"]}
+        whom = sorted({a for a, _ in entries} - set(shares))
+        if whom:
+            problems.append(f"requisition {rid}: charged to {whom}, who have no share in it")
+        for artisan_id, share in shares.items():
+            problems += _charged_once(rid, artisan_id, share, [e for a, e in entries if a == artisan_id])
     for rid, entries in charged.items():
         problems.append(f"account {entries[0][0]}: charged for requisition {rid}, which requests does not know")
     return problems
+
+
+def _charged_once(rid: str, artisan_id: str, share: dict, entries: list[dict]) -> list[str]:
+    kinds = Counter(entry["type"] for entry in entries)
+    if kinds != Counter({"charge": 1, "subsidy": 1}):
+        return [f"requisition {rid}: dispatched, charged {dict(kinds)} to {artisan_id}"]
+    charge = next(e for e in entries if e["type"] == "charge")
+    subsidy = next(e for e in entries if e["type"] == "subsidy")
+    charged = (charge["amount"], charge["payable"], -subsidy["amount"])
+    if charged != (share["gross"], share["payable"], share["subsidy"]):
+        return [f"requisition {rid}: charged {_m(charge['amount'])} less {_m(-subsidy['amount'])} to {artisan_id}, "
+                f"priced {_m(share['gross'])} less {_m(share['subsidy'])}"]
+    return []
 
 
 def _claims_by(sales) -> dict:
@@ -95,8 +105,9 @@ def _claims_by(sales) -> dict:
 def claims_equal_dispatches(found: dict) -> list[str]:
     """The subsidy claims summed from dispatched requisitions equal those summed from the accounts."""
     from_requisitions = _claims_by(
-        (line["scheme"], money["dispatch_month"], money["district"], money["artisan_id"], line)
-        for money in (r.get("money") for r in found["requisitions"].values()) if money for line in money["claimed"])
+        (line["scheme"], money["dispatch_month"], share["district"], share["artisan_id"], line)
+        for money in (r.get("money") for r in found["requisitions"].values()) if money
+        for share in money["shares"] for line in share["claimed"])
     from_accounts = _claims_by(
         (line["scheme"], entry["month"], entry.get("district"), artisan_id, line)
         for artisan_id, account in found.get("accounts", {}).items() for entry in account["entries"]

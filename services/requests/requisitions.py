@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 
 from pymongo.errors import DuplicateKeyError
 
-from services.requests import (accounts, artisans, domain, entitlements, errors, materials, quote, quotas, settings,
-                               store)
+from services.requests import (accounts, artisans, domain, errors, materials, parties, quote, requisition_money,
+                               settings, share_rules, shares, store)
 from shared.auth import Principal
 from shared.calendar import month_of
 from shared.envelope import Event, new_event, utcnow_iso
@@ -24,22 +24,20 @@ def submit(db, principal: Principal, body: dict, *, idempotency_key: str | None 
            correlation_id: str | None = None, now: datetime | None = None) -> tuple[dict, bool]:
     """Store a new requisition (and count it against the caps); True if it was created now."""
     now = now or datetime.now(timezone.utc)
-    artisan = artisans.requesting_for(db, principal, body.get("artisan_id"))
-    lines = _with_categories(db, body["lines"])
-    fingerprint = _fingerprint(artisan["_id"], body)
+    coop, people = parties.for_submit(db, principal, body)
+    people = [(artisan, _with_categories(db, lines)) for artisan, lines in people]
+    fingerprint = _fingerprint(people[0][0]["_id"], body)
     req_id = uuid.uuid5(_IDEMPOTENCY, f"{principal.sub}\n{idempotency_key}").hex if idempotency_key \
         else uuid.uuid4().hex
-    if idempotency_key and (first := _replay(db, req_id, fingerprint)) is not None:
+    if idempotency_key and (first := _replay(db, principal, req_id, fingerprint)) is not None:
         return first, False
     month = domain.month_of(now)
-    wanted = domain.totals_by_category((line["category"], line["quantity"]) for line in lines)
-    quotas.take(db, artisan, month, req_id, wanted, {line["category"]: line["unit"] for line in lines}, now)
-    priced = quote.at_submit(db, artisan, body["depot"], lines, month, req_id, now)
-    doc = _new_doc(db, req_id, principal, artisan, body, lines, month, fingerprint, correlation_id, priced)
+    taken = requisition_money.take(db, coop, people, body["depot"], month, req_id, now)
+    doc = _new_doc(db, req_id, principal, coop or people[0][0], taken, body, month, fingerprint, correlation_id)
     try:
         db.requisitions.insert_one(doc)
     except DuplicateKeyError:  # the same Idempotency-Key, sent twice at once
-        return _replay(db, req_id, fingerprint), False
+        return _replay(db, principal, req_id, fingerprint), False
     return get(db, principal, req_id), True
 
 
@@ -47,10 +45,12 @@ def act(db, principal: Principal, req_id: str, action: str, *, reason: str = "",
         correlation_id: str | None = None) -> dict:
     """Approve, reject, cancel, dispatch or receive: NotFound if not visible, Forbidden by role,
     IllegalTransition by status; a dispatch beyond the artisan's credit is refused."""
-    charged = None  # the requisition charged to its account, until it is stored as dispatched
+    charged = None  # the requisition charged to its accounts, until it is stored as dispatched
     try:
         for _ in range(MAX_ATTEMPTS):
             doc = _visible_doc(db, principal, req_id)
+            if parties.is_cooperative(doc) and principal.role == "artisan":
+                raise Forbidden()  # the cooperative's secretary moves it on; members confirm their shares
             try:
                 change = domain.act(store.requisition_from(doc), action, role=principal.role,
                                     by=principal.sub, at=utcnow_iso(), reason=reason)
@@ -58,11 +58,15 @@ def act(db, principal: Principal, req_id: str, action: str, *, reason: str = "",
                 raise Forbidden() from None
             except domain.IllegalTransition as exc:
                 raise errors.IllegalTransition({"status": exc.status, "action": action}) from None
-            extra = _money(db, doc, change, action)
+            extra = requisition_money.on_action(db, doc, change, action)
             charged = doc if action == "dispatch" else None
             if action == "approve":
                 extra["approved_by"] = principal.sub
             events = [_event(change.emits, {**doc, **extra}, principal.sub, reason, correlation_id)]
+            if action == "receive":
+                asked, issued = shares.on_received(doc, datetime.now(timezone.utc), correlation_id)
+                extra.update(asked)
+                events += issued
             if store.save_change(db, req_id, doc["version"], change, events, extra=extra):
                 charged = None
                 _return_quota_if_due(db, doc, change)
@@ -70,49 +74,75 @@ def act(db, principal: Principal, req_id: str, action: str, *, reason: str = "",
         raise Busy()
     except Error:
         if charged is not None:
-            accounts.uncharge(db, charged["artisan_id"], req_id)
+            requisition_money.uncharge(db, charged)
         raise
 
 
-def _money(db, doc: dict, change: domain.Change, action: str) -> dict:
-    """What an action does to a requisition's money: priced again at approval, locked once reserved,
-    charged to the artisan's account at dispatch."""
-    status, now = change.requisition.status, datetime.now(timezone.utc)
-    if action != "approve" and status not in (domain.RESERVED, domain.DISPATCHED):
-        return {}
-    artisan = artisans.profile(db, doc["artisan_id"]) or {"_id": doc["artisan_id"]}
-    extra = {"pricing": quote.again(db, doc, artisan, now, lock=status != domain.APPROVED)}
-    if action == "dispatch":
-        extra.update(district=artisan.get("district"), dispatched_at=now.isoformat(), dispatch_month=month_of(now))
-        extra["due_on"] = accounts.charge(db, {**doc, **extra}, extra["pricing"], artisan, now)
-    return extra
-
-
 def get(db, principal: Principal, req_id: str) -> dict:
-    """One requisition the caller may see, with what is paid on it and its payments."""
+    """One requisition the caller may see (a member: their share), with what is paid on it and its payments."""
+    return _shown(db, principal, _visible_doc(db, principal, req_id, store.HIDDEN))
+
+
+def _shown(db, principal: Principal, doc: dict) -> dict:
+    doc = parties.seen_by(principal, doc)
+    return {**doc, "shares": [shares.view(share) for share in doc.get("shares") or ()], **paid_on(db, doc)}
+
+
+def confirm(db, principal: Principal, req_id: str, body: dict, *, now: datetime,
+            correlation_id: str | None = None) -> tuple[dict, bool]:
+    """A member answers for their own share with their own token; another's share is not found (404)."""
+    if principal.role != "artisan":
+        raise Forbidden()
     doc = _visible_doc(db, principal, req_id, store.HIDDEN)
-    return {**doc, **accounts.of_requisition(db, doc["artisan_id"], req_id)}
+    if body["artisan_id"] != principal.artisan_id or not parties.is_cooperative(doc):
+        raise NotFound({"artisan_id": body["artisan_id"]})
+    share, created = shares.answer(db, doc, principal.artisan_id, quantity=body["quantity"], lines=body["lines"],
+                                   via="app", message=None, now=now, correlation_id=correlation_id)
+    return shares.view(share), created
+
+
+def new_code(db, principal: Principal, req_id: str, artisan_id: str, *, now: datetime,
+             correlation_id: str | None = None) -> dict:
+    """A fresh code for a member's share, asked for by their cooperative's secretary or an admin."""
+    doc = _visible_doc(db, principal, req_id, store.HIDDEN)
+    return shares.view(shares.new_code(db, doc, artisan_id, now, correlation_id=correlation_id))
+
+
+def paid_on(db, doc: dict) -> dict:
+    """What is paid on a requisition (on each of its shares) and its payments."""
+    found = [(share["artisan_id"], accounts.of_requisition(db, share["artisan_id"], doc["_id"]))
+             for share in parties.of(doc)]
+    return {"paid": sum(paid["paid"] for _, paid in found),
+            "payments": [{**p, "artisan_id": artisan_id} for artisan_id, paid in found for p in paid["payments"]]}
 
 
 def estimate(db, principal: Principal, body: dict, *, now: datetime) -> dict:
-    """The price of a requisition not submitted yet, and what it would take of each entitlement."""
-    artisan = artisans.requesting_for(db, principal, body.get("artisan_id"))
-    return quote.estimate(db, artisan, body["depot"], _with_categories(db, body["lines"]), month_of(now), now)
+    """The price of a requisition not submitted yet, and what it would take of each entitlement (each member's)."""
+    coop, people = parties.for_submit(db, principal, body)
+    found = [(artisan, quote.estimate(db, artisan, body["depot"], _with_categories(db, lines), month_of(now), now))
+             for artisan, lines in people]
+    if not coop:
+        return found[0][1]
+    return {"pricing": quote.combine([{"artisan_id": a["_id"], "pricing": f["pricing"]} for a, f in found]),
+            "entitlements": [{**row, "artisan_id": a["_id"]} for a, f in found for row in f["entitlements"]]}
 
 
 def pay(db, principal: Principal, req_id: str, body: dict, *, now: datetime) -> tuple[dict, bool]:
-    """Record a payment for a requisition the caller may see (staff only)."""
+    """Record a payment for a requisition the caller may see (staff only); for a cooperative's, one member's share."""
     doc = _visible_doc(db, principal, req_id)
     if principal.role not in ("admin", "warehouse"):
         raise Forbidden()
-    return accounts.pay(db, doc, body, by=principal.sub, now=now)
+    return accounts.pay(db, shares.paying(doc, body.get("artisan_id")), body, by=principal.sub, now=now)
 
 
 def search(db, principal: Principal, *, status=None, depot=None, artisan_id=None, limit=50,
            offset=0) -> list[dict]:
-    query = {k: v for k, v in (("status", status), ("depot", depot), ("artisan_id", artisan_id)) if v}
+    query = {k: v for k, v in (("status", status), ("depot", depot)) if v}
+    if artisan_id:
+        query["$or"] = [{"artisan_id": artisan_id}, {"members": artisan_id}]
     cursor = db.requisitions.find(artisans.within(query, _scope(principal)), {**store.HIDDEN, "history": 0})
-    return list(cursor.sort([("created_at", -1), ("_id", 1)]).skip(offset).limit(limit))
+    return [{**parties.seen_by(principal, doc), "shares": [shares.view(s) for s in doc.get("shares") or ()]}
+            for doc in cursor.sort([("created_at", -1), ("_id", 1)]).skip(offset).limit(limit)]
 
 
 def apply_stock_event(db, event: Event) -> None:
@@ -127,7 +157,8 @@ def apply_stock_event(db, event: Event) -> None:
         if event.event_id in doc.get("applied", ()):
             return
         change = domain.on_stock(store.requisition_from(doc), stock_event)
-        extra = _money(db, doc, change, "answer") if change.requisition.status != doc["status"] else {}
+        extra = requisition_money.on_action(db, doc, change, "answer") \
+            if change.requisition.status != doc["status"] else {}
         if store.save_change(db, doc["_id"], doc["version"], change, [], applied=event.event_id, extra=extra):
             _return_quota_if_due(db, doc, change)
             return
@@ -137,6 +168,8 @@ def apply_stock_event(db, event: Event) -> None:
 def _scope(principal: Principal) -> dict:
     if principal.role == "warehouse" and principal.depot:
         return {"depot": principal.depot}
+    if principal.role == "artisan" and principal.artisan_id:
+        return parties.scope(principal)
     return artisans.visible(principal, "artisan_id")
 
 
@@ -149,11 +182,9 @@ def _visible_doc(db, principal, req_id, projection=None) -> dict:
 
 
 def _return_quota_if_due(db, doc: dict, change: domain.Change) -> None:
-    """A requisition that will not be served gives back its quota and entitlement, and any charge."""
+    """A requisition that will not be served gives back its quotas and entitlements, and any charge."""
     if change.returns_quota:
-        quotas.give_back(db, doc["artisan_id"], doc["month"], doc["_id"])
-        entitlements.give_back(db, doc["artisan_id"], doc["month"], doc["_id"])
-        accounts.uncharge(db, doc["artisan_id"], doc["_id"])
+        requisition_money.give_back(db, doc)
 
 
 def _with_categories(db, lines: list[dict]) -> list[dict]:
@@ -170,27 +201,36 @@ def _with_categories(db, lines: list[dict]) -> list[dict]:
 def _fingerprint(artisan_id: str, body: dict) -> str:
     canonical = {"artisan_id": artisan_id, "depot": body["depot"], "note": body.get("note", ""),
                  "lines": [[l["sku"], l["quantity"]] for l in body["lines"]]}
+    if body.get("cooperative"):
+        canonical.update(cooperative=body["cooperative"], members=[l["artisan_id"] for l in body["lines"]])
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
-def _replay(db, req_id: str, fingerprint: str) -> dict | None:
+def _replay(db, principal: Principal, req_id: str, fingerprint: str) -> dict | None:
     first = db.requisitions.find_one({"_id": req_id}, {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0})
     if first is not None and first.pop("fingerprint") != fingerprint:
         raise errors.IdempotencyKeyReused()
-    return first and {**first, **accounts.of_requisition(db, first["artisan_id"], req_id)}
+    return first and _shown(db, principal, first)
 
 
-def _new_doc(db, req_id, principal, artisan, body, lines, month, fingerprint, correlation_id, priced) -> dict:
-    at = utcnow_iso()
-    doc = {"_id": req_id, "artisan_id": artisan["_id"], "cooperative": artisan.get("cooperative"),
-           "district": artisan.get("district"), "pricing": priced,
-           "depot": body["depot"], "lines": lines, "note": body.get("note", ""), "month": month,
+def _new_doc(db, req_id, principal, owner, taken, body, month, fingerprint, correlation_id) -> dict:
+    """A new requisition's document; `owner` is its cooperative, or its one artisan."""
+    at, first = utcnow_iso(), taken[0]
+    doc = {"_id": req_id, "artisan_id": first["artisan_id"], "members": [share["artisan_id"] for share in taken],
+           "depot": body["depot"], "note": body.get("note", ""), "month": month,
            "created_by": principal.sub, "created_at": at, "updated_at": at, "approved_by": None,
            "version": 1, "applied": [], "fingerprint": fingerprint,
            **store.state_fields(domain.Requisition(domain.SUBMITTED)),
            "history": [domain.entry(domain.SUBMITTED, principal.sub, at)]}
+    if body.get("cooperative"):
+        doc.update(cooperative=owner["_id"], district=owner["district"], lines=share_rules.merged(
+            [line for share in taken for line in share["lines"]]), pricing=quote.combine(taken),
+            shares=[{**share, "confirmation": {"status": "awaited"}} for share in taken])
+    else:
+        doc.update(cooperative=owner.get("cooperative"), district=first["district"], lines=first["lines"],
+                   pricing=first["pricing"])
     events = [_event("RequisitionSubmitted", doc, principal.sub, "", correlation_id)]
-    if domain.may_auto_approve([l["quantity"] for l in lines], settings.auto_approve(db)["max_quantity"]):
+    if domain.may_auto_approve([l["quantity"] for l in doc["lines"]], settings.auto_approve(db)["max_quantity"]):
         doc.update(status=domain.APPROVED, approved_by="auto-approve")
         doc["history"].append(domain.entry(domain.APPROVED, "auto-approve", at,
                                            "every line within the auto-approve size"))
@@ -201,11 +241,15 @@ def _new_doc(db, req_id, principal, artisan, body, lines, month, fingerprint, co
 
 def _event(type_: str, doc: dict, by: str, reason: str, correlation_id: str | None):
     payload = {"requisition_id": doc["_id"], "artisan_id": doc["artisan_id"], "depot": doc["depot"],
-               "lines": [{"sku": l["sku"], "quantity": l["quantity"]} for l in doc["lines"]], "by": by}
+               "lines": [{"sku": l["sku"], "quantity": l["quantity"]} for l in doc["lines"]], "by": by,
+               "cooperative": doc.get("cooperative") if parties.is_cooperative(doc) else None,
+               "shares": shares.in_event(doc, priced=type_ == "RequisitionDispatched")}
     if type_ == "RequisitionSubmitted":
         payload["note"] = doc["note"]
     elif type_ in ("RequisitionRejected", "RequisitionCancelled"):
         payload["reason"] = reason
     elif type_ == "RequisitionApproved" and doc.get("pricing"):
         payload.update(payable_total=doc["pricing"]["payable_total"], subsidy_total=doc["pricing"]["subsidy_total"])
+    elif type_ == "RequisitionDispatched":
+        payload.update(district=doc.get("district"), dispatch_month=doc.get("dispatch_month"))
     return new_event(type_, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)

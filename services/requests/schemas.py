@@ -14,6 +14,9 @@ CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error=F_("letters, digits,
 NAME = v.Length(min=1, max=200)
 PHONE = v.Regexp(r"^\+?[0-9 ]{10,16}$", error=F_("a phone number: 10 to 16 digits, + and spaces allowed"))
 CATEGORY = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error=F_("a material category such as yarn or dye"))
+SOCIAL_CATEGORIES = ("sc", "st", "obc", "general")
+GENDERS = ("female", "male", "other")
+MAX_LINES, MAX_COOPERATIVE_LINES = 50, 200
 MONTH = v.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error=F_("a month such as 2026-11"))
 
 
@@ -44,6 +47,10 @@ class ArtisanUpdateSchema(ma.Schema):
     cooperative = _text(allow_none=True)
     looms = f.Integer(strict=True, validate=v.Range(min=0, max=1000))
     active = f.Boolean()
+    social_category = f.String(allow_none=True, validate=v.OneOf(SOCIAL_CATEGORIES), metadata={
+        "description": "for the department's beneficiary reports; set and seen by admins only"})
+    gender = f.String(allow_none=True, validate=v.OneOf(GENDERS), metadata={"description": "admins only"})
+    bpl = f.Boolean(allow_none=True, metadata={"description": "below the poverty line; admins only"})
 
 
 class ArtisanSchema(ArtisanUpdateSchema):
@@ -58,7 +65,7 @@ class ArtisanSchema(ArtisanUpdateSchema):
     active = f.Boolean(load_default=True)
     phone = f.String(load_default=None, allow_none=True, validate=PHONE)
     email = f.Email(load_default=None, allow_none=True, validate=v.Length(max=200))
-    cooperative = _text(load_default=None, allow_none=True)
+    cooperative = _text(load_default=None, allow_none=True, metadata={"description": "a registered cooperative's code"})
 
 
 class LoomsChangeSchema(ma.Schema):
@@ -124,6 +131,8 @@ class AutoApproveSchema(ma.Schema):
 class LineSchema(ma.Schema):
     sku = f.String(required=True, validate=CODE)
     quantity = Quantity(required=True, positive=True)
+    artisan_id = f.String(load_only=True, validate=CODE,
+                          metadata={"description": "in a cooperative's requisition: the member the line is for"})
     category = f.String(dump_only=True)
     unit = f.String(dump_only=True)
 
@@ -131,14 +140,31 @@ class LineSchema(ma.Schema):
 class RequisitionSchema(ma.Schema):
     artisan_id = f.String(validate=CODE, metadata={"description": "for admins and secretaries; "
                                                                   "an artisan always requests for themself"})
+    cooperative = f.String(validate=CODE, metadata={
+        "description": "a secretary's request for members: the cooperative's code; each line names its member"})
     depot = f.String(required=True, validate=CODE)
-    lines = f.List(f.Nested(LineSchema), required=True, validate=v.Length(min=1, max=50))
+    lines = f.List(f.Nested(LineSchema), required=True, validate=v.Length(min=1, max=MAX_COOPERATIVE_LINES),
+                   metadata={"description": f"at most {MAX_LINES} for one artisan, "
+                                            f"{MAX_COOPERATIVE_LINES} for a cooperative's members"})
     note = f.String(load_default="", validate=v.Length(max=1000))
 
-    @ma.validates("lines")
-    def _one_line_per_sku(self, lines, **kwargs):
+    @ma.validates_schema
+    def _lines_fit(self, data, **kwargs):
+        lines = data.get("lines") or []
+        if data.get("cooperative"):
+            if data.get("artisan_id"):
+                raise ma.ValidationError(F_("not with a cooperative: each line names its member"), "artisan_id")
+            if any(not line.get("artisan_id") for line in lines):
+                raise ma.ValidationError(F_("each line names the member (artisan_id) it is for"), "lines")
+            if len({(line["sku"], line["artisan_id"]) for line in lines}) != len(lines):
+                raise ma.ValidationError(F_("each member at most once per sku"), "lines")
+            return
+        if any(line.get("artisan_id") for line in lines):
+            raise ma.ValidationError(F_("a line names a member only in a cooperative's requisition"), "lines")
+        if len(lines) > MAX_LINES:
+            raise ma.ValidationError(F_("Longer than maximum length {max}.").format(max=MAX_LINES), "lines")
         if len({line["sku"] for line in lines}) != len(lines):
-            raise ma.ValidationError(F_("each sku at most once"))
+            raise ma.ValidationError(F_("each sku at most once"), "lines")
 
 
 class HistorySchema(ma.Schema):
@@ -146,6 +172,31 @@ class HistorySchema(ma.Schema):
     by = f.String()
     at = f.String()
     reason = f.String()
+
+
+class ShareLineSchema(ma.Schema):
+    sku = f.String()
+    quantity = Quantity()
+    received = Quantity(allow_none=True)
+    unit = f.String(allow_none=True)
+
+
+class ShareConfirmationSchema(ma.Schema):
+    status = f.String(metadata={"description": "awaited (not received yet), pending, confirmed or short"})
+    via = f.String(allow_none=True, metadata={"description": "sms, ivr, missed_call or app"})
+    at = f.String(allow_none=True)
+    code_expires_at = f.String(allow_none=True)
+    short_by = f.Dict(keys=f.String(), values=Quantity(), allow_none=True)
+
+
+class ShareSchema(ma.Schema):
+    artisan_id = f.String()
+    name = f.String(allow_none=True)
+    lines = f.List(f.Nested(ShareLineSchema))
+    district = f.String(allow_none=True)
+    pricing = f.Nested(PricingSchema, allow_none=True, metadata={"description": "this member's price"})
+    due_on = f.String(allow_none=True)
+    confirmation = f.Nested(ShareConfirmationSchema)
 
 
 class RequisitionOutSchema(RequisitionSchema):
@@ -157,6 +208,9 @@ class RequisitionOutSchema(RequisitionSchema):
     paid = Money(metadata={"description": "paid on this requisition so far"})
     payments = f.List(f.Nested(PaymentEntrySchema))
     cooperative = f.String(allow_none=True)
+    members = f.List(f.String(), metadata={"description": "whose requisition it is: one artisan, or the members"})
+    shares = f.List(f.Nested(ShareSchema), metadata={
+        "description": "a cooperative's requisition: each member's share, price and confirmation"})
     status = f.String()
     waitlist_position = f.Integer(allow_none=True)
     month = f.String()

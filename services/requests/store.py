@@ -17,25 +17,32 @@ INDEXES = {
         IndexModel([("registration_id", ASCENDING)], unique=True),
         IndexModel([("cooperative", ASCENDING), ("_id", ASCENDING)]),
         IndexModel([("district", ASCENDING), ("_id", ASCENDING)]),
+        IndexModel([("phone_key", ASCENDING)], sparse=True),  # who an SMS came from
         IndexModel([("outbox.event_id", ASCENDING)], sparse=True),
     ],
     "requisitions": [
         IndexModel([("created_at", DESCENDING)]),
         IndexModel([("artisan_id", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([("members", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([("awaiting", ASCENDING)], sparse=True),  # shares waiting for their members' confirmation
+        IndexModel([("shares.confirmation.message", ASCENDING)], sparse=True),  # the callback that confirmed one
         IndexModel([("cooperative", ASCENDING), ("created_at", DESCENDING)]),
         IndexModel([("status", ASCENDING), ("created_at", DESCENDING)]),
         IndexModel([("depot", ASCENDING), ("created_at", DESCENDING)]),
         IndexModel([("dispatch_month", ASCENDING), ("status", ASCENDING)], sparse=True),  # subsidy claims
         IndexModel([("outbox.event_id", ASCENDING)], sparse=True),
     ],
+    "inbound": [IndexModel([("at", ASCENDING)], expireAfterSeconds=90 * 24 * 3600)],  # gateway callbacks answered
     "quotas": [IndexModel([("artisan_id", ASCENDING), ("category", ASCENDING)])],
     "usage": [IndexModel([("artisan_id", ASCENDING), ("month", ASCENDING)])],
     "entitlements": [IndexModel([("artisan_id", ASCENDING), ("month", ASCENDING)])],
     "prices": [IndexModel([("sku", ASCENDING)])],
     "accounts": [IndexModel([("outbox.event_id", ASCENDING)], sparse=True)],
+    "cooperatives": [IndexModel([("district", ASCENDING), ("_id", ASCENDING)]),
+                     IndexModel([("outbox.event_id", ASCENDING)], sparse=True)],
     **login_throttle.INDEXES,
 }
-OUTBOX_COLLECTIONS = ("requisitions", "artisans", "accounts", revocation.COLLECTION)
+OUTBOX_COLLECTIONS = ("requisitions", "artisans", "accounts", "cooperatives", revocation.COLLECTION)
 HIDDEN = {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0, "fingerprint": 0}
 
 
@@ -68,3 +75,11 @@ def save_change(db, req_id: str, version: int, change: Change, events: list[Even
                        "updated_at": utcnow_iso()},
               "$push": push}
     return db.requisitions.update_one(query, update).matched_count == 1
+
+
+def save_fields(db, req_id: str, version: int, fields: dict, events: list[Event], *, pull: dict | None = None) -> bool:
+    """Change fields of a requisition (not its status) with their events, on the version read; False if it moved."""
+    update = {"$set": {**fields, "version": version + 1, "updated_at": utcnow_iso()}, "$push": outbox_push(*events)}
+    if pull:
+        update["$pull"] = pull
+    return db.requisitions.update_one({"_id": req_id, "version": version}, update).matched_count == 1

@@ -13,9 +13,9 @@ OPT_OUT = "RAWBANK_SKIP_BROWSER_TESTS"
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 TIMEOUT_MS = 15_000
-USERS = {"artisan": "artisan123", "warehouse": "warehouse123", "admin": "admin123"}
+USERS = {"artisan": "artisan123", "warehouse": "warehouse123", "admin": "admin123", "secretary": "secretary123"}
 VIEWPORTS = {"artisan": {"width": 360, "height": 740}, "warehouse": {"width": 1024, "height": 800},
-             "admin": {"width": 1280, "height": 900}}
+             "admin": {"width": 1280, "height": 900}, "secretary": {"width": 800, "height": 900}}
 
 
 @pytest.fixture(scope="session")

@@ -58,6 +58,8 @@ def test_data_users_and_secret_outlive_a_stop_and_backup_restore_brings_a_copy_b
         status, _ = http("GET", dev.url("notifier", "/api/v1/alerts"), token=token.stdout.strip())
         assert status == 200
         wait_until(lambda: reconciled(tmp_path), 60, message="reconcile --via-api clean, from ./var's running.json")
+        rebuilt = rawbank("reports", "rebuild", cwd=tmp_path)  # a service's command finds and reaches it the same way
+        assert rebuilt.returncode == 0 and rebuilt.stdout.startswith("rebuilt the reports from "), rebuilt.stderr
 
         shown = wait_until(lambda: (lambda out: "consumer lag: 0 events" in out and out)(
             rawbank("status", cwd=tmp_path).stdout), 30, message="status with consumer lag 0")

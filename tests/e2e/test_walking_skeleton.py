@@ -51,7 +51,8 @@ def dev():
 def test_banner_says_where_each_user_goes_in_both_languages(dev):
     out = dev.output
     for text in ("Warehouse staff", "गोदाम कर्मचारी", "Artisans", "कारीगर", "Admins", "एडमिन",
-                 "warehouse / warehouse123", "artisan / artisan123", "admin / admin123",
+                 "warehouse / warehouse123", "artisan / artisan123", "admin / admin123", "secretary / secretary123",
+                 "सहकारी सचिव",
                  "memory", "मेमोरी", dev.url("notifier", "/api/v1/events")):
         assert text in out, text
 

@@ -57,6 +57,7 @@ MATRIX = [
     ("inventory", "GET", "/reservations/{own_rid}", None, expect(secretary=404)),
     ("inventory", "GET", "/reservations/{other_rid}", None, expect(artisan=404, secretary=404)),
     ("inventory", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
+    ("inventory", "GET", "/public/availability?district=VNS", None, expect(anon=OK)),  # no login, no figures
     ("inventory", "POST", "/suppliers", {"code": "S-{n}", "name": "N", "district": "D"}, ADMIN_ONLY),
     ("inventory", "GET", "/suppliers", None, STAFF),
     ("inventory", "GET", "/suppliers/MILL", None, STAFF),
@@ -143,6 +144,35 @@ MATRIX = [
     ("requests", "GET", "/credit-terms", None, ADMIN_ONLY),
     ("requests", "GET", "/reports/subsidy-claims?scheme=RMSS&month=2020-01", None, ADMIN_ONLY),
     ("requests", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
+    ("requests", "POST", "/cooperatives", {"code": "C{n}", "name": "C", "name_hi": "C", "kind": "shg",
+                                           "district": "D"}, ADMIN_ONLY),
+    ("requests", "GET", "/cooperatives", None, expect(artisan=403)),
+    ("requests", "GET", "/cooperatives/Coop-A", None, expect(artisan=403)),
+    ("requests", "GET", "/cooperatives/Coop-B", None, expect(artisan=403, secretary=404)),
+    ("requests", "PATCH", "/cooperatives/Coop-A", {"name": "A"}, ADMIN_ONLY),
+    ("requests", "PATCH", "/cooperatives/Coop-B", {"name": "B"}, ADMIN_ONLY),
+    ("requests", "POST", "/requisitions", {"cooperative": "Coop-A", "depot": "VNS",
+                                           "lines": [{"sku": SKU, "quantity": "1", "artisan_id": "ART-A"}]},
+     expect(warehouse=403, artisan=403)),
+    ("requests", "POST", "/requisitions", {"cooperative": "Coop-B", "depot": "BHD",
+                                           "lines": [{"sku": SKU, "quantity": "1", "artisan_id": "ART-B"}]},
+     expect(warehouse=403, artisan=403, secretary=404)),
+    ("requests", "POST", "/requisitions", {"cooperative": "Coop-A", "depot": "VNS",
+                                           "lines": [{"sku": SKU, "quantity": "1", "artisan_id": "ART-B"}]},
+     expect(admin=404, warehouse=403, artisan=403, secretary=404)),
+    ("requests", "POST", "/requisitions/{own_coop_rid}/confirmations", {"artisan_id": "ART-A"},
+     expect(admin=403, warehouse=403, secretary=403)),
+    ("requests", "POST", "/requisitions/{own_coop_rid}/confirmations", {"artisan_id": "ART-A2"},
+     expect(admin=403, warehouse=403, artisan=404, secretary=403)),
+    ("requests", "POST", "/requisitions/{other_coop_rid}/confirmations", {"artisan_id": "ART-B"},
+     expect(admin=403, warehouse=403, artisan=404, secretary=403)),
+    ("requests", "POST", "/requisitions/{own_coop_rid}/shares/ART-A2/code", None, expect(warehouse=403, artisan=403)),
+    ("requests", "POST", "/requisitions/{other_coop_rid}/shares/ART-B/code", None,
+     expect(warehouse=403, artisan=403, secretary=404)),
+    ("requests", "POST", "/sms/inbound", {"id": "m-{n}", "from": "+919800000001", "text": "RCV 123456"},
+     expect(anon=401, admin=401, warehouse=401, artisan=401, secretary=401)),  # signed by the gateway, not a login
+    ("requests", "GET", "/artisans/ART-A/passbook", None, expect()),
+    ("requests", "GET", "/artisans/ART-B/passbook", None, expect(artisan=404, secretary=404)),
     ("notifier", "GET", "/events", None, ADMIN_ONLY),
     ("notifier", "GET", "/alerts", None, STAFF),
     ("notifier", "GET", "/alerts/{own_alert}", None, STAFF),
@@ -166,6 +196,11 @@ MATRIX = [
     ("notifier", "GET", "/deliveries", None, ADMIN_ONLY),
     ("notifier", "GET", "/stream?max_seconds=1&limit=1", None, STAFF),
     ("notifier", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
+    ("notifier", "GET", "/reports/distribution?group_by=cooperative", None, ADMIN_ONLY),
+    ("notifier", "GET", "/reports/beneficiaries?group_by=gender&format=csv", None, ADMIN_ONLY),
+    ("notifier", "GET", "/reports/unmet-demand", None, ADMIN_ONLY),
+    ("notifier", "GET", "/reports/cooperatives", None, ADMIN_ONLY),
+    ("notifier", "POST", "/reports/rebuild", None, ADMIN_ONLY),
 ]
 PUBLIC = {("requests", "POST", "/auth/login")}  # no token needed: tests/integration/test_tokens.py
 OWN_TOKEN = {("requests", "POST", "/auth/logout")}  # it revokes the caller's token: test_each_role_can_log_out
@@ -221,11 +256,17 @@ def world():
     call(req, "POST", "/schemes", admin, {"code": "RMSS", "name": "RMSS", "name_hi": "RMSS", "subsidy_percent": "15",
                                           "caps": [{"category": "yarn", "per_loom_per_month": "30"}],
                                           "valid_from": "2021-04-01"})
-    rids = {}
+    rids, coop_rids = {}, {}
     for side, depot in (("A", "VNS"), ("B", "BHD")):
+        call(req, "POST", "/cooperatives", admin, {"code": f"Coop-{side}", "name": side, "name_hi": side,
+                                                   "kind": "cooperative", "district": depot, "credit_limit": "100000"})
         call(req, "POST", "/artisans", admin, {"artisan_id": f"ART-{side}", "name": side, "district": depot,
                                               "craft": "weaving", "registration_id": f"REG-{side}",
                                               "cooperative": f"Coop-{side}"})
+        call(req, "POST", "/artisans", admin, {"artisan_id": f"ART-{side}2", "name": f"{side}2", "district": depot,
+                                              "craft": "weaving", "registration_id": f"REG-{side}2",
+                                              "cooperative": f"Coop-{side}"})
+        coop_rids[side] = received_coop_requisition(req, call, admin, side, depot, config)
         rids[side] = call(req, "POST", "/requisitions", admin, {"artisan_id": f"ART-{side}", "depot": depot,
                                                                "lines": [{"sku": SKU, "quantity": "1"}]})["id"]
         approved = {"requisition_id": rids[side], "artisan_id": f"ART-{side}", "depot": depot,
@@ -241,8 +282,21 @@ def world():
     alerts = {doc["depot"]: doc["_id"] for doc in note[1].alerts.find({"kind": "low_stock"})}
     notes = {doc["requisition_id"]: doc["_id"] for doc in note[1].notifications.find()}
     objects = {"own_rid": rids["A"], "other_rid": rids["B"], "own_alert": alerts["VNS"], "other_alert": alerts["BHD"],
+               "own_coop_rid": coop_rids["A"], "other_coop_rid": coop_rids["B"],
                "own_note": notes[rids["A"]], "other_note": notes[rids["B"]], **orders, **counted}
     return {"apps": {k: v[0] for k, v in apps.items()}, "tokens": tokens, "objects": objects}
+
+
+def received_coop_requisition(req, call, admin, side, depot, config) -> str:
+    """A requisition of cooperative side for two members, taken through the saga to received: shares wait."""
+    lines = [{"sku": SKU, "quantity": "1", "artisan_id": member} for member in (f"ART-{side}", f"ART-{side}2")]
+    rid = call(req, "POST", "/requisitions", admin, {"cooperative": f"Coop-{side}", "depot": depot, "lines": lines})["id"]
+    call(req, "POST", f"/requisitions/{rid}/approve", admin, {})
+    requests_consumer.make_handler(req[1], config)(event("StockReserved", rid, {
+        "requisition_id": rid, "depot": depot, "lines": [{"sku": SKU, "quantity": 2000}]}))
+    call(req, "POST", f"/requisitions/{rid}/dispatch", admin, {})
+    call(req, "POST", f"/requisitions/{rid}/receive", admin, {})
+    return rid
 
 
 def fill(template, world):

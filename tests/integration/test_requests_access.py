@@ -77,7 +77,7 @@ def test_artisans_read_only_themselves(two):
 
 @pytest.mark.parametrize("field,value", [("status", "approved"), ("approved_by", "me"), ("history", []),
                                          ("id", "chosen"), ("_id", "chosen"), ("created_by", "admin"),
-                                         ("waitlist_position", 1), ("cooperative", "Coop-B")])
+                                         ("waitlist_position", 1)])
 def test_server_set_fields_are_refused_on_submit(two, field, value):
     client, a, b, rid = two
     body = {"depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": 1}], field: value}

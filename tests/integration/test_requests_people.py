@@ -30,7 +30,8 @@ def test_demo_users_log_in_and_the_demo_artisan_can_request(client, config):
     made = client.submit(token, [("YRN-COT-40", 60)])  # 30 kg per loom, two looms
     assert made["artisan_id"] == "ART-0001"
     client.submit(token, [("YRN-COT-40", "0.001")], status=422)
-    assert client.db.artisans.count_documents({}) == 1
+    assert client.db.artisans.count_documents({}) == 3  # the demo cooperative's three members, seeded once
+    assert client.db.cooperatives.count_documents({}) == 1
 
 
 def test_registering_and_updating_an_artisan_emit_events_in_their_language(client):
@@ -46,11 +47,13 @@ def test_registering_and_updating_an_artisan_emit_events_in_their_language(clien
     assert [e["type"] for e in outbox] == ["ArtisanRegistered", "ArtisanUpdated"]
     assert outbox[1]["payload"] == {"artisan_id": "ART-5", "name": "Artisan ART-5", "district": "Varanasi",
                                     "language": "en", "phone": "+919811111111", "email": None,
-                                    "cooperative": "Coop-A", "active": True}
+                                    "cooperative": "Coop-A", "active": True, "looms": 3, "social_category": None,
+                                    "gender": None, "bpl": None}
 
 
 def test_ids_are_given_in_turn_and_secretaries_register_into_their_cooperative(client):
-    secretary = client.secretary("Coop-S")
+    secretary = client.secretary(client.cooperative("Coop-S"))
+    client.cooperative("Some-Other-Coop")
     body = {"name": "Sita", "district": "Varanasi", "craft": "zari", "registration_id": "UDYAM-UP-01-0000001",
             "cooperative": "Some-Other-Coop"}
     made = client.call("POST", "/artisans", secretary, body, status=201).get_json()

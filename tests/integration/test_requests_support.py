@@ -40,7 +40,17 @@ class Client:
     def secretary(self, cooperative):
         return self.token("secretary", sub=f"sec-{cooperative}", cooperative=cooperative)
 
+    def cooperative(self, code, district="Varanasi", **fields):
+        """Register a cooperative (once)."""
+        if self.db.cooperatives.find_one({"_id": code}) is None:
+            body = {"code": code, "name": f"Cooperative {code}", "name_hi": f"समिति {code}", "kind": "cooperative",
+                    "district": district, **fields}
+            self.call("POST", "/cooperatives", self.admin(), body, status=201)
+        return code
+
     def register(self, artisan_id, *, looms=1, cooperative="Coop-A", active=True, language="hi"):
+        if cooperative:
+            self.cooperative(cooperative)
         body = {"artisan_id": artisan_id, "name": f"Artisan {artisan_id}", "district": "Varanasi",
                 "craft": "weaving", "phone": "+919800000001", "language": language,
                 "cooperative": cooperative, "looms": looms, "registration_id": f"REG-{artisan_id}",

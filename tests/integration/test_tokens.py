@@ -25,7 +25,9 @@ UNPAGED = {("requests", "/api/v1/quotas"), ("requests", "/api/v1/quotas/usage"),
            ("notifier", "/api/v1/contacts"),
            # bounded by nature: one material's prices, the scheme book, credit terms, one artisan's categories
            ("inventory", "/api/v1/materials/{sku}/prices"), ("requests", "/api/v1/schemes"),
-           ("requests", "/api/v1/credit-terms"), ("requests", "/api/v1/artisans/{artisan_id}/entitlements")}
+           ("requests", "/api/v1/credit-terms"), ("requests", "/api/v1/artisans/{artisan_id}/entitlements"),
+           # the whole public picture at once, cached: at most 500 depots (availability.LIMIT_DEPOTS)
+           ("inventory", "/api/v1/public/availability")}
 
 
 @pytest.fixture(scope="module")

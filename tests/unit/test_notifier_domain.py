@@ -8,6 +8,7 @@ import pytest
 from flask import has_app_context
 
 from services.notifier import domain, texts
+from shared import signing
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 MATERIALS = {"YRN-COT": {"name": "cotton yarn", "name_hi": "सूती धागा", "unit": "kg"},
@@ -45,10 +46,10 @@ def test_delivery_backoff_doubles_then_gives_up():
 
 
 def test_signature_round_trip_and_tamper():
-    signature = "sha256=" + domain.sign("s3cret-s3cret-s3cret", "1700000000", b'{"a":1}')
-    assert domain.verify("s3cret-s3cret-s3cret", "1700000000", b'{"a":1}', signature)
-    assert not domain.verify("s3cret-s3cret-s3cret", "1700000001", b'{"a":1}', signature)
-    assert not domain.verify("s3cret-s3cret-s3cret", "1700000000", b'{"a":2}', signature)
+    signature = "sha256=" + signing.sign("s3cret-s3cret-s3cret", "1700000000", b'{"a":1}')
+    assert signing.verify("s3cret-s3cret-s3cret", "1700000000", b'{"a":1}', signature)
+    assert not signing.verify("s3cret-s3cret-s3cret", "1700000001", b'{"a":1}', signature)
+    assert not signing.verify("s3cret-s3cret-s3cret", "1700000000", b'{"a":2}', signature)
 
 
 def test_digest_is_for_yesterday_after_the_hour():

@@ -59,8 +59,9 @@ def test_each_role_menu_gathers_every_services_entries_by_position():
     paths = {role: [(service, path) for service, path, _ in entries] for role, entries in menus().items()}
     assert paths == {
         "artisan": [("requests", "/my"), ("requests", "/my/new"), ("requests", "/my/account"),
-                    ("notifier", "/my/notifications")],
-        "secretary": [("requests", "/my"), ("requests", "/accounts"), ("notifier", "/my/notifications")],
+                    ("requests", "/my/passbook"), ("notifier", "/my/notifications")],
+        "secretary": [("requests", "/my"), ("requests", "/coop/new"), ("requests", "/accounts"),
+                      ("notifier", "/my/notifications")],
         "warehouse": [("inventory", "/warehouse/stock"), ("inventory", "/warehouse/movements"),
                       ("inventory", "/warehouse/lots"), ("inventory", "/warehouse/dispatch"),
                       ("inventory", "/admin/purchase-orders"), ("inventory", "/warehouse/ledger"),
@@ -68,6 +69,7 @@ def test_each_role_menu_gathers_every_services_entries_by_position():
                       ("notifier", "/admin/alerts")],
         "admin": [("notifier", "/admin/alerts"), ("requests", "/admin/approvals"), ("requests", "/admin/quotas"),
                   ("requests", "/admin/schemes"), ("requests", "/admin/claims"), ("requests", "/accounts"),
+                  ("notifier", "/admin/reports/distribution"),
                   ("inventory", "/admin/catalog"), ("inventory", "/admin/suppliers"),
                   ("inventory", "/admin/purchase-orders"), ("inventory", "/admin/prices"),
                   ("inventory", "/admin/replenishment"), ("inventory", "/warehouse/stock"),

@@ -1,0 +1,113 @@
+"""The department's reports as pages: a month, a grouping, a chart drawn on the server and the table."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import marshmallow as ma
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from services.notifier import projections, reports
+from services.notifier.report_schemas import BeneficiaryQuery, DistributionQuery, ReportQuery
+from shared.calendar import month_of
+from shared.charts import bars
+from shared.errors import Error
+from shared.field_messages import translated
+from shared.i18n import language
+from shared.pages import label, material_name, money, number, page
+from shared.web import db
+
+blp = Blueprint("report_pages", __name__, template_folder="templates")
+MENU = ((38, "/admin/reports/distribution", _l("Reports")),)
+REPORTS = {"distribution": _l("Distribution"), "beneficiaries": _l("Beneficiaries"),
+           "unmet-demand": _l("Unmet demand"), "cooperatives": _l("Cooperatives")}
+QUERIES = {"distribution": DistributionQuery(), "beneficiaries": BeneficiaryQuery(), "unmet-demand": ReportQuery(),
+           "cooperatives": ReportQuery()}
+LABELS = {"group_by": {"district": _l("District"), "depot": _l("Depot"), "material": _l("Material"),
+                       "cooperative": _l("Cooperative"), "social_category": _l("Social category"),
+                       "gender": _l("Gender"), "bpl": _l("BPL status")},
+          "social_category": {"sc": _l("Scheduled Castes (SC)"), "st": _l("Scheduled Tribes (ST)"),
+                              "obc": _l("Other Backward Classes (OBC)"), "general": _l("General"),
+                              reports.NONE: _l("Not recorded")},
+          "gender": {"female": _l("Women"), "male": _l("Men"), "other": _l("Other"), reports.NONE: _l("Not recorded")},
+          "bpl": {"yes": _l("Below the poverty line"), "no": _l("Above the poverty line"),
+                  reports.NONE: _l("Not recorded")}}
+
+
+@blp.get("/admin/reports/<any(distribution, beneficiaries, 'unmet-demand', cooperatives):name>")
+@page("admin")
+def report(principal, name):
+    """One report for a month, with its chart; the same figures as the API (and its CSV)."""
+    now, found, error, errors = datetime.now(timezone.utc), None, None, {}
+    try:
+        query = QUERIES[name].load({k: v for k, v in request.args.items() if v})
+        found = reports.build(db(), name, query, now)
+    except ma.ValidationError as exc:
+        query, errors = {"month": request.args.get("month"), "group_by": None}, translated(exc.messages, language())
+    except Error as exc:
+        query, error = {**request.args}, exc.describe()
+    names = _names(found) if found else {}
+    return render_template(f"notifier/report_{name.replace('-', '_')}.html", name=name, reports=REPORTS, found=found,
+                           error=error, errors=errors, month=query.get("month") or month_of(now),
+                           group_by=query.get("group_by"), names=names,
+                           chart=CHARTS[name](found, names) if found else None), 200 if found else 400
+
+
+def _names(found: dict) -> dict:
+    """What each group, material, depot and cooperative is called on the page, in its language."""
+    skus = set(found.get("units", {}))
+    materials = projections.materials(db(), skus)
+    depots = projections.depots(db(), {r.get("depot") or r.get("group") for r in found["rows"]})
+    coops = {c["_id"]: c for c in db().cooperatives.find()}
+    hindi = language() == "hi"
+
+    def coop(code):
+        doc = coops.get(code) or {}
+        return (doc.get("name_hi") if hindi else None) or doc.get("name") or code
+    group_by = found.get("group_by")
+    groups = {}
+    for row in found["rows"]:
+        key = row.get("group")
+        if group_by in reports.BENEFICIARY_GROUPS:
+            groups[key] = label(group_by, key)
+        elif group_by == "material":
+            groups[key] = material_name(materials.get(key), key)
+        elif group_by == "depot":
+            groups[key] = (depots.get(key) or {}).get("name") or key
+        elif group_by == "cooperative":
+            groups[key] = _("Not in a cooperative") if key == reports.NONE else coop(key)
+        else:
+            groups[key] = _("Not recorded") if key == reports.NONE else key
+    return {"groups": groups, "materials": {sku: material_name(materials.get(sku), sku) for sku in skus},
+            "depots": {code: (doc or {}).get("name") or code for code, doc in depots.items()},
+            "cooperatives": {row["cooperative"]: coop(row["cooperative"]) for row in found["rows"]
+                             if "cooperative" in row}}
+
+
+def _served_chart(found: dict, names: dict) -> dict:
+    return bars([{"key": r["group"], "label": names["groups"][r["group"]], "values": [r["value"], r["subsidy"]],
+                  "texts": [money(r["value"]), money(r["subsidy"])]} for r in found["rows"]], ("value", "subsidy"))
+
+
+def _people_chart(found: dict, names: dict) -> dict:
+    return bars([{"key": r["group"], "label": names["groups"][r["group"]], "values": [r["artisans"]],
+                  "texts": [number(r["artisans"])]} for r in found["rows"]], ("value",))
+
+
+def _unmet_chart(found: dict, names: dict) -> dict:
+    return bars([{"key": f"{r['depot']}/{r['sku']}", "label": f"{names['materials'][r['sku']]} · {r['depot']}",
+                  "values": [r["waitlisted_requisitions"], r["refused_requisitions"]],
+                  "texts": [number(r["waitlisted_requisitions"]), number(r["refused_requisitions"])]}
+                 for r in found["rows"]], ("value", "subsidy"))
+
+
+def _cooperatives_chart(found: dict, names: dict) -> dict:
+    return bars([{"key": r["cooperative"], "label": names["cooperatives"][r["cooperative"]],
+                  "values": [round((r["confirmation_rate"] or 0) * 100)],
+                  "texts": [_("%(confirmed)s of %(shares)s", confirmed=number(r["confirmed"]),
+                              shares=number(r["shares"])) if r["shares"] else "–"]}
+                 for r in found["rows"] if r["shares"] or r["active"]], ("subsidy",))
+
+
+CHARTS = {"distribution": _served_chart, "beneficiaries": _people_chart, "unmet-demand": _unmet_chart,
+          "cooperatives": _cooperatives_chart}

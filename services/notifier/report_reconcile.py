@@ -1,0 +1,106 @@
+"""The reports in `rawbank reconcile`: their totals against the requests store and the inventory ledger.
+
+Per month and material, what the distribution report counts as handed over equals what requests
+holds for its dispatched requisitions (quantity, value at the mill-gate price, subsidy), and per
+depot and material what inventory issued; the beneficiaries per month are the artisans of those
+requisitions; per depot and material, what waited for stock is what inventory ever put on a
+waitlist, and what was refused is what requests rejected or inventory could never hold (either
+side alone would miss a requisition cancelled while the other was answering); and each
+cooperative's confirmed, short and waiting shares are those stored at requests.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from shared.quantity import format_quantity as _q
+
+KINDS = ("waitlisted", "refused")
+
+
+def facts(db) -> dict:
+    """The reports' totals, as reconciliation compares them."""
+    sold, by_depot, people = defaultdict(lambda: [0, 0, 0]), defaultdict(int), defaultdict(set)
+    for doc in db.report_dispatches.find():
+        people[doc["month"]].add(doc["artisan_id"])
+        for line in doc["lines"]:
+            figures = sold[f"{doc['month']}|{line['sku']}"]
+            figures[0], figures[1], figures[2] = figures[0] + line["quantity"], figures[1] + line["value"], \
+                figures[2] + line["subsidy"]
+            by_depot[f"{doc['depot']}|{line['sku']}"] += line["quantity"]
+    unmet = defaultdict(int)
+    for doc in db.report_unmet.find():
+        unmet[f"{doc['depot']}|{doc['sku']}|{doc['kind']}"] += doc["quantity"]
+    answers = defaultdict(lambda: defaultdict(int))
+    for doc in db.shares.find({}, {"cooperative": 1, "status": 1}):
+        answers[doc["cooperative"]][doc["status"]] += 1
+    return {"sold": dict(sold), "by_depot": dict(by_depot), "unmet": dict(unmet),
+            "beneficiaries": {month: len(ids) for month, ids in people.items()},
+            "answers": {code: dict(counts) for code, counts in answers.items()}}
+
+
+def expected_from_requests(requests: dict) -> dict:
+    """The same totals, from the requests store's requisitions."""
+    sold, people = defaultdict(lambda: [0, 0, 0]), defaultdict(set)
+    answers = defaultdict(lambda: defaultdict(int))
+    for req in requests["requisitions"].values():
+        facts_ = req.get("reports") or {}
+        for sku, figures in facts_.get("sold", {}).items():
+            total = sold[f"{facts_['dispatch_month']}|{sku}"]
+            sold[f"{facts_['dispatch_month']}|{sku}"] = [a + b for a, b in zip(total, figures)]
+        people[facts_.get("dispatch_month")].update(facts_.get("artisans", ()))
+        for status in facts_.get("confirmations", {}).values():
+            answers[facts_["cooperative"]][status] += 1
+    return {"sold": dict(sold), "beneficiaries": {month: len(ids) for month, ids in people.items() if ids},
+            "answers": {code: dict(counts) for code, counts in answers.items()}}
+
+
+def expected_unmet(requests: dict, inventory: dict) -> dict:
+    """Per depot|material|kind: what inventory ever waitlisted, what requests rejected or inventory failed."""
+    unmet = defaultdict(int)
+    reservations = inventory["reservations"]
+    for rid in set(reservations) | set(requests["requisitions"]):
+        req, held = requests["requisitions"].get(rid) or {}, reservations.get(rid) or {}
+        kinds = {"waitlisted": held.get("waitlisted", False),
+                 "refused": (req.get("reports") or {}).get("refused", False) or held.get("status") == "failed"}
+        lines, depot = req.get("lines") or held.get("lines", {}), req.get("depot") or held.get("depot")
+        for kind in (k for k in KINDS if kinds[k]):
+            for sku, quantity in lines.items():
+                unmet[f"{depot}|{sku}|{kind}"] += quantity
+    return dict(unmet)
+
+
+def issued_by_depot(inventory: dict) -> dict:
+    """What inventory's ledger issued for requisitions, per depot and material."""
+    issued = defaultdict(int)
+    for rid, by_sku in inventory["requisition_ledger"].items():
+        depot = (inventory["reservations"].get(rid) or {}).get("depot")
+        for sku, kinds in by_sku.items():
+            if "issue" in kinds:
+                issued[f"{depot}|{sku}"] -= kinds["issue"]["quantity"]
+    return dict(issued)
+
+
+def reports_agree(found: dict) -> list[str]:
+    """The reports' totals equal what the requests store and the inventory ledger hold."""
+    reports, problems = found["notifier"].get("reports"), []
+    if reports is None:
+        return problems
+    if "requests" in found:
+        expected = expected_from_requests(found["requests"])
+        problems += _differ("distribution (quantity, value, subsidy) per month|material", reports["sold"],
+                            expected["sold"], lambda v: f"{_q(v[0])}, {v[1] / 100:.2f}, {v[2] / 100:.2f}")
+        problems += _differ("beneficiaries per month", reports["beneficiaries"], expected["beneficiaries"], str)
+        problems += _differ("members' answers per cooperative", reports["answers"], expected["answers"], str)
+    if "inventory" in found:
+        problems += _differ("distribution per depot|material against inventory's issues", reports["by_depot"],
+                            issued_by_depot(found["inventory"]), _q)
+    if "inventory" in found and "requests" in found:
+        problems += _differ("unmet demand per depot|material|kind", reports["unmet"],
+                            expected_unmet(found["requests"], found["inventory"]), _q)
+    return problems
+
+
+def _differ(what: str, reported: dict, expected: dict, show) -> list[str]:
+    return [f"report {what} {key}: the report says {show(reported[key]) if key in reported else 'nothing'}, "
+            f"the stores say {show(expected[key]) if key in expected else 'nothing'}"
+            for key in sorted(set(reported) | set(expected), key=str) if reported.get(key) != expected.get(key)]

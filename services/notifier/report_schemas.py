@@ -1,0 +1,107 @@
+"""Queries and answers of the department's reports."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields as f, validate as v
+
+from services.notifier.reports import BENEFICIARY_GROUPS, DISTRIBUTION_GROUPS
+from shared.i18n import F_
+from shared.money import Money
+from shared.quantity import Quantity
+
+MONTH = v.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error=F_("a month such as 2026-11"))
+QUANTITIES = f.Dict(keys=f.String(), values=Quantity(), metadata={"description": "per material (sku)"})
+
+
+class ReportQuery(ma.Schema):
+    month = f.String(load_default=None, validate=MONTH, metadata={"description": "default: this month (India)"})
+    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]))
+
+
+class DistributionQuery(ReportQuery):
+    group_by = f.String(load_default="district", validate=v.OneOf(DISTRIBUTION_GROUPS))
+
+
+class BeneficiaryQuery(ReportQuery):
+    group_by = f.String(load_default="social_category", validate=v.OneOf(BENEFICIARY_GROUPS))
+
+
+class ServedRowSchema(ma.Schema):
+    group = f.String()
+    quantities = QUANTITIES
+    value = Money(metadata={"description": "at the mill-gate price"})
+    subsidy = Money()
+    artisans = f.Integer()
+    requisitions = f.Integer()
+
+
+class ServedSchema(ma.Schema):
+    month = f.String()
+    group_by = f.String()
+    rows = f.List(f.Nested(ServedRowSchema))
+    totals = f.Nested(ServedRowSchema)
+    units = f.Dict(keys=f.String(), values=f.String())
+
+
+class UnmetRowSchema(ma.Schema):
+    depot = f.String()
+    sku = f.String()
+    waitlisted = Quantity()
+    waitlisted_requisitions = f.Integer()
+    refused = Quantity()
+    refused_requisitions = f.Integer()
+    still_waiting = f.Integer()
+    days_waited_average = f.Float(allow_none=True)
+    days_waited_longest = f.Float(allow_none=True)
+
+
+class UnmetTotalsSchema(ma.Schema):
+    waitlisted = Quantity()
+    waitlisted_requisitions = f.Integer()
+    refused = Quantity()
+    refused_requisitions = f.Integer()
+    still_waiting = f.Integer()
+
+
+class UnmetSchema(ma.Schema):
+    month = f.String()
+    rows = f.List(f.Nested(UnmetRowSchema))
+    totals = f.Nested(UnmetTotalsSchema)
+    units = f.Dict(keys=f.String(), values=f.String())
+
+
+class CooperativeRowSchema(ma.Schema):
+    cooperative = f.String()
+    name = f.String(allow_none=True)
+    name_hi = f.String(allow_none=True)
+    district = f.String(allow_none=True)
+    active = f.Boolean(metadata={"description": "material handed to a member this month; else dormant"})
+    members = f.Integer()
+    looms = f.Integer()
+    offtake = QUANTITIES
+    per_loom = QUANTITIES
+    shares = f.Integer(metadata={"description": "members' shares received this month"})
+    confirmed = f.Integer()
+    short = f.Integer()
+    pending = f.Integer()
+    confirmation_rate = f.Float(allow_none=True, metadata={"description": "confirmed in full / shares"})
+
+
+class CooperativeTotalsSchema(ma.Schema):
+    active = f.Integer()
+    dormant = f.Integer()
+    shares = f.Integer()
+    confirmed = f.Integer()
+    short = f.Integer()
+
+
+class CooperativesSchema(ma.Schema):
+    month = f.String()
+    rows = f.List(f.Nested(CooperativeRowSchema))
+    totals = f.Nested(CooperativeTotalsSchema)
+    units = f.Dict(keys=f.String(), values=f.String())
+
+
+class RebuiltSchema(ma.Schema):
+    events = f.Integer(metadata={"description": "events folded again"})
+    seconds = f.Float()

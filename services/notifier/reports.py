@@ -1,0 +1,150 @@
+"""The department's reports, read from the report models: where material went, to whom, what was not met,
+and how cooperatives use the bank. Each takes a month (India's calendar)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from services.notifier import projections
+from services.notifier.errors import MonthNotBegun
+from shared.calendar import month_of
+
+DISTRIBUTION_GROUPS = ("district", "depot", "material", "cooperative")
+BENEFICIARY_GROUPS = ("social_category", "gender", "bpl")
+NONE = "-"  # a share whose district or cooperative, or an artisan whose category, is not known
+
+
+def build(db, name: str, query: dict, now: datetime) -> dict:
+    """One report for the month (this month by default; one not begun is refused) and grouping asked for."""
+    month = query.get("month") or month_of(now)
+    if month > month_of(now):
+        raise MonthNotBegun({"month": month})
+    if name == "distribution":
+        return distribution(db, month, query["group_by"])
+    if name == "beneficiaries":
+        return beneficiaries(db, month, query["group_by"])
+    if name == "unmet-demand":
+        return unmet_demand(db, month, now)
+    return cooperatives(db, month)
+
+
+def _row() -> dict:
+    return {"quantities": defaultdict(int), "value": 0, "subsidy": 0, "artisans": set(), "requisitions": set()}
+
+
+def _add(row: dict, doc: dict, lines) -> None:
+    for line in lines:
+        row["quantities"][line["sku"]] += line["quantity"]
+        row["value"] += line["value"]
+        row["subsidy"] += line["subsidy"]
+    row["artisans"].add(doc["artisan_id"])
+    row["requisitions"].add(doc["requisition_id"])
+
+
+def _finished(groups: dict) -> list[dict]:
+    return [{"group": key, "quantities": dict(row["quantities"]), "value": row["value"], "subsidy": row["subsidy"],
+             "artisans": len(row["artisans"]), "requisitions": len(row["requisitions"])}
+            for key, row in sorted(groups.items(), key=lambda item: (-item[1]["value"], str(item[0])))]
+
+
+def _totals(docs: list[dict]) -> dict:
+    total = _row()
+    for doc in docs:
+        _add(total, doc, doc["lines"])
+    return _finished({"total": total})[0] if docs else {"group": "total", "quantities": {}, "value": 0, "subsidy": 0,
+                                                           "artisans": 0, "requisitions": 0}
+
+
+def distribution(db, month: str, group_by: str) -> dict:
+    """Material handed over in the month, per district, depot, material or cooperative: quantities per
+    material, value at the mill-gate price, subsidy, artisans and requisitions served."""
+    docs = list(db.report_dispatches.find({"month": month}))
+    groups: dict = defaultdict(_row)
+    for doc in docs:
+        if group_by == "material":
+            for line in doc["lines"]:
+                _add(groups[line["sku"]], doc, [line])
+        else:
+            _add(groups[doc.get(group_by) or NONE], doc, doc["lines"])
+    return {"month": month, "group_by": group_by, "rows": _finished(groups), "totals": _totals(docs),
+            "units": _units(db, docs)}
+
+
+def beneficiaries(db, month: str, group_by: str) -> dict:
+    """The artisans served in the month, per social category, gender or BPL status (as the department
+    recorded them), with what they received."""
+    docs = list(db.report_dispatches.find({"month": month}))
+    people = {a["_id"]: a for a in db.artisans.find({"_id": {"$in": sorted({d["artisan_id"] for d in docs})}})}
+    groups: dict = defaultdict(_row)
+    for doc in docs:
+        value = (people.get(doc["artisan_id"]) or {}).get(group_by)
+        key = NONE if value is None else ("yes" if value is True else "no" if value is False else value)
+        _add(groups[key], doc, doc["lines"])
+    return {"month": month, "group_by": group_by, "rows": _finished(groups), "totals": _totals(docs),
+            "units": _units(db, docs)}
+
+
+def unmet_demand(db, month: str, now: datetime) -> dict:
+    """Per material and depot: what waited for stock (and for how many days) or was refused in the month."""
+    entries = list(db.report_unmet.find({"month": month}))
+    ended = {d["_id"]: d["at"] for d in db.report_ended.find({"_id": {"$in": sorted({e["requisition_id"]
+                                                                                     for e in entries})}})}
+    rows: dict = {}
+    for entry in entries:
+        row = rows.setdefault((entry["depot"], entry["sku"]), {
+            "depot": entry["depot"], "sku": entry["sku"], "waitlisted": 0, "waitlisted_requisitions": 0,
+            "refused": 0, "refused_requisitions": 0, "still_waiting": 0, "days": []})
+        row[entry["kind"]] += entry["quantity"]
+        row[f"{entry['kind']}_requisitions"] += 1
+        if entry["kind"] == "waitlisted":
+            until = ended.get(entry["requisition_id"])
+            row["still_waiting"] += until is None
+            row["days"].append(max(((until or now) - entry["since"]).total_seconds(), 0) / 86400)
+    out = []
+    for row in sorted(rows.values(), key=lambda r: (-(r["waitlisted"] + r["refused"]), r["depot"], r["sku"])):
+        days = row.pop("days")
+        out.append({**row, "days_waited_average": round(sum(days) / len(days), 1) if days else None,
+                    "days_waited_longest": round(max(days), 1) if days else None})
+    totals = {k: sum(r[k] for r in out) for k in ("waitlisted", "waitlisted_requisitions", "refused",
+                                                  "refused_requisitions", "still_waiting")}
+    return {"month": month, "rows": out, "totals": totals, "units": _units(db, entries)}
+
+
+def cooperatives(db, month: str) -> dict:
+    """Per cooperative: active (material handed to a member in the month) or dormant, what members took per
+    loom, and how many of the shares received in the month their members confirmed or reported short."""
+    codes = {c["_id"]: c for c in db.cooperatives.find()}
+    docs = list(db.report_dispatches.find({"month": month, "cooperative": {"$ne": None}}))
+    answers = list(db.shares.find({"month": month}))
+    codes.update({code: {"_id": code} for code in {d["cooperative"] for d in docs} | {a["cooperative"]
+                                                                                     for a in answers}
+                  if code not in codes})
+    members = defaultdict(list)
+    for artisan in db.artisans.find({"cooperative": {"$in": sorted(codes)}}, {"cooperative": 1, "looms": 1}):
+        members[artisan["cooperative"]].append(artisan)
+    rows = []
+    for code, coop in sorted(codes.items()):
+        taken = defaultdict(int)
+        for doc in (d for d in docs if d["cooperative"] == code):
+            for line in doc["lines"]:
+                taken[line["sku"]] += line["quantity"]
+        looms = sum(m.get("looms") or 0 for m in members[code])
+        asked = [a for a in answers if a["cooperative"] == code]
+        counted = {status: sum(a["status"] == status for a in asked) for status in ("confirmed", "short", "pending")}
+        rows.append({"cooperative": code, "name": coop.get("name"), "name_hi": coop.get("name_hi"),
+                     "district": coop.get("district"), "active": bool(taken), "members": len(members[code]),
+                     "looms": looms, "offtake": dict(taken),
+                     "per_loom": {sku: q // looms for sku, q in taken.items()} if looms else {},
+                     "shares": len(asked), **counted,
+                     "confirmation_rate": round(counted["confirmed"] / len(asked), 4) if asked else None})
+    return {"month": month, "rows": rows, "totals": {"active": sum(r["active"] for r in rows),
+                                                     "dormant": sum(not r["active"] for r in rows),
+                                                     "shares": sum(r["shares"] for r in rows),
+                                                     "confirmed": sum(r["confirmed"] for r in rows),
+                                                     "short": sum(r["short"] for r in rows)},
+            "units": _units(db, docs)}
+
+
+def _units(db, docs) -> dict:
+    skus = {line["sku"] for doc in docs for line in doc.get("lines", ())} | {doc["sku"] for doc in docs if "sku" in doc}
+    return {sku: m.get("unit", "") for sku, m in projections.materials(db, skus).items()}

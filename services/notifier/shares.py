@@ -1,0 +1,92 @@
+"""Members' shares of cooperative requisitions, as the notifier follows them: asking, answers and alerts.
+
+One document per share (`<requisition>:<member>`), from ShareCodeIssued (the member is asked, and
+told their code by SMS) and ShareConfirmed (answered: confirmed, or short). A short share opens
+an alert at once; shares still unconfirmed a week after receipt raise one alert per cooperative
+per month. The same documents feed the cooperatives report's confirmation rate.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from pymongo import ASCENDING, IndexModel
+
+from services.notifier import alerts, domain, notifications, projections
+from shared.calendar import month_of
+from shared.envelope import Event
+
+INDEXES = {"shares": [IndexModel([("status", ASCENDING), ("received_at", ASCENDING)]),
+                      IndexModel([("cooperative", ASCENDING), ("month", ASCENDING)]),
+                      IndexModel([("month", ASCENDING)])]}
+PENDING, CONFIRMED, SHORT = "pending", "confirmed", "short"
+UNCONFIRMED_AFTER = timedelta(days=7)
+CONFIRM_SHARE = "confirm_share"  # the notification that asks a member, with their code in the SMS
+
+
+def keep_asked(db, data: dict) -> None:
+    """Keep the share as waiting for its member; an answer kept already stays."""
+    at = datetime.fromisoformat(data["received_at"])
+    db.shares.update_one({"_id": f"{data['requisition_id']}:{data['artisan_id']}"}, {
+        "$setOnInsert": {"status": PENDING, **_share(data, at), "lines": data["lines"]}}, upsert=True)
+
+
+def keep_answer(db, data: dict) -> None:
+    """Keep the member's answer: confirmed, or short (with what they received)."""
+    at = datetime.fromisoformat(data["received_at"])
+    db.shares.update_one({"_id": f"{data['requisition_id']}:{data['artisan_id']}"}, {
+        "$set": {"status": SHORT if data["short"] else CONFIRMED, "via": data["via"], "answered": data["lines"]},
+        "$setOnInsert": {**_share(data, at), "lines": [{"sku": l["sku"], "quantity": l["quantity"]}
+                                                       for l in data["lines"]]}}, upsert=True)
+
+
+def ask_member(db, event: Event) -> None:
+    """Tell the member their share arrived and how to confirm it (their SMS carries their code)."""
+    data = event.data
+    notifications.create(db, event_id=event.event_id, status=CONFIRM_SHARE, requisition_id=data["requisition_id"],
+                         depot=data["depot"], lines=data["lines"], at=_occurred(event), artisan_id=data["artisan_id"],
+                         nonce=data["nonce"], due_on=data["expires_at"][:10])
+
+
+def alert_if_short(db, event: Event) -> None:
+    """A member who received less than their share: an alert for admins at once."""
+    data = event.data
+    if not data["short"]:
+        return
+    member = projections.artisan(db, data["artisan_id"]) or {}
+    coop = projections.cooperative(db, data["cooperative"]) or {}
+    alerts.raise_alert(db, domain.SHORT_SHARE, depot=data["depot"], sku=None,
+                       scope=f"{data['requisition_id']}:{data['artisan_id']}", cause=event.event_id,
+                       at=_occurred(event), district=coop.get("district") or member.get("district"),
+                       details={"requisition_id": data["requisition_id"], "artisan_id": data["artisan_id"],
+                                "name": member.get("name") or data["artisan_id"], "lines": data["lines"],
+                                **_named(data["cooperative"], coop)})
+
+
+def _share(data: dict, at: datetime) -> dict:
+    return {"requisition_id": data["requisition_id"], "artisan_id": data["artisan_id"],
+            "cooperative": data["cooperative"], "depot": data["depot"], "received_at": at, "month": month_of(at)}
+
+
+def _occurred(event: Event) -> datetime:
+    return datetime.fromisoformat(event.occurred_at.replace("Z", "+00:00"))
+
+
+def check_unconfirmed(db, now: datetime) -> int:
+    """One alert per cooperative per month while shares wait unconfirmed for a week; how many cooperatives."""
+    waiting = defaultdict(list)
+    for share in db.shares.find({"status": PENDING, "received_at": {"$lte": now - UNCONFIRMED_AFTER}}).limit(5000):
+        waiting[share["cooperative"]].append(share)
+    month = month_of(now)
+    for code, found in waiting.items():
+        coop = projections.cooperative(db, code) or {}
+        alerts.raise_alert(db, domain.SHARES_UNCONFIRMED, depot=None, sku=None, scope=code,
+                           cause=f"unconfirmed:{code}:{month}", at=now, district=coop.get("district"),
+                           details={**_named(code, coop), "waiting": len(found),
+                                    "since": min(s["received_at"] for s in found).date().isoformat(),
+                                    "requisitions": sorted({s["requisition_id"] for s in found})[:20]})
+    return len(waiting)
+
+
+def _named(code: str, coop: dict) -> dict:
+    return {"cooperative": code, "cooperative_name": coop.get("name"), "cooperative_name_hi": coop.get("name_hi")}

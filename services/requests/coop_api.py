@@ -1,0 +1,108 @@
+"""Cooperatives HTTP API: the records, members confirming their shares (in the app or by SMS), passbooks."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import current_app, request
+
+from services.requests import cooperatives, inbound, passbook, requisitions
+from services.requests.coop_schemas import (ConfirmationSchema, CooperativePatchSchema, CooperativeQuery,
+                                            CooperativeSchema, InboundReplySchema, InboundSchema, PassbookQuery,
+                                            PassbookSchema, ShareSchema)
+from shared.calendar import month_of
+from shared.auth import current_principal, require_role
+from shared.web import Blueprint, db, request_id
+
+blp = Blueprint("cooperatives", __name__, url_prefix="/api/v1",
+                description="Cooperatives, members' confirmations, inbound SMS and passbooks")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@blp.route("/cooperatives", methods=["POST"])
+@require_role("admin")
+@blp.arguments(CooperativeSchema)
+@blp.response(201, CooperativeSchema)
+def register_cooperative(body):
+    """Register a cooperative, self-help group or producer company (admin)."""
+    return cooperatives.register(db(), body, by=current_principal().sub, correlation_id=request_id())
+
+
+@blp.route("/cooperatives", methods=["GET"])
+@require_role("admin", "warehouse", "secretary")
+@blp.arguments(CooperativeQuery, location="query")
+@blp.response(200, CooperativeSchema(many=True))
+def list_cooperatives(query):
+    """Cooperatives in code order: all for staff, their own for a secretary."""
+    return cooperatives.listing(db(), current_principal(), **query)
+
+
+@blp.route("/cooperatives/<code>", methods=["GET"])
+@require_role("admin", "warehouse", "secretary")
+@blp.response(200, CooperativeSchema)
+def get_cooperative(code):
+    return cooperatives.get(db(), current_principal(), code)
+
+
+@blp.route("/cooperatives/<code>", methods=["PATCH"])
+@require_role("admin")
+@blp.arguments(CooperativePatchSchema)
+@blp.response(200, CooperativeSchema)
+def update_cooperative(changes, code):
+    """Change a cooperative's details or its members' credit limit (admin)."""
+    return cooperatives.update(db(), code, changes, by=current_principal().sub, correlation_id=request_id())
+
+
+@blp.route("/requisitions/<req_id>/confirmations", methods=["POST"])
+@require_role()
+@blp.arguments(ConfirmationSchema)
+@blp.response(201, ShareSchema)
+def confirm_share(body, req_id):
+    """A member confirms their own share in the app, or says how much they received (less: reported short).
+
+    The same answer again is answered again (200); a share is answered once."""
+    share, created = requisitions.confirm(db(), current_principal(), req_id, body, now=_now(),
+                                          correlation_id=request_id())
+    return share, 201 if created else 200
+
+
+@blp.route("/requisitions/<req_id>/shares/<artisan_id>/code", methods=["POST"])
+@require_role("admin", "secretary")
+@blp.response(200, ShareSchema)
+def new_share_code(req_id, artisan_id):
+    """Text a member a fresh code for their share (the last one stops working), while it waits for them."""
+    return requisitions.new_code(db(), current_principal(), req_id, artisan_id, now=_now(),
+                                 correlation_id=request_id())
+
+
+@blp.route("/sms/inbound", methods=["POST"])
+@blp.arguments(InboundSchema)
+@blp.response(200, InboundReplySchema)
+@blp.doc(security=[], parameters=[
+    {"in": "header", "name": "X-Rawbank-Timestamp", "required": True, "schema": {"type": "string"},
+     "description": "seconds since 1970 when the gateway signed it"},
+    {"in": "header", "name": "X-Rawbank-Signature", "required": True, "schema": {"type": "string"},
+     "description": "sha256=<hex HMAC-SHA256 of '<timestamp>.<body>' with RAWBANK_SMS_INBOUND_SECRET>"}])
+def sms_inbound(message):
+    """The SMS gateway's callback: a reply 'RCV <code>' or 'हाँ <code>', a missed call or IVR keys from a phone.
+
+    Signed by the gateway (else 401); answered with the text to send back, which never says whether a
+    code exists; the same callback again is answered again and applied once."""
+    config = current_app.config["RAWBANK"]
+    return inbound.handle(db(), secret=config.sms_inbound_secret, code_secret=config.jwt_secret,
+                          timestamp=request.headers.get("X-Rawbank-Timestamp", ""),
+                          signature=request.headers.get("X-Rawbank-Signature", ""), raw=request.get_data(),
+                          message=message, now=_now())
+
+
+@blp.route("/artisans/<artisan_id>/passbook", methods=["GET"])
+@require_role()
+@blp.arguments(PassbookQuery, location="query")
+@blp.response(200, PassbookSchema)
+def get_passbook(query, artisan_id):
+    """An artisan's passbook: looms, the month's entitlements and what is left, every requisition with its
+    quantities, prices and confirmation, payments and dues."""
+    now = _now()
+    return passbook.of(db(), current_principal(), artisan_id, query["month"] or month_of(now), now)

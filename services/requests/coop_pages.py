@@ -1,0 +1,115 @@
+"""Cooperative pages: a secretary splits a request across members; an artisan's printable passbook."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from flask import Blueprint, redirect, render_template, request
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from services.requests import cooperatives, materials, passbook, requisitions
+from services.requests.errors import NothingAsked
+from shared.calendar import MONTH, month_of
+from shared.errors import CsrfFailed, Error
+from shared.pages import page, same_site_post, url_of
+from shared.quantity import format_quantity, parse_quantity
+from shared.web import db
+
+blp = Blueprint("coop_pages", __name__, template_folder="templates")
+SHARES = {"awaited": _l("Not received yet"), "pending": _l("Waiting for the member"), "confirmed": _l("Confirmed"),
+          "short": _l("Received less")}
+VIA = {"sms": _l("by SMS"), "ivr": _l("by phone call"), "missed_call": _l("by missed call"), "app": _l("in the app")}
+LABELS = {"share": SHARES, "via": VIA}
+COLUMNS = 6  # materials shown at first; the secretary chooses others above the grid
+MENU = {"secretary": ((12, "/coop/new", _l("Request for members")),),
+        "artisan": ((27, "/my/passbook", _l("My passbook")),)}
+
+
+@blp.route("/coop/new", methods=["GET", "POST"])
+@page("secretary")
+def new_for_members(principal):
+    """A grid of members x materials; 'Split equally' fills a material's column from its total, no script needed."""
+    coop = cooperatives.get(db(), principal, principal.cooperative)
+    members = cooperatives.members(db(), coop["_id"])
+    catalog = materials.listing(db())
+    chosen = request.values.getlist("sku")
+    known = [m for m in catalog if m["_id"] in chosen] if chosen else catalog[:COLUMNS]
+    form = {k: v.strip() for k, v in request.form.items()} if request.method == "POST" else {}
+    error, bad = None, set()
+    if request.method == "POST":
+        try:
+            if not same_site_post():
+                raise CsrfFailed()
+            if form.get("split"):
+                form.update(split_equally(form, form["split"], members))
+            else:
+                lines, bad = read_grid(form, members, known)
+                if not bad:
+                    return _submit(principal, coop, form, lines)
+                error = _("Enter each quantity as a number, for example 2.5.")
+        except Error as exc:
+            error = exc.describe()
+    return render_template("requests/coop_new.html", coop=coop, members=members, materials=known, catalog=catalog,
+                           form=form,
+                           depots=list(db().depots.find().sort("_id", 1)), error=error, bad=bad,
+                           idempotency_key=form.get("idempotency_key") or uuid.uuid4().hex), 400 if error else 200
+
+
+def _submit(principal, coop: dict, form: dict, lines: list[dict]):
+    if not lines:
+        raise NothingAsked()
+    body = {"cooperative": coop["_id"], "depot": form.get("depot", ""), "lines": lines, "note": form.get("note", "")}
+    doc, _created = requisitions.submit(db(), principal, body, idempotency_key=form.get("idempotency_key") or None)
+    return redirect(url_of("requests", f"/my/requisitions/{doc['_id']}"))
+
+
+def read_grid(form: dict, members: list[dict], known: list[dict]) -> tuple[list[dict], set[str]]:
+    """The lines of the grid (qty-<member>-<sku>), and the names of the cells that are not quantities."""
+    lines, bad = [], set()
+    for member in members:
+        for material in known:
+            name = f"qty-{member['_id']}-{material['_id']}"
+            text = form.get(name, "")
+            if not text:
+                continue
+            try:
+                quantity = parse_quantity(text)
+            except ValueError:
+                quantity = -1
+            if quantity < 0:
+                bad.add(name)
+            elif quantity:
+                lines.append({"sku": material["_id"], "quantity": quantity, "artisan_id": member["_id"]})
+    return lines, bad
+
+
+def split_equally(form: dict, sku: str, members: list[dict]) -> dict:
+    """A material's total split across the members in equal parts (the odd thousandths to the first ones)."""
+    try:
+        total = parse_quantity(form.get(f"total-{sku}", "") or "0")
+    except ValueError:
+        total = 0
+    if total <= 0 or not members:
+        return {}
+    part, odd = divmod(total, len(members))
+    return {f"qty-{m['_id']}-{sku}": format_quantity(part + (1 if i < odd else 0)) for i, m in enumerate(members)}
+
+
+@blp.get("/my/passbook")
+@page("artisan")
+def my_passbook(principal):
+    return _passbook(principal, principal.artisan_id)
+
+
+@blp.get("/passbook/<artisan_id>")
+@page("secretary", "admin", "warehouse")
+def member_passbook(principal, artisan_id):
+    return _passbook(principal, artisan_id)
+
+
+def _passbook(principal, artisan_id: str):
+    now = datetime.now(timezone.utc)
+    month = request.args.get("month", "")
+    book = passbook.of(db(), principal, artisan_id, month if MONTH.match(month) else month_of(now), now)
+    names = materials.by_sku(db(), {line["sku"] for entry in book["requisitions"] for line in entry["lines"]})
+    return render_template("requests/passbook.html", book=book, materials=names, printed=now)

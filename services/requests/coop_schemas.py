@@ -1,0 +1,150 @@
+"""Request and response bodies of cooperatives, members' confirmations, inbound SMS and passbooks."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields as f, validate as v
+
+from services.requests.cooperatives import KINDS
+from services.requests.money_schemas import DueSchema, EntitlementSchema, EntrySchema
+from services.requests.pricing_schemas import PricingSchema
+from services.requests.schemas import (CODE, MONTH, NAME, ArtisanOutSchema, LineSchema, ShareConfirmationSchema,
+                                       ShareSchema, UsageSchema)
+from shared.i18n import F_
+from shared.money import Money
+from shared.quantity import Quantity
+
+
+LIMIT = "how much each member may owe (rupees); kept as the members' credit terms"
+
+
+class CooperativeSchema(ma.Schema):
+    code = f.String(required=True, validate=CODE)
+    name = f.String(required=True, validate=NAME)
+    name_hi = f.String(required=True, validate=NAME)
+    kind = f.String(required=True, validate=v.OneOf(KINDS),
+                    metadata={"description": "cooperative, shg (self-help group) or producer_company"})
+    district = f.String(required=True, validate=v.Length(min=1, max=100))
+    registration_no = f.String(load_default=None, allow_none=True, validate=v.Length(min=1, max=100))
+    credit_limit = Money(load_default=None, allow_none=True, not_negative=True, metadata={"description": LIMIT})
+    active = f.Boolean(load_default=True)
+    members = f.Integer(dump_only=True, metadata={"description": "artisans registered in it"})
+    created_at = f.String(dump_only=True)
+    updated_at = f.String(dump_only=True)
+
+
+class CooperativePatchSchema(ma.Schema):
+    name = f.String(validate=NAME)
+    name_hi = f.String(validate=NAME)
+    kind = f.String(validate=v.OneOf(KINDS))
+    district = f.String(validate=v.Length(min=1, max=100))
+    registration_no = f.String(allow_none=True, validate=v.Length(min=1, max=100))
+    credit_limit = Money(not_negative=True, metadata={"description": LIMIT})
+    active = f.Boolean()
+
+    @ma.validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError(F_("send at least one field to change"), "_schema")
+
+
+class CooperativeQuery(ma.Schema):
+    district = f.String(load_default=None, validate=v.Length(min=1, max=100))
+    kind = f.String(load_default=None, validate=v.OneOf(KINDS))
+    limit = f.Integer(load_default=100, validate=v.Range(min=1, max=500))
+    offset = f.Integer(load_default=0, validate=v.Range(min=0))
+
+
+class ReceivedLineSchema(ma.Schema):
+    sku = f.String(required=True, validate=CODE)
+    quantity = Quantity(required=True)
+
+    @ma.validates("quantity")
+    def _not_negative(self, value, **kwargs):
+        if value < 0:
+            raise ma.ValidationError(F_("must not be negative"))
+
+
+class ConfirmationSchema(ma.Schema):
+    artisan_id = f.String(required=True, validate=CODE, metadata={"description": "the member confirming: the caller"})
+    quantity = Quantity(load_default=None, allow_none=True, metadata={
+        "description": "what they received of a one-material share; less than the share reports it short. "
+                       "Leave out to confirm the whole share"})
+    lines = f.List(f.Nested(ReceivedLineSchema), load_default=None, allow_none=True,
+                   validate=v.Length(min=1, max=50), metadata={"description": "per material, for a share of several"})
+
+    @ma.validates("quantity")
+    def _not_negative(self, value, **kwargs):
+        if value is not None and value < 0:
+            raise ma.ValidationError(F_("must not be negative"))
+
+    @ma.validates_schema
+    def _one_way(self, data, **kwargs):
+        if data.get("quantity") is not None and data.get("lines"):
+            raise ma.ValidationError(F_("give a quantity or lines, not both"), "lines")
+
+
+class InboundSchema(ma.Schema):
+    """An SMS gateway's callback: a text, a missed call or keys pressed on an IVR call, from a phone."""
+
+    id = f.String(required=True, validate=v.Length(min=1, max=200),
+                  metadata={"description": "the gateway's message or call id: a repeat is answered again"})
+    channel = f.String(load_default="sms", validate=v.OneOf(["sms", "ivr", "missed_call"]))
+    sender = f.String(required=True, data_key="from", validate=v.Length(min=6, max=20),
+                      metadata={"description": "the phone number it came from"})
+    text = f.String(load_default="", validate=v.Length(max=480),
+                    metadata={"description": "sms: 'RCV <code>' or 'हाँ <code>' (then the quantity if short); "
+                                             "ivr: the digits pressed"})
+    language = f.String(load_default=None, allow_none=True, validate=v.OneOf(["hi", "en"]),
+                        metadata={"description": "the language of an IVR menu the caller chose"})
+
+
+class InboundReplySchema(ma.Schema):
+    result = f.String(metadata={"description": "confirmed, short_reported or not_confirmed (never why)"})
+    reply = f.String(metadata={"description": "the text to send back to the phone"})
+    language = f.String()
+
+
+class PassbookQuery(ma.Schema):
+    month = f.String(load_default=None, validate=MONTH, metadata={"description": "entitlements of this month "
+                                                                               "(default: this month, in India)"})
+
+
+class PassbookEntrySchema(ma.Schema):
+    id = f.String()
+    created_at = f.String()
+    status = f.String()
+    depot = f.String()
+    cooperative = f.String(allow_none=True, metadata={"description": "set when it is a share of a cooperative's"})
+    lines = f.List(f.Nested(LineSchema))
+    pricing = f.Nested(PricingSchema, allow_none=True)
+    paid = Money()
+    dispatched_at = f.String(allow_none=True)
+    due_on = f.String(allow_none=True)
+    confirmation = f.Nested(ShareConfirmationSchema, allow_none=True)
+
+
+class PassbookAccountSchema(ma.Schema):
+    balance_due = Money()
+    overdue = Money()
+    open_dues = f.List(f.Nested(DueSchema))
+    credit_limit = Money()
+    credit_days = f.Integer()
+
+
+class MembershipSchema(ma.Schema):
+    code = f.String(attribute="_id")
+    name = f.String()
+    name_hi = f.String()
+    kind = f.String()
+    district = f.String()
+
+
+class PassbookSchema(ma.Schema):
+    artisan = f.Nested(ArtisanOutSchema)
+    cooperative = f.Nested(MembershipSchema, allow_none=True)
+    month = f.String()
+    entitlements = f.List(f.Nested(EntitlementSchema), metadata={"description": "subsidised: cap, used, left"})
+    quotas = f.List(f.Nested(UsageSchema), metadata={"description": "monthly caps: cap, used, left"})
+    requisitions = f.List(f.Nested(PassbookEntrySchema), metadata={"description": "newest first"})
+    account = f.Nested(PassbookAccountSchema)
+    payments = f.List(f.Nested(EntrySchema))

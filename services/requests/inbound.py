@@ -1,0 +1,127 @@
+"""An SMS gateway's callbacks: members confirming their shares by SMS, a missed call or keys on an IVR call.
+
+The gateway signs each callback (HMAC of '<timestamp>.<body>' with RAWBANK_SMS_INBOUND_SECRET); an
+unsigned, wrongly signed or stale one is refused (401) and changes nothing. A signed callback is
+answered with the text to send back. It is matched only against the shares of the members
+registered with the sending phone, so a code works only from its member's phone; a wrong,
+expired or used code, an unknown number and another member's phone all get the same answer,
+which never says whether a code exists. The answer is kept under the gateway's message id: the
+same callback again is answered again and applied once (and a crash between the confirmation
+and keeping the answer is caught by the confirmation's own message id).
+"""
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+
+from pymongo.errors import DuplicateKeyError
+
+from services.requests import artisans, materials, share_rules, shares
+from services.requests.errors import ShareAlreadyConfirmed, ShareNotPending, ShareNotReceivable, SignatureInvalid
+from shared import signing
+from shared.i18n import N_, translate
+from shared.quantity import format_quantity, parse_quantity
+
+MAX_SKEW_SECONDS = 300  # a callback signed longer ago (or ahead) than this is refused
+CONFIRMED, SHORT, NOT_CONFIRMED = "confirmed", "short_reported", "not_confirmed"
+REPLIES = {
+    CONFIRMED: N_("Thank you. Your share of request {ref} is confirmed: {items}."),
+    SHORT: N_("Thank you. We noted that you received {received} for request {ref}, less than your share of "
+              "{items}. The department has been told."),
+    NOT_CONFIRMED: N_("We could not confirm this. Send the code from our SMS: RCV <code>, or RCV <code> <quantity> "
+                      "if you received less."),
+    "lines_needed": N_("Your share has more than one material. Confirm what you received of each in the app, "
+                       "or ask your cooperative's secretary."),
+    "above_share": N_("That is more than your share. Send the quantity you received, or RCV <code> if you "
+                      "received all of it."),
+    "several": N_("You have more than one share to confirm. Reply to our SMS with its code."),
+}
+
+
+def handle(db, *, secret: str, code_secret: str, timestamp: str, signature: str, raw: bytes, message: dict,
+           now: datetime) -> dict:
+    """Check the callback's signature, then answer it: {result, reply, language}; a repeat gets the first answer."""
+    if not secret or not _fresh(timestamp, now) or not signing.verify(secret, timestamp, raw, signature):
+        raise SignatureInvalid()
+    key = f"{message['channel']}:{message['id']}"
+    seen = db.inbound.find_one({"_id": key})
+    if seen is not None:
+        return seen["answer"]
+    answer = _answer(db, code_secret, message, key, now)
+    try:
+        db.inbound.insert_one({"_id": key, "answer": answer, "at": now})
+    except DuplicateKeyError:  # the same callback, answered at the same moment
+        return db.inbound.find_one({"_id": key})["answer"]
+    return answer
+
+
+def _fresh(timestamp: str, now: datetime) -> bool:
+    try:
+        return abs(now.timestamp() - int(timestamp)) <= MAX_SKEW_SECONDS
+    except ValueError:
+        return False
+
+
+def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dict:
+    lang, code, quantity = _read(message)
+    done = db.requisitions.find_one({"shares.confirmation.message": key}, {"outbox": 0})
+    if done is not None:  # applied before its answer was kept (a crash in between): the same answer again
+        return _done(db, done, next(s for s in done["shares"] if s["confirmation"].get("message") == key), lang)
+    waiting = [(doc, share) for artisan in artisans.by_phone(db, message["sender"])
+               for doc in db.requisitions.find({"awaiting": artisan["_id"]}, {"outbox": 0}).limit(50)
+               for share in doc["shares"] if share["artisan_id"] == artisan["_id"]
+               and share_rules.code_live(share["confirmation"], now.isoformat())]
+    if message["channel"] == "missed_call":
+        found = waiting[0] if len(waiting) == 1 else None
+        if len(waiting) > 1:
+            return _reply(NOT_CONFIRMED, lang, "several")
+    else:
+        found = next((item for item in waiting if code and hmac.compare_digest(code, signing.share_code(
+            code_secret, item[0]["_id"], item[1]["artisan_id"], item[1]["confirmation"]["nonce"]))), None)
+    if found is None:
+        return _reply(NOT_CONFIRMED, lang)
+    doc, share = found
+    try:
+        received = parse_quantity(quantity) if quantity else None
+        stored, _ = shares.answer(db, doc, share["artisan_id"], quantity=received, via=message["channel"],
+                                  message=key, now=now)
+    except ValueError:
+        return _reply(NOT_CONFIRMED, lang)
+    except ShareNotReceivable as exc:
+        return _reply(NOT_CONFIRMED, lang, exc.details["reason"] if exc.details["reason"] in REPLIES else None)
+    except (ShareAlreadyConfirmed, ShareNotPending):  # answered meanwhile (another message, the app)
+        return _reply(NOT_CONFIRMED, lang)
+    return _done(db, doc, stored, lang)
+
+
+def _read(message: dict) -> tuple[str, str | None, str | None]:
+    """(the language to answer in, the code, the quantity text) of a callback."""
+    if message["channel"] == "sms":
+        parsed = share_rules.parse_sms(message["text"])
+        if parsed is None:
+            return ("hi" if any("\u0900" <= ch <= "\u097f" for ch in message["text"]) else "en"), None, None
+        return parsed
+    lang = message.get("language") or "hi"
+    if message["channel"] == "ivr":
+        keys = share_rules.parse_keys(message["text"])
+        return (lang, *keys) if keys else (lang, None, None)
+    return lang, None, None
+
+
+def _done(db, doc: dict, share: dict, lang: str) -> dict:
+    names = materials.by_sku(db, [line["sku"] for line in share["lines"]])
+    units = {line["sku"]: line.get("unit") or "" for line in share["lines"]}
+
+    def item(sku: str, quantity: int) -> str:
+        material = names.get(sku) or {}
+        name = (material.get("name_hi") if lang == "hi" else None) or material.get("name") or sku
+        unit = translate(units[sku], lang) if units[sku] else ""
+        return " ".join(part for part in (format_quantity(quantity), unit, name) if part)
+    confirmation = share["confirmation"]
+    values = {"ref": doc["_id"][:8], "items": ", ".join(item(l["sku"], l["quantity"]) for l in share["lines"]),
+              "received": ", ".join(item(sku, q) for sku, q in confirmation["received"].items())}
+    return _reply(SHORT if confirmation["status"] == share_rules.SHORT else CONFIRMED, lang, values=values)
+
+
+def _reply(result: str, lang: str, why: str | None = None, values: dict | None = None) -> dict:
+    return {"result": result, "language": lang, "reply": translate(REPLIES[why or result], lang, **(values or {}))}

@@ -1,0 +1,59 @@
+"""Whom a requisition is for: one artisan, or a cooperative's members, each with their own share.
+
+A cooperative's requisition moves through the saga as one unit: its `lines` are the materials
+summed over the members (what inventory holds and issues), its `shares` what each member gets,
+with the member's own price and confirmation. Its `artisan_id` is its first member, `members` all.
+"""
+from __future__ import annotations
+
+from services.requests import artisans, cooperatives, share_rules
+from services.requests.errors import ArtisanInactive, CooperativeInactive
+from shared.auth import Principal
+from shared.errors import Forbidden, NotFound
+
+
+def for_submit(db, principal: Principal, body: dict) -> tuple[dict | None, list[tuple[dict, list[dict]]]]:
+    """(the cooperative or None, [(artisan, their lines)]) of a new requisition: people the caller may ask for."""
+    if not body.get("cooperative"):
+        return None, [(artisans.requesting_for(db, principal, body.get("artisan_id")), body["lines"])]
+    if principal.role not in ("admin", "secretary"):
+        raise Forbidden()
+    coop = cooperatives.get(db, principal, body["cooperative"])  # another's: 404
+    if not coop.get("active", True):
+        raise CooperativeInactive({"cooperative": coop["_id"]})
+    parties = []
+    for artisan_id, lines in share_rules.by_member(body["lines"]).items():
+        member = db.artisans.find_one({"_id": artisan_id, "cooperative": coop["_id"]}, artisans.PUBLIC)
+        if member is None:
+            raise NotFound({"artisan_id": artisan_id})
+        if not member.get("active", True):
+            raise ArtisanInactive({"artisan_id": artisan_id})
+        parties.append((member, lines))
+    return coop, parties
+
+
+def of(doc: dict) -> list[dict]:
+    """Each share of a requisition: a cooperative's members', or the one artisan's (its lines and price)."""
+    return doc.get("shares") or [{"artisan_id": doc["artisan_id"], "lines": doc.get("lines", []),
+                                  "pricing": doc.get("pricing"), "district": doc.get("district")}]
+
+
+def is_cooperative(doc: dict) -> bool:
+    return bool(doc.get("shares"))
+
+
+def scope(principal: Principal) -> dict:
+    """The requisitions an artisan may see: their own, and cooperative requisitions they have a share in."""
+    return {"$or": [{"artisan_id": principal.artisan_id}, {"members": principal.artisan_id}]}
+
+
+def seen_by(principal: Principal, doc: dict) -> dict:
+    """A requisition as the caller sees it: a member sees only their own share, lines and price."""
+    if principal.role != "artisan" or not is_cooperative(doc):
+        return doc
+    mine = [share for share in doc["shares"] if share["artisan_id"] == principal.artisan_id]
+    if not mine:
+        return doc
+    return {**doc, "artisan_id": principal.artisan_id, "lines": mine[0]["lines"], "pricing": mine[0].get("pricing"),
+            "due_on": mine[0].get("due_on"), "shares": mine, "members": [principal.artisan_id]}
+

@@ -1,0 +1,94 @@
+"""What each step of a requisition does to quotas, entitlements, prices and accounts, share by share.
+
+A requisition for one artisan is one share; a cooperative's has one per member. Each member's
+quota and entitlement are taken for their own share at submit, and all given back if any member's
+is refused; each share is priced with the money rules for that member (their scheme, their
+entitlement left), priced again at approval, locked at reservation and charged to that member's
+account at dispatch. A charge that fails for one member takes back those made for the others.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from services.requests import accounts, artisans, domain, entitlements, errors, parties, quote, quotas
+from shared.calendar import month_of
+from shared.errors import Error
+
+
+def take(db, coop: dict | None, people: list[tuple[dict, list[dict]]], depot: str, month: str, req_id: str,
+         now: datetime) -> list[dict]:
+    """Count each person's share against their caps and price it; nothing stays counted if one is refused."""
+    shares, counted = [], []
+    try:
+        for artisan, lines in people:
+            try:
+                wanted = domain.totals_by_category((line["category"], line["quantity"]) for line in lines)
+                counted.append(artisan["_id"])
+                quotas.take(db, artisan, month, req_id, wanted, {line["category"]: line["unit"] for line in lines}, now)
+                priced = quote.at_submit(db, artisan, depot, lines, month, req_id, now)
+            except Error as exc:
+                raise errors.for_member(exc, artisan) if coop else exc from None
+            shares.append({"artisan_id": artisan["_id"], "name": artisan.get("name"),
+                           "district": artisan.get("district"), "lines": lines, "pricing": priced})
+    except Error:
+        for artisan_id in counted:
+            _give_back_share(db, artisan_id, month, req_id)
+        raise
+    return shares
+
+
+def give_back(db, doc: dict) -> None:
+    """A requisition that will not be served gives back every share's quota and entitlement, and any charge."""
+    for share in parties.of(doc):
+        _give_back_share(db, share["artisan_id"], doc["month"], doc["_id"])
+        accounts.uncharge(db, share["artisan_id"], doc["_id"])
+
+
+def uncharge(db, doc: dict) -> None:
+    for share in parties.of(doc):
+        accounts.uncharge(db, share["artisan_id"], doc["_id"])
+
+
+def on_action(db, doc: dict, change: domain.Change, action: str) -> dict:
+    """What an action does to a requisition's money: priced again at approval, locked once reserved,
+    charged to each member's account at dispatch."""
+    status, now = change.requisition.status, datetime.now(timezone.utc)
+    if action != "approve" and status not in (domain.RESERVED, domain.DISPATCHED):
+        return {}
+    lock, dispatching = status != domain.APPROVED, action == "dispatch"
+    shares, charged = [], []
+    try:
+        for share in parties.of(doc):
+            artisan = artisans.profile(db, share["artisan_id"]) or {"_id": share["artisan_id"]}
+            part = {**doc, "lines": share["lines"], "pricing": share.get("pricing")}
+            share = {**share, "pricing": quote.again(db, part, artisan, now, lock=lock)}
+            if dispatching:
+                share["district"] = artisan.get("district")
+                part = {**doc, "artisan_id": artisan["_id"], "district": share["district"]}
+                try:
+                    share["due_on"] = accounts.charge(db, part, share["pricing"], artisan, now)
+                except Error as exc:
+                    raise errors.for_member(exc, artisan) if parties.is_cooperative(doc) else exc from None
+                charged.append(artisan["_id"])
+            shares.append(share)
+    except Error:
+        for artisan_id in charged:
+            accounts.uncharge(db, artisan_id, doc["_id"])
+        raise
+    extra = _priced(doc, shares)
+    if dispatching:
+        extra.update(dispatched_at=now.isoformat(), dispatch_month=month_of(now),
+                     district=doc.get("district") if parties.is_cooperative(doc) else shares[0]["district"],
+                     due_on=min(share["due_on"] for share in shares))
+    return extra
+
+
+def _priced(doc: dict, shares: list[dict]) -> dict:
+    if not parties.is_cooperative(doc):
+        return {"pricing": shares[0]["pricing"]}
+    return {"shares": shares, "pricing": quote.combine(shares)}
+
+
+def _give_back_share(db, artisan_id: str, month: str, req_id: str) -> None:
+    quotas.give_back(db, artisan_id, month, req_id)
+    entitlements.give_back(db, artisan_id, month, req_id)

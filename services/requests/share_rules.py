@@ -1,0 +1,97 @@
+"""Rules of a cooperative's requisition split into members' shares, and of confirming a share. Standard library only.
+
+A share is what one member gets: their lines. When the requisition is received, each share waits
+for its member's confirmation (`pending`, with a code that expires); the member confirms it in
+full (`confirmed`) or says how much they received (`short` when less than the share).
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+AWAITED, PENDING, CONFIRMED, SHORT = "awaited", "pending", "confirmed", "short"
+ANSWERED = (CONFIRMED, SHORT)
+VIA = ("sms", "ivr", "missed_call", "app")
+CODE_DAYS = 14  # a member's code works this long after the requisition is received (then: the app, or a new code)
+
+_DEVANAGARI = str.maketrans("०१२३४५६७८९", "0123456789")
+#: what a member may start a reply with, and the language that says they read
+KEYWORDS = {"rcv": "en", "हाँ": "hi", "हां": "hi", "हा": "hi"}
+_MESSAGE = re.compile(r"^\s*(\S+)\s+([0-9]{4,8})(?:\s+([0-9]+(?:\.[0-9]{1,3})?))?\s*(?:kg|किलो)?\s*$", re.I)
+_DIGITS = re.compile(r"^\s*([0-9]{4,8})(?:[*#]([0-9]+))?\s*#?\s*$")
+
+
+class NotReceivable(Exception):
+    """What a member says they received does not fit their share; `reason` says how."""
+
+    def __init__(self, reason: str, **details):
+        super().__init__(reason)
+        self.reason, self.details = reason, details
+
+
+def by_member(lines) -> dict[str, list[dict]]:
+    """Lines with an artisan_id, grouped by member in the order members first appear."""
+    grouped: dict[str, list[dict]] = {}
+    for line in lines:
+        grouped.setdefault(line["artisan_id"], []).append({k: v for k, v in line.items() if k != "artisan_id"})
+    return grouped
+
+
+def merged(lines) -> list[dict]:
+    """One line per material (the sum of every member's), in the order materials first appear."""
+    out: dict[str, dict] = {}
+    for line in lines:
+        if line["sku"] in out:
+            out[line["sku"]]["quantity"] += line["quantity"]
+        else:
+            out[line["sku"]] = {k: v for k, v in line.items() if k != "artisan_id"}
+    return list(out.values())
+
+
+def parse_sms(text: str) -> tuple[str, str, str | None] | None:
+    """'RCV 482913' or 'हाँ ४८२९१३ 8' -> (language, code, quantity text or None); None if it is neither."""
+    found = _MESSAGE.match(text.translate(_DEVANAGARI))
+    if not found or found.group(1).lower() not in KEYWORDS:
+        return None
+    return KEYWORDS[found.group(1).lower()], found.group(2), found.group(3)
+
+
+def parse_keys(digits: str) -> tuple[str, str | None] | None:
+    """Keys pressed on an IVR call: the code, then '*' and the whole units received if short."""
+    found = _DIGITS.match(digits.translate(_DEVANAGARI))
+    return (found.group(1), found.group(2)) if found else None
+
+
+def received(share: list[dict], quantity: int | None, lines: list[dict] | None) -> dict[str, int]:
+    """sku -> what the member received: the whole share, one quantity of a one-material share, or per line."""
+    asked = {line["sku"]: line["quantity"] for line in share}
+    if lines:
+        got = {line["sku"]: line["quantity"] for line in lines}
+        unknown = sorted(set(got) - set(asked))
+        if unknown:
+            raise NotReceivable("not_in_share", skus=unknown)
+        got = {sku: got.get(sku, asked[sku]) for sku in asked}
+    elif quantity is not None:
+        if len(asked) > 1:
+            raise NotReceivable("lines_needed")
+        got = {sku: quantity for sku in asked}
+    else:
+        got = dict(asked)
+    above = sorted(sku for sku in asked if not 0 <= got[sku] <= asked[sku])
+    if above:
+        raise NotReceivable("above_share", skus=above)
+    return got
+
+
+def short_by(share: list[dict], got: dict[str, int]) -> dict[str, int]:
+    """sku -> how much less than the share the member received (only materials that are short)."""
+    return {line["sku"]: line["quantity"] - got[line["sku"]] for line in share if got[line["sku"]] < line["quantity"]}
+
+
+def expires(now: datetime) -> str:
+    return (now + timedelta(days=CODE_DAYS)).isoformat()
+
+
+def code_live(confirmation: dict, now_iso: str) -> bool:
+    """A share's code works while it waits for its member and has not expired."""
+    return confirmation.get("status") == PENDING and now_iso < confirmation.get("expires_at", "")

@@ -1,0 +1,148 @@
+"""Members' shares of a cooperative's requisition: asked for at receipt, confirmed or reported short once.
+
+When the secretary marks the requisition received, every share waits for its member (`pending`)
+and a ShareCodeIssued event per member has the notifier text them a code (derived from the
+secret both services hold, never stored or published). A member answers once: in the app, or
+by SMS or IVR through the gateway (inbound.py). An answer is one update of the requisition on the
+version read, with its ShareConfirmed event; the same answer again (a repeated callback, a
+double tap) is answered again and changes nothing.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from services.requests import parties, share_rules, store
+from services.requests.errors import ShareAlreadyConfirmed, ShareNotPending, ShareNotReceivable
+from shared.envelope import Event, new_event
+from shared.errors import Busy, Invalid, NotFound
+from shared.i18n import F_, N_
+
+SOURCE = "requests"
+MAX_ATTEMPTS = 30
+WHY = {"lines_needed": N_("your share has several materials; say what you received of each (lines)."),
+       "above_share": N_("that is more than your share."),
+       "not_in_share": N_("a material that is not in your share.")}
+
+
+def in_event(doc: dict, *, priced: bool = False) -> list[dict]:
+    """Each share as events carry it (a cooperative's always; at dispatch every requisition's, with its money)."""
+    if not priced and not parties.is_cooperative(doc):
+        return []
+    out = []
+    for share in parties.of(doc):
+        money = {line["sku"]: line for line in (share.get("pricing") or {}).get("lines", [])} if priced else {}
+        lines = [{"sku": line["sku"], "quantity": line["quantity"],
+                  **({k: money[line["sku"]][k] for k in ("subsidised_quantity", "value", "subsidy")}
+                     if line["sku"] in money else {})} for line in share["lines"]]
+        out.append({"artisan_id": share["artisan_id"], "district": share.get("district"), "lines": lines})
+    return out
+
+
+def paying(doc: dict, artisan_id: str | None) -> dict:
+    """What a payment is for: the requisition of one artisan, or one named member's share of a cooperative's."""
+    if not parties.is_cooperative(doc):
+        if artisan_id and artisan_id != doc["artisan_id"]:
+            raise Invalid({"artisan_id": [F_("only for a cooperative's requisition: the member whose share is paid")]})
+        return doc
+    share = next((s for s in doc["shares"] if s["artisan_id"] == artisan_id), None)
+    if share is None:
+        raise Invalid({"artisan_id": [F_("the member of this requisition whose share is paid")]})
+    return {**doc, "artisan_id": artisan_id, "pricing": share["pricing"]}
+
+
+def on_received(doc: dict, now: datetime, correlation_id: str | None) -> tuple[dict, list[Event]]:
+    """The fields and events of marking a cooperative's requisition received: every member is asked to confirm."""
+    if not parties.is_cooperative(doc):
+        return {}, []
+    asked, events = [], []
+    for share in doc["shares"]:
+        confirmation = {"status": share_rules.PENDING, "nonce": 1, "received_at": now.isoformat(),
+                        "expires_at": share_rules.expires(now)}
+        asked.append({**share, "confirmation": confirmation})
+        events.append(_code_event(doc, asked[-1], correlation_id))
+    return {"shares": asked, "awaiting": [share["artisan_id"] for share in asked]}, events
+
+
+def new_code(db, doc: dict, artisan_id: str, now: datetime, *, correlation_id: str | None = None) -> dict:
+    """Send a member a fresh code (the last one stops working); only while their share waits for them."""
+    for _ in range(MAX_ATTEMPTS):
+        index, share = _share(doc, artisan_id)
+        if share["confirmation"]["status"] != share_rules.PENDING:
+            raise ShareNotPending({"status": doc["status"], "confirmation": share["confirmation"]["status"]})
+        confirmation = {**share["confirmation"], "nonce": share["confirmation"]["nonce"] + 1,
+                        "expires_at": share_rules.expires(now)}
+        event = _code_event(doc, {**share, "confirmation": confirmation}, correlation_id)
+        if store.save_fields(db, doc["_id"], doc["version"], {f"shares.{index}.confirmation": confirmation}, [event]):
+            return {**share, "confirmation": confirmation}
+        doc = _fresh(db, doc["_id"])
+    raise Busy()
+
+
+def answer(db, doc: dict, artisan_id: str, *, quantity: int | None = None, lines: list[dict] | None = None,
+           via: str, message: str | None, now: datetime, correlation_id: str | None = None) -> tuple[dict, bool]:
+    """A member's answer for their share: confirmed in full, or what they received; True if stored now.
+
+    The same answer again (or the same gateway message) is answered again and changes nothing; a
+    different answer to a share already answered is refused.
+    """
+    for _ in range(MAX_ATTEMPTS):
+        index, share = _share(doc, artisan_id)
+        try:
+            got = share_rules.received(share["lines"], quantity, lines)
+        except share_rules.NotReceivable as exc:
+            raise ShareNotReceivable({"reason": exc.reason, "why": WHY[exc.reason], **exc.details}) from None
+        confirmation = share["confirmation"]
+        if confirmation["status"] in share_rules.ANSWERED:
+            if (message and confirmation.get("message") == message) or confirmation.get("received") == got:
+                return share, False
+            raise ShareAlreadyConfirmed({"confirmation": confirmation["status"]})
+        if confirmation["status"] != share_rules.PENDING:
+            raise ShareNotPending({"status": doc["status"], "confirmation": confirmation["status"]})
+        short = share_rules.short_by(share["lines"], got)
+        answered = {**confirmation, "status": share_rules.SHORT if short else share_rules.CONFIRMED,
+                    "received": got, "short_by": short, "via": via, "at": now.isoformat(), "message": message}
+        event = new_event("ShareConfirmed", doc["_id"], {
+            "requisition_id": doc["_id"], "artisan_id": artisan_id, "cooperative": doc["cooperative"],
+            "depot": doc["depot"], "short": bool(short), "via": via, "received_at": confirmation["received_at"],
+            "lines": [{"sku": l["sku"], "quantity": l["quantity"], "received": got[l["sku"]]} for l in share["lines"]]},
+            source=SOURCE, correlation_id=correlation_id)
+        if store.save_fields(db, doc["_id"], doc["version"], {f"shares.{index}.confirmation": answered}, [event],
+                             pull={"awaiting": artisan_id}):
+            return {**share, "confirmation": answered}, True
+        doc = _fresh(db, doc["_id"])
+    raise Busy()
+
+
+def _share(doc: dict, artisan_id: str) -> tuple[int, dict]:
+    for index, share in enumerate(doc.get("shares") or ()):
+        if share["artisan_id"] == artisan_id:
+            return index, share
+    raise NotFound({"artisan_id": artisan_id})
+
+
+def _fresh(db, req_id: str) -> dict:
+    doc = db.requisitions.find_one({"_id": req_id}, store.HIDDEN)
+    if doc is None:
+        raise NotFound()
+    return doc
+
+
+def _code_event(doc: dict, share: dict, correlation_id: str | None) -> Event:
+    confirmation = share["confirmation"]
+    return new_event("ShareCodeIssued", doc["_id"], {
+        "requisition_id": doc["_id"], "artisan_id": share["artisan_id"], "cooperative": doc["cooperative"],
+        "depot": doc["depot"], "lines": [{"sku": l["sku"], "quantity": l["quantity"]} for l in share["lines"]],
+        "nonce": confirmation["nonce"], "received_at": confirmation["received_at"],
+        "expires_at": confirmation["expires_at"]}, source=SOURCE, correlation_id=correlation_id)
+
+
+def view(share: dict) -> dict:
+    """A share as the API and pages show it: its lines with what was received, and its confirmation."""
+    confirmation = share.get("confirmation") or {"status": share_rules.AWAITED}
+    received = confirmation.get("received") or {}
+    return {**{k: share.get(k) for k in ("artisan_id", "name", "district", "pricing", "due_on")},
+            "lines": [{**line, "received": received.get(line["sku"])} for line in share["lines"]],
+            "confirmation": {"status": confirmation["status"], "via": confirmation.get("via"),
+                             "at": confirmation.get("at"), "short_by": confirmation.get("short_by"),
+                             "code_expires_at": confirmation.get("expires_at")
+                             if confirmation["status"] == share_rules.PENDING else None}}

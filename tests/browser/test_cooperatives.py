@@ -1,0 +1,166 @@
+"""The issue's 'Done when', in Hindi: a secretary splits 30 kg of yarn across three members, the admin
+approves, the depot hands it over, the secretary marks it received; two members confirm by a signed SMS
+callback and one reports 2 kg short; the admin sees the alert and the reports; anyone finds the depot."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from playwright.sync_api import expect
+
+from shared import signing
+from tests.browser.test_money import in_hindi
+from tests.browser.test_pages import menu, reload_until
+from tests.conftest import free_port, wait_until
+from tests.devserver import running_dev
+
+pytestmark = pytest.mark.e2e
+expect.set_options(timeout=15_000)
+SECRET = "the-sms-gateways-shared-secret"
+PHONES = {"ART-0001": "+919800000001", "ART-0002": "+919800000002", "ART-0003": "+919800000003"}
+COTTON = "YRN-COT-40"
+
+
+class Gateway:
+    """The SMS gateway: keeps every text rawbank sends (POST {to, text})."""
+
+    def __init__(self):
+        sent = self.sent = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                sent.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                self.send_response(202)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}/sms"
+
+    def code_for(self, phone: str) -> str:
+        """The code in the last 'confirm your share' text to a phone (Hindi: 'हाँ <code>')."""
+        texts = [m["text"] for m in self.sent if m["to"] == phone and re.search(r"हाँ \d{6}", m["text"])]
+        return re.search(r"हाँ (\d{6})", texts[-1]).group(1) if texts else ""
+
+
+@pytest.fixture(scope="module")
+def gateway():
+    made = Gateway()
+    yield made
+    made.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def dev(gateway):
+    with running_dev(settings={"RAWBANK_SMS_GATEWAY_URL": gateway.url, "RAWBANK_SMS_INBOUND_SECRET": SECRET}) as dev:
+        yield dev
+
+
+def signed_sms(dev, phone: str, text: str, message_id: str) -> dict:
+    """What the gateway posts when a member replies: signed with the secret it shares with rawbank."""
+    raw = json.dumps({"id": message_id, "from": phone, "text": text}, ensure_ascii=False).encode()
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(dev.url("requests", "/api/v1/sms/inbound"), data=raw, method="POST", headers={
+        "Content-Type": "application/json", "X-Rawbank-Timestamp": timestamp,
+        "X-Rawbank-Signature": "sha256=" + signing.sign(SECRET, timestamp, raw)})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_thirty_kg_for_three_members_confirmed_by_sms_with_one_short_in_hindi(people, browser, dev, gateway,
+                                                                             tmp_path):
+    secretary = in_hindi(people("secretary"))
+    page = secretary.page
+    menu(page, "सदस्यों के लिए अनुरोध").click()
+    reload_until(page, lambda: page.locator(f'input[name="total-{COTTON}"]').count() > 0
+                 and page.locator('#depot option[value="VNS"]').count() > 0, message="requests to learn the catalog")
+    page.locator(f'input[name="total-{COTTON}"]').fill("30")
+    page.locator(f'button[name="split"][value="{COTTON}"]').click()
+    for member in PHONES:
+        expect(page.locator(f'input[name="qty-{member}-{COTTON}"]')).to_have_value("10")
+    secretary.shot("request-for-members")
+    page.get_by_role("button", name="अनुरोध भेजें").click()
+    page.wait_for_url(re.compile(r"/my/requisitions/[0-9a-f]+$"))
+    requisition = page.url.rsplit("/", 1)[1]
+    expect(page.locator("[data-shares] tr[data-member]")).to_have_count(3)
+
+    admin = in_hindi(people("admin"))
+    menu(admin.page, "स्वीकृतियाँ").click()
+    card = admin.page.locator(f'[data-requisition="{requisition}"]')
+    expect(card.locator("[data-shares]")).to_contain_text("सदस्यों के लिए")
+    card.get_by_role("button", name="स्वीकृत करें").click()
+    expect(card.locator("[data-done]")).to_have_text("स्वीकृत")
+
+    warehouse = in_hindi(people("warehouse"))
+    menu(warehouse.page, "सौंपें").click()
+    ready = warehouse.page.locator(f'[data-requisition="{requisition}"]')
+    reload_until(warehouse.page, lambda: ready.count() > 0, message="the request to be set aside at the depot")
+    ready.get_by_role("link", name="अनुरोध का विवरण").click()
+    warehouse.page.get_by_role("button", name="सौंपें").click()
+    expect(warehouse.page.locator("[data-done]").first).to_have_text("सौंप दिया गया")
+
+    page.reload()
+    page.get_by_role("button", name="मुझे मिल गया").click()
+    expect(page.locator("[data-done]").first).to_have_text("प्राप्त")
+    wait_until(lambda: all(gateway.code_for(phone) for phone in PHONES.values()), 30,
+               message="each member's SMS with their code")
+    answers = [signed_sms(dev, PHONES[m], f"हाँ {gateway.code_for(PHONES[m])}{' 8' if m == 'ART-0003' else ''}",
+                          f"gw-{m}") for m in PHONES]
+    assert [a["result"] for a in answers] == ["confirmed", "confirmed", "short_reported"]
+    assert signed_sms(dev, PHONES["ART-0001"], f"हाँ {gateway.code_for(PHONES['ART-0001'])}", "gw-again") == \
+        signed_sms(dev, "+919999999999", "हाँ 123456", "gw-stranger")  # a used code says no more than a stranger's
+    page.reload()
+    expect(page.locator('[data-shares] tr[data-member="ART-0003"] [data-f="confirmation"]')).to_have_text("कम मिला")
+    secretary.shot("shares-confirmed")
+
+    admin.page.goto(admin.url("notifier", "/admin/alerts"))
+    short = admin.page.locator(".alert-card", has_text="हिस्सा कम मिला")
+    reload_until(admin.page, lambda: short.count() > 0, message="the short-share alert")
+    expect(short.first).to_contain_text("8 किलो")
+    admin.shot("short-share-alert")
+    menu(admin.page, "रिपोर्ट").click()
+    admin.page.get_by_role("link", name="सहकारी समितियाँ").click()
+    row = admin.page.locator('[data-report="cooperatives"] tr[data-group="SMBSS"]')
+    reload_until(admin.page, lambda: row.count() > 0 and "3 में से 2" in row.inner_text(),
+                 message="the cooperatives report to count the answers")
+    expect(row.locator('[data-f="short"]')).to_have_text("1")
+    admin.shot("report-cooperatives")
+    admin.page.get_by_role("link", name="वितरण").click()
+    expect(admin.page.locator('svg.chart g[data-group="Varanasi"] rect.value')).to_have_count(1)
+    expect(admin.page.locator('[data-report="distribution"] tr[data-group="Varanasi"]')).to_contain_text("30 किलो")
+    admin.shot("report-distribution")
+
+    visitor = browser.new_context(locale="hi-IN")
+    try:
+        public = visitor.new_page()
+        public.goto(dev.url("inventory", "/availability"))
+        depot = public.locator('section[data-depot="VNS"]')
+        expect(depot).to_contain_text("Varanasi")
+        expect(depot.locator(f'tr[data-sku="{COTTON}"] .badge')).to_have_count(1)
+    finally:
+        visitor.close()
+
+    rebuilt = subprocess.run([sys.executable, "-m", "shared.cli", "reports", "rebuild",
+                              f"--notifier-url={dev.url('notifier', '')}"], cwd=tmp_path,  # not the checkout's ./var
+                             capture_output=True, text=True, timeout=120)
+    assert rebuilt.returncode == 0 and rebuilt.stdout.startswith("rebuilt the reports from "), rebuilt.stderr
+
+    def reconciled():
+        done = subprocess.run([sys.executable, "-m", "shared.cli", "reconcile", "--via-api", "--json", "--no-dlq",
+                               *[f"--{name}-url={dev.url(name, '')}" for name in ("inventory", "requests", "notifier")]],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        return json.loads(done.stdout) if done.returncode == 0 else None
+    report = wait_until(reconciled, 40, interval=1, message="rawbank reconcile to be clean (after the rebuild too)")
+    assert report["counts"]["artisans served (reports)"] == 3

@@ -1,0 +1,208 @@
+"""The department's reports, built from the events of a real flow through the three services: JSON, CSV,
+pages with charts, a rebuild from the event log, and their totals against the stores in reconcile."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.inventory import ledger
+from services.notifier import messages, shares as notifier_shares, deliveries
+from shared import reconcile, signing
+from shared.calendar import month_of
+from tests.integration.test_bank_support import COTTON, bank  # noqa: F401  (fixture)
+
+MEMBERS = {"ART-1": {"gender": "female", "social_category": "sc", "bpl": True},
+           "ART-2": {"gender": "male", "social_category": "obc", "bpl": False}, "ART-3": {}}
+REPORTS = ("distribution", "beneficiaries", "unmet-demand", "cooperatives")
+
+
+def open_the_bank(bank):
+    """Two depots, 40s cotton at ₹245.50 (100 kg at Varanasi, 5 at Bhadohi), RMSS, a cooperative of three."""
+    bank.call("inventory", "POST", "/depots", json={"code": "VNS", "name": "Varanasi depot", "district": "Varanasi"},
+              status=201)
+    bank.call("inventory", "POST", "/depots", json={"code": "BHD", "name": "Bhadohi depot", "district": "Bhadohi"},
+              status=201)
+    bank.call("inventory", "POST", "/materials", json={
+        "sku": COTTON, "name": "Cotton yarn 40s", "name_hi": "सूती धागा 40s", "category": "yarn", "unit": "kg",
+        "reorder_level": "5", "entitlement_class": "cotton-hank-upto-40s"}, status=201)
+    bank.call("inventory", "POST", f"/materials/{COTTON}/prices", json={"price": "245.50"}, status=201)
+    for depot, kg in (("VNS", "100"), ("BHD", "5")):
+        bank.call("inventory", "POST", "/movements", json={"type": "receipt", "sku": COTTON, "depot": depot,
+                                                            "quantity": kg}, status=201)
+    bank.call("requests", "POST", "/schemes", json={
+        "code": "RMSS", "name": "RMSS", "name_hi": "RMSS", "subsidy_percent": "15", "depot_charge_percent": "2",
+        "freight_percent": {"plain": "1.5"}, "caps": [{"category": "cotton-hank-upto-40s", "per_loom_per_month": "30"}],
+        "valid_from": "2021-04-01"}, status=201)
+    bank.call("requests", "POST", "/cooperatives", json={
+        "code": "SMBSS", "name": "Sarai Mohana Bunkar Sahkari Samiti", "name_hi": "सराय मोहना बुनकर सहकारी समिति",
+        "kind": "cooperative", "district": "Varanasi", "credit_limit": "10000"}, status=201)
+    for artisan_id, private in MEMBERS.items():
+        bank.call("requests", "POST", "/artisans", json={
+            "artisan_id": artisan_id, "name": f"Weaver {artisan_id}", "district": "Varanasi", "craft": "weaving",
+            "registration_id": f"REG-{artisan_id}", "cooperative": "SMBSS", "looms": 1, "language": "hi",
+            "phone": f"+9198000000{artisan_id[-1]}0", **private}, status=201)
+    bank.call("requests", "POST", "/artisans", json={"artisan_id": "ART-9", "name": "Weaver 9", "district": "Bhadohi",
+                                                      "craft": "carpet", "registration_id": "REG-ART-9", "looms": 1},
+              status=201)
+    bank.flush()
+
+
+def thirty_kg_for_three(bank):
+    """The issue's flow: 30 kg split across three members, approved, held, dispatched, received, answered."""
+    secretary = bank.token("secretary", cooperative="SMBSS")
+    rid = bank.call("requests", "POST", "/requisitions", secretary, json={
+        "depot": "VNS", "cooperative": "SMBSS",
+        "lines": [{"sku": COTTON, "quantity": "10", "artisan_id": a} for a in MEMBERS]}, status=201).get_json()["id"]
+    bank.call("requests", "POST", f"/requisitions/{rid}/approve", json={}, status=200)
+    bank.flush()
+    bank.call("requests", "POST", f"/requisitions/{rid}/dispatch", bank.token("warehouse", depot="VNS"), json={},
+              status=200)
+    bank.flush()
+    bank.call("requests", "POST", f"/requisitions/{rid}/receive", secretary, json={}, status=200)
+    bank.flush()
+    return rid
+
+
+def answer(bank, rid):
+    for artisan_id, quantity in (("ART-1", None), ("ART-2", None), ("ART-3", "8")):
+        body = {"artisan_id": artisan_id, **({"quantity": quantity} if quantity else {})}
+        bank.call("requests", "POST", f"/requisitions/{rid}/confirmations",
+                  bank.token("artisan", artisan_id=artisan_id), json=body, status=201)
+    bank.flush()
+
+
+def unmet(bank):
+    """ART-9 asks for 10 kg where 5 are left (it waits), and for 3 kg that an admin rejects."""
+    art9 = bank.token("artisan", artisan_id="ART-9")
+    waiting = bank.call("requests", "POST", "/requisitions", art9, json={
+        "depot": "BHD", "lines": [{"sku": COTTON, "quantity": "10"}]}, status=201).get_json()["id"]
+    bank.call("requests", "POST", f"/requisitions/{waiting}/approve", json={}, status=200)
+    refused = bank.call("requests", "POST", "/requisitions", art9, json={
+        "depot": "VNS", "lines": [{"sku": COTTON, "quantity": "3"}]}, status=201).get_json()["id"]
+    bank.call("requests", "POST", f"/requisitions/{refused}/reject", json={"reason": "not a weaver"}, status=200)
+    bank.flush()
+
+
+@pytest.fixture
+def flowed(bank):
+    open_the_bank(bank)
+    rid = thirty_kg_for_three(bank)
+    answer(bank, rid)
+    unmet(bank)
+    return bank, rid
+
+
+def report(bank, name, **query):
+    month = query.pop("month", month_of(datetime.now(timezone.utc)))
+    params = "&".join(f"{k}={v}" for k, v in {"month": month, **query}.items())
+    return bank.call("notifier", "GET", f"/reports/{name}?{params}", status=200).get_json()
+
+
+def test_the_reports_show_where_the_material_went_to_whom_and_what_was_not_met(flowed):
+    bank, rid = flowed
+    [district] = report(bank, "distribution", group_by="district")["rows"]
+    assert (district["group"], district["quantities"], district["value"], district["subsidy"], district["artisans"],
+            district["requisitions"]) == ("Varanasi", {COTTON: "30"}, "7365.00", "1104.75", 3, 1)
+    assert [r["group"] for r in report(bank, "distribution", group_by="cooperative")["rows"]] == ["SMBSS"]
+    assert [r["group"] for r in report(bank, "distribution", group_by="depot")["rows"]] == ["VNS"]
+    assert [r["group"] for r in report(bank, "distribution", group_by="material")["rows"]] == [COTTON]
+    genders = {r["group"]: r["artisans"] for r in report(bank, "beneficiaries", group_by="gender")["rows"]}
+    assert genders == {"female": 1, "male": 1, "-": 1}
+    assert {r["group"] for r in report(bank, "beneficiaries", group_by="bpl")["rows"]} == {"yes", "no", "-"}
+    rows = {(r["depot"], r["sku"]): r for r in report(bank, "unmet-demand")["rows"]}
+    assert (rows["BHD", COTTON]["waitlisted"], rows["BHD", COTTON]["still_waiting"]) == ("10", 1)
+    assert (rows["VNS", COTTON]["refused"], rows["VNS", COTTON]["refused_requisitions"]) == ("3", 1)
+    [coop] = report(bank, "cooperatives")["rows"]
+    assert (coop["active"], coop["members"], coop["looms"], coop["per_loom"]) == (True, 3, 3, {COTTON: "10"})
+    assert (coop["shares"], coop["confirmed"], coop["short"], coop["confirmation_rate"]) == (3, 2, 1, 0.6667)
+
+
+def test_a_short_share_alerts_admins_at_once_and_members_get_their_code_by_sms(flowed):
+    bank, rid = flowed
+    [alert] = bank.call("notifier", "GET", "/alerts?kind=short_share", status=200).get_json()
+    assert (alert["status"], alert["details"]["artisan_id"], alert["details"]["lines"][0]["received"]) == \
+        ("open", "ART-3", "8")
+    assert alert["title"]["en"] == "Short share: Weaver ART-3 (Sarai Mohana Bunkar Sahkari Samiti)"
+    assert "सराय मोहना" in alert["title"]["hi"] and "8 किलो" in alert["text"]["hi"]
+    note_db = bank.db["notifier"]
+    deliveries.expand(note_db, datetime.now(timezone.utc))
+    sms = note_db.deliveries.find_one({"channel": "sms", "payload.status": "confirm_share", "payload.artisan_id": "ART-1"})
+    text = messages.compose(note_db, sms, datetime.now(timezone.utc), bank.config.jwt_secret).text
+    assert signing.share_code(bank.config.jwt_secret, rid, "ART-1", 1) in text and len(text) <= 160
+
+
+def test_shares_unconfirmed_for_a_week_raise_one_alert_per_cooperative_per_month(bank):
+    open_the_bank(bank)
+    thirty_kg_for_three(bank)
+    note_db, now = bank.db["notifier"], datetime.now(timezone.utc)
+    assert notifier_shares.check_unconfirmed(note_db, now) == 0
+    later = now + timedelta(days=8)
+    for _ in range(3):
+        notifier_shares.check_unconfirmed(note_db, later)
+    [alert] = list(note_db.alerts.find({"kind": "shares_unconfirmed"}))
+    assert (alert["count"], alert["details"]["waiting"], alert["district"]) == (1, 3, "Varanasi")
+    notifier_shares.check_unconfirmed(note_db, later + timedelta(days=31))  # a new month: counted once more
+    assert note_db.alerts.find_one({"kind": "shares_unconfirmed"})["count"] == 2
+
+
+def test_reports_rebuild_from_the_event_log_to_the_same_figures(flowed):
+    bank, _ = flowed
+    before = {name: report(bank, name) for name in REPORTS}
+    for name in ("report_dispatches", "report_unmet", "report_ended", "shares"):
+        bank.db["notifier"][name].delete_many({})
+    assert report(bank, "distribution")["rows"] == []
+    rebuilt = bank.call("notifier", "POST", "/reports/rebuild", json={}, status=200).get_json()
+    assert rebuilt["events"] > 10
+    assert {name: report(bank, name) for name in REPORTS} == before
+
+
+def test_the_reports_totals_agree_with_the_stores_in_reconcile(flowed):
+    bank, _ = flowed
+    ledger.project_pending(bank.db["inventory"])
+    found = reconcile.facts_of(bank.db)
+    assert reconcile.check(found).problems == []
+    bank.db["notifier"].report_dispatches.update_one({"artisan_id": "ART-2"}, {"$set": {"lines.0.quantity": 9000}})
+    problems = reconcile.check(reconcile.facts_of(bank.db)).problems
+    assert any("distribution" in p and "the stores say" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("name,query,field", [
+    ("distribution", "month=2026-13", "month"), ("distribution", "group_by=caste", "group_by"),
+    ("beneficiaries", "group_by=district", "group_by"), ("cooperatives", "format=xls", "format"),
+    ("unmet-demand", "month=26-1", "month")])
+def test_report_parameters_are_checked_in_both_languages(bank, name, query, field):
+    for lang in ("en", "hi"):
+        error = bank.call("notifier", "GET", f"/reports/{name}?{query}", status=400,
+                          **{"Accept-Language": lang}).get_json()["error"]
+        assert field in error["details"]
+    future = bank.call("notifier", "GET", f"/reports/{name}?month=2999-01", status=422,
+                       **{"Accept-Language": "hi"}).get_json()["error"]
+    assert future["code"] == "month_in_future"
+
+
+def test_csv_exports_are_spreadsheet_safe_files(flowed):
+    bank, _ = flowed
+    response = bank.call("notifier", "GET", "/reports/distribution?group_by=district&format=csv", status=200)
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("district,YRN-COT-40 (kg),value_rupees") and lines[-1].startswith("TOTAL,30,7365.00")
+    coops = bank.call("notifier", "GET", "/reports/cooperatives?format=csv", status=200).get_data(as_text=True)
+    assert "SMBSS,Sarai Mohana Bunkar Sahkari Samiti,Varanasi,yes,3,3,10,3,2,1,0,0.6667" in coops
+
+
+def test_each_report_is_a_page_with_a_chart_in_hindi_and_no_inline_script(flowed):
+    bank, _ = flowed
+    hindi = {**bank.admin, "Accept-Language": "hi"}
+    for name in REPORTS:
+        page = bank.http["notifier"].get(f"/admin/reports/{name}", headers=hindi)
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and '<svg class="chart"' in html, name
+        assert "<script>" not in html.replace('<script id="rb-texts" type="application/json">', ""), name
+    html = bank.http["notifier"].get("/admin/reports/cooperatives", headers=hindi).get_data(as_text=True)
+    assert "3 में से 2" in html and "सराय मोहना बुनकर सहकारी समिति" in html
+    html = bank.http["notifier"].get("/admin/reports/distribution?group_by=district", headers=hindi).get_data(
+        as_text=True)
+    assert 'data-group="Varanasi"' in html
+    bad = bank.http["notifier"].get("/admin/reports/beneficiaries?group_by=depot", headers=hindi)
+    assert bad.status_code == 400 and 'aria-invalid="true"' not in bad.get_data(as_text=True).split("month")[0]

@@ -1,0 +1,203 @@
+"""Members confirm their shares: in the app, by a signed SMS or IVR callback, or a missed call; once each."""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.integration.test_requests_coop_support import COOP, MEMBERS, PHONES, coop  # noqa: F401
+from tests.integration.test_requests_money_support import COTTON, SILK
+from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+
+GENERIC = "We could not confirm this. Send the code from our SMS: RCV <code>, or RCV <code> <quantity> if you " \
+          "received less."
+
+
+def shares_of(coop, rid):
+    return {s["artisan_id"]: s for s in coop.client.db.requisitions.find_one({"_id": rid})["shares"]}
+
+
+def test_receiving_asks_every_member_with_a_code_that_expires(coop):
+    received = coop.received()
+    assert [s["confirmation"]["status"] for s in received["shares"]] == ["pending"] * 3
+    assert all(s["confirmation"]["code_expires_at"] for s in received["shares"])
+    issued = coop.events(received["id"], "ShareCodeIssued")
+    assert [(e["artisan_id"], e["nonce"], e["cooperative"]) for e in issued] == [(m, 1, COOP) for m in MEMBERS]
+    assert all("code" not in e for e in issued)  # derived from the shared secret, never published
+    assert coop.client.db.requisitions.find_one({"_id": received["id"]})["awaiting"] == list(MEMBERS)
+
+
+def test_a_member_confirms_their_own_share_in_the_app_once(coop):
+    client = coop.client
+    rid = coop.received()["id"]
+    me = client.artisan("ART-1")
+    first = client.call("POST", f"/requisitions/{rid}/confirmations", me, {"artisan_id": "ART-1"},
+                        status=201).get_json()
+    assert (first["confirmation"]["status"], first["confirmation"]["via"]) == ("confirmed", "app")
+    assert first["lines"] == [{"sku": COTTON, "quantity": "10", "received": "10", "unit": "kg"}]
+    client.call("POST", f"/requisitions/{rid}/confirmations", me, {"artisan_id": "ART-1", "quantity": "10"},
+                status=200)  # the same answer again
+    error = client.call("POST", f"/requisitions/{rid}/confirmations", me, {"artisan_id": "ART-1", "quantity": "8"},
+                        status=409).get_json()["error"]
+    assert error["code"] == "share_already_confirmed"
+    assert len(coop.events(rid, "ShareConfirmed")) == 1
+    seen = client.get(rid, client.admin())
+    assert {s["artisan_id"]: s["confirmation"]["status"] for s in seen["shares"]} == \
+        {"ART-1": "confirmed", "ART-2": "pending", "ART-3": "pending"}
+
+
+def test_a_member_confirms_only_their_own_share(coop):
+    client = coop.client
+    rid = coop.received()["id"]
+    body = {"artisan_id": "ART-2"}
+    client.call("POST", f"/requisitions/{rid}/confirmations", client.artisan("ART-1"), body, status=404)
+    client.call("POST", f"/requisitions/{rid}/confirmations", client.artisan("ART-9"), {"artisan_id": "ART-9"},
+                status=404)
+    for staff in (coop.secretary, client.admin()):
+        client.call("POST", f"/requisitions/{rid}/confirmations", staff, body, status=403)
+    assert coop.events(rid, "ShareConfirmed") == []
+
+
+def test_a_short_share_is_recorded_and_announced_at_once(coop):
+    client = coop.client
+    rid = coop.received()["id"]
+    short = client.call("POST", f"/requisitions/{rid}/confirmations", client.artisan("ART-3"),
+                        {"artisan_id": "ART-3", "quantity": "8"}, status=201).get_json()
+    assert (short["confirmation"]["status"], short["confirmation"]["short_by"]) == ("short", {COTTON: "2"})
+    [event] = coop.events(rid, "ShareConfirmed")
+    assert (event["short"], event["lines"]) == (True, [{"sku": COTTON, "quantity": "10", "received": "8"}])
+
+
+@pytest.mark.parametrize("body,status,code", [
+    ({"quantity": "11"}, 422, "share_not_receivable"), ({"quantity": "-1"}, 400, "validation_error"),
+    ({"quantity": "abc"}, 400, "validation_error"), ({"quantity": "1", "lines": [{"sku": COTTON, "quantity": "1"}]},
+                                                     400, "validation_error"),
+    ({"lines": [{"sku": SILK, "quantity": "1"}]}, 422, "share_not_receivable")])
+def test_impossible_answers_are_refused_in_both_languages_and_change_nothing(coop, body, status, code):
+    client = coop.client
+    rid = coop.received()["id"]
+    for lang in ("en", "hi"):
+        error = client.call("POST", f"/requisitions/{rid}/confirmations",
+                            {**client.artisan("ART-1"), "Accept-Language": lang}, {"artisan_id": "ART-1", **body},
+                            status=status).get_json()["error"]
+        assert error["code"] == code
+    assert shares_of(coop, rid)["ART-1"]["confirmation"]["status"] == "pending"
+
+
+def test_nothing_is_confirmed_before_the_cooperative_receives_it(coop):
+    client = coop.client
+    rid = coop.request()["id"]
+    error = client.call("POST", f"/requisitions/{rid}/confirmations", client.artisan("ART-1"), {"artisan_id": "ART-1"},
+                        status=409).get_json()["error"]
+    assert (error["code"], error["details"]["status"]) == ("share_not_pending", "submitted")
+
+
+def test_members_confirm_by_signed_sms_in_hindi_or_english_and_report_short(coop):
+    rid = coop.received()["id"]
+    one = coop.sms(PHONES["ART-1"], f"RCV {coop.code(rid, 'ART-1')}", message_id="m-1")
+    assert one.status_code == 200 and one.get_json()["result"] == "confirmed"
+    assert one.get_json()["reply"].startswith("Thank you. Your share of request")
+    digits = coop.code(rid, "ART-2").translate(str.maketrans("0123456789", "०१२३४५६७८९"))
+    two = coop.sms(PHONES["ART-2"], f"हाँ {digits}", message_id="m-2").get_json()
+    assert (two["result"], two["language"]) == ("confirmed", "hi")
+    three = coop.sms(PHONES["ART-3"], f"rcv {coop.code(rid, 'ART-3')} 8", message_id="m-3").get_json()
+    assert three["result"] == "short_reported"
+    found = shares_of(coop, rid)
+    assert [found[m]["confirmation"]["status"] for m in MEMBERS] == ["confirmed", "confirmed", "short"]
+    assert [found[m]["confirmation"]["via"] for m in MEMBERS] == ["sms"] * 3
+    assert coop.client.db.requisitions.find_one({"_id": rid})["awaiting"] == []
+
+
+def test_a_repeated_callback_is_answered_again_and_applied_once(coop):
+    rid = coop.received()["id"]
+    text = f"RCV {coop.code(rid, 'ART-1')}"
+    first = coop.sms(PHONES["ART-1"], text, message_id="gw-77").get_json()
+    again = coop.sms(PHONES["ART-1"], text, message_id="gw-77").get_json()
+    assert first == again and first["result"] == "confirmed"
+    assert len(coop.events(rid, "ShareConfirmed")) == 1
+    coop.client.db.inbound.delete_many({})  # as if the answer was lost in a crash after the confirmation
+    assert coop.sms(PHONES["ART-1"], text, message_id="gw-77").get_json() == first
+    assert len(coop.events(rid, "ShareConfirmed")) == 1
+
+
+def test_wrong_reused_foreign_and_unknown_all_get_the_same_answer_and_change_nothing(coop):
+    rid = coop.received()["id"]
+    code1 = coop.code(rid, "ART-1")
+    assert coop.sms(PHONES["ART-1"], f"RCV {code1}", message_id="ok").get_json()["result"] == "confirmed"
+    tries = [(PHONES["ART-1"], f"RCV {code1}"),  # reused
+             (PHONES["ART-2"], f"RCV {code1}"),  # another member's code from this member's phone
+             (PHONES["ART-2"], "RCV 000000" if coop.code(rid, "ART-2") != "000000" else "RCV 000001"),  # wrong
+             ("+919999999999", f"RCV {coop.code(rid, 'ART-3')}"),  # an unknown number with a live code
+             (PHONES["ART-2"], "hello")]
+    answers = [coop.sms(phone, text, message_id=f"x-{i}").get_json() for i, (phone, text) in enumerate(tries)]
+    assert {a["result"] for a in answers} == {"not_confirmed"}
+    assert {a["reply"] for a in answers} == {GENERIC}
+    assert [shares_of(coop, rid)[m]["confirmation"]["status"] for m in MEMBERS] == ["confirmed", "pending", "pending"]
+    assert len(coop.events(rid, "ShareConfirmed")) == 1
+
+
+@pytest.mark.parametrize("signature,at,secret", [
+    ("sha256=" + "0" * 64, None, None), ("", None, None), (None, time.time() - 3600, None),
+    (None, None, "not-the-gateways-secret")])
+def test_a_bad_or_stale_signature_is_refused_and_changes_nothing(coop, signature, at, secret):
+    rid = coop.received()["id"]
+    response = coop.sms(PHONES["ART-1"], f"RCV {coop.code(rid, 'ART-1')}", message_id="s-1", signature=signature,
+                        at=at, **({"secret": secret} if secret else {}))
+    assert response.status_code == 401 and response.get_json()["error"]["code"] == "signature_invalid"
+    assert shares_of(coop, rid)["ART-1"]["confirmation"]["status"] == "pending"
+    assert coop.client.db.inbound.count_documents({}) == 0
+
+
+def test_without_a_gateway_secret_every_callback_is_refused(coop):
+    coop.client.app.config["RAWBANK"] = coop.client.app.config["RAWBANK"].with_(sms_inbound_secret="")
+    assert coop.sms(PHONES["ART-1"], "RCV 123456", message_id="n-1").status_code == 401
+
+
+def test_an_expired_code_no_longer_works_and_a_new_one_does(coop, monkeypatch):
+    client = coop.client
+    rid = coop.received()["id"]
+    client.db.requisitions.update_one({"_id": rid}, {"$set": {
+        "shares.0.confirmation.expires_at": (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat()}})
+    old = coop.code(rid, "ART-1")
+    assert coop.sms(PHONES["ART-1"], f"RCV {old}", message_id="e-1").get_json()["reply"] == GENERIC
+    fresh = client.call("POST", f"/requisitions/{rid}/shares/ART-1/code", coop.secretary, status=200).get_json()
+    assert fresh["confirmation"]["status"] == "pending"
+    assert [e["nonce"] for e in coop.events(rid, "ShareCodeIssued") if e["artisan_id"] == "ART-1"] == [1, 2]
+    assert coop.sms(PHONES["ART-1"], f"RCV {old}", message_id="e-2").get_json()["result"] == "not_confirmed"
+    assert coop.sms(PHONES["ART-1"], f"RCV {coop.code(rid, 'ART-1', 2)}", message_id="e-3").get_json()["result"] == \
+        "confirmed"
+    client.call("POST", f"/requisitions/{rid}/shares/ART-1/code", coop.secretary, status=409)  # answered already
+    client.call("POST", f"/requisitions/{rid}/shares/ART-1/code", client.secretary("KBSS"), status=404)
+
+
+def test_ivr_keys_and_a_missed_call_confirm_too(coop):
+    rid = coop.received()["id"]
+    ivr = coop.sms(PHONES["ART-1"], f"{coop.code(rid, 'ART-1')}*9", message_id="call-1", channel="ivr").get_json()
+    assert (ivr["result"], ivr["language"]) == ("short_reported", "hi")
+    missed = coop.sms(PHONES["ART-2"], "", message_id="call-2", channel="missed_call", language="en").get_json()
+    assert missed["result"] == "confirmed"
+    found = shares_of(coop, rid)
+    assert (found["ART-1"]["confirmation"]["via"], found["ART-2"]["confirmation"]["via"]) == ("ivr", "missed_call")
+    assert found["ART-1"]["confirmation"]["received"] == {COTTON: 9000}
+    nobody = coop.sms("+919999999999", "", message_id="call-3", channel="missed_call").get_json()
+    assert nobody["result"] == "not_confirmed"
+
+
+def test_the_signature_covers_the_bytes_sent_and_broken_text_is_refused_like_any_input(coop):
+    """The gateway signs its own encoding of the body: checked on those bytes, never on a re-encoding."""
+    rid = coop.received()["id"]
+    raw = f'{{ "text" : "RCV {coop.code(rid, "ART-1")}",\n  "from": "{PHONES["ART-1"]}", "id": "r-1" }}'.encode()
+    assert coop.sms(None, None, message_id=None, raw=raw).get_json()["result"] == "confirmed"
+    for n, text in enumerate((f"RCV {coop.code(rid, 'ART-2')}\\u0000", f"RCV {coop.code(rid, 'ART-2')} \\ud800")):
+        broken = f'{{"id": "b-{n}", "from": "{PHONES["ART-2"]}", "text": "{text}"}}'.encode()
+        answer = coop.sms(None, None, message_id=None, raw=broken)
+        assert answer.status_code == 400 and "text" in answer.get_json()["error"]["details"], answer.get_json()
+    assert [shares_of(coop, rid)[m]["confirmation"]["status"] for m in MEMBERS] == ["confirmed", "pending", "pending"]
+    assert coop.client.db.inbound.count_documents({}) == 1
+
+
+def test_malformed_callbacks_are_refused(coop):
+    client = coop.client
+    response = client.http.post("/api/v1/sms/inbound", json={"id": "1", "text": "RCV 1"})
+    assert response.status_code == 400 and "from" in response.get_json()["error"]["details"]

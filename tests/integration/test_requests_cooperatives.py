@@ -1,0 +1,239 @@
+"""Cooperatives as records, and a secretary's requisition for members through the requests API."""
+from __future__ import annotations
+
+import pytest
+
+from services.requests import reconcile
+from tests.integration.test_requests_coop_support import COOP, MEMBERS, OTHER, WAREHOUSE, coop  # noqa: F401
+from tests.integration.test_requests_money_support import COTTON, SILK, reserved
+from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+
+SHARE = "2172.68"  # 10 kg of 40s cotton at the scheme price: 2455.00 - 368.25 + 36.83 freight + 49.10 depot charge
+
+
+def test_a_cooperative_is_a_record_with_its_event_and_its_members_credit_limit(client):
+    admin = client.admin()
+    body = {"code": "KBSS", "name": "Kabir Bunkar Sahkari Samiti", "name_hi": "कबीर बुनकर सहकारी समिति",
+            "kind": "shg", "district": "Bhadohi", "registration_no": "UP-BHD-2001-7", "credit_limit": "2500"}
+    made = client.call("POST", "/cooperatives", admin, body, status=201).get_json()
+    assert (made["code"], made["kind"], made["credit_limit"], made["members"], made["active"]) == \
+        ("KBSS", "shg", "2500.00", 0, True)
+    [event] = client.db.cooperatives.find_one({"_id": "KBSS"})["outbox"]
+    assert event["type"] == "CooperativeRegistered" and event["payload"]["name_hi"] == "कबीर बुनकर सहकारी समिति"
+    terms = client.call("GET", "/credit-terms", admin, status=200).get_json()
+    assert [(t["cooperative"], t["credit_limit"], t["credit_days"]) for t in terms] == [("KBSS", "2500.00", 30)]
+    changed = client.call("PATCH", "/cooperatives/KBSS", admin, {"credit_limit": "4000", "district": "Mirzapur"},
+                          status=200).get_json()
+    assert (changed["credit_limit"], changed["district"]) == ("4000.00", "Mirzapur")
+    client.register("ART-7", cooperative="KBSS")
+    assert client.call("GET", "/cooperatives/KBSS", admin, status=200).get_json()["members"] == 1
+    account = client.call("GET", "/artisans/ART-7/account", admin, status=200).get_json()
+    assert (account["credit_limit"], account["credit_source"]) == ("4000.00", "cooperative")
+    client.call("POST", "/cooperatives", admin, body, status=409)
+
+
+def test_a_secretary_sees_only_their_cooperative_and_artisans_none(client):
+    for code in ("KBSS", "SMBSS"):
+        client.cooperative(code)
+    secretary = client.secretary("KBSS")
+    assert [c["code"] for c in client.call("GET", "/cooperatives", secretary, status=200).get_json()] == ["KBSS"]
+    client.call("GET", "/cooperatives/SMBSS", secretary, status=404)
+    client.call("PATCH", "/cooperatives/KBSS", secretary, {"name": "x"}, status=403)
+    client.call("GET", "/cooperatives", client.artisan("ART-1"), status=403)
+
+
+@pytest.mark.parametrize("body,field", [({"kind": "club"}, "kind"), ({"code": "a b"}, "code"),
+                                        ({"credit_limit": "-1"}, "credit_limit"), ({"name": ""}, "name")])
+def test_bad_cooperatives_are_refused_in_both_languages(client, body, field):
+    full = {"code": "KBSS", "name": "K", "name_hi": "क", "kind": "cooperative", "district": "Bhadohi", **body}
+    for lang in ("en", "hi"):
+        error = client.call("POST", "/cooperatives", {**client.admin(), "Accept-Language": lang}, full,
+                            status=400).get_json()["error"]
+        assert field in error["details"]
+    assert client.db.cooperatives.count_documents({}) == 0
+
+
+def test_an_artisan_belongs_to_a_registered_cooperative_and_private_fields_are_for_admins(client):
+    client.cooperative("KBSS")
+    admin, secretary = client.admin(), client.secretary("KBSS")
+    body = {"name": "Sita", "district": "Varanasi", "craft": "zari", "registration_id": "R-1", "cooperative": "NOPE"}
+    error = client.call("POST", "/artisans", admin, body, status=422).get_json()["error"]
+    assert error["code"] == "unknown_cooperative"
+    hindi = client.call("POST", "/artisans", {**admin, "Accept-Language": "hi"}, body, status=422).get_json()["error"]
+    assert "पंजीकृत नहीं" in hindi["message"]
+    made = client.call("POST", "/artisans", admin, {**body, "cooperative": "KBSS", "social_category": "sc",
+                                                     "gender": "female", "bpl": True}, status=201).get_json()
+    assert (made["social_category"], made["gender"], made["bpl"]) == ("sc", "female", True)
+    [event] = client.db.artisans.find_one({"_id": made["artisan_id"]})["outbox"]
+    assert (event["payload"]["social_category"], event["payload"]["bpl"]) == ("sc", True)
+    for who in (secretary, client.artisan(made["artisan_id"])):
+        seen = client.call("GET", f"/artisans/{made['artisan_id']}", who, status=200).get_json()
+        assert not {"social_category", "gender", "bpl"} & set(seen)
+    assert not {"social_category", "gender", "bpl"} & set(client.call("GET", "/artisans", secretary).get_json()[0])
+    refused = client.call("PATCH", f"/artisans/{made['artisan_id']}", secretary, {"gender": "male"},
+                          status=403).get_json()["error"]
+    assert refused["code"] == "admin_only_fields"
+    client.call("PATCH", f"/artisans/{made['artisan_id']}", admin, {"social_category": "caste"}, status=400)
+
+
+def test_a_secretary_requests_for_three_members_each_counted_and_priced_for_their_own_share(coop):
+    client = coop.client
+    made = coop.request()
+    assert (made["cooperative"], made["members"], made["status"]) == (COOP, list(MEMBERS), "submitted")
+    assert [(line["sku"], line["quantity"]) for line in made["lines"]] == [(COTTON, "30")]
+    assert [(s["artisan_id"], s["pricing"]["payable_total"], s["confirmation"]["status"]) for s in made["shares"]] == \
+        [(member, SHARE, "awaited") for member in MEMBERS]
+    assert made["pricing"]["payable_total"] == "6518.04" and made["pricing"]["subsidy_total"] == "1104.75"
+    for member in MEMBERS:
+        usage = client.call("GET", f"/quotas/usage?artisan_id={member}", coop.secretary, status=200).get_json()
+        assert [(u["category"], u["used"], u["left"]) for u in usage] == [("yarn", "10", "20")]
+        [entitlement] = [e for e in client.call("GET", f"/artisans/{member}/entitlements", coop.secretary).get_json()
+                         if e["category"] == "cotton-hank-upto-40s"]
+        assert (entitlement["used"], entitlement["left"]) == ("10", "20")
+    [submitted] = coop.events(made["id"], "RequisitionSubmitted")
+    assert submitted["cooperative"] == COOP and submitted["lines"] == [{"sku": COTTON, "quantity": "30"}]
+    assert [(s["artisan_id"], s["lines"]) for s in submitted["shares"]] == \
+        [(m, [{"sku": COTTON, "quantity": "10"}]) for m in MEMBERS]
+    mine = client.get(made["id"], client.artisan("ART-2"))
+    assert [s["artisan_id"] for s in mine["shares"]] == ["ART-2"] and mine["pricing"]["payable_total"] == SHARE
+    assert made["id"] in [r["id"] for r in client.call("GET", "/requisitions", client.artisan("ART-3")).get_json()]
+
+
+def test_one_member_over_their_cap_refuses_the_whole_request_naming_them_and_counts_nothing(coop):
+    client = coop.client
+    client.call("POST", "/quotas", client.admin(), {"category": "yarn", "limit": "5", "artisan_id": "ART-2"},
+                status=200)
+    error = coop.request(status=422)["error"]
+    assert error["code"] == "quota_exceeded" and error["details"]["artisan_id"] == "ART-2"
+    assert error["message"].startswith("Artisan ART-2: Monthly cap for yarn is 5 kg")
+    hindi = client.call("POST", "/requisitions", {**coop.secretary, "Accept-Language": "hi"}, {
+        "depot": "VNS", "cooperative": COOP, "lines": [{"sku": COTTON, "quantity": "10", "artisan_id": "ART-2"}]},
+        status=422).get_json()["error"]
+    assert hindi["message"].startswith("Artisan ART-2: ") and "मासिक" in hindi["message"]
+    for member in MEMBERS:
+        assert not any((client.db.usage.find_one({"artisan_id": member}) or {}).get("used", {}).values())
+        assert not any((client.db.entitlements.find_one({"artisan_id": member}) or {}).get("used", {}).values())
+    assert client.db.requisitions.count_documents({}) == 0
+
+
+def test_a_secretary_acts_only_for_their_own_members(coop):
+    client = coop.client
+    body = {"depot": "VNS", "cooperative": COOP, "lines": [{"sku": COTTON, "quantity": "1", "artisan_id": "ART-9"}]}
+    assert client.call("POST", "/requisitions", coop.secretary, body, status=404).get_json()["error"]["details"] == \
+        {"artisan_id": "ART-9"}
+    client.call("POST", "/requisitions", coop.secretary, {**body, "cooperative": OTHER}, status=404)
+    client.call("POST", "/requisitions", client.artisan("ART-1"), {**body, "lines": [
+        {"sku": COTTON, "quantity": "1", "artisan_id": "ART-1"}]}, status=403)
+    client.call("POST", "/requisitions", client.secretary(OTHER), {**body, "lines": [
+        {"sku": COTTON, "quantity": "1", "artisan_id": "ART-1"}]}, status=404)
+    rid = coop.request()["id"]
+    client.get(rid, client.secretary(OTHER), status=404)
+    client.get(rid, client.artisan("ART-9"), status=404)
+    client.act(rid, "cancel", client.artisan("ART-1"), status=403)  # the secretary moves it on, not a member
+    assert client.db.requisitions.count_documents({}) == 1
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"lines": [{"sku": COTTON, "quantity": "1"}]}, "lines"),
+    ({"artisan_id": "ART-1"}, "artisan_id"),
+    ({"lines": [{"sku": COTTON, "quantity": "1", "artisan_id": "ART-1"}] * 2}, "lines"),
+    ({"cooperative": None}, "cooperative")])
+def test_malformed_cooperative_requests_are_refused_in_both_languages(coop, body, field):
+    full = {"depot": "VNS", "cooperative": COOP, "lines": [{"sku": COTTON, "quantity": "1", "artisan_id": "ART-1"}],
+            **body}
+    for lang in ("en", "hi"):
+        error = coop.client.call("POST", "/requisitions", {**coop.secretary, "Accept-Language": lang}, full,
+                                 status=400).get_json()["error"]
+        assert field in error["details"], error
+    assert coop.client.db.requisitions.count_documents({}) == 0
+    line = {"sku": COTTON, "quantity": "1", "artisan_id": "ART-1"}
+    coop.client.call("POST", "/requisitions", coop.client.artisan("ART-1"), {"depot": "VNS", "lines": [line]},
+                     status=400)
+
+
+def test_the_saga_moves_it_as_one_unit_and_dispatch_charges_each_member_their_share(coop):
+    client, warehouse = coop.client, coop.client.token(**WAREHOUSE)
+    rid = coop.request(note="for the Diwali orders")["id"]
+    client.act(rid, "approve", client.admin())
+    reserved(client.db, rid)
+    client.call("POST", f"/requisitions/{rid}/payments", warehouse,
+                {"amount": "100", "method": "cash", "reference": "R-1"}, status=400)  # whose share?
+    client.call("POST", f"/requisitions/{rid}/payments", warehouse,
+                {"amount": SHARE, "method": "upi", "reference": "UPI-2", "artisan_id": "ART-2"}, status=201)
+    dispatched = client.act(rid, "dispatch", warehouse)
+    assert dispatched["status"] == "dispatched" and dispatched["paid"] == SHARE
+    for member in MEMBERS:
+        account = client.call("GET", f"/artisans/{member}/account", client.admin()).get_json()
+        charged = {e["type"]: e["amount"] for e in account["entries"]}
+        assert (charged["charge"], charged["subsidy"]) == ("2540.93", "-368.25")
+        assert account["balance_due"] == ("0.00" if member == "ART-2" else SHARE)
+    [event] = coop.events(rid, "RequisitionDispatched")
+    assert event["district"] == "Varanasi" and [s["lines"][0]["value"] for s in event["shares"]] == ["2455.00"] * 3
+    month = client.db.requisitions.find_one({"_id": rid})["dispatch_month"]
+    claim = client.call("GET", f"/reports/subsidy-claims?scheme=RMSS&month={month}", client.admin()).get_json()
+    assert (claim["totals"]["beneficiaries"], claim["totals"]["subsidy"]) == (3, "1104.75")
+    found = {"requests": reconcile.facts(client.db)}
+    assert [p for check in reconcile.RECONCILIATION.checks for p in check(found["requests"])] == []
+
+
+def test_cancelling_gives_every_member_their_quota_back(coop):
+    client = coop.client
+    rid = coop.request()["id"]
+    client.act(rid, "cancel", coop.secretary)
+    for member in MEMBERS:
+        usage = client.call("GET", f"/quotas/usage?artisan_id={member}", coop.secretary).get_json()
+        assert usage[0]["used"] == "0"
+    assert coop.events(rid, "RequisitionCancelled")[0]["shares"][0]["artisan_id"] == "ART-1"
+
+
+def test_an_estimate_for_members_prices_each_share(coop):
+    body = {"depot": "VNS", "cooperative": COOP, "lines": [{"sku": COTTON, "quantity": "10", "artisan_id": "ART-1"},
+                                                          {"sku": SILK, "quantity": "1", "artisan_id": "ART-2"}]}
+    found = coop.client.call("POST", "/requisitions/estimate", coop.secretary, body, status=200).get_json()
+    assert [(line["artisan_id"], line["sku"]) for line in found["pricing"]["lines"]] == \
+        [("ART-1", COTTON), ("ART-2", SILK)]
+    assert {row["artisan_id"] for row in found["entitlements"]} == {"ART-1", "ART-2"}
+    assert coop.client.db.requisitions.count_documents({}) == 0
+
+
+def test_a_members_passbook_shows_their_share_its_price_confirmation_and_dues(coop):
+    client = coop.client
+    rid = coop.received()["id"]
+    client.call("POST", f"/requisitions/{rid}/confirmations", client.artisan("ART-3"),
+                {"artisan_id": "ART-3", "quantity": "8"}, status=201)
+    book = client.call("GET", "/artisans/ART-3/passbook", client.artisan("ART-3"), status=200).get_json()
+    assert (book["artisan"]["looms"], book["cooperative"]["code"]) == (1, COOP)
+    [cotton] = [e for e in book["entitlements"] if e["category"] == "cotton-hank-upto-40s"]
+    assert (cotton["cap"], cotton["used"], cotton["left"]) == ("30", "10", "20")
+    [entry] = book["requisitions"]
+    assert (entry["id"], entry["status"], entry["cooperative"]) == (rid, "received", COOP)
+    assert [(line["sku"], line["quantity"]) for line in entry["lines"]] == [(COTTON, "10")]
+    assert (entry["pricing"]["payable_total"], entry["confirmation"]["status"]) == (SHARE, "short")
+    assert (book["account"]["balance_due"], book["account"]["open_dues"][0]["amount"]) == (SHARE, SHARE)
+    assert client.call("GET", "/artisans/ART-3/passbook", coop.secretary, status=200).get_json()["requisitions"]
+    client.call("GET", "/artisans/ART-3/passbook", client.artisan("ART-9"), status=404)
+    client.call("GET", "/artisans/ART-3/passbook", client.secretary(OTHER), status=404)
+    error = client.call("GET", "/artisans/ART-3/passbook?month=2026-13", coop.secretary, status=400).get_json()
+    assert "month" in error["error"]["details"]
+
+
+def test_a_secretarys_looms_wait_for_an_admin_and_keep_the_private_fields_in_every_event(client):
+    """Both admin-only rules on one update path: what a secretary cannot see is never lost by their edit."""
+    client.cooperative("KBSS")
+    admin, secretary = client.admin(), client.secretary("KBSS")
+    body = {"name": "Sita", "district": "Varanasi", "craft": "zari", "registration_id": "R-1", "cooperative": "KBSS",
+            "looms": 2, "social_category": "st", "gender": "female", "bpl": True}
+    artisan_id = client.call("POST", "/artisans", admin, body, status=201).get_json()["artisan_id"]
+    refused = client.call("PATCH", f"/artisans/{artisan_id}", secretary, {"looms": 9, "bpl": False},
+                          status=403).get_json()["error"]
+    assert refused["code"] == "admin_only_fields"
+    asked = client.call("PATCH", f"/artisans/{artisan_id}", secretary, {"looms": 9, "craft": "jamdani"},
+                        status=200).get_json()
+    assert (asked["looms"], asked["looms_change"]["looms"], asked["craft"]) == (2, 9, "jamdani")
+    assert not {"social_category", "gender", "bpl"} & set(asked)
+    approved = client.call("POST", f"/artisans/{artisan_id}/looms/approve", admin, status=200).get_json()
+    assert (approved["looms"], approved["social_category"], approved["gender"], approved["bpl"]) == \
+        (9, "st", "female", True)
+    events = client.db.artisans.find_one({"_id": artisan_id})["outbox"]
+    assert [(e["payload"]["looms"], e["payload"]["social_category"], e["payload"]["bpl"]) for e in events] == \
+        [(2, "st", True), (2, "st", True), (9, "st", True)]

@@ -1,0 +1,96 @@
+"""The cooperative pages on the in-process stores, in Hindi: the secretary's split form (no script needed),
+a member confirming their share on the request page, and the printable passbook."""
+from __future__ import annotations
+
+import re
+
+from services.requests import consumer
+from shared.envelope import new_event
+from tests.unit.test_money_pages import apps, person, text  # noqa: F401  (fixture)
+
+COTTON = "YRN-COT-40"
+
+
+def secretary_of(apps, config, lang="hi"):
+    return person(apps["requests"], config, "secretary", lang, cooperative="SMBSS")
+
+
+def test_the_secretary_splits_thirty_kg_across_three_members_and_sends_it(apps, config):
+    secretary = secretary_of(apps, config)
+    form = text(secretary.get("/coop/new"))
+    assert "रमेश कुमार" in form and "सीता देवी" in form and "अब्दुल करीम" in form
+    split = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS", f"total-{COTTON}": "30",
+                                              "split": COTTON})
+    page = split.get_data(as_text=True)
+    filled = re.findall(rf'name="qty-(ART-000\d)-{COTTON}" inputmode="decimal" value="([^"]*)"', page)
+    assert filled == [("ART-0001", "10"), ("ART-0002", "10"), ("ART-0003", "10")]
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
+    grid = {f"qty-ART-000{n}-{COTTON}": "10" for n in (1, 2, 3)}
+    body = {"csrf_token": secretary.csrf, "depot": "VNS", "idempotency_key": key, **grid}
+    sent = secretary.post("/coop/new", data=body)
+    assert sent.status_code == 302 and "/my/requisitions/" in sent.headers["Location"]
+    again = secretary.post("/coop/new", data=body)  # a double click: the same request
+    assert again.headers["Location"] == sent.headers["Location"]
+    db = apps["requests"].extensions["rawbank"].db
+    [made] = list(db.requisitions.find())
+    assert [(s["artisan_id"], s["lines"][0]["quantity"]) for s in made["shares"]] == \
+        [("ART-0001", 10_000), ("ART-0002", 10_000), ("ART-0003", 10_000)]
+
+
+def test_bad_grids_are_refused_in_hindi_and_send_nothing(apps, config):
+    secretary = secretary_of(apps, config)
+    bad = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS",
+                                            f"qty-ART-0001-{COTTON}": "दस"})
+    assert bad.status_code == 400 and "संख्या" in text_of(bad) and 'aria-invalid="true"' in bad.get_data(as_text=True)
+    empty = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS"})
+    assert empty.status_code == 400 and "कम से कम एक सदस्य" in text_of(empty)
+    over = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS",
+                                             f"qty-ART-0002-{COTTON}": "31"})
+    notice = re.search(r'<p class="notice error" role="alert">(.*?)</p>', over.get_data(as_text=True)).group(1)
+    assert over.status_code == 400 and notice.startswith("सीता देवी: ") and "मासिक" in notice  # her own cap
+    assert apps["requests"].extensions["rawbank"].db.requisitions.count_documents({}) == 0
+    artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
+    assert artisan.get("/coop/new").status_code == 403
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def received(apps, config) -> str:
+    """A 30 kg request for the three members, taken through the saga to received."""
+    requests_app = apps["requests"]
+    secretary = secretary_of(apps, config)
+    lines = [{"sku": COTTON, "quantity": "10", "artisan_id": f"ART-000{n}"} for n in (1, 2, 3)]
+    rid = secretary.post("/api/v1/requisitions", json={"depot": "VNS", "cooperative": "SMBSS", "lines": lines},
+                         headers={"X-CSRF-Token": secretary.csrf}).get_json()["id"]
+    admin = person(requests_app, config, "admin")
+    admin.post(f"/api/v1/requisitions/{rid}/approve", json={}, headers={"X-CSRF-Token": admin.csrf})
+    consumer.make_handler(requests_app.extensions["rawbank"].db, config)(new_event("StockReserved", rid, {
+        "requisition_id": rid, "depot": "VNS", "lines": [{"sku": COTTON, "quantity": 30_000}]}, source="inventory"))
+    admin.post(f"/api/v1/requisitions/{rid}/dispatch", json={}, headers={"X-CSRF-Token": admin.csrf})
+    assert secretary.post(f"/api/v1/requisitions/{rid}/receive", json={},
+                          headers={"X-CSRF-Token": secretary.csrf}).status_code == 200
+    return rid
+
+
+def test_a_member_is_asked_to_confirm_on_the_request_page_and_the_secretary_sees_each_share(apps, config):
+    rid = received(apps, config)
+    member = person(apps["requests"], config, "artisan", artisan_id="ART-0002")
+    page = member.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    assert 'id="confirm-share"' in page and "मुझे पूरा मिल गया" in page and "रद्द करें" not in page
+    assert page.count('data-member="') == 1  # only her own share
+    seen = text(secretary_of(apps, config).get(f"/my/requisitions/{rid}"))
+    assert seen.count("सदस्य की प्रतीक्षा") == 3 and "नया कोड भेजें" in seen
+
+
+def test_the_passbook_is_printable_and_shows_looms_entitlement_and_the_share(apps, config):
+    rid = received(apps, config)
+    artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
+    page = text(artisan.get("/my/passbook"))
+    assert "कच्चा माल पासबुक" in page and "करघे: 2" in page and "सहकारी समिति के माध्यम से" in page
+    html = artisan.get("/my/passbook").get_data(as_text=True)
+    assert f'data-requisition="{rid}"' in html and "data-print" in html and "rawbank.js" in html
+    assert person(apps["requests"], config, "artisan", artisan_id="ART-0002").get("/passbook/ART-0001").status_code \
+        == 403
+    assert secretary_of(apps, config).get("/passbook/ART-0003").status_code == 200
