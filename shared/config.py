@@ -39,6 +39,14 @@ class Config:
         "KAFKA_MAX_POLL_INTERVAL_MS", 10000, int, doc="consumer max poll interval (also the rebalance timeout)")
     kafka_request_timeout_ms: int = _env(
         "KAFKA_REQUEST_TIMEOUT_MS", 5000, int, doc="timeout of one broker request, readiness checks included")
+    kafka_linger_ms: int = _env(
+        "KAFKA_LINGER_MS", 0, int,
+        doc="how long the producer waits to batch events before sending (0: at once; the relay already sends "
+            "a document's events together and waits for their ack, so waiting longer only adds latency)")
+    kafka_fetch_max_wait_ms: int = _env(
+        "KAFKA_FETCH_MAX_WAIT_MS", 100, int,
+        doc="longest a broker holds a consumer's fetch when it has nothing new (Apache Kafka and Tansu answer at "
+            "once when an event arrives; this only bounds idle round trips, so keep it at or under 500)")
     mongo_uri: str = _env(
         "MONGO_URI", "mongomock://localhost", doc="mongodb://... for MongoDB, mongomock://... for the in-process store")
     data_dir: str = _env(

@@ -40,7 +40,7 @@ class ConsumerLoop:
 
     def __init__(self, config: Config, *, service: str, group_id: str, topics, handler: Handler,
                  producer, raw_topics=(), raw_handler: RawHandler | None = None,
-                 before_commit: Callable[[], None] | None = None):
+                 before_commit: Callable[[], None] | None = None, applied: Callable[[], None] | None = None):
         self.config = config
         self.service = service
         self.group_id = group_id
@@ -50,6 +50,7 @@ class ConsumerLoop:
         self.raw_topics = tuple(raw_topics) if raw_handler else ()
         self.raw_handler = raw_handler
         self.before_commit = before_commit  # makes the effects durable before their offsets are committed
+        self.applied = applied  # told after each event's effect is stored (wakes the relay and live streams)
         self.ready = threading.Event()
         self.lag: int | None = None  # messages not yet handled on the assigned partitions; None: not known
 
@@ -59,6 +60,7 @@ class ConsumerLoop:
             *self.topics, *self.raw_topics, bootstrap_servers=bootstrap_servers(self.config), group_id=self.group_id,
             client_id=f"{self.service}-consumer", enable_auto_commit=False,
             auto_offset_reset="earliest", max_poll_interval_ms=interval,
+            fetch_max_wait_ms=self.config.kafka_fetch_max_wait_ms,
             session_timeout_ms=min(interval, 10000), heartbeat_interval_ms=min(interval, 10000) // 4,
             request_timeout_ms=max(self.config.kafka_request_timeout_ms, 5000) + interval)
 
@@ -124,6 +126,8 @@ class ConsumerLoop:
             try:
                 handler(item)
                 EVENTS_HANDLED.labels(self.service, message.topic, name).inc()
+                if self.applied is not None:
+                    self.applied()
                 return
             except (ConnectionFailure, StoreUnavailable) as exc:  # the store is down: wait, never dead-letter
                 log.warning("%s store unavailable (%s); retrying %s", self.service, exc, ident)

@@ -11,6 +11,7 @@ from pymongo import ReturnDocument
 from shared.envelope import Event
 from shared.loops import poll_until_stopped
 from shared.metrics import EVENTS_PUBLISHED
+from shared.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,8 @@ class OutboxRelay:
     """
 
     def __init__(self, db, collections, producer, topic: str, *, service: str,
-                 lease_seconds: int = 30, interval_ms: int = 100, retention=None, renew_producer=None):
+                 lease_seconds: int = 30, interval_ms: int = 100, retention=None, renew_producer=None,
+                 wake: Wakeup | None = None):
         self.db = db
         self.collections = tuple(collections)
         self.producer = producer
@@ -37,6 +39,7 @@ class OutboxRelay:
         self.owner = f"{service}-{uuid.uuid4().hex[:8]}"
         self.retention = retention  # shared/retention.py: what was published, kept to publish again
         self.renew_producer = renew_producer  # () -> a new producer, for one that failed for good
+        self.wake = wake  # counts this process's writes: look at once instead of after `interval`
 
     def claim(self, collection: str):
         """Lease one document with pending events, or return None."""
@@ -103,7 +106,8 @@ class OutboxRelay:
     def run(self, stop: threading.Event) -> None:
         """Relay until `stop` is set; broker outages are waited out, nothing is dropped."""
         try:
-            poll_until_stopped(stop, self.step, interval=self.interval, name=f"{self.service} relay")
+            poll_until_stopped(stop, self.step, interval=self.interval, name=f"{self.service} relay",
+                               wake=self.wake)
         finally:
             if self.retention is not None:
                 self.retention.close()

@@ -8,6 +8,7 @@ from shared.kafka import BrokerProbe
 from shared.mongo import connect, ensure_indexes
 from shared.revocation import INDEXES as REVOCATION_INDEXES
 from shared.spec import ServiceSpec
+from shared.wakeup import Wakeup
 
 
 def database_name(service: str) -> str:
@@ -22,6 +23,7 @@ class Runtime:
         self.spec = spec
         self.config = config
         self.stopping = threading.Event()  # the process is stopping: long requests (live streams) end
+        self.written = Wakeup()  # a request or an applied event wrote: the relay and live streams look at once
         self.store = None
         if client is None and config.embedded and config.data_dir:  # only here: production never loads mongomock
             from shared.datadir import DataDir

@@ -27,6 +27,7 @@ from shared.spec import ServiceSpec
 from shared.text import text_errors
 
 MAX_BODY_BYTES = 1024 * 1024
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
@@ -173,6 +174,8 @@ def _sync_before_answering(app: Flask) -> None:
             runtime().sync()
         except ConnectionFailure as exc:
             return handle_store_unavailable(exc)
+        if request.method not in SAFE_METHODS:
+            runtime().written.notify()  # it may have put events in an outbox: the relay looks now
         return response
 
 

@@ -54,13 +54,13 @@ class Worker:
             self.relay = OutboxRelay(db, spec.outbox_collections, self.producer, spec.publishes,
                                      service=spec.name, lease_seconds=config.relay_lease_seconds,
                                      interval_ms=config.relay_interval_ms, retention=self._retention(),
-                                     renew_producer=self._renew_producer)
+                                     renew_producer=self._renew_producer, wake=self.runtime.written)
             parts.append(("relay", self.relay.run))
         if spec.consumes and spec.make_handler:
             self.consumer = ConsumerLoop(config, service=spec.name, group_id=spec.group_id,
                                          topics=spec.consumes, handler=spec.make_handler(db, config),
                                          producer=self.producer, raw_topics=spec.consumes_raw,
-                                         before_commit=self.runtime.sync,
+                                         before_commit=self.runtime.sync, applied=self.runtime.written.notify,
                                          raw_handler=spec.make_raw_handler(db, config)
                                          if spec.make_raw_handler else None)
             parts.append(("consumer", self.consumer.run))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 import uuid
 
@@ -10,6 +11,7 @@ import pytest
 from shared.auth import issue_token
 from shared.broker import start_broker, stop_process, wait_for_broker
 from shared.config import Config
+from shared.wakeup import Wakeup
 
 
 def free_port() -> int:
@@ -70,3 +72,15 @@ def token(config):
         value = issue_token(config.jwt_secret, sub=sub or f"{role}-user", role=role, **claims)
         return {"Authorization": f"Bearer {value}"}
     return make
+
+
+class WatchedWakeup(Wakeup):
+    """A wake-up that says when someone first waits on it (the loop has looked once and found nothing new)."""
+
+    def __init__(self):
+        super().__init__()
+        self.waiting = threading.Event()
+
+    def wait(self, seen: int, timeout: float) -> bool:
+        self.waiting.set()
+        return super().wait(seen, timeout)

@@ -1,7 +1,8 @@
-"""GET /stream: new and changed alerts as server-sent events, fed by polling the store.
+"""GET /stream: new and changed alerts as server-sent events, read from the store.
 
-Polling the store (not an in-process signal) keeps it right when the API and the consumer run
-in different processes (gunicorn gthread + worker) as well as in embedded mode.
+The stream looks again as soon as this process applies an event or answers a write (the
+runtime's wake-up, shared/wakeup.py), and at least every POLL_SECONDS: reading the store, not
+the signal, keeps it right when the API and the consumer run in different processes.
 """
 from __future__ import annotations
 
@@ -17,11 +18,13 @@ from marshmallow import fields as f, validate as v
 from services.notifier import alerts, messages
 from services.notifier.api import depot_scope
 from shared.auth import require_role
+from shared.wakeup import Wakeup
 from shared.web import Blueprint, db, runtime
 
 blp = Blueprint("notifier_stream", __name__, url_prefix="/api/v1", description="Live alert feed")
 
 POLL_SECONDS = 0.25
+MIN_GAP_SECONDS = 0.02  # under a stream of writes, one look per gap serves them all
 LAG = timedelta(seconds=5)  # look back this far, so a write that lands late is still seen
 HEARTBEAT_SECONDS = 15.0
 
@@ -51,23 +54,24 @@ def _since(query) -> datetime | None:
 
 
 def frames(store, *, since: datetime | None, depot: str | None, max_seconds: int, limit: int | None,
-           stopping: threading.Event | None = None):
+           stopping: threading.Event | None = None, wake: Wakeup | None = None):
     """SSE frames for alerts changed from `since` (or from this call) on, each (id, version) once;
     they end after `max_seconds` or when the service is `stopping`."""
     sent: dict[str, tuple[int, datetime]] = {}
     if since is None:  # a fresh client: what changed just before it came is not news
         since = datetime.now(timezone.utc)
         sent = {d["_id"]: (d["version"], d["updated_at"]) for d in alerts.changed_since(store, since - LAG, depot)}
-    return _frames(store, since, sent, depot, max_seconds, limit, stopping or threading.Event())
+    return _frames(store, since, sent, depot, max_seconds, limit, stopping or threading.Event(), wake or Wakeup())
 
 
 def _frames(store, since: datetime, sent: dict, depot: str | None, max_seconds: int, limit: int | None,
-            stopping: threading.Event):
+            stopping: threading.Event, wake: Wakeup):
     yield "retry: 2000\n: connected\n\n"
     deadline = time.monotonic() + max_seconds
     next_beat = time.monotonic() + HEARTBEAT_SECONDS
     count = 0
     while time.monotonic() < deadline and not stopping.is_set():
+        seen, looked = wake.seen(), time.monotonic()
         now = datetime.now(timezone.utc)
         changed = [d for d in alerts.changed_since(store, since - LAG, depot)
                    if sent.get(d["_id"], (0,))[0] < d["version"]]
@@ -83,7 +87,8 @@ def _frames(store, since: datetime, sent: dict, depot: str | None, max_seconds: 
         if time.monotonic() >= next_beat:
             next_beat = time.monotonic() + HEARTBEAT_SECONDS
             yield ": keep-alive\n\n"
-        stopping.wait(POLL_SECONDS)
+        if wake.wait(seen, POLL_SECONDS):
+            stopping.wait(max(0.0, looked + MIN_GAP_SECONDS - time.monotonic()))
 
 
 @blp.route("/stream", methods=["GET"])
@@ -95,6 +100,6 @@ def stream(query):
     Reconnects resume from Last-Event-ID; `max_seconds` ends the stream (clients reconnect).
     """
     generator = frames(db(), since=_since(query), depot=depot_scope(), max_seconds=query["max_seconds"],
-                       limit=query["limit"], stopping=runtime().stopping)
+                       limit=query["limit"], stopping=runtime().stopping, wake=runtime().written)
     return Response(stream_with_context(generator), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

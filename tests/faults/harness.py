@@ -32,6 +32,7 @@ from shared.auth import issue_token
 from shared.kafka import ensure_topics
 from shared.embedded_store import Locked
 from shared.runtime import Runtime
+from shared.wakeup import Wakeup
 from shared.worker import Worker
 
 PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}
@@ -100,6 +101,7 @@ class WorkerRuntime:
     spec: object
     config: object
     db: Killable
+    written: Wakeup  # the API's: its writes wake this worker's relay, as in one process
 
     def sync(self) -> None:
         """The in-process store keeps nothing on disk: nothing to wait for."""
@@ -134,7 +136,8 @@ class Service:
 
     def start_worker(self) -> tuple[Worker, KillSwitch]:
         switch = KillSwitch()
-        worker = Worker(WorkerRuntime(self.spec, self.runtime.config, Killable(self.runtime.db, switch)),
+        worker = Worker(WorkerRuntime(self.spec, self.runtime.config, Killable(self.runtime.db, switch),
+                                       self.runtime.written),
                         readers=self.readers)
         worker.start()
         self.workers.append((worker, switch))

@@ -12,7 +12,7 @@ from shared.errors import Busy, NotFound
 from shared.kafka import ensure_topics, make_producer
 from shared.mongo import connect
 from shared.relay import OutboxRelay, outbox_push
-from tests.conftest import wait_until
+from tests.conftest import WatchedWakeup, wait_until
 
 pytestmark = pytest.mark.broker
 
@@ -206,3 +206,25 @@ def _committed(config, group: str, topic: str) -> int:
         return sum(consumer.committed(tp) or 0 for tp in partitions)
     finally:
         consumer.close()
+
+
+def test_the_relay_publishes_a_write_it_is_woken_for_without_waiting_for_its_poll(broker_config, topic, producer):
+    """Woken by the write, the relay publishes long before its next look (two minutes away) would."""
+    db = connect("mongomock://inventory")["rawbank_inventory"]
+    wake, stop = WatchedWakeup(), threading.Event()
+    relay = OutboxRelay(db, ["stock"], producer, topic, service="test", interval_ms=120_000, wake=wake)
+    thread = threading.Thread(target=relay.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        assert wake.waiting.wait(15), "the relay never went idle"
+        event = receipt_event()
+        db.stock.insert_one({"_id": "VNS/YRN", "outbox": [event.to_dict()]})
+        wake.notify()
+        [message] = read_all(broker_config, topic, 1, timeout=30)
+        assert message.value == event.to_bytes()
+        wait_until(lambda: db.stock.find_one({"_id": "VNS/YRN"})["outbox"] == [], message="the event pulled")
+    finally:
+        stop.set()
+        wake.notify()
+        thread.join(20)
+    assert not thread.is_alive()

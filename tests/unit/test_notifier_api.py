@@ -1,12 +1,15 @@
 """Notifier HTTP API on the in-process store: who sees which alerts and notifications."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
-from services.notifier import create_app, handlers, spec
+from services.notifier import create_app, handlers, spec, stream
 from shared.envelope import new_event
 from shared.mongo import connect
 from shared.runtime import Runtime
+from tests.conftest import WatchedWakeup
 
 
 @pytest.fixture
@@ -154,3 +157,31 @@ def test_a_good_last_event_id_resumes_from_it(client, apply, token):
     body = client.get("/api/v1/stream?max_seconds=1&limit=1",
                       headers={**token("admin"), "Last-Event-ID": "2020-01-01T00:00:00+00:00|a|1"})
     assert "event: alert" in body.get_data(as_text=True)
+
+
+def test_the_stream_pushes_an_alert_as_soon_as_a_write_is_counted(app, apply, monkeypatch):
+    """Woken by the applied event, the stream sends the alert long before its next look (a minute away)."""
+    monkeypatch.setattr(stream, "POLL_SECONDS", 60)
+    wake = WatchedWakeup()
+    feed = stream.frames(app.extensions["rawbank"].db, since=None, depot=None, max_seconds=120, limit=1, wake=wake)
+    assert next(feed).startswith("retry:")
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.extend(feed), daemon=True)
+    reader.start()
+    assert wake.waiting.wait(15), "the stream never went idle"
+    low(apply)
+    wake.notify()
+    reader.join(20)
+    assert not reader.is_alive() and len(received) == 1 and received[0].startswith("id: ")
+    assert '"kind": "low_stock"' in received[0]
+
+
+def test_a_write_request_wakes_the_relay_and_a_read_does_not(app, client, apply, token):
+    written = app.extensions["rawbank"].written
+    low(apply)
+    [alert] = client.get("/api/v1/alerts", headers=token("admin")).json
+    before = written.seen()
+    client.get("/api/v1/alerts", headers=token("admin"))
+    assert written.seen() == before
+    client.post(f"/api/v1/alerts/{alert['id']}/acknowledge", json={}, headers=token("admin"))
+    assert written.seen() == before + 1
