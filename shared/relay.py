@@ -16,14 +16,16 @@ from shared.wakeup import Wakeup
 log = logging.getLogger(__name__)
 
 PENDING = {"outbox.event_id": {"$exists": True}}
+BATCH = 100  # documents leased, and their events sent, before the relay waits for the acks
 
 
 class OutboxRelay:
     """Publishes the `outbox` arrays of the given collections to one topic.
 
-    A relay first leases a document (so relays in other processes leave it alone), then
-    publishes its events in order, then `$pull`s exactly those it saw acknowledged. A crash
-    between publish and pull republishes after the lease ends; consumers dedupe.
+    A relay first leases documents (so relays in other processes leave them alone), then
+    publishes each one's events in order (all documents' at once, then waits for the acks),
+    then `$pull`s exactly those it saw acknowledged. A crash between publish and pull
+    republishes after the lease ends; consumers dedupe.
     """
 
     def __init__(self, db, collections, producer, topic: str, *, service: str,
@@ -43,36 +45,57 @@ class OutboxRelay:
 
     def claim(self, collection: str):
         """Lease one document with pending events, or return None."""
+        claimed = self.claim_many(collection, 1)
+        return claimed[0] if claimed else None
+
+    def claim_many(self, collection: str, limit: int = BATCH) -> list[dict]:
+        """Lease up to `limit` documents with pending events: one search, then each leased by its id."""
         now = datetime.now(timezone.utc)
-        free = {"$or": [{"_relay.until": {"$exists": False}}, {"_relay.until": {"$lt": now}}]}
-        return self.db[collection].find_one_and_update(
-            {**PENDING, **free}, {"$set": {"_relay": {"owner": self.owner, "until": now + self.lease}}},
-            projection={"outbox": 1}, return_document=ReturnDocument.AFTER)
+        free = {**PENDING, "$or": [{"_relay.until": {"$exists": False}}, {"_relay.until": {"$lt": now}}]}
+        found = [doc["_id"] for doc in self.db[collection].find(free, {"_id": 1}).limit(limit)]
+        lease = {"$set": {"_relay": {"owner": self.owner, "until": now + self.lease}}}
+        claimed = (self.db[collection].find_one_and_update({"_id": doc_id, **free}, lease, projection={"outbox": 1},
+                                                           return_document=ReturnDocument.AFTER) for doc_id in found)
+        return [doc for doc in claimed if doc is not None]  # None: another relay leased it in between
 
     def publish(self, doc) -> list[str]:
         """Send a document's events, keep those acknowledged, and return their ids."""
-        acked = self.send(doc.get("outbox", []))
+        return self.publish_many([doc])[0]
+
+    def publish_many(self, docs) -> list[list[str]]:
+        """Send every document's events before waiting for any ack; per document, the ids acknowledged."""
+        acked = self.settle([self.submit(doc.get("outbox", [])) for doc in docs])
         if self.retention is not None:
-            self.retention.keep(acked)
-        return [event["event_id"] for event, _ in acked]
+            self.retention.keep([item for items in acked for item in items])
+        return [[event["event_id"] for event, _ in items] for items in acked]
 
     def send(self, events) -> list[tuple[dict, object]]:
         """Send events in order; (event, record metadata) for those acknowledged before the first failure."""
-        acked = []
-        futures = [(event, self.producer.send(
-            self.topic, key=event["key"].encode(), value=_encode(event),
-            headers=[("type", event["type"].encode())])) for event in events]
-        for event, future in futures:
-            try:
-                acked.append((event, future.get(timeout=30)))
-            except Exception as exc:
-                log.warning("%s relay: %s not acknowledged; will retry", self.service, event["event_id"],
-                            exc_info=True)
-                if not getattr(exc, "retriable", True) and self.renew_producer is not None:
-                    self.producer = self.renew_producer()  # e.g. a fresh broker does not know its producer id
-                break
-        EVENTS_PUBLISHED.labels(self.service, self.topic).inc(len(acked))
-        return acked
+        return self.settle([self.submit(events)])[0]
+
+    def submit(self, events) -> list[tuple[dict, object]]:
+        """Hand events to the producer in order; (event, future) each."""
+        return [(event, self.producer.send(self.topic, key=event["key"].encode(), value=_encode(event),
+                                           headers=[("type", event["type"].encode())])) for event in events]
+
+    def settle(self, batches) -> list[list[tuple[dict, object]]]:
+        """Wait for each batch's acks in order; per batch, (event, metadata) of those before its first failure."""
+        results, renew = [], False
+        for futures in batches:
+            acked = []
+            for event, future in futures:
+                try:
+                    acked.append((event, future.get(timeout=30)))
+                except Exception as exc:
+                    log.warning("%s relay: %s not acknowledged; will retry", self.service, event["event_id"],
+                                exc_info=True)
+                    renew = renew or not getattr(exc, "retriable", True)
+                    break
+            results.append(acked)
+        EVENTS_PUBLISHED.labels(self.service, self.topic).inc(sum(len(acked) for acked in results))
+        if renew and self.renew_producer is not None:
+            self.producer = self.renew_producer()  # e.g. a fresh broker does not know its producer id
+        return results
 
     def remove(self, collection: str, doc_id, event_ids: list[str]) -> None:
         """Pull the published events and give up the lease."""
@@ -81,14 +104,16 @@ class OutboxRelay:
             {"$pull": {"outbox": {"event_id": {"$in": event_ids}}}, "$unset": {"_relay": ""}})
 
     def run_once(self) -> int:
-        """Publish whatever is pending now; return how many events went out."""
+        """Publish whatever is pending now, a batch of documents at a time; return how many events went out."""
         published = 0
         for collection in self.collections:
-            while (doc := self.claim(collection)) is not None:
-                sent = self.publish(doc)
-                self.remove(collection, doc["_id"], sent)
-                published += len(sent)
-                if len(sent) < len(doc.get("outbox", [])):
+            while docs := self.claim_many(collection):
+                complete = True
+                for doc, sent in zip(docs, self.publish_many(docs)):
+                    self.remove(collection, doc["_id"], sent)
+                    published += len(sent)
+                    complete = complete and len(sent) == len(doc.get("outbox", []))
+                if not complete:
                     return published
         return published
 
