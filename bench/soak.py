@@ -1,95 +1,62 @@
-"""Soak: steady mixed traffic against `rawbank dev` for N minutes, then the figures.
+"""Soak: steady mixed traffic against `rawbank dev`, then the figures; or the highest rate it holds.
 
-    .venv/bin/python bench/soak.py                 # starts `rawbank dev` on free ports, 2 minutes
-    .venv/bin/python bench/soak.py --minutes 1 --rate 25
+    .venv/bin/python bench/soak.py                 # starts `rawbank dev --memory` on free ports, 2 minutes at 20/s
+    .venv/bin/python bench/soak.py --minutes 10 --rate 20 --json
+    .venv/bin/python bench/soak.py --durable       # the store on disk, in a new temporary data directory
+    .venv/bin/python bench/soak.py --find-capacity [--durable] [--start-rate 20 --step 20 --step-seconds 30]
     .venv/bin/python bench/soak.py --urls http://127.0.0.1:8001,http://127.0.0.1:8002,http://127.0.0.1:8003 \
         --broker 127.0.0.1:9092                    # against one that runs already (its demo users)
 
 Traffic: artisans submit requisitions, admins approve them, warehouse staff receive stock and
-dispatch what is reserved, admins and artisans read. Alongside, a probe moves one material below
-and back above its reorder level every few seconds and times each move until its alert change
-arrives on the admin's SSE stream. Printed: requests/s held, errors, p50/p99 latency per
-endpoint, p50/p99 movement-to-alert time, consumer lag at the end, memory of each process at
-start and end, and the `rawbank reconcile` verdict. Figures, not a pass/fail test.
+dispatch what is reserved, admins and artisans read, and an admin keeps the live alert board (SSE)
+open. Alongside, two probes: one moves a material below and back above its reorder level every few
+seconds and times each move until its alert change arrives on the admin's stream
+(alert_latency_ms); the other registers a material in inventory and times until the requests
+service knows it (propagation_ms). Printed: requests/s held, errors, p50/p99 latency per endpoint,
+both probes' p50/p99, consumer lag, memory of each process (sampled every 5 s) and the `rawbank
+reconcile` verdict.
+
+--find-capacity offers the same mix at rising rates, each for --step-seconds, and stops at the
+first rate where the p99 of all requests passes 500 ms, any request fails (5xx or no answer), fewer
+than 90% of the offered requests could be made, or a consumer's lag grows (above --max-lag at the
+end of the step and higher than at its middle); it prints the highest rate held (capacity_rps).
+The load generator runs on the same machine and takes its share of the CPU.
+
+Figures, not a pass/fail test. `--json` also prints them as one JSON object; charts go to bench/results/.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import queue
 import random
 import signal
-import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
-import uuid
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from shared.auth import issue_token  # noqa: E402
-from tests.devserver import spawn_on_free_ports  # noqa: E402
+from figures import chart, emit, millis, percentile  # noqa: E402
 from shared.config import Config  # noqa: E402
+from tests.devserver import spawn_on_free_ports  # noqa: E402
+from workload import Alerts, Client, lag, probe, processes_of, propagation, rss_mb, setup, traffic  # noqa: E402
 
-MATERIALS = ("YRN-COT-40", "YRN-SLK-MUL", "DYE-INDIGO")
-PROBE_SKU = "SOAK-PROBE"
-DEPOT = "VNS"
-
-
-class Client:
-    """JSON over HTTP; records every call's latency and status by endpoint name."""
-
-    def __init__(self):
-        self.latency: dict[str, list[float]] = defaultdict(list)
-        self.status: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        self.codes: dict[str, int] = defaultdict(int)
-        self.lock = threading.Lock()
-
-    def call(self, name: str, method: str, url: str, token: str | None = None, body=None, record=True):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(url, method=method, data=data, headers={"Content-Type": "application/json"})
-        if token:
-            request.add_header("Authorization", f"Bearer {token}")
-        started = time.perf_counter()
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                status, payload = response.status, response.read()
-        except urllib.error.HTTPError as error:
-            status, payload = error.code, error.read()
-        except OSError:
-            status, payload = 0, b""  # connection refused, reset or timed out
-        elapsed = time.perf_counter() - started
-        try:
-            decoded = json.loads(payload or b"null")
-        except ValueError:
-            decoded = None
-        if record:
-            with self.lock:
-                self.latency[name].append(elapsed)
-                self.status[name][status] += 1
-                if status >= 400 and isinstance(decoded, dict) and isinstance(decoded.get("error"), dict):
-                    self.codes[f"{status} {decoded['error'].get('code')}"] += 1
-        return status, decoded
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+LIMIT_P99_SECONDS = 0.5
 
 
 class Dev:
     """`rawbank dev` on free ports, stopped with Ctrl-C's signal at the end."""
 
-    def __init__(self):
+    def __init__(self, *options: str):
         self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"soak-dev-{os.getpid()}.log", "w")
-        self.ports, self.process = spawn_on_free_ports(cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        self.ports, self.process = spawn_on_free_ports(*options, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while "Ctrl-C" not in Path(self.log.name).read_text():
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -108,251 +75,6 @@ class Dev:
             self.process.kill()
 
 
-def processes_of(pid: int) -> dict[str, int]:
-    """The broker and the three services under a `rawbank dev` process: name -> pid."""
-    found = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) != pid:
-                continue
-            cmdline = (stat.parent / "cmdline").read_bytes().split(b"\0")
-        except (OSError, ValueError, IndexError):
-            continue
-        words = [w.decode(errors="replace") for w in cmdline if w]
-        name = words[-1] if "run" in words else "broker"
-        found[name] = int(stat.parent.name)
-    return found
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-class Alerts(threading.Thread):
-    """Reads the admin's SSE stream; remembers when each probe alert change arrived."""
-
-    def __init__(self, url: str, token: str):
-        super().__init__(daemon=True, name="sse")
-        self.url, self.token = url, token
-        self.arrivals: "queue.Queue[tuple[float, str]]" = queue.Queue()
-        self.connected = threading.Event()
-
-    def run(self):
-        while True:
-            request = urllib.request.Request(f"{self.url}/api/v1/stream?max_seconds=3600",
-                                             headers={"Authorization": f"Bearer {self.token}"})
-            try:
-                with urllib.request.urlopen(request, timeout=60) as response:
-                    self.connected.set()
-                    for raw in response:
-                        line = raw.decode("utf-8", "replace").strip()
-                        if line.startswith("data: "):
-                            alert = json.loads(line[6:])
-                            if alert.get("sku") == PROBE_SKU and alert.get("kind") == "low_stock":
-                                self.arrivals.put((time.perf_counter(), alert["status"]))
-            except OSError:
-                time.sleep(1)
-
-
-def probe(client: Client, urls, warehouse: str, alerts: Alerts, stop: threading.Event, every: float,
-          results: list[float], missed: list[int]):
-    """Cross the probe material's reorder level down and up; time each until its alert frame."""
-    down = True
-    while not stop.wait(every):
-        quantity, kind, want = ("-15", "adjustment", "open") if down else ("15", "receipt", "resolved")
-        body = {"type": kind, "sku": PROBE_SKU, "depot": DEPOT, "quantity": quantity}
-        if kind == "adjustment":
-            body["reason"] = "count"
-        status, _ = client.call("POST /movements (probe)", "POST", f"{urls['inventory']}/api/v1/movements",
-                                warehouse, body)
-        moved = time.perf_counter()
-        if status != 201:
-            continue
-        down = not down
-        deadline = moved + 30
-        while time.perf_counter() < deadline:
-            try:
-                at, status_ = alerts.arrivals.get(timeout=max(0.01, deadline - time.perf_counter()))
-            except queue.Empty:
-                break
-            if status_ == want:
-                results.append(at - moved)
-                break
-        else:
-            missed[0] += 1
-
-
-def setup(client: Client, urls, config: Config, artisans: int):
-    """Log in as the demo users, raise the caps, add artisans and the probe material."""
-    tokens = {}
-    for user, password in (("admin", "admin123"), ("warehouse", "warehouse123")):
-        status, body = client.call("POST /auth/login", "POST", f"{urls['requests']}/api/v1/auth/login", None,
-                                   {"username": user, "password": password})
-        if status != 200:
-            raise SystemExit(f"cannot log in as {user}: {status} {body}")
-        tokens[user] = body["access_token"]
-    admin = tokens["admin"]
-    for category in ("yarn", "dye"):
-        client.call("setup", "POST", f"{urls['requests']}/api/v1/quotas", admin,
-                    {"category": category, "limit": "1000000", "per_loom": False}, record=False)
-    suffix = uuid.uuid4().hex[:6].upper()
-    people = []
-    for n in range(artisans):
-        artisan_id = f"SOAK-{suffix}-{n:02d}"
-        client.call("setup", "POST", f"{urls['requests']}/api/v1/artisans", admin, {
-            "artisan_id": artisan_id, "name": f"Soak artisan {n}", "district": "Varanasi", "craft": "weaving",
-            "registration_id": f"SOAK-{suffix}-{n}"}, record=False)
-        people.append(issue_token(config.jwt_secret, sub=f"soak-{n}", role="artisan", artisan_id=artisan_id,
-                                  ttl_seconds=24 * 3600))
-    client.call("setup", "POST", f"{urls['inventory']}/api/v1/materials", admin, {
-        "sku": PROBE_SKU, "name": "Soak probe", "name_hi": "सोक जाँच", "category": "other", "unit": "piece",
-        "reorder_level": "10"}, record=False)
-    client.call("setup", "POST", f"{urls['inventory']}/api/v1/movements", admin,
-                {"type": "receipt", "sku": PROBE_SKU, "depot": DEPOT, "quantity": "20"}, record=False)
-    known = lambda: client.call("setup", "GET", f"{urls['requests']}/api/v1/requisitions?limit=1", admin,
-                                record=False)[0] == 200
-    while not known():
-        time.sleep(0.5)
-    time.sleep(3)  # let the materials reach the requests service
-    return tokens, people
-
-
-def traffic(client: Client, urls, tokens, people, rng: random.Random, submitted: list[str]):
-    """One operation of the mix, chosen by weight."""
-    admin, warehouse = tokens["admin"], tokens["warehouse"]
-    inv, req, note = urls["inventory"], urls["requests"], urls["notifier"]
-    roll = rng.random()
-    if roll < 0.30:
-        lines = [{"sku": sku, "quantity": str(rng.randint(1, 4))} for sku in rng.sample(MATERIALS, rng.choice((1, 2)))]
-        status, body = client.call("POST /requisitions", "POST", f"{req}/api/v1/requisitions", rng.choice(people),
-                                   {"depot": DEPOT, "lines": lines})
-        if status == 201:
-            submitted.append(body["id"])
-    elif roll < 0.45:
-        if submitted:
-            rid = submitted.pop(0)
-            client.call("POST /requisitions/{id}/approve", "POST", f"{req}/api/v1/requisitions/{rid}/approve", admin, {})
-    elif roll < 0.55:
-        client.call("POST /movements (receipt)", "POST", f"{inv}/api/v1/movements", warehouse, {
-            "type": "receipt", "sku": rng.choice(MATERIALS), "depot": DEPOT, "quantity": str(rng.randint(5, 20))})
-    elif roll < 0.60:
-        status, body = client.call("GET /requisitions?status=reserved", "GET",
-                                   f"{req}/api/v1/requisitions?status=reserved&limit=3", warehouse)
-        for item in (body or [])[:1] if status == 200 else []:
-            client.call("POST /requisitions/{id}/dispatch", "POST", f"{req}/api/v1/requisitions/{item['id']}/dispatch",
-                        warehouse, {})
-    elif roll < 0.72:
-        client.call("GET /stock", "GET", f"{inv}/api/v1/stock?depot={DEPOT}", admin)
-    elif roll < 0.82:
-        client.call("GET /alerts", "GET", f"{note}/api/v1/alerts?status=open", admin)
-    elif roll < 0.90:
-        client.call("GET /requisitions", "GET", f"{req}/api/v1/requisitions?limit=50", admin)
-    elif roll < 0.95:
-        client.call("GET /events", "GET", f"{note}/api/v1/events?limit=50", admin)
-    else:
-        client.call("GET /requisitions (own)", "GET", f"{req}/api/v1/requisitions", rng.choice(people))
-
-
-def lag(broker: str) -> dict[str, int]:
-    """Messages each service's consumer group has not yet committed, over all its partitions."""
-    from kafka import KafkaConsumer, TopicPartition
-    from shared.events import TOPICS, dlq_topic
-    reads = {"inventory": TOPICS, "requests": ("inventory.events",),
-             "notifier": TOPICS + tuple(dlq_topic(t) for t in TOPICS)}
-    out = {}
-    probe_ = KafkaConsumer(bootstrap_servers=[broker])
-    try:
-        for service, topics in reads.items():
-            group = KafkaConsumer(bootstrap_servers=[broker], group_id=f"rawbank-{service}", enable_auto_commit=False)
-            try:
-                partitions = [TopicPartition(t, p) for t in topics for p in (probe_.partitions_for_topic(t) or ())]
-                ends = probe_.end_offsets(partitions)
-                out[service] = sum(max(0, ends[tp] - (group.committed(tp) or 0)) for tp in partitions)
-            finally:
-                group.close()
-    finally:
-        probe_.close()
-    return out
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--minutes", type=float, default=2.0)
-    parser.add_argument("--rate", type=float, default=20.0, help="requests per second (default 20)")
-    parser.add_argument("--threads", type=int, default=12)
-    parser.add_argument("--artisans", type=int, default=30)
-    parser.add_argument("--probe-every", type=float, default=3.0, help="seconds between level crossings")
-    parser.add_argument("--urls", help="inventory,requests,notifier base URLs of a running rawbank (else starts one)")
-    parser.add_argument("--broker", help="with --urls: the broker host:port, for the lag figure")
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args(argv)
-
-    config = Config.from_env({})
-    dev = None if args.urls else Dev()
-    urls = dict(zip(("inventory", "requests", "notifier"), args.urls.split(","))) if args.urls else dev.urls
-    broker = args.broker or (f"127.0.0.1:{dev.ports['broker']}" if dev else None)
-    try:
-        client = Client()
-        tokens, people = setup(client, urls, config, args.artisans)
-        pids = processes_of(dev.process.pid) if dev else {}
-        memory_start = {name: rss_mb(pid) for name, pid in pids.items()}
-        alerts = Alerts(urls["notifier"], tokens["admin"])
-        alerts.start()
-        alerts.connected.wait(30)
-        stop, probe_times, missed = threading.Event(), [], [0]
-        prober = threading.Thread(target=probe, args=(client, urls, tokens["warehouse"], alerts, stop,
-                                                      args.probe_every, probe_times, missed), daemon=True)
-        prober.start()
-
-        work: "queue.Queue[int | None]" = queue.Queue()
-        submitted: list[str] = []
-        rng = random.Random(args.seed)
-        behind = [0]
-
-        def worker():
-            while work.get() is not None:
-                traffic(client, urls, tokens, people, rng, submitted)
-
-        pool = [threading.Thread(target=worker, daemon=True) for _ in range(args.threads)]
-        for thread in pool:
-            thread.start()
-        duration = args.minutes * 60
-        print(f"soak: {args.minutes:g} min at {args.rate:g} requests/s against {urls['inventory']} ...", flush=True)
-        started = time.perf_counter()
-        sent = 0
-        while (now := time.perf_counter() - started) < duration:
-            due = int(now * args.rate)
-            while sent < due:
-                work.put(sent)
-                sent += 1
-            behind[0] = max(behind[0], work.qsize())
-            time.sleep(0.01)
-        for _ in pool:
-            work.put(None)
-        for thread in pool:
-            thread.join(60)
-        elapsed = time.perf_counter() - started
-        stop.set()
-        prober.join(40)
-        lag_end = lag(broker) if broker else {}
-        memory_end = {name: rss_mb(pid) for name, pid in pids.items()}
-        settle_deadline = time.monotonic() + 120
-        lag_settled = lag_end
-        while broker and any(lag_settled.values()) and time.monotonic() < settle_deadline:
-            time.sleep(2)
-            lag_settled = lag(broker)
-        verdict = reconcile(config, urls, broker)
-        report(client, args, sent, elapsed, behind[0], probe_times, missed[0], lag_end, lag_settled,
-               memory_start, memory_end, verdict)
-        return 0
-    finally:
-        if dev:
-            dev.stop()
-
-
 def reconcile(config: Config, urls, broker) -> str:
     """`rawbank reconcile --via-api`, retried while events are still settling."""
     from shared import reconcile as rc, reconcile_cli
@@ -368,38 +90,242 @@ def reconcile(config: Config, urls, broker) -> str:
         time.sleep(3)
 
 
-def report(client, args, sent, elapsed, backlog, probe_times, missed, lag_end, lag_settled, memory_start,
-           memory_end, verdict):
-    total = sum(sum(codes.values()) for codes in client.status.values())
+class Stack:
+    """The running rawbank the load goes to, its users, and the admin's live board, open throughout."""
+
+    def __init__(self, args, config: Config):
+        where = ("--data-dir", tempfile.mkdtemp(prefix="rawbank-soak-")) if args.durable else ()
+        self.dev = None if args.urls else Dev(*where)
+        self.urls = (dict(zip(("inventory", "requests", "notifier"), args.urls.split(","))) if args.urls
+                     else self.dev.urls)
+        self.broker = args.broker or (f"127.0.0.1:{self.dev.ports['broker']}" if self.dev else None)
+        self.store = "durable" if args.durable else ("memory" if self.dev else "running")
+        self.tokens, self.people = setup(Client(), self.urls, config, args.artisans)
+        self.pids = processes_of(self.dev.process.pid) if self.dev else {}
+        self.alerts = Alerts(self.urls["notifier"], self.tokens["admin"])
+        self.alerts.start()
+        self.alerts.connected.wait(30)
+        self.submitted: list[str] = []
+        self.rng = random.Random(args.seed)
+
+    def stop(self):
+        if self.dev:
+            self.dev.stop()
+
+
+@dataclass
+class Step:
+    """What one stretch of load at one offered rate measured."""
+
+    rate: float
+    client: Client = field(default_factory=Client)
+    sent: int = 0
+    elapsed: float = 0.0
+    backlog: int = 0
+    alert_times: list = field(default_factory=list)
+    missed: list = field(default_factory=lambda: [0])
+    propagation_times: list = field(default_factory=list)
+    lags: list = field(default_factory=list)  # (seconds into the step, {service: lag})
+    memory: list = field(default_factory=list)  # (seconds into the step, {process: RSS MB})
+
+
+def watch(stack: Stack, step: Step, stop: threading.Event, started: float) -> None:
+    """Every 5 s: each consumer group's lag and each process's memory."""
+    while not stop.wait(5):
+        if stack.broker:
+            step.lags.append((time.perf_counter() - started, lag(stack.broker)))
+        if stack.pids:
+            step.memory.append((time.perf_counter() - started, {n: rss_mb(p) for n, p in stack.pids.items()}))
+
+
+def run_load(stack: Stack, rate: float, seconds: float, args) -> Step:
+    """Offer the mixed traffic at `rate` requests/s for `seconds`, with both probes and the watcher running."""
+    step, stop = Step(rate), threading.Event()
+    while not stack.alerts.arrivals.empty():  # frames of an earlier step are not this one's
+        stack.alerts.arrivals.get_nowait()
+    started = time.perf_counter()
+    helpers = [threading.Thread(target=probe, args=(step.client, stack.urls, stack.tokens["warehouse"], stack.alerts,
+                                                    stop, args.probe_every, step.alert_times, step.missed)),
+               threading.Thread(target=propagation, args=(step.client, stack.urls, stack.tokens["admin"],
+                                                          stack.people[0], stop, args.probe_every * 2,
+                                                          step.propagation_times)),
+               threading.Thread(target=watch, args=(stack, step, stop, started))]
+    work: "queue.Queue[int | None]" = queue.Queue()
+
+    def worker():
+        while work.get() is not None:
+            traffic(step.client, stack.urls, stack.tokens, stack.people, stack.rng, stack.submitted)
+
+    pool = [threading.Thread(target=worker, daemon=True) for _ in range(args.threads)]
+    for thread in pool + helpers:
+        thread.daemon = True
+        thread.start()
+    while (now := time.perf_counter() - started) < seconds:
+        while step.sent < int(now * rate):
+            work.put(step.sent)
+            step.sent += 1
+        step.backlog = max(step.backlog, work.qsize())
+        time.sleep(0.01)
+    for _ in pool:
+        work.put(None)
+    for thread in pool:
+        thread.join(60)
+    step.elapsed = time.perf_counter() - started
+    stop.set()
+    for thread in helpers:
+        thread.join(40)
+    return step
+
+
+def summary(step: Step, max_lag: int) -> dict:
+    """The step's figures, named as issue 19 names them."""
+    client = step.client
+    every = [v for values in client.latency.values() for v in values]
+    made = sum(sum(codes.values()) for codes in client.status.values())
     errors = sum(n for codes in client.status.values() for code, n in codes.items() if code == 0 or code >= 500)
-    rejected = defaultdict(int)
+    refused = defaultdict(int)
     for codes in client.status.values():
         for code, n in codes.items():
             if 400 <= code < 500:
-                rejected[code] += n
-    print(f"\n=== soak: {elapsed / 60:.1f} min, target {args.rate:g} requests/s ===")
-    print(f"operations scheduled {sent}, HTTP requests made {total} ({total / elapsed:.1f}/s held; "
-          f"largest backlog {backlog})")
-    print(f"errors (5xx or no answer): {errors};  refused by the rules (4xx): {dict(sorted(rejected.items()))} "
+                refused[code] += n
+    growing = False
+    if len(step.lags) >= 2:
+        middle, end = step.lags[len(step.lags) // 2][1], step.lags[-1][1]
+        growing = any(end[s] > max_lag and end[s] > middle.get(s, 0) for s in end)
+    return {"offered_rps": step.rate, "held_rps": round(made / step.elapsed, 1) if step.elapsed else 0.0,
+            "made": made, "scheduled": step.sent, "largest_backlog": step.backlog, "errors": errors,
+            "refused": dict(sorted(refused.items())), "http_ms": millis(every),
+            "alert_latency_ms": {**millis(step.alert_times), "missed": step.missed[0]},
+            "propagation_ms": millis(step.propagation_times),
+            "lag_end": step.lags[-1][1] if step.lags else {}, "lag_growing": growing,
+            "memory_mb": _memory(step)}
+
+
+def _memory(step: Step) -> dict:
+    """Each process's RSS after warm-up (the first fifth of the samples left out): first, last, min, max."""
+    samples = step.memory[len(step.memory) // 5:]
+    if not samples:
+        return {}
+    return {name: {"first": round(samples[0][1][name]), "last": round(samples[-1][1][name]),
+                   "min": round(min(s[1][name] for s in samples)), "max": round(max(s[1][name] for s in samples))}
+            for name in samples[0][1]}
+
+
+def limits(figures: dict) -> list[str]:
+    """Why a step was not held (nothing: held)."""
+    why = []
+    if figures["http_ms"]["p99"] > LIMIT_P99_SECONDS * 1000:
+        why.append(f"p99 {figures['http_ms']['p99']:.0f} ms > {LIMIT_P99_SECONDS * 1000:.0f} ms")
+    if figures["errors"]:
+        why.append(f"{figures['errors']} failed requests")
+    if figures["made"] < 0.9 * figures["scheduled"]:
+        why.append(f"only {figures['made']} of {figures['scheduled']} requests made")
+    if figures["lag_growing"]:
+        why.append(f"consumer lag growing: {figures['lag_end']}")
+    return why
+
+
+def find_capacity(stack: Stack, args) -> dict:
+    """Step the offered rate up until a step is not held; the highest rate held is the capacity."""
+    steps, held, rate = [], None, args.start_rate
+    print(f"capacity ({stack.store} store): steps of {args.step_seconds:g} s from {rate:g} requests/s, +{args.step:g}")
+    print(f"{'offered':>8} {'held':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'alert p50/p99 ms':>17}  lag at end")
+    while rate <= args.max_rate:
+        figures = summary(run_load(stack, rate, args.step_seconds, args), args.max_lag)
+        why = limits(figures)
+        steps.append({**figures, "held": not why, "why_not": why})
+        alert = figures["alert_latency_ms"]
+        print(f"{rate:>8g} {figures['held_rps']:>7.1f} {figures['http_ms']['p50']:>7.1f} {figures['http_ms']['p99']:>7.1f} "
+              f"{figures['errors']:>6} {alert['p50']:>8.0f}/{alert['p99']:<8.0f}  {figures['lag_end']}"
+              + (f"  NOT HELD: {'; '.join(why)}" if why else ""), flush=True)
+        if why:
+            break
+        held, rate = rate, rate + args.step
+    print(f"\ncapacity_rps ({stack.store} store): {held if held is not None else 'below the first step'}")
+    path = chart(f"capacity-{stack.store}", f"Latency vs offered load ({stack.store} store)", "offered requests/s",
+                 "ms", {"HTTP p50": [(s["offered_rps"], s["http_ms"]["p50"]) for s in steps],
+                        "HTTP p99": [(s["offered_rps"], s["http_ms"]["p99"]) for s in steps],
+                        "movement -> alert p50": [(s["offered_rps"], s["alert_latency_ms"]["p50"]) for s in steps]})
+    if path:
+        print(f"chart: {path.relative_to(ROOT)}")
+    return {"capacity_rps": held, "store": stack.store, "step_seconds": args.step_seconds, "steps": steps}
+
+
+def soak(stack: Stack, args, config: Config) -> dict:
+    """The default: one rate for --minutes, then lag settling and the reconcile verdict."""
+    print(f"soak: {args.minutes:g} min at {args.rate:g} requests/s against {stack.urls['inventory']} "
+          f"({stack.store} store) ...", flush=True)
+    step = run_load(stack, args.rate, args.minutes * 60, args)
+    figures = summary(step, args.max_lag)
+    lag_end = lag(stack.broker) if stack.broker else {}
+    settled, deadline = lag_end, time.monotonic() + 120
+    while stack.broker and any(settled.values()) and time.monotonic() < deadline:
+        time.sleep(2)
+        settled = lag(stack.broker)
+    verdict = reconcile(config, stack.urls, stack.broker)
+    report(step, figures, lag_end, settled, verdict)
+    path = chart(f"soak-{stack.store}", f"Memory during the soak ({stack.store} store)", "seconds", "RSS MB",
+                 {name: [(t, sample[name]) for t, sample in step.memory] for name in stack.pids})
+    if path:
+        print(f"chart: {path.relative_to(ROOT)}")
+    return {**figures, "store": stack.store, "minutes": args.minutes, "lag_settled": settled,
+            "reconcile_clean": "CLEAN" in verdict}
+
+
+def report(step: Step, figures: dict, lag_end, lag_settled, verdict: str) -> None:
+    client = step.client
+    print(f"\n=== soak: {step.elapsed / 60:.1f} min, target {step.rate:g} requests/s ===")
+    print(f"operations scheduled {step.sent}, HTTP requests made {figures['made']} ({figures['held_rps']:.1f}/s held; "
+          f"largest backlog {step.backlog})")
+    print(f"errors (5xx or no answer): {figures['errors']};  refused by the rules (4xx): {figures['refused']} "
           f"{dict(sorted(client.codes.items()))}")
     print(f"\n{'endpoint':44} {'count':>6} {'p50 ms':>8} {'p99 ms':>8}  statuses")
     for name in sorted(client.latency):
         values = client.latency[name]
         print(f"{name:44} {len(values):>6} {percentile(values, 50) * 1000:>8.1f} {percentile(values, 99) * 1000:>8.1f}  "
               f"{dict(sorted(client.status[name].items()))}")
-    if probe_times:
-        print(f"\nstock movement -> alert on the SSE stream: {len(probe_times)} crossings, "
-              f"p50 {percentile(probe_times, 50) * 1000:.0f} ms, p99 {percentile(probe_times, 99) * 1000:.0f} ms, "
-              f"max {max(probe_times) * 1000:.0f} ms, missed {missed}")
-    else:
-        print(f"\nstock movement -> alert: no crossing measured (missed {missed})")
+    alert, known = figures["alert_latency_ms"], figures["propagation_ms"]
+    print(f"\nstock movement -> alert on the SSE stream: {alert['count']} crossings, p50 {alert['p50']:.0f} ms, "
+          f"p99 {alert['p99']:.0f} ms, missed {alert['missed']}")
+    print(f"material created -> known to requests: {known['count']} materials, p50 {known['p50']:.0f} ms, "
+          f"p99 {known['p99']:.0f} ms")
     print(f"consumer lag when the load stopped: {lag_end}; after settling: {lag_settled}")
-    if memory_start:
-        print("memory (RSS, MB) start -> end: " + ", ".join(
-            f"{name} {memory_start[name]:.0f} -> {memory_end.get(name, float('nan')):.0f}" for name in sorted(memory_start)))
+    if figures["memory_mb"]:
+        print("memory after warm-up (RSS MB, first -> last, min..max): " + ", ".join(
+            f"{name} {m['first']} -> {m['last']} ({m['min']}..{m['max']})"
+            for name, m in sorted(figures["memory_mb"].items())))
     print("\n" + verdict)
-    if client.latency:
-        print(f"\n(overall p50 {statistics.median([v for vs in client.latency.values() for v in vs]) * 1000:.1f} ms)")
+    print(f"\n(overall p50 {figures['http_ms']['p50']:.1f} ms, p99 {figures['http_ms']['p99']:.1f} ms)")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--minutes", type=float, default=2.0)
+    parser.add_argument("--rate", type=float, default=20.0, help="requests per second (default 20)")
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--artisans", type=int, default=30)
+    parser.add_argument("--probe-every", type=float, default=3.0, help="seconds between level crossings")
+    parser.add_argument("--durable", action="store_true", help="keep the store on disk (default: --memory)")
+    parser.add_argument("--find-capacity", action="store_true", help="step the rate up; print the highest held")
+    parser.add_argument("--start-rate", type=float, default=20.0)
+    parser.add_argument("--step", type=float, default=20.0, help="requests/s added each step")
+    parser.add_argument("--step-seconds", type=float, default=30.0)
+    parser.add_argument("--max-rate", type=float, default=400.0)
+    parser.add_argument("--max-lag", type=int, default=200, help="messages behind a consumer may end a step with")
+    parser.add_argument("--urls", help="inventory,requests,notifier base URLs of a running rawbank (else starts one)")
+    parser.add_argument("--broker", help="with --urls: the broker host:port, for the lag figure")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", action="store_true", help="also print the figures as one JSON object")
+    args = parser.parse_args(argv)
+
+    config = Config.from_env({})
+    stack = Stack(args, config)
+    try:
+        figures = find_capacity(stack, args) if args.find_capacity else soak(stack, args, config)
+    finally:
+        stack.stop()
+    emit(figures, args.json)
+    return 0
 
 
 if __name__ == "__main__":
