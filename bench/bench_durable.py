@@ -57,18 +57,30 @@ def receipt_rounds(rounds: int, seconds: float, clients: int, token: str) -> lis
 
 def fill(directory: str, movements: int) -> float:
     """An inventory store holding `movements` receipts spread over 200 materials; seconds taken."""
-    from services.inventory import catalog, ledger, movements as moves, spec
+    from services.inventory import spec
     from shared.runtime import Runtime
     started = time.perf_counter()
     config = Config.from_env({}, data_dir=directory)
     runtime = Runtime(spec(), config)
-    db = runtime.db
-    catalog.register_depot(db, {"code": "VNS", "name": "Varanasi", "district": "Varanasi"})
-    skus = [f"MAT-{n:03}" for n in range(200)]
-    for sku in skus:
-        catalog.register_material(db, {"sku": sku, "name": sku, "name_hi": sku, "category": "yarn",
-                                       "unit": "kg", "reorder_level": 1_000})
-    for n in range(movements):
+    record_receipts(runtime.db, movements)
+    count = runtime.db.movements.count_documents({})
+    runtime.close()
+    if count < movements:
+        raise RuntimeError(f"only {count} movements stored")
+    return time.perf_counter() - started
+
+
+def record_receipts(db, movements: int, materials: int = 200, first: int = 0) -> None:
+    """Receipts at depot VNS spread over `materials` materials (registered on the first call), each
+    through the inventory's own write; outboxes emptied as the relay would, the ledger projected."""
+    from services.inventory import catalog, ledger, movements as moves
+    skus = [f"MAT-{n:03}" for n in range(materials)]
+    if first == 0:
+        catalog.register_depot(db, {"code": "VNS", "name": "Varanasi", "district": "Varanasi"})
+        for sku in skus:
+            catalog.register_material(db, {"sku": sku, "name": sku, "name_hi": sku, "category": "yarn",
+                                           "unit": "kg", "reorder_level": 1_000})
+    for n in range(first, first + movements):
         moves.record_movement(db, {"type": "receipt", "sku": skus[n % len(skus)], "depot": "VNS",
                                    "quantity": 1_000, "reference": f"bench {n}"}, by="bench")
         if n % 1000 == 999:
@@ -76,11 +88,6 @@ def fill(directory: str, movements: int) -> float:
                 db.stock.update_one({"_id": doc["_id"]}, {"$set": {"outbox": []}})
             ledger.project_pending(db)
     ledger.project_pending(db)
-    count = db.movements.count_documents({})
-    runtime.close()
-    if count < movements:
-        raise RuntimeError(f"only {count} movements stored")
-    return time.perf_counter() - started
 
 
 def start_up(directory: str) -> tuple[float, float]:

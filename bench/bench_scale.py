@@ -1,0 +1,147 @@
+"""Cost as data grows: each hot request of inventory and requests timed with 10^3, 10^4 (and 10^5) records stored.
+
+    .venv/bin/python bench/bench_scale.py [--sizes 1000,10000,100000] [--repeat 15] [--json]
+
+Inventory holds N receipts (through its own write, spread over 200 materials at one depot); requests
+holds N requisitions (submitted through its API, spread over 100 artisans). At each size, each request
+is made --repeat times through the service's Flask app in this process (no HTTP server: the figure is
+the service's own work, mostly the embedded store's) and its median cost printed beside its cost at
+the first size. Target: each within 2x of its cost at 10^3, but the CSV of one material (it has N/200
+rows) and the reconcile run (it reads every record), which grow linearly. Asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from bench_durable import record_receipts  # noqa: E402
+from figures import chart, emit  # noqa: E402
+from shared.auth import issue_token  # noqa: E402
+from shared.config import Config  # noqa: E402
+from shared.envelope import new_event  # noqa: E402
+from shared.reconcile import facts  # noqa: E402
+from shared.runtime import Runtime  # noqa: E402
+
+ARTISANS = 100
+LINEAR = ("movements CSV of one material", "reconcile (inventory facts)", "reconcile (requests facts)")
+
+
+def bearer(config: Config, role: str, **claims) -> dict:
+    return {"Authorization": f"Bearer {issue_token(config.jwt_secret, sub=f'bench-{role}', role=role, **claims)}"}
+
+
+class Inventory:
+    def __init__(self, config: Config):
+        from services.inventory import create_app, spec
+        self.spec, self.runtime = spec(), Runtime(spec(), config)
+        self.http = create_app(config, self.runtime).test_client()
+        self.headers = bearer(config, "admin")
+        self.stored = 0
+
+    def grow(self, size: int) -> None:
+        record_receipts(self.runtime.db, size - self.stored, first=self.stored)
+        self.stored = size
+
+    def requests(self) -> dict:
+        get = lambda url: lambda: _ok(self.http.get(url, headers=self.headers))  # noqa: E731
+        return {"receipt (POST /movements)": lambda: _ok(self.http.post("/api/v1/movements", headers=self.headers, json={
+                    "type": "receipt", "sku": "MAT-000", "depot": "VNS", "quantity": "1"})),
+                "stock of one depot": get("/api/v1/stock?depot=VNS"),
+                "movements page of one material": get("/api/v1/movements?sku=MAT-001&limit=50"),
+                "movements CSV of one material": get("/api/v1/movements?sku=MAT-001&format=csv"),
+                "reconcile (inventory facts)": lambda: facts(self.spec, self.runtime.db)}
+
+
+class Requests:
+    def __init__(self, config: Config):
+        from services.requests import create_app, spec
+        self.spec, self.runtime = spec(), Runtime(spec(), config)
+        db = self.runtime.db
+        self.http = create_app(config, self.runtime).test_client()
+        handle = self.spec.make_handler(db, config)
+        handle(new_event("DepotRegistered", "VNS", {"code": "VNS", "name": "Varanasi", "district": "Varanasi"},
+                         source="inventory"))
+        handle(new_event("MaterialRegistered", "MAT-000", {"sku": "MAT-000", "name": "Yarn", "name_hi": "धागा",
+                                                           "category": "yarn", "unit": "kg", "reorder_level": 1000},
+                         source="inventory"))
+        admin = bearer(config, "admin")
+        _ok(self.http.post("/api/v1/quotas", headers=admin, json={"category": "yarn", "limit": "100000000",
+                                                                   "per_loom": False}))
+        for n in range(ARTISANS):
+            _ok(self.http.post("/api/v1/artisans", headers=admin, json={
+                "artisan_id": f"ART-{n:03}", "name": f"Artisan {n}", "district": "Varanasi", "craft": "weaving",
+                "registration_id": f"REG-{n:03}"}))
+        self.artisans = [bearer(config, "artisan", artisan_id=f"ART-{n:03}") for n in range(ARTISANS)]
+        self.stored = 0
+
+    def grow(self, size: int) -> None:
+        for n in range(self.stored, size):
+            _ok(self.http.post("/api/v1/requisitions", headers=self.artisans[n % ARTISANS],
+                               json={"depot": "VNS", "lines": [{"sku": "MAT-000", "quantity": "1"}]}))
+        self.stored = size
+
+    def requests(self) -> dict:
+        return {"requisitions of one artisan": lambda: _ok(self.http.get("/api/v1/requisitions",
+                                                                         headers=self.artisans[1])),
+                "reconcile (requests facts)": lambda: facts(self.spec, self.runtime.db)}
+
+
+def _ok(response):
+    if hasattr(response, "status_code") and response.status_code >= 400:
+        raise RuntimeError(f"{response.status_code}: {response.get_data(as_text=True)[:300]}")
+    return response
+
+
+def cost(call, repeat: int) -> float:
+    """Median milliseconds of `repeat` calls (one more first, to warm up)."""
+    call()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="records stored at each step (e.g. 1000,10000,100000)")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--json", action="store_true", help="also print the figures as one JSON object")
+    args = parser.parse_args(argv)
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    config = Config.from_env({})
+    services = [Inventory(config), Requests(config)]
+    table: dict[str, dict[int, float]] = {}
+    for size in sizes:
+        started = time.perf_counter()
+        for service in services:
+            service.grow(size)
+        print(f"{size} records stored in each service ({time.perf_counter() - started:.0f} s to add)", flush=True)
+        for service in services:
+            for name, call in service.requests().items():
+                table.setdefault(name, {})[size] = cost(call, args.repeat)
+    print(f"\n{'request':34}" + "".join(f"{size:>12,}" for size in sizes) + "   largest / first")
+    for name, row in table.items():
+        growth = row[sizes[-1]] / row[sizes[0]]
+        note = "linear expected" if name in LINEAR else ("within 2x" if growth <= 2 else "MORE THAN 2x")
+        print(f"{name:34}" + "".join(f"{row[size]:>10.2f}ms" for size in sizes) + f"   {growth:>5.1f}x  {note}")
+    path = chart("scale", "Cost per request as data grows", "records stored", "ms (median)",
+                 {name: sorted(row.items()) for name, row in table.items()}, logx=True)
+    if path:
+        print(f"chart: {path.relative_to(ROOT)}")
+    emit({"sizes": sizes, "cost_ms": {name: {str(size): round(ms, 3) for size, ms in row.items()}
+                                      for name, row in table.items()}}, args.json)
+    for service in services:
+        service.runtime.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
