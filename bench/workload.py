@@ -131,6 +131,7 @@ def probe(client: Client, urls, warehouse: str, alerts: Alerts, stop: threading.
                                 warehouse, body)
         moved = time.perf_counter()
         if status != 201:
+            down = not down if status == 409 else down  # an earlier run left it below: cross upwards first
             continue
         down = not down
         deadline = moved + 30

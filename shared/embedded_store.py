@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import functools
+import heapq
+import itertools
 import types
 import uuid
 from datetime import datetime
@@ -18,7 +20,7 @@ import mongomock.helpers
 import mongomock.mongo_client
 from bson import Decimal128, Int64
 from mongomock import ObjectId
-from mongomock.filtering import filter_applies
+from mongomock.filtering import filter_applies, resolve_key, resolve_sort_key
 
 from shared import store_journal
 from shared.store_journal import Journal, JournaledServer, StoreLock
@@ -125,6 +127,51 @@ def _iter_documents(self, filter):
     return _scan(self, filter)
 
 
+_compute_results = mongomock.collection.Cursor._compute_results
+
+
+def _page_results(self, with_limit_and_skip=False):
+    """mongomock's results of a cursor, but a limited read (a page) copies only the documents it returns.
+
+    mongomock sorts every match, copies each and makes its dates aware, then slices; a page of 50
+    newest events out of 10^4 copied all 10^4. Here the page is picked first (for one sort key whose
+    values are all of one plain kind by heapq.nsmallest/nlargest, documented equal to sorted(...)[:n],
+    so ties keep mongomock's order) and only its documents are copied. Unlimited reads, and cursors already read whole, are mongomock's.
+    """
+    whole = self._results and self._factory_last_generated_results == self._factory
+    if not with_limit_and_skip or not self._limit or whole:
+        return _compute_results(self, with_limit_and_skip)
+    key = (self._factory, self._skip, self._limit)
+    page = self.__dict__.get("_page")
+    if page is None or page[0] != key:
+        page = self._page = (key, _page(self))
+    return page[1]
+
+
+#: Sort values Python compares as MongoDB does, as long as all are of one kind (bool is not a number there).
+_KINDS = {int: "number", float: "number", str: "string", datetime: "date"}
+
+
+def _page(cursor) -> list:
+    collection, sort, wanted = cursor.collection, cursor._sort, cursor._skip + abs(cursor._limit)
+    if isinstance(sort, (list, tuple)) and len(sort) == 1 and not sort[0][0].startswith("$"):
+        (field, direction), = sort
+        pick = heapq.nlargest if direction < 0 else heapq.nsmallest
+        matches = list(collection._iter_documents(cursor._spec))
+        values = [resolve_key(field, doc) for doc in matches]
+        kinds = {_KINDS.get(type(value)) for value in values}
+        if len(kinds) == 1 and None not in kinds:  # one kind, no value missing: Python orders it as BSON does
+            chosen = [matches[i] for i in pick(wanted, range(len(matches)), key=values.__getitem__)]
+        else:  # mongomock's order; its sort keys have no ==, so heapq would not keep ties in order
+            chosen = sorted(matches, key=lambda doc: resolve_sort_key(field, doc), reverse=direction < 0)[:wanted]
+        documents = (collection._copy_only_fields(doc, cursor._projection, dict) for doc in chosen[cursor._skip:])
+    else:
+        documents = itertools.islice(cursor._factory(), cursor._skip, wanted)
+    if collection.codec_options.tz_aware:
+        return [mongomock.helpers.make_datetime_timezone_aware_in_document(doc) for doc in documents]
+    return list(documents)
+
+
 #: Values copied and patched as they are: immutable, and not dates mongomock has to round.
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes, ObjectId, Decimal, Decimal128, Int64,
                     uuid.UUID})
@@ -196,6 +243,7 @@ def _speed_up_mongomock() -> None:
     mongomock.collection.version = _versions
     mongomock.mongo_client._convert_version_to_list = _convert_version_to_list
     mongomock.collection.Collection._iter_documents = _iter_documents
+    mongomock.collection.Cursor._compute_results = _page_results
     mongomock.collection.copy = types.SimpleNamespace(deepcopy=_copy_document, copy=copy.copy)
     mongomock.collection._copy_field = _copy_field
     mongomock.helpers.patch_datetime_awareness_in_document = _patch_datetime_awareness

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from mongomock import ObjectId
 from pymongo import ReturnDocument
 
-from shared.embedded_store import (_aware_dates, _copy_document, _make_dates_aware, _patch_dates,
+from shared.embedded_store import (_aware_dates, _compute_results, _copy_document, _make_dates_aware, _patch_dates,
                                    _patch_datetime_awareness, _scan)
 from shared.mongo import connect
 
@@ -158,3 +158,28 @@ def test_a_database_attribute_is_not_taken_for_a_collection():
     assert db.name == "rawbank_test"
     assert db.client.server_info()["ok"] == 1
     assert db.names.name == "names"  # any other name is still a collection
+
+
+_SORTABLE = st.one_of(st.integers(-3, 3), st.floats(-3, 3, allow_nan=False), st.text(max_size=2), st.none(),
+                      st.booleans(), st.datetimes(datetime(2020, 1, 1), datetime(2030, 1, 1), timezones=st.just(timezone.utc)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=st.one_of(st.lists(st.integers(-3, 3), max_size=25), st.lists(st.text(max_size=2), max_size=25),
+                        st.lists(st.datetimes(datetime(2020, 1, 1), datetime(2030, 1, 1),
+                                              timezones=st.just(timezone.utc)), max_size=25),
+                        st.lists(_SORTABLE, max_size=25)),
+       missing=st.booleans(), direction=st.sampled_from([1, -1]), skip=st.integers(0, 4), limit=st.integers(1, 8))
+def test_a_page_is_the_page_mongomock_gives(values, missing, direction, skip, limit):
+    """A sorted, limited read picks the page first and copies only it: same documents, same order."""
+    collection = connect("mongomock://pages")["rawbank_test"].pages
+    collection.delete_many({})
+    documents = [{"_id": n, "v": value, "w": n % 3} for n, value in enumerate(values)]
+    for document in documents + ([{"_id": "no-v", "w": 1}] if missing else []):
+        collection.insert_one(document)
+    for query, sort in (({}, [("v", direction)]), ({"w": {"$ne": 2}}, [("v", direction)]),
+                        ({}, [("w", direction), ("v", 1)])):
+        page = list(collection.find(query, {"v": 1}).sort(sort).skip(skip).limit(limit))
+        whole = collection._target.find(query, {"v": 1}).sort(sort).skip(skip).limit(limit)
+        assert page == _compute_results(whole, True)
+        assert page == list(collection.find(query, {"v": 1}).sort(sort))[skip:skip + limit]
