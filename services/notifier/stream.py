@@ -24,7 +24,7 @@ from shared.web import Blueprint, db, runtime
 blp = Blueprint("notifier_stream", __name__, url_prefix="/api/v1", description="Live alert feed")
 
 POLL_SECONDS = 0.25
-MIN_GAP_SECONDS = 0.02  # under a stream of writes, one look per gap serves them all
+MIN_GAP_SECONDS = 0.005  # under a stream of writes, one look per gap serves them all
 LAG = timedelta(seconds=5)  # look back this far, so a write that lands late is still seen
 HEARTBEAT_SECONDS = 15.0
 
