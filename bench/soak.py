@@ -100,6 +100,9 @@ class Stack:
                      else self.dev.urls)
         self.broker = args.broker or (f"127.0.0.1:{self.dev.ports['broker']}" if self.dev else None)
         self.store = "durable" if args.durable else ("memory" if self.dev else "running")
+        if args.durable:  # a data directory has a token secret of its own
+            from shared.datadir import DataDir
+            config = config.with_(jwt_secret=DataDir(where[1]).secret(create=False))
         self.tokens, self.people = setup(Client(), self.urls, config, args.artisans)
         self.pids = processes_of(self.dev.process.pid) if self.dev else {}
         self.alerts = Alerts(self.urls["notifier"], self.tokens["admin"])

@@ -22,7 +22,7 @@ from bson import Decimal128, Int64
 from mongomock import ObjectId
 from mongomock.filtering import filter_applies, resolve_key, resolve_sort_key
 
-from shared import store_journal
+from shared import store_index, store_journal
 from shared.store_journal import Journal, JournaledServer, StoreLock
 
 _WRAP = (mongomock.Database, mongomock.Collection, mongomock.collection.Cursor,
@@ -113,17 +113,25 @@ _scan = mongomock.collection.Collection._iter_documents
 
 
 def _iter_documents(self, filter):
-    """mongomock scans every document even for {"_id": x}; look such a document up directly.
+    """mongomock scans every document even for {"_id": x}; look such a document up directly, and
+    a filter with an equality on an indexed field up in that field's map (shared/store_index.py).
 
-    Only for plain str/int/ObjectId ids on collections without TTL indexes (so there is no
-    expiry to apply first); the document found is still checked against the whole filter, so
-    results are those of the scan. The store's own reader lock is skipped: `Locked` already
+    Only for plain str/int/ObjectId ids; expired documents are removed first (on the embedded
+    store's collections at most once a second, as MongoDB's TTL monitor does once a minute); the
+    document found is still checked against the whole filter, so results are those of the scan. The store's own reader lock is skipped: `Locked` already
     runs one call at a time.
     """
     key = filter.get("_id") if isinstance(filter, dict) else None
-    if type(key) in (str, int, ObjectId) and not self._store._ttl_indexes:
+    journaled = hasattr(self._store, "field_indexes")
+    if journaled:
+        self._store._remove_expired_documents()  # TTL: at most once a second (shared/store_journal.py)
+    if type(key) in (str, int, ObjectId) and (journaled or not self._store._ttl_indexes):
         doc = self._store._documents.get(key)
         return iter([doc] if doc is not None and filter_applies(filter, doc) else [])
+    if journaled:
+        found = store_index.candidates(self._store, filter)  # an equality on an indexed field
+        if found is not None:
+            return iter([doc for doc in found if filter_applies(filter, doc)])
     return _scan(self, filter)
 
 

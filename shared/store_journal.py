@@ -14,6 +14,7 @@ its own scan yields, so that scan is recorded.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable
 
 import bson
@@ -21,7 +22,10 @@ import mongomock.collection
 import mongomock.helpers
 from mongomock.store import CollectionStore, DatabaseStore, ServerStore
 
+from shared import store_index
+
 ABSENT = object()
+TTL_MONITOR_SECONDS = 1.0
 
 #: (database, collection, _id, BSON of the document or None when it was deleted)
 Change = tuple[str, str, object, bytes | None]
@@ -49,14 +53,17 @@ class Journal:
         if not self.before:
             return
         try:
-            changes = []
+            changes, moved = [], []
             for (store, key), before in self.before.items():
                 after = store._documents.get(key, ABSENT)
                 if after is before or (before is not ABSENT and after is not ABSENT and after == before):
                     continue
                 changes.append((store.database, store.name, key, None if after is ABSENT else bson.encode(after)))
+                moved.append((store, key, before, after))
             if changes and self.sink is not None:
                 self.sink(changes)
+            for store, key, before, after in moved:  # kept, so the equality indexes follow
+                store_index.reindex(store, key, before, after, ABSENT)
         except BaseException:
             self.undo()
             raise
@@ -65,6 +72,7 @@ class Journal:
 
     def undo(self) -> None:
         for (store, key), before in self.before.items():
+            store.field_indexes.clear()  # it may have been built within the call: built again at the next use
             if before is ABSENT:
                 store._documents.pop(key, None)
             else:
@@ -100,6 +108,15 @@ class JournaledCollection(CollectionStore):
         super().__init__(name)
         self.database = database
         self.journal = journal
+        self.field_indexes: dict[str, store_index.FieldIndex] = {}  # built at first use (shared/store_index.py)
+        self._next_expiry = 0.0
+
+    def _remove_expired_documents(self):
+        """mongomock removes expired documents (a scan) before every read; here at most once every
+        TTL_MONITOR_SECONDS. MongoDB's own TTL monitor runs once a minute, so code never relies on more."""
+        if self._ttl_indexes and time.monotonic() >= self._next_expiry:
+            self._next_expiry = time.monotonic() + TTL_MONITOR_SECONDS
+            super()._remove_expired_documents()
 
     def __setitem__(self, key, val):
         self.journal.touch(self, key, self._documents.get(key, ABSENT))
@@ -113,6 +130,11 @@ class JournaledCollection(CollectionStore):
         for key, doc in self._documents.items():
             self.journal.touch(self, key, doc)
         super().drop()
+        self.field_indexes.clear()
+
+    def drop_index(self, index_name):
+        super().drop_index(index_name)
+        self.field_indexes.clear()  # rebuilt at the next use of an index still declared
 
 
 class JournaledDatabase(DatabaseStore):
@@ -145,7 +167,9 @@ class JournaledServer(ServerStore):
 
     def load(self, database: str, collection: str, doc: dict) -> None:
         """Put a stored document back at start, without journaling it."""
-        self[database][collection]._documents[document_key(doc)] = doc
+        store = self[database][collection]
+        store._documents[document_key(doc)] = doc
+        store.field_indexes.clear()  # built again, with this document, at the next use
 
 
 _update = mongomock.collection.Collection._update

@@ -60,12 +60,15 @@ def test_object_ids_and_writes_by_id(items):
     assert collection.count_documents({"_id": 7}) == 0
 
 
-def test_collections_with_ttl_indexes_keep_mongomock_scan(items):
+def test_collections_with_ttl_indexes_expire_before_a_direct_lookup(items):
+    """Expired documents are removed before a lookup by id, as mongomock's scan would (issue 19 looks them up directly)."""
     collection, _ = items
     collection.create_index("at", expireAfterSeconds=60)
-    assert collection.find_one({"_id": "a"})["n"] == 1
-    assert isinstance(mongomock.collection.Collection._iter_documents(collection._target, {"_id": "a"}),
-                      type(x for x in ()))
+    collection.insert_one({"_id": "old", "at": datetime.now(timezone.utc) - timedelta(minutes=5)})
+    collection.insert_one({"_id": "new", "at": datetime.now(timezone.utc)})
+    collection._target._store._next_expiry = 0.0  # the monitor's next round is due
+    assert collection.find_one({"_id": "old"}) is None
+    assert collection.find_one({"_id": "new"}) is not None and collection.find_one({"_id": "a"})["n"] == 1
 
 
 # The embedded store also copies documents and rounds their dates with faster drop-ins for

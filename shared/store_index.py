@@ -1,0 +1,97 @@
+"""Equality indexes for the embedded store: what a MongoDB index gives a query on one field, for mongomock.
+
+mongomock answers every query by testing every document of the collection, so the notifier's
+`{"requisition_id": ...}` update cost grew with every notification ever stored. For a filter with a
+top-level equality on a field that a declared index begins with, the candidates are looked up in a
+map value -> document keys instead, and each candidate is still tested against the whole filter, so
+the answer is the scan's (tests/unit/test_store_index.py). The maps are built at the first such
+query and kept up to date from the journal, which sees every change of every store call
+(shared/store_journal.py); what the current call changed so far is always a candidate too, and a
+call undone drops the maps it touched (built again at the next use). Production's MongoDB uses its own indexes; this module is never loaded there.
+"""
+from __future__ import annotations
+
+import math
+
+#: Values kept in the map (NaN is not: it equals nothing). The map's lookup equates True and 1 as
+#: mongomock's scan does (MongoDB would not; rawbank never stores a bool where it looks one up).
+KEPT = (str, int, float, bool)
+_ABSENT = object()
+
+
+def kept(value) -> bool:
+    return type(value) in KEPT and not (type(value) is float and math.isnan(value))
+
+
+class FieldIndex:
+    """Document keys by the value of one top-level field; documents holding an array there may match any value."""
+
+    def __init__(self, field: str, documents):
+        self.field = field
+        self.buckets: dict[object, dict] = {}
+        self.arrays: dict = {}
+        for key, doc in documents.items():
+            self.add(key, doc)
+
+    def _value(self, doc):
+        return doc.get(self.field, _ABSENT) if isinstance(doc, dict) else _ABSENT
+
+    def add(self, key, doc) -> None:
+        value = self._value(doc)
+        if kept(value):
+            self.buckets.setdefault(value, {})[key] = None
+        elif isinstance(value, (list, tuple)):
+            self.arrays[key] = None
+        # anything else (absent, null, a document, a date, a bool) never equals a kept value
+
+    def remove(self, key, doc) -> None:
+        value = self._value(doc)
+        if kept(value):
+            bucket = self.buckets.get(value)
+            if bucket is not None:
+                bucket.pop(key, None)
+                if not bucket:
+                    del self.buckets[value]
+        elif isinstance(value, (list, tuple)):
+            self.arrays.pop(key, None)
+
+    def candidates(self, value) -> list:
+        """Keys of the documents that may hold `value` in the field, oldest entry first."""
+        return [*self.buckets.get(value, ()), *self.arrays]
+
+
+def indexed_fields(store) -> set[str]:
+    """The top-level fields a declared index of the collection begins with (not `_id`: looked up directly)."""
+    fields = set()
+    for index in store.indexes.values():
+        keys = list(index.get("key") or ())
+        first = keys[0][0] if keys and isinstance(keys[0], (list, tuple)) else None
+        if isinstance(first, str) and first != "_id" and "." not in first and not first.startswith("$"):
+            fields.add(first)
+    return fields
+
+
+def candidates(store, filter) -> list | None:
+    """The documents a filter with an indexed equality may match, or None when no index serves it."""
+    if not isinstance(filter, dict):
+        return None
+    wanted = indexed_fields(store)
+    for field, value in filter.items():
+        if field in wanted and kept(value):
+            index = store.field_indexes.get(field)
+            if index is None:
+                index = store.field_indexes[field] = FieldIndex(field, store._documents)
+            documents = store._documents
+            keys = dict.fromkeys(index.candidates(value))
+            keys.update((key, None) for touched, key in store.journal.before if touched is store)  # this call's
+            return [documents[key] for key in keys if key in documents]
+    return None
+
+
+def reindex(store, key, before, after, absent) -> None:
+    """Move one changed document within the collection's maps (`absent`: it did not exist, or no longer does)."""
+    for index in store.field_indexes.values():
+        if before is not absent:
+            index.remove(key, before)
+        if after is not absent:
+            index.add(key, after)
