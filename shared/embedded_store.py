@@ -118,8 +118,8 @@ def _iter_documents(self, filter):
 
     Only for plain str/int/ObjectId ids; expired documents are removed first (on the embedded
     store's collections at most once a second, as MongoDB's TTL monitor does once a minute); the
-    document found is still checked against the whole filter, so results are those of the scan. The store's own reader lock is skipped: `Locked` already
-    runs one call at a time.
+    document found is still checked against the whole filter, so results are those of the scan.
+    The store's own reader lock is skipped: `Locked` already runs one call at a time.
     """
     key = filter.get("_id") if isinstance(filter, dict) else None
     journaled = hasattr(self._store, "field_indexes")
@@ -144,7 +144,8 @@ def _page_results(self, with_limit_and_skip=False):
     mongomock sorts every match, copies each and makes its dates aware, then slices; a page of 50
     newest events out of 10^4 copied all 10^4. Here the page is picked first (for one sort key whose
     values are all of one plain kind by heapq.nsmallest/nlargest, documented equal to sorted(...)[:n],
-    so ties keep mongomock's order) and only its documents are copied. Unlimited reads, and cursors already read whole, are mongomock's.
+    so ties keep mongomock's order) and only its documents are copied. Unlimited reads, and cursors
+    already read whole, are mongomock's.
     """
     whole = self._results and self._factory_last_generated_results == self._factory
     if not with_limit_and_skip or not self._limit or whole:

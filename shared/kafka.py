@@ -22,7 +22,8 @@ def make_producer(config: Config, client_id: str) -> KafkaProducer:
     """A producer that waits for all in-sync replicas and never duplicates on retry."""
     return KafkaProducer(
         bootstrap_servers=bootstrap_servers(config), client_id=client_id, acks="all",
-        enable_idempotence=True, linger_ms=config.kafka_linger_ms, request_timeout_ms=max(config.kafka_request_timeout_ms, 5000),
+        enable_idempotence=True, linger_ms=config.kafka_linger_ms,
+        request_timeout_ms=max(config.kafka_request_timeout_ms, 5000),
         max_block_ms=max(config.kafka_request_timeout_ms, 5000))
 
 

@@ -7,7 +7,8 @@ map value -> document keys instead, and each candidate is still tested against t
 the answer is the scan's (tests/unit/test_store_index.py). The maps are built at the first such
 query and kept up to date from the journal, which sees every change of every store call
 (shared/store_journal.py); what the current call changed so far is always a candidate too, and a
-call undone drops the maps it touched (built again at the next use). Production's MongoDB uses its own indexes; this module is never loaded there.
+call undone drops the maps it touched (built again at the next use). Production's MongoDB uses its
+own indexes; this module is never loaded there.
 """
 from __future__ import annotations
 
