@@ -88,20 +88,20 @@ class ConsumerLoop:
             # Poll again well within max_poll_interval, or the group drops this member, the commit
             # fails and the same slow batch is handled again and again. The rest is fetched anew.
             deadline = time.monotonic() + self.config.kafka_max_poll_interval_ms / 2000
-            for partition, messages in batches.items():
-                done = None
-                try:
+            done = {}  # partition -> the offset after its last settled message
+            try:
+                for partition, messages in batches.items():
                     for message in messages:
                         if time.monotonic() > deadline:
                             consumer.seek(partition, message.offset)
                             break
                         self.process(message, stop)
-                        done = message.offset
-                finally:
-                    if done is not None:
-                        if self.before_commit is not None:
-                            self.before_commit()
-                        consumer.commit({partition: OffsetAndMetadata(done + 1, "", -1)})
+                        done[partition] = OffsetAndMetadata(message.offset + 1, "", -1)
+            finally:
+                if done:  # one commit for the whole poll: a broker round trip per partition was the cost
+                    if self.before_commit is not None:
+                        self.before_commit()
+                    consumer.commit(done)
             self.lag = _lag(consumer)
             if self.lag is not None:
                 CONSUMER_LAG.labels(self.service).set(self.lag)
