@@ -13,6 +13,7 @@ import urllib.request
 
 from shared.broker import die_with_parent, port_free, start_broker, wait_for_broker
 from shared.config import Config, SettingError, is_loopback
+from shared.console import say
 from shared.datadir import DataDir
 from shared.events import TOPICS
 from shared.kafka import ensure_topics
@@ -31,10 +32,6 @@ DEMO_LOGINS = {"warehouse": "Warehouse staff / गोदाम कर्मच�
 def default_ports() -> dict[str, int]:
     """The broker's port and each service's own."""
     return {"broker": BROKER_PORT, **{spec.name: spec.default_port for spec in all_specs()}}
-
-
-def say(en: str, hi: str) -> None:
-    print(f"{en}\n  {hi}", flush=True)
 
 
 def check_ports(ports: dict[str, int]) -> None:
