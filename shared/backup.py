@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from shared.datadir import DataDir, DataDirError, unusable
-from shared.dev import say
+from shared.console import say
 from shared.durable_store import FORMAT, check_format, read_copy
 from shared.runtime import database_name
 from shared.spec import SERVICES
