@@ -5,6 +5,7 @@ import this; production never loads it.
 """
 from __future__ import annotations
 
+import collections.abc
 import copy
 import functools
 import heapq
@@ -135,6 +136,22 @@ def _iter_documents(self, filter):
     return _scan(self, filter)
 
 
+def _find_one(self, filter=None, *args, **kwargs):
+    """pymongo's find_one: the first result of `find` limited to one (mongomock's copied every match).
+
+    With a limit the page is picked before anything is copied (`_page_results`): the dispatcher's
+    sorted claim of the next due delivery copied every pending delivery, under the one store lock.
+    """
+    if filter is None:
+        filter = {}
+    if not isinstance(filter, collections.abc.Mapping):
+        filter = {"_id": filter}
+    kwargs.pop("limit", None)  # pymongo ignores a limit given to find_one
+    for document in self.find(filter, *args, **kwargs).limit(-1):
+        return document
+    return None
+
+
 _compute_results = mongomock.collection.Cursor._compute_results
 
 
@@ -252,6 +269,7 @@ def _speed_up_mongomock() -> None:
     mongomock.collection.version = _versions
     mongomock.mongo_client._convert_version_to_list = _convert_version_to_list
     mongomock.collection.Collection._iter_documents = _iter_documents
+    mongomock.collection.Collection.find_one = _find_one
     mongomock.collection.Cursor._compute_results = _page_results
     mongomock.collection.copy = types.SimpleNamespace(deepcopy=_copy_document, copy=copy.copy)
     mongomock.collection._copy_field = _copy_field

@@ -74,19 +74,35 @@ def indexed_fields(store) -> set[str]:
 
 def candidates(store, filter) -> list | None:
     """The documents a filter with an indexed equality may match, or None when no index serves it."""
+    keys = _keys(store, filter, indexed_fields(store))
+    if keys is None:
+        return None
+    keys.update((key, None) for touched, key in store.journal.before if touched is store)  # this call's
+    documents = store._documents
+    return [documents[key] for key in keys if key in documents]
+
+
+def _keys(store, filter, wanted: set[str]) -> dict | None:
+    """Keys of the documents an indexed equality of `filter` allows, or of each of its `$or` branches
+    (the dispatcher's claim: pending and due, or sending with a lapsed lease); None: no index serves it."""
     if not isinstance(filter, dict):
         return None
-    wanted = indexed_fields(store)
     for field, value in filter.items():
         if field in wanted and kept(value):
             index = store.field_indexes.get(field)
             if index is None:
                 index = store.field_indexes[field] = FieldIndex(field, store._documents)
-            documents = store._documents
-            keys = dict.fromkeys(index.candidates(value))
-            keys.update((key, None) for touched, key in store.journal.before if touched is store)  # this call's
-            return [documents[key] for key in keys if key in documents]
-    return None
+            return dict.fromkeys(index.candidates(value))
+    branches = filter.get("$or")
+    if not isinstance(branches, list) or not branches:
+        return None
+    found: dict = {}
+    for branch in branches:
+        keys = _keys(store, branch, wanted)
+        if keys is None:  # one branch unserved: it may match any document
+            return None
+        found.update(keys)
+    return found
 
 
 def reindex(store, key, before, after, absent) -> None:

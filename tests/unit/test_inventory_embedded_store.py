@@ -186,3 +186,17 @@ def test_a_page_is_the_page_mongomock_gives(values, missing, direction, skip, li
         whole = collection._target.find(query, {"v": 1}).sort(sort).skip(skip).limit(limit)
         assert page == _compute_results(whole, True)
         assert page == list(collection.find(query, {"v": 1}).sort(sort))[skip:skip + limit]
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(_SORTABLE, max_size=20), direction=st.sampled_from([1, -1]))
+def test_find_one_is_the_first_of_mongomocks_results(values, direction):
+    """find_one reads a page of one (pymongo's limit(-1)) and gives what mongomock's whole read gives first."""
+    collection = connect("mongomock://find-one")["rawbank_test"].ones
+    collection.delete_many({})
+    for n, value in enumerate(values):
+        collection.insert_one({"_id": n, "v": value, "w": n % 3})
+    for query, sort in (({}, None), ({"w": {"$ne": 2}}, [("v", direction)]), ({"w": 1}, [("v", direction)])):
+        first = collection.find_one(query, {"v": 1}, sort=sort, limit=5)
+        whole = collection._target.find(query, {"v": 1}, sort=sort)
+        assert first == (_compute_results(whole)[0] if values and _compute_results(whole) else None)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared import embedded_store
+from shared import embedded_store, store_index
 from shared.embedded_store import _scan
 from shared.store_journal import Journal, JournaledServer
 from shared.mongo import connect
@@ -42,7 +42,9 @@ def test_an_indexed_equality_finds_what_the_scan_finds(writes, asked):
         _apply(collection, kind, n, value)
         if number % 7 == 3:  # the map is built at a first query and kept up to date from then on
             collection.find_one({"f": asked})
-    for query in ({"f": asked}, {"f": asked, "g": 1}, {"f": asked, "$or": [{"g": 0}, {"g": 1}]}):
+    for query in ({"f": asked}, {"f": asked, "g": 1}, {"f": asked, "$or": [{"g": 0}, {"g": 1}]},
+                  {"$or": [{"f": asked}, {"f": "a", "g": 1}]}, {"$or": [{"f": asked, "g": 0}, {"f": 2.5}]},
+                  {"$or": [{"f": asked}, {"g": 1}]}):  # the last: one branch unindexed, so the scan
         found = [doc["_id"] for doc in collection.find(query)]
         scanned = [doc["_id"] for doc in _scan(collection._target, query)]
         assert sorted(found, key=str) == sorted(scanned, key=str)
@@ -66,3 +68,17 @@ def test_a_failed_write_leaves_the_map_as_the_documents():
         collection.update_one({"_id": 1}, {"$set": {"f": "b"}})
     refuse.clear()
     assert collection.find_one({"f": "a"})["_id"] == 1 and collection.find_one({"f": "b"}) is None
+
+
+def test_an_or_of_indexed_equalities_looks_up_only_their_documents():
+    """The dispatcher's claim ($or of two statuses) tests only the documents in those statuses."""
+    collection = connect("mongomock://index-or")["rawbank_test"].deliveries
+    collection.drop()
+    collection.create_index([("status", 1), ("next_attempt_at", 1)])
+    collection.insert_many([{"_id": n, "status": "delivered" if n % 10 else "pending", "next_attempt_at": n}
+                            for n in range(100)])
+    store = collection._target._store
+    query = {"$or": [{"status": "pending", "next_attempt_at": {"$lte": 50}}, {"status": "sending"}]}
+    assert [doc["_id"] for doc in store_index.candidates(store, query)] == list(range(0, 100, 10))
+    assert [doc["_id"] for doc in collection.find(query)] == [0, 10, 20, 30, 40, 50]
+    assert store_index.candidates(store, {"$or": [{"status": "pending"}, {"next_attempt_at": 3}]}) is None
