@@ -5,11 +5,8 @@ import this; production never loads it.
 """
 from __future__ import annotations
 
-import collections.abc
 import copy
 import functools
-import heapq
-import itertools
 import types
 import uuid
 from datetime import datetime
@@ -21,10 +18,10 @@ import mongomock.helpers
 import mongomock.mongo_client
 from bson import Decimal128, Int64
 from mongomock import ObjectId
-from mongomock.filtering import filter_applies, resolve_key, resolve_sort_key
 
-from shared import store_index, store_journal
+from shared import store_journal
 from shared.store_journal import Journal, JournaledServer, StoreLock
+from shared.store_reads import _find_one, _iter_documents, _page_results
 
 _WRAP = (mongomock.Database, mongomock.Collection, mongomock.collection.Cursor,
          mongomock.command_cursor.CommandCursor, mongomock.collection.BulkOperationBuilder)
@@ -110,94 +107,6 @@ class Locked:
         return f"Locked({self._target!r})"
 
 
-_scan = mongomock.collection.Collection._iter_documents
-
-
-def _iter_documents(self, filter):
-    """mongomock scans every document even for {"_id": x}; look such a document up directly, and
-    a filter with an equality on an indexed field up in that field's map (shared/store_index.py).
-
-    Only for plain str/int/ObjectId ids; expired documents are removed first (on the embedded
-    store's collections at most once a second, as MongoDB's TTL monitor does once a minute); the
-    document found is still checked against the whole filter, so results are those of the scan.
-    The store's own reader lock is skipped: `Locked` already runs one call at a time.
-    """
-    key = filter.get("_id") if isinstance(filter, dict) else None
-    journaled = hasattr(self._store, "field_indexes")
-    if journaled:
-        self._store._remove_expired_documents()  # TTL: at most once a second (shared/store_journal.py)
-    if type(key) in (str, int, ObjectId) and (journaled or not self._store._ttl_indexes):
-        doc = self._store._documents.get(key)
-        return iter([doc] if doc is not None and filter_applies(filter, doc) else [])
-    if journaled:
-        found = store_index.candidates(self._store, filter)  # an equality on an indexed field
-        if found is not None:
-            return iter([doc for doc in found if filter_applies(filter, doc)])
-    return _scan(self, filter)
-
-
-def _find_one(self, filter=None, *args, **kwargs):
-    """pymongo's find_one: the first result of `find` limited to one (mongomock's copied every match).
-
-    With a limit the page is picked before anything is copied (`_page_results`): the dispatcher's
-    sorted claim of the next due delivery copied every pending delivery, under the one store lock.
-    """
-    if filter is None:
-        filter = {}
-    if not isinstance(filter, collections.abc.Mapping):
-        filter = {"_id": filter}
-    kwargs.pop("limit", None)  # pymongo ignores a limit given to find_one
-    for document in self.find(filter, *args, **kwargs).limit(-1):
-        return document
-    return None
-
-
-_compute_results = mongomock.collection.Cursor._compute_results
-
-
-def _page_results(self, with_limit_and_skip=False):
-    """mongomock's results of a cursor, but a limited read (a page) copies only the documents it returns.
-
-    mongomock sorts every match, copies each and makes its dates aware, then slices; a page of 50
-    newest events out of 10^4 copied all 10^4. Here the page is picked first (for one sort key whose
-    values are all of one plain kind by heapq.nsmallest/nlargest, documented equal to sorted(...)[:n],
-    so ties keep mongomock's order) and only its documents are copied. Unlimited reads, and cursors
-    already read whole, are mongomock's.
-    """
-    whole = self._results and self._factory_last_generated_results == self._factory
-    if not with_limit_and_skip or not self._limit or whole:
-        return _compute_results(self, with_limit_and_skip)
-    key = (self._factory, self._skip, self._limit)
-    page = self.__dict__.get("_page")
-    if page is None or page[0] != key:
-        page = self._page = (key, _page(self))
-    return page[1]
-
-
-#: Sort values Python compares as MongoDB does, as long as all are of one kind (bool is not a number there).
-_KINDS = {int: "number", float: "number", str: "string", datetime: "date"}
-
-
-def _page(cursor) -> list:
-    collection, sort, wanted = cursor.collection, cursor._sort, cursor._skip + abs(cursor._limit)
-    if isinstance(sort, (list, tuple)) and len(sort) == 1 and not sort[0][0].startswith("$"):
-        (field, direction), = sort
-        pick = heapq.nlargest if direction < 0 else heapq.nsmallest
-        matches = list(collection._iter_documents(cursor._spec))
-        values = [resolve_key(field, doc) for doc in matches]
-        kinds = {_KINDS.get(type(value)) for value in values}
-        if len(kinds) == 1 and None not in kinds:  # one kind, no value missing: Python orders it as BSON does
-            chosen = [matches[i] for i in pick(wanted, range(len(matches)), key=values.__getitem__)]
-        else:  # mongomock's order; its sort keys have no ==, so heapq would not keep ties in order
-            chosen = sorted(matches, key=lambda doc: resolve_sort_key(field, doc), reverse=direction < 0)[:wanted]
-        documents = (collection._copy_only_fields(doc, cursor._projection, dict) for doc in chosen[cursor._skip:])
-    else:
-        documents = itertools.islice(cursor._factory(), cursor._skip, wanted)
-    if collection.codec_options.tz_aware:
-        return [mongomock.helpers.make_datetime_timezone_aware_in_document(doc) for doc in documents]
-    return list(documents)
-
-
 #: Values copied and patched as they are: immutable, and not dates mongomock has to round.
 _PLAIN = frozenset({str, int, float, bool, type(None), bytes, ObjectId, Decimal, Decimal128, Int64,
                     uuid.UUID})
@@ -268,7 +177,7 @@ def _speed_up_mongomock() -> None:
     """Drop-in replacements inside mongomock, same results (tests/unit/test_inventory_embedded_store.py)."""
     mongomock.collection.version = _versions
     mongomock.mongo_client._convert_version_to_list = _convert_version_to_list
-    mongomock.collection.Collection._iter_documents = _iter_documents
+    mongomock.collection.Collection._iter_documents = _iter_documents  # shared/store_reads.py
     mongomock.collection.Collection.find_one = _find_one
     mongomock.collection.Cursor._compute_results = _page_results
     mongomock.collection.copy = types.SimpleNamespace(deepcopy=_copy_document, copy=copy.copy)

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from mongomock import ObjectId
 from pymongo import ReturnDocument
 
-from shared.embedded_store import (_aware_dates, _compute_results, _copy_document, _make_dates_aware, _patch_dates,
-                                   _patch_datetime_awareness, _scan)
+from shared.embedded_store import (_aware_dates, _copy_document, _make_dates_aware, _patch_dates,
+                                   _patch_datetime_awareness)
+from shared.store_reads import _compute_results, _scan
 from shared.mongo import connect
 
 
@@ -177,11 +178,15 @@ def test_a_page_is_the_page_mongomock_gives(values, missing, direction, skip, li
     """A sorted, limited read picks the page first and copies only it: same documents, same order."""
     collection = connect("mongomock://pages")["rawbank_test"].pages
     collection.delete_many({})
+    collection.create_index("w")  # {"w": 1} and the $or are looked up in its map, ordered, then tested
     documents = [{"_id": n, "v": value, "w": n % 3} for n, value in enumerate(values)]
     for document in documents + ([{"_id": "no-v", "w": 1}] if missing else []):
         collection.insert_one(document)
+    collection.update_many({"w": 0}, {"$set": {"w": 1}})  # moved within the map: its order is no longer the scan's
+    collection.update_many({"_id": {"$in": [1, 4]}}, {"$set": {"w": 0}})
     for query, sort in (({}, [("v", direction)]), ({"w": {"$ne": 2}}, [("v", direction)]),
-                        ({}, [("w", direction), ("v", 1)])):
+                        ({}, [("w", direction), ("v", 1)]), ({"w": 1}, [("v", direction)]),
+                        ({"$or": [{"w": 0}, {"w": 1, "v": {"$ne": 2}}]}, [("v", direction)])):
         page = list(collection.find(query, {"v": 1}).sort(sort).skip(skip).limit(limit))
         whole = collection._target.find(query, {"v": 1}).sort(sort).skip(skip).limit(limit)
         assert page == _compute_results(whole, True)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared import embedded_store, store_index
-from shared.embedded_store import _scan
+from shared.store_reads import _scan
 from shared.store_journal import Journal, JournaledServer
 from shared.mongo import connect
 

@@ -1,0 +1,127 @@
+"""How the embedded store answers reads faster than mongomock, with mongomock's results.
+
+Lookups by _id and by indexed equalities (shared/store_index.py), a page picked before anything is
+copied, and pymongo's find_one; installed into mongomock by shared/embedded_store.py.
+"""
+from __future__ import annotations
+
+import collections.abc
+import heapq
+import itertools
+from datetime import datetime
+
+import mongomock
+import mongomock.collection
+import mongomock.helpers
+from mongomock import ObjectId
+from mongomock.filtering import filter_applies, resolve_key, resolve_sort_key
+
+from shared import store_index
+
+_scan = mongomock.collection.Collection._iter_documents
+
+
+def _iter_documents(self, filter):
+    """mongomock scans every document even for {"_id": x}; look such a document up directly, and
+    a filter with an equality on an indexed field up in that field's map (shared/store_index.py).
+
+    Only for plain str/int/ObjectId ids; expired documents are removed first (on the embedded
+    store's collections at most once a second, as MongoDB's TTL monitor does once a minute); the
+    document found is still checked against the whole filter, so results are those of the scan.
+    The store's own reader lock is skipped: `Locked` already runs one call at a time.
+    """
+    found = _candidates(self, filter)
+    if found is None:
+        return _scan(self, filter)
+    return iter([doc for doc in found if filter_applies(filter, doc)])
+
+
+def _candidates(self, filter) -> list | None:
+    """The documents `filter` may match, by _id or an indexed equality, each still to be tested against
+    it; None when only the scan can tell."""
+    key = filter.get("_id") if isinstance(filter, dict) else None
+    journaled = hasattr(self._store, "field_indexes")
+    if journaled:
+        self._store._remove_expired_documents()  # TTL: at most once a second (shared/store_journal.py)
+    if type(key) in (str, int, ObjectId) and (journaled or not self._store._ttl_indexes):
+        doc = self._store._documents.get(key)
+        return [] if doc is None else [doc]
+    return store_index.candidates(self._store, filter) if journaled else None
+
+
+def _find_one(self, filter=None, *args, **kwargs):
+    """pymongo's find_one: the first result of `find` limited to one (mongomock's copied every match).
+
+    With a limit the page is picked before anything is copied (`_page_results`): the dispatcher's
+    sorted claim of the next due delivery copied every pending delivery, under the one store lock.
+    """
+    if filter is None:
+        filter = {}
+    if not isinstance(filter, collections.abc.Mapping):
+        filter = {"_id": filter}
+    kwargs.pop("limit", None)  # pymongo ignores a limit given to find_one
+    for document in self.find(filter, *args, **kwargs).limit(-1):
+        return document
+    return None
+
+
+_compute_results = mongomock.collection.Cursor._compute_results
+
+
+def _page_results(self, with_limit_and_skip=False):
+    """mongomock's results of a cursor, but a limited read (a page) copies only the documents it returns.
+
+    mongomock sorts every match, copies each and makes its dates aware, then slices; a page of 50
+    newest events out of 10^4 copied all 10^4. Here the page is picked first (for one sort key whose
+    values are all of one plain kind by heapq.nsmallest/nlargest, documented equal to sorted(...)[:n],
+    so ties keep mongomock's order) and only its documents are copied. Unlimited reads, and cursors
+    already read whole, are mongomock's.
+    """
+    whole = self._results and self._factory_last_generated_results == self._factory
+    if not with_limit_and_skip or not self._limit or whole:
+        return _compute_results(self, with_limit_and_skip)
+    key = (self._factory, self._skip, self._limit)
+    page = self.__dict__.get("_page")
+    if page is None or page[0] != key:
+        page = self._page = (key, _page(self))
+    return page[1]
+
+
+#: Sort values Python compares as MongoDB does, as long as all are of one kind (bool is not a number there).
+_KINDS = {int: "number", float: "number", str: "string", datetime: "date"}
+
+
+def _page(cursor) -> list:
+    collection, sort, wanted = cursor.collection, cursor._sort, cursor._skip + abs(cursor._limit)
+    if isinstance(sort, (list, tuple)) and len(sort) == 1 and not sort[0][0].startswith("$"):
+        chosen = _sorted_page(collection, cursor._spec, *sort[0], wanted)
+        documents = (collection._copy_only_fields(doc, cursor._projection, dict) for doc in chosen[cursor._skip:])
+    else:
+        documents = itertools.islice(cursor._factory(), cursor._skip, wanted)
+    if collection.codec_options.tz_aware:
+        return [mongomock.helpers.make_datetime_timezone_aware_in_document(doc) for doc in documents]
+    return list(documents)
+
+
+def _sorted_page(collection, spec, field: str, direction: int, wanted: int) -> list:
+    """The first `wanted` matches of `spec` in the order of one sort key, as mongomock's sort gives them.
+
+    Documents an index gives are ordered first and tested in that order until the page is full: the
+    dispatcher's claim of the next due delivery tests one or two of thousands pending, not all of them.
+    """
+    pool = None if "_iter_documents" in vars(collection) else _candidates(collection, spec)
+    tested = pool is None
+    if tested:
+        pool = list(collection._iter_documents(spec))
+    values = [resolve_key(field, doc) for doc in pool]
+    kinds = {_KINDS.get(type(value)) for value in values}
+    if len(kinds) == 1 and None not in kinds:  # one kind, no value missing: Python orders it as BSON does
+        if tested:
+            pick = heapq.nlargest if direction < 0 else heapq.nsmallest
+            return [pool[i] for i in pick(wanted, range(len(pool)), key=values.__getitem__)]
+        # sorted() is stable with reverse too, as heapq's picks are: testing after ordering keeps ties in order
+        ordered = (pool[i] for i in sorted(range(len(pool)), key=values.__getitem__, reverse=direction < 0))
+        return list(itertools.islice((doc for doc in ordered if filter_applies(spec, doc)), wanted))
+    matches = pool if tested else [doc for doc in pool if filter_applies(spec, doc)]
+    # mongomock's order; its sort keys have no ==, so heapq would not keep ties in order
+    return sorted(matches, key=lambda doc: resolve_sort_key(field, doc), reverse=direction < 0)[:wanted]
