@@ -67,7 +67,8 @@ def round_(count: int) -> dict:
     left = db.deliveries.count_documents({"status": deliveries.PENDING})
     stored = db.deliveries.count_documents({})
     runtime.close()
-    return {"events_per_s": len(stream) / seconds, "claim_ms": percentile(claims, 50), "deliveries": stored, "pending_left": left}
+    return {"events_per_s": len(stream) / seconds, "claim_ms": percentile(claims, 50), "deliveries": stored,
+            "pending_left": left}
 
 
 def main() -> None:
