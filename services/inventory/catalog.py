@@ -14,7 +14,7 @@ from shared.errors import AlreadyExists, Conflict
 
 MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size", "max_level", "active",
                    "entitlement_class")
-DEPOT_FIELDS = ("code", "name", "district", "zone")  # what its events carry
+DEPOT_FIELDS = ("code", "name", "name_hi", "district", "zone")  # what its events carry
 DEPOT_PLACE = ("address", "address_hi", "opening_hours")  # where and when artisans find it (pages, no events)
 _SPLIT = re.compile(r"[\s,;:/()\[\]._-]+")
 
@@ -44,7 +44,7 @@ def update_depot(db, code: str, changes: dict, *, correlation_id: str | None = N
         before = {k: current.get(k, "plain" if k == "zone" else None) for k in DEPOT_FIELDS}
         after = {**before, **changes}
         event = new_event("DepotUpdated", code, after, source=SOURCE, correlation_id=correlation_id)
-        unchanged = {k: current[k] if k in current else {"$exists": False} for k in ("name", "zone")}
+        unchanged = {k: current[k] if k in current else {"$exists": False} for k in ("name", "name_hi", "zone")}
         if db.depots.update_one({"_id": code, **unchanged},
                                 {"$set": changes, "$push": {"outbox": event.to_dict()}}).matched_count:
             return {**{k: current.get(k) for k in DEPOT_PLACE}, **after}

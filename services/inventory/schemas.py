@@ -45,6 +45,7 @@ class HoursSchema(ma.Schema):
 class DepotSchema(ma.Schema):
     code = f.String(required=True, validate=CODE)
     name = f.String(required=True, validate=_NAME)
+    name_hi = f.String(load_default=None, allow_none=True, validate=_NAME, metadata={"description": "its Hindi name"})
     district = f.String(required=True, validate=v.Length(min=1, max=100))
     zone = f.String(load_default="plain", dump_default="plain", validate=v.OneOf(ZONES),
                     metadata={"description": "freight zone: schemes charge freight by it"})
@@ -56,6 +57,7 @@ class DepotSchema(ma.Schema):
 
 class DepotPatchSchema(ma.Schema):
     name = f.String(validate=_NAME)
+    name_hi = f.String(allow_none=True, validate=_NAME)
     zone = f.String(validate=v.OneOf(ZONES))
     address = f.String(allow_none=True, validate=_ADDRESS)
     address_hi = f.String(allow_none=True, validate=_ADDRESS)

@@ -22,8 +22,8 @@ def put_material(db, data: dict) -> None:
 
 
 def put_depot(db, data: dict) -> None:
-    db.depots.update_one({"_id": data["code"]},
-                         {"$set": {"name": data["name"], "district": data["district"]}}, upsert=True)
+    db.depots.update_one({"_id": data["code"]}, {"$set": {"name": data["name"], "name_hi": data.get("name_hi"),
+                                                           "district": data["district"]}}, upsert=True)
 
 
 def put_artisan(db, data: dict, occurred_at: str) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from services.requests import artisans, domain, login_throttle, materials, quotas, requisitions, settings, users
+from services.requests import artisans, domain, login_throttle, materials, quotas, requisitions, settings, users, words
 from shared.auth import COOKIE, current_principal, decode_token, issue_token
 from shared.errors import CsrfFailed, Error
 from shared.i18n import LANG_COOKIE, LANGUAGES
@@ -17,10 +17,7 @@ from shared.web import client_address, db
 blp = Blueprint("requests_pages", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static/requests")
 YEAR = 365 * 24 * 3600
-STATUSES = {"submitted": _l("Submitted"), "approved": _l("Approved"), "reserved": _l("Ready at depot"),
-            "waitlisted": _l("Waiting for stock"), "dispatched": _l("Handed over"), "received": _l("Received"),
-            "rejected": _l("Rejected"), "cancelled": _l("Cancelled")}
-LABELS = {"status": STATUSES}
+LABELS = {"status": {code: _l(text) for code, text in words.STATUSES.items()}}
 
 COMMON_PAGES = {"login": "/login", "language": "/lang", "logout": "/logout"}
 HOME = {"artisan": "/my", "secretary": "/my"}

@@ -209,7 +209,7 @@ def _fingerprint(artisan_id: str, body: dict) -> str:
 def _replay(db, principal: Principal, req_id: str, fingerprint: str) -> dict | None:
     first = db.requisitions.find_one({"_id": req_id}, {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0})
     if first is not None and first.pop("fingerprint") != fingerprint:
-        raise errors.IdempotencyKeyReused()
+        raise errors.IdempotencyKeyReused({"requisition_id": req_id})
     return first and _shown(db, principal, first)
 
 

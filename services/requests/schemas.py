@@ -92,16 +92,42 @@ class ArtisanQuery(ma.Schema):
 
 
 class QuotaSchema(ma.Schema):
+    id = f.String(attribute="_id", dump_only=True, metadata={"description": "'<category>@<artisan_id or *>'"})
     category = f.String(required=True, validate=CATEGORY)
-    limit = Quantity(required=True, metadata={"description": "per month, in the category's unit"})
+    limit = Quantity(required=True, metadata={"description": "per month, in the category's unit; at most 10000"})
     per_loom = f.Boolean(load_default=False)
-    artisan_id = f.String(load_default=None, allow_none=True, validate=CODE)
+    artisan_id = f.String(load_default=None, allow_none=True, validate=CODE,
+                          metadata={"description": "a registered artisan; none: everyone"})
+    replace = f.Boolean(load_default=True, load_only=True, metadata={
+        "description": "false: refuse (409 quota_exists, with the cap there is) if a cap is set already"})
     set_by = f.String(dump_only=True)
+    set_at = f.String(dump_only=True)
 
     @ma.validates("limit")
     def _not_negative(self, value, **kwargs):
         if value < 0:
             raise ma.ValidationError(F_("must not be negative"))
+
+
+class QuotaChangeSchema(ma.Schema):
+    id = f.String()
+    category = f.String()
+    artisan_id = f.String(allow_none=True)
+    change = f.String(metadata={"description": "set, replaced or removed"})
+    limit = Quantity(allow_none=True)
+    per_loom = f.Boolean(allow_none=True)
+    before = f.Nested(lambda: QuotaBeforeSchema(), allow_none=True)
+    by = f.String()
+    at = f.String()
+
+
+class HistoryQuery(ma.Schema):
+    limit = f.Integer(load_default=50, validate=v.Range(min=1, max=500))
+
+
+class QuotaBeforeSchema(ma.Schema):
+    limit = Quantity()
+    per_loom = f.Boolean()
 
 
 class UsageQuery(ma.Schema):

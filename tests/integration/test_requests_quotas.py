@@ -1,9 +1,11 @@
 """Monthly caps: the exact boundary, per loom, month change, returns, races and crash repair."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 from services.requests import quotas, requisitions
+from shared import names
 from shared.auth import Principal
 from shared.errors import RuleBroken
 from tests.integration.test_requests_support import at_once, client  # noqa: F401  (fixture)
@@ -26,13 +28,14 @@ def test_exactly_the_cap_passes_and_one_gram_more_fails(client):
     assert error["code"] == "quota_exceeded"
     assert error["details"] == {"category": "yarn", "month": error["details"]["month"], "unit": "kg",
                                 "cap": "30", "used": "30", "left": "0", "requested": "0.001"}
-    month = error["details"]["month"]
-    assert error["message"] == (f"Monthly cap for yarn is 30 kg; 30 kg already used in {month}, "
-                                "0 kg left, and this request needs 0.001 kg.")
+    month = names.month(error["details"]["month"], "en")  # "December 2026"
+    assert error["message"] == (f"Your monthly yarn quota is 30 kg; 30 kg is already used in {month}, "
+                                "0 kg is left, and this request asks for 0.001 kg.")
     hindi = client.call("POST", "/requisitions", {**me, "Accept-Language": "hi-IN"},
                         {"depot": "VNS", "lines": [{"sku": YARN, "quantity": "0.001"}]}, status=422)
-    assert "मासिक सीमा 30 kg" in hindi.get_json()["error"]["message"]
-    assert "0 kg बाकी" in hindi.get_json()["error"]["message"]
+    message = hindi.get_json()["error"]["message"]  # the category, unit and month in Hindi too (issue 18)
+    assert "मासिक धागा कोटा 30 किलो" in message and "0 किलो बचा" in message, message
+    assert names.month(error["details"]["month"], "hi") in message and not re.search("[A-Za-z]", message), message
     assert client.db.requisitions.count_documents({}) == 2
 
 

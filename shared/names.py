@@ -1,0 +1,85 @@
+"""What people read for stored codes and figures, in a language given (so it works in worker threads too).
+
+Units, material categories and requisition statuses are English msgids here, translated where they are
+shown; quantities, numbers, days and months are written by Babel for India (lakh grouping: 1,00,000).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+from shared.i18n import N_, translate
+
+INDIA = ZoneInfo("Asia/Kolkata")
+LOCALES = {"en": "en_IN", "hi": "hi_IN"}
+UNITS = {"kg": N_("kg"), "g": N_("g"), "m": N_("m"), "litre": N_("litre"), "piece": N_("piece")}
+#: a material category as it reads inside a sentence ("your yarn quota")
+CATEGORIES = {"yarn": N_("yarn"), "fibre": N_("fibre"), "dye": N_("dye"), "metal": N_("metal"), "wood": N_("wood"),
+              "clay": N_("clay"), "chemical": N_("chemical"), "packaging": N_("packaging"), "other": N_("other")}
+#: Hindi says the part of the day ('शाम'), where 'am/pm' would read as English
+TIME_PATTERNS = {"en": "d MMM y, h:mm a", "hi": "d MMM y, h:mm B"}
+#: who moved a requisition on when it was no person
+ACTORS = {"inventory": N_("the depot's stock system"), "auto-approve": N_("automatic approval"),
+          "system": N_("rawbank")}
+
+
+def _locale(lang: str) -> str:
+    return LOCALES.get(lang, "en_IN")
+
+
+def unit(code: str | None, lang: str) -> str:
+    return translate(UNITS[code], lang) if code in UNITS else (code or "")
+
+
+def category(code: str, lang: str) -> str:
+    return translate(CATEGORIES[code], lang) if code in CATEGORIES else code
+
+
+def actor(name: str | None, lang: str) -> str:
+    """A person's user name as it is; rawbank's own steps in words."""
+    return translate(ACTORS[name], lang) if name in ACTORS else (name or "–")
+
+
+def number(value, lang: str) -> str:
+    """12500.5 -> '12,500.5'; 1000000 -> '10,00,000'."""
+    return format_decimal(Decimal(str(value)), format="#,##,##0.###", locale=_locale(lang))
+
+
+def quantity(value, unit_code: str | None, lang: str) -> str:
+    """Thousandths (int) or a decimal string, with the unit in `lang`: '1,250.5 किलो'."""
+    amount = Decimal(value) / 1000 if isinstance(value, int) else Decimal(str(value))
+    return f"{number(amount, lang)} {unit(unit_code, lang)}".strip()
+
+
+def month(value: str, lang: str) -> str:
+    """'2026-11' -> 'November 2026' / 'नवंबर 2026'; as it came when it is no month."""
+    try:
+        year, number_ = (int(part) for part in value.split("-"))
+        return format_date(date(year, number_, 1), "MMMM y", locale=_locale(lang))
+    except (AttributeError, ValueError):
+        return value or "–"
+
+
+def moment(value, lang: str) -> str:
+    """A time (datetime or ISO string) in India, saying so: '4 Dec 2026, 7:21 pm IST'."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    pattern = TIME_PATTERNS.get(lang, TIME_PATTERNS["en"])
+    return translate(N_("{time} IST"), lang, time=format_datetime(value, pattern, tzinfo=INDIA, locale=_locale(lang)))
+
+
+def in_india(value) -> str:
+    """A time as ISO 8601 in India with its offset ('2026-12-04T19:21:00+05:30'): what CSV exports write."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(INDIA).isoformat(timespec="seconds")
