@@ -116,3 +116,36 @@ def test_quota_taken_by_a_submit_that_crashed_is_given_back(client):
                 now - quotas.GRACE - timedelta(seconds=1))  # the process died before inserting
     client.submit(client.artisan("ART-1"), [(YARN, 30)])
     assert "never-written" not in client.db.usage.find_one({})["entries"]
+
+
+def test_a_cap_is_checked_replaced_only_when_asked_removed_and_its_history_kept(client):
+    """Issue 18, defect 2: 1e9 or an unknown artisan is refused, a replacement is asked for, a row can go."""
+    client.register("ART-1", looms=1)
+    admin = client.admin()
+    set_cap(client, "30", per_loom=True)
+    for bad, field in (({"limit": "1e9"}, "limit"), ({"limit": "10000.001"}, "limit"),
+                       ({"limit": "5", "artisan_id": "ART-9999"}, "artisan_id")):
+        error = client.call("POST", "/quotas", admin, {"category": "yarn", **bad}, status=400).get_json()["error"]
+        assert list(error["details"]) == [field], error
+    hindi = client.call("POST", "/quotas", {**admin, "Accept-Language": "hi"},
+                        {"category": "yarn", "limit": "5", "artisan_id": "ART-9999"}, status=400).get_json()
+    assert hindi["error"]["details"] == {"artisan_id": ["इस नंबर का कोई कारीगर पंजीकृत नहीं है"]}
+    exists = client.call("POST", "/quotas", admin, {"category": "yarn", "limit": "40", "replace": False},
+                         status=409).get_json()["error"]
+    assert exists["code"] == "quota_exists"
+    assert exists["details"] == {"id": "yarn@*", "category": "yarn", "artisan_id": None, "limit": "30", "per_loom": True}
+    assert [(c["id"], c["limit"]) for c in client.call("GET", "/quotas", admin, status=200).get_json()] \
+        == [("yarn@*", "30")]
+    client.call("POST", "/quotas", admin, {"category": "yarn", "limit": "40", "replace": True}, status=200)
+    client.call("POST", "/quotas", admin, {"category": "dye", "limit": "4", "artisan_id": "ART-1", "replace": False},
+                status=200)
+    assert client.call("DELETE", "/quotas/yarn@*", admin, status=200).get_json()["limit"] == "40"
+    client.call("DELETE", "/quotas/yarn@*", admin, status=404)
+    client.call("DELETE", "/quotas/dye@ART-1", client.artisan("ART-1"), status=403)
+    assert [c["id"] for c in client.call("GET", "/quotas", admin, status=200).get_json()] == ["dye@ART-1"]
+    client.submit(client.artisan("ART-1"), [(YARN, 500)])  # no yarn cap any more
+    changes = client.call("GET", "/quotas/history", admin, status=200).get_json()
+    assert [(c["id"], c["change"], c["limit"], (c["before"] or {}).get("limit")) for c in changes] == [
+        ("yarn@*", "removed", None, "40"), ("dye@ART-1", "set", "4", None), ("yarn@*", "replaced", "40", "30"),
+        ("yarn@*", "set", "30", None)]
+    client.call("POST", "/quotas", admin, {"category": "yarn", "limit": "20", "replace": False}, status=200)
