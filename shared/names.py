@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from shared.i18n import N_, translate
@@ -20,8 +20,6 @@ UNITS = {"kg": N_("kg"), "g": N_("g"), "m": N_("m"), "litre": N_("litre"), "piec
 #: a material category as it reads inside a sentence ("your yarn quota")
 CATEGORIES = {"yarn": N_("yarn"), "fibre": N_("fibre"), "dye": N_("dye"), "metal": N_("metal"), "wood": N_("wood"),
               "clay": N_("clay"), "chemical": N_("chemical"), "packaging": N_("packaging"), "other": N_("other")}
-#: Hindi says the part of the day ('शाम'), where 'am/pm' would read as English
-TIME_PATTERNS = {"en": "d MMM y, h:mm a", "hi": "d MMM y, h:mm B"}
 #: who moved a requisition on when it was no person
 ACTORS = {"inventory": N_("the depot's stock system"), "auto-approve": N_("automatic approval"),
           "system": N_("rawbank")}
@@ -62,16 +60,6 @@ def month(value: str, lang: str) -> str:
         return format_date(date(year, number_, 1), "MMMM y", locale=_locale(lang))
     except (AttributeError, ValueError):
         return value or "–"
-
-
-def moment(value, lang: str) -> str:
-    """A time (datetime or ISO string) in India, saying so: '4 Dec 2026, 7:21 pm IST'."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    pattern = TIME_PATTERNS.get(lang, TIME_PATTERNS["en"])
-    return translate(N_("{time} IST"), lang, time=format_datetime(value, pattern, tzinfo=INDIA, locale=_locale(lang)))
 
 
 def in_india(value) -> str:

@@ -110,7 +110,8 @@ def init_pages(app, service: str, blueprints) -> None:
     app.register_blueprint(blp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    app.jinja_env.filters.update(qty=quantity, num=number, when=when, material=material_name, plain=_plain, month=month,
+    app.jinja_env.filters.update(qty=quantity, num=number, when=when, material=material_name, named=material_name,
+                                 plain=_plain, month=month,
                                  money=money, plain_money=format_money, percent=percent_text, day=day,
                                  **{kind: functools.partial(label, kind) for kind in labels()})
     app.context_processor(_page_context)
@@ -233,6 +234,7 @@ def month(value: str) -> str:
 
 
 def material_name(doc: dict | None, sku: str = "") -> str:
+    """A material's, depot's or cooperative's name in the page's language (its `name_hi` in Hindi), else its code."""
     if not doc:
         return sku
     return (doc.get("name_hi") if language() == "hi" else None) or doc.get("name") or doc.get("_id") or sku

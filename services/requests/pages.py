@@ -1,22 +1,25 @@
 """Requests pages: login and language, an artisan's requisitions, the admin's approvals and quotas."""
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, redirect, render_template, request
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.requests import artisans, domain, login_throttle, materials, quotas, requisitions, settings, users, words
 from shared.auth import COOKIE, current_principal, decode_token, issue_token
 from shared.errors import CsrfFailed, Error
-from shared.i18n import LANG_COOKIE, LANGUAGES
-from shared.pages import home_url, labels, page, safe_next, same_site_post, url_of
+from shared import names
+from shared.i18n import LANG_COOKIE, LANGUAGES, language
+from shared.pages import home_url, labels, number, page, safe_next, same_site_post, url_of
 from shared.web import client_address, db
 
 blp = Blueprint("requests_pages", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static/requests")
 YEAR = 365 * 24 * 3600
+POSITION = re.compile(r"position (\d+)")  # how the requests domain notes a place in the waiting line
 LABELS = {"status": {code: _l(text) for code, text in words.STATUSES.items()}}
 
 COMMON_PAGES = {"login": "/login", "language": "/lang", "logout": "/logout"}
@@ -122,8 +125,32 @@ def new_requisition(principal):
 @blp.get("/my/requisitions/<req_id>")
 @page("artisan", "secretary", "admin", "warehouse")
 def requisition_detail(principal, req_id):
+    """One request; `?again=1` when a form sent it once more and got back the one already made."""
     doc = requisitions.get(db(), principal, req_id)
-    return render_template("requests/detail.html", req=doc, materials=_materials([doc]))
+    return render_template("requests/detail.html", req=doc, materials=_materials([doc]),
+                           again=bool(request.args.get("again")) and _made_before(doc),
+                           depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc))
+
+
+def _history(doc: dict) -> list[dict]:
+    """Each step of a request's history as people read it: who (rawbank's own steps in words) and why."""
+    lang, steps = language(), []
+    for step in doc.get("history", ()):
+        reason, by = step.get("reason") or "", step.get("by")
+        if by == "auto-approve":
+            reason = _("Every line is within the size approved at once.")
+        elif by == domain.INVENTORY and step["status"] == domain.WAITLISTED and (place := POSITION.fullmatch(reason)):
+            reason = _("number %(n)s in line", n=number(int(place.group(1))))
+        elif by == domain.INVENTORY and reason:
+            reason = _("The depot does not know this depot or one of these materials.")
+        steps.append({**step, "who": names.actor(by, lang), "reason": reason})
+    return steps
+
+
+def _made_before(doc: dict, seconds: int = 5) -> bool:
+    """Whether the request was made a while ago (so a repeat found it), rather than by the send just now."""
+    made = datetime.fromisoformat(doc["created_at"].replace("Z", "+00:00"))
+    return (datetime.now(timezone.utc) - made).total_seconds() > seconds
 
 
 @blp.get("/admin/approvals")

@@ -109,7 +109,7 @@
     var headers = form.dataset.idempotency ? { "Idempotency-Key": form.dataset.idempotency } : {};
     api(form.getAttribute("data-api"), { method: form.dataset.method || "POST", body: bodyOf(form), headers: headers })
       .then(function (result) {
-        if (!result.ok) { setBusy(form, false); showError(form, result.error); return; }
+        if (!result.ok) { setBusy(form, false); if (!(form.rbError && form.rbError(result.error))) showError(form, result.error); return; }
         if (form.dataset.next) { window.location.href = fill(form.dataset.next, result.data); return; }
         if (form.hasAttribute("data-reload")) { window.location.reload(); return; }
         setBusy(form, false);
