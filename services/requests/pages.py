@@ -125,10 +125,10 @@ def new_requisition(principal):
 @blp.get("/my/requisitions/<req_id>")
 @page("artisan", "secretary", "admin", "warehouse")
 def requisition_detail(principal, req_id):
-    """One request; `?again=1` when a form sent it once more and got back the one already made."""
+    """One request; `?again=1` when a form sent it once more and got back the one already made (none twice)."""
     doc = requisitions.get(db(), principal, req_id)
     return render_template("requests/detail.html", req=doc, materials=_materials([doc]),
-                           again=bool(request.args.get("again")) and _made_before(doc),
+                           again=bool(request.args.get("again")),
                            depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc))
 
 
@@ -145,12 +145,6 @@ def _history(doc: dict) -> list[dict]:
             reason = _("The depot does not know this depot or one of these materials.")
         steps.append({**step, "who": names.actor(by, lang), "reason": reason})
     return steps
-
-
-def _made_before(doc: dict, seconds: int = 5) -> bool:
-    """Whether the request was made a while ago (so a repeat found it), rather than by the send just now."""
-    made = datetime.fromisoformat(doc["created_at"].replace("Z", "+00:00"))
-    return (datetime.now(timezone.utc) - made).total_seconds() > seconds
 
 
 @blp.get("/admin/approvals")

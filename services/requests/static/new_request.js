@@ -118,6 +118,7 @@
   // What the server refused, said beside the quantity it is about (never "see details").
   form.rbError = function (error) {
     var details = error.details || {}, problems = [];
+    if (error.code) rbResend.forget(form.dataset.idempotency);  // refused: nothing was stored under it
     if (error.code === "idempotency_key_reused") {
       form.dataset.idempotency = rbResend.freshKey();
       rb.say(form, t.reused, "error");

@@ -32,6 +32,11 @@
     return { key: key, again: false };
   }
 
+  // The server refused a request (it answered, so nothing was stored): its key may go with another body.
+  function forget(key) {
+    save(load().filter(function (e) { return e.key !== key; }));
+  }
+
   // A form the browser sends itself (a secretary's request for members): its hidden key is chosen as it goes.
   document.addEventListener("submit", function (event) {
     var form = event.target, field = form.querySelector && form.querySelector('input[name="idempotency_key"]');
@@ -41,5 +46,5 @@
     field.value = choose(field.value, data.toString()).key;
   }, true);
 
-  window.rbResend = { choose: choose, freshKey: freshKey };
+  window.rbResend = { choose: choose, forget: forget, freshKey: freshKey };
 })();

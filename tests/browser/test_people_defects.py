@@ -1,0 +1,86 @@
+"""Issue 18, the defects of the requests and notifier pages, each walked as its users walk it (Hindi on a phone
+for artisans, English on a desktop for admins); each test failed before its fix."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_pages import menu, reload_until
+
+pytestmark = pytest.mark.e2e
+expect.set_options(timeout=15_000)
+COTTON = "YRN-COT-40"
+PROTOCOL = re.compile(r"idempotency|\bkey\b|details देखें|see details", re.IGNORECASE)
+
+
+def new_request(artisan):
+    page = artisan.page
+    page.goto(artisan.url("requests", "/my/new"))
+    reload_until(page, lambda: page.locator(".material").count() > 0, message="requests to learn the catalog")
+    cotton = page.locator(f'.material[data-sku="{COTTON}"]')
+    expect(cotton.locator("[data-available]")).to_contain_text("अभी डिपो में")  # the depot's stock, from inventory
+    return page, cotton
+
+
+def send(page, quantity: str, cotton):
+    cotton.locator("input").fill(quantity)
+    page.get_by_role("button", name="अनुरोध भेजें").click()
+
+
+def test_defect_1_back_after_sending_never_ends_in_a_dead_end(people):
+    """Send, Back, change, send: a second request; Back and send the same again: the one already made."""
+    artisan = people("artisan").log_in()
+    artisan.language("hi")
+    page, cotton = new_request(artisan)
+    send(page, "5", cotton)
+    page.wait_for_url(re.compile(r"/my/requisitions/[0-9a-f]+$"))
+    first = page.url
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/my/new$"))
+    expect(cotton.locator("[data-available]")).to_contain_text("अभी डिपो में")
+    send(page, "6", cotton)
+    page.wait_for_url(re.compile(r"/my/requisitions/[0-9a-f]+$"))
+    second = page.url
+    assert second != first and not PROTOCOL.search(page.locator("body").inner_text())
+    expect(page.locator("tbody").first).to_contain_text("6 किलो")
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/my/new$"))
+    send(page, "6", cotton)  # the very same request again: the one already made, and the page says so
+    page.wait_for_url(second + "?again=1")
+    expect(page.locator("#sent-before")).to_contain_text("आपने यही अनुरोध")
+    assert not PROTOCOL.search(page.locator("body").inner_text())
+    artisan.shot("request-sent-again")
+    page.goto(artisan.url("requests", "/my"))
+    expect(page.locator("[data-requisition]")).to_have_count(2)
+
+
+def test_defect_6_cancelling_asks_first_in_the_page(people):
+    artisan = people("artisan").log_in()
+    artisan.language("hi")
+    page, cotton = new_request(artisan)
+    send(page, "2.5", cotton)
+    page.wait_for_url(re.compile(r"/my/requisitions/[0-9a-f]+$"))
+    badge = page.locator("[data-done]")
+    expect(badge).to_have_text("भेजा गया")
+
+    page.get_by_text("यह अनुरोध रद्द करें", exact=True).click()
+    question = page.locator("details#cancel .notice")
+    expect(question).to_be_visible()
+    expect(question).to_contain_text("2.5 किलो सूती धागा 40s का यह अनुरोध रद्द करें?")
+    expect(page.get_by_role("button", name="हाँ, रद्द करें")).to_be_focused()
+    artisan.shot("cancel-asks-first")
+    page.get_by_role("button", name="नहीं, रहने दें").click()
+    expect(question).to_be_hidden()
+    page.reload()
+    expect(badge).to_have_text("भेजा गया")  # nothing happened
+
+    page.get_by_text("यह अनुरोध रद्द करें", exact=True).click()
+    page.get_by_role("button", name="हाँ, रद्द करें").click()
+    expect(badge).to_have_text("रद्द")
+    history = page.locator("ol.steps")
+    expect(history).to_contain_text("रद्द")
+    assert not re.search(r"cancelled|inventory", history.inner_text())  # (times: i18-staff's `when`)
