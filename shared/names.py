@@ -37,11 +37,6 @@ def category(code: str, lang: str) -> str:
     return translate(CATEGORIES[code], lang) if code in CATEGORIES else code
 
 
-def actor(name: str | None, lang: str) -> str:
-    """A person's user name as it is; rawbank's own steps in words."""
-    return translate(ACTORS[name], lang) if name in ACTORS else (name or "–")
-
-
 def number(value, lang: str) -> str:
     """12500.5 -> '12,500.5'; 1000000 -> '10,00,000'."""
     return format_decimal(Decimal(str(value)), format="#,##,##0.###", locale=_locale(lang))

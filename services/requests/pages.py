@@ -12,7 +12,7 @@ from services.requests import artisans, domain, login_throttle, materials, quota
 from shared.auth import COOKIE, current_principal, decode_token, issue_token
 from shared.errors import CsrfFailed, Error
 from shared import names
-from shared.i18n import LANG_COOKIE, LANGUAGES, language
+from shared.i18n import LANG_COOKIE, LANGUAGES
 from shared.pages import home_url, labels, number, page, safe_next, same_site_post, url_of
 from shared.web import client_address, db
 
@@ -20,7 +20,8 @@ blp = Blueprint("requests_pages", __name__, template_folder="templates", static_
                 static_url_path="/static/requests")
 YEAR = 365 * 24 * 3600
 POSITION = re.compile(r"position (\d+)")  # how the requests domain notes a place in the waiting line
-LABELS = {"status": {code: _l(text) for code, text in words.STATUSES.items()}}
+LABELS = {"status": {code: _l(text) for code, text in words.STATUSES.items()},
+          "actor": {name: _l(text) for name, text in names.ACTORS.items()}}
 
 COMMON_PAGES = {"login": "/login", "language": "/lang", "logout": "/logout"}
 HOME = {"artisan": "/my", "secretary": "/my"}
@@ -134,7 +135,7 @@ def requisition_detail(principal, req_id):
 
 def _history(doc: dict) -> list[dict]:
     """Each step of a request's history as people read it: who (rawbank's own steps in words) and why."""
-    lang, steps = language(), []
+    steps = []
     for step in doc.get("history", ()):
         reason, by = step.get("reason") or "", step.get("by")
         if by == "auto-approve":
@@ -143,7 +144,7 @@ def _history(doc: dict) -> list[dict]:
             reason = _("number %(n)s in line", n=number(int(place.group(1))))
         elif by == domain.INVENTORY and reason:
             reason = _("The depot does not know this depot or one of these materials.")
-        steps.append({**step, "who": names.actor(by, lang), "reason": reason})
+        steps.append({**step, "reason": reason})
     return steps
 
 
@@ -171,6 +172,13 @@ def approvals(principal):
 @blp.get("/admin/quotas")
 @page("admin")
 def quota_settings(principal):
-    caps = quotas.list_caps(db())
-    auto = settings.auto_approve(db())
-    return render_template("requests/quotas.html", caps=caps, categories=labels()["category"], auto=auto)
+    """Each cap with its unit and whom it is for; a form to set, replace (after saying old -> new) or remove one;
+    the changes made."""
+    caps, changes = quotas.list_caps(db()), quotas.history(db(), limit=30)
+    people = {doc["_id"]: doc for doc in db().artisans.find(
+        {"_id": {"$in": sorted({c["artisan_id"] for c in caps + changes if c["artisan_id"]})}},
+        {"name": 1, "name_hi": 1}).limit(500)}
+    saved = next((cap for cap in caps if cap["_id"] == request.args.get("saved")), None)
+    return render_template("requests/quotas.html", caps=caps, changes=changes, people=people, saved=saved,
+                           categories=labels()["category"], units=materials.units(db()), auto=settings.auto_approve(db()),
+                           max_limit=quotas.MAX_LIMIT)
