@@ -83,6 +83,8 @@ class ArtisanOutSchema(ArtisanSchema):
 
 
 class ArtisanQuery(ma.Schema):
+    q = f.String(load_default=None, validate=v.Length(max=100), metadata={
+        "description": "words to find in the number, names, phone, district, registration or cooperative"})
     district = f.String(load_default=None)
     cooperative = f.String(load_default=None)
     active = f.Boolean(load_default=None)
