@@ -50,3 +50,10 @@ class Day(ma.fields.Field):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value
+
+
+def instants(first: str | None, last: str | None) -> tuple[datetime | None, datetime | None]:
+    """India's days `first` to `last` (both included) as the instants [start, end) they cover; None where open."""
+    start = datetime.combine(date.fromisoformat(first), datetime.min.time(), IST) if first else None
+    end = datetime.combine(date.fromisoformat(last) + timedelta(days=1), datetime.min.time(), IST) if last else None
+    return start, end

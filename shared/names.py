@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from shared.calendar import IST
 from shared.i18n import N_, translate
 
-INDIA = ZoneInfo("Asia/Kolkata")
 LOCALES = {"en": "en_IN", "hi": "hi_IN"}
 UNITS = {"kg": N_("kg"), "g": N_("g"), "m": N_("m"), "litre": N_("litre"), "piece": N_("piece")}
 #: a material category as it reads inside a sentence ("your yarn quota")
@@ -65,4 +64,4 @@ def in_india(value) -> str:
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(INDIA).isoformat(timespec="seconds")
+    return value.astimezone(IST).isoformat(timespec="seconds")

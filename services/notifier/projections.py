@@ -86,6 +86,11 @@ def depots(db, codes) -> dict:
     return {doc["_id"]: doc for doc in db.depots.find({"_id": {"$in": sorted(set(codes))}})}
 
 
+def all_depots(db, limit: int = 200) -> list[dict]:
+    """Every depot known, by code (for a page to filter by)."""
+    return list(db.depots.find().sort("_id", ASCENDING).limit(limit))
+
+
 def district_of(db, depot: str | None) -> str | None:
     doc = db.depots.find_one({"_id": depot}) if depot else None
     return doc["district"] if doc else None

@@ -13,6 +13,8 @@ from shared import names
 from shared.i18n import N_, translate
 from shared.money import parse_money, rupees
 
+#: an alert's status as people read it
+ALERT_STATUSES = {"open": N_("Open"), "acknowledged": N_("Someone is on it"), "resolved": N_("Resolved")}
 #: status -> (SMS word, title, sentence)
 STATUS_TEXT = {
     "submitted": (N_("SUBMITTED"), N_("Request received"),
