@@ -2,11 +2,17 @@
 for artisans, English on a desktop for admins); each test failed before its fix."""
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
+import urllib.request
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import USERS
 from tests.browser.test_pages import menu, reload_until
 
 pytestmark = pytest.mark.e2e
@@ -202,3 +208,58 @@ def test_defect_5_admins_and_secretaries_find_register_change_and_deactivate_art
     assert "Kamla" not in spage.locator("body").inner_text()
     expect(spage.locator('[name="social_category"], [name="gender"], [name="bpl"]')).to_have_count(0)
     secretary.shot("members")
+
+
+def api_call(dev, service: str, path: str, body: dict, user: str = "warehouse") -> dict:
+    """A call to a service's API as `user` (scripts' way in: a bearer token from the login API)."""
+    def post(url, data, headers):
+        request = urllib.request.Request(url, json.dumps(data).encode(), {"Content-Type": "application/json", **headers})
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return json.loads(response.read() or b"null")
+    token = post(dev.url("requests", "/api/v1/auth/login"), {"username": user, "password": USERS[user]}, {})
+    return post(dev.url(service, path), body, {"Authorization": f"Bearer {token['access_token']}"})
+
+
+def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_date(people, dev):
+    api_call(dev, "inventory", "/api/v1/movements", {"type": "adjustment", "sku": "DYE-INDIGO", "depot": "VNS",
+                                                     "quantity": "-7", "reason": "damage"})
+    admin = people("admin").log_in()
+    page = admin.page
+    card = page.locator(".alert-card", has_text="Low stock: Natural indigo dye at Varanasi depot")
+    reload_until(page, lambda: card.count() > 0, message="the low-stock alert")
+    card.get_by_label("Note (what you are doing about it)").fill("Ordered 20 kg")
+    card.get_by_role("button", name="Acknowledge").click()
+    expect(card.locator('[data-f="status"]')).to_have_text("Someone is on it")
+
+    tabs = page.get_by_role("navigation", name="Alerts by status")
+    tabs.get_by_role("link", name="Someone is on it").click()
+    expect(page).to_have_url(re.compile(r"status=acknowledged"))
+    expect(card).to_be_visible()
+    card.get_by_label("Note (what you are doing about it)").fill("20 kg arrived")
+    card.get_by_role("button", name="Resolve").click()
+    expect(card).to_have_count(0)
+    expect(page.locator("#board-notice")).to_contain_text("It is now under Resolved.")
+
+    tabs.get_by_role("link", name="Resolved").click()
+    expect(card).to_contain_text("Resolved by admin on")
+    expect(card).to_contain_text("20 kg arrived")
+    admin.shot("alerts-resolved")
+    today = page.evaluate("new Intl.DateTimeFormat('en-CA', {timeZone: 'Asia/Kolkata'}).format(new Date())")
+    page.get_by_label("First seen from").fill("2020-01-01")
+    page.get_by_label("to", exact=True).fill("2020-01-31")
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_text("No resolved alert matches.")).to_be_visible()
+    page.get_by_label("to", exact=True).fill(today)
+    page.get_by_role("button", name="Find").click()
+    expect(card).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert [(r["sku"], r["status"], r["resolved_note"]) for r in rows] == [("DYE-INDIGO", "resolved", "20 kg arrived")]
+    assert rows[0]["first_seen_ist"].endswith("+05:30") and rows[0]["first_seen_ist"].startswith(today)
+
+    page.get_by_role("button", name="हिन्दी").click()
+    expect(page).to_have_url(re.compile(r"status=resolved"))
+    expect(page.locator(".alert-card strong").first).to_have_text("कम स्टॉक: वाराणसी डिपो में प्राकृतिक नील रंग")
+    assert "Varanasi depot" not in page.locator("main").inner_text()
+    admin.shot("alerts-resolved")
