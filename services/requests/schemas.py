@@ -6,6 +6,7 @@ from marshmallow import fields as f, validate as v
 
 from services.requests.domain import STATUSES
 from services.requests.pricing_schemas import PaymentEntrySchema, PricingSchema
+from shared.calendar import Day
 from shared.i18n import F_
 from shared.money import Money
 from shared.quantity import Quantity
@@ -262,5 +263,19 @@ class RequisitionQuery(ma.Schema):
     status = f.String(load_default=None, validate=v.OneOf(STATUSES))
     depot = f.String(load_default=None, validate=CODE)
     artisan_id = f.String(load_default=None, validate=CODE)
+    sku = f.String(load_default=None, validate=CODE, metadata={"description": "requisitions with a line of it"})
+    q = f.String(load_default=None, validate=v.Length(max=100), metadata={
+        "description": "words to find in the number, the artisan's or material's name, the depot, cooperative or note"})
+    since = Day(load_default=None, data_key="from", metadata={"description": "made on this day (India) or later"})
+    until = Day(load_default=None, data_key="to", metadata={"description": "made on this day (India) or earlier"})
     limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
     offset = f.Integer(load_default=0, validate=v.Range(min=0))
+    page = f.Integer(load_default=None, validate=v.Range(min=1, max=100_000),
+                     metadata={"description": "page N of `limit` each (instead of offset); X-Total-Count says how many"})
+    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]), metadata={
+        "description": "csv: one row per line of every requisition that matches, times in India (+05:30), no paging"})
+
+    @ma.validates_schema
+    def _days_in_order(self, data, **kwargs):
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            raise ma.ValidationError(F_("the last day comes before the first"), "to")
