@@ -1,4 +1,4 @@
-"""Requests pages: login and language, an artisan's requisitions, the admin's approvals and quotas."""
+"""Requests pages: login and language, a new request and one request, the admin's quotas."""
 from __future__ import annotations
 
 import re
@@ -9,9 +9,9 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.requests import artisans, domain, login_throttle, materials, quotas, requisitions, settings, users, words
+from shared import names
 from shared.auth import COOKIE, current_principal, decode_token, issue_token
 from shared.errors import CsrfFailed, Error
-from shared import names
 from shared.i18n import LANG_COOKIE, LANGUAGES
 from shared.pages import home_url, labels, number, page, safe_next, same_site_post, url_of
 from shared.web import client_address, db
@@ -100,16 +100,10 @@ def switch_language():
     return response
 
 
-def _materials(rows: list[dict]) -> dict:
+def materials_of(rows: list[dict]) -> dict:
+    """The materials the lines of these requisitions name, by sku."""
     skus = sorted({line["sku"] for row in rows for line in row.get("lines", [])})
     return materials.by_sku(db(), skus)
-
-
-@blp.get("/my")
-@page("artisan", "secretary")
-def my_requisitions(principal):
-    rows = requisitions.search(db(), principal, limit=100)
-    return render_template("requests/my_list.html", rows=rows, materials=_materials(rows))
 
 
 @blp.get("/my/new")
@@ -128,7 +122,7 @@ def new_requisition(principal):
 def requisition_detail(principal, req_id):
     """One request; `?again=1` when a form sent it once more and got back the one already made (none twice)."""
     doc = requisitions.get(db(), principal, req_id)
-    return render_template("requests/detail.html", req=doc, materials=_materials([doc]),
+    return render_template("requests/detail.html", req=doc, materials=materials_of([doc]),
                            again=bool(request.args.get("again")),
                            depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc))
 
@@ -146,27 +140,6 @@ def _history(doc: dict) -> list[dict]:
             reason = _("The depot does not know this depot or one of these materials.")
         steps.append({**step, "reason": reason})
     return steps
-
-
-@blp.get("/admin/approvals")
-@page("admin")
-def approvals(principal):
-    """Submitted requisitions, each with the artisan's use of this month's caps beside it, and asked changes of looms."""
-    rows = requisitions.search(db(), principal, status=domain.SUBMITTED, limit=100)
-    now, items = datetime.now(timezone.utc), []
-    for row in rows:
-        if row.get("shares"):  # a cooperative's: each member's share beside its name (their caps were checked)
-            coop = db().cooperatives.find_one({"_id": row["cooperative"]}) or {"name": row["cooperative"]}
-            items.append({"req": row, "artisan": coop, "usage": [], "units": {}, "shares": row["shares"]})
-            continue
-        artisan = artisans.profile(db(), row["artisan_id"]) or {"_id": row["artisan_id"]}
-        asks = domain.totals_by_category((line["category"], line["quantity"]) for line in row["lines"])
-        usage = [dict(u, asked=asks.get(u["category"], 0)) for u in quotas.usage_of(db(), artisan, row["month"], now)
-                 if u["category"] in asks]
-        items.append({"req": row, "artisan": artisan, "usage": usage,
-                      "units": {line["category"]: line["unit"] for line in row["lines"]}})
-    looms = artisans.search(db(), principal, looms_change=True, limit=100)
-    return render_template("requests/approvals.html", items=items, materials=_materials(rows), looms=looms)
 
 
 @blp.get("/admin/quotas")

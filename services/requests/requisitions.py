@@ -149,17 +149,22 @@ def count(db, principal: Principal, **filters) -> int:
 
 
 def _query(db, principal: Principal, *, status=None, statuses=None, depot=None, artisan_id=None, sku=None, q=None,
-           since: str | None = None, until: str | None = None) -> dict:
-    """status (or statuses), depot, artisan (theirs or a share), material, words (see `_matches`) and the
-    moments created (ISO, from `since`, before `until`)."""
+           since: datetime | None = None, until: datetime | None = None) -> dict:
+    """status (or statuses), depot, artisan (theirs or a share), material, words (see `_matches`) and when it was
+    made (from `since`, before `until`)."""
     query = {k: v for k, v in (("status", status), ("depot", depot), ("lines.sku", sku)) if v}
     if statuses and not status:
         query["status"] = {"$in": list(statuses)}
     ands = [{"$or": [{"artisan_id": artisan_id}, {"members": artisan_id}]}] if artisan_id else []
     if since or until:
-        query["created_at"] = {**({"$gte": since} if since else {}), **({"$lt": until} if until else {})}
+        query["created_at"] = {**({"$gte": _stamp(since)} if since else {}), **({"$lt": _stamp(until)} if until else {})}
     ands += [{"$or": _matches(db, word)} for word in (q or "").split()[:5]]
     return artisans.within({**query, "$and": ands} if ands else query, _scope(principal))
+
+
+def _stamp(moment: datetime) -> str:
+    """An instant as requisitions keep theirs ('2026-11-04T18:30:00.000Z'), to compare with."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _matches(db, word: str) -> list[dict]:

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-from datetime import timezone
-
 from flask import Response, request
 
 from services.requests import requisition_exports, requisitions
@@ -62,12 +60,7 @@ def requisition_filters(query: dict) -> dict:
     """The use case's filters from a list's query: the days made turned into the instants they cover."""
     since, until = instants(query.get("since"), query.get("until"))
     return {"status": query.get("status"), "depot": query.get("depot"), "artisan_id": query.get("artisan_id"),
-            "sku": query.get("sku"), "q": query.get("q"), "since": iso(since), "until": iso(until)}
-
-
-def iso(moment) -> str | None:
-    """An instant as requisitions keep theirs ('2026-11-04T18:30:00.000Z'), to compare with."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z") if moment else None
+            "sku": query.get("sku"), "q": query.get("q"), "since": since, "until": until}
 
 
 @blp.route("/requisitions/<req_id>", methods=["GET"])
