@@ -19,7 +19,8 @@ ALERT_STATUSES = {status: _l(text) for status, text in texts.ALERT_STATUSES.item
 TABS = {"live": domain.LIVE, "open": (domain.OPEN,), "acknowledged": (domain.ACKNOWLEDGED,),
         "resolved": (domain.RESOLVED,)}
 SEVERITIES = {"critical": _l("Critical"), "warning": _l("Warning"), "info": _l("Information")}
-LABELS = {"status": {"payment_due": _l("Payment due soon"), "payment_overdue": _l("Payment overdue")}}
+LABELS = {"status": {"payment_due": _l("Payment due soon"), "payment_overdue": _l("Payment overdue"),
+                     "confirm_share": _l("To confirm")}}
 
 HOME = {"admin": "/admin/alerts"}
 MENU = {"artisan": ((30, "/my/notifications", _l("Notifications")),),
@@ -53,9 +54,9 @@ def alert_board(principal):
 @blp.get("/my/notifications")
 @page("artisan", "secretary")
 def my_notifications(principal):
-    """What happened to my requisitions, newest first, in the page's language."""
-    items = []
-    for artisan_id in notifications.owners(db(), principal):
-        items += notifications.render(db(), notifications.for_artisan(db(), artisan_id, limit=100), language())
-    items.sort(key=lambda n: n["created_at"], reverse=True)
-    return render_template("notifier/notifications.html", items=items[:100])
+    """What happened to my requisitions (a secretary: the members'), newest first, a page at a time, in the page's
+    language."""
+    people = notifications.owners(db(), principal)
+    at = pager(notifications.count_of(db(), people))
+    items = notifications.render(db(), notifications.of_people(db(), people, skip=at.skip, limit=at.size), language())
+    return render_template("notifier/notifications.html", items=items, pager=at)
