@@ -43,6 +43,7 @@ def test_defect_1_back_after_sending_never_ends_in_a_dead_end(people):
     send(page, "5", cotton)
     page.wait_for_url(re.compile(r"/my/requisitions/[0-9a-f]+$"))
     first = page.url
+    expect(page.locator("#sent-now")).to_have_text(re.compile(r"^अनुरोध भेजा गया: 5 किलो सूती धागा 40s, वाराणसी डिपो से।"))  # defect 10
 
     page.go_back()
     expect(page).to_have_url(re.compile(r"/my/new$"))
@@ -187,7 +188,7 @@ def test_defect_5_admins_and_secretaries_find_register_change_and_deactivate_art
     details = page.locator("#artisan-form")
     details.get_by_label("Phone").fill("+91 98000 00043")
     details.get_by_role("button", name="Save changes").click()
-    expect(details.locator("[data-errors]")).to_have_text("Saved.")
+    expect(details.locator("[data-errors]")).to_have_text("Saved: the details of Kamla Bai.")
     page.get_by_text("Deactivate", exact=True).click()
     expect(page.locator("#deactivate")).to_contain_text("Deactivate Kamla Bai?")
     page.get_by_role("button", name="Yes, deactivate").click()
