@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import USERS
 from tests.browser.test_pages import menu, reload_until
+from tests.conftest import wait_until
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
@@ -264,3 +266,85 @@ def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_d
     expect(page.locator(".alert-card strong").first).to_have_text("कम स्टॉक: वाराणसी डिपो में प्राकृतिक नील रंग")
     assert "Varanasi depot" not in page.locator("main").inner_text()
     admin.shot("alerts-resolved")
+
+
+def test_defects_3_and_4_hindi_all_through_and_errors_that_name_the_field(people, dev):
+    """An artisan in Hindi: wrong quantities and the server's own refusals name the material, say what is wrong and
+    what is left, in Hindi, beside the box they are about; notifications name the depot in Hindi."""
+    artisan = people("artisan").log_in()
+    artisan.language("hi")
+    page, cotton = new_request(artisan)
+    indigo = page.locator('.material[data-sku="DYE-INDIGO"]')
+    for typed in ("abc", "-5"):
+        cotton.locator("input").fill(typed)
+        page.get_by_role("button", name="अनुरोध भेजें").click()
+        expect(cotton.locator("input")).to_have_attribute("aria-invalid", "true")
+        expect(cotton).to_contain_text(f"सूती धागा 40s: “{typed}” मात्रा नहीं है")
+    cotton.locator("input").fill("")
+    indigo.locator("input").fill("99999999999999")  # no dye quota: the server finds it too large
+    page.get_by_role("button", name="अनुरोध भेजें").click()
+    expect(indigo.locator("input")).to_have_attribute("aria-invalid", "true")
+    expect(indigo.locator(".field-error")).to_have_text("प्राकृतिक नील रंग: मात्रा बहुत बड़ी है")
+    assert not PROTOCOL.search(page.locator("main").inner_text())
+    artisan.shot("new-request-errors")
+
+    indigo.locator("input").fill("")
+    api_call(dev, "requests", "/api/v1/quotas", {"category": "yarn", "limit": "1", "artisan_id": "ART-0001"}, "admin")
+    send(page, "5", cotton)  # the page still says 60 kg are left; the server knows better now
+    error = cotton.locator(".field-error")
+    expect(error).to_contain_text("आपका मासिक धागा कोटा 1 किलो है")
+    expect(error).to_contain_text("यह अनुरोध 5 किलो माँगता है")
+    assert not re.search(r"[A-Za-z]{3,}", error.inner_text()), error.inner_text()  # no English, no codes
+    expect(cotton.locator("input")).to_have_attribute("aria-invalid", "true")
+    api_call(dev, "requests", "/api/v1/quotas", {"category": "yarn", "limit": "30", "per_loom": True,
+                                                  "artisan_id": "ART-0001"}, "admin")
+
+    send(page, "1.5", cotton)
+    page.wait_for_url(re.compile(r"/my/requisitions/[0-9a-f]+$"))
+    menu(page, "सूचनाएँ").click()
+    note = page.locator("[data-notification]").first
+    reload_until(page, lambda: note.count() > 0 and "1.5" in note.inner_text(), message="the notification")
+    expect(note).to_contain_text("वाराणसी डिपो")
+    expect(note).to_contain_text("1.5 किलो सूती धागा 40s")
+    assert "Varanasi depot" not in page.locator("main").inner_text()
+    artisan.shot("notifications")
+
+
+def test_staff_find_requests_approve_several_at_once_export_and_print(people, dev):
+    def asked(n):
+        try:
+            return api_call(dev, "requests", "/api/v1/requisitions", {
+                "depot": "VNS", "note": f"loom-repair batch {n}", "lines": [{"sku": "DYE-INDIGO", "quantity": "0.5"}]},
+                "artisan")
+        except urllib.error.HTTPError as refused:  # 422 until requests has heard of the material from inventory
+            assert refused.code == 422
+            return None
+    for n in (1, 2, 3):
+        wait_until(lambda: asked(n), 30, message="requests to learn the catalog")
+    admin = people("admin").log_in()
+    page = admin.page
+    menu(page, "Approvals").click()
+    page.get_by_label("Words: number, artisan, material, depot or note").fill("loom-repair")
+    page.get_by_label("Material", exact=True).select_option("DYE-INDIGO")
+    page.get_by_role("button", name="Find").click()
+    cards = page.locator("[data-requisition]")
+    expect(cards).to_have_count(3)
+    expect(page.get_by_role("button", name="Print")).to_be_visible()
+    page.get_by_label("Select all 3 waiting on this page").check()
+    page.get_by_role("button", name="Approve selected").click()
+    expect(page.locator("#bulk-result")).to_have_text("Approved 3 of 3.")
+    for n in range(3):
+        expect(cards.nth(n).locator("[data-done]")).to_have_text("Approved")
+    admin.shot("approvals-several-approved")
+
+    page.get_by_label("Status", exact=True).select_option("")
+    page.get_by_role("button", name="Find").click()
+    expect(cards).to_have_count(3)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert sorted(r["note"] for r in rows) == [f"loom-repair batch {n}" for n in (1, 2, 3)]
+    assert {r["status"] for r in rows} <= {"approved", "reserved"} and all(r["unit"] == "kg" for r in rows)
+    page.get_by_label("Status", exact=True).select_option("cancelled")
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_text("No request matches.")).to_be_visible()
