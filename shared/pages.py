@@ -22,6 +22,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from babel.dates import format_datetime
 from flask_babel import Babel, format_date, gettext as _, lazy_gettext as _l
 from flask_cors import CORS
+from markupsafe import Markup
 
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
 from shared.errors import Error, Unauthenticated, outcome
@@ -112,6 +113,7 @@ def init_pages(app, service: str, blueprints) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.jinja_env.filters.update(qty=quantity, num=number, when=when, material=material_name, named=material_name,
+                                 typed=as_typed,
                                  plain=_plain, month=month,
                                  money=money, plain_money=format_money, percent=percent_text, day=day,
                                  **{kind: functools.partial(label, kind) for kind in labels()})
@@ -237,6 +239,11 @@ def month(value: str) -> str:
     """'2026-11' as the month's name and year in the page's language."""
     year, number = (int(part) for part in value.split("-"))
     return format_date(date(year, number, 1), "MMMM y")
+
+
+def as_typed(value) -> Markup:
+    """Text shown as people typed it or as a name (a username, a supplier, a reference): marked translate="no"."""
+    return Markup('<bdi translate="no">{}</bdi>').format("" if value is None else value)
 
 
 def material_name(doc: dict | None, sku: str = "") -> str:

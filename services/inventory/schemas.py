@@ -321,6 +321,7 @@ class AvailableMaterialSchema(ma.Schema):
 class AvailabilitySchema(ma.Schema):
     depot = f.String()
     name = f.String()
+    name_hi = f.String(allow_none=True)
     district = f.String()
     address = f.String(allow_none=True)
     address_hi = f.String(allow_none=True)
