@@ -26,6 +26,11 @@ def today() -> str:
     return day_of(datetime.now(timezone.utc))
 
 
+def day_start(day: str) -> datetime:
+    """The moment a day ('2026-11-05') begins in India."""
+    return datetime.combine(date.fromisoformat(day), datetime.min.time(), IST)
+
+
 def add_days(day: str, days: int) -> str:
     return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
 

@@ -6,16 +6,15 @@ templates draw the paging controls with the `pager` macro of rawbank/macros.html
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import request, url_for
 from flask_babel import gettext as _
 
+from shared.calendar import add_days, day_start
 from shared.quantity import ascii_digits
 
 PAGE_SIZE = 50
-INDIA = ZoneInfo("Asia/Kolkata")
 
 
 @dataclass(frozen=True)
@@ -70,5 +69,5 @@ def day_range(errors: dict) -> tuple[datetime | None, datetime | None]:
     if start and end and end < start:
         errors["to"] = _("The last day comes before the first.")
         return None, None
-    return (datetime.combine(start, time(), INDIA) if start else None,
-            datetime.combine(end + timedelta(days=1), time(), INDIA) if end else None)
+    return (day_start(start.isoformat()) if start else None,
+            day_start(add_days(end.isoformat(), 1)) if end else None)

@@ -18,9 +18,11 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from babel.numbers import format_decimal
-from flask import Blueprint, current_app, redirect, render_template, request
-from flask_babel import Babel, format_date, format_datetime, gettext as _, lazy_gettext as _l
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from babel.dates import format_datetime
+from flask_babel import Babel, format_date, gettext as _, lazy_gettext as _l
 from flask_cors import CORS
+from markupsafe import Markup
 
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
 from shared.errors import Error, Unauthenticated, outcome
@@ -111,6 +113,7 @@ def init_pages(app, service: str, blueprints) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.jinja_env.filters.update(qty=quantity, num=number, when=when, material=material_name, named=material_name,
+                                 typed=as_typed,
                                  plain=_plain, month=month,
                                  money=money, plain_money=format_money, percent=percent_text, day=day,
                                  **{kind: functools.partial(label, kind) for kind in labels()})
@@ -208,13 +211,18 @@ def number(value) -> str:
     return format_decimal(value, locale=NUMBER_LOCALES[language()])
 
 
+#: a time of day as each language writes it: Hindi by the part of the day ("शाम 7:21"), not "7:21 pm"
+TIME_FORMATS = {"en": "d MMM y, h:mm a", "hi": "d MMM y, B h:mm"}
+
+
 def when(value) -> str:
-    """An ISO string or a datetime, as a date and time in India, in the page's language."""
+    """An ISO string or a datetime, as a date and time in India, in the page's language, saying its zone."""
     if not value:
         return "–"
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return format_datetime(value, "d MMM y, h:mm a")
+    lang, zone = language(), _("IST")
+    return f"{format_datetime(value, TIME_FORMATS[lang], tzinfo=TIMEZONE, locale=NUMBER_LOCALES[lang])} {zone}"
 
 
 def money(paise) -> str:
@@ -231,6 +239,11 @@ def month(value: str) -> str:
     """'2026-11' as the month's name and year in the page's language."""
     year, number = (int(part) for part in value.split("-"))
     return format_date(date(year, number, 1), "MMMM y")
+
+
+def as_typed(value) -> Markup:
+    """Text shown as people typed it or as a name (a username, a supplier, a reference): marked translate="no"."""
+    return Markup('<bdi translate="no">{}</bdi>').format("" if value is None else value)
 
 
 def material_name(doc: dict | None, sku: str = "") -> str:
@@ -263,9 +276,21 @@ def _page_context() -> dict:
 def _js_texts() -> dict:
     """What the page script says, in the page's language."""
     return {"busy": _("Working…"), "offline": _("Could not reach rawbank. Check your connection and try again."),
-            "fields": _("Check the marked fields."), "saved": _("Saved."),
+            "saved": _("Saved."),
             "reason": _("Write a reason first, so the artisan knows why."),
-            "required": _("Fill in the marked fields.")}
+            # what the page's own checks say after a field's name ("Quantity: write a number, such as 12.5.")
+            "v_required": _("fill this in."), "v_number": _("write a number, such as 12.5."),
+            "v_whole": _("write a whole number, such as 30."), "v_positive": _("must be more than 0."),
+            "v_not_negative": _("must not be less than 0."), "v_date": _("write a date such as 2026-04-30."),
+            "v_format": _("this is not in the right form."), "v_min": _("must be at least {min}."),
+            "v_max": _("must be at most {max}."), "v_step": _("this value is not allowed here."),
+            "v_length": _("this is too long or too short.")}
+
+
+@blp.get("/favicon.ico")
+def favicon():
+    """Browsers ask every site for /favicon.ico (a page names its icon; this serves what asks anyway)."""
+    return redirect(url_for("rawbank.static", filename="favicon.svg"), 301)
 
 
 @blp.get("/")

@@ -64,7 +64,7 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     # an admin raises an order of 100 kg to a mill and sends it
     page = admin.page
     page.goto(admin.url("inventory", "/admin/purchase-orders?depot=VNS"))
-    expect(page.get_by_role("heading", name="VNS के खरीद ऑर्डर")).to_be_visible()
+    expect(page.get_by_role("heading", name="वाराणसी डिपो के खरीद ऑर्डर")).to_be_visible()
     form = page.locator("#new-order")
     form.get_by_label("आपूर्तिकर्ता").select_option("SRM")
     form.get_by_label("आने की तारीख़").fill((date.today() + timedelta(days=30)).isoformat())
@@ -107,7 +107,7 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
                  message="lot A to be handed over from")
     expect(lot_row(page, YARN, "LOT-B")).to_contain_text("40 किलो")
     menu(page, "खाता").click()
-    expect(page.locator("#ledger tbody tr").first).to_contain_text("लॉट LOT-A")
+    expect(page.locator("#ledger tbody tr").first).to_contain_text("लॉट: LOT-A")  # its details one per line, each named
 
     # a dye lot expiring in 25 days shows its alert
     page.goto(warehouse.url("inventory", "/warehouse/movements"))
