@@ -13,7 +13,7 @@ from shared import names
 from shared.auth import COOKIE, current_principal, decode_token, issue_token
 from shared.errors import CsrfFailed, Error
 from shared.i18n import LANG_COOKIE, LANGUAGES
-from shared.pages import home_url, labels, number, page, safe_next, same_site_post, url_of
+from shared.pages import as_typed, home_url, label, labels, number, page, safe_next, same_site_post, url_of
 from shared.web import client_address, db
 
 blp = Blueprint("requests_pages", __name__, template_folder="templates", static_folder="static",
@@ -128,17 +128,20 @@ def requisition_detail(principal, req_id):
 
 
 def _history(doc: dict) -> list[dict]:
-    """Each step of a request's history as people read it: who (rawbank's own steps in words) and why."""
+    """Each step of a request's history as people read it: who (rawbank's own steps in words, a person by the name
+    they log in with, kept as typed) and why (a person's reason as they typed it)."""
     steps = []
     for step in doc.get("history", ()):
         reason, by = step.get("reason") or "", step.get("by")
-        if by == "auto-approve":
+        if by not in names.ACTORS:
+            reason = as_typed(reason) if reason else reason
+        elif by == "auto-approve":
             reason = _("Every line is within the size approved at once.")
         elif by == domain.INVENTORY and step["status"] == domain.WAITLISTED and (place := POSITION.fullmatch(reason)):
             reason = _("number %(n)s in line", n=number(int(place.group(1))))
         elif by == domain.INVENTORY and reason:
             reason = _("The depot does not know this depot or one of these materials.")
-        steps.append({**step, "reason": reason})
+        steps.append({**step, "reason": reason, "who": label("actor", by) if by in names.ACTORS else as_typed(by)})
     return steps
 
 

@@ -12,9 +12,6 @@ from tests.browser.main_pages import DESKTOP, MAIN_PAGES, PHONE, Browsers
 pytestmark = pytest.mark.e2e
 SCREENS = {"phone-hi": (PHONE, "hi"), "desktop-en": (DESKTOP, "en")}
 
-#: findings in pages another branch is changing (issue 18, i18-people): the coordinator removes a mark once merged
-OTHERS = {"admin-artisans": "/admin/artisans (requests) is not built yet: a JSON 404 without title or lang"}
-
 
 @pytest.fixture(scope="module")
 def browsers(browser, dev):
@@ -26,9 +23,7 @@ def browsers(browser, dev):
 def cases():
     for main in MAIN_PAGES:
         for screen in SCREENS:
-            reason = OTHERS.get(str(main))
-            marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
-            yield pytest.param(main, screen, id=f"{main}-{screen}", marks=marks)
+            yield pytest.param(main, screen, id=f"{main}-{screen}")
 
 
 @pytest.mark.parametrize(("main", "screen"), list(cases()))

@@ -23,16 +23,6 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 CODE = re.compile(r"\S*[0-9_/-]\S*|[A-Z]{2,}\b")
 PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}|%s")
 
-#: English found in pages another branch is changing (issue 18, i18-people): the coordinator removes a mark once merged
-OTHERS = {
-    "artisan-request-detail": "requests' history names who acted by username ('admin द्वारा'): mark it as a name "
-                              "(shared.pages.as_typed, |typed) or say the role",
-    "artisan-notifications": "notifier's texts name the depot in English ('Varanasi depot के लिए ...'): DepotRegistered/"
-                             "Updated now carry name_hi for its projection (projections.put_depot) and texts",
-    "artisan-passbook": "requests' passbook shows the craft as typed in English ('Banarasi silk weaving')",
-    "admin-artisans": "/admin/artisans (requests) is not built yet: a JSON 404 without lang",
-    "admin-schemes": "requests' scheme form shows a category code raw ('श्रेणी (yarn)')",
-}
 
 # What a person reads or hears on the page: visible text (and screen-reader-only text), the title, placeholders,
 # labels and titles of controls; never what is inside an element marked as another language.
@@ -94,13 +84,7 @@ def browsers(browser, dev):
     made.close()
 
 
-def cases():
-    for main in MAIN_PAGES:
-        reason = OTHERS.get(str(main))
-        yield pytest.param(main, id=str(main), marks=[pytest.mark.xfail(reason=reason, strict=True)] if reason else [])
-
-
-@pytest.mark.parametrize("main", list(cases()))
+@pytest.mark.parametrize("main", MAIN_PAGES, ids=str)
 def test_every_main_page_in_hindi_has_no_english_words_but_names_and_codes(browsers, main):
     page = browsers.open(main, DESKTOP, "hi")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
