@@ -22,6 +22,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from babel.dates import format_datetime
 from flask_babel import Babel, format_date, gettext as _, lazy_gettext as _l
 from flask_cors import CORS
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
@@ -112,12 +113,20 @@ def init_pages(app, service: str, blueprints) -> None:
     app.register_blueprint(blp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    app.jinja_env.filters.update(qty=quantity, num=number, when=when, material=material_name, named=material_name,
-                                 typed=as_typed,
-                                 plain=_plain, month=month,
-                                 money=money, plain_money=format_money, percent=percent_text, day=day,
-                                 **{kind: functools.partial(label, kind) for kind in labels()})
+    filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed,
+                   plain=_plain, month=month, money=money, plain_money=format_money, percent=percent_text, day=day,
+                   **{kind: functools.partial(label, kind) for kind in labels()})
+    app.jinja_env.filters.update({name: _each_render(text) for name, text in filters.items()})
     app.context_processor(_page_context)
+
+
+def _each_render(text):
+    """A filter run at every render, in the reader's language: Jinja would otherwise fold `"yes"|bpl` into the
+    compiled template in the language of the first page it drew."""
+    @pass_context
+    def in_language(_context, *args, **kwargs):
+        return text(*args, **kwargs)
+    return in_language
 
 
 def origins(config) -> list[str]:

@@ -1,4 +1,5 @@
-"""Issue 18, "Done when": every main page rendered in Hindi shows no English word but proper names and codes.
+"""Issue 18, "Done when": every main page rendered in Hindi shows no English word but proper names and codes
+(tests/browser/english.py says what counts).
 
 An English word is one of the catalogue's: a word of a msgid that its Hindi translation does not keep (codes such
 as CSV, SMS or rawbank stay in the Hindi, so they are not English words here). A code is never a word: a token with
@@ -8,66 +9,13 @@ a supplier's name, a reference as it was typed: shared.pages.as_typed) or in <co
 Each page's Hindi screenshot is written to test-output/screenshots/."""
 from __future__ import annotations
 
-import functools
-import re
-
 import pytest
-from babel.messages.pofile import read_po
 
-from shared.i18n import DIRECTORY
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.english import english_in, english_on, english_words
 from tests.browser.main_pages import DESKTOP, MAIN_PAGES, Browsers
 
 pytestmark = pytest.mark.e2e
-WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
-CODE = re.compile(r"\S*[0-9_/-]\S*|[A-Z]{2,}\b")
-PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}|%s")
-
-
-# What a person reads or hears on the page: visible text (and screen-reader-only text), the title, placeholders,
-# labels and titles of controls; never what is inside an element marked as another language.
-_TEXTS = """() => {
-  const foreign = el => { const marked = el.closest('[lang]');
-    return (marked && marked.lang !== 'hi') || el.closest('[translate="no"], code, kbd, samp'); };
-  const out = [document.title];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const el = node.parentElement;
-    if (!node.textContent.trim() || !el || ['SCRIPT', 'STYLE'].includes(el.tagName) || foreign(el)) continue;
-    if (!el.checkVisibility() && !el.closest('.sr')) continue;
-    out.push(node.textContent.trim());
-  }
-  for (const el of document.querySelectorAll('[placeholder], [aria-label], [title], [alt]')) {
-    if (foreign(el)) continue;
-    for (const name of ['placeholder', 'aria-label', 'title', 'alt']) if (el.getAttribute(name)) out.push(el.getAttribute(name));
-  }
-  return out;
-}"""
-
-
-@functools.cache
-def english_words() -> frozenset[str]:
-    """Words of the catalogue's msgids that their Hindi translations do not keep."""
-    with open(DIRECTORY / "hi" / "LC_MESSAGES" / "messages.po", "rb") as po:
-        catalog = read_po(po)
-    words = set()
-    for message in catalog:
-        if not message.id or not message.string or isinstance(message.id, tuple):
-            continue
-        kept = {w.lower() for w in WORD.findall(PLACEHOLDER.sub(" ", message.string))}
-        words |= {w.lower() for w in WORD.findall(PLACEHOLDER.sub(" ", message.id))} - kept
-    return frozenset(words)
-
-
-def english_in(texts: list[str]) -> list[str]:
-    """Each text that has an English word, with the words."""
-    vocabulary = english_words()
-    found = []
-    for text in texts:
-        words = sorted({w for w in WORD.findall(CODE.sub(" ", text)) if w.lower() in vocabulary})
-        if words:
-            found.append(f"{', '.join(words)}: {text[:80]!r}")
-    return sorted(set(found))
 
 
 def test_the_catalogue_knows_english_words_and_leaves_codes_alone():
@@ -90,6 +38,6 @@ def test_every_main_page_in_hindi_has_no_english_words_but_names_and_codes(brows
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{main}-desktop-hi.png"), full_page=True)
     assert page.locator("html").get_attribute("lang") == "hi"
-    found = english_in(page.evaluate(_TEXTS))
+    found = english_on(page)
     errors, browsers.errors = browsers.errors, []
     assert (found, errors) == ([], []), f"{main} in Hindi"

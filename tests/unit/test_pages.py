@@ -145,6 +145,17 @@ def test_numbers_and_dates_follow_the_language_in_india(apps):
                                                                 "1,23,456.789 किलो")
 
 
+def test_a_label_of_a_fixed_value_follows_each_page_s_language(apps):
+    """Jinja folds a filter of a constant into the compiled template unless told not to: the first page's language
+    would then stay for everyone (the artisan form's BPL choices read English on Hindi pages)."""
+    app, drawn, template = apps["requests"], {}, None
+    for lang in ("en", "hi", "en"):
+        with app.test_request_context("/", headers={"Cookie": f"{LANG_COOKIE}={lang}"}):
+            template = template or app.jinja_env.from_string('{{ "yes"|bpl }}')  # compiled once, as a page is
+            drawn.setdefault(lang, set()).add(template.render())
+    assert drawn == {"en": {"Below the poverty line"}, "hi": {"गरीबी रेखा से नीचे (बीपीएल)"}}
+
+
 def test_pages_show_names_and_units_in_the_language(inventory_client, config):
     inventory_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="w", role="warehouse", depot="VNS"))
     english = inventory_client.get("/warehouse/stock").get_data(as_text=True)
