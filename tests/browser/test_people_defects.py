@@ -348,3 +348,29 @@ def test_staff_find_requests_approve_several_at_once_export_and_print(people, de
     page.get_by_label("Status", exact=True).select_option("cancelled")
     page.get_by_role("button", name="Find").click()
     expect(page.get_by_text("No request matches.")).to_be_visible()
+
+
+def test_defect_10_a_sent_request_is_named_devanagari_digits_count_and_csv_times_say_india(people):
+    """An artisan types २.५ on a Hindi keyboard: the request page names quantity, unit, material and depot and says
+    the time's zone; the admin's CSV of it gives the time in India with +05:30."""
+    artisan = people("artisan").log_in()
+    artisan.language("hi")
+    page, cotton = new_request(artisan)
+    send(page, "२.५", cotton)
+    page.wait_for_url(re.compile(r"/my/requisitions/[0-9a-f]+$"))
+    made = page.url.rsplit("/", 1)[1]
+    expect(page.locator("#sent-now")).to_contain_text("अनुरोध भेजा गया: 2.5 किलो सूती धागा 40s, वाराणसी डिपो से।")
+    expect(page.locator("h1")).to_contain_text("भारतीय समय")
+
+    admin = people("admin").log_in()
+    apage = admin.page
+    apage.goto(admin.url("requests", f"/admin/approvals?status=&q={made}"))
+    card = apage.locator(f'[data-requisition="{made}"]')
+    expect(card).to_contain_text("IST")
+    with apage.expect_download() as download:
+        apage.get_by_role("link", name="Download CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    today = apage.evaluate("new Intl.DateTimeFormat('en-CA', {timeZone: 'Asia/Kolkata'}).format(new Date())")
+    assert [(r["requisition_id"], r["material"], r["quantity"], r["unit"]) for r in rows] == [
+        (made, "Cotton yarn 40s", "2.5", "kg")]
+    assert rows[0]["created_at_ist"].startswith(today) and rows[0]["created_at_ist"].endswith("+05:30"), rows[0]
