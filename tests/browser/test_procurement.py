@@ -3,11 +3,11 @@ from one lot, a dye lot's expiry alert, a count that corrects the books, and wha
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from shared.calendar import add_days, today
 from tests.browser.test_pages import menu, reload_until
 
 pytestmark = pytest.mark.e2e
@@ -67,7 +67,7 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     expect(page.get_by_role("heading", name="वाराणसी डिपो के खरीद ऑर्डर")).to_be_visible()
     form = page.locator("#new-order")
     form.get_by_label("आपूर्तिकर्ता").select_option("SRM")
-    form.get_by_label("आने की तारीख़").fill((date.today() + timedelta(days=30)).isoformat())
+    form.get_by_label("आने की तारीख़").fill(add_days(today(), 30))  # India's today: pages count days in India
     form.get_by_label("सामान 1").select_option(YARN)
     form.get_by_label("मात्रा 1").fill("100")
     form.get_by_label("प्रति इकाई दाम (₹) 1").fill("310")
@@ -115,7 +115,7 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     form.get_by_label("सामान").select_option(DYE)
     form.get_by_label("प्राप्त मात्रा").fill("5")
     form.get_by_label("लॉट कोड (खाली: rawbank ख़ुद देगा)").fill("IND-25")
-    form.get_by_label("समाप्ति तिथि (रंग, रसायन)").fill((date.today() + timedelta(days=25)).isoformat())
+    form.get_by_label("समाप्ति तिथि (रंग, रसायन)").fill(add_days(today(), 25))
     form.get_by_role("button", name="प्राप्ति दर्ज करें").click()
     expect(form.locator("[data-errors]")).to_contain_text("सहेज")
     board = admin.page
