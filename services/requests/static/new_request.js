@@ -82,19 +82,16 @@
   form.rbCheck = function () {
     unmark();
     if (!depot.value) return t.nodepot;
+    // rawbank.js has already said beside each box what is not a quantity; here: none asked, or more than is left
     var byCategory = {}, any = false, problems = [];
     boxes().forEach(function (box) {
-      var value = box.querySelector("input").value.trim(), q = milli(value);
-      if (isNaN(q) || (value && q <= 0 && /[1-9]/.test(rb.digits(value)))) {
-        problems.push(mark(box, fill(t.bad, { material: nameOf(box), value: value })));
-        return;
-      }
+      var q = milli(box.querySelector("input").value);
       if (q > 0) { any = true; byCategory[box.dataset.category] = (byCategory[box.dataset.category] || 0) + q; }
     });
-    if (!problems.length && !any) return t.none;
+    if (!any) return t.none;
     boxes().forEach(function (box) {
       var c = box.dataset.category, q = milli(box.querySelector("input").value);
-      if (!problems.length && q > 0 && box.dataset.leftRaw !== "" && byCategory[c] > parseInt(box.dataset.leftRaw, 10)) {
+      if (q > 0 && box.dataset.leftRaw !== "" && byCategory[c] > parseInt(box.dataset.leftRaw, 10)) {
         var unit = box.querySelector(".row span").textContent;
         problems.push(mark(box, fill(t.over, { material: nameOf(box), category: t.categories[c] || c,
           left: box.dataset.left + " " + unit, asked: fmt.format(byCategory[c] / 1000) + " " + unit })));
