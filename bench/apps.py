@@ -20,7 +20,7 @@ def bare_app() -> Flask:
     return app
 
 
-def receipt_app() -> Flask:
+def receipt_app(store: str = "memory") -> Flask:
     """The inventory API with the demo catalog in this worker's own embedded store.
 
     In production the outbox relay and the ledger sweep are another process (the inventory
@@ -36,7 +36,7 @@ def receipt_app() -> Flask:
     from services.inventory import create_app, seed
     from shared.config import Config
     config = Config.from_env()
-    app = create_app(config)
+    app = create_app(config, _runtime(config, store))
     db = app.extensions["rawbank"].db
     seed.seed(db, config)
     stock = db.stock  # the embedded store's lock-holding proxy of the mongomock collection
@@ -72,3 +72,25 @@ def availability_app() -> Flask:
                            "reorder_level": 10_000, "on_hand": (d * m % 3) * 8_000, "reserved": 0, "version": 1}
                           for d in range(20) for m in range(250) if (d + m) % 4])
     return app
+
+
+def _runtime(config, store: str):
+    """The inventory runtime over the embedded store kind the benchmark names.
+
+    "memory": mongomock only; "normal": the durable store as rawbank runs it (SQLite
+    synchronous=NORMAL, one fsync before each answer, shared by answers sent together);
+    "full": the durable store with SQLite synchronous=FULL (an fsync in every store call).
+    """
+    import os
+    import tempfile
+    from services.inventory import spec
+    from shared.durable_store import DurableStore
+    from shared.runtime import Runtime
+    if store == "memory":
+        return Runtime(spec(), config)
+    path = os.path.join(tempfile.mkdtemp(prefix="rawbank-bench-", dir=os.environ.get("RAWBANK_BENCH_DIR")),
+                        "inventory.sqlite")
+    durable = DurableStore(path, synchronous=store.upper())
+    runtime = Runtime(spec(), config, client=durable.client)
+    runtime.store = durable
+    return runtime

@@ -51,11 +51,13 @@ def _client(port, path, body, headers, seconds, results, method="POST"):
     results.put((ok, bad))
 
 
-def start_gunicorn(app: str, env: dict | None = None) -> tuple[subprocess.Popen, int]:
-    """One app under gunicorn (2 workers x 4 threads, as in compose), answering on a free port."""
+def start_gunicorn(app: str, env: dict | None = None, workers: int = 2,
+                   threads: int = 4) -> tuple[subprocess.Popen, int]:
+    """One app under gunicorn (2 workers x 4 threads by default, as in compose), answering on a free port."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--threads", str(threads),
          "--pythonpath", os.path.join(ROOT, "bench"), "--log-level", "warning", app],
         cwd=ROOT, env={**os.environ, "RAWBANK_LOG_LEVEL": "WARNING", **(env or {})})
     deadline = time.monotonic() + 30

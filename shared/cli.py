@@ -4,8 +4,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from shared import local_cli
 from shared.auth import ROLES
-from shared.config import Config, environment_variables
+from shared.config import Config, SettingError, environment_variables
+from shared.datadir import DataDir
 from shared.spec import SERVICES
 
 
@@ -13,16 +15,22 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rawbank", description="rawbank raw-material bank for artisans")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    dev = sub.add_parser("dev", help="broker + every service with demo data, in memory (what `make dev` runs)")
+    dev = sub.add_parser("dev", help="broker + every service on this machine, data in ./var (what `make dev` runs)")
     from shared.dev import BROKER_PORT
     dev.add_argument("--broker-port", type=int, default=BROKER_PORT, help=f"default {BROKER_PORT}")
     for name in SERVICES:  # the default is in the service's spec, read only when dev starts: other commands stay quick
         dev.add_argument(f"--{name}-port", type=int, help=f"default: the {name} service's own port")
+    dev.add_argument("--host", default="127.0.0.1",
+                     help="address the services listen on (0.0.0.0: the depot's network; needs a token secret)")
+    local_cli.add_store_options(dev, demo=True)
 
     for command, text in (("serve", "the service's HTTP API under gunicorn (production)"),
                           ("worker", "the service's consumer and outbox relay (production)"),
-                          ("run", "API, consumer and relay in one process (embedded; used by dev)")):
-        sub.add_parser(command, help=text).add_argument("service", choices=SERVICES)
+                          ("run", "API, consumer and relay in one gunicorn worker (single machine; used by dev)")):
+        part = sub.add_parser(command, help=text)
+        part.add_argument("service", choices=SERVICES)
+        if command == "run":
+            local_cli.add_store_options(part)
 
     token = sub.add_parser("token", help="print a signed access token (for scripts and tests)")
     token.add_argument("--role", required=True, choices=ROLES)
@@ -31,8 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--depot", help="depot code of a warehouse user")
     token.add_argument("--cooperative", help="required for --role secretary: the cooperative's code")
     token.add_argument("--ttl", type=int, default=None, help="seconds until it expires")
+    local_cli.add_data_dir_option(token)
 
-    user = sub.add_parser("user", help="manage the people who log in (needs MONGO_URI)")
+    user = sub.add_parser("user", help="manage the people who log in (MONGO_URI, or the data directory with rawbank stopped)")
     user_add = user.add_subparsers(dest="user_command", required=True).add_parser(
         "add", help="add a user; the password is asked for, or read from stdin with --password-stdin")
     user_add.add_argument("username")
@@ -41,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     user_add.add_argument("--depot", help="depot code of a warehouse user")
     user_add.add_argument("--cooperative", help="required for --role secretary: their cooperative")
     user_add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    local_cli.add_data_dir_option(user_add)
 
     check = sub.add_parser("reconcile", help="check that the services' stores agree; exit 1 on a mismatch")
     check.add_argument("--via-api", "--from-dev", dest="via_api", action="store_true",
@@ -49,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
         check.add_argument(f"--{name}-url", help=f"with --via-api (default RAWBANK_{name.upper()}_URL)")
     check.add_argument("--no-dlq", action="store_true", help="do not list the dead-letter topics")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    local_cli.add_data_dir_option(check)
+    local_cli.add_commands(sub)
 
     sub.add_parser("env", help="list the environment variables rawbank reads")
     _service_commands(sub)
@@ -68,16 +80,23 @@ def _service_commands(sub) -> None:
             for flags, keywords in command.arguments:
                 parser.add_argument(*flags, **keywords)
             parser.set_defaults(run=command.run)
+            local_cli.add_data_dir_option(parser)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = Config.from_env()
+        if args.command in local_cli.USES_DATA_DIR or getattr(args, "run", None):  # a service's command too
+            config = local_cli.resolve_config(args, config)
+        if args.command == "run":
+            config, _ = local_cli.prepare(config, [args.service], hold=False)
         if args.command in ("serve", "worker", "run"):
             config.check()
     except ValueError as exc:
         print(f"rawbank: {exc}", file=sys.stderr)
+        if isinstance(exc, SettingError):
+            print(f"rawbank: {exc.hi}", file=sys.stderr)
         return 2
     if args.command == "token":
         return _token(args, config)
@@ -85,10 +104,13 @@ def main(argv: list[str] | None = None) -> int:
         return _user_add(args, config)
     if args.command == "reconcile":
         from shared import reconcile_cli
+        config = local_cli.reaching_running(config)
         urls = {name: getattr(args, f"{name}_url") or getattr(config, f"{name}_url") for name in SERVICES}
         return reconcile_cli.main(config, via_api=args.via_api, urls=urls, dlq=not args.no_dlq, as_json=args.json)
+    if args.command in ("backup", "restore", "status"):
+        return local_cli.run_command(args, config)
     if getattr(args, "run", None):
-        return args.run(config, args)
+        return args.run(local_cli.reaching_running(config), args)
     if args.command == "env":
         for name, doc in environment_variables().items():
             print(f"{name:32} {doc}")
@@ -96,8 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     from shared.web import configure_logging
     configure_logging(config.log_level)
     if args.command == "dev":
-        from shared.dev import run_dev
-        return run_dev({name: getattr(args, f"{name}_port") for name in ("broker", *SERVICES)})
+        from shared.dev import start
+        return start(args, config, {name: getattr(args, f"{name}_port") for name in ("broker", *SERVICES)})
     from shared import runner
     {"serve": runner.serve, "worker": runner.run_worker, "run": runner.run_embedded}[args.command](
         args.service, config)
@@ -122,9 +144,9 @@ def _token(args, config: Config) -> int:
 def _user_add(args, config: Config) -> int:
     from shared.spec import declaring
     spec = declaring("add_user")
-    if config.embedded:
-        print(f"rawbank user add: set MONGO_URI to the {spec.name} service's MongoDB; in embedded mode "
-              "(`rawbank dev`) data lives in memory, log in with the demo users instead.", file=sys.stderr)
+    if config.embedded and not (config.data_dir and DataDir(config.data_dir).store(spec.name).exists()):
+        print(f"rawbank user add: set MONGO_URI to the {spec.name} service's MongoDB, or run it where rawbank "
+              "keeps its data on one machine (./var, --data-dir; start rawbank there once first).", file=sys.stderr)
         return 2
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
     from shared.runtime import Runtime
@@ -134,8 +156,10 @@ def _user_add(args, config: Config) -> int:
         runtime = Runtime(spec, config)
         print(spec.add_user(runtime.db, username=args.username, role=args.role, password=password,
                             artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative))
-    except (ValueError, PyMongoError) as exc:
+    except (ValueError, PyMongoError) as exc:  # on one machine: also while rawbank runs there
         print(f"rawbank user add: {exc}", file=sys.stderr)
+        if isinstance(exc, SettingError):
+            print(f"rawbank user add: {exc.hi}", file=sys.stderr)
         return 2
     finally:
         if runtime is not None:

@@ -9,6 +9,14 @@ from typing import Mapping
 EMBEDDED_JWT_SECRET = "rawbank-embedded-dev-secret-do-not-use-in-production"
 
 
+class SettingError(ValueError):
+    """A setting or place rawbank refuses to run with, said in English and Hindi (exit code 2)."""
+
+    def __init__(self, en: str, hi: str):
+        super().__init__(en)
+        self.en, self.hi = en, hi
+
+
 def _env(name: str, default, cast=str, *, doc: str):
     return field(default=default, metadata={"env": name, "cast": cast, "doc": doc})
 
@@ -33,6 +41,8 @@ class Config:
         "KAFKA_REQUEST_TIMEOUT_MS", 5000, int, doc="timeout of one broker request, readiness checks included")
     mongo_uri: str = _env(
         "MONGO_URI", "mongomock://localhost", doc="mongodb://... for MongoDB, mongomock://... for the in-process store")
+    data_dir: str = _env(
+        "RAWBANK_DATA_DIR", "", doc="data directory of the single-machine runtime (`rawbank` commands: default ./var)")
     jwt_secret: str = _env(
         "RAWBANK_JWT_SECRET", EMBEDDED_JWT_SECRET, doc="HS256 secret for access tokens")
     jwt_ttl_seconds: int = _env(
@@ -50,6 +60,9 @@ class Config:
         "RAWBANK_RELAY_INTERVAL_MS", 100, int, doc="how often the outbox relay looks for new events when idle")
     relay_lease_seconds: int = _env(
         "RAWBANK_RELAY_LEASE_SECONDS", 30, int, doc="how long a relay owns a document it is publishing")
+    relay_retention_days: int = _env(
+        "RAWBANK_RELAY_RETENTION_DAYS", 7, int,
+        doc="days a relay keeps what it published, to publish it again to a broker that lost it (0: keep nothing)")
     seed_demo: bool = _env("RAWBANK_SEED_DEMO", False, _bool, doc="seed demo users and data at start (dev only)")
     log_level: str = _env("RAWBANK_LOG_LEVEL", "INFO", doc="logging level")
     inventory_count_tolerance_percent: int = _env(
@@ -140,6 +153,21 @@ class Config:
             self.proxy_networks  # parsing them is the check
         except ValueError as exc:
             raise ValueError(f"RAWBANK_TRUSTED_PROXIES is not valid: {exc}") from None
+        if self.jwt_secret == EMBEDDED_JWT_SECRET and not is_loopback(self.host):
+            raise SettingError(
+                f"Serving on {self.host} opens rawbank beyond this machine, which needs a token secret of its own: "
+                "set RAWBANK_JWT_SECRET, or run with a data directory (not --memory), where one is generated.",
+                f"{self.host} पर चलाने से rawbank इस मशीन के बाहर खुलता है, इसलिए उसका अपना टोकन सीक्रेट चाहिए: "
+                "RAWBANK_JWT_SECRET सेट करें, या डेटा डायरेक्टरी के साथ चलाएँ (--memory नहीं), जहाँ वह बन जाता है।")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def environment_variables() -> dict[str, str]:

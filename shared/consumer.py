@@ -12,10 +12,10 @@ from pymongo.errors import ConnectionFailure
 
 from shared.config import Config
 from shared.envelope import EnvelopeError, Event, decode_event
-from shared.errors import outcome
+from shared.errors import StoreUnavailable, outcome
 from shared.events import dlq_topic
 from shared.kafka import bootstrap_servers
-from shared.metrics import EVENTS_DEAD_LETTERED, EVENTS_HANDLED, EVENTS_RETRIED
+from shared.metrics import CONSUMER_LAG, EVENTS_DEAD_LETTERED, EVENTS_HANDLED, EVENTS_RETRIED
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,8 @@ class ConsumerLoop:
     """
 
     def __init__(self, config: Config, *, service: str, group_id: str, topics, handler: Handler,
-                 producer, raw_topics=(), raw_handler: RawHandler | None = None):
+                 producer, raw_topics=(), raw_handler: RawHandler | None = None,
+                 before_commit: Callable[[], None] | None = None):
         self.config = config
         self.service = service
         self.group_id = group_id
@@ -48,7 +49,9 @@ class ConsumerLoop:
         self.producer = producer
         self.raw_topics = tuple(raw_topics) if raw_handler else ()
         self.raw_handler = raw_handler
+        self.before_commit = before_commit  # makes the effects durable before their offsets are committed
         self.ready = threading.Event()
+        self.lag: int | None = None  # messages not yet handled on the assigned partitions; None: not known
 
     def _consumer(self) -> KafkaConsumer:
         interval = self.config.kafka_max_poll_interval_ms
@@ -94,7 +97,15 @@ class ConsumerLoop:
                         done = message.offset
                 finally:
                     if done is not None:
+                        if self.before_commit is not None:
+                            self.before_commit()
                         consumer.commit({partition: OffsetAndMetadata(done + 1, "", -1)})
+            self.lag = _lag(consumer)
+            if self.lag is not None:
+                CONSUMER_LAG.labels(self.service).set(self.lag)
+
+    def caught_up(self) -> bool:
+        return self.lag == 0
 
     def process(self, message, stop: threading.Event) -> None:
         """Apply one message, or dead-letter it; return only when it is settled."""
@@ -114,7 +125,7 @@ class ConsumerLoop:
                 handler(item)
                 EVENTS_HANDLED.labels(self.service, message.topic, name).inc()
                 return
-            except ConnectionFailure as exc:  # the store is down: wait, never dead-letter
+            except (ConnectionFailure, StoreUnavailable) as exc:  # the store is down: wait, never dead-letter
                 log.warning("%s store unavailable (%s); retrying %s", self.service, exc, ident)
                 attempt = min(attempt, self.config.consumer_max_retries - 1)
             except Exception as exc:
@@ -149,3 +160,17 @@ class ConsumerLoop:
         self.producer.send(dlq_topic(message.topic), key=message.key, value=value,
                            headers=headers).get(timeout=30)
         EVENTS_DEAD_LETTERED.labels(self.service, message.topic).inc()
+
+
+def _lag(consumer: KafkaConsumer) -> int | None:
+    """What the broker holds beyond this consumer's position on its partitions (None: not known yet)."""
+    partitions = consumer.assignment()
+    if not partitions:
+        return None
+    total = 0
+    for partition in partitions:
+        end = consumer.highwater(partition)
+        if end is None:
+            return None
+        total += max(end - consumer.position(partition), 0)
+    return total

@@ -1,22 +1,27 @@
-"""`rawbank dev`: the broker and every service on this machine, with demo data."""
+"""`rawbank dev`: the broker and every service on this machine, their data in one data directory."""
 from __future__ import annotations
 
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
-from shared.broker import die_with_parent, port_free, start_broker, stop_process, wait_for_broker
-from shared.config import Config
-from shared.kafka import ensure_topics
+from shared.broker import die_with_parent, port_free, start_broker, wait_for_broker
+from shared.config import Config, SettingError, is_loopback
+from shared.console import say
+from shared.datadir import DataDir
 from shared.events import TOPICS
+from shared.kafka import ensure_topics
+from shared.local_cli import prepare
 from shared.spec import SERVICES, all_specs
 
 BROKER_PORT = 9092
+SERVICE_STOP_SECONDS = 45  # gunicorn's graceful timeout (in-flight requests, then the drain) and some
 #: role -> who logs in with which demo user (DESIGN.md) and what their first page is, for the banner
 DEMO_LOGINS = {"warehouse": "Warehouse staff / गोदाम कर्मचारी  log in: warehouse / warehouse123   stock",
                "artisan": "Artisans / कारीगर                log in: artisan / artisan123       my requests",
@@ -27,10 +32,6 @@ DEMO_LOGINS = {"warehouse": "Warehouse staff / गोदाम कर्मच�
 def default_ports() -> dict[str, int]:
     """The broker's port and each service's own."""
     return {"broker": BROKER_PORT, **{spec.name: spec.default_port for spec in all_specs()}}
-
-
-def say(en: str, hi: str) -> None:
-    print(f"{en}\n  {hi}", flush=True)
 
 
 def check_ports(ports: dict[str, int]) -> None:
@@ -46,17 +47,17 @@ def check_ports(ports: dict[str, int]) -> None:
         raise SystemExit(1)
 
 
-def _ready(port: int) -> bool:
+def _ready(host: str, port: int) -> bool:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+        with urllib.request.urlopen(f"http://{host}:{port}/readyz", timeout=2) as response:
             return response.status == 200
     except OSError:
         return False
 
 
-def banner(ports: dict[str, int]) -> str:
+def banner(ports: dict[str, int], host: str = "127.0.0.1") -> str:
     from shared.pages import common_page, home_page
-    url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    url = {name: f"http://{host}:{port}" for name, port in ports.items()}
     login_service, login_path = common_page("login")
     login = url[login_service] + login_path
     homes = "\n".join(f"  {text}: {url[service]}{path}"
@@ -65,9 +66,6 @@ def banner(ports: dict[str, int]) -> str:
                      + "".join(f"   {name}: {url[spec.name]}{path}" for name, path in spec.links.items())
                      for spec in all_specs())
     return f"""
-rawbank is running in embedded mode.  /  rawbank एम्बेडेड मोड में चल रहा है।
-Data lives in memory only and is gone when you stop.  /  डेटा केवल मेमोरी में है; रोकने पर मिट जाएगा।
-
 Open {login} in a browser and log in.  /  ब्राउज़र में {login} खोलें और लॉग इन करें।
 {homes}
 
@@ -81,13 +79,44 @@ Press Ctrl-C to stop everything.  /  सब कुछ रोकने के ल
 """
 
 
-def run_dev(ports: dict[str, int | None], startup_timeout: float = 60.0) -> int:
-    """Start everything, print where to go, and stop everything on Ctrl-C or SIGTERM; a port None is the default."""
+def where_data_lives(config: Config) -> None:
+    if config.data_dir:
+        say(f"Data is kept in {config.data_dir}: it survives a stop, a crash or a power cut "
+            "(back it up with: rawbank backup DIR).",
+            f"डेटा {config.data_dir} में रखा जाता है: रोकने, क्रैश या बिजली जाने पर भी बना रहता है "
+            "(बैकअप: rawbank backup DIR)।")
+    else:
+        say("Data lives in memory only (--memory) and is gone when rawbank stops.",
+            "डेटा केवल मेमोरी में है (--memory) और rawbank रुकने पर मिट जाएगा।")
+
+
+def start(args, config: Config, ports: dict[str, int | None]) -> int:
+    """`rawbank dev`: free ports (a port None is the default), a usable data directory held for as
+    long as it runs, then everything."""
     ports = {name: ports.get(name) or port for name, port in default_ports().items()}
     check_ports(ports)
+    try:
+        config, lock = prepare(config.with_(host=args.host), SERVICES, hold=True)
+        config.check()
+    except SettingError as exc:
+        say(f"rawbank: {exc}", f"rawbank: {exc.hi}")
+        return 2
+    except ValueError as exc:  # a setting checked in English only (e.g. a short RAWBANK_JWT_SECRET)
+        print(f"rawbank: {exc}", flush=True)
+        return 2
+    return run_dev(ports, config, demo=args.demo, lock=lock)
+
+
+def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=None,
+            startup_timeout: float = 120.0) -> int:
+    """Start everything, print where to go, and stop everything on Ctrl-C or SIGTERM.
+
+    `config` carries the data directory (empty: memory only), the host and the token secret;
+    `lock` is the data directory's lock, held until everything has stopped."""
     logging.getLogger("kafka").setLevel(logging.CRITICAL)  # refused connections while Tansu boots
-    say("Embedded mode: data lives in memory only and is lost when rawbank stops.",
-        "एम्बेडेड मोड: डेटा केवल मेमोरी में है और rawbank रुकने पर मिट जाएगा।")
+    data = DataDir(config.data_dir) if config.data_dir else None
+    seed = demo or data is None or not data.seeded()
+    where_data_lives(config)
     logs = tempfile.mkdtemp(prefix="rawbank-dev-")
     children: list[tuple[str, subprocess.Popen]] = []
     stopping = False
@@ -98,37 +127,48 @@ def run_dev(ports: dict[str, int | None], startup_timeout: float = 60.0) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    local, public = addresses(config.host)
     try:
         say(f"[1/3] Starting the broker on 127.0.0.1:{ports['broker']} (log: {logs}/broker.log) ...",
             "[1/3] ब्रोकर शुरू हो रहा है ...")
         broker = start_broker(ports["broker"], log_file=open(os.path.join(logs, "broker.log"), "wb"))
         children.append(("broker", broker))
         wait_for_broker(ports["broker"], process=broker)
-        config = Config.from_env(kafka_bootstrap_servers=f"127.0.0.1:{ports['broker']}")
+        config = config.with_(kafka_bootstrap_servers=f"127.0.0.1:{ports['broker']}")
         ensure_topics(config, TOPICS)
         names = ", ".join(SERVICES[:-1])
-        say(f"[2/3] Starting {names} and {SERVICES[-1]} with demo data ...",
-            f"[2/3] {names} और {SERVICES[-1]} डेमो डेटा के साथ शुरू हो रहे हैं ...")
+        if seed:
+            say(f"[2/3] Starting {names} and {SERVICES[-1]} with demo data ...",
+                f"[2/3] {names} और {SERVICES[-1]} डेमो डेटा के साथ शुरू हो रहे हैं ...")
+        else:
+            say(f"[2/3] Starting {names} and {SERVICES[-1]} with the data kept so far ...",
+                f"[2/3] {names} और {SERVICES[-1]} अब तक रखे गए डेटा के साथ शुरू हो रहे हैं ...")
+        where = ["--data-dir", config.data_dir] if data else ["--memory"]
         for name in SERVICES:
             env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": config.kafka_bootstrap_servers,
-                   "RAWBANK_PORT": str(ports[name]), "RAWBANK_SEED_DEMO": "1",
-                   "MONGO_URI": "mongomock://localhost", "RAWBANK_HOST": "127.0.0.1",
-                   **{f"RAWBANK_{other.upper()}_URL": f"http://127.0.0.1:{ports[other]}"
+                   "RAWBANK_PORT": str(ports[name]), "RAWBANK_SEED_DEMO": "1" if seed else "0",
+                   "MONGO_URI": "mongomock://localhost", "RAWBANK_HOST": config.host,
+                   **{f"RAWBANK_{other.upper()}_URL": f"http://{public}:{ports[other]}"
                       for other in SERVICES}}
             children.append((name, subprocess.Popen(
-                [sys.executable, "-m", "shared.cli", "run", name], env=env,
+                [sys.executable, "-m", "shared.cli", "run", name, *where], env=env,
                 stdin=subprocess.DEVNULL, preexec_fn=die_with_parent, start_new_session=True)))
         say("[3/3] Waiting until every service is ready ...", "[3/3] सभी सेवाओं के तैयार होने की प्रतीक्षा ...")
         deadline = time.monotonic() + startup_timeout
         pending = set(SERVICES)
         while pending and not stopping:
             _check_alive(children)
-            pending = {name for name in pending if not _ready(ports[name])}
+            pending = {name for name in pending if not _ready(local, ports[name])}
             if time.monotonic() > deadline:
                 raise RuntimeError(f"not ready after {startup_timeout:.0f}s: {', '.join(sorted(pending))}")
             time.sleep(0.3)
         if not stopping:
-            print(banner(ports), flush=True)
+            if data is not None:
+                if seed:
+                    data.mark_seeded()
+                data.write_json("running.json", {"pid": os.getpid(), "host": config.host, "ports": ports,
+                                                 "urls": {n: f"http://{local}:{ports[n]}" for n in SERVICES}})
+            print(banner(ports, public), flush=True)
         while not stopping:
             _check_alive(children)
             time.sleep(0.5)
@@ -139,10 +179,48 @@ def run_dev(ports: dict[str, int | None], startup_timeout: float = 60.0) -> int:
             f"rawbank dev शुरू नहीं हो सका: {exc}। ऊपर के संदेश देखें; ब्रोकर लॉग {logs} में है।")
         return 1
     finally:
-        say("Stopping every process ...", "सभी प्रक्रियाएँ रोकी जा रही हैं ...")
-        for name, process in reversed(children):
-            stop_process(process)
+        say("Stopping: the services finish what is in flight, then the broker stops ...",
+            "रोका जा रहा है: सेवाएँ चल रहा काम पूरा करती हैं, फिर ब्रोकर रुकता है ...")
+        stop_all([process for name, process in children if name != "broker"], timeout=SERVICE_STOP_SECONDS)
+        stop_all([process for name, process in children if name == "broker"], timeout=10)
+        if data is not None:
+            data.remove("running.json")
+        if lock is not None:
+            lock.release()
         say("Stopped.", "रुक गया।")
+
+
+def stop_all(processes, timeout: float) -> None:
+    """SIGTERM all at once, then wait for each; SIGKILL whatever outlives `timeout`."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        try:
+            process.wait(max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def addresses(host: str) -> tuple[str, str]:
+    """(where this machine reaches the services, where others are told to): for --host."""
+    if is_loopback(host):
+        return "127.0.0.1", "127.0.0.1"
+    if host in ("0.0.0.0", "::"):
+        return "127.0.0.1", lan_address()
+    return host, host
+
+
+def lan_address() -> str:
+    """This machine's address on its network (no packet is sent), or its name."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: only picks the outgoing interface
+            return probe.getsockname()[0]
+        except OSError:
+            return socket.gethostname()
 
 
 def _check_alive(children) -> None:

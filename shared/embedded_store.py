@@ -1,12 +1,12 @@
-"""The in-process store of the embedded runtime: mongomock behind one lock, with its slow spots replaced.
+"""The in-process store of the embedded runtime: mongomock behind one lock, each call all-or-nothing, made faster.
 
-Only `shared.mongo.connect` imports this, for a mongomock:// URI; production never loads it.
+Only `shared.mongo.connect` (for a mongomock:// URI) and the durable store (shared/durable_store.py)
+import this; production never loads it.
 """
 from __future__ import annotations
 
 import copy
 import functools
-import threading
 import types
 import uuid
 from datetime import datetime
@@ -19,6 +19,9 @@ import mongomock.mongo_client
 from bson import Decimal128, Int64
 from mongomock import ObjectId
 from mongomock.filtering import filter_applies
+
+from shared import store_journal
+from shared.store_journal import Journal, JournaledServer, StoreLock
 
 _WRAP = (mongomock.Database, mongomock.Collection, mongomock.collection.Cursor,
          mongomock.command_cursor.CommandCursor, mongomock.collection.BulkOperationBuilder)
@@ -35,7 +38,7 @@ class Locked:
 
     __slots__ = ("_target", "_lock", "_cache")
 
-    def __init__(self, target, lock: threading.RLock):
+    def __init__(self, target, lock: StoreLock):
         object.__setattr__(self, "_target", target)
         object.__setattr__(self, "_lock", lock)
         object.__setattr__(self, "_cache", {})
@@ -199,7 +202,11 @@ def _speed_up_mongomock() -> None:
     mongomock.helpers.make_datetime_timezone_aware_in_document = _make_dates_aware
 
 
-def connect() -> Locked:
-    """A new in-process store, serialised by one lock."""
+def connect(server: JournaledServer | None = None) -> Locked:
+    """An in-process store over `server`'s data (a new empty one by default), serialised by one lock,
+    each call all-or-nothing (shared/store_journal.py)."""
     _speed_up_mongomock()
-    return Locked(mongomock.MongoClient(tz_aware=True), threading.RLock())
+    store_journal.install()
+    server = server or JournaledServer(Journal())
+    server.journal.copy = _copy_document
+    return Locked(mongomock.MongoClient(tz_aware=True, _store=server), StoreLock(server.journal))

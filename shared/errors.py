@@ -102,6 +102,15 @@ class Busy(Error):
     message = N_("This record is very busy; try again in a moment.")
 
 
+class StoreUnavailable(Error):
+    """The store cannot be reached or written (MongoDB down, the embedded store's disk failing); nothing changed."""
+
+    code = "store_unavailable"
+    message = N_("The data could not be saved or read just now (the store or its disk is failing). "
+                 "Try again in a moment, and tell an admin if it keeps happening.")
+    retry_after = 5
+
+
 class Inapplicable(Error):
     """An event that can never be applied (a consumer dead-letters it); `reason` says why."""
 
@@ -129,6 +138,7 @@ OUTCOMES: dict[type[Error], Outcome] = {
     RuleBroken: Outcome(422, True),
     TooManyAttempts: Outcome(429, False),
     Busy: Outcome(503, False),
+    StoreUnavailable: Outcome(503, False),  # consumers wait until the store is back, never dead-letter
     Inapplicable: Outcome(500, True),
 }
 UNEXPECTED = Outcome(500, False)  # anything else: a bug or an outage, worth retrying

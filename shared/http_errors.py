@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify
+from pymongo.errors import ConnectionFailure
 from werkzeug.exceptions import HTTPException
 
 from shared import field_messages
-from shared.errors import Conflict, Error, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated, outcome
+from shared.errors import (Conflict, Error, Forbidden, Invalid, NotFound, StoreUnavailable, TooManyAttempts,
+                           Unauthenticated, outcome)
 from shared.i18n import N_, language, translate
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,12 @@ def handle_http_exception(exc: HTTPException):
     return error_response(status, code, translate(message), details, data.get("headers"))
 
 
+def handle_store_unavailable(exc: ConnectionFailure):
+    """The store cannot be reached or written (pymongo's outage, the durable store's failed write): 503."""
+    log.error("store unavailable: %s", exc)
+    return handle_error(StoreUnavailable(reason=str(exc)))
+
+
 def handle_unexpected(exc: Exception):
     log.exception("unhandled error")
     return error_response(500, INTERNAL[0], translate(INTERNAL[1]))
@@ -84,4 +92,5 @@ def handle_unexpected(exc: Exception):
 def register_error_handlers(app) -> None:
     app.register_error_handler(Error, handle_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ConnectionFailure, handle_store_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

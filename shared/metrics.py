@@ -1,5 +1,5 @@
 """Prometheus metrics shared by the three services, labelled by service."""
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 HTTP_REQUESTS = Counter("rawbank_http_requests_total", "HTTP requests handled",
                         ["service", "method", "endpoint", "status"])
@@ -13,3 +13,5 @@ EVENTS_DEAD_LETTERED = Counter("rawbank_events_dead_lettered_total", "messages s
                                ["service", "topic"])
 EVENTS_PUBLISHED = Counter("rawbank_events_published_total", "outbox events published and acknowledged",
                            ["service", "topic"])
+CONSUMER_LAG = Gauge("rawbank_consumer_lag", "messages on a consumer's partitions it has not handled yet",
+                     ["service"])

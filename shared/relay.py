@@ -26,7 +26,7 @@ class OutboxRelay:
     """
 
     def __init__(self, db, collections, producer, topic: str, *, service: str,
-                 lease_seconds: int = 30, interval_ms: int = 100):
+                 lease_seconds: int = 30, interval_ms: int = 100, retention=None, renew_producer=None):
         self.db = db
         self.collections = tuple(collections)
         self.producer = producer
@@ -35,6 +35,8 @@ class OutboxRelay:
         self.lease = timedelta(seconds=lease_seconds)
         self.interval = interval_ms / 1000
         self.owner = f"{service}-{uuid.uuid4().hex[:8]}"
+        self.retention = retention  # shared/retention.py: what was published, kept to publish again
+        self.renew_producer = renew_producer  # () -> a new producer, for one that failed for good
 
     def claim(self, collection: str):
         """Lease one document with pending events, or return None."""
@@ -45,20 +47,29 @@ class OutboxRelay:
             projection={"outbox": 1}, return_document=ReturnDocument.AFTER)
 
     def publish(self, doc) -> list[str]:
-        """Send a document's events and return the ids the broker acknowledged."""
-        sent = []
-        futures = [(event["event_id"], self.producer.send(
+        """Send a document's events, keep those acknowledged, and return their ids."""
+        acked = self.send(doc.get("outbox", []))
+        if self.retention is not None:
+            self.retention.keep(acked)
+        return [event["event_id"] for event, _ in acked]
+
+    def send(self, events) -> list[tuple[dict, object]]:
+        """Send events in order; (event, record metadata) for those acknowledged before the first failure."""
+        acked = []
+        futures = [(event, self.producer.send(
             self.topic, key=event["key"].encode(), value=_encode(event),
-            headers=[("type", event["type"].encode())])) for event in doc.get("outbox", [])]
-        for event_id, future in futures:
+            headers=[("type", event["type"].encode())])) for event in events]
+        for event, future in futures:
             try:
-                future.get(timeout=30)
-            except Exception:
-                log.warning("%s relay: %s not acknowledged; will retry", self.service, event_id, exc_info=True)
+                acked.append((event, future.get(timeout=30)))
+            except Exception as exc:
+                log.warning("%s relay: %s not acknowledged; will retry", self.service, event["event_id"],
+                            exc_info=True)
+                if not getattr(exc, "retriable", True) and self.renew_producer is not None:
+                    self.producer = self.renew_producer()  # e.g. a fresh broker does not know its producer id
                 break
-            sent.append(event_id)
-        EVENTS_PUBLISHED.labels(self.service, self.topic).inc(len(sent))
-        return sent
+        EVENTS_PUBLISHED.labels(self.service, self.topic).inc(len(acked))
+        return acked
 
     def remove(self, collection: str, doc_id, event_ids: list[str]) -> None:
         """Pull the published events and give up the lease."""
@@ -78,9 +89,24 @@ class OutboxRelay:
                     return published
         return published
 
+    def step(self) -> int:
+        """Publish kept events again if the broker lost them, then what is pending now."""
+        republished = self.retention.tick(self.send) if self.retention is not None else 0
+        return republished + self.run_once()
+
+    def pending(self) -> bool:
+        """Whether an outbox still holds an event, or a published one is not yet read by every group."""
+        if self.retention is not None and not self.retention.settled():
+            return True
+        return any(self.db[name].find_one(PENDING, {"_id": 1}) is not None for name in self.collections)
+
     def run(self, stop: threading.Event) -> None:
         """Relay until `stop` is set; broker outages are waited out, nothing is dropped."""
-        poll_until_stopped(stop, self.run_once, interval=self.interval, name=f"{self.service} relay")
+        try:
+            poll_until_stopped(stop, self.step, interval=self.interval, name=f"{self.service} relay")
+        finally:
+            if self.retention is not None:
+                self.retention.close()
 
 
 def outbox_push(*events: Event) -> dict:

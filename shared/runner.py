@@ -5,9 +5,6 @@ import logging
 import os
 import signal
 import sys
-import threading
-
-from werkzeug.serving import make_server
 
 from shared.config import Config
 from shared.runtime import Runtime
@@ -23,22 +20,9 @@ def _stop_on_signals(stop) -> None:
 
 
 def run_embedded(name: str, config: Config) -> None:
-    """API, consumer and relay sharing one in-process store, until SIGTERM or SIGINT."""
-    from shared.web import create_service_app
-    spec = load_spec(name)
-    runtime = Runtime(spec, config)
-    if config.seed_demo and spec.seed:
-        spec.seed(runtime.db, config)
-    app = create_service_app(spec, config, runtime)
-    worker = Worker(runtime).start()
-    server = make_server(config.host, spec.port(config), app, threaded=True)
-    _stop_on_signals(lambda: threading.Thread(target=server.shutdown, daemon=True).start())
-    log.info("%s serving on http://%s:%d", name, config.host, spec.port(config))
-    try:
-        server.serve_forever()
-    finally:
-        worker.stop()
-        runtime.close()
+    """API (gunicorn, one worker with threads), consumer and relay over one in-process store."""
+    from shared.embedded_server import EmbeddedServer
+    EmbeddedServer(load_spec(name), config).run()
 
 
 def run_worker(name: str, config: Config) -> None:

@@ -59,6 +59,7 @@ class ServiceSpec:
     reconcile: Reconciliation | None = None  # its facts, checks and counts for `rawbank reconcile`
     add_user: Callable | None = None  # (db, **fields) -> text: `rawbank user add` in the service keeping logins
     commands: tuple[Command, ...] = ()  # more `rawbank` commands of its own
+    http_threads: int = 8  # threads of the one gunicorn worker of the single-machine runtime
 
     @property
     def group_id(self) -> str:

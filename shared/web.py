@@ -12,12 +12,13 @@ import flask_smorest
 import marshmallow as ma
 from flask import Flask, Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pymongo.errors import ConnectionFailure
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from shared.auth import require_role
 from shared.config import Config
-from shared.http_errors import register_error_handlers
+from shared.http_errors import handle_store_unavailable, register_error_handlers
 from shared.json_limits import loads
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from shared.mongo import ping
@@ -156,7 +157,23 @@ def create_service_app(spec: ServiceSpec, config: Config | None = None,
     if spec.pages:
         from shared.pages import init_pages
         init_pages(app, spec.name, spec.pages)
+    _sync_before_answering(app)
     return app
+
+
+def _sync_before_answering(app: Flask) -> None:
+    """What a request wrote is on disk before anyone hears it was done.
+
+    Added last, so it runs first of the after-request steps: a 503 in place of the answer still
+    gets the security and CORS headers, and is counted in the metrics.
+    """
+    @app.after_request
+    def synced(response):
+        try:
+            runtime().sync()
+        except ConnectionFailure as exc:
+            return handle_store_unavailable(exc)
+        return response
 
 
 def _add_operations(app: Flask, service: str) -> None:

@@ -1,11 +1,14 @@
 """`rawbank dev` started the way a user starts it, on free ports, for e2e and browser tests."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import threading
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,10 +18,26 @@ from tests.conftest import free_port, wait_until
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def spawn_on_free_ports(settings: dict | None = None, **popen) -> tuple[dict[str, int], subprocess.Popen]:
-    """Start `rawbank dev` as a child on free ports, ignoring this shell's rawbank settings (but `settings`)."""
+def http(method: str, url: str, body=None, token: str | None = None):
+    """(status, JSON body) of one request to a running rawbank."""
+    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body else None,
+                                     headers={"Content-Type": "application/json"})
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def spawn_on_free_ports(*options: str, settings: dict | None = None,
+                        **popen) -> tuple[dict[str, int], subprocess.Popen]:
+    """Start `rawbank dev` as a child on free ports, ignoring this shell's rawbank settings (but `settings`).
+
+    `options` are more of its options; without any, it keeps its data in memory (--memory)."""
     ports = {name: free_port() for name in default_ports()}
-    args = [sys.executable, "-m", "shared.cli", "dev"]
+    args = [sys.executable, "-m", "shared.cli", "dev", *(options or ("--memory",))]
     for name, port in ports.items():
         args += [f"--{name}-port", str(port)]
     env = {**os.environ}
@@ -30,8 +49,8 @@ def spawn_on_free_ports(settings: dict | None = None, **popen) -> tuple[dict[str
 class Dev:
     """`rawbank dev` on free ports, its output collected in the background."""
 
-    def __init__(self, settings: dict | None = None):
-        self.ports, self.process = spawn_on_free_ports(settings, cwd=ROOT, stdout=subprocess.PIPE,
+    def __init__(self, *options: str, settings: dict | None = None, cwd=ROOT):
+        self.ports, self.process = spawn_on_free_ports(*options, settings=settings, cwd=cwd, stdout=subprocess.PIPE,
                                                        stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -52,20 +71,24 @@ class Dev:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
-                self.process.wait(30)
+                self.process.wait(60)
             except subprocess.TimeoutExpired:
                 self.process.kill()
         return self.process.wait()
 
+    def wait_ready(self, timeout: float = 120) -> "Dev":
+        wait_until(lambda: "Ctrl-C" in self.output or self.process.poll() is not None, timeout,
+                   message="rawbank dev to print where to go")
+        assert self.process.poll() is None, self.output
+        return self
+
 
 @contextmanager
-def running_dev(settings: dict | None = None):
-    """A `rawbank dev` that has printed where to go (with these RAWBANK_ settings); stopped with Ctrl-C afterwards."""
-    dev = Dev(settings)
+def running_dev(*options: str, settings: dict | None = None, cwd=ROOT):
+    """A `rawbank dev` (in memory, unless `options` say otherwise; with these RAWBANK_ `settings`) that
+    has printed where to go; stopped with Ctrl-C afterwards."""
+    dev = Dev(*options, settings=settings, cwd=cwd)
     try:
-        wait_until(lambda: "Ctrl-C" in dev.output or dev.process.poll() is not None, 90,
-                   message="rawbank dev to print where to go")
-        assert dev.process.poll() is None, dev.output
-        yield dev
+        yield dev.wait_ready()
     finally:
         dev.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import NamedTuple
 
-from services.inventory import lot_rules, order_rules
+from services.inventory import clock, lot_rules, order_rules
 from services.inventory.refusals import InsufficientStock, Refused, StockError  # noqa: F401  (the rules' refusals)
 from services.inventory.lot_rules import AVAILABLE, EXPIRED, ON_HOLD, Incoming, Lot
 
@@ -119,7 +119,7 @@ def receive(stock: Stock, quantity: int, incoming: Incoming | None = None, *, or
     if quantity <= 0:
         raise StockError("a receipt must be for more than zero")
     incoming = incoming or Incoming()
-    today, now = today or date.today(), now or datetime.now()
+    today, now = today or clock.today(), now or clock.local_now()
     if incoming.expires_on and incoming.expires_on <= today.isoformat():
         raise Refused("expiry_in_past", expires_on=incoming.expires_on)
     if order is not None:
@@ -136,7 +136,7 @@ def adjust(stock: Stock, delta: int, reason: str, lot: str | None = None, *, tod
     if reason not in ADJUSTMENT_REASONS:
         raise StockError(f"reason must be one of {', '.join(ADJUSTMENT_REASONS)}")
     if delta > 0:
-        lots = _into_lot(stock, delta, Incoming(code=lot), today=today or date.today(), now=now or datetime.now(),
+        lots = _into_lot(stock, delta, Incoming(code=lot), today=today or clock.today(), now=now or clock.local_now(),
                          receipt=False)
         return _settle(stock, lots, on_hand=stock.on_hand + delta)
     wanted = -delta
@@ -207,7 +207,7 @@ def transfer_in(stock: Stock, arriving: list[tuple[Lot, int]], *, today: date | 
         raise StockError("a transfer must be for more than zero")
     if stock.lots is None:
         return settle_level(stock._replace(on_hand=stock.on_hand + quantity))
-    lots, now = stock.lots, now or datetime.now()
+    lots, now = stock.lots, now or clock.local_now()
     for lot, part in arriving:
         if lot_rules.find(lots, lot.code) is None:
             lot = lot._replace(received_at=now.isoformat(), status=AVAILABLE, alerted=None,

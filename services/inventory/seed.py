@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from services.inventory import catalog, clock, movements, prices, purchase_orders, suppliers
+from services.inventory.domain import stock_id
 
 WEEKDAYS = {"days": ["mon", "tue", "wed", "thu", "fri", "sat"], "opens": "10:00", "closes": "17:00"}
 DEPOTS = [
@@ -50,25 +51,31 @@ PRICES = {"YRN-COT-40": 24_550, "YRN-SLK-MUL": 4_20_000, "DYE-INDIGO": 2_80_000,
 
 
 def seed(db, config) -> None:
-    """Register the demo depots and materials and receive opening stock, once."""
-    if db.depots.find_one({}) is not None:
-        return
+    """Register the demo depots, materials, prices and suppliers, receive the opening stock and send
+    the demo order, each once (a seed cut short is completed by the next)."""
     for depot in DEPOTS:
-        catalog.register_depot(db, dict(depot))
+        if db.depots.find_one({"_id": depot["code"]}) is None:
+            catalog.register_depot(db, dict(depot))
     for material in MATERIALS:
-        catalog.register_material(db, dict(material), correlation_id="seed")
+        if db.materials.find_one({"_id": material["sku"]}) is None:
+            catalog.register_material(db, dict(material), correlation_id="seed")
     first_of_month = clock.today().replace(day=1).isoformat()
     for sku, price in PRICES.items():
-        prices.set_price(db, sku, price, first_of_month, by="seed", correlation_id="seed")
+        if not db.materials.find_one({"_id": sku}).get("prices"):
+            prices.set_price(db, sku, price, first_of_month, by="seed", correlation_id="seed")
     for supplier in SUPPLIERS:
-        suppliers.register(db, dict(supplier))
+        if db.suppliers.find_one({"_id": supplier["code"]}) is None:
+            suppliers.register(db, dict(supplier))
     for depot, sku, quantity, lot in OPENING_STOCK:
-        days = lot.pop("expires_in_days", None)
+        if db.stock.find_one({"_id": stock_id(depot, sku)}) is not None:
+            continue
+        days = lot.get("expires_in_days")
         expires = (clock.today() + timedelta(days=days)).isoformat() if days else None
+        lot = {**{k: v for k, v in lot.items() if k != "expires_in_days"}, "expires_on": expires}
         movements.record_movement(db, {"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity,
-                                       "reference": "opening stock", "lot": {**lot, "expires_on": expires}},
-                                  by="seed", correlation_id="seed")
-    order = purchase_orders.create(db, {
-        "supplier": "KSMB", "depot": "VNS", "expected_on": (clock.today() + timedelta(days=20)).isoformat(),
-        "lines": [{"sku": "YRN-SLK-MUL", "quantity": 20_000, "price": 520_000}]}, by="seed")
-    purchase_orders.send(db, order["purchase_order"], by="seed", correlation_id="seed")
+                                       "reference": "opening stock", "lot": lot}, by="seed", correlation_id="seed")
+    if db.purchase_orders.find_one({"created_by": "seed"}) is None:
+        order = purchase_orders.create(db, {
+            "supplier": "KSMB", "depot": "VNS", "expected_on": (clock.today() + timedelta(days=20)).isoformat(),
+            "lines": [{"sku": "YRN-SLK-MUL", "quantity": 20_000, "price": 520_000}]}, by="seed")
+        purchase_orders.send(db, order["purchase_order"], by="seed", correlation_id="seed")

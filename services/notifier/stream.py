@@ -6,6 +6,7 @@ in different processes (gunicorn gthread + worker) as well as in embedded mode.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -16,7 +17,7 @@ from marshmallow import fields as f, validate as v
 from services.notifier import alerts, messages
 from services.notifier.api import depot_scope
 from shared.auth import require_role
-from shared.web import Blueprint, db
+from shared.web import Blueprint, db, runtime
 
 blp = Blueprint("notifier_stream", __name__, url_prefix="/api/v1", description="Live alert feed")
 
@@ -49,21 +50,24 @@ def _since(query) -> datetime | None:
     return since
 
 
-def frames(store, *, since: datetime | None, depot: str | None, max_seconds: int, limit: int | None):
-    """SSE frames for alerts changed from `since` (or from this call) on, each (id, version) once."""
+def frames(store, *, since: datetime | None, depot: str | None, max_seconds: int, limit: int | None,
+           stopping: threading.Event | None = None):
+    """SSE frames for alerts changed from `since` (or from this call) on, each (id, version) once;
+    they end after `max_seconds` or when the service is `stopping`."""
     sent: dict[str, tuple[int, datetime]] = {}
     if since is None:  # a fresh client: what changed just before it came is not news
         since = datetime.now(timezone.utc)
         sent = {d["_id"]: (d["version"], d["updated_at"]) for d in alerts.changed_since(store, since - LAG, depot)}
-    return _frames(store, since, sent, depot, max_seconds, limit)
+    return _frames(store, since, sent, depot, max_seconds, limit, stopping or threading.Event())
 
 
-def _frames(store, since: datetime, sent: dict, depot: str | None, max_seconds: int, limit: int | None):
+def _frames(store, since: datetime, sent: dict, depot: str | None, max_seconds: int, limit: int | None,
+            stopping: threading.Event):
     yield "retry: 2000\n: connected\n\n"
     deadline = time.monotonic() + max_seconds
     next_beat = time.monotonic() + HEARTBEAT_SECONDS
     count = 0
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stopping.is_set():
         now = datetime.now(timezone.utc)
         changed = [d for d in alerts.changed_since(store, since - LAG, depot)
                    if sent.get(d["_id"], (0,))[0] < d["version"]]
@@ -79,7 +83,7 @@ def _frames(store, since: datetime, sent: dict, depot: str | None, max_seconds: 
         if time.monotonic() >= next_beat:
             next_beat = time.monotonic() + HEARTBEAT_SECONDS
             yield ": keep-alive\n\n"
-        time.sleep(POLL_SECONDS)
+        stopping.wait(POLL_SECONDS)
 
 
 @blp.route("/stream", methods=["GET"])
@@ -91,6 +95,6 @@ def stream(query):
     Reconnects resume from Last-Event-ID; `max_seconds` ends the stream (clients reconnect).
     """
     generator = frames(db(), since=_since(query), depot=depot_scope(), max_seconds=query["max_seconds"],
-                       limit=query["limit"])
+                       limit=query["limit"], stopping=runtime().stopping)
     return Response(stream_with_context(generator), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -19,7 +19,7 @@ from shared import signing
 from tests.browser.test_money import in_hindi
 from tests.browser.test_pages import menu, reload_until
 from tests.conftest import free_port, wait_until
-from tests.devserver import ROOT, running_dev
+from tests.devserver import running_dev
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
@@ -64,7 +64,7 @@ def gateway():
 
 @pytest.fixture(scope="module")
 def dev(gateway):
-    with running_dev({"RAWBANK_SMS_GATEWAY_URL": gateway.url, "RAWBANK_SMS_INBOUND_SECRET": SECRET}) as dev:
+    with running_dev(settings={"RAWBANK_SMS_GATEWAY_URL": gateway.url, "RAWBANK_SMS_INBOUND_SECRET": SECRET}) as dev:
         yield dev
 
 
@@ -79,7 +79,8 @@ def signed_sms(dev, phone: str, text: str, message_id: str) -> dict:
         return json.loads(response.read())
 
 
-def test_thirty_kg_for_three_members_confirmed_by_sms_with_one_short_in_hindi(people, browser, dev, gateway):
+def test_thirty_kg_for_three_members_confirmed_by_sms_with_one_short_in_hindi(people, browser, dev, gateway,
+                                                                             tmp_path):
     secretary = in_hindi(people("secretary"))
     page = secretary.page
     menu(page, "सदस्यों के लिए अनुरोध").click()
@@ -152,14 +153,14 @@ def test_thirty_kg_for_three_members_confirmed_by_sms_with_one_short_in_hindi(pe
         visitor.close()
 
     rebuilt = subprocess.run([sys.executable, "-m", "shared.cli", "reports", "rebuild",
-                              f"--notifier-url={dev.url('notifier', '')}"], cwd=ROOT, capture_output=True, text=True,
-                             timeout=120)
+                              f"--notifier-url={dev.url('notifier', '')}"], cwd=tmp_path,  # not the checkout's ./var
+                             capture_output=True, text=True, timeout=120)
     assert rebuilt.returncode == 0 and rebuilt.stdout.startswith("rebuilt the reports from "), rebuilt.stderr
 
     def reconciled():
         done = subprocess.run([sys.executable, "-m", "shared.cli", "reconcile", "--via-api", "--json", "--no-dlq",
                                *[f"--{name}-url={dev.url(name, '')}" for name in ("inventory", "requests", "notifier")]],
-                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
         return json.loads(done.stdout) if done.returncode == 0 else None
     report = wait_until(reconciled, 40, interval=1, message="rawbank reconcile to be clean (after the rebuild too)")
     assert report["counts"]["artisans served (reports)"] == 3

@@ -137,7 +137,7 @@ def test_a_logout_is_refused_by_every_service(dev):
                    message=f"{service} to refuse the logged-out token")
 
 
-def test_after_the_probes_reconcile_is_clean(dev):
+def test_after_the_probes_reconcile_is_clean(dev, tmp_path):
     env = {name: value for name, value in os.environ.items() if not name.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))}
     env["KAFKA_BOOTSTRAP_SERVERS"] = f"127.0.0.1:{dev.ports['broker']}"
     args = [sys.executable, "-m", "shared.cli", "reconcile", "--via-api"]
@@ -145,7 +145,8 @@ def test_after_the_probes_reconcile_is_clean(dev):
         args += [f"--{service}-url", dev.url(service, "")]
 
     def clean():
-        done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True,  # not the checkout's ./var
+                              timeout=120)
         clean.last = done.stdout + done.stderr
         return done.returncode == 0
     wait_until(clean, 60, interval=2, message="a clean reconcile")

@@ -4,29 +4,15 @@ import signal
 import socket
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from kafka import KafkaProducer
 
 from tests.conftest import free_port, wait_until
-from tests.devserver import ROOT, Dev, running_dev
+from tests.devserver import ROOT, Dev, http, running_dev
 
 pytestmark = pytest.mark.e2e
-
-
-def http(method: str, url: str, body=None, token: str | None = None):
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body else None,
-                                     headers={"Content-Type": "application/json"})
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
 
 
 def children_of(pid: int) -> set[int]:

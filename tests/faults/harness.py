@@ -101,6 +101,9 @@ class WorkerRuntime:
     config: object
     db: Killable
 
+    def sync(self) -> None:
+        """The in-process store keeps nothing on disk: nothing to wait for."""
+
 
 class Service:
     """One service: its Runtime and API for the whole test, and its current worker(s)."""
@@ -122,6 +125,7 @@ class Service:
         self.runtime = Runtime(self.spec, config)
         self.http = PACKAGES[name].create_app(config, self.runtime).test_client()
         self.workers: list[tuple[Worker, KillSwitch]] = []
+        self.readers: tuple[str, ...] = ()  # the consumer groups of the stack reading what this one publishes
         self.kills = {"mid_work": 0, "idle": 0}
 
     @property
@@ -130,7 +134,8 @@ class Service:
 
     def start_worker(self) -> tuple[Worker, KillSwitch]:
         switch = KillSwitch()
-        worker = Worker(WorkerRuntime(self.spec, self.runtime.config, Killable(self.runtime.db, switch)))
+        worker = Worker(WorkerRuntime(self.spec, self.runtime.config, Killable(self.runtime.db, switch)),
+                        readers=self.readers)
         worker.start()
         self.workers.append((worker, switch))
         return worker, switch
@@ -168,6 +173,9 @@ class Stack:
         ensure_topics(config, self.topics.values())
         self.config = config
         self.services = {name: Service(name, config, self.suffix, self.topics, lease_seconds) for name in names}
+        for service in self.services.values():
+            service.readers = tuple(other.spec.group_id for other in self.services.values()
+                                    if service.spec.publishes in other.spec.consumes)
         self.admin = issue_token(config.jwt_secret, sub="admin-faults", role="admin")
         self.warehouse = issue_token(config.jwt_secret, sub="warehouse-faults", role="warehouse")
 

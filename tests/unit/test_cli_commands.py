@@ -7,7 +7,8 @@ from shared.cli import main
 from shared.config import Config
 
 
-def test_a_secretarys_token_carries_the_cooperative_and_needs_one(capsys):
+def test_a_secretarys_token_carries_the_cooperative_and_needs_one(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no ./var here: the built-in secret
     assert main(["token", "--role", "secretary", "--sub", "meera"]) == 2
     assert "--cooperative" in capsys.readouterr().err
     assert main(["token", "--role", "secretary", "--sub", "meera", "--cooperative", "SMBSS"]) == 0

@@ -132,7 +132,8 @@ CONTRACT = {
                       "TokenInvalid": (401, "token_invalid"), "Forbidden": (403, "forbidden"),
                       "CsrfFailed": (403, "csrf_failed"), "NotFound": (404, "not_found"),
                       "Conflict": (409, "conflict"), "AlreadyExists": (409, "already_exists"),
-                      "TooManyAttempts": (429, "too_many_attempts"), "Busy": (503, "busy")},
+                      "TooManyAttempts": (429, "too_many_attempts"), "Busy": (503, "busy"),
+                      "StoreUnavailable": (503, "store_unavailable")},
     "services.inventory.errors": {
         "UnknownMaterial": (422, "unknown_material"), "MaterialNotFound": (404, "unknown_material"),
         "UnknownDepot": (422, "unknown_depot"), "DepotNotFound": (404, "unknown_depot"),
@@ -155,6 +156,7 @@ def test_each_error_keeps_its_status_and_code(module):
 
 
 def test_consumers_retry_what_passes_and_dead_letter_the_rest():
-    assert [kind.__name__ for kind, result in OUTCOMES.items() if not result.permanent] == ["TooManyAttempts", "Busy"]
+    retried = [kind.__name__ for kind, result in OUTCOMES.items() if not result.permanent]
+    assert retried == ["TooManyAttempts", "Busy", "StoreUnavailable"]
     assert outcome(errors.Inapplicable("never approved")).permanent
     assert not outcome(RuntimeError("store hiccup")).permanent  # an unknown failure is retried, then dead-lettered

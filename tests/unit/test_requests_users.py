@@ -52,7 +52,29 @@ def test_wrong_passwords_and_unknown_users_look_alike(db):
         assert (outcome(caught.value).status, caught.value.code) == (401, "bad_login")
 
 
-def test_the_command_refuses_the_in_memory_store(monkeypatch, capsys):
+def test_the_command_refuses_the_in_memory_store(monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("MONGO_URI", "mongomock://localhost")
+    monkeypatch.chdir(tmp_path)  # no ./var here: nothing on disk to add to
     assert main(["user", "add", "asha", "--role", "admin", "--password-stdin"]) == 2
     assert "MONGO_URI" in capsys.readouterr().err
+
+
+def test_the_command_adds_to_a_data_directory_only_while_rawbank_is_stopped(monkeypatch, capsys, tmp_path):
+    import io
+    from services.requests import spec
+    from shared.config import Config
+    from shared.runtime import Runtime
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    monkeypatch.chdir(tmp_path)
+    config = Config.from_env({}, data_dir=str(tmp_path / "var"))
+    (tmp_path / "var").mkdir()
+    running = Runtime(spec(), config)  # the requests service, serving its store
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long passphrase\n"))
+    assert main(["user", "add", "asha", "--role", "admin", "--password-stdin"]) == 2
+    assert "in use by another running rawbank" in capsys.readouterr().err
+    running.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long passphrase\n"))
+    assert main(["user", "add", "asha", "--role", "admin", "--password-stdin"]) == 0
+    reopened = Runtime(spec(), config)
+    assert users.authenticate(reopened.db, "asha", "a long passphrase")["role"] == "admin"
+    reopened.close()

@@ -1,0 +1,157 @@
+"""`rawbank backup DIR` and `rawbank restore DIR`: a consistent copy of the three stores, and back.
+
+A backup takes the three stores' write locks together (services wait for a moment, nothing is
+refused), copies each with SQLite's online backup, lets go, and then checks the three copies
+with reconciliation: a copy taken while an event was in flight between services does not
+reconcile, and is taken again a moment later. Only a copy that reconciles clean is kept.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from shared.datadir import DataDir, DataDirError, unusable
+from shared.console import say
+from shared.durable_store import FORMAT, check_format, read_copy
+from shared.runtime import database_name
+from shared.spec import SERVICES
+
+MANIFEST = "rawbank-backup.json"
+ATTEMPT_SECONDS = 120
+
+
+def backup(data: DataDir, config, directory: str) -> int:
+    target = Path(directory).expanduser().resolve()
+    stores = [name for name in SERVICES if data.store(name).exists()]
+    if not stores:
+        say(f"rawbank backup: there is nothing to back up in {data.path} (no stores yet).",
+            f"rawbank backup: {data.path} में बैकअप के लिए कुछ नहीं है (अभी कोई स्टोर नहीं)।")
+        return 2
+    if target.exists() and any(target.iterdir()):
+        say(f"rawbank backup: {target} is not empty; give a new or empty directory, e.g. {target}/$(date +%F).",
+            f"rawbank backup: {target} खाली नहीं है; कोई नई या खाली डायरेक्टरी दें, जैसे {target}/$(date +%F)।")
+        return 2
+    try:
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        error = unusable(target, exc)
+        say(f"rawbank backup: {error.en}", f"rawbank backup: {error.hi}")
+        return 2
+    deadline, problems, attempts = time.monotonic() + ATTEMPT_SECONDS, [], 0
+    while True:
+        attempts += 1
+        copy(data, stores, target)
+        problems = reconcile_copies(target, stores)
+        if not problems or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)  # something was in flight between the services: take the copy again
+    if problems:
+        for name in stores:
+            (target / f"{name}.sqlite").unlink(missing_ok=True)
+        say(f"rawbank backup: the services never came to rest long enough for copies that agree "
+            f"({problems[0]}); nothing was kept. Try again when traffic is quiet.",
+            "rawbank backup: सेवाएँ इतनी देर नहीं रुकीं कि आपस में मेल खाती प्रतियाँ बन सकें; कुछ नहीं रखा गया। "
+            "जब काम कम हो तब फिर प्रयास करें।")
+        return 1
+    at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    DataDir(target).write_json(MANIFEST, {"format": FORMAT, "at": at, "from": str(data.path), "stores": stores})
+    data.write_json("last-backup.json", {"at": at, "directory": str(target)})
+    say(f"Backed up {', '.join(stores)} from {data.path} to {target} ({at}); the copies reconcile clean "
+        f"(copy {attempts}).", f"{data.path} से {target} में बैकअप हो गया ({at}); प्रतियाँ आपस में मेल खाती हैं।")
+    return 0
+
+
+def copy(data: DataDir, stores, target: Path) -> None:
+    """Copy the stores as of one moment: every store's write lock is held while any is copied."""
+    writers = [sqlite3.connect(data.store(name), timeout=30, isolation_level=None) for name in stores]
+    try:
+        for writer in writers:
+            writer.execute("BEGIN IMMEDIATE")  # the services' next writes wait until all copies are made
+        for name in stores:
+            destination = sqlite3.connect(target / f"{name}.sqlite")
+            reader = sqlite3.connect(f"file:{data.store(name)}?mode=ro", uri=True)
+            try:
+                reader.backup(destination)
+                destination.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            finally:
+                reader.close()
+                destination.close()
+    finally:
+        for writer in writers:
+            writer.execute("ROLLBACK")
+            writer.close()
+
+
+def reconcile_copies(target: Path, stores) -> list[str]:
+    """Reconciliation's problems with the copies in `target` (none: they agree)."""
+    from shared.reconcile import check, facts_of
+    if len(stores) < len(SERVICES):
+        return []  # a store not made yet (an installation that never started fully): nothing to compare
+    copies = {name: read_copy(target / f"{name}.sqlite")[database_name(name)] for name in stores}
+    return check(facts_of(copies)).problems
+
+
+def restore(data: DataDir, directory: str) -> int:
+    source = Path(directory).expanduser().resolve()
+    try:
+        manifest = DataDir(source).read_json(MANIFEST)
+        if manifest is None:
+            raise DataDirError(
+                f"{source} holds no rawbank backup ({MANIFEST} is missing). Give the directory `rawbank backup` wrote.",
+                f"{source} में rawbank का बैकअप नहीं है ({MANIFEST} नहीं मिली)। वही डायरेक्टरी दें जो `rawbank backup` ने लिखी थी।")
+        for name in manifest["stores"]:
+            check_format(source / f"{name}.sqlite")
+        data.prepare()
+        lock = data.dev_lock().acquire()
+    except DataDirError as exc:
+        say(f"rawbank restore: {exc.en}", f"rawbank restore: {exc.hi}")
+        return 2
+    try:
+        data.check_free(SERVICES, dev=False)
+        aside = set_aside(data)
+        for name in manifest["stores"]:
+            place(source / f"{name}.sqlite", data.store(name))
+        data.mark_seeded()  # the restored data is what the depot had: never add demo data to it
+    except DataDirError as exc:
+        say(f"rawbank restore: {exc.en}", f"rawbank restore: {exc.hi}")
+        return 2
+    finally:
+        lock.release()
+    where = f" The stores it replaced are in {aside}." if aside else ""
+    say(f"Restored the copy of {manifest['at']} into {data.path}.{where} Start rawbank as usual (make dev).",
+        f"{manifest['at']} की प्रति {data.path} में वापस लाई गई।{' बदले गए स्टोर ' + str(aside) + ' में हैं।' if aside else ''} "
+        "rawbank को हमेशा की तरह शुरू करें (make dev)।")
+    return 0
+
+
+def set_aside(data: DataDir) -> Path | None:
+    """Move the current stores (with their logs) to before-restore-<time>/, or None if there are none."""
+    current = [path for name in SERVICES for path in data.path.glob(f"{name}.sqlite*")]
+    if not current:
+        return None
+    aside = data.path / f"before-restore-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}"
+    aside.mkdir(mode=0o700)
+    for path in current:
+        path.rename(aside / path.name)
+    return aside
+
+
+def place(source: Path, destination: Path) -> None:
+    """Copy a store file in whole: written aside, synced, then renamed into place."""
+    partial = destination.with_name(f".{destination.name}.partial")
+    try:
+        shutil.copyfile(source, partial)
+        with open(partial, "rb") as file:
+            os.fsync(file.fileno())
+        os.replace(partial, destination)
+        fd = os.open(destination.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise unusable(destination.parent, exc) from None

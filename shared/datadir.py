@@ -1,0 +1,170 @@
+"""The data directory of the single-machine runtime: stores, token secret, locks and markers.
+
+    var/inventory.sqlite, requests.sqlite, notifier.sqlite   each service's store (shared/durable_store.py)
+    var/<service>.lock    held by the process serving that store
+    var/rawbank.lock      held by `rawbank dev` (its pid inside) while it runs
+    var/secret            the token secret generated at the first start (mode 0600)
+    var/running.json      where `rawbank dev` listens, while it runs
+    var/demo-seeded       demo data was seeded once; a restart never seeds again
+    var/last-backup.json  when and where `rawbank backup` last wrote a copy
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import secrets
+from pathlib import Path
+
+from shared.config import SettingError
+
+DEFAULT = "var"
+PROBE_BYTES = 64 * 1024
+
+
+class DataDirError(SettingError):
+    """A data directory rawbank cannot use; `en` and `hi` say which and what to do (exit code 2)."""
+
+
+def resolve(option: str | None, config) -> Path:
+    """--data-dir, else RAWBANK_DATA_DIR, else ./var, as an absolute path."""
+    return Path(option or config.data_dir or DEFAULT).expanduser().resolve()
+
+
+def unusable(path: Path, exc: OSError) -> DataDirError:
+    """The error for an OSError met while writing in the data directory."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DataDirError(
+            f"The disk holding the data directory {path} is full ({exc.strerror}). "
+            "Free some space there, or choose another directory with --data-dir.",
+            f"डेटा डायरेक्टरी {path} वाली डिस्क भरी हुई है। वहाँ जगह खाली करें, या --data-dir से दूसरी डायरेक्टरी चुनें।")
+    return DataDirError(
+        f"The data directory {path} is not writable ({exc.strerror}). "
+        "Fix its permissions, or choose another directory with --data-dir or RAWBANK_DATA_DIR.",
+        f"डेटा डायरेक्टरी {path} में लिखा नहीं जा सकता। उसकी अनुमतियाँ ठीक करें, "
+        "या --data-dir या RAWBANK_DATA_DIR से दूसरी डायरेक्टरी चुनें।")
+
+
+def in_use(path: Path, holder: str) -> DataDirError:
+    who = f" (pid {holder})" if holder else ""
+    return DataDirError(
+        f"The data directory {path} is in use by another running rawbank{who}. "
+        "Stop that one first, or choose another directory with --data-dir.",
+        f"डेटा डायरेक्टरी {path} किसी दूसरे चल रहे rawbank{who} के उपयोग में है। "
+        "पहले उसे रोकें, या --data-dir से दूसरी डायरेक्टरी चुनें।")
+
+
+class DirLock:
+    """An exclusive lock on a file in the data directory, held until released or the process ends."""
+
+    def __init__(self, directory: Path, name: str):
+        self.directory, self.path = directory, directory / name
+        self.fd: int | None = None
+
+    def acquire(self) -> "DirLock":
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise unusable(self.directory, exc) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+            os.close(fd)
+            raise in_use(self.directory, holder) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self.fd = fd
+        return self
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+class DataDir:
+    """One data directory and what rawbank keeps in it besides the stores."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def store(self, service: str) -> Path:
+        return self.path / f"{service}.sqlite"
+
+    def store_lock(self, service: str) -> DirLock:
+        return DirLock(self.path, f"{service}.lock")
+
+    def dev_lock(self) -> DirLock:
+        return DirLock(self.path, "rawbank.lock")
+
+    def is_new(self) -> bool:
+        return not any(self.path.glob("*.sqlite"))
+
+    def prepare(self) -> None:
+        """Create the directory if missing and prove a file can be written and synced there."""
+        probe = self.path / f".probe-{os.getpid()}"
+        try:
+            self.path.mkdir(mode=0o700, parents=True, exist_ok=True)  # it holds password hashes
+            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(fd, b"\0" * PROBE_BYTES)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+                probe.unlink()
+        except OSError as exc:
+            raise unusable(self.path, exc) from None
+
+    def check_free(self, services, *, dev: bool = True) -> None:
+        """Raise if a process serving one of `services` (or `rawbank dev`, with `dev`) uses this directory."""
+        for lock in ((self.dev_lock(),) if dev else ()) + tuple(self.store_lock(name) for name in services):
+            if lock.path.exists():
+                lock.acquire().release()
+
+    def secret(self, create: bool) -> str | None:
+        """The generated token secret: read, or made once (0600) when `create`; None if there is none."""
+        path = self.path / "secret"
+        try:
+            return path.read_text().strip() or None
+        except (FileNotFoundError, NotADirectoryError):
+            if not create:
+                return None
+        except OSError as exc:
+            raise unusable(self.path, exc) from None
+        value = secrets.token_urlsafe(48)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        except OSError as exc:
+            raise unusable(self.path, exc) from None
+        with os.fdopen(fd, "w") as file:
+            file.write(value + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+        return value
+
+    def seeded(self) -> bool:
+        return (self.path / "demo-seeded").exists()
+
+    def mark_seeded(self) -> None:
+        (self.path / "demo-seeded").write_text("demo users and data were added once; a restart never adds them again\n")
+
+    def read_json(self, name: str) -> dict | None:
+        try:
+            return json.loads((self.path / name).read_text())
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def write_json(self, name: str, value: dict) -> None:
+        """Replace the file whole (written aside, synced, renamed), so a crash leaves old or new."""
+        target, aside = self.path / name, self.path / f".{name}.tmp"
+        aside.write_text(json.dumps(value, indent=2, ensure_ascii=False))
+        with open(aside, "rb") as file:
+            os.fsync(file.fileno())
+        os.replace(aside, target)
+
+    def remove(self, name: str) -> None:
+        (self.path / name).unlink(missing_ok=True)

@@ -1,0 +1,99 @@
+"""The `rawbank` command's side of the single-machine runtime: data directory options and commands.
+
+Every command run from the same directory (or with the same RAWBANK_DATA_DIR or --data-dir) uses
+the same data directory, and so the same token secret as the services running on it.
+"""
+from __future__ import annotations
+
+import argparse
+
+from shared.config import EMBEDDED_JWT_SECRET, Config
+from shared.datadir import DataDir, DirLock, resolve
+
+#: commands that read the data directory (the token secret at least)
+USES_DATA_DIR = ("dev", "run", "token", "user", "reconcile", "backup", "restore", "status")
+
+
+def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="where the single-machine runtime keeps its data (default RAWBANK_DATA_DIR, else ./var)")
+
+
+def add_store_options(parser: argparse.ArgumentParser, *, demo: bool = False) -> None:
+    """--data-dir or --memory (and --demo): where a runtime keeps its stores."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--data-dir", metavar="DIR",
+                       help="keep every service's data here (default RAWBANK_DATA_DIR, else ./var)")
+    where.add_argument("--memory", action="store_true", help="keep data in memory only, gone at stop (tests)")
+    if demo:
+        parser.add_argument("--demo", action="store_true",
+                            help="seed the demo users and data even though the data directory is not new")
+
+
+def add_commands(sub) -> None:
+    backup = sub.add_parser("backup", help="write a consistent copy of all three stores to DIR while rawbank runs")
+    backup.add_argument("directory", metavar="DIR")
+    restore = sub.add_parser("restore", help="replace the stores with the copy in DIR (rawbank must be stopped)")
+    restore.add_argument("directory", metavar="DIR")
+    status = sub.add_parser("status", help="size, documents, last backup, outboxes and consumer lag of the data")
+    status.add_argument("--lang", choices=("en", "hi"), default="en", help="language of the report")
+    for parser in (backup, restore, status):
+        add_data_dir_option(parser)
+
+
+def resolve_config(args, config: Config) -> Config:
+    """The data directory the command works on, and its token secret unless RAWBANK_JWT_SECRET is set."""
+    if getattr(args, "memory", False):
+        return config.with_(data_dir="")
+    path = resolve(getattr(args, "data_dir", None), config)
+    config = config.with_(data_dir=str(path))
+    if config.jwt_secret == EMBEDDED_JWT_SECRET:
+        secret = DataDir(path).secret(create=False)
+        if secret:
+            config = config.with_(jwt_secret=secret)
+    return config
+
+
+def reaching_running(config: Config) -> Config:
+    """For a command that talks to the services: the addresses of the `rawbank dev` running on the data directory."""
+    running = (DataDir(config.data_dir).read_json("running.json") or {}).get("urls", {}) if config.data_dir else {}
+    return config.with_(**{f"{name}_url": url for name, url in running.items() if hasattr(config, f"{name}_url")})
+
+
+def prepare(config: Config, services, *, hold: bool) -> tuple[Config, DirLock | None]:
+    """Before a runtime starts on a data directory: usable, free, not newer; the secret made once.
+
+    `rawbank dev` holds the directory's lock (`hold`) for as long as it runs; `rawbank run` only
+    checks that no process serves its store. Raises DataDirError (exit code 2) naming the
+    directory and what to do, and changes nothing then.
+    """
+    if not config.data_dir:
+        return config, None
+    from shared.durable_store import check_format  # the embedded store: production never loads mongomock
+    data = DataDir(config.data_dir)
+    for name in services:
+        check_format(data.store(name))
+    data.prepare()
+    lock = data.dev_lock().acquire() if hold else None
+    try:
+        data.check_free(services, dev=False)
+        if config.jwt_secret == EMBEDDED_JWT_SECRET:
+            config = config.with_(jwt_secret=data.secret(create=True))
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    return config, lock
+
+
+def run_command(args, config: Config) -> int:
+    """`rawbank backup`, `restore` and `status`."""
+    data = DataDir(config.data_dir)
+    if args.command == "status":
+        from shared.status import report
+        print(report(data, config, args.lang))
+        return 0
+    from shared import backup
+    if args.command == "backup":
+        return backup.backup(data, config, args.directory)
+    return backup.restore(data, args.directory)

@@ -1,0 +1,111 @@
+"""`rawbank status`: what a data directory holds, read while rawbank runs or not, in English or Hindi."""
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import urllib.request
+from pathlib import Path
+
+import bson
+
+from shared.datadir import DataDir
+from shared.i18n import N_, translate
+from shared.retention import COLLECTION as KEPT
+from shared.spec import SERVICES, load_spec
+
+TITLE = N_("rawbank data directory {path}")
+SIZE = N_("size: {size} in {count} stores")
+NONE = N_("no stores yet: start rawbank (make dev) to create them")
+RUNNING = N_("running: yes (rawbank dev, pid {pid})")
+STOPPED = N_("running: no")
+BACKUP = N_("last backup: {at} to {directory}")
+NEVER = N_("last backup: never (rawbank backup DIR)")
+STORE = N_("{name}: {size}, {documents} documents")
+OUTBOX = N_("outbox: {waiting} events not yet published; published events kept: {kept} "
+            "({unsettled} not yet read by every service)")
+LAG = N_("consumer lag: {lag} events")
+LAG_UNKNOWN = N_("consumer lag: unknown (not running)")
+
+
+def report(data: DataDir, config, lang: str = "en") -> str:
+    def say(text: str, indent: int = 0, **params) -> str:
+        return " " * indent + translate(text, lang, **params)
+
+    lines = [say(TITLE, path=data.path)]
+    stores = [name for name in SERVICES if data.store(name).exists()]
+    if not stores:
+        return "\n".join([*lines, say(NONE)])
+    sizes = {name: sum(p.stat().st_size for p in data.path.glob(f"{name}.sqlite*") if not p.name.endswith("-shm"))
+             for name in stores}
+    lines.append(say(SIZE, size=_size(sum(sizes.values())), count=len(stores)))
+    running = data.read_json("running.json")
+    running = running if running and _alive(running.get("pid")) else None
+    lines.append(say(RUNNING, pid=running["pid"]) if running else say(STOPPED))
+    last = data.read_json("last-backup.json")
+    lines.append(say(BACKUP, **last) if last else say(NEVER))
+    lags = _lags(running, config) if running else {}
+    for name in stores:
+        counts, waiting, kept, unsettled = _contents(data.store(name), load_spec(name).outbox_collections)
+        lines.append(say(STORE, name=name, size=_size(sizes[name]), documents=sum(counts.values())))
+        lines += [f"    {coll}: {count}" for coll, count in sorted(counts.items())]
+        lines.append(say(OUTBOX, 2, waiting=waiting, kept=kept, unsettled=unsettled))
+        lines.append(say(LAG, 2, lag=lags[name]) if name in lags else say(LAG_UNKNOWN, 2))
+    return "\n".join(lines)
+
+
+def _contents(path: Path, outboxes) -> tuple[dict, int, int, int]:
+    """Documents per collection, events waiting in outboxes, events kept and not yet settled."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        counts = dict(connection.execute("SELECT coll, count(*) FROM documents GROUP BY coll"))
+        names = [*outboxes, KEPT]
+        waiting = kept = unsettled = 0
+        rows = connection.execute(f"SELECT coll, doc FROM documents WHERE coll IN ({','.join('?' * len(names))})",
+                                  names)
+        for coll, raw in rows:
+            doc = bson.decode(raw)
+            if coll == KEPT:
+                kept += 1
+                unsettled += not doc.get("settled")
+            else:
+                waiting += len(doc.get("outbox") or ())
+    finally:
+        connection.close()
+    return counts, waiting, kept, unsettled
+
+
+def _lags(running: dict, config) -> dict[str, int]:
+    """Each running service's consumer lag, from its /metrics (asked with an admin token)."""
+    from shared.auth import issue_token
+    token = issue_token(config.jwt_secret, sub="rawbank-status", role="admin", ttl_seconds=60)
+    found = {}
+    for name, url in running.get("urls", {}).items():
+        request = urllib.request.Request(f"{url}/metrics", headers={"Authorization": f"Bearer {token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                text = response.read().decode()
+        except OSError:
+            continue
+        match = re.search(r'^rawbank_consumer_lag\{service="%s"\} (\S+)$' % re.escape(name), text, re.M)
+        if match:
+            found[name] = int(float(match.group(1)))
+    return found
+
+
+def _alive(pid) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (TypeError, ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _size(count: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1024
+    return f"{count} B"

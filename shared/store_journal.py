@@ -1,0 +1,184 @@
+"""All-or-nothing calls on the embedded store: what a call changed is checked, kept or undone whole.
+
+mongomock applies an update to the stored document in place and never checks that the result
+can be stored (MongoDB refuses such an update before applying anything). Here every document
+a store call touches is remembered as it was before; when the call ends, each changed document
+is encoded as BSON and handed to a sink (the SQLite file of the durable store, or nothing in
+memory). If a document cannot be encoded or the sink fails, every document of the call is put
+back as it was and the error is raised: the call changed nothing, in memory or on disk.
+
+Where changes are seen: mongomock's collection store sets and deletes documents (inserts,
+deletes, TTL expiry, drops), and `Collection._update` changes in place exactly the documents
+its own scan yields, so that scan is recorded.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+import bson
+import mongomock.collection
+import mongomock.helpers
+from mongomock.store import CollectionStore, DatabaseStore, ServerStore
+
+ABSENT = object()
+
+#: (database, collection, _id, BSON of the document or None when it was deleted)
+Change = tuple[str, str, object, bytes | None]
+
+
+def document_key(doc: dict):
+    """The key mongomock files a document under: its _id (a dict _id is made hashable)."""
+    key = doc["_id"]
+    return mongomock.helpers.hashdict(key) if isinstance(key, dict) else key
+
+
+class Journal:
+    """What the current store call touched, with each document as it was before the call."""
+
+    def __init__(self, sink: Callable[[list[Change]], None] | None = None, copy=None):
+        self.sink = sink
+        self.copy = copy
+        self.before: dict[tuple[JournaledCollection, object], object] = {}
+
+    def touch(self, store: "JournaledCollection", key, before) -> None:
+        self.before.setdefault((store, key), before)
+
+    def end(self) -> None:
+        """Encode and hand over what changed, or undo all of it and raise."""
+        if not self.before:
+            return
+        try:
+            changes = []
+            for (store, key), before in self.before.items():
+                after = store._documents.get(key, ABSENT)
+                if after is before or (before is not ABSENT and after is not ABSENT and after == before):
+                    continue
+                changes.append((store.database, store.name, key, None if after is ABSENT else bson.encode(after)))
+            if changes and self.sink is not None:
+                self.sink(changes)
+        except BaseException:
+            self.undo()
+            raise
+        finally:
+            self.before.clear()
+
+    def undo(self) -> None:
+        for (store, key), before in self.before.items():
+            if before is ABSENT:
+                store._documents.pop(key, None)
+            else:
+                store._documents[key] = before
+
+
+class StoreLock:
+    """The one lock of an embedded store; when the outermost holder lets go, the call's changes settle."""
+
+    def __init__(self, journal: Journal):
+        self.journal = journal
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    def __enter__(self):
+        self._lock.acquire()
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc):
+        self._depth -= 1
+        try:
+            if self._depth == 0:
+                self.journal.end()
+        finally:
+            self._lock.release()
+
+
+class JournaledCollection(CollectionStore):
+    """A collection store that tells the journal about each document before it is set or deleted."""
+
+    def __init__(self, name: str, database: str, journal: Journal):
+        super().__init__(name)
+        self.database = database
+        self.journal = journal
+
+    def __setitem__(self, key, val):
+        self.journal.touch(self, key, self._documents.get(key, ABSENT))
+        super().__setitem__(key, val)
+
+    def __delitem__(self, key):
+        self.journal.touch(self, key, self._documents.get(key, ABSENT))
+        super().__delitem__(key)
+
+    def drop(self):
+        for key, doc in self._documents.items():
+            self.journal.touch(self, key, doc)
+        super().drop()
+
+
+class JournaledDatabase(DatabaseStore):
+    def __init__(self, name: str, journal: Journal):
+        super().__init__()
+        self.name, self.journal = name, journal
+
+    def __getitem__(self, col_name):
+        found = self._collections.get(col_name)
+        if found is None:
+            found = self._collections[col_name] = JournaledCollection(col_name, self.name, self.journal)
+        return found
+
+    def rename(self, name, new_name):
+        raise NotImplementedError("the embedded store does not rename collections")
+
+
+class JournaledServer(ServerStore):
+    """mongomock's server store, made of journaled collections."""
+
+    def __init__(self, journal: Journal):
+        super().__init__()
+        self.journal = journal
+
+    def __getitem__(self, db_name):
+        found = self._databases.get(db_name)
+        if found is None:
+            found = self._databases[db_name] = JournaledDatabase(db_name, self.journal)
+        return found
+
+    def load(self, database: str, collection: str, doc: dict) -> None:
+        """Put a stored document back at start, without journaling it."""
+        self[database][collection]._documents[document_key(doc)] = doc
+
+
+_update = mongomock.collection.Collection._update
+
+
+def _journaled_update(self, spec, document, *args, **kwargs):
+    """mongomock's update, with each document its scan yields (and it may change) journaled first."""
+    store = self._store
+    journal = getattr(store, "journal", None)
+    if journal is None:
+        return _update(self, spec, document, *args, **kwargs)
+    scan = self._iter_documents
+
+    def recorded(filter):
+        del self._iter_documents  # only the update's own scan: its uniqueness checks only read
+        return _journaling(scan(filter), store, journal)
+
+    self._iter_documents = recorded
+    try:
+        return _update(self, spec, document, *args, **kwargs)
+    finally:
+        self.__dict__.pop("_iter_documents", None)
+
+
+def _journaling(documents, store, journal: Journal):
+    for doc in documents:
+        key = document_key(doc)
+        if (store, key) not in journal.before:
+            journal.touch(store, key, journal.copy(doc))
+        yield doc
+
+
+def install() -> None:
+    """Journal mongomock's in-place updates (idempotent; plain mongomock stores are left alone)."""
+    mongomock.collection.Collection._update = _journaled_update
+

@@ -1,0 +1,110 @@
+"""A data directory rawbank cannot use: one clear line (in English and Hindi) naming it and what to do,
+exit code 2, nothing started and nothing overwritten."""
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from shared.datadir import DataDir
+from shared.durable_store import DurableStore
+from tests.conftest import free_port
+from tests.devserver import ROOT
+
+pytestmark = pytest.mark.e2e
+
+
+def dev_command(data) -> list[str]:
+    ports = [a for name in ("broker", "inventory", "requests", "notifier") for a in (f"--{name}-port", str(free_port()))]
+    return [sys.executable, "-m", "shared.cli", "dev", "--data-dir", str(data), *ports]
+
+
+def run(command, **kwargs) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAWBANK_", "KAFKA_", "MONGO_"))}
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def in_namespace(setup: str, command: list[str]) -> subprocess.CompletedProcess:
+    """`command` after `setup` (mounts) in a mount namespace of its own; skip where none can be made."""
+    if shutil.which("unshare") is None or run(["unshare", "-rm", "true"]).returncode != 0:
+        pytest.skip("needs unshare -rm (user and mount namespaces) to fake a read-only or full disk")
+    return run(["unshare", "-rm", "sh", "-c", f"{setup} && exec {shlex.join(command)}"])
+
+
+def snapshot(directory) -> dict:
+    """The data in `directory` (lock files and SQLite's shared-memory index, which any reader
+    touches, left out)."""
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())
+            if path.is_file() and path.suffix != ".lock" and not path.name.endswith("-shm")}
+
+
+def refused(result, directory, *words: str) -> None:
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert len(lines) == 2, lines  # one line in English, one in Hindi
+    assert str(directory) in lines[0] and str(directory) in lines[1]
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+    assert "डायरेक्टरी" in lines[1] or "स्टोर" in lines[1]
+    assert "Starting the broker" not in result.stdout
+
+
+def test_a_path_that_cannot_be_a_directory(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    result = run(dev_command(blocker / "var"))
+    refused(result, blocker / "var", "not writable", "--data-dir")
+    assert blocker.read_text() == "not a directory"
+
+
+def test_a_read_only_data_directory(tmp_path):
+    data = tmp_path / "var"
+    data.mkdir()
+    (data / "keep").write_text("mine")
+    result = in_namespace(f"mount --bind {data} {data} && mount -o remount,bind,ro {data}", dev_command(data))
+    refused(result, data, "not writable", "permissions")
+    assert snapshot(data) == {"keep": b"mine"}
+
+
+def test_a_full_disk(tmp_path):
+    data = tmp_path / "var"
+    data.mkdir()
+    result = in_namespace(f"mount -t tmpfs -o size=256k tmpfs {data} && "
+                          f"(dd if=/dev/zero of={data}/ballast bs=64k 2>/dev/null || true)", dev_command(data))
+    refused(result, data, "full", "Free some space")
+
+
+def test_a_data_directory_in_use_by_another_rawbank(tmp_path):
+    data = DataDir(tmp_path / "var")
+    data.prepare()
+    held = data.dev_lock().acquire()  # as a running `rawbank dev` holds it
+    try:
+        result = run(dev_command(data.path))
+        refused(result, data.path, "in use by another running rawbank", f"pid {os.getpid()}", "Stop that one")
+    finally:
+        held.release()
+    store = DurableStore(data.store("requests"))  # as a running requests service holds its store
+    try:
+        before = snapshot(data.path)
+        refused(run(dev_command(data.path)), data.path, "in use by another running rawbank")
+        assert snapshot(data.path) == before
+    finally:
+        store.close()
+
+
+def test_a_store_written_by_a_newer_rawbank(tmp_path):
+    data = tmp_path / "var"
+    data.mkdir()
+    connection = sqlite3.connect(data / "inventory.sqlite")
+    connection.execute("CREATE TABLE documents (x)")
+    connection.execute("PRAGMA user_version = 99")
+    connection.close()
+    before = snapshot(data)
+    result = run(dev_command(data))
+    refused(result, data / "inventory.sqlite", "newer rawbank", "rawbank restore")
+    assert snapshot(data) == before

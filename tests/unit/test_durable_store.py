@@ -1,0 +1,252 @@
+"""The embedded store: each call all-or-nothing, every change on disk, the file read back exactly."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+
+import mongomock
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from shared import durable_store
+from shared.datadir import DataDirError
+from shared.durable_store import FORMAT, DurableStore, StoreWriteError
+from shared.mongo import connect
+
+
+@pytest.fixture(params=["memory", "durable"])
+def store(request, tmp_path):
+    """(database, reopen) for the in-memory and the durable embedded store."""
+    if request.param == "memory":
+        yield connect("mongomock://localhost").rawbank_test, None
+        return
+    opened = [DurableStore(tmp_path / "test.sqlite")]
+
+    def reopen():
+        opened[-1].client.close()
+        opened[-1].close()
+        opened.append(DurableStore(tmp_path / "test.sqlite"))
+        return opened[-1].client.rawbank_test
+
+    yield opened[0].client.rawbank_test, reopen
+    opened[-1].close()
+
+
+def test_an_update_that_cannot_be_stored_raises_and_changes_nothing(store):
+    db, reopen = store
+    db.stock.insert_one({"_id": "VNS:YRN", "on_hand": 1000, "ledger": [{"qty": 1000}]})
+    with pytest.raises(UnicodeEncodeError):
+        db.stock.update_one({"_id": "VNS:YRN"}, {"$inc": {"on_hand": 1000},
+                                                 "$push": {"ledger": {"qty": 1000, "reference": "\ud800"}}})
+    expected = {"_id": "VNS:YRN", "on_hand": 1000, "ledger": [{"qty": 1000}]}
+    assert db.stock.find_one({"_id": "VNS:YRN"}) == expected
+    if reopen:
+        assert reopen().stock.find_one({"_id": "VNS:YRN"}) == expected
+
+
+def test_a_multi_document_update_is_undone_whole_when_one_document_cannot_be_stored(store):
+    db, reopen = store
+    db.counters.insert_many([{"_id": n, "n": 2 ** 62 if n == 3 else n} for n in range(5)])
+    with pytest.raises(OverflowError):  # only document 3 leaves the 8-byte range
+        db.counters.update_many({}, {"$inc": {"n": 2 ** 62}})
+    expected = [{"_id": n, "n": 2 ** 62 if n == 3 else n} for n in range(5)]
+    assert list(db.counters.find().sort("_id")) == expected
+    if reopen:
+        assert list(reopen().counters.find().sort("_id")) == expected
+
+
+def test_mongomocks_own_errors_keep_mongodbs_partial_effects(store):
+    db, reopen = store
+    db.users.create_index("name", unique=True)
+    with pytest.raises(Exception):
+        db.users.insert_many([{"_id": 1, "name": "a"}, {"_id": 2, "name": "a"}, {"_id": 3, "name": "c"}])
+    assert [d["_id"] for d in db.users.find()] == [1]  # ordered insert: MongoDB keeps what came before
+    with pytest.raises(DuplicateKeyError):
+        db.users.insert_one({"_id": 1, "name": "z"})
+    if reopen:
+        assert list(reopen().users.find()) == [{"_id": 1, "name": "a"}]
+
+
+def test_a_write_the_disk_refuses_is_undone_in_memory(tmp_path):
+    store = DurableStore(tmp_path / "test.sqlite")
+    db = store.client.rawbank_test
+    db.stock.insert_one({"_id": "a", "on_hand": 1})
+    store.sqlite.execute("PRAGMA query_only = 1")  # SQLite now refuses every write, as a failing disk would
+    with pytest.raises(StoreWriteError):
+        db.stock.update_one({"_id": "a"}, {"$inc": {"on_hand": 5}})
+    with pytest.raises(StoreWriteError):
+        db.stock.insert_one({"_id": "b"})
+    assert list(db.stock.find()) == [{"_id": "a", "on_hand": 1}]
+    store.sqlite.execute("PRAGMA query_only = 0")
+    db.stock.update_one({"_id": "a"}, {"$inc": {"on_hand": 5}})
+    store.client.close()
+    store.close()
+    assert list(DurableStore(tmp_path / "test.sqlite").client.rawbank_test.stock.find()) == [{"_id": "a", "on_hand": 6}]
+
+
+def test_a_store_of_a_newer_format_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "test.sqlite"
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {FORMAT + 1}")
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(DataDirError, match="newer rawbank"):
+        DurableStore(path)
+    assert path.read_bytes() == before
+
+
+def test_a_store_in_use_by_another_process_is_refused(tmp_path):
+    first = DurableStore(tmp_path / "test.sqlite")
+    with pytest.raises(DataDirError, match="in use by another running rawbank"):
+        DurableStore(tmp_path / "test.sqlite")
+    first.close()
+
+
+# A random sequence of store calls, run on the durable store and on plain mongomock.
+ids = st.integers(0, 6)
+values = st.one_of(st.integers(-5, 5), st.text(max_size=3), st.none(), st.booleans(),
+                   st.lists(st.integers(0, 3), max_size=3))
+fields_ = st.sampled_from(["a", "b", "c"])
+collections = st.sampled_from(["one", "two"])
+calls = st.one_of(
+    st.tuples(st.just("insert"), collections, ids, st.dictionaries(fields_, values, max_size=3)),
+    st.tuples(st.just("set"), collections, ids, st.dictionaries(fields_, values, min_size=1, max_size=2)),
+    st.tuples(st.just("inc_many"), collections, fields_, st.integers(-3, 3)),
+    st.tuples(st.just("push"), collections, ids, values),
+    st.tuples(st.just("unset"), collections, ids, fields_),
+    st.tuples(st.just("replace"), collections, ids, st.dictionaries(fields_, values, max_size=2)),
+    st.tuples(st.just("upsert"), collections, ids, st.integers(0, 9)),
+    st.tuples(st.just("delete"), collections, ids),
+    st.tuples(st.just("delete_many"), collections, fields_),
+    st.tuples(st.just("bad"), collections, ids),
+    st.tuples(st.just("drop"), collections),
+)
+
+
+def _apply(db, call) -> None:
+    kind, coll = call[0], db[call[1]]
+    try:
+        if kind == "insert":
+            coll.insert_one({"_id": call[2], **call[3]})
+        elif kind == "set":
+            coll.update_one({"_id": call[2]}, {"$set": call[3]})
+        elif kind == "inc_many":
+            coll.update_many({call[2]: {"$type": "int"}}, {"$inc": {call[2]: call[3]}})
+        elif kind == "push":
+            coll.update_one({"_id": call[2]}, {"$push": {"log": call[3]}})
+        elif kind == "unset":
+            coll.update_one({"_id": call[2]}, {"$unset": {call[3]: ""}})
+        elif kind == "replace":
+            coll.replace_one({"_id": call[2]}, call[3])
+        elif kind == "upsert":
+            coll.find_one_and_update({"_id": call[2]}, {"$inc": {"n": call[3]}}, upsert=True)
+        elif kind == "delete":
+            coll.delete_one({"_id": call[2]})
+        elif kind == "delete_many":
+            coll.delete_many({call[2]: {"$exists": True}})
+        elif kind == "bad":
+            coll.update_one({"_id": call[2]}, {"$set": {"a": "\udfff"}, "$inc": {"n": 1}})
+        elif kind == "drop":
+            coll.drop()
+    except (PyMongoError, TypeError, ValueError):  # mongomock's own refusals, left as they leave things
+        pass
+
+
+def _contents(db) -> dict:
+    return {name: {d["_id"]: d for d in db[name].find()} for name in ("one", "two")}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(calls, max_size=40))
+def test_a_reload_from_disk_gives_exactly_what_memory_holds(tmp_path_factory, sequence):
+    path = tmp_path_factory.mktemp("store") / "test.sqlite"
+    durable = DurableStore(path)
+    plain = mongomock.MongoClient(tz_aware=True).rawbank_test
+    for call in sequence:
+        _apply(durable.client.rawbank_test, call)
+        if call[0] != "bad":  # plain mongomock half-applies it: the journal undoes it whole
+            _apply(plain, call)
+    in_memory = _contents(durable.client.rawbank_test)
+    assert in_memory == _contents(plain)  # journaling changes no result, only what failed
+    durable.client.close()
+    durable.close()
+    reloaded = DurableStore(path)
+    try:
+        assert _contents(reloaded.client.rawbank_test) == in_memory
+    finally:
+        reloaded.close()
+
+
+def test_sync_fsyncs_the_log_once_for_every_write_made_before_it(tmp_path, monkeypatch):
+    synced = []
+    real = os.fdatasync
+    monkeypatch.setattr(durable_store.os, "fdatasync", lambda fd: (synced.append(fd), real(fd)))
+    store = DurableStore(tmp_path / "test.sqlite")
+    db = store.client.rawbank_test
+    db.stock.insert_one({"_id": "a"})
+    db.stock.update_one({"_id": "a"}, {"$set": {"n": 1}})
+    assert synced == []  # committed, in the log, not yet forced to the disk
+    store.sync()
+    assert len(synced) == 1  # one fsync for both
+    store.sync()
+    db.stock.find_one({"_id": "a"})
+    store.sync()
+    assert len(synced) == 1  # nothing new written: nothing to wait for
+    reader = threading.Thread(target=store.sync)  # a thread that wrote nothing does not wait
+    reader.start()
+    reader.join()
+    assert len(synced) == 1
+    db.stock.update_one({"_id": "a"}, {"$set": {"n": 2}})
+    store.sync()
+    assert len(synced) == 2
+    store.close()
+
+
+RECEIPT = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "5"}
+
+
+def inventory_on(store: DurableStore):
+    """The inventory API, with its demo data, over `store`."""
+    from services.inventory import create_app, seed, spec
+    from shared.config import Config
+    from shared.runtime import Runtime
+    config = Config.from_env({})
+    runtime = Runtime(spec(), config, client=store.client)
+    runtime.store = store
+    seed.seed(runtime.db, config)
+    return create_app(config, runtime).test_client()
+
+
+def test_a_write_the_disk_refuses_is_answered_503_in_both_languages_and_changes_nothing(tmp_path, token):
+    store = DurableStore(tmp_path / "inventory.sqlite")
+    http = inventory_on(store)
+    before = http.get("/api/v1/stock/VNS/YRN-COT-40", headers=token("warehouse", depot="VNS")).get_json()
+    store.sqlite.execute("PRAGMA query_only = 1")
+    for language, words in (("en", "could not be saved"), ("hi", "सहेजा")):
+        answer = http.post("/api/v1/movements", json=RECEIPT,
+                           headers={**token("warehouse", depot="VNS"), "Accept-Language": language})
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+        assert answer.get_json()["error"]["code"] == "store_unavailable"
+        assert words in answer.get_json()["error"]["message"]
+    assert http.get("/api/v1/stock/VNS/YRN-COT-40", headers=token("warehouse", depot="VNS")).get_json() == before
+    store.close()
+
+
+def test_a_failed_fsync_answers_503_with_every_header_and_the_store_takes_no_more_writes(tmp_path, token,
+                                                                                         monkeypatch):
+    store = DurableStore(tmp_path / "inventory.sqlite")
+    http = inventory_on(store)
+
+    def failing(fd):
+        raise OSError(5, "Input/output error")
+    monkeypatch.setattr(durable_store.os, "fdatasync", failing)
+    answer = http.post("/api/v1/movements", json=RECEIPT, headers=token("warehouse", depot="VNS"))
+    assert answer.status_code == 503 and answer.get_json()["error"]["code"] == "store_unavailable"
+    assert answer.headers["X-Content-Type-Options"] == "nosniff" and "Content-Security-Policy" in answer.headers
+    assert answer.headers["X-Request-ID"]
+    monkeypatch.undo()  # the disk answers again, but what the kernel held may be gone: no write is trusted to it
+    again = http.post("/api/v1/movements", json=RECEIPT, headers=token("warehouse", depot="VNS"))
+    assert again.status_code == 503 and again.get_json()["error"]["code"] == "store_unavailable"
+    store.close()
