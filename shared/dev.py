@@ -11,7 +11,7 @@ import tempfile
 import time
 import urllib.request
 
-from shared.broker import die_with_parent, port_free, start_broker, wait_for_broker
+from shared.broker import orphan_guard, port_free, start_broker, wait_for_broker
 from shared.config import Config, SettingError, is_loopback
 from shared.console import say
 from shared.datadir import DataDir
@@ -152,7 +152,7 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
                       for other in SERVICES}}
             children.append((name, subprocess.Popen(
                 [sys.executable, "-m", "shared.cli", "run", name, *where], env=env,
-                stdin=subprocess.DEVNULL, preexec_fn=die_with_parent, start_new_session=True)))
+                stdin=subprocess.DEVNULL, preexec_fn=orphan_guard(), start_new_session=True)))
         say("[3/3] Waiting until every service is ready ...", "[3/3] सभी सेवाओं के तैयार होने की प्रतीक्षा ...")
         deadline = time.monotonic() + startup_timeout
         pending = set(SERVICES)

@@ -50,7 +50,7 @@ class EmbeddedServer(BaseApplication):
             "timeout": 120,  # a large store takes a while to load before the worker reports in
             "graceful_timeout": GRACEFUL_SECONDS, "keepalive": 5, "loglevel": "warning",
             "control_socket_disable": True,  # one per user by default: the three services would share it
-            "post_fork": lambda arbiter, worker: die_with_parent(),
+            "post_fork": lambda arbiter, worker: die_with_parent(arbiter.pid),
             "worker_exit": lambda arbiter, worker: self.stop(),
         }
         for key, value in settings.items():
