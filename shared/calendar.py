@@ -26,6 +26,11 @@ def today() -> str:
     return day_of(datetime.now(timezone.utc))
 
 
+def day_start(day: str) -> datetime:
+    """The moment a day ('2026-11-05') begins in India."""
+    return datetime.combine(date.fromisoformat(day), datetime.min.time(), IST)
+
+
 def add_days(day: str, days: int) -> str:
     return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
 
@@ -50,3 +55,10 @@ class Day(ma.fields.Field):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value
+
+
+def instants(first: str | None, last: str | None) -> tuple[datetime | None, datetime | None]:
+    """India's days `first` to `last` (both included) as the instants [start, end) they cover; None where open."""
+    start = datetime.combine(date.fromisoformat(first), datetime.min.time(), IST) if first else None
+    end = datetime.combine(date.fromisoformat(last) + timedelta(days=1), datetime.min.time(), IST) if last else None
+    return start, end

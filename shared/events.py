@@ -78,6 +78,7 @@ class DepotRegistered(Payload):
     KEY = "{code}"
     code = _text(required=True)
     name = _text(required=True)
+    name_hi = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))  # Hindi pages
     district = _text(required=True)
     zone = f.String(load_default="plain", validate=ma.validate.OneOf(ZONES))
 

@@ -18,9 +18,12 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from babel.numbers import format_decimal
-from flask import Blueprint, current_app, redirect, render_template, request
-from flask_babel import Babel, format_date, format_datetime, gettext as _, lazy_gettext as _l
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from babel.dates import format_datetime
+from flask_babel import Babel, format_date, gettext as _, lazy_gettext as _l
 from flask_cors import CORS
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
 from shared.errors import Error, Unauthenticated, outcome
@@ -110,10 +113,20 @@ def init_pages(app, service: str, blueprints) -> None:
     app.register_blueprint(blp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    app.jinja_env.filters.update(qty=quantity, num=number, when=when, material=material_name, plain=_plain, month=month,
-                                 money=money, plain_money=format_money, percent=percent_text, day=day,
-                                 **{kind: functools.partial(label, kind) for kind in labels()})
+    filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed,
+                   plain=_plain, month=month, money=money, plain_money=format_money, percent=percent_text, day=day,
+                   **{kind: functools.partial(label, kind) for kind in labels()})
+    app.jinja_env.filters.update({name: _each_render(text) for name, text in filters.items()})
     app.context_processor(_page_context)
+
+
+def _each_render(text):
+    """A filter run at every render, in the reader's language: Jinja would otherwise fold `"yes"|bpl` into the
+    compiled template in the language of the first page it drew."""
+    @pass_context
+    def in_language(_context, *args, **kwargs):
+        return text(*args, **kwargs)
+    return in_language
 
 
 def origins(config) -> list[str]:
@@ -207,13 +220,18 @@ def number(value) -> str:
     return format_decimal(value, locale=NUMBER_LOCALES[language()])
 
 
+#: a time of day as each language writes it: Hindi by the part of the day ("शाम 7:21"), not "7:21 pm"
+TIME_FORMATS = {"en": "d MMM y, h:mm a", "hi": "d MMM y, B h:mm"}
+
+
 def when(value) -> str:
-    """An ISO string or a datetime, as a date and time in India, in the page's language."""
+    """An ISO string or a datetime, as a date and time in India, in the page's language, saying its zone."""
     if not value:
         return "–"
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return format_datetime(value, "d MMM y, h:mm a")
+    lang, zone = language(), _("IST")
+    return f"{format_datetime(value, TIME_FORMATS[lang], tzinfo=TIMEZONE, locale=NUMBER_LOCALES[lang])} {zone}"
 
 
 def money(paise) -> str:
@@ -232,7 +250,13 @@ def month(value: str) -> str:
     return format_date(date(year, number, 1), "MMMM y")
 
 
+def as_typed(value) -> Markup:
+    """Text shown as people typed it or as a name (a username, a supplier, a reference): marked translate="no"."""
+    return Markup('<bdi translate="no">{}</bdi>').format("" if value is None else value)
+
+
 def material_name(doc: dict | None, sku: str = "") -> str:
+    """A material's, depot's or cooperative's name in the page's language (its `name_hi` in Hindi), else its code."""
     if not doc:
         return sku
     return (doc.get("name_hi") if language() == "hi" else None) or doc.get("name") or doc.get("_id") or sku
@@ -261,9 +285,21 @@ def _page_context() -> dict:
 def _js_texts() -> dict:
     """What the page script says, in the page's language."""
     return {"busy": _("Working…"), "offline": _("Could not reach rawbank. Check your connection and try again."),
-            "fields": _("Check the marked fields."), "saved": _("Saved."),
+            "saved": _("Saved."),
             "reason": _("Write a reason first, so the artisan knows why."),
-            "required": _("Fill in the marked fields.")}
+            # what the page's own checks say after a field's name ("Quantity: write a number, such as 12.5.")
+            "v_required": _("fill this in."), "v_number": _("write a number, such as 12.5."),
+            "v_whole": _("write a whole number, such as 30."), "v_positive": _("must be more than 0."),
+            "v_not_negative": _("must not be less than 0."), "v_date": _("write a date such as 2026-04-30."),
+            "v_format": _("this is not in the right form."), "v_min": _("must be at least {min}."),
+            "v_max": _("must be at most {max}."), "v_step": _("this value is not allowed here."),
+            "v_length": _("this is too long or too short.")}
+
+
+@blp.get("/favicon.ico")
+def favicon():
+    """Browsers ask every site for /favicon.ico (a page names its icon; this serves what asks anyway)."""
+    return redirect(url_for("rawbank.static", filename="favicon.svg"), 301)
 
 
 @blp.get("/")

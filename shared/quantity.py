@@ -18,12 +18,17 @@ _DEVANAGARI = str.maketrans("०१२३४५६७८९", "0123456789")  # a
 NOT_A_NUMBER = F_('must be a decimal number such as "12.5"')
 
 
+def ascii_digits(text: str) -> str:
+    """Devanagari digits (१२.५) as ASCII ones (12.5): people type either."""
+    return text.translate(_DEVANAGARI)
+
+
 def parse_quantity(value) -> int:
     """'12.5', '१२.५' or 12.5 -> 12500; refuses '+', '_', exponents in text, over three decimals, NaN, bools."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError(NOT_A_NUMBER)
     if isinstance(value, str):
-        value = value.strip().translate(_DEVANAGARI)
+        value = ascii_digits(value.strip())
         if not _DECIMAL.fullmatch(value):
             raise ValueError(NOT_A_NUMBER)
     if isinstance(value, str) and _PLAIN.fullmatch(value):  # the usual "12.5": no Decimal needed

@@ -24,3 +24,17 @@ def csv_text(header, rows) -> str:
     for row in rows:
         writer.writerow(row)
     return buffer.getvalue()
+
+
+def csv_chunks(header, rows, size: int = 32_000):
+    """A CSV document streamed in pieces of about `size` characters, for lists too long to build at once."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() > size:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

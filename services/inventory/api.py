@@ -1,7 +1,7 @@
 """Inventory HTTP API, catalog half: depots and materials. Load, call one function, dump."""
 from __future__ import annotations
 
-from services.inventory import catalog, prices, queries
+from services.inventory import catalog, prices, queries, stock_lists
 from services.inventory.schemas import (DepotPatchSchema, DepotQuery, DepotSchema, MaterialPatchSchema,
                                         MaterialQuery, MaterialSchema, PriceSchema, StockQuery, StockSchema)
 from shared.auth import current_principal, require_role
@@ -54,7 +54,7 @@ def get_depot(code):
 @blp.arguments(DepotPatchSchema)
 @blp.response(200, DepotSchema)
 def update_depot(changes, code):
-    """Change a depot's name, freight zone, address or opening hours (admin)."""
+    """Change a depot's names (English, Hindi), freight zone, address or opening hours (admin)."""
     return catalog.update_depot(db(), code, changes, correlation_id=request_id())
 
 
@@ -65,6 +65,7 @@ def update_depot(changes, code):
 def depot_stock(query, code):
     """Stock of every material at one depot, a page at a time."""
     catalog.depot_or_error(db(), code, not_found=True)
+    query["sku"] = stock_lists.sku_filter(db(), query["sku"], query.pop("q"))
     rows = queries.list_stock(db(), **{**page_args(query), "depot": code})
     return paged(rows, query["limit"], lambda s: f"{s['depot']}/{s['sku']}")
 

@@ -1,19 +1,18 @@
 """Inventory HTTP API, stock half: stock, the movement ledger and reservations."""
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Response, stream_with_context
 
-from services.inventory import ledger, movements, queries
+from services.inventory import ledger, movements, queries, stock_lists
+from services.inventory.domain import DEPLETED, LOW
 from services.inventory.errors import WrongDepot
 from services.inventory.api import page_args, paged
 from services.inventory.schemas import (MovementEntrySchema, MovementQuery, MovementResultSchema,
-                                        MovementSchema, ReservationSchema, StockQuery, StockSchema)
+                                        MovementSchema, ReservationSchema, StockListQuery, StockSchema)
 from shared.auth import current_principal, require_role
 from shared.quantity import format_quantity
-from shared.spreadsheet import safe_cell
+from shared.calendar import IST, add_days, day_start
+from shared.spreadsheet import csv_chunks, safe_cell
 from shared.web import Blueprint, db, request_id
 
 blp = Blueprint("inventory-stock", __name__, url_prefix="/api/v1",
@@ -29,10 +28,17 @@ def own_depot(*depots: str) -> None:
 
 @blp.route("/stock", methods=["GET"])
 @require_role()
-@blp.arguments(StockQuery, location="query")
+@blp.arguments(StockListQuery, location="query")
 @blp.response(200, StockSchema(many=True))
 def list_stock(query):
-    """Stock per material and depot, filtered, a page at a time."""
+    """Stock per material and depot, filtered, a page at a time; format=csv streams every matching stock."""
+    fmt, words = query.pop("format"), query.pop("q")
+    if fmt == "csv":
+        filters = stock_lists.stock_query(db(), depot=query["depot"], sku=query["sku"], q=words,
+                                          category=query["category"],
+                                          levels=(LOW, DEPLETED) if query["below_reorder"] else None)
+        return _csv_file("stock.csv", stock_lists.CSV_COLUMNS, stock_lists.stock_rows(db(), filters))
+    query["sku"] = stock_lists.sku_filter(db(), query["sku"], words)
     return paged(queries.list_stock(db(), **page_args(query)), query["limit"],
                  lambda s: f"{s['depot']}/{s['sku']}")
 
@@ -61,10 +67,12 @@ def create_movement(body):
 def list_movements(query):
     """The ledger, newest first, a page at a time; format=csv streams every matching entry."""
     filters = ledger.movements_query(sku=query["sku"], depot=query["depot"], type_=query["type"],
-                                     requisition_id=query["requisition_id"], before=query["after"])
+                                     requisition_id=query["requisition_id"], before=query["after"],
+                                     since=query["from_"] and day_start(query["from_"]),
+                                     until=query["to"] and day_start(add_days(query["to"], 1)), words=query["q"])
     if query["format"] == "csv":
-        return Response(stream_with_context(_csv(ledger.stream(db(), filters))), mimetype="text/csv",
-                        headers={"Content-Disposition": "attachment; filename=movements.csv"})
+        rows = ([_cell(name, row) for name in ledger.CSV_COLUMNS] for row in ledger.stream(db(), filters))
+        return _csv_file("movements.csv", ledger.CSV_COLUMNS, rows)
     rows = ledger.page(db(), filters, query["limit"] + 1)
     return paged(rows, query["limit"], lambda m: m["_id"])
 
@@ -79,21 +87,14 @@ def get_reservation(requisition_id):
     return queries.get_reservation(db(), requisition_id, artisan_id=artisan)
 
 
-def _csv(rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(ledger.CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(name, row) for name in ledger.CSV_COLUMNS])
-        if buffer.tell() > 32_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+def _csv_file(name: str, columns, rows) -> Response:
+    """A CSV download streamed row by row (the whole list, not a page of it)."""
+    return Response(stream_with_context(csv_chunks(columns, rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
 def _cell(name: str, row: dict) -> str:
-    value = row.get("_id" if name == "movement_id" else name)
+    value = row.get({"movement_id": "_id", "at_ist": "at"}.get(name, name))
     if name == "lot" and len(row.get("lots") or ()) > 1:  # a split issue: each lot with its part
         value = "; ".join(f"{part['lot']}: {format_quantity(part['quantity'])}" for part in row["lots"])
     if value is None:
@@ -102,4 +103,6 @@ def _cell(name: str, row: dict) -> str:
         return format_quantity(value)
     if name == "at":
         return value.isoformat()
+    if name == "at_ist":  # the time the pages show, with its zone
+        return value.astimezone(IST).isoformat(sep=" ", timespec="seconds")
     return safe_cell(str(value))

@@ -29,7 +29,7 @@ def gather(db) -> list[dict]:
                      .sort("_id", 1).limit(LIMIT_MATERIALS))
     levels = {doc["_id"]: STATUS[domain.level_of(doc["on_hand"] - doc["reserved"], doc["reorder_level"])]
               for doc in db.stock.find({}, {"on_hand": 1, "reserved": 1, "reorder_level": 1})}
-    return [{"depot": depot["_id"], "name": depot["name"], "district": depot["district"],
+    return [{"depot": depot["_id"], "name": depot["name"], "name_hi": depot.get("name_hi"), "district": depot["district"],
              **{k: depot.get(k) for k in PLACE},
              "materials": [{"sku": m["_id"], "name": m["name"], "name_hi": m["name_hi"], "category": m["category"],
                             "unit": m["unit"], "status": levels.get(domain.stock_id(depot["_id"], m["_id"]), "out")}

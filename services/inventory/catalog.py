@@ -14,7 +14,7 @@ from shared.errors import AlreadyExists, Conflict
 
 MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size", "max_level", "active",
                    "entitlement_class")
-DEPOT_FIELDS = ("code", "name", "district", "zone")  # what its events carry
+DEPOT_FIELDS = ("code", "name", "name_hi", "district", "zone")  # what its events carry
 DEPOT_PLACE = ("address", "address_hi", "opening_hours")  # where and when artisans find it (pages, no events)
 _SPLIT = re.compile(r"[\s,;:/()\[\]._-]+")
 
@@ -38,13 +38,13 @@ def register_depot(db, depot: dict, *, correlation_id: str | None = None) -> dic
 
 
 def update_depot(db, code: str, changes: dict, *, correlation_id: str | None = None) -> dict:
-    """Change a depot's name, freight zone, address or hours, with its DepotUpdated event in the same write."""
+    """Change a depot's names, freight zone, address or hours, with its DepotUpdated event in the same write."""
     for _ in range(20):
         current = depot_or_error(db, code, not_found=True)
         before = {k: current.get(k, "plain" if k == "zone" else None) for k in DEPOT_FIELDS}
         after = {**before, **changes}
         event = new_event("DepotUpdated", code, after, source=SOURCE, correlation_id=correlation_id)
-        unchanged = {k: current[k] if k in current else {"$exists": False} for k in ("name", "zone")}
+        unchanged = {k: current[k] if k in current else {"$exists": False} for k in ("name", "name_hi", "zone")}
         if db.depots.update_one({"_id": code, **unchanged},
                                 {"$set": changes, "$push": {"outbox": event.to_dict()}}).matched_count:
             return {**{k: current.get(k) for k in DEPOT_PLACE}, **after}
@@ -106,17 +106,26 @@ def depot_or_error(db, code: str, not_found: bool = False) -> dict:
     return depot
 
 
-def list_materials(db, *, q=None, category=None, after=None, limit=50) -> list[dict]:
+def list_materials(db, *, q=None, category=None, after=None, skip=0, limit=50) -> list[dict]:
     """One page of the catalog in sku order, filtered by category and word prefixes."""
+    query = _materials_query(q, category)
+    if after:
+        query["_id"] = {"$gt": after}
+    return list(db.materials.find(query, {"outbox": 0, "terms": 0}).sort("_id", ASCENDING).skip(skip).limit(limit))
+
+
+def count_materials(db, *, q=None, category=None) -> int:
+    return db.materials.count_documents(_materials_query(q, category))
+
+
+def _materials_query(q, category) -> dict:
     query = {}
     if category:
         query["category"] = category
     words = [w for w in _SPLIT.split((q or "").lower()) if w]
     if words:
         query["$and"] = [{"terms": {"$regex": "^" + re.escape(w)}} for w in words[:5]]
-    if after:
-        query["_id"] = {"$gt": after}
-    return list(db.materials.find(query, {"outbox": 0, "terms": 0}).sort("_id", ASCENDING).limit(limit))
+    return query
 
 
 def list_depots(db, *, district=None, after=None, limit=50) -> list[dict]:

@@ -1,8 +1,8 @@
-"""How inventory applies events: requisitions from requests.events; its own transfers, freed stock, orders and
-counts; logouts."""
+"""How inventory applies events: requisitions, artisans and cooperatives from requests.events; its own transfers,
+freed stock, orders and counts; logouts."""
 from __future__ import annotations
 
-from services.inventory import counts, movements, purchase_orders
+from services.inventory import counts, movements, people, purchase_orders
 from services.inventory.reservations import Reservations
 from shared import revocation
 from shared.envelope import Event
@@ -86,6 +86,16 @@ def count_approved(reservations: Reservations, data: dict, cid: str) -> None:
     counts.post_adjustments(reservations.db, data, correlation_id=cid)
 
 
+def artisan_changed(reservations: Reservations, data: dict, cid: str) -> None:
+    """Keep who the artisan is (name, phone, cooperative), for the hand-over page and slip."""
+    people.put_artisan(reservations.db, data)
+
+
+def cooperative_changed(reservations: Reservations, data: dict, cid: str) -> None:
+    """Keep the cooperative's names, for the hand-over page and slip."""
+    people.put_cooperative(reservations.db, data)
+
+
 def token_revoked(reservations: Reservations, data: dict, cid: str) -> None:
     """Refuse a logged-out token here too, until it would have expired (the deny-list)."""
     revocation.remember(reservations.db, data)
@@ -104,5 +114,9 @@ EVENT_HANDLERS = {
     "PurchaseOrderSent": order_sent,
     "PurchaseOrderFinished": order_finished,
     "StockCountApproved": count_approved,
+    "ArtisanRegistered": artisan_changed,
+    "ArtisanUpdated": artisan_changed,
+    "CooperativeRegistered": cooperative_changed,
+    "CooperativeUpdated": cooperative_changed,
     "TokenRevoked": token_revoked,
 }

@@ -149,7 +149,7 @@ def _check_feasible(db, depot: str, planned: list[dict]) -> None:
                 stock = domain.adjust(stock, a["quantity"], "count", a["lot"] or None, today=clock.today(),
                                       now=clock.now())
         except domain.InsufficientStock as exc:
-            raise errors.short(exc, sku=sku, depot=depot) from None
+            raise errors.short(exc, db, sku=sku, depot=depot) from None
         except domain.Refused as exc:
             raise errors.refused(exc) from None
 
@@ -164,7 +164,7 @@ def post_adjustments(db, payload: dict, *, correlation_id=None) -> None:
                                             "reference": payload["count_id"]},
                              by=payload["by"], correlation_id=correlation_id, movement_id=a["movement_id"])
         except domain.InsufficientStock as exc:  # stock was set aside since the check: approve again later
-            raise errors.short(exc, sku=a["sku"], depot=payload["depot"]) from None
+            raise errors.short(exc, db, sku=a["sku"], depot=payload["depot"]) from None
     db.counts.update_one({"_id": payload["count_id"], "status": count_rules.APPROVING},
                          {"$set": {"status": count_rules.APPROVED, "approved_at": clock.now()},
                           "$inc": {"version": 1}})

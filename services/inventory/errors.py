@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from shared.errors import Busy, Conflict, Error, Forbidden, Inapplicable, NotFound, RuleBroken
-from shared.i18n import N_
+from shared.i18n import N_, translate
 from shared.quantity import format_quantity
 
 _NO_MATERIAL = N_("No material with this SKU; register it first (POST /api/v1/materials).")
@@ -31,8 +31,14 @@ class DepotNotFound(NotFound):
 
 class InsufficientStock(Conflict):
     code = "insufficient_stock"
-    message = N_("Not enough stock is available for this; nothing was changed. "
-                 "See details for what is available.")
+    message = N_("Only {available} {unit} of {sku} is available at {depot}; {wanted} {unit} was asked for. "
+                 "Nothing was changed.")
+
+    def describe(self, lang: str | None = None) -> str:
+        """The message with the unit in the reader's language ("8 किलो")."""
+        unit = self.details.get("unit") or ""
+        text = translate(self.message, lang, **{**self.details, "unit": translate(unit, lang) if unit else ""})
+        return " ".join(text.split())
 
 
 class WrongDepot(Forbidden):
@@ -198,7 +204,9 @@ def refused(exc) -> Error:
     return REFUSALS[exc.code](details)
 
 
-def short(exc, **where) -> InsufficientStock:
-    """The error for the rules' InsufficientStock (domain.py), quantities as the contract writes them: "12.5"."""
-    return InsufficientStock({**where, "available": format_quantity(exc.available),
-                              "wanted": format_quantity(exc.wanted)})
+def short(exc, db, *, sku: str, depot: str) -> InsufficientStock:
+    """The error for the rules' InsufficientStock (domain.py), quantities as the contract writes them ("12.5"),
+    with the material's unit."""
+    material = db.materials.find_one({"_id": sku}, {"unit": 1}) or {}
+    return InsufficientStock({"sku": sku, "depot": depot, "unit": material.get("unit"),
+                              "available": format_quantity(exc.available), "wanted": format_quantity(exc.wanted)})

@@ -23,6 +23,7 @@ as the outbox does while the relay (also in the worker) is down.
 """
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from datetime import datetime, timezone
@@ -34,9 +35,10 @@ from services.inventory import lot_rules
 from services.inventory.domain import Stock, stock_id
 from shared.loops import poll_until_stopped
 
+#: `at` is UTC; `at_ist` the same moment in India, as the pages show it
 CSV_COLUMNS = ("movement_id", "at", "type", "sku", "depot", "quantity", "reserved_change",
                "on_hand_after", "reserved_after", "from_depot", "to_depot", "reason", "reference",
-               "supplier", "lot", "unit_cost", "requisition_id", "by")
+               "supplier", "lot", "unit_cost", "requisition_id", "by", "at_ist")
 
 
 def new_movement_id() -> str:
@@ -105,17 +107,41 @@ def recorded(db, depot: str, sku: str, movement_id: str) -> bool:
     return pending is not None or db.movements.find_one({"_id": movement_id}, {"_id": 1}) is not None
 
 
-def movements_query(*, sku=None, depot=None, type_=None, requisition_id=None, before=None) -> dict:
+#: what the ledger's text search looks in
+SEARCHED = ("reference", "supplier", "lot", "purchase_order", "requisition_id", "by", "to_depot", "from_depot")
+
+
+def id_at(moment: datetime) -> str:
+    """The smallest movement id written at or after `moment` (ids begin with their time, new_movement_id)."""
+    return f"{int(moment.timestamp() * 1_000_000_000):016x}"
+
+
+def movements_query(*, sku=None, depot=None, type_=None, requisition_id=None, before=None, since=None, until=None,
+                    words=None) -> dict:
+    """The ledger's filter: by fields, `before` a cursor, from `since` up to `until` (datetimes), and a text
+    searched for (case ignored) in references, suppliers, lots, orders, requests, people and depots."""
     query = {name: value for name, value in (("sku", sku), ("depot", depot), ("type", type_),
                                              ("requisition_id", requisition_id)) if value}
-    if before:
-        query["_id"] = {"$lt": before}
+    ids = {}
+    if since:
+        ids["$gte"] = id_at(since)
+    if until or before:
+        ids["$lt"] = min(filter(None, (until and id_at(until), before)))
+    if ids:
+        query["_id"] = ids
+    if words:
+        pattern = {"$regex": re.escape(words[:100]), "$options": "i"}
+        query["$or"] = [{name: pattern} for name in SEARCHED]
     return query
 
 
-def page(db, query: dict, limit: int) -> list[dict]:
-    """One page of movements, newest first."""
-    return list(db.movements.find(query).sort("_id", DESCENDING).limit(limit))
+def count(db, query: dict) -> int:
+    return db.movements.count_documents(query)
+
+
+def page(db, query: dict, limit: int, skip: int = 0) -> list[dict]:
+    """One page of movements, newest first (after `skip` of them)."""
+    return list(db.movements.find(query).sort("_id", DESCENDING).skip(skip).limit(limit))
 
 
 def stream(db, query: dict, batch: int = 500):
@@ -125,7 +151,7 @@ def stream(db, query: dict, batch: int = 500):
         yield from rows
         if len(rows) < batch:
             return
-        query = {**query, "_id": {"$lt": rows[-1]["_id"]}}
+        query = {**query, "_id": {**query.get("_id", {}), "$lt": rows[-1]["_id"]}}
 
 
 def totals(db, depot: str, sku: str) -> dict:

@@ -20,7 +20,7 @@ def _change_lot(db, depot: str, sku: str, code: str, change, kind: str, *, by: s
     try:
         _, after = write_stock(db, sku, depot, change, record, correlation_id=correlation_id, on_new=missing)
     except domain.InsufficientStock as exc:  # set-aside stock would no longer be covered
-        raise errors.short(exc, sku=sku, depot=depot) from None
+        raise errors.short(exc, db, sku=sku, depot=depot) from None
     return full_view(after)
 
 

@@ -25,7 +25,7 @@ def record_movement(db, body: dict, *, by: str, correlation_id: str | None = Non
             return give_back(db, body, by=by, correlation_id=correlation_id)
         return transfer(db, material_or_error(db, body["sku"]), body, by=by, correlation_id=correlation_id)
     except domain.InsufficientStock as exc:
-        raise errors.short(exc, sku=body["sku"], depot=body["depot"]) from None
+        raise errors.short(exc, db, sku=body["sku"], depot=body["depot"]) from None
 
 
 def _depot_check(db, code: str):

@@ -1,17 +1,17 @@
-"""Inventory pages: stock at a depot, movements, hand-overs ready to dispatch, the ledger, the catalog."""
+"""Inventory pages: what every inventory page shares (labels, the menu, the depot chosen), movements, the catalog and
+prices. Stock lists, the stock card and the ledger are in pages_stock.py; hand-overs in pages_dispatch.py."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, g, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from services.inventory import catalog, clock, domain, ledger, order_rules, prices, purchase_orders, queries
-from shared.pages import page
+from services.inventory import catalog, clock, domain, order_rules, prices, purchase_orders
+from shared.lists import pager, search_text
+from shared.pages import material_name, page
 from shared.web import db
 
 blp = Blueprint("inventory_pages", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static/inventory")
-LEVEL_ORDER = {domain.DEPLETED: 0, domain.LOW: 1, domain.OK: 2}
-PAGE_SIZE = 50
 LEVELS = {domain.OK: _l("Enough"), domain.LOW: _l("Running low"), domain.DEPLETED: _l("None left")}
 MOVEMENTS = {"receipt": _l("Received"), "adjustment": _l("Adjusted"), "transfer": _l("Transfer"),
              "reservation": _l("Set aside"), "release": _l("Released"), "issue": _l("Handed over"),
@@ -43,14 +43,22 @@ MENU = {"warehouse": ((10, "/warehouse/stock", _l("Stock")), (20, "/warehouse/mo
                   (65, "/warehouse/counts", _l("Stock counts")))}
 
 
-@blp.context_processor
+@blp.app_context_processor
 def _labels() -> dict:
-    return {"levels": LEVELS, "movement_types": MOVEMENTS, "reason_labels": REASONS}
+    return {"levels": LEVELS, "movement_types": MOVEMENTS, "reason_labels": REASONS, "place": place}
+
+
+def place(code: str | None) -> str:
+    """A depot's name in the page's language (the code when the depot is not known)."""
+    if not code:
+        return "–"
+    return material_name(g.get("depots", {}).get(code), code)
 
 
 def depot_of(principal) -> tuple[str | None, list[dict]]:
     """Warehouse staff work at their depot; admins choose one (the first by default)."""
     depots = catalog.list_depots(db(), limit=200)
+    g.depots = {d["code"]: d for d in depots}
     if principal.role == "warehouse" and principal.depot:
         return principal.depot, depots
     codes = [d["code"] for d in depots]
@@ -60,16 +68,6 @@ def depot_of(principal) -> tuple[str | None, list[dict]]:
 
 def materials() -> dict:
     return {m["_id"]: m for m in catalog.list_materials(db(), limit=500)}
-
-
-@blp.get("/warehouse/stock")
-@page("warehouse", "admin")
-def stock(principal):
-    """Stock of every material at one depot, running-out ones first."""
-    code, depots = depot_of(principal)
-    rows = queries.list_stock(db(), depot=code, limit=500) if code else []
-    rows.sort(key=lambda s: (LEVEL_ORDER.get(s["level"], 3), s["sku"]))
-    return render_template("inventory/stock.html", rows=rows, depot=code, depots=depots, materials=materials())
 
 
 @blp.get("/warehouse/movements")
@@ -84,37 +82,18 @@ def movements(principal):
                            materials=list(materials().values()), reasons=reasons)
 
 
-@blp.get("/warehouse/dispatch")
-@page("warehouse", "admin")
-def dispatch(principal):
-    """Requisitions whose every line is held at the depot: ready to hand over."""
-    code, depots = depot_of(principal)
-    ready = queries.ready_to_dispatch(db(), code) if code else []
-    return render_template("inventory/dispatch.html", ready=ready, depot=code, depots=depots,
-                           materials=materials(), plans=queries.dispatch_plans(db(), code, ready) if code else {})
-
-
-@blp.get("/warehouse/ledger")
-@page("warehouse", "admin")
-def movement_ledger(principal):
-    """The movement ledger, newest first, filtered, a page at a time, with a CSV download."""
-    code, depots = depot_of(principal)
-    filters = {"sku": request.args.get("sku") or None, "type_": request.args.get("type") or None}
-    if filters["type_"] not in (None, *domain.MOVEMENT_TYPES):
-        filters["type_"] = None
-    query = ledger.movements_query(depot=code, before=request.args.get("after") or None, **filters)
-    rows = ledger.page(db(), query, PAGE_SIZE + 1)
-    more = rows[PAGE_SIZE - 1]["_id"] if len(rows) > PAGE_SIZE else None
-    return render_template("inventory/ledger.html", rows=rows[:PAGE_SIZE], more=more, depot=code, depots=depots,
-                           materials=materials(), sku=filters["sku"] or "", type=filters["type_"] or "",
-                           types=domain.MOVEMENT_TYPES)
-
-
 @blp.get("/admin/catalog")
 @page("admin")
 def catalog_page(principal):
-    return render_template("inventory/catalog.html", materials=list(materials().values()),
-                           depots=catalog.list_depots(db(), limit=200), categories=CATEGORIES, units=UNITS, zones=ZONES)
+    """The materials, searched and filtered by category a page at a time, and the depots."""
+    q = search_text()
+    category = request.args.get("category") if request.args.get("category") in CATEGORIES else None
+    paging = pager(catalog.count_materials(db(), q=q, category=category))
+    found = catalog.list_materials(db(), q=q, category=category, skip=paging.skip, limit=paging.size)
+    depots = catalog.list_depots(db(), limit=200)
+    g.depots = {d["code"]: d for d in depots}
+    return render_template("inventory/catalog.html", materials=found, paging=paging, q=q, category=category or "", depots=depots, categories=CATEGORIES,
+                           units=UNITS, zones=ZONES)
 
 
 @blp.get("/admin/prices")

@@ -24,7 +24,7 @@ def _view(doc: dict, *, lots: bool = False) -> dict:
 
 def list_stock(db, *, depot=None, sku=None, category=None, below_reorder=False, after=None,
                limit=50) -> list[dict]:
-    """One page of stock records in depot/sku order."""
+    """One page of stock records in depot/sku order (`sku` one code, or {"$in": codes})."""
     query = {name: value for name, value in (("depot", depot), ("sku", sku), ("category", category))
              if value}
     if below_reorder:

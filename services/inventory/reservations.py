@@ -32,6 +32,13 @@ def check_id(requisition_id: str) -> str:
     return requisition_id
 
 
+def _shares(req: dict) -> list[dict]:
+    """Each member's share of a cooperative's requisition: who gets how much of what."""
+    return [{"artisan_id": share["artisan_id"], "lines": [{"sku": line["sku"], "quantity": line["quantity"]}
+                                                          for line in share["lines"]]}
+            for share in req.get("shares") or []]
+
+
 class Reservations:
     """Applies RequisitionApproved / Cancelled / Dispatched and retries the waitlist."""
 
@@ -54,6 +61,7 @@ class Reservations:
         try:
             self.db.reservations.insert_one({
                 "_id": req["requisition_id"], "depot": req["depot"], "artisan_id": req.get("artisan_id"),
+                "cooperative": req.get("cooperative"), "shares": _shares(req),  # for the hand-over slip
                 "lines": lines, "status": status, "held": [], "by": req.get("by") or ACTOR,
                 "created_at": utcnow(), "updated_at": utcnow(), "outbox": []})
         except DuplicateKeyError:

@@ -45,6 +45,8 @@ class HoursSchema(ma.Schema):
 class DepotSchema(ma.Schema):
     code = f.String(required=True, validate=CODE)
     name = f.String(required=True, validate=_NAME)
+    name_hi = f.String(load_default=None, allow_none=True, validate=_NAME,
+                       metadata={"description": "the name on Hindi pages (the English name when absent)"})
     district = f.String(required=True, validate=v.Length(min=1, max=100))
     zone = f.String(load_default="plain", dump_default="plain", validate=v.OneOf(ZONES),
                     metadata={"description": "freight zone: schemes charge freight by it"})
@@ -56,6 +58,7 @@ class DepotSchema(ma.Schema):
 
 class DepotPatchSchema(ma.Schema):
     name = f.String(validate=_NAME)
+    name_hi = f.String(allow_none=True, validate=_NAME)
     zone = f.String(validate=v.OneOf(ZONES))
     address = f.String(allow_none=True, validate=_ADDRESS)
     address_hi = f.String(allow_none=True, validate=_ADDRESS)
@@ -225,6 +228,13 @@ class StockQuery(Page):
     sku = f.String(load_default=None, validate=CODE)
     category = f.String(load_default=None, validate=v.OneOf(CATEGORIES))
     below_reorder = f.Boolean(load_default=False)
+    q = f.String(load_default=None, validate=v.Length(min=1, max=100),
+                 metadata={"description": "words the material's code or names start with"})
+
+
+class StockListQuery(StockQuery):
+    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]),
+                      metadata={"description": "csv: every matching stock (no paging), with names and units"})
 
 
 class MovementResultSchema(ma.Schema):
@@ -266,7 +276,16 @@ class MovementQuery(Page):
     depot = f.String(load_default=None, validate=CODE)
     type = f.String(load_default=None, validate=v.OneOf(MOVEMENT_TYPES))
     requisition_id = f.String(load_default=None, validate=v.Length(min=1, max=200))
+    q = f.String(load_default=None, validate=v.Length(min=1, max=100),
+                 metadata={"description": "text in the reference, supplier, lot, order, requisition, person or depot"})
+    from_ = Day(load_default=None, data_key="from", metadata={"description": "first day (India), YYYY-MM-DD"})
+    to = Day(load_default=None, metadata={"description": "last day (India), YYYY-MM-DD, included"})
     format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]))
+
+    @ma.validates_schema
+    def _in_order(self, data, **kwargs):
+        if data.get("from_") and data.get("to") and data["to"] < data["from_"]:
+            raise ma.ValidationError(F_("the last day comes before the first"), "to")
 
 
 class HoldSchema(ma.Schema):
@@ -302,6 +321,7 @@ class AvailableMaterialSchema(ma.Schema):
 class AvailabilitySchema(ma.Schema):
     depot = f.String()
     name = f.String()
+    name_hi = f.String(allow_none=True)
     district = f.String()
     address = f.String(allow_none=True)
     address_hi = f.String(allow_none=True)

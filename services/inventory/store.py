@@ -21,6 +21,7 @@ INDEXES = {
     "depots": [IndexModel([("district", ASCENDING), _ID]), _OUTBOX],
     "stock": [  # _id is "<depot>/<sku>": unique per material and depot without another index
         IndexModel([("depot", ASCENDING), _ID]),
+        IndexModel([("depot", ASCENDING), ("level", ASCENDING), _ID]),  # a depot's stock, running-out first
         IndexModel([("sku", ASCENDING), _ID]),
         IndexModel([("category", ASCENDING), _ID]),
         IndexModel([("level", ASCENDING), _ID]),

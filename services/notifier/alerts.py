@@ -1,6 +1,7 @@
 """Alert documents: one open alert per condition, each change one atomic update with its fan-out."""
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timezone
 
@@ -14,6 +15,7 @@ INDEXES = {
         IndexModel([("open_key", ASCENDING)], unique=True, sparse=True),
         IndexModel([("condition", ASCENDING), ("events", ASCENDING)]),
         IndexModel([("status", ASCENDING), ("last_seen", DESCENDING)]),
+        IndexModel([("first_seen", DESCENDING)]),  # past alerts by date
         IndexModel([("updated_at", ASCENDING)]),
         IndexModel([("fanout.id", ASCENDING)], sparse=True),
     ],
@@ -21,6 +23,9 @@ INDEXES = {
     "handled": [IndexModel([("at", ASCENDING)], expireAfterSeconds=90 * 24 * 3600)],
 }
 KEEP_EVENTS = 200  # event ids kept per alert for dedupe
+#: what a text search looks in: the alert's kind and codes, and the people, orders and lots its details name
+SEARCHED = ("kind", "depot", "sku", "district", "details.artisan_id", "details.name", "details.cooperative",
+            "details.cooperative_name", "details.purchase_order", "details.supplier_name", "details.lot")
 
 
 def _now() -> datetime:
@@ -133,10 +138,33 @@ def get(db, alert_id: str) -> dict | None:
 
 
 def find(db, *, status: str | None = None, depot: str | None = None, kind: str | None = None,
-         limit: int = 100) -> list[dict]:
+         limit: int = 100, skip: int = 0, **filters) -> list[dict]:
+    """Alerts, most recently seen first; `filters`: statuses (a list), q (words), since and until (first seen)."""
+    return list(db.alerts.find(_query(db, status, depot, kind, **filters), {"events": 0, "fanout": 0})
+                .sort("last_seen", DESCENDING).skip(skip).limit(limit))
+
+
+def count(db, *, status: str | None = None, depot: str | None = None, kind: str | None = None, **filters) -> int:
+    return db.alerts.count_documents(_query(db, status, depot, kind, **filters))
+
+
+def _query(db, status, depot, kind, *, statuses=None, q=None, since=None, until=None) -> dict:
     query = {k: v for k, v in (("status", status), ("depot", depot), ("kind", kind)) if v}
-    return list(db.alerts.find(query, {"events": 0, "fanout": 0})
-                .sort("last_seen", DESCENDING).limit(limit))
+    if statuses:
+        query.setdefault("status", {"$in": list(statuses)})
+    if since or until:
+        query["first_seen"] = {**({"$gte": since} if since else {}), **({"$lt": until} if until else {})}
+    words = [{"$or": _matches(db, word)} for word in (q or "").split()[:5]]
+    return {**query, "$and": words} if words else query
+
+
+def _matches(db, word: str) -> list[dict]:
+    """Where a word of a search may be: the codes an alert names, and the names of its material and depot."""
+    pattern = {"$regex": re.escape(word), "$options": "i"}
+    named = {"$or": [{"name": pattern}, {"name_hi": pattern}]}
+    skus = [doc["_id"] for doc in db.materials.find(named, {"_id": 1}).limit(50)]
+    depots = [doc["_id"] for doc in db.depots.find(named, {"_id": 1}).limit(50)]
+    return [{field: pattern} for field in SEARCHED] + [{"sku": {"$in": skus}}, {"depot": {"$in": depots}}]
 
 
 def changed_since(db, since: datetime, depot: str | None = None) -> list[dict]:

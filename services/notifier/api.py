@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from services.notifier import alerts, event_log, messages, notifications
+from flask import Response
+
+from services.notifier import alert_exports, alerts, event_log, messages, notifications
 from services.notifier.errors import AlertAlreadyResolved, AlertNotOpen
 from services.notifier.schemas import (AlertQuery, AlertSchema, EventQuery, EventSchema, NoteBody,
                                        NotificationQuery, NotificationSchema)
 from shared.auth import current_principal, require_role
+from shared.calendar import instants
 from shared.errors import NotFound
 from shared.i18n import language
 from shared.web import Blueprint, db
@@ -43,10 +46,23 @@ def _own_alert(alert_id: str) -> dict:
 @blp.arguments(AlertQuery, location="query")
 @blp.response(200, AlertSchema(many=True))
 def list_alerts(query):
-    """Supply alerts, most recently seen first; warehouse staff get their depot's only."""
-    depot = depot_scope() or query["depot"]
-    docs = alerts.find(db(), status=query["status"], depot=depot, kind=query["kind"], limit=query["limit"])
-    return messages.describe_alerts(db(), docs)
+    """Supply alerts, most recently seen first, a page at a time (X-Total-Count says how many match);
+    warehouse staff get their depot's only; format=csv gives every one that matches, for a spreadsheet."""
+    filters = alert_filters(query)
+    if query["format"] == "csv":
+        docs = alerts.find(db(), **filters, limit=alert_exports.MAX_ROWS)
+        return Response(alert_exports.as_csv(messages.describe_alerts(db(), docs), language()), mimetype="text/csv",
+                        headers={"Content-Disposition": "attachment; filename=alerts.csv"})
+    docs = alerts.find(db(), **filters, limit=query["limit"], skip=(query["page"] - 1) * query["limit"])
+    return messages.describe_alerts(db(), docs), 200, {"X-Total-Count": str(alerts.count(db(), **filters))}
+
+
+def alert_filters(query: dict) -> dict:
+    """What to find: the query's filters, within the caller's depot (warehouse staff)."""
+    statuses = (query.get("status") or "").split(",")
+    since, until = instants(query.get("since"), query.get("until"))
+    return {"depot": depot_scope() or query.get("depot"), "kind": query.get("kind"), "q": query.get("q"),
+            "statuses": [s for s in statuses if s], "since": since, "until": until}
 
 
 @blp.route("/alerts/<alert_id>", methods=["GET"])

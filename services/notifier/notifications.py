@@ -68,6 +68,16 @@ def for_artisan(db, artisan_id: str, *, unread_only: bool = False, limit: int = 
     return list(db.notifications.find(query, {"fanout": 0}).sort("created_at", DESCENDING).limit(limit))
 
 
+def of_people(db, artisan_ids: list[str], *, skip: int = 0, limit: int = 50) -> list[dict]:
+    """The notifications of several artisans (a cooperative's members), newest first, a page at a time."""
+    return list(db.notifications.find({"artisan_id": {"$in": artisan_ids}}, {"fanout": 0})
+                .sort("created_at", DESCENDING).skip(skip).limit(limit))
+
+
+def count_of(db, artisan_ids: list[str]) -> int:
+    return db.notifications.count_documents({"artisan_id": {"$in": artisan_ids}})
+
+
 def mark_read(db, notification_id: str, artisan_id: str) -> dict | None:
     """Mark one of the artisan's own notifications read; None if it is not theirs."""
     db.notifications.update_one({"_id": notification_id, "artisan_id": artisan_id, "read_at": None},

@@ -3,20 +3,24 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from services.notifier import alerts, domain, messages, notifications
+from services.notifier import alerts, domain, messages, notifications, projections, texts
 from shared.i18n import language
+from shared.lists import day_range, pager, search_text
 from shared.pages import page
 from shared.web import db
 
 blp = Blueprint("notifier_pages", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static/notifier")
-ALERT_STATUSES = {domain.OPEN: _l("Open"), domain.ACKNOWLEDGED: _l("Someone is on it"),
-                  domain.RESOLVED: _l("Resolved")}
+ALERT_STATUSES = {status: _l(text) for status, text in texts.ALERT_STATUSES.items()}
+#: the board's tabs: which statuses each shows
+TABS = {"live": domain.LIVE, "open": (domain.OPEN,), "acknowledged": (domain.ACKNOWLEDGED,),
+        "resolved": (domain.RESOLVED,)}
 SEVERITIES = {"critical": _l("Critical"), "warning": _l("Warning"), "info": _l("Information")}
-LABELS = {"status": {"payment_due": _l("Payment due soon"), "payment_overdue": _l("Payment overdue")}}
+LABELS = {"status": {"payment_due": _l("Payment due soon"), "payment_overdue": _l("Payment overdue"),
+                     "confirm_share": _l("To confirm")}}
 
 HOME = {"admin": "/admin/alerts"}
 MENU = {"artisan": ((30, "/my/notifications", _l("Notifications")),),
@@ -28,20 +32,31 @@ MENU = {"artisan": ((30, "/my/notifications", _l("Notifications")),),
 @blp.get("/admin/alerts")
 @page("admin", "warehouse")
 def alert_board(principal):
-    """Open and acknowledged alerts; the page keeps itself current from /api/v1/stream."""
-    depot = principal.depot if principal.role == "warehouse" else None
-    docs = [doc for doc in alerts.find(db(), depot=depot, limit=200) if doc["status"] in domain.LIVE]
+    """The alerts of a tab (live: open and acknowledged; or one status), found by words, depot and the days they
+    were first seen, a page at a time; the live tab keeps itself current from /api/v1/stream."""
+    tab = request.args.get("status") if request.args.get("status") in TABS else "live"
+    errors = {}
+    since, until = day_range(errors)
+    depot = principal.depot if principal.role == "warehouse" else (request.args.get("depot") or None)
+    filters = {"statuses": TABS[tab], "depot": depot, "q": search_text() or None, "since": since, "until": until}
+    at = pager(alerts.count(db(), **filters))
+    docs = alerts.find(db(), **filters, limit=at.size, skip=at.skip)
+    narrowed = bool(filters["q"] or since or until or request.args.get("depot") or at.number > 1)
+    export = {"format": "csv", "status": ",".join(TABS[tab]), "q": filters["q"], "depot": depot,
+              "from": request.args.get("from") if since else None, "to": request.args.get("to") if until else None}
     return render_template("notifier/alerts.html", alerts_json=messages.describe_alerts(db(), docs, dump=True),
                            since=datetime.now(timezone.utc).isoformat(), statuses=ALERT_STATUSES,
-                           severities=SEVERITIES)
+                           severities=SEVERITIES, tab=tab, tabs=TABS, pager=at, errors=errors,
+                           adds=not narrowed, depots=projections.all_depots(db()) if principal.role == "admin" else [],
+                           csv_url=url_for("notifier.list_alerts", **{k: v for k, v in export.items() if v}))
 
 
 @blp.get("/my/notifications")
 @page("artisan", "secretary")
 def my_notifications(principal):
-    """What happened to my requisitions, newest first, in the page's language."""
-    items = []
-    for artisan_id in notifications.owners(db(), principal):
-        items += notifications.render(db(), notifications.for_artisan(db(), artisan_id, limit=100), language())
-    items.sort(key=lambda n: n["created_at"], reverse=True)
-    return render_template("notifier/notifications.html", items=items[:100])
+    """What happened to my requisitions (a secretary: the members'), newest first, a page at a time, in the page's
+    language."""
+    people = notifications.owners(db(), principal)
+    at = pager(notifications.count_of(db(), people))
+    items = notifications.render(db(), notifications.of_people(db(), people, skip=at.skip, limit=at.size), language())
+    return render_template("notifier/notifications.html", items=items, pager=at)

@@ -22,8 +22,8 @@ def put_material(db, data: dict) -> None:
 
 
 def put_depot(db, data: dict) -> None:
-    db.depots.update_one({"_id": data["code"]},
-                         {"$set": {"name": data["name"], "district": data["district"]}}, upsert=True)
+    db.depots.update_one({"_id": data["code"]}, {"$set": {"name": data["name"], "name_hi": data.get("name_hi"),
+                                                           "district": data["district"]}}, upsert=True)
 
 
 def put_artisan(db, data: dict, occurred_at: str) -> None:
@@ -84,6 +84,11 @@ def materials(db, skus) -> dict:
 
 def depots(db, codes) -> dict:
     return {doc["_id"]: doc for doc in db.depots.find({"_id": {"$in": sorted(set(codes))}})}
+
+
+def all_depots(db, limit: int = 200) -> list[dict]:
+    """Every depot known, by code (for a page to filter by)."""
+    return list(db.depots.find().sort("_id", ASCENDING).limit(limit))
 
 
 def district_of(db, depot: str | None) -> str | None:

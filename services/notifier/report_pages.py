@@ -73,13 +73,13 @@ def _names(found: dict) -> dict:
         elif group_by == "material":
             groups[key] = material_name(materials.get(key), key)
         elif group_by == "depot":
-            groups[key] = (depots.get(key) or {}).get("name") or key
+            groups[key] = material_name(depots.get(key), key)
         elif group_by == "cooperative":
             groups[key] = _("Not in a cooperative") if key == reports.NONE else coop(key)
         else:
             groups[key] = _("Not recorded") if key == reports.NONE else key
     return {"groups": groups, "materials": {sku: material_name(materials.get(sku), sku) for sku in skus},
-            "depots": {code: (doc or {}).get("name") or code for code, doc in depots.items()},
+            "depots": {code: material_name(doc, code) for code, doc in depots.items()},
             "cooperatives": {row["cooperative"]: coop(row["cooperative"]) for row in found["rows"]
                              if "cooperative" in row}}
 

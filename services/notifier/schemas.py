@@ -5,14 +5,32 @@ import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.notifier import domain
+from shared.calendar import Day
+from shared.i18n import F_
 from shared.quantity import Quantity
+
+STATUS_LIST = r"^(open|acknowledged|resolved)(,(open|acknowledged|resolved))*$"
 
 
 class AlertQuery(ma.Schema):
-    status = f.String(load_default=None, validate=v.OneOf(domain.STATUSES))
+    status = f.String(load_default=None, validate=v.Regexp(STATUS_LIST, error=F_("open, acknowledged or resolved; "
+                                                                                 "several with commas")),
+                      metadata={"description": "open, acknowledged or resolved; several with commas: open,acknowledged"})
     depot = f.String(load_default=None, validate=v.Length(min=1, max=100))
     kind = f.String(load_default=None, validate=v.OneOf(domain.KINDS))
-    limit = f.Integer(load_default=100, validate=v.Range(min=1, max=500))
+    q = f.String(load_default=None, validate=v.Length(max=100),
+                 metadata={"description": "words to find in the alert's codes and its material's or depot's name"})
+    since = Day(load_default=None, data_key="from", metadata={"description": "first seen on this day (India) or later"})
+    until = Day(load_default=None, data_key="to", metadata={"description": "first seen on this day (India) or earlier"})
+    limit = f.Integer(load_default=100, validate=v.Range(min=1, max=500), metadata={"description": "a page's size"})
+    page = f.Integer(load_default=1, validate=v.Range(min=1, max=100_000))
+    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]),
+                      metadata={"description": "csv: every alert that matches (times in India, +05:30), no paging"})
+
+    @ma.validates_schema
+    def _days_in_order(self, data, **kwargs):
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            raise ma.ValidationError(F_("the last day comes before the first"), "to")
 
 
 class NoteBody(ma.Schema):

@@ -9,12 +9,12 @@ from datetime import date
 
 from babel.dates import format_date
 
+from shared import names
 from shared.i18n import N_, translate
 from shared.money import parse_money, rupees
-from shared.quantity import format_quantity
 
-UNITS = {"kg": N_("kg"), "g": N_("g"), "m": N_("m"), "litre": N_("litre"), "piece": N_("piece")}
-
+#: an alert's status as people read it
+ALERT_STATUSES = {"open": N_("Open"), "acknowledged": N_("Someone is on it"), "resolved": N_("Resolved")}
 #: status -> (SMS word, title, sentence)
 STATUS_TEXT = {
     "submitted": (N_("SUBMITTED"), N_("Request received"),
@@ -89,7 +89,7 @@ def ref(requisition_id: str) -> str:
 
 
 def quantity(milli: int, unit: str, lang: str) -> str:
-    return f"{format_quantity(milli)} {translate(UNITS[unit], lang) if unit in UNITS else unit}"
+    return names.quantity(milli, unit, lang)
 
 
 def material_name(sku: str, materials: dict, lang: str) -> str:
@@ -111,7 +111,10 @@ def items(lines: list, materials: dict, lang: str, *, short: bool = False) -> st
 
 
 def depot_name(code: str, depots: dict, lang: str) -> str:
-    return (depots.get(code) or {}).get("name") or translate(N_("{code} depot"), lang, code=code)
+    """The depot's name in `lang` when it has one there (`name_hi`), else its name, else '<code> depot'."""
+    depot = depots.get(code) or {}
+    return (depot.get("name_hi") if lang == "hi" else None) or depot.get("name") \
+        or translate(N_("{code} depot"), lang, code=code)
 
 
 def day_text(day: str | None, lang: str) -> str:

@@ -180,6 +180,9 @@ def view(db, artisan: dict, now: datetime) -> dict:
             "entries": sorted(account["entries"], key=lambda e: e["at"], reverse=True)}
 
 
+MAX_LISTED = 5000  # accounts sorted by what is owed, for the accounts page to show a page at a time
+
+
 def listing(db, principal, now: datetime, *, limit: int = 500) -> list[dict]:
     """The accounts a caller may see (their cooperative's, or all for staff), most overdue and most owed first."""
     scope = artisans.visible(principal)

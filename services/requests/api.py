@@ -7,8 +7,8 @@ from flask import current_app
 
 from services.requests import artisans, domain, login_throttle, quotas, settings, users
 from services.requests.schemas import (ArtisanOutSchema, ArtisanQuery, ArtisanSchema, ArtisanUpdateSchema,
-                                       AutoApproveSchema, LoginSchema, QuotaQuery, QuotaSchema, TokenSchema,
-                                       UsageQuery, UsageSchema)
+                                       AutoApproveSchema, HistoryQuery, LoginSchema, QuotaChangeSchema, QuotaQuery,
+                                       QuotaSchema, TokenSchema, UsageQuery, UsageSchema)
 from shared.auth import current_principal, issue_token, require_role
 from shared.errors import Invalid
 from shared.i18n import F_
@@ -86,8 +86,28 @@ def decide_looms(artisan_id, decision):
 @blp.arguments(QuotaSchema)
 @blp.response(200, QuotaSchema)
 def set_quota(body):
-    """Set a monthly cap for a category: for everyone, or for one artisan (overrides)."""
+    """Set a monthly cap for a category: for everyone, or for one registered artisan (overrides).
+
+    With "replace": false a cap already set is not replaced: 409 quota_exists names it.
+    """
     return quotas.set_cap(db(), **body, by=current_principal().sub, now=datetime.now(timezone.utc))
+
+
+@blp.route("/quotas/<quota_id>", methods=["DELETE"])
+@require_role("admin")
+@blp.response(200, QuotaSchema)
+def remove_quota(quota_id):
+    """Take a cap away ('yarn@*', 'yarn@ART-0001'); its history is kept."""
+    return quotas.remove_cap(db(), quota_id, by=current_principal().sub, now=datetime.now(timezone.utc))
+
+
+@blp.route("/quotas/history", methods=["GET"])
+@require_role("admin")
+@blp.arguments(HistoryQuery, location="query")
+@blp.response(200, QuotaChangeSchema(many=True))
+def quota_history(query):
+    """Every cap's changes, newest first: set, replaced (with what it was) or removed, by whom and when."""
+    return quotas.history(db(), limit=query["limit"])
 
 
 @blp.route("/quotas", methods=["GET"])

@@ -1,6 +1,8 @@
 """The artisan registry, and which artisans each caller may see."""
 from __future__ import annotations
 
+import re
+
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
@@ -10,6 +12,7 @@ from shared.auth import Principal
 from shared.envelope import new_event, utcnow_iso
 from shared.errors import AlreadyExists, Busy, Conflict, Forbidden, Invalid, NotFound
 from shared.i18n import F_
+from shared.quantity import ascii_digits
 
 SOURCE = "requests"
 NOTHING = {"_id": {"$in": []}}
@@ -132,14 +135,40 @@ def profile(db, artisan_id: str) -> dict | None:
     return db.artisans.find_one({"_id": artisan_id}, PUBLIC)
 
 
-def search(db, principal: Principal, *, district=None, cooperative=None, active=None, looms_change=None,
+def search(db, principal: Principal, *, q=None, district=None, cooperative=None, active=None, looms_change=None,
            limit=100, offset=0) -> list[dict]:
+    """The artisans the caller may see that match, by number; `q` finds words in the number, names, phone,
+    district, registration and cooperative (its code or name)."""
+    cursor = db.artisans.find(_query(db, principal, q, district, cooperative, active, looms_change), PUBLIC)
+    return [shown_to(principal, doc) for doc in cursor.sort("_id", 1).skip(offset).limit(limit)]
+
+
+def count(db, principal: Principal, **filters) -> int:
+    """How many artisans `search` finds with these filters, on every page."""
+    return db.artisans.count_documents(_query(db, principal, filters.get("q"), filters.get("district"),
+                                              filters.get("cooperative"), filters.get("active"),
+                                              filters.get("looms_change")))
+
+
+def _query(db, principal: Principal, q, district, cooperative, active, looms_change) -> dict:
     query = {k: v for k, v in (("district", district), ("cooperative", cooperative), ("active", active))
              if v is not None}
     if looms_change is not None:
         query["looms_change"] = {"$type": "object"} if looms_change else {"$not": {"$type": "object"}}
-    cursor = db.artisans.find(within(query, visible(principal)), PUBLIC)
-    return [shown_to(principal, doc) for doc in cursor.sort("_id", 1).skip(offset).limit(limit)]
+    words = [{"$or": _matches(db, word)} for word in (q or "").split()[:5]]
+    return within({**query, "$and": words} if words else query, visible(principal))
+
+
+def _matches(db, word: str) -> list[dict]:
+    """Where one word of a search may be: any of the artisan's names and codes, their phone, their cooperative."""
+    pattern = {"$regex": re.escape(word), "$options": "i"}
+    found = [{field: pattern} for field in ("_id", "name", "name_hi", "district", "registration_id", "cooperative")]
+    digits = "".join(ch for ch in ascii_digits(word) if ch.isdigit())
+    if len(digits) >= 3:
+        found.append({"phone_key": {"$regex": re.escape(digits)}})
+    coops = [c["_id"] for c in db.cooperatives.find({"$or": [{"name": pattern}, {"name_hi": pattern}]}, {"_id": 1})
+             .limit(50)]
+    return found + ([{"cooperative": {"$in": coops}}] if coops else [])
 
 
 def requesting_for(db, principal: Principal, artisan_id: str | None) -> dict:

@@ -8,10 +8,10 @@ from flask import Blueprint, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.requests import cooperatives, materials, passbook, requisitions
-from services.requests.errors import NothingAsked
+from services.requests.errors import IdempotencyKeyReused, NothingAsked
 from shared.calendar import MONTH, month_of
 from shared.errors import CsrfFailed, Error
-from shared.pages import page, same_site_post, url_of
+from shared.pages import material_name, page, same_site_post, url_of
 from shared.quantity import format_quantity, parse_quantity
 from shared.web import db
 
@@ -35,7 +35,7 @@ def new_for_members(principal):
     chosen = request.values.getlist("sku")
     known = [m for m in catalog if m["_id"] in chosen] if chosen else catalog[:COLUMNS]
     form = {k: v.strip() for k, v in request.form.items()} if request.method == "POST" else {}
-    error, bad = None, set()
+    error, bad, first = None, set(), None
     if request.method == "POST":
         try:
             if not same_site_post():
@@ -46,21 +46,42 @@ def new_for_members(principal):
                 lines, bad = read_grid(form, members, known)
                 if not bad:
                     return _submit(principal, coop, form, lines)
-                error = _("Enter each quantity as a number, for example 2.5.")
+                error = " ".join(_cell_problem(name, form[name], members, known) for name in sorted(bad))
+        except IdempotencyKeyReused as exc:  # the form came back from the browser's history: a fresh key below
+            error, first = _("This form was already used to send a request. It is ready again: check it and send."), \
+                url_of("requests", f"/my/requisitions/{exc.details['requisition_id']}")
+            form.pop("idempotency_key", None)
         except Error as exc:
-            error = exc.describe()
+            error, bad = exc.describe(), _cells_of(exc, members, known)
     return render_template("requests/coop_new.html", coop=coop, members=members, materials=known, catalog=catalog,
-                           form=form,
-                           depots=list(db().depots.find().sort("_id", 1)), error=error, bad=bad,
+                           form=form, first=first,
+                           depots=list(db().depots.find().sort("_id", 1).limit(200)), error=error, bad=bad,
                            idempotency_key=form.get("idempotency_key") or uuid.uuid4().hex), 400 if error else 200
+
+
+def _cell_problem(name: str, value: str, members: list[dict], known: list[dict]) -> str:
+    """What is wrong with one cell of the grid, naming its material and member."""
+    for member in members:
+        for material in known:
+            if name == f"qty-{member['_id']}-{material['_id']}":
+                return _("%(material)s for %(member)s: “%(value)s” is not a quantity. Write a number, for example 2.5.",
+                         material=material_name(material), member=material_name(member), value=value)
+    return name
+
+
+def _cells_of(exc: Error, members: list[dict], known: list[dict]) -> set[str]:
+    """The cells a refusal is about: its member's (in its category, when it names one)."""
+    member, category = exc.details.get("artisan_id"), exc.details.get("category")
+    return {f"qty-{m['_id']}-{k['_id']}" for m in members for k in known
+            if m["_id"] == member and category in (None, k.get("category"), k.get("entitlement_class"))}
 
 
 def _submit(principal, coop: dict, form: dict, lines: list[dict]):
     if not lines:
         raise NothingAsked()
     body = {"cooperative": coop["_id"], "depot": form.get("depot", ""), "lines": lines, "note": form.get("note", "")}
-    doc, _created = requisitions.submit(db(), principal, body, idempotency_key=form.get("idempotency_key") or None)
-    return redirect(url_of("requests", f"/my/requisitions/{doc['_id']}"))
+    doc, created = requisitions.submit(db(), principal, body, idempotency_key=form.get("idempotency_key") or None)
+    return redirect(url_of("requests", f"/my/requisitions/{doc['_id']}" + ("" if created else "?again=1")))
 
 
 def read_grid(form: dict, members: list[dict], known: list[dict]) -> tuple[list[dict], set[str]]:

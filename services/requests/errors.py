@@ -1,8 +1,20 @@
 """What the requests service's use cases refuse, each with its code, details and message (see shared/errors.py)."""
 from __future__ import annotations
 
+from services.requests.words import ACTIONS, STATUSES
+from shared import names
 from shared.errors import Conflict, Error, Forbidden, NotFound, RuleBroken, Unauthenticated
 from shared.i18n import N_, language, translate
+
+
+class _SaysStatus:
+    """An error whose message names a requisition's status (and action) in words, never their codes."""
+
+    def describe(self, lang: str | None = None) -> str:
+        status, action = self.details.get("status", ""), self.details.get("action", "")
+        values = {k: v for k, v in self.details.items() if isinstance(v, (str, int))}
+        return translate(self.message, lang, **{**values, "status": translate(STATUSES.get(status, status), lang),
+                                                "action": translate(ACTIONS.get(action, action), lang)})
 
 
 class BadLogin(Unauthenticated):
@@ -12,8 +24,23 @@ class BadLogin(Unauthenticated):
 
 class QuotaExceeded(RuleBroken):
     code = "quota_exceeded"
-    message = N_("Monthly cap for {category} is {cap} {unit}; {used} {unit} already used in {month}, "
-                 "{left} {unit} left, and this request needs {requested} {unit}.")
+    message = N_("Your monthly {category} quota is {cap}; {used} is already used in {month}, {left} is left, "
+                 "and this request asks for {requested}.")
+
+    def describe(self, lang: str | None = None) -> str:
+        lang, found = lang or language(), self.details
+        figures = {k: names.quantity(found[k], found.get("unit"), lang) for k in ("cap", "used", "left", "requested")
+                   if k in found}
+        return translate(self.message, lang, **figures, category=names.category(found.get("category", ""), lang),
+                         month=names.month(found.get("month", ""), lang))
+
+
+class QuotaExists(Conflict):
+    """A cap is set already for this category and artisan (or everyone), and the caller did not ask to replace it."""
+
+    code = "quota_exists"
+    message = N_("A monthly quota of {limit} is already set for this category and artisan; "
+                 "send it again with replace to change it.")
 
 
 class QuotaBusy(RuleBroken):
@@ -23,11 +50,11 @@ class QuotaBusy(RuleBroken):
     message = N_("This record is very busy; try again in a moment.")
 
 
-class IllegalTransition(Conflict):
+class IllegalTransition(_SaysStatus, Conflict):
     """The requisition's status does not allow the action (the domain's IllegalTransition, for callers)."""
 
     code = "illegal_transition"
-    message = N_("This requisition is '{status}' now, so '{action}' is not possible.")
+    message = N_("This request is “{status}” now, so {action} it is not possible. Reload the page to see it.")
 
 
 class ArtisanInactive(RuleBroken):
@@ -73,9 +100,9 @@ class PaymentAboveDue(RuleBroken):
                  "(method 'advance') or take less.")
 
 
-class NotPayable(Conflict):
+class NotPayable(_SaysStatus, Conflict):
     code = "requisition_not_payable"
-    message = N_("This requisition is '{status}', so no payment can be taken for it.")
+    message = N_("This request is “{status}”, so no payment can be taken for it.")
 
 
 class PaymentReferenceReused(Conflict):
@@ -110,10 +137,10 @@ class CooperativeInactive(RuleBroken):
     message = N_("Cooperative {cooperative} is not active; ask an admin to reactivate it.")
 
 
-class ShareNotPending(Conflict):
+class ShareNotPending(_SaysStatus, Conflict):
     code = "share_not_pending"
-    message = N_("This share cannot be confirmed now: its requisition is '{status}'; a share is confirmed "
-                 "after the cooperative marks the requisition received.")
+    message = N_("This share cannot be confirmed now: its request is “{status}”; a share is confirmed "
+                 "after the cooperative marks the request received.")
 
 
 class ShareAlreadyConfirmed(Conflict):

@@ -22,7 +22,8 @@ def remember_price(db, data: dict) -> None:
 
 def remember_depot(db, data: dict) -> None:
     db.depots.replace_one({"_id": data["code"]}, {"_id": data["code"], "name": data["name"],
-                                                   "district": data["district"], "zone": data["zone"]}, upsert=True)
+                                                   "name_hi": data.get("name_hi"), "district": data["district"],
+                                                   "zone": data["zone"]}, upsert=True)
 
 
 def by_sku(db, skus) -> dict[str, dict]:

@@ -14,6 +14,7 @@ from shared.calendar import month_of
 from shared.errors import CsrfFailed, Error
 from shared.field_messages import translated
 from shared.i18n import language
+from shared.lists import pager
 from shared.pages import page, same_site_post, url_of
 from shared.quantity import parse_quantity
 from shared.web import db
@@ -87,8 +88,9 @@ def account(principal, artisan_id):
 @page("secretary", "admin")
 def account_list(principal):
     """The accounts the caller may see, most owed first; admins also set credit terms here."""
-    rows = accounts.listing(db(), principal, _now())
-    return render_template("requests/accounts.html", rows=rows,
+    rows = accounts.listing(db(), principal, _now(), limit=accounts.MAX_LISTED)
+    at = pager(len(rows))
+    return render_template("requests/accounts.html", rows=rows[at.skip:at.skip + at.size], pager=at,
                            terms=credit.listing(db()) if principal.role == "admin" else [])
 
 

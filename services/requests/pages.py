@@ -1,26 +1,27 @@
-"""Requests pages: login and language, an artisan's requisitions, the admin's approvals and quotas."""
+"""Requests pages: login and language, a new request and one request, the admin's quotas."""
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, redirect, render_template, request
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
-from services.requests import artisans, domain, login_throttle, materials, quotas, requisitions, settings, users
+from services.requests import artisans, domain, login_throttle, materials, quotas, requisitions, settings, users, words
+from shared import names
 from shared.auth import COOKIE, current_principal, decode_token, issue_token
 from shared.errors import CsrfFailed, Error
 from shared.i18n import LANG_COOKIE, LANGUAGES
-from shared.pages import home_url, labels, page, safe_next, same_site_post, url_of
+from shared.pages import as_typed, home_url, label, labels, number, page, safe_next, same_site_post, url_of
 from shared.web import client_address, db
 
 blp = Blueprint("requests_pages", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static/requests")
 YEAR = 365 * 24 * 3600
-STATUSES = {"submitted": _l("Submitted"), "approved": _l("Approved"), "reserved": _l("Ready at depot"),
-            "waitlisted": _l("Waiting for stock"), "dispatched": _l("Handed over"), "received": _l("Received"),
-            "rejected": _l("Rejected"), "cancelled": _l("Cancelled")}
-LABELS = {"status": STATUSES}
+POSITION = re.compile(r"position (\d+)")  # how the requests domain notes a place in the waiting line
+LABELS = {"status": {code: _l(text) for code, text in words.STATUSES.items()},
+          "actor": {name: _l(text) for name, text in names.ACTORS.items()}}
 
 COMMON_PAGES = {"login": "/login", "language": "/lang", "logout": "/logout"}
 HOME = {"artisan": "/my", "secretary": "/my"}
@@ -99,16 +100,10 @@ def switch_language():
     return response
 
 
-def _materials(rows: list[dict]) -> dict:
+def materials_of(rows: list[dict]) -> dict:
+    """The materials the lines of these requisitions name, by sku."""
     skus = sorted({line["sku"] for row in rows for line in row.get("lines", [])})
     return materials.by_sku(db(), skus)
-
-
-@blp.get("/my")
-@page("artisan", "secretary")
-def my_requisitions(principal):
-    rows = requisitions.search(db(), principal, limit=100)
-    return render_template("requests/my_list.html", rows=rows, materials=_materials(rows))
 
 
 @blp.get("/my/new")
@@ -125,34 +120,41 @@ def new_requisition(principal):
 @blp.get("/my/requisitions/<req_id>")
 @page("artisan", "secretary", "admin", "warehouse")
 def requisition_detail(principal, req_id):
+    """One request; `?again=1` when a form sent it once more and got back the one already made (none twice)."""
     doc = requisitions.get(db(), principal, req_id)
-    return render_template("requests/detail.html", req=doc, materials=_materials([doc]))
+    return render_template("requests/detail.html", req=doc, materials=materials_of([doc]),
+                           again=bool(request.args.get("again")),
+                           depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc))
 
 
-@blp.get("/admin/approvals")
-@page("admin")
-def approvals(principal):
-    """Submitted requisitions, each with the artisan's use of this month's caps beside it, and asked changes of looms."""
-    rows = requisitions.search(db(), principal, status=domain.SUBMITTED, limit=100)
-    now, items = datetime.now(timezone.utc), []
-    for row in rows:
-        if row.get("shares"):  # a cooperative's: each member's share beside its name (their caps were checked)
-            coop = db().cooperatives.find_one({"_id": row["cooperative"]}) or {"name": row["cooperative"]}
-            items.append({"req": row, "artisan": coop, "usage": [], "units": {}, "shares": row["shares"]})
-            continue
-        artisan = artisans.profile(db(), row["artisan_id"]) or {"_id": row["artisan_id"]}
-        asks = domain.totals_by_category((line["category"], line["quantity"]) for line in row["lines"])
-        usage = [dict(u, asked=asks.get(u["category"], 0)) for u in quotas.usage_of(db(), artisan, row["month"], now)
-                 if u["category"] in asks]
-        items.append({"req": row, "artisan": artisan, "usage": usage,
-                      "units": {line["category"]: line["unit"] for line in row["lines"]}})
-    looms = artisans.search(db(), principal, looms_change=True, limit=100)
-    return render_template("requests/approvals.html", items=items, materials=_materials(rows), looms=looms)
+def _history(doc: dict) -> list[dict]:
+    """Each step of a request's history as people read it: who (rawbank's own steps in words, a person by the name
+    they log in with, kept as typed) and why (a person's reason as they typed it)."""
+    steps = []
+    for step in doc.get("history", ()):
+        reason, by = step.get("reason") or "", step.get("by")
+        if by not in names.ACTORS:
+            reason = as_typed(reason) if reason else reason
+        elif by == "auto-approve":
+            reason = _("Every line is within the size approved at once.")
+        elif by == domain.INVENTORY and step["status"] == domain.WAITLISTED and (place := POSITION.fullmatch(reason)):
+            reason = _("number %(n)s in line", n=number(int(place.group(1))))
+        elif by == domain.INVENTORY and reason:
+            reason = _("The depot does not know this depot or one of these materials.")
+        steps.append({**step, "reason": reason, "who": label("actor", by) if by in names.ACTORS else as_typed(by)})
+    return steps
 
 
 @blp.get("/admin/quotas")
 @page("admin")
 def quota_settings(principal):
-    caps = quotas.list_caps(db())
-    auto = settings.auto_approve(db())
-    return render_template("requests/quotas.html", caps=caps, categories=labels()["category"], auto=auto)
+    """Each cap with its unit and whom it is for; a form to set, replace (after saying old -> new) or remove one;
+    the changes made."""
+    caps, changes = quotas.list_caps(db()), quotas.history(db(), limit=30)
+    people = {doc["_id"]: doc for doc in db().artisans.find(
+        {"_id": {"$in": sorted({c["artisan_id"] for c in caps + changes if c["artisan_id"]})}},
+        {"name": 1, "name_hi": 1}).limit(500)}
+    saved = next((cap for cap in caps if cap["_id"] == request.args.get("saved")), None)
+    return render_template("requests/quotas.html", caps=caps, changes=changes, people=people, saved=saved,
+                           categories=labels()["category"], units=materials.units(db()), auto=settings.auto_approve(db()),
+                           max_limit=quotas.MAX_LIMIT)

@@ -10,28 +10,97 @@ refused, so a crash never costs an artisan their quota.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from services.requests import domain, monthly
-from services.requests.errors import QuotaBusy, QuotaExceeded
+from services.requests.errors import QuotaBusy, QuotaExceeded, QuotaExists
+from shared.errors import Invalid, NotFound
+from shared.i18n import F_
 from shared.quantity import format_quantity
 
 GRACE = monthly.GRACE
 MAX_ATTEMPTS = 30
+MAX_LIMIT = 10_000 * 1000  # a month's cap above 10,000 units is a slip of the keyboard (1e9 was typed once)
+HISTORY = 100  # changes kept per cap
 
 
 def set_cap(db, *, category: str, limit: int, per_loom: bool, artisan_id: str | None, by: str,
-            now: datetime) -> dict:
-    """Set the monthly cap of a category for everyone, or for one artisan (overrides everyone's)."""
-    doc = {"_id": f"{category}@{artisan_id or '*'}", "category": category, "artisan_id": artisan_id,
-           "limit": limit, "per_loom": per_loom, "set_by": by, "set_at": now}
-    db.quotas.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+            now: datetime, replace: bool = True) -> dict:
+    """Set the monthly cap of a category for everyone, or for one artisan (overrides everyone's).
+
+    A cap already set is replaced only with `replace` (else QuotaExists names it, for the page to ask);
+    each change is kept in the cap's own history, in the same write.
+    """
+    if artisan_id is not None and db.artisans.find_one({"_id": artisan_id}, {"_id": 1}) is None:
+        raise Invalid({"artisan_id": [F_("no artisan is registered with this number")]})
+    if limit > MAX_LIMIT:
+        raise Invalid({"limit": [F_("too large: at most 10,000 a month")]})
+    quota_id, at = f"{category}@{artisan_id or '*'}", iso(now)
+    rule = {"category": category, "artisan_id": artisan_id, "limit": limit, "per_loom": per_loom,
+            "set_by": by, "set_at": at}
+    for _ in range(MAX_ATTEMPTS):
+        before = db.quotas.find_one({"_id": quota_id})
+        live = before is not None and not before.get("removed")
+        if live and not replace:
+            raise QuotaExists({"id": quota_id, **{k: before[k] for k in ("category", "artisan_id", "per_loom")},
+                               "limit": format_quantity(before["limit"])})
+        change = {"change": "replaced" if live else "set", "limit": limit, "per_loom": per_loom, "by": by, "at": at,
+                  "before": {"limit": before["limit"], "per_loom": before["per_loom"]} if live else None}
+        if before is None:
+            try:
+                db.quotas.insert_one({"_id": quota_id, **rule, "removed": False, "version": 1, "history": [change]})
+            except DuplicateKeyError:  # set by someone else at the same moment: look again
+                continue
+        elif not db.quotas.update_one(
+                {"_id": quota_id, "version": before.get("version", {"$exists": False})},
+                {"$set": {**rule, "removed": False}, "$inc": {"version": 1},
+                 "$push": {"history": {"$each": [change], "$slice": -HISTORY}}}).matched_count:
+            continue  # changed by someone else meanwhile: decide again on what is there now
+        return get_cap(db, quota_id)
+    raise QuotaBusy()
+
+
+def remove_cap(db, quota_id: str, *, by: str, now: datetime) -> dict:
+    """Take a cap away (artisans then ask without that limit); its history stays."""
+    before = get_cap(db, quota_id)
+    change = {"change": "removed", "limit": None, "per_loom": None, "by": by, "at": iso(now),
+              "before": {"limit": before["limit"], "per_loom": before["per_loom"]}}
+    done = db.quotas.find_one_and_update(
+        {"_id": quota_id, "removed": {"$ne": True}},
+        {"$set": {"removed": True, "set_by": by, "set_at": iso(now)}, "$inc": {"version": 1},
+         "$push": {"history": {"$each": [change], "$slice": -HISTORY}}}, return_document=ReturnDocument.AFTER)
+    if done is None:
+        raise NotFound({"id": quota_id})
+    return done
+
+
+def get_cap(db, quota_id: str) -> dict:
+    doc = db.quotas.find_one({"_id": quota_id, "removed": {"$ne": True}})
+    if doc is None:
+        raise NotFound({"id": quota_id})
     return doc
 
 
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
 def list_caps(db, artisan_id: str | None = None) -> list[dict]:
-    query = {} if artisan_id is None else {"artisan_id": {"$in": [None, artisan_id]}}
-    return list(db.quotas.find(query).sort("_id", 1).limit(500))
+    query = {"removed": {"$ne": True}}
+    if artisan_id is not None:
+        query["artisan_id"] = {"$in": [None, artisan_id]}
+    return list(db.quotas.find(query, {"history": 0}).sort("_id", 1).limit(500))
+
+
+def history(db, *, limit: int = 50) -> list[dict]:
+    """The latest changes of every cap (removed ones too), newest first."""
+    changes = [{**change, "id": doc["_id"], "category": doc["category"], "artisan_id": doc["artisan_id"]}
+               for doc in db.quotas.find({}, {"history": 1, "category": 1, "artisan_id": 1}).limit(500)
+               for change in doc.get("history", ())]
+    return sorted(changes, key=lambda change: change["at"], reverse=True)[:limit]
 
 
 def caps_for(db, artisan: dict) -> dict[str, dict]:

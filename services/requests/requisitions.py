@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from datetime import datetime, timezone
 
@@ -135,14 +136,45 @@ def pay(db, principal: Principal, req_id: str, body: dict, *, now: datetime) -> 
     return accounts.pay(db, shares.paying(doc, body.get("artisan_id")), body, by=principal.sub, now=now)
 
 
-def search(db, principal: Principal, *, status=None, depot=None, artisan_id=None, limit=50,
-           offset=0) -> list[dict]:
-    query = {k: v for k, v in (("status", status), ("depot", depot)) if v}
-    if artisan_id:
-        query["$or"] = [{"artisan_id": artisan_id}, {"members": artisan_id}]
-    cursor = db.requisitions.find(artisans.within(query, _scope(principal)), {**store.HIDDEN, "history": 0})
+def search(db, principal: Principal, *, limit=50, offset=0, **filters) -> list[dict]:
+    """The requisitions the caller may see that match `filters` (see `_query`), newest first."""
+    cursor = db.requisitions.find(_query(db, principal, **filters), {**store.HIDDEN, "history": 0})
     return [{**parties.seen_by(principal, doc), "shares": [shares.view(s) for s in doc.get("shares") or ()]}
             for doc in cursor.sort([("created_at", -1), ("_id", 1)]).skip(offset).limit(limit)]
+
+
+def count(db, principal: Principal, **filters) -> int:
+    """How many requisitions `search` finds with these filters, on every page."""
+    return db.requisitions.count_documents(_query(db, principal, **filters))
+
+
+def _query(db, principal: Principal, *, status=None, statuses=None, depot=None, artisan_id=None, sku=None, q=None,
+           since: datetime | None = None, until: datetime | None = None) -> dict:
+    """status (or statuses), depot, artisan (theirs or a share), material, words (see `_matches`) and when it was
+    made (from `since`, before `until`)."""
+    query = {k: v for k, v in (("status", status), ("depot", depot), ("lines.sku", sku)) if v}
+    if statuses and not status:
+        query["status"] = {"$in": list(statuses)}
+    ands = [{"$or": [{"artisan_id": artisan_id}, {"members": artisan_id}]}] if artisan_id else []
+    if since or until:
+        query["created_at"] = {**({"$gte": _stamp(since)} if since else {}), **({"$lt": _stamp(until)} if until else {})}
+    ands += [{"$or": _matches(db, word)} for word in (q or "").split()[:5]]
+    return artisans.within({**query, "$and": ands} if ands else query, _scope(principal))
+
+
+def _stamp(moment: datetime) -> str:
+    """An instant as requisitions keep theirs ('2026-11-04T18:30:00.000Z'), to compare with."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _matches(db, word: str) -> list[dict]:
+    """Where a word of a search may be: the request's number, its people, depot, materials and note."""
+    pattern = {"$regex": re.escape(word), "$options": "i"}
+    named = {"$or": [{"name": pattern}, {"name_hi": pattern}, {"_id": pattern}]}
+    people = [doc["_id"] for doc in db.artisans.find(named, {"_id": 1}).limit(100)]
+    skus = [doc["_id"] for doc in db.materials.find(named, {"_id": 1}).limit(100)]
+    return [{"_id": {"$regex": "^" + re.escape(word.lower())}}, {"depot": pattern}, {"cooperative": pattern},
+            {"note": pattern}, {"members": {"$in": people}}, {"lines.sku": {"$in": skus}}]
 
 
 def apply_stock_event(db, event: Event) -> None:
@@ -209,7 +241,7 @@ def _fingerprint(artisan_id: str, body: dict) -> str:
 def _replay(db, principal: Principal, req_id: str, fingerprint: str) -> dict | None:
     first = db.requisitions.find_one({"_id": req_id}, {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0})
     if first is not None and first.pop("fingerprint") != fingerprint:
-        raise errors.IdempotencyKeyReused()
+        raise errors.IdempotencyKeyReused({"requisition_id": req_id})
     return first and _shown(db, principal, first)
 
 

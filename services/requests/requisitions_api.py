@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import re
 
-from flask import request
+from flask import Response, request
 
-from services.requests import requisitions
+from services.requests import requisition_exports, requisitions
 from services.requests.schemas import (ActionSchema, RequisitionOutSchema, RequisitionQuery,
                                        RequisitionSchema, RequisitionSummarySchema)
 from shared.auth import current_principal, require_role
+from shared.calendar import instants
 from shared.errors import Invalid
-from shared.i18n import F_
+from shared.i18n import F_, language
 from shared.web import Blueprint, db, request_id
 
 blp = Blueprint("requisitions", __name__, url_prefix="/api/v1",
@@ -43,8 +44,23 @@ def submit(body):
 @blp.arguments(RequisitionQuery, location="query")
 @blp.response(200, RequisitionSummarySchema(many=True))
 def list_requisitions(query):
-    """Newest first; artisans see their own, secretaries their cooperative's."""
-    return requisitions.search(db(), current_principal(), **query)
+    """Newest first; artisans see their own, secretaries their cooperative's; X-Total-Count says how many match.
+    format=csv gives every line of every one that matches, for a spreadsheet."""
+    principal, filters = current_principal(), requisition_filters(query)
+    if query["format"] == "csv":
+        rows = requisitions.search(db(), principal, **filters, limit=requisition_exports.MAX_ROWS)
+        return Response(requisition_exports.as_csv(db(), rows, language()), mimetype="text/csv",
+                        headers={"Content-Disposition": "attachment; filename=requisitions.csv"})
+    offset = (query["page"] - 1) * query["limit"] if query["page"] else query["offset"]
+    found = requisitions.search(db(), principal, **filters, limit=query["limit"], offset=offset)
+    return found, 200, {"X-Total-Count": str(requisitions.count(db(), principal, **filters))}
+
+
+def requisition_filters(query: dict) -> dict:
+    """The use case's filters from a list's query: the days made turned into the instants they cover."""
+    since, until = instants(query.get("since"), query.get("until"))
+    return {"status": query.get("status"), "depot": query.get("depot"), "artisan_id": query.get("artisan_id"),
+            "sku": query.get("sku"), "q": query.get("q"), "since": since, "until": until}
 
 
 @blp.route("/requisitions/<req_id>", methods=["GET"])

@@ -6,6 +6,7 @@ from marshmallow import fields as f, validate as v
 
 from services.requests.domain import STATUSES
 from services.requests.pricing_schemas import PaymentEntrySchema, PricingSchema
+from shared.calendar import Day
 from shared.i18n import F_
 from shared.money import Money
 from shared.quantity import Quantity
@@ -83,6 +84,8 @@ class ArtisanOutSchema(ArtisanSchema):
 
 
 class ArtisanQuery(ma.Schema):
+    q = f.String(load_default=None, validate=v.Length(max=100), metadata={
+        "description": "words to find in the number, names, phone, district, registration or cooperative"})
     district = f.String(load_default=None)
     cooperative = f.String(load_default=None)
     active = f.Boolean(load_default=None)
@@ -92,16 +95,42 @@ class ArtisanQuery(ma.Schema):
 
 
 class QuotaSchema(ma.Schema):
+    id = f.String(attribute="_id", dump_only=True, metadata={"description": "'<category>@<artisan_id or *>'"})
     category = f.String(required=True, validate=CATEGORY)
-    limit = Quantity(required=True, metadata={"description": "per month, in the category's unit"})
+    limit = Quantity(required=True, metadata={"description": "per month, in the category's unit; at most 10000"})
     per_loom = f.Boolean(load_default=False)
-    artisan_id = f.String(load_default=None, allow_none=True, validate=CODE)
+    artisan_id = f.String(load_default=None, allow_none=True, validate=CODE,
+                          metadata={"description": "a registered artisan; none: everyone"})
+    replace = f.Boolean(load_default=True, load_only=True, metadata={
+        "description": "false: refuse (409 quota_exists, with the cap there is) if a cap is set already"})
     set_by = f.String(dump_only=True)
+    set_at = f.String(dump_only=True)
 
     @ma.validates("limit")
     def _not_negative(self, value, **kwargs):
         if value < 0:
             raise ma.ValidationError(F_("must not be negative"))
+
+
+class QuotaChangeSchema(ma.Schema):
+    id = f.String()
+    category = f.String()
+    artisan_id = f.String(allow_none=True)
+    change = f.String(metadata={"description": "set, replaced or removed"})
+    limit = Quantity(allow_none=True)
+    per_loom = f.Boolean(allow_none=True)
+    before = f.Nested(lambda: QuotaBeforeSchema(), allow_none=True)
+    by = f.String()
+    at = f.String()
+
+
+class HistoryQuery(ma.Schema):
+    limit = f.Integer(load_default=50, validate=v.Range(min=1, max=500))
+
+
+class QuotaBeforeSchema(ma.Schema):
+    limit = Quantity()
+    per_loom = f.Boolean()
 
 
 class UsageQuery(ma.Schema):
@@ -234,5 +263,19 @@ class RequisitionQuery(ma.Schema):
     status = f.String(load_default=None, validate=v.OneOf(STATUSES))
     depot = f.String(load_default=None, validate=CODE)
     artisan_id = f.String(load_default=None, validate=CODE)
+    sku = f.String(load_default=None, validate=CODE, metadata={"description": "requisitions with a line of it"})
+    q = f.String(load_default=None, validate=v.Length(max=100), metadata={
+        "description": "words to find in the number, the artisan's or material's name, the depot, cooperative or note"})
+    since = Day(load_default=None, data_key="from", metadata={"description": "made on this day (India) or later"})
+    until = Day(load_default=None, data_key="to", metadata={"description": "made on this day (India) or earlier"})
     limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
     offset = f.Integer(load_default=0, validate=v.Range(min=0))
+    page = f.Integer(load_default=None, validate=v.Range(min=1, max=100_000),
+                     metadata={"description": "page N of `limit` each (instead of offset); X-Total-Count says how many"})
+    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]), metadata={
+        "description": "csv: one row per line of every requisition that matches, times in India (+05:30), no paging"})
+
+    @ma.validates_schema
+    def _days_in_order(self, data, **kwargs):
+        if data.get("since") and data.get("until") and data["until"] < data["since"]:
+            raise ma.ValidationError(F_("the last day comes before the first"), "to")

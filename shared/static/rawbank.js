@@ -37,7 +37,13 @@
 
   function clearErrors(form) {
     form.querySelectorAll(".field-error").forEach(function (p) { p.remove(); });
-    form.querySelectorAll("[aria-invalid]").forEach(function (f) { f.removeAttribute("aria-invalid"); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (f) {
+      f.removeAttribute("aria-invalid");
+      if (f.dataset.describedBy !== undefined) {
+        if (f.dataset.describedBy) f.setAttribute("aria-describedby", f.dataset.describedBy);
+        else f.removeAttribute("aria-describedby");
+      }
+    });
     var box = form.querySelector("[data-errors]");
     if (box) { box.textContent = ""; box.className = "notice"; }
   }
@@ -50,24 +56,108 @@
     if (kind !== "ok") box.focus && box.setAttribute("tabindex", "-1");
   }
 
+  // What people call a field: its label without a parenthesis such as "(optional)".
+  function labelOf(field) {
+    var label = field.labels && field.labels[0];
+    var text = label ? label.textContent : (field.getAttribute("aria-label") || field.name || "");
+    return text.replace(/\s*\([^)]*\)\s*$/, "").replace(/\s+/g, " ").trim();
+  }
+
+  // Mark one field and say under it what is wrong: "Quantity received: write a number, such as 12.5."
+  function fieldError(field, text) {
+    var line = labelOf(field) + ": " + text;
+    if (field.dataset.describedBy === undefined) field.dataset.describedBy = field.getAttribute("aria-describedby") || "";
+    var p = document.createElement("p");
+    p.className = "field-error";
+    p.id = (field.id || field.name.replace(/\W/g, "-")) + "-error";
+    p.textContent = line;
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", (field.dataset.describedBy + " " + p.id).trim());
+    (field.closest(".row") && !field.closest(".form-grid") ? field.closest(".row") : field).insertAdjacentElement("afterend", p);
+    return line;
+  }
+
+  function words(messages) {
+    return (Array.isArray(messages) ? messages : [messages]).map(function (m) {
+      return typeof m === "string" ? m : JSON.stringify(m);
+    }).join(" ");
+  }
+
+  // {"lot": {"code": ["..."]}, "lines": {"0": {"sku": [...]}}} -> {"lot.code": [...], "lines.0.sku": [...]}
+  function flat(details, prefix, out) {
+    Object.keys(details).forEach(function (key) {
+      var value = details[key], name = prefix ? prefix + "." + key : key;
+      if (value && typeof value === "object" && !Array.isArray(value)) flat(value, name, out);
+      else out[name] = value;
+    });
+    return out;
+  }
+
   function showError(form, error) {
-    var details = error.details || {};
-    var marked = false;
-    if (details && typeof details === "object" && !Array.isArray(details)) {
+    var details = error.details && typeof error.details === "object" && !Array.isArray(error.details) ? flat(error.details, "", {}) : {};
+    var lines = [];
+    if (error.code === "validation_error") {
       Object.keys(details).forEach(function (name) {
-        var field = form.querySelector('[name="' + name + '"]');
-        if (!field) return;
-        marked = true;
-        field.setAttribute("aria-invalid", "true");
-        if (lang === "en" && Array.isArray(details[name])) {
-          var p = document.createElement("p");
-          p.className = "field-error";
-          p.textContent = details[name].join(" ");
-          field.insertAdjacentElement("afterend", p);
-        }
+        var field = form.querySelector('[name="' + name + '"]') || form.querySelector('[name="' + name + '[]"]');
+        if (field) lines.push(fieldError(field, words(details[name])));
       });
+    } else {
+      // an error of the whole request that belongs to one field: <input data-error-codes="insufficient_stock">
+      var owner = Array.prototype.filter.call(form.querySelectorAll("[data-error-codes]"), function (f) {
+        return f.dataset.errorCodes.split(" ").indexOf(error.code) >= 0;
+      })[0];
+      if (owner) lines.push(fieldError(owner, error.message));
     }
-    say(form, marked && error.code === "validation_error" ? texts.fields : error.message, "error");
+    var first = form.querySelector('[aria-invalid="true"]');
+    if (first) first.focus();
+    say(form, lines.length ? lines.join(" ") : error.message, "error");
+  }
+
+  // Devanagari digits as ASCII ones: people type १२.५ as often as 12.5.
+  function digits(text) {
+    return (text || "").replace(/[\u0966-\u096F]/g, function (d) { return String(d.charCodeAt(0) - 0x0966); });
+  }
+
+  // What kind of number a field takes: inputmode decimal (a number), numeric (a whole number) or none.
+  function numberKind(field) {
+    var mode = field.getAttribute("inputmode");
+    return mode === "decimal" ? "number" : mode === "numeric" ? "whole" : null;
+  }
+
+  // Our own checks, said in the page's language (the browser's bubbles would speak the browser's); they cover what
+  // the browser would check (required, type, pattern, min, max, step, length) and our number fields.
+  function problemOf(field) {
+    var value = field.value.trim(), kind = numberKind(field), v = field.validity || {};
+    if ((field.required && !value) || v.valueMissing) return texts.v_required;
+    if (v.badInput) return field.type === "date" ? texts.v_date : texts.v_number;
+    if (!value) return null;
+    if (kind) {
+      if (!(kind === "whole" ? /^-?\d+$/ : /^-?(\d+\.?\d*|\.\d+)$/).test(value)) return kind === "whole" ? texts.v_whole : texts.v_number;
+      var number = parseFloat(value);
+      if (field.hasAttribute("data-positive") && !(number > 0)) return texts.v_positive;
+      if (!field.hasAttribute("data-signed") && number < 0) return texts.v_not_negative;
+    }
+    if (v.typeMismatch || v.patternMismatch) return field.title || texts.v_format;
+    if (v.rangeUnderflow) return texts.v_min.replace("{min}", field.min);
+    if (v.rangeOverflow) return texts.v_max.replace("{max}", field.max);
+    if (v.stepMismatch) return texts.v_step;
+    if (v.tooLong || v.tooShort) return texts.v_length;
+    return null;
+  }
+
+  function check(form) {
+    var lines = [], seen = {};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name || field.disabled || field.type === "hidden" || field.type === "submit" || field.type === "button") return;
+      if (numberKind(field) && digits(field.value) !== field.value) field.value = digits(field.value);
+      var problem = seen[field.name] ? null : problemOf(field);
+      if (problem) { seen[field.name] = true; lines.push(fieldError(field, problem)); }
+    });
+    if (!lines.length) return true;
+    var first = form.querySelector('[aria-invalid="true"]');
+    if (first) first.focus();
+    say(form, lines.join(" "), "error");
+    return false;
   }
 
   function bodyOf(form) {
@@ -89,18 +179,14 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-api")) {
+      clearErrors(form);
+      if (!check(form)) { event.preventDefault(); return; }
       if (form.hasAttribute("data-busy")) setTimeout(function () { setBusy(form, true); }, 0);
       return;
     }
     event.preventDefault();
     clearErrors(form);
-    var empty = Array.prototype.filter.call(form.elements, function (el) { return el.required && !el.value.trim(); });
-    if (empty.length) {
-      empty.forEach(function (el) { el.setAttribute("aria-invalid", "true"); });
-      empty[0].focus();
-      say(form, texts.required, "error");
-      return;
-    }
+    if (!check(form)) return;
     if (typeof form.rbCheck === "function") {
       var problem = form.rbCheck(form);
       if (problem) { say(form, problem, "error"); return; }
@@ -109,7 +195,7 @@
     var headers = form.dataset.idempotency ? { "Idempotency-Key": form.dataset.idempotency } : {};
     api(form.getAttribute("data-api"), { method: form.dataset.method || "POST", body: bodyOf(form), headers: headers })
       .then(function (result) {
-        if (!result.ok) { setBusy(form, false); showError(form, result.error); return; }
+        if (!result.ok) { setBusy(form, false); if (!(form.rbError && form.rbError(result.error))) showError(form, result.error); return; }
         if (form.dataset.next) { window.location.href = fill(form.dataset.next, result.data); return; }
         if (form.hasAttribute("data-reload")) { window.location.reload(); return; }
         setBusy(form, false);
@@ -134,7 +220,7 @@
     }
     setBusy(scope, true);
     api(button.dataset.action, { method: "POST", body: body }).then(function (result) {
-      if (!result.ok) { setBusy(scope, false); say(scope, result.error.message, "error"); return; }
+      if (!result.ok) { setBusy(scope, false); showError(scope, result.error); return; }
       if (button.hasAttribute("data-reload")) { window.location.reload(); return; }
       setBusy(scope, false);
       scope.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
@@ -157,15 +243,11 @@
     if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
   });
 
-  // Devanagari digits as ASCII ones: artisans type १२.५ as often as 12.5 (the APIs accept both).
-  function digits(text) {
-    return (text || "").replace(/[\u0966-\u096F]/g, function (d) { return String(d.charCodeAt(0) - 0x0966); });
-  }
-
-  // Our own check of required fields speaks the page's language; the browser's would speak its own.
+  // Every form is checked by the page (check above), never by the browser's bubbles in the browser's language.
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("form[data-api]").forEach(function (form) { form.noValidate = true; });
+    document.querySelectorAll("form").forEach(function (form) { form.noValidate = true; });
   });
 
-  window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say, digits: digits };
+  window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say, digits: digits,
+                fieldError: fieldError, showError: showError, clearErrors: clearErrors, check: check };
 })();

@@ -105,10 +105,11 @@ def test_a_low_stock_alert_appears_on_an_open_board_without_a_reload(people):
     form.get_by_label("Quantity", exact=True).fill("7")
     form.get_by_role("button", name="Record adjustment").click()
     expect(form.get_by_label("Reason (required)")).to_have_attribute("aria-invalid", "true")
-    expect(form.locator("[data-errors]")).to_have_text("Fill in the marked fields.")
+    expect(form.locator("[data-errors]")).to_have_text("Reason: fill this in.")  # the field and what is wrong
     form.get_by_label("Reason (required)").select_option("damage")
     form.get_by_role("button", name="Record adjustment").click()
-    expect(form.locator("[data-errors]")).to_have_text("Saved. Available now at VNS: 1")
+    expect(form.locator("[data-errors]")).to_have_text(
+        "Saved: Natural indigo dye changed by -7 kg. Available now at Varanasi depot: 1 kg.")
 
     alert = board.locator(".alert-card", has_text="Natural indigo dye")
     expect(alert).to_be_visible(timeout=20_000)
@@ -135,7 +136,7 @@ def test_an_admin_manages_the_catalog_depots_and_quotas(people):
     menu(page, "Catalog and depots").click()
     depot = page.locator("form", has=page.get_by_role("button", name="Add depot"))
     depot.get_by_label("Code").fill("MZP")
-    depot.get_by_label("Name").fill("Mirzapur depot")
+    depot.get_by_label("Name in English").fill("Mirzapur depot")
     depot.get_by_label("District").fill("Mirzapur")
     depot.get_by_role("button", name="Add depot").click()
     expect(page.get_by_role("cell", name="Mirzapur depot")).to_be_visible()
@@ -157,7 +158,7 @@ def test_an_admin_manages_the_catalog_depots_and_quotas(people):
     page.get_by_role("button", name="हिन्दी").click()
     depot = page.locator("form", has=page.get_by_role("button", name="डिपो जोड़ें"))
     depot.get_by_label("कोड").fill("MZP")
-    depot.get_by_label("नाम").fill("Mirzapur again")
+    depot.get_by_label("अंग्रेज़ी में नाम").fill("Mirzapur again")
     depot.get_by_label("ज़िला").fill("Mirzapur")
     depot.get_by_role("button", name="डिपो जोड़ें").click()
     expect(depot.locator("[data-errors]")).to_contain_text("यह पहले से मौजूद है")  # 409, in the page's language
@@ -167,7 +168,7 @@ def test_an_admin_manages_the_catalog_depots_and_quotas(people):
     quota.get_by_label("श्रेणी").select_option("dye")
     quota.get_by_label("मासिक सीमा").fill("4")
     quota.get_by_role("button", name="कोटा सहेजें").click()
-    expect(page.get_by_role("row", name=re.compile("रंग.*हर कारीगर.*4"))).to_be_visible()
+    expect(page.locator('tr[data-quota="dye@*"]')).to_contain_text("हर कारीगर को महीने में 4 किलो")
 
 
 PAGES = {

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from shared.calendar import add_days, today
 from tests.browser.test_pages import menu, reload_until
-from shared.calendar import add_days, today as india_today  # the services' day turns at midnight in India, not on this machine
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
@@ -64,10 +64,10 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     # an admin raises an order of 100 kg to a mill and sends it
     page = admin.page
     page.goto(admin.url("inventory", "/admin/purchase-orders?depot=VNS"))
-    expect(page.get_by_role("heading", name="VNS के खरीद ऑर्डर")).to_be_visible()
+    expect(page.get_by_role("heading", name="वाराणसी डिपो के खरीद ऑर्डर")).to_be_visible()
     form = page.locator("#new-order")
     form.get_by_label("आपूर्तिकर्ता").select_option("SRM")
-    form.get_by_label("आने की तारीख़").fill(add_days(india_today(), 30))
+    form.get_by_label("आने की तारीख़").fill(add_days(today(), 30))  # India's today: pages count days in India
     form.get_by_label("सामान 1").select_option(YARN)
     form.get_by_label("मात्रा 1").fill("100")
     form.get_by_label("प्रति इकाई दाम (₹) 1").fill("310")
@@ -107,7 +107,7 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
                  message="lot A to be handed over from")
     expect(lot_row(page, YARN, "LOT-B")).to_contain_text("40 किलो")
     menu(page, "खाता").click()
-    expect(page.locator("#ledger tbody tr").first).to_contain_text("लॉट LOT-A")
+    expect(page.locator("#ledger tbody tr").first).to_contain_text("लॉट: LOT-A")  # its details one per line, each named
 
     # a dye lot expiring in 25 days shows its alert
     page.goto(warehouse.url("inventory", "/warehouse/movements"))
@@ -115,7 +115,7 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     form.get_by_label("सामान").select_option(DYE)
     form.get_by_label("प्राप्त मात्रा").fill("5")
     form.get_by_label("लॉट कोड (खाली: rawbank ख़ुद देगा)").fill("IND-25")
-    form.get_by_label("समाप्ति तिथि (रंग, रसायन)").fill(add_days(india_today(), 25))
+    form.get_by_label("समाप्ति तिथि (रंग, रसायन)").fill(add_days(today(), 25))
     form.get_by_role("button", name="प्राप्ति दर्ज करें").click()
     expect(form.locator("[data-errors]")).to_contain_text("सहेज")
     board = admin.page

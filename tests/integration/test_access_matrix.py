@@ -99,6 +99,8 @@ MATRIX = [
     ("requests", "PATCH", "/artisans/ART-A", {"looms": 1000}, expect(warehouse=403, artisan=403)),
     ("requests", "POST", "/quotas", {"category": "dye", "limit": "5"}, ADMIN_ONLY),
     ("requests", "GET", "/quotas", None, ADMIN_ONLY),
+    ("requests", "GET", "/quotas/history", None, ADMIN_ONLY),
+    ("requests", "DELETE", "/quotas/dye@*", None, expect(admin=ANY, warehouse=403, artisan=403, secretary=403)),
     ("requests", "GET", "/quotas/usage?artisan_id=ART-A", None, expect(warehouse=403)),
     ("requests", "GET", "/quotas/usage?artisan_id=ART-B", None, expect(warehouse=403, secretary=404)),
     ("requests", "GET", "/settings/auto-approve", None, ADMIN_ONLY),

@@ -105,7 +105,7 @@ def test_one_member_over_their_cap_refuses_the_whole_request_naming_them_and_cou
                 status=200)
     error = coop.request(status=422)["error"]
     assert error["code"] == "quota_exceeded" and error["details"]["artisan_id"] == "ART-2"
-    assert error["message"].startswith("Artisan ART-2: Monthly cap for yarn is 5 kg")
+    assert error["message"].startswith("Artisan ART-2: Your monthly yarn quota is 5 kg; 0 kg is already used")
     hindi = client.call("POST", "/requisitions", {**coop.secretary, "Accept-Language": "hi"}, {
         "depot": "VNS", "cooperative": COOP, "lines": [{"sku": COTTON, "quantity": "10", "artisan_id": "ART-2"}]},
         status=422).get_json()["error"]

@@ -46,7 +46,7 @@ def test_whole_life_with_inventory_answers(client, token):
     assert client.get(rid, me)["waitlist_position"] == 2
     error = client.act(rid, "dispatch", store_keeper, status=409)["error"]
     assert error["code"] == "illegal_transition" and error["details"]["status"] == "waitlisted"
-    assert "waitlisted" in error["message"]
+    assert "“Waiting for stock”" in error["message"]  # the status in words, not its code (issue 18)
     inventory_says(client, "StockReserved", rid)
     client.act(rid, "receive", me, status=409)
     dispatched = client.act(rid, "dispatch", store_keeper)

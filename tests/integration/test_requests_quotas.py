@@ -1,9 +1,11 @@
 """Monthly caps: the exact boundary, per loom, month change, returns, races and crash repair."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 from services.requests import quotas, requisitions
+from shared import names
 from shared.auth import Principal
 from shared.errors import RuleBroken
 from tests.integration.test_requests_support import at_once, client  # noqa: F401  (fixture)
@@ -26,13 +28,14 @@ def test_exactly_the_cap_passes_and_one_gram_more_fails(client):
     assert error["code"] == "quota_exceeded"
     assert error["details"] == {"category": "yarn", "month": error["details"]["month"], "unit": "kg",
                                 "cap": "30", "used": "30", "left": "0", "requested": "0.001"}
-    month = error["details"]["month"]
-    assert error["message"] == (f"Monthly cap for yarn is 30 kg; 30 kg already used in {month}, "
-                                "0 kg left, and this request needs 0.001 kg.")
+    month = names.month(error["details"]["month"], "en")  # "December 2026"
+    assert error["message"] == (f"Your monthly yarn quota is 30 kg; 30 kg is already used in {month}, "
+                                "0 kg is left, and this request asks for 0.001 kg.")
     hindi = client.call("POST", "/requisitions", {**me, "Accept-Language": "hi-IN"},
                         {"depot": "VNS", "lines": [{"sku": YARN, "quantity": "0.001"}]}, status=422)
-    assert "मासिक सीमा 30 kg" in hindi.get_json()["error"]["message"]
-    assert "0 kg बाकी" in hindi.get_json()["error"]["message"]
+    message = hindi.get_json()["error"]["message"]  # the category, unit and month in Hindi too (issue 18)
+    assert "मासिक धागा कोटा 30 किलो" in message and "0 किलो बचा" in message, message
+    assert names.month(error["details"]["month"], "hi") in message and not re.search("[A-Za-z]", message), message
     assert client.db.requisitions.count_documents({}) == 2
 
 
@@ -113,3 +116,36 @@ def test_quota_taken_by_a_submit_that_crashed_is_given_back(client):
                 now - quotas.GRACE - timedelta(seconds=1))  # the process died before inserting
     client.submit(client.artisan("ART-1"), [(YARN, 30)])
     assert "never-written" not in client.db.usage.find_one({})["entries"]
+
+
+def test_a_cap_is_checked_replaced_only_when_asked_removed_and_its_history_kept(client):
+    """Issue 18, defect 2: 1e9 or an unknown artisan is refused, a replacement is asked for, a row can go."""
+    client.register("ART-1", looms=1)
+    admin = client.admin()
+    set_cap(client, "30", per_loom=True)
+    for bad, field in (({"limit": "1e9"}, "limit"), ({"limit": "10000.001"}, "limit"),
+                       ({"limit": "5", "artisan_id": "ART-9999"}, "artisan_id")):
+        error = client.call("POST", "/quotas", admin, {"category": "yarn", **bad}, status=400).get_json()["error"]
+        assert list(error["details"]) == [field], error
+    hindi = client.call("POST", "/quotas", {**admin, "Accept-Language": "hi"},
+                        {"category": "yarn", "limit": "5", "artisan_id": "ART-9999"}, status=400).get_json()
+    assert hindi["error"]["details"] == {"artisan_id": ["इस नंबर का कोई कारीगर पंजीकृत नहीं है"]}
+    exists = client.call("POST", "/quotas", admin, {"category": "yarn", "limit": "40", "replace": False},
+                         status=409).get_json()["error"]
+    assert exists["code"] == "quota_exists"
+    assert exists["details"] == {"id": "yarn@*", "category": "yarn", "artisan_id": None, "limit": "30", "per_loom": True}
+    assert [(c["id"], c["limit"]) for c in client.call("GET", "/quotas", admin, status=200).get_json()] \
+        == [("yarn@*", "30")]
+    client.call("POST", "/quotas", admin, {"category": "yarn", "limit": "40", "replace": True}, status=200)
+    client.call("POST", "/quotas", admin, {"category": "dye", "limit": "4", "artisan_id": "ART-1", "replace": False},
+                status=200)
+    assert client.call("DELETE", "/quotas/yarn@*", admin, status=200).get_json()["limit"] == "40"
+    client.call("DELETE", "/quotas/yarn@*", admin, status=404)
+    client.call("DELETE", "/quotas/dye@ART-1", client.artisan("ART-1"), status=403)
+    assert [c["id"] for c in client.call("GET", "/quotas", admin, status=200).get_json()] == ["dye@ART-1"]
+    client.submit(client.artisan("ART-1"), [(YARN, 500)])  # no yarn cap any more
+    changes = client.call("GET", "/quotas/history", admin, status=200).get_json()
+    assert [(c["id"], c["change"], c["limit"], (c["before"] or {}).get("limit")) for c in changes] == [
+        ("yarn@*", "removed", None, "40"), ("dye@ART-1", "set", "4", None), ("yarn@*", "replaced", "40", "30"),
+        ("yarn@*", "set", "30", None)]
+    client.call("POST", "/quotas", admin, {"category": "yarn", "limit": "20", "replace": False}, status=200)

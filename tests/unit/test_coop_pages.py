@@ -3,6 +3,7 @@ a member confirming their share on the request page, and the printable passbook.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from services.requests import consumer
 from shared.envelope import new_event
@@ -29,9 +30,15 @@ def test_the_secretary_splits_thirty_kg_across_three_members_and_sends_it(apps, 
     body = {"csrf_token": secretary.csrf, "depot": "VNS", "idempotency_key": key, **grid}
     sent = secretary.post("/coop/new", data=body)
     assert sent.status_code == 302 and "/my/requisitions/" in sent.headers["Location"]
-    again = secretary.post("/coop/new", data=body)  # a double click: the same request
-    assert again.headers["Location"] == sent.headers["Location"]
+    again = secretary.post("/coop/new", data=body)  # a double click: the same request, and the page says so
+    assert again.headers["Location"] == sent.headers["Location"] + "?again=1"
+    assert "पहले ही भेज" in text(secretary.get(urlsplit(again.headers["Location"]).path + "?again=1"))
     db = apps["requests"].extensions["rawbank"].db
+    changed = secretary.post("/coop/new", data={**body, f"qty-ART-0001-{COTTON}": "12"})  # Back, change, send
+    page = changed.get_data(as_text=True)
+    assert changed.status_code == 400 and "Idempotency" not in page and "key" not in text_of(changed).lower()
+    assert re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1) != key  # ready to send again
+    assert sent.headers["Location"].split("/my/")[1] in page  # with a link to the request already made
     [made] = list(db.requisitions.find())
     assert [(s["artisan_id"], s["lines"][0]["quantity"]) for s in made["shares"]] == \
         [("ART-0001", 10_000), ("ART-0002", 10_000), ("ART-0003", 10_000)]

@@ -5,12 +5,13 @@ each filter and sort; each noted query must have an index whose leading keys are
 query pins to values, followed by its sort key (or the query addresses one document by _id).
 """
 import itertools
+from datetime import datetime, timezone
 
 import pytest
 from pymongo import IndexModel
 
-from services.inventory import (catalog, counts, ledger, lots, movements, purchase_orders, queries, replenishment,
-                                spec, store, suppliers, watch)
+from services.inventory import (catalog, counts, ledger, lots, movements, people, purchase_orders, queries,
+                                replenishment, spec, stock_lists, store, suppliers, watch)
 from services.inventory.reservations import Reservations
 from shared.runtime import Runtime
 from tests.integration.test_inventory_support import requisition, seed_catalog
@@ -63,6 +64,10 @@ class RecordingCursor:
     def sort(self, key, direction=1):
         self._note["sort"] = key if isinstance(key, str) else key[0][0]
         self._cursor = self._cursor.sort(key, direction)
+        return self
+
+    def skip(self, n):
+        self._cursor = self._cursor.skip(n)
         return self
 
     def limit(self, n):
@@ -153,6 +158,16 @@ def exercise(db):
     for args in combos(depot=[None, "VNS"], sku=[None, "YRN"], category=[None, "yarn"],
                        below_reorder=[False, True], after=[None, "BHD/YRN"]):
         queries.list_stock(db, **args)
+    for args in combos(depot=[None, "VNS"], sku=[None, "YRN"], q=[None, "yr"], category=[None, "yarn"],
+                       levels=[None, ("low", "depleted")]):
+        query = stock_lists.stock_query(db, **args)
+        list(stock_lists.stock_rows(db, query, batch=1))  # the API's CSV, by any filter
+        if args["depot"]:  # the stock page is always of one depot
+            stock_lists.stock_page(db, query, skip=0, limit=5)
+    stock_lists.stock_card(db, "VNS", "YRN")
+    catalog.list_materials(db, q="yrn", skip=1)
+    catalog.count_materials(db, q="yrn", category="yarn")
+    people.who(db, ["ART-1"])
     queries.get_stock(db, "VNS", "YRN")
     queries.get_stock(db, "BHD", "BRS")
     queries.get_reservation(db, "R2")
@@ -160,6 +175,13 @@ def exercise(db):
     for args in combos(sku=[None, "YRN"], depot=[None, "VNS"], type_=[None, "receipt"],
                        requisition_id=[None, "R1"], before=[None, "ffff"]):
         list(ledger.stream(db, ledger.movements_query(**args), batch=2))
+    for args in combos(depot=[None, "VNS"], since=[None, datetime(2020, 1, 1, tzinfo=timezone.utc)],
+                       until=[None, datetime(2999, 1, 1, tzinfo=timezone.utc)], words=[None, "GRN"]):
+        query = ledger.movements_query(**args)
+        list(ledger.stream(db, query, batch=2))  # the API's CSV, by any filter
+        if args["depot"]:  # the ledger page is always of one depot
+            ledger.count(db, query)
+            ledger.page(db, query, 5, skip=1)
     ledger.project_pending(db)
     ledger.totals(db, "VNS", "YRN")
     exercise_procurement(db)

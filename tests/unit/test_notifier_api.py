@@ -1,7 +1,10 @@
 """Notifier HTTP API on the in-process store: who sees which alerts and notifications."""
 from __future__ import annotations
 
+import csv
+import io
 import threading
+from datetime import datetime, timezone
 
 import pytest
 
@@ -40,13 +43,15 @@ def low(apply, depot="VNS", sku="YRN-COT"):
 def test_admin_lists_alerts_with_titles_in_both_languages(client, apply, token):
     apply("MaterialRegistered", "YRN-COT", {"sku": "YRN-COT", "name": "Cotton yarn", "name_hi": "सूती धागा",
                                             "category": "yarn", "unit": "kg", "reorder_level": 10_000})
-    apply("DepotRegistered", "VNS", {"code": "VNS", "name": "Varanasi depot", "district": "Varanasi"})
+    apply("DepotRegistered", "VNS", {"code": "VNS", "name": "Varanasi depot", "name_hi": "वाराणसी डिपो",
+                                     "district": "Varanasi"})
     low(apply)
     response = client.get("/api/v1/alerts?status=open", headers=token("admin"))
     assert response.status_code == 200
     [alert] = response.json
     assert alert["title"]["en"] == "Low stock: Cotton yarn at Varanasi depot"
-    assert alert["title"]["hi"] == "कम स्टॉक: Varanasi depot में सूती धागा"
+    assert alert["title"]["hi"] == "कम स्टॉक: वाराणसी डिपो में सूती धागा"  # the depot's Hindi name (issue 18)
+    assert alert["text"]["hi"] == "4 किलो बचा है, जो दोबारा मँगाने के स्तर 10 किलो से कम है।"
     assert alert["details"] == {"available": "4", "reorder_level": "10"}
     assert (alert["district"], alert["severity"], alert["count"]) == ("Varanasi", "warning", 1)
 
@@ -66,7 +71,7 @@ def test_warehouse_sees_and_acknowledges_only_its_depot(client, apply, token):
     again = client.post(f"/api/v1/alerts/{mine['id']}/acknowledge", json={}, headers={
         **bhd, "Accept-Language": "hi"})
     assert again.status_code == 409 and again.json["error"]["code"] == "alert_not_open"
-    assert "acknowledged" in again.json["error"]["message"]
+    assert "“कोई इसे देख रहा है”" in again.json["error"]["message"]  # the status in words, not its code
     assert [a["id"] for a in client.get("/api/v1/alerts?status=acknowledged", headers=bhd).json] == [mine["id"]]
     assert client.get("/api/v1/alerts", headers=token("artisan")).status_code == 403
     assert client.get("/api/v1/alerts?status=closed", headers=bhd).status_code == 400
@@ -185,3 +190,36 @@ def test_a_write_request_wakes_the_relay_and_a_read_does_not(app, client, apply,
     assert written.seen() == before
     client.post(f"/api/v1/alerts/{alert['id']}/acknowledge", json={}, headers=token("admin"))
     assert written.seen() == before + 1
+
+
+def test_alerts_are_found_by_words_status_and_day_a_page_at_a_time_and_as_csv(client, apply, token, app):
+    """Issue 18: the board's filters and its CSV, times in India with their offset."""
+    apply("MaterialRegistered", "DYE-IND", {"sku": "DYE-IND", "name": "Indigo dye", "name_hi": "नील रंग",
+                                            "category": "dye", "unit": "kg", "reorder_level": 2_000})
+    for depot in ("VNS", "BHD", "MZP"):
+        low(apply, depot=depot)
+    low(apply, depot="VNS", sku="DYE-IND")
+    admin = token("admin")
+    found = client.get("/api/v1/alerts?q=indigo", headers=admin)
+    assert [(a["depot"], a["sku"]) for a in found.json] == [("VNS", "DYE-IND")]
+    assert [a["sku"] for a in client.get("/api/v1/alerts?q=नील", headers=admin).json] == ["DYE-IND"]
+    first = client.get("/api/v1/alerts?limit=3&page=1", headers=admin)
+    second = client.get("/api/v1/alerts?limit=3&page=2", headers=admin)
+    assert first.headers["X-Total-Count"] == "4" and len(first.json) == 3 and len(second.json) == 1
+    assert {a["id"] for a in first.json}.isdisjoint({a["id"] for a in second.json})
+    db = app.extensions["rawbank"].db
+    old = db.alerts.find_one({"depot": "MZP"})["_id"]
+    db.alerts.update_one({"_id": old}, {"$set": {"first_seen": datetime(2026, 1, 10, 20, 0, tzinfo=timezone.utc)}})
+    resolved = client.post(f"/api/v1/alerts/{old}/resolve", json={"note": "=HYPERLINK(\"x\")"}, headers=admin)
+    assert resolved.status_code == 200
+    on_the_day = client.get("/api/v1/alerts?status=resolved&from=2026-01-11&to=2026-01-11", headers=admin).json
+    assert [a["id"] for a in on_the_day] == [old]  # 20:00 UTC on the 10th is the 11th in India
+    assert client.get("/api/v1/alerts?status=open,acknowledged", headers=admin).headers["X-Total-Count"] == "3"
+    assert client.get("/api/v1/alerts?from=2026-02-01&to=2026-01-01", headers=admin).status_code == 400
+    sheet = client.get("/api/v1/alerts?format=csv&status=resolved", headers={**admin, "Accept-Language": "hi"})
+    assert sheet.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(sheet.get_data(as_text=True))))
+    assert rows[0][:4] == ["id", "kind", "severity", "status"] and "first_seen_ist" in rows[0]
+    row = dict(zip(rows[0], rows[1]))
+    assert row["first_seen_ist"] == "2026-01-11T01:30:00+05:30" and row["resolved_at_ist"].endswith("+05:30")
+    assert row["title"].startswith("कम स्टॉक") and row["resolved_note"].startswith("'=")

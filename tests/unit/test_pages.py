@@ -139,9 +139,21 @@ def test_numbers_and_dates_follow_the_language_in_india(apps):
     app = apps["inventory"]
     moment = datetime(2026, 1, 5, 6, 30, tzinfo=timezone.utc)  # noon in India
     with app.test_request_context("/", headers={"Cookie": f"{LANG_COOKIE}=en"}):
-        assert (when(moment), quantity(123_456_789, "kg")) == ("5 Jan 2026, 12:00 PM", "1,23,456.789 kg")
-    with app.test_request_context("/", headers={"Cookie": f"{LANG_COOKIE}=hi"}):
-        assert (when(moment), quantity(123_456_789, "kg")) == ("5 जन॰ 2026, 12:00 pm", "1,23,456.789 किलो")
+        assert (when(moment), quantity(123_456_789, "kg")) == ("5 Jan 2026, 12:00 PM IST", "1,23,456.789 kg")
+    with app.test_request_context("/", headers={"Cookie": f"{LANG_COOKIE}=hi"}):  # the part of the day, not "pm"
+        assert (when(moment), quantity(123_456_789, "kg")) == ("5 जन॰ 2026, दोपहर 12:00 भारतीय समय",
+                                                                "1,23,456.789 किलो")
+
+
+def test_a_label_of_a_fixed_value_follows_each_page_s_language(apps):
+    """Jinja folds a filter of a constant into the compiled template unless told not to: the first page's language
+    would then stay for everyone (the artisan form's BPL choices read English on Hindi pages)."""
+    app, drawn, template = apps["requests"], {}, None
+    for lang in ("en", "hi", "en"):
+        with app.test_request_context("/", headers={"Cookie": f"{LANG_COOKIE}={lang}"}):
+            template = template or app.jinja_env.from_string('{{ "yes"|bpl }}')  # compiled once, as a page is
+            drawn.setdefault(lang, set()).add(template.render())
+    assert drawn == {"en": {"Below the poverty line"}, "hi": {"गरीबी रेखा से नीचे (बीपीएल)"}}
 
 
 def test_pages_show_names_and_units_in_the_language(inventory_client, config):
@@ -150,7 +162,7 @@ def test_pages_show_names_and_units_in_the_language(inventory_client, config):
     assert "200 kg" in english and "Cotton yarn 40s" in english
     inventory_client.set_cookie(LANG_COOKIE, "hi")
     hindi = inventory_client.get("/warehouse/stock").get_data(as_text=True)
-    assert "200 किलो" in hindi and "सूती धागा 40s" in hindi and "VNS में स्टॉक" in hindi
+    assert "200 किलो" in hindi and "सूती धागा 40s" in hindi and "वाराणसी डिपो में स्टॉक" in hindi
 
 
 def test_logout_forgets_the_login_on_every_service(requests_client):

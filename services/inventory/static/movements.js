@@ -1,10 +1,18 @@
-/* Movement forms: the saved message with the depot's new figure, and the adjustment's direction. */
+/* Movement forms: the saved message names what moved, how much in its unit, and the depot's new figure; the
+   adjustment's direction. */
 (function () {
-  var done = JSON.parse(document.getElementById("movement-texts").textContent).done;
+  var texts = JSON.parse(document.getElementById("movement-texts").textContent);
   var fmt = new Intl.NumberFormat(rb.lang === "hi" ? "hi-IN" : "en-IN", { maximumFractionDigits: 3 });
+  var depotName = (document.querySelector("[data-depot-name]") || { dataset: {} }).dataset.depotName || "";
+  function amount(value, unit) { return fmt.format(parseFloat(value)) + " " + unit; }
   document.querySelectorAll("form[data-api]").forEach(function (form) {
     form.rbDone = function (data) {
-      return done.replace("{depot}", data.stock.depot).replace("{n}", fmt.format(parseFloat(data.stock.available)));
+      var option = form.querySelector('select[name="sku"]').selectedOptions[0];
+      var unit = option.dataset.unit, to = form.querySelector('select[name="to_depot"]');
+      var values = { material: option.dataset.name, quantity: (data.quantity > 0 && data.type === "adjustment" ? "+" : "") + amount(data.quantity, unit),
+                     depot: depotName, available: amount(data.stock.available, unit),
+                     to: to ? to.selectedOptions[0].textContent : "" };
+      return texts[data.type].replace(/\{(\w+)\}/g, function (m, key) { return values[key]; });
     };
   });
   var adjust = document.getElementById("adjust");

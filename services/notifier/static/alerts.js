@@ -1,15 +1,36 @@
-/* The alert board: the alerts at load, then each change as the live stream sends it. */
+/* The alert board: the alerts of the tab at load, then each change as the live stream sends it. A card whose alert
+   leaves the tab's statuses (resolved on the live tab) goes, saying so; new alerts come in on an unfiltered first page. */
 (function () {
   var board = JSON.parse(document.getElementById("board-data").textContent);
   var list = document.getElementById("alerts"), empty = document.getElementById("no-alerts");
+  var notice = document.getElementById("board-notice");
   var template = document.getElementById("alert-template");
-  var t = board.texts, lang = rb.lang;
-  var dates = new Intl.DateTimeFormat(lang === "hi" ? "hi-IN" : "en-IN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Kolkata" });
+  var t = board.texts, lang = rb.lang, locale = lang === "hi" ? "hi-IN" : "en-IN";
+  // a 24-hour clock: Hindi pages would otherwise say "pm"
+  var dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", hourCycle: "h23", timeZone: "Asia/Kolkata" });
   var fill = function (s, v) { return s.replace(/\{(\w+)\}/g, function (m, k) { return v[k] == null ? "" : v[k]; }); };
+  var when = function (iso) { return iso ? dates.format(new Date(iso)) + " " + t.zone : ""; };
+
+  function resolvedText(alert) {
+    var done = alert.resolved;
+    if (!done) return "";
+    if (done.by === "system") return fill(t.cleared, { at: when(done.at) });
+    return fill(t.resolved, { by: done.by, at: when(done.at), note: done.note || "–" });
+  }
 
   function upsert(alert, fresh) {
     var card = list.querySelector('[data-alert="' + alert.id + '"]');
+    if (board.shown.indexOf(alert.status) < 0) {  // no longer one of this tab's
+      if (card) {
+        card.remove();
+        notice.textContent = fill(t.gone, { title: (alert.title || {})[lang] || alert.kind });
+        notice.hidden = false;
+      }
+      empty.hidden = list.children.length > 0;
+      return;
+    }
     if (!card) {
+      if (fresh && !board.adds) return;
       card = template.content.firstElementChild.cloneNode(true);
       card.setAttribute("data-alert", alert.id);
       list.insertBefore(card, list.firstChild);
@@ -22,16 +43,33 @@
     f("status").textContent = board.statuses[alert.status] || alert.status;
     f("status").className = "badge " + alert.status;
     card.setAttribute("data-status", alert.status);
-    f("meta").textContent = fill(t.meta, { depot: alert.depot || "–", since: alert.first_seen ? dates.format(new Date(alert.first_seen)) : "",
-                                           count: new Intl.NumberFormat(lang === "hi" ? "hi-IN" : "en-IN").format(alert.count || 1) });
+    f("meta").textContent = fill(t.meta, { depot: alert.depot || "–", since: when(alert.first_seen),
+                                           count: new Intl.NumberFormat(locale).format(alert.count || 1) });
     f("ack").textContent = alert.acknowledged ? fill(t.ack, { by: alert.acknowledged.by, note: alert.acknowledged.note || "–" }) : "";
+    f("resolved").textContent = resolvedText(alert);
     var form = f("form");
     form.setAttribute("data-api", board.acknowledge.replace("ALERT_ID", encodeURIComponent(alert.id)));
-    form.hidden = alert.status !== "open";
+    form.hidden = alert.status === "resolved";
+    f("acknowledge").hidden = alert.status !== "open";
+    f("resolve").setAttribute("data-resolve", board.resolve.replace("ALERT_ID", encodeURIComponent(alert.id)));
     form.rbDone = function (data) { upsert(data); return t.done; };
     if (fresh) { card.classList.remove("flash"); void card.offsetWidth; card.classList.add("flash"); }
     empty.hidden = list.children.length > 0;
   }
+
+  // Resolve: the same note box, to the alert's resolve address.
+  list.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-resolve]");
+    if (!button) return;
+    var form = button.closest("form");
+    rb.setBusy(form, true);
+    rb.api(button.dataset.resolve, { method: "POST", body: { note: form.querySelector('[name="note"]').value } })
+      .then(function (result) {
+        rb.setBusy(form, false);
+        if (!result.ok) { rb.say(form, result.error.message, "error"); return; }
+        upsert(result.data);
+      });
+  });
 
   board.alerts.slice().reverse().forEach(function (a) { upsert(a); });
   empty.hidden = list.children.length > 0;

@@ -1,0 +1,44 @@
+"""Inventory pages for hand-overs: what is ready at the depot, with who collects it (from inventory's copies of
+requests' artisans and cooperatives), and the printable hand-over slip (gate pass) of one requisition."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from services.inventory import clock, people, queries
+from services.inventory.api_stock import own_depot
+from services.inventory.pages import depot_of, materials
+from shared.errors import NotFound
+from shared.pages import page
+from shared.web import db
+
+blp = Blueprint("inventory_dispatch", __name__, template_folder="templates")
+
+
+@blp.get("/warehouse/dispatch")
+@page("warehouse", "admin")
+def dispatch(principal):
+    """Requisitions whose every line is held at the depot: ready to hand over, with who collects them."""
+    code, depots = depot_of(principal)
+    ready = queries.ready_to_dispatch(db(), code) if code else []
+    return render_template("inventory/dispatch.html", ready=ready, depot=code, depots=depots,
+                           materials=materials(), plans=queries.dispatch_plans(db(), code, ready) if code else {},
+                           people=people.who(db(), _artisans(ready)))
+
+
+@blp.get("/warehouse/dispatch/<requisition_id>/slip")
+@page("warehouse", "admin")
+def slip(principal, requisition_id):
+    """The hand-over slip (gate pass) to print: who collects what from which lots, and lines to sign."""
+    depot_of(principal)
+    doc = db().reservations.find_one({"_id": requisition_id}, {"outbox": 0})
+    if doc is None:
+        raise NotFound({"requisition_id": requisition_id})
+    own_depot(doc["depot"])  # warehouse staff print slips of their own depot
+    ready = queries.ready_to_dispatch(db(), doc["depot"])  # lots are planned in the order hand-overs are ready
+    plan = queries.dispatch_plans(db(), doc["depot"], ready).get(doc["_id"], {})
+    return render_template("inventory/slip.html", r=doc, plan=plan, materials=materials(),
+                           people=people.who(db(), _artisans([doc])), printed=clock.now())
+
+
+def _artisans(requisitions) -> list[str]:
+    return [a for r in requisitions for a in [r.get("artisan_id"), *(s["artisan_id"] for s in r.get("shares") or [])]]

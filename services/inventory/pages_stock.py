@@ -1,0 +1,62 @@
+"""Inventory pages for stock: a depot's stock searched, filtered and paged (with CSV and print), a material's stock
+card, and the movement ledger searched by words and dates."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from services.inventory import domain, ledger, people, stock_lists
+from services.inventory.catalog import material_or_error
+from services.inventory.pages import CATEGORIES, depot_of, materials
+from shared.lists import day_range, pager, search_text
+from shared.pages import page
+from shared.web import db
+
+blp = Blueprint("inventory_stock", __name__, template_folder="templates")
+LEVEL_FILTERS = {"short": (domain.LOW, domain.DEPLETED), "depleted": (domain.DEPLETED,)}
+
+
+@blp.get("/warehouse/stock")
+@page("warehouse", "admin")
+def stock(principal):
+    """Stock of every material at one depot, running-out ones first, searched and filtered a page at a time."""
+    code, depots = depot_of(principal)
+    keep = {"q": search_text(), "category": request.args.get("category", ""), "level": request.args.get("level", "")}
+    keep = {"q": keep["q"], "category": keep["category"] if keep["category"] in CATEGORIES else "",
+            "level": keep["level"] if keep["level"] in LEVEL_FILTERS else ""}
+    query = stock_lists.stock_query(db(), depot=code, q=keep["q"], category=keep["category"] or None,
+                                    levels=LEVEL_FILTERS.get(keep["level"])) if code else None
+    paging = pager(db().stock.count_documents(query) if code else 0)
+    rows = stock_lists.stock_page(db(), query, skip=paging.skip, limit=paging.size)[0] if code else []
+    return render_template("inventory/stock.html", rows=rows, depot=code, depots=depots, materials=materials(),
+                           paging=paging, keep=keep, categories=CATEGORIES, filtered=any(keep.values()))
+
+
+@blp.get("/warehouse/stock/<sku>")
+@page("warehouse", "admin")
+def stock_card(principal, sku):
+    """One material at the depot at a glance: figures, lots, holds, the waiting list and its latest movements."""
+    code, depots = depot_of(principal)
+    material = material_or_error(db(), sku, not_found=True)
+    card = stock_lists.stock_card(db(), code, sku) if code else None
+    ids = [row["artisan_id"] for row in (card["holds"] + card["waiting"])] if card else []
+    return render_template("inventory/stock_card.html", card=card, material=material, depot=code, depots=depots,
+                           people=people.who(db(), ids), keep={})
+
+
+@blp.get("/warehouse/ledger")
+@page("warehouse", "admin")
+def movement_ledger(principal):
+    """The movement ledger, newest first, searched and filtered by material, kind and days, a page at a time."""
+    code, depots = depot_of(principal)
+    errors: dict = {}
+    since, until = day_range(errors)
+    keep = {"sku": request.args.get("sku", ""), "type": request.args.get("type", ""), "q": search_text(),
+            "from": request.args.get("from", "") if since else "", "to": request.args.get("to", "") if until else ""}
+    keep["type"] = keep["type"] if keep["type"] in domain.MOVEMENT_TYPES else ""
+    query = ledger.movements_query(depot=code, sku=keep["sku"] or None, type_=keep["type"] or None, since=since,
+                                   until=until, words=keep["q"] or None)
+    paging = pager(ledger.count(db(), query) if code else 0)
+    rows = ledger.page(db(), query, paging.size, skip=paging.skip) if code else []
+    return render_template("inventory/ledger.html", rows=rows, paging=paging, depot=code, depots=depots,
+                           materials=materials(), keep=keep, errors=errors, types=domain.MOVEMENT_TYPES,
+                           filtered=any(keep.values()))

@@ -1,0 +1,76 @@
+"""Lists of requests: an artisan's or a cooperative's own, and the admins' approvals, found by words, status,
+depot, material, artisan and days, a page at a time, with a CSV of the same selection."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, render_template, request, url_for
+
+from services.requests import artisans, domain, materials, quotas, requisitions
+from services.requests.pages import materials_of
+from shared.lists import day_range, pager, search_text
+from shared.pages import page
+from shared.web import db
+
+blp = Blueprint("list_pages", __name__, template_folder="templates", static_folder="static",
+                static_url_path="/static/requests")
+
+
+def _filters(default_status: str | None) -> tuple[dict, dict]:
+    """The list's filters from the address (no `status`: the default; `status=`: any), and what is wrong in them."""
+    errors: dict = {}
+    since, until = day_range(errors)
+    status = request.args.get("status", default_status) or None
+    filters = {"q": search_text() or None, "status": status if status in domain.STATUSES else None,
+               "depot": request.args.get("depot") or None, "sku": request.args.get("sku") or None,
+               "artisan_id": request.args.get("artisan") or None, "since": since, "until": until}
+    return filters, errors
+
+
+def _csv_url(filters: dict) -> str:
+    asked = {"q": filters["q"], "status": filters["status"], "depot": filters["depot"], "sku": filters["sku"],
+             "artisan_id": filters["artisan_id"], "from": request.args.get("from") if filters["since"] else None,
+             "to": request.args.get("to") if filters["until"] else None}
+    return url_for("requisitions.list_requisitions", format="csv", **{k: v for k, v in asked.items() if v})
+
+
+def _listing(principal, filters: dict) -> dict:
+    """A page of the requests found, and what the filter form offers."""
+    at = pager(requisitions.count(db(), principal, **filters))
+    rows = requisitions.search(db(), principal, **filters, limit=at.size, offset=at.skip)
+    return {"rows": rows, "pager": at, "materials": materials_of(rows), "catalog": materials.listing(db()),
+            "depots": list(db().depots.find().sort("_id", 1).limit(200)), "filters": filters,
+            "csv_url": _csv_url(filters), "statuses": domain.STATUSES}
+
+
+@blp.get("/my")
+@page("artisan", "secretary")
+def my_requisitions(principal):
+    """My requests (a secretary: the cooperative's), newest first, a page at a time."""
+    filters, errors = _filters(None)
+    return render_template("requests/my_list.html", errors=errors, **_listing(principal, filters))
+
+
+@blp.get("/admin/approvals")
+@page("admin")
+def approvals(principal):
+    """Requests to decide (submitted, unless asked otherwise), each with the artisan's use of the month's caps;
+    several approved at once; and asked changes of looms."""
+    filters, errors = _filters(domain.SUBMITTED)
+    found = _listing(principal, filters)
+    now = datetime.now(timezone.utc)
+    items = [_item(row, now) for row in found["rows"]]
+    looms = artisans.search(db(), principal, looms_change=True, limit=100)
+    return render_template("requests/approvals.html", items=items, looms=looms, errors=errors, **found)
+
+
+def _item(row: dict, now: datetime) -> dict:
+    if row.get("shares"):  # a cooperative's: each member's share beside its name (their caps were checked)
+        coop = db().cooperatives.find_one({"_id": row["cooperative"]}) or {"name": row["cooperative"]}
+        return {"req": row, "artisan": coop, "usage": [], "units": {}, "shares": row["shares"]}
+    artisan = artisans.profile(db(), row["artisan_id"]) or {"_id": row["artisan_id"]}
+    asks = domain.totals_by_category((line["category"], line["quantity"]) for line in row["lines"])
+    usage = [dict(u, asked=asks.get(u["category"], 0)) for u in quotas.usage_of(db(), artisan, row["month"], now)
+             if u["category"] in asks]
+    return {"req": row, "artisan": artisan, "usage": usage,
+            "units": {line["category"]: line["unit"] for line in row["lines"]}}

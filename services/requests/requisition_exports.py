@@ -1,0 +1,38 @@
+"""Requisitions as CSV for a spreadsheet: one row per line, names in the asker's language, times in India (+05:30)."""
+from __future__ import annotations
+
+from services.requests import materials
+from services.requests.words import STATUSES
+from shared.i18n import translate
+from shared.money import format_money
+from shared.names import in_india
+from shared.quantity import format_quantity
+from shared.spreadsheet import csv_text, safe_cell
+
+MAX_ROWS = 10_000  # requisitions in one export; a list never loads the whole collection
+HEADER = ("requisition_id", "created_at_ist", "status", "status_text", "artisan_id", "artisan_name", "cooperative",
+          "depot", "sku", "material", "quantity", "unit", "amount_rupees", "waitlist_position", "note")
+
+
+def as_csv(db, rows: list[dict], lang: str) -> str:
+    """Each line of each requisition (as `requisitions.search` gives them); no cell is ever read as a formula."""
+    known = materials.by_sku(db, {line["sku"] for row in rows for line in row["lines"]})
+    people = {doc["_id"]: doc for doc in db.artisans.find(
+        {"_id": {"$in": sorted({row["artisan_id"] for row in rows})}}, {"name": 1, "name_hi": 1}).limit(MAX_ROWS)}
+
+    def name(doc: dict | None, fallback: str) -> str:
+        doc = doc or {}
+        return (doc.get("name_hi") if lang == "hi" else None) or doc.get("name") or fallback
+
+    def lines(row: dict):
+        amounts = {line["sku"]: line.get("amount") for line in (row.get("pricing") or {}).get("lines", [])}
+        for line in row["lines"]:
+            amount = amounts.get(line["sku"])
+            yield [safe_cell(row["_id"]), in_india(row["created_at"]), row["status"],
+                   safe_cell(translate(STATUSES.get(row["status"], row["status"]), lang)), safe_cell(row["artisan_id"]),
+                   safe_cell(name(people.get(row["artisan_id"]), row["artisan_id"])),
+                   safe_cell(row.get("cooperative") or ""), safe_cell(row["depot"]), safe_cell(line["sku"]),
+                   safe_cell(name(known.get(line["sku"]), line["sku"])), format_quantity(line["quantity"]),
+                   safe_cell(line.get("unit") or ""), format_money(amount) if amount is not None else "",
+                   row.get("waitlist_position") or "", safe_cell(row.get("note") or "")]
+    return csv_text(HEADER, [line for row in rows for line in lines(row)])

@@ -1,0 +1,73 @@
+"""Lists on pages: a page at a time (`?page=N`), text search (`?q=`) and a range of India's days (`?from=&to=`).
+
+The names are the contract's (DESIGN.md, "Pages and lists"); every service's list pages read them here, and
+templates draw the paging controls with the `pager` macro of rawbank/macros.html.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import request, url_for
+from flask_babel import gettext as _
+
+from shared.calendar import add_days, day_start
+from shared.quantity import ascii_digits
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Which page of a list is shown: its number (from 1), the page size and how many items there are in all."""
+
+    number: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def skip(self) -> int:
+        return (self.number - 1) * self.size
+
+    def url(self, number: int) -> str:
+        """This page's address with the same filters, showing page `number`."""
+        args = {**request.view_args, **request.args.to_dict(), "page": number}
+        return url_for(request.endpoint, **args)
+
+
+def pager(total: int, size: int = PAGE_SIZE) -> Pager:
+    """The page `?page=N` asks for, kept within the pages there are (the first for anything that is not a number)."""
+    raw = ascii_digits(request.args.get("page", "1").strip())
+    number = int(raw) if raw.isdigit() and len(raw) < 7 else 1
+    return Pager(min(max(number, 1), max(1, -(-total // size))), size, total)
+
+
+def search_text() -> str:
+    """What `?q=` searches for, trimmed (at most 100 characters)."""
+    return request.args.get("q", "").strip()[:100]
+
+
+def day_arg(name: str, errors: dict) -> date | None:
+    """`?<name>=YYYY-MM-DD` as a date; a bad one is named in `errors` (field -> message) and left out."""
+    raw = ascii_digits(request.args.get(name, "").strip())
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = _("Write a date such as %(example)s.", example="2026-04-30")
+        return None
+
+
+def day_range(errors: dict) -> tuple[datetime | None, datetime | None]:
+    """`?from=` and `?to=` (India's days, both included) as the UTC instants [start, end) they cover."""
+    start, end = day_arg("from", errors), day_arg("to", errors)
+    if start and end and end < start:
+        errors["to"] = _("The last day comes before the first.")
+        return None, None
+    return (day_start(start.isoformat()) if start else None,
+            day_start(add_days(end.isoformat(), 1)) if end else None)

@@ -1,0 +1,164 @@
+"""Issue 18 on the inventory side, without a browser: search, filters, paging and CSV of stock and the ledger, the
+stock card, who collects a hand-over (inventory's copy of requests' artisans) and its slip, errors that say what is
+available, depots' Hindi names and times that say their zone."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from services.inventory import create_app, movements, spec
+from services.inventory.consumer import make_handler
+from shared.auth import COOKIE, issue_token
+from shared.envelope import new_event
+from shared.i18n import LANG_COOKIE
+from shared.runtime import Runtime
+from tests.integration.test_inventory_support import requisition, seed_catalog
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def runtime(config):
+    runtime = Runtime(spec(), config)
+    seed_catalog(runtime.db)
+    for n in range(3):
+        movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 10_000,
+                                               "reference": f"GRN-{n}", "supplier": "Sri Ram",
+                                               "lot": {"code": f"L{n}", "shade": "red"}}, by="clerk")
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": 500},
+                              by="clerk")
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture
+def client(config, runtime):
+    return create_app(config, runtime).test_client()
+
+
+@pytest.fixture
+def page(config, client):
+    def get(path, role="warehouse", lang="en", status=200):
+        claims = {"depot": "VNS"} if role == "warehouse" else {}
+        client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub=role, role=role, **claims))
+        client.set_cookie(LANG_COOKIE, lang)
+        response = client.get(path)
+        assert response.status_code == status, response.get_data(as_text=True)[:500]
+        return response.get_data(as_text=True)
+    return get
+
+
+def rows(html: str, table: str) -> list[str]:
+    body = re.search(rf'id="{table}".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    return re.findall(r"<tr\b.*?</tr>", body, re.S)
+
+
+def test_the_stock_page_searches_filters_and_pages_and_its_csv_has_every_matching_row(page, client, token):
+    assert len(rows(page("/warehouse/stock"), "stock-table")) == 2
+    found = page("/warehouse/stock?q=yrn")
+    assert [r for r in rows(found, "stock-table") if 'data-sku="YRN"' in r] == rows(found, "stock-table")
+    assert len(rows(page("/warehouse/stock?category=dye"), "stock-table")) == 1
+    assert "No stock matches" in page("/warehouse/stock?q=nothing-like-it")
+    assert 'href="/warehouse/stock/YRN"' in page("/warehouse/stock")
+
+    answer = client.get(f"{API}/stock?format=csv&depot=VNS", headers=token("warehouse", depot="VNS"))
+    assert answer.mimetype == "text/csv"
+    table = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    assert [(r["sku"], r["on_hand"], r["unit"], r["level"]) for r in table] == [("DYE", "0.5", "kg", "low"),
+                                                                                ("YRN", "30", "kg", "ok")]
+    only = client.get(f"{API}/stock?format=csv&q=yr", headers=token("admin")).get_data(as_text=True)
+    assert only.splitlines()[1].startswith("VNS,YRN,") and len(only.splitlines()) == 2
+    assert [s["sku"] for s in client.get(f"{API}/stock?q=dy", headers=token("admin")).json] == ["DYE"]
+
+
+def test_the_ledger_is_searched_filtered_by_india_days_paged_and_its_csv_says_both_zones(page, client, runtime,
+                                                                                         token):
+    for n in range(60):
+        movements.record_movement(runtime.db, {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": -1,
+                                               "reason": "count", "reference": f"C-{n}"}, by="clerk")
+    first = page("/warehouse/ledger")
+    assert len(rows(first, "ledger")) == 50 and "Page 1 of 2" in first and "64 in all" in first
+    assert len(rows(page("/warehouse/ledger?page=2"), "ledger")) == 14
+    assert len(rows(page("/warehouse/ledger?page=२"), "ledger")) == 14  # Devanagari digits too
+    assert len(rows(page("/warehouse/ledger?q=grn-1"), "ledger")) == 1
+    today, yesterday = date.today(), date.today() - timedelta(days=1)
+    assert "No movements match" in page(f"/warehouse/ledger?to={yesterday - timedelta(days=1)}")
+    assert len(rows(page(f"/warehouse/ledger?from={yesterday}&q=GRN"), "ledger")) == 3
+    wrong = page("/warehouse/ledger?from=2026-02-30")
+    assert 'aria-invalid="true"' in wrong and "Write a date such as 2026-04-30." in wrong
+
+    entry = rows(page("/warehouse/ledger?q=GRN-2"), "ledger")[0]
+    assert 'data-detail="supplier">Supplier: <bdi translate="no">Sri Ram</bdi><' in entry  # as typed, not a word
+    assert 'data-detail="reference">Reference: <bdi translate="no">GRN-2</bdi><' in entry
+    assert 'data-detail="lot">Lot: L2<' in entry
+    assert re.search(r"\d{1,2}:\d\d [AP]M IST</td>", entry)
+
+    answer = client.get(f"{API}/movements?format=csv&depot=VNS&q=GRN&from={today}", headers=token("admin"))
+    table = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    assert sorted(r["reference"] for r in table) == ["GRN-0", "GRN-1", "GRN-2"]
+    assert all(r["at"].endswith("+00:00") and r["at_ist"].endswith("+05:30") for r in table)
+    assert client.get(f"{API}/movements?from={today}&to={yesterday}", headers=token("admin")).status_code == 400
+
+
+def test_a_stock_card_shows_figures_lots_holds_waiting_and_movements_with_names(page, runtime, config):
+    handle = make_handler(runtime.db, config)
+    handle(new_event("ArtisanRegistered", "ART-1", {"artisan_id": "ART-1", "name": "Ramesh Kumar", "district": "V",
+                                                    "language": "hi", "phone": "+919800000001",
+                                                    "gender": "male"}, source="requests"))
+    handle(requisition("RequisitionApproved", "R-HELD", [("YRN", 4_000)]))
+    handle(requisition("RequisitionApproved", "R-WAIT", [("YRN", 40_000)], artisan="ART-2"))
+    card = page("/warehouse/stock/YRN")
+    assert "Stock card: YRN material at VNS depot" in card
+    assert re.search(r"Set aside</dt><dd>4 kg", card) and re.search(r"Available</dt><dd>26 kg", card)
+    assert [lot for lot in ("L0", "L1", "L2") if f'data-lot="{lot}"' in card] == ["L0", "L1", "L2"]
+    holds, waiting = rows(card, "holds"), rows(card, "waitlist")
+    assert len(holds) == 1 and "Ramesh Kumar" in holds[0] and "4 kg" in holds[0]
+    assert len(waiting) == 1 and "ART-2" in waiting[0] and "40 kg" in waiting[0]
+    assert len(rows(card, "movements")) == 4
+    assert "gender" not in str(runtime.db.artisans.find_one({"_id": "ART-1"}))  # admin-only facts are not copied
+    page("/warehouse/stock/NOPE", status=404)
+
+
+def test_the_dispatch_page_and_slip_say_who_collects_and_what_from_which_lot(page, runtime, config):
+    handle = make_handler(runtime.db, config)
+    handle(new_event("CooperativeRegistered", "SMB", {"code": "SMB", "name": "Sarai Mohana Samiti",
+                                                      "name_hi": "सराय मोहना समिति", "kind": "cooperative",
+                                                      "district": "V"}, source="requests"))
+    for name in ("Old Name", "Ramesh Kumar"):  # the newest profile wins
+        handle(new_event("ArtisanUpdated", "ART-1", {"artisan_id": "ART-1", "name": name, "district": "V",
+                                                     "language": "hi", "phone": "+919800000001",
+                                                     "cooperative": "SMB"}, source="requests"))
+    handle(requisition("RequisitionApproved", "R-ONE", [("YRN", 12_000)]))
+    ready = page("/warehouse/dispatch")
+    assert '<bdi translate="no">Ramesh Kumar</bdi> (ART-1)' in ready and "+919800000001" in ready and "Sarai Mohana Samiti" in ready
+    assert "Approved: 12 kg" in ready and "Old Name" not in ready
+    slip = page("/warehouse/dispatch/R-ONE/slip")
+    assert "Hand-over slip (gate pass)" in slip and "R-ONE" in slip and "data-print" in slip
+    assert "lot L0: 10 kg" in slip and "lot L1: 2 kg" in slip  # one line from two lots
+    assert "Handed over by" in slip and "Received by" in slip and "Checked at the gate by" in slip
+    assert "सराय मोहना समिति" in page("/warehouse/dispatch/R-ONE/slip", lang="hi")
+    page("/warehouse/dispatch/R-NONE/slip", status=404)
+    handle(requisition("RequisitionApproved", "R-BHD", [("YRN", 1_000)], depot="BHD"))
+    page("/warehouse/dispatch/R-BHD/slip", status=403)  # another depot's
+
+
+def test_too_little_stock_says_what_is_available_in_its_unit_and_depots_have_hindi_names(client, token, page):
+    headers = token("admin")
+    answer = client.post(f"{API}/movements", json={"type": "adjustment", "sku": "DYE", "depot": "VNS",
+                                                   "quantity": "-7", "reason": "damage"}, headers=headers)
+    assert answer.status_code == 409
+    assert answer.json["error"]["message"] == ("Only 0.5 kg of DYE is available at VNS; 7 kg was asked for. "
+                                               "Nothing was changed.")
+    hindi = client.post(f"{API}/movements", json={"type": "adjustment", "sku": "DYE", "depot": "VNS",
+                                                  "quantity": "-7", "reason": "damage"},
+                        headers={**headers, "Accept-Language": "hi"})
+    assert "0.5 किलो" in hindi.json["error"]["message"] and "7 किलो" in hindi.json["error"]["message"]
+
+    changed = client.patch(f"{API}/depots/VNS", json={"name_hi": "वाराणसी डिपो"}, headers=headers)
+    assert changed.status_code == 200 and changed.json["name_hi"] == "वाराणसी डिपो"
+    assert "वाराणसी डिपो में स्टॉक" in page("/warehouse/stock", lang="hi")
+    assert "Stock at VNS depot" in page("/warehouse/stock")
