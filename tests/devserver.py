@@ -36,7 +36,9 @@ def spawn_on_free_ports(*options: str, settings: dict | None = None,
     """Start `rawbank dev` as a child on free ports, ignoring this shell's rawbank settings (but `settings`).
 
     `options` are more of its options; without any, it keeps its data in memory (--memory)."""
-    ports = {name: free_port() for name in default_ports()}
+    ports: dict[str, int] = {}
+    while len(set(ports.values())) < len(default_ports()):  # the kernel may hand out one port twice in a row
+        ports = {name: free_port() for name in default_ports()}
     args = [sys.executable, "-m", "shared.cli", "dev", *(options or ("--memory",))]
     for name, port in ports.items():
         args += [f"--{name}-port", str(port)]
