@@ -28,7 +28,7 @@ from bench_inventory import RECEIPT, http_rps, start_gunicorn  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
 from shared.broker import start_broker, stop_process, wait_for_broker  # noqa: E402
 from shared.config import Config  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
+from tests.conftest import free_ports  # noqa: E402
 
 KINDS = ("memory", "normal", "full")
 
@@ -92,7 +92,7 @@ def record_receipts(db, movements: int, materials: int = 200, first: int = 0) ->
 
 def start_up(directory: str) -> tuple[float, float]:
     """Seconds from `rawbank run inventory` to a ready answer, and the worker's memory then (MB)."""
-    broker_port, port = free_port(), free_port()
+    broker_port, port = free_ports(2)
     broker = start_broker(broker_port)
     try:
         wait_for_broker(broker_port, process=broker)

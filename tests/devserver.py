@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from shared.dev import default_ports
-from tests.conftest import free_port, wait_until
+from tests.conftest import free_ports, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,9 +36,8 @@ def spawn_on_free_ports(*options: str, settings: dict | None = None,
     """Start `rawbank dev` as a child on free ports, ignoring this shell's rawbank settings (but `settings`).
 
     `options` are more of its options; without any, it keeps its data in memory (--memory)."""
-    ports: dict[str, int] = {}
-    while len(set(ports.values())) < len(default_ports()):  # the kernel may hand out one port twice in a row
-        ports = {name: free_port() for name in default_ports()}
+    names = default_ports()
+    ports = dict(zip(names, free_ports(len(names))))
     args = [sys.executable, "-m", "shared.cli", "dev", *(options or ("--memory",))]
     for name, port in ports.items():
         args += [f"--{name}-port", str(port)]
