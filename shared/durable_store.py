@@ -1,18 +1,19 @@
 """The embedded store kept on disk: mongomock answers queries in memory, SQLite keeps every change.
 
-Each store call's changed documents go to SQLite (WAL mode) in one transaction before the call
-returns (shared/store_journal.py); at start the file is read back into mongomock. Transactions
-are committed with synchronous=NORMAL, which survives a killed process; `sync()` then makes them
-survive a power cut too: it fsyncs the write-ahead log once for every commit made so far, so
-requests answered together share one fsync. The API calls it before it sends an answer and the
-consumer before it commits an offset (see bench/bench_durable.py for why not FULL per call).
+Each store call is all-or-nothing in memory (shared/store_journal.py) and its changed documents
+are queued, in order, for one writer thread (shared/wal.GroupWriter), which commits whatever is
+queued in one SQLite transaction (WAL mode) and fsyncs the log once. `sync()` returns once every
+change made so far is committed and fsync'd: the API calls it before it sends any answer, the
+consumer before it commits an offset, the relay before it publishes, the notifier before it
+sends a message. So nothing anyone hears about can be lost by a kill or a power cut, and
+requests answered together share one transaction and one fsync (bench/bench_durable.py). At
+start the file is read back into mongomock.
 """
 from __future__ import annotations
 
 import logging
 import os
 import sqlite3
-import threading
 from pathlib import Path
 
 import bson
@@ -20,7 +21,7 @@ from pymongo.errors import ConnectionFailure
 
 from shared.datadir import DataDirError, DirLock, unusable
 from shared.store_journal import Change, Journal, JournaledServer
-from shared.wal import Checkpointer, SyncBarrier
+from shared.wal import Checkpointer, GroupWriter
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def read_copy(path: Path):
 
 
 class DurableStore:
-    """One service's store file, loaded into mongomock and written through on every change."""
+    """One service's store file, loaded into mongomock; every change queued for the file as it is made."""
 
     def __init__(self, path: Path, *, synchronous: str = "NORMAL"):
         from shared import embedded_store
@@ -118,52 +119,73 @@ class DurableStore:
             raise unusable(self.path.parent, OSError(0, str(exc))) from None
         self.full = synchronous.upper() == "FULL"  # every commit fsync'd by SQLite itself: nothing left to sync
         self._wal = None
-        self.broken: str | None = None  # why the disk cannot be trusted any more (a failed fsync)
-        self._local = threading.local()
-        self.barrier = SyncBarrier(self._fsync)
-        self.server = JournaledServer(Journal(sink=self._write))
+        self.server = JournaledServer(Journal(sink=self._queue))
+        self.server.journal.sync = self.sync  # found by shared.mongo.sync_writes(db)
         self.loaded = self._load()
         self._fsync_directory()
         self.client = embedded_store.connect(self.server)
-        self.checkpointer = Checkpointer(self.path, synchronous, lambda: self.barrier.written).start()
+        self.writer = GroupWriter(self._commit, self._fsync, self._failed, f"store-writer-{self.path.stem}")
+        self.checkpointer = Checkpointer(self.path, synchronous, lambda: self.writer.commits).start()
+
+    @property
+    def broken(self) -> str | None:
+        return self.writer.broken
 
     def _load(self) -> int:
         return load(self.sqlite, self.server)
 
-    def _write(self, changes: list[Change]) -> None:
-        """One SQLite transaction for one store call's changes (called under the store's lock)."""
-        if self.broken:
-            raise StoreWriteError(f"the store {self.path} takes no more writes: {self.broken}; restart rawbank")
-        upserts = [(db, coll, encode_key(key), doc) for db, coll, key, doc in changes if doc is not None]
-        deletes = [(db, coll, encode_key(key)) for db, coll, key, doc in changes if doc is None]
+    def _queue(self, changes: list[Change]) -> None:
+        """Hand one store call's changes to the writer (called under the store's lock); refused once broken."""
+        try:
+            self.writer.put([(db, coll, encode_key(key), doc) for db, coll, key, doc in changes])
+        except OSError:
+            raise self._refused() from None
+
+    def _commit(self, calls: list[list[tuple]]) -> None:
+        """One SQLite transaction for every call queued meanwhile, their changes in the order they were made."""
         try:
             self.sqlite.execute("BEGIN IMMEDIATE")
-            self.sqlite.executemany(UPSERT, upserts)
-            self.sqlite.executemany(DELETE, deletes)
+            for (upsert, rows) in _runs(change for call in calls for change in call):
+                self.sqlite.executemany(UPSERT if upsert else DELETE, rows)
             self.sqlite.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except sqlite3.Error:
             if self.sqlite.in_transaction:  # SQLite rolls some failures back itself (a full disk)
                 self.sqlite.execute("ROLLBACK")
-            log.error("store %s: a change could not be written (%s); it was undone", self.path, exc)
-            raise StoreWriteError(f"the store {self.path} could not be written: {exc}") from exc
-        self.barrier.written += 1
-        if self.full:
-            self.barrier.synced = self.barrier.written
-        self._local.seq = self.barrier.written
+            raise
+
+    def _failed(self, exc: Exception) -> None:
+        """The disk refused a write or an fsync: memory goes back to what the disk holds, and stays there.
+
+        Calls that were made but not written are gone, as after a crash; a request that made some
+        of its calls gets no more (every write is refused from now on), so none is half applied.
+        What the kernel held may be gone after a failed fsync, so nothing is trusted to the disk
+        again until rawbank restarts.
+        """
+        log.critical("store %s: %s; it takes no more writes until rawbank restarts", self.path, self.broken)
+        with self.client._lock:  # no store call runs while memory is put back
+            for database in self.server._databases.values():
+                for collection in database._collections.values():
+                    collection._documents.clear()
+                    collection.field_indexes.clear()
+            try:
+                load(self.sqlite, self.server)
+            except sqlite3.Error:
+                log.critical("store %s: could not be read back after the failure", self.path, exc_info=True)
+
+    def _refused(self) -> StoreWriteError:
+        return StoreWriteError(f"the store {self.path} takes no more writes: {self.broken}. "
+                               f"Free space on {self.path.parent} or fix the disk, then restart rawbank")
 
     def sync(self) -> None:
-        """Return once every change this thread made is on disk (fsync'd)."""
-        seq = getattr(self._local, "seq", 0)
-        if seq <= self.barrier.synced:
-            return
+        """Return once every change made so far is on disk (committed and fsync'd)."""
         try:
-            self.barrier.wait(seq)
-        except OSError as exc:  # after a failed fsync the kernel may have dropped what it held: stop writing
-            self.broken = f"fsync failed ({exc})"
-            log.critical("store %s: %s; it takes no more writes until rawbank restarts", self.path, self.broken)
-            raise StoreWriteError(f"the store {self.path} could not be forced to disk: {exc}") from exc
+            self.writer.wait()
+        except OSError:
+            raise self._refused() from None
 
     def _fsync(self) -> None:
+        if self.full:
+            return
         wal = self.path.with_name(self.path.name + "-wal")
         if self._wal is None or os.fstat(self._wal).st_ino != os.stat(wal).st_ino:
             if self._wal is not None:
@@ -180,7 +202,8 @@ class DurableStore:
             os.close(fd)
 
     def close(self) -> None:
-        """Checkpoint the log into the store file and let go of it (after the client is closed)."""
+        """Write what is queued, checkpoint the log into the store file and let go of it (after the client is closed)."""
+        self.writer.stop()
         self.checkpointer.stop()
         try:
             self.sqlite.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -191,3 +214,21 @@ class DurableStore:
             os.close(self._wal)
             self._wal = None
         self.lock.release()
+
+
+def _runs(changes):
+    """(is_upsert, rows) for each run of upserts or deletes, in order: a document deleted and stored
+    again within one transaction ends up stored."""
+    run, upsert = [], None
+    for db, coll, key, doc in changes:
+        if doc is None:
+            kind, row = False, (db, coll, key)
+        else:
+            kind, row = True, (db, coll, key, doc)
+        if kind is not upsert and run:
+            yield upsert, run
+            run = []
+        upsert = kind
+        run.append(row)
+    if run:
+        yield upsert, run

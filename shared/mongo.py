@@ -15,6 +15,15 @@ def connect(uri: str):
     return pymongo.MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000, connect=False)
 
 
+def sync_writes(db) -> None:
+    """Return once every write made so far is on disk: before something leaves the process on the
+    strength of it (an event, a message). Only the durable embedded store has anything to wait for."""
+    lock = getattr(db, "_lock", None)  # the embedded store's (shared/embedded_store.Locked)
+    sync = getattr(getattr(lock, "journal", None), "sync", None)
+    if sync is not None:
+        sync()
+
+
 def ping(client) -> None:
     """Raise if the store does not answer."""
     client.admin.command("ping")

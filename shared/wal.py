@@ -1,4 +1,4 @@
-"""Housekeeping of a durable store's write-ahead log: the fsync barrier and background checkpoints."""
+"""Writing a durable store's log: group commit from one writer thread, and background checkpoints."""
 from __future__ import annotations
 
 import logging
@@ -14,31 +14,79 @@ CHECKPOINT_COMMITS = 200  # or whatever was committed once this long has passed:
 CHECKPOINT_SECONDS = 5.0
 
 
-class SyncBarrier:
-    """Group commit: `wait(n)` returns once commit n is fsync'd; one fsync serves all waiting."""
+class GroupWriter:
+    """Group commit: store calls are queued in order and written by one thread, many per transaction.
 
-    def __init__(self, fsync):
-        self._fsync = fsync
-        self._cond = threading.Condition()
-        self._syncing = False
-        self.written = 0
-        self.synced = 0
+    `put(call)` runs under the store's lock and only queues. The writer thread takes everything
+    queued, commits it in one transaction, fsyncs once, and then counts it durable; whatever
+    arrived meanwhile goes in the next transaction. `wait()` returns once every call queued before
+    it is durable, so an answer leaves only after what it saw is on disk, and one transaction and
+    one fsync serve every request answered together. After a failed write or fsync nothing more is
+    trusted to the disk: `failed(exc)` runs once, waiting and queueing raise from then on.
+    """
 
-    def wait(self, seq: int) -> None:
-        with self._cond:
-            while self.synced < seq:
-                if self._syncing:
-                    self._cond.wait()
-                    continue
-                self._syncing, target = True, self.written
-                self._cond.release()
-                try:
-                    self._fsync()
-                finally:
-                    self._cond.acquire()
-                    self._syncing = False
-                    self._cond.notify_all()
-                self.synced = max(self.synced, target)
+    def __init__(self, commit, fsync, failed, name: str):
+        self._commit, self._fsync, self._failed = commit, fsync, failed
+        self._mutex = threading.Lock()
+        self._work = threading.Condition(self._mutex)
+        self._done = threading.Condition(self._mutex)
+        self._queue: list = []
+        self._stopping = False
+        self.broken: str | None = None  # why the disk cannot be trusted any more
+        self.queued = 0  # store calls handed over
+        self.durable = 0  # store calls committed and fsync'd
+        self.commits = 0  # transactions (the checkpointer counts them)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def put(self, call) -> None:
+        with self._mutex:
+            if self.broken:
+                raise OSError(self.broken)
+            self._queue.append(call)
+            self.queued += 1
+            self._work.notify()
+
+    def wait(self) -> None:
+        """Return once every call queued so far is durable; OSError if it never will be."""
+        with self._mutex:
+            target = self.queued
+            while self.durable < target:
+                if self.broken:
+                    raise OSError(self.broken)
+                self._done.wait()
+
+    def _run(self) -> None:
+        while True:
+            with self._mutex:
+                while not self._queue and not self._stopping:
+                    self._work.wait()
+                if not self._queue:
+                    return
+                batch, self._queue, target = self._queue, [], self.queued
+            try:
+                self._commit(batch)
+                self._fsync()
+            except Exception as exc:  # noqa: BLE001 - whatever it was, the disk holds less than memory
+                with self._mutex:
+                    self.broken = f"{type(exc).__name__}: {exc}"
+                    self._queue.clear()  # undone with the rest: memory is read back from the disk
+                    self._done.notify_all()  # whoever waits for them is told they failed
+                self._failed(exc)
+                with self._mutex:
+                    self.queued = self.durable  # memory is what the disk holds again: answers may leave
+                    self._done.notify_all()
+                return
+            with self._mutex:
+                self.durable, self.commits = target, self.commits + 1
+                self._done.notify_all()
+
+    def stop(self) -> None:
+        """Write what is queued, then end the thread."""
+        with self._mutex:
+            self._stopping = True
+            self._work.notify()
+        self._thread.join()
 
 
 class Checkpointer:

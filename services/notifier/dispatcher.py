@@ -10,6 +10,7 @@ from services.notifier import (alerts, deliveries, domain, dues, handlers, messa
                                texts)
 from services.notifier.channels import DeliveryFailed, NothingToSend, make_channels
 from shared.loops import poll_until_stopped
+from shared.mongo import sync_writes
 
 log = logging.getLogger(__name__)
 PERIODIC_SECONDS = 5.0  # escalation, waiting-list age and digest checks
@@ -32,6 +33,7 @@ class Dispatcher:
         delivery = deliveries.claim(self.db, now)
         if delivery is None:
             return False
+        sync_writes(self.db)  # the claim (and what the message tells) is on disk before anything is sent
         try:
             message = messages.compose(self.db, delivery, now, self.config.jwt_secret)
             info = self.channels[delivery["channel"]].send(message)

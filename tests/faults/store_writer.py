@@ -1,7 +1,7 @@
 """A process that writes to a durable store, for tests that kill it or fill its disk.
 
     python -m tests.faults.store_writer write STORE   # writes until killed; prints "<step> <log size>" per synced step
-    python -m tests.faults.store_writer fill STORE    # writes until the disk is full; prints a JSON verdict
+    python -m tests.faults.store_writer fill STORE    # writes until the disk is full, restarts; prints a JSON verdict
 """
 from __future__ import annotations
 
@@ -37,30 +37,38 @@ def fill(path: Path) -> None:
     ballast.write_bytes(b"\0" * 256 * 1024)
     store = DurableStore(path)
     db = store.client.rawbank_test
-    n, failure = 0, None
+    n, done, failure = 0, -1, None
     while failure is None:
-        before = {"docs": db.docs.count_documents({}), "total": db.totals.find_one({"_id": "total"})}
         try:
             step(db, n)
-            n += 1
+            store.sync()  # on disk now: only now is the step done
+            done, n = n, n + 1
         except StoreWriteError as exc:
             failure = str(exc)
-            after = {"docs": db.docs.count_documents({}), "total": db.totals.find_one({"_id": "total"})}
-    ballast.unlink()  # space again: the store takes writes again
-    step(db, n)
-    kept = {d["_id"]: d for d in db.docs.find()}
+    in_memory = _contents(db)
+    try:
+        step(db, n)
+        refused_after = False
+    except StoreWriteError:
+        refused_after = True
     store.client.close()
     store.close()
+    ballast.unlink()  # space again: a restart takes writes again
     reloaded = DurableStore(path)
-    print(json.dumps({"steps": n, "failure": failure, "unchanged": before == after or _half(before, after),
-                      "reloaded_equal": {d["_id"]: d for d in reloaded.client.rawbank_test.docs.find()} == kept,
-                      "written_after": reloaded.client.rawbank_test.docs.find_one({"_id": f"doc-{n}"}) is not None}))
+    rdb = reloaded.client.rawbank_test
+    on_disk = _contents(rdb)
+    total = rdb.totals.find_one({"_id": "total"})
+    step(rdb, total["last"] + 1)
+    reloaded.sync()
+    print(json.dumps({"steps": done + 1, "failure": failure, "memory_is_disk": in_memory == on_disk,
+                      "done_kept": total["last"] >= done and all(f"doc-{k}" in on_disk["docs"] for k in range(done + 1)),
+                      "consistent": total["count"] == total["last"] + 1 and total["last"] <= done + 1, "refused_after": refused_after,
+                      "written_after": rdb.docs.find_one({"_id": f"doc-{total['last'] + 1}"}) is not None}))
     reloaded.close()
 
 
-def _half(before: dict, after: dict) -> bool:
-    """A step is two calls: the disk may fill between them, leaving the first call's document only."""
-    return after["docs"] == before["docs"] + 1 and after["total"] == before["total"]
+def _contents(db) -> dict:
+    return {"docs": {d["_id"]: d for d in db.docs.find()}, "total": db.totals.find_one({"_id": "total"})}
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ def test_killed_mid_write_again_and_again_with_a_torn_log_loses_nothing_reported
     assert done > KILLS  # the writer got somewhere between kills
 
 
-def test_a_full_disk_refuses_the_write_that_does_not_fit_and_changes_nothing(tmp_path):
+def test_a_full_disk_keeps_every_step_done_puts_memory_back_to_the_disk_and_a_restart_takes_writes_again(tmp_path):
     if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"]).returncode != 0:
         pytest.skip("needs unshare -rm (user and mount namespaces) for a small disk of its own")
     disk = tmp_path / "disk"
@@ -99,4 +99,5 @@ def test_a_full_disk_refuses_the_write_that_does_not_fit_and_changes_nothing(tmp
     assert result.returncode == 0, result.stderr
     verdict = json.loads(result.stdout.splitlines()[-1])
     assert verdict["steps"] > 10 and "full" in verdict["failure"], verdict
-    assert verdict["unchanged"] and verdict["reloaded_equal"] and verdict["written_after"], verdict
+    assert verdict["memory_is_disk"] and verdict["done_kept"] and verdict["consistent"], verdict
+    assert verdict["refused_after"] and verdict["written_after"], verdict

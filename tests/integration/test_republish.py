@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 import time
 
 import pytest
@@ -133,3 +135,31 @@ def _step(relay) -> bool:
     except Exception:  # the broker is still coming up: the relay's loop retries the same way
         return False
     return True
+
+
+def test_no_event_leaves_before_the_change_that_made_it_is_on_disk(own_broker, unique, tmp_path, monkeypatch):
+    """The durable store writes behind: the relay waits for the disk before it publishes."""
+    from shared import durable_store
+    broker, config = own_broker
+    topic = f"ondisk-{unique}"
+    ensure_topics(config, [topic])
+    release, real = threading.Event(), os.fdatasync
+    monkeypatch.setattr(durable_store.os, "fdatasync", lambda fd: (release.wait(10), real(fd)))
+    store = durable_store.DurableStore(tmp_path / "inventory.sqlite")
+    db = store.client.rawbank_test
+    producer = make_producer(config, "ondisk-test")
+    sent_while = []
+    send = producer.send
+
+    def watched(*args, **kwargs):  # kafka-python's own send, noting what the disk held at that moment
+        sent_while.append((store.writer.durable, store.writer.queued))
+        return send(*args, **kwargs)
+    producer.send = watched
+    relay = OutboxRelay(db, ["stock"], producer, topic, service="test", durable=store.sync)
+    add_events(db, "a")  # in memory, queued for the disk, which is slow to answer
+    threading.Timer(0.5, release.set).start()
+    assert relay.run_once() == 1
+    assert sent_while and all(durable == queued for durable, queued in sent_while), sent_while
+    producer.close()
+    store.client.close()
+    store.close()

@@ -69,21 +69,29 @@ def test_mongomocks_own_errors_keep_mongodbs_partial_effects(store):
         assert list(reopen().users.find()) == [{"_id": 1, "name": "a"}]
 
 
-def test_a_write_the_disk_refuses_is_undone_in_memory(tmp_path):
+def test_a_write_the_disk_refuses_puts_memory_back_to_the_disk_and_the_store_takes_no_more_writes(tmp_path):
     store = DurableStore(tmp_path / "test.sqlite")
     db = store.client.rawbank_test
     db.stock.insert_one({"_id": "a", "on_hand": 1})
+    store.sync()
     store.sqlite.execute("PRAGMA query_only = 1")  # SQLite now refuses every write, as a failing disk would
-    with pytest.raises(StoreWriteError):
-        db.stock.update_one({"_id": "a"}, {"$inc": {"on_hand": 5}})
-    with pytest.raises(StoreWriteError):
+    db.stock.update_one({"_id": "a"}, {"$inc": {"on_hand": 5}})  # made in memory, queued for the disk
+    with pytest.raises(StoreWriteError, match="restart rawbank"):
+        store.sync()  # the disk refused it: nobody hears it was done
+    assert list(db.stock.find()) == [{"_id": "a", "on_hand": 1}]  # memory holds what the disk holds, as after a crash
+    store.sqlite.execute("PRAGMA query_only = 0")
+    with pytest.raises(StoreWriteError):  # a request's later calls cannot land without its earlier ones
         db.stock.insert_one({"_id": "b"})
     assert list(db.stock.find()) == [{"_id": "a", "on_hand": 1}]
-    store.sqlite.execute("PRAGMA query_only = 0")
-    db.stock.update_one({"_id": "a"}, {"$inc": {"on_hand": 5}})
     store.client.close()
     store.close()
-    assert list(DurableStore(tmp_path / "test.sqlite").client.rawbank_test.stock.find()) == [{"_id": "a", "on_hand": 6}]
+    again = DurableStore(tmp_path / "test.sqlite")  # a restart trusts the disk again
+    assert list(again.client.rawbank_test.stock.find()) == [{"_id": "a", "on_hand": 1}]
+    again.client.rawbank_test.stock.insert_one({"_id": "b"})
+    again.sync()
+    again.client.close()
+    again.close()
+    assert [d["_id"] for d in DurableStore(tmp_path / "test.sqlite").client.rawbank_test.stock.find()] == ["a", "b"]
 
 
 def test_a_store_of_a_newer_format_is_refused_and_left_alone(tmp_path):
@@ -179,29 +187,35 @@ def test_a_reload_from_disk_gives_exactly_what_memory_holds(tmp_path_factory, se
         reloaded.close()
 
 
-def test_sync_fsyncs_the_log_once_for_every_write_made_before_it(tmp_path, monkeypatch):
-    synced = []
+def test_calls_made_while_the_disk_is_busy_share_one_transaction_and_one_fsync(tmp_path, monkeypatch):
+    synced, entered, release = [], threading.Event(), threading.Event()
     real = os.fdatasync
-    monkeypatch.setattr(durable_store.os, "fdatasync", lambda fd: (synced.append(fd), real(fd)))
+
+    def fdatasync(fd):
+        entered.set()
+        release.wait(10)
+        synced.append(fd)
+        real(fd)
+    monkeypatch.setattr(durable_store.os, "fdatasync", fdatasync)
     store = DurableStore(tmp_path / "test.sqlite")
     db = store.client.rawbank_test
     db.stock.insert_one({"_id": "a"})
-    db.stock.update_one({"_id": "a"}, {"$set": {"n": 1}})
-    assert synced == []  # committed, in the log, not yet forced to the disk
+    assert entered.wait(10)  # the writer is forcing the first call to the disk
+    for n in range(1, 4):
+        db.stock.update_one({"_id": "a"}, {"$set": {"n": n}})
+    db.stock.delete_one({"_id": "a"})
+    db.stock.insert_one({"_id": "a", "n": 4})  # deleted and stored again in one transaction: stored
+    commits = store.writer.commits
+    release.set()
     store.sync()
-    assert len(synced) == 1  # one fsync for both
+    assert len(synced) == 2 and store.writer.commits == commits + 2  # the first call, then the five others together
     store.sync()
     db.stock.find_one({"_id": "a"})
     store.sync()
-    assert len(synced) == 1  # nothing new written: nothing to wait for
-    reader = threading.Thread(target=store.sync)  # a thread that wrote nothing does not wait
-    reader.start()
-    reader.join()
-    assert len(synced) == 1
-    db.stock.update_one({"_id": "a"}, {"$set": {"n": 2}})
-    store.sync()
-    assert len(synced) == 2
+    assert len(synced) == 2  # nothing new written: nothing to wait for
+    store.client.close()
     store.close()
+    assert list(DurableStore(tmp_path / "test.sqlite").client.rawbank_test.stock.find()) == [{"_id": "a", "n": 4}]
 
 
 RECEIPT = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "5"}
@@ -249,4 +263,23 @@ def test_a_failed_fsync_answers_503_with_every_header_and_the_store_takes_no_mor
     monkeypatch.undo()  # the disk answers again, but what the kernel held may be gone: no write is trusted to it
     again = http.post("/api/v1/movements", json=RECEIPT, headers=token("warehouse", depot="VNS"))
     assert again.status_code == 503 and again.get_json()["error"]["code"] == "store_unavailable"
+    store.close()
+
+
+def test_sync_writes_waits_for_the_durable_store_and_never_for_memory(tmp_path, monkeypatch):
+    from shared.mongo import sync_writes
+    release, real = threading.Event(), os.fdatasync
+    monkeypatch.setattr(durable_store.os, "fdatasync", lambda fd: (release.wait(10), real(fd)))
+    store = DurableStore(tmp_path / "test.sqlite")
+    db = store.client.rawbank_test
+    db.deliveries.insert_one({"_id": "d1", "status": "sending"})
+    waiter = threading.Thread(target=sync_writes, args=(db,))
+    waiter.start()
+    waiter.join(0.3)
+    assert waiter.is_alive()  # the claim is not on disk yet: nothing may be sent on its strength
+    release.set()
+    waiter.join(10)
+    assert not waiter.is_alive() and store.writer.durable == store.writer.queued
+    sync_writes(connect("mongomock://localhost").rawbank_test)  # memory only: nothing to wait for
+    store.client.close()
     store.close()
