@@ -77,9 +77,9 @@ def availability_app() -> Flask:
 def _runtime(config, store: str):
     """The inventory runtime over the embedded store kind the benchmark names.
 
-    "memory": mongomock only; "normal": the durable store as rawbank runs it (SQLite
-    synchronous=NORMAL, one fsync before each answer, shared by answers sent together);
-    "full": the durable store with SQLite synchronous=FULL (an fsync in every store call).
+    "memory": mongomock only; "normal": the durable store as rawbank runs it (group commit: the
+    writer thread commits what is queued and fsyncs the log once; answers wait for it);
+    "full": the same with SQLite synchronous=FULL (SQLite's own fsync inside each commit).
     """
     import os
     import tempfile

@@ -4,8 +4,8 @@ memory, in alternating rounds, and the start-up time of inventory with 10^5 move
     .venv/bin/python bench/bench_durable.py [--seconds 3] [--rounds 7] [--clients 4] [--movements 100000] [--json]
 
 Each round measures the memory store, the durable store as rawbank runs it ("normal": SQLite
-synchronous=NORMAL and one fsync before each answer, shared by answers sent together) and the
-durable store with SQLite synchronous=FULL (an fsync inside every store call), each served as
+group commit: one writer thread commits what is queued and fsyncs the log once, answers wait for
+it) and the same with SQLite synchronous=FULL (SQLite's own fsync inside each commit), each served as
 `rawbank run` serves it (gunicorn, one worker, 8 threads). The median round's ratio counts.
 Prints figures; asserts nothing. Targets: durable >= 70% of memory; start-up < 10 s.
 """
