@@ -25,7 +25,9 @@ def kept(value) -> bool:
 
 
 class FieldIndex:
-    """Document keys by the value of one top-level field; documents holding an array there may match any value."""
+    """Document keys by the value of one top-level field; a document holding an array there is filed under each
+    of its elements (MongoDB's multikey index: {"members": x} matches an array holding x); one holding an array
+    within an array may match any value."""
 
     def __init__(self, field: str, documents):
         self.field = field
@@ -42,19 +44,30 @@ class FieldIndex:
         if kept(value):
             self.buckets.setdefault(value, {})[key] = None
         elif isinstance(value, (list, tuple)):
-            self.arrays[key] = None
-        # anything else (absent, null, a document, a date, a bool) never equals a kept value
+            if any(isinstance(element, (list, tuple)) for element in value):
+                self.arrays[key] = None
+            else:
+                for element in value:
+                    if kept(element):
+                        self.buckets.setdefault(element, {})[key] = None
+        # anything else (absent, null, a document, a date) never equals a kept value
 
     def remove(self, key, doc) -> None:
         value = self._value(doc)
         if kept(value):
-            bucket = self.buckets.get(value)
-            if bucket is not None:
-                bucket.pop(key, None)
-                if not bucket:
-                    del self.buckets[value]
+            self._drop(value, key)
         elif isinstance(value, (list, tuple)):
             self.arrays.pop(key, None)
+            for element in value:
+                if kept(element):
+                    self._drop(element, key)
+
+    def _drop(self, value, key) -> None:
+        bucket = self.buckets.get(value)
+        if bucket is not None:
+            bucket.pop(key, None)
+            if not bucket:
+                del self.buckets[value]
 
     def candidates(self, value) -> list:
         """Keys of the documents that may hold `value` in the field, oldest entry first."""
@@ -84,7 +97,8 @@ def candidates(store, filter) -> list | None:
 
 def _keys(store, filter, wanted: set[str]) -> dict | None:
     """Keys of the documents an indexed equality of `filter` allows, or of each of its `$or` branches
-    (the dispatcher's claim: pending and due, or sending with a lapsed lease); None: no index serves it."""
+    (the dispatcher's claim: pending and due, or sending with a lapsed lease), or of one of its `$and`
+    branches (an artisan's requisitions: theirs or a share, within what they may see); None: no index serves it."""
     if not isinstance(filter, dict):
         return None
     for field, value in filter.items():
@@ -94,15 +108,21 @@ def _keys(store, filter, wanted: set[str]) -> dict | None:
                 index = store.field_indexes[field] = FieldIndex(field, store._documents)
             return dict.fromkeys(index.candidates(value))
     branches = filter.get("$or")
-    if not isinstance(branches, list) or not branches:
-        return None
-    found: dict = {}
-    for branch in branches:
-        keys = _keys(store, branch, wanted)
-        if keys is None:  # one branch unserved: it may match any document
-            return None
-        found.update(keys)
-    return found
+    if isinstance(branches, list) and branches:
+        found: dict | None = {}
+        for branch in branches:
+            keys = _keys(store, branch, wanted)
+            if keys is None:  # one branch unserved: it may match any document
+                found = None
+                break
+            found.update(keys)
+        if found is not None:
+            return found
+    for branch in filter.get("$and") or ():  # every branch must match: one served is enough
+        keys = _keys(store, branch, wanted) if isinstance(filter["$and"], list) else None
+        if keys is not None:
+            return keys
+    return None
 
 
 def reindex(store, key, before, after, absent) -> None:

@@ -93,8 +93,8 @@ _KINDS = {int: "number", float: "number", str: "string", datetime: "date"}
 
 def _page(cursor) -> list:
     collection, sort, wanted = cursor.collection, cursor._sort, cursor._skip + abs(cursor._limit)
-    if isinstance(sort, (list, tuple)) and len(sort) == 1 and not sort[0][0].startswith("$"):
-        chosen = _sorted_page(collection, cursor._spec, *sort[0], wanted)
+    if isinstance(sort, (list, tuple)) and sort and not any(field.startswith("$") for field, _ in sort):
+        chosen = _sorted_page(collection, cursor._spec, list(sort), wanted)
         documents = (collection._copy_only_fields(doc, cursor._projection, dict) for doc in chosen[cursor._skip:])
     else:
         documents = itertools.islice(cursor._factory(), cursor._skip, wanted)
@@ -103,25 +103,33 @@ def _page(cursor) -> list:
     return list(documents)
 
 
-def _sorted_page(collection, spec, field: str, direction: int, wanted: int) -> list:
-    """The first `wanted` matches of `spec` in the order of one sort key, as mongomock's sort gives them.
+def _sorted_page(collection, spec, sort: list, wanted: int) -> list:
+    """The first `wanted` matches of `spec` in the order of the sort keys, as mongomock's sort gives them.
 
     Documents an index gives are ordered first and tested in that order until the page is full: the
-    dispatcher's claim of the next due delivery tests one or two of thousands pending, not all of them.
+    dispatcher's claim of the next due delivery tests one or two of thousands pending, not all of them,
+    and an artisan's newest requisitions (created_at, then _id) test a page of theirs, not all of them.
     """
     pool = None if "_iter_documents" in vars(collection) else _candidates(collection, spec)
     tested = pool is None
     if tested:
         pool = list(collection._iter_documents(spec))
-    values = [resolve_key(field, doc) for doc in pool]
-    kinds = {_KINDS.get(type(value)) for value in values}
-    if len(kinds) == 1 and None not in kinds:  # one kind, no value missing: Python orders it as BSON does
+    columns = [[resolve_key(field, doc) for doc in pool] for field, _ in sort]
+    plain = all(len(kinds) == 1 and None not in kinds
+                for kinds in ({_KINDS.get(type(value)) for value in column} for column in columns))
+    if plain:  # one kind per key, no value missing: Python orders it as BSON does
+        if tested and len(sort) == 1:
+            pick = heapq.nlargest if sort[0][1] < 0 else heapq.nsmallest
+            return [pool[i] for i in pick(wanted, range(len(pool)), key=columns[0].__getitem__)]
+        order = list(range(len(pool)))
+        for (_, direction), column in reversed(list(zip(sort, columns))):  # as mongomock sorts: key by key, stable
+            order.sort(key=column.__getitem__, reverse=direction < 0)
+        ordered = (pool[i] for i in order)
         if tested:
-            pick = heapq.nlargest if direction < 0 else heapq.nsmallest
-            return [pool[i] for i in pick(wanted, range(len(pool)), key=values.__getitem__)]
+            return list(itertools.islice(ordered, wanted))
         # sorted() is stable with reverse too, as heapq's picks are: testing after ordering keeps ties in order
-        ordered = (pool[i] for i in sorted(range(len(pool)), key=values.__getitem__, reverse=direction < 0))
         return list(itertools.islice((doc for doc in ordered if filter_applies(spec, doc)), wanted))
     matches = pool if tested else [doc for doc in pool if filter_applies(spec, doc)]
-    # mongomock's order; its sort keys have no ==, so heapq would not keep ties in order
-    return sorted(matches, key=lambda doc: resolve_sort_key(field, doc), reverse=direction < 0)[:wanted]
+    for field, direction in reversed(sort):  # mongomock's order; its sort keys have no ==, so heapq would not keep ties
+        matches = sorted(matches, key=lambda doc, field=field: resolve_sort_key(field, doc), reverse=direction < 0)
+    return matches[:wanted]

@@ -186,7 +186,9 @@ def test_a_page_is_the_page_mongomock_gives(values, missing, direction, skip, li
     collection.update_many({"_id": {"$in": [1, 4]}}, {"$set": {"w": 0}})
     for query, sort in (({}, [("v", direction)]), ({"w": {"$ne": 2}}, [("v", direction)]),
                         ({}, [("w", direction), ("v", 1)]), ({"w": 1}, [("v", direction)]),
-                        ({"$or": [{"w": 0}, {"w": 1, "v": {"$ne": 2}}]}, [("v", direction)])):
+                        ({"$or": [{"w": 0}, {"w": 1, "v": {"$ne": 2}}]}, [("v", direction)]),
+                        ({"w": 1}, [("v", direction), ("_id", 1)]), ({"w": {"$ne": 2}}, [("v", 1), ("w", direction)]),
+                        ({"$or": [{"w": 0}, {"w": 1}]}, [("w", direction), ("v", -direction)])):
         page = list(collection.find(query, {"v": 1}).sort(sort).skip(skip).limit(limit))
         whole = collection._target.find(query, {"v": 1}).sort(sort).skip(skip).limit(limit)
         assert page == _compute_results(whole, True)

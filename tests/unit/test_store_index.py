@@ -11,7 +11,8 @@ from shared.store_journal import Journal, JournaledServer
 from shared.mongo import connect
 
 _values = st.one_of(st.integers(-2, 2), st.sampled_from([1.0, 2.5, True, False, None, "", "a", "b"]),
-                    st.lists(st.sampled_from([1, "a", None, 2.0]), max_size=3), st.just({"a": 1}))
+                    st.lists(st.sampled_from([1, "a", None, 2.0, True, {"a": 1}, ["a"], []]), max_size=3),
+                    st.just({"a": 1}))
 _writes = st.lists(st.tuples(st.sampled_from(["insert", "set", "unset", "delete", "replace", "push"]),
                              st.integers(0, 6), _values), max_size=30)
 
@@ -44,6 +45,9 @@ def test_an_indexed_equality_finds_what_the_scan_finds(writes, asked):
             collection.find_one({"f": asked})
     for query in ({"f": asked}, {"f": asked, "g": 1}, {"f": asked, "$or": [{"g": 0}, {"g": 1}]},
                   {"$or": [{"f": asked}, {"f": "a", "g": 1}]}, {"$or": [{"f": asked, "g": 0}, {"f": 2.5}]},
+                  {"$and": [{"g": {"$gte": 0}}, {"$or": [{"f": asked}, {"f": "a"}]}]},
+                  {"$and": [{"$or": [{"g": 1}, {"f": asked}]}, {"f": asked}]},
+                  {"$and": [{"g": 1}]},  # no branch served: the scan
                   {"$or": [{"f": asked}, {"g": 1}]}):  # the last: one branch unindexed, so the scan
         found = [doc["_id"] for doc in collection.find(query)]
         scanned = [doc["_id"] for doc in _scan(collection._target, query)]
@@ -82,3 +86,22 @@ def test_an_or_of_indexed_equalities_looks_up_only_their_documents():
     assert [doc["_id"] for doc in store_index.candidates(store, query)] == list(range(0, 100, 10))
     assert [doc["_id"] for doc in collection.find(query)] == [0, 10, 20, 30, 40, 50]
     assert store_index.candidates(store, {"$or": [{"status": "pending"}, {"next_attempt_at": 3}]}) is None
+
+
+def test_an_artisans_requisitions_look_up_only_theirs_and_the_shares_they_hold():
+    """{"members": x} finds the arrays holding x through the map (MongoDB's multikey index), so the
+    requisitions list of one artisan tests their requisitions, not every requisition."""
+    collection = connect("mongomock://index-and")["rawbank_test"].requisitions
+    collection.drop()
+    collection.create_index([("artisan_id", 1), ("created_at", -1)])
+    collection.create_index([("members", 1), ("created_at", -1)])
+    collection.insert_many([{"_id": n, "artisan_id": f"A{n % 50}", "members": [f"A{(n + 1) % 50}", f"A{(n + 2) % 50}"]
+                             if n % 5 == 0 else [], "created_at": n} for n in range(1000)])
+    mine = {"$or": [{"artisan_id": "A7"}, {"members": "A7"}]}
+    query = {"$and": [{"$and": [mine]}, mine]}
+    store = collection._target._store
+    candidates = {doc["_id"] for doc in store_index.candidates(store, query)}
+    expected = {doc["_id"] for doc in _scan(collection._target, query)}
+    assert candidates == expected and len(candidates) == 40  # 20 their own and 20 shares, of 1,000
+    collection.update_one({"_id": 3}, {"$push": {"members": "A7"}})
+    assert 3 in {doc["_id"] for doc in collection.find(query)}
