@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections import OrderedDict
 import types
 import uuid
 from datetime import datetime
@@ -116,12 +117,14 @@ _ATOMIC = _PLAIN | {datetime}
 def _copy_document(value, memo=None):
     """copy.deepcopy for what documents are made of (dicts, lists, scalars), several times faster.
 
-    mongomock copies a whole document for every update and every result. Plain dicts and
-    lists are rebuilt here; anything else (OrderedDict, SON, a subclass) goes to deepcopy.
+    mongomock copies a whole document for every update and every result. Plain dicts, lists and
+    OrderedDicts are rebuilt here; anything else (SON, another subclass) goes to deepcopy.
     """
     kind = type(value)
     if kind is dict:
         return {key: _copy_document(item) for key, item in value.items()}
+    if kind is OrderedDict:  # what mongomock makes of a document an upsert inserted (monthly counts)
+        return OrderedDict((key, _copy_document(item)) for key, item in value.items())
     if kind is list:
         return [_copy_document(item) for item in value]
     if kind in _ATOMIC:
