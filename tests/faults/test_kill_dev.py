@@ -18,6 +18,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from http.client import HTTPException
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def http(method: str, url: str, body=None, token=None, headers=None):
             return response.status, raw if "csv" in url else json.loads(raw or b"null")
     except urllib.error.HTTPError as error:
         return error.code, None
-    except OSError:  # refused, reset or timed out: rawbank is down right now
+    except (OSError, HTTPException):  # refused, reset, timed out or cut mid-answer: rawbank is down
         return 0, None
 
 
