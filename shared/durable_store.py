@@ -11,6 +11,7 @@ start the file is read back into mongomock.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sqlite3
@@ -219,16 +220,5 @@ class DurableStore:
 def _runs(changes):
     """(is_upsert, rows) for each run of upserts or deletes, in order: a document deleted and stored
     again within one transaction ends up stored."""
-    run, upsert = [], None
-    for db, coll, key, doc in changes:
-        if doc is None:
-            kind, row = False, (db, coll, key)
-        else:
-            kind, row = True, (db, coll, key, doc)
-        if kind is not upsert and run:
-            yield upsert, run
-            run = []
-        upsert = kind
-        run.append(row)
-    if run:
-        yield upsert, run
+    for upsert, run in itertools.groupby(changes, key=lambda change: change[3] is not None):
+        yield upsert, [change if upsert else change[:3] for change in run]

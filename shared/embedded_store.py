@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections import OrderedDict
 import types
 import uuid
+from collections import OrderedDict
 from datetime import datetime
 from decimal import Decimal
 

@@ -11,6 +11,7 @@ from pymongo import ReturnDocument
 from shared.envelope import Event
 from shared.loops import poll_until_stopped
 from shared.metrics import EVENTS_PUBLISHED
+from shared.mongo import sync_writes
 from shared.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ class OutboxRelay:
 
     def __init__(self, db, collections, producer, topic: str, *, service: str,
                  lease_seconds: int = 30, interval_ms: int = 100, retention=None, renew_producer=None,
-                 wake: Wakeup | None = None, durable=None):
+                 wake: Wakeup | None = None):
         self.db = db
         self.collections = tuple(collections)
         self.producer = producer
@@ -42,7 +43,6 @@ class OutboxRelay:
         self.retention = retention  # shared/retention.py: what was published, kept to publish again
         self.renew_producer = renew_producer  # () -> a new producer, for one that failed for good
         self.wake = wake  # counts this process's writes: look at once instead of after `interval`
-        self.durable = durable  # () -> None once the store's writes so far are on disk (shared/durable_store.py)
 
     def claim(self, collection: str):
         """Lease one document with pending events, or return None."""
@@ -109,8 +109,7 @@ class OutboxRelay:
         published = 0
         for collection in self.collections:
             while docs := self.claim_many(collection):
-                if self.durable is not None:  # no event leaves for a change a crash could still undo
-                    self.durable()
+                sync_writes(self.db)  # no event leaves for a change a crash could still undo
                 complete = True
                 for doc, sent in zip(docs, self.publish_many(docs)):
                     self.remove(collection, doc["_id"], sent)

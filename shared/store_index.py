@@ -109,19 +109,12 @@ def _keys(store, filter, wanted: set[str]) -> dict | None:
             return dict.fromkeys(index.candidates(value))
     branches = filter.get("$or")
     if isinstance(branches, list) and branches:
-        found: dict | None = {}
-        for branch in branches:
-            keys = _keys(store, branch, wanted)
-            if keys is None:  # one branch unserved: it may match any document
-                found = None
-                break
-            found.update(keys)
-        if found is not None:
-            return found
-    for branch in filter.get("$and") or ():  # every branch must match: one served is enough
-        keys = _keys(store, branch, wanted) if isinstance(filter["$and"], list) else None
-        if keys is not None:
-            return keys
+        served = [_keys(store, branch, wanted) for branch in branches]
+        if None not in served:  # one branch unserved: it may match any document
+            return {key: None for keys in served for key in keys}
+    branches = filter.get("$and")
+    if isinstance(branches, list):  # every branch must match: one served is enough
+        return next((keys for branch in branches if (keys := _keys(store, branch, wanted)) is not None), None)
     return None
 
 

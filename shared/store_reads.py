@@ -127,7 +127,7 @@ def _sorted_page(collection, spec, sort: list, wanted: int) -> list:
         ordered = (pool[i] for i in order)
         if tested:
             return list(itertools.islice(ordered, wanted))
-        # sorted() is stable with reverse too, as heapq's picks are: testing after ordering keeps ties in order
+        # sorting is stable with reverse too, as heapq's picks are: testing after ordering keeps ties in order
         return list(itertools.islice((doc for doc in ordered if filter_applies(spec, doc)), wanted))
     matches = pool if tested else [doc for doc in pool if filter_applies(spec, doc)]
     for field, direction in reversed(sort):  # mongomock's order; its sort keys have no ==, so heapq would not keep ties

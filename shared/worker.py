@@ -54,8 +54,7 @@ class Worker:
             self.relay = OutboxRelay(db, spec.outbox_collections, self.producer, spec.publishes,
                                      service=spec.name, lease_seconds=config.relay_lease_seconds,
                                      interval_ms=config.relay_interval_ms, retention=self._retention(),
-                                     renew_producer=self._renew_producer, wake=self.runtime.written,
-                                     durable=self.runtime.sync)
+                                     renew_producer=self._renew_producer, wake=self.runtime.written)
             parts.append(("relay", self.relay.run))
         if spec.consumes and spec.make_handler:
             self.consumer = ConsumerLoop(config, service=spec.name, group_id=spec.group_id,

@@ -155,7 +155,7 @@ def test_no_event_leaves_before_the_change_that_made_it_is_on_disk(own_broker, u
         sent_while.append((store.writer.durable, store.writer.queued))
         return send(*args, **kwargs)
     producer.send = watched
-    relay = OutboxRelay(db, ["stock"], producer, topic, service="test", durable=store.sync)
+    relay = OutboxRelay(db, ["stock"], producer, topic, service="test")
     add_events(db, "a")  # in memory, queued for the disk, which is slow to answer
     threading.Timer(0.5, release.set).start()
     assert relay.run_once() == 1
