@@ -46,7 +46,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from figures import chart, emit, millis, percentile  # noqa: E402
 from shared.config import Config  # noqa: E402
 from tests.devserver import spawn_on_free_ports  # noqa: E402
-from workload import Alerts, Client, lag, probe, processes_of, propagation, rss_mb, setup, traffic  # noqa: E402
+from workload import Alerts, Client, Saga, lag, probe, processes_of, propagation, rss_mb, setup, traffic  # noqa: E402
 
 LIMIT_P99_SECONDS = 0.5
 
@@ -108,7 +108,7 @@ class Stack:
         self.alerts = Alerts(self.urls["notifier"], self.tokens["admin"])
         self.alerts.start()
         self.alerts.connected.wait(30)
-        self.submitted: list[str] = []
+        self.saga = Saga()
         self.rng = random.Random(args.seed)
 
     def stop(self):
@@ -157,7 +157,7 @@ def run_load(stack: Stack, rate: float, seconds: float, args) -> Step:
 
     def worker():
         while work.get() is not None:
-            traffic(step.client, stack.urls, stack.tokens, stack.people, stack.rng, stack.submitted)
+            traffic(step.client, stack.urls, stack.tokens, stack.people, stack.rng, stack.saga)
 
     pool = [threading.Thread(target=worker, daemon=True) for _ in range(args.threads)]
     for thread in pool + helpers:
