@@ -20,7 +20,7 @@ import mongomock.mongo_client
 from bson import Decimal128, Int64
 from mongomock import ObjectId
 
-from shared import store_journal
+from shared import store_aggregate, store_journal
 from shared.store_journal import Journal, JournaledServer, StoreLock
 from shared.store_reads import _find_one, _iter_documents, _page_results
 
@@ -187,6 +187,7 @@ def _speed_up_mongomock() -> None:
     mongomock.collection._copy_field = _copy_field
     mongomock.helpers.patch_datetime_awareness_in_document = _patch_datetime_awareness
     mongomock.helpers.make_datetime_timezone_aware_in_document = _make_dates_aware
+    store_aggregate.install()  # shared/store_aggregate.py: no copy of the collection, $group in one pass
 
 
 def connect(server: JournaledServer | None = None) -> Locked:

@@ -37,15 +37,20 @@ def _iter_documents(self, filter):
 
 
 def _candidates(self, filter) -> list | None:
-    """The documents `filter` may match, by _id or an indexed equality, each still to be tested against
-    it; None when only the scan can tell."""
+    """The documents `filter` may match, by _id (one, or `$in` a list) or an indexed equality, each still to
+    be tested against it; None when only the scan can tell."""
     key = filter.get("_id") if isinstance(filter, dict) else None
     journaled = hasattr(self._store, "field_indexes")
     if journaled:
         self._store._remove_expired_documents()  # TTL: at most once a second (shared/store_journal.py)
-    if type(key) in (str, int, ObjectId) and (journaled or not self._store._ttl_indexes):
+    direct = journaled or not self._store._ttl_indexes
+    if type(key) in (str, int, ObjectId) and direct:
         doc = self._store._documents.get(key)
         return [] if doc is None else [doc]
+    ids = key.get("$in") if type(key) is dict and len(key) == 1 else None
+    if type(ids) is list and direct and all(type(one) in (str, int, ObjectId) for one in ids):
+        documents = self._store._documents  # {"_id": {"$in": [...]}}: the ledger entries reconcile asks after
+        return [documents[one] for one in dict.fromkeys(ids) if one in documents]
     return store_index.candidates(self._store, filter) if journaled else None
 
 

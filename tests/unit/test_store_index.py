@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared import embedded_store, store_index
-from shared.store_reads import _scan
+from shared.store_reads import _candidates, _scan
 from shared.store_journal import Journal, JournaledServer
 from shared.mongo import connect
 
@@ -105,3 +105,19 @@ def test_an_artisans_requisitions_look_up_only_theirs_and_the_shares_they_hold()
     assert candidates == expected and len(candidates) == 40  # 20 their own and 20 shares, of 1,000
     collection.update_one({"_id": 3}, {"$push": {"members": "A7"}})
     assert 3 in {doc["_id"] for doc in collection.find(query)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(writes=_writes, ids=st.lists(st.one_of(st.integers(-1, 7), st.sampled_from(["1", "x"])), max_size=6))
+def test_ids_in_a_list_are_looked_up_and_find_what_the_scan_finds(writes, ids):
+    db = connect("mongomock://index")["rawbank_test"]
+    collection = db.things
+    collection.drop()
+    for kind, n, value in writes:
+        _apply(collection, kind, n, value)
+    for query in ({"_id": {"$in": ids}}, {"_id": {"$in": ids}, "g": 1}):
+        found = [doc["_id"] for doc in collection.find(query)]
+        scanned = [doc["_id"] for doc in _scan(collection._target, query)]
+        assert sorted(found, key=str) == sorted(scanned, key=str)
+    looked_up = _candidates(collection._target, {"_id": {"$in": ids}})  # not the scan: each id looked up once
+    assert looked_up is not None and len(looked_up) == len({n for n in ids if collection.find_one({"_id": n})})
