@@ -207,3 +207,13 @@ def test_find_one_is_the_first_of_mongomocks_results(values, direction):
         first = collection.find_one(query, {"v": 1}, sort=sort, limit=5)
         whole = collection._target.find(query, {"v": 1}, sort=sort)
         assert first == (_compute_results(whole)[0] if values and _compute_results(whole) else None)
+
+
+@pytest.mark.parametrize("skip, limit", [(0, 0), (2, 0), (0, 3), (1, 2)])
+def test_a_cursor_read_whole_gives_mongomocks_documents_without_copying_its_list_for_each(items, skip, limit):
+    """mongomock sliced its whole result list again for every document a cursor yielded (N^2 for N documents)."""
+    cursor = items[0].find({}, sort=[("n", 1)], skip=skip, limit=limit)._target
+    read = [doc["n"] for doc in cursor]
+    assert read == [1, 2, 3, 4, 5][skip:][:limit or None]
+    if not skip and not limit:  # the list read once is the one each document is taken from
+        assert cursor._compute_results(with_limit_and_skip=True) is cursor._results
