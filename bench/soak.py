@@ -3,6 +3,7 @@
     .venv/bin/python bench/soak.py                 # starts `rawbank dev --memory` on free ports, 2 minutes at 20/s
     .venv/bin/python bench/soak.py --minutes 10 --rate 20 --json
     .venv/bin/python bench/soak.py --durable       # the store on disk, in a new temporary data directory
+    .venv/bin/python bench/soak.py --minutes 10 --mix reads   # memory with the data not growing (a leak shows)
     .venv/bin/python bench/soak.py --find-capacity [--durable] [--start-rate 20 --step 20 --step-seconds 30]
     .venv/bin/python bench/soak.py --urls http://127.0.0.1:8001,http://127.0.0.1:8002,http://127.0.0.1:8003 \
         --broker 127.0.0.1:9092                    # against one that runs already (its demo users)
@@ -46,7 +47,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from figures import chart, emit, millis, percentile  # noqa: E402
 from shared.config import Config  # noqa: E402
 from tests.devserver import spawn_on_free_ports  # noqa: E402
-from workload import Alerts, Client, Saga, lag, probe, processes_of, propagation, rss_mb, setup, traffic  # noqa: E402
+from workload import (Alerts, Client, Saga, cpu_seconds, lag, probe, processes_of, propagation, rss_mb, setup,  # noqa: E402
+                      traffic)
 
 LIMIT_P99_SECONDS = 0.5
 
@@ -130,6 +132,7 @@ class Step:
     propagation_times: list = field(default_factory=list)
     lags: list = field(default_factory=list)  # (seconds into the step, {service: lag})
     memory: list = field(default_factory=list)  # (seconds into the step, {process: RSS MB})
+    cpu: list = field(default_factory=list)  # (seconds into the step, {process: CPU seconds used so far})
 
 
 def watch(stack: Stack, step: Step, stop: threading.Event, started: float) -> None:
@@ -139,6 +142,8 @@ def watch(stack: Stack, step: Step, stop: threading.Event, started: float) -> No
             step.lags.append((time.perf_counter() - started, lag(stack.broker)))
         if stack.pids:
             step.memory.append((time.perf_counter() - started, {n: rss_mb(p) for n, p in stack.pids.items()}))
+        step.cpu.append((time.perf_counter() - started, {"load generator": cpu_seconds(os.getpid()),
+                                                         **{n: cpu_seconds(p) for n, p in stack.pids.items()}}))
 
 
 def run_load(stack: Stack, rate: float, seconds: float, args) -> Step:
@@ -157,7 +162,7 @@ def run_load(stack: Stack, rate: float, seconds: float, args) -> Step:
 
     def worker():
         while work.get() is not None:
-            traffic(step.client, stack.urls, stack.tokens, stack.people, stack.rng, stack.saga)
+            traffic(step.client, stack.urls, stack.tokens, stack.people, stack.rng, stack.saga, args.mix == "reads")
 
     pool = [threading.Thread(target=worker, daemon=True) for _ in range(args.threads)]
     for thread in pool + helpers:
@@ -201,7 +206,16 @@ def summary(step: Step, max_lag: int) -> dict:
             "alert_latency_ms": {**millis(step.alert_times), "missed": step.missed[0]},
             "propagation_ms": millis(step.propagation_times),
             "lag_end": step.lags[-1][1] if step.lags else {}, "lag_growing": growing,
-            "memory_mb": _memory(step)}
+            "memory_mb": _memory(step), "cpu_percent": _cpu(step)}
+
+
+def _cpu(step: Step) -> dict:
+    """Each process's share of one CPU over the step (100: one core busy all the time; this machine has
+    os.cpu_count() of them), from its first to its last sample."""
+    if len(step.cpu) < 2:
+        return {}
+    (t0, first), (t1, last) = step.cpu[0], step.cpu[-1]
+    return {name: round((last[name] - first[name]) / (t1 - t0) * 100) for name in first}
 
 
 def _memory(step: Step) -> dict:
@@ -209,9 +223,12 @@ def _memory(step: Step) -> dict:
     samples = step.memory[len(step.memory) // 5:]
     if not samples:
         return {}
-    return {name: {"first": round(samples[0][1][name]), "last": round(samples[-1][1][name]),
-                   "min": round(min(s[1][name] for s in samples)), "max": round(max(s[1][name] for s in samples))}
-            for name in samples[0][1]}
+    out = {}
+    for name in samples[0][1]:
+        first, low, high = samples[0][1][name], min(s[1][name] for s in samples), max(s[1][name] for s in samples)
+        out[name] = {"first": round(first), "last": round(samples[-1][1][name]), "min": round(low),
+                     "max": round(high), "flat_10_percent": low >= first * 0.9 and high <= first * 1.1}
+    return out
 
 
 def limits(figures: dict) -> list[str]:
@@ -239,7 +256,8 @@ def find_capacity(stack: Stack, args) -> dict:
         steps.append({**figures, "held": not why, "why_not": why})
         alert = figures["alert_latency_ms"]
         print(f"{rate:>8g} {figures['held_rps']:>7.1f} {figures['http_ms']['p50']:>7.1f} {figures['http_ms']['p99']:>7.1f} "
-              f"{figures['errors']:>6} {alert['p50']:>8.0f}/{alert['p99']:<8.0f}  {figures['lag_end']}"
+              f"{figures['errors']:>6} {alert['p50']:>8.0f}/{alert['p99']:<8.0f}  {figures['lag_end']}  CPU% "
+              f"{' '.join(f'{name} {share}' for name, share in figures['cpu_percent'].items())}"
               + (f"  NOT HELD: {'; '.join(why)}" if why else ""), flush=True)
         if why:
             break
@@ -267,11 +285,12 @@ def soak(stack: Stack, args, config: Config) -> dict:
         settled = lag(stack.broker)
     verdict = reconcile(config, stack.urls, stack.broker)
     report(step, figures, lag_end, settled, verdict)
-    path = chart(f"soak-{stack.store}", f"Memory during the soak ({stack.store} store)", "seconds", "RSS MB",
+    path = chart(f"soak-{stack.store}" + ("-reads" if args.mix == "reads" else ""),
+                 f"Memory during the soak ({stack.store} store, {args.mix} mix)", "seconds", "RSS MB",
                  {name: [(t, sample[name]) for t, sample in step.memory] for name in stack.pids})
     if path:
         print(f"chart: {path.relative_to(ROOT)}")
-    return {**figures, "store": stack.store, "minutes": args.minutes, "lag_settled": settled,
+    return {**figures, "store": stack.store, "mix": args.mix, "minutes": args.minutes, "lag_settled": settled,
             "reconcile_clean": "CLEAN" in verdict}
 
 
@@ -294,9 +313,12 @@ def report(step: Step, figures: dict, lag_end, lag_settled, verdict: str) -> Non
           f"p99 {known['p99']:.0f} ms")
     print(f"consumer lag when the load stopped: {lag_end}; after settling: {lag_settled}")
     if figures["memory_mb"]:
-        print("memory after warm-up (RSS MB, first -> last, min..max): " + ", ".join(
-            f"{name} {m['first']} -> {m['last']} ({m['min']}..{m['max']})"
+        print("memory after warm-up (RSS MB, first -> last, min..max; flat: within 10% of the first): " + ", ".join(
+            f"{name} {m['first']} -> {m['last']} ({m['min']}..{m['max']}{'' if m['flat_10_percent'] else ', NOT flat'})"
             for name, m in sorted(figures["memory_mb"].items())))
+    if figures["cpu_percent"]:
+        print("CPU, % of one core: " + ", ".join(f"{name} {share}" for name, share in figures["cpu_percent"].items())
+              + f" ({os.cpu_count()} cores)")
     print("\n" + verdict)
     print(f"\n(overall p50 {figures['http_ms']['p50']:.1f} ms, p99 {figures['http_ms']['p99']:.1f} ms)")
 
@@ -309,6 +331,9 @@ def main(argv=None) -> int:
     parser.add_argument("--artisans", type=int, default=30)
     parser.add_argument("--probe-every", type=float, default=3.0, help="seconds between level crossings")
     parser.add_argument("--durable", action="store_true", help="keep the store on disk (default: --memory)")
+    parser.add_argument("--mix", choices=("full", "reads"), default="full",
+                        help="reads: only the mix's reads (and the probes), so the data stays the size it was; "
+                             "what memory does then is the services' own, not the store growing")
     parser.add_argument("--find-capacity", action="store_true", help="step the rate up; print the highest held")
     parser.add_argument("--start-rate", type=float, default=20.0)
     parser.add_argument("--step", type=float, default=20.0, help="requests/s added each step")

@@ -5,6 +5,7 @@ Used by bench/soak.py (and nothing else); figures, never assertions.
 from __future__ import annotations
 
 import json
+import os
 import queue
 import random
 import threading
@@ -85,6 +86,12 @@ def processes_of(pid: int) -> dict[str, int]:
         else:
             found["broker"] = child
     return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -221,11 +228,15 @@ def hand_over(client: Client, req: str, warehouse: str, saga: Saga) -> None:
                 warehouse, {})
 
 
-def traffic(client: Client, urls, tokens, people, rng: random.Random, saga: Saga):
-    """One operation of the mix, chosen by weight."""
+#: Where the reads begin in the mix's weights: `reads_only` draws from here on.
+READS = 0.58
+
+
+def traffic(client: Client, urls, tokens, people, rng: random.Random, saga: Saga, reads_only: bool = False):
+    """One operation of the mix, chosen by weight (with `reads_only`, among the reads alone)."""
     admin, warehouse = tokens["admin"], tokens["warehouse"]
     inv, req, note = urls["inventory"], urls["requests"], urls["notifier"]
-    roll = rng.random()
+    roll = READS + rng.random() * (1 - READS) if reads_only else rng.random()
     if roll < 0.25:
         lines = [{"sku": sku, "quantity": str(rng.randint(1, 4))} for sku in rng.sample(MATERIALS, rng.choice((1, 2)))]
         status, body = client.call("POST /requisitions", "POST", f"{req}/api/v1/requisitions", rng.choice(people),
@@ -244,7 +255,7 @@ def traffic(client: Client, urls, tokens, people, rng: random.Random, saga: Saga
     elif roll < 0.48:
         client.call("POST /movements (receipt)", "POST", f"{inv}/api/v1/movements", warehouse, {
             "type": "receipt", "sku": rng.choice(MATERIALS), "depot": DEPOT, "quantity": str(rng.randint(5, 20))})
-    elif roll < 0.58:
+    elif roll < READS:
         hand_over(client, req, warehouse, saga)
     elif roll < 0.70:
         client.call("GET /stock", "GET", f"{inv}/api/v1/stock?depot={DEPOT}", admin)
