@@ -39,14 +39,14 @@ def take(db, artisan: dict, month: str, req_id: str, lines, caps: dict[str, dict
     capped = [line for line in lines if line[1] in caps]
     settled = False
     for _ in range(MAX_ATTEMPTS):
-        doc = db.entitlements.find_one({"_id": doc_id})
-        if req_id in doc["entries"]:
+        doc = monthly.current(db.entitlements, doc_id, req_id)
+        if req_id in doc.get("entries", {}):
             return doc["entries"][req_id].get("lines", {})
         left = {category: cap - doc["used"].get(category, 0) for category, cap in limits.items()}
         taken = pricing.split(capped, left)
         if sum(taken.values()) < sum(line[2] for line in capped) and not settled:
             settled = True
-            if monthly.settle(db, db.entitlements, doc, now):
+            if monthly.settle_all(db, db.entitlements, doc_id, now):
                 continue
         totals = {}
         for sku, category, _ in capped:

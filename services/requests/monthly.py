@@ -46,6 +46,18 @@ def count(collection, doc_id: str, req_id: str, totals: dict[str, int], limits: 
     return collection.update_one(query, update).matched_count == 1
 
 
+def current(collection, doc_id: str, req_id: str) -> dict:
+    """The month's used totals and this requisition's entry if it has one, not every other entry: the
+    document holds one per requisition of the month, and a submit reads it at least once."""
+    return collection.find_one({"_id": doc_id}, {"used": 1, f"entries.{req_id}": 1})
+
+
+def settle_all(db, collection, doc_id: str, now: datetime) -> bool:
+    """`settle` the whole month's document (read whole: it looks at every entry)."""
+    doc = collection.find_one({"_id": doc_id})
+    return doc is not None and settle(db, collection, doc, now)
+
+
 def give_back(collection, artisan_id: str, month: str, req_id: str) -> bool:
     """Return a requisition's totals to the month, once."""
     doc_id = f"{artisan_id}/{month}"

@@ -119,12 +119,12 @@ def take(db, artisan: dict, month: str, req_id: str, wanted: dict[str, int], uni
     usage_id = monthly.ensure(db.usage, artisan["_id"], month)
     reconciled = False
     for _ in range(MAX_ATTEMPTS):
-        doc = db.usage.find_one({"_id": usage_id})
-        if req_id in doc["entries"]:
+        doc = monthly.current(db.usage, usage_id, req_id)
+        if req_id in doc.get("entries", {}):
             return
         excess = domain.over_cap(caps, doc["used"], wanted)
         if excess:
-            if not reconciled and monthly.settle(db, db.usage, doc, now):
+            if not reconciled and monthly.settle_all(db, db.usage, usage_id, now):
                 reconciled = True
                 continue
             raise _exceeded(excess[0], units, month)

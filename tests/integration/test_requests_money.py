@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from services.requests import accounts
+from services.requests import accounts, entitlements, monthly
 from shared.calendar import add_days, day_of, month_of
 from tests.integration.test_requests_money_support import (COTTON, DYE, SILK, inventory_says, pay, priced_catalog,
                                                            ready, reserved, scheme)
@@ -110,6 +110,23 @@ def test_cancelling_gives_the_entitlement_back_and_reject_too(client):
     client.act(rid, "reject", client.admin(), reason="no stock this season")
     again = lines_of(client.submit(me, [(COTTON, "30")])["pricing"])[COTTON]
     assert again["subsidised_quantity"] == "30"
+
+
+def test_an_entitlement_taken_by_a_submit_that_crashed_is_given_back(client):
+    """A process that died between counting the entitlement and writing the requisition costs the artisan nothing."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    artisan = client.db.artisans.find_one({"_id": "ART-1"})
+    now = datetime.now(timezone.utc)
+    caps = entitlements.caps_for(client.db, artisan, day_of(now))
+    taken = entitlements.take(client.db, artisan, month_of(now), "never-written",
+                              [(COTTON, "cotton-hank-upto-40s", 30_000)], caps,
+                              now - monthly.GRACE - timedelta(seconds=1))
+    assert taken == {COTTON: 30_000}  # the whole month's 30 kg, counted
+    again = lines_of(client.submit(client.artisan("ART-1"), [(COTTON, "30")])["pricing"])[COTTON]
+    assert again["subsidised_quantity"] == "30"
+    assert "never-written" not in client.db.entitlements.find_one({"artisan_id": "ART-1"})["entries"]
 
 
 def test_no_scheme_covers_an_artisan_outside_its_crafts_and_nothing_is_subsidised(client):
