@@ -21,6 +21,8 @@ GRACE = timedelta(minutes=10)  # longer than any submit takes between counting a
 def ensure(collection, artisan_id: str, month: str) -> str:
     """The id of the artisan's document for the month, created empty if it is not there yet."""
     doc_id = f"{artisan_id}/{month}"
+    if collection.find_one({"_id": doc_id}, {"_id": 1}) is not None:
+        return doc_id  # an upsert that matches changes nothing, but the embedded store copies the document twice
     try:
         collection.update_one({"_id": doc_id}, {"$setOnInsert": {
             "artisan_id": artisan_id, "month": month, "used": {}, "entries": {}}}, upsert=True)
