@@ -328,7 +328,9 @@ def main(argv=None) -> int:
     parser.add_argument("--minutes", type=float, default=2.0)
     parser.add_argument("--rate", type=float, default=20.0, help="requests per second (default 20)")
     parser.add_argument("--threads", type=int, default=16)
-    parser.add_argument("--artisans", type=int, default=30)
+    parser.add_argument("--artisans", type=int, default=300,
+                        help="artisans who submit (default 300: each files a few a month, as a board's do; with 30, "
+                             "each filed hundreds within minutes at capacity, and their monthly counts grew with it)")
     parser.add_argument("--probe-every", type=float, default=3.0, help="seconds between level crossings")
     parser.add_argument("--durable", action="store_true", help="keep the store on disk (default: --memory)")
     parser.add_argument("--mix", choices=("full", "reads"), default="full",
