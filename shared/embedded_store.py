@@ -132,6 +132,13 @@ def _copy_document(value, memo=None):
     return copy.deepcopy(value, memo)
 
 
+def _snapshot(value, memo=None):
+    """mongomock's deepcopy: the journal's copy when it has just made one of this document (an update's
+    snapshot), else `_copy_document`."""
+    kept = store_journal.journaled_copy(value)
+    return _copy_document(value, memo) if kept is None else kept
+
+
 def _copy_field(value, container):
     """mongomock's copy of a projected field, by `_copy_document` when documents are plain dicts."""
     return _copy_document(value) if container is dict else _copy_projected(value, container)
@@ -183,7 +190,7 @@ def _speed_up_mongomock() -> None:
     mongomock.collection.Collection._iter_documents = _iter_documents  # shared/store_reads.py
     mongomock.collection.Collection.find_one = _find_one
     mongomock.collection.Cursor._compute_results = _page_results
-    mongomock.collection.copy = types.SimpleNamespace(deepcopy=_copy_document, copy=copy.copy)
+    mongomock.collection.copy = types.SimpleNamespace(deepcopy=_snapshot, copy=copy.copy)
     mongomock.collection._copy_field = _copy_field
     mongomock.helpers.patch_datetime_awareness_in_document = _patch_datetime_awareness
     mongomock.helpers.make_datetime_timezone_aware_in_document = _make_dates_aware

@@ -194,12 +194,28 @@ def _journaled_update(self, spec, document, *args, **kwargs):
         self.__dict__.pop("_iter_documents", None)
 
 
+#: The document `_journaling` last handed to mongomock's update, with the copy the journal keeps of it:
+#: mongomock's update copies it again at once (its snapshot, to compare and roll back), and that copy is
+#: this one (`snapshot`). One slot: anything but that next copy of that document empties it.
+_last_copied: list = [None]
+
+
 def _journaling(documents, store, journal: Journal):
     for doc in documents:
         key = document_key(doc)
         if (store, key) not in journal.before:
-            journal.touch(store, key, journal.copy(doc))
+            before = journal.copy(doc)
+            journal.touch(store, key, before)
+            _last_copied[0] = (doc, before)
         yield doc
+
+
+def journaled_copy(value):
+    """The journal's copy of `value` if it was the last one made, else None. Neither copy is ever changed:
+    the journal keeps its own to undo with, mongomock its own to compare with and to put back on a refused
+    update, so one copy serves both."""
+    last, _last_copied[0] = _last_copied[0], None
+    return last[1] if last is not None and last[0] is value else None
 
 
 def install() -> None:

@@ -69,6 +69,27 @@ def test_mongomocks_own_errors_keep_mongodbs_partial_effects(store):
         assert list(reopen().users.find()) == [{"_id": 1, "name": "a"}]
 
 
+def test_an_update_mongomock_rolls_back_leaves_the_document_as_it_was_and_the_next_one_applies(store):
+    """mongomock puts back its snapshot when an update breaks a unique index or changes the _id; that snapshot is
+    the journal's copy (one copy of the document per update, not two), so neither may be the changed document."""
+    db, reopen = store
+    db.users.create_index("name", unique=True)
+    db.users.insert_many([{"_id": 1, "name": "a", "tags": ["x"]}, {"_id": 2, "name": "b", "tags": []}])
+    with pytest.raises(DuplicateKeyError):
+        db.users.update_one({"_id": 2}, {"$set": {"name": "a"}, "$push": {"tags": "y"}})
+    with pytest.raises(PyMongoError):
+        db.users.update_one({"_id": 1}, {"$set": {"_id": 9}, "$push": {"tags": "y"}})
+    assert list(db.users.find().sort("_id")) == [{"_id": 1, "name": "a", "tags": ["x"]},
+                                                 {"_id": 2, "name": "b", "tags": []}]
+    db.users.update_one({"_id": 2}, {"$push": {"tags": "z"}})
+    db.users.update_one({"_id": 1}, {"$set": {"name": "d"}})
+    expected = [{"_id": 1, "name": "d", "tags": ["x"]}, {"_id": 2, "name": "b", "tags": ["z"]}]
+    assert list(db.users.find().sort("_id")) == expected
+    assert db.users.find_one({"name": "a"}) is None and db.users.find_one({"name": "b"})["_id"] == 2
+    if reopen:
+        assert list(reopen().users.find().sort("_id")) == expected
+
+
 def test_a_write_the_disk_refuses_puts_memory_back_to_the_disk_and_the_store_takes_no_more_writes(tmp_path):
     store = DurableStore(tmp_path / "test.sqlite")
     db = store.client.rawbank_test
