@@ -74,6 +74,49 @@ class FieldIndex:
         return [*self.buckets.get(value, ()), *self.arrays]
 
 
+class ExistsIndex:
+    """Keys of the documents that hold a path (a sparse index's `{path: {"$exists": true}}`): the relay's search
+    for documents with events to send (`outbox.event_id`) looked at every requisition ever stored. A document
+    whose path cannot be told (an array within an array, a numbered element) is kept: the filter tests it."""
+
+    def __init__(self, path: str, documents):
+        self.parts = path.split(".")
+        self.keys: dict = {}
+        for key, doc in documents.items():
+            self.add(key, doc)
+
+    def add(self, key, doc) -> None:
+        if _may_hold(doc, self.parts):
+            self.keys[key] = None
+
+    def remove(self, key, doc) -> None:
+        self.keys.pop(key, None)
+
+    def candidates(self) -> list:
+        return list(self.keys)
+
+
+def _may_hold(value, parts: list[str]) -> bool:
+    if not parts:
+        return True
+    if isinstance(value, dict):
+        return parts[0] in value and _may_hold(value[parts[0]], parts[1:])
+    if isinstance(value, (list, tuple)):
+        return parts[0].isdigit() or any(_may_hold(item, parts) for item in value if isinstance(item, (dict, list, tuple)))
+    return False
+
+
+def indexed_paths(store) -> set[str]:
+    """Every path a declared index of the collection begins with, dotted ones too (`$exists` is served by any)."""
+    paths = set()
+    for index in store.indexes.values():
+        keys = list(index.get("key") or ())
+        first = keys[0][0] if keys and isinstance(keys[0], (list, tuple)) else None
+        if isinstance(first, str) and first != "_id" and not first.startswith("$"):
+            paths.add(first)
+    return paths
+
+
 def indexed_fields(store) -> set[str]:
     """The top-level fields a declared index of the collection begins with (not `_id`: looked up directly)."""
     fields = set()
@@ -96,7 +139,7 @@ def candidates(store, filter) -> list | None:
 
 
 def _keys(store, filter, wanted: set[str]) -> dict | None:
-    """Keys of the documents an indexed equality of `filter` allows, or of each of its `$or` branches
+    """Keys of the documents an indexed equality (or an indexed path's `$exists`) of `filter` allows, or of each of its `$or` branches
     (the dispatcher's claim: pending and due, or sending with a lapsed lease), or of one of its `$and`
     branches (an artisan's requisitions: theirs or a share, within what they may see); None: no index serves it."""
     if not isinstance(filter, dict):
@@ -107,6 +150,12 @@ def _keys(store, filter, wanted: set[str]) -> dict | None:
             if index is None:
                 index = store.field_indexes[field] = FieldIndex(field, store._documents)
             return dict.fromkeys(index.candidates(value))
+    for field, value in filter.items():
+        if type(value) is dict and value == {"$exists": True} and field in indexed_paths(store):
+            index = store.field_indexes.get(("$exists", field))
+            if index is None:
+                index = store.field_indexes[("$exists", field)] = ExistsIndex(field, store._documents)
+            return dict.fromkeys(index.candidates())
     branches = filter.get("$or")
     if isinstance(branches, list) and branches:
         served = [_keys(store, branch, wanted) for branch in branches]

@@ -108,7 +108,7 @@ class JournaledCollection(CollectionStore):
         super().__init__(name)
         self.database = database
         self.journal = journal
-        self.field_indexes: dict[str, store_index.FieldIndex] = {}  # built at first use (shared/store_index.py)
+        self.field_indexes: dict = {}  # FieldIndex by field, ExistsIndex by ("$exists", path): built at first use
         self._next_expiry = 0.0
 
     def _remove_expired_documents(self):

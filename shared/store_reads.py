@@ -37,21 +37,33 @@ def _iter_documents(self, filter):
 
 
 def _candidates(self, filter) -> list | None:
-    """The documents `filter` may match, by _id (one, or `$in` a list) or an indexed equality, each still to
-    be tested against it; None when only the scan can tell."""
-    key = filter.get("_id") if isinstance(filter, dict) else None
+    """The documents `filter` may match, by _id (one, or `$in` a list, or either in an `$and` branch) or an
+    indexed equality, each still to be tested against it; None when only the scan can tell."""
     journaled = hasattr(self._store, "field_indexes")
     if journaled:
         self._store._remove_expired_documents()  # TTL: at most once a second (shared/store_journal.py)
-    direct = journaled or not self._store._ttl_indexes
-    if type(key) in (str, int, ObjectId) and direct:
-        doc = self._store._documents.get(key)
+    found = _by_id(self._store._documents, filter) if journaled or not self._store._ttl_indexes else None
+    if found is not None:
+        return found
+    return store_index.candidates(self._store, filter) if journaled else None
+
+
+def _by_id(documents, filter) -> list | None:
+    """The documents an `_id` of `filter` names: {"_id": x}, {"_id": {"$in": [...]}} (the ledger entries reconcile
+    asks after), or either as a branch of `$and` (a requisition asked for within what the caller may see)."""
+    if not isinstance(filter, dict):
+        return None
+    key = filter.get("_id")
+    if type(key) in (str, int, ObjectId):
+        doc = documents.get(key)
         return [] if doc is None else [doc]
     ids = key.get("$in") if type(key) is dict and len(key) == 1 else None
-    if type(ids) is list and direct and all(type(one) in (str, int, ObjectId) for one in ids):
-        documents = self._store._documents  # {"_id": {"$in": [...]}}: the ledger entries reconcile asks after
+    if type(ids) is list and all(type(one) in (str, int, ObjectId) for one in ids):
         return [documents[one] for one in dict.fromkeys(ids) if one in documents]
-    return store_index.candidates(self._store, filter) if journaled else None
+    branches = filter.get("$and")
+    if isinstance(branches, list):  # every branch must match: one naming ids is enough
+        return next((found for branch in branches if (found := _by_id(documents, branch)) is not None), None)
+    return None
 
 
 def _find_one(self, filter=None, *args, **kwargs):

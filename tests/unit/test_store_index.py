@@ -121,3 +121,47 @@ def test_ids_in_a_list_are_looked_up_and_find_what_the_scan_finds(writes, ids):
         assert sorted(found, key=str) == sorted(scanned, key=str)
     looked_up = _candidates(collection._target, {"_id": {"$in": ids}})  # not the scan: each id looked up once
     assert looked_up is not None and len(looked_up) == len({n for n in ids if collection.find_one({"_id": n})})
+
+
+_outbox_writes = st.lists(st.tuples(
+    st.sampled_from(["insert", "push", "pull_all", "set_list", "set_doc", "set_scalar", "unset", "delete", "nested"]),
+    st.integers(0, 6)), max_size=30)
+
+
+@settings(max_examples=120, deadline=None)
+@given(writes=_outbox_writes, asked=st.integers(0, 6))
+def test_a_path_that_exists_is_found_as_the_scan_finds_it_through_any_writes(writes, asked):
+    """{"outbox.event_id": {"$exists": true}} (the relay's search for events to send) on a sparse index's path."""
+    db = connect("mongomock://index")["rawbank_test"]
+    collection = db.boxes
+    collection.drop()
+    collection.create_index([("outbox.event_id", 1)], sparse=True)
+    for number, (kind, n) in enumerate(writes):
+        if kind == "insert" and collection.find_one({"_id": n}) is None:
+            collection.insert_one({"_id": n, "outbox": [{"event_id": f"e{n}"}] if n % 2 else [], "g": n % 3})
+        elif kind == "push":
+            collection.update_one({"_id": n, "outbox": {"$type": "array"}}, {"$push": {"outbox": {"event_id": f"p{number}"}}})
+        elif kind == "pull_all":
+            collection.update_many({"g": n % 3}, {"$set": {"outbox": []}})
+        elif kind == "set_list":
+            collection.update_one({"_id": n}, {"$set": {"outbox": [{"other": 1}, {"event_id": None}]}})
+        elif kind == "set_doc":
+            collection.update_one({"_id": n}, {"$set": {"outbox": {"event_id": "lone"}}})
+        elif kind == "set_scalar":
+            collection.update_one({"_id": n}, {"$set": {"outbox": "event_id"}})
+        elif kind == "unset":
+            collection.update_one({"_id": n}, {"$unset": {"outbox": ""}})
+        elif kind == "delete":
+            collection.delete_one({"_id": n})
+        elif kind == "nested":
+            collection.update_one({"_id": n}, {"$set": {"outbox": [[{"event_id": "deep"}]]}})
+        if number % 5 == 2:  # the map is built at a first query and kept up to date from then on
+            collection.find_one({"outbox.event_id": {"$exists": True}})
+    for query in ({"outbox.event_id": {"$exists": True}},
+                  {"outbox.event_id": {"$exists": True}, "$or": [{"g": 0}, {"g": {"$gt": 1}}]},
+                  {"$and": [{"_id": asked}, {"g": {"$ne": 1}}]}, {"$and": [{"g": {"$gte": 0}}, {"_id": {"$in": [asked, 1]}}]}):
+        found = [doc["_id"] for doc in collection.find(query)]
+        scanned = [doc["_id"] for doc in _scan(collection._target, query)]
+        assert sorted(found, key=str) == sorted(scanned, key=str), query
+    assert _candidates(collection._target, {"outbox.event_id": {"$exists": True}}) is not None  # not the scan
+    assert _candidates(collection._target, {"$and": [{"g": 1}, {"_id": asked}]}) is not None
