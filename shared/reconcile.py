@@ -59,7 +59,7 @@ class Report:
 
 
 def _outbox_count(collection) -> int:
-    rows = collection.aggregate([{"$match": {"outbox.0": {"$exists": True}}},
+    rows = collection.aggregate([{"$match": {"outbox.event_id": {"$exists": True}}},  # the sparse index
                                  {"$project": {"n": {"$size": "$outbox"}}},
                                  {"$group": {"_id": None, "n": {"$sum": "$n"}}}])
     return next(iter(rows), {"n": 0})["n"]

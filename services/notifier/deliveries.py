@@ -53,7 +53,7 @@ def expand(db, now: datetime) -> int:
     """Turn pending fan-out items into deliveries, then pull them; crash-safe by deterministic ids."""
     done = 0
     for collection in FANOUT_COLLECTIONS:
-        for doc in db[collection].find({"fanout.0": {"$exists": True}}, {"events": 0}).limit(100):
+        for doc in db[collection].find({"fanout.id": {"$exists": True}}, {"events": 0}).limit(100):  # sparse index
             for item in doc["fanout"]:
                 snapshot = {k: v for k, v in doc.items() if k not in ("fanout", "open_key")}
                 for channel, target in recipients(db, collection, doc, item["topic"]):
