@@ -17,6 +17,7 @@ from shared.money import price_on
 def set_price(db, sku: str, price: int, effective_from: str | None, *, by: str,
               correlation_id: str | None = None) -> dict:
     """Add a price per unit (paise) from a day on (today if none), with its MaterialPriced event."""
+    material_or_error(db, sku, not_found=True)  # first: a code no material has (300 letters) makes no event
     record = {"price": price, "effective_from": effective_from or clock.today().isoformat(), "set_at": utcnow_iso(),
               "by": by}
     event = new_event("MaterialPriced", sku, {"sku": sku, **record}, source=SOURCE, correlation_id=correlation_id)

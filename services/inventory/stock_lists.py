@@ -18,16 +18,23 @@ MAX_WAITING = 500  # requisitions a stock card lists as waiting
 _LEVEL_FIRST = [("level", ASCENDING), ("_id", ASCENDING)]  # depleted, low, ok: running-out ones first
 
 
+def _terms(words: str) -> list[str]:
+    """The words searched for (at most 5): `words` split at spaces and punctuation."""
+    return [w for w in _SPLIT.split(words.lower()) if w][:5]
+
+
 def matching_skus(db, words: str) -> list[str]:
-    """Every material whose code or names have words starting with each word of `words` (no cap)."""
-    terms = [w for w in _SPLIT.split(words.lower()) if w][:5]
-    query = {"$and": [{"terms": {"$regex": "^" + re.escape(w)}} for w in terms]}
+    """Every material whose code or names have words starting with each word of `words` (no cap); words that
+    are only punctuation search for nothing, so every material matches."""
+    terms = _terms(words)
+    query = {"$and": [{"terms": {"$regex": "^" + re.escape(w)}} for w in terms]} if terms else {}
     return [doc["_id"] for doc in db.materials.find(query, {"_id": 1}).sort("_id", ASCENDING).limit(MAX_MATCHES)]
 
 
 def sku_filter(db, sku=None, q=None):
-    """Which materials a stock list shows: one, those the words `q` find, both, or (None) every one."""
-    if not q:
+    """Which materials a stock list shows: one, those the words `q` find, both, or (None) every one (also when
+    `q` is only punctuation: "," searched every material, as an empty $and, which MongoDB refuses: a 500)."""
+    if not q or not _terms(q):
         return sku
     return {"$in": [found for found in matching_skus(db, q) if not sku or found == sku]}
 

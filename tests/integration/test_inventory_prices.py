@@ -38,6 +38,9 @@ def test_bad_prices_are_refused_in_both_languages_and_change_nothing(client, run
     hindi = client.post(f"{API}/materials/YRN/prices", json={"price": "0"}, headers={**admin, "Accept-Language": "hi"})
     assert hindi.json["error"]["details"]["price"] == ["शून्य से अधिक होना चाहिए"]
     error_of(client.post(f"{API}/materials/NOPE/prices", json={"price": "1"}, headers=admin), 404, "unknown_material")
+    # a code longer than any material's (the fuzzer sent 300 letters) is unknown too, not a 500 making its event
+    error_of(client.post(f"{API}/materials/{'Y' * 300}/prices", json={"price": "1"}, headers=admin), 404,
+             "unknown_material")
     refused = client.post(f"{API}/materials/YRN/prices", json={"price": "1"}, headers=token("warehouse"))
     assert refused.status_code == 403
     assert "prices" not in runtime.db.materials.find_one({"_id": "YRN"})

@@ -73,6 +73,9 @@ def test_the_stock_page_searches_filters_and_pages_and_its_csv_has_every_matchin
     only = client.get(f"{API}/stock?format=csv&q=yr", headers=token("admin")).get_data(as_text=True)
     assert only.splitlines()[1].startswith("VNS,YRN,") and len(only.splitlines()) == 2
     assert [s["sku"] for s in client.get(f"{API}/stock?q=dy", headers=token("admin")).json] == ["DYE"]
+    every = client.get(f"{API}/stock", headers=token("admin")).json
+    for punctuation in (",", " ; ", "()"):  # no word to search for: every row, as without q (an empty $and was a 500)
+        assert client.get(f"{API}/stock", query_string={"q": punctuation}, headers=token("admin")).json == every
 
 
 def test_the_ledger_is_searched_filtered_by_india_days_paged_and_its_csv_says_both_zones(page, client, runtime,
