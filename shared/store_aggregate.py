@@ -92,21 +92,21 @@ def group(in_collection, database, options):
 _UNHASHABLE = object()
 
 
-def _hashable(value):
-    """A hashable stand-in, equal for values BSON's order finds equal: a dict's fields in their order,
-    a bool apart from the numbers 0 and 1."""
+def _hashable(value, nested: bool = False):
+    """A hashable stand-in, equal exactly when BSON's order (mongomock's BsonComparable) finds the values equal:
+    a dict's fields in their order, a bool apart from the numbers 0 and 1. Arrays, and bools within a document,
+    are not given one (mongomock's order finds [True] equal to [1]): their groups are mongomock's to make."""
     kind = type(value)
     if kind is dict:
         items = []
         for name, item in value.items():
-            frozen = _hashable(item)
+            frozen = _hashable(item, nested=True)
             if frozen is _UNHASHABLE:
                 return _UNHASHABLE
             items.append((name, frozen))
         return ("dict", tuple(items))
-    if kind is list:
-        frozen = [_hashable(item) for item in value]
-        return _UNHASHABLE if any(item is _UNHASHABLE for item in frozen) else ("list", tuple(frozen))
+    if kind is bool and nested:
+        return _UNHASHABLE
     if kind in (str, int, float, bool, type(None)) or isinstance(value, mongomock.ObjectId):
         return (kind is bool, value)
     return _UNHASHABLE

@@ -67,9 +67,10 @@ def test_each_pipeline_gives_mongomocks_rows_in_mongomocks_order(documents):
 
 @pytest.mark.parametrize("keys", [[1, 2, True], [1, True], [True, 1.0, 1], [0, False, "a"], [2, 1.0, 1, 2.0],
                                   [{"x": 1, "y": 1}, {"y": 1, "x": 1}], [{"x": 1, "y": 1}, 1, {"y": 1, "x": 1}],
-                                  [["a"], "a", None, [], None]])
+                                  [["a"], "a", None, [], None], [[1], [True], [1]], [{"x": 1}, {"x": True}, {"x": 1}]])
 def test_keys_python_and_bson_compare_differently_are_grouped_as_mongomock_groups_them(keys):
-    """True == 1 in Python but not in BSON's order; mongomock joins them only when its sort puts them side by side."""
+    """True == 1 in Python but not in BSON's order; mongomock joins them only when its sort puts them side by side
+    (and its order finds [True] equal to [1], so it keeps those in the order they came)."""
     collection = connect("mongomock://aggregate")["rawbank_test"].things
     collection.drop()
     collection.insert_many([{"_id": n, "k": key} for n, key in enumerate(keys)])
