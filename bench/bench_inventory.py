@@ -1,7 +1,7 @@
 """Inventory benchmark: reservation throughput (one hot material, 1,000 materials) and the receipt
 endpoint under gunicorn, each beside a bare Flask JSON endpoint measured in the same run.
 
-    .venv/bin/python bench/bench_inventory.py [--seconds 3] [--rounds 9] [--requisitions 2000] [--clients 4]
+    .venv/bin/python bench/bench_inventory.py [--seconds 3] [--rounds 9] [--requisitions 2000] [--clients 4] [--json]
 
 Prints figures; asserts nothing. Target (issue 19): receipt endpoint >= 50% of bare Flask requests/s.
 """
@@ -19,8 +19,9 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+sys.path[:0] = [ROOT, os.path.join(ROOT, "bench")]
 
+from figures import emit  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
 from shared.broker import stop_process  # noqa: E402
 from shared.config import Config  # noqa: E402
@@ -159,6 +160,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=9, help="bare/receipt pairs; the median ratio counts")
     parser.add_argument("--requisitions", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--json", action="store_true", help="also print the figures as one JSON object")
     args = parser.parse_args()
     token = issue_token(Config.from_env().jwt_secret, sub="bench", role="warehouse")
 
@@ -183,6 +185,9 @@ def main() -> None:
     verdict = "meets" if receipt >= 0.5 * bare else "MISSES"
     print(f"\nreceipt endpoint = {receipt / bare:.1%} of bare Flask (median of rounds: {ratios}): "
           f"{verdict} the >= 50% target")
+    emit({"ratio": round(receipt / bare, 3), "bare_rps": round(bare), "receipt_rps": round(receipt),
+          "round_ratios": [round(f[1] / f[0], 3) for f in figures],
+          "rates": {label: round(rate) for label, rate, _, _ in rows}}, args.json)
 
 
 if __name__ == "__main__":
