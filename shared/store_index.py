@@ -119,13 +119,7 @@ def indexed_paths(store) -> set[str]:
 
 def indexed_fields(store) -> set[str]:
     """The top-level fields a declared index of the collection begins with (not `_id`: looked up directly)."""
-    fields = set()
-    for index in store.indexes.values():
-        keys = list(index.get("key") or ())
-        first = keys[0][0] if keys and isinstance(keys[0], (list, tuple)) else None
-        if isinstance(first, str) and first != "_id" and "." not in first and not first.startswith("$"):
-            fields.add(first)
-    return fields
+    return {path for path in indexed_paths(store) if "." not in path}
 
 
 def candidates(store, filter) -> list | None:
