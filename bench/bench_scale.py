@@ -7,10 +7,10 @@ holds N requisitions (submitted through its API, spread over 1,000 artisans). Th
 artisan whose lists are read hold 60 records of their own at every size (one full page of 50 and
 a CSV of 60 rows), so each figure is the cost of the same answer with more data beside it: until
 2026-12-01 they held N/200 and N/100, and at 10^3 the page was not yet full. At each size, each request
-is made --repeat times (the reconcile facts --reconcile-repeat times) through the service's Flask app in this process (no HTTP server: the figure is
-the service's own work, mostly the embedded store's) and its median cost printed beside its cost at
-the first size. Target: each within 2x of its cost at 10^3, but the reconcile run (it reads every
-record), which grows with the data. Asserts nothing.
+is made --repeat times (the reconcile facts --reconcile-repeat times) through the service's Flask app
+in this process (no HTTP server: the figure is the service's own work, mostly the embedded store's) and
+its median cost printed beside its cost at the first size. Target: each within 2x of its cost at 10^3,
+but the reconcile run (it reads every record), which grows with the data. Asserts nothing.
 """
 from __future__ import annotations
 

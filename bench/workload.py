@@ -62,12 +62,18 @@ class Client:
         return status, decoded
 
 
+def _stat(path: Path) -> list[str]:
+    """The fields of a /proc/<pid>/stat after the command name (which may hold spaces and parentheses):
+    [0] state, [1] parent pid, [11] user and [12] system CPU time in clock ticks."""
+    return path.read_text().rsplit(")", 1)[1].split()
+
+
 def children(pid: int) -> dict[int, list[str]]:
     """The processes whose parent is `pid`: pid -> command line words."""
     found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) != pid:
+            if int(_stat(stat)[1]) != pid:
                 continue
             words = [w.decode(errors="replace") for w in (stat.parent / "cmdline").read_bytes().split(b"\0") if w]
         except (OSError, ValueError, IndexError):
@@ -90,7 +96,7 @@ def processes_of(pid: int) -> dict[str, int]:
 
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) the process has used so far, all its threads."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    fields = _stat(Path(f"/proc/{pid}/stat"))
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 

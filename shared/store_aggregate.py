@@ -5,8 +5,8 @@ its dates walked), then its `$match` walks every document's dates again (another
 `$group` sorts every document by a BSON comparison to group neighbours. The reconcile facts sum the
 whole ledger this way: 10^4 movements took 1.4 s, 10^5 did not finish in 20 minutes.
 
-Here the leading `$match` stages are one filter over the stored documents themselves (by an index
-when the filter has an indexed equality, shared/store_index.py), the remaining stages run on those
+Here the leading `$match` stages are one filter over the stored documents themselves (looked up in an
+index when one serves it, shared/store_reads.py), the remaining stages run on those
 documents, and only the result is copied and its dates made aware, as a find's would be. That is
 safe only for stages that never change their input documents, so pipelines with any other stage
 are mongomock's. `$group` puts documents with equal keys together in a dict (one pass) and orders

@@ -102,12 +102,14 @@ def _may_hold(value, parts: list[str]) -> bool:
     if isinstance(value, dict):
         return parts[0] in value and _may_hold(value[parts[0]], parts[1:])
     if isinstance(value, (list, tuple)):
-        return parts[0].isdigit() or any(_may_hold(item, parts) for item in value if isinstance(item, (dict, list, tuple)))
+        return parts[0].isdigit() or any(_may_hold(item, parts) for item in value
+                                         if isinstance(item, (dict, list, tuple)))
     return False
 
 
 def indexed_paths(store) -> set[str]:
-    """Every path a declared index of the collection begins with, dotted ones too (`$exists` is served by any)."""
+    """Every path a declared index of the collection begins with, dotted ones too (not `_id`: looked up
+    directly). An equality is served on a top-level one; `$exists` on any."""
     paths = set()
     for index in store.indexes.values():
         keys = list(index.get("key") or ())
@@ -117,14 +119,9 @@ def indexed_paths(store) -> set[str]:
     return paths
 
 
-def indexed_fields(store) -> set[str]:
-    """The top-level fields a declared index of the collection begins with (not `_id`: looked up directly)."""
-    return {path for path in indexed_paths(store) if "." not in path}
-
-
 def candidates(store, filter) -> list | None:
     """The documents a filter with an indexed equality may match, or None when no index serves it."""
-    keys = _keys(store, filter, indexed_fields(store))
+    keys = _keys(store, filter, indexed_paths(store))
     if keys is None:
         return None
     keys.update((key, None) for touched, key in store.journal.before if touched is store)  # this call's
@@ -132,32 +129,37 @@ def candidates(store, filter) -> list | None:
     return [documents[key] for key in keys if key in documents]
 
 
-def _keys(store, filter, wanted: set[str]) -> dict | None:
-    """Keys of the documents an indexed equality (or an indexed path's `$exists`) of `filter` allows, or of each of its `$or` branches
-    (the dispatcher's claim: pending and due, or sending with a lapsed lease), or of one of its `$and`
-    branches (an artisan's requisitions: theirs or a share, within what they may see); None: no index serves it."""
+def _index(store, name, make):
+    """The collection's map kept under `name`, built by `make()` at its first use."""
+    index = store.field_indexes.get(name)
+    if index is None:
+        index = store.field_indexes[name] = make()
+    return index
+
+
+def _keys(store, filter, paths: set[str]) -> dict | None:
+    """Keys of the documents an indexed equality (or an indexed path's `$exists`) of `filter` allows, or of
+    each of its `$or` branches (the dispatcher's claim: pending and due, or sending with a lapsed lease), or
+    of one of its `$and` branches (an artisan's requisitions: theirs or a share, within what they may see);
+    None: no index serves it. `paths`: the collection's `indexed_paths`."""
     if not isinstance(filter, dict):
         return None
     for field, value in filter.items():
-        if field in wanted and kept(value):
-            index = store.field_indexes.get(field)
-            if index is None:
-                index = store.field_indexes[field] = FieldIndex(field, store._documents)
+        if field in paths and "." not in field and kept(value):
+            index = _index(store, field, lambda: FieldIndex(field, store._documents))
             return dict.fromkeys(index.candidates(value))
     for field, value in filter.items():
-        if type(value) is dict and value == {"$exists": True} and field in indexed_paths(store):
-            index = store.field_indexes.get(("$exists", field))
-            if index is None:
-                index = store.field_indexes[("$exists", field)] = ExistsIndex(field, store._documents)
+        if type(value) is dict and value == {"$exists": True} and field in paths:
+            index = _index(store, ("$exists", field), lambda: ExistsIndex(field, store._documents))
             return dict.fromkeys(index.candidates())
     branches = filter.get("$or")
     if isinstance(branches, list) and branches:
-        served = [_keys(store, branch, wanted) for branch in branches]
+        served = [_keys(store, branch, paths) for branch in branches]
         if None not in served:  # one branch unserved: it may match any document
             return {key: None for keys in served for key in keys}
     branches = filter.get("$and")
     if isinstance(branches, list):  # every branch must match: one served is enough
-        return next((keys for branch in branches if (keys := _keys(store, branch, wanted)) is not None), None)
+        return next((keys for branch in branches if (keys := _keys(store, branch, paths)) is not None), None)
     return None
 
 
