@@ -13,6 +13,9 @@ own indexes; this module is never loaded there.
 from __future__ import annotations
 
 import math
+from datetime import datetime
+
+from sortedcontainers import SortedList
 
 #: Values kept in the map (NaN is not: it equals nothing). The map's lookup equates True and 1 as
 #: mongomock's scan does (MongoDB would not; rawbank never stores a bool where it looks one up).
@@ -24,7 +27,12 @@ def kept(value) -> bool:
     return type(value) in KEPT and not (type(value) is float and math.isnan(value))
 
 
-class FieldIndex:
+class _Index:
+    def forget(self, key) -> None:
+        """The document is deleted (called before the call's changes settle, see `reindex`)."""
+
+
+class FieldIndex(_Index):
     """Document keys by the value of one top-level field; a document holding an array there is filed under each
     of its elements (MongoDB's multikey index: {"members": x} matches an array holding x); one holding an array
     within an array may match any value."""
@@ -74,7 +82,7 @@ class FieldIndex:
         return [*self.buckets.get(value, ()), *self.arrays]
 
 
-class ExistsIndex:
+class ExistsIndex(_Index):
     """Keys of the documents that hold a path (a sparse index's `{path: {"$exists": true}}`): the relay's search
     for documents with events to send (`outbox.event_id`) looked at every requisition ever stored. A document
     whose path cannot be told (an array within an array, a numbered element) is kept: the filter tests it."""
@@ -94,6 +102,80 @@ class ExistsIndex:
 
     def candidates(self) -> list:
         return list(self.keys)
+
+
+def _kind(value):
+    """The kind of a sort value Python orders as MongoDB does among values of that kind; None: any other."""
+    kind = type(value)
+    if kind is int or (kind is float and not math.isnan(value)):
+        return "number"
+    if kind is str:
+        return "string"
+    if kind is datetime:
+        return "aware date" if value.tzinfo is not None else "date"
+    return None
+
+
+class SortedIndex(_Index):
+    """Document keys in the order of one top-level field's values, and within equal values in the order of the
+    collection's documents (mongomock sorts stably what its scan yields): what a MongoDB index beginning with
+    the field gives a sort on it. The newest 50 of 10^5 events, or an admin's first page of requisitions,
+    sorted and copied every record. Served only while every document holds a value of one kind
+    (`_kind`): anything else (a value missing, null, an array, numbers beside strings) is left to
+    mongomock's own sort."""
+
+    def __init__(self, field: str, documents):
+        self.field = field
+        self.lists: dict[str, SortedList] = {}  # kind -> (value, place, key), each of one kind
+        self.entries: dict = {}  # key -> (kind, entry) as filed
+        self.odd: dict = {}  # keys of the documents whose value is of no plain kind
+        self.place: dict = {}  # key -> its place among the collection's documents (kept through updates)
+        self.next = 0
+        for key, doc in documents.items():
+            self.add(key, doc)
+
+    def add(self, key, doc) -> None:
+        self.remove(key, doc)  # filed already when the index was built within the call that stored it
+        place = self.place.get(key)
+        if place is None:
+            place = self.place[key] = self.next
+            self.next += 1
+        value = doc.get(self.field) if isinstance(doc, dict) else None
+        kind = _kind(value)
+        if kind is None:
+            self.odd[key] = None
+            return
+        entry = self.entries[key] = (kind, (value, place, key))
+        self.lists.setdefault(kind, SortedList()).add(entry[1])
+
+    def remove(self, key, doc) -> None:
+        self.odd.pop(key, None)
+        kind, entry = self.entries.pop(key, (None, None))
+        if kind is not None:
+            self.lists[kind].remove(entry)
+            if not self.lists[kind]:
+                del self.lists[kind]
+
+    def forget(self, key) -> None:
+        self.place.pop(key, None)  # stored again, it comes last, as in the collection's documents
+
+    def groups(self, descending: bool):
+        """Lists of keys of equal value, in the order asked; None when the values are not all of one kind."""
+        if self.odd or len(self.lists) > 1:
+            return None
+        return _grouped(next(iter(self.lists.values()), ()), descending)
+
+
+def _grouped(entries: SortedList, descending: bool):
+    group, last = [], _ABSENT
+    for value, _, key in (reversed(entries) if descending else entries):
+        if group and value != last:
+            yield group[::-1] if descending else group
+            group = []
+        group.append(key)
+        last = value
+    if group:
+        yield group[::-1] if descending else group
 
 
 def _may_hold(value, parts: list[str]) -> bool:
@@ -161,6 +243,24 @@ def _keys(store, filter, paths: set[str]) -> dict | None:
     if isinstance(branches, list):  # every branch must match: one served is enough
         return next((keys for branch in branches if (keys := _keys(store, branch, paths)) is not None), None)
     return None
+
+
+def ordered(store, field: str, descending: bool):
+    """The documents in the order of `field`, as lists of equal values (see SortedIndex), when a declared index
+    begins with that top-level field and every document holds a value of one plain kind; else None."""
+    if "." in field or field not in indexed_paths(store):
+        return None
+    groups = _index(store, ("$sorted", field), lambda: SortedIndex(field, store._documents)).groups(descending)
+    if groups is None:
+        return None
+    documents = store._documents
+    return ([documents[key] for key in group] for group in groups)
+
+
+def forget(store, key) -> None:
+    """A document is deleted: stored again under its key, it comes last among the documents."""
+    for index in store.field_indexes.values():
+        index.forget(key)
 
 
 def reindex(store, key, before, after, absent) -> None:

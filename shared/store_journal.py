@@ -56,10 +56,11 @@ class Journal:
             changes, moved = [], []
             for (store, key), before in self.before.items():
                 after = store._documents.get(key, ABSENT)
-                if after is before or (before is not ABSENT and after is not ABSENT and after == before):
+                if after is before:
                     continue
-                changes.append((store.database, store.name, key, None if after is ABSENT else bson.encode(after)))
-                moved.append((store, key, before, after))
+                if before is ABSENT or after is ABSENT or after != before:
+                    changes.append((store.database, store.name, key, None if after is ABSENT else bson.encode(after)))
+                moved.append((store, key, before, after))  # an equal one too: deleted and stored again, it moved
             if changes and self.sink is not None:
                 self.sink(changes)
             for store, key, before, after in moved:  # kept, so the equality indexes follow
@@ -108,7 +109,8 @@ class JournaledCollection(CollectionStore):
         super().__init__(name)
         self.database = database
         self.journal = journal
-        self.field_indexes: dict = {}  # FieldIndex by field, ExistsIndex by ("$exists", path): built at first use
+        self.field_indexes: dict = {}  # FieldIndex by field, ExistsIndex by ("$exists", path), SortedIndex by
+        # ("$sorted", field): each built at its first use
         self._next_expiry = 0.0
 
     def _remove_expired_documents(self):
@@ -125,6 +127,7 @@ class JournaledCollection(CollectionStore):
     def __delitem__(self, key):
         self.journal.touch(self, key, self._documents.get(key, ABSENT))
         super().__delitem__(key)
+        store_index.forget(self, key)
 
     def drop(self):
         for key, doc in self._documents.items():

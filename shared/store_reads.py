@@ -32,6 +32,8 @@ def _iter_documents(self, filter):
     """
     found = _candidates(self, filter)
     if found is None:
+        if type(filter) is dict and not filter and hasattr(self._store, "field_indexes"):
+            return iter(list(self._store._documents.values()))  # all of them (count_documents({})): none to test
         return _scan(self, filter)
     return iter([doc for doc in found if filter_applies(filter, doc)])
 
@@ -133,6 +135,10 @@ def _sorted_page(collection, spec, sort: list, wanted: int) -> list:
     and an artisan's newest requisitions (created_at, then _id) test a page of theirs, not all of them.
     """
     pool = None if "_iter_documents" in vars(collection) else _candidates(collection, spec)
+    if pool is None and "_iter_documents" not in vars(collection) and hasattr(collection._store, "field_indexes"):
+        walked = _walked_page(collection._store, spec, sort, wanted)
+        if walked is not None:
+            return walked
     tested = pool is None
     if tested:
         pool = list(collection._iter_documents(spec))
@@ -155,6 +161,27 @@ def _sorted_page(collection, spec, sort: list, wanted: int) -> list:
     for field, direction in reversed(sort):  # mongomock's order; its sort keys have no ==, so heapq would not keep ties
         matches = sorted(matches, key=lambda doc, field=field: resolve_sort_key(field, doc), reverse=direction < 0)
     return matches[:wanted]
+
+
+def _walked_page(store, spec, sort: list, wanted: int) -> list | None:
+    """The page read in the order of a declared index on the first sort key (store_index.SortedIndex): the
+    newest events, or an admin's first requisitions, test a page's worth of documents, not all of them. Ties
+    on that key are ordered by the other keys as mongomock's sort orders them; None: no such index serves it.
+    Only for a filter no index looks up: mongomock's sort of the scan keeps the collection's order in ties,
+    the index's order too."""
+    field, direction = sort[0]
+    groups = store_index.ordered(store, field, descending=direction < 0)
+    if groups is None:
+        return None
+    page = []
+    for group in groups:
+        matched = group if not spec else [doc for doc in group if filter_applies(spec, doc)]
+        for later, way in reversed(sort[1:]):
+            matched = sorted(matched, key=lambda doc, later=later: resolve_sort_key(later, doc), reverse=way < 0)
+        page.extend(matched)
+        if len(page) >= wanted:
+            break
+    return page[:wanted]
 
 
 _MISSING = object()
