@@ -146,9 +146,14 @@ def main(argv=None) -> int:
     print(f"\n{'request':34}" + "".join(f"{size:>12,}" for size in sizes) + "   largest / first")
     for name, row in table.items():
         growth = row[sizes[-1]] / row[sizes[0]]
-        linear = sizes[-1] / sizes[0]
-        note = (f"linear would be {linear:.0f}x: {'at most linear' if growth <= linear * 1.2 else 'FASTER THAN LINEAR'}"
-                if name in LINEAR else ("within 2x" if growth <= 2 else "MORE THAN 2x"))
+        if name in LINEAR and len(sizes) > 1:  # judged by the last step: at the smallest size fixed costs weigh
+            step = row[sizes[-1]] / row[sizes[-2]]
+            ratio = sizes[-1] / sizes[-2]
+            note = (f"{sizes[-2]:,} -> {sizes[-1]:,}: {step:.1f}x for {ratio:.0f}x the records, "
+                    f"{'linear' if step <= ratio * 1.2 else 'MORE THAN LINEAR'}; "
+                    f"{1000 * row[sizes[-1]] / sizes[-1]:.0f} us a record")
+        else:
+            note = "within 2x" if growth <= 2 else "MORE THAN 2x"
         print(f"{name:34}" + "".join(f"{row[size]:>10.2f}ms" for size in sizes) + f"   {growth:>5.1f}x  {note}")
     path = chart("scale", "Cost per request as data grows", "records stored", "ms (median)",
                  {name: sorted(row.items()) for name, row in table.items()}, logx=True)
