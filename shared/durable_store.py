@@ -125,7 +125,8 @@ class DurableStore:
         self.loaded = self._load()
         self._fsync_directory()
         self.client = embedded_store.connect(self.server)
-        self.writer = GroupWriter(self._commit, self._fsync, self._failed, f"store-writer-{self.path.stem}")
+        self.writer = GroupWriter(self._commit, self._fsync, self._failed, f"store-writer-{self.path.stem}",
+                                  guard=self.client._lock)
         self.checkpointer = Checkpointer(self.path, synchronous, lambda: self.writer.commits).start()
 
     @property

@@ -1,6 +1,7 @@
 """Writing a durable store's log: group commit from one writer thread, and background checkpoints."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import threading
@@ -23,16 +24,23 @@ class GroupWriter:
     it is durable, so an answer leaves only after what it saw is on disk, and one transaction and
     one fsync serve every request answered together. After a failed write or fsync nothing more is
     trusted to the disk: `failed(exc)` runs once, waiting and queueing raise from then on.
+
+    `guard` is the store's lock. The failure is marked and `failed(exc)` runs while it is held, and
+    waiters hear of the failure only after that: nobody reads memory between the failure and its
+    being put back to what the disk holds (a store call refused once the writer was broken, or a
+    `wait()` that raised, was followed by a read of the changes the disk had just refused).
     """
 
-    def __init__(self, commit, fsync, failed, name: str):
+    def __init__(self, commit, fsync, failed, name: str, guard=None):
         self._commit, self._fsync, self._failed = commit, fsync, failed
+        self._guard = guard if guard is not None else contextlib.nullcontext()
         self._mutex = threading.Lock()
         self._work = threading.Condition(self._mutex)
         self._done = threading.Condition(self._mutex)
         self._queue: list = []
         self._stopping = False
         self.broken: str | None = None  # why the disk cannot be trusted any more
+        self._settled = False  # after a failure: memory is what the disk holds again
         self.queued = 0  # store calls handed over
         self.durable = 0  # store calls committed and fsync'd
         self.commits = 0  # transactions (the checkpointer counts them)
@@ -52,7 +60,7 @@ class GroupWriter:
         with self._mutex:
             target = self.queued
             while self.durable < target:
-                if self.broken:
+                if self._settled:
                     raise OSError(self.broken)
                 self._done.wait()
 
@@ -68,14 +76,15 @@ class GroupWriter:
                 self._commit(batch)
                 self._fsync()
             except Exception as exc:  # noqa: BLE001 - whatever it was, the disk holds less than memory
-                with self._mutex:
-                    self.broken = f"{type(exc).__name__}: {exc}"
-                    self._queue.clear()  # undone with the rest: memory is read back from the disk
-                    self._done.notify_all()  # whoever waits for them is told they failed
-                self._failed(exc)
+                with self._guard:  # no store call runs until memory is put back
+                    with self._mutex:
+                        self.broken = f"{type(exc).__name__}: {exc}"
+                        self._queue.clear()  # undone with the rest: memory is read back from the disk
+                    self._failed(exc)
                 with self._mutex:
                     self.queued = self.durable  # memory is what the disk holds again: answers may leave
-                    self._done.notify_all()
+                    self._settled = True
+                    self._done.notify_all()  # whoever waits for what was lost is told it failed
                 return
             with self._mutex:
                 self.durable, self.commits = target, self.commits + 1
