@@ -161,18 +161,17 @@ class DurableStore:
         Calls that were made but not written are gone, as after a crash; a request that made some
         of its calls gets no more (every write is refused from now on), so none is half applied.
         What the kernel held may be gone after a failed fsync, so nothing is trusted to the disk
-        again until rawbank restarts.
+        again until rawbank restarts. The writer calls it holding the store's lock (its `guard`).
         """
         log.critical("store %s: %s; it takes no more writes until rawbank restarts", self.path, self.broken)
-        with self.client._lock:  # no store call runs while memory is put back
-            for database in self.server._databases.values():
-                for collection in database._collections.values():
-                    collection._documents.clear()
-                    collection.field_indexes.clear()
-            try:
-                load(self.sqlite, self.server)
-            except sqlite3.Error:
-                log.critical("store %s: could not be read back after the failure", self.path, exc_info=True)
+        for database in self.server._databases.values():
+            for collection in database._collections.values():
+                collection._documents.clear()
+                collection.field_indexes.clear()
+        try:
+            load(self.sqlite, self.server)
+        except sqlite3.Error:
+            log.critical("store %s: could not be read back after the failure", self.path, exc_info=True)
 
     def _refused(self) -> StoreWriteError:
         return StoreWriteError(f"the store {self.path} takes no more writes: {self.broken}. "

@@ -134,8 +134,9 @@ def _sorted_page(collection, spec, sort: list, wanted: int) -> list:
     dispatcher's claim of the next due delivery tests one or two of thousands pending, not all of them,
     and an artisan's newest requisitions (created_at, then _id) test a page of theirs, not all of them.
     """
-    pool = None if "_iter_documents" in vars(collection) else _candidates(collection, spec)
-    if pool is None and "_iter_documents" not in vars(collection) and hasattr(collection._store, "field_indexes"):
+    patched = "_iter_documents" in vars(collection)  # an update's own scan, journaled (shared/store_journal.py)
+    pool = None if patched else _candidates(collection, spec)
+    if pool is None and not patched and hasattr(collection._store, "field_indexes"):
         walked = _walked_page(collection._store, spec, sort, wanted)
         if walked is not None:
             return walked
@@ -158,9 +159,14 @@ def _sorted_page(collection, spec, sort: list, wanted: int) -> list:
         # sorting is stable with reverse too, as heapq's picks are: testing after ordering keeps ties in order
         return list(itertools.islice((doc for doc in ordered if filter_applies(spec, doc)), wanted))
     matches = pool if tested else [doc for doc in pool if filter_applies(spec, doc)]
-    for field, direction in reversed(sort):  # mongomock's order; its sort keys have no ==, so heapq would not keep ties
-        matches = sorted(matches, key=lambda doc, field=field: resolve_sort_key(field, doc), reverse=direction < 0)
-    return matches[:wanted]
+    return _in_mongomock_order(matches, sort)[:wanted]  # its sort keys have no ==, so heapq would not keep ties
+
+
+def _in_mongomock_order(documents: list, sort: list) -> list:
+    """`documents` sorted as mongomock sorts them: key by key from the last, stably, by its BSON sort keys."""
+    for field, direction in reversed(sort):
+        documents = sorted(documents, key=lambda doc, field=field: resolve_sort_key(field, doc), reverse=direction < 0)
+    return documents
 
 
 def _walked_page(store, spec, sort: list, wanted: int) -> list | None:
@@ -176,9 +182,7 @@ def _walked_page(store, spec, sort: list, wanted: int) -> list | None:
     page = []
     for group in groups:
         matched = group if not spec else [doc for doc in group if filter_applies(spec, doc)]
-        for later, way in reversed(sort[1:]):
-            matched = sorted(matched, key=lambda doc, later=later: resolve_sort_key(later, doc), reverse=way < 0)
-        page.extend(matched)
+        page.extend(_in_mongomock_order(matched, sort[1:]))  # equal on the first key: ordered by the others
         if len(page) >= wanted:
             break
     return page[:wanted]

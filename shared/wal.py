@@ -1,7 +1,6 @@
 """Writing a durable store's log: group commit from one writer thread, and background checkpoints."""
 from __future__ import annotations
 
-import contextlib
 import logging
 import sqlite3
 import threading
@@ -25,15 +24,15 @@ class GroupWriter:
     one fsync serve every request answered together. After a failed write or fsync nothing more is
     trusted to the disk: `failed(exc)` runs once, waiting and queueing raise from then on.
 
-    `guard` is the store's lock. The failure is marked and `failed(exc)` runs while it is held, and
+    `guard` is the store's lock. The failure is marked and `failed(exc)` runs while it is held (no
+    store call runs while memory is put back), and
     waiters hear of the failure only after that: nobody reads memory between the failure and its
     being put back to what the disk holds (a store call refused once the writer was broken, or a
     `wait()` that raised, was followed by a read of the changes the disk had just refused).
     """
 
-    def __init__(self, commit, fsync, failed, name: str, guard=None):
-        self._commit, self._fsync, self._failed = commit, fsync, failed
-        self._guard = guard if guard is not None else contextlib.nullcontext()
+    def __init__(self, commit, fsync, failed, name: str, *, guard):
+        self._commit, self._fsync, self._failed, self._guard = commit, fsync, failed, guard
         self._mutex = threading.Lock()
         self._work = threading.Condition(self._mutex)
         self._done = threading.Condition(self._mutex)
