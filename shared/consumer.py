@@ -53,6 +53,7 @@ class ConsumerLoop:
         self.applied = applied  # told after each event's effect is stored (wakes the relay and live streams)
         self.ready = threading.Event()
         self.lag: int | None = None  # messages not yet handled on the assigned partitions; None: not known
+        self._handled = {}  # (topic, event type) -> its EVENTS_HANDLED child: a labels() lookup per event cost more
 
     def _consumer(self) -> KafkaConsumer:
         interval = self.config.kafka_max_poll_interval_ms
@@ -125,7 +126,11 @@ class ConsumerLoop:
             attempt += 1
             try:
                 handler(item)
-                EVENTS_HANDLED.labels(self.service, message.topic, name).inc()
+                counted = self._handled.get((message.topic, name))
+                if counted is None:
+                    counted = self._handled[message.topic, name] = EVENTS_HANDLED.labels(self.service, message.topic,
+                                                                                         name)
+                counted.inc()
                 if self.applied is not None:
                     self.applied()
                 return

@@ -1,6 +1,7 @@
 """The outbox relay: publish each document's embedded events, wait for the ack, pull them."""
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import uuid
@@ -145,5 +146,9 @@ def outbox_push(*events: Event) -> dict:
     return {"outbox": {"$each": [event.to_dict() for event in events]}}
 
 
+_FIELDS = tuple(Event.__dataclass_fields__)
+
+
 def _encode(event: dict) -> bytes:
-    return Event(**{k: event[k] for k in Event.__dataclass_fields__}).to_bytes()
+    """The outbox entry as Event.to_bytes() gives it: the envelope's fields, in its order, nothing else."""
+    return json.dumps({name: event[name] for name in _FIELDS}, separators=(",", ":"), ensure_ascii=False).encode()

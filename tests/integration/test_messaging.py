@@ -4,6 +4,7 @@ from contextlib import contextmanager
 
 import pytest
 from kafka import KafkaConsumer, TopicPartition
+from prometheus_client import REGISTRY
 
 from services.notifier import event_log
 from shared.consumer import ConsumerLoop
@@ -69,6 +70,11 @@ def read_all(config, topic: str, expect: int, timeout: float = 15.0):
         consumer.close()
 
 
+def _handled(topic: str) -> float:
+    return REGISTRY.get_sample_value("rawbank_events_handled_total",
+                                     {"service": "test", "topic": topic, "type": "StockReceived"}) or 0
+
+
 def test_round_trip_and_offsets_committed_after_handling(broker_config, topic, producer, unique):
     seen = []
     group = f"g-{unique}"
@@ -80,6 +86,7 @@ def test_round_trip_and_offsets_committed_after_handling(broker_config, topic, p
         wait_until(lambda: len(seen) == 3, message="three events handled")
     assert sorted(e.event_id for e in seen) == sorted(e.event_id for e in sent)
     assert seen[0].data["quantity"] in (1000, 2000, 3000)
+    assert _handled(topic) == 3  # each event counted once in rawbank_events_handled_total
 
     later = receipt_event(9)
     producer.send(topic, key=later.key.encode(), value=later.to_bytes()).get(10)
@@ -89,6 +96,7 @@ def test_round_trip_and_offsets_committed_after_handling(broker_config, topic, p
         wait_until(lambda: again, message="the new event")
         loop.ready.wait(5)
     assert [e.event_id for e in again] == [later.event_id]
+    assert _handled(topic) == 4  # a new loop counts on the same series
 
 
 def test_poison_message_goes_to_the_dlq_and_the_partition_keeps_moving(broker_config, topic, producer, unique):

@@ -1,0 +1,156 @@
+"""The embedded store's own update paths (shared/store_updates.py) give exactly what mongomock's give,
+and a document that cannot be stored is refused whole now that only the journal encodes it."""
+from __future__ import annotations
+
+import copy
+import json
+from unittest import mock
+
+import bson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mongomock.collection
+from pymongo import ReturnDocument
+
+from shared import store_updates
+from shared.envelope import Event, new_event
+from shared.mongo import connect
+from shared.relay import _encode, outbox_push
+
+_ids = st.sampled_from(["a", "b", "c", ""])
+_held = st.one_of(_ids, st.integers(0, 2), st.none(), st.lists(_ids, max_size=2), st.just({"x": "a"}))
+_element = st.one_of(
+    st.fixed_dictionaries({"e": _held, "n": st.integers(0, 3)}),  # the field holds something
+    st.fixed_dictionaries({"n": st.integers(0, 3)}),  # no such field
+    _ids, st.integers(0, 2))  # not a document
+_condition = st.one_of(
+    st.fixed_dictionaries({"e": st.fixed_dictionaries({"$in": st.lists(_ids, max_size=4)})}),  # the relay's shape
+    st.fixed_dictionaries({"e": st.fixed_dictionaries({"$in": st.lists(st.one_of(_ids, st.integers(0, 2)),
+                                                                        max_size=3)})}),
+    st.fixed_dictionaries({"e": _ids}), st.fixed_dictionaries({"n": st.fixed_dictionaries({"$gt": st.integers(0, 3)})}),
+    _ids)
+_path = st.sampled_from(["box", "box", "other", "nested.box", "n"])
+
+
+_outbox = st.lists(st.one_of(st.fixed_dictionaries({"e": _ids, "n": st.integers(0, 3)}),
+                             st.fixed_dictionaries({"n": st.integers(0, 3)})), max_size=8)  # what the fast path takes
+_relays_pull = st.fixed_dictionaries({"box": st.fixed_dictionaries(
+    {"e": st.fixed_dictionaries({"$in": st.lists(_ids, max_size=4)})})})
+
+
+@settings(max_examples=300, deadline=None)
+@given(box=st.one_of(_outbox, st.lists(_element, max_size=8)),
+       pulls=st.one_of(_relays_pull, st.dictionaries(_path, _condition, min_size=1, max_size=2)),
+       unset=st.booleans(), push=st.sampled_from([None, "before", "after"]), pushed=_element)
+def test_a_pull_leaves_what_mongomocks_pull_leaves(box, pulls, unset, push, pushed):
+    document = {"_id": 1, "box": box, "other": list(box), "nested": {"box": list(box)}, "n": 3}
+    update = {"$pull": pulls, **({"$unset": {"lease": ""}} if unset else {})}
+    if push:  # another operator on the same array, before or after the pull: applied in that order
+        update = {"$push": {"box": pushed}, **update} if push == "before" else {**update, "$push": {"box": pushed}}
+    collection = mongomock.MongoClient().db.c
+    ours, theirs = copy.deepcopy(document), copy.deepcopy(document)
+    outcome = []
+    for apply, target in ((store_updates.apply_update_document, ours),
+                          (store_updates._apply_update_document, theirs)):  # mongomock's own
+        try:
+            apply(collection, target, {"_id": 1}, copy.deepcopy(update), False)
+            outcome.append(None)
+        except Exception as exc:  # noqa: BLE001 - both must fail alike
+            outcome.append(type(exc))
+    assert outcome[0] == outcome[1]
+    assert ours == theirs
+
+
+def test_the_relays_pull_is_served_in_one_pass_and_keeps_the_order():
+    box = [{"event_id": name, "n": n} for n, name in enumerate("abcabd")] + [{"n": 9}]
+    kept = store_updates._without(box, "box", {"event_id": {"$in": ["a", "d"]}})
+    assert kept == [box[1], box[2], box[4], box[6]]
+    assert store_updates._without(box + [1], "box", {"event_id": {"$in": ["a"]}}) is None  # not a document
+    assert store_updates._without(box, "box", {"event_id": {"$in": [1]}}) is None  # not strings
+    assert store_updates._without(box, "x.box", {"event_id": {"$in": ["a"]}}) is None  # a dotted path
+
+
+_docs = st.lists(st.fixed_dictionaries({"k": st.integers(0, 2), "v": st.integers(0, 5),
+                                        "box": st.lists(st.integers(0, 3), max_size=3)}), max_size=5)
+_projection = st.sampled_from([None, {"box": 1}, {"v": True, "k": 1}, {"_id": 0, "v": 1}, {"box": 0},
+                               {"v": 1, "box": 0}, {"_id": 1}, ["v"]])
+_returned = st.sampled_from([ReturnDocument.AFTER, ReturnDocument.BEFORE])
+
+
+@settings(max_examples=200, deadline=None)
+@given(docs=_docs, k=st.integers(0, 3), projection=_projection, returned=_returned, upsert=st.booleans(),
+       by=st.sampled_from([None, [("v", 1)], [("v", -1)]]), lease=st.booleans())
+def test_find_one_and_update_gives_and_leaves_what_mongomocks_gives(docs, k, projection, returned, upsert, by, lease):
+    update = {"$set": {"lease": "me"}, "$inc": {"v": 1}} if lease else {"$push": {"box": 7}}
+    results, contents = [], []
+    for name, own in (("ours", True), ("theirs", False)):
+        db = connect(f"mongomock://fam-{name}")["rawbank_test"]
+        db.c.drop()
+        if docs:
+            db.c.insert_many([{"_id": n, **doc} for n, doc in enumerate(docs)])
+        patch = mock.patch.object(mongomock.collection.Collection, "_find_and_modify",
+                                  store_updates.find_and_modify if own else store_updates._find_and_modify)
+        with patch:
+            try:
+                results.append(db.c.find_one_and_update({"k": k, "lease": {"$exists": False}}, update,
+                                                        projection=projection, sort=by, upsert=upsert,
+                                                        return_document=returned))
+            except Exception as exc:  # noqa: BLE001 - both must fail alike
+                results.append(type(exc))
+        contents.append([{key: value for key, value in doc.items() if key != "_id" or type(value) is int}
+                         for doc in db.c.find()])  # an upsert's new ObjectId differs between the two
+    if isinstance(results[0], dict) and type(results[0].get("_id")) is not int:
+        results = [{key: value for key, value in r.items() if key != "_id"} for r in results]
+    assert results[0] == results[1]
+    assert contents[0] == contents[1]
+
+
+def test_the_relays_claim_reads_the_outbox_once_after_the_lease():
+    db = connect("mongomock://fam-claim")["rawbank_test"]
+    db.c.drop()
+    db.c.insert_one({"_id": "VNS/YRN", "outbox": [{"event_id": str(n)} for n in range(3)]})
+    with mock.patch.object(store_updates, "_find_and_modify", side_effect=AssertionError("mongomock's path")):
+        found = db.c.find_one_and_update({"_id": "VNS/YRN", "_relay": {"$exists": False}},
+                                         {"$set": {"_relay": {"owner": "me"}}}, projection={"outbox": 1},
+                                         return_document=ReturnDocument.AFTER)
+    assert found == {"_id": "VNS/YRN", "outbox": [{"event_id": "0"}, {"event_id": "1"}, {"event_id": "2"}]}
+    assert db.c.find_one({"_id": "VNS/YRN"})["_relay"] == {"owner": "me"}
+
+
+@pytest.mark.parametrize("write", ["insert", "insert_many", "replace", "set", "upsert"])
+def test_a_document_that_cannot_be_stored_is_refused_and_changes_nothing(write):
+    """mongomock's own BSON check is gone (the journal's encoding of the whole document is the one check);
+    a value BSON cannot hold still raises what it raised, and nothing of the call stays."""
+    db = connect("mongomock://unstorable")["rawbank_test"]
+    db.c.drop()
+    db.c.insert_one({"_id": 1, "v": "kept"})
+    bad = object()
+    calls = {"insert": lambda: db.c.insert_one({"_id": 2, "v": bad}),
+             "insert_many": lambda: db.c.insert_many([{"_id": 2, "v": "fine"}, {"_id": 3, "v": {"deep": [bad]}}]),
+             "replace": lambda: db.c.replace_one({"_id": 1}, {"v": bad}),
+             "set": lambda: db.c.update_one({"_id": 1}, {"$set": {"v": bad, "w": 1}}),
+             "upsert": lambda: db.c.update_one({"_id": 4}, {"$set": {"v": bad}}, upsert=True)}
+    with pytest.raises(bson.errors.InvalidDocument):
+        calls[write]()
+    assert list(db.c.find()) == [{"_id": 1, "v": "kept"}]
+
+
+def test_mongomocks_field_name_checks_still_refuse():
+    db = connect("mongomock://names")["rawbank_test"]
+    db.c.drop()
+    with pytest.raises(bson.errors.InvalidDocument):
+        db.c.insert_one({"_id": 1, "$bad": 1})
+    with pytest.raises(bson.errors.InvalidDocument):
+        db.c.insert_one({"_id": 1, "a": {"b\0c": 1}})
+    assert db.c.count_documents({}) == 0
+
+
+def test_the_relay_sends_an_outbox_entry_as_the_event_itself_would_be_sent():
+    event = new_event("StockReceived", "VNS/YRN", {
+        "movement_id": "m1", "sku": "YRN", "depot": "VNS", "quantity": 1500, "on_hand": 1500,
+        "available": 1500, "by": "कारीगर"}, source="test", correlation_id="c1")
+    entry = outbox_push(event)["outbox"]["$each"][0]
+    assert _encode({**entry, "_extra": 1}) == event.to_bytes()
+    assert Event(**json.loads(_encode(entry))) == event
