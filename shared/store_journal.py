@@ -44,6 +44,8 @@ class Journal:
         self.sink = sink
         self.copy = copy
         self.before: dict[tuple[JournaledCollection, object], object] = {}
+        self.split: dict = {}  # (collection, key) -> fields whose list alone `before` copied, for a `before` that
+        # shares with the document the fields no update of this call has changed yet (`_journaling`)
 
     def touch(self, store: "JournaledCollection", key, before) -> None:
         self.before.setdefault((store, key), before)
@@ -70,6 +72,7 @@ class Journal:
             raise
         finally:
             self.before.clear()
+            self.split.clear()
 
     def undo(self) -> None:
         for (store, key), before in self.before.items():
@@ -185,10 +188,11 @@ def _journaled_update(self, spec, document, *args, **kwargs):
     if journal is None:
         return _update(self, spec, document, *args, **kwargs)
     scan = self._iter_documents
+    fields = changed_fields(document)
 
     def recorded(filter):
         del self._iter_documents  # only the update's own scan: its uniqueness checks only read
-        return _journaling(scan(filter), store, journal)
+        return _journaling(scan(filter), store, journal, fields)
 
     self._iter_documents = recorded
     try:
@@ -203,14 +207,88 @@ def _journaled_update(self, spec, document, *args, **kwargs):
 _last_copied: list = [None]
 
 
-def _journaling(documents, store, journal: Journal):
+#: Operators that change an array's list only (what it holds, in which order), never its elements.
+_ON_THE_LIST = frozenset({"$push", "$pull", "$pullAll", "$addToSet", "$pop"})
+
+
+def changed_fields(document) -> dict | None:
+    """The top-level fields an update document can change, in place or not, each with how much of it
+    can change: "list" (an array operator on the field itself: its list, not the elements) or "all";
+    None when that is not known (a replacement, a pipeline, anything but operators on named paths).
+
+    Every update operator changes only what its paths name (`$rename` also its target), and a path's
+    first part is the top-level field it lies in: the rest of the document is left as it is.
+    """
+    if type(document) is not dict or not document:
+        return None
+    fields = {}
+    for operator, paths in document.items():
+        if type(operator) is not str or not operator.startswith("$") or type(paths) is not dict:
+            return None
+        for path, value in paths.items():
+            if type(path) is not str:
+                return None
+            field, dotted, _ = path.partition(".")
+            fields[field] = "list" if (operator in _ON_THE_LIST and not dotted
+                                       and fields.get(field, "list") == "list") else "all"
+            if operator == "$rename":
+                if type(value) is not str:
+                    return None
+                fields[value.partition(".")[0]] = "all"
+    return fields
+
+
+def _journaling(documents, store, journal: Journal, fields: dict | None):
+    """Journal each document an update is about to change: as it was, so the call can be undone.
+
+    When the update names the fields it changes, `before` copies those fields only; the others are
+    the document's own objects, which nothing changes in place (the relay's lease of an outbox of
+    80 events copied all of them to set one field). A later update of the same call that may change
+    one still shared copies it first (`_separate`), so `before` stays as the call found the document.
+    """
     for doc in documents:
         key = document_key(doc)
-        if (store, key) not in journal.before:
-            before = journal.copy(doc)
+        entry = (store, key)
+        if entry not in journal.before:
+            if fields is None:
+                before = journal.copy(doc)
+            else:
+                before = doc.copy()  # a dict, or the OrderedDict of an upsert, as it is
+                journal.split[entry] = _separate(before, doc, fields, journal.copy, set())
             journal.touch(store, key, before)
             _last_copied[0] = (doc, before)
+        elif entry in journal.split:
+            before = journal.before[entry]
+            if fields is None:  # not known what it changes: nothing shared any more
+                _separate(before, doc, dict.fromkeys(before, "all"), journal.copy, journal.split.pop(entry))
+            else:
+                _separate(before, doc, fields, journal.copy, journal.split[entry])
         yield doc
+
+
+def _separate(before: dict, doc: dict, fields: dict, copy, listed: set) -> set:
+    """Give `before` its own copy of each of `fields` that the next update may change in place.
+
+    A field still shared with `doc` is copied whole, or only its list when only the list can change
+    (then its elements stay shared, and the field is added to `listed`). A field of `listed` that may
+    now change whole is copied whole: its elements are as the call found them until this update.
+    Returns `listed`.
+    """
+    for field, change in fields.items():
+        value = before.get(field, ABSENT)
+        if value is ABSENT:
+            continue
+        if value is doc.get(field, ABSENT):
+            if change == "list" and type(value) is list:
+                before[field] = list(value)
+                listed.add(field)
+            else:
+                before[field] = copy(value)
+                listed.discard(field)
+        elif change != "list" and field in listed:
+            before[field] = copy(value)
+            listed.discard(field)
+    return listed
 
 
 def journaled_copy(value):

@@ -154,3 +154,52 @@ def test_the_relay_sends_an_outbox_entry_as_the_event_itself_would_be_sent():
     entry = outbox_push(event)["outbox"]["$each"][0]
     assert _encode({**entry, "_extra": 1}) == event.to_bytes()
     assert Event(**json.loads(_encode(entry))) == event
+
+
+_path_in = st.sampled_from(["a", "b", "box", "a.x", "box.0.n", "c"])
+_update = st.one_of(
+    st.builds(lambda p, v: {"$set": {p: v}}, _path_in, st.one_of(st.integers(0, 3), st.lists(st.integers(0, 3),
+                                                                                            max_size=2))),
+    st.builds(lambda p: {"$unset": {p: ""}}, _path_in),
+    st.builds(lambda p: {"$inc": {p: 1}}, st.sampled_from(["n", "a.x", "box.0.n"])),
+    st.builds(lambda v: {"$push": {"box": {"n": v}}}, st.integers(0, 3)),
+    st.builds(lambda v: {"$pull": {"box": {"n": v}}}, st.integers(0, 3)),
+    st.builds(lambda v: {"$addToSet": {"box": {"n": v}}}, st.integers(0, 3)),
+    st.just({"$pop": {"box": 1}}),
+    st.just({"$rename": {"c": "d"}}),
+    st.builds(lambda v: {"$push": {"box": {"n": v}}, "$set": {"box.0.n": 9}}, st.integers(0, 3)),
+    st.builds(lambda v: {"$push": {"box.0.tags": v}}, st.integers(0, 3)),  # into an element: not the list alone
+    st.builds(lambda v: {"keep": v, "box": [{"n": v}]}, st.integers(0, 3)),  # a replacement
+    st.builds(lambda v: [{"$set": {"a.x": v}}], st.integers(0, 3)),  # a pipeline
+)
+
+
+@settings(max_examples=250, deadline=None)
+@given(updates=st.lists(_update, min_size=1, max_size=6), refused=st.booleans())
+def test_a_call_of_several_updates_is_undone_to_what_it_found_and_otherwise_applies_as_mongomock_does(updates,
+                                                                                                       refused):
+    """The journal copies only the fields an update names, sharing the rest with the document; a later
+    update of the same call (one lock held) that may change a shared field in place copies it first."""
+    db = connect("mongomock://shared-fields")["rawbank_test"]
+    db.c.drop()
+    start = {"_id": 1, "a": {"x": 1, "y": [1, 2]}, "b": [{"n": 1}], "box": [{"n": 1}, {"n": 2}], "c": {"z": 1},
+             "n": 0}
+    db.c.insert_one(copy.deepcopy(start))
+    plain = mongomock.MongoClient().db.c  # mongomock's own answer, applied one update at a time
+    plain.insert_one(copy.deepcopy(start))
+    errors = []
+    try:
+        with db.c._lock:  # one store call: the journal ends when the lock is let go
+            for update in updates:
+                for collection in (db.c, plain):
+                    try:
+                        collection.update_one({"_id": 1}, copy.deepcopy(update))
+                        errors.append(None)
+                    except Exception as exc:  # noqa: BLE001 - both must refuse alike
+                        errors.append(type(exc))
+            if refused:
+                db.c.update_one({"_id": 1}, {"$set": {"bad": object()}})  # cannot be stored: the call is undone
+    except bson.errors.InvalidDocument:
+        assert refused
+    assert errors[0::2] == errors[1::2]
+    assert db.c.find_one({"_id": 1}) == (start if refused else plain.find_one({"_id": 1}))
