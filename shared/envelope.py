@@ -51,7 +51,16 @@ class Event:
         return _payload_schema(self.type, self.version).load(self.payload)
 
     def to_bytes(self) -> bytes:
-        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
+        return wire_bytes(self.__dict__)
+
+
+_FIELDS = tuple(Event.__dataclass_fields__)
+
+
+def wire_bytes(event: dict) -> bytes:
+    """The message of an event given as a dict with the envelope's fields (an Event's, or an outbox entry,
+    which may hold more): those fields in the envelope's order, compact JSON, UTF-8."""
+    return json.dumps({name: event[name] for name in _FIELDS}, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def utcnow_iso() -> str:

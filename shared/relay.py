@@ -1,7 +1,6 @@
 """The outbox relay: publish each document's embedded events, wait for the ack, pull them."""
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import uuid
@@ -9,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from pymongo import ReturnDocument
 
-from shared.envelope import Event
+from shared.envelope import Event, wire_bytes
 from shared.loops import poll_until_stopped
 from shared.metrics import EVENTS_PUBLISHED
 from shared.mongo import sync_writes
@@ -77,7 +76,7 @@ class OutboxRelay:
 
     def submit(self, events) -> list[tuple[dict, object]]:
         """Hand events to the producer in order; (event, future) each."""
-        return [(event, self.producer.send(self.topic, key=event["key"].encode(), value=_encode(event),
+        return [(event, self.producer.send(self.topic, key=event["key"].encode(), value=wire_bytes(event),
                                            headers=[("type", event["type"].encode())])) for event in events]
 
     def settle(self, batches) -> list[list[tuple[dict, object]]]:
@@ -144,11 +143,3 @@ class OutboxRelay:
 def outbox_push(*events: Event) -> dict:
     """The `$push` that stores events in a document's outbox within the same update."""
     return {"outbox": {"$each": [event.to_dict() for event in events]}}
-
-
-_FIELDS = tuple(Event.__dataclass_fields__)
-
-
-def _encode(event: dict) -> bytes:
-    """The outbox entry as Event.to_bytes() gives it: the envelope's fields, in its order, nothing else."""
-    return json.dumps({name: event[name] for name in _FIELDS}, separators=(",", ":"), ensure_ascii=False).encode()
