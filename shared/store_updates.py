@@ -8,6 +8,8 @@ from __future__ import annotations
 import mongomock.collection
 from pymongo import ReturnDocument
 
+from shared.store_journal import changed_fields
+
 _find_and_modify = mongomock.collection.Collection._find_and_modify
 _apply_update_document = mongomock.collection.Collection._apply_update_document
 
@@ -65,7 +67,7 @@ def apply_update_document(self, existing_document, spec, document, was_insert):
         _apply_update_document(self, existing_document, spec, before, was_insert)
     kept = {}
     for path, condition in pulls.items():
-        remaining = _without(existing_document.get(path) if type(path) is str else None, path, condition)
+        remaining = _without(existing_document.get(path), path, condition)
         if remaining is None:
             return _apply_update_document(self, existing_document, spec, {"$pull": pulls, **after}, was_insert)
         kept[path] = remaining
@@ -76,15 +78,16 @@ def apply_update_document(self, existing_document, spec, document, was_insert):
 
 
 def _plain_operators(document: dict) -> bool:
-    """Only update operators, on fields named without a positional `$`: each can be applied on its own."""
-    return all(type(operator) is str and operator.startswith("$") and type(fields) is dict
-               and all(type(path) is str and "$" not in path for path in fields)
-               for operator, fields in document.items())
+    """Only update operators on named paths (store_journal.changed_fields knows them), none with a positional
+    `$`: each operator can be applied on its own."""
+    return (changed_fields(document) is not None
+            and all("$" not in path for paths in document.values() for path in paths))
 
 
 def _without(array, path: str, condition) -> list | None:
-    """`array` without the documents `condition` ({field: {"$in": [strings]}}) picks; None: not this case."""
-    if type(array) is not list or "." in path or "$" in path or type(condition) is not dict or len(condition) != 1:
+    """`array` without the documents `condition` ({field: {"$in": [strings]}}) picks; None: not this case.
+    `path` is a plain one (`_plain_operators`): a dot is all that can make it not a top-level field."""
+    if type(array) is not list or "." in path or type(condition) is not dict or len(condition) != 1:
         return None
     (field, test), = condition.items()
     values = test.get("$in") if type(test) is dict and len(test) == 1 else None

@@ -25,10 +25,10 @@ class GroupWriter:
     trusted to the disk: `failed(exc)` runs once, waiting and queueing raise from then on.
 
     `guard` is the store's lock. The failure is marked and `failed(exc)` runs while it is held (no
-    store call runs while memory is put back), and
-    waiters hear of the failure only after that: nobody reads memory between the failure and its
-    being put back to what the disk holds (a store call refused once the writer was broken, or a
-    `wait()` that raised, was followed by a read of the changes the disk had just refused).
+    store call runs while memory is put back), and waiters hear of the failure only after that:
+    nobody reads memory between the failure and its being put back to what the disk holds (a store
+    call refused once the writer was broken, or a `wait()` that raised, was followed by a read of
+    the changes the disk had just refused).
     """
 
     def __init__(self, commit, fsync, failed, name: str, *, guard):
