@@ -217,3 +217,98 @@ def test_a_cursor_read_whole_gives_mongomocks_documents_without_copying_its_list
     assert read == [1, 2, 3, 4, 5][skip:][:limit or None]
     if not skip and not limit:  # the list read once is the one each document is taken from
         assert cursor._compute_results(with_limit_and_skip=True) is cursor._results
+
+
+# A projection of plain field names, and a read of one document by its _id, skip mongomock's generic
+# walk and its cursor (shared/embedded_store.py); they must give what mongomock gives, in the same order.
+_names = st.sampled_from(["_id", "a", "b", "c", "a.b", "$x", "missing"])
+_projections = st.one_of(
+    st.none(), st.just({}), st.lists(st.sampled_from(["a", "b", "_id"]), max_size=3),
+    st.dictionaries(_names, st.sampled_from([0, 1, True, False]), max_size=4),
+    st.dictionaries(_names, st.sampled_from([0, 1, 2, "1", {"$slice": 1}]), max_size=3))
+_storable = st.recursive(st.one_of(
+    st.none(), st.booleans(), st.integers(-2**63, 2**63 - 1), st.floats(allow_nan=False), st.text(max_size=3),
+    st.binary(min_size=12, max_size=12).map(ObjectId),
+    st.datetimes(timezones=st.sampled_from([None, timezone.utc, timezone(timedelta(hours=5, minutes=30))]))),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.sampled_from(["b", "c", "d"]), inner, max_size=3)), max_leaves=12)
+_stored = st.fixed_dictionaries({"_id": st.one_of(st.text(max_size=3), st.integers(0, 9))}, optional={
+    "a": _storable, "b": st.dictionaries(st.sampled_from(["b", "c"]), _storable, max_size=2), "c": _storable})
+_any_document = st.fixed_dictionaries({"_id": st.one_of(st.text(max_size=3), st.integers(0, 9), _documents)}, optional={
+    "a": _documents, "b": st.dictionaries(st.sampled_from(["b", "c"]), _documents, max_size=2), "c": _documents})
+
+
+def _projected_as_mongomock(doc, projection):
+    from shared.embedded_store import _project
+    try:
+        return _project(mongomock.MongoClient().db.c, copy.deepcopy(doc), copy.deepcopy(projection), dict)
+    except Exception as exc:  # noqa: BLE001 - ours must refuse alike
+        return type(exc)
+
+
+def _ordered(value):
+    """A value with every dict's keys in their order, so that equal means equal and in the same order."""
+    if isinstance(value, dict):
+        return [(key, _ordered(item)) for key, item in value.items()]
+    if isinstance(value, (list, tuple)):
+        return [_ordered(item) for item in value]
+    return value
+
+
+@settings(max_examples=400, deadline=None)
+@given(doc=_any_document, projection=_projections)
+def test_a_projection_gives_what_mongomocks_gives_in_its_order(doc, projection):
+    from shared.embedded_store import _copy_only_fields, _plain_projection
+    expected = _projected_as_mongomock(doc, projection)
+    snapshot = copy.deepcopy(doc)
+    try:
+        got = _copy_only_fields(mongomock.MongoClient().db.c, doc, copy.deepcopy(projection), dict)
+    except Exception as exc:  # noqa: BLE001
+        got = type(exc)
+    assert _ordered(got) == _ordered(expected)
+    if isinstance(got, dict) and _plain_projection(projection) is not None:  # ours (mongomock's shares its _id)
+        _wreck(got)  # the projection is a copy: the document must not notice
+        assert doc == snapshot
+
+
+@settings(max_examples=300, deadline=None)
+@given(docs=st.lists(_stored, max_size=4, unique_by=lambda d: d["_id"]), key=st.one_of(st.text(max_size=3),
+       st.integers(0, 9)), projection=_projections, by_keyword=st.booleans())
+def test_a_read_by_id_gives_what_mongomocks_cursor_gives(docs, key, projection, by_keyword):
+    """find_one({"_id": key}, projection) of the embedded store (tz-aware) equals mongomock's own read."""
+    from shared import embedded_store
+    collection = connect("mongomock://by-id")["rawbank_test"].by_id
+    collection.delete_many({})
+    if docs:
+        collection.insert_many(copy.deepcopy(docs))
+    asked = copy.deepcopy(projection)  # mongomock changes a projection it was given
+    args, kwargs = ((), {"projection": asked}) if by_keyword else ((asked,), {})
+    try:
+        got = collection.find_one({"_id": key}, *args, **kwargs)
+    except Exception as exc:  # noqa: BLE001
+        got = type(exc)
+    raw = collection._target
+    with pytest.MonkeyPatch.context() as patch:  # mongomock's projection, through its cursor
+        patch.setattr(mongomock.collection.Collection, "_copy_only_fields", embedded_store._project)
+        try:
+            expected = embedded_store._read_one(raw, {"_id": key}, copy.deepcopy(projection))
+        except Exception as exc:  # noqa: BLE001
+            expected = type(exc)
+    assert _ordered(got) == _ordered(expected)
+    assert [type(v) for v in _leaves(got)] == [type(v) for v in _leaves(expected)]  # aware dates alike
+    if isinstance(got, dict):
+        _wreck(got)
+        assert collection.find_one({"_id": key}, copy.deepcopy(projection)) == expected
+
+
+def test_a_read_by_id_takes_no_cursor_and_other_reads_still_do(items):
+    """The stock read names its fields; only reads of one _id with a plain projection skip the cursor."""
+    collection, _ = items
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mongomock.collection, "Cursor", None)  # any cursor made now fails
+        assert collection.find_one({"_id": "a"}, {"n": 1}) == {"n": 1, "_id": "a"}
+        assert collection.find_one({"_id": 7}, projection={"tags": 0}) == {"_id": 7, "n": 2}
+        assert collection.find_one({"_id": "nope"}) is None
+        with pytest.raises(TypeError):
+            collection.find_one({"_id": "a", "n": 1})  # two conditions: the cursor's
+    assert collection.find_one({"_id": "a", "n": 1}, {"n": 1}) == {"n": 1, "_id": "a"}
