@@ -122,12 +122,12 @@ def _copy_document(value, memo=None):
     OrderedDicts are rebuilt here; anything else (SON, another subclass) goes to deepcopy.
     """
     kind = type(value)
-    if kind is dict:
-        return {key: _copy_document(item) for key, item in value.items()}
+    if kind is dict:  # a value kept as it is is not passed down a call (most of a document's values)
+        return {key: item if type(item) in _ATOMIC else _copy_document(item) for key, item in value.items()}
     if kind is OrderedDict:  # what mongomock makes of a document an upsert inserted (monthly counts)
         return OrderedDict((key, _copy_document(item)) for key, item in value.items())
     if kind is list:
-        return [_copy_document(item) for item in value]
+        return [item if type(item) in _ATOMIC else _copy_document(item) for item in value]
     if kind in _ATOMIC:
         return value
     return copy.deepcopy(value, memo)
@@ -201,9 +201,9 @@ def _copy_aware(value):
     """_make_dates_aware(_copy_document(value)) in one walk."""
     kind = type(value)
     if kind is dict:
-        return {key: _copy_aware(item) for key, item in value.items()}
+        return {key: item if type(item) in _PLAIN else _copy_aware(item) for key, item in value.items()}
     if kind is list:
-        return [_copy_aware(item) for item in value]
+        return [item if type(item) in _PLAIN else _copy_aware(item) for item in value]
     if kind in _PLAIN:
         return value
     return _aware_dates(_copy_document(value))
@@ -239,9 +239,9 @@ def _walking_plain_values(mongomocks):
     def walk(value):
         kind = type(value)
         if kind is dict:
-            return {key: walk(item) for key, item in value.items()}
+            return {key: item if type(item) in _PLAIN else walk(item) for key, item in value.items()}
         if kind is list or kind is tuple:
-            return [walk(item) for item in value]
+            return [item if type(item) in _PLAIN else walk(item) for item in value]
         if kind in _PLAIN:
             return value
         return mongomocks(value)

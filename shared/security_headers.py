@@ -28,8 +28,11 @@ def add_security_headers(app, origins: list[str], public_url: str) -> None:
     if urlsplit(public_url).scheme == "https":
         headers["Strict-Transport-Security"] = f"max-age={HSTS_SECONDS}"
 
+    named = [(name.lower(), name, value) for name, value in headers.items()]
+
     @app.after_request
     def secured(response):
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
+        """Each header the response does not have yet (a view's own stays): its names looked at once."""
+        present = {name.lower() for name in response.headers.keys()}
+        response.headers.extend([(name, value) for key, name, value in named if key not in present])
         return response

@@ -123,13 +123,19 @@ class JournaledCollection(CollectionStore):
             self._next_expiry = time.monotonic() + TTL_MONITOR_SECONDS
             super()._remove_expired_documents()
 
+    # mongomock's store takes its own reader or writer lock around each of these: the embedded store's
+    # one lock (StoreLock) already runs one call at a time, as shared/store_reads.py's scan relies on.
+    def __contains__(self, key):
+        self._remove_expired_documents()
+        return key in self._documents
+
     def __setitem__(self, key, val):
         self.journal.touch(self, key, self._documents.get(key, ABSENT))
-        super().__setitem__(key, val)
+        self._documents[key] = val
 
     def __delitem__(self, key):
         self.journal.touch(self, key, self._documents.get(key, ABSENT))
-        super().__delitem__(key)
+        del self._documents[key]
         store_index.forget(self, key)
 
     def drop(self):

@@ -35,7 +35,30 @@ def _iter_documents(self, filter):
         if type(filter) is dict and not filter and hasattr(self._store, "field_indexes"):
             return iter(list(self._store._documents.values()))  # all of them (count_documents({})): none to test
         return _scan(self, filter)
-    return iter([doc for doc in found if filter_applies(filter, doc)])
+    return iter([doc for doc in found if _plainly_matches(filter, doc)])
+
+
+def _plainly_matches(filter, doc) -> bool:
+    """filter_applies, without mongomock's generic matcher when every condition is a plain equality
+    (a top-level field equal to a string or an integer) and the document holds a value of the same type
+    in each: then MongoDB's equality is Python's (a stock write's {"_id": ..., "version": 3}).
+    A missing field, a list, another type or any other condition is mongomock's to decide."""
+    if type(filter) is dict:
+        for field, wanted in filter.items():
+            kind = type(wanted)
+            if (kind is not str and kind is not int) or type(field) is not str or "." in field or field[:1] == "$":
+                break
+            held = doc.get(field, _MISSING)
+            if type(held) is not kind:
+                break
+            if held != wanted:
+                return False
+        else:
+            return True
+    return filter_applies(filter, doc)
+
+
+_MISSING = object()
 
 
 def _candidates(self, filter) -> list | None:

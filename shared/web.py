@@ -1,6 +1,7 @@
 """The Flask base every service builds on: OpenAPI, errors, auth config, health and metrics."""
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import logging
@@ -68,6 +69,19 @@ class Blueprint(flask_smorest.Blueprint):
         if isinstance(schema, type):
             schema = schema()
         return super().arguments(schema, **kwargs)
+
+
+class App(Flask):
+    """Flask, but whether a view or hook is a coroutine is asked once per function.
+
+    Flask asks `inspect.iscoroutinefunction` of every hook and the view at every request;
+    the answer never changes for a function. Bounded, for functions made anew per request
+    (`after_this_request`).
+    """
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019 - the apps live as long as the process
+    def ensure_sync(self, func):
+        return super().ensure_sync(func)
 
 
 class Api(flask_smorest.Api):
@@ -142,7 +156,7 @@ def create_service_app(spec: ServiceSpec, config: Config | None = None,
                        runtime_: Runtime | None = None) -> Flask:
     """Build a service's Flask app; its store client is created here, never at import."""
     config = config or Config.from_env()
-    app = Flask(spec.package)
+    app = App(spec.package)
     app.config.update(
         API_TITLE=f"rawbank {spec.name}", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",

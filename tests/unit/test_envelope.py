@@ -83,3 +83,114 @@ def test_optional_payload_fields_left_out_are_sent_with_their_defaults():
     assert (event.payload["supplier"], event.payload["lot"], event.payload["reason"]) == ("", "", "")
     full = new_event("StockReceived", "VNS/YRN-COT-40", receipt(supplier="Mill", lot="L1"), source="inventory")
     assert (full.payload["supplier"], full.payload["lot"], full.payload["quantity"]) == ("Mill", "L1", "12.5")
+
+
+# An event's payload is loaded field by field when its schema is flat (shared/envelope._load): the result,
+# and any refusal with its messages, must be the schema's own, for every registered payload.
+_CANDIDATES = [None, True, False, 0, 3, -2, 10**6, "", "a", "VNS", "YRN-COT-40", "1.5", "-2", "0", "12.345", "1.2345",
+               "12.50", "2026-12-02", "2026-13-01", "x" * 201, "plain", "hill", "2026-12-02T10:00:00+05:30",
+               "2026-12-02T10:00:00", "3f0e2b9a-8c1d-4e5f-9a6b-7c8d9e0f1a2b", [], [{"sku": "a", "quantity": "1"}],
+               [{"sku": "a", "quantity": "x"}], {}, {"k": 1}, ["a"], 1.5]
+
+
+def _accepted(field) -> list:
+    """The candidates `field` loads on its own: drawn from, a payload is valid as a whole."""
+    import marshmallow as ma
+    taken = []
+    named = [choice for check in field.validators if isinstance(check, ma.validate.OneOf) for choice in check.choices]
+    for value in [*_CANDIDATES, *named]:
+        try:
+            field.deserialize(value, "f", {})
+            taken.append(value)
+        except (ma.ValidationError, TypeError, ValueError):
+            pass
+    return taken
+
+
+def _payloads():
+    from hypothesis import strategies as st
+
+    def draft(key):
+        fields = PAYLOADS[key]().load_fields
+        values = {}
+        for name, field in fields.items():
+            good = [st.sampled_from(_accepted(field))] if _accepted(field) else []
+            anything, absent = st.sampled_from(_CANDIDATES), st.just(_ABSENT)
+            # mostly what the field takes; an optional one left out as often; now and then anything at all
+            values[name] = st.one_of(*good * 10, anything) if field.required else st.one_of(*good * 5, *[absent] * 5,
+                                                                                            anything)
+        values["unknown_extra"] = st.sampled_from(["x", _ABSENT])
+        return st.fixed_dictionaries(values).map(lambda d: {k: v for k, v in d.items() if v is not _ABSENT})
+    return st.sampled_from(sorted(PAYLOADS)).flatmap(lambda key: st.tuples(st.just(key), draft(key)))
+
+
+_ABSENT = object()
+
+
+def _outcome(load, data):
+    import marshmallow as ma
+    try:
+        return "loaded", load(data)
+    except ma.ValidationError as exc:
+        return "refused", exc.messages
+
+
+def test_a_flat_payload_is_loaded_as_its_schema_loads_it():
+    from hypothesis import given, settings
+    from shared.envelope import _fields_of, _load, _schema
+
+    assert _fields_of("StockReceived", 1) is not None  # the receipt's event is loaded field by field
+    wire = new_event("StockReceived", "VNS/YRN-COT-40", receipt(), source="inventory").payload
+    for data in (wire, {k: v for k, v in wire.items() if k != "purchase_order"}, {**wire, "purchase_order": "PO-1"},
+                 {**wire, "quantity": "abc"}, {k: v for k, v in wire.items() if k != "sku"}):
+        assert _outcome(lambda d: _load("StockReceived", 1, d), data) == _outcome(_schema("StockReceived", 1).load, data)
+    served, loaded = set(), set()
+
+    @settings(max_examples=1500, deadline=None)
+    @given(_payloads())
+    def check(drawn):
+        (type_, version), data = drawn
+        if _fields_of(type_, version) is not None:
+            served.add(type_)
+        outcome = _outcome(lambda d: _load(type_, version, d), data)
+        assert outcome == _outcome(_schema(type_, version).load, data)
+        if outcome[0] == "loaded":
+            loaded.add(type_)
+
+    check()
+    assert len(served) > len(PAYLOADS) // 2 and len(loaded) > len(PAYLOADS) // 2  # valid ones, and refused ones
+
+
+def test_a_payload_schema_with_hooks_or_dotted_attributes_is_loaded_by_the_schema_itself(monkeypatch):
+    import marshmallow as ma
+    from shared import envelope
+
+    class Hooked(ma.Schema):
+        sku = ma.fields.String(required=True)
+
+        class Meta:
+            unknown = ma.EXCLUDE
+
+        @ma.post_load
+        def upper(self, data, **kwargs):
+            return {**data, "sku": data["sku"].upper()}
+
+    class Dotted(ma.Schema):
+        sku = ma.fields.String(attribute="line.sku")
+
+        class Meta:
+            unknown = ma.EXCLUDE
+
+    class Keyed(ma.Schema):  # flat: loaded field by field, kept under its attribute
+        sku = ma.fields.String(data_key="code", required=True)
+
+        class Meta:
+            unknown = ma.EXCLUDE
+
+    monkeypatch.setitem(PAYLOADS, ("Keyed", 1), Keyed)
+    assert envelope._fields_of("Keyed", 1) is not None and envelope._load("Keyed", 1, {"code": "a"}) == {"sku": "a"}
+    monkeypatch.setitem(PAYLOADS, ("Hooked", 1), Hooked)
+    monkeypatch.setitem(PAYLOADS, ("Dotted", 1), Dotted)
+    assert envelope._fields_of("Hooked", 1) is None and envelope._fields_of("Dotted", 1) is None
+    assert envelope._load("Hooked", 1, {"sku": "a"}) == {"sku": "A"}
+    assert envelope._load("Dotted", 1, {"sku": "a"}) == {"line": {"sku": "a"}}
