@@ -182,11 +182,12 @@ def _find_one(self, filter=None, *args, **kwargs):
     one walk (a stock read walked the document twice, once to copy it and once for its dates).
     Any other read is shared/store_reads.py's.
     """
-    projection = args[0] if len(args) == 1 and not kwargs else kwargs.get("projection") if not args else None
+    if len(args) + len(kwargs) > 1 or kwargs.keys() - {"projection"}:  # a sort, a skip ...: the cursor's
+        return _read_one(self, filter, *args, **kwargs)
+    projection = args[0] if args else kwargs.get("projection")
     key = filter.get("_id") if type(filter) is dict and len(filter) == 1 else None
     chosen = _plain_projection(projection) if projection is not None else (frozenset(), False, True)
-    if (type(key) not in (str, int, ObjectId) or len(args) + len(kwargs) > 1 or chosen is None
-            or (kwargs and "projection" not in kwargs) or not hasattr(self._store, "field_indexes")):
+    if type(key) not in (str, int, ObjectId) or chosen is None or not hasattr(self._store, "field_indexes"):
         return _read_one(self, filter, *args, **kwargs)
     self._store._remove_expired_documents()
     found = self._store._documents.get(key)

@@ -48,7 +48,6 @@ class Event:
     @property
     def data(self) -> dict:
         """The payload loaded by its schema: quantities as integer thousandths."""
-        _payload_schema(self.type, self.version)
         return _load(self.type, self.version, self.payload)
 
     def to_bytes(self) -> bytes:
@@ -120,10 +119,11 @@ def _schema(type_: str, version: int) -> ma.Schema:
 
 
 def _load(type_: str, version: int, data) -> dict:
-    """The payload schema's `load` of `data` (a known type and version), by `_fields_of` when it serves."""
+    """The payload schema's `load` of `data`, by `_fields_of` when it serves; EnvelopeError for an unknown type."""
+    schema = _payload_schema(type_, version)
     fields = _fields_of(type_, version)
     if fields is None or type(data) is not dict:
-        return _schema(type_, version).load(data)
+        return schema.load(data)
     loaded = {}
     try:
         for key, name, field in fields:
@@ -131,7 +131,7 @@ def _load(type_: str, version: int, data) -> dict:
             if value is not ma.missing:
                 loaded[name] = value
     except ma.ValidationError:
-        return _schema(type_, version).load(data)  # raises it with every field's message, as always
+        return schema.load(data)  # raises it with every field's message, as always
     return loaded
 
 

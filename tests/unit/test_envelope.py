@@ -114,7 +114,8 @@ def _payloads():
         fields = PAYLOADS[key]().load_fields
         values = {}
         for name, field in fields.items():
-            good = [st.sampled_from(_accepted(field))] if _accepted(field) else []
+            accepted = _accepted(field)
+            good = [st.sampled_from(accepted)] if accepted else []
             anything, absent = st.sampled_from(_CANDIDATES), st.just(_ABSENT)
             # mostly what the field takes; an optional one left out as often; now and then anything at all
             values[name] = st.one_of(*good * 10, anything) if field.required else st.one_of(*good * 5, *[absent] * 5,
@@ -158,7 +159,8 @@ def test_a_flat_payload_is_loaded_as_its_schema_loads_it():
             loaded.add(type_)
 
     check()
-    assert len(served) > len(PAYLOADS) // 2 and len(loaded) > len(PAYLOADS) // 2  # valid ones, and refused ones
+    # most types are loaded field by field, and most were drawn valid at least once (refusals are drawn often)
+    assert len(served) > len(PAYLOADS) // 2 and len(loaded) > len(PAYLOADS) // 2
 
 
 def test_a_payload_schema_with_hooks_or_dotted_attributes_is_loaded_by_the_schema_itself(monkeypatch):
