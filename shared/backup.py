@@ -54,8 +54,8 @@ def backup(data: DataDir, config, directory: str) -> int:
             (target / f"{name}.sqlite").unlink(missing_ok=True)
         say(f"rawbank backup: the services never came to rest long enough for copies that agree "
             f"({problems[0]}); nothing was kept. Try again when traffic is quiet.",
-            "rawbank backup: सेवाएँ इतनी देर नहीं रुकीं कि आपस में मेल खाती प्रतियाँ बन सकें; कुछ नहीं रखा गया। "
-            "जब काम कम हो तब फिर प्रयास करें।")
+            "rawbank backup: सेवाएँ इतनी देर नहीं रुकीं कि आपस में मेल खाती प्रतियाँ बन सकें "
+            f"({problems[0].said('hi')}); कुछ नहीं रखा गया। जब काम कम हो तब फिर प्रयास करें।")
         return 1
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     DataDir(target).write_json(MANIFEST, {"format": FORMAT, "at": at, "from": str(data.path), "stores": stores})

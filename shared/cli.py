@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         check.add_argument(f"--{name}-url", help=f"with --via-api (default RAWBANK_{name.upper()}_URL)")
     check.add_argument("--no-dlq", action="store_true", help="do not list the dead-letter topics")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.add_argument("--lang", choices=("en", "hi"), default="en", help="language of the report")
     local_cli.add_data_dir_option(check)
     local_cli.add_commands(sub)
 
@@ -106,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         from shared import reconcile_cli
         config = local_cli.reaching_running(config)
         urls = {name: getattr(args, f"{name}_url") or getattr(config, f"{name}_url") for name in SERVICES}
-        return reconcile_cli.main(config, via_api=args.via_api, urls=urls, dlq=not args.no_dlq, as_json=args.json)
+        return reconcile_cli.main(config, via_api=args.via_api, urls=urls, dlq=not args.no_dlq, as_json=args.json,
+                                  lang=args.lang)
     if args.command in ("backup", "restore", "status"):
         return local_cli.run_command(args, config)
     if getattr(args, "run", None):

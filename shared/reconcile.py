@@ -15,10 +15,38 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
+from shared.i18n import N_, translate
 from shared.spec import SERVICES, ServiceSpec, load_spec
 
 Facts = dict
-Problems = list[str]
+
+
+class Problem(str):
+    """One disagreement: its English text (what the JSON report, a log or a test reads), which can say
+    itself in Hindi too. `template` is a catalog text with {placeholders}; a value that is itself a
+    Problem (a phrase such as "nothing") is said in the same language, every other value as it is
+    (codes, figures)."""
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, /, **params):
+        text = super().__new__(cls, template.format(**params))
+        text.template, text.params = template, params
+        return text
+
+    def said(self, lang: str) -> str:
+        return translate(self.template, lang, **{name: value.said(lang) if isinstance(value, Problem) else value
+                                                 for name, value in self.params.items()})
+
+
+Problems = list[Problem]
+
+TITLE = N_("rawbank reconcile")
+DLQ = N_("dead-letter topics: {count} message(s)")
+CLEAN = N_("verdict: CLEAN — every check passed")
+MISMATCHES = N_("verdict: {count} MISMATCH(ES)")
+OUTBOX = N_("{service} outbox not drained: {count} event(s) in {collection}")
 
 
 @dataclass(frozen=True)
@@ -41,17 +69,22 @@ class Report:
     def ok(self) -> bool:
         return not self.problems
 
-    def text(self) -> str:
-        lines = ["rawbank reconcile"]
-        lines += [f"  {name}: {value}" for name, value in self.counts.items()]
-        lines.append(f"dead-letter topics: {len(self.dlq)} message(s)")
+    def text(self, lang: str = "en") -> str:
+        """The report for a person, in English or Hindi (`rawbank reconcile --lang hi`); the counts' names
+        are catalog texts too, the dead-letter lines are the consumers' own words and stay as they are."""
+        def said(text: str, **params) -> str:
+            return translate(text, lang, **params)
+
+        lines = [said(TITLE)]
+        lines += [f"  {said(name)}: {value}" for name, value in self.counts.items()]
+        lines.append(said(DLQ, count=len(self.dlq)))
         lines += [f"  {m['topic']}[{m['partition']}]@{m['offset']} {m.get('type') or '?'}"
                   f" group={m.get('consumer_group') or '?'}: {m.get('reason') or '?'}" for m in self.dlq]
         if self.ok:
-            lines.append("verdict: CLEAN — every check passed")
+            lines.append(said(CLEAN))
         else:
-            lines.append(f"verdict: {len(self.problems)} MISMATCH(ES)")
-            lines += [f"  - {p}" for p in self.problems]
+            lines.append(said(MISMATCHES, count=len(self.problems)))
+            lines += [f"  - {p.said(lang) if isinstance(p, Problem) else p}" for p in self.problems]
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -89,7 +122,7 @@ def check(found: Mapping[str, Facts], dlq: list[dict] | None = None) -> Report:
     for name in (name for name in SERVICES if name in found):
         for collection, pending in found[name].get("outbox", {}).items():
             if pending:
-                report.problems.append(f"{name} outbox not drained: {pending} event(s) in {collection}")
+                report.problems.append(Problem(OUTBOX, service=name, count=pending, collection=collection))
     for name, rules in present:
         for rule in rules.agreements:
             report.problems += rule(found)

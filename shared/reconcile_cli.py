@@ -3,10 +3,38 @@ from __future__ import annotations
 
 import json
 import sys
+import urllib.error
 
+from shared.i18n import LANGUAGES, N_, translate
 from shared.reconcile import check, facts_of
 from shared.runtime import database_name
 from shared.spec import SERVICES
+
+EMBEDDED = N_("rawbank reconcile: MONGO_URI is the in-process store, which lives inside each service; use "
+              "--via-api (e.g. against `rawbank dev`) or set MONGO_URI to your MongoDB.")
+TOKEN_REFUSED = N_("rawbank reconcile: {url} refused the admin token ({error}). The token is signed with the "
+                   "secret of the data directory {path}: run this where `rawbank dev` keeps its data, or pass "
+                   "--data-dir DIR, or set RAWBANK_JWT_SECRET to the services' secret.")
+UNREACHABLE = N_("rawbank reconcile: could not reach {url} ({error}). Is rawbank running (`rawbank status`)? "
+                 "Start it with `make dev`, or give the services' addresses with --inventory-url, "
+                 "--requests-url and --notifier-url.")
+UNREADABLE = N_("rawbank reconcile: could not read the stores: {error}")
+DLQ_UNREAD = N_("could not read the dead-letter topics at {servers}: {error}")
+NOTE = N_("note: {text}")
+
+
+class Unreadable(Exception):
+    """A service's facts could not be fetched over its API: where from, and why."""
+
+    def __init__(self, url: str, cause: Exception):
+        super().__init__(f"{url}: {cause}")
+        self.url, self.cause = url, cause
+
+
+def _error(text: str, **params) -> None:
+    """An error for a person: each line in English, then in Hindi, on stderr."""
+    for lang in LANGUAGES:
+        print(("  " if lang != "en" else "") + translate(text, lang, **params), file=sys.stderr)
 
 
 def read_dlq(config, topics, timeout_ms: int = 5000) -> list[dict]:
@@ -65,33 +93,48 @@ def gather(config, *, via_api: bool, urls: dict[str, str] | None = None) -> dict
 def _fetch(url: str, token: str) -> dict:
     import urllib.request
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read())
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return json.loads(response.read())
+    except (OSError, ValueError) as exc:  # URLError and HTTPError are OSErrors; a body that is not JSON
+        raise Unreadable(url, exc) from exc
 
 
-def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_json: bool = False) -> int:
-    """`rawbank reconcile`: print the report; 0 if clean, 1 on any mismatch, 2 if a store is unreachable."""
+def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_json: bool = False,
+         lang: str = "en") -> int:
+    """`rawbank reconcile`: print the report (in `lang`); 0 if clean, 1 on any mismatch, 2 if a store is unreachable.
+
+    An error says, in English and Hindi, what to do next."""
     from shared.events import TOPICS, dlq_topic
     if config.embedded and not via_api:
-        print("rawbank reconcile: MONGO_URI is the in-process store, which lives inside each service; "
-              "use --via-api (e.g. against `rawbank dev`) or set MONGO_URI to your MongoDB.", file=sys.stderr)
+        _error(EMBEDDED)
         return 2
     try:
         found = gather(config, via_api=via_api, urls=urls)
+    except Unreadable as exc:
+        cause = exc.cause
+        if isinstance(cause, urllib.error.HTTPError) and cause.code in (401, 403):
+            _error(TOKEN_REFUSED, url=exc.url, error=f"HTTP {cause.code}", path=config.data_dir)
+        elif isinstance(cause, urllib.error.URLError) and not isinstance(cause, urllib.error.HTTPError):
+            _error(UNREACHABLE, url=exc.url, error=cause.reason)
+        else:
+            _error(UNREADABLE, error=exc)
+        return 2
     except Exception as exc:  # one clear line instead of a traceback for an operator
-        print(f"rawbank reconcile: could not read the stores: {exc}", file=sys.stderr)
+        _error(UNREADABLE, error=exc)
         return 2
     messages, dlq_error = [], None
     if dlq:
         try:
             messages = read_dlq(config, [dlq_topic(t) for t in TOPICS])
         except Exception as exc:
-            dlq_error = f"could not read the dead-letter topics at {config.kafka_bootstrap_servers}: {exc}"
+            dlq_error = {"servers": config.kafka_bootstrap_servers, "error": exc}
     report = check(found, messages)
     if as_json:
-        print(json.dumps({**report.to_dict(), "dlq_error": dlq_error}, indent=2, ensure_ascii=False))
+        print(json.dumps({**report.to_dict(), "dlq_error": dlq_error and translate(DLQ_UNREAD, "en", **dlq_error)},
+                         indent=2, ensure_ascii=False))
     else:
-        print(report.text())
+        print(report.text(lang))
         if dlq_error:
-            print(f"note: {dlq_error}")
+            print(translate(NOTE, lang, text=translate(DLQ_UNREAD, lang, **dlq_error)))
     return 0 if report.ok else 1

@@ -5,7 +5,8 @@ from collections import defaultdict
 
 from services.inventory.store import lots_of
 from shared.quantity import format_quantity as _q
-from shared.reconcile import Reconciliation
+from shared.i18n import N_
+from shared.reconcile import Problem, Problems, Reconciliation
 
 
 def facts(db) -> dict:
@@ -68,7 +69,7 @@ def orders_facts(db) -> dict:
     return {"purchase_orders": orders, "order_receipts": dict(receipts)}
 
 
-def stock_matches_ledger(inventory: dict) -> list[str]:
+def stock_matches_ledger(inventory: dict) -> Problems:
     """On hand equals the ledger, reserved equals the open holds, nothing negative."""
     problems = []
     for key, stock in inventory["stock"].items():
@@ -78,24 +79,28 @@ def stock_matches_ledger(inventory: dict) -> list[str]:
                 ledger["on_hand"] += entry["quantity"]
                 ledger["reserved"] += entry["reserved_change"]
         if stock["on_hand"] != ledger["on_hand"]:
-            problems.append(f"{key}: on hand {_q(stock['on_hand'])} but the ledger sums to {_q(ledger['on_hand'])}")
+            problems.append(Problem(N_("{key}: on hand {on_hand} but the ledger sums to {ledger}"), key=key,
+                                    on_hand=_q(stock["on_hand"]), ledger=_q(ledger["on_hand"])))
         holds = sum(stock["holds"].values())
         if stock["reserved"] != holds:
-            problems.append(f"{key}: reserved {_q(stock['reserved'])} but open holds sum to {_q(holds)}")
+            problems.append(Problem(N_("{key}: reserved {reserved} but open holds sum to {holds}"), key=key,
+                                    reserved=_q(stock["reserved"]), holds=_q(holds)))
         if stock["reserved"] != ledger["reserved"]:
-            problems.append(f"{key}: reserved {_q(stock['reserved'])} but the ledger's holds sum to "
-                            f"{_q(ledger['reserved'])}")
+            problems.append(Problem(N_("{key}: reserved {reserved} but the ledger's holds sum to {ledger}"), key=key,
+                                    reserved=_q(stock["reserved"]), ledger=_q(ledger["reserved"])))
         if stock["on_hand"] < 0 or stock["reserved"] > stock["on_hand"]:
-            problems.append(f"{key}: negative stock (on hand {_q(stock['on_hand'])}, reserved {_q(stock['reserved'])})")
+            problems.append(Problem(N_("{key}: negative stock (on hand {on_hand}, reserved {reserved})"), key=key,
+                                    on_hand=_q(stock["on_hand"]), reserved=_q(stock["reserved"])))
         waiting = [entry for entry in inventory["journal"].get(key, []) if not entry["projected"]]
         if waiting:  # an entry both in the journal and in movements is normal until the ledger sweep
-            problems.append(f"{key}: {len(waiting)} ledger entr(ies) not yet projected")
+            problems.append(Problem(N_("{key}: {count} ledger entr(ies) not yet projected"), key=key,
+                                    count=len(waiting)))
     for key in inventory["ledger"].keys() - inventory["stock"].keys():
-        problems.append(f"{key}: ledger entries for a stock record that does not exist")
+        problems.append(Problem(N_("{key}: ledger entries for a stock record that does not exist"), key=key))
     return problems
 
 
-def requisition_ledger_matches_holds(inventory: dict) -> list[str]:
+def requisition_ledger_matches_holds(inventory: dict) -> Problems:
     """Per requisition and material: holds net to the open hold, at most one issue."""
     problems, holds = [], defaultdict(dict)
     for stock in inventory["stock"].values():
@@ -105,32 +110,36 @@ def requisition_ledger_matches_holds(inventory: dict) -> list[str]:
         for sku, kinds in by_sku.items():
             net = sum(k["reserved"] for k in kinds.values())
             if net != holds.get(rid, {}).get(sku, 0):
-                problems.append(f"requisition {rid} {sku}: ledger holds net to {_q(net)} but the open hold is "
-                                f"{_q(holds.get(rid, {}).get(sku, 0))} (applied twice or lost)")
+                problems.append(Problem(N_("requisition {rid} {sku}: ledger holds net to {net} but the open hold is "
+                                           "{hold} (applied twice or lost)"), rid=rid, sku=sku, net=_q(net),
+                                        hold=_q(holds.get(rid, {}).get(sku, 0))))
             issued = kinds.get("issue", {"count": 0})
             if issued["count"] > 1:
-                problems.append(f"requisition {rid} {sku}: issued {issued['count']} times")
+                problems.append(Problem(N_("requisition {rid} {sku}: issued {count} times"), rid=rid, sku=sku,
+                                        count=issued["count"]))
     return problems
 
 
-def lots_match_stock(inventory: dict) -> list[str]:
+def lots_match_stock(inventory: dict) -> Problems:
     """Every stock's lots add up to its on hand, none is negative, and what they block is stored right."""
     problems = []
     for key, stock in inventory["stock"].items():
         total = sum(lot["on_hand"] for lot in stock["lots"])
         if total != stock["on_hand"]:
-            problems.append(f"{key}: lots sum to {_q(total)} but on hand is {_q(stock['on_hand'])}")
+            problems.append(Problem(N_("{key}: lots sum to {total} but on hand is {on_hand}"), key=key, total=_q(total),
+                                    on_hand=_q(stock["on_hand"])))
         for lot in stock["lots"]:
             if lot["on_hand"] < 0:
-                problems.append(f"{key}: lot {lot['lot']} is negative ({_q(lot['on_hand'])})")
+                problems.append(Problem(N_("{key}: lot {lot} is negative ({on_hand})"), key=key, lot=lot["lot"],
+                                        on_hand=_q(lot["on_hand"])))
         blocked = sum(lot["on_hand"] for lot in stock["lots"] if lot["status"] != "available")
         if blocked != stock["blocked"]:
-            problems.append(f"{key}: lots on hold or expired sum to {_q(blocked)} but {_q(stock['blocked'])} "
-                            f"is kept out of available")
+            problems.append(Problem(N_("{key}: lots on hold or expired sum to {blocked} but {kept} is kept out of "
+                                       "available"), key=key, blocked=_q(blocked), kept=_q(stock["blocked"])))
     return problems
 
 
-def orders_match_receipts(inventory: dict) -> list[str]:
+def orders_match_receipts(inventory: dict) -> Problems:
     """Per sent order and line: received = the receipts naming it, on the order and on its stock."""
     problems, pending = [], defaultdict(int)  # receipts still only in a journal count too
     for key, entries in inventory["journal"].items():
@@ -142,24 +151,27 @@ def orders_match_receipts(inventory: dict) -> list[str]:
         for sku, line in order["lines"].items():
             received = ledger.get(sku, 0) + pending[(number, sku)]
             if line["received"] != received:
-                problems.append(f"order {number} {sku}: received {_q(line['received'])} but receipts naming it "
-                                f"sum to {_q(received)}")
+                problems.append(Problem(N_("order {number} {sku}: received {received} but receipts naming it sum to "
+                                           "{receipts}"), number=number, sku=sku, received=_q(line["received"]),
+                                        receipts=_q(received)))
             kept = inventory["stock"].get(f"{order['depot']}/{sku}", {}).get("orders", {}).get(number)
             if kept is not None and kept["received"] != received:
-                problems.append(f"order {number} {sku}: its stock counts {_q(kept['received'])} received, receipts "
-                                f"naming it sum to {_q(received)}")
+                problems.append(Problem(N_("order {number} {sku}: its stock counts {received} received, receipts "
+                                           "naming it sum to {receipts}"), number=number, sku=sku,
+                                        received=_q(kept["received"]), receipts=_q(received)))
     for key, stock in inventory["stock"].items():
         awaited = sum(max(x["ordered"] - x["received"], 0) for x in stock["orders"].values() if x["open"])
         if awaited != stock["on_order"]:
-            problems.append(f"{key}: on order {_q(stock['on_order'])} but its open order lines await {_q(awaited)}")
+            problems.append(Problem(N_("{key}: on order {on_order} but its open order lines await {awaited}"), key=key,
+                                    on_order=_q(stock["on_order"]), awaited=_q(awaited)))
     return problems
 
 
 def counts(inventory: dict) -> dict:
-    return {"stock records": len(inventory["stock"]),
-            "ledger entries": sum(row["entries"] for row in inventory["ledger"].values()),
-            "reservations (inventory)": len(inventory["reservations"]),
-            "purchase orders sent": len(inventory.get("purchase_orders", {}))}
+    return {N_("stock records"): len(inventory["stock"]),
+            N_("ledger entries"): sum(row["entries"] for row in inventory["ledger"].values()),
+            N_("reservations (inventory)"): len(inventory["reservations"]),
+            N_("purchase orders sent"): len(inventory.get("purchase_orders", {}))}
 
 
 RECONCILIATION = Reconciliation(facts=facts, checks=(stock_matches_ledger, requisition_ledger_matches_holds,

@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections import Counter
 
 from services.notifier import report_reconcile
-from shared.reconcile import Reconciliation
+from shared.i18n import N_
+from shared.reconcile import Problem, Problems, Reconciliation
 
 
 def facts(db) -> dict:
@@ -22,23 +23,24 @@ def facts(db) -> dict:
             "reports": report_reconcile.facts(db)}
 
 
-def every_requisition_told_once(found: dict) -> list[str]:
+def every_requisition_told_once(found: dict) -> Problems:
     """Every requisition requests knows reached the notifier; no artisan was told the same news twice."""
     notifier, problems = found["notifier"], []
     known = set(notifier["requisitions"])
     for rid in sorted(found.get("requests", {}).get("requisitions", {}).keys() - known):
-        problems.append(f"requisition {rid}: never reached the notifier")
+        problems.append(Problem(N_("requisition {rid}: never reached the notifier"), rid=rid))
     for item in notifier["told_twice"]:
-        problems.append(f"requisition {item['rid']}: artisan {item.get('artisan')} notified twice of {item['status']}")
+        problems.append(Problem(N_("requisition {rid}: artisan {artisan} notified twice of {status}"), rid=item["rid"],
+                                artisan=item.get("artisan"), status=item["status"]))
     return problems
 
 
 def counts(notifier: dict) -> dict:
     reports = notifier.get("reports") or {}
-    return {"events seen by the notifier": sum(notifier["events"].values()),
-            "dead-letter alerts": len(notifier["dead_letter_alerts"]),
-            "distribution rows, month x material (reports)": len(reports.get("sold", {})),
-            "artisans served (reports)": sum(reports.get("beneficiaries", {}).values())}
+    return {N_("events seen by the notifier"): sum(notifier["events"].values()),
+            N_("dead-letter alerts"): len(notifier["dead_letter_alerts"]),
+            N_("distribution rows, month x material (reports)"): len(reports.get("sold", {})),
+            N_("artisans served (reports)"): sum(reports.get("beneficiaries", {}).values())}
 
 
 RECONCILIATION = Reconciliation(facts=facts, agreements=(every_requisition_told_once, report_reconcile.reports_agree),

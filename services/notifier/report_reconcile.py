@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from shared.i18n import N_
 from shared.quantity import format_quantity as _q
+from shared.reconcile import Problem, Problems
 
 KINDS = ("waitlisted", "refused")
 
@@ -80,27 +82,30 @@ def issued_by_depot(inventory: dict) -> dict:
     return dict(issued)
 
 
-def reports_agree(found: dict) -> list[str]:
+def reports_agree(found: dict) -> Problems:
     """The reports' totals equal what the requests store and the inventory ledger hold."""
     reports, problems = found["notifier"].get("reports"), []
     if reports is None:
         return problems
     if "requests" in found:
         expected = expected_from_requests(found["requests"])
-        problems += _differ("distribution (quantity, value, subsidy) per month|material", reports["sold"],
+        problems += _differ(N_("distribution (quantity, value, subsidy) per month|material"), reports["sold"],
                             expected["sold"], lambda v: f"{_q(v[0])}, {v[1] / 100:.2f}, {v[2] / 100:.2f}")
-        problems += _differ("beneficiaries per month", reports["beneficiaries"], expected["beneficiaries"], str)
-        problems += _differ("members' answers per cooperative", reports["answers"], expected["answers"], str)
+        problems += _differ(N_("beneficiaries per month"), reports["beneficiaries"], expected["beneficiaries"], str)
+        problems += _differ(N_("members' answers per cooperative"), reports["answers"], expected["answers"], str)
     if "inventory" in found:
-        problems += _differ("distribution per depot|material against inventory's issues", reports["by_depot"],
+        problems += _differ(N_("distribution per depot|material against inventory's issues"), reports["by_depot"],
                             issued_by_depot(found["inventory"]), _q)
     if "inventory" in found and "requests" in found:
-        problems += _differ("unmet demand per depot|material|kind", reports["unmet"],
+        problems += _differ(N_("unmet demand per depot|material|kind"), reports["unmet"],
                             expected_unmet(found["requests"], found["inventory"]), _q)
     return problems
 
 
-def _differ(what: str, reported: dict, expected: dict, show) -> list[str]:
-    return [f"report {what} {key}: the report says {show(reported[key]) if key in reported else 'nothing'}, "
-            f"the stores say {show(expected[key]) if key in expected else 'nothing'}"
+def _differ(what: str, reported: dict, expected: dict, show) -> Problems:
+    """One problem per key whose figures differ; `what` (a catalog text) names the report."""
+    def shown(figures: dict, key):
+        return show(figures[key]) if key in figures else Problem(N_("nothing"))
+    return [Problem(N_("report {what} {key}: the report says {reported}, the stores say {expected}"),
+                    what=Problem(what), key=key, reported=shown(reported, key), expected=shown(expected, key))
             for key in sorted(set(reported) | set(expected), key=str) if reported.get(key) != expected.get(key)]

@@ -9,7 +9,8 @@ from collections import Counter, defaultdict
 
 from services.requests import parties, reconcile_money
 from shared.quantity import format_quantity as _q
-from shared.reconcile import Reconciliation
+from shared.i18n import N_
+from shared.reconcile import Problem, Problems, Reconciliation
 
 #: requests status -> inventory reservation statuses that agree with it once all events are applied
 AGREES = {
@@ -73,7 +74,7 @@ def _fmt(holds: dict) -> str:
     return "{" + ", ".join(f"{d}/{s}: {_q(q)}" for (d, s), q in sorted(holds.items())) + "}"
 
 
-def requisitions_agree_with_inventory(found: dict) -> list[str]:
+def requisitions_agree_with_inventory(found: dict) -> Problems:
     """Each requisition's status agrees with inventory's reservation, its holds and its issues."""
     inventory, problems = found.get("inventory"), []
     if inventory is None:
@@ -85,29 +86,33 @@ def requisitions_agree_with_inventory(found: dict) -> list[str]:
         reservation = inventory["reservations"].get(rid)
         inv_status = reservation and reservation["status"]
         if inv_status not in AGREES[status]:
-            problems.append(f"requisition {rid}: {status} at requests but {inv_status or 'unknown'} at inventory")
+            problems.append(Problem(N_("requisition {rid}: {status} at requests but {other} at inventory"), rid=rid,
+                                    status=status, other=inv_status or Problem(N_("unknown"))))
         expected = {(depot, sku): q for sku, q in req["lines"].items()} if status in HOLDS_EXPECTED else {}
         if holds.get(rid, {}) != expected:
-            problems.append(f"requisition {rid} ({status}): holds {_fmt(holds.get(rid, {}))}, "
-                            f"expected {_fmt(expected)}")
+            problems.append(Problem(N_("requisition {rid} ({status}): holds {holds}, expected {expected}"), rid=rid,
+                                    status=status, holds=_fmt(holds.get(rid, {})), expected=_fmt(expected)))
         ledger = inventory["requisition_ledger"].get(rid, {})
         for sku, quantity in req["lines"].items():
             issued = ledger.get(sku, {}).get("issue", {"count": 0, "quantity": 0})
             want = (1, -quantity) if status in ISSUES_EXPECTED else (0, 0)
             if (issued["count"], issued["quantity"]) != want:
-                problems.append(f"requisition {rid} ({status}) {sku}: issued {issued['count']} time(s), "
-                                f"{_q(-issued['quantity'])} in all; expected {want[0]} ({_q(-want[1])})")
+                problems.append(Problem(N_("requisition {rid} ({status}) {sku}: issued {count} time(s), {quantity} in "
+                                           "all; expected {want} ({wanted})"), rid=rid, status=status, sku=sku,
+                                        count=issued["count"], quantity=_q(-issued["quantity"]), want=want[0],
+                                        wanted=_q(-want[1])))
         if req["applied_twice"] or req["history_twice"]:
-            problems.append(f"requisition {rid}: an inventory event was applied twice")
+            problems.append(Problem(N_("requisition {rid}: an inventory event was applied twice"), rid=rid))
     for rid in holds.keys() - requisitions.keys():
-        problems.append(f"requisition {rid}: holds {_fmt(holds[rid])} but requests does not know it")
+        problems.append(Problem(N_("requisition {rid}: holds {holds} but requests does not know it"), rid=rid,
+                                holds=_fmt(holds[rid])))
     return problems
 
 
 def counts(requests: dict) -> dict:
-    return {"requisitions (requests)": len(requests["requisitions"]),
-            "requisitions by status": dict(sorted(Counter(r["status"] for r in
-                                                      requests["requisitions"].values()).items())),
+    return {N_("requisitions (requests)"): len(requests["requisitions"]),
+            N_("requisitions by status"): dict(sorted(Counter(r["status"] for r in
+                                                          requests["requisitions"].values()).items())),
             **reconcile_money.counts(requests)}
 
 

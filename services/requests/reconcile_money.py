@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from services.requests import claims, parties
+from shared.i18n import N_
 from shared.money import format_money as _m
+from shared.reconcile import Problem, Problems
 
 DISPATCHED = ("dispatched", "received")
 
@@ -36,27 +38,30 @@ def account_facts(db) -> dict:
             for doc in db.accounts.find({}, {"outbox": 0})}
 
 
-def accounts_add_up(found: dict) -> list[str]:
+def accounts_add_up(found: dict) -> Problems:
     """Each account's balance is its entries' sum; no entry twice; paid per requisition is its payments."""
     problems = []
     for artisan_id, account in found.get("accounts", {}).items():
         total = sum(entry["amount"] for entry in account["entries"])
         if total != account["balance"]:
-            problems.append(f"account {artisan_id}: balance {_m(account['balance'])}, entries sum to {_m(total)}")
+            problems.append(Problem(N_("account {artisan_id}: balance {balance}, entries sum to {total}"),
+                                    artisan_id=artisan_id, balance=_m(account["balance"]), total=_m(total)))
         twice = [i for i, n in Counter(e["id"] for e in account["entries"]).items() if n > 1]
         if twice:
-            problems.append(f"account {artisan_id}: entries counted twice: {', '.join(sorted(twice))}")
+            problems.append(Problem(N_("account {artisan_id}: entries counted twice: {entries}"), artisan_id=artisan_id,
+                                    entries=", ".join(sorted(twice))))
         payments = defaultdict(int)
         for entry in account["entries"]:
             if entry["type"] == "payment":
                 payments[entry["requisition_id"]] -= entry["amount"]
         paid = {rid: amount for rid, amount in account["paid"].items() if amount}
         if paid != dict(payments):
-            problems.append(f"account {artisan_id}: paid per requisition {paid} but payments say {dict(payments)}")
+            problems.append(Problem(N_("account {artisan_id}: paid per requisition {paid} but payments say {payments}"),
+                                    artisan_id=artisan_id, paid=paid, payments=dict(payments)))
     return problems
 
 
-def dispatches_charged_once(found: dict) -> list[str]:
+def dispatches_charged_once(found: dict) -> Problems:
     """Every dispatched requisition is charged exactly once per share at its locked price; nothing else is charged."""
     problems, charged = [], defaultdict(list)
     for artisan_id, account in found.get("accounts", {}).items():
@@ -67,29 +72,34 @@ def dispatches_charged_once(found: dict) -> list[str]:
         money, entries = req.get("money") or {}, charged.pop(rid, [])
         if not money:
             if entries:
-                problems.append(f"requisition {rid} ({req['status']}) is charged but was never dispatched")
+                problems.append(Problem(N_("requisition {rid} ({status}) is charged but was never dispatched"), rid=rid,
+                                        status=req["status"]))
             continue
         shares = {share["artisan_id"]: share for share in money["shares"]}
         whom = sorted({a for a, _ in entries} - set(shares))
         if whom:
-            problems.append(f"requisition {rid}: charged to {whom}, who have no share in it")
+            problems.append(Problem(N_("requisition {rid}: charged to {whom}, who have no share in it"), rid=rid,
+                                    whom=whom))
         for artisan_id, share in shares.items():
             problems += _charged_once(rid, artisan_id, share, [e for a, e in entries if a == artisan_id])
     for rid, entries in charged.items():
-        problems.append(f"account {entries[0][0]}: charged for requisition {rid}, which requests does not know")
+        problems.append(Problem(N_("account {artisan_id}: charged for requisition {rid}, which requests does not know"),
+                                artisan_id=entries[0][0], rid=rid))
     return problems
 
 
-def _charged_once(rid: str, artisan_id: str, share: dict, entries: list[dict]) -> list[str]:
+def _charged_once(rid: str, artisan_id: str, share: dict, entries: list[dict]) -> Problems:
     kinds = Counter(entry["type"] for entry in entries)
     if kinds != Counter({"charge": 1, "subsidy": 1}):
-        return [f"requisition {rid}: dispatched, charged {dict(kinds)} to {artisan_id}"]
+        return [Problem(N_("requisition {rid}: dispatched, charged {kinds} to {artisan_id}"), rid=rid,
+                        kinds=dict(kinds), artisan_id=artisan_id)]
     charge = next(e for e in entries if e["type"] == "charge")
     subsidy = next(e for e in entries if e["type"] == "subsidy")
     charged = (charge["amount"], charge["payable"], -subsidy["amount"])
     if charged != (share["gross"], share["payable"], share["subsidy"]):
-        return [f"requisition {rid}: charged {_m(charge['amount'])} less {_m(-subsidy['amount'])} to {artisan_id}, "
-                f"priced {_m(share['gross'])} less {_m(share['subsidy'])}"]
+        return [Problem(N_("requisition {rid}: charged {charged} less {subsidy} to {artisan_id}, priced {gross} less "
+                           "{priced_subsidy}"), rid=rid, charged=_m(charge["amount"]), subsidy=_m(-subsidy["amount"]),
+                        artisan_id=artisan_id, gross=_m(share["gross"]), priced_subsidy=_m(share["subsidy"]))]
     return []
 
 
@@ -102,7 +112,7 @@ def _claims_by(sales) -> dict:
                   for d, row in claims.tally(rows).items()} for key, rows in grouped.items()}
 
 
-def claims_equal_dispatches(found: dict) -> list[str]:
+def claims_equal_dispatches(found: dict) -> Problems:
     """The subsidy claims summed from dispatched requisitions equal those summed from the accounts."""
     from_requisitions = _claims_by(
         (line["scheme"], money["dispatch_month"], share["district"], share["artisan_id"], line)
@@ -112,8 +122,10 @@ def claims_equal_dispatches(found: dict) -> list[str]:
         (line["scheme"], entry["month"], entry.get("district"), artisan_id, line)
         for artisan_id, account in found.get("accounts", {}).items() for entry in account["entries"]
         if entry["type"] == "subsidy" for line in entry.get("lines", []))
-    return [f"subsidy claims {scheme} {month}: dispatched requisitions give {from_requisitions.get((scheme, month))}, "
-            f"accounts give {from_accounts.get((scheme, month))}"
+    return [Problem(N_("subsidy claims {scheme} {month}: dispatched requisitions give {from_requisitions}, accounts "
+                       "give {from_accounts}"), scheme=scheme, month=month,
+                    from_requisitions=from_requisitions.get((scheme, month)),
+                    from_accounts=from_accounts.get((scheme, month)))
             for scheme, month in sorted(set(from_requisitions) | set(from_accounts))
             if from_requisitions.get((scheme, month)) != from_accounts.get((scheme, month))]
 
@@ -121,8 +133,9 @@ def claims_equal_dispatches(found: dict) -> list[str]:
 def counts(requests: dict) -> dict:
     accounts = requests.get("accounts", {})
     subsidy = sum(-e["amount"] for a in accounts.values() for e in a["entries"] if e["type"] == "subsidy")
-    return {"accounts": len(accounts), "balance due, all accounts": _m(sum(a["balance"] for a in accounts.values())),
-            "subsidy charged to schemes": _m(subsidy)}
+    return {N_("accounts"): len(accounts),
+            N_("balance due, all accounts"): _m(sum(a["balance"] for a in accounts.values())),
+            N_("subsidy charged to schemes"): _m(subsidy)}
 
 
 CHECKS = (accounts_add_up, dispatches_charged_once, claims_equal_dispatches)

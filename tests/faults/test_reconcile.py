@@ -6,6 +6,7 @@ over in-process instead of through a broker); then one thing at a time is broken
 """
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -127,9 +128,39 @@ def test_each_kind_of_disagreement_is_reported(world, breakage):
     assert any(expected in problem for problem in report.problems), report.problems
 
 
-def test_the_command_reads_embedded_stores_through_the_admin_api_and_exits_by_verdict(world, config, capsys,
-                                                                                       monkeypatch):
+DEVANAGARI = re.compile("[\u0900-\u097f]")
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_each_disagreement_is_said_in_hindi_with_its_figures(world, breakage):
     runtimes, rids = world
+    BREAKAGES[breakage][0](runtimes["inventory"].db, runtimes["requests"].db, rids)
+    report = check(runtimes)
+    english, hindi = report.text().splitlines(), report.text("hi").splitlines()
+    assert len(hindi) == len(english)
+    for problem in report.problems:
+        said = problem.said("hi")
+        assert f"  - {said}" in hindi and f"  - {problem}" in english
+        assert DEVANAGARI.search(said) and not PLACEHOLDER.search(said), said
+        for value in problem.params.values():  # every code and figure of the English line is in the Hindi one
+            assert str(value if not isinstance(value, reconcile.Problem) else value.said("hi")) in said, (said, value)
+
+
+def test_a_problem_is_its_english_text_and_says_its_phrases_in_hindi():
+    nothing = reconcile.Problem("nothing")
+    found = reconcile.Problem("report {what} {key}: the report says {reported}, the stores say {expected}",
+                              what=reconcile.Problem("beneficiaries per month"), key="2026-11", reported=nothing,
+                              expected=3)
+    assert found == "report beneficiaries per month 2026-11: the report says nothing, the stores say 3"
+    assert found.said("hi") == "रिपोर्ट हर महीने के लाभार्थी 2026-11: रिपोर्ट कहती है कुछ नहीं, स्टोर कहते हैं 3"
+    assert found.said("en") == found
+
+
+@pytest.fixture
+def served(world, config):
+    """The three APIs on free ports, over the world's stores: {service: url}."""
+    runtimes, _ = world
     servers, urls = [], {}
     for name, package in PACKAGES.items():
         port = free_port()
@@ -137,15 +168,46 @@ def test_the_command_reads_embedded_stores_through_the_admin_api_and_exits_by_ve
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         urls[name] = f"http://127.0.0.1:{port}"
+    yield urls
+    for server in servers:
+        server.shutdown()
+
+
+def url_args(urls: dict) -> list[str]:
+    return [a for n, u in urls.items() for a in (f"--{n}-url", u)]
+
+
+def test_the_command_reads_embedded_stores_through_the_admin_api_and_exits_by_verdict(world, served, config, capsys,
+                                                                                       monkeypatch):
+    runtimes, rids = world
     monkeypatch.setenv("RAWBANK_JWT_SECRET", config.jwt_secret)
-    args = ["reconcile", "--via-api", "--no-dlq"] + [a for n, u in urls.items() for a in (f"--{n}-url", u)]
-    try:
-        assert cli.main(args) == 0
-        assert "verdict: CLEAN" in capsys.readouterr().out
-        runtimes["inventory"].db.stock.update_one({"_id": f"{DEPOT}/{SKU}"}, {"$inc": {"on_hand": 1}})
-        assert cli.main(args) == 1
-        assert "MISMATCH" in capsys.readouterr().out
-        assert cli.main(["reconcile"]) == 2  # the in-process store cannot be read from outside
-    finally:
-        for server in servers:
-            server.shutdown()
+    args = ["reconcile", "--via-api", "--no-dlq"] + url_args(served)
+    assert cli.main(args) == 0
+    assert "verdict: CLEAN" in capsys.readouterr().out
+    assert cli.main([*args, "--lang", "hi"]) == 0
+    assert "नतीजा: सब ठीक" in capsys.readouterr().out
+    runtimes["inventory"].db.stock.update_one({"_id": f"{DEPOT}/{SKU}"}, {"$inc": {"on_hand": 1}})
+    assert cli.main(args) == 1
+    assert "MISMATCH" in capsys.readouterr().out
+    assert cli.main([*args, "--lang", "hi"]) == 1
+    assert "पर आवाजाही खाते का जोड़" in capsys.readouterr().out
+    assert cli.main(["reconcile"]) == 2  # the in-process store cannot be read from outside
+    assert "--via-api" in capsys.readouterr().err
+
+
+def test_a_token_the_services_refuse_says_where_the_secret_comes_from(served, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("RAWBANK_JWT_SECRET", "not-the-services-secret-" + "x" * 16)
+    assert cli.main(["reconcile", "--via-api", "--no-dlq", "--data-dir", str(tmp_path), *url_args(served)]) == 2
+    english, hindi = capsys.readouterr().err.splitlines()
+    assert "refused the admin token (HTTP 401)" in english and str(tmp_path) in english
+    assert "--data-dir DIR" in english and "RAWBANK_JWT_SECRET" in english
+    assert "एडमिन टोकन नहीं माना" in hindi and str(tmp_path) in hindi
+
+
+def test_services_that_do_not_answer_say_how_to_start_them(served, config, capsys, monkeypatch):
+    monkeypatch.setenv("RAWBANK_JWT_SECRET", config.jwt_secret)
+    gone = f"http://127.0.0.1:{free_port()}"
+    assert cli.main(["reconcile", "--via-api", "--no-dlq", *url_args({**served, "requests": gone})]) == 2
+    english, hindi = capsys.readouterr().err.splitlines()
+    assert f"could not reach {gone}/api/v1/admin/reconcile-data" in english and "`make dev`" in english
+    assert "तक नहीं पहुँच सके" in hindi and "`make dev`" in hindi
