@@ -6,9 +6,17 @@ import sys
 
 from shared import local_cli
 from shared.auth import ROLES
-from shared.config import Config, SettingError, environment_variables
+from shared.config import Config, environment_variables
+from shared.console import refuse, tell
 from shared.datadir import DataDir
+from shared.i18n import N_
 from shared.spec import SERVICES
+
+TOKEN_NEEDS_COOPERATIVE = N_("rawbank token: a secretary token needs --cooperative (the cooperative's code)")
+TOKEN_NEEDS_ARTISAN = N_("rawbank token: an artisan token needs --artisan-id (the artisan's registration id)")
+USER_ADD_WHERE = N_("rawbank user add: set MONGO_URI to the {service} service's MongoDB, or run it where rawbank "
+                    "keeps its data on one machine (./var, --data-dir; start rawbank there once first).")
+PASSWORDS_DIFFER = N_("rawbank user add: the two passwords differ; run it again and type the same one twice.")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -95,9 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("serve", "worker", "run"):
             config.check()
     except ValueError as exc:
-        print(f"rawbank: {exc}", file=sys.stderr)
-        if isinstance(exc, SettingError):
-            print(f"rawbank: {exc.hi}", file=sys.stderr)
+        refuse("rawbank", exc)
         return 2
     if args.command == "token":
         return _token(args, config)
@@ -131,15 +137,13 @@ def main(argv: list[str] | None = None) -> int:
 def _token(args, config: Config) -> int:
     from shared.auth import issue_token
     if args.role == "secretary" and not args.cooperative:
-        print("rawbank token: a secretary token needs --cooperative (the cooperative's code)", file=sys.stderr)
+        tell(TOKEN_NEEDS_COOPERATIVE, sys.stderr)
         return 2
-    try:
-        print(issue_token(config.jwt_secret, sub=args.sub, role=args.role, artisan_id=args.artisan_id,
-                          depot=args.depot, cooperative=args.cooperative,
-                          ttl_seconds=args.ttl or config.jwt_ttl_seconds))
-    except ValueError as exc:
-        print(f"rawbank token: {exc}", file=sys.stderr)
+    if args.role == "artisan" and not args.artisan_id:
+        tell(TOKEN_NEEDS_ARTISAN, sys.stderr)
         return 2
+    print(issue_token(config.jwt_secret, sub=args.sub, role=args.role, artisan_id=args.artisan_id,
+                      depot=args.depot, cooperative=args.cooperative, ttl_seconds=args.ttl or config.jwt_ttl_seconds))
     return 0
 
 
@@ -147,8 +151,7 @@ def _user_add(args, config: Config) -> int:
     from shared.spec import declaring
     spec = declaring("add_user")
     if config.embedded and not (config.data_dir and DataDir(config.data_dir).store(spec.name).exists()):
-        print(f"rawbank user add: set MONGO_URI to the {spec.name} service's MongoDB, or run it where rawbank "
-              "keeps its data on one machine (./var, --data-dir; start rawbank there once first).", file=sys.stderr)
+        tell(USER_ADD_WHERE, sys.stderr, service=spec.name)
         return 2
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
     from shared.runtime import Runtime
@@ -159,9 +162,7 @@ def _user_add(args, config: Config) -> int:
         print(spec.add_user(runtime.db, username=args.username, role=args.role, password=password,
                             artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative))
     except (ValueError, PyMongoError) as exc:  # on one machine: also while rawbank runs there
-        print(f"rawbank user add: {exc}", file=sys.stderr)
-        if isinstance(exc, SettingError):
-            print(f"rawbank user add: {exc.hi}", file=sys.stderr)
+        refuse("rawbank user add", exc)
         return 2
     finally:
         if runtime is not None:
@@ -171,9 +172,10 @@ def _user_add(args, config: Config) -> int:
 
 def _ask_password() -> str:
     import getpass
-    password = getpass.getpass("Password: ")
-    if getpass.getpass("Password again: ") != password:
-        raise SystemExit("rawbank user add: the passwords differ")
+    password = getpass.getpass("Password / पासवर्ड: ")
+    if getpass.getpass("Password again / पासवर्ड दोबारा: ") != password:
+        tell(PASSWORDS_DIFFER, sys.stderr)
+        raise SystemExit(2)
     return password
 
 

@@ -6,15 +6,29 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Mapping
 
+from shared.i18n import N_, translate
+
 EMBEDDED_JWT_SECRET = "rawbank-embedded-dev-secret-do-not-use-in-production"
+MAKE_SECRET = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+INVALID = N_("{name}={value} is not valid: {error}")
+NO_SECRET = N_("RAWBANK_JWT_SECRET must be set when MONGO_URI points at a real MongoDB: make one with {make} and "
+               "give every service the same.")
+SHORT_SECRET = N_("RAWBANK_JWT_SECRET must be at least 32 characters long: make one with {make}.")
+BAD_PROXIES = N_("RAWBANK_TRUSTED_PROXIES is not valid: {error}. Give addresses or networks separated by commas, "
+                 "e.g. 10.0.0.0/8,192.168.1.5.")
 
 
 class SettingError(ValueError):
-    """A setting or place rawbank refuses to run with, said in English and Hindi (exit code 2)."""
+    """What a command refuses to run with (a setting, a place, an argument), said in English and Hindi (exit code 2)."""
 
     def __init__(self, en: str, hi: str):
         super().__init__(en)
         self.en, self.hi = en, hi
+
+    @classmethod
+    def said(cls, text: str, /, **params) -> "SettingError":
+        """One from a catalog text (marked with N_), in English and Hindi."""
+        return cls(translate(text, "en", **params), translate(text, "hi", **params))
 
 
 def _env(name: str, default, cast=str, *, doc: str):
@@ -134,7 +148,7 @@ class Config:
                 try:
                     values[f.name] = f.metadata["cast"](raw)
                 except ValueError as exc:
-                    raise ValueError(f"{f.metadata['env']}={raw!r} is not valid: {exc}") from None
+                    raise SettingError.said(INVALID, name=f.metadata["env"], value=repr(raw), error=exc) from None
         values.update(overrides)
         return cls(**values)
 
@@ -154,13 +168,13 @@ class Config:
     def check(self) -> None:
         """Refuse settings that must never reach production."""
         if not self.embedded and self.jwt_secret == EMBEDDED_JWT_SECRET:
-            raise ValueError("RAWBANK_JWT_SECRET must be set when MONGO_URI points at a real MongoDB")
+            raise SettingError.said(NO_SECRET, make=MAKE_SECRET)
         if len(self.jwt_secret) < 32:
-            raise ValueError("RAWBANK_JWT_SECRET must be at least 32 characters long")
+            raise SettingError.said(SHORT_SECRET, make=MAKE_SECRET)
         try:
             self.proxy_networks  # parsing them is the check
         except ValueError as exc:
-            raise ValueError(f"RAWBANK_TRUSTED_PROXIES is not valid: {exc}") from None
+            raise SettingError.said(BAD_PROXIES, error=exc) from None
         if self.jwt_secret == EMBEDDED_JWT_SECRET and not is_loopback(self.host):
             raise SettingError(
                 f"Serving on {self.host} opens rawbank beyond this machine, which needs a token secret of its own: "

@@ -12,8 +12,8 @@ import time
 import urllib.request
 
 from shared.broker import orphan_guard, port_free, start_broker, wait_for_broker
-from shared.config import Config, SettingError, is_loopback
-from shared.console import say
+from shared.config import Config, is_loopback
+from shared.console import refuse, say
 from shared.datadir import DataDir
 from shared.events import TOPICS
 from shared.kafka import ensure_topics
@@ -98,11 +98,8 @@ def start(args, config: Config, ports: dict[str, int | None]) -> int:
     try:
         config, lock = prepare(config.with_(host=args.host), SERVICES, hold=True)
         config.check()
-    except SettingError as exc:
-        say(f"rawbank: {exc}", f"rawbank: {exc.hi}")
-        return 2
-    except ValueError as exc:  # a setting checked in English only (e.g. a short RAWBANK_JWT_SECRET)
-        print(f"rawbank: {exc}", flush=True)
+    except ValueError as exc:  # a SettingError, said in Hindi too
+        refuse("rawbank", exc, sys.stdout)
         return 2
     return run_dev(ports, config, demo=args.demo, lock=lock)
 

@@ -3,38 +3,20 @@ from __future__ import annotations
 
 import json
 import sys
-import urllib.error
 
-from shared.i18n import LANGUAGES, N_, translate
+from shared import admin_api
+from shared.console import tell
+from shared.i18n import N_, translate
 from shared.reconcile import check, facts_of
 from shared.runtime import database_name
 from shared.spec import SERVICES
 
+COMMAND = "rawbank reconcile"
 EMBEDDED = N_("rawbank reconcile: MONGO_URI is the in-process store, which lives inside each service; use "
               "--via-api (e.g. against `rawbank dev`) or set MONGO_URI to your MongoDB.")
-TOKEN_REFUSED = N_("rawbank reconcile: {url} refused the admin token ({error}). The token is signed with the "
-                   "secret of the data directory {path}: run this where `rawbank dev` keeps its data, or pass "
-                   "--data-dir DIR, or set RAWBANK_JWT_SECRET to the services' secret.")
-UNREACHABLE = N_("rawbank reconcile: could not reach {url} ({error}). Is rawbank running (`rawbank status`)? "
-                 "Start it with `make dev`, or give the services' addresses with --inventory-url, "
-                 "--requests-url and --notifier-url.")
 UNREADABLE = N_("rawbank reconcile: could not read the stores: {error}")
 DLQ_UNREAD = N_("could not read the dead-letter topics at {servers}: {error}")
 NOTE = N_("note: {text}")
-
-
-class Unreadable(Exception):
-    """A service's facts could not be fetched over its API: where from, and why."""
-
-    def __init__(self, url: str, cause: Exception):
-        super().__init__(f"{url}: {cause}")
-        self.url, self.cause = url, cause
-
-
-def _error(text: str, **params) -> None:
-    """An error for a person: each line in English, then in Hindi, on stderr."""
-    for lang in LANGUAGES:
-        print(("  " if lang != "en" else "") + translate(text, lang, **params), file=sys.stderr)
 
 
 def read_dlq(config, topics, timeout_ms: int = 5000) -> list[dict]:
@@ -77,27 +59,17 @@ def _dlq_entry(record) -> dict:
 
 
 def gather(config, *, via_api: bool, urls: dict[str, str] | None = None) -> dict[str, dict]:
-    """Every service's facts: from MongoDB (MONGO_URI), or over HTTP with an admin token."""
+    """Every service's facts: from MongoDB (MONGO_URI), or over HTTP with an admin token (admin_api.Unanswered)."""
     if via_api:
-        from shared.auth import issue_token
-        token = issue_token(config.jwt_secret, sub="rawbank-reconcile", role="admin", ttl_seconds=300)
-        return {name: _fetch(f"{urls[name].rstrip('/')}/api/v1/admin/reconcile-data", token) for name in SERVICES}
+        token = admin_api.admin_token(config, "rawbank-reconcile")
+        return {name: admin_api.call(f"{urls[name].rstrip('/')}/api/v1/admin/reconcile-data", token)
+                for name in SERVICES}
     from shared.mongo import connect
     client = connect(config.mongo_uri)
     try:
         return facts_of({name: client[database_name(name)] for name in SERVICES})
     finally:
         client.close()
-
-
-def _fetch(url: str, token: str) -> dict:
-    import urllib.request
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            return json.loads(response.read())
-    except (OSError, ValueError) as exc:  # URLError and HTTPError are OSErrors; a body that is not JSON
-        raise Unreadable(url, exc) from exc
 
 
 def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_json: bool = False,
@@ -107,21 +79,15 @@ def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_js
     An error says, in English and Hindi, what to do next."""
     from shared.events import TOPICS, dlq_topic
     if config.embedded and not via_api:
-        _error(EMBEDDED)
+        tell(EMBEDDED, sys.stderr)
         return 2
     try:
         found = gather(config, via_api=via_api, urls=urls)
-    except Unreadable as exc:
-        cause = exc.cause
-        if isinstance(cause, urllib.error.HTTPError) and cause.code in (401, 403):
-            _error(TOKEN_REFUSED, url=exc.url, error=f"HTTP {cause.code}", path=config.data_dir)
-        elif isinstance(cause, urllib.error.URLError) and not isinstance(cause, urllib.error.HTTPError):
-            _error(UNREACHABLE, url=exc.url, error=cause.reason)
-        else:
-            _error(UNREADABLE, error=exc)
+    except admin_api.Unanswered as exc:
+        admin_api.explain(COMMAND, exc, config, "--inventory-url, --requests-url, --notifier-url")
         return 2
     except Exception as exc:  # one clear line instead of a traceback for an operator
-        _error(UNREADABLE, error=exc)
+        tell(UNREADABLE, sys.stderr, error=exc)
         return 2
     messages, dlq_error = [], None
     if dlq:

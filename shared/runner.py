@@ -7,11 +7,15 @@ import signal
 import sys
 
 from shared.config import Config
+from shared.console import tell
+from shared.i18n import N_
 from shared.runtime import Runtime
 from shared.spec import load_spec
 from shared.worker import Worker
 
 log = logging.getLogger(__name__)
+EMBEDDED_SERVE = N_("warning: with mongomock:// the API and the worker each get their own empty store; use "
+                    "`rawbank dev` for embedded mode or set MONGO_URI to a MongoDB.")
 
 
 def _stop_on_signals(stop) -> None:
@@ -41,8 +45,7 @@ def serve(name: str, config: Config) -> None:
     """Replace this process with gunicorn serving the service's API."""
     spec = load_spec(name)
     if config.embedded:
-        print("warning: with mongomock:// the API and the worker each get their own empty store; "
-              "use `rawbank dev` for embedded mode or set MONGO_URI to a MongoDB.", file=sys.stderr)
+        tell(EMBEDDED_SERVE, sys.stderr)
     args = [sys.executable, "-m", "gunicorn", "--bind", f"{config.host}:{spec.port(config)}", "--access-logfile", "-",
             spec.wsgi_app]
     os.execvp(args[0], args)

@@ -1,33 +1,36 @@
 """`rawbank reports rebuild`: fold the notifier's event log into the department's reports again."""
 from __future__ import annotations
 
-import json
 import sys
-import urllib.error
-import urllib.request
 
+from pymongo.errors import PyMongoError
+
+from shared import admin_api
+from shared.console import tell
+from shared.i18n import N_
 from shared.spec import Command
+
+COMMAND = "rawbank reports rebuild"
+REBUILT = N_("rebuilt the reports from {events} event(s) in {seconds} s")
+NOT_REBUILT = N_("rawbank reports rebuild: could not rebuild: {error}")
 
 
 def rebuild(config, args) -> int:
     """Against MongoDB, on the notifier's database; in embedded mode (the store lives in the service) over its API."""
     try:
-        found = _over_api(config, args.notifier_url or config.notifier_url) if config.embedded or args.via_api \
-            else _on_database(config)
-    except (OSError, urllib.error.URLError, ValueError) as exc:
-        print(f"rawbank reports rebuild: could not rebuild: {exc}", file=sys.stderr)
+        if config.embedded or args.via_api:
+            url = f"{(args.notifier_url or config.notifier_url).rstrip('/')}/api/v1/reports/rebuild"
+            found = admin_api.call(url, admin_api.admin_token(config, "rawbank-reports"), method="POST", timeout=600)
+        else:
+            found = _on_database(config)
+    except admin_api.Unanswered as exc:
+        admin_api.explain(COMMAND, exc, config, "--notifier-url")
         return 2
-    print(f"rebuilt the reports from {found['events']} event(s) in {found['seconds']} s")
+    except (OSError, ValueError, PyMongoError) as exc:  # MongoDB unreachable, a setting refused
+        tell(NOT_REBUILT, sys.stderr, error=exc)
+        return 2
+    tell(REBUILT, events=found["events"], seconds=found["seconds"])
     return 0
-
-
-def _over_api(config, url: str) -> dict:
-    from shared.auth import issue_token
-    token = issue_token(config.jwt_secret, sub="rawbank-reports", role="admin", ttl_seconds=300)
-    request = urllib.request.Request(f"{url.rstrip('/')}/api/v1/reports/rebuild", method="POST", data=b"{}",
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=600) as response:
-        return json.loads(response.read())
 
 
 def _on_database(config) -> dict:

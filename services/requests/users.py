@@ -10,9 +10,20 @@ from pymongo.errors import DuplicateKeyError
 from services.requests.errors import BadLogin
 from shared import revocation
 from shared.auth import ROLES, Principal
+from shared.config import SettingError
 from shared.errors import AlreadyExists
+from shared.i18n import LANGUAGES, N_, translate
 
 _hasher = PasswordHasher()
+
+MIN_PASSWORD = 8
+NO_SUCH_ROLE = N_("role must be one of {roles}")
+NEEDS_ARTISAN = N_("an artisan user needs an artisan id (--artisan-id)")
+NEEDS_COOPERATIVE = N_("a secretary user needs a cooperative (--cooperative)")
+SHORT_PASSWORD = N_("the password must be at least {length} characters long")
+NO_SUCH_ARTISAN = N_("no artisan {artisan_id} is registered; register them first (POST /api/v1/artisans)")
+TAKEN = N_("a user named {username} already exists")
+ADDED = N_("added {role} user {username}")
 
 
 @functools.cache
@@ -25,11 +36,11 @@ def add_user(db, *, username: str, password: str, role: str, artisan_id: str | N
              depot: str | None = None, cooperative: str | None = None) -> dict:
     """Store a new user with a hashed password."""
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        raise SettingError.said(NO_SUCH_ROLE, roles=", ".join(ROLES))
     if role == "artisan" and not artisan_id:
-        raise ValueError("an artisan user needs an artisan id")
+        raise SettingError.said(NEEDS_ARTISAN)
     if role == "secretary" and not cooperative:
-        raise ValueError("a secretary user needs a cooperative")
+        raise SettingError.said(NEEDS_COOPERATIVE)
     user = {"_id": username, "role": role, "artisan_id": artisan_id, "depot": depot,
             "cooperative": cooperative,
             "password_hash": _hasher.hash(password)}
@@ -52,23 +63,20 @@ def authenticate(db, username: str, password: str) -> dict:
     return user
 
 
-MIN_PASSWORD = 8
-
-
 def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str | None = None,
                  depot: str | None = None, cooperative: str | None = None) -> str:
-    """`rawbank user add`: check and store a user; return what to print, raise ValueError otherwise."""
+    """`rawbank user add`: check and store a user; return what to print (English, then Hindi), raise
+    SettingError (a ValueError in both languages) otherwise."""
     if len(password) < MIN_PASSWORD:
-        raise ValueError(f"the password must be at least {MIN_PASSWORD} characters long")
+        raise SettingError.said(SHORT_PASSWORD, length=MIN_PASSWORD)
     if artisan_id and db.artisans.find_one({"_id": artisan_id}, {"_id": 1}) is None:
-        raise ValueError(f"no artisan {artisan_id} is registered; "
-                         "register them first (POST /api/v1/artisans)")
+        raise SettingError.said(NO_SUCH_ARTISAN, artisan_id=artisan_id)
     try:
         add_user(db, username=username, password=password, role=role, artisan_id=artisan_id, depot=depot,
                  cooperative=cooperative)
     except AlreadyExists:
-        raise ValueError(f"a user named {username!r} already exists") from None
-    return f"added {role} user {username}"
+        raise SettingError.said(TAKEN, username=repr(username)) from None
+    return "\n  ".join(translate(ADDED, lang, role=role, username=username) for lang in LANGUAGES)
 
 
 def log_out(db, principal: Principal, *, correlation_id: str | None = None) -> None:

@@ -1,6 +1,8 @@
 """`rawbank token --cooperative` for secretaries, and the commands a service declares in its spec."""
 from __future__ import annotations
 
+import threading
+
 import jwt
 
 from shared.cli import main
@@ -10,7 +12,8 @@ from shared.config import Config
 def test_a_secretarys_token_carries_the_cooperative_and_needs_one(capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no ./var here: the built-in secret
     assert main(["token", "--role", "secretary", "--sub", "meera"]) == 2
-    assert "--cooperative" in capsys.readouterr().err
+    english, hindi = capsys.readouterr().err.splitlines()
+    assert "--cooperative" in english and "सहकारी समिति" in hindi
     assert main(["token", "--role", "secretary", "--sub", "meera", "--cooperative", "SMBSS"]) == 0
     claims = jwt.decode(capsys.readouterr().out.strip(), Config.from_env().jwt_secret, algorithms=["HS256"])
     assert (claims["role"], claims["cooperative"]) == ("secretary", "SMBSS")
@@ -24,7 +27,46 @@ def test_the_notifiers_reports_rebuild_is_a_rawbank_command(capsys):
     assert "rebuild" in capsys.readouterr().out
 
 
-def test_reports_rebuild_says_so_when_the_notifier_cannot_be_reached(monkeypatch, capsys):
+def test_reports_rebuild_says_how_to_start_a_notifier_it_cannot_reach(monkeypatch, capsys):
     monkeypatch.setenv("MONGO_URI", "mongomock://localhost")
     assert main(["reports", "rebuild", "--notifier-url", "http://127.0.0.1:9"]) == 2
-    assert "could not rebuild" in capsys.readouterr().err
+    english, hindi = capsys.readouterr().err.splitlines()
+    assert "could not reach http://127.0.0.1:9/api/v1/reports/rebuild" in english and "`make dev`" in english
+    assert "तक नहीं पहुँच सके" in hindi and "--notifier-url" in hindi
+
+
+def test_reports_rebuild_over_the_api_and_a_token_the_notifier_refuses(config, monkeypatch, capsys, tmp_path):
+    from werkzeug.serving import make_server
+
+    from services import notifier
+    from shared.runtime import Runtime
+    from tests.conftest import free_port
+    runtime = Runtime(notifier.spec(), config)
+    port = free_port()
+    server = make_server("127.0.0.1", port, notifier.create_app(config, runtime), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("MONGO_URI", "mongomock://localhost")
+    args = ["reports", "rebuild", "--notifier-url", f"http://127.0.0.1:{port}", "--data-dir", str(tmp_path)]
+    try:
+        monkeypatch.setenv("RAWBANK_JWT_SECRET", config.jwt_secret)
+        assert main(args) == 0
+        english, hindi = capsys.readouterr().out.splitlines()
+        assert english.startswith("rebuilt the reports from 0 event(s) in ") and "घटनाओं से रिपोर्ट" in hindi
+        monkeypatch.setenv("RAWBANK_JWT_SECRET", "another secret, not the notifier's " + "x" * 8)
+        assert main(args) == 2
+        english, hindi = capsys.readouterr().err.splitlines()
+        assert "refused the admin token (HTTP 401)" in english and str(tmp_path) in english
+        assert "एडमिन टोकन नहीं माना" in hindi
+    finally:
+        server.shutdown()
+        runtime.close()
+
+
+def test_an_artisans_token_needs_the_artisan_id(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    assert main(["token", "--role", "artisan", "--sub", "meera"]) == 2
+    english, hindi = capsys.readouterr().err.splitlines()
+    assert "--artisan-id" in english and "--artisan-id" in hindi and "कारीगर" in hindi
+    assert main(["token", "--role", "artisan", "--sub", "meera", "--artisan-id", "ART-7"]) == 0
+    claims = jwt.decode(capsys.readouterr().out.strip(), Config.from_env().jwt_secret, algorithms=["HS256"])
+    assert (claims["role"], claims["artisan_id"]) == ("artisan", "ART-7")

@@ -23,16 +23,20 @@ def test_empty_values_fall_back_to_defaults():
 
 
 def test_bad_number_names_the_variable():
-    with pytest.raises(ValueError, match="RAWBANK_PORT"):
+    with pytest.raises(ValueError, match="RAWBANK_PORT") as refused:
         Config.from_env({"RAWBANK_PORT": "eighty"})
+    assert refused.value.hi.startswith("RAWBANK_PORT='eighty' सही नहीं है")
 
 
 def test_production_refuses_the_embedded_secret_and_short_secrets():
-    with pytest.raises(ValueError, match="RAWBANK_JWT_SECRET must be set"):
+    with pytest.raises(ValueError, match="RAWBANK_JWT_SECRET must be set") as refused:
         Config.from_env({"MONGO_URI": "mongodb://db"}).check()
+    assert "token_urlsafe" in str(refused.value)  # how to make one
+    assert "RAWBANK_JWT_SECRET" in refused.value.hi and "बनाएँ" in refused.value.hi
     assert EMBEDDED_JWT_SECRET
-    with pytest.raises(ValueError, match="at least 32"):
+    with pytest.raises(ValueError, match="at least 32") as refused:
         Config.from_env({"RAWBANK_JWT_SECRET": "short"}).check()
+    assert "कम से कम 32" in refused.value.hi
     Config.from_env({"MONGO_URI": "mongodb://db", "RAWBANK_JWT_SECRET": "x" * 40}).check()
 
 

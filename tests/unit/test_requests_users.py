@@ -19,7 +19,7 @@ def db():
 def test_add_from_cli_stores_an_argon2_hash_never_the_password(db):
     db.artisans.insert_one({"_id": "ART-7"})
     assert users.add_from_cli(db, username="meera", role="artisan", password="s3cret-loom",
-                              artisan_id="ART-7") == "added artisan user meera"
+                              artisan_id="ART-7") == "added artisan user meera\n  उपयोगकर्ता meera (artisan) जोड़ा गया"
     stored = db.users.find_one({"_id": "meera"})
     assert stored["password_hash"].startswith("$argon2id$") and "s3cret-loom" not in str(stored)
     assert users.authenticate(db, "meera", "s3cret-loom")["artisan_id"] == "ART-7"
@@ -56,7 +56,8 @@ def test_the_command_refuses_the_in_memory_store(monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("MONGO_URI", "mongomock://localhost")
     monkeypatch.chdir(tmp_path)  # no ./var here: nothing on disk to add to
     assert main(["user", "add", "asha", "--role", "admin", "--password-stdin"]) == 2
-    assert "MONGO_URI" in capsys.readouterr().err
+    english, hindi = capsys.readouterr().err.splitlines()
+    assert "MONGO_URI" in english and "MONGO_URI" in hindi and "--data-dir" in hindi
 
 
 def test_the_command_adds_to_a_data_directory_only_while_rawbank_is_stopped(monkeypatch, capsys, tmp_path):
@@ -73,6 +74,10 @@ def test_the_command_adds_to_a_data_directory_only_while_rawbank_is_stopped(monk
     assert main(["user", "add", "asha", "--role", "admin", "--password-stdin"]) == 2
     assert "in use by another running rawbank" in capsys.readouterr().err
     running.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["user", "add", "asha", "--role", "admin", "--password-stdin"]) == 2
+    english, hindi = capsys.readouterr().err.splitlines()
+    assert "at least 8 characters" in english and "कम से कम 8 अक्षरों" in hindi
     monkeypatch.setattr("sys.stdin", io.StringIO("a long passphrase\n"))
     assert main(["user", "add", "asha", "--role", "admin", "--password-stdin"]) == 0
     reopened = Runtime(spec(), config)
