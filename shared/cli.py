@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         config = local_cli.reaching_running(config)
         urls = {name: getattr(args, f"{name}_url") or getattr(config, f"{name}_url") for name in SERVICES}
         return reconcile_cli.main(config, via_api=args.via_api, urls=urls, dlq=not args.no_dlq, as_json=args.json,
-                                  lang=args.lang)
+                                  lang=args.lang, progress=sys.stderr.isatty())  # a person watching: say each step
     if args.command in ("backup", "restore", "status"):
         return local_cli.run_command(args, config)
     if getattr(args, "run", None):

@@ -17,6 +17,7 @@ EMBEDDED = N_("rawbank reconcile: MONGO_URI is the in-process store, which lives
 UNREADABLE = N_("rawbank reconcile: could not read the stores: {error}")
 DLQ_UNREAD = N_("could not read the dead-letter topics at {servers}: {error}")
 NOTE = N_("note: {text}")
+READING = N_("[{step}/{steps}] Reading the {service} store's facts ({where}) ...")
 
 
 def read_dlq(config, topics, timeout_ms: int = 5000) -> list[dict]:
@@ -58,31 +59,44 @@ def _dlq_entry(record) -> dict:
             "size": len(record.value or b""), "truncated_from": headers.get("truncated_from")}
 
 
-def gather(config, *, via_api: bool, urls: dict[str, str] | None = None) -> dict[str, dict]:
-    """Every service's facts: from MongoDB (MONGO_URI), or over HTTP with an admin token (admin_api.Unanswered)."""
+def gather(config, *, via_api: bool, urls: dict[str, str] | None = None, progress: bool = False) -> dict[str, dict]:
+    """Every service's facts: from MongoDB (MONGO_URI), or over HTTP with an admin token (admin_api.Unanswered).
+
+    With `progress`, a line on stderr as each store is read (a year of records takes a while)."""
+    def reading(step: int, name: str, where: str) -> None:
+        if progress:
+            tell(READING, sys.stderr, step=step, steps=len(SERVICES), service=name, where=where)
+
+    found = {}
     if via_api:
         token = admin_api.admin_token(config, "rawbank-reconcile")
-        return {name: admin_api.call(f"{urls[name].rstrip('/')}/api/v1/admin/reconcile-data", token)
-                for name in SERVICES}
+        for step, name in enumerate(SERVICES, 1):
+            url = f"{urls[name].rstrip('/')}/api/v1/admin/reconcile-data"
+            reading(step, name, url)
+            found[name] = admin_api.call(url, token)
+        return found
     from shared.mongo import connect
     client = connect(config.mongo_uri)
     try:
-        return facts_of({name: client[database_name(name)] for name in SERVICES})
+        for step, name in enumerate(SERVICES, 1):
+            reading(step, name, database_name(name))
+            found.update(facts_of({name: client[database_name(name)]}))
+        return found
     finally:
         client.close()
 
 
 def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_json: bool = False,
-         lang: str = "en") -> int:
+         lang: str = "en", progress: bool = False) -> int:
     """`rawbank reconcile`: print the report (in `lang`); 0 if clean, 1 on any mismatch, 2 if a store is unreachable.
 
-    An error says, in English and Hindi, what to do next."""
+    An error says, in English and Hindi, what to do next; `progress` says on stderr which store is being read."""
     from shared.events import TOPICS, dlq_topic
     if config.embedded and not via_api:
         tell(EMBEDDED, sys.stderr)
         return 2
     try:
-        found = gather(config, via_api=via_api, urls=urls)
+        found = gather(config, via_api=via_api, urls=urls, progress=progress)
     except admin_api.Unanswered as exc:
         admin_api.explain(COMMAND, exc, config, "--inventory-url, --requests-url, --notifier-url")
         return 2

@@ -195,6 +195,20 @@ def test_the_command_reads_embedded_stores_through_the_admin_api_and_exits_by_ve
     assert "--via-api" in capsys.readouterr().err
 
 
+def test_a_person_watching_sees_each_store_as_it_is_read(world, served, config, capsys):
+    from shared import reconcile_cli
+    assert reconcile_cli.main(config, via_api=True, urls=served, dlq=False, progress=True) == 0
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert [line.split(" Reading")[0] for line in lines[::2]] == ["[1/3]", "[2/3]", "[3/3]"]
+    assert all(f"Reading the {name} store's facts ({served[name]}/api/v1/admin/reconcile-data)" in line
+               for name, line in zip(("inventory", "requests", "notifier"), lines[::2]))
+    assert all("तथ्य पढ़े जा रहे हैं" in line for line in lines[1::2])
+    assert "verdict: CLEAN" in captured.out
+    assert reconcile_cli.main(config, via_api=True, urls=served, dlq=False) == 0
+    assert capsys.readouterr().err == ""  # a script or a log: the report alone
+
+
 def test_a_token_the_services_refuse_says_where_the_secret_comes_from(served, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("RAWBANK_JWT_SECRET", "not-the-services-secret-" + "x" * 16)
     assert cli.main(["reconcile", "--via-api", "--no-dlq", "--data-dir", str(tmp_path), *url_args(served)]) == 2
