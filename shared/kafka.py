@@ -27,10 +27,32 @@ def make_producer(config: Config, client_id: str) -> KafkaProducer:
         max_block_ms=max(config.kafka_request_timeout_ms, 5000))
 
 
+class _AdminClient(KafkaAdminClient):
+    """kafka-python's admin client, which also lets go of its I/O thread when the broker does not answer it.
+
+    kafka-python 3.0 starts the client's I/O thread, then bootstraps; when that times out the
+    constructor raises before the client counts as open, so nobody can close it and the thread goes
+    on calling the absent broker for good. The readiness probe and the relay's retention make a new
+    client at each try while the broker is down: every /readyz of an outage left one thread behind.
+    """
+
+    def __init__(self, **configs):
+        try:
+            super().__init__(**configs)
+        except Exception:
+            if hasattr(self, "_net"):  # the thread was started: close what the constructor opened
+                self._closed = False
+                try:
+                    self.close()
+                except Exception:  # closing must not hide why the broker did not answer
+                    log.debug("closing a half-made admin client failed", exc_info=True)
+            raise
+
+
 def make_admin(config: Config, client_id: str) -> KafkaAdminClient:
-    return KafkaAdminClient(bootstrap_servers=bootstrap_servers(config), client_id=client_id,
-                            request_timeout_ms=config.kafka_request_timeout_ms,
-                            bootstrap_timeout_ms=config.kafka_request_timeout_ms)
+    return _AdminClient(bootstrap_servers=bootstrap_servers(config), client_id=client_id,
+                        request_timeout_ms=config.kafka_request_timeout_ms,
+                        bootstrap_timeout_ms=config.kafka_request_timeout_ms)
 
 
 def ensure_topics(config: Config, topics) -> None:

@@ -53,6 +53,12 @@ def make_relay(db, config, topic):
                        renew_producer=lambda: make_producer(config, "republish-test"))
 
 
+def close(relay) -> None:
+    """What the relay's own loop closes when it stops (`OutboxRelay.run`): here the test drives `step`."""
+    relay.producer.close()
+    relay.retention.close()
+
+
 def add_events(db, *names) -> list[str]:
     events = [new_event("StockReceived", "VNS/YRN", {
         "movement_id": name, "sku": "YRN", "depot": "VNS", "quantity": 1000, "on_hand": 1000, "available": 1000,
@@ -93,7 +99,7 @@ def test_a_restart_on_a_fresh_broker_publishes_again_what_no_reader_had(own_brok
     wait_until(lambda: relay.step() == 0 and relay.retention.settle() == 0 and len(relay.retention.unsettled) == 1,
                message="a and b settled")
     assert db[COLLECTION].count_documents({"settled": True}) == 2
-    relay.producer.close()
+    close(relay)
 
     broker.restart_empty()  # rawbank stopped hard: the broker's memory is gone
     ensure_topics(config, [topic])
@@ -101,13 +107,13 @@ def test_a_restart_on_a_fresh_broker_publishes_again_what_no_reader_had(own_brok
     assert restarted.step() == 1
     assert read(config, topic, commit_first=1) == ids[2:]
     wait_until(lambda: restarted.retention.settle() == 1 or restarted.retention.settled(), message="c settled")
-    restarted.producer.close()
+    close(restarted)
 
     broker.restart_empty()  # everything was read: nothing to publish again
     ensure_topics(config, [topic])
     again = make_relay(db, config, topic)
     assert again.step() == 0
-    again.producer.close()
+    close(again)
 
 
 def test_a_running_relay_that_sees_a_fresh_broker_publishes_again(own_broker, unique):
@@ -126,7 +132,7 @@ def test_a_running_relay_that_sees_a_fresh_broker_publishes_again(own_broker, un
                and not relay.retention.fresh, 60, message="the relay to publish c and see the fresh broker")
     found = read(config, topic)
     assert set(found) == set(first + later), found  # a and b again, and c (perhaps twice)
-    relay.producer.close()
+    close(relay)
 
 
 def _step(relay) -> bool:

@@ -16,6 +16,16 @@ from shared.durable_store import FORMAT, DurableStore, StoreWriteError
 from shared.mongo import connect
 
 
+def stock_on_disk(path) -> list[dict]:
+    """The stock documents a store opened anew on `path` holds; closed again (its writer threads too)."""
+    opened = DurableStore(path)
+    try:
+        return list(opened.client.rawbank_test.stock.find())
+    finally:
+        opened.client.close()
+        opened.close()
+
+
 @pytest.fixture(params=["memory", "durable"])
 def store(request, tmp_path):
     """(database, reopen) for the in-memory and the durable embedded store."""
@@ -112,7 +122,7 @@ def test_a_write_the_disk_refuses_puts_memory_back_to_the_disk_and_the_store_tak
     again.sync()
     again.client.close()
     again.close()
-    assert [d["_id"] for d in DurableStore(tmp_path / "test.sqlite").client.rawbank_test.stock.find()] == ["a", "b"]
+    assert [d["_id"] for d in stock_on_disk(tmp_path / "test.sqlite")] == ["a", "b"]
 
 
 def test_a_store_of_a_newer_format_is_refused_and_left_alone(tmp_path):
@@ -236,7 +246,7 @@ def test_calls_made_while_the_disk_is_busy_share_one_transaction_and_one_fsync(t
     assert len(synced) == 2  # nothing new written: nothing to wait for
     store.client.close()
     store.close()
-    assert list(DurableStore(tmp_path / "test.sqlite").client.rawbank_test.stock.find()) == [{"_id": "a", "n": 4}]
+    assert stock_on_disk(tmp_path / "test.sqlite") == [{"_id": "a", "n": 4}]
 
 
 RECEIPT = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "5"}
