@@ -14,7 +14,7 @@ from shared.config import Config
 from shared.envelope import EnvelopeError, Event, decode_event
 from shared.errors import StoreUnavailable, outcome
 from shared.events import dlq_topic
-from shared.kafka import bootstrap_servers
+from shared.kafka import Consumer, bootstrap_servers
 from shared.metrics import CONSUMER_LAG, EVENTS_DEAD_LETTERED, EVENTS_HANDLED, EVENTS_RETRIED
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ class ConsumerLoop:
 
     def _consumer(self) -> KafkaConsumer:
         interval = self.config.kafka_max_poll_interval_ms
-        return KafkaConsumer(
+        return Consumer(
             *self.topics, *self.raw_topics, bootstrap_servers=bootstrap_servers(self.config), group_id=self.group_id,
             client_id=f"{self.service}-consumer", enable_auto_commit=False,
             auto_offset_reset="earliest", max_poll_interval_ms=interval,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from kafka import KafkaAdminClient, KafkaProducer
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
@@ -27,25 +27,43 @@ def make_producer(config: Config, client_id: str) -> KafkaProducer:
         max_block_ms=max(config.kafka_request_timeout_ms, 5000))
 
 
-class _AdminClient(KafkaAdminClient):
-    """kafka-python's admin client, which also lets go of its I/O thread when the broker does not answer it.
+def _let_go(client) -> None:
+    """Close what a kafka-python client's constructor opened before it raised.
 
-    kafka-python 3.0 starts the client's I/O thread, then bootstraps; when that times out the
-    constructor raises before the client counts as open, so nobody can close it and the thread goes
-    on calling the absent broker for good. The readiness probe and the relay's retention make a new
-    client at each try while the broker is down: every /readyz of an outage left one thread behind.
+    kafka-python 3.0 starts a client's I/O thread, then bootstraps; when the broker does not answer,
+    the constructor raises before the client counts as open, so its own `close()` does nothing (or
+    fails) and the thread goes on calling the absent broker for good. Whoever retries while the
+    broker is down (the readiness probe at each /readyz, the consumer loop, the relay's retention)
+    would leave one thread per try. The steps are those of the clients' own `close()`.
     """
+    for part, close in (("_client", "close"), ("_net", "stop"), ("_metrics", "close")):
+        opened = getattr(client, part, None)
+        if opened is not None:
+            try:
+                getattr(opened, close)()
+            except Exception:  # closing must not hide why the broker did not answer
+                log.debug("closing the %s of a half-made Kafka client failed", part, exc_info=True)
+
+
+class _AdminClient(KafkaAdminClient):
+    """kafka-python's admin client, which lets go of its I/O thread when the broker does not answer it."""
 
     def __init__(self, **configs):
         try:
             super().__init__(**configs)
         except Exception:
-            if hasattr(self, "_net"):  # the thread was started: close what the constructor opened
-                self._closed = False
-                try:
-                    self.close()
-                except Exception:  # closing must not hide why the broker did not answer
-                    log.debug("closing a half-made admin client failed", exc_info=True)
+            _let_go(self)
+            raise
+
+
+class Consumer(KafkaConsumer):
+    """kafka-python's consumer, which lets go of its I/O thread when the broker does not answer it."""
+
+    def __init__(self, *topics, **configs):
+        try:
+            super().__init__(*topics, **configs)
+        except Exception:
+            _let_go(self)
             raise
 
 

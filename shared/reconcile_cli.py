@@ -22,9 +22,9 @@ READING = N_("[{step}/{steps}] Reading the {service} store's facts ({where}) ...
 
 def read_dlq(config, topics, timeout_ms: int = 5000) -> list[dict]:
     """Every message now in the dead-letter topics, with the reason headers the consumer wrote."""
-    from kafka import KafkaConsumer, TopicPartition
-    from shared.kafka import bootstrap_servers
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers(config), enable_auto_commit=False,
+    from kafka import TopicPartition
+    from shared.kafka import Consumer, bootstrap_servers
+    consumer = Consumer(bootstrap_servers=bootstrap_servers(config), enable_auto_commit=False,
                              group_id=None, request_timeout_ms=max(timeout_ms, 5000) + 1000,
                              consumer_timeout_ms=timeout_ms)
     try:

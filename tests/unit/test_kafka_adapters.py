@@ -7,7 +7,7 @@ import time
 import pytest
 
 from shared.config import Config
-from shared.kafka import BrokerProbe, make_admin
+from shared.kafka import BrokerProbe, Consumer, make_admin
 from tests.conftest import free_port
 
 
@@ -42,3 +42,11 @@ def test_an_admin_client_the_broker_never_answered_is_closed(no_broker):
     with pytest.raises(Exception):
         make_admin(no_broker, "outage-admin")
     assert settled("outage-admin") == []
+
+
+def test_a_consumer_the_broker_never_answered_is_closed(no_broker):
+    for _ in range(2):  # the consumer loop makes a new one after each failure
+        with pytest.raises(Exception):
+            Consumer("inventory.events", bootstrap_servers=no_broker.kafka_bootstrap_servers, group_id="outage",
+                     client_id="outage-consumer", bootstrap_timeout_ms=500)
+        assert settled("outage-consumer") == []
