@@ -9,7 +9,7 @@ from shared.auth import ROLES
 from shared.config import Config, environment_variables
 from shared.console import refuse, tell
 from shared.datadir import DataDir
-from shared.i18n import N_
+from shared.i18n import LANGUAGES, N_
 from shared.spec import SERVICES
 
 TOKEN_NEEDS_COOPERATIVE = N_("rawbank token: a secretary token needs --cooperative (the cooperative's code)")
@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         check.add_argument(f"--{name}-url", help=f"with --via-api (default RAWBANK_{name.upper()}_URL)")
     check.add_argument("--no-dlq", action="store_true", help="do not list the dead-letter topics")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
-    check.add_argument("--lang", choices=("en", "hi"), default="en", help="language of the report")
+    check.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the report")
     local_cli.add_data_dir_option(check)
     local_cli.add_commands(sub)
 

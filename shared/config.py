@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Mapping
 
-from shared.i18n import N_, translate
+from shared.i18n import N_, in_both
 
 EMBEDDED_JWT_SECRET = "rawbank-embedded-dev-secret-do-not-use-in-production"
 MAKE_SECRET = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
@@ -28,7 +28,7 @@ class SettingError(ValueError):
     @classmethod
     def said(cls, text: str, /, **params) -> "SettingError":
         """One from a catalog text (marked with N_), in English and Hindi."""
-        return cls(translate(text, "en", **params), translate(text, "hi", **params))
+        return cls(*in_both(text, **params))
 
 
 def _env(name: str, default, cast=str, *, doc: str):

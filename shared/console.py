@@ -3,17 +3,22 @@ from __future__ import annotations
 
 import sys
 
-from shared.i18n import translate
+from shared.i18n import in_both
+
+
+def both(en: str, hi: str) -> str:
+    """English, then Hindi on the next line, indented: how every command says a thing."""
+    return f"{en}\n  {hi}"
 
 
 def say(en: str, hi: str, stream=None) -> None:
-    """English, then Hindi (indented), on stdout or the stream given (stderr for an error)."""
-    print(f"{en}\n  {hi}", file=stream or sys.stdout, flush=True)
+    """`both` on stdout or the stream given (stderr for an error)."""
+    print(both(en, hi), file=stream or sys.stdout, flush=True)
 
 
 def tell(text: str, stream=None, /, **params) -> None:
     """A catalog text (marked with N_), said as `say` does."""
-    say(translate(text, "en", **params), translate(text, "hi", **params), stream)
+    say(*in_both(text, **params), stream)
 
 
 def refuse(command: str, exc: Exception, stream=None) -> None:

@@ -61,3 +61,8 @@ def translate(text: str, lang: str | None = None, /, **params) -> str:
     if params and "{" in translated:
         translated = translated.format_map(_Keep(params))
     return translated
+
+
+def in_both(text: str, /, **params) -> tuple[str, str]:
+    """`text` in English and in Hindi, for what is said to a person in both (the `rawbank` command)."""
+    return translate(text, "en", **params), translate(text, "hi", **params)

@@ -9,6 +9,7 @@ import argparse
 
 from shared.config import EMBEDDED_JWT_SECRET, Config
 from shared.datadir import DataDir, DirLock, resolve
+from shared.i18n import LANGUAGES
 
 #: commands that read the data directory (the token secret at least)
 USES_DATA_DIR = ("dev", "run", "token", "user", "reconcile", "backup", "restore", "status")
@@ -36,7 +37,7 @@ def add_commands(sub) -> None:
     restore = sub.add_parser("restore", help="replace the stores with the copy in DIR (rawbank must be stopped)")
     restore.add_argument("directory", metavar="DIR")
     status = sub.add_parser("status", help="size, documents, last backup, outboxes and consumer lag of the data")
-    status.add_argument("--lang", choices=("en", "hi"), default="en", help="language of the report")
+    status.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the report")
     for parser in (backup, restore, status):
         add_data_dir_option(parser)
 

@@ -84,7 +84,7 @@ class Report:
             lines.append(said(CLEAN))
         else:
             lines.append(said(MISMATCHES, count=len(self.problems)))
-            lines += [f"  - {p.said(lang) if isinstance(p, Problem) else p}" for p in self.problems]
+            lines += [f"  - {problem.said(lang)}" for problem in self.problems]
         return "\n".join(lines)
 
     def to_dict(self) -> dict:

@@ -25,8 +25,8 @@ def read_dlq(config, topics, timeout_ms: int = 5000) -> list[dict]:
     from kafka import TopicPartition
     from shared.kafka import Consumer, bootstrap_servers
     consumer = Consumer(bootstrap_servers=bootstrap_servers(config), enable_auto_commit=False,
-                             group_id=None, request_timeout_ms=max(timeout_ms, 5000) + 1000,
-                             consumer_timeout_ms=timeout_ms)
+                        group_id=None, request_timeout_ms=max(timeout_ms, 5000) + 1000,
+                        consumer_timeout_ms=timeout_ms)
     try:
         partitions = [TopicPartition(topic, p) for topic in topics
                       for p in sorted(consumer.partitions_for_topic(topic) or ())]

@@ -12,7 +12,8 @@ from shared import revocation
 from shared.auth import ROLES, Principal
 from shared.config import SettingError
 from shared.errors import AlreadyExists
-from shared.i18n import LANGUAGES, N_, translate
+from shared.console import both
+from shared.i18n import N_, in_both
 
 _hasher = PasswordHasher()
 
@@ -76,7 +77,7 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
                  cooperative=cooperative)
     except AlreadyExists:
         raise SettingError.said(TAKEN, username=repr(username)) from None
-    return "\n  ".join(translate(ADDED, lang, role=role, username=username) for lang in LANGUAGES)
+    return both(*in_both(ADDED, role=role, username=username))
 
 
 def log_out(db, principal: Principal, *, correlation_id: str | None = None) -> None:
