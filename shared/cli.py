@@ -1,15 +1,16 @@
 """The `rawbank` command."""
 from __future__ import annotations
 
-import argparse
+import os
 import sys
 
 from shared import local_cli
 from shared.auth import ROLES
 from shared.config import Config, environment_variables
+from shared.cli_parser import Parser
 from shared.console import refuse, tell
 from shared.datadir import DataDir
-from shared.i18n import LANGUAGES, N_
+from shared.i18n import LANGUAGES, N_, in_both
 from shared.spec import SERVICES
 
 TOKEN_NEEDS_COOPERATIVE = N_("rawbank token: a secretary token needs --cooperative (the cooperative's code)")
@@ -19,59 +20,62 @@ USER_ADD_WHERE = N_("rawbank user add: set MONGO_URI to the {service} service's 
 PASSWORDS_DIFFER = N_("rawbank user add: the two passwords differ; run it again and type the same one twice.")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rawbank", description="rawbank raw-material bank for artisans")
-    sub = parser.add_subparsers(dest="command", required=True)
+def _parser() -> Parser:
+    parser = Parser(prog="rawbank", description=N_("rawbank: the raw-material bank for artisans"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    dev = sub.add_parser("dev", help="broker + every service on this machine, data in ./var (what `make dev` runs)")
+    dev = sub.add_parser("dev", help=N_("broker + every service on this machine, data in ./var (what `make dev` runs)"))
     from shared.dev import BROKER_PORT
-    dev.add_argument("--broker-port", type=int, default=BROKER_PORT, help=f"default {BROKER_PORT}")
+    dev.add_argument("--broker-port", type=int, default=BROKER_PORT, help=N_("default %(default)s"))
     for name in SERVICES:  # the default is in the service's spec, read only when dev starts: other commands stay quick
-        dev.add_argument(f"--{name}-port", type=int, help=f"default: the {name} service's own port")
+        dev.add_argument(f"--{name}-port", type=int, help=N_("default: this service's own port"))
     dev.add_argument("--host", default="127.0.0.1",
-                     help="address the services listen on (0.0.0.0: the depot's network; needs a token secret)")
+                     help=N_("address the services listen on (0.0.0.0: the depot's network; needs a token secret)"))
     local_cli.add_store_options(dev, demo=True)
 
-    for command, text in (("serve", "the service's HTTP API under gunicorn (production)"),
-                          ("worker", "the service's consumer and outbox relay (production)"),
-                          ("run", "API, consumer and relay in one gunicorn worker (single machine; used by dev)")):
+    for command, text in (("serve", N_("the service's HTTP API under gunicorn (production)")),
+                          ("worker", N_("the service's consumer and outbox relay (production)")),
+                          ("run", N_("API, consumer and relay in one gunicorn worker (single machine; used by dev)"))):
         part = sub.add_parser(command, help=text)
-        part.add_argument("service", choices=SERVICES)
+        part.add_argument("service", choices=SERVICES, help=N_("which service"))
         if command == "run":
             local_cli.add_store_options(part)
 
-    token = sub.add_parser("token", help="print a signed access token (for scripts and tests)")
-    token.add_argument("--role", required=True, choices=ROLES)
-    token.add_argument("--sub", required=True, help="user name the token is for")
-    token.add_argument("--artisan-id", help="required for --role artisan")
-    token.add_argument("--depot", help="depot code of a warehouse user")
-    token.add_argument("--cooperative", help="required for --role secretary: the cooperative's code")
-    token.add_argument("--ttl", type=int, default=None, help="seconds until it expires")
+    token = sub.add_parser("token", help=N_("print a signed access token (for scripts and tests)"))
+    token.add_argument("--role", required=True, choices=ROLES, help=N_("what the token lets its holder do"))
+    token.add_argument("--sub", required=True, help=N_("user name the token is for"))
+    token.add_argument("--artisan-id", help=N_("required for --role artisan"))
+    token.add_argument("--depot", help=N_("depot code of a warehouse user"))
+    token.add_argument("--cooperative", help=N_("required for --role secretary: the cooperative's code"))
+    token.add_argument("--ttl", type=int, default=None,
+                       help=N_("seconds until it expires (default RAWBANK_JWT_TTL_SECONDS)"))
     local_cli.add_data_dir_option(token)
 
-    user = sub.add_parser("user", help="manage the people who log in (MONGO_URI, or the data directory with rawbank stopped)")
+    user = sub.add_parser(
+        "user", help=N_("manage the people who log in (MONGO_URI, or the data directory with rawbank stopped)"))
     user_add = user.add_subparsers(dest="user_command", required=True).add_parser(
-        "add", help="add a user; the password is asked for, or read from stdin with --password-stdin")
-    user_add.add_argument("username")
-    user_add.add_argument("--role", required=True, choices=ROLES)
-    user_add.add_argument("--artisan-id", help="required for --role artisan: their registered artisan id")
-    user_add.add_argument("--depot", help="depot code of a warehouse user")
-    user_add.add_argument("--cooperative", help="required for --role secretary: their cooperative")
-    user_add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+        "add", help=N_("add a user; the password is asked for, or read from stdin with --password-stdin"))
+    user_add.add_argument("username", help=N_("the name they log in with"))
+    user_add.add_argument("--role", required=True, choices=ROLES, help=N_("what they may do"))
+    user_add.add_argument("--artisan-id", help=N_("required for --role artisan: their registered artisan id"))
+    user_add.add_argument("--depot", help=N_("depot code of a warehouse user"))
+    user_add.add_argument("--cooperative", help=N_("required for --role secretary: their cooperative"))
+    user_add.add_argument("--password-stdin", action="store_true", help=N_("read the password from stdin"))
     local_cli.add_data_dir_option(user_add)
 
-    check = sub.add_parser("reconcile", help="check that the services' stores agree; exit 1 on a mismatch")
+    check = sub.add_parser("reconcile", help=N_("check that the services' stores agree; exit 1 on a mismatch"))
     check.add_argument("--via-api", "--from-dev", dest="via_api", action="store_true",
-                       help="read each service's store over its API (embedded mode / `rawbank dev`)")
+                       help=N_("read each service's store over its API (embedded mode / `rawbank dev`)"))
     for name in SERVICES:
-        check.add_argument(f"--{name}-url", help=f"with --via-api (default RAWBANK_{name.upper()}_URL)")
-    check.add_argument("--no-dlq", action="store_true", help="do not list the dead-letter topics")
-    check.add_argument("--json", action="store_true", help="print the report as JSON")
-    check.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the report")
+        check.add_argument(f"--{name}-url",
+                           help=N_("with --via-api (default: RAWBANK_<SERVICE>_URL, the service's address)"))
+    check.add_argument("--no-dlq", action="store_true", help=N_("do not list the dead-letter topics"))
+    check.add_argument("--json", action="store_true", help=N_("print the report as JSON"))
+    check.add_argument("--lang", choices=LANGUAGES, default="en", help=N_("language of the report"))
     local_cli.add_data_dir_option(check)
     local_cli.add_commands(sub)
 
-    sub.add_parser("env", help="list the environment variables rawbank reads")
+    sub.add_parser("env", help=N_("list the environment variables rawbank reads"))
     _service_commands(sub)
     return parser
 
@@ -93,7 +97,14 @@ def _service_commands(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        return _run(_parser().parse_args(argv))
+    except BrokenPipeError:  # whoever read the output stopped (`rawbank env | head`): nothing is wrong here
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush does not fail again
+        return 1
+
+
+def _run(args) -> int:
     try:
         config = Config.from_env()
         if args.command in local_cli.USES_DATA_DIR or getattr(args, "run", None):  # a service's command too
@@ -120,8 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "run", None):
         return args.run(local_cli.reaching_running(config), args)
     if args.command == "env":
-        for name, doc in environment_variables().items():
-            print(f"{name:32} {doc}")
+        for name, doc in environment_variables().items():  # what each means, in English, then in Hindi below
+            english, hindi = in_both(doc)
+            print(f"{name:32} {english}\n{'':32} {hindi}")
         return 0
     from shared.web import configure_logging
     configure_logging(config.log_level)

@@ -44,98 +44,105 @@ class Config:
     """Every setting rawbank reads; the only place that looks at the environment."""
 
     kafka_bootstrap_servers: str = _env(
-        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", doc="Kafka brokers, host:port[,host:port]")
+        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", doc=N_("Kafka brokers, host:port[,host:port]"))
     kafka_topic_partitions: int = _env(
-        "KAFKA_TOPIC_PARTITIONS", 3, int, doc="partitions for topics rawbank creates")
+        "KAFKA_TOPIC_PARTITIONS", 3, int, doc=N_("partitions for topics rawbank creates"))
     kafka_replication_factor: int = _env(
-        "KAFKA_REPLICATION_FACTOR", 1, int, doc="replication factor for topics rawbank creates")
+        "KAFKA_REPLICATION_FACTOR", 1, int, doc=N_("replication factor for topics rawbank creates"))
     kafka_max_poll_interval_ms: int = _env(
-        "KAFKA_MAX_POLL_INTERVAL_MS", 10000, int, doc="consumer max poll interval (also the rebalance timeout)")
+        "KAFKA_MAX_POLL_INTERVAL_MS", 10000, int, doc=N_("consumer max poll interval (also the rebalance timeout)"))
     kafka_request_timeout_ms: int = _env(
-        "KAFKA_REQUEST_TIMEOUT_MS", 5000, int, doc="timeout of one broker request, readiness checks included")
+        "KAFKA_REQUEST_TIMEOUT_MS", 5000, int, doc=N_("timeout of one broker request, readiness checks included"))
     kafka_linger_ms: int = _env(
         "KAFKA_LINGER_MS", 0, int,
-        doc="how long the producer waits to batch events before sending (0: at once; the relay already sends "
-            "a document's events together and waits for their ack, so waiting longer only adds latency)")
+        doc=N_("how long the producer waits to batch events before sending (0: at once; the relay already sends "
+               "a document's events together and waits for their ack, so waiting longer only adds latency)"))
     kafka_fetch_max_wait_ms: int = _env(
         "KAFKA_FETCH_MAX_WAIT_MS", 100, int,
-        doc="longest a broker holds a consumer's fetch when it has nothing new (Apache Kafka and Tansu answer at "
-            "once when an event arrives; this only bounds idle round trips, so keep it at or under 500)")
+        doc=N_("longest a broker holds a consumer's fetch when it has nothing new (Apache Kafka and Tansu answer at "
+               "once when an event arrives; this only bounds idle round trips, so keep it at or under 500)"))
     mongo_uri: str = _env(
-        "MONGO_URI", "mongomock://localhost", doc="mongodb://... for MongoDB, mongomock://... for the in-process store")
+        "MONGO_URI", "mongomock://localhost",
+        doc=N_("mongodb://... for MongoDB, mongomock://... for the in-process store"))
     data_dir: str = _env(
-        "RAWBANK_DATA_DIR", "", doc="data directory of the single-machine runtime (`rawbank` commands: default ./var)")
+        "RAWBANK_DATA_DIR", "",
+        doc=N_("data directory of the single-machine runtime (`rawbank` commands: default ./var)"))
     jwt_secret: str = _env(
-        "RAWBANK_JWT_SECRET", EMBEDDED_JWT_SECRET, doc="HS256 secret for access tokens")
+        "RAWBANK_JWT_SECRET", EMBEDDED_JWT_SECRET, doc=N_("HS256 secret for access tokens"))
     jwt_ttl_seconds: int = _env(
-        "RAWBANK_JWT_TTL_SECONDS", 3600, int, doc="lifetime of an access token")
+        "RAWBANK_JWT_TTL_SECONDS", 3600, int, doc=N_("lifetime of an access token"))
     trusted_proxies: str = _env(
         "RAWBANK_TRUSTED_PROXIES", "",
-        doc="reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the caller")
-    host: str = _env("RAWBANK_HOST", "127.0.0.1", doc="address the HTTP API binds to")
-    port: int = _env("RAWBANK_PORT", 0, int, doc="port of the HTTP API (0: the service's default)")
+        doc=N_("reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the caller"))
+    host: str = _env("RAWBANK_HOST", "127.0.0.1", doc=N_("address the HTTP API binds to"))
+    port: int = _env("RAWBANK_PORT", 0, int, doc=N_("port of the HTTP API (0: the service's default)"))
     consumer_max_retries: int = _env(
-        "RAWBANK_CONSUMER_MAX_RETRIES", 5, int, doc="attempts at one event before it goes to the DLQ")
+        "RAWBANK_CONSUMER_MAX_RETRIES", 5, int, doc=N_("attempts at one event before it goes to the DLQ"))
     consumer_backoff_ms: int = _env(
-        "RAWBANK_CONSUMER_BACKOFF_MS", 100, int, doc="first retry delay; doubles each attempt")
+        "RAWBANK_CONSUMER_BACKOFF_MS", 100, int, doc=N_("first retry delay; doubles each attempt"))
     relay_interval_ms: int = _env(
-        "RAWBANK_RELAY_INTERVAL_MS", 100, int, doc="how often the outbox relay looks for new events when idle")
+        "RAWBANK_RELAY_INTERVAL_MS", 100, int, doc=N_("how often the outbox relay looks for new events when idle"))
     relay_lease_seconds: int = _env(
-        "RAWBANK_RELAY_LEASE_SECONDS", 30, int, doc="how long a relay owns a document it is publishing")
+        "RAWBANK_RELAY_LEASE_SECONDS", 30, int, doc=N_("how long a relay owns a document it is publishing"))
     relay_retention_days: int = _env(
         "RAWBANK_RELAY_RETENTION_DAYS", 7, int,
-        doc="days a relay keeps what it published, to publish it again to a broker that lost it (0: keep nothing)")
-    seed_demo: bool = _env("RAWBANK_SEED_DEMO", False, _bool, doc="seed demo users and data at start (dev only)")
-    log_level: str = _env("RAWBANK_LOG_LEVEL", "INFO", doc="logging level")
+        doc=N_("days a relay keeps what it published, to publish it again to a broker that lost it (0: keep nothing)"))
+    seed_demo: bool = _env("RAWBANK_SEED_DEMO", False, _bool, doc=N_("seed demo users and data at start (dev only)"))
+    log_level: str = _env("RAWBANK_LOG_LEVEL", "INFO", doc=N_("logging level"))
     inventory_count_tolerance_percent: int = _env(
         "RAWBANK_COUNT_TOLERANCE_PERCENT", 2, int,
-        doc="a stock count line differing from the books by more than this share raises an alert")
+        doc=N_("a stock count line differing from the books by more than this share raises an alert"))
     notifier_escalate_after_seconds: int = _env(
         "RAWBANK_NOTIFIER_ESCALATE_AFTER_SECONDS", 1800, int,
-        doc="an open alert not acknowledged this long is escalated to the district's admins")
+        doc=N_("an open alert not acknowledged this long is escalated to the district's admins"))
     notifier_waitlist_max: int = _env(
         "RAWBANK_NOTIFIER_WAITLIST_MAX", 5, int,
-        doc="alert when more than this many requisitions wait for one material at a depot")
+        doc=N_("alert when more than this many requisitions wait for one material at a depot"))
     notifier_waitlist_max_age_seconds: int = _env(
         "RAWBANK_NOTIFIER_WAITLIST_MAX_AGE_SECONDS", 172800, int,
-        doc="alert when a requisition has waited longer than this for a material")
+        doc=N_("alert when a requisition has waited longer than this for a material"))
     notifier_delivery_max_attempts: int = _env(
         "RAWBANK_NOTIFIER_DELIVERY_MAX_ATTEMPTS", 6, int,
-        doc="attempts at one webhook, e-mail or SMS delivery before it is marked failed")
+        doc=N_("attempts at one webhook, e-mail or SMS delivery before it is marked failed"))
     notifier_delivery_backoff_ms: int = _env(
-        "RAWBANK_NOTIFIER_DELIVERY_BACKOFF_MS", 2000, int, doc="first delivery retry delay; doubles each attempt")
+        "RAWBANK_NOTIFIER_DELIVERY_BACKOFF_MS", 2000, int, doc=N_("first delivery retry delay; doubles each attempt"))
     notifier_dispatch_interval_ms: int = _env(
-        "RAWBANK_NOTIFIER_DISPATCH_INTERVAL_MS", 200, int, doc="how often the notifier looks for due deliveries")
+        "RAWBANK_NOTIFIER_DISPATCH_INTERVAL_MS", 200, int, doc=N_("how often the notifier looks for due deliveries"))
     notifier_digest_hour_utc: int = _env(
-        "RAWBANK_NOTIFIER_DIGEST_HOUR_UTC", 2, int, doc="hour (UTC) after which each admin's daily digest is sent (24: never)")
+        "RAWBANK_NOTIFIER_DIGEST_HOUR_UTC", 2, int,
+        doc=N_("hour (UTC) after which each admin's daily digest is sent (24: never)"))
     notifier_reminder_days_before: int = _env(
-        "RAWBANK_NOTIFIER_REMINDER_DAYS_BEFORE", 3, int, doc="remind an artisan this many days before a payment is due")
+        "RAWBANK_NOTIFIER_REMINDER_DAYS_BEFORE", 3, int,
+        doc=N_("remind an artisan this many days before a payment is due"))
     notifier_overdue_alert_paise: int = _env(
         "RAWBANK_NOTIFIER_OVERDUE_ALERT_PAISE", 500000, int,
-        doc="alert admins when an artisan's overdue dues pass this many paise (500000: Rs 5,000)")
-    smtp_host: str = _env("RAWBANK_SMTP_HOST", "", doc="SMTP server for e-mail (empty: e-mail is not sent)")
-    smtp_port: int = _env("RAWBANK_SMTP_PORT", 25, int, doc="SMTP server port")
-    smtp_sender: str = _env("RAWBANK_SMTP_SENDER", "rawbank@localhost", doc="From address of e-mail")
-    smtp_username: str = _env("RAWBANK_SMTP_USERNAME", "", doc="SMTP login (empty: no login)")
-    smtp_password: str = _env("RAWBANK_SMTP_PASSWORD", "", doc="SMTP password")
-    smtp_starttls: bool = _env("RAWBANK_SMTP_STARTTLS", False, _bool, doc="upgrade SMTP with STARTTLS")
+        doc=N_("alert admins when an artisan's overdue dues pass this many paise (500000: Rs 5,000)"))
+    smtp_host: str = _env("RAWBANK_SMTP_HOST", "", doc=N_("SMTP server for e-mail (empty: e-mail is not sent)"))
+    smtp_port: int = _env("RAWBANK_SMTP_PORT", 25, int, doc=N_("SMTP server port"))
+    smtp_sender: str = _env("RAWBANK_SMTP_SENDER", "rawbank@localhost", doc=N_("From address of e-mail"))
+    smtp_username: str = _env("RAWBANK_SMTP_USERNAME", "", doc=N_("SMTP login (empty: no login)"))
+    smtp_password: str = _env("RAWBANK_SMTP_PASSWORD", "", doc=N_("SMTP password"))
+    smtp_starttls: bool = _env("RAWBANK_SMTP_STARTTLS", False, _bool, doc=N_("upgrade SMTP with STARTTLS"))
     webhook_allow_hosts: str = _env(
         "RAWBANK_WEBHOOK_ALLOW_HOSTS", "",
-        doc="hosts (host or host:port, comma-separated) webhooks may reach although not public, e.g. an intranet receiver")
+        doc=N_("hosts (host or host:port, comma-separated) webhooks may reach although not public, "
+               "e.g. an intranet receiver"))
     sms_gateway_url: str = _env(
-        "RAWBANK_SMS_GATEWAY_URL", "", doc="HTTP SMS gateway taking POST {to, text} (empty: SMS is not sent)")
-    sms_gateway_token: str = _env("RAWBANK_SMS_GATEWAY_TOKEN", "", doc="bearer token for the SMS gateway")
+        "RAWBANK_SMS_GATEWAY_URL", "", doc=N_("HTTP SMS gateway taking POST {to, text} (empty: SMS is not sent)"))
+    sms_gateway_token: str = _env("RAWBANK_SMS_GATEWAY_TOKEN", "", doc=N_("bearer token for the SMS gateway"))
     sms_inbound_secret: str = _env(
         "RAWBANK_SMS_INBOUND_SECRET", "",
-        doc="HMAC secret the SMS gateway signs its callbacks to POST /api/v1/sms/inbound with (empty: refused)")
+        doc=N_("HMAC secret the SMS gateway signs its callbacks to POST /api/v1/sms/inbound with (empty: refused)"))
     public_cache_seconds: int = _env(
-        "RAWBANK_PUBLIC_CACHE_SECONDS", 30, int, doc="how long public availability is served from cache")
+        "RAWBANK_PUBLIC_CACHE_SECONDS", 30, int, doc=N_("how long public availability is served from cache"))
     inventory_url: str = _env(
-        "RAWBANK_INVENTORY_URL", "http://127.0.0.1:8001", doc="public base URL of the inventory service (pages link to it)")
+        "RAWBANK_INVENTORY_URL", "http://127.0.0.1:8001",
+        doc=N_("public base URL of the inventory service (pages link to it)"))
     requests_url: str = _env(
-        "RAWBANK_REQUESTS_URL", "http://127.0.0.1:8002", doc="public base URL of the requests service (login page)")
+        "RAWBANK_REQUESTS_URL", "http://127.0.0.1:8002", doc=N_("public base URL of the requests service (login page)"))
     notifier_url: str = _env(
-        "RAWBANK_NOTIFIER_URL", "http://127.0.0.1:8003", doc="public base URL of the notifier service (alert board)")
+        "RAWBANK_NOTIFIER_URL", "http://127.0.0.1:8003",
+        doc=N_("public base URL of the notifier service (alert board)"))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Config":

@@ -9,7 +9,7 @@ import argparse
 
 from shared.config import EMBEDDED_JWT_SECRET, Config
 from shared.datadir import DataDir, DirLock, resolve
-from shared.i18n import LANGUAGES
+from shared.i18n import LANGUAGES, N_
 
 #: commands that read the data directory (the token secret at least)
 USES_DATA_DIR = ("dev", "run", "token", "user", "reconcile", "backup", "restore", "status")
@@ -17,27 +17,28 @@ USES_DATA_DIR = ("dev", "run", "token", "user", "reconcile", "backup", "restore"
 
 def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", metavar="DIR",
-                        help="where the single-machine runtime keeps its data (default RAWBANK_DATA_DIR, else ./var)")
+                        help=N_("where the single-machine runtime keeps its data "
+                                "(default RAWBANK_DATA_DIR, else ./var)"))
 
 
 def add_store_options(parser: argparse.ArgumentParser, *, demo: bool = False) -> None:
     """--data-dir or --memory (and --demo): where a runtime keeps its stores."""
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--data-dir", metavar="DIR",
-                       help="keep every service's data here (default RAWBANK_DATA_DIR, else ./var)")
-    where.add_argument("--memory", action="store_true", help="keep data in memory only, gone at stop (tests)")
+                       help=N_("keep every service's data here (default RAWBANK_DATA_DIR, else ./var)"))
+    where.add_argument("--memory", action="store_true", help=N_("keep data in memory only, gone at stop (tests)"))
     if demo:
         parser.add_argument("--demo", action="store_true",
-                            help="seed the demo users and data even though the data directory is not new")
+                            help=N_("seed the demo users and data even though the data directory is not new"))
 
 
 def add_commands(sub) -> None:
-    backup = sub.add_parser("backup", help="write a consistent copy of all three stores to DIR while rawbank runs")
-    backup.add_argument("directory", metavar="DIR")
-    restore = sub.add_parser("restore", help="replace the stores with the copy in DIR (rawbank must be stopped)")
-    restore.add_argument("directory", metavar="DIR")
-    status = sub.add_parser("status", help="size, documents, last backup, outboxes and consumer lag of the data")
-    status.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the report")
+    backup = sub.add_parser("backup", help=N_("write a consistent copy of all three stores to DIR while rawbank runs"))
+    backup.add_argument("directory", metavar="DIR", help=N_("a new or empty directory for the copy"))
+    restore = sub.add_parser("restore", help=N_("replace the stores with the copy in DIR (rawbank must be stopped)"))
+    restore.add_argument("directory", metavar="DIR", help=N_("a directory `rawbank backup` wrote"))
+    status = sub.add_parser("status", help=N_("size, documents, last backup, outboxes and consumer lag of the data"))
+    status.add_argument("--lang", choices=LANGUAGES, default="en", help=N_("language of the report"))
     for parser in (backup, restore, status):
         add_data_dir_option(parser)
 

@@ -48,7 +48,8 @@ def _on_database(config) -> dict:
 
 
 REBUILD = Command(
-    group="reports", name="rebuild", group_help="the department's reports (notifier)",
-    help="build the reports again from the notifier's event log", run=rebuild,
-    arguments=((("--via-api",), {"action": "store_true", "help": "over the notifier's API (default in embedded mode)"}),
-               (("--notifier-url",), {"help": "with --via-api (default RAWBANK_NOTIFIER_URL)"})))
+    group="reports", name="rebuild", group_help=N_("the department's reports (notifier)"),
+    help=N_("build the reports again from the notifier's event log"), run=rebuild,
+    arguments=((("--via-api",), {"action": "store_true",
+                                 "help": N_("over the notifier's API (default in embedded mode)")}),
+               (("--notifier-url",), {"help": N_("with --via-api (default RAWBANK_NOTIFIER_URL)")})))
