@@ -7,12 +7,14 @@ BIN := $(VENV)/bin
 
 $(BIN)/python:
 	@echo "Creating $(VENV) with $(PYTHON) ..."
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "rawbank needs Python 3.11; run: make PYTHON=/path/to/python3.11")'
+	@echo "  $(PYTHON) से $(VENV) बनाया जा रहा है ..."
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "rawbank needs Python 3.11; run: make PYTHON=/path/to/python3.11\n  rawbank को Python 3.11 चाहिए; चलाएँ: make PYTHON=/path/to/python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	@echo "Installing rawbank and what the tests need into $(VENV) (first time takes a minute) ..."
+	@echo "  rawbank और जाँच के लिए ज़रूरी पैकेज $(VENV) में लगाए जा रहे हैं (पहली बार एक मिनट लगता है) ..."
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
@@ -25,7 +27,7 @@ dev: install
 # so it is reported and passed, while every other non-zero exit fails the run.
 test: install
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)"; exit 0; fi; exit $$rc
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)"; echo "  make test: pytest को कोई जाँच नहीं मिली (exit 5)"; exit 0; fi; exit $$rc
 
 # After changing a text: extract every marked text (babel.cfg), bring both .po files up to date,
 # translate the new entries in shared/translations/hi/LC_MESSAGES/messages.po, then run this again
