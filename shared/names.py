@@ -21,7 +21,7 @@ CATEGORIES = {"yarn": N_("yarn"), "fibre": N_("fibre"), "dye": N_("dye"), "metal
               "clay": N_("clay"), "chemical": N_("chemical"), "packaging": N_("packaging"), "other": N_("other")}
 #: who moved a requisition on when it was no person
 ACTORS = {"inventory": N_("the depot's stock system"), "auto-approve": N_("automatic approval"),
-          "system": N_("rawbank")}
+          "system": N_("rawbank"), "seed": N_("the demo data")}
 
 
 def _locale(lang: str) -> str:

@@ -113,7 +113,7 @@ def init_pages(app, service: str, blueprints) -> None:
     app.register_blueprint(blp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed,
+    filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed, person=person,
                    plain=_plain, month=month, money=money, plain_money=format_money, percent=percent_text, day=day,
                    **{kind: functools.partial(label, kind) for kind in labels()})
     app.jinja_env.filters.update({name: _each_render(text) for name, text in filters.items()})
@@ -253,6 +253,13 @@ def month(value: str) -> str:
 def as_typed(value) -> Markup:
     """Text shown as people typed it or as a name (a username, a supplier, a reference): marked translate="no"."""
     return Markup('<bdi translate="no">{}</bdi>').format("" if value is None else value)
+
+
+def person(value) -> Markup:
+    """Who did a thing: one of rawbank's own actors in words (the "actor" labels: the depot's stock system, the demo
+    data ...), else a person by the name they log in with, kept as typed."""
+    known = labels().get("actor", {})
+    return Markup("{}").format(known[value]) if value in known else as_typed(value)
 
 
 def material_name(doc: dict | None, sku: str = "") -> str:

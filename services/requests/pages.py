@@ -13,7 +13,7 @@ from shared import names
 from shared.auth import COOKIE, current_principal, decode_token, issue_token
 from shared.errors import CsrfFailed, Error
 from shared.i18n import LANG_COOKIE, LANGUAGES
-from shared.pages import as_typed, home_url, label, labels, number, page, safe_next, same_site_post, url_of
+from shared.pages import as_typed, home_url, labels, number, page, person, safe_next, same_site_post, url_of
 from shared.web import client_address, db
 
 blp = Blueprint("requests_pages", __name__, template_folder="templates", static_folder="static",
@@ -141,7 +141,7 @@ def _history(doc: dict) -> list[dict]:
             reason = _("number %(n)s in line", n=number(int(place.group(1))))
         elif by == domain.INVENTORY and reason:
             reason = _("The depot does not know this depot or one of these materials.")
-        steps.append({**step, "reason": reason, "who": label("actor", by) if by in names.ACTORS else as_typed(by)})
+        steps.append({**step, "reason": reason, "who": person(by)})
     return steps
 
 

@@ -186,3 +186,14 @@ def test_another_artisans_request_is_a_not_found_page(apps, config):
     client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="other", role="artisan", artisan_id="ART-0002"))
     response = client.get(f"/my/requisitions/{made.json['id']}")
     assert response.status_code == 404 and "Cotton yarn" not in response.get_data(as_text=True)
+
+
+def test_who_did_a_thing_is_rawbanks_own_part_in_words_or_a_persons_name_kept_as_typed(apps, requests_client, config):
+    from shared.pages import person
+    with apps["requests"].test_request_context("/", headers={"Cookie": f"{LANG_COOKIE}=hi"}):
+        assert (str(person("seed")), str(person("inventory"))) == ("डेमो डेटा", "डिपो की स्टॉक प्रणाली")
+        assert str(person("meera<b>")) == '<bdi translate="no">meera&lt;b&gt;</bdi>'
+    requests_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="a", role="admin"))
+    requests_client.set_cookie(LANG_COOKIE, "hi")
+    page = requests_client.get("/admin/quotas").get_data(as_text=True)
+    assert "डेमो डेटा ·" in page and ">seed " not in page  # the demo's caps, set by the seed
