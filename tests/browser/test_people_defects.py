@@ -240,6 +240,7 @@ def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_d
     card.get_by_label("Note (what you are doing about it)").fill("Ordered 20 kg")
     card.get_by_role("button", name="Acknowledge").click()
     expect(card.locator('[data-f="status"]')).to_have_text("Someone is on it")
+    expect(card.locator('[data-f="ack"] bdi[translate="no"]')).to_have_text(["admin", "Ordered 20 kg"])
 
     tabs = page.get_by_role("navigation", name="Alerts by status")
     tabs.get_by_role("link", name="Someone is on it").click()
@@ -253,6 +254,8 @@ def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_d
     tabs.get_by_role("link", name="Resolved").click()
     expect(card).to_contain_text("Resolved by admin on")
     expect(card).to_contain_text("20 kg arrived")
+    # who and what they wrote are kept as typed, never run through a translator (as the pages' |typed)
+    expect(card.locator('[data-f="resolved"] bdi[translate="no"]')).to_have_text(["admin", "20 kg arrived"])
     admin.shot("alerts-resolved")
     today = page.evaluate("new Intl.DateTimeFormat('en-CA', {timeZone: 'Asia/Kolkata'}).format(new Date())")
     page.get_by_label("First seen from").fill("2020-01-01")

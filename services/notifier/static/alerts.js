@@ -10,12 +10,25 @@
   var dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", hourCycle: "h23", timeZone: "Asia/Kolkata" });
   var fill = function (s, v) { return s.replace(/\{(\w+)\}/g, function (m, k) { return v[k] == null ? "" : v[k]; }); };
   var when = function (iso) { return iso ? dates.format(new Date(iso)) + " " + t.zone : ""; };
+  // `s` filled into `el`, the values named in `typed` (a login name, a note) kept as typed: translate="no", as |typed
+  var put = function (el, s, v, typed) {
+    el.textContent = "";
+    s.split(/\{(\w+)\}/).forEach(function (part, i) {
+      if (i % 2 === 0) { if (part) el.appendChild(document.createTextNode(part)); return; }
+      var value = v[part] == null ? "" : String(v[part]);
+      if (typed.indexOf(part) < 0) { el.appendChild(document.createTextNode(value)); return; }
+      var kept = document.createElement("bdi");
+      kept.setAttribute("translate", "no");
+      kept.textContent = value;
+      el.appendChild(kept);
+    });
+  };
 
-  function resolvedText(alert) {
+  function putResolved(el, alert) {
     var done = alert.resolved;
-    if (!done) return "";
-    if (done.by === "system") return fill(t.cleared, { at: when(done.at) });
-    return fill(t.resolved, { by: done.by, at: when(done.at), note: done.note || "–" });
+    if (!done) { el.textContent = ""; return; }
+    if (done.by === "system") { el.textContent = fill(t.cleared, { at: when(done.at) }); return; }
+    put(el, t.resolved, { by: done.by, at: when(done.at), note: done.note || "–" }, ["by", "note"]);
   }
 
   function upsert(alert, fresh) {
@@ -45,8 +58,9 @@
     card.setAttribute("data-status", alert.status);
     f("meta").textContent = fill(t.meta, { depot: alert.depot || "–", since: when(alert.first_seen),
                                            count: new Intl.NumberFormat(locale).format(alert.count || 1) });
-    f("ack").textContent = alert.acknowledged ? fill(t.ack, { by: alert.acknowledged.by, note: alert.acknowledged.note || "–" }) : "";
-    f("resolved").textContent = resolvedText(alert);
+    if (alert.acknowledged) put(f("ack"), t.ack, { by: alert.acknowledged.by, note: alert.acknowledged.note || "–" }, ["by", "note"]);
+    else f("ack").textContent = "";
+    putResolved(f("resolved"), alert);
     var form = f("form");
     form.setAttribute("data-api", board.acknowledge.replace("ALERT_ID", encodeURIComponent(alert.id)));
     form.hidden = alert.status === "resolved";
