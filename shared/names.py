@@ -19,7 +19,7 @@ UNITS = {"kg": N_("kg"), "g": N_("g"), "m": N_("m"), "litre": N_("litre"), "piec
 #: a material category as it reads inside a sentence ("your yarn quota")
 CATEGORIES = {"yarn": N_("yarn"), "fibre": N_("fibre"), "dye": N_("dye"), "metal": N_("metal"), "wood": N_("wood"),
               "clay": N_("clay"), "chemical": N_("chemical"), "packaging": N_("packaging"), "other": N_("other")}
-#: who moved a requisition on when it was no person
+#: who did a thing when it was no person (moved a requisition on, set the demo's quotas and prices)
 ACTORS = {"inventory": N_("the depot's stock system"), "auto-approve": N_("automatic approval"),
           "system": N_("rawbank"), "seed": N_("the demo data")}
 

@@ -113,8 +113,9 @@ def init_pages(app, service: str, blueprints) -> None:
     app.register_blueprint(blp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed, person=person,
-                   plain=_plain, month=month, money=money, plain_money=format_money, percent=percent_text, day=day,
+    filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed,
+                   person=person, plain=_plain, month=month, money=money, plain_money=format_money,
+                   percent=percent_text, day=day,
                    **{kind: functools.partial(label, kind) for kind in labels()})
     app.jinja_env.filters.update({name: _each_render(text) for name, text in filters.items()})
     app.context_processor(_page_context)
