@@ -40,10 +40,11 @@ def check_ports(ports: dict[str, int]) -> None:
         for name, port in busy:
             say(f"Port {port} (needed for {name}) is already in use.",
                 f"पोर्ट {port} ({name} के लिए) पहले से उपयोग में है।")
-        say("Stop what is using it (see: ss -ltnp), or choose other ports, e.g. "
-            "rawbank dev --inventory-port 9001. Then run again.",
-            "उसे रोकें जो इसका उपयोग कर रहा है (देखें: ss -ltnp), या दूसरे पोर्ट चुनें, "
-            "जैसे rawbank dev --inventory-port 9001। फिर से चलाएँ।")
+        other = " ".join(f"--{name}-port {port + 1000 if port < 64535 else port - 1000}"  # the busy ones' flags
+                         for name, port in busy)
+        say(f"Stop what is using it (see: ss -ltnp), or choose other ports, e.g. rawbank dev {other}. Then run again.",
+            f"उसे रोकें जो इसका उपयोग कर रहा है (देखें: ss -ltnp), या दूसरे पोर्ट चुनें, जैसे rawbank dev {other}। "
+            "फिर से चलाएँ।")
         raise SystemExit(1)
 
 
