@@ -22,7 +22,7 @@ PASSWORDS_DIFFER = N_("rawbank user add: the two passwords differ; run it again 
 
 def _parser() -> Parser:
     parser = Parser(prog="rawbank", description=N_("rawbank: the raw-material bank for artisans"))
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True)
 
     dev = sub.add_parser("dev", help=N_("broker + every service on this machine, data in ./var (what `make dev` runs)"))
     from shared.dev import BROKER_PORT

@@ -111,6 +111,10 @@ class Parser(argparse.ArgumentParser):
         self.register("action", "parsers", _Commands)
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=HELP)
 
+    def add_subparsers(self, **kwargs):
+        kwargs.setdefault("metavar", "COMMAND")  # not its dest (`reports_command`) in the usage and the refusals
+        return super().add_subparsers(**kwargs)
+
     def error(self, message):
         """Usage, what is wrong in English then Hindi, and where to look next; exit status 2."""
         self.print_usage(sys.stderr)

@@ -105,6 +105,10 @@ def test_the_rawbank_command_refuses_in_both_languages(capsys):
     english, hindi, _ = refusal(capsys, _parser(), ["token", "--sub", "meera"])
     assert english == "rawbank token: error: the following arguments are required: --role"
     assert hindi == "rawbank token: गलती: ये तर्क देने ज़रूरी हैं: --role"
+    for words in (["user"], ["reports"]):  # a group of commands without one of them: the word COMMAND, not a dest
+        english, hindi, _ = refusal(capsys, _parser(), words)
+        assert english.endswith("error: the following arguments are required: COMMAND")
+        assert hindi.endswith("गलती: ये तर्क देने ज़रूरी हैं: COMMAND")
     english, hindi, _ = refusal(capsys, _parser(), ["tokn"])
     assert "invalid choice: 'tokn'" in english and "अमान्य चुनाव: 'tokn'" in hindi
 
