@@ -6,8 +6,8 @@ import sys
 
 from shared import local_cli
 from shared.auth import ROLES
-from shared.config import Config, environment_variables
 from shared.cli_parser import Parser
+from shared.config import Config, environment_variables
 from shared.console import refuse, tell
 from shared.datadir import DataDir
 from shared.i18n import LANGUAGES, N_, in_both

@@ -22,7 +22,10 @@ PACKAGE = "services"
 
 @dataclass(frozen=True)
 class Command:
-    """A `rawbank <group> <name>` command a service brings, e.g. `rawbank reports rebuild`."""
+    """A `rawbank <group> <name>` command a service brings, e.g. `rawbank reports rebuild`.
+
+    Its help texts (`help`, `group_help`, each argument's "help") are catalog texts, marked with N_: the
+    command's help shows them in English and Hindi (shared/cli_parser.py)."""
 
     group: str
     name: str
