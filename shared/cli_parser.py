@@ -14,7 +14,7 @@ import re
 import sys
 import textwrap
 
-from shared.console import both
+from shared.console import say, tell
 from shared.i18n import N_, in_both, translate
 
 USAGE = N_("usage")
@@ -118,9 +118,7 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         """Usage, what is wrong in English then Hindi, and where to look next; exit status 2."""
         self.print_usage(sys.stderr)
-        english, hindi = in_both(ERROR, prog=self.prog, message=message)
-        if (said := in_hindi(message)) is not None:
-            hindi = translate(ERROR, "hi", prog=self.prog, message=said)
-        print(both(english, hindi), file=sys.stderr)
-        print(both(*in_both(SEE_HELP, prog=self.prog)), file=sys.stderr)
+        say(translate(ERROR, "en", prog=self.prog, message=message),
+            translate(ERROR, "hi", prog=self.prog, message=in_hindi(message) or message), sys.stderr)
+        tell(SEE_HELP, sys.stderr, prog=self.prog)
         self.exit(2)

@@ -45,26 +45,24 @@ def _let_go(client) -> None:
                 log.debug("closing the %s of a half-made Kafka client failed", part, exc_info=True)
 
 
-class _AdminClient(KafkaAdminClient):
+class _LettingGo:
+    """Put before a kafka-python client class: the client lets go of its I/O thread when the broker does not
+    answer its constructor (`_let_go`)."""
+
+    def __init__(self, *args, **configs):
+        try:
+            super().__init__(*args, **configs)
+        except Exception:
+            _let_go(self)
+            raise
+
+
+class _AdminClient(_LettingGo, KafkaAdminClient):
     """kafka-python's admin client, which lets go of its I/O thread when the broker does not answer it."""
 
-    def __init__(self, **configs):
-        try:
-            super().__init__(**configs)
-        except Exception:
-            _let_go(self)
-            raise
 
-
-class Consumer(KafkaConsumer):
+class Consumer(_LettingGo, KafkaConsumer):
     """kafka-python's consumer, which lets go of its I/O thread when the broker does not answer it."""
-
-    def __init__(self, *topics, **configs):
-        try:
-            super().__init__(*topics, **configs)
-        except Exception:
-            _let_go(self)
-            raise
 
 
 def make_admin(config: Config, client_id: str) -> KafkaAdminClient:

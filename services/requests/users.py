@@ -11,8 +11,8 @@ from services.requests.errors import BadLogin
 from shared import revocation
 from shared.auth import ROLES, Principal
 from shared.config import SettingError
-from shared.errors import AlreadyExists
 from shared.console import both
+from shared.errors import AlreadyExists
 from shared.i18n import N_, in_both
 
 _hasher = PasswordHasher()
