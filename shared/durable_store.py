@@ -141,7 +141,7 @@ class DurableStore:
         try:
             self.writer.put([(db, coll, encode_key(key), doc) for db, coll, key, doc in changes])
         except OSError:
-            raise self._refused() from None
+            raise self.refused() from None
 
     def _commit(self, calls: list[list[tuple]]) -> None:
         """One SQLite transaction for every call queued meanwhile, their changes in the order they were made."""
@@ -173,7 +173,7 @@ class DurableStore:
         except sqlite3.Error:
             log.critical("store %s: could not be read back after the failure", self.path, exc_info=True)
 
-    def _refused(self) -> StoreWriteError:
+    def refused(self) -> StoreWriteError:
         return StoreWriteError(f"the store {self.path} takes no more writes: {self.broken}. "
                                f"Free space on {self.path.parent} or fix the disk, then restart rawbank")
 
@@ -182,7 +182,7 @@ class DurableStore:
         try:
             self.writer.wait()
         except OSError:
-            raise self._refused() from None
+            raise self.refused() from None
 
     def _fsync(self) -> None:
         if self.full:

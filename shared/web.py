@@ -180,8 +180,17 @@ def _sync_before_answering(app: Flask) -> None:
     """What a request wrote is on disk before anyone hears it was done.
 
     Added last, so it runs first of the after-request steps: a 503 in place of the answer still
-    gets the security and CORS headers, and is counted in the metrics.
+    gets the security and CORS headers, and is counted in the metrics. A store the disk has failed
+    takes no more writes, and what it holds is only what the disk kept: a write request is answered
+    503 before its view reads that (which could refuse it for a reason that is not the real one,
+    such as a material the lost writes had registered).
     """
+    @app.before_request
+    def writable():
+        store = runtime().store
+        if request.method not in SAFE_METHODS and store is not None and store.broken:
+            return handle_store_unavailable(store.refused())
+
     @app.after_request
     def synced(response):
         try:

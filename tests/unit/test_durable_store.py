@@ -294,6 +294,11 @@ def test_a_failed_fsync_answers_503_with_every_header_and_the_store_takes_no_mor
     monkeypatch.undo()  # the disk answers again, but what the kernel held may be gone: no write is trusted to it
     again = http.post("/api/v1/movements", json=RECEIPT, headers=token("warehouse", depot="VNS"))
     assert again.status_code == 503 and again.get_json()["error"]["code"] == "store_unavailable"
+    # before its view reads what the disk kept: not a 422 for a material it does not (or no longer) know
+    unknown = http.post("/api/v1/movements", json={**RECEIPT, "sku": "NO-SUCH-SKU"},
+                        headers=token("warehouse", depot="VNS"))
+    assert unknown.status_code == 503 and unknown.get_json()["error"]["code"] == "store_unavailable"
+    assert http.get("/api/v1/stock", headers=token("warehouse", depot="VNS")).status_code == 200  # reads go on
     store.close()
 
 
