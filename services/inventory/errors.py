@@ -86,11 +86,27 @@ class UnknownOrder(RuleBroken):
     code, message = "unknown_purchase_order", N_("No purchase order with this number.")
 
 
-class OrderStatus(Conflict):
+class _SaysStatus:
+    """An error whose message names a status and an action in the reader's words, never their codes."""
+
+    STATUSES: dict[str, str] = {}
+    ACTIONS: dict[str, str] = {}
+
+    def describe(self, lang: str | None = None) -> str:
+        status, action = self.details.get("status", ""), self.details.get("action", "")
+        values = {k: v for k, v in self.details.items() if isinstance(v, (str, int))}
+        return translate(self.message, lang, **{**values, "status": translate(self.STATUSES.get(status, status), lang),
+                                                "action": translate(self.ACTIONS.get(action, action), lang)})
+
+
+class OrderStatus(_SaysStatus, Conflict):
     """The order's status does not allow the action."""
 
     code = "purchase_order_status"
     message = N_("Purchase order {purchase_order} is '{status}' now, so '{action}' is not possible.")
+    STATUSES = {"draft": N_("Draft"), "sent": N_("Sent"), "partially_received": N_("Partly received"),
+                "received": N_("Received"), "closed": N_("Closed"), "cancelled": N_("Cancelled")}
+    ACTIONS = {"send": N_("sending"), "close": N_("closing"), "cancel": N_("cancelling"), "edit": N_("changing")}
 
 
 class OrderPartlyReceived(Conflict):
@@ -174,9 +190,12 @@ class CountNotFound(NotFound):
     code, message = "unknown_count", N_("No stock count with this number.")
 
 
-class CountStatus(Conflict):
+class CountStatus(_SaysStatus, Conflict):
     code = "count_status"
     message = N_("Stock count {count} is '{status}' now, so '{action}' is not possible.")
+    STATUSES = {"open": N_("Counting"), "submitted": N_("Waiting for approval"), "approving": N_("Being approved"),
+                "approved": N_("Approved")}
+    ACTIONS = {"count": N_("counting"), "submit": N_("submitting"), "approve": N_("approving")}
 
 
 class CountApproved(Conflict):
