@@ -52,10 +52,45 @@
     return problem || (rows.length && !any ? form.dataset.lines : null);
   }
 
+  function started(row) {
+    return Array.prototype.some.call(row.querySelectorAll("input, select"), function (f) { return f.value.trim() !== ""; });
+  }
+
+  // a material on two lines: the later line's material is marked (the API takes each material once)
+  function checkTwice(form) {
+    var seen = {}, problem = null;
+    Array.prototype.forEach.call(form.querySelectorAll("[data-line] select"), function (select) {
+      if (!select.value) return;
+      if (seen[select.value]) { problem = rb.fieldError(select, form.dataset.twice); }
+      seen[select.value] = true;
+    });
+    return problem;
+  }
+
+  // The API numbers only the lines sent (rows left empty are dropped): its "lines.0" is the first row filled in.
+  // Its refusals are said beside the row the person filled, and one about the lines as a whole is said in words.
+  function lineErrors(form, error) {
+    var lines = error.details && error.details.lines;
+    if (error.code !== "validation_error" || !lines || typeof lines !== "object") return false;
+    if (Array.isArray(lines)) { rb.say(form, lines.join(" "), "error"); return true; }
+    var rows = Array.prototype.filter.call(form.querySelectorAll("[data-line]"), started), byRow = {};
+    Object.keys(lines).forEach(function (index) {
+      var row = rows[parseInt(index, 10)], field = row && row.querySelector("input, select");
+      byRow[field ? field.name.split(".")[1] : index] = lines[index];
+    });
+    var details = {};
+    Object.keys(error.details).forEach(function (key) { details[key] = key === "lines" ? byRow : error.details[key]; });
+    rb.showError(form, { code: error.code, message: error.message, details: details });
+    return true;
+  }
+
   function ready() {
     document.querySelectorAll("form[data-nested]").forEach(function (form) {
       form.rbBody = nested;
-      if (form.hasAttribute("data-lines")) form.rbCheck = checkLines;
+      if (form.hasAttribute("data-lines")) {
+        form.rbCheck = function () { return checkLines(form) || checkTwice(form); };
+        form.rbError = function (error) { return lineErrors(form, error); };
+      }
     });
   }
 

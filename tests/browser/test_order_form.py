@@ -1,0 +1,46 @@
+"""The new purchase-order form says which line is wrong: the line the person filled in, never another one, and a
+material put on two lines is named before anything is sent (the page's words, in Hindi too)."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+expect.set_options(timeout=15_000)
+YARN = "YRN-COT-40"
+
+
+def order_form(admin):
+    page = admin.page
+    page.goto(admin.url("inventory", "/admin/purchase-orders?depot=VNS"))
+    form = page.locator("#new-order")
+    form.locator("#o-supplier").select_option("SRM")
+    form.locator("#o-expected").fill("2099-01-31")
+    return form
+
+
+def test_a_refused_quantity_is_marked_on_the_line_it_was_typed_on(people):
+    admin = people("admin").log_in()
+    form = order_form(admin)
+    form.locator("#l1-sku").select_option(YARN)  # the second line; the first is left empty
+    form.locator("#l1-quantity").fill("1.00001")  # finer than the API keeps
+    form.locator("#l1-price").fill("245.50")
+    form.get_by_role("button", name="Save as draft").click()
+    expect(form.locator("[data-errors]")).to_contain_text("Quantity 2: at most three decimal places")
+    expect(form.locator("#l1-quantity")).to_have_attribute("aria-invalid", "true")
+    expect(form.locator("#l0-quantity")).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_a_material_on_two_lines_is_named_in_the_pages_language(people):
+    admin = people("admin").log_in()
+    admin.language("hi")
+    form = order_form(admin)
+    for row, quantity in ((0, "10"), (2, "5")):
+        form.locator(f"#l{row}-sku").select_option(YARN)
+        form.locator(f"#l{row}-quantity").fill(quantity)
+        form.locator(f"#l{row}-price").fill("245.50")
+    form.get_by_role("button", name="मसौदे के रूप में सहेजें").click()
+    expect(form.locator("[data-errors]")).to_have_text(
+        "सामान 3: यह सामान पहले की एक पंक्ति में पहले से है: उसकी पूरी मात्रा एक ही पंक्ति में लिखें।")
+    expect(form.locator("#l2-sku")).to_have_attribute("aria-invalid", "true")
+    assert "/admin/purchase-orders?" in admin.page.url  # nothing was raised
