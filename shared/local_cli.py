@@ -57,9 +57,16 @@ def resolve_config(args, config: Config) -> Config:
 
 
 def reaching_running(config: Config) -> Config:
-    """For a command that talks to the services: the addresses of the `rawbank dev` running on the data directory."""
-    running = (DataDir(config.data_dir).read_json("running.json") or {}).get("urls", {}) if config.data_dir else {}
-    return config.with_(**{f"{name}_url": url for name, url in running.items() if hasattr(config, f"{name}_url")})
+    """For a command that talks to the services: the addresses of the `rawbank dev` running on the data directory.
+
+    On one machine (the in-process store) that includes its broker, which `rawbank dev --broker-port`
+    may have put elsewhere than 9092; with MongoDB the broker stays KAFKA_BOOTSTRAP_SERVERS."""
+    running = (DataDir(config.data_dir).read_json("running.json") or {}) if config.data_dir else {}
+    changes = {f"{name}_url": url for name, url in running.get("urls", {}).items() if hasattr(config, f"{name}_url")}
+    broker = running.get("ports", {}).get("broker")
+    if config.embedded and broker:
+        changes["kafka_bootstrap_servers"] = f"127.0.0.1:{broker}"  # where `rawbank dev` starts it
+    return config.with_(**changes)
 
 
 def prepare(config: Config, services, *, hold: bool) -> tuple[Config, DirLock | None]:

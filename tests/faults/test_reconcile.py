@@ -209,6 +209,29 @@ def test_a_person_watching_sees_each_store_as_it_is_read(world, served, config, 
     assert capsys.readouterr().err == ""  # a script or a log: the report alone
 
 
+def test_on_one_machine_it_lists_the_dead_letters_of_the_broker_rawbank_dev_started(
+        served, broker, config, capsys, monkeypatch, tmp_path, unique):
+    """`rawbank dev --broker-port N`: reconcile finds that broker in running.json, not KAFKA_BOOTSTRAP_SERVERS' 9092."""
+    import json
+
+    from shared.events import TOPICS, dlq_topic
+    from shared.kafka import ensure_topics, make_producer
+    on_broker = config.with_(kafka_bootstrap_servers=broker)
+    ensure_topics(on_broker, [dlq_topic(t) for t in TOPICS])
+    producer = make_producer(on_broker, "test-dlq")
+    producer.send(dlq_topic(TOPICS[0]), b'{"type": "StockReceived"}',
+                  headers=[("reason", f"poison {unique}".encode())]).get(timeout=10)
+    producer.close()
+    (tmp_path / "running.json").write_text(json.dumps(
+        {"pid": 1, "host": "127.0.0.1", "ports": {"broker": int(broker.rsplit(":", 1)[1])}, "urls": served}))
+    monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
+    monkeypatch.setenv("RAWBANK_JWT_SECRET", config.jwt_secret)
+    cli.main(["reconcile", "--via-api", "--data-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "could not read the dead-letter topics" not in out
+    assert f"poison {unique}" in out
+
+
 def test_a_token_the_services_refuse_says_where_the_secret_comes_from(served, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("RAWBANK_JWT_SECRET", "not-the-services-secret-" + "x" * 16)
     assert cli.main(["reconcile", "--via-api", "--no-dlq", "--data-dir", str(tmp_path), *url_args(served)]) == 2
