@@ -10,6 +10,29 @@ from shared.i18n import F_
 
 IST = timezone(timedelta(hours=5, minutes=30))
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+#: years a day or month may name: within them a day can be turned into UTC instants and moved by a day or
+#: a month (Python's dates end at year 1 and 9999, and 0001-01-01 in India begins before the first UTC day)
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+
+
+def in_calendar(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+def is_month(text) -> bool:
+    """'YYYY-MM' naming a month of the years the calendar takes."""
+    return isinstance(text, str) and bool(MONTH.match(text)) and FIRST_YEAR <= int(text[:4]) <= LAST_YEAR
+
+
+class Month(ma.validate.Validator):
+    """A schema's check of a month, 'YYYY-MM' (see is_month)."""
+
+    error = F_("a month such as 2026-11")
+
+    def __call__(self, value):
+        if not is_month(value):
+            raise ma.ValidationError(self.error)
+        return value
 
 
 def month_of(moment: datetime) -> str:
@@ -48,9 +71,11 @@ class Day(ma.fields.Field):
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         if isinstance(value, str) and len(value) == 10:
             try:
-                return date.fromisoformat(value).isoformat()
+                day = date.fromisoformat(value)
             except ValueError:
-                pass
+                day = None
+            if day and in_calendar(day):
+                return day.isoformat()
         raise ma.ValidationError(F_("a day such as 2026-11-01"))
 
     def _serialize(self, value, attr, obj, **kwargs):

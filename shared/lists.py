@@ -11,7 +11,7 @@ from datetime import date, datetime
 from flask import request, url_for
 from flask_babel import gettext as _
 
-from shared.calendar import add_days, day_start
+from shared.calendar import add_days, day_start, in_calendar
 from shared.quantity import ascii_digits
 
 PAGE_SIZE = 50
@@ -57,10 +57,13 @@ def day_arg(name: str, errors: dict) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
+        day = None
+    if day is None or not in_calendar(day):
         errors[name] = _("Write a date such as %(example)s.", example="2026-04-30")
         return None
+    return day
 
 
 def day_range(errors: dict) -> tuple[datetime | None, datetime | None]:

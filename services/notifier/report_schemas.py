@@ -5,11 +5,11 @@ import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.notifier.reports import BENEFICIARY_GROUPS, DISTRIBUTION_GROUPS
-from shared.i18n import F_
+from shared.calendar import Month
 from shared.money import Money
 from shared.quantity import Quantity
 
-MONTH = v.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error=F_("a month such as 2026-11"))
+MONTH = Month()
 QUANTITIES = f.Dict(keys=f.String(), values=Quantity(), metadata={"description": "per material (sku)"})
 
 

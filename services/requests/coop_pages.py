@@ -9,7 +9,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.requests import cooperatives, materials, passbook, requisitions
 from services.requests.errors import IdempotencyKeyReused, NothingAsked
-from shared.calendar import MONTH, month_of
+from shared.calendar import is_month, month_of
 from shared.errors import CsrfFailed, Error
 from shared.pages import material_name, page, same_site_post, url_of
 from shared.quantity import format_quantity, parse_quantity
@@ -131,6 +131,6 @@ def member_passbook(principal, artisan_id):
 def _passbook(principal, artisan_id: str):
     now = datetime.now(timezone.utc)
     month = request.args.get("month", "")
-    book = passbook.of(db(), principal, artisan_id, month if MONTH.match(month) else month_of(now), now)
+    book = passbook.of(db(), principal, artisan_id, month if is_month(month) else month_of(now), now)
     names = materials.by_sku(db(), {line["sku"] for entry in book["requisitions"] for line in entry["lines"]})
     return render_template("requests/passbook.html", book=book, materials=names, printed=now)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from services.requests import (accounts, artisans, claims, credit, entitlements, materials, requisitions,
                                scheme_forms, schemes)
 from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
-from shared.calendar import month_of
+from shared.calendar import is_month, month_of
 from shared.errors import CsrfFailed, Error
 from shared.field_messages import translated
 from shared.i18n import language
@@ -153,7 +153,9 @@ def claims_page(principal):
     chosen = request.args.get("scheme") or (known[0] if known else "")
     month = request.args.get("month") or month_of(_now())
     claim, error = None, None
-    if chosen:
+    if not is_month(month):
+        error = _l("Write a month such as %(example)s.", example="2026-11")
+    elif chosen:
         try:
             claim = claims.report(db(), chosen, month, _now())
         except Error as exc:

@@ -6,7 +6,7 @@ from marshmallow import fields as f, validate as v
 
 from services.requests.domain import STATUSES
 from services.requests.pricing_schemas import PaymentEntrySchema, PricingSchema
-from shared.calendar import Day
+from shared.calendar import Day, Month
 from shared.i18n import F_
 from shared.money import Money
 from shared.quantity import Quantity
@@ -18,7 +18,7 @@ CATEGORY = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error=F_("a material category su
 SOCIAL_CATEGORIES = ("sc", "st", "obc", "general")
 GENDERS = ("female", "male", "other")
 MAX_LINES, MAX_COOPERATIVE_LINES = 50, 200
-MONTH = v.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error=F_("a month such as 2026-11"))
+MONTH = Month()
 
 
 def _text(max_: int = 200, **kw):

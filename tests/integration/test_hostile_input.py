@@ -124,3 +124,56 @@ def test_quantities_as_people_write_them_and_not_as_programs_do(services, token)
     made = client.post("/api/v1/movements", json=body, headers=warehouse)
     assert made.status_code == 201, made.get_json()
     assert made.get_json()["stock"]["on_hand"] == "212.5"
+
+
+DAY_EDGES = ["from=0001-01-01", "to=9999-12-31", "from=0001-01-01&to=9999-12-31"]
+API_DAYS = [("inventory", "/api/v1/movements"), ("requests", "/api/v1/requisitions"), ("notifier", "/api/v1/alerts")]
+MONTH_EDGES = ["0000-01", "0001-01", "9999-12"]
+API_MONTHS = [("requests", "/api/v1/artisans/ART-0001/entitlements"), ("requests", "/api/v1/artisans/ART-0001/passbook"),
+              ("notifier", "/api/v1/reports/distribution"), ("requests", "/api/v1/reports/subsidy-claims?scheme=RMSS&")]
+
+
+@pytest.mark.parametrize("query", DAY_EDGES)
+@pytest.mark.parametrize("service,path", API_DAYS)
+def test_a_day_at_the_calendars_ends_is_a_validation_error_in_the_api(services, token, service, path, query):
+    client, _ = services[service]
+    refused(client.get(f"{path}?{query}", headers=token("admin")))
+
+
+@pytest.mark.parametrize("month", MONTH_EDGES)
+@pytest.mark.parametrize("service,path", API_MONTHS)
+def test_a_month_the_calendar_cannot_take_is_a_validation_error_in_the_api(services, token, service, path, month):
+    client, _ = services[service]
+    joined = path if path.endswith("&") else f"{path}?"
+    refused(client.get(f"{joined}month={month}", headers=token("admin")), "month")
+
+
+@pytest.mark.parametrize("service,path,query", [
+    *[(service, path, query) for service, path in (("inventory", "/warehouse/ledger"), ("requests", "/admin/approvals"),
+                                                    ("requests", "/my"), ("notifier", "/admin/alerts"))
+      for query in DAY_EDGES],
+    *[(service, path, f"month={month}") for service, path in (("requests", "/admin/claims"),
+                                                              ("notifier", "/admin/reports/distribution"),
+                                                              ("notifier", "/admin/reports/cooperatives"),
+                                                              ("requests", "/passbook/ART-0001"))
+      for month in MONTH_EDGES]])
+def test_a_page_given_a_day_or_month_at_the_calendars_ends_says_what_to_write(services, token, service, path, query):
+    from shared.auth import COOKIE
+    client, _ = services[service]
+    role = "artisan" if path == "/my" else "admin"
+    client.set_cookie(COOKIE, token(role)["Authorization"].split()[1])
+    shown = client.get(f"{path}?{query}", headers={"Accept-Language": "en"})
+    assert shown.status_code in (200, 400), shown.get_data(as_text=True)[:300]
+    text = shown.get_data(as_text=True)
+    assert "Something went wrong" not in text
+    if path != "/passbook/ART-0001":  # the passbook shows this month instead
+        assert "such as 20" in text or "जैसा" in text, text[:2000]
+
+
+def test_the_claims_page_says_in_hindi_how_to_write_a_month(services, token):
+    from shared.auth import COOKIE
+    from shared.i18n import LANG_COOKIE
+    client, _ = services["requests"]
+    client.set_cookie(COOKIE, token("admin")["Authorization"].split()[1])
+    client.set_cookie(LANG_COOKIE, "hi")
+    assert "2026-11 जैसा महीना लिखें।" in client.get("/admin/claims?month=0000-01").get_data(as_text=True)
