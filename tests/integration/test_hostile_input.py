@@ -129,8 +129,8 @@ def test_quantities_as_people_write_them_and_not_as_programs_do(services, token)
 DAY_EDGES = ["from=0001-01-01", "to=9999-12-31", "from=0001-01-01&to=9999-12-31"]
 API_DAYS = [("inventory", "/api/v1/movements"), ("requests", "/api/v1/requisitions"), ("notifier", "/api/v1/alerts")]
 MONTH_EDGES = ["0000-01", "0001-01", "9999-12"]
-API_MONTHS = [("requests", "/api/v1/artisans/ART-0001/entitlements"), ("requests", "/api/v1/artisans/ART-0001/passbook"),
-              ("notifier", "/api/v1/reports/distribution"), ("requests", "/api/v1/reports/subsidy-claims?scheme=RMSS&")]
+API_MONTHS = [("requests", "/api/v1/artisans/ART-0001/entitlements"),
+              ("requests", "/api/v1/artisans/ART-0001/passbook"), ("notifier", "/api/v1/reports/distribution"), ("requests", "/api/v1/reports/subsidy-claims?scheme=RMSS&")]
 
 
 @pytest.mark.parametrize("query", DAY_EDGES)
