@@ -31,6 +31,12 @@ def backup(data: DataDir, config, directory: str) -> int:
         say(f"rawbank backup: there is nothing to back up in {data.path} (no stores yet).",
             f"rawbank backup: {data.path} में बैकअप के लिए कुछ नहीं है (अभी कोई स्टोर नहीं)।")
         return 2
+    try:
+        for name in stores:
+            check_format(data.store(name))
+    except DataDirError as exc:  # a newer rawbank's store, or not a store: copy nothing
+        say(f"rawbank backup: {exc.en}", f"rawbank backup: {exc.hi}")
+        return 2
     if target.exists() and any(target.iterdir()):
         say(f"rawbank backup: {target} is not empty; give a new or empty directory, e.g. {target}/$(date +%F).",
             f"rawbank backup: {target} खाली नहीं है; कोई नई या खाली डायरेक्टरी दें, जैसे {target}/$(date +%F)।")
@@ -44,8 +50,17 @@ def backup(data: DataDir, config, directory: str) -> int:
     deadline, problems, attempts = time.monotonic() + ATTEMPT_SECONDS, [], 0
     while True:
         attempts += 1
-        copy(data, stores, target)
-        problems = reconcile_copies(target, stores)
+        try:
+            copy(data, stores, target)
+            problems = reconcile_copies(target, stores)
+        except (sqlite3.Error, OSError) as exc:  # the copy's disk full, a store locked too long, ...
+            for name in stores:
+                (target / f"{name}.sqlite").unlink(missing_ok=True)
+            say(f"rawbank backup: could not copy the stores to {target} ({exc}); nothing was kept. Check that "
+                f"{target} has free space and is writable, then run it again.",
+                f"rawbank backup: स्टोर {target} में कॉपी नहीं हो सके ({exc}); कुछ नहीं रखा गया। देखें कि {target} में "
+                "खाली जगह है और उसमें लिखा जा सकता है, फिर दोबारा चलाएँ।")
+            return 2
         if not problems or time.monotonic() > deadline:
             break
         time.sleep(0.5)  # something was in flight between the services: take the copy again
@@ -104,6 +119,12 @@ def restore(data: DataDir, directory: str) -> int:
                 f"{source} holds no rawbank backup ({MANIFEST} is missing). Give the directory `rawbank backup` wrote.",
                 f"{source} में rawbank का बैकअप नहीं है ({MANIFEST} नहीं मिली)। वही डायरेक्टरी दें जो `rawbank backup` ने लिखी थी।")
         for name in manifest["stores"]:
+            if not (source / f"{name}.sqlite").is_file():
+                raise DataDirError(
+                    f"{source} is not a whole rawbank backup: {name}.sqlite is missing, so nothing was changed. "
+                    "Give a complete copy that `rawbank backup` wrote.",
+                    f"{source} rawbank का पूरा बैकअप नहीं है: {name}.sqlite नहीं मिली, इसलिए कुछ नहीं बदला गया। "
+                    "`rawbank backup` की लिखी पूरी प्रति दें।")
             check_format(source / f"{name}.sqlite")
         data.prepare()
         lock = data.dev_lock().acquire()
@@ -113,8 +134,12 @@ def restore(data: DataDir, directory: str) -> int:
     try:
         data.check_free(SERVICES, dev=False)
         aside = set_aside(data)
-        for name in manifest["stores"]:
-            place(source / f"{name}.sqlite", data.store(name))
+        try:
+            for name in manifest["stores"]:
+                place(source / f"{name}.sqlite", data.store(name))
+        except DataDirError:
+            put_back(data, aside)  # half a restore would start as a depot with stores that disagree
+            raise
         data.mark_seeded()  # the restored data is what the depot had: never add demo data to it
     except DataDirError as exc:
         say(f"rawbank restore: {exc.en}", f"rawbank restore: {exc.hi}")
@@ -138,6 +163,18 @@ def set_aside(data: DataDir) -> Path | None:
     for path in current:
         path.rename(aside / path.name)
     return aside
+
+
+def put_back(data: DataDir, aside: Path | None) -> None:
+    """Undo a restore that failed part way: the stores set aside go back where they were."""
+    for name in SERVICES:
+        for path in [*data.path.glob(f"{name}.sqlite*"), data.path / f".{name}.sqlite.partial"]:
+            if path.is_file():
+                path.unlink()
+    if aside is not None:
+        for path in aside.iterdir():
+            path.rename(data.path / path.name)
+        aside.rmdir()
 
 
 def place(source: Path, destination: Path) -> None:

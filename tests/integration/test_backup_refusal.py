@@ -32,3 +32,74 @@ def test_stores_that_never_agree_are_not_kept_and_the_first_problem_is_said_in_b
     assert "VNS/YRN-COT-40: on hand 201 but the ledger sums to 200" in english and "nothing was kept" in english
     assert "VNS/YRN-COT-40: मौजूद 201, पर आवाजाही खाते का जोड़ 200" in hindi and "कुछ नहीं रखा गया" in hindi
     assert not list(target.glob("*.sqlite"))
+
+
+def stores_in(data: DataDir, config, note: str | None = None) -> None:
+    """The three services' stores (empty, so they agree), with `note` stored in the requests store if given."""
+    data.path.mkdir(parents=True, exist_ok=True)
+    for name, package in PACKAGES.items():
+        durable = DurableStore(data.store(name))
+        runtime = Runtime(package.spec(), config, client=durable.client)
+        runtime.store = durable
+        if note and name == "requests":
+            runtime.db.notes.insert_one({"_id": note})
+        runtime.sync()
+        runtime.close()
+
+
+def files(directory) -> dict:
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir()) if path.is_file()
+            and path.suffix != ".lock" and not path.name.endswith("-shm")}
+
+
+def two_lines(capsys) -> tuple[str, str]:
+    english, hindi = capsys.readouterr().out.splitlines()
+    return english, hindi.strip()
+
+
+def test_a_backup_of_a_store_a_newer_rawbank_wrote_says_so_and_copies_nothing(tmp_path, config, capsys):
+    import sqlite3
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    connection = sqlite3.connect(data.store("requests"))
+    connection.execute("PRAGMA user_version = 99")
+    connection.close()
+    target = tmp_path / "copy"
+
+    assert backup.backup(data, config, str(target)) == 2  # not a traceback
+    english, hindi = two_lines(capsys)
+    assert english.startswith("rawbank backup: ") and "requests.sqlite" in english and "newer rawbank" in english
+    assert hindi.startswith("rawbank backup: ") and "requests.sqlite" in hindi
+    assert not target.exists() or not any(target.iterdir())  # the same directory can be given again
+
+
+def test_a_restore_from_a_backup_with_a_store_missing_changes_nothing(tmp_path, config, capsys):
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    copy = tmp_path / "copy"
+    assert backup.backup(data, config, str(copy)) == 0
+    stores_in(data, config, note="written after the backup")
+    (copy / "requests.sqlite").unlink()  # a copy that did not all reach the backup disk
+    capsys.readouterr()
+    before = files(data.path)
+
+    assert backup.restore(data, str(copy)) == 2
+    english, hindi = two_lines(capsys)
+    assert "requests.sqlite is missing" in english and "nothing was changed" in english
+    assert "requests.sqlite नहीं मिली" in hindi
+    assert files(data.path) == before and not list(data.path.glob("before-restore-*"))
+
+
+def test_a_restore_that_fails_part_way_puts_the_stores_back(tmp_path, config, capsys):
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    copy = tmp_path / "copy"
+    assert backup.backup(data, config, str(copy)) == 0
+    stores_in(data, config, note="written after the backup")
+    before = files(data.path)
+    (data.path / ".requests.sqlite.partial").mkdir()  # the second store cannot be written into place
+    capsys.readouterr()
+
+    assert backup.restore(data, str(copy)) == 2
+    assert "rawbank restore: " in capsys.readouterr().out
+    assert files(data.path) == before and not list(data.path.glob("before-restore-*"))
