@@ -26,6 +26,8 @@ OUTBOX = N_("outbox: {waiting} events not yet published; published events kept: 
             "({unsettled} not yet read by every service)")
 LAG = N_("consumer lag: {lag} events")
 LAG_UNKNOWN = N_("consumer lag: unknown (not running)")
+UNREADABLE = N_("{name}: {size}, cannot be read ({error}): not a rawbank store, or damaged. Move it out of "
+                "the data directory, or restore a backup (rawbank restore DIR).")
 
 
 def report(data: DataDir, config, lang: str = "en") -> str:
@@ -46,7 +48,11 @@ def report(data: DataDir, config, lang: str = "en") -> str:
     lines.append(say(BACKUP, **last) if last else say(NEVER))
     lags = _lags(running, config) if running else {}
     for name in stores:
-        counts, waiting, kept, unsettled = _contents(data.store(name), load_spec(name).outbox_collections)
+        try:
+            counts, waiting, kept, unsettled = _contents(data.store(name), load_spec(name).outbox_collections)
+        except sqlite3.Error as exc:  # the rest of the report still helps whoever is finding out what is wrong
+            lines.append(say(UNREADABLE, name=name, size=_size(sizes[name]), error=exc))
+            continue
         lines.append(say(STORE, name=name, size=_size(sizes[name]), documents=sum(counts.values())))
         lines += [f"    {coll}: {count}" for coll, count in sorted(counts.items())]
         lines.append(say(OUTBOX, 2, waiting=waiting, kept=kept, unsettled=unsettled))

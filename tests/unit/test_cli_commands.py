@@ -70,3 +70,13 @@ def test_an_artisans_token_needs_the_artisan_id(capsys, monkeypatch, tmp_path):
     assert main(["token", "--role", "artisan", "--sub", "meera", "--artisan-id", "ART-7"]) == 0
     claims = jwt.decode(capsys.readouterr().out.strip(), Config.from_env().jwt_secret, algorithms=["HS256"])
     assert (claims["role"], claims["artisan_id"]) == ("artisan", "ART-7")
+
+
+def test_status_names_a_store_it_cannot_read_and_still_reports_the_rest(capsys, tmp_path):
+    (tmp_path / "requests.sqlite").write_bytes(b"not a database, e.g. a file copied over it by hand")
+    assert main(["status", "--data-dir", str(tmp_path)]) == 0  # not a traceback
+    out = capsys.readouterr().out
+    assert "requests: " in out and "cannot be read (file is not a database)" in out and "rawbank restore DIR" in out
+    assert "running: no" in out and "last backup: never" in out
+    assert main(["status", "--data-dir", str(tmp_path), "--lang", "hi"]) == 0
+    assert "पढ़ा नहीं जा सकता" in capsys.readouterr().out
