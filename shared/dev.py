@@ -117,7 +117,7 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
     where_data_lives(config)
     logs = tempfile.mkdtemp(prefix="rawbank-dev-")
     children: list[tuple[str, subprocess.Popen]] = []
-    stopping = False
+    stopping = started = False
 
     def on_signal(signum, frame):
         nonlocal stopping
@@ -167,11 +167,24 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
                 data.write_json("running.json", {"pid": os.getpid(), "host": config.host, "ports": ports,
                                                  "urls": {n: f"http://{local}:{ports[n]}" for n in SERVICES}})
             print(banner(ports, public), flush=True)
+        started = True
         while not stopping:
             _check_alive(children)
             time.sleep(0.5)
         return 0
     except RuntimeError as exc:
+        if started:  # it ran, then a part of it died: everything stops, and what was saved stays saved
+            if data is not None:
+                kept = (f"everything answered so far is kept in {data.path}",
+                        f"अब तक जिसका उत्तर दिया गया, वह सब {data.path} में सुरक्षित है")
+            else:
+                kept = ("its data was in memory only (--memory) and is gone",
+                        "उसका डेटा केवल मेमोरी में था (--memory) और अब नहीं रहा")
+            say(f"rawbank dev is stopping: {exc}; {kept[0]}. Then start it again (make dev). See the messages above; "
+                f"the broker log is in {logs}.",
+                f"rawbank dev रुक रहा है: {exc}; {kept[1]}। फिर इसे दोबारा शुरू करें (make dev)। ऊपर के संदेश देखें; "
+                f"ब्रोकर लॉग {logs} में है।")
+            return 1
         say(f"rawbank dev could not start: {exc}. See the messages above; "
             f"the broker log is in {logs}.",
             f"rawbank dev शुरू नहीं हो सका: {exc}। ऊपर के संदेश देखें; ब्रोकर लॉग {logs} में है।")

@@ -108,3 +108,36 @@ def test_a_store_written_by_a_newer_rawbank(tmp_path):
     result = run(dev_command(data))
     refused(result, data / "inventory.sqlite", "newer rawbank", "rawbank restore")
     assert snapshot(data) == before
+
+
+def test_a_broker_that_dies_after_the_start_is_not_called_a_failed_start(tmp_path):
+    """The depot ran for hours; then Tansu died. Everything stops, and the words say what happened and what was kept."""
+    import signal
+
+    from tests.conftest import wait_until
+    from tests.devserver import Dev
+    data = tmp_path / "var"
+    dev = Dev("--data-dir", str(data), cwd=tmp_path).wait_ready()
+    try:
+        port = dev.ports["broker"]
+        broker = next(int(pid) for pid in os.listdir("/proc")
+                      if pid.isdigit() and "tansu" in _cmdline(pid) and f"127.0.0.1:{port} " in _cmdline(pid))
+        os.kill(broker, signal.SIGKILL)
+        wait_until(lambda: dev.process.poll() is not None, 120, message="rawbank dev to stop")
+    finally:
+        dev.stop()
+    english = next(line for line in dev.lines if line.startswith("rawbank dev "))
+    hindi = dev.lines[dev.lines.index(english) + 1]
+    assert dev.process.returncode == 1
+    assert "could not start" not in dev.output
+    assert english.startswith("rawbank dev is stopping: broker exited with code -9")
+    assert f"everything answered so far is kept in {data}" in english and "(make dev)" in english
+    assert "rawbank dev रुक रहा है" in hindi and f"{data} में सुरक्षित है" in hindi
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as file:
+            return file.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
