@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify
+from gunicorn.http.errors import ParseException
 from pymongo.errors import ConnectionFailure
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from shared import field_messages
 from shared.errors import (Conflict, Error, Forbidden, Invalid, NotFound, StoreUnavailable, TooManyAttempts,
@@ -84,6 +85,12 @@ def handle_store_unavailable(exc: ConnectionFailure):
     return handle_error(StoreUnavailable(reason=str(exc)))
 
 
+def handle_unreadable_body(exc: ParseException):
+    """A body gunicorn cannot read (a broken chunked encoding): the sender's mistake, 400 as for a cut-off body."""
+    log.info("unreadable request body: %s", exc)
+    return handle_http_exception(BadRequest())
+
+
 def handle_unexpected(exc: Exception):
     log.exception("unhandled error")
     return error_response(500, INTERNAL[0], translate(INTERNAL[1]))
@@ -93,4 +100,5 @@ def register_error_handlers(app) -> None:
     app.register_error_handler(Error, handle_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ConnectionFailure, handle_store_unavailable)
+    app.register_error_handler(ParseException, handle_unreadable_body)
     app.register_error_handler(Exception, handle_unexpected)

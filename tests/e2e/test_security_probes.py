@@ -137,6 +137,39 @@ def test_a_logout_is_refused_by_every_service(dev):
                    message=f"{service} to refuse the logged-out token")
 
 
+def raw_request(port: int, request: bytes) -> tuple[int, str]:
+    """Send `request` byte for byte (framing a client library would not send) and read the answer."""
+    import socket
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < int(
+                next((line.split(b":")[1] for line in answer.split(b"\r\n") if line.lower().startswith(
+                    b"content-length:")), b"0")):
+            data = connection.recv(65536)
+            if not data:
+                break
+            answer += data
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body.decode()
+
+
+@pytest.mark.parametrize("chunks", [b"zz\r\n{}\r\n0\r\n\r\n", b"5\r\n{}\r\n0\r\n\r\n", b"1" * 9000])
+def test_a_body_in_broken_chunks_is_a_400_and_changes_nothing(dev, chunks):
+    stock_url = dev.url("inventory", "/api/v1/stock/VNS/YRN-COT-40")
+    before = json.loads(call("GET", stock_url, token=dev.tokens["warehouse"])[2])["on_hand"]
+    for service, path, token in (("inventory", "/api/v1/movements", dev.tokens["warehouse"]),
+                                 ("requests", "/api/v1/auth/login", None), ("notifier", "/api/v1/webhooks",
+                                                                           dev.tokens["admin"])):
+        status, text = raw_request(dev.ports[service], (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"{'Authorization: Bearer ' + token + chr(13) + chr(10) if token else ''}"
+            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode() + chunks)
+        assert (status, code_of(text)) == (400, "validation_error"), (service, text)
+    assert json.loads(call("GET", stock_url, token=dev.tokens["warehouse"])[2])["on_hand"] == before
+    assert "InvalidChunkSize" not in dev.output  # no traceback in the log either
+
+
 def test_after_the_probes_reconcile_is_clean(dev, tmp_path):
     env = {name: value for name, value in os.environ.items() if not name.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))}
     env["KAFKA_BOOTSTRAP_SERVERS"] = f"127.0.0.1:{dev.ports['broker']}"
