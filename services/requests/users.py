@@ -14,6 +14,7 @@ from shared.config import SettingError
 from shared.console import both
 from shared.errors import AlreadyExists
 from shared.i18n import N_, in_both
+from shared.text import is_clean
 
 _hasher = PasswordHasher()
 
@@ -24,6 +25,14 @@ NEEDS_COOPERATIVE = N_("a secretary user needs a cooperative (--cooperative)")
 SHORT_PASSWORD = N_("the password must be at least {length} characters long")
 NO_SUCH_ARTISAN = N_("no artisan {artisan_id} is registered; register them first (POST /api/v1/artisans)")
 TAKEN = N_("a user named {username} already exists")
+BAD_USERNAME = N_("a user name is 1 to {max} characters of text without control characters, so that it can be "
+                  "typed at the login")
+BAD_PASSWORD = N_("the password must be text without control characters, at most {max} characters, so that it "
+                  "can be typed at the login")
+NO_SUCH_DEPOT = N_("no depot {depot} is known; give a depot's code (GET /api/v1/depots on inventory)")
+NO_SUCH_COOPERATIVE = N_("no cooperative {cooperative} is registered; register it first (POST /api/v1/cooperatives)")
+#: what the login accepts (LoginSchema): a user the command adds must be able to log in
+MAX_USERNAME, MAX_PASSWORD = 100, 200
 ADDED = N_("added {role} user {username}")
 
 
@@ -68,10 +77,18 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
                  depot: str | None = None, cooperative: str | None = None) -> str:
     """`rawbank user add`: check and store a user; return what to print (English, then Hindi), raise
     SettingError (a ValueError in both languages) otherwise."""
+    if not 1 <= len(username) <= MAX_USERNAME or not is_clean(username):
+        raise SettingError.said(BAD_USERNAME, max=MAX_USERNAME)
     if len(password) < MIN_PASSWORD:
         raise SettingError.said(SHORT_PASSWORD, length=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD or not is_clean(password):
+        raise SettingError.said(BAD_PASSWORD, max=MAX_PASSWORD)
     if artisan_id and db.artisans.find_one({"_id": artisan_id}, {"_id": 1}) is None:
         raise SettingError.said(NO_SUCH_ARTISAN, artisan_id=artisan_id)
+    if depot and db.depots.find_one({"_id": depot}, {"_id": 1}) is None:
+        raise SettingError.said(NO_SUCH_DEPOT, depot=depot)
+    if cooperative and db.cooperatives.find_one({"_id": cooperative}, {"_id": 1}) is None:
+        raise SettingError.said(NO_SUCH_COOPERATIVE, cooperative=cooperative)
     try:
         add_user(db, username=username, password=password, role=role, artisan_id=artisan_id, depot=depot,
                  cooperative=cooperative)

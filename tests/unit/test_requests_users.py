@@ -38,6 +38,25 @@ def test_add_from_cli_refuses(db, kwargs, text):
     assert db.users.count_documents({}) == 0
 
 
+@pytest.mark.parametrize("username,kwargs,text", [
+    ("", {"role": "admin"}, "1 to 100 characters"),
+    ("x" * 101, {"role": "admin"}, "1 to 100 characters"),
+    ("ctl\x01x", {"role": "admin"}, "without control characters"),
+    ("bad\udcff", {"role": "admin"}, "without control characters"),  # a byte the terminal did not send as UTF-8
+    ("asha", {"role": "admin", "password": "pass\udcffword"}, "the password must be text"),
+    ("asha", {"role": "admin", "password": "p" * 201}, "at most 200"),
+    ("asha", {"role": "warehouse", "depot": "VSN"}, "no depot VSN"),
+    ("asha", {"role": "secretary", "cooperative": "NOPE"}, "no cooperative NOPE"),
+])
+def test_add_from_cli_refuses_a_user_who_could_never_log_in_or_work(db, username, kwargs, text):
+    db.depots.insert_one({"_id": "VNS"})
+    with pytest.raises(ValueError, match=text) as refused:
+        users.add_from_cli(db, username=username, **{"password": "long enough", **kwargs})
+    assert refused.value.hi and refused.value.hi != refused.value.en  # said in Hindi too
+    assert db.users.count_documents({}) == 0
+    users.add_from_cli(db, username="ravi", role="warehouse", password="long enough", depot="VNS")
+
+
 def test_a_username_is_taken_once(db):
     users.add_from_cli(db, username="asha", role="admin", password="long enough")
     with pytest.raises(ValueError, match="already exists"):
