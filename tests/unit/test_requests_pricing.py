@@ -85,7 +85,8 @@ def test_money_and_rates_read_and_write_as_people_do():
     assert [parse_money(v) for v in ("245.50", "245.5", 245, 245.5, " 3 ")] == [24_550, 24_550, 24_500, 24_550, 300]
     assert (format_money(24_550), format_money(-5), percent_text(1_500), percent_text(250)) == \
         ("245.50", "-0.05", "15", "2.5")
-    for bad in ("1.234", "nan", "1e400", True, None, "twelve"):
+    assert parse_money("१२४.५०") == 12_450  # Devanagari digits, as for quantities
+    for bad in ("1.234", "nan", "1e400", True, None, "twelve", "1e5", "1E3", "1_000", "+5", "１２", "0x10"):
         try:
             parse_money(bad)
         except ValueError:
