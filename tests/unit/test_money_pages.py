@@ -126,3 +126,33 @@ def test_the_claims_page_draws_a_bar_per_district_without_a_script(apps, config)
     words = text(admin.get("/admin/claims?scheme=RMSS&month=2026-01"))
     assert "Varanasi 2 8 kg ₹33,600.00 ₹5,040.00" in words and "Total 3 12 kg ₹50,400.00 ₹7,560.00" in words
     assert "has not begun yet" in text(admin.get("/admin/claims?scheme=RMSS&month=2999-01"))
+
+
+@pytest.mark.parametrize("month", ["0000-01", "0000-12"])
+def test_a_month_of_year_zero_is_refused_in_words_never_a_crash(apps, config, month):
+    """No calendar has a year 0: the month is refused like any other bad month, and the pages show this month."""
+    admin = person(apps["requests"], config, "admin")
+    for path in (f"/api/v1/artisans/ART-0001/entitlements?month={month}",
+                 f"/api/v1/artisans/ART-0001/passbook?month={month}",
+                 f"/api/v1/reports/subsidy-claims?scheme=RMSS&month={month}"):
+        refused = admin.get(path, headers={"Accept-Language": "hi"})
+        assert refused.status_code == 400, (path, refused.get_data(as_text=True)[:300])
+        assert refused.get_json()["error"]["details"]["month"] == ["महीना, जैसे 2026-11"]
+    artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
+    assert "कच्चा माल पासबुक" in text(artisan.get(f"/my/passbook?month={month}"))
+    claims_page = text(admin.get(f"/admin/claims?scheme=RMSS&month={month}"))
+    assert "2026-11 जैसा महीना लिखें" in claims_page and "शुरू नहीं हुआ" not in claims_page
+
+
+def test_the_last_month_a_calendar_has_is_refused_not_a_crash(apps, config):
+    """9999-12 has no month after it to end at: refused as out of the calendar, like year 0."""
+    admin = person(apps["requests"], config, "admin")
+    for path in ("/api/v1/artisans/ART-0001/entitlements?month=9999-12",
+                 "/api/v1/artisans/ART-0001/passbook?month=9999-12"):
+        assert admin.get(path).status_code == 400, path
+
+
+@pytest.mark.parametrize("month", ["abc", "2026-1", "2026-13"])
+def test_the_claims_page_says_what_a_month_looks_like_when_the_address_has_another(apps, config, month):
+    page = text(person(apps["requests"], config, "admin", "en").get(f"/admin/claims?scheme=RMSS&month={month}"))
+    assert "a month such as 2026-11" in page and "has not begun" not in page

@@ -223,3 +223,12 @@ def test_alerts_are_found_by_words_status_and_day_a_page_at_a_time_and_as_csv(cl
     row = dict(zip(rows[0], rows[1]))
     assert row["first_seen_ist"] == "2026-01-11T01:30:00+05:30" and row["resolved_at_ist"].endswith("+05:30")
     assert row["title"].startswith("कम स्टॉक") and row["resolved_note"].startswith("'=")
+
+
+@pytest.mark.parametrize("month", ["0000-01", "0000-12"])
+def test_a_report_for_a_month_of_year_zero_is_refused_not_a_crash(client, token, month):
+    for name in ("distribution", "beneficiaries", "unmet-demand", "cooperatives"):
+        refused = client.get(f"/api/v1/reports/{name}?month={month}", headers=token("admin"))
+        assert refused.status_code == 400 and "month" in refused.get_json()["error"]["details"], name
+        page = client.get(f"/admin/reports/{name}?month={month}", headers=token("admin"))
+        assert page.status_code == 400 and "a month such as 2026-11" in page.get_data(as_text=True), name
