@@ -367,6 +367,7 @@ class Share(Payload):
     artisan_id = _text(required=True)
     district = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
     lines = f.List(f.Nested(ShareLine), required=True)
+    payable_total = Money(load_default=None, allow_none=True)  # at approval: what this member pays, as priced now
 
 
 class Requisition(Payload):

@@ -84,12 +84,13 @@ def requisition_status(db, config, event: Event) -> None:
     status, data, cause = domain.REQUISITION_STATUS[event.type], event.data, event.event_id
     at = parse_time(event.occurred_at)
     known = projections.requisition(db, data["requisition_id"]) or {}
-    if known.get("shares"):  # a cooperative's requisition: each member hears of their own share
+    if known.get("shares"):  # a cooperative's requisition: each member hears of their own share (and amount)
+        amounts = {share["artisan_id"]: share.get("payable_total") for share in data.get("shares") or ()}
         for share in known["shares"]:
             notifications.create(db, event_id=f"{cause}:{share['artisan_id']}", status=status,
                                  requisition_id=data["requisition_id"], depot=data["depot"], lines=share["lines"],
                                  at=at, position=data.get("position"), reason=data.get("reason", ""),
-                                 artisan_id=share["artisan_id"])
+                                 artisan_id=share["artisan_id"], amount=amounts.get(share["artisan_id"]))
     else:
         notifications.create(db, event_id=cause, status=status, requisition_id=data["requisition_id"],
                              depot=data["depot"], lines=data["lines"], at=at,

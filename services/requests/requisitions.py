@@ -275,7 +275,8 @@ def _event(type_: str, doc: dict, by: str, reason: str, correlation_id: str | No
     payload = {"requisition_id": doc["_id"], "artisan_id": doc["artisan_id"], "depot": doc["depot"],
                "lines": [{"sku": l["sku"], "quantity": l["quantity"]} for l in doc["lines"]], "by": by,
                "cooperative": doc.get("cooperative") if parties.is_cooperative(doc) else None,
-               "shares": shares.in_event(doc, priced=type_ == "RequisitionDispatched")}
+               "shares": shares.in_event(doc, priced=type_ == "RequisitionDispatched",
+                                         payable=type_ == "RequisitionApproved")}
     if type_ == "RequisitionSubmitted":
         payload["note"] = doc["note"]
     elif type_ in ("RequisitionRejected", "RequisitionCancelled"):

@@ -24,8 +24,9 @@ WHY = {"lines_needed": N_("your share has several materials; say what you receiv
        "not_in_share": N_("a material that is not in your share.")}
 
 
-def in_event(doc: dict, *, priced: bool = False) -> list[dict]:
-    """Each share as events carry it (a cooperative's always; at dispatch every requisition's, with its money)."""
+def in_event(doc: dict, *, priced: bool = False, payable: bool = False) -> list[dict]:
+    """Each share as events carry it (a cooperative's always; at dispatch every requisition's, with its money;
+    at approval with what each member pays, so each is told their own amount)."""
     if not priced and not parties.is_cooperative(doc):
         return []
     out = []
@@ -35,6 +36,8 @@ def in_event(doc: dict, *, priced: bool = False) -> list[dict]:
                   **({k: money[line["sku"]][k] for k in ("subsidised_quantity", "value", "subsidy")}
                      if line["sku"] in money else {})} for line in share["lines"]]
         out.append({"artisan_id": share["artisan_id"], "district": share.get("district"), "lines": lines})
+        if payable and share.get("pricing"):
+            out[-1]["payable_total"] = share["pricing"]["payable_total"]
     return out
 
 

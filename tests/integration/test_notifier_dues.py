@@ -101,3 +101,19 @@ def test_admins_are_alerted_while_an_account_is_overdue_above_the_threshold(noti
         source="requests"))
     dues.check(runtime.db, runtime.config, NOW + timedelta(hours=3))
     assert alerts.find(runtime.db, kind="account_overdue")[0]["status"] == "resolved"
+
+
+def test_each_member_of_a_cooperative_is_told_their_own_amount_at_approval(notifier):
+    runtime, handle = notifier
+    handle(new_event("ArtisanRegistered", "ART-2", {"artisan_id": "ART-2", "name": "Sita Devi", "district": "Varanasi",
+                                                    "language": "hi", "phone": "+919800000002"}, source="requests"))
+    shares = [{"artisan_id": "ART-1", "lines": [{"sku": "YRN-COT-40", "quantity": 12_000}], "payable_total": 2_680_86},
+              {"artisan_id": "ART-2", "lines": [{"sku": "YRN-COT-40", "quantity": 10_000}], "payable_total": 2_172_68}]
+    handle(new_event("RequisitionApproved", "REQ-2042", {
+        "requisition_id": "REQ-2042", "artisan_id": "ART-1", "depot": "VNS", "by": "admin", "cooperative": "SMBSS",
+        "lines": [{"sku": "YRN-COT-40", "quantity": 22_000}], "shares": shares,
+        "payable_total": 4_853_54, "subsidy_total": 736_50}, source="requests"))
+    notes = {note["artisan_id"]: note["amount"] for note in runtime.db.notifications.find()}
+    assert notes == {"ART-1": 2_680_86, "ART-2": 2_172_68}
+    assert sorted(sms_texts(runtime.db)) == ["अनुरोध 2042 स्वीकृत: 10 किलो सूती धागा। भुगतान: ₹2,172.68",
+                                             "अनुरोध 2042 स्वीकृत: 12 किलो सूती धागा। भुगतान: ₹2,680.86"]

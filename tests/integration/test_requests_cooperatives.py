@@ -237,3 +237,14 @@ def test_a_secretarys_looms_wait_for_an_admin_and_keep_the_private_fields_in_eve
     events = client.db.artisans.find_one({"_id": artisan_id})["outbox"]
     assert [(e["payload"]["looms"], e["payload"]["social_category"], e["payload"]["bpl"]) for e in events] == \
         [(2, "st", True), (2, "st", True), (9, "st", True)]
+
+
+def test_the_approval_tells_each_member_what_their_own_share_costs(coop):
+    client = coop.client
+    rid = coop.request(quantities=("12", "10", "8"))["id"]
+    client.act(rid, "approve", client.admin())
+    [event] = coop.events(rid, "RequisitionApproved")
+    shown = client.call("GET", f"/requisitions/{rid}", client.admin()).get_json()
+    priced = {share["artisan_id"]: share["pricing"]["payable_total"] for share in shown["shares"]}
+    assert {share["artisan_id"]: share["payable_total"] for share in event["shares"]} == priced
+    assert len(set(priced.values())) == 3 and event["payable_total"] == shown["pricing"]["payable_total"]
