@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 
 from flask import Response
 
-from services.requests import accounts, artisans, claims, credit, entitlements, requisitions, schemes
+from services.requests import (accounts, artisans, claims, cooperatives, credit, entitlements, requisitions,
+                               schemes)
 from services.requests.money_schemas import (AccountSchema, ClaimsQuery, ClaimsSchema, CreditTermsSchema,
                                              EntitlementQuery, EntitlementSchema, EstimateRequestSchema,
                                              EstimateSchema, PaymentOutSchema, PaymentSchema, SchemePatchSchema,
@@ -102,6 +103,7 @@ def set_credit_terms(body):
     """Credit limit, days and advance for one artisan, one cooperative's members, or everyone (neither)."""
     if body["artisan_id"]:
         artisans.get(db(), current_principal(), body["artisan_id"])
+    cooperatives.require(db(), body["cooperative"])  # a code no cooperative has would hold terms nobody gets
     return credit.set_terms(db(), body, by=current_principal().sub)
 
 

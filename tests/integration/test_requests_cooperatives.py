@@ -248,3 +248,16 @@ def test_the_approval_tells_each_member_what_their_own_share_costs(coop):
     priced = {share["artisan_id"]: share["pricing"]["payable_total"] for share in shown["shares"]}
     assert {share["artisan_id"]: share["payable_total"] for share in event["shares"]} == priced
     assert len(set(priced.values())) == 3 and event["payable_total"] == shown["pricing"]["payable_total"]
+
+
+def test_credit_terms_for_a_cooperative_no_one_registered_are_refused_and_nothing_is_kept(client):
+    admin = client.admin()
+    client.cooperative("KBSS")
+    for lang in ("en", "hi"):
+        error = client.call("PUT", "/credit-terms", {**admin, "Accept-Language": lang},
+                            {"cooperative": "KBSS-TYPO", "credit_limit": "5000", "credit_days": 30},
+                            status=422).get_json()["error"]
+        assert error["code"] == "unknown_cooperative" and "KBSS-TYPO" in error["message"]
+    assert [t["cooperative"] for t in client.call("GET", "/credit-terms", admin, status=200).get_json()] == []
+    client.call("PUT", "/credit-terms", admin, {"cooperative": "KBSS", "credit_limit": "5000", "credit_days": 30},
+                status=200)
