@@ -320,6 +320,7 @@ class ArtisanRegistered(Payload):
     KEY = "{artisan_id}"
     artisan_id = _text(required=True)
     name = _text(required=True)
+    name_hi = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))  # Hindi texts say it
     district = _text(required=True)
     language = f.String(required=True, validate=ma.validate.OneOf(["hi", "en"]))
     phone = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=20))

@@ -59,6 +59,7 @@ def _alert(db, account: dict, total: int, overdue: list, threshold: int, today: 
         alerts.raise_alert(db, domain.ACCOUNT_OVERDUE, depot=None, sku=None, scope=artisan_id,
                            cause=f"overdue:{artisan_id}:{today}", at=now, district=profile.get("district"),
                            details={"artisan_id": artisan_id, "name": profile.get("name") or artisan_id,
+                                    "name_hi": profile.get("name_hi"),
                                     "overdue": format_money(total), "since": min(d["due_on"] for d in overdue)})
         db.accounts.update_one({"_id": artisan_id}, {"$set": {"alerted": True}})
     elif account.get("alerted"):

@@ -28,7 +28,7 @@ def put_depot(db, data: dict) -> None:
 
 def put_artisan(db, data: dict, occurred_at: str) -> None:
     """Keep the newest profile; an older or repeated event changes nothing."""
-    fields = {k: data.get(k) for k in ("name", "district", "language", "phone", "email",
+    fields = {k: data.get(k) for k in ("name", "name_hi", "district", "language", "phone", "email",
                                        "cooperative", "active", "looms", "social_category", "gender", "bpl")}
     try:
         db.artisans.update_one(

@@ -59,7 +59,8 @@ def alert_if_short(db, event: Event) -> None:
                        scope=f"{data['requisition_id']}:{data['artisan_id']}", cause=event.event_id,
                        at=_occurred(event), district=coop.get("district") or member.get("district"),
                        details={"requisition_id": data["requisition_id"], "artisan_id": data["artisan_id"],
-                                "name": member.get("name") or data["artisan_id"], "lines": data["lines"],
+                                "name": member.get("name") or data["artisan_id"], "name_hi": member.get("name_hi"),
+                                "lines": data["lines"],
                                 **_named(data["cooperative"], coop)})
 
 

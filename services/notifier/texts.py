@@ -170,7 +170,9 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
               "available": quantity(details.get("available", 0), unit, lang),
               "reorder": quantity(details.get("reorder_level", 0), unit, lang),
               "waiting": details.get("waiting", 0), "topic": details.get("original_topic", "-"),
-              "detail": details.get("reason", ""), "artisan": details.get("name") or details.get("artisan_id", "-"),
+              "detail": details.get("reason", ""),
+              "artisan": (details.get("name_hi") if lang == "hi" else None) or details.get("name")
+              or details.get("artisan_id", "-"),
               "amount": rupees(parse_money(details["overdue"]), lang) if details.get("overdue") else "",
               "since": day_text(details["since"], lang) if details.get("since") else "",
               **_share_values(details, materials, lang), **_procurement_values(details, materials, unit, lang)}

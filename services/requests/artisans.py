@@ -16,7 +16,7 @@ from shared.quantity import ascii_digits
 
 SOURCE = "requests"
 NOTHING = {"_id": {"$in": []}}
-EVENT_FIELDS = ("name", "district", "language", "phone", "email", "cooperative", "active", "looms",
+EVENT_FIELDS = ("name", "name_hi", "district", "language", "phone", "email", "cooperative", "active", "looms",
                 "social_category", "gender", "bpl")
 PRIVATE = ("social_category", "gender", "bpl")  # for the department's beneficiary reports: admins only
 PUBLIC = {"outbox": 0, "_relay": 0, "phone_key": 0}

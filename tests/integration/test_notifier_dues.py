@@ -24,8 +24,8 @@ def notifier(config):
             ("MaterialRegistered", "YRN-COT-40", {"sku": "YRN-COT-40", "name": "Cotton yarn 40s",
                                                   "name_hi": "सूती धागा", "category": "yarn", "unit": "kg",
                                                   "reorder_level": 0}),
-            ("ArtisanRegistered", "ART-1", {"artisan_id": "ART-1", "name": "Ramesh Kumar", "district": "Varanasi",
-                                            "language": "hi", "phone": "+919800000001"})):
+            ("ArtisanRegistered", "ART-1", {"artisan_id": "ART-1", "name": "Ramesh Kumar", "name_hi": "रमेश कुमार",
+                                            "district": "Varanasi", "language": "hi", "phone": "+919800000001"})):
         handle(new_event(type_, key, payload, source="test"))
     yield runtime, handle
     runtime.close()
@@ -89,7 +89,7 @@ def test_admins_are_alerted_while_an_account_is_overdue_above_the_threshold(noti
     [alert] = alerts.find(runtime.db, kind="account_overdue")
     assert (alert["status"], alert["district"], alert["details"]["overdue"]) == ("open", "Varanasi", "5500.00")
     described = messages.describe_alerts(runtime.db, [alert])[0]
-    assert described["title"] == {"en": "Overdue account: Ramesh Kumar", "hi": "बकाया खाता: Ramesh Kumar"}
+    assert described["title"] == {"en": "Overdue account: Ramesh Kumar", "hi": "बकाया खाता: रमेश कुमार"}
     assert described["text"]["en"] == f"₹5,500.00 overdue since {alert['details']['since'][8:].lstrip('0')} Nov 2026."
     dues.check(runtime.db, runtime.config, NOW + timedelta(hours=2))
     assert alerts.find(runtime.db, kind="account_overdue")[0]["count"] == 1  # the same day counts once

@@ -39,7 +39,8 @@ def open_the_bank(bank):
         "kind": "cooperative", "district": "Varanasi", "credit_limit": "10000"}, status=201)
     for artisan_id, private in MEMBERS.items():
         bank.call("requests", "POST", "/artisans", json={
-            "artisan_id": artisan_id, "name": f"Weaver {artisan_id}", "district": "Varanasi", "craft": "weaving",
+            "artisan_id": artisan_id, "name": f"Weaver {artisan_id}", "name_hi": f"बुनकर {artisan_id}",
+            "district": "Varanasi", "craft": "weaving",
             "registration_id": f"REG-{artisan_id}", "cooperative": "SMBSS", "looms": 1, "language": "hi",
             "phone": f"+9198000000{artisan_id[-1]}0", **private}, status=201)
     bank.call("requests", "POST", "/artisans", json={"artisan_id": "ART-9", "name": "Weaver 9", "district": "Bhadohi",
@@ -125,6 +126,8 @@ def test_a_short_share_alerts_admins_at_once_and_members_get_their_code_by_sms(f
         ("open", "ART-3", "8")
     assert alert["title"]["en"] == "Short share: Weaver ART-3 (Sarai Mohana Bunkar Sahkari Samiti)"
     assert "सराय मोहना" in alert["title"]["hi"] and "8 किलो" in alert["text"]["hi"]
+    assert alert["title"]["hi"] == "हिस्सा कम मिला: बुनकर ART-3 (सराय मोहना बुनकर सहकारी समिति)"  # their Hindi name
+    assert alert["text"]["hi"].startswith("बुनकर ART-3 के अनुसार") and "Weaver" not in alert["text"]["hi"]
     note_db = bank.db["notifier"]
     deliveries.expand(note_db, datetime.now(timezone.utc))
     sms = note_db.deliveries.find_one({"channel": "sms", "payload.status": "confirm_share", "payload.artisan_id": "ART-1"})

@@ -45,8 +45,8 @@ def test_registering_and_updating_an_artisan_emit_events_in_their_language(clien
     assert (updated["phone"], updated["looms"]) == ("+919811111111", 3)
     outbox = client.db.artisans.find_one({"_id": "ART-5"})["outbox"]
     assert [e["type"] for e in outbox] == ["ArtisanRegistered", "ArtisanUpdated"]
-    assert outbox[1]["payload"] == {"artisan_id": "ART-5", "name": "Artisan ART-5", "district": "Varanasi",
-                                    "language": "en", "phone": "+919811111111", "email": None,
+    assert outbox[1]["payload"] == {"artisan_id": "ART-5", "name": "Artisan ART-5", "name_hi": None,
+                                    "district": "Varanasi", "language": "en", "phone": "+919811111111", "email": None,
                                     "cooperative": "Coop-A", "active": True, "looms": 3, "social_category": None,
                                     "gender": None, "bpl": None}
 
