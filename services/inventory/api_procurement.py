@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from services.inventory import purchase_orders, replenishment, suppliers
 from services.inventory.api import page_args, paged
+from services.inventory.api_stock import depot_scope
 from services.inventory.schemas_procurement import (OrderQuery, PurchaseOrderPatchSchema, PurchaseOrderSchema,
                                                     ReplenishmentOrderSchema, ReplenishmentQuery,
                                                     ReplenishmentSchema, SupplierPatchSchema, SupplierSchema)
@@ -63,7 +64,8 @@ def create_order(body):
 @blp.arguments(OrderQuery, location="query")
 @blp.response(200, PurchaseOrderSchema(many=True))
 def list_orders(query):
-    """Orders newest first, filtered by status and depot, a page at a time."""
+    """Orders newest first, filtered by status and depot, a page at a time (warehouse staff: their depot's)."""
+    query["depot"] = depot_scope() or query["depot"]
     return paged(purchase_orders.find(db(), **page_args(query)), query["limit"], lambda o: o["purchase_order"])
 
 
@@ -71,8 +73,8 @@ def list_orders(query):
 @require_role(*STAFF)
 @blp.response(200, PurchaseOrderSchema)
 def get_order(number):
-    """One order with what each line received and the receipts naming it."""
-    return purchase_orders.get(db(), number)
+    """One order with what each line received and the receipts naming it; another depot's is not found."""
+    return purchase_orders.get(db(), number, depot=depot_scope())
 
 
 @blp.route("/purchase-orders/<number>", methods=["PATCH"])

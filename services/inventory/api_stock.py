@@ -26,6 +26,12 @@ def own_depot(*depots: str) -> None:
         raise WrongDepot({"your_depot": principal.depot})
 
 
+def depot_scope() -> str | None:
+    """The depot whose purchase orders and counts the caller may see: a warehouse user's own; None: all."""
+    principal = current_principal()
+    return principal.depot if principal.role == "warehouse" else None
+
+
 @blp.route("/stock", methods=["GET"])
 @require_role()
 @blp.arguments(StockListQuery, location="query")
@@ -57,7 +63,8 @@ def get_stock(depot, sku):
 def create_movement(body):
     """Record a receipt, a signed adjustment (with reason code) or a transfer to another depot."""
     own_depot(body["depot"])
-    return movements.record_movement(db(), body, by=current_principal().sub, correlation_id=request_id())
+    return movements.record_movement(db(), body, by=current_principal().sub, correlation_id=request_id(),
+                                     seen_from=depot_scope())
 
 
 @blp.route("/movements", methods=["GET"])

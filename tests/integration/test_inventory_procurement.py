@@ -119,7 +119,9 @@ def test_receipts_for_a_closed_cancelled_other_depot_or_missing_order_are_refuse
     assert api("POST", f"/purchase-orders/{cancelled}/cancel", status=200)["status"] == "cancelled"
     assert receipt(api, cancelled, "1", status=409)["error"]["code"] == "purchase_order_closed"
     elsewhere = order(api, depot="BHD")
-    assert receipt(api, elsewhere, "1", status=422)["error"]["code"] == "purchase_order_depot"
+    assert receipt(api, elsewhere, "1", status=422)["error"]["code"] == "unknown_purchase_order"  # not theirs to see
+    other = {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "1", "purchase_order": elsewhere}
+    assert api("POST", "/movements", other, status=422)["error"]["code"] == "purchase_order_depot"  # admin
     assert receipt(api, order(api), "1", sku="DYE", status=422)["error"]["code"] == "not_on_order"
     assert receipt(api, "PO-99999", "1", status=422)["error"]["code"] == "unknown_purchase_order"
     assert api("GET", "/stock/VNS/YRN")["on_hand"] == "30"
@@ -182,3 +184,16 @@ def test_the_ledger_names_the_order_and_the_lot_of_each_receipt(api, runtime):
     assert (entry["purchase_order"], entry["lot"], entry["supplier"], entry["unit_cost"]) == \
         (number, "L-7", "MILL-SRM", "245.50")
     assert datetime.now(timezone.utc) - timedelta(minutes=1) < datetime.fromisoformat(entry["at"])
+
+
+def test_warehouse_staff_see_only_their_own_depots_orders(api, runtime):
+    own, other = order(api, send=False), order(api, depot="BHD", send=False)
+    assert api("GET", f"/purchase-orders/{own}", role="warehouse", depot="VNS")["purchase_order"] == own
+    error = api("GET", f"/purchase-orders/{other}", role="warehouse", depot="VNS", status=404, lang="hi")["error"]
+    assert error["code"] == "unknown_purchase_order" and any("\u0900" <= ch <= "\u097f" for ch in error["message"])
+    assert api("GET", f"/purchase-orders/{other}", role="warehouse", depot="BHD")["depot"] == "BHD"
+    assert api("GET", f"/purchase-orders/{other}")["depot"] == "BHD"  # admins see every depot's
+    for query in ("", "?depot=BHD"):
+        assert [o["purchase_order"] for o in api("GET", f"/purchase-orders{query}", role="warehouse",
+                                                 depot="VNS")] == [own]
+    assert [o["purchase_order"] for o in api("GET", "/purchase-orders")] == [other, own]
