@@ -41,9 +41,10 @@ def view(doc: dict) -> dict:
     return {**{k: v for k, v in doc.items() if k != "outbox"}, "count_id": doc["_id"]}
 
 
-def get(db, count_id: str) -> dict:
+def get(db, count_id: str, *, depot: str | None = None) -> dict:
+    """One count; with `depot` (the caller's), another depot's count is not found, as if it did not exist."""
     doc = db.counts.find_one({"_id": count_id}, HIDDEN)
-    if doc is None:
+    if doc is None or (depot and doc["depot"] != depot):
         raise errors.CountNotFound({"count": count_id})
     return doc
 

@@ -84,6 +84,7 @@ MATRIX = [
     ("inventory", "POST", "/counts", {"depot": "BHD"}, expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "GET", "/counts", None, STAFF),
     ("inventory", "GET", "/counts/{own_count}", None, STAFF),
+    ("inventory", "GET", "/counts/{other_count}", None, expect(warehouse=404, artisan=403, secretary=403)),
     ("inventory", "PUT", "/counts/{own_count}/lines", {"sku": SKU, "lot": "LOT-VNS", "counted": "5"}, STAFF),
     ("inventory", "PUT", "/counts/{other_count}/lines", {"sku": SKU, "lot": "LOT-BHD", "counted": "5"},
      expect(warehouse=403, artisan=403, secretary=403)),
@@ -351,6 +352,9 @@ def test_lists_show_each_caller_only_their_side(world):
         seen = {o["purchase_order"]: o["depot"] for o in get("inventory", f"/purchase-orders{query}", "warehouse")}
         assert objects["draft_po"] in seen and set(seen.values()) == {"VNS"}, query
     assert objects["other_po"] in {o["purchase_order"] for o in get("inventory", "/purchase-orders", "admin")}
+    for query in ("", "?depot=BHD"):  # and their depot's stock counts only
+        assert {c["depot"] for c in get("inventory", f"/counts{query}", "warehouse")} == {"VNS"}, query
+    assert {c["depot"] for c in get("inventory", "/counts", "admin")} == {"VNS", "BHD"}
 
 
 def test_only_an_admin_sets_looms(world):
