@@ -20,8 +20,14 @@ def paged(items: list, limit: int, cursor):
     return items, {}
 
 
+def skip_of(query: dict) -> int:
+    """How many items come before the page `?page=N` asks for (none without it)."""
+    return ((query.get("page") or 1) - 1) * query["limit"]
+
+
 def page_args(query: dict) -> dict:
-    return {**query, "limit": query["limit"] + 1}
+    """A list's query as the store takes it: one more than a page (to know if there are more), `page` as `skip`."""
+    return {**{k: v for k, v in query.items() if k != "page"}, "limit": query["limit"] + 1, "skip": skip_of(query)}
 
 
 @blp.route("/depots", methods=["POST"])

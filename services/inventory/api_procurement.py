@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from services.inventory import purchase_orders, replenishment, suppliers
-from services.inventory.api import page_args, paged
+from services.inventory.api import page_args, paged, skip_of
 from services.inventory.api_stock import depot_scope
 from services.inventory.schemas_procurement import (OrderQuery, PurchaseOrderPatchSchema, PurchaseOrderSchema,
                                                     ReplenishmentOrderSchema, ReplenishmentQuery,
@@ -102,7 +102,7 @@ def act_on_order(number, action):
 def what_to_order(query):
     """Per material: stock, on order, waitlisted, 90-day average issue, cover and the suggested order, by sku."""
     rows = replenishment.suggestions(db(), query["depot"], supplier=query["supplier"], cover_days=query["cover_days"],
-                                     after=query["after"], limit=query["limit"] + 1)
+                                     after=query["after"], skip=skip_of(query), limit=query["limit"] + 1)
     return paged(rows, query["limit"], lambda r: r["sku"])
 
 

@@ -6,7 +6,7 @@ from flask import Response, stream_with_context
 from services.inventory import ledger, movements, queries, stock_lists
 from services.inventory.domain import DEPLETED, LOW
 from services.inventory.errors import WrongDepot
-from services.inventory.api import page_args, paged
+from services.inventory.api import page_args, paged, skip_of
 from services.inventory.schemas import (MovementEntrySchema, MovementQuery, MovementResultSchema,
                                         MovementSchema, ReservationSchema, StockListQuery, StockSchema)
 from shared.auth import current_principal, require_role
@@ -80,7 +80,7 @@ def list_movements(query):
     if query["format"] == "csv":
         rows = ([_cell(name, row) for name in ledger.CSV_COLUMNS] for row in ledger.stream(db(), filters))
         return _csv_file("movements.csv", ledger.CSV_COLUMNS, rows)
-    rows = ledger.page(db(), filters, query["limit"] + 1)
+    rows = ledger.page(db(), filters, query["limit"] + 1, skip_of(query))
     return paged(rows, query["limit"], lambda m: m["_id"])
 
 

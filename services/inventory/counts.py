@@ -49,11 +49,11 @@ def get(db, count_id: str, *, depot: str | None = None) -> dict:
     return doc
 
 
-def find(db, *, depot=None, after=None, limit=50) -> list[dict]:
+def find(db, *, depot=None, after=None, skip=0, limit=50) -> list[dict]:
     query = {"depot": depot} if depot else {}
     if after:
         query["_id"] = {"$lt": after}
-    return [view(d) for d in db.counts.find(query, HIDDEN).sort("_id", DESCENDING).limit(limit)]
+    return [view(d) for d in db.counts.find(query, HIDDEN).sort("_id", DESCENDING).skip(skip).limit(limit)]
 
 
 def _allowed(doc: dict, action: str) -> None:

@@ -78,12 +78,12 @@ def view(doc: dict) -> dict:
             "total": sum(line["amount"] for line in lines)}
 
 
-def find(db, *, status=None, depot=None, after=None, limit=50) -> list[dict]:
+def find(db, *, status=None, depot=None, after=None, skip=0, limit=50) -> list[dict]:
     """Orders newest first, filtered."""
     query = {k: v for k, v in (("status", status), ("depot", depot)) if v}
     if after:
         query["_id"] = {"$lt": after}
-    return [view(d) for d in db.purchase_orders.find(query, HIDDEN).sort("_id", DESCENDING).limit(limit)]
+    return [view(d) for d in db.purchase_orders.find(query, HIDDEN).sort("_id", DESCENDING).skip(skip).limit(limit)]
 
 
 def _allowed(doc: dict, action: str) -> None:

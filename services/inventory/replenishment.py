@@ -37,15 +37,15 @@ def issued(db, depot: str, days: int = rules.HISTORY_DAYS) -> dict[str, int]:
 
 
 def suggestions(db, depot: str, *, supplier: str | None = None, cover_days: int = 60, after: str | None = None,
-                limit: int = ROWS) -> list[dict]:
-    """Per material stocked or awaited at the depot, in sku order after `after`: figures and the suggested
-    order (in the supplier's packs)."""
+                skip: int = 0, limit: int = ROWS) -> list[dict]:
+    """Per material stocked or awaited at the depot, in sku order after `after` (and `skip` of them): figures and
+    the suggested order (in the supplier's packs)."""
     depot_or_error(db, depot, not_found=True)
     seller = suppliers.get(db, supplier) if supplier else None
-    stock = {row["sku"]: row for row in queries.list_stock(db, depot=depot, limit=limit,
+    stock = {row["sku"]: row for row in queries.list_stock(db, depot=depot, limit=skip + limit,
                                                             after=f"{depot}/{after}" if after else None)}
     waiting, used = waitlisted(db, depot), issued(db, depot)
-    skus = sorted(sku for sku in stock.keys() | waiting.keys() if not after or sku > after)[:limit]
+    skus = sorted(sku for sku in stock.keys() | waiting.keys() if not after or sku > after)[skip:skip + limit]
     materials = {m["_id"]: m for m in db.materials.find({"_id": {"$in": skus}}, {"outbox": 0, "terms": 0})
                  .limit(len(skus) or 1)}
     rows = []
