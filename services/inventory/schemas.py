@@ -27,6 +27,8 @@ class Page(ma.Schema):
                      metadata={"description": "the X-Next-Cursor header of the previous page"})
     page = f.Integer(load_default=None, validate=v.Range(min=1, max=100_000),
                      metadata={"description": "page N (from 1) of `limit` items, instead of `after`"})
+    format = f.String(load_default="json", validate=v.OneOf(["json"]),
+                      metadata={"description": "json only: this list has no CSV export"})
 
     @ma.validates_schema
     def _one_way(self, data, **kwargs):

@@ -103,9 +103,13 @@ class PurchaseOrderPatchSchema(ma.Schema):
             raise ma.ValidationError(F_("send at least one field to change"), "_schema")
 
 
+_CSV = {"load_default": "json", "validate": v.OneOf(["json", "csv"])}
+
+
 class OrderQuery(Page):
     status = f.String(load_default=None, validate=v.OneOf(ORDER_STATUSES))
     depot = f.String(load_default=None, validate=CODE)
+    format = f.String(**_CSV, metadata={"description": "csv: every matching order (no paging), a row per line"})
 
 
 class LotActionSchema(ma.Schema):
@@ -164,6 +168,7 @@ class ReplenishmentQuery(Page):
     depot = f.String(required=True, validate=CODE)
     supplier = f.String(load_default=None, validate=CODE)
     cover_days = f.Integer(load_default=60, validate=v.Range(min=1, max=365))
+    format = f.String(**_CSV, metadata={"description": "csv: every material of the depot (no paging)"})
 
 
 class ReplenishmentSchema(ma.Schema):

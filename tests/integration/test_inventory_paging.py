@@ -83,3 +83,10 @@ def test_the_openapi_document_shows_page_on_every_list(get):
     for path in {p.split("?")[0].replace("/VNS/", "/{code}/") for p, _ in LISTS}:
         parameters = {p["name"] for p in spec["paths"][f"{API}{path}"]["get"]["parameters"] if p["in"] == "query"}
         assert {"page", "after", "limit"} <= parameters, path
+
+
+@pytest.mark.parametrize("path", ["/depots", "/materials", "/depots/VNS/stock", "/suppliers", "/counts"])
+def test_a_list_without_an_export_refuses_csv_instead_of_ignoring_it(get, path):
+    error = get(joined(path, format="csv"), status=400).get_json()["error"]
+    assert error["code"] == "validation_error" and "format" in error["details"]
+    assert get(joined(path, format="json")).mimetype == "application/json"

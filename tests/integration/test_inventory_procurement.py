@@ -1,9 +1,11 @@
 """Suppliers and purchase orders over HTTP: statuses, receipts naming their order, over-receipt, lateness, crashes."""
+import csv
+import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.inventory import clock, ledger, purchase_orders, watch
+from services.inventory import clock, create_app, ledger, purchase_orders, watch
 from services.inventory.consumer import make_handler
 from shared.envelope import decode_event
 from tests.integration.test_inventory_support import inventory_api, check_invariants, runtime  # noqa: F401
@@ -197,3 +199,39 @@ def test_warehouse_staff_see_only_their_own_depots_orders(api, runtime):
         assert [o["purchase_order"] for o in api("GET", f"/purchase-orders{query}", role="warehouse",
                                                  depot="VNS")] == [own]
     assert [o["purchase_order"] for o in api("GET", "/purchase-orders")] == [other, own]
+
+
+@pytest.fixture
+def download(config, runtime, token):
+    """download(path, role=, **claims): the API's CSV answer as rows (dicts), after checking it is a CSV file."""
+    client = create_app(config, runtime).test_client()
+
+    def get(path, role="admin", **claims):
+        answer = client.get(f"/api/v1{path}", headers=token(role, **claims))
+        assert answer.status_code == 200 and answer.mimetype == "text/csv", answer.get_data(as_text=True)[:300]
+        assert answer.headers["Content-Disposition"] == "attachment; filename=purchase-orders.csv"
+        return list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    return get
+
+
+def test_the_orders_export_to_csv_a_row_per_line_with_the_lists_filters(api, runtime, download):
+    api("POST", "/suppliers", {**MILL, "code": "MILL-X", "name": "=HYPERLINK(\"x\")"}, status=201)
+    first = order(api, lines=(("YRN", "100", "245.50"), ("DYE", "2.5", "80")))
+    receipt(api, first, "40")
+    drafted = order(api, send=False, depot="BHD")
+    other = order(api, send=False, supplier="MILL-X")
+    rows = download("/purchase-orders?format=csv&limit=1")  # the whole list, not a page
+    assert [(r["purchase_order"], r["sku"]) for r in rows] == [(other, "YRN"), (drafted, "YRN"), (first, "YRN"),
+                                                               (first, "DYE")]  # newest first
+    yarn = rows[2]
+    assert {k: yarn[k] for k in ("status", "supplier", "supplier_name", "depot", "expected_on", "material", "unit",
+                                 "quantity", "received", "remaining", "price", "amount")} == {
+        "status": "partially_received", "supplier": "MILL-SRM", "supplier_name": "Sri Ram Mills", "depot": "VNS",
+        "expected_on": "2030-01-31", "material": "YRN material", "unit": "kg", "quantity": "100", "received": "40",
+        "remaining": "60", "price": "245.50", "amount": "24550.00"}
+    assert rows[3]["amount"] == "200.00" and rows[0]["supplier_name"] == "'=HYPERLINK(\"x\")"
+    assert datetime.fromisoformat(yarn["created_at"]).tzinfo is not None
+    assert [r["purchase_order"] for r in download("/purchase-orders?format=csv&status=draft&depot=BHD")] == [drafted]
+    seen = download("/purchase-orders?format=csv&depot=BHD", role="warehouse", depot="VNS")  # their depot's only
+    assert {r["depot"] for r in seen} == {"VNS"} and drafted not in {r["purchase_order"] for r in seen}
+    assert api("GET", "/purchase-orders?format=xml", status=400)["error"]["code"] == "validation_error"

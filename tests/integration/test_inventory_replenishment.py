@@ -1,10 +1,12 @@
 """What to order next: on hand, reserved, on order, waitlisted, 90 days of issues, pack sizes, a draft order."""
+import csv
+import io
 import itertools
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.inventory import clock, ledger, replenishment
+from services.inventory import clock, create_app, ledger, replenishment
 from services.inventory.consumer import make_handler
 from tests.integration.test_inventory_support import inventory_api, requisition, runtime  # noqa: F401
 
@@ -71,3 +73,29 @@ def test_the_chart_history_closes_each_day_with_the_stock_then(runtime):
     series = replenishment.history(runtime.db, "VNS", "YRN", on_hand=9_000)
     assert len(series["stock"]) == 90 and series["stock"][-1] == 9_000 and series["stock"][0] == 0
     assert sum(series["issues"]) == 0
+
+
+def test_what_to_order_exports_to_csv_as_the_list_says_it(api, runtime, config, token):
+    handle = make_handler(runtime.db, config)
+    api("POST", "/movements", {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": "0.5"}, status=201)
+    api("POST", "/movements", {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "2"}, status=201)
+    handle(requisition("RequisitionApproved", "R1", [("YRN", 12_000)]))  # waits: 2 kg are there
+    listed = api("GET", "/replenishment?depot=VNS&supplier=MILL", status=200)
+    answer = create_app(config, runtime).test_client().get("/api/v1/replenishment?depot=VNS&supplier=MILL&format=csv"
+                                                           "&limit=1", headers=token("warehouse", depot="VNS"))
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    assert answer.headers["Content-Disposition"] == "attachment; filename=replenishment.csv"
+    rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    assert len(listed) >= 2 and [r["sku"] for r in rows] == [r["sku"] for r in listed]  # every row, not a page
+    for got, want in zip(rows, listed):
+        assert got["depot"] == "VNS" and got["material"] == want["name"] and got["unit"] == "kg"
+        for name in ("on_hand", "reserved", "available", "on_order", "waitlisted", "target", "suggested_quantity"):
+            assert got[name] == want[name], name
+        assert got["pack_size"] == (want["pack_size"] or "")
+    yarn = row(rows, "YRN")
+    assert (yarn["waitlisted"], yarn["pack_size"], yarn["suggested_quantity"]) == ("12", "25", "25")
+    assert api("GET", "/replenishment?depot=VNS&format=pdf", status=400)["error"]["code"] == "validation_error"
+    for path, status, code in (("depot=NOPE", 404, "unknown_depot"), ("depot=VNS&supplier=NOPE", 422,
+                                                                       "unknown_supplier")):  # as JSON: not a CSV
+        assert api("GET", f"/replenishment?{path}&format=csv", status=status)["error"]["code"] == code
+        assert api("GET", f"/replenishment?{path}", status=status)["error"]["code"] == code
