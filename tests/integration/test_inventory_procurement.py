@@ -235,3 +235,20 @@ def test_the_orders_export_to_csv_a_row_per_line_with_the_lists_filters(api, run
     seen = download("/purchase-orders?format=csv&depot=BHD", role="warehouse", depot="VNS")  # their depot's only
     assert {r["depot"] for r in seen} == {"VNS"} and drafted not in {r["purchase_order"] for r in seen}
     assert api("GET", "/purchase-orders?format=xml", status=400)["error"]["code"] == "validation_error"
+
+
+def test_an_order_expected_on_a_day_already_past_in_india_is_refused(api, runtime, monkeypatch):
+    moment = datetime(2030, 1, 10, 20, 0, tzinfo=timezone.utc)  # 01:30 on the 11th in India
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    body = {"supplier": "MILL-SRM", "depot": "VNS", "lines": [{"sku": "YRN", "quantity": "1", "price": "1"}]}
+    for lang in ("en", "hi"):
+        error = api("POST", "/purchase-orders", {**body, "expected_on": "2030-01-10"}, status=400, lang=lang)["error"]
+        assert set(error) == {"code", "message", "details"} and error["code"] == "validation_error"
+        assert list(error["details"]) == ["expected_on"]
+    assert any("\u0900" <= ch <= "\u097f" for ch in error["details"]["expected_on"][0])
+    assert runtime.db.purchase_orders.count_documents({}) == 0
+    today = api("POST", "/purchase-orders", {**body, "expected_on": "2030-01-11"}, status=201)  # India's today
+    assert api("PATCH", f"/purchase-orders/{today['purchase_order']}", {"expected_on": "2029-12-31"},
+               status=400)["error"]["details"]["expected_on"]
+    assert api("GET", f"/purchase-orders/{today['purchase_order']}")["expected_on"] == "2030-01-11"
+    api("PATCH", f"/purchase-orders/{today['purchase_order']}", {"expected_on": "2030-01-12"}, status=200)
