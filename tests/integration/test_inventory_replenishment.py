@@ -52,8 +52,8 @@ def test_the_suggestion_covers_the_waitlist_in_whole_packs(api, runtime, config,
                 status=201)
     assert draft["status"] == "draft" and [(x["sku"], x["quantity"], x["price"]) for x in draft["lines"]] == \
         [("YRN", "50", "210.00")]
-    assert api("POST", "/replenishment/purchase-orders", {"depot": "VNS", "supplier": "MILL", "skus": ["DYE"]},
-               status=422)["error"]["code"] == "nothing_to_order"
+    assert api("POST", "/replenishment/purchase-orders", {"depot": "VNS", "supplier": "MILL", "skus": ["BRS"]},
+               status=422)["error"]["code"] == "nothing_to_order"  # no reorder level, none stocked, none waited for
 
 
 def test_a_material_only_waited_for_appears_and_inactive_ones_do_not(api, runtime, config):
@@ -62,7 +62,7 @@ def test_a_material_only_waited_for_appears_and_inactive_ones_do_not(api, runtim
     dye = row(rows, "DYE")
     assert (dye["on_hand"], dye["waitlisted"], dye["suggested_quantity"]) == ("0", "3", "4")  # up to reorder 1
     api("PATCH", "/materials/DYE", {"active": False}, status=200)
-    assert [r["sku"] for r in api("GET", "/replenishment?depot=VNS", status=200)] == []
+    assert [r["sku"] for r in api("GET", "/replenishment?depot=VNS", status=200)] == ["YRN"]  # kept: reorder level
     assert api("GET", "/replenishment?depot=NOPE", status=404)["error"]["code"] == "unknown_depot"
 
 
@@ -99,3 +99,26 @@ def test_what_to_order_exports_to_csv_as_the_list_says_it(api, runtime, config, 
                                                                        "unknown_supplier")):  # as JSON: not a CSV
         assert api("GET", f"/replenishment?{path}&format=csv", status=status)["error"]["code"] == code
         assert api("GET", f"/replenishment?{path}", status=status)["error"]["code"] == code
+
+
+def test_a_material_never_stocked_at_the_depot_but_kept_by_a_reorder_level_is_suggested(api, runtime):
+    """None on hand is as short as it gets: YRN (reorder level 5 kg) never came to BHD; BRS has no reorder level."""
+    api("POST", "/movements", {"type": "receipt", "sku": "DYE", "depot": "BHD", "quantity": "0.2"}, status=201)
+    api("POST", "/materials", {"sku": "JUT", "name": "Jute", "name_hi": "जूट", "category": "fibre", "unit": "kg",
+                               "reorder_level": "8", "pack_size": "5"}, status=201)
+    api("POST", "/materials", {"sku": "OLD", "name": "Old", "name_hi": "पुराना", "category": "other", "unit": "kg",
+                               "reorder_level": "8", "active": False}, status=201)
+    rows = api("GET", "/replenishment?depot=BHD", status=200, role="warehouse", depot="BHD")
+    assert [r["sku"] for r in rows] == ["DYE", "JUT", "YRN"]  # not BRS (no reorder level), not OLD (inactive)
+    yarn, jute = row(rows, "YRN"), row(rows, "JUT")
+    assert {k: yarn[k] for k in ("on_hand", "available", "on_order", "waitlisted", "target", "suggested_quantity")} \
+        == {"on_hand": "0", "available": "0", "on_order": "0", "waitlisted": "0", "target": "5",
+            "suggested_quantity": "5"}
+    assert (jute["target"], jute["pack_size"], jute["suggested_quantity"]) == ("8", "5", "10")  # two packs
+    first = api("GET", "/replenishment?depot=BHD&limit=1&after=DYE", status=200)
+    assert [r["sku"] for r in first] == ["JUT"]
+    assert [r["sku"] for r in api("GET", "/replenishment?depot=BHD&limit=1&page=3", status=200)] == ["YRN"]
+    draft = api("POST", "/replenishment/purchase-orders", {"depot": "BHD", "supplier": "MILL", "skus": ["YRN"]},
+                status=201)
+    assert [(x["sku"], x["quantity"]) for x in draft["lines"]] == [("YRN", "25")]  # the mill's packs of 25
+    assert runtime.db.stock.find_one({"_id": "BHD/YRN"}) is None  # a suggestion stores nothing
