@@ -1,10 +1,13 @@
 """Inventory HTTP API, catalog half: depots and materials. Load, call one function, dump."""
 from __future__ import annotations
 
+from flask import Response, stream_with_context
+
 from services.inventory import catalog, prices, queries, stock_lists
 from services.inventory.schemas import (DepotPatchSchema, DepotQuery, DepotSchema, MaterialPatchSchema,
                                         MaterialQuery, MaterialSchema, PriceSchema, StockQuery, StockSchema)
 from shared.auth import current_principal, require_role
+from shared.spreadsheet import csv_chunks
 from shared.web import Blueprint, db, request_id
 
 blp = Blueprint("inventory", __name__, url_prefix="/api/v1", description="Materials and depots")
@@ -20,8 +23,21 @@ def paged(items: list, limit: int, cursor):
     return items, {}
 
 
+def csv_file(name: str, columns, rows) -> Response:
+    """A CSV download streamed row by row (the whole list, not a page of it)."""
+    return Response(stream_with_context(csv_chunks(columns, rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+def skip_of(query: dict) -> int:
+    """How many items come before the page `?page=N` asks for (none without it)."""
+    return ((query.get("page") or 1) - 1) * query["limit"]
+
+
 def page_args(query: dict) -> dict:
-    return {**query, "limit": query["limit"] + 1}
+    """A list's query as the store takes it: one more than a page (to know if there are more), `page` as `skip`."""
+    return {**{k: v for k, v in query.items() if k not in ("page", "format")}, "limit": query["limit"] + 1,
+            "skip": skip_of(query)}
 
 
 @blp.route("/depots", methods=["POST"])

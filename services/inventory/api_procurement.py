@@ -1,8 +1,9 @@
 """Inventory HTTP API, buying half: suppliers, purchase orders and what to order next."""
 from __future__ import annotations
 
-from services.inventory import purchase_orders, replenishment, suppliers
-from services.inventory.api import page_args, paged
+from services.inventory import buying_csv, purchase_orders, replenishment, suppliers
+from services.inventory.api import csv_file, page_args, paged, skip_of
+from services.inventory.api_stock import depot_scope
 from services.inventory.schemas_procurement import (OrderQuery, PurchaseOrderPatchSchema, PurchaseOrderSchema,
                                                     ReplenishmentOrderSchema, ReplenishmentQuery,
                                                     ReplenishmentSchema, SupplierPatchSchema, SupplierSchema)
@@ -63,7 +64,12 @@ def create_order(body):
 @blp.arguments(OrderQuery, location="query")
 @blp.response(200, PurchaseOrderSchema(many=True))
 def list_orders(query):
-    """Orders newest first, filtered by status and depot, a page at a time."""
+    """Orders newest first, filtered by status and depot, a page at a time (warehouse staff: their depot's);
+    format=csv streams every matching order, a row per line."""
+    query["depot"] = depot_scope() or query["depot"]
+    if query["format"] == "csv":
+        return csv_file("purchase-orders.csv", buying_csv.ORDER_COLUMNS,
+                        buying_csv.order_rows(db(), status=query["status"], depot=query["depot"]))
     return paged(purchase_orders.find(db(), **page_args(query)), query["limit"], lambda o: o["purchase_order"])
 
 
@@ -71,8 +77,8 @@ def list_orders(query):
 @require_role(*STAFF)
 @blp.response(200, PurchaseOrderSchema)
 def get_order(number):
-    """One order with what each line received and the receipts naming it."""
-    return purchase_orders.get(db(), number)
+    """One order with what each line received and the receipts naming it; another depot's is not found."""
+    return purchase_orders.get(db(), number, depot=depot_scope())
 
 
 @blp.route("/purchase-orders/<number>", methods=["PATCH"])
@@ -98,9 +104,14 @@ def act_on_order(number, action):
 @blp.arguments(ReplenishmentQuery, location="query")
 @blp.response(200, ReplenishmentSchema(many=True))
 def what_to_order(query):
-    """Per material: stock, on order, waitlisted, 90-day average issue, cover and the suggested order, by sku."""
+    """Per material: stock, on order, waitlisted, 90-day average issue, cover and the suggested order, by sku;
+    format=csv streams every material of the depot."""
+    if query["format"] == "csv":
+        return csv_file("replenishment.csv", buying_csv.SUGGESTION_COLUMNS,
+                        buying_csv.suggestion_rows(db(), query["depot"], supplier=query["supplier"],
+                                                   cover_days=query["cover_days"]))
     rows = replenishment.suggestions(db(), query["depot"], supplier=query["supplier"], cover_days=query["cover_days"],
-                                     after=query["after"], limit=query["limit"] + 1)
+                                     after=query["after"], skip=skip_of(query), limit=query["limit"] + 1)
     return paged(rows, query["limit"], lambda r: r["sku"])
 
 

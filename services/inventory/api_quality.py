@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from services.inventory import counts, lots
 from services.inventory.api import page_args, paged
-from services.inventory.api_stock import own_depot
+from services.inventory.api_stock import depot_scope, own_depot
 from services.inventory.schemas import StockSchema
 from services.inventory.schemas_procurement import (CountLineSchema, CountQuery, CountSchema, CountStartSchema,
                                                     LotActionSchema)
@@ -41,7 +41,8 @@ def start_count(body):
 @blp.arguments(CountQuery, location="query")
 @blp.response(200, CountSchema(many=True))
 def list_counts(query):
-    """Counts newest first, a page at a time."""
+    """Counts newest first, a page at a time (warehouse staff: their depot's)."""
+    query["depot"] = depot_scope() or query["depot"]
     return paged(counts.find(db(), **page_args(query)), query["limit"], lambda c: c["count_id"])
 
 
@@ -49,7 +50,8 @@ def list_counts(query):
 @require_role(*STAFF)
 @blp.response(200, CountSchema)
 def get_count(count_id):
-    return counts.view(counts.get(db(), count_id))
+    """One count with its sheet and lines; another depot's is not found."""
+    return counts.view(counts.get(db(), count_id, depot=depot_scope()))
 
 
 def _at_own_depot(count_id: str) -> None:

@@ -1,18 +1,16 @@
 """Inventory HTTP API, stock half: stock, the movement ledger and reservations."""
 from __future__ import annotations
 
-from flask import Response, stream_with_context
-
 from services.inventory import ledger, movements, queries, stock_lists
 from services.inventory.domain import DEPLETED, LOW
 from services.inventory.errors import WrongDepot
-from services.inventory.api import page_args, paged
+from services.inventory.api import csv_file, page_args, paged, skip_of
 from services.inventory.schemas import (MovementEntrySchema, MovementQuery, MovementResultSchema,
                                         MovementSchema, ReservationSchema, StockListQuery, StockSchema)
 from shared.auth import current_principal, require_role
 from shared.quantity import format_quantity
 from shared.calendar import IST, add_days, day_start
-from shared.spreadsheet import csv_chunks, safe_cell
+from shared.spreadsheet import safe_cell
 from shared.web import Blueprint, db, request_id
 
 blp = Blueprint("inventory-stock", __name__, url_prefix="/api/v1",
@@ -26,6 +24,12 @@ def own_depot(*depots: str) -> None:
         raise WrongDepot({"your_depot": principal.depot})
 
 
+def depot_scope() -> str | None:
+    """The depot whose purchase orders and counts the caller may see: a warehouse user's own; None: all."""
+    principal = current_principal()
+    return principal.depot if principal.role == "warehouse" else None
+
+
 @blp.route("/stock", methods=["GET"])
 @require_role()
 @blp.arguments(StockListQuery, location="query")
@@ -37,7 +41,7 @@ def list_stock(query):
         filters = stock_lists.stock_query(db(), depot=query["depot"], sku=query["sku"], q=words,
                                           category=query["category"],
                                           levels=(LOW, DEPLETED) if query["below_reorder"] else None)
-        return _csv_file("stock.csv", stock_lists.CSV_COLUMNS, stock_lists.stock_rows(db(), filters))
+        return csv_file("stock.csv", stock_lists.CSV_COLUMNS, stock_lists.stock_rows(db(), filters))
     query["sku"] = stock_lists.sku_filter(db(), query["sku"], words)
     return paged(queries.list_stock(db(), **page_args(query)), query["limit"],
                  lambda s: f"{s['depot']}/{s['sku']}")
@@ -57,7 +61,8 @@ def get_stock(depot, sku):
 def create_movement(body):
     """Record a receipt, a signed adjustment (with reason code) or a transfer to another depot."""
     own_depot(body["depot"])
-    return movements.record_movement(db(), body, by=current_principal().sub, correlation_id=request_id())
+    return movements.record_movement(db(), body, by=current_principal().sub, correlation_id=request_id(),
+                                     seen_from=depot_scope())
 
 
 @blp.route("/movements", methods=["GET"])
@@ -72,8 +77,8 @@ def list_movements(query):
                                      until=query["to"] and day_start(add_days(query["to"], 1)), words=query["q"])
     if query["format"] == "csv":
         rows = ([_cell(name, row) for name in ledger.CSV_COLUMNS] for row in ledger.stream(db(), filters))
-        return _csv_file("movements.csv", ledger.CSV_COLUMNS, rows)
-    rows = ledger.page(db(), filters, query["limit"] + 1)
+        return csv_file("movements.csv", ledger.CSV_COLUMNS, rows)
+    rows = ledger.page(db(), filters, query["limit"] + 1, skip_of(query))
     return paged(rows, query["limit"], lambda m: m["_id"])
 
 
@@ -85,12 +90,6 @@ def get_reservation(requisition_id):
     principal = current_principal()
     artisan = principal.artisan_id or "" if principal.role in ("artisan", "secretary") else None
     return queries.get_reservation(db(), requisition_id, artisan_id=artisan)
-
-
-def _csv_file(name: str, columns, rows) -> Response:
-    """A CSV download streamed row by row (the whole list, not a page of it)."""
-    return Response(stream_with_context(csv_chunks(columns, rows)), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
 def _cell(name: str, row: dict) -> str:

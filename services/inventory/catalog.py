@@ -128,8 +128,8 @@ def _materials_query(q, category) -> dict:
     return query
 
 
-def list_depots(db, *, district=None, after=None, limit=50) -> list[dict]:
+def list_depots(db, *, district=None, after=None, skip=0, limit=50) -> list[dict]:
     query = {"district": district} if district else {}
     if after:
         query["_id"] = {"$gt": after}
-    return list(db.depots.find(query, {"outbox": 0}).sort("_id", ASCENDING).limit(limit))
+    return list(db.depots.find(query, {"outbox": 0}).sort("_id", ASCENDING).skip(skip).limit(limit))

@@ -41,18 +41,19 @@ def view(doc: dict) -> dict:
     return {**{k: v for k, v in doc.items() if k != "outbox"}, "count_id": doc["_id"]}
 
 
-def get(db, count_id: str) -> dict:
+def get(db, count_id: str, *, depot: str | None = None) -> dict:
+    """One count; with `depot` (the caller's), another depot's count is not found, as if it did not exist."""
     doc = db.counts.find_one({"_id": count_id}, HIDDEN)
-    if doc is None:
+    if doc is None or (depot and doc["depot"] != depot):
         raise errors.CountNotFound({"count": count_id})
     return doc
 
 
-def find(db, *, depot=None, after=None, limit=50) -> list[dict]:
+def find(db, *, depot=None, after=None, skip=0, limit=50) -> list[dict]:
     query = {"depot": depot} if depot else {}
     if after:
         query["_id"] = {"$lt": after}
-    return [view(d) for d in db.counts.find(query, HIDDEN).sort("_id", DESCENDING).limit(limit)]
+    return [view(d) for d in db.counts.find(query, HIDDEN).sort("_id", DESCENDING).skip(skip).limit(limit)]
 
 
 def _allowed(doc: dict, action: str) -> None:

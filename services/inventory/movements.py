@@ -13,12 +13,16 @@ log = logging.getLogger(__name__)
 NEW_CODE_TRIES = 5
 
 
-def record_movement(db, body: dict, *, by: str, correlation_id: str | None = None) -> dict:
-    """Apply one POST /movements body; InsufficientStock and nothing stored if stock would go negative."""
+def record_movement(db, body: dict, *, by: str, correlation_id: str | None = None,
+                    seen_from: str | None = None) -> dict:
+    """Apply one POST /movements body; InsufficientStock and nothing stored if stock would go negative.
+
+    `seen_from`: the caller's depot when they see only its purchase orders (warehouse staff).
+    """
     kind = body["type"]
     try:
         if kind == "receipt":
-            return receive(db, body["sku"], body, by=by, correlation_id=correlation_id)
+            return receive(db, body["sku"], body, by=by, correlation_id=correlation_id, seen_from=seen_from)
         if kind == "adjustment":
             return adjust(db, body["sku"], body, by=by, correlation_id=correlation_id)
         if kind == "return":
@@ -59,7 +63,7 @@ def _drawing_codes(write, named: bool):
     raise AssertionError("unreachable")
 
 
-def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=None) -> dict:
+def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=None, seen_from=None) -> dict:
     """Add received stock to its lot, with its StockReceived event and ledger entry (material: see write_stock).
 
     A receipt naming a purchase order counts on that order's line in the same write, refused
@@ -68,7 +72,7 @@ def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=Non
     mid, quantity, depot = ledger.new_movement_id(), body["quantity"], body["depot"]
     sku = material if isinstance(material, str) else material["_id"]
     lot, number = _lot(body), body.get("purchase_order") or None
-    order = purchase_orders.for_receipt(db, number, depot, sku) if number else None
+    order = purchase_orders.for_receipt(db, number, depot, sku, seen_from=seen_from) if number else None
     supplier = order[0]["supplier"] if order else body.get("supplier") or ""
     unit_cost = body.get("unit_cost")
     if order and unit_cost is None:

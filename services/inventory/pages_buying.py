@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from services.inventory import order_rules, purchase_orders, replenishment, suppliers
+from services.inventory.api_stock import depot_scope
 from services.inventory.pages import depot_of, materials
 from shared.pages import page
 from shared.web import db
@@ -35,7 +36,7 @@ def order_list(principal):
 @blp.get("/admin/purchase-orders/<number>")
 @page("admin", "warehouse")
 def order_detail(principal, number):
-    order = purchase_orders.get(db(), number)
+    order = purchase_orders.get(db(), number, depot=depot_scope())  # warehouse staff: their depot's only
     actions = [a for a in ("send", "close", "cancel") if order_rules.may(a, order["status"])
                and not (a == "cancel" and any(line["received"] for line in order["lines"]))]
     return render_template("inventory/purchase_order.html", order=order, materials=materials(), actions=actions,

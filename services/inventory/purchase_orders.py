@@ -63,9 +63,10 @@ def edit(db, number: str, changes: dict, *, by: str) -> dict:
     return get(db, number)
 
 
-def get(db, number: str) -> dict:
+def get(db, number: str, *, depot: str | None = None) -> dict:
+    """One order; with `depot` (the caller's), another depot's order is not found, as if it did not exist."""
     doc = db.purchase_orders.find_one({"_id": number}, HIDDEN)
-    if doc is None:
+    if doc is None or (depot and doc["depot"] != depot):
         raise OrderNotFound({"purchase_order": number})
     return view(doc)
 
@@ -77,12 +78,12 @@ def view(doc: dict) -> dict:
             "total": sum(line["amount"] for line in lines)}
 
 
-def find(db, *, status=None, depot=None, after=None, limit=50) -> list[dict]:
+def find(db, *, status=None, depot=None, after=None, skip=0, limit=50) -> list[dict]:
     """Orders newest first, filtered."""
     query = {k: v for k, v in (("status", status), ("depot", depot)) if v}
     if after:
         query["_id"] = {"$lt": after}
-    return [view(d) for d in db.purchase_orders.find(query, HIDDEN).sort("_id", DESCENDING).limit(limit)]
+    return [view(d) for d in db.purchase_orders.find(query, HIDDEN).sort("_id", DESCENDING).skip(skip).limit(limit)]
 
 
 def _allowed(doc: dict, action: str) -> None:
@@ -180,10 +181,14 @@ def stop_lines(db, payload: dict, *, correlation_id=None) -> None:
         _each_line(db, payload, order_rules.close_line, correlation_id)
 
 
-def for_receipt(db, number: str, depot: str, sku: str) -> tuple[dict, order_rules.OrderLine]:
-    """The order a receipt names and its line as the order says, if the receipt may count on it."""
+def for_receipt(db, number: str, depot: str, sku: str, *, seen_from: str | None = None
+                ) -> tuple[dict, order_rules.OrderLine]:
+    """The order a receipt names and its line as the order says, if the receipt may count on it.
+
+    `seen_from`: the receiver's own depot, when they may see only its orders (another's is unknown to them).
+    """
     doc = db.purchase_orders.find_one({"_id": number}, HIDDEN)
-    if doc is None:
+    if doc is None or (seen_from and doc["depot"] != seen_from):
         raise UnknownOrder({"purchase_order": number})
     details = {"purchase_order": number, "status": doc["status"]}
     if doc["status"] == order_rules.DRAFT:

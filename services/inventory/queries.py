@@ -22,7 +22,7 @@ def _view(doc: dict, *, lots: bool = False) -> dict:
     return {**stock_view(stock), "blocked": stock.blocked, "on_order": stock.on_order, **extra}
 
 
-def list_stock(db, *, depot=None, sku=None, category=None, below_reorder=False, after=None,
+def list_stock(db, *, depot=None, sku=None, category=None, below_reorder=False, after=None, skip=0,
                limit=50) -> list[dict]:
     """One page of stock records in depot/sku order (`sku` one code, or {"$in": codes})."""
     query = {name: value for name, value in (("depot", depot), ("sku", sku), ("category", category))
@@ -31,7 +31,7 @@ def list_stock(db, *, depot=None, sku=None, category=None, below_reorder=False, 
         query["level"] = {"$in": [domain.LOW, domain.DEPLETED]}
     if after:
         query["_id"] = {"$gt": after}
-    return [_view(doc) for doc in db.stock.find(query, _STOCK_FIELDS).sort("_id", ASCENDING).limit(limit)]
+    return [_view(doc) for doc in db.stock.find(query, _STOCK_FIELDS).sort("_id", ASCENDING).skip(skip).limit(limit)]
 
 
 def get_stock(db, depot: str, sku: str) -> dict:

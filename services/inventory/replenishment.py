@@ -12,6 +12,7 @@ from services.inventory.waitlist import WAITLISTED
 from shared.calendar import IST
 
 ROWS = 500
+MAX_MATERIALS = 5_000  # materials a depot may list: at most the whole catalog, which is far smaller
 
 
 def _since_id(days: int) -> str:
@@ -36,23 +37,30 @@ def issued(db, depot: str, days: int = rules.HISTORY_DAYS) -> dict[str, int]:
     return {row["_id"]: -row["quantity"] for row in rows}
 
 
+def listed(db, depot: str, waiting: dict, after: str | None = None) -> list[str]:
+    """The depot's materials in sku order after `after`: the active ones stocked or awaited there, and those with a
+    reorder level above 0 even if never stocked there (nothing on hand: as short as can be)."""
+    stocked = {"depot": depot, "_id": {"$gt": f"{depot}/{after}"}} if after else {"depot": depot}
+    there = {doc["sku"] for doc in db.stock.find(stocked, {"sku": 1}).sort("_id", ASCENDING).limit(MAX_MATERIALS)}
+    known = db.materials.find({"_id": {"$gt": after}} if after else {}, {"reorder_level": 1, "active": 1})
+    return [m["_id"] for m in known.sort("_id", ASCENDING).limit(MAX_MATERIALS) if m.get("active", True)
+            and (m["_id"] in there or m["_id"] in waiting or m.get("reorder_level", 0) > 0)]
+
+
 def suggestions(db, depot: str, *, supplier: str | None = None, cover_days: int = 60, after: str | None = None,
-                limit: int = ROWS) -> list[dict]:
-    """Per material stocked or awaited at the depot, in sku order after `after`: figures and the suggested
-    order (in the supplier's packs)."""
+                skip: int = 0, limit: int = ROWS) -> list[dict]:
+    """Per material of the depot (`listed`), in sku order after `after` (and `skip` of them): figures and the
+    suggested order (in the supplier's packs)."""
     depot_or_error(db, depot, not_found=True)
     seller = suppliers.get(db, supplier) if supplier else None
-    stock = {row["sku"]: row for row in queries.list_stock(db, depot=depot, limit=limit,
-                                                            after=f"{depot}/{after}" if after else None)}
     waiting, used = waitlisted(db, depot), issued(db, depot)
-    skus = sorted(sku for sku in stock.keys() | waiting.keys() if not after or sku > after)[:limit]
+    skus = listed(db, depot, waiting, after)[skip:skip + limit]
+    stock = {row["sku"]: row for row in queries.list_stock(db, depot=depot, sku={"$in": skus}, limit=len(skus) or 1)}
     materials = {m["_id"]: m for m in db.materials.find({"_id": {"$in": skus}}, {"outbox": 0, "terms": 0})
                  .limit(len(skus) or 1)}
     rows = []
     for sku in skus:
-        material = materials.get(sku)
-        if material is None or not material.get("active", True):
-            continue
+        material = materials[sku]
         figures = stock.get(sku) or {"on_hand": 0, "reserved": 0, "blocked": 0, "available": 0, "on_order": 0}
         avg = rules.avg_daily(used.get(sku, 0))
         pack = suppliers.item(seller, sku).get("pack_size") or material.get("pack_size")

@@ -20,10 +20,20 @@ CLASS = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error=F_("a class such as cotton-ha
 
 
 class Page(ma.Schema):
-    """Keyset pagination: `after` is the X-Next-Cursor header of the previous page."""
+    """A page of a list: `after` the X-Next-Cursor header of the previous page, or `page` N (from 1) of `limit`."""
 
     limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
-    after = f.String(load_default=None, validate=v.Length(max=200))
+    after = f.String(load_default=None, validate=v.Length(max=200),
+                     metadata={"description": "the X-Next-Cursor header of the previous page"})
+    page = f.Integer(load_default=None, validate=v.Range(min=1, max=100_000),
+                     metadata={"description": "page N (from 1) of `limit` items, instead of `after`"})
+    format = f.String(load_default="json", validate=v.OneOf(["json"]),
+                      metadata={"description": "json only: this list has no CSV export"})
+
+    @ma.validates_schema
+    def _one_way(self, data, **kwargs):
+        if data.get("page") is not None and data.get("after"):
+            raise ma.ValidationError(F_("use either page or after, not both"), "page")
 
 
 class HoursSchema(ma.Schema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
+from services.inventory import clock
 from services.inventory.order_rules import STATUSES as ORDER_STATUSES
 from services.inventory.schemas import CODE, Page
 from shared.calendar import Day
@@ -66,6 +67,15 @@ class OrderLineSchema(ma.Schema):
 _LINES = {"validate": [v.Length(min=1, max=100), _distinct_skus]}
 
 
+def _not_past(day: str) -> None:
+    """An order is expected today or later: India's date, by the inventory's clock."""
+    if day < clock.today().isoformat():
+        raise ma.ValidationError(F_("a day from today on (India's date); this one has passed"))
+
+
+_EXPECTED = {"validate": _not_past, "metadata": {"description": "YYYY-MM-DD, today (India) or later"}}
+
+
 class OrderReceiptSchema(ma.Schema):
     movement_id = f.String()
     sku = f.String()
@@ -81,7 +91,7 @@ class PurchaseOrderSchema(ma.Schema):
     supplier_name = f.String(dump_only=True)
     depot = f.String(required=True, validate=CODE)
     lines = f.List(f.Nested(OrderLineSchema), required=True, **_LINES)
-    expected_on = Day(required=True)
+    expected_on = Day(required=True, **_EXPECTED)
     note = f.String(load_default="", validate=v.Length(max=1000))
     status = f.String(dump_only=True)
     total = Money(dump_only=True)
@@ -94,7 +104,7 @@ class PurchaseOrderSchema(ma.Schema):
 
 class PurchaseOrderPatchSchema(ma.Schema):
     lines = f.List(f.Nested(OrderLineSchema), **_LINES)
-    expected_on = Day()
+    expected_on = Day(**_EXPECTED)
     note = f.String(validate=v.Length(max=1000))
 
     @ma.validates_schema
@@ -103,9 +113,13 @@ class PurchaseOrderPatchSchema(ma.Schema):
             raise ma.ValidationError(F_("send at least one field to change"), "_schema")
 
 
+_CSV = {"load_default": "json", "validate": v.OneOf(["json", "csv"])}
+
+
 class OrderQuery(Page):
     status = f.String(load_default=None, validate=v.OneOf(ORDER_STATUSES))
     depot = f.String(load_default=None, validate=CODE)
+    format = f.String(**_CSV, metadata={"description": "csv: every matching order (no paging), a row per line"})
 
 
 class LotActionSchema(ma.Schema):
@@ -164,6 +178,7 @@ class ReplenishmentQuery(Page):
     depot = f.String(required=True, validate=CODE)
     supplier = f.String(load_default=None, validate=CODE)
     cover_days = f.Integer(load_default=60, validate=v.Range(min=1, max=365))
+    format = f.String(**_CSV, metadata={"description": "csv: every material of the depot (no paging)"})
 
 
 class ReplenishmentSchema(ma.Schema):

@@ -45,9 +45,9 @@ def active(db, code: str) -> dict:
     return supplier
 
 
-def find(db, *, after: str | None = None, limit: int = 50) -> list[dict]:
+def find(db, *, after: str | None = None, skip: int = 0, limit: int = 50) -> list[dict]:
     query = {"_id": {"$gt": after}} if after else {}
-    return list(db.suppliers.find(query).sort("_id", ASCENDING).limit(limit))
+    return list(db.suppliers.find(query).sort("_id", ASCENDING).skip(skip).limit(limit))
 
 
 def item(supplier: dict | None, sku: str) -> dict:

@@ -8,7 +8,7 @@ from flask import Response
 from services.notifier import alert_exports, alerts, event_log, messages, notifications
 from services.notifier.errors import AlertAlreadyResolved, AlertNotOpen
 from services.notifier.schemas import (AlertQuery, AlertSchema, EventQuery, EventSchema, NoteBody,
-                                       NotificationQuery, NotificationSchema)
+                                       NotificationQuery, NotificationSchema, skip_of)
 from shared.auth import current_principal, require_role
 from shared.calendar import instants
 from shared.errors import NotFound
@@ -23,8 +23,9 @@ blp = Blueprint("notifier", __name__, url_prefix="/api/v1", description="Events,
 @blp.arguments(EventQuery, location="query")
 @blp.response(200, EventSchema(many=True))
 def list_events(query):
-    """Integration events seen by the notifier, newest first (admin only)."""
-    return event_log.recent(db(), type_=query["type"], limit=query["limit"], before=query["before"])
+    """Integration events seen by the notifier, newest first, a page at a time (admin only)."""
+    return event_log.recent(db(), type_=query["type"], limit=query["limit"], before=query["before"],
+                            skip=skip_of(query))
 
 
 def depot_scope() -> str | None:
@@ -53,7 +54,7 @@ def list_alerts(query):
         docs = alerts.find(db(), **filters, limit=alert_exports.MAX_ROWS)
         return Response(alert_exports.as_csv(messages.describe_alerts(db(), docs), language()), mimetype="text/csv",
                         headers={"Content-Disposition": "attachment; filename=alerts.csv"})
-    docs = alerts.find(db(), **filters, limit=query["limit"], skip=(query["page"] - 1) * query["limit"])
+    docs = alerts.find(db(), **filters, limit=query["limit"], skip=skip_of(query))
     return messages.describe_alerts(db(), docs), 200, {"X-Total-Count": str(alerts.count(db(), **filters))}
 
 
@@ -105,13 +106,11 @@ def resolve_alert(body, alert_id):
 @blp.arguments(NotificationQuery, location="query")
 @blp.response(200, NotificationSchema(many=True))
 def list_notifications(query):
-    """The caller's own notifications, newest first, in their language."""
-    asked = language()
-    out = []
-    for artisan_id in notifications.owners(db(), current_principal()):
-        docs = notifications.for_artisan(db(), artisan_id, unread_only=query["unread"], limit=query["limit"])
-        out += notifications.render(db(), docs, notifications.language_for(db(), artisan_id, asked))
-    return sorted(out, key=lambda n: n["created_at"], reverse=True)[:query["limit"]]
+    """The caller's own notifications (a secretary's: the members'), newest first, a page at a time, each in its
+    artisan's language."""
+    docs = notifications.of_people(db(), notifications.owners(db(), current_principal()), unread_only=query["unread"],
+                                   skip=skip_of(query), limit=query["limit"])
+    return notifications.render_each(db(), docs, language())
 
 
 @blp.route("/notifications/<notification_id>/read", methods=["POST"])

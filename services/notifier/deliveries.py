@@ -105,6 +105,6 @@ def failed(db, delivery: dict, now: datetime, error: str, *, max_attempts: int, 
 
 
 def find(db, *, status: str | None = None, channel: str | None = None, target: str | None = None,
-         limit: int = 100) -> list[dict]:
+         skip: int = 0, limit: int = 100) -> list[dict]:
     query = {k: v for k, v in (("status", status), ("channel", channel), ("target", target)) if v}
-    return list(db.deliveries.find(query, {"payload": 0}).sort("created_at", DESCENDING).limit(limit))
+    return list(db.deliveries.find(query, {"payload": 0}).sort("created_at", DESCENDING).skip(skip).limit(limit))

@@ -22,12 +22,12 @@ def record(db, event: Event) -> bool:
     return True
 
 
-def recent(db, *, type_: str | None = None, limit: int = 50,
-           before: datetime | None = None) -> list[dict]:
-    """Newest first; `before` is the received_at of the last item of the previous page."""
+def recent(db, *, type_: str | None = None, limit: int = 50, before: datetime | None = None,
+           skip: int = 0) -> list[dict]:
+    """Newest first; `before` is the received_at of the last item of the previous page (or `skip` that many)."""
     query = {}
     if type_:
         query["type"] = type_
     if before:
         query["received_at"] = {"$lt": before}
-    return list(db.events.find(query, {"_id": 0}).sort("received_at", DESCENDING).limit(limit))
+    return list(db.events.find(query, {"_id": 0}).sort("received_at", DESCENDING).skip(skip).limit(limit))

@@ -61,17 +61,22 @@ def owners(db, principal) -> list[str]:
     return []
 
 
-def for_artisan(db, artisan_id: str, *, unread_only: bool = False, limit: int = 50) -> list[dict]:
-    query = {"artisan_id": artisan_id}
+def of_people(db, artisan_ids: list[str], *, unread_only: bool = False, skip: int = 0, limit: int = 50) -> list[dict]:
+    """The notifications of one or several artisans (a cooperative's members), newest first, a page at a time."""
+    query = {"artisan_id": {"$in": artisan_ids}}
     if unread_only:
         query["read_at"] = None
-    return list(db.notifications.find(query, {"fanout": 0}).sort("created_at", DESCENDING).limit(limit))
-
-
-def of_people(db, artisan_ids: list[str], *, skip: int = 0, limit: int = 50) -> list[dict]:
-    """The notifications of several artisans (a cooperative's members), newest first, a page at a time."""
-    return list(db.notifications.find({"artisan_id": {"$in": artisan_ids}}, {"fanout": 0})
+    return list(db.notifications.find(query, {"fanout": 0})
                 .sort("created_at", DESCENDING).skip(skip).limit(limit))
+
+
+def render_each(db, docs: list[dict], asked: str) -> list[dict]:
+    """`render` each notification in its artisan's own language (else `asked`), in the order given."""
+    languages = {a: language_for(db, a, asked) for a in {doc["artisan_id"] for doc in docs}}
+    done = {}
+    for lang in set(languages.values()):
+        done.update((n["id"], n) for n in render(db, [d for d in docs if languages[d["artisan_id"]] == lang], lang))
+    return [done[doc["_id"]] for doc in docs]
 
 
 def count_of(db, artisan_ids: list[str]) -> int:

@@ -12,6 +12,17 @@ from shared.quantity import Quantity
 STATUS_LIST = r"^(open|acknowledged|resolved)(,(open|acknowledged|resolved))*$"
 
 
+def page_field():
+    """`?page=N`: the Nth page (from 1) of `limit` items (DESIGN.md, "Pages and lists")."""
+    return f.Integer(load_default=1, validate=v.Range(min=1, max=100_000),
+                     metadata={"description": "page N (from 1) of `limit` items"})
+
+
+def skip_of(query: dict) -> int:
+    """How many items come before the page asked for."""
+    return ((query.get("page") or 1) - 1) * query["limit"]
+
+
 class AlertQuery(ma.Schema):
     status = f.String(load_default=None, validate=v.Regexp(STATUS_LIST, error=F_("open, acknowledged or resolved; "
                                                                                  "several with commas")),
@@ -23,7 +34,7 @@ class AlertQuery(ma.Schema):
     since = Day(load_default=None, data_key="from", metadata={"description": "first seen on this day (India) or later"})
     until = Day(load_default=None, data_key="to", metadata={"description": "first seen on this day (India) or earlier"})
     limit = f.Integer(load_default=100, validate=v.Range(min=1, max=500), metadata={"description": "a page's size"})
-    page = f.Integer(load_default=1, validate=v.Range(min=1, max=100_000))
+    page = page_field()
     format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]),
                       metadata={"description": "csv: every alert that matches (times in India, +05:30), no paging"})
 
@@ -84,6 +95,7 @@ class AlertSchema(ma.Schema):
 class NotificationQuery(ma.Schema):
     unread = f.Boolean(load_default=False)
     limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
+    page = page_field()
 
 
 class NotificationSchema(ma.Schema):
@@ -128,12 +140,20 @@ class ContactOut(ContactIn):
     created_at = f.AwareDateTime()
 
 
+class ListQuery(ma.Schema):
+    """A page of a short list (webhooks, contacts), oldest first."""
+
+    limit = f.Integer(load_default=100, validate=v.Range(min=1, max=500))
+    page = page_field()
+
+
 class DeliveryQuery(ma.Schema):
     status = f.String(load_default=None, validate=v.OneOf(["pending", "sending", "delivered", "failed",
                                                           "skipped"]))
     channel = f.String(load_default=None, validate=v.OneOf(["in_app", "webhook", "email", "sms"]))
     target = f.String(load_default=None, validate=v.Length(max=100))
     limit = f.Integer(load_default=100, validate=v.Range(min=1, max=500))
+    page = page_field()
 
 
 class LogEntry(ma.Schema):
@@ -166,7 +186,14 @@ class DeliverySchema(ma.Schema):
 class EventQuery(ma.Schema):
     type = f.String(load_default=None, validate=v.Length(max=100))
     limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
-    before = f.AwareDateTime(load_default=None)
+    before = f.AwareDateTime(load_default=None, metadata={"description": "received_at of the previous page's last"})
+    page = f.Integer(load_default=None, validate=v.Range(min=1, max=100_000),
+                     metadata={"description": "page N (from 1) of `limit` items, instead of `before`"})
+
+    @ma.validates_schema
+    def _one_way(self, data, **kwargs):
+        if data.get("page") is not None and data.get("before"):
+            raise ma.ValidationError(F_("use either page or before, not both"), "page")
 
 
 class EventSchema(ma.Schema):

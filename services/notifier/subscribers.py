@@ -23,8 +23,9 @@ def add_webhook(db, data: dict, *, by: str, allow: frozenset[str]) -> dict:
     return doc
 
 
-def webhooks(db) -> list[dict]:
-    return list(db.webhooks.find({}, {"secret": 0}).sort("created_at", 1))
+def webhooks(db, *, skip: int = 0, limit: int = 0) -> list[dict]:
+    """Webhooks, oldest first (`limit` 0: all)."""
+    return list(db.webhooks.find({}, {"secret": 0}).sort([("created_at", 1), ("_id", 1)]).skip(skip).limit(limit))
 
 
 def webhook(db, webhook_id: str) -> dict | None:
@@ -55,8 +56,9 @@ def remove_contact(db, contact_id: str) -> bool:
     return db.contacts.delete_one({"_id": contact_id}).deleted_count == 1
 
 
-def contacts(db) -> list[dict]:
-    return list(db.contacts.find({}).sort("created_at", 1))
+def contacts(db, *, skip: int = 0, limit: int = 0) -> list[dict]:
+    """Admin contacts, oldest first (`limit` 0: all)."""
+    return list(db.contacts.find({}).sort([("created_at", 1), ("_id", 1)]).skip(skip).limit(limit))
 
 
 def contact(db, contact_id: str) -> dict | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import current_app
 
 from services.notifier import deliveries, outbound, subscribers
-from services.notifier.schemas import (ContactIn, ContactOut, DeliveryQuery, DeliverySchema, WebhookIn,
-                                       WebhookOut)
+from services.notifier.schemas import (ContactIn, ContactOut, DeliveryQuery, DeliverySchema, ListQuery, WebhookIn,
+                                       WebhookOut, skip_of)
 from shared.auth import current_principal, require_role
 from shared.errors import NotFound
 from shared.web import Blueprint, db
@@ -26,9 +26,11 @@ def add_webhook(body):
 
 @blp.route("/webhooks", methods=["GET"])
 @require_role("admin")
+@blp.arguments(ListQuery, location="query")
 @blp.response(200, WebhookOut(many=True))
-def list_webhooks():
-    return subscribers.webhooks(db())
+def list_webhooks(query):
+    """Webhooks, oldest first, a page at a time."""
+    return subscribers.webhooks(db(), skip=skip_of(query), limit=query["limit"])
 
 
 @blp.route("/webhooks/<webhook_id>", methods=["DELETE"])
@@ -49,7 +51,7 @@ def webhook_deliveries(query, webhook_id):
     if subscribers.webhook(db(), webhook_id) is None:
         raise NotFound({"id": webhook_id})
     return deliveries.find(db(), status=query["status"], channel="webhook", target=webhook_id,
-                           limit=query["limit"])
+                           skip=skip_of(query), limit=query["limit"])
 
 
 @blp.route("/contacts", methods=["POST"])
@@ -63,9 +65,11 @@ def add_contact(body):
 
 @blp.route("/contacts", methods=["GET"])
 @require_role("admin")
+@blp.arguments(ListQuery, location="query")
 @blp.response(200, ContactOut(many=True))
-def list_contacts():
-    return subscribers.contacts(db())
+def list_contacts(query):
+    """Admin contacts, oldest first, a page at a time."""
+    return subscribers.contacts(db(), skip=skip_of(query), limit=query["limit"])
 
 
 @blp.route("/contacts/<contact_id>", methods=["DELETE"])
@@ -83,4 +87,4 @@ def remove_contact(contact_id):
 def list_deliveries(query):
     """Every channel's delivery log, newest first; `status=failed` shows what never arrived."""
     return deliveries.find(db(), status=query["status"], channel=query["channel"], target=query["target"],
-                           limit=query["limit"])
+                           skip=skip_of(query), limit=query["limit"])

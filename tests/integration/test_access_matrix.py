@@ -66,6 +66,9 @@ MATRIX = [
                                                "lines": [{"sku": SKU, "quantity": "1", "price": "1"}]}, ADMIN_ONLY),
     ("inventory", "GET", "/purchase-orders", None, STAFF),
     ("inventory", "GET", "/purchase-orders/{draft_po}", None, STAFF),
+    ("inventory", "GET", "/purchase-orders/{other_po}", None, expect(warehouse=404, artisan=403, secretary=403)),
+    ("inventory", "PATCH", "/purchase-orders/{other_po}", {"note": "n"}, ADMIN_ONLY),
+    ("inventory", "POST", "/purchase-orders/{other_po}/cancel", None, ADMIN_ONLY),
     ("inventory", "PATCH", "/purchase-orders/{draft_po}", {"note": "n"}, ADMIN_ONLY),
     ("inventory", "POST", "/purchase-orders/{draft_po}/send", None, ADMIN_ONLY),
     ("inventory", "POST", "/purchase-orders/{sent_po}/close", None, ADMIN_ONLY),
@@ -81,6 +84,7 @@ MATRIX = [
     ("inventory", "POST", "/counts", {"depot": "BHD"}, expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "GET", "/counts", None, STAFF),
     ("inventory", "GET", "/counts/{own_count}", None, STAFF),
+    ("inventory", "GET", "/counts/{other_count}", None, expect(warehouse=404, artisan=403, secretary=403)),
     ("inventory", "PUT", "/counts/{own_count}/lines", {"sku": SKU, "lot": "LOT-VNS", "counted": "5"}, STAFF),
     ("inventory", "PUT", "/counts/{other_count}/lines", {"sku": SKU, "lot": "LOT-BHD", "counted": "5"},
      expect(warehouse=403, artisan=403, secretary=403)),
@@ -249,6 +253,7 @@ def world():
     orders = {name: call(inv, "POST", "/purchase-orders", admin, order)["purchase_order"]
               for name in ("draft_po", "sent_po", "spare_po")}
     call(inv, "POST", f"/purchase-orders/{orders['sent_po']}/send", admin)
+    orders["other_po"] = call(inv, "POST", "/purchase-orders", admin, {**order, "depot": "BHD"})["purchase_order"]
     counted, counter = {}, issue_token(config.jwt_secret, sub="counter", role="admin")  # not the approving admin
     for name, code in (("own_count", "VNS"), ("other_count", "BHD")):
         counted[name] = call(inv, "POST", "/counts", counter, {"depot": code})["count_id"]
@@ -343,6 +348,13 @@ def test_lists_show_each_caller_only_their_side(world):
         assert "ART-A" in {a["artisan_id"] for a in seen} and {a["cooperative"] for a in seen} == {"Coop-A"}, role
         assert {n["id"] for n in get("notifier", "/notifications", role)} == {objects["own_note"]}, role
     assert {a["depot"] for a in get("notifier", "/alerts", "warehouse")} == {"VNS"}
+    for query in ("", "?depot=BHD"):  # warehouse staff of VNS see VNS's purchase orders only
+        seen = {o["purchase_order"]: o["depot"] for o in get("inventory", f"/purchase-orders{query}", "warehouse")}
+        assert objects["draft_po"] in seen and set(seen.values()) == {"VNS"}, query
+    assert objects["other_po"] in {o["purchase_order"] for o in get("inventory", "/purchase-orders", "admin")}
+    for query in ("", "?depot=BHD"):  # and their depot's stock counts only
+        assert {c["depot"] for c in get("inventory", f"/counts{query}", "warehouse")} == {"VNS"}, query
+    assert {c["depot"] for c in get("inventory", "/counts", "admin")} == {"VNS", "BHD"}
 
 
 def test_only_an_admin_sets_looms(world):

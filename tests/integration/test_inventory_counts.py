@@ -142,3 +142,16 @@ def test_an_approval_that_would_take_set_aside_stock_is_refused_before_anything_
         "insufficient_stock"
     assert runtime.db.counts.find_one({"_id": count_id})["status"] == "submitted"
     assert runtime.db.movements.count_documents({"type": "adjustment"}) == 0
+
+
+def test_warehouse_staff_read_only_their_own_depots_counts(api):
+    own = start(api)
+    other = api("POST", "/counts", {"depot": "BHD"}, who="admin", status=201)["count_id"]
+    assert api("GET", f"/counts/{own}")["depot"] == "VNS"
+    error = api("GET", f"/counts/{other}", status=404, lang="hi")["error"]
+    assert error["code"] == "unknown_count" and any("\u0900" <= ch <= "\u097f" for ch in error["message"])
+    assert api("GET", f"/counts/{other}", who="other")["depot"] == "BHD"
+    assert api("GET", f"/counts/{other}", who="admin")["depot"] == "BHD"
+    for query in ("", "?depot=BHD"):
+        assert [c["count_id"] for c in api("GET", f"/counts{query}")] == [own]
+    assert [c["count_id"] for c in api("GET", "/counts", who="admin")] == [other, own]

@@ -81,6 +81,12 @@ def test_lots_counts_orders_and_suggestions_render_in_both_languages(page, runti
     order = page(f"/admin/purchase-orders/{number}", role="admin")
     assert "Sri Ram Mills" in order and "₹24,550.00" in order and "Send to the supplier" in order
     assert number in page("/admin/purchase-orders?depot=VNS", role="admin")
+    assert "Sri Ram Mills" in page(f"/admin/purchase-orders/{number}")  # warehouse staff of VNS
+    elsewhere = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "BHD", "expected_on": "2030-01-31",
+                                                    "lines": [{"sku": "YRN", "quantity": 1_000, "price": 100}]},
+                                       by="adm")["purchase_order"]
+    assert "Sri Ram Mills" not in page(f"/admin/purchase-orders/{elsewhere}", status=404)  # another depot's
+    assert elsewhere not in page("/admin/purchase-orders?depot=BHD")
     sheet = page(f"/warehouse/counts/{count_id}/sheet")
     assert "data-print" in sheet and ">A<" in sheet and "60 kg" not in sheet  # a blind sheet: no book figures
     assert "Books when counted" not in page(f"/warehouse/counts/{count_id}")

@@ -1,9 +1,11 @@
 """Suppliers and purchase orders over HTTP: statuses, receipts naming their order, over-receipt, lateness, crashes."""
+import csv
+import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.inventory import clock, ledger, purchase_orders, watch
+from services.inventory import clock, create_app, ledger, purchase_orders, watch
 from services.inventory.consumer import make_handler
 from shared.envelope import decode_event
 from tests.integration.test_inventory_support import inventory_api, check_invariants, runtime  # noqa: F401
@@ -119,7 +121,9 @@ def test_receipts_for_a_closed_cancelled_other_depot_or_missing_order_are_refuse
     assert api("POST", f"/purchase-orders/{cancelled}/cancel", status=200)["status"] == "cancelled"
     assert receipt(api, cancelled, "1", status=409)["error"]["code"] == "purchase_order_closed"
     elsewhere = order(api, depot="BHD")
-    assert receipt(api, elsewhere, "1", status=422)["error"]["code"] == "purchase_order_depot"
+    assert receipt(api, elsewhere, "1", status=422)["error"]["code"] == "unknown_purchase_order"  # not theirs to see
+    other = {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "1", "purchase_order": elsewhere}
+    assert api("POST", "/movements", other, status=422)["error"]["code"] == "purchase_order_depot"  # admin
     assert receipt(api, order(api), "1", sku="DYE", status=422)["error"]["code"] == "not_on_order"
     assert receipt(api, "PO-99999", "1", status=422)["error"]["code"] == "unknown_purchase_order"
     assert api("GET", "/stock/VNS/YRN")["on_hand"] == "30"
@@ -182,3 +186,69 @@ def test_the_ledger_names_the_order_and_the_lot_of_each_receipt(api, runtime):
     assert (entry["purchase_order"], entry["lot"], entry["supplier"], entry["unit_cost"]) == \
         (number, "L-7", "MILL-SRM", "245.50")
     assert datetime.now(timezone.utc) - timedelta(minutes=1) < datetime.fromisoformat(entry["at"])
+
+
+def test_warehouse_staff_see_only_their_own_depots_orders(api, runtime):
+    own, other = order(api, send=False), order(api, depot="BHD", send=False)
+    assert api("GET", f"/purchase-orders/{own}", role="warehouse", depot="VNS")["purchase_order"] == own
+    error = api("GET", f"/purchase-orders/{other}", role="warehouse", depot="VNS", status=404, lang="hi")["error"]
+    assert error["code"] == "unknown_purchase_order" and any("\u0900" <= ch <= "\u097f" for ch in error["message"])
+    assert api("GET", f"/purchase-orders/{other}", role="warehouse", depot="BHD")["depot"] == "BHD"
+    assert api("GET", f"/purchase-orders/{other}")["depot"] == "BHD"  # admins see every depot's
+    for query in ("", "?depot=BHD"):
+        assert [o["purchase_order"] for o in api("GET", f"/purchase-orders{query}", role="warehouse",
+                                                 depot="VNS")] == [own]
+    assert [o["purchase_order"] for o in api("GET", "/purchase-orders")] == [other, own]
+
+
+@pytest.fixture
+def download(config, runtime, token):
+    """download(path, role=, **claims): the API's CSV answer as rows (dicts), after checking it is a CSV file."""
+    client = create_app(config, runtime).test_client()
+
+    def get(path, role="admin", **claims):
+        answer = client.get(f"/api/v1{path}", headers=token(role, **claims))
+        assert answer.status_code == 200 and answer.mimetype == "text/csv", answer.get_data(as_text=True)[:300]
+        assert answer.headers["Content-Disposition"] == "attachment; filename=purchase-orders.csv"
+        return list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    return get
+
+
+def test_the_orders_export_to_csv_a_row_per_line_with_the_lists_filters(api, runtime, download):
+    api("POST", "/suppliers", {**MILL, "code": "MILL-X", "name": "=HYPERLINK(\"x\")"}, status=201)
+    first = order(api, lines=(("YRN", "100", "245.50"), ("DYE", "2.5", "80")))
+    receipt(api, first, "40")
+    drafted = order(api, send=False, depot="BHD")
+    other = order(api, send=False, supplier="MILL-X")
+    rows = download("/purchase-orders?format=csv&limit=1")  # the whole list, not a page
+    assert [(r["purchase_order"], r["sku"]) for r in rows] == [(other, "YRN"), (drafted, "YRN"), (first, "YRN"),
+                                                               (first, "DYE")]  # newest first
+    yarn = rows[2]
+    assert {k: yarn[k] for k in ("status", "supplier", "supplier_name", "depot", "expected_on", "material", "unit",
+                                 "quantity", "received", "remaining", "price", "amount")} == {
+        "status": "partially_received", "supplier": "MILL-SRM", "supplier_name": "Sri Ram Mills", "depot": "VNS",
+        "expected_on": "2030-01-31", "material": "YRN material", "unit": "kg", "quantity": "100", "received": "40",
+        "remaining": "60", "price": "245.50", "amount": "24550.00"}
+    assert rows[3]["amount"] == "200.00" and rows[0]["supplier_name"] == "'=HYPERLINK(\"x\")"
+    assert datetime.fromisoformat(yarn["created_at"]).tzinfo is not None
+    assert [r["purchase_order"] for r in download("/purchase-orders?format=csv&status=draft&depot=BHD")] == [drafted]
+    seen = download("/purchase-orders?format=csv&depot=BHD", role="warehouse", depot="VNS")  # their depot's only
+    assert {r["depot"] for r in seen} == {"VNS"} and drafted not in {r["purchase_order"] for r in seen}
+    assert api("GET", "/purchase-orders?format=xml", status=400)["error"]["code"] == "validation_error"
+
+
+def test_an_order_expected_on_a_day_already_past_in_india_is_refused(api, runtime, monkeypatch):
+    moment = datetime(2030, 1, 10, 20, 0, tzinfo=timezone.utc)  # 01:30 on the 11th in India
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    body = {"supplier": "MILL-SRM", "depot": "VNS", "lines": [{"sku": "YRN", "quantity": "1", "price": "1"}]}
+    for lang in ("en", "hi"):
+        error = api("POST", "/purchase-orders", {**body, "expected_on": "2030-01-10"}, status=400, lang=lang)["error"]
+        assert set(error) == {"code", "message", "details"} and error["code"] == "validation_error"
+        assert list(error["details"]) == ["expected_on"]
+    assert any("\u0900" <= ch <= "\u097f" for ch in error["details"]["expected_on"][0])
+    assert runtime.db.purchase_orders.count_documents({}) == 0
+    today = api("POST", "/purchase-orders", {**body, "expected_on": "2030-01-11"}, status=201)  # India's today
+    assert api("PATCH", f"/purchase-orders/{today['purchase_order']}", {"expected_on": "2029-12-31"},
+               status=400)["error"]["details"]["expected_on"]
+    assert api("GET", f"/purchase-orders/{today['purchase_order']}")["expected_on"] == "2030-01-11"
+    api("PATCH", f"/purchase-orders/{today['purchase_order']}", {"expected_on": "2030-01-12"}, status=200)

@@ -1,10 +1,12 @@
 """What to order next: on hand, reserved, on order, waitlisted, 90 days of issues, pack sizes, a draft order."""
+import csv
+import io
 import itertools
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.inventory import clock, ledger, replenishment
+from services.inventory import clock, create_app, ledger, replenishment
 from services.inventory.consumer import make_handler
 from tests.integration.test_inventory_support import inventory_api, requisition, runtime  # noqa: F401
 
@@ -50,8 +52,8 @@ def test_the_suggestion_covers_the_waitlist_in_whole_packs(api, runtime, config,
                 status=201)
     assert draft["status"] == "draft" and [(x["sku"], x["quantity"], x["price"]) for x in draft["lines"]] == \
         [("YRN", "50", "210.00")]
-    assert api("POST", "/replenishment/purchase-orders", {"depot": "VNS", "supplier": "MILL", "skus": ["DYE"]},
-               status=422)["error"]["code"] == "nothing_to_order"
+    assert api("POST", "/replenishment/purchase-orders", {"depot": "VNS", "supplier": "MILL", "skus": ["BRS"]},
+               status=422)["error"]["code"] == "nothing_to_order"  # no reorder level, none stocked, none waited for
 
 
 def test_a_material_only_waited_for_appears_and_inactive_ones_do_not(api, runtime, config):
@@ -60,7 +62,7 @@ def test_a_material_only_waited_for_appears_and_inactive_ones_do_not(api, runtim
     dye = row(rows, "DYE")
     assert (dye["on_hand"], dye["waitlisted"], dye["suggested_quantity"]) == ("0", "3", "4")  # up to reorder 1
     api("PATCH", "/materials/DYE", {"active": False}, status=200)
-    assert [r["sku"] for r in api("GET", "/replenishment?depot=VNS", status=200)] == []
+    assert [r["sku"] for r in api("GET", "/replenishment?depot=VNS", status=200)] == ["YRN"]  # kept: reorder level
     assert api("GET", "/replenishment?depot=NOPE", status=404)["error"]["code"] == "unknown_depot"
 
 
@@ -71,3 +73,52 @@ def test_the_chart_history_closes_each_day_with_the_stock_then(runtime):
     series = replenishment.history(runtime.db, "VNS", "YRN", on_hand=9_000)
     assert len(series["stock"]) == 90 and series["stock"][-1] == 9_000 and series["stock"][0] == 0
     assert sum(series["issues"]) == 0
+
+
+def test_what_to_order_exports_to_csv_as_the_list_says_it(api, runtime, config, token):
+    handle = make_handler(runtime.db, config)
+    api("POST", "/movements", {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": "0.5"}, status=201)
+    api("POST", "/movements", {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "2"}, status=201)
+    handle(requisition("RequisitionApproved", "R1", [("YRN", 12_000)]))  # waits: 2 kg are there
+    listed = api("GET", "/replenishment?depot=VNS&supplier=MILL", status=200)
+    answer = create_app(config, runtime).test_client().get("/api/v1/replenishment?depot=VNS&supplier=MILL&format=csv"
+                                                           "&limit=1", headers=token("warehouse", depot="VNS"))
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    assert answer.headers["Content-Disposition"] == "attachment; filename=replenishment.csv"
+    rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    assert len(listed) >= 2 and [r["sku"] for r in rows] == [r["sku"] for r in listed]  # every row, not a page
+    for got, want in zip(rows, listed):
+        assert got["depot"] == "VNS" and got["material"] == want["name"] and got["unit"] == "kg"
+        for name in ("on_hand", "reserved", "available", "on_order", "waitlisted", "target", "suggested_quantity"):
+            assert got[name] == want[name], name
+        assert got["pack_size"] == (want["pack_size"] or "")
+    yarn = row(rows, "YRN")
+    assert (yarn["waitlisted"], yarn["pack_size"], yarn["suggested_quantity"]) == ("12", "25", "25")
+    assert api("GET", "/replenishment?depot=VNS&format=pdf", status=400)["error"]["code"] == "validation_error"
+    for path, status, code in (("depot=NOPE", 404, "unknown_depot"), ("depot=VNS&supplier=NOPE", 422,
+                                                                       "unknown_supplier")):  # as JSON: not a CSV
+        assert api("GET", f"/replenishment?{path}&format=csv", status=status)["error"]["code"] == code
+        assert api("GET", f"/replenishment?{path}", status=status)["error"]["code"] == code
+
+
+def test_a_material_never_stocked_at_the_depot_but_kept_by_a_reorder_level_is_suggested(api, runtime):
+    """None on hand is as short as it gets: YRN (reorder level 5 kg) never came to BHD; BRS has no reorder level."""
+    api("POST", "/movements", {"type": "receipt", "sku": "DYE", "depot": "BHD", "quantity": "0.2"}, status=201)
+    api("POST", "/materials", {"sku": "JUT", "name": "Jute", "name_hi": "जूट", "category": "fibre", "unit": "kg",
+                               "reorder_level": "8", "pack_size": "5"}, status=201)
+    api("POST", "/materials", {"sku": "OLD", "name": "Old", "name_hi": "पुराना", "category": "other", "unit": "kg",
+                               "reorder_level": "8", "active": False}, status=201)
+    rows = api("GET", "/replenishment?depot=BHD", status=200, role="warehouse", depot="BHD")
+    assert [r["sku"] for r in rows] == ["DYE", "JUT", "YRN"]  # not BRS (no reorder level), not OLD (inactive)
+    yarn, jute = row(rows, "YRN"), row(rows, "JUT")
+    assert {k: yarn[k] for k in ("on_hand", "available", "on_order", "waitlisted", "target", "suggested_quantity")} \
+        == {"on_hand": "0", "available": "0", "on_order": "0", "waitlisted": "0", "target": "5",
+            "suggested_quantity": "5"}
+    assert (jute["target"], jute["pack_size"], jute["suggested_quantity"]) == ("8", "5", "10")  # two packs
+    first = api("GET", "/replenishment?depot=BHD&limit=1&after=DYE", status=200)
+    assert [r["sku"] for r in first] == ["JUT"]
+    assert [r["sku"] for r in api("GET", "/replenishment?depot=BHD&limit=1&page=3", status=200)] == ["YRN"]
+    draft = api("POST", "/replenishment/purchase-orders", {"depot": "BHD", "supplier": "MILL", "skus": ["YRN"]},
+                status=201)
+    assert [(x["sku"], x["quantity"]) for x in draft["lines"]] == [("YRN", "25")]  # the mill's packs of 25
+    assert runtime.db.stock.find_one({"_id": "BHD/YRN"}) is None  # a suggestion stores nothing

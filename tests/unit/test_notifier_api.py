@@ -83,9 +83,9 @@ def artisan(apply, artisan_id, language):
 
 
 def submitted(apply, rid, artisan_id):
-    apply("RequisitionSubmitted", rid, {"requisition_id": rid, "artisan_id": artisan_id, "depot": "VNS",
-                                        "lines": [{"sku": "YRN-COT", "quantity": 20_000}], "by": artisan_id},
-          source="requests")
+    return apply("RequisitionSubmitted", rid, {"requisition_id": rid, "artisan_id": artisan_id, "depot": "VNS",
+                                               "lines": [{"sku": "YRN-COT", "quantity": 20_000}], "by": artisan_id},
+                 source="requests")
 
 
 def test_an_artisan_reads_only_their_own_notifications_in_their_language(client, apply, token):
@@ -232,3 +232,33 @@ def test_a_report_for_a_month_of_year_zero_is_refused_not_a_crash(client, token,
         assert refused.status_code == 400 and "month" in refused.get_json()["error"]["details"], name
         page = client.get(f"/admin/reports/{name}?month={month}", headers=token("admin"))
         assert page.status_code == 400 and "a month such as 2026-11" in page.get_data(as_text=True), name
+
+
+def test_notifications_events_webhooks_contacts_and_deliveries_page_by_number(app, client, apply, token):
+    """DESIGN.md pages lists with ?page=N: each list here takes it with `limit`, in its own order."""
+    from services.notifier import event_log
+    db, admin = app.extensions["rawbank"].db, token("admin")
+    artisan(apply, "ART-1", "hi")
+    for n in range(3):
+        event_log.record(db, submitted(apply, f"REQ-{n}", "ART-1"))
+        client.post("/api/v1/webhooks", json={"url": f"https://hooks.example.in/{n}"}, headers=admin)
+        client.post("/api/v1/contacts", json={"name": f"C{n}", "email": f"c{n}@up.gov.in"}, headers=admin)
+    db.deliveries.insert_many([{"_id": f"d{n}", "channel": "sms", "target": "+91", "status": "pending",
+                                "created_at": datetime(2026, 1, 1, n, tzinfo=timezone.utc)} for n in range(3)])
+    for path, who, key in (("/notifications", token("artisan", artisan_id="ART-1"), "id"),
+                           ("/events", admin, "event_id"), ("/webhooks", admin, "id"), ("/contacts", admin, "id"),
+                           ("/deliveries", admin, "id")):
+        everything = [item[key] for item in client.get(f"/api/v1{path}", headers=who).json]
+        assert len(everything) == 3, (path, everything)
+        pages = [[item[key] for item in client.get(f"/api/v1{path}?limit=2&page={n}", headers=who).json]
+                 for n in (1, 2, 3)]
+        assert pages == [everything[:2], everything[2:], []], path
+        assert client.get(f"/api/v1{path}?page=0", headers=who).status_code == 400, path
+    both = client.get("/api/v1/events?page=2&before=2026-01-01T00:00:00%2B00:00", headers={**admin,
+                                                                                         "Accept-Language": "hi"})
+    assert both.status_code == 400 and set(both.json["error"]) == {"code", "message", "details"}
+    assert any("\u0900" <= ch <= "\u097f" for ch in both.json["error"]["details"]["page"][0])
+    spec = client.get("/api/v1/openapi.json").json["paths"]
+    for path in ("/notifications", "/events", "/webhooks", "/contacts", "/deliveries", "/alerts",
+                 "/webhooks/{webhook_id}/deliveries"):
+        assert "page" in {p["name"] for p in spec[f"/api/v1{path}"]["get"]["parameters"]}, path
