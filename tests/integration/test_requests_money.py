@@ -176,6 +176,21 @@ def test_bad_payments_are_refused_and_change_nothing(client):
     pay(client, rid, "1.00", as_=client.token("warehouse", depot="BHD"), status=404)
 
 
+def test_a_payment_reference_of_only_blanks_is_refused_and_blanks_around_one_are_dropped(client):
+    priced_catalog(client.db)
+    client.register("ART-1", looms=1)
+    rid = client.submit(client.artisan("ART-1"), [(DYE, "1")])["id"]
+    for blank in ("   ", " \u00a0\u3000", "\u200b"):
+        for lang, said in (("en", "not only spaces"), ("hi", "खाली जगह")):
+            error = client.call("POST", f"/requisitions/{rid}/payments", {**client.admin(), "Accept-Language": lang},
+                                {"amount": "10", "method": "cash", "reference": blank}, status=400).get_json()["error"]
+            assert error["code"] == "validation_error" and said in error["details"]["reference"][0]
+    assert client.db.accounts.find_one({"_id": "ART-1"}) is None
+    first = pay(client, rid, "10.00", method="cash", reference="  RCPT/VNS/0007 ")
+    assert first["reference"] == "RCPT/VNS/0007"
+    assert pay(client, rid, "10.00", method="cash", reference="RCPT/VNS/0007", status=200) == first
+
+
 def test_dispatch_beyond_the_credit_limit_is_refused_and_an_advance_comes_first(client):
     priced_catalog(client.db)
     scheme(client)
