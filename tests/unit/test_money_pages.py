@@ -71,6 +71,14 @@ def test_the_price_before_submitting_splits_what_is_left_of_the_entitlement(apps
     assert artisan.get("/static/requests/estimate.js").status_code == 200
 
 
+def test_the_price_before_submitting_waits_for_a_depot_and_names_one_requests_does_not_know(apps, config):
+    artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
+    words = text(artisan.get("/my/estimate?qty-YRN-COT-40=5"))
+    assert "डिपो चुनें" in words and "₹" not in words
+    words = text(artisan.get("/my/estimate?depot=KNP&qty-YRN-COT-40=5"))
+    assert "अनुरोध सेवा डिपो KNP को नहीं जानती" in words and "₹" not in words
+
+
 def test_a_receipt_and_the_account_after_a_payment(apps, config):
     artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
     rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
