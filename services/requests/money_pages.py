@@ -52,7 +52,8 @@ def estimate(principal):
     found, error, depot = None, None, request.args.get("depot", "")
     if not lines:  # nothing asked yet: what is left of each entitlement this month
         artisan = artisans.get(db(), principal, principal.artisan_id)
-        found = {"pricing": None, "entitlements": entitlements.rows(db(), artisan, month_of(_now()), _now())}
+        rows = entitlements.rows(db(), artisan, month_of(_now()), _now())
+        found = {"pricing": None, "entitlements": [row for row in rows if row["unit"]]}  # as an estimate shows them
     elif not bad and depot:
         try:
             found = requisitions.estimate(db(), principal, {"depot": depot, "lines": lines}, now=_now())

@@ -105,6 +105,9 @@ class EntitlementSchema(ma.Schema):
     cap = Quantity()
     used = Quantity()
     left = Quantity()
+    unit = f.String(allow_none=True, metadata={
+        "description": "what cap, used and left count in: the unit of the category's materials; null while no "
+                       "known material counts against it (an estimate leaves such a category out)"})
     scheme = f.String()
     per_loom_per_month = Quantity()
     looms = f.Integer()
