@@ -15,13 +15,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from shared.datadir import DataDir, DataDirError, unusable
-from shared.console import say
+from shared.console import say, tell
 from shared.durable_store import FORMAT, check_format, read_copy
+from shared.i18n import N_
 from shared.runtime import database_name
 from shared.spec import SERVICES
 
 MANIFEST = "rawbank-backup.json"
 ATTEMPT_SECONDS = 120
+#: {attempts}: which copy was kept; one taken while an event was between the services is taken again
+BACKED_UP = N_("Backed up {stores} from {source} to {target} ({at}); the copies reconcile clean (copy {attempts}).")
 
 
 def backup(data: DataDir, config, directory: str) -> int:
@@ -75,8 +78,7 @@ def backup(data: DataDir, config, directory: str) -> int:
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     DataDir(target).write_json(MANIFEST, {"format": FORMAT, "at": at, "from": str(data.path), "stores": stores})
     data.write_json("last-backup.json", {"at": at, "directory": str(target)})
-    say(f"Backed up {', '.join(stores)} from {data.path} to {target} ({at}); the copies reconcile clean "
-        f"(copy {attempts}).", f"{data.path} से {target} में बैकअप हो गया ({at}); प्रतियाँ आपस में मेल खाती हैं।")
+    tell(BACKED_UP, None, stores=", ".join(stores), source=data.path, target=target, at=at, attempts=attempts)
     return 0
 
 

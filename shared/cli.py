@@ -15,6 +15,9 @@ from shared.spec import SERVICES
 
 TOKEN_NEEDS_COOPERATIVE = N_("rawbank token: a secretary token needs --cooperative (the cooperative's code)")
 TOKEN_NEEDS_ARTISAN = N_("rawbank token: an artisan token needs --artisan-id (the artisan's registration id)")
+TOKEN_TTL = N_("rawbank token: --ttl is the seconds until the token expires: give a whole number from 1 to {most} "
+               "(a year), not {ttl}")
+MAX_TOKEN_TTL = 365 * 24 * 3600  # a token that outlives a year is a password nobody rotates
 USER_ADD_WHERE = N_("rawbank user add: set MONGO_URI to the {service} service's MongoDB, or run it where rawbank "
                     "keeps its data on one machine (./var, --data-dir; start rawbank there once first).")
 PASSWORDS_DIFFER = N_("rawbank user add: the two passwords differ; run it again and type the same one twice.")
@@ -48,7 +51,7 @@ def _parser() -> Parser:
     token.add_argument("--depot", help=N_("depot code of a warehouse user"))
     token.add_argument("--cooperative", help=N_("required for --role secretary: the cooperative's code"))
     token.add_argument("--ttl", type=int, default=None,
-                       help=N_("seconds until it expires (default RAWBANK_JWT_TTL_SECONDS)"))
+                       help=N_("seconds until it expires, 1 to a year (default RAWBANK_JWT_TTL_SECONDS)"))
     local_cli.add_data_dir_option(token)
 
     user = sub.add_parser(
@@ -154,8 +157,12 @@ def _token(args, config: Config) -> int:
     if args.role == "artisan" and not args.artisan_id:
         tell(TOKEN_NEEDS_ARTISAN, sys.stderr)
         return 2
+    if args.ttl is not None and not 1 <= args.ttl <= MAX_TOKEN_TTL:  # 0 or less: a token already expired
+        tell(TOKEN_TTL, sys.stderr, most=MAX_TOKEN_TTL, ttl=args.ttl)
+        return 2
+    ttl = config.jwt_ttl_seconds if args.ttl is None else args.ttl
     print(issue_token(config.jwt_secret, sub=args.sub, role=args.role, artisan_id=args.artisan_id,
-                      depot=args.depot, cooperative=args.cooperative, ttl_seconds=args.ttl or config.jwt_ttl_seconds))
+                      depot=args.depot, cooperative=args.cooperative, ttl_seconds=ttl))
     return 0
 
 

@@ -11,11 +11,13 @@ import time
 
 import flask_smorest
 import marshmallow as ma
-from flask import Flask, Response, current_app, g, jsonify, request
+from flask import Flask, Request as FlaskRequest, Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo.errors import ConnectionFailure
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.utils import cached_property
+from werkzeug.wsgi import LimitedStream
 
 from shared.auth import require_role
 from shared.config import Config
@@ -55,6 +57,40 @@ class Parser(FlaskParser):
         return location_data
 
 
+class CappedBody(LimitedStream):
+    """A body of no stated length (Transfer-Encoding: chunked) read up to MAX_CONTENT_LENGTH, and a 413 past it.
+
+    werkzeug's own cap stops reading there and hands on what it read, so a body over the cap reached the view cut
+    short (a 400 for its broken JSON) where one with a Content-Length over the cap is a 413. The server ends the
+    stream (wsgi.input_terminated), so one byte more, or none, tells a body ending at the cap from a longer one.
+    """
+
+    def __init__(self, body, cap: int):
+        super().__init__(body, cap, is_max=True)
+        self._body = body
+
+    def on_exhausted(self) -> None:
+        if self._body.read(1):
+            super().on_exhausted()  # werkzeug's 413 for a body past its maximum
+
+    def readall(self) -> bytes:
+        data = super().readall()
+        if self.is_exhausted:
+            self.on_exhausted()
+        return data
+
+
+class Request(FlaskRequest):
+    """Flask's request, whose body of no stated length is held to the cap as one with a Content-Length is."""
+
+    @cached_property
+    def stream(self):
+        if self.content_length is None and self.max_content_length is not None and not self.shallow \
+                and "wsgi.input_terminated" in self.environ:
+            return CappedBody(self.environ["wsgi.input"], self.max_content_length)
+        return super().stream
+
+
 class Blueprint(flask_smorest.Blueprint):
     """A smorest blueprint whose validation errors are 400, as the contract says."""
 
@@ -72,12 +108,15 @@ class Blueprint(flask_smorest.Blueprint):
 
 
 class App(Flask):
-    """Flask, but whether a view or hook is a coroutine is asked once per function.
+    """Flask with rawbank's Request (a chunked body held to the cap), and whether a view or hook is a
+    coroutine asked once per function.
 
     Flask asks `inspect.iscoroutinefunction` of every hook and the view at every request;
     the answer never changes for a function. Bounded, for functions made anew per request
     (`after_this_request`).
     """
+
+    request_class = Request
 
     @functools.lru_cache(maxsize=512)  # noqa: B019 - the apps live as long as the process
     def ensure_sync(self, func):

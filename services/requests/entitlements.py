@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.requests import monthly, pricing, schemes
+from services.requests import materials, monthly, pricing, schemes
 from shared.calendar import day_of, month_bounds, month_of
 from shared.errors import Busy
 
@@ -66,9 +66,11 @@ def used(db, artisan: dict, month: str, now: datetime) -> dict[str, int]:
 
 
 def rows(db, artisan: dict, month: str, now: datetime) -> list[dict]:
-    """Each category a scheme caps for the artisan in the month: cap, used and left."""
+    """Each category a scheme caps for the artisan in the month: cap, used and left, in the unit of its materials
+    (None while no known material counts against it)."""
     caps = caps_for(db, artisan, day_for(month, now))
     figures = pricing.entitlement({c: cap["cap"] for c, cap in caps.items()}, used(db, artisan, month, now))
-    return [{"category": category, "month": month, **figures[category], "scheme": cap["scheme"],
-             "per_loom_per_month": cap["per_loom_per_month"], "looms": cap["looms"]}
+    units = materials.units(db)
+    return [{"category": category, "month": month, **figures[category], "unit": units.get(category),
+             "scheme": cap["scheme"], "per_loom_per_month": cap["per_loom_per_month"], "looms": cap["looms"]}
             for category, cap in sorted(caps.items())]

@@ -67,6 +67,14 @@ class MaterialNotKnown(RuleBroken):
     message = N_("The requests service does not know this SKU yet; check it, or try again in a moment.")
 
 
+class UnknownDepot(RuleBroken):
+    """A depot inventory has not announced (DepotRegistered): not one, or not learned yet."""
+
+    code = "unknown_depot"
+    message = N_("The requests service does not know depot {depot}; check the code, or try again in a moment "
+                 "if it was just added.")
+
+
 class IdempotencyKeyReused(Conflict):
     code = "idempotency_key_reused"
     message = N_("This Idempotency-Key was already used for a different request; use a new key.")

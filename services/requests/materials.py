@@ -39,6 +39,11 @@ def prices_on(db, skus, day: str) -> dict[str, int]:
     return {sku: price for sku, price in found.items() if price is not None}
 
 
+def depot_known(db, depot: str) -> bool:
+    """True once inventory has announced the depot."""
+    return db.depots.find_one({"_id": depot}, {"_id": 1}) is not None
+
+
 def zone_of(db, depot: str) -> str:
     """A depot's freight zone; 'plain' until inventory has said otherwise."""
     doc = db.depots.find_one({"_id": depot}, {"zone": 1})

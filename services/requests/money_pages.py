@@ -49,20 +49,20 @@ def estimate(principal):
             except ValueError:
                 quantity = -1
             (lines if quantity > 0 else bad).append({"sku": name[4:], "quantity": quantity})
-    found, error = None, None
+    found, error, depot = None, None, request.args.get("depot", "")
     if not lines:  # nothing asked yet: what is left of each entitlement this month
         artisan = artisans.get(db(), principal, principal.artisan_id)
-        found = {"pricing": None, "entitlements": entitlements.rows(db(), artisan, month_of(_now()), _now())}
-    elif not bad:
+        rows = entitlements.rows(db(), artisan, month_of(_now()), _now())
+        found = {"pricing": None, "entitlements": [row for row in rows if row["unit"]]}  # as an estimate shows them
+    elif not bad and depot:
         try:
-            found = requisitions.estimate(db(), principal, {"depot": request.args.get("depot", ""), "lines": lines},
-                                          now=_now())
+            found = requisitions.estimate(db(), principal, {"depot": depot, "lines": lines}, now=_now())
         except Error as exc:
             error = exc.describe()
         else:  # only the entitlements this request counts against
             asked = {line["category"] for line in found["pricing"]["lines"]}
             found["entitlements"] = [row for row in found["entitlements"] if row["category"] in asked]
-    return render_template("requests/estimate.html", found=found, error=error, bad=bool(bad),
+    return render_template("requests/estimate.html", found=found, error=error, bad=bool(bad), nodepot=not depot,
                            units=materials.units(db()), materials=materials.by_sku(db(), [l["sku"] for l in lines]))
 
 

@@ -1,6 +1,8 @@
 """Request and response bodies of the money API: schemes, estimates, payments, accounts, claims."""
 from __future__ import annotations
 
+import unicodedata
+
 import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
@@ -15,6 +17,16 @@ from shared.quantity import Quantity
 SCHEME_CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$", error=F_("letters, digits, '_' or '-', at most 32"))
 REFERENCE = v.Regexp(r"^[^\x00-\x1f\x7f]{1,100}$", error=F_("1 to 100 characters, no control characters"))
 PLACE = f.String(validate=v.Length(min=1, max=100))
+
+
+class Reference(f.String):
+    """A receipt or UPI reference without the blanks around it; one with nothing visible in it is refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not any(not char.isspace() and unicodedata.category(char) != "Cf" for char in text):
+            raise ma.ValidationError(F_("must have a letter, digit or sign, not only spaces"))
+        return text
 
 
 class WholeNumber(f.Integer):
@@ -93,6 +105,9 @@ class EntitlementSchema(ma.Schema):
     cap = Quantity()
     used = Quantity()
     left = Quantity()
+    unit = f.String(allow_none=True, metadata={
+        "description": "what cap, used and left count in: the unit of the category's materials; null while no "
+                       "known material counts against it (an estimate leaves such a category out)"})
     scheme = f.String()
     per_loom_per_month = Quantity()
     looms = f.Integer()
@@ -117,8 +132,8 @@ class PaymentSchema(ma.Schema):
     amount = Money(required=True, positive=True, metadata={"description": "rupees, e.g. \"1250.00\""})
     method = f.String(required=True, validate=v.OneOf(["cash", "upi", "advance"]), metadata={
         "description": "advance: may be more than is due; the rest stays to the artisan's credit"})
-    reference = f.String(required=True, validate=REFERENCE, metadata={
-        "description": "receipt or UPI reference; sending it again is the same payment"})
+    reference = Reference(required=True, validate=REFERENCE, metadata={
+        "description": "receipt or UPI reference, blanks around it dropped; sending it again is the same payment"})
     artisan_id = f.String(load_default=None, validate=CODE, metadata={
         "description": "a cooperative's requisition: the member whose share is paid (required there)"})
 

@@ -71,11 +71,13 @@ def estimate(db, artisan: dict, depot: str, lines: list[dict], month: str, now: 
     used = entitlements.used(db, artisan, month, now)
     figures = pricing.entitlement({c: cap["cap"] for c, cap in caps.items()}, used)
     taken = pricing.split(wanted, {c: f["left"] for c, f in figures.items()})
-    asked = {}
+    asked, units = {}, materials.units(db)
     for sku, category, _ in wanted:
         asked[category] = asked.get(category, 0) + taken.get(sku, 0)
-    rows = [{"category": c, "month": month, **f, "scheme": caps[c]["scheme"], "this_request": asked.get(c, 0),
-             "left_after": f["left"] - asked.get(c, 0)} for c, f in sorted(figures.items())]
+    # a category no known material counts against: nothing asked can take from it, and its figures have no unit
+    rows = [{"category": c, "month": month, **f, "unit": units[c], "scheme": caps[c]["scheme"],
+             "this_request": asked.get(c, 0), "left_after": f["left"] - asked.get(c, 0)}
+            for c, f in sorted(figures.items()) if c in units]
     return {"pricing": price(db, artisan=artisan, depot=depot, lines=lines, subsidised=taken, scheme_day=day,
                              price_day=day), "entitlements": rows}
 

@@ -27,6 +27,7 @@ def submit(db, principal: Principal, body: dict, *, idempotency_key: str | None 
     now = now or datetime.now(timezone.utc)
     coop, people = parties.for_submit(db, principal, body)
     people = [(artisan, _with_categories(db, lines)) for artisan, lines in people]
+    _require_depot(db, body["depot"])
     fingerprint = _fingerprint(people[0][0]["_id"], body)
     req_id = uuid.uuid5(_IDEMPOTENCY, f"{principal.sub}\n{idempotency_key}").hex if idempotency_key \
         else uuid.uuid4().hex
@@ -120,7 +121,9 @@ def paid_on(db, doc: dict) -> dict:
 def estimate(db, principal: Principal, body: dict, *, now: datetime) -> dict:
     """The price of a requisition not submitted yet, and what it would take of each entitlement (each member's)."""
     coop, people = parties.for_submit(db, principal, body)
-    found = [(artisan, quote.estimate(db, artisan, body["depot"], _with_categories(db, lines), month_of(now), now))
+    people = [(artisan, _with_categories(db, lines)) for artisan, lines in people]
+    _require_depot(db, body["depot"])
+    found = [(artisan, quote.estimate(db, artisan, body["depot"], lines, month_of(now), now))
              for artisan, lines in people]
     if not coop:
         return found[0][1]
@@ -228,6 +231,12 @@ def _with_categories(db, lines: list[dict]) -> list[dict]:
     return [{"sku": l["sku"], "quantity": l["quantity"], "category": known[l["sku"]]["category"],
              "unit": known[l["sku"]]["unit"], "entitlement_class": known[l["sku"]].get("entitlement_class")}
             for l in lines]
+
+
+def _require_depot(db, depot: str) -> None:
+    """Refuse a depot inventory has not announced, as an unknown material is: it could never be held there."""
+    if not materials.depot_known(db, depot):
+        raise errors.UnknownDepot({"depot": depot})
 
 
 def _fingerprint(artisan_id: str, body: dict) -> str:

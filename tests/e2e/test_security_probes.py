@@ -170,6 +170,23 @@ def test_a_body_in_broken_chunks_is_a_400_and_changes_nothing(dev, chunks):
     assert "InvalidChunkSize" not in dev.output  # no traceback in the log either
 
 
+def test_a_chunked_body_over_the_cap_is_a_413_as_with_a_content_length(dev):
+    """gunicorn ends a chunked body's stream; werkzeug stopped at the cap and the view read JSON cut short (400)."""
+    from shared.web import MAX_BODY_BYTES
+    for service, path, token in (("inventory", "/api/v1/movements", dev.tokens["warehouse"]),
+                                 ("requests", "/api/v1/auth/login", None), ("notifier", "/api/v1/webhooks",
+                                                                           dev.tokens["admin"])):
+        head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                f"{'Authorization: Bearer ' + token + chr(13) + chr(10) if token else ''}"
+                "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode()
+        for size, answer in ((MAX_BODY_BYTES + 1, (413, "payload_too_large")),
+                             (MAX_BODY_BYTES, (400, "validation_error"))):  # at the cap: refused for what it says
+            body = b'{"username": "' + b"x" * (size - 33) + b'", "password": "x"}'
+            assert len(body) == size
+            status, text = raw_request(dev.ports[service], head + b"%x\r\n" % size + body + b"\r\n0\r\n\r\n")
+            assert (status, code_of(text)) == answer, (service, size, text[:300])
+
+
 def test_after_the_probes_reconcile_is_clean(dev, tmp_path):
     env = {name: value for name, value in os.environ.items() if not name.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))}
     env["KAFKA_BOOTSTRAP_SERVERS"] = f"127.0.0.1:{dev.ports['broker']}"

@@ -60,7 +60,8 @@ def test_killing_one_of_two_workers_moves_its_partitions_without_loss_or_double_
                                           "craft": "weaving", "registration_id": f"R-{stack.suffix}"})
     req.start_worker()
     (first, first_switch), (second, second_switch) = inv.start_worker(), inv.start_worker()
-    wait_until(lambda: req.db.materials.count_documents({"_id": sku}) == 1, 60, message="requests knows the yarn")
+    wait_until(lambda: req.db.materials.count_documents({"_id": sku}) == 1 and req.db.depots.find_one({"_id": depot}),
+               60, message="requests knows the yarn and the depot")
     wait_until(lambda: all(w.consumer is not None and w.consumer.ready.is_set() for w in (first, second)), 60,
                message="both workers have partitions")
     artisan = stack.artisan(f"ART-{stack.suffix}")

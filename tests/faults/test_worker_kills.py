@@ -75,8 +75,8 @@ def test_random_worker_kills_lose_nothing_and_apply_nothing_twice(stack):
                                               "craft": "weaving", "registration_id": f"R-{artisan_id}"})
     for service in stack.services.values():
         service.start_worker()
-    wait_until(lambda: req.db.materials.count_documents({"_id": {"$in": skus}}) == 3, 60,
-               message="requests knows the materials")
+    wait_until(lambda: req.db.materials.count_documents({"_id": {"$in": skus}}) == 3
+               and req.db.depots.find_one({"_id": depot}), 60, message="requests knows the materials and the depot")
 
     killer = Killer(stack, SEED)
     killer.start()

@@ -260,6 +260,9 @@ def world():
         call(inv, "PUT", f"/counts/{counted[name]}/lines", counter, {"sku": SKU, "lot": f"LOT-{code}", "counted": "9"})
     call(inv, "POST", f"/counts/{counted['other_count']}/submit", counter)
     requests_consumer.make_handler(req[1], config)(event("MaterialRegistered", SKU, {**material, "reorder_level": 50_000}))
+    for code in ("VNS", "BHD"):
+        requests_consumer.make_handler(req[1], config)(event("DepotRegistered", code, {"code": code, "name": code,
+                                                                                        "district": code}))
     call(req, "POST", "/schemes", admin, {"code": "RMSS", "name": "RMSS", "name_hi": "RMSS", "subsidy_percent": "15",
                                           "caps": [{"category": "yarn", "per_loom_per_month": "30"}],
                                           "valid_from": "2021-04-01"})

@@ -103,3 +103,15 @@ def test_a_restore_that_fails_part_way_puts_the_stores_back(tmp_path, config, ca
     assert backup.restore(data, str(copy)) == 2
     assert "rawbank restore: " in capsys.readouterr().out
     assert files(data.path) == before and not list(data.path.glob("before-restore-*"))
+
+
+def test_a_backup_says_which_copy_it_kept_in_hindi_too(tmp_path, config, capsys):
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    target = tmp_path / "copy"
+
+    assert backup.backup(data, config, str(target)) == 0
+    english, hindi = two_lines(capsys)
+    assert english.startswith("Backed up inventory, requests, notifier from ") and english.endswith("(copy 1).")
+    assert f"{data.path} से {target} में inventory, requests, notifier का बैकअप हो गया" in hindi
+    assert hindi.endswith("(प्रति 1)।")

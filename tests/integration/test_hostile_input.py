@@ -59,6 +59,7 @@ def test_a_lone_surrogate_in_a_movement_reference_is_refused_and_nothing_is_stor
 def test_a_lone_surrogate_in_a_requisition_note_is_refused_before_the_quota_is_taken(services, token):
     client, db = services["requests"]
     db.materials.insert_one({"_id": "YRN-COT-40", "category": "yarn", "unit": "kg"})
+    db.depots.insert_one({"_id": "VNS", "zone": "plain"})
     usage = list(db.usage.find())
     body = json.dumps({"depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": "1"}], "note": "x"})
     body = body.replace('"x"', '"a\\udc00b"').encode()
@@ -79,6 +80,7 @@ def test_control_characters_and_broken_unicode_are_refused_in_nested_fields_and_
 def test_tabs_line_breaks_and_hindi_joiners_stay_allowed_in_text(services, token):
     client, db = services["requests"]
     db.materials.insert_one({"_id": "YRN-COT-40", "category": "yarn", "unit": "kg"})
+    db.depots.insert_one({"_id": "VNS", "zone": "plain"})
     body = {"depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": "1"}], "note": "पहली\n\tक्\u200dष\r\n"}
     created = client.post("/api/v1/requisitions", json=body, headers=token("artisan"))
     assert created.status_code == 201, created.get_json()
@@ -107,6 +109,7 @@ def test_deep_or_huge_json_at_login_is_a_validation_error(services, body):
 def test_json_within_the_limits_still_parses(services, token):
     client, db = services["requests"]
     db.materials.insert_one({"_id": "YRN-COT-40", "category": "yarn", "unit": "kg"})
+    db.depots.insert_one({"_id": "VNS", "zone": "plain"})
     body = {"depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": 12.5}], "note": "[[[{{\"]]]"}
     created = client.post("/api/v1/requisitions", json=body, headers=token("artisan"))
     assert created.status_code == 201, created.get_json()

@@ -16,7 +16,7 @@ from shared.kafka import make_producer
 from shared.runtime import Runtime
 from shared.worker import Worker
 from tests.conftest import wait_until
-from tests.integration.test_requests_support import Client, client, know_materials  # noqa: F401
+from tests.integration.test_requests_support import Client, client, know_depots, know_materials  # noqa: F401
 
 
 def answer(kind, rid, **extra):
@@ -89,6 +89,7 @@ def test_answers_through_the_broker_reversed_and_duplicated(broker_config, uniqu
     name_spec = dataclasses.replace(spec(), name=f"requests-{unique}")
     runtime = Runtime(name_spec, broker_config)
     client = Client(create_app(broker_config, runtime), token)
+    know_depots(client.db)
     worker = Worker(runtime).start()
     producer = make_producer(broker_config, "test-inventory")
     try:

@@ -1,7 +1,7 @@
 """Requisitions over HTTP: submit, the status machine, history, idempotency, events in the outbox."""
 from __future__ import annotations
 
-from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+from tests.integration.test_requests_support import client, know_depots  # noqa: F401  (fixture)
 
 
 def test_submit_approve_and_history(client):
@@ -143,3 +143,18 @@ def test_inactive_artisans_and_unknown_skus_are_refused(client):
     error = client.submit(client.artisan("ART-1"), [("NO-SUCH", 1)], status=422)["error"]
     assert error["code"] == "material_not_known" and error["details"]["skus"] == ["NO-SUCH"]
     assert client.db.requisitions.count_documents({}) == 0
+
+
+def test_a_depot_inventory_has_not_announced_is_refused_at_estimate_and_submit_until_it_has(client):
+    """Before, both were priced at plain freight and the requisition failed later at inventory."""
+    client.register("ART-1")
+    me, body = client.artisan("ART-1"), {"depot": "KNP", "lines": [{"sku": "YRN-COT-40", "quantity": "1"}]}
+    for path in ("/requisitions/estimate", "/requisitions"):
+        for lang, said in (("en", "does not know depot KNP"), ("hi", "डिपो KNP")):
+            error = client.call("POST", path, {**me, "Accept-Language": lang}, body, status=422).get_json()["error"]
+            assert (error["code"], error["details"]) == ("unknown_depot", {"depot": "KNP"})
+            assert said in error["message"]
+    assert client.db.requisitions.count_documents({}) == 0 and client.db.usage.count_documents({}) == 0
+    know_depots(client.db, [("KNP", "Kanpur")])  # inventory's DepotRegistered has come
+    client.call("POST", "/requisitions/estimate", me, body, status=200)
+    assert client.submit(me, [("YRN-COT-40", "1")], depot="KNP")["depot"] == "KNP"

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from services.requests import accounts, entitlements, monthly
 from shared.calendar import add_days, day_of, month_of
-from tests.integration.test_requests_money_support import (COTTON, DYE, SILK, inventory_says, pay, priced_catalog,
-                                                           ready, reserved, scheme)
+from tests.integration.test_requests_money_support import (COTTON, DYE, RMSS, SILK, inventory_says, pay,
+                                                           priced_catalog, ready, reserved, scheme)
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
 
 WAREHOUSE = {"role": "warehouse", "depot": "VNS"}
@@ -31,10 +31,10 @@ def test_seventy_kg_with_ten_already_subsidised_splits_fifty_at_the_scheme_price
     estimate = client.call("POST", "/requisitions/estimate", me, body, status=200).get_json()
     month = estimate["entitlements"][0]["month"]
     assert estimate["entitlements"] == [
-        {"category": "cotton-hank-upto-40s", "month": month, "cap": "60", "used": "10", "left": "50",
+        {"category": "cotton-hank-upto-40s", "month": month, "cap": "60", "used": "10", "left": "50", "unit": "kg",
          "this_request": "50", "left_after": "0", "scheme": "RMSS"},
-        {"category": "silk-domestic", "month": month, "cap": "8", "used": "0", "left": "8", "this_request": "0",
-         "left_after": "8", "scheme": "RMSS"}]
+        {"category": "silk-domestic", "month": month, "cap": "8", "used": "0", "left": "8", "unit": "kg",
+         "this_request": "0", "left_after": "8", "scheme": "RMSS"}]
     line = lines_of(estimate["pricing"])[COTTON]
     assert (line["quantity"], line["subsidised_quantity"], line["unit_price"], line["scheme_unit_price"]) == \
         ("70", "50", "245.50", "208.67")
@@ -63,6 +63,25 @@ def test_seventy_kg_with_ten_already_subsidised_splits_fifty_at_the_scheme_price
     assert claim["rows"] == [{"district": "Varanasi", "beneficiaries": 1, "quantities": {"cotton-hank-upto-40s": "60"},
                               "units": {"cotton-hank-upto-40s": "kg"}, "value": "14730.00", "subsidy": "2209.50"}]
     assert claim["totals"]["subsidy"] == "2209.50"
+
+
+def test_an_estimate_gives_each_entitlement_its_unit_and_leaves_out_one_no_material_counts_against(client):
+    """Wool has a cap in the scheme but no material yet: its figures would have no unit to be read in."""
+    priced_catalog(client.db)
+    scheme(client, caps=[*RMSS["caps"], {"category": "wool-below-10s-nm", "per_loom_per_month": "50"}])
+    client.register("ART-1", looms=1)
+    me, body = client.artisan("ART-1"), {"depot": "VNS", "lines": [{"sku": COTTON, "quantity": "5"}]}
+    rows = client.call("POST", "/requisitions/estimate", me, body, status=200).get_json()["entitlements"]
+    assert [(r["category"], r["cap"], r["unit"]) for r in rows] == [("cotton-hank-upto-40s", "30", "kg"),
+                                                                     ("silk-domestic", "4", "kg")]
+    rows = client.call("GET", "/artisans/ART-1/entitlements", me, status=200).get_json()
+    assert [(r["category"], r["cap"], r["unit"]) for r in rows] == [
+        ("cotton-hank-upto-40s", "30", "kg"), ("silk-domestic", "4", "kg"), ("wool-below-10s-nm", "50", None)]
+    inventory_says(client.db, "MaterialRegistered", "WOL-9", {"sku": "WOL-9", "name": "wool", "name_hi": "ऊन",
+                                                              "unit": "kg", "category": "fibre", "reorder_level": 0,
+                                                              "entitlement_class": "wool-below-10s-nm"})
+    rows = client.call("POST", "/requisitions/estimate", me, body, status=200).get_json()["entitlements"]
+    assert ("wool-below-10s-nm", "50", "kg") in [(r["category"], r["cap"], r["unit"]) for r in rows]
 
 
 def test_the_price_is_locked_when_stock_is_reserved(client):
@@ -174,6 +193,21 @@ def test_bad_payments_are_refused_and_change_nothing(client):
     assert client.db.accounts.find_one({"_id": "ART-1"}) is None
     pay(client, rid, "1.00", as_=client.artisan("ART-1"), status=403)
     pay(client, rid, "1.00", as_=client.token("warehouse", depot="BHD"), status=404)
+
+
+def test_a_payment_reference_of_only_blanks_is_refused_and_blanks_around_one_are_dropped(client):
+    priced_catalog(client.db)
+    client.register("ART-1", looms=1)
+    rid = client.submit(client.artisan("ART-1"), [(DYE, "1")])["id"]
+    for blank in ("   ", " \u00a0\u3000", "\u200b"):
+        for lang, said in (("en", "not only spaces"), ("hi", "खाली जगह")):
+            error = client.call("POST", f"/requisitions/{rid}/payments", {**client.admin(), "Accept-Language": lang},
+                                {"amount": "10", "method": "cash", "reference": blank}, status=400).get_json()["error"]
+            assert error["code"] == "validation_error" and said in error["details"]["reference"][0]
+    assert client.db.accounts.find_one({"_id": "ART-1"}) is None
+    first = pay(client, rid, "10.00", method="cash", reference="  RCPT/VNS/0007 ")
+    assert first["reference"] == "RCPT/VNS/0007"
+    assert pay(client, rid, "10.00", method="cash", reference="RCPT/VNS/0007", status=200) == first
 
 
 def test_dispatch_beyond_the_credit_limit_is_refused_and_an_advance_comes_first(client):

@@ -12,6 +12,7 @@ from shared.errors import Error
 
 MATERIALS = [("YRN-COT-40", "yarn", "kg"), ("YRN-SLK-MUL", "yarn", "kg"), ("DYE-INDIGO", "dye", "kg"),
              ("MTL-BRASS", "metal", "kg")]
+DEPOTS = [("VNS", "Varanasi"), ("BHD", "Bhadohi"), ("MZP", "Mirzapur")]
 
 
 class Client:
@@ -76,10 +77,18 @@ def know_materials(db, materials=MATERIALS):
             "reorder_level": 0}, source="inventory"))
 
 
+def know_depots(db, depots=DEPOTS):
+    """Feed DepotRegistered events to the requests consumer, as inventory would."""
+    for code, district in depots:
+        consumer.remember_depot(db, new_event("DepotRegistered", code, {
+            "code": code, "name": f"{district} depot", "district": district, "zone": "plain"}, source="inventory"))
+
+
 @pytest.fixture
 def client(config, token):
     app = create_app(config)
     know_materials(app.extensions["rawbank"].db)
+    know_depots(app.extensions["rawbank"].db)
     yield Client(app, token)
     app.extensions["rawbank"].close()
 

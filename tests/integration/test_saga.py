@@ -56,8 +56,9 @@ def saga(broker):
         receive(stock, admin, YARN, 100)
         receive(stock, admin, DYE, 10)
         mine = {"_id": {"$in": [YARN, DYE, SHORT, SPARE]}}  # the topic also carries other tests' materials
-        wait_until(lambda: requests.runtime.db.materials.count_documents(mine) == 4, 60,
-                   message="requests knows the four materials from MaterialRegistered")
+        wait_until(lambda: requests.runtime.db.materials.count_documents(mine) == 4
+                   and requests.runtime.db.depots.find_one({"_id": DEPOT}), 60,
+                   message="requests knows the four materials and the depot from MaterialRegistered, DepotRegistered")
         for artisan in ("A", "B", "C", "D"):
             requests.call("POST", "/artisans", admin, {
                 "artisan_id": f"ART-{U}-{artisan}", "name": artisan, "district": "Varanasi",

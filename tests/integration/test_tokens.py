@@ -1,6 +1,7 @@
 """Tokens that must be refused, the login rate limit, the body-size cap and the page-size caps."""
 from __future__ import annotations
 
+import io
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -130,6 +131,29 @@ def test_a_body_over_the_cap_is_refused_with_413_json(apps, service):
                            headers={"Authorization": f"Bearer {admin}"})
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "payload_too_large"
+
+
+@pytest.mark.parametrize("service", sorted(PACKAGES))
+def test_a_chunked_body_over_the_cap_is_refused_with_413_json_too(apps, service):
+    """Without a Content-Length (Transfer-Encoding: chunked) werkzeug stopped at the cap: a 400 for the JSON cut short.
+
+    wsgi.input_terminated: the server ends the body stream, as gunicorn does (tests/e2e/test_security_probes.py)."""
+    config, made = apps
+    client = made[service][0]
+    admin = jwt.encode(claims(), config.jwt_secret, algorithm="HS256")
+    path = {"inventory": "/api/v1/movements", "requests": "/api/v1/requisitions", "notifier": "/api/v1/webhooks"}[service]
+
+    def send(size):
+        body = b'{"note": "' + b"x" * (size - 12) + b'"}'
+        assert len(body) == size
+        return client.post(path, input_stream=io.BytesIO(body), environ_overrides={"wsgi.input_terminated": True},
+                           headers={"Authorization": f"Bearer {admin}", "Content-Type": "application/json",
+                                    "Transfer-Encoding": "chunked"})
+    response = send(MAX_BODY_BYTES + 1)
+    assert (response.status_code, response.get_json()["error"]["code"]) == (413, "payload_too_large")
+    response = send(MAX_BODY_BYTES)  # at the cap: read whole, refused for what it says, not for its size
+    assert (response.status_code, response.get_json()["error"]["code"]) == (400, "validation_error")
+    assert "note" in response.get_json()["error"]["details"]
 
 
 @pytest.mark.parametrize("service", sorted(PACKAGES))

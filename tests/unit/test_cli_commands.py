@@ -72,6 +72,21 @@ def test_an_artisans_token_needs_the_artisan_id(capsys, monkeypatch, tmp_path):
     assert (claims["role"], claims["artisan_id"]) == ("artisan", "ART-7")
 
 
+def test_a_token_lives_from_a_second_to_a_year(capsys, monkeypatch, tmp_path):
+    """Before, --ttl -5 printed a token already expired and --ttl 0 one of the default lifetime."""
+    monkeypatch.chdir(tmp_path)
+    for ttl in ("-5", "0", "31536001", str(10 ** 12)):
+        assert main(["token", "--role", "admin", "--sub", "asha", "--ttl", ttl]) == 2
+        out, err = capsys.readouterr()
+        english, hindi = err.splitlines()
+        assert out == "" and "--ttl" in english and f"not {ttl}" in english
+        assert "--ttl" in hindi and "एक साल" in hindi and ttl in hindi
+    for ttl in (1, 31536000):
+        assert main(["token", "--role", "admin", "--sub", "asha", "--ttl", str(ttl)]) == 0
+        claims = jwt.decode(capsys.readouterr().out.strip(), Config.from_env().jwt_secret, algorithms=["HS256"])
+        assert claims["exp"] - claims["iat"] == ttl
+
+
 def test_status_names_a_store_it_cannot_read_and_still_reports_the_rest(capsys, tmp_path):
     (tmp_path / "requests.sqlite").write_bytes(b"not a database, e.g. a file copied over it by hand")
     assert main(["status", "--data-dir", str(tmp_path)]) == 0  # not a traceback

@@ -142,7 +142,8 @@ CONTRACT = {
     "services.requests.errors": {
         "BadLogin": (401, "bad_login"), "QuotaExceeded": (422, "quota_exceeded"), "QuotaBusy": (422, "busy"),
         "IllegalTransition": (409, "illegal_transition"), "ArtisanInactive": (422, "artisan_inactive"),
-        "MaterialNotKnown": (422, "material_not_known"), "IdempotencyKeyReused": (409, "idempotency_key_reused")},
+        "MaterialNotKnown": (422, "material_not_known"), "IdempotencyKeyReused": (409, "idempotency_key_reused"),
+        "UnknownDepot": (422, "unknown_depot")},
     "services.notifier.errors": {"AlertNotOpen": (409, "alert_not_open"),
                                  "AlertAlreadyResolved": (409, "alert_already_resolved")},
 }

@@ -71,6 +71,23 @@ def test_the_price_before_submitting_splits_what_is_left_of_the_entitlement(apps
     assert artisan.get("/static/requests/estimate.js").status_code == 200
 
 
+def test_the_price_before_submitting_waits_for_a_depot_and_names_one_requests_does_not_know(apps, config):
+    artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
+    words = text(artisan.get("/my/estimate?qty-YRN-COT-40=5"))
+    assert "डिपो चुनें" in words and "₹" not in words
+    words = text(artisan.get("/my/estimate?depot=KNP&qty-YRN-COT-40=5"))
+    assert "अनुरोध सेवा डिपो KNP को नहीं जानती" in words and "₹" not in words
+
+
+def test_the_entitlements_before_a_quantity_is_typed_each_say_their_unit(apps, config):
+    """The demo scheme caps wool too, but no demo material counts against it: its row would have no unit."""
+    artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
+    page = artisan.get("/my/estimate").get_data(as_text=True)
+    rows = re.findall(r'<tr data-category="([^"]+)">(.*?)</tr>', page, re.S)
+    assert [category for category, _ in rows] == ["cotton-hank-upto-40s", "silk-domestic"]
+    assert all(len(re.findall(r"\d किलो", row)) == 3 for _, row in rows)
+
+
 def test_a_receipt_and_the_account_after_a_payment(apps, config):
     artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
     rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},

@@ -179,6 +179,8 @@ def test_another_artisans_request_is_a_not_found_page(apps, config):
     client.set_cookie(COOKIE, mine)
     apps["requests"].extensions["rawbank"].db.materials.insert_one(
         {"_id": "YRN-COT-40", "name": "Cotton yarn 40s", "name_hi": "सूती धागा 40s", "category": "yarn", "unit": "kg"})
+    apps["requests"].extensions["rawbank"].db.depots.insert_one(
+        {"_id": "VNS", "name": "Varanasi depot", "district": "Varanasi", "zone": "plain"})
     made = client.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": "2"}]},
                        headers={"X-CSRF-Token": csrf_token(config.jwt_secret, mine)})
     assert made.status_code == 201, made.json

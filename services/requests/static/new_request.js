@@ -48,7 +48,7 @@
       if (d.district === form.dataset.district) o.selected = true;
       depot.appendChild(o);
     });
-    loadStock();
+    depot.dispatchEvent(new Event("change", { bubbles: true }));  // its stock, and the price (estimate.js), for it
   });
   depot.addEventListener("change", loadStock);
   form.addEventListener("input", function (e) { if (e.target.closest(".material")) check(e.target.closest(".material")); });
