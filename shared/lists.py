@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import marshmallow as ma
 from flask import request, url_for
 from flask_babel import gettext as _
 
@@ -15,6 +16,18 @@ from shared.calendar import add_days, day_start, in_calendar
 from shared.quantity import ascii_digits
 
 PAGE_SIZE = 50
+MAX_PAGE = 100_000
+
+
+def page_field(*, load_default=1, description: str = "page N (from 1) of `limit` items") -> ma.fields.Integer:
+    """`?page=N` in an API list's query schema (with its `limit`); `skip_of` turns it into a skip."""
+    return ma.fields.Integer(load_default=load_default, validate=ma.validate.Range(min=1, max=MAX_PAGE),
+                             metadata={"description": description})
+
+
+def skip_of(query: dict) -> int:
+    """How many items come before the page `?page=N` asks for (none without it)."""
+    return ((query.get("page") or 1) - 1) * query["limit"]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from services.inventory import catalog, prices, queries, stock_lists
 from services.inventory.schemas import (DepotPatchSchema, DepotQuery, DepotSchema, MaterialPatchSchema,
                                         MaterialQuery, MaterialSchema, PriceSchema, StockQuery, StockSchema)
 from shared.auth import current_principal, require_role
+from shared.lists import skip_of
 from shared.spreadsheet import csv_chunks
 from shared.web import Blueprint, db, request_id
 
@@ -27,11 +28,6 @@ def csv_file(name: str, columns, rows) -> Response:
     """A CSV download streamed row by row (the whole list, not a page of it)."""
     return Response(stream_with_context(csv_chunks(columns, rows)), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={name}"})
-
-
-def skip_of(query: dict) -> int:
-    """How many items come before the page `?page=N` asks for (none without it)."""
-    return ((query.get("page") or 1) - 1) * query["limit"]
 
 
 def page_args(query: dict) -> dict:

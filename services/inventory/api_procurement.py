@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from services.inventory import buying_csv, purchase_orders, replenishment, suppliers
-from services.inventory.api import csv_file, page_args, paged, skip_of
+from services.inventory.api import csv_file, page_args, paged
 from services.inventory.api_stock import depot_scope
 from services.inventory.schemas_procurement import (OrderQuery, PurchaseOrderPatchSchema, PurchaseOrderSchema,
                                                     ReplenishmentOrderSchema, ReplenishmentQuery,
                                                     ReplenishmentSchema, SupplierPatchSchema, SupplierSchema)
 from services.inventory.schemas import Page
 from shared.auth import current_principal, require_role
+from shared.lists import skip_of
 from shared.web import Blueprint, db, request_id
 
 blp = Blueprint("inventory-procurement", __name__, url_prefix="/api/v1",

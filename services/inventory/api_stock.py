@@ -4,10 +4,11 @@ from __future__ import annotations
 from services.inventory import ledger, movements, queries, stock_lists
 from services.inventory.domain import DEPLETED, LOW
 from services.inventory.errors import WrongDepot
-from services.inventory.api import csv_file, page_args, paged, skip_of
+from services.inventory.api import csv_file, page_args, paged
 from services.inventory.schemas import (MovementEntrySchema, MovementQuery, MovementResultSchema,
                                         MovementSchema, ReservationSchema, StockListQuery, StockSchema)
 from shared.auth import current_principal, require_role
+from shared.lists import skip_of
 from shared.quantity import format_quantity
 from shared.calendar import IST, add_days, day_start
 from shared.spreadsheet import safe_cell

@@ -8,6 +8,7 @@ from services.inventory.domain import ADJUSTMENT_REASONS, CATEGORIES, MOVEMENT_T
 from shared.calendar import Day
 from shared.events import ZONES
 from shared.i18n import F_
+from shared.lists import page_field
 from shared.money import Money
 from shared.quantity import Quantity
 
@@ -25,8 +26,7 @@ class Page(ma.Schema):
     limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
     after = f.String(load_default=None, validate=v.Length(max=200),
                      metadata={"description": "the X-Next-Cursor header of the previous page"})
-    page = f.Integer(load_default=None, validate=v.Range(min=1, max=100_000),
-                     metadata={"description": "page N (from 1) of `limit` items, instead of `after`"})
+    page = page_field(load_default=None, description="page N (from 1) of `limit` items, instead of `after`")
     format = f.String(load_default="json", validate=v.OneOf(["json"]),
                       metadata={"description": "json only: this list has no CSV export"})
 

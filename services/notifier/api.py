@@ -8,11 +8,12 @@ from flask import Response
 from services.notifier import alert_exports, alerts, event_log, messages, notifications
 from services.notifier.errors import AlertAlreadyResolved, AlertNotOpen
 from services.notifier.schemas import (AlertQuery, AlertSchema, EventQuery, EventSchema, NoteBody,
-                                       NotificationQuery, NotificationSchema, skip_of)
+                                       NotificationQuery, NotificationSchema)
 from shared.auth import current_principal, require_role
 from shared.calendar import instants
 from shared.errors import NotFound
 from shared.i18n import language
+from shared.lists import skip_of
 from shared.web import Blueprint, db
 
 blp = Blueprint("notifier", __name__, url_prefix="/api/v1", description="Events, alerts and notifications")

@@ -7,20 +7,10 @@ from marshmallow import fields as f, validate as v
 from services.notifier import domain
 from shared.calendar import Day
 from shared.i18n import F_
+from shared.lists import page_field
 from shared.quantity import Quantity
 
 STATUS_LIST = r"^(open|acknowledged|resolved)(,(open|acknowledged|resolved))*$"
-
-
-def page_field():
-    """`?page=N`: the Nth page (from 1) of `limit` items (DESIGN.md, "Pages and lists")."""
-    return f.Integer(load_default=1, validate=v.Range(min=1, max=100_000),
-                     metadata={"description": "page N (from 1) of `limit` items"})
-
-
-def skip_of(query: dict) -> int:
-    """How many items come before the page asked for."""
-    return ((query.get("page") or 1) - 1) * query["limit"]
 
 
 class AlertQuery(ma.Schema):
@@ -187,8 +177,7 @@ class EventQuery(ma.Schema):
     type = f.String(load_default=None, validate=v.Length(max=100))
     limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
     before = f.AwareDateTime(load_default=None, metadata={"description": "received_at of the previous page's last"})
-    page = f.Integer(load_default=None, validate=v.Range(min=1, max=100_000),
-                     metadata={"description": "page N (from 1) of `limit` items, instead of `before`"})
+    page = page_field(load_default=None, description="page N (from 1) of `limit` items, instead of `before`")
 
     @ma.validates_schema
     def _one_way(self, data, **kwargs):

@@ -5,9 +5,10 @@ from flask import current_app
 
 from services.notifier import deliveries, outbound, subscribers
 from services.notifier.schemas import (ContactIn, ContactOut, DeliveryQuery, DeliverySchema, ListQuery, WebhookIn,
-                                       WebhookOut, skip_of)
+                                       WebhookOut)
 from shared.auth import current_principal, require_role
 from shared.errors import NotFound
+from shared.lists import skip_of
 from shared.web import Blueprint, db
 
 blp = Blueprint("notifier_subscriptions", __name__, url_prefix="/api/v1",
