@@ -20,6 +20,12 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CLASS = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error=F_("a class such as cotton-hank-upto-40s"))
 
 
+def csv_format(description: str | None = None) -> f.String:
+    """`?format=csv` of a list that exports one (every matching item, no paging); json, the page, by default."""
+    return f.String(load_default="json", validate=v.OneOf(["json", "csv"]),
+                    metadata={"description": description} if description else {})
+
+
 class Page(ma.Schema):
     """A page of a list: `after` the X-Next-Cursor header of the previous page, or `page` N (from 1) of `limit`."""
 
@@ -243,8 +249,7 @@ class StockQuery(Page):
 
 
 class StockListQuery(StockQuery):
-    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]),
-                      metadata={"description": "csv: every matching stock (no paging), with names and units"})
+    format = csv_format("csv: every matching stock (no paging), with names and units")
 
 
 class MovementResultSchema(ma.Schema):
@@ -290,7 +295,7 @@ class MovementQuery(Page):
                  metadata={"description": "text in the reference, supplier, lot, order, requisition, person or depot"})
     from_ = Day(load_default=None, data_key="from", metadata={"description": "first day (India), YYYY-MM-DD"})
     to = Day(load_default=None, metadata={"description": "last day (India), YYYY-MM-DD, included"})
-    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]))
+    format = csv_format()
 
     @ma.validates_schema
     def _in_order(self, data, **kwargs):

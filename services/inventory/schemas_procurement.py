@@ -6,7 +6,7 @@ from marshmallow import fields as f, validate as v
 
 from services.inventory import clock
 from services.inventory.order_rules import STATUSES as ORDER_STATUSES
-from services.inventory.schemas import CODE, Page
+from services.inventory.schemas import CODE, Page, csv_format
 from shared.calendar import Day
 from shared.i18n import F_
 from shared.money import Money
@@ -113,13 +113,10 @@ class PurchaseOrderPatchSchema(ma.Schema):
             raise ma.ValidationError(F_("send at least one field to change"), "_schema")
 
 
-_CSV = {"load_default": "json", "validate": v.OneOf(["json", "csv"])}
-
-
 class OrderQuery(Page):
     status = f.String(load_default=None, validate=v.OneOf(ORDER_STATUSES))
     depot = f.String(load_default=None, validate=CODE)
-    format = f.String(**_CSV, metadata={"description": "csv: every matching order (no paging), a row per line"})
+    format = csv_format("csv: every matching order (no paging), a row per line")
 
 
 class LotActionSchema(ma.Schema):
@@ -178,7 +175,7 @@ class ReplenishmentQuery(Page):
     depot = f.String(required=True, validate=CODE)
     supplier = f.String(load_default=None, validate=CODE)
     cover_days = f.Integer(load_default=60, validate=v.Range(min=1, max=365))
-    format = f.String(**_CSV, metadata={"description": "csv: every material of the depot (no paging)"})
+    format = csv_format("csv: every material of the depot (no paging)")
 
 
 class ReplenishmentSchema(ma.Schema):
