@@ -13,7 +13,6 @@ ORDER_COLUMNS = ("purchase_order", "status", "supplier", "supplier_name", "depot
 SUGGESTION_COLUMNS = ("depot", "sku", "material", "unit", "on_hand", "reserved", "blocked", "available", "on_order",
                       "waitlisted", "avg_daily_issue", "days_of_cover", "target", "pack_size", "suggested_quantity")
 BATCH = 500
-MAX_SUGGESTIONS = 5_000  # materials at one depot; a catalog is far smaller
 
 
 def _materials(db, skus) -> dict[str, dict]:
@@ -52,7 +51,8 @@ def suggestion_rows(db, depot: str, *, supplier=None, cover_days: int = 60):
 
     Worked out now, not as the download streams: an unknown depot or supplier is a 404 before it starts.
     """
-    rows = replenishment.suggestions(db, depot, supplier=supplier, cover_days=cover_days, limit=MAX_SUGGESTIONS)
+    rows = replenishment.suggestions(db, depot, supplier=supplier, cover_days=cover_days,
+                                       limit=replenishment.MAX_MATERIALS)
     return ([depot, row["sku"], safe_cell(row["name"]), row["unit"],
              *(format_quantity(row[k]) for k in ("on_hand", "reserved", "blocked", "available", "on_order",
                                                   "waitlisted", "avg_daily_issue")),
