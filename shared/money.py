@@ -13,13 +13,12 @@ import marshmallow as ma
 from babel.numbers import format_decimal
 
 from shared.i18n import F_
-from shared.quantity import ascii_digits
+from shared.quantity import as_typed
 
 PAISE = 100
 MAX_PAISE = 10**11 * PAISE  # ten thousand crore rupees: more than any one bank handles
 BASIS_POINTS = 100  # per percent
 _PLAIN = re.compile(r"-?[0-9]{1,13}(?:\.[0-9]{1,2})?")
-_DECIMAL = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")  # no sign '+', exponent or '_', as people write them
 _LOCALES = {"en": "en_IN", "hi": "hi_IN"}
 
 
@@ -34,11 +33,9 @@ def parse_hundredths(value, *, too_many: str) -> int:
     """'245.50', '245.5', 245 or 245.5 -> 24550; refuses a third decimal, NaN, infinities and bools."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError(F_('must be a decimal number such as "245.50"'))
-    text = value.strip() if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
-    if isinstance(value, str):  # as people write amounts: Devanagari digits yes, '+', '_' and exponents no
-        text = ascii_digits(text)
-        if not _DECIMAL.fullmatch(text):
-            raise ValueError(F_('must be a decimal number such as "245.50"'))
+    text = as_typed(value) if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
+    if text is None:  # as people write amounts: Devanagari digits yes, '+', '_' and exponents no
+        raise ValueError(F_('must be a decimal number such as "245.50"'))
     if _PLAIN.fullmatch(text):
         whole, _, part = text.partition(".")
         amount = abs(int(whole)) * 100 + int(part.ljust(2, "0") or 0)

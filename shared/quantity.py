@@ -23,13 +23,20 @@ def ascii_digits(text: str) -> str:
     return text.translate(_DEVANAGARI)
 
 
+def as_typed(text: str) -> str | None:
+    """A decimal number as people type it ('12.5', '१२.५', '-3', '.5'), in ASCII digits; None for anything else
+    ('+5', '1_000', '1e5', full-width digits): Python and Decimal would read those, a person never writes them."""
+    text = ascii_digits(text.strip())
+    return text if _DECIMAL.fullmatch(text) else None
+
+
 def parse_quantity(value) -> int:
     """'12.5', '१२.५' or 12.5 -> 12500; refuses '+', '_', exponents in text, over three decimals, NaN, bools."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError(NOT_A_NUMBER)
     if isinstance(value, str):
-        value = ascii_digits(value.strip())
-        if not _DECIMAL.fullmatch(value):
+        value = as_typed(value)
+        if value is None:
             raise ValueError(NOT_A_NUMBER)
     if isinstance(value, str) and _PLAIN.fullmatch(value):  # the usual "12.5": no Decimal needed
         whole, _, part = value.partition(".")
