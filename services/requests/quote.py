@@ -64,14 +64,16 @@ def at_submit(db, artisan: dict, depot: str, lines: list[dict], month: str, req_
     return price(db, artisan=artisan, depot=depot, lines=lines, subsidised=taken, scheme_day=day, price_day=day)
 
 
-def estimate(db, artisan: dict, depot: str, lines: list[dict], month: str, now: datetime) -> dict:
-    """What a requisition would cost if submitted now, and what is left of each entitlement; stores nothing."""
+def estimate(db, artisan: dict, depot: str, lines: list[dict], month: str, now: datetime, *,
+             units: dict[str, str]) -> dict:
+    """What a requisition would cost if submitted now, and what is left of each entitlement (in `units`, each
+    category's: materials.units); stores nothing."""
     day = day_of(now)
     wanted, caps = capped_lines(db, artisan, lines, day)
     used = entitlements.used(db, artisan, month, now)
     figures = pricing.entitlement({c: cap["cap"] for c, cap in caps.items()}, used)
     taken = pricing.split(wanted, {c: f["left"] for c, f in figures.items()})
-    asked, units = {}, materials.units(db)
+    asked = {}
     for sku, category, _ in wanted:
         asked[category] = asked.get(category, 0) + taken.get(sku, 0)
     # a category no known material counts against: nothing asked can take from it, and its figures have no unit

@@ -123,7 +123,8 @@ def estimate(db, principal: Principal, body: dict, *, now: datetime) -> dict:
     coop, people = parties.for_submit(db, principal, body)
     people = [(artisan, _with_categories(db, lines)) for artisan, lines in people]
     _require_depot(db, body["depot"])
-    found = [(artisan, quote.estimate(db, artisan, body["depot"], lines, month_of(now), now))
+    units = materials.units(db)  # read once for every member of a cooperative
+    found = [(artisan, quote.estimate(db, artisan, body["depot"], lines, month_of(now), now, units=units))
              for artisan, lines in people]
     if not coop:
         return found[0][1]
