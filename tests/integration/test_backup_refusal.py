@@ -1,6 +1,8 @@
 """`rawbank backup` keeps no copy of stores that disagree, and says why in English and Hindi."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from services import inventory, notifier, requests as requests_service
 from shared import backup
 from shared.datadir import DataDir
@@ -73,12 +75,18 @@ def test_a_backup_of_a_store_a_newer_rawbank_wrote_says_so_and_copies_nothing(tm
     assert not target.exists() or not any(target.iterdir())  # the same directory can be given again
 
 
-def test_a_restore_from_a_backup_with_a_store_missing_changes_nothing(tmp_path, config, capsys):
+def backed_up_then_changed(tmp_path, config) -> tuple[DataDir, Path]:
+    """Stores in tmp_path/var, a backup of them in tmp_path/copy, then more written to the stores."""
     data = DataDir(tmp_path / "var")
     stores_in(data, config)
     copy = tmp_path / "copy"
     assert backup.backup(data, config, str(copy)) == 0
     stores_in(data, config, note="written after the backup")
+    return data, copy
+
+
+def test_a_restore_from_a_backup_with_a_store_missing_changes_nothing(tmp_path, config, capsys):
+    data, copy = backed_up_then_changed(tmp_path, config)
     (copy / "requests.sqlite").unlink()  # a copy that did not all reach the backup disk
     capsys.readouterr()
     before = files(data.path)
@@ -91,11 +99,7 @@ def test_a_restore_from_a_backup_with_a_store_missing_changes_nothing(tmp_path, 
 
 
 def test_a_restore_that_fails_part_way_puts_the_stores_back(tmp_path, config, capsys):
-    data = DataDir(tmp_path / "var")
-    stores_in(data, config)
-    copy = tmp_path / "copy"
-    assert backup.backup(data, config, str(copy)) == 0
-    stores_in(data, config, note="written after the backup")
+    data, copy = backed_up_then_changed(tmp_path, config)
     before = files(data.path)
     (data.path / ".requests.sqlite.partial").mkdir()  # the second store cannot be written into place
     capsys.readouterr()
