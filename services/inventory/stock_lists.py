@@ -9,6 +9,7 @@ from pymongo import ASCENDING
 from services.inventory import domain, ledger, waitlist
 from services.inventory.queries import _STOCK_FIELDS, _view, get_stock
 from shared.quantity import format_quantity
+from shared.spreadsheet import safe_cell
 
 CSV_COLUMNS = ("depot", "sku", "material", "unit", "category", "on_hand", "reserved", "available", "blocked",
                "on_order", "reorder_level", "level")
@@ -65,7 +66,7 @@ def stock_rows(db, query: dict, batch: int = 500):
                                                         {"name": 1, "unit": 1}).limit(len(docs) or 1)}
         for doc in docs:
             view, material = _view(doc), names.get(doc["sku"], {})
-            yield [view["depot"], view["sku"], material.get("name", ""), material.get("unit", ""),
+            yield [view["depot"], view["sku"], safe_cell(material.get("name", "")), safe_cell(material.get("unit", "")),
                    view.get("category") or "", *(format_quantity(view[k]) for k in
                                                  ("on_hand", "reserved", "available", "blocked", "on_order",
                                                   "reorder_level")), view["level"]]

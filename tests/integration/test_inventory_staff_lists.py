@@ -77,6 +77,14 @@ def test_the_stock_page_searches_filters_and_pages_and_its_csv_has_every_matchin
     for punctuation in (",", " ; ", "()"):  # no word to search for: every row, as without q (an empty $and was a 500)
         assert client.get(f"{API}/stock", query_string={"q": punctuation}, headers=token("admin")).json == every
 
+def test_the_stock_csv_quotes_a_material_name_a_spreadsheet_could_run(client, token):
+    """stock.csv wrote material names as they were: one starting with = ran as a formula (movements' CSV did not)."""
+    admin = token("admin")
+    assert client.patch(f"{API}/materials/DYE", json={"name": "=HYPERLINK(x)"}, headers=admin).status_code == 200
+    exported = client.get(f"{API}/stock?format=csv", headers=admin).get_data(as_text=True)
+    table = list(csv.DictReader(io.StringIO(exported)))
+    assert {r["sku"]: r["material"] for r in table}["DYE"] == "'=HYPERLINK(x)"
+
 
 def test_the_ledger_is_searched_filtered_by_india_days_paged_and_its_csv_says_both_zones(page, client, runtime,
                                                                                          token):
