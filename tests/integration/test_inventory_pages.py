@@ -91,6 +91,9 @@ def test_lots_counts_orders_and_suggestions_render_in_both_languages(page, runti
     assert "data-print" in sheet and ">A<" in sheet and "60 kg" not in sheet  # a blind sheet: no book figures
     assert "Books when counted" not in page(f"/warehouse/counts/{count_id}")
     assert "Books when counted" in page(f"/warehouse/counts/{count_id}", role="admin")
+    other_count = counts.start(runtime.db, "BHD", by="admin")["count_id"]
+    for path in (f"/warehouse/counts/{other_count}", f"/warehouse/counts/{other_count}/sheet"):  # as the API: 404
+        assert "Not found" in page(path, status=404) and "नहीं मिला" in page(path, lang="hi", status=404)
     suggestion = page("/admin/replenishment?depot=VNS", role="admin", lang="hi")
     assert "<svg" in suggestion and "क्या ऑर्डर करें" in suggestion
     for html in (suggestion, lots, order, sheet):  # no inline script runs (a script-src 'self' policy may apply)
