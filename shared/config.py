@@ -14,6 +14,8 @@ INVALID = N_("{name}={value} is not valid: {error}")
 NO_SECRET = N_("RAWBANK_JWT_SECRET must be set when MONGO_URI points at a real MongoDB: make one with {make} and "
                "give every service the same.")
 SHORT_SECRET = N_("RAWBANK_JWT_SECRET must be at least 32 characters long: make one with {make}.")
+OUT_OF_RANGE = N_("{name}={value} is not valid: give a whole number from {least} to {most}.")
+TOO_SMALL = N_("{name}={value} is not valid: give a whole number of {least} or more.")
 BAD_PROXIES = N_("RAWBANK_TRUSTED_PROXIES is not valid: {error}. Give addresses or networks separated by commas, "
                  "e.g. 10.0.0.0/8,192.168.1.5.")
 
@@ -31,8 +33,9 @@ class SettingError(ValueError):
         return cls(*in_both(text, **params))
 
 
-def _env(name: str, default, cast=str, *, doc: str):
-    return field(default=default, metadata={"env": name, "cast": cast, "doc": doc})
+def _env(name: str, default, cast=str, *, doc: str, least: int | None = None, most: int | None = None):
+    """A setting read from `name`; a number may be bounded (`least`, `most`): outside them it is refused."""
+    return field(default=default, metadata={"env": name, "cast": cast, "doc": doc, "least": least, "most": most})
 
 
 def _bool(value: str) -> bool:
@@ -46,19 +49,21 @@ class Config:
     kafka_bootstrap_servers: str = _env(
         "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092", doc=N_("Kafka brokers, host:port[,host:port]"))
     kafka_topic_partitions: int = _env(
-        "KAFKA_TOPIC_PARTITIONS", 3, int, doc=N_("partitions for topics rawbank creates"))
+        "KAFKA_TOPIC_PARTITIONS", 3, int, least=1, doc=N_("partitions for topics rawbank creates"))
     kafka_replication_factor: int = _env(
-        "KAFKA_REPLICATION_FACTOR", 1, int, doc=N_("replication factor for topics rawbank creates"))
+        "KAFKA_REPLICATION_FACTOR", 1, int, least=1, doc=N_("replication factor for topics rawbank creates"))
     kafka_max_poll_interval_ms: int = _env(
-        "KAFKA_MAX_POLL_INTERVAL_MS", 10000, int, doc=N_("consumer max poll interval (also the rebalance timeout)"))
+        "KAFKA_MAX_POLL_INTERVAL_MS", 10000, int, least=1,
+        doc=N_("consumer max poll interval (also the rebalance timeout)"))
     kafka_request_timeout_ms: int = _env(
-        "KAFKA_REQUEST_TIMEOUT_MS", 5000, int, doc=N_("timeout of one broker request, readiness checks included"))
+        "KAFKA_REQUEST_TIMEOUT_MS", 5000, int, least=1,
+        doc=N_("timeout of one broker request, readiness checks included"))
     kafka_linger_ms: int = _env(
-        "KAFKA_LINGER_MS", 0, int,
+        "KAFKA_LINGER_MS", 0, int, least=0,
         doc=N_("how long the producer waits to batch events before sending (0: at once; the relay already sends "
                "a document's events together and waits for their ack, so waiting longer only adds latency)"))
     kafka_fetch_max_wait_ms: int = _env(
-        "KAFKA_FETCH_MAX_WAIT_MS", 100, int,
+        "KAFKA_FETCH_MAX_WAIT_MS", 100, int, least=0,
         doc=N_("longest a broker holds a consumer's fetch when it has nothing new (Apache Kafka and Tansu answer at "
                "once when an event arrives; this only bounds idle round trips, so keep it at or under 500)"))
     mongo_uri: str = _env(
@@ -70,55 +75,59 @@ class Config:
     jwt_secret: str = _env(
         "RAWBANK_JWT_SECRET", EMBEDDED_JWT_SECRET, doc=N_("HS256 secret for access tokens"))
     jwt_ttl_seconds: int = _env(
-        "RAWBANK_JWT_TTL_SECONDS", 3600, int, doc=N_("lifetime of an access token"))
+        "RAWBANK_JWT_TTL_SECONDS", 3600, int, least=1, doc=N_("lifetime of an access token"))
     trusted_proxies: str = _env(
         "RAWBANK_TRUSTED_PROXIES", "",
         doc=N_("reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the caller"))
     host: str = _env("RAWBANK_HOST", "127.0.0.1", doc=N_("address the HTTP API binds to"))
-    port: int = _env("RAWBANK_PORT", 0, int, doc=N_("port of the HTTP API (0: the service's default)"))
+    port: int = _env(
+        "RAWBANK_PORT", 0, int, least=0, most=65535, doc=N_("port of the HTTP API (0: the service's default)"))
     consumer_max_retries: int = _env(
-        "RAWBANK_CONSUMER_MAX_RETRIES", 5, int, doc=N_("attempts at one event before it goes to the DLQ"))
+        "RAWBANK_CONSUMER_MAX_RETRIES", 5, int, least=1, doc=N_("attempts at one event before it goes to the DLQ"))
     consumer_backoff_ms: int = _env(
-        "RAWBANK_CONSUMER_BACKOFF_MS", 100, int, doc=N_("first retry delay; doubles each attempt"))
+        "RAWBANK_CONSUMER_BACKOFF_MS", 100, int, least=0, doc=N_("first retry delay; doubles each attempt"))
     relay_interval_ms: int = _env(
-        "RAWBANK_RELAY_INTERVAL_MS", 100, int, doc=N_("how often the outbox relay looks for new events when idle"))
+        "RAWBANK_RELAY_INTERVAL_MS", 100, int, least=1,
+        doc=N_("how often the outbox relay looks for new events when idle"))
     relay_lease_seconds: int = _env(
-        "RAWBANK_RELAY_LEASE_SECONDS", 30, int, doc=N_("how long a relay owns a document it is publishing"))
+        "RAWBANK_RELAY_LEASE_SECONDS", 30, int, least=1, doc=N_("how long a relay owns a document it is publishing"))
     relay_retention_days: int = _env(
-        "RAWBANK_RELAY_RETENTION_DAYS", 7, int,
+        "RAWBANK_RELAY_RETENTION_DAYS", 7, int, least=0,
         doc=N_("days a relay keeps what it published, to publish it again to a broker that lost it (0: keep nothing)"))
     seed_demo: bool = _env("RAWBANK_SEED_DEMO", False, _bool, doc=N_("seed demo users and data at start (dev only)"))
     log_level: str = _env("RAWBANK_LOG_LEVEL", "INFO", doc=N_("logging level"))
     inventory_count_tolerance_percent: int = _env(
-        "RAWBANK_COUNT_TOLERANCE_PERCENT", 2, int,
+        "RAWBANK_COUNT_TOLERANCE_PERCENT", 2, int, least=0,
         doc=N_("a stock count line differing from the books by more than this share raises an alert"))
     notifier_escalate_after_seconds: int = _env(
-        "RAWBANK_NOTIFIER_ESCALATE_AFTER_SECONDS", 1800, int,
+        "RAWBANK_NOTIFIER_ESCALATE_AFTER_SECONDS", 1800, int, least=0,
         doc=N_("an open alert not acknowledged this long is escalated to the district's admins"))
     notifier_waitlist_max: int = _env(
-        "RAWBANK_NOTIFIER_WAITLIST_MAX", 5, int,
+        "RAWBANK_NOTIFIER_WAITLIST_MAX", 5, int, least=0,
         doc=N_("alert when more than this many requisitions wait for one material at a depot"))
     notifier_waitlist_max_age_seconds: int = _env(
-        "RAWBANK_NOTIFIER_WAITLIST_MAX_AGE_SECONDS", 172800, int,
+        "RAWBANK_NOTIFIER_WAITLIST_MAX_AGE_SECONDS", 172800, int, least=0,
         doc=N_("alert when a requisition has waited longer than this for a material"))
     notifier_delivery_max_attempts: int = _env(
-        "RAWBANK_NOTIFIER_DELIVERY_MAX_ATTEMPTS", 6, int,
+        "RAWBANK_NOTIFIER_DELIVERY_MAX_ATTEMPTS", 6, int, least=1,
         doc=N_("attempts at one webhook, e-mail or SMS delivery before it is marked failed"))
     notifier_delivery_backoff_ms: int = _env(
-        "RAWBANK_NOTIFIER_DELIVERY_BACKOFF_MS", 2000, int, doc=N_("first delivery retry delay; doubles each attempt"))
+        "RAWBANK_NOTIFIER_DELIVERY_BACKOFF_MS", 2000, int, least=0,
+        doc=N_("first delivery retry delay; doubles each attempt"))
     notifier_dispatch_interval_ms: int = _env(
-        "RAWBANK_NOTIFIER_DISPATCH_INTERVAL_MS", 200, int, doc=N_("how often the notifier looks for due deliveries"))
+        "RAWBANK_NOTIFIER_DISPATCH_INTERVAL_MS", 200, int, least=1,
+        doc=N_("how often the notifier looks for due deliveries"))
     notifier_digest_hour_utc: int = _env(
-        "RAWBANK_NOTIFIER_DIGEST_HOUR_UTC", 2, int,
+        "RAWBANK_NOTIFIER_DIGEST_HOUR_UTC", 2, int, least=0, most=24,
         doc=N_("hour (UTC) after which each admin's daily digest is sent (24: never)"))
     notifier_reminder_days_before: int = _env(
-        "RAWBANK_NOTIFIER_REMINDER_DAYS_BEFORE", 3, int,
+        "RAWBANK_NOTIFIER_REMINDER_DAYS_BEFORE", 3, int, least=0,
         doc=N_("remind an artisan this many days before a payment is due"))
     notifier_overdue_alert_paise: int = _env(
-        "RAWBANK_NOTIFIER_OVERDUE_ALERT_PAISE", 500000, int,
+        "RAWBANK_NOTIFIER_OVERDUE_ALERT_PAISE", 500000, int, least=0,
         doc=N_("alert admins when an artisan's overdue dues pass this many paise (500000: Rs 5,000)"))
     smtp_host: str = _env("RAWBANK_SMTP_HOST", "", doc=N_("SMTP server for e-mail (empty: e-mail is not sent)"))
-    smtp_port: int = _env("RAWBANK_SMTP_PORT", 25, int, doc=N_("SMTP server port"))
+    smtp_port: int = _env("RAWBANK_SMTP_PORT", 25, int, least=1, most=65535, doc=N_("SMTP server port"))
     smtp_sender: str = _env("RAWBANK_SMTP_SENDER", "rawbank@localhost", doc=N_("From address of e-mail"))
     smtp_username: str = _env("RAWBANK_SMTP_USERNAME", "", doc=N_("SMTP login (empty: no login)"))
     smtp_password: str = _env("RAWBANK_SMTP_PASSWORD", "", doc=N_("SMTP password"))
@@ -134,7 +143,7 @@ class Config:
         "RAWBANK_SMS_INBOUND_SECRET", "",
         doc=N_("HMAC secret the SMS gateway signs its callbacks to POST /api/v1/sms/inbound with (empty: refused)"))
     public_cache_seconds: int = _env(
-        "RAWBANK_PUBLIC_CACHE_SECONDS", 30, int, doc=N_("how long public availability is served from cache"))
+        "RAWBANK_PUBLIC_CACHE_SECONDS", 30, int, least=0, doc=N_("how long public availability is served from cache"))
     inventory_url: str = _env(
         "RAWBANK_INVENTORY_URL", "http://127.0.0.1:8001",
         doc=N_("public base URL of the inventory service (pages link to it)"))
@@ -156,6 +165,7 @@ class Config:
                     values[f.name] = f.metadata["cast"](raw)
                 except ValueError as exc:
                     raise SettingError.said(INVALID, name=f.metadata["env"], value=repr(raw), error=exc) from None
+                _in_bounds(f, raw, values[f.name])
         values.update(overrides)
         return cls(**values)
 
@@ -188,6 +198,14 @@ class Config:
                 "set RAWBANK_JWT_SECRET, or run with a data directory (not --memory), where one is generated.",
                 f"{self.host} पर चलाने से rawbank इस मशीन के बाहर खुलता है, इसलिए उसका अपना टोकन सीक्रेट चाहिए: "
                 "RAWBANK_JWT_SECRET सेट करें, या डेटा डायरेक्टरी के साथ चलाएँ (--memory नहीं), जहाँ वह बन जाता है।")
+
+
+def _in_bounds(setting, raw: str, value) -> None:
+    """Refuse a number outside its setting's bounds (a token living 0 seconds, a port of 70000, ...)."""
+    least, most = setting.metadata["least"], setting.metadata["most"]
+    if (least is not None and value < least) or (most is not None and value > most):
+        text = TOO_SMALL if most is None else OUT_OF_RANGE
+        raise SettingError.said(text, name=setting.metadata["env"], value=repr(raw), least=least, most=most)
 
 
 def is_loopback(host: str) -> bool:
