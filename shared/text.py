@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from marshmallow import ValidationError, validate
+
 from shared.i18n import F_
 
 NOT_TEXT = F_("must be text without control characters or broken Unicode")
+NOT_BLANK = F_("must not be only spaces")
 #: lone surrogates, C0 controls but tab, line feed and carriage return, DEL, C1 controls, U+FFFE and U+FFFF
 _BAD = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
@@ -42,3 +45,14 @@ def text_errors(data):
         errors = {index: found for index, item in enumerate(data) if (found := text_errors(item)) is not None}
         return errors or None
     return None
+
+
+def not_blank(value: str) -> None:
+    """A validator: a name, district or address of only spaces says nothing (and shows as an empty cell)."""
+    if value and not value.strip():
+        raise ValidationError(NOT_BLANK)
+
+
+def filled(most: int) -> list:
+    """The validators of a label people read (a name, a district): 1 to `most` characters, not only spaces."""
+    return [validate.Length(min=1, max=most), not_blank]

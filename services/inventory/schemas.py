@@ -11,10 +11,11 @@ from shared.i18n import F_
 from shared.lists import page_field
 from shared.money import Money
 from shared.quantity import Quantity
+from shared.text import filled
 
 CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error=F_("letters, digits, '.', '_' or '-', at most 64"))
-_NAME = v.Length(min=1, max=200)
-_ADDRESS = v.Length(min=1, max=300)
+_NAME = filled(200)
+_ADDRESS = filled(300)
 _TIME = v.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error=F_("a time such as 09:30"))
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CLASS = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error=F_("a class such as cotton-hank-upto-40s"))
@@ -63,7 +64,7 @@ class DepotSchema(ma.Schema):
     name = f.String(required=True, validate=_NAME)
     name_hi = f.String(load_default=None, allow_none=True, validate=_NAME,
                        metadata={"description": "the name on Hindi pages (the English name when absent)"})
-    district = f.String(required=True, validate=v.Length(min=1, max=100))
+    district = f.String(required=True, validate=filled(100))
     zone = f.String(load_default="plain", dump_default="plain", validate=v.OneOf(ZONES),
                     metadata={"description": "freight zone: schemes charge freight by it"})
     address = f.String(load_default=None, allow_none=True, validate=_ADDRESS,

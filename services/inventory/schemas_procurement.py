@@ -11,6 +11,7 @@ from shared.calendar import Day
 from shared.i18n import F_
 from shared.money import Money
 from shared.quantity import Quantity
+from shared.text import filled
 
 GSTIN = v.Regexp(r"^(?:[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z])?$",
                  error=F_("a GSTIN has 15 characters, e.g. 09AAACH7409R1ZZ (or leave it empty)"))
@@ -24,8 +25,8 @@ class SupplierItem(ma.Schema):
 
 class SupplierSchema(ma.Schema):
     code = f.String(required=True, validate=CODE)
-    name = f.String(required=True, validate=v.Length(min=1, max=200))
-    district = f.String(required=True, validate=v.Length(min=1, max=100))
+    name = f.String(required=True, validate=filled(200))
+    district = f.String(required=True, validate=filled(100))
     gstin = f.String(load_default="", validate=GSTIN)
     tolerance_percent = f.Integer(load_default=0, validate=v.Range(min=0, max=50))
     lead_time_days = f.Integer(load_default=30, validate=v.Range(min=0, max=365))
@@ -34,8 +35,8 @@ class SupplierSchema(ma.Schema):
 
 
 class SupplierPatchSchema(ma.Schema):
-    name = f.String(validate=v.Length(min=1, max=200))
-    district = f.String(validate=v.Length(min=1, max=100))
+    name = f.String(validate=filled(200))
+    district = f.String(validate=filled(100))
     gstin = f.String(validate=GSTIN)
     tolerance_percent = f.Integer(validate=v.Range(min=0, max=50))
     lead_time_days = f.Integer(validate=v.Range(min=0, max=365))

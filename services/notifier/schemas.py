@@ -9,6 +9,7 @@ from shared.calendar import Day
 from shared.i18n import F_
 from shared.lists import page_field
 from shared.quantity import Quantity
+from shared.text import filled
 
 STATUS_LIST = r"^(open|acknowledged|resolved)(,(open|acknowledged|resolved))*$"
 
@@ -118,7 +119,7 @@ class WebhookOut(ma.Schema):
 
 
 class ContactIn(ma.Schema):
-    name = f.String(required=True, validate=v.Length(min=1, max=200))
+    name = f.String(required=True, validate=filled(200))
     email = f.Email(load_default=None)
     phone = f.String(load_default=None, validate=v.Regexp(r"^\+?[0-9]{6,15}$"))
     language = f.String(load_default="en", validate=v.OneOf(["en", "hi"]))

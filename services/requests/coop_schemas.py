@@ -12,6 +12,7 @@ from services.requests.schemas import (CODE, MONTH, NAME, ArtisanOutSchema, Line
 from shared.i18n import F_
 from shared.money import Money
 from shared.quantity import Quantity
+from shared.text import filled
 
 
 LIMIT = "how much each member may owe (rupees); kept as the members' credit terms"
@@ -23,7 +24,7 @@ class CooperativeSchema(ma.Schema):
     name_hi = f.String(required=True, validate=NAME)
     kind = f.String(required=True, validate=v.OneOf(KINDS),
                     metadata={"description": "cooperative, shg (self-help group) or producer_company"})
-    district = f.String(required=True, validate=v.Length(min=1, max=100))
+    district = f.String(required=True, validate=filled(100))
     registration_no = f.String(load_default=None, allow_none=True, validate=v.Length(min=1, max=100))
     credit_limit = Money(load_default=None, allow_none=True, not_negative=True, metadata={"description": LIMIT})
     active = f.Boolean(load_default=True)
@@ -36,7 +37,7 @@ class CooperativePatchSchema(ma.Schema):
     name = f.String(validate=NAME)
     name_hi = f.String(validate=NAME)
     kind = f.String(validate=v.OneOf(KINDS))
-    district = f.String(validate=v.Length(min=1, max=100))
+    district = f.String(validate=filled(100))
     registration_no = f.String(allow_none=True, validate=v.Length(min=1, max=100))
     credit_limit = Money(not_negative=True, metadata={"description": LIMIT})
     active = f.Boolean()

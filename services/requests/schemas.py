@@ -10,9 +10,10 @@ from shared.calendar import Day, Month
 from shared.i18n import F_
 from shared.money import Money
 from shared.quantity import Quantity
+from shared.text import filled
 
 CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error=F_("letters, digits, '.', '_' or '-', at most 64"))
-NAME = v.Length(min=1, max=200)
+NAME = filled(200)
 PHONE = v.Regexp(r"^\+?[0-9 ]{10,16}$", error=F_("a phone number: 10 to 16 digits, + and spaces allowed"))
 CATEGORY = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error=F_("a material category such as yarn or dye"))
 SOCIAL_CATEGORIES = ("sc", "st", "obc", "general")
@@ -40,8 +41,8 @@ class TokenSchema(ma.Schema):
 class ArtisanUpdateSchema(ma.Schema):
     name = f.String(validate=NAME)
     name_hi = _text(allow_none=True)
-    district = f.String(validate=v.Length(min=1, max=100))
-    craft = f.String(validate=v.Length(min=1, max=100))
+    district = f.String(validate=filled(100))
+    craft = f.String(validate=filled(100))
     phone = f.String(allow_none=True, validate=PHONE)
     email = f.Email(allow_none=True, validate=v.Length(max=200))
     language = f.String(validate=v.OneOf(["hi", "en"]))
@@ -57,8 +58,8 @@ class ArtisanUpdateSchema(ma.Schema):
 class ArtisanSchema(ArtisanUpdateSchema):
     artisan_id = f.String(validate=CODE, metadata={"description": "admins may choose it; else ART-nnnn"})
     name = f.String(required=True, validate=NAME)
-    district = f.String(required=True, validate=v.Length(min=1, max=100))
-    craft = f.String(required=True, validate=v.Length(min=1, max=100))
+    district = f.String(required=True, validate=filled(100))
+    craft = f.String(required=True, validate=filled(100))
     registration_id = f.String(required=True, validate=CODE,
                                metadata={"description": "artisan card or Udyam number; unique"})
     language = f.String(load_default="hi", validate=v.OneOf(["hi", "en"]))

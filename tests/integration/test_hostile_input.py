@@ -129,6 +129,28 @@ def test_quantities_as_people_write_them_and_not_as_programs_do(services, token)
     assert made.get_json()["stock"]["on_hand"] == "212.5"
 
 
+BLANK_LABELS = [
+    ("inventory", "POST", "/api/v1/materials", {"sku": "NEW-1", "name": "   ", "name_hi": "नया", "category": "yarn",
+                                                 "unit": "kg", "reorder_level": "1"}, "name"),
+    ("inventory", "PATCH", "/api/v1/depots/VNS", {"name_hi": " \t "}, "name_hi"),
+    ("inventory", "POST", "/api/v1/suppliers", {"code": "MILL-9", "name": "Mill", "district": "  "}, "district"),
+    ("requests", "PATCH", "/api/v1/artisans/ART-0001", {"name": "\n "}, "name"),
+]
+
+
+@pytest.mark.parametrize("service,method,path,body,field", BLANK_LABELS)
+def test_a_name_or_district_of_only_spaces_is_refused_in_both_languages(services, token, service, method, path,
+                                                                         body, field):
+    """A name of only spaces was stored, and showed as an empty cell on every page and list."""
+    client, db = services[service]
+    before = {name: list(db[name].find()) for name in db.list_collection_names()}
+    error = refused(client.open(path, method=method, json=body, headers=token("admin")), field)
+    assert error["details"][field] == ["must not be only spaces"]
+    hindi = client.open(path, method=method, json=body, headers={**token("admin"), "Accept-Language": "hi"})
+    assert hindi.get_json()["error"]["details"][field] == ["केवल खाली जगह नहीं हो सकती"]
+    assert {name: list(db[name].find()) for name in db.list_collection_names()} == before
+
+
 DAY_EDGES = ["from=0001-01-01", "to=9999-12-31", "from=0001-01-01&to=9999-12-31"]
 API_DAYS = [("inventory", "/api/v1/movements"), ("requests", "/api/v1/requisitions"), ("notifier", "/api/v1/alerts")]
 MONTH_EDGES = ["0000-01", "0001-01", "9999-12"]
