@@ -100,3 +100,27 @@ def test_lots_counts_orders_and_suggestions_render_in_both_languages(page, runti
         assert all('src="' in tag or 'type="application/json"' in tag for tag in re.findall(r"<script[^>]*>", html))
         assert not re.search(r"\son[a-z]+=", html)
     page("/admin/suppliers", role="warehouse", status=403)
+
+
+def test_the_order_and_what_to_order_pages_link_their_csv_with_the_page_filters(config, runtime):
+    """Both lists had a CSV in the API and no way to it from their pages."""
+    from datetime import date, timedelta
+    from html import unescape
+    client = create_app(config, runtime).test_client()
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="adm", role="admin"))
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    number = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS",
+                                                 "expected_on": (date.today() + timedelta(days=30)).isoformat(),
+                                                 "lines": [{"sku": "YRN", "quantity": 5_000, "price": 100}]},
+                                    by="adm")["purchase_order"]
+    for path, link, shown in (("/admin/purchase-orders?depot=VNS&status=draft", "orders-csv", number),
+                              ("/admin/replenishment?depot=VNS&cover_days=30", "suggestions-csv", "YRN")):
+        client.set_cookie(LANG_COOKIE, "hi")
+        html = client.get(path).get_data(as_text=True)
+        found = re.search(rf'id="{link}" download\s+href="([^"]+)">([^<]+)</a>', html)
+        assert found and found.group(2) == "CSV डाउनलोड करें", path
+        href = unescape(found.group(1))
+        assert "depot=VNS" in href and ("status=draft" in href or "cover_days=30" in href)
+        answer = client.get(href)
+        assert answer.status_code == 200 and answer.mimetype == "text/csv"
+        assert shown in answer.get_data(as_text=True)
