@@ -62,7 +62,7 @@ MATRIX = [
     ("inventory", "GET", "/suppliers", None, STAFF),
     ("inventory", "GET", "/suppliers/MILL", None, STAFF),
     ("inventory", "PATCH", "/suppliers/MILL", {"lead_time_days": 20}, ADMIN_ONLY),
-    ("inventory", "POST", "/purchase-orders", {"supplier": "MILL", "depot": "VNS", "expected_on": "2030-01-01",
+    ("inventory", "POST", "/purchase-orders", {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-01",
                                                "lines": [{"sku": SKU, "quantity": "1", "price": "1"}]}, ADMIN_ONLY),
     ("inventory", "GET", "/purchase-orders", None, STAFF),
     ("inventory", "GET", "/purchase-orders/{draft_po}", None, STAFF),
@@ -248,7 +248,7 @@ def world():
         call(inv, "POST", "/movements", admin, {"type": "receipt", "sku": SKU, "depot": code, "quantity": "10",
                                                 "lot": f"LOT-{code}"})
     call(inv, "POST", "/suppliers", admin, {"code": "MILL", "name": "Mill", "district": "Salem"})
-    order = {"supplier": "MILL", "depot": "VNS", "expected_on": "2030-01-01",
+    order = {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-01",
              "lines": [{"sku": SKU, "quantity": "5", "price": "10"}]}
     orders = {name: call(inv, "POST", "/purchase-orders", admin, order)["purchase_order"]
               for name in ("draft_po", "sent_po", "spare_po")}

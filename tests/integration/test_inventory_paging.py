@@ -25,7 +25,7 @@ def client(config, runtime):
     for code in ("MILL-A", "MILL-B", "MILL-C"):
         suppliers.register(db, {"code": code, "name": code, "district": "Salem"})
     for depot in ("VNS", "BHD", "VNS"):
-        purchase_orders.create(db, {"supplier": "MILL-A", "depot": depot, "expected_on": "2030-01-31",
+        purchase_orders.create(db, {"supplier": "MILL-A", "depot": depot, "expected_on": "2099-01-31",
                                     "lines": [{"sku": "YRN", "quantity": 1_000, "price": 100}]}, by="t")
         counts.start(db, depot, by="t")
     ledger.project_pending(db)
