@@ -157,6 +157,11 @@ class AutoApproveSchema(ma.Schema):
     max_quantity = Quantity(required=True, allow_none=True, metadata={
         "description": "approve at once when every line is at most this; null: never"})
 
+    @ma.validates("max_quantity")
+    def _not_negative(self, value, **kwargs):
+        if value is not None and value < 0:
+            raise ma.ValidationError(F_("must not be negative"))
+
 
 class LineSchema(ma.Schema):
     sku = f.String(required=True, validate=CODE)

@@ -124,6 +124,14 @@ def test_auto_approve_below_the_size_admins_set(client):
     assert [e["type"] for e in doc["outbox"]] == ["RequisitionSubmitted", "RequisitionApproved"]
 
 
+def test_a_negative_auto_approve_size_is_refused_and_the_one_set_stays(client):
+    admin = client.admin()
+    client.call("PUT", "/settings/auto-approve", admin, {"max_quantity": "2"}, status=200)
+    error = client.call("PUT", "/settings/auto-approve", admin, {"max_quantity": "-5"}, status=400).get_json()["error"]
+    assert error["code"] == "validation_error" and error["details"] == {"max_quantity": ["must not be negative"]}
+    assert client.call("GET", "/settings/auto-approve", admin, status=200).get_json() == {"max_quantity": "2"}
+
+
 def test_secretary_submits_for_a_member(client):
     client.register("ART-1", cooperative="Coop-A")
     client.register("ART-2", cooperative="Coop-B")
