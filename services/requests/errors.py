@@ -35,6 +35,13 @@ class QuotaExceeded(RuleBroken):
                          month=names.month(found.get("month", ""), lang))
 
 
+class QuotaNeedsLooms(QuotaExceeded):
+    """A cap counted per loom, for an artisan with no loom registered (yet): asking for less cannot help."""
+
+    message = N_("The monthly {category} quota is counted per loom, and no loom is registered for this artisan yet; "
+                 "an admin registers looms, or approves those the cooperative's secretary asks for.")
+
+
 class QuotaExists(Conflict):
     """A cap is set already for this category and artisan (or everyone), and the caller did not ask to replace it."""
 

@@ -16,7 +16,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.requests import domain, monthly
-from services.requests.errors import QuotaBusy, QuotaExceeded, QuotaExists
+from services.requests.errors import QuotaBusy, QuotaExceeded, QuotaExists, QuotaNeedsLooms
 from shared.errors import Invalid, NotFound
 from shared.i18n import F_
 from shared.quantity import format_quantity
@@ -115,7 +115,8 @@ def caps_for(db, artisan: dict) -> dict[str, dict]:
 def take(db, artisan: dict, month: str, req_id: str, wanted: dict[str, int], units: dict[str, str],
          now: datetime) -> None:
     """Count a requisition against the artisan's caps, or raise QuotaExceeded."""
-    caps = {category: rule["cap"] for category, rule in caps_for(db, artisan).items()}
+    rules = caps_for(db, artisan)
+    caps = {category: rule["cap"] for category, rule in rules.items()}
     usage_id = monthly.ensure(db.usage, artisan["_id"], month)
     reconciled = False
     for _ in range(MAX_ATTEMPTS):
@@ -127,7 +128,7 @@ def take(db, artisan: dict, month: str, req_id: str, wanted: dict[str, int], uni
             if not reconciled and monthly.settle_all(db, db.usage, usage_id, now):
                 reconciled = True
                 continue
-            raise _exceeded(excess[0], units, month)
+            raise _exceeded(excess[0], units, month, needs_looms=_needs_looms(rules[excess[0].category], artisan))
         if monthly.count(db.usage, usage_id, req_id, wanted, monthly.within(caps, wanted), now):
             return
     raise QuotaBusy()
@@ -153,8 +154,13 @@ def usage_of(db, artisan: dict, month: str, now: datetime) -> list[dict]:
     return rows
 
 
-def _exceeded(excess: domain.Excess, units: dict[str, str], month: str) -> QuotaExceeded:
-    return QuotaExceeded({
+def _needs_looms(rule: dict, artisan: dict) -> bool:
+    """The cap is counted per loom and is nothing only because the artisan has no loom registered (yet)."""
+    return rule["per_loom"] and rule["limit"] > 0 and artisan.get("looms", 0) <= 0
+
+
+def _exceeded(excess: domain.Excess, units: dict[str, str], month: str, *, needs_looms: bool = False) -> QuotaExceeded:
+    return (QuotaNeedsLooms if needs_looms else QuotaExceeded)({
         "category": excess.category, "month": month, "unit": units.get(excess.category, ""),
         "cap": format_quantity(excess.cap), "used": format_quantity(excess.used),
         "left": format_quantity(excess.left), "requested": format_quantity(excess.requested)})

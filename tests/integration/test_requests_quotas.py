@@ -149,3 +149,32 @@ def test_a_cap_is_checked_replaced_only_when_asked_removed_and_its_history_kept(
         ("yarn@*", "removed", None, "40"), ("dye@ART-1", "set", "4", None), ("yarn@*", "replaced", "40", "30"),
         ("yarn@*", "set", "30", None)]
     client.call("POST", "/quotas", admin, {"category": "yarn", "limit": "20", "replace": False}, status=200)
+
+
+def test_an_artisan_with_no_loom_under_a_per_loom_cap_is_told_to_have_their_looms_registered(client):
+    """Secretaries register members with no loom until an admin approves theirs: asking for less cannot help them."""
+    from shared.auth import COOKIE
+    from shared.i18n import LANG_COOKIE
+    client.register("ART-1", looms=0)
+    set_cap(client, "30", per_loom=True)
+    me = client.artisan("ART-1")
+    error = client.submit(me, [(YARN, "1")], status=422)["error"]
+    assert error["code"] == "quota_exceeded" and error["details"]["cap"] == "0"
+    assert error["message"] == ("The monthly yarn quota is counted per loom, and no loom is registered for this "
+                                "artisan yet; an admin registers looms, or approves those the cooperative's "
+                                "secretary asks for.")
+    hindi = client.call("POST", "/requisitions", {**me, "Accept-Language": "hi"},
+                        {"depot": "VNS", "lines": [{"sku": YARN, "quantity": "1"}]}, status=422)
+    message = hindi.get_json()["error"]["message"]
+    assert "इस कारीगर के नाम अभी कोई करघा दर्ज नहीं" in message and not re.search("[A-Za-z]", message), message
+    browser = client.app.test_client()
+    browser.set_cookie(COOKIE, me["Authorization"].split()[1])
+    browser.set_cookie(LANG_COOKIE, "en")
+    form = browser.get("/my/new").get_data(as_text=True)
+    assert ('<p class="hint" id="left-YRN-COT-40">Your quota of this material is counted per loom, and no loom is '
+            "registered for you yet: ask your cooperative's secretary or an admin to register your looms.</p>") in form
+    client.call("PATCH", "/artisans/ART-1", client.admin(), {"looms": 1}, status=200)
+    error = client.submit(me, [(YARN, "31")], status=422)["error"]
+    assert error["message"].startswith("Your monthly yarn quota is 30 kg;")
+    form = browser.get("/my/new").get_data(as_text=True)
+    assert "data-no-looms" not in form and "Your quota left this month: 30 kg of 30 kg" in form
