@@ -261,3 +261,35 @@ def test_credit_terms_for_a_cooperative_no_one_registered_are_refused_and_nothin
     assert [t["cooperative"] for t in client.call("GET", "/credit-terms", admin, status=200).get_json()] == []
     client.call("PUT", "/credit-terms", admin, {"cooperative": "KBSS", "credit_limit": "5000", "credit_days": 30},
                 status=200)
+
+
+def test_a_member_is_not_told_to_press_a_button_only_the_secretary_has(coop):
+    """A member's page of their cooperative's request says what happens next for them: the secretary collects it
+    and marks it received, then the member confirms their share."""
+    from shared.auth import COOKIE
+    from shared.i18n import LANG_COOKIE
+    client = coop.client
+    rid = coop.request()["id"]
+    client.act(rid, "approve", client.admin())
+    reserved(client.db, rid)
+    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    member = client.app.test_client()
+    member.set_cookie(COOKIE, client.artisan("ART-2")["Authorization"].split()[1])
+    member.set_cookie(LANG_COOKIE, "en")
+    page = member.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    assert "I have received it" not in page and "Press “I have received it”" not in page
+    assert "The depot has handed the material to your cooperative. Once the secretary marks it received, you are " \
+           "asked to confirm your share." in page
+    member.set_cookie(LANG_COOKIE, "hi")
+    hindi = member.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    assert "सचिव के इसे प्राप्त चिह्नित करने पर आपसे अपना हिस्सा पुष्ट करने" in hindi
+    secretary = client.app.test_client()
+    secretary.set_cookie(COOKIE, coop.secretary["Authorization"].split()[1])
+    secretary.set_cookie(LANG_COOKIE, "en")
+    page = secretary.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    assert "Press “I have received it” once you have it." in page  # the secretary has the button
+    client.act(rid, "receive", coop.secretary)
+    member.set_cookie(LANG_COOKIE, "en")
+    page = member.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    assert "Done. You received this material." not in page
+    assert "Your cooperative's secretary marked it received." in page
