@@ -70,7 +70,8 @@ def _item(row: dict, now: datetime) -> dict:
         return {"req": row, "artisan": coop, "usage": [], "units": {}, "shares": row["shares"]}
     artisan = artisans.profile(db(), row["artisan_id"]) or {"_id": row["artisan_id"]}
     asks = domain.totals_by_category((line["category"], line["quantity"]) for line in row["lines"])
+    counted = row["status"] not in domain.QUOTA_RETURNED  # a rejected or cancelled one gave its quota back
     usage = [dict(u, asked=asks.get(u["category"], 0)) for u in quotas.usage_of(db(), artisan, row["month"], now)
-             if u["category"] in asks]
+             if u["category"] in asks] if counted else []
     return {"req": row, "artisan": artisan, "usage": usage,
             "units": {line["category"]: line["unit"] for line in row["lines"]}}

@@ -178,3 +178,25 @@ def test_an_artisan_with_no_loom_under_a_per_loom_cap_is_told_to_have_their_loom
     assert error["message"].startswith("Your monthly yarn quota is 30 kg;")
     form = browser.get("/my/new").get_data(as_text=True)
     assert "data-no-looms" not in form and "Your quota left this month: 30 kg of 30 kg" in form
+
+
+def test_the_approvals_page_does_not_count_a_rejected_or_cancelled_request_in_the_months_use(client):
+    from shared.auth import COOKIE
+    from shared.i18n import LANG_COOKIE
+    client.register("ART-1", looms=1)
+    set_cap(client, "30")
+    me, admin = client.artisan("ART-1"), client.admin()
+    kept = client.submit(me, [(YARN, "10")])
+    dropped = client.submit(me, [(YARN, "6")])
+    client.act(dropped["id"], "cancel", me)
+    browser = client.app.test_client()
+    browser.set_cookie(COOKIE, admin["Authorization"].split()[1])
+    browser.set_cookie(LANG_COOKIE, "en")
+    page = browser.get("/admin/approvals?status=").get_data(as_text=True)
+
+    def card(rid):
+        start = page.index(f'data-requisition="{rid}"')
+        end = page.find("data-requisition=", start + 1)
+        return page[start:end if end > 0 else len(page)]
+    assert "used 10 kg of 30 kg this month, this request included" in card(kept["id"])
+    assert "this request included" not in card(dropped["id"]) and "Cancelled" in card(dropped["id"])
