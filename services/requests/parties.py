@@ -15,12 +15,13 @@ from shared.errors import Forbidden, NotFound
 def for_submit(db, principal: Principal, body: dict) -> tuple[dict | None, list[tuple[dict, list[dict]]]]:
     """(the cooperative or None, [(artisan, their lines)]) of a new requisition: people the caller may ask for."""
     if not body.get("cooperative"):
-        return None, [(artisans.requesting_for(db, principal, body.get("artisan_id")), body["lines"])]
+        artisan = artisans.requesting_for(db, principal, body.get("artisan_id"))
+        if principal.role == "secretary":  # acting for one member is acting for the cooperative too
+            _require_active(cooperatives.get(db, principal, principal.cooperative))
+        return None, [(artisan, body["lines"])]
     if principal.role not in ("admin", "secretary"):
         raise Forbidden()
-    coop = cooperatives.get(db, principal, body["cooperative"])  # another's: 404
-    if not coop.get("active", True):
-        raise CooperativeInactive({"cooperative": coop["_id"]})
+    coop = _require_active(cooperatives.get(db, principal, body["cooperative"]))  # another's: 404
     parties = []
     for artisan_id, lines in share_rules.by_member(body["lines"]).items():
         member = db.artisans.find_one({"_id": artisan_id, "cooperative": coop["_id"]}, artisans.PUBLIC)
@@ -30,6 +31,12 @@ def for_submit(db, principal: Principal, body: dict) -> tuple[dict | None, list[
             raise ArtisanInactive({"artisan_id": artisan_id})
         parties.append((member, lines))
     return coop, parties
+
+
+def _require_active(coop: dict) -> dict:
+    if not coop.get("active", True):
+        raise CooperativeInactive({"cooperative": coop["_id"]})
+    return coop
 
 
 def of(doc: dict) -> list[dict]:

@@ -293,3 +293,22 @@ def test_a_member_is_not_told_to_press_a_button_only_the_secretary_has(coop):
     page = member.get(f"/my/requisitions/{rid}").get_data(as_text=True)
     assert "Done. You received this material." not in page
     assert "Your cooperative's secretary marked it received." in page
+
+
+def test_the_secretary_of_an_inactive_cooperative_asks_for_no_member(coop):
+    """Deactivating a cooperative stops its secretary asking for members, one at a time as much as all together;
+    members still ask for themselves."""
+    client = coop.client
+    client.call("PATCH", f"/cooperatives/{COOP}", client.admin(), {"active": False}, status=200)
+    error = coop.request(status=422)["error"]
+    assert error["code"] == "cooperative_inactive"
+    for path in ("/requisitions", "/requisitions/estimate"):
+        alone = client.call("POST", path, coop.secretary, {"depot": "VNS", "artisan_id": "ART-1",
+                                                            "lines": [{"sku": COTTON, "quantity": "1"}]}, status=422)
+        assert alone.get_json()["error"]["code"] == "cooperative_inactive"
+        assert "reactivate" in alone.get_json()["error"]["message"]
+    assert client.db.requisitions.count_documents({}) == 0
+    assert client.db.usage.count_documents({"used.yarn": {"$gt": 0}}) == 0
+    client.submit(client.artisan("ART-1"), [(COTTON, "1")])
+    client.call("PATCH", f"/cooperatives/{COOP}", client.admin(), {"active": True}, status=200)
+    client.submit(coop.secretary, [(COTTON, "1")], artisan_id="ART-1")
