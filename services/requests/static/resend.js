@@ -1,11 +1,14 @@
 /* A request form's Idempotency-Key, so that Back never leads to a dead end.
 
-   The very same request sent again from this page (a retry, or Back and Send once more) goes with the key it
-   first went with: the server gives back the request already made, and the page shows it. Anything else goes
-   with a key not used before, whatever page the back/forward cache or the browser's cache shows. */
+   The very same request sent again from this page within two hours (a retry, or Back and Send once more) goes
+   with the key it first went with: the server gives back the request already made, and the page shows it.
+   Anything else goes with a key not used before, whatever page the back/forward cache or the browser's cache
+   shows. */
 (function () {
   "use strict";
   var STORE = "rb-requests-sent", JUST = "rb-requests-just-sent", KEEP = 20;
+  // A retry or Back-and-send comes within minutes; the same request days later (next month's yarn) is a new one.
+  var SAME_WITHIN_MS = 2 * 3600 * 1000;
 
   function freshKey() {
     var bytes = new Uint8Array(16);
@@ -23,12 +26,13 @@
 
   // The key to send `body` with from this page, and whether this very request was sent before.
   function choose(current, body) {
-    var entries = load(), what = location.pathname + "\n" + body;
-    var before = entries.filter(function (e) { return e.what === what; })[0];
+    var entries = load(), what = location.pathname + "\n" + body, now = Date.now();
+    var before = entries.filter(function (e) { return e.what === what && now - (e.at || 0) < SAME_WITHIN_MS; })[0];
     mark(true);
     if (before) return { key: before.key, again: true };
     var key = entries.some(function (e) { return e.key === current; }) || !current ? freshKey() : current;
-    entries.push({ key: key, what: what });
+    entries = entries.filter(function (e) { return e.what !== what; });  // an older one of the same is done with
+    entries.push({ key: key, what: what, at: now });
     save(entries);
     return { key: key, again: false };
   }
