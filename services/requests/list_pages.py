@@ -61,7 +61,8 @@ def approvals(principal):
     now = datetime.now(timezone.utc)
     items = [_item(row, now) for row in found["rows"]]
     looms = artisans.search(db(), principal, looms_change=True, limit=100)
-    return render_template("requests/approvals.html", items=items, looms=looms, errors=errors, **found)
+    return render_template("requests/approvals.html", items=items, looms=looms, errors=errors,
+                           this_month=domain.month_of(now), **found)
 
 
 def _item(row: dict, now: datetime) -> dict:

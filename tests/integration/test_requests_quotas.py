@@ -180,6 +180,13 @@ def test_an_artisan_with_no_loom_under_a_per_loom_cap_is_told_to_have_their_loom
     assert "data-no-looms" not in form and "Your quota left this month: 30 kg of 30 kg" in form
 
 
+def card(page: str, rid: str) -> str:
+    """The approvals page's card of one request."""
+    start = page.index(f'data-requisition="{rid}"')
+    end = page.find("data-requisition=", start + 1)
+    return page[start:end if end > 0 else len(page)]
+
+
 def test_the_approvals_page_does_not_count_a_rejected_or_cancelled_request_in_the_months_use(client):
     from shared.auth import COOKIE
     from shared.i18n import LANG_COOKIE
@@ -193,10 +200,28 @@ def test_the_approvals_page_does_not_count_a_rejected_or_cancelled_request_in_th
     browser.set_cookie(COOKIE, admin["Authorization"].split()[1])
     browser.set_cookie(LANG_COOKIE, "en")
     page = browser.get("/admin/approvals?status=").get_data(as_text=True)
+    assert "used 10 kg of 30 kg this month, this request included" in card(page, kept["id"])
+    assert "this request included" not in card(page, dropped["id"]) and "Cancelled" in card(page, dropped["id"])
 
-    def card(rid):
-        start = page.index(f'data-requisition="{rid}"')
-        end = page.find("data-requisition=", start + 1)
-        return page[start:end if end > 0 else len(page)]
-    assert "used 10 kg of 30 kg this month, this request included" in card(kept["id"])
-    assert "this request included" not in card(dropped["id"]) and "Cancelled" in card(dropped["id"])
+
+def test_the_approvals_page_names_the_month_of_a_request_made_in_a_month_gone_by(client):
+    """Deciding on the 1st a request of the 31st: its figures are last month's, not this month's."""
+    from shared.auth import COOKIE
+    from shared.i18n import LANG_COOKIE
+    client.register("ART-1", looms=1)
+    set_cap(client, "30")
+    me = Principal("user-ART-1", "artisan", "ART-1")
+    body = {"depot": "VNS", "lines": [{"sku": YARN, "quantity": 28_000}, {"sku": "DYE-INDIGO", "quantity": 2_000}]}
+    old, _ = requisitions.submit(client.db, me, body, now=datetime(2026, 1, 31, 12, tzinfo=timezone.utc))
+    new = client.submit(client.artisan("ART-1"), [(YARN, "3")])
+    browser = client.app.test_client()
+    browser.set_cookie(COOKIE, client.admin()["Authorization"].split()[1])
+    browser.set_cookie(LANG_COOKIE, "en")
+    page = browser.get("/admin/approvals").get_data(as_text=True)
+    last, this = card(page, old["_id"]), card(page, new["id"])
+    assert "used 28 kg of 30 kg in January 2026, this request included" in last and "this month" not in last
+    assert "no monthly limit; 2 kg used in January 2026" in last
+    assert "used 3 kg of 30 kg this month, this request included" in this and "January" not in this
+    browser.set_cookie(LANG_COOKIE, "hi")
+    hindi = browser.get("/admin/approvals").get_data(as_text=True)
+    assert "जनवरी 2026 में 30 किलो में से 28 किलो उपयोग हुआ" in card(hindi, old["_id"])
