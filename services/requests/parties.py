@@ -54,6 +54,14 @@ def scope(principal: Principal) -> dict:
     return {"$or": [{"artisan_id": principal.artisan_id}, {"members": principal.artisan_id}]}
 
 
+def secretary_scope(db, cooperative: str) -> dict:
+    """The requisitions a cooperative's secretary may see: the cooperative's own, and those of each artisan who is
+    a member now (one who moved to another cooperative is its secretary's to act for, not the old one's)."""
+    members = [doc["_id"] for doc in db.artisans.find({"cooperative": cooperative}, {"_id": 1})]
+    return {"$or": [{"shares.0": {"$exists": True}, "cooperative": cooperative},
+                    {"shares.0": {"$exists": False}, "artisan_id": {"$in": members}}]}
+
+
 def seen_by(principal: Principal, doc: dict) -> dict:
     """A requisition as the caller sees it: a member sees only their own share, lines and price."""
     if principal.role != "artisan" or not is_cooperative(doc):

@@ -163,7 +163,7 @@ def _query(db, principal: Principal, *, status=None, statuses=None, depot=None, 
     if since or until:
         query["created_at"] = {**({"$gte": _stamp(since)} if since else {}), **({"$lt": _stamp(until)} if until else {})}
     ands += [{"$or": _matches(db, word)} for word in (q or "").split()[:5]]
-    return artisans.within({**query, "$and": ands} if ands else query, _scope(principal))
+    return artisans.within({**query, "$and": ands} if ands else query, _scope(db, principal))
 
 
 def _stamp(moment: datetime) -> str:
@@ -201,16 +201,18 @@ def apply_stock_event(db, event: Event) -> None:
     raise RuntimeError(f"requisition {data['requisition_id']} stayed busy")
 
 
-def _scope(principal: Principal) -> dict:
+def _scope(db, principal: Principal) -> dict:
     if principal.role == "warehouse" and principal.depot:
         return {"depot": principal.depot}
     if principal.role == "artisan" and principal.artisan_id:
         return parties.scope(principal)
+    if principal.role == "secretary" and principal.cooperative:
+        return parties.secretary_scope(db, principal.cooperative)
     return artisans.visible(principal, "artisan_id")
 
 
 def _visible_doc(db, principal, req_id, projection=None) -> dict:
-    doc = db.requisitions.find_one(artisans.within({"_id": req_id}, _scope(principal)),
+    doc = db.requisitions.find_one(artisans.within({"_id": req_id}, _scope(db, principal)),
                                    projection or {"outbox": 0})
     if doc is None:
         raise NotFound()

@@ -312,3 +312,20 @@ def test_the_secretary_of_an_inactive_cooperative_asks_for_no_member(coop):
     client.submit(client.artisan("ART-1"), [(COTTON, "1")])
     client.call("PATCH", f"/cooperatives/{COOP}", client.admin(), {"active": True}, status=200)
     client.submit(coop.secretary, [(COTTON, "1")], artisan_id="ART-1")
+
+
+def test_a_member_who_moves_to_another_cooperative_takes_their_requests_to_its_secretary(coop):
+    """The old cooperative's secretary no longer sees or cancels the requests of someone who is not their member;
+    the new one acts for them; a request the old cooperative made for its members stays the old one's."""
+    client = coop.client
+    own = client.submit(client.artisan("ART-1"), [(COTTON, "1")])["id"]
+    together = coop.request()["id"]
+    client.call("PATCH", "/artisans/ART-1", client.admin(), {"cooperative": OTHER}, status=200)
+    old, new = coop.secretary, client.secretary(OTHER)
+    client.get(own, old, status=404)
+    client.act(own, "cancel", old, status=404)
+    assert own not in {r["id"] for r in client.call("GET", "/requisitions", old, status=200).get_json()}
+    assert client.get(together, old)["cooperative"] == COOP
+    assert {r["id"] for r in client.call("GET", "/requisitions", new, status=200).get_json()} == {own}
+    client.get(together, new, status=404)
+    assert client.act(own, "cancel", new)["status"] == "cancelled"
