@@ -31,6 +31,7 @@ REQUISITION_STATUS = {
     "RequisitionSubmitted": "submitted", "RequisitionApproved": "approved",
     "RequisitionRejected": "rejected", "RequisitionCancelled": "cancelled",
     "StockReserved": "reserved", "StockWaitlisted": "waitlisted",
+    "StockReservationFailed": "rejected",  # inventory can never hold it: requests rejects it
     "RequisitionDispatched": "dispatched", "RequisitionReceived": "received",
 }
 #: statuses that take a requisition off the waitlist

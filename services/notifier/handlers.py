@@ -174,7 +174,7 @@ EVENT_HANDLERS = {
     "StockLow": (stock_level,),
     "StockDepleted": (stock_level,),
     "StockReplenished": (stock_level,),
-    "StockReservationFailed": (reservation_failed, fold_reports),
+    "StockReservationFailed": (reservation_failed, requisition_status, fold_reports),
     "StockReserved": (requisition_status, fold_reports),
     "StockWaitlisted": (requisition_status, fold_reports),
     "RequisitionSubmitted": (keep_requisition, requisition_status),

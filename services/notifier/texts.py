@@ -42,6 +42,13 @@ STATUS_TEXT = {
                       N_("Your cooperative received {items} for you (request {ref}). Please confirm that you got it, "
                          "here or by replying to our SMS by {date}.")),
 }
+#: why inventory can never hold a request (StockReservationFailed's reason, "<code>: <what>") -> what the artisan
+#: is told, with what to do next
+HOLD_FAILED = {"no_lines": N_("It named no material; please send a new request."),
+               "unknown_depot": N_("This depot does not supply material yet; please ask your depot officer, then "
+                                   "send a new request."),
+               "unknown_material": N_("{material} is not supplied from this depot; please ask your depot officer, "
+                                      "then send a new request.")}
 #: a member's SMS asking them to confirm their share, with their code
 CONFIRM_SMS = N_("REQ {ref} {items}: reply RCV {code} if you got it all, RCV {code} <quantity> if less")
 AMOUNT_DUE = N_("Amount to pay: {amount}.")
@@ -125,11 +132,20 @@ def day_text(day: str | None, lang: str) -> str:
         return day or "-"
 
 
+def reason_text(reason: str, materials: dict, lang: str) -> str:
+    """Why a request was refused: an admin's reason as they wrote it, inventory's reason code in words."""
+    code, _, what = reason.partition(":")
+    if code not in HOLD_FAILED:
+        return reason
+    return translate(HOLD_FAILED[code], lang, material=material_name(what.strip(), materials, lang))
+
+
 def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool = False) -> dict:
     amount = note.get("amount")
     return {"ref": ref(note["requisition_id"]), "items": items(note.get("lines", []), materials, lang, short=short),
             "depot": depot_name(note.get("depot", ""), depots, lang), "position": note.get("position") or "",
-            "reason": note.get("reason") or "", "amount": rupees(amount, lang) if amount is not None else "",
+            "reason": reason_text(note.get("reason") or "", materials, lang),
+            "amount": rupees(amount, lang) if amount is not None else "",
             "date": day_text(note["due_on"], lang) if note.get("due_on") else ""}
 
 

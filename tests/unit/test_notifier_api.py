@@ -262,3 +262,28 @@ def test_notifications_events_webhooks_contacts_and_deliveries_page_by_number(ap
     for path in ("/notifications", "/events", "/webhooks", "/contacts", "/deliveries", "/alerts",
                  "/webhooks/{webhook_id}/deliveries"):
         assert "page" in {p["name"] for p in spec[f"/api/v1{path}"]["get"]["parameters"]}, path
+
+
+def test_an_artisan_hears_when_the_depot_can_never_hold_their_approved_request(client, apply, token, app, config):
+    """Inventory refusing a request it can never hold makes it rejected at requests; the artisan's last word was
+    'approved, we are setting the material aside'. Now they are told, in their language, why and what to do."""
+    apply("MaterialRegistered", "YRN-COT", {"sku": "YRN-COT", "name": "Cotton yarn", "name_hi": "सूती धागा",
+                                            "category": "yarn", "unit": "kg", "reorder_level": 10_000})
+    artisan(apply, "ART-1", "hi")
+    artisan(apply, "ART-2", "en")
+    failed = {}
+    for rid, artisan_id in (("REQ-7", "ART-1"), ("REQ-8", "ART-2")):
+        submitted(apply, rid, artisan_id)
+        failed[rid] = apply("StockReservationFailed", rid, {"requisition_id": rid, "depot": "VNS", "lines": [
+            {"sku": "YRN-COT", "quantity": 20_000}], "reason": "unknown_material: YRN-COT"})
+    handlers.apply(app.extensions["rawbank"].db, config, failed["REQ-8"])  # a duplicate tells nobody twice
+    theirs = {n["status"]: n for n in client.get("/api/v1/notifications",
+                                                 headers=token("artisan", artisan_id="ART-2")).json}
+    assert sorted(theirs) == ["rejected", "submitted"]
+    assert theirs["rejected"]["text"] == ("Your request 8 for 20 kg Cotton yarn at VNS depot was not approved. Cotton yarn is "
+                                 "not supplied from this depot; please ask your depot officer, then send a new "
+                                 "request.")
+    [refused] = [n for n in client.get("/api/v1/notifications", headers=token("artisan", artisan_id="ART-1")).json
+                 if n["status"] == "rejected"]
+    assert "unknown_material" not in refused["text"]
+    assert "सूती धागा इस डिपो से नहीं मिलता" in refused["text"]
