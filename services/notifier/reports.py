@@ -146,5 +146,7 @@ def cooperatives(db, month: str) -> dict:
 
 
 def _units(db, docs) -> dict:
+    """The unit of every material the report names; "" for one the notifier has not heard of yet."""
     skus = {line["sku"] for doc in docs for line in doc.get("lines", ())} | {doc["sku"] for doc in docs if "sku" in doc}
-    return {sku: m.get("unit", "") for sku, m in projections.materials(db, skus).items()}
+    known = projections.materials(db, skus)
+    return {sku: (known.get(sku) or {}).get("unit", "") for sku in sorted(skus)}

@@ -287,3 +287,19 @@ def test_an_artisan_hears_when_the_depot_can_never_hold_their_approved_request(c
                  if n["status"] == "rejected"]
     assert "unknown_material" not in refused["text"]
     assert "सूती धागा इस डिपो से नहीं मिलता" in refused["text"]
+
+
+def test_the_report_pages_show_a_material_the_notifier_has_not_heard_of_by_its_code(client, apply, token):
+    """A dispatch or a wait for a material whose MaterialRegistered has not reached the notifier (another topic)
+    made the unmet-demand page fail with a server error, and left the material's column without a heading."""
+    apply("RequisitionDispatched", "REQ-1", {
+        "requisition_id": "REQ-1", "artisan_id": "ART-1", "depot": "VNS", "by": "w", "cooperative": "SMBSS",
+        "lines": [{"sku": "DYE-NEW", "quantity": 2_000}]}, source="requests")
+    apply("StockWaitlisted", "REQ-2", {"requisition_id": "REQ-2", "depot": "VNS", "position": 1,
+                                       "lines": [{"sku": "DYE-NEW", "quantity": 3_000}]})
+    admin = token("admin")
+    for name in ("distribution", "unmet-demand", "cooperatives"):
+        page = client.get(f"/admin/reports/{name}", headers=admin)
+        assert page.status_code == 200, name
+        assert "DYE-NEW" in page.get_data(as_text=True), name
+    assert client.get("/api/v1/reports/unmet-demand", headers=admin).json["units"] == {"DYE-NEW": ""}
