@@ -303,3 +303,19 @@ def test_the_report_pages_show_a_material_the_notifier_has_not_heard_of_by_its_c
         assert page.status_code == 200, name
         assert "DYE-NEW" in page.get_data(as_text=True), name
     assert client.get("/api/v1/reports/unmet-demand", headers=admin).json["units"] == {"DYE-NEW": ""}
+
+
+@pytest.mark.parametrize("body", [{"name": "Meena"}, {"name": "Meena", "email": None, "phone": None}])
+def test_a_contact_nothing_can_reach_is_refused_in_either_language(client, token, body):
+    """A contact with neither an e-mail address nor a phone was stored and then silently heard of nothing."""
+    for lang, words in (("en", "e-mail address or a phone number"), ("hi", "ई-मेल पता या फ़ोन नंबर")):
+        refused = client.post("/api/v1/contacts", json=body, headers={**token("admin"), "Accept-Language": lang})
+        assert refused.status_code == 400 and words in refused.json["error"]["details"]["email"][0], lang
+    assert client.get("/api/v1/contacts", headers=token("admin")).json == []
+
+
+def test_a_phone_with_spaces_is_refused_with_an_example_to_follow(client, token):
+    refused = client.post("/api/v1/contacts", json={"name": "Meena", "phone": "+91 98111 11111"},
+                          headers={**token("admin"), "Accept-Language": "hi"})
+    assert refused.status_code == 400 and "+919811111111" in refused.json["error"]["details"]["phone"][0]
+    assert "अंक" in refused.json["error"]["details"]["phone"][0]
