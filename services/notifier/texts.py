@@ -49,6 +49,12 @@ HOLD_FAILED = {"no_lines": N_("It named no material; please send a new request."
                                    "send a new request."),
                "unknown_material": N_("{material} is not supplied from this depot; please ask your depot officer, "
                                       "then send a new request.")}
+#: the same reasons as admins read them on a reservation-failed alert, with what to do about it
+HOLD_FAILED_ALERT = {"no_lines": N_("Request {ref} named no material, so it was refused."),
+                     "unknown_depot": N_("Request {ref} was refused: inventory does not know the depot {code}. "
+                                         "Register the depot, then the artisan can ask again."),
+                     "unknown_material": N_("Request {ref} was refused: inventory does not know the material {code}. "
+                                            "Register the material, then the artisan can ask again.")}
 #: a member's SMS asking them to confirm their share, with their code
 CONFIRM_SMS = N_("REQ {ref} {items}: reply RCV {code} if you got it all, RCV {code} <quantity> if less")
 AMOUNT_DUE = N_("Amount to pay: {amount}.")
@@ -192,6 +198,9 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
               "amount": rupees(parse_money(details["overdue"]), lang) if details.get("overdue") else "",
               "since": day_text(details["since"], lang) if details.get("since") else "",
               **_share_values(details, materials, lang), **_procurement_values(details, materials, unit, lang)}
+    if doc["kind"] == "reservation_failed":
+        code, _, named = values["detail"].partition(":")
+        body, values["code"] = HOLD_FAILED_ALERT.get(code, body), named.strip()
     return translate(title, lang, **values), translate(body, lang, **values)
 
 

@@ -280,9 +280,9 @@ def test_an_artisan_hears_when_the_depot_can_never_hold_their_approved_request(c
     theirs = {n["status"]: n for n in client.get("/api/v1/notifications",
                                                  headers=token("artisan", artisan_id="ART-2")).json}
     assert sorted(theirs) == ["rejected", "submitted"]
-    assert theirs["rejected"]["text"] == ("Your request 8 for 20 kg Cotton yarn at VNS depot was not approved. Cotton yarn is "
-                                 "not supplied from this depot; please ask your depot officer, then send a new "
-                                 "request.")
+    assert theirs["rejected"]["text"] == ("Your request 8 for 20 kg Cotton yarn at VNS depot was not approved. "
+                                          "Cotton yarn is not supplied from this depot; please ask your depot "
+                                          "officer, then send a new request.")
     [refused] = [n for n in client.get("/api/v1/notifications", headers=token("artisan", artisan_id="ART-1")).json
                  if n["status"] == "rejected"]
     assert "unknown_material" not in refused["text"]
@@ -319,3 +319,14 @@ def test_a_phone_with_spaces_is_refused_with_an_example_to_follow(client, token)
                           headers={**token("admin"), "Accept-Language": "hi"})
     assert refused.status_code == 400 and "+919811111111" in refused.json["error"]["details"]["phone"][0]
     assert "अंक" in refused.json["error"]["details"]["phone"][0]
+
+
+def test_a_reservation_failed_alert_says_in_words_why_and_what_to_do(client, apply, token):
+    """Its text was inventory's reason code ("unknown_material: DYE-X") in English and Hindi alike."""
+    apply("StockReservationFailed", "REQ-1042", {"requisition_id": "REQ-1042", "depot": "VNS", "reason":
+                                                 "unknown_material: DYE-X", "lines": [{"sku": "DYE-X", "quantity": 1}]})
+    [alert] = client.get("/api/v1/alerts?kind=reservation_failed", headers=token("admin")).json
+    assert alert["text"]["en"] == ("Request 1042 was refused: inventory does not know the material DYE-X. Register "
+                                   "the material, then the artisan can ask again.")
+    assert "unknown_material" not in alert["text"]["hi"] and "DYE-X" in alert["text"]["hi"]
+    assert alert["details"]["reason"] == "unknown_material: DYE-X"  # as it came, for whoever looks into it
