@@ -1,7 +1,7 @@
 """Notifier rules: alert kinds and lifecycle, escalation, waitlist limits, retries. Standard library only."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone, tzinfo
 
 OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
 STATUSES = (OPEN, ACKNOWLEDGED, RESOLVED)
@@ -81,11 +81,13 @@ def after_failure(attempt: int, max_attempts: int, now: datetime, base_ms: int) 
     return "pending", now + timedelta(seconds=retry_delay(attempt, base_ms))
 
 
-def digest_day(now: datetime, hour_utc: int) -> str | None:
-    """The day (YYYY-MM-DD) a digest is due for now: yesterday's, once `hour_utc` has passed."""
+def digest_day(now: datetime, hour_utc: int, zone: tzinfo = timezone.utc) -> str | None:
+    """The day (YYYY-MM-DD) a digest is due for now, once today's `hour_utc` has passed: the last day in `zone`
+    (people's calendar: India's) that ended before that hour."""
     if now.hour < hour_utc:
         return None
-    return (now - timedelta(days=1)).date().isoformat()
+    struck = now.replace(hour=hour_utc, minute=0, second=0, microsecond=0)
+    return (struck.astimezone(zone).date() - timedelta(days=1)).isoformat()
 
 
 def covers(districts: list[str], district: str | None) -> bool:

@@ -168,3 +168,22 @@ def test_a_replayed_or_late_waitlisting_leaves_no_ghost_on_the_list(db, config):
     apply_all(db, config, [cancelled, waitlisted("R2", 1)])  # the end arrived first, from the other topic
     assert db.waitlist.count_documents({"left_at": None}) == 0
     assert [d["status"] for d in alerts.find(db, kind=domain.WAITLIST)] == ["resolved"]
+
+
+def test_the_daily_digest_counts_indias_day_as_the_board_does(db):
+    """The digest of 22 Nov counted alerts from 05:30 on the 22nd to 05:30 on the 23rd (UTC's day), where the
+    board's "first seen" filter and the reports count India's day, midnight to midnight."""
+    from services.notifier import subscribers
+    from services.notifier.dispatcher import queue_digests
+    subscribers.add_contact(db, {"name": "Ravi", "email": "ravi@up.gov.in"}, by="admin")
+    for sku, at in (("SEEN-ON-22", "2026-11-21T20:00:00+00:00"), ("SEEN-ON-23", "2026-11-22T20:00:00+00:00")):
+        alerts.raise_alert(db, domain.LOW_STOCK, depot="VNS", sku=sku, cause=sku, at=datetime.fromisoformat(at),
+                           details={})
+    for hour in (2, 20):  # at 02:00 UTC (07:30 in India) or at 20:00 UTC (01:30 the next day in India)
+        db.digests.delete_many({})
+        db.deliveries.delete_many({})
+        now = datetime(2026, 11, 23, hour, 30, tzinfo=timezone.utc) - timedelta(days=hour // 20)
+        assert queue_digests(db, now, hour) == 1
+        [digest] = db.deliveries.find()
+        assert digest["payload"]["subject"].startswith("rawbank daily digest 2026-11-22: 1 opened"), hour
+        assert "SEEN-ON-22" in digest["payload"]["text"] and "SEEN-ON-23" not in digest["payload"]["text"], hour
