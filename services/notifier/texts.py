@@ -5,11 +5,12 @@ it is given (the artisan's or the contact's), in a request or in a worker thread
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from babel.dates import format_date
 
 from shared import names
+from shared.calendar import day_of
 from shared.i18n import N_, translate
 from shared.money import parse_money, rupees
 
@@ -68,7 +69,8 @@ ALERT_TEXT = {
     "low_stock": (N_("Low stock: {material} at {depot}"),
                   N_("{available} left, below the reorder level of {reorder}.")),
     "stock_out": (N_("Out of stock: {material} at {depot}"), N_("Nothing is available; requests will wait.")),
-    "waitlist_growing": (N_("Waiting list growing: {material} at {depot}"), N_("{waiting} requests are waiting.")),
+    "waitlist_growing": (N_("Waiting list growing: {material} at {depot}"),
+                         N_("{waiting} request(s) waiting, the oldest since {oldest}.")),
     "reservation_failed": (N_("Reservation failed: {material} at {depot}"), "{detail}"),
     "dead_letter": (N_("Message could not be processed ({topic})"), "{detail}"),
     "purchase_order_overdue": (N_("Order {order} from {supplier} is {days} days late"),
@@ -192,6 +194,8 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
               "available": quantity(details.get("available", 0), unit, lang),
               "reorder": quantity(details.get("reorder_level", 0), unit, lang),
               "waiting": details.get("waiting", 0), "topic": details.get("original_topic", "-"),
+              "oldest": day_text(day_of(datetime.fromisoformat(details["oldest_since"])), lang)
+              if details.get("oldest_since") else "-",
               "detail": details.get("reason", ""),
               "artisan": (details.get("name_hi") if lang == "hi" else None) or details.get("name")
               or details.get("artisan_id", "-"),

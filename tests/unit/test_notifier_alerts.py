@@ -187,3 +187,15 @@ def test_the_daily_digest_counts_indias_day_as_the_board_does(db):
         [digest] = db.deliveries.find()
         assert digest["payload"]["subject"].startswith("rawbank daily digest 2026-11-22: 1 opened"), hour
         assert "SEEN-ON-22" in digest["payload"]["text"] and "SEEN-ON-23" not in digest["payload"]["text"], hour
+
+
+def test_a_request_waiting_too_long_says_since_when_not_how_many_requests_are(db, config):
+    """An alert for one request waiting past the limit said only "1 requests are waiting"."""
+    from dataclasses import replace
+    from services.notifier import messages
+    config = config.with_(notifier_waitlist_max_age_seconds=60)
+    apply_all(db, config, [replace(waitlisted("R9", 1), occurred_at="2026-11-21T20:00:00Z")])  # 01:30 on the 22nd
+    Dispatcher(db, config).periodic(datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc))
+    [alert] = messages.describe_alerts(db, alerts.find(db, kind=domain.WAITLIST))
+    assert alert["text"]["en"] == "1 request(s) waiting, the oldest since 22 Nov 2026."
+    assert alert["text"]["hi"].startswith("1 अनुरोध प्रतीक्षा में, सबसे पुराना 22 ")
