@@ -40,7 +40,7 @@ LEAVES_WAITLIST = ("reserved", "rejected", "cancelled", "dispatched", "received"
 ALERT_OPENED, ALERT_UPDATED, ALERT_ESCALATED = "alert.opened", "alert.updated", "alert.escalated"
 ALERT_ACKNOWLEDGED, ALERT_RESOLVED = "alert.acknowledged", "alert.resolved"
 NOTIFICATION_CREATED, DIGEST = "notification.created", "digest"
-WEBHOOK_TOPICS = (ALERT_OPENED, ALERT_ESCALATED, ALERT_ACKNOWLEDGED, ALERT_RESOLVED, DIGEST)
+WEBHOOK_TOPICS = (ALERT_OPENED, ALERT_ESCALATED, ALERT_ACKNOWLEDGED, ALERT_RESOLVED)  # the digest: e-mail only
 
 
 def condition_key(kind: str, depot: str | None, sku: str | None, scope: str | None = None) -> str:

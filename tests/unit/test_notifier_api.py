@@ -330,3 +330,14 @@ def test_a_reservation_failed_alert_says_in_words_why_and_what_to_do(client, app
                                    "the material, then the artisan can ask again.")
     assert "unknown_material" not in alert["text"]["hi"] and "DYE-X" in alert["text"]["hi"]
     assert alert["details"]["reason"] == "unknown_material: DYE-X"  # as it came, for whoever looks into it
+
+
+def test_a_webhook_cannot_ask_for_the_digest_it_would_never_get(client, token):
+    """The daily digest goes by e-mail to contacts only; a webhook took the "digest" topic (by default too) and
+    then never heard a thing of it."""
+    admin = token("admin")
+    refused = client.post("/api/v1/webhooks", json={"url": "https://hooks.example.in/x", "topics": ["digest"]},
+                          headers=admin)
+    assert refused.status_code == 400 and "alert.opened" in refused.json["error"]["details"]["topics"]["0"][0]
+    made = client.post("/api/v1/webhooks", json={"url": "https://hooks.example.in/x"}, headers=admin)
+    assert made.status_code == 201 and "digest" not in made.json["topics"]
