@@ -111,8 +111,8 @@ def unmet_demand(db, month: str, now: datetime) -> dict:
 
 
 def cooperatives(db, month: str) -> dict:
-    """Per cooperative: active (material handed to a member in the month) or dormant, what members took per
-    loom, and how many of the shares received in the month their members confirmed or reported short."""
+    """Per cooperative: active (material handed to a member in the month) or dormant, what its active members
+    took per loom, and how many of the shares received in the month their members confirmed or reported short."""
     codes = {c["_id"]: c for c in db.cooperatives.find()}
     docs = list(db.report_dispatches.find({"month": month, "cooperative": {"$ne": None}}))
     answers = list(db.shares.find({"month": month}))
@@ -120,7 +120,8 @@ def cooperatives(db, month: str) -> dict:
                                                                                      for a in answers}
                   if code not in codes})
     members = defaultdict(list)
-    for artisan in db.artisans.find({"cooperative": {"$in": sorted(codes)}}, {"cooperative": 1, "looms": 1}):
+    for artisan in db.artisans.find({"cooperative": {"$in": sorted(codes)}, "active": {"$ne": False}},
+                                    {"cooperative": 1, "looms": 1}):
         members[artisan["cooperative"]].append(artisan)
     rows = []
     for code, coop in sorted(codes.items()):

@@ -341,3 +341,19 @@ def test_a_webhook_cannot_ask_for_the_digest_it_would_never_get(client, token):
     assert refused.status_code == 400 and "alert.opened" in refused.json["error"]["details"]["topics"]["0"][0]
     made = client.post("/api/v1/webhooks", json={"url": "https://hooks.example.in/x"}, headers=admin)
     assert made.status_code == 201 and "digest" not in made.json["topics"]
+
+
+def test_the_cooperatives_report_counts_only_active_members_and_their_looms(client, apply, token):
+    """A member who left (deactivated) still counted among the members, and their looms lowered the offtake per
+    loom; requests counts a cooperative's active members only."""
+    apply("CooperativeRegistered", "SMBSS", {"code": "SMBSS", "name": "Sarai Mohana", "name_hi": "सराय मोहना",
+                                             "kind": "cooperative", "district": "Varanasi"}, source="requests")
+    for artisan_id, looms, active in (("ART-1", 1, True), ("ART-2", 1, True), ("ART-3", 6, False)):
+        apply("ArtisanRegistered", artisan_id, {"artisan_id": artisan_id, "name": artisan_id, "district": "Varanasi",
+                                                "language": "hi", "cooperative": "SMBSS", "looms": looms,
+                                                "active": active}, source="requests")
+    apply("RequisitionDispatched", "REQ-1", {"requisition_id": "REQ-1", "artisan_id": "ART-1", "depot": "VNS",
+                                             "by": "w", "cooperative": "SMBSS",
+                                             "lines": [{"sku": "YRN-COT", "quantity": 10_000}]}, source="requests")
+    [row] = client.get("/api/v1/reports/cooperatives", headers=token("admin")).json["rows"]
+    assert (row["members"], row["looms"], row["per_loom"]) == (2, 2, {"YRN-COT": "5"})
