@@ -99,6 +99,9 @@ class NotificationSchema(ma.Schema):
     created_at = f.AwareDateTime()
     read = f.Boolean()
     read_at = f.AwareDateTime(allow_none=True)
+    artisan_id = f.String(allow_none=True)
+    artisan = f.String(allow_none=True, metadata={"description": "whose it is: the artisan's name (a secretary reads "
+                                                                  "the members'), in the notification's language"})
 
 
 class WebhookIn(ma.Schema):

@@ -357,3 +357,24 @@ def test_the_cooperatives_report_counts_only_active_members_and_their_looms(clie
                                              "lines": [{"sku": "YRN-COT", "quantity": 10_000}]}, source="requests")
     [row] = client.get("/api/v1/reports/cooperatives", headers=token("admin")).json["rows"]
     assert (row["members"], row["looms"], row["per_loom"]) == (2, 2, {"YRN-COT": "5"})
+
+
+def test_a_secretary_sees_whose_each_notification_is(client, apply, token):
+    """A cooperative's request tells each member of their own share: the secretary got identical cards ("Your
+    request ... is approved") with no member named, in the API and on the page."""
+    for artisan_id, name in (("ART-1", "Sita Devi"), ("ART-2", "Ramesh")):
+        apply("ArtisanRegistered", artisan_id, {"artisan_id": artisan_id, "name": name, "name_hi": f"{name} (हि)",
+                                                "district": "Varanasi", "language": "hi", "cooperative": "SMBSS"},
+              source="requests")
+    shares = [{"artisan_id": a, "lines": [{"sku": "YRN-COT", "quantity": 10_000}]} for a in ("ART-1", "ART-2")]
+    apply("RequisitionSubmitted", "REQ-5", {"requisition_id": "REQ-5", "artisan_id": "ART-1", "depot": "VNS",
+                                            "by": "sec", "cooperative": "SMBSS", "shares": shares,
+                                            "lines": [{"sku": "YRN-COT", "quantity": 20_000}]}, source="requests")
+    secretary = token("secretary", cooperative="SMBSS")
+    seen = client.get("/api/v1/notifications", headers=secretary).json
+    assert sorted((n["artisan_id"], n["artisan"]) for n in seen) == [("ART-1", "Sita Devi (हि)"),
+                                                                      ("ART-2", "Ramesh (हि)")]
+    page = client.get("/my/notifications", headers={**secretary, "Accept-Language": "en"}).get_data(as_text=True)
+    assert "Sita Devi" in page and "Ramesh" in page
+    own = client.get("/my/notifications", headers=token("artisan", artisan_id="ART-1")).get_data(as_text=True)
+    assert "Sita Devi" not in own  # an artisan reads their own, unnamed
