@@ -378,3 +378,13 @@ def test_a_secretary_sees_whose_each_notification_is(client, apply, token):
     assert "Sita Devi" in page and "Ramesh" in page
     own = client.get("/my/notifications", headers=token("artisan", artisan_id="ART-1")).get_data(as_text=True)
     assert "Sita Devi" not in own  # an artisan reads their own, unnamed
+
+
+def test_a_since_in_the_future_streams_from_now_as_a_last_event_id_does(client, apply, token):
+    """?since= later than now (a client's clock ahead) sent nothing until that time came, silently."""
+    response = client.get("/api/v1/stream?max_seconds=5&limit=1&since=2099-01-01T00:00:00%2B00:00",
+                          headers=token("admin"), buffered=False)
+    frames = (frame if isinstance(frame, bytes) else frame.encode() for frame in response.response)
+    assert next(frames).startswith(b"retry:")
+    low(apply)  # an alert opens while the stream is open
+    assert b"event: alert" in b"".join(frames)
