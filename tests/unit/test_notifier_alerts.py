@@ -199,3 +199,27 @@ def test_a_request_waiting_too_long_says_since_when_not_how_many_requests_are(db
     [alert] = messages.describe_alerts(db, alerts.find(db, kind=domain.WAITLIST))
     assert alert["text"]["en"] == "1 request(s) waiting, the oldest since 22 Nov 2026."
     assert alert["text"]["hi"].startswith("1 अनुरोध प्रतीक्षा में, सबसे पुराना 22 ")
+
+
+def test_shares_unconfirmed_follows_the_answers_and_resolves_when_all_are_in(db, config):
+    """The alert kept "2 members have not confirmed" all month after they answered, and never resolved."""
+    received = "2026-11-02T10:00:00+00:00"
+    share = {"requisition_id": "REQ-1", "cooperative": "SMBSS", "depot": "VNS", "received_at": received}
+    line = {"sku": "YRN-COT", "quantity": 10_000}
+    asked = [new_event("ShareCodeIssued", "REQ-1", {**share, "artisan_id": a, "lines": [line], "nonce": 1,
+                                                    "expires_at": "2026-11-09T10:00:00+00:00"}, source="requests")
+             for a in ("ART-1", "ART-2")]
+    apply_all(db, config, asked)
+    now = datetime(2026, 11, 12, 10, 0, tzinfo=timezone.utc)
+
+    def answer(artisan_id, minutes):
+        apply_all(db, config, [new_event("ShareConfirmed", "REQ-1", {
+            **share, "artisan_id": artisan_id, "lines": [{**line, "received": 10_000}], "short": False,
+            "via": "sms"}, source="requests")])
+        Dispatcher(db, config).periodic(now + timedelta(minutes=minutes))
+        return alerts.find(db, kind=domain.SHARES_UNCONFIRMED)[0]
+    Dispatcher(db, config).periodic(now)
+    assert alerts.find(db, kind=domain.SHARES_UNCONFIRMED)[0]["details"]["waiting"] == 2
+    assert (answer("ART-1", 1)["details"]["waiting"], answer("ART-1", 2)["status"]) == (1, "open")
+    done = answer("ART-2", 3)
+    assert (done["status"], done["resolved"]["by"]) == ("resolved", "system")
