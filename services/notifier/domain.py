@@ -48,9 +48,17 @@ def condition_key(kind: str, depot: str | None, sku: str | None, scope: str | No
     return f"{kind}:{scope}" if scope else f"{kind}:{depot or '-'}:{sku or '-'}"
 
 
+LOT_STAGES = (90, 60, 30, 0)  # days before a lot expires that it is announced; 0: it has expired
+
+
 def lot_alert(stage: int) -> tuple[str, str]:
     """(kind, scope suffix) of an expiry alert: one alert per lot and stage, once each; 0 is expiry itself."""
     return (LOT_EXPIRED, "") if stage == 0 else (LOT_EXPIRING, f"/{stage}")
+
+
+def earlier_lot_stages(stage: int) -> tuple[int, ...]:
+    """The stages announced before `stage`, whose alerts it supersedes ("expires in 90 days" once it is 60)."""
+    return LOT_STAGES[:LOT_STAGES.index(stage)] if stage in LOT_STAGES else ()
 
 
 ACKNOWLEDGEABLE = (OPEN,)  # acknowledging stops escalation; nobody acknowledges twice

@@ -77,3 +77,15 @@ def test_a_count_beyond_tolerance_alerts_and_its_approval_resolves_it(db, config
     apply(db, config, "StockCountApproved", {"count_id": "CNT-00003", "depot": "VNS", "by": "adm",
                                              "adjustments": []})
     assert [a["status"] for a in described(db, "count_variance")] == ["resolved"]
+
+
+def test_a_lots_later_expiry_stage_resolves_the_earlier_ones(db, config):
+    """The board kept "expires in 88 days" and "in 58 days" open beside "has expired", for one lot."""
+    for stage, days in ((90, 88), (60, 58), (30, 29)):
+        apply(db, config, "LotExpiring", expiring(stage, days))
+    live = {a["details"]["stage"]: a["status"] for a in described(db, "lot_expiring")}
+    assert live == {90: "resolved", 60: "resolved", 30: "open"}
+    apply(db, config, "LotExpiring", expiring(0, 0))
+    assert [a["status"] for a in described(db, "lot_expiring")] == ["resolved"] * 3
+    [expired] = described(db, "lot_expired")
+    assert expired["status"] == "open"
