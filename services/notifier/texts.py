@@ -5,7 +5,7 @@ it is given (the artisan's or the contact's), in a request or in a worker thread
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from babel.dates import format_date
 
@@ -201,7 +201,8 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
               or details.get("artisan_id", "-"),
               "amount": rupees(parse_money(details["overdue"]), lang) if details.get("overdue") else "",
               "since": day_text(details["since"], lang) if details.get("since") else "",
-              **_share_values(details, materials, lang), **_procurement_values(details, materials, unit, lang)}
+              **_share_values(details, materials, lang),
+              **_procurement_values(details, materials, unit, lang, doc)}
     if doc["kind"] == "reservation_failed":
         code, _, named = values["detail"].partition(":")
         body, values["code"] = HOLD_FAILED_ALERT.get(code, body), named.strip()
@@ -218,12 +219,26 @@ def _share_values(details: dict, materials: dict, lang: str) -> dict:
             "received": items([{"sku": line["sku"], "quantity": line["received"]} for line in lines], materials, lang)}
 
 
-def _procurement_values(details: dict, materials: dict, unit: str, lang: str) -> dict:
+def _days_late(details: dict, doc: dict) -> int:
+    """How late an order is (India's days): to today while its alert is live, to the day it was resolved after;
+    inventory says it once, the day after it was expected."""
+    said = details.get("days_late") or 0
+    try:
+        expected = date.fromisoformat(details["expected_on"])
+    except (KeyError, TypeError, ValueError):
+        return said
+    until = (doc.get("resolved") or {}).get("at") or datetime.now(timezone.utc)
+    if isinstance(until, str):
+        until = datetime.fromisoformat(until.replace("Z", "+00:00"))
+    return max((date.fromisoformat(day_of(until)) - expected).days, said)
+
+
+def _procurement_values(details: dict, materials: dict, unit: str, lang: str, doc: dict) -> dict:
     """What the order, lot and count alerts say, from their details."""
     shade = details.get("shade")
     lines = details.get("lines") or []
     return {"order": details.get("purchase_order", ""), "supplier": details.get("supplier_name", ""),
-            "days": details.get("days_late", details.get("days_left", "")),
+            "days": _days_late(details, doc) if "purchase_order" in details else details.get("days_left", ""),
             "expected_on": day_text(details.get("expected_on"), lang),
             "expires_on": day_text(details.get("expires_on"), lang),
             "items": items(lines, materials, lang) if "purchase_order" in details else "",
