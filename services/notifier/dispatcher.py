@@ -4,11 +4,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from services.notifier import (alerts, deliveries, domain, dues, handlers, messages, projections, shares, subscribers,
                                texts)
 from services.notifier.channels import DeliveryFailed, NothingToSend, make_channels
+from shared.calendar import IST, instants
 from shared.loops import poll_until_stopped
 from shared.mongo import sync_writes
 
@@ -83,12 +84,11 @@ def make_dispatcher(db, config):
 
 
 def queue_digests(db, now: datetime, hour_utc: int) -> int:
-    """Queue yesterday's digest e-mail for every admin contact, once per day."""
-    day = domain.digest_day(now, hour_utc)
+    """Queue yesterday's digest e-mail for every admin contact, once per day; India's day, as the board counts."""
+    day = domain.digest_day(now, hour_utc, IST)
     if day is None or db.digests.find_one({"_id": day}):
         return 0
-    start = datetime.fromisoformat(day).replace(tzinfo=timezone.utc)
-    end = start + timedelta(days=1)
+    start, end = instants(day, day)
     found = {"opened": alerts.between(db, "first_seen", start, end),
              "escalated": alerts.between(db, "escalated_at", start, end),
              "resolved": alerts.between(db, "resolved.at", start, end)}

@@ -1,7 +1,7 @@
 """Notifier rules: alert kinds and lifecycle, escalation, waitlist limits, retries. Standard library only."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone, tzinfo
 
 OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
 STATUSES = (OPEN, ACKNOWLEDGED, RESOLVED)
@@ -31,6 +31,7 @@ REQUISITION_STATUS = {
     "RequisitionSubmitted": "submitted", "RequisitionApproved": "approved",
     "RequisitionRejected": "rejected", "RequisitionCancelled": "cancelled",
     "StockReserved": "reserved", "StockWaitlisted": "waitlisted",
+    "StockReservationFailed": "rejected",  # inventory can never hold it: requests rejects it
     "RequisitionDispatched": "dispatched", "RequisitionReceived": "received",
 }
 #: statuses that take a requisition off the waitlist
@@ -39,7 +40,7 @@ LEAVES_WAITLIST = ("reserved", "rejected", "cancelled", "dispatched", "received"
 ALERT_OPENED, ALERT_UPDATED, ALERT_ESCALATED = "alert.opened", "alert.updated", "alert.escalated"
 ALERT_ACKNOWLEDGED, ALERT_RESOLVED = "alert.acknowledged", "alert.resolved"
 NOTIFICATION_CREATED, DIGEST = "notification.created", "digest"
-WEBHOOK_TOPICS = (ALERT_OPENED, ALERT_ESCALATED, ALERT_ACKNOWLEDGED, ALERT_RESOLVED, DIGEST)
+WEBHOOK_TOPICS = (ALERT_OPENED, ALERT_ESCALATED, ALERT_ACKNOWLEDGED, ALERT_RESOLVED)  # the digest: e-mail only
 
 
 def condition_key(kind: str, depot: str | None, sku: str | None, scope: str | None = None) -> str:
@@ -47,9 +48,17 @@ def condition_key(kind: str, depot: str | None, sku: str | None, scope: str | No
     return f"{kind}:{scope}" if scope else f"{kind}:{depot or '-'}:{sku or '-'}"
 
 
+LOT_STAGES = (90, 60, 30, 0)  # days before a lot expires that it is announced; 0: it has expired
+
+
 def lot_alert(stage: int) -> tuple[str, str]:
     """(kind, scope suffix) of an expiry alert: one alert per lot and stage, once each; 0 is expiry itself."""
     return (LOT_EXPIRED, "") if stage == 0 else (LOT_EXPIRING, f"/{stage}")
+
+
+def earlier_lot_stages(stage: int) -> tuple[int, ...]:
+    """The stages announced before `stage`, whose alerts it supersedes ("expires in 90 days" once it is 60)."""
+    return LOT_STAGES[:LOT_STAGES.index(stage)] if stage in LOT_STAGES else ()
 
 
 ACKNOWLEDGEABLE = (OPEN,)  # acknowledging stops escalation; nobody acknowledges twice
@@ -80,11 +89,13 @@ def after_failure(attempt: int, max_attempts: int, now: datetime, base_ms: int) 
     return "pending", now + timedelta(seconds=retry_delay(attempt, base_ms))
 
 
-def digest_day(now: datetime, hour_utc: int) -> str | None:
-    """The day (YYYY-MM-DD) a digest is due for now: yesterday's, once `hour_utc` has passed."""
+def digest_day(now: datetime, hour_utc: int, zone: tzinfo = timezone.utc) -> str | None:
+    """The day (YYYY-MM-DD) a digest is due for now, once today's `hour_utc` has passed: the last day in `zone`
+    (people's calendar: India's) that ended before that hour."""
     if now.hour < hour_utc:
         return None
-    return (now - timedelta(days=1)).date().isoformat()
+    struck = now.replace(hour=hour_utc, minute=0, second=0, microsecond=0)
+    return (struck.astimezone(zone).date() - timedelta(days=1)).isoformat()
 
 
 def covers(districts: list[str], district: str | None) -> bool:

@@ -136,11 +136,18 @@ def order_finished(db, config, event: Event) -> None:
 
 
 def lot_expiring(db, config, event: Event) -> None:
-    """90, 60, 30 days before a lot expires and when it has: one alert each."""
+    """90, 60, 30 days before a lot expires and when it has: one alert each; a later one resolves the earlier."""
     data = event.data
-    kind, stage = domain.lot_alert(data["stage"])
-    _raise(db, event, kind, f"{data['depot']}/{data['sku']}/{data['lot']}{stage}", sku=data["sku"], details={
+    lot = f"{data['depot']}/{data['sku']}/{data['lot']}"
+    for earlier in domain.earlier_lot_stages(data["stage"]):
+        _resolve(db, event, *_lot_condition(lot, earlier))
+    _raise(db, event, *_lot_condition(lot, data["stage"]), sku=data["sku"], details={
         k: data[k] for k in ("lot", "shade", "expires_on", "days_left", "stage", "on_hand")})
+
+
+def _lot_condition(lot: str, stage: int) -> tuple[str, str]:
+    kind, suffix = domain.lot_alert(stage)
+    return kind, f"{lot}{suffix}"
 
 
 def count_variance(db, config, event: Event) -> None:
@@ -174,7 +181,7 @@ EVENT_HANDLERS = {
     "StockLow": (stock_level,),
     "StockDepleted": (stock_level,),
     "StockReplenished": (stock_level,),
-    "StockReservationFailed": (reservation_failed, fold_reports),
+    "StockReservationFailed": (reservation_failed, requisition_status, fold_reports),
     "StockReserved": (requisition_status, fold_reports),
     "StockWaitlisted": (requisition_status, fold_reports),
     "RequisitionSubmitted": (keep_requisition, requisition_status),

@@ -40,15 +40,22 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
 
 
 def render(db, docs: list[dict], lang: str) -> list[dict]:
-    """Add title and text in `lang`, with material and depot names from the projections."""
+    """Add title and text in `lang`, with material, depot and artisan names from the projections."""
     materials = projections.materials(db, [line["sku"] for d in docs for line in d.get("lines", [])])
     depots = projections.depots(db, [d.get("depot", "") for d in docs])
+    people = {a["_id"]: a for a in db.artisans.find({"_id": {"$in": sorted({d["artisan_id"] for d in docs
+                                                                             if d.get("artisan_id")})}},
+                                                     {"name": 1, "name_hi": 1})}
     out = []
     for doc in docs:
         title, body = texts.notification(doc, materials, depots, lang)
+        person = people.get(doc.get("artisan_id")) or {}
         out.append({"id": doc["_id"], "requisition_id": doc["requisition_id"], "status": doc["status"],
                     "title": title, "text": body, "language": lang, "created_at": doc["created_at"],
-                    "read": doc.get("read_at") is not None, "read_at": doc.get("read_at")})
+                    "read": doc.get("read_at") is not None, "read_at": doc.get("read_at"),
+                    "artisan_id": doc.get("artisan_id"),
+                    "artisan": (person.get("name_hi") if lang == "hi" else None) or person.get("name")
+                    or doc.get("artisan_id")})
     return out
 
 

@@ -59,4 +59,5 @@ def my_notifications(principal):
     people = notifications.owners(db(), principal)
     at = pager(notifications.count_of(db(), people))
     items = notifications.render(db(), notifications.of_people(db(), people, skip=at.skip, limit=at.size), language())
-    return render_template("notifier/notifications.html", items=items, pager=at)
+    return render_template("notifier/notifications.html", items=items, pager=at,
+                           members=principal.role == "secretary")

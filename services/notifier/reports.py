@@ -111,8 +111,8 @@ def unmet_demand(db, month: str, now: datetime) -> dict:
 
 
 def cooperatives(db, month: str) -> dict:
-    """Per cooperative: active (material handed to a member in the month) or dormant, what members took per
-    loom, and how many of the shares received in the month their members confirmed or reported short."""
+    """Per cooperative: active (material handed to a member in the month) or dormant, what its active members
+    took per loom, and how many of the shares received in the month their members confirmed or reported short."""
     codes = {c["_id"]: c for c in db.cooperatives.find()}
     docs = list(db.report_dispatches.find({"month": month, "cooperative": {"$ne": None}}))
     answers = list(db.shares.find({"month": month}))
@@ -120,7 +120,8 @@ def cooperatives(db, month: str) -> dict:
                                                                                      for a in answers}
                   if code not in codes})
     members = defaultdict(list)
-    for artisan in db.artisans.find({"cooperative": {"$in": sorted(codes)}}, {"cooperative": 1, "looms": 1}):
+    for artisan in db.artisans.find({"cooperative": {"$in": sorted(codes)}, "active": {"$ne": False}},
+                                    {"cooperative": 1, "looms": 1}):
         members[artisan["cooperative"]].append(artisan)
     rows = []
     for code, coop in sorted(codes.items()):
@@ -146,5 +147,7 @@ def cooperatives(db, month: str) -> dict:
 
 
 def _units(db, docs) -> dict:
+    """The unit of every material the report names; "" for one the notifier has not heard of yet."""
     skus = {line["sku"] for doc in docs for line in doc.get("lines", ())} | {doc["sku"] for doc in docs if "sku" in doc}
-    return {sku: m.get("unit", "") for sku, m in projections.materials(db, skus).items()}
+    known = projections.materials(db, skus)
+    return {sku: (known.get(sku) or {}).get("unit", "") for sku in sorted(skus)}

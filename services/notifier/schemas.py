@@ -99,6 +99,9 @@ class NotificationSchema(ma.Schema):
     created_at = f.AwareDateTime()
     read = f.Boolean()
     read_at = f.AwareDateTime(allow_none=True)
+    artisan_id = f.String(allow_none=True)
+    artisan = f.String(allow_none=True, metadata={"description": "whose it is: the artisan's name (a secretary reads "
+                                                                  "the members'), in the notification's language"})
 
 
 class WebhookIn(ma.Schema):
@@ -121,9 +124,16 @@ class WebhookOut(ma.Schema):
 class ContactIn(ma.Schema):
     name = f.String(required=True, validate=filled(200))
     email = f.Email(load_default=None)
-    phone = f.String(load_default=None, validate=v.Regexp(r"^\+?[0-9]{6,15}$"))
+    phone = f.String(load_default=None, validate=v.Regexp(r"^\+?[0-9]{6,15}$", error=F_(
+        "a phone number of 6 to 15 digits, without spaces, such as +919811111111")))
     language = f.String(load_default="en", validate=v.OneOf(["en", "hi"]))
     districts = f.List(f.String(validate=v.Length(min=1, max=100)), load_default=None)
+
+    @ma.validates_schema
+    def _reachable(self, data, **kwargs):
+        if not data.get("email") and not data.get("phone"):
+            raise ma.ValidationError(F_("give an e-mail address or a phone number: without one, nothing reaches "
+                                        "this contact"), "email")
 
 
 class ContactOut(ContactIn):

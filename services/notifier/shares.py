@@ -74,18 +74,29 @@ def _occurred(event: Event) -> datetime:
 
 
 def check_unconfirmed(db, now: datetime) -> int:
-    """One alert per cooperative per month while shares wait unconfirmed for a week; how many cooperatives."""
+    """One alert per cooperative per month while shares wait unconfirmed for a week, its figures following the
+    answers, resolved once none waits; how many cooperatives have shares waiting."""
+    overdue = {"status": PENDING, "received_at": {"$lte": now - UNCONFIRMED_AFTER}}
     waiting = defaultdict(list)
-    for share in db.shares.find({"status": PENDING, "received_at": {"$lte": now - UNCONFIRMED_AFTER}}).limit(5000):
+    for share in db.shares.find(overdue).limit(5000):
         waiting[share["cooperative"]].append(share)
     month = month_of(now)
     for code, found in waiting.items():
         coop = projections.cooperative(db, code) or {}
+        details = {**_named(code, coop), "waiting": len(found),
+                   "since": min(s["received_at"] for s in found).date().isoformat(),
+                   "requisitions": sorted({s["requisition_id"] for s in found})[:20]}
+        live = db.alerts.find_one({"open_key": domain.condition_key(domain.SHARES_UNCONFIRMED, None, None, code)},
+                                  {"details": 1})
+        changed = f":{now.isoformat()}" if live and live.get("details") != details else ""  # news in the month
         alerts.raise_alert(db, domain.SHARES_UNCONFIRMED, depot=None, sku=None, scope=code,
-                           cause=f"unconfirmed:{code}:{month}", at=now, district=coop.get("district"),
-                           details={**_named(code, coop), "waiting": len(found),
-                                    "since": min(s["received_at"] for s in found).date().isoformat(),
-                                    "requisitions": sorted({s["requisition_id"] for s in found})[:20]})
+                           cause=f"unconfirmed:{code}:{month}{changed}", at=now, district=coop.get("district"),
+                           details=details)
+    for live in db.alerts.find({"kind": domain.SHARES_UNCONFIRMED, "open_key": {"$exists": True}}, {"details": 1}):
+        code = (live.get("details") or {}).get("cooperative")
+        if code and code not in waiting and not db.shares.find_one({**overdue, "cooperative": code}, {"_id": 1}):
+            alerts.resolve_condition(db, domain.SHARES_UNCONFIRMED, depot=None, sku=None, scope=code,
+                                     cause=f"answered:{code}:{now.isoformat()}", at=now)
     return len(waiting)
 
 

@@ -39,16 +39,18 @@ def _since(query) -> datetime | None:
     """Where a reconnecting client left off (Last-Event-ID) or asked to start; None: from now.
 
     Last-Event-ID is what the client sends back, so anything: only an aware time that is not in
-    the future is a place to resume from; any other value means from now.
+    the future is a place to resume from; any other value, or a `since` in the future (a client
+    whose clock is ahead), means from now.
     """
     last = request.headers.get("Last-Event-ID", "")
     if not last:
-        return query["since"]
-    try:
-        since = datetime.fromisoformat(last.split("|", 1)[0])
-    except ValueError:
-        return None
-    if since.tzinfo is None or since > datetime.now(timezone.utc):
+        since = query["since"]
+    else:
+        try:
+            since = datetime.fromisoformat(last.split("|", 1)[0])
+        except ValueError:
+            return None
+    if since is None or since.tzinfo is None or since > datetime.now(timezone.utc):
         return None
     return since
 

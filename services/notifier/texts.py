@@ -5,11 +5,12 @@ it is given (the artisan's or the contact's), in a request or in a worker thread
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 from babel.dates import format_date
 
 from shared import names
+from shared.calendar import day_of
 from shared.i18n import N_, translate
 from shared.money import parse_money, rupees
 
@@ -42,6 +43,19 @@ STATUS_TEXT = {
                       N_("Your cooperative received {items} for you (request {ref}). Please confirm that you got it, "
                          "here or by replying to our SMS by {date}.")),
 }
+#: why inventory can never hold a request (StockReservationFailed's reason, "<code>: <what>") -> what the artisan
+#: is told, with what to do next
+HOLD_FAILED = {"no_lines": N_("It named no material; please send a new request."),
+               "unknown_depot": N_("This depot does not supply material yet; please ask your depot officer, then "
+                                   "send a new request."),
+               "unknown_material": N_("{material} is not supplied from this depot; please ask your depot officer, "
+                                      "then send a new request.")}
+#: the same reasons as admins read them on a reservation-failed alert, with what to do about it
+HOLD_FAILED_ALERT = {"no_lines": N_("Request {ref} named no material, so it was refused."),
+                     "unknown_depot": N_("Request {ref} was refused: inventory does not know the depot {code}. "
+                                         "Register the depot, then the artisan can ask again."),
+                     "unknown_material": N_("Request {ref} was refused: inventory does not know the material {code}. "
+                                            "Register the material, then the artisan can ask again.")}
 #: a member's SMS asking them to confirm their share, with their code
 CONFIRM_SMS = N_("REQ {ref} {items}: reply RCV {code} if you got it all, RCV {code} <quantity> if less")
 AMOUNT_DUE = N_("Amount to pay: {amount}.")
@@ -55,7 +69,8 @@ ALERT_TEXT = {
     "low_stock": (N_("Low stock: {material} at {depot}"),
                   N_("{available} left, below the reorder level of {reorder}.")),
     "stock_out": (N_("Out of stock: {material} at {depot}"), N_("Nothing is available; requests will wait.")),
-    "waitlist_growing": (N_("Waiting list growing: {material} at {depot}"), N_("{waiting} requests are waiting.")),
+    "waitlist_growing": (N_("Waiting list growing: {material} at {depot}"),
+                         N_("{waiting} request(s) waiting, the oldest since {oldest}.")),
     "reservation_failed": (N_("Reservation failed: {material} at {depot}"), "{detail}"),
     "dead_letter": (N_("Message could not be processed ({topic})"), "{detail}"),
     "purchase_order_overdue": (N_("Order {order} from {supplier} is {days} days late"),
@@ -125,11 +140,20 @@ def day_text(day: str | None, lang: str) -> str:
         return day or "-"
 
 
+def reason_text(reason: str, materials: dict, lang: str) -> str:
+    """Why a request was refused: an admin's reason as they wrote it, inventory's reason code in words."""
+    code, _, what = reason.partition(":")
+    if code not in HOLD_FAILED:
+        return reason
+    return translate(HOLD_FAILED[code], lang, material=material_name(what.strip(), materials, lang))
+
+
 def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool = False) -> dict:
     amount = note.get("amount")
     return {"ref": ref(note["requisition_id"]), "items": items(note.get("lines", []), materials, lang, short=short),
             "depot": depot_name(note.get("depot", ""), depots, lang), "position": note.get("position") or "",
-            "reason": note.get("reason") or "", "amount": rupees(amount, lang) if amount is not None else "",
+            "reason": reason_text(note.get("reason") or "", materials, lang),
+            "amount": rupees(amount, lang) if amount is not None else "",
             "date": day_text(note["due_on"], lang) if note.get("due_on") else ""}
 
 
@@ -170,12 +194,18 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
               "available": quantity(details.get("available", 0), unit, lang),
               "reorder": quantity(details.get("reorder_level", 0), unit, lang),
               "waiting": details.get("waiting", 0), "topic": details.get("original_topic", "-"),
+              "oldest": day_text(day_of(datetime.fromisoformat(details["oldest_since"])), lang)
+              if details.get("oldest_since") else "-",
               "detail": details.get("reason", ""),
               "artisan": (details.get("name_hi") if lang == "hi" else None) or details.get("name")
               or details.get("artisan_id", "-"),
               "amount": rupees(parse_money(details["overdue"]), lang) if details.get("overdue") else "",
               "since": day_text(details["since"], lang) if details.get("since") else "",
-              **_share_values(details, materials, lang), **_procurement_values(details, materials, unit, lang)}
+              **_share_values(details, materials, lang),
+              **_procurement_values(details, materials, unit, lang, doc)}
+    if doc["kind"] == "reservation_failed":
+        code, _, named = values["detail"].partition(":")
+        body, values["code"] = HOLD_FAILED_ALERT.get(code, body), named.strip()
     return translate(title, lang, **values), translate(body, lang, **values)
 
 
@@ -189,12 +219,26 @@ def _share_values(details: dict, materials: dict, lang: str) -> dict:
             "received": items([{"sku": line["sku"], "quantity": line["received"]} for line in lines], materials, lang)}
 
 
-def _procurement_values(details: dict, materials: dict, unit: str, lang: str) -> dict:
+def _days_late(details: dict, doc: dict) -> int:
+    """How late an order is (India's days): to today while its alert is live, to the day it was resolved after;
+    inventory says it once, the day after it was expected."""
+    said = details.get("days_late") or 0
+    try:
+        expected = date.fromisoformat(details["expected_on"])
+    except (KeyError, TypeError, ValueError):
+        return said
+    until = (doc.get("resolved") or {}).get("at") or datetime.now(timezone.utc)
+    if isinstance(until, str):
+        until = datetime.fromisoformat(until.replace("Z", "+00:00"))
+    return max((date.fromisoformat(day_of(until)) - expected).days, said)
+
+
+def _procurement_values(details: dict, materials: dict, unit: str, lang: str, doc: dict) -> dict:
     """What the order, lot and count alerts say, from their details."""
     shade = details.get("shade")
     lines = details.get("lines") or []
     return {"order": details.get("purchase_order", ""), "supplier": details.get("supplier_name", ""),
-            "days": details.get("days_late", details.get("days_left", "")),
+            "days": _days_late(details, doc) if "purchase_order" in details else details.get("days_left", ""),
             "expected_on": day_text(details.get("expected_on"), lang),
             "expires_on": day_text(details.get("expires_on"), lang),
             "items": items(lines, materials, lang) if "purchase_order" in details else "",

@@ -168,3 +168,58 @@ def test_a_replayed_or_late_waitlisting_leaves_no_ghost_on_the_list(db, config):
     apply_all(db, config, [cancelled, waitlisted("R2", 1)])  # the end arrived first, from the other topic
     assert db.waitlist.count_documents({"left_at": None}) == 0
     assert [d["status"] for d in alerts.find(db, kind=domain.WAITLIST)] == ["resolved"]
+
+
+def test_the_daily_digest_counts_indias_day_as_the_board_does(db):
+    """The digest of 22 Nov counted alerts from 05:30 on the 22nd to 05:30 on the 23rd (UTC's day), where the
+    board's "first seen" filter and the reports count India's day, midnight to midnight."""
+    from services.notifier import subscribers
+    from services.notifier.dispatcher import queue_digests
+    subscribers.add_contact(db, {"name": "Ravi", "email": "ravi@up.gov.in"}, by="admin")
+    for sku, at in (("SEEN-ON-22", "2026-11-21T20:00:00+00:00"), ("SEEN-ON-23", "2026-11-22T20:00:00+00:00")):
+        alerts.raise_alert(db, domain.LOW_STOCK, depot="VNS", sku=sku, cause=sku, at=datetime.fromisoformat(at),
+                           details={})
+    for hour in (2, 20):  # at 02:00 UTC (07:30 in India) or at 20:00 UTC (01:30 the next day in India)
+        db.digests.delete_many({})
+        db.deliveries.delete_many({})
+        now = datetime(2026, 11, 23, hour, 30, tzinfo=timezone.utc) - timedelta(days=hour // 20)
+        assert queue_digests(db, now, hour) == 1
+        [digest] = db.deliveries.find()
+        assert digest["payload"]["subject"].startswith("rawbank daily digest 2026-11-22: 1 opened"), hour
+        assert "SEEN-ON-22" in digest["payload"]["text"] and "SEEN-ON-23" not in digest["payload"]["text"], hour
+
+
+def test_a_request_waiting_too_long_says_since_when_not_how_many_requests_are(db, config):
+    """An alert for one request waiting past the limit said only "1 requests are waiting"."""
+    from dataclasses import replace
+    from services.notifier import messages
+    config = config.with_(notifier_waitlist_max_age_seconds=60)
+    apply_all(db, config, [replace(waitlisted("R9", 1), occurred_at="2026-11-21T20:00:00Z")])  # 01:30 on the 22nd
+    Dispatcher(db, config).periodic(datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc))
+    [alert] = messages.describe_alerts(db, alerts.find(db, kind=domain.WAITLIST))
+    assert alert["text"]["en"] == "1 request(s) waiting, the oldest since 22 Nov 2026."
+    assert alert["text"]["hi"].startswith("1 अनुरोध प्रतीक्षा में, सबसे पुराना 22 ")
+
+
+def test_shares_unconfirmed_follows_the_answers_and_resolves_when_all_are_in(db, config):
+    """The alert kept "2 members have not confirmed" all month after they answered, and never resolved."""
+    received = "2026-11-02T10:00:00+00:00"
+    share = {"requisition_id": "REQ-1", "cooperative": "SMBSS", "depot": "VNS", "received_at": received}
+    line = {"sku": "YRN-COT", "quantity": 10_000}
+    asked = [new_event("ShareCodeIssued", "REQ-1", {**share, "artisan_id": a, "lines": [line], "nonce": 1,
+                                                    "expires_at": "2026-11-09T10:00:00+00:00"}, source="requests")
+             for a in ("ART-1", "ART-2")]
+    apply_all(db, config, asked)
+    now = datetime(2026, 11, 12, 10, 0, tzinfo=timezone.utc)
+
+    def answer(artisan_id, minutes):
+        apply_all(db, config, [new_event("ShareConfirmed", "REQ-1", {
+            **share, "artisan_id": artisan_id, "lines": [{**line, "received": 10_000}], "short": False,
+            "via": "sms"}, source="requests")])
+        Dispatcher(db, config).periodic(now + timedelta(minutes=minutes))
+        return alerts.find(db, kind=domain.SHARES_UNCONFIRMED)[0]
+    Dispatcher(db, config).periodic(now)
+    assert alerts.find(db, kind=domain.SHARES_UNCONFIRMED)[0]["details"]["waiting"] == 2
+    assert (answer("ART-1", 1)["details"]["waiting"], answer("ART-1", 2)["status"]) == (1, "open")
+    done = answer("ART-2", 3)
+    assert (done["status"], done["resolved"]["by"]) == ("resolved", "system")

@@ -262,3 +262,129 @@ def test_notifications_events_webhooks_contacts_and_deliveries_page_by_number(ap
     for path in ("/notifications", "/events", "/webhooks", "/contacts", "/deliveries", "/alerts",
                  "/webhooks/{webhook_id}/deliveries"):
         assert "page" in {p["name"] for p in spec[f"/api/v1{path}"]["get"]["parameters"]}, path
+
+
+def test_an_artisan_hears_when_the_depot_can_never_hold_their_approved_request(client, apply, token, app, config):
+    """Inventory refusing a request it can never hold makes it rejected at requests; the artisan's last word was
+    'approved, we are setting the material aside'. Now they are told, in their language, why and what to do."""
+    apply("MaterialRegistered", "YRN-COT", {"sku": "YRN-COT", "name": "Cotton yarn", "name_hi": "सूती धागा",
+                                            "category": "yarn", "unit": "kg", "reorder_level": 10_000})
+    artisan(apply, "ART-1", "hi")
+    artisan(apply, "ART-2", "en")
+    failed = {}
+    for rid, artisan_id in (("REQ-7", "ART-1"), ("REQ-8", "ART-2")):
+        submitted(apply, rid, artisan_id)
+        failed[rid] = apply("StockReservationFailed", rid, {"requisition_id": rid, "depot": "VNS", "lines": [
+            {"sku": "YRN-COT", "quantity": 20_000}], "reason": "unknown_material: YRN-COT"})
+    handlers.apply(app.extensions["rawbank"].db, config, failed["REQ-8"])  # a duplicate tells nobody twice
+    theirs = {n["status"]: n for n in client.get("/api/v1/notifications",
+                                                 headers=token("artisan", artisan_id="ART-2")).json}
+    assert sorted(theirs) == ["rejected", "submitted"]
+    assert theirs["rejected"]["text"] == ("Your request 8 for 20 kg Cotton yarn at VNS depot was not approved. "
+                                          "Cotton yarn is not supplied from this depot; please ask your depot "
+                                          "officer, then send a new request.")
+    [refused] = [n for n in client.get("/api/v1/notifications", headers=token("artisan", artisan_id="ART-1")).json
+                 if n["status"] == "rejected"]
+    assert "unknown_material" not in refused["text"]
+    assert "सूती धागा इस डिपो से नहीं मिलता" in refused["text"]
+
+
+def test_the_report_pages_show_a_material_the_notifier_has_not_heard_of_by_its_code(client, apply, token):
+    """A dispatch or a wait for a material whose MaterialRegistered has not reached the notifier (another topic)
+    made the unmet-demand page fail with a server error, and left the material's column without a heading."""
+    apply("RequisitionDispatched", "REQ-1", {
+        "requisition_id": "REQ-1", "artisan_id": "ART-1", "depot": "VNS", "by": "w", "cooperative": "SMBSS",
+        "lines": [{"sku": "DYE-NEW", "quantity": 2_000}]}, source="requests")
+    apply("StockWaitlisted", "REQ-2", {"requisition_id": "REQ-2", "depot": "VNS", "position": 1,
+                                       "lines": [{"sku": "DYE-NEW", "quantity": 3_000}]})
+    admin = token("admin")
+    for name in ("distribution", "unmet-demand", "cooperatives"):
+        page = client.get(f"/admin/reports/{name}", headers=admin)
+        assert page.status_code == 200, name
+        assert "DYE-NEW" in page.get_data(as_text=True), name
+    assert client.get("/api/v1/reports/unmet-demand", headers=admin).json["units"] == {"DYE-NEW": ""}
+
+
+@pytest.mark.parametrize("body", [{"name": "Meena"}, {"name": "Meena", "email": None, "phone": None}])
+def test_a_contact_nothing_can_reach_is_refused_in_either_language(client, token, body):
+    """A contact with neither an e-mail address nor a phone was stored and then silently heard of nothing."""
+    for lang, words in (("en", "e-mail address or a phone number"), ("hi", "ई-मेल पता या फ़ोन नंबर")):
+        refused = client.post("/api/v1/contacts", json=body, headers={**token("admin"), "Accept-Language": lang})
+        assert refused.status_code == 400 and words in refused.json["error"]["details"]["email"][0], lang
+    assert client.get("/api/v1/contacts", headers=token("admin")).json == []
+
+
+def test_a_phone_with_spaces_is_refused_with_an_example_to_follow(client, token):
+    refused = client.post("/api/v1/contacts", json={"name": "Meena", "phone": "+91 98111 11111"},
+                          headers={**token("admin"), "Accept-Language": "hi"})
+    assert refused.status_code == 400 and "+919811111111" in refused.json["error"]["details"]["phone"][0]
+    assert "अंक" in refused.json["error"]["details"]["phone"][0]
+
+
+def test_a_reservation_failed_alert_says_in_words_why_and_what_to_do(client, apply, token):
+    """Its text was inventory's reason code ("unknown_material: DYE-X") in English and Hindi alike."""
+    apply("StockReservationFailed", "REQ-1042", {"requisition_id": "REQ-1042", "depot": "VNS", "reason":
+                                                 "unknown_material: DYE-X", "lines": [{"sku": "DYE-X", "quantity": 1}]})
+    [alert] = client.get("/api/v1/alerts?kind=reservation_failed", headers=token("admin")).json
+    assert alert["text"]["en"] == ("Request 1042 was refused: inventory does not know the material DYE-X. Register "
+                                   "the material, then the artisan can ask again.")
+    assert "unknown_material" not in alert["text"]["hi"] and "DYE-X" in alert["text"]["hi"]
+    assert alert["details"]["reason"] == "unknown_material: DYE-X"  # as it came, for whoever looks into it
+
+
+def test_a_webhook_cannot_ask_for_the_digest_it_would_never_get(client, token):
+    """The daily digest goes by e-mail to contacts only; a webhook took the "digest" topic (by default too) and
+    then never heard a thing of it."""
+    admin = token("admin")
+    refused = client.post("/api/v1/webhooks", json={"url": "https://hooks.example.in/x", "topics": ["digest"]},
+                          headers=admin)
+    assert refused.status_code == 400 and "alert.opened" in refused.json["error"]["details"]["topics"]["0"][0]
+    made = client.post("/api/v1/webhooks", json={"url": "https://hooks.example.in/x"}, headers=admin)
+    assert made.status_code == 201 and "digest" not in made.json["topics"]
+
+
+def test_the_cooperatives_report_counts_only_active_members_and_their_looms(client, apply, token):
+    """A member who left (deactivated) still counted among the members, and their looms lowered the offtake per
+    loom; requests counts a cooperative's active members only."""
+    apply("CooperativeRegistered", "SMBSS", {"code": "SMBSS", "name": "Sarai Mohana", "name_hi": "सराय मोहना",
+                                             "kind": "cooperative", "district": "Varanasi"}, source="requests")
+    for artisan_id, looms, active in (("ART-1", 1, True), ("ART-2", 1, True), ("ART-3", 6, False)):
+        apply("ArtisanRegistered", artisan_id, {"artisan_id": artisan_id, "name": artisan_id, "district": "Varanasi",
+                                                "language": "hi", "cooperative": "SMBSS", "looms": looms,
+                                                "active": active}, source="requests")
+    apply("RequisitionDispatched", "REQ-1", {"requisition_id": "REQ-1", "artisan_id": "ART-1", "depot": "VNS",
+                                             "by": "w", "cooperative": "SMBSS",
+                                             "lines": [{"sku": "YRN-COT", "quantity": 10_000}]}, source="requests")
+    [row] = client.get("/api/v1/reports/cooperatives", headers=token("admin")).json["rows"]
+    assert (row["members"], row["looms"], row["per_loom"]) == (2, 2, {"YRN-COT": "5"})
+
+
+def test_a_secretary_sees_whose_each_notification_is(client, apply, token):
+    """A cooperative's request tells each member of their own share: the secretary got identical cards ("Your
+    request ... is approved") with no member named, in the API and on the page."""
+    for artisan_id, name in (("ART-1", "Sita Devi"), ("ART-2", "Ramesh")):
+        apply("ArtisanRegistered", artisan_id, {"artisan_id": artisan_id, "name": name, "name_hi": f"{name} (हि)",
+                                                "district": "Varanasi", "language": "hi", "cooperative": "SMBSS"},
+              source="requests")
+    shares = [{"artisan_id": a, "lines": [{"sku": "YRN-COT", "quantity": 10_000}]} for a in ("ART-1", "ART-2")]
+    apply("RequisitionSubmitted", "REQ-5", {"requisition_id": "REQ-5", "artisan_id": "ART-1", "depot": "VNS",
+                                            "by": "sec", "cooperative": "SMBSS", "shares": shares,
+                                            "lines": [{"sku": "YRN-COT", "quantity": 20_000}]}, source="requests")
+    secretary = token("secretary", cooperative="SMBSS")
+    seen = client.get("/api/v1/notifications", headers=secretary).json
+    assert sorted((n["artisan_id"], n["artisan"]) for n in seen) == [("ART-1", "Sita Devi (हि)"),
+                                                                      ("ART-2", "Ramesh (हि)")]
+    page = client.get("/my/notifications", headers={**secretary, "Accept-Language": "en"}).get_data(as_text=True)
+    assert "Sita Devi" in page and "Ramesh" in page
+    own = client.get("/my/notifications", headers=token("artisan", artisan_id="ART-1")).get_data(as_text=True)
+    assert "Sita Devi" not in own  # an artisan reads their own, unnamed
+
+
+def test_a_since_in_the_future_streams_from_now_as_a_last_event_id_does(client, apply, token):
+    """?since= later than now (a client's clock ahead) sent nothing until that time came, silently."""
+    response = client.get("/api/v1/stream?max_seconds=5&limit=1&since=2099-01-01T00:00:00%2B00:00",
+                          headers=token("admin"), buffered=False)
+    frames = (frame if isinstance(frame, bytes) else frame.encode() for frame in response.response)
+    assert next(frames).startswith(b"retry:")
+    low(apply)  # an alert opens while the stream is open
+    assert b"event: alert" in b"".join(frames)

@@ -77,3 +77,28 @@ def test_a_count_beyond_tolerance_alerts_and_its_approval_resolves_it(db, config
     apply(db, config, "StockCountApproved", {"count_id": "CNT-00003", "depot": "VNS", "by": "adm",
                                              "adjustments": []})
     assert [a["status"] for a in described(db, "count_variance")] == ["resolved"]
+
+
+def test_a_lots_later_expiry_stage_resolves_the_earlier_ones(db, config):
+    """The board kept "expires in 88 days" and "in 58 days" open beside "has expired", for one lot."""
+    for stage, days in ((90, 88), (60, 58), (30, 29)):
+        apply(db, config, "LotExpiring", expiring(stage, days))
+    live = {a["details"]["stage"]: a["status"] for a in described(db, "lot_expiring")}
+    assert live == {90: "resolved", 60: "resolved", 30: "open"}
+    apply(db, config, "LotExpiring", expiring(0, 0))
+    assert [a["status"] for a in described(db, "lot_expiring")] == ["resolved"] * 3
+    [expired] = described(db, "lot_expired")
+    assert expired["status"] == "open"
+
+
+def test_a_late_orders_alert_counts_its_days_late_to_today(db, config):
+    """Inventory says an order is late once, a day after it was expected: the alert said "1 days late" for weeks."""
+    from datetime import date, timedelta
+    from shared.calendar import today
+    expected = (date.fromisoformat(today()) - timedelta(days=20)).isoformat()
+    apply(db, config, "PurchaseOrderOverdue", {
+        "purchase_order": "PO-00008", "supplier": "MILL", "supplier_name": "Sri Ram Mills", "depot": "VNS",
+        "expected_on": expected, "days_late": 1, "lines": [{"sku": "DYE-INDIGO", "quantity": 40_000}]})
+    [alert] = described(db, "purchase_order_overdue")
+    assert alert["title"]["en"] == "Order PO-00008 from Sri Ram Mills is 20 days late"
+    assert alert["title"]["hi"].startswith("Sri Ram Mills से ऑर्डर PO-00008 20 दिन")
