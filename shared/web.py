@@ -15,13 +15,14 @@ from flask import Flask, Request as FlaskRequest, Response, current_app, g, json
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo.errors import ConnectionFailure
 from webargs import core
-from webargs.flaskparser import FlaskParser, is_json_request
+from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import LimitedStream
 
 from shared.auth import require_role
 from shared.config import Config
 from shared.http_errors import handle_store_unavailable, register_error_handlers
+from shared.i18n import F_
 from shared.json_limits import loads
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from shared.mongo import ping
@@ -31,6 +32,7 @@ from shared.text import text_errors
 
 MAX_BODY_BYTES = 1024 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+NOT_JSON = F_("Send the body as JSON, with the header Content-Type: application/json.")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
@@ -39,6 +41,13 @@ class Parser(FlaskParser):
 
     DEFAULT_VALIDATION_STATUS = 400
     TEXT_LOCATIONS = ("json", "query", "form", "json_or_form")
+
+    def load_json(self, req, schema):
+        """The JSON body; a body sent as anything else (a form, plain text) is a 400, not read as no body at all
+        (which lost an acknowledgement's note, or said "missing" of fields that were sent)."""
+        if not is_json_request(req) and (req.content_length or req.headers.get("Transfer-Encoding")):
+            abort(400, messages={"json": [NOT_JSON]})
+        return super().load_json(req, schema)
 
     def _raw_load_json(self, req):
         if not is_json_request(req):

@@ -77,6 +77,29 @@ def test_control_characters_and_broken_unicode_are_refused_in_nested_fields_and_
     assert db.requisitions.count_documents({}) == 0
 
 
+def test_a_body_sent_as_a_form_or_text_is_refused_and_changes_nothing(services, token):
+    """A form-encoded body was read as no body at all: an alert was acknowledged and its note silently lost."""
+    from datetime import datetime, timezone
+    from services.notifier import alerts, domain
+    client, db = services["notifier"]
+    alert_id = alerts.raise_alert(db, domain.LOW_STOCK, depot="VNS", sku="YRN-COT-40", cause="c-1",
+                                  at=datetime.now(timezone.utc), details={"available": 1_000})
+    before = db.alerts.find_one({"_id": alert_id})
+    for lang, says in (("en", "Send the body as JSON"), ("hi", "अनुरोध का डेटा JSON में भेजें")):
+        sent = client.post(f"/api/v1/alerts/{alert_id}/acknowledge", data={"note": "seen, ordering"},
+                           headers={**token("admin"), "Accept-Language": lang})
+        assert refused(sent, "_schema")["details"]["_schema"][0].startswith(says)
+    assert db.alerts.find_one({"_id": alert_id}) == before
+    inventory, stock_db = services["inventory"]
+    stock = stock_db.stock.find_one({"_id": STOCK})
+    text = inventory.post("/api/v1/movements", data=b'{"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS"}',
+                          content_type="text/plain", headers=token("admin"))
+    assert refused(text)["details"] == {"_schema": [
+        "Send the body as JSON, with the header Content-Type: application/json."]}
+    assert stock_db.stock.find_one({"_id": STOCK}) == stock
+    assert inventory.post("/api/v1/purchase-orders/NONE/send", headers=token("admin")).status_code == 404  # no body
+
+
 def test_tabs_line_breaks_and_hindi_joiners_stay_allowed_in_text(services, token):
     client, db = services["requests"]
     db.materials.insert_one({"_id": "YRN-COT-40", "category": "yarn", "unit": "kg"})
