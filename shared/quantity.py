@@ -70,11 +70,12 @@ def format_quantity(milli: int) -> str:
 
 
 class Quantity(ma.fields.Field):
-    """A quantity loaded into thousandths and dumped as a decimal string."""
+    """A quantity loaded into thousandths and dumped as a decimal string; `positive` refuses zero and below,
+    `not_negative` below zero (as Money's)."""
 
-    def __init__(self, *, positive: bool = False, allow_zero: bool = True, **kwargs):
+    def __init__(self, *, positive: bool = False, not_negative: bool = False, allow_zero: bool = True, **kwargs):
         super().__init__(**kwargs)
-        self.positive = positive
+        self.positive, self.not_negative = positive, not_negative
         self.allow_zero = allow_zero
 
     def _deserialize(self, value, attr, data, **kwargs) -> int:
@@ -84,6 +85,8 @@ class Quantity(ma.fields.Field):
             raise ma.ValidationError(str(exc)) from None
         if self.positive and milli <= 0:
             raise ma.ValidationError(F_("must be greater than zero"))
+        if self.not_negative and milli < 0:
+            raise ma.ValidationError(F_("must not be negative"))
         if not self.allow_zero and milli == 0:
             raise ma.ValidationError(F_("must not be zero"))
         return milli

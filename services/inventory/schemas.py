@@ -91,18 +91,13 @@ class DepotQuery(Page):
     district = f.String(load_default=None, validate=v.Length(min=1, max=100))
 
 
-def _not_negative(value):
-    if value is not None and value < 0:
-        raise ma.ValidationError(F_("must not be negative"))
-
-
 class MaterialSchema(ma.Schema):
     sku = f.String(required=True, validate=CODE)
     name = f.String(required=True, validate=_NAME)
     name_hi = f.String(required=True, validate=_NAME)
     category = f.String(required=True, validate=v.OneOf(CATEGORIES))
     unit = f.String(required=True, validate=v.OneOf(UNITS))
-    reorder_level = Quantity(required=True, validate=_not_negative)
+    reorder_level = Quantity(required=True, not_negative=True)
     pack_size = Quantity(load_default=None, allow_none=True, positive=True)
     max_level = Quantity(load_default=None, allow_none=True, positive=True)  # what replenishment orders up to
     active = f.Boolean(load_default=True)  # inactive: no longer ordered
@@ -117,7 +112,7 @@ class MaterialPatchSchema(ma.Schema):
     name = f.String(validate=_NAME)
     name_hi = f.String(validate=_NAME)
     category = f.String(validate=v.OneOf(CATEGORIES))
-    reorder_level = Quantity(validate=_not_negative)
+    reorder_level = Quantity(not_negative=True)
     pack_size = Quantity(allow_none=True, positive=True)
     max_level = Quantity(allow_none=True, positive=True)
     active = f.Boolean()

@@ -57,26 +57,16 @@ class CooperativeQuery(ma.Schema):
 
 class ReceivedLineSchema(ma.Schema):
     sku = f.String(required=True, validate=CODE)
-    quantity = Quantity(required=True)
-
-    @ma.validates("quantity")
-    def _not_negative(self, value, **kwargs):
-        if value < 0:
-            raise ma.ValidationError(F_("must not be negative"))
+    quantity = Quantity(required=True, not_negative=True)
 
 
 class ConfirmationSchema(ma.Schema):
     artisan_id = f.String(required=True, validate=CODE, metadata={"description": "the member confirming: the caller"})
-    quantity = Quantity(load_default=None, allow_none=True, metadata={
+    quantity = Quantity(load_default=None, allow_none=True, not_negative=True, metadata={
         "description": "what they received of a one-material share; less than the share reports it short. "
                        "Leave out to confirm the whole share"})
     lines = f.List(f.Nested(ReceivedLineSchema), load_default=None, allow_none=True,
                    validate=v.Length(min=1, max=50), metadata={"description": "per material, for a share of several"})
-
-    @ma.validates("quantity")
-    def _not_negative(self, value, **kwargs):
-        if value is not None and value < 0:
-            raise ma.ValidationError(F_("must not be negative"))
 
     @ma.validates_schema
     def _one_way(self, data, **kwargs):

@@ -38,15 +38,10 @@ class WholeNumber(f.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-def _not_negative(value):
-    if value < 0:
-        raise ma.ValidationError(F_("must not be negative"))
-
-
 class CapSchema(ma.Schema):
     category = f.String(required=True, validate=CATEGORY, metadata={
         "description": "a material category, or the finer entitlement_class a material declares"})
-    per_loom_per_month = Quantity(required=True, validate=_not_negative)
+    per_loom_per_month = Quantity(required=True, not_negative=True)
 
 
 class CoversSchema(ma.Schema):

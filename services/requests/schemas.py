@@ -98,7 +98,8 @@ class ArtisanQuery(ma.Schema):
 class QuotaSchema(ma.Schema):
     id = f.String(attribute="_id", dump_only=True, metadata={"description": "'<category>@<artisan_id or *>'"})
     category = f.String(required=True, validate=CATEGORY)
-    limit = Quantity(required=True, metadata={"description": "per month, in the category's unit; at most 10000"})
+    limit = Quantity(required=True, not_negative=True,
+                     metadata={"description": "per month, in the category's unit; at most 10000"})
     per_loom = f.Boolean(load_default=False)
     artisan_id = f.String(load_default=None, allow_none=True, validate=CODE,
                           metadata={"description": "a registered artisan; none: everyone"})
@@ -106,11 +107,6 @@ class QuotaSchema(ma.Schema):
         "description": "false: refuse (409 quota_exists, with the cap there is) if a cap is set already"})
     set_by = f.String(dump_only=True)
     set_at = f.String(dump_only=True)
-
-    @ma.validates("limit")
-    def _not_negative(self, value, **kwargs):
-        if value < 0:
-            raise ma.ValidationError(F_("must not be negative"))
 
 
 class QuotaChangeSchema(ma.Schema):
@@ -154,13 +150,8 @@ class UsageSchema(ma.Schema):
 
 
 class AutoApproveSchema(ma.Schema):
-    max_quantity = Quantity(required=True, allow_none=True, metadata={
+    max_quantity = Quantity(required=True, allow_none=True, not_negative=True, metadata={
         "description": "approve at once when every line is at most this; null: never"})
-
-    @ma.validates("max_quantity")
-    def _not_negative(self, value, **kwargs):
-        if value is not None and value < 0:
-            raise ma.ValidationError(F_("must not be negative"))
 
 
 class LineSchema(ma.Schema):
