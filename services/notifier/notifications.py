@@ -43,9 +43,7 @@ def render(db, docs: list[dict], lang: str) -> list[dict]:
     """Add title and text in `lang`, with material, depot and artisan names from the projections."""
     materials = projections.materials(db, [line["sku"] for d in docs for line in d.get("lines", [])])
     depots = projections.depots(db, [d.get("depot", "") for d in docs])
-    people = {a["_id"]: a for a in db.artisans.find({"_id": {"$in": sorted({d["artisan_id"] for d in docs
-                                                                             if d.get("artisan_id")})}},
-                                                     {"name": 1, "name_hi": 1})}
+    people = projections.artisans(db, [d.get("artisan_id") for d in docs])
     out = []
     for doc in docs:
         title, body = texts.notification(doc, materials, depots, lang)

@@ -73,6 +73,11 @@ def artisan(db, artisan_id: str | None) -> dict | None:
     return db.artisans.find_one({"_id": artisan_id}) if artisan_id else None
 
 
+def artisans(db, ids) -> dict:
+    """The artisans of `ids` (None and empty ids left out), by id."""
+    return {doc["_id"]: doc for doc in db.artisans.find({"_id": {"$in": sorted({i for i in ids if i})}})}
+
+
 def members(db, cooperative: str) -> list[str]:
     """The ids of a cooperative's artisans."""
     return [a["_id"] for a in db.artisans.find({"cooperative": cooperative}, {"_id": 1})]

@@ -74,7 +74,7 @@ def beneficiaries(db, month: str, group_by: str) -> dict:
     """The artisans served in the month, per social category, gender or BPL status (as the department
     recorded them), with what they received."""
     docs = list(db.report_dispatches.find({"month": month}))
-    people = {a["_id"]: a for a in db.artisans.find({"_id": {"$in": sorted({d["artisan_id"] for d in docs})}})}
+    people = projections.artisans(db, [d["artisan_id"] for d in docs])
     groups: dict = defaultdict(_row)
     for doc in docs:
         value = (people.get(doc["artisan_id"]) or {}).get(group_by)

@@ -228,8 +228,6 @@ def _days_late(details: dict, doc: dict) -> int:
     except (KeyError, TypeError, ValueError):
         return said
     until = (doc.get("resolved") or {}).get("at") or datetime.now(timezone.utc)
-    if isinstance(until, str):
-        until = datetime.fromisoformat(until.replace("Z", "+00:00"))
     return max((date.fromisoformat(day_of(until)) - expected).days, said)
 
 
