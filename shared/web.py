@@ -42,15 +42,12 @@ class Parser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
     TEXT_LOCATIONS = ("json", "query", "form", "json_or_form")
 
-    def load_json(self, req, schema):
-        """The JSON body; a body sent as anything else (a form, plain text) is a 400, not read as no body at all
-        (which lost an acknowledgement's note, or said "missing" of fields that were sent)."""
-        if not is_json_request(req) and (req.content_length or req.headers.get("Transfer-Encoding")):
-            abort(400, messages={"json": [NOT_JSON]})
-        return super().load_json(req, schema)
-
     def _raw_load_json(self, req):
+        """The JSON body; one sent as anything else (a form, plain text) is a 400, not read as no body at all
+        (which lost an acknowledgement's note, or said "missing" of fields that were sent)."""
         if not is_json_request(req):
+            if req.content_length or req.headers.get("Transfer-Encoding"):
+                abort(400, messages={"json": [NOT_JSON]})
             return core.missing
         body = req.get_data(cache=True)
         try:
