@@ -45,6 +45,11 @@ def day_of(moment: datetime) -> str:
     return moment.astimezone(IST).date().isoformat()
 
 
+def last_full_day(until: datetime) -> str:
+    """The last day in India wholly before `until`: what a deadline at that moment says "by <day>" of."""
+    return (until.astimezone(IST) - timedelta(days=1)).date().isoformat()
+
+
 def today() -> str:
     return day_of(datetime.now(timezone.utc))
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pymongo import ASCENDING, IndexModel
 
 from services.notifier import alerts, domain, notifications, projections
-from shared.calendar import month_of
+from shared.calendar import last_full_day, month_of
 from shared.envelope import Event
 
 INDEXES = {"shares": [IndexModel([("status", ASCENDING), ("received_at", ASCENDING)]),
@@ -45,7 +45,7 @@ def ask_member(db, event: Event) -> None:
     data = event.data
     notifications.create(db, event_id=event.event_id, status=CONFIRM_SHARE, requisition_id=data["requisition_id"],
                          depot=data["depot"], lines=data["lines"], at=_occurred(event), artisan_id=data["artisan_id"],
-                         nonce=data["nonce"], due_on=data["expires_at"][:10])
+                         nonce=data["nonce"], due_on=last_full_day(datetime.fromisoformat(data["expires_at"])))
 
 
 def alert_if_short(db, event: Event) -> None:

@@ -7,7 +7,9 @@ full (`confirmed`) or says how much they received (`short` when less than the sh
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
+
+from shared.calendar import IST
 
 AWAITED, PENDING, CONFIRMED, SHORT = "awaited", "pending", "confirmed", "short"
 ANSWERED = (CONFIRMED, SHORT)
@@ -89,7 +91,11 @@ def short_by(share: list[dict], got: dict[str, int]) -> dict[str, int]:
 
 
 def expires(now: datetime) -> str:
-    return (now + timedelta(days=CODE_DAYS)).isoformat()
+    """When a code sent `now` stops working: as the CODE_DAYS-th day after it ends in India, so the member's
+    "confirm by <that day>" holds all that day (it ended at the hour it was sent, in the morning for most).
+    In UTC, as `code_live` compares it with now."""
+    last_day = (now.astimezone(IST) + timedelta(days=CODE_DAYS)).date()
+    return datetime.combine(last_day + timedelta(days=1), time.min, IST).astimezone(timezone.utc).isoformat()
 
 
 def code_live(confirmation: dict, now_iso: str) -> bool:

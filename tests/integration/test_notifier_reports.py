@@ -9,7 +9,7 @@ import pytest
 from services.inventory import ledger
 from services.notifier import messages, shares as notifier_shares, deliveries
 from shared import reconcile, signing
-from shared.calendar import month_of
+from shared.calendar import add_days, day_start, month_of
 from tests.integration.test_bank_support import COTTON, bank  # noqa: F401  (fixture)
 
 MEMBERS = {"ART-1": {"gender": "female", "social_category": "sc", "bpl": True},
@@ -133,6 +133,10 @@ def test_a_short_share_alerts_admins_at_once_and_members_get_their_code_by_sms(f
     sms = note_db.deliveries.find_one({"channel": "sms", "payload.status": "confirm_share", "payload.artisan_id": "ART-1"})
     text = messages.compose(note_db, sms, datetime.now(timezone.utc), bank.config.jwt_secret).text
     assert signing.share_code(bank.config.jwt_secret, rid, "ART-1", 1) in text and len(text) <= 160
+    note = note_db.notifications.find_one({"status": "confirm_share", "artisan_id": "ART-1"})
+    [share] = [s for s in bank.db["requests"].requisitions.find_one({"_id": rid})["shares"] if s["artisan_id"] == "ART-1"]
+    until = datetime.fromisoformat(share["confirmation"]["expires_at"])  # answered since: the API no longer shows it
+    assert until == day_start(add_days(note["due_on"], 1))  # "confirm by <day>": the code works all that day
 
 
 def test_shares_unconfirmed_for_a_week_raise_one_alert_per_cooperative_per_month(bank):
