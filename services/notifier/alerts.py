@@ -167,12 +167,16 @@ def _matches(db, word: str) -> list[dict]:
     return [{field: pattern} for field in SEARCHED] + [{"sku": {"$in": skus}}, {"depot": {"$in": depots}}]
 
 
+CHANGED_PAGE = 500
+
+
 def changed_since(db, since: datetime, depot: str | None = None) -> list[dict]:
-    """Alerts changed at or after `since`, oldest change first (the live feed's source)."""
+    """Up to CHANGED_PAGE alerts changed at or after `since`, oldest change first (the live feed's source):
+    a full page continues from its last `updated_at` (stream.py)."""
     query = {"updated_at": {"$gte": since}}
     if depot:
         query["depot"] = depot
-    return list(db.alerts.find(query, {"events": 0, "fanout": 0}).sort("updated_at", ASCENDING).limit(500))
+    return list(db.alerts.find(query, {"events": 0, "fanout": 0}).sort("updated_at", ASCENDING).limit(CHANGED_PAGE))
 
 
 def between(db, field: str, start: datetime, end: datetime) -> list[dict]:

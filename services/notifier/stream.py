@@ -62,7 +62,8 @@ def frames(store, *, since: datetime | None, depot: str | None, max_seconds: int
     sent: dict[str, tuple[int, datetime]] = {}
     if since is None:  # a fresh client: what changed just before it came is not news
         since = datetime.now(timezone.utc)
-        sent = {d["_id"]: (d["version"], d["updated_at"]) for d in alerts.changed_since(store, since - LAG, depot)}
+        sent = {d["_id"]: (d["version"], d["updated_at"]) for page in _pages(store, since - LAG, depot, {})
+                for d in page}
     return _frames(store, since, sent, depot, max_seconds, limit, stopping or threading.Event(), wake or Wakeup())
 
 
@@ -75,15 +76,14 @@ def _frames(store, since: datetime, sent: dict, depot: str | None, max_seconds: 
     while time.monotonic() < deadline and not stopping.is_set():
         seen, looked = wake.seen(), time.monotonic()
         now = datetime.now(timezone.utc)
-        changed = [d for d in alerts.changed_since(store, since - LAG, depot)
-                   if sent.get(d["_id"], (0,))[0] < d["version"]]
-        for doc, item in zip(changed, messages.describe_alerts(store, changed, dump=True)):
-            sent[doc["_id"]] = (doc["version"], doc["updated_at"])
-            event_id = f"{doc['updated_at'].isoformat()}|{doc['_id']}|{doc['version']}"
-            yield f"id: {event_id}\nevent: alert\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"
-            count += 1
-            if limit and count >= limit:
-                return
+        for changed in _pages(store, since - LAG, depot, sent):
+            for doc, item in zip(changed, messages.describe_alerts(store, changed, dump=True)):
+                sent[doc["_id"]] = (doc["version"], doc["updated_at"])
+                event_id = f"{doc['updated_at'].isoformat()}|{doc['_id']}|{doc['version']}"
+                yield f"id: {event_id}\nevent: alert\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"
+                count += 1
+                if limit and count >= limit:
+                    return
         since = max(since, now)
         sent = {k: s for k, s in sent.items() if s[1] >= since - LAG}
         if time.monotonic() >= next_beat:
@@ -91,6 +91,18 @@ def _frames(store, since: datetime, sent: dict, depot: str | None, max_seconds: 
             yield ": keep-alive\n\n"
         if wake.wait(seen, POLL_SECONDS):
             stopping.wait(max(0.0, looked + MIN_GAP_SECONDS - time.monotonic()))
+
+
+def _pages(store, start: datetime, depot: str | None, sent: dict):
+    """The alerts changed from `start` on that `sent` lacks at their version, a page at a time, each page
+    read once the one before is sent: a board back after a long gap gets every change, not the first page's.
+    A full page goes on from its last change (the same moment again: `sent` skips what it holds)."""
+    while True:
+        page = alerts.changed_since(store, start, depot)
+        yield [d for d in page if sent.get(d["_id"], (0,))[0] < d["version"]]
+        if len(page) < alerts.CHANGED_PAGE or page[-1]["updated_at"] <= start:
+            return  # the last page (or a page of one moment: more than a page never change at once)
+        start = page[-1]["updated_at"]
 
 
 @blp.route("/stream", methods=["GET"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -388,3 +388,19 @@ def test_a_since_in_the_future_streams_from_now_as_a_last_event_id_does(client, 
     assert next(frames).startswith(b"retry:")
     low(apply)  # an alert opens while the stream is open
     assert b"event: alert" in b"".join(frames)
+
+
+def test_a_stream_resumed_from_an_hour_ago_sends_every_alert_changed_since_not_only_the_first_page(app, apply):
+    """A board reconnecting after a long gap: 1,200 alerts changed while it was away, each sent once, in order.
+
+    The stream read 500 changes per look and then moved on to now: the other 700 were never sent."""
+    db = app.extensions["rawbank"].db
+    for n in range(1_200):
+        low(apply, sku=f"SKU-{n:04}")
+    away = datetime.now(timezone.utc) - timedelta(hours=1)
+    for n, doc in enumerate(db.alerts.find({}, {"_id": 1}).sort("_id", 1)):
+        db.alerts.update_one({"_id": doc["_id"]}, {"$set": {"updated_at": away + timedelta(seconds=n)}})
+    feed = stream.frames(db, since=away - timedelta(minutes=1), depot=None, max_seconds=2, limit=None)
+    sent = [frame.split("\n")[0].split("|")[1] for frame in feed if "event: alert" in frame]
+    assert len(sent) == len(set(sent)) == 1_200
+    assert sent == [doc["_id"] for doc in db.alerts.find({}, {"_id": 1}).sort("updated_at", 1)]
