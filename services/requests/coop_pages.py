@@ -8,7 +8,8 @@ from flask import Blueprint, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.requests import cooperatives, materials, passbook, requisitions
-from services.requests.errors import IdempotencyKeyReused, NothingAsked
+from services.requests.errors import IdempotencyKeyReused, NothingAsked, NoteTooLong, TooManyLines
+from services.requests.schemas import MAX_COOPERATIVE_LINES, MAX_NOTE
 from shared.calendar import is_month, month_of
 from shared.errors import CsrfFailed, Error
 from shared.pages import material_name, page, same_site_post, url_of
@@ -79,6 +80,10 @@ def _cells_of(exc: Error, members: list[dict], known: list[dict]) -> set[str]:
 def _submit(principal, coop: dict, form: dict, lines: list[dict]):
     if not lines:
         raise NothingAsked()
+    if len(lines) > MAX_COOPERATIVE_LINES:  # what the API's schema refuses, said for the form
+        raise TooManyLines({"max": MAX_COOPERATIVE_LINES})
+    if len(form.get("note", "")) > MAX_NOTE:
+        raise NoteTooLong({"max": MAX_NOTE})
     body = {"cooperative": coop["_id"], "depot": form.get("depot", ""), "lines": lines, "note": form.get("note", "")}
     doc, created = requisitions.submit(db(), principal, body, idempotency_key=form.get("idempotency_key") or None)
     return redirect(url_of("requests", f"/my/requisitions/{doc['_id']}" + ("" if created else "?again=1")))

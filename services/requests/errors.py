@@ -147,6 +147,17 @@ class NothingAsked(RuleBroken):
     message = N_("Enter a quantity for at least one member.")
 
 
+class TooManyLines(RuleBroken):
+    """The cooperative form's grid holds more quantities than one request may (the API's line limit)."""
+    code = "too_many_lines"
+    message = N_("At most {max} quantities go in one request: send the rest in a second request.")
+
+
+class NoteTooLong(RuleBroken):
+    code = "note_too_long"
+    message = N_("The note is longer than {max} characters: shorten it and send again.")
+
+
 class CooperativeInactive(RuleBroken):
     code = "cooperative_inactive"
     message = N_("Cooperative {cooperative} is not active; ask an admin to reactivate it.")

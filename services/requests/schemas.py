@@ -19,6 +19,7 @@ CATEGORY = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error=F_("a material category su
 SOCIAL_CATEGORIES = ("sc", "st", "obc", "general")
 GENDERS = ("female", "male", "other")
 MAX_LINES, MAX_COOPERATIVE_LINES = 50, 200
+MAX_NOTE = 1000  # characters of a requisition's note
 MONTH = Month()
 
 
@@ -172,7 +173,7 @@ class RequisitionSchema(ma.Schema):
     lines = f.List(f.Nested(LineSchema), required=True, validate=v.Length(min=1, max=MAX_COOPERATIVE_LINES),
                    metadata={"description": f"at most {MAX_LINES} for one artisan, "
                                             f"{MAX_COOPERATIVE_LINES} for a cooperative's members"})
-    note = f.String(load_default="", validate=v.Length(max=1000))
+    note = f.String(load_default="", validate=v.Length(max=MAX_NOTE))
 
     @ma.validates_schema
     def _lines_fit(self, data, **kwargs):

@@ -101,3 +101,23 @@ def test_the_passbook_is_printable_and_shows_looms_entitlement_and_the_share(app
     assert person(apps["requests"], config, "artisan", artisan_id="ART-0002").get("/passbook/ART-0001").status_code \
         == 403
     assert secretary_of(apps, config).get("/passbook/ART-0003").status_code == 200
+
+
+def test_the_form_keeps_the_apis_limits_of_lines_and_note_and_says_so_in_hindi(apps, config):
+    """The page sent its grid straight on: 210 quantities or a 1,001-character note made a request the API refuses."""
+    db = apps["requests"].extensions["rawbank"].db
+    handle = consumer.make_handler(db, config)
+    skus = [f"YRN-X{n:02}" for n in range(70)]
+    for sku in skus:
+        handle(new_event("MaterialRegistered", sku, {"sku": sku, "name": f"Yarn {sku}", "name_hi": f"धागा {sku}",
+                                                     "category": "yarn", "unit": "kg", "reorder_level": 1_000},
+                         source="inventory"))
+    secretary = secretary_of(apps, config)
+    grid = {f"qty-ART-000{n}-{sku}": "0.1" for n in (1, 2, 3) for sku in skus}
+    many = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS", "sku": skus, **grid})
+    assert many.status_code == 400 and "एक अनुरोध में ज़्यादा से ज़्यादा 200" in text_of(many)
+    assert 'value="0.1"' in many.get_data(as_text=True)  # the grid comes back as typed
+    long = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS",
+                                             f"qty-ART-0001-{COTTON}": "1", "note": "क" * 1_001})
+    assert long.status_code == 400 and "1000 अक्षरों से लंबी" in text_of(long)
+    assert db.requisitions.count_documents({}) == 0
