@@ -107,7 +107,8 @@ class NotificationSchema(ma.Schema):
 class WebhookIn(ma.Schema):
     url = f.Url(required=True, schemes={"http", "https"}, require_tld=False, validate=v.Length(max=500))
     topics = f.List(f.String(validate=v.OneOf(domain.WEBHOOK_TOPICS)), load_default=None)
-    districts = f.List(f.String(validate=v.Length(min=1, max=100)), load_default=None)
+    districts = f.List(f.String(validate=v.Length(min=1, max=100)), load_default=None, metadata={
+        "description": "depots' districts, in any case and spacing (\"varanasi\" is Varanasi); none: every district"})
     secret = f.String(load_default=None, validate=v.Length(min=16, max=200))
 
 
@@ -127,7 +128,8 @@ class ContactIn(ma.Schema):
     phone = f.String(load_default=None, validate=v.Regexp(r"^\+?[0-9]{6,15}$", error=F_(
         "a phone number of 6 to 15 digits, without spaces, such as +919811111111")))
     language = f.String(load_default="en", validate=v.OneOf(["en", "hi"]))
-    districts = f.List(f.String(validate=v.Length(min=1, max=100)), load_default=None)
+    districts = f.List(f.String(validate=v.Length(min=1, max=100)), load_default=None, metadata={
+        "description": "depots' districts, in any case and spacing (\"varanasi\" is Varanasi); none: every district"})
 
     @ma.validates_schema
     def _reachable(self, data, **kwargs):

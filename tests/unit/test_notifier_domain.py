@@ -62,6 +62,13 @@ def test_district_subscriptions():
     assert not domain.covers(["Bhadohi"], "Varanasi") and not domain.covers(["Bhadohi"], None)
 
 
+def test_a_district_typed_in_another_case_or_with_extra_spaces_is_the_same_district():
+    """An admin who typed "varanasi" or "Sant  Ravidas Nagar" never heard of escalations there: they matched exactly."""
+    assert domain.covers(["varanasi"], "Varanasi") and domain.covers([" VARANASI "], "Varanasi")
+    assert domain.covers(["sant  ravidas nagar"], "Sant Ravidas Nagar")
+    assert not domain.covers(["Varanasi Rural"], "Varanasi")
+
+
 def test_sms_reads_like_the_issue_in_english_and_hindi():
     assert texts.sms(note("reserved"), MATERIALS, DEPOTS, "en") == \
         "REQ 1042 RESERVED: 20 kg cotton yarn at Varanasi depot"
