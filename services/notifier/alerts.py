@@ -14,7 +14,7 @@ INDEXES = {
     "alerts": [
         IndexModel([("open_key", ASCENDING)], unique=True, sparse=True),
         IndexModel([("condition", ASCENDING), ("events", ASCENDING)]),
-        IndexModel([("status", ASCENDING), ("last_seen", DESCENDING)]),
+        IndexModel([("status", ASCENDING), ("last_seen", DESCENDING), ("_id", DESCENDING)]),
         IndexModel([("first_seen", DESCENDING)]),  # past alerts by date
         IndexModel([("updated_at", ASCENDING)]),
         IndexModel([("fanout.id", ASCENDING)], sparse=True),
@@ -141,7 +141,7 @@ def find(db, *, status: str | None = None, depot: str | None = None, kind: str |
          limit: int = 100, skip: int = 0, **filters) -> list[dict]:
     """Alerts, most recently seen first; `filters`: statuses (a list), q (words), since and until (first seen)."""
     return list(db.alerts.find(_query(db, status, depot, kind, **filters), {"events": 0, "fanout": 0})
-                .sort("last_seen", DESCENDING).skip(skip).limit(limit))
+                .sort([("last_seen", DESCENDING), ("_id", DESCENDING)]).skip(skip).limit(limit))
 
 
 def count(db, *, status: str | None = None, depot: str | None = None, kind: str | None = None, **filters) -> int:

@@ -11,7 +11,7 @@ from services.notifier import domain, subscribers
 INDEXES = {
     "deliveries": [
         IndexModel([("status", ASCENDING), ("next_attempt_at", ASCENDING)]),
-        IndexModel([("target", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([("target", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)]),
         IndexModel([("source.id", ASCENDING)]),
     ],
 }
@@ -107,4 +107,5 @@ def failed(db, delivery: dict, now: datetime, error: str, *, max_attempts: int, 
 def find(db, *, status: str | None = None, channel: str | None = None, target: str | None = None,
          skip: int = 0, limit: int = 100) -> list[dict]:
     query = {k: v for k, v in (("status", status), ("channel", channel), ("target", target)) if v}
-    return list(db.deliveries.find(query, {"payload": 0}).sort("created_at", DESCENDING).skip(skip).limit(limit))
+    return list(db.deliveries.find(query, {"payload": 0}).sort([("created_at", DESCENDING), ("_id", DESCENDING)])
+            .skip(skip).limit(limit))

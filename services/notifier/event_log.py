@@ -8,8 +8,8 @@ from pymongo.errors import DuplicateKeyError
 
 from shared.envelope import Event
 
-INDEXES = {"events": [IndexModel([("received_at", DESCENDING)]),
-                      IndexModel([("type", 1), ("received_at", DESCENDING)])]}
+INDEXES = {"events": [IndexModel([("received_at", DESCENDING), ("_id", DESCENDING)]),
+                      IndexModel([("type", 1), ("received_at", DESCENDING), ("_id", DESCENDING)])]}
 
 
 def record(db, event: Event) -> bool:
@@ -30,4 +30,5 @@ def recent(db, *, type_: str | None = None, limit: int = 50, before: datetime | 
         query["type"] = type_
     if before:
         query["received_at"] = {"$lt": before}
-    return list(db.events.find(query, {"_id": 0}).sort("received_at", DESCENDING).skip(skip).limit(limit))
+    return list(db.events.find(query, {"_id": 0}).sort([("received_at", DESCENDING), ("_id", DESCENDING)])
+                .skip(skip).limit(limit))

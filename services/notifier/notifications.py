@@ -11,7 +11,7 @@ from services.notifier import domain, projections, texts
 
 INDEXES = {
     "notifications": [
-        IndexModel([("artisan_id", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([("artisan_id", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)]),
         IndexModel([("requisition_id", ASCENDING)]),
         IndexModel([("fanout.id", ASCENDING)], sparse=True),
     ],
@@ -72,7 +72,7 @@ def of_people(db, artisan_ids: list[str], *, unread_only: bool = False, skip: in
     if unread_only:
         query["read_at"] = None
     return list(db.notifications.find(query, {"fanout": 0})
-                .sort("created_at", DESCENDING).skip(skip).limit(limit))
+                .sort([("created_at", DESCENDING), ("_id", DESCENDING)]).skip(skip).limit(limit))
 
 
 def render_each(db, docs: list[dict], asked: str) -> list[dict]:

@@ -404,3 +404,25 @@ def test_a_stream_resumed_from_an_hour_ago_sends_every_alert_changed_since_not_o
     sent = [frame.split("\n")[0].split("|")[1] for frame in feed if "event: alert" in frame]
     assert len(sent) == len(set(sent)) == 1_200
     assert sent == [doc["_id"] for doc in db.alerts.find({}, {"_id": 1}).sort("updated_at", 1)]
+
+
+def test_lists_order_ties_by_id_so_pages_never_repeat_or_skip_one(app):
+    """One event fans out to many notifications at one moment; MongoDB returns ties in any order from one
+    query to the next, so pages by skip could show a notification twice and another never: _id breaks ties."""
+    from services.notifier import alerts, deliveries, event_log, notifications
+    db = app.extensions["rawbank"].db
+    at = datetime(2026, 12, 1, 5, 0, tzinfo=timezone.utc)
+    ids = ["n3", "n1", "n5", "n2", "n4"]  # stored in this order, all at the same moment
+    db.notifications.insert_many([{"_id": i, "artisan_id": "ART-1", "created_at": at} for i in ids])
+    db.deliveries.insert_many([{"_id": i, "created_at": at, "status": "sent"} for i in ids])
+    db.alerts.insert_many([{"_id": i, "last_seen": at, "status": "open"} for i in ids])
+    db.events.insert_many([{"_id": i, "event_id": i, "received_at": at} for i in ids])
+    newest_first = sorted(ids, reverse=True)
+    pages = {
+        "notifications": lambda skip: [d["_id"] for d in notifications.of_people(db, ["ART-1"], skip=skip, limit=2)],
+        "deliveries": lambda skip: [d["_id"] for d in deliveries.find(db, skip=skip, limit=2)],
+        "alerts": lambda skip: [d["_id"] for d in alerts.find(db, skip=skip, limit=2)],
+        "events": lambda skip: [d["event_id"] for d in event_log.recent(db, skip=skip, limit=2)],
+    }
+    for name, page in pages.items():
+        assert page(0) + page(2) + page(4) == newest_first, name
