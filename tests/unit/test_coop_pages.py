@@ -121,3 +121,23 @@ def test_the_form_keeps_the_apis_limits_of_lines_and_note_and_says_so_in_hindi(a
                                              f"qty-ART-0001-{COTTON}": "1", "note": "क" * 1_001})
     assert long.status_code == 400 and "1000 अक्षरों से लंबी" in text_of(long)
     assert db.requisitions.count_documents({}) == 0
+
+
+def test_staff_take_a_members_payment_on_a_cooperatives_request_page(apps, config):
+    """The payment form had no member, so every payment a depot took there was refused (the API needs the member)."""
+    rid = received(apps, config)
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    page = warehouse.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    form = re.search(r'<form[^>]*id="payment".*?</form>', page, re.S).group(0)
+    options = re.findall(r'<option value="(ART-000\d)"[^>]*>([^<]*)</option>', form)
+    assert [member for member, _ in options] == ["ART-0001", "ART-0002", "ART-0003"]
+    assert "Ramesh Kumar" in options[0][1] and "₹" in options[0][1]  # whose share, and what is still to pay on it
+    assert re.search(r'<select[^>]*name="artisan_id"', form)
+    paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                          json={"artisan_id": "ART-0002", "amount": "100", "method": "cash", "reference": "R-9"})
+    assert paid.status_code == 201
+    form = re.search(r'<form[^>]*id="payment".*?</form>',
+                     warehouse.get(f"/my/requisitions/{rid}").get_data(as_text=True), re.S).group(0)
+    before, after = (re.search(rf'<option value="{m}"[^>]*>([^<]*)</option>', form).group(1) for m in ("ART-0001",
+                                                                                                         "ART-0002"))
+    assert re.search(r"₹([\d,.]+)", before).group(1) != re.search(r"₹([\d,.]+)", after).group(1)
