@@ -141,3 +141,23 @@ def test_staff_take_a_members_payment_on_a_cooperatives_request_page(apps, confi
     before, after = (re.search(rf'<option value="{m}"[^>]*>([^<]*)</option>', form).group(1) for m in ("ART-0001",
                                                                                                          "ART-0002"))
     assert re.search(r"₹([\d,.]+)", before).group(1) != re.search(r"₹([\d,.]+)", after).group(1)
+
+
+def test_the_requests_csv_gives_a_cooperatives_line_the_price_of_every_members_share(apps, config):
+    """A cooperative's line (30 kg for three members) showed the price of the last member's 10 kg only."""
+    import csv
+    import io
+    rid = received(apps, config)
+    doc = apps["requests"].extensions["rawbank"].db.requisitions.find_one({"_id": rid})
+    shares = [share["pricing"]["payable_total"] for share in doc["shares"]]
+    assert len(shares) == 3 and doc["pricing"]["payable_total"] == sum(shares)
+    for who in (secretary_of(apps, config, "en"), person(apps["requests"], config, "admin", "en")):
+        exported = who.get("/api/v1/requisitions?format=csv")
+        rows = [row for row in csv.DictReader(io.StringIO(exported.get_data(as_text=True))) if row["requisition_id"]
+                == rid]
+        assert [(row["sku"], row["quantity"]) for row in rows] == [(COTTON, "30")]
+        assert rows[0]["amount_rupees"] == f"{sum(shares) // 100}.{sum(shares) % 100:02d}"
+    member = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0002")
+    [mine] = [row for row in csv.DictReader(io.StringIO(member.get("/api/v1/requisitions?format=csv")
+                                                       .get_data(as_text=True))) if row["requisition_id"] == rid]
+    assert (mine["quantity"], mine["amount_rupees"]) == ("10", f"{shares[1] // 100}.{shares[1] % 100:02d}")
