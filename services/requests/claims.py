@@ -53,7 +53,9 @@ def report(db, scheme: str, month: str, now: datetime) -> dict:
     out = [{"district": district, "beneficiaries": len(row["artisans"]), "quantities": row["quantities"],
             "units": row["units"], "value": row["value"], "subsidy": row["subsidy"]}
            for district, row in sorted(rows.items()) if row["artisans"]]
-    totals = {"district": None, "beneficiaries": sum(r["beneficiaries"] for r in out),
+    # an artisan who moved district in the month is one beneficiary of the claim, though each district counts them
+    served = set().union(*(row["artisans"] for row in rows.values()))
+    totals = {"district": None, "beneficiaries": len(served),
               "quantities": {}, "units": {}, "value": sum(r["value"] for r in out),
               "subsidy": sum(r["subsidy"] for r in out)}
     for row in out:

@@ -48,6 +48,25 @@ def test_the_claim_comes_as_json_and_as_a_spreadsheet_safe_csv(client):
     assert rows[2] == ["TOTAL", "1", "10", "2", "10855.00", "1628.25"]
 
 
+
+def test_an_artisan_who_moved_district_in_the_month_is_one_beneficiary_in_the_claims_total(client):
+    """Each district counts them once, as it should; the TOTAL summed the districts' rows and counted them twice."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=2)
+    client.register("ART-2", looms=1)
+    sell(client, "ART-1", [(COTTON, "10")])
+    sell(client, "ART-2", [(COTTON, "5")])
+    client.call("PATCH", "/artisans/ART-1", client.admin(), {"district": "Chandauli"}, status=200)
+    sell(client, "ART-1", [(COTTON, "10")])
+    url = f"/reports/subsidy-claims?scheme=RMSS&month={this_month()}"
+    claim = client.call("GET", url, client.admin(), status=200).get_json()
+    assert {row["district"]: row["beneficiaries"] for row in claim["rows"]} == {"Chandauli": 1, "Varanasi": 2}
+    assert claim["totals"]["beneficiaries"] == 2
+    rows = list(csv.reader(io.StringIO(client.call("GET", url + "&format=csv", client.admin(), status=200)
+                                       .get_data(as_text=True))))
+    assert rows[-1][:2] == ["TOTAL", "2"]
+
 def test_bad_claims_are_refused_in_both_languages(client):
     scheme(client)
     admin = client.admin()
