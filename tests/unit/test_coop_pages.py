@@ -161,3 +161,25 @@ def test_the_requests_csv_gives_a_cooperatives_line_the_price_of_every_members_s
     [mine] = [row for row in csv.DictReader(io.StringIO(member.get("/api/v1/requisitions?format=csv")
                                                        .get_data(as_text=True))) if row["requisition_id"] == rid]
     assert (mine["quantity"], mine["amount_rupees"]) == ("10", f"{shares[1] // 100}.{shares[1] % 100:02d}")
+
+
+def test_a_cooperatives_receipt_names_the_cooperative_and_what_each_member_paid_and_owes(apps, config):
+    """The receipt of a cooperative's request named its first member as the buyer of all three shares."""
+    rid = received(apps, config)
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                          json={"artisan_id": "ART-0002", "amount": "2172.68", "method": "cash", "reference": "R-1"})
+    assert paid.status_code == 201
+    for who in (warehouse, secretary_of(apps, config, "en")):
+        page = who.get(f"/requisitions/{rid}/receipt").get_data(as_text=True)
+        head = re.search(r"<h1>.*?</h1>.*?</p>\s*<p>(.*?)</p>", page, re.S).group(1)
+        assert "Sarai Mohana Bunkar Sahkari Samiti" in head and "SMBSS" in head and "Ramesh" not in head
+        rows = dict(re.findall(r'<tr data-member="(ART-000\d)">(.*?)</tr>', page, re.S))
+        assert sorted(rows) == ["ART-0001", "ART-0002", "ART-0003"]
+        assert "Ramesh Kumar" in rows["ART-0001"] and "₹2,172.68" in rows["ART-0001"]
+        assert re.sub(r"<[^>]+>|\s+", " ", rows["ART-0002"]).split()[-2:] == ["₹2,172.68", "₹0.00"]
+        words = text(who.get(f"/requisitions/{rid}/receipt"))
+        assert "Amount paid: ₹2,172.68" in words and "Still to pay: ₹4,345.36" in words
+    member = text(person(apps["requests"], config, "artisan", "en", artisan_id="ART-0002")
+                  .get(f"/requisitions/{rid}/receipt"))
+    assert "Sita Devi" in member and "Ramesh" not in member and "Still to pay: ₹0.00" in member
