@@ -136,7 +136,7 @@ def test_reconcile_finds_a_balance_off_its_entries_a_charge_lost_and_a_payment_t
     client.register("ART-2", looms=1)
     sold = sell(client, "ART-1", [(COTTON, "5")])
     sell(client, "ART-2", [(COTTON, "5")])
-    assert [check(reconcile.facts(client.db)) for check in reconcile_money.CHECKS] == [[], [], []]
+    assert [check(reconcile.facts(client.db)) for check in reconcile_money.CHECKS] == [[], [], [], []]
     client.db.accounts.update_one({"_id": "ART-1"}, {"$inc": {"balance": 1}})
     account = client.db.accounts.find_one({"_id": "ART-2"})
     client.db.accounts.update_one({"_id": "ART-2"}, {"$push": {"entries": next(
@@ -148,3 +148,29 @@ def test_reconcile_finds_a_balance_off_its_entries_a_charge_lost_and_a_payment_t
     assert any("account ART-2: entries counted twice: payment:" in p for p in found)
     assert any(f"requisition {sold['id']}: dispatched, charged {{'charge': 1}}" in p for p in found)
     assert any(p.startswith("subsidy claims RMSS") for p in found)
+
+
+def test_reconcile_checks_what_each_entitlement_counts_against_the_subsidy_priced(client):
+    """Nothing compared the entitlements with the requisitions' subsidised quantities: a subsidy priced with no
+    entitlement behind it, or an entitlement used up with no subsidy given, went unseen."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    client.register("ART-2", looms=1)
+    client.register("ART-3", looms=1)
+    sold = sell(client, "ART-1", [(COTTON, "5")])
+    waiting = client.submit(client.artisan("ART-2"), [(COTTON, "8")])["id"]
+    cancelled = client.submit(client.artisan("ART-3"), [(COTTON, "3")])["id"]
+    client.act(cancelled, "cancel", client.admin())
+    assert [check(reconcile.facts(client.db)) for check in reconcile_money.CHECKS] == [[], [], [], []]
+    month = client.db.requisitions.find_one({"_id": sold["id"]})["month"]
+    # ART-1's subsidy has no entitlement behind it any more; ART-2's month says more is used than its requisitions
+    client.db.entitlements.update_one({"_id": f"ART-1/{month}"}, {"$unset": {f"entries.{sold['id']}": ""},
+                                                                   "$inc": {"used.cotton-hank-upto-40s": -5_000}})
+    client.db.entitlements.update_one({"_id": f"ART-2/{month}"}, {"$inc": {"used.cotton-hank-upto-40s": 1_000}})
+    found = reconcile_money.entitlements_add_up(reconcile.facts(client.db))
+    assert len(found) == 2, found
+    assert any(f"requisition {sold['id']}" in p and "ART-1" in p for p in found)
+    assert any(f"entitlement ART-2 {month}" in p for p in found)
+    assert not any(cancelled in p or waiting in p for p in found)
+    assert all(p.said("hi") != str(p) for p in found)  # in Hindi as well
