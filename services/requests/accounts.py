@@ -104,6 +104,15 @@ def charge(db, req: dict, priced: dict, artisan: dict, now: datetime) -> str:
     raise Busy()
 
 
+def charged_at(db, artisan_ids, rid: str) -> datetime | None:
+    """When a requisition was first charged to any of these accounts (a dispatch that died after charging); None
+    if it was not."""
+    moments = [datetime.fromisoformat(entry["at"]) for doc in db.accounts.find({"_id": {"$in": list(artisan_ids)}},
+                                                                              {"entries": 1})
+               for entry in doc.get("entries", ()) if entry["id"] == f"charge:{rid}"]
+    return min(moments, default=None)
+
+
 def _check_credit(balance_after: int, paid_here: int, payable: int, terms: dict) -> None:
     if balance_after > terms["credit_limit"]:
         raise CreditLimitExceeded({"balance_after": format_money(balance_after),

@@ -261,6 +261,29 @@ def test_a_charge_whose_dispatch_never_happened_is_taken_back(client):
     assert client.db.accounts.find_one({"_id": "ART-1"})["balance"] == 2_800_00
 
 
+
+def test_a_dispatch_retried_after_midnight_keeps_the_month_and_day_of_its_charge(client):
+    """The worker charged at 23:59 on the month's last day and died; the retried dispatch dated itself in the new
+    month, so the claim counted it in one month and the account's subsidy in the other (reconcile never clean)."""
+    from services.requests import reconcile, reconcile_money
+    from shared.calendar import IST, day_start
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    rid = ready(client, client.artisan("ART-1"), [(COTTON, "5")])
+    pay(client, rid, client.get(rid, client.admin())["pricing"]["payable_total"])
+    doc = client.db.requisitions.find_one({"_id": rid})
+    before_midnight = day_start(f"{month_of(datetime.now(timezone.utc))}-01") - timedelta(minutes=1)
+    accounts.charge(client.db, doc, doc["pricing"], {"_id": "ART-1", "district": "Varanasi"}, before_midnight)
+    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    dispatched = client.db.requisitions.find_one({"_id": rid})
+    assert dispatched["dispatch_month"] == before_midnight.astimezone(IST).strftime("%Y-%m")
+    assert datetime.fromisoformat(dispatched["dispatched_at"]) == before_midnight
+    assert [check(reconcile.facts(client.db)) for check in reconcile_money.CHECKS] == [[], [], [], []]
+    claim = client.call("GET", f"/reports/subsidy-claims?scheme=RMSS&month={month_of(before_midnight)}",
+                        client.admin(), status=200).get_json()
+    assert claim["totals"]["beneficiaries"] == 1
+
 def test_a_material_without_a_price_is_charged_nothing_and_says_so(client):
     priced_catalog(client.db, prices={COTTON: 24_550})
     client.register("ART-1", looms=1)
