@@ -338,3 +338,19 @@ def _messages(details):
             yield from _messages(value)
         else:
             yield value
+
+
+def test_the_accounts_list_past_its_limit_keeps_those_who_owe_most(client):
+    """The list read the first accounts ever written, up to its limit, and sorted those: a big overdue debt in an
+    account written later never reached the admins' list."""
+    from shared.auth import Principal
+    client.call("PUT", "/credit-terms", client.admin(), {"credit_limit": "100000", "credit_days": 30}, status=200)
+    long_ago = datetime.now(timezone.utc) - timedelta(days=40)
+    for n, rupees in ((1, 10), (2, 20), (3, 5_000), (4, 30)):
+        client.register(f"ART-{n}", looms=1)
+        priced = {"payable_total": rupees * 100, "value_total": rupees * 100, "freight_total": 0,
+                  "depot_charge_total": 0, "subsidy_total": 0, "lines": []}
+        accounts.charge(client.db, {"_id": f"R-{n}", "artisan_id": f"ART-{n}"}, priced, {"_id": f"ART-{n}"}, long_ago)
+    admin = Principal("asha-admin", "admin")
+    rows = accounts.listing(client.db, admin, datetime.now(timezone.utc), limit=2)
+    assert [(row["artisan_id"], row["overdue"]) for row in rows] == [("ART-3", 5_000_00), ("ART-4", 30_00)]
