@@ -131,6 +131,22 @@ def test_cancelling_gives_the_entitlement_back_and_reject_too(client):
     assert again["subsidised_quantity"] == "30"
 
 
+
+def test_an_artisan_who_moves_district_before_approval_keeps_the_subsidy_their_entitlement_paid_for(client):
+    """Approval priced the request again with the schemes covering the artisan as they are now: one who moved out of
+    the scheme's districts lost the subsidy, while the entitlement it took at submit stayed used up for the month."""
+    from services.requests import reconcile, reconcile_money
+    priced_catalog(client.db)
+    scheme(client, covers={"crafts": [], "districts": ["Varanasi"]})
+    client.register("ART-1", looms=1)
+    rid = client.submit(client.artisan("ART-1"), [(COTTON, "10")])["id"]
+    client.call("PATCH", "/artisans/ART-1", client.admin(), {"district": "Chandauli"}, status=200)
+    approved = lines_of(client.act(rid, "approve", client.admin())["pricing"])[COTTON]
+    assert (approved["subsidised_quantity"], approved["subsidy"], approved["scheme"]) == ("10", "368.25", "RMSS")
+    rows = client.call("GET", "/artisans/ART-1/entitlements", client.admin(), status=200).get_json()
+    assert rows == []  # in Chandauli now: no entitlement for a new request, and none given twice
+    assert reconcile_money.entitlements_add_up(reconcile.facts(client.db)) == []
+
 def test_an_entitlement_taken_by_a_submit_that_crashed_is_given_back(client):
     """A process that died between counting the entitlement and writing the requisition costs the artisan nothing."""
     priced_catalog(client.db)
