@@ -174,6 +174,24 @@ def test_no_scheme_covers_an_artisan_outside_its_crafts_and_nothing_is_subsidise
     assert client.call("GET", "/artisans/ART-1/entitlements", client.admin(), status=200).get_json() == []
 
 
+
+def test_a_district_or_craft_typed_with_other_spacing_or_case_is_still_covered_by_its_scheme(client):
+    """'Sant  Ravidas Nagar ' (two spaces, one after) was not 'Sant Ravidas Nagar': the artisan got no subsidy at all,
+    silently, and no entitlement."""
+    priced_catalog(client.db)
+    scheme(client, covers={"crafts": ["Banarasi silk weaving"], "districts": ["Sant Ravidas Nagar"]})
+    client.register("ART-1", looms=1)
+    client.call("PATCH", "/artisans/ART-1", client.admin(),
+                {"district": "Sant  Ravidas nagar ", "craft": " banarasi silk  weaving"}, status=200)
+    priced = client.submit(client.artisan("ART-1"), [(COTTON, "10")])["pricing"]
+    assert (priced["scheme"], priced["subsidy_total"]) == ("RMSS", "368.25")
+    rows = client.call("GET", "/artisans/ART-1/entitlements", client.admin(), status=200).get_json()
+    assert [(row["category"], row["cap"], row["used"]) for row in rows] == [
+        ("cotton-hank-upto-40s", "30", "10"), ("silk-domestic", "4", "0")]
+    other = {**RMSS, "code": "OTHER", "covers": {"crafts": [], "districts": ["sant ravidas  NAGAR"]}}
+    refused = client.call("POST", "/schemes", client.admin(), other, status=409).get_json()
+    assert refused["error"]["code"] == "schemes_overlap"  # the same district, so the same artisans
+
 def test_a_repeated_payment_reference_is_the_same_payment(client):
     priced_catalog(client.db)
     scheme(client)
