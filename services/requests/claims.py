@@ -24,9 +24,12 @@ def tally(sales) -> dict[str, dict]:
     """district -> beneficiaries, quantity and unit per category, value and subsidy, from
     (district, artisan_id, subsidised lines) of one scheme's sales."""
     rows: dict[str, dict] = {}
+    spelled: dict[str, str] = {}  # one row per district whatever the case or spacing it was typed with
     for district, artisan_id, lines in sales:
-        row = rows.setdefault(district or UNKNOWN_DISTRICT, {"artisans": set(), "quantities": {}, "units": {},
-                                                             "value": 0, "subsidy": 0})
+        shown = " ".join((district or "").split()) or UNKNOWN_DISTRICT
+        key = shown.casefold()
+        spelled[key] = min(spelled.get(key, shown), shown)
+        row = rows.setdefault(key, {"artisans": set(), "quantities": {}, "units": {}, "value": 0, "subsidy": 0})
         for line in lines:
             row["artisans"].add(artisan_id)
             quantities = row["quantities"]
@@ -34,7 +37,7 @@ def tally(sales) -> dict[str, dict]:
             row["units"][line["category"]] = line.get("unit") or ""
             row["value"] += line["subsidised_value"]
             row["subsidy"] += line["subsidy"]
-    return rows
+    return {spelled[key]: row for key, row in rows.items()}
 
 
 def subsidised(lines, scheme: str) -> list[dict]:

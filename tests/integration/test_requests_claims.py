@@ -67,6 +67,21 @@ def test_an_artisan_who_moved_district_in_the_month_is_one_beneficiary_in_the_cl
                                        .get_data(as_text=True))))
     assert rows[-1][:2] == ["TOTAL", "2"]
 
+
+def test_a_district_typed_with_other_spacing_or_case_is_one_row_of_the_claim(client):
+    """'Varanasi' and 'varanasi ' were two rows of the claim sent to the department."""
+    priced_catalog(client.db)
+    scheme(client)
+    for n, district in ((1, "Varanasi"), (2, " varanasi"), (3, "Sant Ravidas Nagar"), (4, "Sant  Ravidas Nagar")):
+        client.register(f"ART-{n}", looms=1)
+        client.call("PATCH", f"/artisans/ART-{n}", client.admin(), {"district": district}, status=200)
+        sell(client, f"ART-{n}", [(COTTON, "5")])
+    url = f"/reports/subsidy-claims?scheme=RMSS&month={this_month()}"
+    claim = client.call("GET", url, client.admin(), status=200).get_json()
+    assert [(row["district"], row["beneficiaries"], row["quantities"]) for row in claim["rows"]] == [
+        ("Sant Ravidas Nagar", 2, {"cotton-hank-upto-40s": "10"}), ("Varanasi", 2, {"cotton-hank-upto-40s": "10"})]
+    assert [check(reconcile.facts(client.db)) for check in reconcile_money.CHECKS] == [[], [], [], []]
+
 def test_bad_claims_are_refused_in_both_languages(client):
     scheme(client)
     admin = client.admin()
