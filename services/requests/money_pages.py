@@ -100,22 +100,12 @@ def receipt(principal, req_id):
     """A printable receipt: the scheme, quantities, subsidy and what was paid."""
     req = requisitions.get(db(), principal, req_id)
     scheme = (req.get("pricing") or {}).get("scheme")
-    members = _members_owing(req) if principal.role != "artisan" else []  # a member's receipt is of their own share
+    members = requisitions.shares_owing(req) if principal.role != "artisan" else []  # a member's: their own share
     return render_template("requests/receipt.html", req=req, artisan=artisans.profile(db(), req["artisan_id"]) or {},
                            cooperative=db().cooperatives.find_one({"_id": req.get("cooperative")}, {"outbox": 0})
                            if members else None, members=members,
                            scheme=schemes.listing_by_code(db()).get(scheme) if scheme else None,
                            materials=materials.by_sku(db(), [line["sku"] for line in req["lines"]]), printed=_now())
-
-
-def _members_owing(req: dict) -> list[dict]:
-    """A cooperative's request: each member's price, what they paid and what they still owe on their own share."""
-    rows = []
-    for share in req.get("shares") or ():
-        payable = (share.get("pricing") or {}).get("payable_total", 0)
-        paid = sum(p["amount"] for p in req["payments"] if p["artisan_id"] == share["artisan_id"])
-        rows.append({**share, "payable": payable, "paid": paid, "due": max(payable - paid, 0)})
-    return rows
 
 
 @blp.route("/admin/schemes", methods=["GET", "POST"])

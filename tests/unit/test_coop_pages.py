@@ -183,3 +183,17 @@ def test_a_cooperatives_receipt_names_the_cooperative_and_what_each_member_paid_
     member = text(person(apps["requests"], config, "artisan", "en", artisan_id="ART-0002")
                   .get(f"/requisitions/{rid}/receipt"))
     assert "Sita Devi" in member and "Ramesh" not in member and "Still to pay: ₹0.00" in member
+
+
+def test_a_members_advance_does_not_count_as_paying_the_other_members_shares(apps, config):
+    """One member paying more than her share (an advance) made the cooperative's request page and receipt say the
+    others owed less than they do: what was paid was set against the sum of every share."""
+    rid = received(apps, config)
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                          json={"artisan_id": "ART-0002", "amount": "3000", "method": "advance", "reference": "A-1"})
+    assert paid.status_code == 201
+    for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt"):
+        page = warehouse.get(path).get_data(as_text=True)
+        assert re.search(r'data-f="due">₹4,345.36<', page), path  # the two others' shares: 2 x 2,172.68
+        assert re.search(r'data-f="paid">₹3,000.00<', page), path
