@@ -104,6 +104,15 @@ def charge(db, req: dict, priced: dict, artisan: dict, now: datetime) -> str:
     raise Busy()
 
 
+def charged_at(db, artisan_ids, rid: str) -> datetime | None:
+    """When a requisition was first charged to any of these accounts (a dispatch that died after charging); None
+    if it was not."""
+    moments = [datetime.fromisoformat(entry["at"]) for doc in db.accounts.find({"_id": {"$in": list(artisan_ids)}},
+                                                                              {"entries": 1})
+               for entry in doc.get("entries", ()) if entry["id"] == f"charge:{rid}"]
+    return min(moments, default=None)
+
+
 def _check_credit(balance_after: int, paid_here: int, payable: int, terms: dict) -> None:
     if balance_after > terms["credit_limit"]:
         raise CreditLimitExceeded({"balance_after": format_money(balance_after),
@@ -187,7 +196,9 @@ def listing(db, principal, now: datetime, *, limit: int = 500) -> list[dict]:
     """The accounts a caller may see (their cooperative's, or all for staff), most overdue and most owed first."""
     scope = artisans.visible(principal)
     query = {"_id": {"$in": [a["_id"] for a in db.artisans.find(scope, {"_id": 1}).limit(5000)]}} if scope else {}
-    docs = [_filled(doc) for doc in db.accounts.find(query, {"outbox": 0}).limit(limit)]
+    # past the limit, those who owe most (what is overdue is part of what is owed): never the first accounts written
+    docs = [_filled(doc) for doc in db.accounts.find(query, {"outbox": 0}).sort([("balance", -1), ("_id", 1)])
+            .limit(limit)]
     names = {a["_id"]: a for a in db.artisans.find({"_id": {"$in": [d["_id"] for d in docs]}}, artisans.PUBLIC)}
     rows = [{"artisan_id": doc["_id"], "artisan": names.get(doc["_id"], {}), "balance_due": doc["balance"],
              "overdue": pricing.overdue(dues(doc), day_of(now))} for doc in docs]

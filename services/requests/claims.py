@@ -24,9 +24,12 @@ def tally(sales) -> dict[str, dict]:
     """district -> beneficiaries, quantity and unit per category, value and subsidy, from
     (district, artisan_id, subsidised lines) of one scheme's sales."""
     rows: dict[str, dict] = {}
+    spelled: dict[str, str] = {}  # one row per district whatever the case or spacing it was typed with
     for district, artisan_id, lines in sales:
-        row = rows.setdefault(district or UNKNOWN_DISTRICT, {"artisans": set(), "quantities": {}, "units": {},
-                                                             "value": 0, "subsidy": 0})
+        shown = " ".join((district or "").split()) or UNKNOWN_DISTRICT
+        key = shown.casefold()
+        spelled[key] = min(spelled.get(key, shown), shown)
+        row = rows.setdefault(key, {"artisans": set(), "quantities": {}, "units": {}, "value": 0, "subsidy": 0})
         for line in lines:
             row["artisans"].add(artisan_id)
             quantities = row["quantities"]
@@ -34,7 +37,7 @@ def tally(sales) -> dict[str, dict]:
             row["units"][line["category"]] = line.get("unit") or ""
             row["value"] += line["subsidised_value"]
             row["subsidy"] += line["subsidy"]
-    return rows
+    return {spelled[key]: row for key, row in rows.items()}
 
 
 def subsidised(lines, scheme: str) -> list[dict]:
@@ -53,7 +56,9 @@ def report(db, scheme: str, month: str, now: datetime) -> dict:
     out = [{"district": district, "beneficiaries": len(row["artisans"]), "quantities": row["quantities"],
             "units": row["units"], "value": row["value"], "subsidy": row["subsidy"]}
            for district, row in sorted(rows.items()) if row["artisans"]]
-    totals = {"district": None, "beneficiaries": sum(r["beneficiaries"] for r in out),
+    # an artisan who moved district in the month is one beneficiary of the claim, though each district counts them
+    served = set().union(*(row["artisans"] for row in rows.values()))
+    totals = {"district": None, "beneficiaries": len(served),
               "quantities": {}, "units": {}, "value": sum(r["value"] for r in out),
               "subsidy": sum(r["subsidy"] for r in out)}
     for row in out:

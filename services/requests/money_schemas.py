@@ -45,9 +45,10 @@ class CapSchema(ma.Schema):
 
 
 class CoversSchema(ma.Schema):
-    crafts = f.List(PLACE, load_default=list, validate=v.Length(max=50), metadata={"description": "empty: every craft"})
-    districts = f.List(PLACE, load_default=list, validate=v.Length(max=100),
-                       metadata={"description": "empty: every district"})
+    crafts = f.List(PLACE, load_default=list, validate=v.Length(max=50), metadata={
+        "description": "empty: every craft; an artisan's craft matches whatever its case or spacing"})
+    districts = f.List(PLACE, load_default=list, validate=v.Length(max=100), metadata={
+        "description": "empty: every district; an artisan's district matches whatever its case or spacing"})
 
 
 class SchemePatchSchema(ma.Schema):

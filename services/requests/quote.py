@@ -23,9 +23,10 @@ def entitlement_key(line: dict, capped) -> str:
 
 
 def price(db, *, artisan: dict, depot: str, lines: list[dict], subsidised: dict[str, int], scheme_day: str,
-          price_day: str) -> dict:
-    """The pricing of `lines` (sku, quantity, category, entitlement_class) with `subsidised` quantities."""
-    covering = schemes.covering(db, artisan, scheme_day)
+          price_day: str, covering: list[dict] | None = None) -> dict:
+    """The pricing of `lines` (sku, quantity, category, entitlement_class) with `subsidised` quantities, under the
+    schemes `covering` the artisan (by default those covering them on `scheme_day`)."""
+    covering = schemes.covering(db, artisan, scheme_day) if covering is None else covering
     by_category = {cap["category"]: scheme for scheme in covering for cap in scheme["caps"]}
     keys = {line["sku"]: entitlement_key(line, by_category) for line in lines}
     main = next((by_category[keys[l["sku"]]] for l in lines if keys[l["sku"]] in by_category),
@@ -92,8 +93,19 @@ def again(db, doc: dict, artisan: dict, now: datetime, *, lock: bool) -> dict:
     subsidised = {line["sku"]: line["subsidised_quantity"] for line in before.get("lines", [])}
     scheme_day = before.get("scheme_day") or doc["created_at"][:10]
     priced = price(db, artisan=artisan, depot=doc["depot"], lines=doc["lines"], subsidised=subsidised,
-                   scheme_day=scheme_day, price_day=day_of(now))
+                   scheme_day=scheme_day, price_day=day_of(now), covering=_priced_under(db, before))
     return {**priced, "locked": lock}
+
+
+def _priced_under(db, before: dict) -> list[dict] | None:
+    """The schemes a requisition was priced under at submit, as they are now: who is covered was decided then (the
+    entitlement was taken then), so an artisan who moves district or craft keeps the subsidy their entitlement paid
+    for. None for a requisition never priced."""
+    if not before:
+        return None
+    codes = {line.get("scheme") for line in before.get("lines", ())} | {before.get("scheme")}
+    book = schemes.listing_by_code(db)
+    return [book[code] for code in sorted(code for code in codes if code) if code in book]
 
 
 def combine(shares: list[dict]) -> dict:

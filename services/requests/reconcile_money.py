@@ -5,7 +5,10 @@ no entry (a payment above all) is there twice, and what is paid per requisition 
 payments; every dispatched requisition has exactly one charge and one subsidy entry per share
 (a cooperative's: on each member's account), equal to the share's locked price, and nothing else
 is charged; and the subsidy claims, summed from the dispatched requisitions (as the report does),
-equal the same sums over the accounts' subsidy entries, per scheme, month and district.
+equal the same sums over the accounts' subsidy entries, per scheme, month and district; and each
+artisan's monthly entitlement counts what its requisitions are priced with at the scheme price: its
+used totals are its entries', and each live requisition's (share's) entry is its subsidised quantity
+per category, so no subsidy is given beyond an entitlement and none is used up without a subsidy.
 """
 from __future__ import annotations
 
@@ -14,9 +17,11 @@ from collections import Counter, defaultdict
 from services.requests import claims, parties
 from shared.i18n import N_
 from shared.money import format_money as _m
+from shared.quantity import format_quantity as _q
 from shared.reconcile import Problem, Problems
 
 DISPATCHED = ("dispatched", "received")
+RETURNED = ("rejected", "cancelled")  # their entitlements are given back (domain.QUOTA_RETURNED)
 
 
 def requisition_facts(doc: dict) -> dict:
@@ -31,6 +36,31 @@ def requisition_facts(doc: dict) -> dict:
                        "subsidy": priced["subsidy_total"], "district": share.get("district"),
                        "claimed": [line for line in priced["lines"] if line["subsidised_quantity"]]})
     return {"dispatch_month": doc.get("dispatch_month"), "shares": shares}
+
+
+def entitled_facts(doc: dict) -> list[dict]:
+    """What a live requisition takes of each share's entitlement: its subsidised quantity per category and month."""
+    if doc["status"] in RETURNED or not doc.get("month"):
+        return []
+    out = []
+    for share in parties.of(doc):
+        subsidised = defaultdict(int)
+        for line in (share.get("pricing") or {}).get("lines", []):
+            subsidised[line["category"]] += line["subsidised_quantity"]
+        out.append({"artisan_id": share["artisan_id"], "month": doc["month"], "subsidised": _nonzero(subsidised)})
+    return out
+
+
+def entitlement_facts(db) -> dict:
+    """Each artisan's month of entitlements: the used totals and each requisition's entry."""
+    return {doc["_id"]: {"artisan_id": doc["artisan_id"], "month": doc["month"], "used": _nonzero(doc.get("used", {})),
+                         "entries": {rid: _nonzero(entry.get("totals", {}))
+                                     for rid, entry in (doc.get("entries") or {}).items()}}
+            for doc in db.entitlements.find()}
+
+
+def _nonzero(totals: dict) -> dict:
+    return {category: quantity for category, quantity in sorted(totals.items()) if quantity}
 
 
 def account_facts(db) -> dict:
@@ -130,6 +160,36 @@ def claims_equal_dispatches(found: dict) -> Problems:
             if from_requisitions.get((scheme, month)) != from_accounts.get((scheme, month))]
 
 
+def entitlements_add_up(found: dict) -> Problems:
+    """Each month's used entitlement is its entries' sum; each live requisition's entry is what it is priced with at
+    the scheme price (entries of requisitions returned or never stored are given back when the month is read)."""
+    problems, months = [], found.get("entitlements", {})
+    for month in months.values():
+        summed = defaultdict(int)
+        for totals in month["entries"].values():
+            for category, quantity in totals.items():
+                summed[category] += quantity
+        if _nonzero(summed) != month["used"]:
+            problems.append(Problem(N_("entitlement {artisan_id} {month}: used {used}, its requisitions add up to "
+                                       "{total}"), artisan_id=month["artisan_id"], month=month["month"],
+                                    used=_quantities(month["used"]), total=_quantities(summed)))
+    for rid, req in found["requisitions"].items():
+        for share in req.get("entitled", ()):
+            month = months.get(f"{share['artisan_id']}/{share['month']}") or {"entries": {}}
+            counted = month["entries"].get(rid, {})
+            if counted != share["subsidised"]:
+                problems.append(Problem(N_("requisition {rid}: priced with {priced} at the scheme price for "
+                                           "{artisan_id}, but the entitlement of {month} counts {counted}"), rid=rid,
+                                        priced=_quantities(share["subsidised"]), artisan_id=share["artisan_id"],
+                                        month=share["month"], counted=_quantities(counted)))
+    return problems
+
+
+def _quantities(totals: dict) -> str:
+    return "{" + ", ".join(f"{category}: {_q(quantity)}" for category, quantity in sorted(_nonzero(totals).items())) \
+        + "}"
+
+
 def counts(requests: dict) -> dict:
     accounts = requests.get("accounts", {})
     subsidy = sum(-e["amount"] for a in accounts.values() for e in a["entries"] if e["type"] == "subsidy")
@@ -138,4 +198,4 @@ def counts(requests: dict) -> dict:
             N_("subsidy charged to schemes"): _m(subsidy)}
 
 
-CHECKS = (accounts_add_up, dispatches_charged_once, claims_equal_dispatches)
+CHECKS = (accounts_add_up, dispatches_charged_once, claims_equal_dispatches, entitlements_add_up)

@@ -25,7 +25,9 @@ def as_csv(db, rows: list[dict], lang: str) -> str:
         return (doc.get("name_hi") if lang == "hi" else None) or doc.get("name") or fallback
 
     def lines(row: dict):
-        amounts = {line["sku"]: line.get("amount") for line in (row.get("pricing") or {}).get("lines", [])}
+        amounts = {}  # a cooperative's requisition prices each member's share of a material: the line is their sum
+        for line in (row.get("pricing") or {}).get("lines", []):
+            amounts[line["sku"]] = amounts.get(line["sku"], 0) + line["amount"]
         for line in row["lines"]:
             amount = amounts.get(line["sku"])
             yield [safe_cell(row["_id"]), in_india(row["created_at"]), row["status"],

@@ -56,6 +56,8 @@ def on_action(db, doc: dict, change: domain.Change, action: str) -> dict:
     if action != "approve" and status not in (domain.RESERVED, domain.DISPATCHED):
         return {}
     lock, dispatching = status != domain.APPROVED, action == "dispatch"
+    if dispatching:  # a retry of a dispatch that charged and died is dated when it charged: its month, its due day
+        now = accounts.charged_at(db, [share["artisan_id"] for share in parties.of(doc)], doc["_id"]) or now
     shares, charged = [], []
     try:
         for share in parties.of(doc):

@@ -118,6 +118,17 @@ def paid_on(db, doc: dict) -> dict:
             "payments": [{**p, "artisan_id": artisan_id} for artisan_id, paid in found for p in paid["payments"]]}
 
 
+def shares_owing(req: dict) -> list[dict]:
+    """A cooperative's requisition as `get` gives it: each member's price, what they paid and what they still owe on
+    their own share (one member's advance never pays another's share)."""
+    rows = []
+    for share in req.get("shares") or ():
+        payable = (share.get("pricing") or {}).get("payable_total", 0)
+        paid = sum(p["amount"] for p in req["payments"] if p["artisan_id"] == share["artisan_id"])
+        rows.append({**share, "payable": payable, "paid": paid, "due": max(payable - paid, 0)})
+    return rows
+
+
 def estimate(db, principal: Principal, body: dict, *, now: datetime) -> dict:
     """The price of a requisition not submitted yet, and what it would take of each entitlement (each member's)."""
     coop, people = parties.for_submit(db, principal, body)

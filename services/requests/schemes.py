@@ -37,12 +37,17 @@ def overlap(a: dict, b: dict) -> str | None:
     return common[0] if common else None
 
 
+def _plain(place: str) -> str:
+    """A district or craft as people mean it: 'Sant  Ravidas nagar ' is 'Sant Ravidas Nagar'."""
+    return " ".join(place.split()).casefold()
+
+
 def _folded(values) -> set[str]:
-    return {v.casefold() for v in values or ()}
+    return {_plain(v) for v in values or ()}
 
 
 def _within(values, value) -> bool:
-    return not values or (value or "").casefold() in _folded(values)
+    return not values or _plain(value or "") in _folded(values)
 
 
 def _book(db) -> dict:

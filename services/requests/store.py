@@ -37,7 +37,8 @@ INDEXES = {
     "usage": [IndexModel([("artisan_id", ASCENDING), ("month", ASCENDING)])],
     "entitlements": [IndexModel([("artisan_id", ASCENDING), ("month", ASCENDING)])],
     "prices": [IndexModel([("sku", ASCENDING)])],
-    "accounts": [IndexModel([("outbox.event_id", ASCENDING)], sparse=True)],
+    "accounts": [IndexModel([("outbox.event_id", ASCENDING)], sparse=True),
+                 IndexModel([("balance", DESCENDING), ("_id", ASCENDING)])],  # the accounts list: who owes most
     "cooperatives": [IndexModel([("district", ASCENDING), ("_id", ASCENDING)]),
                      IndexModel([("outbox.event_id", ASCENDING)], sparse=True)],
     **login_throttle.INDEXES,

@@ -110,6 +110,13 @@ def test_thirty_kg_for_three_members_confirmed_by_sms_with_one_short_in_hindi(pe
     ready.get_by_role("link", name="अनुरोध का विवरण").click()
     warehouse.page.get_by_role("button", name="सौंपें").click()
     expect(warehouse.page.locator("[data-done]").first).to_have_text("सौंप दिया गया")
+    payment = warehouse.page.locator("#payment")  # a member pays for their own share at the depot
+    payment.get_by_label("सदस्य").select_option("ART-0002")
+    payment.get_by_label("राशि (₹)").fill("500")
+    payment.get_by_label("रसीद या UPI संदर्भ").fill("CASH-SITA-1")
+    payment.get_by_role("button", name="भुगतान दर्ज करें").click()
+    expect(warehouse.page.locator("main")).to_contain_text("CASH-SITA-1")
+    expect(warehouse.page.locator('#payment option[value="ART-0002"]')).to_contain_text("₹1,672.68")
 
     page.reload()
     page.get_by_role("button", name="मुझे मिल गया").click()

@@ -48,6 +48,40 @@ def test_the_claim_comes_as_json_and_as_a_spreadsheet_safe_csv(client):
     assert rows[2] == ["TOTAL", "1", "10", "2", "10855.00", "1628.25"]
 
 
+
+def test_an_artisan_who_moved_district_in_the_month_is_one_beneficiary_in_the_claims_total(client):
+    """Each district counts them once, as it should; the TOTAL summed the districts' rows and counted them twice."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=2)
+    client.register("ART-2", looms=1)
+    sell(client, "ART-1", [(COTTON, "10")])
+    sell(client, "ART-2", [(COTTON, "5")])
+    client.call("PATCH", "/artisans/ART-1", client.admin(), {"district": "Chandauli"}, status=200)
+    sell(client, "ART-1", [(COTTON, "10")])
+    url = f"/reports/subsidy-claims?scheme=RMSS&month={this_month()}"
+    claim = client.call("GET", url, client.admin(), status=200).get_json()
+    assert {row["district"]: row["beneficiaries"] for row in claim["rows"]} == {"Chandauli": 1, "Varanasi": 2}
+    assert claim["totals"]["beneficiaries"] == 2
+    rows = list(csv.reader(io.StringIO(client.call("GET", url + "&format=csv", client.admin(), status=200)
+                                       .get_data(as_text=True))))
+    assert rows[-1][:2] == ["TOTAL", "2"]
+
+
+def test_a_district_typed_with_other_spacing_or_case_is_one_row_of_the_claim(client):
+    """'Varanasi' and 'varanasi ' were two rows of the claim sent to the department."""
+    priced_catalog(client.db)
+    scheme(client)
+    for n, district in ((1, "Varanasi"), (2, " varanasi"), (3, "Sant Ravidas Nagar"), (4, "Sant  Ravidas Nagar")):
+        client.register(f"ART-{n}", looms=1)
+        client.call("PATCH", f"/artisans/ART-{n}", client.admin(), {"district": district}, status=200)
+        sell(client, f"ART-{n}", [(COTTON, "5")])
+    url = f"/reports/subsidy-claims?scheme=RMSS&month={this_month()}"
+    claim = client.call("GET", url, client.admin(), status=200).get_json()
+    assert [(row["district"], row["beneficiaries"], row["quantities"]) for row in claim["rows"]] == [
+        ("Sant Ravidas Nagar", 2, {"cotton-hank-upto-40s": "10"}), ("Varanasi", 2, {"cotton-hank-upto-40s": "10"})]
+    assert [check(reconcile.facts(client.db)) for check in reconcile_money.CHECKS] == [[], [], [], []]
+
 def test_bad_claims_are_refused_in_both_languages(client):
     scheme(client)
     admin = client.admin()
@@ -117,7 +151,7 @@ def test_reconcile_finds_a_balance_off_its_entries_a_charge_lost_and_a_payment_t
     client.register("ART-2", looms=1)
     sold = sell(client, "ART-1", [(COTTON, "5")])
     sell(client, "ART-2", [(COTTON, "5")])
-    assert [check(reconcile.facts(client.db)) for check in reconcile_money.CHECKS] == [[], [], []]
+    assert [check(reconcile.facts(client.db)) for check in reconcile_money.CHECKS] == [[], [], [], []]
     client.db.accounts.update_one({"_id": "ART-1"}, {"$inc": {"balance": 1}})
     account = client.db.accounts.find_one({"_id": "ART-2"})
     client.db.accounts.update_one({"_id": "ART-2"}, {"$push": {"entries": next(
@@ -129,3 +163,29 @@ def test_reconcile_finds_a_balance_off_its_entries_a_charge_lost_and_a_payment_t
     assert any("account ART-2: entries counted twice: payment:" in p for p in found)
     assert any(f"requisition {sold['id']}: dispatched, charged {{'charge': 1}}" in p for p in found)
     assert any(p.startswith("subsidy claims RMSS") for p in found)
+
+
+def test_reconcile_checks_what_each_entitlement_counts_against_the_subsidy_priced(client):
+    """Nothing compared the entitlements with the requisitions' subsidised quantities: a subsidy priced with no
+    entitlement behind it, or an entitlement used up with no subsidy given, went unseen."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    client.register("ART-2", looms=1)
+    client.register("ART-3", looms=1)
+    sold = sell(client, "ART-1", [(COTTON, "5")])
+    waiting = client.submit(client.artisan("ART-2"), [(COTTON, "8")])["id"]
+    cancelled = client.submit(client.artisan("ART-3"), [(COTTON, "3")])["id"]
+    client.act(cancelled, "cancel", client.admin())
+    assert [check(reconcile.facts(client.db)) for check in reconcile_money.CHECKS] == [[], [], [], []]
+    month = client.db.requisitions.find_one({"_id": sold["id"]})["month"]
+    # ART-1's subsidy has no entitlement behind it any more; ART-2's month says more is used than its requisitions
+    client.db.entitlements.update_one({"_id": f"ART-1/{month}"}, {"$unset": {f"entries.{sold['id']}": ""},
+                                                                   "$inc": {"used.cotton-hank-upto-40s": -5_000}})
+    client.db.entitlements.update_one({"_id": f"ART-2/{month}"}, {"$inc": {"used.cotton-hank-upto-40s": 1_000}})
+    found = reconcile_money.entitlements_add_up(reconcile.facts(client.db))
+    assert len(found) == 2, found
+    assert any(f"requisition {sold['id']}" in p and "ART-1" in p for p in found)
+    assert any(f"entitlement ART-2 {month}" in p for p in found)
+    assert not any(cancelled in p or waiting in p for p in found)
+    assert all(p.said("hi") != str(p) for p in found)  # in Hindi as well

@@ -131,6 +131,22 @@ def test_cancelling_gives_the_entitlement_back_and_reject_too(client):
     assert again["subsidised_quantity"] == "30"
 
 
+
+def test_an_artisan_who_moves_district_before_approval_keeps_the_subsidy_their_entitlement_paid_for(client):
+    """Approval priced the request again with the schemes covering the artisan as they are now: one who moved out of
+    the scheme's districts lost the subsidy, while the entitlement it took at submit stayed used up for the month."""
+    from services.requests import reconcile, reconcile_money
+    priced_catalog(client.db)
+    scheme(client, covers={"crafts": [], "districts": ["Varanasi"]})
+    client.register("ART-1", looms=1)
+    rid = client.submit(client.artisan("ART-1"), [(COTTON, "10")])["id"]
+    client.call("PATCH", "/artisans/ART-1", client.admin(), {"district": "Chandauli"}, status=200)
+    approved = lines_of(client.act(rid, "approve", client.admin())["pricing"])[COTTON]
+    assert (approved["subsidised_quantity"], approved["subsidy"], approved["scheme"]) == ("10", "368.25", "RMSS")
+    rows = client.call("GET", "/artisans/ART-1/entitlements", client.admin(), status=200).get_json()
+    assert rows == []  # in Chandauli now: no entitlement for a new request, and none given twice
+    assert reconcile_money.entitlements_add_up(reconcile.facts(client.db)) == []
+
 def test_an_entitlement_taken_by_a_submit_that_crashed_is_given_back(client):
     """A process that died between counting the entitlement and writing the requisition costs the artisan nothing."""
     priced_catalog(client.db)
@@ -157,6 +173,24 @@ def test_no_scheme_covers_an_artisan_outside_its_crafts_and_nothing_is_subsidise
     assert (priced["scheme"], priced["subsidy_total"], priced["payable_total"]) == (None, "0.00", "2455.00")
     assert client.call("GET", "/artisans/ART-1/entitlements", client.admin(), status=200).get_json() == []
 
+
+
+def test_a_district_or_craft_typed_with_other_spacing_or_case_is_still_covered_by_its_scheme(client):
+    """'Sant  Ravidas Nagar ' (two spaces, one after) was not 'Sant Ravidas Nagar': the artisan got no subsidy at all,
+    silently, and no entitlement."""
+    priced_catalog(client.db)
+    scheme(client, covers={"crafts": ["Banarasi silk weaving"], "districts": ["Sant Ravidas Nagar"]})
+    client.register("ART-1", looms=1)
+    client.call("PATCH", "/artisans/ART-1", client.admin(),
+                {"district": "Sant  Ravidas nagar ", "craft": " banarasi silk  weaving"}, status=200)
+    priced = client.submit(client.artisan("ART-1"), [(COTTON, "10")])["pricing"]
+    assert (priced["scheme"], priced["subsidy_total"]) == ("RMSS", "368.25")
+    rows = client.call("GET", "/artisans/ART-1/entitlements", client.admin(), status=200).get_json()
+    assert [(row["category"], row["cap"], row["used"]) for row in rows] == [
+        ("cotton-hank-upto-40s", "30", "10"), ("silk-domestic", "4", "0")]
+    other = {**RMSS, "code": "OTHER", "covers": {"crafts": [], "districts": ["sant ravidas  NAGAR"]}}
+    refused = client.call("POST", "/schemes", client.admin(), other, status=409).get_json()
+    assert refused["error"]["code"] == "schemes_overlap"  # the same district, so the same artisans
 
 def test_a_repeated_payment_reference_is_the_same_payment(client):
     priced_catalog(client.db)
@@ -261,6 +295,29 @@ def test_a_charge_whose_dispatch_never_happened_is_taken_back(client):
     assert client.db.accounts.find_one({"_id": "ART-1"})["balance"] == 2_800_00
 
 
+
+def test_a_dispatch_retried_after_midnight_keeps_the_month_and_day_of_its_charge(client):
+    """The worker charged at 23:59 on the month's last day and died; the retried dispatch dated itself in the new
+    month, so the claim counted it in one month and the account's subsidy in the other (reconcile never clean)."""
+    from services.requests import reconcile, reconcile_money
+    from shared.calendar import IST, day_start
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    rid = ready(client, client.artisan("ART-1"), [(COTTON, "5")])
+    pay(client, rid, client.get(rid, client.admin())["pricing"]["payable_total"])
+    doc = client.db.requisitions.find_one({"_id": rid})
+    before_midnight = day_start(f"{month_of(datetime.now(timezone.utc))}-01") - timedelta(minutes=1)
+    accounts.charge(client.db, doc, doc["pricing"], {"_id": "ART-1", "district": "Varanasi"}, before_midnight)
+    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    dispatched = client.db.requisitions.find_one({"_id": rid})
+    assert dispatched["dispatch_month"] == before_midnight.astimezone(IST).strftime("%Y-%m")
+    assert datetime.fromisoformat(dispatched["dispatched_at"]) == before_midnight
+    assert [check(reconcile.facts(client.db)) for check in reconcile_money.CHECKS] == [[], [], [], []]
+    claim = client.call("GET", f"/reports/subsidy-claims?scheme=RMSS&month={month_of(before_midnight)}",
+                        client.admin(), status=200).get_json()
+    assert claim["totals"]["beneficiaries"] == 1
+
 def test_a_material_without_a_price_is_charged_nothing_and_says_so(client):
     priced_catalog(client.db, prices={COTTON: 24_550})
     client.register("ART-1", looms=1)
@@ -315,3 +372,19 @@ def _messages(details):
             yield from _messages(value)
         else:
             yield value
+
+
+def test_the_accounts_list_past_its_limit_keeps_those_who_owe_most(client):
+    """The list read the first accounts ever written, up to its limit, and sorted those: a big overdue debt in an
+    account written later never reached the admins' list."""
+    from shared.auth import Principal
+    client.call("PUT", "/credit-terms", client.admin(), {"credit_limit": "100000", "credit_days": 30}, status=200)
+    long_ago = datetime.now(timezone.utc) - timedelta(days=40)
+    for n, rupees in ((1, 10), (2, 20), (3, 5_000), (4, 30)):
+        client.register(f"ART-{n}", looms=1)
+        priced = {"payable_total": rupees * 100, "value_total": rupees * 100, "freight_total": 0,
+                  "depot_charge_total": 0, "subsidy_total": 0, "lines": []}
+        accounts.charge(client.db, {"_id": f"R-{n}", "artisan_id": f"ART-{n}"}, priced, {"_id": f"ART-{n}"}, long_ago)
+    admin = Principal("asha-admin", "admin")
+    rows = accounts.listing(client.db, admin, datetime.now(timezone.utc), limit=2)
+    assert [(row["artisan_id"], row["overdue"]) for row in rows] == [("ART-3", 5_000_00), ("ART-4", 30_00)]

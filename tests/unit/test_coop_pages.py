@@ -121,3 +121,79 @@ def test_the_form_keeps_the_apis_limits_of_lines_and_note_and_says_so_in_hindi(a
                                              f"qty-ART-0001-{COTTON}": "1", "note": "क" * 1_001})
     assert long.status_code == 400 and "1000 अक्षरों से लंबी" in text_of(long)
     assert db.requisitions.count_documents({}) == 0
+
+
+def test_staff_take_a_members_payment_on_a_cooperatives_request_page(apps, config):
+    """The payment form had no member, so every payment a depot took there was refused (the API needs the member)."""
+    rid = received(apps, config)
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    page = warehouse.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    form = re.search(r'<form[^>]*id="payment".*?</form>', page, re.S).group(0)
+    options = re.findall(r'<option value="(ART-000\d)"[^>]*>([^<]*)</option>', form)
+    assert [member for member, _ in options] == ["ART-0001", "ART-0002", "ART-0003"]
+    assert "Ramesh Kumar" in options[0][1] and "₹" in options[0][1]  # whose share, and what is still to pay on it
+    assert re.search(r'<select[^>]*name="artisan_id"', form)
+    paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                          json={"artisan_id": "ART-0002", "amount": "100", "method": "cash", "reference": "R-9"})
+    assert paid.status_code == 201
+    form = re.search(r'<form[^>]*id="payment".*?</form>',
+                     warehouse.get(f"/my/requisitions/{rid}").get_data(as_text=True), re.S).group(0)
+    before, after = (re.search(rf'<option value="{m}"[^>]*>([^<]*)</option>', form).group(1) for m in ("ART-0001",
+                                                                                                         "ART-0002"))
+    assert re.search(r"₹([\d,.]+)", before).group(1) != re.search(r"₹([\d,.]+)", after).group(1)
+
+
+def test_the_requests_csv_gives_a_cooperatives_line_the_price_of_every_members_share(apps, config):
+    """A cooperative's line (30 kg for three members) showed the price of the last member's 10 kg only."""
+    import csv
+    import io
+    rid = received(apps, config)
+    doc = apps["requests"].extensions["rawbank"].db.requisitions.find_one({"_id": rid})
+    shares = [share["pricing"]["payable_total"] for share in doc["shares"]]
+    assert len(shares) == 3 and doc["pricing"]["payable_total"] == sum(shares)
+    for who in (secretary_of(apps, config, "en"), person(apps["requests"], config, "admin", "en")):
+        exported = who.get("/api/v1/requisitions?format=csv")
+        rows = [row for row in csv.DictReader(io.StringIO(exported.get_data(as_text=True))) if row["requisition_id"]
+                == rid]
+        assert [(row["sku"], row["quantity"]) for row in rows] == [(COTTON, "30")]
+        assert rows[0]["amount_rupees"] == f"{sum(shares) // 100}.{sum(shares) % 100:02d}"
+    member = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0002")
+    [mine] = [row for row in csv.DictReader(io.StringIO(member.get("/api/v1/requisitions?format=csv")
+                                                       .get_data(as_text=True))) if row["requisition_id"] == rid]
+    assert (mine["quantity"], mine["amount_rupees"]) == ("10", f"{shares[1] // 100}.{shares[1] % 100:02d}")
+
+
+def test_a_cooperatives_receipt_names_the_cooperative_and_what_each_member_paid_and_owes(apps, config):
+    """The receipt of a cooperative's request named its first member as the buyer of all three shares."""
+    rid = received(apps, config)
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                          json={"artisan_id": "ART-0002", "amount": "2172.68", "method": "cash", "reference": "R-1"})
+    assert paid.status_code == 201
+    for who in (warehouse, secretary_of(apps, config, "en")):
+        page = who.get(f"/requisitions/{rid}/receipt").get_data(as_text=True)
+        head = re.search(r"<h1>.*?</h1>.*?</p>\s*<p>(.*?)</p>", page, re.S).group(1)
+        assert "Sarai Mohana Bunkar Sahkari Samiti" in head and "SMBSS" in head and "Ramesh" not in head
+        rows = dict(re.findall(r'<tr data-member="(ART-000\d)">(.*?)</tr>', page, re.S))
+        assert sorted(rows) == ["ART-0001", "ART-0002", "ART-0003"]
+        assert "Ramesh Kumar" in rows["ART-0001"] and "₹2,172.68" in rows["ART-0001"]
+        assert re.sub(r"<[^>]+>|\s+", " ", rows["ART-0002"]).split()[-2:] == ["₹2,172.68", "₹0.00"]
+        words = text(who.get(f"/requisitions/{rid}/receipt"))
+        assert "Amount paid: ₹2,172.68" in words and "Still to pay: ₹4,345.36" in words
+    member = text(person(apps["requests"], config, "artisan", "en", artisan_id="ART-0002")
+                  .get(f"/requisitions/{rid}/receipt"))
+    assert "Sita Devi" in member and "Ramesh" not in member and "Still to pay: ₹0.00" in member
+
+
+def test_a_members_advance_does_not_count_as_paying_the_other_members_shares(apps, config):
+    """One member paying more than her share (an advance) made the cooperative's request page and receipt say the
+    others owed less than they do: what was paid was set against the sum of every share."""
+    rid = received(apps, config)
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                          json={"artisan_id": "ART-0002", "amount": "3000", "method": "advance", "reference": "A-1"})
+    assert paid.status_code == 201
+    for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt"):
+        page = warehouse.get(path).get_data(as_text=True)
+        assert re.search(r'data-f="due">₹4,345.36<', page), path  # the two others' shares: 2 x 2,172.68
+        assert re.search(r'data-f="paid">₹3,000.00<', page), path

@@ -173,3 +173,19 @@ def test_the_last_month_a_calendar_has_is_refused_not_a_crash(apps, config):
 def test_the_claims_page_says_what_a_month_looks_like_when_the_address_has_another(apps, config, month):
     page = text(person(apps["requests"], config, "admin", "en").get(f"/admin/claims?scheme=RMSS&month={month}"))
     assert "a month such as 2026-11" in page and "has not begun" not in page
+
+
+def test_the_accounts_list_says_due_now_as_the_account_page_does_for_an_artisan_in_credit(apps, config):
+    """An artisan who paid in advance was 'Due now -₹500.00' on the admins' list, '₹0.00' on their account page."""
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    admin = person(apps["requests"], config, "admin", "hi")
+    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
+                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    paid = admin.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": admin.csrf},
+                      json={"amount": "3398", "method": "advance", "reference": "ADV-1"})
+    assert paid.status_code == 201 and paid.get_json()["balance_due"] == "-3398.00"
+    assert "Due now ₹0.00" in text(artisan.get("/my/account"))
+    page = admin.get("/accounts").get_data(as_text=True)
+    row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.search(r'<tr data-artisan="ART-0001">.*?</tr>', page,
+                                                                  re.S).group(0)))
+    assert "-₹" not in row and "₹0.00" in row and "₹3,398.00 अग्रिम" in row
