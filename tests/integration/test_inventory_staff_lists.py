@@ -173,3 +173,20 @@ def test_too_little_stock_says_what_is_available_in_its_unit_and_depots_have_hin
     assert changed.status_code == 200 and changed.json["name_hi"] == "वाराणसी डिपो"
     assert "वाराणसी डिपो में स्टॉक" in page("/warehouse/stock", lang="hi")
     assert "Stock at VNS depot" in page("/warehouse/stock")
+
+
+def test_no_gate_pass_is_printed_for_a_request_that_is_not_set_aside_for_hand_over(page, runtime, config):
+    handle = make_handler(runtime.db, config)
+    handle(requisition("RequisitionApproved", "R-GONE", [("YRN", 12_000)]))
+    assert "Hand-over slip (gate pass)" in page("/warehouse/dispatch/R-GONE/slip")  # held: ready to hand over
+    handle(requisition("RequisitionCancelled", "R-GONE", [("YRN", 12_000)]))
+    handle(requisition("RequisitionApproved", "R-WAIT", [("YRN", 500_000)]))  # more than there is: waitlisted
+    handle(requisition("RequisitionApproved", "R-DONE", [("DYE", 100)]))
+    handle(requisition("RequisitionDispatched", "R-DONE", [("DYE", 100)]))
+    assert [runtime.db.reservations.find_one({"_id": rid})["status"] for rid in ("R-GONE", "R-WAIT", "R-DONE")] == \
+        ["released", "waitlisted", "issued"]
+    for rid in ("R-GONE", "R-WAIT", "R-DONE"):
+        refused = page(f"/warehouse/dispatch/{rid}/slip", status=409)
+        assert "gate pass" not in refused.lower() and "Handed over by" not in refused
+        assert f"{rid} is not set aside for hand-over" in refused
+        assert "सौंपने" in page(f"/warehouse/dispatch/{rid}/slip", lang="hi", status=409)
