@@ -104,7 +104,7 @@ def test_the_counter_cannot_approve_their_own_count_nor_can_an_empty_count_be_su
                status=409)["error"]["code"] == "count_status"
     assert api("POST", "/counts", {"depot": "VNS"}, who="other", status=403)["error"]["code"] == "wrong_depot"
     assert api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "A", "counted": "2"}, who="other",
-               status=403)["error"]["code"] == "wrong_depot"
+               status=404)["error"]["code"] == "unknown_count"  # another depot's count, as when read
 
 
 def test_an_approval_that_died_half_way_is_finished_once_by_its_event(api, runtime, config, monkeypatch):
@@ -155,3 +155,16 @@ def test_warehouse_staff_read_only_their_own_depots_counts(api):
     for query in ("", "?depot=BHD"):
         assert [c["count_id"] for c in api("GET", f"/counts{query}")] == [own]
     assert [c["count_id"] for c in api("GET", "/counts", who="admin")] == [other, own]
+
+
+def test_another_depots_count_cannot_be_counted_or_submitted_and_is_not_found_as_when_read(api, runtime):
+    """Writing to another depot's count says what reading it says (404 unknown_count), not that it exists."""
+    theirs = api("POST", "/counts", {"depot": "BHD"}, who="admin", status=201)["count_id"]
+    before = runtime.db.counts.find_one({"_id": theirs})
+    line = {"sku": "YRN", "counted": "5"}
+    for method, path, body in (("PUT", f"/counts/{theirs}/lines", line), ("POST", f"/counts/{theirs}/submit", None)):
+        error = api(method, path, body, status=404, lang="hi")["error"]
+        assert error["code"] == "unknown_count" and any("\u0900" <= ch <= "\u097f" for ch in error["message"])
+        assert error == api(method, "/counts/CNT-99999" + path[len(f"/counts/{theirs}"):], body, status=404,
+                            lang="hi")["error"] | {"details": {"count": theirs}}
+    assert runtime.db.counts.find_one({"_id": theirs}) == before  # nothing counted, nothing submitted
