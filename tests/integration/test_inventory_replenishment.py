@@ -122,3 +122,18 @@ def test_a_material_never_stocked_at_the_depot_but_kept_by_a_reorder_level_is_su
                 status=201)
     assert [(x["sku"], x["quantity"]) for x in draft["lines"]] == [("YRN", "25")]  # the mill's packs of 25
     assert runtime.db.stock.find_one({"_id": "BHD/YRN"}) is None  # a suggestion stores nothing
+
+
+def test_a_maximum_level_below_the_reorder_level_never_suggests_too_little_to_leave_running_low(api, runtime):
+    """Ordering what is suggested must lift the stock to at least its reorder level, whatever the maximum says."""
+    api("PATCH", "/materials/YRN", {"max_level": "20"}, status=200)
+    api("PATCH", "/materials/YRN", {"reorder_level": "50"}, status=200)  # raised later, on the catalog page
+    api("POST", "/movements", {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "10"}, status=201)
+    yarn = row(api("GET", "/replenishment?depot=VNS", status=200), "YRN")
+    assert (yarn["target"], yarn["suggested_quantity"]) == ("50", "40")  # was 20 and 10: still running low after
+    assert api("GET", "/stock/VNS/YRN", status=200)["available"] == "10"
+    draft = api("POST", "/replenishment/purchase-orders", {"depot": "VNS", "supplier": "MILL", "skus": ["YRN"]},
+                status=201)
+    assert [(x["sku"], x["quantity"]) for x in draft["lines"]] == [("YRN", "50")]  # 40 in the mill's packs of 25
+    api("PATCH", "/materials/YRN", {"max_level": "80"}, status=200)  # a maximum above it still decides
+    assert row(api("GET", "/replenishment?depot=VNS", status=200), "YRN")["target"] == "80"
