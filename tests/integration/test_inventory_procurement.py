@@ -52,6 +52,19 @@ def test_suppliers_are_registered_listed_and_refused_when_wrong(api):
     api("GET", "/suppliers/NOPE", status=404)
 
 
+def test_a_supplier_naming_one_material_twice_is_refused_and_nothing_is_stored(api, runtime):
+    """Two pack sizes or prices for one material: which one orders use cannot be told, so neither is taken."""
+    twice = [{"sku": "YRN", "pack_size": "25", "price": "210"}, {"sku": "YRN", "pack_size": "10", "price": "190"}]
+    refused = api("POST", "/suppliers", {**MILL, "code": "MILL-TWO", "items": twice}, status=400, lang="hi")["error"]
+    assert refused["code"] == "validation_error" and list(refused["details"]) == ["items"]
+    assert any("\u0900" <= ch <= "\u097f" for ch in str(refused["details"]["items"]))
+    assert runtime.db.suppliers.find_one({"_id": "MILL-TWO"}) is None
+    api("PATCH", "/suppliers/MILL-SRM", {"items": twice[:1]}, status=200)
+    assert api("PATCH", "/suppliers/MILL-SRM", {"items": twice}, status=400)["error"]["details"] == \
+        {"items": ["each material at most once"]}
+    assert [(i["sku"], i["pack_size"]) for i in api("GET", "/suppliers/MILL-SRM")["items"]] == [("YRN", "25")]
+
+
 @pytest.mark.parametrize("line, status, code", [
     ({"sku": "NOPE", "quantity": "1", "price": "1"}, 422, "unknown_material"),
     ({"sku": "YRN", "quantity": "0", "price": "1"}, 400, "validation_error"),
