@@ -116,6 +116,11 @@ def id_at(moment: datetime) -> str:
     return f"{int(moment.timestamp() * 1_000_000_000):016x}"
 
 
+def time_of(movement_id: str) -> datetime:
+    """When a movement id was made (the inverse of id_at, to the microsecond)."""
+    return datetime.fromtimestamp(int(movement_id[:16], 16) / 1_000_000_000, timezone.utc)
+
+
 def movements_query(*, sku=None, depot=None, type_=None, requisition_id=None, before=None, since=None, until=None,
                     words=None) -> dict:
     """The ledger's filter: by fields, `before` a cursor, from `since` up to `until` (datetimes), and a text
