@@ -190,3 +190,24 @@ def test_no_gate_pass_is_printed_for_a_request_that_is_not_set_aside_for_hand_ov
         assert "gate pass" not in refused.lower() and "Handed over by" not in refused
         assert f"{rid} is not set aside for hand-over" in refused
         assert "सौंपने" in page(f"/warehouse/dispatch/{rid}/slip", lang="hi", status=409)
+
+
+def test_central_warehouse_staff_choose_the_depot_and_stay_on_it_from_page_to_page(client, config, runtime):
+    """Warehouse staff without a depot of their own (central staff) may work at any depot: the pages let them choose
+    it, as admins do, and links keep it (a material's card at BHD is BHD's, not the first depot's)."""
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "BHD", "quantity": 7_000},
+                              by="clerk")
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="central", role="warehouse"))
+    stock = client.get("/warehouse/stock?depot=BHD").get_data(as_text=True)
+    assert 'id="depot-choice"' in stock and '<option value="BHD" selected>' in stock
+    assert 'href="/warehouse/stock/YRN?depot=BHD"' in stock
+    card = client.get("/warehouse/stock/YRN?depot=BHD").get_data(as_text=True)
+    assert 'href="/warehouse/stock?depot=BHD"' in card and "/warehouse/ledger?depot=BHD&amp;sku=YRN" in card
+    ledger_page = client.get("/warehouse/ledger?depot=BHD").get_data(as_text=True)
+    assert 'id="f-depot"' in ledger_page and '<option value="BHD" selected>' in ledger_page
+    for path in ("/warehouse/movements", "/warehouse/lots", "/warehouse/dispatch", "/warehouse/counts",
+                 "/admin/purchase-orders", "/admin/replenishment"):
+        assert 'id="depot-choice"' in client.get(f"{path}?depot=BHD").get_data(as_text=True), path
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="clerk", role="warehouse", depot="VNS"))
+    own = client.get("/warehouse/stock?depot=BHD").get_data(as_text=True)  # staff of a depot: theirs only
+    assert 'id="depot-choice"' not in own and 'href="/warehouse/stock/YRN"' in own
