@@ -38,8 +38,8 @@ def _lines(db, lines: list[dict]) -> list[dict]:
     return out
 
 
-def create(db, body: dict, *, by: str) -> dict:
-    """A draft order; nothing is expected at the depot until it is sent."""
+def create(db, body: dict, *, by: str, origin: str | None = None) -> dict:
+    """A draft order; nothing is expected at the depot until it is sent. `origin`: what drafted it (replenishment)."""
     supplier = suppliers.active(db, body["supplier"])
     depot_or_error(db, body["depot"])
     lines = _lines(db, body["lines"])
@@ -47,7 +47,8 @@ def create(db, body: dict, *, by: str) -> dict:
     doc = {"_id": next_number(db, "purchase_order", "PO"), "supplier": supplier["code"],
            "supplier_name": supplier["name"], "depot": body["depot"], "lines": lines,
            "expected_on": body["expected_on"], "status": order_rules.DRAFT, "note": body.get("note") or "",
-           "created_by": by, "created_at": now, "updated_at": now, "receipts": [], "version": 1, "outbox": []}
+           "created_by": by, "created_at": now, "updated_at": now, "receipts": [], "version": 1, "outbox": [],
+           **({"origin": origin} if origin else {})}
     db.purchase_orders.insert_one(doc)
     return view(doc)
 

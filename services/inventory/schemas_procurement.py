@@ -95,6 +95,8 @@ class PurchaseOrderSchema(ma.Schema):
     lines = f.List(f.Nested(OrderLineSchema), required=True, **_LINES)
     expected_on = Day(required=True, **_EXPECTED)
     note = f.String(load_default="", validate=v.Length(max=1000))
+    origin = f.String(dump_only=True, metadata={"description": "replenishment: drafted from the what-to-order "
+                                                               "suggestions (absent: raised by hand)"})
     status = f.String(dump_only=True)
     total = Money(dump_only=True)
     overdue = f.String(dump_only=True, allow_none=True)
