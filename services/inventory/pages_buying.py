@@ -7,6 +7,7 @@ from services.inventory import order_rules, purchase_orders, replenishment, supp
 from services.inventory.api_stock import depot_scope
 from services.inventory.pages import depot_of, materials
 from shared.pages import page
+from shared.quantity import ascii_digits
 from shared.web import db
 
 blp = Blueprint("inventory_buying", __name__, template_folder="templates")
@@ -50,8 +51,8 @@ def what_to_order(principal):
     code, depots = depot_of(principal)
     sellers = suppliers.find(db(), limit=200)
     chosen = request.args.get("supplier") if request.args.get("supplier") in {s["code"] for s in sellers} else None
-    days = request.args.get("cover_days", "60")
-    days = int(days) if days.isdigit() and 1 <= int(days) <= 365 else 60
+    days = ascii_digits(request.args.get("cover_days", "60").strip())  # '४५' is 45; '²' is a digit int() refuses
+    days = int(days) if days.isascii() and days.isdigit() and len(days) < 4 and 1 <= int(days) <= 365 else 60
     rows = replenishment.suggestions(db(), code, supplier=chosen, cover_days=days) if code else []
     charts = {row["sku"]: chart(replenishment.history(db(), code, row["sku"], row["on_hand"])) for row in rows}
     return render_template("inventory/replenishment.html", rows=rows, charts=charts, depot=code, depots=depots,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import quote
 from datetime import date, timedelta
 
 import pytest
@@ -211,3 +212,15 @@ def test_central_warehouse_staff_choose_the_depot_and_stay_on_it_from_page_to_pa
     client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="clerk", role="warehouse", depot="VNS"))
     own = client.get("/warehouse/stock?depot=BHD").get_data(as_text=True)  # staff of a depot: theirs only
     assert 'id="depot-choice"' not in own and 'href="/warehouse/stock/YRN"' in own
+
+
+@pytest.mark.parametrize("odd", ["²", "①", "¹²", "9" * 5000])
+def test_a_page_number_or_cover_in_digits_python_cannot_count_is_the_first_page_not_an_error(page, odd):
+    """'²' or '①' count as digits to str.isdigit() but int() refuses them (as it does 5,000 digits): the pages
+    answered 500 where anything else that is not a page number shows the first page."""
+    odd = quote(odd)
+    for path in ("/warehouse/stock", "/warehouse/ledger", "/admin/catalog"):
+        page(f"{path}?page={odd}", role="admin")  # 200, not 500
+    assert 'data-sku="YRN"' in page(f"/warehouse/stock?page={odd}")  # the first page
+    assert 'value="60"' in page(f"/admin/replenishment?cover_days={odd}")  # the default cover
+    assert 'value="45"' in page(f"/admin/replenishment?cover_days={quote('४५')}")  # Devanagari digits count
