@@ -52,6 +52,11 @@ def get(db, count_id: str, *, depot: str | None = None) -> dict:
     return doc
 
 
+def count(db, *, depot=None) -> int:
+    """How many counts a depot has had (the page's "N in all")."""
+    return db.counts.count_documents({"depot": depot} if depot else {})
+
+
 def find(db, *, depot=None, after=None, skip=0, limit=50) -> list[dict]:
     query = {"depot": depot} if depot else {}
     if after:

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 from services.inventory import order_rules, purchase_orders, replenishment, suppliers
 from services.inventory.api_stock import depot_scope
 from services.inventory.pages import depot_of, materials
+from shared.lists import pager
 from shared.pages import page
 from shared.quantity import ascii_digits
 from shared.web import db
@@ -24,11 +25,13 @@ def supplier_list(principal):
 @blp.get("/admin/purchase-orders")
 @page("admin", "warehouse")
 def order_list(principal):
-    """Orders newest first, by status; admins raise new ones here."""
+    """Orders newest first, by status, a page at a time; admins raise new ones here."""
     code, depots = depot_of(principal)
     status = request.args.get("status") if request.args.get("status") in order_rules.STATUSES else None
-    orders = purchase_orders.find(db(), status=status, depot=code, limit=200) if code else []
+    paging = pager(purchase_orders.count(db(), status=status, depot=code) if code else 0)
+    orders = purchase_orders.find(db(), status=status, depot=code, skip=paging.skip, limit=paging.size) if code else []
     return render_template("inventory/purchase_orders.html", orders=orders, status=status, depot=code, depots=depots,
+                           paging=paging,
                            statuses=order_rules.STATUSES, suppliers=[s for s in suppliers.find(db(), limit=200)
                                                                      if s.get("active", True)],
                            materials=materials(), rows=range(LINE_ROWS), keep={"status": status or ""})

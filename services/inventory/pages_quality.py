@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from services.inventory import counts, queries
 from services.inventory.api_stock import depot_scope
 from services.inventory.pages import depot_of, materials
+from shared.lists import pager
 from shared.pages import page
 from shared.web import db
 
@@ -26,9 +27,11 @@ def lot_list(principal):
 @blp.get("/warehouse/counts")
 @page("warehouse", "admin")
 def count_list(principal):
+    """The depot's counts, newest first, a page at a time."""
     code, depots = depot_of(principal)
-    found = counts.find(db(), depot=code, limit=100) if code else []
-    return render_template("inventory/counts.html", counts=found, depot=code, depots=depots)
+    paging = pager(counts.count(db(), depot=code) if code else 0)
+    found = counts.find(db(), depot=code, skip=paging.skip, limit=paging.size) if code else []
+    return render_template("inventory/counts.html", counts=found, depot=code, depots=depots, paging=paging)
 
 
 def _count(principal, count_id: str) -> dict:

@@ -79,6 +79,11 @@ def view(doc: dict) -> dict:
             "total": sum(line["amount"] for line in lines)}
 
 
+def count(db, *, status=None, depot=None) -> int:
+    """How many orders the filter finds (the pages' "N in all")."""
+    return db.purchase_orders.count_documents({k: v for k, v in (("status", status), ("depot", depot)) if v})
+
+
 def find(db, *, status=None, depot=None, after=None, skip=0, limit=50) -> list[dict]:
     """Orders newest first, filtered."""
     query = {k: v for k, v in (("status", status), ("depot", depot)) if v}

@@ -224,3 +224,22 @@ def test_a_page_number_or_cover_in_digits_python_cannot_count_is_the_first_page_
     assert 'data-sku="YRN"' in page(f"/warehouse/stock?page={odd}")  # the first page
     assert 'value="60"' in page(f"/admin/replenishment?cover_days={odd}")  # the default cover
     assert 'value="45"' in page(f"/admin/replenishment?cover_days={quote('४५')}")  # Devanagari digits count
+
+
+def test_every_purchase_order_and_count_of_a_depot_can_be_reached_a_page_at_a_time(page, runtime):
+    """The pages listed the newest 200 orders and 100 counts and no more: older ones could not be found there."""
+    from services.inventory import counts, purchase_orders, suppliers
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Mill", "district": "Salem"})
+    for _ in range(205):
+        purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-01",
+                                            "lines": [{"sku": "YRN", "quantity": 1_000, "price": 100}]}, by="boss")
+    for _ in range(105):
+        counts.start(runtime.db, "VNS", by="clerk")
+    first = page("/admin/purchase-orders")
+    assert len(rows(first, "orders")) == 50 and "205 in all" in first and "PO-00205" in first
+    last = page("/admin/purchase-orders?page=5")
+    assert [re.search(r'data-order="([^"]+)"', r).group(1) for r in rows(last, "orders")] == \
+        ["PO-00005", "PO-00004", "PO-00003", "PO-00002", "PO-00001"]
+    assert "PO-00001" in page("/admin/purchase-orders?status=draft&page=5")  # the filter stays on every page
+    listed = page("/warehouse/counts?page=3")
+    assert len(rows(listed, "counts")) == 5 and "105 in all" in listed and 'data-count="CNT-00001"' in listed
