@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request
 
 from services.inventory import order_rules, purchase_orders, replenishment, suppliers
 from services.inventory.api_stock import depot_scope
-from services.inventory.pages import depot_of, materials
+from services.inventory.pages import depot_of, known_depots, materials
 from shared.lists import pager
 from shared.pages import page
 from shared.quantity import ascii_digits
@@ -41,6 +41,7 @@ def order_list(principal):
 @page("admin", "warehouse")
 def order_detail(principal, number):
     order = purchase_orders.get(db(), number, depot=depot_scope())  # warehouse staff: their depot's only
+    known_depots()  # the depot named in the page's language
     actions = [a for a in ("send", "close", "cancel") if order_rules.may(a, order["status"])
                and not (a == "cancel" and any(line["received"] for line in order["lines"]))]
     return render_template("inventory/purchase_order.html", order=order, materials=materials(), actions=actions,

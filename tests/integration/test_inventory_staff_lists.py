@@ -243,3 +243,19 @@ def test_every_purchase_order_and_count_of_a_depot_can_be_reached_a_page_at_a_ti
     assert "PO-00001" in page("/admin/purchase-orders?status=draft&page=5")  # the filter stays on every page
     listed = page("/warehouse/counts?page=3")
     assert len(rows(listed, "counts")) == 5 and "105 in all" in listed and 'data-count="CNT-00001"' in listed
+
+
+def test_a_count_and_an_order_name_their_depot_in_the_readers_language(page, client, token, runtime):
+    """The count, its printed sheet and the order page named the depot by its code ('VNS'), where every other
+    page names it ('वाराणसी डिपो' on Hindi pages)."""
+    from services.inventory import counts, purchase_orders, suppliers
+    assert client.patch(f"{API}/depots/VNS", json={"name_hi": "वाराणसी डिपो"}, headers=token("admin")).status_code == 200
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Mill", "district": "Salem"})
+    number = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-01",
+                                                 "lines": [{"sku": "YRN", "quantity": 1_000, "price": 100}]},
+                                    by="boss")["purchase_order"]
+    count_id = counts.start(runtime.db, "VNS", by="clerk")["count_id"]
+    for path in (f"/warehouse/counts/{count_id}", f"/warehouse/counts/{count_id}/sheet",
+                 f"/admin/purchase-orders/{number}"):
+        assert "वाराणसी डिपो" in page(path, lang="hi"), path
+        assert "VNS depot" in page(path), path
