@@ -117,10 +117,11 @@ def _event(kind: str, doc: dict, correlation_id, lines=None, **fields) -> dict:
 
 
 def send(db, number: str, *, by: str, correlation_id=None) -> dict:
-    """Send a draft: its lines are now on order at the depot, each up to the supplier's tolerance."""
+    """Send a draft: its lines are now on order at the depot, each up to the supplier's tolerance (an inactive
+    supplier takes no new orders, drafts raised before it stopped included)."""
     doc = get(db, number)
     _allowed(doc, "send")
-    tolerance = suppliers.get(db, doc["supplier"]).get("tolerance_percent", 0)
+    tolerance = suppliers.active(db, doc["supplier"]).get("tolerance_percent", 0)
     doc["lines"] = [{**line, "limit": order_rules.limit(line["quantity"], tolerance)} for line in doc["lines"]]
     event = _event("PurchaseOrderSent", doc, correlation_id, expected_on=doc["expected_on"])
     _write(db, doc, {"$set": {"status": order_rules.SENT, "lines": [_stored(line) for line in doc["lines"]],

@@ -52,6 +52,21 @@ def test_suppliers_are_registered_listed_and_refused_when_wrong(api):
     api("GET", "/suppliers/NOPE", status=404)
 
 
+def test_a_draft_to_a_supplier_made_inactive_since_cannot_be_sent(api, runtime):
+    """'active: false stops new orders to it': a draft raised before is not sent to it either (nothing goes on
+    order at the depot); once active again it may be sent."""
+    number, second = order(api, send=False), order(api, send=False)
+    api("PATCH", "/suppliers/MILL-SRM", {"active": False}, status=200)
+    refused = api("POST", f"/purchase-orders/{number}/send", status=422, lang="hi")["error"]
+    assert refused["code"] == "supplier_inactive" and any("\u0900" <= ch <= "\u097f" for ch in refused["message"])
+    assert api("GET", f"/purchase-orders/{number}")["status"] == "draft"
+    assert api("GET", "/stock/VNS/YRN")["on_order"] == "0"
+    assert [e["type"] for e in runtime.db.purchase_orders.find_one({"_id": number})["outbox"]] == []
+    api("POST", f"/purchase-orders/{number}/cancel", status=200)  # it may still be cancelled
+    api("PATCH", "/suppliers/MILL-SRM", {"active": True}, status=200)
+    assert api("POST", f"/purchase-orders/{second}/send", status=200)["status"] == "sent"
+
+
 def test_a_supplier_naming_one_material_twice_is_refused_and_nothing_is_stored(api, runtime):
     """Two pack sizes or prices for one material: which one orders use cannot be told, so neither is taken."""
     twice = [{"sku": "YRN", "pack_size": "25", "price": "210"}, {"sku": "YRN", "pack_size": "10", "price": "190"}]
