@@ -35,10 +35,10 @@ from services.inventory import lot_rules
 from services.inventory.domain import Stock, stock_id
 from shared.loops import poll_until_stopped
 
-#: `at` is UTC; `at_ist` the same moment in India, as the pages show it
+#: `at` is UTC; `at_ist` the same moment in India, as the pages show it; columns added later go last
 CSV_COLUMNS = ("movement_id", "at", "type", "sku", "depot", "quantity", "reserved_change",
                "on_hand_after", "reserved_after", "from_depot", "to_depot", "reason", "reference",
-               "supplier", "lot", "unit_cost", "requisition_id", "by", "at_ist")
+               "supplier", "lot", "unit_cost", "requisition_id", "by", "at_ist", "purchase_order")
 
 
 def new_movement_id() -> str:

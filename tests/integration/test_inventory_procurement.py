@@ -281,3 +281,16 @@ def test_an_order_expected_on_a_day_already_past_in_india_is_refused(api, runtim
                status=400)["error"]["details"]["expected_on"]
     assert api("GET", f"/purchase-orders/{today['purchase_order']}")["expected_on"] == "2030-01-11"
     api("PATCH", f"/purchase-orders/{today['purchase_order']}", {"expected_on": "2030-01-12"}, status=200)
+
+
+def test_the_ledger_csv_names_the_order_each_receipt_came_on_as_the_ledger_does(api, runtime, config, token):
+    """GET /movements and the ledger page name a receipt's purchase order; its CSV had no column for it."""
+    number = order(api)
+    receipt(api, number, "40", lot="L-1")
+    api("POST", "/movements", {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "1"}, status=201)
+    assert [m.get("purchase_order") for m in api("GET", "/movements?type=receipt")] == [None, number]
+    answer = create_app(config, runtime).test_client().get("/api/v1/movements?format=csv&type=receipt",
+                                                            headers=token("warehouse", depot="VNS"))
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    table = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    assert [(r["quantity"], r["purchase_order"]) for r in table] == [("1", ""), ("40", number)]
