@@ -55,7 +55,7 @@ class Pager:
 def pager(total: int, size: int = PAGE_SIZE) -> Pager:
     """The page `?page=N` asks for, kept within the pages there are (the first for anything that is not a number)."""
     raw = ascii_digits(request.args.get("page", "1").strip())
-    number = int(raw) if raw.isdigit() and len(raw) < 7 else 1
+    number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1  # '²' is a digit int() refuses
     return Pager(min(max(number, 1), max(1, -(-total // size))), size, total)
 
 

@@ -15,7 +15,8 @@ import threading
 import time
 from dataclasses import dataclass
 
-from services.inventory import domain
+from services.inventory import clock, domain, lot_rules
+from services.inventory.store import stock_from
 
 STATUS = {domain.OK: "in_stock", domain.LOW: "low", domain.DEPLETED: "out"}
 LIMIT_DEPOTS, LIMIT_MATERIALS = 500, 5000
@@ -23,12 +24,16 @@ PLACE = ("address", "address_hi", "opening_hours")
 
 
 def gather(db) -> list[dict]:
-    """Every depot with every material and its status there (out where no stock was ever received)."""
+    """Every depot with every material and its status there (out where no stock was ever received, or where none of
+    it may be handed over)."""
     depots = list(db.depots.find({}, {"outbox": 0}).sort("_id", 1).limit(LIMIT_DEPOTS))
     materials = list(db.materials.find({}, {"name": 1, "name_hi": 1, "category": 1, "unit": 1})
                      .sort("_id", 1).limit(LIMIT_MATERIALS))
-    levels = {doc["_id"]: STATUS[domain.level_of(doc["on_hand"] - doc["reserved"], doc["reorder_level"])]
-              for doc in db.stock.find({}, {"on_hand": 1, "reserved": 1, "reorder_level": 1})}
+    today = clock.today()  # available as the API says it: not reserved, not in a lot on hold or expired (by today)
+    levels = {doc["_id"]: STATUS[domain.level_of(lot_rules.as_of(stock_from(doc), today).available,
+                                                 doc["reorder_level"])]
+              for doc in db.stock.find({}, {"sku": 1, "depot": 1, "on_hand": 1, "reserved": 1, "reorder_level": 1,
+                                            "lots": 1})}
     return [{"depot": depot["_id"], "name": depot["name"], "name_hi": depot.get("name_hi"), "district": depot["district"],
              **{k: depot.get(k) for k in PLACE},
              "materials": [{"sku": m["_id"], "name": m["name"], "name_hi": m["name_hi"], "category": m["category"],

@@ -29,6 +29,20 @@ def beyond(entry: dict, tolerance_percent: int) -> bool:
     return abs(entry["variance"]) * 100 > tolerance_percent * entry["book"]
 
 
-def adjustments(lines: list[dict]) -> list[dict]:
-    """One adjustment per line that differs, taking the books to what was counted."""
-    return [{"sku": x["sku"], "lot": x["lot"], "quantity": x["variance"]} for x in lines if x["variance"]]
+def adjustments(lines: list[dict], approved: list[dict] = (), corrections: list[dict] = ()) -> list[dict]:
+    """One adjustment per line that differs, taking the books to what was counted; the later count of a lot wins.
+
+    `approved`: lines ({sku, lot, counted_at}) of other counts already approved at the depot; a line counted before
+    one of them of the same lot gives way to it. `corrections`: what those counts posted ({sku, lot, quantity,
+    posted_at}); a line counted before such a correction was posted keeps only what it did not already put right.
+    """
+    out = []
+    for x in lines:
+        key = (x["sku"], x["lot"])
+        if any((c["sku"], c["lot"]) == key and c["counted_at"] > x["counted_at"] for c in approved):
+            continue
+        quantity = x["variance"] - sum(c["quantity"] for c in corrections
+                                       if (c["sku"], c["lot"]) == key and c["posted_at"] > x["counted_at"])
+        if quantity:
+            out.append({"sku": x["sku"], "lot": x["lot"], "quantity": quantity})
+    return out

@@ -7,6 +7,8 @@ them; each posts once by its id, so a crash in between is finished by inventory'
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from pymongo import ASCENDING, DESCENDING
 
 from services.inventory import clock, count_rules, domain, errors, ledger, lot_rules, movements
@@ -19,6 +21,7 @@ from shared.errors import Busy
 
 HIDDEN = {"outbox": 0}
 SHEET_LIMIT = 1000
+OTHER_COUNTS = 200  # counts approved at a depot while another was being counted: a few at most
 
 
 def start(db, depot: str, *, by: str) -> dict:
@@ -47,6 +50,11 @@ def get(db, count_id: str, *, depot: str | None = None) -> dict:
     if doc is None or (depot and doc["depot"] != depot):
         raise errors.CountNotFound({"count": count_id})
     return doc
+
+
+def count(db, *, depot=None) -> int:
+    """How many counts a depot has had (the page's "N in all")."""
+    return db.counts.count_documents({"depot": depot} if depot else {})
 
 
 def find(db, *, depot=None, after=None, skip=0, limit=50) -> list[dict]:
@@ -128,7 +136,9 @@ def approve(db, count_id: str, *, by: str, correlation_id=None) -> dict:
             raise errors.OwnCount({"count": count_id})
         if doc["status"] == count_rules.APPROVING:  # resuming: the adjustments are stored already
             return {"$set": {"resumed_by": by}}
-        planned = [{**a, "movement_id": ledger.new_movement_id()} for a in count_rules.adjustments(doc["lines"])]
+        planned = [{**a, "movement_id": ledger.new_movement_id()}
+                   for a in count_rules.adjustments([{**x, "counted_at": _utc(x["counted_at"])} for x in doc["lines"]],
+                                                    *_approved_since(db, doc))]
         _check_feasible(db, doc["depot"], planned)
         payload = {"count_id": count_id, "depot": doc["depot"], "by": by, "adjustments": planned}
         return {"$set": {"status": count_rules.APPROVING, "approved_by": by, "adjustments": planned},
@@ -139,6 +149,28 @@ def approve(db, count_id: str, *, by: str, correlation_id=None) -> dict:
     post_adjustments(db, {"count_id": count_id, "depot": doc["depot"], "by": doc["approved_by"],
                           "adjustments": doc["adjustments"]}, correlation_id=correlation_id)
     return view(get(db, count_id))
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _approved_since(db, doc: dict) -> tuple[list[dict], list[dict]]:
+    """Other counts at the depot, approved, that counted or corrected something after this count's first line was
+    counted (adjustment ids begin with their time): their lines and their adjustments (count_rules.adjustments)."""
+    if not doc["lines"]:
+        return [], []
+    first = min(_utc(x["counted_at"]) for x in doc["lines"])
+    since = ledger.id_at(first)
+    lines, corrections = [], []
+    for other in db.counts.find({"depot": doc["depot"], "_id": {"$ne": doc["_id"]},
+                                 "status": {"$in": [count_rules.APPROVING, count_rules.APPROVED]},
+                                 "$or": [{"lines.counted_at": {"$gte": first}},
+                                         {"adjustments.movement_id": {"$gte": since}}]},
+                                {"adjustments": 1, "lines": 1}).limit(OTHER_COUNTS):
+        lines += [{**x, "counted_at": _utc(x["counted_at"])} for x in other["lines"]]
+        corrections += [{**a, "posted_at": ledger.time_of(a["movement_id"])} for a in other.get("adjustments") or ()]
+    return lines, corrections
 
 
 def _check_feasible(db, depot: str, planned: list[dict]) -> None:

@@ -46,6 +46,14 @@ class WrongDepot(Forbidden):
     message = N_("You can record movements only at your own depot.")
 
 
+class NotReadyToHandOver(Conflict):
+    """A hand-over slip (gate pass) is printed only while every line is set aside for the requisition."""
+
+    code = "not_ready_to_hand_over"
+    message = N_("Request {requisition_id} is not set aside for hand-over now (it waits for stock, was cancelled or "
+                 "was handed over already), so no slip can be printed for it.")
+
+
 class SameDepot(RuleBroken):
     code = "same_depot"
     message = N_("A transfer must go to a different depot.")

@@ -35,10 +35,10 @@ from services.inventory import lot_rules
 from services.inventory.domain import Stock, stock_id
 from shared.loops import poll_until_stopped
 
-#: `at` is UTC; `at_ist` the same moment in India, as the pages show it
+#: `at` is UTC; `at_ist` the same moment in India, as the pages show it; columns added later go last
 CSV_COLUMNS = ("movement_id", "at", "type", "sku", "depot", "quantity", "reserved_change",
                "on_hand_after", "reserved_after", "from_depot", "to_depot", "reason", "reference",
-               "supplier", "lot", "unit_cost", "requisition_id", "by", "at_ist")
+               "supplier", "lot", "unit_cost", "requisition_id", "by", "at_ist", "purchase_order")
 
 
 def new_movement_id() -> str:
@@ -114,6 +114,11 @@ SEARCHED = ("reference", "supplier", "lot", "purchase_order", "requisition_id", 
 def id_at(moment: datetime) -> str:
     """The smallest movement id written at or after `moment` (ids begin with their time, new_movement_id)."""
     return f"{int(moment.timestamp() * 1_000_000_000):016x}"
+
+
+def time_of(movement_id: str) -> datetime:
+    """When a movement id was made (the inverse of id_at, to the microsecond)."""
+    return datetime.fromtimestamp(int(movement_id[:16], 16) / 1_000_000_000, timezone.utc)
 
 
 def movements_query(*, sku=None, depot=None, type_=None, requisition_id=None, before=None, since=None, until=None,

@@ -55,11 +55,19 @@ def place(code: str | None) -> str:
     return material_name(g.get("depots", {}).get(code), code)
 
 
-def depot_of(principal) -> tuple[str | None, list[dict]]:
-    """Warehouse staff work at their depot; admins choose one (the first by default)."""
+def known_depots() -> list[dict]:
+    """The depots, kept for `place` to name them in the page's language."""
     depots = catalog.list_depots(db(), limit=200)
     g.depots = {d["code"]: d for d in depots}
-    if principal.role == "warehouse" and principal.depot:
+    return depots
+
+
+def depot_of(principal) -> tuple[str | None, list[dict]]:
+    """Warehouse staff of a depot work at it; admins and central warehouse staff (no depot on their token) choose one
+    (the first by default): the pages then offer the choice and keep it in their links (`g.picks_depot`)."""
+    depots = known_depots()
+    g.picks_depot = not (principal.role == "warehouse" and principal.depot)
+    if not g.picks_depot:
         return principal.depot, depots
     codes = [d["code"] for d in depots]
     wanted = request.args.get("depot")

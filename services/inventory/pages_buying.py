@@ -5,8 +5,10 @@ from flask import Blueprint, render_template, request
 
 from services.inventory import order_rules, purchase_orders, replenishment, suppliers
 from services.inventory.api_stock import depot_scope
-from services.inventory.pages import depot_of, materials
+from services.inventory.pages import depot_of, known_depots, materials
+from shared.lists import pager
 from shared.pages import page
+from shared.quantity import ascii_digits
 from shared.web import db
 
 blp = Blueprint("inventory_buying", __name__, template_folder="templates")
@@ -23,11 +25,13 @@ def supplier_list(principal):
 @blp.get("/admin/purchase-orders")
 @page("admin", "warehouse")
 def order_list(principal):
-    """Orders newest first, by status; admins raise new ones here."""
+    """Orders newest first, by status, a page at a time; admins raise new ones here."""
     code, depots = depot_of(principal)
     status = request.args.get("status") if request.args.get("status") in order_rules.STATUSES else None
-    orders = purchase_orders.find(db(), status=status, depot=code, limit=200) if code else []
+    paging = pager(purchase_orders.count(db(), status=status, depot=code) if code else 0)
+    orders = purchase_orders.find(db(), status=status, depot=code, skip=paging.skip, limit=paging.size) if code else []
     return render_template("inventory/purchase_orders.html", orders=orders, status=status, depot=code, depots=depots,
+                           paging=paging,
                            statuses=order_rules.STATUSES, suppliers=[s for s in suppliers.find(db(), limit=200)
                                                                      if s.get("active", True)],
                            materials=materials(), rows=range(LINE_ROWS), keep={"status": status or ""})
@@ -37,6 +41,7 @@ def order_list(principal):
 @page("admin", "warehouse")
 def order_detail(principal, number):
     order = purchase_orders.get(db(), number, depot=depot_scope())  # warehouse staff: their depot's only
+    known_depots()  # the depot named in the page's language
     actions = [a for a in ("send", "close", "cancel") if order_rules.may(a, order["status"])
                and not (a == "cancel" and any(line["received"] for line in order["lines"]))]
     return render_template("inventory/purchase_order.html", order=order, materials=materials(), actions=actions,
@@ -50,8 +55,8 @@ def what_to_order(principal):
     code, depots = depot_of(principal)
     sellers = suppliers.find(db(), limit=200)
     chosen = request.args.get("supplier") if request.args.get("supplier") in {s["code"] for s in sellers} else None
-    days = request.args.get("cover_days", "60")
-    days = int(days) if days.isdigit() and 1 <= int(days) <= 365 else 60
+    days = ascii_digits(request.args.get("cover_days", "60").strip())  # '४५' is 45; '²' is a digit int() refuses
+    days = int(days) if days.isascii() and days.isdigit() and len(days) < 4 and 1 <= int(days) <= 365 else 60
     rows = replenishment.suggestions(db(), code, supplier=chosen, cover_days=days) if code else []
     charts = {row["sku"]: chart(replenishment.history(db(), code, row["sku"], row["on_hand"])) for row in rows}
     return render_template("inventory/replenishment.html", rows=rows, charts=charts, depot=code, depots=depots,

@@ -6,7 +6,9 @@ from flask import Blueprint, render_template
 
 from services.inventory import clock, people, queries
 from services.inventory.api_stock import own_depot
+from services.inventory.errors import NotReadyToHandOver
 from services.inventory.pages import depot_of, materials
+from services.inventory.reservations import HELD
 from shared.errors import NotFound
 from shared.pages import page
 from shared.web import db
@@ -34,6 +36,8 @@ def slip(principal, requisition_id):
     if doc is None:
         raise NotFound({"requisition_id": requisition_id})
     own_depot(doc["depot"])  # warehouse staff print slips of their own depot
+    if doc["status"] != HELD:  # a gate pass lets material out: none for what is not (or no longer) set aside
+        raise NotReadyToHandOver({"requisition_id": requisition_id, "status": doc["status"]})
     ready = queries.ready_to_dispatch(db(), doc["depot"])  # lots are planned in the order hand-overs are ready
     plan = queries.dispatch_plans(db(), doc["depot"], ready).get(doc["_id"], {})
     return render_template("inventory/slip.html", r=doc, plan=plan, materials=materials(),

@@ -5,7 +5,8 @@ from flask import Blueprint, render_template
 
 from services.inventory import counts, queries
 from services.inventory.api_stock import depot_scope
-from services.inventory.pages import depot_of, materials
+from services.inventory.pages import depot_of, known_depots, materials
+from shared.lists import pager
 from shared.pages import page
 from shared.web import db
 
@@ -26,13 +27,16 @@ def lot_list(principal):
 @blp.get("/warehouse/counts")
 @page("warehouse", "admin")
 def count_list(principal):
+    """The depot's counts, newest first, a page at a time."""
     code, depots = depot_of(principal)
-    found = counts.find(db(), depot=code, limit=100) if code else []
-    return render_template("inventory/counts.html", counts=found, depot=code, depots=depots)
+    paging = pager(counts.count(db(), depot=code) if code else 0)
+    found = counts.find(db(), depot=code, skip=paging.skip, limit=paging.size) if code else []
+    return render_template("inventory/counts.html", counts=found, depot=code, depots=depots, paging=paging)
 
 
 def _count(principal, count_id: str) -> dict:
     doc = counts.view(counts.get(db(), count_id, depot=depot_scope()))  # another depot's: not found, as in the API
+    known_depots()  # the depot named in the page's language
     counted = {(line["sku"], line["lot"]): line for line in doc["lines"]}
     sheet = [{**row, "line": counted.pop((row["sku"], row["lot"]), None)} for row in doc["sheet"]]
     sheet += [{"sku": sku, "lot": lot, "book": line["book"], "line": line} for (sku, lot), line in counted.items()]

@@ -38,8 +38,8 @@ def _lines(db, lines: list[dict]) -> list[dict]:
     return out
 
 
-def create(db, body: dict, *, by: str) -> dict:
-    """A draft order; nothing is expected at the depot until it is sent."""
+def create(db, body: dict, *, by: str, origin: str | None = None) -> dict:
+    """A draft order; nothing is expected at the depot until it is sent. `origin`: what drafted it (replenishment)."""
     supplier = suppliers.active(db, body["supplier"])
     depot_or_error(db, body["depot"])
     lines = _lines(db, body["lines"])
@@ -47,7 +47,8 @@ def create(db, body: dict, *, by: str) -> dict:
     doc = {"_id": next_number(db, "purchase_order", "PO"), "supplier": supplier["code"],
            "supplier_name": supplier["name"], "depot": body["depot"], "lines": lines,
            "expected_on": body["expected_on"], "status": order_rules.DRAFT, "note": body.get("note") or "",
-           "created_by": by, "created_at": now, "updated_at": now, "receipts": [], "version": 1, "outbox": []}
+           "created_by": by, "created_at": now, "updated_at": now, "receipts": [], "version": 1, "outbox": [],
+           **({"origin": origin} if origin else {})}
     db.purchase_orders.insert_one(doc)
     return view(doc)
 
@@ -76,6 +77,11 @@ def view(doc: dict) -> dict:
               "amount": round_half_up(line["quantity"] * line["price"], SCALE)} for line in doc["lines"]]
     return {**{k: v for k, v in doc.items() if k != "outbox"}, "purchase_order": doc["_id"], "lines": lines,
             "total": sum(line["amount"] for line in lines)}
+
+
+def count(db, *, status=None, depot=None) -> int:
+    """How many orders the filter finds (the pages' "N in all")."""
+    return db.purchase_orders.count_documents({k: v for k, v in (("status", status), ("depot", depot)) if v})
 
 
 def find(db, *, status=None, depot=None, after=None, skip=0, limit=50) -> list[dict]:
@@ -111,10 +117,11 @@ def _event(kind: str, doc: dict, correlation_id, lines=None, **fields) -> dict:
 
 
 def send(db, number: str, *, by: str, correlation_id=None) -> dict:
-    """Send a draft: its lines are now on order at the depot, each up to the supplier's tolerance."""
+    """Send a draft: its lines are now on order at the depot, each up to the supplier's tolerance (an inactive
+    supplier takes no new orders, drafts raised before it stopped included)."""
     doc = get(db, number)
     _allowed(doc, "send")
-    tolerance = suppliers.get(db, doc["supplier"]).get("tolerance_percent", 0)
+    tolerance = suppliers.active(db, doc["supplier"]).get("tolerance_percent", 0)
     doc["lines"] = [{**line, "limit": order_rules.limit(line["quantity"], tolerance)} for line in doc["lines"]]
     event = _event("PurchaseOrderSent", doc, correlation_id, expected_on=doc["expected_on"])
     _write(db, doc, {"$set": {"status": order_rules.SENT, "lines": [_stored(line) for line in doc["lines"]],

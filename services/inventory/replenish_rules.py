@@ -17,10 +17,9 @@ def days_of_cover(available: int, on_order: int, avg: int) -> float | None:
 
 
 def target(avg: int, cover_days: int, reorder_level: int, max_level: int | None) -> int:
-    """The level to order up to: the material's max level, else enough for `cover_days` (at least the reorder level)."""
-    if max_level:
-        return max_level
-    return max(reorder_level, avg * cover_days)
+    """The level to order up to: the material's max level, else enough for `cover_days`; at least the reorder level,
+    so that ordering what is suggested never leaves the stock running low (a max level set below it)."""
+    return max(reorder_level, max_level or avg * cover_days)
 
 
 def suggest(target_level: int, available: int, on_order: int, waitlisted: int, pack: int | None) -> int:

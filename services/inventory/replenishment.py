@@ -12,6 +12,7 @@ from services.inventory.waitlist import WAITLISTED
 from shared.calendar import IST
 
 ROWS = 500
+ORIGIN = "replenishment"  # a draft order's `origin`: made from the suggestions (the page says so in words)
 MAX_MATERIALS = 5_000  # materials a depot may list: at most the whole catalog, which is far smaller
 
 
@@ -87,7 +88,7 @@ def draft_order(db, body: dict, *, by: str) -> dict:
               "price": suppliers.item(seller, row["sku"]).get("price") or 0} for row in rows]
     expected = (clock.today() + timedelta(days=seller.get("lead_time_days", 30))).isoformat()
     return purchase_orders.create(db, {"supplier": seller["code"], "depot": body["depot"], "lines": lines,
-                                       "expected_on": expected, "note": "replenishment"}, by=by)
+                                       "expected_on": expected}, by=by, origin=ORIGIN)
 
 
 def history(db, depot: str, sku: str, on_hand: int, days: int = rules.HISTORY_DAYS) -> dict:

@@ -17,6 +17,12 @@ GSTIN = v.Regexp(r"^(?:[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z])?$",
                  error=F_("a GSTIN has 15 characters, e.g. 09AAACH7409R1ZZ (or leave it empty)"))
 
 
+def _distinct_skus(lines):
+    skus = [line["sku"] for line in lines]
+    if len(skus) != len(set(skus)):
+        raise ma.ValidationError(F_("each material at most once"))
+
+
 class SupplierItem(ma.Schema):
     sku = f.String(required=True, validate=CODE)
     pack_size = Quantity(load_default=None, allow_none=True, positive=True)
@@ -30,7 +36,8 @@ class SupplierSchema(ma.Schema):
     gstin = f.String(load_default="", validate=GSTIN)
     tolerance_percent = f.Integer(load_default=0, validate=v.Range(min=0, max=50))
     lead_time_days = f.Integer(load_default=30, validate=v.Range(min=0, max=365))
-    items = f.List(f.Nested(SupplierItem), load_default=list, validate=v.Length(max=500))
+    items = f.List(f.Nested(SupplierItem), load_default=list, validate=[v.Length(max=500), _distinct_skus],
+                   metadata={"description": "each material at most once: its pack size and price"})
     active = f.Boolean(dump_only=True)
 
 
@@ -40,19 +47,13 @@ class SupplierPatchSchema(ma.Schema):
     gstin = f.String(validate=GSTIN)
     tolerance_percent = f.Integer(validate=v.Range(min=0, max=50))
     lead_time_days = f.Integer(validate=v.Range(min=0, max=365))
-    items = f.List(f.Nested(SupplierItem), validate=v.Length(max=500))
+    items = f.List(f.Nested(SupplierItem), validate=[v.Length(max=500), _distinct_skus])
     active = f.Boolean()
 
     @ma.validates_schema
     def _something(self, data, **kwargs):
         if not data:
             raise ma.ValidationError(F_("send at least one field to change"), "_schema")
-
-
-def _distinct_skus(lines):
-    skus = [line["sku"] for line in lines]
-    if len(skus) != len(set(skus)):
-        raise ma.ValidationError(F_("each material at most once"))
 
 
 class OrderLineSchema(ma.Schema):
@@ -94,6 +95,8 @@ class PurchaseOrderSchema(ma.Schema):
     lines = f.List(f.Nested(OrderLineSchema), required=True, **_LINES)
     expected_on = Day(required=True, **_EXPECTED)
     note = f.String(load_default="", validate=v.Length(max=1000))
+    origin = f.String(dump_only=True, metadata={"description": "replenishment: drafted from the what-to-order "
+                                                               "suggestions (absent: raised by hand)"})
     status = f.String(dump_only=True)
     total = Money(dump_only=True)
     overdue = f.String(dump_only=True, allow_none=True)

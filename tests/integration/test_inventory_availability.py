@@ -57,6 +57,26 @@ def test_anyone_sees_in_stock_low_or_out_per_depot_and_material_never_how_much(p
     assert (depot["depot"], [m["status"] for m in depot["materials"]]) == ("VNS", ["in_stock"])
 
 
+def test_a_lot_on_hold_or_expired_is_not_in_stock_for_the_public_as_it_is_not_available(public, admin,
+                                                                                         monkeypatch):
+    """Artisans travel on what the page says: stock nobody may hand over (a lot held for inspection, or past its
+    expiry date even before anything marks it) counts as the API's `available` does, not as on hand."""
+    from datetime import timedelta
+
+    from services.inventory import clock
+    assert move(public, admin, type="receipt", sku="YRN", depot="VNS", quantity="50", lot="Y1").status_code == 201
+    assert move(public, admin, type="receipt", sku="DYE", depot="VNS", quantity="20",
+                lot={"code": "D1", "expires_on": (clock.today() + timedelta(days=3)).isoformat()}).status_code == 201
+    assert move(public, admin, type="receipt", sku="DYE", depot="BHD", quantity="20").status_code == 201
+    assert public.post(f"{API}/stock/VNS/YRN/lots/hold", json={"lot": "Y1"}, headers=admin).status_code == 200
+    later = clock.today() + timedelta(days=3)
+    monkeypatch.setattr(clock, "today", lambda: later)  # D1 expired today; no write has marked it yet
+    assert public.get(f"{API}/stock/VNS/DYE", headers=admin).json["available"] == "0"
+    assert public.get(f"{API}/stock/VNS/YRN", headers=admin).json["available"] == "0"
+    found = statuses(public)
+    assert (found["VNS", "YRN"], found["VNS", "DYE"], found["BHD", "DYE"]) == ("out", "out", "in_stock")
+
+
 def test_the_answer_is_cached_and_a_browser_may_keep_it(config, runtime, admin):
     from services.inventory import create_app
     cached = create_app(config.with_(public_cache_seconds=3600), runtime).test_client()

@@ -104,7 +104,7 @@ def test_the_counter_cannot_approve_their_own_count_nor_can_an_empty_count_be_su
                status=409)["error"]["code"] == "count_status"
     assert api("POST", "/counts", {"depot": "VNS"}, who="other", status=403)["error"]["code"] == "wrong_depot"
     assert api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "A", "counted": "2"}, who="other",
-               status=403)["error"]["code"] == "wrong_depot"
+               status=404)["error"]["code"] == "unknown_count"  # another depot's count, as when read
 
 
 def test_an_approval_that_died_half_way_is_finished_once_by_its_event(api, runtime, config, monkeypatch):
@@ -155,3 +155,37 @@ def test_warehouse_staff_read_only_their_own_depots_counts(api):
     for query in ("", "?depot=BHD"):
         assert [c["count_id"] for c in api("GET", f"/counts{query}")] == [own]
     assert [c["count_id"] for c in api("GET", "/counts", who="admin")] == [other, own]
+
+
+def test_another_depots_count_cannot_be_counted_or_submitted_and_is_not_found_as_when_read(api, runtime):
+    """Writing to another depot's count says what reading it says (404 unknown_count), not that it exists."""
+    theirs = api("POST", "/counts", {"depot": "BHD"}, who="admin", status=201)["count_id"]
+    before = runtime.db.counts.find_one({"_id": theirs})
+    line = {"sku": "YRN", "counted": "5"}
+    for method, path, body in (("PUT", f"/counts/{theirs}/lines", line), ("POST", f"/counts/{theirs}/submit", None)):
+        error = api(method, path, body, status=404, lang="hi")["error"]
+        assert error["code"] == "unknown_count" and any("\u0900" <= ch <= "\u097f" for ch in error["message"])
+        assert error == api(method, "/counts/CNT-99999" + path[len(f"/counts/{theirs}"):], body, status=404,
+                            lang="hi")["error"] | {"details": {"count": theirs}}
+    assert runtime.db.counts.find_one({"_id": theirs}) == before  # nothing counted, nothing submitted
+
+
+@pytest.mark.parametrize("first_says, second_says, approve_first_count_first", [
+    ("59", "59", True), ("59", "59", False), ("59", "57", True), ("59", "57", False), ("59", "60", True),
+    ("59", "60", False), ("60", "59", True), ("60", "59", False)])
+def test_two_counts_of_one_lot_correct_the_books_once_and_the_later_count_wins(
+        api, runtime, first_says, second_says, approve_first_count_first):
+    """Two counts open at one depot both find lot A short: approving both must not take the difference off twice."""
+    first, second = start(api), start(api)
+    api("PUT", f"/counts/{first}/lines", {"sku": "YRN", "lot": "A", "counted": first_says}, status=200)
+    api("POST", "/movements", {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": "-10",
+                               "reason": "damage", "lot": "A"}, status=201)  # books 50, as both counts see it
+    api("PUT", f"/counts/{second}/lines", {"sku": "YRN", "lot": "A", "counted": str(int(second_says) - 10)},
+        status=200)
+    for count_id in (first, second):
+        api("POST", f"/counts/{count_id}/submit", status=200)
+    for count_id in (first, second) if approve_first_count_first else (second, first):
+        assert api("POST", f"/counts/{count_id}/approve", who="admin", status=200)["status"] == "approved"
+    lot = next(x for x in api("GET", "/stock/VNS/YRN")["lots"] if x["lot"] == "A")
+    assert lot["on_hand"] == str(int(second_says) - 10)  # what the later count found, once
+    check_invariants(runtime.db)

@@ -52,6 +52,34 @@ def test_suppliers_are_registered_listed_and_refused_when_wrong(api):
     api("GET", "/suppliers/NOPE", status=404)
 
 
+def test_a_draft_to_a_supplier_made_inactive_since_cannot_be_sent(api, runtime):
+    """'active: false stops new orders to it': a draft raised before is not sent to it either (nothing goes on
+    order at the depot); once active again it may be sent."""
+    number, second = order(api, send=False), order(api, send=False)
+    api("PATCH", "/suppliers/MILL-SRM", {"active": False}, status=200)
+    refused = api("POST", f"/purchase-orders/{number}/send", status=422, lang="hi")["error"]
+    assert refused["code"] == "supplier_inactive" and any("\u0900" <= ch <= "\u097f" for ch in refused["message"])
+    assert api("GET", f"/purchase-orders/{number}")["status"] == "draft"
+    assert api("GET", "/stock/VNS/YRN")["on_order"] == "0"
+    assert [e["type"] for e in runtime.db.purchase_orders.find_one({"_id": number})["outbox"]] == []
+    api("POST", f"/purchase-orders/{number}/cancel", status=200)  # it may still be cancelled
+    api("PATCH", "/suppliers/MILL-SRM", {"active": True}, status=200)
+    assert api("POST", f"/purchase-orders/{second}/send", status=200)["status"] == "sent"
+
+
+def test_a_supplier_naming_one_material_twice_is_refused_and_nothing_is_stored(api, runtime):
+    """Two pack sizes or prices for one material: which one orders use cannot be told, so neither is taken."""
+    twice = [{"sku": "YRN", "pack_size": "25", "price": "210"}, {"sku": "YRN", "pack_size": "10", "price": "190"}]
+    refused = api("POST", "/suppliers", {**MILL, "code": "MILL-TWO", "items": twice}, status=400, lang="hi")["error"]
+    assert refused["code"] == "validation_error" and list(refused["details"]) == ["items"]
+    assert any("\u0900" <= ch <= "\u097f" for ch in str(refused["details"]["items"]))
+    assert runtime.db.suppliers.find_one({"_id": "MILL-TWO"}) is None
+    api("PATCH", "/suppliers/MILL-SRM", {"items": twice[:1]}, status=200)
+    assert api("PATCH", "/suppliers/MILL-SRM", {"items": twice}, status=400)["error"]["details"] == \
+        {"items": ["each material at most once"]}
+    assert [(i["sku"], i["pack_size"]) for i in api("GET", "/suppliers/MILL-SRM")["items"]] == [("YRN", "25")]
+
+
 @pytest.mark.parametrize("line, status, code", [
     ({"sku": "NOPE", "quantity": "1", "price": "1"}, 422, "unknown_material"),
     ({"sku": "YRN", "quantity": "0", "price": "1"}, 400, "validation_error"),
@@ -253,3 +281,16 @@ def test_an_order_expected_on_a_day_already_past_in_india_is_refused(api, runtim
                status=400)["error"]["details"]["expected_on"]
     assert api("GET", f"/purchase-orders/{today['purchase_order']}")["expected_on"] == "2030-01-11"
     api("PATCH", f"/purchase-orders/{today['purchase_order']}", {"expected_on": "2030-01-12"}, status=200)
+
+
+def test_the_ledger_csv_names_the_order_each_receipt_came_on_as_the_ledger_does(api, runtime, config, token):
+    """GET /movements and the ledger page name a receipt's purchase order; its CSV had no column for it."""
+    number = order(api)
+    receipt(api, number, "40", lot="L-1")
+    api("POST", "/movements", {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "1"}, status=201)
+    assert [m.get("purchase_order") for m in api("GET", "/movements?type=receipt")] == [None, number]
+    answer = create_app(config, runtime).test_client().get("/api/v1/movements?format=csv&type=receipt",
+                                                            headers=token("warehouse", depot="VNS"))
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    table = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    assert [(r["quantity"], r["purchase_order"]) for r in table] == [("1", ""), ("40", number)]

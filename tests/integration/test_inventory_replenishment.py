@@ -2,6 +2,7 @@
 import csv
 import io
 import itertools
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -122,3 +123,44 @@ def test_a_material_never_stocked_at_the_depot_but_kept_by_a_reorder_level_is_su
                 status=201)
     assert [(x["sku"], x["quantity"]) for x in draft["lines"]] == [("YRN", "25")]  # the mill's packs of 25
     assert runtime.db.stock.find_one({"_id": "BHD/YRN"}) is None  # a suggestion stores nothing
+
+
+def test_a_maximum_level_below_the_reorder_level_never_suggests_too_little_to_leave_running_low(api, runtime):
+    """Ordering what is suggested must lift the stock to at least its reorder level, whatever the maximum says."""
+    api("PATCH", "/materials/YRN", {"max_level": "20"}, status=200)
+    api("PATCH", "/materials/YRN", {"reorder_level": "50"}, status=200)  # raised later, on the catalog page
+    api("POST", "/movements", {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "10"}, status=201)
+    yarn = row(api("GET", "/replenishment?depot=VNS", status=200), "YRN")
+    assert (yarn["target"], yarn["suggested_quantity"]) == ("50", "40")  # was 20 and 10: still running low after
+    assert api("GET", "/stock/VNS/YRN", status=200)["available"] == "10"
+    draft = api("POST", "/replenishment/purchase-orders", {"depot": "VNS", "supplier": "MILL", "skus": ["YRN"]},
+                status=201)
+    assert [(x["sku"], x["quantity"]) for x in draft["lines"]] == [("YRN", "50")]  # 40 in the mill's packs of 25
+    api("PATCH", "/materials/YRN", {"max_level": "80"}, status=200)  # a maximum above it still decides
+    assert row(api("GET", "/replenishment?depot=VNS", status=200), "YRN")["target"] == "80"
+
+
+def test_a_draft_made_from_the_suggestions_says_so_in_the_readers_language(api, runtime, config):
+    """The order page said 'replenishment' (a code word, English on the Hindi page) in the note of such drafts."""
+    from shared.auth import COOKIE, issue_token
+    from shared.i18n import LANG_COOKIE
+    draft = api("POST", "/replenishment/purchase-orders", {"depot": "VNS", "supplier": "MILL", "skus": ["YRN"]},
+                status=201)
+    assert (draft["note"], draft["origin"]) == ("", "replenishment")
+    made_by_hand = api("POST", "/purchase-orders", {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-01",
+                                                    "lines": [{"sku": "YRN", "quantity": "5", "price": "1"}]},
+                       status=201)
+    assert "origin" not in made_by_hand
+    client = create_app(config, runtime).test_client()
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="boss", role="admin"))
+    pages = {}
+    for lang in ("en", "hi"):
+        client.set_cookie(LANG_COOKIE, lang)
+        pages[lang] = client.get(f"/admin/purchase-orders/{draft['purchase_order']}").get_data(as_text=True)
+    for html in pages.values():  # as text on the page (the menu's link to /admin/replenishment is no text)
+        assert "replenishment" not in re.sub(r"<[^>]*>", " ", html)
+    assert "Drafted from the what-to-order suggestions." in pages["en"]
+    assert "सुझावों" in pages["hi"]
+    client.set_cookie(LANG_COOKIE, "en")
+    assert "what-to-order" not in client.get(f"/admin/purchase-orders/{made_by_hand['purchase_order']}").get_data(
+        as_text=True)

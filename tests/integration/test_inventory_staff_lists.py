@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import quote
 from datetime import date, timedelta
 
 import pytest
@@ -173,3 +174,88 @@ def test_too_little_stock_says_what_is_available_in_its_unit_and_depots_have_hin
     assert changed.status_code == 200 and changed.json["name_hi"] == "वाराणसी डिपो"
     assert "वाराणसी डिपो में स्टॉक" in page("/warehouse/stock", lang="hi")
     assert "Stock at VNS depot" in page("/warehouse/stock")
+
+
+def test_no_gate_pass_is_printed_for_a_request_that_is_not_set_aside_for_hand_over(page, runtime, config):
+    handle = make_handler(runtime.db, config)
+    handle(requisition("RequisitionApproved", "R-GONE", [("YRN", 12_000)]))
+    assert "Hand-over slip (gate pass)" in page("/warehouse/dispatch/R-GONE/slip")  # held: ready to hand over
+    handle(requisition("RequisitionCancelled", "R-GONE", [("YRN", 12_000)]))
+    handle(requisition("RequisitionApproved", "R-WAIT", [("YRN", 500_000)]))  # more than there is: waitlisted
+    handle(requisition("RequisitionApproved", "R-DONE", [("DYE", 100)]))
+    handle(requisition("RequisitionDispatched", "R-DONE", [("DYE", 100)]))
+    assert [runtime.db.reservations.find_one({"_id": rid})["status"] for rid in ("R-GONE", "R-WAIT", "R-DONE")] == \
+        ["released", "waitlisted", "issued"]
+    for rid in ("R-GONE", "R-WAIT", "R-DONE"):
+        refused = page(f"/warehouse/dispatch/{rid}/slip", status=409)
+        assert "gate pass" not in refused.lower() and "Handed over by" not in refused
+        assert f"{rid} is not set aside for hand-over" in refused
+        assert "सौंपने" in page(f"/warehouse/dispatch/{rid}/slip", lang="hi", status=409)
+
+
+def test_central_warehouse_staff_choose_the_depot_and_stay_on_it_from_page_to_page(client, config, runtime):
+    """Warehouse staff without a depot of their own (central staff) may work at any depot: the pages let them choose
+    it, as admins do, and links keep it (a material's card at BHD is BHD's, not the first depot's)."""
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "BHD", "quantity": 7_000},
+                              by="clerk")
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="central", role="warehouse"))
+    stock = client.get("/warehouse/stock?depot=BHD").get_data(as_text=True)
+    assert 'id="depot-choice"' in stock and '<option value="BHD" selected>' in stock
+    assert 'href="/warehouse/stock/YRN?depot=BHD"' in stock
+    card = client.get("/warehouse/stock/YRN?depot=BHD").get_data(as_text=True)
+    assert 'href="/warehouse/stock?depot=BHD"' in card and "/warehouse/ledger?depot=BHD&amp;sku=YRN" in card
+    ledger_page = client.get("/warehouse/ledger?depot=BHD").get_data(as_text=True)
+    assert 'id="f-depot"' in ledger_page and '<option value="BHD" selected>' in ledger_page
+    for path in ("/warehouse/movements", "/warehouse/lots", "/warehouse/dispatch", "/warehouse/counts",
+                 "/admin/purchase-orders", "/admin/replenishment"):
+        assert 'id="depot-choice"' in client.get(f"{path}?depot=BHD").get_data(as_text=True), path
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="clerk", role="warehouse", depot="VNS"))
+    own = client.get("/warehouse/stock?depot=BHD").get_data(as_text=True)  # staff of a depot: theirs only
+    assert 'id="depot-choice"' not in own and 'href="/warehouse/stock/YRN"' in own
+
+
+@pytest.mark.parametrize("odd", ["²", "①", "¹²", "9" * 5000])
+def test_a_page_number_or_cover_in_digits_python_cannot_count_is_the_first_page_not_an_error(page, odd):
+    """'²' or '①' count as digits to str.isdigit() but int() refuses them (as it does 5,000 digits): the pages
+    answered 500 where anything else that is not a page number shows the first page."""
+    odd = quote(odd)
+    for path in ("/warehouse/stock", "/warehouse/ledger", "/admin/catalog"):
+        page(f"{path}?page={odd}", role="admin")  # 200, not 500
+    assert 'data-sku="YRN"' in page(f"/warehouse/stock?page={odd}")  # the first page
+    assert 'value="60"' in page(f"/admin/replenishment?cover_days={odd}")  # the default cover
+    assert 'value="45"' in page(f"/admin/replenishment?cover_days={quote('४५')}")  # Devanagari digits count
+
+
+def test_every_purchase_order_and_count_of_a_depot_can_be_reached_a_page_at_a_time(page, runtime):
+    """The pages listed the newest 200 orders and 100 counts and no more: older ones could not be found there."""
+    from services.inventory import counts, purchase_orders, suppliers
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Mill", "district": "Salem"})
+    for _ in range(205):
+        purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-01",
+                                            "lines": [{"sku": "YRN", "quantity": 1_000, "price": 100}]}, by="boss")
+    for _ in range(105):
+        counts.start(runtime.db, "VNS", by="clerk")
+    first = page("/admin/purchase-orders")
+    assert len(rows(first, "orders")) == 50 and "205 in all" in first and "PO-00205" in first
+    last = page("/admin/purchase-orders?page=5")
+    assert [re.search(r'data-order="([^"]+)"', r).group(1) for r in rows(last, "orders")] == \
+        ["PO-00005", "PO-00004", "PO-00003", "PO-00002", "PO-00001"]
+    assert "PO-00001" in page("/admin/purchase-orders?status=draft&page=5")  # the filter stays on every page
+    listed = page("/warehouse/counts?page=3")
+    assert len(rows(listed, "counts")) == 5 and "105 in all" in listed and 'data-count="CNT-00001"' in listed
+
+
+def test_a_count_and_an_order_name_their_depot_in_the_readers_language(page, client, token, runtime):
+    """The count, its printed sheet and the order page named the depot by its code ('VNS'), where every other
+    page names it ('वाराणसी डिपो' on Hindi pages)."""
+    from services.inventory import counts, purchase_orders, suppliers
+    assert client.patch(f"{API}/depots/VNS", json={"name_hi": "वाराणसी डिपो"}, headers=token("admin")).status_code == 200
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Mill", "district": "Salem"})
+    number = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-01",
+                                                 "lines": [{"sku": "YRN", "quantity": 1_000, "price": 100}]},
+                                    by="boss")["purchase_order"]
+    count_id = counts.start(runtime.db, "VNS", by="clerk")["count_id"]
+    for path in (f"/warehouse/counts/{count_id}", f"/warehouse/counts/{count_id}/sheet",
+                 f"/admin/purchase-orders/{number}"):
+        assert "वाराणसी डिपो" in page(path, lang="hi"), path
+        assert "VNS depot" in page(path), path
