@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pymongo import ASCENDING, IndexModel
 
 from services.notifier import alerts, domain, notifications, projections
-from shared.calendar import last_full_day, month_of
+from shared.calendar import day_of, last_full_day, month_of
 from shared.envelope import Event
 
 INDEXES = {"shares": [IndexModel([("status", ASCENDING), ("received_at", ASCENDING)]),
@@ -84,7 +84,7 @@ def check_unconfirmed(db, now: datetime) -> int:
     for code, found in waiting.items():
         coop = projections.cooperative(db, code) or {}
         details = {**_named(code, coop), "waiting": len(found),
-                   "since": min(s["received_at"] for s in found).date().isoformat(),
+                   "since": day_of(min(s["received_at"] for s in found)),
                    "requisitions": sorted({s["requisition_id"] for s in found})[:20]}
         live = db.alerts.find_one({"open_key": domain.condition_key(domain.SHARES_UNCONFIRMED, None, None, code)},
                                   {"details": 1})

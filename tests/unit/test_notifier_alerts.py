@@ -223,3 +223,13 @@ def test_shares_unconfirmed_follows_the_answers_and_resolves_when_all_are_in(db,
     assert (answer("ART-1", 1)["details"]["waiting"], answer("ART-1", 2)["status"]) == (1, "open")
     done = answer("ART-2", 3)
     assert (done["status"], done["resolved"]["by"]) == ("resolved", "system")
+
+
+def test_shares_unconfirmed_say_since_which_day_in_india(db, config):
+    """A requisition received at 01:30 on 3 November in India (20:00 UTC on the 2nd) waits since 3 November."""
+    share = {"requisition_id": "REQ-1", "cooperative": "SMBSS", "depot": "VNS", "received_at": "2026-11-02T20:00:00Z"}
+    apply_all(db, config, [new_event("ShareCodeIssued", "REQ-1", {
+        **share, "artisan_id": "ART-1", "lines": [{"sku": "YRN-COT", "quantity": 10_000}], "nonce": 1,
+        "expires_at": "2026-11-16T18:30:00+00:00"}, source="requests")])
+    Dispatcher(db, config).periodic(datetime(2026, 11, 12, 10, 0, tzinfo=timezone.utc))
+    assert alerts.find(db, kind=domain.SHARES_UNCONFIRMED)[0]["details"]["since"] == "2026-11-03"
