@@ -56,3 +56,9 @@ def not_blank(value: str) -> None:
 def filled(most: int) -> list:
     """The validators of a label people read (a name, a district): 1 to `most` characters, not only spaces."""
     return [validate.Length(min=1, max=most), not_blank]
+
+
+def plain_name(name: str) -> str:
+    """A place or craft as people mean it, case and spacing aside: 'Sant  Ravidas nagar ' is 'Sant Ravidas Nagar'
+    (districts typed on one form and another are one district)."""
+    return " ".join(name.split()).casefold()

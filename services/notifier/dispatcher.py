@@ -101,7 +101,7 @@ def queue_digests(db, now: datetime, hour_utc: int) -> int:
             continue
         lang = contact.get("language") or "en"
         sections = {key: [texts.alert_headline(a, materials, depots, lang) for a in docs
-                          if domain.covers(contact.get("districts", []), a.get("district"))]
+                          if subscribers.covers(contact.get("districts", []), a.get("district"))]
                     for key, docs in found.items()}
         subject, text = texts.digest(day, sections, lang)
         queued += deliveries.add(db, deliveries.new(

@@ -96,13 +96,3 @@ def digest_day(now: datetime, hour_utc: int, zone: tzinfo = timezone.utc) -> str
         return None
     struck = now.replace(hour=hour_utc, minute=0, second=0, microsecond=0)
     return (struck.astimezone(zone).date() - timedelta(days=1)).isoformat()
-
-
-def covers(districts: list[str], district: str | None) -> bool:
-    """Whether a subscriber for `districts` (empty: all) hears about `district`: the same name in any case and
-    spacing ("varanasi", " Varanasi " are the depots' "Varanasi"), as people type them on the contact form."""
-    return not districts or (district is not None and _plain(district) in {_plain(d) for d in districts})
-
-
-def _plain(district: str) -> str:
-    return " ".join(district.split()).casefold()

@@ -8,6 +8,7 @@ from datetime import datetime
 from services.notifier import projections
 from services.notifier.errors import MonthNotBegun
 from shared.calendar import month_of
+from shared.text import plain_name
 
 DISTRIBUTION_GROUPS = ("district", "depot", "material", "cooperative")
 BENEFICIARY_GROUPS = ("social_category", "gender", "bpl")
@@ -60,14 +61,28 @@ def distribution(db, month: str, group_by: str) -> dict:
     material, value at the mill-gate price, subsidy, artisans and requisitions served."""
     docs = list(db.report_dispatches.find({"month": month}))
     groups: dict = defaultdict(_row)
+    districts = _district_names(db, docs) if group_by == "district" else {}
     for doc in docs:
         if group_by == "material":
             for line in doc["lines"]:
                 _add(groups[line["sku"]], doc, [line])
+        elif group_by == "district":
+            _add(groups[districts.get(plain_name(doc.get("district") or "")) or NONE], doc, doc["lines"])
         else:
             _add(groups[doc.get(group_by) or NONE], doc, doc["lines"])
     return {"month": month, "group_by": group_by, "rows": _finished(groups), "totals": _totals(docs),
             "units": _units(db, docs)}
+
+
+def _district_names(db, docs: list[dict]) -> dict[str, str]:
+    """How each district of `docs` is named in the report, by its plain name: one row whatever the case and spacing
+    it was typed with, named as a depot names it, else by its least spelling (as the subsidy claim is)."""
+    seen: dict[str, str] = {}
+    for doc in docs:
+        if shown := " ".join((doc.get("district") or "").split()):
+            seen[plain_name(shown)] = min(seen.get(plain_name(shown), shown), shown)
+    depots = {plain_name(d["district"]): d["district"] for d in db.depots.find({}, {"district": 1}) if d.get("district")}
+    return {key: depots.get(key, shown) for key, shown in seen.items()}
 
 
 def beneficiaries(db, month: str, group_by: str) -> dict:

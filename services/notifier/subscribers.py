@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from services.notifier import domain, outbound
 from shared.errors import Invalid
+from shared.text import plain_name
 
 
 def add_webhook(db, data: dict, *, by: str, allow: frozenset[str]) -> dict:
@@ -36,9 +37,15 @@ def deactivate_webhook(db, webhook_id: str) -> bool:
     return db.webhooks.update_one({"_id": webhook_id}, {"$set": {"active": False}}).matched_count == 1
 
 
+def covers(districts: list[str], district: str | None) -> bool:
+    """Whether a subscriber for `districts` (empty: all) hears about `district`: the same name in any case and
+    spacing ("varanasi", " Varanasi " are the depots' "Varanasi"), as people type them on the contact form."""
+    return not districts or (district is not None and plain_name(district) in {plain_name(d) for d in districts})
+
+
 def webhooks_for(db, topic: str, district: str | None) -> list[dict]:
     return [w for w in db.webhooks.find({"active": True, "topics": topic})
-            if domain.covers(w.get("districts", []), district)]
+            if covers(w.get("districts", []), district)]
 
 
 def add_contact(db, data: dict, *, by: str) -> dict:
@@ -66,4 +73,4 @@ def contact(db, contact_id: str) -> dict | None:
 
 
 def contacts_for(db, district: str | None) -> list[dict]:
-    return [c for c in db.contacts.find({}) if domain.covers(c.get("districts", []), district)]
+    return [c for c in db.contacts.find({}) if covers(c.get("districts", []), district)]

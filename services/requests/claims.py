@@ -16,6 +16,7 @@ from shared.calendar import month_of
 from shared.money import format_money
 from shared.quantity import format_quantity
 from shared.spreadsheet import csv_text, safe_cell
+from shared.text import plain_name
 
 UNKNOWN_DISTRICT = "-"
 
@@ -27,7 +28,7 @@ def tally(sales) -> dict[str, dict]:
     spelled: dict[str, str] = {}  # one row per district whatever the case or spacing it was typed with
     for district, artisan_id, lines in sales:
         shown = " ".join((district or "").split()) or UNKNOWN_DISTRICT
-        key = shown.casefold()
+        key = plain_name(shown)
         spelled[key] = min(spelled.get(key, shown), shown)
         row = rows.setdefault(key, {"artisans": set(), "quantities": {}, "units": {}, "value": 0, "subsidy": 0})
         for line in lines:

@@ -12,6 +12,7 @@ from services.requests.errors import SchemesOverlap, UnknownScheme
 from shared.envelope import utcnow_iso
 from shared.errors import AlreadyExists, Busy, Invalid
 from shared.i18n import F_
+from shared.text import plain_name
 
 BOOK = "schemes"
 MAX_ATTEMPTS = 20
@@ -37,17 +38,12 @@ def overlap(a: dict, b: dict) -> str | None:
     return common[0] if common else None
 
 
-def _plain(place: str) -> str:
-    """A district or craft as people mean it: 'Sant  Ravidas nagar ' is 'Sant Ravidas Nagar'."""
-    return " ".join(place.split()).casefold()
-
-
 def _folded(values) -> set[str]:
-    return {_plain(v) for v in values or ()}
+    return {plain_name(v) for v in values or ()}
 
 
 def _within(values, value) -> bool:
-    return not values or _plain(value or "") in _folded(values)
+    return not values or plain_name(value or "") in _folded(values)
 
 
 def _book(db) -> dict:

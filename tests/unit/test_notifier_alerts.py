@@ -233,3 +233,17 @@ def test_shares_unconfirmed_say_since_which_day_in_india(db, config):
         "expires_at": "2026-11-16T18:30:00+00:00"}, source="requests")])
     Dispatcher(db, config).periodic(datetime(2026, 11, 12, 10, 0, tzinfo=timezone.utc))
     assert alerts.find(db, kind=domain.SHARES_UNCONFIRMED)[0]["details"]["since"] == "2026-11-03"
+
+
+def test_the_distribution_report_counts_a_district_typed_in_another_case_or_spacing_as_one(db):
+    """Artisans registered in "Varanasi" and " varanasi " were two rows of the department's report."""
+    from services.notifier import reports
+    line = {"sku": "YRN-COT", "quantity": 10_000, "value": 200_000, "subsidy": 30_000}
+    db.depots.insert_one({"_id": "VNS", "district": "Varanasi"})  # named as the depot names it
+    db.report_dispatches.insert_many([
+        {"_id": f"R{n}:A{n}", "month": "2026-11", "requisition_id": f"R{n}", "artisan_id": f"A{n}", "district": d,
+         "depot": "VNS", "cooperative": None, "lines": [line]}
+        for n, d in enumerate(["Varanasi", " varanasi ", "VARANASI", "Bhadohi"])])
+    rows = reports.distribution(db, "2026-11", "district")["rows"]
+    assert [(r["group"], r["artisans"], r["quantities"]) for r in rows] == \
+        [("Varanasi", 3, {"YRN-COT": 30_000}), ("Bhadohi", 1, {"YRN-COT": 10_000})]

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from flask import has_app_context
 
-from services.notifier import domain, texts
+from services.notifier import domain, subscribers, texts
 from shared import signing
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
@@ -58,15 +58,15 @@ def test_digest_is_for_yesterday_after_the_hour():
 
 
 def test_district_subscriptions():
-    assert domain.covers([], "Varanasi") and domain.covers(["Varanasi"], "Varanasi")
-    assert not domain.covers(["Bhadohi"], "Varanasi") and not domain.covers(["Bhadohi"], None)
+    assert subscribers.covers([], "Varanasi") and subscribers.covers(["Varanasi"], "Varanasi")
+    assert not subscribers.covers(["Bhadohi"], "Varanasi") and not subscribers.covers(["Bhadohi"], None)
 
 
 def test_a_district_typed_in_another_case_or_with_extra_spaces_is_the_same_district():
     """An admin who typed "varanasi" or "Sant  Ravidas Nagar" never heard of escalations there: they matched exactly."""
-    assert domain.covers(["varanasi"], "Varanasi") and domain.covers([" VARANASI "], "Varanasi")
-    assert domain.covers(["sant  ravidas nagar"], "Sant Ravidas Nagar")
-    assert not domain.covers(["Varanasi Rural"], "Varanasi")
+    assert subscribers.covers(["varanasi"], "Varanasi") and subscribers.covers([" VARANASI "], "Varanasi")
+    assert subscribers.covers(["sant  ravidas nagar"], "Sant Ravidas Nagar")
+    assert not subscribers.covers(["Varanasi Rural"], "Varanasi")
 
 
 def test_sms_reads_like_the_issue_in_english_and_hindi():
