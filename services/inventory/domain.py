@@ -95,11 +95,10 @@ def _into_lot(stock: Stock, quantity: int, incoming: Incoming, *, today: date, n
         return None
     if incoming.code:
         lot = lot_rules.find(stock.lots, incoming.code)
-        if lot is not None and receipt:
-            if lot.status == EXPIRED:
-                raise Refused("lot_expired", lot=lot.code)
-            if lot_rules.mismatch(lot, incoming):
-                raise Refused("lot_mismatch", lot=lot.code, **lot_rules.mismatch(lot, incoming))
+        if lot is not None and receipt and lot.status == EXPIRED:
+            raise Refused("lot_expired", lot=lot.code)
+        if lot is not None and lot_rules.mismatch(lot, incoming):  # a receipt's, or stock found, not this lot's label
+            raise Refused("lot_mismatch", lot=lot.code, **lot_rules.mismatch(lot, incoming))
     else:
         lot = lot_rules.same_day_lot(stock.lots, incoming, today.isoformat())
     if lot is None:
@@ -129,15 +128,17 @@ def receive(stock: Stock, quantity: int, incoming: Incoming | None = None, *, or
 
 
 def adjust(stock: Stock, delta: int, reason: str, lot: str | None = None, *, today: date | None = None,
-           now: datetime | None = None) -> Stock:
-    """Stock after a signed correction; never below what is available, an expired lot only for `expired`."""
+           now: datetime | None = None, found: Incoming | None = None) -> Stock:
+    """Stock after a signed correction; never below what is available, an expired lot only for `expired`.
+
+    Stock found (`delta` > 0) goes into the lot `found` labels (its code is `lot`), new or matching its label."""
     if delta == 0:
         raise StockError("an adjustment must change the stock")
     if reason not in ADJUSTMENT_REASONS:
         raise StockError(f"reason must be one of {', '.join(ADJUSTMENT_REASONS)}")
     if delta > 0:
-        lots = _into_lot(stock, delta, Incoming(code=lot), today=today or clock.today(), now=now or clock.local_now(),
-                         receipt=False)
+        lots = _into_lot(stock, delta, found or Incoming(code=lot), today=today or clock.today(),
+                         now=now or clock.local_now(), receipt=False)
         return _settle(stock, lots, on_hand=stock.on_hand + delta)
     wanted = -delta
     if stock.lots is None:

@@ -48,6 +48,12 @@ def _lot(body: dict) -> dict:
     return {"code": lot} if isinstance(lot, str) else lot
 
 
+def _incoming(lot: dict, **more) -> Incoming:
+    """What a lot's label says: the lot stock goes into (a receipt, or stock found)."""
+    return Incoming(code=lot.get("code") or None, shade=lot.get("shade") or "", count=lot.get("count") or "",
+                    mill=lot.get("mill") or "", expires_on=lot.get("expires_on") or None, **more)
+
+
 def _lot_code(body: dict) -> str | None:
     return _lot(body).get("code") or None
 
@@ -77,9 +83,7 @@ def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=Non
     unit_cost = body.get("unit_cost")
     if order and unit_cost is None:
         unit_cost = f"{next(x['price'] for x in order[0]['lines'] if x['sku'] == sku) / 100:.2f}"
-    incoming = Incoming(code=lot.get("code") or None, shade=lot.get("shade") or "", count=lot.get("count") or "",
-                        mill=lot.get("mill") or "", expires_on=lot.get("expires_on") or None, supplier=supplier,
-                        purchase_order=number or "")
+    incoming = _incoming(lot, supplier=supplier, purchase_order=number or "")
     details = {"supplier": supplier, "unit_cost": str(unit_cost or ""), "reference": body.get("reference") or "",
                "reason": body.get("reason") or ""}
     ordered = {"purchase_order": number} if number else {}
@@ -126,7 +130,8 @@ def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None
                              reference=reference)], [event]
 
     def write():
-        change = lambda s: domain.adjust(s, delta, reason, code, today=clock.today(), now=clock.local_now())  # noqa: E731
+        change = lambda s: domain.adjust(s, delta, reason, code, today=clock.today(), now=clock.local_now(),  # noqa: E731
+                                         found=_incoming(_lot(body)))
         return write_stock(db, material, body["depot"], change, record, movement_id=movement_id,
                            correlation_id=correlation_id, on_new=_depot_check(db, body["depot"]))[1]
     after = _drawing_codes(write, named=bool(code))

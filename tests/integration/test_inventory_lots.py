@@ -210,3 +210,19 @@ def test_stock_kept_before_lots_becomes_one_lot_at_its_first_write(api, runtime)
     problems = [p for p in check(facts_of({"inventory": runtime.db})).problems if "outbox" not in p
                 and "not yet projected" not in p]
     assert problems == []
+
+
+def test_stock_found_in_a_new_lot_keeps_its_label_as_a_receipt_does(api, runtime):
+    """A positive adjustment naming a new lot with its shade, count, mill and expiry kept only the code."""
+    receive(api, "10", "A")
+    found = {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": "3", "reason": "count",
+             "lot": {"code": "F1", "shade": "madder-3", "count": "2/60s", "mill": "Sri Ram", "expires_on": in_days(90)}}
+    api("POST", "/movements", found, status=201)
+    [lot] = [x for x in api("GET", "/stock/VNS/YRN")["lots"] if x["lot"] == "F1"]
+    assert (lot["on_hand"], lot["shade"], lot["count"], lot["mill"], lot["expires_on"]) == \
+        ("3", "madder-3", "2/60s", "Sri Ram", in_days(90))
+    other = {**found, "quantity": "1", "lot": {"code": "F1", "shade": "other"}}  # not its label: refused, as a receipt
+    assert api("POST", "/movements", other, status=409)["error"]["code"] == "lot_mismatch"
+    api("POST", "/movements", {**found, "quantity": "1", "lot": "F1"}, status=201)  # by its code alone
+    [lot] = [x for x in api("GET", "/stock/VNS/YRN")["lots"] if x["lot"] == "F1"]
+    assert (lot["on_hand"], lot["shade"]) == ("4", "madder-3")
