@@ -259,3 +259,13 @@ def test_a_count_and_an_order_name_their_depot_in_the_readers_language(page, cli
                  f"/admin/purchase-orders/{number}"):
         assert "वाराणसी डिपो" in page(path, lang="hi"), path
         assert "VNS depot" in page(path), path
+
+
+def test_the_adjustment_form_says_where_an_expired_lot_is_written_off(page):
+    """Its reason "Expired" takes from lots still in use; staff writing off an expired lot chose it and left the
+    expired lot on the books while good stock went down. The form says where that is done, in both languages."""
+    for lang, words in (("en", "Lots page"), ("hi", "लॉट पेज")):
+        html = page("/warehouse/movements", lang=lang)
+        hint = re.search(r'<p class="hint" id="adjust-reason-hint">(.*?)</p>', html, re.S)
+        assert hint and words in hint.group(1) and 'href="/warehouse/lots"' in hint.group(1), lang
+        assert 'aria-describedby="adjust-reason-hint"' in html
