@@ -24,7 +24,8 @@ def dispatch(principal):
     ready = queries.ready_to_dispatch(db(), code) if code else []
     return render_template("inventory/dispatch.html", ready=ready, depot=code, depots=depots,
                            materials=materials(), plans=queries.dispatch_plans(db(), code, ready) if code else {},
-                           people=people.who(db(), _artisans(ready)))
+                           people=people.who(db(), _artisans(ready)),
+                           cooperatives=people.cooperatives(db(), [r.get("cooperative") for r in ready]))
 
 
 @blp.get("/warehouse/dispatch/<requisition_id>/slip")

@@ -27,9 +27,13 @@ def who(db, artisan_ids) -> dict[str, dict]:
     """artisan id -> the artisan's copy, with `cooperative_doc` (the cooperative's copy) where known."""
     ids = sorted(set(filter(None, artisan_ids)))
     found = {doc["_id"]: doc for doc in db.artisans.find({"_id": {"$in": ids}}).limit(len(ids) or 1)}
-    codes = sorted({doc.get("cooperative") for doc in found.values() if doc.get("cooperative")})
-    cooperatives = {doc["_id"]: doc for doc in db.cooperatives.find({"_id": {"$in": codes}}).limit(len(codes))} \
-        if codes else {}
+    known = cooperatives(db, [doc.get("cooperative") for doc in found.values()])
     for doc in found.values():
-        doc["cooperative_doc"] = cooperatives.get(doc.get("cooperative"))
+        doc["cooperative_doc"] = known.get(doc.get("cooperative"))
     return found
+
+
+def cooperatives(db, codes) -> dict[str, dict]:
+    """code -> the cooperative's copy, of those known here."""
+    codes = sorted(set(filter(None, codes)))
+    return {doc["_id"]: doc for doc in db.cooperatives.find({"_id": {"$in": codes}}).limit(len(codes))} if codes else {}

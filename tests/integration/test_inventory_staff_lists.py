@@ -269,3 +269,18 @@ def test_the_adjustment_form_says_where_an_expired_lot_is_written_off(page):
         hint = re.search(r'<p class="hint" id="adjust-reason-hint">(.*?)</p>', html, re.S)
         assert hint and words in hint.group(1) and 'href="/warehouse/lots"' in hint.group(1), lang
         assert 'aria-describedby="adjust-reason-hint"' in html
+
+
+def test_a_cooperatives_hand_over_card_names_the_cooperative_in_the_readers_language(page, runtime, config):
+    """The card said "For the members of SMB": the code, in English and Hindi alike."""
+    handle = make_handler(runtime.db, config)
+    handle(new_event("CooperativeRegistered", "SMB", {"code": "SMB", "name": "Sarai Mohana Samiti",
+                                                      "name_hi": "सराय मोहना समिति", "kind": "cooperative",
+                                                      "district": "V"}, source="requests"))
+    event = requisition("RequisitionApproved", "R-COOP", [("YRN", 2_000)])
+    handle(new_event("RequisitionApproved", "R-COOP", {**event.data, "cooperative": "SMB", "shares": [
+        {"artisan_id": "ART-1", "lines": [{"sku": "YRN", "quantity": 2_000}]}]}, source="requests"))
+    heading = re.compile(r'<div class="spread"><strong>(.*?)</strong>', re.S)
+    assert heading.search(page("/warehouse/dispatch")).group(1) == \
+        "For the members of Sarai Mohana Samiti"
+    assert "सराय मोहना समिति" in heading.search(page("/warehouse/dispatch", lang="hi")).group(1)
