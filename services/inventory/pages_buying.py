@@ -13,6 +13,7 @@ from shared.web import db
 
 blp = Blueprint("inventory_buying", __name__, template_folder="templates")
 LINE_ROWS = 5  # empty lines on the new-order form
+COVER_DAYS = 60  # what to order for, unless asked (1 to 365 days), as the API's cover_days
 CHART_W, CHART_H = 180, 48
 
 
@@ -55,12 +56,13 @@ def what_to_order(principal):
     code, depots = depot_of(principal)
     sellers = suppliers.find(db(), limit=200)
     chosen = request.args.get("supplier") if request.args.get("supplier") in {s["code"] for s in sellers} else None
-    days = ascii_digits(request.args.get("cover_days", "60").strip())  # '४५' is 45; '²' is a digit int() refuses
-    days = int(days) if days.isascii() and days.isdigit() and len(days) < 4 and 1 <= int(days) <= 365 else 60
+    asked = ascii_digits(request.args.get("cover_days", str(COVER_DAYS)).strip())  # '४५' is 45; '²' int() refuses
+    fits = asked.isascii() and asked.isdigit() and len(asked) < 4 and 1 <= int(asked) <= 365
+    days = int(asked) if fits else COVER_DAYS  # what is shown instead is said on the page (days_refused)
     rows = replenishment.suggestions(db(), code, supplier=chosen, cover_days=days) if code else []
     charts = {row["sku"]: chart(replenishment.history(db(), code, row["sku"], row["on_hand"])) for row in rows}
     return render_template("inventory/replenishment.html", rows=rows, charts=charts, depot=code, depots=depots,
-                           suppliers=sellers, supplier=chosen, cover_days=days,
+                           suppliers=sellers, supplier=chosen, cover_days=days, days_refused=not fits,
                            keep={"supplier": chosen or "", "cover_days": days})
 
 

@@ -284,3 +284,14 @@ def test_a_cooperatives_hand_over_card_names_the_cooperative_in_the_readers_lang
     assert heading.search(page("/warehouse/dispatch")).group(1) == \
         "For the members of Sarai Mohana Samiti"
     assert "सराय मोहना समिति" in heading.search(page("/warehouse/dispatch", lang="hi")).group(1)
+
+
+@pytest.mark.parametrize("asked", ["400", "0", "many"])
+def test_days_of_stock_out_of_range_say_so_and_what_is_shown_instead(page, asked):
+    """400 days silently became 60: the figures changed and nobody said why."""
+    for lang, words in (("en", "between 1 and 365"), ("hi", "1 से 365")):
+        html = page(f"/admin/replenishment?cover_days={asked}", lang=lang)
+        notice = re.search(r'<p class="notice error" role="alert" id="r-days-error">(.*?)</p>', html, re.S)
+        assert notice and words in notice.group(1) and "60" in notice.group(1), lang
+        assert 'id="r-days" name="cover_days" inputmode="numeric" value="60" aria-invalid="true"' in html
+    assert 'id="r-days-error"' not in page("/admin/replenishment?cover_days=90")
