@@ -78,7 +78,8 @@ def create(db, body: dict, *, by: str) -> dict:
 
 
 def update(db, code: str, changes: dict, *, by: str) -> dict:
-    """Change a scheme; requisitions priced already keep the figures they were priced with."""
+    """Change a scheme; a requisition takes its new figures when priced again at approval, until its price is
+    locked when its stock is set aside (services/requests/README.md, "Decisions where the issue is silent")."""
     for _ in range(MAX_ATTEMPTS):
         book = _book(db)
         if code not in book["schemes"]:
