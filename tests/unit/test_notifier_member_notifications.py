@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timezone
 
 import pytest
 
-from services.notifier import handlers
+from services.notifier import deliveries, handlers
 from shared.envelope import new_event
 from shared.mongo import connect
 
@@ -40,10 +41,13 @@ def test_an_answer_read_before_the_request_tells_every_member_once_even_when_rep
     for event in (answer, asked):  # inventory's topic read first
         handlers.apply(db, config, event)
     assert told(db, "reserved") == sorted(MEMBERS)
+    deliveries.expand(db, datetime.now(timezone.utc))  # the dispatcher fans out what is there now
     for event in (answer, asked):  # both topics again from the start (a relay republishing to a fresh broker)
         handlers.apply(db, config, event)
     assert told(db, "reserved") == sorted(MEMBERS)
-    assert db.deliveries.count_documents({}) == 0  # nothing fanned out yet: the dispatcher does it
+    deliveries.expand(db, datetime.now(timezone.utc))  # one SMS of the reservation to each member, none twice
+    texted = [db.notifications.find_one({"_id": d["source"]["id"]}) for d in db.deliveries.find({"channel": "sms"})]
+    assert sorted(note["artisan_id"] for note in texted if note["status"] == "reserved") == sorted(MEMBERS)
 
 
 def test_an_answer_read_after_the_request_tells_every_member_once(db, config):
