@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from services.notifier import deliveries, handlers
+from services.notifier import deliveries, handlers, reconcile
 from shared.envelope import new_event
 from shared.mongo import connect
 
@@ -48,6 +48,7 @@ def test_an_answer_read_before_the_request_tells_every_member_once_even_when_rep
     deliveries.expand(db, datetime.now(timezone.utc))  # one SMS of the reservation to each member, none twice
     texted = [db.notifications.find_one({"_id": d["source"]["id"]}) for d in db.deliveries.find({"channel": "sms"})]
     assert sorted(note["artisan_id"] for note in texted if note["status"] == "reserved") == sorted(MEMBERS)
+    assert reconcile.facts(db)["told_twice"] == []  # what `rawbank reconcile` reports as notified twice
 
 
 def test_an_answer_read_after_the_request_tells_every_member_once(db, config):
