@@ -54,6 +54,7 @@ def forget_token(db, config, event: Event) -> None:
 def keep_requisition(db, config, event: Event) -> None:
     """Keep whose requisition it is (depot, lines), and attach notifications that came before it."""
     projections.put_requisition(db, event.data)
+    notifications.to_members(db, event.data)
 
 
 def stock_level(db, config, event: Event) -> None:

@@ -31,12 +31,36 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
            "requisition_id": requisition_id, "status": status, "depot": depot, "lines": lines,
            "position": position, "reason": reason, "amount": amount, "due_on": due_on, "nonce": nonce,
            "created_at": at, "read_at": None,
-           "fanout": [{"id": uuid.uuid4().hex, "topic": domain.NOTIFICATION_CREATED, "at": at}]}
+           "fanout": [_fanout(at)]}
     try:
         db.notifications.insert_one(doc)
     except DuplicateKeyError:
         return False
     return True
+
+
+def _fanout(at: datetime) -> dict:
+    return {"id": uuid.uuid4().hex, "topic": domain.NOTIFICATION_CREATED, "at": at}
+
+
+def to_members(db, data: dict) -> None:
+    """A cooperative's notifications made before its requisition was known (an answer of inventory read before
+    requests' events): one per member instead, under the id the member's would have had (`<event>:<member>`), so
+    the answer read again is not told twice. The copies are stored before the early one goes: a crash in between
+    is finished when the requisition's event comes again."""
+    if not (data.get("shares") and data.get("cooperative")):
+        return
+    for early in db.notifications.find({"requisition_id": data["requisition_id"], "artisan_id": None}):
+        kept = {k: v for k, v in early.items() if k not in ("_id", "delivered_at", "fanout")}
+        for share in data["shares"]:
+            copy = {**kept, "_id": f"{early['_id']}:{share['artisan_id']}", "artisan_id": share["artisan_id"],
+                    "lines": share["lines"], "read_at": None,
+                    "fanout": [_fanout(kept["created_at"])]}
+            try:
+                db.notifications.insert_one(copy)
+            except DuplicateKeyError:
+                pass
+        db.notifications.delete_one({"_id": early["_id"], "artisan_id": None})
 
 
 def render(db, docs: list[dict], lang: str) -> list[dict]:

@@ -54,15 +54,16 @@ def cooperative(db, code: str | None) -> dict | None:
 
 
 def put_requisition(db, data: dict) -> None:
-    """Remember whose requisition it is (a cooperative's: each member's share); attach it to notifications
-    that arrived before it."""
+    """Remember whose requisition it is (a cooperative's: each member's share); attach one artisan's to the
+    notifications that arrived before it."""
     fields = {"artisan_id": data["artisan_id"], "depot": data["depot"], "lines": data["lines"]}
     if data.get("shares") and data.get("cooperative"):
         fields.update(cooperative=data["cooperative"],
                       shares=[{"artisan_id": s["artisan_id"], "lines": s["lines"]} for s in data["shares"]])
     db.requisitions.update_one({"_id": data["requisition_id"]}, {"$set": fields}, upsert=True)
-    db.notifications.update_many({"requisition_id": data["requisition_id"], "artisan_id": None},
-                                 {"$set": {"artisan_id": data["artisan_id"]}})
+    if "shares" not in fields:  # a cooperative's early notifications go to each member (notifications.to_members)
+        db.notifications.update_many({"requisition_id": data["requisition_id"], "artisan_id": None},
+                                     {"$set": {"artisan_id": data["artisan_id"]}})
 
 
 def requisition(db, requisition_id: str) -> dict | None:

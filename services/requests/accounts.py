@@ -11,13 +11,13 @@ written twice, so a retry, a replay or a repeated reference counts once.
 
 Dispatch writes the charge first (the credit check needs this document), then the requisition.
 If it dies in between, or the requisition was cancelled meanwhile, the charge is taken back:
-by the cancel, by the dispatch's own retry finding it cannot dispatch, or by the next reading of
-the account once it is older than monthly.GRACE.
+by the cancel, by the dispatch's own retry finding it cannot dispatch, or, once it is older than
+monthly.GRACE, by the next reading of the account or the next credit check that would refuse.
 """
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timezone
 
 from pymongo.errors import DuplicateKeyError
 
@@ -79,8 +79,12 @@ def _write(db, account: dict, *, cause: str, requisition_id: str, add=(), remove
 
 
 def charge(db, req: dict, priced: dict, artisan: dict, now: datetime) -> str:
-    """Charge a requisition at dispatch, within the artisan's credit terms; the day it is due."""
+    """Charge a requisition at dispatch, within the artisan's credit terms; the day it is due.
+
+    Before the credit limit refuses, charges of dispatches that died are taken back (as quota is
+    settled before a submit is refused): a charge for stock that never left costs no credit."""
     rid, terms = req["_id"], credit.terms_for(db, artisan)
+    settled = False
     for _ in range(MAX_ATTEMPTS):
         account = _account(db, req["artisan_id"])
         done = next((e for e in account["entries"] if e["id"] == f"charge:{rid}"), None)
@@ -88,7 +92,13 @@ def charge(db, req: dict, priced: dict, artisan: dict, now: datetime) -> str:
             return done["due_on"]
         payable, paid_here = priced["payable_total"], account["paid"].get(rid, 0)
         if paid_here < payable:  # the rest is taken on credit
-            _check_credit(account["balance"] + payable, paid_here, payable, terms)
+            try:
+                _check_credit(account["balance"] + payable, paid_here, payable, terms)
+            except CreditLimitExceeded:
+                if settled or not _take_back_stale(db, account, datetime.now(timezone.utc)):
+                    raise
+                settled = True
+                continue
         due_on = add_days(day_of(now), terms["credit_days"])
         at, month = now.isoformat(), month_of(now)
         entries = [{"id": f"charge:{rid}", "type": "charge", "requisition_id": rid, "at": at, "month": month,
@@ -207,10 +217,15 @@ def listing(db, principal, now: datetime, *, limit: int = 500) -> list[dict]:
 
 def _settled(db, account: dict, now: datetime) -> dict:
     """The account after taking back charges whose requisition never left the depot."""
+    return _account(db, account["_id"]) if _take_back_stale(db, account, now) else account
+
+
+def _take_back_stale(db, account: dict, now: datetime) -> list[str]:
+    """Take back the charges older than monthly.GRACE whose requisition never left the depot; their requisitions."""
     charged = {e["requisition_id"]: e for e in account["entries"] if e["type"] == "charge"}
     stale = [doc["_id"] for doc in db.requisitions.find(
         {"_id": {"$in": list(charged)}, "status": {"$nin": list(DISPATCHED)}}, {"_id": 1})
              if datetime.fromisoformat(charged[doc["_id"]]["at"]) < now - monthly.GRACE]
     for rid in stale:
         uncharge(db, account["_id"], rid)
-    return _account(db, account["_id"]) if stale else account
+    return stale

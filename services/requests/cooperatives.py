@@ -3,7 +3,9 @@
 A cooperative is one document (`_id` its code) written with its event in the same update. Its
 credit limit is not kept here but in its members' credit terms (credit.py, holder
 `cooperative:<code>`), the one place the dispatch's credit check reads: a cooperative's view
-shows it from there, and setting it here sets those terms.
+shows it from there, and setting it here sets those terms. A registration keeps the limit it
+asked for on the cooperative until the terms are written, so sending it again after a crash
+in between finishes it.
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ SOURCE = "requests"
 KINDS = ("cooperative", "shg", "producer_company")
 EVENT_FIELDS = ("code", "name", "name_hi", "kind", "district", "active")
 DEFAULT_CREDIT_DAYS = 30  # when a cooperative's limit is set before any terms exist
-PUBLIC = {"outbox": 0, "_relay": 0}
+PENDING_LIMIT = "credit_limit_asked"  # a registration's credit limit until its members' terms hold it
+PUBLIC = {"outbox": 0, "_relay": 0, PENDING_LIMIT: 0}
 
 
 def visible(principal: Principal) -> dict:
@@ -39,12 +42,13 @@ def register(db, body: dict, *, by: str, correlation_id: str | None = None) -> d
     doc = {"_id": body["code"], **body, "active": body.get("active", True), "created_at": utcnow_iso(),
            "created_by": by, "version": 1}
     event = _event("CooperativeRegistered", doc, correlation_id)
+    asked = {PENDING_LIMIT: limit} if limit is not None else {}
     try:
-        db.cooperatives.insert_one({**doc, "outbox": [event.to_dict()]})
+        db.cooperatives.insert_one({**doc, **asked, "outbox": [event.to_dict()]})
     except DuplicateKeyError:
+        _finish_limit(db, db.cooperatives.find_one({"_id": body["code"]}, {PENDING_LIMIT: 1}) or {}, by)
         raise AlreadyExists({"code": body["code"]}) from None
-    if limit is not None:
-        _set_limit(db, body["code"], limit, by)
+    _finish_limit(db, {"_id": body["code"], **asked}, by)
     return view(db, doc)
 
 
@@ -53,7 +57,8 @@ def update(db, code: str, changes: dict, *, by: str, correlation_id: str | None 
     before = get(db, Principal(by, "admin"), code)
     changes = dict(changes)
     limit = changes.pop("credit_limit", None)
-    if limit is not None:
+    if limit is not None:  # a registration's limit not stored yet is overtaken by this one
+        db.cooperatives.update_one({"_id": code}, {"$unset": {PENDING_LIMIT: ""}})
         _set_limit(db, code, limit, by)
     if not changes:
         return view(db, before)
@@ -97,6 +102,15 @@ def require(db, code: str | None) -> None:
 def members(db, code: str) -> list[dict]:
     """A cooperative's active members, in id order."""
     return list(db.artisans.find({"cooperative": code, "active": {"$ne": False}}, PUBLIC).sort("_id", 1).limit(2000))
+
+
+def _finish_limit(db, doc: dict, by: str) -> None:
+    """Store the credit limit a registration asked for, kept on the cooperative until its terms are written: a
+    registration that died between its two writes is finished when it is sent again."""
+    if doc.get(PENDING_LIMIT) is None:
+        return
+    _set_limit(db, doc["_id"], doc[PENDING_LIMIT], by)
+    db.cooperatives.update_one({"_id": doc["_id"], PENDING_LIMIT: doc[PENDING_LIMIT]}, {"$unset": {PENDING_LIMIT: ""}})
 
 
 def _set_limit(db, code: str, limit: int, by: str) -> None:

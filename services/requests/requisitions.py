@@ -75,9 +75,15 @@ def act(db, principal: Principal, req_id: str, action: str, *, reason: str = "",
                 return get(db, principal, req_id)
         raise Busy()
     except Error:
-        if charged is not None:
+        if charged is not None and not _left_the_depot(db, req_id):  # another counter's dispatch keeps its charge
             requisition_money.uncharge(db, charged)
         raise
+
+
+def _left_the_depot(db, req_id: str) -> bool:
+    """Whether the requisition is stored as dispatched (or received): its charges stand."""
+    doc = db.requisitions.find_one({"_id": req_id}, {"status": 1})
+    return doc is not None and doc["status"] in accounts.DISPATCHED
 
 
 def get(db, principal: Principal, req_id: str) -> dict:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.requests import reconcile
+from services.requests import cooperatives, reconcile
+from tests.faults.harness import Crashed, Killable, KillSwitch
 from tests.integration.test_requests_coop_support import COOP, MEMBERS, OTHER, WAREHOUSE, coop  # noqa: F401
 from tests.integration.test_requests_money_support import COTTON, SILK, reserved
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
@@ -30,6 +31,24 @@ def test_a_cooperative_is_a_record_with_its_event_and_its_members_credit_limit(c
     account = client.call("GET", "/artisans/ART-7/account", admin, status=200).get_json()
     assert (account["credit_limit"], account["credit_source"]) == ("4000.00", "cooperative")
     client.call("POST", "/cooperatives", admin, body, status=409)
+
+
+def test_a_registration_that_died_before_its_credit_limit_gets_the_limit_when_sent_again(client):
+    """Registering writes the cooperative, then its members' credit terms. Killed in between, the admin's second
+    try is told the code exists (409): the limit they asked for must be in place, not silently lost."""
+    admin = client.admin()
+    body = {"code": "KBSS", "name": "Kabir Bunkar Sahkari Samiti", "name_hi": "कबीर बुनकर सहकारी समिति",
+            "kind": "shg", "district": "Bhadohi", "credit_limit": "2500"}
+    switch = KillSwitch()
+    switch.arm(2)  # the cooperative's insert goes through; the process dies at the next store call
+    with pytest.raises(Crashed):
+        cooperatives.register(Killable(client.db, switch), {**body, "credit_limit": 2500_00}, by="admin-1")
+    assert client.call("GET", "/cooperatives/KBSS", admin, status=200).get_json()["credit_limit"] is None
+    client.call("POST", "/cooperatives", admin, body, status=409)
+    assert client.call("GET", "/cooperatives/KBSS", admin, status=200).get_json()["credit_limit"] == "2500.00"
+    client.call("PATCH", "/cooperatives/KBSS", admin, {"credit_limit": "4000"}, status=200)
+    client.call("POST", "/cooperatives", admin, body, status=409)  # a late repeat never undoes a newer limit
+    assert client.call("GET", "/cooperatives/KBSS", admin, status=200).get_json()["credit_limit"] == "4000.00"
 
 
 def test_a_secretary_sees_only_their_cooperative_and_artisans_none(client):

@@ -296,6 +296,25 @@ def test_a_charge_whose_dispatch_never_happened_is_taken_back(client):
 
 
 
+def test_a_charge_whose_dispatch_died_never_refuses_credit_to_the_next_dispatch(client):
+    """A dispatch charged and died; nobody opened the account since. Its charge must not count against the
+    artisan's credit limit when another requisition leaves the depot (it is taken back first, as quota is)."""
+    priced_catalog(client.db)
+    client.register("ART-1", looms=1)
+    client.call("PUT", "/credit-terms", client.admin(), {"credit_limit": "5000", "credit_days": 30}, status=200)
+    died = ready(client, client.artisan("ART-1"), [(DYE, "1")])  # no scheme: 2800.00 on credit
+    doc = client.db.requisitions.find_one({"_id": died})
+    past = datetime.now(timezone.utc) - monthly.GRACE - timedelta(minutes=1)
+    accounts.charge(client.db, doc, doc["pricing"], {"_id": "ART-1"}, past)  # the worker died right after this
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])
+    assert client.act(rid, "dispatch", client.token(**WAREHOUSE))["status"] == "dispatched"
+    account = client.db.accounts.find_one({"_id": "ART-1"})
+    assert (account["balance"], [e["requisition_id"] for e in account["entries"] if e["type"] == "charge"]) == \
+        (2_800_00, [rid])
+    assert client.get(died, client.admin())["status"] == "reserved"  # it can still leave, charged then
+    client.act(died, "dispatch", client.token(**WAREHOUSE), status=422)  # now it would pass the limit
+
+
 def test_a_dispatch_retried_after_midnight_keeps_the_month_and_day_of_its_charge(client):
     """The worker charged at 23:59 on the month's last day and died; the retried dispatch dated itself in the new
     month, so the claim counted it in one month and the account's subsidy in the other (reconcile never clean)."""

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from services.requests import requisitions
 from shared.auth import Principal
+from shared.errors import Error
 from tests.integration.test_requests_money_support import COTTON, DYE, priced_catalog, ready, scheme
 from tests.integration.test_requests_support import at_once, client  # noqa: F401  (fixture)
 
@@ -56,3 +59,47 @@ def test_dispatches_at_once_never_pass_the_credit_limit_together(client):
     assert sorted(getattr(r, "code", "dispatched") for r in done) == ["credit_limit_exceeded"] * 3 + ["dispatched"]
     account = client.db.accounts.find_one({"_id": "ART-1"})
     assert account["balance"] == 2_800_00 and len(account["entries"]) == 2  # one charge, its (zero) subsidy
+
+
+class _FirstSaveWaits:
+    """The store as one dispatch sees it: before its first write of the requisition, `meanwhile` runs (another
+    counter dispatching the same requisition), so that write finds the version moved."""
+
+    def __init__(self, db, meanwhile):
+        self._db, self._meanwhile = db, meanwhile
+
+    def __getattr__(self, name):
+        collection = getattr(self._db, name)
+        return _Requisitions(collection, self) if name == "requisitions" else collection
+
+
+class _Requisitions:
+    def __init__(self, collection, store):
+        self._collection, self._store = collection, store
+
+    def __getattr__(self, name):
+        return getattr(self._collection, name)
+
+    def update_one(self, *args, **kwargs):
+        meanwhile, self._store._meanwhile = self._store._meanwhile, None
+        if meanwhile is not None:
+            meanwhile()
+        return self._collection.update_one(*args, **kwargs)
+
+
+def test_two_counters_dispatching_one_requisition_leave_its_charge_in_the_account(client):
+    """Both read it reserved and charged it (the second found the first's charge); the first stored it dispatched,
+    the second found it dispatched (409). The charge of material that left must stay."""
+    priced_catalog(client.db)
+    client.register("ART-1", looms=1)
+    client.call("PUT", "/credit-terms", client.admin(), {"artisan_id": "ART-1", "credit_limit": "5000",
+                                                          "credit_days": 30}, status=200)
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])  # 2800.00 on credit
+    other = _FirstSaveWaits(client.db, lambda: requisitions.act(client.db, WAREHOUSE, rid, "dispatch"))
+    with pytest.raises(Error) as refused:
+        requisitions.act(other, WAREHOUSE, rid, "dispatch")
+    assert refused.value.code == "illegal_transition"
+    assert client.db.requisitions.find_one({"_id": rid})["status"] == "dispatched"
+    account = client.db.accounts.find_one({"_id": "ART-1"})
+    assert (account["balance"], [e["id"] for e in account["entries"] if e["type"] == "charge"]) == \
+        (2_800_00, [f"charge:{rid}"])
