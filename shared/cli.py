@@ -21,6 +21,8 @@ MAX_TOKEN_TTL = 365 * 24 * 3600  # a token that outlives a year is a password no
 USER_ADD_WHERE = N_("rawbank user add: set MONGO_URI to the {service} service's MongoDB, or run it where rawbank "
                     "keeps its data on one machine (./var, --data-dir; start rawbank there once first).")
 PASSWORDS_DIFFER = N_("rawbank user add: the two passwords differ; run it again and type the same one twice.")
+NO_PASSWORD = N_("rawbank user add: no password was given, so nobody was added. Run it again in a terminal and type "
+                 "the password twice, or give it on stdin with --password-stdin.")
 
 
 def _parser() -> Parser:
@@ -172,17 +174,21 @@ def _user_add(args, config: Config) -> int:
     if config.embedded and not (config.data_dir and DataDir(config.data_dir).store(spec.name).exists()):
         tell(USER_ADD_WHERE, sys.stderr, service=spec.name)
         return 2
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
     from shared.runtime import Runtime
     from pymongo.errors import PyMongoError
     runtime = None
     try:
-        runtime = Runtime(spec, config)
+        runtime = Runtime(spec, config)  # the store is free (or MongoDB answers) before anyone types a password
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
         print(spec.add_user(runtime.db, username=args.username, role=args.role, password=password,
                             artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative))
     except (ValueError, PyMongoError) as exc:  # on one machine: also while rawbank runs there
         refuse("rawbank user add", exc)
         return 2
+    except (EOFError, KeyboardInterrupt) as exc:  # no terminal to ask on, or Ctrl-C at the prompt
+        print(file=sys.stderr)
+        tell(NO_PASSWORD, sys.stderr)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 2
     finally:
         if runtime is not None:
             runtime.close()
