@@ -25,6 +25,8 @@ MANIFEST = "rawbank-backup.json"
 ATTEMPT_SECONDS = 120
 #: {attempts}: which copy was kept; one taken while an event was between the services is taken again
 BACKED_UP = N_("Backed up {stores} from {source} to {target} ({at}); the copies reconcile clean (copy {attempts}).")
+NOT_A_DIRECTORY = N_("rawbank backup: {target} is a file, not a directory; nothing was copied. Give a new or empty "
+                     "directory, e.g. {target}-copy.")
 
 
 def backup(data: DataDir, config, directory: str) -> int:
@@ -40,7 +42,16 @@ def backup(data: DataDir, config, directory: str) -> int:
     except DataDirError as exc:  # a newer rawbank's store, or not a store: copy nothing
         say(f"rawbank backup: {exc.en}", f"rawbank backup: {exc.hi}")
         return 2
-    if target.exists() and any(target.iterdir()):
+    try:
+        occupied = target.exists() and any(target.iterdir())
+    except NotADirectoryError:
+        tell(NOT_A_DIRECTORY, None, target=target)
+        return 2
+    except OSError as exc:  # a directory this user may not read
+        error = unusable(target, exc)
+        say(f"rawbank backup: {error.en}", f"rawbank backup: {error.hi}")
+        return 2
+    if occupied:
         say(f"rawbank backup: {target} is not empty; give a new or empty directory, e.g. {target}/$(date +%F).",
             f"rawbank backup: {target} खाली नहीं है; कोई नई या खाली डायरेक्टरी दें, जैसे {target}/$(date +%F)।")
         return 2

@@ -119,3 +119,20 @@ def test_a_backup_says_which_copy_it_kept_in_hindi_too(tmp_path, config, capsys)
     assert english.startswith("Backed up inventory, requests, notifier from ") and english.endswith("(copy 1).")
     assert f"{data.path} से {target} में inventory, requests, notifier का बैकअप हो गया" in hindi
     assert hindi.endswith("(प्रति 1)।")
+
+
+def test_a_backup_to_a_file_says_so_and_touches_it_not(tmp_path, config, capsys):
+    """Before, `rawbank backup /backups/rawbank/log` (a file, e.g. the cron job's log) was a NotADirectoryError
+    traceback with exit code 1."""
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    log = tmp_path / "log"
+    log.write_text("yesterday's backup\n")
+
+    assert backup.backup(data, config, str(log)) == 2
+    english, hindi = two_lines(capsys)
+    assert english == (f"rawbank backup: {log} is a file, not a directory; nothing was copied. Give a new or empty "
+                       f"directory, e.g. {log}-copy.")
+    assert hindi.startswith(f"rawbank backup: {log} ") and "फ़ाइल" in hindi and f"{log}-copy" in hindi
+    assert log.read_text() == "yesterday's backup\n"
+
