@@ -100,6 +100,7 @@ def copy(data: DataDir, stores, target: Path) -> None:
         for writer in writers:
             writer.execute("BEGIN IMMEDIATE")  # the services' next writes wait until all copies are made
         for name in stores:
+            private(target / f"{name}.sqlite")
             destination = sqlite3.connect(target / f"{name}.sqlite")
             reader = sqlite3.connect(f"file:{data.store(name)}?mode=ro", uri=True)
             try:
@@ -112,6 +113,13 @@ def copy(data: DataDir, stores, target: Path) -> None:
         for writer in writers:
             writer.execute("ROLLBACK")
             writer.close()
+
+
+def private(path: Path) -> None:
+    """Create `path` empty and readable by its owner only: a copy holds password hashes and artisans' details,
+    and SQLite keeps the mode of the file it opens (its journal too), whatever the directory or umask."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, 0o600)
 
 
 def reconcile_copies(target: Path, stores) -> list[str]:
