@@ -18,11 +18,11 @@ TOKEN_NEEDS_ARTISAN = N_("rawbank token: an artisan token needs --artisan-id (th
 TOKEN_TTL = N_("rawbank token: --ttl is the seconds until the token expires: give a whole number from 1 to {most} "
                "(a year), not {ttl}")
 MAX_TOKEN_TTL = 365 * 24 * 3600  # a token that outlives a year is a password nobody rotates
-USER_ADD_WHERE = N_("rawbank user add: set MONGO_URI to the {service} service's MongoDB, or run it where rawbank "
-                    "keeps its data on one machine (./var, --data-dir; start rawbank there once first).")
-PASSWORDS_DIFFER = N_("rawbank user add: the two passwords differ; run it again and type the same one twice.")
-NO_PASSWORD = N_("rawbank user add: no password was given, so nobody was added. Run it again in a terminal and type "
-                 "the password twice, or give it on stdin with --password-stdin.")
+USER_WHERE = N_("{command}: set MONGO_URI to the {service} service's MongoDB, or run it where rawbank keeps its "
+                "data on one machine (./var, --data-dir; start rawbank there once first).")
+PASSWORDS_DIFFER = N_("{command}: the two passwords differ; run it again and type the same one twice.")
+NO_PASSWORD = N_("{command}: no password was given, so nothing was stored. Run it again in a terminal and type the "
+                 "password twice, or give it on stdin with --password-stdin.")
 
 
 def _parser() -> Parser:
@@ -58,7 +58,8 @@ def _parser() -> Parser:
 
     user = sub.add_parser(
         "user", help=N_("manage the people who log in (MONGO_URI, or the data directory with rawbank stopped)"))
-    user_add = user.add_subparsers(dest="user_command", required=True).add_parser(
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    user_add = user_commands.add_parser(
         "add", help=N_("add a user; the password is asked for, or read from stdin with --password-stdin"))
     user_add.add_argument("username", help=N_("the name they log in with"))
     user_add.add_argument("--role", required=True, choices=ROLES, help=N_("what they may do"))
@@ -67,6 +68,12 @@ def _parser() -> Parser:
     user_add.add_argument("--cooperative", help=N_("required for --role secretary: their cooperative"))
     user_add.add_argument("--password-stdin", action="store_true", help=N_("read the password from stdin"))
     local_cli.add_data_dir_option(user_add)
+    user_password = user_commands.add_parser(
+        "password", help=N_("give a user a new password (a demo user's before others can reach rawbank, or a "
+                            "forgotten one); asked for, or read from stdin with --password-stdin"))
+    user_password.add_argument("username", help=N_("the name they log in with"))
+    user_password.add_argument("--password-stdin", action="store_true", help=N_("read the password from stdin"))
+    local_cli.add_data_dir_option(user_password)
 
     check = sub.add_parser("reconcile", help=N_("check that the services' stores agree; exit 1 on a mismatch"))
     check.add_argument("--via-api", "--from-dev", dest="via_api", action="store_true",
@@ -124,7 +131,7 @@ def _run(args) -> int:
     if args.command == "token":
         return _token(args, config)
     if args.command == "user":
-        return _user_add(args, config)
+        return _user(args, config)
     if args.command == "reconcile":
         from shared import reconcile_cli
         config = local_cli.reaching_running(config)
@@ -168,26 +175,30 @@ def _token(args, config: Config) -> int:
     return 0
 
 
-def _user_add(args, config: Config) -> int:
+def _user(args, config: Config) -> int:
+    """`rawbank user add` and `rawbank user password`, in the service keeping the people who log in."""
     from shared.spec import declaring
-    spec = declaring("add_user")
+    spec, command = declaring("add_user"), f"rawbank user {args.user_command}"
     if config.embedded and not (config.data_dir and DataDir(config.data_dir).store(spec.name).exists()):
-        tell(USER_ADD_WHERE, sys.stderr, service=spec.name)
+        tell(USER_WHERE, sys.stderr, command=command, service=spec.name)
         return 2
     from shared.runtime import Runtime
     from pymongo.errors import PyMongoError
     runtime = None
     try:
         runtime = Runtime(spec, config)  # the store is free (or MongoDB answers) before anyone types a password
-        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
-        print(spec.add_user(runtime.db, username=args.username, role=args.role, password=password,
-                            artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative))
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password(command)
+        if args.user_command == "password":
+            print(spec.set_password(runtime.db, username=args.username, password=password))
+        else:
+            print(spec.add_user(runtime.db, username=args.username, role=args.role, password=password,
+                                artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative))
     except (ValueError, PyMongoError) as exc:  # on one machine: also while rawbank runs there
-        refuse("rawbank user add", exc)
+        refuse(command, exc)
         return 2
     except (EOFError, KeyboardInterrupt) as exc:  # no terminal to ask on, or Ctrl-C at the prompt
         print(file=sys.stderr)
-        tell(NO_PASSWORD, sys.stderr)
+        tell(NO_PASSWORD, sys.stderr, command=command)
         return 130 if isinstance(exc, KeyboardInterrupt) else 2
     finally:
         if runtime is not None:
@@ -195,11 +206,11 @@ def _user_add(args, config: Config) -> int:
     return 0
 
 
-def _ask_password() -> str:
+def _ask_password(command: str) -> str:
     import getpass
     password = getpass.getpass("Password / पासवर्ड: ")
     if getpass.getpass("Password again / पासवर्ड दोबारा: ") != password:
-        tell(PASSWORDS_DIFFER, sys.stderr)
+        tell(PASSWORDS_DIFFER, sys.stderr, command=command)
         raise SystemExit(2)
     return password
 
