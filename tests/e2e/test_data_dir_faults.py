@@ -141,3 +141,20 @@ def _cmdline(pid: str) -> str:
             return file.read().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
+
+
+def test_a_broker_that_cannot_be_unpacked_says_where_and_what_to_do():
+    """Before, a user whose home directory rawbank may not write (a service account) met a FileNotFoundError
+    traceback from unpacking the broker's program at the first `rawbank dev`."""
+    home = "/proc/no-such-home"  # not even root may make a directory here
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAWBANK_", "KAFKA_", "MONGO_", "CALF_"))}
+    ports = [a for name in ("broker", "inventory", "requests", "notifier")
+             for a in (f"--{name}-port", str(free_port()))]
+    result = subprocess.run([sys.executable, "-m", "shared.cli", "dev", "--memory", *ports], cwd=ROOT,
+                            env={**env, "HOME": home}, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout, result.stderr
+    english = next(line for line in result.stdout.splitlines() if line.startswith("The broker (Tansu"))
+    hindi = result.stdout.splitlines()[result.stdout.splitlines().index(english) + 1]
+    assert home in english and "CALF_TANSU_BIN" in english and "~/.calfkit/bin" in english
+    assert home in hindi and "CALF_TANSU_BIN" in hindi and "ब्रोकर" in hindi
+    assert "Starting inventory" not in result.stdout
