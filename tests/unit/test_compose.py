@@ -198,6 +198,14 @@ def test_dockerfile_installs_the_project_on_python_311_and_runs_as_a_user():
     assert users and users[-1].split(":")[0] not in {"root", "0"}
 
 
+def test_the_build_context_leaves_out_the_single_machine_data_directory():
+    """Before, `docker compose up --build` in a checkout where `make dev` had run sent ./var (the token secret,
+    password hashes, every artisan's details) to the Docker builder as part of the build context."""
+    ignored = {line.strip().rstrip("/") for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert {"var", ".venv", ".git"} <= ignored
+
+
 def env_reads(source: str) -> list[int]:
     """Lines of `source` that read the process environment (os.environ, os.getenv and kin).
 
