@@ -7,7 +7,7 @@ import sys
 from shared import local_cli
 from shared.auth import ROLES
 from shared.cli_parser import Parser
-from shared.config import Config, environment_variables
+from shared.config import EMBEDDED_JWT_SECRET, Config, environment_variables
 from shared.console import refuse, tell
 from shared.datadir import DataDir
 from shared.i18n import LANGUAGES, N_, in_both
@@ -17,6 +17,10 @@ TOKEN_NEEDS_COOPERATIVE = N_("rawbank token: a secretary token needs --cooperati
 TOKEN_NEEDS_ARTISAN = N_("rawbank token: an artisan token needs --artisan-id (the artisan's registration id)")
 TOKEN_TTL = N_("rawbank token: --ttl is the seconds until the token expires: give a whole number from 1 to {most} "
                "(a year), not {ttl}")
+TOKEN_BUILT_IN_SECRET = N_("rawbank token: no token secret was found in {path} and RAWBANK_JWT_SECRET is not set, so "
+                           "this token is signed with the built-in development secret, which only `rawbank dev "
+                           "--memory` accepts. Run this where rawbank keeps its data (or pass --data-dir DIR), or set "
+                           "RAWBANK_JWT_SECRET to the services' secret.")
 MAX_TOKEN_TTL = 365 * 24 * 3600  # a token that outlives a year is a password nobody rotates
 USER_WHERE = N_("{command}: set MONGO_URI to the {service} service's MongoDB, or run it where rawbank keeps its "
                 "data on one machine (./var, --data-dir; start rawbank there once first).")
@@ -170,6 +174,8 @@ def _token(args, config: Config) -> int:
         tell(TOKEN_TTL, sys.stderr, most=MAX_TOKEN_TTL, ttl=args.ttl)
         return 2
     ttl = config.jwt_ttl_seconds if args.ttl is None else args.ttl
+    if config.jwt_secret == EMBEDDED_JWT_SECRET:  # run elsewhere than the data directory: the services refuse it
+        tell(TOKEN_BUILT_IN_SECRET, sys.stderr, path=config.data_dir)
     print(issue_token(config.jwt_secret, sub=args.sub, role=args.role, artisan_id=args.artisan_id,
                       depot=args.depot, cooperative=args.cooperative, ttl_seconds=ttl))
     return 0
