@@ -35,9 +35,9 @@ def _parser() -> Parser:
 
     dev = sub.add_parser("dev", help=N_("broker + every service on this machine, data in ./var (what `make dev` runs)"))
     from shared.dev import BROKER_PORT
-    dev.add_argument("--broker-port", type=int, default=BROKER_PORT, help=N_("default %(default)s"))
+    dev.add_argument("--broker-port", type=port, default=BROKER_PORT, help=N_("default %(default)s"))
     for name in SERVICES:  # the default is in the service's spec, read only when dev starts: other commands stay quick
-        dev.add_argument(f"--{name}-port", type=int, help=N_("default: this service's own port"))
+        dev.add_argument(f"--{name}-port", type=port, help=N_("default: this service's own port"))
     dev.add_argument("--host", default="127.0.0.1",
                      help=N_("address the services listen on (0.0.0.0: the depot's network; needs a token secret)"))
     local_cli.add_store_options(dev, demo=True)
@@ -94,6 +94,14 @@ def _parser() -> Parser:
     sub.add_parser("env", help=N_("list the environment variables rawbank reads"))
     _service_commands(sub)
     return parser
+
+
+def port(text: str) -> int:
+    """A port to listen on, 1 to 65535; argparse refuses anything else as an `invalid port value`, in Hindi too."""
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise ValueError(text)
+    return value
 
 
 def _service_commands(sub) -> None:
