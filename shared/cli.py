@@ -21,6 +21,7 @@ TOKEN_BUILT_IN_SECRET = N_("rawbank token: no token secret was found in {path} a
                            "this token is signed with the built-in development secret, which only `rawbank dev "
                            "--memory` accepts. Run this where rawbank keeps its data (or pass --data-dir DIR), or set "
                            "RAWBANK_JWT_SECRET to the services' secret.")
+STOPPED = N_("rawbank: stopped by Ctrl-C before it finished.")
 MAX_TOKEN_TTL = 365 * 24 * 3600  # a token that outlives a year is a password nobody rotates
 USER_WHERE = N_("{command}: set MONGO_URI to the {service} service's MongoDB, or run it where rawbank keeps its "
                 "data on one machine (./var, --data-dir; start rawbank there once first).")
@@ -123,6 +124,10 @@ def _service_commands(sub) -> None:
 def main(argv: list[str] | None = None) -> int:
     try:
         return _run(_parser().parse_args(argv))
+    except KeyboardInterrupt:  # Ctrl-C while a command waits (a service, a copy): said, not a traceback
+        print(file=sys.stderr)
+        tell(STOPPED, sys.stderr)
+        return 130
     except BrokenPipeError:  # whoever read the output stopped (`rawbank env | head`): nothing is wrong here
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush does not fail again
         return 1

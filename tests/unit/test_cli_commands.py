@@ -114,3 +114,36 @@ def test_a_token_signed_with_the_built_in_secret_says_that_the_services_refuse_i
     out, err = capsys.readouterr()
     assert err == "" and jwt.decode(out.strip(), "a secret generated at the first start, 48 characters",
                                     algorithms=["HS256"])["sub"] == "prometheus"
+
+
+def test_ctrl_c_while_a_command_waits_is_said_not_a_traceback(tmp_path):
+    """Before, Ctrl-C while `rawbank reconcile --via-api` waited for a service (a year of records takes a while)
+    printed a KeyboardInterrupt traceback."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    from tests.devserver import ROOT
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # connections complete, and nothing ever answers
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAWBANK_", "KAFKA_", "MONGO_"))}
+    try:
+        command = subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "reconcile", "--via-api", "--no-dlq", "--data-dir", str(tmp_path),
+             *(a for name in ("inventory", "requests", "notifier") for a in (f"--{name}-url", url))],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        silent.settimeout(60)
+        asked, _ = silent.accept()  # it has asked the first service and waits for the answer now
+        time.sleep(0.5)
+        command.send_signal(signal.SIGINT)
+        out, err = command.communicate(timeout=60)
+        asked.close()
+    finally:
+        silent.close()
+    assert command.returncode == 130 and "Traceback" not in err, err
+    english, hindi = err.strip().splitlines()[-2:]
+    assert english == "rawbank: stopped by Ctrl-C before it finished." and "Ctrl-C" in hindi and "rawbank" in hindi
