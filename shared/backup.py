@@ -25,6 +25,8 @@ MANIFEST = "rawbank-backup.json"
 ATTEMPT_SECONDS = 120
 #: {attempts}: which copy was kept; one taken while an event was between the services is taken again
 BACKED_UP = N_("Backed up {stores} from {source} to {target} ({at}); the copies reconcile clean (copy {attempts}).")
+NOT_A_DIRECTORY = N_("rawbank backup: {target} is a file, not a directory; nothing was copied. Give a new or empty "
+                     "directory, e.g. {target}-copy.")
 
 
 def backup(data: DataDir, config, directory: str) -> int:
@@ -40,7 +42,16 @@ def backup(data: DataDir, config, directory: str) -> int:
     except DataDirError as exc:  # a newer rawbank's store, or not a store: copy nothing
         say(f"rawbank backup: {exc.en}", f"rawbank backup: {exc.hi}")
         return 2
-    if target.exists() and any(target.iterdir()):
+    try:
+        occupied = target.exists() and any(target.iterdir())
+    except NotADirectoryError:
+        tell(NOT_A_DIRECTORY, None, target=target)
+        return 2
+    except OSError as exc:  # a directory this user may not read
+        error = unusable(target, exc)
+        say(f"rawbank backup: {error.en}", f"rawbank backup: {error.hi}")
+        return 2
+    if occupied:
         say(f"rawbank backup: {target} is not empty; give a new or empty directory, e.g. {target}/$(date +%F).",
             f"rawbank backup: {target} खाली नहीं है; कोई नई या खाली डायरेक्टरी दें, जैसे {target}/$(date +%F)।")
         return 2
@@ -89,6 +100,7 @@ def copy(data: DataDir, stores, target: Path) -> None:
         for writer in writers:
             writer.execute("BEGIN IMMEDIATE")  # the services' next writes wait until all copies are made
         for name in stores:
+            private(target / f"{name}.sqlite")
             destination = sqlite3.connect(target / f"{name}.sqlite")
             reader = sqlite3.connect(f"file:{data.store(name)}?mode=ro", uri=True)
             try:
@@ -101,6 +113,13 @@ def copy(data: DataDir, stores, target: Path) -> None:
         for writer in writers:
             writer.execute("ROLLBACK")
             writer.close()
+
+
+def private(path: Path) -> None:
+    """Create `path` empty and readable by its owner only: a copy holds password hashes and artisans' details,
+    and SQLite keeps the mode of the file it opens (its journal too), whatever the directory or umask."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, 0o600)
 
 
 def reconcile_copies(target: Path, stores) -> list[str]:

@@ -7,7 +7,7 @@ import sys
 from shared import local_cli
 from shared.auth import ROLES
 from shared.cli_parser import Parser
-from shared.config import Config, environment_variables
+from shared.config import EMBEDDED_JWT_SECRET, Config, environment_variables
 from shared.console import refuse, tell
 from shared.datadir import DataDir
 from shared.i18n import LANGUAGES, N_, in_both
@@ -17,10 +17,17 @@ TOKEN_NEEDS_COOPERATIVE = N_("rawbank token: a secretary token needs --cooperati
 TOKEN_NEEDS_ARTISAN = N_("rawbank token: an artisan token needs --artisan-id (the artisan's registration id)")
 TOKEN_TTL = N_("rawbank token: --ttl is the seconds until the token expires: give a whole number from 1 to {most} "
                "(a year), not {ttl}")
+TOKEN_BUILT_IN_SECRET = N_("rawbank token: no token secret was found in {path} and RAWBANK_JWT_SECRET is not set, so "
+                           "this token is signed with the built-in development secret, which only `rawbank dev "
+                           "--memory` accepts. Run this where rawbank keeps its data (or pass --data-dir DIR), or set "
+                           "RAWBANK_JWT_SECRET to the services' secret.")
+STOPPED = N_("rawbank: stopped by Ctrl-C before it finished.")
 MAX_TOKEN_TTL = 365 * 24 * 3600  # a token that outlives a year is a password nobody rotates
-USER_ADD_WHERE = N_("rawbank user add: set MONGO_URI to the {service} service's MongoDB, or run it where rawbank "
-                    "keeps its data on one machine (./var, --data-dir; start rawbank there once first).")
-PASSWORDS_DIFFER = N_("rawbank user add: the two passwords differ; run it again and type the same one twice.")
+USER_WHERE = N_("{command}: set MONGO_URI to the {service} service's MongoDB, or run it where rawbank keeps its "
+                "data on one machine (./var, --data-dir; start rawbank there once first).")
+PASSWORDS_DIFFER = N_("{command}: the two passwords differ; run it again and type the same one twice.")
+NO_PASSWORD = N_("{command}: no password was given, so nothing was stored. Run it again in a terminal and type the "
+                 "password twice, or give it on stdin with --password-stdin.")
 
 
 def _parser() -> Parser:
@@ -29,9 +36,9 @@ def _parser() -> Parser:
 
     dev = sub.add_parser("dev", help=N_("broker + every service on this machine, data in ./var (what `make dev` runs)"))
     from shared.dev import BROKER_PORT
-    dev.add_argument("--broker-port", type=int, default=BROKER_PORT, help=N_("default %(default)s"))
+    dev.add_argument("--broker-port", type=port, default=BROKER_PORT, help=N_("default %(default)s"))
     for name in SERVICES:  # the default is in the service's spec, read only when dev starts: other commands stay quick
-        dev.add_argument(f"--{name}-port", type=int, help=N_("default: this service's own port"))
+        dev.add_argument(f"--{name}-port", type=port, help=N_("default: this service's own port"))
     dev.add_argument("--host", default="127.0.0.1",
                      help=N_("address the services listen on (0.0.0.0: the depot's network; needs a token secret)"))
     local_cli.add_store_options(dev, demo=True)
@@ -56,7 +63,8 @@ def _parser() -> Parser:
 
     user = sub.add_parser(
         "user", help=N_("manage the people who log in (MONGO_URI, or the data directory with rawbank stopped)"))
-    user_add = user.add_subparsers(dest="user_command", required=True).add_parser(
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    user_add = user_commands.add_parser(
         "add", help=N_("add a user; the password is asked for, or read from stdin with --password-stdin"))
     user_add.add_argument("username", help=N_("the name they log in with"))
     user_add.add_argument("--role", required=True, choices=ROLES, help=N_("what they may do"))
@@ -65,6 +73,12 @@ def _parser() -> Parser:
     user_add.add_argument("--cooperative", help=N_("required for --role secretary: their cooperative"))
     user_add.add_argument("--password-stdin", action="store_true", help=N_("read the password from stdin"))
     local_cli.add_data_dir_option(user_add)
+    user_password = user_commands.add_parser(
+        "password", help=N_("give a user a new password (a demo user's before others can reach rawbank, or a "
+                            "forgotten one); asked for, or read from stdin with --password-stdin"))
+    user_password.add_argument("username", help=N_("the name they log in with"))
+    user_password.add_argument("--password-stdin", action="store_true", help=N_("read the password from stdin"))
+    local_cli.add_data_dir_option(user_password)
 
     check = sub.add_parser("reconcile", help=N_("check that the services' stores agree; exit 1 on a mismatch"))
     check.add_argument("--via-api", "--from-dev", dest="via_api", action="store_true",
@@ -81,6 +95,14 @@ def _parser() -> Parser:
     sub.add_parser("env", help=N_("list the environment variables rawbank reads"))
     _service_commands(sub)
     return parser
+
+
+def port(text: str) -> int:
+    """A port to listen on, 1 to 65535; argparse refuses anything else as an `invalid port value`, in Hindi too."""
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise ValueError(text)
+    return value
 
 
 def _service_commands(sub) -> None:
@@ -102,6 +124,10 @@ def _service_commands(sub) -> None:
 def main(argv: list[str] | None = None) -> int:
     try:
         return _run(_parser().parse_args(argv))
+    except KeyboardInterrupt:  # Ctrl-C while a command waits (a service, a copy): said, not a traceback
+        print(file=sys.stderr)
+        tell(STOPPED, sys.stderr)
+        return 130
     except BrokenPipeError:  # whoever read the output stopped (`rawbank env | head`): nothing is wrong here
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush does not fail again
         return 1
@@ -122,7 +148,7 @@ def _run(args) -> int:
     if args.command == "token":
         return _token(args, config)
     if args.command == "user":
-        return _user_add(args, config)
+        return _user(args, config)
     if args.command == "reconcile":
         from shared import reconcile_cli
         config = local_cli.reaching_running(config)
@@ -161,39 +187,49 @@ def _token(args, config: Config) -> int:
         tell(TOKEN_TTL, sys.stderr, most=MAX_TOKEN_TTL, ttl=args.ttl)
         return 2
     ttl = config.jwt_ttl_seconds if args.ttl is None else args.ttl
+    if config.jwt_secret == EMBEDDED_JWT_SECRET:  # run elsewhere than the data directory: the services refuse it
+        tell(TOKEN_BUILT_IN_SECRET, sys.stderr, path=config.data_dir)
     print(issue_token(config.jwt_secret, sub=args.sub, role=args.role, artisan_id=args.artisan_id,
                       depot=args.depot, cooperative=args.cooperative, ttl_seconds=ttl))
     return 0
 
 
-def _user_add(args, config: Config) -> int:
+def _user(args, config: Config) -> int:
+    """`rawbank user add` and `rawbank user password`, in the service keeping the people who log in."""
     from shared.spec import declaring
-    spec = declaring("add_user")
+    spec, command = declaring("add_user"), f"rawbank user {args.user_command}"
     if config.embedded and not (config.data_dir and DataDir(config.data_dir).store(spec.name).exists()):
-        tell(USER_ADD_WHERE, sys.stderr, service=spec.name)
+        tell(USER_WHERE, sys.stderr, command=command, service=spec.name)
         return 2
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
     from shared.runtime import Runtime
     from pymongo.errors import PyMongoError
     runtime = None
     try:
-        runtime = Runtime(spec, config)
-        print(spec.add_user(runtime.db, username=args.username, role=args.role, password=password,
-                            artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative))
+        runtime = Runtime(spec, config)  # the store is free (or MongoDB answers) before anyone types a password
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password(command)
+        if args.user_command == "password":
+            print(spec.set_password(runtime.db, username=args.username, password=password))
+        else:
+            print(spec.add_user(runtime.db, username=args.username, role=args.role, password=password,
+                                artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative))
     except (ValueError, PyMongoError) as exc:  # on one machine: also while rawbank runs there
-        refuse("rawbank user add", exc)
+        refuse(command, exc)
         return 2
+    except (EOFError, KeyboardInterrupt) as exc:  # no terminal to ask on, or Ctrl-C at the prompt
+        print(file=sys.stderr)
+        tell(NO_PASSWORD, sys.stderr, command=command)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 2
     finally:
         if runtime is not None:
             runtime.close()
     return 0
 
 
-def _ask_password() -> str:
+def _ask_password(command: str) -> str:
     import getpass
     password = getpass.getpass("Password / पासवर्ड: ")
     if getpass.getpass("Password again / पासवर्ड दोबारा: ") != password:
-        tell(PASSWORDS_DIFFER, sys.stderr)
+        tell(PASSWORDS_DIFFER, sys.stderr, command=command)
         raise SystemExit(2)
     return password
 

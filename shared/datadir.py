@@ -18,9 +18,13 @@ import secrets
 from pathlib import Path
 
 from shared.config import SettingError
+from shared.i18n import N_
 
 DEFAULT = "var"
 PROBE_BYTES = 64 * 1024
+STORE_UNREADABLE = N_("The store {path} cannot be read now ({error}): the disk is failing, or this user may not read "
+                      "it there. The store itself may be whole: do not move or replace it. Check the disk and the "
+                      "permissions of {directory}, then run it again.")
 
 
 class DataDirError(SettingError):
@@ -44,6 +48,24 @@ def unusable(path: Path, exc: OSError) -> DataDirError:
         "Fix its permissions, or choose another directory with --data-dir or RAWBANK_DATA_DIR.",
         f"डेटा डायरेक्टरी {path} में लिखा नहीं जा सकता। उसकी अनुमतियाँ ठीक करें, "
         "या --data-dir या RAWBANK_DATA_DIR से दूसरी डायरेक्टरी चुनें।")
+
+
+def damaged(exc: Exception) -> bool:
+    """Whether SQLite found a store file itself to be no database or corrupt, not unreadable where it lies."""
+    name = getattr(exc, "sqlite_errorname", None) or "SQLITE_NOTADB"
+    return name == "SQLITE_NOTADB" or name.startswith("SQLITE_CORRUPT")
+
+
+def unreadable(store: Path, exc: Exception) -> DataDirError:
+    """The error for a store SQLite could not read for a reason outside the file (space, disk, permissions)."""
+    try:
+        space = os.statvfs(store.parent)
+        full = space.f_bavail * space.f_frsize < PROBE_BYTES
+    except OSError:
+        full = False
+    if full:  # SQLite says "disk I/O error" when it cannot make its shared-memory index on a full disk
+        return unusable(store.parent, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    return DataDirError.said(STORE_UNREADABLE, path=store, error=exc, directory=store.parent)
 
 
 def in_use(path: Path, holder: str) -> DataDirError:

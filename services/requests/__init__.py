@@ -19,7 +19,8 @@ def spec() -> ServiceSpec:
         menu=_merged(pages.MENU, money_pages.MENU, coop_pages.MENU, artisan_pages.MENU),
         home=pages.HOME, labels={**pages.LABELS, **money_pages.LABELS, **coop_pages.LABELS, **artisan_pages.LABELS},
         common_pages=pages.COMMON_PAGES,
-        reconcile=reconcile.RECONCILIATION, add_user=users.add_from_cli)
+        reconcile=reconcile.RECONCILIATION, add_user=users.add_from_cli,
+        set_password=users.set_password_from_cli)
 
 
 def _merged(*menus: dict) -> dict:

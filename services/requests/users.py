@@ -34,6 +34,8 @@ NO_SUCH_COOPERATIVE = N_("no cooperative {cooperative} is registered; register i
 #: what the login accepts (LoginSchema): a user the command adds must be able to log in
 MAX_USERNAME, MAX_PASSWORD = 100, 200
 ADDED = N_("added {role} user {username}")
+NO_SUCH_USER = N_("no user named {username}; `rawbank user add` adds one")
+PASSWORD_SET = N_("{username} has a new password; the old one no longer logs in")
 
 
 @functools.cache
@@ -79,10 +81,7 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
     SettingError (a ValueError in both languages) otherwise."""
     if not 1 <= len(username) <= MAX_USERNAME or not is_clean(username):
         raise SettingError.said(BAD_USERNAME, max=MAX_USERNAME)
-    if len(password) < MIN_PASSWORD:
-        raise SettingError.said(SHORT_PASSWORD, length=MIN_PASSWORD)
-    if len(password) > MAX_PASSWORD or not is_clean(password):
-        raise SettingError.said(BAD_PASSWORD, max=MAX_PASSWORD)
+    _check_password(password)
     if artisan_id and db.artisans.find_one({"_id": artisan_id}, {"_id": 1}) is None:
         raise SettingError.said(NO_SUCH_ARTISAN, artisan_id=artisan_id)
     if depot and db.depots.find_one({"_id": depot}, {"_id": 1}) is None:
@@ -95,6 +94,23 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
     except AlreadyExists:
         raise SettingError.said(TAKEN, username=repr(username)) from None
     return both(*in_both(ADDED, role=role, username=username))
+
+
+def set_password_from_cli(db, *, username: str, password: str) -> str:
+    """`rawbank user password`: give an existing user a new password (a demo user's, a forgotten one); return what
+    to print (English, then Hindi), raise SettingError otherwise."""
+    _check_password(password)
+    if db.users.update_one({"_id": username}, {"$set": {"password_hash": _hasher.hash(password)}}).matched_count == 0:
+        raise SettingError.said(NO_SUCH_USER, username=repr(username))
+    return both(*in_both(PASSWORD_SET, username=username))
+
+
+def _check_password(password: str) -> None:
+    """A password the login accepts and that is not guessed at once."""
+    if len(password) < MIN_PASSWORD:
+        raise SettingError.said(SHORT_PASSWORD, length=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD or not is_clean(password):
+        raise SettingError.said(BAD_PASSWORD, max=MAX_PASSWORD)
 
 
 def log_out(db, principal: Principal, *, correlation_id: str | None = None) -> None:

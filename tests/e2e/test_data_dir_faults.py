@@ -141,3 +141,41 @@ def _cmdline(pid: str) -> str:
             return file.read().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
+
+
+def test_a_broker_that_cannot_be_unpacked_says_where_and_what_to_do():
+    """Before, a user whose home directory rawbank may not write (a service account) met a FileNotFoundError
+    traceback from unpacking the broker's program at the first `rawbank dev`."""
+    home = "/proc/no-such-home"  # not even root may make a directory here
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAWBANK_", "KAFKA_", "MONGO_", "CALF_"))}
+    ports = [a for name in ("broker", "inventory", "requests", "notifier")
+             for a in (f"--{name}-port", str(free_port()))]
+    result = subprocess.run([sys.executable, "-m", "shared.cli", "dev", "--memory", *ports], cwd=ROOT,
+                            env={**env, "HOME": home}, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout, result.stderr
+    english = next(line for line in result.stdout.splitlines() if line.startswith("The broker (Tansu"))
+    hindi = result.stdout.splitlines()[result.stdout.splitlines().index(english) + 1]
+    assert home in english and "CALF_TANSU_BIN" in english and "~/.calfkit/bin" in english
+    assert home in hindi and "CALF_TANSU_BIN" in hindi and "ब्रोकर" in hindi
+    assert "Starting inventory" not in result.stdout
+
+
+def test_a_full_disk_under_the_stores_is_not_called_a_damaged_store(tmp_path):
+    """Before, once the disk under ./var filled up (SQLite then cannot make a store's shared-memory index), `rawbank
+    dev`, `backup`, `user add` and `status` called the store "not a rawbank store" and said to move it out of the
+    data directory or restore a backup: advice that loses everything since that backup."""
+    data = tmp_path / "var"
+    data.mkdir()
+    maker = tmp_path / "make_store.py"
+    maker.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+                     "from services.requests import spec\nfrom shared.config import Config\n"
+                     "from shared.runtime import Runtime\n"
+                     f"Runtime(spec(), Config.from_env({{}}, data_dir={str(data)!r})).close()\n")
+    setup = (f"mount -t tmpfs -o size=2m tmpfs {data} && {sys.executable} {maker} && "
+             f"(dd if=/dev/zero of={data}/ballast bs=64k 2>/dev/null || true)")
+    result = in_namespace(setup, dev_command(data))
+    refused(result, data, "full", "Free some space")
+    assert "not a rawbank store" not in result.stdout and "restore" not in result.stdout
+    status = in_namespace(setup, [sys.executable, "-m", "shared.cli", "status", "--data-dir", str(data)])
+    line = next(line for line in status.stdout.splitlines() if line.startswith("requests: "))
+    assert "cannot be read now" in line and "do not move or replace it" in line and "restore" not in line

@@ -119,7 +119,10 @@ def test_data_users_and_secret_outlive_a_stop_and_backup_restore_brings_a_copy_b
 
 
 def test_serving_beyond_this_machine_needs_a_secret_of_its_own(tmp_path):
-    refused = rawbank("dev", "--memory", "--host", "0.0.0.0", "--broker-port", "0", cwd=tmp_path)
+    from tests.conftest import free_port
+    ports = [a for name in ("broker", "inventory", "requests", "notifier")
+             for a in (f"--{name}-port", str(free_port()))]  # free, so that the host is what it refuses
+    refused = rawbank("dev", "--memory", "--host", "0.0.0.0", *ports, cwd=tmp_path)
     assert refused.returncode == 2
     assert "0.0.0.0" in refused.stdout and "RAWBANK_JWT_SECRET" in refused.stdout and "सीक्रेट" in refused.stdout
     run = rawbank("run", "inventory", "--memory", cwd=tmp_path, RAWBANK_HOST="0.0.0.0")

@@ -119,3 +119,39 @@ def test_a_backup_says_which_copy_it_kept_in_hindi_too(tmp_path, config, capsys)
     assert english.startswith("Backed up inventory, requests, notifier from ") and english.endswith("(copy 1).")
     assert f"{data.path} से {target} में inventory, requests, notifier का बैकअप हो गया" in hindi
     assert hindi.endswith("(प्रति 1)।")
+
+
+def test_a_backup_to_a_file_says_so_and_touches_it_not(tmp_path, config, capsys):
+    """Before, `rawbank backup /backups/rawbank/log` (a file, e.g. the cron job's log) was a NotADirectoryError
+    traceback with exit code 1."""
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    log = tmp_path / "log"
+    log.write_text("yesterday's backup\n")
+
+    assert backup.backup(data, config, str(log)) == 2
+    english, hindi = two_lines(capsys)
+    assert english == (f"rawbank backup: {log} is a file, not a directory; nothing was copied. Give a new or empty "
+                       f"directory, e.g. {log}-copy.")
+    assert hindi.startswith(f"rawbank backup: {log} ") and "फ़ाइल" in hindi and f"{log}-copy" in hindi
+    assert log.read_text() == "yesterday's backup\n"
+
+
+def test_a_backups_files_are_readable_by_their_owner_only(tmp_path, config, capsys):
+    """Before, a backup into a directory that existed (or under the umask) left each store copy, with its password
+    hashes and artisans' phone numbers, readable by every user of the machine (0644)."""
+    import os
+    import stat
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    target = tmp_path / "copy"
+    target.mkdir(mode=0o755)  # made beforehand, as a mounted backup disk's directory is
+    os.chmod(target, 0o755)
+    old = os.umask(0o022)
+    try:
+        assert backup.backup(data, config, str(target)) == 0
+    finally:
+        os.umask(old)
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in target.iterdir() if path.suffix == ".sqlite"}
+    assert set(modes) == {"inventory.sqlite", "requests.sqlite", "notifier.sqlite"}
+    assert all(mode & 0o077 == 0 for mode in modes.values()), {name: oct(mode) for name, mode in modes.items()}

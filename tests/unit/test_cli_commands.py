@@ -95,3 +95,55 @@ def test_status_names_a_store_it_cannot_read_and_still_reports_the_rest(capsys, 
     assert "running: no" in out and "last backup: never" in out
     assert main(["status", "--data-dir", str(tmp_path), "--lang", "hi"]) == 0
     assert "पढ़ा नहीं जा सकता" in capsys.readouterr().out
+
+
+def test_a_token_signed_with_the_built_in_secret_says_that_the_services_refuse_it(capsys, monkeypatch, tmp_path):
+    """Before, `rawbank token` run outside the directory `rawbank dev` keeps its data in printed, without a word, a
+    token signed with the built-in secret, which every service on a data directory answers with 401."""
+    monkeypatch.delenv("RAWBANK_JWT_SECRET", raising=False)
+    monkeypatch.chdir(tmp_path)  # no ./var here
+    assert main(["token", "--role", "admin", "--sub", "prometheus"]) == 0
+    out, err = capsys.readouterr()
+    jwt.decode(out.strip(), Config.from_env({}).jwt_secret, algorithms=["HS256"])  # still a token, for --memory
+    english, hindi = err.splitlines()
+    assert f"no token secret was found in {tmp_path / 'var'}" in english and "--data-dir" in english
+    assert str(tmp_path / "var") in hindi and "RAWBANK_JWT_SECRET" in hindi and "--data-dir" in hindi
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "secret").write_text("a secret generated at the first start, 48 characters\n")
+    assert main(["token", "--role", "admin", "--sub", "prometheus"]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and jwt.decode(out.strip(), "a secret generated at the first start, 48 characters",
+                                    algorithms=["HS256"])["sub"] == "prometheus"
+
+
+def test_ctrl_c_while_a_command_waits_is_said_not_a_traceback(tmp_path):
+    """Before, Ctrl-C while `rawbank reconcile --via-api` waited for a service (a year of records takes a while)
+    printed a KeyboardInterrupt traceback."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    from tests.devserver import ROOT
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # connections complete, and nothing ever answers
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAWBANK_", "KAFKA_", "MONGO_"))}
+    try:
+        command = subprocess.Popen(
+            [sys.executable, "-m", "shared.cli", "reconcile", "--via-api", "--no-dlq", "--data-dir", str(tmp_path),
+             *(a for name in ("inventory", "requests", "notifier") for a in (f"--{name}-url", url))],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        silent.settimeout(60)
+        asked, _ = silent.accept()  # it has asked the first service and waits for the answer now
+        time.sleep(0.5)
+        command.send_signal(signal.SIGINT)
+        out, err = command.communicate(timeout=60)
+        asked.close()
+    finally:
+        silent.close()
+    assert command.returncode == 130 and "Traceback" not in err, err
+    english, hindi = err.strip().splitlines()[-2:]
+    assert english == "rawbank: stopped by Ctrl-C before it finished." and "Ctrl-C" in hindi and "rawbank" in hindi

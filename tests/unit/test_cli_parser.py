@@ -122,3 +122,15 @@ def test_rawbank_env_says_each_variable_in_english_then_hindi(capsys):
         assert english.split()[0] == name and english.endswith(doc)
         assert hindi.startswith(" " * 32) and DEVANAGARI.search(hindi), name
         assert hindi.strip() == translate(doc, "hi")
+
+
+def test_rawbank_dev_refuses_a_port_no_service_can_listen_on(capsys):
+    """Before, `rawbank dev --broker-port 99999` was an OverflowError traceback, and port 0 started a broker on a
+    port nobody was told."""
+    for option in ("--broker-port", "--inventory-port", "--requests-port", "--notifier-port"):
+        for value in ("99999", "0", "-1", "nine"):
+            english, hindi, _ = refusal(capsys, _parser(), ["dev", "--memory", option, value])
+            assert english == f"rawbank dev: error: argument {option}: invalid port value: '{value}'"
+            assert hindi.startswith(f"rawbank dev: गलती: तर्क {option}: अमान्य port मान: '{value}'")
+    args = _parser().parse_args(["dev", "--broker-port", "1", "--notifier-port", "65535"])
+    assert (args.broker_port, args.notifier_port) == (1, 65535)

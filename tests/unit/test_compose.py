@@ -198,6 +198,30 @@ def test_dockerfile_installs_the_project_on_python_311_and_runs_as_a_user():
     assert users and users[-1].split(":")[0] not in {"root", "0"}
 
 
+def test_the_readme_says_how_to_add_the_first_admin_with_a_command_the_stack_runs(services):
+    """Before, the README's production steps ended at `docker compose up`: with no demo users there, nobody could
+    log in, and MongoDB is not published to the host for `rawbank user add` to reach it."""
+    from shared.cli import _parser
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    production = readme[readme.index("**Production**"):readme.index("## The `rawbank` command")]
+    commands = [shlex.split(line) for line in production.splitlines() if line.startswith("docker compose exec ")]
+    assert commands, "the production steps add the first admin"
+    for words in commands:
+        service, rawbank = words[3], words[4:]
+        assert services[service]["image"] == "rawbank:latest" and rawbank[0] == "rawbank"
+        assert "MONGO_URI" in environment(services[service])  # it reaches the stack's MongoDB
+        args = _parser().parse_args(rawbank[1:])
+        assert (args.command, args.user_command, args.role) == ("user", "add", "admin")
+
+
+def test_the_build_context_leaves_out_the_single_machine_data_directory():
+    """Before, `docker compose up --build` in a checkout where `make dev` had run sent ./var (the token secret,
+    password hashes, every artisan's details) to the Docker builder as part of the build context."""
+    ignored = {line.strip().rstrip("/") for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert {"var", ".venv", ".git"} <= ignored
+
+
 def env_reads(source: str) -> list[int]:
     """Lines of `source` that read the process environment (os.environ, os.getenv and kin).
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from services.requests import users
+from services.requests.errors import BadLogin
 from shared.cli import main
+from shared.config import SettingError
 from shared.errors import outcome
 from shared.mongo import connect
 
@@ -102,3 +104,134 @@ def test_the_command_adds_to_a_data_directory_only_while_rawbank_is_stopped(monk
     reopened = Runtime(spec(), config)
     assert users.authenticate(reopened.db, "asha", "a long passphrase")["role"] == "admin"
     reopened.close()
+
+
+def _user_add(data, *extra: str, **kwargs):
+    """`rawbank user add` as a person or a script runs it: its own session, so no terminal unless given one."""
+    import os
+    import subprocess
+    import sys
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAWBANK_", "KAFKA_", "MONGO_"))}
+    return subprocess.Popen([sys.executable, "-m", "shared.cli", "user", "add", "asha", "--role", "admin",
+                             "--data-dir", str(data), *extra], env=env, start_new_session=True, **kwargs)
+
+
+def _stored_users(data) -> list:
+    from services.requests import spec
+    from shared.config import Config
+    from shared.runtime import Runtime
+    data.mkdir(exist_ok=True)
+    runtime = Runtime(spec(), Config.from_env({}, data_dir=str(data)))
+    try:
+        return [user["_id"] for user in runtime.db.users.find()]
+    finally:
+        runtime.close()
+
+
+def test_the_command_with_no_terminal_to_ask_on_says_so_and_adds_nobody(tmp_path):
+    """Before, a script or cron job without --password-stdin (stdin at its end) met getpass's EOFError traceback."""
+    import subprocess
+    data = tmp_path / "var"
+    _stored_users(data)  # the requests store exists, as after a first start
+    done = _user_add(data, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = done.communicate(timeout=120)
+    assert done.returncode == 2 and "Traceback" not in err, err
+    english, hindi = err.strip().splitlines()[-2:]
+    assert "rawbank user add: no password was given, so nothing was stored" in english and "--password-stdin" in english
+    assert "--password-stdin" in hindi and "पासवर्ड" in hindi
+    assert _stored_users(data) == []
+
+
+def test_ctrl_c_at_the_password_prompt_stops_cleanly(tmp_path):
+    """Before, Ctrl-C while the command asked for the password printed a KeyboardInterrupt traceback."""
+    import os
+    import pty
+    import select
+    import time
+    data = tmp_path / "var"
+    _stored_users(data)
+    controller, terminal = pty.openpty()
+    done = _user_add(data, stdin=terminal, stdout=terminal, stderr=terminal,
+                     preexec_fn=lambda: __import__("fcntl").ioctl(0, __import__("termios").TIOCSCTTY, 0))
+    os.close(terminal)
+    said, deadline = b"", time.monotonic() + 120
+    while "पासवर्ड:".encode() not in said and time.monotonic() < deadline:
+        if select.select([controller], [], [], 1)[0]:
+            said += os.read(controller, 4096)
+    os.write(controller, b"\x03")  # Ctrl-C, as typed: the terminal sends SIGINT
+    while done.poll() is None and time.monotonic() < deadline:
+        if select.select([controller], [], [], 0.2)[0]:
+            try:
+                said += os.read(controller, 4096)
+            except OSError:
+                break
+    done.wait(10)
+    os.close(controller)
+    text = said.decode(errors="replace")
+    assert done.returncode == 130 and "Traceback" not in text, text
+    assert "nothing was stored" in text and "--password-stdin" in text
+    assert _stored_users(data) == []
+
+
+def test_the_command_says_the_store_is_in_use_before_asking_for_a_password(tmp_path):
+    """Before, it asked for the password twice and only then said rawbank was running on the data directory."""
+    import subprocess
+    from services.requests import spec
+    from shared.config import Config
+    from shared.runtime import Runtime
+    (tmp_path / "var").mkdir()
+    running = Runtime(spec(), Config.from_env({}, data_dir=str(tmp_path / "var")))
+    try:
+        done = _user_add(tmp_path / "var", stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+        out, err = done.communicate(timeout=120)
+    finally:
+        running.close()
+    assert done.returncode == 2 and "in use by another running rawbank" in err and "Password" not in err, err
+
+
+def test_a_users_password_is_changed_and_the_old_one_logs_in_no_more(db):
+    """Before, there was no way to change a password: a depot that opened rawbank to its network kept the demo
+    admin's admin123, printed in the README, and a forgotten password locked its user out for good."""
+    users.add_user(db, username="admin", password="admin123", role="admin")
+    said = users.set_password_from_cli(db, username="admin", password="a depot's own passphrase")
+    assert said == ("admin has a new password; the old one no longer logs in\n"
+                    "  admin का पासवर्ड बदल गया; पुराने पासवर्ड से अब लॉग इन नहीं होगा")
+    assert users.authenticate(db, "admin", "a depot's own passphrase")["role"] == "admin"
+    with pytest.raises(BadLogin):
+        users.authenticate(db, "admin", "admin123")
+    for password, text in (("short", "at least 8"), ("tab\there ok?\x00", "control characters")):
+        with pytest.raises(SettingError, match=text):
+            users.set_password_from_cli(db, username="admin", password=password)
+    with pytest.raises(SettingError, match="no user named 'nobody'") as refused:
+        users.set_password_from_cli(db, username="nobody", password="long enough")
+    assert "rawbank user add" in refused.value.hi
+    assert db.users.count_documents({}) == 1
+
+
+def test_the_password_command_on_a_data_directory(monkeypatch, capsys, tmp_path):
+    import io
+    from services.requests import spec
+    from shared.config import Config
+    from shared.runtime import Runtime
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    monkeypatch.chdir(tmp_path)  # ./var, as `make dev` keeps it
+    (tmp_path / "var").mkdir()
+    config = Config.from_env({}, data_dir=str(tmp_path / "var"))
+    runtime = Runtime(spec(), config)
+    users.add_user(runtime.db, username="admin", password="admin123", role="admin")
+    runtime.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("a depot's own passphrase\n"))
+    assert main(["user", "password", "admin", "--password-stdin"]) == 0
+    english, hindi = capsys.readouterr().out.splitlines()
+    assert english == "admin has a new password; the old one no longer logs in" and "पासवर्ड बदल गया" in hindi
+    monkeypatch.setattr("sys.stdin", io.StringIO("a depot's own passphrase\n"))
+    assert main(["user", "password", "asha", "--password-stdin"]) == 2
+    english, hindi = capsys.readouterr().err.splitlines()
+    assert english == "rawbank user password: no user named 'asha'; `rawbank user add` adds one"
+    assert hindi.strip().startswith("rawbank user password: 'asha' नाम का कोई उपयोगकर्ता नहीं है")
+    reopened = Runtime(spec(), config)
+    try:
+        assert users.authenticate(reopened.db, "admin", "a depot's own passphrase")["role"] == "admin"
+    finally:
+        reopened.close()
