@@ -52,10 +52,16 @@ class Pager:
         return url_for(request.endpoint, **args)
 
 
+def asked_number(name: str, digits: int) -> int | None:
+    """The whole number `?name=` asks for, in ASCII or Devanagari digits ('४५' is 45), at most `digits` of them;
+    None for anything else ('²' and '①' are digits to str.isdigit() that int() refuses)."""
+    raw = ascii_digits(request.args.get(name, "").strip())
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= digits else None
+
+
 def pager(total: int, size: int = PAGE_SIZE) -> Pager:
     """The page `?page=N` asks for, kept within the pages there are (the first for anything that is not a number)."""
-    raw = ascii_digits(request.args.get("page", "1").strip())
-    number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1  # '²' is a digit int() refuses
+    number = asked_number("page", 6) or 1
     return Pager(min(max(number, 1), max(1, -(-total // size))), size, total)
 
 

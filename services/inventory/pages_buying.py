@@ -6,9 +6,8 @@ from flask import Blueprint, render_template, request
 from services.inventory import order_rules, purchase_orders, replenishment, suppliers
 from services.inventory.api_stock import depot_scope
 from services.inventory.pages import depot_of, known_depots, materials
-from shared.lists import pager
+from shared.lists import asked_number, pager
 from shared.pages import page
-from shared.quantity import ascii_digits
 from shared.web import db
 
 blp = Blueprint("inventory_buying", __name__, template_folder="templates")
@@ -56,9 +55,9 @@ def what_to_order(principal):
     code, depots = depot_of(principal)
     sellers = suppliers.find(db(), limit=200)
     chosen = request.args.get("supplier") if request.args.get("supplier") in {s["code"] for s in sellers} else None
-    asked = ascii_digits(request.args.get("cover_days", str(COVER_DAYS)).strip())  # '४५' is 45; '²' int() refuses
-    fits = asked.isascii() and asked.isdigit() and len(asked) < 4 and 1 <= int(asked) <= 365
-    days = int(asked) if fits else COVER_DAYS  # what is shown instead is said on the page (days_refused)
+    asked = asked_number("cover_days", 3) if "cover_days" in request.args else COVER_DAYS
+    fits = asked is not None and 1 <= asked <= 365
+    days = asked if fits else COVER_DAYS  # what is shown instead is said on the page (days_refused)
     rows = replenishment.suggestions(db(), code, supplier=chosen, cover_days=days) if code else []
     charts = {row["sku"]: chart(replenishment.history(db(), code, row["sku"], row["on_hand"])) for row in rows}
     return render_template("inventory/replenishment.html", rows=rows, charts=charts, depot=code, depots=depots,
