@@ -62,3 +62,14 @@ def plain_name(name: str) -> str:
     """A place or craft as people mean it, case and spacing aside: 'Sant  Ravidas nagar ' is 'Sant Ravidas Nagar'
     (districts typed on one form and another are one district)."""
     return " ".join(name.split()).casefold()
+
+
+def spellings(names) -> dict[str, str]:
+    """Each plain name (plain_name) of `names` with the one spelling it is shown by: the least of its spellings,
+    spaces collapsed, so that the same names give the same rows in any order (blank names left out)."""
+    shown: dict[str, str] = {}
+    for name in names:
+        if spelled := " ".join((name or "").split()):
+            key = plain_name(spelled)
+            shown[key] = min(shown.get(key, spelled), spelled)
+    return shown

@@ -8,7 +8,7 @@ from datetime import datetime
 from services.notifier import projections
 from services.notifier.errors import MonthNotBegun
 from shared.calendar import month_of
-from shared.text import plain_name
+from shared.text import plain_name, spellings
 
 DISTRIBUTION_GROUPS = ("district", "depot", "material", "cooperative")
 BENEFICIARY_GROUPS = ("social_category", "gender", "bpl")
@@ -77,10 +77,7 @@ def distribution(db, month: str, group_by: str) -> dict:
 def _district_names(db, docs: list[dict]) -> dict[str, str]:
     """How each district of `docs` is named in the report, by its plain name: one row whatever the case and spacing
     it was typed with, named as a depot names it, else by its least spelling (as the subsidy claim is)."""
-    seen: dict[str, str] = {}
-    for doc in docs:
-        if shown := " ".join((doc.get("district") or "").split()):
-            seen[plain_name(shown)] = min(seen.get(plain_name(shown), shown), shown)
+    seen = spellings(doc.get("district") for doc in docs)
     depots = {plain_name(d["district"]): d["district"] for d in db.depots.find({}, {"district": 1}) if d.get("district")}
     return {key: depots.get(key, shown) for key, shown in seen.items()}
 

@@ -16,7 +16,7 @@ from shared.calendar import month_of
 from shared.money import format_money
 from shared.quantity import format_quantity
 from shared.spreadsheet import csv_text, safe_cell
-from shared.text import plain_name
+from shared.text import plain_name, spellings
 
 UNKNOWN_DISTRICT = "-"
 
@@ -24,12 +24,11 @@ UNKNOWN_DISTRICT = "-"
 def tally(sales) -> dict[str, dict]:
     """district -> beneficiaries, quantity and unit per category, value and subsidy, from
     (district, artisan_id, subsidised lines) of one scheme's sales."""
+    sales = list(sales)
+    spelled = spellings(district for district, _, _ in sales)  # one row per district whatever its case or spacing
     rows: dict[str, dict] = {}
-    spelled: dict[str, str] = {}  # one row per district whatever the case or spacing it was typed with
     for district, artisan_id, lines in sales:
-        shown = " ".join((district or "").split()) or UNKNOWN_DISTRICT
-        key = plain_name(shown)
-        spelled[key] = min(spelled.get(key, shown), shown)
+        key = plain_name(district or "") or UNKNOWN_DISTRICT
         row = rows.setdefault(key, {"artisans": set(), "quantities": {}, "units": {}, "value": 0, "subsidy": 0})
         for line in lines:
             row["artisans"].add(artisan_id)
@@ -38,7 +37,7 @@ def tally(sales) -> dict[str, dict]:
             row["units"][line["category"]] = line.get("unit") or ""
             row["value"] += line["subsidised_value"]
             row["subsidy"] += line["subsidy"]
-    return {spelled[key]: row for key, row in rows.items()}
+    return {spelled.get(key, UNKNOWN_DISTRICT): row for key, row in rows.items()}
 
 
 def subsidised(lines, scheme: str) -> list[dict]:
