@@ -64,6 +64,11 @@ def plain_name(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def among(names, name: str | None) -> bool:
+    """Whether `name` is one of `names` (none: every name is), case and spacing aside (plain_name)."""
+    return not names or (name is not None and plain_name(name) in {plain_name(n) for n in names})
+
+
 def spellings(names) -> dict[str, str]:
     """Each plain name (plain_name) of `names` with the one spelling it is shown by: the least of its spellings,
     spaces collapsed, so that the same names give the same rows in any order (blank names left out)."""

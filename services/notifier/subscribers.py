@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from services.notifier import domain, outbound
 from shared.errors import Invalid
-from shared.text import plain_name
+from shared.text import among
 
 
 def add_webhook(db, data: dict, *, by: str, allow: frozenset[str]) -> dict:
@@ -40,7 +40,7 @@ def deactivate_webhook(db, webhook_id: str) -> bool:
 def covers(districts: list[str], district: str | None) -> bool:
     """Whether a subscriber for `districts` (empty: all) hears about `district`: the same name in any case and
     spacing ("varanasi", " Varanasi " are the depots' "Varanasi"), as people type them on the contact form."""
-    return not districts or (district is not None and plain_name(district) in {plain_name(d) for d in districts})
+    return among(districts, district)
 
 
 def webhooks_for(db, topic: str, district: str | None) -> list[dict]:

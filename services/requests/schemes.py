@@ -12,7 +12,7 @@ from services.requests.errors import SchemesOverlap, UnknownScheme
 from shared.envelope import utcnow_iso
 from shared.errors import AlreadyExists, Busy, Invalid
 from shared.i18n import F_
-from shared.text import plain_name
+from shared.text import among, plain_name
 
 BOOK = "schemes"
 MAX_ATTEMPTS = 20
@@ -22,8 +22,7 @@ def covers(scheme: dict, artisan: dict, day: str) -> bool:
     """The scheme applies to this artisan on this day (an empty list of crafts or districts is all)."""
     who = scheme.get("covers") or {}
     return (scheme["valid_from"] <= day and (scheme.get("valid_to") is None or day <= scheme["valid_to"])
-            and _within(who.get("crafts"), artisan.get("craft")) and _within(who.get("districts"),
-                                                                             artisan.get("district")))
+            and among(who.get("crafts"), artisan.get("craft")) and among(who.get("districts"), artisan.get("district")))
 
 
 def overlap(a: dict, b: dict) -> str | None:
@@ -40,10 +39,6 @@ def overlap(a: dict, b: dict) -> str | None:
 
 def _folded(values) -> set[str]:
     return {plain_name(v) for v in values or ()}
-
-
-def _within(values, value) -> bool:
-    return not values or plain_name(value or "") in _folded(values)
 
 
 def _book(db) -> dict:
