@@ -26,7 +26,7 @@ blp = Blueprint("notifier", __name__, url_prefix="/api/v1", description="Events,
 def list_events(query):
     """Integration events seen by the notifier, newest first, a page at a time (admin only)."""
     return event_log.recent(db(), type_=query["type"], limit=query["limit"], before=query["before"],
-                            skip=skip_of(query))
+                            before_event=query["before_event"], skip=skip_of(query))
 
 
 def depot_scope() -> str | None:

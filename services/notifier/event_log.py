@@ -23,12 +23,17 @@ def record(db, event: Event) -> bool:
 
 
 def recent(db, *, type_: str | None = None, limit: int = 50, before: datetime | None = None,
-           skip: int = 0) -> list[dict]:
-    """Newest first; `before` is the received_at of the last item of the previous page (or `skip` that many)."""
-    query = {}
-    if type_:
-        query["type"] = type_
-    if before:
+           before_event: str | None = None, skip: int = 0) -> list[dict]:
+    """Newest first, a page at a time: after the previous page's last item, given by its `received_at`
+    (`before`) and, so that events received in the same moment are not skipped, its id (`before_event`);
+    or `skip` that many."""
+    query = {"type": type_} if type_ else {}
+    if before and before_event:
+        # In (received_at, _id) descending order, the events received at `before` whose id is not below
+        # `before_event` come first among those received by then: the previous page showed them.
+        skip += db.events.count_documents({**query, "received_at": before, "_id": {"$gte": before_event}})
+        query["received_at"] = {"$lte": before}
+    elif before:
         query["received_at"] = {"$lt": before}
     return list(db.events.find(query, {"_id": 0}).sort([("received_at", DESCENDING), ("_id", DESCENDING)])
                 .skip(skip).limit(limit))

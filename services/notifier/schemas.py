@@ -190,12 +190,18 @@ class EventQuery(ma.Schema):
     type = f.String(load_default=None, validate=v.Length(max=100))
     limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
     before = f.AwareDateTime(load_default=None, metadata={"description": "received_at of the previous page's last"})
+    before_event = f.String(load_default=None, validate=v.Length(min=1, max=100), metadata={
+        "description": "event_id of the previous page's last, with `before`: events received in the same moment "
+                       "as it are not skipped"})
     page = page_field(load_default=None, description="page N (from 1) of `limit` items, instead of `before`")
 
     @ma.validates_schema
     def _one_way(self, data, **kwargs):
         if data.get("page") is not None and data.get("before"):
             raise ma.ValidationError(F_("use either page or before, not both"), "page")
+        if data.get("before_event") and not data.get("before"):
+            raise ma.ValidationError(F_("give before (the last event's received_at) with before_event"),
+                                     "before_event")
 
 
 class EventSchema(ma.Schema):

@@ -264,6 +264,32 @@ def test_notifications_events_webhooks_contacts_and_deliveries_page_by_number(ap
         assert "page" in {p["name"] for p in spec[f"/api/v1{path}"]["get"]["parameters"]}, path
 
 
+def test_the_event_log_cursor_keeps_events_received_in_the_same_moment(app, client, token):
+    """`?before=` alone skips events received in the same millisecond as the previous page's last; with
+    `before_event` (that last event's id) the next page starts right after it, ties included."""
+    db, admin = app.extensions["rawbank"].db, token("admin")
+    moment = datetime(2026, 11, 3, 9, 30, tzinfo=timezone.utc)
+    db.events.insert_many([{"_id": f"e{n}", "event_id": f"e{n}", "type": "StockLow", "version": 1,
+                            "occurred_at": moment.isoformat(), "source": "inventory", "key": "K",
+                            "payload": {}, "received_at": moment - timedelta(seconds=n // 3)} for n in range(5)])
+    everything = [e["event_id"] for e in client.get("/api/v1/events", headers=admin).json]
+    assert everything == ["e2", "e1", "e0", "e4", "e3"]
+    seen, query = [], "limit=2"
+    for _ in range(4):
+        page = client.get(f"/api/v1/events?{query}", headers=admin).json
+        seen += [e["event_id"] for e in page]
+        if not page:
+            break
+        last = page[-1]
+        query = f"limit=2&before={last['received_at'].replace('+', '%2B')}&before_event={last['event_id']}"
+    assert seen == everything
+    alone = client.get("/api/v1/events?before_event=e1", headers={**admin, "Accept-Language": "hi"})
+    assert alone.status_code == 400 and "before_event" in alone.json["error"]["details"]
+    assert any("\u0900" <= ch <= "\u097f" for ch in alone.json["error"]["details"]["before_event"][0])
+    spec = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/events"]["get"]["parameters"]
+    assert "before_event" in {p["name"] for p in spec}
+
+
 def test_an_artisan_hears_when_the_depot_can_never_hold_their_approved_request(client, apply, token, app, config):
     """Inventory refusing a request it can never hold makes it rejected at requests; the artisan's last word was
     'approved, we are setting the material aside'. Now they are told, in their language, why and what to do."""
