@@ -87,11 +87,16 @@ def account(principal, artisan_id):
 @blp.get("/accounts")
 @page("secretary", "admin")
 def account_list(principal):
-    """The accounts the caller may see, most owed first; admins also set credit terms here."""
-    rows = accounts.listing(db(), principal, _now(), limit=accounts.MAX_LISTED)
+    """The accounts the caller may see, most owed first (?artisan=NUMBER opens one); admins also set credit terms."""
+    if wanted := request.args.get("artisan", "").strip().upper():
+        artisan = artisans.get(db(), principal, wanted)  # 404 for a number the caller cannot see
+        return redirect(url_of("requests", f"/accounts/{artisan['_id']}"))
+    rows = accounts.listing(db(), principal, _now(), limit=accounts.MAX_LISTED + 1)
+    more = len(rows) > accounts.MAX_LISTED  # past the limit: those who owe most, and the caller is told so
+    rows = rows[:accounts.MAX_LISTED]
     at = pager(len(rows))
-    return render_template("requests/accounts.html", rows=rows[at.skip:at.skip + at.size], pager=at,
-                           terms=credit.listing(db()) if principal.role == "admin" else [])
+    return render_template("requests/accounts.html", rows=rows[at.skip:at.skip + at.size], pager=at, more=more,
+                           shown=len(rows), terms=credit.listing(db()) if principal.role == "admin" else [])
 
 
 @blp.get("/requisitions/<req_id>/receipt")

@@ -189,3 +189,31 @@ def test_the_accounts_list_says_due_now_as_the_account_page_does_for_an_artisan_
     row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.search(r'<tr data-artisan="ART-0001">.*?</tr>', page,
                                                                   re.S).group(0)))
     assert "-₹" not in row and "₹0.00" in row and "₹3,398.00 अग्रिम" in row
+
+
+def test_the_accounts_list_says_when_it_shows_only_those_who_owe_most_and_finds_any_other(apps, config, monkeypatch):
+    """Past its limit the list kept those who owe most without a word: an admin looking for an artisan who owes
+    little could not tell the account was left out. Now it says so, in Hindi and English, and finds any account
+    by the artisan's number."""
+    from services.requests import accounts
+    admin = person(apps["requests"], config, "admin", "hi")
+    for number, rupees in (("ART-0001", "100"), ("ART-0002", "900"), ("ART-0003", "500")):
+        artisan = person(apps["requests"], config, "artisan", "en", artisan_id=number)
+        rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO",
+                                                                                     "quantity": "1"}]},
+                           headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+        assert admin.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": admin.csrf},
+                          json={"amount": rupees, "method": "advance", "reference": f"ADV-{number}"}).status_code == 201
+    whole = admin.get("/accounts").get_data(as_text=True)
+    assert whole.count("<tr data-artisan=") == 3 and 'data-more' not in whole
+    monkeypatch.setattr(accounts, "MAX_LISTED", 2)
+    page = admin.get("/accounts").get_data(as_text=True)
+    assert page.count("<tr data-artisan=") == 2
+    notice = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.search(r"<[^>]+data-more.*?</form>", page, re.S).group(0)))
+    assert "2" in notice and "खाता" in notice and "Only" not in notice
+    english = text(person(apps["requests"], config, "admin", "en").get("/accounts"))
+    assert "Only the 2 accounts that owe most are listed" in english
+    found = admin.get("/accounts?artisan=+art-0003+")
+    assert found.status_code == 302 and found.headers["Location"].endswith("/accounts/ART-0003")
+    unknown = admin.get("/accounts?artisan=ART-9999")
+    assert unknown.status_code == 404 and "ART-9999" in unknown.get_data(as_text=True)
