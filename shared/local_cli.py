@@ -100,8 +100,9 @@ def run_command(args, config: Config) -> int:
     data = DataDir(config.data_dir)
     if args.command == "status":
         from shared.status import report
-        print(report(data, config, args.lang))
-        return 0
+        text, readable = report(data, config, args.lang)
+        print(text)
+        return 0 if readable else 1
     from shared import backup
     if args.command == "backup":
         return backup.backup(data, config, args.directory)

@@ -33,14 +33,15 @@ UNREADABLE = N_("{name}: {size}, cannot be read ({error}): not a rawbank store, 
                 "the data directory, or restore a backup (rawbank restore DIR).")
 
 
-def report(data: DataDir, config, lang: str = "en") -> str:
+def report(data: DataDir, config, lang: str = "en") -> tuple[str, bool]:
+    """The report, and whether every store could be read (False: `rawbank status` exits 1)."""
     def say(text: str, indent: int = 0, **params) -> str:
         return " " * indent + translate(text, lang, **params)
 
     lines = [say(TITLE, path=data.path)]
     stores = [name for name in SERVICES if data.store(name).exists()]
     if not stores:
-        return "\n".join([*lines, say(NONE)])
+        return "\n".join([*lines, say(NONE)]), True
     sizes = {name: sum(p.stat().st_size for p in data.path.glob(f"{name}.sqlite*") if not p.name.endswith("-shm"))
              for name in stores}
     lines.append(say(SIZE, size=_size(sum(sizes.values())), count=len(stores)))
@@ -50,17 +51,19 @@ def report(data: DataDir, config, lang: str = "en") -> str:
     last = data.read_json("last-backup.json")
     lines.append(say(BACKUP, **last) if last else say(NEVER))
     lags = _lags(running, config) if running else {}
+    readable = True
     for name in stores:
         try:
             counts, waiting, kept, unsettled = _contents(data.store(name), load_spec(name).outbox_collections)
         except sqlite3.Error as exc:  # the rest of the report still helps whoever is finding out what is wrong
             lines.append(say(UNREADABLE if damaged(exc) else NOT_NOW, name=name, size=_size(sizes[name]), error=exc))
+            readable = False
             continue
         lines.append(say(STORE, name=name, size=_size(sizes[name]), documents=sum(counts.values())))
         lines += [f"    {coll}: {count}" for coll, count in sorted(counts.items())]
         lines.append(say(OUTBOX, 2, waiting=waiting, kept=kept, unsettled=unsettled))
         lines.append(say(LAG, 2, lag=lags[name]) if name in lags else say(LAG_UNKNOWN, 2))
-    return "\n".join(lines)
+    return "\n".join(lines), readable
 
 
 def _contents(path: Path, outboxes) -> tuple[dict, int, int, int]:
