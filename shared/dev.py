@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -119,7 +120,9 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
     data = DataDir(config.data_dir) if config.data_dir else None
     seed = demo or data is None or not data.seeded()
     where_data_lives(config)
-    logs = tempfile.mkdtemp(prefix="rawbank-dev-")
+    # the last run's broker log: beside the stores, or in a temporary directory removed after a clean stop
+    logs = str(data.path) if data is not None else tempfile.mkdtemp(prefix="rawbank-dev-")
+    failed = True
     children: list[tuple[str, subprocess.Popen]] = []
     stopping = started = False
 
@@ -179,6 +182,7 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
         while not stopping:
             _check_alive(children)
             time.sleep(0.5)
+        failed = False
         return 0
     except RuntimeError as exc:
         if started:  # it ran, then a part of it died: everything stops, and what was saved stays saved
@@ -204,6 +208,8 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
         stop_all([process for name, process in children if name == "broker"], timeout=10)
         if data is not None:
             data.remove("running.json")
+        elif not failed:  # nobody needs a log of a run that went well, kept in memory and gone
+            shutil.rmtree(logs, ignore_errors=True)
         if lock is not None:
             lock.release()
         say("Stopped.", "रुक गया।")

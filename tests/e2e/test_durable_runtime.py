@@ -127,3 +127,22 @@ def test_serving_beyond_this_machine_needs_a_secret_of_its_own(tmp_path):
     assert "0.0.0.0" in refused.stdout and "RAWBANK_JWT_SECRET" in refused.stdout and "सीक्रेट" in refused.stdout
     run = rawbank("run", "inventory", "--memory", cwd=tmp_path, RAWBANK_HOST="0.0.0.0")
     assert run.returncode == 2 and "RAWBANK_JWT_SECRET" in run.stderr and "सीक्रेट" in run.stderr
+
+
+def test_the_broker_log_is_kept_with_the_data_and_a_memory_run_leaves_no_log_behind(tmp_path):
+    """Each `rawbank dev` made a /tmp/rawbank-dev-* directory for the broker's log and left it there for good (a
+    depot machine running it for years, or a test suite, gathers hundreds). Now a data directory keeps the last
+    run's broker log beside the stores, and a memory run's log is removed when it stops cleanly."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    data = tmp_path / "var"
+    for options in (("--data-dir", str(data)), ("--memory",)):
+        dev = Dev(*options, settings={"TMPDIR": str(scratch)}, cwd=tmp_path).wait_ready()
+        try:
+            named = [line for line in dev.lines if "broker.log" in line]
+        finally:
+            assert dev.stop() == 0, dev.output
+        assert named, dev.output
+        if options[0] == "--data-dir":
+            assert f"{data / 'broker.log'}" in named[0] and (data / "broker.log").stat().st_size > 0
+        assert list(scratch.iterdir()) == [], (options, dev.output)
