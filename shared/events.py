@@ -115,11 +115,15 @@ class StockReceived(StockMovement):
 
 
 class StockReturned(StockMovement):
-    """(Part of) a lot went back to its supplier (a return movement); `quantity` is negative."""
+    """(Part of) a lot went back to its supplier (a return movement); `quantity` is negative.
+
+    A lot that came on a purchase order names it, and `order_returned` is how much of what that order received
+    went back (never more than it counted received): the order's line expects that much again."""
 
     lot = _text(required=True)
     supplier = _optional(200)
     purchase_order = _optional(100)
+    order_returned = Quantity(load_default=0)
 
 
 class StockAdjusted(StockMovement):

@@ -54,6 +54,14 @@ def stock_received(reservations: Reservations, data: dict, cid: str) -> None:
     freed(reservations, data, cid)
 
 
+def stock_returned(reservations: Reservations, data: dict, cid: str) -> None:
+    """Count what went back of a lot that came on an order on that order (once), as its request usually did."""
+    if data.get("purchase_order") and data.get("order_returned"):
+        purchase_orders.apply_receipt(reservations.db, data["purchase_order"], {
+            "movement_id": data["movement_id"], "sku": data["sku"], "quantity": -data["order_returned"],
+            "lot": data.get("lot") or "", "by": data["by"], "at": None}, cid)
+
+
 def freed(reservations: Reservations, data: dict, cid: str) -> None:
     """Offer the stock that arrived or was freed to the depot's waitlist, in order."""
     reservations.retry_waitlist(data["depot"], cid)
@@ -107,6 +115,7 @@ EVENT_HANDLERS = {
     "RequisitionCancelled": requisition_cancelled,
     "RequisitionDispatched": requisition_dispatched,
     "StockReceived": stock_received,
+    "StockReturned": stock_returned,
     "StockAdjusted": stock_adjusted,
     "StockTransferred": stock_transferred,
     "StockReleased": freed,

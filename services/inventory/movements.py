@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 
-from services.inventory import clock, domain, errors, ledger, lot_rules, purchase_orders
+from services.inventory import clock, domain, errors, ledger, lot_rules, order_rules, purchase_orders
 from services.inventory.catalog import depot_or_error, material_or_error
 from services.inventory.lot_rules import Incoming, Lot
 from services.inventory.stock_writes import SOURCE, movement_event, stock_view, write_stock
+from services.inventory.store import load_stock
 from shared.envelope import new_event
 
 log = logging.getLogger(__name__)
@@ -139,20 +140,37 @@ def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None
 
 
 def give_back(db, body: dict, *, by: str, correlation_id=None) -> dict:
-    """Return (part of) a lot to its supplier: it leaves the books with a StockReturned event."""
+    """Return (part of) a lot to its supplier: it leaves the books with a StockReturned event.
+
+    A lot that came on a purchase order counts as much less received on that order's line, in the same
+    write (its stock keeps the line), so a replacement can be received; the order's own figures follow.
+    """
     mid, quantity, code = ledger.new_movement_id(), body["quantity"], _lot_code(body)
     details = {"reason": body.get("reason") or "", "reference": body.get("reference") or ""}
+    counted = {}
+    stored = load_stock(db, body["depot"], body["sku"])[0]  # a lot's order never changes: read it first, to
+    lot = lot_rules.find(stored.lots or (), code) if stored else None  # load that order's line with the stock
+    number = lot.purchase_order if lot else ""
+
+    def change(stock):
+        after = domain.return_lot(stock, quantity, code)
+        return order_rules.returned_on_line(after, quantity, number) if number else after
 
     def record(before, after):
         lot = lot_rules.find(before.lots or (), code) or Lot(code=code)
         fields = {**details, "supplier": lot.supplier, "purchase_order": lot.purchase_order}
+        if lot.purchase_order and (back := order_rules.returned(before, after, lot.purchase_order)):
+            fields["order_returned"] = back
+            counted.update(number=lot.purchase_order, quantity=back)
         event = movement_event("StockReturned", mid, after, -quantity, by=by, correlation_id=correlation_id,
                                lot=code, **fields)
         return [ledger.entry("return", mid, before, after, by=by, **fields)], [event]
 
-    _, after = write_stock(db, body["sku"], body["depot"],
-                           lambda s: domain.return_lot(s, quantity, code), record, correlation_id=correlation_id,
-                           on_new=_depot_check(db, body["depot"]))
+    _, after = write_stock(db, body["sku"], body["depot"], change, record, order_id=number or None,
+                           correlation_id=correlation_id, on_new=_depot_check(db, body["depot"]))
+    if counted:  # as a receipt on the order, taken back
+        _count_on_order(db, counted["number"], {"movement_id": mid, "sku": body["sku"], "by": by, "at": clock.now(),
+                                                "quantity": -counted["quantity"], "lot": code}, correlation_id)
     return _result(mid, "return", body, -quantity, after)
 
 

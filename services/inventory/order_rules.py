@@ -91,6 +91,21 @@ def received_on_line(stock, quantity: int, order_id: str, line: OrderLine):
     return _line_changed(stock, order_id, kept, new)
 
 
+def returned_on_line(stock, quantity: int, order_id: str):
+    """The stock after `quantity` of a lot that came on an order went back to the supplier: the line counts that
+    much less received (never below nothing), so as much may come again in its place (while the line is open)."""
+    kept = stock.orders.get(order_id)
+    if kept is None or not kept.received:
+        return stock
+    return _line_changed(stock, order_id, kept, replace(kept, received=kept.received - min(quantity, kept.received)))
+
+
+def returned(before, after, order_id: str) -> int:
+    """How much of what order `order_id` received a write took back (returned_on_line)."""
+    was, now = before.orders.get(order_id), after.orders.get(order_id)
+    return (was.received - now.received) if was and now else 0
+
+
 def _line_changed(stock, order_id: str, kept: OrderLine | None, new: OrderLine):
     on_order = stock.on_order - (kept.remaining if kept else 0) + new.remaining
     return stock._replace(orders={**stock.orders, order_id: new}, on_order=on_order)

@@ -22,7 +22,8 @@ def facts(db) -> dict:
                                         for k, v in (doc.get("orders") or {}).items()},
                              "journal": [{"id": e["_id"], "quantity": e["quantity"],
                                           "reserved_change": e["reserved_change"], "type": e["type"],
-                                          "purchase_order": e.get("purchase_order")}
+                                          "purchase_order": e.get("purchase_order"),
+                                          "order_returned": e.get("order_returned", 0)}
                                          for e in doc.get("journal") or []]}
     journal_ids = [e["id"] for s in stock.values() for e in s["journal"]]
     projected = {d["_id"] for d in db.movements.find({"_id": {"$in": journal_ids}}, {"_id": 1})} \
@@ -61,12 +62,13 @@ def orders_facts(db) -> dict:
                            "lines": {x["sku"]: {"quantity": x["quantity"], "received": x["received"]}
                                      for x in doc["lines"]}}
               for doc in db.purchase_orders.find({"status": {"$ne": "draft"}}, {"status": 1, "depot": 1, "lines": 1})}
-    receipts = defaultdict(dict)
-    for row in db.movements.aggregate([
-            {"$match": {"type": "receipt", "purchase_order": {"$exists": True}}},
-            {"$group": {"_id": {"order": "$purchase_order", "sku": "$sku"}, "quantity": {"$sum": "$quantity"}}}]):
-        receipts[row["_id"]["order"]][row["_id"]["sku"]] = row["quantity"]
-    return {"purchase_orders": orders, "order_receipts": dict(receipts)}
+    receipts = defaultdict(lambda: defaultdict(int))
+    for kind, counted, sign in (("receipt", "$quantity", 1), ("return", "$order_returned", -1)):
+        for row in db.movements.aggregate([  # a return of a lot that came on an order counts what went back of it
+                {"$match": {"type": kind, "purchase_order": {"$exists": True}}},
+                {"$group": {"_id": {"order": "$purchase_order", "sku": "$sku"}, "quantity": {"$sum": counted}}}]):
+            receipts[row["_id"]["order"]][row["_id"]["sku"]] += sign * row["quantity"]
+    return {"purchase_orders": orders, "order_receipts": {number: dict(lines) for number, lines in receipts.items()}}
 
 
 def stock_matches_ledger(inventory: dict) -> Problems:
@@ -140,12 +142,14 @@ def lots_match_stock(inventory: dict) -> Problems:
 
 
 def orders_match_receipts(inventory: dict) -> Problems:
-    """Per sent order and line: received = the receipts naming it, on the order and on its stock."""
+    """Per sent order and line: received = the receipts naming it less what went back of them, on the order and
+    on its stock."""
     problems, pending = [], defaultdict(int)  # receipts still only in a journal count too
     for key, entries in inventory["journal"].items():
         for entry in entries:
-            if not entry["projected"] and entry.get("type") == "receipt" and entry.get("purchase_order"):
-                pending[(entry["purchase_order"], inventory["stock"][key]["sku"])] += entry["quantity"]
+            if not entry["projected"] and entry.get("purchase_order") and entry.get("type") in ("receipt", "return"):
+                pending[(entry["purchase_order"], inventory["stock"][key]["sku"])] += \
+                    entry["quantity"] if entry["type"] == "receipt" else -entry.get("order_returned", 0)
     for number, order in inventory.get("purchase_orders", {}).items():
         ledger = inventory.get("order_receipts", {}).get(number, {})
         for sku, line in order["lines"].items():

@@ -8,6 +8,7 @@ import pytest
 from services.inventory import clock, create_app, ledger, purchase_orders, watch
 from services.inventory.consumer import make_handler
 from shared.envelope import decode_event
+from shared.reconcile import check, facts_of
 from tests.integration.test_inventory_support import inventory_api, check_invariants, runtime  # noqa: F401
 MILL = {"code": "MILL-SRM", "name": "Sri Ram Mills", "district": "Salem", "gstin": "33AAACS1234F1Z5",
         "tolerance_percent": 5}
@@ -294,3 +295,65 @@ def test_the_ledger_csv_names_the_order_each_receipt_came_on_as_the_ledger_does(
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     table = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
     assert [(r["quantity"], r["purchase_order"]) for r in table] == [("1", ""), ("40", number)]
+
+
+def test_a_lot_returned_to_the_mill_lowers_what_its_order_received_so_the_replacement_can_come_in(
+        api, runtime, config, monkeypatch):
+    """A mill's 100 kg came in; 20 kg of lot A were off-shade and went back. The replacement was refused as
+    over_receipt (the order still counted 100 received) and the order said 'received'. Now the return counts
+    on the order as on its stock (once, however often its event comes), and the replacement is received."""
+    number = order(api)
+    receipt(api, number, "80", lot="A")
+    receipt(api, number, "20", lot="B")
+    assert api("GET", f"/purchase-orders/{number}")["status"] == "received"
+    back = {"type": "return", "sku": "YRN", "depot": "VNS", "quantity": "20", "lot": "A", "reason": "off shade"}
+    api("POST", "/movements", back, status=201)
+    got = api("GET", f"/purchase-orders/{number}")
+    assert (got["status"], got["lines"][0]["received"], got["lines"][0]["remaining"]) == \
+        ("partially_received", "80", "20")
+    assert api("GET", "/stock/VNS/YRN")["on_order"] == "20"
+    returned = [decode_event(e) for e in runtime.db.stock.find_one({"_id": "VNS/YRN"})["outbox"]
+                if e["type"] == "StockReturned"][-1]
+    handle = make_handler(runtime.db, config)
+    handle(returned)
+    handle(returned)  # a replay changes nothing
+    assert api("GET", f"/purchase-orders/{number}")["lines"][0]["received"] == "80"
+    check_invariants(runtime.db)
+    assert [p for p in check(facts_of({"inventory": runtime.db})).problems if "outbox" not in p] == []  # reconcile
+    runtime.db.movements.update_one({"type": "return"}, {"$set": {"order_returned": 15_000}})  # as if it said 15 kg
+    assert any(number in p and "receipts naming it sum to 85" in p
+               for p in check(facts_of({"inventory": runtime.db})).problems)
+    runtime.db.movements.update_one({"type": "return"}, {"$set": {"order_returned": 20_000}})
+    receipt(api, number, "20", lot="C")
+    got = api("GET", f"/purchase-orders/{number}")
+    assert (got["status"], got["lines"][0]["received"]) == ("received", "100")
+    check_invariants(runtime.db)
+    # more back than the order counted (stock found later in the same lot) never takes it below nothing
+    api("POST", "/movements", {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": "50",
+                               "reason": "correction", "lot": "A"}, status=201)  # lot A: 60 + 50 kg
+    api("POST", "/movements", {**back, "quantity": "105"}, status=201)
+    got = api("GET", f"/purchase-orders/{number}")
+    assert (got["status"], got["lines"][0]["received"]) == ("sent", "0")
+    assert api("GET", "/stock/VNS/YRN")["on_order"] == "100"
+    check_invariants(runtime.db)
+
+
+def test_a_return_whose_order_update_died_is_counted_once_by_the_consumer(api, runtime, config, monkeypatch):
+    number = order(api)
+    receipt(api, number, "50", lot="A")
+
+    def die(*args, **kwargs):
+        raise Killed()
+    monkeypatch.setattr(purchase_orders, "apply_receipt", die)
+    with pytest.raises(Killed):
+        api("POST", "/movements", {"type": "return", "sku": "YRN", "depot": "VNS", "quantity": "10", "lot": "A"})
+    monkeypatch.undo()
+    assert api("GET", "/stock/VNS/YRN")["on_order"] == "60"  # the stock write stood, with its order line
+    returned = [decode_event(e) for e in runtime.db.stock.find_one({"_id": "VNS/YRN"})["outbox"]
+                if e["type"] == "StockReturned"][-1]
+    handle = make_handler(runtime.db, config)
+    handle(returned)
+    handle(returned)
+    got = api("GET", f"/purchase-orders/{number}")
+    assert (got["lines"][0]["received"], len(got["receipts"])) == ("40", 2)
+    check_invariants(runtime.db)
