@@ -199,3 +199,28 @@ def test_forty_threads_reserving_and_dispatching_across_lots_never_take_a_held_o
     issued = [(entry["lot"], entry["quantity"]) for entry in db.movements.find({"type": "issue"})]  # 1 kg: one lot
     assert sum(-quantity for _, quantity in issued) == 20_000 and {lot for lot, _ in issued} <= {"A", "B"}
     check_invariants(db)
+
+
+def test_a_worker_that_lost_its_lease_mid_approval_holds_nothing_after_the_cancel_that_took_over(db, config):
+    """A worker stalls between two lines past its lease; another applies the cancel (released). The stalled
+    worker must not go on to hold the next line: nobody would ever release that hold."""
+    import time
+
+    from services.inventory.errors import StockBusy
+    receive(db, "BRS", 5_000)
+    receive(db, "DYE", 5_000)
+    other = make_handler(db, config, lease_seconds=0.3, wait_seconds=5)
+
+    def stall_then_cancel(rid, sku):
+        if sku == "BRS":
+            time.sleep(0.4)                                       # the lease runs out while this worker stalls
+            other(requisition("RequisitionCancelled", rid, []))   # the cancel takes the requisition over
+
+    approved = requisition("RequisitionApproved", "R1", [("BRS", 1_000), ("DYE", 1_000)])
+    stalled = make_handler(db, config, lease_seconds=0.3, after_line=stall_then_cancel)
+    with pytest.raises(StockBusy):                                # retryable: the consumer tries again
+        stalled(approved)
+    other(approved)                                               # the retry: already released
+    assert db.reservations.find_one({"_id": "R1"})["status"] == "released"
+    assert [queries.get_stock(db, "VNS", sku)["reserved"] for sku in ("BRS", "DYE")] == [0, 0]
+    check_invariants(db)
