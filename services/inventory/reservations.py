@@ -77,7 +77,7 @@ class Reservations:
 
     def drive(self, rid: str, correlation_id=None, *, from_waitlist: bool = False) -> str | None:
         """Take a reserving (or, from the waitlist, a waitlisted) requisition to held or waitlisted."""
-        with self._lease(rid, wait=not from_waitlist) as doc:
+        with self._lease(rid) as doc:
             if doc is None or doc["status"] not in (RESERVING, WAITLISTED):
                 return doc and doc["status"]
             if doc["status"] == WAITLISTED and not from_waitlist:
