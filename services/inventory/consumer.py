@@ -3,7 +3,7 @@ freed stock, orders and counts; logouts."""
 from __future__ import annotations
 
 from services.inventory import counts, movements, people, purchase_orders
-from services.inventory.reservations import Reservations
+from services.inventory.reservations import WAITLISTED, Reservations
 from shared import revocation
 from shared.envelope import Event
 
@@ -31,7 +31,8 @@ def apply(reservations: Reservations, event: Event) -> None:
 
 def requisition_approved(reservations: Reservations, data: dict, cid: str) -> None:
     """Hold every line at the depot, or put the requisition on the depot's waitlist."""
-    reservations.approve(data, cid)
+    if reservations.approve(data, cid) == WAITLISTED:  # a retry may have served the queue it saw meanwhile
+        reservations.retry_waitlist(data["depot"], cid)
 
 
 def requisition_cancelled(reservations: Reservations, data: dict, cid: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 
 from pymongo.errors import DuplicateKeyError
 
@@ -76,7 +77,7 @@ class Reservations:
 
     def drive(self, rid: str, correlation_id=None, *, from_waitlist: bool = False) -> str | None:
         """Take a reserving (or, from the waitlist, a waitlisted) requisition to held or waitlisted."""
-        with self._lease(rid, wait=not from_waitlist) as doc:
+        with self._lease(rid) as doc:
             if doc is None or doc["status"] not in (RESERVING, WAITLISTED):
                 return doc and doc["status"]
             if doc["status"] == WAITLISTED and not from_waitlist:
@@ -142,8 +143,17 @@ class Reservations:
                 return f"unknown_material: {line['sku']}"[:200]
         return None
 
+    def _still_mine(self, doc) -> None:
+        """Renew the lease before a stock write, or stop: a worker that stalled past its lease must not
+        hold, release or issue after another took the requisition over (a late hold would never be released)."""
+        until = utcnow() + timedelta(seconds=self.lease_seconds)
+        if not self.db.reservations.update_one({"_id": doc["_id"], "lease.owner": doc["lease"]["owner"]},
+                                               {"$set": {"lease.until": until}}).matched_count:
+            raise StockBusy(reason=f"lost the lease on requisition {doc['_id']}")
+
     def _change(self, doc, sku: str, kind: str, change, correlation_id, by: str | None = None) -> None:
         rid, by = doc["_id"], by or doc.get("by") or ACTOR
+        self._still_mine(doc)
 
         def record(before, after):
             return [ledger.entry(kind, ledger.new_movement_id(), before, after, by=by,

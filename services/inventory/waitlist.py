@@ -59,10 +59,12 @@ def queue_ahead(db, doc: dict) -> bool:
 
 
 def _could_fit(db, doc: dict) -> bool:
-    """A cheap read before any write: is every line available right now?"""
+    """A cheap read before any write: is every line available right now (or held for it already, by a
+    worker serving it at this moment, whose hold is no reason to pass it by)?"""
+    rid = doc["_id"]
     for line in doc["lines"]:
-        stock = db.stock.find_one({"_id": stock_id(doc["depot"], line["sku"])}, {"available": 1})
-        if stock is None or stock["available"] < line["quantity"]:
+        stock = db.stock.find_one({"_id": stock_id(doc["depot"], line["sku"])}, {"available": 1, f"holds.{rid}": 1})
+        if stock is None or stock["available"] + (stock.get("holds") or {}).get(rid, 0) < line["quantity"]:
             return False
     return True
 
@@ -85,7 +87,7 @@ def retry(db, depot: str, serve: Callable[[str], bool]) -> int:
                 continue
             try:
                 ok = serve(doc["_id"])
-            except Busy:  # another worker is on it; it keeps its place
+            except Busy:  # another worker kept it past the wait; it keeps its place, that worker settles it
                 ok = False
             if ok:
                 served += 1

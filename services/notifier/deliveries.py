@@ -19,6 +19,7 @@ FANOUT_COLLECTIONS = ("alerts", "notifications")
 PENDING, SENDING, DELIVERED, FAILED, SKIPPED = "pending", "sending", "delivered", "failed", "skipped"
 LEASE = timedelta(seconds=60)
 KEEP_LOG = 20
+DIED = "the sender stopped during the last attempt (its lease ran out)"
 
 
 def recipients(db, collection: str, doc: dict, topic: str) -> list[tuple[str, str]]:
@@ -65,8 +66,19 @@ def expand(db, now: datetime) -> int:
     return done
 
 
-def claim(db, now: datetime) -> dict | None:
-    """Take the next due delivery (or one whose sender died) and count the attempt."""
+def claim(db, now: datetime, max_attempts: int | None = None) -> dict | None:
+    """Take the next due delivery (or one whose sender died) and count the attempt.
+
+    A sender that died during the last allowed attempt too (the lease ran out) does not get
+    another: that delivery is failed for good, as a failed last attempt is.
+    """
+    if max_attempts is not None:
+        dead = {"status": SENDING, "lease_until": {"$lt": now}, "attempts": {"$gte": max_attempts}}
+        for doc in db.deliveries.find(dead, {"attempts": 1}).limit(100):
+            db.deliveries.update_one({**dead, "_id": doc["_id"]}, {
+                "$set": {"status": FAILED, "failed_at": now, "last_error": DIED}, "$unset": {"lease_until": ""},
+                "$push": {"log": {"$each": [{"attempt": doc["attempts"], "at": now, "ok": False, "info": DIED}],
+                                  "$slice": -KEEP_LOG}}})
     return db.deliveries.find_one_and_update(
         {"$or": [{"status": PENDING, "next_attempt_at": {"$lte": now}},
                  {"status": SENDING, "lease_until": {"$lt": now}}]},

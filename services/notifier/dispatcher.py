@@ -31,7 +31,7 @@ class Dispatcher:
 
     def deliver_one(self, now: datetime) -> bool:
         """Attempt the next due delivery; False if none is due."""
-        delivery = deliveries.claim(self.db, now)
+        delivery = deliveries.claim(self.db, now, self.config.notifier_delivery_max_attempts)
         if delivery is None:
             return False
         sync_writes(self.db)  # the claim (and what the message tells) is on disk before anything is sent
@@ -41,14 +41,19 @@ class Dispatcher:
         except NothingToSend as exc:
             deliveries.skipped(self.db, delivery, now, str(exc))
         except DeliveryFailed as exc:
-            status = deliveries.failed(self.db, delivery, datetime.now(timezone.utc), str(exc),
-                                       max_attempts=self.config.notifier_delivery_max_attempts,
-                                       backoff_ms=self.config.notifier_delivery_backoff_ms)
-            log.warning("delivery %s attempt %d failed (%s): %s", delivery["_id"], delivery["attempts"],
-                        status, exc)
+            self._failed(delivery, str(exc))
+        except Exception as exc:  # unforeseen (a bug, a library's own error): still an attempt, so retries end
+            log.exception("delivery %s attempt %d raised", delivery["_id"], delivery["attempts"])
+            self._failed(delivery, f"{type(exc).__name__}: {exc}")
         else:
             deliveries.succeeded(self.db, delivery, datetime.now(timezone.utc), info)
         return True
+
+    def _failed(self, delivery: dict, error: str) -> None:
+        status = deliveries.failed(self.db, delivery, datetime.now(timezone.utc), error,
+                                   max_attempts=self.config.notifier_delivery_max_attempts,
+                                   backoff_ms=self.config.notifier_delivery_backoff_ms)
+        log.warning("delivery %s attempt %d failed (%s): %s", delivery["_id"], delivery["attempts"], status, error)
 
     def periodic(self, now: datetime) -> None:
         """Escalate overdue alerts, raise waiting-list age alerts, queue the daily digest."""

@@ -34,6 +34,9 @@ REQUISITION_STATUS = {
     "StockReservationFailed": "rejected",  # inventory can never hold it: requests rejects it
     "RequisitionDispatched": "dispatched", "RequisitionReceived": "received",
 }
+#: requests' last word on a requisition, and inventory's answers, which say nothing new once it is said
+LAST_WORDS = ("RequisitionRejected", "RequisitionCancelled", "RequisitionDispatched", "RequisitionReceived")
+INVENTORY_ANSWERS = ("StockReserved", "StockWaitlisted", "StockReservationFailed")
 #: statuses that take a requisition off the waitlist
 LEAVES_WAITLIST = ("reserved", "rejected", "cancelled", "dispatched", "received")
 

@@ -84,8 +84,12 @@ def requisition_status(db, config, event: Event) -> None:
     """Tell the artisan, and keep the waiting lists (and their alerts) up to date."""
     status, data, cause = domain.REQUISITION_STATUS[event.type], event.data, event.event_id
     at = parse_time(event.occurred_at)
+    if event.type in domain.LAST_WORDS:  # before the artisan is told: a replay finds it marked all the same
+        projections.end_requisition(db, data["requisition_id"], at)
     known = projections.requisition(db, data["requisition_id"]) or {}
-    if known.get("shares"):  # a cooperative's requisition: each member hears of their own share (and amount)
+    if event.type in domain.INVENTORY_ANSWERS and known.get("ended_at"):
+        pass  # read after requests' last word (the topics are not ordered): old news, nobody is told
+    elif known.get("shares"):  # a cooperative's requisition: each member hears of their own share (and amount)
         amounts = {share["artisan_id"]: share.get("payable_total") for share in data.get("shares") or ()}
         for share in known["shares"]:
             notifications.create(db, event_id=f"{cause}:{share['artisan_id']}", status=status,

@@ -66,6 +66,11 @@ def put_requisition(db, data: dict) -> None:
                                      {"$set": {"artisan_id": data["artisan_id"]}})
 
 
+def end_requisition(db, requisition_id: str, at: datetime) -> None:
+    """Requests has said its last word on the requisition (rejected, cancelled, dispatched, received)."""
+    db.requisitions.update_one({"_id": requisition_id}, {"$min": {"ended_at": at}}, upsert=True)
+
+
 def requisition(db, requisition_id: str) -> dict | None:
     return db.requisitions.find_one({"_id": requisition_id})
 

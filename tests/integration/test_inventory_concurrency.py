@@ -199,3 +199,60 @@ def test_forty_threads_reserving_and_dispatching_across_lots_never_take_a_held_o
     issued = [(entry["lot"], entry["quantity"]) for entry in db.movements.find({"type": "issue"})]  # 1 kg: one lot
     assert sum(-quantity for _, quantity in issued) == 20_000 and {lot for lot, _ in issued} <= {"A", "B"}
     check_invariants(db)
+
+
+def test_a_worker_that_lost_its_lease_mid_approval_holds_nothing_after_the_cancel_that_took_over(db, config):
+    """A worker stalls between two lines past its lease; another applies the cancel (released). The stalled
+    worker must not go on to hold the next line: nobody would ever release that hold."""
+    import time
+
+    from services.inventory.errors import StockBusy
+    receive(db, "BRS", 5_000)
+    receive(db, "DYE", 5_000)
+    other = make_handler(db, config, lease_seconds=0.3, wait_seconds=5)
+
+    def stall_then_cancel(rid, sku):
+        if sku == "BRS":
+            time.sleep(0.4)                                       # the lease runs out while this worker stalls
+            other(requisition("RequisitionCancelled", rid, []))   # the cancel takes the requisition over
+
+    approved = requisition("RequisitionApproved", "R1", [("BRS", 1_000), ("DYE", 1_000)])
+    stalled = make_handler(db, config, lease_seconds=0.3, after_line=stall_then_cancel)
+    with pytest.raises(StockBusy):                                # retryable: the consumer tries again
+        stalled(approved)
+    other(approved)                                               # the retry: already released
+    assert db.reservations.find_one({"_id": "R1"})["status"] == "released"
+    assert [queries.get_stock(db, "VNS", sku)["reserved"] for sku in ("BRS", "DYE")] == [0, 0]
+    check_invariants(db)
+
+
+def test_requisitions_that_join_the_waitlist_while_a_receipt_serves_it_are_not_left_waiting_beside_stock(config):
+    """A receipt serves the head of the queue while later approvals, seeing it waiting, join behind it. Whatever
+    the interleaving, once all is applied the first requisition still waiting cannot fit what is available:
+    none is left waiting beside stock that covers it until some later movement at the depot."""
+    from shared.envelope import decode_event
+    from tests.integration.test_inventory_support import fresh
+    stuck = []
+    for attempt in range(10):
+        with fresh(config) as runtime:
+            db = runtime.db
+            receive(db, "YRN", 1_000)
+            handle = make_handler(db, config)
+            handle(requisition("RequisitionApproved", "R00", [("YRN", 2_000)]))   # waits: 1 kg of 2
+
+            def work(i):
+                if i == 0:
+                    receive(db, "YRN", 2_000)                                    # now R00 and 1 kg more fit
+                    raw = [e for e in db.stock.find_one({"_id": "VNS/YRN"})["outbox"]
+                           if e["type"] == "StockReceived"][-1]
+                    handle(decode_event(raw))
+                else:
+                    handle(requisition("RequisitionApproved", f"R{i:02}", [("YRN", 100)]))
+
+            run_threads(work, n=6)
+            waiting = sorted(db.reservations.find({"status": "waitlisted"}), key=lambda d: d["queue_seq"])
+            available = queries.get_stock(db, "VNS", "YRN")["available"]
+            if waiting and waiting[0]["lines"][0]["quantity"] <= available:
+                stuck.append((attempt, waiting[0]["_id"], available))
+            check_invariants(db)
+    assert stuck == []
