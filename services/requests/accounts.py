@@ -7,7 +7,9 @@ conditional on the version that its checks read (the credit limit, what is due, 
 reference seen before), carrying its events: two counters taking payments or dispatching for
 one artisan at once cannot pass a limit together; the second finds the version moved, reads
 again and checks again. An entry's id (`charge:<requisition>`, `payment:<reference>`) is never
-written twice, so a retry, a replay or a repeated reference counts once.
+written twice, so a retry, a replay or a repeated reference counts once. A payment recorded wrong
+stays as it was and an admin's `payment_reversal` entry (`reversal:<payment id>`, with the reason)
+takes it back: what it paid is paid no more, and its reference is not taken again.
 
 Dispatch writes the charge first (the credit check needs this document), then the requisition.
 If it dies in between, or the requisition was cancelled meanwhile, the charge is taken back:
@@ -23,10 +25,10 @@ from pymongo.errors import DuplicateKeyError
 
 from services.requests import artisans, credit, domain, monthly, pricing
 from services.requests.errors import (AdvanceRequired, CreditLimitExceeded, NotPayable, PaymentAboveDue,
-                                      PaymentReferenceReused)
+                                      PaymentReferenceReused, PaymentReferenceReversed)
 from shared.calendar import add_days, day_of, month_of
 from shared.envelope import new_event
-from shared.errors import Busy
+from shared.errors import Busy, NotFound
 from shared.money import format_money
 from shared.relay import outbox_push
 
@@ -159,6 +161,8 @@ def pay(db, req: dict, body: dict, *, by: str, now: datetime) -> tuple[dict, boo
         seen = next((e for e in account["entries"] if e["id"] == pid), None)
         if seen is not None:
             if (seen["requisition_id"], -seen["amount"], seen["method"]) != (rid, body["amount"], body["method"]):
+                if _reversal(account, pid):
+                    raise PaymentReferenceReversed({"reference": body["reference"]})
                 raise PaymentReferenceReused({"reference": body["reference"]})
             return _payment_view(seen, account), False
         due = max(payable - account["paid"].get(rid, 0), 0)
@@ -174,18 +178,54 @@ def pay(db, req: dict, body: dict, *, by: str, now: datetime) -> tuple[dict, boo
     raise Busy()
 
 
-def _payment_view(entry: dict, account: dict) -> dict:
-    return {"payment_id": entry["id"], "requisition_id": entry["requisition_id"], "amount": -entry["amount"],
+def reverse(db, req: dict, payment_id: str, reason: str, *, by: str, now: datetime) -> tuple[dict, bool]:
+    """Take back a payment recorded wrong (admins), with the reason: what it paid is paid no more. Once: sent
+    again, the reversal made is the answer (False: not new). 404 for a payment not on this requisition."""
+    rid = req["_id"]
+    for _ in range(MAX_ATTEMPTS):
+        account = _account(db, req["artisan_id"])
+        payment = next((e for e in account["entries"] if e["id"] == payment_id and e["type"] == "payment"
+                        and e["requisition_id"] == rid), None)
+        if payment is None:
+            raise NotFound({"payment_id": payment_id})
+        if (done := _reversal(account, payment_id)) is not None:
+            return _payment_view(payment, account, done), False
+        entry = {"id": f"reversal:{payment_id}", "type": "payment_reversal", "requisition_id": rid,
+                 "payment_id": payment_id, "at": now.isoformat(), "month": month_of(now), "amount": -payment["amount"],
+                 "method": payment["method"], "reference": payment["reference"], "reason": reason, "by": by}
+        if _write(db, account, cause="payment_reversal", requisition_id=rid, add=[entry],
+                  paid_add=payment["amount"]):
+            return _payment_view(payment, _account(db, account["_id"]), entry), True
+    raise Busy()
+
+
+def _reversal(account: dict, payment_id: str) -> dict | None:
+    return next((e for e in account["entries"] if e["id"] == f"reversal:{payment_id}"), None)
+
+
+def _payment_view(entry: dict, account: dict, reversal: dict | None = None) -> dict:
+    """A payment as the API shows it; `reversal`: the entry that took it back (then `reversed`, `reason`)."""
+    view = {"payment_id": entry["id"], "requisition_id": entry["requisition_id"], "amount": -entry["amount"],
             "method": entry["method"], "reference": entry["reference"], "by": entry["by"], "at": entry["at"],
             "paid": account["paid"].get(entry["requisition_id"], 0), "balance_due": account["balance"]}
+    if reversal is not None:
+        view.update(reversed=True, reason=reversal["reason"], reversed_by=reversal["by"], reversed_at=reversal["at"])
+    return view
+
+
+def payments_of(account: dict, rid: str | None = None) -> list[dict]:
+    """The payments (of one requisition, or all), each with `amount` positive and, if reversed, the reversal's
+    `reason`, `reversed_by` and `reversed_at`."""
+    reversals = {e["payment_id"]: e for e in account["entries"] if e["type"] == "payment_reversal"}
+    return [{**e, "amount": -e["amount"], **({"reversed": True, "reason": r["reason"], "reversed_by": r["by"],
+                                              "reversed_at": r["at"]} if (r := reversals.get(e["id"])) else {})}
+            for e in account["entries"] if e["type"] == "payment" and rid in (None, e["requisition_id"])]
 
 
 def of_requisition(db, artisan_id: str, rid: str) -> dict:
-    """What is paid on a requisition, and its payments."""
+    """What is paid on a requisition, and its payments (a reversed one says so)."""
     account = _account(db, artisan_id)
-    return {"paid": account["paid"].get(rid, 0),
-            "payments": [{**e, "amount": -e["amount"]} for e in account["entries"]
-                         if e["type"] == "payment" and e["requisition_id"] == rid]}
+    return {"paid": account["paid"].get(rid, 0), "payments": payments_of(account, rid)}
 
 
 def view(db, artisan: dict, now: datetime) -> dict:

@@ -126,6 +126,12 @@ class PaymentReferenceReused(Conflict):
                  "check the reference.")
 
 
+class PaymentReferenceReversed(Conflict):
+    code = "payment_reference_reversed"
+    message = N_("Payment reference {reference} was reversed; record the right payment under a new reference, "
+                 "such as {reference}-2.")
+
+
 class MonthInFuture(RuleBroken):
     code = "month_in_future"
     message = N_("{month} has not begun yet; a claim can be made for this month or an earlier one.")

@@ -9,8 +9,8 @@ from services.requests import (accounts, artisans, claims, cooperatives, credit,
                                schemes)
 from services.requests.money_schemas import (AccountSchema, ClaimsQuery, ClaimsSchema, CreditTermsSchema,
                                              EntitlementQuery, EntitlementSchema, EstimateRequestSchema,
-                                             EstimateSchema, PaymentOutSchema, PaymentSchema, SchemePatchSchema,
-                                             SchemeSchema)
+                                             EstimateSchema, PaymentOutSchema, PaymentSchema, ReversalSchema,
+                                             ReversedPaymentSchema, SchemePatchSchema, SchemeSchema)
 from shared.auth import current_principal, require_role
 from shared.calendar import month_of
 from shared.web import Blueprint, db
@@ -83,6 +83,17 @@ def record_payment(body, req_id):
     """Record a payment (cash, UPI, or an advance, which may exceed what is due); a repeated reference is
     answered again (200) and never counted twice."""
     payment, created = requisitions.pay(db(), current_principal(), req_id, body, now=_now())
+    return payment, 201 if created else 200
+
+
+@blp.route("/requisitions/<req_id>/payments/<payment_id>/reversal", methods=["POST"])
+@require_role("admin")
+@blp.arguments(ReversalSchema)
+@blp.response(201, ReversedPaymentSchema)
+def reverse_payment(body, req_id, payment_id):
+    """Take back a payment recorded wrong, with the reason (admins): what it paid is paid no more; sent again, the
+    same reversal is answered (200). The right payment is then recorded under a new reference."""
+    payment, created = requisitions.reverse_payment(db(), current_principal(), req_id, payment_id, body, now=_now())
     return payment, 201 if created else 200
 
 

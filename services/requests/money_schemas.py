@@ -143,6 +143,20 @@ class PaymentOutSchema(PaymentSchema):
     balance_due = Money(metadata={"description": "the artisan's balance after it"})
 
 
+class ReversalSchema(ma.Schema):
+    reason = Reference(required=True, validate=v.Length(min=1, max=500), metadata={
+        "description": "why the payment is taken back, e.g. \"typed 2000 for 200\""})
+    artisan_id = f.String(load_default=None, validate=CODE, metadata={
+        "description": "a cooperative's requisition: the member whose payment it was (required there)"})
+
+
+class ReversedPaymentSchema(PaymentOutSchema):
+    reversed = f.Boolean()
+    reason = f.String()
+    reversed_by = f.String()
+    reversed_at = f.String()
+
+
 class DueSchema(ma.Schema):
     requisition_id = f.String()
     due_on = f.String()
@@ -151,7 +165,8 @@ class DueSchema(ma.Schema):
 
 class EntrySchema(ma.Schema):
     id = f.String()
-    type = f.String(metadata={"description": "charge, subsidy or payment"})
+    type = f.String(metadata={"description": "charge, subsidy, payment or payment_reversal (+ the payment it takes "
+                                             "back: payment_id, reason)"})
     requisition_id = f.String()
     at = f.String()
     amount = Money(metadata={"description": "adds to the balance due; subsidy and payments are negative"})
@@ -159,6 +174,8 @@ class EntrySchema(ma.Schema):
     method = f.String()
     reference = f.String()
     by = f.String()
+    payment_id = f.String()
+    reason = f.String()
 
 
 class AccountSchema(ma.Schema):

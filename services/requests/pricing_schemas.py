@@ -51,3 +51,7 @@ class PaymentEntrySchema(ma.Schema):
     reference = f.String()
     by = f.String()
     at = f.String()
+    reversed = f.Boolean(metadata={"description": "taken back by an admin: it pays nothing now"})
+    reason = f.String(metadata={"description": "why it was taken back"})
+    reversed_by = f.String()
+    reversed_at = f.String()

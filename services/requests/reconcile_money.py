@@ -82,7 +82,7 @@ def accounts_add_up(found: dict) -> Problems:
                                     entries=", ".join(sorted(twice))))
         payments = defaultdict(int)
         for entry in account["entries"]:
-            if entry["type"] == "payment":
+            if entry["type"] in ("payment", "payment_reversal"):  # a reversal's amount takes its payment's back
                 payments[entry["requisition_id"]] -= entry["amount"]
         paid = {rid: amount for rid, amount in account["paid"].items() if amount}
         if paid != dict(payments):

@@ -130,7 +130,8 @@ def shares_owing(req: dict) -> list[dict]:
     rows = []
     for share in req.get("shares") or ():
         payable = (share.get("pricing") or {}).get("payable_total", 0)
-        paid = sum(p["amount"] for p in req["payments"] if p["artisan_id"] == share["artisan_id"])
+        paid = sum(p["amount"] for p in req["payments"]
+                   if p["artisan_id"] == share["artisan_id"] and not p.get("reversed"))  # a reversed one pays nothing
         rows.append({**share, "payable": payable, "paid": paid, "due": max(payable - paid, 0)})
     return rows
 
@@ -155,6 +156,16 @@ def pay(db, principal: Principal, req_id: str, body: dict, *, now: datetime) -> 
     if principal.role not in ("admin", "warehouse"):
         raise Forbidden()
     return accounts.pay(db, shares.paying(doc, body.get("artisan_id")), body, by=principal.sub, now=now)
+
+
+def reverse_payment(db, principal: Principal, req_id: str, payment_id: str, body: dict, *,
+                    now: datetime) -> tuple[dict, bool]:
+    """Take back a payment recorded wrong (admins only); for a cooperative's requisition, one member's."""
+    doc = _visible_doc(db, principal, req_id)
+    if principal.role != "admin":
+        raise Forbidden()
+    return accounts.reverse(db, shares.paying(doc, body.get("artisan_id")), payment_id, body["reason"],
+                            by=principal.sub, now=now)
 
 
 def search(db, principal: Principal, *, limit=50, offset=0, **filters) -> list[dict]:

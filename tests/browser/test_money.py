@@ -103,3 +103,18 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
     expect(row).to_contain_text("50 किलो")
     expect(admin.page.locator('svg.chart g[data-district="Varanasi"] rect.subsidy')).to_have_count(1)
     admin.shot("subsidy-claims")
+
+    # The payment was typed wrong after all: an admin takes it back on the artisan's account, with the reason.
+    menu(admin.page, "खाते").click()
+    admin.page.locator('tr[data-artisan="ART-0001"] a').first.click()
+    row = admin.page.locator('[data-entries] tr[data-type="payment"]', has_text="UPI-412345678901")
+    row.get_by_text("यह भुगतान वापस लें").click()
+    row.get_by_label("वापस लेने का कारण (कारीगर इसे देखेंगे)").fill("राशि गलत दर्ज हुई")
+    row.get_by_role("button", name="भुगतान वापस लें").click()
+    expect(admin.page.locator('[data-entries] tr[data-type="payment_reversal"]')).to_contain_text(
+        "कारण: राशि गलत दर्ज हुई")
+    expect(admin.page.locator('[data-f="balance_due"]')).to_have_text("₹15,945.23")
+    expect(row).to_contain_text("वापस लिया गया")
+    admin.shot("payment-reversed")
+    page.reload()
+    expect(page.locator('[data-f="balance_due"]')).to_have_text("₹15,945.23")

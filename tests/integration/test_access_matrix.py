@@ -136,6 +136,10 @@ MATRIX = [
     ("requests", "POST", "/requisitions/{other_rid}/payments", {"amount": "0.01", "method": "advance",
                                                                 "reference": "R{n}"},
      expect(warehouse=404, artisan=403, secretary=403)),
+    ("requests", "POST", "/requisitions/{own_rid}/payments/{own_payment}/reversal", {"reason": "typed wrong"},
+     ADMIN_ONLY),
+    ("requests", "POST", "/requisitions/{other_rid}/payments/{other_payment}/reversal", {"reason": "typed wrong"},
+     ADMIN_ONLY),
     ("requests", "POST", "/schemes", {"code": "S{n}", "name": "S", "name_hi": "S", "subsidy_percent": "10", "caps": [],
                                       "valid_from": "2020-01-01"}, ADMIN_ONLY),
     ("requests", "GET", "/schemes", None, expect()),
@@ -267,6 +271,7 @@ def world():
                                           "caps": [{"category": "yarn", "per_loom_per_month": "30"}],
                                           "valid_from": "2021-04-01"})
     rids, coop_rids = {}, {}
+    payments = {}
     for side, depot in (("A", "VNS"), ("B", "BHD")):
         call(req, "POST", "/cooperatives", admin, {"code": f"Coop-{side}", "name": side, "name_hi": side,
                                                    "kind": "cooperative", "district": depot, "credit_limit": "100000"})
@@ -279,6 +284,8 @@ def world():
         coop_rids[side] = received_coop_requisition(req, call, admin, side, depot, config)
         rids[side] = call(req, "POST", "/requisitions", admin, {"artisan_id": f"ART-{side}", "depot": depot,
                                                                "lines": [{"sku": SKU, "quantity": "1"}]})["id"]
+        payments[side] = call(req, "POST", f"/requisitions/{rids[side]}/payments", admin,
+                              {"amount": "1.00", "method": "advance", "reference": f"PAY-{side}"})["payment_id"]
         approved = {"requisition_id": rids[side], "artisan_id": f"ART-{side}", "depot": depot,
                     "lines": [{"sku": SKU, "quantity": 1000}], "by": "adm"}
         inventory_consumer.make_handler(inv[1], config)(event("RequisitionApproved", rids[side], approved))
@@ -293,7 +300,8 @@ def world():
     notes = {doc["requisition_id"]: doc["_id"] for doc in note[1].notifications.find()}
     objects = {"own_rid": rids["A"], "other_rid": rids["B"], "own_alert": alerts["VNS"], "other_alert": alerts["BHD"],
                "own_coop_rid": coop_rids["A"], "other_coop_rid": coop_rids["B"],
-               "own_note": notes[rids["A"]], "other_note": notes[rids["B"]], **orders, **counted}
+               "own_note": notes[rids["A"]], "other_note": notes[rids["B"]], "own_payment": payments["A"],
+               "other_payment": payments["B"], **orders, **counted}
     return {"apps": {k: v[0] for k, v in apps.items()}, "tokens": tokens, "objects": objects}
 
 

@@ -212,6 +212,51 @@ def test_a_repeated_payment_reference_is_the_same_payment(client):
     assert [e["amount"] for e in account["entries"] if e["type"] == "payment"] == ["-5000.00", "-1000.00"]
 
 
+def test_a_payment_typed_wrong_is_reversed_by_an_admin_with_a_reason_and_taken_again(client):
+    """A counter clerk typed ₹2,000 for a ₹200 UPI payment. Nothing could take it back: the account said the
+    artisan had paid ₹2,000 for good. An admin reverses it with a reason; the account, what is due and the
+    payments on the requisition say so, once however often it is sent, and the right payment is taken under a
+    new reference (the old one says it was reversed)."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])  # 2898.00 to pay
+    wrong = pay(client, rid, "2000.00", reference="UTR-111")
+    assert wrong["balance_due"] == "-2000.00"
+    path = f"/requisitions/{rid}/payments/{wrong['payment_id']}/reversal"
+    body = {"reason": "typed 2000 for 200"}
+    for refused, status in ((client.token(**WAREHOUSE), 403), (client.artisan("ART-1"), 403)):
+        client.call("POST", path, refused, body, status=status)
+    assert client.call("POST", path, client.admin(), {"reason": " "}, status=400).get_json()["error"]["details"]["reason"]
+    unknown = client.call("POST", f"/requisitions/{rid}/payments/payment:nope/reversal", client.admin(), body,
+                          status=404).get_json()
+    assert unknown["error"]["code"] == "not_found"
+    assert client.db.accounts.find_one({"_id": "ART-1"})["balance"] == -200000  # nothing changed by the refusals
+    back = client.call("POST", path, client.admin(), body, status=201).get_json()
+    assert (back["payment_id"], back["amount"], back["reversed"], back["reason"]) == \
+        (wrong["payment_id"], "2000.00", True, "typed 2000 for 200")
+    assert (back["paid"], back["balance_due"]) == ("0.00", "0.00")
+    assert client.call("POST", path, client.admin(), body, status=200).get_json() == back  # sent again: the same
+    account = client.call("GET", "/artisans/ART-1/account", client.admin(), status=200).get_json()
+    assert [(e["type"], e["amount"]) for e in account["entries"]] == [("payment_reversal", "2000.00"),
+                                                                      ("payment", "-2000.00")]
+    assert account["balance_due"] == "0.00"
+    got = client.get(rid, client.admin())
+    assert got["paid"] == "0.00"
+    assert [(p["amount"], p.get("reversed"), p.get("reason")) for p in got["payments"]] == \
+        [("2000.00", True, "typed 2000 for 200")]
+    again = pay(client, rid, "200.00", reference="UTR-111", status=409)["error"]
+    assert again["code"] == "payment_reference_reversed" and again["details"] == {"reference": "UTR-111"}
+    hindi = client.call("POST", f"/requisitions/{rid}/payments", {**client.token(**WAREHOUSE), "Accept-Language": "hi"},
+                        {"amount": "200.00", "method": "upi", "reference": "UTR-111"}, status=409).get_json()
+    assert "UTR-111" in hindi["error"]["message"] and any("\u0900" <= ch <= "\u097f" for ch in hindi["error"]["message"])
+    assert pay(client, rid, "200.00", reference="UTR-111-B")["balance_due"] == "-200.00"
+    events = [e for doc in client.db.accounts.find({"_id": "ART-1"}) for e in doc["outbox"]]
+    assert [e["payload"]["cause"] for e in events if e["type"] == "AccountUpdated"][-1:] == ["payment_reversal"]
+    from shared.reconcile import check, facts_of
+    assert [p for p in check(facts_of({"requests": client.db})).problems if "account " in p] == []
+
+
 def test_bad_payments_are_refused_and_change_nothing(client):
     priced_catalog(client.db)
     client.register("ART-1", looms=1)

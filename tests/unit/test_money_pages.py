@@ -217,3 +217,29 @@ def test_the_accounts_list_says_when_it_shows_only_those_who_owe_most_and_finds_
     assert found.status_code == 302 and found.headers["Location"].endswith("/accounts/ART-0003")
     unknown = admin.get("/accounts?artisan=ART-9999")
     assert unknown.status_code == 404 and "ART-9999" in unknown.get_data(as_text=True)
+
+
+def test_an_admin_reverses_a_payment_on_the_account_page_and_every_page_says_it_was_reversed(apps, config):
+    """The account page gives admins (only) a form to take back a payment recorded wrong; afterwards the account,
+    the receipt, the request and the passbook show it struck through with its reason, in Hindi too."""
+    artisan = person(apps["requests"], config, "artisan", "hi", artisan_id="ART-0001")
+    admin = person(apps["requests"], config, "admin", "hi")
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
+                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                          json={"amount": "2000", "method": "advance", "reference": "UTR-9"}).get_json()
+    form = re.search(r"<details[^>]*data-reverse>.*?</details>", admin.get("/accounts/ART-0001").get_data(as_text=True),
+                     re.S)
+    assert form and f"/payments/{paid['payment_id']}/reversal" in form.group(0) and "भुगतान वापस लें" in form.group(0)
+    assert "data-reverse" not in warehouse.get("/accounts/ART-0001").get_data(as_text=True)
+    assert "data-reverse" not in artisan.get("/my/account").get_data(as_text=True)
+    done = admin.post(f"/api/v1/requisitions/{rid}/payments/{paid['payment_id']}/reversal",
+                      headers={"X-CSRF-Token": admin.csrf}, json={"reason": "गलत राशि", "artisan_id": "ART-0001"})
+    assert done.status_code == 201, done.get_json()
+    account = text(artisan.get("/my/account"))
+    assert "भुगतान वापस लिया गया" in account and "कारण: गलत राशि" in account
+    assert "data-reverse" not in admin.get("/accounts/ART-0001").get_data(as_text=True)  # once is enough
+    for path in (f"/requisitions/{rid}/receipt", f"/my/requisitions/{rid}", "/my/passbook"):
+        page = artisan.get(path).get_data(as_text=True)
+        assert "<s>₹2,000.00</s>" in page and "वापस लिया गया" in page and "कारण: गलत राशि" in page, path
