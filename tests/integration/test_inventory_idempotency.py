@@ -19,7 +19,9 @@ ORDER = {"supplier": "MILL-SRM", "depot": "VNS", "expected_on": "2099-01-31",
          "lines": [{"sku": "YRN", "quantity": "100", "price": "245.50"}]}
 BODIES = {"receipt": {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "12.5", "reference": "DN-7"},
           "adjustment": {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": "-2", "reason": "damage"},
-          "transfer": {"type": "transfer", "sku": "YRN", "depot": "VNS", "to_depot": "BHD", "quantity": "3"}}
+          "transfer": {"type": "transfer", "sku": "YRN", "depot": "VNS", "to_depot": "BHD", "quantity": "3"},
+          "return": {"type": "return", "sku": "YRN", "depot": "VNS", "quantity": "1", "lot": {"code": "L-1"},
+                     "reason": "torn bales"}}
 
 
 class Killed(BaseException):
@@ -42,7 +44,8 @@ def post(config, runtime, token):  # noqa: F811
 @pytest.fixture
 def stocked(post):
     """40 kg of YRN at VNS, received without a key."""
-    assert post("/movements", {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "40"}).status_code == 201
+    first = {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "40", "lot": {"code": "L-1"}}
+    assert post("/movements", first).status_code == 201
     return post
 
 
@@ -94,17 +97,17 @@ def test_another_callers_key_is_their_own(stocked, runtime):
 
 
 def test_the_same_key_sent_twice_at_once_is_applied_once(stocked, runtime):
-    start, answers = threading.Barrier(6), []
+    start, answers = threading.Barrier(10), []
 
     def send():
         start.wait()
         answers.append(stocked("/movements", BODIES["receipt"], key="double-click"))
-    threads = [threading.Thread(target=send) for _ in range(6)]
+    threads = [threading.Thread(target=send) for _ in range(10)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(a.status_code for a in answers) == [201] * 6
+    assert sorted(a.status_code for a in answers) == [201] * 10
     assert sum("Idempotent-Replayed" not in a.headers for a in answers) == 1
     assert len({a.get_json()["movement_id"] for a in answers}) == 1
     assert facts(runtime.db)["on_hand"] == 52_500
