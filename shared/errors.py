@@ -80,6 +80,13 @@ class AlreadyExists(Conflict):
     message = N_("This already exists; use another code or edit the existing one.")
 
 
+class IdempotencyKeyReused(Conflict):
+    """An Idempotency-Key sent again with another body (shared/idempotency.py)."""
+
+    code = "idempotency_key_reused"
+    message = N_("This Idempotency-Key was already used for a different request; use a new key.")
+
+
 class RuleBroken(Error):
     """A business rule refuses the request (a quota, an inactive artisan, an unknown material)."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+import uuid
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -287,7 +288,12 @@ def _page_context() -> dict:
             "home_url": home_url(user.role if user else None), "lang_action": url_of(*common_page("language")),
             "logout_action": url_of(*common_page("logout")),
             "login_url": login_url(),
-            "url_of": url_of, "service": service, "js_texts": _js_texts()}
+            "url_of": url_of, "service": service, "js_texts": _js_texts(), "new_key": new_key}
+
+
+def new_key() -> str:
+    """A form's Idempotency-Key (`data-idempotency`): the same form sent twice is applied once (rawbank.js)."""
+    return uuid.uuid4().hex
 
 
 def _js_texts() -> dict:
@@ -301,7 +307,10 @@ def _js_texts() -> dict:
             "v_not_negative": _("must not be less than 0."), "v_date": _("write a date such as 2026-04-30."),
             "v_format": _("this is not in the right form."), "v_min": _("must be at least {min}."),
             "v_max": _("must be at most {max}."), "v_step": _("this value is not allowed here."),
-            "v_length": _("this is too long or too short.")}
+            "v_length": _("this is too long or too short."),
+            # a form sent again with its Idempotency-Key: the first answer came back, nothing was done twice
+            "again": _("This was already recorded when the form was first sent; nothing was recorded twice."),
+            "reused": _("This form was already used to send something else. It is ready again: check it and send.")}
 
 
 @blp.get("/favicon.ico")

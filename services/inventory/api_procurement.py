@@ -1,13 +1,14 @@
 """Inventory HTTP API, buying half: suppliers, purchase orders and what to order next."""
 from __future__ import annotations
 
-from services.inventory import buying_csv, purchase_orders, replenishment, suppliers
+from services.inventory import buying_csv, once, purchase_orders, replenishment, suppliers
 from services.inventory.api import csv_file, page_args, paged
-from services.inventory.api_stock import depot_scope
+from services.inventory.api_stock import depot_scope, key_id
 from services.inventory.schemas_procurement import (OrderQuery, PurchaseOrderPatchSchema, PurchaseOrderSchema,
                                                     ReplenishmentOrderSchema, ReplenishmentQuery,
                                                     ReplenishmentSchema, SupplierPatchSchema, SupplierSchema)
 from services.inventory.schemas import Page
+from shared import idempotency
 from shared.auth import current_principal, require_role
 from shared.lists import skip_of
 from shared.web import Blueprint, db, request_id
@@ -53,11 +54,13 @@ def update_supplier(changes, code):
 
 @blp.route("/purchase-orders", methods=["POST"])
 @require_role("admin")
+@blp.doc(parameters=[idempotency.PARAMETER])
 @blp.arguments(PurchaseOrderSchema)
 @blp.response(201, PurchaseOrderSchema)
 def create_order(body):
-    """Raise a draft order to a supplier for one depot (admin); prices in rupees per unit."""
-    return purchase_orders.create(db(), body, by=current_principal().sub)
+    """Raise a draft order to a supplier for one depot (admin); prices in rupees per unit. A retry with the same
+    Idempotency-Key returns the first order."""
+    return idempotency.answer(*once.purchase_order(db(), body, key_id=key_id(), by=current_principal().sub))
 
 
 @blp.route("/purchase-orders", methods=["GET"])
@@ -118,8 +121,10 @@ def what_to_order(query):
 
 @blp.route("/replenishment/purchase-orders", methods=["POST"])
 @require_role("admin")
+@blp.doc(parameters=[idempotency.PARAMETER])
 @blp.arguments(ReplenishmentOrderSchema)
 @blp.response(201, PurchaseOrderSchema)
 def order_suggestion(body):
-    """Turn the suggestion for some materials into a draft order to one supplier (admin)."""
-    return replenishment.draft_order(db(), body, by=current_principal().sub)
+    """Turn the suggestion for some materials into a draft order to one supplier (admin); a retry with the same
+    Idempotency-Key returns the first order."""
+    return idempotency.answer(*once.suggested_order(db(), body, key_id=key_id(), by=current_principal().sub))

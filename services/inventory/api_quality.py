@@ -1,12 +1,13 @@
 """Inventory HTTP API, quality half: lots on hold for inspection, and stock counts."""
 from __future__ import annotations
 
-from services.inventory import counts, lots
+from services.inventory import counts, lots, once
 from services.inventory.api import page_args, paged
-from services.inventory.api_stock import depot_scope, own_depot
+from services.inventory.api_stock import depot_scope, key_id, own_depot
 from services.inventory.schemas import StockSchema
 from services.inventory.schemas_procurement import (CountLineSchema, CountQuery, CountSchema, CountStartSchema,
                                                     LotActionSchema)
+from shared import idempotency
 from shared.auth import current_principal, require_role
 from shared.web import Blueprint, db, request_id, runtime
 
@@ -28,12 +29,14 @@ def lot_status(body, depot, sku, action):
 
 @blp.route("/counts", methods=["POST"])
 @require_role(*STAFF)
+@blp.doc(parameters=[idempotency.PARAMETER])
 @blp.arguments(CountStartSchema)
 @blp.response(201, CountSchema)
 def start_count(body):
-    """Start a stock count at a depot: a sheet of every lot the books show there."""
+    """Start a stock count at a depot: a sheet of every lot the books show there; a retry with the same
+    Idempotency-Key returns the first count."""
     own_depot(body["depot"])
-    return counts.start(db(), body["depot"], by=current_principal().sub)
+    return idempotency.answer(*once.count(db(), body["depot"], key_id=key_id(), by=current_principal().sub))
 
 
 @blp.route("/counts", methods=["GET"])

@@ -1,12 +1,13 @@
 """Inventory HTTP API, stock half: stock, the movement ledger and reservations."""
 from __future__ import annotations
 
-from services.inventory import ledger, movements, queries, stock_lists
+from services.inventory import ledger, once, queries, stock_lists
 from services.inventory.domain import DEPLETED, LOW
 from services.inventory.errors import WrongDepot
 from services.inventory.api import csv_file, page_args, paged
 from services.inventory.schemas import (MovementEntrySchema, MovementQuery, MovementResultSchema,
                                         MovementSchema, ReservationSchema, StockListQuery, StockSchema)
+from shared import idempotency
 from shared.auth import current_principal, require_role
 from shared.lists import skip_of
 from shared.quantity import format_quantity
@@ -57,13 +58,21 @@ def get_stock(depot, sku):
 
 @blp.route("/movements", methods=["POST"])
 @require_role("admin", "warehouse")
+@blp.doc(parameters=[idempotency.PARAMETER])
 @blp.arguments(MovementSchema)
 @blp.response(201, MovementResultSchema)
 def create_movement(body):
-    """Record a receipt, a signed adjustment (with reason code) or a transfer to another depot."""
+    """Record a receipt, a signed adjustment (with reason code) or a transfer to another depot; a retry with the same
+    Idempotency-Key returns the first result and records nothing again."""
     own_depot(body["depot"])
-    return movements.record_movement(db(), body, by=current_principal().sub, correlation_id=request_id(),
-                                     seen_from=depot_scope())
+    return idempotency.answer(*once.movement(db(), body, key_id=key_id(), by=current_principal().sub,
+                                             correlation_id=request_id(), seen_from=depot_scope()))
+
+
+def key_id() -> str | None:
+    """The caller's Idempotency-Key as the id it stands for (idempotency.record_id), if one was sent."""
+    key = idempotency.request_key()
+    return idempotency.record_id(current_principal().sub, key) if key is not None else None
 
 
 @blp.route("/movements", methods=["GET"])

@@ -24,8 +24,8 @@ SHEET_LIMIT = 1000
 OTHER_COUNTS = 200  # counts approved at a depot while another was being counted: a few at most
 
 
-def start(db, depot: str, *, by: str) -> dict:
-    """A new count at a depot, with a sheet of every lot the books show there now."""
+def start(db, depot: str, *, by: str, number=None) -> dict:
+    """A new count at a depot, with a sheet of every lot the books show there now; `number()`: its number (once.py)."""
     depot_or_error(db, depot)
     sheet = []
     for doc in db.stock.find({"depot": depot}, {"holds": 0, "journal": 0, "outbox": 0, "orders": 0}) \
@@ -34,7 +34,8 @@ def start(db, depot: str, *, by: str) -> dict:
         lots = sorted(stock.lots, key=lot_rules.fefo) or [lot_rules.Lot(code="")]
         sheet += [{"sku": stock.sku, "lot": lot.code, "shade": lot.shade, "expires_on": lot.expires_on,
                    "status": lot.status, "book": lot.on_hand} for lot in lots]
-    doc = {"_id": next_number(db, "count", "CNT"), "depot": depot, "status": count_rules.OPEN, "created_by": by,
+    count_id = number() if number else next_number(db, "count", "CNT")
+    doc = {"_id": count_id, "depot": depot, "status": count_rules.OPEN, "created_by": by,
            "created_at": clock.now(), "counted_by": [by], "sheet": sheet, "lines": [], "version": 1, "outbox": []}
     db.counts.insert_one(doc)
     return view(doc)

@@ -15,20 +15,21 @@ NEW_CODE_TRIES = 5
 
 
 def record_movement(db, body: dict, *, by: str, correlation_id: str | None = None,
-                    seen_from: str | None = None) -> dict:
+                    seen_from: str | None = None, movement_id: str | None = None) -> dict:
     """Apply one POST /movements body; InsufficientStock and nothing stored if stock would go negative.
 
     `seen_from`: the caller's depot when they see only its purchase orders (warehouse staff).
+    `movement_id` makes it happen once however often it is asked (an Idempotency-Key, once.py).
     """
-    kind = body["type"]
+    kind, once = body["type"], {"correlation_id": correlation_id, "movement_id": movement_id}
     try:
         if kind == "receipt":
-            return receive(db, body["sku"], body, by=by, correlation_id=correlation_id, seen_from=seen_from)
+            return receive(db, body["sku"], body, by=by, seen_from=seen_from, **once)
         if kind == "adjustment":
-            return adjust(db, body["sku"], body, by=by, correlation_id=correlation_id)
+            return adjust(db, body["sku"], body, by=by, **once)
         if kind == "return":
-            return give_back(db, body, by=by, correlation_id=correlation_id)
-        return transfer(db, material_or_error(db, body["sku"]), body, by=by, correlation_id=correlation_id)
+            return give_back(db, body, by=by, **once)
+        return transfer(db, material_or_error(db, body["sku"]), body, by=by, **once)
     except domain.InsufficientStock as exc:
         raise errors.short(exc, db, sku=body["sku"], depot=body["depot"]) from None
 
@@ -70,13 +71,14 @@ def _drawing_codes(write, named: bool):
     raise AssertionError("unreachable")
 
 
-def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=None, seen_from=None) -> dict:
+def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=None, seen_from=None,
+            movement_id=None) -> dict:
     """Add received stock to its lot, with its StockReceived event and ledger entry (material: see write_stock).
 
     A receipt naming a purchase order counts on that order's line in the same write, refused
     past the line's tolerance (over_receipt); the order's own figures follow (apply_receipt).
     """
-    mid, quantity, depot = ledger.new_movement_id(), body["quantity"], body["depot"]
+    mid, quantity, depot = movement_id or ledger.new_movement_id(), body["quantity"], body["depot"]
     sku = material if isinstance(material, str) else material["_id"]
     lot, number = _lot(body), body.get("purchase_order") or None
     order = purchase_orders.for_receipt(db, number, depot, sku, seen_from=seen_from) if number else None
@@ -99,10 +101,10 @@ def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=Non
     def write():
         change = lambda s: domain.receive(s, quantity, incoming, order=order and (number, order[1]),  # noqa: E731
                                           today=clock.today(), now=clock.local_now())
-        return write_stock(db, material, depot, change, record, order_id=number, correlation_id=correlation_id,
-                           on_new=_depot_check(db, depot))[1]
-    after = _drawing_codes(write, named=bool(incoming.code))
-    if number:
+        return write_stock(db, material, depot, change, record, order_id=number, movement_id=movement_id,
+                           correlation_id=correlation_id, on_new=_depot_check(db, depot))
+    before, after = _drawing_codes(write, named=bool(incoming.code))
+    if number and after != before:  # else this movement was stored before, and counted then or by the consumer
         _count_on_order(db, number, {"movement_id": mid, "sku": sku, "quantity": quantity, "by": by,
                                      "at": clock.now(), "lot": into.get("lot", "")}, correlation_id)
     return {**_result(mid, "receipt", body, quantity, after), "lot": into.get("lot")}
@@ -139,13 +141,13 @@ def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None
     return _result(mid, "adjustment", body, delta, after)
 
 
-def give_back(db, body: dict, *, by: str, correlation_id=None) -> dict:
+def give_back(db, body: dict, *, by: str, correlation_id=None, movement_id=None) -> dict:
     """Return (part of) a lot to its supplier: it leaves the books with a StockReturned event.
 
     A lot that came on a purchase order counts as much less received on that order's line, in the same
     write (its stock keeps the line), so a replacement can be received; the order's own figures follow.
     """
-    mid, quantity, code = ledger.new_movement_id(), body["quantity"], _lot_code(body)
+    mid, quantity, code = movement_id or ledger.new_movement_id(), body["quantity"], _lot_code(body)
     details = {"reason": body.get("reason") or "", "reference": body.get("reference") or ""}
     counted = {}
     stored = load_stock(db, body["depot"], body["sku"])[0]  # a lot's order never changes: read it first, to
@@ -167,14 +169,15 @@ def give_back(db, body: dict, *, by: str, correlation_id=None) -> dict:
         return [ledger.entry("return", mid, before, after, by=by, **fields)], [event]
 
     _, after = write_stock(db, body["sku"], body["depot"], change, record, order_id=number or None,
-                           correlation_id=correlation_id, on_new=_depot_check(db, body["depot"]))
-    if counted:  # as a receipt on the order, taken back
+                           movement_id=movement_id, correlation_id=correlation_id,
+                           on_new=_depot_check(db, body["depot"]))
+    if counted:  # as a receipt on the order, taken back (only by the request that stored the return)
         _count_on_order(db, counted["number"], {"movement_id": mid, "sku": body["sku"], "by": by, "at": clock.now(),
                                                 "quantity": -counted["quantity"], "lot": code}, correlation_id)
     return _result(mid, "return", body, -quantity, after)
 
 
-def transfer(db, material: dict, body: dict, *, by: str, correlation_id=None) -> dict:
+def transfer(db, material: dict, body: dict, *, by: str, correlation_id=None, movement_id=None) -> dict:
     """Take stock out of one depot now (its lots travel with it); the other depot's leg follows from StockTransferred.
 
     The request applies the destination leg itself as well, so a transfer normally shows
@@ -184,7 +187,7 @@ def transfer(db, material: dict, body: dict, *, by: str, correlation_id=None) ->
     if source == target:
         raise errors.SameDepot({"to_depot": target})
     depot_or_error(db, target)
-    mid = ledger.new_movement_id()
+    mid = movement_id or ledger.new_movement_id()
     details = {"reason": body.get("reason") or "", "reference": body.get("reference") or ""}
     payload = {"movement_id": mid, "sku": material["_id"], "depot": source, "to_depot": target,
                "quantity": quantity, "by": by, **details}
@@ -197,10 +200,12 @@ def transfer(db, material: dict, body: dict, *, by: str, correlation_id=None) ->
         return [ledger.entry("transfer", mid, before, after, by=by, from_depot=source,
                              to_depot=target, **details)], [event]
 
-    _, after = write_stock(db, material, source, lambda s: domain.transfer_out(s, quantity, _lot_code(body)), record,
-                           correlation_id=correlation_id, on_new=_depot_check(db, source))
+    before, after = write_stock(db, material, source, lambda s: domain.transfer_out(s, quantity, _lot_code(body)),
+                                record, movement_id=movement_id, correlation_id=correlation_id,
+                                on_new=_depot_check(db, source))
     try:
-        transfer_in(db, payload, correlation_id=correlation_id)
+        if after != before:  # else stored before: its destination leg was applied then, or by the consumer
+            transfer_in(db, payload, correlation_id=correlation_id)
     except Exception:  # the source leg and its event are stored: the consumer applies this leg
         log.warning("destination leg of transfer %s left to the consumer", mid, exc_info=True)
     return _result(mid, "transfer", body, quantity, after)

@@ -38,13 +38,14 @@ def _lines(db, lines: list[dict]) -> list[dict]:
     return out
 
 
-def create(db, body: dict, *, by: str, origin: str | None = None) -> dict:
-    """A draft order; nothing is expected at the depot until it is sent. `origin`: what drafted it (replenishment)."""
+def create(db, body: dict, *, by: str, origin: str | None = None, number=None) -> dict:
+    """A draft order; nothing is expected at the depot until it is sent. `origin`: what drafted it (replenishment);
+    `number()`: its number, once the order is found right (once.py), else the next of the series."""
     supplier = suppliers.active(db, body["supplier"])
     depot_or_error(db, body["depot"])
     lines = _lines(db, body["lines"])
     now = clock.now()
-    doc = {"_id": next_number(db, "purchase_order", "PO"), "supplier": supplier["code"],
+    doc = {"_id": number() if number else next_number(db, "purchase_order", "PO"), "supplier": supplier["code"],
            "supplier_name": supplier["name"], "depot": body["depot"], "lines": lines,
            "expected_on": body["expected_on"], "status": order_rules.DRAFT, "note": body.get("note") or "",
            "created_by": by, "created_at": now, "updated_at": now, "receipts": [], "version": 1, "outbox": [],

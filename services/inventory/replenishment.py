@@ -76,7 +76,7 @@ def suggestions(db, depot: str, *, supplier: str | None = None, cover_days: int 
     return rows
 
 
-def draft_order(db, body: dict, *, by: str) -> dict:
+def draft_order(db, body: dict, *, by: str, number=None) -> dict:
     """A draft purchase order of what is suggested for the chosen materials, at the supplier's prices."""
     seller = suppliers.active(db, body["supplier"])
     wanted = set(body["skus"])
@@ -88,7 +88,7 @@ def draft_order(db, body: dict, *, by: str) -> dict:
               "price": suppliers.item(seller, row["sku"]).get("price") or 0} for row in rows]
     expected = (clock.today() + timedelta(days=seller.get("lead_time_days", 30))).isoformat()
     return purchase_orders.create(db, {"supplier": seller["code"], "depot": body["depot"], "lines": lines,
-                                       "expected_on": expected}, by=by, origin=ORIGIN)
+                                       "expected_on": expected}, by=by, origin=ORIGIN, number=number)
 
 
 def history(db, depot: str, sku: str, on_hand: int, days: int = rules.HISTORY_DAYS) -> dict:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from services.requests.words import ACTIONS, STATUSES
 from shared import names
+from shared import errors as shared_errors
 from shared.errors import Conflict, Error, Forbidden, NotFound, RuleBroken, Unauthenticated
 from shared.i18n import N_, language, translate
 
@@ -82,9 +83,8 @@ class UnknownDepot(RuleBroken):
                  "if it was just added.")
 
 
-class IdempotencyKeyReused(Conflict):
-    code = "idempotency_key_reused"
-    message = N_("This Idempotency-Key was already used for a different request; use a new key.")
+class IdempotencyKeyReused(shared_errors.IdempotencyKeyReused):
+    """A requisition's Idempotency-Key sent again with another body (the code and message every service uses)."""
 
 
 class UnknownScheme(NotFound):

@@ -1,8 +1,6 @@
 """Requisition use cases: submit, act on, read, and apply inventory's answers."""
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import uuid
 from datetime import datetime, timezone
@@ -11,6 +9,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.requests import (accounts, artisans, domain, errors, materials, parties, quote, requisition_money,
                                settings, share_rules, shares, store)
+from shared import idempotency
 from shared.auth import Principal
 from shared.calendar import month_of
 from shared.envelope import Event, new_event, utcnow_iso
@@ -18,7 +17,6 @@ from shared.errors import Busy, Error, Forbidden, Inapplicable, NotFound
 
 SOURCE = "requests"
 MAX_ATTEMPTS = 50
-_IDEMPOTENCY = uuid.UUID("6f0d3c1e-5a43-4d7e-9a51-2b8f0c7e4d10")
 
 
 def submit(db, principal: Principal, body: dict, *, idempotency_key: str | None = None,
@@ -29,8 +27,7 @@ def submit(db, principal: Principal, body: dict, *, idempotency_key: str | None 
     people = [(artisan, _with_categories(db, lines)) for artisan, lines in people]
     _require_depot(db, body["depot"])
     fingerprint = _fingerprint(people[0][0]["_id"], body)
-    req_id = uuid.uuid5(_IDEMPOTENCY, f"{principal.sub}\n{idempotency_key}").hex if idempotency_key \
-        else uuid.uuid4().hex
+    req_id = idempotency.record_id(principal.sub, idempotency_key) if idempotency_key else uuid.uuid4().hex
     if idempotency_key and (first := _replay(db, principal, req_id, fingerprint)) is not None:
         return first, False
     month = domain.month_of(now)
@@ -275,7 +272,7 @@ def _fingerprint(artisan_id: str, body: dict) -> str:
                  "lines": [[l["sku"], l["quantity"]] for l in body["lines"]]}
     if body.get("cooperative"):
         canonical.update(cooperative=body["cooperative"], members=[l["artisan_id"] for l in body["lines"]])
-    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+    return idempotency.fingerprint(canonical)
 
 
 def _replay(db, principal: Principal, req_id: str, fingerprint: str) -> dict | None:

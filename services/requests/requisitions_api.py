@@ -1,42 +1,32 @@
 """Requisitions HTTP API: load with a schema, call one use case, dump."""
 from __future__ import annotations
 
-import re
-
-from flask import Response, request
+from flask import Response
 
 from services.requests import requisition_exports, requisitions
 from services.requests.schemas import (ActionSchema, RequisitionOutSchema, RequisitionQuery,
                                        RequisitionSchema, RequisitionSummarySchema)
+from shared import idempotency
 from shared.auth import current_principal, require_role
 from shared.calendar import instants
-from shared.errors import Invalid
-from shared.i18n import F_, language
+from shared.i18n import language
 from shared.web import Blueprint, db, request_id
 
 blp = Blueprint("requisitions", __name__, url_prefix="/api/v1",
                 description="Requisitions and their lifecycle")
-_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
-
-
-def _idempotency_key() -> str | None:
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not _KEY.match(key):
-        raise Invalid({"Idempotency-Key": [F_("1-200 letters, digits, '.', '_', ':' or '-'")]})
-    return key
+_idempotency_key = idempotency.request_key
 
 
 @blp.route("/requisitions", methods=["POST"])
 @require_role("admin", "secretary", "artisan")
-@blp.doc(parameters=[{"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"},
-                      "description": "send the same key when retrying; the first result comes back"}])
+@blp.doc(parameters=[idempotency.PARAMETER])
 @blp.arguments(RequisitionSchema)
 @blp.response(201, RequisitionOutSchema)
 def submit(body):
     """Submit a requisition; a retry with the same Idempotency-Key returns the first result."""
     doc, created = requisitions.submit(db(), current_principal(), body, idempotency_key=_idempotency_key(),
                                        correlation_id=request_id())
-    return doc, 201, ({} if created else {"Idempotent-Replayed": "true"})
+    return idempotency.answer(doc, created)
 
 
 @blp.route("/requisitions", methods=["GET"])

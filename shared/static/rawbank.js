@@ -172,6 +172,14 @@
     return body;
   }
 
+  // A form's Idempotency-Key (data-idempotency): sent with each try of the same form, so a double click, a retry
+  // after the network dropped or the form sent again from the browser's history is applied once.
+  function freshKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
   function fill(template, data) {
     return template.replace(/\{(\w+)\}/g, function (m, key) { return encodeURIComponent((data || {})[key] || ""); });
   }
@@ -195,11 +203,23 @@
     var headers = form.dataset.idempotency ? { "Idempotency-Key": form.dataset.idempotency } : {};
     api(form.getAttribute("data-api"), { method: form.dataset.method || "POST", body: bodyOf(form), headers: headers })
       .then(function (result) {
-        if (!result.ok) { setBusy(form, false); if (!(form.rbError && form.rbError(result.error))) showError(form, result.error); return; }
+        if (!result.ok) {
+          setBusy(form, false);
+          if (form.rbError && form.rbError(result.error)) return;
+          // refused (an answer, not a lost connection): the form, corrected or not, goes next time with a new key
+          if (form.dataset.idempotency && result.status >= 400 && result.status < 500) {
+            form.dataset.idempotency = freshKey();
+          }
+          showError(form, result.error.code === "idempotency_key_reused" ? { message: texts.reused } : result.error);
+          return;
+        }
         if (form.dataset.next) { window.location.href = fill(form.dataset.next, result.data); return; }
         if (form.hasAttribute("data-reload")) { window.location.reload(); return; }
         setBusy(form, false);
-        say(form, typeof form.rbDone === "function" ? form.rbDone(result.data) : (form.dataset.done || texts.saved), "ok");
+        var done = typeof form.rbDone === "function" ? form.rbDone(result.data) : (form.dataset.done || texts.saved);
+        var again = result.headers && result.headers.get("Idempotent-Replayed") === "true";
+        say(form, again ? texts.again + " " + done : done, "ok");
+        if (form.dataset.idempotency) form.dataset.idempotency = freshKey();  // the next one is another
         if (form.hasAttribute("data-reset")) form.reset();
       });
   });
