@@ -64,6 +64,8 @@ def _fresh(timestamp: str, now: datetime) -> bool:
 
 def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dict:
     lang, code, quantity = _read(message)
+    if message["channel"] == "sms" and code is None and lang == "en":  # not understood, and not in Devanagari
+        lang = _registered_language(db, message["sender"]) or lang
     done = db.requisitions.find_one({"shares.confirmation.message": key}, {"outbox": 0})
     if done is not None:  # applied before its answer was kept (a crash in between): the same answer again
         return _done(db, done, next(s for s in done["shares"] if s["confirmation"].get("message") == key), lang)
@@ -92,6 +94,15 @@ def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dic
     except (ShareAlreadyConfirmed, ShareNotPending):  # answered meanwhile (another message, the app)
         return _reply(NOT_CONFIRMED, lang)
     return _done(db, doc, stored, lang)
+
+
+def _registered_language(db, phone: str) -> str | None:
+    """The language registered for a phone (Hindi when the people sharing it differ); None for a stranger.
+
+    Many who read only Hindi type it in Latin letters ('haan mila'): the script of a message not
+    understood says little about the language its answer should be in."""
+    languages = {artisan.get("language") or "hi" for artisan in artisans.by_phone(db, phone)}
+    return ("hi" if "hi" in languages else languages.pop()) if languages else None
 
 
 def _read(message: dict) -> tuple[str, str | None, str | None]:

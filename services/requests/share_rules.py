@@ -18,7 +18,7 @@ CODE_DAYS = 14  # a member's code works this long after the requisition is recei
 
 _DEVANAGARI = str.maketrans("०१२३४५६७८९", "0123456789")
 #: what a member may start a reply with, and the language that says they read
-KEYWORDS = {"rcv": "en", "हाँ": "hi", "हां": "hi", "हा": "hi"}
+KEYWORDS = {"rcv": "en", "हाँ": "hi", "हां": "hi", "हा": "hi", "haan": "hi", "haa": "hi", "han": "hi"}  # + Latin
 _MESSAGE = re.compile(r"^\s*(\S+)\s+([0-9]{4,8})(?:\s+([0-9]+(?:\.[0-9]{1,3})?))?\s*(?:kg|किलो)?\s*$", re.I)
 _DIGITS = re.compile(r"^\s*([0-9]{4,8})(?:[*#]([0-9]+))?\s*#?\s*$")
 

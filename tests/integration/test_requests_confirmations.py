@@ -129,12 +129,30 @@ def test_wrong_reused_foreign_and_unknown_all_get_the_same_answer_and_change_not
              (PHONES["ART-2"], f"RCV {code1}"),  # another member's code from this member's phone
              (PHONES["ART-2"], "RCV 000000" if coop.code(rid, "ART-2") != "000000" else "RCV 000001"),  # wrong
              ("+919999999999", f"RCV {coop.code(rid, 'ART-3')}"),  # an unknown number with a live code
-             (PHONES["ART-2"], "hello")]
+             ("+919999999999", "hello")]
     answers = [coop.sms(phone, text, message_id=f"x-{i}").get_json() for i, (phone, text) in enumerate(tries)]
     assert {a["result"] for a in answers} == {"not_confirmed"}
     assert {a["reply"] for a in answers} == {GENERIC}
     assert [shares_of(coop, rid)[m]["confirmation"]["status"] for m in MEMBERS] == ["confirmed", "pending", "pending"]
     assert len(coop.events(rid, "ShareConfirmed")) == 1
+
+
+def test_a_message_not_understood_is_answered_in_the_language_the_sender_registered(coop):
+    """Many who read only Hindi type it in Latin letters ('haan mila'). A message not understood was answered in
+    English whenever it had no Devanagari in it; now in the language registered for that phone (English only for a
+    number nobody registered, or a member registered in English)."""
+    rid = coop.received()["id"]
+    coop.client.call("PATCH", "/artisans/ART-3", coop.client.admin(), {"language": "en"}, status=200)
+    hinglish = coop.sms(PHONES["ART-2"], "haan mila", message_id="h-1").get_json()
+    assert (hinglish["result"], hinglish["language"]) == ("not_confirmed", "hi")
+    assert "हाँ <कोड>" in hinglish["reply"] and "haan <कोड>" in hinglish["reply"]  # what they can type
+    english = coop.sms(PHONES["ART-3"], "got it", message_id="h-2").get_json()
+    assert (english["language"], english["reply"]) == ("en", GENERIC)
+    stranger = coop.sms("+919999999999", "haan mila", message_id="h-3").get_json()
+    assert (stranger["language"], stranger["reply"]) == ("en", GENERIC)
+    assert [shares_of(coop, rid)[m]["confirmation"]["status"] for m in MEMBERS] == ["pending"] * 3
+    typed = coop.sms(PHONES["ART-2"], f"Haan {coop.code(rid, 'ART-2')}", message_id="h-4").get_json()
+    assert (typed["result"], typed["language"]) == ("confirmed", "hi")  # the Hindi word in Latin letters
 
 
 @pytest.mark.parametrize("signature,at,secret", [
