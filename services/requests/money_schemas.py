@@ -6,7 +6,7 @@ import unicodedata
 import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
-from services.requests.pricing_schemas import PricingSchema
+from services.requests.pricing_schemas import PricingSchema, ReversedFields
 from services.requests.schemas import CATEGORY, CODE, MONTH, NAME, RequisitionSchema
 from shared.calendar import Day
 from shared.events import ZONES
@@ -150,11 +150,8 @@ class ReversalSchema(ma.Schema):
         "description": "a cooperative's requisition: the member whose payment it was (required there)"})
 
 
-class ReversedPaymentSchema(PaymentOutSchema):
-    reversed = f.Boolean()
-    reason = f.String()
-    reversed_by = f.String()
-    reversed_at = f.String()
+class ReversedPaymentSchema(PaymentOutSchema, ReversedFields):
+    """A payment and its reversal."""
 
 
 class DueSchema(ma.Schema):

@@ -44,14 +44,19 @@ class PricingSchema(ma.Schema):
     priced_at = f.String()
 
 
-class PaymentEntrySchema(ma.Schema):
+class ReversedFields(ma.Schema):
+    """What a payment taken back says of it (accounts.payments_of)."""
+
+    reversed = f.Boolean(metadata={"description": "taken back by an admin: it pays nothing now"})
+    reason = f.String(metadata={"description": "why it was taken back"})
+    reversed_by = f.String()
+    reversed_at = f.String()
+
+
+class PaymentEntrySchema(ReversedFields):
     payment_id = f.String(attribute="id")
     amount = Money()
     method = f.String()
     reference = f.String()
     by = f.String()
     at = f.String()
-    reversed = f.Boolean(metadata={"description": "taken back by an admin: it pays nothing now"})
-    reason = f.String(metadata={"description": "why it was taken back"})
-    reversed_by = f.String()
-    reversed_at = f.String()
