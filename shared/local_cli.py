@@ -102,7 +102,7 @@ def run_command(args, config: Config) -> int:
         from shared.status import report
         text, readable = report(data, config, args.lang)
         print(text)
-        return 0 if readable else 1
+        return 0 if readable else 2  # as `rawbank reconcile` says a store it cannot read
     from shared import backup
     if args.command == "backup":
         return backup.backup(data, config, args.directory)

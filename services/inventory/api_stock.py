@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from services.inventory import ledger, once, queries, stock_lists
 from services.inventory.domain import DEPLETED, LOW
-from services.inventory.errors import WrongDepot
+from services.inventory.errors import OtherDepotsLedger, WrongDepot
 from services.inventory.api import csv_file, page_args, paged
 from services.inventory.schemas import (MovementEntrySchema, MovementQuery, MovementResultSchema,
                                         MovementSchema, ReservationSchema, StockListQuery, StockSchema)
@@ -27,7 +27,7 @@ def own_depot(*depots: str) -> None:
 
 
 def depot_scope() -> str | None:
-    """The depot whose purchase orders and counts the caller may see: a warehouse user's own; None: all."""
+    """The depot whose purchase orders, counts and ledger the caller may see: a warehouse user's own; None: all."""
     principal = current_principal()
     return principal.depot if principal.role == "warehouse" else None
 
@@ -80,8 +80,12 @@ def key_id() -> str | None:
 @blp.arguments(MovementQuery, location="query")
 @blp.response(200, MovementEntrySchema(many=True))
 def list_movements(query):
-    """The ledger, newest first, a page at a time; format=csv streams every matching entry."""
-    filters = ledger.movements_query(sku=query["sku"], depot=query["depot"], type_=query["type"],
+    """The ledger, newest first, a page at a time; format=csv streams every matching entry. Warehouse staff of a
+    depot read that depot's (another's: 403 wrong_depot)."""
+    depot, scope = query["depot"], depot_scope()
+    if scope and depot not in (None, scope):
+        raise OtherDepotsLedger({"your_depot": scope})
+    filters = ledger.movements_query(sku=query["sku"], depot=depot or scope, type_=query["type"],
                                      requisition_id=query["requisition_id"], before=query["after"],
                                      since=query["from_"] and day_start(query["from_"]),
                                      until=query["to"] and day_start(add_days(query["to"], 1)), words=query["q"])

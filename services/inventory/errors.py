@@ -46,6 +46,10 @@ class WrongDepot(Forbidden):
     message = N_("You can record movements only at your own depot.")
 
 
+class OtherDepotsLedger(WrongDepot):
+    message = N_("You can read the ledger of your own depot only; leave out depot, or ask an admin.")
+
+
 class NotReadyToHandOver(Conflict):
     """A hand-over slip (gate pass) is printed only while every line is set aside for the requisition."""
 

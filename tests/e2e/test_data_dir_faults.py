@@ -177,6 +177,6 @@ def test_a_full_disk_under_the_stores_is_not_called_a_damaged_store(tmp_path):
     refused(result, data, "full", "Free some space")
     assert "not a rawbank store" not in result.stdout and "restore" not in result.stdout
     status = in_namespace(setup, [sys.executable, "-m", "shared.cli", "status", "--data-dir", str(data)])
-    assert status.returncode == 1, status.stderr
+    assert status.returncode == 2, status.stderr
     line = next(line for line in status.stdout.splitlines() if line.startswith("requests: "))
     assert "cannot be read now" in line and "do not move or replace it" in line and "restore" not in line

@@ -54,6 +54,7 @@ MATRIX = [
     ("inventory", "POST", "/movements", {"type": "receipt", "sku": SKU, "depot": "BHD", "quantity": "1"},
      expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "GET", "/movements", None, STAFF),
+    ("inventory", "GET", "/movements?depot=BHD", None, expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "GET", "/reservations/{own_rid}", None, expect(secretary=404)),
     ("inventory", "GET", "/reservations/{other_rid}", None, expect(artisan=404, secretary=404)),
     ("inventory", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),

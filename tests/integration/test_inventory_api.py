@@ -181,6 +181,25 @@ def test_warehouse_staff_record_movements_only_at_their_own_depot(client, token)
              "forbidden")
 
 
+def test_warehouse_staff_read_the_ledger_of_their_own_depot_only(client, admin, token):
+    """Orders, counts and alerts were already their own depot's; the ledger (who received what from whom, at what
+    cost) let a Varanasi clerk read Bhadohi's through the API. A central warehouse user (no depot) reads all."""
+    move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity="5")
+    move(client, admin, type="receipt", sku="DYE", depot="BHD", quantity="1", unit_cost="99.00")
+    clerk = token("warehouse", depot="VNS")
+    assert {m["depot"] for m in client.get(f"{API}/movements", headers=clerk).json} == {"VNS"}
+    assert {m["depot"] for m in client.get(f"{API}/movements?depot=VNS", headers=clerk).json} == {"VNS"}
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{API}/movements?format=csv", headers=clerk)
+                                           .get_data(as_text=True))))
+    assert rows and {r["depot"] for r in rows} == {"VNS"}
+    for path in ("/movements?depot=BHD", "/movements?depot=BHD&format=csv"):
+        error = error_of(client.get(f"{API}{path}", headers={**clerk, "Accept-Language": "hi"}), 403, "wrong_depot")
+        assert error["details"] == {"your_depot": "VNS"} and any("\u0900" <= ch <= "\u097f" for ch in error["message"])
+    assert "ledger" in error_of(client.get(f"{API}/movements?depot=BHD", headers=clerk), 403, "wrong_depot")["message"]
+    central = token("warehouse")
+    assert {m["depot"] for m in client.get(f"{API}/movements", headers=central).json} == {"VNS", "BHD"}
+
+
 def test_movement_list_filters_pages_and_exports_csv(client, admin, token):
     for n in range(1, 6):
         move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity=str(n), supplier="=HYPERLINK(x)")

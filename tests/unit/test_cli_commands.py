@@ -88,16 +88,16 @@ def test_a_token_lives_from_a_second_to_a_year(capsys, monkeypatch, tmp_path):
 
 
 def test_status_names_a_store_it_cannot_read_and_still_reports_the_rest(capsys, tmp_path):
-    """The report goes on past a store it cannot read, and exits 1 (it exited 0: a cron job or monitor running
+    """The report goes on past a store it cannot read, and exits 2, as reconcile does (it exited 0: a cron job or monitor running
     `rawbank status || alert` was told all was well)."""
     assert main(["status", "--data-dir", str(tmp_path)]) == 0  # nothing yet is not a fault
     capsys.readouterr()
     (tmp_path / "requests.sqlite").write_bytes(b"not a database, e.g. a file copied over it by hand")
-    assert main(["status", "--data-dir", str(tmp_path)]) == 1  # not a traceback, and not 0
+    assert main(["status", "--data-dir", str(tmp_path)]) == 2  # not a traceback, and not 0: as reconcile says it
     out = capsys.readouterr().out
     assert "requests: " in out and "cannot be read (file is not a database)" in out and "rawbank restore DIR" in out
     assert "running: no" in out and "last backup: never" in out
-    assert main(["status", "--data-dir", str(tmp_path), "--lang", "hi"]) == 1
+    assert main(["status", "--data-dir", str(tmp_path), "--lang", "hi"]) == 2
     assert "पढ़ा नहीं जा सकता" in capsys.readouterr().out
 
 
