@@ -80,6 +80,10 @@ ALERT_TEXT = {
     "lot_expired": (N_("Lot {lot} of {material} at {depot} has expired"),
                     N_("{quantity}{shade} can no longer be set aside or handed over. Take it off the books with an "
                        "adjustment, reason 'Expired lot written off'.")),
+    "expired_lot_issued": (N_("Expired lot {lot} of {material} handed over at {depot}"),
+                           N_("{quantity} of lot {lot}, expired on {expires_on}, was booked as handed over for request "
+                              "{ref}: it had expired under the request's hold and was dispatched all the same. Check "
+                              "with the artisan whether it can be used, and replace it if not.")),
     "count_variance": (N_("Stock count {count} at {depot}: differences beyond {tolerance}%"),
                        N_("{differences}. Check them before the count is approved.")),
     "account_overdue": (N_("Overdue account: {artisan}"), N_("{amount} overdue since {since}.")),
