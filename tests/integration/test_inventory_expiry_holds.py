@@ -135,6 +135,9 @@ def test_requests_and_the_notifier_follow_a_requisition_sent_back_to_the_waitlis
     told = [n["status"] for n in notifier.notifications.find({"requisition_id": rid}, sort=[("at", 1)])]
     assert told[-2:] == ["reserved", "waitlisted"] and told.count("waitlisted") == 1
     assert notifier.waitlist.count_documents({"requisition_id": rid, "left_at": None}) == 1
+    note = notifier.notifications.find_one({"requisition_id": rid, "status": "waitlisted"})
+    english, hindi = (texts.notification(note, {}, {}, lang)[1] for lang in ("en", "hi"))
+    assert "expired before it was handed over" in english and "number 1" in english and english != hindi
     check_invariants(runtime.db)
     assert clean(runtime.db, client.db) == []
 
