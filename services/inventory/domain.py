@@ -314,11 +314,6 @@ def hold_handed_over(stock: Stock, requisition_id: str, quantity: int) -> Stock:
                                        holds={**stock.holds, requisition_id: quantity}))
 
 
-def uncovered(stock: Stock) -> int:
-    """How much of what is held the usable lots no longer cover (a lot expired under the holds)."""
-    return max(-stock.available, 0) if stock.lots is not None else 0
-
-
 def merge_lines(lines) -> list[tuple[str, int]]:
     """A requisition's lines as (sku, quantity), one per sku, in a stable order."""
     totals: dict[str, int] = {}
