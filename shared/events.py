@@ -217,9 +217,25 @@ class StockReservationFailed(Reservation):
 
 
 class StockWaitlisted(Reservation):
-    """Stock is short: the requisition waits at `position` in its depot's first-come queue."""
+    """Stock is short: the requisition waits at `position` in its depot's first-come queue.
+
+    `reason` `lot_expired`: it was held, a lot expired under the holds, and the material's usable lots no
+    longer cover it, so it gave its holds back (the latest held give way first) and waits again."""
 
     position = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
+    reason = _optional(100)
+
+
+class ExpiredLotIssued(Payload):
+    """A dispatch was booked from a lot that had expired under its hold: what left the depot is on the books."""
+
+    KEY = "{depot}/{sku}"
+    sku = _text(required=True)
+    depot = _text(required=True)
+    lot = _text(required=True)
+    expires_on = Day(required=True)
+    quantity = Quantity(required=True)
+    requisition_id = _text(required=True)
 
 
 class StockLevel(Payload):
@@ -500,7 +516,7 @@ INVENTORY_EVENTS = (
     MaterialRegistered, DepotRegistered, StockReceived, StockAdjusted, StockTransferred, StockReserved,
     StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
     StockDepleted, StockReplenished, MaterialUpdated, MaterialPriced, DepotUpdated,
-    StockReturned, LotHeld, LotReleased, LotExpiring, PurchaseOrderSent, PurchaseOrderFinished,
+    StockReturned, LotHeld, LotReleased, LotExpiring, ExpiredLotIssued, PurchaseOrderSent, PurchaseOrderFinished,
     PurchaseOrderOverdue, StockCountVariance, StockCountApproved,
 )
 REQUESTS_EVENTS = (

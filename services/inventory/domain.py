@@ -272,7 +272,9 @@ def release(stock: Stock, requisition_id: str) -> Stock:
 
 
 def issue(stock: Stock, requisition_id: str) -> Stock:
-    """Hand a held quantity over from usable lots (one lot when one covers it): it leaves reserved and on hand."""
+    """Hand a held quantity over from usable lots (one lot when one covers it): it leaves reserved and on hand.
+
+    What usable lots no longer cover came from lots that expired under the hold (earliest first)."""
     if requisition_id not in stock.holds:
         return stock
     holds = dict(stock.holds)
@@ -281,9 +283,35 @@ def issue(stock: Stock, requisition_id: str) -> Stock:
     if stock.lots is None:
         return settle_level(released._replace(on_hand=stock.on_hand - quantity))
     parts, short = lot_rules.plan(stock.lots, quantity)
-    if short:  # a lot expired under the hold: no expired lot is ever handed over
-        raise InsufficientStock(quantity - short, quantity)
-    return _settle(released, lot_rules.take(stock.lots, parts), on_hand=stock.on_hand - quantity)
+    if short:  # a lot expired under the hold and it was handed over all the same: the books say what left
+        usable = dict(parts)
+        rest = [lot._replace(on_hand=lot.on_hand - usable.get(lot.code, 0)) for lot in stock.lots
+                if lot.status == EXPIRED]
+        expired, still = lot_rules.plan(rest, short, usable_only=False)
+        if still:
+            raise InsufficientStock(quantity - still, quantity)
+        parts = [*parts, *expired]
+    return _settle(released, lot_rules.take(stock.lots, _merged(parts)), on_hand=stock.on_hand - quantity)
+
+
+def _merged(parts) -> list[tuple[str, int]]:
+    totals: dict[str, int] = {}
+    for code, quantity in parts:
+        totals[code] = totals.get(code, 0) + quantity
+    return list(totals.items())
+
+
+def hold_handed_over(stock: Stock, requisition_id: str, quantity: int) -> Stock:
+    """Hold what was handed over for a requisition that had lost its hold: it is on hand, though not available
+    (e.g. in the expired lot it was held in); a hold already there changes nothing."""
+    if requisition_id in stock.holds:
+        return stock
+    if quantity <= 0:
+        raise StockError("a hold must be for more than zero")
+    if stock.on_hand - stock.reserved < quantity:
+        raise InsufficientStock(max(stock.on_hand - stock.reserved, 0), quantity)
+    return settle_level(stock._replace(reserved=stock.reserved + quantity,
+                                       holds={**stock.holds, requisition_id: quantity}))
 
 
 def merge_lines(lines) -> list[tuple[str, int]]:

@@ -13,11 +13,10 @@ from datetime import timedelta
 
 from pymongo.errors import DuplicateKeyError
 
-from services.inventory import clock, domain, ledger, lot_rules, waitlist
+from services.inventory import domain, ledger, lot_rules, waitlist
 from services.inventory.errors import InvalidRequisition, StockBusy
 from services.inventory.lease import leased, utcnow
 from services.inventory.stock_writes import SOURCE, write_stock
-from services.inventory.store import load_stock
 from shared.envelope import new_event
 
 log = logging.getLogger(__name__)
@@ -25,6 +24,9 @@ log = logging.getLogger(__name__)
 RESERVING, HELD, WAITLISTED, FAILED = "reserving", "held", "waitlisted", "failed"
 RELEASED, CANCELLED, ISSUED = "released", "cancelled", "issued"
 ACTOR = "inventory"
+LOT_EXPIRED = "lot_expired"  # StockWaitlisted's reason when a held requisition gave way
+#: (status, lost_hold, giving_way) of a requisition that gave its holds back (or some, then died) to a lot's expiry
+HANDED_OVER_UNHELD = {(WAITLISTED, True, False), (HELD, True, True)}
 
 
 def check_id(requisition_id: str) -> str:
@@ -38,6 +40,16 @@ def _shares(req: dict) -> list[dict]:
     return [{"artisan_id": share["artisan_id"], "lines": [{"sku": line["sku"], "quantity": line["quantity"]}
                                                           for line in share["lines"]]}
             for share in req.get("shares") or []]
+
+
+def _expired_lots_issued(before, after, rid: str, correlation_id) -> list:
+    """ExpiredLotIssued for each expired lot an issue took from (in the issue's own write): admins are told."""
+    left = {lot.code: lot.on_hand for lot in after.lots or ()}
+    return [new_event("ExpiredLotIssued", domain.stock_id(after.depot, after.sku), {
+        "sku": after.sku, "depot": after.depot, "lot": lot.code, "expires_on": lot.expires_on,
+        "quantity": lot.on_hand - left.get(lot.code, 0), "requisition_id": rid},
+        source=SOURCE, correlation_id=correlation_id)
+        for lot in before.lots or () if lot.status == lot_rules.EXPIRED and left.get(lot.code, 0) < lot.on_hand]
 
 
 class Reservations:
@@ -108,30 +120,57 @@ class Reservations:
             return self._finish(doc, RELEASED, "StockReleased", correlation_id)
 
     def dispatch(self, req: dict, correlation_id: str | None = None) -> str:
-        """Turn the holds into issues: on hand falls by what was held."""
+        """Turn the holds into issues: on hand falls by what was held (see `issue` for a lot expired under it)."""
         rid = check_id(req["requisition_id"])
         if self.drive(rid, correlation_id) is None:
             raise InvalidRequisition(f"requisition {rid} was never approved here")
         with self._lease(rid) as doc:
             if doc["status"] == ISSUED:
                 return ISSUED
-            if doc["status"] != HELD:
+            if (doc["status"], bool(doc.get("lost_hold")), bool(doc.get("giving_way"))) in HANDED_OVER_UNHELD:
+                self._hold_handed_over(doc, correlation_id)  # its holds were given back, or some of them
+            elif doc["status"] != HELD:
                 raise InvalidRequisition(f"requisition {rid} is {doc['status']}, not held")
-            self._check_lots_cover(doc)
             for line in doc["lines"]:
                 self._change(doc, line["sku"], "issue", lambda s: domain.issue(s, rid), correlation_id,
-                             by=req.get("by"))
+                             by=req.get("by"), events=_expired_lots_issued)
             return self._finish(doc, ISSUED, "StockIssued", correlation_id)
 
-    def _check_lots_cover(self, doc) -> None:
-        """Before any line is issued: usable lots cover every hold (a lot may expire under a hold)."""
+    def _hold_handed_over(self, doc, correlation_id) -> None:
+        """A dispatch that crossed the return to the waitlist (or a crash part way there): requests had said
+        reserved, so the material left. Hold it again (what is on hand, expired or not), then it is issued as
+        any held requisition."""
+        rid, was_waiting = doc["_id"], doc["status"] == WAITLISTED
         for line in doc["lines"]:
-            stock = load_stock(self.db, doc["depot"], line["sku"], doc["_id"])[0]
             try:
-                domain.issue(lot_rules.as_of(stock, clock.today()), doc["_id"]) if stock else None
+                self._change(doc, line["sku"], "reservation",
+                             lambda s, q=line["quantity"]: domain.hold_handed_over(s, rid, q), correlation_id)
             except domain.InsufficientStock:
-                raise InvalidRequisition(f"requisition {doc['_id']}: the usable lots of {line['sku']} no longer "
-                                         f"cover its hold (a lot expired); receive stock or cancel it") from None
+                raise InvalidRequisition(f"requisition {rid}: {line['sku']} was dispatched after it went back to "
+                                         f"the waitlist, and the books hold too little of it; count the stock"
+                                         ) from None
+        if not self.db.reservations.update_one({"_id": rid, "lease.owner": doc["lease"]["owner"]}, {
+                "$set": {"status": HELD, "held": [line["sku"] for line in doc["lines"]], "updated_at": utcnow()},
+                "$unset": {"giving_way": ""}}).matched_count:
+            raise StockBusy(reason=f"lost the lease on requisition {rid}")
+        if was_waiting:
+            waitlist.leave(self.db, doc["depot"])
+        doc["status"] = HELD
+
+    def give_way(self, rid: str, correlation_id: str | None = None) -> str | None:
+        """A held requisition whose holds a lot's expiry uncovered gives them back and waits again at the end of
+        the depot's queue (StockWaitlisted, reason lot_expired); a crash part way is finished by the next call."""
+        with self._lease(rid) as doc:
+            if doc is None or doc["status"] != HELD:
+                return doc and doc["status"]
+            if not doc.get("giving_way"):  # progress: the watch finishes it after a crash
+                self.db.reservations.update_one({"_id": rid, "lease.owner": doc["lease"]["owner"]},
+                                                {"$set": {"giving_way": True, "lost_hold": True}})
+            self._release_all(doc, correlation_id)
+            seq = waitlist.join(self.db, doc["depot"])
+            return self._finish(doc, WAITLISTED, "StockWaitlisted", correlation_id, queue_seq=seq,
+                                position=waitlist.position(self.db, doc["depot"], seq), waitlisted_at=utcnow(),
+                                reason=LOT_EXPIRED, unset=("giving_way",))
 
     def _unknown(self, doc) -> str | None:
         if not doc["lines"]:
@@ -151,13 +190,14 @@ class Reservations:
                                                {"$set": {"lease.until": until}}).matched_count:
             raise StockBusy(reason=f"lost the lease on requisition {doc['_id']}")
 
-    def _change(self, doc, sku: str, kind: str, change, correlation_id, by: str | None = None) -> None:
+    def _change(self, doc, sku: str, kind: str, change, correlation_id, by: str | None = None,
+                events=None) -> None:
         rid, by = doc["_id"], by or doc.get("by") or ACTOR
         self._still_mine(doc)
 
         def record(before, after):
-            return [ledger.entry(kind, ledger.new_movement_id(), before, after, by=by,
-                                 requisition_id=rid)], []
+            return [ledger.entry(kind, ledger.new_movement_id(), before, after, by=by, requisition_id=rid)], \
+                events(before, after, rid, correlation_id) if events else []
 
         write_stock(self.db, sku, doc["depot"], change, record, requisition_id=rid,
                     correlation_id=correlation_id)
@@ -186,9 +226,10 @@ class Reservations:
                             position=position, waitlisted_at=utcnow())
 
     def _finish(self, doc, status: str, event_type: str | None, correlation_id, *, reason=None,
-                position=None, **fields) -> str:
+                position=None, unset=(), **fields) -> str:
         """Store the outcome and its event in one write, and give the lease back."""
-        update = {"$set": {"status": status, "updated_at": utcnow(), **fields}, "$unset": {"lease": ""}}
+        update = {"$set": {"status": status, "updated_at": utcnow(), **fields},
+                  "$unset": {"lease": "", **{name: "" for name in unset}}}
         if status != HELD and status != ISSUED:
             update["$set"]["held"] = []
         if event_type:

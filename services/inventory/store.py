@@ -27,6 +27,7 @@ INDEXES = {
         IndexModel([("level", ASCENDING), _ID]),
         IndexModel([("journal._id", ASCENDING)], sparse=True),
         IndexModel([("lots.alert_on", ASCENDING)], sparse=True),  # expiry alerts falling due
+        IndexModel([("available", ASCENDING)]),  # holds a lot's expiry uncovered (below zero)
         _OUTBOX,
     ],
     "movements": [

@@ -12,12 +12,13 @@ RESERVATION_FAILED, DEAD_LETTER = "reservation_failed", "dead_letter"
 ORDER_OVERDUE, LOT_EXPIRING, LOT_EXPIRED = "purchase_order_overdue", "lot_expiring", "lot_expired"
 COUNT_VARIANCE, ACCOUNT_OVERDUE = "count_variance", "account_overdue"
 SHORT_SHARE, SHARES_UNCONFIRMED = "short_share", "shares_unconfirmed"  # cooperatives' members and their shares
+EXPIRED_LOT_ISSUED = "expired_lot_issued"  # a dispatch was booked from a lot that expired under its hold
 KINDS = (LOW_STOCK, STOCK_OUT, WAITLIST, RESERVATION_FAILED, DEAD_LETTER, ORDER_OVERDUE, LOT_EXPIRING,
-         LOT_EXPIRED, COUNT_VARIANCE, ACCOUNT_OVERDUE, SHORT_SHARE, SHARES_UNCONFIRMED)
+         LOT_EXPIRED, COUNT_VARIANCE, ACCOUNT_OVERDUE, SHORT_SHARE, SHARES_UNCONFIRMED, EXPIRED_LOT_ISSUED)
 SEVERITY = {LOW_STOCK: "warning", STOCK_OUT: "critical", WAITLIST: "warning",
             RESERVATION_FAILED: "warning", DEAD_LETTER: "critical", ORDER_OVERDUE: "warning",
             LOT_EXPIRING: "warning", LOT_EXPIRED: "critical", COUNT_VARIANCE: "warning", ACCOUNT_OVERDUE: "warning",
-            SHORT_SHARE: "critical", SHARES_UNCONFIRMED: "warning"}
+            SHORT_SHARE: "critical", SHARES_UNCONFIRMED: "warning", EXPIRED_LOT_ISSUED: "critical"}
 
 #: level event -> (kind it opens, kinds it resolves at the same depot and material)
 LEVEL_EFFECTS = {
@@ -37,6 +38,8 @@ REQUISITION_STATUS = {
 #: requests' last word on a requisition, and inventory's answers, which say nothing new once it is said
 LAST_WORDS = ("RequisitionRejected", "RequisitionCancelled", "RequisitionDispatched", "RequisitionReceived")
 INVENTORY_ANSWERS = ("StockReserved", "StockWaitlisted", "StockReservationFailed")
+#: StockWaitlisted's reason when a reserved requisition's lot expired under its holds: it waits again
+WAITS_AGAIN = "lot_expired"
 #: statuses that take a requisition off the waitlist
 LEAVES_WAITLIST = ("reserved", "rejected", "cancelled", "dispatched", "received")
 

@@ -102,7 +102,10 @@ def requisition_status(db, config, event: Event) -> None:
                              position=data.get("position"), reason=data.get("reason", ""),
                              amount=data.get("payable_total"))
     skus = [line["sku"] for line in data["lines"]]
-    if status == "waitlisted":
+    if status == "waitlisted" and data.get("reason") == domain.WAITS_AGAIN:  # it was reserved: it waits again
+        projections.rejoin_waitlist(db, data["requisition_id"], data["depot"], skus, at)
+        touched = [(data["depot"], sku) for sku in skus]
+    elif status == "waitlisted":
         projections.join_waitlist(db, data["requisition_id"], data["depot"], skus, at)
         touched = [(data["depot"], sku) for sku in skus]
     elif status in domain.LEAVES_WAITLIST:
@@ -148,6 +151,15 @@ def lot_expiring(db, config, event: Event) -> None:
         _resolve(db, event, *_lot_condition(lot, earlier))
     _raise(db, event, *_lot_condition(lot, data["stage"]), sku=data["sku"], details={
         k: data[k] for k in ("lot", "shade", "expires_on", "days_left", "stage", "on_hand")})
+
+
+def expired_lot_issued(db, config, event: Event) -> None:
+    """A dispatch was booked from a lot that had expired under its hold: one alert per lot and requisition."""
+    data = event.data
+    scope = f"{data['depot']}/{data['sku']}/{data['lot']}/{data['requisition_id']}"
+    _raise(db, event, domain.EXPIRED_LOT_ISSUED, scope, sku=data["sku"], details={
+        "lot": data["lot"], "expires_on": data["expires_on"], "on_hand": data["quantity"],
+        "requisition_id": data["requisition_id"]})
 
 
 def _lot_condition(lot: str, stage: int) -> tuple[str, str]:
@@ -200,6 +212,7 @@ EVENT_HANDLERS = {
     "PurchaseOrderOverdue": (order_overdue,),
     "PurchaseOrderFinished": (order_finished,),
     "LotExpiring": (lot_expiring,),
+    "ExpiredLotIssued": (expired_lot_issued,),
     "StockCountVariance": (count_variance,),
     "StockCountApproved": (count_approved,),
     "TokenRevoked": (forget_token,),

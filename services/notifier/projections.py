@@ -118,6 +118,16 @@ def join_waitlist(db, requisition_id: str, depot: str, skus, since: datetime) ->
                                                  "sku": sku, "since": since, "left_at": None}}, upsert=True)
 
 
+def rejoin_waitlist(db, requisition_id: str, depot: str, skus, since: datetime) -> None:
+    """A reserved requisition whose lot expired waits again (StockWaitlisted, reason lot_expired): back on the lists
+    it left when it was reserved, unless requests has ended it or it left again after `since` (a replay)."""
+    if db.requisitions.update_one({"_id": requisition_id, "ended_at": None, "off_waitlist_at": {"$lte": since}},
+                                  {"$unset": {"off_waitlist_at": ""}}).matched_count:
+        db.waitlist.update_many({"requisition_id": requisition_id, "left_at": {"$ne": None}},
+                                {"$set": {"left_at": None, "since": since}})
+    join_waitlist(db, requisition_id, depot, skus, since)
+
+
 def leave_waitlist(db, requisition_id: str, at: datetime) -> list[tuple[str, str]]:
     """Take a requisition off every waiting list for good; return the (depot, sku) lists it was on."""
     db.requisitions.update_one({"_id": requisition_id}, {"$min": {"off_waitlist_at": at}}, upsert=True)

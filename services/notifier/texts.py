@@ -9,6 +9,7 @@ from datetime import date, datetime, timezone
 
 from babel.dates import format_date
 
+from services.notifier import domain
 from shared import names
 from shared.calendar import day_of
 from shared.i18n import N_, translate
@@ -43,6 +44,9 @@ STATUS_TEXT = {
                       N_("Your cooperative received {items} for you (request {ref}). Please confirm that you got it, "
                          "here or by replying to our SMS by {date}.")),
 }
+#: the waitlisted sentence when a reserved request waits again because its lot expired (StockWaitlisted's reason)
+WAITS_AGAIN = N_("{items} set aside for you at {depot} expired before it was handed over. Your request {ref} waits "
+                 "again: it is number {position} on the waiting list and is served first come, first served.")
 #: why inventory can never hold a request (StockReservationFailed's reason, "<code>: <what>") -> what the artisan
 #: is told, with what to do next
 HOLD_FAILED = {"no_lines": N_("It named no material; please send a new request."),
@@ -80,6 +84,10 @@ ALERT_TEXT = {
     "lot_expired": (N_("Lot {lot} of {material} at {depot} has expired"),
                     N_("{quantity}{shade} can no longer be set aside or handed over. Take it off the books with an "
                        "adjustment, reason 'Expired lot written off'.")),
+    "expired_lot_issued": (N_("Expired lot {lot} of {material} handed over at {depot}"),
+                           N_("{quantity} of lot {lot}, expired on {expires_on}, was booked as handed over for request "
+                              "{ref}: it had expired under the request's hold and was dispatched all the same. Check "
+                              "with the artisan whether it can be used, and replace it if not.")),
     "count_variance": (N_("Stock count {count} at {depot}: differences beyond {tolerance}%"),
                        N_("{differences}. Check them before the count is approved.")),
     "account_overdue": (N_("Overdue account: {artisan}"), N_("{amount} overdue since {since}.")),
@@ -160,6 +168,8 @@ def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool
 def notification(note: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:
     """(title, body) of an artisan's notification in their language; the amount to pay when there is one."""
     _, title, body = STATUS_TEXT[note["status"]]
+    if note["status"] == "waitlisted" and note.get("reason") == domain.WAITS_AGAIN:
+        body = WAITS_AGAIN
     values = _values(note, materials, depots, lang)
     text = translate(body, lang, **values).strip()
     if note["status"] == "approved" and note.get("amount"):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 SUBMITTED, APPROVED, RESERVED, WAITLISTED = "submitted", "approved", "reserved", "waitlisted"
 DISPATCHED, RECEIVED, REJECTED, CANCELLED = "dispatched", "received", "rejected", "cancelled"
 STATUSES = (SUBMITTED, APPROVED, RESERVED, WAITLISTED, DISPATCHED, RECEIVED, REJECTED, CANCELLED)
+LOT_EXPIRED = "lot_expired"  # StockWaitlisted's reason when a reserved requisition's lot expired: it waits again
 QUOTA_RETURNED = (REJECTED, CANCELLED)  # a requisition in these no longer counts against the cap
 
 # action -> (statuses it may start from, status it leads to, event it emits, roles allowed)
@@ -49,6 +50,7 @@ class Requisition:
     status: str
     waitlist_position: int | None = None
     waitlist_at: str | None = None  # occurred_at of the StockWaitlisted that set the position
+    reserved_at: str | None = None  # occurred_at of the StockReserved that set it reserved
     stock: str | None = None  # what inventory last confirmed: released or issued
     parked: tuple[StockEvent, ...] = ()  # answers that came before the approval was stored
 
@@ -95,9 +97,15 @@ def on_stock(req: Requisition, event: StockEvent) -> Change:
     if status == SUBMITTED:  # the answer raced ahead of the approval: keep it for then
         return Change(replace(req, parked=req.parked + (event,)))
     if kind == "StockReserved" and status in (APPROVED, WAITLISTED):
-        return Change(replace(req, status=RESERVED, waitlist_position=None),
+        return Change(replace(req, status=RESERVED, waitlist_position=None, reserved_at=event.occurred_at),
                       (entry(RESERVED, INVENTORY, event.occurred_at, event_id=event.event_id),))
     if kind == "StockWaitlisted" and status == APPROVED:
+        return Change(replace(req, status=WAITLISTED, waitlist_position=event.position,
+                              waitlist_at=event.occurred_at),
+                      (entry(WAITLISTED, INVENTORY, event.occurred_at, f"position {event.position}",
+                             event.event_id),))
+    if kind == "StockWaitlisted" and status == RESERVED and event.reason == LOT_EXPIRED \
+            and event.occurred_at > (req.reserved_at or ""):  # a lot expired under its holds: it waits again
         return Change(replace(req, status=WAITLISTED, waitlist_position=event.position,
                               waitlist_at=event.occurred_at),
                       (entry(WAITLISTED, INVENTORY, event.occurred_at, f"position {event.position}",

@@ -50,7 +50,7 @@ HIDDEN = {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0, "fingerprint": 0}
 def requisition_from(doc: dict) -> Requisition:
     return Requisition(
         status=doc["status"], waitlist_position=doc.get("waitlist_position"),
-        waitlist_at=doc.get("waitlist_at"), stock=doc.get("stock"),
+        waitlist_at=doc.get("waitlist_at"), reserved_at=doc.get("reserved_at"), stock=doc.get("stock"),
         parked=tuple(StockEvent(**p) for p in doc.get("parked", ())))
 
 

@@ -6,7 +6,6 @@ import pytest
 
 from services.inventory import clock, lots, watch
 from services.inventory.consumer import make_handler
-from services.inventory.errors import InvalidRequisition
 from shared.envelope import decode_event
 from shared.reconcile import check, facts_of
 from tests.integration.test_inventory_support import inventory_api, check_invariants, requisition, runtime  # noqa: F401
@@ -175,7 +174,7 @@ def test_a_lot_received_25_days_before_expiry_raises_its_30_day_alert_at_once(ap
     assert lots.raise_due(runtime.db) == 0
 
 
-def test_an_expired_lot_is_never_reserved_or_issued_and_leaves_only_by_reason_expired(
+def test_an_expired_lot_is_never_reserved_and_leaves_only_by_reason_expired(
         api, runtime, handle, monkeypatch):
     receive(api, "5", {"code": "E1", "expires_on": in_days(3)})
     receive(api, "2", "FRESH")
@@ -184,16 +183,15 @@ def test_an_expired_lot_is_never_reserved_or_issued_and_leaves_only_by_reason_ex
     assert api("GET", "/stock/VNS/YRN")["available"] == "-2"  # E1 expired under the hold
     handle(requisition("RequisitionApproved", "R2", [("YRN", 1_000)]))
     assert runtime.db.reservations.find_one({"_id": "R2"})["status"] == "waitlisted"
-    with pytest.raises(InvalidRequisition):
-        handle(requisition("RequisitionDispatched", "R1", []))
-    assert runtime.db.stock.find_one({"_id": "VNS/YRN"})["on_hand"] == 7_000  # nothing was handed over
     damage = {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": "-1", "reason": "damage", "lot": "E1"}
     assert api("POST", "/movements", damage, status=409)["error"]["code"] == "lot_expired"
     gone = {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": "-1", "reason": "expired", "lot": "FRESH"}
     assert api("POST", "/movements", gone, status=409)["error"]["code"] == "lot_not_expired"
-    handle(requisition("RequisitionCancelled", "R1", []))
-    api("POST", "/movements", {**gone, "lot": "E1", "quantity": "-5"}, status=201)
-    assert lots_of(api) == [("FRESH", "2", "available")]
+    api("POST", "/movements", {**gone, "lot": "E1", "quantity": "-3"}, status=201)  # what no hold needs
+    api("POST", "/movements", {**gone, "lot": "E1", "quantity": "-1"}, status=409)  # the rest is set aside
+    handle(requisition("RequisitionDispatched", "R1", []))  # handed over all the same: booked, FRESH first
+    assert issued_lots(runtime, "R1") == [[{"lot": "E1", "quantity": -2_000}, {"lot": "FRESH", "quantity": -2_000}]]
+    assert lots_of(api) == []
     check_invariants(runtime.db)
 
 

@@ -1,0 +1,39 @@
+"""Holds a lot's expiry uncovered: the requisitions held last give theirs back and wait again.
+
+Holds are per requisition and material, not per lot, so a hold whose lot expires is still covered
+while the material's other usable lots cover every hold (the dispatch takes them). When they do not
+(available below zero), the requisitions held last give way, one at a time, until the rest are covered.
+"""
+from __future__ import annotations
+
+from pymongo import DESCENDING
+
+from services.inventory.reservations import HELD
+
+SWEEP_BATCH = 100
+
+
+def give_way(db, reservations, batch: int = SWEEP_BATCH) -> int:
+    """One look: finish what a crash left half done, then uncover no stock; how many requisitions gave way."""
+    moved = 0
+    for doc in db.reservations.find({"status": HELD, "giving_way": True}, {"_id": 1}).limit(batch):
+        reservations.give_way(doc["_id"])
+        moved += 1
+    for doc in db.stock.find({"available": {"$lt": 0}}, {"_id": 1}).limit(batch):
+        moved += _cover(db, reservations, doc["_id"])
+    return moved
+
+
+def _cover(db, reservations, key: str) -> int:
+    moved = 0
+    while True:
+        doc = db.stock.find_one({"_id": key}, {"available": 1, "holds": 1})
+        if doc["available"] >= 0 or not doc.get("holds"):
+            return moved
+        last = db.reservations.find_one({"_id": {"$in": list(doc["holds"])}, "status": HELD}, {"_id": 1},
+                                        sort=[("updated_at", DESCENDING)])
+        if last is None:  # holds of requisitions on their way elsewhere: their own worker settles them
+            return moved
+        reservations.give_way(last["_id"])
+        moved += 1
+

@@ -1,0 +1,246 @@
+"""A lot that expires under approved requisitions' holds: the holds stay covered by the material's other usable lots,
+or the requisitions that came last go back to the waitlist (requests and notifier follow); a dispatch that comes
+for a hold its usable lots no longer cover is booked all the same, once, with the expired lot named and an alert."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.inventory import clock, queries, reservations, waitlist, watch
+from services.inventory.consumer import make_handler
+from services.notifier import handlers as notifier_handlers, texts
+from services.requests import consumer as requests_consumer
+from shared.envelope import decode_event
+from shared.mongo import connect
+from shared.reconcile import check, facts_of
+from tests.integration.test_inventory_concurrency import Killed
+from tests.integration.test_inventory_support import (check_invariants, inventory_api, outbox_types,  # noqa: F401
+                                                      requisition, runtime)
+from tests.integration.test_requests_support import client, know_materials  # noqa: F401
+
+
+@pytest.fixture
+def api(inventory_api):
+    return inventory_api
+
+
+@pytest.fixture
+def handle(runtime, config):
+    return make_handler(runtime.db, config)
+
+
+def receive(api, quantity, code, days=None, sku="YRN"):
+    lot = {"code": code, **({"expires_on": (clock.today() + timedelta(days=days)).isoformat()} if days else {})}
+    api("POST", "/movements", {"type": "receipt", "sku": sku, "depot": "VNS", "quantity": quantity, "lot": lot},
+        status=201)
+
+
+def later(monkeypatch, days):
+    moment = datetime.now(timezone.utc) + timedelta(days=days)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+
+
+def stock(runtime, sku="YRN"):
+    doc = runtime.db.stock.find_one({"_id": f"VNS/{sku}"})
+    lots = {lot["lot"]: (lot["on_hand"], lot.get("status", "available")) for lot in doc["lots"]}
+    return doc["on_hand"], doc["reserved"], doc["available"], doc["holds"], lots
+
+
+def status(runtime, rid):
+    return runtime.db.reservations.find_one({"_id": rid})["status"]
+
+
+def events_of(runtime, rid, type_):
+    return [decode_event(e) for e in runtime.db.reservations.find_one({"_id": rid})["outbox"] if e["type"] == type_]
+
+
+def issued(runtime, rid):
+    return sorted(tuple((x["lot"], x["quantity"]) for x in e["lots"]) if e.get("lots") else ((e["lot"], e["quantity"]),)
+                  for e in runtime.db.movements.find({"type": "issue", "requisition_id": rid}))
+
+
+def clean(*dbs):
+    found = facts_of({"inventory": dbs[0], **({"requests": dbs[1]} if len(dbs) > 1 else {})})
+    return [p for p in check(found).problems if "outbox" not in p and "not yet projected" not in p]
+
+
+def test_a_hold_whose_lot_expires_stays_covered_by_the_materials_other_usable_lots(api, runtime, handle,
+                                                                                   monkeypatch):
+    receive(api, "5", "E1", days=3)
+    receive(api, "6", "FRESH")
+    handle(requisition("RequisitionApproved", "R1", [("YRN", 4_000)]))
+    later(monkeypatch, 3)
+    watch.step(runtime.db)
+    assert status(runtime, "R1") == "held" and outbox_types(runtime.db, "reservations", "R1") == ["StockReserved"]
+    assert stock(runtime) == (11_000, 4_000, 2_000, {"R1": 4_000}, {"E1": (5_000, "expired"),
+                                                                     "FRESH": (6_000, "available")})
+    handle(requisition("RequisitionDispatched", "R1", []))
+    assert issued(runtime, "R1") == [(("FRESH", -4_000),)]
+    assert stock(runtime) == (7_000, 0, 2_000, {}, {"E1": (5_000, "expired"), "FRESH": (2_000, "available")})
+    check_invariants(runtime.db)
+    assert clean(runtime.db) == []
+
+
+def test_too_little_usable_stock_sends_the_holds_that_came_last_back_to_the_waitlist(api, runtime, handle,
+                                                                                      monkeypatch):
+    receive(api, "5", "E1", days=3)
+    receive(api, "4", "FRESH")
+    handle(requisition("RequisitionApproved", "R1", [("YRN", 4_000)]))
+    handle(requisition("RequisitionApproved", "R2", [("YRN", 4_000)]))
+    later(monkeypatch, 3)
+    watch.step(runtime.db)
+    watch.step(runtime.db)  # a second look finds nothing more to do
+    assert (status(runtime, "R1"), status(runtime, "R2")) == ("held", "waitlisted")
+    [back] = events_of(runtime, "R2", "StockWaitlisted")
+    assert (back.data["position"], back.data["reason"]) == (1, "lot_expired")
+    assert stock(runtime) == (9_000, 4_000, 0, {"R1": 4_000}, {"E1": (5_000, "expired"),
+                                                               "FRESH": (4_000, "available")})
+    check_invariants(runtime.db)
+    assert clean(runtime.db) == []
+    receive(api, "4", "NEW")  # stock arrives: the waitlist is served as ever
+    [received] = [decode_event(e) for e in runtime.db.stock.find_one({"_id": "VNS/YRN"})["outbox"]
+                  if e["type"] == "StockReceived" and decode_event(e).data["lot"] == "NEW"]
+    handle(received)
+    assert status(runtime, "R2") == "held"
+
+
+def test_requests_and_the_notifier_follow_a_requisition_sent_back_to_the_waitlist(client, runtime, config,
+                                                                                   monkeypatch, api):
+    know_materials(client.db, [("YRN", "yarn", "kg")])
+    client.register("ART-1")
+    rid = client.submit(client.artisan("ART-1"), [("YRN", 4)])["id"]
+    client.act(rid, "approve", client.admin())
+    notifier = connect("mongomock://x")["notifier_expiry"]
+    inventory = make_handler(runtime.db, config)
+    to_requests = requests_consumer.make_handler(client.db, None)
+    approved = [decode_event(e) for e in client.db.requisitions.find_one({"_id": rid})["outbox"]
+                if e["type"] == "RequisitionApproved"]
+    receive(api, "5", "E1", days=3)
+    for event in approved:
+        inventory(event)
+        notifier_handlers.apply(notifier, config, event)
+
+    def answers():
+        for event in [decode_event(e) for e in runtime.db.reservations.find_one({"_id": rid})["outbox"]]:
+            to_requests(event)
+            notifier_handlers.apply(notifier, config, event)
+    answers()
+    assert client.get(rid, client.admin())["status"] == "reserved"
+    later(monkeypatch, 3)
+    watch.step(runtime.db)
+    answers()
+    answers()  # delivered twice
+    doc = client.get(rid, client.admin())
+    assert (doc["status"], doc.get("waitlist_position")) == ("waitlisted", 1)
+    assert client.act(rid, "dispatch", client.admin(), status=409)
+    told = [n["status"] for n in notifier.notifications.find({"requisition_id": rid}, sort=[("at", 1)])]
+    assert told[-2:] == ["reserved", "waitlisted"] and told.count("waitlisted") == 1
+    assert notifier.waitlist.count_documents({"requisition_id": rid, "left_at": None}) == 1
+    note = notifier.notifications.find_one({"requisition_id": rid, "status": "waitlisted"})
+    english, hindi = (texts.notification(note, {}, {}, lang)[1] for lang in ("en", "hi"))
+    assert "expired before it was handed over" in english and "number 1" in english and english != hindi
+    check_invariants(runtime.db)
+    assert clean(runtime.db, client.db) == []
+
+
+def test_a_dispatch_of_a_hold_whose_lot_expired_is_booked_once_from_the_expired_lot_with_an_alert(
+        api, runtime, handle, monkeypatch, config):
+    receive(api, "5", "E1", days=3)
+    receive(api, "1", "FRESH")
+    handle(requisition("RequisitionApproved", "R1", [("YRN", 4_000)]))
+    later(monkeypatch, 3)  # midnight passes; the dispatch comes before the watch looks
+    dispatched = requisition("RequisitionDispatched", "R1", [])
+    handle(dispatched)
+    handle(dispatched)  # a replay, e.g. of an old dead letter
+    assert status(runtime, "R1") == "issued"
+    assert issued(runtime, "R1") == [(("E1", -3_000), ("FRESH", -1_000))]
+    assert stock(runtime) == (2_000, 0, 0, {}, {"E1": (2_000, "expired")})
+    alerts = [decode_event(e) for e in runtime.db.stock.find_one({"_id": "VNS/YRN"})["outbox"]
+              if e["type"] == "ExpiredLotIssued"]
+    assert [(a.data["lot"], a.data["quantity"], a.data["requisition_id"]) for a in alerts] == [("E1", 3_000, "R1")]
+    notifier = connect("mongomock://x")["notifier_handed_over"]
+    for event in alerts + alerts:  # delivered twice: one alert
+        notifier_handlers.apply(notifier, config, event)
+    [alert] = notifier.alerts.find({})
+    assert (alert["kind"], alert["severity"], alert["status"]) == ("expired_lot_issued", "critical", "open")
+    english, hindi = (texts.alert(alert, {}, {}, lang) for lang in ("en", "hi"))
+    assert "E1" in english[0] and "R1" in english[1] and english != hindi and "{" not in str(english + hindi)
+    check_invariants(runtime.db)
+    assert clean(runtime.db) == []
+
+
+def test_a_dispatch_that_crossed_the_return_to_the_waitlist_is_booked_and_leaves_the_waitlist(
+        api, runtime, handle, monkeypatch):
+    receive(api, "5", "E1", days=3)
+    handle(requisition("RequisitionApproved", "R1", [("YRN", 4_000)]))
+    later(monkeypatch, 3)
+    watch.step(runtime.db)
+    assert status(runtime, "R1") == "waitlisted"
+    handle(requisition("RequisitionDispatched", "R1", []))  # requests had said "reserved" when it was handed over
+    handle(requisition("RequisitionDispatched", "R1", []))
+    assert status(runtime, "R1") == "issued" and issued(runtime, "R1") == [(("E1", -4_000),)]
+    assert not waitlist.anyone_waiting(runtime.db, "VNS")
+    assert stock(runtime) == (1_000, 0, 0, {}, {"E1": (1_000, "expired")})
+    check_invariants(runtime.db)
+    assert clean(runtime.db) == []
+
+
+@pytest.mark.parametrize("next_comes", ["the watch", "the dispatch"])
+def test_a_worker_that_dies_while_sending_holds_back_to_the_waitlist_is_finished_by_what_comes_next(
+        api, runtime, config, monkeypatch, next_comes):
+    receive(api, "5", "E1", days=3)
+    receive(api, "5", "D1", days=3, sku="DYE")
+    handle = make_handler(runtime.db, config, lease_seconds=0.3, wait_seconds=5)
+    handle(requisition("RequisitionApproved", "R1", [("DYE", 1_000), ("YRN", 4_000)]))
+    later(monkeypatch, 3)
+    real_join = waitlist.join
+
+    def dies(db, depot):
+        raise Killed()
+    monkeypatch.setattr(waitlist, "join", dies)  # the process dies after releasing, before the waitlist write
+    with pytest.raises(Killed):
+        watch.step(runtime.db, reservations.Reservations(runtime.db, lease_seconds=0.3))
+    assert status(runtime, "R1") == "held" and stock(runtime)[3] == {} and stock(runtime, "DYE")[3] == {}
+    monkeypatch.setattr(waitlist, "join", real_join)
+    restarted = reservations.Reservations(runtime.db, lease_seconds=0.3, wait_seconds=5)  # waits out the dead lease
+    if next_comes == "the watch":
+        watch.step(runtime.db, restarted)
+        watch.step(runtime.db, restarted)
+        assert status(runtime, "R1") == "waitlisted" and len(events_of(runtime, "R1", "StockWaitlisted")) == 1
+    handle(requisition("RequisitionDispatched", "R1", []))  # handed over: booked once, every line
+    handle(requisition("RequisitionDispatched", "R1", []))
+    watch.step(runtime.db, restarted)
+    assert status(runtime, "R1") == "issued"
+    assert issued(runtime, "R1") == [(("D1", -1_000),), (("E1", -4_000),)]
+    assert not waitlist.anyone_waiting(runtime.db, "VNS")
+    check_invariants(runtime.db)
+    assert clean(runtime.db) == []
+
+
+def test_a_dispatch_that_dies_between_lines_is_finished_by_its_replay_once(api, runtime, config, monkeypatch):
+    receive(api, "5", "E1", days=3)
+    receive(api, "5", "D1", days=3, sku="DYE")
+    handle = make_handler(runtime.db, config, lease_seconds=0.3, wait_seconds=5)
+    handle(requisition("RequisitionApproved", "R1", [("DYE", 1_000), ("YRN", 4_000)]))
+    later(monkeypatch, 3)
+    dispatched = requisition("RequisitionDispatched", "R1", [])
+    seen = []
+    real = reservations.Reservations._change
+
+    def dies_after_first_issue(self, doc, sku, kind, *args, **kw):
+        real(self, doc, sku, kind, *args, **kw)
+        if kind == "issue":
+            seen.append(sku)
+            if len(seen) == 1:
+                raise Killed()
+    monkeypatch.setattr(reservations.Reservations, "_change", dies_after_first_issue)
+    with pytest.raises(Killed):
+        handle(dispatched)
+    monkeypatch.setattr(reservations.Reservations, "_change", real)
+    handle(dispatched)
+    handle(dispatched)
+    assert status(runtime, "R1") == "issued"
+    assert sorted(issued(runtime, "R1")) == [(("D1", -1_000),), (("E1", -4_000),)]
+    assert queries.get_stock(runtime.db, "VNS", "YRN")["reserved"] == 0
+    check_invariants(runtime.db)
+    assert clean(runtime.db) == []
+
