@@ -90,6 +90,16 @@ def _parser() -> Parser:
     check.add_argument("--json", action="store_true", help=N_("print the report as JSON"))
     check.add_argument("--lang", choices=LANGUAGES, default="en", help=N_("language of the report"))
     local_cli.add_data_dir_option(check)
+    dlq = sub.add_parser("dlq", help=N_("the dead letters: list them, or send one again once its cause is fixed"))
+    dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True)
+    dlq_list = dlq_commands.add_parser("list", help=N_("every dead letter: event id, type, topic, who kept it and why"))
+    dlq_list.add_argument("--json", action="store_true", help=N_("print them as JSON"))
+    dlq_resend = dlq_commands.add_parser(
+        "resend", help=N_("send dead letters again to the topic they came from (each service applies an event once)"))
+    dlq_resend.add_argument("event_ids", nargs="+", metavar="EVENT_ID", help=N_("the event id `rawbank dlq list` shows"))
+    for part in (dlq_list, dlq_resend):
+        part.add_argument("--topic", action="append", help=N_("a topic whose dead letters to read (default: all)"))
+        local_cli.add_data_dir_option(part)
     local_cli.add_commands(sub)
 
     sub.add_parser("env", help=N_("list the environment variables rawbank reads"))
@@ -155,6 +165,9 @@ def _run(args) -> int:
         urls = {name: getattr(args, f"{name}_url") or getattr(config, f"{name}_url") for name in SERVICES}
         return reconcile_cli.main(config, via_api=args.via_api, urls=urls, dlq=not args.no_dlq, as_json=args.json,
                                   lang=args.lang, progress=sys.stderr.isatty())  # a person watching: say each step
+    if args.command == "dlq":
+        from shared import dlq_cli
+        return dlq_cli.main(local_cli.reaching_running(config), args)
     if args.command in ("backup", "restore", "status"):
         return local_cli.run_command(args, config)
     if getattr(args, "run", None):

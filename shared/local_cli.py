@@ -12,7 +12,7 @@ from shared.datadir import DataDir, DirLock, resolve
 from shared.i18n import LANGUAGES, N_
 
 #: commands that read the data directory (the token secret at least)
-USES_DATA_DIR = ("dev", "run", "token", "user", "reconcile", "backup", "restore", "status")
+USES_DATA_DIR = ("dev", "run", "token", "user", "reconcile", "backup", "restore", "status", "dlq")
 
 
 def add_data_dir_option(parser: argparse.ArgumentParser) -> None:

@@ -20,8 +20,9 @@ NOTE = N_("note: {text}")
 READING = N_("[{step}/{steps}] Reading the {service} store's facts ({where}) ...")
 
 
-def read_dlq(config, topics, timeout_ms: int = 5000) -> list[dict]:
-    """Every message now in the dead-letter topics, with the reason headers the consumer wrote."""
+def read_dlq(config, topics, timeout_ms: int = 5000, *, with_value: bool = False) -> list[dict]:
+    """Every message now in the dead-letter topics, with the reason headers the consumer wrote (and, `with_value`,
+    the message's key and bytes)."""
     from kafka import TopicPartition
     from shared.kafka import Consumer, bootstrap_servers
     consumer = Consumer(bootstrap_servers=bootstrap_servers(config), enable_auto_commit=False,
@@ -41,7 +42,8 @@ def read_dlq(config, topics, timeout_ms: int = 5000) -> list[dict]:
             if not batch:
                 break
             for records in batch.values():
-                found += [_dlq_entry(record) for record in records]
+                found += [{**_dlq_entry(record), **({"key": record.key, "value": record.value} if with_value else {})}
+                          for record in records]
         return found
     finally:
         consumer.close()
@@ -50,11 +52,13 @@ def read_dlq(config, topics, timeout_ms: int = 5000) -> list[dict]:
 def _dlq_entry(record) -> dict:
     headers = {k: (v or b"").decode("utf-8", "replace") for k, v in record.headers or []}
     try:
-        type_ = json.loads(record.value).get("type")
+        envelope = json.loads(record.value)
+        type_, event_id = envelope.get("type"), envelope.get("event_id")
     except (TypeError, ValueError, AttributeError):
-        type_ = None
+        type_ = event_id = None
     return {"topic": record.topic, "partition": record.partition, "offset": record.offset,
-            "type": type_ if isinstance(type_, str) else None, "reason": headers.get("reason", ""),
+            "type": type_ if isinstance(type_, str) else None,
+            "event_id": event_id if isinstance(event_id, str) else None, "reason": headers.get("reason", ""),
             "original_topic": headers.get("original_topic"), "consumer_group": headers.get("consumer_group"),
             "size": len(record.value or b""), "truncated_from": headers.get("truncated_from")}
 

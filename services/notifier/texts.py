@@ -76,7 +76,8 @@ ALERT_TEXT = {
     "waitlist_growing": (N_("Waiting list growing: {material} at {depot}"),
                          N_("{waiting} request(s) waiting, the oldest since {oldest}.")),
     "reservation_failed": (N_("Reservation failed: {material} at {depot}"), "{detail}"),
-    "dead_letter": (N_("Message could not be processed ({topic})"), "{detail}"),
+    "dead_letter": (N_("Message could not be processed ({topic})"),
+                    N_("{detail}. Once the cause is fixed, send it again: rawbank dlq resend {event_id}")),
     "purchase_order_overdue": (N_("Order {order} from {supplier} is {days} days late"),
                                N_("Expected at {depot} on {expected_on}; still to come: {items}.")),
     "lot_expiring": (N_("Lot {lot} of {material} at {depot} expires in {days} days"),
@@ -206,7 +207,7 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
               "waiting": details.get("waiting", 0), "topic": details.get("original_topic", "-"),
               "oldest": day_text(day_of(datetime.fromisoformat(details["oldest_since"])), lang)
               if details.get("oldest_since") else "-",
-              "detail": details.get("reason", ""),
+              "detail": details.get("reason", ""), "event_id": details.get("event_id") or "-",
               "artisan": (details.get("name_hi") if lang == "hi" else None) or details.get("name")
               or details.get("artisan_id", "-"),
               "amount": rupees(parse_money(details["overdue"]), lang) if details.get("overdue") else "",

@@ -151,3 +151,12 @@ def test_ctrl_c_while_a_command_waits_is_said_not_a_traceback(tmp_path):
     assert command.returncode == 130 and "Traceback" not in err, err
     english, hindi = err.strip().splitlines()[-2:]
     assert english == "rawbank: stopped by Ctrl-C before it finished." and "Ctrl-C" in hindi and "rawbank" in hindi
+
+
+def test_dlq_without_a_broker_says_so_in_both_languages_and_exits_2(capsys, monkeypatch, tmp_path):
+    from tests.conftest import free_port
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{free_port()}")  # nothing listens there
+    assert main(["dlq", "list"]) == 2
+    err = capsys.readouterr().err
+    assert "could not reach the broker" in err and "make dev" in err and "ब्रोकर तक नहीं पहुँच सके" in err

@@ -56,6 +56,10 @@ def test_dead_letters_of_one_type_share_one_alert_and_replays_count_once(db):
     received = by_type["StockReceived"]
     assert (received["count"], received["depot"], received["severity"]) == (2, "VNS", "critical")
     assert received["details"]["reason"].startswith("StockReceived payload invalid")
+    from services.notifier import texts
+    for lang, then in (("en", "Once the cause is fixed"), ("hi", "कारण ठीक होने पर")):
+        title, body = texts.alert(received, {}, {}, lang)
+        assert then in body and "rawbank dlq resend e-1" in body, body  # what to do next, and with which id
 
 
 def test_the_feed_sends_new_and_changed_alerts_each_once(db):

@@ -1,0 +1,98 @@
+"""`rawbank dlq list` and `rawbank dlq resend`: the dead letters, and sending them again once their cause is fixed.
+
+A consumer sends a message it cannot handle to `<topic>.dlq` as it came, with why in its headers
+(shared/consumer.py), and moves on. Once the cause is fixed (stock counted, a code deployed), staff
+send it again to the topic it came from: every consumer applies each event once, so the services
+that had applied it change nothing and the one that could not applies it now. The dead letter stays
+where it is (a topic is never edited); the copy sent carries `resent_from` in its headers.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+from shared.console import tell
+from shared.i18n import N_
+from shared.reconcile_cli import read_dlq
+
+NONE = N_("rawbank dlq: no dead letters in {topics}.")
+LISTED = N_("{count} dead letter(s); send one again with `rawbank dlq resend EVENT_ID` once its cause is fixed.")
+NOT_FOUND = N_("rawbank dlq resend: no dead letter with event id {event_id}; `rawbank dlq list` shows them.")
+TRUNCATED = N_("rawbank dlq resend: the dead letter {event_id} was cut to {size} bytes of {whole} when it was "
+               "kept, so it cannot be sent again as it was; its service's log has it whole.")
+RESENDING = N_("[{step}/{steps}] Sending {type} {event_id} again to {topic} (dead-lettered by {group}: {reason}) ...")
+RESENT = N_("Sent again: {count}. Each service applies an event once; watch the alerts for a new dead letter.")
+READING = N_("Reading the dead letters at {servers} (up to 30 s if the broker does not answer) ...")
+UNREACHABLE = N_("rawbank dlq: could not reach the broker at {servers}: {error}. Is rawbank running (make dev)?")
+
+
+def letters(config, topics) -> list[dict]:
+    """Every dead letter of these topics, oldest first, with the event's id and the reason it was kept."""
+    from shared.events import dlq_topic
+    return read_dlq(config, [dlq_topic(topic) for topic in topics], with_value=True)
+
+
+def list_(config, topics, *, as_json: bool = False, stream=None) -> int:
+    stream = stream or sys.stdout
+    found = letters(config, topics)
+    if as_json:
+        print(json.dumps([{k: v for k, v in entry.items() if k not in ("key", "value")} for entry in found],
+                         ensure_ascii=False),
+              file=stream)
+        return 0
+    if not found:
+        tell(NONE, stream, topics=", ".join(topics))
+        return 0
+    for entry in found:
+        print(f"{entry['event_id'] or '?'}  {entry['type'] or '?'}  {entry['original_topic'] or entry['topic']}  "
+              f"group={entry['consumer_group'] or '?'}: {entry['reason'] or '?'}", file=stream)
+    tell(LISTED, stream, count=len(found))
+    return 0
+
+
+def resend(config, topics, event_ids, *, stream=None) -> int:
+    """Send the dead letters with these event ids again to the topics they came from; 1 if any is not there."""
+    stream = stream or sys.stdout
+    found = letters(config, topics)
+    by_id = {}
+    for entry in found:
+        by_id.setdefault(entry["event_id"], entry)  # dead-lettered by several services: one copy is enough
+    missing = [event_id for event_id in event_ids if event_id not in by_id]
+    for event_id in missing:
+        tell(NOT_FOUND, sys.stderr, event_id=event_id)
+    chosen = [by_id[event_id] for event_id in dict.fromkeys(event_ids) if event_id in by_id]
+    for entry in chosen:
+        if entry["truncated_from"]:
+            tell(TRUNCATED, sys.stderr, event_id=entry["event_id"], size=entry["size"], whole=entry["truncated_from"])
+            return 1
+    if missing:
+        return 1
+    from shared.kafka import make_producer
+    producer = make_producer(config, "rawbank-dlq-resend")
+    try:
+        for step, entry in enumerate(chosen, 1):
+            target = entry["original_topic"] or entry["topic"].removesuffix(".dlq")
+            tell(RESENDING, stream, step=step, steps=len(chosen), type=entry["type"] or "?",
+                 event_id=entry["event_id"], topic=target, group=entry["consumer_group"] or "?",
+                 reason=entry["reason"] or "?")
+            where = f"{entry['topic']}:{entry['partition']}:{entry['offset']}"
+            producer.send(target, key=entry["key"], value=entry["value"],
+                          headers=[("resent_from", where.encode())]).get(timeout=30)
+    finally:
+        producer.close()
+    tell(RESENT, stream, count=len(chosen))
+    return 0
+
+
+def main(config, args) -> int:
+    from kafka.errors import KafkaError
+    from shared.events import TOPICS
+    topics = list(args.topic or TOPICS)
+    tell(READING, sys.stderr, servers=config.kafka_bootstrap_servers)
+    try:
+        if args.dlq_command == "list":
+            return list_(config, topics, as_json=args.json)
+        return resend(config, topics, args.event_ids)
+    except KafkaError as exc:
+        tell(UNREACHABLE, sys.stderr, servers=config.kafka_bootstrap_servers, error=exc)
+        return 2

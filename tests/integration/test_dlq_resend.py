@@ -1,0 +1,84 @@
+"""`rawbank dlq list` and `rawbank dlq resend` on a real broker: a dead letter goes back to its topic as it
+came, once per run asked, and what cannot be sent as it was is refused in words."""
+from __future__ import annotations
+
+import io
+import json
+
+from kafka import TopicPartition
+
+from shared import dlq_cli
+from shared.envelope import new_event
+from shared.events import dlq_topic
+from shared.kafka import Consumer, ensure_topics, make_producer
+
+
+def dead_letter(config, topic: str, event, *, reason: str, truncated: bool = False) -> None:
+    """A message kept in <topic>.dlq with the headers a consumer writes when it gives up on it."""
+    value = event.to_bytes()
+    headers = [("reason", reason.encode()), ("original_topic", topic.encode()), ("original_partition", b"0"),
+               ("original_offset", b"7"), ("consumer_group", b"rawbank-inventory"), ("dead_lettered_at", b"1")]
+    if truncated:
+        headers.append(("truncated_from", str(len(value) * 10).encode()))
+    producer = make_producer(config, "test")
+    try:
+        producer.send(dlq_topic(topic), key=event.key.encode(), value=value, headers=headers).get(30)
+    finally:
+        producer.close()
+
+
+def messages(config, topic: str) -> list:
+    consumer = Consumer(bootstrap_servers=config.kafka_bootstrap_servers, group_id=None, enable_auto_commit=False,
+                        consumer_timeout_ms=3000)
+    try:
+        parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        consumer.assign(parts)
+        consumer.seek_to_beginning(*parts)
+        return list(consumer)
+    finally:
+        consumer.close()
+
+
+def test_a_dead_letter_is_listed_and_sent_again_as_it_came_to_its_topic(broker_config, unique):
+    topic = f"inventory.events.{unique}"
+    ensure_topics(broker_config, [topic])
+    dispatched = new_event("RequisitionDispatched", "REQ-1", {"requisition_id": "REQ-1", "depot": "VNS",
+                                                                "artisan_id": "ART-1", "by": "clerk",
+                                                                "lines": [{"sku": "YRN", "quantity": 1000}]},
+                           source="requests")
+    other = new_event("StockLow", "VNS/YRN", {"sku": "YRN", "depot": "VNS", "available": 1, "reorder_level": 5},
+                      source="inventory")
+    dead_letter(broker_config, topic, dispatched, reason="insufficient_stock: count the stock")
+    dead_letter(broker_config, topic, other, reason="bug")
+
+    out = io.StringIO()
+    assert dlq_cli.list_(broker_config, [topic], stream=out) == 0
+    listing = out.getvalue()
+    assert dispatched.event_id in listing and "RequisitionDispatched" in listing and "count the stock" in listing
+    assert "डेड लेटर" in listing  # the closing advice in Hindi too
+    out = io.StringIO()
+    dlq_cli.list_(broker_config, [topic], as_json=True, stream=out)
+    assert [entry["event_id"] for entry in json.loads(out.getvalue())] == [dispatched.event_id, other.event_id]
+
+    assert messages(broker_config, topic) == []
+    out = io.StringIO()
+    assert dlq_cli.resend(broker_config, [topic], [dispatched.event_id], stream=out) == 0
+    assert "[1/1]" in out.getvalue() and "count the stock" in out.getvalue()
+    [sent] = messages(broker_config, topic)
+    assert sent.value == dispatched.to_bytes() and sent.key == b"REQ-1"  # as it came: one event, the same id
+    assert dict(sent.headers)["resent_from"].startswith(f"{dlq_topic(topic)}:0:".encode())
+    assert len(dlq_cli.letters(broker_config, [topic])) == 2  # a topic is never edited: the dead letter stays
+
+
+def test_an_unknown_or_cut_dead_letter_is_refused_and_nothing_is_sent(broker_config, unique, capsys):
+    topic = f"requests.events.{unique}"
+    ensure_topics(broker_config, [topic])
+    big = new_event("StockLow", "VNS/DYE", {"sku": "DYE", "depot": "VNS", "available": 0, "reorder_level": 5},
+                    source="inventory")
+    dead_letter(broker_config, topic, big, reason="too big", truncated=True)
+    assert dlq_cli.resend(broker_config, [topic], ["no-such-event"]) == 1
+    assert dlq_cli.resend(broker_config, [topic], [big.event_id]) == 1
+    err = capsys.readouterr().err
+    assert "no-such-event" in err and "rawbank dlq list" in err and "कोई डेड लेटर नहीं" in err
+    assert "cannot be sent again" in err and "दोबारा नहीं भेजा जा सकता" in err
+    assert messages(broker_config, topic) == []
