@@ -334,6 +334,16 @@ class StockCountApproved(Payload):
     adjustments = f.List(f.Nested(CountAdjustment), required=True)
 
 
+class StockCountCancelled(Payload):
+    """A count was cancelled (begun by mistake, or counted wrong): nothing of it is posted."""
+
+    KEY = "{count_id}"
+    count_id = _text(required=True)
+    depot = _text(required=True)
+    by = _text(required=True)
+    reason = f.String(required=True, validate=ma.validate.Length(min=1, max=500))
+
+
 class ArtisanRegistered(Payload):
     """An artisan was registered; the payload carries how to reach them and in which language."""
 
@@ -517,7 +527,7 @@ INVENTORY_EVENTS = (
     StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
     StockDepleted, StockReplenished, MaterialUpdated, MaterialPriced, DepotUpdated,
     StockReturned, LotHeld, LotReleased, LotExpiring, ExpiredLotIssued, PurchaseOrderSent, PurchaseOrderFinished,
-    PurchaseOrderOverdue, StockCountVariance, StockCountApproved,
+    PurchaseOrderOverdue, StockCountVariance, StockCountApproved, StockCountCancelled,
 )
 REQUESTS_EVENTS = (
     ArtisanRegistered, ArtisanUpdated,

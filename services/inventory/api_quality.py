@@ -5,8 +5,8 @@ from services.inventory import counts, lots, once
 from services.inventory.api import page_args, paged
 from services.inventory.api_stock import depot_scope, key_id, own_depot
 from services.inventory.schemas import StockSchema
-from services.inventory.schemas_procurement import (CountLineSchema, CountQuery, CountSchema, CountStartSchema,
-                                                    LotActionSchema)
+from services.inventory.schemas_procurement import (CountCancelSchema, CountLineSchema, CountQuery, CountSchema,
+                                                    CountStartSchema, LotActionSchema)
 from shared import idempotency
 from shared.auth import current_principal, require_role
 from shared.web import Blueprint, db, request_id, runtime
@@ -80,6 +80,18 @@ def submit_count(count_id):
     _at_own_depot(count_id)
     tolerance = runtime().config.inventory_count_tolerance_percent
     return counts.submit(db(), count_id, by=current_principal().sub, tolerance_percent=tolerance,
+                         correlation_id=request_id())
+
+
+@blp.route("/counts/<count_id>/cancel", methods=["POST"])
+@require_role(*STAFF)
+@blp.arguments(CountCancelSchema)
+@blp.response(200, CountSchema)
+def cancel_count(body, count_id):
+    """Cancel a count begun by mistake or counted wrong (open or submitted), with the reason: nothing is posted;
+    sent again, the cancelled count is answered."""
+    _at_own_depot(count_id)
+    return counts.cancel(db(), count_id, by=current_principal().sub, reason=body["reason"],
                          correlation_id=request_id())
 
 

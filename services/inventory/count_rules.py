@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 OPEN, SUBMITTED, APPROVING, APPROVED = "open", "submitted", "approving", "approved"
-STATUSES = (OPEN, SUBMITTED, APPROVING, APPROVED)
+CANCELLED = "cancelled"  # begun by mistake, or counted wrong: nothing is posted
+STATUSES = (OPEN, SUBMITTED, APPROVING, APPROVED, CANCELLED)
 
 #: action -> statuses it may start from (approving: an approval that stopped half way resumes)
-ACTIONS = {"count": (OPEN,), "submit": (OPEN,), "approve": (SUBMITTED, APPROVING)}
+ACTIONS = {"count": (OPEN,), "submit": (OPEN,), "approve": (SUBMITTED, APPROVING), "cancel": (OPEN, SUBMITTED)}
 
 
 def may(action: str, status: str) -> bool:

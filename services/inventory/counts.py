@@ -129,6 +129,25 @@ def submit(db, count_id: str, *, by: str, tolerance_percent: int, correlation_id
     return view(get(db, count_id))
 
 
+def cancel(db, count_id: str, *, by: str, reason: str, correlation_id=None) -> dict:
+    """Cancel a count begun by mistake or counted wrong (open or submitted): nothing is posted, and
+    StockCountCancelled resolves its variance alert. A count cancelled already is answered as it is."""
+    def change(doc):
+        _allowed(doc, "cancel")
+        payload = {"count_id": count_id, "depot": doc["depot"], "by": by, "reason": reason}
+        return {"$set": {"status": count_rules.CANCELLED, "cancelled_by": by, "cancelled_at": clock.now(),
+                         "cancel_reason": reason},
+                "$push": {"outbox": new_event("StockCountCancelled", count_id, payload, source=SOURCE,
+                                              correlation_id=correlation_id).to_dict()}}
+    if get(db, count_id)["status"] != count_rules.CANCELLED:
+        try:
+            _write(db, count_id, change)
+        except errors.CountStatus:
+            if get(db, count_id)["status"] != count_rules.CANCELLED:  # cancelled meanwhile: the same answer
+                raise
+    return view(get(db, count_id))
+
+
 def approve(db, count_id: str, *, by: str, correlation_id=None) -> dict:
     """Post one `count` adjustment per difference; never by someone who counted, never twice."""
     def change(doc):

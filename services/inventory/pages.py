@@ -26,7 +26,7 @@ ORDER_STATUSES = {"draft": _l("Draft"), "sent": _l("Sent"), "partially_received"
                   "received": _l("Received"), "closed": _l("Closed"), "cancelled": _l("Cancelled")}
 LOT_STATUSES = {"available": _l("In use"), "on_hold": _l("On hold for inspection"), "expired": _l("Expired")}
 COUNT_STATUSES = {"open": _l("Counting"), "submitted": _l("Waiting for approval"), "approving": _l("Being approved"),
-                  "approved": _l("Approved")}
+                  "approved": _l("Approved"), "cancelled": _l("Cancelled")}
 ZONES = {"plain": _l("Plains"), "hill": _l("Hills"), "north_east": _l("North-east"), "island": _l("Islands")}
 LABELS = {"unit": UNITS, "category": CATEGORIES, "zone": ZONES, "order_status": ORDER_STATUSES,
           "lot_status": LOT_STATUSES, "count_status": COUNT_STATUSES}  # page filters every service's templates use

@@ -169,6 +169,14 @@ class CountSchema(ma.Schema):
     submitted_by = f.String()
     approved_by = f.String()
     adjustments = f.List(f.Nested(CountAdjustmentSchema))
+    cancelled_by = f.String()
+    cancelled_at = f.AwareDateTime()
+    cancel_reason = f.String()
+
+
+class CountCancelSchema(ma.Schema):
+    reason = f.String(required=True, validate=filled(500), metadata={
+        "description": "why: begun by mistake, or counted wrong (then count again)"})
 
 
 class CountQuery(Page):

@@ -179,6 +179,11 @@ def count_approved(db, config, event: Event) -> None:
     _resolve(db, event, domain.COUNT_VARIANCE, event.data["count_id"])
 
 
+def count_cancelled(db, config, event: Event) -> None:
+    """The count is cancelled (nothing posted): its alert is resolved."""
+    _resolve(db, event, domain.COUNT_VARIANCE, event.data["count_id"])
+
+
 def keep_account(db, config, event: Event) -> None:
     """What the artisan owes and by when: reminders and overdue alerts are worked out from it (dues.check)."""
     dues.keep(db, event.data)
@@ -215,6 +220,7 @@ EVENT_HANDLERS = {
     "ExpiredLotIssued": (expired_lot_issued,),
     "StockCountVariance": (count_variance,),
     "StockCountApproved": (count_approved,),
+    "StockCountCancelled": (count_cancelled,),
     "TokenRevoked": (forget_token,),
 }
 

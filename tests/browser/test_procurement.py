@@ -145,6 +145,19 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     page.goto(warehouse.url("inventory", "/warehouse/lots"))
     expect(lot_row(page, YARN, "LOT-A")).to_contain_text("9 किलो")
 
+    # a count begun by mistake is cancelled with its reason, and nothing of it is posted
+    menu(page, "स्टॉक गिनती").click()
+    page.get_by_role("button", name="गिनती शुरू करें").click()
+    page.wait_for_url(re.compile(r"/warehouse/counts/CNT-\d+$"))
+    page.get_by_text("यह गिनती रद्द करें").click()
+    page.get_by_label("रद्द करने का कारण").fill("गलती से शुरू हुई")
+    page.get_by_role("button", name="गिनती रद्द करें").click()
+    expect(page.locator("#count-status")).to_have_text("रद्द")
+    expect(page.locator("[data-cancelled]")).to_contain_text("गलती से शुरू हुई")
+    expect(page.locator("[data-cancel]")).to_have_count(0)
+    page.goto(warehouse.url("inventory", "/warehouse/lots"))
+    expect(lot_row(page, YARN, "LOT-A")).to_contain_text("9 किलो")
+
     # the replenishment page suggests an order that covers the waitlist
     dye_request = ask(artisan, DYE, "20")  # 13 kg of indigo at the depot: the request waits
     approve(admin, dye_request)

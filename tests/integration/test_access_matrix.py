@@ -92,6 +92,9 @@ MATRIX = [
     ("inventory", "POST", "/counts/{own_count}/submit", None, expect(artisan=403, secretary=403, admin=ANY,
                                                                      warehouse=ANY)),
     ("inventory", "POST", "/counts/{other_count}/approve", None, ADMIN_ONLY),
+    ("inventory", "POST", "/counts/{cancel_own}/cancel", {"reason": "begun by mistake"}, STAFF),
+    ("inventory", "POST", "/counts/{cancel_other}/cancel", {"reason": "begun by mistake"},
+     expect(warehouse=404, artisan=403, secretary=403)),
     ("requests", "POST", "/artisans", {"name": "N", "district": "D", "craft": "c", "registration_id": "REG-{n}"},
      expect(warehouse=403, artisan=403)),
     ("requests", "GET", "/artisans", None, expect()),
@@ -264,6 +267,8 @@ def world():
         counted[name] = call(inv, "POST", "/counts", counter, {"depot": code})["count_id"]
         call(inv, "PUT", f"/counts/{counted[name]}/lines", counter, {"sku": SKU, "lot": f"LOT-{code}", "counted": "9"})
     call(inv, "POST", f"/counts/{counted['other_count']}/submit", counter)
+    for name, code in (("cancel_own", "VNS"), ("cancel_other", "BHD")):
+        counted[name] = call(inv, "POST", "/counts", counter, {"depot": code})["count_id"]
     requests_consumer.make_handler(req[1], config)(event("MaterialRegistered", SKU, {**material, "reorder_level": 50_000}))
     for code in ("VNS", "BHD"):
         requests_consumer.make_handler(req[1], config)(event("DepotRegistered", code, {"code": code, "name": code,

@@ -189,3 +189,49 @@ def test_two_counts_of_one_lot_correct_the_books_once_and_the_later_count_wins(
     lot = next(x for x in api("GET", "/stock/VNS/YRN")["lots"] if x["lot"] == "A")
     assert lot["on_hand"] == str(int(second_says) - 10)  # what the later count found, once
     check_invariants(runtime.db)
+
+
+def test_a_count_begun_by_mistake_or_counted_wrong_is_cancelled_with_a_reason_and_changes_no_stock(api, runtime,
+                                                                                                   config):
+    """A count begun by mistake sat 'Counting' for good, and one counted badly and submitted could only be approved
+    (posting its wrong differences) or left waiting. Now staff of its depot or an admin cancel it with a reason: its
+    variance alert resolves, nothing is posted, and nothing more can be done to it."""
+    begun = start(api)
+    error = api("POST", f"/counts/{begun}/cancel", {"reason": " "}, status=400)["error"]
+    assert "reason" in error["details"]
+    assert api("POST", f"/counts/{begun}/cancel", {"reason": "x"}, who="other", status=404)  # not their depot
+    cancelled = api("POST", f"/counts/{begun}/cancel", {"reason": "begun by mistake"}, status=200)
+    assert (cancelled["status"], cancelled["cancelled_by"], cancelled["cancel_reason"]) == \
+        ("cancelled", "counter", "begun by mistake")
+    assert api("POST", f"/counts/{begun}/cancel", {"reason": "again"}, status=200)["cancel_reason"] == \
+        "begun by mistake"  # sent again: the same answer, once
+    for path, body in ((f"/counts/{begun}/lines", {"sku": "YRN", "lot": "A", "counted": "1"}),
+                       (f"/counts/{begun}/submit", None)):
+        method = "PUT" if path.endswith("lines") else "POST"
+        refused = api(method, path, body, status=409, lang="hi")["error"]
+        assert refused["code"] == "count_status" and any("\u0900" <= ch <= "\u097f" for ch in refused["message"])
+
+    wrong = start(api)
+    api("PUT", f"/counts/{wrong}/lines", {"sku": "YRN", "lot": "B", "counted": "4"}, status=200)  # 40 typed as 4
+    api("POST", f"/counts/{wrong}/submit", status=200)
+    [variance] = outbox(runtime, wrong, "StockCountVariance")
+    api("POST", f"/counts/{wrong}/cancel", {"reason": "40 typed as 4; counting again"}, who="admin", status=200)
+    [cancel] = outbox(runtime, wrong, "StockCountCancelled")
+    assert cancel.data == {"count_id": wrong, "depot": "VNS", "by": "admin", "reason": "40 typed as 4; counting again"}
+    assert api("POST", f"/counts/{wrong}/approve", who="admin2", status=409)["error"]["code"] == "count_status"
+    assert api("GET", "/stock/VNS/YRN")["on_hand"] == "100" and runtime.db.movements.count_documents(
+        {"type": "adjustment"}) == 0
+    assert [c["status"] for c in api("GET", "/counts")] == ["cancelled", "cancelled"]
+    check_invariants(runtime.db)
+
+    from services.notifier import alerts, domain, handlers  # the notifier: its variance alert resolves
+    from services.notifier import spec as notifier_spec
+    from shared.runtime import Runtime
+    notifier = Runtime(notifier_spec(), config)
+    try:
+        for event in (variance, cancel, cancel):
+            handlers.apply(notifier.db, config, event)
+        [alert] = alerts.find(notifier.db, kind=domain.COUNT_VARIANCE)
+        assert alert["status"] == "resolved"
+    finally:
+        notifier.close()
