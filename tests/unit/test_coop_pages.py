@@ -197,3 +197,19 @@ def test_a_members_advance_does_not_count_as_paying_the_other_members_shares(app
         page = warehouse.get(path).get_data(as_text=True)
         assert re.search(r'data-f="due">₹4,345.36<', page), path  # the two others' shares: 2 x 2,172.68
         assert re.search(r'data-f="paid">₹3,000.00<', page), path
+
+
+def test_split_equally_without_a_total_says_to_write_one_and_keeps_the_grid(apps, config):
+    """'Split equally' with the material's total left empty (or not a quantity) reloaded the grid as it was and said
+    nothing: the secretary could not tell why no member's cell was filled."""
+    secretary = secretary_of(apps, config)
+    typed = {"csrf_token": secretary.csrf, "depot": "VNS", f"qty-ART-0001-{COTTON}": "4", "note": "मेरा नोट"}
+    for total in ("", "दस", "0"):
+        split = secretary.post("/coop/new", data={**typed, f"total-{COTTON}": total, "split": COTTON})
+        page = split.get_data(as_text=True)
+        notice = re.search(r'<p class="notice error" role="alert">(.*?)</p>', page)
+        assert split.status_code == 400 and notice, total
+        assert "सूती धागा 40s" in notice.group(1) and "कुल" in notice.group(1), notice.group(1)
+        assert re.search(rf'name="total-{COTTON}" inputmode="decimal" value="{total}"[^>]*aria-invalid="true"', page)
+        assert f'name="qty-ART-0001-{COTTON}" inputmode="decimal" value="4"' in page and "मेरा नोट" in page
+    assert apps["requests"].extensions["rawbank"].db.requisitions.count_documents({}) == 0
