@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from babel.numbers import format_decimal
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from babel.dates import format_datetime
 from flask_babel import Babel, format_date, gettext as _, lazy_gettext as _l
 from flask_cors import CORS
@@ -26,7 +26,8 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
-from shared.errors import Error, Unauthenticated, outcome
+from shared.errors import Error, NotFound, Unauthenticated, outcome
+from shared.http_errors import handle_http_exception
 from shared.i18n import language
 from shared.money import format_money, percent_text, rupees
 from shared.quantity import format_quantity
@@ -119,6 +120,16 @@ def init_pages(app, service: str, blueprints) -> None:
                    **{kind: functools.partial(label, kind) for kind in labels()})
     app.jinja_env.filters.update({name: _each_render(text) for name, text in filters.items()})
     app.context_processor(_page_context)
+    app.register_error_handler(404, _no_such_page)
+
+
+def _no_such_page(exc):
+    """An address no route knows: a page for a browser (a mistyped link, an old bookmark), JSON for the rest."""
+    if request.path.startswith("/api/") or request.method not in ("GET", "HEAD") or \
+            request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
+        return handle_http_exception(exc)
+    g.rawbank_page = True
+    return error_page(404, NotFound().describe())
 
 
 def _each_render(text):
@@ -271,7 +282,7 @@ def material_name(doc: dict | None, sku: str = "") -> str:
 
 
 def _page_context() -> dict:
-    if request.blueprint is None or request.path.startswith("/api/"):
+    if (request.blueprint is None and not g.get("rawbank_page")) or request.path.startswith("/api/"):
         return {}
     config, lang = current_app.config["RAWBANK"], language()
     cookie = request.cookies.get(COOKIE, "")

@@ -199,3 +199,22 @@ def test_who_did_a_thing_is_rawbanks_own_part_in_words_or_a_persons_name_kept_as
     requests_client.set_cookie(LANG_COOKIE, "hi")
     page = requests_client.get("/admin/quotas").get_data(as_text=True)
     assert "डेमो डेटा ·" in page and ">seed " not in page  # the demo's caps, set by the seed
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_a_wrong_address_in_a_browser_is_a_page_in_its_language_with_the_way_home(inventory_client, config):
+    """A mistyped or outdated link (an old bookmark, a cut-off SMS link) showed a browser the API's raw JSON error, in
+    no page, with no menu and no way on; scripts and the API keep the JSON."""
+    inventory_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="w", role="warehouse", depot="VNS"))
+    inventory_client.set_cookie(LANG_COOKIE, "hi")
+    response = inventory_client.get("/warehouse/stok", headers=BROWSER)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert '<html lang="hi">' in page and "<title>नहीं मिला · rawbank</title>" in page
+    assert "इस पते पर कुछ नहीं मिला" in page and 'href="http://127.0.0.1:8001/warehouse/stock"' in page
+    assert "मुख्य मेनू" in page  # the menu, to go on from here
+    for path, headers in (("/api/v1/nope", BROWSER), ("/warehouse/stok", {"Accept": "*/*"}), ("/warehouse/stok", {})):
+        answer = inventory_client.get(path, headers=headers)
+        assert answer.status_code == 404 and answer.json["error"]["code"] == "not_found", path
