@@ -213,3 +213,20 @@ def test_split_equally_without_a_total_says_to_write_one_and_keeps_the_grid(apps
         assert re.search(rf'name="total-{COTTON}" inputmode="decimal" value="{total}"[^>]*aria-invalid="true"', page)
         assert f'name="qty-ART-0001-{COTTON}" inputmode="decimal" value="4"' in page and "मेरा नोट" in page
     assert apps["requests"].extensions["rawbank"].db.requisitions.count_documents({}) == 0
+
+
+def test_a_cooperatives_request_names_each_member_in_the_pages_language(apps, config):
+    """Each member's share kept only the English name: a Hindi page of a cooperative's request (its members, the
+    member to take a payment from, the receipt, the approvals) read 'Sita Devi' where every other page reads
+    'सीता देवी'."""
+    rid = received(apps, config)
+    admin = person(apps["requests"], config, "admin")
+    lines = [{"sku": COTTON, "quantity": "1", "artisan_id": "ART-0002"}]
+    secretary = secretary_of(apps, config)
+    assert secretary.post("/api/v1/requisitions", json={"depot": "VNS", "cooperative": "SMBSS", "lines": lines},
+                          headers={"X-CSRF-Token": secretary.csrf}).status_code == 201
+    for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt", "/admin/approvals"):
+        page = text(admin.get(path))
+        assert "सीता देवी" in page and "Sita Devi" not in page, path
+    english = text(person(apps["requests"], config, "admin", lang="en").get(f"/my/requisitions/{rid}"))
+    assert "Sita Devi" in english and "सीता देवी" not in english
