@@ -146,3 +146,14 @@ def test_who_collects_and_who_waits_is_named_in_the_pages_language(config):
         for path in (f"/warehouse/dispatch/{rid}/slip", "/warehouse/dispatch", "/warehouse/stock/YRN-COT-40"):
             html = client.get(path).get_data(as_text=True)
             assert name in html and other not in html, (lang, path)
+
+
+def test_the_adjustment_forms_link_to_the_lots_page_keeps_the_depot_chosen(page):
+    """An admin adjusting stock at one depot followed 'Lots page' (to write off an expired lot) to another depot's
+    lots: the link was a bare /warehouse/lots, which opens the first depot."""
+    for depot in ("VNS", "BHD"):
+        html = page(f"/warehouse/movements?depot={depot}", role="admin")
+        link = re.search(r'id="adjust-reason-hint">.*?<a href="([^"]+)"', html, re.S).group(1)
+        assert link.replace("&amp;", "&").endswith(f"/warehouse/lots?depot={depot}"), link
+    own = page("/warehouse/movements", role="warehouse")  # a depot's own staff have no choice to keep
+    assert re.search(r'id="adjust-reason-hint">.*?<a href="[^"]*/warehouse/lots"', own, re.S)
