@@ -111,8 +111,8 @@ class AdvanceRequired(RuleBroken):
 
 class PaymentAboveDue(RuleBroken):
     code = "payment_above_due"
-    message = N_("Only ₹{due} is due on this requisition, less than ₹{amount}; record the rest as an advance "
-                 "(method 'advance') or take less.")
+    message = N_("Only ₹{due} is due on this requisition, less than ₹{amount}; take less, or record the rest as an "
+                 "advance (“Advance” under “Paid by”).")
 
 
 class NotPayable(_SaysStatus, Conflict):

@@ -189,3 +189,21 @@ def test_the_accounts_list_says_due_now_as_the_account_page_does_for_an_artisan_
     row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.search(r'<tr data-artisan="ART-0001">.*?</tr>', page,
                                                                   re.S).group(0)))
     assert "-₹" not in row and "₹0.00" in row and "₹3,398.00 अग्रिम" in row
+
+
+def test_a_payment_above_what_is_due_says_which_choice_of_the_form_takes_the_rest(apps, config):
+    """The refusal told the clerk on the Hindi payment form to use "(method 'advance')", an API word, where the form
+    offers 'Paid by: अग्रिम' (Advance)."""
+    artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
+    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
+                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    form = text(person(apps["requests"], config, "warehouse", depot="VNS").get(f"/my/requisitions/{rid}"))
+    assert "भुगतान का तरीका" in form and "अग्रिम" in form
+    for lang, words in (("hi", ("“अग्रिम”", "“भुगतान का तरीका”")), ("en", ("“Advance”", "“Paid by”"))):
+        warehouse = person(apps["requests"], config, "warehouse", lang, depot="VNS")
+        refused = warehouse.post(f"/api/v1/requisitions/{rid}/payments", json={
+            "amount": "99999", "method": "upi", "reference": "UPI-9"}, headers={"X-CSRF-Token": warehouse.csrf,
+                                                                              "Accept-Language": lang})
+        message = refused.get_json()["error"]["message"]
+        assert refused.status_code == 422 and all(word in message for word in words), message
+        assert "method" not in message and "'advance'" not in message
