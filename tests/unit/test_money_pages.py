@@ -207,3 +207,17 @@ def test_a_payment_above_what_is_due_says_which_choice_of_the_form_takes_the_res
         message = refused.get_json()["error"]["message"]
         assert refused.status_code == 422 and all(word in message for word in words), message
         assert "method" not in message and "'advance'" not in message
+
+
+def test_staff_read_a_requests_state_about_the_artisan_not_as_if_it_were_theirs(apps, config):
+    """An admin opening a request read the artisan's words: 'An admin will look at your request soon.' (and later
+    'Done. You received this material.')."""
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
+                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    assert "An admin will look at your request soon." in text(artisan.get(f"/my/requisitions/{rid}"))
+    for role, claims in (("admin", {}), ("warehouse", {"depot": "VNS"})):
+        english = text(person(apps["requests"], config, role, "en", **claims).get(f"/my/requisitions/{rid}"))
+        assert "your request" not in english and "Waiting for an admin to approve it." in english, role
+        hindi = text(person(apps["requests"], config, role, "hi", **claims).get(f"/my/requisitions/{rid}"))
+        assert "आपका अनुरोध" not in hindi and "एडमिन की स्वीकृति की प्रतीक्षा है।" in hindi, role
