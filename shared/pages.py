@@ -197,13 +197,13 @@ def page(*roles: str):
             except Unauthenticated:
                 return redirect(login_url(request.url))
             except Error as exc:
-                return error_page(outcome(exc).status, exc.describe())
+                return error_page(outcome(exc).status, exc.describe_on_page())
             if roles and principal.role not in roles:
                 return error_page(403, _("This page is not for your role. Use the menu to go to your pages."))
             try:
                 return view(principal, *args, **kwargs)
             except Error as exc:
-                return error_page(outcome(exc).status, exc.describe())
+                return error_page(outcome(exc).status, exc.describe_on_page())
         return wrapper
     return decorator
 

@@ -56,7 +56,7 @@ def new_for_members(principal):
                 url_of("requests", f"/my/requisitions/{exc.details['requisition_id']}")
             form.pop("idempotency_key", None)
         except Error as exc:
-            error, bad = exc.describe(), _cells_of(exc, members, known)
+            error, bad = exc.describe_on_page(), _cells_of(exc, members, known)
     return render_template("requests/coop_new.html", coop=coop, members=members, materials=known, catalog=catalog,
                            form=form, first=first,
                            depots=list(db().depots.find().sort("_id", 1).limit(200)), error=error, bad=bad,

@@ -90,6 +90,7 @@ class IdempotencyKeyReused(Conflict):
 class UnknownScheme(NotFound):
     code = "unknown_scheme"
     message = N_("No scheme with this code; see GET /api/v1/schemes for the schemes there are.")
+    page_message = N_("No scheme with this code. The “Schemes” page lists the schemes there are.")
 
 
 class SchemesOverlap(Conflict):

@@ -46,7 +46,7 @@ def login():
             user = login_throttle.authenticate(db(), request.form.get("username", "").strip(),
                                                request.form.get("password", ""), client_address())
         except Error as exc:
-            error = exc.describe()
+            error = exc.describe_on_page()
         else:
             return _logged_in(user, next_url)
     return render_template("requests/login.html", error=error, next_url=next_url,

@@ -1,6 +1,7 @@
 """Pages on the in-process store: login cookie, CSRF, CORS between the services, language, roles."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -218,3 +219,22 @@ def test_a_wrong_address_in_a_browser_is_a_page_in_its_language_with_the_way_hom
     for path, headers in (("/api/v1/nope", BROWSER), ("/warehouse/stok", {"Accept": "*/*"}), ("/warehouse/stok", {})):
         answer = inventory_client.get(path, headers=headers)
         assert answer.status_code == 404 and answer.json["error"]["code"] == "not_found", path
+
+
+def test_a_page_for_a_code_that_does_not_exist_says_where_to_look_not_which_api_to_call(apps, inventory_client,
+                                                                                       requests_client, config):
+    """A stale link to a stock card or a scheme told a clerk to 'register it first (POST /api/v1/materials)' or to
+    'see GET /api/v1/schemes': an API call, where a person needs the page to go to. The API keeps its words."""
+    inventory_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="w", role="warehouse", depot="VNS"))
+    requests_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="a", role="admin"))
+    for client in (inventory_client, requests_client):
+        client.set_cookie(LANG_COOKIE, "hi")
+    for client, path, words in ((inventory_client, "/warehouse/stock/YRN-NOPE", ("स्टॉक सूची", "सामान सूची और डिपो")),
+                                (requests_client, "/admin/schemes/NOPE", ("योजनाएँ",)),
+                                (requests_client, "/admin/claims?scheme=NOPE", ("योजनाएँ",))):
+        page = client.get(path).get_data(as_text=True)
+        said = re.search(r'<p class="notice error"[^>]*>(.*?)</p>|<div class="card narrow">.*?<p>(.*?)</p>', page, re.S)
+        message = next(group for group in said.groups() if group)
+        assert "/api/" not in message and all(word in message for word in words), (path, message)
+    api = inventory_client.get("/api/v1/stock/VNS/YRN-NOPE").json["error"]["message"]
+    assert "POST /api/v1/materials" in api
