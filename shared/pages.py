@@ -312,7 +312,8 @@ def _js_texts() -> dict:
             "v_not_negative": _("must not be less than 0."), "v_date": _("write a date such as 2026-04-30."),
             "v_format": _("this is not in the right form."), "v_min": _("must be at least {min}."),
             "v_max": _("must be at most {max}."), "v_step": _("this value is not allowed here."),
-            "v_length": _("this is too long or too short.")}
+            "v_length": _("this is too long or too short."),
+            "table_scrolls": _("Table: scroll sideways to see every column")}
 
 
 @blp.get("/favicon.ico")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import small_targets
+from tests.browser.checks import axe_findings, small_targets
 from tests.browser.test_pages import reload_until
 from tests.conftest import wait_until
 
@@ -262,3 +262,9 @@ def test_the_count_sheet_fits_a_phone_and_scrolls_its_table_alone(people):
     assert sideways <= 0, f"the page is {sideways} px wider than the phone"
     print_button = page.locator("button[data-print]").bounding_box()
     assert print_button["x"] + print_button["width"] <= 360
+    # a table that scrolls sideways can be reached and scrolled from the keyboard, and is named for a screen reader
+    assert axe_findings(page) == []
+    wrap = page.locator(".table-wrap:has(#count-sheet)")
+    assert wrap.get_attribute("tabindex") == "0" and "तालिका" in wrap.get_attribute("aria-label")
+    page.set_viewport_size({"width": 1280, "height": 800})  # wide enough: no extra stop for the Tab key
+    expect(wrap).not_to_have_attribute("tabindex", "0")
