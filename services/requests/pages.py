@@ -125,7 +125,9 @@ def requisition_detail(principal, req_id):
     return render_template("requests/detail.html", req=doc, materials=materials_of([doc]),
                            owing=requisitions.shares_owing(doc),
                            again=bool(request.args.get("again")),
-                           depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc))
+                           depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc),
+                           cooperative=db().cooperatives.find_one({"_id": doc["cooperative"]}, {"name": 1, "name_hi": 1})
+                           if doc.get("cooperative") else None)
 
 
 def _history(doc: dict) -> list[dict]:

@@ -230,3 +230,11 @@ def test_a_cooperatives_request_names_each_member_in_the_pages_language(apps, co
         assert "सीता देवी" in page and "Sita Devi" not in page, path
     english = text(person(apps["requests"], config, "admin", lang="en").get(f"/my/requisitions/{rid}"))
     assert "Sita Devi" in english and "सीता देवी" not in english
+
+
+def test_a_cooperatives_request_names_the_cooperative_not_its_code(apps, config):
+    """The request page said 'Cooperative: SMBSS', a code, where the receipt and the passbook name it."""
+    rid = received(apps, config)
+    for lang, name in (("hi", "सराय मोहना बुनकर सहकारी समिति"), ("en", "Sarai Mohana Bunkar Sahkari Samiti")):
+        page = text(person(apps["requests"], config, "admin", lang).get(f"/my/requisitions/{rid}"))
+        assert re.search(rf"(सहकारी समिति|Cooperative): {name}", page), (lang, page[:300])
