@@ -126,7 +126,8 @@ def requisition_detail(principal, req_id):
                            owing=requisitions.shares_owing(doc),
                            again=bool(request.args.get("again")),
                            depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc),
-                           cooperative=db().cooperatives.find_one({"_id": doc["cooperative"]}, {"name": 1, "name_hi": 1})
+                           cooperative=db().cooperatives.find_one({"_id": doc["cooperative"]},
+                                                                  {"name": 1, "name_hi": 1})
                            if doc.get("cooperative") else None)
 
 
