@@ -28,7 +28,7 @@ from markupsafe import Markup
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
 from shared.errors import Error, NotFound, Unauthenticated, outcome
 from shared.http_errors import handle_http_exception
-from shared.i18n import language
+from shared.i18n import LANG_COOKIE, LANGUAGES, language
 from shared.money import format_money, percent_text, rupees
 from shared.quantity import format_quantity
 from shared.security_headers import add_security_headers
@@ -295,7 +295,7 @@ def _page_context() -> dict:
            for s, path, text in menus().get(user.role if user else "", [])]
     return {"lang": lang, "user": user, "nav": nav, "role_label": ROLES.get(user.role, "") if user else "",
             "csrf": csrf_token(config.jwt_secret, cookie) if cookie else "",
-            "home_url": home_url(user.role if user else None), "lang_action": url_of(*common_page("language")),
+            "home_url": home_url(user.role if user else None), "lang_action": url_of(*common_page("language")) if user else url_of(service, "/language"),
             "logout_action": url_of(*common_page("logout")),
             "login_url": login_url(),
             "url_of": url_of, "service": service, "js_texts": _js_texts()}
@@ -314,6 +314,21 @@ def _js_texts() -> dict:
             "v_max": _("must be at most {max}."), "v_step": _("this value is not allowed here."),
             "v_length": _("this is too long or too short."),
             "table_scrolls": _("Table: scroll sideways to see every column")}
+
+
+@blp.post("/language")
+def browser_language():
+    """Switch हिन्दी / English in this browser only, for someone not logged in, posted from this service's own page.
+
+    The requests service's /lang (which also remembers the choice for a user) refuses a post from a sibling
+    service's page that carries no login's CSRF token: a browser sends it with Origin: null."""
+    service = current_app.config["RAWBANK_SERVICE"]
+    response = redirect(safe_next(request.form.get("next"), url_of(service, "/")))
+    lang = request.form.get("lang")
+    if lang in LANGUAGES and same_site_post():
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", path="/",
+                            secure=url_of(service, "/").startswith("https:"))
+    return response
 
 
 @blp.get("/favicon.ico")

@@ -238,3 +238,21 @@ def test_a_page_for_a_code_that_does_not_exist_says_where_to_look_not_which_api_
         assert "/api/" not in message and all(word in message for word in words), (path, message)
     api = inventory_client.get("/api/v1/stock/VNS/YRN-NOPE").json["error"]["message"]
     assert "POST /api/v1/materials" in api
+
+
+def test_someone_not_logged_in_switches_the_language_on_a_sibling_services_page(inventory_client):
+    """The public availability page (no login: artisans check stock there) posted हिन्दी to the requests service;
+    a browser sends such a post with Origin: null and, logged out, there is no CSRF token, so the switch was refused
+    and the page stayed English. Its own service now takes the switch, for this browser only."""
+    page = inventory_client.get("/availability").get_data(as_text=True)
+    action = re.search(r'<form class="lang" method="post" action="([^"]+)"', page).group(1)
+    assert action.startswith(INVENTORY + "/"), action
+    path = action[len(INVENTORY):]
+    switched = inventory_client.post(path, data={"lang": "hi", "next": f"{INVENTORY}/availability"},
+                                     headers={"Origin": INVENTORY})
+    assert switched.status_code == 302 and switched.location == f"{INVENTORY}/availability"
+    assert f"{LANG_COOKIE}=hi" in "".join(switched.headers.getlist("Set-Cookie"))
+    assert 'lang="hi"' in inventory_client.get("/availability").get_data(as_text=True)
+    for headers in ({"Origin": "null"}, {"Origin": "https://evil.example"}, {}):  # as /lang: our origin only
+        refused = inventory_client.post(path, data={"lang": "en"}, headers=headers)
+        assert LANG_COOKIE not in "".join(refused.headers.getlist("Set-Cookie")), headers
