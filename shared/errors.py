@@ -19,6 +19,7 @@ class Error(Exception):
     code = "error"
     message = N_("The request could not be handled.")
     retry_after: int | None = None  # seconds, for errors that pass
+    page_message: str | None = None  # what a page says instead, where `message` tells an API caller what to call
 
     def __init__(self, details: dict | None = None, *, reason: str = ""):
         super().__init__(self.code, details or {})
@@ -32,6 +33,13 @@ class Error(Exception):
         """The message for a person, in `lang` (the request's language by default)."""
         values = {k: v for k, v in self.details.items() if isinstance(v, (str, int))}
         return translate(self.message, lang, **values)
+
+    def describe_on_page(self, lang: str | None = None) -> str:
+        """The message for a person on a page: where to go next, not which API to call."""
+        if self.page_message is None:
+            return self.describe(lang)
+        values = {k: v for k, v in self.details.items() if isinstance(v, (str, int))}
+        return translate(self.page_message, lang, **values)
 
 
 class Invalid(Error):

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from babel.numbers import format_decimal
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from babel.dates import format_datetime
 from flask_babel import Babel, format_date, gettext as _, lazy_gettext as _l
 from flask_cors import CORS
@@ -27,8 +27,9 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
-from shared.errors import Error, Unauthenticated, outcome
-from shared.i18n import language
+from shared.errors import Error, NotFound, Unauthenticated, outcome
+from shared.http_errors import handle_http_exception
+from shared.i18n import LANG_COOKIE, LANGUAGES, language
 from shared.money import format_money, percent_text, rupees
 from shared.quantity import format_quantity
 from shared.security_headers import add_security_headers
@@ -120,6 +121,16 @@ def init_pages(app, service: str, blueprints) -> None:
                    **{kind: functools.partial(label, kind) for kind in labels()})
     app.jinja_env.filters.update({name: _each_render(text) for name, text in filters.items()})
     app.context_processor(_page_context)
+    app.register_error_handler(404, _no_such_page)
+
+
+def _no_such_page(exc):
+    """An address no route knows: a page for a browser (a mistyped link, an old bookmark), JSON for the rest."""
+    if request.path.startswith("/api/") or request.method not in ("GET", "HEAD") or \
+            request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
+        return handle_http_exception(exc)
+    g.rawbank_page = True
+    return error_page(404, NotFound().describe())
 
 
 def _each_render(text):
@@ -187,13 +198,13 @@ def page(*roles: str):
             except Unauthenticated:
                 return redirect(login_url(request.url))
             except Error as exc:
-                return error_page(outcome(exc).status, exc.describe())
+                return error_page(outcome(exc).status, exc.describe_on_page())
             if roles and principal.role not in roles:
                 return error_page(403, _("This page is not for your role. Use the menu to go to your pages."))
             try:
                 return view(principal, *args, **kwargs)
             except Error as exc:
-                return error_page(outcome(exc).status, exc.describe())
+                return error_page(outcome(exc).status, exc.describe_on_page())
         return wrapper
     return decorator
 
@@ -272,7 +283,7 @@ def material_name(doc: dict | None, sku: str = "") -> str:
 
 
 def _page_context() -> dict:
-    if request.blueprint is None or request.path.startswith("/api/"):
+    if (request.blueprint is None and not g.get("rawbank_page")) or request.path.startswith("/api/"):
         return {}
     config, lang = current_app.config["RAWBANK"], language()
     cookie = request.cookies.get(COOKIE, "")
@@ -285,7 +296,8 @@ def _page_context() -> dict:
            for s, path, text in menus().get(user.role if user else "", [])]
     return {"lang": lang, "user": user, "nav": nav, "role_label": ROLES.get(user.role, "") if user else "",
             "csrf": csrf_token(config.jwt_secret, cookie) if cookie else "",
-            "home_url": home_url(user.role if user else None), "lang_action": url_of(*common_page("language")),
+            "home_url": home_url(user.role if user else None),
+            "lang_action": url_of(*common_page("language")) if user else url_of(service, "/language"),
             "logout_action": url_of(*common_page("logout")),
             "login_url": login_url(),
             "url_of": url_of, "service": service, "js_texts": _js_texts(), "new_key": new_key}
@@ -310,7 +322,23 @@ def _js_texts() -> dict:
             "v_length": _("this is too long or too short."),
             # a form sent again with its Idempotency-Key: the first answer came back, nothing was done twice
             "again": _("This was already recorded when the form was first sent; nothing was recorded twice."),
-            "reused": _("This form was already used to send something else. It is ready again: check it and send.")}
+            "reused": _("This form was already used to send something else. It is ready again: check it and send."),
+            "table_scrolls": _("Table: scroll sideways to see every column")}
+
+
+@blp.post("/language")
+def browser_language():
+    """Switch हिन्दी / English in this browser only, for someone not logged in, posted from this service's own page.
+
+    The requests service's /lang (which also remembers the choice for a user) refuses a post from a sibling
+    service's page that carries no login's CSRF token: a browser sends it with Origin: null."""
+    service = current_app.config["RAWBANK_SERVICE"]
+    response = redirect(safe_next(request.form.get("next"), url_of(service, "/")))
+    lang = request.form.get("lang")
+    if lang in LANGUAGES and same_site_post():
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", path="/",
+                            secure=url_of(service, "/").startswith("https:"))
+    return response
 
 
 @blp.get("/favicon.ico")

@@ -7,6 +7,10 @@ from shared.quantity import format_quantity
 
 _NO_MATERIAL = N_("No material with this SKU; register it first (POST /api/v1/materials).")
 _NO_DEPOT = N_("No depot with this code; register it first (POST /api/v1/depots).")
+_NO_MATERIAL_HERE = N_("No material with this SKU. Find it in the stock list; an admin adds materials on the "
+                       "“Catalog and depots” page.")
+_NO_DEPOT_HERE = N_("No depot with this code. Choose one from the list of depots; an admin adds depots on the "
+                    "“Catalog and depots” page.")
 
 
 class UnknownMaterial(RuleBroken):
@@ -18,7 +22,7 @@ class UnknownMaterial(RuleBroken):
 class MaterialNotFound(NotFound):
     """The material addressed by the URL does not exist."""
 
-    code, message = "unknown_material", _NO_MATERIAL
+    code, message, page_message = "unknown_material", _NO_MATERIAL, _NO_MATERIAL_HERE
 
 
 class UnknownDepot(RuleBroken):
@@ -26,7 +30,7 @@ class UnknownDepot(RuleBroken):
 
 
 class DepotNotFound(NotFound):
-    code, message = "unknown_depot", _NO_DEPOT
+    code, message, page_message = "unknown_depot", _NO_DEPOT, _NO_DEPOT_HERE
 
 
 class InsufficientStock(Conflict):

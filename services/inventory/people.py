@@ -7,12 +7,12 @@ Only what a hand-over needs is kept: never the admin-only social category, gende
 """
 from __future__ import annotations
 
-ARTISAN_FIELDS = ("name", "phone", "district", "cooperative", "active")
+ARTISAN_FIELDS = ("name", "name_hi", "phone", "district", "cooperative", "active")
 COOPERATIVE_FIELDS = ("name", "name_hi", "district", "active")
 
 
 def put_artisan(db, data: dict) -> None:
-    """Keep an artisan's name, phone, district, cooperative and whether they are active."""
+    """Keep an artisan's names (English, Hindi), phone, district, cooperative and whether they are active."""
     db.artisans.update_one({"_id": data["artisan_id"]},
                            {"$set": {k: data.get(k) for k in ARTISAN_FIELDS}}, upsert=True)
 

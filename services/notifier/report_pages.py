@@ -45,7 +45,7 @@ def report(principal, name):
     except ma.ValidationError as exc:
         query, errors = {"month": request.args.get("month"), "group_by": None}, translated(exc.messages, language())
     except Error as exc:
-        query, error = {**request.args}, exc.describe()
+        query, error = {**request.args}, exc.describe_on_page()
     names = _names(found) if found else {}
     return render_template(f"notifier/report_{name.replace('-', '_')}.html", name=name, reports=REPORTS, found=found,
                            error=error, errors=errors, month=query.get("month") or month_of(now),

@@ -42,7 +42,10 @@ def new_for_members(principal):
             if not same_site_post():
                 raise CsrfFailed()
             if form.get("split"):
-                form.update(split_equally(form, form["split"], members))
+                parts = split_equally(form, form["split"], members)
+                form.update(parts)
+                if not parts:
+                    error, bad = _no_total(form["split"], catalog), {f"total-{form['split']}"}
             else:
                 lines, bad = read_grid(form, members, known)
                 if not bad:
@@ -53,7 +56,7 @@ def new_for_members(principal):
                 url_of("requests", f"/my/requisitions/{exc.details['requisition_id']}")
             form.pop("idempotency_key", None)
         except Error as exc:
-            error, bad = exc.describe(), _cells_of(exc, members, known)
+            error, bad = exc.describe_on_page(), _cells_of(exc, members, known)
     return render_template("requests/coop_new.html", coop=coop, members=members, materials=known, catalog=catalog,
                            form=form, first=first,
                            depots=list(db().depots.find().sort("_id", 1).limit(200)), error=error, bad=bad,
@@ -68,6 +71,13 @@ def _cell_problem(name: str, value: str, members: list[dict], known: list[dict])
                 return _("%(material)s for %(member)s: “%(value)s” is not a quantity. Write a number, for example 2.5.",
                          material=material_name(material), member=material_name(member), value=value)
     return name
+
+
+def _no_total(sku: str, catalog: list[dict]) -> str:
+    """What to do when 'Split equally' has no total to split."""
+    material = next((m for m in catalog if m["_id"] == sku), None)
+    return _("%(material)s: write the total to split in its “Total to split equally” box, for example 30, "
+             "then press Split equally again.", material=material_name(material, sku))
 
 
 def _cells_of(exc: Error, members: list[dict], known: list[dict]) -> set[str]:

@@ -90,6 +90,7 @@ class IdempotencyKeyReused(shared_errors.IdempotencyKeyReused):
 class UnknownScheme(NotFound):
     code = "unknown_scheme"
     message = N_("No scheme with this code; see GET /api/v1/schemes for the schemes there are.")
+    page_message = N_("No scheme with this code. The “Schemes” page lists the schemes there are.")
 
 
 class SchemesOverlap(Conflict):
@@ -111,8 +112,8 @@ class AdvanceRequired(RuleBroken):
 
 class PaymentAboveDue(RuleBroken):
     code = "payment_above_due"
-    message = N_("Only ₹{due} is due on this requisition, less than ₹{amount}; record the rest as an advance "
-                 "(method 'advance') or take less.")
+    message = N_("Only ₹{due} is due on this requisition, less than ₹{amount}; take less, or record the rest as an "
+                 "advance (“Advance” under “Paid by”).")
 
 
 class NotPayable(_SaysStatus, Conflict):

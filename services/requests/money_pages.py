@@ -59,7 +59,7 @@ def estimate(principal):
         try:
             found = requisitions.estimate(db(), principal, {"depot": depot, "lines": lines}, now=_now())
         except Error as exc:
-            error = exc.describe()
+            error = exc.describe_on_page()
         else:  # only the entitlements this request counts against
             asked = {line["category"] for line in found["pricing"]["lines"]}
             found["entitlements"] = [row for row in found["entitlements"] if row["category"] in asked]
@@ -148,7 +148,7 @@ def _save_scheme(principal, code: str | None):
     except ma.ValidationError as exc:
         errors = translated(scheme_forms.flatten(exc.messages), language())
     except Error as exc:
-        error = exc.describe()
+        error = exc.describe_on_page()
     template = "requests/scheme.html" if code else "requests/schemes.html"
     return render_template(template, schemes=list(schemes.listing_by_code(db()).values()), form=form, error=error,
                            errors=errors, scheme=schemes.listing_by_code(db()).get(code)), 400
@@ -168,7 +168,7 @@ def claims_page(principal):
         try:
             claim = claims.report(db(), chosen, month, _now())
         except Error as exc:
-            error = exc.describe()
+            error = exc.describe_on_page()
     return render_template("requests/claims.html", schemes=known, chosen=chosen, month=month, claim=claim,
                            error=error, chart=chart(claim["rows"]) if claim else None)
 

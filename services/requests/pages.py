@@ -46,7 +46,7 @@ def login():
             user = login_throttle.authenticate(db(), request.form.get("username", "").strip(),
                                                request.form.get("password", ""), client_address())
         except Error as exc:
-            error = exc.describe()
+            error = exc.describe_on_page()
         else:
             return _logged_in(user, next_url)
     return render_template("requests/login.html", error=error, next_url=next_url,
@@ -125,7 +125,10 @@ def requisition_detail(principal, req_id):
     return render_template("requests/detail.html", req=doc, materials=materials_of([doc]),
                            owing=requisitions.shares_owing(doc),
                            again=bool(request.args.get("again")),
-                           depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc))
+                           depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc),
+                           cooperative=db().cooperatives.find_one({"_id": doc["cooperative"]},
+                                                                  {"name": 1, "name_hi": 1})
+                           if doc.get("cooperative") else None)
 
 
 def _history(doc: dict) -> list[dict]:

@@ -29,7 +29,8 @@ def take(db, coop: dict | None, people: list[tuple[dict, list[dict]]], depot: st
             except Error as exc:
                 raise errors.for_member(exc, artisan) if coop else exc from None
             shares.append({"artisan_id": artisan["_id"], "name": artisan.get("name"),
-                           "district": artisan.get("district"), "lines": lines, "pricing": priced})
+                           "name_hi": artisan.get("name_hi"), "district": artisan.get("district"), "lines": lines,
+                           "pricing": priced})
     except Error:
         for artisan_id in counted:
             _give_back_share(db, artisan_id, month, req_id)

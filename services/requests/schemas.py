@@ -219,6 +219,7 @@ class ShareConfirmationSchema(ma.Schema):
 class ShareSchema(ma.Schema):
     artisan_id = f.String()
     name = f.String(allow_none=True)
+    name_hi = f.String(allow_none=True)
     lines = f.List(f.Nested(ShareLineSchema))
     district = f.String(allow_none=True)
     pricing = f.Nested(PricingSchema, allow_none=True, metadata={"description": "this member's price"})

@@ -143,7 +143,7 @@ def view(share: dict) -> dict:
     """A share as the API and pages show it: its lines with what was received, and its confirmation."""
     confirmation = share.get("confirmation") or {"status": share_rules.AWAITED}
     received = confirmation.get("received") or {}
-    return {**{k: share.get(k) for k in ("artisan_id", "name", "district", "pricing", "due_on")},
+    return {**{k: share.get(k) for k in ("artisan_id", "name", "name_hi", "district", "pricing", "due_on")},
             "lines": [{**line, "received": received.get(line["sku"])} for line in share["lines"]],
             "confirmation": {"status": confirmation["status"], "via": confirmation.get("via"),
                              "at": confirmation.get("at"), "short_by": confirmation.get("short_by"),

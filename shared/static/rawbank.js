@@ -268,6 +268,23 @@
     document.querySelectorAll("form").forEach(function (form) { form.noValidate = true; });
   });
 
+  // A table too wide for the screen scrolls inside its .table-wrap: that wrap then takes the keyboard's focus (arrow
+  // keys scroll it) and is named for screen readers; a wrap that fits is no extra stop for the Tab key.
+  function scrollingTables() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.hasAttribute("tabindex")) {
+        wrap.setAttribute("tabindex", "0"); wrap.setAttribute("role", "region"); wrap.dataset.scrolls = "";
+        if (!wrap.hasAttribute("aria-label")) wrap.setAttribute("aria-label", texts.table_scrolls);
+      } else if (!scrolls && wrap.hasAttribute("data-scrolls")) {
+        wrap.removeAttribute("tabindex"); wrap.removeAttribute("role"); wrap.removeAttribute("data-scrolls");
+        if (wrap.getAttribute("aria-label") === texts.table_scrolls) wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", scrollingTables);
+  window.addEventListener("resize", scrollingTables);
+
   window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say, digits: digits,
                 fieldError: fieldError, showError: showError, clearErrors: clearErrors, check: check };
 })();

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import small_targets
+from tests.browser.checks import axe_findings, small_targets
 from tests.browser.test_pages import reload_until
 from tests.conftest import wait_until
 
@@ -245,3 +245,26 @@ def test_the_ledger_is_searched_filtered_by_dates_and_paged_without_a_silent_cap
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#ledger tbody tr")).to_have_count(0)
     expect(page.get_by_text("No movements match")).to_be_visible()
+
+
+def test_the_count_sheet_fits_a_phone_and_scrolls_its_table_alone(people):
+    """On a 360 px phone the count sheet's six columns pushed the whole page 150 px to the side (menu, heading and
+    Print button with it); the table now scrolls inside the page, as every other list does."""
+    warehouse = people("warehouse").log_in()
+    page = warehouse.page
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(warehouse.url("inventory", "/warehouse/counts"))
+    count = api(warehouse, "inventory", "POST", "/counts", {"depot": "VNS"})
+    warehouse.language("hi")
+    page.goto(warehouse.url("inventory", f"/warehouse/counts/{count['count_id']}/sheet"))
+    expect(page.locator("#count-sheet")).to_be_visible()
+    sideways = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert sideways <= 0, f"the page is {sideways} px wider than the phone"
+    print_button = page.locator("button[data-print]").bounding_box()
+    assert print_button["x"] + print_button["width"] <= 360
+    # a table that scrolls sideways can be reached and scrolled from the keyboard, and is named for a screen reader
+    assert axe_findings(page) == []
+    wrap = page.locator(".table-wrap:has(#count-sheet)")
+    assert wrap.get_attribute("tabindex") == "0" and "तालिका" in wrap.get_attribute("aria-label")
+    page.set_viewport_size({"width": 1280, "height": 800})  # wide enough: no extra stop for the Tab key
+    expect(wrap).not_to_have_attribute("tabindex", "0")

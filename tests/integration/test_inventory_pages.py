@@ -124,3 +124,36 @@ def test_the_order_and_what_to_order_pages_link_their_csv_with_the_page_filters(
         answer = client.get(href)
         assert answer.status_code == 200 and answer.mimetype == "text/csv"
         assert shown in answer.get_data(as_text=True)
+
+
+def test_who_collects_and_who_waits_is_named_in_the_pages_language(config):
+    """Inventory kept only the English name of an artisan: the Hindi hand-over slip (signed by the artisan who
+    collects), the ready-to-hand-over list and the stock card's holds read 'Ramesh Kumar', the cooperative beside it
+    'सराय मोहना ...'."""
+    from tests.integration.test_duplicate_events import World
+    world = World(config)
+    artisan = {"Authorization": "Bearer " + issue_token(config.jwt_secret, sub="artisan", role="artisan",
+                                                        artisan_id="ART-0001")}
+    admin = {"Authorization": "Bearer " + issue_token(config.jwt_secret, sub="admin", role="admin")}
+    rid = world.http["requests"].post("/api/v1/requisitions", headers=artisan, json={
+        "depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": "2"}]}).json["id"]
+    assert world.http["requests"].post(f"/api/v1/requisitions/{rid}/approve", headers=admin, json={}).status_code == 200
+    world.settle()
+    client = world.http["inventory"]
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="warehouse", role="warehouse", depot="VNS"))
+    for lang, name, other in (("hi", "रमेश कुमार", "Ramesh Kumar"), ("en", "Ramesh Kumar", "रमेश कुमार")):
+        client.set_cookie(LANG_COOKIE, lang)
+        for path in (f"/warehouse/dispatch/{rid}/slip", "/warehouse/dispatch", "/warehouse/stock/YRN-COT-40"):
+            html = client.get(path).get_data(as_text=True)
+            assert name in html and other not in html, (lang, path)
+
+
+def test_the_adjustment_forms_link_to_the_lots_page_keeps_the_depot_chosen(page):
+    """An admin adjusting stock at one depot followed 'Lots page' (to write off an expired lot) to another depot's
+    lots: the link was a bare /warehouse/lots, which opens the first depot."""
+    for depot in ("VNS", "BHD"):
+        html = page(f"/warehouse/movements?depot={depot}", role="admin")
+        link = re.search(r'id="adjust-reason-hint">.*?<a href="([^"]+)"', html, re.S).group(1)
+        assert link.replace("&amp;", "&").endswith(f"/warehouse/lots?depot={depot}"), link
+    own = page("/warehouse/movements", role="warehouse")  # a depot's own staff have no choice to keep
+    assert re.search(r'id="adjust-reason-hint">.*?<a href="[^"]*/warehouse/lots"', own, re.S)

@@ -197,3 +197,44 @@ def test_a_members_advance_does_not_count_as_paying_the_other_members_shares(app
         page = warehouse.get(path).get_data(as_text=True)
         assert re.search(r'data-f="due">₹4,345.36<', page), path  # the two others' shares: 2 x 2,172.68
         assert re.search(r'data-f="paid">₹3,000.00<', page), path
+
+
+def test_split_equally_without_a_total_says_to_write_one_and_keeps_the_grid(apps, config):
+    """'Split equally' with the material's total left empty (or not a quantity) reloaded the grid as it was and said
+    nothing: the secretary could not tell why no member's cell was filled."""
+    secretary = secretary_of(apps, config)
+    typed = {"csrf_token": secretary.csrf, "depot": "VNS", f"qty-ART-0001-{COTTON}": "4", "note": "मेरा नोट"}
+    for total in ("", "दस", "0"):
+        split = secretary.post("/coop/new", data={**typed, f"total-{COTTON}": total, "split": COTTON})
+        page = split.get_data(as_text=True)
+        notice = re.search(r'<p class="notice error" role="alert">(.*?)</p>', page)
+        assert split.status_code == 400 and notice, total
+        assert "सूती धागा 40s" in notice.group(1) and "कुल" in notice.group(1), notice.group(1)
+        assert re.search(rf'name="total-{COTTON}" inputmode="decimal" value="{total}"[^>]*aria-invalid="true"', page)
+        assert f'name="qty-ART-0001-{COTTON}" inputmode="decimal" value="4"' in page and "मेरा नोट" in page
+    assert apps["requests"].extensions["rawbank"].db.requisitions.count_documents({}) == 0
+
+
+def test_a_cooperatives_request_names_each_member_in_the_pages_language(apps, config):
+    """Each member's share kept only the English name: a Hindi page of a cooperative's request (its members, the
+    member to take a payment from, the receipt, the approvals) read 'Sita Devi' where every other page reads
+    'सीता देवी'."""
+    rid = received(apps, config)
+    admin = person(apps["requests"], config, "admin")
+    lines = [{"sku": COTTON, "quantity": "1", "artisan_id": "ART-0002"}]
+    secretary = secretary_of(apps, config)
+    assert secretary.post("/api/v1/requisitions", json={"depot": "VNS", "cooperative": "SMBSS", "lines": lines},
+                          headers={"X-CSRF-Token": secretary.csrf}).status_code == 201
+    for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt", "/admin/approvals"):
+        page = text(admin.get(path))
+        assert "सीता देवी" in page and "Sita Devi" not in page, path
+    english = text(person(apps["requests"], config, "admin", lang="en").get(f"/my/requisitions/{rid}"))
+    assert "Sita Devi" in english and "सीता देवी" not in english
+
+
+def test_a_cooperatives_request_names_the_cooperative_not_its_code(apps, config):
+    """The request page said 'Cooperative: SMBSS', a code, where the receipt and the passbook name it."""
+    rid = received(apps, config)
+    for lang, name in (("hi", "सराय मोहना बुनकर सहकारी समिति"), ("en", "Sarai Mohana Bunkar Sahkari Samiti")):
+        page = text(person(apps["requests"], config, "admin", lang).get(f"/my/requisitions/{rid}"))
+        assert re.search(rf"(सहकारी समिति|Cooperative): {name}", page), (lang, page[:300])

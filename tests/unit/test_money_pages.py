@@ -243,3 +243,35 @@ def test_an_admin_reverses_a_payment_on_the_account_page_and_every_page_says_it_
     for path in (f"/requisitions/{rid}/receipt", f"/my/requisitions/{rid}", "/my/passbook"):
         page = artisan.get(path).get_data(as_text=True)
         assert "<s>₹2,000.00</s>" in page and "वापस लिया गया" in page and "कारण: गलत राशि" in page, path
+
+
+def test_a_payment_above_what_is_due_says_which_choice_of_the_form_takes_the_rest(apps, config):
+    """The refusal told the clerk on the Hindi payment form to use "(method 'advance')", an API word, where the form
+    offers 'Paid by: अग्रिम' (Advance)."""
+    artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
+    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
+                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    form = text(person(apps["requests"], config, "warehouse", depot="VNS").get(f"/my/requisitions/{rid}"))
+    assert "भुगतान का तरीका" in form and "अग्रिम" in form
+    for lang, words in (("hi", ("“अग्रिम”", "“भुगतान का तरीका”")), ("en", ("“Advance”", "“Paid by”"))):
+        warehouse = person(apps["requests"], config, "warehouse", lang, depot="VNS")
+        refused = warehouse.post(f"/api/v1/requisitions/{rid}/payments", json={
+            "amount": "99999", "method": "upi", "reference": "UPI-9"}, headers={"X-CSRF-Token": warehouse.csrf,
+                                                                              "Accept-Language": lang})
+        message = refused.get_json()["error"]["message"]
+        assert refused.status_code == 422 and all(word in message for word in words), message
+        assert "method" not in message and "'advance'" not in message
+
+
+def test_staff_read_a_requests_state_about_the_artisan_not_as_if_it_were_theirs(apps, config):
+    """An admin opening a request read the artisan's words: 'An admin will look at your request soon.' (and later
+    'Done. You received this material.')."""
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
+                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    assert "An admin will look at your request soon." in text(artisan.get(f"/my/requisitions/{rid}"))
+    for role, claims in (("admin", {}), ("warehouse", {"depot": "VNS"})):
+        english = text(person(apps["requests"], config, role, "en", **claims).get(f"/my/requisitions/{rid}"))
+        assert "your request" not in english and "Waiting for an admin to approve it." in english, role
+        hindi = text(person(apps["requests"], config, role, "hi", **claims).get(f"/my/requisitions/{rid}"))
+        assert "आपका अनुरोध" not in hindi and "एडमिन की स्वीकृति की प्रतीक्षा है।" in hindi, role

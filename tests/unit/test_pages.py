@@ -1,6 +1,7 @@
 """Pages on the in-process store: login cookie, CSRF, CORS between the services, language, roles."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -199,3 +200,59 @@ def test_who_did_a_thing_is_rawbanks_own_part_in_words_or_a_persons_name_kept_as
     requests_client.set_cookie(LANG_COOKIE, "hi")
     page = requests_client.get("/admin/quotas").get_data(as_text=True)
     assert "डेमो डेटा ·" in page and ">seed " not in page  # the demo's caps, set by the seed
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_a_wrong_address_in_a_browser_is_a_page_in_its_language_with_the_way_home(inventory_client, config):
+    """A mistyped or outdated link (an old bookmark, a cut-off SMS link) showed a browser the API's raw JSON error, in
+    no page, with no menu and no way on; scripts and the API keep the JSON."""
+    inventory_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="w", role="warehouse", depot="VNS"))
+    inventory_client.set_cookie(LANG_COOKIE, "hi")
+    response = inventory_client.get("/warehouse/stok", headers=BROWSER)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert '<html lang="hi">' in page and "<title>नहीं मिला · rawbank</title>" in page
+    assert "इस पते पर कुछ नहीं मिला" in page and 'href="http://127.0.0.1:8001/warehouse/stock"' in page
+    assert "मुख्य मेनू" in page  # the menu, to go on from here
+    for path, headers in (("/api/v1/nope", BROWSER), ("/warehouse/stok", {"Accept": "*/*"}), ("/warehouse/stok", {})):
+        answer = inventory_client.get(path, headers=headers)
+        assert answer.status_code == 404 and answer.json["error"]["code"] == "not_found", path
+
+
+def test_a_page_for_a_code_that_does_not_exist_says_where_to_look_not_which_api_to_call(apps, inventory_client,
+                                                                                       requests_client, config):
+    """A stale link to a stock card or a scheme told a clerk to 'register it first (POST /api/v1/materials)' or to
+    'see GET /api/v1/schemes': an API call, where a person needs the page to go to. The API keeps its words."""
+    inventory_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="w", role="warehouse", depot="VNS"))
+    requests_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="a", role="admin"))
+    for client in (inventory_client, requests_client):
+        client.set_cookie(LANG_COOKIE, "hi")
+    for client, path, words in ((inventory_client, "/warehouse/stock/YRN-NOPE", ("स्टॉक सूची", "सामान सूची और डिपो")),
+                                (requests_client, "/admin/schemes/NOPE", ("योजनाएँ",)),
+                                (requests_client, "/admin/claims?scheme=NOPE", ("योजनाएँ",))):
+        page = client.get(path).get_data(as_text=True)
+        said = re.search(r'<p class="notice error"[^>]*>(.*?)</p>|<div class="card narrow">.*?<p>(.*?)</p>', page, re.S)
+        message = next(group for group in said.groups() if group)
+        assert "/api/" not in message and all(word in message for word in words), (path, message)
+    api = inventory_client.get("/api/v1/stock/VNS/YRN-NOPE").json["error"]["message"]
+    assert "POST /api/v1/materials" in api
+
+
+def test_someone_not_logged_in_switches_the_language_on_a_sibling_services_page(inventory_client):
+    """The public availability page (no login: artisans check stock there) posted हिन्दी to the requests service;
+    a browser sends such a post with Origin: null and, logged out, there is no CSRF token, so the switch was refused
+    and the page stayed English. Its own service now takes the switch, for this browser only."""
+    page = inventory_client.get("/availability").get_data(as_text=True)
+    action = re.search(r'<form class="lang" method="post" action="([^"]+)"', page).group(1)
+    assert action.startswith(INVENTORY + "/"), action
+    path = action[len(INVENTORY):]
+    switched = inventory_client.post(path, data={"lang": "hi", "next": f"{INVENTORY}/availability"},
+                                     headers={"Origin": INVENTORY})
+    assert switched.status_code == 302 and switched.location == f"{INVENTORY}/availability"
+    assert f"{LANG_COOKIE}=hi" in "".join(switched.headers.getlist("Set-Cookie"))
+    assert 'lang="hi"' in inventory_client.get("/availability").get_data(as_text=True)
+    for headers in ({"Origin": "null"}, {"Origin": "https://evil.example"}, {}):  # as /lang: our origin only
+        refused = inventory_client.post(path, data={"lang": "en"}, headers=headers)
+        assert LANG_COOKIE not in "".join(refused.headers.getlist("Set-Cookie")), headers
