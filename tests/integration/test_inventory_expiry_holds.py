@@ -16,16 +16,7 @@ from tests.integration.test_inventory_concurrency import Killed
 from tests.integration.test_inventory_support import (check_invariants, inventory_api, outbox_types,  # noqa: F401
                                                       requisition, runtime)
 from tests.integration.test_requests_support import client, know_materials  # noqa: F401
-
-
-@pytest.fixture
-def api(inventory_api):
-    return inventory_api
-
-
-@pytest.fixture
-def handle(runtime, config):
-    return make_handler(runtime.db, config)
+from tests.integration.test_inventory_lots import api, handle  # noqa: F401  (fixtures)
 
 
 def receive(api, quantity, code, days=None, sku="YRN"):
