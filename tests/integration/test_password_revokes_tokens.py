@@ -13,6 +13,7 @@ from services import inventory, notifier, requests as requests_service
 from services.inventory import consumer as inventory_consumer
 from services.notifier import consumer as notifier_consumer
 from services.requests import users
+from services.requests.errors import BadLogin
 from shared import revocation
 from shared.auth import COOKIE, issue_token
 from shared.config import Config
@@ -80,10 +81,10 @@ def assert_works(client, service, token):
     assert page(client, service, token)[0] == 200, service
 
 
-def pending_events(db):
-    """The deny-list events the requests service has not published yet, in the order written."""
+def pending_events(db, name):
+    """The deny-list events about `name` the requests service has not published yet, in the order written."""
     return [decode_event(e) for doc in db[revocation.COLLECTION].find({"outbox.0": {"$exists": True}})
-            for e in doc["outbox"]]
+            for e in doc["outbox"] if e["payload"].get("subject") == name]
 
 
 def deliver(made, events):
@@ -152,12 +153,36 @@ def test_a_new_password_refuses_every_earlier_token_of_that_user_in_every_servic
     assert_works(requests_client, "requests", after)
     for service in HANDLERS:
         assert api(made[service][0], service, earlier).status_code == 200  # not heard of the change yet
-    deliver(made, pending_events(requests_db))
+    deliver(made, pending_events(requests_db, name))
     for service, (client, _) in made.items():
         assert_refused(client, service, earlier)
         assert_refused(client, service, before[-1])
         assert_works(client, service, after)
         assert_works(client, service, other)  # only that user's tokens
+
+
+def test_a_login_in_the_second_of_the_change_waits_for_the_next_and_works(apps):
+    """A token of the change's own second is refused (it may be from before the change), so a login then must not
+    hand one out: it waits for the next second. One that checked the old password meanwhile is refused."""
+    config, made = apps
+    requests_client, requests_db = made["requests"]
+    name = f"clerk-{uuid.uuid4().hex[:6]}"
+    users.add_user(requests_db, username=name, password="the old passphrase", role="admin")
+    for attempt in range(5):
+        checked_old = requests_db.users.find_one({"_id": name})  # what a login that verified the old password holds
+        users.set_password_from_cli(requests_db, username=name, password=f"new passphrase {attempt}")
+        checked_new = requests_db.users.find_one({"_id": name})  # what `authenticate` hands a login now
+        started = time.time()
+        first = revocation.subject_not_before(requests_db, name)
+        if started < first:
+            break
+    else:
+        pytest.fail("no login began in the second of the password change in five tries")
+    token = users.login_token(requests_db, checked_new, config)
+    assert time.time() >= first and issued(token) == first
+    assert api(requests_client, "requests", token).status_code == 200
+    with pytest.raises(BadLogin):
+        users.login_token(requests_db, checked_old, config)
 
 
 def test_replayed_duplicate_and_late_events_change_nothing(apps):
@@ -167,14 +192,14 @@ def test_replayed_duplicate_and_late_events_change_nothing(apps):
     name = f"clerk-{uuid.uuid4().hex[:6]}"
     users.add_user(requests_db, username=name, password="the first passphrase", role="admin")
     users.set_password_from_cli(requests_db, username=name, password="the second passphrase")
-    first = pending_events(requests_db)
+    first = pending_events(requests_db, name)
     time.sleep(1.05)  # the next change in a later second
     between = issue_token(config.jwt_secret, sub=name, role="admin")
     time.sleep(1.05)
     users.set_password_from_cli(requests_db, username=name, password="the third passphrase")
     changed = int(time.time())
-    second = [event for event in pending_events(requests_db) if event.event_id not in {e.event_id for e in first}]
-    assert len(first) == 1 and len(second) == 1 and first[0].type == second[0].type == "TokenRevoked"
+    second = [event for event in pending_events(requests_db, name) if event.event_id not in {e.event_id for e in first}]
+    assert first and second and {event.type for event in first + second} == {"TokenRevoked"}
     wait_until(lambda: time.time() >= changed + 1, timeout=3, message="the second after the change")
     later = issue_token(config.jwt_secret, sub=name, role="admin")
     deliver(made, second + first + second + first)
@@ -201,6 +226,10 @@ class Running:
         from shared.worker import Worker
         self.worker = Worker(self.runtime).start()
         return self
+
+    def joined(self) -> bool:
+        """Its consumer has its partitions: stopped now, it leaves its group cleanly, its offsets kept."""
+        return self.worker.consumer is not None and self.worker.consumer.ready.is_set()
 
     def stop(self) -> None:
         if self.worker is not None:
@@ -234,6 +263,8 @@ def test_the_change_outlives_restarts_and_reaches_services_that_were_down(broker
     earlier = log_in(running["requests"].client, name, "the old passphrase")[1]
     for service, one in running.items():
         assert_works(one.client, service, earlier)
+    for service, one in running.items():
+        wait_until(one.joined, 60, message=f"{service}'s consumer has its partitions")
     for one in running.values():  # rawbank stopped
         one.stop()
 
