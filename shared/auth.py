@@ -23,6 +23,8 @@ ROLES = ("admin", "warehouse", "artisan", "secretary")
 COOKIE = "rawbank_token"  # set by the requests service's login page; read by every service on the host
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+#: the longest `rawbank token --ttl`: a token that outlives a year is a password nobody rotates
+MAX_TOKEN_TTL = 365 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -34,16 +36,18 @@ class Principal:
     cooperative: str | None = None
     token_id: str | None = None  # what logout revokes: the `jti` claim, else a hash of the token
     expires: int | None = None  # the token's `exp`
+    issued: int | None = None  # the token's `iat`: a new password refuses its user's tokens issued before it
 
 
 def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = None,
-                depot: str | None = None, ttl_seconds: int = 3600, cooperative: str | None = None) -> str:
-    """Sign an access token with the contract's claims."""
+                depot: str | None = None, ttl_seconds: int = 3600, cooperative: str | None = None,
+                issued_at: int | None = None) -> str:
+    """Sign an access token with the contract's claims, issued now (or at `issued_at`, whole seconds)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if role == "artisan" and not artisan_id:
         raise ValueError("an artisan token needs artisan_id")
-    now = int(time.time())
+    now = int(time.time()) if issued_at is None else issued_at
     claims = {"sub": sub, "role": role, "iat": now, "exp": now + ttl_seconds, "jti": uuid.uuid4().hex}
     if artisan_id:
         claims["artisan_id"] = artisan_id
@@ -67,7 +71,7 @@ def _verified(secret: str, token: str) -> Principal:
     """A token's checked claims, remembered: a token string never changes meaning.
 
     Only successes are remembered (a failure raises). What can change, the time and whether the
-    token was revoked, is checked again at every use: `decode_token` checks the expiry and
+    token (or its user's tokens) was revoked, is checked again at every use: `decode_token` checks the expiry and
     `current_principal` the deny-list, so a cached token still stops working when either says so.
     """
     try:
@@ -78,8 +82,10 @@ def _verified(secret: str, token: str) -> Principal:
     if claims["role"] not in ROLES:
         raise TokenInvalid()
     token_id = str(claims.get("jti") or hashlib.sha256(token.encode()).hexdigest())
+    issued = claims.get("iat")
     return Principal(str(claims["sub"]), claims["role"], claims.get("artisan_id"), claims.get("depot"),
-                     claims.get("cooperative"), token_id, int(claims["exp"]))
+                     claims.get("cooperative"), token_id, int(claims["exp"]),
+                     int(issued) if isinstance(issued, (int, float)) else None)
 
 
 def csrf_token(secret: str, token: str) -> str:
@@ -90,12 +96,13 @@ def csrf_token(secret: str, token: str) -> str:
 def current_principal() -> Principal:
     """The caller, from the Authorization header or else the login cookie; Unauthenticated if absent or invalid.
 
-    A token revoked by a logout is invalid. A write authenticated by the cookie must also carry
-    the login's CSRF token (header or form field).
+    A token revoked by a logout, or issued before its user's password changed, is invalid. A write
+    authenticated by the cookie must also carry the login's CSRF token (header or form field).
     """
     if "principal" not in g:
         principal = _from_request()
-        if revocation.is_revoked(current_app.extensions["rawbank"].db, principal.token_id):
+        if revocation.is_revoked(current_app.extensions["rawbank"].db, principal.token_id, principal.sub,
+                                 principal.issued):
             raise TokenInvalid()
         g.principal = principal
     return g.principal

@@ -5,7 +5,7 @@ import os
 import sys
 
 from shared import local_cli
-from shared.auth import ROLES
+from shared.auth import MAX_TOKEN_TTL, ROLES
 from shared.cli_parser import Parser
 from shared.config import EMBEDDED_JWT_SECRET, Config, environment_variables
 from shared.console import refuse, tell
@@ -22,7 +22,6 @@ TOKEN_BUILT_IN_SECRET = N_("rawbank token: no token secret was found in {path} a
                            "--memory` accepts. Run this where rawbank keeps its data (or pass --data-dir DIR), or set "
                            "RAWBANK_JWT_SECRET to the services' secret.")
 STOPPED = N_("rawbank: stopped by Ctrl-C before it finished.")
-MAX_TOKEN_TTL = 365 * 24 * 3600  # a token that outlives a year is a password nobody rotates
 USER_WHERE = N_("{command}: set MONGO_URI to the {service} service's MongoDB, or run it where rawbank keeps its "
                 "data on one machine (./var, --data-dir; start rawbank there once first).")
 PASSWORDS_DIFFER = N_("{command}: the two passwords differ; run it again and type the same one twice.")
@@ -221,7 +220,8 @@ def _user(args, config: Config) -> int:
         runtime = Runtime(spec, config)  # the store is free (or MongoDB answers) before anyone types a password
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password(command)
         if args.user_command == "password":
-            print(spec.set_password(runtime.db, username=args.username, password=password))
+            print(spec.set_password(runtime.db, username=args.username, password=password,
+                                    token_ttl=config.jwt_ttl_seconds))
         else:
             print(spec.add_user(runtime.db, username=args.username, role=args.role, password=password,
                                 artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative))

@@ -515,11 +515,23 @@ class PaymentRecorded(AccountUpdated):
 
 
 class TokenRevoked(Payload):
-    """A login token revoked before it expires (logout): every service refuses it until expires_at."""
+    """A login token revoked (logout), or with `subject` every token of that user issued before `issued_before`.
+
+    Every service refuses them until expires_at. A subject's revocation comes from a new password: its
+    token_id is `sub:<subject>`, issued_before a whole second, expires_at when the last token from before
+    may expire.
+    """
 
     KEY = "{token_id}"
     token_id = _text(required=True)
     expires_at = f.AwareDateTime(required=True)
+    subject = _text(load_default=None, allow_none=True)
+    issued_before = f.AwareDateTime(load_default=None, allow_none=True)
+
+    @ma.validates_schema
+    def _whose_tokens(self, data, **kwargs):
+        if (data.get("subject") is None) != (data.get("issued_before") is None):
+            raise ma.ValidationError("a subject and issued_before come together", "issued_before")
 
 
 INVENTORY_EVENTS = (

@@ -61,7 +61,7 @@ class ServiceSpec:
     links: dict = field(default_factory=dict)  # name -> API path the `rawbank dev` banner points to, e.g. "events"
     reconcile: Reconciliation | None = None  # its facts, checks and counts for `rawbank reconcile`
     add_user: Callable | None = None  # (db, **fields) -> text: `rawbank user add` in the service keeping logins
-    set_password: Callable | None = None  # (db, username=, password=) -> text: `rawbank user password`, the same
+    set_password: Callable | None = None  # (db, username=, password=, token_ttl=) -> text: `rawbank user password`
     commands: tuple[Command, ...] = ()  # more `rawbank` commands of its own
     http_threads: int = 8  # threads of the one gunicorn worker of the single-machine runtime
 

@@ -41,21 +41,33 @@ def _iter_documents(self, filter):
 def _plainly_matches(filter, doc) -> bool:
     """filter_applies, without mongomock's generic matcher when every condition is a plain equality
     (a top-level field equal to a string or an integer) and the document holds a value of the same type
-    in each: then MongoDB's equality is Python's (a stock write's {"_id": ..., "version": 3}).
-    A missing field, a list, another type or any other condition is mongomock's to decide."""
+    in each, or `$in` a list of strings and integers and the document holds a string or an integer there:
+    then MongoDB's equality is Python's (a stock write's {"_id": ..., "version": 3}; the deny-list's
+    {"_id": {"$in": [token id, subject]}} at every request). A missing field, a list, another type or any
+    other condition is mongomock's to decide."""
     if type(filter) is dict:
         for field, wanted in filter.items():
             kind = type(wanted)
-            if (kind is not str and kind is not int) or type(field) is not str or "." in field or field[:1] == "$":
+            if type(field) is not str or "." in field or field[:1] == "$":
                 break
             held = doc.get(field, _MISSING)
-            if type(held) is not kind:
+            if kind is dict:
+                among = wanted.get("$in") if len(wanted) == 1 else None
+                if type(among) is not list or type(held) not in _PLAIN or any(type(one) not in _PLAIN for one in among):
+                    break
+                if held not in among:
+                    return False
+                continue
+            if (kind is not str and kind is not int) or type(held) is not kind:
                 break
             if held != wanted:
                 return False
         else:
             return True
     return filter_applies(filter, doc)
+
+
+_PLAIN = (str, int)  # exactly these types (not bool): equal in MongoDB when equal in Python
 
 
 _MISSING = object()

@@ -106,7 +106,7 @@ def cooperative_changed(reservations: Reservations, data: dict, cid: str) -> Non
 
 
 def token_revoked(reservations: Reservations, data: dict, cid: str) -> None:
-    """Refuse a logged-out token here too, until it would have expired (the deny-list)."""
+    """Refuse a logged-out token, or a user's tokens from before a new password, here too (the deny-list)."""
     revocation.remember(reservations.db, data)
 
 

@@ -47,7 +47,7 @@ def alert_if_short(db, config, event: Event) -> None:
 
 
 def forget_token(db, config, event: Event) -> None:
-    """Refuse a logged-out token here too, until it would have expired (the deny-list)."""
+    """Refuse a logged-out token, or a user's tokens from before a new password, here too (the deny-list)."""
     revocation.remember(db, event.data)
 
 

@@ -9,7 +9,7 @@ from services.requests import artisans, domain, login_throttle, quotas, settings
 from services.requests.schemas import (ArtisanOutSchema, ArtisanQuery, ArtisanSchema, ArtisanUpdateSchema,
                                        AutoApproveSchema, HistoryQuery, LoginSchema, QuotaChangeSchema, QuotaQuery,
                                        QuotaSchema, TokenSchema, UsageQuery, UsageSchema)
-from shared.auth import current_principal, issue_token, require_role
+from shared.auth import current_principal, require_role
 from shared.errors import Invalid
 from shared.i18n import F_
 from shared.web import Blueprint, client_address, db, request_id
@@ -24,9 +24,7 @@ def login(body):
     """Exchange a username and password for a short-lived access token."""
     user = login_throttle.authenticate(db(), body["username"], body["password"], client_address())
     config = current_app.config["RAWBANK"]
-    token = issue_token(config.jwt_secret, sub=user["_id"], role=user["role"],
-                        artisan_id=user.get("artisan_id"), depot=user.get("depot"),
-                        cooperative=user.get("cooperative"), ttl_seconds=config.jwt_ttl_seconds)
+    token = users.login_token(db(), user, config)
     return {"access_token": token, "token_type": "Bearer", "expires_in": config.jwt_ttl_seconds,
             "role": user["role"]}
 

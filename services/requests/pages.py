@@ -10,7 +10,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.requests import artisans, domain, login_throttle, materials, quotas, requisitions, settings, users, words
 from shared import names
-from shared.auth import COOKIE, current_principal, decode_token, issue_token
+from shared.auth import COOKIE, current_principal, decode_token
 from shared.errors import CsrfFailed, Error
 from shared.i18n import LANG_COOKIE, LANGUAGES
 from shared.pages import as_typed, home_url, labels, number, page, person, safe_next, same_site_post, url_of
@@ -45,19 +45,17 @@ def login():
                 raise CsrfFailed()
             user = login_throttle.authenticate(db(), request.form.get("username", "").strip(),
                                                request.form.get("password", ""), client_address())
+            token = users.login_token(db(), user, current_app.config["RAWBANK"])
         except Error as exc:
             error = exc.describe_on_page()
         else:
-            return _logged_in(user, next_url)
+            return _logged_in(user, token, next_url)
     return render_template("requests/login.html", error=error, next_url=next_url,
                            username=request.form.get("username", "")), 401 if error else 200
 
 
-def _logged_in(user: dict, next_url: str):
+def _logged_in(user: dict, token: str, next_url: str):
     config = current_app.config["RAWBANK"]
-    token = issue_token(config.jwt_secret, sub=user["_id"], role=user["role"], artisan_id=user.get("artisan_id"),
-                        depot=user.get("depot"), cooperative=user.get("cooperative"),
-                        ttl_seconds=config.jwt_ttl_seconds)
     response = redirect(safe_next(next_url, home_url(user["role"])))
     _cookie(response, COOKIE, token, config.jwt_ttl_seconds)
     lang = user.get("language") or request.cookies.get(LANG_COOKIE)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -9,7 +10,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.requests.errors import BadLogin
 from shared import revocation
-from shared.auth import ROLES, Principal
+from shared.auth import MAX_TOKEN_TTL, ROLES, Principal, issue_token
 from shared.config import SettingError
 from shared.console import both
 from shared.errors import AlreadyExists
@@ -35,7 +36,8 @@ NO_SUCH_COOPERATIVE = N_("no cooperative {cooperative} is registered; register i
 MAX_USERNAME, MAX_PASSWORD = 100, 200
 ADDED = N_("added {role} user {username}")
 NO_SUCH_USER = N_("no user named {username}; `rawbank user add` adds one")
-PASSWORD_SET = N_("{username} has a new password; the old one no longer logs in")
+PASSWORD_SET = N_("{username} has a new password; the old one no longer logs in, and every login they had before "
+                  "now ends on every service")
 
 
 @functools.cache
@@ -96,13 +98,55 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
     return both(*in_both(ADDED, role=role, username=username))
 
 
-def set_password_from_cli(db, *, username: str, password: str) -> str:
-    """`rawbank user password`: give an existing user a new password (a demo user's, a forgotten one); return what
-    to print (English, then Hindi), raise SettingError otherwise."""
+def set_password_from_cli(db, *, username: str, password: str, token_ttl: int = 3600) -> str:
+    """`rawbank user password`: give an existing user a new password (a demo user's, a forgotten one) and end
+    every login they had; return what to print (English, then Hindi), raise SettingError otherwise."""
     _check_password(password)
-    if db.users.update_one({"_id": username}, {"$set": {"password_hash": _hasher.hash(password)}}).matched_count == 0:
+    password_hash = _hasher.hash(password)  # slow on purpose: before any write, so the writes follow at once
+    if db.users.find_one({"_id": username}, {"_id": 1}) is None:
         raise SettingError.said(NO_SUCH_USER, username=repr(username))
+    change_password(db, username, password_hash, token_ttl=token_ttl)
     return both(*in_both(PASSWORD_SET, username=username))
+
+
+def change_password(db, username: str, password_hash: str, *, token_ttl: int,
+                    correlation_id: str | None = None) -> None:
+    """Store a new password and refuse, on every service, every token the user was issued before it.
+
+    The tokens are revoked first: a crash in between leaves the old password with no login alive, and
+    running the command again finishes it. Should the password's write end in a later second than the
+    revocation's, a login that checked the old password meanwhile (`login_token`) got a token of that
+    second: revoked again, up to the second the password was stored in.
+    """
+    keep = max(token_ttl, MAX_TOKEN_TTL)  # tokens from before may live this long (`rawbank token --ttl`)
+    first = revocation.revoke_subject(db, username, time.time(), keep, source="requests",
+                                      correlation_id=correlation_id)
+    db.users.update_one({"_id": username}, {"$set": {"password_hash": password_hash}})
+    stored = time.time()
+    if stored >= first:
+        revocation.revoke_subject(db, username, stored, keep, source="requests", correlation_id=correlation_id)
+
+
+def login_token(db, user: dict, config) -> str:
+    """The token of a login `authenticate` let through: issued no earlier than the user's tokens are accepted.
+
+    Right after a new password, in the second it was stored in, the login waits for the next second (at most
+    one): a token of that second would be refused with the ones from before the change. It is refused
+    (BadLogin) if the password it checked was changed meanwhile.
+    """
+    now = time.time()  # before the look-up: a change this login does not see is later than this second
+    first = revocation.subject_not_before(db, user["_id"])
+    issued = int(now)
+    if now < first <= now + 1:  # the change's own second (a clock ahead of ours further on: not waited for)
+        while time.time() < first:  # an `iat` ahead of the clock is refused: wait until it is not
+            time.sleep(max(first - time.time(), 0.001))
+        issued = first
+    stored = db.users.find_one({"_id": user["_id"]}, {"password_hash": 1})
+    if stored is None or stored.get("password_hash") != user.get("password_hash"):
+        raise BadLogin()
+    return issue_token(config.jwt_secret, sub=user["_id"], role=user["role"], artisan_id=user.get("artisan_id"),
+                       depot=user.get("depot"), cooperative=user.get("cooperative"),
+                       ttl_seconds=config.jwt_ttl_seconds, issued_at=issued)
 
 
 def _check_password(password: str) -> None:

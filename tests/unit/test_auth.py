@@ -52,3 +52,25 @@ def test_a_remembered_token_is_not_valid_under_another_secret():
     decode_token(SECRET, token)
     with pytest.raises(TokenInvalid):
         decode_token("y" * 40, token)
+
+
+def test_a_new_password_refuses_its_users_tokens_up_to_the_end_of_its_second():
+    """iat is whole seconds: a token of the change's own second may be from before it, so it is refused too; the
+    first second after passes (a login waits for it, services/requests/users.login_token)."""
+    from datetime import datetime, timezone
+
+    from shared import revocation
+    from shared.mongo import connect
+    assert [revocation.not_before(at) for at in (100.0, 100.999, 101.0)] == [101, 101, 102]
+    db = connect("mongomock://auth")["rawbank_test"]
+    first = revocation.revoke_subject(db, "asha", 1_000.4, 3600, source="test")
+    [entry] = db[revocation.COLLECTION].find()
+    assert (first, entry["_id"], entry["not_before"]) == (1_001, "sub:asha", 1_001)
+    assert entry["until"].replace(tzinfo=timezone.utc) == datetime.fromtimestamp(1_001 + 3600, timezone.utc)
+    assert [revocation.is_revoked(db, "t1", "asha", issued) for issued in (None, 999, 1_000, 1_001, 1_002)] == \
+        [True, True, True, False, False]
+    assert not revocation.is_revoked(db, "t1", "ravi", 1_000)  # only that user's tokens
+    revocation.revoke_subject(db, "asha", 900.0, 3600, source="test")  # an earlier change, written late
+    assert revocation.subject_not_before(db, "asha") == 1_001 and revocation.subject_not_before(db, "ravi") == 0
+    revocation.revoke(db, "t2", datetime.fromtimestamp(5_000, timezone.utc), source="test")  # a logout
+    assert revocation.is_revoked(db, "t2", "asha", 2_000) and revocation.is_revoked(db, "t2")

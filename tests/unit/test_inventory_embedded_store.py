@@ -42,7 +42,12 @@ def both(collection, query):
 @pytest.mark.parametrize("query", [
     {"_id": "a"}, {"_id": "a", "n": 1}, {"_id": "a", "n": 2}, {"_id": "nope"}, {"_id": 7}, {"_id": 7.0},
     {"_id": 7.5}, {"_id": {"k": 1}}, {"_id": {"$in": ["a", 7]}}, {"_id": "a", "tags": "x"},
-    {"_id": "a", "$or": [{"n": 1}, {"n": 9}]}, {"n": {"$gt": 1}}, {}])
+    {"_id": "a", "$or": [{"n": 1}, {"n": 9}]}, {"n": {"$gt": 1}}, {},
+    # `$in` plain values, decided without mongomock's matcher where the document holds a string or an integer
+    {"_id": {"$in": ["a", 7]}, "n": {"$in": [1, 3]}}, {"_id": {"$in": ["a", 7]}, "n": {"$in": ["1", "2"]}},
+    {"_id": {"$in": ["a", 7, 7.5]}}, {"_id": {"$in": [7]}, "n": {"$in": [True, 2]}},
+    {"_id": {"$in": ["a"]}, "tags": {"$in": ["x"]}}, {"_id": {"$in": ["a"]}, "gone": {"$in": [None, 1]}},
+    {"_id": {"$in": ["a", 7]}, "n": {"$in": [], "$ne": 1}}, {"_id": {"$in": ["a", 7]}, "n": {"$nin": [1]}}])
 def test_lookup_by_id_gives_what_the_scan_gives(items, query):
     collection, _ = items
     fast, slow = both(collection, query)

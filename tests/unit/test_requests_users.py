@@ -195,8 +195,9 @@ def test_a_users_password_is_changed_and_the_old_one_logs_in_no_more(db):
     admin's admin123, printed in the README, and a forgotten password locked its user out for good."""
     users.add_user(db, username="admin", password="admin123", role="admin")
     said = users.set_password_from_cli(db, username="admin", password="a depot's own passphrase")
-    assert said == ("admin has a new password; the old one no longer logs in\n"
-                    "  admin का पासवर्ड बदल गया; पुराने पासवर्ड से अब लॉग इन नहीं होगा")
+    assert said == ("admin has a new password; the old one no longer logs in, and every login they had before now "
+                    "ends on every service\n  admin का पासवर्ड बदल गया; पुराने पासवर्ड से अब लॉग इन नहीं होगा, "
+                    "और पहले के उनके सभी लॉग इन अब हर सेवा पर समाप्त हो गए हैं")
     assert users.authenticate(db, "admin", "a depot's own passphrase")["role"] == "admin"
     with pytest.raises(BadLogin):
         users.authenticate(db, "admin", "admin123")
@@ -207,6 +208,7 @@ def test_a_users_password_is_changed_and_the_old_one_logs_in_no_more(db):
         users.set_password_from_cli(db, username="nobody", password="long enough")
     assert "rawbank user add" in refused.value.hi
     assert db.users.count_documents({}) == 1
+    assert db.revoked_tokens.distinct("_id") == ["sub:admin"]  # nobody's tokens revoked, no event for them
 
 
 def test_the_password_command_on_a_data_directory(monkeypatch, capsys, tmp_path):
@@ -224,7 +226,8 @@ def test_the_password_command_on_a_data_directory(monkeypatch, capsys, tmp_path)
     monkeypatch.setattr("sys.stdin", io.StringIO("a depot's own passphrase\n"))
     assert main(["user", "password", "admin", "--password-stdin"]) == 0
     english, hindi = capsys.readouterr().out.splitlines()
-    assert english == "admin has a new password; the old one no longer logs in" and "पासवर्ड बदल गया" in hindi
+    assert english == ("admin has a new password; the old one no longer logs in, and every login they had before now "
+                       "ends on every service") and "पासवर्ड बदल गया" in hindi
     monkeypatch.setattr("sys.stdin", io.StringIO("a depot's own passphrase\n"))
     assert main(["user", "password", "asha", "--password-stdin"]) == 2
     english, hindi = capsys.readouterr().err.splitlines()
