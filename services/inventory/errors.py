@@ -210,8 +210,9 @@ class CountStatus(_SaysStatus, Conflict):
     code = "count_status"
     message = N_("Stock count {count} is '{status}' now, so '{action}' is not possible.")
     STATUSES = {"open": N_("Counting"), "submitted": N_("Waiting for approval"), "approving": N_("Being approved"),
-                "approved": N_("Approved")}
-    ACTIONS = {"count": N_("counting"), "submit": N_("submitting"), "approve": N_("approving")}
+                "approved": N_("Approved"), "cancelled": N_("Cancelled")}
+    ACTIONS = {"count": N_("counting"), "submit": N_("submitting"), "approve": N_("approving"),
+               "cancel": N_("cancelling")}
 
 
 class CountApproved(Conflict):
