@@ -9,7 +9,7 @@ import uuid
 import jwt
 import pytest
 
-from services import inventory, notifier, requests as requests_service
+from services import requests as requests_service
 from services.inventory import consumer as inventory_consumer
 from services.notifier import consumer as notifier_consumer
 from services.requests import users
@@ -20,23 +20,13 @@ from shared.config import Config
 from shared.envelope import decode_event
 from shared.runtime import Runtime
 from tests.conftest import wait_until
+from tests.integration.test_tokens import PACKAGES, PROTECTED, apps  # noqa: F401  (apps: the three services)
 
-PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}
-PROTECTED = {"inventory": "/api/v1/stock", "requests": "/api/v1/requisitions", "notifier": "/api/v1/alerts"}
 PAGES = {"inventory": "/warehouse/stock", "requests": "/admin/quotas", "notifier": "/admin/alerts"}
 HANDLERS = {"inventory": inventory_consumer.make_handler, "notifier": notifier_consumer.make_handler}
 REFUSED = {"en": "Your login token is invalid or has expired; log in again.",
            "hi": "आपका लॉग इन सही नहीं है या उसकी अवधि समाप्त हो गई है; फिर से लॉग इन करें।"}
 
-
-@pytest.fixture(scope="module")
-def apps():
-    config = Config.from_env({})
-    made = {}
-    for name, package in PACKAGES.items():
-        runtime = Runtime(package.spec(), config)
-        made[name] = package.create_app(config, runtime).test_client(), runtime.db
-    return config, made
 
 
 def log_in(client, username, password):
