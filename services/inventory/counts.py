@@ -139,12 +139,11 @@ def cancel(db, count_id: str, *, by: str, reason: str, correlation_id=None) -> d
                          "cancel_reason": reason},
                 "$push": {"outbox": new_event("StockCountCancelled", count_id, payload, source=SOURCE,
                                               correlation_id=correlation_id).to_dict()}}
-    if get(db, count_id)["status"] != count_rules.CANCELLED:
-        try:
-            _write(db, count_id, change)
-        except errors.CountStatus:
-            if get(db, count_id)["status"] != count_rules.CANCELLED:  # cancelled meanwhile: the same answer
-                raise
+    try:
+        _write(db, count_id, change)
+    except errors.CountStatus:
+        if get(db, count_id)["status"] != count_rules.CANCELLED:  # cancelled already: the same answer
+            raise
     return view(get(db, count_id))
 
 

@@ -203,22 +203,30 @@ def _reversal(account: dict, payment_id: str) -> dict | None:
     return next((e for e in account["entries"] if e["id"] == f"reversal:{payment_id}"), None)
 
 
+def _reversals(entries: list[dict]) -> dict[str, dict]:
+    """payment id -> the entry that took that payment back."""
+    return {e["payment_id"]: e for e in entries if e["type"] == "payment_reversal"}
+
+
+def _reversed(reversal: dict | None) -> dict:
+    """What a payment says of the reversal that took it back (nothing if none did)."""
+    return {} if reversal is None else {"reversed": True, "reason": reversal["reason"], "reversed_by": reversal["by"],
+                                        "reversed_at": reversal["at"]}
+
+
 def _payment_view(entry: dict, account: dict, reversal: dict | None = None) -> dict:
     """A payment as the API shows it; `reversal`: the entry that took it back (then `reversed`, `reason`)."""
-    view = {"payment_id": entry["id"], "requisition_id": entry["requisition_id"], "amount": -entry["amount"],
+    return {"payment_id": entry["id"], "requisition_id": entry["requisition_id"], "amount": -entry["amount"],
             "method": entry["method"], "reference": entry["reference"], "by": entry["by"], "at": entry["at"],
-            "paid": account["paid"].get(entry["requisition_id"], 0), "balance_due": account["balance"]}
-    if reversal is not None:
-        view.update(reversed=True, reason=reversal["reason"], reversed_by=reversal["by"], reversed_at=reversal["at"])
-    return view
+            "paid": account["paid"].get(entry["requisition_id"], 0), "balance_due": account["balance"],
+            **_reversed(reversal)}
 
 
 def payments_of(account: dict, rid: str | None = None) -> list[dict]:
     """The payments (of one requisition, or all), each with `amount` positive and, if reversed, the reversal's
     `reason`, `reversed_by` and `reversed_at`."""
-    reversals = {e["payment_id"]: e for e in account["entries"] if e["type"] == "payment_reversal"}
-    return [{**e, "amount": -e["amount"], **({"reversed": True, "reason": r["reason"], "reversed_by": r["by"],
-                                              "reversed_at": r["at"]} if (r := reversals.get(e["id"])) else {})}
+    reversals = _reversals(account["entries"])
+    return [{**e, "amount": -e["amount"], **_reversed(reversals.get(e["id"]))}
             for e in account["entries"] if e["type"] == "payment" and rid in (None, e["requisition_id"])]
 
 
@@ -236,7 +244,13 @@ def view(db, artisan: dict, now: datetime) -> dict:
     return {"artisan_id": artisan["_id"], "balance_due": account["balance"],
             "overdue": pricing.overdue(open_dues, day_of(now)), "open_dues": open_dues, **terms,
             "credit_source": terms["source"],
-            "entries": sorted(account["entries"], key=lambda e: e["at"], reverse=True)}
+            "entries": sorted(_marked(account["entries"]), key=lambda e: e["at"], reverse=True)}
+
+
+def _marked(entries: list[dict]) -> list[dict]:
+    """The entries, a payment taken back marked `reversed` (the account page says so beside it)."""
+    reversals = _reversals(entries)
+    return [{**e, "reversed": True} if e["type"] == "payment" and e["id"] in reversals else e for e in entries]
 
 
 MAX_LISTED = 5000  # accounts sorted by what is owed, for the accounts page to show a page at a time
