@@ -235,3 +235,39 @@ def test_a_dispatch_that_dies_between_lines_is_finished_by_its_replay_once(api, 
     check_invariants(runtime.db)
     assert clean(runtime.db) == []
 
+
+
+def stock_alerts(notifier):
+    return [(a["kind"], a["status"], a["count"]) for a in notifier.alerts.find({}, sort=[("first_seen", 1)])]
+
+
+@pytest.mark.parametrize("fresh, level, event, kind", [
+    ("3", "low", "StockLow", "low_stock"),  # 3 kg left usable, reorder level 5 kg
+    (None, "depleted", "StockDepleted", "stock_out"),  # nothing usable left
+])
+def test_a_lot_expiring_raises_the_level_crossing_once_and_admins_are_alerted(
+        api, runtime, monkeypatch, config, fresh, level, event, kind):
+    receive(api, "8", "E1", days=3)
+    if fresh:
+        receive(api, fresh, "FRESH")
+    assert runtime.db.stock.find_one({"_id": "VNS/YRN"})["level"] == "ok"
+    later(monkeypatch, 3)
+    watch.step(runtime.db)  # the expiry alone: no movement
+    doc = runtime.db.stock.find_one({"_id": "VNS/YRN"})
+    assert (doc["level"], [e["type"] for e in doc["outbox"]].count(event)) == (level, 1)
+    assert [s["sku"] for s in api("GET", "/stock?depot=VNS&below_reorder=true")] == ["YRN"]
+    watch.step(runtime.db)
+    gone = {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": "-1", "reason": "expired", "lot": "E1"}
+    api("POST", "/movements", gone, status=201)  # the next write: the level did not move again
+    outbox = [decode_event(e) for e in runtime.db.stock.find_one({"_id": "VNS/YRN"})["outbox"]]
+    crossings = [e for e in outbox if e.type in ("StockLow", "StockDepleted", "StockReplenished")]
+    assert [(e.type, e.data["available"]) for e in crossings] == [(event, int(fresh or 0) * 1_000)]
+    notifier = connect("mongomock://x")[f"notifier_expiry_{level}"]
+    for each in outbox + outbox:  # delivered twice
+        notifier_handlers.apply(notifier, config, each)
+    assert (kind, "open", 1) in stock_alerts(notifier)
+    alert = notifier.alerts.find_one({"kind": kind})
+    english, hindi = (texts.alert(alert, {}, {}, lang) for lang in ("en", "hi"))
+    assert "YRN" in str(english) and english != hindi
+    check_invariants(runtime.db)
+    assert clean(runtime.db) == []
