@@ -68,7 +68,7 @@ class Reservations:
         return leased(self.db, rid, f"{self.owner}-{uuid.uuid4().hex[:8]}", self.lease_seconds,
                       wait=self.wait_seconds if wait else 0)
 
-    def _record(self, req: dict, status: str) -> bool:
+    def _record(self, req: dict, status: str, **fields) -> bool:
         """Store a new requisition document; False if one is already there."""
         lines = [{"sku": sku, "quantity": q} for sku, q in domain.merge_lines(req["lines"])]
         try:
@@ -76,7 +76,7 @@ class Reservations:
                 "_id": req["requisition_id"], "depot": req["depot"], "artisan_id": req.get("artisan_id"),
                 "cooperative": req.get("cooperative"), "shares": _shares(req),  # for the hand-over slip
                 "lines": lines, "status": status, "held": [], "by": req.get("by") or ACTOR,
-                "created_at": utcnow(), "updated_at": utcnow(), "outbox": []})
+                "created_at": utcnow(), "updated_at": utcnow(), "outbox": [], **fields})
         except DuplicateKeyError:
             return False
         return True
@@ -84,7 +84,7 @@ class Reservations:
     def approve(self, req: dict, correlation_id: str | None = None) -> str | None:
         """Hold every line or waitlist the requisition; a repeat changes nothing."""
         check_id(req["requisition_id"])
-        self._record(req, RESERVING)
+        self._record(req, RESERVING, ticket=waitlist.ticket(self.db, req["depot"]))  # a repeat wastes a number
         return self.drive(req["requisition_id"], correlation_id)
 
     def drive(self, rid: str, correlation_id=None, *, from_waitlist: bool = False) -> str | None:
@@ -158,8 +158,9 @@ class Reservations:
         doc["status"] = HELD
 
     def give_way(self, rid: str, correlation_id: str | None = None) -> str | None:
-        """A held requisition whose holds a lot's expiry uncovered gives them back and waits again at the end of
-        the depot's queue (StockWaitlisted, reason lot_expired); a crash part way is finished by the next call."""
+        """A held requisition whose holds a lot's expiry uncovered gives them back and waits again (StockWaitlisted,
+        reason lot_expired) in the place it first waited in, or its approval's (`waitlist.place_again`): ahead of
+        those approved after it. A crash part way is finished by the next call, in the same place."""
         with self._lease(rid) as doc:
             if doc is None or doc["status"] != HELD:
                 return doc and doc["status"]
@@ -167,7 +168,7 @@ class Reservations:
                 self.db.reservations.update_one({"_id": rid, "lease.owner": doc["lease"]["owner"]},
                                                 {"$set": {"giving_way": True, "lost_hold": True}})
             self._release_all(doc, correlation_id)
-            seq = waitlist.join(self.db, doc["depot"])
+            seq = waitlist.join(self.db, doc["depot"], waitlist.place_again(doc))
             return self._finish(doc, WAITLISTED, "StockWaitlisted", correlation_id, queue_seq=seq,
                                 position=waitlist.position(self.db, doc["depot"], seq), waitlisted_at=utcnow(),
                                 reason=LOT_EXPIRED, unset=("giving_way",))
