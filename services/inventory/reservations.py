@@ -68,7 +68,7 @@ class Reservations:
         return leased(self.db, rid, f"{self.owner}-{uuid.uuid4().hex[:8]}", self.lease_seconds,
                       wait=self.wait_seconds if wait else 0)
 
-    def _record(self, req: dict, status: str, **fields) -> bool:
+    def _record(self, req: dict, status: str) -> bool:
         """Store a new requisition document; False if one is already there."""
         lines = [{"sku": sku, "quantity": q} for sku, q in domain.merge_lines(req["lines"])]
         try:
@@ -76,7 +76,7 @@ class Reservations:
                 "_id": req["requisition_id"], "depot": req["depot"], "artisan_id": req.get("artisan_id"),
                 "cooperative": req.get("cooperative"), "shares": _shares(req),  # for the hand-over slip
                 "lines": lines, "status": status, "held": [], "by": req.get("by") or ACTOR,
-                "created_at": utcnow(), "updated_at": utcnow(), "outbox": [], **fields})
+                "created_at": utcnow(), "updated_at": utcnow(), "outbox": []})
         except DuplicateKeyError:
             return False
         return True
@@ -84,7 +84,7 @@ class Reservations:
     def approve(self, req: dict, correlation_id: str | None = None) -> str | None:
         """Hold every line or waitlist the requisition; a repeat changes nothing."""
         check_id(req["requisition_id"])
-        self._record(req, RESERVING, ticket=waitlist.ticket(self.db, req["depot"]))  # a repeat wastes a number
+        self._record(req, RESERVING)
         return self.drive(req["requisition_id"], correlation_id)
 
     def drive(self, rid: str, correlation_id=None, *, from_waitlist: bool = False) -> str | None:
@@ -106,7 +106,8 @@ class Reservations:
             except domain.InsufficientStock:
                 self._release_all(doc, correlation_id)
                 return self._waitlist(doc, correlation_id)
-            return self._finish(doc, HELD, "StockReserved", correlation_id, waitlisted_at=None)
+            place = {} if doc.get("queue_seq") else {"ticket": waitlist.ticket(self.db, doc["depot"])}
+            return self._finish(doc, HELD, "StockReserved", correlation_id, waitlisted_at=None, **place)
 
     def cancel(self, req: dict, correlation_id: str | None = None) -> str | None:
         """Release whatever is held; a cancel that comes first leaves a tombstone."""

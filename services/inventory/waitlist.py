@@ -37,8 +37,8 @@ def join(db, depot: str, place: int | None = None) -> int:
 
 
 def ticket(db, depot: str) -> int:
-    """A place number taken when a requisition is approved, waiting or not: behind every place taken before
-    and ahead of every one taken after, it is the place the approval gives it if it must wait later."""
+    """A place number taken by a requisition held at its approval without waiting: behind every place taken
+    before and ahead of every one taken after, it is the place its approval gives it if it must wait later."""
     doc = db.counters.find_one_and_update({"_id": f"waitlist/{depot}"}, {"$inc": {"seq": 1}},
                                           upsert=True, return_document=ReturnDocument.AFTER)
     return doc["seq"]
@@ -46,7 +46,7 @@ def ticket(db, depot: str) -> int:
 
 def place_again(doc: dict) -> int | None:
     """The place of a held requisition that must wait again: the one it had when it first waited, else the one
-    its approval took (None for one approved before approvals took one: it joins at the end)."""
+    it took when its approval held it (None for one held before holds took one: it joins at the end)."""
     return doc.get("queue_seq") or doc.get("ticket")
 
 
