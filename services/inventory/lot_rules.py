@@ -185,7 +185,8 @@ def with_lots(stock, lots):
 
 
 def as_of(stock, today: date):
-    """The stock as it stands today: lots whose expiry date has come are expired (the level is kept)."""
+    """The stock as it stands today: lots whose expiry date has come are expired (the stored level is kept, so
+    the write that settles it sees the crossing)."""
     if stock.lots is None:
         return stock
     lots = expire_due(stock.lots, today)

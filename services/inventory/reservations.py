@@ -106,7 +106,8 @@ class Reservations:
             except domain.InsufficientStock:
                 self._release_all(doc, correlation_id)
                 return self._waitlist(doc, correlation_id)
-            return self._finish(doc, HELD, "StockReserved", correlation_id, waitlisted_at=None)
+            place = {} if doc.get("queue_seq") else {"ticket": waitlist.ticket(self.db, doc["depot"])}
+            return self._finish(doc, HELD, "StockReserved", correlation_id, waitlisted_at=None, **place)
 
     def cancel(self, req: dict, correlation_id: str | None = None) -> str | None:
         """Release whatever is held; a cancel that comes first leaves a tombstone."""
@@ -158,8 +159,9 @@ class Reservations:
         doc["status"] = HELD
 
     def give_way(self, rid: str, correlation_id: str | None = None) -> str | None:
-        """A held requisition whose holds a lot's expiry uncovered gives them back and waits again at the end of
-        the depot's queue (StockWaitlisted, reason lot_expired); a crash part way is finished by the next call."""
+        """A held requisition whose holds a lot's expiry uncovered gives them back and waits again (StockWaitlisted,
+        reason lot_expired) in the place it first waited in, or its approval's (`waitlist.place_again`): ahead of
+        those approved after it. A crash part way is finished by the next call, in the same place."""
         with self._lease(rid) as doc:
             if doc is None or doc["status"] != HELD:
                 return doc and doc["status"]
@@ -167,7 +169,7 @@ class Reservations:
                 self.db.reservations.update_one({"_id": rid, "lease.owner": doc["lease"]["owner"]},
                                                 {"$set": {"giving_way": True, "lost_hold": True}})
             self._release_all(doc, correlation_id)
-            seq = waitlist.join(self.db, doc["depot"])
+            seq = waitlist.join(self.db, doc["depot"], waitlist.place_again(doc))
             return self._finish(doc, WAITLISTED, "StockWaitlisted", correlation_id, queue_seq=seq,
                                 position=waitlist.position(self.db, doc["depot"], seq), waitlisted_at=utcnow(),
                                 reason=LOT_EXPIRED, unset=("giving_way",))

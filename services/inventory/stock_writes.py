@@ -35,7 +35,8 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
 
     `change` sees the stock as it stands today (lots past their expiry date expired); a lot
     code new to this stock is claimed for the material first (lot_codes.py), and an expiry
-    alert that falls due is raised in the same write.
+    alert that falls due is raised in the same write, as is a level crossing the expiry alone
+    caused (then, when `change` itself changed nothing, `record` is not asked for entries).
 
     Returns (before, after); when the change changes nothing, or `movement_id` is already in
     the ledger, nothing is written and after == before. InsufficientStock propagates unchanged,
@@ -61,15 +62,16 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
         today = clock.today()
         before = lot_rules.as_of(_with_reorder_level(stored, known["reorder_level"]), today)
         try:
-            after = lot_rules.raise_alerts(change(before), today)
+            changed = change(before)
         except domain.Refused as exc:
             raise refused(exc) from None
+        after = lot_rules.raise_alerts(_level_settled(changed), today)
         if after == before:
             return before, after
         new_codes = _new_codes(stored if lots_stored else None, after)
         if new_codes:
             lot_codes.claim(db, sku, new_codes)
-        journal, events = record(before, after)
+        journal, events = record(before, after) if changed != before else ([], [])  # only time changed it
         events = [*events, *level_events(before, after, correlation_id),
                   *expiry_events(before, after, today, correlation_id)]
         try:
@@ -108,6 +110,13 @@ def refresh_copies(db, material: dict, depot: str, correlation_id=None) -> None:
                         {"$set": {"category": material["category"], "reorder_level": material["reorder_level"]},
                          "$inc": {"version": 1}})
     write_stock(db, material, depot, domain.settle_level, lambda b, a: ([], []), correlation_id=correlation_id)
+
+
+def _level_settled(stock: domain.Stock) -> domain.Stock:
+    """The stock with the level its available gives: a lot that expired since the last write may have moved it,
+    and the level is stored with the write that raises its crossing, so the next write does not raise it again."""
+    level = domain.level_of(stock.available, stock.reorder_level)
+    return stock if stock.level == level else stock._replace(level=level)
 
 
 def _with_reorder_level(stock: domain.Stock, reorder_level: int) -> domain.Stock:

@@ -21,16 +21,33 @@ WAITLISTED = "waitlisted"
 BATCH = 50
 
 
-def join(db, depot: str) -> int:
-    """A place number at a depot for a requisition joining its waitlist.
+def join(db, depot: str, place: int | None = None) -> int:
+    """A place number at a depot for a requisition joining its waitlist; one that has a place (`place`) keeps it.
 
     The depot's counter also counts who waits, as a hint that is never too low: it goes up
     before a requisition is stored as waitlisted and down after it left (see `leave`), so a
     crash in between only costs a needless look at the queue, never a queue jump.
     """
+    if place is not None:
+        db.counters.update_one({"_id": f"waitlist/{depot}"}, {"$inc": {"waiting": 1}}, upsert=True)
+        return place
     doc = db.counters.find_one_and_update({"_id": f"waitlist/{depot}"}, {"$inc": {"seq": 1, "waiting": 1}},
                                           upsert=True, return_document=ReturnDocument.AFTER)
     return doc["seq"]
+
+
+def ticket(db, depot: str) -> int:
+    """A place number taken by a requisition held at its approval without waiting: behind every place taken
+    before and ahead of every one taken after, it is the place its approval gives it if it must wait later."""
+    doc = db.counters.find_one_and_update({"_id": f"waitlist/{depot}"}, {"$inc": {"seq": 1}},
+                                          upsert=True, return_document=ReturnDocument.AFTER)
+    return doc["seq"]
+
+
+def place_again(doc: dict) -> int | None:
+    """The place of a held requisition that must wait again: the one it had when it first waited, else the one
+    it took when its approval held it (None for one held before holds took one: it joins at the end)."""
+    return doc.get("queue_seq") or doc.get("ticket")
 
 
 def leave(db, depot: str) -> None:

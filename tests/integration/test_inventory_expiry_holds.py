@@ -185,7 +185,7 @@ def test_a_worker_that_dies_while_sending_holds_back_to_the_waitlist_is_finished
     later(monkeypatch, 3)
     real_join = waitlist.join
 
-    def dies(db, depot):
+    def dies(db, depot, *args):
         raise Killed()
     monkeypatch.setattr(waitlist, "join", dies)  # the process dies after releasing, before the waitlist write
     with pytest.raises(Killed):
@@ -235,3 +235,94 @@ def test_a_dispatch_that_dies_between_lines_is_finished_by_its_replay_once(api, 
     check_invariants(runtime.db)
     assert clean(runtime.db) == []
 
+
+
+def stock_received(runtime, lot, sku="YRN"):
+    [event] = [decode_event(e) for e in runtime.db.stock.find_one({"_id": f"VNS/{sku}"})["outbox"]
+               if e["type"] == "StockReceived" and decode_event(e).data["lot"] == lot]
+    return event
+
+
+def test_a_requisition_sent_back_by_an_expiry_keeps_its_place_ahead_of_those_approved_after_it(
+        api, runtime, handle, monkeypatch):
+    receive(api, "5", "E1", days=3)
+    handle(requisition("RequisitionApproved", "R1", [("YRN", 4_000)]))  # held from E1
+    handle(requisition("RequisitionApproved", "R2", [("YRN", 4_000)]))  # 1 kg left: waits
+    assert (status(runtime, "R1"), status(runtime, "R2")) == ("held", "waitlisted")
+    later(monkeypatch, 3)
+    watch.step(runtime.db)
+    [back] = events_of(runtime, "R1", "StockWaitlisted")
+    assert (back.data["position"], back.data["reason"]) == (1, "lot_expired")  # approved first: first in line
+    assert [api("GET", f"/reservations/{rid}")["position"] for rid in ("R1", "R2")] == [1, 2]
+    receive(api, "4", "NEW")  # enough for one of them
+    handle(stock_received(runtime, "NEW"))
+    assert (status(runtime, "R1"), status(runtime, "R2")) == ("held", "waitlisted")
+    check_invariants(runtime.db)
+    assert clean(runtime.db) == []
+
+
+def test_an_expiry_handled_again_after_a_crash_or_twice_does_not_move_the_requisition_again(
+        api, runtime, config, monkeypatch):
+    receive(api, "5", "E1", days=3)
+    handle = make_handler(runtime.db, config, lease_seconds=0.3, wait_seconds=5)
+    handle(requisition("RequisitionApproved", "R1", [("YRN", 4_000)]))
+    handle(requisition("RequisitionApproved", "R2", [("YRN", 4_000)]))
+    later(monkeypatch, 3)
+    real_join = waitlist.join
+
+    def dies_after_joining(db, depot, *args, **kwargs):
+        real_join(db, depot, *args, **kwargs)
+        raise Killed()
+    monkeypatch.setattr(waitlist, "join", dies_after_joining)  # dies between taking its place and storing it
+    with pytest.raises(Killed):
+        watch.step(runtime.db, reservations.Reservations(runtime.db, lease_seconds=0.3))
+    monkeypatch.setattr(waitlist, "join", real_join)
+    handle(requisition("RequisitionApproved", "R3", [("YRN", 1_000)]))  # approved meanwhile: waits behind R2
+    restarted = reservations.Reservations(runtime.db, lease_seconds=0.3, wait_seconds=5)
+    watch.step(runtime.db, restarted)  # finishes it
+    watch.step(runtime.db, restarted)  # and a second look, and the same handling once more, change nothing
+    assert restarted.give_way("R1") == "waitlisted"
+    assert status(runtime, "R1") == "waitlisted" and len(events_of(runtime, "R1", "StockWaitlisted")) == 1
+    assert [api("GET", f"/reservations/{rid}")["position"] for rid in ("R1", "R2", "R3")] == [1, 2, 3]
+    receive(api, "4", "NEW")
+    handle(stock_received(runtime, "NEW"))
+    assert [status(runtime, rid) for rid in ("R1", "R2", "R3")] == ["held", "waitlisted", "waitlisted"]
+    assert waitlist.anyone_waiting(runtime.db, "VNS")
+    check_invariants(runtime.db)
+    assert clean(runtime.db) == []
+
+
+def stock_alerts(notifier):
+    return [(a["kind"], a["status"], a["count"]) for a in notifier.alerts.find({}, sort=[("first_seen", 1)])]
+
+
+@pytest.mark.parametrize("fresh, level, event, kind", [
+    ("3", "low", "StockLow", "low_stock"),  # 3 kg left usable, reorder level 5 kg
+    (None, "depleted", "StockDepleted", "stock_out"),  # nothing usable left
+])
+def test_a_lot_expiring_raises_the_level_crossing_once_and_admins_are_alerted(
+        api, runtime, monkeypatch, config, fresh, level, event, kind):
+    receive(api, "8", "E1", days=3)
+    if fresh:
+        receive(api, fresh, "FRESH")
+    assert runtime.db.stock.find_one({"_id": "VNS/YRN"})["level"] == "ok"
+    later(monkeypatch, 3)
+    watch.step(runtime.db)  # the expiry alone: no movement
+    doc = runtime.db.stock.find_one({"_id": "VNS/YRN"})
+    assert (doc["level"], [e["type"] for e in doc["outbox"]].count(event)) == (level, 1)
+    assert [s["sku"] for s in api("GET", "/stock?depot=VNS&below_reorder=true")] == ["YRN"]
+    watch.step(runtime.db)
+    gone = {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": "-1", "reason": "expired", "lot": "E1"}
+    api("POST", "/movements", gone, status=201)  # the next write: the level did not move again
+    outbox = [decode_event(e) for e in runtime.db.stock.find_one({"_id": "VNS/YRN"})["outbox"]]
+    crossings = [e for e in outbox if e.type in ("StockLow", "StockDepleted", "StockReplenished")]
+    assert [(e.type, e.data["available"]) for e in crossings] == [(event, int(fresh or 0) * 1_000)]
+    notifier = connect("mongomock://x")[f"notifier_expiry_{level}"]
+    for each in outbox + outbox:  # delivered twice
+        notifier_handlers.apply(notifier, config, each)
+    assert (kind, "open", 1) in stock_alerts(notifier)
+    alert = notifier.alerts.find_one({"kind": kind})
+    english, hindi = (texts.alert(alert, {}, {}, lang) for lang in ("en", "hi"))
+    assert "YRN" in str(english) and english != hindi
+    check_invariants(runtime.db)
+    assert clean(runtime.db) == []
