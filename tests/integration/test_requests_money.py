@@ -335,6 +335,27 @@ def test_a_refund_refused_changes_nothing_and_says_why_in_hindi_too(client):
     assert client.db.accounts.find_one({"_id": "ART-2"}) is None
 
 
+def test_a_refund_takes_an_open_requests_advance_last_and_that_request_then_needs_paying_again(client):
+    """An artisan leaving the scheme takes back everything, even the advance on a request not handed over yet: that
+    request then counts nothing as paid, so it is not handed over unpaid, and what is owed stays its price."""
+    handed, cancelled = _refund_world(client)
+    open_ = ready(client, client.artisan("ART-1"), [(DYE, "1")])  # 2898.00 to pay
+    pay(client, open_, "500.00", method="advance", reference="UTR-3")
+    partly = client.call("POST", "/artisans/ART-1/refunds", client.admin(), {
+        "amount": "1200.00", "method": "cash", "reference": "RF-1", "reason": "leaving"}, status=201).get_json()
+    assert partly["requisitions"] == {cancelled: "1000.00", handed: "102.00", open_: "98.00"}
+    rest = client.call("POST", "/artisans/ART-1/refunds", client.admin(), {
+        "amount": "402.00", "method": "upi", "reference": "RF-2", "reason": "leaving"}, status=201).get_json()
+    assert (rest["requisitions"], rest["balance_due"], rest["credit"]) == ({open_: "402.00"}, "0.00", "0.00")
+    assert client.get(open_, client.admin())["paid"] == "0.00"
+    refused = client.call("POST", f"/requisitions/{open_}/dispatch", client.token(**WAREHOUSE), {}, status=422)
+    assert refused.get_json()["error"]["code"] in ("credit_limit_exceeded", "advance_required")
+    pay(client, open_, "2898.00", method="cash", reference="UTR-4")
+    client.act(open_, "dispatch", client.token(**WAREHOUSE))
+    account = client.call("GET", "/artisans/ART-1/account", client.admin(), status=200).get_json()
+    assert (account["balance_due"], account["open_dues"], account["credit"]) == ("0.00", [], "0.00")
+
+
 def test_reconcile_nets_refunds_from_what_is_paid_and_catches_a_refund_whose_figures_are_wrong(client):
     """What is paid per requisition is its payments less reversals and what refunds handed back of it; a refund
     whose requisitions do not add up to its amount, or a paid figure off by a paisa, is reported."""
