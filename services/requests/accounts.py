@@ -286,10 +286,18 @@ def _refund_view(entry: dict, account: dict) -> dict:
             "balance_due": account["balance"], "credit": max(-account["balance"], 0)}
 
 
+def refunds_of(account: dict, rid: str) -> list[dict]:
+    """The refunds that handed back money paid on a requisition, each with `amount` what it took of that one."""
+    return [{"refund_id": e["id"], "amount": e["requisitions"][rid],
+             **{k: e[k] for k in ("method", "reference", "reason", "by", "at")}}
+            for e in account["entries"] if e["type"] == "refund" and rid in e["requisitions"]]
+
+
 def of_requisition(db, artisan_id: str, rid: str) -> dict:
-    """What is paid on a requisition, and its payments (a reversed one says so)."""
+    """What is paid on a requisition (less refunds), its payments (a reversed one says so) and its refunds."""
     account = _account(db, artisan_id)
-    return {"paid": account["paid"].get(rid, 0), "payments": payments_of(account, rid)}
+    return {"paid": account["paid"].get(rid, 0), "payments": payments_of(account, rid),
+            "refunds": refunds_of(account, rid)}
 
 
 def view(db, artisan: dict, now: datetime) -> dict:

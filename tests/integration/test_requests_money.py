@@ -295,6 +295,11 @@ def test_an_admin_refunds_an_artisans_credit_once_and_the_account_says_so(client
         [("refund", "1102.00", "request cancelled")]
     assert (client.get(cancelled, client.admin())["paid"], client.get(handed, client.admin())["paid"]) == \
         ("0.00", "2898.00")
+    for rid, amount in ((cancelled, "1000.00"), (handed, "102.00")):  # each request says what of it was handed back
+        [back] = client.get(rid, client.artisan("ART-1"))["refunds"]
+        assert {k: back[k] for k in ("refund_id", "artisan_id", "amount", "method", "reference", "reason")} == \
+            {"refund_id": done["refund_id"], "artisan_id": "ART-1", "amount": amount, "method": "cash",
+             "reference": "RF/VNS/1", "reason": "request cancelled"}
     again = client.call("POST", "/artisans/ART-1/refunds", client.admin(), {**body, "amount": "1.00"},
                         status=409).get_json()["error"]
     assert again["code"] == "refund_reference_reused" and again["details"] == {"reference": "RF/VNS/1"}
