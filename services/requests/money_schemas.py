@@ -157,7 +157,8 @@ class ReversedPaymentSchema(PaymentOutSchema, ReversedFields):
 class RefundSchema(ma.Schema):
     amount = Money(required=True, positive=True, metadata={
         "description": "rupees handed back, at most the artisan's credit (what is paid beyond what is owed)"})
-    method = f.String(required=True, validate=v.OneOf(["cash", "upi"]), metadata={"description": "how it is handed back"})
+    method = f.String(required=True, validate=v.OneOf(["cash", "upi"]),
+                      metadata={"description": "how it is handed back"})
     reference = Reference(required=True, validate=REFERENCE, metadata={
         "description": "the refund voucher or UPI reference; sending it again is the same refund"})
     reason = Reference(required=True, validate=v.Length(min=1, max=500), metadata={

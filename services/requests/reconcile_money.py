@@ -96,8 +96,8 @@ def accounts_add_up(found: dict) -> Problems:
         paid = {rid: amount for rid, amount in account["paid"].items() if amount}
         payments = {rid: amount for rid, amount in payments.items() if amount}
         if paid != payments:
-            problems.append(Problem(N_("account {artisan_id}: paid per requisition {paid} but payments less refunds say "
-                                       "{payments}"), artisan_id=artisan_id, paid=paid, payments=payments))
+            problems.append(Problem(N_("account {artisan_id}: paid per requisition {paid} but payments less refunds "
+                                       "say {payments}"), artisan_id=artisan_id, paid=paid, payments=payments))
     return problems
 
 

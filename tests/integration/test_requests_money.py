@@ -322,7 +322,8 @@ def test_a_refund_refused_changes_nothing_and_says_why_in_hindi_too(client):
                             (client.secretary("Coop-A"), 403)):
         assert client.call("POST", "/artisans/ART-1/refunds", refused, body, status=status).get_json()["error"]
     for bad, field in (({"reason": " "}, "reason"), ({"amount": "0"}, "amount"), ({"amount": "-5"}, "amount"),
-                       ({"amount": "abc"}, "amount"), ({"method": "advance"}, "method"), ({"reference": ""}, "reference")):
+                       ({"amount": "abc"}, "amount"), ({"method": "advance"}, "method"),
+                       ({"reference": ""}, "reference")):
         error = client.call("POST", "/artisans/ART-1/refunds", client.admin(), {**body, **bad}, status=400).get_json()
         assert field in error["error"]["details"], bad
     unknown = client.call("POST", "/artisans/ART-9/refunds", client.admin(), body, status=404).get_json()["error"]
