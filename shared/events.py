@@ -499,8 +499,9 @@ class AccountUpdated(Payload):
     version = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
     balance_due = Money(required=True)
     open_dues = f.List(f.Nested(Due), required=True)
-    cause = f.String(required=True,  # reversal: a charge taken back; payment_reversal: a payment taken back
-                     validate=ma.validate.OneOf(["charge", "reversal", "payment", "payment_reversal"]))
+    cause = f.String(required=True,  # reversal: a charge taken back; payment_reversal: a payment taken back;
+                     # refund: money handed back from the artisan's credit (requisition_id: the first it draws on)
+                     validate=ma.validate.OneOf(["charge", "reversal", "payment", "payment_reversal", "refund"]))
     requisition_id = _text(required=True)
 
 

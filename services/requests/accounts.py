@@ -9,7 +9,9 @@ one artisan at once cannot pass a limit together; the second finds the version m
 again and checks again. An entry's id (`charge:<requisition>`, `payment:<reference>`) is never
 written twice, so a retry, a replay or a repeated reference counts once. A payment recorded wrong
 stays as it was and an admin's `payment_reversal` entry (`reversal:<payment id>`, with the reason)
-takes it back: what it paid is paid no more, and its reference is not taken again.
+takes it back: what it paid is paid no more, and its reference is not taken again. Money handed back
+from the artisan's credit (the balance below zero) is an admin's `refund` entry (`refund:<reference>`,
+positive); it says whose payments it returns, and what is paid on those requisitions falls by as much.
 
 Dispatch writes the charge first (the credit check needs this document), then the requisition.
 If it dies in between, or the requisition was cancelled meanwhile, the charge is taken back:
@@ -25,7 +27,8 @@ from pymongo.errors import DuplicateKeyError
 
 from services.requests import artisans, credit, domain, monthly, pricing
 from services.requests.errors import (AdvanceRequired, CreditLimitExceeded, NotPayable, PaymentAboveDue,
-                                      PaymentReferenceReused, PaymentReferenceReversed)
+                                      PaymentReferenceReused, PaymentReferenceReversed, RefundAboveCredit,
+                                      RefundReferenceReused)
 from shared.calendar import add_days, day_of, month_of
 from shared.envelope import new_event
 from shared.errors import Busy, NotFound
@@ -55,12 +58,16 @@ def dues(account: dict, paid: dict | None = None) -> list[dict]:
 
 
 def _write(db, account: dict, *, cause: str, requisition_id: str, add=(), remove=(), paid_add: int = 0,
-           event_type: str = "AccountUpdated", extra: dict | None = None) -> bool:
-    """Apply one change to the account as read, with its event; False if the account moved since."""
+           event_type: str = "AccountUpdated", extra: dict | None = None, paid_less: dict | None = None) -> bool:
+    """Apply one change to the account as read, with its event; False if the account moved since. `paid_add` is
+    paid on `requisition_id`; `paid_less`: requisition id -> what is paid on it no more (a refund)."""
     gone = [e for e in account["entries"] if e["id"] in remove]
     balance = account["balance"] + sum(e["amount"] for e in add) - sum(e["amount"] for e in gone)
     entries = [e for e in account["entries"] if e["id"] not in remove] + list(add)
-    paid = {**account["paid"], requisition_id: account["paid"].get(requisition_id, 0) + paid_add}
+    changes = {rid: -amount for rid, amount in (paid_less or {}).items()}
+    if paid_add:
+        changes[requisition_id] = changes.get(requisition_id, 0) + paid_add
+    paid = {**account["paid"], **{rid: account["paid"].get(rid, 0) + change for rid, change in changes.items()}}
     version = account["version"] + 1
     payload = {"artisan_id": account["_id"], "version": version, "balance_due": balance, "cause": cause,
                "requisition_id": requisition_id, "open_dues": dues({"entries": entries, "paid": paid}), **(extra or {})}
@@ -68,8 +75,8 @@ def _write(db, account: dict, *, cause: str, requisition_id: str, add=(), remove
     update = {"$set": {"balance": balance, "version": version}, "$push": outbox_push(event)}
     if add:
         update["$push"]["entries"] = {"$each": list(add)}
-    if paid_add:
-        update["$inc"] = {f"paid.{requisition_id}": paid_add}
+    if changes:
+        update["$inc"] = {f"paid.{rid}": change for rid, change in changes.items()}
     if remove:
         update["$pull"] = {"entries": {"id": {"$in": list(remove)}}}
     try:
@@ -230,10 +237,67 @@ def payments_of(account: dict, rid: str | None = None) -> list[dict]:
             for e in account["entries"] if e["type"] == "payment" and rid in (None, e["requisition_id"])]
 
 
+def refund_id(reference: str) -> str:
+    return "refund:" + hashlib.sha256(reference.encode()).hexdigest()[:32]
+
+
+def refund(db, artisan_id: str, body: dict, *, by: str, now: datetime) -> tuple[dict, bool]:
+    """Hand back money to an artisan's credit (admins): at most what is paid beyond what is owed. Once: the same
+    reference with the same content answers the refund made (False: not new); with another content, 409."""
+    rfid = refund_id(body["reference"])
+    for _ in range(MAX_ATTEMPTS):
+        account = _settled(db, _account(db, artisan_id), now)
+        seen = next((e for e in account["entries"] if e["id"] == rfid), None)
+        if seen is not None:
+            if (seen["amount"], seen["method"], seen["reason"]) != (body["amount"], body["method"], body["reason"]):
+                raise RefundReferenceReused({"reference": body["reference"]})
+            return _refund_view(seen, account), False
+        drawn = _drawn_from(db, account, body["amount"])
+        if body["amount"] > max(-account["balance"], 0) or sum(drawn.values()) != body["amount"]:
+            raise RefundAboveCredit({"amount": format_money(body["amount"]),
+                                     "credit": format_money(max(-account["balance"], 0))})
+        entry = {"id": rfid, "type": "refund", "at": now.isoformat(), "month": month_of(now), "amount": body["amount"],
+                 "method": body["method"], "reference": body["reference"], "reason": body["reason"], "by": by,
+                 "requisitions": drawn}
+        if _write(db, account, cause="refund", requisition_id=next(iter(drawn)), add=[entry], paid_less=drawn):
+            return _refund_view(entry, _account(db, artisan_id)), True
+    raise Busy()
+
+
+def _drawn_from(db, account: dict, amount: int) -> dict[str, int]:
+    """Whose money a refund hands back: first what was paid on requisitions cancelled or rejected, then what was
+    paid beyond the price of those charged, then advances on those still open; each in the order first paid."""
+    charged = {e["requisition_id"]: e["payable"] for e in account["entries"] if e["type"] == "charge"}
+    order = list(dict.fromkeys([e["requisition_id"] for e in account["entries"] if e["type"] == "payment"]
+                               + list(account["paid"])))
+    closed = {doc["_id"] for doc in db.requisitions.find({"_id": {"$in": order}, "status": {"$in": list(NOT_PAYABLE)}},
+                                                         {"_id": 1})}
+    drawn, left = {}, amount
+    for rid in sorted(order, key=lambda r: 0 if r in closed else 1 if r in charged else 2):
+        if (take := min(max(account["paid"].get(rid, 0) - charged.get(rid, 0), 0), left)) > 0:
+            drawn[rid], left = take, left - take
+    return drawn
+
+
+def _refund_view(entry: dict, account: dict) -> dict:
+    """A refund as the API shows it, with the account's balance and credit as they are now."""
+    return {"refund_id": entry["id"], "artisan_id": account["_id"],
+            **{k: entry[k] for k in ("amount", "method", "reference", "reason", "by", "at", "requisitions")},
+            "balance_due": account["balance"], "credit": max(-account["balance"], 0)}
+
+
+def refunds_of(account: dict, rid: str) -> list[dict]:
+    """The refunds that handed back money paid on a requisition, each with `amount` what it took of that one."""
+    return [{"refund_id": e["id"], "amount": e["requisitions"][rid],
+             **{k: e[k] for k in ("method", "reference", "reason", "by", "at")}}
+            for e in account["entries"] if e["type"] == "refund" and rid in e["requisitions"]]
+
+
 def of_requisition(db, artisan_id: str, rid: str) -> dict:
-    """What is paid on a requisition, and its payments (a reversed one says so)."""
+    """What is paid on a requisition (less refunds), its payments (a reversed one says so) and its refunds."""
     account = _account(db, artisan_id)
-    return {"paid": account["paid"].get(rid, 0), "payments": payments_of(account, rid)}
+    return {"paid": account["paid"].get(rid, 0), "payments": payments_of(account, rid),
+            "refunds": refunds_of(account, rid)}
 
 
 def view(db, artisan: dict, now: datetime) -> dict:
@@ -241,7 +305,9 @@ def view(db, artisan: dict, now: datetime) -> dict:
     account = _settled(db, _account(db, artisan["_id"]), now)
     open_dues = dues(account)
     terms = credit.terms_for(db, artisan)
-    return {"artisan_id": artisan["_id"], "balance_due": account["balance"],
+    return {"artisan_id": artisan["_id"], "balance_due": account["balance"], "credit": max(-account["balance"], 0),
+            "refunds": sorted((_refund_view(e, account) for e in account["entries"] if e["type"] == "refund"),
+                              key=lambda r: r["at"], reverse=True),
             "overdue": pricing.overdue(open_dues, day_of(now)), "open_dues": open_dues, **terms,
             "credit_source": terms["source"],
             "entries": sorted(_marked(account["entries"]), key=lambda e: e["at"], reverse=True)}

@@ -133,6 +133,17 @@ class PaymentReferenceReversed(Conflict):
                  "such as {reference}-2.")
 
 
+class RefundAboveCredit(RuleBroken):
+    code = "refund_above_credit"
+    message = N_("Only ₹{credit} is to the artisan's credit (paid beyond what they owe), less than ₹{amount}; "
+                 "refund at most ₹{credit}.")
+
+
+class RefundReferenceReused(Conflict):
+    code = "refund_reference_reused"
+    message = N_("Refund reference {reference} was already used for another refund; check the reference.")
+
+
 class MonthInFuture(RuleBroken):
     code = "month_in_future"
     message = N_("{month} has not begun yet; a claim can be made for this month or an earlier one.")

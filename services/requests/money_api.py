@@ -9,8 +9,9 @@ from services.requests import (accounts, artisans, claims, cooperatives, credit,
                                schemes)
 from services.requests.money_schemas import (AccountSchema, ClaimsQuery, ClaimsSchema, CreditTermsSchema,
                                              EntitlementQuery, EntitlementSchema, EstimateRequestSchema,
-                                             EstimateSchema, PaymentOutSchema, PaymentSchema, ReversalSchema,
-                                             ReversedPaymentSchema, SchemePatchSchema, SchemeSchema)
+                                             EstimateSchema, PaymentOutSchema, PaymentSchema, RefundOutSchema,
+                                             RefundSchema, ReversalSchema, ReversedPaymentSchema, SchemePatchSchema,
+                                             SchemeSchema)
 from shared.auth import current_principal, require_role
 from shared.calendar import month_of
 from shared.web import Blueprint, db
@@ -95,6 +96,18 @@ def reverse_payment(body, req_id, payment_id):
     same reversal is answered (200). The right payment is then recorded under a new reference."""
     payment, created = requisitions.reverse_payment(db(), current_principal(), req_id, payment_id, body, now=_now())
     return payment, 201 if created else 200
+
+
+@blp.route("/artisans/<artisan_id>/refunds", methods=["POST"])
+@require_role("admin")
+@blp.arguments(RefundSchema)
+@blp.response(201, RefundOutSchema)
+def record_refund(body, artisan_id):
+    """Record money handed back to an artisan from their credit (admins), at most what is paid beyond what is owed
+    (422 refund_above_credit); the same reference sent again is answered again (200) and never counted twice."""
+    artisan = artisans.get(db(), current_principal(), artisan_id)
+    done, created = accounts.refund(db(), artisan["_id"], body, by=current_principal().sub, now=_now())
+    return done, 201 if created else 200
 
 
 @blp.route("/artisans/<artisan_id>/account", methods=["GET"])

@@ -26,7 +26,7 @@ MENU = {"artisan": ((25, "/my/account", _l("My account")),),
         "admin": ((32, "/admin/schemes", _l("Schemes")), (34, "/admin/claims", _l("Subsidy claims")),
                   (36, "/accounts", _l("Accounts")))}
 ENTRIES = {"charge": _l("Charge"), "subsidy": _l("Subsidy"), "payment": _l("Payment"),
-           "payment_reversal": _l("Payment reversed")}
+           "payment_reversal": _l("Payment reversed"), "refund": _l("Refund")}
 METHODS = {"cash": _l("Cash"), "upi": _l("UPI"), "advance": _l("Advance")}
 LABELS = {"entry": ENTRIES, "method": METHODS,
           "category": {"cotton-hank-upto-40s": _l("Cotton hank yarn up to 40s"),

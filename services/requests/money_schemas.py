@@ -154,6 +154,35 @@ class ReversedPaymentSchema(PaymentOutSchema, ReversedFields):
     """A payment and its reversal."""
 
 
+class RefundSchema(ma.Schema):
+    amount = Money(required=True, positive=True, metadata={
+        "description": "rupees handed back, at most the artisan's credit (what is paid beyond what is owed)"})
+    method = f.String(required=True, validate=v.OneOf(["cash", "upi"]),
+                      metadata={"description": "how it is handed back"})
+    reference = Reference(required=True, validate=REFERENCE, metadata={
+        "description": "the refund voucher or UPI reference; sending it again is the same refund"})
+    reason = Reference(required=True, validate=v.Length(min=1, max=500), metadata={
+        "description": "why, e.g. \"request cancelled\", \"leaving the scheme\" (the artisan sees it)"})
+
+
+class RefundListedSchema(RefundSchema):
+    """A refund as the account lists it."""
+
+    refund_id = f.String()
+    artisan_id = f.String()
+    by = f.String()
+    at = f.String()
+    requisitions = f.Dict(keys=f.String(), values=Money(), metadata={
+        "description": "requisition id -> what of the money paid on it is handed back"})
+
+
+class RefundOutSchema(RefundListedSchema):
+    """A refund and the account after it."""
+
+    balance_due = Money(metadata={"description": "the artisan's balance after it"})
+    credit = Money(metadata={"description": "what is still to the artisan's credit after it"})
+
+
 class DueSchema(ma.Schema):
     requisition_id = f.String()
     due_on = f.String()
@@ -162,22 +191,27 @@ class DueSchema(ma.Schema):
 
 class EntrySchema(ma.Schema):
     id = f.String()
-    type = f.String(metadata={"description": "charge, subsidy, payment or payment_reversal (+ the payment it takes "
-                                             "back: payment_id, reason)"})
+    type = f.String(metadata={"description": "charge, subsidy, payment, payment_reversal (+ the payment it takes "
+                                             "back: payment_id, reason) or refund (+ reason, requisitions)"})
     requisition_id = f.String()
     at = f.String()
-    amount = Money(metadata={"description": "adds to the balance due; subsidy and payments are negative"})
+    amount = Money(metadata={"description": "adds to the balance due; subsidy and payments are negative, refunds "
+                                             "positive"})
     due_on = f.String()
     method = f.String()
     reference = f.String()
     by = f.String()
     payment_id = f.String()
     reason = f.String()
+    requisitions = f.Dict(keys=f.String(), values=Money(), metadata={
+        "description": "a refund: requisition id -> what of the money paid on it is handed back"})
 
 
 class AccountSchema(ma.Schema):
     artisan_id = f.String()
     balance_due = Money(metadata={"description": "negative: in the artisan's favour"})
+    credit = Money(metadata={"description": "what is paid beyond what is owed (the balance below zero): what an "
+                                            "admin may refund"})
     overdue = Money(metadata={"description": "of the balance due, what is past its due day"})
     credit_limit = Money()
     credit_days = f.Integer()
@@ -185,6 +219,8 @@ class AccountSchema(ma.Schema):
     credit_source = f.String(metadata={"description": "whose terms apply: artisan, cooperative, everyone, none"})
     open_dues = f.List(f.Nested(DueSchema))
     entries = f.List(f.Nested(EntrySchema))
+    refunds = f.List(f.Nested(RefundListedSchema), metadata={
+        "description": "money handed back to the artisan from their credit, newest first"})
 
 
 class CreditTermsSchema(ma.Schema):

@@ -60,3 +60,16 @@ class PaymentEntrySchema(ReversedFields):
     reference = f.String()
     by = f.String()
     at = f.String()
+
+
+class RefundEntrySchema(ma.Schema):
+    """What a refund handed back of the money paid on one requisition (accounts.refunds_of)."""
+
+    refund_id = f.String()
+    artisan_id = f.String()
+    amount = Money(metadata={"description": "of what was paid on this requisition, what the refund handed back"})
+    method = f.String()
+    reference = f.String()
+    reason = f.String()
+    by = f.String()
+    at = f.String()

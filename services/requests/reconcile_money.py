@@ -69,7 +69,8 @@ def account_facts(db) -> dict:
 
 
 def accounts_add_up(found: dict) -> Problems:
-    """Each account's balance is its entries' sum; no entry twice; paid per requisition is its payments."""
+    """Each account's balance is its entries' sum; no entry twice; paid per requisition is its payments less those
+    reversed and what refunds handed back of it; each refund returns payments worth its amount."""
     problems = []
     for artisan_id, account in found.get("accounts", {}).items():
         total = sum(entry["amount"] for entry in account["entries"])
@@ -84,10 +85,19 @@ def accounts_add_up(found: dict) -> Problems:
         for entry in account["entries"]:
             if entry["type"] in ("payment", "payment_reversal"):  # a reversal's amount takes its payment's back
                 payments[entry["requisition_id"]] -= entry["amount"]
+            elif entry["type"] == "refund":  # handed back: what it returns of each requisition's payments
+                for rid, amount in entry["requisitions"].items():
+                    payments[rid] -= amount
+                if sum(entry["requisitions"].values()) != entry["amount"]:
+                    problems.append(Problem(N_("account {artisan_id}: refund {reference} of {amount} returns {drawn} "
+                                               "of payments"), artisan_id=artisan_id, reference=entry["reference"],
+                                            amount=_m(entry["amount"]),
+                                            drawn=_m(sum(entry["requisitions"].values()))))
         paid = {rid: amount for rid, amount in account["paid"].items() if amount}
-        if paid != dict(payments):
-            problems.append(Problem(N_("account {artisan_id}: paid per requisition {paid} but payments say {payments}"),
-                                    artisan_id=artisan_id, paid=paid, payments=dict(payments)))
+        payments = {rid: amount for rid, amount in payments.items() if amount}
+        if paid != payments:
+            problems.append(Problem(N_("account {artisan_id}: paid per requisition {paid} but payments less refunds "
+                                       "say {payments}"), artisan_id=artisan_id, paid=paid, payments=payments))
     return problems
 
 

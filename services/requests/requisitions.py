@@ -114,11 +114,12 @@ def new_code(db, principal: Principal, req_id: str, artisan_id: str, *, now: dat
 
 
 def paid_on(db, doc: dict) -> dict:
-    """What is paid on a requisition (on each of its shares) and its payments."""
+    """What is paid on a requisition (on each of its shares), its payments and what refunds handed back of it."""
     found = [(share["artisan_id"], accounts.of_requisition(db, share["artisan_id"], doc["_id"]))
              for share in parties.of(doc)]
     return {"paid": sum(paid["paid"] for _, paid in found),
-            "payments": [{**p, "artisan_id": artisan_id} for artisan_id, paid in found for p in paid["payments"]]}
+            "payments": [{**p, "artisan_id": artisan_id} for artisan_id, paid in found for p in paid["payments"]],
+            "refunds": [{**r, "artisan_id": artisan_id} for artisan_id, paid in found for r in paid["refunds"]]}
 
 
 def shares_owing(req: dict) -> list[dict]:
@@ -127,8 +128,9 @@ def shares_owing(req: dict) -> list[dict]:
     rows = []
     for share in req.get("shares") or ():
         payable = (share.get("pricing") or {}).get("payable_total", 0)
-        paid = sum(p["amount"] for p in req["payments"]
-                   if p["artisan_id"] == share["artisan_id"] and not p.get("reversed"))  # a reversed one pays nothing
+        paid = sum(p["amount"] for p in req["payments"]  # a reversed one pays nothing; a refund hands some back
+                   if p["artisan_id"] == share["artisan_id"] and not p.get("reversed")) \
+            - sum(r["amount"] for r in req.get("refunds") or () if r["artisan_id"] == share["artisan_id"])
         rows.append({**share, "payable": payable, "paid": paid, "due": max(payable - paid, 0)})
     return rows
 

@@ -5,7 +5,7 @@ import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.requests.domain import STATUSES
-from services.requests.pricing_schemas import PaymentEntrySchema, PricingSchema
+from services.requests.pricing_schemas import PaymentEntrySchema, PricingSchema, RefundEntrySchema
 from shared.calendar import Day, Month
 from shared.i18n import F_
 from shared.money import Money
@@ -233,8 +233,10 @@ class RequisitionOutSchema(RequisitionSchema):
     district = f.String(allow_none=True)
     dispatched_at = f.String(allow_none=True)
     due_on = f.String(allow_none=True, metadata={"description": "when what is not paid at dispatch is due"})
-    paid = Money(metadata={"description": "paid on this requisition so far"})
+    paid = Money(metadata={"description": "paid on this requisition so far, less what refunds handed back of it"})
     payments = f.List(f.Nested(PaymentEntrySchema))
+    refunds = f.List(f.Nested(RefundEntrySchema), metadata={
+        "description": "money paid on it that was handed back to the artisan from their credit"})
     cooperative = f.String(allow_none=True)
     members = f.List(f.String(), metadata={"description": "whose requisition it is: one artisan, or the members"})
     shares = f.List(f.Nested(ShareSchema), metadata={

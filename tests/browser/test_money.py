@@ -75,6 +75,7 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
     reload_until(warehouse.page, lambda: ready.count() > 0, message="the request to be set aside at the depot")
     ready.get_by_role("link", name="अनुरोध का विवरण").click()
     detail = warehouse.page
+    detail_url = detail.url
     expect(detail.locator('[data-f="due"]')).to_have_text("₹15,945.23")
     payment = detail.locator("#payment")
     expect(payment.get_by_label("राशि (₹)")).to_have_value("15945.23")
@@ -118,3 +119,34 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
     admin.shot("payment-reversed")
     page.reload()
     expect(page.locator('[data-f="balance_due"]')).to_have_text("₹15,945.23")
+
+    # The artisan pays ₹16,000 for it at the counter as an advance: ₹54.77 over. The cashier hands the change back
+    # and an admin records the refund on the account; the artisan sees it, in Hindi and in English.
+    detail.goto(detail_url)
+    payment = detail.locator("#payment")
+    payment.get_by_label("राशि (₹)").fill("16000.00")
+    payment.get_by_label("भुगतान का तरीका").select_option("advance")
+    payment.get_by_label("रसीद या UPI संदर्भ").fill("RCPT-VNS-2")
+    payment.get_by_role("button", name="भुगतान दर्ज करें").click()
+    expect(detail.locator('[data-f="due"]')).to_have_text("₹0.00")
+    admin.page.reload()
+    refund = admin.page.locator("#refund")
+    expect(refund.get_by_label("राशि (₹)")).to_have_value("54.77")
+    refund.get_by_label("लौटाने का तरीका").select_option("cash")
+    refund.get_by_label("वापसी वाउचर या UPI संदर्भ").fill("RF/VNS/1")
+    refund.get_by_label("लौटाने का कारण (कारीगर इसे देखेंगे)").fill("अधिक भुगतान लौटाया")
+    refund.get_by_role("button", name="वापसी दर्ज करें").click()
+    refunded = admin.page.locator('[data-entries] tr[data-type="refund"]')
+    expect(refunded).to_contain_text("लौटाई गई राशि")
+    expect(refunded).to_contain_text("RF/VNS/1")
+    expect(refunded).to_contain_text("कारण: अधिक भुगतान लौटाया")
+    expect(refunded).to_contain_text("₹54.77")
+    expect(admin.page.locator('[data-f="balance_due"]')).to_have_text("₹0.00")
+    expect(admin.page.locator("#refund")).to_have_count(0)  # nothing is left to hand back
+    admin.shot("credit-refunded")
+    page.reload()
+    expect(page.locator('[data-entries] tr[data-type="refund"]')).to_contain_text("कारण: अधिक भुगतान लौटाया")
+    artisan.language("en")
+    page.reload()
+    expect(page.locator('[data-entries] tr[data-type="refund"]')).to_contain_text("Refund")
+    expect(page.locator('[data-entries] tr[data-type="refund"]')).to_contain_text("Cash RF/VNS/1")

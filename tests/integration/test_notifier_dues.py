@@ -117,3 +117,16 @@ def test_each_member_of_a_cooperative_is_told_their_own_amount_at_approval(notif
     assert notes == {"ART-1": 2_680_86, "ART-2": 2_172_68}
     assert sorted(sms_texts(runtime.db)) == ["अनुरोध 2042 स्वीकृत: 10 किलो सूती धागा। भुगतान: ₹2,172.68",
                                              "अनुरोध 2042 स्वीकृत: 12 किलो सूती धागा। भुगतान: ₹2,680.86"]
+
+
+def test_a_refund_is_kept_as_the_accounts_newest_figure_and_sends_nothing(notifier):
+    """Requests announces a refund as AccountUpdated, cause refund (payments, too, are not sent as SMS): the notifier
+    keeps the account as of it, and no reminder or text goes out for it."""
+    runtime, handle = notifier
+    handle(account(1, [], balance=-1_102_00))
+    handle(new_event("AccountUpdated", "ART-1", {
+        "artisan_id": "ART-1", "version": 2, "cause": "refund", "requisition_id": "REQ-1", "balance_due": 0,
+        "open_dues": []}, source="requests"))
+    kept = runtime.db.accounts.find_one({"_id": "ART-1"})
+    assert (kept["version"], kept["balance_due"], kept["owing"]) == (2, 0, False)
+    assert dues.check(runtime.db, runtime.config, NOW) == 0 and sms_texts(runtime.db) == []

@@ -257,6 +257,135 @@ def test_a_payment_typed_wrong_is_reversed_by_an_admin_with_a_reason_and_taken_a
     assert [p for p in check(facts_of({"requests": client.db})).problems if "account " in p] == []
 
 
+def _refund_world(client):
+    """ART-1 paid ₹3,000 on a ₹2,898 request handed over (₹102 over) and a ₹1,000 advance on one then cancelled:
+    ₹1,102 to their credit."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    me = client.artisan("ART-1")
+    handed = ready(client, me, [(DYE, "1")])  # 2898.00 to pay
+    pay(client, handed, "3000.00", method="advance", reference="UTR-1")
+    client.act(handed, "dispatch", client.token(**WAREHOUSE))
+    cancelled = ready(client, me, [(DYE, "1")])
+    pay(client, cancelled, "1000.00", method="advance", reference="UTR-2")
+    client.act(cancelled, "cancel", me)
+    return handed, cancelled
+
+
+def test_an_admin_refunds_an_artisans_credit_once_and_the_account_says_so(client):
+    """An artisan's advance on a cancelled request and what they paid beyond a price stayed to their credit for
+    good: nothing handed money back. An admin records the cash the cashier hands back; the account, its credit,
+    what is paid per request and the event say so, once however often it is sent."""
+    handed, cancelled = _refund_world(client)
+    account = client.call("GET", "/artisans/ART-1/account", client.admin(), status=200).get_json()
+    assert (account["balance_due"], account["credit"], account["refunds"]) == ("-1102.00", "1102.00", [])
+    body = {"amount": "1102.00", "method": "cash", "reference": "RF/VNS/1", "reason": "request cancelled"}
+    done = client.call("POST", "/artisans/ART-1/refunds", client.admin(), body, status=201).get_json()
+    assert {k: done[k] for k in ("amount", "method", "reference", "reason", "by", "balance_due", "credit")} == \
+        {**body, "by": "asha-admin", "balance_due": "0.00", "credit": "0.00"}
+    assert done["refund_id"].startswith("refund:") and done["at"]
+    assert done["requisitions"] == {cancelled: "1000.00", handed: "102.00"}  # the cancelled request's money first
+    assert client.call("POST", "/artisans/ART-1/refunds", client.admin(), body, status=200).get_json() == done
+    account = client.call("GET", "/artisans/ART-1/account", client.token(**WAREHOUSE), status=200).get_json()
+    assert (account["balance_due"], account["credit"], account["open_dues"]) == ("0.00", "0.00", [])
+    assert [{k: r[k] for k in ("refund_id", "amount", "method", "reference", "reason")} for r in account["refunds"]] \
+        == [{k: done[k] for k in ("refund_id", "amount", "method", "reference", "reason")}]
+    assert [(e["type"], e["amount"], e.get("reason")) for e in account["entries"] if e["type"] == "refund"] == \
+        [("refund", "1102.00", "request cancelled")]
+    assert (client.get(cancelled, client.admin())["paid"], client.get(handed, client.admin())["paid"]) == \
+        ("0.00", "2898.00")
+    for rid, amount in ((cancelled, "1000.00"), (handed, "102.00")):  # each request says what of it was handed back
+        [back] = client.get(rid, client.artisan("ART-1"))["refunds"]
+        assert {k: back[k] for k in ("refund_id", "artisan_id", "amount", "method", "reference", "reason")} == \
+            {"refund_id": done["refund_id"], "artisan_id": "ART-1", "amount": amount, "method": "cash",
+             "reference": "RF/VNS/1", "reason": "request cancelled"}
+    again = client.call("POST", "/artisans/ART-1/refunds", client.admin(), {**body, "amount": "1.00"},
+                        status=409).get_json()["error"]
+    assert again["code"] == "refund_reference_reused" and again["details"] == {"reference": "RF/VNS/1"}
+    doc = client.db.accounts.find_one({"_id": "ART-1"})
+    events = [e for e in doc["outbox"] if e["type"] == "AccountUpdated"]
+    assert [(e["payload"]["cause"], e["payload"]["balance_due"]) for e in events][-1:] == [("refund", "0.00")]
+    assert sum(1 for e in doc["outbox"] if e["payload"].get("cause") == "refund") == 1
+    from shared.reconcile import check, facts_of
+    assert [p for p in check(facts_of({"requests": client.db})).problems if "account " in p] == []
+
+
+def test_a_refund_refused_changes_nothing_and_says_why_in_hindi_too(client):
+    """Above the credit (422 refund_above_credit, naming what can be refunded), bad input (400), an unknown artisan
+    (404), anyone but an admin (403): the account is as it was."""
+    _refund_world(client)
+    client.register("ART-2", looms=1)
+    before = client.db.accounts.find_one({"_id": "ART-1"})
+    body = {"amount": "1102.00", "method": "cash", "reference": "RF-1", "reason": "leaving the scheme"}
+    for refused, status in ((client.token(**WAREHOUSE), 403), (client.artisan("ART-1"), 403),
+                            (client.secretary("Coop-A"), 403)):
+        assert client.call("POST", "/artisans/ART-1/refunds", refused, body, status=status).get_json()["error"]
+    for bad, field in (({"reason": " "}, "reason"), ({"amount": "0"}, "amount"), ({"amount": "-5"}, "amount"),
+                       ({"amount": "abc"}, "amount"), ({"method": "advance"}, "method"),
+                       ({"reference": ""}, "reference")):
+        error = client.call("POST", "/artisans/ART-1/refunds", client.admin(), {**body, **bad}, status=400).get_json()
+        assert field in error["error"]["details"], bad
+    unknown = client.call("POST", "/artisans/ART-9/refunds", client.admin(), body, status=404).get_json()["error"]
+    assert unknown["code"] in ("not_found", "unknown_artisan")
+    above = client.call("POST", "/artisans/ART-1/refunds", client.admin(), {**body, "amount": "1102.01"},
+                        status=422).get_json()["error"]
+    assert above["code"] == "refund_above_credit" and above["details"] == {"amount": "1102.01", "credit": "1102.00"}
+    assert "₹1102.00" in above["message"]
+    hindi = client.call("POST", "/artisans/ART-1/refunds", {**client.admin(), "Accept-Language": "hi"},
+                        {**body, "amount": "1102.01"}, status=422).get_json()["error"]["message"]
+    assert "₹1102.00" in hindi and any("\u0900" <= ch <= "\u097f" for ch in hindi)
+    nothing = client.call("POST", "/artisans/ART-2/refunds", client.admin(), body, status=422).get_json()["error"]
+    assert nothing["details"]["credit"] == "0.00"
+    assert client.db.accounts.find_one({"_id": "ART-1"}) == before
+    assert client.db.accounts.find_one({"_id": "ART-2"}) is None
+
+
+def test_a_refund_takes_an_open_requests_advance_last_and_that_request_then_needs_paying_again(client):
+    """An artisan leaving the scheme takes back everything, even the advance on a request not handed over yet: that
+    request then counts nothing as paid, so it is not handed over unpaid, and what is owed stays its price."""
+    handed, cancelled = _refund_world(client)
+    open_ = ready(client, client.artisan("ART-1"), [(DYE, "1")])  # 2898.00 to pay
+    pay(client, open_, "500.00", method="advance", reference="UTR-3")
+    partly = client.call("POST", "/artisans/ART-1/refunds", client.admin(), {
+        "amount": "1200.00", "method": "cash", "reference": "RF-1", "reason": "leaving"}, status=201).get_json()
+    assert partly["requisitions"] == {cancelled: "1000.00", handed: "102.00", open_: "98.00"}
+    rest = client.call("POST", "/artisans/ART-1/refunds", client.admin(), {
+        "amount": "402.00", "method": "upi", "reference": "RF-2", "reason": "leaving"}, status=201).get_json()
+    assert (rest["requisitions"], rest["balance_due"], rest["credit"]) == ({open_: "402.00"}, "0.00", "0.00")
+    assert client.get(open_, client.admin())["paid"] == "0.00"
+    refused = client.call("POST", f"/requisitions/{open_}/dispatch", client.token(**WAREHOUSE), {}, status=422)
+    assert refused.get_json()["error"]["code"] in ("credit_limit_exceeded", "advance_required")
+    pay(client, open_, "2898.00", method="cash", reference="UTR-4")
+    client.act(open_, "dispatch", client.token(**WAREHOUSE))
+    account = client.call("GET", "/artisans/ART-1/account", client.admin(), status=200).get_json()
+    assert (account["balance_due"], account["open_dues"], account["credit"]) == ("0.00", [], "0.00")
+
+
+def test_reconcile_nets_refunds_from_what_is_paid_and_catches_a_refund_whose_figures_are_wrong(client):
+    """What is paid per requisition is its payments less reversals and what refunds handed back of it; a refund
+    whose requisitions do not add up to its amount, or a paid figure off by a paisa, is reported."""
+    from shared.reconcile import check, facts_of
+    handed, cancelled = _refund_world(client)
+    client.call("POST", "/artisans/ART-1/refunds", client.admin(), {"amount": "1102.00", "method": "upi",
+                                                                    "reference": "RF/VNS/1", "reason": "cancelled"},
+                status=201)
+
+    def problems():
+        return [p for p in check(facts_of({"requests": client.db})).problems if "account " in p]
+    assert problems() == []
+    client.db.accounts.update_one({"_id": "ART-1", "entries.type": "refund"},
+                                  {"$set": {"entries.$.requisitions": {cancelled: 100000}}})
+    found = problems()
+    assert any("refund RF/VNS/1 of 1102.00 returns 1000.00 of payments" in p for p in found), found
+    assert any("paid per requisition" in p for p in found), found
+    client.db.accounts.update_one({"_id": "ART-1", "entries.type": "refund"},
+                                  {"$set": {"entries.$.requisitions": {cancelled: 100000, handed: 10200}}})
+    assert problems() == []
+    client.db.accounts.update_one({"_id": "ART-1"}, {"$inc": {f"paid.{handed}": 1}})
+    assert [p for p in problems() if "paid per requisition" in p], problems()
+
+
 def test_bad_payments_are_refused_and_change_nothing(client):
     priced_catalog(client.db)
     client.register("ART-1", looms=1)

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from services.requests import requisitions
+from services.requests import accounts, requisitions
 from shared.auth import Principal
 from shared.errors import Error
 from tests.integration.test_requests_money_support import COTTON, DYE, priced_catalog, ready, scheme
@@ -103,3 +103,25 @@ def test_two_counters_dispatching_one_requisition_leave_its_charge_in_the_accoun
     account = client.db.accounts.find_one({"_id": "ART-1"})
     assert (account["balance"], [e["id"] for e in account["entries"] if e["type"] == "charge"]) == \
         (2_800_00, [f"charge:{rid}"])
+
+
+def test_refunds_at_once_never_hand_back_more_than_the_credit_and_one_reference_is_one_refund(client):
+    """Two admins at two counters refund the same ₹1,000 advance at once: one is handed back, the other is refused;
+    the same refund sent five times at once is recorded once."""
+    priced_catalog(client.db)
+    client.register("ART-1", looms=1)
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])
+    requisitions.pay(client.db, WAREHOUSE, rid, {"amount": 1_000_00, "method": "advance", "reference": "UTR-1"},
+                     now=datetime.now(timezone.utc))
+    bodies = [{"amount": 600_00, "method": "cash", "reference": f"RF-{i}", "reason": "cancelled"} for i in range(4)]
+    now = datetime.now(timezone.utc)
+    done = at_once(*[lambda b=b: accounts.refund(client.db, "ART-1", b, by="adm", now=now) for b in bodies])
+    assert sorted(getattr(r, "code", "refunded") for r in done) == ["refund_above_credit"] * 3 + ["refunded"]
+    account = client.db.accounts.find_one({"_id": "ART-1"})
+    assert (account["balance"], account["paid"][rid]) == (-400_00, 400_00)
+    body = {"amount": 400_00, "method": "upi", "reference": "RF-X", "reason": "leaving the scheme"}
+    done = at_once(*[lambda: accounts.refund(client.db, "ART-1", body, by="adm", now=now) for _ in range(5)])
+    assert sorted(created for _, created in done) == [False] * 4 + [True]
+    account = client.db.accounts.find_one({"_id": "ART-1"})
+    assert (account["balance"], account["paid"][rid], sum(e["type"] == "refund" for e in account["entries"])) == \
+        (0, 0, 2)

@@ -275,3 +275,35 @@ def test_staff_read_a_requests_state_about_the_artisan_not_as_if_it_were_theirs(
         assert "your request" not in english and "Waiting for an admin to approve it." in english, role
         hindi = text(person(apps["requests"], config, role, "hi", **claims).get(f"/my/requisitions/{rid}"))
         assert "आपका अनुरोध" not in hindi and "एडमिन की स्वीकृति की प्रतीक्षा है।" in hindi, role
+
+
+def test_an_admin_refunds_an_artisans_credit_on_the_account_page_and_the_passbook_says_so(apps, config):
+    """The account page gives admins (only, and only while the artisan has credit) a form to record money handed back;
+    afterwards the account and the passbook show the refund (date, amount, how, reference, why), in Hindi too."""
+    artisan = person(apps["requests"], config, "artisan", "hi", artisan_id="ART-0001")
+    admin = person(apps["requests"], config, "admin", "hi")
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    assert "data-refund" not in admin.get("/accounts/ART-0001").get_data(as_text=True)  # nothing to hand back yet
+    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
+                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                   json={"amount": "2000", "method": "advance", "reference": "UTR-9"})
+    form = re.search(r"<form[^>]*data-refund.*?</form>", admin.get("/accounts/ART-0001").get_data(as_text=True), re.S)
+    assert form and "/api/v1/artisans/ART-0001/refunds" in form.group(0) and "वापसी दर्ज करें" in form.group(0)
+    assert 'value="2000.00"' in form.group(0) and 'name="reason"' in form.group(0)
+    assert "data-refund" not in warehouse.get("/accounts/ART-0001").get_data(as_text=True)
+    assert "data-refund" not in artisan.get("/my/account").get_data(as_text=True)
+    done = admin.post("/api/v1/artisans/ART-0001/refunds", headers={"X-CSRF-Token": admin.csrf},
+                      json={"amount": "500", "method": "cash", "reference": "RF/VNS/7", "reason": "योजना छोड़ी"})
+    assert done.status_code == 201, done.get_json()
+    account = text(artisan.get("/my/account"))
+    assert "लौटाई गई राशि" in account and "RF/VNS/7" in account and "कारण: योजना छोड़ी" in account
+    assert "₹500.00" in account
+    book = text(artisan.get("/my/passbook"))
+    assert "लौटाई गई राशि" in book and "RF/VNS/7" in book and "₹500.00" in book and "कारण: योजना छोड़ी" in book
+    for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt"):  # the request's money says it too
+        page = text(artisan.get(path))
+        assert "लौटाई गई राशि" in page and "RF/VNS/7" in page and "₹500.00" in page, path
+        assert "कारण: योजना छोड़ी" in page, path
+    english = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    assert "Refund" in text(english.get("/my/account")) and "Why: योजना छोड़ी" in text(english.get("/my/passbook"))
