@@ -92,7 +92,8 @@ def test_a_dead_letter_after_the_acknowledgement_opens_a_new_alert_and_tells_as_
     handle(dlq_record(7, stock_received("e-2")))  # a new failure after someone looked at the first
     [second] = set(told()) - {first}
     assert dead_letter_alerts() == {first: ("acknowledged", 1), second: ("open", 1)}
-    for replay in (dlq_record(7, stock_received("e-2")), dlq_record(8, stock_received("e-2")), dlq_record(6, stock_received("e-1"))):
+    for replay in (dlq_record(7, stock_received("e-2")), dlq_record(8, stock_received("e-2")),
+                   dlq_record(6, stock_received("e-1"))):
         handle(replay)
     handle(dlq_record(9, stock_received("e-3")))  # while it is open, a repeat counts on it and tells nobody again
     assert dead_letter_alerts() == {first: ("acknowledged", 1), second: ("open", 2)}
