@@ -41,10 +41,11 @@ def test_a_depot_registered_late_gives_earlier_alerts_their_district(db, config)
     assert alerts.find(db)[0]["district"] == "Varanasi"
 
 
-def dlq_record(offset, value, topic="inventory.events.dlq", group=b"rawbank-requests"):
+def dlq_record(offset, value, topic="inventory.events.dlq", group=b"rawbank-requests", resend_id=None):
     return SimpleNamespace(topic=topic, partition=0, offset=offset, value=value, headers=[
         ("reason", b"StockReceived payload invalid: {'quantity': ['must be a decimal number']}"),
-        ("original_topic", b"inventory.events"), ("consumer_group", group)])
+        ("original_topic", b"inventory.events"), ("consumer_group", group),
+        *([("resend_id", resend_id)] if resend_id else [])])
 
 
 def stock_received(event_id):
@@ -99,6 +100,23 @@ def test_a_dead_letter_after_the_acknowledgement_opens_a_new_alert_and_tells_as_
     assert dead_letter_alerts() == {first: ("acknowledged", 1), second: ("open", 2)}
     assert sorted(told()) == sorted([first, second])
     assert alerts.get(db, second)["details"]["event_id"] == "e-3"
+
+
+def test_an_event_sent_again_that_fails_again_is_a_new_failure_and_its_replays_count_once(db, config):
+    """`rawbank dlq resend` says to watch the alerts for a new dead letter: the same event failing again after it
+    was sent again (its copy carries the run's resend_id) is news, even after the acknowledgement."""
+    from services.notifier.consumer import make_dead_letter_handler
+    handle = make_dead_letter_handler(db, config)
+    handle(dlq_record(5, stock_received("e-1")))
+    [first] = alerts.find(db, kind=domain.DEAD_LETTER)
+    alerts.acknowledge(db, first["_id"], by="ravi", note="sent it again", at=_now())
+    for record in (dlq_record(9, stock_received("e-1"), resend_id=b"r1"),
+                   dlq_record(10, stock_received("e-1"), resend_id=b"r1")):  # dead-lettered twice by a replay
+        handle(record)
+    [second] = alerts.find(db, kind=domain.DEAD_LETTER, status="open")
+    assert second["_id"] != first["_id"] and second["count"] == 1
+    handle(dlq_record(11, stock_received("e-1"), resend_id=b"r2"))  # sent again once more, failed once more
+    assert alerts.get(db, second["_id"])["count"] == 2
 
 
 def test_the_feed_sends_new_and_changed_alerts_each_once(db):
