@@ -20,6 +20,8 @@ from shared.metrics import CONSUMER_LAG, EVENTS_DEAD_LETTERED, EVENTS_HANDLED, E
 log = logging.getLogger(__name__)
 
 MAX_DLQ_VALUE = 512 * 1024
+#: headers of a message that its dead letter keeps: which `rawbank dlq resend` sent it (shared/dlq_cli.py)
+CARRIED_HEADERS = ("resent_from", "resend_id")
 
 Handler = Callable[[Event], None]
 RawHandler = Callable[[object], None]  # takes the kafka ConsumerRecord as it came
@@ -161,7 +163,7 @@ class ConsumerLoop:
             ("original_offset", str(message.offset).encode()),
             ("consumer_group", self.group_id.encode()),
             ("dead_lettered_at", str(int(time.time() * 1000)).encode()),
-        ]
+        ] + [(name, value) for name, value in (message.headers or ()) if name in CARRIED_HEADERS]
         value = message.value or b""
         if len(value) > MAX_DLQ_VALUE:
             headers.append(("truncated_from", str(len(value)).encode()))

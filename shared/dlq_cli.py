@@ -4,12 +4,14 @@ A consumer sends a message it cannot handle to `<topic>.dlq` as it came, with wh
 (shared/consumer.py), and moves on. Once the cause is fixed (stock counted, a code deployed), staff
 send it again to the topic it came from: every consumer applies each event once, so the services
 that had applied it change nothing and the one that could not applies it now. The dead letter stays
-where it is (a topic is never edited); the copy sent carries `resent_from` in its headers.
+where it is (a topic is never edited); the copy sent carries `resent_from` and `resend_id` (new at every sending)
+in its headers, which its dead letter keeps if it fails again: the notifier tells that new failure from a replay.
 """
 from __future__ import annotations
 
 import json
 import sys
+import uuid
 
 from shared.console import tell
 from shared.i18n import N_
@@ -77,7 +79,8 @@ def resend(config, topics, event_ids, *, stream=None) -> int:
                  reason=entry["reason"] or "?")
             where = f"{entry['topic']}:{entry['partition']}:{entry['offset']}"
             producer.send(target, key=entry["key"], value=entry["value"],
-                          headers=[("resent_from", where.encode())]).get(timeout=30)
+                          headers=[("resent_from", where.encode()),
+                                   ("resend_id", uuid.uuid4().hex.encode())]).get(timeout=30)
     finally:
         producer.close()
     tell(RESENT, stream, count=len(chosen))

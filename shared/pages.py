@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+import logging
 import uuid
 from collections import defaultdict
 from datetime import date, datetime
@@ -28,12 +29,14 @@ from markupsafe import Markup
 
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
 from shared.errors import Error, NotFound, Unauthenticated, outcome
-from shared.http_errors import handle_http_exception
-from shared.i18n import LANG_COOKIE, LANGUAGES, language
+from shared.http_errors import INTERNAL, handle_http_exception, handle_unexpected
+from shared.i18n import LANG_COOKIE, LANGUAGES, language, translate
 from shared.money import format_money, percent_text, rupees
 from shared.quantity import format_quantity
 from shared.security_headers import add_security_headers
 from shared.spec import SERVICES, all_specs
+
+log = logging.getLogger(__name__)
 
 TIMEZONE = "Asia/Kolkata"
 NUMBER_LOCALES = {"en": "en_IN", "hi": "hi_IN"}  # lakh grouping: 1,00,000
@@ -122,15 +125,37 @@ def init_pages(app, service: str, blueprints) -> None:
     app.jinja_env.filters.update({name: _each_render(text) for name, text in filters.items()})
     app.context_processor(_page_context)
     app.register_error_handler(404, _no_such_page)
+    app.register_error_handler(Exception, _page_failed)  # in place of http_errors.handle_unexpected, which it calls
+
+
+def _for_a_browser() -> bool:
+    """A browser asked for one of our addresses outside the API: it reads a page, not JSON."""
+    return not request.path.startswith("/api/") and \
+        request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
 
 
 def _no_such_page(exc):
     """An address no route knows: a page for a browser (a mistyped link, an old bookmark), JSON for the rest."""
-    if request.path.startswith("/api/") or request.method not in ("GET", "HEAD") or \
-            request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
+    if request.method not in ("GET", "HEAD") or not _for_a_browser():
         return handle_http_exception(exc)
     g.rawbank_page = True
     return error_page(404, NotFound().describe())
+
+
+def _page_failed(exc):
+    """A fault on our side (a bug, a store refusing a read): for a browser, the page that says to try again and gives
+    the request id its log line carries, for the admin; the API's JSON 500 for the rest."""
+    if not _for_a_browser():
+        return handle_unexpected(exc)
+    log.exception("unhandled error")
+    from shared.web import request_id
+    g.rawbank_page = g.rawbank_failed = True
+    again = ""  # the same page again, at our own address (a form sent is not sent again from a link)
+    if request.method in ("GET", "HEAD"):
+        query = request.query_string.decode("utf-8", "replace")
+        again = url_of(current_app.config["RAWBANK_SERVICE"], request.path) + (f"?{query}" if query else "")
+    return render_template("rawbank/error.html", title=_("Something went wrong"), text=translate(INTERNAL[1]),
+                           reference=request_id(), again=again), 500
 
 
 def _each_render(text):
@@ -290,6 +315,10 @@ def _page_context() -> dict:
     try:
         user = current_principal() if cookie or request.headers.get("Authorization") else None
     except Error:
+        user = None
+    except Exception:  # the deny-list's store failed: the page that says so cannot need it
+        if not g.get("rawbank_failed"):
+            raise
         user = None
     service = current_app.config["RAWBANK_SERVICE"]
     nav = [{"url": url_of(s, path), "label": text, "current": s == service and request.path == path}

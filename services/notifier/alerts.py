@@ -50,9 +50,12 @@ def raise_alert(db, kind: str, *, depot: str | None, sku: str | None, cause: str
     condition = domain.condition_key(kind, depot, sku, scope)
     if _seen(db, condition, cause):
         return None
+    anew = kind in domain.NEW_AFTER_ACKNOWLEDGED
     for _ in range(5):
+        if anew:  # someone looked at the alert already: this one is news, the condition's next alert
+            db.alerts.update_one({"open_key": condition, "status": domain.ACKNOWLEDGED}, {"$unset": {"open_key": ""}})
         updated = db.alerts.find_one_and_update(
-            {"open_key": condition, "events": {"$ne": cause}},
+            {"open_key": condition, "events": {"$ne": cause}, **({"status": domain.OPEN} if anew else {})},
             {"$inc": {"count": 1, "version": 1},
              "$set": {"last_seen": at, "details": details, "updated_at": _now()},
              "$push": {"events": {"$each": [cause], "$slice": -KEEP_EVENTS}}},

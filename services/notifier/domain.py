@@ -68,6 +68,9 @@ def earlier_lot_stages(stage: int) -> tuple[int, ...]:
 
 
 ACKNOWLEDGEABLE = (OPEN,)  # acknowledging stops escalation; nobody acknowledges twice
+#: kinds whose every occurrence is a failure of its own, not a condition still holding: one coming after the
+#: acknowledgement opens a new alert (told, escalated) as one after the resolution does; the acknowledged one stays
+NEW_AFTER_ACKNOWLEDGED = (DEAD_LETTER,)
 RESOLVABLE = LIVE
 
 

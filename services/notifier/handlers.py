@@ -255,9 +255,15 @@ def dead_letter(db, message) -> None:
     payload = envelope.get("payload") if isinstance(envelope.get("payload"), dict) else {}
     type_ = str(envelope.get("type") or "undecodable")[:100]
     depot = payload["depot"][:100] if isinstance(payload.get("depot"), str) else None
+    event_id = envelope.get("event_id")
+    if isinstance(event_id, str) and event_id:  # one failure of one event in one service, however often it came;
+        # a copy `rawbank dlq resend` sent (resend_id) that fails again is a failure of its own
+        cause = f"dlq:{topic}:{headers.get('consumer_group', '')}:{event_id[:100]}"
+        cause += f":{headers['resend_id'][:100]}" if headers.get("resend_id") else ""
+    else:  # nothing to know it by but where it lies
+        cause = f"dlq:{message.topic}:{message.partition}:{message.offset}"
     alerts.raise_alert(
-        db, domain.DEAD_LETTER, depot=depot, sku=None, scope=f"{topic}:{type_}",
-        cause=f"dlq:{message.topic}:{message.partition}:{message.offset}",
+        db, domain.DEAD_LETTER, depot=depot, sku=None, scope=f"{topic}:{type_}", cause=cause,
         at=datetime.now(timezone.utc), district=projections.district_of(db, depot),
         details={"original_topic": topic, "type": type_, "reason": headers.get("reason", "")[:500],
                  "event_id": str(envelope.get("event_id", ""))[:100], "depot": depot,

@@ -68,6 +68,9 @@ def test_a_dead_letter_is_listed_and_sent_again_as_it_came_to_its_topic(broker_c
     assert sent.value == dispatched.to_bytes() and sent.key == b"REQ-1"  # as it came: one event, the same id
     assert dict(sent.headers)["resent_from"].startswith(f"{dlq_topic(topic)}:0:".encode())
     assert len(dlq_cli.letters(broker_config, [topic])) == 2  # a topic is never edited: the dead letter stays
+    assert dlq_cli.resend(broker_config, [topic], [dispatched.event_id], stream=io.StringIO()) == 0
+    first, again = messages(broker_config, topic)  # each sending marked as its own: a failure of each is news
+    assert dict(first.headers)["resend_id"] != dict(again.headers)["resend_id"]
 
 
 def test_an_unknown_or_cut_dead_letter_is_refused_and_nothing_is_sent(broker_config, unique, capsys):

@@ -152,6 +152,24 @@ def test_handler_that_always_fails_is_dead_lettered_after_bounded_retries(broker
     assert b"handler failed 3 times" in dict(dead[0].headers)["reason"]
 
 
+def test_a_dead_letter_of_an_event_sent_again_says_which_sending_it_was(broker_config, topic, producer, unique):
+    """`rawbank dlq resend` marks its copy (resend_id): its dead letter carries the mark, so the notifier tells a new
+    failure of the copy from a replay of the first."""
+    def broken(event):
+        raise NotFound({"requisition_id": "R9"})
+
+    event = receipt_event()
+    producer.send(topic, key=event.key.encode(), value=event.to_bytes(),
+                  headers=[("resent_from", b"x.dlq:0:7"), ("resend_id", b"r1"), ("other", b"not carried")]).get(10)
+    with running(ConsumerLoop(broker_config, service="test", group_id=f"g-{unique}", topics=[topic], handler=broken,
+                              producer=producer)):
+        [dead] = read_all(broker_config, f"{topic}.dlq", 1)
+    headers = dict(dead.headers)
+    assert (headers["resent_from"], headers["resend_id"], headers["original_topic"]) == (b"x.dlq:0:7", b"r1",
+                                                                                          topic.encode())
+    assert "other" not in headers
+
+
 def test_the_error_table_decides_retry_or_dead_letter_at_once(broker_config, topic, producer, unique):
     attempts = []
 

@@ -154,6 +154,36 @@ def _poison():
     return Raw()
 
 
+def _invalid(event_id):
+    """A StockLow no consumer can apply (its payload lacks the figures), as it would come from a broken producer."""
+    class Raw:
+        key, type = "DLQ/YRN", "StockLow"
+
+        def to_bytes(self):
+            return json.dumps({"event_id": event_id, "type": "StockLow", "version": 1, "source": "inventory",
+                               "key": self.key, "occurred_at": "2026-12-03T10:00:00Z", "correlation_id": event_id,
+                               "payload": {"sku": "YRN"}}).encode()
+    return Raw()
+
+
+def test_a_dead_letter_after_the_acknowledgement_is_a_new_open_alert_and_a_duplicate_is_not(stack, token):
+    def alert_of(event_id):
+        return stack.db.alerts.find_one({"kind": "dead_letter", "details.event_id": event_id}, {"fanout": 0})
+
+    stack.publish(stack.inventory, _invalid("dl-1"))
+    first = wait_until(lambda: alert_of("dl-1"), timeout=30, message="the first dead letter's alert")
+    assert stack.client.post(f"/api/v1/alerts/{first['_id']}/acknowledge", json={"note": "looking"},
+                             headers=token("admin")).status_code == 200
+    stack.publish(stack.inventory, _invalid("dl-1"))  # the same event again (a republished duplicate)
+    stack.publish(stack.inventory, _invalid("dl-2"))  # a new failure, on the same partition: read after it
+    second = wait_until(lambda: alert_of("dl-2"), timeout=30, message="the new dead letter's alert")
+    assert second["_id"] != first["_id"] and (second["status"], second["count"]) == ("open", 1)
+    assert (stack.db.alerts.find_one({"_id": first["_id"]})["status"], stack.db.alerts.find_one(
+        {"_id": first["_id"]})["count"]) == ("acknowledged", 1)
+    listed = stack.client.get("/api/v1/alerts?kind=dead_letter&status=open", headers=token("admin")).json
+    assert second["_id"] in [a["id"] for a in listed] and first["_id"] not in [a["id"] for a in listed]
+
+
 def test_artisans_hear_in_their_language_by_email_and_sms_and_see_only_their_own(stack, token):
     inventory = [
         new_event("MaterialRegistered", "YRN-COT-40", {"sku": "YRN-COT-40", "name": "cotton yarn", "name_hi": "सूती धागा",

@@ -41,15 +41,21 @@ def test_a_depot_registered_late_gives_earlier_alerts_their_district(db, config)
     assert alerts.find(db)[0]["district"] == "Varanasi"
 
 
-def dlq_record(offset, value, topic="inventory.events.dlq"):
+def dlq_record(offset, value, topic="inventory.events.dlq", group=b"rawbank-requests", resend_id=None):
     return SimpleNamespace(topic=topic, partition=0, offset=offset, value=value, headers=[
         ("reason", b"StockReceived payload invalid: {'quantity': ['must be a decimal number']}"),
-        ("original_topic", b"inventory.events"), ("consumer_group", b"rawbank-requests")])
+        ("original_topic", b"inventory.events"), ("consumer_group", group),
+        *([("resend_id", resend_id)] if resend_id else [])])
+
+
+def stock_received(event_id):
+    return json.dumps({"type": "StockReceived", "event_id": event_id, "payload": {"depot": "VNS"}}).encode()
 
 
 def test_dead_letters_of_one_type_share_one_alert_and_replays_count_once(db):
-    bad = json.dumps({"type": "StockReceived", "event_id": "e-1", "payload": {"depot": "VNS"}}).encode()
-    for record in (dlq_record(5, bad), dlq_record(5, bad), dlq_record(6, bad), dlq_record(7, b"\x00garbage")):
+    bad = stock_received("e-1")
+    for record in (dlq_record(5, bad), dlq_record(5, bad), dlq_record(6, stock_received("e-2")),
+                   dlq_record(7, b"\x00garbage")):
         handlers.dead_letter(db, record)
     by_type = {d["details"]["type"]: d for d in alerts.find(db, kind=domain.DEAD_LETTER)}
     assert sorted(by_type) == ["StockReceived", "undecodable"]
@@ -59,7 +65,58 @@ def test_dead_letters_of_one_type_share_one_alert_and_replays_count_once(db):
     from services.notifier import texts
     for lang, then in (("en", "Once the cause is fixed"), ("hi", "कारण ठीक होने पर")):
         title, body = texts.alert(received, {}, {}, lang)
-        assert then in body and "rawbank dlq resend e-1" in body, body  # what to do next, and with which id
+        assert then in body and "rawbank dlq resend e-2" in body, body  # what to do next, and with the newest id
+
+
+def test_a_dead_letter_after_the_acknowledgement_opens_a_new_alert_and_tells_as_the_first_did(db, config):
+    """Someone looked at the dead letters so far; a later one is news: a new open alert, its webhook call."""
+    from services.notifier import deliveries, subscribers
+    from services.notifier.consumer import make_dead_letter_handler
+    handle = make_dead_letter_handler(db, config)
+    hook = subscribers.add_webhook(db, {"url": "http://127.0.0.1:9/hook"}, by="admin",
+                                   allow=frozenset({"127.0.0.1"}))
+
+    def told():  # alert ids the webhook is told were opened
+        deliveries.expand(db, _now())
+        return sorted(d["source"]["id"] for d in db.deliveries.find({"target": hook["_id"], "topic": "alert.opened"}))
+
+    def dead_letter_alerts():
+        return {d["_id"]: (d["status"], d["count"]) for d in alerts.find(db, kind=domain.DEAD_LETTER)}
+
+    handle(dlq_record(5, stock_received("e-1")))
+    [first] = told()
+    alerts.acknowledge(db, first, by="ravi", note="resent it", at=_now())
+    handle(dlq_record(5, stock_received("e-1")))  # the same dead letter read again
+    handle(dlq_record(6, stock_received("e-1")))  # the same event dead-lettered twice (its consumer replayed it)
+    assert dead_letter_alerts() == {first: ("acknowledged", 1)} and told() == [first]
+
+    handle(dlq_record(7, stock_received("e-2")))  # a new failure after someone looked at the first
+    [second] = set(told()) - {first}
+    assert dead_letter_alerts() == {first: ("acknowledged", 1), second: ("open", 1)}
+    for replay in (dlq_record(7, stock_received("e-2")), dlq_record(8, stock_received("e-2")),
+                   dlq_record(6, stock_received("e-1"))):
+        handle(replay)
+    handle(dlq_record(9, stock_received("e-3")))  # while it is open, a repeat counts on it and tells nobody again
+    assert dead_letter_alerts() == {first: ("acknowledged", 1), second: ("open", 2)}
+    assert sorted(told()) == sorted([first, second])
+    assert alerts.get(db, second)["details"]["event_id"] == "e-3"
+
+
+def test_an_event_sent_again_that_fails_again_is_a_new_failure_and_its_replays_count_once(db, config):
+    """`rawbank dlq resend` says to watch the alerts for a new dead letter: the same event failing again after it
+    was sent again (its copy carries the run's resend_id) is news, even after the acknowledgement."""
+    from services.notifier.consumer import make_dead_letter_handler
+    handle = make_dead_letter_handler(db, config)
+    handle(dlq_record(5, stock_received("e-1")))
+    [first] = alerts.find(db, kind=domain.DEAD_LETTER)
+    alerts.acknowledge(db, first["_id"], by="ravi", note="sent it again", at=_now())
+    for record in (dlq_record(9, stock_received("e-1"), resend_id=b"r1"),
+                   dlq_record(10, stock_received("e-1"), resend_id=b"r1")):  # dead-lettered twice by a replay
+        handle(record)
+    [second] = alerts.find(db, kind=domain.DEAD_LETTER, status="open")
+    assert second["_id"] != first["_id"] and second["count"] == 1
+    handle(dlq_record(11, stock_received("e-1"), resend_id=b"r2"))  # sent again once more, failed once more
+    assert alerts.get(db, second["_id"])["count"] == 2
 
 
 def test_the_feed_sends_new_and_changed_alerts_each_once(db):

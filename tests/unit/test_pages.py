@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
+import mongomock
 import pytest
+from pymongo.errors import OperationFailure
 
 from services import inventory, requests as requests_service
 from shared.auth import COOKIE, csrf_token, issue_token
@@ -256,3 +258,50 @@ def test_someone_not_logged_in_switches_the_language_on_a_sibling_services_page(
     for headers in ({"Origin": "null"}, {"Origin": "https://evil.example"}, {}):  # as /lang: our origin only
         refused = inventory_client.post(path, data={"lang": "en"}, headers=headers)
         assert LANG_COOKIE not in "".join(refused.headers.getlist("Set-Cookie")), headers
+
+
+def _refused(*args, **kwargs):
+    raise OperationFailure("not authorized on inventory to execute command { count: 'stock' }", code=13)
+
+
+FAILED_PAGE = {  # language -> the title, what to do next, and what to tell the administrator
+    "en": ("<title>Something went wrong · rawbank</title>",
+           "Something went wrong on our side; try again, and tell an admin if it keeps happening.",
+           "Give the admin this reference: <code>{}</code>"),
+    "hi": ("<title>कुछ गड़बड़ हुई · rawbank</title>",
+           "हमारी ओर से कुछ गड़बड़ हुई; फिर से प्रयास करें, और बार-बार हो तो एडमिन को बताएँ।",
+           "एडमिन को यह संदर्भ बताएँ: <code>{}</code>"),
+}
+
+
+def test_a_page_that_fails_is_a_page_in_its_language_that_says_what_to_do_next(inventory_client, config, monkeypatch):
+    """A page that failed on our side (a store refusing a read, a bug) showed a browser the API's raw JSON 500 in no
+    page, with no way on; the page says to try again and what to tell the admin. The API and scripts keep the JSON."""
+    monkeypatch.setattr(mongomock.collection.Collection, "count_documents", _refused)
+    inventory_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="w", role="warehouse", depot="VNS"))
+    for lang, (title, advice, reference) in FAILED_PAGE.items():
+        inventory_client.set_cookie(LANG_COOKIE, lang)
+        response = inventory_client.get("/warehouse/stock?q=cotton", headers=BROWSER)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 500 and response.mimetype == "text/html", page
+        assert f'<html lang="{lang}">' in page and title in page and advice in page
+        assert reference.format(response.headers["X-Request-ID"]) in page  # the id its log line carries
+        assert 'href="http://127.0.0.1:8001/warehouse/stock?q=cotton"' in page  # try again
+        assert 'href="http://127.0.0.1:8001/warehouse/stock"' in page and "not authorized" not in page
+    monkeypatch.setattr(mongomock.collection.Collection, "find", _refused)  # the API's reads fail as well
+    for path, headers in (("/warehouse/stock", {"Accept": "*/*"}), ("/warehouse/stock", {}),
+                          ("/api/v1/stock?depot=VNS", BROWSER)):
+        answer = inventory_client.get(path, headers=headers)
+        assert answer.status_code == 500 and answer.json["error"]["code"] == "internal_error", path
+
+
+def test_a_failed_page_still_shows_when_the_store_refuses_every_read(inventory_client, config, monkeypatch):
+    """Who is logged in is asked of the store too (the deny-list): the failure page cannot need it."""
+    monkeypatch.setattr(mongomock.collection.Collection, "find", _refused)
+    inventory_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="w", role="warehouse", depot="VNS"))
+    inventory_client.set_cookie(LANG_COOKIE, "hi")
+    response = inventory_client.get("/warehouse/stock", headers=BROWSER)
+    page = response.get_data(as_text=True)
+    title, advice, reference = FAILED_PAGE["hi"]
+    assert response.status_code == 500 and title in page and advice in page, page
+    assert reference.format(response.headers["X-Request-ID"]) in page

@@ -1,0 +1,85 @@
+"""A page that fails on our side, in a real browser: the error page in the reader's language, with a way on.
+
+The inventory service runs in this process on a free port, its store refusing a read (a store's own error, the
+kind a bug or a refused command gives), so the fault is real and can end: then "Try again" shows the page.
+"""
+from __future__ import annotations
+
+import threading
+
+import mongomock
+import pytest
+from pymongo.errors import OperationFailure
+from werkzeug.serving import make_server
+
+from services import inventory
+from shared.auth import COOKIE, issue_token
+from shared.i18n import LANG_COOKIE
+from shared.mongo import connect
+from shared.runtime import Runtime
+from tests.browser.checks import axe_findings
+from tests.conftest import free_port
+
+pytestmark = pytest.mark.e2e
+
+WORDS = {  # language -> (title, what to do next, the button to try again, the stock page's heading)
+    "en": ("Something went wrong", "try again, and tell an admin if it keeps happening", "Try again", "Stock at"),
+    "hi": ("कुछ गड़बड़ हुई", "फिर से प्रयास करें, और बार-बार हो तो एडमिन को बताएँ", "फिर से प्रयास करें", "में स्टॉक"),
+}
+
+
+class Refusing:
+    """The store's count, refused while `on` (the embedded store keeps the method it first looked up)."""
+
+    def __init__(self):
+        self.on, self.count = True, mongomock.collection.Collection.count_documents
+
+    def __call__(self, *args, **kwargs):
+        if self.on:
+            raise OperationFailure("not authorized on inventory to execute command { count: 'stock' }", code=13)
+        return self.count(*args, **kwargs)
+
+
+@pytest.fixture
+def inventory_site(config):
+    """The inventory pages at http://127.0.0.1:<free port>, as `rawbank dev` serves them."""
+    port = free_port()
+    config = config.with_(inventory_url=f"http://127.0.0.1:{port}")
+    runtime = Runtime(inventory.spec(), config, client=connect("mongomock://browser-error-pages"))
+    inventory.spec().seed(runtime.db, config)
+    server = make_server("127.0.0.1", port, inventory.create_app(config, runtime), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield config
+    server.shutdown()
+
+
+@pytest.mark.parametrize("lang", WORDS)
+def test_a_page_that_fails_says_what_to_do_next_and_try_again_works_once_it_passes(browser, inventory_site,
+                                                                                   monkeypatch, lang):
+    title, advice, again, heading = WORDS[lang]
+    site = inventory_site.inventory_url
+    context = browser.new_context(viewport={"width": 1024, "height": 800}, locale="en-IN")
+    context.add_cookies([
+        {"name": COOKIE, "value": issue_token(inventory_site.jwt_secret, sub="w", role="warehouse", depot="VNS"),
+         "url": site},
+        {"name": LANG_COOKIE, "value": lang, "url": site}])
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    refusing = Refusing()
+    monkeypatch.setattr(mongomock.collection.Collection, "count_documents",
+                        lambda *args, **kwargs: refusing(*args, **kwargs))
+    try:
+        response = page.goto(f"{site}/warehouse/stock?q=cotton")
+        assert response.status == 500 and page.locator("html").get_attribute("lang") == lang
+        assert page.get_by_role("heading", level=1).inner_text() == title
+        assert advice in page.locator("main").inner_text()
+        assert page.locator("main code").inner_text() == response.headers["x-request-id"]  # what the admin asks for
+        assert axe_findings(page) == [] and errors == []
+        refusing.on = False  # the fault passes
+        page.get_by_role("link", name=again).click()
+        page.wait_for_load_state()
+        assert heading in page.get_by_role("heading", level=1).inner_text()
+        assert page.url == f"{site}/warehouse/stock?q=cotton"
+    finally:
+        context.close()
