@@ -2,7 +2,7 @@
 
 Use cases raise an `Error` that says what went wrong: its stable `code`, its `details` (both
 reach API callers as they are) and its English `message` (a catalog msgid, filled from the
-details). Each error is one of the kinds below; `OUTCOMES` says, per kind, which HTTP status the
+details; those named in `money` are said as people read rupees, while the details keep "12500.00"). Each error is one of the kinds below; `OUTCOMES` says, per kind, which HTTP status the
 API answers with (shared/http_errors.py) and whether a consumer dead-letters the event at once
 or retries it (shared/consumer.py). A service declares its own errors in services/<name>/errors.py.
 """
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.i18n import N_, translate
+from shared.i18n import N_, language, translate
+from shared.money import parse_money, rupees
 
 
 class Error(Exception):
@@ -20,6 +21,7 @@ class Error(Exception):
     message = N_("The request could not be handled.")
     retry_after: int | None = None  # seconds, for errors that pass
     page_message: str | None = None  # what a page says instead, where `message` tells an API caller what to call
+    money: tuple[str, ...] = ()  # details that are rupees ("12500.00"): the message says them as "₹12,500.00"
 
     def __init__(self, details: dict | None = None, *, reason: str = ""):
         super().__init__(self.code, details or {})
@@ -29,17 +31,27 @@ class Error(Exception):
     def __str__(self) -> str:
         return " ".join(filter(None, (self.code, self.reason, str(self.details) if self.details else "")))
 
+    def values(self, lang: str | None = None) -> dict:
+        """The details a message is filled with, money among them as a person reads it in `lang`."""
+        lang = lang or language()
+        values = {k: v for k, v in self.details.items() if isinstance(v, (str, int))}
+        for key in self.money:
+            if isinstance(values.get(key), str):
+                try:
+                    values[key] = rupees(parse_money(values[key]), lang)
+                except ValueError:
+                    pass  # not a figure after all: said as it is
+        return values
+
     def describe(self, lang: str | None = None) -> str:
         """The message for a person, in `lang` (the request's language by default)."""
-        values = {k: v for k, v in self.details.items() if isinstance(v, (str, int))}
-        return translate(self.message, lang, **values)
+        return translate(self.message, lang, **self.values(lang))
 
     def describe_on_page(self, lang: str | None = None) -> str:
         """The message for a person on a page: where to go next, not which API to call."""
         if self.page_message is None:
             return self.describe(lang)
-        values = {k: v for k, v in self.details.items() if isinstance(v, (str, int))}
-        return translate(self.page_message, lang, **values)
+        return translate(self.page_message, lang, **self.values(lang))
 
 
 class Invalid(Error):

@@ -110,8 +110,7 @@ class _SaysStatus:
 
     def describe(self, lang: str | None = None) -> str:
         status, action = self.details.get("status", ""), self.details.get("action", "")
-        values = {k: v for k, v in self.details.items() if isinstance(v, (str, int))}
-        return translate(self.message, lang, **{**values, "status": translate(self.STATUSES.get(status, status), lang),
+        return translate(self.message, lang, **{**self.values(lang), "status": translate(self.STATUSES.get(status, status), lang),
                                                 "action": translate(self.ACTIONS.get(action, action), lang)})
 
 

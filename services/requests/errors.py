@@ -13,8 +13,7 @@ class _SaysStatus:
 
     def describe(self, lang: str | None = None) -> str:
         status, action = self.details.get("status", ""), self.details.get("action", "")
-        values = {k: v for k, v in self.details.items() if isinstance(v, (str, int))}
-        return translate(self.message, lang, **{**values, "status": translate(STATUSES.get(status, status), lang),
+        return translate(self.message, lang, **{**self.values(lang), "status": translate(STATUSES.get(status, status), lang),
                                                 "action": translate(ACTIONS.get(action, action), lang)})
 
 
@@ -101,19 +100,22 @@ class SchemesOverlap(Conflict):
 
 class CreditLimitExceeded(RuleBroken):
     code = "credit_limit_exceeded"
-    message = N_("This would take the artisan's dues to ₹{balance_after}, above their credit limit of ₹{credit_limit}; "
-                 "take a payment of at least ₹{to_pay} first.")
+    message = N_("This would take the artisan's dues to {balance_after}, above their credit limit of {credit_limit}; "
+                 "take a payment of at least {to_pay} first.")
+    money = ("balance_after", "credit_limit", "to_pay")
 
 
 class AdvanceRequired(RuleBroken):
     code = "advance_required"
-    message = N_("To take this on credit the artisan pays an advance of ₹{advance} first; ₹{paid} is paid so far.")
+    message = N_("To take this on credit the artisan pays an advance of {advance} first; {paid} is paid so far.")
+    money = ("advance", "paid")
 
 
 class PaymentAboveDue(RuleBroken):
     code = "payment_above_due"
-    message = N_("Only ₹{due} is due on this requisition, less than ₹{amount}; take less, or record the rest as an "
+    message = N_("Only {due} is due on this requisition, less than {amount}; take less, or record the rest as an "
                  "advance (“Advance” under “Paid by”).")
+    money = ("due", "amount")
 
 
 class NotPayable(_SaysStatus, Conflict):
@@ -135,8 +137,9 @@ class PaymentReferenceReversed(Conflict):
 
 class RefundAboveCredit(RuleBroken):
     code = "refund_above_credit"
-    message = N_("Only ₹{credit} is to the artisan's credit (paid beyond what they owe), less than ₹{amount}; "
-                 "refund at most ₹{credit}.")
+    message = N_("Only {credit} is to the artisan's credit (paid beyond what they owe), less than {amount}; "
+                 "refund at most {credit}.")
+    money = ("credit", "amount")
 
 
 class RefundReferenceReused(Conflict):

@@ -135,6 +135,11 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
     refund.get_by_label("लौटाने का तरीका").select_option("cash")
     refund.get_by_label("वापसी वाउचर या UPI संदर्भ").fill("RF/VNS/1")
     refund.get_by_label("लौटाने का कारण (कारीगर इसे देखेंगे)").fill("अधिक भुगतान लौटाया")
+    refund.get_by_label("राशि (₹)").fill("1000")  # more than is to the credit: refused, its rupees as people read them
+    refund.get_by_role("button", name="वापसी दर्ज करें").click()
+    expect(refund.locator("[data-errors]")).to_contain_text("केवल ₹54.77 जमा है")
+    expect(refund.locator("[data-errors]")).to_contain_text("₹1,000.00 से कम")
+    refund.get_by_label("राशि (₹)").fill("54.77")
     refund.get_by_role("button", name="वापसी दर्ज करें").click()
     refunded = admin.page.locator('[data-entries] tr[data-type="refund"]')
     expect(refunded).to_contain_text("लौटाई गई राशि")

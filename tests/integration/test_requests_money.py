@@ -206,7 +206,8 @@ def test_a_repeated_payment_reference_is_the_same_payment(client):
     assert error["code"] == "payment_above_due" and error["details"] == {"due": "1898.00", "amount": "1898.01"}
     hindi = client.call("POST", f"/requisitions/{rid}/payments", {**client.token(**WAREHOUSE), "Accept-Language": "hi"},
                         {"amount": "1898.01", "method": "cash", "reference": "R2"}, status=422).get_json()
-    assert "₹1898.00" in hindi["error"]["message"] and "अग्रिम" in hindi["error"]["message"]
+    assert "₹1,898.00" in hindi["error"]["message"] and "अग्रिम" in hindi["error"]["message"]
+    assert "₹₹" not in hindi["error"]["message"] and "₹1,898.01" in hindi["error"]["message"]
     assert pay(client, rid, "5000.00", method="advance")["balance_due"] == "-6000.00"
     account = client.call("GET", "/artisans/ART-1/account", client.admin(), status=200).get_json()
     assert [e["amount"] for e in account["entries"] if e["type"] == "payment"] == ["-5000.00", "-1000.00"]
@@ -331,10 +332,10 @@ def test_a_refund_refused_changes_nothing_and_says_why_in_hindi_too(client):
     above = client.call("POST", "/artisans/ART-1/refunds", client.admin(), {**body, "amount": "1102.01"},
                         status=422).get_json()["error"]
     assert above["code"] == "refund_above_credit" and above["details"] == {"amount": "1102.01", "credit": "1102.00"}
-    assert "₹1102.00" in above["message"]
+    assert "₹1,102.00" in above["message"] and "₹1,102.01" in above["message"] and "₹₹" not in above["message"]
     hindi = client.call("POST", "/artisans/ART-1/refunds", {**client.admin(), "Accept-Language": "hi"},
                         {**body, "amount": "1102.01"}, status=422).get_json()["error"]["message"]
-    assert "₹1102.00" in hindi and any("\u0900" <= ch <= "\u097f" for ch in hindi)
+    assert "₹1,102.00" in hindi and any("\u0900" <= ch <= "\u097f" for ch in hindi)
     nothing = client.call("POST", "/artisans/ART-2/refunds", client.admin(), body, status=422).get_json()["error"]
     assert nothing["details"]["credit"] == "0.00"
     assert client.db.accounts.find_one({"_id": "ART-1"}) == before
@@ -447,6 +448,35 @@ def test_dispatch_beyond_the_credit_limit_is_refused_and_an_advance_comes_first(
     pay(client, second, "289.80")
     error = client.act(second, "dispatch", warehouse, status=422)["error"]
     assert (error["code"], error["details"]["balance_after"]) == ("credit_limit_exceeded", "5216.40")
+
+
+def test_a_credit_refusal_says_its_money_as_people_read_it_in_their_language_and_details_keep_the_figures(client):
+    """The message groups rupees the Indian way (₹1,44,900.00), once with its ₹ sign, in English and in Hindi; the
+    details stay the decimal strings callers compute with ("144900.00")."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1, cooperative="Coop-A")
+    warehouse, hindi = client.token(**WAREHOUSE), {**client.token(**WAREHOUSE), "Accept-Language": "hi"}
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "50")])  # 50 x 2898.00 = 144900.00
+    terms = {"cooperative": "Coop-A", "credit_limit": "100000", "credit_days": 45, "advance_percent": "10"}
+    client.call("PUT", "/credit-terms", client.admin(), terms, status=200)
+    english, in_hindi = (client.act(rid, "dispatch", who, status=422)["error"] for who in (warehouse, hindi))
+    for error in (english, in_hindi):
+        assert (error["code"], error["details"]) == ("credit_limit_exceeded", {
+            "balance_after": "144900.00", "credit_limit": "100000.00", "to_pay": "44900.00"})
+    assert english["message"] == ("This would take the artisan's dues to ₹1,44,900.00, above their credit limit of "
+                                  "₹1,00,000.00; take a payment of at least ₹44,900.00 first.")
+    assert all(f in in_hindi["message"] for f in ("₹1,44,900.00", "₹1,00,000.00", "₹44,900.00", "उधार सीमा"))
+    assert "₹₹" not in in_hindi["message"]
+
+    client.call("PUT", "/credit-terms", client.admin(), {**terms, "credit_limit": "200000"}, status=200)
+    english, in_hindi = (client.act(rid, "dispatch", who, status=422)["error"] for who in (warehouse, hindi))
+    for error in (english, in_hindi):
+        assert (error["code"], error["details"]) == ("advance_required", {"advance": "14490.00", "paid": "0.00"})
+    assert english["message"] == ("To take this on credit the artisan pays an advance of ₹14,490.00 first; ₹0.00 is "
+                                  "paid so far.")
+    assert "₹14,490.00" in in_hindi["message"] and "अग्रिम" in in_hindi["message"] and "₹₹" not in in_hindi["message"]
+    assert client.get(rid, warehouse)["status"] == "reserved" and client.db.accounts.find_one({"_id": "ART-1"}) is None
 
 
 def test_a_charge_whose_dispatch_never_happened_is_taken_back(client):
