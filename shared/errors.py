@@ -2,9 +2,10 @@
 
 Use cases raise an `Error` that says what went wrong: its stable `code`, its `details` (both
 reach API callers as they are) and its English `message` (a catalog msgid, filled from the
-details; those named in `money` are said as people read rupees, while the details keep "12500.00"). Each error is one of the kinds below; `OUTCOMES` says, per kind, which HTTP status the
-API answers with (shared/http_errors.py) and whether a consumer dead-letters the event at once
-or retries it (shared/consumer.py). A service declares its own errors in services/<name>/errors.py.
+details; those named in `money` are said as people read rupees, while the details keep "12500.00").
+Each error is one of the kinds below; `OUTCOMES` says, per kind, which HTTP status the API answers
+with (shared/http_errors.py) and whether a consumer dead-letters the event at once or retries it
+(shared/consumer.py). A service declares its own errors in services/<name>/errors.py.
 """
 from __future__ import annotations
 

@@ -13,7 +13,8 @@ class _SaysStatus:
 
     def describe(self, lang: str | None = None) -> str:
         status, action = self.details.get("status", ""), self.details.get("action", "")
-        return translate(self.message, lang, **{**self.values(lang), "status": translate(STATUSES.get(status, status), lang),
+        return translate(self.message, lang, **{**self.values(lang),
+                                                "status": translate(STATUSES.get(status, status), lang),
                                                 "action": translate(ACTIONS.get(action, action), lang)})
 
 
