@@ -214,3 +214,13 @@ def test_a_count_order_or_slip_keeps_its_depot_in_the_menu_and_its_links_for_an_
     receive = re.search(r'href="([^"]+)">Receive against this order', page(f"/admin/purchase-orders/{number}")).group(1)
     assert "depot=" not in receive  # VNS's own staff have no choice to keep
 
+
+def test_the_count_pages_cancel_button_looks_like_a_destructive_secondary_action(page, runtime):
+    """Cancelling a count sat beside 'Submit the count' styled as the page's primary action."""
+    count_id = counts.start(runtime.db, "VNS", by="warehouse")["count_id"]
+    html = page(f"/warehouse/counts/{count_id}")
+    cancel = re.search(r"<details[^>]*data-cancel.*?</details>", html, re.S).group(0)
+    buttons = re.findall(r"<button[^>]*>", cancel)
+    assert buttons and all('class="danger"' in tag for tag in buttons), buttons
+    submit = re.search(r'<button[^>]*data-action="[^"]*/submit"', html).group(0)
+    assert "class=" not in submit  # the page's one primary action
