@@ -47,6 +47,12 @@ def quantity(value, unit_code: str | None, lang: str) -> str:
     return f"{number(amount, lang)} {unit(unit_code, lang)}".strip()
 
 
+def named(doc: dict | None, code: str, lang: str) -> str:
+    """A material's (or depot's) name as people know it: its `name_hi` in Hindi, else its name, else its code."""
+    doc = doc or {}
+    return (doc.get("name_hi") if lang == "hi" else None) or doc.get("name") or code
+
+
 def month(value: str, lang: str) -> str:
     """'2026-11' -> 'November 2026' / 'नवंबर 2026'; as it came when it is no month."""
     try:

@@ -17,7 +17,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from babel.numbers import format_decimal
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
@@ -57,6 +57,24 @@ def menus() -> dict[str, list[tuple[str, str, object]]]:
             entries[role] += [(position, spec.name, path, text) for position, path, text in items]
     return {role: [entry[1:] for entry in sorted(items, key=lambda entry: entry[0])]
             for role, items in entries.items()}
+
+
+@functools.cache
+def menu_keeps() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(service, path) of a menu entry -> the query parameters its page takes from the page people are on."""
+    return {(spec.name, path): tuple(names) for spec in all_specs() for path, names in spec.menu_keeps.items()}
+
+
+def keep_in_menu(**params) -> None:
+    """What this page chose (e.g. depot="BHD"), kept in the links of the menu entries whose pages take it."""
+    g.menu_query = {**g.get("menu_query", {}), **{k: v for k, v in params.items() if v}}
+
+
+def _kept(service: str, path: str) -> str:
+    """A menu entry's address, with what the page chose that its page takes (`keep_in_menu`)."""
+    chosen = g.get("menu_query", {})
+    query = {name: chosen[name] for name in menu_keeps().get((service, path), ()) if name in chosen}
+    return url_of(service, path) + (f"?{urlencode(query)}" if query else "")
 
 
 @functools.cache
@@ -321,11 +339,11 @@ def _page_context() -> dict:
             raise
         user = None
     service = current_app.config["RAWBANK_SERVICE"]
-    nav = [{"url": url_of(s, path), "label": text, "current": s == service and request.path == path}
+    nav = [{"url": _kept(s, path), "label": text, "current": s == service and request.path == path}
            for s, path, text in menus().get(user.role if user else "", [])]
     return {"lang": lang, "user": user, "nav": nav, "role_label": ROLES.get(user.role, "") if user else "",
             "csrf": csrf_token(config.jwt_secret, cookie) if cookie else "",
-            "home_url": home_url(user.role if user else None),
+            "home_url": _kept(*home_page(user.role if user else None)),
             "lang_action": url_of(*common_page("language")) if user else url_of(service, "/language"),
             "logout_action": url_of(*common_page("logout")),
             "login_url": login_url(),

@@ -55,6 +55,8 @@ class ServiceSpec:
     background: tuple = ()  # ((part name, make(db, config) -> run(stop)), ...) more worker loops
     pages: tuple = ()  # Flask blueprints of the service's server-rendered pages (shared/pages.py)
     menu: dict = field(default_factory=dict)  # role -> ((position, path, label), ...); every service's, by position
+    menu_keeps: dict = field(default_factory=dict)  # path of its menu entry -> query parameters its page takes from
+    # the page people are on (shared.pages.keep_in_menu), e.g. "depot": the depot an admin chose
     home: dict = field(default_factory=dict)  # role -> path of the first page people of that role see
     labels: dict = field(default_factory=dict)  # page filter -> {stored value: label}, e.g. "status"
     common_pages: dict = field(default_factory=dict)  # pages every service links to: "login", "language" -> path

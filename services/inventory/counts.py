@@ -203,7 +203,7 @@ def _check_feasible(db, depot: str, planned: list[dict]) -> None:
         except domain.InsufficientStock as exc:
             raise errors.short(exc, db, sku=sku, depot=depot) from None
         except domain.Refused as exc:
-            raise errors.refused(exc) from None
+            raise errors.refused(exc, db) from None
 
 
 def post_adjustments(db, payload: dict, *, correlation_id=None) -> None:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from shared.errors import Busy, Conflict, Error, Forbidden, Inapplicable, NotFound, RuleBroken
-from shared.i18n import N_, translate
+from shared import names
+from shared.i18n import N_, language, translate
 from shared.quantity import format_quantity
 
 _NO_MATERIAL = N_("No material with this SKU; register it first (POST /api/v1/materials).")
@@ -151,8 +152,17 @@ class NotOnOrder(RuleBroken):
 
 class OverReceipt(Conflict):
     code = "over_receipt"
-    message = N_("This is more than purchase order {purchase_order} still expects of {sku}: ordered {ordered}, "
+    message = N_("This is more than purchase order {purchase_order} still expects of {material}: ordered {ordered}, "
                  "received {received}, at most {allowed} more may come (with the supplier's tolerance).")
+    material: dict | None = None  # the material's name, name_hi and unit (refused() reads them); the sku is a detail
+
+    def describe(self, lang: str | None = None) -> str:
+        """The material by its name and the quantities in its unit, in the reader's language, never its code."""
+        lang, found = lang or language(), self.details
+        figures = {k: names.quantity(found[k], (self.material or {}).get("unit"), lang)
+                   for k in ("ordered", "received", "allowed") if k in found}
+        return translate(self.message, lang, **{**found, **figures,
+                                                "material": names.named(self.material, found.get("sku", ""), lang)})
 
 
 class NothingToOrder(RuleBroken):
@@ -233,10 +243,14 @@ REFUSALS = {"over_receipt": OverReceipt, "order_closed": OrderClosed, "lot_expir
 QUANTITIES = ("ordered", "received", "allowed", "available", "wanted")
 
 
-def refused(exc) -> Error:
-    """The error for a rule's refusal (services/inventory/domain.Refused), quantities as "12.5"."""
+def refused(exc, db=None) -> Error:
+    """The error for a rule's refusal (services/inventory/domain.Refused), quantities as "12.5"; with `db`, one that
+    names a material (OverReceipt) says its name and unit (read from the catalog)."""
     details = {k: format_quantity(v) if k in QUANTITIES else v for k, v in exc.details.items()}
-    return REFUSALS[exc.code](details)
+    error = REFUSALS[exc.code](details)
+    if db is not None and hasattr(error, "material") and "sku" in details:
+        error.material = db.materials.find_one({"_id": details["sku"]}, {"name": 1, "name_hi": 1, "unit": 1})
+    return error
 
 
 def short(exc, db, *, sku: str, depot: str) -> InsufficientStock:

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from services.inventory import catalog, clock, domain, order_rules, prices, purchase_orders
 from shared.lists import pager, search_text
-from shared.pages import material_name, page
+from shared.pages import keep_in_menu, material_name, page
 from shared.web import db
 
 blp = Blueprint("inventory_pages", __name__, template_folder="templates", static_folder="static",
@@ -41,6 +41,10 @@ MENU = {"warehouse": ((10, "/warehouse/stock", _l("Stock")), (20, "/warehouse/mo
                   (46, "/admin/replenishment", _l("What to order")), (50, "/warehouse/stock", _l("Stock")),
                   (55, "/warehouse/lots", _l("Lots")), (60, "/warehouse/ledger", _l("Ledger")),
                   (65, "/warehouse/counts", _l("Stock counts")))}
+#: the pages that work at one depot, chosen by ?depot= (depot_of): the menu keeps the depot chosen in their links
+KEEPS_DEPOT = {path: ("depot",) for path in ("/warehouse/stock", "/warehouse/movements", "/warehouse/lots",
+                                             "/warehouse/dispatch", "/admin/purchase-orders", "/warehouse/ledger",
+                                             "/warehouse/counts", "/admin/replenishment")}
 
 
 @blp.app_context_processor
@@ -66,12 +70,22 @@ def depot_of(principal) -> tuple[str | None, list[dict]]:
     """Warehouse staff of a depot work at it; admins and central warehouse staff (no depot on their token) choose one
     (the first by default): the pages then offer the choice and keep it in their links (`g.picks_depot`)."""
     depots = known_depots()
-    g.picks_depot = not (principal.role == "warehouse" and principal.depot)
-    if not g.picks_depot:
+    if not at_depot(principal, None):
         return principal.depot, depots
     codes = [d["code"] for d in depots]
     wanted = request.args.get("depot")
-    return (wanted if wanted in codes else (codes[0] if codes else None)), depots
+    code = wanted if wanted in codes else (codes[0] if codes else None)
+    at_depot(principal, code)
+    return code, depots
+
+
+def at_depot(principal, code: str | None) -> bool:
+    """Whether `principal` chooses the depot (`g.picks_depot`); if so, the menu's links keep `code` (the depot chosen,
+    or the one a count, order or slip is at). A depot's own staff have no choice to keep."""
+    g.picks_depot = not (principal.role == "warehouse" and principal.depot)
+    if g.picks_depot:
+        keep_in_menu(depot=code)
+    return g.picks_depot
 
 
 def materials() -> dict:

@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request
 
 from services.inventory import order_rules, purchase_orders, replenishment, suppliers
 from services.inventory.api_stock import depot_scope
-from services.inventory.pages import depot_of, known_depots, materials
+from services.inventory.pages import at_depot, depot_of, known_depots, materials
 from shared.lists import asked_number, pager
 from shared.pages import page
 from shared.web import db
@@ -42,6 +42,7 @@ def order_list(principal):
 def order_detail(principal, number):
     order = purchase_orders.get(db(), number, depot=depot_scope())  # warehouse staff: their depot's only
     known_depots()  # the depot named in the page's language
+    at_depot(principal, order["depot"])
     actions = [a for a in ("send", "close", "cancel") if order_rules.may(a, order["status"])
                and not (a == "cancel" and any(line["received"] for line in order["lines"]))]
     return render_template("inventory/purchase_order.html", order=order, materials=materials(), actions=actions,

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template
 from services.inventory import clock, people, queries
 from services.inventory.api_stock import own_depot
 from services.inventory.errors import NotReadyToHandOver
-from services.inventory.pages import depot_of, materials
+from services.inventory.pages import at_depot, depot_of, materials
 from services.inventory.reservations import HELD
 from shared.errors import NotFound
 from shared.pages import page
@@ -37,6 +37,7 @@ def slip(principal, requisition_id):
     if doc is None:
         raise NotFound({"requisition_id": requisition_id})
     own_depot(doc["depot"])  # warehouse staff print slips of their own depot
+    at_depot(principal, doc["depot"])
     if doc["status"] != HELD:  # a gate pass lets material out: none for what is not (or no longer) set aside
         raise NotReadyToHandOver({"requisition_id": requisition_id, "status": doc["status"]})
     ready = queries.ready_to_dispatch(db(), doc["depot"])  # lots are planned in the order hand-overs are ready

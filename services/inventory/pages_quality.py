@@ -5,7 +5,7 @@ from flask import Blueprint, render_template
 
 from services.inventory import counts, queries
 from services.inventory.api_stock import depot_scope
-from services.inventory.pages import depot_of, known_depots, materials
+from services.inventory.pages import at_depot, depot_of, known_depots, materials
 from shared.lists import pager
 from shared.pages import page
 from shared.web import db
@@ -37,6 +37,7 @@ def count_list(principal):
 def _count(principal, count_id: str) -> dict:
     doc = counts.view(counts.get(db(), count_id, depot=depot_scope()))  # another depot's: not found, as in the API
     known_depots()  # the depot named in the page's language
+    at_depot(principal, doc["depot"])
     counted = {(line["sku"], line["lot"]): line for line in doc["lines"]}
     sheet = [{**row, "line": counted.pop((row["sku"], row["lot"]), None)} for row in doc["sheet"]]
     sheet += [{"sku": sku, "lot": lot, "book": line["book"], "line": line} for (sku, lot), line in counted.items()]

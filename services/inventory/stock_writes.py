@@ -64,7 +64,7 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
         try:
             changed = change(before)
         except domain.Refused as exc:
-            raise refused(exc) from None
+            raise refused(exc, db) from None
         after = lot_rules.raise_alerts(_level_settled(changed), today)
         if after == before:
             return before, after

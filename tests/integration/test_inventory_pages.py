@@ -157,3 +157,70 @@ def test_the_adjustment_forms_link_to_the_lots_page_keeps_the_depot_chosen(page)
         assert link.replace("&amp;", "&").endswith(f"/warehouse/lots?depot={depot}"), link
     own = page("/warehouse/movements", role="warehouse")  # a depot's own staff have no choice to keep
     assert re.search(r'id="adjust-reason-hint">.*?<a href="[^"]*/warehouse/lots"', own, re.S)
+
+
+#: the inventory pages that work at one depot chosen by ?depot= (admins and central warehouse staff choose it)
+DEPOT_PAGES = ("/warehouse/stock", "/warehouse/movements", "/warehouse/lots", "/warehouse/dispatch",
+               "/warehouse/ledger", "/warehouse/counts", "/admin/purchase-orders", "/admin/replenishment")
+
+
+def menu_links(html) -> dict:
+    """The main menu's links: path -> the address it goes to."""
+    from html import unescape
+    from urllib.parse import urlsplit
+    nav = re.search(r'<nav class="nav".*?</nav>', html, re.S).group(0)
+    links = [unescape(href) for href in re.findall(r'href="([^"]+)"', nav)]
+    return {urlsplit(link).path: link for link in links}
+
+
+def test_the_menu_keeps_the_depot_an_admin_chose_on_every_inventory_page(page):
+    """An admin who chose Varanasi (BHD is the first depot) and followed 'Lots' in the menu landed on Bhadohi's
+    lots: the menu's links were bare paths."""
+    for path in DEPOT_PAGES:
+        links = menu_links(page(f"{path}?depot=VNS", role="admin"))
+        for target in ("/warehouse/stock", "/warehouse/lots", "/warehouse/ledger", "/warehouse/counts",
+                       "/admin/purchase-orders", "/admin/replenishment"):  # an admin's menu has no movements, dispatch
+            assert links[target].endswith(f"{target}?depot=VNS"), (path, links[target])
+        for target in ("/admin/catalog", "/admin/suppliers", "/admin/prices", "/admin/alerts", "/admin/approvals"):
+            assert "depot=" not in links[target], (path, links[target])  # pages with no depot to choose
+    links = menu_links(page("/warehouse/stock", role="admin"))  # nothing chosen: the first depot, as before
+    assert links["/warehouse/lots"].endswith("/warehouse/lots?depot=BHD")
+
+
+def test_a_depots_own_staff_have_no_depot_in_their_links_and_central_staff_keep_theirs(page, config, runtime):
+    for path in DEPOT_PAGES:
+        links = menu_links(page(path))  # warehouse staff of VNS
+        assert all("depot=" not in link for link in links.values()), (path, links)
+    client = create_app(config, runtime).test_client()
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="central", role="warehouse"))  # no depot
+    links = menu_links(client.get("/warehouse/counts?depot=VNS").get_data(as_text=True))
+    assert all(links[target].endswith(f"{target}?depot=VNS") for target in DEPOT_PAGES), links
+
+
+def test_a_count_order_or_slip_keeps_its_depot_in_the_menu_and_its_links_for_an_admin(page, runtime, config):
+    """An admin opening a Varanasi count from the counts list lost Varanasi at the next menu link."""
+    count_id = counts.start(runtime.db, "VNS", by="warehouse")["count_id"]
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    number = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-31",
+                                                 "lines": [{"sku": "YRN", "quantity": 1_000, "price": 100}]},
+                                    by="adm")["purchase_order"]
+    purchase_orders.send(runtime.db, number, by="adm")
+    make_handler(runtime.db, config)(requisition("RequisitionApproved", "R-ONE", [("YRN", 5_000)]))
+    for path in (f"/warehouse/counts/{count_id}", f"/warehouse/counts/{count_id}/sheet",
+                 f"/admin/purchase-orders/{number}", "/warehouse/dispatch/R-ONE/slip"):
+        links = menu_links(page(path, role="admin"))
+        assert links["/warehouse/stock"].endswith("/warehouse/stock?depot=VNS"), (path, links)
+        assert all("depot=" not in link for link in menu_links(page(path)).values()), path  # VNS's own staff
+    receive = re.search(r'href="([^"]+)">Receive against this order', page(f"/admin/purchase-orders/{number}")).group(1)
+    assert "depot=" not in receive  # VNS's own staff have no choice to keep
+
+
+def test_the_count_pages_cancel_button_looks_like_a_destructive_secondary_action(page, runtime):
+    """Cancelling a count sat beside 'Submit the count' styled as the page's primary action."""
+    count_id = counts.start(runtime.db, "VNS", by="warehouse")["count_id"]
+    html = page(f"/warehouse/counts/{count_id}")
+    cancel = re.search(r"<details[^>]*data-cancel.*?</details>", html, re.S).group(0)
+    buttons = re.findall(r"<button[^>]*>", cancel)
+    assert buttons and all('class="danger"' in tag for tag in buttons), buttons
+    submit = re.search(r'<button[^>]*data-action="[^"]*/submit"', html).group(0)
+    assert "class=" not in submit  # the page's one primary action

@@ -139,6 +139,24 @@ def test_over_receipt_is_refused_beyond_the_suppliers_tolerance_only(api, runtim
     check_invariants(runtime.db)
 
 
+def test_over_receipt_names_the_material_as_people_know_it_in_their_language(api):
+    """The refusal a storekeeper reads said "... still expects of YRN-COT-40": a code, in Hindi too. It names the
+    material (its Hindi name in Hindi) and the quantities in its unit; the code stays in the details."""
+    api("POST", "/materials", {"sku": "YRN-COT-40", "name": "Cotton yarn 40s", "name_hi": "सूती धागा 40s",
+                               "category": "yarn", "unit": "kg", "reorder_level": "0"}, status=201)
+    number = order(api, lines=(("YRN-COT-40", "100", "245.50"),))
+    receipt(api, number, "104", sku="YRN-COT-40")
+    english = receipt(api, number, "2", sku="YRN-COT-40", status=409)["error"]
+    hindi = receipt(api, number, "2", sku="YRN-COT-40", status=409, lang="hi")["error"]
+    for error in (english, hindi):
+        assert error["code"] == "over_receipt" and error["details"]["sku"] == "YRN-COT-40"
+        assert "YRN-COT-40" not in error["message"], error["message"]
+    assert "Cotton yarn 40s" in english["message"] and "ordered 100 kg" in english["message"]
+    assert "at most 1 kg more" in english["message"]
+    assert "सूती धागा 40s" in hindi["message"] and "100 किलो" in hindi["message"]
+    assert "Cotton yarn" not in hindi["message"] and " kg" not in hindi["message"]
+
+
 def test_receipts_for_a_closed_cancelled_other_depot_or_missing_order_are_refused(api, runtime):
     closed = order(api)
     receipt(api, closed, "30")
