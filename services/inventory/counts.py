@@ -89,7 +89,7 @@ def count_line(db, count_id: str, body: dict, *, by: str) -> dict:
         _allowed(doc, "count")
         stock = load_stock(db, doc["depot"], body["sku"])[0]
         if stock is None:
-            raise errors.NotStocked({"depot": doc["depot"], "sku": body["sku"]})
+            raise errors.NotStocked({"depot": doc["depot"], "sku": body["sku"]}).named(db)
         code = _which_lot(doc, lot_rules.as_of(stock, clock.today()), body.get("lot"))
         book = (lot_rules.find(stock.lots, code) or lot_rules.Lot(code="")).on_hand if code else stock.on_hand
         entry = count_rules.line(body["sku"], code, body["counted"], book, by=by, at=clock.now())

@@ -34,16 +34,42 @@ class DepotNotFound(NotFound):
     code, message, page_message = "unknown_depot", _NO_DEPOT, _NO_DEPOT_HERE
 
 
-class InsufficientStock(Conflict):
-    code = "insufficient_stock"
-    message = N_("Only {available} {unit} of {sku} is available at {depot}; {wanted} {unit} was asked for. "
-                 "Nothing was changed.")
+class _Names:
+    """An error whose message names a material ({material}) and depots as people know them, in the reader's
+    language, with its quantities in the material's unit, never by their codes; the codes stay in the details.
+
+    `named(db)` reads the names from the catalog, only when refusing; without them the codes are said.
+    """
+
+    DEPOTS: tuple[str, ...] = ()  # the details that hold a depot's code: the message says its name there
+    FIGURES: tuple[str, ...] = ()  # the details that are quantities: said in the material's unit ("1,250.5 किलो")
+    material: dict | None = None  # the material's name, name_hi and unit
+    depots: dict | None = None  # depot code -> its name and name_hi
+
+    def named(self, db, material: dict | None = None):
+        """This error, with the names of the material (`material` when the caller has it) and depots it names."""
+        sku = self.details.get("sku")
+        self.material = material or (db.materials.find_one({"_id": sku}, {"name": 1, "name_hi": 1, "unit": 1})
+                                     if sku else None)
+        codes = [self.details[k] for k in self.DEPOTS if self.details.get(k)]
+        self.depots = {d["_id"]: d for d in db.depots.find({"_id": {"$in": codes}}, {"name": 1, "name_hi": 1})}
+        return self
 
     def describe(self, lang: str | None = None) -> str:
-        """The message with the unit in the reader's language ("8 किलो")."""
-        unit = self.details.get("unit") or ""
-        text = translate(self.message, lang, **{**self.details, "unit": translate(unit, lang) if unit else ""})
-        return " ".join(text.split())
+        lang = lang or language()
+        found = self.values(lang)
+        unit = (self.material or {}).get("unit") or self.details.get("unit")
+        figures = {k: names.quantity(found[k], unit, lang) for k in self.FIGURES if k in found}
+        places = {k: names.named((self.depots or {}).get(found[k]), found[k], lang) for k in self.DEPOTS if k in found}
+        return translate(self.message, lang, **{**found, **figures, **places,
+                                                "material": names.named(self.material, found.get("sku", ""), lang)})
+
+
+class InsufficientStock(_Names, Conflict):
+    code = "insufficient_stock"
+    message = N_("Only {available} of {material} is available at {depot}; {wanted} was asked for. "
+                 "Nothing was changed.")
+    DEPOTS, FIGURES = ("depot",), ("available", "wanted")
 
 
 class WrongDepot(Forbidden):
@@ -91,8 +117,8 @@ class SupplierInactive(RuleBroken):
     code, message = "supplier_inactive", N_("Supplier {supplier} is not active; orders cannot go to it.")
 
 
-class MaterialInactive(RuleBroken):
-    code, message = "inactive_material", N_("Material {sku} is no longer in use; it cannot be ordered.")
+class MaterialInactive(_Names, RuleBroken):
+    code, message = "inactive_material", N_("{material} is no longer in use; it cannot be ordered.")
 
 
 class OrderNotFound(NotFound):
@@ -141,37 +167,31 @@ class OrderNotSent(Conflict):
     message = N_("Purchase order {purchase_order} is still a draft; send it before receiving on it.")
 
 
-class OrderOtherDepot(RuleBroken):
+class OrderOtherDepot(_Names, RuleBroken):
     code = "purchase_order_depot"
-    message = N_("Purchase order {purchase_order} is for depot {order_depot}, not {depot}.")
+    message = N_("Purchase order {purchase_order} is for {order_depot}, not {depot}.")
+    DEPOTS = ("order_depot", "depot")
 
 
-class NotOnOrder(RuleBroken):
-    code, message = "not_on_order", N_("Material {sku} is not on purchase order {purchase_order}.")
+class NotOnOrder(_Names, RuleBroken):
+    code, message = "not_on_order", N_("{material} is not on purchase order {purchase_order}.")
 
 
-class OverReceipt(Conflict):
+class OverReceipt(_Names, Conflict):
     code = "over_receipt"
     message = N_("This is more than purchase order {purchase_order} still expects of {material}: ordered {ordered}, "
                  "received {received}, at most {allowed} more may come (with the supplier's tolerance).")
-    material: dict | None = None  # the material's name, name_hi and unit (refused() reads them); the sku is a detail
-
-    def describe(self, lang: str | None = None) -> str:
-        """The material by its name and the quantities in its unit, in the reader's language, never its code."""
-        lang, found = lang or language(), self.details
-        figures = {k: names.quantity(found[k], (self.material or {}).get("unit"), lang)
-                   for k in ("ordered", "received", "allowed") if k in found}
-        return translate(self.message, lang, **{**found, **figures,
-                                                "material": names.named(self.material, found.get("sku", ""), lang)})
+    FIGURES = ("ordered", "received", "allowed")
 
 
 class NothingToOrder(RuleBroken):
     code, message = "nothing_to_order", N_("Nothing needs ordering for these materials at this depot right now.")
 
 
-class LotCodeTaken(Conflict):
+class LotCodeTaken(_Names, Conflict):
     code = "lot_code_taken"
-    message = N_("Lot code {lot} already belongs to another material ({sku}); use the code on this material's label.")
+    message = N_("Lot code {lot} already belongs to another material ({material}); "
+                 "use the code on this material's label.")
 
 
 class LotMismatch(Conflict):
@@ -207,8 +227,9 @@ class LotRequired(RuleBroken):
     code, message = "lot_required", N_("This material has several lots here; say which lot you counted.")
 
 
-class NotStocked(RuleBroken):
-    code, message = "not_stocked", N_("Depot {depot} does not stock {sku}; it cannot be counted there.")
+class NotStocked(_Names, RuleBroken):
+    code, message = "not_stocked", N_("{depot} does not stock {material}; it cannot be counted there.")
+    DEPOTS = ("depot",)
 
 
 class CountNotFound(NotFound):
@@ -248,14 +269,15 @@ def refused(exc, db=None) -> Error:
     names a material (OverReceipt) says its name and unit (read from the catalog)."""
     details = {k: format_quantity(v) if k in QUANTITIES else v for k, v in exc.details.items()}
     error = REFUSALS[exc.code](details)
-    if db is not None and hasattr(error, "material") and "sku" in details:
-        error.material = db.materials.find_one({"_id": details["sku"]}, {"name": 1, "name_hi": 1, "unit": 1})
+    if db is not None and isinstance(error, _Names):
+        error.named(db)
     return error
 
 
 def short(exc, db, *, sku: str, depot: str) -> InsufficientStock:
     """The error for the rules' InsufficientStock (domain.py), quantities as the contract writes them ("12.5"),
     with the material's unit."""
-    material = db.materials.find_one({"_id": sku}, {"unit": 1}) or {}
+    material = db.materials.find_one({"_id": sku}, {"name": 1, "name_hi": 1, "unit": 1}) or {}
     return InsufficientStock({"sku": sku, "depot": depot, "unit": material.get("unit"),
-                              "available": format_quantity(exc.available), "wanted": format_quantity(exc.wanted)})
+                              "available": format_quantity(exc.available),
+                              "wanted": format_quantity(exc.wanted)}).named(db, material or None)

@@ -18,7 +18,7 @@ def claim(db, sku: str, codes) -> None:
         except DuplicateKeyError:
             owner = owner_of(db, code)
             if owner not in (None, sku):
-                raise LotCodeTaken({"lot": code, "sku": owner}) from None
+                raise LotCodeTaken({"lot": code, "sku": owner}).named(db) from None
 
 
 def owner_of(db, code: str) -> str | None:

@@ -33,7 +33,7 @@ def _lines(db, lines: list[dict]) -> list[dict]:
     for line in lines:
         material = material_or_error(db, line["sku"])
         if not material.get("active", True):
-            raise MaterialInactive({"sku": line["sku"]})
+            raise MaterialInactive({"sku": line["sku"]}).named(db, material)
         out.append({"sku": line["sku"], "quantity": line["quantity"], "price": line["price"], "received": 0})
     return out
 
@@ -204,10 +204,10 @@ def for_receipt(db, number: str, depot: str, sku: str, *, seen_from: str | None 
     if doc["status"] not in order_rules.RECEIVING:
         raise OrderClosed(details)
     if doc["depot"] != depot:
-        raise OrderOtherDepot({"purchase_order": number, "order_depot": doc["depot"], "depot": depot})
+        raise OrderOtherDepot({"purchase_order": number, "order_depot": doc["depot"], "depot": depot}).named(db)
     line = next((line for line in doc["lines"] if line["sku"] == sku), None)
     if line is None:
-        raise NotOnOrder({"purchase_order": number, "sku": sku})
+        raise NotOnOrder({"purchase_order": number, "sku": sku}).named(db)
     return doc, order_rules.OrderLine(ordered=line["quantity"], limit=line.get("limit") or line["quantity"])
 
 

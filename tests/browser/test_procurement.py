@@ -155,7 +155,12 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     menu(page, "स्टॉक गिनती").click()
     page.get_by_role("button", name="गिनती शुरू करें").click()
     page.wait_for_url(re.compile(r"/warehouse/counts/CNT-\d+$"))
-    page.get_by_text("यह गिनती रद्द करें").click()
+    opener = page.get_by_text("यह गिनती रद्द करें")  # looks like something to click, not plain text
+    expect(opener).to_have_css("border-top-color", "rgb(155, 28, 28)")
+    expect(opener).to_have_css("background-color", "rgb(255, 255, 255)")
+    expect(opener).to_have_css("font-weight", "600")
+    warehouse.shot("count-cancel-opener")
+    opener.click()
     cancel = page.get_by_role("button", name="गिनती रद्द करें")  # destructive and secondary: not a second primary
     expect(cancel).to_have_css("background-color", "rgb(255, 255, 255)")
     expect(cancel).to_have_css("color", "rgb(155, 28, 28)")

@@ -224,3 +224,14 @@ def test_the_count_pages_cancel_button_looks_like_a_destructive_secondary_action
     assert buttons and all('class="danger"' in tag for tag in buttons), buttons
     submit = re.search(r'<button[^>]*data-action="[^"]*/submit"', html).group(0)
     assert "class=" not in submit  # the page's one primary action
+
+
+def test_the_count_pages_cancel_opener_looks_like_something_to_click(page, runtime):
+    """"Cancel this count" opened its form but read as plain text: it wears the shared destructive button's style,
+    as the other pages' openers of a destructive action do (summary class="button danger")."""
+    count_id = counts.start(runtime.db, "VNS", by="warehouse")["count_id"]
+    for lang, text in (("en", "Cancel this count"), ("hi", "यह गिनती रद्द करें")):
+        html = page(f"/warehouse/counts/{count_id}", lang=lang)
+        opener = re.search(r"<details[^>]*data-cancel[^>]*>\s*(<summary[^>]*>)([^<]*)</summary>", html)
+        assert opener and opener.group(2) == text, html
+        assert re.search(r'class="[^"]*\bbutton\b[^"]*\bdanger\b', opener.group(1)), opener.group(1)

@@ -163,8 +163,8 @@ def test_too_little_stock_says_what_is_available_in_its_unit_and_depots_have_hin
     answer = client.post(f"{API}/movements", json={"type": "adjustment", "sku": "DYE", "depot": "VNS",
                                                    "quantity": "-7", "reason": "damage"}, headers=headers)
     assert answer.status_code == 409
-    assert answer.json["error"]["message"] == ("Only 0.5 kg of DYE is available at VNS; 7 kg was asked for. "
-                                               "Nothing was changed.")
+    assert answer.json["error"]["message"] == ("Only 0.5 kg of DYE material is available at VNS depot; 7 kg was "
+                                               "asked for. Nothing was changed.")
     hindi = client.post(f"{API}/movements", json={"type": "adjustment", "sku": "DYE", "depot": "VNS",
                                                   "quantity": "-7", "reason": "damage"},
                         headers={**headers, "Accept-Language": "hi"})
