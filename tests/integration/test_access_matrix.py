@@ -192,6 +192,7 @@ MATRIX = [
     ("requests", "GET", "/artisans/ART-A/passbook", None, expect()),
     ("requests", "GET", "/artisans/ART-B/passbook", None, expect(artisan=404, secretary=404)),
     ("notifier", "GET", "/events", None, ADMIN_ONLY),
+    ("notifier", "GET", "/dead-letters", None, ADMIN_ONLY),
     ("notifier", "GET", "/alerts", None, STAFF),
     ("notifier", "GET", "/alerts/{own_alert}", None, STAFF),
     ("notifier", "GET", "/alerts/{other_alert}", None, expect(warehouse=404, artisan=403, secretary=403)),
