@@ -84,6 +84,7 @@ def test_a_dead_letter_is_listed_and_sent_again_as_it_came_to_its_topic(broker_c
 
 
 def test_an_unknown_or_cut_dead_letter_is_refused_and_nothing_is_sent(broker_config, unique, capsys):
+    broker_config = broker_config.with_(notifier_url=f"http://127.0.0.1:{free_port()}")  # no notifier: the broker's
     topic = f"requests.events.{unique}"
     ensure_topics(broker_config, [topic])
     big = new_event("StockLow", "VNS/DYE", {"sku": "DYE", "depot": "VNS", "available": 0, "reorder_level": 5},
@@ -94,6 +95,7 @@ def test_an_unknown_or_cut_dead_letter_is_refused_and_nothing_is_sent(broker_con
     err = capsys.readouterr().err
     assert "no-such-event" in err and "rawbank dlq list" in err and "कोई डेड लेटर नहीं" in err
     assert "cannot be sent again" in err and "दोबारा नहीं भेजा जा सकता" in err
+    assert "only the dead letters the broker still has" in err and "नोटिफ़ायर की प्रतियों के बिना" in err
     assert messages(broker_config, topic) == []
 
 
