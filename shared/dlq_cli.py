@@ -39,6 +39,9 @@ READING = N_("Reading the dead letters at {servers} (up to 30 s if the broker do
 UNREACHABLE = N_("rawbank dlq: could not reach the broker at {servers}: {error}. Is rawbank running (make dev)?")
 BROKER_ONLY = N_("rawbank dlq: without the notifier's copies, only the dead letters the broker still has are "
                  "read; those it lost when it stopped are missing.")
+SENT_AGAIN = N_("sent again {count} time(s), last {at} by {by}")
+UNMARKED = N_("rawbank dlq resend: sent, but the notifier could not mark {event_id} as sent again ({error}); "
+              "`rawbank dlq list` will not show it.")
 KEPT_ONLY = N_("rawbank dlq: the broker did not answer; these are the dead letters the notifier keeps.")
 
 
@@ -74,13 +77,23 @@ def letters(config, topics, event_ids=None) -> list[dict]:
         identity = dead_letters.identity(entry, entry["value"])
         known = by_id.get(identity)
         if known is None:  # not read by the notifier yet: once, however often the broker has it
-            by_id[identity] = {**entry, "in_broker": True, "kept": False}
+            by_id[identity] = {**entry, "in_broker": True, "kept": False, "resends": []}
             found.append(by_id[identity])
         else:
             known["in_broker"] = True
             if "value" not in known:
                 known.update(key=entry["key"], value=entry["value"])
     return found
+
+
+def _mark(config, entry: dict, resend_id: str) -> None:
+    """Tell the notifier the dead letter was sent again (POST /api/v1/dead-letters/resends); say it if it cannot."""
+    url = f"{config.notifier_url.rstrip('/')}/api/v1/dead-letters/resends"
+    try:
+        admin_api.call(url, admin_api.admin_token(config, "rawbank-dlq"), method="POST", timeout=30,
+                       body={"id": entry["id"], "resend_id": resend_id})
+    except admin_api.Unanswered as exc:
+        tell(UNMARKED, sys.stderr, event_id=entry["event_id"], error=exc)
 
 
 def _kept(config, names: set[str], event_ids) -> list[dict]:
@@ -121,6 +134,9 @@ def list_(config, topics, *, as_json: bool = False, stream=None) -> int:
     for entry in found:
         print(f"{entry['event_id'] or '?'}  {entry['type'] or '?'}  {entry['original_topic'] or entry['topic']}  "
               f"group={entry['consumer_group'] or '?'}: {entry['reason'] or '?'}", file=stream)
+        if entry.get("resends"):
+            last = entry["resends"][-1]
+            tell(SENT_AGAIN, stream, count=len(entry["resends"]), at=last["at"], by=last["by"])
     tell(LISTED, stream, count=len(found))
     return 0
 
@@ -151,9 +167,12 @@ def resend(config, topics, event_ids, *, stream=None) -> int:
                  event_id=entry["event_id"], topic=target, group=entry["consumer_group"] or "?",
                  reason=entry["reason"] or "?")
             where = f"{entry['topic']}:{entry['partition']}:{entry['offset']}"
+            resend_id = uuid.uuid4().hex
             producer.send(target, key=entry["key"], value=entry["value"],
                           headers=[("resent_from", where.encode()),
-                                   ("resend_id", uuid.uuid4().hex.encode())]).get(timeout=30)
+                                   ("resend_id", resend_id.encode())]).get(timeout=30)
+            if entry.get("kept"):
+                _mark(config, entry, resend_id)
     finally:
         producer.close()
     tell(RESENT, stream, count=len(chosen))

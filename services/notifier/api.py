@@ -8,7 +8,7 @@ from flask import Response
 from services.notifier import alert_exports, alerts, dead_letters, event_log, messages, notifications
 from services.notifier.errors import AlertAlreadyResolved, AlertNotOpen
 from services.notifier.schemas import (AlertQuery, AlertSchema, DeadLetterQuery, DeadLetterSchema, EventQuery,
-                                       EventSchema, NoteBody, NotificationQuery, NotificationSchema)
+                                       EventSchema, NoteBody, NotificationQuery, NotificationSchema, ResendBody)
 from shared.auth import current_principal, require_role
 from shared.calendar import instants
 from shared.errors import NotFound
@@ -38,6 +38,19 @@ def list_dead_letters(query):
     lists and resends them from here when the broker has lost them (values=true: with their bytes)."""
     return dead_letters.find(db(), event_id=query["event_id"], values=query["values"], limit=query["limit"],
                              skip=skip_of(query))
+
+
+@blp.route("/dead-letters/resends", methods=["POST"])
+@require_role("admin")
+@blp.arguments(ResendBody)
+@blp.response(200, DeadLetterSchema)
+def mark_resent(body):
+    """Mark a sending of `rawbank dlq resend` on the dead letter it sent (once per resend_id; admin only)."""
+    done = dead_letters.mark_resent(db(), body["id"], resend_id=body["resend_id"], by=current_principal().sub,
+                                    at=datetime.now(timezone.utc))
+    if done is None:
+        raise NotFound({"id": body["id"]})
+    return done
 
 
 def depot_scope() -> str | None:

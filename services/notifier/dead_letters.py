@@ -3,7 +3,8 @@ in memory only, and a dead letter is the one copy of an event a service never ap
 
 Kept for good: they are few (each is a failure staff must look at), a resend that fails again is a dead letter
 of its own (with `resend_id`), and only staff know when the event is no longer needed; the store is backed up
-with the rest of the notifier's data (`rawbank backup`)."""
+with the rest of the notifier's data (`rawbank backup`). Each sending of `rawbank dlq resend` is marked on the
+dead letter it sent (`resends`), so staff see which were dealt with."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -25,7 +26,7 @@ def keep(db, message) -> bool:
     try:
         db.dead_letters.insert_one({"_id": dead_letters.identity(entry, message.value), **entry,
                                     "key": message.key, "value": message.value,
-                                    "kept_at": datetime.now(timezone.utc)})
+                                    "kept_at": datetime.now(timezone.utc), "resends": []})
     except DuplicateKeyError:
         return False
     return True
@@ -36,3 +37,10 @@ def find(db, *, event_id: str | None = None, values: bool = False, limit: int = 
     hidden = {} if values else {"key": 0, "value": 0}
     return list(db.dead_letters.find({"event_id": event_id} if event_id else {}, hidden)
                 .sort([("kept_at", ASCENDING), ("offset", ASCENDING)]).skip(skip).limit(limit))
+
+
+def mark_resent(db, letter_id: str, *, resend_id: str, by: str, at: datetime) -> dict | None:
+    """Mark one sending of the dead letter (once per resend_id, however often told); None if it is not kept."""
+    db.dead_letters.update_one({"_id": letter_id, "resends.resend_id": {"$ne": resend_id}},
+                               {"$push": {"resends": {"resend_id": resend_id, "by": by, "at": at}}})
+    return db.dead_letters.find_one({"_id": letter_id}, {"key": 0, "value": 0})

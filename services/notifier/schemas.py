@@ -250,5 +250,19 @@ class DeadLetterSchema(ma.Schema):
     size = f.Integer(metadata={"description": "bytes kept"})
     truncated_from = f.String(allow_none=True, metadata={"description": "bytes of the message, if cut when kept"})
     kept_at = f.AwareDateTime()
+    resends = f.List(f.Nested(lambda: ResendSchema()), dump_default=list,
+                     metadata={"description": "each sending of `rawbank dlq resend`, oldest first"})
     key = Base64(allow_none=True, metadata={"description": "with values=true"})
     value = Base64(allow_none=True, metadata={"description": "with values=true"})
+
+
+class ResendSchema(ma.Schema):
+    resend_id = f.String()
+    by = f.String()
+    at = f.AwareDateTime()
+
+
+class ResendBody(ma.Schema):
+    id = f.String(required=True, validate=v.Length(min=1, max=400), metadata={"description": "the dead letter's id"})
+    resend_id = f.String(required=True, validate=v.Length(min=1, max=100),
+                         metadata={"description": "the resend_id header of the copy sent"})

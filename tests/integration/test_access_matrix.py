@@ -193,6 +193,8 @@ MATRIX = [
     ("requests", "GET", "/artisans/ART-B/passbook", None, expect(artisan=404, secretary=404)),
     ("notifier", "GET", "/events", None, ADMIN_ONLY),
     ("notifier", "GET", "/dead-letters", None, ADMIN_ONLY),
+    ("notifier", "POST", "/dead-letters/resends", {"id": "no-such-letter", "resend_id": "r-{n}"},
+     expect(admin=404, warehouse=403, artisan=403, secretary=403)),
     ("notifier", "GET", "/alerts", None, STAFF),
     ("notifier", "GET", "/alerts/{own_alert}", None, STAFF),
     ("notifier", "GET", "/alerts/{other_alert}", None, expect(warehouse=404, artisan=403, secretary=403)),

@@ -177,3 +177,8 @@ def test_after_the_broker_lost_its_topics_the_notifier_still_lists_and_resends_e
     [sent] = messages(config, topic)
     assert sent.value == dispatched.to_bytes() and sent.key == b"REQ-9"  # as it came, from the notifier's copy
     assert dict(sent.headers)["resent_from"].startswith(f"{dlq_topic(topic)}:0:".encode())
+    [marked] = [entry for entry in listed() if entry["event_id"] == dispatched.event_id]
+    assert [r["resend_id"].encode() for r in marked["resends"]] == [dict(sent.headers)["resend_id"]]
+    out = io.StringIO()
+    dlq_cli.list_(config, [topic], stream=out)
+    assert "sent again 1" in out.getvalue() and "दोबारा भेजा गया" in out.getvalue()

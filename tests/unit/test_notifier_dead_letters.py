@@ -69,3 +69,25 @@ def test_admins_read_the_kept_dead_letters_with_their_bytes_when_asked(config, t
     assert client.get("/api/v1/dead-letters", headers=token("warehouse")).status_code == 403
     bad = client.get("/api/v1/dead-letters?limit=0", headers=token("admin"))
     assert bad.status_code == 400 and "error" in bad.json
+
+
+def test_a_resend_is_marked_on_its_dead_letter_once_however_often_it_is_told(config, token):
+    runtime = Runtime(spec(), config, client=connect("mongomock://x"))
+    make_dead_letter_handler(runtime.db, config)(record(5, received("e-1")))
+    client = create_app(config, runtime).test_client()
+    [kept] = client.get("/api/v1/dead-letters", headers=token("admin")).json
+    assert kept["resends"] == []
+    told = {"id": kept["id"], "resend_id": "r-1"}
+    first = client.post("/api/v1/dead-letters/resends", json=told, headers=token("admin", sub="asha"))
+    assert first.status_code == 200, first.json
+    again = client.post("/api/v1/dead-letters/resends", json=told, headers=token("admin", sub="asha"))  # a retry
+    assert [r["resend_id"] for r in again.json["resends"]] == ["r-1"] and again.json["resends"][0]["by"] == "asha"
+    client.post("/api/v1/dead-letters/resends", json={**told, "resend_id": "r-2"}, headers=token("admin"))
+    [kept] = client.get("/api/v1/dead-letters", headers=token("admin")).json
+    assert [r["resend_id"] for r in kept["resends"]] == ["r-1", "r-2"]
+    unknown = client.post("/api/v1/dead-letters/resends", json={**told, "id": "nope"}, headers=token("admin"))
+    assert unknown.status_code == 404 and "error" in unknown.json
+    bad = client.post("/api/v1/dead-letters/resends", json={"id": kept["id"], "resend_id": ""}, headers=token("admin"))
+    assert bad.status_code == 400 and "error" in bad.json
+    assert len(client.get("/api/v1/dead-letters", headers=token("admin")).json[0]["resends"]) == 2  # nothing changed
+    assert client.post("/api/v1/dead-letters/resends", json=told, headers=token("warehouse")).status_code == 403
