@@ -17,7 +17,6 @@ from shared.broker import start_broker, stop_process, wait_for_broker
 from shared.envelope import new_event
 from shared.events import dlq_topic
 from shared.kafka import Consumer, ensure_topics, make_producer
-from shared.mongo import connect
 from shared.runtime import Runtime
 from shared.worker import Worker
 from tests.conftest import free_port, wait_until
@@ -116,28 +115,35 @@ def own_broker():
 
 
 @pytest.fixture
-def notifier_on(config, unique):
-    """notifier_on(servers, topics): the notifier's worker (reading the .dlq topics) and its API on a free port."""
+def notifier_on(config, unique, tmp_path):
+    """notifier_on(servers, topics): the notifier's worker (reading the .dlq topics) and its API on a free port,
+    its store in a data directory (as `rawbank dev` keeps it); stop() ends them, and a start after it finds the
+    store as it was."""
     started = []
 
     def start(servers: str, topics: tuple[str, ...]):
-        on = config.with_(kafka_bootstrap_servers=servers, kafka_request_timeout_ms=5000)
+        on = config.with_(kafka_bootstrap_servers=servers, kafka_request_timeout_ms=5000, data_dir=str(tmp_path))
         service = replace(notifier.spec(), name=f"notifier-{unique}", consumes=topics,
                           consumes_raw=tuple(dlq_topic(t) for t in topics))
-        runtime = Runtime(service, on, client=connect("mongomock://x"))
+        runtime = Runtime(service, on)
         server = make_server("127.0.0.1", 0, notifier.create_app(on, runtime), threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         worker = Worker(runtime).start()
         started.append((worker, server, runtime))
         return on.with_(notifier_url=f"http://127.0.0.1:{server.server_port}"), runtime.db
+
+    def stop():
+        while started:
+            worker, server, runtime = started.pop()
+            worker.stop()
+            server.shutdown()
+            runtime.close()
+    start.stop = stop
     yield start
-    for worker, server, runtime in started:
-        worker.stop()
-        server.shutdown()
-        runtime.close()
+    stop()
 
 
-def test_after_the_broker_lost_its_topics_the_notifier_still_lists_and_resends_each_dead_letter_once(
+def test_after_a_restart_lost_the_brokers_topics_the_notifier_still_lists_and_resends_each_dead_letter_once(
         own_broker, notifier_on, unique):
     servers, restart_broker = own_broker
     topic = f"inventory.events.{unique}"
@@ -162,7 +168,9 @@ def test_after_the_broker_lost_its_topics_the_notifier_still_lists_and_resends_e
         return json.loads(out.getvalue())
     assert [entry["event_id"] for entry in listed()] == [dispatched.event_id, other.event_id]  # broker + notifier
 
+    notifier_on.stop()  # the whole machine stops: the notifier's store is on disk, the broker's topics in memory
     restart_broker()
+    config, db = notifier_on(servers, (topic,))
     ensure_topics(config, [topic])
     assert messages(config, dlq_topic(topic)) == []  # the broker lost every dead letter
     assert [(entry["event_id"], entry["reason"]) for entry in listed()] == [
