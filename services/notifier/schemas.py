@@ -226,6 +226,11 @@ class DeadLetterQuery(ma.Schema):
     limit = f.Integer(load_default=500, validate=v.Range(min=1, max=1000))
     page = page_field()
 
+    @ma.validates_schema
+    def _values_of_one_event(self, data, **kwargs):
+        if data.get("values") and not data.get("event_id"):  # each up to 512 KiB: one event's, not a page's
+            raise ma.ValidationError(F_("give event_id with values: the bytes of one event's dead letters"), "values")
+
 
 class Base64(f.String):
     """Bytes as base64 text (a dead letter's key and value, as they came)."""

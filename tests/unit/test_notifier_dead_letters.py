@@ -69,6 +69,8 @@ def test_admins_read_the_kept_dead_letters_with_their_bytes_when_asked(config, t
     assert client.get("/api/v1/dead-letters", headers=token("warehouse")).status_code == 403
     bad = client.get("/api/v1/dead-letters?limit=0", headers=token("admin"))
     assert bad.status_code == 400 and "error" in bad.json
+    every_byte = client.get("/api/v1/dead-letters?values=true", headers=token("admin"))  # up to 512 KiB each
+    assert every_byte.status_code == 400 and "values" in every_byte.json["error"]["details"]
 
 
 def test_a_resend_is_marked_on_its_dead_letter_once_however_often_it_is_told(config, token):
