@@ -32,9 +32,10 @@ def admin_token(config, sub: str) -> str:
     return issue_token(config.jwt_secret, sub=sub, role="admin", ttl_seconds=300)
 
 
-def call(url: str, token: str, *, method: str = "GET", timeout: float = 120) -> dict:
+def call(url: str, token: str, *, method: str = "GET", timeout: float = 120, body: dict | None = None) -> dict:
     """The JSON answer of one admin endpoint; Unanswered if it cannot be reached, refuses or answers no JSON."""
-    request = urllib.request.Request(url, method=method, data=b"{}" if method == "POST" else None,
+    data = json.dumps(body or {}).encode() if method == "POST" else None
+    request = urllib.request.Request(url, method=method, data=data,
                                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:

@@ -6,16 +6,26 @@ send it again to the topic it came from: every consumer applies each event once,
 that had applied it change nothing and the one that could not applies it now. The dead letter stays
 where it is (a topic is never edited); the copy sent carries `resent_from` and `resend_id` (new at every sending)
 in its headers, which its dead letter keeps if it fails again: the notifier tells that new failure from a replay.
+
+The broker of one machine keeps its topics in memory only, so the notifier keeps every dead letter it reads
+(services/notifier/dead_letters.py); both are read, over the notifier's admin API (GET /api/v1/dead-letters,
+which `rawbank dev` and a docker compose production both serve), and merged: each dead letter once.
 """
 from __future__ import annotations
 
+import base64
 import json
 import sys
+import urllib.parse
 import uuid
 
+from shared import admin_api, dead_letters
 from shared.console import tell
 from shared.i18n import N_
 from shared.reconcile_cli import read_dlq
+
+COMMAND = "rawbank dlq"
+PAGE = 1000
 
 NONE = N_("rawbank dlq: no dead letters in {topics}.")
 LISTED = N_("{count} dead letter(s); send one again with `rawbank dlq resend EVENT_ID` once its cause is fixed.")
@@ -24,21 +34,97 @@ TRUNCATED = N_("rawbank dlq resend: the dead letter {event_id} was cut to {size}
                "kept, so it cannot be sent again as it was; its service's log has it whole.")
 RESENDING = N_("[{step}/{steps}] Sending {type} {event_id} again to {topic} (dead-lettered by {group}: {reason}) ...")
 RESENT = N_("Sent again: {count}. Each service applies an event once; watch the alerts for a new dead letter.")
-READING = N_("Reading the dead letters at {servers} (up to 30 s if the broker does not answer) ...")
+READING = N_("Reading the dead letters at {servers} (up to 30 s if the broker does not answer) and those the "
+             "notifier keeps ({url}) ...")
 UNREACHABLE = N_("rawbank dlq: could not reach the broker at {servers}: {error}. Is rawbank running (make dev)?")
+BROKER_ONLY = N_("rawbank dlq: without the notifier's copies, only the dead letters the broker still has are "
+                 "read; those it lost when it stopped are missing.")
+SENT_AGAIN = N_("sent again {count} time(s), last {at} by {by}")
+UNMARKED = N_("rawbank dlq resend: sent, but the notifier could not mark {event_id} as sent again ({error}); "
+              "`rawbank dlq list` will not show it.")
+KEPT_ONLY = N_("rawbank dlq: the broker did not answer; these are the dead letters the notifier keeps.")
 
 
-def letters(config, topics) -> list[dict]:
-    """Every dead letter of these topics, oldest first, with the event's id and the reason it was kept."""
+def letters(config, topics, event_ids=None) -> list[dict]:
+    """Every dead letter of these topics, each once: those the notifier keeps (oldest first), then those only the
+    broker has; each with the event's id, the reason it was kept, `in_broker` and `kept` (by the notifier).
+
+    With `event_ids`, those events' dead letters only, with their key and bytes (`value`) to send again. Raises
+    KafkaError if neither the broker nor the notifier answers; says on stderr what one that does not is missing."""
+    from kafka.errors import KafkaError
     from shared.events import dlq_topic
-    return read_dlq(config, [dlq_topic(topic) for topic in topics], with_value=True)
+    names = [dlq_topic(topic) for topic in topics]
+    try:
+        kept = _kept(config, set(names), event_ids)
+    except admin_api.Unanswered as exc:
+        admin_api.explain(COMMAND, exc, config, "RAWBANK_NOTIFIER_URL")
+        kept = None
+    try:
+        broker = read_dlq(config, names, with_value=True)
+    except KafkaError:
+        if kept is None:
+            raise
+        tell(KEPT_ONLY, sys.stderr)
+        broker = []
+    if kept is None:
+        tell(BROKER_ONLY, sys.stderr)
+        kept = []
+    by_id = {entry["id"]: entry for entry in kept}
+    found = list(kept)
+    for entry in broker:
+        if event_ids is not None and entry["event_id"] not in event_ids:
+            continue
+        identity = dead_letters.identity(entry, entry["value"])
+        known = by_id.get(identity)
+        if known is None:  # not read by the notifier yet: once, however often the broker has it
+            by_id[identity] = {**entry, "in_broker": True, "kept": False, "resends": []}
+            found.append(by_id[identity])
+        else:
+            known["in_broker"] = True
+            if "value" not in known:
+                known.update(key=entry["key"], value=entry["value"])
+    return found
+
+
+def _mark(config, entry: dict, resend_id: str) -> None:
+    """Tell the notifier the dead letter was sent again (POST /api/v1/dead-letters/resends); say it if it cannot."""
+    url = f"{config.notifier_url.rstrip('/')}/api/v1/dead-letters/resends"
+    try:
+        admin_api.call(url, admin_api.admin_token(config, "rawbank-dlq"), method="POST", timeout=30,
+                       body={"id": entry["id"], "resend_id": resend_id})
+    except admin_api.Unanswered as exc:
+        tell(UNMARKED, sys.stderr, event_id=entry["event_id"], error=exc)
+
+
+def _kept(config, names: set[str], event_ids) -> list[dict]:
+    """The dead letters of these .dlq topics the notifier keeps (GET /api/v1/dead-letters, an admin token)."""
+    url = f"{config.notifier_url.rstrip('/')}/api/v1/dead-letters"
+    token = admin_api.admin_token(config, "rawbank-dlq")
+    asked = [{"event_id": event_id, "values": "true"} for event_id in dict.fromkeys(event_ids)] \
+        if event_ids is not None else [{}]
+    found = []
+    for query in asked:
+        page = 1
+        while True:
+            batch = admin_api.call(f"{url}?{urllib.parse.urlencode({**query, 'limit': PAGE, 'page': page})}",
+                                   token, timeout=60)
+            found += batch
+            if len(batch) < PAGE:
+                break
+            page += 1
+    for entry in found:
+        entry.update(in_broker=False, kept=True)
+        for field in ("key", "value"):
+            if entry.get(field) is not None:
+                entry[field] = base64.b64decode(entry[field])
+    return [entry for entry in found if entry["topic"] in names]
 
 
 def list_(config, topics, *, as_json: bool = False, stream=None) -> int:
     stream = stream or sys.stdout
     found = letters(config, topics)
     if as_json:
-        print(json.dumps([{k: v for k, v in entry.items() if k not in ("key", "value")} for entry in found],
+        print(json.dumps([{k: v for k, v in entry.items() if k not in ("key", "value", "id")} for entry in found],
                          ensure_ascii=False),
               file=stream)
         return 0
@@ -48,6 +134,9 @@ def list_(config, topics, *, as_json: bool = False, stream=None) -> int:
     for entry in found:
         print(f"{entry['event_id'] or '?'}  {entry['type'] or '?'}  {entry['original_topic'] or entry['topic']}  "
               f"group={entry['consumer_group'] or '?'}: {entry['reason'] or '?'}", file=stream)
+        if entry.get("resends"):
+            last = entry["resends"][-1]
+            tell(SENT_AGAIN, stream, count=len(entry["resends"]), at=last["at"], by=last["by"])
     tell(LISTED, stream, count=len(found))
     return 0
 
@@ -55,7 +144,7 @@ def list_(config, topics, *, as_json: bool = False, stream=None) -> int:
 def resend(config, topics, event_ids, *, stream=None) -> int:
     """Send the dead letters with these event ids again to the topics they came from; 1 if any is not there."""
     stream = stream or sys.stdout
-    found = letters(config, topics)
+    found = letters(config, topics, event_ids)
     by_id = {}
     for entry in found:
         by_id.setdefault(entry["event_id"], entry)  # dead-lettered by several services: one copy is enough
@@ -78,9 +167,12 @@ def resend(config, topics, event_ids, *, stream=None) -> int:
                  event_id=entry["event_id"], topic=target, group=entry["consumer_group"] or "?",
                  reason=entry["reason"] or "?")
             where = f"{entry['topic']}:{entry['partition']}:{entry['offset']}"
+            resend_id = uuid.uuid4().hex
             producer.send(target, key=entry["key"], value=entry["value"],
                           headers=[("resent_from", where.encode()),
-                                   ("resend_id", uuid.uuid4().hex.encode())]).get(timeout=30)
+                                   ("resend_id", resend_id.encode())]).get(timeout=30)
+            if entry.get("kept"):
+                _mark(config, entry, resend_id)
     finally:
         producer.close()
     tell(RESENT, stream, count=len(chosen))
@@ -91,7 +183,7 @@ def main(config, args) -> int:
     from kafka.errors import KafkaError
     from shared.events import TOPICS
     topics = list(args.topic or TOPICS)
-    tell(READING, sys.stderr, servers=config.kafka_bootstrap_servers)
+    tell(READING, sys.stderr, servers=config.kafka_bootstrap_servers, url=config.notifier_url)
     try:
         if args.dlq_command == "list":
             return list_(config, topics, as_json=args.json)

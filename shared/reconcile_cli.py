@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from shared import admin_api
+from shared import admin_api, dead_letters
 from shared.console import tell
 from shared.i18n import N_, translate
 from shared.reconcile import check, facts_of
@@ -50,17 +50,7 @@ def read_dlq(config, topics, timeout_ms: int = 5000, *, with_value: bool = False
 
 
 def _dlq_entry(record) -> dict:
-    headers = {k: (v or b"").decode("utf-8", "replace") for k, v in record.headers or []}
-    try:
-        envelope = json.loads(record.value)
-        type_, event_id = envelope.get("type"), envelope.get("event_id")
-    except (TypeError, ValueError, AttributeError):
-        type_ = event_id = None
-    return {"topic": record.topic, "partition": record.partition, "offset": record.offset,
-            "type": type_ if isinstance(type_, str) else None,
-            "event_id": event_id if isinstance(event_id, str) else None, "reason": headers.get("reason", ""),
-            "original_topic": headers.get("original_topic"), "consumer_group": headers.get("consumer_group"),
-            "size": len(record.value or b""), "truncated_from": headers.get("truncated_from")}
+    return dead_letters.read(record)
 
 
 def gather(config, *, via_api: bool, urls: dict[str, str] | None = None, progress: bool = False) -> dict[str, dict]:

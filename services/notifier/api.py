@@ -5,10 +5,10 @@ from datetime import datetime, timezone
 
 from flask import Response
 
-from services.notifier import alert_exports, alerts, event_log, messages, notifications
+from services.notifier import alert_exports, alerts, dead_letters, event_log, messages, notifications
 from services.notifier.errors import AlertAlreadyResolved, AlertNotOpen
-from services.notifier.schemas import (AlertQuery, AlertSchema, EventQuery, EventSchema, NoteBody,
-                                       NotificationQuery, NotificationSchema)
+from services.notifier.schemas import (AlertQuery, AlertSchema, DeadLetterQuery, DeadLetterSchema, EventQuery,
+                                       EventSchema, NoteBody, NotificationQuery, NotificationSchema, ResendBody)
 from shared.auth import current_principal, require_role
 from shared.calendar import instants
 from shared.errors import NotFound
@@ -27,6 +27,30 @@ def list_events(query):
     """Integration events seen by the notifier, newest first, a page at a time (admin only)."""
     return event_log.recent(db(), type_=query["type"], limit=query["limit"], before=query["before"],
                             before_event=query["before_event"], skip=skip_of(query))
+
+
+@blp.route("/dead-letters", methods=["GET"])
+@require_role("admin")
+@blp.arguments(DeadLetterQuery, location="query")
+@blp.response(200, DeadLetterSchema(many=True))
+def list_dead_letters(query):
+    """The dead letters the notifier read and keeps, oldest first, a page at a time (admin only): `rawbank dlq`
+    lists and resends them from here when the broker has lost them (values=true: with their bytes)."""
+    return dead_letters.find(db(), event_id=query["event_id"], values=query["values"], limit=query["limit"],
+                             skip=skip_of(query))
+
+
+@blp.route("/dead-letters/resends", methods=["POST"])
+@require_role("admin")
+@blp.arguments(ResendBody)
+@blp.response(200, DeadLetterSchema)
+def mark_resent(body):
+    """Mark a sending of `rawbank dlq resend` on the dead letter it sent (once per resend_id; admin only)."""
+    done = dead_letters.mark_resent(db(), body["id"], resend_id=body["resend_id"], by=current_principal().sub,
+                                    at=datetime.now(timezone.utc))
+    if done is None:
+        raise NotFound({"id": body["id"]})
+    return done
 
 
 def depot_scope() -> str | None:

@@ -1,7 +1,7 @@
 """How the notifier applies the events it consumes, and the dead letters of the other services."""
 from __future__ import annotations
 
-from services.notifier import event_log, handlers
+from services.notifier import dead_letters, event_log, handlers
 from shared.envelope import Event
 
 
@@ -14,7 +14,10 @@ def make_handler(db, config):
 
 
 def make_dead_letter_handler(db, config):
-    """Open an alert for admins on each dead letter, one per topic and event type while open."""
+    """Keep each dead letter once (for `rawbank dlq`: a broker may lose it); an admin alert per topic and type.
+
+    One open alert per topic and event type while open (handlers.dead_letter)."""
     def handle(message) -> None:
+        dead_letters.keep(db, message)
         handlers.dead_letter(db, message)
     return handle

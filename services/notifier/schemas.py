@@ -1,6 +1,8 @@
 """Notifier request and response schemas."""
 from __future__ import annotations
 
+import base64
+
 import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
@@ -214,3 +216,58 @@ class EventSchema(ma.Schema):
     key = f.String()
     correlation_id = f.String(allow_none=True)
     payload = f.Dict()
+
+
+class DeadLetterQuery(ma.Schema):
+    event_id = f.String(load_default=None, validate=v.Length(min=1, max=100),
+                        metadata={"description": "only the dead letters of this event"})
+    values = f.Boolean(load_default=False, metadata={"description": "each with its key and bytes (base64), as "
+                                                                    "`rawbank dlq resend` sends them again"})
+    limit = f.Integer(load_default=500, validate=v.Range(min=1, max=1000))
+    page = page_field()
+
+    @ma.validates_schema
+    def _values_of_one_event(self, data, **kwargs):
+        if data.get("values") and not data.get("event_id"):  # each up to 512 KiB: one event's, not a page's
+            raise ma.ValidationError(F_("give event_id with values: the bytes of one event's dead letters"), "values")
+
+
+class Base64(f.String):
+    """Bytes as base64 text (a dead letter's key and value, as they came)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else base64.b64encode(bytes(value)).decode("ascii")
+
+
+class DeadLetterSchema(ma.Schema):
+    id = f.String(attribute="_id", metadata={"description": "what tells it from another: topic, service, event "
+                                                            "(and sending of a resend)"})
+    topic = f.String(metadata={"description": "the .dlq topic and where in it the notifier first read it"})
+    partition = f.Integer()
+    offset = f.Integer()
+    event_id = f.String(allow_none=True)
+    type = f.String(allow_none=True)
+    consumer_group = f.String(allow_none=True, metadata={"description": "the service that could not handle it"})
+    reason = f.String()
+    original_topic = f.String(allow_none=True)
+    resent_from = f.String(allow_none=True, metadata={"description": "a copy `rawbank dlq resend` sent: from where"})
+    resend_id = f.String(allow_none=True)
+    size = f.Integer(metadata={"description": "bytes kept"})
+    truncated_from = f.String(allow_none=True, metadata={"description": "bytes of the message, if cut when kept"})
+    kept_at = f.AwareDateTime()
+    resends = f.List(f.Nested(lambda: ResendSchema()), dump_default=list,
+                     metadata={"description": "each sending of `rawbank dlq resend`, oldest first"})
+    key = Base64(allow_none=True, metadata={"description": "with values=true"})
+    value = Base64(allow_none=True, metadata={"description": "with values=true"})
+
+
+class ResendSchema(ma.Schema):
+    resend_id = f.String()
+    by = f.String()
+    at = f.AwareDateTime()
+
+
+class ResendBody(ma.Schema):
+    id = f.String(required=True, validate=v.Length(min=1, max=400), metadata={"description": "the dead letter's id"})
+    resend_id = f.String(required=True, validate=v.Length(min=1, max=100),
+                         metadata={"description": "the resend_id header of the copy sent"})

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+from dataclasses import replace
 
+import pytest
 from kafka import TopicPartition
+from werkzeug.serving import make_server
 
+from services import notifier
 from shared import dlq_cli
+from shared.broker import start_broker, stop_process, wait_for_broker
 from shared.envelope import new_event
 from shared.events import dlq_topic
 from shared.kafka import Consumer, ensure_topics, make_producer
+from shared.runtime import Runtime
+from shared.worker import Worker
+from tests.conftest import free_port, wait_until
 
 
 def dead_letter(config, topic: str, event, *, reason: str, truncated: bool = False) -> None:
@@ -22,7 +31,7 @@ def dead_letter(config, topic: str, event, *, reason: str, truncated: bool = Fal
         headers.append(("truncated_from", str(len(value) * 10).encode()))
     producer = make_producer(config, "test")
     try:
-        producer.send(dlq_topic(topic), key=event.key.encode(), value=value, headers=headers).get(30)
+        producer.send(dlq_topic(topic), key=event.key.encode(), value=value, headers=headers, partition=0).get(30)
     finally:
         producer.close()
 
@@ -74,6 +83,7 @@ def test_a_dead_letter_is_listed_and_sent_again_as_it_came_to_its_topic(broker_c
 
 
 def test_an_unknown_or_cut_dead_letter_is_refused_and_nothing_is_sent(broker_config, unique, capsys):
+    broker_config = broker_config.with_(notifier_url=f"http://127.0.0.1:{free_port()}")  # no notifier: the broker's
     topic = f"requests.events.{unique}"
     ensure_topics(broker_config, [topic])
     big = new_event("StockLow", "VNS/DYE", {"sku": "DYE", "depot": "VNS", "available": 0, "reorder_level": 5},
@@ -84,4 +94,99 @@ def test_an_unknown_or_cut_dead_letter_is_refused_and_nothing_is_sent(broker_con
     err = capsys.readouterr().err
     assert "no-such-event" in err and "rawbank dlq list" in err and "कोई डेड लेटर नहीं" in err
     assert "cannot be sent again" in err and "दोबारा नहीं भेजा जा सकता" in err
+    assert "only the dead letters the broker still has" in err and "नोटिफ़ायर की प्रतियों के बिना" in err
     assert messages(broker_config, topic) == []
+
+
+@pytest.fixture
+def own_broker():
+    """A broker of this test's own, which the test stops and starts again (empty, as Tansu keeps topics in memory)."""
+    port = free_port()
+    process = start_broker(port)
+    wait_for_broker(port, process=process)
+    broker = {"process": process, "port": port}
+
+    def restart():
+        stop_process(broker["process"])
+        broker["process"] = start_broker(port)
+        wait_for_broker(port, process=broker["process"])
+    yield f"127.0.0.1:{port}", restart
+    stop_process(broker["process"])
+
+
+@pytest.fixture
+def notifier_on(config, unique, tmp_path):
+    """notifier_on(servers, topics): the notifier's worker (reading the .dlq topics) and its API on a free port,
+    its store in a data directory (as `rawbank dev` keeps it); stop() ends them, and a start after it finds the
+    store as it was."""
+    started = []
+
+    def start(servers: str, topics: tuple[str, ...]):
+        on = config.with_(kafka_bootstrap_servers=servers, kafka_request_timeout_ms=5000, data_dir=str(tmp_path))
+        service = replace(notifier.spec(), name=f"notifier-{unique}", consumes=topics,
+                          consumes_raw=tuple(dlq_topic(t) for t in topics))
+        runtime = Runtime(service, on)
+        server = make_server("127.0.0.1", 0, notifier.create_app(on, runtime), threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        worker = Worker(runtime).start()
+        started.append((worker, server, runtime))
+        return on.with_(notifier_url=f"http://127.0.0.1:{server.server_port}"), runtime.db
+
+    def stop():
+        while started:
+            worker, server, runtime = started.pop()
+            worker.stop()
+            server.shutdown()
+            runtime.close()
+    start.stop = stop
+    yield start
+    stop()
+
+
+def test_after_a_restart_lost_the_brokers_topics_the_notifier_still_lists_and_resends_each_dead_letter_once(
+        own_broker, notifier_on, unique):
+    servers, restart_broker = own_broker
+    topic = f"inventory.events.{unique}"
+    config, db = notifier_on(servers, (topic,))
+    ensure_topics(config, [topic])
+    dispatched = new_event("RequisitionDispatched", "REQ-9", {"requisition_id": "REQ-9", "depot": "VNS",
+                                                                "artisan_id": "ART-1", "by": "clerk",
+                                                                "lines": [{"sku": "YRN", "quantity": 1000}]},
+                           source="requests")
+    other = new_event("StockLow", "VNS/YRN", {"sku": "YRN", "depot": "VNS", "available": 1, "reorder_level": 5},
+                      source="inventory")
+    dead_letter(config, topic, dispatched, reason="insufficient_stock: count the stock")
+    dead_letter(config, topic, dispatched, reason="insufficient_stock: count the stock")  # sent twice by a crash
+    dead_letter(config, topic, other, reason="bug")
+    wait_until(lambda: db.dead_letters.count_documents({"event_id": other.event_id}), 60,
+               message="the notifier to keep the dead letters")
+    assert db.dead_letters.count_documents({}) == 2  # the duplicate kept once
+
+    def listed() -> list[dict]:
+        out = io.StringIO()
+        assert dlq_cli.list_(config, [topic], as_json=True, stream=out) == 0
+        return json.loads(out.getvalue())
+    assert [entry["event_id"] for entry in listed()] == [dispatched.event_id, other.event_id]  # broker + notifier
+
+    notifier_on.stop()  # the whole machine stops: the notifier's store is on disk, the broker's topics in memory
+    restart_broker()
+    config, db = notifier_on(servers, (topic,))
+    ensure_topics(config, [topic])
+    assert messages(config, dlq_topic(topic)) == []  # the broker lost every dead letter
+    assert [(entry["event_id"], entry["reason"]) for entry in listed()] == [
+        (dispatched.event_id, "insufficient_stock: count the stock"), (other.event_id, "bug")]
+    out = io.StringIO()
+    assert dlq_cli.list_(config, [topic], stream=out) == 0
+    assert dispatched.event_id in out.getvalue() and "count the stock" in out.getvalue()
+
+    out = io.StringIO()
+    assert dlq_cli.resend(config, [topic], [dispatched.event_id], stream=out) == 0
+    assert "[1/1]" in out.getvalue()
+    [sent] = messages(config, topic)
+    assert sent.value == dispatched.to_bytes() and sent.key == b"REQ-9"  # as it came, from the notifier's copy
+    assert dict(sent.headers)["resent_from"].startswith(f"{dlq_topic(topic)}:0:".encode())
+    [marked] = [entry for entry in listed() if entry["event_id"] == dispatched.event_id]
+    assert [r["resend_id"].encode() for r in marked["resends"]] == [dict(sent.headers)["resend_id"]]
+    out = io.StringIO()
+    dlq_cli.list_(config, [topic], stream=out)
+    assert "sent again 1" in out.getvalue() and "दोबारा भेजा गया" in out.getvalue()

@@ -42,7 +42,7 @@ def test_a_depot_registered_late_gives_earlier_alerts_their_district(db, config)
 
 
 def dlq_record(offset, value, topic="inventory.events.dlq", group=b"rawbank-requests", resend_id=None):
-    return SimpleNamespace(topic=topic, partition=0, offset=offset, value=value, headers=[
+    return SimpleNamespace(topic=topic, partition=0, offset=offset, key=None, value=value, headers=[
         ("reason", b"StockReceived payload invalid: {'quantity': ['must be a decimal number']}"),
         ("original_topic", b"inventory.events"), ("consumer_group", group),
         *([("resend_id", resend_id)] if resend_id else [])])

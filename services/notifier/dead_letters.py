@@ -1,0 +1,46 @@
+"""The dead letters the notifier read, each kept once with its bytes: the broker of one machine keeps its topics
+in memory only, and a dead letter is the one copy of an event a service never applied.
+
+Kept for good: they are few (each is a failure staff must look at), a resend that fails again is a dead letter
+of its own (with `resend_id`), and only staff know when the event is no longer needed; the store is backed up
+with the rest of the notifier's data (`rawbank backup`). Each sending of `rawbank dlq resend` is marked on the
+dead letter it sent (`resends`), so staff see which were dealt with."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from pymongo import ASCENDING, IndexModel
+from pymongo.errors import DuplicateKeyError
+
+from shared import dead_letters
+
+INDEXES = {"dead_letters": [IndexModel([("kept_at", ASCENDING), ("offset", ASCENDING)]),
+                            IndexModel([("event_id", ASCENDING)])]}
+
+
+def keep(db, message) -> bool:
+    """Keep the dead letter under what tells it from another (shared/dead_letters.identity); True if new.
+
+    Read twice, sent twice by its consumer, or found again on a broker started anew: nothing new is kept."""
+    entry = dead_letters.read(message)
+    try:
+        db.dead_letters.insert_one({"_id": dead_letters.identity(entry, message.value), **entry,
+                                    "key": message.key, "value": message.value,
+                                    "kept_at": datetime.now(timezone.utc), "resends": []})
+    except DuplicateKeyError:
+        return False
+    return True
+
+
+def find(db, *, event_id: str | None = None, values: bool = False, limit: int = 500, skip: int = 0) -> list[dict]:
+    """The kept dead letters, oldest first; with `values`, each with its key and bytes."""
+    hidden = {} if values else {"key": 0, "value": 0}
+    return list(db.dead_letters.find({"event_id": event_id} if event_id else {}, hidden)
+                .sort([("kept_at", ASCENDING), ("offset", ASCENDING)]).skip(skip).limit(limit))
+
+
+def mark_resent(db, letter_id: str, *, resend_id: str, by: str, at: datetime) -> dict | None:
+    """Mark one sending of the dead letter (once per resend_id, however often told); None if it is not kept."""
+    db.dead_letters.update_one({"_id": letter_id, "resends.resend_id": {"$ne": resend_id}},
+                               {"$push": {"resends": {"resend_id": resend_id, "by": by, "at": at}}})
+    return db.dead_letters.find_one({"_id": letter_id}, {"key": 0, "value": 0})

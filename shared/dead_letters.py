@@ -1,0 +1,35 @@
+"""What a dead letter says (the headers a consumer wrote, shared/consumer.py) and what tells one from another.
+
+The broker's copy (`rawbank dlq`, `rawbank reconcile`) and the notifier's (services/notifier/dead_letters.py)
+are read by the same function, so the two can be merged without duplicates."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+
+def read(record) -> dict:
+    """A dead letter as `rawbank dlq` lists it: where it lies, the event's id and type, and why it was kept."""
+    headers = {k: (v or b"").decode("utf-8", "replace") for k, v in record.headers or []}
+    try:
+        envelope = json.loads(record.value)
+        type_, event_id = envelope.get("type"), envelope.get("event_id")
+    except (TypeError, ValueError, AttributeError):
+        type_ = event_id = None
+    return {"topic": record.topic, "partition": record.partition, "offset": record.offset,
+            "type": type_ if isinstance(type_, str) else None,
+            "event_id": event_id if isinstance(event_id, str) else None, "reason": headers.get("reason", ""),
+            "original_topic": headers.get("original_topic"), "consumer_group": headers.get("consumer_group"),
+            "resent_from": headers.get("resent_from"), "resend_id": headers.get("resend_id"),
+            "size": len(record.value or b""), "truncated_from": headers.get("truncated_from")}
+
+
+def identity(entry: dict, value: bytes | None) -> str:
+    """One failure of one event in one service (and one sending of `rawbank dlq resend`), wherever it lies:
+    the same dead letter sent twice, read twice, or found again on a broker started anew has the same."""
+    topic = entry["original_topic"] or entry["topic"]
+    if entry["event_id"]:
+        found = f"{topic}:{entry['consumer_group'] or ''}:{entry['event_id'][:100]}"
+    else:  # nothing to know it by but what it holds
+        found = f"{topic}:{entry['consumer_group'] or ''}:sha256:{hashlib.sha256(value or b'').hexdigest()}"
+    return found + (f":{entry['resend_id'][:100]}" if entry["resend_id"] else "")

@@ -1,0 +1,95 @@
+"""The notifier keeps each dead letter it reads, once, so that `rawbank dlq` finds it after the broker lost it."""
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from types import SimpleNamespace
+
+import pytest
+
+from services.notifier import create_app, spec
+from services.notifier.consumer import make_dead_letter_handler
+from shared.mongo import connect
+from shared.runtime import Runtime
+
+
+@pytest.fixture
+def db():
+    return connect("mongomock://x")[f"notifier_{uuid.uuid4().hex[:8]}"]
+
+
+def record(offset, value, *, topic="inventory.events.dlq", group=b"rawbank-requests", resend_id=None,
+           truncated_from=None):
+    return SimpleNamespace(topic=topic, partition=0, offset=offset, key=b"VNS/YRN", value=value, headers=[
+        ("reason", b"StockReceived payload invalid"), ("original_topic", b"inventory.events"),
+        ("consumer_group", group),
+        *([("resent_from", b"inventory.events.dlq:0:3"), ("resend_id", resend_id)] if resend_id else []),
+        *([("truncated_from", truncated_from)] if truncated_from else [])])
+
+
+def received(event_id):
+    return json.dumps({"type": "StockReceived", "event_id": event_id, "payload": {"depot": "VNS"}}).encode()
+
+
+def test_each_dead_letter_is_kept_once_with_what_it_says_and_its_bytes(db, config):
+    handle = make_dead_letter_handler(db, config)
+    handle(record(5, received("e-1")))
+    handle(record(5, received("e-1")))  # read twice (a crash before the commit)
+    handle(record(0, received("e-1")))  # the same failure, sent again by its consumer, or on a broker started anew
+    handle(record(6, received("e-1"), group=b"rawbank-inventory"))  # another service's failure of it: its own
+    handle(record(7, received("e-1"), resend_id=b"r-1"))  # a resent copy that failed again: its own
+    handle(record(8, b"\x00garbage"))
+    handle(record(8, b"\x00garbage"))
+    kept = list(db.dead_letters.find().sort([("kept_at", 1), ("offset", 1)]))
+    assert len(kept) == 4
+    first = kept[0]
+    assert (first["topic"], first["partition"], first["offset"]) == ("inventory.events.dlq", 0, 5)
+    assert (first["event_id"], first["type"], first["consumer_group"], first["original_topic"]) == (
+        "e-1", "StockReceived", "rawbank-requests", "inventory.events")
+    assert first["reason"] == "StockReceived payload invalid" and first["value"] == received("e-1")
+    assert first["key"] == b"VNS/YRN" and first["truncated_from"] is None
+    assert (kept[2]["resend_id"], kept[2]["resent_from"]) == ("r-1", "inventory.events.dlq:0:3")
+    assert kept[3]["event_id"] is None and kept[3]["value"] == b"\x00garbage"
+
+
+def test_admins_read_the_kept_dead_letters_with_their_bytes_when_asked(config, token):
+    runtime = Runtime(spec(), config, client=connect("mongomock://x"))
+    handle = make_dead_letter_handler(runtime.db, config)
+    handle(record(5, received("e-1")))
+    handle(record(6, received("e-2"), truncated_from=b"900000"))
+    client = create_app(config, runtime).test_client()
+    listed = client.get("/api/v1/dead-letters", headers=token("admin"))
+    assert listed.status_code == 200, listed.json
+    assert [entry["event_id"] for entry in listed.json] == ["e-1", "e-2"]
+    assert "value" not in listed.json[0] and listed.json[1]["truncated_from"] == "900000"
+    one = client.get("/api/v1/dead-letters?event_id=e-1&values=true", headers=token("admin")).json
+    assert [base64.b64decode(entry["value"]) for entry in one] == [received("e-1")]
+    assert base64.b64decode(one[0]["key"]) == b"VNS/YRN"
+    assert client.get("/api/v1/dead-letters", headers=token("warehouse")).status_code == 403
+    bad = client.get("/api/v1/dead-letters?limit=0", headers=token("admin"))
+    assert bad.status_code == 400 and "error" in bad.json
+    every_byte = client.get("/api/v1/dead-letters?values=true", headers=token("admin"))  # up to 512 KiB each
+    assert every_byte.status_code == 400 and "values" in every_byte.json["error"]["details"]
+
+
+def test_a_resend_is_marked_on_its_dead_letter_once_however_often_it_is_told(config, token):
+    runtime = Runtime(spec(), config, client=connect("mongomock://x"))
+    make_dead_letter_handler(runtime.db, config)(record(5, received("e-1")))
+    client = create_app(config, runtime).test_client()
+    [kept] = client.get("/api/v1/dead-letters", headers=token("admin")).json
+    assert kept["resends"] == []
+    told = {"id": kept["id"], "resend_id": "r-1"}
+    first = client.post("/api/v1/dead-letters/resends", json=told, headers=token("admin", sub="asha"))
+    assert first.status_code == 200, first.json
+    again = client.post("/api/v1/dead-letters/resends", json=told, headers=token("admin", sub="asha"))  # a retry
+    assert [r["resend_id"] for r in again.json["resends"]] == ["r-1"] and again.json["resends"][0]["by"] == "asha"
+    client.post("/api/v1/dead-letters/resends", json={**told, "resend_id": "r-2"}, headers=token("admin"))
+    [kept] = client.get("/api/v1/dead-letters", headers=token("admin")).json
+    assert [r["resend_id"] for r in kept["resends"]] == ["r-1", "r-2"]
+    unknown = client.post("/api/v1/dead-letters/resends", json={**told, "id": "nope"}, headers=token("admin"))
+    assert unknown.status_code == 404 and "error" in unknown.json
+    bad = client.post("/api/v1/dead-letters/resends", json={"id": kept["id"], "resend_id": ""}, headers=token("admin"))
+    assert bad.status_code == 400 and "error" in bad.json
+    assert len(client.get("/api/v1/dead-letters", headers=token("admin")).json[0]["resends"]) == 2  # nothing changed
+    assert client.post("/api/v1/dead-letters/resends", json=told, headers=token("warehouse")).status_code == 403
