@@ -329,3 +329,23 @@ def test_a_request_cancelled_or_not_approved_asks_for_no_money(apps, config, clo
             assert nothing in words, (lang, path)
         assert "today's prices" not in text(artisan.get(f"/my/requisitions/{rid}"))
     assert "Due now ₹0.00" in text(artisan.get("/my/account"))
+
+
+def test_staff_read_an_artisans_account_about_the_artisan_not_as_if_it_were_theirs(apps, config):
+    """An admin opening an artisan's account read '₹2,000.00 paid in advance, kept for your next requests.' and
+    'your payments are taken off', words for the artisan."""
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
+                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                   json={"amount": "2000", "method": "advance", "reference": "UTR-9"})
+    mine = text(artisan.get("/my/account"))
+    assert "₹2,000.00 paid in advance, kept for your next requests." in mine and "your payments are taken off" in mine
+    for role, claims in (("admin", {}), ("warehouse", {"depot": "VNS"})):
+        english = text(person(apps["requests"], config, role, "en", **claims).get("/accounts/ART-0001"))
+        assert "your next requests" not in english and "your payments" not in english, role
+        assert "₹2,000.00 paid in advance, kept for the artisan's next requests." in english, role
+        assert "the artisan's payments are taken off" in english, role
+        hindi = text(person(apps["requests"], config, role, "hi", **claims).get("/accounts/ART-0001"))
+        assert "आपके" not in hindi and "कारीगर के अगले अनुरोधों के लिए" in hindi, role
