@@ -125,13 +125,13 @@ def paid_on(db, doc: dict) -> dict:
 def shares_owing(req: dict) -> list[dict]:
     """A cooperative's requisition as `get` gives it: each member's price, what they paid and what they still owe on
     their own share (one member's advance never pays another's share)."""
-    rows = []
+    rows, closed = [], req.get("status") in ("cancelled", "rejected")  # nothing is charged for it
     for share in req.get("shares") or ():
         payable = (share.get("pricing") or {}).get("payable_total", 0)
         paid = sum(p["amount"] for p in req["payments"]  # a reversed one pays nothing; a refund hands some back
                    if p["artisan_id"] == share["artisan_id"] and not p.get("reversed")) \
             - sum(r["amount"] for r in req.get("refunds") or () if r["artisan_id"] == share["artisan_id"])
-        rows.append({**share, "payable": payable, "paid": paid, "due": max(payable - paid, 0)})
+        rows.append({**share, "payable": payable, "paid": paid, "due": 0 if closed else max(payable - paid, 0)})
     return rows
 
 

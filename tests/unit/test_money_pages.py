@@ -307,3 +307,45 @@ def test_an_admin_refunds_an_artisans_credit_on_the_account_page_and_the_passboo
         assert "कारण: योजना छोड़ी" in page, path
     english = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
     assert "Refund" in text(english.get("/my/account")) and "Why: योजना छोड़ी" in text(english.get("/my/passbook"))
+
+
+@pytest.mark.parametrize("closing", ["cancel", "reject"])
+def test_a_request_cancelled_or_not_approved_asks_for_no_money(apps, config, closing):
+    """A cancelled request (and one not approved) said 'Still to pay: ₹2,898.00' on its page and its receipt, and
+    called its price an estimate to be fixed later, though nothing is charged for it (the account owes nothing)."""
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    admin = person(apps["requests"], config, "admin", "en")
+    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
+                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    done = admin.post(f"/api/v1/requisitions/{rid}/{closing}", headers={"X-CSRF-Token": admin.csrf},
+                      json={"reason": "not this month"})
+    assert done.status_code == 200, done.get_json()
+    for lang, nothing, still in (("en", "Nothing is to pay on this request", "Still to pay: ₹0.00"),
+                                 ("hi", "इस अनुरोध पर कुछ नहीं चुकाना है", "अभी चुकाना है: ₹0.00")):
+        reader = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
+        for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt"):
+            words = text(reader.get(path))
+            assert still in words and "₹2,898.00 (" not in words, (lang, path)
+            assert nothing in words, (lang, path)
+        assert "today's prices" not in text(artisan.get(f"/my/requisitions/{rid}"))
+    assert "Due now ₹0.00" in text(artisan.get("/my/account"))
+
+
+def test_staff_read_an_artisans_account_about_the_artisan_not_as_if_it_were_theirs(apps, config):
+    """An admin opening an artisan's account read '₹2,000.00 paid in advance, kept for your next requests.' and
+    'your payments are taken off', words for the artisan."""
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
+                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                   json={"amount": "2000", "method": "advance", "reference": "UTR-9"})
+    mine = text(artisan.get("/my/account"))
+    assert "₹2,000.00 paid in advance, kept for your next requests." in mine and "your payments are taken off" in mine
+    for role, claims in (("admin", {}), ("warehouse", {"depot": "VNS"})):
+        english = text(person(apps["requests"], config, role, "en", **claims).get("/accounts/ART-0001"))
+        assert "your next requests" not in english and "your payments" not in english, role
+        assert "₹2,000.00 paid in advance, kept for the artisan's next requests." in english, role
+        assert "the artisan's payments are taken off" in english, role
+        hindi = text(person(apps["requests"], config, role, "hi", **claims).get("/accounts/ART-0001"))
+        assert "आपके" not in hindi and "कारीगर के अगले अनुरोधों के लिए" in hindi, role
