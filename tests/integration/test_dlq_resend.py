@@ -48,15 +48,20 @@ def messages(config, topic: str) -> list:
         consumer.close()
 
 
+def dispatch_and_low(rid: str):
+    """A dispatch that inventory could not book, and a stock-low event: two dead letters of one topic."""
+    dispatched = new_event("RequisitionDispatched", rid, {"requisition_id": rid, "depot": "VNS", "artisan_id": "ART-1",
+                                                          "by": "clerk", "lines": [{"sku": "YRN", "quantity": 1000}]},
+                           source="requests")
+    low = new_event("StockLow", "VNS/YRN", {"sku": "YRN", "depot": "VNS", "available": 1, "reorder_level": 5},
+                    source="inventory")
+    return dispatched, low
+
+
 def test_a_dead_letter_is_listed_and_sent_again_as_it_came_to_its_topic(broker_config, unique):
     topic = f"inventory.events.{unique}"
     ensure_topics(broker_config, [topic])
-    dispatched = new_event("RequisitionDispatched", "REQ-1", {"requisition_id": "REQ-1", "depot": "VNS",
-                                                                "artisan_id": "ART-1", "by": "clerk",
-                                                                "lines": [{"sku": "YRN", "quantity": 1000}]},
-                           source="requests")
-    other = new_event("StockLow", "VNS/YRN", {"sku": "YRN", "depot": "VNS", "available": 1, "reorder_level": 5},
-                      source="inventory")
+    dispatched, other = dispatch_and_low("REQ-1")
     dead_letter(broker_config, topic, dispatched, reason="insufficient_stock: count the stock")
     dead_letter(broker_config, topic, other, reason="bug")
 
@@ -149,12 +154,7 @@ def test_after_a_restart_lost_the_brokers_topics_the_notifier_still_lists_and_re
     topic = f"inventory.events.{unique}"
     config, db = notifier_on(servers, (topic,))
     ensure_topics(config, [topic])
-    dispatched = new_event("RequisitionDispatched", "REQ-9", {"requisition_id": "REQ-9", "depot": "VNS",
-                                                                "artisan_id": "ART-1", "by": "clerk",
-                                                                "lines": [{"sku": "YRN", "quantity": 1000}]},
-                           source="requests")
-    other = new_event("StockLow", "VNS/YRN", {"sku": "YRN", "depot": "VNS", "available": 1, "reorder_level": 5},
-                      source="inventory")
+    dispatched, other = dispatch_and_low("REQ-9")
     dead_letter(config, topic, dispatched, reason="insufficient_stock: count the stock")
     dead_letter(config, topic, dispatched, reason="insufficient_stock: count the stock")  # sent twice by a crash
     dead_letter(config, topic, other, reason="bug")
