@@ -166,14 +166,13 @@ def _page_failed(exc):
     if not _for_a_browser():
         return handle_unexpected(exc)
     log.exception("unhandled error")
-    from shared.web import request_id
     g.rawbank_page = g.rawbank_failed = True
     again = ""  # the same page again, at our own address (a form sent is not sent again from a link)
     if request.method in ("GET", "HEAD"):
         query = request.query_string.decode("utf-8", "replace")
         again = url_of(current_app.config["RAWBANK_SERVICE"], request.path) + (f"?{query}" if query else "")
     return render_template("rawbank/error.html", title=_("Something went wrong"), text=translate(INTERNAL[1]),
-                           reference=request_id(), again=again), 500
+                           reference=g.get("request_id"), again=again), 500
 
 
 def _each_render(text):
