@@ -65,7 +65,9 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
             changed = change(before)
         except domain.Refused as exc:
             raise refused(exc, db) from None
-        after = lot_rules.raise_alerts(_level_settled(changed), today)
+        # the level its available gives: a lot that expired since the last write may have moved it, and the level
+        # is stored with the write that raises its crossing, so the next write does not raise it again
+        after = lot_rules.raise_alerts(domain.settle_level(changed), today)
         if after == before:
             return before, after
         new_codes = _new_codes(stored if lots_stored else None, after)
@@ -110,13 +112,6 @@ def refresh_copies(db, material: dict, depot: str, correlation_id=None) -> None:
                         {"$set": {"category": material["category"], "reorder_level": material["reorder_level"]},
                          "$inc": {"version": 1}})
     write_stock(db, material, depot, domain.settle_level, lambda b, a: ([], []), correlation_id=correlation_id)
-
-
-def _level_settled(stock: domain.Stock) -> domain.Stock:
-    """The stock with the level its available gives: a lot that expired since the last write may have moved it,
-    and the level is stored with the write that raises its crossing, so the next write does not raise it again."""
-    level = domain.level_of(stock.available, stock.reorder_level)
-    return stock if stock.level == level else stock._replace(level=level)
 
 
 def _with_reorder_level(stock: domain.Stock, reorder_level: int) -> domain.Stock:

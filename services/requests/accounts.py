@@ -237,6 +237,11 @@ def payments_of(account: dict, rid: str | None = None) -> list[dict]:
             for e in account["entries"] if e["type"] == "payment" and rid in (None, e["requisition_id"])]
 
 
+def credit_of(account: dict) -> int:
+    """What is to the artisan's credit: paid beyond what they owe (the balance below zero), else 0."""
+    return max(-account["balance"], 0)
+
+
 def refund_id(reference: str) -> str:
     return "refund:" + hashlib.sha256(reference.encode()).hexdigest()[:32]
 
@@ -253,9 +258,8 @@ def refund(db, artisan_id: str, body: dict, *, by: str, now: datetime) -> tuple[
                 raise RefundReferenceReused({"reference": body["reference"]})
             return _refund_view(seen, account), False
         drawn = _drawn_from(db, account, body["amount"])
-        if body["amount"] > max(-account["balance"], 0) or sum(drawn.values()) != body["amount"]:
-            raise RefundAboveCredit({"amount": format_money(body["amount"]),
-                                     "credit": format_money(max(-account["balance"], 0))})
+        if body["amount"] > (credit := credit_of(account)) or sum(drawn.values()) != body["amount"]:
+            raise RefundAboveCredit({"amount": format_money(body["amount"]), "credit": format_money(credit)})
         entry = {"id": rfid, "type": "refund", "at": now.isoformat(), "month": month_of(now), "amount": body["amount"],
                  "method": body["method"], "reference": body["reference"], "reason": body["reason"], "by": by,
                  "requisitions": drawn}
@@ -283,7 +287,7 @@ def _refund_view(entry: dict, account: dict) -> dict:
     """A refund as the API shows it, with the account's balance and credit as they are now."""
     return {"refund_id": entry["id"], "artisan_id": account["_id"],
             **{k: entry[k] for k in ("amount", "method", "reference", "reason", "by", "at", "requisitions")},
-            "balance_due": account["balance"], "credit": max(-account["balance"], 0)}
+            "balance_due": account["balance"], "credit": credit_of(account)}
 
 
 def refunds_of(account: dict, rid: str) -> list[dict]:
@@ -305,7 +309,7 @@ def view(db, artisan: dict, now: datetime) -> dict:
     account = _settled(db, _account(db, artisan["_id"]), now)
     open_dues = dues(account)
     terms = credit.terms_for(db, artisan)
-    return {"artisan_id": artisan["_id"], "balance_due": account["balance"], "credit": max(-account["balance"], 0),
+    return {"artisan_id": artisan["_id"], "balance_due": account["balance"], "credit": credit_of(account),
             "refunds": sorted((_refund_view(e, account) for e in account["entries"] if e["type"] == "refund"),
                               key=lambda r: r["at"], reverse=True),
             "overdue": pricing.overdue(open_dues, day_of(now)), "open_dues": open_dues, **terms,

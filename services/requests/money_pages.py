@@ -109,7 +109,7 @@ def receipt(principal, req_id):
     members = requisitions.shares_owing(req) if principal.role != "artisan" else []  # a member's: their own share
     return render_template("requests/receipt.html", req=req, artisan=artisans.profile(db(), req["artisan_id"]) or {},
                            cooperative=db().cooperatives.find_one({"_id": req.get("cooperative")}, {"outbox": 0})
-                           if members else None, members=members,
+                           if members else None, members=members, closed=requisitions.charged_nothing(req),
                            scheme=schemes.listing_by_code(db()).get(scheme) if scheme else None,
                            materials=materials.by_sku(db(), [line["sku"] for line in req["lines"]]), printed=_now())
 

@@ -121,7 +121,7 @@ def requisition_detail(principal, req_id):
     """One request; `?again=1` when a form sent it once more and got back the one already made (none twice)."""
     doc = requisitions.get(db(), principal, req_id)
     return render_template("requests/detail.html", req=doc, materials=materials_of([doc]),
-                           owing=requisitions.shares_owing(doc),
+                           owing=requisitions.shares_owing(doc), closed=requisitions.charged_nothing(doc),
                            again=bool(request.args.get("again")),
                            depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc),
                            cooperative=db().cooperatives.find_one({"_id": doc["cooperative"]},

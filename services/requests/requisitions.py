@@ -122,10 +122,15 @@ def paid_on(db, doc: dict) -> dict:
             "refunds": [{**r, "artisan_id": artisan_id} for artisan_id, paid in found for r in paid["refunds"]]}
 
 
+def charged_nothing(req: dict) -> bool:
+    """A requisition cancelled or not approved: nothing is charged for it, whatever was paid on it."""
+    return req.get("status") in accounts.NOT_PAYABLE
+
+
 def shares_owing(req: dict) -> list[dict]:
     """A cooperative's requisition as `get` gives it: each member's price, what they paid and what they still owe on
     their own share (one member's advance never pays another's share)."""
-    rows, closed = [], req.get("status") in ("cancelled", "rejected")  # nothing is charged for it
+    rows, closed = [], charged_nothing(req)
     for share in req.get("shares") or ():
         payable = (share.get("pricing") or {}).get("payable_total", 0)
         paid = sum(p["amount"] for p in req["payments"]  # a reversed one pays nothing; a refund hands some back
