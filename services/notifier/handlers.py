@@ -5,7 +5,7 @@ import json
 from datetime import datetime, timezone
 
 from services.notifier import alerts, domain, dues, notifications, projections, report_models, shares
-from shared import revocation
+from shared import dead_letters, revocation
 from shared.envelope import Event
 
 
@@ -245,8 +245,8 @@ def check_waitlist(db, config, depot: str, sku: str, *, cause: str | None, now: 
 
 def dead_letter(db, message) -> None:
     """A message another service could not handle: one open alert per topic and event type."""
-    headers = {k: (v or b"").decode("utf-8", "replace") for k, v in (message.headers or [])}
-    topic = headers.get("original_topic") or message.topic
+    letter = dead_letters.read(message)  # what its headers say, as `rawbank dlq` reads them
+    topic = letter["original_topic"] or message.topic
     try:
         envelope = json.loads(message.value)
         envelope = envelope if isinstance(envelope, dict) else {}
@@ -255,16 +255,14 @@ def dead_letter(db, message) -> None:
     payload = envelope.get("payload") if isinstance(envelope.get("payload"), dict) else {}
     type_ = str(envelope.get("type") or "undecodable")[:100]
     depot = payload["depot"][:100] if isinstance(payload.get("depot"), str) else None
-    event_id = envelope.get("event_id")
-    if isinstance(event_id, str) and event_id:  # one failure of one event in one service, however often it came;
-        # a copy `rawbank dlq resend` sent (resend_id) that fails again is a failure of its own
-        cause = f"dlq:{topic}:{headers.get('consumer_group', '')}:{event_id[:100]}"
-        cause += f":{headers['resend_id'][:100]}" if headers.get("resend_id") else ""
+    if letter["event_id"]:  # one failure of one event in one service, however often it came; a copy `rawbank dlq
+        # resend` sent (resend_id) that fails again is a failure of its own: the identity the kept copies have
+        cause = f"dlq:{dead_letters.identity(letter, message.value)}"
     else:  # nothing to know it by but where it lies
         cause = f"dlq:{message.topic}:{message.partition}:{message.offset}"
     alerts.raise_alert(
         db, domain.DEAD_LETTER, depot=depot, sku=None, scope=f"{topic}:{type_}", cause=cause,
         at=datetime.now(timezone.utc), district=projections.district_of(db, depot),
-        details={"original_topic": topic, "type": type_, "reason": headers.get("reason", "")[:500],
+        details={"original_topic": topic, "type": type_, "reason": letter["reason"][:500],
                  "event_id": str(envelope.get("event_id", ""))[:100], "depot": depot,
-                 "consumer_group": headers.get("consumer_group", "")})
+                 "consumer_group": letter["consumer_group"] or ""})
