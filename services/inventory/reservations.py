@@ -63,10 +63,13 @@ class Reservations:
         self.wait_seconds = wait_seconds
         self.after_line = after_line  # (requisition_id, sku) -> None; a fault-injection point for tests
 
-    def _lease(self, rid: str, wait: bool = True):
-        """Each call is its own lease holder, so two threads of one process exclude each other too."""
-        return leased(self.db, rid, f"{self.owner}-{uuid.uuid4().hex[:8]}", self.lease_seconds,
-                      wait=self.wait_seconds if wait else 0)
+    def _lease(self, rid: str, wait: bool = True, *, outlast: bool = False):
+        """Each call is its own lease holder, so two threads of one process exclude each other too.
+
+        `outlast`: wait until a lease taken just before would have run out, so a worker that died holding it
+        is taken over rather than passed by (the waitlist's walk: nothing else comes back to a waiting one)."""
+        wait_for = self.lease_seconds + self.wait_seconds if outlast else self.wait_seconds if wait else 0
+        return leased(self.db, rid, f"{self.owner}-{uuid.uuid4().hex[:8]}", self.lease_seconds, wait=wait_for)
 
     def _record(self, req: dict, status: str) -> bool:
         """Store a new requisition document; False if one is already there."""
@@ -89,7 +92,7 @@ class Reservations:
 
     def drive(self, rid: str, correlation_id=None, *, from_waitlist: bool = False) -> str | None:
         """Take a reserving (or, from the waitlist, a waitlisted) requisition to held or waitlisted."""
-        with self._lease(rid) as doc:
+        with self._lease(rid, outlast=from_waitlist) as doc:
             if doc is None or doc["status"] not in (RESERVING, WAITLISTED):
                 return doc and doc["status"]
             if doc["status"] == WAITLISTED and not from_waitlist:

@@ -3,7 +3,9 @@
 Fairness rule: a requisition waits behind every earlier waitlisted requisition of the same
 depot that needs any of the same materials. A newcomer that overlaps the queue joins its end
 without trying; a retry walks the queue in order and, once one requisition cannot be served,
-nothing behind it that shares a material may take stock before it.
+nothing behind it that shares a material may take stock before it. A turn a worker died in part way
+(the requisition holds some of its lines) is taken again by the next walk, whatever is ahead of it: it
+is served in full or gives every hold back, and never waits holding stock.
 """
 from __future__ import annotations
 
@@ -95,16 +97,19 @@ def retry(db, depot: str, serve: Callable[[str], bool]) -> int:
     while True:
         docs = list(db.reservations.find(
             {"depot": depot, "status": WAITLISTED, "queue_seq": {"$gt": after}},
-            {"lines": 1, "depot": 1, "queue_seq": 1}).sort("queue_seq", ASCENDING).limit(BATCH))
+            {"lines": 1, "depot": 1, "queue_seq": 1, "held": 1}).sort("queue_seq", ASCENDING).limit(BATCH))
         for doc in docs:
             after = doc["queue_seq"]
             skus = {line["sku"] for line in doc["lines"]}
-            if skus & blocked or not _could_fit(db, doc):
+            # a turn a worker died in (it holds some lines) is taken again whatever is ahead or on hand: served
+            # in full, or short and every hold given back; passed by, it held that stock while it waited
+            interrupted = bool(doc.get("held"))
+            if not interrupted and (skus & blocked or not _could_fit(db, doc)):
                 blocked |= skus
                 continue
             try:
                 ok = serve(doc["_id"])
-            except Busy:  # another worker kept it past the wait; it keeps its place, that worker settles it
+            except Busy:  # a live worker kept renewing its lease past a whole lease's wait: that worker settles it
                 ok = False
             if ok:
                 served += 1

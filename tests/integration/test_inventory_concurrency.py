@@ -256,3 +256,52 @@ def test_requisitions_that_join_the_waitlist_while_a_receipt_serves_it_are_not_l
                 stuck.append((attempt, waiting[0]["_id"], available))
             check_invariants(db)
     assert stuck == []
+
+
+def _waiting_then_freed(db, config, lines):
+    """W1 approved with nothing on hand (it waits), then a receipt of each line: the StockReceived to deliver."""
+    from shared.envelope import decode_event
+    make_handler(db, config)(requisition("RequisitionApproved", "W1", lines))
+    assert db.reservations.find_one({"_id": "W1"})["status"] == "waitlisted"
+    for sku, quantity in lines:
+        receive(db, sku, quantity)
+    raw = [e for e in db.stock.find_one({"_id": f"VNS/{lines[-1][0]}"})["outbox"] if e["type"] == "StockReceived"]
+    return decode_event(raw[-1])
+
+
+def test_a_waitlist_turn_a_worker_died_in_is_finished_when_its_event_comes_again_under_the_dead_lease(db, config):
+    """The worker serving the waitlist died after holding every line, before storing it held. The event comes
+    again while the dead worker's lease still runs: the walk waits the lease out and finishes the turn. (It gave
+    up after its short wait and the event was done with: the requisition stayed waitlisted holding stock that no
+    later walk frees, seen in tests/faults/test_worker_kills.py.)"""
+    freed = _waiting_then_freed(db, config, [("BRS", 1_000), ("DYE", 1_000)])
+    dying = make_handler(db, config, lease_seconds=1.0, after_line=crash_after(2))
+    with pytest.raises(Killed):
+        dying(freed)
+    doc = db.reservations.find_one({"_id": "W1"})
+    assert doc["status"] == "waitlisted" and sorted(doc["held"]) == ["BRS", "DYE"]
+
+    make_handler(db, config, lease_seconds=1.0, wait_seconds=0.1)(freed)   # at once, the dead lease still runs
+    assert db.reservations.find_one({"_id": "W1"})["status"] == "held"
+    assert [queries.get_stock(db, "VNS", sku)["reserved"] for sku in ("BRS", "DYE")] == [1_000, 1_000]
+    check_invariants(db)
+
+
+def test_a_waitlisted_requisition_left_holding_some_lines_gives_them_back_when_the_rest_no_longer_fits(db, config):
+    """A worker died holding the first line of a waitlist turn; meanwhile a count took some of the second line
+    away. The next walk must not pass the requisition by as one that does not fit: that kept its first hold for
+    good, stock held for a requisition still waiting. It tries the turn again and, short, gives everything back."""
+    import time
+    freed = _waiting_then_freed(db, config, [("BRS", 1_000), ("DYE", 1_000)])
+    dying = make_handler(db, config, lease_seconds=0.3, after_line=crash_after(1))
+    with pytest.raises(Killed):
+        dying(freed)
+    assert db.reservations.find_one({"_id": "W1"})["held"] == ["BRS"]
+    movements.adjust(db, "DYE", {"sku": "DYE", "depot": "VNS", "quantity": -600, "reason": "damage"}, by="test")
+    time.sleep(0.4)   # the dead worker's lease has run out
+
+    make_handler(db, config, lease_seconds=0.3)(freed)
+    doc = db.reservations.find_one({"_id": "W1"})
+    assert doc["status"] == "waitlisted" and doc["held"] == []
+    assert [queries.get_stock(db, "VNS", sku)["reserved"] for sku in ("BRS", "DYE")] == [0, 0]
+    check_invariants(db)
