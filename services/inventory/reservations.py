@@ -102,6 +102,8 @@ class Reservations:
                 self._release_all(doc, correlation_id)
                 return self._finish(doc, FAILED, "StockReservationFailed", correlation_id, reason=problem)
             if doc.get("queue_seq") is None and waitlist.queue_ahead(self.db, doc):
+                if doc.get("held"):  # a worker died holding some lines, and others began waiting meanwhile
+                    self._release_all(doc, correlation_id)
                 return self._waitlist(doc, correlation_id)
             try:
                 for line in doc["lines"]:
@@ -146,6 +148,7 @@ class Reservations:
         any held requisition."""
         rid, was_waiting = doc["_id"], doc["status"] == WAITLISTED
         for line in doc["lines"]:
+            self._holding(doc, line["sku"])
             try:
                 self._change(doc, line["sku"], "reservation",
                              lambda s, q=line["quantity"]: domain.hold_handed_over(s, rid, q), correlation_id)
@@ -207,11 +210,16 @@ class Reservations:
         write_stock(self.db, sku, doc["depot"], change, record, requisition_id=rid,
                     correlation_id=correlation_id)
 
+    def _holding(self, doc, sku: str) -> None:
+        """Note a line as held before its stock write: a worker that dies between the two leaves `held` naming
+        every line that may hold (the walk takes such a turn again; a release of a line never held is nothing)."""
+        self.db.reservations.update_one({"_id": doc["_id"], "lease.owner": doc["lease"]["owner"]},
+                                        {"$addToSet": {"held": sku}})
+
     def _hold(self, doc, line, correlation_id) -> None:
         rid, sku = doc["_id"], line["sku"]
+        self._holding(doc, sku)
         self._change(doc, sku, "reservation", lambda s: domain.hold(s, rid, line["quantity"]), correlation_id)
-        self.db.reservations.update_one({"_id": rid, "lease.owner": doc["lease"]["owner"]},
-                                        {"$addToSet": {"held": sku}})
         if self.after_line is not None:
             self.after_line(rid, sku)
 

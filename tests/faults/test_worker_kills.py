@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import sys
 import threading
 import time
@@ -54,6 +55,20 @@ def thread_stacks() -> str:
     frames = sys._current_frames()
     return "\n".join(f"--- {t.name}\n" + "".join(traceback.format_stack(frames[t.ident])[-6:])
                      for t in threading.enumerate() if t.ident in frames)
+
+
+def stories(stack, problems) -> str:
+    """What each service stored of the requisitions a problem names: what a failed run needs explained."""
+    told = []
+    for rid in sorted(set(re.findall(r"requisition ([0-9a-f]{32})", " ".join(map(str, problems))))):
+        reservation = stack["inventory"].db.reservations.find_one({"_id": rid}) or {}
+        outbox = [event["type"] for event in reservation.pop("outbox", [])]
+        ledger = [(m.get("type"), m.get("sku"), m.get("quantity"), str(m.get("at"))) for m in
+                  stack["inventory"].db.movements.find({"requisition_id": rid})]
+        history = [(h.get("status"), h.get("by"), h.get("at"), h.get("reason")) for h in
+                   (stack["requests"].db.requisitions.find_one({"_id": rid}) or {}).get("history", [])]
+        told.append(f"{rid}: inventory {reservation} outbox {outbox}\n  ledger {ledger}\n  requests {history}")
+    return "\n".join(told)
 
 
 def test_random_worker_kills_lose_nothing_and_apply_nothing_twice(stack):
@@ -113,6 +128,7 @@ def test_random_worker_kills_lose_nothing_and_apply_nothing_twice(stack):
     print(f"settled in {time.monotonic() - settling:.1f}s")
     print(report.text())
     if not report.ok:
+        print(stories(stack, report.problems))
         print(thread_stacks())
     assert report.ok, report.problems
     statuses = [doc["status"] for doc in req.db.requisitions.find({"_id": {"$in": rids}}, {"status": 1})]

@@ -305,3 +305,45 @@ def test_a_waitlisted_requisition_left_holding_some_lines_gives_them_back_when_t
     assert doc["status"] == "waitlisted" and doc["held"] == []
     assert [queries.get_stock(db, "VNS", sku)["reserved"] for sku in ("BRS", "DYE")] == [0, 0]
     check_invariants(db)
+
+
+def test_an_approval_a_worker_died_in_that_finds_others_waiting_when_it_comes_again_gives_its_holds_back(db, config):
+    """A worker died holding R1's line. Q, approved meanwhile, found too little (R1's hold had it) and waits.
+    R1's approval comes again and sees Q waiting for the same material: R1 joins the waitlist behind Q, and must
+    give back what the dead worker held first (it kept it: stock held for a waiting requisition, that Q, ahead
+    of it, could never have, as tests/faults/test_worker_kills.py found)."""
+    import time
+    receive(db, "BRS", 1_000)
+    approved = requisition("RequisitionApproved", "R1", [("BRS", 1_000)])
+    dying = make_handler(db, config, lease_seconds=0.3, after_line=crash_after(1))
+    with pytest.raises(Killed):
+        dying(approved)
+    handle = make_handler(db, config, lease_seconds=0.3, wait_seconds=5)
+    handle(requisition("RequisitionApproved", "Q", [("BRS", 500)]))
+    assert db.reservations.find_one({"_id": "Q"})["status"] == "waitlisted"
+    time.sleep(0.4)   # the dead worker's lease has run out
+
+    handle(approved)
+    statuses = {doc["_id"]: doc["status"] for doc in db.reservations.find({})}
+    assert statuses == {"R1": "waitlisted", "Q": "held"}   # R1's hold given back, Q first in line takes 0.5 kg
+    assert db.stock.find_one({"_id": "VNS/BRS"})["holds"] == {"Q": 500}
+    check_invariants(db)
+
+
+def test_a_worker_that_died_between_a_hold_and_noting_it_leaves_the_requisition_marked_as_holding(
+        db, config, monkeypatch):
+    """The requisition notes each line it is about to hold before the stock write: a worker dying between the
+    two (the real write, then the process dies) leaves a mark the next one reads (the walk and the approval's
+    second coming both rely on it)."""
+    from services.inventory import reservations as module
+    receive(db, "BRS", 1_000)
+    real = module.write_stock
+
+    def write_then_die(*args, **kwargs):
+        real(*args, **kwargs)
+        raise Killed()
+    monkeypatch.setattr(module, "write_stock", write_then_die)
+    with pytest.raises(Killed):
+        make_handler(db, config, lease_seconds=0.3)(requisition("RequisitionApproved", "R1", [("BRS", 1_000)]))
+    assert db.stock.find_one({"_id": "VNS/BRS"})["holds"] == {"R1": 1_000}
+    assert db.reservations.find_one({"_id": "R1"})["held"] == ["BRS"]
