@@ -136,6 +136,8 @@ class StoreUnavailable(Error):
     code = "store_unavailable"
     message = N_("The data could not be saved or read just now (the store or its disk is failing). "
                  "Try again in a moment, and tell an admin if it keeps happening.")
+    page_message = N_("The data store is not answering just now. Try again in a minute, and tell an admin if it "
+                      "keeps happening.")
     retry_after = 5
 
 

@@ -20,16 +20,18 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 from babel.numbers import format_decimal
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from babel.dates import format_datetime
 from flask_babel import Babel, format_date, gettext as _, lazy_gettext as _l
 from flask_cors import CORS
 from jinja2 import pass_context
 from markupsafe import Markup
+from pymongo.errors import ConnectionFailure
 
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
-from shared.errors import Error, NotFound, Unauthenticated, outcome
-from shared.http_errors import INTERNAL, handle_http_exception, handle_unexpected
+from shared.errors import Error, NotFound, StoreUnavailable, Unauthenticated, outcome
+from shared.http_errors import (INTERNAL, handle_error, handle_http_exception, handle_store_unavailable,
+                                handle_unexpected)
 from shared.i18n import LANG_COOKIE, LANGUAGES, language, translate
 from shared.money import format_money, percent_text, rupees
 from shared.quantity import format_quantity
@@ -143,7 +145,10 @@ def init_pages(app, service: str, blueprints) -> None:
     app.jinja_env.filters.update({name: _each_render(text) for name, text in filters.items()})
     app.context_processor(_page_context)
     app.register_error_handler(404, _no_such_page)
-    app.register_error_handler(Exception, _page_failed)  # in place of http_errors.handle_unexpected, which it calls
+    # in place of http_errors' handlers, which each calls for all but a browser: one place, for every route
+    app.register_error_handler(Error, _error_failed)
+    app.register_error_handler(ConnectionFailure, _store_failed)
+    app.register_error_handler(Exception, _page_failed)
 
 
 def _for_a_browser() -> bool:
@@ -166,13 +171,50 @@ def _page_failed(exc):
     if not _for_a_browser():
         return handle_unexpected(exc)
     log.exception("unhandled error")
+    return _failed(500, _("Something went wrong"), translate(INTERNAL[1]))
+
+
+def _store_failed(exc: ConnectionFailure):
+    """The store not answering (MongoDB down, the disk refusing a write): for a browser, the page that says so and
+    when to try again, with the request id and the JSON 503's Retry-After; that JSON 503 for the rest."""
+    if not _for_a_browser():
+        return handle_store_unavailable(exc)
+    log.error("store unavailable: %s", exc)
+    return _not_available(StoreUnavailable(reason=str(exc)))
+
+
+def _error_failed(exc: Error):
+    """A project error: its JSON, but for a browser one on our side (a 5xx) is a page, whichever route raised it
+    (a @page passes those on to here, as the login form and the public pages do)."""
+    status = outcome(exc).status
+    if status < 500 or not _for_a_browser():
+        return handle_error(exc)
+    if status == 500:  # as for the API: a bug, said as one
+        return _page_failed(exc)
+    log.error("%s: %s", exc.code, exc)
+    return _not_available(exc)
+
+
+def _not_available(exc: Error):
+    """The page for a 503 error (the store not answering, a record too busy): its words for a page, and when to
+    try again."""
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else {}
+    return _failed(outcome(exc).status, _("Not available just now"), exc.describe_on_page(), headers)
+
+
+def _failed(status: int, title: str, text: str, headers: dict | None = None):
+    """The page for a fault on our side: what to do next, a link to try again, and the request id for the admin.
+
+    Drawn even when the store fails the login's deny-list check (`_page_context`)."""
     g.rawbank_page = g.rawbank_failed = True
     again = ""  # the same page again, at our own address (a form sent is not sent again from a link)
     if request.method in ("GET", "HEAD"):
         query = request.query_string.decode("utf-8", "replace")
         again = url_of(current_app.config["RAWBANK_SERVICE"], request.path) + (f"?{query}" if query else "")
-    return render_template("rawbank/error.html", title=_("Something went wrong"), text=translate(INTERNAL[1]),
-                           reference=g.get("request_id"), again=again), 500
+    response = make_response(render_template("rawbank/error.html", title=title, text=text,
+                                             reference=g.get("request_id"), again=again), status)
+    response.headers.update(headers or {})
+    return response
 
 
 def _each_render(text):
@@ -240,12 +282,16 @@ def page(*roles: str):
             except Unauthenticated:
                 return redirect(login_url(request.url))
             except Error as exc:
+                if outcome(exc).status >= 500:
+                    raise  # a fault on our side: the page that says so (_error_failed), or JSON for a script
                 return error_page(outcome(exc).status, exc.describe_on_page())
             if roles and principal.role not in roles:
                 return error_page(403, _("This page is not for your role. Use the menu to go to your pages."))
             try:
                 return view(principal, *args, **kwargs)
             except Error as exc:
+                if outcome(exc).status >= 500:
+                    raise
                 return error_page(outcome(exc).status, exc.describe_on_page())
         return wrapper
     return decorator

@@ -21,7 +21,7 @@ from werkzeug.wsgi import LimitedStream
 
 from shared.auth import require_role
 from shared.config import Config
-from shared.http_errors import handle_store_unavailable, register_error_handlers
+from shared.http_errors import register_error_handlers
 from shared.i18n import F_
 from shared.json_limits import loads
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -234,17 +234,23 @@ def _sync_before_answering(app: Flask) -> None:
     def writable():
         store = runtime().store
         if request.method not in SAFE_METHODS and store is not None and store.broken:
-            return handle_store_unavailable(store.refused())
+            return _answer_error(store.refused())
 
     @app.after_request
     def synced(response):
         try:
             runtime().sync()
         except ConnectionFailure as exc:
-            return handle_store_unavailable(exc)
+            return _answer_error(exc)
         if request.method not in SAFE_METHODS:
             runtime().written.notify()  # it may have put events in an outbox: the relay looks now
         return response
+
+
+def _answer_error(exc: Exception) -> Response:
+    """The answer the app's error handler for `exc` gives (http_errors' JSON 503; for a browser outside the API, the
+    page that says the store is not answering, where the service has pages)."""
+    return current_app.make_response(current_app.handle_user_exception(exc))
 
 
 def _add_operations(app: Flask, service: str) -> None:

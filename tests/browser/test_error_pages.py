@@ -1,7 +1,8 @@
 """A page that fails on our side, in a real browser: the error page in the reader's language, with a way on.
 
 The inventory service runs in this process on a free port, its store refusing a read (a store's own error, the
-kind a bug or a refused command gives), so the fault is real and can end: then "Try again" shows the page.
+kind a bug or a refused command gives) or not answering at all (MongoDB down), so the fault is real and can end:
+then "Try again" shows the page.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import threading
 
 import mongomock
 import pytest
-from pymongo.errors import OperationFailure
+from pymongo.errors import OperationFailure, ServerSelectionTimeoutError
 from werkzeug.serving import make_server
 
 from services import inventory
@@ -28,15 +29,24 @@ WORDS = {  # language -> (title, what to do next, the button to try again, the s
 }
 
 
+DOWN = {  # language -> (title, what it says and what to do next)
+    "en": ("Not available just now", "The data store is not answering just now. Try again in a minute, and tell an "
+           "admin if it keeps happening."),
+    "hi": ("अभी उपलब्ध नहीं", "डेटा भंडार अभी जवाब नहीं दे रहा है। एक मिनट बाद फिर से प्रयास करें, और बार-बार हो तो "
+           "एडमिन को बताएँ।"),
+}
+
+
 class Refusing:
     """The store's count, refused while `on` (the embedded store keeps the method it first looked up)."""
 
-    def __init__(self):
-        self.on, self.count = True, mongomock.collection.Collection.count_documents
+    def __init__(self, fault=lambda: OperationFailure("not authorized on inventory to execute command { count: "
+                                                      "'stock' }", code=13)):
+        self.on, self.count, self.fault = True, mongomock.collection.Collection.count_documents, fault
 
     def __call__(self, *args, **kwargs):
         if self.on:
-            raise OperationFailure("not authorized on inventory to execute command { count: 'stock' }", code=13)
+            raise self.fault()
         return self.count(*args, **kwargs)
 
 
@@ -77,6 +87,40 @@ def test_a_page_that_fails_says_what_to_do_next_and_try_again_works_once_it_pass
         assert page.locator("main code").inner_text() == response.headers["x-request-id"]  # what the admin asks for
         assert axe_findings(page) == [] and errors == []
         refusing.on = False  # the fault passes
+        page.get_by_role("link", name=again).click()
+        page.wait_for_load_state()
+        assert heading in page.get_by_role("heading", level=1).inner_text()
+        assert page.url == f"{site}/warehouse/stock?q=cotton"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", DOWN)
+def test_a_page_when_the_store_is_not_answering_says_so_and_try_again_works_once_it_answers(browser, inventory_site,
+                                                                                           monkeypatch, lang):
+    """It was the API's raw JSON 503 in the browser."""
+    (title, says), (_, _, again, heading) = DOWN[lang], WORDS[lang]
+    site = inventory_site.inventory_url
+    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="en-IN")
+    context.add_cookies([
+        {"name": COOKIE, "value": issue_token(inventory_site.jwt_secret, sub="w", role="warehouse", depot="VNS"),
+         "url": site},
+        {"name": LANG_COOKIE, "value": lang, "url": site}])
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    down = Refusing(lambda: ServerSelectionTimeoutError("127.0.0.1:27017: [Errno 111] Connection refused"))
+    monkeypatch.setattr(mongomock.collection.Collection, "count_documents",
+                        lambda *args, **kwargs: down(*args, **kwargs))
+    try:
+        response = page.goto(f"{site}/warehouse/stock?q=cotton")
+        assert response.status == 503 and response.headers["retry-after"] == "5"
+        assert page.locator("html").get_attribute("lang") == lang
+        assert page.get_by_role("heading", level=1).inner_text() == title
+        assert says in page.locator("main").inner_text()
+        assert page.locator("main code").inner_text() == response.headers["x-request-id"]
+        assert axe_findings(page) == [] and errors == []
+        down.on = False  # the store answers again
         page.get_by_role("link", name=again).click()
         page.wait_for_load_state()
         assert heading in page.get_by_role("heading", level=1).inner_text()

@@ -6,10 +6,11 @@ from datetime import datetime, timezone
 
 import mongomock
 import pytest
-from pymongo.errors import OperationFailure
+from pymongo.errors import OperationFailure, ServerSelectionTimeoutError
 
 from services import inventory, requests as requests_service
 from shared.auth import COOKIE, csrf_token, issue_token
+from shared.errors import Inapplicable
 from shared.i18n import LANG_COOKIE
 from shared.mongo import connect
 from shared.pages import quantity, when
@@ -305,3 +306,122 @@ def test_a_failed_page_still_shows_when_the_store_refuses_every_read(inventory_c
     title, advice, reference = FAILED_PAGE["hi"]
     assert response.status_code == 500 and title in page and advice in page, page
     assert reference.format(response.headers["X-Request-ID"]) in page
+
+
+def _not_answering(*args, **kwargs):
+    raise ServerSelectionTimeoutError("127.0.0.1:27017: [Errno 111] Connection refused")
+
+
+def _store_down(monkeypatch, *methods: str) -> None:
+    """The store answers none of `methods` (all its reads and writes by default): pymongo's outage, a 503."""
+    for method in methods or ("find", "find_one", "count_documents", "aggregate", "distinct", "insert_one",
+                              "update_one", "update_many", "find_one_and_update", "replace_one", "delete_one"):
+        monkeypatch.setattr(mongomock.collection.Collection, method, _not_answering)
+
+
+STORE_DOWN_PAGE = {  # language -> the title, what to do next, and what to tell the administrator
+    "en": ("<title>Not available just now · rawbank</title>",
+           "The data store is not answering just now. Try again in a minute, and tell an admin if it keeps happening.",
+           "Give the admin this reference: <code>{}</code>"),
+    "hi": ("<title>अभी उपलब्ध नहीं · rawbank</title>",
+           "डेटा भंडार अभी जवाब नहीं दे रहा है। एक मिनट बाद फिर से प्रयास करें, और बार-बार हो तो एडमिन को बताएँ।",
+           "एडमिन को यह संदर्भ बताएँ: <code>{}</code>"),
+}
+
+
+def _is_store_down_page(response, lang: str) -> str:
+    page = response.get_data(as_text=True)
+    title, advice, reference = STORE_DOWN_PAGE[lang]
+    assert response.status_code == 503 and response.mimetype == "text/html", page
+    assert f'<html lang="{lang}">' in page and title in page and advice in page, page
+    assert reference.format(response.headers["X-Request-ID"]) in page  # the id its log line carries
+    assert response.headers["Retry-After"] == "5"  # as the API's 503 says it
+    return page
+
+
+def test_a_page_when_the_store_is_not_answering_says_so_in_its_language_and_to_try_again(inventory_client, config,
+                                                                                          monkeypatch):
+    """The store not answering (MongoDB down: pymongo's ConnectionFailure) showed a browser the API's raw JSON 503 in
+    no page; the page says the store is not answering, to try again in a minute and to tell an admin if it lasts,
+    with the request id. The API and scripts keep the JSON 503 and its Retry-After."""
+    _store_down(monkeypatch, "count_documents")
+    inventory_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="w", role="warehouse", depot="VNS"))
+    for lang in STORE_DOWN_PAGE:
+        inventory_client.set_cookie(LANG_COOKIE, lang)
+        page = _is_store_down_page(inventory_client.get("/warehouse/stock?q=cotton", headers=BROWSER), lang)
+        assert 'href="http://127.0.0.1:8001/warehouse/stock?q=cotton"' in page  # try again
+        assert 'href="http://127.0.0.1:8001/warehouse/stock"' in page  # the menu, drawn though the store is down
+    _store_down(monkeypatch)  # every read: the login's deny-list too, and the API's reads
+    _is_store_down_page(inventory_client.get("/warehouse/stock", headers=BROWSER), "hi")
+    for path, headers in (("/warehouse/stock", {"Accept": "*/*"}), ("/warehouse/stock", {}),
+                          ("/api/v1/stock?depot=VNS", BROWSER)):
+        answer = inventory_client.get(path, headers=headers)
+        assert answer.status_code == 503 and answer.json["error"]["code"] == "store_unavailable", path
+        assert answer.headers["Retry-After"] == "5" and "सहेजा" in answer.json["error"]["message"], path
+
+
+def test_the_store_not_answering_is_a_page_on_the_login_and_public_pages_too(requests_client, inventory_client,
+                                                                           monkeypatch):
+    """The login form and the public availability page are no @page: there the store not answering was the JSON
+    503 for a browser as well. Their APIs keep it."""
+    _store_down(monkeypatch)
+    requests_client.set_cookie(LANG_COOKIE, "en")
+    _is_store_down_page(requests_client.post("/login", data={"username": "artisan", "password": "artisan123"},
+                                             headers={**BROWSER, "Origin": REQUESTS}), "en")
+    inventory_client.set_cookie(LANG_COOKIE, "hi")
+    page = _is_store_down_page(inventory_client.get("/availability?district=Varanasi", headers=BROWSER), "hi")
+    assert 'href="http://127.0.0.1:8001/availability?district=Varanasi"' in page  # try again
+    for client, method, path in ((requests_client, "post", "/api/v1/auth/login"),
+                                 (inventory_client, "get", "/api/v1/public/availability")):
+        answer = getattr(client, method)(path, json={"username": "artisan", "password": "artisan123"},
+                                         headers=BROWSER) if method == "post" else client.get(path, headers=BROWSER)
+        assert answer.status_code == 503 and answer.json["error"]["code"] == "store_unavailable", path
+        assert answer.headers["Retry-After"] == "5", path
+
+
+def test_a_project_error_on_our_side_from_a_route_without_page_is_the_failed_page(apps, config):
+    """A project error mapped to 500 (a bug: an event's refusal reached a request) from a route that is no @page
+    answered a browser with the JSON 500; it is the page that says to try again, with the request id."""
+    app = apps["requests"]
+
+    @app.get("/probe-our-fault")  # a route without @page, as /login and /availability are
+    def probe():
+        raise Inapplicable("no requisition R-1")
+    client = app.test_client()
+    for lang, (title, advice, reference) in FAILED_PAGE.items():
+        client.set_cookie(LANG_COOKIE, lang)
+        response = client.get("/probe-our-fault", headers=BROWSER)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 500 and response.mimetype == "text/html", page
+        assert f'<html lang="{lang}">' in page and title in page and advice in page
+        assert reference.format(response.headers["X-Request-ID"]) in page
+    for headers in ({"Accept": "*/*"}, {}):
+        answer = client.get("/probe-our-fault", headers=headers)
+        assert answer.status_code == 500 and answer.json["error"]["code"] == "internal_error"
+
+
+def test_a_form_posted_to_a_store_that_takes_no_more_writes_is_a_page(tmp_path, token, monkeypatch):
+    """A store whose disk failed answers every write 503 before its view runs: the language switch a browser posts
+    (no @page) got the JSON; it is the page, and the API keeps the JSON."""
+    from services.inventory import create_app, seed, spec
+    from shared import durable_store
+    from shared.config import Config
+    store = durable_store.DurableStore(tmp_path / "inventory.sqlite")
+    config = Config.from_env({})
+    runtime = Runtime(spec(), config, client=store.client)
+    runtime.store = store
+    seed.seed(runtime.db, config)
+    http = create_app(config, runtime).test_client()
+
+    def failing(fd):
+        raise OSError(5, "Input/output error")
+    monkeypatch.setattr(durable_store.os, "fdatasync", failing)
+    receipt = {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "5"}
+    assert http.post("/api/v1/movements", json=receipt, headers=token("warehouse", depot="VNS")).status_code == 503
+    monkeypatch.undo()
+    http.set_cookie(LANG_COOKIE, "hi")
+    _is_store_down_page(http.post("/language", data={"lang": "en", "next": f"{INVENTORY}/availability"},
+                                  headers={**BROWSER, "Origin": INVENTORY}), "hi")
+    answer = http.post("/api/v1/movements", json=receipt, headers={**token("warehouse", depot="VNS"), **BROWSER})
+    assert answer.status_code == 503 and answer.json["error"]["code"] == "store_unavailable"
+    store.close()
