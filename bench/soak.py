@@ -83,13 +83,15 @@ class Dev:
 
 def reconcile(config: Config, urls, broker) -> str:
     """`rawbank reconcile --via-api`, retried while events are still settling."""
-    from shared import reconcile as rc, reconcile_cli
-    from shared.events import TOPICS, dlq_topic
+    from shared import dead_letters, reconcile as rc, reconcile_cli
+    from shared.dlq_cli import letters
+    from shared.events import TOPICS
     config = config.with_(kafka_bootstrap_servers=broker) if broker else config
     deadline = time.monotonic() + 60
     while True:
         found = reconcile_cli.gather(config, via_api=True, urls=urls)
-        dlq = reconcile_cli.read_dlq(config, [dlq_topic(t) for t in TOPICS]) if broker else []
+        dlq = [dead_letters.shown(entry) for entry in letters(config.with_(notifier_url=urls["notifier"]), TOPICS,
+                                                               command="bench/soak.py")] if broker else []
         result = rc.check(found, dlq)
         if result.ok or time.monotonic() > deadline:
             return result.text()

@@ -166,6 +166,9 @@ def _run(args) -> int:
                                   lang=args.lang, progress=sys.stderr.isatty())  # a person watching: say each step
     if args.command == "dlq":
         from shared import dlq_cli
+        if local_cli.broker_unknown(config):  # `rawbank dev --memory` writes no running.json: not 9092 by guess
+            tell(local_cli.NO_BROKER_KNOWN, sys.stderr, command=dlq_cli.COMMAND, path=config.data_dir)
+            return 2
         return dlq_cli.main(local_cli.reaching_running(config), args)
     if args.command in ("backup", "restore", "status"):
         return local_cli.run_command(args, config)

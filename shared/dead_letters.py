@@ -1,11 +1,19 @@
 """What a dead letter says (the headers a consumer wrote, shared/consumer.py) and what tells one from another.
 
 The broker's copy (`rawbank dlq`, `rawbank reconcile`) and the notifier's (services/notifier/dead_letters.py)
-are read by the same function, so the two can be merged without duplicates."""
+are read by the same function, so the two can be merged without duplicates (shared/dlq_cli.letters, which
+`rawbank dlq` and `rawbank reconcile` both list)."""
 from __future__ import annotations
 
 import hashlib
 import json
+
+from shared.i18n import N_
+
+IN_BOTH = N_("the broker has it and the notifier keeps it")
+KEPT_ONLY = N_("the notifier keeps it; the broker no longer has it")
+BROKER_ONLY = N_("the broker has it; the notifier has not kept it yet")
+SENT_AGAIN = N_("sent again {count} time(s), last {at} by {by}")
 
 
 def read(record) -> dict:
@@ -33,3 +41,17 @@ def identity(entry: dict, value: bytes | None) -> str:
     else:  # nothing to know it by but what it holds
         found = f"{topic}:{entry['consumer_group'] or ''}:sha256:{hashlib.sha256(value or b'').hexdigest()}"
     return found + (f":{entry['resend_id'][:100]}" if entry["resend_id"] else "")
+
+
+def where_seen(entry: dict) -> str | None:
+    """Where a merged dead letter was seen (a catalog text), or None for a bare broker record not merged."""
+    if "in_broker" not in entry:
+        return None
+    if entry["in_broker"]:
+        return IN_BOTH if entry.get("kept") else BROKER_ONLY
+    return KEPT_ONLY
+
+
+def shown(entry: dict) -> dict:
+    """A merged dead letter as a report or `--json` shows it: without its bytes and the notifier's key for it."""
+    return {k: v for k, v in entry.items() if k not in ("key", "value", "id")}

@@ -37,17 +37,21 @@ RESENT = N_("Sent again: {count}. Each service applies an event once; watch the 
 READING = N_("Reading the dead letters at {servers} (up to 30 s if the broker does not answer) and those the "
              "notifier keeps ({url}) ...")
 UNREACHABLE = N_("rawbank dlq: could not reach the broker at {servers}: {error}. Is rawbank running (make dev)?")
-BROKER_ONLY = N_("rawbank dlq: without the notifier's copies, only the dead letters the broker still has are "
+BROKER_ONLY = N_("{command}: without the notifier's copies, only the dead letters the broker still has are "
                  "read; those it lost when it stopped are missing.")
-SENT_AGAIN = N_("sent again {count} time(s), last {at} by {by}")
+SENT_AGAIN = dead_letters.SENT_AGAIN
 UNMARKED = N_("rawbank dlq resend: sent, but the notifier could not mark {event_id} as sent again ({error}); "
               "`rawbank dlq list` will not show it.")
-KEPT_ONLY = N_("rawbank dlq: the broker did not answer; these are the dead letters the notifier keeps.")
+KEPT_ONLY = N_("{command}: the broker did not answer ({error}); these are the dead letters the notifier "
+               "keeps.")
 
 
-def letters(config, topics, event_ids=None) -> list[dict]:
+def letters(config, topics, event_ids=None, *, command: str = COMMAND, flags: str = "RAWBANK_NOTIFIER_URL",
+            unread: list | None = None) -> list[dict]:
     """Every dead letter of these topics, each once: those the notifier keeps (oldest first), then those only the
     broker has; each with the event's id, the reason it was kept, `in_broker` and `kept` (by the notifier).
+    `rawbank dlq` and `rawbank reconcile` (its `command`, and the `flags` that give the notifier's address) both
+    list these; `unread` gets the broker's error when only the notifier answered.
 
     With `event_ids`, those events' dead letters only, with their key and bytes (`value`) to send again. Raises
     KafkaError if neither the broker nor the notifier answers; says on stderr what one that does not is missing."""
@@ -57,17 +61,19 @@ def letters(config, topics, event_ids=None) -> list[dict]:
     try:
         kept = _kept(config, set(names), event_ids)
     except admin_api.Unanswered as exc:
-        admin_api.explain(COMMAND, exc, config, "RAWBANK_NOTIFIER_URL")
+        admin_api.explain(command, exc, config, flags)
         kept = None
     try:
         broker = read_dlq(config, names, with_value=True)
-    except KafkaError:
+    except KafkaError as exc:
         if kept is None:
             raise
-        tell(KEPT_ONLY, sys.stderr)
+        tell(KEPT_ONLY, sys.stderr, command=command, error=exc)
+        if unread is not None:
+            unread.append(exc)
         broker = []
     if kept is None:
-        tell(BROKER_ONLY, sys.stderr)
+        tell(BROKER_ONLY, sys.stderr, command=command)
         kept = []
     by_id = {entry["id"]: entry for entry in kept}
     found = list(kept)
@@ -124,9 +130,7 @@ def list_(config, topics, *, as_json: bool = False, stream=None) -> int:
     stream = stream or sys.stdout
     found = letters(config, topics)
     if as_json:
-        print(json.dumps([{k: v for k, v in entry.items() if k not in ("key", "value", "id")} for entry in found],
-                         ensure_ascii=False),
-              file=stream)
+        print(json.dumps([dead_letters.shown(entry) for entry in found], ensure_ascii=False), file=stream)
         return 0
     if not found:
         tell(NONE, stream, topics=", ".join(topics))

@@ -6,6 +6,7 @@ the same data directory, and so the same token secret as the services running on
 from __future__ import annotations
 
 import argparse
+import os
 
 from shared.config import EMBEDDED_JWT_SECRET, Config
 from shared.datadir import DataDir, DirLock, resolve
@@ -13,6 +14,12 @@ from shared.i18n import LANGUAGES, N_
 
 #: commands that read the data directory (the token secret at least)
 USES_DATA_DIR = ("dev", "run", "token", "user", "reconcile", "backup", "restore", "status", "dlq")
+NO_BROKER_KNOWN = N_("{command}: no `rawbank dev` runs on the data directory {path} (it writes running.json there "
+                     "while it runs) and KAFKA_BOOTSTRAP_SERVERS is not set, so the broker's address is not known. "
+                     "Start rawbank there (make dev), or pass --data-dir DIR of the one that runs; for `rawbank dev "
+                     "--memory --broker-port N`, which keeps nothing on disk, set KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:N "
+                     "(its banner says the broker's port) and, if its notifier is not on port 8003, "
+                     "RAWBANK_NOTIFIER_URL=http://127.0.0.1:PORT.")
 
 
 def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
@@ -67,6 +74,17 @@ def reaching_running(config: Config) -> Config:
     if config.embedded and broker:
         changes["kafka_bootstrap_servers"] = f"127.0.0.1:{broker}"  # where `rawbank dev` starts it
     return config.with_(**changes)
+
+
+def broker_unknown(config: Config, environ=None) -> bool:
+    """On one machine, with no `rawbank dev` running on the data directory (no running.json naming its broker) and
+    KAFKA_BOOTSTRAP_SERVERS not set: the broker's address would be a guess (9092 may be another rawbank's, or
+    nothing), so a command that needs it says how to name it instead of asking there."""
+    environ = os.environ if environ is None else environ
+    if not config.embedded or environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        return False
+    running = (DataDir(config.data_dir).read_json("running.json") or {}) if config.data_dir else {}
+    return not running.get("ports", {}).get("broker")
 
 
 def prepare(config: Config, services, *, hold: bool) -> tuple[Config, DirLock | None]:

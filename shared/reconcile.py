@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
+from shared import dead_letters
 from shared.i18n import N_, translate
 from shared.spec import SERVICES, ServiceSpec, load_spec
 
@@ -44,6 +45,7 @@ Problems = list[Problem]
 
 TITLE = N_("rawbank reconcile")
 DLQ = N_("dead-letter topics: {count} message(s)")
+DEAD_LETTERS = N_("dead letters: {count} (the broker's .dlq topics and the notifier's copies, each once)")
 CLEAN = N_("verdict: CLEAN — every check passed")
 MISMATCHES = N_("verdict: {count} MISMATCH(ES)")
 OUTBOX = N_("{service} outbox not drained: {count} event(s) in {collection}")
@@ -77,9 +79,16 @@ class Report:
 
         lines = [said(TITLE)]
         lines += [f"  {said(name)}: {value}" for name, value in self.counts.items()]
-        lines.append(said(DLQ, count=len(self.dlq)))
-        lines += [f"  {m['topic']}[{m['partition']}]@{m['offset']} {m.get('type') or '?'}"
-                  f" group={m.get('consumer_group') or '?'}: {m.get('reason') or '?'}" for m in self.dlq]
+        lines.append(said(DEAD_LETTERS, count=len(self.dlq)))
+        for m in self.dlq:  # as `rawbank dlq list` merges them (shared/dlq_cli.letters), with where each was seen
+            where = dead_letters.where_seen(m)
+            lines.append(f"  {m.get('event_id') or '?'}  {m['topic']}[{m['partition']}]@{m['offset']} "
+                         f"{m.get('type') or '?'} group={m.get('consumer_group') or '?'}: {m.get('reason') or '?'}"
+                         + (f" ({said(where)})" if where else ""))
+            if m.get("resends"):
+                last = m["resends"][-1]
+                lines.append("    " + said(dead_letters.SENT_AGAIN, count=len(m["resends"]), at=last["at"],
+                                            by=last["by"]))
         if self.ok:
             lines.append(said(CLEAN))
         else:

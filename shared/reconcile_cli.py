@@ -1,4 +1,5 @@
-"""Running `rawbank reconcile`: gather the facts (MongoDB or the admin API), list the DLQs, print."""
+"""Running `rawbank reconcile`: gather the facts (MongoDB or the admin API), list the dead letters as `rawbank dlq
+list` does (the broker's .dlq topics and the notifier's copies, shared/dlq_cli.letters), print."""
 from __future__ import annotations
 
 import json
@@ -85,7 +86,7 @@ def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_js
     """`rawbank reconcile`: print the report (in `lang`); 0 if clean, 1 on any mismatch, 2 if a store is unreachable.
 
     An error says, in English and Hindi, what to do next; `progress` says on stderr which store is being read."""
-    from shared.events import TOPICS, dlq_topic
+    from shared.events import TOPICS
     if config.embedded and not via_api:
         tell(EMBEDDED, sys.stderr)
         return 2
@@ -98,11 +99,17 @@ def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_js
         tell(UNREADABLE, sys.stderr, error=exc)
         return 2
     messages, dlq_error = [], None
-    if dlq:
+    if dlq:  # what `rawbank dlq list` lists: the broker's .dlq topics merged with the notifier's copies, each once
+        from shared.dlq_cli import letters
+        unread = []
         try:
-            messages = read_dlq(config, [dlq_topic(t) for t in TOPICS])
+            messages = [dead_letters.shown(entry) for entry in letters(
+                config.with_(notifier_url=urls.get("notifier") or config.notifier_url), TOPICS, command=COMMAND,
+                flags="--notifier-url", unread=unread)]
         except Exception as exc:
-            dlq_error = {"servers": config.kafka_bootstrap_servers, "error": exc}
+            unread.append(exc)
+        if unread:
+            dlq_error = {"servers": config.kafka_bootstrap_servers, "error": unread[0]}
     report = check(found, messages)
     if as_json:
         print(json.dumps({**report.to_dict(), "dlq_error": dlq_error and translate(DLQ_UNREAD, "en", **dlq_error)},

@@ -248,3 +248,71 @@ def test_services_that_do_not_answer_say_how_to_start_them(served, config, capsy
     english, hindi = capsys.readouterr().err.splitlines()
     assert f"could not reach {gone}/api/v1/admin/reconcile-data" in english and "`make dev`" in english
     assert "तक नहीं पहुँच सके" in hindi and "`make dev`" in hindi
+
+
+
+def test_after_a_broker_restart_it_lists_the_dead_letters_the_notifier_keeps_as_rawbank_dlq_does(
+        world, served, broker, config, capsys, monkeypatch, tmp_path, unique):
+    """Before, reconcile read the broker's .dlq topics only: on one machine, after a broker restart (Tansu keeps
+    topics in memory) it said "0 message(s)" while `rawbank dlq list` showed the notifier's copies."""
+    import json
+    from datetime import datetime, timezone
+
+    from kafka import TopicPartition
+    from kafka.consumer.fetcher import ConsumerRecord
+
+    from services.notifier.consumer import make_dead_letter_handler
+    from services.notifier.dead_letters import mark_resent
+    from shared.events import TOPICS, dlq_topic
+    from shared.kafka import Consumer, ensure_topics, make_producer
+    runtimes, _ = world
+    topic, dlq = TOPICS[0], dlq_topic(TOPICS[0])
+    lost, only_broker, both = (f"{name}-{unique}" for name in ("lost", "only-broker", "both"))
+    headers = [("reason", f"insufficient_stock {unique}".encode()), ("original_topic", topic.encode()),
+               ("consumer_group", b"rawbank-requests")]
+
+    def value(event_id: str) -> bytes:
+        return json.dumps({"type": "StockReceived", "event_id": event_id, "payload": {}}).encode()
+    on_broker = config.with_(kafka_bootstrap_servers=broker)
+    ensure_topics(on_broker, [dlq_topic(t) for t in TOPICS])
+    producer = make_producer(on_broker, "test-dlq")
+    for event_id in (only_broker, both):
+        producer.send(dlq, value(event_id), key=b"VNS/YRN", headers=headers, partition=0).get(timeout=10)
+    producer.close()
+    keep = make_dead_letter_handler(runtimes["notifier"].db, config)  # what the notifier's worker does with each
+    consumer = Consumer(bootstrap_servers=broker, group_id=None, enable_auto_commit=False, consumer_timeout_ms=3000)
+    consumer.assign([TopicPartition(dlq, 0)])
+    consumer.seek_to_beginning(TopicPartition(dlq, 0))
+    [read] = [record for record in consumer if json.loads(record.value).get("event_id") == both]
+    consumer.close()
+    keep(read)  # the notifier read this one, and the broker still has it
+    keep(ConsumerRecord(dlq, 0, -1, 4, 0, 0, b"VNS/YRN", value(lost), headers, None, 7, len(value(lost)), -1))
+    mark_resent(runtimes["notifier"].db, f"{topic}:rawbank-requests:{lost}", resend_id="r-1", by="adm",
+                at=datetime.now(timezone.utc))  # read from a broker since restarted, and sent again once
+    (tmp_path / "running.json").write_text(json.dumps(
+        {"pid": 1, "host": "127.0.0.1", "ports": {"broker": int(broker.rsplit(":", 1)[1])}, "urls": served}))
+    monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
+    monkeypatch.setenv("RAWBANK_JWT_SECRET", config.jwt_secret)
+
+    def ours(entries: list[dict]) -> list[tuple]:
+        return sorted((e["event_id"], e["in_broker"], e["kept"]) for e in entries if unique in (e["event_id"] or ""))
+    assert cli.main(["dlq", "list", "--json", "--data-dir", str(tmp_path)]) == 0
+    listed = ours(json.loads(capsys.readouterr().out))
+    assert listed == sorted([(lost, False, True), (only_broker, True, False), (both, True, True)])
+    assert cli.main(["reconcile", "--via-api", "--json", "--data-dir", str(tmp_path)]) == 0  # not a mismatch
+    report = json.loads(capsys.readouterr().out)
+    assert ours(report["dlq"]) == listed and report["ok"] and report["dlq_error"] is None
+
+    assert cli.main(["reconcile", "--via-api", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    [count] = [line for line in out if line.startswith("dead letters")]
+    assert count.startswith(f"dead letters: {len(report['dlq'])} ")
+    [gone] = [n for n, line in enumerate(out) if lost in line]
+    assert "the notifier keeps it; the broker no longer has it" in out[gone]
+    assert "sent again 1 time(s)" in out[gone + 1] and "by adm" in out[gone + 1]
+    assert "the broker has it; the notifier has not kept it yet" in next(line for line in out if only_broker in line)
+    assert "the broker has it and the notifier keeps it" in next(line for line in out if both in line)
+    assert "verdict: CLEAN" in out[-1]
+    assert cli.main(["reconcile", "--via-api", "--data-dir", str(tmp_path), "--lang", "hi"]) == 0
+    hindi = capsys.readouterr().out.splitlines()
+    assert "ब्रोकर" in next(line for line in hindi if lost in line) and "नतीजा: सब ठीक" in hindi[-1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 
 import jwt
+import pytest
 
 from shared.cli import main
 from shared.config import Config
@@ -161,3 +162,19 @@ def test_dlq_without_a_broker_says_so_in_both_languages_and_exits_2(capsys, monk
     assert main(["dlq", "list"]) == 2
     err = capsys.readouterr().err
     assert "could not reach the broker" in err and "make dev" in err and "ब्रोकर तक नहीं पहुँच सके" in err
+
+
+@pytest.mark.parametrize("command", [["dlq", "list"], ["dlq", "resend", "some-event"]])
+def test_dlq_with_no_running_dev_and_no_broker_address_says_how_to_name_the_broker_and_asks_nothing(
+        command, capsys, monkeypatch, tmp_path):
+    """Before, after `rawbank dev --memory --broker-port N` (which writes no running.json), `rawbank dlq` asked the
+    broker at 127.0.0.1:9092: it waited there for nothing, or listed another rawbank's dead letters."""
+    for name in ("KAFKA_BOOTSTRAP_SERVERS", "RAWBANK_NOTIFIER_URL", "RAWBANK_DATA_DIR", "MONGO_URI"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # ./var has no running.json: no `rawbank dev` runs on it
+    assert main(command) == 2
+    english, hindi = capsys.readouterr().err.strip().splitlines()
+    assert str(tmp_path / "var") in english and "running.json" in english and "make dev" in english
+    assert "rawbank dev --memory --broker-port N" in english and "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:N" in english
+    assert "RAWBANK_NOTIFIER_URL" in english and "could not reach" not in english
+    assert "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:N" in hindi and str(tmp_path / "var") in hindi and "ब्रोकर" in hindi
