@@ -260,3 +260,14 @@ def test_a_depot_code_no_depot_has_is_not_found_and_links_to_the_depot_choice(pa
     assert page("/warehouse/stock?depot=", role="admin")  # nothing chosen: the first depot, as before
     assert page("/warehouse/stock?depot=VNX")  # a depot's own staff choose none: their own depot, as before
 
+
+def test_who_cancelled_a_count_is_named_as_typed_not_translated(page, runtime):
+    """A cancelled count said 'Cancelled by admin': a translating browser turned the user name 'admin' into a word
+    of its language. The name (and the reason, as it was typed) is marked translate="no", as user names are."""
+    count_id = counts.start(runtime.db, "VNS", by="warehouse")["count_id"]
+    counts.cancel(runtime.db, count_id, by="admin", reason="begun by mistake")
+    for lang in ("en", "hi"):
+        said = re.search(r"<p[^>]*data-cancelled>(.*?)</p>", page(f"/warehouse/counts/{count_id}", lang=lang),
+                         re.S).group(1)
+        assert '<bdi translate="no">admin</bdi>' in said, said
+        assert '<bdi translate="no">begun by mistake</bdi>' in said, said
