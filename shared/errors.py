@@ -23,6 +23,7 @@ class Error(Exception):
     retry_after: int | None = None  # seconds, for errors that pass
     page_message: str | None = None  # what a page says instead, where `message` tells an API caller what to call
     money: tuple[str, ...] = ()  # details that are rupees ("12500.00"): the message says them as "₹12,500.00"
+    onward: tuple[str, str] | None = None  # on a page: (address, words) of a link to where to go instead
 
     def __init__(self, details: dict | None = None, *, reason: str = ""):
         super().__init__(self.code, details or {})

@@ -284,7 +284,7 @@ def page(*roles: str):
             except Error as exc:
                 if outcome(exc).status >= 500:
                     raise  # a fault on our side: the page that says so (_error_failed), or JSON for a script
-                return error_page(outcome(exc).status, exc.describe_on_page())
+                return error_page(outcome(exc).status, exc.describe_on_page(), exc.onward)
             if roles and principal.role not in roles:
                 return error_page(403, _("This page is not for your role. Use the menu to go to your pages."))
             try:
@@ -292,15 +292,16 @@ def page(*roles: str):
             except Error as exc:
                 if outcome(exc).status >= 500:
                     raise
-                return error_page(outcome(exc).status, exc.describe_on_page())
+                return error_page(outcome(exc).status, exc.describe_on_page(), exc.onward)
         return wrapper
     return decorator
 
 
-def error_page(status: int, text: str):
+def error_page(status: int, text: str, onward: tuple[str, str] | None = None):
+    """The page that says what went wrong; `onward`: (address, words) of a link to where to go instead."""
     titles = {403: _("Not allowed"), 404: _("Not found")}
     return render_template("rawbank/error.html", title=titles.get(status, _("Something went wrong")),
-                           text=text), status
+                           text=text, onward=onward), status
 
 
 def quantity(value, unit: str | None = None) -> str:

@@ -35,25 +35,35 @@ class DepotNotFound(NotFound):
 
 
 class _Names:
-    """An error whose message names a material ({material}) and depots as people know them, in the reader's
-    language, with its quantities in the material's unit, never by their codes; the codes stay in the details.
+    """An error whose message names a material ({material}), depots and suppliers as people know them, in the
+    reader's language, with its quantities in the material's unit, never by their codes; the codes stay in the
+    details.
 
     `named(db)` reads the names from the catalog, only when refusing; without them the codes are said.
     """
 
     DEPOTS: tuple[str, ...] = ()  # the details that hold a depot's code: the message says its name there
+    SUPPLIERS: tuple[str, ...] = ()  # the details that hold a supplier's code: the message says its name there
     FIGURES: tuple[str, ...] = ()  # the details that are quantities: said in the material's unit ("1,250.5 किलो")
     material: dict | None = None  # the material's name, name_hi and unit
     depots: dict | None = None  # depot code -> its name and name_hi
+    suppliers: dict | None = None  # supplier code -> its name (and name_hi, should it have one)
 
     def named(self, db, material: dict | None = None):
-        """This error, with the names of the material (`material` when the caller has it) and depots it names."""
+        """This error, with the names of the material (`material` when the caller has it), depots and suppliers it
+        names."""
         sku = self.details.get("sku")
         self.material = material or (db.materials.find_one({"_id": sku}, {"name": 1, "name_hi": 1, "unit": 1})
                                      if sku else None)
-        codes = [self.details[k] for k in self.DEPOTS if self.details.get(k)]
-        self.depots = {d["_id"]: d for d in db.depots.find({"_id": {"$in": codes}}, {"name": 1, "name_hi": 1})}
+        self.depots = self._names(db.depots, self.DEPOTS)
+        self.suppliers = self._names(db.suppliers, self.SUPPLIERS)
         return self
+
+    def _names(self, collection, keys: tuple[str, ...]) -> dict:
+        codes = [self.details[k] for k in keys if self.details.get(k)]
+        if not codes:
+            return {}
+        return {d["_id"]: d for d in collection.find({"_id": {"$in": codes}}, {"name": 1, "name_hi": 1})}
 
     def describe(self, lang: str | None = None) -> str:
         lang = lang or language()
@@ -61,7 +71,9 @@ class _Names:
         unit = (self.material or {}).get("unit") or self.details.get("unit")
         figures = {k: names.quantity(found[k], unit, lang) for k in self.FIGURES if k in found}
         places = {k: names.named((self.depots or {}).get(found[k]), found[k], lang) for k in self.DEPOTS if k in found}
-        return translate(self.message, lang, **{**found, **figures, **places,
+        sellers = {k: names.named((self.suppliers or {}).get(found[k]), found[k], lang)
+                   for k in self.SUPPLIERS if k in found}
+        return translate(self.message, lang, **{**found, **figures, **places, **sellers,
                                                 "material": names.named(self.material, found.get("sku", ""), lang)})
 
 
@@ -113,8 +125,9 @@ class SupplierNotFound(NotFound):
     code, message = "unknown_supplier", N_("No supplier with this code; register it first (POST /api/v1/suppliers).")
 
 
-class SupplierInactive(RuleBroken):
+class SupplierInactive(_Names, RuleBroken):
     code, message = "supplier_inactive", N_("Supplier {supplier} is not active; orders cannot go to it.")
+    SUPPLIERS = ("supplier",)
 
 
 class MaterialInactive(_Names, RuleBroken):

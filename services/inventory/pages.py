@@ -2,12 +2,15 @@
 prices. Stock lists, the stock card and the ledger are in pages_stock.py; hand-overs in pages_dispatch.py."""
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template, request
-from flask_babel import lazy_gettext as _l
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, g, render_template, request
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.inventory import catalog, clock, domain, order_rules, prices, purchase_orders
+from services.inventory.errors import DepotNotFound
 from shared.lists import pager, search_text
-from shared.pages import keep_in_menu, material_name, page
+from shared.pages import keep_in_menu, material_name, page, url_of
 from shared.web import db
 
 blp = Blueprint("inventory_pages", __name__, template_folder="templates", static_folder="static",
@@ -68,15 +71,28 @@ def known_depots() -> list[dict]:
 
 def depot_of(principal) -> tuple[str | None, list[dict]]:
     """Warehouse staff of a depot work at it; admins and central warehouse staff (no depot on their token) choose one
-    (the first by default): the pages then offer the choice and keep it in their links (`g.picks_depot`)."""
+    (the first by default): the pages then offer the choice and keep it in their links (`g.picks_depot`). A code no
+    depot has is not found (never another depot's figures shown as if they were its own)."""
     depots = known_depots()
     if not at_depot(principal, None):
         return principal.depot, depots
     codes = [d["code"] for d in depots]
     wanted = request.args.get("depot")
-    code = wanted if wanted in codes else (codes[0] if codes else None)
+    if wanted and wanted not in codes:
+        raise no_such_depot(wanted)
+    code = wanted or (codes[0] if codes else None)
     at_depot(principal, code)
     return code, depots
+
+
+def no_such_depot(code: str) -> DepotNotFound:
+    """The error for a ?depot= no depot has: its page links to this page without it (and without its page
+    number), where the depot is chosen; the other filters stay."""
+    error = DepotNotFound({"depot": code})
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k not in ("depot", "page")])
+    error.onward = (url_of(current_app.config["RAWBANK_SERVICE"], request.path) + (f"?{query}" if query else ""),
+                    _("Choose a depot"))
+    return error
 
 
 def at_depot(principal, code: str | None) -> bool:

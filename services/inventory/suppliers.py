@@ -38,10 +38,10 @@ def get(db, code: str, not_found: bool = False) -> dict:
 
 
 def active(db, code: str) -> dict:
-    """The supplier, if an order may go to it."""
+    """The supplier, if an order may go to it; if not, the refusal names it as people know it."""
     supplier = get(db, code)
     if not supplier.get("active", True):
-        raise SupplierInactive({"supplier": code})
+        raise SupplierInactive({"supplier": code}).named(db)
     return supplier
 
 

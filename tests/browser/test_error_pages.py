@@ -127,3 +127,37 @@ def test_a_page_when_the_store_is_not_answering_says_so_and_try_again_works_once
         assert page.url == f"{site}/warehouse/stock?q=cotton"
     finally:
         context.close()
+
+
+NO_DEPOT = {  # language -> (title, what the page says, the link to choose a depot, the depot choice's label)
+    "en": ("Not found", "No depot with this code.", "Choose a depot", "Depot"),
+    "hi": ("नहीं मिला", "इस कोड का कोई डिपो नहीं है।", "डिपो चुनें", "डिपो"),
+}
+
+
+@pytest.mark.parametrize("lang", NO_DEPOT)
+def test_a_depot_code_no_depot_has_is_not_found_and_leads_to_the_depot_choice(browser, inventory_site, lang):
+    """An admin's old bookmark (?depot=VNX) showed the first depot's stock as if it were the one asked for."""
+    title, said, choose, label = NO_DEPOT[lang]
+    site = inventory_site.inventory_url
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-IN")
+    context.add_cookies([{"name": COOKIE, "value": issue_token(inventory_site.jwt_secret, sub="a", role="admin"),
+                          "url": site}, {"name": LANG_COOKIE, "value": lang, "url": site}])
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        response = page.goto(f"{site}/warehouse/counts?depot=VNX")
+        assert response.status == 404 and page.locator("html").get_attribute("lang") == lang
+        assert page.get_by_role("heading", level=1).inner_text() == title
+        assert said in page.locator("main").inner_text()
+        assert axe_findings(page) == [] and errors == []
+        link = page.get_by_role("link", name=choose)
+        box = link.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, box
+        link.click()
+        page.wait_for_load_state()
+        assert page.url == f"{site}/warehouse/counts"
+        assert page.get_by_label(label, exact=True).is_visible()  # where the depot is chosen
+    finally:
+        context.close()

@@ -63,6 +63,9 @@ def test_an_artisans_request_is_approved_dispatched_and_received_through_the_pag
     expect(card).to_contain_text("Ramesh Kumar")
     expect(card).to_contain_text("used 12.5 kg of 60 kg this month, this request included")
     admin.shot("approvals-one-waiting")
+    card.get_by_role("link", name="Open the request").click()  # to read it (or take an advance) before deciding
+    expect(admin.page).to_have_url(admin.url("requests", f"/my/requisitions/{requisition}"))
+    admin.page.go_back()
     card.get_by_role("button", name="Approve").click()
     expect(card.locator("[data-done]")).to_have_text("Approved")
 

@@ -235,3 +235,39 @@ def test_the_count_pages_cancel_opener_looks_like_something_to_click(page, runti
         opener = re.search(r"<details[^>]*data-cancel[^>]*>\s*(<summary[^>]*>)([^<]*)</summary>", html)
         assert opener and opener.group(2) == text, html
         assert re.search(r'class="[^"]*\bbutton\b[^"]*\bdanger\b', opener.group(1)), opener.group(1)
+
+
+def test_a_depot_code_no_depot_has_is_not_found_and_links_to_the_depot_choice(page, config, runtime):
+    """An admin who typed ?depot=VNX (or kept an old bookmark of a depot gone) read Bhadohi's stock as if it were
+    the depot asked for: the page silently showed the first depot. It says no depot has that code (404, in the
+    reader's language) and links to the same page without the code, where the depot is chosen."""
+    from html import unescape
+    for path in (*DEPOT_PAGES, "/warehouse/stock/YRN"):
+        for lang, title, said in (("en", "Not found", "No depot with this code."),
+                                  ("hi", "नहीं मिला", "इस कोड का कोई डिपो नहीं है।")):
+            html = page(f"{path}?depot=VNX", role="admin", lang=lang, status=404)
+            assert title in html and said in html, (path, lang)
+            assert "BHD depot" not in html, (path, lang)  # no other depot's figures
+            assert all("depot=" not in link for link in menu_links(html).values()), (path, lang)  # nor kept
+            said = re.search(r'<div class="card narrow">.*?</div>', html, re.S).group(0)
+            choose = "Choose a depot" if lang == "en" else "डिपो चुनें"
+            assert re.search(rf'<a class="button" href="[^"]*{re.escape(path)}">{choose}</a>', said), (path, lang)
+    html = unescape(page("/warehouse/ledger?depot=VNX&type=issue&page=2", role="admin", status=404))
+    assert re.search(r'href="[^"]*/warehouse/ledger\?type=issue"', html)  # the other filters stay, not the page
+    client = create_app(config, runtime).test_client()
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="central", role="warehouse"))  # no depot
+    assert client.get("/warehouse/counts?depot=VNX").status_code == 404
+    assert page("/warehouse/stock?depot=", role="admin")  # nothing chosen: the first depot, as before
+    assert page("/warehouse/stock?depot=VNX")  # a depot's own staff choose none: their own depot, as before
+
+
+def test_who_cancelled_a_count_is_named_as_typed_not_translated(page, runtime):
+    """A cancelled count said 'Cancelled by admin': a translating browser turned the user name 'admin' into a word
+    of its language. The name (and the reason, as it was typed) is marked translate="no", as user names are."""
+    count_id = counts.start(runtime.db, "VNS", by="warehouse")["count_id"]
+    counts.cancel(runtime.db, count_id, by="admin", reason="begun by mistake")
+    for lang in ("en", "hi"):
+        said = re.search(r"<p[^>]*data-cancelled>(.*?)</p>", page(f"/warehouse/counts/{count_id}", lang=lang),
+                         re.S).group(1)
+        assert '<bdi translate="no">admin</bdi>' in said, said
+        assert '<bdi translate="no">begun by mistake</bdi>' in said, said

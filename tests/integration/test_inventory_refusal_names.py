@@ -103,3 +103,26 @@ def test_a_lot_code_taken_names_the_material_that_has_it(api):
     english, hindi = refused_in_both(lambda lang: api("POST", "/movements", body, status=409, lang=lang),
                                      "lot_code_taken", {"sku": "YRN", "lot": "SHARED-7"})
     assert "Cotton yarn 40s" in english and "सूती धागा 40s" in hindi
+
+
+def test_an_inactive_supplier_is_named_as_people_know_it(api):
+    """'Supplier MILL-SRM is not active': staff know the mill as Sri Ram Mills. The message names it (in the reader's
+    language around it); the details keep its code, as they were."""
+    number = api("POST", "/purchase-orders", {"supplier": "MILL-SRM", "depot": "VNS", "expected_on": "2099-01-31",
+                                              "lines": [{"sku": "YRN", "quantity": "1", "price": "1"}]},
+                 status=201)["purchase_order"]
+    api("PATCH", "/suppliers/MILL-SRM", {"active": False}, status=200)
+    body = {"supplier": "MILL-SRM", "depot": "VNS", "expected_on": "2099-01-01",
+            "lines": [{"sku": "YRN", "quantity": "1", "price": "1"}]}
+    for call in (lambda lang: api("POST", "/purchase-orders", body, status=422, lang=lang),
+                 lambda lang: api("POST", f"/purchase-orders/{number}/send", status=422, lang=lang),
+                 lambda lang: api("POST", "/replenishment/purchase-orders",
+                                  {"supplier": "MILL-SRM", "depot": "VNS", "skus": ["YRN"]}, status=422, lang=lang)):
+        said = {}
+        for lang in ("en", "hi"):
+            error = call(lang)["error"]
+            assert error["code"] == "supplier_inactive" and error["details"] == {"supplier": "MILL-SRM"}, error
+            assert "MILL-SRM" not in error["message"], error["message"]
+            said[lang] = error["message"]
+        assert said["en"] == "Supplier Sri Ram Mills is not active; orders cannot go to it."
+        assert "Sri Ram Mills" in said["hi"] and "आपूर्तिकर्ता" in said["hi"], said["hi"]

@@ -40,3 +40,24 @@ def test_admins_find_requests_by_words_and_material_and_export_them(apps, config
     assert "The last day comes before the first." in text(bad_days)
     hindi = person(apps["requests"], config, "admin", "hi")
     assert "सीता देवी" in text(hindi.get("/admin/approvals?q=sita"))
+
+
+def test_each_request_on_the_approvals_page_links_to_its_own_page(apps, config):
+    """An admin wanting to open a submitted request before approving it (to take an advance payment, read its
+    history) found no way to it from the approvals: only decided ones had an 'Open' link (and in Hindi it read
+    'खुला', the word for an open alert)."""
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    made = [artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO",
+                                                                                   "quantity": "0.1"}]},
+                         headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"] for _ in range(2)]
+    admin = person(apps["requests"], config, "admin", "en")
+    assert admin.post(f"/api/v1/requisitions/{made[1]}/reject", json={"reason": "twice"},
+                      headers={"X-CSRF-Token": admin.csrf}).status_code == 200
+    for lang, words in (("en", "Open the request"), ("hi", "अनुरोध खोलें")):
+        reader = person(apps["requests"], config, "admin", lang)
+        html = reader.get("/admin/approvals?status=").get_data(as_text=True)
+        cards = dict(re.findall(r'data-requisition="([^"]+)"(.*?)(?=data-requisition="|</main>)', html, re.S))
+        assert set(cards) == set(made), cards.keys()
+        for rid in made:  # the submitted one first, then the rejected one
+            link = re.search(r'<a class="button secondary" href="([^"]+)">([^<]+)</a>', cards[rid])
+            assert link and link.group(1).endswith(f"/my/requisitions/{rid}") and link.group(2) == words, (rid, lang)
