@@ -21,3 +21,19 @@ def test_kafka_pythons_slow_task_note_is_not_logged_but_its_other_warnings_are(c
         root.handlers[:], _ = saved[0], root.setLevel(saved[1])
     assert "blocking the event loop" not in logged
     assert "Error in I/O loop: connection reset" in logged
+
+
+def test_the_start_up_banner_gives_each_demo_user_a_line_whose_address_starts_where_the_others_do():
+    """The secretary's line stood out of line: the columns were spaced by hand around Hindi words, whose width on a
+    terminal is not their length. Who it is stands on its own line; the log-in lines are alike up to the address."""
+    from shared.dev import banner, default_ports
+    lines = banner(default_ports()).splitlines()
+    logins = [line for line in lines if "log in / लॉग इन:" in line]
+    assert len(logins) == 4
+    for user in ("warehouse", "artisan", "secretary", "admin"):
+        assert any(f"{user} / {user}123" in line for line in logins), user
+    starts = {line.index("http://") for line in logins}
+    assert len(starts) == 1, logins
+    for who in ("Warehouse staff / गोदाम कर्मचारी", "Artisans / कारीगर", "Cooperative secretary / सहकारी सचिव",
+                "Admins / एडमिन"):
+        assert f"  {who}" in lines, who
