@@ -114,12 +114,14 @@ def new_code(db, principal: Principal, req_id: str, artisan_id: str, *, now: dat
 
 
 def paid_on(db, doc: dict) -> dict:
-    """What is paid on a requisition (on each of its shares), its payments and what refunds handed back of it."""
+    """What is paid on a requisition (on each of its shares), its payments, what refunds handed back of it and what is
+    to be repaid on it (refunded, then the payment was reversed)."""
     found = [(share["artisan_id"], accounts.of_requisition(db, share["artisan_id"], doc["_id"]))
              for share in parties.of(doc)]
     return {"paid": sum(paid["paid"] for _, paid in found),
             "payments": [{**p, "artisan_id": artisan_id} for artisan_id, paid in found for p in paid["payments"]],
-            "refunds": [{**r, "artisan_id": artisan_id} for artisan_id, paid in found for r in paid["refunds"]]}
+            "refunds": [{**r, "artisan_id": artisan_id} for artisan_id, paid in found for r in paid["refunds"]],
+            "repay": [{**r, "artisan_id": artisan_id} for artisan_id, paid in found for r in paid["repay"]]}
 
 
 def charged_nothing(req: dict) -> bool:
