@@ -449,6 +449,11 @@ def test_money_to_repay_on_a_cancelled_request_is_taken_there_and_nothing_more(c
     assert pay(client, cancelled, "1000.00", method="advance", status=409)["error"]["code"] == "requisition_not_payable"
     above = pay(client, cancelled, "1000.01", method="cash", status=422)["error"]
     assert (above["code"], above["details"]) == ("payment_above_due", {"due": "1000.00", "amount": "1000.01"})
+    assert "₹1,000.00" in above["message"] and "advance" not in above["message"]
+    hindi = client.call("POST", f"/requisitions/{cancelled}/payments", {**client.token(**WAREHOUSE),
+                                                                       "Accept-Language": "hi"},
+                        {"amount": "5.00", "method": "advance", "reference": "R-5"}, status=409).get_json()["error"]
+    assert "₹1,000.00" in hindi["message"] and "अग्रिम" in hindi["message"] and "{" not in hindi["message"]
     pay(client, cancelled, "400.00", method="cash", reference="CASH-1")
     account = client.call("GET", "/artisans/ART-1/account", client.admin(), status=200).get_json()
     assert (account["balance_due"], [d["amount"] for d in account["open_dues"]]) == ("600.00", ["600.00"])
