@@ -376,7 +376,8 @@ def test_money_refunded_and_then_its_payment_reversed_is_to_be_repaid_by_a_day_e
                       headers={"X-CSRF-Token": admin.csrf}, json={"reason": "UPI bounced"}).status_code == 201
     due = date.fromisoformat(add_days(day_of(datetime.now(timezone.utc)), 45))
     for lang, said, still, by in (
-            ("en", "Refunded, then the payment was reversed: ₹1,000.00 to be repaid by {day}.", "Still to pay: ₹1,000.00",
+            ("en", "Refunded, then the payment was reversed: ₹1,000.00 to be repaid by {day}.",
+             "Still to pay: ₹1,000.00",
              "Refunded, then the payment was reversed: to be repaid by {day}"),
             ("hi", "राशि लौटाई गई, फिर भुगतान वापस लिया गया: ₹1,000.00 {day} तक चुकाना है।", "अभी चुकाना है: ₹1,000.00",
              "राशि लौटाई गई, फिर भुगतान वापस लिया गया: {day} तक चुकाना है")):
@@ -388,8 +389,8 @@ def test_money_refunded_and_then_its_payment_reversed_is_to_be_repaid_by_a_day_e
             assert "Nothing is to pay" not in words and "इस अनुरोध पर कुछ नहीं चुकाना है" not in words, (lang, path)
         for path in ("/my/passbook", "/my/account"):
             assert by.format(day=day) in text(reader.get(path)), (lang, path)
-    form = re.search(r'<form[^>]*id="payment".*?</form>', warehouse.get(f"/my/requisitions/{rid}").get_data(as_text=True),
-                     re.S)
+    form = re.search(r'<form[^>]*id="payment".*?</form>',
+                     warehouse.get(f"/my/requisitions/{rid}").get_data(as_text=True), re.S)
     assert form and 'value="1000.00"' in form.group(0) and 'value="advance"' not in form.group(0)
     repaid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
                             json={"amount": "1000", "method": "cash", "reference": "CASH-7"})
