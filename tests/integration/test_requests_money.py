@@ -435,6 +435,18 @@ def test_money_refunded_and_then_its_payment_reversed_is_a_due_by_the_reversal_d
         assert notes == [("payment_due", cancelled, 1_000_00, due_on), ("payment_overdue", cancelled, 1_000_00, due_on)]
     finally:
         runtime.close()
+    from shared.reconcile import check, facts_of
+
+    def problems():
+        found = check(facts_of({"requests": client.db}))
+        return [p for p in found.problems if "account " in p], found
+
+    assert problems()[0] == []
+    assert any("1000.00" in str(value) for name, value in problems()[1].counts.items() if "repay" in str(name))
+    client.db.accounts.update_one({"_id": "ART-1", "entries.type": "payment_reversal"},
+                                  {"$set": {"entries.$.repay": 500_00}})
+    assert any(f"leaves 1000.00 to repay on requisition {cancelled}, it says 500.00" in p for p in problems()[0]), \
+        problems()[0]
 
 
 def test_money_to_repay_on_a_cancelled_request_is_taken_there_and_nothing_more(client):
