@@ -3,7 +3,8 @@
 Checked on the requests store's own facts: every account's balance is the sum of its entries;
 no entry (a payment above all) is there twice, and what is paid per requisition is the sum of its
 payments; each reversal that took back a payment a refund had handed back says what it left to repay
-(`repay`: how far below zero it took what is paid on its requisition, walking the entries in order); every dispatched requisition has exactly one charge and one subsidy entry per share
+(`repay`: how far below zero it took what is paid on its requisition, walking the entries in
+order); every dispatched requisition has exactly one charge and one subsidy entry per share
 (a cooperative's: on each member's account), equal to the share's locked price, and nothing else
 is charged; and the subsidy claims, summed from the dispatched requisitions (as the report does),
 equal the same sums over the accounts' subsidy entries, per scheme, month and district; and each
