@@ -178,4 +178,5 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
     expect(detail.locator("[data-repay]")).to_contain_text("₹54.77")
     expect(detail.locator('[data-f="due"]')).to_have_text("₹16,000.00")
     page.reload()
-    expect(page.locator("[data-repay]").first).to_contain_text("Refunded, then the payment was reversed: to be repaid by")
+    expect(page.locator("[data-repay]").first).to_contain_text(
+        "Refunded, then the payment was reversed: to be repaid by")
