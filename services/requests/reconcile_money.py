@@ -90,11 +90,13 @@ def accounts_add_up(found: dict) -> Problems:
                 before = payments[entry["requisition_id"]]
                 payments[entry["requisition_id"]] -= entry["amount"]
                 below = max(-payments[entry["requisition_id"]], 0) - max(-before, 0)
-                if entry["type"] == "payment_reversal" and entry.get("repay", 0) != below:
+                # one stored before reversals kept what they left to repay says nothing (accounts.repays dates it)
+                said = entry.get("repay", 0 if entry.get("due_on") or not below else below)
+                if entry["type"] == "payment_reversal" and said != below:
                     problems.append(Problem(N_("account {artisan_id}: reversal of payment {reference} leaves {below} "
                                                "to repay on requisition {rid}, it says {repay}"),
                                             artisan_id=artisan_id, reference=entry["reference"], below=_m(below),
-                                            rid=entry["requisition_id"], repay=_m(entry.get("repay", 0))))
+                                            rid=entry["requisition_id"], repay=_m(said)))
             elif entry["type"] == "refund":  # handed back: what it returns of each requisition's payments
                 for rid, amount in entry["requisitions"].items():
                     payments[rid] -= amount

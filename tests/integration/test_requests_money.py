@@ -447,6 +447,15 @@ def test_money_refunded_and_then_its_payment_reversed_is_a_due_by_the_reversal_d
                                   {"$set": {"entries.$.repay": 500_00}})
     assert any(f"leaves 1000.00 to repay on requisition {cancelled}, it says 500.00" in p for p in problems()[0]), \
         problems()[0]
+    # a reversal stored before reversals kept what they left to repay (neither figure nor day) is not a mismatch:
+    # the account dates its due on the reversal's own day
+    client.db.accounts.update_one({"_id": "ART-1", "entries.type": "payment_reversal"},
+                                  {"$unset": {"entries.$.repay": "", "entries.$.due_on": ""}})
+    assert problems()[0] == []
+    client.db.accounts.update_one({"_id": "ART-1", "entries.type": "payment_reversal"},
+                                  {"$set": {"entries.$.due_on": due_on}})   # a day kept, the figure lost: caught
+    assert any(f"leaves 1000.00 to repay on requisition {cancelled}, it says 0.00" in p for p in problems()[0]), \
+        problems()[0]
 
 
 def test_money_to_repay_on_a_cancelled_request_is_taken_there_and_nothing_more(client):
