@@ -22,7 +22,7 @@ import uuid
 from shared import admin_api, dead_letters
 from shared.console import tell
 from shared.i18n import N_
-from shared.reconcile_cli import read_dlq
+from shared.dead_letters import read_dlq
 
 COMMAND = "rawbank dlq"
 PAGE = 1000

@@ -21,39 +21,6 @@ NOTE = N_("note: {text}")
 READING = N_("[{step}/{steps}] Reading the {service} store's facts ({where}) ...")
 
 
-def read_dlq(config, topics, timeout_ms: int = 5000, *, with_value: bool = False) -> list[dict]:
-    """Every message now in the dead-letter topics, with the reason headers the consumer wrote (and, `with_value`,
-    the message's key and bytes)."""
-    from kafka import TopicPartition
-    from shared.kafka import Consumer, bootstrap_servers
-    consumer = Consumer(bootstrap_servers=bootstrap_servers(config), enable_auto_commit=False,
-                        group_id=None, request_timeout_ms=max(timeout_ms, 5000) + 1000,
-                        consumer_timeout_ms=timeout_ms)
-    try:
-        partitions = [TopicPartition(topic, p) for topic in topics
-                      for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        if not partitions:
-            return []
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        ends = consumer.end_offsets(partitions)
-        found = []
-        while any(consumer.position(tp) < ends[tp] for tp in partitions):
-            batch = consumer.poll(timeout_ms=timeout_ms)
-            if not batch:
-                break
-            for records in batch.values():
-                found += [{**_dlq_entry(record), **({"key": record.key, "value": record.value} if with_value else {})}
-                          for record in records]
-        return found
-    finally:
-        consumer.close()
-
-
-def _dlq_entry(record) -> dict:
-    return dead_letters.read(record)
-
-
 def gather(config, *, via_api: bool, urls: dict[str, str] | None = None, progress: bool = False) -> dict[str, dict]:
     """Every service's facts: from MongoDB (MONGO_URI), or over HTTP with an admin token (admin_api.Unanswered).
 

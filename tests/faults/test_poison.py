@@ -13,7 +13,7 @@ from kafka import KafkaProducer
 
 from shared.envelope import new_event
 from shared.events import dlq_topic
-from shared.reconcile_cli import read_dlq
+from shared.dead_letters import read_dlq
 from tests.conftest import wait_until
 from tests.faults.harness import Stack
 
