@@ -63,19 +63,25 @@ def inventory_site(config):
     server.shutdown()
 
 
+def warehouse_page(browser, site, lang: str, *, width: int):
+    """A browser tab of Varanasi's warehouse staff reading in `lang`: (context, page, the page's script errors)."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="en-IN")
+    context.add_cookies([
+        {"name": COOKIE, "value": issue_token(site.jwt_secret, sub="w", role="warehouse", depot="VNS"),
+         "url": site.inventory_url},
+        {"name": LANG_COOKIE, "value": lang, "url": site.inventory_url}])
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, page, errors
+
+
 @pytest.mark.parametrize("lang", WORDS)
 def test_a_page_that_fails_says_what_to_do_next_and_try_again_works_once_it_passes(browser, inventory_site,
                                                                                    monkeypatch, lang):
     title, advice, again, heading = WORDS[lang]
     site = inventory_site.inventory_url
-    context = browser.new_context(viewport={"width": 1024, "height": 800}, locale="en-IN")
-    context.add_cookies([
-        {"name": COOKIE, "value": issue_token(inventory_site.jwt_secret, sub="w", role="warehouse", depot="VNS"),
-         "url": site},
-        {"name": LANG_COOKIE, "value": lang, "url": site}])
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = warehouse_page(browser, inventory_site, lang, width=1024)
     refusing = Refusing()
     monkeypatch.setattr(mongomock.collection.Collection, "count_documents",
                         lambda *args, **kwargs: refusing(*args, **kwargs))
@@ -101,14 +107,7 @@ def test_a_page_when_the_store_is_not_answering_says_so_and_try_again_works_once
     """It was the API's raw JSON 503 in the browser."""
     (title, says), (_, _, again, heading) = DOWN[lang], WORDS[lang]
     site = inventory_site.inventory_url
-    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="en-IN")
-    context.add_cookies([
-        {"name": COOKIE, "value": issue_token(inventory_site.jwt_secret, sub="w", role="warehouse", depot="VNS"),
-         "url": site},
-        {"name": LANG_COOKIE, "value": lang, "url": site}])
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = warehouse_page(browser, inventory_site, lang, width=390)
     down = Refusing(lambda: ServerSelectionTimeoutError("127.0.0.1:27017: [Errno 111] Connection refused"))
     monkeypatch.setattr(mongomock.collection.Collection, "count_documents",
                         lambda *args, **kwargs: down(*args, **kwargs))
