@@ -280,13 +280,10 @@ def test_a_page_that_fails_is_a_page_in_its_language_that_says_what_to_do_next(i
     page, with no way on; the page says to try again and what to tell the admin. The API and scripts keep the JSON."""
     monkeypatch.setattr(mongomock.collection.Collection, "count_documents", _refused)
     inventory_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="w", role="warehouse", depot="VNS"))
-    for lang, (title, advice, reference) in FAILED_PAGE.items():
+    for lang in FAILED_PAGE:
         inventory_client.set_cookie(LANG_COOKIE, lang)
         response = inventory_client.get("/warehouse/stock?q=cotton", headers=BROWSER)
-        page = response.get_data(as_text=True)
-        assert response.status_code == 500 and response.mimetype == "text/html", page
-        assert f'<html lang="{lang}">' in page and title in page and advice in page
-        assert reference.format(response.headers["X-Request-ID"]) in page  # the id its log line carries
+        page = _is_failed_page(response, lang)
         assert 'href="http://127.0.0.1:8001/warehouse/stock?q=cotton"' in page  # try again
         assert 'href="http://127.0.0.1:8001/warehouse/stock"' in page and "not authorized" not in page
     monkeypatch.setattr(mongomock.collection.Collection, "find", _refused)  # the API's reads fail as well
@@ -294,6 +291,15 @@ def test_a_page_that_fails_is_a_page_in_its_language_that_says_what_to_do_next(i
                           ("/api/v1/stock?depot=VNS", BROWSER)):
         answer = inventory_client.get(path, headers=headers)
         assert answer.status_code == 500 and answer.json["error"]["code"] == "internal_error", path
+
+
+def _is_failed_page(response, lang: str) -> str:
+    page = response.get_data(as_text=True)
+    title, advice, reference = FAILED_PAGE[lang]
+    assert response.status_code == 500 and response.mimetype == "text/html", page
+    assert f'<html lang="{lang}">' in page and title in page and advice in page
+    assert reference.format(response.headers["X-Request-ID"]) in page  # the id its log line carries
+    return page
 
 
 def test_a_failed_page_still_shows_when_the_store_refuses_every_read(inventory_client, config, monkeypatch):
@@ -388,13 +394,9 @@ def test_a_project_error_on_our_side_from_a_route_without_page_is_the_failed_pag
     def probe():
         raise Inapplicable("no requisition R-1")
     client = app.test_client()
-    for lang, (title, advice, reference) in FAILED_PAGE.items():
+    for lang in FAILED_PAGE:
         client.set_cookie(LANG_COOKIE, lang)
-        response = client.get("/probe-our-fault", headers=BROWSER)
-        page = response.get_data(as_text=True)
-        assert response.status_code == 500 and response.mimetype == "text/html", page
-        assert f'<html lang="{lang}">' in page and title in page and advice in page
-        assert reference.format(response.headers["X-Request-ID"]) in page
+        _is_failed_page(client.get("/probe-our-fault", headers=BROWSER), lang)
     for headers in ({"Accept": "*/*"}, {}):
         answer = client.get("/probe-our-fault", headers=headers)
         assert answer.status_code == 500 and answer.json["error"]["code"] == "internal_error"
