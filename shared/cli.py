@@ -160,10 +160,12 @@ def _run(args) -> int:
         return _user(args, config)
     if args.command == "reconcile":
         from shared import reconcile_cli
+        broker_known = not local_cli.broker_unknown(config)  # as `rawbank dlq`: else its part asks no broker
         config = local_cli.reaching_running(config)
         urls = {name: getattr(args, f"{name}_url") or getattr(config, f"{name}_url") for name in SERVICES}
         return reconcile_cli.main(config, via_api=args.via_api, urls=urls, dlq=not args.no_dlq, as_json=args.json,
-                                  lang=args.lang, progress=sys.stderr.isatty())  # a person watching: say each step
+                                  lang=args.lang, progress=sys.stderr.isatty(),  # a person watching: say each step
+                                  broker_known=broker_known)
     if args.command == "dlq":
         from shared import dlq_cli
         if local_cli.broker_unknown(config):  # `rawbank dev --memory` writes no running.json: not 9092 by guess
