@@ -91,7 +91,8 @@ def _parser() -> Parser:
     local_cli.add_data_dir_option(check)
     dlq = sub.add_parser("dlq", help=N_("the dead letters: list them, or send one again once its cause is fixed"))
     dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True)
-    dlq_list = dlq_commands.add_parser("list", help=N_("every dead letter: event id, type, topic, who kept it and why"))
+    dlq_list = dlq_commands.add_parser("list", help=N_("every dead letter: event id, type, topic, who kept it and why, "
+                                                       "where it was seen and whether it was sent again"))
     dlq_list.add_argument("--json", action="store_true", help=N_("print them as JSON"))
     dlq_resend = dlq_commands.add_parser(
         "resend", help=N_("send dead letters again to the topic they came from (each service applies an event once)"))
