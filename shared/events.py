@@ -489,6 +489,9 @@ class Due(Payload):
     requisition_id = _text(required=True)
     due_on = Day(required=True)
     amount = Money(required=True, positive=True)
+    # refund_reversed: money a refund handed back of a payment then reversed, to be repaid (due on the reversal's day
+    # plus the artisan's credit days); None: the requisition's charge
+    kind = f.String(load_default=None, allow_none=True, validate=ma.validate.OneOf(["refund_reversed"]))
 
 
 class AccountUpdated(Payload):

@@ -186,6 +186,14 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class SlowTaskNote(logging.Filter):
+    """Drops kafka-python's note that a task of its network loop ran past 0.1 s ("It is blocking the event loop"):
+    on a busy machine any thread pause makes one, nothing is wrong, and a console reader takes it for a fault."""
+
+    def filter(self, record):
+        return "blocking the event loop" not in record.getMessage()
+
+
 def configure_logging(level: str) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
@@ -195,6 +203,9 @@ def configure_logging(level: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     logging.getLogger("kafka").setLevel(logging.WARNING)
+    selector = logging.getLogger("kafka.net.selector")
+    if not any(isinstance(f, SlowTaskNote) for f in selector.filters):
+        selector.addFilter(SlowTaskNote())
 
 
 def create_service_app(spec: ServiceSpec, config: Config | None = None,

@@ -191,8 +191,9 @@ class Reservations:
         return None
 
     def _still_mine(self, doc) -> None:
-        """Renew the lease before a stock write, or stop: a worker that stalled past its lease must not
-        hold, release or issue after another took the requisition over (a late hold would never be released)."""
+        """Renew the lease before each try of a stock write, or stop: a worker that stalled past its lease, or
+        whose write kept losing to others' for longer, must not hold, release or issue after another took the
+        requisition over (a late hold would never be released)."""
         until = utcnow() + timedelta(seconds=self.lease_seconds)
         if not self.db.reservations.update_one({"_id": doc["_id"], "lease.owner": doc["lease"]["owner"]},
                                                {"$set": {"lease.until": until}}).matched_count:
@@ -201,13 +202,16 @@ class Reservations:
     def _change(self, doc, sku: str, kind: str, change, correlation_id, by: str | None = None,
                 events=None) -> None:
         rid, by = doc["_id"], by or doc.get("by") or ACTOR
-        self._still_mine(doc)
+
+        def mine_then(stock):  # each try of the write, however long other writers keep winning, renews the lease
+            self._still_mine(doc)
+            return change(stock)
 
         def record(before, after):
             return [ledger.entry(kind, ledger.new_movement_id(), before, after, by=by, requisition_id=rid)], \
                 events(before, after, rid, correlation_id) if events else []
 
-        write_stock(self.db, sku, doc["depot"], change, record, requisition_id=rid,
+        write_stock(self.db, sku, doc["depot"], mine_then, record, requisition_id=rid,
                     correlation_id=correlation_id)
 
     def _holding(self, doc, sku: str) -> None:

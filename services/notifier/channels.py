@@ -94,7 +94,7 @@ class EmailChannel:
 
 
 class SmsChannel:
-    """SMS through an HTTP gateway that takes POST {"to", "text"}."""
+    """SMS through an HTTP gateway that takes POST {"to", "text"}, with the delivery's `Idempotency-Key` header."""
 
     def __init__(self, config):
         self.config = config
@@ -102,8 +102,8 @@ class SmsChannel:
     def send(self, message: Outgoing) -> str:
         if not self.config.sms_gateway_url:
             raise NothingToSend("SMS is not configured (RAWBANK_SMS_GATEWAY_URL)")
-        headers = {"Authorization": f"Bearer {self.config.sms_gateway_token}"} \
-            if self.config.sms_gateway_token else {}
+        headers = {**message.headers, **({"Authorization": f"Bearer {self.config.sms_gateway_token}"}
+                                         if self.config.sms_gateway_token else {})}
         body = json.dumps({"to": message.to, "text": message.text}, ensure_ascii=False).encode()
         return _post(self.config.sms_gateway_url, body, headers, None)  # the operator's own gateway
 

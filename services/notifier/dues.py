@@ -1,7 +1,8 @@
 """What artisans owe, as requests last said, and what the notifier does about it each day.
 
 Requests announces an artisan's account after every change (AccountUpdated, PaymentRecorded):
-the balance and the open dues, each with its due day. The notifier keeps the newest of these
+the balance and the open dues, each with its due day (a charge's, or money to repay: refunded, then
+the payment was reversed; `kind` refund_reversed). The notifier keeps the newest of these
 (by the account's version, so an old or repeated event changes nothing) and, when it looks:
 reminds the artisan a few days before a due day and again once it has passed (one notification
 per due and kind, under a natural id, so looking again sends nothing twice), and keeps one alert
@@ -44,8 +45,9 @@ def check(db, config, now: datetime) -> int:
         for due in account["open_dues"]:
             kind = OVERDUE if due["due_on"] < today else DUE_SOON if due["due_on"] <= soon else None
             if kind:
-                sent += notifications.create(
-                    db, event_id=f"{kind}:{account['_id']}:{due['requisition_id']}:{due['due_on']}", status=kind,
+                sent += notifications.create(  # a repayment is reminded as a charge is, under an id of its own
+                    db, event_id=f"{kind}:{account['_id']}:{due['requisition_id']}:{due['due_on']}"
+                                 + (f":{due['kind']}" if due.get("kind") else ""), status=kind,
                     requisition_id=due["requisition_id"], depot="", lines=[], at=now, artisan_id=account["_id"],
                     amount=due["amount"], due_on=due["due_on"])
         _alert(db, account, sum(due["amount"] for due in overdue), overdue, threshold, today, now)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 from services.notifier import domain, projections, subscribers, texts
@@ -34,6 +35,14 @@ def compose(db, delivery: dict, now: datetime, code_secret: str = "") -> Outgoin
 
     `code_secret` derives the code a member confirms their share with (shared.signing.share_code).
     """
+    message = _compose(db, delivery, now, code_secret)
+    if delivery["channel"] == "sms":  # every attempt of one delivery the same key: a gateway that keeps keys sends
+        # the text once when a sender died after the gateway took it and the delivery is taken again
+        return replace(message, headers={**message.headers, "Idempotency-Key": delivery["_id"]})
+    return message
+
+
+def _compose(db, delivery: dict, now: datetime, code_secret: str) -> Outgoing:
     source = delivery["source"].get("collection")
     if delivery["channel"] == "webhook":
         return _webhook(db, delivery, now)

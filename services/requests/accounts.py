@@ -12,6 +12,10 @@ stays as it was and an admin's `payment_reversal` entry (`reversal:<payment id>`
 takes it back: what it paid is paid no more, and its reference is not taken again. Money handed back
 from the artisan's credit (the balance below zero) is an admin's `refund` entry (`refund:<reference>`,
 positive); it says whose payments it returns, and what is paid on those requisitions falls by as much.
+A payment reversed after a refund handed its money back leaves what is paid on its requisition below
+zero: the artisan owes that money back, on the same terms as a charge. The reversal says how much
+(`repay`) and by when (`due_on`: its day plus the artisan's credit days), and it is a due of that
+requisition (kind `refund_reversed`) until payments on the requisition, or paid beyond elsewhere, cover it.
 
 Dispatch writes the charge first (the credit check needs this document), then the requisition.
 If it dies in between, or the requisition was cancelled meanwhile, the charge is taken back:
@@ -28,7 +32,7 @@ from pymongo.errors import DuplicateKeyError
 from services.requests import artisans, credit, domain, monthly, pricing
 from services.requests.errors import (AdvanceRequired, CreditLimitExceeded, NotPayable, PaymentAboveDue,
                                       PaymentReferenceReused, PaymentReferenceReversed, RefundAboveCredit,
-                                      RefundReferenceReused)
+                                      RefundReferenceReused, RepaymentAboveDue, RepaymentOnly)
 from shared.calendar import add_days, day_of, month_of
 from shared.envelope import new_event
 from shared.errors import Busy, NotFound
@@ -39,6 +43,7 @@ SOURCE = "requests"
 MAX_ATTEMPTS = 30
 DISPATCHED = (domain.DISPATCHED, domain.RECEIVED)
 NOT_PAYABLE = (domain.CANCELLED, domain.REJECTED)
+REPAY = "refund_reversed"  # a due's kind: refunded, then the payment was reversed
 
 
 def _account(db, artisan_id: str) -> dict:
@@ -51,10 +56,29 @@ def _filled(doc: dict) -> dict:
 
 
 def dues(account: dict, paid: dict | None = None) -> list[dict]:
-    """The account's open dues (see pricing.open_dues)."""
+    """The account's open dues (see pricing.open_dues): its charges, and what reversals left to repay."""
     charges = [(e["requisition_id"], e["due_on"], e["payable"], e["at"]) for e in account["entries"]
                if e["type"] == "charge"]
-    return pricing.open_dues(charges, account["paid"] if paid is None else paid)
+    return pricing.open_dues(charges, account["paid"] if paid is None else paid, repays(account["entries"]))
+
+
+def repays(entries: list[dict]) -> list[tuple[str, str, int, str]]:
+    """(requisition, due day, amount, reversed at) of each reversal that left what is paid on its requisition below
+    zero (a refund had handed its money back), by how much further below it went: what the artisan owes back.
+    Walked from the entries in the order they were written; a reversal stored before reversals kept a due day is due
+    on its own day."""
+    paid: dict[str, int] = {}
+    found = []
+    for e in entries:
+        if e["type"] == "refund":
+            for rid, amount in e["requisitions"].items():
+                paid[rid] = paid.get(rid, 0) - amount
+        elif e["type"] in ("payment", "payment_reversal"):
+            rid, before = e["requisition_id"], paid.get(e["requisition_id"], 0)
+            paid[rid] = before - e["amount"]
+            if e["type"] == "payment_reversal" and (owed := max(-paid[rid], 0) - max(-before, 0)) > 0:
+                found.append((rid, e.get("due_on") or day_of(datetime.fromisoformat(e["at"])), owed, e["at"]))
+    return found
 
 
 def _write(db, account: dict, *, cause: str, requisition_id: str, add=(), remove=(), paid_add: int = 0,
@@ -160,9 +184,8 @@ def payment_id(reference: str) -> str:
 def pay(db, req: dict, body: dict, *, by: str, now: datetime) -> tuple[dict, bool]:
     """Record a payment for a requisition; a repeated reference is the same payment (False: not new)."""
     rid, pid = req["_id"], payment_id(body["reference"])
-    if req["status"] in NOT_PAYABLE:
-        raise NotPayable({"status": req["status"]})
-    payable = (req.get("pricing") or {}).get("payable_total", 0)
+    closed = req["status"] in NOT_PAYABLE  # it takes only what a reversal left to repay on it
+    payable = 0 if closed else (req.get("pricing") or {}).get("payable_total", 0)
     for _ in range(MAX_ATTEMPTS):
         account = _account(db, req["artisan_id"])
         seen = next((e for e in account["entries"] if e["id"] == pid), None)
@@ -173,6 +196,12 @@ def pay(db, req: dict, body: dict, *, by: str, now: datetime) -> tuple[dict, boo
                 raise PaymentReferenceReused({"reference": body["reference"]})
             return _payment_view(seen, account), False
         due = max(payable - account["paid"].get(rid, 0), 0)
+        if closed and not due:
+            raise NotPayable({"status": req["status"]})
+        if closed and body["method"] == "advance":
+            raise RepaymentOnly({"status": req["status"], "due": format_money(due)})
+        if closed and body["amount"] > due:
+            raise RepaymentAboveDue({"due": format_money(due), "amount": format_money(body["amount"])})
         if body["method"] != "advance" and body["amount"] > due:
             raise PaymentAboveDue({"due": format_money(due), "amount": format_money(body["amount"])})
         entry = {"id": pid, "type": "payment", "requisition_id": rid, "at": now.isoformat(), "month": month_of(now),
@@ -188,7 +217,7 @@ def pay(db, req: dict, body: dict, *, by: str, now: datetime) -> tuple[dict, boo
 def reverse(db, req: dict, payment_id: str, reason: str, *, by: str, now: datetime) -> tuple[dict, bool]:
     """Take back a payment recorded wrong (admins), with the reason: what it paid is paid no more. Once: sent
     again, the reversal made is the answer (False: not new). 404 for a payment not on this requisition."""
-    rid = req["_id"]
+    rid, terms = req["_id"], None
     for _ in range(MAX_ATTEMPTS):
         account = _account(db, req["artisan_id"])
         payment = next((e for e in account["entries"] if e["id"] == payment_id and e["type"] == "payment"
@@ -200,6 +229,10 @@ def reverse(db, req: dict, payment_id: str, reason: str, *, by: str, now: dateti
         entry = {"id": f"reversal:{payment_id}", "type": "payment_reversal", "requisition_id": rid,
                  "payment_id": payment_id, "at": now.isoformat(), "month": month_of(now), "amount": -payment["amount"],
                  "method": payment["method"], "reference": payment["reference"], "reason": reason, "by": by}
+        before = account["paid"].get(rid, 0)
+        if (repay := max(-payment["amount"] - before, 0) - max(-before, 0)) > 0:  # a refund handed its money back
+            terms = terms or credit.terms_for(db, artisans.profile(db, req["artisan_id"]) or {"_id": req["artisan_id"]})
+            entry.update(repay=repay, due_on=add_days(day_of(now), terms["credit_days"]))
         if _write(db, account, cause="payment_reversal", requisition_id=rid, add=[entry],
                   paid_add=payment["amount"]):
             return _payment_view(payment, _account(db, account["_id"]), entry), True
@@ -298,10 +331,18 @@ def refunds_of(account: dict, rid: str) -> list[dict]:
 
 
 def of_requisition(db, artisan_id: str, rid: str) -> dict:
-    """What is paid on a requisition (less refunds), its payments (a reversed one says so) and its refunds."""
+    """What is paid on a requisition (less refunds), its payments (a reversed one says so), its refunds and what is to
+    be repaid on it (refunded, then the payment was reversed), by when."""
     account = _account(db, artisan_id)
     return {"paid": account["paid"].get(rid, 0), "payments": payments_of(account, rid),
-            "refunds": refunds_of(account, rid)}
+            "refunds": refunds_of(account, rid), "repay": to_repay(dues(account), rid)}
+
+
+def to_repay(open_dues: list[dict], rid: str | None = None) -> list[dict]:
+    """Of the open dues, those to repay (of one requisition, or all): `due_on` and `amount` (and the requisition)."""
+    return [{"due_on": due["due_on"], "amount": due["amount"],
+             **({} if rid else {"requisition_id": due["requisition_id"]})}
+            for due in open_dues if due.get("kind") == REPAY and rid in (None, due["requisition_id"])]
 
 
 def view(db, artisan: dict, now: datetime) -> dict:

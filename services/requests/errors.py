@@ -124,6 +124,21 @@ class NotPayable(_SaysStatus, Conflict):
     message = N_("This request is “{status}”, so no payment can be taken for it.")
 
 
+class RepaymentAboveDue(PaymentAboveDue):
+    """On a cancelled or rejected request, only what a reversal left to repay is taken (never an advance)."""
+
+    message = N_("Only {due} is to be repaid on this request (refunded, then the payment was reversed), less than "
+                 "{amount}; take less.")
+
+
+class RepaymentOnly(NotPayable):
+    """An advance on a cancelled or rejected request that has money to repay: only the repayment is taken."""
+
+    message = N_("This request is “{status}”: only the {due} to be repaid on it is taken, in cash or by UPI, not as "
+                 "an advance.")
+    money = ("due",)
+
+
 class PaymentReferenceReused(Conflict):
     code = "payment_reference_reused"
     message = N_("Payment reference {reference} is already recorded for another amount or requisition; "

@@ -187,6 +187,9 @@ class DueSchema(ma.Schema):
     requisition_id = f.String()
     due_on = f.String()
     amount = Money()
+    kind = f.String(metadata={"description": "refund_reversed: money a refund handed back of a payment that was then "
+                                             "reversed, to be repaid by due_on (the reversal's day plus the artisan's "
+                                             "credit days); absent: what is owed on the requisition's charge"})
 
 
 class EntrySchema(ma.Schema):
@@ -197,7 +200,9 @@ class EntrySchema(ma.Schema):
     at = f.String()
     amount = Money(metadata={"description": "adds to the balance due; subsidy and payments are negative, refunds "
                                              "positive"})
-    due_on = f.String()
+    due_on = f.String(metadata={"description": "a charge's due day; a reversal's with `repay`: when that is repaid"})
+    repay = Money(metadata={"description": "a reversal of a payment whose money a refund had handed back: what of it "
+                                           "the artisan is to repay (a due of the requisition, kind refund_reversed)"})
     method = f.String()
     reference = f.String()
     by = f.String()

@@ -69,24 +69,41 @@ def entitlement(caps: dict[str, int], used: dict[str, int]) -> dict[str, dict]:
             for category, cap in caps.items()}
 
 
-def open_dues(charges, paid: dict[str, int]) -> list[dict]:
-    """What is still owed per dispatched requisition, oldest due day first.
+def open_dues(charges, paid: dict[str, int], repays=()) -> list[dict]:
+    """What is still owed per dispatched requisition, and what is to be repaid, oldest due day first.
 
     `charges` are (requisition_id, due_on, payable, charged_at). A requisition's own payments settle
     it first; what is paid beyond that (advances, payments on requisitions not dispatched yet)
-    settles the others in order of due day.
+    settles the others in order of due day. `repays` are (requisition_id, due_on, amount, reversed_at):
+    money a refund handed back of a payment that was then reversed, to be repaid by its due day; what
+    is paid on a requisition below zero is what is left of them (the oldest are repaid first), and they
+    are dues as charges are (`kind` `refund_reversed`; a charge's due has no kind).
     """
-    surplus = sum(paid.values())
+    surplus = sum(max(amount, 0) for amount in paid.values())
     owed = []
-    for rid, due_on, payable, at in sorted(charges, key=lambda c: (c[1], c[3], c[0])):
-        own = min(paid.get(rid, 0), payable)
+    for rid, due_on, payable, at in charges:
+        own = min(max(paid.get(rid, 0), 0), payable)
         surplus -= own
-        owed.append([rid, due_on, payable - own])
+        owed.append([rid, due_on, payable - own, at, "charge"])
+    repaid: dict[str, int] = {}
+    for rid, _, amount, _ in repays:
+        repaid[rid] = repaid.get(rid, 0) + amount
+    repaid = {rid: total - max(-paid.get(rid, 0), 0) for rid, total in repaid.items()}
+    for rid, due_on, amount, at in sorted(repays, key=lambda r: (r[1], r[3], r[0])):
+        settled = min(amount, max(repaid[rid], 0))
+        repaid[rid] -= settled
+        owed.append([rid, due_on, amount - settled, at, "refund_reversed"])
+    owed.sort(key=lambda item: (item[1], item[3], item[0], item[4]))
     for item in owed:
         settled = min(item[2], max(surplus, 0))
         item[2] -= settled
         surplus -= settled
-    return [{"requisition_id": rid, "due_on": due_on, "amount": amount} for rid, due_on, amount in owed if amount > 0]
+    merged: dict[tuple, int] = {}  # one due per requisition, day and kind (a reminder is sent once for it)
+    for rid, due_on, amount, _, kind in owed:
+        if amount > 0:
+            merged[(rid, due_on, kind)] = merged.get((rid, due_on, kind), 0) + amount
+    return [{"requisition_id": rid, "due_on": due_on, "amount": amount, **({"kind": kind} if kind != "charge" else {})}
+            for (rid, due_on, kind), amount in merged.items()]
 
 
 def overdue(dues: list[dict], today: str) -> int:

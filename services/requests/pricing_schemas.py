@@ -62,6 +62,14 @@ class PaymentEntrySchema(ReversedFields):
     at = f.String()
 
 
+class RepaySchema(ma.Schema):
+    """Money a refund handed back of a payment that was then reversed: the artisan repays it by its day."""
+
+    artisan_id = f.String()
+    due_on = f.String(metadata={"description": "the reversal's day plus the artisan's credit days"})
+    amount = Money(metadata={"description": "still to be repaid"})
+
+
 class RefundEntrySchema(ma.Schema):
     """What a refund handed back of the money paid on one requisition (accounts.refunds_of)."""
 

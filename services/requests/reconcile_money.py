@@ -2,7 +2,9 @@
 
 Checked on the requests store's own facts: every account's balance is the sum of its entries;
 no entry (a payment above all) is there twice, and what is paid per requisition is the sum of its
-payments; every dispatched requisition has exactly one charge and one subsidy entry per share
+payments; each reversal that took back a payment a refund had handed back says what it left to repay
+(`repay`: how far below zero it took what is paid on its requisition, walking the entries in
+order); every dispatched requisition has exactly one charge and one subsidy entry per share
 (a cooperative's: on each member's account), equal to the share's locked price, and nothing else
 is charged; and the subsidy claims, summed from the dispatched requisitions (as the report does),
 equal the same sums over the accounts' subsidy entries, per scheme, month and district; and each
@@ -70,7 +72,8 @@ def account_facts(db) -> dict:
 
 def accounts_add_up(found: dict) -> Problems:
     """Each account's balance is its entries' sum; no entry twice; paid per requisition is its payments less those
-    reversed and what refunds handed back of it; each refund returns payments worth its amount."""
+    reversed and what refunds handed back of it; each refund returns payments worth its amount; each reversal's
+    `repay` is how far below zero it took what is paid on its requisition (a refund had handed the payment back)."""
     problems = []
     for artisan_id, account in found.get("accounts", {}).items():
         total = sum(entry["amount"] for entry in account["entries"])
@@ -84,7 +87,16 @@ def accounts_add_up(found: dict) -> Problems:
         payments = defaultdict(int)
         for entry in account["entries"]:
             if entry["type"] in ("payment", "payment_reversal"):  # a reversal's amount takes its payment's back
+                before = payments[entry["requisition_id"]]
                 payments[entry["requisition_id"]] -= entry["amount"]
+                below = max(-payments[entry["requisition_id"]], 0) - max(-before, 0)
+                # one stored before reversals kept what they left to repay says nothing (accounts.repays dates it)
+                said = entry.get("repay", 0 if entry.get("due_on") or not below else below)
+                if entry["type"] == "payment_reversal" and said != below:
+                    problems.append(Problem(N_("account {artisan_id}: reversal of payment {reference} leaves {below} "
+                                               "to repay on requisition {rid}, it says {repay}"),
+                                            artisan_id=artisan_id, reference=entry["reference"], below=_m(below),
+                                            rid=entry["requisition_id"], repay=_m(said)))
             elif entry["type"] == "refund":  # handed back: what it returns of each requisition's payments
                 for rid, amount in entry["requisitions"].items():
                     payments[rid] -= amount
@@ -203,8 +215,10 @@ def _quantities(totals: dict) -> str:
 def counts(requests: dict) -> dict:
     accounts = requests.get("accounts", {})
     subsidy = sum(-e["amount"] for a in accounts.values() for e in a["entries"] if e["type"] == "subsidy")
+    to_repay = sum(max(-paid, 0) for a in accounts.values() for paid in a["paid"].values())
     return {N_("accounts"): len(accounts),
             N_("balance due, all accounts"): _m(sum(a["balance"] for a in accounts.values())),
+            N_("to repay: refunded, then the payment was reversed"): _m(to_repay),
             N_("subsidy charged to schemes"): _m(subsidy)}
 
 

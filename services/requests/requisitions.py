@@ -114,12 +114,14 @@ def new_code(db, principal: Principal, req_id: str, artisan_id: str, *, now: dat
 
 
 def paid_on(db, doc: dict) -> dict:
-    """What is paid on a requisition (on each of its shares), its payments and what refunds handed back of it."""
+    """What is paid on a requisition (on each of its shares), its payments, what refunds handed back of it and what is
+    to be repaid on it (refunded, then the payment was reversed)."""
     found = [(share["artisan_id"], accounts.of_requisition(db, share["artisan_id"], doc["_id"]))
              for share in parties.of(doc)]
     return {"paid": sum(paid["paid"] for _, paid in found),
             "payments": [{**p, "artisan_id": artisan_id} for artisan_id, paid in found for p in paid["payments"]],
-            "refunds": [{**r, "artisan_id": artisan_id} for artisan_id, paid in found for r in paid["refunds"]]}
+            "refunds": [{**r, "artisan_id": artisan_id} for artisan_id, paid in found for r in paid["refunds"]],
+            "repay": [{**r, "artisan_id": artisan_id} for artisan_id, paid in found for r in paid["repay"]]}
 
 
 def charged_nothing(req: dict) -> bool:
@@ -129,14 +131,16 @@ def charged_nothing(req: dict) -> bool:
 
 def shares_owing(req: dict) -> list[dict]:
     """A cooperative's requisition as `get` gives it: each member's price, what they paid and what they still owe on
-    their own share (one member's advance never pays another's share)."""
+    their own share (one member's advance never pays another's share); on one cancelled or rejected, what is to be
+    repaid (refunded, then the payment was reversed)."""
     rows, closed = [], charged_nothing(req)
     for share in req.get("shares") or ():
         payable = (share.get("pricing") or {}).get("payable_total", 0)
         paid = sum(p["amount"] for p in req["payments"]  # a reversed one pays nothing; a refund hands some back
                    if p["artisan_id"] == share["artisan_id"] and not p.get("reversed")) \
             - sum(r["amount"] for r in req.get("refunds") or () if r["artisan_id"] == share["artisan_id"])
-        rows.append({**share, "payable": payable, "paid": paid, "due": 0 if closed else max(payable - paid, 0)})
+        repay = sum(r["amount"] for r in req.get("repay") or () if r["artisan_id"] == share["artisan_id"])
+        rows.append({**share, "payable": payable, "paid": paid, "due": repay if closed else max(payable - paid, 0)})
     return rows
 
 

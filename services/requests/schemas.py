@@ -5,7 +5,7 @@ import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.requests.domain import STATUSES
-from services.requests.pricing_schemas import PaymentEntrySchema, PricingSchema, RefundEntrySchema
+from services.requests.pricing_schemas import PaymentEntrySchema, PricingSchema, RefundEntrySchema, RepaySchema
 from shared.calendar import Day, Month
 from shared.i18n import F_
 from shared.money import Money
@@ -237,6 +237,8 @@ class RequisitionOutSchema(RequisitionSchema):
     payments = f.List(f.Nested(PaymentEntrySchema))
     refunds = f.List(f.Nested(RefundEntrySchema), metadata={
         "description": "money paid on it that was handed back to the artisan from their credit"})
+    repay = f.List(f.Nested(RepaySchema), metadata={
+        "description": "refunded, then the payment was reversed: what is to be repaid on it, and by when"})
     cooperative = f.String(allow_none=True)
     members = f.List(f.String(), metadata={"description": "whose requisition it is: one artisan, or the members"})
     shares = f.List(f.Nested(ShareSchema), metadata={
@@ -253,7 +255,7 @@ class RequisitionOutSchema(RequisitionSchema):
 
 class RequisitionSummarySchema(RequisitionOutSchema):
     class Meta:
-        exclude = ("history", "paid", "payments")
+        exclude = ("history", "paid", "payments", "repay")
 
 
 class ActionSchema(ma.Schema):

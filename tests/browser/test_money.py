@@ -162,3 +162,21 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
     page.reload()
     expect(page.locator('[data-entries] tr[data-type="refund"]')).to_contain_text("Refund")
     expect(page.locator('[data-entries] tr[data-type="refund"]')).to_contain_text("Cash RF/VNS/1")
+
+    # The ₹16,000 never reached the bank after all (the UPI transfer bounced): an admin reverses it. The ₹54.77 handed
+    # back of it is now to be repaid by the day the artisan's credit gives; the account and the request say so.
+    admin.page.reload()
+    row = admin.page.locator('[data-entries] tr[data-type="payment"]', has_text="RCPT-VNS-2")
+    row.get_by_text("यह भुगतान वापस लें").click()
+    row.get_by_label("वापस लेने का कारण (कारीगर इसे देखेंगे)").fill("UPI लौट आया")
+    row.get_by_role("button", name="भुगतान वापस लें").click()
+    expect(admin.page.locator('[data-f="balance_due"]')).to_have_text("₹16,000.00")
+    expect(admin.page.locator("[data-repay]").first).to_contain_text("राशि लौटाई गई, फिर भुगतान वापस लिया गया")
+    expect(admin.page.locator("[data-repay]").first).to_contain_text("तक चुकाना है")
+    admin.shot("refund-reversed-to-repay")
+    detail.goto(detail_url)
+    expect(detail.locator("[data-repay]")).to_contain_text("₹54.77")
+    expect(detail.locator('[data-f="due"]')).to_have_text("₹16,000.00")
+    page.reload()
+    expect(page.locator("[data-repay]").first).to_contain_text(
+        "Refunded, then the payment was reversed: to be repaid by")

@@ -1,5 +1,6 @@
 """Many threads on one material, and crashes in the middle of a requisition: nothing oversold."""
 import sys
+import time
 import threading
 
 import pytest
@@ -347,3 +348,63 @@ def test_a_worker_that_died_between_a_hold_and_noting_it_leaves_the_requisition_
         make_handler(db, config, lease_seconds=0.3)(requisition("RequisitionApproved", "R1", [("BRS", 1_000)]))
     assert db.stock.find_one({"_id": "VNS/BRS"})["holds"] == {"R1": 1_000}
     assert db.reservations.find_one({"_id": "R1"})["held"] == ["BRS"]
+
+
+class _Overtaken:
+    """The store of a worker whose stock writes keep losing to another writer: while `busy`, each of its versioned
+    stock updates finds the version moved on (a real write bumps it first), and takes `pause` seconds doing so."""
+
+    def __init__(self, db, pause: float):
+        self._db, self.pause, self.busy = db, pause, threading.Event()
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)
+
+    def __getitem__(self, name):
+        return self._db[name]
+
+    @property
+    def stock(self):
+        real, store = self._db.stock, self
+
+        class Stock:
+            def __getattr__(self, name):
+                return getattr(real, name)
+
+            def update_one(self, query, update, *args, **kwargs):
+                if store.busy.is_set() and "version" in query:
+                    real.update_one({"_id": query["_id"]}, {"$inc": {"version": 1}})   # another writer won
+                    time.sleep(store.pause)
+                return real.update_one(query, update, *args, **kwargs)
+        return Stock()
+
+
+def test_a_hold_that_keeps_losing_its_stock_write_past_its_lease_is_never_written_after_another_worker_took_over(
+        db, config):
+    """A stock write retries for up to 15 s when other writes keep winning; a reservation's lease is 10 s. The
+    worker renewed its lease once, before the first try: one still retrying after the lease ran out wrote its hold
+    after a cancel had taken the requisition over and released it, a hold nobody would ever release. Each try
+    renews the lease now, so the cancel waits for it, or the worker that lost it stops."""
+    receive(db, "BRS", 1_000)
+    overtaken = _Overtaken(db, pause=0.15)
+    approved = requisition("RequisitionApproved", "R1", [("BRS", 1_000)])
+    slow = make_handler(overtaken, config, lease_seconds=0.3)
+    overtaken.busy.set()
+    outcome = []
+    worker = threading.Thread(target=lambda: outcome.append(_try(slow, approved)))
+    worker.start()
+    threading.Timer(1.0, overtaken.busy.clear).start()   # the other writes stop: the worker's next try wins
+    time.sleep(0.5)   # the worker has lost the race three times, longer than one lease
+    make_handler(db, config, lease_seconds=0.3, wait_seconds=3)(requisition("RequisitionCancelled", "R1", []))
+    worker.join(20)
+    assert db.reservations.find_one({"_id": "R1"})["status"] == "released"
+    assert db.stock.find_one({"_id": "VNS/BRS"})["holds"] == {}, outcome
+    check_invariants(db)
+
+
+def _try(handle, event):
+    try:
+        handle(event)
+        return "done"
+    except Exception as exc:
+        return repr(exc)

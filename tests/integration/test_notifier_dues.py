@@ -119,6 +119,23 @@ def test_each_member_of_a_cooperative_is_told_their_own_amount_at_approval(notif
                                              "अनुरोध 2042 स्वीकृत: 12 किलो सूती धागा। भुगतान: ₹2,680.86"]
 
 
+def test_money_to_repay_is_reminded_as_a_charge_is_even_on_the_day_the_requisitions_charge_is_due(notifier):
+    """Refunded, then the payment was reversed: requests says so of the due (kind refund_reversed). It is reminded
+    before and after its day like any due, and a charge of the same requisition due that day is reminded too."""
+    runtime, handle = notifier
+    day = add_days(TODAY, 2)
+    handle(new_event("AccountUpdated", "ART-1", {
+        "artisan_id": "ART-1", "version": 1, "cause": "payment_reversal", "requisition_id": "REQ-7",
+        "balance_due": 1_500_00,
+        "open_dues": [{"requisition_id": "REQ-7", "due_on": day, "amount": 500_00},
+                      {"requisition_id": "REQ-7", "due_on": day, "amount": 1_000_00, "kind": "refund_reversed"}]},
+        source="requests"))
+    assert dues.check(runtime.db, runtime.config, NOW) == 2
+    assert dues.check(runtime.db, runtime.config, NOW + timedelta(days=3)) == 2
+    assert sorted((n["status"], n["amount"]) for n in runtime.db.notifications.find()) == \
+        [("payment_due", 500_00), ("payment_due", 1_000_00), ("payment_overdue", 500_00), ("payment_overdue", 1_000_00)]
+
+
 def test_a_refund_is_kept_as_the_accounts_newest_figure_and_sends_nothing(notifier):
     """Requests announces a refund as AccountUpdated, cause refund (payments, too, are not sent as SMS): the notifier
     keeps the account as of it, and no reminder or text goes out for it."""

@@ -220,6 +220,11 @@ def test_artisans_hear_in_their_language_by_email_and_sms_and_see_only_their_own
                               if b"RESERVED" in r["body"] or "आरक्षित".encode() in r["body"]], timeout=30,
                      message="the SMS")
     assert sms == [{"to": "+919800000001", "text": "अनुरोध 1042 आरक्षित: Varanasi depot में 20 किलो सूती धागा"}]
+    # the delivery's id as the gateway's idempotency key: an attempt taken again after a sender died mid-send (its
+    # lease ran out) carries the same key, so a gateway that keeps keys sends the text once
+    keys = [r["headers"].get("Idempotency-Key") for r in stack.texts]
+    delivered = {d["_id"] for d in stack.db.deliveries.find({"channel": "sms", "status": "delivered"}, {"_id": 1})}
+    assert keys and set(keys) <= delivered and len(set(keys)) == len(keys), (keys, delivered)
     wait_until(lambda: [m for m in stack.messages if m["To"] == "ravi@example.in"], timeout=30,
                message="the English e-mail")
     assert all(m["To"] != "ravi@example.in" or "Request received" in m["Subject"] for m in stack.messages)

@@ -44,6 +44,14 @@ def test_the_secretary_splits_thirty_kg_across_three_members_and_sends_it(apps, 
         [("ART-0001", 10_000), ("ART-0002", 10_000), ("ART-0003", 10_000)]
 
 
+def test_the_split_form_gives_each_members_looms_as_a_count_never_one_looms(apps, config):
+    """A member with one loom read "ART-0002 · 1 looms"; the count is given after a label, in both languages."""
+    english = text(secretary_of(apps, config, "en").get("/coop/new"))
+    assert "ART-0001 · Looms: 2" in english and "ART-0002 · Looms: 1" in english and "looms" not in english
+    hindi = text(secretary_of(apps, config).get("/coop/new"))
+    assert "ART-0002 · करघे: 1" in hindi
+
+
 def test_bad_grids_are_refused_in_hindi_and_send_nothing(apps, config):
     secretary = secretary_of(apps, config)
     bad = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS",

@@ -349,3 +349,52 @@ def test_staff_read_an_artisans_account_about_the_artisan_not_as_if_it_were_thei
         assert "the artisan's payments are taken off" in english, role
         hindi = text(person(apps["requests"], config, role, "hi", **claims).get("/accounts/ART-0001"))
         assert "आपके" not in hindi and "कारीगर के अगले अनुरोधों के लिए" in hindi, role
+
+
+def test_money_refunded_and_then_its_payment_reversed_is_to_be_repaid_by_a_day_every_page_names(apps, config):
+    """A ₹1,000 advance on a request then cancelled was handed back, and the UPI payment bounced: the request said
+    'Amount paid: -₹1,000.00', 'Nothing is to pay on this request' and 'Still to pay: ₹0.00', and took no payment.
+    The request, its receipt, the passbook and the account say what it is and by when it is repaid (the reversal's
+    day plus the 45 days of the cooperative's credit), in Hindi too; the counter takes the repayment on the request."""
+    from datetime import date, datetime, timezone
+
+    from babel.dates import format_date
+
+    from shared.calendar import add_days, day_of
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    admin = person(apps["requests"], config, "admin", "en")
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
+                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                          json={"amount": "1000", "method": "advance", "reference": "UTR-9"}).get_json()
+    assert artisan.post(f"/api/v1/requisitions/{rid}/cancel", headers={"X-CSRF-Token": artisan.csrf},
+                        json={}).status_code == 200
+    assert admin.post("/api/v1/artisans/ART-0001/refunds", headers={"X-CSRF-Token": admin.csrf}, json={
+        "amount": "1000", "method": "cash", "reference": "RF-1", "reason": "cancelled"}).status_code == 201
+    assert admin.post(f"/api/v1/requisitions/{rid}/payments/{paid['payment_id']}/reversal",
+                      headers={"X-CSRF-Token": admin.csrf}, json={"reason": "UPI bounced"}).status_code == 201
+    due = date.fromisoformat(add_days(day_of(datetime.now(timezone.utc)), 45))
+    for lang, said, still, by in (
+            ("en", "Refunded, then the payment was reversed: ₹1,000.00 to be repaid by {day}.",
+             "Still to pay: ₹1,000.00",
+             "Refunded, then the payment was reversed: to be repaid by {day}"),
+            ("hi", "राशि लौटाई गई, फिर भुगतान वापस लिया गया: ₹1,000.00 {day} तक चुकाना है।", "अभी चुकाना है: ₹1,000.00",
+             "राशि लौटाई गई, फिर भुगतान वापस लिया गया: {day} तक चुकाना है")):
+        day = format_date(due, "d MMM y", locale=lang)
+        reader = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
+        for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt"):
+            words = text(reader.get(path))
+            assert said.format(day=day) in words and still in words, (lang, path, words)
+            assert "Nothing is to pay" not in words and "इस अनुरोध पर कुछ नहीं चुकाना है" not in words, (lang, path)
+        for path in ("/my/passbook", "/my/account"):
+            assert by.format(day=day) in text(reader.get(path)), (lang, path)
+    form = re.search(r'<form[^>]*id="payment".*?</form>',
+                     warehouse.get(f"/my/requisitions/{rid}").get_data(as_text=True), re.S)
+    assert form and 'value="1000.00"' in form.group(0) and 'value="advance"' not in form.group(0)
+    repaid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                            json={"amount": "1000", "method": "cash", "reference": "CASH-7"})
+    assert repaid.status_code == 201, repaid.get_json()
+    words = text(artisan.get(f"/my/requisitions/{rid}"))
+    assert "to be repaid" not in words and "Still to pay: ₹0.00" in words
+    assert 'id="payment"' not in warehouse.get(f"/my/requisitions/{rid}").get_data(as_text=True)

@@ -76,6 +76,39 @@ def test_older_dues_are_settled_first_by_what_is_paid_beyond_a_requisitions_own_
     assert dues == [{"requisition_id": "old", "due_on": "2026-02-01", "amount": 100}]
 
 
+repaid = st.lists(st.tuples(st.sampled_from(["r1", "r6"]), st.sampled_from(["2026-01-20", "2026-03-01"]),
+                            st.integers(1, 10**6)), min_size=1, max_size=3)
+
+
+@given(charges, repaid, st.dictionaries(st.sampled_from(["r2", "r5"]), st.integers(1, 10**7)), st.data())
+def test_money_to_repay_is_a_due_and_what_is_owed_is_still_the_balance(charged, repays, paid, data):
+    """Refunded, then the payment was reversed: what is paid on a requisition below zero (at most what its reversals
+    left to repay) is due by their days, oldest repaid first; all that is due is still the balance."""
+    paid = dict(paid)
+    for rid in {rid for rid, _, _ in repays}:
+        paid[rid] = -data.draw(st.integers(0, sum(amount for r, _, amount in repays if r == rid)))
+    dues = pricing.open_dues([(rid, day, payable, "t") for rid, day, payable in charged], paid,
+                             [(rid, day, amount, "t") for rid, day, amount in repays])
+    balance = sum(payable for _, _, payable in charged) - sum(paid.values())
+    assert sum(d["amount"] for d in dues) == max(balance, 0)
+    for due in (d for d in dues if d.get("kind") == "refund_reversed"):
+        assert 0 < due["amount"] <= sum(a for r, day, a in repays if (r, day) == (due["requisition_id"], due["due_on"]))
+    for rid in {rid for rid, _, _ in repays}:
+        assert sum(d["amount"] for d in dues if d["requisition_id"] == rid and d.get("kind")) <= -paid[rid]
+
+
+def test_money_to_repay_is_due_by_its_day_and_payments_on_its_requisition_repay_the_oldest_first():
+    repays = [("c", "2026-02-10", 700, "a"), ("c", "2026-03-10", 300, "b")]
+    assert pricing.open_dues([], {"c": -1000}, repays) == [
+        {"requisition_id": "c", "due_on": "2026-02-10", "amount": 700, "kind": "refund_reversed"},
+        {"requisition_id": "c", "due_on": "2026-03-10", "amount": 300, "kind": "refund_reversed"}]
+    assert pricing.open_dues([], {"c": -400}, repays) == [
+        {"requisition_id": "c", "due_on": "2026-02-10", "amount": 100, "kind": "refund_reversed"},
+        {"requisition_id": "c", "due_on": "2026-03-10", "amount": 300, "kind": "refund_reversed"}]
+    assert pricing.open_dues([("d", "2026-04-01", 500, "c")], {"c": -400, "d": 900}, repays) == []
+    assert pricing.overdue(pricing.open_dues([], {"c": -1000}, repays), "2026-02-11") == 700
+
+
 @given(st.integers(-10**13, 10**13))
 def test_money_goes_to_json_and_back_unchanged(paise):
     assert parse_money(format_money(paise)) == paise
