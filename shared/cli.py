@@ -91,7 +91,8 @@ def _parser() -> Parser:
     local_cli.add_data_dir_option(check)
     dlq = sub.add_parser("dlq", help=N_("the dead letters: list them, or send one again once its cause is fixed"))
     dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True)
-    dlq_list = dlq_commands.add_parser("list", help=N_("every dead letter: event id, type, topic, who kept it and why"))
+    dlq_list = dlq_commands.add_parser("list", help=N_("every dead letter: event id, type, topic, who kept it and why, "
+                                                       "where it was seen and whether it was sent again"))
     dlq_list.add_argument("--json", action="store_true", help=N_("print them as JSON"))
     dlq_resend = dlq_commands.add_parser(
         "resend", help=N_("send dead letters again to the topic they came from (each service applies an event once)"))
@@ -160,10 +161,12 @@ def _run(args) -> int:
         return _user(args, config)
     if args.command == "reconcile":
         from shared import reconcile_cli
+        broker_known = not local_cli.broker_unknown(config)  # as `rawbank dlq`: else its part asks no broker
         config = local_cli.reaching_running(config)
         urls = {name: getattr(args, f"{name}_url") or getattr(config, f"{name}_url") for name in SERVICES}
         return reconcile_cli.main(config, via_api=args.via_api, urls=urls, dlq=not args.no_dlq, as_json=args.json,
-                                  lang=args.lang, progress=sys.stderr.isatty())  # a person watching: say each step
+                                  lang=args.lang, progress=sys.stderr.isatty(),  # a person watching: say each step
+                                  broker_known=broker_known)
     if args.command == "dlq":
         from shared import dlq_cli
         if local_cli.broker_unknown(config):  # `rawbank dev --memory` writes no running.json: not 9092 by guess

@@ -135,9 +135,10 @@ def list_(config, topics, *, as_json: bool = False, stream=None) -> int:
     if not found:
         tell(NONE, stream, topics=", ".join(topics))
         return 0
-    for entry in found:
+    for entry in found:  # each with where it was seen and whether it was sent again, in reconcile's words
         print(f"{entry['event_id'] or '?'}  {entry['type'] or '?'}  {entry['original_topic'] or entry['topic']}  "
               f"group={entry['consumer_group'] or '?'}: {entry['reason'] or '?'}", file=stream)
+        tell(dead_letters.where_seen(entry), stream)
         if entry.get("resends"):
             last = entry["resends"][-1]
             tell(SENT_AGAIN, stream, count=len(entry["resends"]), at=last["at"], by=last["by"])

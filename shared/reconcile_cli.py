@@ -8,6 +8,7 @@ import sys
 from shared import admin_api, dead_letters
 from shared.console import tell
 from shared.i18n import N_, translate
+from shared.local_cli import NO_BROKER_KNOWN
 from shared.reconcile import check, facts_of
 from shared.runtime import database_name
 from shared.spec import SERVICES
@@ -49,10 +50,12 @@ def gather(config, *, via_api: bool, urls: dict[str, str] | None = None, progres
 
 
 def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_json: bool = False,
-         lang: str = "en", progress: bool = False) -> int:
+         lang: str = "en", progress: bool = False, broker_known: bool = True) -> int:
     """`rawbank reconcile`: print the report (in `lang`); 0 if clean, 1 on any mismatch, 2 if a store is unreachable.
 
-    An error says, in English and Hindi, what to do next; `progress` says on stderr which store is being read."""
+    An error says, in English and Hindi, what to do next; `progress` says on stderr which store is being read.
+    Without `broker_known` (local_cli.broker_unknown: on one machine, no running.json and no KAFKA_BOOTSTRAP_SERVERS)
+    the dead letters are not read, and the report says why and how to name the broker, as `rawbank dlq` does."""
     from shared.events import TOPICS
     if config.embedded and not via_api:
         tell(EMBEDDED, sys.stderr)
@@ -66,7 +69,9 @@ def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_js
         tell(UNREADABLE, sys.stderr, error=exc)
         return 2
     messages, dlq_error = [], None
-    if dlq:  # what `rawbank dlq list` lists: the broker's .dlq topics merged with the notifier's copies, each once
+    if dlq and not broker_known:  # not 9092 by guess: it may be another rawbank's broker, or nothing
+        dlq_error = (NO_BROKER_KNOWN, {"command": COMMAND, "path": config.data_dir})
+    elif dlq:  # what `rawbank dlq list` lists: the broker's .dlq topics merged with the notifier's copies, each once
         from shared.dlq_cli import letters
         unread = []
         try:
@@ -76,13 +81,13 @@ def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_js
         except Exception as exc:
             unread.append(exc)
         if unread:
-            dlq_error = {"servers": config.kafka_bootstrap_servers, "error": unread[0]}
+            dlq_error = (DLQ_UNREAD, {"servers": config.kafka_bootstrap_servers, "error": unread[0]})
     report = check(found, messages)
     if as_json:
-        print(json.dumps({**report.to_dict(), "dlq_error": dlq_error and translate(DLQ_UNREAD, "en", **dlq_error)},
+        print(json.dumps({**report.to_dict(), "dlq_error": dlq_error and translate(dlq_error[0], "en", **dlq_error[1])},
                          indent=2, ensure_ascii=False))
     else:
         print(report.text(lang))
         if dlq_error:
-            print(translate(NOTE, lang, text=translate(DLQ_UNREAD, lang, **dlq_error)))
+            print(translate(NOTE, lang, text=translate(dlq_error[0], lang, **dlq_error[1])))
     return 0 if report.ok else 1

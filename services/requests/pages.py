@@ -11,7 +11,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from services.requests import artisans, domain, login_throttle, materials, quotas, requisitions, settings, users, words
 from shared import names
 from shared.auth import COOKIE, current_principal, decode_token
-from shared.errors import CsrfFailed, Error
+from shared.errors import CsrfFailed, Error, outcome
 from shared.i18n import LANG_COOKIE, LANGUAGES
 from shared.pages import as_typed, home_url, labels, number, page, person, safe_next, same_site_post, url_of
 from shared.web import client_address, db
@@ -37,7 +37,10 @@ def _cookie(response, name: str, value: str, max_age: int, httponly: bool = True
 
 @blp.route("/login", methods=["GET", "POST"])
 def login():
-    """The login form; on success the login cookie every service reads, and the user's language."""
+    """The login form; on success the login cookie every service reads, and the user's language.
+
+    What the person can put right (a wrong password, too many attempts, a stale form) is said on the form (401); a
+    failure on our side (a 5xx: the store busy or not answering) is the app's page that says so."""
     next_url, error = request.values.get("next", ""), None
     if request.method == "POST":
         try:
@@ -47,6 +50,8 @@ def login():
                                                request.form.get("password", ""), client_address())
             token = users.login_token(db(), user, current_app.config["RAWBANK"])
         except Error as exc:
+            if outcome(exc).status >= 500:  # the store busy or not answering is no wrong password: the app's page
+                raise                       # for a failure on our side (shared/pages.py), as a @page passes it on
             error = exc.describe_on_page()
         else:
             return _logged_in(user, token, next_url)

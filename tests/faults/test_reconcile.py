@@ -316,3 +316,31 @@ def test_after_a_broker_restart_it_lists_the_dead_letters_the_notifier_keeps_as_
     assert cli.main(["reconcile", "--via-api", "--data-dir", str(tmp_path), "--lang", "hi"]) == 0
     hindi = capsys.readouterr().out.splitlines()
     assert "ब्रोकर" in next(line for line in hindi if lost in line) and "नतीजा: सब ठीक" in hindi[-1]
+
+
+def test_with_no_running_dev_and_no_broker_address_it_checks_the_rest_and_says_how_to_name_the_broker(
+        served, config, capsys, monkeypatch, tmp_path):
+    """Before, with no running.json in the data directory and KAFKA_BOOTSTRAP_SERVERS not set (after `rawbank dev
+    --memory --broker-port N`), the dead-letter part asked 127.0.0.1:9092: it waited there for nothing, or read another
+    rawbank's dead letters. It asks no broker, says how to name one as `rawbank dlq` does, and the stores' checks
+    still decide the verdict."""
+    import json
+    for name in ("KAFKA_BOOTSTRAP_SERVERS", "RAWBANK_NOTIFIER_URL", "RAWBANK_DATA_DIR", "MONGO_URI"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("RAWBANK_JWT_SECRET", config.jwt_secret)
+    args = ["reconcile", "--via-api", "--data-dir", str(tmp_path), *url_args(served)]  # tmp_path: no running.json
+    assert cli.main([*args, "--json"]) == 0  # the dead letters unread are no mismatch
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] and report["dlq"] == [] and report["counts"]
+    said = report["dlq_error"]
+    assert said.startswith("rawbank reconcile: no `rawbank dev` runs on the data directory " + str(tmp_path)), said
+    assert "running.json" in said and "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:N" in said and "9092" not in said
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert "verdict: CLEAN" in out and "could not read the dead-letter topics" not in out and "9092" not in out
+    assert "note: rawbank reconcile: no `rawbank dev` runs on the data directory" in out
+    assert "rawbank dev --memory --broker-port N" in out and "RAWBANK_NOTIFIER_URL" in out
+    assert cli.main([*args, "--lang", "hi"]) == 0
+    hindi = capsys.readouterr().out
+    assert "नतीजा: सब ठीक" in hindi and "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:N" in hindi and str(tmp_path) in hindi
+    assert "ब्रोकर" in hindi and "make dev" in hindi

@@ -58,6 +58,25 @@ def dispatch_and_low(rid: str):
     return dispatched, low
 
 
+SEEN = {  # where a dead letter was seen, as `rawbank reconcile` says it: English, Hindi
+    "both": ("the broker has it and the notifier keeps it", "ब्रोकर के पास है और नोटिफ़ायर ने भी रखा है"),
+    "broker": ("the broker has it; the notifier has not kept it yet", "ब्रोकर के पास है; नोटिफ़ायर ने अभी तक नहीं रखा"),
+    "kept": ("the notifier keeps it; the broker no longer has it", "नोटिफ़ायर ने रखा है; ब्रोकर के पास अब नहीं है"),
+}
+
+
+def said_under(listing: str, event_id: str) -> list[str]:
+    """The lines plain `rawbank dlq list` prints under the dead letter of this event, up to the next one's."""
+    lines = listing.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith(f"{event_id}  "))
+    under = []
+    for line in lines[start + 1:]:
+        if "  group=" in line or "dead letter(s)" in line:
+            break
+        under.append(line.strip())
+    return under
+
+
 def test_a_dead_letter_is_listed_and_sent_again_as_it_came_to_its_topic(broker_config, unique):
     topic = f"inventory.events.{unique}"
     ensure_topics(broker_config, [topic])
@@ -70,6 +89,7 @@ def test_a_dead_letter_is_listed_and_sent_again_as_it_came_to_its_topic(broker_c
     listing = out.getvalue()
     assert dispatched.event_id in listing and "RequisitionDispatched" in listing and "count the stock" in listing
     assert "डेड लेटर" in listing  # the closing advice in Hindi too
+    assert said_under(listing, dispatched.event_id) == list(SEEN["broker"])  # no notifier here: where it was seen
     out = io.StringIO()
     dlq_cli.list_(broker_config, [topic], as_json=True, stream=out)
     assert [entry["event_id"] for entry in json.loads(out.getvalue())] == [dispatched.event_id, other.event_id]
@@ -167,6 +187,10 @@ def test_after_a_restart_lost_the_brokers_topics_the_notifier_still_lists_and_re
         assert dlq_cli.list_(config, [topic], as_json=True, stream=out) == 0
         return json.loads(out.getvalue())
     assert [entry["event_id"] for entry in listed()] == [dispatched.event_id, other.event_id]  # broker + notifier
+    out = io.StringIO()
+    assert dlq_cli.list_(config, [topic], stream=out) == 0  # plain, as reconcile says where each was seen
+    assert said_under(out.getvalue(), dispatched.event_id) == list(SEEN["both"]), out.getvalue()
+    assert said_under(out.getvalue(), other.event_id) == list(SEEN["both"]), out.getvalue()
 
     notifier_on.stop()  # the whole machine stops: the notifier's store is on disk, the broker's topics in memory
     restart_broker()
@@ -178,6 +202,7 @@ def test_after_a_restart_lost_the_brokers_topics_the_notifier_still_lists_and_re
     out = io.StringIO()
     assert dlq_cli.list_(config, [topic], stream=out) == 0
     assert dispatched.event_id in out.getvalue() and "count the stock" in out.getvalue()
+    assert said_under(out.getvalue(), other.event_id) == list(SEEN["kept"]), out.getvalue()
 
     out = io.StringIO()
     assert dlq_cli.resend(config, [topic], [dispatched.event_id], stream=out) == 0
@@ -190,3 +215,6 @@ def test_after_a_restart_lost_the_brokers_topics_the_notifier_still_lists_and_re
     out = io.StringIO()
     dlq_cli.list_(config, [topic], stream=out)
     assert "sent again 1" in out.getvalue() and "दोबारा भेजा गया" in out.getvalue()
+    kept, kept_hi, again, again_hi = said_under(out.getvalue(), dispatched.event_id)  # under its own dead letter
+    assert [kept, kept_hi] == list(SEEN["kept"]) and again.startswith("sent again 1 time(s), last ")
+    assert again.endswith(" by rawbank-dlq") and again_hi.startswith("1 बार दोबारा भेजा गया"), out.getvalue()

@@ -10,7 +10,7 @@ from pymongo.errors import OperationFailure, ServerSelectionTimeoutError
 
 from services import inventory, requests as requests_service
 from shared.auth import COOKIE, csrf_token, issue_token
-from shared.errors import Inapplicable
+from shared.errors import Busy, Inapplicable, StoreUnavailable
 from shared.i18n import LANG_COOKIE
 from shared.mongo import connect
 from shared.pages import quantity, when
@@ -383,6 +383,55 @@ def test_the_store_not_answering_is_a_page_on_the_login_and_public_pages_too(req
                                          headers=BROWSER) if method == "post" else client.get(path, headers=BROWSER)
         assert answer.status_code == 503 and answer.json["error"]["code"] == "store_unavailable", path
         assert answer.headers["Retry-After"] == "5", path
+
+
+OUR_SIDE = {  # a failure on our side during a login: the page for it (status, title in English and Hindi)
+    "busy": (Busy, 503, ("Not available just now", "अभी उपलब्ध नहीं")),
+    "store": (lambda: StoreUnavailable(reason="disk full"), 503, ("Not available just now", "अभी उपलब्ध नहीं")),
+    "bug": (lambda: Inapplicable("no requisition R-1"), 500, ("Something went wrong", "कुछ गड़बड़ हुई")),
+}
+
+
+@pytest.mark.parametrize("kind", OUR_SIDE)
+def test_a_login_that_fails_on_our_side_is_the_page_for_that_not_a_wrong_password(requests_client, monkeypatch,
+                                                                                    kind):
+    """The login form showed every project error as a form error with 401: the store busy or not answering (a 5xx)
+    read as a wrong password, "check both and try again, or ask your admin to reset your password". It is the app's
+    page for a failure on our side, with when to try again and the request id; the 4xx stay on the form."""
+    make, status, titles = OUR_SIDE[kind]
+
+    def failing(*args, **kwargs):
+        raise make()
+    monkeypatch.setattr(mongomock.collection.Collection, "find_one_and_update", failing)  # the login's first write
+    for lang, title in zip(("en", "hi"), titles):
+        requests_client.set_cookie(LANG_COOKIE, lang)
+        response = requests_client.post("/login", data={"username": "artisan", "password": "artisan123"},
+                                        headers={**BROWSER, "Origin": REQUESTS})
+        page = response.get_data(as_text=True)
+        assert response.status_code == status and response.mimetype == "text/html", page
+        assert f'<html lang="{lang}">' in page and f"<title>{title} · rawbank</title>" in page, page
+        assert make().describe_on_page(lang) in page if status == 503 else FAILED_PAGE[lang][1] in page
+        assert FAILED_PAGE[lang][2].format(response.headers["X-Request-ID"]) in page  # for the admin
+        assert response.headers.get("Retry-After") == (str(make().retry_after) if make().retry_after else None)
+        assert "reset your password" not in page and "पासवर्ड बदलवाएँ" not in page and 'name="password"' not in page
+        assert COOKIE not in "".join(response.headers.getlist("Set-Cookie"))
+    answer = requests_client.post("/login", data={"username": "artisan", "password": "artisan123"},
+                                  headers={"Accept": "application/json", "Origin": REQUESTS})
+    assert answer.status_code == status and answer.json["error"]["code"] in (make().code, "internal_error")
+
+
+def test_wrong_credentials_and_too_many_attempts_stay_on_the_login_form(requests_client):
+    """What the person can put right is said on the form with 401, as before a failure on our side became a page."""
+    requests_client.set_cookie(LANG_COOKIE, "en")
+    for attempt in range(10):
+        wrong = requests_client.post("/login", data={"username": "artisan", "password": "wrong"},
+                                     headers={**BROWSER, "Origin": REQUESTS})
+        assert wrong.status_code == 401 and "reset your password" in wrong.get_data(as_text=True), attempt
+    throttled = requests_client.post("/login", data={"username": "artisan", "password": "artisan123"},
+                                     headers={**BROWSER, "Origin": REQUESTS})
+    page = throttled.get_data(as_text=True)
+    assert throttled.status_code == 401 and "Too many failed attempts" in page and 'name="password"' in page, page
+    assert COOKIE not in "".join(throttled.headers.getlist("Set-Cookie"))
 
 
 def test_a_project_error_on_our_side_from_a_route_without_page_is_the_failed_page(apps, config):
