@@ -80,8 +80,9 @@ def logout():
     config = current_app.config["RAWBANK"]
     try:
         users.log_out(db(), decode_token(config.jwt_secret, request.cookies.get(COOKIE, "")))
-    except Error:  # no login, or one that already ended
-        pass
+    except Error as exc:  # no login, or one that already ended; the store failing is said, the login kept to retry
+        if outcome(exc).status >= 500:
+            raise
     response.delete_cookie(COOKIE, path="/", samesite="Lax", secure=config.requests_url.startswith("https:"))
     return response
 

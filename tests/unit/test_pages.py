@@ -476,3 +476,20 @@ def test_a_form_posted_to_a_store_that_takes_no_more_writes_is_a_page(tmp_path, 
     answer = http.post("/api/v1/movements", json=receipt, headers={**token("warehouse", depot="VNS"), **BROWSER})
     assert answer.status_code == 503 and answer.json["error"]["code"] == "store_unavailable"
     store.close()
+
+
+def test_a_logout_the_store_cannot_record_keeps_the_login_and_says_to_try_again(requests_client, monkeypatch):
+    """Logging out revokes the token in the store. When the store was busy or not answering, the error was swallowed
+    and the cookie forgotten: the person believed they had logged out while the token, if copied, still worked. The
+    page says the store is not answering and to try again, and the login stays so that the next try revokes it."""
+    login(requests_client, "artisan", "artisan123")
+
+    def busy(*args, **kwargs):
+        raise Busy()
+    monkeypatch.setattr(mongomock.collection.Collection, "insert_one", busy)  # the revocation's write
+    requests_client.set_cookie(LANG_COOKIE, "hi")
+    response = requests_client.post("/logout", headers={**BROWSER, "Origin": REQUESTS})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.mimetype == "text/html", page
+    assert "<title>अभी उपलब्ध नहीं · rawbank</title>" in page and Busy().describe_on_page("hi") in page
+    assert not any(c.startswith(f"{COOKIE}=") for c in response.headers.getlist("Set-Cookie"))
