@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pymongo import DESCENDING
 
-from services.inventory.reservations import HELD
+from services.inventory.reservations import HANDING_OVER, HELD
 
 SWEEP_BATCH = 100
 
@@ -30,9 +30,10 @@ def _cover(db, reservations, key: str) -> int:
         doc = db.stock.find_one({"_id": key}, {"available": 1, "holds": 1})
         if doc["available"] >= 0 or not doc.get("holds"):
             return moved
-        last = db.reservations.find_one({"_id": {"$in": list(doc["holds"])}, "status": HELD}, {"_id": 1},
-                                        sort=[("updated_at", DESCENDING)])
-        if last is None:  # holds of requisitions on their way elsewhere: their own worker settles them
+        last = db.reservations.find_one({"_id": {"$in": list(doc["holds"])}, "status": HELD,
+                                         HANDING_OVER: {"$ne": True}}, {"_id": 1}, sort=[("updated_at", DESCENDING)])
+        if last is None:  # holds of requisitions on their way elsewhere (or out: handed over part way, whose
+            # replay issues the rest from the expired lot): their own worker settles them
             return moved
         reservations.give_way(last["_id"])
         moved += 1

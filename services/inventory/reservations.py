@@ -27,6 +27,7 @@ ACTOR = "inventory"
 LOT_EXPIRED = "lot_expired"  # StockWaitlisted's reason when a held requisition gave way
 #: (status, lost_hold, giving_way) of a requisition that gave its holds back (or some, then died) to a lot's expiry
 HANDED_OVER_UNHELD = {(WAITLISTED, True, False), (HELD, True, True)}
+HANDING_OVER = "handing_over"  # set by a dispatch before its first issue: what a lot's expiry leaves alone
 
 
 def check_id(requisition_id: str) -> str:
@@ -137,10 +138,21 @@ class Reservations:
                 self._hold_handed_over(doc, correlation_id)  # its holds were given back, or some of them
             elif doc["status"] != HELD:
                 raise InvalidRequisition(f"requisition {rid} is {doc['status']}, not held")
+            self._handing_over(doc)
             for line in doc["lines"]:
                 self._change(doc, line["sku"], "issue", lambda s: domain.issue(s, rid), correlation_id,
                              by=req.get("by"), events=_expired_lots_issued)
             return self._finish(doc, ISSUED, "StockIssued", correlation_id)
+
+    def _handing_over(self, doc) -> None:
+        """Note that the hand-over began before its first issue: a worker that dies between two lines leaves a
+        requisition some of whose lines have left the depot, which a lot's expiry must not send back to the
+        waitlist (its replay would hold and issue those lines again); the replay issues the rest."""
+        if doc.get(HANDING_OVER):
+            return
+        if not self.db.reservations.update_one({"_id": doc["_id"], "lease.owner": doc["lease"]["owner"]},
+                                               {"$set": {HANDING_OVER: True}}).matched_count:
+            raise StockBusy(reason=f"lost the lease on requisition {doc['_id']}")
 
     def _hold_handed_over(self, doc, correlation_id) -> None:
         """A dispatch that crossed the return to the waitlist (or a crash part way there): requests had said
@@ -169,7 +181,7 @@ class Reservations:
         reason lot_expired) in the place it first waited in, or its approval's (`waitlist.place_again`): ahead of
         those approved after it. A crash part way is finished by the next call, in the same place."""
         with self._lease(rid) as doc:
-            if doc is None or doc["status"] != HELD:
+            if doc is None or doc["status"] != HELD or doc.get(HANDING_OVER):  # one being handed over stays
                 return doc and doc["status"]
             if not doc.get("giving_way"):  # progress: the watch finishes it after a crash
                 self.db.reservations.update_one({"_id": rid, "lease.owner": doc["lease"]["owner"]},

@@ -236,6 +236,40 @@ def test_a_dispatch_that_dies_between_lines_is_finished_by_its_replay_once(api, 
     assert clean(runtime.db) == []
 
 
+def test_a_dispatch_that_died_between_lines_is_not_sent_back_to_the_waitlist_by_the_watch_before_its_replay(
+        api, runtime, config, monkeypatch):
+    """The dispatch died after handing over the first line; before its replay the watch finds the second line's lot
+    expired under the hold. The requisition is being handed over: it must not give way (its first line has no hold
+    left, so the replay, finding it sent back, held and issued that line a second time: on hand fell twice)."""
+    receive(api, "5", "E1", days=3)
+    receive(api, "5", "D1", sku="DYE")
+    handle = make_handler(runtime.db, config, lease_seconds=0.3, wait_seconds=5)
+    handle(requisition("RequisitionApproved", "R1", [("DYE", 1_000), ("YRN", 4_000)]))
+    later(monkeypatch, 3)
+    dispatched = requisition("RequisitionDispatched", "R1", [])
+    real = reservations.Reservations._change
+
+    def dies_after_first_issue(self, doc, sku, kind, *args, **kw):
+        real(self, doc, sku, kind, *args, **kw)
+        if kind == "issue":
+            raise Killed()
+    monkeypatch.setattr(reservations.Reservations, "_change", dies_after_first_issue)
+    with pytest.raises(Killed):
+        handle(dispatched)
+    monkeypatch.setattr(reservations.Reservations, "_change", real)
+    assert issued(runtime, "R1") == [(("D1", -1_000),)]
+    watch.step(runtime.db, reservations.Reservations(runtime.db, lease_seconds=0.3, wait_seconds=5))
+    assert status(runtime, "R1") == "held"   # being handed over: it waits for nothing
+    handle(dispatched)
+    handle(dispatched)
+    assert status(runtime, "R1") == "issued"
+    assert issued(runtime, "R1") == [(("D1", -1_000),), (("E1", -4_000),)]
+    assert queries.get_stock(runtime.db, "VNS", "DYE")["on_hand"] == 4_000
+    assert not waitlist.anyone_waiting(runtime.db, "VNS")
+    check_invariants(runtime.db)
+    assert clean(runtime.db) == []
+
+
 
 def stock_received(runtime, lot, sku="YRN"):
     [event] = [decode_event(e) for e in runtime.db.stock.find_one({"_id": f"VNS/{sku}"})["outbox"]
