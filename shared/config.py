@@ -218,6 +218,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def is_set(name: str, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the environment (os.environ by default) gives the setting `name` a value: its default was not asked
+    for (e.g. KAFKA_BOOTSTRAP_SERVERS, whose default 9092 on one machine is a guess)."""
+    return bool((os.environ if environ is None else environ).get(name))
+
+
 def environment_variables() -> dict[str, str]:
     """Map each environment variable rawbank reads to what it means."""
     return {f.metadata["env"]: f.metadata["doc"] for f in fields(Config)}

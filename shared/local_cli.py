@@ -6,9 +6,8 @@ the same data directory, and so the same token secret as the services running on
 from __future__ import annotations
 
 import argparse
-import os
 
-from shared.config import EMBEDDED_JWT_SECRET, Config
+from shared.config import EMBEDDED_JWT_SECRET, Config, is_set
 from shared.datadir import DataDir, DirLock, resolve
 from shared.i18n import LANGUAGES, N_
 
@@ -80,8 +79,7 @@ def broker_unknown(config: Config, environ=None) -> bool:
     """On one machine, with no `rawbank dev` running on the data directory (no running.json naming its broker) and
     KAFKA_BOOTSTRAP_SERVERS not set: the broker's address would be a guess (9092 may be another rawbank's, or
     nothing), so a command that needs it says how to name it instead of asking there."""
-    environ = os.environ if environ is None else environ
-    if not config.embedded or environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+    if not config.embedded or is_set("KAFKA_BOOTSTRAP_SERVERS", environ):
         return False
     running = (DataDir(config.data_dir).read_json("running.json") or {}) if config.data_dir else {}
     return not running.get("ports", {}).get("broker")
