@@ -1,7 +1,10 @@
-"""What a desktop screen shows of the pages as they are laid out: the filters above a list, and the menu."""
+"""What a screen shows of the pages as they are laid out: on a desktop the filters above a list and the menu; on a
+360 px phone, in Hindi and English, no page wider than the screen and stacked tables that read as cards."""
 from __future__ import annotations
 
 import pytest
+
+from tests.browser.main_pages import MAIN_PAGES, Browsers
 
 pytestmark = pytest.mark.e2e
 
@@ -39,3 +42,94 @@ def test_every_entry_of_an_admins_menu_is_on_a_desktop_screen_without_scrolling_
         "links => links.filter(a => a.getBoundingClientRect().right > window.innerWidth)"
         ".map(a => a.textContent.trim())")
     assert off == [], f"menu entries off the screen: {off}"
+
+
+# On the cheapest phones artisans and depot staff have (360 x 740 CSS px), in Hindi and in English.
+SMALL_PHONE = {"width": 360, "height": 740}
+
+# A stacked table's cell shows its label, then its value as one run of text. Each piece of the value (text, a name
+# in <strong>, a code in a <span>, a field and its button) starts where the piece before it ended: on its last line
+# or below it, never beside a piece that goes on below (the value split into narrow columns).
+_SPLIT_CELLS = """() => {
+  const found = [], lines = n => {
+    const range = document.createRange();
+    if (n.nodeType === 1) range.selectNode(n); else range.selectNodeContents(n);
+    return [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
+  };
+  for (const cell of document.querySelectorAll('table.stack td[data-label], table.stack th[data-label]')) {
+    if (!cell.getClientRects().length || getComputedStyle(cell.closest('table').tHead || cell).display !== 'none')
+      continue;
+    let before = null;
+    for (const node of cell.childNodes) {
+      if (node.nodeType === 3 && !node.textContent.trim()) continue;
+      const rects = lines(node);
+      if (!rects.length) continue;
+      if (before && rects[0].top < before[before.length - 1].top - 4)
+        found.push(`${cell.dataset.label}: "${cell.textContent.trim().replace(/\\s+/g, ' ').slice(0, 60)}"`);
+      before = rects;
+    }
+  }
+  return [...new Set(found)];
+}"""
+
+# Every row of a stacked table is as wide as the table: no cell (a total, say) shrunk to its text at the left.
+_SHORT_ROWS = """() => {
+  const found = [];
+  for (const table of document.querySelectorAll('table.stack')) {
+    if (!table.tHead || getComputedStyle(table.tHead).display !== 'none') continue;
+    for (const row of table.querySelectorAll('tbody tr, tfoot tr')) {
+      const cells = [...row.cells].filter(c => c.getClientRects().length);
+      if (!cells.length) continue;
+      const right = Math.max(...cells.map(c => c.getBoundingClientRect().right));
+      if (right < row.getBoundingClientRect().right - 4)
+        found.push(`"${row.textContent.trim().replace(/\\s+/g, ' ').slice(0, 60)}" ends at ${Math.round(right)}` +
+                   ` of ${Math.round(row.getBoundingClientRect().right)}`);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.fixture(scope="module")
+def small_phone(browser, dev):
+    """Each main page measured once per language on a 360 px phone: its width, split cells and short rows."""
+    made, measured = Browsers(browser, dev), {}
+
+    def measure(main, lang):
+        if (main, lang) not in measured:
+            page = made.open(main, SMALL_PHONE, lang)
+            measured[main, lang] = {"width": page.evaluate("document.documentElement.scrollWidth"),
+                                    "split": page.evaluate(_SPLIT_CELLS), "short": page.evaluate(_SHORT_ROWS)}
+        return measured[main, lang]
+    yield measure
+    made.close()
+    assert made.errors == [], made.errors
+
+
+def phone_cases():
+    for main in MAIN_PAGES:
+        for lang in ("hi", "en"):
+            yield pytest.param(main, lang, id=f"{main}-{lang}")
+
+
+@pytest.mark.parametrize(("main", "lang"), list(phone_cases()))
+def test_no_page_of_any_role_is_wider_than_a_360_px_phone(small_phone, main, lang):
+    """The hand-over slip's table (a blank 8rem column to tick) pushed the page to 369 px in Hindi and 409 px in
+    English on a 360 px phone: the whole page scrolled sideways at the depot gate."""
+    assert small_phone(main, lang)["width"] <= SMALL_PHONE["width"], f"{main} in {lang}"
+
+
+@pytest.mark.parametrize(("main", "lang"), list(phone_cases()))
+def test_a_stacked_tables_cell_reads_as_its_label_then_its_value_in_one_run(small_phone, main, lang):
+    """A stacked cell was a flex row, so a value of several pieces ("Cotton yarn 40s · at the scheme price (RMSS,
+    ...)", a material's name and its code, a lot and its shade) was cut into narrow columns side by side, one word
+    a line."""
+    assert small_phone(main, lang)["split"] == [], f"{main} in {lang}"
+
+
+@pytest.mark.parametrize(("main", "lang"), list(phone_cases()))
+def test_every_row_of_a_stacked_table_is_as_wide_as_the_table(small_phone, main, lang):
+    """A stacked table's total row ("To pay", a purchase order's "Total") is header cells, which stayed table cells
+    inside a block row: the label shrank to a box at the left, its line over only that box, the amount on a line of
+    its own."""
+    assert small_phone(main, lang)["short"] == [], f"{main} in {lang}"
