@@ -205,7 +205,9 @@ class StockMachine(RuleBasedStateMachine):
     def cancel(self, data):
         rid = data.draw(st.sampled_from(sorted(self.requisitions)))
         before = self.status(rid)
-        self.deliver(requisition("RequisitionCancelled", rid, []))
+        # the requisition's own depot, as requests sends it: the walk of the freed stock is at that depot (the model
+        # sent every cancel as VNS's, so a cancel at BHD freed stock no walk offered until a redelivery did)
+        self.deliver(requisition("RequisitionCancelled", rid, [], depot=self.requisitions[rid][0]))
         assert self.status(rid) == ("released" if before in ("held", "waitlisted") else before)
 
     @precondition(lambda self: self.requisitions)
@@ -217,7 +219,7 @@ class StockMachine(RuleBasedStateMachine):
         # StockWaitlisted): it is booked from what is on hand, expired or not, or dead-lettered if too little is
         kept = self.db.reservations.find_one({"_id": rid}) or {}
         crossed = before == "waitlisted" and bool(kept.get("lost_hold"))
-        applied = self.deliver(requisition("RequisitionDispatched", rid, []))
+        applied = self.deliver(requisition("RequisitionDispatched", rid, [], depot=self.requisitions[rid][0]))
         if crossed:
             event(f"dispatch after giving way: {'booked' if applied else 'refused'}")
             before = "held" if applied else before
