@@ -76,6 +76,14 @@ def warehouse_page(browser, site, lang: str, *, width: int):
     return context, page, errors
 
 
+def tries_again(page, again: str, heading: str, url: str) -> None:
+    """The error page's link to try again shows the page it failed on, at its own address, once the fault passed."""
+    page.get_by_role("link", name=again).click()
+    page.wait_for_load_state()
+    assert heading in page.get_by_role("heading", level=1).inner_text()
+    assert page.url == url
+
+
 @pytest.mark.parametrize("lang", WORDS)
 def test_a_page_that_fails_says_what_to_do_next_and_try_again_works_once_it_passes(browser, inventory_site,
                                                                                    monkeypatch, lang):
@@ -93,10 +101,7 @@ def test_a_page_that_fails_says_what_to_do_next_and_try_again_works_once_it_pass
         assert page.locator("main code").inner_text() == response.headers["x-request-id"]  # what the admin asks for
         assert axe_findings(page) == [] and errors == []
         refusing.on = False  # the fault passes
-        page.get_by_role("link", name=again).click()
-        page.wait_for_load_state()
-        assert heading in page.get_by_role("heading", level=1).inner_text()
-        assert page.url == f"{site}/warehouse/stock?q=cotton"
+        tries_again(page, again, heading, f"{site}/warehouse/stock?q=cotton")
     finally:
         context.close()
 
@@ -120,10 +125,7 @@ def test_a_page_when_the_store_is_not_answering_says_so_and_try_again_works_once
         assert page.locator("main code").inner_text() == response.headers["x-request-id"]
         assert axe_findings(page) == [] and errors == []
         down.on = False  # the store answers again
-        page.get_by_role("link", name=again).click()
-        page.wait_for_load_state()
-        assert heading in page.get_by_role("heading", level=1).inner_text()
-        assert page.url == f"{site}/warehouse/stock?q=cotton"
+        tries_again(page, again, heading, f"{site}/warehouse/stock?q=cotton")
     finally:
         context.close()
 
