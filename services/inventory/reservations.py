@@ -150,9 +150,7 @@ class Reservations:
         waitlist (its replay would hold and issue those lines again); the replay issues the rest."""
         if doc.get(HANDING_OVER):
             return
-        if not self.db.reservations.update_one({"_id": doc["_id"], "lease.owner": doc["lease"]["owner"]},
-                                               {"$set": {HANDING_OVER: True}}).matched_count:
-            raise StockBusy(reason=f"lost the lease on requisition {doc['_id']}")
+        self._update_mine(doc, {"$set": {HANDING_OVER: True}})
 
     def _hold_handed_over(self, doc, correlation_id) -> None:
         """A dispatch that crossed the return to the waitlist (or a crash part way there): requests had said
@@ -168,10 +166,9 @@ class Reservations:
                 raise InvalidRequisition(f"requisition {rid}: {line['sku']} was dispatched after it went back to "
                                          f"the waitlist, and the books hold too little of it; count the stock"
                                          ) from None
-        if not self.db.reservations.update_one({"_id": rid, "lease.owner": doc["lease"]["owner"]}, {
-                "$set": {"status": HELD, "held": [line["sku"] for line in doc["lines"]], "updated_at": utcnow()},
-                "$unset": {"giving_way": ""}}).matched_count:
-            raise StockBusy(reason=f"lost the lease on requisition {rid}")
+        self._update_mine(doc, {
+            "$set": {"status": HELD, "held": [line["sku"] for line in doc["lines"]], "updated_at": utcnow()},
+            "$unset": {"giving_way": ""}})
         if was_waiting:
             waitlist.leave(self.db, doc["depot"])
         doc["status"] = HELD
@@ -184,8 +181,7 @@ class Reservations:
             if doc is None or doc["status"] != HELD or doc.get(HANDING_OVER):  # one being handed over stays
                 return doc and doc["status"]
             if not doc.get("giving_way"):  # progress: the watch finishes it after a crash
-                self.db.reservations.update_one({"_id": rid, "lease.owner": doc["lease"]["owner"]},
-                                                {"$set": {"giving_way": True, "lost_hold": True}})
+                self._update_mine(doc, {"$set": {"giving_way": True, "lost_hold": True}}, quiet=True)
             self._release_all(doc, correlation_id)
             seq = waitlist.join(self.db, doc["depot"], waitlist.place_again(doc))
             return self._finish(doc, WAITLISTED, "StockWaitlisted", correlation_id, queue_seq=seq,
@@ -206,9 +202,13 @@ class Reservations:
         """Renew the lease before each try of a stock write, or stop: a worker that stalled past its lease, or
         whose write kept losing to others' for longer, must not hold, release or issue after another took the
         requisition over (a late hold would never be released)."""
-        until = utcnow() + timedelta(seconds=self.lease_seconds)
+        self._update_mine(doc, {"$set": {"lease.until": utcnow() + timedelta(seconds=self.lease_seconds)}})
+
+    def _update_mine(self, doc, update: dict, *, quiet: bool = False) -> None:
+        """Write to the requisition while this worker holds its lease, or stop (StockBusy): another took it over.
+        `quiet`: a write the next stock write's renewal (`_still_mine`) checks anyway."""
         if not self.db.reservations.update_one({"_id": doc["_id"], "lease.owner": doc["lease"]["owner"]},
-                                               {"$set": {"lease.until": until}}).matched_count:
+                                               update).matched_count and not quiet:
             raise StockBusy(reason=f"lost the lease on requisition {doc['_id']}")
 
     def _change(self, doc, sku: str, kind: str, change, correlation_id, by: str | None = None,
@@ -229,8 +229,7 @@ class Reservations:
     def _holding(self, doc, sku: str) -> None:
         """Note a line as held before its stock write: a worker that dies between the two leaves `held` naming
         every line that may hold (the walk takes such a turn again; a release of a line never held is nothing)."""
-        self.db.reservations.update_one({"_id": doc["_id"], "lease.owner": doc["lease"]["owner"]},
-                                        {"$addToSet": {"held": sku}})
+        self._update_mine(doc, {"$addToSet": {"held": sku}}, quiet=True)
 
     def _hold(self, doc, line, correlation_id) -> None:
         rid, sku = doc["_id"], line["sku"]
@@ -266,10 +265,7 @@ class Reservations:
             payload.update({k: v for k, v in (("reason", reason), ("position", position)) if v is not None})
             event = new_event(event_type, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)
             update["$push"] = {"outbox": event.to_dict()}
-        result = self.db.reservations.update_one({"_id": doc["_id"], "lease.owner": doc["lease"]["owner"]},
-                                                 update)
-        if not result.matched_count:
-            raise StockBusy(reason=f"lost the lease on requisition {doc['_id']}")
+        self._update_mine(doc, update)
         if doc["status"] == WAITLISTED and status != WAITLISTED:
             waitlist.leave(self.db, doc["depot"])
         return status
