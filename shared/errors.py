@@ -159,6 +159,12 @@ class Outcome:
     status: int       # what the API answers with
     permanent: bool   # a consumer dead-letters the event at once; else it retries
 
+    @property
+    def ours(self) -> bool:
+        """A failure on our side (a 5xx: the store busy or not answering, a bug), not something the caller can put
+        right: a browser is shown the page that says so, never a form error."""
+        return self.status >= 500
+
 
 OUTCOMES: dict[type[Error], Outcome] = {
     Invalid: Outcome(400, True),

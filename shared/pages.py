@@ -186,10 +186,9 @@ def _store_failed(exc: ConnectionFailure):
 def _error_failed(exc: Error):
     """A project error: its JSON, but for a browser one on our side (a 5xx) is a page, whichever route raised it
     (a @page passes those on to here, as the login form and the public pages do)."""
-    status = outcome(exc).status
-    if status < 500 or not _for_a_browser():
+    if not outcome(exc).ours or not _for_a_browser():
         return handle_error(exc)
-    if status == 500:  # as for the API: a bug, said as one
+    if outcome(exc).status == 500:  # as for the API: a bug, said as one
         return _page_failed(exc)
     log.error("%s: %s", exc.code, exc)
     return _not_available(exc)
@@ -282,7 +281,7 @@ def page(*roles: str):
             except Unauthenticated:
                 return redirect(login_url(request.url))
             except Error as exc:
-                if outcome(exc).status >= 500:
+                if outcome(exc).ours:
                     raise  # a fault on our side: the page that says so (_error_failed), or JSON for a script
                 return error_page(outcome(exc).status, exc.describe_on_page(), exc.onward)
             if roles and principal.role not in roles:
@@ -290,7 +289,7 @@ def page(*roles: str):
             try:
                 return view(principal, *args, **kwargs)
             except Error as exc:
-                if outcome(exc).status >= 500:
+                if outcome(exc).ours:
                     raise
                 return error_page(outcome(exc).status, exc.describe_on_page(), exc.onward)
         return wrapper

@@ -50,7 +50,7 @@ def login():
                                                request.form.get("password", ""), client_address())
             token = users.login_token(db(), user, current_app.config["RAWBANK"])
         except Error as exc:
-            if outcome(exc).status >= 500:  # the store busy or not answering is no wrong password: the app's page
+            if outcome(exc).ours:  # the store busy or not answering is no wrong password: the app's page
                 raise                       # for a failure on our side (shared/pages.py), as a @page passes it on
             error = exc.describe_on_page()
         else:
@@ -81,7 +81,7 @@ def logout():
     try:
         users.log_out(db(), decode_token(config.jwt_secret, request.cookies.get(COOKIE, "")))
     except Error as exc:  # no login, or one that already ended; the store failing is said, the login kept to retry
-        if outcome(exc).status >= 500:
+        if outcome(exc).ours:
             raise
     response.delete_cookie(COOKIE, path="/", samesite="Lax", secure=config.requests_url.startswith("https:"))
     return response
