@@ -29,8 +29,9 @@ def of(db, principal: Principal, artisan_id: str, month: str, now: datetime) -> 
 def _entry(db, doc: dict) -> dict:
     """One requisition as the artisan's passbook shows it: their own lines, price and confirmation."""
     share = doc["shares"][0] if doc.get("shares") else None
-    paid = accounts.of_requisition(db, doc["artisan_id"], doc["_id"])
+    money = accounts.of_requisition(db, doc["artisan_id"], doc["_id"])
     return {"id": doc["_id"], "created_at": doc["created_at"], "status": doc["status"], "depot": doc["depot"],
             "cooperative": doc.get("cooperative") if share else None, "lines": doc["lines"],
-            "pricing": doc.get("pricing"), "paid": paid["paid"], "repay": paid["repay"],
-            "dispatched_at": doc.get("dispatched_at"), "due_on": doc.get("due_on"), "confirmation": shares.view(share)["confirmation"] if share else None}
+            "pricing": doc.get("pricing"), "paid": money["paid"], "repay": money["repay"],
+            "dispatched_at": doc.get("dispatched_at"), "due_on": doc.get("due_on"),
+            "confirmation": shares.view(share)["confirmation"] if share else None}
