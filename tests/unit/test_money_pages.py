@@ -43,6 +43,12 @@ def person(app, config, role, lang="hi", **claims):
     return client
 
 
+def asks_for_dye(artisan) -> str:
+    """The artisan asks Varanasi for 1 kg of indigo dye over the API; the requisition's id."""
+    return artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
+                        headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+
+
 def text(response) -> str:
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     page = response.get_data(as_text=True)
@@ -90,8 +96,7 @@ def test_the_entitlements_before_a_quantity_is_typed_each_say_their_unit(apps, c
 
 def test_a_receipt_and_the_account_after_a_payment(apps, config):
     artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
-    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
-                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    rid = asks_for_dye(artisan)
     warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
     detail = text(warehouse.get(f"/my/requisitions/{rid}"))
     assert "Take a payment" in detail and "To pay ₹2,898.00" in detail
@@ -179,8 +184,7 @@ def test_the_accounts_list_says_due_now_as_the_account_page_does_for_an_artisan_
     """An artisan who paid in advance was 'Due now -₹500.00' on the admins' list, '₹0.00' on their account page."""
     artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
     admin = person(apps["requests"], config, "admin", "hi")
-    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
-                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    rid = asks_for_dye(artisan)
     paid = admin.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": admin.csrf},
                       json={"amount": "3398", "method": "advance", "reference": "ADV-1"})
     assert paid.status_code == 201 and paid.get_json()["balance_due"] == "-3398.00"
@@ -225,8 +229,7 @@ def test_an_admin_reverses_a_payment_on_the_account_page_and_every_page_says_it_
     artisan = person(apps["requests"], config, "artisan", "hi", artisan_id="ART-0001")
     admin = person(apps["requests"], config, "admin", "hi")
     warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
-    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
-                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    rid = asks_for_dye(artisan)
     paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
                           json={"amount": "2000", "method": "advance", "reference": "UTR-9"}).get_json()
     form = re.search(r"<details[^>]*data-reverse>.*?</details>", admin.get("/accounts/ART-0001").get_data(as_text=True),
@@ -249,8 +252,7 @@ def test_a_payment_above_what_is_due_says_which_choice_of_the_form_takes_the_res
     """The refusal told the clerk on the Hindi payment form to use "(method 'advance')", an API word, where the form
     offers 'Paid by: अग्रिम' (Advance)."""
     artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
-    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
-                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    rid = asks_for_dye(artisan)
     form = text(person(apps["requests"], config, "warehouse", depot="VNS").get(f"/my/requisitions/{rid}"))
     assert "भुगतान का तरीका" in form and "अग्रिम" in form
     for lang, words in (("hi", ("“अग्रिम”", "“भुगतान का तरीका”")), ("en", ("“Advance”", "“Paid by”"))):
@@ -267,8 +269,7 @@ def test_staff_read_a_requests_state_about_the_artisan_not_as_if_it_were_theirs(
     """An admin opening a request read the artisan's words: 'An admin will look at your request soon.' (and later
     'Done. You received this material.')."""
     artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
-    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
-                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    rid = asks_for_dye(artisan)
     assert "An admin will look at your request soon." in text(artisan.get(f"/my/requisitions/{rid}"))
     for role, claims in (("admin", {}), ("warehouse", {"depot": "VNS"})):
         english = text(person(apps["requests"], config, role, "en", **claims).get(f"/my/requisitions/{rid}"))
@@ -284,8 +285,7 @@ def test_an_admin_refunds_an_artisans_credit_on_the_account_page_and_the_passboo
     admin = person(apps["requests"], config, "admin", "hi")
     warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
     assert "data-refund" not in admin.get("/accounts/ART-0001").get_data(as_text=True)  # nothing to hand back yet
-    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
-                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    rid = asks_for_dye(artisan)
     warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
                    json={"amount": "2000", "method": "advance", "reference": "UTR-9"})
     form = re.search(r"<form[^>]*data-refund.*?</form>", admin.get("/accounts/ART-0001").get_data(as_text=True), re.S)
@@ -315,8 +315,7 @@ def test_a_request_cancelled_or_not_approved_asks_for_no_money(apps, config, clo
     called its price an estimate to be fixed later, though nothing is charged for it (the account owes nothing)."""
     artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
     admin = person(apps["requests"], config, "admin", "en")
-    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
-                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    rid = asks_for_dye(artisan)
     done = admin.post(f"/api/v1/requisitions/{rid}/{closing}", headers={"X-CSRF-Token": admin.csrf},
                       json={"reason": "not this month"})
     assert done.status_code == 200, done.get_json()
@@ -336,8 +335,7 @@ def test_staff_read_an_artisans_account_about_the_artisan_not_as_if_it_were_thei
     'your payments are taken off', words for the artisan."""
     artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
     warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
-    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
-                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    rid = asks_for_dye(artisan)
     warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
                    json={"amount": "2000", "method": "advance", "reference": "UTR-9"})
     mine = text(artisan.get("/my/account"))
@@ -364,8 +362,7 @@ def test_money_refunded_and_then_its_payment_reversed_is_to_be_repaid_by_a_day_e
     artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
     admin = person(apps["requests"], config, "admin", "en")
     warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
-    rid = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
-                       headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
+    rid = asks_for_dye(artisan)
     paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
                           json={"amount": "1000", "method": "advance", "reference": "UTR-9"}).get_json()
     assert artisan.post(f"/api/v1/requisitions/{rid}/cancel", headers={"X-CSRF-Token": artisan.csrf},
