@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from services.inventory import buying_csv, once, purchase_orders, replenishment, suppliers
 from services.inventory.api import csv_file, page_args, paged
-from services.inventory.api_stock import depot_scope, key_id
+from services.inventory.api_stock import asked_depot, depot_scope, key_id
 from services.inventory.schemas_procurement import (OrderQuery, PurchaseOrderPatchSchema, PurchaseOrderSchema,
                                                     ReplenishmentOrderSchema, ReplenishmentQuery,
                                                     ReplenishmentSchema, SupplierPatchSchema, SupplierSchema)
@@ -68,9 +68,9 @@ def create_order(body):
 @blp.arguments(OrderQuery, location="query")
 @blp.response(200, PurchaseOrderSchema(many=True))
 def list_orders(query):
-    """Orders newest first, filtered by status and depot, a page at a time (warehouse staff: their depot's);
-    format=csv streams every matching order, a row per line."""
-    query["depot"] = depot_scope() or query["depot"]
+    """Orders newest first, filtered by status and depot, a page at a time (warehouse staff: their depot's; another's
+    asked for: 403 wrong_depot); format=csv streams every matching order, a row per line."""
+    query["depot"] = asked_depot(query["depot"])
     if query["format"] == "csv":
         return csv_file("purchase-orders.csv", buying_csv.ORDER_COLUMNS,
                         buying_csv.order_rows(db(), status=query["status"], depot=query["depot"]))
@@ -109,7 +109,9 @@ def act_on_order(number, action):
 @blp.response(200, ReplenishmentSchema(many=True))
 def what_to_order(query):
     """Per material: stock, on order, waitlisted, 90-day average issue, cover and the suggested order, by sku;
-    format=csv streams every material of the depot."""
+    format=csv streams every material of the depot. Warehouse staff of a depot ask for theirs (another's: 403
+    wrong_depot)."""
+    asked_depot(query["depot"])
     if query["format"] == "csv":
         return csv_file("replenishment.csv", buying_csv.SUGGESTION_COLUMNS,
                         buying_csv.suggestion_rows(db(), query["depot"], supplier=query["supplier"],

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from services.inventory import counts, lots, once
 from services.inventory.api import page_args, paged
-from services.inventory.api_stock import depot_scope, key_id, own_depot
+from services.inventory.api_stock import asked_depot, depot_scope, key_id, own_depot
 from services.inventory.schemas import StockSchema
 from services.inventory.schemas_procurement import (CountCancelSchema, CountLineSchema, CountQuery, CountSchema,
                                                     CountStartSchema, LotActionSchema)
@@ -44,8 +44,8 @@ def start_count(body):
 @blp.arguments(CountQuery, location="query")
 @blp.response(200, CountSchema(many=True))
 def list_counts(query):
-    """Counts newest first, a page at a time (warehouse staff: their depot's)."""
-    query["depot"] = depot_scope() or query["depot"]
+    """Counts newest first, a page at a time (warehouse staff: their depot's; another's asked for: 403 wrong_depot)."""
+    query["depot"] = asked_depot(query["depot"])
     return paged(counts.find(db(), **page_args(query)), query["limit"], lambda c: c["count_id"])
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from services.inventory import ledger, once, queries, stock_lists
 from services.inventory.domain import DEPLETED, LOW
-from services.inventory.errors import OtherDepotsLedger, WrongDepot
+from services.inventory.errors import NotYourDepot, OtherDepotsLedger, WrongDepot
 from services.inventory.api import csv_file, page_args, paged
 from services.inventory.schemas import (MovementEntrySchema, MovementQuery, MovementResultSchema,
                                         MovementSchema, ReservationSchema, StockListQuery, StockSchema)
@@ -32,12 +32,23 @@ def depot_scope() -> str | None:
     return principal.depot if principal.role == "warehouse" else None
 
 
+def asked_depot(asked: str | None) -> str | None:
+    """The depot a list is read at: the one asked for (?depot=), else a warehouse user's own (None: all). Staff of a
+    depot asking another's are refused (403 wrong_depot, naming theirs): never answered with its figures, nor with
+    their own as if they were the depot asked for."""
+    scope = depot_scope()
+    if scope and asked not in (None, scope):
+        raise NotYourDepot({"your_depot": scope}).named(db())
+    return asked or scope
+
+
 @blp.route("/stock", methods=["GET"])
 @require_role()
 @blp.arguments(StockListQuery, location="query")
 @blp.response(200, StockSchema(many=True))
 def list_stock(query):
     """Stock per material and depot, filtered, a page at a time; format=csv streams every matching stock."""
+    asked_depot(query["depot"])  # staff of a depot may not ask another's; without depot every depot's, as before
     fmt, words = query.pop("format"), query.pop("q")
     if fmt == "csv":
         filters = stock_lists.stock_query(db(), depot=query["depot"], sku=query["sku"], q=words,

@@ -35,9 +35,9 @@ class DepotNotFound(NotFound):
 
 
 class _Names:
-    """An error whose message names a material ({material}), depots and suppliers as people know them, in the
-    reader's language, with its quantities in the material's unit, never by their codes; the codes stay in the
-    details.
+    """An error whose message (and page_message) names a material ({material}), depots and suppliers as people know
+    them, in the reader's language, with its quantities in the material's unit, never by their codes; the codes stay
+    in the details.
 
     `named(db)` reads the names from the catalog, only when refusing; without them the codes are said.
     """
@@ -66,6 +66,12 @@ class _Names:
         return {d["_id"]: d for d in collection.find({"_id": {"$in": codes}}, {"name": 1, "name_hi": 1})}
 
     def describe(self, lang: str | None = None) -> str:
+        return self._said(self.message, lang)
+
+    def describe_on_page(self, lang: str | None = None) -> str:
+        return self._said(self.page_message or self.message, lang)
+
+    def _said(self, message: str, lang: str | None) -> str:
         lang = lang or language()
         found = self.values(lang)
         unit = (self.material or {}).get("unit") or self.details.get("unit")
@@ -73,7 +79,7 @@ class _Names:
         places = {k: names.named((self.depots or {}).get(found[k]), found[k], lang) for k in self.DEPOTS if k in found}
         sellers = {k: names.named((self.suppliers or {}).get(found[k]), found[k], lang)
                    for k in self.SUPPLIERS if k in found}
-        return translate(self.message, lang, **{**found, **figures, **places, **sellers,
+        return translate(message, lang, **{**found, **figures, **places, **sellers,
                                                 "material": names.named(self.material, found.get("sku", ""), lang)})
 
 
@@ -91,6 +97,16 @@ class WrongDepot(Forbidden):
 
 class OtherDepotsLedger(WrongDepot):
     message = N_("You can read the ledger of your own depot only; leave out depot, or ask an admin.")
+
+
+class NotYourDepot(_Names, WrongDepot):
+    """Warehouse staff of a depot asked a list or page for another depot (?depot=): refused, never answered with
+    another depot's figures nor with their own as if they were the depot asked for."""
+
+    message = N_("You see only your own depot's figures, at {your_depot}; leave out depot or send your own, or ask "
+                 "an admin.")
+    page_message = N_("These pages show only your own depot, {your_depot}.")
+    DEPOTS = ("your_depot",)
 
 
 class NotReadyToHandOver(Conflict):

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.inventory import catalog, clock, domain, order_rules, prices, purchase_orders
-from services.inventory.errors import DepotNotFound
+from services.inventory.errors import DepotNotFound, NotYourDepot
 from shared.lists import pager, search_text
 from shared.pages import keep_in_menu, material_name, page, url_of
 from shared.web import db
@@ -72,9 +72,12 @@ def known_depots() -> list[dict]:
 def depot_of(principal) -> tuple[str | None, list[dict]]:
     """Warehouse staff of a depot work at it; admins and central warehouse staff (no depot on their token) choose one
     (the first by default): the pages then offer the choice and keep it in their links (`g.picks_depot`). A code no
-    depot has is not found (never another depot's figures shown as if they were its own)."""
+    depot has is not found (never another depot's figures shown as if they were its own); a depot's staff asking
+    another (a link an admin sent) are told these pages show only their own (never theirs under the code asked)."""
     depots = known_depots()
     if not at_depot(principal, None):
+        if request.args.get("depot") not in (None, "", principal.depot):
+            raise not_your_depot(principal.depot)
         return principal.depot, depots
     codes = [d["code"] for d in depots]
     wanted = request.args.get("depot")
@@ -89,10 +92,22 @@ def no_such_depot(code: str) -> DepotNotFound:
     """The error for a ?depot= no depot has: its page links to this page without it (and without its page
     number), where the depot is chosen; the other filters stay."""
     error = DepotNotFound({"depot": code})
-    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k not in ("depot", "page")])
-    error.onward = (url_of(current_app.config["RAWBANK_SERVICE"], request.path) + (f"?{query}" if query else ""),
-                    _("Choose a depot"))
+    error.onward = (_without_depot(), _("Choose a depot"))
     return error
+
+
+def not_your_depot(own: str) -> NotYourDepot:
+    """The error for a depot's staff asking another depot (?depot=): its page names their own and links to this page
+    there (without the code asked, which their pages do not take, nor the page number); the other filters stay."""
+    error = NotYourDepot({"your_depot": own}).named(db())
+    error.onward = (_without_depot(), _("Open this page for %(depot)s", depot=place(own)))
+    return error
+
+
+def _without_depot() -> str:
+    """This page's address without ?depot= and its page number, the other filters kept."""
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k not in ("depot", "page")])
+    return url_of(current_app.config["RAWBANK_SERVICE"], request.path) + (f"?{query}" if query else "")
 
 
 def at_depot(principal, code: str | None) -> bool:

@@ -162,3 +162,36 @@ def test_a_depot_code_no_depot_has_is_not_found_and_leads_to_the_depot_choice(br
         assert page.get_by_label(label, exact=True).is_visible()  # where the depot is chosen
     finally:
         context.close()
+
+
+OWN_DEPOT = {  # language -> (title, what the page says, the link to their own depot's page, its heading)
+    "en": ("Not allowed", "These pages show only your own depot, Varanasi depot.", "Open this page for Varanasi depot",
+           "Stock at Varanasi depot"),
+    "hi": ("अनुमति नहीं", "ये पेज केवल आपके अपने डिपो, वाराणसी डिपो, के हैं।", "यह पेज वाराणसी डिपो के लिए खोलें",
+           "वाराणसी डिपो में स्टॉक"),
+}
+
+
+@pytest.mark.parametrize("lang", OWN_DEPOT)
+def test_depot_staff_following_another_depots_link_are_told_and_led_to_their_own_depots_page(browser, inventory_site,
+                                                                                               lang):
+    """A link an admin sent (?depot=BHD) showed Varanasi's staff Varanasi's stock under Bhadohi's code, nothing
+    saying so. The page says these pages show only their own depot, and its link opens the same page there."""
+    title, said, onward, heading = OWN_DEPOT[lang]
+    site = inventory_site.inventory_url
+    context, page, errors = warehouse_page(browser, inventory_site, lang, width=360)
+    try:
+        response = page.goto(f"{site}/warehouse/stock?depot=BHD&q=cotton&page=2")
+        assert response.status == 403 and page.locator("html").get_attribute("lang") == lang
+        assert page.get_by_role("heading", level=1).inner_text() == title
+        assert said in page.locator("main").inner_text()
+        assert axe_findings(page) == [] and errors == []
+        link = page.get_by_role("link", name=onward)
+        box = link.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, box
+        link.click()
+        page.wait_for_load_state()
+        assert page.url == f"{site}/warehouse/stock?q=cotton"  # their depot's page, the search kept, from page 1
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+    finally:
+        context.close()

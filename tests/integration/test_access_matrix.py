@@ -49,6 +49,8 @@ MATRIX = [
     ("inventory", "GET", f"/materials/{SKU}/prices", None, expect()),
     ("inventory", "PATCH", "/depots/VNS", {"zone": "plain"}, ADMIN_ONLY),
     ("inventory", "GET", "/stock", None, expect()),
+    ("inventory", "GET", "/stock?depot=VNS", None, expect()),
+    ("inventory", "GET", "/stock?depot=BHD", None, expect(warehouse=403)),  # a depot's staff: their depot's only
     ("inventory", "GET", f"/stock/VNS/{SKU}", None, expect()),
     ("inventory", "POST", "/movements", {"type": "receipt", "sku": SKU, "depot": "VNS", "quantity": "1"}, STAFF),
     ("inventory", "POST", "/movements", {"type": "receipt", "sku": SKU, "depot": "BHD", "quantity": "1"},
@@ -66,6 +68,8 @@ MATRIX = [
     ("inventory", "POST", "/purchase-orders", {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-01",
                                                "lines": [{"sku": SKU, "quantity": "1", "price": "1"}]}, ADMIN_ONLY),
     ("inventory", "GET", "/purchase-orders", None, STAFF),
+    ("inventory", "GET", "/purchase-orders?depot=VNS", None, STAFF),
+    ("inventory", "GET", "/purchase-orders?depot=BHD", None, expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "GET", "/purchase-orders/{draft_po}", None, STAFF),
     ("inventory", "GET", "/purchase-orders/{other_po}", None, expect(warehouse=404, artisan=403, secretary=403)),
     ("inventory", "PATCH", "/purchase-orders/{other_po}", {"note": "n"}, ADMIN_ONLY),
@@ -75,6 +79,7 @@ MATRIX = [
     ("inventory", "POST", "/purchase-orders/{sent_po}/close", None, ADMIN_ONLY),
     ("inventory", "POST", "/purchase-orders/{spare_po}/cancel", None, ADMIN_ONLY),
     ("inventory", "GET", "/replenishment?depot=VNS", None, STAFF),
+    ("inventory", "GET", "/replenishment?depot=BHD", None, expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "POST", "/replenishment/purchase-orders", {"depot": "VNS", "supplier": "MILL", "skus": [SKU]},
      ADMIN_ONLY),
     ("inventory", "POST", f"/stock/VNS/{SKU}/lots/hold", {"lot": "LOT-VNS"}, STAFF),
@@ -84,6 +89,8 @@ MATRIX = [
     ("inventory", "POST", "/counts", {"depot": "VNS"}, STAFF),
     ("inventory", "POST", "/counts", {"depot": "BHD"}, expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "GET", "/counts", None, STAFF),
+    ("inventory", "GET", "/counts?depot=VNS", None, STAFF),
+    ("inventory", "GET", "/counts?depot=BHD", None, expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "GET", "/counts/{own_count}", None, STAFF),
     ("inventory", "GET", "/counts/{other_count}", None, expect(warehouse=404, artisan=403, secretary=403)),
     ("inventory", "PUT", "/counts/{own_count}/lines", {"sku": SKU, "lot": "LOT-VNS", "counted": "5"}, STAFF),
@@ -372,12 +379,15 @@ def test_lists_show_each_caller_only_their_side(world):
         assert "ART-A" in {a["artisan_id"] for a in seen} and {a["cooperative"] for a in seen} == {"Coop-A"}, role
         assert {n["id"] for n in get("notifier", "/notifications", role)} == {objects["own_note"]}, role
     assert {a["depot"] for a in get("notifier", "/alerts", "warehouse")} == {"VNS"}
-    for query in ("", "?depot=BHD"):  # warehouse staff of VNS see VNS's purchase orders only
+    for query in ("", "?depot=VNS"):  # warehouse staff of VNS see VNS's purchase orders only
         seen = {o["purchase_order"]: o["depot"] for o in get("inventory", f"/purchase-orders{query}", "warehouse")}
         assert objects["draft_po"] in seen and set(seen.values()) == {"VNS"}, query
     assert objects["other_po"] in {o["purchase_order"] for o in get("inventory", "/purchase-orders", "admin")}
-    for query in ("", "?depot=BHD"):  # and their depot's stock counts only
+    for query in ("", "?depot=VNS"):  # and their depot's stock counts only
         assert {c["depot"] for c in get("inventory", f"/counts{query}", "warehouse")} == {"VNS"}, query
+    for path in ("/purchase-orders", "/counts", "/replenishment", "/stock", "/movements"):  # asking BHD: refused,
+        refused = get("inventory", f"{path}?depot=BHD", "warehouse")  # never VNS's answered as BHD's
+        assert refused["error"]["code"] == "wrong_depot" and refused["error"]["details"] == {"your_depot": "VNS"}
     assert {c["depot"] for c in get("inventory", "/counts", "admin")} == {"VNS", "BHD"}
 
 

@@ -152,9 +152,20 @@ def test_warehouse_staff_read_only_their_own_depots_counts(api):
     assert error["code"] == "unknown_count" and any("\u0900" <= ch <= "\u097f" for ch in error["message"])
     assert api("GET", f"/counts/{other}", who="other")["depot"] == "BHD"
     assert api("GET", f"/counts/{other}", who="admin")["depot"] == "BHD"
-    for query in ("", "?depot=BHD"):
+    for query in ("", "?depot=VNS"):
         assert [c["count_id"] for c in api("GET", f"/counts{query}")] == [own]
     assert [c["count_id"] for c in api("GET", "/counts", who="admin")] == [other, own]
+    assert [c["count_id"] for c in api("GET", "/counts?depot=BHD", who="admin")] == [other]
+
+
+def test_depot_staff_asking_another_depots_counts_are_refused_not_shown_their_own_as_if_asked(api):
+    """?depot=BHD from Varanasi's staff answered Varanasi's counts, as if they were the ones asked for."""
+    start(api)
+    for lang in ("en", "hi"):
+        error = api("GET", "/counts?depot=BHD", status=403, lang=lang)["error"]
+        assert error["code"] == "wrong_depot" and error["details"] == {"your_depot": "VNS"}, lang
+        hindi = any("\u0900" <= ch <= "\u097f" for ch in error["message"])
+        assert "VNS depot" in error["message"] and hindi == (lang == "hi"), lang  # their depot, by its name
 
 
 def test_another_depots_count_cannot_be_counted_or_submitted_and_is_not_found_as_when_read(api, runtime):

@@ -86,7 +86,7 @@ def test_lots_counts_orders_and_suggestions_render_in_both_languages(page, runti
                                                     "lines": [{"sku": "YRN", "quantity": 1_000, "price": 100}]},
                                        by="adm")["purchase_order"]
     assert "Sri Ram Mills" not in page(f"/admin/purchase-orders/{elsewhere}", status=404)  # another depot's
-    assert elsewhere not in page("/admin/purchase-orders?depot=BHD")
+    assert elsewhere not in page("/admin/purchase-orders?depot=BHD", status=403)  # a depot's staff: theirs only
     sheet = page(f"/warehouse/counts/{count_id}/sheet")
     assert "data-print" in sheet and ">A<" in sheet and "60 kg" not in sheet  # a blind sheet: no book figures
     assert "Books when counted" not in page(f"/warehouse/counts/{count_id}")
@@ -258,7 +258,35 @@ def test_a_depot_code_no_depot_has_is_not_found_and_links_to_the_depot_choice(pa
     client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="central", role="warehouse"))  # no depot
     assert client.get("/warehouse/counts?depot=VNX").status_code == 404
     assert page("/warehouse/stock?depot=", role="admin")  # nothing chosen: the first depot, as before
-    assert page("/warehouse/stock?depot=VNX")  # a depot's own staff choose none: their own depot, as before
+    assert page("/warehouse/stock?depot=VNS")  # a depot's own staff asking their own: as before
+    assert page("/warehouse/stock?depot=")  # or none
+    page("/warehouse/stock?depot=VNX", status=403)  # any other code: they are told theirs, as for another depot
+
+
+OWN_DEPOT_ONLY = {  # language -> (title, what the page says, the link to their own depot's page)
+    "en": ("Not allowed", "These pages show only your own depot, Varanasi depot.", "Open this page for Varanasi depot"),
+    "hi": ("अनुमति नहीं", "ये पेज केवल आपके अपने डिपो, वाराणसी डिपो, के हैं।", "यह पेज वाराणसी डिपो के लिए खोलें"),
+}
+
+
+def test_depot_staff_following_another_depots_link_are_told_the_pages_show_only_theirs_and_led_there(page, runtime):
+    """Varanasi's staff opening ?depot=BHD (a link an admin sent) silently saw Varanasi's figures under it, and could
+    take them for Bhadohi's. They are told (403, in the reader's language) that these pages show only their own
+    depot, named, with a link to the same page for it: the other filters kept, the page number not."""
+    from html import unescape
+    runtime.db.depots.update_one({"_id": "VNS"}, {"$set": {"name": "Varanasi depot", "name_hi": "वाराणसी डिपो"}})
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "DYE", "depot": "BHD", "quantity": 7_000},
+                              by="t")
+    for path in (*DEPOT_PAGES, "/warehouse/stock/YRN"):
+        for lang, (title, said, onward) in OWN_DEPOT_ONLY.items():
+            html = unescape(page(f"{path}?depot=BHD", lang=lang, status=403))
+            card = re.search(r'<div class="card narrow">.*?</div>', html, re.S).group(0)
+            assert title in card and said in card, (path, lang)
+            assert "BHD" not in card, (path, lang)  # nothing of the depot asked for, nor its code kept
+            assert re.search(rf'<a class="button" href="[^"]*{re.escape(path)}">{onward}</a>', card), (path, lang)
+    html = unescape(page("/warehouse/ledger?depot=BHD&type=issue&page=2&q=dye", status=403))
+    assert re.search(r'href="[^"]*/warehouse/ledger\?type=issue&q=dye">Open this page', html)  # no page number
+    assert page("/admin/purchase-orders?depot=BHD", role="admin")  # admins choose any depot, as before
 
 
 def test_who_cancelled_a_count_is_named_as_typed_not_translated(page, runtime):

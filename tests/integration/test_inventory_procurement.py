@@ -243,10 +243,27 @@ def test_warehouse_staff_see_only_their_own_depots_orders(api, runtime):
     assert error["code"] == "unknown_purchase_order" and any("\u0900" <= ch <= "\u097f" for ch in error["message"])
     assert api("GET", f"/purchase-orders/{other}", role="warehouse", depot="BHD")["depot"] == "BHD"
     assert api("GET", f"/purchase-orders/{other}")["depot"] == "BHD"  # admins see every depot's
-    for query in ("", "?depot=BHD"):
+    for query in ("", "?depot=VNS"):
         assert [o["purchase_order"] for o in api("GET", f"/purchase-orders{query}", role="warehouse",
                                                  depot="VNS")] == [own]
     assert [o["purchase_order"] for o in api("GET", "/purchase-orders")] == [other, own]
+    assert [o["purchase_order"] for o in api("GET", "/purchase-orders?depot=BHD")] == [other]
+
+
+@pytest.mark.parametrize("path", ["/purchase-orders?depot=BHD", "/purchase-orders?depot=BHD&format=csv",
+                                  "/replenishment?depot=BHD", "/replenishment?depot=BHD&format=csv"])
+def test_depot_staff_asking_another_depots_orders_or_suggestions_are_refused_in_their_language(api, path):
+    """Varanasi's staff asking ?depot=BHD got Varanasi's orders as if they were Bhadohi's, and Bhadohi's suggestions
+    of what to order; both are refused (403 wrong_depot, naming their own depot). Admins are unaffected."""
+    order(api, depot="BHD", send=False)
+    for lang in ("en", "hi"):
+        error = api("GET", path, role="warehouse", depot="VNS", status=403, lang=lang)["error"]
+        hindi = any("\u0900" <= ch <= "\u097f" for ch in error["message"])
+        assert error["code"] == "wrong_depot" and error["details"] == {"your_depot": "VNS"}, lang
+        assert "VNS depot" in error["message"] and hindi == (lang == "hi"), lang
+    api("GET", path.replace("BHD", "VNS"), role="warehouse", depot="VNS", status=200)  # their own, as before
+    api("GET", path, status=200)  # admins choose any depot
+    api("GET", path, role="warehouse", status=200)  # so do central warehouse staff (no depot on their token)
 
 
 @pytest.fixture
@@ -280,7 +297,7 @@ def test_the_orders_export_to_csv_a_row_per_line_with_the_lists_filters(api, run
     assert rows[3]["amount"] == "200.00" and rows[0]["supplier_name"] == "'=HYPERLINK(\"x\")"
     assert datetime.fromisoformat(yarn["created_at"]).tzinfo is not None
     assert [r["purchase_order"] for r in download("/purchase-orders?format=csv&status=draft&depot=BHD")] == [drafted]
-    seen = download("/purchase-orders?format=csv&depot=BHD", role="warehouse", depot="VNS")  # their depot's only
+    seen = download("/purchase-orders?format=csv", role="warehouse", depot="VNS")  # their depot's only
     assert {r["depot"] for r in seen} == {"VNS"} and drafted not in {r["purchase_order"] for r in seen}
     assert api("GET", "/purchase-orders?format=xml", status=400)["error"]["code"] == "validation_error"
 

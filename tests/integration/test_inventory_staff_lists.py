@@ -210,7 +210,8 @@ def test_central_warehouse_staff_choose_the_depot_and_stay_on_it_from_page_to_pa
                  "/admin/purchase-orders", "/admin/replenishment"):
         assert 'id="depot-choice"' in client.get(f"{path}?depot=BHD").get_data(as_text=True), path
     client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="clerk", role="warehouse", depot="VNS"))
-    own = client.get("/warehouse/stock?depot=BHD").get_data(as_text=True)  # staff of a depot: theirs only
+    own = client.get("/warehouse/stock").get_data(as_text=True)  # staff of a depot: theirs only
+    assert client.get("/warehouse/stock?depot=BHD").status_code == 403  # told so, never theirs under BHD's code
     assert 'id="depot-choice"' not in own and 'href="/warehouse/stock/YRN"' in own
 
 
