@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.notifier import alerts, consumer, deliveries, dues, messages, notifications, spec
+from services.notifier import alerts, consumer, deliveries, dues, messages, notifications, reconcile, spec
 from shared.calendar import add_days, day_of
 from shared.envelope import new_event
 from shared.runtime import Runtime
@@ -244,3 +244,16 @@ def test_a_charge_or_a_charge_taken_back_is_not_texted_as_money_moved(notifier):
         "artisan_id": "ART-1", "version": 2, "cause": "reversal", "requisition_id": "REQ-1", "balance_due": 0,
         "open_dues": []}, source="requests"))
     assert runtime.db.notifications.count_documents({}) == 0
+
+
+def test_two_payments_on_one_request_are_two_texts_and_not_news_told_twice(notifier):
+    """Part in cash, the rest by UPI: two payments of one request, each texted once; `rawbank reconcile` counts
+    neither as the artisan told the same news twice (each is its own payment)."""
+    runtime, handle = notifier
+    english_artisan(handle)
+    for event in (payment(200_00, "cash", [], reference="CASH-1"),
+                  payment(300_00, "upi", [], version=2, reference="UTR-2"),
+                  payment(200_00, "cash", [], reference="CASH-1")):
+        handle(event)
+    assert len(sms_texts(runtime.db)) == 2
+    assert reconcile.facts(runtime.db)["told_twice"] == []
