@@ -84,7 +84,7 @@ PAID_HOW = {"cash": N_("in cash"), "upi": N_("by UPI")}
 OWES = N_("You now owe {owed} (by {date}).")
 OWES_FIRST = N_("You now owe {owed}, {first} of it by {date}.")
 OWES_NOTHING = N_("Nothing is owed now.")
-IN_CREDIT = N_("Nothing is owed now; {credit} is to your credit.")
+IN_CREDIT = N_("Nothing is owed now; {credit} paid in advance is kept for your requests.")  # as the account says
 
 #: alert kind -> (title, text); "{detail}" is the technical reason, shown as it came
 ALERT_TEXT = {

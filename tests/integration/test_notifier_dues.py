@@ -214,7 +214,8 @@ def test_an_advance_is_texted_as_money_received_and_what_stays_to_their_credit(n
     english_artisan(handle)
     handle(payment(1_000_00, "advance", [], balance=-400_00))
     assert sms_texts(runtime.db) == [
-        "REQ 12: advance of ₹1,000.00 received. Nothing is owed now; ₹400.00 is to your credit."]
+        "REQ 12: advance of ₹1,000.00 received. Nothing is owed now; ₹400.00 paid in advance is kept for your "
+        "requests."]
     [note] = notifications.render(runtime.db, list(runtime.db.notifications.find()), "en")
     assert (note["status"], note["title"]) == ("advance_received", "Advance received")
 
