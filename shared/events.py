@@ -506,6 +506,9 @@ class AccountUpdated(Payload):
                      # refund: money handed back from the artisan's credit (requisition_id: the first it draws on)
                      validate=ma.validate.OneOf(["charge", "reversal", "payment", "payment_reversal", "refund"]))
     requisition_id = _text(required=True)
+    # refund: the money handed back; payment_reversal: the payment taken back (what the artisan is texted); None for
+    # the other causes and in events from before it was said
+    amount = Money(load_default=None, allow_none=True, positive=True)
 
 
 class PaymentRecorded(AccountUpdated):

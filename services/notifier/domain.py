@@ -43,6 +43,18 @@ WAITS_AGAIN = "lot_expired"
 #: statuses that take a requisition off the waitlist
 LEAVES_WAITLIST = ("reserved", "rejected", "cancelled", "dispatched", "received")
 
+#: money that moved on an artisan's account (AccountUpdated's or PaymentRecorded's cause) -> what they are told
+MONEY_MOVED = {"payment": "payment_received", "refund": "refunded", "payment_reversal": "payment_reversed"}
+ADVANCE_RECEIVED = "advance_received"  # a payment by the method `advance`: paid before it is due
+
+
+def money_status(cause: str, method: str | None = None) -> str | None:
+    """The notification an account's change is told as; None for a charge or a charge taken back (not texted)."""
+    if cause == "payment" and method == "advance":
+        return ADVANCE_RECEIVED
+    return MONEY_MOVED.get(cause)
+
+
 ALERT_OPENED, ALERT_UPDATED, ALERT_ESCALATED = "alert.opened", "alert.updated", "alert.escalated"
 ALERT_ACKNOWLEDGED, ALERT_RESOLVED = "alert.acknowledged", "alert.resolved"
 NOTIFICATION_CREATED, DIGEST = "notification.created", "digest"

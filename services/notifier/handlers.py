@@ -189,13 +189,30 @@ def keep_account(db, config, event: Event) -> None:
     dues.keep(db, event.data)
 
 
+def money_moved(db, config, event: Event) -> None:
+    """Tell the artisan (SMS, in-app, e-mail) of a payment, an advance, a refund or a reversal, and what they owe.
+
+    Once per payment (its id) or event, however often it comes; in the artisan's language when it is sent. A charge
+    (at dispatch: the reminders tell of it) or a charge taken back is not texted here; a refund or reversal announced
+    without its amount (an old event) cannot say how much, so it is not texted."""
+    data = event.data
+    status = domain.money_status(data["cause"], data.get("method"))
+    if status is None or not data.get("amount"):
+        return
+    note_id = f"paid:{data['payment_id']}" if data.get("payment_id") else f"{data['cause']}:{event.event_id}"
+    notifications.create(db, event_id=note_id, status=status, requisition_id=data["requisition_id"], depot="",
+                         lines=[], at=parse_time(event.occurred_at), artisan_id=data["artisan_id"],
+                         amount=data["amount"], method=data.get("method"),
+                         account={"balance_due": data["balance_due"], "open_dues": data["open_dues"]})
+
+
 #: event type -> what the notifier does about it, in order
 EVENT_HANDLERS = {
     "MaterialRegistered": (keep_material,),
     "DepotRegistered": (keep_depot,),
     "DepotUpdated": (keep_depot,),
-    "AccountUpdated": (keep_account,),
-    "PaymentRecorded": (keep_account,),
+    "AccountUpdated": (keep_account, money_moved),
+    "PaymentRecorded": (keep_account, money_moved),
     "ArtisanRegistered": (fold_reports,),
     "ArtisanUpdated": (fold_reports,),
     "CooperativeRegistered": (fold_reports,),

@@ -20,7 +20,9 @@ TABS = {"live": domain.LIVE, "open": (domain.OPEN,), "acknowledged": (domain.ACK
         "resolved": (domain.RESOLVED,)}
 SEVERITIES = {"critical": _l("Critical"), "warning": _l("Warning"), "info": _l("Information")}
 LABELS = {"status": {"payment_due": _l("Payment due soon"), "payment_overdue": _l("Payment overdue"),
-                     "confirm_share": _l("To confirm")}}
+                     "confirm_share": _l("To confirm"), "payment_received": _l("Payment received"),
+                     "advance_received": _l("Advance received"), "refunded": _l("Money refunded"),
+                     "payment_reversed": _l("Payment reversed")}}
 
 HOME = {"admin": "/admin/alerts"}
 MENU = {"artisan": ((30, "/my/notifications", _l("Notifications")),),

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from services.notifier import report_reconcile
+from services.notifier import report_reconcile, texts
 from shared.i18n import N_
 from shared.reconcile import Problem, Problems, Reconciliation
 
 
 def facts(db) -> dict:
     """Which requisitions the notifier heard of, notifications told twice, events and dead-letter alerts."""
-    told_twice = [row["_id"] for row in db.notifications.aggregate([
+    told_twice = [row["_id"] for row in db.notifications.aggregate([  # money moved: each payment or event its news
+        {"$match": {"status": {"$nin": list(texts.MONEY_MOVED)}}},
         {"$group": {"_id": {"rid": "$requisition_id", "status": "$status", "artisan": "$artisan_id"},
                     "n": {"$sum": 1}}},
         {"$match": {"n": {"$gt": 1}}}])]

@@ -67,6 +67,24 @@ AMOUNT_DUE = N_("Amount to pay: {amount}.")
 MONEY_SMS = {"approved": N_("REQ {ref} APPROVED: {items}. To pay: {amount}"),
              "payment_due": N_("REQ {ref}: please pay {amount} by {date}"),
              "payment_overdue": N_("REQ {ref}: {amount} was due on {date}. Please pay at your depot")}
+#: money that moved on the artisan's account: status -> (title, sentence, SMS), each followed by what they owe now
+MONEY_MOVED = {
+    "payment_received": (N_("Payment received"), N_("We received {amount} {how} for your request {ref}."),
+                         N_("REQ {ref}: {amount} received {how}.")),
+    "advance_received": (N_("Advance received"), N_("We received {amount} as an advance for your request {ref}."),
+                         N_("REQ {ref}: advance of {amount} received.")),
+    "refunded": (N_("Money refunded"), N_("{amount} was refunded to you (request {ref})."),
+                 N_("REQ {ref}: {amount} refunded to you.")),
+    "payment_reversed": (N_("Payment reversed"), N_("The payment of {amount} for your request {ref} was reversed."),
+                         N_("REQ {ref}: payment of {amount} reversed.")),
+}
+#: how a payment was made, as its sentence says it
+PAID_HOW = {"cash": N_("in cash"), "upi": N_("by UPI")}
+#: what the artisan owes after it: all of it by one day, the first part of it by the first day, nothing, or credit
+OWES = N_("You now owe {owed} (by {date}).")
+OWES_FIRST = N_("You now owe {owed}, {first} of it by {date}.")
+OWES_NOTHING = N_("Nothing is owed now.")
+IN_CREDIT = N_("Nothing is owed now; {credit} paid in advance is kept for your requests.")  # as the account says
 
 #: alert kind -> (title, text); "{detail}" is the technical reason, shown as it came
 ALERT_TEXT = {
@@ -166,8 +184,33 @@ def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool
             "date": day_text(note["due_on"], lang) if note.get("due_on") else ""}
 
 
+def owing(account: dict, lang: str) -> str:
+    """What the artisan owes as of an account's change: its open dues, the first by their day; else what is to
+    their credit (the balance below zero), else nothing."""
+    dues = account.get("open_dues") or []
+    if owed := sum(due["amount"] for due in dues):
+        day = min(due["due_on"] for due in dues)
+        first = sum(due["amount"] for due in dues if due["due_on"] == day)
+        return translate(OWES if first == owed else OWES_FIRST, lang, owed=rupees(owed, lang),
+                         first=rupees(first, lang), date=day_text(day, lang))
+    if (balance := account.get("balance_due") or 0) < 0:
+        return translate(IN_CREDIT, lang, credit=rupees(-balance, lang))
+    return translate(OWES_NOTHING, lang)
+
+
+def money_moved(note: dict, lang: str, *, sms: bool = False) -> tuple[str, str]:
+    """(title, text) of money that moved on the artisan's account, with what they owe after it."""
+    title, sentence, short = MONEY_MOVED[note["status"]]
+    how = PAID_HOW.get(note.get("method") or "")
+    text = translate(short if sms else sentence, lang, ref=ref(note["requisition_id"]),
+                     amount=rupees(note["amount"], lang), how=translate(how, lang) if how else "")
+    return translate(title, lang), f"{text} {owing(note.get('account') or {}, lang)}"
+
+
 def notification(note: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:
     """(title, body) of an artisan's notification in their language; the amount to pay when there is one."""
+    if note["status"] in MONEY_MOVED:
+        return money_moved(note, lang)
     _, title, body = STATUS_TEXT[note["status"]]
     if note["status"] == "waitlisted" and note.get("reason") == domain.WAITS_AGAIN:
         body = WAITS_AGAIN
@@ -180,6 +223,8 @@ def notification(note: dict, materials: dict, depots: dict, lang: str) -> tuple[
 
 def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") -> str:
     """A feature-phone text: 'REQ 1042 RESERVED: 20 kg cotton yarn at Varanasi depot'."""
+    if note["status"] in MONEY_MOVED:
+        return money_moved(note, lang, sms=True)[1][:160]
     values = _values(note, materials, depots, lang, short=True)
     if note["status"] == "confirm_share":
         return translate(CONFIRM_SMS, lang, **values, code=code)[:160]

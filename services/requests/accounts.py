@@ -234,7 +234,7 @@ def reverse(db, req: dict, payment_id: str, reason: str, *, by: str, now: dateti
             terms = terms or credit.terms_for(db, artisans.profile(db, req["artisan_id"]) or {"_id": req["artisan_id"]})
             entry.update(repay=repay, due_on=add_days(day_of(now), terms["credit_days"]))
         if _write(db, account, cause="payment_reversal", requisition_id=rid, add=[entry],
-                  paid_add=payment["amount"]):
+                  paid_add=payment["amount"], extra={"amount": -payment["amount"]}):
             return _payment_view(payment, _account(db, account["_id"]), entry), True
     raise Busy()
 
@@ -296,7 +296,8 @@ def refund(db, artisan_id: str, body: dict, *, by: str, now: datetime) -> tuple[
         entry = {"id": rfid, "type": "refund", "at": now.isoformat(), "month": month_of(now), "amount": body["amount"],
                  "method": body["method"], "reference": body["reference"], "reason": body["reason"], "by": by,
                  "requisitions": drawn}
-        if _write(db, account, cause="refund", requisition_id=next(iter(drawn)), add=[entry], paid_less=drawn):
+        if _write(db, account, cause="refund", requisition_id=next(iter(drawn)), add=[entry], paid_less=drawn,
+                  extra={"amount": body["amount"]}):
             return _refund_view(entry, _account(db, artisan_id)), True
     raise Busy()
 

@@ -180,3 +180,21 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
     page.reload()
     expect(page.locator("[data-repay]").first).to_contain_text(
         "Refunded, then the payment was reversed: to be repaid by")
+
+    # Each time money moved the artisan was told (by SMS, and on their notifications page), in the page's language:
+    # the UPI payment, its reversal, the advance, the refund of the change, and the advance's reversal.
+    menu(page, "Notifications").click()
+    cards = page.locator("[data-notification]")
+    reload_until(page, lambda: cards.filter(has_text="Payment reversed").count() == 2,
+                 message="the notifier to tell of both reversals")
+    expect(cards.filter(has_text="Payment received")).to_contain_text("We received ₹15,945.23 by UPI for your request")
+    expect(cards.filter(has_text="Advance received")).to_contain_text(
+        "We received ₹16,000.00 as an advance for your request")
+    expect(cards.filter(has_text="Money refunded")).to_contain_text("₹54.77 was refunded to you")
+    expect(cards.filter(has_text="Payment reversed").first).to_contain_text("You now owe ₹16,000.00")
+    artisan.shot("money-notifications")
+    artisan.language("hi")
+    page.reload()
+    expect(cards.filter(has_text="अग्रिम मिला")).to_contain_text("₹16,000.00 अग्रिम के रूप में मिले")
+    expect(cards.filter(has_text="राशि लौटाई गई")).to_contain_text("₹54.77 आपको लौटाए गए")
+    artisan.shot("money-notifications")

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.notifier import alerts, consumer, deliveries, dues, messages, spec
+from services.notifier import alerts, consumer, deliveries, dues, messages, notifications, reconcile, spec
 from shared.calendar import add_days, day_of
 from shared.envelope import new_event
 from shared.runtime import Runtime
@@ -136,14 +136,125 @@ def test_money_to_repay_is_reminded_as_a_charge_is_even_on_the_day_the_requisiti
         [("payment_due", 500_00), ("payment_due", 1_000_00), ("payment_overdue", 500_00), ("payment_overdue", 1_000_00)]
 
 
-def test_a_refund_is_kept_as_the_accounts_newest_figure_and_sends_nothing(notifier):
-    """Requests announces a refund as AccountUpdated, cause refund (payments, too, are not sent as SMS): the notifier
-    keeps the account as of it, and no reminder or text goes out for it."""
+def test_a_refund_is_kept_as_the_accounts_newest_figure_and_texted_once(notifier):
+    """Requests announces a refund as AccountUpdated, cause refund, with the amount handed back: the notifier keeps
+    the account as of it, sends no reminder for it, and texts the artisan (in Hindi, theirs) once, however often the
+    event comes."""
     runtime, handle = notifier
     handle(account(1, [], balance=-1_102_00))
-    handle(new_event("AccountUpdated", "ART-1", {
+    refund = new_event("AccountUpdated", "ART-1", {
         "artisan_id": "ART-1", "version": 2, "cause": "refund", "requisition_id": "REQ-1", "balance_due": 0,
-        "open_dues": []}, source="requests"))
+        "open_dues": [], "amount": 1_102_00}, source="requests")
+    handle(refund)
+    handle(refund)  # the relay published it again
     kept = runtime.db.accounts.find_one({"_id": "ART-1"})
     assert (kept["version"], kept["balance_due"], kept["owing"]) == (2, 0, False)
-    assert dues.check(runtime.db, runtime.config, NOW) == 0 and sms_texts(runtime.db) == []
+    assert dues.check(runtime.db, runtime.config, NOW) == 0
+    assert sms_texts(runtime.db) == ["अनुरोध 1: ₹1,102.00 आपको लौटाए गए। अभी कुछ बकाया नहीं है।"]
+
+
+def test_a_refund_or_reversal_announced_without_its_amount_texts_nothing(notifier):
+    """An event from before requests said the amount (replayed from the log) cannot say how much: no text."""
+    runtime, handle = notifier
+    for version, cause in ((1, "refund"), (2, "payment_reversal")):
+        handle(new_event("AccountUpdated", "ART-1", {
+            "artisan_id": "ART-1", "version": version, "cause": cause, "requisition_id": "REQ-1", "balance_due": 0,
+            "open_dues": []}, source="requests"))
+    assert runtime.db.notifications.count_documents({}) == 0
+
+
+def english_artisan(handle):
+    handle(new_event("ArtisanRegistered", "ART-EN", {"artisan_id": "ART-EN", "name": "Ravi", "district": "Varanasi",
+                                                     "language": "en", "phone": "+919800000009"}, source="requests"))
+
+
+def payment(amount, method, open_dues, *, version=1, balance=None, artisan_id="ART-EN", rid="REQ-12",
+            reference="UTR-1"):
+    dues_ = [{"requisition_id": r, "due_on": day, "amount": owed} for r, day, owed in open_dues]
+    return new_event("PaymentRecorded", artisan_id, {
+        "artisan_id": artisan_id, "version": version, "cause": "payment", "requisition_id": rid,
+        "balance_due": sum(d["amount"] for d in dues_) if balance is None else balance, "open_dues": dues_,
+        "payment_id": f"payment:{reference}", "amount": amount, "method": method, "reference": reference,
+        "by": "warehouse"}, source="requests")
+
+
+def test_a_payment_is_texted_once_with_what_is_still_owed_and_by_when(notifier):
+    """A payment recorded against a request: the artisan is texted what was received, how, and what they owe now
+    (by the first due day), or that nothing is owed; the event handled twice texts once."""
+    runtime, handle = notifier
+    english_artisan(handle)
+    paid = payment(500_00, "upi", [("REQ-12", "2026-12-12", 120_00)])
+    handle(paid)
+    handle(paid)
+    handle(payment(120_00, "cash", [], version=2, reference="CASH-7"))
+    assert sorted(sms_texts(runtime.db)) == ["REQ 12: ₹120.00 received in cash. Nothing is owed now.",
+                                     "REQ 12: ₹500.00 received by UPI. You now owe ₹120.00 (by 12 Dec 2026)."]
+    notes = notifications.render(runtime.db, list(runtime.db.notifications.find().sort("created_at", 1)), "en")
+    assert [(n["status"], n["title"], n["text"]) for n in notes] == [
+        ("payment_received", "Payment received",
+         "We received ₹500.00 by UPI for your request 12. You now owe ₹120.00 (by 12 Dec 2026)."),
+        ("payment_received", "Payment received",
+         "We received ₹120.00 in cash for your request 12. Nothing is owed now.")]
+    hindi = notifications.render(runtime.db, list(runtime.db.notifications.find().sort("created_at", 1)), "hi")
+    assert hindi[0]["title"] == "भुगतान मिला" and "₹500.00" in hindi[0]["text"] and "12 दिस॰ 2026" in hindi[0]["text"]
+
+
+def test_a_hindi_artisan_is_texted_in_hindi_what_is_owed_of_several_dues(notifier):
+    runtime, handle = notifier
+    handle(payment(1_000_00, "cash", [("REQ-12", "2026-12-12", 300_00), ("REQ-14", "2027-01-05", 900_00)],
+                   artisan_id="ART-1"))
+    assert sms_texts(runtime.db) == [
+        "अनुरोध 12: ₹1,000.00 नकद मिले। अब आपको ₹1,200.00 देने हैं, इनमें से ₹300.00 12 दिस॰ 2026 तक।"]
+
+
+def test_an_advance_is_texted_as_money_received_and_what_stays_to_their_credit(notifier):
+    """An advance is money the artisan hands over before it is due (it may be more than is due): it is a payment
+    received like any other, and what it paid beyond what is owed stays to their credit."""
+    runtime, handle = notifier
+    english_artisan(handle)
+    handle(payment(1_000_00, "advance", [], balance=-400_00))
+    assert sms_texts(runtime.db) == [
+        "REQ 12: advance of ₹1,000.00 received. Nothing is owed now; ₹400.00 paid in advance is kept for your "
+        "requests."]
+    [note] = notifications.render(runtime.db, list(runtime.db.notifications.find()), "en")
+    assert (note["status"], note["title"]) == ("advance_received", "Advance received")
+
+
+def test_a_reversed_payment_is_texted_with_what_is_owed_again_and_by_when(notifier):
+    runtime, handle = notifier
+    english_artisan(handle)
+    reversal = new_event("AccountUpdated", "ART-EN", {
+        "artisan_id": "ART-EN", "version": 3, "cause": "payment_reversal", "requisition_id": "REQ-7",
+        "balance_due": 1_500_00, "amount": 1_000_00,
+        "open_dues": [{"requisition_id": "REQ-7", "due_on": "2026-12-03", "amount": 500_00},
+                      {"requisition_id": "REQ-7", "due_on": "2026-12-03", "amount": 1_000_00,
+                       "kind": "refund_reversed"}]}, source="requests")
+    handle(reversal)
+    handle(reversal)
+    assert sms_texts(runtime.db) == ["REQ 7: payment of ₹1,000.00 reversed. You now owe ₹1,500.00 (by 3 Dec 2026)."]
+    [note] = notifications.render(runtime.db, list(runtime.db.notifications.find()), "en")
+    assert (note["title"], note["text"]) == (
+        "Payment reversed", "The payment of ₹1,000.00 for your request 7 was reversed. You now owe ₹1,500.00 "
+                            "(by 3 Dec 2026).")
+
+
+def test_a_charge_or_a_charge_taken_back_is_not_texted_as_money_moved(notifier):
+    runtime, handle = notifier
+    handle(account(1, [("REQ-1", add_days(TODAY, 40), 1_000_00)]))
+    handle(new_event("AccountUpdated", "ART-1", {
+        "artisan_id": "ART-1", "version": 2, "cause": "reversal", "requisition_id": "REQ-1", "balance_due": 0,
+        "open_dues": []}, source="requests"))
+    assert runtime.db.notifications.count_documents({}) == 0
+
+
+def test_two_payments_on_one_request_are_two_texts_and_not_news_told_twice(notifier):
+    """Part in cash, the rest by UPI: two payments of one request, each texted once; `rawbank reconcile` counts
+    neither as the artisan told the same news twice (each is its own payment)."""
+    runtime, handle = notifier
+    english_artisan(handle)
+    for event in (payment(200_00, "cash", [], reference="CASH-1"),
+                  payment(300_00, "upi", [], version=2, reference="UTR-2"),
+                  payment(200_00, "cash", [], reference="CASH-1")):
+        handle(event)
+    assert len(sms_texts(runtime.db)) == 2
+    assert reconcile.facts(runtime.db)["told_twice"] == []

@@ -235,3 +235,32 @@ def test_artisans_hear_in_their_language_by_email_and_sms_and_see_only_their_own
     assert [(n["requisition_id"], n["status"]) for n in mine] == [("REQ-1042", "reserved"), ("REQ-1042", "submitted")]
     theirs = stack.client.get("/api/v1/notifications", headers=token("artisan", artisan_id="ART-EN")).json
     assert [(n["requisition_id"], n["status"], n["language"]) for n in theirs] == [("REQ-1043", "submitted", "en")]
+
+
+def test_a_payment_delivered_twice_through_the_broker_is_texted_once_in_the_artisans_language(stack, token):
+    """PaymentRecorded as requests publishes it, sent twice by the relay: the Hindi artisan
+    gets one SMS in Hindi, under the payment's id; their notifications say it in their language."""
+    artisan = new_event("ArtisanRegistered", "ART-PAY", {"artisan_id": "ART-PAY", "name": "Sita",
+                                                         "district": "Varanasi", "language": "hi",
+                                                         "phone": "+919800000077"}, source="requests")
+    paid = new_event("PaymentRecorded", "ART-PAY", {
+        "artisan_id": "ART-PAY", "version": 4, "cause": "payment", "requisition_id": "REQ-2051",
+        "balance_due": 120_00, "open_dues": [{"requisition_id": "REQ-2051", "due_on": "2026-12-12", "amount": 120_00}],
+        "payment_id": "payment:utr-88", "amount": 500_00, "method": "upi", "reference": "UTR-88", "by": "warehouse"},
+        source="requests")
+    for event in (artisan, paid, paid):
+        stack.publish(stack.requests, event)
+    marker = new_event("ArtisanUpdated", "ART-PAY", {**artisan.data, "name": "Sita Devi"}, source="requests")
+    stack.publish(stack.requests, marker)
+    stack.consumed(marker)
+
+    def texts_to_her():
+        return [json.loads(r["body"]) for r in stack.texts if b"+919800000077" in r["body"]]
+    wait_until(texts_to_her, timeout=30, message="the payment's SMS")
+    wait_until(lambda: not stack.db.deliveries.find_one({"status": {"$in": ["pending", "sending"]}}), timeout=30,
+               message="every delivery settled")
+    assert texts_to_her() == [{"to": "+919800000077",
+                               "text": "अनुरोध 2051: ₹500.00 UPI से मिले। अब आपको ₹120.00 देने हैं (12 दिस॰ 2026 तक)।"}]
+    mine = stack.client.get("/api/v1/notifications", headers=token("artisan", artisan_id="ART-PAY")).json
+    assert [(n["requisition_id"], n["status"], n["title"]) for n in mine] == [
+        ("REQ-2051", "payment_received", "भुगतान मिला")]

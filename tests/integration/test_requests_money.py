@@ -423,6 +423,8 @@ def test_money_refunded_and_then_its_payment_reversed_is_a_due_by_the_reversal_d
     assert (row["balance_due"], row["overdue"]) == (1_000_00, 1_000_00)
     events = client.db.accounts.find_one({"_id": "ART-1"})["outbox"]
     [reversed_] = [e for e in events if e["payload"]["cause"] == "payment_reversal"]
+    [refunded] = [e for e in events if e["payload"]["cause"] == "refund"]  # how much, for the artisan's SMS
+    assert (refunded["payload"]["amount"], reversed_["payload"]["amount"]) == ("1102.00", "1000.00")
     assert reversed_["payload"]["open_dues"] == [{"requisition_id": cancelled, "due_on": due_on, "amount": "1000.00",
                                                   "kind": "refund_reversed"}]
     runtime = Runtime(notifier_spec(), config.with_(notifier_reminder_days_before=3))
@@ -432,7 +434,8 @@ def test_money_refunded_and_then_its_payment_reversed_is_a_due_by_the_reversal_d
         assert notifier_dues.check(runtime.db, runtime.config, after) == 1
         notes = [(n["status"], n["requisition_id"], n["amount"], n["due_on"])
                  for n in runtime.db.notifications.find().sort("created_at", 1)]
-        assert notes == [("payment_due", cancelled, 1_000_00, due_on), ("payment_overdue", cancelled, 1_000_00, due_on)]
+        assert notes == [("payment_reversed", cancelled, 1_000_00, None),  # the artisan is texted the reversal
+                         ("payment_due", cancelled, 1_000_00, due_on), ("payment_overdue", cancelled, 1_000_00, due_on)]
     finally:
         runtime.close()
     from shared.reconcile import check, facts_of
