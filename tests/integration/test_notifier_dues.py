@@ -134,6 +134,7 @@ def test_money_to_repay_is_reminded_as_a_charge_is_even_on_the_day_the_requisiti
     assert dues.check(runtime.db, runtime.config, NOW + timedelta(days=3)) == 2
     assert sorted((n["status"], n["amount"]) for n in runtime.db.notifications.find()) == \
         [("payment_due", 500_00), ("payment_due", 1_000_00), ("payment_overdue", 500_00), ("payment_overdue", 1_000_00)]
+    assert reconcile.facts(runtime.db)["told_twice"] == []  # two dues of one requisition: two reminders, each once
 
 
 def test_a_refund_is_kept_as_the_accounts_newest_figure_and_texted_once(notifier):
