@@ -240,6 +240,21 @@ def url_of(service: str, path: str, config=None) -> str:
     return getattr(config, f"{service}_url").rstrip("/") + path
 
 
+def without_depot() -> str:
+    """This page's address without ?depot= and its page number, the other filters kept (where a depot is chosen,
+    or a depot's own staff see their own)."""
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k not in ("depot", "page")])
+    return url_of(current_app.config["RAWBANK_SERVICE"], request.path) + (f"?{query}" if query else "")
+
+
+def to_own_depot(error: Error, depot_name: str) -> Error:
+    """`error` (a depot's staff asked a page for another depot) with, on its page, a link to this page for their own
+    depot, named `depot_name` in the page's language: without the code asked, which their pages do not take, nor
+    the page number; the other filters kept."""
+    error.onward = (without_depot(), _("Open this page for %(depot)s", depot=depot_name))
+    return error
+
+
 def home_url(role: str | None) -> str:
     return url_of(*home_page(role))
 

@@ -2,15 +2,13 @@
 prices. Stock lists, the stock card and the ledger are in pages_stock.py; hand-overs in pages_dispatch.py."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from flask import Blueprint, current_app, g, render_template, request
+from flask import Blueprint, g, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.inventory import catalog, clock, domain, order_rules, prices, purchase_orders
 from services.inventory.errors import DepotNotFound, NotYourDepot
 from shared.lists import pager, search_text
-from shared.pages import keep_in_menu, material_name, page, url_of
+from shared.pages import keep_in_menu, material_name, page, to_own_depot, without_depot
 from shared.web import db
 
 blp = Blueprint("inventory_pages", __name__, template_folder="templates", static_folder="static",
@@ -92,22 +90,14 @@ def no_such_depot(code: str) -> DepotNotFound:
     """The error for a ?depot= no depot has: its page links to this page without it (and without its page
     number), where the depot is chosen; the other filters stay."""
     error = DepotNotFound({"depot": code})
-    error.onward = (_without_depot(), _("Choose a depot"))
+    error.onward = (without_depot(), _("Choose a depot"))
     return error
 
 
 def not_your_depot(own: str) -> NotYourDepot:
     """The error for a depot's staff asking another depot (?depot=): its page names their own and links to this page
     there (without the code asked, which their pages do not take, nor the page number); the other filters stay."""
-    error = NotYourDepot({"your_depot": own}).named(db())
-    error.onward = (_without_depot(), _("Open this page for %(depot)s", depot=place(own)))
-    return error
-
-
-def _without_depot() -> str:
-    """This page's address without ?depot= and its page number, the other filters kept."""
-    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k not in ("depot", "page")])
-    return url_of(current_app.config["RAWBANK_SERVICE"], request.path) + (f"?{query}" if query else "")
+    return to_own_depot(NotYourDepot({"your_depot": own}).named(db()), place(own))
 
 
 def at_depot(principal, code: str | None) -> bool:

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from flask import Response
 
 from services.notifier import alert_exports, alerts, dead_letters, event_log, messages, notifications
-from services.notifier.errors import AlertAlreadyResolved, AlertNotOpen
+from services.notifier.errors import AlertAlreadyResolved, AlertNotOpen, NotYourDepot
 from services.notifier.schemas import (AlertQuery, AlertSchema, DeadLetterQuery, DeadLetterSchema, EventQuery,
                                        EventSchema, NoteBody, NotificationQuery, NotificationSchema, ResendBody)
 from shared.auth import current_principal, require_role
@@ -59,6 +59,16 @@ def depot_scope() -> str | None:
     return principal.depot if principal.role == "warehouse" else None
 
 
+def asked_depot(asked: str | None) -> str | None:
+    """The depot whose alerts are read: the one asked for (?depot=), else a warehouse user's own (None: all). Staff of
+    a depot asking another's are refused (403 wrong_depot, naming theirs), never answered with their own as if they
+    were the depot asked for."""
+    scope = depot_scope()
+    if scope and asked not in (None, "", scope):
+        raise NotYourDepot({"your_depot": scope}).named(db())
+    return asked or scope
+
+
 def _own_alert(alert_id: str) -> dict:
     doc = alerts.get(db(), alert_id)
     scope = depot_scope()
@@ -73,7 +83,8 @@ def _own_alert(alert_id: str) -> dict:
 @blp.response(200, AlertSchema(many=True))
 def list_alerts(query):
     """Supply alerts, most recently seen first, a page at a time (X-Total-Count says how many match);
-    warehouse staff get their depot's only; format=csv gives every one that matches, for a spreadsheet."""
+    warehouse staff of a depot get their depot's only (another asked for: 403 wrong_depot); format=csv gives every one
+    that matches, for a spreadsheet."""
     filters = alert_filters(query)
     if query["format"] == "csv":
         docs = alerts.find(db(), **filters, limit=alert_exports.MAX_ROWS)
@@ -84,10 +95,11 @@ def list_alerts(query):
 
 
 def alert_filters(query: dict) -> dict:
-    """What to find: the query's filters, within the caller's depot (warehouse staff)."""
+    """What to find: the query's filters, within the caller's depot (warehouse staff of a depot; another asked for:
+    403 wrong_depot)."""
     statuses = (query.get("status") or "").split(",")
     since, until = instants(query.get("since"), query.get("until"))
-    return {"depot": depot_scope() or query.get("depot"), "kind": query.get("kind"), "q": query.get("q"),
+    return {"depot": asked_depot(query.get("depot")), "kind": query.get("kind"), "q": query.get("q"),
             "statuses": [s for s in statuses if s], "since": since, "until": until}
 
 

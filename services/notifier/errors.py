@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from services.notifier.texts import ALERT_STATUSES
-from shared.errors import Conflict, RuleBroken
-from shared.i18n import N_, translate
+from shared import names
+from shared.errors import Conflict, Forbidden, RuleBroken
+from shared.i18n import N_, language, translate
 
 
 class AlertNotOpen(Conflict):
@@ -23,3 +24,28 @@ class AlertAlreadyResolved(Conflict):
 class MonthNotBegun(RuleBroken):
     code = "month_in_future"
     message = N_("{month} has not begun yet; choose this month or an earlier one.")
+
+
+class NotYourDepot(Forbidden):
+    """Warehouse staff of a depot asked the alerts (list, CSV or page) of another depot (?depot=): refused, never
+    answered with their own depot's as if they were the depot asked for. Their depot is said by its name, in the
+    reader's language (`named`); its code stays in the details."""
+
+    code = "wrong_depot"
+    message = N_("You see only your own depot's alerts, at {your_depot}; leave out depot or send your own, or ask "
+                 "an admin.")
+    page_message = N_("These pages show only your own depot, {your_depot}.")
+    depot: dict | None = None  # their depot's name and name_hi, as the notifier knows them
+
+    def named(self, db):
+        self.depot = db.depots.find_one({"_id": self.details.get("your_depot")}, {"name": 1, "name_hi": 1})
+        return self
+
+    def values(self, lang: str | None = None) -> dict:
+        lang = lang or language()
+        code = self.details.get("your_depot", "")
+        return {**super().values(lang), "your_depot": names.named(self.depot, code, lang)}
+
+    def depot_name(self) -> str:
+        """Their depot's name in the page's language."""
+        return self.values()["your_depot"]

@@ -7,9 +7,10 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from services.notifier import alerts, domain, messages, notifications, projections, texts
+from services.notifier.errors import NotYourDepot
 from shared.i18n import language
 from shared.lists import day_range, pager, search_text
-from shared.pages import page
+from shared.pages import page, to_own_depot
 from shared.web import db
 
 blp = Blueprint("notifier_pages", __name__, template_folder="templates", static_folder="static",
@@ -35,11 +36,15 @@ MENU = {"artisan": ((30, "/my/notifications", _l("Notifications")),),
 @page("admin", "warehouse")
 def alert_board(principal):
     """The alerts of a tab (live: open and acknowledged; or one status), found by words, depot and the days they
-    were first seen, a page at a time; the live tab keeps itself current from /api/v1/stream."""
+    were first seen, a page at a time; the live tab keeps itself current from /api/v1/stream. A depot's staff see
+    their own depot's only: asked for another (?depot=, a link an admin sent), they are told so and led to theirs."""
     tab = request.args.get("status") if request.args.get("status") in TABS else "live"
     errors = {}
     since, until = day_range(errors)
     depot = principal.depot if principal.role == "warehouse" else (request.args.get("depot") or None)
+    if principal.role == "warehouse" and depot and request.args.get("depot") not in (None, "", depot):
+        error = NotYourDepot({"your_depot": depot}).named(db())
+        raise to_own_depot(error, error.depot_name())
     filters = {"statuses": TABS[tab], "depot": depot, "q": search_text() or None, "since": since, "until": until}
     at = pager(alerts.count(db(), **filters))
     docs = alerts.find(db(), **filters, limit=at.size, skip=at.skip)

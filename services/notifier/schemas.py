@@ -20,7 +20,9 @@ class AlertQuery(ma.Schema):
     status = f.String(load_default=None, validate=v.Regexp(STATUS_LIST, error=F_("open, acknowledged or resolved; "
                                                                                  "several with commas")),
                       metadata={"description": "open, acknowledged or resolved; several with commas: open,acknowledged"})
-    depot = f.String(load_default=None, validate=v.Length(min=1, max=100))
+    depot = f.String(load_default=None, validate=v.Length(min=1, max=100),
+                     metadata={"description": "a depot's code; a depot's warehouse staff see only their own (another: "
+                                              "403 wrong_depot, details.your_depot)"})
     kind = f.String(load_default=None, validate=v.OneOf(domain.KINDS))
     q = f.String(load_default=None, validate=v.Length(max=100),
                  metadata={"description": "words to find in the alert's codes and its material's or depot's name"})

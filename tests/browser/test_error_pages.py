@@ -13,8 +13,10 @@ import pytest
 from pymongo.errors import OperationFailure, ServerSelectionTimeoutError
 from werkzeug.serving import make_server
 
-from services import inventory
+from services import inventory, notifier
+from services.notifier import handlers
 from shared.auth import COOKIE, issue_token
+from shared.envelope import new_event
 from shared.i18n import LANG_COOKIE
 from shared.mongo import connect
 from shared.runtime import Runtime
@@ -63,13 +65,32 @@ def inventory_site(config):
     server.shutdown()
 
 
-def warehouse_page(browser, site, lang: str, *, width: int):
-    """A browser tab of Varanasi's warehouse staff reading in `lang`: (context, page, the page's script errors)."""
+@pytest.fixture
+def notifier_site(config):
+    """The notifier's pages at http://127.0.0.1:<free port>, with Varanasi and Bhadohi each low on cotton yarn."""
+    port = free_port()
+    config = config.with_(notifier_url=f"http://127.0.0.1:{port}")
+    runtime = Runtime(notifier.spec(), config, client=connect("mongomock://browser-error-pages-notifier"))
+    for code, name, name_hi in (("VNS", "Varanasi depot", "वाराणसी डिपो"), ("BHD", "Bhadohi depot", "भदोही डिपो")):
+        handlers.apply(runtime.db, config, new_event("DepotRegistered", code, {
+            "code": code, "name": name, "name_hi": name_hi, "district": name}, source="inventory"))
+        handlers.apply(runtime.db, config, new_event("StockLow", f"{code}/YRN-COT", {
+            "sku": "YRN-COT", "depot": code, "available": 4_000, "reorder_level": 10_000}, source="inventory"))
+    server = make_server("127.0.0.1", port, notifier.create_app(config, runtime), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield config
+    runtime.stopping.set()  # the board's live stream ends
+    server.shutdown()
+
+
+def warehouse_page(browser, site, lang: str, *, width: int, url: str | None = None):
+    """A browser tab of Varanasi's warehouse staff reading in `lang` (on the inventory's pages, or those at `url`):
+    (context, page, the page's script errors)."""
+    url = url or site.inventory_url
     context = browser.new_context(viewport={"width": width, "height": 800}, locale="en-IN")
     context.add_cookies([
-        {"name": COOKIE, "value": issue_token(site.jwt_secret, sub="w", role="warehouse", depot="VNS"),
-         "url": site.inventory_url},
-        {"name": LANG_COOKIE, "value": lang, "url": site.inventory_url}])
+        {"name": COOKIE, "value": issue_token(site.jwt_secret, sub="w", role="warehouse", depot="VNS"), "url": url},
+        {"name": LANG_COOKIE, "value": lang, "url": url}])
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -193,5 +214,34 @@ def test_depot_staff_following_another_depots_link_are_told_and_led_to_their_own
         page.wait_for_load_state()
         assert page.url == f"{site}/warehouse/stock?q=cotton"  # their depot's page, the search kept, from page 1
         assert page.get_by_role("heading", level=1).inner_text() == heading
+    finally:
+        context.close()
+
+
+ALERTS_HEADING = {"en": "Supply alerts", "hi": "आपूर्ति अलर्ट"}
+
+
+@pytest.mark.parametrize("lang", OWN_DEPOT)
+def test_depot_staff_following_another_depots_alerts_link_are_told_and_led_to_their_own_depots_board(
+        browser, notifier_site, lang):
+    """The alert board with ?depot=BHD showed Varanasi's staff Varanasi's alerts under Bhadohi's code, nothing saying
+    so. The page says these pages show only their own depot, and its link opens the same board there."""
+    title, said, onward, _ = OWN_DEPOT[lang]
+    site = notifier_site.notifier_url
+    context, page, errors = warehouse_page(browser, notifier_site, lang, width=360, url=site)
+    try:
+        response = page.goto(f"{site}/admin/alerts?status=open&depot=BHD&q=yarn&page=2")
+        assert response.status == 403 and page.locator("html").get_attribute("lang") == lang
+        assert page.get_by_role("heading", level=1).inner_text() == title
+        assert said in page.locator("main").inner_text()
+        assert axe_findings(page) == [] and errors == []
+        link = page.get_by_role("link", name=onward)
+        box = link.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, box
+        link.click()
+        page.wait_for_load_state()
+        assert page.url == f"{site}/admin/alerts?status=open&q=yarn"  # their depot's board, the search kept, page 1
+        assert page.get_by_role("heading", level=1).inner_text() == ALERTS_HEADING[lang]
+        assert page.locator("main").get_by_text("Bhadohi").count() == 0
     finally:
         context.close()

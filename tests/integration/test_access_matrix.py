@@ -203,6 +203,9 @@ MATRIX = [
     ("notifier", "POST", "/dead-letters/resends", {"id": "no-such-letter", "resend_id": "r-{n}"},
      expect(admin=404, warehouse=403, artisan=403, secretary=403)),
     ("notifier", "GET", "/alerts", None, STAFF),
+    ("notifier", "GET", "/alerts?depot=VNS", None, STAFF),
+    ("notifier", "GET", "/alerts?depot=BHD", None, expect(warehouse=403, artisan=403, secretary=403)),
+    ("notifier", "GET", "/alerts?depot=BHD&format=csv", None, expect(warehouse=403, artisan=403, secretary=403)),
     ("notifier", "GET", "/alerts/{own_alert}", None, STAFF),
     ("notifier", "GET", "/alerts/{other_alert}", None, expect(warehouse=404, artisan=403, secretary=403)),
     ("notifier", "POST", "/alerts/{own_alert}/acknowledge", {}, STAFF),
@@ -378,7 +381,11 @@ def test_lists_show_each_caller_only_their_side(world):
         seen = get("requests", "/artisans", role)
         assert "ART-A" in {a["artisan_id"] for a in seen} and {a["cooperative"] for a in seen} == {"Coop-A"}, role
         assert {n["id"] for n in get("notifier", "/notifications", role)} == {objects["own_note"]}, role
-    assert {a["depot"] for a in get("notifier", "/alerts", "warehouse")} == {"VNS"}
+    for query in ("", "?depot=VNS"):  # warehouse staff of VNS see VNS's alerts only
+        assert {a["depot"] for a in get("notifier", f"/alerts{query}", "warehouse")} == {"VNS"}, query
+    refused = get("notifier", "/alerts?depot=BHD", "warehouse")  # asking BHD: refused, never VNS's as BHD's
+    assert refused["error"]["code"] == "wrong_depot" and refused["error"]["details"] == {"your_depot": "VNS"}
+    assert {a["depot"] for a in get("notifier", "/alerts?depot=BHD", "admin")} == {"BHD"}
     for query in ("", "?depot=VNS"):  # warehouse staff of VNS see VNS's purchase orders only
         seen = {o["purchase_order"]: o["depot"] for o in get("inventory", f"/purchase-orders{query}", "warehouse")}
         assert objects["draft_po"] in seen and set(seen.values()) == {"VNS"}, query

@@ -452,3 +452,56 @@ def test_lists_order_ties_by_id_so_pages_never_repeat_or_skip_one(app):
     }
     for name, page in pages.items():
         assert page(0) + page(2) + page(4) == newest_first, name
+
+
+def depots_and_alerts(apply):
+    """Low-stock alerts at Varanasi (VNS) and Bhadohi (BHD), both depots known by name."""
+    for code, name, name_hi in (("VNS", "Varanasi depot", "वाराणसी डिपो"), ("BHD", "Bhadohi depot", "भदोही डिपो")):
+        apply("DepotRegistered", code, {"code": code, "name": name, "name_hi": name_hi, "district": name})
+        low(apply, depot=code)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/alerts?depot=BHD", "/api/v1/alerts?depot=BHD&format=csv",
+                                  "/api/v1/alerts?depot=BHD&status=open&q=YRN"])
+def test_depot_staff_asking_another_depots_alerts_are_refused_in_their_language(client, apply, token, path):
+    """Varanasi's staff asking ?depot=BHD got Varanasi's alerts (as a list or CSV) as if they were Bhadohi's; they are
+    refused (403 wrong_depot, naming their own depot). Their own depot or none, admins and central staff: as before."""
+    depots_and_alerts(apply)
+    own = token("warehouse", depot="VNS")
+    for lang, name in (("en", "Varanasi depot"), ("hi", "वाराणसी डिपो")):
+        refused = client.get(path, headers={**own, "Accept-Language": lang})
+        assert refused.status_code == 403, (lang, refused.get_data(as_text=True)[:200])
+        error = refused.json["error"]
+        hindi = any("\u0900" <= ch <= "\u097f" for ch in error["message"].replace(name, ""))
+        assert error["code"] == "wrong_depot" and error["details"] == {"your_depot": "VNS"}, lang
+        assert name in error["message"] and hindi == (lang == "hi"), (lang, error["message"])
+    for query in ("", "?depot=VNS"):
+        assert [a["depot"] for a in client.get(f"/api/v1/alerts{query}", headers=own).json] == ["VNS"], query
+    for reader in (token("admin"), token("warehouse")):  # admins and central staff (no depot) choose any depot
+        assert [a["depot"] for a in client.get("/api/v1/alerts?depot=BHD", headers=reader).json] == ["BHD"]
+
+
+OWN_DEPOT_ONLY = {  # language -> (title, what the page says, the link to their own depot's page)
+    "en": ("Not allowed", "These pages show only your own depot, Varanasi depot.", "Open this page for Varanasi depot"),
+    "hi": ("अनुमति नहीं", "ये पेज केवल आपके अपने डिपो, वाराणसी डिपो, के हैं।", "यह पेज वाराणसी डिपो के लिए खोलें"),
+}
+
+
+@pytest.mark.parametrize("lang", OWN_DEPOT_ONLY)
+def test_depot_staff_opening_the_alerts_page_for_another_depot_are_told_and_led_to_their_own(client, apply, token,
+                                                                                              lang):
+    """Varanasi's staff opening the board with ?depot=BHD (a link an admin sent) saw Varanasi's alerts under it, and
+    could take them for Bhadohi's. They are told (403, in their language) that these pages show only their own
+    depot, named, with a link to the same page there: the other filters kept, the page number not."""
+    from html import unescape
+    depots_and_alerts(apply)
+    title, said, onward = OWN_DEPOT_ONLY[lang]
+    own = {**token("warehouse", depot="VNS"), "Accept-Language": lang}
+    response = client.get("/admin/alerts?status=open&depot=BHD&q=yarn&page=2", headers=own)
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 403 and title in html and said in html, html[-1500:]
+    assert "Bhadohi" not in html and "भदोही" not in html  # nothing of the depot asked for
+    assert f'<a class="button" href="http://127.0.0.1:8003/admin/alerts?status=open&q=yarn">{onward}</a>' in html
+    for query in ("", "?depot=VNS", "?depot="):  # their own depot, or none: as before
+        assert client.get(f"/admin/alerts{query}", headers=own).status_code == 200, query
+    assert client.get("/admin/alerts?depot=BHD", headers=token("admin")).status_code == 200  # admins choose any
