@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 import threading
 from datetime import datetime, timedelta, timezone
 
@@ -505,3 +507,17 @@ def test_depot_staff_opening_the_alerts_page_for_another_depot_are_told_and_led_
     for query in ("", "?depot=VNS", "?depot="):  # their own depot, or none: as before
         assert client.get(f"/admin/alerts{query}", headers=own).status_code == 200, query
     assert client.get("/admin/alerts?depot=BHD", headers=token("admin")).status_code == 200  # admins choose any
+
+
+def test_central_staff_opening_the_alerts_page_for_a_depot_see_that_depots_alerts_and_can_choose_one(client, apply,
+                                                                                                   token):
+    """Central warehouse staff (no depot on their token) choose a depot as admins do: the board asked for Bhadohi
+    (?depot=BHD) showed every depot's alerts under it, and offered no choice of depot."""
+    from html import unescape
+    depots_and_alerts(apply)
+    central = token("warehouse")
+    html = unescape(client.get("/admin/alerts?depot=BHD", headers=central).get_data(as_text=True))
+    shown = json.loads(re.search(r'<script id="board-data" type="application/json">(.*?)</script>', html, re.S)
+                       .group(1))["alerts"]
+    assert shown and {a["depot"] for a in shown} == {"BHD"}, [a["depot"] for a in shown]
+    assert 'name="depot"' in html  # the depot choice, as on an admin's board
