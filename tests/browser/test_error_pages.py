@@ -157,6 +157,21 @@ NO_DEPOT = {  # language -> (title, what the page says, the link to choose a dep
 }
 
 
+def follows_on(page, errors, url, status, lang, title, said, onward) -> None:
+    """Open `url`: the error page (`status`, in `lang`, headed `title`, saying `said`, no accessibility finding or
+    script error) and its onward link, big enough to tap, followed."""
+    response = page.goto(url)
+    assert response.status == status and page.locator("html").get_attribute("lang") == lang
+    assert page.get_by_role("heading", level=1).inner_text() == title
+    assert said in page.locator("main").inner_text()
+    assert axe_findings(page) == [] and errors == []
+    link = page.get_by_role("link", name=onward)
+    box = link.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44, box
+    link.click()
+    page.wait_for_load_state()
+
+
 @pytest.mark.parametrize("lang", NO_DEPOT)
 def test_a_depot_code_no_depot_has_is_not_found_and_leads_to_the_depot_choice(browser, inventory_site, lang):
     """An admin's old bookmark (?depot=VNX) showed the first depot's stock as if it were the one asked for."""
@@ -169,16 +184,7 @@ def test_a_depot_code_no_depot_has_is_not_found_and_leads_to_the_depot_choice(br
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        response = page.goto(f"{site}/warehouse/counts?depot=VNX")
-        assert response.status == 404 and page.locator("html").get_attribute("lang") == lang
-        assert page.get_by_role("heading", level=1).inner_text() == title
-        assert said in page.locator("main").inner_text()
-        assert axe_findings(page) == [] and errors == []
-        link = page.get_by_role("link", name=choose)
-        box = link.bounding_box()
-        assert box["width"] >= 44 and box["height"] >= 44, box
-        link.click()
-        page.wait_for_load_state()
+        follows_on(page, errors, f"{site}/warehouse/counts?depot=VNX", 404, lang, title, said, choose)
         assert page.url == f"{site}/warehouse/counts"
         assert page.get_by_label(label, exact=True).is_visible()  # where the depot is chosen
     finally:
@@ -202,16 +208,7 @@ def test_depot_staff_following_another_depots_link_are_told_and_led_to_their_own
     site = inventory_site.inventory_url
     context, page, errors = warehouse_page(browser, inventory_site, lang, width=360)
     try:
-        response = page.goto(f"{site}/warehouse/stock?depot=BHD&q=cotton&page=2")
-        assert response.status == 403 and page.locator("html").get_attribute("lang") == lang
-        assert page.get_by_role("heading", level=1).inner_text() == title
-        assert said in page.locator("main").inner_text()
-        assert axe_findings(page) == [] and errors == []
-        link = page.get_by_role("link", name=onward)
-        box = link.bounding_box()
-        assert box["width"] >= 44 and box["height"] >= 44, box
-        link.click()
-        page.wait_for_load_state()
+        follows_on(page, errors, f"{site}/warehouse/stock?depot=BHD&q=cotton&page=2", 403, lang, title, said, onward)
         assert page.url == f"{site}/warehouse/stock?q=cotton"  # their depot's page, the search kept, from page 1
         assert page.get_by_role("heading", level=1).inner_text() == heading
     finally:
@@ -230,16 +227,8 @@ def test_depot_staff_following_another_depots_alerts_link_are_told_and_led_to_th
     site = notifier_site.notifier_url
     context, page, errors = warehouse_page(browser, notifier_site, lang, width=360, url=site)
     try:
-        response = page.goto(f"{site}/admin/alerts?status=open&depot=BHD&q=yarn&page=2")
-        assert response.status == 403 and page.locator("html").get_attribute("lang") == lang
-        assert page.get_by_role("heading", level=1).inner_text() == title
-        assert said in page.locator("main").inner_text()
-        assert axe_findings(page) == [] and errors == []
-        link = page.get_by_role("link", name=onward)
-        box = link.bounding_box()
-        assert box["width"] >= 44 and box["height"] >= 44, box
-        link.click()
-        page.wait_for_load_state()
+        follows_on(page, errors, f"{site}/admin/alerts?status=open&depot=BHD&q=yarn&page=2", 403, lang, title, said,
+                   onward)
         assert page.url == f"{site}/admin/alerts?status=open&q=yarn"  # their depot's board, the search kept, page 1
         assert page.get_by_role("heading", level=1).inner_text() == ALERTS_HEADING[lang]
         assert page.locator("main").get_by_text("Bhadohi").count() == 0
