@@ -133,3 +133,79 @@ def test_every_row_of_a_stacked_table_is_as_wide_as_the_table(small_phone, main,
     inside a block row: the label shrank to a box at the left, its line over only that box, the amount on a line of
     its own."""
     assert small_phone(main, lang)["short"] == [], f"{main} in {lang}"
+
+
+# Each kind of user's own page, for the menu and the header: (service, path).
+OWN_PAGES = {"artisan": ("requests", "/my"), "secretary": ("requests", "/coop/new"),
+             "warehouse": ("inventory", "/warehouse/stock"), "admin": ("requests", "/admin/approvals")}
+DESKTOP = {"width": 1280, "height": 900}
+MENU_ROW = 48  # one row of the menu: a 44 px entry and the gap under it
+MENU_CONTROL = {"en": "Menu", "hi": "मेनू"}
+
+# Where the page's heading starts under the header, which menu entries are drawn (the current one too), and which of
+# the header's controls (the language switch, Log out) are not drawn.
+_MENU = """() => {
+  const drawn = e => e.checkVisibility() && e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0;
+  const header = document.querySelector('header.top'), links = [...document.querySelectorAll('nav.nav a')];
+  return {heading: Math.round(document.querySelector('main h1').getBoundingClientRect().top -
+                              header.getBoundingClientRect().bottom),
+          entries: links.length, drawn: links.filter(drawn).map(a => a.textContent.trim()),
+          current: links.filter(a => a.getAttribute('aria-current') === 'page' && drawn(a)).length,
+          off: links.filter(a => a.getBoundingClientRect().right > window.innerWidth).map(a => a.textContent.trim()),
+          controls: [...document.querySelectorAll('nav.nav summary')].filter(drawn).map(s => s.textContent.trim()),
+          header: [...header.querySelectorAll('button')].filter(b => !drawn(b)).map(b => b.textContent.trim())};
+}"""
+
+
+@pytest.fixture(scope="module")
+def screens(browser, dev):
+    """One logged-in browser per kind of user and screen width, each page opened in the language asked for."""
+    made = Browsers(browser, dev)
+
+    def open_page(role: str, viewport: dict, lang: str, service: str, path: str):
+        page = made.page(role, viewport, lang)
+        page.goto(dev.url(service, path))
+        page.wait_for_load_state("networkidle")
+        return page
+    open_page.made = made
+    yield open_page
+    made.close()
+    assert made.errors == [], made.errors
+
+
+def roles_and_languages():
+    for role in OWN_PAGES:
+        for lang in ("hi", "en"):
+            yield pytest.param(role, lang, id=f"{role}-{lang}")
+
+
+@pytest.mark.parametrize(("role", "lang"), list(roles_and_languages()))
+def test_on_a_phone_the_menu_is_one_control_above_the_page_and_opening_it_shows_every_entry(screens, role, lang):
+    """On a 360 px phone an admin's 17 menu entries took five rows (a warehouse's and an artisan's three) before the
+    page's heading; now the menu is one "Menu" control (a <details>: keyboard and screen readers open it with no
+    script) and the language switch and Log out stay in the header."""
+    page = screens(role, SMALL_PHONE, lang, *OWN_PAGES[role])
+    folded = page.evaluate(_MENU)
+    assert folded["heading"] <= 2 * MENU_ROW, f"the heading starts {folded['heading']} px under the header: {folded}"
+    assert folded["drawn"] == [], f"menu entries drawn before the menu is opened: {folded}"
+    assert folded["controls"] == [MENU_CONTROL[lang]], folded
+    assert folded["header"] == [], f"header controls not drawn: {folded['header']}"
+    control = page.locator("nav.nav summary")
+    control.focus()
+    page.keyboard.press("Enter")  # as with a keyboard; a tap does the same
+    opened = page.evaluate(_MENU)
+    assert len(opened["drawn"]) == opened["entries"] > 0, f"entries not drawn with the menu open: {opened}"
+    assert opened["current"] == 1, f"the current page's entry is not drawn: {opened}"
+    assert opened["off"] == [], f"entries off the screen: {opened['off']}"
+    page.keyboard.press("Enter")
+    assert page.evaluate(_MENU)["drawn"] == [], "the menu did not fold again"
+
+
+@pytest.mark.parametrize(("role", "lang"), list(roles_and_languages()))
+def test_on_a_desktop_every_menu_entry_is_drawn_without_opening_anything(screens, role, lang):
+    """Folding the menu on phones leaves it as it was on a desktop: every entry drawn, wrapping, and no Menu control
+    to open first."""
+    shown = screens(role, DESKTOP, lang, *OWN_PAGES[role]).evaluate(_MENU)
+    assert len(shown["drawn"]) == shown["entries"] > 0, f"entries not drawn: {shown}"
+    assert shown["current"] == 1 and shown["off"] == [] and shown["controls"] == [], shown
+
