@@ -209,3 +209,34 @@ def test_on_a_desktop_every_menu_entry_is_drawn_without_opening_anything(screens
     assert len(shown["drawn"]) == shown["entries"] > 0, f"entries not drawn: {shown}"
     assert shown["current"] == 1 and shown["off"] == [] and shown["controls"] == [], shown
 
+
+# The gap between the buttons beside (or under) a page's heading and the first thing drawn below them.
+_GAP_UNDER_HEADING = """() => {
+  const top = document.querySelector('main .spread');
+  const buttons = [...top.querySelectorAll('button, a.button')].filter(e => e.checkVisibility());
+  let next = top.nextElementSibling;
+  while (next && !next.checkVisibility()) next = next.nextElementSibling;
+  return {buttons: buttons.map(b => b.textContent.trim()),
+          heading: Math.round(next.getBoundingClientRect().top - top.querySelector('h1').getBoundingClientRect().bottom),
+          gap: Math.round(next.getBoundingClientRect().top - Math.max(...buttons.map(b => b.getBoundingClientRect().bottom)))};
+}"""
+TOP_BUTTONS = {"artisan": ("requests", "/my"), "admin": ("requests", "/admin/approvals"),
+               "warehouse": ("inventory", "/warehouse/stock")}
+
+
+def top_button_cases():
+    for role in TOP_BUTTONS:
+        for screen, viewport in (("phone", SMALL_PHONE), ("desktop", DESKTOP)):
+            for lang in ("hi", "en"):
+                yield pytest.param(role, viewport, lang, id=f"{role}-{screen}-{lang}")
+
+
+@pytest.mark.parametrize(("role", "viewport", "lang"), list(top_button_cases()))
+def test_the_buttons_by_a_pages_heading_keep_the_headings_space_from_the_card_under_them(screens, role, viewport,
+                                                                                        lang):
+    """My requests' New request and Print and the approvals' Download CSV and Print touched the card under them on a
+    phone (0 px) and all but touched it on a desktop (10 px), where a heading keeps 1rem."""
+    laid = screens(role, viewport, lang, *TOP_BUTTONS[role]).evaluate(_GAP_UNDER_HEADING)
+    assert laid["buttons"], laid
+    assert laid["gap"] >= 15, f"{laid['gap']} px between {laid['buttons']} and the card under them: {laid}"
+
