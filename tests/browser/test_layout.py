@@ -2,6 +2,8 @@
 360 px phone, in Hindi and English, no page wider than the screen and stacked tables that read as cards."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from tests.browser.main_pages import MAIN_PAGES, Browsers
@@ -240,3 +242,56 @@ def test_the_buttons_by_a_pages_heading_keep_the_headings_space_from_the_card_un
     assert laid["buttons"], laid
     assert laid["gap"] >= 15, f"{laid['gap']} px between {laid['buttons']} and the card under them: {laid}"
 
+
+# A one-line form's fields and buttons: where each is, whether two overlap, whether all are inside the form's box.
+_LINE_FORMS = """selector => [...document.querySelectorAll(selector)].map(form => {
+  const controls = [...form.querySelectorAll('input:not([type=hidden]), select, button')].filter(e => e.checkVisibility())
+    .map(e => [e.name || e.textContent.trim(), e.getBoundingClientRect()]);
+  const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const box = (form.closest('td') || form.closest('.card')).getBoundingClientRect();
+  return {tops: controls.map(([, r]) => Math.round(r.top)),
+          gaps: controls.slice(1).map(([, r], i) => Math.round(r.left - controls[i][1].right)),
+          overlaps: controls.flatMap(([a, ra], i) => controls.slice(i + 1).filter(([, rb]) => hit(ra, rb))
+                                                           .map(([b]) => [a, b])),
+          outside: controls.filter(([, r]) => r.left < box.left - 1 || r.right > box.right + 1).map(([n]) => n)};
+})"""
+
+
+@pytest.fixture(scope="module")
+def open_count(screens):
+    """A stock count begun at the Varanasi depot, through its page (its address)."""
+    page = screens("warehouse", DESKTOP, "en", "inventory", "/warehouse/counts")
+    page.get_by_role("button", name="Start a count").click()
+    page.wait_for_url(lambda url: "/warehouse/counts/CNT-" in url)
+    return urlsplit(page.url).path
+
+
+LINE_FORMS = {"lots": ("warehouse", "/warehouse/lots", "#lots form[data-idempotency]"),
+              "count": ("warehouse", None, "#count-lines form"),
+              "count-admin": ("admin", None, "#count-lines form"),
+              "catalog": ("admin", "/admin/catalog", "table form[data-method=PATCH]")}
+
+
+def line_form_cases():
+    for name in LINE_FORMS:
+        for width in (1024, 1280, 360):
+            for lang in ("en", "hi"):
+                yield pytest.param(name, width, lang, id=f"{name}-{width}-{lang}")
+
+
+@pytest.mark.parametrize(("name", "width", "lang"), list(line_form_cases()))
+def test_a_lines_fields_and_button_stand_in_one_row_a_gap_apart(screens, open_count, name, width, lang):
+    """The lots' return form and the count's Save (and the catalog's reorder level) wrapped unevenly: their quantity
+    field, class "narrow", took the centred card's margin (2rem auto), so in English the field stood alone on a line
+    of its own, centred under its label, with Why and Return on a third line, and Save sat 2rem under the row's other
+    values and 3rem away from its field. Now each field and its button stand side by side, a gap apart, from a 360 px
+    phone to a desktop, with nothing overlapping or outside its card or cell."""
+    role, path, selector = LINE_FORMS[name]
+    viewport = SMALL_PHONE if width == 360 else {"width": width, "height": 900}
+    page = screens(role, viewport, lang, "inventory", path or open_count)
+    forms = page.evaluate(_LINE_FORMS, selector)
+    assert forms, f"no form {selector} on {path or open_count}"
+    for laid in forms:
+        assert laid["overlaps"] == [] and laid["outside"] == [], laid
+        assert max(laid["tops"]) - min(laid["tops"]) <= 2, f"fields and button not in one row: {laid}"
+        assert all(0 < gap <= 20 for gap in laid["gaps"]), f"not side by side a gap apart: {laid}"
