@@ -73,7 +73,9 @@
     p.textContent = line;
     field.setAttribute("aria-invalid", "true");
     field.setAttribute("aria-describedby", (field.dataset.describedBy + " " + p.id).trim());
-    (field.closest(".row") && !field.closest(".form-grid") ? field.closest(".row") : field).insertAdjacentElement("afterend", p);
+    // under a line of fields and buttons, not in it between them
+    var row = field.closest(".row, .one-line");
+    (row && !field.closest(".form-grid") ? row : field).insertAdjacentElement("afterend", p);
     return line;
   }
 

@@ -2,6 +2,8 @@
 360 px phone, in Hindi and English, no page wider than the screen and stacked tables that read as cards."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from tests.browser.main_pages import MAIN_PAGES, Browsers
@@ -133,3 +135,163 @@ def test_every_row_of_a_stacked_table_is_as_wide_as_the_table(small_phone, main,
     inside a block row: the label shrank to a box at the left, its line over only that box, the amount on a line of
     its own."""
     assert small_phone(main, lang)["short"] == [], f"{main} in {lang}"
+
+
+# Each kind of user's own page, for the menu and the header: (service, path).
+OWN_PAGES = {"artisan": ("requests", "/my"), "secretary": ("requests", "/coop/new"),
+             "warehouse": ("inventory", "/warehouse/stock"), "admin": ("requests", "/admin/approvals")}
+DESKTOP = {"width": 1280, "height": 900}
+MENU_ROW = 48  # one row of the menu: a 44 px entry and the gap under it
+MENU_CONTROL = {"en": "Menu", "hi": "मेनू"}
+
+# Where the page's heading starts under the header, which menu entries are drawn (the current one too), and which of
+# the header's controls (the language switch, Log out) are not drawn.
+_MENU = """() => {
+  const drawn = e => e.checkVisibility() && e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0;
+  const header = document.querySelector('header.top'), links = [...document.querySelectorAll('nav.nav a')];
+  return {heading: Math.round(document.querySelector('main h1').getBoundingClientRect().top -
+                              header.getBoundingClientRect().bottom),
+          entries: links.length, drawn: links.filter(drawn).map(a => a.textContent.trim()),
+          current: links.filter(a => a.getAttribute('aria-current') === 'page' && drawn(a)).length,
+          off: links.filter(a => a.getBoundingClientRect().right > window.innerWidth).map(a => a.textContent.trim()),
+          controls: [...document.querySelectorAll('nav.nav summary')].filter(drawn).map(s => s.textContent.trim()),
+          header: [...header.querySelectorAll('button')].filter(b => !drawn(b)).map(b => b.textContent.trim())};
+}"""
+
+
+@pytest.fixture(scope="module")
+def screens(browser, dev):
+    """One logged-in browser per kind of user and screen width, each page opened in the language asked for."""
+    made = Browsers(browser, dev)
+
+    def open_page(role: str, viewport: dict, lang: str, service: str, path: str):
+        page = made.page(role, viewport, lang)
+        page.goto(dev.url(service, path))
+        page.wait_for_load_state("networkidle")
+        return page
+    open_page.made = made
+    yield open_page
+    made.close()
+    assert made.errors == [], made.errors
+
+
+def roles_and_languages():
+    for role in OWN_PAGES:
+        for lang in ("hi", "en"):
+            yield pytest.param(role, lang, id=f"{role}-{lang}")
+
+
+@pytest.mark.parametrize(("role", "lang"), list(roles_and_languages()))
+def test_on_a_phone_the_menu_is_one_control_above_the_page_and_opening_it_shows_every_entry(screens, role, lang):
+    """On a 360 px phone an admin's 17 menu entries took five rows (a warehouse's and an artisan's three) before the
+    page's heading; now the menu is one "Menu" control (a <details>: keyboard and screen readers open it with no
+    script) and the language switch and Log out stay in the header."""
+    page = screens(role, SMALL_PHONE, lang, *OWN_PAGES[role])
+    folded = page.evaluate(_MENU)
+    assert folded["heading"] <= 2 * MENU_ROW, f"the heading starts {folded['heading']} px under the header: {folded}"
+    assert folded["drawn"] == [], f"menu entries drawn before the menu is opened: {folded}"
+    assert folded["controls"] == [MENU_CONTROL[lang]], folded
+    assert folded["header"] == [], f"header controls not drawn: {folded['header']}"
+    control = page.locator("nav.nav summary")
+    control.focus()
+    page.keyboard.press("Enter")  # as with a keyboard; a tap does the same
+    opened = page.evaluate(_MENU)
+    assert len(opened["drawn"]) == opened["entries"] > 0, f"entries not drawn with the menu open: {opened}"
+    assert opened["current"] == 1, f"the current page's entry is not drawn: {opened}"
+    assert opened["off"] == [], f"entries off the screen: {opened['off']}"
+    page.keyboard.press("Enter")
+    assert page.evaluate(_MENU)["drawn"] == [], "the menu did not fold again"
+
+
+@pytest.mark.parametrize(("role", "lang"), list(roles_and_languages()))
+def test_on_a_desktop_every_menu_entry_is_drawn_without_opening_anything(screens, role, lang):
+    """Folding the menu on phones leaves it as it was on a desktop: every entry drawn, wrapping, and no Menu control
+    to open first."""
+    shown = screens(role, DESKTOP, lang, *OWN_PAGES[role]).evaluate(_MENU)
+    assert len(shown["drawn"]) == shown["entries"] > 0, f"entries not drawn: {shown}"
+    assert shown["current"] == 1 and shown["off"] == [] and shown["controls"] == [], shown
+
+
+# The gap between the buttons beside (or under) a page's heading and the first thing drawn below them.
+_GAP_UNDER_HEADING = """() => {
+  const top = document.querySelector('main .spread');
+  const buttons = [...top.querySelectorAll('button, a.button')].filter(e => e.checkVisibility());
+  let next = top.nextElementSibling;
+  while (next && !next.checkVisibility()) next = next.nextElementSibling;
+  return {buttons: buttons.map(b => b.textContent.trim()),
+          heading: Math.round(next.getBoundingClientRect().top - top.querySelector('h1').getBoundingClientRect().bottom),
+          gap: Math.round(next.getBoundingClientRect().top - Math.max(...buttons.map(b => b.getBoundingClientRect().bottom)))};
+}"""
+TOP_BUTTONS = {"artisan": ("requests", "/my"), "admin": ("requests", "/admin/approvals"),
+               "warehouse": ("inventory", "/warehouse/stock")}
+
+
+def top_button_cases():
+    for role in TOP_BUTTONS:
+        for screen, viewport in (("phone", SMALL_PHONE), ("desktop", DESKTOP)):
+            for lang in ("hi", "en"):
+                yield pytest.param(role, viewport, lang, id=f"{role}-{screen}-{lang}")
+
+
+@pytest.mark.parametrize(("role", "viewport", "lang"), list(top_button_cases()))
+def test_the_buttons_by_a_pages_heading_keep_the_headings_space_from_the_card_under_them(screens, role, viewport,
+                                                                                        lang):
+    """My requests' New request and Print and the approvals' Download CSV and Print touched the card under them on a
+    phone (0 px) and all but touched it on a desktop (10 px), where a heading keeps 1rem."""
+    laid = screens(role, viewport, lang, *TOP_BUTTONS[role]).evaluate(_GAP_UNDER_HEADING)
+    assert laid["buttons"], laid
+    assert laid["gap"] >= 15, f"{laid['gap']} px between {laid['buttons']} and the card under them: {laid}"
+
+
+# A one-line form's fields and buttons: where each is, whether two overlap, whether all are inside the form's box.
+_LINE_FORMS = """selector => [...document.querySelectorAll(selector)].map(form => {
+  const controls = [...form.querySelectorAll('input:not([type=hidden]), select, button')].filter(e => e.checkVisibility())
+    .map(e => [e.name || e.textContent.trim(), e.getBoundingClientRect()]);
+  const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const box = (form.closest('td') || form.closest('.card')).getBoundingClientRect();
+  return {tops: controls.map(([, r]) => Math.round(r.top)),
+          gaps: controls.slice(1).map(([, r], i) => Math.round(r.left - controls[i][1].right)),
+          overlaps: controls.flatMap(([a, ra], i) => controls.slice(i + 1).filter(([, rb]) => hit(ra, rb))
+                                                           .map(([b]) => [a, b])),
+          outside: controls.filter(([, r]) => r.left < box.left - 1 || r.right > box.right + 1).map(([n]) => n)};
+})"""
+
+
+@pytest.fixture(scope="module")
+def open_count(screens):
+    """A stock count begun at the Varanasi depot, through its page (its address)."""
+    page = screens("warehouse", DESKTOP, "en", "inventory", "/warehouse/counts")
+    page.get_by_role("button", name="Start a count").click()
+    page.wait_for_url(lambda url: "/warehouse/counts/CNT-" in url)
+    return urlsplit(page.url).path
+
+
+LINE_FORMS = {"lots": ("warehouse", "/warehouse/lots", "#lots form[data-idempotency]"),
+              "count": ("warehouse", None, "#count-lines form"),
+              "count-admin": ("admin", None, "#count-lines form"),
+              "catalog": ("admin", "/admin/catalog", "table form[data-method=PATCH]")}
+
+
+def line_form_cases():
+    for name in LINE_FORMS:
+        for width in (1024, 1280, 360):
+            for lang in ("en", "hi"):
+                yield pytest.param(name, width, lang, id=f"{name}-{width}-{lang}")
+
+
+@pytest.mark.parametrize(("name", "width", "lang"), list(line_form_cases()))
+def test_a_lines_fields_and_button_stand_in_one_row_a_gap_apart(screens, open_count, name, width, lang):
+    """The lots' return form and the count's Save (and the catalog's reorder level) wrapped unevenly: their quantity
+    field, class "narrow", took the centred card's margin (2rem auto), so in English the field stood alone on a line
+    of its own, centred under its label, with Why and Return on a third line, and Save sat 2rem under the row's other
+    values and 3rem away from its field. Now each field and its button stand side by side, a gap apart, from a 360 px
+    phone to a desktop, with nothing overlapping or outside its card or cell."""
+    role, path, selector = LINE_FORMS[name]
+    viewport = SMALL_PHONE if width == 360 else {"width": width, "height": 900}
+    page = screens(role, viewport, lang, "inventory", path or open_count)
+    forms = page.evaluate(_LINE_FORMS, selector)
+    assert forms, f"no form {selector} on {path or open_count}"
+    for laid in forms:
+        assert laid["overlaps"] == [] and laid["outside"] == [], laid
+        assert max(laid["tops"]) - min(laid["tops"]) <= 2, f"fields and button not in one row: {laid}"
+        assert all(0 < gap <= 20 for gap in laid["gaps"]), f"not side by side a gap apart: {laid}"

@@ -27,6 +27,11 @@ def reload_until(page, ready, timeout: float = 20, message: str = "the page to s
 
 
 def menu(page, name: str):
+    """A menu entry; on a phone the menu is folded behind its Menu control, which is opened first."""
+    page.wait_for_load_state()
+    folded = page.locator("nav.nav details:not([open]) > summary")
+    if folded.is_visible():
+        folded.click()
     return page.get_by_role("navigation").get_by_role("link", name=name)
 
 
