@@ -203,6 +203,35 @@ def test_on_a_phone_the_menu_is_one_control_above_the_page_and_opening_it_shows_
     assert page.evaluate(_MENU)["drawn"] == [], "the menu did not fold again"
 
 
+# The header on a phone: how far down its Menu control ends, and its parts (the brand, the language switch, who is
+# logged in, Log out): which are not drawn, which overlap, which reach past the screen's edge.
+HEADER_MAX = 150  # two rows of 44 px controls and the Menu control's row, a few px apart (it took 215 px)
+_HEADER = """() => {
+  const drawn = e => e.checkVisibility() && e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0;
+  const header = document.querySelector('header.top'), control = document.querySelector('nav.nav summary');
+  const parts = [...header.querySelectorAll('a, button, .who')].map(e => [e.textContent.trim().replace(/\\s+/g, ' '),
+                                                                       e.getBoundingClientRect(), drawn(e)]);
+  const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  return {height: Math.round(control.getBoundingClientRect().bottom - header.getBoundingClientRect().top),
+          hidden: parts.filter(([, , d]) => !d).map(([n]) => n),
+          overlaps: parts.flatMap(([a, ra], i) => parts.slice(i + 1).filter(([, rb]) => hit(ra, rb)).map(([b]) => [a, b])),
+          outside: parts.filter(([, r]) => r.left < 0 || r.right > window.innerWidth).map(([n]) => n),
+          width: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize(("role", "lang"), list(roles_and_languages()))
+def test_on_a_phone_the_header_and_the_menu_control_take_at_most_two_rows_and_a_menu_row(screens, role, lang):
+    """On a 360 px phone the header (the brand and its tagline, the two language buttons, "admin · Admin", Log out)
+    took three or four rows, about 170 px, before the Menu control: the page's heading started a third of the way
+    down the screen. Now the tagline is left to screen readers and the header's controls share two rows, the name
+    shortened (never overlapping) when it is long; every control is still drawn, inside the screen."""
+    laid = screens(role, SMALL_PHONE, lang, *OWN_PAGES[role]).evaluate(_HEADER)
+    assert laid["hidden"] == [] and laid["overlaps"] == [] and laid["outside"] == [], laid
+    assert laid["width"] <= SMALL_PHONE["width"], laid
+    assert laid["height"] <= HEADER_MAX, f"the header and the Menu control take {laid['height']} px: {laid}"
+
+
 @pytest.mark.parametrize(("role", "lang"), list(roles_and_languages()))
 def test_on_a_desktop_every_menu_entry_is_drawn_without_opening_anything(screens, role, lang):
     """Folding the menu on phones leaves it as it was on a desktop: every entry drawn, wrapping, and no Menu control
