@@ -272,6 +272,32 @@ def test_the_buttons_by_a_pages_heading_keep_the_headings_space_from_the_card_un
     assert laid["gap"] >= 15, f"{laid['gap']} px between {laid['buttons']} and the card under them: {laid}"
 
 
+# The buttons in the group beside a page's heading: each one's box, and the box of the heading's row.
+_HEADING_BUTTONS = """() => {
+  const top = document.querySelector('main .spread'), row = top.getBoundingClientRect();
+  return {row: [Math.round(row.left), Math.round(row.right)],
+          buttons: [...top.querySelectorAll('.actions button, .actions a.button')].filter(e => e.checkVisibility())
+            .map(b => { const r = b.getBoundingClientRect();
+                        return [b.textContent.trim(), Math.round(r.left), Math.round(r.right), Math.round(r.top),
+                                Math.round(r.bottom)]; })};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["hi", "en"])
+@pytest.mark.parametrize("role", ["artisan", "admin"])
+def test_on_a_phone_the_buttons_by_a_pages_heading_are_each_as_wide_as_the_page(screens, role, lang):
+    """On a phone a button in a group of buttons (.actions) is as wide as the page, one under another, as a form's
+    buttons are; the group beside a heading (My requests' New request and Print, the approvals' Download CSV and
+    Print) only as wide as its widest button's text, so New request and Print stood at 217 px of 336, and the
+    approvals' at 229."""
+    laid = screens(role, SMALL_PHONE, lang, *TOP_BUTTONS[role]).evaluate(_HEADING_BUTTONS)
+    (left, right), buttons = laid["row"], laid["buttons"]
+    assert len(buttons) >= 2, laid
+    for name, b_left, b_right, _top, _bottom in buttons:
+        assert abs(b_left - left) <= 1 and abs(b_right - right) <= 1, f"{name} is not as wide as the page: {laid}"
+    assert all(above[4] <= below[3] for above, below in zip(buttons, buttons[1:])), f"overlapping: {laid}"
+
+
 # A one-line form's fields and buttons: where each is, whether two overlap, whether all are inside the form's box.
 _LINE_FORMS = """selector => [...document.querySelectorAll(selector)].map(form => {
   const controls = [...form.querySelectorAll('input:not([type=hidden]), select, button')].filter(e => e.checkVisibility())
