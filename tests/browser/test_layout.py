@@ -350,3 +350,47 @@ def test_a_lines_fields_and_button_stand_in_one_row_a_gap_apart(screens, open_co
         assert laid["overlaps"] == [] and laid["outside"] == [], laid
         assert max(laid["tops"]) - min(laid["tops"]) <= 2, f"fields and button not in one row: {laid}"
         assert all(0 < gap <= 20 for gap in laid["gaps"]), f"not side by side a gap apart: {laid}"
+
+
+# The suppliers' tolerance and lead time: each field, the unit after it ("%", "days") and Save, in DOM order.
+_UNIT_FORMS = """() => [...document.querySelectorAll('#suppliers form')].map(form => {
+  const box = e => { if (e.nodeType === 1) return e.getBoundingClientRect();
+                     const range = document.createRange(); range.selectNodeContents(e); return range.getBoundingClientRect(); };
+  const items = [];
+  for (const field of form.querySelectorAll('input:not([type=hidden]), button')) {
+    items.push(['field', field.name || field.textContent.trim(), box(field)]);
+    let unit = field.nextSibling;
+    while (unit && unit.nodeType === 3 && !unit.textContent.trim()) unit = unit.nextSibling;
+    if (field.tagName === 'INPUT' && unit && (unit.nodeType === 3 || !unit.matches('input, label, button, div')))
+      items.push(['unit', unit.textContent.trim(), box(unit)]);
+  }
+  const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const cell = form.closest('td').getBoundingClientRect();
+  const fields = items.filter(([kind]) => kind === 'field').map(([, , r]) => r);
+  return {items: items.map(([kind, name]) => `${kind} ${name}`),
+          tops: fields.map(r => Math.round(r.top)),
+          middles: items.filter(([kind]) => kind === 'unit').map(([, , r]) => Math.round((r.top + r.bottom) / 2 -
+                                                                                         (fields[0].top + fields[0].bottom) / 2)),
+          gaps: items.slice(1).map(([kind, , r], i) => [kind, Math.round(r.left - items[i][2].right)]),
+          overlaps: items.flatMap(([, a, ra], i) => items.slice(i + 1).filter(([, , rb]) => hit(ra, rb)).map(([, b]) => [a, b])),
+          outside: items.filter(([, , r]) => r.left < cell.left - 1 || r.right > cell.right + 1).map(([, n]) => n)};
+})"""
+UNITS = {"en": ["%", "days"], "hi": ["%", "दिन"]}
+
+
+@pytest.mark.parametrize(("width", "lang"), [(w, lang) for w in (1024, 1280, 360) for lang in ("en", "hi")])
+def test_a_suppliers_tolerance_and_lead_time_stand_in_one_row_each_unit_next_to_its_field(screens, width, lang):
+    """The suppliers' tolerance and lead-time form kept the old row layout, a 1rem gap on each side of "%" and "days"
+    (as far from its field as from the next one); it is a one-line form now, as the lots', counts' and catalog's are:
+    the fields and Save in one row a gap apart, each unit just after its field, nothing overlapping or outside its
+    cell, from a 360 px phone to a desktop."""
+    viewport = SMALL_PHONE if width == 360 else {"width": width, "height": 900}
+    forms = screens("admin", viewport, lang, "inventory", "/admin/suppliers").evaluate(_UNIT_FORMS)
+    assert forms, "no supplier's form"
+    for laid in forms:
+        assert [item.split(" ", 1)[1] for item in laid["items"] if item.startswith("unit")] == UNITS[lang], laid
+        assert laid["overlaps"] == [] and laid["outside"] == [], laid
+        assert max(laid["tops"]) - min(laid["tops"]) <= 2, f"fields and button not in one row: {laid}"
+        assert all(abs(middle) <= 4 for middle in laid["middles"]), f"a unit is not beside its field: {laid}"
+        assert all(0 <= gap <= 8 if kind == "unit" else 0 < gap <= 20 for kind, gap in laid["gaps"]), \
+            f"a unit is not next to its field, or a field not a gap from the one before: {laid}"
