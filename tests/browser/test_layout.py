@@ -214,7 +214,8 @@ _HEADER = """() => {
   const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
   return {height: Math.round(control.getBoundingClientRect().bottom - header.getBoundingClientRect().top),
           hidden: parts.filter(([, , d]) => !d).map(([n]) => n),
-          overlaps: parts.flatMap(([a, ra], i) => parts.slice(i + 1).filter(([, rb]) => hit(ra, rb)).map(([b]) => [a, b])),
+          overlaps: parts.flatMap(([a, ra], i) => parts.slice(i + 1).filter(([, rb]) => hit(ra, rb))
+                                                       .map(([b]) => [a, b])),
           outside: parts.filter(([, r]) => r.left < 0 || r.right > window.innerWidth).map(([n]) => n),
           width: document.documentElement.scrollWidth};
 }"""
@@ -355,7 +356,8 @@ def test_a_lines_fields_and_button_stand_in_one_row_a_gap_apart(screens, open_co
 # The suppliers' tolerance and lead time: each field, the unit after it ("%", "days") and Save, in DOM order.
 _UNIT_FORMS = """() => [...document.querySelectorAll('#suppliers form')].map(form => {
   const box = e => { if (e.nodeType === 1) return e.getBoundingClientRect();
-                     const range = document.createRange(); range.selectNodeContents(e); return range.getBoundingClientRect(); };
+                     const range = document.createRange(); range.selectNodeContents(e);
+                     return range.getBoundingClientRect(); };
   const items = [];
   for (const field of form.querySelectorAll('input:not([type=hidden]), button')) {
     items.push(['field', field.name || field.textContent.trim(), box(field)]);
@@ -369,10 +371,11 @@ _UNIT_FORMS = """() => [...document.querySelectorAll('#suppliers form')].map(for
   const fields = items.filter(([kind]) => kind === 'field').map(([, , r]) => r);
   return {items: items.map(([kind, name]) => `${kind} ${name}`),
           tops: fields.map(r => Math.round(r.top)),
-          middles: items.filter(([kind]) => kind === 'unit').map(([, , r]) => Math.round((r.top + r.bottom) / 2 -
-                                                                                         (fields[0].top + fields[0].bottom) / 2)),
+          middles: items.filter(([kind]) => kind === 'unit')
+            .map(([, , r]) => Math.round((r.top + r.bottom) / 2 - (fields[0].top + fields[0].bottom) / 2)),
           gaps: items.slice(1).map(([kind, , r], i) => [kind, Math.round(r.left - items[i][2].right)]),
-          overlaps: items.flatMap(([, a, ra], i) => items.slice(i + 1).filter(([, , rb]) => hit(ra, rb)).map(([, b]) => [a, b])),
+          overlaps: items.flatMap(([, a, ra], i) => items.slice(i + 1).filter(([, , rb]) => hit(ra, rb))
+                                                       .map(([, b]) => [a, b])),
           outside: items.filter(([, , r]) => r.left < cell.left - 1 || r.right > cell.right + 1).map(([, n]) => n)};
 })"""
 UNITS = {"en": ["%", "days"], "hi": ["%", "दिन"]}
