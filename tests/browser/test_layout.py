@@ -203,6 +203,36 @@ def test_on_a_phone_the_menu_is_one_control_above_the_page_and_opening_it_shows_
     assert page.evaluate(_MENU)["drawn"] == [], "the menu did not fold again"
 
 
+# The header on a phone: how far down its Menu control ends, and its parts (the brand, the language switch, who is
+# logged in, Log out): which are not drawn, which overlap, which reach past the screen's edge.
+HEADER_MAX = 150  # two rows of 44 px controls and the Menu control's row, a few px apart (it took 215 px)
+_HEADER = """() => {
+  const drawn = e => e.checkVisibility() && e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0;
+  const header = document.querySelector('header.top'), control = document.querySelector('nav.nav summary');
+  const parts = [...header.querySelectorAll('a, button, .who')].map(e => [e.textContent.trim().replace(/\\s+/g, ' '),
+                                                                       e.getBoundingClientRect(), drawn(e)]);
+  const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  return {height: Math.round(control.getBoundingClientRect().bottom - header.getBoundingClientRect().top),
+          hidden: parts.filter(([, , d]) => !d).map(([n]) => n),
+          overlaps: parts.flatMap(([a, ra], i) => parts.slice(i + 1).filter(([, rb]) => hit(ra, rb))
+                                                       .map(([b]) => [a, b])),
+          outside: parts.filter(([, r]) => r.left < 0 || r.right > window.innerWidth).map(([n]) => n),
+          width: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize(("role", "lang"), list(roles_and_languages()))
+def test_on_a_phone_the_header_and_the_menu_control_take_at_most_two_rows_and_a_menu_row(screens, role, lang):
+    """On a 360 px phone the header (the brand and its tagline, the two language buttons, "admin · Admin", Log out)
+    took three or four rows, about 170 px, before the Menu control: the page's heading started a third of the way
+    down the screen. Now the tagline is left to screen readers and the header's controls share two rows, the name
+    shortened (never overlapping) when it is long; every control is still drawn, inside the screen."""
+    laid = screens(role, SMALL_PHONE, lang, *OWN_PAGES[role]).evaluate(_HEADER)
+    assert laid["hidden"] == [] and laid["overlaps"] == [] and laid["outside"] == [], laid
+    assert laid["width"] <= SMALL_PHONE["width"], laid
+    assert laid["height"] <= HEADER_MAX, f"the header and the Menu control take {laid['height']} px: {laid}"
+
+
 @pytest.mark.parametrize(("role", "lang"), list(roles_and_languages()))
 def test_on_a_desktop_every_menu_entry_is_drawn_without_opening_anything(screens, role, lang):
     """Folding the menu on phones leaves it as it was on a desktop: every entry drawn, wrapping, and no Menu control
@@ -241,6 +271,32 @@ def test_the_buttons_by_a_pages_heading_keep_the_headings_space_from_the_card_un
     laid = screens(role, viewport, lang, *TOP_BUTTONS[role]).evaluate(_GAP_UNDER_HEADING)
     assert laid["buttons"], laid
     assert laid["gap"] >= 15, f"{laid['gap']} px between {laid['buttons']} and the card under them: {laid}"
+
+
+# The buttons in the group beside a page's heading: each one's box, and the box of the heading's row.
+_HEADING_BUTTONS = """() => {
+  const top = document.querySelector('main .spread'), row = top.getBoundingClientRect();
+  return {row: [Math.round(row.left), Math.round(row.right)],
+          buttons: [...top.querySelectorAll('.actions button, .actions a.button')].filter(e => e.checkVisibility())
+            .map(b => { const r = b.getBoundingClientRect();
+                        return [b.textContent.trim(), Math.round(r.left), Math.round(r.right), Math.round(r.top),
+                                Math.round(r.bottom)]; })};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["hi", "en"])
+@pytest.mark.parametrize("role", ["artisan", "admin"])
+def test_on_a_phone_the_buttons_by_a_pages_heading_are_each_as_wide_as_the_page(screens, role, lang):
+    """On a phone a button in a group of buttons (.actions) is as wide as the page, one under another, as a form's
+    buttons are; the group beside a heading (My requests' New request and Print, the approvals' Download CSV and
+    Print) only as wide as its widest button's text, so New request and Print stood at 217 px of 336, and the
+    approvals' at 229."""
+    laid = screens(role, SMALL_PHONE, lang, *TOP_BUTTONS[role]).evaluate(_HEADING_BUTTONS)
+    (left, right), buttons = laid["row"], laid["buttons"]
+    assert len(buttons) >= 2, laid
+    for name, b_left, b_right, _top, _bottom in buttons:
+        assert abs(b_left - left) <= 1 and abs(b_right - right) <= 1, f"{name} is not as wide as the page: {laid}"
+    assert all(above[4] <= below[3] for above, below in zip(buttons, buttons[1:])), f"overlapping: {laid}"
 
 
 # A one-line form's fields and buttons: where each is, whether two overlap, whether all are inside the form's box.
@@ -295,3 +351,49 @@ def test_a_lines_fields_and_button_stand_in_one_row_a_gap_apart(screens, open_co
         assert laid["overlaps"] == [] and laid["outside"] == [], laid
         assert max(laid["tops"]) - min(laid["tops"]) <= 2, f"fields and button not in one row: {laid}"
         assert all(0 < gap <= 20 for gap in laid["gaps"]), f"not side by side a gap apart: {laid}"
+
+
+# The suppliers' tolerance and lead time: each field, the unit after it ("%", "days") and Save, in DOM order.
+_UNIT_FORMS = """() => [...document.querySelectorAll('#suppliers form')].map(form => {
+  const box = e => { if (e.nodeType === 1) return e.getBoundingClientRect();
+                     const range = document.createRange(); range.selectNodeContents(e);
+                     return range.getBoundingClientRect(); };
+  const items = [];
+  for (const field of form.querySelectorAll('input:not([type=hidden]), button')) {
+    items.push(['field', field.name || field.textContent.trim(), box(field)]);
+    let unit = field.nextSibling;
+    while (unit && unit.nodeType === 3 && !unit.textContent.trim()) unit = unit.nextSibling;
+    if (field.tagName === 'INPUT' && unit && (unit.nodeType === 3 || !unit.matches('input, label, button, div')))
+      items.push(['unit', unit.textContent.trim(), box(unit)]);
+  }
+  const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const cell = form.closest('td').getBoundingClientRect();
+  const fields = items.filter(([kind]) => kind === 'field').map(([, , r]) => r);
+  return {items: items.map(([kind, name]) => `${kind} ${name}`),
+          tops: fields.map(r => Math.round(r.top)),
+          middles: items.filter(([kind]) => kind === 'unit')
+            .map(([, , r]) => Math.round((r.top + r.bottom) / 2 - (fields[0].top + fields[0].bottom) / 2)),
+          gaps: items.slice(1).map(([kind, , r], i) => [kind, Math.round(r.left - items[i][2].right)]),
+          overlaps: items.flatMap(([, a, ra], i) => items.slice(i + 1).filter(([, , rb]) => hit(ra, rb))
+                                                       .map(([, b]) => [a, b])),
+          outside: items.filter(([, , r]) => r.left < cell.left - 1 || r.right > cell.right + 1).map(([, n]) => n)};
+})"""
+UNITS = {"en": ["%", "days"], "hi": ["%", "दिन"]}
+
+
+@pytest.mark.parametrize(("width", "lang"), [(w, lang) for w in (1024, 1280, 360) for lang in ("en", "hi")])
+def test_a_suppliers_tolerance_and_lead_time_stand_in_one_row_each_unit_next_to_its_field(screens, width, lang):
+    """The suppliers' tolerance and lead-time form kept the old row layout, a 1rem gap on each side of "%" and "days"
+    (as far from its field as from the next one); it is a one-line form now, as the lots', counts' and catalog's are:
+    the fields and Save in one row a gap apart, each unit just after its field, nothing overlapping or outside its
+    cell, from a 360 px phone to a desktop."""
+    viewport = SMALL_PHONE if width == 360 else {"width": width, "height": 900}
+    forms = screens("admin", viewport, lang, "inventory", "/admin/suppliers").evaluate(_UNIT_FORMS)
+    assert forms, "no supplier's form"
+    for laid in forms:
+        assert [item.split(" ", 1)[1] for item in laid["items"] if item.startswith("unit")] == UNITS[lang], laid
+        assert laid["overlaps"] == [] and laid["outside"] == [], laid
+        assert max(laid["tops"]) - min(laid["tops"]) <= 2, f"fields and button not in one row: {laid}"
+        assert all(abs(middle) <= 4 for middle in laid["middles"]), f"a unit is not beside its field: {laid}"
+        assert all(0 <= gap <= 8 if kind == "unit" else 0 < gap <= 20 for kind, gap in laid["gaps"]), \
+            f"a unit is not next to its field, or a field not a gap from the one before: {laid}"
