@@ -287,6 +287,21 @@
   document.addEventListener("DOMContentLoaded", scrollingTables);
   window.addEventListener("resize", scrollingTables);
 
+  // The menu is folded behind its control on a phone; wider, CSS draws every entry and hides the control. A browser
+  // without CSS ::details-content (older office PCs) cannot: there the menu is opened on a wide screen (its control
+  // hidden) and folded again when the screen narrows.
+  function unfoldMenu() {
+    var menu = document.querySelector(".nav details.menu");
+    if (!menu || (window.CSS && CSS.supports && CSS.supports("selector(::details-content)"))) return;
+    var wide = window.matchMedia("(min-width: 481px)").matches;
+    if (wide !== menu.classList.contains("unfolded")) {
+      menu.classList.toggle("unfolded", wide);
+      menu.open = wide;
+    }
+  }
+  document.addEventListener("DOMContentLoaded", unfoldMenu);
+  window.addEventListener("resize", unfoldMenu);
+
   window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say, digits: digits,
                 fieldError: fieldError, showError: showError, clearErrors: clearErrors, check: check };
 })();

@@ -397,3 +397,26 @@ def test_a_suppliers_tolerance_and_lead_time_stand_in_one_row_each_unit_next_to_
         assert all(abs(middle) <= 4 for middle in laid["middles"]), f"a unit is not beside its field: {laid}"
         assert all(0 <= gap <= 8 if kind == "unit" else 0 < gap <= 20 for kind, gap in laid["gaps"]), \
             f"a unit is not next to its field, or a field not a gap from the one before: {laid}"
+
+
+# A browser older than CSS ::details-content (Chrome before 131, Firefox before 143, Safari before 18.4, as on many
+# office PCs) cannot draw the folded menu's entries with its control hidden: made so here by CSS.supports saying no.
+_OLD_BROWSER = """const supports = CSS.supports.bind(CSS);
+CSS.supports = (...args) => !String(args[0]).includes('details-content') && supports(...args);"""
+_MENU_STATE = """() => { const menu = document.querySelector('nav.nav details.menu'), summary = menu.querySelector('summary');
+  return {open: menu.open, control: summary.checkVisibility() && summary.getBoundingClientRect().height > 0}; }"""
+
+
+@pytest.mark.parametrize(("width", "unfolded"), [(1279, True), (359, False)])
+def test_on_an_older_desktop_browser_the_menu_is_unfolded_with_no_control_and_on_its_phone_folded(screens, width,
+                                                                                                  unfolded):
+    """Such a browser showed the desktop a closed Menu control where every entry had been: the page opens it there
+    (and hides the control), and leaves it folded on a phone."""
+    page = screens.made.page("admin", {"width": width, "height": 900}, "en")
+    page.add_init_script(_OLD_BROWSER)
+    page.goto(screens.made.dev.url("notifier", "/admin/alerts"))
+    page.wait_for_load_state("networkidle")
+    state = page.evaluate(_MENU_STATE)
+    assert state["open"] == unfolded, state
+    if unfolded:
+        assert not state["control"], state
