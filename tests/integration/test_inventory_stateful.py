@@ -33,6 +33,7 @@ EXPIRES_IN = {"D1": 6, "Y2": 15}  # days after the start; other lots never expir
 START = datetime(2030, 6, 1, 6, tzinfo=timezone.utc)
 LINES = st.lists(st.tuples(SKUS, st.integers(1, 4_000)), min_size=1, max_size=3)
 DEAD_LEASE = 0.005  # seconds: a dying worker's lease (renewed at each of its writes), waited out once it died
+WRITES = st.integers(0, 5).map(lambda k: k // 2)  # stock writes before a worker dies: mostly 0 or 1
 SETTLED_NO_HOLDS = ("released", "cancelled", "failed")
 
 
@@ -52,6 +53,7 @@ class StockMachine(RuleBasedStateMachine):
         self.unfinished = []       # [event, requisitions its dead worker left part way]: to be delivered again
         self.unsettled = set()     # requisitions a dead worker left part way, until something finishes them
         self.half_issued = set()   # requisitions whose dispatch died (requests sends no cancel after a dispatch)
+        self.half_released = set()  # requisitions whose cancel died (nor a dispatch after a cancel)
         self.kept_issues = {}      # rid -> its issues, once issued: kept for good (days passing, lots expiring)
         self.real_now = clock.now
         clock.now = lambda: START + timedelta(days=self.days)
@@ -218,6 +220,9 @@ class StockMachine(RuleBasedStateMachine):
     def cancellable(self):
         return sorted(set(self.requisitions) - self.half_issued)
 
+    def dispatchable(self):
+        return sorted(set(self.requisitions) - self.half_released)
+
     @precondition(lambda self: self.cancellable())
     @rule(data=st.data())
     def cancel(self, data):
@@ -228,10 +233,10 @@ class StockMachine(RuleBasedStateMachine):
         self.deliver(requisition("RequisitionCancelled", rid, [], depot=self.requisitions[rid][0]))
         assert self.status(rid) == ("released" if before in ("reserving", "held", "waitlisted") else before)
 
-    @precondition(lambda self: self.requisitions)
+    @precondition(lambda self: self.dispatchable())
     @rule(data=st.data())
     def dispatch(self, data):
-        rid = data.draw(st.sampled_from(sorted(self.requisitions)))
+        rid = data.draw(st.sampled_from(self.dispatchable()))
         before = self.status(rid)
         if before == "reserving" or rid in self.unsettled:  # a dead worker's: the dispatch finishes it, or refuses
             self.dispatch_unsettled(rid)
@@ -304,21 +309,33 @@ class StockMachine(RuleBasedStateMachine):
             end = max(end if end.tzinfo else end.replace(tzinfo=timezone.utc) for end in ends)
             time.sleep(max((end - datetime.now(timezone.utc)).total_seconds() + 0.002, 0))
 
-    @rule(data=st.data(), kind=st.sampled_from(["RequisitionApproved", "RequisitionCancelled",
-                                                "RequisitionDispatched"]),
-          writes=st.integers(0, 4), right_after=st.booleans())
+    @rule(data=st.data(), writes=WRITES, right_after=st.booleans())
+    def die_approving(self, data, writes, right_after):
+        self.die_handling(data, "RequisitionApproved", writes, right_after)
+
+    @rule(data=st.data(), writes=WRITES, right_after=st.booleans())
+    def die_cancelling(self, data, writes, right_after):
+        self.die_handling(data, "RequisitionCancelled", writes, right_after)
+
+    @rule(data=st.data(), writes=WRITES, right_after=st.booleans())
+    def die_dispatching(self, data, writes, right_after):
+        self.die_handling(data, "RequisitionDispatched", writes, right_after)
+
     def die_handling(self, data, kind, writes, right_after):
         """A worker applies a requisition's event and dies after `writes` stock writes (`right_after` the last: before
         its ledger copy and the requisition's own note), leaving its lease behind to run out."""
-        if kind == "RequisitionCancelled" and not self.cancellable() or not self.requisitions:
+        rids = {"RequisitionCancelled": self.cancellable(), "RequisitionDispatched": self.dispatchable()}.get(kind)
+        if not rids:
             kind = "RequisitionApproved"
         if kind == "RequisitionApproved":
             rid, depot, lines = f"R{len(self.requisitions) + 1}", data.draw(DEPOTS), data.draw(LINES)
             self.requisitions[rid] = (depot, lines)
         else:  # mostly one with something to release or issue
-            rids = self.cancellable() if kind == "RequisitionCancelled" else sorted(self.requisitions)
-            busy = [rid for rid in rids if self.status(rid) in ("held", "waitlisted", "reserving")]
-            rid = data.draw(st.sampled_from(busy if busy and data.draw(st.integers(0, 3)) else rids))
+            busy = [rid for rid in rids if self.status(rid) in (("held", "reserving") if kind == "RequisitionDispatched"
+                                                                else ("held", "waitlisted", "reserving"))]
+            if kind == "RequisitionDispatched":  # those of two materials first: one dying between them
+                busy = [rid for rid in busy if len({sku for sku, _ in self.requisitions[rid][1]}) > 1] or busy
+            rid = data.draw(st.sampled_from(busy if busy and data.draw(st.integers(0, 5)) else rids))
             depot, lines = self.requisitions[rid][0], []
         message = requisition(kind, rid, lines, depot=depot)
         issued, store = self.issues(rid), DyingStore(self.db, writes, right_after)
@@ -329,8 +346,8 @@ class StockMachine(RuleBasedStateMachine):
             left = {doc["_id"] for doc in self.db.reservations.find({"lease": {"$ne": None}}, {"_id": 1})}
             self.unsettled |= left
             self.unfinished.append((message, left))
-            if kind == "RequisitionDispatched" and self.status(rid) != "issued":
-                self.half_issued.add(rid)
+            if kind != "RequisitionApproved" and self.status(rid) not in ("issued", "released"):
+                (self.half_issued if kind == "RequisitionDispatched" else self.half_released).add(rid)
             self.wait_out_leases()
             event(f"died in {kind} after {store.done} stock writes")
             return
