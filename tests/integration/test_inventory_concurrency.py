@@ -9,7 +9,7 @@ from services.inventory import create_app, movements, queries, spec
 from services.inventory.consumer import make_handler
 from services.inventory.errors import InvalidRequisition
 from shared.runtime import Runtime
-from tests.integration.test_inventory_support import (check_invariants, db, requisition,  # noqa: F401
+from tests.integration.test_inventory_support import (Killed, check_invariants, db, requisition,  # noqa: F401
                                                       seed_catalog)
 
 THREADS = 50
@@ -87,10 +87,6 @@ def test_fifty_threads_with_two_line_requests_and_receipts_keep_every_invariant(
     held = db.reservations.count_documents({"status": "held"})
     assert queries.get_stock(db, "VNS", "YRN")["reserved"] == held * 400
     assert queries.get_stock(db, "VNS", "DYE")["reserved"] == held * 300
-
-
-class Killed(BaseException):
-    """Stands for the process dying: not an Exception, so nothing cleans up after it."""
 
 
 def crash_after(count):

@@ -12,9 +12,8 @@ from services.requests import consumer as requests_consumer
 from shared.envelope import decode_event
 from shared.mongo import connect
 from shared.reconcile import check, facts_of
-from tests.integration.test_inventory_concurrency import Killed
-from tests.integration.test_inventory_support import (check_invariants, inventory_api, outbox_types,  # noqa: F401
-                                                      requisition, runtime)
+from tests.integration.test_inventory_support import (Killed, check_invariants, inventory_api,  # noqa: F401
+                                                      outbox_types, requisition, runtime)
 from tests.integration.test_requests_support import client, know_materials  # noqa: F401
 from tests.integration.test_inventory_lots import api, handle  # noqa: F401  (fixtures)
 

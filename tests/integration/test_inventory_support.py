@@ -69,14 +69,66 @@ def requisition(type_: str, rid: str, lines, depot: str = "VNS", artisan: str = 
     return new_event(type_, rid, payload, source="requests")
 
 
+class Killed(BaseException):
+    """Stands for the process dying: not an Exception, so nothing cleans up after it (a lease it holds stays)."""
+
+
+class DyingStore:
+    """The store of a worker that dies after `writes` stock writes: the next one (or, `right_after`, the last one's
+    own return, before the ledger copy and whatever it would write next) raises Killed, and so does every call
+    after. The real store underneath is written as the process would have written it; nothing is mocked."""
+
+    def __init__(self, db, writes: int, right_after: bool = False):
+        self._db, self.writes, self.right_after = db, writes, right_after
+        self.done, self.dead = 0, False
+
+    def _die(self):
+        self.dead = True
+        raise Killed()
+
+    def __getattr__(self, name):
+        if self.dead:
+            self._die()
+        return getattr(self._db, name)
+
+    def __getitem__(self, name):
+        return self.stock if name == "stock" else getattr(self, name)
+
+    @property
+    def stock(self):
+        real, store = self._db.stock, self
+
+        def writing(method):
+            def write(*args, **kwargs):
+                if store.dead or store.done >= store.writes:
+                    store._die()
+                result = getattr(real, method)(*args, **kwargs)
+                if method == "insert_one" or result.matched_count:
+                    store.done += 1
+                    if store.right_after and store.done >= store.writes:
+                        store._die()
+                return result
+            return write
+
+        class Stock:
+            insert_one, update_one = staticmethod(writing("insert_one")), staticmethod(writing("update_one"))
+
+            def __getattr__(self, name):
+                if store.dead:
+                    store._die()
+                return getattr(real, name)
+        return Stock()
+
+
 def outbox_types(db, collection: str, key: str | None = None) -> list[str]:
     """Event types waiting in a collection's outboxes (optionally of one document)."""
     query = {"_id": key} if key else {}
     return [e["type"] for doc in db[collection].find(query, {"outbox": 1}) for e in doc.get("outbox", [])]
 
 
-def check_invariants(db) -> None:
-    """What must hold after every step, whatever happened before."""
+def check_invariants(db, unsettled=()) -> None:
+    """What must hold after every step, whatever happened before. `unsettled`: requisitions a worker died part way
+    through (it held, released or issued some lines): each may hold only lines it noted first, in full."""
     ledger.project_pending(db)
     holds_by_rid: dict[str, dict[tuple[str, str], int]] = {}
     for doc in db.stock.find({}):
@@ -103,9 +155,13 @@ def check_invariants(db) -> None:
     for res in db.reservations.find({}):
         held = holds_by_rid.pop(res["_id"], {})
         wanted = {(res["depot"], line["sku"]): line["quantity"] for line in res["lines"]}
-        if res["status"] == "held":
+        if res["status"] == "reserving" or res["_id"] in unsettled and res["status"] in ("held", "waitlisted"):
+            noted = {(res["depot"], sku) for sku in res.get("held", [])}
+            assert all(key in noted and quantity == wanted.get(key) for key, quantity in held.items()), \
+                f"{res['_id']} ({res['status']}, part way) holds {held}, noted {noted}, lines {wanted}"
+        elif res["status"] == "held":
             assert held == wanted, f"{res['_id']} is held but holds are {held}, lines {wanted}"
-        elif res["status"] != "reserving":
+        else:
             assert held == {}, f"{res['_id']} is {res['status']} but still holds {held}"
     assert holds_by_rid == {}, f"holds without a reservation: {holds_by_rid}"
     check_orders(db)
