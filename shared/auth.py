@@ -38,6 +38,18 @@ class Principal:
     expires: int | None = None  # the token's `exp`
     issued: int | None = None  # the token's `iat`: a new password refuses its user's tokens issued before it
 
+    @property
+    def works_at(self) -> str | None:
+        """The depot a depot's warehouse staff work at: their lists and pages are its only. None: the caller
+        chooses (admins, central warehouse staff with no depot on their token) or is scoped otherwise (artisans,
+        secretaries)."""
+        return self.depot if self.role == "warehouse" and self.depot else None
+
+    def asks_another_depot(self, asked: str | None) -> bool:
+        """Whether a depot's staff asked a list or page for another depot (?depot=): refused, never answered with
+        their own depot's as if it were the one asked for (nor with its figures where only their own are theirs)."""
+        return self.works_at is not None and asked not in (None, "", self.works_at)
+
 
 def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = None,
                 depot: str | None = None, ttl_seconds: int = 3600, cooperative: str | None = None,

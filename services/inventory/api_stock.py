@@ -22,24 +22,23 @@ blp = Blueprint("inventory-stock", __name__, url_prefix="/api/v1",
 def own_depot(*depots: str) -> None:
     """Warehouse staff with a depot on their token record movements only at that depot."""
     principal = current_principal()
-    if principal.role == "warehouse" and principal.depot and principal.depot not in depots:
-        raise WrongDepot({"your_depot": principal.depot})
+    if principal.works_at and principal.works_at not in depots:
+        raise WrongDepot({"your_depot": principal.works_at})
 
 
 def depot_scope() -> str | None:
     """The depot whose purchase orders, counts and ledger the caller may see: a warehouse user's own; None: all."""
-    principal = current_principal()
-    return principal.depot if principal.role == "warehouse" else None
+    return current_principal().works_at
 
 
 def asked_depot(asked: str | None) -> str | None:
     """The depot a list is read at: the one asked for (?depot=), else a warehouse user's own (None: all). Staff of a
     depot asking another's are refused (403 wrong_depot, naming theirs): never answered with its figures, nor with
     their own as if they were the depot asked for."""
-    scope = depot_scope()
-    if scope and asked not in (None, scope):
-        raise NotYourDepot({"your_depot": scope}).named(db())
-    return asked or scope
+    principal = current_principal()
+    if principal.asks_another_depot(asked):
+        raise NotYourDepot({"your_depot": principal.works_at}).named(db())
+    return asked or principal.works_at
 
 
 @blp.route("/stock", methods=["GET"])

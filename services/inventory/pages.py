@@ -74,9 +74,9 @@ def depot_of(principal) -> tuple[str | None, list[dict]]:
     another (a link an admin sent) are told these pages show only their own (never theirs under the code asked)."""
     depots = known_depots()
     if not at_depot(principal, None):
-        if request.args.get("depot") not in (None, "", principal.depot):
-            raise not_your_depot(principal.depot)
-        return principal.depot, depots
+        if principal.asks_another_depot(request.args.get("depot")):
+            raise not_your_depot(principal.works_at)
+        return principal.works_at, depots
     codes = [d["code"] for d in depots]
     wanted = request.args.get("depot")
     if wanted and wanted not in codes:
@@ -103,7 +103,7 @@ def not_your_depot(own: str) -> NotYourDepot:
 def at_depot(principal, code: str | None) -> bool:
     """Whether `principal` chooses the depot (`g.picks_depot`); if so, the menu's links keep `code` (the depot chosen,
     or the one a count, order or slip is at). A depot's own staff have no choice to keep."""
-    g.picks_depot = not (principal.role == "warehouse" and principal.depot)
+    g.picks_depot = principal.works_at is None
     if g.picks_depot:
         keep_in_menu(depot=code)
     return g.picks_depot

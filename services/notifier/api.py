@@ -55,18 +55,17 @@ def mark_resent(body):
 
 def depot_scope() -> str | None:
     """Warehouse staff see the alerts of their own depot; admins see all."""
-    principal = current_principal()
-    return principal.depot if principal.role == "warehouse" else None
+    return current_principal().works_at
 
 
 def asked_depot(asked: str | None) -> str | None:
     """The depot whose alerts are read: the one asked for (?depot=), else a warehouse user's own (None: all). Staff of
     a depot asking another's are refused (403 wrong_depot, naming theirs), never answered with their own as if they
     were the depot asked for."""
-    scope = depot_scope()
-    if scope and asked not in (None, "", scope):
-        raise NotYourDepot({"your_depot": scope}).named(db())
-    return asked or scope
+    principal = current_principal()
+    if principal.asks_another_depot(asked):
+        raise NotYourDepot({"your_depot": principal.works_at}).named(db())
+    return asked or principal.works_at
 
 
 def _own_alert(alert_id: str) -> dict:

@@ -41,9 +41,8 @@ def alert_board(principal):
     tab = request.args.get("status") if request.args.get("status") in TABS else "live"
     errors = {}
     since, until = day_range(errors)
-    at_depot = principal.role == "warehouse" and bool(principal.depot)  # central staff (no depot) choose as admins
-    depot = principal.depot if at_depot else (request.args.get("depot") or None)
-    if at_depot and request.args.get("depot") not in (None, "", depot):
+    depot = principal.works_at or request.args.get("depot") or None  # central staff (no depot) choose as admins
+    if principal.asks_another_depot(request.args.get("depot")):
         error = NotYourDepot({"your_depot": depot}).named(db())
         raise to_own_depot(error, error.depot_name())
     filters = {"statuses": TABS[tab], "depot": depot, "q": search_text() or None, "since": since, "until": until}
@@ -55,7 +54,7 @@ def alert_board(principal):
     return render_template("notifier/alerts.html", alerts_json=messages.describe_alerts(db(), docs, dump=True),
                            since=datetime.now(timezone.utc).isoformat(), statuses=ALERT_STATUSES,
                            severities=SEVERITIES, tab=tab, tabs=TABS, pager=at, errors=errors,
-                           adds=not narrowed, depots=[] if at_depot else projections.all_depots(db()),
+                           adds=not narrowed, depots=[] if principal.works_at else projections.all_depots(db()),
                            csv_url=url_for("notifier.list_alerts", **{k: v for k, v in export.items() if v}))
 
 

@@ -238,8 +238,8 @@ def apply_stock_event(db, event: Event) -> None:
 
 
 def _scope(db, principal: Principal) -> dict:
-    if principal.role == "warehouse" and principal.depot:
-        return {"depot": principal.depot}
+    if principal.works_at:
+        return {"depot": principal.works_at}
     if principal.role == "artisan" and principal.artisan_id:
         return parties.scope(principal)
     if principal.role == "secretary" and principal.cooperative:
