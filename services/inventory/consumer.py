@@ -3,7 +3,7 @@ freed stock, orders and counts; logouts."""
 from __future__ import annotations
 
 from services.inventory import counts, movements, people, purchase_orders
-from services.inventory.reservations import WAITLISTED, Reservations
+from services.inventory.reservations import Reservations
 from shared import revocation
 from shared.envelope import Event
 
@@ -30,9 +30,14 @@ def apply(reservations: Reservations, event: Event) -> None:
 
 
 def requisition_approved(reservations: Reservations, data: dict, cid: str) -> None:
-    """Hold every line at the depot, or put the requisition on the depot's waitlist."""
-    if reservations.approve(data, cid) == WAITLISTED:  # a retry may have served the queue it saw meanwhile
-        reservations.retry_waitlist(data["depot"], cid)
+    """Hold every line at the depot, or put the requisition on the depot's waitlist; then walk that waitlist.
+
+    A requisition that joined it walks it once itself: a retry may have served the queue it saw meanwhile. The walk
+    comes even when the requisition is held: this event coming again after a worker died in its walk (having held
+    its own requisition, before a later one it covered) finishes that walk. With nobody waiting at the depot the
+    walk is one read of the depot's counter (`waitlist.retry`)."""
+    reservations.approve(data, cid)
+    reservations.retry_waitlist(data["depot"], cid)
 
 
 def requisition_cancelled(reservations: Reservations, data: dict, cid: str) -> None:

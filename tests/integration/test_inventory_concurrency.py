@@ -9,8 +9,8 @@ from services.inventory import create_app, movements, queries, spec
 from services.inventory.consumer import make_handler
 from services.inventory.errors import InvalidRequisition
 from shared.runtime import Runtime
-from tests.integration.test_inventory_support import (Killed, check_invariants, db, requisition,  # noqa: F401
-                                                      seed_catalog)
+from tests.integration.test_inventory_support import (DyingStore, Killed, check_invariants, db,  # noqa: F401
+                                                      requisition, seed_catalog)
 
 THREADS = 50
 
@@ -281,6 +281,37 @@ def test_a_waitlist_turn_a_worker_died_in_is_finished_when_its_event_comes_again
     make_handler(db, config, lease_seconds=1.0, wait_seconds=0.1)(freed)   # at once, the dead lease still runs
     assert db.reservations.find_one({"_id": "W1"})["status"] == "held"
     assert [queries.get_stock(db, "VNS", sku)["reserved"] for sku in ("BRS", "DYE")] == [1_000, 1_000]
+    check_invariants(db)
+
+
+@pytest.mark.parametrize("writes, right_after", [(1, False), (2, True)], ids=["before-W2-holds", "W2-holding"])
+def test_an_approval_whose_walk_served_its_own_requisition_then_died_finishes_the_walk_when_it_comes_again(
+        db, config, writes, right_after):
+    """W1 and then W2 wait for yarn; a receipt covers both. W1's approval comes again (delivered twice) to a worker
+    whose walk holds W1 and dies in W2's turn: before W2's hold, or right after it (W2 then waits holding yarn).
+    When the approval comes again, W1 is already held: it must still walk the depot's waitlist, as every other
+    handler does, and finish W2's turn the dead worker left. (It returned at W1 held: W2 waited beside the stock
+    that covers it, with nothing of its own left to walk for it, until some other movement at the depot.)"""
+    import time
+    handle = make_handler(db, config)
+    approved = requisition("RequisitionApproved", "W1", [("YRN", 1_000)])
+    handle(approved)
+    handle(requisition("RequisitionApproved", "W2", [("YRN", 500)]))
+    assert [d["_id"] for d in db.reservations.find({"status": "waitlisted"}).sort("queue_seq", 1)] == ["W1", "W2"]
+    receive(db, "YRN", 1_500)   # its StockReceived is not delivered here: the approval's own replay must finish
+
+    dying = make_handler(DyingStore(db, writes, right_after), config, lease_seconds=0.3, wait_seconds=0)
+    with pytest.raises(Killed):
+        dying(approved)
+    assert db.reservations.find_one({"_id": "W1"})["status"] == "held"
+    doc = db.reservations.find_one({"_id": "W2"})
+    assert doc["status"] == "waitlisted" and doc["held"] == ["YRN"] and doc.get("lease")   # left part way
+    time.sleep(0.4)   # the dead worker's lease has run out
+
+    make_handler(db, config, lease_seconds=0.3, wait_seconds=5)(approved)
+    statuses = {doc["_id"]: doc["status"] for doc in db.reservations.find({})}
+    assert statuses == {"W1": "held", "W2": "held"}
+    assert db.stock.find_one({"_id": "VNS/YRN"})["holds"] == {"W1": 1_000, "W2": 500}
     check_invariants(db)
 
 
