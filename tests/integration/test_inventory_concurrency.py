@@ -201,7 +201,6 @@ def test_forty_threads_reserving_and_dispatching_across_lots_never_take_a_held_o
 def test_a_worker_that_lost_its_lease_mid_approval_holds_nothing_after_the_cancel_that_took_over(db, config):
     """A worker stalls between two lines past its lease; another applies the cancel (released). The stalled
     worker must not go on to hold the next line: nobody would ever release that hold."""
-    import time
 
     from services.inventory.errors import StockBusy
     receive(db, "BRS", 5_000)
@@ -292,7 +291,6 @@ def test_an_approval_whose_walk_served_its_own_requisition_then_died_finishes_th
     When the approval comes again, W1 is already held: it must still walk the depot's waitlist, as every other
     handler does, and finish W2's turn the dead worker left. (It returned at W1 held: W2 waited beside the stock
     that covers it, with nothing of its own left to walk for it, until some other movement at the depot.)"""
-    import time
     handle = make_handler(db, config)
     approved = requisition("RequisitionApproved", "W1", [("YRN", 1_000)])
     handle(approved)
@@ -319,7 +317,6 @@ def test_a_waitlisted_requisition_left_holding_some_lines_gives_them_back_when_t
     """A worker died holding the first line of a waitlist turn; meanwhile a count took some of the second line
     away. The next walk must not pass the requisition by as one that does not fit: that kept its first hold for
     good, stock held for a requisition still waiting. It tries the turn again and, short, gives everything back."""
-    import time
     freed = _waiting_then_freed(db, config, [("BRS", 1_000), ("DYE", 1_000)])
     dying = make_handler(db, config, lease_seconds=0.3, after_line=crash_after(1))
     with pytest.raises(Killed):
@@ -340,7 +337,6 @@ def test_an_approval_a_worker_died_in_that_finds_others_waiting_when_it_comes_ag
     R1's approval comes again and sees Q waiting for the same material: R1 joins the waitlist behind Q, and must
     give back what the dead worker held first (it kept it: stock held for a waiting requisition, that Q, ahead
     of it, could never have, as tests/faults/test_worker_kills.py found)."""
-    import time
     receive(db, "BRS", 1_000)
     approved = requisition("RequisitionApproved", "R1", [("BRS", 1_000)])
     dying = make_handler(db, config, lease_seconds=0.3, after_line=crash_after(1))
