@@ -192,8 +192,9 @@ def lived_in(browsers):
                 {"reason": "Wrong amount typed"})
     assert call("requests", f"/requisitions/{received['id']}/payments",
                 {"amount": "5000.00", "method": "advance", "reference": "UPI-CRAWL-2"})
-    assert call("requests", "/artisans/ART-0001/refunds",
-                {"amount": "5.00", "method": "cash", "reference": "VCH-CRAWL-1", "reason": "Paid twice for this request"})
+    assert call("requests", "/artisans/ART-0001/refunds", {"amount": "5.00", "method": "cash",
+                                                           "reference": "VCH-CRAWL-1",
+                                                           "reason": "Paid twice for this request"})
     assert browsers._call(secretary, "requests", "/requisitions", {"depot": "VNS", "cooperative": "SMBSS", "lines": [
         {"sku": "YRN-COT-40", "quantity": "1", "artisan_id": "ART-0002"},
         {"sku": "YRN-COT-40", "quantity": "2", "artisan_id": "ART-0003"}]})
