@@ -35,8 +35,8 @@ from tests.conftest import wait_until
 pytestmark = pytest.mark.e2e
 
 ROLES = ["anyone", "artisan", "secretary", "warehouse", "admin"]
-PAGES = 60  # distinct pages per kind of user
-VARIANTS = 3  # pages of one shape (e.g. /my/requisitions/*, or one list with its filters and page numbers)
+PAGES = 80  # distinct pages per kind of user
+VARIANTS = 6  # pages of one shape (e.g. /my/requisitions/*, or one list with its filters and page numbers)
 ID = re.compile(r"[0-9]|^[A-Z][A-Z0-9-]+$")  # a path segment that names one thing: YRN-COT-40, VNS, an uuid
 SKIPPED = ("/logout",)
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
@@ -173,7 +173,8 @@ def browsers(browser, dev):
 def lived_in(browsers):
     """What people meet after a day's work besides the demo data: requests in each state (set aside, cancelled,
     rejected, handed over and received, a cooperative's for its members), their notifications, a payment taken
-    back and money handed back with the reasons an admin typed, a stock count."""
+    back and money handed back with the reasons an admin typed, a stock count, a low-stock alert and a request
+    on the waiting list."""
     browsers.ready_requisition()
     call = functools.partial(browsers._call, browsers.page("admin", DESKTOP, "en"))
     artisan, secretary, warehouse = (browsers.page(role, DESKTOP, "en") for role in ("artisan", "secretary",
@@ -199,6 +200,11 @@ def lived_in(browsers):
         {"sku": "YRN-COT-40", "quantity": "1", "artisan_id": "ART-0002"},
         {"sku": "YRN-COT-40", "quantity": "2", "artisan_id": "ART-0003"}]})
     assert browsers._call(warehouse, "inventory", "/counts", {"depot": "VNS"})
+    assert browsers._call(warehouse, "inventory", "/movements", {"type": "adjustment", "sku": "DYE-INDIGO",
+                                                                 "depot": "VNS", "quantity": "-7", "reason": "damage"})
+    waits = browsers._call(artisan, "requests", "/requisitions",
+                           {"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "2"}]})
+    assert waits and call("requests", f"/requisitions/{waits['id']}/approve", {})
     return browsers
 
 
