@@ -2,14 +2,16 @@
 
 For each kind of user (anyone not logged in, artisan, secretary, warehouse, admin) the crawl starts at their main
 pages (tests/browser/main_pages.py) and their first page, and follows every link (<a href>) to any of the three
-services, breadth first, GET only, up to PAGES distinct pages. A page is its path and its sorted query; at most
-VARIANTS pages share a shape (the path with its ids as '*', any query), so a list's pages, filters and rows do not
-crowd out the rest. Each page is fetched in English and rendered in Hindi in the user's logged-in browser.
+services, breadth first (a page of a shape not yet opened first), GET only, up to PAGES distinct pages. A page is
+its path and its sorted query; at most VARIANTS pages share a shape (the path with its ids as '*', any query), so a
+list's pages, filters and rows do not crowd out the rest. Each page is fetched in English and rendered in Hindi in
+the user's logged-in browser. Before the crawls, the demo data gets what a day's work leaves (`lived_in`).
 
 What it collects: any answer of 400 or more to a link the user was shown (a 403 included: a link shown to a user
 must work for that user; an error page's own address is not followed), a logged-in user sent to log in, a link to
-a port on this machine where no service listens, and a Hindi rendering with English words (tests/browser/english.py
-says what counts). Downloads (anything but HTML: CSV, JSON) are fetched in both languages, never rendered.
+a port on this machine where no service listens or to a default port (8001-8003) while the services were started
+elsewhere (an address written into a page, not the configured one), and a Hindi rendering with English words
+(tests/browser/english.py says what counts). Downloads (anything but HTML: CSV, JSON) are fetched in both languages, never rendered.
 
 Not followed: the logout address (logging out is a form anyway), other sites, a link to a place on the same page
 ('#...'), mailto:/tel:/javascript: links, and the links on a page that answered with an error (its 'go on' link is
