@@ -10,8 +10,9 @@ the user's logged-in browser. Before the crawls, the demo data gets what a day's
 What it collects: any answer of 400 or more to a link the user was shown (a 403 included: a link shown to a user
 must work for that user; an error page's own address is not followed), a logged-in user sent to log in, a link to
 a port on this machine where no service listens or to a default port (8001-8003) while the services were started
-elsewhere (an address written into a page, not the configured one), and a Hindi rendering with English words
-(tests/browser/english.py says what counts). Downloads (anything but HTML: CSV, JSON) are fetched in both languages, never rendered.
+elsewhere (an address written into a page, not the configured one), a Hindi rendering with English words
+(tests/browser/english.py says what counts) or not in Hindi at all, and a script error in a page. Downloads
+(anything but HTML: CSV, JSON) are fetched in both languages, never rendered.
 
 Not followed: the logout address (logging out is a form anyway), other sites, a link to a place on the same page
 ('#...'), mailto:/tel:/javascript: links, and the links on a page that answered with an error (its 'go on' link is
@@ -145,12 +146,18 @@ class Crawl:
             self.works(download.status, download.url, url, parent, "Hindi")
             return []
         base, hrefs = answer.url, links_in(answer.text())
+        errors = len(self.browsers.errors)
         response = hindi.goto(url)
         if self.works(response.status if response else 0, hindi.url, url, parent, "Hindi"):
+            if (lang := hindi.locator("html").get_attribute("lang")) != "hi":
+                self.report(f"asked in Hindi, answered in {lang!r}", url, parent)
             words = english_on(hindi)
             if words:
                 self.report("English words in Hindi: " + "; ".join(words), url, parent)
             hrefs += hindi.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+        for error in self.browsers.errors[errors:]:
+            self.report(f"script error: {error}", url, parent)
+        del self.browsers.errors[errors:]
         return [target for href in dict.fromkeys(hrefs) if (target := self.where(href, base, url))]
 
     def works(self, status: int, landed: str, url: str, parent: str | None, lang: str) -> bool:
