@@ -182,8 +182,8 @@ def browsers(browser, dev):
 def lived_in(browsers):
     """What people meet after a day's work besides the demo data: requests in each state (set aside, cancelled,
     rejected, handed over and received, a cooperative's for its members), their notifications, a payment taken
-    back and money handed back with the reasons an admin typed, a stock count, a low-stock alert and a request
-    on the waiting list."""
+    back and money handed back with the reasons an admin typed, a transfer with the reason its clerk typed, a stock
+    count, a low-stock alert and a request on the waiting list."""
     browsers.ready_requisition()
     call = functools.partial(browsers._call, browsers.page("admin", DESKTOP, "en"))
     artisan, secretary, warehouse = (browsers.page(role, DESKTOP, "en") for role in ("artisan", "secretary",
@@ -211,6 +211,9 @@ def lived_in(browsers):
     assert browsers._call(warehouse, "inventory", "/counts", {"depot": "VNS"})
     assert browsers._call(warehouse, "inventory", "/movements", {"type": "adjustment", "sku": "DYE-INDIGO",
                                                                  "depot": "VNS", "quantity": "-7", "reason": "damage"})
+    assert browsers._call(warehouse, "inventory", "/movements", {
+        "type": "transfer", "sku": "YRN-COT-40", "depot": "VNS", "to_depot": "BHD", "quantity": "2",
+        "reason": "Sent for the stock of the other depot"})
     waits = browsers._call(artisan, "requests", "/requisitions",
                            {"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "2"}]})
     assert waits and call("requests", f"/requisitions/{waits['id']}/approve", {})
