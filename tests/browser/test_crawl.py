@@ -181,16 +181,19 @@ def browsers(browser, dev):
 @pytest.fixture(scope="module")
 def lived_in(browsers):
     """What people meet after a day's work besides the demo data: requests in each state (set aside, cancelled,
-    rejected, handed over and received, a cooperative's for its members), their notifications, a payment taken
-    back and money handed back with the reasons an admin typed, a transfer with the reason its clerk typed, a stock
-    count, a low-stock alert and a request on the waiting list."""
+    rejected, handed over and received, a cooperative's for its members, one waiting with a note), their
+    notifications, a payment taken back and money handed back, a transfer, a stock count, a low-stock alert and a
+    request on the waiting list. Reasons and notes are in English, as people type them: a page shows them as typed
+    (translate="no"), or the Hindi check reads them as untranslated English."""
     browsers.ready_requisition()
     call = functools.partial(browsers._call, browsers.page("admin", DESKTOP, "en"))
     artisan, secretary, warehouse = (browsers.page(role, DESKTOP, "en") for role in ("artisan", "secretary",
                                                                                     "warehouse"))
     cotton = {"depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": "1"}]}
     cancelled, rejected, received = (browsers._call(artisan, "requests", "/requisitions", cotton) for _ in range(3))
-    assert browsers._call(artisan, "requests", f"/requisitions/{cancelled['id']}/cancel", {})
+    assert browsers._call(artisan, "requests", f"/requisitions/{cancelled['id']}/cancel",
+                          {"reason": "Asked for the wrong material"})
+    assert browsers._call(artisan, "requests", "/requisitions", {**cotton, "note": "Please keep the white one for me"})
     assert call("requests", f"/requisitions/{rejected['id']}/reject", {"reason": "Duplicate request"})
     assert call("requests", f"/requisitions/{received['id']}/approve", {})
     wait_until(lambda: browsers._call(warehouse, "requests", f"/requisitions/{received['id']}/dispatch", {}), 30,
