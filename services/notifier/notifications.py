@@ -67,14 +67,15 @@ def to_members(db, data: dict) -> None:
         db.notifications.delete_one({"_id": early["_id"], "artisan_id": None})
 
 
-def render(db, docs: list[dict], lang: str) -> list[dict]:
-    """Add title and text in `lang`, with material, depot and artisan names from the projections."""
+def render(db, docs: list[dict], lang: str, *, typed=None) -> list[dict]:
+    """Add title and text in `lang`, with material, depot and artisan names from the projections; `typed`: how a
+    page marks an admin's reason in the text (texts.notification)."""
     materials = projections.materials(db, [line["sku"] for d in docs for line in d.get("lines", [])])
     depots = projections.depots(db, [d.get("depot", "") for d in docs])
     people = projections.artisans(db, [d.get("artisan_id") for d in docs])
     out = []
     for doc in docs:
-        title, body = texts.notification(doc, materials, depots, lang)
+        title, body = texts.notification(doc, materials, depots, lang, typed=typed)
         person = people.get(doc.get("artisan_id")) or {}
         out.append({"id": doc["_id"], "requisition_id": doc["requisition_id"], "status": doc["status"],
                     "title": title, "text": body, "language": lang, "created_at": doc["created_at"],

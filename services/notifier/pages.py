@@ -10,7 +10,7 @@ from services.notifier import alerts, domain, messages, notifications, projectio
 from services.notifier.errors import NotYourDepot
 from shared.i18n import language
 from shared.lists import day_range, pager, search_text
-from shared.pages import page, to_own_depot
+from shared.pages import as_typed, page, to_own_depot
 from shared.web import db
 
 blp = Blueprint("notifier_pages", __name__, template_folder="templates", static_folder="static",
@@ -65,6 +65,7 @@ def my_notifications(principal):
     language."""
     people = notifications.owners(db(), principal)
     at = pager(notifications.count_of(db(), people))
-    items = notifications.render(db(), notifications.of_people(db(), people, skip=at.skip, limit=at.size), language())
+    items = notifications.render(db(), notifications.of_people(db(), people, skip=at.skip, limit=at.size), language(),
+                                 typed=as_typed)
     return render_template("notifier/notifications.html", items=items, pager=at,
                            members=principal.role == "secretary")

@@ -6,8 +6,10 @@ it is given (the artisan's or the contact's), in a request or in a worker thread
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from typing import Callable
 
 from babel.dates import format_date
+from markupsafe import Markup, escape
 
 from services.notifier import domain
 from shared import names
@@ -169,9 +171,9 @@ def day_text(day: str | None, lang: str) -> str:
 
 def reason_text(reason: str, materials: dict, lang: str) -> str:
     """Why a request was refused: an admin's reason as they wrote it, inventory's reason code in words."""
-    code, _, what = reason.partition(":")
-    if code not in HOLD_FAILED:
+    if as_written(reason) or not reason:
         return reason
+    code, _, what = reason.partition(":")
     return translate(HOLD_FAILED[code], lang, material=material_name(what.strip(), materials, lang))
 
 
@@ -207,14 +209,26 @@ def money_moved(note: dict, lang: str, *, sms: bool = False) -> tuple[str, str]:
     return translate(title, lang), f"{text} {owing(note.get('account') or {}, lang)}"
 
 
-def notification(note: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:
-    """(title, body) of an artisan's notification in their language; the amount to pay when there is one."""
+def as_written(reason: str) -> bool:
+    """Whether a request's reason is what a person typed (an admin's), not one of inventory's reason codes."""
+    return bool(reason) and reason.partition(":")[0] not in HOLD_FAILED
+
+
+def notification(note: dict, materials: dict, depots: dict, lang: str, *,
+                 typed: Callable[[str], Markup] | None = None) -> tuple[str, str]:
+    """(title, body) of an artisan's notification in their language; the amount to pay when there is one.
+
+    `typed`: how a page marks what a person typed (shared.pages.as_typed); with it, a body with an admin's reason
+    in it is Markup, the rest of it escaped."""
     if note["status"] in MONEY_MOVED:
         return money_moved(note, lang)
     _, title, body = STATUS_TEXT[note["status"]]
     if note["status"] == "waitlisted" and note.get("reason") == domain.WAITS_AGAIN:
         body = WAITS_AGAIN
     values = _values(note, materials, depots, lang)
+    if typed and "{reason}" in body and as_written(note.get("reason") or ""):
+        return translate(title, lang), escape(translate(body, lang)).format_map(
+            {**values, "reason": typed(values["reason"])}).strip()
     text = translate(body, lang, **values).strip()
     if note["status"] == "approved" and note.get("amount"):
         text = f"{text} {translate(AMOUNT_DUE, lang, **values)}"

@@ -6,9 +6,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from flask import has_app_context
+from markupsafe import Markup
 
 from services.notifier import domain, subscribers, texts
 from shared import signing
+from shared.pages import as_typed
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 MATERIALS = {"YRN-COT": {"name": "cotton yarn", "name_hi": "सूती धागा", "unit": "kg"},
@@ -114,6 +116,20 @@ def test_every_status_has_a_full_text_in_both_languages(status, lang):
         assert "₹15,945.23" in body and ("दिस" in body) is (lang == "hi")
     else:
         assert ("सूती धागा" in body) is (lang == "hi")
+
+
+@pytest.mark.parametrize("status", ["rejected", "cancelled"])
+def test_a_page_shows_an_admins_reason_as_typed_and_inventorys_reason_in_words(status):
+    """The notifications page read an admin's reason ("Duplicate request") inside the Hindi sentence as if it were
+    untranslated English; a page marks it as typed (translate="no"), escaped, and leaves inventory's reasons, which
+    are words of the catalog, unmarked. Without `typed` (the API, SMS, e-mail) the text is plain as before."""
+    _, body = texts.notification(note(status, reason="Duplicate <request>"), MATERIALS, DEPOTS, "hi", typed=as_typed)
+    assert isinstance(body, Markup) and "सूती धागा" in body
+    assert body.endswith('<bdi translate="no">Duplicate &lt;request&gt;</bdi>')
+    _, plain = texts.notification(note(status, reason="Duplicate <request>"), MATERIALS, DEPOTS, "hi")
+    assert not isinstance(plain, Markup) and plain.endswith("Duplicate <request>")
+    _, worded = texts.notification(note(status, reason="unknown_depot: XYZ"), MATERIALS, DEPOTS, "hi", typed=as_typed)
+    assert "translate" not in worded and "यह डिपो अभी सामग्री नहीं देता" in worded
 
 
 def test_unknown_material_and_depot_fall_back_to_codes():

@@ -169,6 +169,24 @@ def test_pages_show_names_and_units_in_the_language(inventory_client, config):
     assert "200 किलो" in hindi and "सूती धागा 40s" in hindi and "वाराणसी डिपो में स्टॉक" in hindi
 
 
+def test_a_movement_reason_a_clerk_typed_is_kept_as_typed_and_a_reason_code_is_in_words(inventory_client, config,
+                                                                                       token):
+    """The ledger and the stock card showed a transfer's reason as the clerk typed it ("Sent for the fair") inside
+    the Hindi page unmarked, read as untranslated English; an adjustment's reason is a code, shown in words."""
+    headers = token("warehouse", depot="VNS")
+    for body in ({"type": "transfer", "to_depot": "BHD", "reason": "Sent for the fair"},
+                 {"type": "adjustment", "quantity": "-1", "reason": "damage"}):
+        made = inventory_client.post("/api/v1/movements", headers=headers,
+                                     json={"sku": "YRN-COT-40", "depot": "VNS", "quantity": "2", **body})
+        assert made.status_code == 201, made.get_json()
+    inventory_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="w", role="warehouse", depot="VNS"))
+    inventory_client.set_cookie(LANG_COOKIE, "hi")
+    for path in ("/warehouse/ledger", "/warehouse/stock/YRN-COT-40"):
+        page = inventory_client.get(path).get_data(as_text=True)
+        assert 'कारण: <bdi translate="no">Sent for the fair</bdi>' in page, path
+        assert "कारण: क्षतिग्रस्त<" in page, path
+
+
 def test_logout_forgets_the_login_on_every_service(requests_client):
     login(requests_client, "artisan", "artisan123")
     response = requests_client.post("/logout", headers={"Origin": REQUESTS})
