@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 
 from gunicorn.app.base import BaseApplication
-from gunicorn.workers.gthread import ThreadWorker
 
 from shared.broker import die_with_parent
 from shared.config import Config
+from shared.http_server import JsonErrorWorker
 from shared.runtime import Runtime
 from shared.spec import ServiceSpec
 from shared.worker import Worker
@@ -25,8 +25,8 @@ GRACEFUL_SECONDS = 30  # in-flight requests, then the drain, must end within thi
 DRAIN_SECONDS = 15
 
 
-class EmbeddedWorker(ThreadWorker):
-    """gunicorn's threaded worker; on SIGTERM it also tells long requests (live streams) to end."""
+class EmbeddedWorker(JsonErrorWorker):
+    """gunicorn's threaded worker (JSON refusals); on SIGTERM it also tells long requests (live streams) to end."""
 
     def handle_exit(self, sig, frame):
         app = getattr(self, "wsgi", None)

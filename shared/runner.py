@@ -47,5 +47,5 @@ def serve(name: str, config: Config) -> None:
     if config.embedded:
         tell(EMBEDDED_SERVE, sys.stderr)
     args = [sys.executable, "-m", "gunicorn", "--bind", f"{config.host}:{spec.port(config)}", "--access-logfile", "-",
-            spec.wsgi_app]
+            "--worker-class", "shared.http_server.JsonErrorWorker", spec.wsgi_app]
     os.execvp(args[0], args)

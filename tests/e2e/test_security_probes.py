@@ -201,3 +201,69 @@ def test_after_the_probes_reconcile_is_clean(dev, tmp_path):
         return done.returncode == 0
     wait_until(clean, 60, interval=2, message="a clean reconcile")
     assert "verdict: CLEAN" in clean.last
+
+
+#: what gunicorn refuses before any service sees the request: (the request, status, code)
+UNREADABLE = (
+    (b"GET /api/v1/stock?sku=" + b"x" * 5000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+     414, "uri_too_long"),
+    (b"GET /api/v1/stock HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"x" * 9000 + b"\r\nConnection: close\r\n\r\n",
+     431, "headers_too_large"),
+    (b"GET /api/v1/stock HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Many: 1\r\n" * 120 + b"Connection: close\r\n\r\n",
+     431, "headers_too_large"),
+    (b"GET /api/v1/stock HTTP/9.9\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 400, "validation_error"),
+    (b"G\x00T /api/v1/stock HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 400, "validation_error"),
+    (b"GET /api/v1/stock HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: 1\r\nConnection: close\r\n\r\n",
+     400, "validation_error"),
+)
+
+
+def refusal_of(port: int, request: bytes) -> tuple[int, str, dict]:
+    """(status, Content-Type, error) of a request the HTTP server itself refuses."""
+    import socket
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+        connection.sendall(request)
+        answer = b""
+        while data := connection.recv(65536):  # the server closes the connection after such an answer
+            answer += data
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {name.strip().lower(): value.strip() for name, _, value in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers.get("content-type", ""), json.loads(body)["error"]
+
+
+def assert_refused_in_json(port: int) -> None:
+    for request, status, code in UNREADABLE:
+        answer = refusal_of(port, request)
+        assert answer[:2] == (status, "application/json"), (request[:60], answer)
+        assert answer[2]["code"] == code, (request[:60], answer)
+        english, _, hindi = answer[2]["message"].partition(" / ")  # the language is in the headers it could not read
+        assert english.isascii() and english and not hindi.isascii(), answer
+
+
+def test_a_request_the_http_server_cannot_read_is_refused_in_the_error_format_in_both_languages(dev):
+    """An address over gunicorn's 4094 bytes, a header too large or too many, a broken request line or header:
+    gunicorn answers before the app, and answered in HTML (a page with "URI Too Long") where every other refusal
+    is the API's JSON error."""
+    for service in ("inventory", "requests", "notifier"):
+        assert_refused_in_json(dev.ports[service])
+
+
+def test_the_production_server_refuses_a_request_it_cannot_read_in_the_error_format_too(tmp_path):
+    """`rawbank serve` (gunicorn as the compose file runs it) uses the same worker as `rawbank dev`."""
+    from shared.broker import stop_process
+    port = free_port()
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))}
+    env.update(RAWBANK_PORT=str(port), KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:1", HOME=str(tmp_path))
+    server = subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", "inventory"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        def listening():
+            try:
+                return call("GET", f"http://127.0.0.1:{port}/healthz")[0] == 200
+            except OSError:
+                return False
+        wait_until(listening, 60, interval=0.5, message="rawbank serve answering")
+        assert_refused_in_json(port)
+    finally:
+        stop_process(server)
