@@ -36,8 +36,9 @@ MENU = {"artisan": ((30, "/my/notifications", _l("Notifications")),),
 @page("admin", "warehouse")
 def alert_board(principal):
     """The alerts of a tab (live: open and acknowledged; or one status), found by words, depot and the days they
-    were first seen, a page at a time; the live tab keeps itself current from /api/v1/stream. A depot's staff see
-    their own depot's only: asked for another (?depot=, a link an admin sent), they are told so and led to theirs."""
+    were first seen, a page at a time; the live tab keeps itself current from /api/v1/stream (the depot shown's, adding
+    new alerts unless narrowed by words, days or a later page). A depot's staff see their own depot's only: asked for
+    another (?depot=, a link an admin sent), they are told so and led to theirs."""
     tab = request.args.get("status") if request.args.get("status") in TABS else "live"
     errors = {}
     since, until = day_range(errors)
@@ -48,13 +49,14 @@ def alert_board(principal):
     filters = {"statuses": TABS[tab], "depot": depot, "q": search_text() or None, "since": since, "until": until}
     at = pager(alerts.count(db(), **filters))
     docs = alerts.find(db(), **filters, limit=at.size, skip=at.skip)
-    narrowed = bool(filters["q"] or since or until or request.args.get("depot") or at.number > 1)
+    narrowed = bool(filters["q"] or since or until or at.number > 1)  # one depot's board follows its own stream
     export = {"format": "csv", "status": ",".join(TABS[tab]), "q": filters["q"], "depot": depot,
               "from": request.args.get("from") if since else None, "to": request.args.get("to") if until else None}
     return render_template("notifier/alerts.html", alerts_json=messages.describe_alerts(db(), docs, dump=True),
                            since=datetime.now(timezone.utc).isoformat(), statuses=ALERT_STATUSES,
                            severities=SEVERITIES, tab=tab, tabs=TABS, pager=at, errors=errors,
-                           adds=not narrowed, depots=[] if principal.works_at else projections.all_depots(db()),
+                           adds=not narrowed, stream_url=url_for("notifier_stream.stream", depot=depot),
+                           depots=[] if principal.works_at else projections.all_depots(db()),
                            csv_url=url_for("notifier.list_alerts", **{k: v for k, v in export.items() if v}))
 
 

@@ -16,7 +16,7 @@ from flask import Response, request, stream_with_context
 from marshmallow import fields as f, validate as v
 
 from services.notifier import alerts, messages
-from services.notifier.api import depot_scope
+from services.notifier.api import asked_depot
 from shared.auth import require_role
 from shared.wakeup import Wakeup
 from shared.web import Blueprint, db, runtime
@@ -33,6 +33,9 @@ class StreamQuery(ma.Schema):
     max_seconds = f.Integer(load_default=300, validate=v.Range(min=1, max=3600))
     limit = f.Integer(load_default=None, validate=v.Range(min=1, max=10000))
     since = f.AwareDateTime(load_default=None)
+    depot = f.String(load_default=None, validate=v.Length(min=1, max=100),
+                     metadata={"description": "only this depot's alerts; a depot's warehouse staff get only their own "
+                                              "(another: 403 wrong_depot, details.your_depot)"})
 
 
 def _since(query) -> datetime | None:
@@ -109,11 +112,11 @@ def _pages(store, start: datetime, depot: str | None, sent: dict):
 @require_role("admin", "warehouse")
 @blp.arguments(StreamQuery, location="query")
 def stream(query):
-    """Server-sent events: `event: alert` with the alert as JSON, whenever one opens or changes.
+    """Server-sent events: `event: alert` with the alert as JSON, whenever one opens or changes (of one depot, asked).
 
     Reconnects resume from Last-Event-ID; `max_seconds` ends the stream (clients reconnect).
     """
-    generator = frames(db(), since=_since(query), depot=depot_scope(), max_seconds=query["max_seconds"],
+    generator = frames(db(), since=_since(query), depot=asked_depot(query["depot"]), max_seconds=query["max_seconds"],
                        limit=query["limit"], stopping=runtime().stopping, wake=runtime().written)
     return Response(stream_with_context(generator), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

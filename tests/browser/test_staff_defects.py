@@ -268,3 +268,24 @@ def test_the_count_sheet_fits_a_phone_and_scrolls_its_table_alone(people):
     assert wrap.get_attribute("tabindex") == "0" and "तालिका" in wrap.get_attribute("aria-label")
     page.set_viewport_size({"width": 1280, "height": 800})  # wide enough: no extra stop for the Tab key
     expect(wrap).not_to_have_attribute("tabindex", "0")
+
+
+def test_an_admin_watching_one_depots_board_sees_its_new_alerts_come_in_and_no_other_depots(people):
+    """The board narrowed to a depot (?depot=BHD: a district officer's) never added a new alert: a stock-out there
+    showed only after a reload. It follows that depot's stream now; another depot's alerts stay off it."""
+    admin = people("admin").log_in()
+    board = admin.page
+    board.goto(admin.url("notifier", "/admin/alerts?depot=BHD"))
+    expect(board.locator("#live.on")).to_be_visible()
+    board.evaluate("window.rbStillTheSamePage = true")
+    for depot, sku, change in (("VNS", "YRN-SLK-MUL", "-8"), ("BHD", "MTL-BRASS-SHEET", "-45")):  # both below reorder
+        api(admin, "inventory", "POST", "/movements", {"type": "adjustment", "sku": sku, "depot": depot,
+                                                       "quantity": change, "reason": "damage"})
+    brass = board.locator(".alert-card", has_text="Brass sheet 22 gauge")
+    expect(brass).to_be_visible(timeout=20_000)  # the Varanasi alert opened first: the stream would have sent it first
+    expect(brass).to_contain_text("Bhadohi")
+    assert board.locator(".alert-card", has_text="Mulberry silk yarn").count() == 0
+    assert board.evaluate("window.rbStillTheSamePage") is True
+    board.reload()  # the Varanasi alert did open: it is on the unfiltered board
+    board.goto(admin.url("notifier", "/admin/alerts"))
+    expect(board.locator(".alert-card", has_text="Mulberry silk yarn")).to_be_visible()

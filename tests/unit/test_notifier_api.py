@@ -464,7 +464,7 @@ def depots_and_alerts(apply):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/alerts?depot=BHD", "/api/v1/alerts?depot=BHD&format=csv",
-                                  "/api/v1/alerts?depot=BHD&status=open&q=YRN"])
+                                  "/api/v1/alerts?depot=BHD&status=open&q=YRN", "/api/v1/stream?depot=BHD&max_seconds=1"])
 def test_depot_staff_asking_another_depots_alerts_are_refused_in_their_language(client, apply, token, path):
     """Varanasi's staff asking ?depot=BHD got Varanasi's alerts (as a list or CSV) as if they were Bhadohi's; they are
     refused (403 wrong_depot, naming their own depot). Their own depot or none, admins and central staff: as before."""
@@ -521,3 +521,44 @@ def test_central_staff_opening_the_alerts_page_for_a_depot_see_that_depots_alert
                        .group(1))["alerts"]
     assert shown and {a["depot"] for a in shown} == {"BHD"}, [a["depot"] for a in shown]
     assert 'name="depot"' in html  # the depot choice, as on an admin's board
+
+
+def board_data(client, path: str, headers: dict) -> dict:
+    from html import unescape
+    html = unescape(client.get(path, headers=headers).get_data(as_text=True))
+    return json.loads(re.search(r'<script id="board-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+
+
+def streamed_depots(client, path: str, headers: dict) -> list[str]:
+    """The depots of the alerts a stream sends, from an old Last-Event-ID (every alert there is)."""
+    text = client.get(path, headers={**headers, "Last-Event-ID": "2020-01-01T00:00:00+00:00|a|1"}).get_data(
+        as_text=True)
+    return sorted(json.loads(line[len("data: "):])["depot"] for line in text.splitlines() if line.startswith("data: "))
+
+
+def test_the_stream_asked_for_one_depot_sends_only_that_depots_alerts(client, apply, token):
+    """A board watching one depot (?depot=BHD) had only a stream of every depot's alerts, so it could not add the
+    new ones: the stream takes the depot too. Without it, every depot (a depot's staff: their own, as before)."""
+    depots_and_alerts(apply)
+    for reader in (token("admin"), token("warehouse")):  # admins and central staff choose any depot
+        assert streamed_depots(client, "/api/v1/stream?max_seconds=1&depot=BHD", reader) == ["BHD"]
+        assert streamed_depots(client, "/api/v1/stream?max_seconds=1", reader) == ["BHD", "VNS"]
+    own = token("warehouse", depot="VNS")
+    for query in ("", "&depot=VNS"):
+        assert streamed_depots(client, f"/api/v1/stream?max_seconds=1{query}", own) == ["VNS"], query
+
+
+def test_a_board_narrowed_only_to_a_depot_adds_that_depots_new_alerts_from_that_depots_stream(client, apply, token):
+    """The board on ?depot=BHD never added a new alert (it took a depot as a search that the stream could not
+    follow): now it follows BHD's stream and adds what comes. Narrowed by words, dates or a later page, it only
+    keeps its cards current, as before."""
+    depots_and_alerts(apply)
+    for reader in (token("admin"), token("warehouse")):
+        board = board_data(client, "/admin/alerts?depot=BHD", reader)
+        assert board["adds"] is True and board["stream"] == "/api/v1/stream?depot=BHD", board["stream"]
+        board = board_data(client, "/admin/alerts", reader)
+        assert board["adds"] is True and board["stream"] == "/api/v1/stream"
+        for narrowed in ("?depot=BHD&q=cotton", "?q=cotton", "?depot=BHD&from=2026-01-01"):
+            assert board_data(client, f"/admin/alerts{narrowed}", reader)["adds"] is False, narrowed
+    own = board_data(client, "/admin/alerts?depot=VNS", token("warehouse", depot="VNS"))
+    assert own["adds"] is True and own["stream"] in ("/api/v1/stream", "/api/v1/stream?depot=VNS")

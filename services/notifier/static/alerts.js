@@ -1,5 +1,6 @@
 /* The alert board: the alerts of the tab at load, then each change as the live stream sends it. A card whose alert
-   leaves the tab's statuses (resolved on the live tab) goes, saying so; new alerts come in on an unfiltered first page. */
+   leaves the tab's statuses (resolved on the live tab) goes, saying so; new alerts come in on a first page narrowed
+   at most to one depot (whose stream it follows). */
 (function () {
   var board = JSON.parse(document.getElementById("board-data").textContent);
   var list = document.getElementById("alerts"), empty = document.getElementById("no-alerts");
@@ -89,7 +90,8 @@
   empty.hidden = list.children.length > 0;
 
   var live = document.getElementById("live"), liveText = document.getElementById("live-text");
-  var source = new EventSource(board.stream + "?max_seconds=300&since=" + encodeURIComponent(board.since));
+  var source = new EventSource(board.stream + (board.stream.indexOf("?") < 0 ? "?" : "&") + "max_seconds=300&since=" +
+                                encodeURIComponent(board.since));
   source.onopen = function () { live.classList.add("on"); liveText.textContent = t.live; };
   source.onerror = function () { live.classList.remove("on"); liveText.textContent = t.reconnecting; };
   source.addEventListener("alert", function (event) { upsert(JSON.parse(event.data), true); });
