@@ -4,10 +4,11 @@ For each main page of the artisan, the secretary, warehouse staff and admins (te
 form that writes (POST, or rawbank.js's data-api; not the language switch or log out) is sent from the Hindi page
 twice, the page loaded afresh each time: with every text and number field emptied, and with numbers far too large
 (99999999999) and texts of 5,000 characters (a choice not made yet: its first; dates as they were). Forms of one
-shape on a page (the catalog's reorder level of each material) are sent once. What it collects: an answer of 500 or more to anything the
-form sent, a script error, a refusal (an answer of 400 or more, or the page's own check stopping it) with nothing
-said on the page, and English words on the Hindi page afterwards (tests/browser/english.py). A form that takes such
-input is not a problem (a price may be large); the test prints what each form did.
+shape on a page (the catalog's reorder level of each material) are sent once. What it collects: an answer of 500
+or more to anything the form sent, a script error, a refusal (an answer of 400 or more, or the page's own check
+stopping it) with nothing said on the page, and English words on the Hindi page afterwards
+(tests/browser/english.py). A form that takes such input is not a problem (a price may be large); the test prints
+what each form did.
 """
 from __future__ import annotations
 
