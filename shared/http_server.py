@@ -25,9 +25,10 @@ REFUSALS = (
      N_("The request's headers are too large or too many; clear this site's cookies and try again.")),
     (http.UnsupportedTransferCoding, 501, "Not Implemented", "transfer_coding_unsupported",
      N_("This way of sending the body is not supported; send it with a Content-Length or chunked.")),
-    ((http.InvalidRequestLine, http.InvalidRequestMethod, http.InvalidHTTPVersion, http.InvalidHeader,
-      http.InvalidHeaderName, http.ObsoleteFolding, http.InvalidSchemeHeaders, http.InvalidChunkSize,
-      http.ChunkMissingTerminator, http.InvalidChunkExtension), 400, "Bad Request", Invalid.code,
+    (tuple(getattr(http, name) for name in (  # by name: not every gunicorn the pin allows has each
+        "InvalidRequestLine", "InvalidRequestMethod", "InvalidHTTPVersion", "InvalidHeader", "InvalidHeaderName",
+        "ObsoleteFolding", "InvalidSchemeHeaders", "InvalidChunkSize", "ChunkMissingTerminator",
+        "InvalidChunkExtension") if hasattr(http, name)), 400, "Bad Request", Invalid.code,
      N_("The request could not be read as HTTP; send it again as a well-formed request.")),
 )
 
