@@ -464,7 +464,8 @@ def depots_and_alerts(apply):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/alerts?depot=BHD", "/api/v1/alerts?depot=BHD&format=csv",
-                                  "/api/v1/alerts?depot=BHD&status=open&q=YRN", "/api/v1/stream?depot=BHD&max_seconds=1"])
+                                  "/api/v1/alerts?depot=BHD&status=open&q=YRN",
+                                  "/api/v1/stream?depot=BHD&max_seconds=1"])
 def test_depot_staff_asking_another_depots_alerts_are_refused_in_their_language(client, apply, token, path):
     """Varanasi's staff asking ?depot=BHD got Varanasi's alerts (as a list or CSV) as if they were Bhadohi's; they are
     refused (403 wrong_depot, naming their own depot). Their own depot or none, admins and central staff: as before."""
