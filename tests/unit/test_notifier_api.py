@@ -464,7 +464,8 @@ def depots_and_alerts(apply):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/alerts?depot=BHD", "/api/v1/alerts?depot=BHD&format=csv",
-                                  "/api/v1/alerts?depot=BHD&status=open&q=YRN", "/api/v1/stream?depot=BHD&max_seconds=1"])
+                                  "/api/v1/alerts?depot=BHD&status=open&q=YRN",
+                                  "/api/v1/stream?depot=BHD&max_seconds=1"])
 def test_depot_staff_asking_another_depots_alerts_are_refused_in_their_language(client, apply, token, path):
     """Varanasi's staff asking ?depot=BHD got Varanasi's alerts (as a list or CSV) as if they were Bhadohi's; they are
     refused (403 wrong_depot, naming their own depot). Their own depot or none, admins and central staff: as before."""
@@ -546,6 +547,9 @@ def test_the_stream_asked_for_one_depot_sends_only_that_depots_alerts(client, ap
     own = token("warehouse", depot="VNS")
     for query in ("", "&depot=VNS"):
         assert streamed_depots(client, f"/api/v1/stream?max_seconds=1{query}", own) == ["VNS"], query
+    spec = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/stream"]["get"]["parameters"]
+    depot = [p for p in spec if p["name"] == "depot" and p["in"] == "query"]
+    assert depot and "wrong_depot" in depot[0].get("description", ""), spec  # documented, the refusal too
 
 
 def test_a_board_narrowed_only_to_a_depot_adds_that_depots_new_alerts_from_that_depots_stream(client, apply, token):
