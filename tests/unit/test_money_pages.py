@@ -2,6 +2,7 @@
 accounts, the scheme form and the claims chart; none needs a script of its own in the page."""
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -398,3 +399,18 @@ def test_money_refunded_and_then_its_payment_reversed_is_to_be_repaid_by_a_day_e
     words = text(artisan.get(f"/my/requisitions/{rid}"))
     assert "to be repaid" not in words and "Still to pay: ₹0.00" in words
     assert 'id="payment"' not in warehouse.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+
+
+def test_the_scheme_forms_as_shown_carry_the_login_s_csrf_token_and_save(apps, config):
+    """The scheme forms are a macro of another template: the token must reach them (no 403 for a page's own form)."""
+    admin = person(apps["requests"], config, "admin")
+    for address, after in (("/admin/schemes/RMSS", None), ("/admin/schemes", {"code": "YSS", "valid_from": "2031-04-01",
+                                                                             "valid_to": "2032-03-31"})):
+        shown = admin.get(address).get_data(as_text=True)
+        fields = {name: html.unescape(value) for name, value in re.findall(r'<input[^>]*?name="([^"]+)" value="([^"]*)"',
+                                                                            shown)}
+        assert fields.get("csrf_token") == admin.csrf, address
+        if after:
+            fields.update(after, name="Yarn Supply Scheme", name_hi="धागा आपूर्ति योजना", subsidy_percent="10")
+        saved = admin.post(address, data=fields, headers={"Origin": REQUESTS})
+        assert saved.status_code == 302, (address, text(saved))
