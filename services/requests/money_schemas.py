@@ -66,7 +66,8 @@ class SchemePatchSchema(ma.Schema):
 
     @ma.validates("caps")
     def _one_cap_per_category(self, caps, **kwargs):
-        if len({cap["category"] for cap in caps}) != len(caps):
+        categories = [cap["category"] for cap in caps if "category" in cap]  # a refused one is said on its row
+        if len(set(categories)) != len(categories):
             raise ma.ValidationError(F_("each category at most once"))
 
     @ma.validates_schema

@@ -2,6 +2,7 @@
 accounts, the scheme form and the claims chart; none needs a script of its own in the page."""
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -398,3 +399,42 @@ def test_money_refunded_and_then_its_payment_reversed_is_to_be_repaid_by_a_day_e
     words = text(artisan.get(f"/my/requisitions/{rid}"))
     assert "to be repaid" not in words and "Still to pay: ₹0.00" in words
     assert 'id="payment"' not in warehouse.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+
+
+def test_the_scheme_forms_as_shown_carry_the_login_s_csrf_token_and_save(apps, config):
+    """The scheme forms are a macro of another template: the token must reach them (no 403 for a page's own form)."""
+    admin = person(apps["requests"], config, "admin")
+    for address, after in (("/admin/schemes/RMSS", None), ("/admin/schemes", {"code": "YSS", "valid_from": "2031-04-01",
+                                                                             "valid_to": "2032-03-31"})):
+        shown = admin.get(address).get_data(as_text=True)
+        inputs = re.findall(r'<input[^>]*?name="([^"]+)" value="([^"]*)"', shown)
+        fields = {name: html.unescape(value) for name, value in inputs}
+        assert fields.get("csrf_token") == admin.csrf, address
+        if after:
+            fields.update(after, name="Yarn Supply Scheme", name_hi="धागा आपूर्ति योजना", subsidy_percent="10")
+        saved = admin.post(address, data=fields, headers={"Origin": REQUESTS})
+        assert saved.status_code == 302, (address, text(saved))
+
+
+@pytest.mark.parametrize("number", ["-5", "abc", "1e9"])
+def test_the_scheme_form_refuses_far_too_long_texts_and_bad_numbers_with_a_400_page(apps, config, number):
+    admin = person(apps["requests"], config, "admin")
+    texts = ("code", "name", "name_hi", "crafts", "districts", "cap-0-category")
+    numbers = ("subsidy_percent", "depot_charge_percent", "freight-plain", "cap-0-per_loom_per_month")
+    form = {"csrf_token": admin.csrf, "valid_from": "2031-04-01", **dict.fromkeys(texts, "x" * 5000),
+            **dict.fromkeys(numbers, number)}
+    for address in ("/admin/schemes", "/admin/schemes/RMSS"):
+        refused = admin.post(address, data=form, headers={"Origin": REQUESTS})
+        assert refused.status_code == 400, (address, refused.get_data(as_text=True)[:300])
+        assert "x" * 5000 in refused.get_data(as_text=True)  # what was typed comes back to be corrected
+
+
+def test_a_scheme_whose_entitlement_row_has_a_bad_category_is_refused_by_field_not_with_a_500(apps, config):
+    admin = person(apps["requests"], config, "admin", "en")
+    caps = [{"category": "x" * 5000, "per_loom_per_month": "30"}, {"category": "yarn", "per_loom_per_month": "5"}]
+    for method, path in (("post", "/api/v1/schemes"), ("patch", "/api/v1/schemes/RMSS")):
+        body = {"code": "YSS", "name": "Yarn Supply Scheme", "name_hi": "धागा आपूर्ति योजना", "subsidy_percent": "10",
+                "valid_from": "2031-04-01", "caps": caps} if method == "post" else {"caps": caps}
+        refused = getattr(admin, method)(path, json=body, headers={"X-CSRF-Token": admin.csrf})
+        assert refused.status_code == 400, refused.get_data(as_text=True)[:300]
+        assert refused.get_json()["error"]["details"]["caps"]["0"]["category"], refused.get_json()
