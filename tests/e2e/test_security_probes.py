@@ -139,6 +139,12 @@ def test_a_logout_is_refused_by_every_service(dev):
 
 def raw_request(port: int, request: bytes) -> tuple[int, str]:
     """Send `request` byte for byte (framing a client library would not send) and read the answer."""
+    status, _, body = raw_answer(port, request)
+    return status, body
+
+
+def raw_answer(port: int, request: bytes) -> tuple[int, dict[str, str], str]:
+    """(status, headers by lower-case name, body) of `request` sent byte for byte."""
     import socket
     with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
         connection.sendall(request)
@@ -151,7 +157,9 @@ def raw_request(port: int, request: bytes) -> tuple[int, str]:
                 break
             answer += data
     head, _, body = answer.partition(b"\r\n\r\n")
-    return int(head.split()[1]), body.decode()
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {name.strip().lower(): value.strip() for name, _, value in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, body.decode()
 
 
 @pytest.mark.parametrize("chunks", [b"zz\r\n{}\r\n0\r\n\r\n", b"5\r\n{}\r\n0\r\n\r\n", b"1" * 9000])
@@ -220,16 +228,8 @@ UNREADABLE = (
 
 def refusal_of(port: int, request: bytes) -> tuple[int, str, dict]:
     """(status, Content-Type, error) of a request the HTTP server itself refuses."""
-    import socket
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
-        connection.sendall(request)
-        answer = b""
-        while data := connection.recv(65536):  # the server closes the connection after such an answer
-            answer += data
-    head, _, body = answer.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    headers = {name.strip().lower(): value.strip() for name, _, value in (line.partition(":") for line in lines[1:])}
-    return int(lines[0].split()[1]), headers.get("content-type", ""), json.loads(body)["error"]
+    status, headers, body = raw_answer(port, request)
+    return status, headers.get("content-type", ""), json.loads(body)["error"]
 
 
 def assert_refused_in_json(port: int) -> None:
