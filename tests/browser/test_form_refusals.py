@@ -46,13 +46,14 @@ LONG = "x" * 5000
 # Refusals that name the codes a person types, in Latin letters in Hindi too: not counted as English words here
 # (left as found: the message would need its codes marked as typed).
 CODES_TO_TYPE = ("जैसे yarn या dye",)
+CASES = {"hi": ["empty", "server -5", "server abc", "server 1e9"], "en": ["abc", "server abc"]}
 
 
 def without_codes(text: str) -> str:
     for phrase in CODES_TO_TYPE:
         text = text.replace(phrase, "")
     return text
-CASES = {"hi": ["empty", "server -5", "server abc", "server 1e9"], "en": ["abc", "server abc"]}
+
 
 # The forms of a page that write, with what can be typed in them.
 FORMS = """() => Array.from(document.forms).map((form, index) => {
@@ -236,7 +237,7 @@ class FormAudit:
         page.goto(url)
         page.wait_for_load_state("load")
         forms = page.evaluate(FORMS)
-        if form["index"] >= len(forms) + 100 or not any(f["index"] == form["index"] for f in forms):
+        if not any(f["index"] == form["index"] for f in forms):
             self.outcomes.setdefault(name, []).append(f"{lang} {case}: form gone from the page")
             return
         strip, value = case.startswith("server "), case.split()[-1]
