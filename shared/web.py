@@ -300,6 +300,9 @@ def _add_operations(app: Flask, service: str) -> None:
             except Exception as exc:
                 checks[name] = f"unavailable: {type(exc).__name__}"
                 ready = False
+        worker = current_app.extensions.get("rawbank_worker")
+        if worker is not None:  # `rawbank run`: the consumer and relay are here; events in flight leave it ready
+            checks["events"] = "in flight" if worker.busy() else "settled"
         return jsonify(status="ready" if ready else "unready", service=service, checks=checks), \
             200 if ready else 503
 

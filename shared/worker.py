@@ -27,6 +27,7 @@ class Worker:
         self.producer = None
         self.consumer: ConsumerLoop | None = None
         self.relay: OutboxRelay | None = None
+        self.running = False  # the relay and the consumer have started
 
     def _connect(self) -> bool:
         """Create topics and the producer, waiting out a broker that is not up yet."""
@@ -65,6 +66,7 @@ class Worker:
                                          if spec.make_raw_handler else None)
             parts.append(("consumer", self.consumer.run))
         self._start(parts)
+        self.running = True
 
     def _renew_producer(self):
         """A new producer for the relay and the consumer's dead letters; the old one failed for good."""
@@ -96,6 +98,13 @@ class Worker:
         self.threads.append(starter)
         return self
 
+    def busy(self) -> bool:
+        """Whether events are still in flight: not connected yet, an outbox event not yet read by every group,
+        or this service's consumer not yet joined or behind."""
+        return (not self.running
+                or (self.relay is not None and self.relay.pending())
+                or (self.consumer is not None and not self.consumer.caught_up()))
+
     def drain(self, timeout: float = 15.0, calm: float = 1.5) -> bool:
         """Before a clean stop: wait until every outbox is published and read by every consumer group,
         and this service's consumer has caught up, all for `calm` seconds on end (the other services
@@ -103,9 +112,7 @@ class Worker:
         deadline = time.monotonic() + timeout
         calm_since = None
         while time.monotonic() < deadline and self.producer is not None:
-            busy = ((self.relay is not None and self.relay.pending())
-                    or (self.consumer is not None and not self.consumer.caught_up()))
-            calm_since = None if busy else calm_since or time.monotonic()
+            calm_since = None if self.busy() else calm_since or time.monotonic()
             if calm_since is not None and time.monotonic() - calm_since >= calm:
                 return True
             time.sleep(0.1)
