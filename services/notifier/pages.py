@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.notifier import alerts, domain, messages, notifications, projections, texts
 from services.notifier.errors import NotYourDepot
@@ -46,6 +46,9 @@ def alert_board(principal):
     if principal.asks_another_depot(request.args.get("depot")):
         error = NotYourDepot({"your_depot": depot}).named(db())
         raise to_own_depot(error, error.depot_name())
+    if depot and not principal.works_at and not projections.depot_known(db(), depot):
+        errors["depot"] = _("No depot has this code; every depot's alerts are shown. Choose a depot from the list.")
+        depot = None  # a mistyped link shows every depot, with the reason, not an empty board (or a stream refused)
     filters = {"statuses": TABS[tab], "depot": depot, "q": search_text() or None, "since": since, "until": until}
     at = pager(alerts.count(db(), **filters))
     docs = alerts.find(db(), **filters, limit=at.size, skip=at.skip)

@@ -102,6 +102,10 @@ def all_depots(db, limit: int = 200) -> list[dict]:
     return list(db.depots.find().sort("_id", ASCENDING).limit(limit))
 
 
+def depot_known(db, depot: str) -> bool:
+    return db.depots.find_one({"_id": depot}, {"_id": 1}) is not None
+
+
 def district_of(db, depot: str | None) -> str | None:
     doc = db.depots.find_one({"_id": depot}) if depot else None
     return doc["district"] if doc else None

@@ -566,3 +566,21 @@ def test_a_board_narrowed_only_to_a_depot_adds_that_depots_new_alerts_from_that_
             assert board_data(client, f"/admin/alerts{narrowed}", reader)["adds"] is False, narrowed
     own = board_data(client, "/admin/alerts?depot=VNS", token("warehouse", depot="VNS"))
     assert own["adds"] is True and own["stream"] in ("/api/v1/stream", "/api/v1/stream?depot=VNS")
+
+
+@pytest.mark.parametrize("asked", ["XYZ", "V" * 200])
+def test_a_board_asked_for_a_depot_nobody_has_shows_every_depot_and_says_why(client, apply, token, asked):
+    """An admin's board asked for a depot that does not exist (a mistyped link) was empty, and for a code over 100
+    characters it followed a stream that refused it (422), so the page kept reconnecting. Now it shows every depot's
+    alerts and its live stream, and says at the depot choice why, in the page's language."""
+    from html import unescape
+    depots_and_alerts(apply)
+    for lang, said in (("en", "No depot has this code"), ("hi", "इस कोड का कोई डिपो नहीं")):
+        response = client.get(f"/admin/alerts?depot={asked}", headers={**token("admin"), "Accept-Language": lang})
+        html = unescape(response.get_data(as_text=True))
+        assert response.status_code == 200 and said in html and 'id="depot-error"' in html, (lang, html[-800:])
+        board = board_data(client, f"/admin/alerts?depot={asked}", {**token("admin"), "Accept-Language": lang})
+        assert sorted(a["depot"] for a in board["alerts"]) == ["BHD", "VNS"] and board["stream"] == "/api/v1/stream"
+    for known in ("BHD", ""):  # a depot there is, or none: no such words
+        html = client.get(f"/admin/alerts?depot={known}", headers=token("admin")).get_data(as_text=True)
+        assert 'id="depot-error"' not in html, known
