@@ -223,6 +223,8 @@ UNREADABLE = (
     (b"G\x00T /api/v1/stock HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 400, "validation_error"),
     (b"GET /api/v1/stock HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: 1\r\nConnection: close\r\n\r\n",
      400, "validation_error"),
+    (b"POST /api/v1/movements HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: brotli\r\n"
+     b"Content-Type: application/json\r\nConnection: close\r\n\r\n{}", 501, "transfer_coding_unsupported"),
 )
 
 
