@@ -178,7 +178,8 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
             children.append((name, subprocess.Popen(
                 [sys.executable, "-m", "shared.cli", "run", name, *where], env=env,
                 stdin=subprocess.DEVNULL, preexec_fn=orphan_guard(), start_new_session=True)))
-        say("[3/3] Waiting until every service is ready ...", "[3/3] सभी सेवाओं के तैयार होने की प्रतीक्षा ...")
+        say("[3/3] Waiting until every service is ready and has what the others sent it ...",
+            "[3/3] सभी सेवाओं के तैयार होने और दूसरी सेवाओं से भेजा गया सब कुछ मिलने की प्रतीक्षा ...")
         deadline = time.monotonic() + startup_timeout
         pending = set(SERVICES)
         while pending and not stopping:
