@@ -65,13 +65,9 @@ def _readiness(host: str, port: int) -> dict | None:
         return None
 
 
-def _settled(host: str, ports: dict[str, int]) -> bool:
-    """Whether no service has events in flight (the demo data, or what the last run left, has reached them all)."""
-    for name in SERVICES:
-        checks = _readiness(host, ports[name])
-        if checks is None or checks.get("events") != "settled":
-            return False
-    return True
+def _unsettled(host: str, ports: dict[str, int]) -> list[str]:
+    """The services with events in flight (none: the demo data, or what the last run left, has reached them all)."""
+    return [name for name in SERVICES if (_readiness(host, ports[name]) or {}).get("events") != "settled"]
 
 
 def banner(ports: dict[str, int], host: str = "127.0.0.1") -> str:
@@ -189,10 +185,15 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
                 raise RuntimeError(f"not ready after {startup_timeout:.0f}s: {', '.join(sorted(pending))}")
             time.sleep(0.3)
         # then until the events between them have settled, so the first page opened shows everything
-        deadline, calm = time.monotonic() + EVENTS_SECONDS, 0
-        while calm < 2 and not stopping and time.monotonic() < deadline:
+        began, calm, told = time.monotonic(), 0, 0
+        while calm < 2 and not stopping and time.monotonic() < began + EVENTS_SECONDS:
             _check_alive(children)
-            calm = calm + 1 if _settled(local, ports) else 0
+            busy = _unsettled(local, ports)
+            calm = 0 if busy else calm + 1
+            if busy and time.monotonic() - began >= told + 10:  # a long backlog: say it is moving, and where
+                told += 10
+                say(f"      ... events still on their way to or from {', '.join(busy)} ({told} s)",
+                    f"      ... {', '.join(busy)} के इवेंट अभी रास्ते में हैं ({told} सेकंड)")
             time.sleep(0.3)
         if calm < 2 and not stopping:
             say(f"The services are running, but events between them are still on their way after {EVENTS_SECONDS}s: "
