@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from services.notifier.texts import ALERT_STATUSES
 from shared import names
-from shared.errors import Conflict, Forbidden, RuleBroken
+from shared.errors import Conflict, Forbidden, NotFound, RuleBroken
 from shared.i18n import N_, language, translate
 
 
@@ -24,6 +24,15 @@ class AlertAlreadyResolved(Conflict):
 class MonthNotBegun(RuleBroken):
     code = "month_in_future"
     message = N_("{month} has not begun yet; choose this month or an earlier one.")
+
+
+class DepotNotFound(NotFound):
+    """The alert board asked for a depot nobody has (?depot=, a mistyped link), as the inventory's pages say it: its
+    page links to the board without it, where the depot is chosen."""
+
+    code = "unknown_depot"
+    message = page_message = N_("No depot with this code. Choose one from the list of depots; an admin adds depots on "
+                                "the “Catalog and depots” page.")
 
 
 class NotYourDepot(Forbidden):

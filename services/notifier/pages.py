@@ -7,10 +7,10 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.notifier import alerts, domain, messages, notifications, projections, texts
-from services.notifier.errors import NotYourDepot
+from services.notifier.errors import DepotNotFound, NotYourDepot
 from shared.i18n import language
 from shared.lists import day_range, pager, search_text
-from shared.pages import as_typed, page, to_own_depot
+from shared.pages import as_typed, page, to_own_depot, without_depot
 from shared.web import db
 
 blp = Blueprint("notifier_pages", __name__, template_folder="templates", static_folder="static",
@@ -47,8 +47,9 @@ def alert_board(principal):
         error = NotYourDepot({"your_depot": depot}).named(db())
         raise to_own_depot(error, error.depot_name())
     if depot and not principal.works_at and not projections.depot_known(db(), depot):
-        errors["depot"] = _("No depot has this code; every depot's alerts are shown. Choose a depot from the list.")
-        depot = None  # a mistyped link shows every depot, with the reason, not an empty board (or a stream refused)
+        error = DepotNotFound({"depot": depot})  # not an empty board, nor (over 100 characters) a refused stream
+        error.onward = (without_depot(), _("Choose a depot"))
+        raise error
     filters = {"statuses": TABS[tab], "depot": depot, "q": search_text() or None, "since": since, "until": until}
     at = pager(alerts.count(db(), **filters))
     docs = alerts.find(db(), **filters, limit=at.size, skip=at.skip)

@@ -569,18 +569,22 @@ def test_a_board_narrowed_only_to_a_depot_adds_that_depots_new_alerts_from_that_
 
 
 @pytest.mark.parametrize("asked", ["XYZ", "V" * 200])
-def test_a_board_asked_for_a_depot_nobody_has_shows_every_depot_and_says_why(client, apply, token, asked):
+def test_a_board_asked_for_a_depot_nobody_has_is_not_found_and_links_to_the_depot_choice(client, apply, token, asked):
     """An admin's board asked for a depot that does not exist (a mistyped link) was empty, and for a code over 100
-    characters it followed a stream that refused it (422), so the page kept reconnecting. Now it shows every depot's
-    alerts and its live stream, and says at the depot choice why, in the page's language."""
+    characters it followed a stream that refused it (422), so the page kept reconnecting. As on the inventory's pages:
+    404, no depot with this code, in the reader's language, and a link to the board without it (other filters kept,
+    not the page number), where the depot is chosen."""
     from html import unescape
     depots_and_alerts(apply)
-    for lang, said in (("en", "No depot has this code"), ("hi", "इस कोड का कोई डिपो नहीं")):
-        response = client.get(f"/admin/alerts?depot={asked}", headers={**token("admin"), "Accept-Language": lang})
-        html = unescape(response.get_data(as_text=True))
-        assert response.status_code == 200 and said in html and 'id="depot-error"' in html, (lang, html[-800:])
-        board = board_data(client, f"/admin/alerts?depot={asked}", {**token("admin"), "Accept-Language": lang})
-        assert sorted(a["depot"] for a in board["alerts"]) == ["BHD", "VNS"] and board["stream"] == "/api/v1/stream"
-    for known in ("BHD", ""):  # a depot there is, or none: no such words
-        html = client.get(f"/admin/alerts?depot={known}", headers=token("admin")).get_data(as_text=True)
-        assert 'id="depot-error"' not in html, known
+    for lang, said, choose in (("en", "No depot with this code.", "Choose a depot"),
+                               ("hi", "इस कोड का कोई डिपो नहीं है।", "डिपो चुनें")):
+        for reader in (token("admin"), token("warehouse")):  # admins and central staff
+            response = client.get(f"/admin/alerts?status=open&depot={asked}&q=yarn&page=2",
+                                  headers={**reader, "Accept-Language": lang})
+            html = unescape(response.get_data(as_text=True))
+            assert response.status_code == 404 and said in html, (lang, html[-800:])
+            assert f'<a class="button" href="http://127.0.0.1:8003/admin/alerts?status=open&q=yarn">{choose}</a>' \
+                in html, html[-800:]
+            assert "board-data" not in html and "/api/v1/stream" not in html  # no board, nor a stream to follow
+    for known in ("BHD", ""):  # a depot there is, or none: the board, as before
+        assert board_data(client, f"/admin/alerts?depot={known}", token("admin"))["alerts"], known
