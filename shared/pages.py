@@ -247,6 +247,13 @@ def without_depot() -> str:
     return url_of(current_app.config["RAWBANK_SERVICE"], request.path) + (f"?{query}" if query else "")
 
 
+def to_depot_choice(error: Error) -> Error:
+    """`error` (a page asked for a depot nobody has) with, on its page, a link to this page without the code, where
+    the depot is chosen: nor the page number; the other filters kept."""
+    error.onward = (without_depot(), _("Choose a depot"))
+    return error
+
+
 def to_own_depot(error: Error, depot_name: str) -> Error:
     """`error` (a depot's staff asked a page for another depot) with, on its page, a link to this page for their own
     depot, named `depot_name` in the page's language: without the code asked, which their pages do not take, nor

@@ -3,12 +3,12 @@ prices. Stock lists, the stock card and the ledger are in pages_stock.py; hand-o
 from __future__ import annotations
 
 from flask import Blueprint, g, render_template, request
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 from services.inventory import catalog, clock, domain, order_rules, prices, purchase_orders
 from services.inventory.errors import DepotNotFound, NotYourDepot
 from shared.lists import pager, search_text
-from shared.pages import keep_in_menu, material_name, page, to_own_depot, without_depot
+from shared.pages import keep_in_menu, material_name, page, to_depot_choice, to_own_depot
 from shared.web import db
 
 blp = Blueprint("inventory_pages", __name__, template_folder="templates", static_folder="static",
@@ -80,18 +80,10 @@ def depot_of(principal) -> tuple[str | None, list[dict]]:
     codes = [d["code"] for d in depots]
     wanted = request.args.get("depot")
     if wanted and wanted not in codes:
-        raise no_such_depot(wanted)
+        raise to_depot_choice(DepotNotFound({"depot": wanted}))
     code = wanted or (codes[0] if codes else None)
     at_depot(principal, code)
     return code, depots
-
-
-def no_such_depot(code: str) -> DepotNotFound:
-    """The error for a ?depot= no depot has: its page links to this page without it (and without its page
-    number), where the depot is chosen; the other filters stay."""
-    error = DepotNotFound({"depot": code})
-    error.onward = (without_depot(), _("Choose a depot"))
-    return error
 
 
 def not_your_depot(own: str) -> NotYourDepot:

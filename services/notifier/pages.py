@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 from services.notifier import alerts, domain, messages, notifications, projections, texts
 from services.notifier.errors import DepotNotFound, NotYourDepot
 from shared.i18n import language
 from shared.lists import day_range, pager, search_text
-from shared.pages import as_typed, page, to_own_depot, without_depot
+from shared.pages import as_typed, page, to_depot_choice, to_own_depot
 from shared.web import db
 
 blp = Blueprint("notifier_pages", __name__, template_folder="templates", static_folder="static",
@@ -47,9 +47,7 @@ def alert_board(principal):
         error = NotYourDepot({"your_depot": depot}).named(db())
         raise to_own_depot(error, error.depot_name())
     if depot and not principal.works_at and not projections.depot_known(db(), depot):
-        error = DepotNotFound({"depot": depot})  # not an empty board, nor (over 100 characters) a refused stream
-        error.onward = (without_depot(), _("Choose a depot"))
-        raise error
+        raise to_depot_choice(DepotNotFound({"depot": depot}))  # not an empty board, nor a refused stream
     filters = {"statuses": TABS[tab], "depot": depot, "q": search_text() or None, "since": since, "until": until}
     at = pager(alerts.count(db(), **filters))
     docs = alerts.find(db(), **filters, limit=at.size, skip=at.skip)
