@@ -87,6 +87,34 @@ class Day(ma.fields.Field):
         return value
 
 
+class Moment(ma.fields.AwareDateTime):
+    """An instant with its zone ('2026-11-05T10:30:00+05:30'), loaded as UTC, within the years the calendar takes.
+
+    An aware time near Python's first or last day may have no UTC time at all (year 1 at +01:00), and a
+    store asked about it fails: such a time, or one outside the calendar's years, is refused like any
+    other bad value (in the caller's language), never a server error.
+    """
+
+    default_error_messages = {"invalid": F_("a date and time with its zone, such as 2026-11-05T10:30:00+05:30")}
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        try:
+            moment = super()._deserialize(value, attr, data, **kwargs).astimezone(timezone.utc)
+        except (ma.ValidationError, OverflowError):
+            raise self.make_error("invalid") from None
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise self.make_error("invalid")
+        return moment
+
+
+def moment_or_none(text: str) -> datetime | None:
+    """`text` as an aware instant in UTC within the calendar's years (see Moment), else None."""
+    try:
+        return Moment().deserialize(text)
+    except ma.ValidationError:
+        return None
+
+
 def instants(first: str | None, last: str | None) -> tuple[datetime | None, datetime | None]:
     """India's days `first` to `last` (both included) as the instants [start, end) they cover; None where open."""
     start = datetime.combine(date.fromisoformat(first), datetime.min.time(), IST) if first else None

@@ -7,7 +7,7 @@ import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.notifier import domain
-from shared.calendar import Day
+from shared.calendar import Day, Moment
 from shared.i18n import F_
 from shared.lists import page_field
 from shared.quantity import Quantity
@@ -193,7 +193,7 @@ class DeliverySchema(ma.Schema):
 class EventQuery(ma.Schema):
     type = f.String(load_default=None, validate=v.Length(max=100))
     limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
-    before = f.AwareDateTime(load_default=None, metadata={"description": "received_at of the previous page's last"})
+    before = Moment(load_default=None, metadata={"description": "received_at of the previous page's last"})
     before_event = f.String(load_default=None, validate=v.Length(min=1, max=100), metadata={
         "description": "event_id of the previous page's last, with `before`: events received in the same moment "
                        "as it are not skipped"})

@@ -18,6 +18,7 @@ from marshmallow import fields as f, validate as v
 from services.notifier import alerts, messages
 from services.notifier.api import asked_depot
 from shared.auth import require_role
+from shared.calendar import Moment, moment_or_none
 from shared.wakeup import Wakeup
 from shared.web import Blueprint, db, runtime
 
@@ -32,7 +33,7 @@ HEARTBEAT_SECONDS = 15.0
 class StreamQuery(ma.Schema):
     max_seconds = f.Integer(load_default=300, validate=v.Range(min=1, max=3600))
     limit = f.Integer(load_default=None, validate=v.Range(min=1, max=10000))
-    since = f.AwareDateTime(load_default=None)
+    since = Moment(load_default=None)
     depot = f.String(load_default=None, validate=v.Length(min=1, max=100),
                      metadata={"description": "only this depot's alerts; a depot's warehouse staff get only their own "
                                               "(another: 403 wrong_depot, details.your_depot)"})
@@ -41,19 +42,13 @@ class StreamQuery(ma.Schema):
 def _since(query) -> datetime | None:
     """Where a reconnecting client left off (Last-Event-ID) or asked to start; None: from now.
 
-    Last-Event-ID is what the client sends back, so anything: only an aware time that is not in
-    the future is a place to resume from; any other value, or a `since` in the future (a client
+    Last-Event-ID is what the client sends back, so anything: only an aware time (within the
+    calendar's years, shared.calendar.Moment) that is not in the future is a place to resume from; any other value, or a `since` in the future (a client
     whose clock is ahead), means from now.
     """
     last = request.headers.get("Last-Event-ID", "")
-    if not last:
-        since = query["since"]
-    else:
-        try:
-            since = datetime.fromisoformat(last.split("|", 1)[0])
-        except ValueError:
-            return None
-    if since is None or since.tzinfo is None or since > datetime.now(timezone.utc):
+    since = moment_or_none(last.split("|", 1)[0]) if last else query["since"]
+    if since is None or since > datetime.now(timezone.utc):
         return None
     return since
 

@@ -159,6 +159,38 @@ def test_a_bad_last_event_id_streams_from_now(client, apply, token, last):
     assert body.status_code == 200 and text.startswith("retry:") and "event: alert" not in text
 
 
+EDGE_TIMES = ["0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00.0+01:00", "9999-12-31T23:30:00-01:00",
+              "0001-01-01T00:00:00Z", "1899-12-31T23:59:59Z", "9999-12-31T23:59:59Z"]
+
+
+@pytest.mark.parametrize("moment", EDGE_TIMES)
+def test_a_time_at_the_ends_of_the_calendar_is_refused_by_field_not_with_a_500(client, apply, token, moment):
+    """The fuzzer's find: `?before=0001-01-01T00:00:00.0+01:00` on the event log (a time with no UTC time)
+    answered 500, and as a stream's `since` it broke the stream after its first line. Both are refused
+    by field, in the caller's language; a time inside the calendar is taken as before."""
+    low(apply)
+    admin, quoted = token("admin"), moment.replace("+", "%2B")
+    for path, field in ((f"/api/v1/events?before={quoted}", "before"),
+                        (f"/api/v1/stream?max_seconds=1&since={quoted}", "since")):
+        for lang, script in (("en", "such as 2026-11-05T10:30:00+05:30"), ("hi", "\u0924\u093e\u0930\u0940\u0916")):
+            response = client.get(path, headers={**admin, "Accept-Language": lang})
+            assert response.status_code == 400, (path, response.get_data(as_text=True)[:200])
+            error = response.json["error"]
+            assert error["code"] == "validation_error" and script in error["details"][field][0], (path, error)
+    assert client.get("/api/v1/events?before=2026-01-01T00:00:00%2B05:30", headers=admin).status_code == 200
+    body = client.get("/api/v1/stream?max_seconds=1&limit=1&since=1900-01-01T00:00:00%2B00:00", headers=admin)
+    assert "event: alert" in body.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("moment", EDGE_TIMES)
+def test_a_last_event_id_at_the_ends_of_the_calendar_streams_from_now(client, apply, token, moment):
+    """The same times sent back as Last-Event-ID (it is what the client says): from now, never a broken stream."""
+    low(apply)
+    body = client.get("/api/v1/stream?max_seconds=1", headers={**token("admin"), "Last-Event-ID": f"{moment}|a|1"})
+    text = body.get_data(as_text=True)
+    assert body.status_code == 200 and text.startswith("retry:") and "event: alert" not in text
+
+
 def test_a_good_last_event_id_resumes_from_it(client, apply, token):
     low(apply)
     body = client.get("/api/v1/stream?max_seconds=1&limit=1",
