@@ -1,0 +1,25 @@
+/* The price form: a new price far from today's (over 10 times it, or under a tenth) is said before it is set, so a
+   slip of a zero does not reach artisans' bills; pressed again with the same price, it is set. */
+(function () {
+  "use strict";
+  var box = document.getElementById("price-texts");
+  if (!box) return;
+  var t = JSON.parse(box.textContent);
+  var FAR = 10;
+  var fmt = new Intl.NumberFormat(rb.lang === "hi" ? "hi-IN" : "en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  var fill = function (s, v) { return s.replace(/\{(\w+)\}/g, function (m, k) { return v[k]; }); };
+
+  document.querySelectorAll("form[data-was]").forEach(function (form) {
+    var field = form.querySelector("input[name=price]");
+    form.rbCheck = function () {
+      var text = rb.digits(field.value.trim()), was = parseFloat(form.dataset.was);
+      if (!/^(\d+\.?\d*|\.\d+)$/.test(text) || !(was > 0)) return "";  // not a plain number: the service says why
+      var asked = parseFloat(text), far = asked > was * FAR ? t.above : asked < was / FAR ? t.below : null;
+      if (!far || form.rbWarned === text) return "";
+      form.rbWarned = text;
+      field.setAttribute("aria-invalid", "true");
+      field.focus();
+      return fill(far, { "new": fmt.format(asked), was: fmt.format(was), unit: form.dataset.unit });
+    };
+  });
+})();
