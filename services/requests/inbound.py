@@ -58,7 +58,7 @@ def handle(db, *, secret: str, code_secret: str, timestamp: str, signature: str,
 def _fresh(timestamp: str, now: datetime) -> bool:
     try:
         return abs(now.timestamp() - int(timestamp)) <= MAX_SKEW_SECONDS
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or one past what a float holds
         return False
 
 

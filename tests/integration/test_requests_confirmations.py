@@ -157,7 +157,9 @@ def test_a_message_not_understood_is_answered_in_the_language_the_sender_registe
 
 @pytest.mark.parametrize("signature,at,secret", [
     ("sha256=" + "0" * 64, None, None), ("", None, None), (None, time.time() - 3600, None),
-    (None, None, "not-the-gateways-secret")])
+    (None, None, "not-the-gateways-secret"),
+    (None, 10 ** 400, None), (None, -10 ** 400, None)],  # past what a float holds: was a 500, unauthenticated
+    ids=["zeros", "empty", "stale", "other-secret", "far-future", "far-past"])
 def test_a_bad_or_stale_signature_is_refused_and_changes_nothing(coop, signature, at, secret):
     rid = coop.received()["id"]
     response = coop.sms(PHONES["ART-1"], f"RCV {coop.code(rid, 'ART-1')}", message_id="s-1", signature=signature,
