@@ -42,9 +42,9 @@ class StreamQuery(ma.Schema):
 def _since(query) -> datetime | None:
     """Where a reconnecting client left off (Last-Event-ID) or asked to start; None: from now.
 
-    Last-Event-ID is what the client sends back, so anything: only an aware time (within the
-    calendar's years, shared.calendar.Moment) that is not in the future is a place to resume from; any other value, or a `since` in the future (a client
-    whose clock is ahead), means from now.
+    Last-Event-ID is what the client sends back, so anything: only an aware time within the
+    calendar's years (shared.calendar.Moment) that is not in the future is a place to resume from;
+    any other value, or a `since` in the future (a client whose clock is ahead), means from now.
     """
     last = request.headers.get("Last-Event-ID", "")
     since = moment_or_none(last.split("|", 1)[0]) if last else query["since"]
