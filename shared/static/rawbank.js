@@ -182,6 +182,11 @@
     return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
 
+  // One of the pages' own texts with its {name} places filled from `values` (one not given is left empty).
+  function fillText(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, key) { return values[key] == null ? "" : values[key]; });
+  }
+
   function fill(template, data) {
     return template.replace(/\{(\w+)\}/g, function (m, key) { return encodeURIComponent((data || {})[key] || ""); });
   }
@@ -302,6 +307,6 @@
   document.addEventListener("DOMContentLoaded", unfoldMenu);
   window.addEventListener("resize", unfoldMenu);
 
-  window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say, digits: digits,
+  window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say, digits: digits, fillText: fillText,
                 fieldError: fieldError, showError: showError, clearErrors: clearErrors, check: check };
 })();

@@ -12,7 +12,7 @@
       var values = { material: option.dataset.name, quantity: (data.quantity > 0 && data.type === "adjustment" ? "+" : "") + amount(data.quantity, unit),
                      depot: depotName, available: amount(data.stock.available, unit),
                      to: to ? to.selectedOptions[0].textContent : "" };
-      return texts[data.type].replace(/\{(\w+)\}/g, function (m, key) { return values[key]; });
+      return rb.fillText(texts[data.type], values);
     };
   });
   var adjust = document.getElementById("adjust");

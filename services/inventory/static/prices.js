@@ -7,7 +7,7 @@
   var t = JSON.parse(box.textContent);
   var FAR = 10;
   var fmt = new Intl.NumberFormat(rb.lang === "hi" ? "hi-IN" : "en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  var fill = function (s, v) { return s.replace(/\{(\w+)\}/g, function (m, k) { return v[k]; }); };
+  var fill = rb.fillText;
 
   document.querySelectorAll("form[data-was]").forEach(function (form) {
     var field = form.querySelector("input[name=price]");

@@ -9,7 +9,7 @@
   var t = board.texts, lang = rb.lang, locale = lang === "hi" ? "hi-IN" : "en-IN";
   // a 24-hour clock: Hindi pages would otherwise say "pm"
   var dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", hourCycle: "h23", timeZone: "Asia/Kolkata" });
-  var fill = function (s, v) { return s.replace(/\{(\w+)\}/g, function (m, k) { return v[k] == null ? "" : v[k]; }); };
+  var fill = rb.fillText;
   var when = function (iso) { return iso ? dates.format(new Date(iso)) + " " + t.zone : ""; };
   // `s` filled into `el`, the values named in `typed` (a login name, a note) kept as typed: translate="no", as |typed
   var put = function (el, s, v, typed) {

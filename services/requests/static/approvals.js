@@ -6,7 +6,7 @@
   var t = JSON.parse(document.getElementById("bulk-texts").textContent);
   var button = document.getElementById("approve-selected"), all = document.getElementById("select-all");
   var result = document.getElementById("bulk-result");
-  var fill = function (s, v) { return s.replace(/\{(\w+)\}/g, function (m, k) { return v[k]; }); };
+  var fill = rb.fillText;
   var boxes = function () { return Array.prototype.slice.call(document.querySelectorAll("input[data-select]")); };
   var chosen = function () { return boxes().filter(function (b) { return b.checked && !b.disabled; }); };
 

@@ -5,7 +5,7 @@
   var t = JSON.parse(document.getElementById("new-texts").textContent);
   var inventory = form.dataset.inventory, depot = form.querySelector("#depot");
   var fmt = new Intl.NumberFormat(rb.lang === "hi" ? "hi-IN" : "en-IN", { maximumFractionDigits: 3 });
-  var fill = function (s, v) { return s.replace(/\{(\w+)\}/g, function (m, k) { return v[k]; }); };
+  var fill = rb.fillText;
   var milli = function (text) {
     text = rb.digits(text).trim();
     if (!text) return 0;

@@ -5,7 +5,7 @@
   if (!form) return;
   var t = JSON.parse(document.getElementById("quota-texts").textContent);
   var fmt = new Intl.NumberFormat(rb.lang === "hi" ? "hi-IN" : "en-IN", { maximumFractionDigits: 3 });
-  var fill = function (s, v) { return s.replace(/\{(\w+)\}/g, function (m, k) { return v[k]; }); };
+  var fill = rb.fillText;
   var category = form.querySelector("#category"), limit = form.querySelector("#limit");
   var artisan = form.querySelector("#artisan_id"), perLoom = form.querySelector("#per_loom");
   var panel = document.getElementById("replace");
