@@ -2,12 +2,14 @@
 
 Holds are per requisition and material, not per lot, so a hold whose lot expires is still covered
 while the material's other usable lots cover every hold (the dispatch takes them). When they do not
-(available below zero), the requisitions held last give way, one at a time, until the rest are covered.
+(available below zero), the requisitions that came last give way, one at a time, until the rest are covered.
+Who came last is the order of approval: the depot's place numbers (`waitlist.place_again`), the same order
+the waitlist keeps, never the time a worker wrote (two holds in one millisecond, or workers whose clocks
+differ, would otherwise decide it by chance).
 """
 from __future__ import annotations
 
-from pymongo import DESCENDING
-
+from services.inventory import waitlist
 from services.inventory.reservations import HANDING_OVER, HELD
 
 SWEEP_BATCH = 100
@@ -30,11 +32,17 @@ def _cover(db, reservations, key: str) -> int:
         doc = db.stock.find_one({"_id": key}, {"available": 1, "holds": 1})
         if doc["available"] >= 0 or not doc.get("holds"):
             return moved
-        last = db.reservations.find_one({"_id": {"$in": list(doc["holds"])}, "status": HELD,
-                                         HANDING_OVER: {"$ne": True}}, {"_id": 1}, sort=[("updated_at", DESCENDING)])
-        if last is None:  # holds of requisitions on their way elsewhere (or out: handed over part way, whose
+        held = list(db.reservations.find({"_id": {"$in": list(doc["holds"])}, "status": HELD,
+                                          HANDING_OVER: {"$ne": True}}, {"queue_seq": 1, "ticket": 1, "updated_at": 1}))
+        if not held:  # holds of requisitions on their way elsewhere (or out: handed over part way, whose
             # replay issues the rest from the expired lot): their own worker settles them
             return moved
-        reservations.give_way(last["_id"])
+        reservations.give_way(max(held, key=_came)["_id"])
         moved += 1
+
+
+def _came(doc: dict) -> tuple:
+    """A held requisition's turn: its place, then (for ones held before holds took a place, who sort first, as
+    the oldest) the time it was written, then its id, so that no two are ever equal."""
+    return waitlist.place_again(doc) or 0, doc["updated_at"], doc["_id"]
 

@@ -93,6 +93,25 @@ def test_too_little_usable_stock_sends_the_holds_that_came_last_back_to_the_wait
     assert status(runtime, "R2") == "held"
 
 
+@pytest.mark.parametrize("second_clock", [0, -5], ids=["same-millisecond", "second-worker-5s-behind"])
+def test_the_requisition_approved_last_gives_way_whatever_the_workers_clocks_said(api, runtime, handle, monkeypatch,
+                                                                                 second_clock):
+    """Who came last is the order of approval (the depot's place numbers), not the time a worker's clock wrote:
+    two holds written in one millisecond, or by a second worker whose clock lags, are still told apart."""
+    start = datetime.now(timezone.utc)
+    receive(api, "5", "E1", days=3)
+    receive(api, "4", "FRESH")
+    monkeypatch.setattr(reservations, "utcnow", lambda: start)
+    handle(requisition("RequisitionApproved", "R1", [("YRN", 4_000)]))
+    monkeypatch.setattr(reservations, "utcnow", lambda: start + timedelta(seconds=second_clock))
+    handle(requisition("RequisitionApproved", "R2", [("YRN", 4_000)]))
+    later(monkeypatch, 3)
+    watch.step(runtime.db)
+    assert (status(runtime, "R1"), status(runtime, "R2")) == ("held", "waitlisted")
+    assert stock(runtime)[3] == {"R1": 4_000}
+    check_invariants(runtime.db)
+
+
 def test_requests_and_the_notifier_follow_a_requisition_sent_back_to_the_waitlist(client, runtime, config,
                                                                                    monkeypatch, api):
     know_materials(client.db, [("YRN", "yarn", "kg")])
