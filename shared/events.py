@@ -62,7 +62,8 @@ class MaterialUpdated(MaterialRegistered):
 
 
 class MaterialPriced(Payload):
-    """A price per unit from a day on; the latest set for the latest day not after today applies."""
+    """A price per unit from a day on; the latest set (`set_at`, which only grows per material) for the latest day
+    not after today applies."""
 
     KEY = "{sku}"
     sku = _text(required=True)

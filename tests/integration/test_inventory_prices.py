@@ -1,8 +1,16 @@
 """Material prices and depot freight zones at inventory: history, the price that applies today, events."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
 
+import pytest
+
+from services.inventory import prices
+from services.requests import materials
 from shared.calendar import add_days, today
+from shared.envelope import decode_event
+from shared.mongo import connect
 from tests.integration.test_inventory_api import admin, client, error_of, runtime  # noqa: F401  (fixtures)
 
 API = "/api/v1"
@@ -71,3 +79,44 @@ def test_a_material_may_declare_the_class_schemes_cap_it_by(client, runtime, adm
     assert event["payload"]["entitlement_class"] == "cotton-hank-above-40s"
     error_of(client.post(f"{API}/materials", json={**body, "sku": "X", "entitlement_class": "Cotton 60s!"},
                          headers=admin), 400, "validation_error")
+
+
+@pytest.mark.parametrize("second_clock", [0, -5_000], ids=["same-millisecond", "second-worker-5s-behind"])
+def test_the_price_set_last_applies_at_inventory_and_requests_whatever_the_workers_clocks_said(
+        client, runtime, admin, monkeypatch, second_clock):
+    """Two prices for one day: the one set last applies, in inventory's catalog and in the requests service's copy
+    that bills artisans, even when both were stamped in one millisecond or the second by a worker whose clock lags."""
+    start = datetime(2026, 11, 5, 10, 30, tzinfo=timezone.utc)
+    stamp = lambda ms: (start + timedelta(milliseconds=ms)).isoformat(timespec="milliseconds").replace("+00:00", "Z")  # noqa: E731
+    sku, day = "YRN", today()
+    monkeypatch.setattr(prices, "utcnow_iso", lambda: stamp(0))
+    client.post(f"{API}/materials/{sku}/prices", json={"price": "100", "effective_from": day}, headers=admin)
+    monkeypatch.setattr(prices, "utcnow_iso", lambda: stamp(second_clock))
+    second = client.post(f"{API}/materials/{sku}/prices", json={"price": "200", "effective_from": day}, headers=admin)
+    assert second.status_code == 201 and second.json["set_at"] > stamp(0)
+    assert client.get(f"{API}/materials/{sku}", headers=admin).json["price"] == "200.00"
+    history = client.get(f"{API}/materials/{sku}/prices", headers=admin).json
+    assert [p["price"] for p in history] == ["200.00", "100.00"]
+    events = [decode_event(e) for e in runtime.db.materials.find_one({"_id": sku})["outbox"]
+              if e["type"] == "MaterialPriced"]
+    copy = connect("mongomock://x")["requests_prices"]
+    for event in events + events[::-1]:  # delivered, then replayed out of order
+        materials.remember_price(copy, event.data)
+    assert copy.prices.count_documents({"sku": sku}) == 2
+    assert materials.prices_on(copy, [sku], day) == {sku: 20_000}
+
+
+def test_prices_set_at_once_by_many_workers_each_keep_their_own_moment(runtime, monkeypatch):
+    """Ten writers in one millisecond: every price is kept, each with its own `set_at` and one event."""
+    monkeypatch.setattr(prices, "utcnow_iso", lambda: "2026-11-05T10:30:00.000Z")
+    with ThreadPoolExecutor(10) as pool:
+        kept = list(pool.map(lambda n: prices.set_price(runtime.db, "YRN", 100 + n, today(), by=f"admin-{n}"),
+                             range(10)))
+    stamps = sorted(record["set_at"] for record in kept)
+    assert len(set(stamps)) == 10 and stamps[0] == "2026-11-05T10:30:00.000Z"
+    material = runtime.db.materials.find_one({"_id": "YRN"})
+    assert sorted(r["set_at"] for r in material["prices"]) == stamps
+    events = [e["payload"] for e in material["outbox"] if e["type"] == "MaterialPriced"]
+    assert sorted(e["set_at"] for e in events) == stamps
+    last = max(kept, key=lambda record: record["set_at"])
+    assert prices.with_price(material)["price"] == last["price"]
