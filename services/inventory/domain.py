@@ -303,13 +303,15 @@ def _merged(parts) -> list[tuple[str, int]]:
 
 def hold_handed_over(stock: Stock, requisition_id: str, quantity: int) -> Stock:
     """Hold what was handed over for a requisition that had lost its hold: it is on hand, though not available
-    (e.g. in the expired lot it was held in); a hold already there changes nothing."""
+    (e.g. in the expired lot it was held in), but not in a lot on hold for inspection, which `issue` never
+    takes from; a hold already there changes nothing."""
     if requisition_id in stock.holds:
         return stock
     if quantity <= 0:
         raise StockError("a hold must be for more than zero")
-    if stock.on_hand - stock.reserved < quantity:
-        raise InsufficientStock(max(stock.on_hand - stock.reserved, 0), quantity)
+    inspected = sum(lot.on_hand for lot in stock.lots or () if lot.status == ON_HOLD)
+    if stock.on_hand - inspected - stock.reserved < quantity:
+        raise InsufficientStock(max(stock.on_hand - inspected - stock.reserved, 0), quantity)
     return settle_level(stock._replace(reserved=stock.reserved + quantity,
                                        holds={**stock.holds, requisition_id: quantity}))
 

@@ -28,6 +28,8 @@ LOT_EXPIRED = "lot_expired"  # StockWaitlisted's reason when a held requisition 
 #: (status, lost_hold, giving_way) of a requisition that gave its holds back (or some, then died) to a lot's expiry
 HANDED_OVER_UNHELD = {(WAITLISTED, True, False), (HELD, True, True)}
 HANDING_OVER = "handing_over"  # set by a dispatch before its first issue: what a lot's expiry leaves alone
+_TOO_LITTLE = ("requisition {rid}: {sku} was handed over, and the books hold too little of it outside lots on hold; "
+               "count the stock, or release the lot it was handed over from, then replay this dead letter")
 
 
 def check_id(requisition_id: str) -> str:
@@ -140,8 +142,12 @@ class Reservations:
                 raise InvalidRequisition(f"requisition {rid} is {doc['status']}, not held")
             self._handing_over(doc)
             for line in doc["lines"]:
-                self._change(doc, line["sku"], "issue", lambda s: domain.issue(s, rid), correlation_id,
-                             by=req.get("by"), events=_expired_lots_issued)
+                try:
+                    self._change(doc, line["sku"], "issue", lambda s: domain.issue(s, rid), correlation_id,
+                                 by=req.get("by"), events=_expired_lots_issued)
+                except domain.InsufficientStock:  # e.g. the expired lot under the hold written off before the
+                    # watch looked: a dead letter for people, where a retry would hold up the partition for ever
+                    raise InvalidRequisition(_TOO_LITTLE.format(rid=rid, sku=line["sku"])) from None
             return self._finish(doc, ISSUED, "StockIssued", correlation_id)
 
     def _handing_over(self, doc) -> None:
@@ -163,9 +169,13 @@ class Reservations:
                 self._change(doc, line["sku"], "reservation",
                              lambda s, q=line["quantity"]: domain.hold_handed_over(s, rid, q), correlation_id)
             except domain.InsufficientStock:
+                if was_waiting:  # no requisition waits holding stock: the lines before this one give theirs
+                    self._release_all(doc, correlation_id)  # back, and it waits at its place (one giving way
+                    self._update_mine(doc, {"$set": {"held": []}})  # when a worker died: the watch finishes it)
                 raise InvalidRequisition(f"requisition {rid}: {line['sku']} was dispatched after it went back to "
-                                         f"the waitlist, and the books hold too little of it; count the stock"
-                                         ) from None
+                                         f"the waitlist, and the books hold too little of it outside lots on hold; "
+                                         f"count the stock, or release the lot it was handed over from, then "
+                                         f"replay this dead letter") from None
         self._update_mine(doc, {
             "$set": {"status": HELD, "held": [line["sku"] for line in doc["lines"]], "updated_at": utcnow()},
             "$unset": {"giving_way": ""}})

@@ -10,6 +10,7 @@ from services.inventory.consumer import make_handler
 from services.notifier import handlers as notifier_handlers, texts
 from services.requests import consumer as requests_consumer
 from shared.envelope import decode_event
+from shared.errors import outcome
 from shared.mongo import connect
 from shared.reconcile import check, facts_of
 from tests.integration.test_inventory_support import (Killed, check_invariants, inventory_api,  # noqa: F401
@@ -191,6 +192,77 @@ def test_a_dispatch_that_crossed_the_return_to_the_waitlist_is_booked_and_leaves
     assert stock(runtime) == (1_000, 0, 0, {}, {"E1": (1_000, "expired")})
     check_invariants(runtime.db)
     assert clean(runtime.db) == []
+
+
+def write_off_expired(api, quantity, code):
+    api("POST", "/movements", {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": f"-{quantity}",
+                               "reason": "expired", "lot": code}, status=201)
+
+
+def refused_for_a_count(handle, rid):
+    """The dispatch is a dead letter (permanent) whose reason says what to do; retried, it would block its
+    partition for ever (before: InsufficientStock, which the consumer loop retries)."""
+    with pytest.raises(reservations.InvalidRequisition) as refused:
+        handle(requisition("RequisitionDispatched", rid, []))
+    assert outcome(refused.value).permanent
+    assert "count the stock" in str(refused.value) and "on hold" in str(refused.value)
+
+
+def test_a_dispatch_that_crossed_the_return_to_the_waitlist_with_only_a_lot_on_hold_left_is_a_dead_letter(
+        api, runtime, handle, monkeypatch):
+    """What usable and expired lots no longer hold cannot be booked from a lot on hold for inspection: the
+    dispatch is refused, for a count (or the lot's release), and changes nothing; released, its replay books it."""
+    receive(api, "5", "E1", days=3)
+    handle(requisition("RequisitionApproved", "R1", [("YRN", 4_000)]))
+    later(monkeypatch, 3)
+    watch.step(runtime.db)
+    assert status(runtime, "R1") == "waitlisted"
+    receive(api, "6", "NEW")
+    api("POST", "/stock/VNS/YRN/lots/hold", {"lot": "NEW", "note": "wet bales"}, status=200)
+    write_off_expired(api, 5, "E1")
+    before = stock(runtime)
+    refused_for_a_count(handle, "R1")
+    assert stock(runtime) == before == (6_000, 0, 0, {}, {"NEW": (6_000, "on_hold")})
+    assert status(runtime, "R1") == "waitlisted"
+    api("POST", "/stock/VNS/YRN/lots/release", {"lot": "NEW"}, status=200)
+    handle(requisition("RequisitionDispatched", "R1", []))  # the dead letter replayed
+    assert status(runtime, "R1") == "issued" and issued(runtime, "R1") == [(("NEW", -4_000),)]
+    check_invariants(runtime.db)
+    assert clean(runtime.db) == []
+
+
+def test_a_crossed_dispatch_refused_on_its_second_line_gives_back_what_its_first_line_held(
+        api, runtime, handle, monkeypatch):
+    """No requisition waits while holding stock: the lines held before the refusal are given back."""
+    receive(api, "5", "D1", days=3, sku="DYE")
+    receive(api, "5", "E1", days=3)
+    handle(requisition("RequisitionApproved", "R1", [("DYE", 4_000), ("YRN", 4_000)]))
+    later(monkeypatch, 3)
+    watch.step(runtime.db)
+    assert status(runtime, "R1") == "waitlisted"
+    receive(api, "6", "NEW")
+    api("POST", "/stock/VNS/YRN/lots/hold", {"lot": "NEW", "note": "wet bales"}, status=200)
+    write_off_expired(api, 5, "E1")
+    refused_for_a_count(handle, "R1")  # DYE (first) could be held again; YRN could not
+    assert status(runtime, "R1") == "waitlisted"
+    assert [runtime.db.stock.find_one({"_id": f"VNS/{sku}"})["holds"] for sku in ("DYE", "YRN")] == [{}, {}]
+    check_invariants(runtime.db)
+    assert clean(runtime.db) == []
+
+
+def test_a_dispatch_of_a_hold_whose_expired_lot_was_written_off_before_the_watch_is_a_dead_letter(
+        api, runtime, handle, monkeypatch):
+    receive(api, "4", "E1", days=3)
+    handle(requisition("RequisitionApproved", "R1", [("YRN", 4_000)]))
+    receive(api, "3", "NEW")
+    api("POST", "/stock/VNS/YRN/lots/hold", {"lot": "NEW", "note": "wet bales"}, status=200)
+    later(monkeypatch, 3)  # midnight: E1 expires under the hold; the watch has not looked yet
+    write_off_expired(api, 1, "E1")  # what is set aside stays on hand: lot NEW keeps on hand above it
+    before = stock(runtime)
+    refused_for_a_count(handle, "R1")
+    assert stock(runtime) == before
+    assert status(runtime, "R1") == "held"
+    check_invariants(runtime.db)
 
 
 @pytest.mark.parametrize("next_comes", ["the watch", "the dispatch"])

@@ -272,15 +272,21 @@ class StockMachine(RuleBasedStateMachine):
         # StockWaitlisted): it is booked from what is on hand, expired or not, or dead-lettered if too little is
         kept = self.db.reservations.find_one({"_id": rid}) or {}
         crossed = before == "waitlisted" and bool(kept.get("lost_hold"))
+        issued = self.issues(rid)
         applied = self.deliver(requisition("RequisitionDispatched", rid, [], depot=self.requisitions[rid][0]))
+        if not applied:  # a dead letter: requests said dispatched, so no cancel follows
+            self.half_issued.add(rid)
         if crossed:
             event(f"dispatch after giving way: {'booked' if applied else 'refused'}")
             before = "held" if applied else before
-        if before == "held" and not applied:  # only when a lot expired under the hold: nothing moved
+        if before == "held" and not applied:  # only when usable and expired lots no longer cover the hold (a lot
+            # expired under it and was written off, the rest on hold): the lines before the short one are booked
+            self.book_issues(rid, issued)
             depot, lines = self.requisitions[rid]
-            assert any(lot.get("status") == "expired" for sku, _ in lines for lot in
+            assert any(lot.get("status") in ("expired", "on_hold") for sku, _ in lines for lot in
                        (self.db.stock.find_one({"_id": domain.stock_id(depot, sku)}) or {}).get("lots", []))
             assert self.status(rid) == "held"
+            event("dispatch of a hold its lots no longer cover: refused")
             return
         assert applied == (before in ("held", "issued"))
         if before == "held":
