@@ -180,11 +180,7 @@ def test_a_dispatch_of_a_hold_whose_lot_expired_is_booked_once_from_the_expired_
 
 def test_a_dispatch_that_crossed_the_return_to_the_waitlist_is_booked_and_leaves_the_waitlist(
         api, runtime, handle, monkeypatch):
-    receive(api, "5", "E1", days=3)
-    handle(requisition("RequisitionApproved", "R1", [("YRN", 4_000)]))
-    later(monkeypatch, 3)
-    watch.step(runtime.db)
-    assert status(runtime, "R1") == "waitlisted"
+    sent_back(api, runtime, handle, monkeypatch, [("YRN", 4_000)])
     handle(requisition("RequisitionDispatched", "R1", []))  # requests had said "reserved" when it was handed over
     handle(requisition("RequisitionDispatched", "R1", []))
     assert status(runtime, "R1") == "issued" and issued(runtime, "R1") == [(("E1", -4_000),)]
@@ -208,18 +204,29 @@ def refused_for_a_count(handle, rid):
     assert "count the stock" in str(refused.value) and "on hold" in str(refused.value)
 
 
+def sent_back(api, runtime, handle, monkeypatch, lines):
+    """R1 held on lot E1 (5 kg of yarn, expiring in 3 days) goes back to the waitlist at its expiry."""
+    receive(api, "5", "E1", days=3)
+    handle(requisition("RequisitionApproved", "R1", lines))
+    later(monkeypatch, 3)
+    watch.step(runtime.db)
+    assert status(runtime, "R1") == "waitlisted"
+
+
+def sent_back_then_only_a_lot_on_hold_left(api, runtime, handle, monkeypatch, lines):
+    """R1 sent back (`sent_back`); then 6 kg come in lot NEW, which is put on hold for inspection, and E1 is
+    written off."""
+    sent_back(api, runtime, handle, monkeypatch, lines)
+    receive(api, "6", "NEW")
+    api("POST", "/stock/VNS/YRN/lots/hold", {"lot": "NEW", "note": "wet bales"}, status=200)
+    write_off_expired(api, 5, "E1")
+
+
 def test_a_dispatch_that_crossed_the_return_to_the_waitlist_with_only_a_lot_on_hold_left_is_a_dead_letter(
         api, runtime, handle, monkeypatch):
     """What usable and expired lots no longer hold cannot be booked from a lot on hold for inspection: the
     dispatch is refused, for a count (or the lot's release), and changes nothing; released, its replay books it."""
-    receive(api, "5", "E1", days=3)
-    handle(requisition("RequisitionApproved", "R1", [("YRN", 4_000)]))
-    later(monkeypatch, 3)
-    watch.step(runtime.db)
-    assert status(runtime, "R1") == "waitlisted"
-    receive(api, "6", "NEW")
-    api("POST", "/stock/VNS/YRN/lots/hold", {"lot": "NEW", "note": "wet bales"}, status=200)
-    write_off_expired(api, 5, "E1")
+    sent_back_then_only_a_lot_on_hold_left(api, runtime, handle, monkeypatch, [("YRN", 4_000)])
     before = stock(runtime)
     refused_for_a_count(handle, "R1")
     assert stock(runtime) == before == (6_000, 0, 0, {}, {"NEW": (6_000, "on_hold")})
@@ -235,14 +242,7 @@ def test_a_crossed_dispatch_refused_on_its_second_line_gives_back_what_its_first
         api, runtime, handle, monkeypatch):
     """No requisition waits while holding stock: the lines held before the refusal are given back."""
     receive(api, "5", "D1", days=3, sku="DYE")
-    receive(api, "5", "E1", days=3)
-    handle(requisition("RequisitionApproved", "R1", [("DYE", 4_000), ("YRN", 4_000)]))
-    later(monkeypatch, 3)
-    watch.step(runtime.db)
-    assert status(runtime, "R1") == "waitlisted"
-    receive(api, "6", "NEW")
-    api("POST", "/stock/VNS/YRN/lots/hold", {"lot": "NEW", "note": "wet bales"}, status=200)
-    write_off_expired(api, 5, "E1")
+    sent_back_then_only_a_lot_on_hold_left(api, runtime, handle, monkeypatch, [("DYE", 4_000), ("YRN", 4_000)])
     refused_for_a_count(handle, "R1")  # DYE (first) could be held again; YRN could not
     assert status(runtime, "R1") == "waitlisted"
     assert [runtime.db.stock.find_one({"_id": f"VNS/{sku}"})["holds"] for sku in ("DYE", "YRN")] == [{}, {}]
