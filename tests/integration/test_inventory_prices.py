@@ -86,8 +86,10 @@ def test_the_price_set_last_applies_at_inventory_and_requests_whatever_the_worke
         client, runtime, admin, monkeypatch, second_clock):
     """Two prices for one day: the one set last applies, in inventory's catalog and in the requests service's copy
     that bills artisans, even when both were stamped in one millisecond or the second by a worker whose clock lags."""
-    start = datetime(2026, 11, 5, 10, 30, tzinfo=timezone.utc)
-    stamp = lambda ms: (start + timedelta(milliseconds=ms)).isoformat(timespec="milliseconds").replace("+00:00", "Z")  # noqa: E731
+    def stamp(ms):
+        moment = datetime(2026, 11, 5, 10, 30, tzinfo=timezone.utc) + timedelta(milliseconds=ms)
+        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
     sku, day = "YRN", today()
     monkeypatch.setattr(prices, "utcnow_iso", lambda: stamp(0))
     client.post(f"{API}/materials/{sku}/prices", json={"price": "100", "effective_from": day}, headers=admin)
