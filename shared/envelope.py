@@ -63,8 +63,13 @@ def wire_bytes(event: dict) -> bytes:
     return json.dumps({name: event[name] for name in _FIELDS}, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def iso_instant(moment: datetime) -> str:
+    """An aware instant as events and records keep theirs: UTC, milliseconds, 'Z' ('2026-11-04T18:30:00.000Z')."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def utcnow_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_instant(datetime.now(timezone.utc))
 
 
 def new_event(type_: str, key: str, payload: dict, *, source: str,

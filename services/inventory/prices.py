@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from services.inventory import clock
 from services.inventory.stock_writes import SOURCE
 from services.inventory.store import material_or_error
-from shared.envelope import new_event, utcnow_iso
+from shared.envelope import iso_instant, new_event, utcnow_iso
 from shared.errors import Busy
 from shared.money import price_on
 
@@ -45,8 +45,7 @@ def _stamp_after(material: dict) -> str:
     latest = max((r["set_at"] for r in material.get("prices") or ()), default="")
     if now > latest:
         return now
-    after = datetime.fromisoformat(latest.replace("Z", "+00:00")) + timedelta(milliseconds=1)
-    return after.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_instant(datetime.fromisoformat(latest) + timedelta(milliseconds=1))
 
 
 def history(db, sku: str) -> list[dict]:

@@ -12,7 +12,7 @@ from services.requests import (accounts, artisans, domain, errors, materials, pa
 from shared import idempotency
 from shared.auth import Principal
 from shared.calendar import month_of
-from shared.envelope import Event, new_event, utcnow_iso
+from shared.envelope import Event, iso_instant, new_event, utcnow_iso
 from shared.errors import Busy, Error, Forbidden, Inapplicable, NotFound
 
 SOURCE = "requests"
@@ -197,14 +197,10 @@ def _query(db, principal: Principal, *, status=None, statuses=None, depot=None, 
         query["status"] = {"$in": list(statuses)}
     ands = [{"$or": [{"artisan_id": artisan_id}, {"members": artisan_id}]}] if artisan_id else []
     if since or until:
-        query["created_at"] = {**({"$gte": _stamp(since)} if since else {}), **({"$lt": _stamp(until)} if until else {})}
+        query["created_at"] = {**({"$gte": iso_instant(since)} if since else {}),
+                               **({"$lt": iso_instant(until)} if until else {})}  # as requisitions keep theirs
     ands += [{"$or": _matches(db, word)} for word in (q or "").split()[:5]]
     return artisans.within({**query, "$and": ands} if ands else query, _scope(db, principal))
-
-
-def _stamp(moment: datetime) -> str:
-    """An instant as requisitions keep theirs ('2026-11-04T18:30:00.000Z'), to compare with."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _matches(db, word: str) -> list[dict]:
