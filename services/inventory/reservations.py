@@ -28,8 +28,9 @@ LOT_EXPIRED = "lot_expired"  # StockWaitlisted's reason when a held requisition 
 #: (status, lost_hold, giving_way) of a requisition that gave its holds back (or some, then died) to a lot's expiry
 HANDED_OVER_UNHELD = {(WAITLISTED, True, False), (HELD, True, True)}
 HANDING_OVER = "handing_over"  # set by a dispatch before its first issue: what a lot's expiry leaves alone
-_TOO_LITTLE = ("requisition {rid}: {sku} was handed over, and the books hold too little of it outside lots on hold; "
-               "count the stock, or release the lot it was handed over from, then replay this dead letter")
+#: what a dispatch's dead letter says when usable and expired lots no longer hold what was handed over
+_TOO_LITTLE = ("the books hold too little of it outside lots on hold; count the stock, or release the lot it was "
+               "handed over from, then replay this dead letter")
 
 
 def check_id(requisition_id: str) -> str:
@@ -147,7 +148,8 @@ class Reservations:
                                  by=req.get("by"), events=_expired_lots_issued)
                 except domain.InsufficientStock:  # e.g. the expired lot under the hold written off before the
                     # watch looked: a dead letter for people, where a retry would hold up the partition for ever
-                    raise InvalidRequisition(_TOO_LITTLE.format(rid=rid, sku=line["sku"])) from None
+                    raise InvalidRequisition(f"requisition {rid}: {line['sku']} was handed over, and {_TOO_LITTLE}"
+                                             ) from None
             return self._finish(doc, ISSUED, "StockIssued", correlation_id)
 
     def _handing_over(self, doc) -> None:
@@ -173,9 +175,7 @@ class Reservations:
                     self._release_all(doc, correlation_id)  # back, and it waits at its place (one giving way
                     self._update_mine(doc, {"$set": {"held": []}})  # when a worker died: the watch finishes it)
                 raise InvalidRequisition(f"requisition {rid}: {line['sku']} was dispatched after it went back to "
-                                         f"the waitlist, and the books hold too little of it outside lots on hold; "
-                                         f"count the stock, or release the lot it was handed over from, then "
-                                         f"replay this dead letter") from None
+                                         f"the waitlist, and {_TOO_LITTLE}") from None
         self._update_mine(doc, {
             "$set": {"status": HELD, "held": [line["sku"] for line in doc["lines"]], "updated_at": utcnow()},
             "$unset": {"giving_way": ""}})
