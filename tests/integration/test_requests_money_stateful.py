@@ -1,0 +1,257 @@
+"""Hypothesis drives an artisan's money through the requests API in any order: requisitions submitted, approved,
+held, dispatched on credit, received, cancelled and rejected; payments, advances and repayments, their references
+sent again with the same or another content; payments reversed by an admin; refunds of what is to an artisan's
+credit; credit terms changed between steps. After every step the account must agree with a model that keeps only
+what the API answered (the money taken in, taken back and handed back, and the locked price of each requisition
+dispatched), every refusal must be the one the rules give and change nothing, and `rawbank reconcile`'s money checks
+must find nothing. RAWBANK_MONEY_EXAMPLES (60) and RAWBANK_MONEY_STEPS (40) scale a search."""
+import os
+
+import hypothesis.strategies as st
+from hypothesis import event, settings
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from services.requests import create_app, pricing
+from services.requests.accounts import payment_id
+from shared.auth import issue_token
+from shared.config import Config
+from shared.money import format_money, parse_money
+from shared.reconcile import check, facts_of
+from tests.integration.test_requests_money_support import COTTON, DYE, SILK, priced_catalog, reserved, RMSS
+from tests.integration.test_requests_support import Client, know_depots, know_materials
+
+ARTISANS = st.sampled_from(["ART-1", "ART-2"])
+LINES = st.lists(st.tuples(st.sampled_from([COTTON, SILK, DYE]), st.sampled_from(["0.5", "1", "2.25", "12"])),
+                 min_size=1, max_size=2, unique_by=lambda line: line[0])
+PAISE = st.one_of(st.integers(1, 500_000), st.sampled_from([100_00, 1_000_00, 2_898_00]))
+REFERENCES = st.sampled_from(["UTR-1", "UTR-2", "UTR-3", "CASH/7", "CASH/8"])
+CLOSED = ("cancelled", "rejected")
+
+
+def body(response) -> dict:
+    return response.get_json() or {}
+
+
+class MoneyMachine(RuleBasedStateMachine):
+    @initialize()
+    def start(self):
+        self.config = Config.from_env({})
+        self.app = create_app(self.config)
+        self.db = self.app.extensions["rawbank"].db
+        know_materials(self.db)
+        know_depots(self.db)
+        self.client = Client(self.app, self.token)
+        priced_catalog(self.db)
+        self.client.call("POST", "/schemes", self.client.admin(), RMSS, status=201)
+        for artisan_id, looms in (("ART-1", 1), ("ART-2", 2)):
+            self.client.register(artisan_id, looms=looms)
+        self.owner = {}        # requisition -> its artisan
+        self.charged = {}      # requisition -> the payable it was charged at dispatch
+        self.paid = {}         # requisition -> paid on it: payments less reversals and what refunds handed back
+        self.cash = {"ART-1": 0, "ART-2": 0}   # per artisan: taken in, less taken back and handed back
+        self.payments = {}     # (artisan, reference) -> (requisition, amount, method, reversed)
+        self.refunds = {}      # (artisan, reference) -> (amount, method, reason)
+        self.terms = {"ART-1": (0, 0, 0), "ART-2": (0, 0, 0)}  # limit (paise), days, advance (basis points)
+
+    def token(self, role, sub=None, **claims):
+        if role == "artisan":
+            claims.setdefault("artisan_id", "ART-1")
+        return {"Authorization": "Bearer " + issue_token(self.config.jwt_secret, sub=sub or f"{role}-user", role=role,
+                                                         **claims)}
+
+    def teardown(self):
+        if hasattr(self, "app"):
+            self.app.extensions["rawbank"].close()
+
+    # --- what the store holds, to see a refusal change nothing ---
+
+    def stored(self, rid=None):
+        accounts = sorted((d["_id"], d.get("balance"), d.get("version"), str(d.get("entries")), str(d.get("paid")))
+                          for d in self.db.accounts.find({}, {"outbox": 0}))
+        doc = self.db.requisitions.find_one({"_id": rid}, {"outbox": 0}) if rid else None
+        return accounts, doc
+
+    def refused(self, response, before, rid=None, *codes) -> str | None:
+        """The refusal's code, once it is checked to be JSON, one of `codes` and to have changed nothing; None if
+        the step was applied."""
+        if response.status_code < 400:
+            event("applied")
+            return None
+        assert response.status_code < 500, body(response)
+        code = body(response)["error"]["code"]
+        assert code in codes, (code, codes, body(response))
+        assert self.stored(rid) == before, code
+        event(f"refused: {code}")
+        return code
+
+    def payable(self, rid) -> int:
+        return (self.db.requisitions.find_one({"_id": rid}, {"pricing": 1}).get("pricing") or {}).get(
+            "payable_total", 0)
+
+    def status(self, rid) -> str:
+        return self.db.requisitions.find_one({"_id": rid}, {"status": 1})["status"]
+
+    def balance(self, artisan_id) -> int:
+        return sum(amount for rid, amount in self.charged.items() if self.owner[rid] == artisan_id) - \
+            self.cash[artisan_id]
+
+    # --- requisitions ---
+
+    @rule(artisan_id=ARTISANS, lines=LINES)
+    def submit(self, artisan_id, lines):
+        made = self.client.submit(self.client.artisan(artisan_id), lines)
+        self.owner[made["id"]] = artisan_id
+        self.paid[made["id"]] = 0
+
+    def requisitions(self, *statuses):
+        """In the order submitted (their ids are random: sorted, the same draw would pick another each run)."""
+        return [rid for rid in self.owner if not statuses or self.status(rid) in statuses]
+
+    @precondition(lambda self: self.requisitions("submitted"))
+    @rule(data=st.data(), hold=st.booleans())
+    def approve(self, data, hold):
+        rid = data.draw(st.sampled_from(self.requisitions("submitted")))
+        self.client.act(rid, "approve", self.client.admin())
+        if hold:  # else it waits for stock: not ready to dispatch
+            reserved(self.db, rid)
+
+    @precondition(lambda self: self.owner)
+    @rule(data=st.data())
+    def dispatch(self, data):
+        ready = self.requisitions("reserved")  # mostly one held: else most dispatches are refused by status
+        rid = data.draw(st.sampled_from(ready if ready and data.draw(st.integers(0, 4)) else self.requisitions()))
+        artisan_id, status, before = self.owner[rid], self.status(rid), self.stored(rid)
+        limit, _, advance = self.terms[artisan_id]
+        payable, paid = self.payable(rid), self.paid[rid]
+        response = self.client.call("POST", f"/requisitions/{rid}/dispatch", self.token("warehouse", depot="VNS"), {})
+        code = self.refused(response, before, rid, "illegal_transition", "credit_limit_exceeded", "advance_required")
+        if status != "reserved":
+            assert code == "illegal_transition", (status, code)
+            return
+        on_credit = paid < payable
+        over_limit = on_credit and self.balance(artisan_id) + payable > limit
+        short = on_credit and not over_limit and paid < pricing.advance_needed(payable, advance)
+        assert code == ("credit_limit_exceeded" if over_limit else "advance_required" if short else None), \
+            (code, self.balance(artisan_id), payable, paid, self.terms[artisan_id])
+        event(f"dispatch: {code or ('on credit' if on_credit else 'paid in full')}")
+        if code is None:
+            self.charged[rid] = payable
+
+    @precondition(lambda self: self.owner)
+    @rule(data=st.data(), action=st.sampled_from(["cancel", "reject", "receive"]))
+    def move_on(self, data, action):
+        rid = data.draw(st.sampled_from(self.requisitions()))
+        by = self.client.admin() if action == "reject" else self.client.artisan(self.owner[rid])
+        before = self.stored(rid)
+        response = self.client.call("POST", f"/requisitions/{rid}/{action}", by,
+                                    {"reason": "not needed"} if action == "reject" else {})
+        self.refused(response, before, rid, "illegal_transition")
+
+    # --- money ---
+
+    @precondition(lambda self: self.owner)
+    @rule(data=st.data(), amount=PAISE, part=st.sampled_from([0, 0, 1, 2, 3]),
+          method=st.sampled_from(["cash", "upi", "advance"]), reference=REFERENCES)
+    def pay(self, data, amount, part, method, reference):
+        """`part` n > 0: a payment of 1/n of what is due (all of it, half, a third), as a counter takes it."""
+        rid = data.draw(st.sampled_from(self.requisitions()))
+        artisan_id, before = self.owner[rid], self.stored(rid)
+        payable = 0 if self.status(rid) in CLOSED else self.payable(rid)
+        due = max(payable - self.paid[rid], 0)
+        amount = max(due // part, 1) if part and due else amount
+        response = self.client.call("POST", f"/requisitions/{rid}/payments", self.token("warehouse", depot="VNS"),
+                                    {"amount": format_money(amount), "method": method, "reference": reference})
+        seen = self.payments.get((artisan_id, reference))
+        code = self.refused(response, before, rid, "payment_above_due", "payment_reference_reused",
+                            "payment_reference_reversed", "requisition_not_payable")
+        if seen is not None:  # the same reference: the same payment, or 409 when its content differs
+            same = seen[:3] == (rid, amount, method)
+            assert code == (None if same else "payment_reference_reversed" if seen[3] else
+                            "payment_reference_reused"), (code, seen, rid, amount, method)
+            assert response.status_code == (200 if same else 409)
+            return
+        closed = self.status(rid) in CLOSED
+        # closed, it takes only what a reversal left to repay on it: nothing else, no advance, no more than that
+        expected = (("requisition_not_payable" if not due or method == "advance" else
+                     "payment_above_due" if amount > due else None) if closed else
+                    "payment_above_due" if method != "advance" and amount > due else None)
+        assert code == expected, (code, expected, amount, due, method, self.status(rid))
+        if code is None:
+            assert response.status_code == 201
+            self.payments[(artisan_id, reference)] = (rid, amount, method, False)
+            self.paid[rid] += amount
+            self.cash[artisan_id] += amount
+
+    @precondition(lambda self: self.payments)
+    @rule(data=st.data())
+    def reverse(self, data):
+        (artisan_id, reference), (rid, amount, method, reversed_) = data.draw(
+            st.sampled_from(sorted(self.payments.items())))
+        response = self.client.call("POST", f"/requisitions/{rid}/payments/{payment_id(reference)}/reversal",
+                                    self.client.admin(), {"reason": "typed wrong"})
+        assert response.status_code == (200 if reversed_ else 201), body(response)
+        assert body(response)["reversed"] is True
+        if not reversed_:
+            self.payments[(artisan_id, reference)] = (rid, amount, method, True)
+            self.paid[rid] -= amount
+            self.cash[artisan_id] -= amount
+
+    @rule(artisan_id=ARTISANS, amount=PAISE, part=st.sampled_from([0, 1, 2]),
+          reference=st.sampled_from(["RF-1", "RF-2"]), reason=st.sampled_from(["request cancelled", "leaving the scheme"]))
+    def refund(self, artisan_id, amount, part, reference, reason):
+        """`part` n > 0: 1/n of what is to the artisan's credit (all of it, half), as an admin hands it back."""
+        before, credit = self.stored(), max(-self.balance(artisan_id), 0)
+        amount = max(credit // part, 1) if part and credit else amount
+        response = self.client.call("POST", f"/artisans/{artisan_id}/refunds", self.client.admin(),
+                                    {"amount": format_money(amount), "method": "cash", "reference": reference,
+                                     "reason": reason})
+        code = self.refused(response, before, None, "refund_above_credit", "refund_reference_reused")
+        seen = self.refunds.get((artisan_id, reference))
+        if seen is not None:
+            assert code == (None if seen == (amount, reason) else "refund_reference_reused"), (code, seen)
+            return
+        assert code == ("refund_above_credit" if amount > credit else None), (code, amount, credit)
+        if code is None:
+            self.refunds[(artisan_id, reference)] = (amount, reason)
+            self.cash[artisan_id] -= amount
+            drawn = {rid: parse_money(value) for rid, value in body(response)["requisitions"].items()}
+            assert sum(drawn.values()) == amount and set(drawn) <= set(self.owner)
+            for rid, part in drawn.items():
+                assert 0 < part <= self.paid[rid] - self.charged.get(rid, 0), (rid, part, self.paid[rid])
+                self.paid[rid] -= part
+
+    @rule(artisan_id=ARTISANS, limit=st.sampled_from([0, 3_000_00, 20_000_00]), days=st.sampled_from([0, 30]),
+          advance=st.sampled_from([0, 2_500, 10_000]))
+    def set_terms(self, artisan_id, limit, days, advance):
+        self.client.call("PUT", "/credit-terms", self.client.admin(),
+                         {"artisan_id": artisan_id, "credit_limit": format_money(limit), "credit_days": days,
+                          "advance_percent": f"{advance // 100}"}, status=200)
+        self.terms[artisan_id] = (limit, days, advance)
+
+    # --- what must hold after every step ---
+
+    @invariant()
+    def accounts_agree_with_the_model(self):
+        if not hasattr(self, "db"):
+            return
+        for artisan_id in self.cash:
+            account = self.client.call("GET", f"/artisans/{artisan_id}/account", self.client.admin(),
+                                       status=200).get_json()
+            assert parse_money(account["balance_due"]) == self.balance(artisan_id), (artisan_id, account)
+            assert parse_money(account["credit"]) == max(-self.balance(artisan_id), 0)
+        for rid, artisan_id in self.owner.items():
+            shown = self.client.get(rid, self.client.artisan(artisan_id))
+            assert parse_money(shown["paid"]) == self.paid[rid], (rid, shown["paid"], self.paid[rid])
+
+    @invariant()
+    def reconcile_finds_nothing(self):
+        if not hasattr(self, "db"):
+            return
+        problems = [p for p in check(facts_of({"requests": self.db})).problems if "outbox" not in p]
+        assert problems == []
+
+
+MoneyMachine.TestCase.settings = settings(max_examples=int(os.environ.get("RAWBANK_MONEY_EXAMPLES", "60")),
+                                          stateful_step_count=int(os.environ.get("RAWBANK_MONEY_STEPS", "40")),
+                                          deadline=None)
+test_money_machine = MoneyMachine.TestCase
