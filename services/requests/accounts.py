@@ -123,15 +123,14 @@ def charge(db, req: dict, priced: dict, artisan: dict, now: datetime) -> str:
         done = next((e for e in account["entries"] if e["id"] == f"charge:{rid}"), None)
         if done is not None:
             return done["due_on"]
-        payable, paid_here = priced["payable_total"], account["paid"].get(rid, 0)
-        if paid_here < payable:  # the rest is taken on credit
-            try:
-                _check_credit(account["balance"] + payable, paid_here, payable, terms)
-            except CreditLimitExceeded:
-                if settled or not _take_back_stale(db, account, datetime.now(timezone.utc)):
-                    raise
-                settled = True
-                continue
+        payable = priced["payable_total"]
+        try:
+            _within_terms(account, rid, payable, terms)
+        except CreditLimitExceeded:
+            if settled or not _take_back_stale(db, account, datetime.now(timezone.utc)):
+                raise
+            settled = True
+            continue
         due_on = add_days(day_of(now), terms["credit_days"])
         at, month = now.isoformat(), month_of(now)
         entries = [{"id": f"charge:{rid}", "type": "charge", "requisition_id": rid, "at": at, "month": month,
@@ -145,6 +144,28 @@ def charge(db, req: dict, priced: dict, artisan: dict, now: datetime) -> str:
         if _write(db, account, cause="charge", requisition_id=rid, add=entries):
             return due_on
     raise Busy()
+
+
+def may_charge(db, req: dict, priced: dict, artisan: dict) -> None:
+    """Refuse what `charge` would refuse now (the credit limit, the advance), writing nothing but the take-back of
+    stale charges that `charge` would make too. A cooperative's dispatch asks it of every member before charging any,
+    so one member's refusal leaves the others' accounts as they were (no charge written and taken back)."""
+    terms = credit.terms_for(db, artisan)
+    for settled in (False, True):
+        account = _account(db, req["artisan_id"])
+        try:
+            return _within_terms(account, req["_id"], priced["payable_total"], terms)
+        except CreditLimitExceeded:
+            if settled or not _take_back_stale(db, account, datetime.now(timezone.utc)):
+                raise
+
+
+def _within_terms(account: dict, rid: str, payable: int, terms: dict) -> None:
+    """Refuse a charge of `payable` for `rid` beyond the account's credit terms; the part not paid yet is taken on
+    credit. A charge already written, or a share paid in full, is within them."""
+    paid_here = account["paid"].get(rid, 0)
+    if paid_here < payable and not any(e["id"] == f"charge:{rid}" for e in account["entries"]):
+        _check_credit(account["balance"] + payable, paid_here, payable, terms)
 
 
 def charged_at(db, artisan_ids, rid: str) -> datetime | None:

@@ -4,7 +4,9 @@ A requisition for one artisan is one share; a cooperative's has one per member. 
 quota and entitlement are taken for their own share at submit, and all given back if any member's
 is refused; each share is priced with the money rules for that member (their scheme, their
 entitlement left), priced again at approval, locked at reservation and charged to that member's
-account at dispatch. A charge that fails for one member takes back those made for the others.
+account at dispatch. A cooperative's dispatch asks every member's credit terms before it charges
+anyone, so one member's refusal writes nothing; a charge refused all the same (another writer came
+between) takes back those made for the others.
 """
 from __future__ import annotations
 
@@ -59,31 +61,48 @@ def on_action(db, doc: dict, change: domain.Change, action: str) -> dict:
     lock, dispatching = status != domain.APPROVED, action == "dispatch"
     if dispatching:  # a retry of a dispatch that charged and died is dated when it charged: its month, its due day
         now = accounts.charged_at(db, [share["artisan_id"] for share in parties.of(doc)], doc["_id"]) or now
-    shares, charged = [], []
-    try:
-        for share in parties.of(doc):
-            artisan = artisans.profile(db, share["artisan_id"]) or {"_id": share["artisan_id"]}
-            part = {**doc, "lines": share["lines"], "pricing": share.get("pricing")}
-            share = {**share, "pricing": quote.again(db, part, artisan, now, lock=lock)}
-            if dispatching:
-                share["district"] = artisan.get("district")
-                part = {**doc, "artisan_id": artisan["_id"], "district": share["district"]}
-                try:
-                    share["due_on"] = accounts.charge(db, part, share["pricing"], artisan, now)
-                except Error as exc:
-                    raise errors.for_member(exc, artisan) if parties.is_cooperative(doc) else exc from None
-                charged.append(artisan["_id"])
-            shares.append(share)
-    except Error:
-        for artisan_id in charged:
-            accounts.uncharge(db, artisan_id, doc["_id"])
-        raise
+    priced = []
+    for share in parties.of(doc):
+        artisan = artisans.profile(db, share["artisan_id"]) or {"_id": share["artisan_id"]}
+        part = {**doc, "lines": share["lines"], "pricing": share.get("pricing")}
+        priced.append((artisan, {**share, "pricing": quote.again(db, part, artisan, now, lock=lock)}))
+    if dispatching:
+        _charge(db, doc, priced, now)
+    shares = [share for _, share in priced]
     extra = _priced(doc, shares)
     if dispatching:
         extra.update(dispatched_at=now.isoformat(), dispatch_month=month_of(now),
                      district=doc.get("district") if parties.is_cooperative(doc) else shares[0]["district"],
                      due_on=min(share["due_on"] for share in shares))
     return extra
+
+
+def _charge(db, doc: dict, priced: list[tuple[dict, dict]], now: datetime) -> None:
+    """Charge each share to its member's account (its `district` and `due_on` noted on the share). A cooperative's
+    asks every member's credit terms first, so a refusal for one charges no one; should a charge still be refused
+    (another writer got there between), those made for the others are taken back."""
+    coop, charged = parties.is_cooperative(doc), []
+
+    def part(artisan):
+        return {**doc, "artisan_id": artisan["_id"], "district": artisan.get("district")}
+    try:
+        if coop:
+            for artisan, share in priced:
+                try:
+                    accounts.may_charge(db, part(artisan), share["pricing"], artisan)
+                except Error as exc:
+                    raise errors.for_member(exc, artisan) from None
+        for artisan, share in priced:
+            share["district"] = artisan.get("district")
+            try:
+                share["due_on"] = accounts.charge(db, part(artisan), share["pricing"], artisan, now)
+            except Error as exc:
+                raise errors.for_member(exc, artisan) if coop else exc from None
+            charged.append(artisan["_id"])
+    except Error:
+        for artisan_id in charged:
+            accounts.uncharge(db, artisan_id, doc["_id"])
+        raise
 
 
 def _priced(doc: dict, shares: list[dict]) -> dict:

@@ -195,6 +195,33 @@ def test_the_saga_moves_it_as_one_unit_and_dispatch_charges_each_member_their_sh
     assert [p for check in reconcile.RECONCILIATION.checks for p in check(found["requests"])] == []
 
 
+@pytest.mark.parametrize("refused, code", [("ART-3", "credit_limit_exceeded"), ("ART-2", "advance_required")])
+def test_a_dispatch_one_members_credit_refuses_charges_no_member(coop, refused, code):
+    """The members before the refused one (in the order of the shares) were charged and the charge taken back: two
+    account events and two writes on each of their accounts for a dispatch that never happened. Their credit is
+    asked first now, so the refusal names the member and leaves every account as it was (found by the money machine,
+    tests/integration/test_requests_money_stateful.py)."""
+    client = coop.client
+    terms = {"credit_limit": "0", "credit_days": 0} if code == "credit_limit_exceeded" else \
+        {"credit_limit": "5000", "credit_days": 30, "advance_percent": "50"}
+    client.call("PUT", "/credit-terms", client.admin(), {"artisan_id": refused, **terms}, status=200)
+    rid = coop.request()["id"]
+    client.act(rid, "approve", client.admin())
+    reserved(client.db, rid)
+    before = {member: client.db.accounts.find_one({"_id": member}) for member in MEMBERS}
+    error = client.act(rid, "dispatch", client.token(**WAREHOUSE), status=422)["error"]
+    assert (error["code"], error["details"]["artisan_id"]) == (code, refused)
+    assert {member: client.db.accounts.find_one({"_id": member}) for member in MEMBERS} == before
+    assert client.get(rid, client.admin())["status"] == "reserved"
+    client.call("PUT", "/credit-terms", client.admin(), {"artisan_id": refused, "credit_limit": "5000",
+                                                           "credit_days": 30}, status=200)
+    assert client.act(rid, "dispatch", client.token(**WAREHOUSE))["status"] == "dispatched"
+    for member in MEMBERS:
+        account = client.call("GET", f"/artisans/{member}/account", client.admin()).get_json()
+        assert (account["balance_due"], sorted(e["type"] for e in account["entries"])) == (SHARE, ["charge", "subsidy"])
+    assert [p for check in reconcile.RECONCILIATION.checks for p in check(reconcile.facts(client.db))] == []
+
+
 def test_cancelling_gives_every_member_their_quota_back(coop):
     client = coop.client
     rid = coop.request()["id"]

@@ -1,9 +1,10 @@
-"""Hypothesis drives an artisan's money through the requests API in any order: requisitions submitted, approved,
+"""Hypothesis drives artisans' money through the requests API in any order: requisitions of one artisan, and of their
+cooperative for both (each member paying and charged for their own share), submitted, approved,
 held, dispatched on credit, received, cancelled and rejected; payments, advances and repayments, their references
 sent again with the same or another content; payments reversed by an admin; refunds of what is to an artisan's
 credit; credit terms changed between steps; a dispatch that dies after charging the account and before storing
 the requisition as dispatched (then dispatched again, or cancelled). After every step the account must agree with a model that keeps only
-what the API answered (the money taken in, taken back and handed back, and the locked price of each requisition
+what the API answered (the money taken in, taken back and handed back, and the locked price of each share
 dispatched), every refusal must be the one the rules give and change nothing, and `rawbank reconcile`'s money checks
 must find nothing. RAWBANK_MONEY_EXAMPLES (60) and RAWBANK_MONEY_STEPS (40) scale a search."""
 import os
@@ -73,15 +74,16 @@ class MoneyMachine(RuleBasedStateMachine):
         self.client.call("POST", "/schemes", self.client.admin(), RMSS, status=201)
         for artisan_id, looms in (("ART-1", 1), ("ART-2", 2)):
             self.client.register(artisan_id, looms=looms)
-        self.owner = {}        # requisition -> its artisan
-        self.charged = {}      # requisition -> the payable it was charged at dispatch
-        self.paid = {}         # requisition -> paid on it: payments less reversals and what refunds handed back
+        self.owner = {}        # requisition -> its members (one artisan's: that artisan), in the order of its shares
+        self.charged = {}      # (requisition, artisan) -> the share's payable, charged at dispatch
+        self.paid = {}         # (requisition, artisan) -> paid on the share: payments less reversals and refunds
         self.cash = {"ART-1": 0, "ART-2": 0}   # per artisan: taken in, less taken back and handed back
         self.payments = {}     # (artisan, reference) -> (requisition, amount, method, reversed)
         self.refunds = {}      # (artisan, reference) -> (amount, method, reason)
         self.terms = {"ART-1": (0, 0, 0), "ART-2": (0, 0, 0)}  # limit (paise), days, advance (basis points)
-        self.set_terms("ART-2", 20_000_00, 30, 0)  # ART-1 pays before goods leave, ART-2 buys on credit
-        self.dangling = set()  # charged by a dispatch that died before storing the requisition as dispatched
+        self.set_terms("ART-1", 3_000_00, 30, 2_500)  # a little credit, a quarter paid before goods leave
+        self.set_terms("ART-2", 20_000_00, 30, 0)  # more credit, nothing before
+        self.dangling = set()  # requisitions a dispatch charged and died before storing as dispatched
 
     def token(self, role, sub=None, **claims):
         if role == "artisan":
@@ -114,15 +116,24 @@ class MoneyMachine(RuleBasedStateMachine):
         event(f"refused: {code}")
         return code
 
-    def payable(self, rid) -> int:
-        return (self.db.requisitions.find_one({"_id": rid}, {"pricing": 1}).get("pricing") or {}).get(
-            "payable_total", 0)
+    def payable(self, rid, artisan_id) -> int:
+        """What the artisan's share of the requisition costs them (all of it, for one artisan's own)."""
+        doc = self.db.requisitions.find_one({"_id": rid}, {"pricing": 1, "shares": 1})
+        share = next((s for s in doc.get("shares") or () if s["artisan_id"] == artisan_id), doc)
+        return (share.get("pricing") or {}).get("payable_total", 0)
+
+    def coop(self, rid) -> bool:
+        return len(self.owner[rid]) > 1
+
+    def by(self, rid):
+        """Who moves the requisition on for its people: the cooperative's secretary, or the artisan."""
+        return self.client.secretary("Coop-A") if self.coop(rid) else self.client.artisan(self.owner[rid][0])
 
     def status(self, rid) -> str:
         return self.db.requisitions.find_one({"_id": rid}, {"status": 1})["status"]
 
     def balance(self, artisan_id) -> int:
-        return sum(amount for rid, amount in self.charged.items() if self.owner[rid] == artisan_id) - \
+        return sum(amount for (_, whose), amount in self.charged.items() if whose == artisan_id) - \
             self.cash[artisan_id]
 
     # --- requisitions ---
@@ -130,8 +141,19 @@ class MoneyMachine(RuleBasedStateMachine):
     @rule(artisan_id=ARTISANS, lines=LINES)
     def submit(self, artisan_id, lines):
         made = self.client.submit(self.client.artisan(artisan_id), lines)
-        self.owner[made["id"]] = artisan_id
-        self.paid[made["id"]] = 0
+        self.owner[made["id"]] = [artisan_id]
+        self.paid[(made["id"], artisan_id)] = 0
+
+    @rule(first=LINES, second=LINES, order=st.sampled_from([("ART-1", "ART-2"), ("ART-2", "ART-1")]))
+    def submit_for_the_cooperative(self, first, second, order):
+        """Coop-A's secretary asks for both members, each their own lines."""
+        lines = [{"sku": sku, "quantity": q, "artisan_id": who} for who, mine in zip(order, (first, second))
+                 for sku, q in mine]
+        made = self.client.call("POST", "/requisitions", self.client.secretary("Coop-A"),
+                                {"depot": "VNS", "cooperative": "Coop-A", "lines": lines}, status=201).get_json()
+        self.owner[made["id"]] = list(order)
+        for who in order:
+            self.paid[(made["id"], who)] = 0
 
     def requisitions(self, *statuses):
         """In the order submitted (their ids are random: sorted, the same draw would pick another each run)."""
@@ -149,33 +171,65 @@ class MoneyMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def dispatch(self, data):
         ready = self.requisitions("reserved")  # mostly one held: else most dispatches are refused by status
-        rid = data.draw(st.sampled_from(ready if ready and data.draw(st.integers(0, 4)) else self.requisitions()))
-        artisan_id, status, before = self.owner[rid], self.status(rid), self.stored(rid)
-        payable, paid = self.payable(rid), self.paid[rid]
+        self.dispatch_one(data.draw(st.sampled_from(ready if ready and data.draw(st.integers(0, 4))
+                                                    else self.requisitions())))
+
+    @precondition(lambda self: self.requisitions("reserved"))
+    @rule(data=st.data())
+    def pay_in_full_and_dispatch(self, data):
+        """The counter takes what is still due on each share in cash, then hands the goods over: no credit asked."""
+        rid = data.draw(st.sampled_from(self.requisitions("reserved")))
+        for who in self.owner[rid]:
+            if (due := self.payable(rid, who) - self.paid[(rid, who)]) > 0:
+                reference = f"FULL/{len(self.payments)}"
+                self.client.call("POST", f"/requisitions/{rid}/payments", self.token("warehouse", depot="VNS"),
+                                 {"amount": format_money(due), "method": "cash", "reference": reference,
+                                  **({"artisan_id": who} if self.coop(rid) else {})}, status=201)
+                self.payments[(who, reference)] = (rid, due, "cash", False)
+                self.paid[(rid, who)] += due
+                self.cash[who] += due
+        self.dispatch_one(rid)
+        assert self.status(rid) == "dispatched"
+
+    def dispatch_one(self, rid):
+        status, before = self.status(rid), self.stored(rid)
+        shares = [(who, self.payable(rid, who), self.paid[(rid, who)]) for who in self.owner[rid]]
         response = self.client.call("POST", f"/requisitions/{rid}/dispatch", self.token("warehouse", depot="VNS"), {})
         code = self.refused(response, before, rid, "illegal_transition", "credit_limit_exceeded", "advance_required")
         if status != "reserved":
             assert code == "illegal_transition", (status, code)
             return
         expected = self.credit_refusal(rid)
-        assert code == expected, (code, expected, self.balance(artisan_id), payable, paid, self.terms[artisan_id])
-        event(f"dispatch: {code or ('after a death' if rid in self.dangling else 'on credit' if paid < payable else 'paid in full')}")
+        assert code == expected, (code, expected, shares, {who: self.balance(who) for who in self.owner[rid]},
+                                  self.terms)
+        if code is not None and self.coop(rid):  # the refusal names the member it is about
+            assert body(response)["error"]["details"]["artisan_id"] in self.owner[rid]
+        on_credit = any(paid < payable for _, payable, paid in shares)
+        event(f"dispatch{' (cooperative)' if self.coop(rid) else ''}: "
+              f"{code or ('after a death' if rid in self.dangling else 'on credit' if on_credit else 'paid in full')}")
         if code is None:
-            self.charged[rid] = payable
+            self.charge(rid)
             self.dangling.discard(rid)
 
+    def charge(self, rid) -> None:
+        for who in self.owner[rid]:
+            self.charged[(rid, who)] = self.payable(rid, who)
+
     def credit_refusal(self, rid) -> str | None:
-        """Why the credit terms refuse to dispatch a held requisition now, or None. One a dead dispatch charged is
-        charged already: the retry only stores it as dispatched."""
+        """Why the credit terms refuse to dispatch a held requisition now (the first share, in order, that they
+        refuse), or None. One a dead dispatch charged is charged already: the retry only stores it as dispatched."""
         if rid in self.dangling:
             return None
-        artisan_id, payable, paid = self.owner[rid], self.payable(rid), self.paid[rid]
-        limit, _, advance = self.terms[artisan_id]
-        if paid >= payable:
-            return None
-        if self.balance(artisan_id) + payable > limit:
-            return "credit_limit_exceeded"
-        return "advance_required" if paid < pricing.advance_needed(payable, advance) else None
+        for artisan_id in self.owner[rid]:
+            payable, paid = self.payable(rid, artisan_id), self.paid[(rid, artisan_id)]
+            limit, _, advance = self.terms[artisan_id]
+            if paid >= payable:
+                continue
+            if self.balance(artisan_id) + payable > limit:
+                return "credit_limit_exceeded"
+            if paid < pricing.advance_needed(payable, advance):
+                return "advance_required"
+        return None
 
     @precondition(lambda self: self.requisitions("reserved"))
     @rule(data=st.data())
@@ -188,7 +242,7 @@ class MoneyMachine(RuleBasedStateMachine):
                              "dispatch")
         except Killed:
             assert expected is None
-            self.charged[rid] = self.payable(rid)
+            self.charge(rid)
             self.dangling.add(rid)
             event("died dispatching after the charge")
             return
@@ -202,13 +256,14 @@ class MoneyMachine(RuleBasedStateMachine):
     @rule(data=st.data(), action=st.sampled_from(["cancel", "reject", "receive"]))
     def move_on(self, data, action):
         rid = data.draw(st.sampled_from(self.requisitions()))
-        by = self.client.admin() if action == "reject" else self.client.artisan(self.owner[rid])
+        by = self.client.admin() if action == "reject" else self.by(rid)
         before = self.stored(rid)
         response = self.client.call("POST", f"/requisitions/{rid}/{action}", by,
                                     {"reason": "not needed"} if action == "reject" else {})
         if self.refused(response, before, rid, "illegal_transition") is None and rid in self.dangling:
             self.dangling.discard(rid)  # a cancel gives back what the dead dispatch charged
-            del self.charged[rid]
+            for who in self.owner[rid]:
+                del self.charged[(rid, who)]
 
     # --- money ---
 
@@ -218,12 +273,13 @@ class MoneyMachine(RuleBasedStateMachine):
     def pay(self, data, amount, part, method, reference):
         """`part` n > 0: a payment of 1/n of what is due (all of it, half, a third), as a counter takes it."""
         rid = data.draw(st.sampled_from(self.requisitions()))
-        artisan_id, before = self.owner[rid], self.stored(rid)
-        payable = 0 if self.status(rid) in CLOSED else self.payable(rid)
-        due = max(payable - self.paid[rid], 0)
+        artisan_id, before = data.draw(st.sampled_from(self.owner[rid])), self.stored(rid)
+        payable = 0 if self.status(rid) in CLOSED else self.payable(rid, artisan_id)
+        due = max(payable - self.paid[(rid, artisan_id)], 0)
         amount = max(due // part, 1) if part and due else amount
         response = self.client.call("POST", f"/requisitions/{rid}/payments", self.token("warehouse", depot="VNS"),
-                                    {"amount": format_money(amount), "method": method, "reference": reference})
+                                    {"amount": format_money(amount), "method": method, "reference": reference,
+                                     **({"artisan_id": artisan_id} if self.coop(rid) else {})})
         seen = self.payments.get((artisan_id, reference))
         code = self.refused(response, before, rid, "payment_above_due", "payment_reference_reused",
                             "payment_reference_reversed", "requisition_not_payable")
@@ -242,7 +298,7 @@ class MoneyMachine(RuleBasedStateMachine):
         if code is None:
             assert response.status_code == 201
             self.payments[(artisan_id, reference)] = (rid, amount, method, False)
-            self.paid[rid] += amount
+            self.paid[(rid, artisan_id)] += amount
             self.cash[artisan_id] += amount
 
     @precondition(lambda self: self.payments)
@@ -251,12 +307,13 @@ class MoneyMachine(RuleBasedStateMachine):
         (artisan_id, reference), (rid, amount, method, reversed_) = data.draw(
             st.sampled_from(sorted(self.payments.items())))
         response = self.client.call("POST", f"/requisitions/{rid}/payments/{payment_id(reference)}/reversal",
-                                    self.client.admin(), {"reason": "typed wrong"})
+                                    self.client.admin(), {"reason": "typed wrong",
+                                                          **({"artisan_id": artisan_id} if self.coop(rid) else {})})
         assert response.status_code == (200 if reversed_ else 201), body(response)
         assert body(response)["reversed"] is True
         if not reversed_:
             self.payments[(artisan_id, reference)] = (rid, amount, method, True)
-            self.paid[rid] -= amount
+            self.paid[(rid, artisan_id)] -= amount
             self.cash[artisan_id] -= amount
 
     @rule(artisan_id=ARTISANS, amount=PAISE, part=st.sampled_from([0, 1, 2]),
@@ -280,8 +337,9 @@ class MoneyMachine(RuleBasedStateMachine):
             drawn = {rid: parse_money(value) for rid, value in body(response)["requisitions"].items()}
             assert sum(drawn.values()) == amount and set(drawn) <= set(self.owner)
             for rid, part in drawn.items():
-                assert 0 < part <= self.paid[rid] - self.charged.get(rid, 0), (rid, part, self.paid[rid])
-                self.paid[rid] -= part
+                share = (rid, artisan_id)
+                assert 0 < part <= self.paid[share] - self.charged.get(share, 0), (rid, part, self.paid[share])
+                self.paid[share] -= part
 
     @rule(artisan_id=ARTISANS, limit=st.sampled_from([0, 3_000_00, 20_000_00]), days=st.sampled_from([0, 30]),
           advance=st.sampled_from([0, 2_500, 10_000]))
@@ -302,9 +360,12 @@ class MoneyMachine(RuleBasedStateMachine):
                                        status=200).get_json()
             assert parse_money(account["balance_due"]) == self.balance(artisan_id), (artisan_id, account)
             assert parse_money(account["credit"]) == max(-self.balance(artisan_id), 0)
-        for rid, artisan_id in self.owner.items():
-            shown = self.client.get(rid, self.client.artisan(artisan_id))
-            assert parse_money(shown["paid"]) == self.paid[rid], (rid, shown["paid"], self.paid[rid])
+        for rid, members in self.owner.items():
+            shown = self.client.get(rid, self.client.admin())
+            assert parse_money(shown["paid"]) == sum(self.paid[(rid, who)] for who in members), (rid, shown["paid"])
+            for who in members:  # and what each account says is paid on the share
+                kept = (self.db.accounts.find_one({"_id": who}, {"paid": 1}) or {}).get("paid", {}).get(rid, 0)
+                assert kept == self.paid[(rid, who)], (rid, who, kept, self.paid[(rid, who)])
 
     @invariant()
     def reconcile_finds_nothing(self):
