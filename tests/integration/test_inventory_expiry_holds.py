@@ -326,11 +326,9 @@ def test_a_dispatch_that_dies_between_lines_is_finished_by_its_replay_once(api, 
     assert clean(runtime.db) == []
 
 
-def test_a_dispatch_that_died_between_lines_is_not_sent_back_to_the_waitlist_by_the_watch_before_its_replay(
-        api, runtime, config, monkeypatch):
-    """The dispatch died after handing over the first line; before its replay the watch finds the second line's lot
-    expired under the hold. The requisition is being handed over: it must not give way (its first line has no hold
-    left, so the replay, finding it sent back, held and issued that line a second time: on hand fell twice)."""
+def died_after_the_first_line(api, runtime, config, monkeypatch):
+    """R1 (1 kg of dye from D1, 4 kg of yarn from E1, which expires on day 3) held, and on day 3 its dispatch dies
+    after handing over the dye: (a live handler, the dispatch to send again)."""
     receive(api, "5", "E1", days=3)
     receive(api, "5", "D1", sku="DYE")
     handle = make_handler(runtime.db, config, lease_seconds=0.3, wait_seconds=5)
@@ -347,6 +345,15 @@ def test_a_dispatch_that_died_between_lines_is_not_sent_back_to_the_waitlist_by_
     with pytest.raises(Killed):
         handle(dispatched)
     monkeypatch.setattr(reservations.Reservations, "_change", real)
+    return handle, dispatched
+
+
+def test_a_dispatch_that_died_between_lines_is_not_sent_back_to_the_waitlist_by_the_watch_before_its_replay(
+        api, runtime, config, monkeypatch):
+    """The dispatch died after handing over the first line; before its replay the watch finds the second line's lot
+    expired under the hold. The requisition is being handed over: it must not give way (its first line has no hold
+    left, so the replay, finding it sent back, held and issued that line a second time: on hand fell twice)."""
+    handle, dispatched = died_after_the_first_line(api, runtime, config, monkeypatch)
     assert issued(runtime, "R1") == [(("D1", -1_000),)]
     watch.step(runtime.db, reservations.Reservations(runtime.db, lease_seconds=0.3, wait_seconds=5))
     assert status(runtime, "R1") == "held"   # being handed over: it waits for nothing
@@ -366,22 +373,7 @@ def test_stock_found_is_recorded_where_the_holds_are_more_than_the_usable_stock_
     its replay: the hold stays (it is being handed over) and available is below zero. A count that finds stock is
     still recorded (it adds, into a usable lot); one that takes stock away is refused, and nothing changed. Found by
     the stateful test in CI: its model refused every adjustment that would leave available below zero."""
-    receive(api, "5", "E1", days=3)
-    receive(api, "5", "D1", sku="DYE")
-    handle = make_handler(runtime.db, config, lease_seconds=0.3, wait_seconds=5)
-    handle(requisition("RequisitionApproved", "R1", [("DYE", 1_000), ("YRN", 4_000)]))
-    later(monkeypatch, 3)
-    dispatched = requisition("RequisitionDispatched", "R1", [])
-    real = reservations.Reservations._change
-
-    def dies_after_first_issue(self, doc, sku, kind, *args, **kw):
-        real(self, doc, sku, kind, *args, **kw)
-        if kind == "issue":
-            raise Killed()
-    monkeypatch.setattr(reservations.Reservations, "_change", dies_after_first_issue)
-    with pytest.raises(Killed):
-        handle(dispatched)
-    monkeypatch.setattr(reservations.Reservations, "_change", real)
+    handle, dispatched = died_after_the_first_line(api, runtime, config, monkeypatch)
     watch.step(runtime.db, reservations.Reservations(runtime.db, lease_seconds=0.3, wait_seconds=5))
     assert stock(runtime)[:3] == (5_000, 4_000, -4_000)
     count = {"type": "adjustment", "sku": "YRN", "depot": "VNS", "reason": "count"}
