@@ -116,21 +116,12 @@ def charge(db, req: dict, priced: dict, artisan: dict, now: datetime) -> str:
 
     Before the credit limit refuses, charges of dispatches that died are taken back (as quota is
     settled before a submit is refused): a charge for stock that never left costs no credit."""
-    rid, terms = req["_id"], credit.terms_for(db, artisan)
-    settled = False
+    rid, payable, terms = req["_id"], priced["payable_total"], credit.terms_for(db, artisan)
     for _ in range(MAX_ATTEMPTS):
-        account = _account(db, req["artisan_id"])
+        account = _within_terms(db, req["artisan_id"], rid, payable, terms)
         done = next((e for e in account["entries"] if e["id"] == f"charge:{rid}"), None)
         if done is not None:
             return done["due_on"]
-        payable = priced["payable_total"]
-        try:
-            _within_terms(account, rid, payable, terms)
-        except CreditLimitExceeded:
-            if settled or not _take_back_stale(db, account, datetime.now(timezone.utc)):
-                raise
-            settled = True
-            continue
         due_on = add_days(day_of(now), terms["credit_days"])
         at, month = now.isoformat(), month_of(now)
         entries = [{"id": f"charge:{rid}", "type": "charge", "requisition_id": rid, "at": at, "month": month,
@@ -150,19 +141,25 @@ def may_charge(db, req: dict, priced: dict, artisan: dict) -> None:
     """Refuse what `charge` would refuse now (the credit limit, the advance), writing nothing but the take-back of
     stale charges that `charge` would make too. A cooperative's dispatch asks it of every member before charging any,
     so one member's refusal leaves the others' accounts as they were (no charge written and taken back)."""
-    terms = credit.terms_for(db, artisan)
-    for settled in (False, True):
-        account = _account(db, req["artisan_id"])
-        try:
-            return _within_terms(account, req["_id"], priced["payable_total"], terms)
-        except CreditLimitExceeded:
-            if settled or not _take_back_stale(db, account, datetime.now(timezone.utc)):
-                raise
+    _within_terms(db, req["artisan_id"], req["_id"], priced["payable_total"], credit.terms_for(db, artisan))
 
 
-def _within_terms(account: dict, rid: str, payable: int, terms: dict) -> None:
-    """Refuse a charge of `payable` for `rid` beyond the account's credit terms; the part not paid yet is taken on
-    credit. A charge already written, or a share paid in full, is within them."""
+def _within_terms(db, artisan_id: str, rid: str, payable: int, terms: dict) -> dict:
+    """The account as read, once a charge of `payable` for `rid` is within its credit terms (the part not paid yet is
+    taken on credit; a charge already written, or a share paid in full, is within them); else the refusal. Before the
+    credit limit refuses, charges of dispatches that died are taken back and the account is read again, once."""
+    account = _account(db, artisan_id)
+    try:
+        _check_charge(account, rid, payable, terms)
+    except CreditLimitExceeded:
+        if not _take_back_stale(db, account, datetime.now(timezone.utc)):
+            raise
+        account = _account(db, artisan_id)
+        _check_charge(account, rid, payable, terms)
+    return account
+
+
+def _check_charge(account: dict, rid: str, payable: int, terms: dict) -> None:
     paid_here = account["paid"].get(rid, 0)
     if paid_here < payable and not any(e["id"] == f"charge:{rid}" for e in account["entries"]):
         _check_credit(account["balance"] + payable, paid_here, payable, terms)
