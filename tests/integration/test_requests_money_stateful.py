@@ -79,7 +79,7 @@ class MoneyMachine(RuleBasedStateMachine):
         self.paid = {}         # (requisition, artisan) -> paid on the share: payments less reversals and refunds
         self.cash = {"ART-1": 0, "ART-2": 0}   # per artisan: taken in, less taken back and handed back
         self.payments = {}     # (artisan, reference) -> (requisition, amount, method, reversed)
-        self.refunds = {}      # (artisan, reference) -> (amount, method, reason)
+        self.refunds = {}      # (artisan, reference) -> (amount, reason)
         self.terms = {"ART-1": (0, 0, 0), "ART-2": (0, 0, 0)}  # limit (paise), days, advance (basis points)
         self.set_terms("ART-1", 3_000_00, 30, 2_500)  # a little credit, a quarter paid before goods leave
         self.set_terms("ART-2", 20_000_00, 30, 0)  # more credit, nothing before
@@ -124,6 +124,15 @@ class MoneyMachine(RuleBasedStateMachine):
 
     def coop(self, rid) -> bool:
         return len(self.owner[rid]) > 1
+
+    def whose(self, rid, artisan_id) -> dict:
+        """What a payment or reversal on a cooperative's requisition says of the member it is for."""
+        return {"artisan_id": artisan_id} if self.coop(rid) else {}
+
+    def paid_in(self, rid, artisan_id, amount) -> None:
+        """The model's share of the requisition paid `amount` more (less, when negative: a payment taken back)."""
+        self.paid[(rid, artisan_id)] += amount
+        self.cash[artisan_id] += amount
 
     def by(self, rid):
         """Who moves the requisition on for its people: the cooperative's secretary, or the artisan."""
@@ -184,10 +193,9 @@ class MoneyMachine(RuleBasedStateMachine):
                 reference = f"FULL/{len(self.payments)}"
                 self.client.call("POST", f"/requisitions/{rid}/payments", self.token("warehouse", depot="VNS"),
                                  {"amount": format_money(due), "method": "cash", "reference": reference,
-                                  **({"artisan_id": who} if self.coop(rid) else {})}, status=201)
+                                  **self.whose(rid, who)}, status=201)
                 self.payments[(who, reference)] = (rid, due, "cash", False)
-                self.paid[(rid, who)] += due
-                self.cash[who] += due
+                self.paid_in(rid, who, due)
         self.dispatch_one(rid)
         assert self.status(rid) == "dispatched"
 
@@ -279,7 +287,7 @@ class MoneyMachine(RuleBasedStateMachine):
         amount = max(due // part, 1) if part and due else amount
         response = self.client.call("POST", f"/requisitions/{rid}/payments", self.token("warehouse", depot="VNS"),
                                     {"amount": format_money(amount), "method": method, "reference": reference,
-                                     **({"artisan_id": artisan_id} if self.coop(rid) else {})})
+                                     **self.whose(rid, artisan_id)})
         seen = self.payments.get((artisan_id, reference))
         code = self.refused(response, before, rid, "payment_above_due", "payment_reference_reused",
                             "payment_reference_reversed", "requisition_not_payable")
@@ -298,8 +306,7 @@ class MoneyMachine(RuleBasedStateMachine):
         if code is None:
             assert response.status_code == 201
             self.payments[(artisan_id, reference)] = (rid, amount, method, False)
-            self.paid[(rid, artisan_id)] += amount
-            self.cash[artisan_id] += amount
+            self.paid_in(rid, artisan_id, amount)
 
     @precondition(lambda self: self.payments)
     @rule(data=st.data())
@@ -307,14 +314,12 @@ class MoneyMachine(RuleBasedStateMachine):
         (artisan_id, reference), (rid, amount, method, reversed_) = data.draw(
             st.sampled_from(sorted(self.payments.items())))
         response = self.client.call("POST", f"/requisitions/{rid}/payments/{payment_id(reference)}/reversal",
-                                    self.client.admin(), {"reason": "typed wrong",
-                                                          **({"artisan_id": artisan_id} if self.coop(rid) else {})})
+                                    self.client.admin(), {"reason": "typed wrong", **self.whose(rid, artisan_id)})
         assert response.status_code == (200 if reversed_ else 201), body(response)
         assert body(response)["reversed"] is True
         if not reversed_:
             self.payments[(artisan_id, reference)] = (rid, amount, method, True)
-            self.paid[(rid, artisan_id)] -= amount
-            self.cash[artisan_id] -= amount
+            self.paid_in(rid, artisan_id, -amount)
 
     @rule(artisan_id=ARTISANS, amount=PAISE, part=st.sampled_from([0, 1, 2]),
           reference=st.sampled_from(["RF-1", "RF-2"]), reason=st.sampled_from(["request cancelled", "leaving the scheme"]))
