@@ -292,7 +292,8 @@ def _speed_up_mongomock() -> None:
     mongomock.collection.Collection._copy_only_fields = _copy_only_fields
     mongomock.helpers.patch_datetime_awareness_in_document = _patch_datetime_awareness
     mongomock.helpers.make_datetime_timezone_aware_in_document = _make_dates_aware
-    store_updates.install()  # shared/store_updates.py: find_one_and_update and $pull without copying
+    store_updates.install()  # shared/store_updates.py: journaled updates (shared/store_journal.py), a plain
+    # update of one document applied in place, find_one_and_update and $pull without copying
     store_aggregate.install()  # shared/store_aggregate.py: no copy of the collection, $group in one pass
 
 
@@ -300,7 +301,6 @@ def connect(server: JournaledServer | None = None) -> Locked:
     """An in-process store over `server`'s data (a new empty one by default), serialised by one lock,
     each call all-or-nothing (shared/store_journal.py)."""
     _speed_up_mongomock()
-    store_journal.install()
     server = server or JournaledServer(Journal())
     server.journal.copy = _copy_document
     return Locked(mongomock.MongoClient(tz_aware=True, _store=server), StoreLock(server.journal))

@@ -1,14 +1,17 @@
-"""Writes in the embedded store: two of mongomock's update paths that copied whole documents for nothing.
+"""Writes in the embedded store: three of mongomock's update paths that copied whole documents for nothing.
 
-Both give exactly what mongomock gives (tests/unit/test_store_updates.py compares them with mongomock's
+Each gives exactly what mongomock gives (tests/unit/test_store_updates.py compares them with mongomock's
 own); anything they do not cover goes to mongomock's code. Only `shared.embedded_store` installs them.
 """
 from __future__ import annotations
 
 import mongomock.collection
+import mongomock.helpers
 from pymongo import ReturnDocument
 
+from shared import store_journal
 from shared.store_journal import changed_fields
+from shared.store_reads import _plainly_matches
 
 _find_and_modify = mongomock.collection.Collection._find_and_modify
 _apply_update_document = mongomock.collection.Collection._apply_update_document
@@ -107,6 +110,147 @@ def _without(array, path: str, condition) -> list | None:
     return remaining
 
 
+#: What `update` applies itself: each operator's change to one named place, nothing else to decide.
+_DIRECT = frozenset({"$set", "$inc", "$unset", "$push"})
+#: update_one's arguments to `_update` that leave it a plain update (all None or False): anything else is mongomock's.
+_PLAIN_ARGUMENTS = frozenset({"upsert", "hint", "session", "collation", "array_filters", "let"})
+_MISSING = object()
+
+
+def update(self, spec, document, *args, **kwargs):
+    """The update of one document by its `_id`, applied where it changes the document (`_direct`), else the
+    journaled mongomock update (shared/store_journal.py).
+
+    mongomock's update walked the filter and the update for dates, asked the server's version, scanned,
+    copied the document to compare it after, and found each operator's field by its generic path code:
+    a stock write's update cost three times the copy of what it writes. Served here: update_one of a
+    document named by its `_id` (other conditions plain equalities), with `$set`, `$inc`, `$unset` and
+    `$push` (a value or `$each`) on paths whose every step exists, none a prefix of another, touching no
+    field of a unique index. Anything else, every refusal included, is mongomock's.
+    """
+    served = _direct(self, spec, document, args, kwargs) if not args else None
+    return served if served is not None else store_journal._journaled_update(self, spec, document, *args, **kwargs)
+
+
+def _direct(self, spec, document, args, kwargs) -> dict | None:
+    store = self._store
+    journal = getattr(store, "journal", None)
+    if (journal is None or type(spec) is not dict or type(document) is not dict or not kwargs.keys() <= _PLAIN_ARGUMENTS
+            or any(value is not None and value is not False for value in kwargs.values())):
+        return None
+    key = spec.get("_id")
+    if type(key) is not str and type(key) is not int:
+        return None
+    changes = _planned(document)
+    if changes is None or _unique_fields(store) & {parts[0] for _, parts, _ in changes}:
+        return None
+    patch = mongomock.helpers.patch_datetime_awareness_in_document  # dates as MongoDB keeps them, values copied
+    store._remove_expired_documents()  # as every read does (at most once a second, shared/store_journal.py)
+    doc = store._documents.get(key)
+    if doc is None or not _plainly_matches(patch(spec), doc):
+        return _result(self, 0, 0)
+    places = []
+    for operator, parts, value in changes:
+        place = _place(doc, parts, operator)
+        if place is None:
+            return None
+        places.append(place)
+    applied = []
+    for (operator, parts, value), (parent, name, current) in zip(changes, places):
+        if operator == "$set":
+            new = patch(value)
+        elif operator == "$inc":
+            if (type(value) is not int and type(value) is not float) or not (
+                    current is _MISSING or type(current) is int or type(current) is float):
+                return None
+            new = value if current is _MISSING else current + value
+        elif operator == "$unset":
+            new = _MISSING
+        else:  # $push
+            pushed = value["$each"] if type(value) is dict and "$each" in value else [value]
+            if (type(pushed) is not list or (type(value) is dict and any(k[:1] == "$" for k in value if k != "$each"))
+                    or not (type(current) is list or (current is _MISSING and pushed))):
+                return None
+            new = patch(pushed)
+        applied.append((operator, parent, name, current, new))
+    for _ in store_journal._journaling([doc], store, journal, changed_fields(document)):
+        store_journal._last_copied[0] = None  # no snapshot follows, as mongomock's update would take
+    modified = False
+    for operator, parent, name, current, new in applied:
+        if operator == "$push":
+            if current is _MISSING:
+                parent[name] = new
+            else:
+                current.extend(new)  # in place, as mongomock's
+            modified = True if new else modified
+        elif new is _MISSING:
+            if current is not _MISSING:
+                del parent[name]
+                modified = True
+        else:
+            parent[name] = new
+            modified = modified or current is _MISSING or current != new
+    return _result(self, 1, int(modified))
+
+
+def _planned(document) -> list | None:
+    """(operator, path parts, value) of each change of a plain update; None for any other."""
+    if not document:
+        return None
+    changes, paths = [], []
+    for operator, named in document.items():
+        if operator not in _DIRECT or type(named) is not dict or not named:
+            return None
+        for path, value in named.items():
+            if type(path) is not str or "$" in path or "\0" in path:
+                return None
+            parts = path.split(".")
+            if "" in parts or parts[0] == "_id":
+                return None
+            changes.append((operator, parts, value))
+            paths.append(path + ".")
+    paths.sort()
+    if any(later.startswith(earlier) for earlier, later in zip(paths, paths[1:])):
+        return None  # one place changed twice, or inside another: MongoDB refuses it (a conflict)
+    return changes
+
+
+def _place(doc: dict, parts: list, operator: str) -> tuple | None:
+    """(container, key or index, value or _MISSING) of the place `parts` name in `doc`; None when a step is
+    missing or not a document or an array with that element (mongomock creates or pads it, its own way)."""
+    parent = doc
+    for at, part in enumerate(parts):
+        if type(parent) is dict:
+            name = part
+            current = parent.get(part, _MISSING)
+        elif type(parent) is list and part.isdigit() and part.isascii() and str(int(part)) == part \
+                and int(part) < len(parent) and operator != "$unset":
+            name = int(part)
+            current = parent[name]
+        else:
+            return None
+        if at == len(parts) - 1:
+            return parent, name, current
+        if current is _MISSING:
+            return None
+        parent = current
+    return None
+
+
+def _unique_fields(store) -> set:
+    """The top-level fields of the collection's unique indexes but the _id's."""
+    return {key.partition(".")[0] for name, index in store.indexes.items() if index.get("unique") and name != "_id_"
+            for key, _ in index.get("key", ())}
+
+
+def _result(self, matched: int, modified: int) -> dict:
+    """What mongomock's update returns for one document matched (or none), not upserted."""
+    return {"connectionId": self.database.client._id, "err": None, "n": matched, "nModified": modified, "ok": 1,
+            "upserted": None, "updatedExisting": bool(matched)}
+
+
 def install() -> None:
     mongomock.collection.Collection._find_and_modify = find_and_modify
     mongomock.collection.Collection._apply_update_document = apply_update_document
+    store_journal.install()
+    mongomock.collection.Collection._update = update

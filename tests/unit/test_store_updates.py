@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime, timezone
 from unittest import mock
 
 import bson
@@ -13,8 +14,9 @@ from hypothesis import strategies as st
 
 import mongomock.collection
 from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
-from shared import store_updates
+from shared import store_journal, store_updates
 from shared.envelope import Event, new_event, wire_bytes
 from shared.mongo import connect
 from shared.relay import outbox_push
@@ -204,3 +206,95 @@ def test_a_call_of_several_updates_is_undone_to_what_it_found_and_otherwise_appl
         assert refused
     assert errors[0::2] == errors[1::2]
     assert db.c.find_one({"_id": 1}) == (start if refused else plain.find_one({"_id": 1}))
+
+
+_DAY = datetime(2026, 12, 5, 9, 30, 15, 123456)
+_value = st.one_of(st.integers(-3, 3), st.floats(-2, 2, allow_nan=False), st.sampled_from(["", "x", "कपास"]),
+                   st.none(), st.booleans(), st.just(_DAY), st.just(_DAY.replace(tzinfo=timezone.utc)),
+                   st.lists(st.integers(0, 3), max_size=2), st.tuples(st.integers(0, 3)),
+                   st.fixed_dictionaries({"k": st.integers(0, 3)}), st.just({"at": _DAY}))
+_direct_path = st.sampled_from(["n", "s", "new", "d", "d.k", "d.new", "d.deep.k", "l", "l.0", "l.1", "l.5", "l.01",
+                                "l.0.k", "l.1.k", "box", "box.0", "missing.k", "_id", "f", "n.k", "s.0"])
+_pushed = st.one_of(_value, st.fixed_dictionaries({"$each": st.lists(_value, max_size=2)}),
+                    st.just({"$each": [1], "$slice": 1}), st.just({"$slice": 1}))
+_any_update = st.dictionaries(st.sampled_from(["$set", "$inc", "$unset", "$push", "$max"]),
+                              st.dictionaries(_direct_path, _pushed, min_size=0, max_size=3), min_size=1, max_size=3)
+# what the direct path is for: its four operators on places that exist, or one step past them
+_places = st.sampled_from(["n", "f", "new", "d.k", "d.new", "l.0.k", "l.1", "box", "s"])
+_plain_update = st.lists(st.one_of(
+    st.tuples(st.just("$set"), _places, _value),
+    st.tuples(st.just("$inc"), _places, st.one_of(st.integers(-3, 3), st.floats(-2, 2, allow_nan=False), _value)),
+    st.tuples(st.just("$unset"), _places, st.just("")),
+    st.tuples(st.just("$push"), st.sampled_from(["box", "box", "new", "d.new", "l.1", "n"]), _pushed)),
+    min_size=1, max_size=4, unique_by=lambda change: change[1]).map(
+    lambda changes: {operator: {path: value for op, path, value in changes if op == operator}
+                     for operator, _, _ in changes})
+_direct_update = st.one_of(_plain_update, _plain_update, _plain_update, _any_update)
+_direct_filter = st.sampled_from([{"_id": "s1"}, {"_id": "s1"}, {"_id": "s1"}, {"_id": "s1", "v": 3}, {"_id": "s1", "v": 4}, {"_id": "gone"},
+                                  {"_id": "s1", "s": "a"}, {"_id": 7}, {"_id": "s1", "v": {"$gt": 1}}, {"v": 3},
+                                  {"_id": "s1", "at": {"$lt": _DAY.replace(hour=10, tzinfo=timezone.utc)}},
+                                  {"_id": "s1", "at": {"$gt": _DAY.replace(hour=10)}}])
+
+
+@settings(max_examples=400, deadline=None)
+@given(update=_direct_update, spec=_direct_filter, extra=st.booleans())
+def test_an_update_of_one_document_applies_exactly_what_mongomocks_applies(update, spec, extra):
+    """The direct path of `update_one` (store_updates.update) against mongomock's own update: the same refusal,
+    the same counts, the same document stored, on any mix of operators, paths that exist or not, arrays,
+    dates, conflicts and what only mongomock serves."""
+    start = {"_id": "s1", "v": 3, "n": 1, "s": "a", "f": 1.5, "d": {"k": 1, "deep": {"k": [1]}},
+             "l": [{"k": 1}, {"k": 2}], "box": [1, 2], **({"at": _DAY} if extra else {})}
+    outcomes, served = [], []
+    for ours in (True, False):
+        db = connect(f"mongomock://direct-{ours}")["rawbank_test"] if ours else mongomock.MongoClient(
+            tz_aware=True).db
+        db.c.drop()
+        db.c.insert_one(copy.deepcopy(start))
+        db.c.insert_one({"_id": 7, "v": 3})
+        direct = store_updates._direct
+        spy = mock.patch.object(store_updates, "_direct",
+                                side_effect=lambda *a: served.append(direct(*a)) or served[-1])
+        with spy:
+            try:
+                result = db.c.update_one(copy.deepcopy(spec), copy.deepcopy(update))
+                outcome = (result.matched_count, result.modified_count)
+            except Exception as exc:  # noqa: BLE001 - both must refuse alike
+                outcome = type(exc)
+        outcomes.append((outcome, list(db.c.find(sort=[("_id", 1)])) if spec != {"v": 3} else
+                         sorted(map(repr, db.c.find()))))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_a_stock_write_is_applied_directly_and_its_undo_puts_back_what_was_there():
+    """The receipt's update (scalars, one lot's figure by index, journal and outbox pushed) takes the direct
+    path, not mongomock's; a value that cannot be stored undoes it whole, the pushed lists included."""
+    db = connect("mongomock://direct-stock")["rawbank_test"]
+    db.stock.drop()
+    db.stock.create_index("sku")
+    stored = {"_id": "VNS/YRN", "sku": "YRN", "version": 3, "on_hand": 5, "lots": [{"lot": "A", "on_hand": 5}],
+              "holds": {"R1": 2}, "journal": [{"_id": "m0"}], "outbox": []}
+    db.stock.insert_one(copy.deepcopy(stored))
+    update = {"$set": {"on_hand": 6, "lots.0.on_hand": 6, "holds.R2": 1, "version": 4},
+              "$unset": {"holds.R1": ""}, "$push": {"journal": {"$each": [{"_id": "m1", "at": _DAY}]},
+                                                    "outbox": {"$each": [{"event_id": "e1"}]}}}
+    with mock.patch.object(store_journal, "_journaled_update", side_effect=AssertionError("mongomock's path")):
+        assert db.stock.update_one({"_id": "VNS/YRN", "version": 3}, update).modified_count == 1
+        assert db.stock.update_one({"_id": "VNS/YRN", "version": 3}, update).matched_count == 0  # a lost race
+        with pytest.raises(bson.errors.InvalidDocument):
+            db.stock.update_one({"_id": "VNS/YRN"}, {"$set": {"on_hand": 7, "bad": object()},
+                                                     "$push": {"journal": {"_id": "m2"}}})
+    assert db.stock.find_one({"_id": "VNS/YRN"}) == {
+        **stored, "version": 4, "on_hand": 6, "lots": [{"lot": "A", "on_hand": 6}], "holds": {"R2": 1},
+        "journal": [{"_id": "m0"}, {"_id": "m1", "at": _DAY.replace(microsecond=123000, tzinfo=timezone.utc)}],
+        "outbox": [{"event_id": "e1"}]}
+    assert [doc["_id"] for doc in db.stock.find({"sku": "YRN"})] == ["VNS/YRN"]  # the index follows
+
+
+def test_an_update_naming_a_unique_indexes_field_is_left_to_mongomock():
+    db = connect("mongomock://direct-unique")["rawbank_test"]
+    db.c.drop()
+    db.c.create_index("code", unique=True)
+    db.c.insert_many([{"_id": 1, "code": "a"}, {"_id": 2, "code": "b"}])
+    with pytest.raises(DuplicateKeyError):
+        db.c.update_one({"_id": 2}, {"$set": {"code": "a"}})
+    assert db.c.find_one({"_id": 2}) == {"_id": 2, "code": "b"}
