@@ -272,6 +272,14 @@ def _journaling(documents, store, journal: Journal, fields: dict | None):
         yield doc
 
 
+def journal_one(doc: dict, store, journal: Journal, update: dict) -> None:
+    """Journal `doc` before an update applied outside mongomock's (shared/store_updates.py) changes it, as
+    `_journaling` journals what mongomock's scan yields; no snapshot of it follows, so none is kept for one."""
+    for _ in _journaling([doc], store, journal, changed_fields(update)):
+        pass
+    _last_copied[0] = None
+
+
 def _separate(before: dict, doc: dict, fields: dict, copy, listed: set) -> set:
     """Give `before` its own copy of each of `fields` that the next update may change in place.
 

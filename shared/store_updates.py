@@ -175,8 +175,7 @@ def _direct(self, spec, document, kwargs) -> dict | None:
                 return None
             new = patch(pushed)
         applied.append((operator, parent, name, current, new))
-    for _ in store_journal._journaling([doc], store, journal, changed_fields(document)):
-        store_journal._last_copied[0] = None  # no snapshot follows, as mongomock's update would take
+    store_journal.journal_one(doc, store, journal, document)
     modified = False
     for operator, parent, name, current, new in applied:
         if operator == "$push":

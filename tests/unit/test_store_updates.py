@@ -190,21 +190,20 @@ def test_a_call_of_several_updates_is_undone_to_what_it_found_and_otherwise_appl
     db.c.insert_one(copy.deepcopy(start))
     plain = mongomock.MongoClient().db.c  # mongomock's own answer, applied one update at a time
     plain.insert_one(copy.deepcopy(start))
-    errors = []
+    answers = []  # each update's modified count, or what refused it
     try:
         with db.c._lock:  # one store call: the journal ends when the lock is let go
             for update in updates:
                 for collection in (db.c, plain):
                     try:
-                        collection.update_one({"_id": 1}, copy.deepcopy(update))
-                        errors.append(None)
+                        answers.append(collection.update_one({"_id": 1}, copy.deepcopy(update)).modified_count)
                     except Exception as exc:  # noqa: BLE001 - both must refuse alike
-                        errors.append(type(exc))
+                        answers.append(type(exc))
             if refused:
                 db.c.update_one({"_id": 1}, {"$set": {"bad": object()}})  # cannot be stored: the call is undone
     except bson.errors.InvalidDocument:
         assert refused
-    assert errors[0::2] == errors[1::2]
+    assert answers[0::2] == answers[1::2]
     assert db.c.find_one({"_id": 1}) == (start if refused else plain.find_one({"_id": 1}))
 
 
@@ -288,6 +287,18 @@ def test_a_stock_write_is_applied_directly_and_its_undo_puts_back_what_was_there
         "journal": [{"_id": "m0"}, {"_id": "m1", "at": _DAY.replace(microsecond=123000, tzinfo=timezone.utc)}],
         "outbox": [{"event_id": "e1"}]}
     assert [doc["_id"] for doc in db.stock.find({"sku": "YRN"})] == ["VNS/YRN"]  # the index follows
+
+
+def test_mongomocks_update_after_a_direct_one_in_the_same_call_starts_from_what_the_direct_one_left():
+    """mongomock's update compares the document with its snapshot; after a direct update of the same call, that
+    snapshot is the document as the direct update left it, not the journal's copy from before the call."""
+    db = connect("mongomock://direct-then-mongomock")["rawbank_test"]
+    db.c.drop()
+    db.c.insert_one({"_id": 1, "n": 1})
+    with db.c._lock:
+        assert db.c.update_one({"_id": 1}, {"$set": {"n": 2}}).modified_count == 1  # the direct path
+        assert db.c.update_one({"_id": 1}, {"$max": {"n": 0}}).modified_count == 0  # mongomock's: nothing to do
+    assert db.c.find_one({"_id": 1}) == {"_id": 1, "n": 2}
 
 
 def test_an_update_naming_a_unique_indexes_field_is_left_to_mongomock():
