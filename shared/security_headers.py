@@ -4,10 +4,17 @@ The pages run only the scripts and styles served by rawbank itself (no inline sc
 handler: a Content-Security-Policy refuses them), may call and post to the three services'
 origins only, and are never framed. Browsers do not guess content types, send the full referrer
 only to our own pages, and keep to https once they have seen it on an https address.
+
+What was made for a logged-in person (a page, an API answer, a download) is sent with
+`Cache-Control: no-store` unless its view chose its own caching: on a shared computer (a depot's
+counter, a common service centre) the browser keeps no copy of it, so after a logout the Back
+button asks again and gets the login page, not the last person's account or passbook.
 """
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+
+from flask import g
 
 HSTS_SECONDS = 365 * 24 * 3600
 
@@ -35,4 +42,6 @@ def add_security_headers(app, origins: list[str], public_url: str) -> None:
         """Each header the response does not have yet (a view's own stays): its names looked at once."""
         present = {name.lower() for name in response.headers.keys()}
         response.headers.extend([(name, value) for key, name, value in named if key not in present])
+        if "principal" in g and "cache-control" not in present:  # answered for someone logged in (shared.auth)
+            response.headers["Cache-Control"] = "no-store"
         return response

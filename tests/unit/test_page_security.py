@@ -48,6 +48,36 @@ def test_every_page_and_api_answer_carries_the_security_headers(apps, config, se
         assert "Strict-Transport-Security" not in headers  # plain http in dev
 
 
+
+API = {"inventory": "/api/v1/stock", "requests": "/api/v1/requisitions", "notifier": "/api/v1/alerts"}
+SCRIPTS = {"inventory": "/static/inventory/inventory.js", "requests": "/static/requests/approvals.js",
+           "notifier": "/static/notifier/alerts.js"}
+
+
+@pytest.mark.parametrize("service", sorted(PACKAGES))
+def test_what_is_made_for_a_logged_in_person_is_never_stored_by_the_browser(apps, config, service):
+    """A shared computer: after a logout, Back must not bring the last person's page out of the browser's cache."""
+    client = apps[service]
+    token = issue_token(config.jwt_secret, sub="admin", role="admin")
+    answer = client.get(API[service], headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store", API[service]
+    client.set_cookie(COOKIE, token)
+    page = client.get(PAGES[service] if service != "requests" else "/admin/approvals")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    # a script is the same for everyone: Flask's own revalidation, not no-store, though the cookie came with it
+    script = client.get(SCRIPTS[service])
+    assert script.status_code == 200 and "no-store" not in script.headers.get("Cache-Control", "")
+    client.delete_cookie(COOKIE)
+    for path in ("/healthz", "/login" if service == "requests" else "/api/v1/openapi.json"):
+        assert "Cache-Control" not in client.get(path).headers, path  # no one logged in: nothing personal
+
+
+def test_a_views_own_caching_stays_for_a_logged_in_caller(apps, config):
+    """Public availability is the same for everyone and says so (public, max-age) even when a login came with it."""
+    token = issue_token(config.jwt_secret, sub="admin", role="admin")
+    headers = apps["inventory"].get("/api/v1/public/availability", headers={"Authorization": f"Bearer {token}"}).headers
+    assert headers["Cache-Control"].startswith("public, max-age=")
+
 def test_templates_have_no_inline_script_handler_or_style():
     """The policy refuses them, so a page that had one would silently stop working."""
     templates = sorted(ROOT.glob("shared/templates/**/*.html")) + sorted(ROOT.glob("services/*/templates/**/*.html"))
