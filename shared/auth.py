@@ -120,6 +120,11 @@ def current_principal() -> Principal:
     return g.principal
 
 
+def answered_a_login() -> bool:
+    """Whether this request's caller was verified (current_principal succeeded): its answer was made for them."""
+    return "principal" in g
+
+
 def _from_request() -> Principal:
     """The verified caller of this request, before the deny-list is asked."""
     secret = current_app.config["RAWBANK"].jwt_secret

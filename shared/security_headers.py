@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import g
+from shared.auth import answered_a_login
 
 HSTS_SECONDS = 365 * 24 * 3600
 
@@ -42,6 +42,6 @@ def add_security_headers(app, origins: list[str], public_url: str) -> None:
         """Each header the response does not have yet (a view's own stays): its names looked at once."""
         present = {name.lower() for name in response.headers.keys()}
         response.headers.extend([(name, value) for key, name, value in named if key not in present])
-        if "principal" in g and "cache-control" not in present:  # answered for someone logged in (shared.auth)
+        if "cache-control" not in present and answered_a_login():
             response.headers["Cache-Control"] = "no-store"
         return response
