@@ -1,6 +1,8 @@
 """Fixtures every layer of tests shares: a real Tansu broker, configs, tokens, bounded waits."""
 from __future__ import annotations
 
+import os
+import random
 import socket
 import threading
 import time
@@ -20,12 +22,74 @@ settings.register_profile("rawbank", deadline=None)
 settings.load_profile("rawbank")
 
 
-def free_ports(count: int) -> list[int]:
-    """`count` different ports nothing listens on now (held together while chosen, so never one twice)."""
-    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+# Ports tests give to the servers they start. bind(("127.0.0.1", 0)) hands out ports from the kernel's
+# ephemeral range, the same range every outgoing connection (a Kafka client's, an HTTP client's) takes its
+# own port from, so between choosing a port and the server binding it another connection could take it; and
+# two test processes (make test runs two) could be handed the same one. So ports come from below the ephemeral
+# range, each test process (pytest-xdist's gw0, gw1, ...) from its own block, one after another, each checked
+# free by binding it.
+PORTS_FROM = 20_000
+PORT_BLOCKS = 8  # test processes whose blocks never overlap (TEST_JOBS up to 8; more share blocks)
+
+
+def _ephemeral_low() -> int:
     try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ranges:
+            return int(ranges.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768  # Linux's default
+
+
+def port_block(worker: str | None, ephemeral_low: int | None = None) -> range | None:
+    """The ports test process `worker` ("gw0", "gw1", ...; None outside xdist) chooses from; None if the
+    ephemeral range leaves too little room below it (then the kernel chooses, as bind to port 0 does)."""
+    low = _ephemeral_low() if ephemeral_low is None else ephemeral_low
+    size = (low - PORTS_FROM) // PORT_BLOCKS
+    if size < 100:
+        return None
+    index = int(worker[2:]) % PORT_BLOCKS if worker and worker.startswith("gw") and worker[2:].isdigit() else 0
+    start = PORTS_FROM + index * size
+    return range(start, start + size)
+
+
+_port_lock = threading.Lock()
+_next_port: dict[str, int] = {}
+
+
+def _bindable(port: int) -> socket.socket | None:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError:
+        sock.close()
+        return None
+    return sock
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` different ports nothing is bound to now, from this test process's own block below the
+    ephemeral range (held together while chosen, so never one twice)."""
+    block = port_block(os.environ.get("PYTEST_XDIST_WORKER"))
+    sockets = []
+    try:
+        if block is None:
+            for _ in range(count):
+                sockets.append(sock := socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+                sock.bind(("127.0.0.1", 0))
+            return [sock.getsockname()[1] for sock in sockets]
+        with _port_lock:
+            # a random start, so two runs sharing a block (two make tests at once) rarely walk in step
+            offset = _next_port.get("offset", random.randrange(len(block)))
+            for tried in range(len(block)):
+                if len(sockets) == count:
+                    break
+                if (sock := _bindable(block[(offset + tried) % len(block)])) is not None:
+                    sockets.append(sock)
+            else:
+                tried = len(block)
+            _next_port["offset"] = (offset + tried) % len(block)
+        if len(sockets) < count:
+            raise RuntimeError(f"no {count} free ports left in {block}")
         return [sock.getsockname()[1] for sock in sockets]
     finally:
         for sock in sockets:
@@ -33,7 +97,7 @@ def free_ports(count: int) -> list[int]:
 
 
 def free_port() -> int:
-    """A port nothing listens on now, for a broker or a server a test starts."""
+    """A port nothing is bound to now, for a broker or a server a test starts."""
     return free_ports(1)[0]
 
 
