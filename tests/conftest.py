@@ -78,16 +78,15 @@ def free_ports(count: int) -> list[int]:
                 sock.bind(("127.0.0.1", 0))
             return [sock.getsockname()[1] for sock in sockets]
         with _port_lock:
-            # a random start, so two runs sharing a block (two make tests at once) rarely walk in step
-            offset = _next_port.get("offset", random.randrange(len(block)))
-            for tried in range(len(block)):
-                if len(sockets) == count:
-                    break
-                if (sock := _bindable(block[(offset + tried) % len(block)])) is not None:
+            start = _next_port.get("offset")
+            if start is None:  # at random, so two runs sharing a block (two make tests at once) rarely walk in step
+                start = random.SystemRandom().randrange(len(block))
+            tried = 0
+            while len(sockets) < count and tried < len(block):
+                if (sock := _bindable(block[(start + tried) % len(block)])) is not None:
                     sockets.append(sock)
-            else:
-                tried = len(block)
-            _next_port["offset"] = (offset + tried) % len(block)
+                tried += 1
+            _next_port["offset"] = (start + tried) % len(block)
         if len(sockets) < count:
             raise RuntimeError(f"no {count} free ports left in {block}")
         return [sock.getsockname()[1] for sock in sockets]
