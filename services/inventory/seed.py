@@ -46,7 +46,7 @@ OPENING_STOCK = [
     ("BHD", "YRN-COT-40", 120_000, {"code": "SRM-2410-02", "shade": "bleached white", "count": "40s",
                                     "mill": "Sri Ram"}),
     ("BHD", "MTL-BRASS-SHEET", 60_000, {"code": "MRD-B-55"})]
-PRICES = {"YRN-COT-40": 24_550, "YRN-SLK-MUL": 4_20_000, "DYE-INDIGO": 2_80_000,
+PRICES = {"YRN-COT-40": 24_550, "YRN-COT-2-40": 36_000, "YRN-SLK-MUL": 4_20_000, "DYE-INDIGO": 2_80_000,
           "MTL-BRASS-SHEET": 65_000}  # paise per kg, from the first day of this month
 
 

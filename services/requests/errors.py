@@ -83,6 +83,20 @@ class UnknownDepot(RuleBroken):
                  "if it was just added.")
 
 
+class MaterialUnpriced(Conflict):
+    """Approval fixes what a request costs: with no price for one of its materials, that would be handed over free."""
+
+    code = "material_unpriced"
+    message = N_("No price is set yet for {materials}: approved now, it would be handed over for nothing. "
+                 "Set its price (the “Prices” page of inventory), then approve the request again; it waits as it is.")
+
+    def values(self, lang: str | None = None) -> dict:
+        lang = lang or language()
+        names_ = self.details.get("names") or {}
+        return {**super().values(lang), "materials": ", ".join(
+            names.named(names_.get(sku), sku, lang) for sku in self.details.get("skus", ()))}
+
+
 class IdempotencyKeyReused(shared_errors.IdempotencyKeyReused):
     """A requisition's Idempotency-Key sent again with another body (the code and message every service uses)."""
 

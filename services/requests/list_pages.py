@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request, url_for
 
 from services.requests import artisans, domain, materials, quotas, requisitions
 from services.requests.pages import materials_of
+from shared.calendar import day_of
 from shared.lists import day_range, pager, search_text
 from shared.pages import page
 from shared.web import db
@@ -60,6 +61,10 @@ def approvals(principal):
     found = _listing(principal, filters)
     now = datetime.now(timezone.utc)
     items = [_item(row, now) for row in found["rows"]]
+    waiting = [item for item in items if item["req"]["status"] == domain.SUBMITTED]
+    priced = materials.prices_on(db(), {line["sku"] for item in waiting for line in item["req"]["lines"]}, day_of(now))
+    for item in waiting:  # approved now, a line with no price today would cost nothing: the card says so
+        item["unpriced"] = sorted({line["sku"] for line in item["req"]["lines"] if line["sku"] not in priced})
     looms = artisans.search(db(), principal, looms_change=True, limit=100)
     return render_template("requests/approvals.html", items=items, looms=looms, errors=errors,
                            this_month=domain.month_of(now), **found)

@@ -17,7 +17,8 @@ class PricingLineSchema(ma.Schema):
     subsidised_quantity = Quantity()
     unit_price = Money(metadata={"description": "mill-gate price per unit"})
     scheme_unit_price = Money()
-    priced = f.Boolean(metadata={"description": "false: the material has no price yet (charged 0)"})
+    priced = f.Boolean(metadata={"description": "false: the material has no price yet (estimated at 0; the request "
+                                                "is approved only once it has one)"})
     scheme = f.String(allow_none=True)
     subsidised_value = Money()
     full_value = Money()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from services.requests import accounts, artisans, domain, entitlements, errors, parties, quote, quotas
+from services.requests import accounts, artisans, domain, entitlements, errors, materials, parties, quote, quotas
 from shared.calendar import month_of
 from shared.errors import Error
 
@@ -66,6 +66,8 @@ def on_action(db, doc: dict, change: domain.Change, action: str) -> dict:
         artisan = artisans.profile(db, share["artisan_id"]) or {"_id": share["artisan_id"]}
         part = {**doc, "lines": share["lines"], "pricing": share.get("pricing")}
         priced.append((artisan, {**share, "pricing": quote.again(db, part, artisan, now, lock=lock)}))
+    if action == "approve":
+        _refuse_unpriced(db, [share for _, share in priced])
     if dispatching:
         _charge(db, doc, priced, now)
     shares = [share for _, share in priced]
@@ -75,6 +77,16 @@ def on_action(db, doc: dict, change: domain.Change, action: str) -> dict:
                      district=doc.get("district") if parties.is_cooperative(doc) else shares[0]["district"],
                      due_on=min(share["due_on"] for share in shares))
     return extra
+
+
+def _refuse_unpriced(db, shares: list[dict]) -> None:
+    """MaterialUnpriced if a line of any share has no price on the day it is priced (it would cost nothing)."""
+    skus = sorted({line["sku"] for share in shares for line in share["pricing"]["lines"]
+                   if not line.get("priced", True)})
+    if skus:
+        found = materials.by_sku(db, skus)
+        raise errors.MaterialUnpriced({"skus": skus, "names": {
+            sku: {k: found[sku].get(k) for k in ("name", "name_hi")} for sku in skus if sku in found}})
 
 
 def _charge(db, doc: dict, priced: list[tuple[dict, dict]], now: datetime) -> None:

@@ -306,7 +306,8 @@ def _new_doc(db, req_id, principal, owner, taken, body, month, fingerprint, corr
         doc.update(cooperative=owner.get("cooperative"), district=first["district"], lines=first["lines"],
                    pricing=first["pricing"])
     events = [_event("RequisitionSubmitted", doc, principal.sub, "", correlation_id)]
-    if domain.may_auto_approve([l["quantity"] for l in doc["lines"]], settings.auto_approve(db)["max_quantity"]):
+    if domain.may_auto_approve([l["quantity"] for l in doc["lines"]], settings.auto_approve(db)["max_quantity"]) \
+            and all(line.get("priced", True) for line in doc["pricing"]["lines"]):  # an admin is told of no price
         doc.update(status=domain.APPROVED, approved_by="auto-approve")
         doc["history"].append(domain.entry(domain.APPROVED, "auto-approve", at,
                                            "every line within the auto-approve size"))

@@ -67,6 +67,7 @@ def get_requisition(req_id):
 @blp.arguments(ActionSchema)
 @blp.response(200, RequisitionOutSchema)
 def act(body, req_id, action):
-    """Move a requisition on; 409 with the current status when its status does not allow it."""
+    """Move a requisition on; 409 with the current status when its status does not allow it, and 409
+    `material_unpriced` (the SKUs in `details.skus`) for an approval while a material has no price today."""
     return requisitions.act(db(), current_principal(), req_id, action, reason=body["reason"],
                             correlation_id=request_id())

@@ -55,13 +55,15 @@ def test_killing_one_of_two_workers_moves_its_partitions_without_loss_or_double_
     inv.call("POST", "/depots", admin, {"code": depot, "name": "Group depot", "district": "Varanasi"})
     inv.call("POST", "/materials", admin, {"sku": sku, "name": sku, "name_hi": sku, "category": "yarn",
                                            "unit": "kg", "reorder_level": "1"})
+    inv.call("POST", f"/materials/{sku}/prices", admin, {"price": "1"})  # approved only at a price
     inv.call("POST", "/movements", admin, {"type": "receipt", "sku": sku, "depot": depot, "quantity": "10000"})
     req.call("POST", "/artisans", admin, {"artisan_id": f"ART-{stack.suffix}", "name": "A", "district": "Varanasi",
                                           "craft": "weaving", "registration_id": f"R-{stack.suffix}"})
     req.start_worker()
     (first, first_switch), (second, second_switch) = inv.start_worker(), inv.start_worker()
-    wait_until(lambda: req.db.materials.count_documents({"_id": sku}) == 1 and req.db.depots.find_one({"_id": depot}),
-               60, message="requests knows the yarn and the depot")
+    wait_until(lambda: req.db.materials.count_documents({"_id": sku}) == 1 and req.db.prices.find_one({"sku": sku})
+               and req.db.depots.find_one({"_id": depot}), 60,
+               message="requests knows the yarn, its price and the depot")
     wait_until(lambda: all(w.consumer is not None and w.consumer.ready.is_set() for w in (first, second)), 60,
                message="both workers have partitions")
     artisan = stack.artisan(f"ART-{stack.suffix}")

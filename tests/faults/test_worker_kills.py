@@ -80,6 +80,7 @@ def test_random_worker_kills_lose_nothing_and_apply_nothing_twice(stack):
     for sku, category in zip(skus, ("yarn", "dye", "metal")):
         inv.call("POST", "/materials", admin, {"sku": sku, "name": sku, "name_hi": sku, "category": category,
                                                "unit": "kg", "reorder_level": "20"})
+        inv.call("POST", f"/materials/{sku}/prices", admin, {"price": "1"})  # approved only at a price
     supply = REQUISITIONS // 2  # kg of each material: about a third of what will be asked for
     for sku in skus:
         inv.call("POST", "/movements", admin, {"type": "receipt", "sku": sku, "depot": depot,
@@ -90,8 +91,11 @@ def test_random_worker_kills_lose_nothing_and_apply_nothing_twice(stack):
                                               "craft": "weaving", "registration_id": f"R-{artisan_id}"})
     for service in stack.services.values():
         service.start_worker()
+    req.call("PUT", "/credit-terms", admin, {"credit_limit": "1000000", "credit_days": 30})  # dispatches unpaid
     wait_until(lambda: req.db.materials.count_documents({"_id": {"$in": skus}}) == 3
-               and req.db.depots.find_one({"_id": depot}), 60, message="requests knows the materials and the depot")
+               and len(req.db.prices.distinct("sku", {"sku": {"$in": skus}})) == 3
+               and req.db.depots.find_one({"_id": depot}), 60,
+               message="requests knows the materials, their prices and the depot")
 
     killer = Killer(stack, SEED)
     killer.start()

@@ -290,6 +290,9 @@ def world():
     for name, code in (("cancel_own", "VNS"), ("cancel_other", "BHD")):
         counted[name] = call(inv, "POST", "/counts", counter, {"depot": code})["count_id"]
     requests_consumer.make_handler(req[1], config)(event("MaterialRegistered", SKU, {**material, "reorder_level": 50_000}))
+    requests_consumer.make_handler(req[1], config)(event("MaterialPriced", SKU, {  # approved only at a price
+        "sku": SKU, "price": 24_550, "effective_from": "2020-01-01", "set_at": "2020-01-01T00:00:00.000Z",
+        "by": "admin"}))
     for code in ("VNS", "BHD"):
         requests_consumer.make_handler(req[1], config)(event("DepotRegistered", code, {"code": code, "name": code,
                                                                                         "district": code}))

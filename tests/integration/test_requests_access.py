@@ -33,6 +33,7 @@ def test_artisan_b_gets_404_everywhere_on_a_requisition_of_a(two, status):
             "requisition_id": rid, "depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": 1000}]},
             source="inventory"))
     if status == "dispatched":
+        client.pay_in_full(rid)
         client.act(rid, "dispatch", client.token("warehouse"))
     before = snapshot(client, rid)
     assert client.get(rid, b, status=404)["error"]["code"] == "not_found"

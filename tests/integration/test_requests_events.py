@@ -97,8 +97,13 @@ def test_answers_through_the_broker_reversed_and_duplicated(broker_config, uniqu
         registered = new_event("MaterialRegistered", sku, {
             "sku": sku, "name": "yarn", "name_hi": "धागा", "category": "yarn", "unit": "kg", "reorder_level": 0},
             source="inventory")
-        producer.send(INVENTORY_TOPIC, key=sku.encode(), value=registered.to_bytes()).get(10)
-        wait_until(lambda: client.db.materials.find_one({"_id": sku}), 40, message="material known")
+        priced = new_event("MaterialPriced", sku, {"sku": sku, "price": 24_550, "effective_from": "2020-01-01",
+                                                   "set_at": "2020-01-01T00:00:00.000Z", "by": "admin"},
+                           source="inventory")
+        for sent in (registered, priced):  # approved only at a price
+            producer.send(INVENTORY_TOPIC, key=sku.encode(), value=sent.to_bytes()).get(10)
+        wait_until(lambda: client.db.materials.find_one({"_id": sku}) and client.db.prices.find_one({"sku": sku}), 40,
+                   message="material and its price known")
         artisan_id = f"ART-{unique}"
         client.register(artisan_id, language="hi")
         rid = client.submit(client.artisan(artisan_id), [(sku, 2)])["id"]

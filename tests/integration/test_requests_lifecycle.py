@@ -49,6 +49,7 @@ def test_whole_life_with_inventory_answers(client, token):
     assert "“Waiting for stock”" in error["message"]  # the status in words, not its code (issue 18)
     inventory_says(client, "StockReserved", rid)
     client.act(rid, "receive", me, status=409)
+    client.pay_in_full(rid)
     dispatched = client.act(rid, "dispatch", store_keeper)
     assert dispatched["status"] == "dispatched"
     inventory_says(client, "StockIssued", rid)

@@ -643,11 +643,32 @@ def test_a_dispatch_retried_after_midnight_keeps_the_month_and_day_of_its_charge
                         client.admin(), status=200).get_json()
     assert claim["totals"]["beneficiaries"] == 1
 
-def test_a_material_without_a_price_is_charged_nothing_and_says_so(client):
+def test_a_material_without_a_price_is_estimated_at_nothing_and_not_approved_until_it_has_one(client):
+    """The estimate says the material has no price yet; approved like that it would be handed over for nothing, so
+    approval (and auto-approval) waits for a price, and says so in the caller's language, changing nothing."""
+    client.db.prices.delete_many({"sku": DYE})  # the test catalog prices every material
     priced_catalog(client.db, prices={COTTON: 24_550})
     client.register("ART-1", looms=1)
-    priced = lines_of(client.submit(client.artisan("ART-1"), [(DYE, "3"), (COTTON, "1")])["pricing"])
+    client.call("PUT", "/settings/auto-approve", client.admin(), {"max_quantity": "100"}, status=200)
+    rid = client.submit(client.artisan("ART-1"), [(DYE, "3"), (COTTON, "1")])["id"]
+    doc = client.get(rid, client.admin())
+    priced = lines_of(doc["pricing"])
     assert (priced[DYE]["priced"], priced[DYE]["amount"], priced[COTTON]["priced"]) == (False, "0.00", True)
+    assert doc["status"] == "submitted"  # not auto-approved
+    before = client.db.requisitions.find_one({"_id": rid})
+    for lang, words in (("en", "No price is set yet for DYE-INDIGO: approved now, it would be handed over for "
+                                "nothing."), ("hi", "DYE-INDIGO का अभी कोई मूल्य तय नहीं है")):
+        refused = client.call("POST", f"/requisitions/{rid}/approve", {**client.admin(), "Accept-Language": lang},
+                              {}, status=409).get_json()["error"]
+        assert refused["code"] == "material_unpriced" and refused["details"]["skus"] == [DYE], refused
+        assert refused["message"].startswith(words), refused["message"]
+    assert client.db.requisitions.find_one({"_id": rid}) == before  # nothing changed, no event in the outbox
+
+    inventory_says(client.db, "MaterialPriced", DYE, {"sku": DYE, "price": 2_80_000, "effective_from": "2020-01-01",
+                                                      "set_at": "2026-01-01T00:00:00.000Z", "by": "admin"})
+    approved = client.act(rid, "approve", client.admin())
+    assert approved["status"] == "approved"
+    assert lines_of(approved["pricing"])[DYE]["priced"] and lines_of(approved["pricing"])[DYE]["amount"] == "8400.00"
 
 
 def test_every_refusal_the_issue_names_is_clear_in_english_and_hindi(client):

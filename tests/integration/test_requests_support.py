@@ -68,13 +68,26 @@ class Client:
     def get(self, req_id, as_, status=200):
         return self.call("GET", f"/requisitions/{req_id}", as_, status=status).get_json()
 
+    def pay_in_full(self, req_id):
+        """Take in cash what the requisition costs, so its dispatch is within the artisan's credit (none by default)."""
+        due = self.get(req_id, self.admin())["pricing"]["payable_total"]
+        self.call("POST", f"/requisitions/{req_id}/payments", self.token("warehouse", depot="VNS"),
+                  {"amount": due, "method": "cash", "reference": f"CASH-{req_id[:8]}"}, status=201)
+
+
+#: paise per unit each test material is priced at from the start (a request is approved only at a price); others ₹100
+PRICES = {"YRN-COT-40": 24_550, "YRN-SLK-MUL": 4_20_000, "DYE-INDIGO": 2_80_000, "MTL-BRASS": 65_000}
+
 
 def know_materials(db, materials=MATERIALS):
-    """Feed MaterialRegistered events to the requests consumer, as inventory would."""
+    """Feed MaterialRegistered and MaterialPriced events to the requests consumer, as inventory would."""
     for sku, category, unit in materials:
         consumer.remember_material(db, new_event("MaterialRegistered", sku, {
             "sku": sku, "name": sku, "name_hi": sku, "category": category, "unit": unit,
             "reorder_level": 0}, source="inventory"))
+        consumer.remember_price(db, new_event("MaterialPriced", sku, {
+            "sku": sku, "price": PRICES.get(sku, 100_00), "effective_from": "2020-01-01",
+            "set_at": "2019-12-01T00:00:00.000Z", "by": "admin"}, source="inventory"))
 
 
 def know_depots(db, depots=DEPOTS):

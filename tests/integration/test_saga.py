@@ -53,12 +53,18 @@ def saga(broker):
             stock.call("POST", "/materials", admin, {"sku": sku, "name": sku, "name_hi": sku,
                                                      "category": category, "unit": "kg", "reorder_level": "1"},
                        status=201)
+            stock.call("POST", f"/materials/{sku}/prices", admin, {"price": "100"},
+                       status=201)  # approved only at a price
         receive(stock, admin, YARN, 100)
         receive(stock, admin, DYE, 10)
         mine = {"_id": {"$in": [YARN, DYE, SHORT, SPARE]}}  # the topic also carries other tests' materials
         wait_until(lambda: requests.runtime.db.materials.count_documents(mine) == 4
+                   and len(requests.runtime.db.prices.distinct("sku", {"sku": mine["_id"]})) == 4
                    and requests.runtime.db.depots.find_one({"_id": DEPOT}), 60,
-                   message="requests knows the four materials and the depot from MaterialRegistered, DepotRegistered")
+                   message="requests knows the four materials, their prices and the depot from MaterialRegistered, "
+                           "MaterialPriced, DepotRegistered")
+        requests.call("PUT", "/credit-terms", admin, {"credit_limit": "1000000", "credit_days": 30},
+                      status=200)  # dispatched before they pay
         for artisan in ("A", "B", "C", "D"):
             requests.call("POST", "/artisans", admin, {
                 "artisan_id": f"ART-{U}-{artisan}", "name": artisan, "district": "Varanasi",
