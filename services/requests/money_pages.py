@@ -111,7 +111,8 @@ def receipt(principal, req_id):
                            cooperative=db().cooperatives.find_one({"_id": req.get("cooperative")}, {"outbox": 0})
                            if members else None, members=members, closed=requisitions.charged_nothing(req),
                            scheme=schemes.listing_by_code(db()).get(scheme) if scheme else None,
-                           materials=materials.by_sku(db(), [line["sku"] for line in req["lines"]]), printed=_now())
+                           materials=materials.by_sku(db(), [line["sku"] for line in req["lines"]]), printed=_now(),
+                           depot=db().depots.find_one({"_id": req["depot"]}))
 
 
 @blp.route("/admin/schemes", methods=["GET", "POST"])

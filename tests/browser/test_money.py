@@ -88,6 +88,7 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
     detail.get_by_role("link", name="रसीद").click()
     receipt = detail.locator("article.receipt")
     expect(receipt).to_contain_text("कच्चा माल आपूर्ति योजना")
+    expect(receipt).to_contain_text("डिपो: वाराणसी डिपो")  # the depot by its name, not its code VNS
     expect(receipt.locator('[data-f="paid"]')).to_have_text("₹15,945.23")
     expect(receipt.locator('[data-f="due"]')).to_have_text("₹0.00")
     warehouse.shot("receipt")
