@@ -43,7 +43,8 @@ def slip(principal, requisition_id):
     ready = queries.ready_to_dispatch(db(), doc["depot"])  # lots are planned in the order hand-overs are ready
     plan = queries.dispatch_plans(db(), doc["depot"], ready).get(doc["_id"], {})
     return render_template("inventory/slip.html", r=doc, plan=plan, materials=materials(),
-                           people=people.who(db(), _artisans([doc])), printed=clock.now())
+                           people=people.who(db(), _artisans([doc])), printed=clock.now(),
+                           cooperatives=people.cooperatives(db(), [doc.get("cooperative")]))
 
 
 def _artisans(requisitions) -> list[str]:

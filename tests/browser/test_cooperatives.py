@@ -107,6 +107,9 @@ def test_thirty_kg_for_three_members_confirmed_by_sms_with_one_short_in_hindi(pe
     menu(warehouse.page, "सौंपें").click()
     ready = warehouse.page.locator(f'[data-requisition="{requisition}"]')
     reload_until(warehouse.page, lambda: ready.count() > 0, message="the request to be set aside at the depot")
+    # the secretary collects for the members: the card does not name the first member as the one who collects
+    expect(ready.locator('[data-f="collector"]')).to_contain_text("सहकारी समिति के सचिव, उसके सदस्यों के लिए")
+    expect(ready.locator('[data-f="artisan"]')).to_have_count(0)
     ready.get_by_role("link", name="अनुरोध का विवरण").click()
     warehouse.page.get_by_role("button", name="सौंपें").click()
     expect(warehouse.page.locator("[data-done]").first).to_have_text("सौंप दिया गया")
