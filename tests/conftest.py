@@ -100,15 +100,16 @@ def free_port() -> int:
     return free_ports(1)[0]
 
 
-def wait_until(predicate, timeout: float = 15.0, interval: float = 0.05, message: str = "condition"):
-    """Poll `predicate` until it returns something truthy; fail the test after `timeout`."""
+def wait_until(predicate, timeout: float = 15.0, interval: float = 0.05, message="condition"):
+    """Poll `predicate` until it returns something truthy; fail the test after `timeout`, saying `message` (a
+    callable: what it returns then, e.g. what a process printed by that time)."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout}s waiting for {message}")
+            pytest.fail(f"timed out after {timeout}s waiting for {message() if callable(message) else message}")
         time.sleep(interval)
 
 

@@ -7,16 +7,13 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 from shared.dev import default_ports
-from tests.conftest import free_ports
+from tests.conftest import free_ports, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,12 +78,8 @@ class Dev:
         return self.process.wait()
 
     def wait_ready(self, timeout: float = 120) -> "Dev":
-        deadline = time.monotonic() + timeout
-        while "Ctrl-C" not in self.output and self.process.poll() is None:
-            if time.monotonic() > deadline:  # say what it printed, so a slow or stuck start can be told apart
-                pytest.fail(f"timed out after {timeout}s waiting for rawbank dev to print where to go; "
-                            f"it printed:\n{self.output[-4000:]}")
-            time.sleep(0.05)
+        wait_until(lambda: "Ctrl-C" in self.output or self.process.poll() is not None, timeout,
+                   message=lambda: f"rawbank dev to print where to go; it printed:\n{self.output[-4000:]}")
         assert self.process.poll() is None, self.output
         return self
 

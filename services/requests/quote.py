@@ -51,6 +51,11 @@ def price(db, *, artisan: dict, depot: str, lines: list[dict], subsidised: dict[
             "locked": False, "priced_at": utcnow_iso()}
 
 
+def unpriced(pricing_: dict) -> list[str]:
+    """The SKUs of a pricing's lines with no price on the day it was priced (estimated at 0)."""
+    return sorted({line["sku"] for line in pricing_["lines"] if not line.get("priced", True)})
+
+
 def capped_lines(db, artisan: dict, lines: list[dict], day: str) -> tuple[list, dict]:
     """(sku, entitlement category, quantity) of each line, and the artisan's caps on the day."""
     caps = entitlements.caps_for(db, artisan, day)

@@ -81,8 +81,7 @@ def on_action(db, doc: dict, change: domain.Change, action: str) -> dict:
 
 def _refuse_unpriced(db, shares: list[dict]) -> None:
     """MaterialUnpriced if a line of any share has no price on the day it is priced (it would cost nothing)."""
-    skus = sorted({line["sku"] for share in shares for line in share["pricing"]["lines"]
-                   if not line.get("priced", True)})
+    skus = sorted({sku for share in shares for sku in quote.unpriced(share["pricing"])})
     if skus:
         found = materials.by_sku(db, skus)
         raise errors.MaterialUnpriced({"skus": skus, "names": {

@@ -307,7 +307,7 @@ def _new_doc(db, req_id, principal, owner, taken, body, month, fingerprint, corr
                    pricing=first["pricing"])
     events = [_event("RequisitionSubmitted", doc, principal.sub, "", correlation_id)]
     if domain.may_auto_approve([l["quantity"] for l in doc["lines"]], settings.auto_approve(db)["max_quantity"]) \
-            and all(line.get("priced", True) for line in doc["pricing"]["lines"]):  # an admin is told of no price
+            and not quote.unpriced(doc["pricing"]):  # with no price, an admin decides (and is told)
         doc.update(status=domain.APPROVED, approved_by="auto-approve")
         doc["history"].append(domain.entry(domain.APPROVED, "auto-approve", at,
                                            "every line within the auto-approve size"))

@@ -20,6 +20,7 @@ from services.requests import consumer as requests_consumer
 from shared.auth import issue_token
 from shared.envelope import new_event
 from shared.runtime import Runtime
+from tests.integration.test_requests_support import price_payload
 
 ROLES = ("anon", "admin", "warehouse", "artisan", "secretary")
 OK, ANY = "ok", "any"  # ok: past every check (not 401/403/404); any: not asserted
@@ -290,9 +291,8 @@ def world():
     for name, code in (("cancel_own", "VNS"), ("cancel_other", "BHD")):
         counted[name] = call(inv, "POST", "/counts", counter, {"depot": code})["count_id"]
     requests_consumer.make_handler(req[1], config)(event("MaterialRegistered", SKU, {**material, "reorder_level": 50_000}))
-    requests_consumer.make_handler(req[1], config)(event("MaterialPriced", SKU, {  # approved only at a price
-        "sku": SKU, "price": 24_550, "effective_from": "2020-01-01", "set_at": "2020-01-01T00:00:00.000Z",
-        "by": "admin"}))
+    # a request is approved only at a price
+    requests_consumer.make_handler(req[1], config)(event("MaterialPriced", SKU, price_payload(SKU, 24_550)))
     for code in ("VNS", "BHD"):
         requests_consumer.make_handler(req[1], config)(event("DepotRegistered", code, {"code": code, "name": code,
                                                                                         "district": code}))

@@ -16,7 +16,8 @@ from shared.kafka import make_producer
 from shared.runtime import Runtime
 from shared.worker import Worker
 from tests.conftest import wait_until
-from tests.integration.test_requests_support import Client, client, know_depots, know_materials  # noqa: F401
+from tests.integration.test_requests_support import (Client, client, know_depots, know_materials,  # noqa: F401
+                                                     price_payload)
 
 
 def answer(kind, rid, **extra):
@@ -97,9 +98,7 @@ def test_answers_through_the_broker_reversed_and_duplicated(broker_config, uniqu
         registered = new_event("MaterialRegistered", sku, {
             "sku": sku, "name": "yarn", "name_hi": "धागा", "category": "yarn", "unit": "kg", "reorder_level": 0},
             source="inventory")
-        priced = new_event("MaterialPriced", sku, {"sku": sku, "price": 24_550, "effective_from": "2020-01-01",
-                                                   "set_at": "2020-01-01T00:00:00.000Z", "by": "admin"},
-                           source="inventory")
+        priced = new_event("MaterialPriced", sku, price_payload(sku, 24_550), source="inventory")
         for sent in (registered, priced):  # approved only at a price
             producer.send(INVENTORY_TOPIC, key=sku.encode(), value=sent.to_bytes()).get(10)
         wait_until(lambda: client.db.materials.find_one({"_id": sku}) and client.db.prices.find_one({"sku": sku}), 40,

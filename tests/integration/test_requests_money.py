@@ -8,7 +8,7 @@ from services.requests import accounts, entitlements, monthly
 from shared.calendar import add_days, day_of, month_of
 from tests.integration.test_requests_money_support import (COTTON, DYE, RMSS, SILK, inventory_says, pay,
                                                            priced_catalog, ready, reserved, scheme)
-from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+from tests.integration.test_requests_support import client, price_payload  # noqa: F401  (fixture)
 
 WAREHOUSE = {"role": "warehouse", "depot": "VNS"}
 
@@ -664,8 +664,7 @@ def test_a_material_without_a_price_is_estimated_at_nothing_and_not_approved_unt
         assert refused["message"].startswith(words), refused["message"]
     assert client.db.requisitions.find_one({"_id": rid}) == before  # nothing changed, no event in the outbox
 
-    inventory_says(client.db, "MaterialPriced", DYE, {"sku": DYE, "price": 2_80_000, "effective_from": "2020-01-01",
-                                                      "set_at": "2026-01-01T00:00:00.000Z", "by": "admin"})
+    inventory_says(client.db, "MaterialPriced", DYE, price_payload(DYE, 2_80_000, set_at="2026-01-01T00:00:00.000Z"))
     approved = client.act(rid, "approve", client.admin())
     assert approved["status"] == "approved"
     assert lines_of(approved["pricing"])[DYE]["priced"] and lines_of(approved["pricing"])[DYE]["amount"] == "8400.00"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from services.requests import consumer
 from shared.envelope import new_event
+from tests.integration.test_requests_support import price_payload
 
 COTTON, SILK, DYE = "YRN-COT-40", "YRN-SLK-MUL", "DYE-INDIGO"
 RMSS = {"code": "RMSS", "name": "Raw Material Supply Scheme", "name_hi": "कच्चा माल आपूर्ति योजना",
@@ -25,8 +26,7 @@ def priced_catalog(db, prices=None):
                                                         "category": "dye" if sku == DYE else "yarn",
                                                         "reorder_level": 0, "entitlement_class": cls})
     for sku, price in (prices or {COTTON: 24_550, SILK: 4_20_000, DYE: 2_80_000}).items():
-        inventory_says(db, "MaterialPriced", sku, {"sku": sku, "price": price, "effective_from": "2020-01-01",
-                                                    "set_at": "2020-01-01T00:00:00.000Z", "by": "admin"})
+        inventory_says(db, "MaterialPriced", sku, price_payload(sku, price))
     for code, zone in (("VNS", "plain"), ("HIL", "hill")):
         inventory_says(db, "DepotRegistered", code, {"code": code, "name": code, "district": "Varanasi", "zone": zone})
 

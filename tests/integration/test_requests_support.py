@@ -75,6 +75,11 @@ class Client:
                   {"amount": due, "method": "cash", "reference": f"CASH-{req_id[:8]}"}, status=201)
 
 
+def price_payload(sku: str, price: int, set_at: str = "2020-01-01T00:00:00.000Z") -> dict:
+    """A MaterialPriced payload: `price` paise per unit from 2020-01-01 on (of two for that day, the one set last)."""
+    return {"sku": sku, "price": price, "effective_from": "2020-01-01", "set_at": set_at, "by": "admin"}
+
+
 #: paise per unit each test material is priced at from the start (a request is approved only at a price); others ₹100
 PRICES = {"YRN-COT-40": 24_550, "YRN-SLK-MUL": 4_20_000, "DYE-INDIGO": 2_80_000, "MTL-BRASS": 65_000}
 
@@ -85,9 +90,8 @@ def know_materials(db, materials=MATERIALS):
         consumer.remember_material(db, new_event("MaterialRegistered", sku, {
             "sku": sku, "name": sku, "name_hi": sku, "category": category, "unit": unit,
             "reorder_level": 0}, source="inventory"))
-        consumer.remember_price(db, new_event("MaterialPriced", sku, {
-            "sku": sku, "price": PRICES.get(sku, 100_00), "effective_from": "2020-01-01",
-            "set_at": "2019-12-01T00:00:00.000Z", "by": "admin"}, source="inventory"))
+        consumer.remember_price(db, new_event("MaterialPriced", sku, price_payload(
+            sku, PRICES.get(sku, 100_00), set_at="2019-12-01T00:00:00.000Z"), source="inventory"))
 
 
 def know_depots(db, depots=DEPOTS):

@@ -48,7 +48,6 @@ def test_every_page_and_api_answer_carries_the_security_headers(apps, config, se
         assert "Strict-Transport-Security" not in headers  # plain http in dev
 
 
-
 API = {"inventory": "/api/v1/stock", "requests": "/api/v1/requisitions", "notifier": "/api/v1/alerts"}
 SCRIPTS = {"inventory": "/static/inventory/inventory.js", "requests": "/static/requests/approvals.js",
            "notifier": "/static/notifier/alerts.js"}
@@ -77,6 +76,7 @@ def test_a_views_own_caching_stays_for_a_logged_in_caller(apps, config):
     token = issue_token(config.jwt_secret, sub="admin", role="admin")
     headers = apps["inventory"].get("/api/v1/public/availability", headers={"Authorization": f"Bearer {token}"}).headers
     assert headers["Cache-Control"].startswith("public, max-age=")
+
 
 def test_templates_have_no_inline_script_handler_or_style():
     """The policy refuses them, so a page that had one would silently stop working."""
