@@ -191,6 +191,34 @@
     return template.replace(/\{(\w+)\}/g, function (m, key) { return encodeURIComponent((data || {})[key] || ""); });
   }
 
+  // A change that reloads the page (its effect shows in the page made afresh) says, once the page is back, what was
+  // done, where it would have said it without the reload: in its form's (or its button's) notice if that is still on
+  // the page, else in the page's. The text is kept in this tab for the same address and shown once.
+  var KEPT = "rb-notice";
+  function scopeOf(button) { return button.closest("[data-item]") || button.parentElement; }
+  function reloadSaying(owner, text) {
+    var kept = { url: window.location.href, text: text, api: owner.getAttribute("data-api") || owner.dataset.action };
+    try { window.sessionStorage.setItem(KEPT, JSON.stringify(kept)); } catch (e) { /* no storage: only the reload */ }
+    window.location.reload();
+  }
+  function sayKept() {
+    var kept = null;
+    try {
+      kept = JSON.parse(window.sessionStorage.getItem(KEPT) || "null");
+      window.sessionStorage.removeItem(KEPT);
+    } catch (e) { return; }
+    if (!kept || kept.url !== window.location.href || typeof kept.text !== "string") return;
+    var owner = Array.prototype.filter.call(document.querySelectorAll("form[data-api], button[data-action]"),
+      function (el) { return (el.getAttribute("data-api") || el.dataset.action) === kept.api; })[0];
+    var scope = owner && (owner.tagName === "FORM" ? owner : scopeOf(owner));
+    var box = (scope && scope.querySelector("[data-errors]")) || document.getElementById("page-notice");
+    if (!box) return;
+    box.className = "notice ok";
+    box.textContent = kept.text;
+    if (box.scrollIntoView) box.scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("DOMContentLoaded", sayKept);
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-api")) {
@@ -221,10 +249,10 @@
           return;
         }
         if (form.dataset.next) { window.location.href = fill(form.dataset.next, result.data); return; }
-        if (form.hasAttribute("data-reload")) { window.location.reload(); return; }
-        setBusy(form, false);
         var done = typeof form.rbDone === "function" ? form.rbDone(result.data) : (form.dataset.done || texts.saved);
         var again = result.headers && result.headers.get("Idempotent-Replayed") === "true";
+        if (form.hasAttribute("data-reload")) { reloadSaying(form, again ? texts.again + " " + done : done); return; }
+        setBusy(form, false);
         say(form, again ? texts.again + " " + done : done, "ok");
         if (form.dataset.idempotency) form.dataset.idempotency = freshKey();  // the next one is another
         if (form.hasAttribute("data-reset")) form.reset();
@@ -235,7 +263,7 @@
     var button = event.target.closest("button[data-action]");
     if (!button) return;
     event.preventDefault();
-    var scope = button.closest("[data-item]") || button.parentElement;
+    var scope = scopeOf(button);
     var body = {};
     var reason = button.dataset.reasonFrom && scope.querySelector(button.dataset.reasonFrom);
     if (reason) body.reason = reason.value;
@@ -248,7 +276,7 @@
     setBusy(scope, true);
     api(button.dataset.action, { method: "POST", body: body }).then(function (result) {
       if (!result.ok) { setBusy(scope, false); showError(scope, result.error); return; }
-      if (button.hasAttribute("data-reload")) { window.location.reload(); return; }
+      if (button.hasAttribute("data-reload")) { reloadSaying(button, button.dataset.doneText || texts.saved); return; }
       setBusy(scope, false);
       scope.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
       var done = scope.querySelector("[data-done]");

@@ -83,8 +83,11 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
     payment.get_by_label("रसीद या UPI संदर्भ").fill("UPI-412345678901")
     payment.get_by_role("button", name="भुगतान दर्ज करें").click()
     expect(detail.locator('[data-f="due"]')).to_have_text("₹0.00")
+    expect(payment.locator("[data-errors]")).to_have_text("भुगतान दर्ज हो गया।")  # said after the page reloaded
     detail.get_by_role("button", name="सौंपें").click()
-    expect(detail.locator("[data-done]")).to_have_text("सौंप दिया गया")
+    expect(detail.locator(".badge[data-done]")).to_have_text("सौंप दिया गया")
+    expect(detail.locator("#page-notice")).to_have_text("सौंप दिया गया")
+    expect(payment.locator("[data-errors]")).to_have_text("")  # said once: not again at the next reload
     detail.get_by_role("link", name="रसीद").click()
     receipt = detail.locator("article.receipt")
     expect(receipt).to_contain_text("कच्चा माल आपूर्ति योजना")
@@ -115,6 +118,7 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
     row.get_by_role("button", name="भुगतान वापस लें").click()
     expect(admin.page.locator('[data-entries] tr[data-type="payment_reversal"]')).to_contain_text(
         "कारण: राशि गलत दर्ज हुई")
+    expect(admin.page.locator("#page-notice")).to_have_text("भुगतान वापस लिया गया।")  # its form is gone with it
     expect(admin.page.locator('[data-f="balance_due"]')).to_have_text("₹15,945.23")
     expect(row).to_contain_text("वापस लिया गया")
     admin.shot("payment-reversed")
@@ -149,6 +153,7 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
     expect(refund.locator("[data-errors]")).to_contain_text("₹1,000.00 से कम")
     refund.get_by_label("राशि (₹)").fill("54.77")
     refund.get_by_role("button", name="वापसी दर्ज करें").click()
+    expect(admin.page.locator("#page-notice")).to_have_text("लौटाई गई राशि दर्ज हो गई।")
     refunded = admin.page.locator('[data-entries] tr[data-type="refund"]')
     expect(refunded).to_contain_text("लौटाई गई राशि")
     expect(refunded).to_contain_text("RF/VNS/1")

@@ -54,7 +54,17 @@ def test_a_request_for_a_material_with_no_price_waits_for_its_price(people, dev)
     expect(card.locator("[data-errors]")).to_contain_text("खादी धागा 10s का अभी कोई मूल्य तय नहीं है: अभी स्वीकृत")
     admin.shot("approvals-unpriced")
 
-    api_call(dev, "inventory", f"/api/v1/materials/{SKU}/prices", {"price": "150"}, user="admin")
+    # The price is set on the Prices page, in English; the page, made afresh, says it was saved.
+    admin.language("en")
+    page.goto(dev.url("inventory", "/admin/prices"))
+    priced = page.locator(f'.card[data-sku="{SKU}"]')
+    expect(priced.locator('[data-f="price"]')).to_have_text("no price set yet")
+    priced.get_by_label("New price per kg (₹)").fill("150")
+    priced.get_by_role("button", name="Set price").click()
+    expect(priced.locator('[data-f="price"]')).to_have_text("₹150.00 per kg")
+    expect(priced.locator("[data-errors]")).to_have_text("Price saved.")
+    admin.language("hi")
+    page.goto(dev.url("requests", "/admin/approvals"))
     wait_until(lambda: page.reload() or not page.locator(f'.card[data-requisition="{rid}"] [data-unpriced]').count(),
                30, message="the requests service to learn the price")
     card.get_by_role("button", name="स्वीकृत करें").click()
