@@ -19,8 +19,10 @@ def describe_alerts(db, docs: list[dict], *, dump: bool = False) -> list[dict]:
     out = []
     for doc in docs:
         titles = {lang: texts.alert(doc, materials, depots, lang) for lang in LANGUAGES}
+        depot = doc.get("depot")
+        depot_names = {lang: texts.depot_name(depot, depots, lang) for lang in LANGUAGES} if depot else None
         out.append({**doc, "title": {k: v[0] for k, v in titles.items()},
-                    "text": {k: v[1] for k, v in titles.items()}})
+                    "text": {k: v[1] for k, v in titles.items()}, "depot_name": depot_names})
     return AlertSchema(many=True).dump(out) if dump else out
 
 

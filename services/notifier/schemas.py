@@ -68,6 +68,8 @@ class AlertSchema(ma.Schema):
     severity = f.String()
     status = f.String()
     depot = f.String(allow_none=True)
+    depot_name = f.Dict(allow_none=True, metadata={"description": "The depot's name by language (en, hi); null for an "
+                                                                  "alert of no depot"})
     sku = f.String(allow_none=True)
     district = f.String(allow_none=True)
     count = f.Integer()

@@ -241,6 +241,7 @@ def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_d
     card.get_by_role("button", name="Acknowledge").click()
     expect(card.locator('[data-f="status"]')).to_have_text("Someone is on it")
     expect(card.locator('[data-f="ack"] bdi[translate="no"]')).to_have_text(["admin", "Ordered 20 kg"])
+    expect(card.locator('[data-f="meta"]')).to_contain_text("Varanasi depot · since ")  # its name, not its code VNS
 
     tabs = page.get_by_role("navigation", name="Alerts by status")
     tabs.get_by_role("link", name="Someone is on it").click()
@@ -274,6 +275,7 @@ def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_d
     page.get_by_role("button", name="हिन्दी").click()
     expect(page).to_have_url(re.compile(r"status=resolved"))
     expect(page.locator(".alert-card strong").first).to_have_text("कम स्टॉक: वाराणसी डिपो में प्राकृतिक नील रंग")
+    expect(page.locator('.alert-card [data-f="meta"]').first).to_contain_text("वाराणसी डिपो · ")
     assert "Varanasi depot" not in page.locator("main").inner_text()
     admin.shot("alerts-resolved")
 

@@ -116,6 +116,10 @@ def test_stream_pushes_a_new_alert_to_a_connected_client(stack, token):
     frames: list = []
     reader = threading.Thread(target=read_stream, args=(stack.url, token("admin"), frames), daemon=True)
     reader.start()
+    depot = new_event("DepotRegistered", "SSE", {"code": "SSE", "name": "Sitapur depot", "name_hi": "सीतापुर डिपो",
+                                                 "district": "Sitapur"}, source="inventory")
+    stack.publish(stack.inventory, depot)
+    stack.consumed(depot)
     time.sleep(0.5)  # connected and idle
     event = new_event("StockDepleted", "SSE/DYE-RED", {"sku": "DYE-RED", "depot": "SSE", "available": 0,
                                                        "reorder_level": 5_000}, source="inventory")
@@ -126,6 +130,7 @@ def test_stream_pushes_a_new_alert_to_a_connected_client(stack, token):
     [(received_at, alert)] = frames
     assert (alert["depot"], alert["kind"], alert["status"]) == ("SSE", "stock_out", "open")
     assert alert["title"]["en"].startswith("Out of stock")
+    assert alert["depot_name"] == {"en": "Sitapur depot", "hi": "सीतापुर डिपो"}  # what the board shows, not "SSE"
     assert received_at - stored_at < 1.0
 
 

@@ -57,7 +57,8 @@
     f("status").textContent = board.statuses[alert.status] || alert.status;
     f("status").className = "badge " + alert.status;
     card.setAttribute("data-status", alert.status);
-    f("meta").textContent = fill(t.meta, { depot: alert.depot || "–", since: when(alert.first_seen),
+    f("meta").textContent = fill(t.meta, { depot: (alert.depot_name || {})[lang] || alert.depot || "–",
+                                           since: when(alert.first_seen),
                                            count: new Intl.NumberFormat(locale).format(alert.count || 1) });
     if (alert.acknowledged) put(f("ack"), t.ack, { by: alert.acknowledged.by, note: alert.acknowledged.note || "–" }, ["by", "note"]);
     else f("ack").textContent = "";
