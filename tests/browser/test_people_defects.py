@@ -247,6 +247,8 @@ def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_d
     tabs.get_by_role("link", name="Someone is on it").click()
     expect(page).to_have_url(re.compile(r"status=acknowledged"))
     expect(card).to_be_visible()
+    expect(card.get_by_role("button", name="Acknowledge")).to_be_hidden()  # someone is on it: only Resolve is left
+    expect(card.get_by_role("button", name="Resolve")).to_be_visible()
     card.get_by_label("Note (what you are doing about it)").fill("20 kg arrived")
     card.get_by_role("button", name="Resolve").click()
     expect(card).to_have_count(0)
