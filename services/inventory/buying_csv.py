@@ -9,7 +9,8 @@ from shared.quantity import format_quantity
 from shared.spreadsheet import safe_cell
 
 ORDER_COLUMNS = ("purchase_order", "status", "supplier", "supplier_name", "depot", "expected_on", "overdue",
-                 "created_at", "sku", "material", "unit", "quantity", "received", "remaining", "price", "amount")
+                 "created_at", "sku", "material", "unit", "quantity", "received", "remaining", "price", "amount",
+                 "cancelled")
 SUGGESTION_COLUMNS = ("depot", "sku", "material", "unit", "on_hand", "reserved", "blocked", "available", "on_order",
                       "waitlisted", "avg_daily_issue", "days_of_cover", "target", "pack_size", "suggested_quantity")
 BATCH = 500
@@ -40,7 +41,7 @@ def order_rows(db, *, status=None, depot=None):
                        order["depot"], order["expected_on"], order.get("overdue") or "", _utc(order.get("created_at")),
                        line["sku"], safe_cell(material.get("name", "")), material.get("unit", ""),
                        *(format_quantity(line[k]) for k in ("quantity", "received", "remaining")),
-                       format_money(line["price"]), format_money(line["amount"])]
+                       format_money(line["price"]), format_money(line["amount"]), format_quantity(line["cancelled"])]
         if len(orders) < BATCH:
             return
         after = orders[-1]["purchase_order"]

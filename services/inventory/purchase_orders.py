@@ -74,8 +74,14 @@ def get(db, number: str, *, depot: str | None = None) -> dict:
 
 
 def view(doc: dict) -> dict:
-    lines = [{**line, "remaining": max(line["quantity"] - line["received"], 0),
-              "amount": round_half_up(line["quantity"] * line["price"], SCALE)} for line in doc["lines"]]
+    """The order as it is read: each line with what is still to come (nothing once the order is closed or cancelled)
+    and what closing it cancelled (what had not come by then), and the order's total."""
+    finished = doc["status"] in (order_rules.CLOSED, order_rules.CANCELLED)
+    lines = []
+    for line in doc["lines"]:
+        short = max(line["quantity"] - line["received"], 0)
+        lines.append({**line, "remaining": 0 if finished else short, "cancelled": short if finished else 0,
+                      "amount": round_half_up(line["quantity"] * line["price"], SCALE)})
     return {**{k: v for k, v in doc.items() if k != "outbox"}, "purchase_order": doc["_id"], "lines": lines,
             "total": sum(line["amount"] for line in lines)}
 

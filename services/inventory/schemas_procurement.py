@@ -61,7 +61,10 @@ class OrderLineSchema(ma.Schema):
     quantity = Quantity(required=True, positive=True)
     price = Money(required=True, not_negative=True)
     received = Quantity(dump_only=True)
-    remaining = Quantity(dump_only=True)
+    remaining = Quantity(dump_only=True, metadata={"description": "still to come; 0 once the order is closed or "
+                                                                  "cancelled"})
+    cancelled = Quantity(dump_only=True, metadata={"description": "what had not come when the order was closed or "
+                                                                  "cancelled (0 while it is open)"})
     limit = Quantity(dump_only=True)
     amount = Money(dump_only=True)
 

@@ -193,3 +193,11 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     board.wait_for_url(re.compile(r"/admin/purchase-orders/PO-\d+$"))
     expect(board.locator(f'#order-lines tr[data-sku="{DYE}"]')).to_contain_text(f"{suggested:g} किलो")
     expect(board.locator("#order-status")).to_have_text("मसौदा")
+    # sent, then closed before anything came: the order says nothing is still to come, and what was cancelled
+    board.get_by_role("button", name="आपूर्तिकर्ता को भेजें").click()
+    expect(board.locator("#order-status")).to_have_text("भेजा गया")
+    board.get_by_role("button", name="बंद करें: जो नहीं आया, उसे रद्द करें").click()
+    expect(board.locator("#order-status")).not_to_have_text("भेजा गया")
+    line = board.locator(f'#order-lines tr[data-sku="{DYE}"]')
+    expect(line.locator('[data-f="remaining"]')).to_have_text(re.compile(r"^0 किलो"))
+    expect(line.locator('[data-f="cancelled"]')).to_have_text(f"रद्द: {suggested:g} किलो")

@@ -163,9 +163,14 @@ def test_receipts_for_a_closed_cancelled_other_depot_or_missing_order_are_refuse
     assert api("POST", f"/purchase-orders/{closed}/cancel", status=409)["error"]["code"] == "purchase_order_received"
     assert api("POST", f"/purchase-orders/{closed}/close", status=200)["status"] == "closed"
     assert api("GET", "/stock/VNS/YRN")["on_order"] == "0"  # the remaining 70 kg are cancelled
+    line = api("GET", f"/purchase-orders/{closed}")["lines"][0]  # and the order says so, as the stock does
+    assert (line["received"], line["remaining"], line["cancelled"]) == ("30", "0", "70")
     assert receipt(api, closed, "1", status=409)["error"]["code"] == "purchase_order_closed"
     cancelled = order(api)
+    assert api("GET", f"/purchase-orders/{cancelled}")["lines"][0]["cancelled"] == "0"  # open: nothing cancelled yet
     assert api("POST", f"/purchase-orders/{cancelled}/cancel", status=200)["status"] == "cancelled"
+    line = api("GET", f"/purchase-orders/{cancelled}")["lines"][0]
+    assert (line["remaining"], line["cancelled"]) == ("0", "100")
     assert receipt(api, cancelled, "1", status=409)["error"]["code"] == "purchase_order_closed"
     elsewhere = order(api, depot="BHD")
     assert receipt(api, elsewhere, "1", status=422)["error"]["code"] == "unknown_purchase_order"  # not theirs to see
@@ -294,6 +299,7 @@ def test_the_orders_export_to_csv_a_row_per_line_with_the_lists_filters(api, run
         "status": "partially_received", "supplier": "MILL-SRM", "supplier_name": "Sri Ram Mills", "depot": "VNS",
         "expected_on": "2099-01-31", "material": "YRN material", "unit": "kg", "quantity": "100", "received": "40",
         "remaining": "60", "price": "245.50", "amount": "24550.00"}
+    assert yarn["cancelled"] == "0"
     assert rows[3]["amount"] == "200.00" and rows[0]["supplier_name"] == "'=HYPERLINK(\"x\")"
     assert datetime.fromisoformat(yarn["created_at"]).tzinfo is not None
     assert [r["purchase_order"] for r in download("/purchase-orders?format=csv&status=draft&depot=BHD")] == [drafted]
