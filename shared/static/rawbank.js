@@ -196,8 +196,9 @@
   // the page, else in the page's. The text is kept in this tab for the same address and shown once.
   var KEPT = "rb-notice";
   function scopeOf(button) { return button.closest("[data-item]") || button.parentElement; }
-  function reloadSaying(owner, text) {
-    var kept = { url: window.location.href, text: text, api: owner.getAttribute("data-api") || owner.dataset.action };
+  function reloadSaying(owner, text) {  // owner null: said in the page's notice
+    var kept = { url: window.location.href, text: text,
+                 api: owner ? owner.getAttribute("data-api") || owner.dataset.action : null };
     try { window.sessionStorage.setItem(KEPT, JSON.stringify(kept)); } catch (e) { /* no storage: only the reload */ }
     window.location.reload();
   }
@@ -208,8 +209,9 @@
       window.sessionStorage.removeItem(KEPT);
     } catch (e) { return; }
     if (!kept || kept.url !== window.location.href || typeof kept.text !== "string") return;
-    var owner = Array.prototype.filter.call(document.querySelectorAll("form[data-api], button[data-action]"),
-      function (el) { return (el.getAttribute("data-api") || el.dataset.action) === kept.api; })[0];
+    var owners = Array.prototype.filter.call(document.querySelectorAll("form[data-api], button[data-action]"),
+      function (el) { return kept.api && (el.getAttribute("data-api") || el.dataset.action) === kept.api; });
+    var owner = owners.length === 1 ? owners[0] : null;  // several alike (rows of one list): which one is not known
     var scope = owner && (owner.tagName === "FORM" ? owner : scopeOf(owner));
     var box = (scope && scope.querySelector("[data-errors]")) || document.getElementById("page-notice");
     if (!box) return;
@@ -336,5 +338,6 @@
   window.addEventListener("resize", unfoldMenu);
 
   window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say, digits: digits, fillText: fillText,
-                fieldError: fieldError, showError: showError, clearErrors: clearErrors, check: check };
+                fieldError: fieldError, showError: showError, clearErrors: clearErrors, check: check,
+                reloadSaying: reloadSaying };
 })();

@@ -140,6 +140,13 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     row.get_by_label("गिनी गई मात्रा").fill("9")
     row.get_by_role("button", name="सहेजें").click()
     expect(row.locator("input[name=counted]")).to_have_value("9")
+    expect(page.locator("#page-notice")).to_have_text("सहेज लिया गया: 1 पंक्ति की गिनती।")
+    rows = page.locator("#count-lines tbody tr").count()
+    page.get_by_role("button", name="गिनती जमा करें").click()  # the other lots nobody counted are said once first
+    expect(page.locator("[data-item] [data-errors]")).to_have_text(
+        f"{rows} में से {rows - 1} पंक्तियाँ गिनी नहीं गईं: वे वैसी ही रहेंगी जैसी खातों में हैं। उन्हें गिनें, या "
+        "जैसी है वैसी जमा करने के लिए “गिनती जमा करें” फिर से दबाएँ।")
+    expect(page.locator("#count-status")).to_have_text("गिनती चल रही है")  # not handed in yet
     page.get_by_role("button", name="गिनती जमा करें").click()
     expect(page.locator("#count-status")).to_have_text("स्वीकृति की प्रतीक्षा")
     warehouse.shot("count-submitted")
@@ -155,6 +162,18 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     menu(page, "स्टॉक गिनती").click()
     page.get_by_role("button", name="गिनती शुरू करें").click()
     page.wait_for_url(re.compile(r"/warehouse/counts/CNT-\d+$"))
+    # figures typed in two rows, then one Save: both are kept (the page reloads after a save)
+    counted = page.locator("#count-lines input[name=counted]")
+    counted.nth(0).fill("7")
+    counted.nth(2).fill("12")
+    page.locator("#count-lines tbody tr").nth(2).get_by_role("button", name="सहेजें").click()
+    expect(page.locator("#page-notice")).to_have_text("सहेज लिया गया: 2 पंक्तियों की गिनती।")
+    expect(counted.nth(0)).to_have_value("7")
+    expect(counted.nth(2)).to_have_value("12")
+    page.reload()  # saved, not only kept in the page
+    expect(counted.nth(0)).to_have_value("7")
+    expect(counted.nth(1)).to_have_value("")
+    expect(counted.nth(2)).to_have_value("12")
     opener = page.get_by_text("यह गिनती रद्द करें")  # looks like something to click, not plain text
     expect(opener).to_have_css("border-top-color", "rgb(155, 28, 28)")
     expect(opener).to_have_css("background-color", "rgb(255, 255, 255)")
