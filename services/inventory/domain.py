@@ -166,7 +166,7 @@ def _check_lot(stock: Stock, code: str, wanted: int, *, expired_ok: bool = False
     if expired_only and lot.status != EXPIRED:
         raise Refused("lot_not_expired", lot=code)
     if lot.on_hand < wanted:
-        raise InsufficientStock(lot.on_hand, wanted)
+        raise InsufficientStock(lot.on_hand, wanted, lot=code)
     if lot.status == AVAILABLE:
         _require_available(stock, wanted)
     return lot

@@ -90,6 +90,14 @@ class InsufficientStock(_Names, Conflict):
     DEPOTS, FIGURES = ("depot",), ("available", "wanted")
 
 
+class InsufficientInLot(InsufficientStock):
+    """A movement from one named lot (a return, a write-off, an adjustment of that lot) for more than the lot holds:
+    the lot's figure, said as the lot's (the depot may hold more of the material in other lots)."""
+
+    message = N_("Lot {lot} has only {available} of {material} at {depot}; {wanted} was asked for. "
+                 "Nothing was changed.")
+
+
 class WrongDepot(Forbidden):
     code = "wrong_depot"
     message = N_("You can record movements only at your own depot.")
@@ -307,6 +315,8 @@ def short(exc, db, *, sku: str, depot: str) -> InsufficientStock:
     """The error for the rules' InsufficientStock (domain.py), quantities as the contract writes them ("12.5"),
     with the material's unit."""
     material = db.materials.find_one({"_id": sku}, {"name": 1, "name_hi": 1, "unit": 1}) or {}
-    return InsufficientStock({"sku": sku, "depot": depot, "unit": material.get("unit"),
-                              "available": format_quantity(exc.available),
-                              "wanted": format_quantity(exc.wanted)}).named(db, material or None)
+    details = {"sku": sku, "depot": depot, "unit": material.get("unit"), "available": format_quantity(exc.available),
+               "wanted": format_quantity(exc.wanted)}
+    if getattr(exc, "lot", None):
+        return InsufficientInLot({**details, "lot": exc.lot}).named(db, material or None)
+    return InsufficientStock(details).named(db, material or None)

@@ -9,10 +9,11 @@ class StockError(Exception):
 class InsufficientStock(StockError):
     """The movement would take more than is available (on hand, not held, in usable lots)."""
 
-    def __init__(self, available: int, wanted: int):
-        super().__init__(f"available {available}, wanted {wanted}")
+    def __init__(self, available: int, wanted: int, lot: str | None = None):
+        super().__init__(f"available {available}, wanted {wanted}" + (f" in lot {lot}" if lot else ""))
         self.available = available
         self.wanted = wanted
+        self.lot = lot  # the one lot named, when it is that lot that holds too little
 
 
 class Refused(StockError):

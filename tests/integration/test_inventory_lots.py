@@ -130,8 +130,13 @@ def test_a_held_lot_goes_back_to_its_supplier_with_a_return(api, runtime):
     back = api("POST", "/movements", {"type": "return", "sku": "YRN", "depot": "VNS", "quantity": "4", "lot": "A",
                                       "reason": "shade off"}, status=201)
     assert back["stock"]["on_hand"] == "6" and lots_of(api) == [("A", "6", "on_hold")]
+    receive(api, "30", "B")  # the depot holds more of the yarn, in another lot: the refusal is lot A's
     too_much = {"type": "return", "sku": "YRN", "depot": "VNS", "quantity": "7", "lot": "A"}
-    assert api("POST", "/movements", too_much, status=409)["error"]["code"] == "insufficient_stock"
+    error = api("POST", "/movements", too_much, status=409)["error"]
+    assert (error["code"], error["details"]["lot"], error["details"]["available"]) == ("insufficient_stock", "A", "6")
+    assert error["message"].startswith("Lot A has only 6 kg of ")
+    hindi = api("POST", "/movements", too_much, status=409, lang="hi")["error"]["message"]
+    assert "लॉट A में" in hindi and "केवल 6 किलो है; 7 किलो माँगा गया।" in hindi
     no_lot = {"type": "return", "sku": "YRN", "depot": "VNS", "quantity": "1"}
     assert api("POST", "/movements", no_lot, status=400)["error"]["details"]["lot"]
     entry = runtime.db.movements.find_one({"type": "return"})
