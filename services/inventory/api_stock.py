@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from services.inventory import ledger, once, queries, stock_lists
 from services.inventory.domain import DEPLETED, LOW
-from services.inventory.errors import NotYourDepot, OtherDepotsLedger, WrongDepot
+from services.inventory.errors import NotYourDepot, OtherDepotsLedger, WrongDepot, WrongDepotWork
 from services.inventory.api import csv_file, page_args, paged
 from services.inventory.schemas import (MovementEntrySchema, MovementQuery, MovementResultSchema,
                                         MovementSchema, ReservationSchema, StockListQuery, StockSchema)
@@ -19,11 +19,14 @@ blp = Blueprint("inventory-stock", __name__, url_prefix="/api/v1",
                 description="Stock, movements and reservations")
 
 
-def own_depot(*depots: str) -> None:
-    """Warehouse staff with a depot on their token record movements only at that depot."""
+def own_depot(*depots: str, movements: bool = True) -> None:
+    """Warehouse staff with a depot on their token record movements (`movements` false: counts, holds, slips) only
+    at that depot; 403 wrong_depot, saying so."""
     principal = current_principal()
     if principal.works_at and principal.works_at not in depots:
-        raise WrongDepot({"your_depot": principal.works_at})
+        if movements:
+            raise WrongDepot({"your_depot": principal.works_at})
+        raise WrongDepotWork({"your_depot": principal.works_at}).named(db())
 
 
 def depot_scope() -> str | None:

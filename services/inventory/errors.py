@@ -103,6 +103,13 @@ class WrongDepot(Forbidden):
     message = N_("You can record movements only at your own depot.")
 
 
+class WrongDepotWork(_Names, WrongDepot):
+    """Staff of a depot starting a count, holding a lot or printing a slip at another depot."""
+
+    message = N_("You can do this only at your own depot, {your_depot}; for another depot, ask an admin.")
+    DEPOTS = ("your_depot",)
+
+
 class OtherDepotsLedger(WrongDepot):
     message = N_("You can read the ledger of your own depot only; leave out depot, or ask an admin.")
 

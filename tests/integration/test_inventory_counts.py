@@ -102,7 +102,9 @@ def test_the_counter_cannot_approve_their_own_count_nor_can_an_empty_count_be_su
     assert api("POST", f"/counts/{count_id}/approve", who="admin", status=403)["error"]["code"] == "own_count"
     assert api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "A", "counted": "2"}, who="admin2",
                status=409)["error"]["code"] == "count_status"
-    assert api("POST", "/counts", {"depot": "VNS"}, who="other", status=403)["error"]["code"] == "wrong_depot"
+    refused = api("POST", "/counts", {"depot": "VNS"}, who="other", status=403)["error"]
+    assert refused["code"] == "wrong_depot"  # said as a count's refusal, not "record movements only ..."
+    assert refused["message"] == "You can do this only at your own depot, BHD depot; for another depot, ask an admin."
     assert api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "A", "counted": "2"}, who="other",
                status=404)["error"]["code"] == "unknown_count"  # another depot's count, as when read
 
