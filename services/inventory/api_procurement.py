@@ -11,7 +11,11 @@ from services.inventory.schemas import Page
 from shared import idempotency
 from shared.auth import current_principal, require_role
 from shared.lists import skip_of
+from shared.errors import Invalid
+from shared.i18n import N_, translate
 from shared.web import Blueprint, db, request_id
+
+NAME_THE_DEPOT = N_("Name the depot, such as depot=VNS: what to order is worked out for one depot.")
 
 blp = Blueprint("inventory-procurement", __name__, url_prefix="/api/v1",
                 description="Suppliers, purchase orders and replenishment")
@@ -111,7 +115,9 @@ def what_to_order(query):
     """Per material: stock, on order, waitlisted, 90-day average issue, cover and the suggested order, by sku;
     format=csv streams every material of the depot. Warehouse staff of a depot ask for theirs (another's: 403
     wrong_depot)."""
-    asked_depot(query["depot"])
+    query["depot"] = asked_depot(query["depot"])
+    if query["depot"] is None:  # an admin (or staff of no one depot): what to order is a depot's
+        raise Invalid({"depot": [translate(NAME_THE_DEPOT)]})
     if query["format"] == "csv":
         return csv_file("replenishment.csv", buying_csv.SUGGESTION_COLUMNS,
                         buying_csv.suggestion_rows(db(), query["depot"], supplier=query["supplier"],

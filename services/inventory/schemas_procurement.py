@@ -187,7 +187,8 @@ class CountQuery(Page):
 
 
 class ReplenishmentQuery(Page):
-    depot = f.String(required=True, validate=CODE)
+    depot = f.String(load_default=None, validate=CODE,
+                     metadata={"description": "the depot (warehouse staff of a depot: theirs when left out)"})
     supplier = f.String(load_default=None, validate=CODE)
     cover_days = f.Integer(load_default=60, validate=v.Range(min=1, max=365))
     format = csv_format("csv: every material of the depot (no paging)")
