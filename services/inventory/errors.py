@@ -232,6 +232,20 @@ class NothingToOrder(RuleBroken):
     code, message = "nothing_to_order", N_("Nothing needs ordering for these materials at this depot right now.")
 
 
+class NoSupplierPrice(RuleBroken):
+    """A draft order from the suggestions for materials its supplier gave no price for: it would go out at ₹0."""
+
+    code = "no_supplier_price"
+    message = N_("{supplier} has given no price for: {materials}. Untick these, choose another supplier, or add "
+                 "the prices to the supplier on the “Suppliers” page. Nothing was ordered.")
+
+    def values(self, lang: str | None = None) -> dict:
+        lang = lang or language()
+        names_ = self.details.get("names") or {}
+        return {**super().values(lang), "supplier": self.details.get("supplier_name") or self.details.get("supplier"),
+                "materials": ", ".join(names.named(names_.get(sku), sku, lang) for sku in self.details.get("skus", ()))}
+
+
 class LotCodeTaken(_Names, Conflict):
     code = "lot_code_taken"
     message = N_("Lot code {lot} already belongs to another material ({material}); "

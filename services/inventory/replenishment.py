@@ -7,7 +7,7 @@ from pymongo import ASCENDING
 
 from services.inventory import clock, purchase_orders, queries, replenish_rules as rules, suppliers
 from services.inventory.catalog import depot_or_error
-from services.inventory.errors import NothingToOrder
+from services.inventory.errors import NoSupplierPrice, NothingToOrder
 from services.inventory.waitlist import WAITLISTED
 from shared.calendar import IST
 
@@ -84,8 +84,14 @@ def draft_order(db, body: dict, *, by: str, number=None) -> dict:
             if row["sku"] in wanted and row["suggested_quantity"] > 0]
     if not rows:
         raise NothingToOrder({"depot": body["depot"], "skus": sorted(wanted)})
+    unpriced = [row for row in rows if suppliers.item(seller, row["sku"]).get("price") is None]
+    if unpriced:  # the draft would carry them at ₹0, and be sent so
+        raise NoSupplierPrice({"supplier": seller["code"], "supplier_name": seller["name"],
+                               "skus": [row["sku"] for row in unpriced],
+                               "names": {row["sku"]: {"name": row.get("name"), "name_hi": row.get("name_hi")}
+                                         for row in unpriced}})
     lines = [{"sku": row["sku"], "quantity": row["suggested_quantity"],
-              "price": suppliers.item(seller, row["sku"]).get("price") or 0} for row in rows]
+              "price": suppliers.item(seller, row["sku"])["price"]} for row in rows]
     expected = (clock.today() + timedelta(days=seller.get("lead_time_days", 30))).isoformat()
     return purchase_orders.create(db, {"supplier": seller["code"], "depot": body["depot"], "lines": lines,
                                        "expected_on": expected}, by=by, origin=ORIGIN, number=number)

@@ -208,6 +208,19 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     assert suggested + 13 >= 20 and suggested % 5 == 0  # covers everyone waiting, in the mill's packs of 5 kg
     expect(dye.locator("svg.spark")).to_be_visible()
     admin.shot("what-to-order")
+    draft = board.locator("#order-suggestion")
+    draft.get_by_label("आपूर्तिकर्ता", exact=True).select_option("SRM")  # a mill with no price for the dye
+    draft.get_by_role("button", name="मसौदा ऑर्डर बनाएँ").click()
+    expect(draft.locator("[data-errors]")).to_contain_text(
+        "Sri Ram Spinning Mills ने इनका कोई दाम नहीं दिया है: प्राकृतिक नील रंग, पीतल की चादर 22 गेज। "
+        "इन पर से निशान हटाएँ")
+    draft.get_by_label("आपूर्तिकर्ता", exact=True).select_option("UPNDC")  # which prices the dye, not the brass
+    draft.get_by_role("button", name="मसौदा ऑर्डर बनाएँ").click()
+    expect(draft.locator("[data-errors]")).to_contain_text("UP Natural Dyes Cooperative ने इनका कोई दाम नहीं दिया है: "
+                                                           "पीतल की चादर 22 गेज।")
+    for ticked in board.locator('#suggestions input[name="skus[]"]:checked').all():
+        if ticked.get_attribute("value") != DYE:
+            ticked.uncheck()
     board.get_by_role("button", name="मसौदा ऑर्डर बनाएँ").click()
     board.wait_for_url(re.compile(r"/admin/purchase-orders/PO-\d+$"))
     expect(board.locator(f'#order-lines tr[data-sku="{DYE}"]')).to_contain_text(f"{suggested:g} किलो")

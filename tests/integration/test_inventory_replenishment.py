@@ -132,6 +132,15 @@ def test_a_material_never_stocked_at_the_depot_but_kept_by_a_reorder_level_is_su
                 status=201)
     assert [(x["sku"], x["quantity"]) for x in draft["lines"]] == [("YRN", "25")]  # the mill's packs of 25
     assert runtime.db.stock.find_one({"_id": "BHD/YRN"}) is None  # a suggestion stores nothing
+    # the mill gave no price for jute: a draft with it would go out at ₹0, so it is refused and nothing is made
+    orders = runtime.db.purchase_orders.count_documents({})
+    for lang, said in (("en", "Mill has given no price for: Jute. Untick these, choose another supplier"),
+                       ("hi", "Mill ने इनका कोई दाम नहीं दिया है: जूट। इन पर से निशान हटाएँ")):
+        error = api("POST", "/replenishment/purchase-orders", {"depot": "BHD", "supplier": "MILL",
+                                                               "skus": ["YRN", "JUT"]}, status=422, lang=lang)["error"]
+        assert (error["code"], error["details"]["skus"]) == ("no_supplier_price", ["JUT"]), lang
+        assert error["message"].startswith(said), (lang, error["message"])
+    assert runtime.db.purchase_orders.count_documents({}) == orders
 
 
 def test_a_maximum_level_below_the_reorder_level_never_suggests_too_little_to_leave_running_low(api, runtime):
