@@ -318,9 +318,11 @@ def _procurement_values(details: dict, materials: dict, unit: str, lang: str, do
 
 
 def difference(line: dict, materials: dict, lang: str) -> str:
+    """One counted line's difference; a material kept in no lot (stock from before lots) is named without one."""
     unit = (materials.get(line["sku"]) or {}).get("unit", "")
-    return translate(N_("{material} lot {lot}: books {book}, counted {counted}"), lang,
-                     material=material_name(line["sku"], materials, lang), lot=line.get("lot") or "-",
+    text = N_("{material} lot {lot}: books {book}, counted {counted}") if line.get("lot") else \
+        N_("{material}: books {book}, counted {counted}")
+    return translate(text, lang, material=material_name(line["sku"], materials, lang), lot=line.get("lot"),
                      book=quantity(line["book"], unit, lang), counted=quantity(line["counted"], unit, lang))
 
 

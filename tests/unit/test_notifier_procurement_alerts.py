@@ -67,12 +67,15 @@ def test_a_late_order_alerts_once_and_resolves_when_it_is_finished(db, config):
 
 
 def test_a_count_beyond_tolerance_alerts_and_its_approval_resolves_it(db, config):
-    lines = [{"sku": "DYE-INDIGO", "lot": "D-25", "book": 5_000, "counted": 4_000, "variance": -1_000}]
+    lines = [{"sku": "DYE-INDIGO", "lot": "D-25", "book": 5_000, "counted": 4_000, "variance": -1_000},
+             {"sku": "DYE-INDIGO", "lot": "", "book": 2_000, "counted": 1_000, "variance": -1_000}]  # in no lot
     apply(db, config, "StockCountVariance", {"count_id": "CNT-00003", "depot": "VNS", "by": "wh",
                                              "tolerance_percent": 2, "lines": lines})
     [alert] = described(db, "count_variance")
     assert alert["title"]["en"] == "Stock count CNT-00003 at Varanasi depot: differences beyond 2%"
-    assert alert["text"]["en"].startswith("Natural indigo dye lot D-25: books 5 kg, counted 4 kg.")
+    assert alert["text"]["en"].startswith("Natural indigo dye lot D-25: books 5 kg, counted 4 kg; "
+                                          "Natural indigo dye: books 2 kg, counted 1 kg.")  # not "lot -"
+    assert "प्राकृतिक नील रंग: खाते में 2 किलो, गिना गया 1 किलो" in alert["text"]["hi"]
     assert alert["details"]["lines"][0]["variance"] == "-1"
     apply(db, config, "StockCountApproved", {"count_id": "CNT-00003", "depot": "VNS", "by": "adm",
                                              "adjustments": []})
