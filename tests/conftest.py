@@ -127,9 +127,10 @@ def broker():
 
 @pytest.fixture
 def config() -> Config:
-    """Embedded settings with short timings, no broker."""
+    """Embedded settings with short timings, no broker: its address is a port nothing listens on, not the default
+    127.0.0.1:9092, where a `make dev` running beside the tests has its broker (a test would publish into it)."""
     return Config.from_env({}, consumer_backoff_ms=10, relay_interval_ms=20,
-                           kafka_max_poll_interval_ms=10000)
+                           kafka_max_poll_interval_ms=10000, kafka_bootstrap_servers=f"127.0.0.1:{free_port()}")
 
 
 @pytest.fixture

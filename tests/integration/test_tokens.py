@@ -177,8 +177,8 @@ def test_every_list_caps_its_page_size(apps, service):
             assert (service, path) in UNPAGED, f"{path} lists without a page size"
             continue
         maximum = limit["schema"]["maximum"]
-        required = "".join(f"&{p['name']}=none" for p in get.get("parameters", [])
-                           if p["in"] == "query" and p.get("required"))  # e.g. a report's depot
+        required = "".join(f"&{p['name']}=none" for p in get.get("parameters", [])  # e.g. a report's depot, and
+                           if p["in"] == "query" and (p.get("required") or p["name"] == "depot"))  # any list's
         url = path.replace("{webhook_id}", "none")
         token = artisan if path.endswith("/notifications") else admin
         for who in (token, warehouse) if path.endswith("/stream") else (token,):
