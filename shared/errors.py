@@ -118,9 +118,11 @@ class RuleBroken(Error):
 class TooManyAttempts(Error):
     code = "too_many_attempts"
     message = N_("Too many failed attempts; wait a few minutes (see Retry-After) and try again.")
+    page_message = N_("Too many failed attempts to log in with this name. Try again in {retry_after_minutes} minutes, "
+                      "or ask your admin to reset your password.")
 
     def __init__(self, retry_after: int):
-        super().__init__({"retry_after_seconds": retry_after})
+        super().__init__({"retry_after_seconds": retry_after, "retry_after_minutes": -(-retry_after // 60)})
         self.retry_after = retry_after
 
 

@@ -15,6 +15,7 @@ from services.requests import login_throttle, users
 from shared import revocation
 from shared.auth import issue_token
 from shared.envelope import decode_event
+from shared.pages import origins
 from shared.runtime import Runtime
 from shared.web import MAX_BODY_BYTES
 
@@ -106,6 +107,16 @@ def test_login_is_rate_limited_per_user_and_address_with_retry_after(apps):
     error = refused.get_json()["error"]
     assert error["code"] == "too_many_attempts" and "प्रयास" in error["message"]
     assert 0 < int(refused.headers["Retry-After"]) <= login_throttle.WINDOW.total_seconds()
+    # the login page says how long to wait, in minutes, and no "check both" (the password may well be right)
+    origin = sorted(origins(client.application.config["RAWBANK"]))[0]
+    for lang, said in (("en", "Too many failed attempts to log in with this name. Try again in 15 minutes, or ask"),
+                       ("hi", "इस नाम से लॉग इन के बहुत अधिक असफल प्रयास हुए। 15 मिनट बाद फिर प्रयास करें")):
+        page = client.post("/login", data={"username": "limited", "password": "right-password"},
+                           headers={"Origin": origin, "Accept-Language": lang},
+                           environ_base={"REMOTE_ADDR": "10.0.0.1"})
+        text = page.get_data(as_text=True)
+        assert page.status_code == 401 and said in text, (lang, text[-1500:])
+        assert "Retry-After" not in text and "Check both" not in text and "दोनों जाँचकर" not in text, lang
     assert login(client, "limited", "right-password", address="10.0.0.2").status_code == 200  # someone else
     later = datetime.now(timezone.utc) + login_throttle.WINDOW + timedelta(seconds=1)
     assert login_throttle.authenticate(db, "limited", "right-password", "10.0.0.1", now=later)["_id"] == "limited"
