@@ -1,7 +1,7 @@
 """What the requests service's use cases refuse, each with its code, details and message (see shared/errors.py)."""
 from __future__ import annotations
 
-from services.requests.words import ACTIONS, STATUSES
+from services.requests.words import ACTIONS, CLASSES, STATUSES
 from shared import names
 from shared import errors as shared_errors
 from shared.errors import Conflict, Error, Forbidden, NotFound, RuleBroken, Unauthenticated
@@ -111,6 +111,15 @@ class SchemesOverlap(Conflict):
     code = "schemes_overlap"
     message = N_("Scheme {scheme} already covers some of the same artisans for {category} in these dates; "
                  "change the dates, the artisans covered or the caps.")
+
+    def values(self, lang: str | None = None) -> dict:
+        """The category as people call it in `lang` ("धातु"), its code staying in the details."""
+        lang = lang or language()
+        values = super().values(lang)
+        code = values.get("category")
+        if code is None:
+            return values
+        return {**values, "category": translate(CLASSES[code], lang) if code in CLASSES else names.category(code, lang)}
 
 
 class CreditLimitExceeded(RuleBroken):

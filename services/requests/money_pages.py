@@ -8,7 +8,7 @@ from flask import Blueprint, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from services.requests import (accounts, artisans, claims, credit, entitlements, materials, requisitions,
-                               scheme_forms, schemes)
+                               scheme_forms, schemes, words)
 from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
 from shared.calendar import is_month, month_of
 from shared.errors import CsrfFailed, Error
@@ -29,9 +29,7 @@ ENTRIES = {"charge": _l("Charge"), "subsidy": _l("Subsidy"), "payment": _l("Paym
            "payment_reversal": _l("Payment reversed"), "refund": _l("Refund")}
 METHODS = {"cash": _l("Cash"), "upi": _l("UPI"), "advance": _l("Advance")}
 LABELS = {"entry": ENTRIES, "method": METHODS,
-          "category": {"cotton-hank-upto-40s": _l("Cotton hank yarn up to 40s"),
-                       "cotton-hank-above-40s": _l("Cotton hank yarn above 40s"),
-                       "silk-domestic": _l("Domestic silk"), "wool-below-10s-nm": _l("Wool below 10s NM")}}
+          "category": {code: _l(text) for code, text in words.CLASSES.items()}}
 
 
 def _now() -> datetime:

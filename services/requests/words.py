@@ -9,3 +9,7 @@ STATUSES = {"submitted": N_("Submitted"), "approved": N_("Approved"), "reserved"
 #: an action as it reads in "... so approving it is not possible"
 ACTIONS = {"approve": N_("approving"), "reject": N_("rejecting"), "cancel": N_("cancelling"),
            "dispatch": N_("handing over"), "receive": N_("confirming receipt of")}
+#: the entitlement classes materials may declare (finer than a category), as scheme caps and passbooks name them
+CLASSES = {"cotton-hank-upto-40s": N_("Cotton hank yarn up to 40s"),
+           "cotton-hank-above-40s": N_("Cotton hank yarn above 40s"),
+           "silk-domestic": N_("Domestic silk"), "wool-below-10s-nm": N_("Wool below 10s NM")}

@@ -191,6 +191,10 @@ def test_a_district_or_craft_typed_with_other_spacing_or_case_is_still_covered_b
     other = {**RMSS, "code": "OTHER", "covers": {"crafts": [], "districts": ["sant ravidas  NAGAR"]}}
     refused = client.call("POST", "/schemes", client.admin(), other, status=409).get_json()
     assert refused["error"]["code"] == "schemes_overlap"  # the same district, so the same artisans
+    assert "for Cotton hank yarn up to 40s in these dates" in refused["error"]["message"]  # named, not its code
+    hindi = client.call("POST", "/schemes", client.admin(), other, headers={"Accept-Language": "hi"},
+                        status=409).get_json()["error"]
+    assert "40s तक का सूती हैंक धागा" in hindi["message"] and hindi["details"]["category"] == "cotton-hank-upto-40s"
 
 def test_a_repeated_payment_reference_is_the_same_payment(client):
     priced_catalog(client.db)
