@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -18,6 +19,7 @@ from playwright.sync_api import expect
 from shared import signing
 from tests.browser.test_money import in_hindi
 from tests.browser.test_pages import menu, reload_until
+from tests.browser.test_people_defects import api_call, in_english
 from tests.conftest import free_port, wait_until
 from tests.devserver import running_dev
 
@@ -174,3 +176,35 @@ def test_thirty_kg_for_three_members_confirmed_by_sms_with_one_short_in_hindi(pe
         return json.loads(done.stdout) if done.returncode == 0 else None
     report = wait_until(reconciled, 40, interval=1, message="rawbank reconcile to be clean (after the rebuild too)")
     assert report["counts"]["artisans served (reports)"] == 3
+
+
+def test_a_member_whose_share_has_two_materials_reports_less_of_one_in_the_app(people, dev):
+    """The code's SMS answers one figure only and sends such a member to the app, which offered only "I received all
+    of it": they could confirm falsely or not at all. Now the app asks what came of each material."""
+    lines = [{"sku": COTTON, "quantity": "2", "artisan_id": "ART-0001"},
+             {"sku": "DYE-INDIGO", "quantity": "1", "artisan_id": "ART-0001"}]
+    rid = api_call(dev, "requests", "/api/v1/requisitions", {"cooperative": "SMBSS", "depot": "VNS", "lines": lines},
+                   user="secretary")["id"]
+    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/approve", {}, user="admin")
+
+    def handed_over():
+        try:
+            return api_call(dev, "requests", f"/api/v1/requisitions/{rid}/dispatch", {}, user="warehouse")
+        except urllib.error.HTTPError:  # not set aside at the depot yet
+            return None
+    wait_until(handed_over, 30, message="the request to be set aside and handed over")
+    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/receive", {}, user="secretary")
+
+    member = in_english(people("artisan").log_in())
+    page = member.page
+    page.goto(dev.url("requests", f"/my/requisitions/{rid}"))
+    form = page.locator("#confirm-share form[data-share-lines]")
+    expect(form.get_by_label("Cotton yarn 40s: of 2 kg, received (kg)")).to_have_value("2")
+    member.language("hi")
+    page.reload()
+    form.get_by_label("सूती धागा 40s: 2 किलो में से मिला (किलो)").fill("१.५")  # typed in Devanagari digits
+    form.get_by_role("button", name="जो मिला वह दर्ज करें").click()
+    mine = page.locator('[data-shares] tr[data-member="ART-0001"]')
+    expect(mine.locator('[data-f="confirmation"]')).to_have_text("कम मिला")
+    expect(mine).to_contain_text("1.5 किलो मिला")
+    expect(page.locator("#confirm-share")).to_have_count(0)  # answered once
