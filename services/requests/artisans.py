@@ -7,7 +7,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.requests import cooperatives
-from services.requests.errors import AdminOnlyFields, ArtisanInactive, NoLoomsChange
+from services.requests.errors import AdminOnlyFields, ArtisanInactive, NoLoomsChange, RegistrationTaken
 from shared.auth import Principal
 from shared.envelope import new_event, utcnow_iso
 from shared.errors import AlreadyExists, Busy, Conflict, Forbidden, Invalid, NotFound
@@ -56,8 +56,10 @@ def register(db, principal: Principal, body: dict, *, correlation_id: str | None
             db.artisans.insert_one({**doc, "outbox": [event.to_dict()]})
             return shown_to(principal, doc)
         except DuplicateKeyError:
-            if db.artisans.find_one({"registration_id": body["registration_id"]}, {"_id": 1}):
-                raise AlreadyExists({"registration_id": body["registration_id"]}) from None
+            holder = db.artisans.find_one({"registration_id": body["registration_id"]}, {"cooperative": 1})
+            if holder:  # whose it is, to an admin or to the secretary of its cooperative only
+                shown = principal.role == "admin" or holder.get("cooperative") == principal.cooperative
+                raise RegistrationTaken(body["registration_id"], holder["_id"] if shown else None) from None
             if wanted_id:
                 raise AlreadyExists({"artisan_id": wanted_id}) from None
     raise Busy()

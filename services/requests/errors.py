@@ -107,6 +107,22 @@ class UnknownScheme(NotFound):
     page_message = N_("No scheme with this code. The “Schemes” page lists the schemes there are.")
 
 
+class RegistrationTaken(shared_errors.AlreadyExists):
+    """An artisan registered with a card or Udyam number another artisan has: one person, one registration."""
+
+    message = N_("Artisan card or Udyam number {registration_id} is already registered, to artisan {artisan_id}. "
+                 "Check the number on the card; if it is that artisan, change their details instead.")
+    page_message = message
+
+    def __init__(self, registration_id: str, artisan_id: str | None):
+        super().__init__({"registration_id": registration_id, "artisan_id": artisan_id} if artisan_id else
+                         {"registration_id": registration_id})
+        if not artisan_id:  # not shown to a secretary: the number belongs to someone outside their cooperative
+            self.message = self.page_message = N_(
+                "Artisan card or Udyam number {registration_id} is already registered, to another artisan. Check "
+                "the number on the card, or ask an admin.")
+
+
 class SchemesOverlap(Conflict):
     code = "schemes_overlap"
     message = N_("Scheme {scheme} already covers some of the same artisans for {category} in these dates; "

@@ -183,12 +183,19 @@ def test_defect_5_admins_and_secretaries_find_register_change_and_deactivate_art
     form = page.locator("#register-form")
     form.get_by_label("Name", exact=True).fill("Kamla Bai")
     form.get_by_label("Name in Hindi").fill("कमला बाई")
-    form.get_by_label("Artisan card or Udyam number").fill("UDYAM-UP-70-0042")
+    form.get_by_label("Artisan card or Udyam number").fill("UP-VNS-000001")  # Sita Devi's, typed by mistake
     form.get_by_label("District").fill("Mirzapur")
     form.get_by_label("Craft").fill("Carpet weaving")
     form.get_by_label("Phone").fill("+91 98000 00042")
     form.get_by_label("Looms").fill("2")
     form.get_by_label("Gender").select_option("female")
+    form.get_by_role("button", name="Register").click()
+    number = form.get_by_label("Artisan card or Udyam number")
+    expect(number).to_have_attribute("aria-invalid", "true")  # the field it is about, said beside it
+    expect(form.locator("#registration_id-error")).to_have_text(
+        "Artisan card or Udyam number: Artisan card or Udyam number UP-VNS-000001 is already registered, to artisan "
+        "ART-0001. Check the number on the card; if it is that artisan, change their details instead.")
+    number.fill("UDYAM-UP-70-0042")
     form.get_by_role("button", name="Register").click()
     page.wait_for_url(re.compile(r"/admin/artisans/ART-\d+\?saved=1$"))
     expect(page.get_by_role("status")).to_contain_text("Registered: Kamla Bai")

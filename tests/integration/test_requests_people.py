@@ -37,9 +37,19 @@ def test_demo_users_log_in_and_the_demo_artisan_can_request(client, config):
 def test_registering_and_updating_an_artisan_emit_events_in_their_language(client):
     made = client.register("ART-5", language="en")
     assert made["artisan_id"] == "ART-5" and made["language"] == "en"
-    client.call("POST", "/artisans", client.admin(), {
+    taken = client.call("POST", "/artisans", client.admin(), {
         "name": "Other", "district": "Bhadohi", "craft": "carpet", "registration_id": "REG-ART-5"},
-        status=409)
+        status=409).get_json()["error"]
+    assert (taken["code"], taken["details"]) == ("already_exists", {"registration_id": "REG-ART-5",
+                                                                    "artisan_id": "ART-5"})
+    assert taken["message"].startswith("Artisan card or Udyam number REG-ART-5 is already registered, to artisan "
+                                       "ART-5. Check the number on the card")
+    client.cooperative("Coop-B")  # another cooperative's secretary is not told whose number it is
+    other = client.call("POST", "/artisans", client.secretary("Coop-B"), {
+        "name": "Other", "district": "Bhadohi", "craft": "carpet", "registration_id": "REG-ART-5"},
+        headers={"Accept-Language": "hi"}, status=409).get_json()["error"]
+    assert other["details"] == {"registration_id": "REG-ART-5"}
+    assert other["message"].startswith("कारीगर कार्ड या उद्यम नंबर REG-ART-5 पहले से किसी और कारीगर के नाम दर्ज है।")
     updated = client.call("PATCH", "/artisans/ART-5", client.admin(), {"phone": "+919811111111", "looms": 3},
                           status=200).get_json()
     assert (updated["phone"], updated["looms"]) == ("+919811111111", 3)
