@@ -7,11 +7,13 @@ from datetime import datetime, timezone
 from flask import Blueprint, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from services.requests import cooperatives, materials, passbook, requisitions
+from services.requests import cooperatives, materials, passbook, quotas, requisitions
 from services.requests.errors import IdempotencyKeyReused, NothingAsked, NoteTooLong, TooManyLines
 from services.requests.schemas import MAX_COOPERATIVE_LINES, MAX_NOTE
+from shared import names
 from shared.calendar import is_month, month_of
 from shared.errors import CsrfFailed, Error
+from shared.i18n import language
 from shared.pages import material_name, page, same_site_post, url_of
 from shared.quantity import format_quantity, parse_quantity
 from shared.web import db
@@ -36,16 +38,26 @@ def new_for_members(principal):
     chosen = request.values.getlist("sku")
     known = [m for m in catalog if m["_id"] in chosen] if chosen else catalog[:COLUMNS]
     form = {k: v.strip() for k, v in request.form.items()} if request.method == "POST" else {}
-    error, bad, first = None, set(), None
+    error, bad, first, notice = None, set(), None, None
     if request.method == "POST":
         try:
             if not same_site_post():
                 raise CsrfFailed()
             if form.get("split"):
-                parts = split_equally(form, form["split"], members)
+                sku = form["split"]
+                category = next((m.get("category") for m in catalog if m["_id"] == sku), None)
+                waiting = [m for m in members if category and quotas.needs_looms(db(), m, category)]
+                parts = split_equally(form, sku, [m for m in members if m not in waiting])
                 form.update(parts)
                 if not parts:
-                    error, bad = _no_total(form["split"], catalog), {f"total-{form['split']}"}
+                    error, bad = _no_total(sku, catalog), {f"total-{sku}"}
+                elif waiting:
+                    for member in waiting:
+                        form.pop(f"qty-{member['_id']}-{sku}", None)
+                    notice = _("Left out of the split: %(members)s. No loom is registered for them yet, and the "
+                               "monthly %(category)s quota is counted per loom; an admin approves their looms.",
+                               members=", ".join(material_name(m) for m in waiting),
+                               category=names.category(category, language()))
             else:
                 lines, bad = read_grid(form, members, known)
                 if not bad:
@@ -58,7 +70,7 @@ def new_for_members(principal):
         except Error as exc:
             error, bad = exc.describe_on_page(), _cells_of(exc, members, known)
     return render_template("requests/coop_new.html", coop=coop, members=members, materials=known, catalog=catalog,
-                           form=form, first=first,
+                           form=form, first=first, notice=notice,
                            depots=list(db().depots.find().sort("_id", 1).limit(200)), error=error, bad=bad,
                            idempotency_key=form.get("idempotency_key") or uuid.uuid4().hex), 400 if error else 200
 

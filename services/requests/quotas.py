@@ -154,6 +154,13 @@ def usage_of(db, artisan: dict, month: str, now: datetime) -> list[dict]:
     return rows
 
 
+def needs_looms(db, artisan: dict, category: str) -> bool:
+    """Whether this artisan is refused any of `category` only because its cap is counted per loom and they have none
+    registered yet (a member a secretary registered, whose looms wait for an admin)."""
+    rule = caps_for(db, artisan).get(category)
+    return bool(rule) and _needs_looms(rule, artisan)
+
+
 def _needs_looms(rule: dict, artisan: dict) -> bool:
     """The cap is counted per loom and is nothing only because the artisan has no loom registered (yet)."""
     return rule["per_loom"] and rule["limit"] > 0 and artisan.get("looms", 0) <= 0

@@ -44,6 +44,25 @@ def test_the_secretary_splits_thirty_kg_across_three_members_and_sends_it(apps, 
         [("ART-0001", 10_000), ("ART-0002", 10_000), ("ART-0003", 10_000)]
 
 
+def test_split_equally_leaves_out_a_member_with_no_loom_yet_and_says_so(apps, config):
+    """A member the secretary registered has 0 looms until an admin approves them: the yarn quota is counted per loom,
+    so their part of the split was refused at Send, and every split put it back. Now they are left out, and told."""
+    db = apps["requests"].extensions["rawbank"].db
+    db.artisans.update_one({"_id": "ART-0003"}, {"$set": {"looms": 0}})
+    secretary = secretary_of(apps, config, "en")
+    split = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS", f"total-{COTTON}": "30",
+                                              f"qty-ART-0003-{COTTON}": "10", "split": COTTON})
+    page = split.get_data(as_text=True)
+    filled = re.findall(rf'name="qty-(ART-000\d)-{COTTON}" inputmode="decimal" value="([^"]*)"', page)
+    assert filled == [("ART-0001", "15"), ("ART-0002", "15"), ("ART-0003", "")]
+    assert "Left out of the split: Abdul Karim. No loom is registered for them yet, and the monthly yarn quota is " \
+           "counted per loom; an admin approves their looms." in text(split)
+    in_hindi = secretary_of(apps, config)
+    hindi = in_hindi.post("/coop/new", data={"csrf_token": in_hindi.csrf, "depot": "VNS", f"total-{COTTON}": "30",
+                                             "split": COTTON})
+    assert "बँटवारे से छोड़े गए: अब्दुल करीम। उनका अभी कोई करघा दर्ज नहीं है" in text(hindi)
+
+
 def test_the_split_form_gives_each_members_looms_as_a_count_never_one_looms(apps, config):
     """A member with one loom read "ART-0002 · 1 looms"; the count is given after a label, in both languages."""
     english = text(secretary_of(apps, config, "en").get("/coop/new"))
