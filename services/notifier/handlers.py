@@ -89,6 +89,9 @@ def requisition_status(db, config, event: Event) -> None:
     known = projections.requisition(db, data["requisition_id"]) or {}
     if event.type in domain.INVENTORY_ANSWERS and known.get("ended_at"):
         pass  # read after requests' last word (the topics are not ordered): old news, nobody is told
+    elif known.get("shares") and status == "received":
+        pass  # the secretary received it for the members: each is asked what reached them (confirm_share), never told
+        # "you have received" before they say so, nor when they then report less
     elif known.get("shares"):  # a cooperative's requisition: each member hears of their own share (and amount)
         amounts = {share["artisan_id"]: share.get("payable_total") for share in data.get("shares") or ()}
         for share in known["shares"]:

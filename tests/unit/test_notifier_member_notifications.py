@@ -56,3 +56,23 @@ def test_an_answer_read_after_the_request_tells_every_member_once(db, config):
     for event in (asked, answer, asked, answer):
         handlers.apply(db, config, event)
     assert told(db, "reserved") == sorted(MEMBERS)
+
+
+def test_members_are_not_told_they_received_what_the_secretary_collected_before_they_say_so(db, config):
+    """The secretary marks a cooperative's request received: each member is asked what reached them (confirm_share,
+    from ShareConfirmationRequested); "You have received 2 kg ... Thank you." before that, to a member who then
+    reports less, told them what was not so. A single artisan's own "received" is still theirs to hear."""
+    asked = submitted()
+    handlers.apply(db, config, asked)
+    for kind in ("RequisitionDispatched", "RequisitionReceived"):
+        handlers.apply(db, config, new_event(kind, REQ, {
+            "requisition_id": REQ, "artisan_id": MEMBERS[0], "depot": "VNS", "lines": LINES, "by": "secretary",
+            "cooperative": "SMBSS", "shares": SHARES}, source="requests"))
+    assert told(db, "dispatched") == sorted(MEMBERS)
+    assert told(db, "received") == []
+    alone = "req-alone-1"
+    for kind in ("RequisitionSubmitted", "RequisitionReceived"):
+        handlers.apply(db, config, new_event(kind, alone, {
+            "requisition_id": alone, "artisan_id": "ART-9", "depot": "VNS", "lines": LINES, "by": "ART-9"},
+            source="requests"))
+    assert told(db, "received") == ["ART-9"]
