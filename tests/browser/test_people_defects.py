@@ -296,7 +296,8 @@ def test_defects_3_and_4_hindi_all_through_and_errors_that_name_the_field(people
     artisan.language("hi")
     page, cotton = new_request(artisan)
     indigo = page.locator('.material[data-sku="DYE-INDIGO"]')
-    for typed, wrong in (("abc", "संख्या लिखें, जैसे 12.5।"), ("-5", "0 से कम नहीं हो सकता।")):
+    for typed, wrong in (("abc", "संख्या लिखें, जैसे 12.5।"), ("-5", "0 से कम नहीं हो सकता।"),
+                         ("1.2345", "दशमलव के बाद अधिकतम तीन अंकों वाली संख्या लिखें, जैसे 12.5।")):
         cotton.locator("input").fill(typed)
         page.get_by_role("button", name="अनुरोध भेजें").click()
         expect(cotton.locator("input")).to_have_attribute("aria-invalid", "true")
