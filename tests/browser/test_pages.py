@@ -176,7 +176,7 @@ def test_an_admin_manages_the_catalog_depots_and_quotas(people):
     quota.get_by_label("श्रेणी").select_option("dye")
     quota.get_by_label("मासिक सीमा").fill("4")
     quota.get_by_role("button", name="कोटा सहेजें").click()
-    expect(page.locator('tr[data-quota="dye@*"]')).to_contain_text("हर कारीगर को महीने में 4 किलो")
+    expect(page.locator('tr[data-quota="dye@*"]')).to_contain_text("प्रति कारीगर महीने में 4 किलो")
 
 
 PAGES = {
