@@ -78,6 +78,20 @@ def test_the_price_before_submitting_splits_what_is_left_of_the_entitlement(apps
     assert artisan.get("/static/requests/estimate.js").status_code == 200
 
 
+def test_an_artisan_whose_registration_is_not_active_is_told_before_filling_the_form(apps, config):
+    """They could fill the whole form and only at Send read, in the third person, that "this artisan" is not active."""
+    db = apps["requests"].extensions["rawbank"].db
+    db.artisans.update_one({"_id": "ART-0002"}, {"$set": {"active": False}})
+    page = person(apps["requests"], config, "artisan", lang="en", artisan_id="ART-0002").get("/my/new")
+    words = text(page)
+    assert "Your registration is not active now, so you cannot send a request. Ask your depot or an admin" in words
+    assert 'id="new-request"' not in page.get_data(as_text=True)  # no form to fill for nothing
+    hindi = text(person(apps["requests"], config, "artisan", artisan_id="ART-0002").get("/my/new"))
+    assert "आपका पंजीकरण अभी सक्रिय नहीं है" in hindi
+    assert 'id="new-request"' in person(apps["requests"], config, "artisan", artisan_id="ART-0001").get(
+        "/my/new").get_data(as_text=True)  # an active artisan has the form
+
+
 def test_the_price_before_submitting_waits_for_a_depot_and_names_one_requests_does_not_know(apps, config):
     artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
     words = text(artisan.get("/my/estimate?qty-YRN-COT-40=5"))
