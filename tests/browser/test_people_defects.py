@@ -257,9 +257,12 @@ def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_d
     expect(card.get_by_role("button", name="Acknowledge")).to_be_hidden()  # someone is on it: only Resolve is left
     expect(card.get_by_role("button", name="Resolve")).to_be_visible()
     card.get_by_label("Note (what you are doing about it)").fill("20 kg arrived")
+    in_all = page.locator("[data-total]")
+    before = int(in_all.get_attribute("data-total"))
     card.get_by_role("button", name="Resolve").click()
     expect(card).to_have_count(0)
     expect(page.locator("#board-notice")).to_contain_text("It is now under Resolved.")
+    expect(in_all).to_have_text(f"{before - 1} in all")  # the count follows the card out of this tab
 
     tabs.get_by_role("link", name="Resolved").click()
     expect(card).to_contain_text("Resolved by admin on")

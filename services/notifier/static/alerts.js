@@ -32,11 +32,21 @@
     put(el, t.resolved, { by: done.by, at: when(done.at), note: done.note || "–" }, ["by", "note"]);
   }
 
+  // The page's "N in all" follows the cards that leave this tab and the new ones that join it as they happen.
+  var total = document.querySelector("[data-total]");
+  function counted(change) {
+    if (!total) return;
+    var n = Math.max(parseInt(total.dataset.total, 10) + change, 0);
+    total.dataset.total = String(n);
+    total.textContent = fill(t.in_all, { n: new Intl.NumberFormat(locale).format(n) });
+  }
+
   function upsert(alert, fresh) {
     var card = list.querySelector('[data-alert="' + alert.id + '"]');
     if (board.shown.indexOf(alert.status) < 0) {  // no longer one of this tab's
       if (card) {
         card.remove();
+        counted(-1);
         notice.textContent = fill(t.gone, { title: (alert.title || {})[lang] || alert.kind });
         notice.hidden = false;
       }
@@ -48,6 +58,7 @@
       card = template.content.firstElementChild.cloneNode(true);
       card.setAttribute("data-alert", alert.id);
       list.insertBefore(card, list.firstChild);
+      if (fresh) counted(1);
     }
     var f = function (name) { return card.querySelector('[data-f="' + name + '"]'); };
     f("title").textContent = (alert.title || {})[lang] || alert.kind;
