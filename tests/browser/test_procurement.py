@@ -76,6 +76,11 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     form.get_by_label("आने की तारीख़").fill(add_days(today(), 30))  # India's today: pages count days in India
     form.get_by_label("सामान 1").select_option(YARN)
     form.get_by_label("मात्रा 1").fill("100")
+    form.get_by_label("प्रति इकाई दाम (₹) 1").fill("0")  # a slip: said once before anything is sent
+    form.get_by_role("button", name="मसौदे के रूप में सहेजें").click()
+    expect(form.locator("[data-errors]")).to_have_text("₹0 दाम वाली पंक्ति मुफ़्त में ऑर्डर होगी। अगर यह सही है, तो बटन "
+                                                       "फिर से दबाएँ; अगर नहीं, तो उसका दाम लिखें।")
+    expect(form.get_by_label("प्रति इकाई दाम (₹) 1")).to_have_attribute("aria-invalid", "true")
     form.get_by_label("प्रति इकाई दाम (₹) 1").fill("310")
     form.get_by_role("button", name="मसौदे के रूप में सहेजें").click()
     page.wait_for_url(re.compile(r"/admin/purchase-orders/PO-\d+$"))

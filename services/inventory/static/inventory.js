@@ -67,6 +67,21 @@
     return problem;
   }
 
+  // a line priced at 0 is said once (a slip of the keyboard orders for nothing); pressed again as it is, it goes
+  function checkFree(form) {
+    if (!form.dataset.free) return null;
+    var free = Array.prototype.filter.call(form.querySelectorAll('[data-line] input[name$=".price"]'), function (f) {
+      var value = rb.digits(f.value.trim());
+      return value !== "" && /^0*(\.0*)?$/.test(value);
+    });
+    var said = free.map(function (f) { return f.name; }).join(" ");
+    if (!free.length || form.rbFreeSaid === said) return null;
+    form.rbFreeSaid = said;
+    free.forEach(function (f) { f.setAttribute("aria-invalid", "true"); });
+    free[0].focus();
+    return form.dataset.free;
+  }
+
   // The API numbers only the lines sent (rows left empty are dropped): its "lines.0" is the first row filled in.
   // Its refusals are said beside the row the person filled, and one about the lines as a whole is said in words.
   function lineErrors(form, error) {
@@ -88,7 +103,7 @@
     document.querySelectorAll("form[data-nested]").forEach(function (form) {
       form.rbBody = nested;
       if (form.hasAttribute("data-lines")) {
-        form.rbCheck = function () { return checkLines(form) || checkTwice(form); };
+        form.rbCheck = function () { return checkLines(form) || checkTwice(form) || checkFree(form); };
         form.rbError = function (error) { return lineErrors(form, error); };
       }
     });
