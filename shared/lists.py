@@ -89,7 +89,8 @@ def day_range(errors: dict) -> tuple[datetime | None, datetime | None]:
     """`?from=` and `?to=` (India's days, both included) as the UTC instants [start, end) they cover."""
     start, end = day_arg("from", errors), day_arg("to", errors)
     if start and end and end < start:
-        errors["to"] = _("The last day comes before the first.")
+        errors["to"] = _("The last day comes before the first, so the list is not narrowed by day; correct one of "
+                         "the two days.")
         return None, None
     return (day_start(start.isoformat()) if start else None,
             day_start(add_days(end.isoformat(), 1)) if end else None)

@@ -37,7 +37,8 @@ def test_admins_find_requests_by_words_and_material_and_export_them(apps, config
     rows = admin.get(export).get_data(as_text=True).splitlines()
     assert len(rows) == 2 and "ART-0002" in rows[1] and "DYE-INDIGO" in rows[1]
     bad_days = admin.get("/admin/approvals?from=2026-02-01&to=2026-01-01")
-    assert "The last day comes before the first." in text(bad_days)
+    assert "The last day comes before the first, so the list is not narrowed by day; correct one of the two days." \
+        in text(bad_days)  # what is shown below is every day's, and it says so
     hindi = person(apps["requests"], config, "admin", "hi")
     assert "सीता देवी" in text(hindi.get("/admin/approvals?q=sita"))
 
