@@ -25,6 +25,10 @@ MANIFEST = "rawbank-backup.json"
 ATTEMPT_SECONDS = 120
 #: {attempts}: which copy was kept; one taken while an event was between the services is taken again
 BACKED_UP = N_("Backed up {stores} from {source} to {target} ({at}); the copies reconcile clean (copy {attempts}).")
+#: the backup's own directory could not be made or read (not the data directory: --data-dir is no answer to it)
+TARGET_UNUSABLE = N_("rawbank backup: {target} cannot be used for the copy ({error}); nothing was copied. Give a "
+                     "directory this user may write, on a disk with free space, e.g. rawbank backup "
+                     "/media/usb/rawbank-$(date +%F).")
 NOT_A_DIRECTORY = N_("rawbank backup: {target} is a file, not a directory; nothing was copied. Give a new or empty "
                      "directory, e.g. {target}-copy.")
 
@@ -48,8 +52,7 @@ def backup(data: DataDir, config, directory: str) -> int:
         tell(NOT_A_DIRECTORY, None, target=target)
         return 2
     except OSError as exc:  # a directory this user may not read
-        error = unusable(target, exc)
-        say(f"rawbank backup: {error.en}", f"rawbank backup: {error.hi}")
+        tell(TARGET_UNUSABLE, None, target=target, error=exc.strerror)
         return 2
     if occupied:
         say(f"rawbank backup: {target} is not empty; give a new or empty directory, e.g. {target}/$(date +%F).",
@@ -57,9 +60,8 @@ def backup(data: DataDir, config, directory: str) -> int:
         return 2
     try:
         target.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError as exc:
-        error = unusable(target, exc)
-        say(f"rawbank backup: {error.en}", f"rawbank backup: {error.hi}")
+    except OSError as exc:  # a parent this user may not write, a full disk, a file in the way
+        tell(TARGET_UNUSABLE, None, target=target, error=exc.strerror)
         return 2
     deadline, problems, attempts = time.monotonic() + ATTEMPT_SECONDS, [], 0
     while True:

@@ -10,6 +10,7 @@ from shared.cli_parser import Parser
 from shared.config import EMBEDDED_JWT_SECRET, Config, environment_variables
 from shared.console import refuse, tell
 from shared.datadir import DataDir
+from shared.events import TOPICS
 from shared.i18n import LANGUAGES, N_, in_both
 from shared.spec import SERVICES
 
@@ -98,7 +99,8 @@ def _parser() -> Parser:
         "resend", help=N_("send dead letters again to the topic they came from (each service applies an event once)"))
     dlq_resend.add_argument("event_ids", nargs="+", metavar="EVENT_ID", help=N_("the event id `rawbank dlq list` shows"))
     for part in (dlq_list, dlq_resend):
-        part.add_argument("--topic", action="append", help=N_("a topic whose dead letters to read (default: all)"))
+        part.add_argument("--topic", action="append", choices=TOPICS,  # a typo'd one read as "no dead letters"
+                          help=N_("a topic whose dead letters to read (default: all)"))
         local_cli.add_data_dir_option(part)
     local_cli.add_commands(sub)
 

@@ -115,6 +115,24 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("metavar", "COMMAND")  # not its dest (`reports_command`) in the usage and the refusals
         return super().add_subparsers(**kwargs)
 
+    def parse_args(self, args=None, namespace=None):
+        """argparse's, but words it does not know are refused by the (sub)command they were given to, so its usage
+        and its `--help` are the ones shown (`rawbank reconcile --via-apii`: `rawbank reconcile --help`)."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self._chosen(parsed).error("unrecognized arguments: %s" % " ".join(extras))
+        return parsed
+
+    def _chosen(self, parsed) -> "Parser":
+        """The innermost subcommand's parser that `parsed` went through."""
+        parser = self
+        while True:
+            commands = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+            chosen = commands.choices.get(getattr(parsed, commands.dest, None)) if commands else None
+            if chosen is None:
+                return parser
+            parser = chosen
+
     def error(self, message):
         """Usage, what is wrong in English then Hindi, and where to look next; exit status 2."""
         self.print_usage(sys.stderr)

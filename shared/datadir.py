@@ -21,6 +21,7 @@ from shared.config import SettingError
 from shared.i18n import N_
 
 DEFAULT = "var"
+DEV_LOCK = "rawbank.lock"
 PROBE_BYTES = 64 * 1024
 STORE_UNREADABLE = N_("The store {path} cannot be read now ({error}): the disk is failing, or this user may not read "
                       "it there. The store itself may be whole: do not move or replace it. Check the disk and the "
@@ -43,11 +44,24 @@ def unusable(path: Path, exc: OSError) -> DataDirError:
             f"The disk holding the data directory {path} is full ({exc.strerror}). "
             "Free some space there, or choose another directory with --data-dir.",
             f"डेटा डायरेक्टरी {path} वाली डिस्क भरी हुई है। वहाँ जगह खाली करें, या --data-dir से दूसरी डायरेक्टरी चुनें।")
+    if (blocker := _a_file_in_the_way(path, exc)) is not None:
+        return DataDirError(
+            f"{blocker} is a file, so the data directory {path} cannot be there. Give a directory (it is made if "
+            "missing) with --data-dir or RAWBANK_DATA_DIR, or move that file away.",
+            f"{blocker} एक फ़ाइल है, इसलिए डेटा डायरेक्टरी {path} वहाँ नहीं बन सकती। --data-dir या RAWBANK_DATA_DIR से "
+            "कोई डायरेक्टरी दें (न हो तो बन जाती है), या उस फ़ाइल को हटाएँ।")
     return DataDirError(
         f"The data directory {path} is not writable ({exc.strerror}). "
         "Fix its permissions, or choose another directory with --data-dir or RAWBANK_DATA_DIR.",
-        f"डेटा डायरेक्टरी {path} में लिखा नहीं जा सकता। उसकी अनुमतियाँ ठीक करें, "
+        f"डेटा डायरेक्टरी {path} में लिखा नहीं जा सकता ({exc.strerror})। उसकी अनुमतियाँ ठीक करें, "
         "या --data-dir या RAWBANK_DATA_DIR से दूसरी डायरेक्टरी चुनें।")
+
+
+def _a_file_in_the_way(path: Path, exc: OSError) -> Path | None:
+    """The file (the directory's own path, or one of its parents) that kept the directory from being made or used."""
+    if exc.errno not in (errno.EEXIST, errno.ENOTDIR):
+        return None
+    return next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
 
 
 def damaged(exc: Exception) -> bool:
@@ -71,10 +85,10 @@ def unreadable(store: Path, exc: Exception) -> DataDirError:
 def in_use(path: Path, holder: str) -> DataDirError:
     who = f" (pid {holder})" if holder else ""
     return DataDirError(
-        f"The data directory {path} is in use by another running rawbank{who}. "
-        "Stop that one first, or choose another directory with --data-dir.",
-        f"डेटा डायरेक्टरी {path} किसी दूसरे चल रहे rawbank{who} के उपयोग में है। "
-        "पहले उसे रोकें, या --data-dir से दूसरी डायरेक्टरी चुनें।")
+        f"The data directory {path} is in use by another running rawbank{who}. Stop it first (Ctrl-C where it "
+        "runs), then run this again; a second rawbank beside it needs another directory (--data-dir).",
+        f"डेटा डायरेक्टरी {path} किसी दूसरे चल रहे rawbank{who} के उपयोग में है। पहले उसे रोकें (जहाँ वह चल रहा है "
+        "वहाँ Ctrl-C), फिर इसे दोबारा चलाएँ; उसके साथ दूसरा rawbank चलाने के लिए दूसरी डायरेक्टरी (--data-dir) चाहिए।")
 
 
 class DirLock:
@@ -94,11 +108,30 @@ class DirLock:
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
             os.close(fd)
-            raise in_use(self.directory, holder) from None
+            raise in_use(self.directory, self._dev_holder() or holder) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         self.fd = fd
         return self
+
+    def _dev_holder(self) -> str:
+        """The pid of the `rawbank dev` holding this directory, if one does (a store's lock is held by one of its
+        service processes; the one to stop is `rawbank dev`), else ""."""
+        dev = self.directory / DEV_LOCK
+        if self.path == dev or not dev.exists():
+            return ""
+        try:
+            fd = os.open(dev, os.O_RDONLY)
+        except OSError:
+            return ""
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return ""  # no rawbank dev holds it
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+            return "" if holder == str(os.getpid()) else holder
+        finally:
+            os.close(fd)
 
     def release(self) -> None:
         if self.fd is not None:
@@ -119,7 +152,7 @@ class DataDir:
         return DirLock(self.path, f"{service}.lock")
 
     def dev_lock(self) -> DirLock:
-        return DirLock(self.path, "rawbank.lock")
+        return DirLock(self.path, DEV_LOCK)
 
     def is_new(self) -> bool:
         return not any(self.path.glob("*.sqlite"))

@@ -112,13 +112,13 @@ def start(args, config: Config, ports: dict[str, int | None]) -> int:
     """`rawbank dev`: free ports (a port None is the default), a usable data directory held for as
     long as it runs, then everything."""
     ports = {name: ports.get(name) or port for name, port in default_ports().items()}
-    check_ports(ports)
-    try:
+    try:  # the data directory first: a second `make dev` beside a running one is told that, not "port 9092 in use"
         config, lock = prepare(config.with_(host=args.host), SERVICES, hold=True)
         config.check()
     except ValueError as exc:  # a SettingError, said in Hindi too
         refuse("rawbank", exc, sys.stdout)
         return 2
+    check_ports(ports)
     return run_dev(ports, config, demo=args.demo, lock=lock)
 
 

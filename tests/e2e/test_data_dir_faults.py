@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -58,7 +59,9 @@ def test_a_path_that_cannot_be_a_directory(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
     result = run(dev_command(blocker / "var"))
-    refused(result, blocker / "var", "not writable", "--data-dir")
+    refused(result, blocker / "var", f"{blocker} is a file, so the data directory", "--data-dir")
+    result = run(dev_command(blocker))  # the file itself given as the data directory
+    refused(result, blocker, f"{blocker} is a file, so the data directory {blocker} cannot be there", "move that file")
     assert blocker.read_text() == "not a directory"
 
 
@@ -82,11 +85,16 @@ def test_a_full_disk(tmp_path):
 def test_a_data_directory_in_use_by_another_rawbank(tmp_path):
     data = DataDir(tmp_path / "var")
     data.prepare()
-    held = data.dev_lock().acquire()  # as a running `rawbank dev` holds it
+    held = data.dev_lock().acquire()  # as a running `rawbank dev` holds it, and listens on its ports
+    listening = socket.create_server(("127.0.0.1", 0))
     try:
-        result = run(dev_command(data.path))
-        refused(result, data.path, "in use by another running rawbank", f"pid {os.getpid()}", "Stop that one")
+        command = dev_command(data.path)
+        command[command.index("--broker-port") + 1] = str(listening.getsockname()[1])
+        result = run(command)  # a second `make dev` beside the first: told that, not that a port is in use
+        refused(result, data.path, "in use by another running rawbank", f"pid {os.getpid()}", "Stop it first")
+        assert "already in use" not in result.stdout
     finally:
+        listening.close()
         held.release()
     store = DurableStore(data.store("requests"))  # as a running requests service holds its store
     try:

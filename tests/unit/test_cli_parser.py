@@ -134,3 +134,25 @@ def test_rawbank_dev_refuses_a_port_no_service_can_listen_on(capsys):
             assert hindi.startswith(f"rawbank dev: गलती: तर्क {option}: अमान्य port मान: '{value}'")
     args = _parser().parse_args(["dev", "--broker-port", "1", "--notifier-port", "65535"])
     assert (args.broker_port, args.notifier_port) == (1, 65535)
+
+
+def test_a_word_a_subcommand_does_not_take_is_refused_by_that_subcommand_with_its_own_help(capsys):
+    """`rawbank reconcile --via-apii` showed `rawbank`'s usage and sent the operator to `rawbank --help`, which does
+    not list --via-api; the subcommand's own usage and `rawbank reconcile --help` do."""
+    for argv, prog in ((["reconcile", "--via-apii"], "rawbank reconcile"),
+                       (["reports", "rebuild", "--nope"], "rawbank reports rebuild")):
+        with pytest.raises(SystemExit) as stopped:
+            _parser().parse_args(argv)
+        err = capsys.readouterr().err
+        assert stopped.value.code == 2
+        assert err.startswith(f"usage / उपयोग: {prog} ") and f"{prog}: error: unrecognized arguments: " in err, err
+        assert f"`{prog} --help` lists what it takes." in err and f"`{prog} --help` बताता है" in err, err
+
+
+def test_dead_letters_are_read_of_the_topics_there_are_only(capsys):
+    """`rawbank dlq list --topic bogus` said "no dead letters in bogus." with exit 0: a typo read as all clear."""
+    assert _parser().parse_args(["dlq", "list", "--topic", "inventory.events"]).topic == ["inventory.events"]
+    with pytest.raises(SystemExit) as stopped:
+        _parser().parse_args(["dlq", "list", "--topic", "bogus"])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "invalid choice: 'bogus' (choose from 'inventory.events', " in err, err

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 
 import mongomock
@@ -11,9 +13,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from shared import durable_store
-from shared.datadir import DataDirError
+from shared.datadir import DataDir, DataDirError
 from shared.durable_store import FORMAT, DurableStore, StoreWriteError
 from shared.mongo import connect
+from tests.devserver import ROOT
 
 
 def stock_on_disk(path) -> list[dict]:
@@ -141,6 +144,28 @@ def test_a_store_in_use_by_another_process_is_refused(tmp_path):
     with pytest.raises(DataDirError, match="in use by another running rawbank"):
         DurableStore(tmp_path / "test.sqlite")
     first.close()
+
+
+def test_a_store_held_under_a_running_rawbank_dev_names_that_one_to_stop(tmp_path):
+    """`rawbank user add` while `rawbank dev` ran named the requests service's process (a gunicorn worker) as the one
+    to stop; the one to stop is `rawbank dev`, which holds the directory's own lock."""
+    data = DataDir(tmp_path)
+    data.prepare()
+    dev = subprocess.Popen([sys.executable, "-c", "import sys, time; from shared.datadir import DataDir; "
+                            "DataDir(sys.argv[1]).dev_lock().acquire(); print('held', flush=True); time.sleep(60)",
+                            str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert dev.stdout.readline().strip() == "held"
+        service = data.store_lock("requests").acquire()  # as the requests service under it holds its store
+        try:
+            with pytest.raises(DataDirError) as refused:
+                data.store_lock("requests").acquire()
+            assert f"in use by another running rawbank (pid {dev.pid}). Stop it first" in refused.value.en
+        finally:
+            service.release()
+    finally:
+        dev.kill()
+        dev.wait()
 
 
 # A random sequence of store calls, run on the durable store and on plain mongomock.
