@@ -46,6 +46,7 @@ Problems = list[Problem]
 TITLE = N_("rawbank reconcile")
 DLQ = N_("dead-letter topics: {count} message(s)")
 DEAD_LETTERS = N_("dead letters: {count} (the broker's .dlq topics and the notifier's copies, each once)")
+DEAD_LETTERS_UNREAD = N_("dead letters: not read this time")
 CLEAN = N_("verdict: CLEAN — every check passed")
 MISMATCHES = N_("verdict: {count} MISMATCH(ES)")
 OUTBOX = N_("{service} outbox not drained: {count} event(s) in {collection}")
@@ -71,7 +72,7 @@ class Report:
     def ok(self) -> bool:
         return not self.problems
 
-    def text(self, lang: str = "en") -> str:
+    def text(self, lang: str = "en", *, dead_letters_read: bool = True) -> str:
         """The report for a person, in English or Hindi (`rawbank reconcile --lang hi`); the counts' names
         are catalog texts too, the dead-letter lines are the consumers' own words and stay as they are."""
         def said(text: str, **params) -> str:
@@ -79,7 +80,7 @@ class Report:
 
         lines = [said(TITLE)]
         lines += [f"  {said(name)}: {value}" for name, value in self.counts.items()]
-        lines.append(said(DEAD_LETTERS, count=len(self.dlq)))
+        lines.append(said(DEAD_LETTERS, count=len(self.dlq)) if dead_letters_read else said(DEAD_LETTERS_UNREAD))
         for m in self.dlq:  # as `rawbank dlq list` merges them (shared/dlq_cli.letters), with where each was seen
             where = dead_letters.where_seen(m)
             lines.append(f"  {m.get('event_id') or '?'}  {m['topic']}[{m['partition']}]@{m['offset']} "

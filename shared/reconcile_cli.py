@@ -87,7 +87,7 @@ def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_js
         print(json.dumps({**report.to_dict(), "dlq_error": dlq_error and translate(dlq_error[0], "en", **dlq_error[1])},
                          indent=2, ensure_ascii=False))
     else:
-        print(report.text(lang))
+        print(report.text(lang, dead_letters_read=dlq and dlq_error is None))  # "0" only when they were read
         if dlq_error:
             print(translate(NOTE, lang, text=translate(dlq_error[0], lang, **dlq_error[1])))
     return 0 if report.ok else 1

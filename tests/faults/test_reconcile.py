@@ -339,6 +339,7 @@ def test_with_no_running_dev_and_no_broker_address_it_checks_the_rest_and_says_h
     out = capsys.readouterr().out
     assert "verdict: CLEAN" in out and "could not read the dead-letter topics" not in out and "9092" not in out
     assert "note: rawbank reconcile: no `rawbank dev` runs on the data directory" in out
+    assert "dead letters: not read this time" in out and "dead letters: 0" not in out  # no broker read, no "0" said
     assert "rawbank dev --memory --broker-port N" in out and "RAWBANK_NOTIFIER_URL" in out
     assert cli.main([*args, "--lang", "hi"]) == 0
     hindi = capsys.readouterr().out
