@@ -53,6 +53,12 @@ def named(doc: dict | None, code: str, lang: str) -> str:
     return (doc.get("name_hi") if lang == "hi" else None) or doc.get("name") or code
 
 
+def named_all(docs: dict, codes, lang: str) -> str:
+    """Several materials (or depots) by the names people know them by in `lang`, comma-separated, in `codes`' order;
+    `docs` maps a code to its name and name_hi (a code missing there is said as it is)."""
+    return ", ".join(named(docs.get(code), code, lang) for code in codes)
+
+
 def month(value: str, lang: str) -> str:
     """'2026-11' -> 'November 2026' / 'नवंबर 2026'; as it came when it is no month."""
     try:

@@ -241,9 +241,8 @@ class NoSupplierPrice(RuleBroken):
 
     def values(self, lang: str | None = None) -> dict:
         lang = lang or language()
-        names_ = self.details.get("names") or {}
         return {**super().values(lang), "supplier": self.details.get("supplier_name") or self.details.get("supplier"),
-                "materials": ", ".join(names.named(names_.get(sku), sku, lang) for sku in self.details.get("skus", ()))}
+                "materials": names.named_all(self.details.get("names") or {}, self.details.get("skus", ()), lang)}
 
 
 class LotCodeTaken(_Names, Conflict):

@@ -92,9 +92,8 @@ class MaterialUnpriced(Conflict):
 
     def values(self, lang: str | None = None) -> dict:
         lang = lang or language()
-        names_ = self.details.get("names") or {}
-        return {**super().values(lang), "materials": ", ".join(
-            names.named(names_.get(sku), sku, lang) for sku in self.details.get("skus", ()))}
+        return {**super().values(lang),
+                "materials": names.named_all(self.details.get("names") or {}, self.details.get("skus", ()), lang)}
 
 
 class IdempotencyKeyReused(shared_errors.IdempotencyKeyReused):
