@@ -61,14 +61,21 @@ class ArtisanSchema(ArtisanUpdateSchema):
     name = f.String(required=True, validate=NAME)
     district = f.String(required=True, validate=filled(100))
     craft = f.String(required=True, validate=filled(100))
-    registration_id = f.String(required=True, validate=CODE,
-                               metadata={"description": "artisan card or Udyam number; unique"})
+    registration_id = f.String(required=True, validate=CODE, metadata={
+        "description": "artisan card or Udyam number; unique, kept in capitals (udyam-up-1 is UDYAM-UP-1)"})
     language = f.String(load_default="hi", validate=v.OneOf(["hi", "en"]))
     looms = f.Integer(load_default=0, strict=True, validate=v.Range(min=0, max=1000))
     active = f.Boolean(load_default=True)
     phone = f.String(load_default=None, allow_none=True, validate=PHONE)
     email = f.Email(load_default=None, allow_none=True, validate=v.Length(max=200))
     cooperative = _text(load_default=None, allow_none=True, metadata={"description": "a registered cooperative's code"})
+
+    @ma.post_load
+    def _one_way_of_writing_a_card_number(self, data, **kwargs):
+        """A card number typed in small letters is the same card: one artisan, one registration (and one subsidy)."""
+        if data.get("registration_id"):
+            data["registration_id"] = data["registration_id"].upper()
+        return data
 
 
 class LoomsChangeSchema(ma.Schema):

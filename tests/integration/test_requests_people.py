@@ -44,6 +44,10 @@ def test_registering_and_updating_an_artisan_emit_events_in_their_language(clien
                                                                     "artisan_id": "ART-5"})
     assert taken["message"].startswith("Artisan card or Udyam number REG-ART-5 is already registered, to artisan "
                                        "ART-5. Check the number on the card")
+    again = client.call("POST", "/artisans", client.admin(), {  # the same card typed in small letters
+        "name": "Other", "district": "Bhadohi", "craft": "carpet", "registration_id": "reg-art-5"},
+        status=409).get_json()["error"]
+    assert again["details"] == {"registration_id": "REG-ART-5", "artisan_id": "ART-5"}
     client.cooperative("Coop-B")  # another cooperative's secretary is not told whose number it is
     other = client.call("POST", "/artisans", client.secretary("Coop-B"), {
         "name": "Other", "district": "Bhadohi", "craft": "carpet", "registration_id": "REG-ART-5"},
