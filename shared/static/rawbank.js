@@ -196,8 +196,46 @@
   // the page, else in the page's. The text is kept in this tab for the same address and shown once.
   var KEPT = "rb-notice";
   function scopeOf(button) { return button.closest("[data-item]") || button.parentElement; }
+  // Which form this is, the same after the reload: its address and its hidden fields (rows of one list share the one).
+  function formKey(form) {
+    var hidden = Array.prototype.filter.call(form.elements, function (el) { return el.type === "hidden" && el.name; })
+      .map(function (el) { return el.name + "=" + el.value; }).sort();
+    return [form.getAttribute("data-api")].concat(hidden).join("|");
+  }
+  function changed(el) {
+    if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+    if (el.tagName === "SELECT") {
+      return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return el.value !== el.defaultValue;
+  }
+  // What was typed in the page's other forms and not sent: the reload would lose it, so it is put back after.
+  function typedElsewhere(sent) {
+    var typed = [];
+    document.querySelectorAll("form[data-api]").forEach(function (form) {
+      if (form === sent) return;
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!el.name || el.disabled || /^(hidden|password|submit|button|file)$/.test(el.type) || !changed(el)) return;
+        if (form.elements[el.name] !== el) return;  // one of several of that name (radios): left as the page has it
+        typed.push({ form: formKey(form), name: el.name, value: el.value, checked: el.checked });
+      });
+    });
+    return typed;
+  }
+  function putBack(typed) {
+    (typed || []).forEach(function (entry) {
+      var forms = Array.prototype.filter.call(document.querySelectorAll("form[data-api]"), function (form) {
+        return formKey(form) === entry.form;
+      });
+      var el = forms.length === 1 ? forms[0].elements[entry.name] : null;
+      if (!el || !el.tagName || changed(el)) return;  // gone, or not the page's own value any more
+      if (el.type === "checkbox" || el.type === "radio") el.checked = entry.checked;
+      else el.value = entry.value;
+    });
+  }
   function reloadSaying(owner, text) {  // owner null: said in the page's notice
-    var kept = { url: window.location.href, text: text,
+    var sent = owner ? (owner.tagName === "FORM" ? owner : owner.closest("form")) : null;
+    var kept = { url: window.location.href, text: text, typed: typedElsewhere(sent),
                  api: owner ? owner.getAttribute("data-api") || owner.dataset.action : null };
     try { window.sessionStorage.setItem(KEPT, JSON.stringify(kept)); } catch (e) { /* no storage: only the reload */ }
     window.location.reload();
@@ -209,6 +247,7 @@
       window.sessionStorage.removeItem(KEPT);
     } catch (e) { return; }
     if (!kept || kept.url !== window.location.href || typeof kept.text !== "string") return;
+    putBack(kept.typed);
     var owners = Array.prototype.filter.call(document.querySelectorAll("form[data-api], button[data-action]"),
       function (el) { return kept.api && (el.getAttribute("data-api") || el.dataset.action) === kept.api; });
     var owner = owners.length === 1 ? owners[0] : null;  // several alike (rows of one list): which one is not known

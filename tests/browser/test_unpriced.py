@@ -59,10 +59,14 @@ def test_a_request_for_a_material_with_no_price_waits_for_its_price(people, dev)
     page.goto(dev.url("inventory", "/admin/prices"))
     priced = page.locator(f'.card[data-sku="{SKU}"]')
     expect(priced.locator('[data-f="price"]')).to_have_text("no price set yet")
+    other = page.locator('.card[data-sku="YRN-COT-40"]')  # a price typed on another card, not set yet
+    other.get_by_label("New price per kg (₹)").fill("251.75")
     priced.get_by_label("New price per kg (₹)").fill("150")
     priced.get_by_role("button", name="Set price").click()
     expect(priced.locator('[data-f="price"]')).to_have_text("₹150.00 per kg")
     expect(priced.locator("[data-errors]")).to_have_text("Price saved.")
+    expect(other.get_by_label("New price per kg (₹)")).to_have_value("251.75")  # the reload did not lose it
+    expect(other.locator('[data-f="price"]')).to_have_text("₹245.50 per kg")  # nor set it
     admin.language("hi")
     page.goto(dev.url("requests", "/admin/approvals"))
     wait_until(lambda: page.reload() or not page.locator(f'.card[data-requisition="{rid}"] [data-unpriced]').count(),
