@@ -162,8 +162,44 @@
     return false;
   }
 
+  // A form's body with nested fields (data-nested): "lot.code" -> {lot: {code}}, "lines.0.sku" -> {lines: [{sku}]},
+  // ticked "skus[]" -> {skus: [...]}, and a quantity sent as taken off (data-negate) -> "-2.5".
+  function put(body, path, value) {
+    var keys = path.split("."), at = body;
+    keys.slice(0, -1).forEach(function (key) { at = at[key] = at[key] || {}; });
+    at[keys[keys.length - 1]] = value;
+  }
+
+  // {"0": {...}, "3": {...}} -> [{...}, {...}]: numbered rows become a list, rows left empty are dropped
+  function lists(value) {
+    if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+    var keys = Object.keys(value), numbered = keys.length && keys.every(function (k) { return /^\d+$/.test(k); });
+    keys.forEach(function (k) { value[k] = lists(value[k]); });
+    if (!numbered) return value;
+    return keys.sort(function (a, b) { return a - b; }).map(function (k) { return value[k]; });
+  }
+
+  function nested(form) {
+    var body = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.name === "csrf_token" || el.disabled || el.type === "submit" || el.type === "button") return;
+      if (el.type === "checkbox" && el.name.slice(-2) === "[]") {
+        var name = el.name.slice(0, -2);
+        body[name] = body[name] || [];
+        if (el.checked) body[name].push(el.value);
+        return;
+      }
+      if (el.type === "checkbox") { put(body, el.name, el.checked); return; }
+      var value = el.value.trim();
+      if (value === "") return;
+      put(body, el.name, el.hasAttribute("data-negate") ? "-" + value.replace(/^[-+]/, "") : value);
+    });
+    return lists(body);
+  }
+
   function bodyOf(form) {
     if (typeof form.rbBody === "function") return form.rbBody(form);
+    if (form.hasAttribute("data-nested")) return nested(form);
     var body = {};
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.name === "csrf_token" || el.disabled || el.type === "submit") return;

@@ -1,40 +1,7 @@
-/* Inventory pages, without inline script: bodies with nested fields ("lot.code", "lines.0.sku", "skus[]") and
-   quantities sent as taken off ("data-negate"); rawbank.js submits choices and prints. */
+/* Inventory pages, without inline script: an order's lines checked before it is sent, and the service's refusals of
+   a line said beside it; rawbank.js builds the bodies with nested fields (data-nested), submits choices and prints. */
 (function () {
   "use strict";
-
-  function put(body, path, value) {
-    var keys = path.split("."), at = body;
-    keys.slice(0, -1).forEach(function (key) { at = at[key] = at[key] || {}; });
-    at[keys[keys.length - 1]] = value;
-  }
-
-  // {"0": {...}, "3": {...}} -> [{...}, {...}]: numbered rows become a list, rows left empty are dropped
-  function lists(value) {
-    if (!value || typeof value !== "object" || Array.isArray(value)) return value;
-    var keys = Object.keys(value), numbered = keys.length && keys.every(function (k) { return /^\d+$/.test(k); });
-    keys.forEach(function (k) { value[k] = lists(value[k]); });
-    if (!numbered) return value;
-    return keys.sort(function (a, b) { return a - b; }).map(function (k) { return value[k]; });
-  }
-
-  function nested(form) {
-    var body = {};
-    Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name === "csrf_token" || el.disabled || el.type === "submit" || el.type === "button") return;
-      if (el.type === "checkbox" && el.name.slice(-2) === "[]") {
-        var name = el.name.slice(0, -2);
-        body[name] = body[name] || [];
-        if (el.checked) body[name].push(el.value);
-        return;
-      }
-      if (el.type === "checkbox") { put(body, el.name, el.checked); return; }
-      var value = el.value.trim();
-      if (value === "") return;
-      put(body, el.name, el.hasAttribute("data-negate") ? "-" + value.replace(/^[-+]/, "") : value);
-    });
-    return lists(body);
-  }
 
   // every started line of a form with [data-lines] needs all of its fields
   function checkLines(form) {
@@ -100,12 +67,9 @@
   }
 
   function ready() {
-    document.querySelectorAll("form[data-nested]").forEach(function (form) {
-      form.rbBody = nested;
-      if (form.hasAttribute("data-lines")) {
-        form.rbCheck = function () { return checkLines(form) || checkTwice(form) || checkFree(form); };
-        form.rbError = function (error) { return lineErrors(form, error); };
-      }
+    document.querySelectorAll("form[data-lines]").forEach(function (form) {
+      form.rbCheck = function () { return checkLines(form) || checkTwice(form) || checkFree(form); };
+      form.rbError = function (error) { return lineErrors(form, error); };
     });
   }
 
