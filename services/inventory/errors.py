@@ -337,6 +337,6 @@ def short(exc, db, *, sku: str, depot: str) -> InsufficientStock:
     material = db.materials.find_one({"_id": sku}, {"name": 1, "name_hi": 1, "unit": 1}) or {}
     details = {"sku": sku, "depot": depot, "unit": material.get("unit"), "available": format_quantity(exc.available),
                "wanted": format_quantity(exc.wanted)}
-    if getattr(exc, "lot", None):
+    if exc.lot:
         return InsufficientInLot({**details, "lot": exc.lot}).named(db, material or None)
     return InsufficientStock(details).named(db, material or None)
