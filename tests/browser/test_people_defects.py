@@ -249,6 +249,9 @@ def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_d
     expect(card.locator('[data-f="status"]')).to_have_text("Someone is on it")
     expect(card.locator('[data-f="ack"] bdi[translate="no"]')).to_have_text(["admin", "Ordered 20 kg"])
     expect(card.locator('[data-f="meta"]')).to_contain_text("Varanasi depot · since ")  # its name, not its code VNS
+    # a time as every other page writes it (shared/pages.py TIME_FORMATS), not a 24-hour clock
+    expect(card.locator('[data-f="meta"]')).to_contain_text(
+        re.compile(r"since \d{1,2} \w{3} \d{4}, \d{1,2}:\d\d [AP]M IST"))
 
     tabs = page.get_by_role("navigation", name="Alerts by status")
     tabs.get_by_role("link", name="Someone is on it").click()
@@ -288,6 +291,10 @@ def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_d
     expect(page).to_have_url(re.compile(r"status=resolved"))
     expect(page.locator(".alert-card strong").first).to_have_text("कम स्टॉक: वाराणसी डिपो में प्राकृतिक नील रंग")
     expect(page.locator('.alert-card [data-f="meta"]').first).to_contain_text("वाराणसी डिपो · ")
+    # Hindi says the part of the day before the time ("शाम 7:21"), as the other pages, never "pm"
+    expect(page.locator('.alert-card [data-f="meta"]').first).to_contain_text(
+        re.compile(r"(सुबह|दोपहर|शाम|रात) \d{1,2}:\d\d"))
+    assert not re.search(r"\d:\d\d ?[ap]m", page.locator(".alert-card").first.inner_text(), re.I)
     assert "Varanasi depot" not in page.locator("main").inner_text()
     admin.shot("alerts-resolved")
 

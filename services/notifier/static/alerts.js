@@ -7,10 +7,17 @@
   var notice = document.getElementById("board-notice");
   var template = document.getElementById("alert-template");
   var t = board.texts, lang = rb.lang, locale = lang === "hi" ? "hi-IN" : "en-IN";
-  // a 24-hour clock: Hindi pages would otherwise say "pm"
-  var dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", hourCycle: "h23", timeZone: "Asia/Kolkata" });
+  // a time as the other pages write it (shared/pages.py TIME_FORMATS): "5 Dec 2026, 7:21 PM", Hindi by the part of
+  // the day, "5 दिस॰ 2026, शाम 7:21", never "pm"
+  var clock = { day: "numeric", month: "short", year: "numeric", hour: "numeric", minute: "2-digit",
+                timeZone: "Asia/Kolkata" };
+  clock[lang === "hi" ? "dayPeriod" : "hour12"] = lang === "hi" ? "short" : true;
+  var dates = new Intl.DateTimeFormat(locale, clock);
   var fill = rb.fillText;
-  var when = function (iso) { return iso ? dates.format(new Date(iso)) + " " + t.zone : ""; };
+  var when = function (iso) {
+    return iso ? dates.format(new Date(iso)).replace(/\b(am|pm)$/, function (m) { return m.toUpperCase(); }) + " " +
+      t.zone : "";
+  };
   // `s` filled into `el`, the values named in `typed` (a login name, a note) kept as typed: translate="no", as |typed
   var put = function (el, s, v, typed) {
     el.textContent = "";
