@@ -179,8 +179,9 @@ def reverse_payment(db, principal: Principal, req_id: str, payment_id: str, body
 def search(db, principal: Principal, *, limit=50, offset=0, **filters) -> list[dict]:
     """The requisitions the caller may see that match `filters` (see `_query`), newest first."""
     cursor = db.requisitions.find(_query(db, principal, **filters), {**store.HIDDEN, "history": 0})
-    return [{**parties.seen_by(principal, doc), "shares": [shares.view(s) for s in doc.get("shares") or ()]}
-            for doc in cursor.sort([("created_at", -1), ("_id", 1)]).skip(offset).limit(limit)]
+    seen = (parties.seen_by(principal, doc) for doc in cursor.sort([("created_at", -1), ("_id", 1)]).skip(offset)
+            .limit(limit))  # a member sees only their own share, as in `_shown`
+    return [{**doc, "shares": [shares.view(s) for s in doc.get("shares") or ()]} for doc in seen]
 
 
 def count(db, principal: Principal, **filters) -> int:

@@ -115,7 +115,11 @@ def test_a_secretary_requests_for_three_members_each_counted_and_priced_for_thei
         [(m, [{"sku": COTTON, "quantity": "10"}]) for m in MEMBERS]
     mine = client.get(made["id"], client.artisan("ART-2"))
     assert [s["artisan_id"] for s in mine["shares"]] == ["ART-2"] and mine["pricing"]["payable_total"] == SHARE
-    assert made["id"] in [r["id"] for r in client.call("GET", "/requisitions", client.artisan("ART-3")).get_json()]
+    # the list shows a member the same: their own share only, not the others' lines, prices and confirmations
+    listed = client.call("GET", "/requisitions", client.artisan("ART-3")).get_json()
+    [listed] = [row for row in listed if row["id"] == made["id"]]
+    assert [s["artisan_id"] for s in listed["shares"]] == ["ART-3"] and listed["members"] == ["ART-3"]
+    assert listed["pricing"]["payable_total"] == SHARE and listed["artisan_id"] == "ART-3"
 
 
 def test_one_member_over_their_cap_refuses_the_whole_request_naming_them_and_counts_nothing(coop):
