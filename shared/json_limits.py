@@ -18,11 +18,28 @@ _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 _LONG_RUN = re.compile(r"[0-9.eE+-]{%d,}" % (MAX_NUMBER_LENGTH + 1))
 
 
+class DuplicateKey(ValueError):
+    """An object names one key twice: which value was meant cannot be known (Python keeps the last, others the
+    first), so what a proxy or an audit log in front reads could differ from what is stored."""
+
+
+def _object(pairs: list) -> dict:
+    made = dict(pairs)
+    if len(made) != len(pairs):
+        seen = set()
+        raise DuplicateKey(next(key for key, _ in pairs if key in seen or seen.add(key)))
+    return made
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_object)
+
+
 def loads(text: str):
-    """json.loads, after refusing (json.JSONDecodeError) too deep nesting and too long numbers."""
+    """json.loads, after refusing (json.JSONDecodeError) too deep nesting and too long numbers; DuplicateKey for an
+    object that names a key twice."""
     if text.count("[") + text.count("{") > MAX_DEPTH or _LONG_RUN.search(text):
         _check(text)  # only then can a limit be passed: the usual small body skips the scan
-    return json.loads(text)
+    return _DECODER.decode(text)
 
 
 def _check(text: str) -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import json
 import logging
 import re
 import secrets
@@ -23,7 +22,7 @@ from shared.auth import require_role
 from shared.config import Config
 from shared.http_errors import register_error_handlers
 from shared.i18n import F_
-from shared.json_limits import loads
+from shared.json_limits import DuplicateKey, loads
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from shared.mongo import ping
 from shared.runtime import Runtime
@@ -33,6 +32,8 @@ from shared.text import text_errors
 MAX_BODY_BYTES = 1024 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 NOT_JSON = F_("Send the body as JSON, with the header Content-Type: application/json.")
+NOT_UTF8 = F_("The body is not UTF-8 text: send the JSON encoded as UTF-8.")
+DUPLICATE_KEY = F_("A field is named twice in one object of the body; send each field once.")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 
 
@@ -52,9 +53,12 @@ class Parser(FlaskParser):
         body = req.get_data(cache=True)
         try:
             text = body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise json.JSONDecodeError(f"not UTF-8: {exc.reason}", "", exc.start) from None
-        return loads(text)
+        except UnicodeDecodeError:  # not "no body" (which cancelled a request with its reason lost): a 400
+            abort(400, messages={"json": [NOT_UTF8]})
+        try:
+            return loads(text)
+        except DuplicateKey:
+            abort(400, messages={"json": [DUPLICATE_KEY]})
 
     def pre_load(self, location_data, *, schema, req, location):
         """Refuse, before any schema sees it, a string or key anywhere in the input that is not clean text."""

@@ -225,3 +225,42 @@ def test_the_claims_page_says_in_hindi_how_to_write_a_month(services, token):
     client.set_cookie(COOKIE, token("admin")["Authorization"].split()[1])
     client.set_cookie(LANG_COOKIE, "hi")
     assert "2026-11 जैसा महीना लिखें।" in client.get("/admin/claims?month=0000-01").get_data(as_text=True)
+
+
+def test_a_body_that_is_not_utf8_is_refused_not_read_as_no_body(services, token):
+    """A cancel whose reason held a byte that is not UTF-8 was read as no body: the request was cancelled, its reason
+    lost; a receipt said every field was missing."""
+    client, db = services["requests"]
+    db.materials.insert_one({"_id": "YRN-COT-40", "category": "yarn", "unit": "kg"})
+    db.depots.insert_one({"_id": "VNS", "zone": "plain"})
+    asked = {"depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": "1"}]}
+    made = client.post("/api/v1/requisitions", json=asked, headers=token("artisan"))
+    assert made.status_code == 201, made.get_json()
+    rid = made.get_json()["id"]
+    before = db.requisitions.find_one({"_id": rid})
+    for lang, says in (("en", "The body is not UTF-8 text"), ("hi", "अनुरोध का डेटा UTF-8 पाठ नहीं है")):
+        sent = raw(client, f"/api/v1/requisitions/{rid}/cancel", b'{"reason": "changed my mind \xff"}',
+                   {**token("artisan"), "Accept-Language": lang})
+        assert refused(sent, "_schema")["details"]["_schema"][0].startswith(says)
+    assert db.requisitions.find_one({"_id": rid}) == before
+    inventory, stock_db = services["inventory"]
+    stock = stock_db.stock.find_one({"_id": STOCK})
+    body = b'{"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "1", "reference": "\xe0\xa4"}'
+    assert refused(raw(inventory, "/api/v1/movements", body, token("admin")))["details"] == {"_schema": [
+        "The body is not UTF-8 text: send the JSON encoded as UTF-8."]}
+    assert stock_db.stock.find_one({"_id": STOCK}) == stock
+
+
+@pytest.mark.parametrize("body", [
+    b'{"type": "receipt", "sku": "YRN-COT-40", "depot": "BHD", "depot": "VNS", "quantity": "1"}',
+    b'{"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "1", "lot": {"code": "A", "code": "B"}}',
+], ids=["top-level", "nested"])
+def test_a_field_named_twice_is_refused_and_changes_nothing(services, token, body):
+    """Which of the two values was meant cannot be known (Python keeps the last, other readers the first), so what a
+    proxy or an audit log in front of rawbank reads could differ from what it stores."""
+    inventory, db = services["inventory"]
+    stock, ledger = list(db.stock.find()), db.movements.count_documents({})
+    for lang, says in (("en", "A field is named twice"), ("hi", "एक ही फ़ील्ड दो बार")):
+        sent = raw(inventory, "/api/v1/movements", body, {**token("admin"), "Accept-Language": lang})
+        assert says in refused(sent, "_schema")["details"]["_schema"][0]
+    assert list(db.stock.find()) == stock and db.movements.count_documents({}) == ledger
