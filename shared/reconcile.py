@@ -60,6 +60,7 @@ class Reconciliation:
     checks: tuple[Callable[[Facts], Problems], ...] = ()  # on its own facts
     agreements: tuple[Callable[[Mapping[str, Facts]], Problems], ...] = ()  # with others' facts, by service
     counts: Callable[[Facts], dict] | None = None  # figures for the report
+    words: Mapping[str, str] = field(default_factory=dict)  # a code in a count's figures (a status) -> catalog text
 
 
 @dataclass
@@ -67,6 +68,7 @@ class Report:
     problems: list[str] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     dlq: list[dict] = field(default_factory=list)
+    words: dict = field(default_factory=dict)  # codes in the counts' figures -> what a person reads
 
     @property
     def ok(self) -> bool:
@@ -79,7 +81,12 @@ class Report:
             return translate(text, lang, **params)
 
         lines = [said(TITLE)]
-        lines += [f"  {said(name)}: {value}" for name, value in self.counts.items()]
+        def figure(value) -> str:  # a count by kind (requisitions by status) as words, not a Python dict
+            if not isinstance(value, dict):
+                return str(value)
+            return ", ".join(f"{said(self.words.get(code, code))} {n}" for code, n in value.items()) or "0"
+
+        lines += [f"  {said(name)}: {figure(value)}" for name, value in self.counts.items()]
         lines.append(said(DEAD_LETTERS, count=len(self.dlq)) if dead_letters_read else said(DEAD_LETTERS_UNREAD))
         for m in self.dlq:  # as `rawbank dlq list` merges them (shared/dlq_cli.letters), with where each was seen
             where = dead_letters.where_seen(m)
@@ -138,4 +145,5 @@ def check(found: Mapping[str, Facts], dlq: list[dict] | None = None) -> Report:
             report.problems += rule(found)
         if rules.counts:
             report.counts.update(rules.counts(found[name]))
+            report.words.update(rules.words)
     return report

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from services.requests import parties, reconcile_money
+from services.requests import parties, reconcile_money, words
 from shared.quantity import format_quantity as _q
 from shared.i18n import N_
 from shared.reconcile import Problem, Problems, Reconciliation
@@ -119,4 +119,4 @@ def counts(requests: dict) -> dict:
 
 
 RECONCILIATION = Reconciliation(facts=facts, checks=reconcile_money.CHECKS,
-                                agreements=(requisitions_agree_with_inventory,), counts=counts)
+                                agreements=(requisitions_agree_with_inventory,), counts=counts, words=words.STATUSES)

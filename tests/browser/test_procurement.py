@@ -117,7 +117,7 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     reload_until(page, lambda: "10 किलो" in lot_row(page, YARN, "LOT-A").inner_text(),
                  message="lot A to be handed over from")
     expect(lot_row(page, YARN, "LOT-B")).to_contain_text("40 किलो")
-    menu(page, "खाता").click()
+    menu(page, "आवाजाही खाता").click()  # the stock ledger: not "खाता", the artisans' accounts
     expect(page.locator("#ledger tbody tr").first).to_contain_text("लॉट: LOT-A")  # its details one per line, each named
 
     # a dye lot expiring in 25 days shows its alert

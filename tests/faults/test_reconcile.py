@@ -83,6 +83,9 @@ def test_agreeing_stores_reconcile_clean(world):
     report = check(runtimes)
     assert report.ok, report.problems
     assert report.counts["requisitions by status"] == {"cancelled": 1, "dispatched": 1, "reserved": 1}
+    # a person reads the statuses as pages name them, in their language, not a Python dict of codes
+    assert "  requisitions by status: Cancelled 1, Handed over 1, Ready at depot 1" in report.text().splitlines()
+    assert "  स्थिति के अनुसार अनुरोध: रद्द 1, सौंप दिया गया 1, डिपो में तैयार 1" in report.text("hi").splitlines()
 
 
 BREAKAGES = {
