@@ -338,6 +338,13 @@ def test_a_member_is_not_told_to_press_a_button_only_the_secretary_has(coop):
     secretary.set_cookie(LANG_COOKIE, "en")
     page = secretary.get(f"/my/requisitions/{rid}").get_data(as_text=True)
     assert "Press “I have received it” once you have it." in page  # the secretary has the button
+    admin = client.app.test_client()  # an admin marks it for them: the button does not speak as the admin
+    admin.set_cookie(COOKIE, client.admin()["Authorization"].split()[1])
+    for lang, button, not_theirs in (("en", "Mark as received", "I have received it"),
+                                     ("hi", "प्राप्त चिह्नित करें", "मुझे मिल गया")):
+        admin.set_cookie(LANG_COOKIE, lang)
+        page = admin.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+        assert button in page and not_theirs not in page
     client.act(rid, "receive", coop.secretary)
     member.set_cookie(LANG_COOKIE, "en")
     page = member.get(f"/my/requisitions/{rid}").get_data(as_text=True)
