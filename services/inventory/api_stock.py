@@ -112,10 +112,11 @@ def list_movements(query):
 @require_role()
 @blp.response(200, ReservationSchema)
 def get_reservation(requisition_id):
-    """What inventory holds for a requisition (an artisan sees only their own)."""
+    """What inventory holds for a requisition (an artisan sees only their own, a depot's staff only their depot's)."""
     principal = current_principal()
     artisan = principal.artisan_id or "" if principal.role in ("artisan", "secretary") else None
-    return queries.get_reservation(db(), requisition_id, artisan_id=artisan)
+    depot = principal.depot if principal.role == "warehouse" else None
+    return queries.get_reservation(db(), requisition_id, artisan_id=artisan, depot=depot)
 
 
 def _cell(name: str, row: dict) -> str:

@@ -45,10 +45,12 @@ def get_stock(db, depot: str, sku: str) -> dict:
                   "category": material["category"], "on_hand": 0, "reserved": 0}, lots=True)
 
 
-def get_reservation(db, requisition_id: str, *, artisan_id: str | None = None) -> dict:
-    """A requisition's holds as the stock documents carry them; 404 for another artisan's."""
+def get_reservation(db, requisition_id: str, *, artisan_id: str | None = None, depot: str | None = None) -> dict:
+    """A requisition's holds as the stock documents carry them; 404 for another artisan's, or another depot's when
+    `depot` is given (a depot's staff: the requests service does not show them that requisition either)."""
     doc = db.reservations.find_one({"_id": requisition_id}, {"outbox": 0})
-    if doc is None or (artisan_id is not None and doc.get("artisan_id") != artisan_id):
+    if doc is None or (artisan_id is not None and doc.get("artisan_id") != artisan_id) or \
+            (depot is not None and doc["depot"] != depot):
         raise NotFound({"requisition_id": requisition_id})
     lines = []
     for line in doc["lines"]:

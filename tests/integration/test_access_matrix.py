@@ -59,7 +59,7 @@ MATRIX = [
     ("inventory", "GET", "/movements", None, STAFF),
     ("inventory", "GET", "/movements?depot=BHD", None, expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "GET", "/reservations/{own_rid}", None, expect(secretary=404)),
-    ("inventory", "GET", "/reservations/{other_rid}", None, expect(artisan=404, secretary=404)),
+    ("inventory", "GET", "/reservations/{other_rid}", None, expect(warehouse=404, artisan=404, secretary=404)),
     ("inventory", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
     ("inventory", "GET", "/public/availability?district=VNS", None, expect(anon=OK)),  # no login, no figures
     ("inventory", "POST", "/suppliers", {"code": "S-{n}", "name": "N", "district": "D"}, ADMIN_ONLY),
