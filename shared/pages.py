@@ -437,7 +437,10 @@ def _js_texts() -> dict:
             # a form sent again with its Idempotency-Key: the first answer came back, nothing was done twice
             "again": _("This was already recorded when the form was first sent; nothing was recorded twice."),
             "reused": _("This form was already used to send something else. It is ready again: check it and send."),
-            "table_scrolls": _("Table: scroll sideways to see every column")}
+            "table_scrolls": _("Table: scroll sideways to see every column"),
+            # back from the login page after the login had ended under a form being sent
+            "login_ended": _("Your login had ended, so that was not done. What you typed is back in the page: check "
+                             "it and send it again.")}
 
 
 @blp.post("/language")

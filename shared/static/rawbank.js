@@ -17,7 +17,8 @@
       return response.text().then(function (raw) {
         var data = null;
         try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
-        if (response.status === 401 && meta("login-url")) {
+        if (response.status === 401 && meta("login-url")) {  // the login ended: what was typed waits for its return
+          keep({ url: window.location.href, text: texts.login_ended, typed: typedElsewhere(null), api: null }, 1800);
           window.location.href = meta("login-url") + "?next=" + encodeURIComponent(window.location.href);
         }
         if (!response.ok) {
@@ -245,7 +246,8 @@
     }
     return el.value !== el.defaultValue;
   }
-  // What was typed in the page's other forms and not sent: the reload would lose it, so it is put back after.
+  // What was typed in the page's other forms (every form, `sent` null) and not sent: the reload (or the login, when
+  // it had ended) would lose it, so it is put back after.
   function typedElsewhere(sent) {
     var typed = [];
     document.querySelectorAll("form[data-api]").forEach(function (form) {
@@ -271,18 +273,26 @@
   }
   function reloadSaying(owner, text) {  // owner null: said in the page's notice
     var sent = owner ? (owner.tagName === "FORM" ? owner : owner.closest("form")) : null;
-    var kept = { url: window.location.href, text: text, typed: typedElsewhere(sent),
-                 api: owner ? owner.getAttribute("data-api") || owner.dataset.action : null };
-    try { window.sessionStorage.setItem(KEPT, JSON.stringify(kept)); } catch (e) { /* no storage: only the reload */ }
+    keep({ url: window.location.href, text: text, typed: typedElsewhere(sent),
+           api: owner ? owner.getAttribute("data-api") || owner.dataset.action : null }, 60);
     window.location.reload();
+  }
+  // Kept for the page at kept.url for `seconds`: other pages on the way (the login page) leave it for that one.
+  function keep(kept, seconds) {
+    kept.until = Date.now() + seconds * 1000;
+    try { window.sessionStorage.setItem(KEPT, JSON.stringify(kept)); } catch (e) { /* no storage: only the reload */ }
   }
   function sayKept() {
     var kept = null;
     try {
       kept = JSON.parse(window.sessionStorage.getItem(KEPT) || "null");
-      window.sessionStorage.removeItem(KEPT);
+      if (!kept || kept.url === window.location.href || !(kept.until > Date.now())) {
+        window.sessionStorage.removeItem(KEPT);
+      }
     } catch (e) { return; }
-    if (!kept || kept.url !== window.location.href || typeof kept.text !== "string") return;
+    if (!kept || kept.url !== window.location.href || !(kept.until > Date.now()) || typeof kept.text !== "string") {
+      return;
+    }
     putBack(kept.typed);
     var owners = Array.prototype.filter.call(document.querySelectorAll("form[data-api], button[data-action]"),
       function (el) { return kept.api && (el.getAttribute("data-api") || el.dataset.action) === kept.api; });
