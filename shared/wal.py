@@ -12,6 +12,10 @@ log = logging.getLogger(__name__)
 CHECK_SECONDS = 0.25
 CHECKPOINT_COMMITS = 200  # or whatever was committed once this long has passed:
 CHECKPOINT_SECONDS = 5.0
+#: a log past this size is checkpointed whole and cut back to nothing, holding the writer for that moment: under
+#: steady writes a passive checkpoint copies the log into the store file but never finds a moment with no writer to
+#: start it again from its beginning, and the log grew without end (500 MB in 7 minutes at 25 writes a second)
+WAL_LIMIT_BYTES = 64 * 1024 * 1024
 
 
 class GroupWriter:
@@ -102,7 +106,9 @@ class Checkpointer:
 
     SQLite would otherwise checkpoint inside a commit every 1,000 pages, with the store's lock
     held: two fsyncs and a page copy that every other request would wait for. A PASSIVE
-    checkpoint here waits for no writer and holds none up.
+    checkpoint here waits for no writer and holds none up; once the log has grown past
+    WAL_LIMIT_BYTES all the same, a TRUNCATE checkpoint (most of it copied already) waits for the
+    writer's transaction to end and empties the log, the writer waiting for that moment.
     """
 
     def __init__(self, path: Path, synchronous: str, commits):
@@ -125,12 +131,20 @@ class Checkpointer:
                 if commits - done >= CHECKPOINT_COMMITS or (commits > done and now - at >= CHECKPOINT_SECONDS):
                     try:
                         connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                        if self._log_size() > WAL_LIMIT_BYTES:
+                            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                     except sqlite3.Error:
                         log.warning("store %s: checkpoint failed; will try again", self.path, exc_info=True)
                         continue
                     done, at = commits, now
         finally:
             connection.close()
+
+    def _log_size(self) -> int:
+        try:
+            return self.path.with_name(self.path.name + "-wal").stat().st_size
+        except FileNotFoundError:
+            return 0
 
     def stop(self) -> None:
         self.stopping.set()

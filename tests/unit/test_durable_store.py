@@ -344,3 +344,26 @@ def test_sync_writes_waits_for_the_durable_store_and_never_for_memory(tmp_path, 
     sync_writes(connect("mongomock://localhost").rawbank_test)  # memory only: nothing to wait for
     store.client.close()
     store.close()
+
+
+
+def test_a_log_past_its_limit_is_emptied_not_left_at_its_largest(tmp_path, monkeypatch):
+    """Under steady writes the passive checkpoint copied the log into the store file but never cut it back: it grew
+    to 500 MB in 7 minutes at 25 writes a second (a depot computer's disk fills). Past its limit it is emptied."""
+    from shared import wal
+    from tests.conftest import wait_until
+    monkeypatch.setattr(wal, "WAL_LIMIT_BYTES", 1024 * 1024)
+    opened = DurableStore(tmp_path / "test.sqlite")
+    db, log = opened.client.rawbank_test, tmp_path / "test.sqlite-wal"
+    try:
+        for n in range(300):  # 300 x 20 KB, each its own transaction: the checkpointer's turn comes after 200
+            db.stock.insert_one({"_id": n, "pad": "x" * 20_000})
+            opened.sync()
+        assert log.stat().st_size > 4 * 1024 * 1024
+        wait_until(lambda: log.stat().st_size < 1024 * 1024, timeout=20, message="the log to be cut back")
+        db.stock.insert_one({"_id": "after", "pad": "y"})  # and writing goes on into the emptied log
+        opened.sync()
+    finally:
+        opened.client.close()
+        opened.close()
+    assert len(stock_on_disk(tmp_path / "test.sqlite")) == 301
