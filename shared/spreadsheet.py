@@ -1,4 +1,10 @@
-"""CSV that spreadsheets open safely: no cell is read as a formula."""
+"""CSV that spreadsheets open safely: no cell is read as a formula, and Hindi is read as Hindi.
+
+Every CSV rawbank gives starts with a UTF-8 byte order mark (BOM): Excel on Windows reads a CSV
+without one in the ANSI code page, which garbles every Hindi text (status_text, names, alert
+titles). Spreadsheets, and Python with encoding "utf-8-sig", take the mark off the first column's
+name; the HTTP answers stay `text/csv; charset=utf-8`.
+"""
 from __future__ import annotations
 
 import csv
@@ -6,6 +12,8 @@ import io
 
 #: a spreadsheet may read a cell starting with one of these (full-width forms too) as a formula
 FORMULA_STARTS = frozenset("=+-@＝＋－＠")
+#: what a CSV starts with, so that Excel reads it as UTF-8 (U+FEFF, the bytes EF BB BF in UTF-8)
+BOM = "\ufeff"
 
 
 def safe_cell(text: str) -> str:
@@ -17,8 +25,9 @@ def safe_cell(text: str) -> str:
 
 
 def csv_text(header, rows) -> str:
-    """A whole CSV document; numbers given as numbers or number strings are left as they are."""
+    """A whole CSV document, after the BOM; numbers given as numbers or number strings are left as they are."""
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in rows:
@@ -27,8 +36,10 @@ def csv_text(header, rows) -> str:
 
 
 def csv_chunks(header, rows, size: int = 32_000):
-    """A CSV document streamed in pieces of about `size` characters, for lists too long to build at once."""
+    """A CSV document streamed in pieces of about `size` characters (the first after the BOM), for lists too long to
+    build at once."""
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in rows:

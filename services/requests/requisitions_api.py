@@ -35,7 +35,8 @@ def submit(body):
 @blp.response(200, RequisitionSummarySchema(many=True))
 def list_requisitions(query):
     """Newest first; artisans see their own, secretaries their cooperative's; X-Total-Count says how many match.
-    format=csv gives every line of every one that matches, for a spreadsheet."""
+    format=csv gives every line of every one that matches, for a spreadsheet (a cooperative's, each line of each
+    member's share under that member)."""
     principal, filters = current_principal(), requisition_filters(query)
     if query["format"] == "csv":
         rows = requisitions.search(db(), principal, **filters, limit=requisition_exports.MAX_ROWS)

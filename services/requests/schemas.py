@@ -283,7 +283,8 @@ class RequisitionQuery(ma.Schema):
     page = f.Integer(load_default=None, validate=v.Range(min=1, max=100_000),
                      metadata={"description": "page N of `limit` each (instead of offset); X-Total-Count says how many"})
     format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]), metadata={
-        "description": "csv: one row per line of every requisition that matches, times in India (+05:30), no paging"})
+        "description": "csv: one row per line of every requisition that matches (a cooperative's: per line of each "
+                       "member's share, under the member), times in India (+05:30), no paging"})
 
     @ma.validates_schema
     def _days_in_order(self, data, **kwargs):

@@ -133,7 +133,7 @@ def test_a_low_stock_alert_appears_on_an_open_board_without_a_reload(people):
     expect(warehouse.page.locator("#ledger tbody tr")).to_have_count(2)  # opening stock and the damage
     with warehouse.page.expect_download() as download:
         warehouse.page.get_by_role("link", name="Download CSV").click()
-    rows = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    rows = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert rows[0].startswith("movement_id,at,type,sku,depot,quantity") and len(rows) == 3, rows
     assert ",adjustment,DYE-INDIGO,VNS,-7," in rows[1] and ",damage," in rows[1]
 

@@ -283,7 +283,7 @@ def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_d
     expect(card).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
-    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
     assert [(r["sku"], r["status"], r["resolved_note"]) for r in rows] == [("DYE-INDIGO", "resolved", "20 kg arrived")]
     assert rows[0]["first_seen_ist"].endswith("+05:30") and rows[0]["first_seen_ist"].startswith(today)
 
@@ -374,7 +374,7 @@ def test_staff_find_requests_approve_several_at_once_export_and_print(people, de
     expect(cards).to_have_count(3)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
-    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
     assert sorted(r["note"] for r in rows) == [f"loom-repair batch {n}" for n in (1, 2, 3)]
     approved = {"approved", "reserved", "waitlisted"}  # what follows approval: indigo may be running low by now
     assert {r["status"] for r in rows} <= approved and all(r["unit"] == "kg" for r in rows)
@@ -402,7 +402,7 @@ def test_defect_10_a_sent_request_is_named_devanagari_digits_count_and_csv_times
     expect(card).to_contain_text("IST")
     with apage.expect_download() as download:
         apage.get_by_role("link", name="Download CSV").click()
-    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
     today = apage.evaluate("new Intl.DateTimeFormat('en-CA', {timeZone: 'Asia/Kolkata'}).format(new Date())")
     assert [(r["requisition_id"], r["material"], r["quantity"], r["unit"]) for r in rows] == [
         (made, "Cotton yarn 40s", "2.5", "kg")]

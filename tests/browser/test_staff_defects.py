@@ -94,7 +94,7 @@ def test_defect_10_feedback_names_material_unit_and_depot_and_times_say_their_zo
     assert when.endswith("IST"), when
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
-    first = next(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    first = next(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
     assert first["at"].endswith("+00:00") and first["at_ist"].endswith("+05:30"), first
     assert first["at_ist"][11:16] in re.sub(r"(\d+):(\d\d) ([AP]M)", lambda m: _24h(m), when), (first, when)
 
@@ -208,7 +208,7 @@ def test_staff_find_filter_page_export_and_print_stock_and_open_a_materials_stoc
     expect(page.get_by_role("button", name="Print")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
-    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
     assert [(r["depot"], r["sku"], r["unit"]) for r in rows] == [("VNS", "DYE-INDIGO", "kg")], rows
 
     page.goto(warehouse.url("inventory", "/warehouse/stock"))

@@ -190,7 +190,7 @@ def test_depot_staff_asking_the_stock_list_for_another_depot_are_answered_with_t
     own = token("warehouse", depot="VNS")
     assert [(r["depot"], r["sku"]) for r in client.get(f"{API}/stock?depot=BHD", headers=own).json] == [("BHD", "DYE")]
     rows = list(csv.DictReader(io.StringIO(client.get(f"{API}/stock?depot=BHD&format=csv", headers=own)
-                                           .get_data(as_text=True))))
+                                           .get_data().decode("utf-8-sig"))))
     assert [r["depot"] for r in rows] == ["BHD"]
     assert [r["depot"] for r in client.get(f"{API}/stock?depot=VNS", headers=own).json] == ["VNS"]
 
@@ -204,7 +204,7 @@ def test_warehouse_staff_read_the_ledger_of_their_own_depot_only(client, admin, 
     assert {m["depot"] for m in client.get(f"{API}/movements", headers=clerk).json} == {"VNS"}
     assert {m["depot"] for m in client.get(f"{API}/movements?depot=VNS", headers=clerk).json} == {"VNS"}
     rows = list(csv.DictReader(io.StringIO(client.get(f"{API}/movements?format=csv", headers=clerk)
-                                           .get_data(as_text=True))))
+                                           .get_data().decode("utf-8-sig"))))
     assert rows and {r["depot"] for r in rows} == {"VNS"}
     for path in ("/movements?depot=BHD", "/movements?depot=BHD&format=csv"):
         error = error_of(client.get(f"{API}{path}", headers={**clerk, "Accept-Language": "hi"}), 403, "wrong_depot")
@@ -225,7 +225,7 @@ def test_movement_list_filters_pages_and_exports_csv(client, admin, token):
     assert [m["sku"] for m in client.get(f"{API}/movements?depot=BHD", headers=admin).json] == ["DYE"]
     exported = client.get(f"{API}/movements?format=csv&depot=VNS", headers=admin)
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(exported.get_data().decode("utf-8-sig"))))
     assert [r["quantity"] for r in rows] == ["5", "4", "3", "2", "1"]
     assert rows[0]["supplier"] == "'=HYPERLINK(x)" and rows[0]["on_hand_after"] == "15"
     error_of(client.get(f"{API}/movements", headers=token("artisan")), 403, "forbidden")
@@ -237,14 +237,14 @@ def test_movement_list_filters_pages_and_exports_csv(client, admin, token):
 def test_csv_cells_a_spreadsheet_could_run_are_quoted(client, admin, text):
     """Line feeds, spaces and full-width signs before a formula were let through (issue 13, finding 9)."""
     move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity="1", reference=text)
-    exported = client.get(f"{API}/movements?format=csv&depot=VNS", headers=admin).get_data(as_text=True)
+    exported = client.get(f"{API}/movements?format=csv&depot=VNS", headers=admin).get_data().decode("utf-8-sig")
     [row] = list(csv.DictReader(io.StringIO(exported)))
     assert row["reference"] == "'" + text
 
 
 def test_csv_cells_of_plain_text_stay_as_they_are(client, admin):
     move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity="1", reference="चालान 12 = ठीक")
-    exported = client.get(f"{API}/movements?format=csv&depot=VNS", headers=admin).get_data(as_text=True)
+    exported = client.get(f"{API}/movements?format=csv&depot=VNS", headers=admin).get_data().decode("utf-8-sig")
     assert list(csv.DictReader(io.StringIO(exported)))[0]["reference"] == "चालान 12 = ठीक"
 
 

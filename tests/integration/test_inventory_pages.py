@@ -123,7 +123,7 @@ def test_the_order_and_what_to_order_pages_link_their_csv_with_the_page_filters(
         assert "depot=VNS" in href and ("status=draft" in href or "cover_days=30" in href)
         answer = client.get(href)
         assert answer.status_code == 200 and answer.mimetype == "text/csv"
-        assert shown in answer.get_data(as_text=True)
+        assert shown in answer.get_data().decode("utf-8-sig")
 
 
 def test_who_collects_and_who_waits_is_named_in_the_pages_language(config):

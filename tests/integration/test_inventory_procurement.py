@@ -280,7 +280,7 @@ def download(config, runtime, token):
         answer = client.get(f"/api/v1{path}", headers=token(role, **claims))
         assert answer.status_code == 200 and answer.mimetype == "text/csv", answer.get_data(as_text=True)[:300]
         assert answer.headers["Content-Disposition"] == "attachment; filename=purchase-orders.csv"
-        return list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+        return list(csv.DictReader(io.StringIO(answer.get_data().decode("utf-8-sig"))))
     return get
 
 
@@ -334,7 +334,7 @@ def test_the_ledger_csv_names_the_order_each_receipt_came_on_as_the_ledger_does(
     answer = create_app(config, runtime).test_client().get("/api/v1/movements?format=csv&type=receipt",
                                                             headers=token("warehouse", depot="VNS"))
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
-    table = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    table = list(csv.DictReader(io.StringIO(answer.get_data().decode("utf-8-sig"))))
     assert [(r["quantity"], r["purchase_order"]) for r in table] == [("1", ""), ("40", number)]
 
 

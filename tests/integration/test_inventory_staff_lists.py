@@ -68,10 +68,10 @@ def test_the_stock_page_searches_filters_and_pages_and_its_csv_has_every_matchin
 
     answer = client.get(f"{API}/stock?format=csv&depot=VNS", headers=token("warehouse", depot="VNS"))
     assert answer.mimetype == "text/csv"
-    table = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    table = list(csv.DictReader(io.StringIO(answer.get_data().decode("utf-8-sig"))))
     assert [(r["sku"], r["on_hand"], r["unit"], r["level"]) for r in table] == [("DYE", "0.5", "kg", "low"),
                                                                                 ("YRN", "30", "kg", "ok")]
-    only = client.get(f"{API}/stock?format=csv&q=yr", headers=token("admin")).get_data(as_text=True)
+    only = client.get(f"{API}/stock?format=csv&q=yr", headers=token("admin")).get_data().decode("utf-8-sig")
     assert only.splitlines()[1].startswith("VNS,YRN,") and len(only.splitlines()) == 2
     assert [s["sku"] for s in client.get(f"{API}/stock?q=dy", headers=token("admin")).json] == ["DYE"]
     every = client.get(f"{API}/stock", headers=token("admin")).json
@@ -82,7 +82,7 @@ def test_the_stock_csv_quotes_a_material_name_a_spreadsheet_could_run(client, to
     """stock.csv wrote material names as they were: one starting with = ran as a formula (movements' CSV did not)."""
     admin = token("admin")
     assert client.patch(f"{API}/materials/DYE", json={"name": "=HYPERLINK(x)"}, headers=admin).status_code == 200
-    exported = client.get(f"{API}/stock?format=csv", headers=admin).get_data(as_text=True)
+    exported = client.get(f"{API}/stock?format=csv", headers=admin).get_data().decode("utf-8-sig")
     table = list(csv.DictReader(io.StringIO(exported)))
     assert {r["sku"]: r["material"] for r in table}["DYE"] == "'=HYPERLINK(x)"
 
@@ -110,7 +110,7 @@ def test_the_ledger_is_searched_filtered_by_india_days_paged_and_its_csv_says_bo
     assert re.search(r"\d{1,2}:\d\d [AP]M IST</td>", entry)
 
     answer = client.get(f"{API}/movements?format=csv&depot=VNS&q=GRN&from={today}", headers=token("admin"))
-    table = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    table = list(csv.DictReader(io.StringIO(answer.get_data().decode("utf-8-sig"))))
     assert sorted(r["reference"] for r in table) == ["GRN-0", "GRN-1", "GRN-2"]
     assert all(r["at"].endswith("+00:00") and r["at_ist"].endswith("+05:30") for r in table)
     assert client.get(f"{API}/movements?from={today}&to={yesterday}", headers=token("admin")).status_code == 400

@@ -192,9 +192,9 @@ def test_csv_exports_are_spreadsheet_safe_files(flowed):
     bank, _ = flowed
     response = bank.call("notifier", "GET", "/reports/distribution?group_by=district&format=csv", status=200)
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
-    lines = response.get_data(as_text=True).splitlines()
+    lines = response.get_data().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("district,YRN-COT-40 (kg),value_rupees") and lines[-1].startswith("TOTAL,30,7365.00")
-    coops = bank.call("notifier", "GET", "/reports/cooperatives?format=csv", status=200).get_data(as_text=True)
+    coops = bank.call("notifier", "GET", "/reports/cooperatives?format=csv", status=200).get_data().decode("utf-8-sig")
     assert "SMBSS,Sarai Mohana Bunkar Sahkari Samiti,Varanasi,yes,3,3,10,3,2,1,0,0.6667" in coops
 
 

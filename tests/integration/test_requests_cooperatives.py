@@ -1,6 +1,10 @@
 """Cooperatives as records, and a secretary's requisition for members through the requests API."""
 from __future__ import annotations
 
+import csv
+import io
+from decimal import Decimal
+
 import pytest
 
 from services.requests import cooperatives, reconcile
@@ -386,3 +390,47 @@ def test_a_member_who_moves_to_another_cooperative_takes_their_requests_to_its_s
     assert {r["id"] for r in client.call("GET", "/requisitions", new, status=200).get_json()} == {own}
     client.get(together, new, status=404)
     assert client.act(own, "cancel", new)["status"] == "cancelled"
+
+
+def exported(client, who) -> list[dict]:
+    """The requisitions CSV as a spreadsheet reads it (a BOM, if any, is not part of the first column's name)."""
+    answer = client.call("GET", "/requisitions?format=csv", who, status=200)
+    return list(csv.DictReader(io.StringIO(answer.get_data().decode("utf-8-sig"))))
+
+
+def test_the_requisitions_csv_gives_each_member_a_row_for_each_line_of_their_own_share(coop):
+    """A secretary's request (6 kg of cotton for each of three members, and half a kg of silk for the first) came out as
+    one row per material under the first member with every member's quantity and money: a sum by artisan credited
+    ART-1 with all 18 kg. Each member's share line is a row of its own now, under the cooperative, so sums by artisan
+    and by requisition are both right; a member still gets only their own."""
+    client = coop.client
+    lines = [{"sku": COTTON, "quantity": "6", "artisan_id": member} for member in MEMBERS]
+    lines.insert(1, {"sku": SILK, "quantity": "0.5", "artisan_id": "ART-1"})
+    rid = client.call("POST", "/requisitions", coop.secretary, {"depot": "VNS", "cooperative": COOP, "lines": lines},
+                      status=201).get_json()["id"]
+    client.act(rid, "approve", client.admin())
+    reserved(client.db, rid)
+    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    doc = client.db.requisitions.find_one({"_id": rid})
+
+    def rupees(paise: int) -> str:
+        return f"{paise // 100}.{paise % 100:02d}"
+
+    owed = {(share["artisan_id"], line["sku"]): rupees(line["amount"])
+            for share in doc["shares"] for line in share["pricing"]["lines"]}
+    expected = [("ART-1", "Artisan ART-1", COTTON, "6"), ("ART-1", "Artisan ART-1", SILK, "0.5"),
+                ("ART-2", "Artisan ART-2", COTTON, "6"), ("ART-3", "Artisan ART-3", COTTON, "6")]
+    for who in (client.admin(), coop.secretary):
+        rows = [row for row in exported(client, who) if row["requisition_id"] == rid]
+        assert [(r["artisan_id"], r["artisan_name"], r["sku"], r["quantity"]) for r in rows] == expected
+        assert {r["cooperative"] for r in rows} == {COOP}
+        assert [r["amount_rupees"] for r in rows] == [owed[(r["artisan_id"], r["sku"])] for r in rows]
+        whole = {line["sku"]: 0 for line in doc["pricing"]["lines"]}
+        for line in doc["pricing"]["lines"]:
+            whole[line["sku"]] += line["amount"]
+        for sku, paise in whole.items():  # the rows of a material add up to the requisition's
+            assert sum(Decimal(r["amount_rupees"]) for r in rows if r["sku"] == sku) == Decimal(rupees(paise))
+    for member in MEMBERS:
+        mine = [row for row in exported(client, client.artisan(member)) if row["requisition_id"] == rid]
+        assert [(r["artisan_id"], r["sku"], r["quantity"], r["amount_rupees"]) for r in mine] == \
+            [(a, sku, q, owed[(a, sku)]) for a, _, sku, q in expected if a == member]

@@ -44,7 +44,7 @@ def test_the_requisitions_csv_has_a_row_per_line_names_in_the_askers_language_an
                         note="=cmd|' /C calc'!A0")["id"]
     response = client.call("GET", "/requisitions?format=csv", {**client.admin(), "Accept-Language": "hi"}, status=200)
     assert response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert [(r["requisition_id"], r["sku"], r["quantity"], r["unit"]) for r in rows] == [
         (rid, "YRN-COT-40", "2.5", "kg"), (rid, "DYE-INDIGO", "1", "kg")]
     assert rows[0]["status_text"] == "भेजा गया" and rows[0]["created_at_ist"].endswith("+05:30")

@@ -170,8 +170,10 @@ def test_staff_take_a_members_payment_on_a_cooperatives_request_page(apps, confi
     assert re.search(r"₹([\d,.]+)", before).group(1) != re.search(r"₹([\d,.]+)", after).group(1)
 
 
-def test_the_requests_csv_gives_a_cooperatives_line_the_price_of_every_members_share(apps, config):
-    """A cooperative's line (30 kg for three members) showed the price of the last member's 10 kg only."""
+def test_the_requests_csv_gives_each_member_a_row_with_the_price_of_their_share(apps, config):
+    """A cooperative's line (30 kg for three members) showed the price of the last member's 10 kg only; then all
+    30 kg and every member's money under the first member. Each member's share is a row of its own now, the rows
+    adding up to the requisition's price."""
     import csv
     import io
     rid = received(apps, config)
@@ -180,14 +182,17 @@ def test_the_requests_csv_gives_a_cooperatives_line_the_price_of_every_members_s
     assert len(shares) == 3 and doc["pricing"]["payable_total"] == sum(shares)
     for who in (secretary_of(apps, config, "en"), person(apps["requests"], config, "admin", "en")):
         exported = who.get("/api/v1/requisitions?format=csv")
-        rows = [row for row in csv.DictReader(io.StringIO(exported.get_data(as_text=True))) if row["requisition_id"]
-                == rid]
-        assert [(row["sku"], row["quantity"]) for row in rows] == [(COTTON, "30")]
-        assert rows[0]["amount_rupees"] == f"{sum(shares) // 100}.{sum(shares) % 100:02d}"
+        rows = [row for row in csv.DictReader(io.StringIO(exported.get_data().decode("utf-8-sig")))
+                if row["requisition_id"] == rid]
+        assert [(row["artisan_id"], row["sku"], row["quantity"]) for row in rows] == \
+            [(f"ART-000{n}", COTTON, "10") for n in (1, 2, 3)]
+        assert [row["amount_rupees"] for row in rows] == [f"{paise // 100}.{paise % 100:02d}" for paise in shares]
     member = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0002")
     [mine] = [row for row in csv.DictReader(io.StringIO(member.get("/api/v1/requisitions?format=csv")
-                                                       .get_data(as_text=True))) if row["requisition_id"] == rid]
-    assert (mine["quantity"], mine["amount_rupees"]) == ("10", f"{shares[1] // 100}.{shares[1] % 100:02d}")
+                                                       .get_data().decode("utf-8-sig")))
+              if row["requisition_id"] == rid]
+    assert (mine["artisan_id"], mine["quantity"], mine["amount_rupees"]) == \
+        ("ART-0002", "10", f"{shares[1] // 100}.{shares[1] % 100:02d}")
 
 
 def test_a_cooperatives_receipt_names_the_cooperative_and_what_each_member_paid_and_owes(apps, config):

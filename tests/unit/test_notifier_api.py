@@ -252,7 +252,7 @@ def test_alerts_are_found_by_words_status_and_day_a_page_at_a_time_and_as_csv(cl
     assert client.get("/api/v1/alerts?from=2026-02-01&to=2026-01-01", headers=admin).status_code == 400
     sheet = client.get("/api/v1/alerts?format=csv&status=resolved", headers={**admin, "Accept-Language": "hi"})
     assert sheet.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(sheet.get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(sheet.get_data().decode("utf-8-sig"))))
     assert rows[0][:4] == ["id", "kind", "severity", "status"] and "first_seen_ist" in rows[0]
     row = dict(zip(rows[0], rows[1]))
     assert row["first_seen_ist"] == "2026-01-11T01:30:00+05:30" and row["resolved_at_ist"].endswith("+05:30")

@@ -8,18 +8,23 @@ from services.notifier import report_exports
 from shared.charts import bars
 
 
+def cells(text: str) -> list[list[str]]:
+    """The cells as a spreadsheet reads them: the file as UTF-8, its BOM taken off."""
+    return list(csv.reader(io.StringIO(text.encode("utf-8").decode("utf-8-sig"))))
+
+
 def test_no_report_cell_is_read_as_a_formula():
     row = {"group": '=HYPERLINK("http://evil","x")', "quantities": {"YRN": 1500}, "value": 12_50, "subsidy": 0,
            "artisans": 1, "requisitions": 1}
     report = {"group_by": "district", "rows": [row], "totals": {**row, "group": "total"}, "units": {"YRN": "@kg"}}
-    cells = list(csv.reader(io.StringIO(report_exports.EXPORTS["distribution"](report))))
-    assert cells[0][1] == "YRN (@kg)" and cells[1][0] == "'=HYPERLINK(\"http://evil\",\"x\")"
-    assert cells[1][1:4] == ["1.5", "12.50", "0.00"] and cells[-1][0] == "TOTAL"
+    read = cells(report_exports.EXPORTS["distribution"](report))
+    assert read[0][1] == "YRN (@kg)" and read[1][0] == "'=HYPERLINK(\"http://evil\",\"x\")"
+    assert read[1][1:4] == ["1.5", "12.50", "0.00"] and read[-1][0] == "TOTAL"
     coop = {"cooperative": "C1", "name": "+cmd|' /C calc'!A0", "district": "-2", "active": False, "members": 0,
             "looms": 0, "per_loom": {}, "offtake": {}, "shares": 0, "confirmed": 0, "short": 0, "pending": 0,
             "confirmation_rate": None}
-    cells = list(csv.reader(io.StringIO(report_exports.EXPORTS["cooperatives"]({"rows": [coop], "units": {}}))))
-    assert cells[1][:4] == ["C1", "'+cmd|' /C calc'!A0", "'-2", "no"] and cells[1][-1] == ""
+    read = cells(report_exports.EXPORTS["cooperatives"]({"rows": [coop], "units": {}}))
+    assert read[1][:4] == ["C1", "'+cmd|' /C calc'!A0", "'-2", "no"] and read[1][-1] == ""
 
 
 def test_bars_are_drawn_to_the_largest_value():
