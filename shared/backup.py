@@ -17,7 +17,7 @@ from pathlib import Path
 from shared.datadir import DataDir, DataDirError, unusable
 from shared.console import say, tell
 from shared.durable_store import FORMAT, check_format, read_copy
-from shared.i18n import N_
+from shared.i18n import N_, translate
 from shared.runtime import database_name
 from shared.spec import SERVICES
 
@@ -29,6 +29,11 @@ BACKED_UP = N_("Backed up {stores} from {source} to {target} ({at}); the copies 
 TARGET_UNUSABLE = N_("rawbank backup: {target} cannot be used for the copy ({error}); nothing was copied. Give a "
                      "directory this user may write, on a disk with free space, e.g. rawbank backup "
                      "/media/usb/rawbank-$(date +%F).")
+#: nothing runs, so taking the copy again cannot help: what a stop or a crash left on its way settles at the start
+AT_REST_APART = N_("rawbank backup: rawbank is not running and its stores do not agree ({problem}); nothing was kept. "
+                   "Events a stop or a crash left on their way reach the other services when rawbank starts: start "
+                   "it (make dev), then back up again. To keep the stores exactly as they are now first, copy the "
+                   "whole data directory while nothing runs: cp -a {data} {data}-as-stopped")
 NOT_A_DIRECTORY = N_("rawbank backup: {target} is a file, not a directory; nothing was copied. Give a new or empty "
                      "directory, e.g. {target}-copy.")
 
@@ -64,6 +69,7 @@ def backup(data: DataDir, config, directory: str) -> int:
         tell(TARGET_UNUSABLE, None, target=target, error=exc.strerror)
         return 2
     deadline, problems, attempts = time.monotonic() + ATTEMPT_SECONDS, [], 0
+    running = _running(data, stores)
     while True:
         attempts += 1
         try:
@@ -77,9 +83,15 @@ def backup(data: DataDir, config, directory: str) -> int:
                 f"rawbank backup: स्टोर {target} में कॉपी नहीं हो सके ({exc}); कुछ नहीं रखा गया। देखें कि {target} में "
                 "खाली जगह है और उसमें लिखा जा सकता है, फिर दोबारा चलाएँ।")
             return 2
-        if not problems or time.monotonic() > deadline:
+        if not problems or time.monotonic() > deadline or not running:
             break
         time.sleep(0.5)  # something was in flight between the services: take the copy again
+    if problems and not running:
+        for name in stores:
+            (target / f"{name}.sqlite").unlink(missing_ok=True)
+        say(translate(AT_REST_APART, "en", problem=problems[0], data=data.path),
+            translate(AT_REST_APART, "hi", problem=problems[0].said("hi"), data=data.path))
+        return 1
     if problems:
         for name in stores:
             (target / f"{name}.sqlite").unlink(missing_ok=True)
@@ -93,6 +105,15 @@ def backup(data: DataDir, config, directory: str) -> int:
     data.write_json("last-backup.json", {"at": at, "directory": str(target)})
     tell(BACKED_UP, None, stores=", ".join(stores), source=data.path, target=target, at=at, attempts=attempts)
     return 0
+
+
+def _running(data: DataDir, stores) -> bool:
+    """Whether a rawbank (`rawbank dev`, or a service of it) holds the data directory now."""
+    try:
+        data.check_free(stores)
+    except DataDirError:
+        return True
+    return False
 
 
 def copy(data: DataDir, stores, target: Path) -> None:

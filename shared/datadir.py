@@ -64,6 +64,14 @@ def _a_file_in_the_way(path: Path, exc: OSError) -> Path | None:
     return next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
 
 
+STORE_DAMAGED = N_("The store {path} is damaged or is not a rawbank store ({error}). Restore the last backup "
+                   "(rawbank restore DIR), then start rawbank again. Keep the damaged file aside, do not delete it: "
+                   "what it still holds may yet be read from it.")
+STORE_MISSING = N_("The store {path} is missing or empty, but rawbank has run on {directory} before: started like "
+                   "this, {service} would begin again with nothing (its users, requests or stock gone). Put the file "
+                   "back, or restore the last backup (rawbank restore DIR), then start rawbank again.")
+
+
 def damaged(exc: Exception) -> bool:
     """Whether SQLite found a store file itself to be no database or corrupt, not unreadable where it lies."""
     name = getattr(exc, "sqlite_errorname", None) or "SQLITE_NOTADB"
@@ -89,6 +97,13 @@ def in_use(path: Path, holder: str) -> DataDirError:
         "runs), then run this again; a second rawbank beside it needs another directory (--data-dir).",
         f"डेटा डायरेक्टरी {path} किसी दूसरे चल रहे rawbank{who} के उपयोग में है। पहले उसे रोकें (जहाँ वह चल रहा है "
         "वहाँ Ctrl-C), फिर इसे दोबारा चलाएँ; उसके साथ दूसरा rawbank चलाने के लिए दूसरी डायरेक्टरी (--data-dir) चाहिए।")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 class DirLock:
@@ -203,6 +218,16 @@ class DataDir:
 
     def seeded(self) -> bool:
         return (self.path / "demo-seeded").exists()
+
+    def check_present(self, service: str) -> None:
+        """Raise if the store of `service` is missing or empty where every service has run before (demo-seeded is
+        written once all of them were ready): SQLite would make a new, empty one and the service start with nothing.
+        A store whose file is empty while its log holds what was written (before a first checkpoint) is present."""
+        store = self.store(service)
+        log = store.with_name(store.name + "-wal")
+        if not self.seeded() or _size(store) or _size(log):
+            return
+        raise DataDirError.said(STORE_MISSING, path=store, directory=self.path, service=service)
 
     def mark_seeded(self) -> None:
         (self.path / "demo-seeded").write_text("demo users and data were added once; a restart never adds them again\n")

@@ -20,7 +20,7 @@ from pathlib import Path
 import bson
 from pymongo.errors import ConnectionFailure
 
-from shared.datadir import DataDirError, DirLock, damaged, unreadable, unusable
+from shared.datadir import STORE_DAMAGED, DataDirError, DirLock, damaged, unreadable, unusable
 from shared.store_journal import Change, Journal, JournaledServer
 from shared.wal import Checkpointer, GroupWriter
 
@@ -64,10 +64,7 @@ def check_format(path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         if not damaged(exc):  # a full or failing disk, permissions: the file may be whole, never say to move it
             raise unreadable(path, exc) from None
-        raise DataDirError(
-            f"{path} is not a rawbank store ({exc}). Move it out of the data directory, "
-            "or restore a backup (rawbank restore DIR).",
-            f"{path} rawbank का स्टोर नहीं है। उसे डेटा डायरेक्टरी से हटाएँ, या बैकअप वापस लाएँ (rawbank restore DIR)।") from None
+        raise DataDirError.said(STORE_DAMAGED, path=path, error=exc) from None
     finally:
         connection.close()
     if version > FORMAT:
@@ -124,7 +121,14 @@ class DurableStore:
         self._wal = None
         self.server = JournaledServer(Journal(sink=self._queue))
         self.server.journal.sync = self.sync  # found by shared.mongo.sync_writes(db)
-        self.loaded = self._load()
+        try:
+            self.loaded = self._load()
+        except (sqlite3.DatabaseError, bson.errors.BSONError) as exc:  # damaged inside, past the header's check
+            self.sqlite.close()
+            self.lock.release()
+            if isinstance(exc, sqlite3.DatabaseError) and not damaged(exc):
+                raise unreadable(self.path, exc) from None
+            raise DataDirError.said(STORE_DAMAGED, path=self.path, error=exc) from None
         self._fsync_directory()
         self.client = embedded_store.connect(self.server)
         self.writer = GroupWriter(self._commit, self._fsync, self._failed, f"store-writer-{self.path.stem}",

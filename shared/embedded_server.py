@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.errors import AppImportError
 
 from shared.broker import die_with_parent
-from shared.config import Config
+from shared.config import Config, SettingError
 from shared.http_server import JsonErrorWorker
 from shared.runtime import Runtime
 from shared.spec import ServiceSpec
@@ -59,7 +60,10 @@ class EmbeddedServer(BaseApplication):
     def load(self):
         """Build the service in the worker, after the fork: store (loaded from disk), API and worker threads."""
         from shared.web import create_service_app
-        runtime = Runtime(self.spec, self.config)
+        try:
+            runtime = Runtime(self.spec, self.config)
+        except SettingError as exc:  # a store damaged inside: said in both languages, not as a worker's traceback
+            raise AppImportError(f"{self.spec.name}: {exc}\n{self.spec.name}: {exc.hi}") from None  # gunicorn stops
         if self.config.seed_demo and self.spec.seed:
             self.spec.seed(runtime.db, self.config)
         app = create_service_app(self.spec, self.config, runtime)

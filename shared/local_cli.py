@@ -98,6 +98,7 @@ def prepare(config: Config, services, *, hold: bool) -> tuple[Config, DirLock | 
     data = DataDir(config.data_dir)
     for name in services:
         check_format(data.store(name))
+        data.check_present(name)
     data.prepare()
     lock = data.dev_lock().acquire() if hold else None
     try:

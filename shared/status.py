@@ -29,8 +29,8 @@ LAG_UNKNOWN = N_("consumer lag: unknown (not running)")
 NOT_NOW = N_("{name}: {size}, cannot be read now ({error}): the disk is full or failing, or this user may not read "
              "it. The store itself may be whole: do not move or replace it. Free some space or fix the disk, then "
              "look again.")
-UNREADABLE = N_("{name}: {size}, cannot be read ({error}): not a rawbank store, or damaged. Move it out of "
-                "the data directory, or restore a backup (rawbank restore DIR).")
+UNREADABLE = N_("{name}: {size}, cannot be read ({error}): damaged, or not a rawbank store. Restore the last backup "
+                "(rawbank restore DIR); keep the damaged file aside, do not delete it.")
 
 
 def report(data: DataDir, config, lang: str = "en") -> tuple[str, bool]:

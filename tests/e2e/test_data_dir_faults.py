@@ -188,3 +188,56 @@ def test_a_full_disk_under_the_stores_is_not_called_a_damaged_store(tmp_path):
     assert status.returncode == 2, status.stderr
     line = next(line for line in status.stdout.splitlines() if line.startswith("requests: "))
     assert "cannot be read now" in line and "do not move or replace it" in line and "restore" not in line
+
+
+def made_stores(data, *names) -> None:
+    """Stores as a run of rawbank leaves them, each with a document, and the mark that every service has run here."""
+    for name in names:
+        store = DurableStore(DataDir(data).store(name))
+        store.client[f"rawbank_{name}"].kept.insert_one({"_id": 1})
+        store.client.close()
+        store.close()
+    DataDir(data).mark_seeded()
+
+
+@pytest.mark.parametrize("how", ["missing", "emptied"])
+def test_a_store_missing_or_emptied_where_rawbank_has_run_is_refused(tmp_path, how):
+    """One store file gone (or emptied) from a data directory rawbank had run on: `rawbank dev` started that service
+    afresh with nothing and said nothing; the requests service's users were gone and nobody could log in."""
+    data = tmp_path / "var"
+    data.mkdir()
+    made_stores(data, "inventory", "notifier")
+    if how == "emptied":
+        (data / "requests.sqlite").write_bytes(b"")
+    before = snapshot(data)
+    result = run(dev_command(data))
+    refused(result, data / "requests.sqlite", "missing or empty", "rawbank restore")
+    assert without_empty_logs(snapshot(data)) == without_empty_logs(before)  # no new, empty store in its place
+
+
+def without_empty_logs(files: dict) -> dict:
+    """The files, but for empty logs beside a store (checking a store's format opens it, which may leave one)."""
+    return {name: content for name, content in files.items() if content or not name.endswith("-wal")}
+
+
+def test_a_store_damaged_inside_is_said_in_both_languages_not_as_a_traceback(tmp_path):
+    """A store whose header is whole but whose pages are not: the service's worker died with "database disk image is
+    malformed" in a traceback and `rawbank dev` said only "notifier exited with code 3", naming no file."""
+    data = tmp_path / "var"
+    data.mkdir()
+    made_stores(data, "inventory", "requests")
+    store = DurableStore(DataDir(data).store("notifier"))
+    store.client.rawbank_notifier.kept.insert_many([{"_id": n, "text": "x" * 500} for n in range(2000)])
+    store.client.close()
+    store.close()
+    path = data / "notifier.sqlite"
+    with open(path, "r+b") as file:  # the second page onward overwritten; the first (the header) left whole
+        size = path.stat().st_size
+        file.seek(4096)
+        file.write(os.urandom(size - 4096))
+    result = run(dev_command(data))
+    said = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in said and "malformed" not in said.split(str(path))[0], said
+    [english] = [line for line in said.splitlines() if "is damaged or is not a rawbank store" in line]
+    [hindi] = [line for line in said.splitlines() if "खराब हो गया है" in line]
+    assert str(path) in english and "rawbank restore" in english and str(path) in hindi

@@ -1,10 +1,11 @@
 """`rawbank backup` keeps no copy of stores that disagree, and says why in English and Hindi."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from services import inventory, notifier, requests as requests_service
-from shared import backup
+from shared import backup, revocation
 from shared.datadir import DataDir
 from shared.durable_store import DurableStore
 from shared.runtime import Runtime
@@ -33,6 +34,27 @@ def test_stores_that_never_agree_are_not_kept_and_the_first_problem_is_said_in_b
     english, hindi = capsys.readouterr().out.splitlines()
     assert "VNS/YRN-COT-40: on hand 201 but the ledger sums to 200" in english and "nothing was kept" in english
     assert "VNS/YRN-COT-40: मौजूद 201, पर आवाजाही खाते का जोड़ 200" in hindi and "कुछ नहीं रखा गया" in hindi
+    assert not list(target.glob("*.sqlite"))
+
+
+def test_a_backup_of_stores_at_rest_that_do_not_agree_says_so_at_once_and_how_to_keep_them(tmp_path, config, capsys):
+    """After a crash, with nothing running, a backup tried again for two minutes and then said to try "when traffic is
+    quiet": there was no traffic, and trying again could never help until rawbank started."""
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    requests_store = DurableStore(data.store("requests"))  # an event a crash left in an outbox, not yet published
+    requests_store.client.rawbank_requests[revocation.COLLECTION].insert_one(  # a logout's TokenRevoked
+        {"_id": "token-1", "until": "2026-12-05T18:00:00Z", "outbox": [{"event_id": "e1"}]})
+    requests_store.client.close()
+    requests_store.close()
+    target = tmp_path / "copy"
+    began = time.monotonic()
+    assert backup.backup(data, config, str(target)) == 1
+    assert time.monotonic() - began < backup.ATTEMPT_SECONDS / 4  # one copy, not two minutes of them
+    english, hindi = two_lines(capsys)
+    assert "rawbank is not running" in english and "requests outbox not drained" in english
+    assert "start it (make dev), then back up again" in english and f"cp -a {data.path} {data.path}-as-stopped" in english
+    assert "कुछ नहीं रखा गया" in hindi and f"cp -a {data.path}" in hindi
     assert not list(target.glob("*.sqlite"))
 
 
