@@ -88,6 +88,9 @@ OWES_FIRST = N_("You now owe {owed}, {first} of it by {date}.")
 OWES_NOTHING = N_("Nothing is owed now.")
 IN_CREDIT = N_("Nothing is owed now; {credit} paid in advance is kept for your requests.")  # as the account says
 
+#: a dead letter that is no event (not JSON, no event id): `rawbank dlq resend` has nothing to name, nor would it help
+DEAD_LETTER_UNREADABLE = N_("{detail}. It cannot be read as an event at all, so it cannot be sent again: find which "
+                            "program wrote it to {topic} (rawbank dlq list shows it) and stop that.")
 #: alert kind -> (title, text); "{detail}" is the technical reason, shown as it came
 ALERT_TEXT = {
     "low_stock": (N_("Low stock: {material} at {depot}"),
@@ -273,6 +276,8 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
               "since": day_text(details["since"], lang) if details.get("since") else "",
               **_share_values(details, materials, lang),
               **_procurement_values(details, materials, unit, lang, doc)}
+    if doc["kind"] == "dead_letter" and not details.get("event_id"):
+        body = DEAD_LETTER_UNREADABLE
     if doc["kind"] == "reservation_failed":
         code, _, named = values["detail"].partition(":")
         body, values["code"] = HOLD_FAILED_ALERT.get(code, body), named.strip()

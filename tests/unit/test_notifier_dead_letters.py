@@ -93,3 +93,16 @@ def test_a_resend_is_marked_on_its_dead_letter_once_however_often_it_is_told(con
     assert bad.status_code == 400 and "error" in bad.json
     assert len(client.get("/api/v1/dead-letters", headers=token("admin")).json[0]["resends"]) == 2  # nothing changed
     assert client.post("/api/v1/dead-letters/resends", json=told, headers=token("warehouse")).status_code == 403
+
+
+def test_the_alert_of_a_message_that_is_no_event_does_not_say_to_resend_it():
+    """A message that was not JSON raised an alert saying "send it again: rawbank dlq resend -", and `rawbank dlq
+    resend -` (or the '?' the list shows) found no such dead letter: there is nothing to send again."""
+    from services.notifier import texts
+    alert = {"kind": "dead_letter", "details": {"reason": "not JSON: Expecting value",
+                                                "original_topic": "inventory.events", "event_id": None}}
+    for lang, cannot in (("en", "cannot be sent again"), ("hi", "दोबारा नहीं भेजा जा सकता")):
+        _, body = texts.alert(alert, {}, {}, lang)
+        assert cannot in body and "resend" not in body and "inventory.events" in body, body
+    _, body = texts.alert({**alert, "details": {**alert["details"], "event_id": "e-1"}}, {}, {}, "en")
+    assert body.endswith("rawbank dlq resend e-1")  # an event that failed: it can be sent again once mended
