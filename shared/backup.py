@@ -14,7 +14,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from shared.datadir import DataDir, DataDirError, unusable
+from shared.datadir import DataDir, DataDirError, start_command, unusable
 from shared.console import say, tell
 from shared.durable_store import FORMAT, check_format, read_copy
 from shared.i18n import N_, translate
@@ -32,7 +32,7 @@ TARGET_UNUSABLE = N_("rawbank backup: {target} cannot be used for the copy ({err
 #: nothing runs, so taking the copy again cannot help: what a stop or a crash left on its way settles at the start
 AT_REST_APART = N_("rawbank backup: rawbank is not running and its stores do not agree ({problem}); nothing was kept. "
                    "Events a stop or a crash left on their way reach the other services when rawbank starts: start "
-                   "it (make dev), then back up again. To keep the stores exactly as they are now first, copy the "
+                   "it ({start}), then back up again. To keep the stores exactly as they are now first, copy the "
                    "whole data directory while nothing runs: cp -a {data} {data}-as-stopped")
 NOT_A_DIRECTORY = N_("rawbank backup: {target} is a file, not a directory; nothing was copied. Give a new or empty "
                      "directory, e.g. {target}-copy.")
@@ -89,8 +89,9 @@ def backup(data: DataDir, config, directory: str) -> int:
     if problems and not running:
         for name in stores:
             (target / f"{name}.sqlite").unlink(missing_ok=True)
-        say(translate(AT_REST_APART, "en", problem=problems[0], data=data.path),
-            translate(AT_REST_APART, "hi", problem=problems[0].said("hi"), data=data.path))
+        start = start_command(data.path)
+        say(translate(AT_REST_APART, "en", problem=problems[0], data=data.path, start=start),
+            translate(AT_REST_APART, "hi", problem=problems[0].said("hi"), data=data.path, start=start))
         return 1
     if problems:
         for name in stores:
@@ -191,9 +192,10 @@ def restore(data: DataDir, directory: str) -> int:
     finally:
         lock.release()
     where = f" The stores it replaced are in {aside}." if aside else ""
-    say(f"Restored the copy of {manifest['at']} into {data.path}.{where} Start rawbank as usual (make dev).",
+    start = start_command(data.path)
+    say(f"Restored the copy of {manifest['at']} into {data.path}.{where} Start rawbank as usual ({start}).",
         f"{manifest['at']} की प्रति {data.path} में वापस लाई गई।{' बदले गए स्टोर ' + str(aside) + ' में हैं।' if aside else ''} "
-        "rawbank को हमेशा की तरह शुरू करें (make dev)।")
+        f"rawbank को हमेशा की तरह शुरू करें ({start})।")
     return 0
 
 
@@ -225,6 +227,7 @@ def place(source: Path, destination: Path) -> None:
     """Copy a store file in whole: written aside, synced, then renamed into place."""
     partial = destination.with_name(f".{destination.name}.partial")
     try:
+        private(partial)  # readable by its owner only, as the stores rawbank makes: copyfile keeps the mode
         shutil.copyfile(source, partial)
         with open(partial, "rb") as file:
             os.fsync(file.fileno())

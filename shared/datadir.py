@@ -37,6 +37,11 @@ def resolve(option: str | None, config) -> Path:
     return Path(option or config.data_dir or DEFAULT).expanduser().resolve()
 
 
+def start_command(path: Path) -> str:
+    """What starts rawbank again on `path`: `make dev` for this checkout's ./var, else the command naming it."""
+    return "make dev" if Path(path).resolve() == Path(DEFAULT).resolve() else f".venv/bin/rawbank dev --data-dir {path}"
+
+
 def unusable(path: Path, exc: OSError) -> DataDirError:
     """The error for an OSError met while writing in the data directory."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -221,9 +222,10 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
             else:
                 kept = ("its data was in memory only (--memory) and is gone",
                         "उसका डेटा केवल मेमोरी में था (--memory) और अब नहीं रहा")
-            say(f"rawbank dev is stopping: {exc}; {kept[0]}. Then start it again (make dev). See the messages above; "
+            again = "make dev" if sys.argv[1:] == ["dev"] else shlex.join([".venv/bin/rawbank", *sys.argv[1:]])
+            say(f"rawbank dev is stopping: {exc}; {kept[0]}. Then start it again ({again}). See the messages above; "
                 f"the broker log is in {logs}.",
-                f"rawbank dev रुक रहा है: {exc}; {kept[1]}। फिर इसे दोबारा शुरू करें (make dev)। ऊपर के संदेश देखें; "
+                f"rawbank dev रुक रहा है: {exc}; {kept[1]}। फिर इसे दोबारा शुरू करें ({again})। ऊपर के संदेश देखें; "
                 f"ब्रोकर लॉग {logs} में है।")
             return 1
         say(f"rawbank dev could not start: {exc}. See the messages above; "

@@ -111,6 +111,14 @@ class DurableStore:
         self.lock = DirLock(self.path.parent, self.path.stem + ".lock").acquire()
         try:
             check_format(self.path)
+            if not self.path.exists():  # it holds password hashes: its owner's only (SQLite gives its log the same)
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+                try:
+                    if path.stat().st_mode & 0o077:  # one made before (0644): its owner's only too
+                        os.chmod(path, 0o600)
+                except OSError:  # gone, or on a disk that takes no change: the checks below say what matters
+                    pass
             self.sqlite = open_sqlite(self.path, synchronous)
             self.sqlite.executescript(SCHEMA)
             self.sqlite.execute(f"PRAGMA user_version = {FORMAT}")

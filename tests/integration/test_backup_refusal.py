@@ -53,7 +53,8 @@ def test_a_backup_of_stores_at_rest_that_do_not_agree_says_so_at_once_and_how_to
     assert time.monotonic() - began < backup.ATTEMPT_SECONDS / 4  # one copy, not two minutes of them
     english, hindi = two_lines(capsys)
     assert "rawbank is not running" in english and "requests outbox not drained" in english
-    assert "start it (make dev), then back up again" in english and f"cp -a {data.path} {data.path}-as-stopped" in english
+    assert f"start it (.venv/bin/rawbank dev --data-dir {data.path}), then back up again" in english  # not ./var
+    assert f"cp -a {data.path} {data.path}-as-stopped" in english
     assert "कुछ नहीं रखा गया" in hindi and f"cp -a {data.path}" in hindi
     assert not list(target.glob("*.sqlite"))
 
@@ -192,3 +193,16 @@ def test_a_backups_files_are_readable_by_their_owner_only(tmp_path, config, caps
     modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in target.iterdir() if path.suffix == ".sqlite"}
     assert set(modes) == {"inventory.sqlite", "requests.sqlite", "notifier.sqlite"}
     assert all(mode & 0o077 == 0 for mode in modes.values()), {name: oct(mode) for name, mode in modes.items()}
+    # and so are the stores rawbank makes, and the ones a restore puts in place (they were 0644 under this umask)
+    old = os.umask(0o022)
+    try:
+        fresh = DataDir(tmp_path / "fresh")
+        stores_in(fresh, config)
+        assert backup.restore(fresh, str(target)) == 0
+    finally:
+        os.umask(old)
+    for directory in (data.path, fresh.path):
+        modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in directory.iterdir()
+                 if path.name.endswith((".sqlite", ".sqlite-wal"))}
+        assert {"inventory.sqlite", "requests.sqlite", "notifier.sqlite"} <= set(modes)
+        assert all(mode & 0o077 == 0 for mode in modes.values()), {name: oct(mode) for name, mode in modes.items()}

@@ -356,10 +356,12 @@ def test_a_log_past_its_limit_is_emptied_not_left_at_its_largest(tmp_path, monke
     opened = DurableStore(tmp_path / "test.sqlite")
     db, log = opened.client.rawbank_test, tmp_path / "test.sqlite-wal"
     try:
+        largest = 0
         for n in range(300):  # 300 x 20 KB, each its own transaction: the checkpointer's turn comes after 200
             db.stock.insert_one({"_id": n, "pad": "x" * 20_000})
             opened.sync()
-        assert log.stat().st_size > 4 * 1024 * 1024
+            largest = max(largest, log.stat().st_size)
+        assert largest > 2 * 1024 * 1024  # it did grow past its limit (by as much as was written between looks)
         wait_until(lambda: log.stat().st_size < 1024 * 1024, timeout=20, message="the log to be cut back")
         db.stock.insert_one({"_id": "after", "pad": "y"})  # and writing goes on into the emptied log
         opened.sync()
