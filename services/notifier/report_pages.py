@@ -7,14 +7,14 @@ import marshmallow as ma
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from services.notifier import projections, reports
+from services.notifier import report_names, reports
 from services.notifier.report_schemas import BeneficiaryQuery, DistributionQuery, ReportQuery
 from shared.calendar import month_of
 from shared.charts import bars
 from shared.errors import Error
 from shared.field_messages import translated
 from shared.i18n import language
-from shared.pages import label, material_name, money, number, page
+from shared.pages import money, number, page
 from shared.web import db
 
 blp = Blueprint("report_pages", __name__, template_folder="templates")
@@ -46,42 +46,11 @@ def report(principal, name):
         query, errors = {"month": request.args.get("month"), "group_by": None}, translated(exc.messages, language())
     except Error as exc:
         query, error = {**request.args}, exc.describe_on_page()
-    names = _names(found) if found else {}
+    names = report_names.names(db(), found) if found else {}
     return render_template(f"notifier/report_{name.replace('-', '_')}.html", name=name, reports=REPORTS, found=found,
                            error=error, errors=errors, month=query.get("month") or month_of(now),
                            group_by=query.get("group_by"), names=names,
                            chart=CHARTS[name](found, names) if found else None), 200 if found else 400
-
-
-def _names(found: dict) -> dict:
-    """What each group, material, depot and cooperative is called on the page, in its language."""
-    skus = set(found.get("units", {}))
-    materials = projections.materials(db(), skus)
-    depots = projections.depots(db(), {r.get("depot") or r.get("group") for r in found["rows"]})
-    coops = {c["_id"]: c for c in db().cooperatives.find()}
-    hindi = language() == "hi"
-
-    def coop(code):
-        doc = coops.get(code) or {}
-        return (doc.get("name_hi") if hindi else None) or doc.get("name") or code
-    group_by = found.get("group_by")
-    groups = {}
-    for row in found["rows"]:
-        key = row.get("group")
-        if group_by in reports.BENEFICIARY_GROUPS:
-            groups[key] = label(group_by, key)
-        elif group_by == "material":
-            groups[key] = material_name(materials.get(key), key)
-        elif group_by == "depot":
-            groups[key] = material_name(depots.get(key), key)
-        elif group_by == "cooperative":
-            groups[key] = _("Not in a cooperative") if key == reports.NONE else coop(key)
-        else:
-            groups[key] = _("Not recorded") if key == reports.NONE else key
-    return {"groups": groups, "materials": {sku: material_name(materials.get(sku), sku) for sku in skus},
-            "depots": {code: material_name(doc, code) for code, doc in depots.items()},
-            "cooperatives": {row["cooperative"]: coop(row["cooperative"]) for row in found["rows"]
-                             if "cooperative" in row}}
 
 
 def _served_chart(found: dict, names: dict) -> dict:

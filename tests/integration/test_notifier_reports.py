@@ -2,6 +2,8 @@
 pages with charts, a rebuild from the event log, and their totals against the stores in reconcile."""
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -193,9 +195,39 @@ def test_csv_exports_are_spreadsheet_safe_files(flowed):
     response = bank.call("notifier", "GET", "/reports/distribution?group_by=district&format=csv", status=200)
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     lines = response.get_data(as_text=True).splitlines()
-    assert lines[0].startswith("district,YRN-COT-40 (kg),value_rupees") and lines[-1].startswith("TOTAL,30,7365.00")
+    assert lines[0].startswith("district,district_text,YRN-COT-40 (kg),value_rupees")
+    assert lines[-1].startswith("TOTAL,Total,30,7365.00")
     coops = bank.call("notifier", "GET", "/reports/cooperatives?format=csv", status=200).get_data(as_text=True)
     assert "SMBSS,Sarai Mohana Bunkar Sahkari Samiti,Varanasi,yes,3,3,10,3,2,1,0,0.6667" in coops
+
+
+def test_report_csvs_name_their_groups_as_the_page_does_in_the_language_asked(bank):
+    """A code column keeps the code (none for a group with nothing recorded, never "-", which a spreadsheet
+    quoted as "'-"), and `<group_by>_text` beside it says the group as the page does, in Hindi when asked."""
+    open_the_bank(bank)
+    thirty_kg_for_three(bank)
+    rid = bank.call("requests", "POST", "/requisitions", bank.token("artisan", artisan_id="ART-9"), json={
+        "depot": "VNS", "lines": [{"sku": COTTON, "quantity": "2"}]}, status=201).get_json()["id"]
+    bank.call("requests", "POST", f"/requisitions/{rid}/approve", json={}, status=200)
+    bank.flush()
+    due = bank.call("requests", "GET", f"/requisitions/{rid}", status=200).get_json()["pricing"]["payable_total"]
+    bank.call("requests", "POST", f"/requisitions/{rid}/payments", json={"amount": due, "method": "cash",
+                                                                         "reference": "CASH-9"}, status=201)
+    bank.call("requests", "POST", f"/requisitions/{rid}/dispatch", bank.token("warehouse", depot="VNS"), json={},
+              status=200)
+    bank.flush()
+    said = {"en": {"": "Not in a cooperative", "SMBSS": "Sarai Mohana Bunkar Sahkari Samiti", "TOTAL": "Total"},
+            "hi": {"": "किसी सहकारी समिति में नहीं", "SMBSS": "सराय मोहना बुनकर सहकारी समिति", "TOTAL": "कुल"}}
+    by_gender = {"en": {"female": "Women", "male": "Men", "": "Not recorded", "TOTAL": "Total"},
+                 "hi": {"female": "महिलाएँ", "male": "पुरुष", "": "दर्ज नहीं", "TOTAL": "कुल"}}
+    for lang in ("en", "hi"):
+        for path, group_by, expected in (("distribution", "cooperative", said[lang]),
+                                         ("beneficiaries", "gender", by_gender[lang])):
+            text = bank.call("notifier", "GET", f"/reports/{path}?group_by={group_by}&format=csv", status=200,
+                             **{"Accept-Language": lang}).get_data(as_text=True)
+            rows = list(csv.DictReader(io.StringIO(text)))
+            assert {r[group_by]: r[f"{group_by}_text"] for r in rows} == expected, (lang, text)
+            assert "'-" not in text and "value_rupees" in rows[0]
 
 
 def test_each_report_is_a_page_with_a_chart_in_hindi_and_no_inline_script(flowed):

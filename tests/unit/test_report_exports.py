@@ -13,8 +13,8 @@ def test_no_report_cell_is_read_as_a_formula():
            "artisans": 1, "requisitions": 1}
     report = {"group_by": "district", "rows": [row], "totals": {**row, "group": "total"}, "units": {"YRN": "@kg"}}
     cells = list(csv.reader(io.StringIO(report_exports.EXPORTS["distribution"](report))))
-    assert cells[0][1] == "YRN (@kg)" and cells[1][0] == "'=HYPERLINK(\"http://evil\",\"x\")"
-    assert cells[1][1:4] == ["1.5", "12.50", "0.00"] and cells[-1][0] == "TOTAL"
+    assert cells[0][2] == "YRN (@kg)" and cells[1][:2] == ["'=HYPERLINK(\"http://evil\",\"x\")"] * 2
+    assert cells[1][2:5] == ["1.5", "12.50", "0.00"] and cells[-1][:2] == ["TOTAL", "Total"]
     coop = {"cooperative": "C1", "name": "+cmd|' /C calc'!A0", "district": "-2", "active": False, "members": 0,
             "looms": 0, "per_loom": {}, "offtake": {}, "shares": 0, "confirmed": 0, "short": 0, "pending": 0,
             "confirmation_rate": None}
