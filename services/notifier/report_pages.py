@@ -13,11 +13,13 @@ from shared.calendar import month_of
 from shared.charts import bars
 from shared.errors import Error
 from shared.field_messages import translated
-from shared.i18n import language
-from shared.pages import money, number, page
+from shared.i18n import language, translate
+from shared.pages import label, money, number, page
 from shared.web import db
 
 blp = Blueprint("report_pages", __name__, template_folder="templates")
+GROUPINGS = {"distribution": reports.DISTRIBUTION_GROUPS, "beneficiaries": reports.BENEFICIARY_GROUPS}
+ONE_OF = "Must be one of: {choices}."  # marshmallow's message (shared/field_messages.py), with the options' words
 MENU = ((38, "/admin/reports/distribution", _l("Reports")),)
 REPORTS = {"distribution": _l("Distribution"), "beneficiaries": _l("Beneficiaries"),
            "unmet-demand": _l("Unmet demand"), "cooperatives": _l("Cooperatives")}
@@ -43,7 +45,7 @@ def report(principal, name):
         query = QUERIES[name].load({k: v for k, v in request.args.items() if v})
         found = reports.build(db(), name, query, now)
     except ma.ValidationError as exc:
-        query, errors = {"month": request.args.get("month"), "group_by": None}, translated(exc.messages, language())
+        query, errors = {"month": request.args.get("month"), "group_by": None}, _field_errors(name, exc.messages)
     except Error as exc:
         query, error = {**request.args}, exc.describe_on_page()
     names = report_names.names(db(), found) if found else {}
@@ -51,6 +53,17 @@ def report(principal, name):
                            error=error, errors=errors, month=query.get("month") or month_of(now),
                            group_by=query.get("group_by"), names=names,
                            chart=CHARTS[name](found, names) if found else None), 200 if found else 400
+
+
+def _field_errors(name: str, messages: dict) -> dict[str, str]:
+    """What is wrong with each field, one text in the page's language (the form ties it to its field). A grouping not
+    offered is said with the words of the options on the page: the API's message lists their codes."""
+    lang = language()
+    errors = {field: " ".join(translated(said, lang)) for field, said in messages.items()}
+    if "group_by" in errors:
+        words = ", ".join(str(label("group_by", key)) for key in GROUPINGS.get(name, ()))
+        errors["group_by"] = translate(ONE_OF, lang, choices=words)
+    return errors
 
 
 def _served_chart(found: dict, names: dict) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -188,6 +189,24 @@ def test_report_parameters_are_checked_in_both_languages(bank, name, query, fiel
     future = bank.call("notifier", "GET", f"/reports/{name}?month=2999-01", status=422,
                        **{"Accept-Language": "hi"}).get_json()["error"]
     assert future["code"] == "month_in_future"
+
+
+@pytest.mark.parametrize("lang,options", [("en", "District, Depot, Material, Cooperative"),
+                                          ("hi", "ज़िला, डिपो, सामान, सहकारी समिति")])
+def test_a_report_forms_errors_are_tied_to_their_fields_and_name_the_options_in_the_pages_language(bank, lang,
+                                                                                                  options):
+    """A bad month marked its input invalid without pointing at its error; a grouping not offered did not mark the
+    select at all, and its message listed codes (district, depot ...) in English inside the Hindi sentence."""
+    page = bank.http["notifier"].get("/admin/reports/distribution?month=2026-13&group_by=foo",
+                                     headers={**bank.admin, "Accept-Language": lang})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    for field in ("month", "group_by"):
+        tag = re.search(rf'<(?:input|select) id="{field}"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in tag and f'aria-describedby="{field}-error"' in tag, tag
+        assert re.search(rf'<p class="field-error" id="{field}-error">[^<]+</p>', html), field
+    said = re.search(r'id="group_by-error">([^<]+)<', html).group(1)
+    assert options in said and "district" not in said, said
 
 
 def test_csv_exports_are_spreadsheet_safe_files(flowed):
