@@ -18,6 +18,15 @@ from shared.pages import label, money, number, page
 from shared.web import db
 
 blp = Blueprint("report_pages", __name__, template_folder="templates")
+#: each chart's title by its grouping, whole: the grouping's word mid-sentence is lower case in English and takes its
+#: oblique form in Hindi ("ज़िले के अनुसार"), which a heading word ("District", "ज़िला") put into one sentence did not
+CHART_TITLES = {
+    "district": _l("Value at the mill-gate price and subsidy, per district"),
+    "depot": _l("Value at the mill-gate price and subsidy, per depot"),
+    "material": _l("Value at the mill-gate price and subsidy, per material"),
+    "cooperative": _l("Value at the mill-gate price and subsidy, per cooperative"),
+    "social_category": _l("Artisans served, per social category"),
+    "gender": _l("Artisans served, per gender"), "bpl": _l("Artisans served, per BPL status")}
 GROUPINGS = {"distribution": reports.DISTRIBUTION_GROUPS, "beneficiaries": reports.BENEFICIARY_GROUPS}
 ONE_OF = "Must be one of: {choices}."  # marshmallow's message (shared/field_messages.py), with the options' words
 MENU = ((38, "/admin/reports/distribution", _l("Reports")),)
@@ -51,7 +60,7 @@ def report(principal, name):
     names = report_names.names(db(), found) if found else {}
     return render_template(f"notifier/report_{name.replace('-', '_')}.html", name=name, reports=REPORTS, found=found,
                            error=error, errors=errors, month=query.get("month") or month_of(now),
-                           group_by=query.get("group_by"), names=names,
+                           group_by=query.get("group_by"), names=names, chart_titles=CHART_TITLES,
                            chart=CHARTS[name](found, names) if found else None), 200 if found else 400
 
 

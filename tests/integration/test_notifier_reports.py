@@ -209,6 +209,24 @@ def test_a_report_forms_errors_are_tied_to_their_fields_and_name_the_options_in_
     assert options in said and "district" not in said, said
 
 
+def test_a_reports_chart_title_reads_as_one_sentence_in_both_languages(flowed):
+    """The title put the grouping's heading word into the sentence: "..., per District", "ज़िला के अनुसार"."""
+    bank, _ = flowed
+    titles = {("distribution", "district"): ("Value at the mill-gate price and subsidy, per district",
+                                             "मिल-गेट मूल्य पर मूल्य और सब्सिडी, ज़िले के अनुसार"),
+              ("distribution", "cooperative"): ("Value at the mill-gate price and subsidy, per cooperative",
+                                                "मिल-गेट मूल्य पर मूल्य और सब्सिडी, सहकारी समिति के अनुसार"),
+              ("beneficiaries", "social_category"): ("Artisans served, per social category",
+                                                     "लाभान्वित कारीगर, सामाजिक श्रेणी के अनुसार"),
+              ("beneficiaries", "bpl"): ("Artisans served, per BPL status",
+                                         "लाभान्वित कारीगर, बीपीएल स्थिति के अनुसार")}
+    for (name, group_by), said in titles.items():
+        for lang, title in zip(("en", "hi"), said):
+            html = bank.http["notifier"].get(f"/admin/reports/{name}?group_by={group_by}",
+                                             headers={**bank.admin, "Accept-Language": lang}).get_data(as_text=True)
+            assert re.findall(r'<svg class="chart"[^>]*aria-label="([^"]+)"', html) == [title], (name, group_by, lang)
+
+
 def test_csv_exports_are_spreadsheet_safe_files(flowed):
     bank, _ = flowed
     response = bank.call("notifier", "GET", "/reports/distribution?group_by=district&format=csv", status=200)
