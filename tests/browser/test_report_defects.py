@@ -63,3 +63,19 @@ def test_a_total_row_on_a_phone_says_what_each_figure_is(people, dev, handed_ove
         assert [c["shown"] for c in figures] == headers[1:], (path, cells)  # the label before each figure
         assert all(c["text"] for c in figures), (path, cells)
         admin.shot(f"total-on-a-phone-{path.split('/')[-1].split('?')[0]}")
+
+
+OUTLINE = "() => [...document.querySelectorAll('main :is(h1, h2, h3, h4, h5, h6)')].map(h => Number(h.tagName[1]))"
+
+
+@pytest.mark.parametrize("service,path", [("inventory", "/admin/catalog"), ("requests", "/admin/schemes/RMSS"),
+                                          ("requests", "/admin/schemes"), ("requests", "/admin/claims"),
+                                          ("notifier", "/admin/reports/distribution")])
+def test_an_admins_page_has_one_h1_and_its_headings_go_down_one_level_at_a_time(people, service, path):
+    """The catalog had two h1s (Materials, Depots); a scheme's page went from its h1 straight to h3s (the form's
+    headings, written for the list page where the form sits under an h2)."""
+    admin = people("admin").log_in()
+    admin.page.goto(admin.url(service, path))
+    levels = admin.page.evaluate(OUTLINE)
+    assert levels[:1] == [1] and levels.count(1) == 1, (path, levels)
+    assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:])), (path, levels)
