@@ -6,10 +6,11 @@ from datetime import datetime, timezone
 
 from flask import Response
 
-from services.notifier import report_exports, report_models, reports
+from services.notifier import report_exports, report_models, report_names, reports
 from services.notifier.report_schemas import (BeneficiaryQuery, CooperativesSchema, DistributionQuery, RebuiltSchema,
                                               ReportQuery, ServedSchema, UnmetSchema)
 from shared.auth import require_role
+from shared.i18n import language
 from shared.web import Blueprint, db
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports for the department (admins)")
@@ -19,7 +20,8 @@ def _answer(name: str, query: dict):
     report = reports.build(db(), name, query, datetime.now(timezone.utc))
     if query["format"] == "csv":
         filename = f"{name}-{report['month']}{'-' + report['group_by'] if 'group_by' in report else ''}.csv"
-        return Response(report_exports.EXPORTS[name](report), mimetype="text/csv",
+        return Response(report_exports.EXPORTS[name](report, report_names.names(db(), report), language()),
+                        mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={filename}"})
     return report
 

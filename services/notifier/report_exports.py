@@ -1,28 +1,45 @@
 """The reports as CSV for a spreadsheet: one row per group, a total row; no cell is ever read as a formula."""
 from __future__ import annotations
 
+from services.notifier import reports
+from shared.i18n import N_, translate
 from shared.money import format_money
 from shared.quantity import format_quantity
 from shared.spreadsheet import csv_text, safe_cell
+
+TOTAL, NOT_RECORDED = N_("Total"), N_("Not recorded")
 
 
 def _quantity_columns(report: dict, skus) -> list[str]:
     return [safe_cell(f"{sku} ({report['units'].get(sku, '')})") for sku in skus]
 
 
-def served(report: dict) -> str:
-    """Distribution and beneficiaries: group, quantity per material, value, subsidy, artisans, requisitions."""
-    skus = sorted(report["totals"]["quantities"])
-    header = [report["group_by"], *_quantity_columns(report, skus), "value_rupees", "subsidy_rupees", "artisans", "requisitions"]
+def served(report: dict, names: dict | None = None, lang: str = "en") -> str:
+    """Distribution and beneficiaries: group, quantity per material, value, subsidy, artisans, requisitions.
 
-    def row(group: str, figures: dict) -> list:
-        return [safe_cell(str(group)), *[format_quantity(figures["quantities"].get(sku, 0)) for sku in skus],
+    The group's code (a cooperative's, `obc`, `female` ...; empty for the group of shares with none recorded) is
+    followed by `<group_by>_text`, the group as its page names it (`names`: report_names.names) in `lang`, as
+    status is followed by status_text in the requisitions' CSV: a spreadsheet can filter by code and still read."""
+    skus = sorted(report["totals"]["quantities"])
+    group_by, groups = report["group_by"], (names or {}).get("groups", {})
+    header = [group_by, f"{group_by}_text", *_quantity_columns(report, skus), "value_rupees", "subsidy_rupees",
+              "artisans", "requisitions"]
+
+    def row(code: str, text: str, figures: dict) -> list:
+        return [code, safe_cell(str(text)), *[format_quantity(figures["quantities"].get(sku, 0)) for sku in skus],
                 format_money(figures["value"]), format_money(figures["subsidy"]), figures["artisans"],
                 figures["requisitions"]]
-    return csv_text(header, [row(r["group"], r) for r in report["rows"]] + [row("TOTAL", report["totals"])])
+
+    def named(r: dict) -> list:
+        key = r["group"]
+        if key == reports.NONE:  # no code to give: never "-", which a spreadsheet would take for a formula
+            return row("", groups.get(key) or translate(NOT_RECORDED, lang), r)
+        return row(safe_cell(str(key)), groups.get(key) or str(key), r)
+    return csv_text(header, [named(r) for r in report["rows"]] + [row("TOTAL", translate(TOTAL, lang),
+                                                                      report["totals"])])
 
 
-def unmet_demand(report: dict) -> str:
+def unmet_demand(report: dict, names: dict | None = None, lang: str = "en") -> str:
     header = ["depot", "sku", "unit", "waitlisted", "waitlisted_requisitions", "refused", "refused_requisitions",
               "still_waiting", "days_waited_average", "days_waited_longest"]
     rows = [[safe_cell(r["depot"]), safe_cell(r["sku"]), safe_cell(report["units"].get(r["sku"], "")),
@@ -32,7 +49,7 @@ def unmet_demand(report: dict) -> str:
     return csv_text(header, rows)
 
 
-def cooperatives(report: dict) -> str:
+def cooperatives(report: dict, names: dict | None = None, lang: str = "en") -> str:
     skus = sorted({sku for r in report["rows"] for sku in r["offtake"]})
     header = ["cooperative", "name", "district", "active", "members", "looms",
               *[f"{c} per loom" for c in _quantity_columns(report, skus)], "shares", "confirmed", "short", "pending",
@@ -48,5 +65,5 @@ def _blank(value) -> str:
     return "" if value is None else str(value)
 
 
-#: report name -> its CSV
+#: report name -> its CSV, from the report, what report_names.names calls its codes and the language asked for
 EXPORTS = {"distribution": served, "beneficiaries": served, "unmet-demand": unmet_demand, "cooperatives": cooperatives}

@@ -7,17 +7,28 @@ import marshmallow as ma
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from services.notifier import projections, reports
+from services.notifier import report_names, reports
 from services.notifier.report_schemas import BeneficiaryQuery, DistributionQuery, ReportQuery
 from shared.calendar import month_of
 from shared.charts import bars
 from shared.errors import Error
 from shared.field_messages import translated
-from shared.i18n import language
-from shared.pages import label, material_name, money, number, page
+from shared.i18n import language, translate
+from shared.pages import label, money, number, page
 from shared.web import db
 
 blp = Blueprint("report_pages", __name__, template_folder="templates")
+#: each chart's title by its grouping, whole: the grouping's word mid-sentence is lower case in English and takes its
+#: oblique form in Hindi ("ज़िले के अनुसार"), which a heading word ("District", "ज़िला") put into one sentence did not
+CHART_TITLES = {
+    "district": _l("Value at the mill-gate price and subsidy, per district"),
+    "depot": _l("Value at the mill-gate price and subsidy, per depot"),
+    "material": _l("Value at the mill-gate price and subsidy, per material"),
+    "cooperative": _l("Value at the mill-gate price and subsidy, per cooperative"),
+    "social_category": _l("Artisans served, per social category"),
+    "gender": _l("Artisans served, per gender"), "bpl": _l("Artisans served, per BPL status")}
+GROUPINGS = {"distribution": reports.DISTRIBUTION_GROUPS, "beneficiaries": reports.BENEFICIARY_GROUPS}
+ONE_OF = "Must be one of: {choices}."  # marshmallow's message (shared/field_messages.py), with the options' words
 MENU = ((38, "/admin/reports/distribution", _l("Reports")),)
 REPORTS = {"distribution": _l("Distribution"), "beneficiaries": _l("Beneficiaries"),
            "unmet-demand": _l("Unmet demand"), "cooperatives": _l("Cooperatives")}
@@ -43,45 +54,25 @@ def report(principal, name):
         query = QUERIES[name].load({k: v for k, v in request.args.items() if v})
         found = reports.build(db(), name, query, now)
     except ma.ValidationError as exc:
-        query, errors = {"month": request.args.get("month"), "group_by": None}, translated(exc.messages, language())
+        query, errors = {"month": request.args.get("month"), "group_by": None}, _field_errors(name, exc.messages)
     except Error as exc:
         query, error = {**request.args}, exc.describe_on_page()
-    names = _names(found) if found else {}
+    names = report_names.names(db(), found) if found else {}
     return render_template(f"notifier/report_{name.replace('-', '_')}.html", name=name, reports=REPORTS, found=found,
                            error=error, errors=errors, month=query.get("month") or month_of(now),
-                           group_by=query.get("group_by"), names=names,
+                           group_by=query.get("group_by"), names=names, chart_titles=CHART_TITLES,
                            chart=CHARTS[name](found, names) if found else None), 200 if found else 400
 
 
-def _names(found: dict) -> dict:
-    """What each group, material, depot and cooperative is called on the page, in its language."""
-    skus = set(found.get("units", {}))
-    materials = projections.materials(db(), skus)
-    depots = projections.depots(db(), {r.get("depot") or r.get("group") for r in found["rows"]})
-    coops = {c["_id"]: c for c in db().cooperatives.find()}
-    hindi = language() == "hi"
-
-    def coop(code):
-        doc = coops.get(code) or {}
-        return (doc.get("name_hi") if hindi else None) or doc.get("name") or code
-    group_by = found.get("group_by")
-    groups = {}
-    for row in found["rows"]:
-        key = row.get("group")
-        if group_by in reports.BENEFICIARY_GROUPS:
-            groups[key] = label(group_by, key)
-        elif group_by == "material":
-            groups[key] = material_name(materials.get(key), key)
-        elif group_by == "depot":
-            groups[key] = material_name(depots.get(key), key)
-        elif group_by == "cooperative":
-            groups[key] = _("Not in a cooperative") if key == reports.NONE else coop(key)
-        else:
-            groups[key] = _("Not recorded") if key == reports.NONE else key
-    return {"groups": groups, "materials": {sku: material_name(materials.get(sku), sku) for sku in skus},
-            "depots": {code: material_name(doc, code) for code, doc in depots.items()},
-            "cooperatives": {row["cooperative"]: coop(row["cooperative"]) for row in found["rows"]
-                             if "cooperative" in row}}
+def _field_errors(name: str, messages: dict) -> dict[str, str]:
+    """What is wrong with each field, one text in the page's language (the form ties it to its field). A grouping not
+    offered is said with the words of the options on the page: the API's message lists their codes."""
+    lang = language()
+    errors = {field: " ".join(translated(said, lang)) for field, said in messages.items()}
+    if "group_by" in errors:
+        words = ", ".join(str(label("group_by", key)) for key in GROUPINGS.get(name, ()))
+        errors["group_by"] = translate(ONE_OF, lang, choices=words)
+    return errors
 
 
 def _served_chart(found: dict, names: dict) -> dict:

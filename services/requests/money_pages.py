@@ -160,16 +160,18 @@ def claims_page(principal):
     known = list(schemes.listing_by_code(db()))
     chosen = request.args.get("scheme") or (known[0] if known else "")
     month = request.args.get("month") or month_of(_now())
-    claim, error = None, None
+    claim, error, errors = None, None, {}
     if not is_month(month):
-        error = _l("Write a month such as %(example)s.", example="2026-11")
+        errors["month"] = _l("Write a month such as %(example)s.", example="2026-11")
     elif chosen:
         try:
             claim = claims.report(db(), chosen, month, _now())
         except Error as exc:
             error = exc.describe_on_page()
+    # a month or scheme that gives no claim is refused (400), as the department's reports refuse theirs
     return render_template("requests/claims.html", schemes=known, chosen=chosen, month=month, claim=claim,
-                           error=error, chart=chart(claim["rows"]) if claim else None)
+                           error=error, errors=errors,
+                           chart=chart(claim["rows"]) if claim else None), 400 if error or errors else 200
 
 
 def chart(rows: list[dict], *, width: int = 640, label: int = 150, bar: int = 16, gap: int = 14) -> dict:

@@ -296,3 +296,17 @@ def test_days_of_stock_out_of_range_say_so_and_what_is_shown_instead(page, asked
         assert notice and words in notice.group(1) and "60" in notice.group(1), lang
         assert 'id="r-days" name="cover_days" inputmode="numeric" value="60" aria-invalid="true"' in html
     assert 'id="r-days-error"' not in page("/admin/replenishment?cover_days=90")
+
+
+def test_the_what_to_order_charts_description_says_its_first_day_as_pages_do(page):
+    """Screen readers heard the chart's first day as an ISO date ("From 2026-09-07: ..."); it is now written as pages
+    write dates ("From 7 Sep 2026: ...", "7 सित॰ 2026 से: ...")."""
+    from services.inventory import clock, replenish_rules
+    start = clock.today() - timedelta(days=replenish_rules.HISTORY_DAYS - 1)
+    for lang, before, after in (("en", f"From {start.day} ", f" {start.year}: "),
+                                ("hi", f"{start.day} ", f" {start.year} से: ")):
+        html = page("/admin/replenishment?depot=VNS", role="admin", lang=lang)
+        said = re.findall(r'<svg class="spark"[^>]*aria-label="([^"]+)"', html)
+        assert said, html[:1000]
+        for text in said:
+            assert not re.search(r"\d{4}-\d{2}-\d{2}", text) and text.startswith(before) and after in text, text

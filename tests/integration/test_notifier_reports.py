@@ -2,6 +2,9 @@
 pages with charts, a rebuild from the event log, and their totals against the stores in reconcile."""
 from __future__ import annotations
 
+import csv
+import io
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -188,14 +191,80 @@ def test_report_parameters_are_checked_in_both_languages(bank, name, query, fiel
     assert future["code"] == "month_in_future"
 
 
+@pytest.mark.parametrize("lang,options", [("en", "District, Depot, Material, Cooperative"),
+                                          ("hi", "ज़िला, डिपो, सामान, सहकारी समिति")])
+def test_a_report_forms_errors_are_tied_to_their_fields_and_name_the_options_in_the_pages_language(bank, lang,
+                                                                                                  options):
+    """A bad month marked its input invalid without pointing at its error; a grouping not offered did not mark the
+    select at all, and its message listed codes (district, depot ...) in English inside the Hindi sentence."""
+    page = bank.http["notifier"].get("/admin/reports/distribution?month=2026-13&group_by=foo",
+                                     headers={**bank.admin, "Accept-Language": lang})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    for field in ("month", "group_by"):
+        tag = re.search(rf'<(?:input|select) id="{field}"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in tag and f'aria-describedby="{field}-error"' in tag, tag
+        assert re.search(rf'<p class="field-error" id="{field}-error">[^<]+</p>', html), field
+    said = re.search(r'id="group_by-error">([^<]+)<', html).group(1)
+    assert options in said and "district" not in said, said
+
+
+def test_a_reports_chart_title_reads_as_one_sentence_in_both_languages(flowed):
+    """The title put the grouping's heading word into the sentence: "..., per District", "ज़िला के अनुसार"."""
+    bank, _ = flowed
+    titles = {("distribution", "district"): ("Value at the mill-gate price and subsidy, per district",
+                                             "मिल-गेट मूल्य पर मूल्य और सब्सिडी, ज़िले के अनुसार"),
+              ("distribution", "cooperative"): ("Value at the mill-gate price and subsidy, per cooperative",
+                                                "मिल-गेट मूल्य पर मूल्य और सब्सिडी, सहकारी समिति के अनुसार"),
+              ("beneficiaries", "social_category"): ("Artisans served, per social category",
+                                                     "लाभान्वित कारीगर, सामाजिक श्रेणी के अनुसार"),
+              ("beneficiaries", "bpl"): ("Artisans served, per BPL status",
+                                         "लाभान्वित कारीगर, बीपीएल स्थिति के अनुसार")}
+    for (name, group_by), said in titles.items():
+        for lang, title in zip(("en", "hi"), said):
+            html = bank.http["notifier"].get(f"/admin/reports/{name}?group_by={group_by}",
+                                             headers={**bank.admin, "Accept-Language": lang}).get_data(as_text=True)
+            assert re.findall(r'<svg class="chart"[^>]*aria-label="([^"]+)"', html) == [title], (name, group_by, lang)
+
+
 def test_csv_exports_are_spreadsheet_safe_files(flowed):
     bank, _ = flowed
     response = bank.call("notifier", "GET", "/reports/distribution?group_by=district&format=csv", status=200)
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     lines = response.get_data().decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("district,YRN-COT-40 (kg),value_rupees") and lines[-1].startswith("TOTAL,30,7365.00")
+    assert lines[0].startswith("district,district_text,YRN-COT-40 (kg),value_rupees")
+    assert lines[-1].startswith("TOTAL,Total,30,7365.00")
     coops = bank.call("notifier", "GET", "/reports/cooperatives?format=csv", status=200).get_data().decode("utf-8-sig")
     assert "SMBSS,Sarai Mohana Bunkar Sahkari Samiti,Varanasi,yes,3,3,10,3,2,1,0,0.6667" in coops
+
+
+def test_report_csvs_name_their_groups_as_the_page_does_in_the_language_asked(bank):
+    """A code column keeps the code (none for a group with nothing recorded, never "-", which a spreadsheet
+    quoted as "'-"), and `<group_by>_text` beside it says the group as the page does, in Hindi when asked."""
+    open_the_bank(bank)
+    thirty_kg_for_three(bank)
+    rid = bank.call("requests", "POST", "/requisitions", bank.token("artisan", artisan_id="ART-9"), json={
+        "depot": "VNS", "lines": [{"sku": COTTON, "quantity": "2"}]}, status=201).get_json()["id"]
+    bank.call("requests", "POST", f"/requisitions/{rid}/approve", json={}, status=200)
+    bank.flush()
+    due = bank.call("requests", "GET", f"/requisitions/{rid}", status=200).get_json()["pricing"]["payable_total"]
+    bank.call("requests", "POST", f"/requisitions/{rid}/payments", json={"amount": due, "method": "cash",
+                                                                         "reference": "CASH-9"}, status=201)
+    bank.call("requests", "POST", f"/requisitions/{rid}/dispatch", bank.token("warehouse", depot="VNS"), json={},
+              status=200)
+    bank.flush()
+    said = {"en": {"": "Not in a cooperative", "SMBSS": "Sarai Mohana Bunkar Sahkari Samiti", "TOTAL": "Total"},
+            "hi": {"": "किसी सहकारी समिति में नहीं", "SMBSS": "सराय मोहना बुनकर सहकारी समिति", "TOTAL": "कुल"}}
+    by_gender = {"en": {"female": "Women", "male": "Men", "": "Not recorded", "TOTAL": "Total"},
+                 "hi": {"female": "महिलाएँ", "male": "पुरुष", "": "दर्ज नहीं", "TOTAL": "कुल"}}
+    for lang in ("en", "hi"):
+        for path, group_by, expected in (("distribution", "cooperative", said[lang]),
+                                         ("beneficiaries", "gender", by_gender[lang])):
+            text = bank.call("notifier", "GET", f"/reports/{path}?group_by={group_by}&format=csv", status=200,
+                             **{"Accept-Language": lang}).get_data().decode("utf-8-sig")  # as Excel reads it
+            rows = list(csv.DictReader(io.StringIO(text)))
+            assert {r[group_by]: r[f"{group_by}_text"] for r in rows} == expected, (lang, text)
+            assert "'-" not in text and "value_rupees" in rows[0]
 
 
 def test_each_report_is_a_page_with_a_chart_in_hindi_and_no_inline_script(flowed):

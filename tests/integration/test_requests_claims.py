@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timezone
 
 from hypothesis import given, settings, strategies as st
@@ -96,6 +97,22 @@ def test_bad_claims_are_refused_in_both_languages(client):
         client.call("GET", f"/reports/subsidy-claims?{query}", admin, status=400)
     past = client.call("GET", "/reports/subsidy-claims?scheme=RMSS&month=2020-01", admin, status=200)
     assert past.get_json()["rows"] == []
+
+
+def test_the_claims_page_refuses_a_bad_month_and_ties_its_error_to_the_month_field(client):
+    """The claims page said a month was badly written but answered 200 and left the input unmarked; the reports
+    answer 400 with the error tied to the field (aria-invalid, aria-describedby), and so does it now."""
+    scheme(client)
+    for lang, said in (("en", "Write a month such as 2026-11."), ("hi", "2026-11 जैसा महीना लिखें।")):
+        page = client.http.get("/admin/claims?scheme=RMSS&month=bad",
+                               headers={**client.admin(), "Accept-Language": lang})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 400
+        tag = re.search(r'<input id="month"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in tag and 'aria-describedby="month-error"' in tag, tag
+        assert f'<p class="field-error" id="month-error">{said}</p>' in html
+    good = client.http.get(f"/admin/claims?scheme=RMSS&month={this_month()}", headers=client.admin())
+    assert good.status_code == 200 and 'aria-invalid' not in good.get_data(as_text=True)
 
 
 sales = st.lists(st.tuples(st.integers(0, 3), st.integers(1, 40), st.integers(0, 6),

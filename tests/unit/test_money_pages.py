@@ -50,8 +50,8 @@ def asks_for_dye(artisan) -> str:
                         headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
 
 
-def text(response) -> str:
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+def text(response, status: int = 200) -> str:
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
     page = response.get_data(as_text=True)
     assert not INLINE_SCRIPT.search(page), INLINE_SCRIPT.search(page).group(0)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
@@ -162,7 +162,7 @@ def test_the_claims_page_draws_a_bar_per_district_without_a_script(apps, config)
     assert page.count('<g transform="translate(0 ') == 2 and '<svg class="chart"' in page
     words = text(admin.get("/admin/claims?scheme=RMSS&month=2026-01"))
     assert "Varanasi 2 8 kg ₹33,600.00 ₹5,040.00" in words and "Total 3 12 kg ₹50,400.00 ₹7,560.00" in words
-    assert "has not begun yet" in text(admin.get("/admin/claims?scheme=RMSS&month=2999-01"))
+    assert "has not begun yet" in text(admin.get("/admin/claims?scheme=RMSS&month=2999-01"), 400)
 
 
 @pytest.mark.parametrize("month", ["0000-01", "0000-12"])
@@ -177,7 +177,7 @@ def test_a_month_of_year_zero_is_refused_in_words_never_a_crash(apps, config, mo
         assert refused.get_json()["error"]["details"]["month"] == ["महीना, जैसे 2026-11"]
     artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
     assert "कच्चा माल पासबुक" in text(artisan.get(f"/my/passbook?month={month}"))
-    claims_page = text(admin.get(f"/admin/claims?scheme=RMSS&month={month}"))
+    claims_page = text(admin.get(f"/admin/claims?scheme=RMSS&month={month}"), 400)
     assert "2026-11 जैसा महीना लिखें" in claims_page and "शुरू नहीं हुआ" not in claims_page
 
 
@@ -191,7 +191,7 @@ def test_the_last_month_a_calendar_has_is_refused_not_a_crash(apps, config):
 
 @pytest.mark.parametrize("month", ["abc", "2026-1", "2026-13"])
 def test_the_claims_page_says_what_a_month_looks_like_when_the_address_has_another(apps, config, month):
-    page = text(person(apps["requests"], config, "admin", "en").get(f"/admin/claims?scheme=RMSS&month={month}"))
+    page = text(person(apps["requests"], config, "admin", "en").get(f"/admin/claims?scheme=RMSS&month={month}"), 400)
     assert "a month such as 2026-11" in page and "has not begun" not in page
 
 

@@ -18,8 +18,8 @@ def test_no_report_cell_is_read_as_a_formula():
            "artisans": 1, "requisitions": 1}
     report = {"group_by": "district", "rows": [row], "totals": {**row, "group": "total"}, "units": {"YRN": "@kg"}}
     read = cells(report_exports.EXPORTS["distribution"](report))
-    assert read[0][1] == "YRN (@kg)" and read[1][0] == "'=HYPERLINK(\"http://evil\",\"x\")"
-    assert read[1][1:4] == ["1.5", "12.50", "0.00"] and read[-1][0] == "TOTAL"
+    assert read[0][2] == "YRN (@kg)" and read[1][:2] == ["'=HYPERLINK(\"http://evil\",\"x\")"] * 2
+    assert read[1][2:5] == ["1.5", "12.50", "0.00"] and read[-1][:2] == ["TOTAL", "Total"]
     coop = {"cooperative": "C1", "name": "+cmd|' /C calc'!A0", "district": "-2", "active": False, "members": 0,
             "looms": 0, "per_loom": {}, "offtake": {}, "shares": 0, "confirmed": 0, "short": 0, "pending": 0,
             "confirmation_rate": None}
