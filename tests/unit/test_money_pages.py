@@ -137,6 +137,9 @@ def test_the_scheme_form_saves_through_the_api_schema_and_marks_what_is_wrong(ap
     assert refused.status_code == 400
     page = refused.get_data(as_text=True)
     assert re.search(r'id="subsidy_percent"[^>]*aria-invalid="true"', page) and "0 से 100 के बीच प्रतिशत" in page
+    # the message is the field's description, for a screen reader on it (it was only beside it)
+    assert re.search(r'id="subsidy_percent"[^>]*aria-describedby="subsidy_percent-error"', page)
+    assert re.search(r'id="subsidy_percent-error">[^<]*0 से 100 के बीच प्रतिशत', page)
     assert re.search(r'id="cap-0-per_loom_per_month"[^>]*aria-invalid="true"', page)
     without_csrf = admin.post("/admin/schemes", data={**form, "csrf_token": ""}, headers={"Origin": REQUESTS})
     assert without_csrf.status_code == 403
