@@ -30,7 +30,8 @@ def test_the_filters_above_an_inventory_list_stand_side_by_side_and_no_button_co
     page.goto(admin.url("inventory", path))
     laid = page.locator("form.filters").first.evaluate(OVERLAPS)
     assert laid["overlaps"] == [], f"buttons drawn over fields on {path}: {laid['overlaps']}"
-    assert laid["tops"][0] == laid["tops"][1], f"the first two filters are not side by side on {path}: {laid}"
+    # side by side: on one row (within a pixel or two: an input and a select round their tops apart), not stacked
+    assert abs(laid["tops"][0] - laid["tops"][1]) <= 2, f"the first two filters are not side by side on {path}: {laid}"
 
 
 def test_every_entry_of_an_admins_menu_is_on_a_desktop_screen_without_scrolling_it_sideways(people):
