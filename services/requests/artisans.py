@@ -19,6 +19,7 @@ NOTHING = {"_id": {"$in": []}}
 EVENT_FIELDS = ("name", "name_hi", "district", "language", "phone", "email", "cooperative", "active", "looms",
                 "social_category", "gender", "bpl")
 PRIVATE = ("social_category", "gender", "bpl")  # for the department's beneficiary reports: admins only
+SEEN_BY_ADMINS = (*PRIVATE, "created_by")  # and who registered them: a secretary's members' phones are as typed
 PUBLIC = {"outbox": 0, "_relay": 0, "phone_key": 0}
 
 
@@ -159,8 +160,8 @@ def _visible(db, principal: Principal, artisan_id: str) -> dict:
 
 
 def shown_to(principal: Principal, doc: dict) -> dict:
-    """An artisan's record without what only admins see (social category, gender, BPL status)."""
-    return doc if principal.role == "admin" else {k: v for k, v in doc.items() if k not in PRIVATE}
+    """An artisan's record without what only admins see (social category, gender, BPL status, who registered them)."""
+    return doc if principal.role == "admin" else {k: v for k, v in doc.items() if k not in SEEN_BY_ADMINS}
 
 
 def profile(db, artisan_id: str) -> dict | None:

@@ -97,6 +97,7 @@ class ArtisanOutSchema(ArtisanSchema):
     phone_change = f.Nested(PhoneChangeSchema, allow_none=True, metadata={
         "description": "a phone a secretary asked for, waiting for an admin (POST .../phone/approve|reject); "
                        "until then codes and SMS go to `phone`"})
+    created_by = f.String(dump_only=True, metadata={"description": "who registered them (a username); admins only"})
     created_at = f.String()
     updated_at = f.String()
 

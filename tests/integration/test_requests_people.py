@@ -173,3 +173,23 @@ def test_nothing_to_decide_about_a_phone_is_refused_in_both_languages_and_change
                             {"phone": "98-00"}, status=400).get_json()["error"]
         assert error["code"] == "validation_error" and "phone" in error["details"]
     assert client.db.artisans.find_one({"_id": "ART-P"}) == before
+
+
+def test_a_member_a_secretary_registers_gets_the_phone_typed_and_admins_see_who_registered_them(client):
+    """Registering is no change of a phone someone confirms with: the secretary's number is kept as typed, and
+    admins see whose registration it was (on the member's page too); secretaries and members do not."""
+    client.cooperative("Coop-S")
+    secretary, admin = client.secretary("Coop-S"), client.admin()
+    body = {"name": "New", "district": "Varanasi", "craft": "zari", "registration_id": "REG-NEW",
+            "phone": "+919833333333"}
+    made = client.call("POST", "/artisans", secretary, body, status=201).get_json()
+    assert (made["phone"], made.get("phone_change"), "created_by" in made) == ("+919833333333", None, False)
+    artisan_id = made["artisan_id"]
+    assert client.call("GET", f"/artisans/{artisan_id}", admin, status=200).get_json()["created_by"] == "sec-Coop-S"
+    for other in (secretary, client.artisan(artisan_id)):
+        assert "created_by" not in client.call("GET", f"/artisans/{artisan_id}", other, status=200).get_json()
+    client.http.set_cookie(COOKIE, admin["Authorization"].split()[1])
+    page = client.http.get(f"/admin/artisans/{artisan_id}").get_data(as_text=True)
+    assert 'id="registered-by"' in page and "sec-Coop-S" in page
+    client.http.set_cookie(COOKIE, secretary["Authorization"].split()[1])
+    assert 'id="registered-by"' not in client.http.get(f"/admin/artisans/{artisan_id}").get_data(as_text=True)
