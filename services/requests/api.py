@@ -79,6 +79,18 @@ def decide_looms(artisan_id, decision):
                                  correlation_id=request_id())
 
 
+@blp.route("/artisans/<artisan_id>/phone/<any(approve, reject):decision>", methods=["POST"])
+@require_role("admin")
+@blp.response(200, ArtisanOutSchema)
+def decide_phone(artisan_id, decision):
+    """Approve or reject the phone a secretary asked for a member.
+
+    A member's codes to confirm what they received go to that phone, so only an admin changes it; until then every
+    code, SMS and missed call uses the phone there is. 409 no_phone_change when none is asked."""
+    return artisans.decide_phone(db(), current_principal(), artisan_id, decision == "approve",
+                                 correlation_id=request_id())
+
+
 @blp.route("/quotas", methods=["POST"])
 @require_role("admin")
 @blp.arguments(QuotaSchema)

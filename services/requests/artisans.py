@@ -7,7 +7,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.requests import cooperatives
-from services.requests.errors import AdminOnlyFields, ArtisanInactive, NoLoomsChange, RegistrationTaken
+from services.requests.errors import AdminOnlyFields, ArtisanInactive, NoLoomsChange, NoPhoneChange, RegistrationTaken
 from shared.auth import Principal
 from shared.envelope import new_event, utcnow_iso
 from shared.errors import AlreadyExists, Busy, Conflict, Forbidden, Invalid, NotFound
@@ -19,6 +19,7 @@ NOTHING = {"_id": {"$in": []}}
 EVENT_FIELDS = ("name", "name_hi", "district", "language", "phone", "email", "cooperative", "active", "looms",
                 "social_category", "gender", "bpl")
 PRIVATE = ("social_category", "gender", "bpl")  # for the department's beneficiary reports: admins only
+SEEN_BY_ADMINS = (*PRIVATE, "created_by")  # and who registered them: a secretary's members' phones are as typed
 PUBLIC = {"outbox": 0, "_relay": 0, "phone_key": 0}
 
 
@@ -75,8 +76,13 @@ def update(db, principal: Principal, artisan_id: str, changes: dict, *,
         changes.pop("cooperative", None)  # a secretary cannot move a member out of their cooperative
         if "looms" in changes:
             changes.update(_looms_asked(principal, changes.pop("looms"), before.get("looms", 0)))
-    elif "looms" in changes:
-        changes["looms_change"] = None  # an admin's own figure settles what was asked
+        if "phone" in changes:
+            changes.update(_phone_asked(principal, changes.pop("phone"), before.get("phone")))
+    else:
+        if "looms" in changes:
+            changes["looms_change"] = None  # an admin's own figure settles what was asked
+        if "phone" in changes:
+            changes["phone_change"] = None  # and an admin's own number
     cooperatives.require(db, changes.get("cooperative"))
     return _store(db, principal, before, changes, correlation_id)
 
@@ -92,6 +98,32 @@ def decide_looms(db, principal: Principal, artisan_id: str, approve: bool, *,
         raise NoLoomsChange({"artisan_id": artisan_id})
     return _store(db, principal, before,
                   {"looms_change": None, **({"looms": asked["looms"]} if approve else {})}, correlation_id)
+
+
+def decide_phone(db, principal: Principal, artisan_id: str, approve: bool, *,
+                 correlation_id: str | None = None) -> dict:
+    """An admin approves or rejects the new phone a secretary asked for a member."""
+    if principal.role != "admin":
+        raise Forbidden()
+    before = _visible(db, principal, artisan_id)
+    asked = before.get("phone_change")
+    if not asked:
+        raise NoPhoneChange({"artisan_id": artisan_id})
+    return _store(db, principal, before,
+                  {"phone_change": None, **({"phone": asked["phone"]} if approve else {})}, correlation_id)
+
+
+def _phone_asked(principal: Principal, phone: str | None, current: str | None) -> dict:
+    """A member's codes to confirm their share go to their phone (SMS, missed call): a secretary who could set it
+    could confirm for them from their own, so a secretary's number waits for an admin as `phone_change`."""
+    if _spaceless(phone) == _spaceless(current):
+        return {}
+    return {"phone_change": {"phone": phone, "requested_by": principal.sub, "requested_at": utcnow_iso()}}
+
+
+def _spaceless(phone: str | None) -> str:
+    """The number as typed, without spaces: the form sends back what the page shows, and that is no change."""
+    return "".join((phone or "").split())
 
 
 def _looms_asked(principal: Principal, looms: int, current: int) -> dict:
@@ -128,8 +160,8 @@ def _visible(db, principal: Principal, artisan_id: str) -> dict:
 
 
 def shown_to(principal: Principal, doc: dict) -> dict:
-    """An artisan's record without what only admins see (social category, gender, BPL status)."""
-    return doc if principal.role == "admin" else {k: v for k, v in doc.items() if k not in PRIVATE}
+    """An artisan's record without what only admins see (social category, gender, BPL status, who registered them)."""
+    return doc if principal.role == "admin" else {k: v for k, v in doc.items() if k not in SEEN_BY_ADMINS}
 
 
 def profile(db, artisan_id: str) -> dict | None:
@@ -138,10 +170,11 @@ def profile(db, artisan_id: str) -> dict | None:
 
 
 def search(db, principal: Principal, *, q=None, district=None, cooperative=None, active=None, looms_change=None,
-           limit=100, offset=0) -> list[dict]:
+           phone_change=None, limit=100, offset=0) -> list[dict]:
     """The artisans the caller may see that match, by number; `q` finds words in the number, names, phone,
     district, registration and cooperative (its code or name)."""
-    cursor = db.artisans.find(_query(db, principal, q, district, cooperative, active, looms_change), PUBLIC)
+    cursor = db.artisans.find(_query(db, principal, q, district, cooperative, active, looms_change, phone_change),
+                              PUBLIC)
     return [shown_to(principal, doc) for doc in cursor.sort("_id", 1).skip(offset).limit(limit)]
 
 
@@ -149,14 +182,15 @@ def count(db, principal: Principal, **filters) -> int:
     """How many artisans `search` finds with these filters, on every page."""
     return db.artisans.count_documents(_query(db, principal, filters.get("q"), filters.get("district"),
                                               filters.get("cooperative"), filters.get("active"),
-                                              filters.get("looms_change")))
+                                              filters.get("looms_change"), filters.get("phone_change")))
 
 
-def _query(db, principal: Principal, q, district, cooperative, active, looms_change) -> dict:
+def _query(db, principal: Principal, q, district, cooperative, active, looms_change, phone_change=None) -> dict:
     query = {k: v for k, v in (("district", district), ("cooperative", cooperative), ("active", active))
              if v is not None}
-    if looms_change is not None:
-        query["looms_change"] = {"$type": "object"} if looms_change else {"$not": {"$type": "object"}}
+    for field, waiting in (("looms_change", looms_change), ("phone_change", phone_change)):
+        if waiting is not None:
+            query[field] = {"$type": "object"} if waiting else {"$not": {"$type": "object"}}
     words = [{"$or": _matches(db, word)} for word in (q or "").split()[:5]]
     return within({**query, "$and": words} if words else query, visible(principal))
 

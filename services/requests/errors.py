@@ -279,3 +279,8 @@ def for_member(exc: Error, member: dict) -> Error:
 class NoLoomsChange(Conflict):
     code = "no_looms_change"
     message = N_("No change of looms is waiting for approval for this artisan.")
+
+
+class NoPhoneChange(Conflict):
+    code = "no_phone_change"
+    message = N_("No change of phone is waiting for approval for this artisan.")

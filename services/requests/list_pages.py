@@ -56,7 +56,7 @@ def my_requisitions(principal):
 @page("admin")
 def approvals(principal):
     """Requests to decide (submitted, unless asked otherwise), each with the artisan's use of the month's caps;
-    several approved at once; and asked changes of looms."""
+    several approved at once; and asked changes of looms and of phones."""
     filters, errors = _filters(domain.SUBMITTED)
     found = _listing(principal, filters)
     now = datetime.now(timezone.utc)
@@ -66,7 +66,8 @@ def approvals(principal):
     for item in waiting:  # approved now, a line with no price today would cost nothing: the card says so
         item["unpriced"] = sorted({line["sku"] for line in item["req"]["lines"] if line["sku"] not in priced})
     looms = artisans.search(db(), principal, looms_change=True, limit=100)
-    return render_template("requests/approvals.html", items=items, looms=looms, errors=errors,
+    phones = artisans.search(db(), principal, phone_change=True, limit=100)
+    return render_template("requests/approvals.html", items=items, looms=looms, phones=phones, errors=errors,
                            this_month=domain.month_of(now), **found)
 
 

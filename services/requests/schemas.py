@@ -84,10 +84,20 @@ class LoomsChangeSchema(ma.Schema):
     requested_at = f.String()
 
 
+class PhoneChangeSchema(ma.Schema):
+    phone = f.String(allow_none=True, metadata={"description": "the number asked; null: no phone"})
+    requested_by = f.String()
+    requested_at = f.String()
+
+
 class ArtisanOutSchema(ArtisanSchema):
     artisan_id = f.String(attribute="_id")
     looms_change = f.Nested(LoomsChangeSchema, allow_none=True, metadata={
         "description": "looms a secretary asked for, waiting for an admin (POST .../looms/approve|reject)"})
+    phone_change = f.Nested(PhoneChangeSchema, allow_none=True, metadata={
+        "description": "a phone a secretary asked for, waiting for an admin (POST .../phone/approve|reject); "
+                       "until then codes and SMS go to `phone`"})
+    created_by = f.String(dump_only=True, metadata={"description": "who registered them (a username); admins only"})
     created_at = f.String()
     updated_at = f.String()
 
@@ -99,6 +109,8 @@ class ArtisanQuery(ma.Schema):
     cooperative = f.String(load_default=None)
     active = f.Boolean(load_default=None)
     looms_change = f.Boolean(load_default=None, metadata={"description": "true: only those waiting for an admin"})
+    phone_change = f.Boolean(load_default=None, metadata={
+        "description": "true: only those whose new phone waits for an admin"})
     limit = f.Integer(load_default=100, validate=v.Range(min=1, max=500))
     offset = f.Integer(load_default=0, validate=v.Range(min=0))
 

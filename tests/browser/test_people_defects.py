@@ -407,3 +407,36 @@ def test_defect_10_a_sent_request_is_named_devanagari_digits_count_and_csv_times
     assert [(r["requisition_id"], r["material"], r["quantity"], r["unit"]) for r in rows] == [
         (made, "Cotton yarn 40s", "2.5", "kg")]
     assert rows[0]["created_at_ist"].startswith(today) and rows[0]["created_at_ist"].endswith("+05:30"), rows[0]
+
+
+def test_a_secretarys_new_phone_for_a_member_waits_until_an_admin_approves_it(people):
+    """The codes with which a member confirms their share go to their phone: a secretary's change is told it waits,
+    the admin approves it on the Approvals page, and only then is it the member's phone."""
+    secretary = in_english(people("secretary").log_in())
+    page = secretary.page
+    page.get_by_role("navigation").get_by_role("link", name="Members", exact=True).click()
+    page.locator("#artisan-list").get_by_role("link", name="ART-0003").click()
+    details = page.locator("#artisan-form")
+    phone = details.get_by_label("Phone")
+    expect(phone).to_have_value("+919800000003")
+    phone.fill("+91 98999 99999")
+    details.get_by_role("button", name="Save changes").click()
+    expect(details.locator("[data-errors]")).to_have_text(
+        "Saved. The new phone +91 98999 99999 waits for an admin's approval; until then codes and messages go to "
+        "+919800000003.")
+    expect(phone).to_have_value("+919800000003")  # what the record still has
+    page.reload()
+    expect(page.locator("#phone-change")).to_contain_text("to change the phone to +91 98999 99999")
+    secretary.shot("member-phone-waits")
+
+    admin = in_english(people("admin").log_in())
+    menu(admin.page, "Approvals").click()
+    card = admin.page.locator('[data-phone-change="ART-0003"]')
+    expect(card).to_contain_text("Phone now: +919800000003; asked: +91 98999 99999")
+    admin.shot("phone-to-approve")
+    card.get_by_role("button", name="Approve").click()
+    expect(card.locator("[data-done]")).to_have_text("Approved")
+
+    page.reload()
+    expect(phone).to_have_value("+91 98999 99999")
+    expect(page.locator("#phone-change")).to_have_count(0)

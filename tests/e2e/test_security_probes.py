@@ -109,6 +109,18 @@ def test_a_secretary_cannot_multiply_a_members_entitlement(dev):
     assert status == 200 and json.loads(text)["looms_change"] is None
 
 
+def test_a_secretary_cannot_give_a_member_their_own_phone_to_confirm_from(dev):
+    """The finding as sent: the secretary's own number on a member waits for an admin; the member keeps theirs."""
+    url = dev.url("requests", "/api/v1/artisans/ART-0002")
+    status, _, text = call("PATCH", url, b'{"phone": "+919899999999"}', dev.tokens["secretary"])
+    assert status == 200 and json.loads(text)["phone"] == "+919800000002"
+    assert json.loads(text)["phone_change"]["phone"] == "+919899999999"
+    status, _, text = call("POST", f"{url}/phone/approve", None, dev.tokens["secretary"])
+    assert (status, code_of(text)) == (403, "forbidden")
+    status, _, text = call("POST", f"{url}/phone/reject", None, dev.tokens["admin"])
+    assert status == 200 and json.loads(text)["phone"] == "+919800000002" and json.loads(text)["phone_change"] is None
+
+
 def test_pages_send_security_headers_and_metrics_need_an_admin(dev):
     status, headers, _ = call("GET", dev.url("requests", "/login"))
     assert status == 200 and "script-src 'self'" in headers["Content-Security-Policy"]

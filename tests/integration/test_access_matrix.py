@@ -113,6 +113,9 @@ MATRIX = [
     ("requests", "POST", "/artisans/ART-A/looms/approve", None, expect(secretary=403, warehouse=403, artisan=403)),
     ("requests", "POST", "/artisans/ART-B/looms/reject", None, expect(secretary=403, warehouse=403, artisan=403)),
     ("requests", "PATCH", "/artisans/ART-A", {"looms": 1000}, expect(warehouse=403, artisan=403)),
+    ("requests", "POST", "/artisans/ART-A/phone/approve", None, expect(secretary=403, warehouse=403, artisan=403)),
+    ("requests", "POST", "/artisans/ART-B/phone/reject", None, expect(secretary=403, warehouse=403, artisan=403)),
+    ("requests", "PATCH", "/artisans/ART-A", {"phone": "+919899999999"}, expect(warehouse=403, artisan=403)),
     ("requests", "POST", "/quotas", {"category": "dye", "limit": "5"}, ADMIN_ONLY),
     ("requests", "GET", "/quotas", None, ADMIN_ONLY),
     ("requests", "GET", "/quotas/history", None, ADMIN_ONLY),
@@ -417,6 +420,24 @@ def test_only_an_admin_sets_looms(world):
     assert (asked["looms"], asked["looms_change"]["looms"]) == (before, wanted)
     assert call("POST", "/artisans/ART-A/looms/approve", "secretary")["error"]["code"] == "forbidden"
     assert call("POST", "/artisans/ART-A/looms/reject", "admin")["looms"] == before
+
+
+def test_only_an_admin_sets_a_members_phone(world):
+    """The codes with which a member confirms their share go to their phone: a secretary's number waits for an
+    admin, and only an admin decides it."""
+    apps, tokens = world["apps"], world["tokens"]
+
+    def call(method, path, role, body=None):
+        return apps["requests"].open(f"/api/v1{path}", method=method, json=body,
+                                     headers={"Authorization": f"Bearer {tokens[role]}"}).get_json()
+    before = call("GET", "/artisans/ART-A", "admin")["phone"]
+    asked = call("PATCH", "/artisans/ART-A", "secretary", {"phone": "+919877777777"})
+    assert (asked["phone"], asked["phone_change"]["phone"]) == (before, "+919877777777")
+    for role in ("secretary", "warehouse", "artisan"):
+        assert call("POST", "/artisans/ART-A/phone/approve", role)["error"]["code"] == "forbidden"
+    assert call("GET", "/artisans/ART-A", "admin")["phone"] == before
+    rejected = call("POST", "/artisans/ART-A/phone/reject", "admin")
+    assert (rejected["phone"], rejected["phone_change"]) == (before, None)
 
 
 @pytest.mark.parametrize("role", ROLES)

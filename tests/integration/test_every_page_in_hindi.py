@@ -96,6 +96,11 @@ def world():
     assert asked.status_code == 201, asked.json
     approved = made.http["requests"].post(f"/api/v1/requisitions/{asked.json['id']}/approve", headers=admin, json={})
     assert approved.status_code == 200, approved.json
+    secretary = {"Authorization": "Bearer " + issue_token(config.jwt_secret, sub="secretary", role="secretary",
+                                                          cooperative="SMBSS")}
+    waits = made.http["requests"].patch("/api/v1/artisans/ART-0001", headers=secretary,
+                                        json={"phone": "+919899999999"})  # a new phone waiting for an admin
+    assert waits.status_code == 200 and waits.json["phone_change"], waits.json
     count = made.http["inventory"].post("/api/v1/counts", headers=admin, json={"depot": "VNS"})
     assert count.status_code == 201, count.json
     made.settle()

@@ -142,6 +142,26 @@ def test_a_short_share_alerts_admins_at_once_and_members_get_their_code_by_sms(f
     assert until == day_start(add_days(note["due_on"], 1))  # "confirm by <day>": the code works all that day
 
 
+def test_a_fresh_code_asked_after_a_secretary_changed_the_phone_goes_to_the_phone_there_was(bank):
+    """A secretary who set a member's phone to their own, then asked a fresh code, got the member's code by SMS and
+    confirmed the member's share themselves. Their number now waits for an admin: the code goes to the member."""
+    open_the_bank(bank)
+    rid = thirty_kg_for_three(bank)
+    secretary = bank.token("secretary", cooperative="SMBSS")
+    bank.call("requests", "PATCH", "/artisans/ART-1", secretary, json={"phone": "+919899999999"}, status=200)
+    bank.call("requests", "POST", f"/requisitions/{rid}/shares/ART-1/code", secretary, json={}, status=200)
+    bank.flush()
+    note_db = bank.db["notifier"]
+    deliveries.expand(note_db, datetime.now(timezone.utc))
+    note = note_db.notifications.find_one({"status": "confirm_share", "artisan_id": "ART-1", "nonce": 2})
+    sms = note_db.deliveries.find_one({"channel": "sms", "source.id": note["_id"]})
+    sent = messages.compose(note_db, sms, datetime.now(timezone.utc), bank.config.jwt_secret)
+    assert sent.to == "+919800000010" and signing.share_code(bank.config.jwt_secret, rid, "ART-1", 2) in sent.text
+    bank.call("requests", "POST", "/artisans/ART-1/phone/approve", status=200)  # an admin checked it with the member
+    bank.flush()
+    assert messages.compose(note_db, sms, datetime.now(timezone.utc), bank.config.jwt_secret).to == "+919899999999"
+
+
 def test_shares_unconfirmed_for_a_week_raise_one_alert_per_cooperative_per_month(bank):
     open_the_bank(bank)
     thirty_kg_for_three(bank)

@@ -191,6 +191,24 @@ def test_an_expired_code_no_longer_works_and_a_new_one_does(coop, monkeypatch):
     client.call("POST", f"/requisitions/{rid}/shares/ART-1/code", client.secretary("KBSS"), status=404)
 
 
+def test_a_secretary_who_asks_a_member_their_own_phone_cannot_confirm_for_them(coop):
+    """The secretary marks the cooperative's requisition received; each member confirms their own share from their
+    phone. A secretary's new phone for a member waits for an admin, so a fresh code, a reply with it or a missed call
+    from the secretary's phone confirm nothing; the member's own phone still does."""
+    client = coop.client
+    rid = coop.received()["id"]
+    mine = "+919899999999"
+    asked = client.call("PATCH", "/artisans/ART-1", coop.secretary, {"phone": mine}, status=200).get_json()
+    assert asked["phone"] == PHONES["ART-1"] and asked["phone_change"]["phone"] == mine
+    client.call("POST", f"/requisitions/{rid}/shares/ART-1/code", coop.secretary, status=200)
+    fresh = coop.code(rid, "ART-1", 2)
+    assert coop.sms(mine, f"RCV {fresh}", message_id="p-1").get_json()["result"] == "not_confirmed"
+    assert coop.sms(mine, "", message_id="p-2", channel="missed_call").get_json()["result"] == "not_confirmed"
+    assert shares_of(coop, rid)["ART-1"]["confirmation"]["status"] == "pending"
+    assert coop.events(rid, "ShareConfirmed") == []
+    assert coop.sms(PHONES["ART-1"], f"RCV {fresh}", message_id="p-3").get_json()["result"] == "confirmed"
+
+
 def test_ivr_keys_and_a_missed_call_confirm_too(coop):
     rid = coop.received()["id"]
     ivr = coop.sms(PHONES["ART-1"], f"{coop.code(rid, 'ART-1')}*9", message_id="call-1", channel="ivr").get_json()

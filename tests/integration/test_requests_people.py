@@ -113,3 +113,83 @@ def test_a_secretarys_change_of_looms_waits_for_an_admin(client):
     client.call("PATCH", "/artisans/ART-L", secretary, {"looms": 3}, status=200)
     direct = client.call("PATCH", "/artisans/ART-L", admin, {"looms": 4}, status=200).get_json()
     assert (direct["looms"], direct["looms_change"]) == (4, None)  # an admin's own change settles any request
+
+
+def test_a_secretarys_change_of_phone_waits_for_an_admin(client):
+    """A member's codes to confirm their share go to their phone: a secretary who set it to their own could confirm
+    for the member. Their number waits for an admin, as looms do; the record and its events keep the phone there is."""
+    client.register("ART-P", cooperative="Coop-S")  # +919800000001
+    secretary, admin = client.secretary("Coop-S"), client.admin()
+
+    def stored():
+        return client.db.artisans.find_one({"_id": "ART-P"})
+    asked = client.call("PATCH", "/artisans/ART-P", secretary, {"phone": "+919899999999", "craft": "zari"},
+                        status=200).get_json()
+    assert (asked["phone"], asked["craft"]) == ("+919800000001", "zari")
+    assert asked["phone_change"]["phone"] == "+919899999999"
+    assert asked["phone_change"]["requested_by"] == "sec-Coop-S" and asked["phone_change"]["requested_at"]
+    assert (stored()["phone_key"], stored()["outbox"][-1]["payload"]["phone"]) == ("9800000001", "+919800000001")
+    again = client.call("PATCH", "/artisans/ART-P", secretary, {"phone": "+91 98000 00001", "craft": "jamdani"},
+                        status=200).get_json()  # the phone there is, as the form sends it back: nothing asked
+    assert (again["phone"], again["phone_change"]) == ("+919800000001", asked["phone_change"])
+    assert [a["artisan_id"] for a in client.call("GET", "/artisans?phone_change=true", admin,
+                                                 status=200).get_json()] == ["ART-P"]
+    for role in (secretary, client.token("warehouse", depot="VNS"), client.artisan("ART-P")):
+        client.call("POST", "/artisans/ART-P/phone/approve", role, status=403)
+    assert stored()["phone"] == "+919800000001" and stored()["phone_change"]
+
+    client.http.set_cookie(COOKIE, admin["Authorization"].split()[1])
+    page = client.http.get("/admin/approvals").get_data(as_text=True)  # where admins decide
+    assert 'data-phone-change="ART-P"' in page and "+919899999999" in page
+    assert "/api/v1/artisans/ART-P/phone/reject" in page
+    rejected = client.call("POST", "/artisans/ART-P/phone/reject", admin, status=200).get_json()
+    assert (rejected["phone"], rejected["phone_change"], stored()["phone_key"]) == ("+919800000001", None, "9800000001")
+    client.call("PATCH", "/artisans/ART-P", secretary, {"phone": "+919811111111"}, status=200)
+    approved = client.call("POST", "/artisans/ART-P/phone/approve", admin, status=200).get_json()
+    assert (approved["phone"], approved["phone_change"], stored()["phone_key"]) == ("+919811111111", None, "9811111111")
+    assert (stored()["outbox"][-1]["type"], stored()["outbox"][-1]["payload"]["phone"]) == \
+        ("ArtisanUpdated", "+919811111111")  # the notifier sends to the new phone from now on
+    client.call("PATCH", "/artisans/ART-P", secretary, {"phone": None}, status=200)  # taking it away waits too
+    assert (stored()["phone"], stored()["phone_change"]["phone"]) == ("+919811111111", None)
+    direct = client.call("PATCH", "/artisans/ART-P", admin, {"phone": "+919822222222"}, status=200).get_json()
+    assert (direct["phone"], direct["phone_change"]) == ("+919822222222", None)  # an admin's own number settles it
+
+
+def test_nothing_to_decide_about_a_phone_is_refused_in_both_languages_and_changes_nothing(client):
+    client.register("ART-P", cooperative="Coop-S")
+    before = client.db.artisans.find_one({"_id": "ART-P"})
+    messages = set()
+    for lang in ("en", "hi"):
+        for decision in ("approve", "reject"):
+            error = client.call("POST", f"/artisans/ART-P/phone/{decision}",
+                                {**client.admin(), "Accept-Language": lang}, status=409).get_json()["error"]
+            assert (error["code"], error["details"]) == ("no_phone_change", {"artisan_id": "ART-P"})
+            messages.add(error["message"])
+    assert messages == {"No change of phone is waiting for approval for this artisan.",
+                        "इस कारीगर के फ़ोन का कोई बदलाव स्वीकृति की प्रतीक्षा में नहीं है।"}
+    client.call("POST", "/artisans/ART-NONE/phone/approve", client.admin(), status=404)
+    for lang in ("en", "hi"):
+        error = client.call("PATCH", "/artisans/ART-P", {**client.secretary("Coop-S"), "Accept-Language": lang},
+                            {"phone": "98-00"}, status=400).get_json()["error"]
+        assert error["code"] == "validation_error" and "phone" in error["details"]
+    assert client.db.artisans.find_one({"_id": "ART-P"}) == before
+
+
+def test_a_member_a_secretary_registers_gets_the_phone_typed_and_admins_see_who_registered_them(client):
+    """Registering is no change of a phone someone confirms with: the secretary's number is kept as typed, and
+    admins see whose registration it was (on the member's page too); secretaries and members do not."""
+    client.cooperative("Coop-S")
+    secretary, admin = client.secretary("Coop-S"), client.admin()
+    body = {"name": "New", "district": "Varanasi", "craft": "zari", "registration_id": "REG-NEW",
+            "phone": "+919833333333"}
+    made = client.call("POST", "/artisans", secretary, body, status=201).get_json()
+    assert (made["phone"], made.get("phone_change"), "created_by" in made) == ("+919833333333", None, False)
+    artisan_id = made["artisan_id"]
+    assert client.call("GET", f"/artisans/{artisan_id}", admin, status=200).get_json()["created_by"] == "sec-Coop-S"
+    for other in (secretary, client.artisan(artisan_id)):
+        assert "created_by" not in client.call("GET", f"/artisans/{artisan_id}", other, status=200).get_json()
+    client.http.set_cookie(COOKIE, admin["Authorization"].split()[1])
+    page = client.http.get(f"/admin/artisans/{artisan_id}").get_data(as_text=True)
+    assert 'id="registered-by"' in page and "sec-Coop-S" in page
+    client.http.set_cookie(COOKIE, secretary["Authorization"].split()[1])
+    assert 'id="registered-by"' not in client.http.get(f"/admin/artisans/{artisan_id}").get_data(as_text=True)

@@ -1,4 +1,5 @@
-/* The artisan forms send looms as a number and the BPL status as yes, no or not recorded (the API takes JSON types). */
+/* The artisan forms send looms as a number and the BPL status as yes, no or not recorded (the API takes JSON types).
+   A secretary's new phone for a member waits for an admin: the form says so and shows the phone there still is. */
 (function () {
   "use strict";
   ["register-form", "artisan-form"].forEach(function (id) {
@@ -17,4 +18,13 @@
       return body;
     };
   });
+  var form = document.getElementById("artisan-form");
+  if (!form || !form.dataset.phoneWaits) return;
+  form.rbDone = function (data) {
+    var asked = data.phone_change, field = form.elements.phone, none = form.dataset.noPhone;
+    var sent = field ? field.value.replace(/\s+/g, "") : "";
+    if (!asked || !field || (asked.phone || "").replace(/\s+/g, "") !== sent) return form.dataset.done;
+    field.value = data.phone || "";
+    return rb.fillText(form.dataset.phoneWaits, { phone: asked.phone || none, now: data.phone || none });
+  };
 })();
