@@ -78,11 +78,12 @@ def update(db, principal: Principal, artisan_id: str, changes: dict, *,
             changes.update(_looms_asked(principal, changes.pop("looms"), before.get("looms", 0)))
         if "phone" in changes:
             changes.update(_phone_asked(principal, changes.pop("phone"), before.get("phone")))
-    else:
-        if "looms" in changes:
-            changes["looms_change"] = None  # an admin's own figure settles what was asked
-        if "phone" in changes:
-            changes["phone_change"] = None  # and an admin's own number
+    else:  # an admin's own figure or number settles what was asked; the same one sent back (the form sends every
+        # field) is no answer to it, and leaves it for the approvals page
+        if "looms" in changes and changes["looms"] != before.get("looms", 0):
+            changes["looms_change"] = None
+        if "phone" in changes and _spaceless(changes["phone"]) != _spaceless(before.get("phone")):
+            changes["phone_change"] = None
     cooperatives.require(db, changes.get("cooperative"))
     return _store(db, principal, before, changes, correlation_id)
 

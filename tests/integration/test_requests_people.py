@@ -111,6 +111,9 @@ def test_a_secretarys_change_of_looms_waits_for_an_admin(client):
     rejected = client.call("POST", f"/artisans/{made['artisan_id']}/looms/reject", admin, status=200).get_json()
     assert (rejected["looms"], rejected["looms_change"]) == (0, None)
     client.call("PATCH", "/artisans/ART-L", secretary, {"looms": 3}, status=200)
+    looms = client.db.artisans.find_one({"_id": "ART-L"})["looms"]  # an admin's form saving the figure there is
+    kept = client.call("PATCH", "/artisans/ART-L", admin, {"looms": looms, "craft": "zari"}, status=200).get_json()
+    assert kept["looms_change"]["looms"] == 3  # is no answer to what was asked: it still waits for the admin
     direct = client.call("PATCH", "/artisans/ART-L", admin, {"looms": 4}, status=200).get_json()
     assert (direct["looms"], direct["looms_change"]) == (4, None)  # an admin's own change settles any request
 
@@ -151,6 +154,9 @@ def test_a_secretarys_change_of_phone_waits_for_an_admin(client):
         ("ArtisanUpdated", "+919811111111")  # the notifier sends to the new phone from now on
     client.call("PATCH", "/artisans/ART-P", secretary, {"phone": None}, status=200)  # taking it away waits too
     assert (stored()["phone"], stored()["phone_change"]["phone"]) == ("+919811111111", None)
+    kept = client.call("PATCH", "/artisans/ART-P", admin, {"phone": "+919811111111", "craft": "zari"},
+                       status=200).get_json()  # the admin's form sends back the phone there is: nothing settled
+    assert (kept["phone"], kept["phone_change"]["phone"]) == ("+919811111111", None)
     direct = client.call("PATCH", "/artisans/ART-P", admin, {"phone": "+919822222222"}, status=200).get_json()
     assert (direct["phone"], direct["phone_change"]) == ("+919822222222", None)  # an admin's own number settles it
 
