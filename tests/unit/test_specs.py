@@ -75,7 +75,7 @@ def test_each_role_menu_gathers_every_services_entries_by_position():
                   ("inventory", "/admin/purchase-orders"), ("inventory", "/admin/prices"),
                   ("inventory", "/admin/replenishment"), ("inventory", "/warehouse/stock"),
                   ("inventory", "/warehouse/lots"), ("inventory", "/warehouse/ledger"),
-                  ("inventory", "/warehouse/counts")]}
+                  ("inventory", "/warehouse/counts"), ("requests", "/admin/users")]}
 
 
 def test_first_pages_labels_and_the_pages_one_service_serves_for_all():
