@@ -95,7 +95,7 @@ def label(kind: str, value):
 
 @functools.cache
 def common_page(name: str) -> tuple[str, str]:
-    """(service, path) of a page every service links to: "login", "language", "logout" or "password" (one's own)."""
+    """(service, path) of a page every service links to: "login" or "language"."""
     for spec in all_specs():
         if name in spec.common_pages:
             return spec.name, spec.common_pages[name]
@@ -413,7 +413,6 @@ def _page_context() -> dict:
             "home_url": _kept(*home_page(user.role if user else None)),
             "lang_action": url_of(*common_page("language")) if user else url_of(service, "/language"),
             "logout_action": url_of(*common_page("logout")),
-            "password_url": url_of(*common_page("password")) if user else "",
             "login_url": login_url(),
             "url_of": url_of, "service": service, "js_texts": _js_texts(), "new_key": new_key}
 

@@ -24,7 +24,7 @@ POSITION = re.compile(r"position (\d+)")  # how the requests domain notes a plac
 LABELS = {"status": {code: _l(text) for code, text in words.STATUSES.items()},
           "actor": {name: _l(text) for name, text in names.ACTORS.items()}}
 
-COMMON_PAGES = {"login": "/login", "language": "/lang", "logout": "/logout", "password": "/password"}
+COMMON_PAGES = {"login": "/login", "language": "/lang", "logout": "/logout"}
 HOME = {"artisan": "/my", "secretary": "/my"}
 MENU = {"artisan": ((10, "/my", _l("My requests")), (20, "/my/new", _l("New request"))),
         "secretary": ((10, "/my", _l("Requests")),),

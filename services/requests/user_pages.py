@@ -18,7 +18,8 @@ from shared.web import db
 
 blp = Blueprint("user_pages", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static/requests")
-MENU = {"admin": ((90, "/admin/users", _l("Users")),)}
+OWN = (95, "/password", _l("Change my password"))  # in every role's menu: on a phone the header has no room
+MENU = {"admin": ((90, "/admin/users", _l("Users")), OWN), "warehouse": (OWN,), "artisan": (OWN,), "secretary": (OWN,)}
 ACTIVE = {"yes": True, "no": False}
 
 
