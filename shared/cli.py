@@ -9,7 +9,7 @@ from shared.auth import MAX_TOKEN_TTL, ROLES
 from shared.cli_parser import Parser
 from shared.config import EMBEDDED_JWT_SECRET, Config, environment_variables
 from shared.console import refuse, tell
-from shared.datadir import DataDir
+from shared.datadir import DataDir, DataDirInUse
 from shared.events import TOPICS
 from shared.i18n import LANGUAGES, N_, in_both
 from shared.spec import SERVICES
@@ -26,6 +26,8 @@ STOPPED = N_("rawbank: stopped by Ctrl-C before it finished.")
 USER_WHERE = N_("{command}: set MONGO_URI to the {service} service's MongoDB, or run it where rawbank keeps its "
                 "data on one machine (./var, --data-dir; start rawbank there once first).")
 PASSWORDS_DIFFER = N_("{command}: the two passwords differ; run it again and type the same one twice.")
+USERS_PAGE = N_("{command}: while rawbank runs, an admin does this on the Users page instead, with no need to stop "
+               "it: {url} (add a login, set a new password, which also ends a lockout, deactivate a login).")
 NO_PASSWORD = N_("{command}: no password was given, so nothing was stored. Run it again in a terminal and type the "
                  "password twice, or give it on stdin with --password-stdin.")
 
@@ -235,6 +237,9 @@ def _user(args, config: Config) -> int:
                                 artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative))
     except (ValueError, PyMongoError) as exc:  # on one machine: also while rawbank runs there
         refuse(command, exc)
+        if isinstance(exc, DataDirInUse):  # the page does it while rawbank runs: no need to stop anyone's work
+            url = local_cli.reaching_running(config).requests_url.rstrip("/") + "/admin/users"  # its own ports
+            tell(USERS_PAGE, sys.stderr, command=command, url=url)
         return 2
     except (EOFError, KeyboardInterrupt) as exc:  # no terminal to ask on, or Ctrl-C at the prompt
         print(file=sys.stderr)

@@ -95,9 +95,13 @@ def unreadable(store: Path, exc: Exception) -> DataDirError:
     return DataDirError.said(STORE_UNREADABLE, path=store, error=exc, directory=store.parent)
 
 
+class DataDirInUse(DataDirError):
+    """The data directory is held by a running rawbank: a command can say what to use instead while it runs."""
+
+
 def in_use(path: Path, holder: str) -> DataDirError:
     who = f" (pid {holder})" if holder else ""
-    return DataDirError(
+    return DataDirInUse(
         f"The data directory {path} is in use by another running rawbank{who}. Stop it first (Ctrl-C where it "
         "runs), then run this again; a second rawbank beside it needs another directory (--data-dir).",
         f"डेटा डायरेक्टरी {path} किसी दूसरे चल रहे rawbank{who} के उपयोग में है। पहले उसे रोकें (जहाँ वह चल रहा है "

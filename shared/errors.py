@@ -119,7 +119,7 @@ class TooManyAttempts(Error):
     code = "too_many_attempts"
     message = N_("Too many failed attempts; wait a few minutes (see Retry-After) and try again.")
     page_message = N_("Too many failed attempts to log in with this name. Try again in {retry_after_minutes} minutes, "
-                      "or ask your admin to reset your password.")
+                      "or ask your admin to set a new password on the Users page.")
 
     def __init__(self, retry_after: int):
         super().__init__({"retry_after_seconds": retry_after, "retry_after_minutes": -(-retry_after // 60)})

@@ -1,15 +1,16 @@
-"""Requests HTTP API: login, the artisan registry, quotas and the auto-approve rule."""
+"""Requests HTTP API: login, the people who log in, the artisan registry, quotas and the auto-approve rule."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import current_app
+from flask import after_this_request, current_app, request
 
-from services.requests import artisans, domain, login_throttle, quotas, settings, users
+from services.requests import artisans, domain, login_throttle, pages, quotas, settings, user_admin, users
 from services.requests.schemas import (ArtisanOutSchema, ArtisanQuery, ArtisanSchema, ArtisanUpdateSchema,
-                                       AutoApproveSchema, HistoryQuery, LoginSchema, QuotaChangeSchema, QuotaQuery,
-                                       QuotaSchema, TokenSchema, UsageQuery, UsageSchema)
-from shared.auth import current_principal, require_role
+                                       AutoApproveSchema, HistoryQuery, LoginSchema, NewPasswordSchema, NewUserSchema,
+                                       OwnPasswordSchema, QuotaChangeSchema, QuotaQuery, QuotaSchema, TokenSchema,
+                                       UsageQuery, UsageSchema, UserPatchSchema, UserQuery, UserSchema)
+from shared.auth import COOKIE, current_principal, require_role
 from shared.errors import Invalid
 from shared.i18n import F_
 from shared.web import Blueprint, client_address, db, request_id
@@ -35,6 +36,71 @@ def login(body):
 def logout():
     """Revoke the caller's token: refused here at once, by the other services as soon as they hear of it."""
     users.log_out(db(), current_principal(), correlation_id=request_id())
+
+
+@blp.route("/auth/password", methods=["POST"])
+@require_role()
+@blp.arguments(OwnPasswordSchema)
+@blp.response(200, TokenSchema)
+def change_own_password(body):
+    """Change your own password: the current one is checked as a login checks it (a wrong one counts toward the
+    login's limit). Every token you had ends on every service; the answer is a fresh login's token (and, for a
+    page, its login cookie), so you are not logged out."""
+    config, principal = current_app.config["RAWBANK"], current_principal()
+    token = user_admin.change_own_password(db(), principal, body["current_password"], body["new_password"],
+                                           client_address(), config, correlation_id=request_id())
+    if request.cookies.get(COOKIE) and not request.headers.get("Authorization"):  # a page's login: renewed
+        @after_this_request
+        def renew(response):
+            pages.set_login_cookie(response, token)
+            return response
+    return {"access_token": token, "token_type": "Bearer", "expires_in": config.jwt_ttl_seconds,
+            "role": principal.role}
+
+
+@blp.route("/users", methods=["GET"])
+@require_role("admin")
+@blp.arguments(UserQuery, location="query")
+@blp.response(200, UserSchema(many=True))
+def list_users(query):
+    """The people who log in, in name order (admin); X-Total-Count says how many match. Never a password."""
+    filters = {k: query[k] for k in ("q", "role", "active")}
+    offset = (query["page"] - 1) * query["limit"] if query["page"] else query["offset"]
+    found = user_admin.listing(db(), **filters, limit=query["limit"], offset=offset)
+    return found, 200, {"X-Total-Count": str(user_admin.count(db(), **filters))}
+
+
+@blp.route("/users", methods=["POST"])
+@require_role("admin")
+@blp.arguments(NewUserSchema)
+@blp.response(201, UserSchema)
+def add_user(body):
+    """Add a login (admin), checked as `rawbank user add` checks one; 409 already_exists if the name is taken."""
+    return user_admin.add(db(), body)
+
+
+@blp.route("/users/<path:username>/password", methods=["POST"])
+@require_role("admin")
+@blp.arguments(NewPasswordSchema)
+@blp.response(200, UserSchema)
+def set_user_password(body, username):
+    """Give a login a new password (admin): every token it had ends on every service and its login lockout is
+    cleared. Your own password: POST /api/v1/auth/password."""
+    return user_admin.set_password(db(), current_principal(), username, body["password"],
+                                   token_ttl=current_app.config["RAWBANK"].jwt_ttl_seconds,
+                                   correlation_id=request_id())
+
+
+@blp.route("/users/<path:username>", methods=["PATCH"])
+@require_role("admin")
+@blp.arguments(UserPatchSchema)
+@blp.response(200, UserSchema)
+def update_user(changes, username):
+    """Deactivate a login ({"active": false}: its login is refused, every token it had ends) or reactivate it
+    (admin). Not your own, nor the last active admin (422)."""
+    return user_admin.set_active(db(), current_principal(), username, changes["active"],
+                                 token_ttl=current_app.config["RAWBANK"].jwt_ttl_seconds,
+                                 correlation_id=request_id())
 
 
 @blp.route("/artisans", methods=["POST"])

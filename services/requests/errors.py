@@ -23,6 +23,44 @@ class BadLogin(Unauthenticated):
     message = N_("Wrong username or password.")
 
 
+class LoginDeactivated(Unauthenticated):
+    """The right password of a login an admin deactivated (said only after the password matched: a guesser learns
+    nothing)."""
+
+    code = "login_deactivated"
+    message = N_("This login was deactivated by an admin; ask your admin to reactivate it if you work with the bank "
+                 "again.")
+
+
+class UsernameTaken(shared_errors.AlreadyExists):
+    code = "already_exists"
+    message = N_("A login named {username} already exists; choose another name.")
+
+
+class UnknownUser(NotFound):
+    code = "not_found"
+    message = N_("No login named {username}; check the name on the Users page.")
+
+
+class OwnLogin(RuleBroken):
+    """What an admin does to their own login on the Users page would throw them out, or leave nobody to undo it."""
+
+    code = "own_login"
+    message = N_("You cannot deactivate your own login; another admin can.")
+
+
+class OwnPassword(RuleBroken):
+    code = "own_password"
+    message = N_("To change your own password use Change my password: it asks for your current one and keeps you "
+                 "logged in.")
+
+
+class LastAdmin(RuleBroken):
+    code = "last_admin"
+    message = N_("{username} is the last active admin: nobody could manage rawbank without them. Add another admin "
+                 "first.")
+
+
 class QuotaExceeded(RuleBroken):
     code = "quota_exceeded"
     message = N_("Your monthly {category} quota is {cap}; {used} is already used in {month}, {left} is left, "

@@ -12,6 +12,7 @@ The counters live in the store, so every API process sees the same numbers.
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timedelta, timezone
 
 from pymongo import ASCENDING, IndexModel
@@ -77,3 +78,25 @@ def authenticate(db, username: str, password: str, address: str, now: datetime |
     db.login_attempts.update_one({"_id": _known(username, address)}, {"$set": {"until": now + KNOWN_FOR}},
                                  upsert=True)
     return user
+
+
+def _pairs_of(username: str) -> dict:
+    """The filter of a username's counters, one per address it was tried from."""
+    return {"_id": {"$regex": "^" + re.escape(_pair(username, ""))}}
+
+
+def locked_out(db, usernames: list[str], now: datetime | None = None) -> set[str]:
+    """Which of these usernames are locked out now (at their limit from some address), for the Users page."""
+    if not usernames:
+        return set()
+    now = now or datetime.now(timezone.utc)
+    found = db.login_attempts.find({"$or": [_pairs_of(name) for name in usernames],
+                                    "until": {"$gt": now}, "count": {"$gte": PER_USER_AND_ADDRESS}}, {"_id": 1})
+    locked = {doc["_id"].removeprefix("user:").rpartition("|addr:")[0] for doc in found}
+    return {name for name in usernames if name[:100] in locked}
+
+
+def clear(db, username: str) -> None:
+    """Forget a username's failed attempts from every address: an admin set them a new password, so the person
+    logs in with it at once instead of waiting out the window. An address's own limit (guessing many names) stays."""
+    db.login_attempts.delete_many(_pairs_of(username))

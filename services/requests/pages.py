@@ -60,10 +60,14 @@ def login():
                            username=request.form.get("username", "")), 401 if error else 200
 
 
+def set_login_cookie(response, token: str) -> None:
+    """The login cookie every service reads: set by a login, and renewed by a change of one's own password."""
+    _cookie(response, COOKIE, token, current_app.config["RAWBANK"].jwt_ttl_seconds)
+
+
 def _logged_in(user: dict, token: str, next_url: str):
-    config = current_app.config["RAWBANK"]
     response = redirect(safe_next(next_url, home_url(user["role"])))
-    _cookie(response, COOKIE, token, config.jwt_ttl_seconds)
+    set_login_cookie(response, token)
     lang = user.get("language") or request.cookies.get(LANG_COOKIE)
     if lang in LANGUAGES:
         _cookie(response, LANG_COOKIE, lang, YEAR, httponly=False)

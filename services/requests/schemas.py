@@ -6,6 +6,7 @@ from marshmallow import fields as f, validate as v
 
 from services.requests.domain import STATUSES
 from services.requests.pricing_schemas import PaymentEntrySchema, PricingSchema, RefundEntrySchema, RepaySchema
+from shared.auth import ROLES
 from shared.calendar import Day, Month
 from shared.i18n import F_
 from shared.money import Money
@@ -302,3 +303,55 @@ class RequisitionQuery(ma.Schema):
     def _days_in_order(self, data, **kwargs):
         if data.get("since") and data.get("until") and data["until"] < data["since"]:
             raise ma.ValidationError(F_("the last day comes before the first"), "to")
+
+
+class UserSchema(ma.Schema):
+    """A login as an admin sees it on the Users page: never its password or hash."""
+
+    username = f.String()
+    role = f.String()
+    depot = f.String(allow_none=True)
+    cooperative = f.String(allow_none=True)
+    artisan_id = f.String(allow_none=True)
+    active = f.Boolean(metadata={"description": "false: deactivated, its login is refused"})
+    locked_out = f.Boolean(metadata={"description": "too many wrong passwords just now: a new password clears it"})
+    language = f.String(allow_none=True)
+
+
+class UserQuery(ma.Schema):
+    q = f.String(load_default=None, validate=v.Length(max=100), metadata={
+        "description": "words to find in the user name, depot, cooperative or artisan number"})
+    role = f.String(load_default=None, validate=v.OneOf(ROLES))
+    active = f.Boolean(load_default=None)
+    limit = f.Integer(load_default=100, validate=v.Range(min=1, max=500))
+    offset = f.Integer(load_default=0, validate=v.Range(min=0))
+    page = f.Integer(load_default=None, validate=v.Range(min=1, max=100_000), metadata={
+        "description": "page N of `limit` each (instead of offset); X-Total-Count says how many"})
+
+
+def _optional_code():
+    return f.String(load_default=None, allow_none=True, validate=v.Length(max=100))
+
+
+class NewUserSchema(ma.Schema):
+    """`rawbank user add`'s fields: an artisan's login needs their artisan number, a secretary's their cooperative."""
+
+    username = f.String(required=True, validate=v.Length(min=1, max=100))
+    password = f.String(required=True, validate=v.Length(min=1, max=200), load_only=True)
+    role = f.String(required=True, validate=v.OneOf(ROLES))
+    artisan_id = _optional_code()
+    depot = _optional_code()
+    cooperative = _optional_code()
+
+
+class NewPasswordSchema(ma.Schema):
+    password = f.String(required=True, validate=v.Length(min=1, max=200), load_only=True)
+
+
+class UserPatchSchema(ma.Schema):
+    active = f.Boolean(required=True, metadata={"description": "false: deactivate (login refused, every token ends)"})
+
+
+class OwnPasswordSchema(ma.Schema):
+    current_password = f.String(required=True, validate=v.Length(min=1, max=200), load_only=True)
+    new_password = f.String(required=True, validate=v.Length(min=1, max=200), load_only=True)

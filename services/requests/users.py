@@ -8,13 +8,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pymongo.errors import DuplicateKeyError
 
-from services.requests.errors import BadLogin
+from services.requests.errors import BadLogin, LoginDeactivated
 from shared import revocation
 from shared.auth import MAX_TOKEN_TTL, ROLES, Principal, issue_token
 from shared.config import SettingError
 from shared.console import both
 from shared.errors import AlreadyExists
-from shared.i18n import N_, in_both
+from shared.i18n import F_, N_, in_both
 from shared.text import is_clean
 
 _hasher = PasswordHasher()
@@ -23,19 +23,20 @@ MIN_PASSWORD = 8
 NO_SUCH_ROLE = N_("role must be one of {roles}")
 NEEDS_ARTISAN = N_("an artisan user needs an artisan id (--artisan-id)")
 NEEDS_COOPERATIVE = N_("a secretary user needs a cooperative (--cooperative)")
-SHORT_PASSWORD = N_("the password must be at least {length} characters long")
-NO_SUCH_ARTISAN = N_("no artisan {artisan_id} is registered; register them first (POST /api/v1/artisans)")
+SHORT_PASSWORD = F_("the password must be at least {length} characters long")
+NO_SUCH_ARTISAN = F_("no artisan {artisan_id} is registered; register them first (POST /api/v1/artisans)")
 TAKEN = N_("a user named {username} already exists")
-BAD_USERNAME = N_("a user name is 1 to {max} characters of text without control characters, so that it can be "
+BAD_USERNAME = F_("a user name is 1 to {max} characters of text without control characters, so that it can be "
                   "typed at the login")
-BAD_PASSWORD = N_("the password must be text without control characters, at most {max} characters, so that it "
+BAD_PASSWORD = F_("the password must be text without control characters, at most {max} characters, so that it "
                   "can be typed at the login")
-NO_SUCH_DEPOT = N_("no depot {depot} is known; give a depot's code (GET /api/v1/depots on inventory)")
-NO_SUCH_COOPERATIVE = N_("no cooperative {cooperative} is registered; register it first (POST /api/v1/cooperatives)")
+NO_SUCH_DEPOT = F_("no depot {depot} is known; give a depot's code (GET /api/v1/depots on inventory)")
+NO_SUCH_COOPERATIVE = F_("no cooperative {cooperative} is registered; register it first (POST /api/v1/cooperatives)")
 #: what the login accepts (LoginSchema): a user the command adds must be able to log in
 MAX_USERNAME, MAX_PASSWORD = 100, 200
 ADDED = N_("added {role} user {username}")
 NO_SUCH_USER = N_("no user named {username}; `rawbank user add` adds one")
+#: the texts above marked F_ are also said under a field of the Users page's forms (POST /api/v1/users)
 PASSWORD_SET = N_("{username} has a new password; the old one no longer logs in, and every login they had before "
                   "now ends on every service")
 
@@ -81,21 +82,35 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
                  depot: str | None = None, cooperative: str | None = None) -> str:
     """`rawbank user add`: check and store a user; return what to print (English, then Hindi), raise
     SettingError (a ValueError in both languages) otherwise."""
-    if not 1 <= len(username) <= MAX_USERNAME or not is_clean(username):
-        raise SettingError.said(BAD_USERNAME, max=MAX_USERNAME)
-    _check_password(password)
-    if artisan_id and db.artisans.find_one({"_id": artisan_id}, {"_id": 1}) is None:
-        raise SettingError.said(NO_SUCH_ARTISAN, artisan_id=artisan_id)
-    if depot and db.depots.find_one({"_id": depot}, {"_id": 1}) is None:
-        raise SettingError.said(NO_SUCH_DEPOT, depot=depot)
-    if cooperative and db.cooperatives.find_one({"_id": cooperative}, {"_id": 1}) is None:
-        raise SettingError.said(NO_SUCH_COOPERATIVE, cooperative=cooperative)
+    for refusal in refusals(db, username=username, password=password, artisan_id=artisan_id, depot=depot,
+                            cooperative=cooperative).values():
+        raise refusal  # the first, as the command says one thing at a time
     try:
         add_user(db, username=username, password=password, role=role, artisan_id=artisan_id, depot=depot,
                  cooperative=cooperative)
     except AlreadyExists:
         raise SettingError.said(TAKEN, username=repr(username)) from None
     return both(*in_both(ADDED, role=role, username=username))
+
+
+def refusals(db, *, username: str, password: str, artisan_id: str | None, depot: str | None,
+             cooperative: str | None) -> dict[str, SettingError]:
+    """What keeps a new user from logging in or working, by field, in the order the command says them: one name
+    and the same checks for `rawbank user add` and the Users page (POST /api/v1/users)."""
+    found = {}
+    if not 1 <= len(username) <= MAX_USERNAME or not is_clean(username):
+        found["username"] = SettingError.said(BAD_USERNAME, max=MAX_USERNAME)
+    try:
+        _check_password(password)
+    except SettingError as exc:
+        found["password"] = exc
+    if artisan_id and db.artisans.find_one({"_id": artisan_id}, {"_id": 1}) is None:
+        found["artisan_id"] = SettingError.said(NO_SUCH_ARTISAN, artisan_id=artisan_id)
+    if depot and db.depots.find_one({"_id": depot}, {"_id": 1}) is None:
+        found["depot"] = SettingError.said(NO_SUCH_DEPOT, depot=depot)
+    if cooperative and db.cooperatives.find_one({"_id": cooperative}, {"_id": 1}) is None:
+        found["cooperative"] = SettingError.said(NO_SUCH_COOPERATIVE, cooperative=cooperative)
+    return found
 
 
 def set_password_from_cli(db, *, username: str, password: str, token_ttl: int = 3600) -> str:
@@ -132,7 +147,7 @@ def login_token(db, user: dict, config) -> str:
 
     Right after a new password, in the second it was stored in, the login waits for the next second (at most
     one): a token of that second would be refused with the ones from before the change. It is refused
-    (BadLogin) if the password it checked was changed meanwhile.
+    (BadLogin) if the password it checked was changed meanwhile, (LoginDeactivated) if the login was deactivated.
     """
     now = time.time()  # before the look-up: a change this login does not see is later than this second
     first = revocation.subject_not_before(db, user["_id"])
@@ -141,9 +156,11 @@ def login_token(db, user: dict, config) -> str:
         while time.time() < first:  # an `iat` ahead of the clock is refused: wait until it is not
             time.sleep(max(first - time.time(), 0.001))
         issued = first
-    stored = db.users.find_one({"_id": user["_id"]}, {"password_hash": 1})
+    stored = db.users.find_one({"_id": user["_id"]}, {"password_hash": 1, "active": 1})
     if stored is None or stored.get("password_hash") != user.get("password_hash"):
         raise BadLogin()
+    if stored.get("active") is False:  # said only to whoever typed the right password: a guesser learns nothing
+        raise LoginDeactivated()  # read here, not before: deactivated meanwhile, its revocation may be older than this
     return issue_token(config.jwt_secret, sub=user["_id"], role=user["role"], artisan_id=user.get("artisan_id"),
                        depot=user.get("depot"), cooperative=user.get("cooperative"),
                        ttl_seconds=config.jwt_ttl_seconds, issued_at=issued)

@@ -27,8 +27,9 @@ PAGES = {
               ("notifier", "/admin/reports/distribution", "report-distribution"),
               ("notifier", "/admin/reports/beneficiaries", "report-beneficiaries"),
               ("notifier", "/admin/reports/unmet-demand", "report-unmet-demand"),
-              ("notifier", "/admin/reports/cooperatives", "report-cooperatives")],
-    "warehouse": [("notifier", "/admin/alerts", "alerts")],
+              ("notifier", "/admin/reports/cooperatives", "report-cooperatives"),
+              ("requests", "/admin/users", "users"), ("requests", "/password", "password")],
+    "warehouse": [("notifier", "/admin/alerts", "alerts"), ("requests", "/password", "password")],
 }
 
 

@@ -16,7 +16,7 @@ import pytest
 from services import inventory, notifier, requests as requests_service
 from services.inventory import consumer as inventory_consumer
 from services.notifier import consumer as notifier_consumer
-from services.requests import consumer as requests_consumer
+from services.requests import consumer as requests_consumer, users
 from shared.auth import issue_token
 from shared.envelope import new_event
 from shared.runtime import Runtime
@@ -201,6 +201,12 @@ MATRIX = [
     ("requests", "POST", "/sms/inbound", {"id": "m-{n}", "from": "+919800000001", "text": "RCV 123456"},
      expect(anon=401, admin=401, warehouse=401, artisan=401, secretary=401)),  # signed by the gateway, not a login
     ("requests", "GET", "/artisans/ART-A/passbook", None, expect()),
+    ("requests", "GET", "/users", None, ADMIN_ONLY),  # who logs in: admins only, never a hash
+    ("requests", "POST", "/users", {"username": "u{n}", "password": "long enough", "role": "warehouse"}, ADMIN_ONLY),
+    ("requests", "POST", "/users/clerk/password", {"password": "long enough"}, ADMIN_ONLY),
+    ("requests", "PATCH", "/users/clerk", {"active": False}, ADMIN_ONLY),
+    ("requests", "POST", "/auth/password", {"current_password": "not it", "new_password": "long enough"},
+     expect()),  # one's own: refused here (not the current password), never 401/403 to anyone logged in
     ("requests", "GET", "/artisans/ART-B/passbook", None, expect(artisan=404, secretary=404)),
     ("notifier", "GET", "/events", None, ADMIN_ONLY),
     ("notifier", "GET", "/dead-letters", None, ADMIN_ONLY),
@@ -262,6 +268,7 @@ def world():
               "artisan": issue_token(config.jwt_secret, sub="art", role="artisan", artisan_id="ART-A"),
               "secretary": issue_token(config.jwt_secret, sub="sec", role="secretary", cooperative="Coop-A")}
     inv, req, note = (apps[n] for n in ("inventory", "requests", "notifier"))
+    users.add_user(req[1], username="clerk", password="the clerk's passphrase", role="warehouse", depot="VNS")
 
     def call(app, method, path, token, body=None):
         response = app[0].open(f"/api/v1{path}", method=method, json=body,

@@ -47,6 +47,8 @@ PAGES = [
     ("/admin/schemes", ADMIN_ONLY),
     ("/admin/schemes/RMSS", ADMIN_ONLY),
     ("/admin/claims", ADMIN_ONLY),
+    ("/admin/users", ADMIN_ONLY),
+    ("/password", expect()),  # Change my password: everyone logged in
 ]
 OPEN = {"/", "/login", "/healthz", "/readyz", "/metrics", "/favicon.ico"}  # no login needed
 

@@ -58,7 +58,7 @@ def test_a_wrong_password_says_what_to_do_in_the_chosen_language(requests_client
     response = login(requests_client, "artisan", "wrong")
     assert response.status_code == 401
     page = response.get_data(as_text=True)
-    assert "उपयोगकर्ता नाम या पासवर्ड गलत है" in page and "एडमिन से पासवर्ड बदलवाएँ" in page
+    assert "उपयोगकर्ता नाम या पासवर्ड गलत है" in page and "पेज पर नया पासवर्ड रखवाएँ" in page
     assert COOKIE not in "".join(response.headers.getlist("Set-Cookie"))
 
 
@@ -431,7 +431,7 @@ def test_a_login_that_fails_on_our_side_is_the_page_for_that_not_a_wrong_passwor
         assert make().describe_on_page(lang) in page if status == 503 else FAILED_PAGE[lang][1] in page
         assert FAILED_PAGE[lang][2].format(response.headers["X-Request-ID"]) in page  # for the admin
         assert response.headers.get("Retry-After") == (str(make().retry_after) if make().retry_after else None)
-        assert "reset your password" not in page and "पासवर्ड बदलवाएँ" not in page and 'name="password"' not in page
+        assert "set a new password" not in page and "नया पासवर्ड" not in page and 'name="password"' not in page
         assert COOKIE not in "".join(response.headers.getlist("Set-Cookie"))
     answer = requests_client.post("/login", data={"username": "artisan", "password": "artisan123"},
                                   headers={"Accept": "application/json", "Origin": REQUESTS})
@@ -444,7 +444,8 @@ def test_wrong_credentials_and_too_many_attempts_stay_on_the_login_form(requests
     for attempt in range(10):
         wrong = requests_client.post("/login", data={"username": "artisan", "password": "wrong"},
                                      headers={**BROWSER, "Origin": REQUESTS})
-        assert wrong.status_code == 401 and "reset your password" in wrong.get_data(as_text=True), attempt
+        said = wrong.get_data(as_text=True)
+        assert wrong.status_code == 401 and "set a new password on the Users page" in said, attempt
     throttled = requests_client.post("/login", data={"username": "artisan", "password": "artisan123"},
                                      headers={**BROWSER, "Origin": REQUESTS})
     page = throttled.get_data(as_text=True)

@@ -93,7 +93,13 @@ def test_the_command_adds_to_a_data_directory_only_while_rawbank_is_stopped(monk
     running = Runtime(spec(), config)  # the requests service, serving its store
     monkeypatch.setattr("sys.stdin", io.StringIO("a long passphrase\n"))
     assert main(["user", "add", "asha", "--role", "admin", "--password-stdin"]) == 2
-    assert "in use by another running rawbank" in capsys.readouterr().err
+    refused = capsys.readouterr().err
+    assert "in use by another running rawbank" in refused
+    assert "while rawbank runs, an admin does this on the Users page" in refused and "/admin/users" in refused
+    assert "उपयोगकर्ता" in refused  # in Hindi too
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long passphrase\n"))
+    assert main(["user", "password", "asha", "--password-stdin"]) == 2
+    assert "Users page" in capsys.readouterr().err
     running.close()
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["user", "add", "asha", "--role", "admin", "--password-stdin"]) == 2

@@ -59,14 +59,14 @@ def test_each_role_menu_gathers_every_services_entries_by_position():
     paths = {role: [(service, path) for service, path, _ in entries] for role, entries in menus().items()}
     assert paths == {
         "artisan": [("requests", "/my"), ("requests", "/my/new"), ("requests", "/my/account"),
-                    ("requests", "/my/passbook"), ("notifier", "/my/notifications")],
+                    ("requests", "/my/passbook"), ("notifier", "/my/notifications"), ("requests", "/password")],
         "secretary": [("requests", "/my"), ("requests", "/coop/new"), ("requests", "/admin/artisans"),
-                      ("requests", "/accounts"), ("notifier", "/my/notifications")],
+                      ("requests", "/accounts"), ("notifier", "/my/notifications"), ("requests", "/password")],
         "warehouse": [("inventory", "/warehouse/stock"), ("inventory", "/warehouse/movements"),
                       ("inventory", "/warehouse/lots"), ("inventory", "/warehouse/dispatch"),
                       ("inventory", "/admin/purchase-orders"), ("inventory", "/warehouse/ledger"),
                       ("inventory", "/warehouse/counts"), ("inventory", "/admin/replenishment"),
-                      ("notifier", "/admin/alerts")],
+                      ("notifier", "/admin/alerts"), ("requests", "/password")],
         "admin": [("notifier", "/admin/alerts"), ("requests", "/admin/approvals"), ("requests", "/admin/artisans"),
                   ("requests", "/admin/quotas"), ("requests", "/admin/schemes"), ("requests", "/admin/claims"),
                   ("requests", "/accounts"),
@@ -75,7 +75,7 @@ def test_each_role_menu_gathers_every_services_entries_by_position():
                   ("inventory", "/admin/purchase-orders"), ("inventory", "/admin/prices"),
                   ("inventory", "/admin/replenishment"), ("inventory", "/warehouse/stock"),
                   ("inventory", "/warehouse/lots"), ("inventory", "/warehouse/ledger"),
-                  ("inventory", "/warehouse/counts")]}
+                  ("inventory", "/warehouse/counts"), ("requests", "/admin/users"), ("requests", "/password")]}
 
 
 def test_first_pages_labels_and_the_pages_one_service_serves_for_all():

@@ -1,0 +1,149 @@
+"""The Users page's use cases, while rawbank runs: list, add, set a new password, deactivate or reactivate a login,
+and change one's own password.
+
+Before, only `rawbank user add|password` did this, and only with rawbank stopped (it needs the data directory to
+itself): a person locked out waited until someone stopped every service. These use the same checks
+(users.refusals, users._check_password), the same revocation (users.change_password) and the same login limits
+(login_throttle) as the command and the login do.
+"""
+from __future__ import annotations
+
+import re
+import time
+
+from services.requests import login_throttle, users
+from services.requests.errors import BadLogin, LastAdmin, OwnLogin, OwnPassword, UnknownUser, UsernameTaken
+from shared import revocation
+from shared.auth import MAX_TOKEN_TTL, Principal
+from shared.config import SettingError
+from shared.errors import AlreadyExists, Invalid
+from shared.i18n import F_
+
+PUBLIC = {"password_hash": 0}  # never leaves the store
+NEEDS = {"artisan": ("artisan_id", F_("an artisan's login needs their artisan number")),
+         "secretary": ("cooperative", F_("a secretary's login needs their cooperative"))}
+NOT_CURRENT = F_("this is not your current password")
+SAME_PASSWORD = F_("this is your current password; choose a new one")
+SOURCE = "requests"
+
+
+def _query(q: str | None, role: str | None, active: bool | None) -> dict:
+    query: dict = {}
+    if q:
+        words = re.compile(re.escape(q), re.IGNORECASE)
+        query["$or"] = [{field: words} for field in ("_id", "depot", "cooperative", "artisan_id")]
+    if role:
+        query["role"] = role
+    if active is not None:
+        query["active"] = {"$ne": False} if active else False
+    return query
+
+
+def view(doc: dict, locked: set[str]) -> dict:
+    """A login as the Users page and GET /api/v1/users show it: never its hash."""
+    return {"username": doc["_id"], "role": doc["role"], "depot": doc.get("depot"),
+            "cooperative": doc.get("cooperative"), "artisan_id": doc.get("artisan_id"),
+            "active": doc.get("active") is not False, "locked_out": doc["_id"] in locked,
+            "language": doc.get("language")}
+
+
+def listing(db, *, q=None, role=None, active=None, limit=100, offset=0) -> list[dict]:
+    """Logins in name order, a page at a time, each saying whether it is locked out now."""
+    docs = list(db.users.find(_query(q, role, active), PUBLIC).sort("_id", 1).skip(offset).limit(limit))
+    locked = login_throttle.locked_out(db, [doc["_id"] for doc in docs])
+    return [view(doc, locked) for doc in docs]
+
+
+def count(db, *, q=None, role=None, active=None) -> int:
+    return db.users.count_documents(_query(q, role, active))
+
+
+def get(db, username: str) -> dict:
+    doc = db.users.find_one({"_id": username}, PUBLIC)
+    if doc is None:
+        raise UnknownUser({"username": username})
+    return view(doc, login_throttle.locked_out(db, [username]))
+
+
+def add(db, body: dict) -> dict:
+    """A new login, checked as `rawbank user add` checks one (each field's problem said under it); 409 if taken."""
+    found = {field: [refusal.en] for field, refusal in users.refusals(
+        db, username=body["username"], password=body["password"], artisan_id=body.get("artisan_id"),
+        depot=body.get("depot"), cooperative=body.get("cooperative")).items()}
+    if body["role"] in NEEDS and not body.get(NEEDS[body["role"]][0]):
+        field, text = NEEDS[body["role"]]
+        found.setdefault(field, [text])
+    if found:
+        raise Invalid(found)
+    try:
+        users.add_user(db, username=body["username"], password=body["password"], role=body["role"],
+                       artisan_id=body.get("artisan_id"), depot=body.get("depot"),
+                       cooperative=body.get("cooperative"))
+    except AlreadyExists:
+        raise UsernameTaken({"username": body["username"]}) from None
+    return get(db, body["username"])
+
+
+def set_password(db, by: Principal, username: str, password: str, *, token_ttl: int,
+                 correlation_id: str | None = None) -> dict:
+    """An admin gives a login a new password: every token it had ends on every service, and its login lockout is
+    forgotten, so the person logs in with the new password at once. Their own: Change my password."""
+    if username == by.sub:
+        raise OwnPassword({"username": username})
+    _new_password("password", password)
+    password_hash = users._hasher.hash(password)  # slow on purpose: before any write, as the command does
+    if db.users.find_one({"_id": username}, {"_id": 1}) is None:
+        raise UnknownUser({"username": username})
+    users.change_password(db, username, password_hash, token_ttl=token_ttl, correlation_id=correlation_id)
+    login_throttle.clear(db, username)
+    return get(db, username)
+
+
+def set_active(db, by: Principal, username: str, active: bool, *, token_ttl: int,
+               correlation_id: str | None = None) -> dict:
+    """Deactivate a login (its login is refused, every token it had ends on every service) or reactivate it.
+
+    An admin cannot deactivate themself, nor the last active admin: the change is stored, the active admins are
+    counted after it and, if none is left, it is undone and refused (two admins deactivating each other at once
+    may both be refused; never both let through)."""
+    if not active and username == by.sub:
+        raise OwnLogin({"username": username})
+    before = db.users.find_one({"_id": username}, {"role": 1, "active": 1})
+    if before is None:
+        raise UnknownUser({"username": username})
+    if active:
+        db.users.update_one({"_id": username}, {"$unset": {"active": ""}})
+        return get(db, username)
+    if before.get("active") is not False:
+        db.users.update_one({"_id": username}, {"$set": {"active": False}})
+        if before["role"] == "admin" and db.users.count_documents({"role": "admin", "active": {"$ne": False}}) == 0:
+            db.users.update_one({"_id": username}, {"$unset": {"active": ""}})
+            raise LastAdmin({"username": username})
+    # after the write: a login that checked the password before it has a token no later than this, refused too
+    revocation.revoke_subject(db, username, time.time(), max(token_ttl, MAX_TOKEN_TTL), source=SOURCE,
+                              correlation_id=correlation_id)
+    return get(db, username)
+
+
+def change_own_password(db, principal: Principal, current: str, new: str, address: str, config, *,
+                        correlation_id: str | None = None) -> str:
+    """Anyone logged in changes their own password: the current one is checked as a login checks it (a wrong one
+    counts toward the login's limit), every token they had ends, and the token of a fresh login is returned so
+    the page they are on keeps working."""
+    _new_password("new_password", new)
+    try:
+        login_throttle.authenticate(db, principal.sub, current, address)
+    except BadLogin:
+        raise Invalid({"current_password": [NOT_CURRENT]}) from None
+    if new == current:
+        raise Invalid({"new_password": [SAME_PASSWORD]})
+    users.change_password(db, principal.sub, users._hasher.hash(new), token_ttl=config.jwt_ttl_seconds,
+                          correlation_id=correlation_id)
+    return users.login_token(db, db.users.find_one({"_id": principal.sub}), config)
+
+
+def _new_password(field: str, password: str) -> None:
+    try:
+        users._check_password(password)
+    except SettingError as exc:
+        raise Invalid({field: [exc.en]}) from None

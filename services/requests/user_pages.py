@@ -1,0 +1,49 @@
+"""The Users page (admins) and Change my password (everyone logged in), while rawbank runs.
+
+Before, an admin had to stop rawbank to add a login, unlock a person or set a new password (`rawbank user`
+needs the data directory to itself); these pages call the users API (api.py), whose use cases (user_admin.py)
+share the command's checks and the login's revocation and limits.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from services.requests import cooperatives, user_admin
+from services.requests.users import MAX_PASSWORD, MAX_USERNAME, MIN_PASSWORD
+from shared.auth import ROLES
+from shared.lists import pager, search_text
+from shared.pages import ROLES as ROLE_NAMES, page
+from shared.web import db
+
+blp = Blueprint("user_pages", __name__, template_folder="templates", static_folder="static",
+                static_url_path="/static/requests")
+OWN = (95, "/password", _l("Change my password"))  # in every role's menu: on a phone the header has no room
+MENU = {"admin": ((90, "/admin/users", _l("Users")), OWN), "warehouse": (OWN,), "artisan": (OWN,), "secretary": (OWN,)}
+ACTIVE = {"yes": True, "no": False}
+
+
+@blp.get("/admin/users")
+@page("admin")
+def directory(principal):
+    """Find a login by name, depot, cooperative or artisan number; a page at a time; add one; per login a new
+    password and deactivate or reactivate."""
+    role = request.args.get("role")
+    filters = {"q": search_text() or None, "role": role if role in ROLES else None,
+               "active": ACTIVE.get(request.args.get("active", ""))}
+    at = pager(user_admin.count(db(), **filters))
+    rows = user_admin.listing(db(), **filters, limit=at.size, offset=at.skip)
+    coops = cooperatives.listing(db(), principal, limit=500)
+    depots = list(db().depots.find({}, {"name": 1, "name_hi": 1}).sort("_id", 1).limit(500))
+    added = next((row for row in rows if row["username"] == request.args.get("added")), None)
+    return render_template("requests/users.html", rows=rows, pager=at, filters=filters, roles=ROLES, added=added,
+                           depots=depots, depot_names={d["_id"]: d for d in depots},
+                           coops=coops, coop_names={c["_id"]: c for c in coops}, role_names=ROLE_NAMES,
+                           limits={"username": MAX_USERNAME, "password": MAX_PASSWORD, "min": MIN_PASSWORD})
+
+
+@blp.get("/password")
+@page()
+def own_password(principal):
+    """Change my password: the current one, the new one twice."""
+    return render_template("requests/password.html", limits={"password": MAX_PASSWORD, "min": MIN_PASSWORD})

@@ -1,0 +1,78 @@
+"""The Users page and Change my password, walked while rawbank runs (before, an admin had to stop rawbank and run
+`rawbank user add|password`): an admin adds a warehouse login and sets it a new password, the clerk logs in with
+it and changes it, the admin deactivates the login and the clerk's login is refused."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import User
+
+pytestmark = pytest.mark.e2e
+expect.set_options(timeout=15_000)
+
+
+def log_in(user: User, username: str, password: str) -> None:
+    page = user.page
+    page.goto(user.url("requests", "/login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_an_admin_manages_a_login_and_its_person_changes_their_password(people, browser, dev):
+    name = f"clerk-{uuid.uuid4().hex[:6]}"
+    admin = people("admin").log_in()
+    page = admin.page
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Users").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Users")
+
+    page.locator("#add-login summary").click()
+    form = page.locator("#add-user-form")
+    form.get_by_label("User name").fill(name)
+    form.get_by_label("Password").fill("first passphrase")
+    form.get_by_label("Role").select_option("warehouse")
+    form.get_by_label("Depot").select_option("VNS")
+    form.get_by_role("button", name="Add the login").click()
+    expect(page.locator("#user-added")).to_contain_text(f"Added: {name}.")
+    row = page.locator(f'tr[data-user="{name}"]')
+    expect(row).to_contain_text("Warehouse staff")
+    expect(row).to_contain_text("Active")
+
+    row.get_by_text("Set a new password").click()
+    row.get_by_label("New password").fill("second passphrase")
+    row.get_by_role("button", name="Set the new password").click()
+    expect(page.get_by_text(f"{name} has a new password")).to_be_visible()
+
+    clerk = User(browser, dev, "warehouse")
+    try:
+        log_in(clerk, name, "first passphrase")
+        expect(clerk.page.get_by_role("alert").filter(has_text="Wrong username or password")).to_be_visible()
+        log_in(clerk, name, "second passphrase")
+        clerk.page.wait_for_url(lambda url: "/login" not in url)
+        clerk.page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Change my password").click()
+        mine = clerk.page.locator("#password-form")
+        mine.get_by_label("Current password").fill("second passphrase")
+        mine.get_by_label("New password", exact=True).fill("my own passphrase")
+        mine.get_by_label("New password again").fill("my own passphrase")
+        mine.get_by_role("button", name="Change my password").click()
+        expect(clerk.page.get_by_text("Your password is changed.")).to_be_visible()
+        expect(clerk.page.locator("header .who")).to_contain_text(name)  # still logged in, with a fresh login
+        clerk.page.goto(clerk.url("inventory", "/warehouse/stock"))  # another service takes the fresh login too
+        expect(clerk.page.get_by_role("heading", level=1)).to_be_visible()
+        assert "/login" not in clerk.page.url
+
+        page.reload()
+        row.locator("details.confirm summary").click()
+        row.get_by_role("button", name="Yes, deactivate").click()
+        expect(row).to_contain_text("Deactivated")
+
+        clerk.page.reload()  # their login ended
+        clerk.page.wait_for_url(lambda url: "/login" in url)
+        log_in(clerk, name, "my own passphrase")
+        expect(clerk.page.get_by_role("alert")).to_contain_text("This login was deactivated by an admin")
+        assert clerk.errors == []
+    finally:
+        clerk.close()

@@ -1,0 +1,204 @@
+"""The Users page's API, while rawbank runs (before, only `rawbank user add|password` with rawbank stopped):
+an admin lists, adds, gives a new password to, deactivates and reactivates logins; anyone changes their own
+password. Each refusal is said in English and Hindi and changes nothing."""
+from __future__ import annotations
+
+import pytest
+
+from services.requests import login_throttle, users
+from shared.auth import COOKIE, csrf_token
+from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+
+HI = {"Accept-Language": "hi"}
+PASSWORD = "a long passphrase"
+
+
+def log_in(client, username, password, address="10.9.0.1"):
+    return client.http.post("/api/v1/auth/login", json={"username": username, "password": password},
+                            environ_base={"REMOTE_ADDR": address})
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def admin(client):
+    """A real admin login (the one acting) and a warehouse clerk's, both logged in."""
+    users.add_user(client.db, username="asha", password=PASSWORD, role="admin")
+    users.add_user(client.db, username="ravi", password="ravi's passphrase", role="warehouse", depot="VNS")
+    return bearer(log_in(client, "asha", PASSWORD).get_json()["access_token"])
+
+
+def stored(client, username):
+    return client.db.users.find_one({"_id": username})
+
+
+def test_an_admin_lists_logins_a_page_at_a_time_never_a_hash(client, admin):
+    for n in range(3):
+        users.add_user(client.db, username=f"clerk-{n}", password=PASSWORD, role="warehouse", depot="BHD")
+    listed = client.call("GET", "/users?limit=2&page=2", admin, status=200)
+    assert [u["username"] for u in listed.get_json()] == ["clerk-1", "clerk-2"]
+    assert listed.headers["X-Total-Count"] == "5"
+    assert "hash" not in listed.get_data(as_text=True) and "$argon2" not in listed.get_data(as_text=True)
+    ravi = client.call("GET", "/users?q=RAV", admin, status=200).get_json()
+    assert ravi == [{"username": "ravi", "role": "warehouse", "depot": "VNS", "cooperative": None, "artisan_id": None,
+                     "active": True, "locked_out": False, "language": None}]
+    assert [u["username"] for u in client.call("GET", "/users?q=bhd&role=warehouse", admin).get_json()] == [
+        "clerk-0", "clerk-1", "clerk-2"]
+    for role, claims in (("warehouse", {"depot": "VNS"}), ("artisan", {"artisan_id": "ART-1"}),
+                         ("secretary", {"cooperative": "Coop-A"})):
+        refused = client.call("GET", "/users", client.token(role, **claims), headers=HI, status=403).get_json()
+        assert refused["error"]["code"] == "forbidden" and "भूमिका" in refused["error"]["message"]
+
+
+def test_an_admin_adds_a_login_that_logs_in(client, admin):
+    made = client.call("POST", "/users", admin, {"username": "meena", "password": "meena's passphrase",
+                                                 "role": "warehouse", "depot": "VNS"}, status=201).get_json()
+    assert made == {"username": "meena", "role": "warehouse", "depot": "VNS", "cooperative": None,
+                    "artisan_id": None, "active": True, "locked_out": False, "language": None}
+    assert log_in(client, "meena", "meena's passphrase").status_code == 200
+    assert "meena's passphrase" not in str(stored(client, "meena"))
+
+
+@pytest.mark.parametrize("body,field,english,hindi", [
+    ({"password": "short"}, "password", "at least 8 characters", "कम से कम 8 अक्षरों"),
+    ({"depot": "NOPE"}, "depot", "no depot NOPE is known", "कोई डिपो NOPE"),
+    ({"role": "artisan"}, "artisan_id", "needs their artisan number", "कारीगर संख्या"),
+    ({"role": "secretary", "cooperative": "NOPE"}, "cooperative", "no cooperative NOPE", "NOPE"),
+    ({"role": "secretary"}, "cooperative", "needs their cooperative", "समिति"),
+    ({"username": "bell\x07"}, "username", "without control characters", "नियंत्रण"),
+    ({"role": "root"}, "role", "Must be one of", "इनमें से एक"),
+])
+def test_a_login_that_could_not_log_in_or_work_is_refused_by_field(client, admin, body, field, english, hindi):
+    body = {"username": "meena", "password": "meena's passphrase", "role": "warehouse", **body}
+    before = list(client.db.users.find())
+    refused = client.call("POST", "/users", admin, body, status=400).get_json()["error"]
+    assert refused["code"] == "validation_error" and english in refused["details"][field][0], refused
+    in_hindi = client.call("POST", "/users", admin, body, headers=HI, status=400).get_json()["error"]
+    assert hindi in in_hindi["details"][field][0], in_hindi
+    assert list(client.db.users.find()) == before
+
+
+def test_a_taken_name_is_409_in_both_languages(client, admin):
+    before = stored(client, "ravi")
+    body = {"username": "ravi", "password": "another passphrase", "role": "admin"}
+    refused = client.call("POST", "/users", admin, body, status=409).get_json()["error"]
+    assert refused["code"] == "already_exists" and "A login named ravi already exists" in refused["message"]
+    assert "ravi" in client.call("POST", "/users", admin, body, headers=HI, status=409).get_json()["error"]["message"]
+    assert "पहले से" in client.call("POST", "/users", admin, body, headers=HI).get_json()["error"]["message"]
+    assert stored(client, "ravi") == before
+
+
+def test_a_new_password_ends_every_login_and_the_lockout(client, admin):
+    earlier = bearer(log_in(client, "ravi", "ravi's passphrase").get_json()["access_token"])
+    for _ in range(login_throttle.PER_USER_AND_ADDRESS):  # ravi forgot it: locked out
+        assert log_in(client, "ravi", "what was it").status_code == 401
+    assert log_in(client, "ravi", "ravi's passphrase").status_code == 429
+    assert client.call("GET", "/users?q=ravi", admin).get_json()[0]["locked_out"] is True
+    set_ = client.call("POST", "/users/ravi/password", admin, {"password": "a fresh passphrase"}, status=200)
+    assert set_.get_json()["locked_out"] is False and "fresh" not in set_.get_data(as_text=True)
+    assert client.call("GET", "/artisans", earlier, status=401).get_json()["error"]["code"] == "token_invalid"
+    assert log_in(client, "ravi", "ravi's passphrase").status_code == 401
+    assert log_in(client, "ravi", "a fresh passphrase").status_code == 200
+
+
+def test_a_new_password_refused_changes_nothing(client, admin):
+    earlier = bearer(log_in(client, "ravi", "ravi's passphrase").get_json()["access_token"])
+    before = stored(client, "ravi")
+    short = client.call("POST", "/users/ravi/password", admin, {"password": "short"}, headers=HI, status=400)
+    assert "कम से कम 8 अक्षरों" in short.get_json()["error"]["details"]["password"][0]
+    unknown = client.call("POST", "/users/nobody/password", admin, {"password": "long enough"}, status=404)
+    assert "No login named nobody" in unknown.get_json()["error"]["message"]
+    own = client.call("POST", "/users/asha/password", admin, {"password": "long enough"}, status=422).get_json()
+    assert own["error"]["code"] == "own_password" and "Change my password" in own["error"]["message"]
+    own_hi = client.call("POST", "/users/asha/password", admin, {"password": "long enough"}, headers=HI).get_json()
+    assert "मेरा पासवर्ड बदलें" in own_hi["error"]["message"]
+    clerk = client.call("POST", "/users/ravi/password", earlier, {"password": "long enough"}, status=403)
+    assert clerk.get_json()["error"]["code"] == "forbidden"
+    assert stored(client, "ravi") == before
+    client.call("GET", "/artisans", earlier, status=200)
+    client.call("GET", "/users", admin, status=200)
+
+
+def test_a_deactivated_login_is_refused_and_its_tokens_end_until_reactivated(client, admin):
+    earlier = bearer(log_in(client, "ravi", "ravi's passphrase").get_json()["access_token"])
+    off = client.call("PATCH", "/users/ravi", admin, {"active": False}, status=200).get_json()
+    assert off["active"] is False
+    client.call("GET", "/artisans", earlier, status=401)
+    refused = log_in(client, "ravi", "ravi's passphrase")
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "login_deactivated"
+    assert "deactivated" in refused.get_json()["error"]["message"]
+    in_hindi = client.http.post("/api/v1/auth/login", json={"username": "ravi", "password": "ravi's passphrase"},
+                                headers=HI).get_json()["error"]["message"]
+    assert "निष्क्रिय" in in_hindi
+    guessed = log_in(client, "ravi", "a wrong guess").get_json()["error"]["code"]
+    assert guessed == "bad_login"  # a guesser does not learn that the login is deactivated
+    assert [u["username"] for u in client.call("GET", "/users?active=false", admin).get_json()] == ["ravi"]
+    assert client.call("PATCH", "/users/ravi", admin, {"active": True}, status=200).get_json()["active"] is True
+    assert log_in(client, "ravi", "ravi's passphrase", address="10.9.0.2").status_code == 200
+    client.call("GET", "/artisans", earlier, status=401)  # the tokens from before stay ended
+
+
+def test_an_admin_keeps_their_own_login_and_the_last_admin(client, admin):
+    before = list(client.db.users.find())
+    own = client.call("PATCH", "/users/asha", admin, {"active": False}, status=422).get_json()["error"]
+    assert own["code"] == "own_login" and "your own login" in own["message"]
+    assert "अपना" in client.call("PATCH", "/users/asha", admin, {"active": False}, headers=HI).get_json()[
+        "error"]["message"]
+    from shared.auth import issue_token
+    from shared.config import Config
+    outside = bearer(issue_token(Config.from_env({}).jwt_secret, sub="ops", role="admin"))  # `rawbank token`
+    last = client.call("PATCH", "/users/asha", outside, {"active": False}, status=422).get_json()["error"]
+    assert last["code"] == "last_admin" and "asha is the last active admin" in last["message"]
+    last_hi = client.call("PATCH", "/users/asha", outside, {"active": False}, headers=HI).get_json()["error"]
+    assert "asha" in last_hi["message"] and "एडमिन" in last_hi["message"]
+    assert client.call("PATCH", "/users/nobody", admin, {"active": False}, status=404)
+    assert client.call("PATCH", "/users/ravi", admin, {"active": "maybe"}, status=400)
+    assert list(client.db.users.find()) == before
+    client.call("GET", "/users", admin, status=200)  # still logged in
+    users.add_user(client.db, username="bina", password=PASSWORD, role="admin")
+    assert client.call("PATCH", "/users/asha", outside, {"active": False}, status=200).get_json()["active"] is False
+
+
+def test_anyone_changes_their_own_password_and_stays_logged_in(client, admin):
+    login = log_in(client, "ravi", "ravi's passphrase").get_json()["access_token"]
+    other = bearer(log_in(client, "ravi", "ravi's passphrase", address="10.9.0.3").get_json()["access_token"])
+    client.http.set_cookie(COOKIE, login)  # as the page calls: its login cookie and CSRF token
+    page = {"X-CSRF-Token": csrf_token(client.app.config["RAWBANK"].jwt_secret, login)}
+    changed = client.http.post("/api/v1/auth/password", headers=page,
+                               json={"current_password": "ravi's passphrase", "new_password": "ravi's new one"})
+    assert changed.status_code == 200, changed.get_json()
+    fresh = changed.get_json()["access_token"]
+    assert changed.get_json()["role"] == "warehouse" and f"{COOKIE}={fresh}" in changed.headers["Set-Cookie"]
+    assert "HttpOnly" in changed.headers["Set-Cookie"]
+    client.call("GET", "/artisans", other, status=401)  # the other logins ended
+    client.call("GET", "/artisans", bearer(login), status=401)
+    client.call("GET", "/artisans", bearer(fresh), status=200)  # this one goes on
+    assert client.http.get("/api/v1/artisans").status_code == 200  # with the renewed cookie
+    client.http.delete_cookie(COOKIE)
+    assert log_in(client, "ravi", "ravi's passphrase").status_code == 401
+    assert log_in(client, "ravi", "ravi's new one").status_code == 200
+
+
+def test_a_wrong_current_password_is_refused_and_counts_as_a_wrong_login(client, admin):
+    token = bearer(log_in(client, "ravi", "ravi's passphrase", address="127.0.0.1").get_json()["access_token"])
+    before = stored(client, "ravi")
+    body = {"current_password": "not it at all", "new_password": "ravi's new one"}
+    short = client.call("POST", "/auth/password", token, {**body, "current_password": "ravi's passphrase",
+                                                          "new_password": "short"}, status=400).get_json()
+    assert "at least 8" in short["error"]["details"]["new_password"][0]
+    same = client.call("POST", "/auth/password", token, {"current_password": "ravi's passphrase",
+                                                         "new_password": "ravi's passphrase"}, status=400)
+    assert "new_password" in same.get_json()["error"]["details"]
+    refused = client.call("POST", "/auth/password", token, body, status=400).get_json()["error"]
+    assert refused["details"] == {"current_password": ["this is not your current password"]}
+    in_hindi = client.call("POST", "/auth/password", token, body, headers=HI, status=400).get_json()["error"]
+    assert "मौजूदा पासवर्ड" in in_hindi["details"]["current_password"][0]
+    for _ in range(login_throttle.PER_USER_AND_ADDRESS - 2):  # 2 wrong above: the limit of a login's
+        client.call("POST", "/auth/password", token, body, status=400)
+    assert client.call("POST", "/auth/password", token, body, status=429)
+    assert log_in(client, "ravi", "ravi's passphrase", address="127.0.0.1").status_code == 429  # as a login's
+    assert stored(client, "ravi")["password_hash"] == before["password_hash"]
+    client.call("GET", "/artisans", token, status=200)
+    assert client.call("POST", "/auth/password", {}, body, status=401)
