@@ -91,27 +91,27 @@ def update(db, principal: Principal, artisan_id: str, changes: dict, *,
 def decide_looms(db, principal: Principal, artisan_id: str, approve: bool, *,
                  correlation_id: str | None = None) -> dict:
     """An admin approves or rejects the change of looms a secretary asked for."""
-    if principal.role != "admin":
-        raise Forbidden()
-    before = _visible(db, principal, artisan_id)
-    asked = before.get("looms_change")
-    if not asked:
-        raise NoLoomsChange({"artisan_id": artisan_id})
-    return _store(db, principal, before,
-                  {"looms_change": None, **({"looms": asked["looms"]} if approve else {})}, correlation_id)
+    return _decide(db, principal, artisan_id, "looms", approve, NoLoomsChange, correlation_id)
 
 
 def decide_phone(db, principal: Principal, artisan_id: str, approve: bool, *,
                  correlation_id: str | None = None) -> dict:
     """An admin approves or rejects the new phone a secretary asked for a member."""
+    return _decide(db, principal, artisan_id, "phone", approve, NoPhoneChange, correlation_id)
+
+
+def _decide(db, principal: Principal, artisan_id: str, field: str, approve: bool, nothing_asked,
+            correlation_id: str | None) -> dict:
+    """The `<field>_change` a secretary asked settled by an admin: the asked value taken, or left; `nothing_asked`
+    (409) when none waits."""
     if principal.role != "admin":
         raise Forbidden()
     before = _visible(db, principal, artisan_id)
-    asked = before.get("phone_change")
+    asked = before.get(f"{field}_change")
     if not asked:
-        raise NoPhoneChange({"artisan_id": artisan_id})
-    return _store(db, principal, before,
-                  {"phone_change": None, **({"phone": asked["phone"]} if approve else {})}, correlation_id)
+        raise nothing_asked({"artisan_id": artisan_id})
+    return _store(db, principal, before, {f"{field}_change": None, **({field: asked[field]} if approve else {})},
+                  correlation_id)
 
 
 def _phone_asked(principal: Principal, phone: str | None, current: str | None) -> dict:
