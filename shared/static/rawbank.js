@@ -18,7 +18,8 @@
         var data = null;
         try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
         if (response.status === 401 && meta("login-url")) {  // the login ended: what was typed waits for its return
-          keep({ url: window.location.href, text: texts.login_ended, typed: typedElsewhere(null), api: null }, 1800);
+          keep({ url: window.location.href, text: method === "GET" ? null : texts.login_ended,  // a read: nothing undone
+                 typed: typedElsewhere(null), api: null }, 1800);
           window.location.href = meta("login-url") + "?next=" + encodeURIComponent(window.location.href);
         }
         if (!response.ok) {
@@ -290,10 +291,9 @@
         window.sessionStorage.removeItem(KEPT);
       }
     } catch (e) { return; }
-    if (!kept || kept.url !== window.location.href || !(kept.until > Date.now()) || typeof kept.text !== "string") {
-      return;
-    }
+    if (!kept || kept.url !== window.location.href || !(kept.until > Date.now())) return;
     putBack(kept.typed);
+    if (typeof kept.text !== "string" || !kept.text) return;
     var owners = Array.prototype.filter.call(document.querySelectorAll("form[data-api], button[data-action]"),
       function (el) { return kept.api && (el.getAttribute("data-api") || el.dataset.action) === kept.api; });
     var owner = owners.length === 1 ? owners[0] : null;  // several alike (rows of one list): which one is not known

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 
 from playwright.sync_api import expect
@@ -59,3 +60,37 @@ def test_what_an_admin_typed_when_their_login_ended_is_back_after_logging_in_aga
 
 def token_of(user) -> str:
     return next(c["value"] for c in user.context.cookies() if c["name"] == COOKIE)
+
+
+def test_a_read_that_finds_the_login_ended_puts_back_what_was_typed_and_says_nothing_was_undone(people, dev):
+    """A page's own read (the depot's stock on the request form) that meets an ended login goes to the login page as
+    a form does; back, what was typed is there, and no notice says an action was not done: none was asked for."""
+    from tests.conftest import wait_until
+    artisan = people("artisan").log_in()
+    page = artisan.page
+    artisan.language("en")
+    page.goto(artisan.url("requests", "/my/new"))
+    depot = page.locator("#depot")
+    wait_until(lambda: depot.locator("option").count() > 1, message="the depots to load")
+    page.locator("#note").fill("For the wedding order")
+    token = token_of(artisan)
+    end_login(artisan)
+
+    def refused_by_inventory() -> bool:  # the other services hear of a logout within a few seconds
+        asked = urllib.request.Request(artisan.url("inventory", "/api/v1/stock?limit=1"),
+                                       headers={"Authorization": f"Bearer {token}"})
+        try:
+            urllib.request.urlopen(asked, timeout=10).close()
+        except urllib.error.HTTPError as refused:
+            return refused.code == 401
+        return False
+    wait_until(refused_by_inventory, timeout=30, message="inventory to refuse the ended login")
+    values = depot.locator("option").evaluate_all("options => options.map(o => o.value).filter(Boolean)")
+    depot.select_option(next(value for value in values if value != depot.input_value()))
+    page.wait_for_url(lambda url: "/login" in url)
+    page.locator("#username").fill("artisan")
+    page.locator("#password").fill("artisan123")
+    page.locator("#password").press("Enter")
+    page.wait_for_url(artisan.url("requests", "/my/new"))
+    expect(page.locator("#note")).to_have_value("For the wedding order")
+    expect(page.locator("#page-notice")).to_have_text("")
