@@ -18,7 +18,7 @@
         var data = null;
         try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
         if (response.status === 401 && meta("login-url")) {  // the login ended: what was typed waits for its return
-          keep({ url: window.location.href, text: method === "GET" ? null : texts.login_ended,  // a read: nothing undone
+          keep({ url: window.location.href, text: method === "GET" ? null : texts.login_ended,  // a read: no notice
                  typed: typedElsewhere(null), api: null }, 1800);
           window.location.href = meta("login-url") + "?next=" + encodeURIComponent(window.location.href);
         }
