@@ -121,6 +121,8 @@ def set_password_from_cli(db, *, username: str, password: str, token_ttl: int = 
     if db.users.find_one({"_id": username}, {"_id": 1}) is None:
         raise SettingError.said(NO_SUCH_USER, username=repr(username))
     change_password(db, username, password_hash, token_ttl=token_ttl)
+    from services.requests import login_throttle  # it reads users: imported here, not at the top
+    login_throttle.clear(db, username)  # as the Users page does: the new password logs in at once, no lockout to wait
     return both(*in_both(PASSWORD_SET, username=username))
 
 

@@ -204,8 +204,15 @@ def test_the_command_says_the_store_is_in_use_before_asking_for_a_password(tmp_p
 def test_a_users_password_is_changed_and_the_old_one_logs_in_no_more(db):
     """Before, there was no way to change a password: a depot that opened rawbank to its network kept the demo
     admin's admin123, printed in the README, and a forgotten password locked its user out for good."""
+    from services.requests import login_throttle
     users.add_user(db, username="admin", password="admin123", role="admin")
+    for _ in range(login_throttle.PER_USER_AND_ADDRESS):  # someone who forgot it tried until locked out
+        with pytest.raises(BadLogin):
+            login_throttle.authenticate(db, "admin", "admin1234", "10.0.0.7")
+    assert login_throttle.locked_out(db, ["admin"]) == {"admin"}
     said = users.set_password_from_cli(db, username="admin", password="a depot's own passphrase")
+    assert login_throttle.locked_out(db, ["admin"]) == set()  # the new password logs in at once, as on the Users page
+    assert login_throttle.authenticate(db, "admin", "a depot's own passphrase", "10.0.0.7")["role"] == "admin"
     assert said == ("admin has a new password; the old one no longer logs in, and every login they had before now "
                     "ends on every service\n  admin का पासवर्ड बदल गया; पुराने पासवर्ड से अब लॉग इन नहीं होगा, "
                     "और पहले के उनके सभी लॉग इन अब हर सेवा पर समाप्त हो गए हैं")
