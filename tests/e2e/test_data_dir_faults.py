@@ -238,7 +238,9 @@ def test_a_store_damaged_inside_is_said_in_both_languages_not_as_a_traceback(tmp
         file.write(os.urandom(size - 4096))
     result = run(dev_command(data))
     said = result.stdout + result.stderr
-    assert result.returncode != 0 and "Traceback" not in said and "malformed" not in said.split(str(path))[0], said
+    # not as sqlite3's traceback (the other services, stopped while they start, may log their broker client's own)
+    assert result.returncode != 0 and "DatabaseError" not in said and "Worker failed to boot" not in said, said
+    assert "malformed" not in said.split(str(path))[0], said
     [english] = [line for line in said.splitlines() if "is damaged or is not a rawbank store" in line]
     [hindi] = [line for line in said.splitlines() if "खराब हो गया है" in line]
     assert str(path) in english and "rawbank restore" in english and str(path) in hindi
