@@ -86,16 +86,14 @@ def backup(data: DataDir, config, directory: str) -> int:
         if not problems or time.monotonic() > deadline or not running:
             break
         time.sleep(0.5)  # something was in flight between the services: take the copy again
-    if problems and not running:
+    if problems:  # no copy that disagrees is kept
         for name in stores:
             (target / f"{name}.sqlite").unlink(missing_ok=True)
-        start = start_command(data.path)
-        say(translate(AT_REST_APART, "en", problem=problems[0], data=data.path, start=start),
-            translate(AT_REST_APART, "hi", problem=problems[0].said("hi"), data=data.path, start=start))
-        return 1
-    if problems:
-        for name in stores:
-            (target / f"{name}.sqlite").unlink(missing_ok=True)
+        if not running:
+            start = start_command(data.path)
+            say(translate(AT_REST_APART, "en", problem=problems[0], data=data.path, start=start),
+                translate(AT_REST_APART, "hi", problem=problems[0].said("hi"), data=data.path, start=start))
+            return 1
         say(f"rawbank backup: the services never came to rest long enough for copies that agree "
             f"({problems[0]}); nothing was kept. Try again when traffic is quiet.",
             "rawbank backup: सेवाएँ इतनी देर नहीं रुकीं कि आपस में मेल खाती प्रतियाँ बन सकें "
