@@ -66,7 +66,9 @@ class ConfirmationSchema(ma.Schema):
         "description": "what they received of a one-material share; less than the share reports it short. "
                        "Leave out to confirm the whole share"})
     lines = f.List(f.Nested(ReceivedLineSchema), load_default=None, allow_none=True,
-                   validate=v.Length(min=1, max=50), metadata={"description": "per material, for a share of several"})
+                   validate=v.Length(min=1, max=50),
+                   metadata={"description": "per material, for a share of several: every material of the share "
+                                            "(0 for one not received)"})
 
     @ma.validates_schema
     def _one_way(self, data, **kwargs):

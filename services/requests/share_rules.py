@@ -72,7 +72,9 @@ def received(share: list[dict], quantity: int | None, lines: list[dict] | None) 
         unknown = sorted(set(got) - set(asked))
         if unknown:
             raise NotReceivable("not_in_share", skus=unknown)
-        got = {sku: got.get(sku, asked[sku]) for sku in asked}
+        missing = sorted(set(asked) - set(got))
+        if missing:  # never taken as received in full: the member did not say
+            raise NotReceivable("lines_missing", skus=missing)
     elif quantity is not None:
         if len(asked) > 1:
             raise NotReceivable("lines_needed")

@@ -21,7 +21,8 @@ SOURCE = "requests"
 MAX_ATTEMPTS = 30
 WHY = {"lines_needed": N_("your share has several materials; say what you received of each (lines)."),
        "above_share": N_("that is more than your share."),
-       "not_in_share": N_("a material that is not in your share.")}
+       "not_in_share": N_("a material that is not in your share."),
+       "lines_missing": N_("say what you received of every material of your share (0 for one you did not get).")}
 
 
 def in_event(doc: dict, *, priced: bool = False, payable: bool = False) -> list[dict]:

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.integration.test_requests_coop_support import COOP, MEMBERS, PHONES, coop  # noqa: F401
-from tests.integration.test_requests_money_support import COTTON, SILK
+from tests.integration.test_requests_coop_support import COOP, MEMBERS, PHONES, WAREHOUSE, coop  # noqa: F401
+from tests.integration.test_requests_money_support import COTTON, SILK, reserved
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
 
 GENERIC = "We could not confirm this. Send the code from our SMS: RCV <code>, or RCV <code> <quantity> if you " \
@@ -83,6 +83,35 @@ def test_impossible_answers_are_refused_in_both_languages_and_change_nothing(coo
                             status=status).get_json()["error"]
         assert error["code"] == code
     assert shares_of(coop, rid)["ART-1"]["confirmation"]["status"] == "pending"
+
+
+def test_an_answer_by_lines_must_say_every_material_of_the_share(coop):
+    """A member with cotton and silk who answered by `lines` naming only the cotton had the silk counted as received in
+    full, unasked: the share read confirmed in full (or short of the cotton only) though they never said they got
+    the silk. Such an answer is refused now, naming what it left out, in both languages, and changes nothing."""
+    client = coop.client
+    lines = [{"sku": COTTON, "quantity": "6", "artisan_id": member} for member in MEMBERS]
+    lines.insert(1, {"sku": SILK, "quantity": "0.5", "artisan_id": "ART-1"})
+    rid = client.call("POST", "/requisitions", coop.secretary, {"depot": "VNS", "cooperative": COOP, "lines": lines},
+                      status=201).get_json()["id"]
+    client.act(rid, "approve", client.admin())
+    reserved(client.db, rid)
+    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    client.act(rid, "receive", coop.secretary)
+    for lang, words in (("en", "every material of your share"), ("hi", "हर सामग्री")):
+        error = client.call("POST", f"/requisitions/{rid}/confirmations",
+                            {**client.artisan("ART-1"), "Accept-Language": lang},
+                            {"artisan_id": "ART-1", "lines": [{"sku": COTTON, "quantity": "6"}]},
+                            status=422).get_json()["error"]
+        assert (error["code"], error["details"]["reason"], error["details"]["skus"]) == \
+            ("share_not_receivable", "lines_missing", [SILK])
+        assert words in error["message"]
+    assert shares_of(coop, rid)["ART-1"]["confirmation"]["status"] == "pending"
+    assert coop.events(rid, "ShareConfirmed") == []
+    both = client.call("POST", f"/requisitions/{rid}/confirmations", client.artisan("ART-1"),
+                       {"artisan_id": "ART-1", "lines": [{"sku": COTTON, "quantity": "6"}, {"sku": SILK, "quantity": "0"}]},
+                       status=201).get_json()
+    assert (both["confirmation"]["status"], both["confirmation"]["short_by"]) == ("short", {SILK: "0.5"})
 
 
 def test_nothing_is_confirmed_before_the_cooperative_receives_it(coop):
