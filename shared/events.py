@@ -365,8 +365,16 @@ class ArtisanRegistered(Payload):
     bpl = f.Boolean(load_default=None, allow_none=True)
 
 
+class PhoneAsked(Payload):
+    ending = f.String(required=True, validate=ma.validate.Length(max=4))  # the asked number's last digits only
+    at = _text(required=True)
+
+
 class ArtisanUpdated(ArtisanRegistered):
-    """An artisan's details changed; the payload is the whole profile."""
+    """An artisan's details changed; the payload is the whole profile, and a new phone a secretary asked for that
+    waits for an admin (`phone_asked`: only its last digits), so the member is told at the phone they have."""
+
+    phone_asked = f.Nested(PhoneAsked, load_default=None, allow_none=True)
 
 
 class CooperativeRegistered(Payload):

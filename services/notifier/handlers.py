@@ -36,6 +36,13 @@ def fold_reports(db, config, event: Event) -> None:
     report_models.apply(db, event)
 
 
+def about_phone(db, config, event: Event) -> None:
+    """Tell the artisan their phone changed (at the old number) or that their secretary asked for a new one; before
+    the copy of them is folded, as it compares with that copy."""
+    notifications.about_phone(db, event.data, event_id=event.event_id, occurred_at=event.occurred_at,
+                              at=parse_time(event.occurred_at))
+
+
 def ask_member(db, config, event: Event) -> None:
     """Tell the member their share arrived and how to confirm it; their SMS carries their code."""
     shares.ask_member(db, event)
@@ -217,7 +224,7 @@ EVENT_HANDLERS = {
     "AccountUpdated": (keep_account, money_moved),
     "PaymentRecorded": (keep_account, money_moved),
     "ArtisanRegistered": (fold_reports,),
-    "ArtisanUpdated": (fold_reports,),
+    "ArtisanUpdated": (about_phone, fold_reports),
     "CooperativeRegistered": (fold_reports,),
     "CooperativeUpdated": (fold_reports,),
     "StockLow": (stock_level,),

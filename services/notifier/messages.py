@@ -82,7 +82,7 @@ def _to_artisan(db, delivery: dict, code_secret: str) -> Outgoing:
     artisan = projections.artisan(db, note["artisan_id"])
     if artisan is None:
         raise DeliveryFailed("the artisan's profile is not known yet")
-    address = artisan.get("email") if delivery["channel"] == "email" else artisan.get("phone")
+    address = artisan.get("email") if delivery["channel"] == "email" else note.get("phone_to") or artisan.get("phone")
     if not address:
         raise NothingToSend(f"the artisan has no {'e-mail' if delivery['channel'] == 'email' else 'phone'}")
     lang = artisan.get("language") or "en"

@@ -43,6 +43,40 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
     return True
 
 
+def about_phone(db, data: dict, *, event_id: str, occurred_at: str, at: datetime) -> None:
+    """Tell the artisan when the phone on their record changes, at the number they had (a change they did not make
+    reaches them there, not only at the new one), and when their cooperative's secretary asks for a new one (it
+    waits for an admin). From the notifier's copy of them before this event; a newer copy, a first profile or the
+    same event again tells nothing, and each is stored under its event's id, so a replay tells nothing twice."""
+    kept = projections.artisan(db, data["artisan_id"])
+    if kept is None or kept.get("as_of", "") > occurred_at:  # as projections.put_artisan orders them
+        return
+    old, new = kept.get("phone"), data.get("phone")
+    if old and _digits(old) != _digits(new):
+        _tell(db, f"{event_id}:{domain.PHONE_CHANGED}", domain.PHONE_CHANGED, data["artisan_id"], at,
+              phone_to=old, ending=_digits(new)[-4:] or None)
+    asked = data.get("phone_asked")
+    if asked and asked != kept.get("phone_asked"):
+        _tell(db, f"{event_id}:{domain.PHONE_CHANGE_ASKED}", domain.PHONE_CHANGE_ASKED, data["artisan_id"], at,
+              phone_to=None, ending=asked["ending"])
+
+
+def _tell(db, note_id: str, status: str, artisan_id: str, at: datetime, *, phone_to: str | None,
+          ending: str | None) -> None:
+    """A notification about the artisan's own record (no requisition), its SMS to `phone_to` if given."""
+    try:
+        db.notifications.insert_one({"_id": note_id, "artisan_id": artisan_id, "requisition_id": None,
+                                     "status": status, "depot": "", "lines": [], "ending": ending,
+                                     "phone_to": phone_to, "created_at": at, "read_at": None,
+                                     "fanout": [_fanout(at)]})
+    except DuplicateKeyError:
+        pass
+
+
+def _digits(phone: str | None) -> str:
+    return "".join(c for c in phone or "" if c in "0123456789")
+
+
 def _fanout(at: datetime) -> dict:
     return {"id": uuid.uuid4().hex, "topic": domain.NOTIFICATION_CREATED, "at": at}
 

@@ -23,7 +23,8 @@ SEVERITIES = {"critical": _l("Critical"), "warning": _l("Warning"), "info": _l("
 LABELS = {"status": {"payment_due": _l("Payment due soon"), "payment_overdue": _l("Payment overdue"),
                      "confirm_share": _l("To confirm"), "payment_received": _l("Payment received"),
                      "advance_received": _l("Advance received"), "refunded": _l("Money refunded"),
-                     "payment_reversed": _l("Payment reversed")}}
+                     "payment_reversed": _l("Payment reversed"), "phone_changed": _l("Phone number"),
+                     "phone_change_asked": _l("Phone number")}}
 
 HOME = {"admin": "/admin/alerts"}
 MENU = {"artisan": ((30, "/my/notifications", _l("Notifications")),),

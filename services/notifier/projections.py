@@ -29,7 +29,8 @@ def put_depot(db, data: dict) -> None:
 def put_artisan(db, data: dict, occurred_at: str) -> None:
     """Keep the newest profile; an older or repeated event changes nothing."""
     fields = {k: data.get(k) for k in ("name", "name_hi", "district", "language", "phone", "email",
-                                       "cooperative", "active", "looms", "social_category", "gender", "bpl")}
+                                       "cooperative", "active", "looms", "social_category", "gender", "bpl",
+                                       "phone_asked")}
     try:
         db.artisans.update_one(
             {"_id": data["artisan_id"], "$or": [{"as_of": {"$lte": occurred_at}}, {"as_of": {"$exists": False}}]},

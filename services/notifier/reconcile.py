@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from collections import Counter
 
-from services.notifier import dues, report_reconcile, texts
+from services.notifier import domain, dues, report_reconcile, texts
 from shared.i18n import N_
 from shared.reconcile import Problem, Problems, Reconciliation
 
 
 def facts(db) -> dict:
     """Which requisitions the notifier heard of, notifications told twice, events and dead-letter alerts."""
-    # Money moved is news per payment or event, a reminder per due and its day (its id says which): neither is
-    # a requisition's status told twice when a requisition has two.
+    # Money moved is news per payment or event, a reminder per due and its day (its id says which), a phone's change
+    # per change: none is a requisition's status told twice when there are two.
     told_twice = [row["_id"] for row in db.notifications.aggregate([
-        {"$match": {"status": {"$nin": [*texts.MONEY_MOVED, dues.DUE_SOON, dues.OVERDUE]}}},
+        {"$match": {"status": {"$nin": [*texts.MONEY_MOVED, *domain.ABOUT_RECORD, dues.DUE_SOON, dues.OVERDUE]}}},
         {"$group": {"_id": {"rid": "$requisition_id", "status": "$status", "artisan": "$artisan_id"},
                     "n": {"$sum": 1}}},
         {"$match": {"n": {"$gt": 1}}}])]

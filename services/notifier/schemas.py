@@ -97,7 +97,8 @@ class NotificationQuery(ma.Schema):
 
 class NotificationSchema(ma.Schema):
     id = f.String()
-    requisition_id = f.String()
+    requisition_id = f.String(allow_none=True, metadata={"description": "none for news of the artisan's own record "
+                                                                        "(status phone_changed, phone_change_asked)"})
     status = f.String()
     title = f.String()
     text = f.String()

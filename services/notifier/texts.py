@@ -80,6 +80,29 @@ MONEY_MOVED = {
     "payment_reversed": (N_("Payment reversed"), N_("The payment of {amount} for your request {ref} was reversed."),
                          N_("REQ {ref}: payment of {amount} reversed.")),
 }
+#: news of the artisan's own record: status -> (title, sentence, SMS); "{ending}": the last digits of the new number
+ABOUT_RECORD = {
+    "phone_changed": (N_("Phone number changed"),
+                      N_("The phone number on your rawbank record was changed to the one ending in {ending}: messages "
+                         "and codes go there now. If you did not ask for this, tell your depot at once."),
+                      N_("rawbank: your phone number was changed to one ending {ending}. Not you? Tell your depot "
+                         "at once.")),
+    "phone_removed": (N_("Phone number removed"),
+                      N_("The phone number on your rawbank record was removed: you will get no more SMS from us. If "
+                         "you did not ask for this, tell your depot at once."),
+                      N_("rawbank: your phone number was removed from your record. Not you? Tell your depot at once.")),
+    "phone_removal_asked": (N_("Removal of your phone number asked for"),
+                            N_("Your cooperative's secretary asked to remove the phone number from your rawbank "
+                               "record. An officer checks it first. If you did not ask for this, tell your depot."),
+                            N_("rawbank: your secretary asked to remove your phone number from your record. Not you? "
+                               "Tell your depot.")),
+    "phone_change_asked": (N_("New phone number asked for"),
+                           N_("Your cooperative's secretary asked to change the phone number on your rawbank record to "
+                              "the one ending in {ending}. An officer checks it first. If you did not ask for this, "
+                              "tell your depot."),
+                           N_("rawbank: your secretary asked to change your phone number to one ending {ending}. Not "
+                              "you? Tell your depot.")),
+}
 #: how a payment was made, as its sentence says it
 PAID_HOW = {"cash": N_("in cash"), "upi": N_("by UPI")}
 #: what the artisan owes after it: all of it by one day, the first part of it by the first day, nothing, or credit
@@ -212,6 +235,17 @@ def money_moved(note: dict, lang: str, *, sms: bool = False) -> tuple[str, str]:
     return translate(title, lang), f"{text} {owing(note.get('account') or {}, lang)}"
 
 
+def about_record(note: dict, lang: str) -> tuple[str, str, str]:
+    """(title, sentence, SMS) of news of the artisan's own record (domain.ABOUT_RECORD)."""
+    status = note["status"]
+    if not note.get("ending"):  # no new number: removed, or asked to be
+        status = {"phone_changed": "phone_removed", "phone_change_asked": "phone_removal_asked"}.get(status, status)
+    title, sentence, short = ABOUT_RECORD[status]
+    ending = note.get("ending") or ""
+    return (translate(title, lang), translate(sentence, lang, ending=ending),
+            translate(short, lang, ending=ending)[:160])
+
+
 def as_written(reason: str) -> bool:
     """Whether a request's reason is what a person typed (an admin's), not one of inventory's reason codes."""
     return bool(reason) and reason.partition(":")[0] not in HOLD_FAILED
@@ -225,6 +259,8 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
     in it is Markup, the rest of it escaped."""
     if note["status"] in MONEY_MOVED:
         return money_moved(note, lang)
+    if note["status"] in domain.ABOUT_RECORD:
+        return about_record(note, lang)[:2]
     _, title, body = STATUS_TEXT[note["status"]]
     if note["status"] == "waitlisted" and note.get("reason") == domain.WAITS_AGAIN:
         body = WAITS_AGAIN
@@ -242,6 +278,8 @@ def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") ->
     """A feature-phone text: 'REQ 1042 RESERVED: 20 kg cotton yarn at Varanasi depot'."""
     if note["status"] in MONEY_MOVED:
         return money_moved(note, lang, sms=True)[1][:160]
+    if note["status"] in domain.ABOUT_RECORD:
+        return about_record(note, lang)[2]
     values = _values(note, materials, depots, lang, short=True)
     if note["status"] == "confirm_share":
         return translate(CONFIRM_SMS, lang, **values, code=code)[:160]
@@ -254,7 +292,8 @@ def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") ->
 def email(note: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:
     title, body = notification(note, materials, depots, lang)
     footer = translate(N_("— rawbank raw-material bank"), lang)
-    return f"{title}: {ref(note['requisition_id'])}", f"{body}\n\n{footer}\n"
+    subject = f"{title}: {ref(note['requisition_id'])}" if note.get("requisition_id") else title
+    return subject, f"{body}\n\n{footer}\n"
 
 
 def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:

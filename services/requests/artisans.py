@@ -122,6 +122,10 @@ def _phone_asked(principal: Principal, phone: str | None, current: str | None) -
     return {"phone_change": {"phone": phone, "requested_by": principal.sub, "requested_at": utcnow_iso()}}
 
 
+def _digits(phone: str | None) -> str:
+    return "".join(c for c in phone or "" if c in "0123456789")
+
+
 def _spaceless(phone: str | None) -> str:
     """The number as typed, without spaces: the form sends back what the page shows, and that is no change."""
     return "".join((phone or "").split())
@@ -254,4 +258,8 @@ def _next_id(db) -> str:
 
 def _event(type_: str, doc: dict, correlation_id: str | None):
     payload = {"artisan_id": doc["_id"], **{k: doc.get(k) for k in EVENT_FIELDS}}
+    if type_ == "ArtisanUpdated":
+        asked = doc.get("phone_change")
+        payload["phone_asked"] = {"ending": _digits(asked["phone"])[-4:], "at": asked["requested_at"]} \
+            if asked else None  # only its last digits: the member is told of it at the phone they have
     return new_event(type_, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)

@@ -440,3 +440,14 @@ def test_a_secretarys_new_phone_for_a_member_waits_until_an_admin_approves_it(pe
     page.reload()
     expect(phone).to_have_value("+91 98999 99999")
     expect(page.locator("#phone-change")).to_have_count(0)
+
+    # the member is told both, at the phone they had; their secretary reads their notifications too
+    menu(page, "Notifications").click()
+    notes = page.locator("[data-notification]").filter(has_text="9999")
+    reload_until(page, lambda: notes.count() >= 2, message="the member's notices of the phone")
+    expect(notes.filter(has_text="Phone number changed")).to_contain_text("changed to the one ending in 9999")
+    expect(notes.filter(has_text="New phone number asked for")).to_contain_text("An officer checks it first")
+    secretary.language("hi")
+    page.reload()
+    expect(notes.filter(has_text="फ़ोन नंबर बदला गया")).to_contain_text("9999 पर ख़त्म होने वाला नंबर")
+    secretary.shot("member-phone-notices")

@@ -62,7 +62,7 @@ def test_registering_and_updating_an_artisan_emit_events_in_their_language(clien
     assert outbox[1]["payload"] == {"artisan_id": "ART-5", "name": "Artisan ART-5", "name_hi": None,
                                     "district": "Varanasi", "language": "en", "phone": "+919811111111", "email": None,
                                     "cooperative": "Coop-A", "active": True, "looms": 3, "social_category": None,
-                                    "gender": None, "bpl": None}
+                                    "gender": None, "bpl": None, "phone_asked": None}
 
 
 def test_ids_are_given_in_turn_and_secretaries_register_into_their_cooperative(client):
@@ -132,6 +132,8 @@ def test_a_secretarys_change_of_phone_waits_for_an_admin(client):
     assert asked["phone_change"]["phone"] == "+919899999999"
     assert asked["phone_change"]["requested_by"] == "sec-Coop-S" and asked["phone_change"]["requested_at"]
     assert (stored()["phone_key"], stored()["outbox"][-1]["payload"]["phone"]) == ("9800000001", "+919800000001")
+    told = stored()["outbox"][-1]["payload"]["phone_asked"]  # so the member hears of it at the phone they have
+    assert told == {"ending": "9999", "at": asked["phone_change"]["requested_at"]}
     again = client.call("PATCH", "/artisans/ART-P", secretary, {"phone": "+91 98000 00001", "craft": "jamdani"},
                         status=200).get_json()  # the phone there is, as the form sends it back: nothing asked
     assert (again["phone"], again["phone_change"]) == ("+919800000001", asked["phone_change"])
@@ -147,6 +149,7 @@ def test_a_secretarys_change_of_phone_waits_for_an_admin(client):
     assert "/api/v1/artisans/ART-P/phone/reject" in page
     rejected = client.call("POST", "/artisans/ART-P/phone/reject", admin, status=200).get_json()
     assert (rejected["phone"], rejected["phone_change"], stored()["phone_key"]) == ("+919800000001", None, "9800000001")
+    assert stored()["outbox"][-1]["payload"]["phone_asked"] is None
     client.call("PATCH", "/artisans/ART-P", secretary, {"phone": "+919811111111"}, status=200)
     approved = client.call("POST", "/artisans/ART-P/phone/approve", admin, status=200).get_json()
     assert (approved["phone"], approved["phone_change"], stored()["phone_key"]) == ("+919811111111", None, "9811111111")
