@@ -53,8 +53,9 @@ class Config:
     kafka_replication_factor: int = _env(
         "KAFKA_REPLICATION_FACTOR", 1, int, least=1, doc=N_("replication factor for topics rawbank creates"))
     kafka_max_poll_interval_ms: int = _env(
-        "KAFKA_MAX_POLL_INTERVAL_MS", 10000, int, least=1,
-        doc=N_("consumer max poll interval (also the rebalance timeout)"))
+        "KAFKA_MAX_POLL_INTERVAL_MS", 10000, int, least=6000,
+        doc=N_("consumer max poll interval (also the rebalance timeout); 6000 or more, as Apache Kafka refuses a "
+               "group session shorter than its group.min.session.timeout.ms, 6000 by default"))
     kafka_request_timeout_ms: int = _env(
         "KAFKA_REQUEST_TIMEOUT_MS", 5000, int, least=1,
         doc=N_("timeout of one broker request, readiness checks included"))

@@ -28,6 +28,15 @@ def test_bad_number_names_the_variable():
     assert refused.value.hi.startswith("RAWBANK_PORT='eighty' सही नहीं है")
 
 
+def test_a_poll_interval_apache_kafka_would_refuse_is_refused_at_start():
+    """The consumer's group session is as long as its poll interval up to 10 s; Apache Kafka refuses a session under
+    group.min.session.timeout.ms (6 s by default), and the worker then retried its join for ever, consuming nothing."""
+    with pytest.raises(ValueError, match="KAFKA_MAX_POLL_INTERVAL_MS='5000' is not valid") as refused:
+        Config.from_env({"KAFKA_MAX_POLL_INTERVAL_MS": "5000"})
+    assert "6000" in str(refused.value) and "6000" in refused.value.hi
+    assert Config.from_env({"KAFKA_MAX_POLL_INTERVAL_MS": "6000"}).kafka_max_poll_interval_ms == 6000
+
+
 def test_production_refuses_the_embedded_secret_and_short_secrets():
     with pytest.raises(ValueError, match="RAWBANK_JWT_SECRET must be set") as refused:
         Config.from_env({"MONGO_URI": "mongodb://db"}).check()
