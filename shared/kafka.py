@@ -72,13 +72,19 @@ def make_admin(config: Config, client_id: str) -> KafkaAdminClient:
 
 
 def ensure_topics(config: Config, topics) -> None:
-    """Create each topic and its dead-letter topic if missing."""
+    """Create each topic, its dead-letter topic and that one's own if missing.
+
+    The notifier reads the dead-letter topics as they come: one it cannot keep goes on to `<topic>.dlq.dlq`. A
+    broker that creates topics when they are first written to (Apache Kafka's default) would make that one then;
+    one hardened with auto.create.topics.enable=false would time the send out, and the notifier would read the same
+    dead letter again for ever."""
     admin = make_admin(config, "rawbank-topics")
     try:
         existing = set(admin.list_topics())
         wanted = []
         for topic in topics:
-            for name, partitions in ((topic, config.kafka_topic_partitions), (dlq_topic(topic), 1)):
+            for name, partitions in ((topic, config.kafka_topic_partitions), (dlq_topic(topic), 1),
+                                     (dlq_topic(dlq_topic(topic)), 1)):
                 if name not in existing:
                     wanted.append(NewTopic(name, partitions, config.kafka_replication_factor))
         if wanted:

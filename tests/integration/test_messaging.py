@@ -31,6 +31,17 @@ def topic(broker_config, unique):
     return name
 
 
+def test_topics_come_with_their_dead_letter_topic_and_its_own(broker_config, topic):
+    """The notifier's reading of a dead-letter topic dead-letters in turn: that topic must exist on a broker that
+    does not create topics on first use."""
+    from shared.kafka import make_admin
+    admin = make_admin(broker_config, "test")
+    try:
+        assert {topic, f"{topic}.dlq", f"{topic}.dlq.dlq"} <= set(admin.list_topics())
+    finally:
+        admin.close()
+
+
 @pytest.fixture
 def producer(broker_config):
     producer = make_producer(broker_config, "test")
