@@ -97,9 +97,15 @@ def set_user_password(body, username):
 @blp.response(200, UserSchema)
 def update_user(changes, username):
     """Deactivate a login ({"active": false}: its login is refused, every token it had ends) or reactivate it
-    (admin). Not your own, nor the last active admin (422)."""
-    return user_admin.set_active(db(), current_principal(), username, changes["active"],
-                                 token_ttl=current_app.config["RAWBANK"].jwt_ttl_seconds,
+    (admin); not your own, nor the last active admin (422). Move warehouse staff to another depot ({"depot"}: every
+    token they had ends, as it named the old depot)."""
+    ttl = current_app.config["RAWBANK"].jwt_ttl_seconds
+    if "depot" in changes:
+        moved = user_admin.move_to_depot(db(), username, changes["depot"] or None, token_ttl=ttl,
+                                         correlation_id=request_id())
+        if "active" not in changes:
+            return moved
+    return user_admin.set_active(db(), current_principal(), username, changes["active"], token_ttl=ttl,
                                  correlation_id=request_id())
 
 

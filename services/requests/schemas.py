@@ -349,7 +349,15 @@ class NewPasswordSchema(ma.Schema):
 
 
 class UserPatchSchema(ma.Schema):
-    active = f.Boolean(required=True, metadata={"description": "false: deactivate (login refused, every token ends)"})
+    active = f.Boolean(metadata={"description": "false: deactivate (login refused, every token ends)"})
+    depot = f.String(allow_none=True, validate=v.Length(max=100), metadata={
+        "description": "warehouse staff moved to another depot (null or empty: every depot); every token they had "
+                       "ends, as it named the old one"})
+
+    @ma.validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError(F_("say what to change: active, or depot"), "active")
 
 
 class OwnPasswordSchema(ma.Schema):

@@ -24,6 +24,7 @@ NEEDS = {"artisan": ("artisan_id", F_("an artisan's login needs their artisan nu
          "secretary": ("cooperative", F_("a secretary's login needs their cooperative"))}
 NOT_CURRENT = F_("this is not your current password")
 SAME_PASSWORD = F_("this is your current password; choose a new one")
+ONLY_WAREHOUSE = F_("only warehouse staff work at a depot")
 SOURCE = "requests"
 
 
@@ -120,6 +121,27 @@ def set_active(db, by: Principal, username: str, active: bool, *, token_ttl: int
             db.users.update_one({"_id": username}, {"$unset": {"active": ""}})
             raise LastAdmin({"username": username})
     # after the write: a login that checked the password before it has a token no later than this, refused too
+    revocation.revoke_subject(db, username, time.time(), max(token_ttl, MAX_TOKEN_TTL), source=SOURCE,
+                              correlation_id=correlation_id)
+    return get(db, username)
+
+
+def move_to_depot(db, username: str, depot: str | None, *, token_ttl: int,
+                  correlation_id: str | None = None) -> dict:
+    """Warehouse staff moved to another depot (None: every depot), as a clerk transferred between districts is,
+    without a new login: every token they had ends on every service (each named the old depot), so their next
+    login works at the new one. The depot it is already is no change; another role has no depot (400)."""
+    before = db.users.find_one({"_id": username}, {"role": 1, "depot": 1})
+    if before is None:
+        raise UnknownUser({"username": username})
+    if before["role"] != "warehouse":
+        raise Invalid({"depot": [ONLY_WAREHOUSE]})
+    if depot and db.depots.find_one({"_id": depot}, {"_id": 1}) is None:
+        raise Invalid({"depot": [SettingError.said(users.NO_SUCH_DEPOT, depot=depot).en]})  # as adding one says
+    if before.get("depot") == depot:
+        return get(db, username)
+    db.users.update_one({"_id": username}, {"$set": {"depot": depot}} if depot else {"$unset": {"depot": ""}})
+    # after the write, as set_active does: a login that checked the password before it is refused too
     revocation.revoke_subject(db, username, time.time(), max(token_ttl, MAX_TOKEN_TTL), source=SOURCE,
                               correlation_id=correlation_id)
     return get(db, username)

@@ -1,6 +1,7 @@
 """The Users page and Change my password, walked while rawbank runs (before, an admin had to stop rawbank and run
 `rawbank user add|password`): an admin adds a warehouse login and sets it a new password, the clerk logs in with
-it and changes it, the admin deactivates the login and the clerk's login is refused."""
+it and changes it, the admin moves the clerk to another depot, where their next login works, then deactivates the
+login and the clerk's login is refused."""
 from __future__ import annotations
 
 import uuid
@@ -63,6 +64,19 @@ def test_an_admin_manages_a_login_and_its_person_changes_their_password(people, 
         clerk.page.goto(clerk.url("inventory", "/warehouse/stock"))  # another service takes the fresh login too
         expect(clerk.page.get_by_role("heading", level=1)).to_be_visible()
         assert "/login" not in clerk.page.url
+
+        page.reload()  # the clerk is transferred: moved to another depot, they log in again and work there
+        row.get_by_text("Move to another depot").click()
+        row.get_by_label("Depot").select_option("BHD")
+        row.get_by_role("button", name="Move", exact=True).click()
+        expect(row.locator("td").nth(2)).to_have_text("Bhadohi depot")
+        clerk.page.reload()
+        clerk.page.wait_for_url(lambda url: "/login" in url)
+        log_in(clerk, name, "my own passphrase")
+        clerk.page.wait_for_url(lambda url: "/login" not in url)
+        clerk.page.goto(clerk.url("inventory", "/warehouse/stock"))
+        expect(clerk.page.locator("main")).to_contain_text("Bhadohi depot")
+        admin.shot("user-moved")
 
         page.reload()
         row.locator("details.confirm summary").click()

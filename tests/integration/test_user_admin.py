@@ -202,3 +202,38 @@ def test_a_wrong_current_password_is_refused_and_counts_as_a_wrong_login(client,
     assert stored(client, "ravi")["password_hash"] == before["password_hash"]
     client.call("GET", "/artisans", token, status=200)
     assert client.call("POST", "/auth/password", {}, body, status=401)
+
+
+def test_a_clerk_moved_to_another_depot_works_there_after_logging_in_again(client, admin):
+    """A clerk transferred to another district's depot needed a new login (a login's depot could not change), and
+    their old one left working at the old depot. Moving them ends every token they had, as each named the old
+    depot; their next login works at the new one."""
+    earlier = bearer(log_in(client, "ravi", "ravi's passphrase").get_json()["access_token"])
+    moved = client.call("PATCH", "/users/ravi", admin, {"depot": "BHD"}, status=200).get_json()
+    assert (moved["depot"], moved["active"]) == ("BHD", True)
+    client.call("GET", "/artisans", earlier, status=401)
+    again = log_in(client, "ravi", "ravi's passphrase", address="10.9.0.3").get_json()["access_token"]
+    assert client.call("GET", "/users?q=ravi", admin).get_json()[0]["depot"] == "BHD"
+    assert client.call("GET", "/artisans", bearer(again), status=200)
+    same = client.call("PATCH", "/users/ravi", bearer(again), {"depot": "BHD"}, status=403)  # not theirs to do
+    assert same.get_json()["error"]["code"] == "forbidden"
+    client.call("PATCH", "/users/ravi", admin, {"depot": "BHD"}, status=200)  # where they are already: no change
+    client.call("GET", "/artisans", bearer(again), status=200)
+    everywhere = client.call("PATCH", "/users/ravi", admin, {"depot": ""}, status=200).get_json()
+    assert everywhere["depot"] is None and "depot" not in stored(client, "ravi")
+
+
+@pytest.mark.parametrize("username,body,field,english,hindi", [
+    ("ravi", {"depot": "NOPE"}, "depot", "no depot NOPE is known", "कोई डिपो NOPE"),
+    ("asha", {"depot": "VNS"}, "depot", "only warehouse staff work at a depot", "डिपो"),
+    ("ravi", {}, "active", "say what to change", "बताएँ"),
+])
+def test_a_move_that_cannot_be_is_refused_by_field_and_changes_nothing(client, admin, username, body, field, english,
+                                                                       hindi):
+    before = list(client.db.users.find())
+    refused = client.call("PATCH", f"/users/{username}", admin, body, status=400).get_json()["error"]
+    assert refused["code"] == "validation_error" and english in refused["details"][field][0], refused
+    in_hindi = client.call("PATCH", f"/users/{username}", admin, body, headers=HI, status=400).get_json()["error"]
+    assert hindi in in_hindi["details"][field][0], in_hindi
+    assert list(client.db.users.find()) == before
+    assert client.call("PATCH", "/users/nobody", admin, {"depot": "VNS"}, status=404).get_json()["error"]["code"]
