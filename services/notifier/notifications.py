@@ -8,6 +8,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from services.notifier import domain, projections, texts
+from shared.phones import ending, phone_key
 
 INDEXES = {
     "notifications": [
@@ -52,9 +53,9 @@ def about_phone(db, data: dict, *, event_id: str, occurred_at: str, at: datetime
     if kept is None or kept.get("as_of", "") > occurred_at:  # as projections.put_artisan orders them
         return
     old, new = kept.get("phone"), data.get("phone")
-    if old and _digits(old) != _digits(new):
+    if old and phone_key(old) != phone_key(new):
         _tell(db, f"{event_id}:{domain.PHONE_CHANGED}", domain.PHONE_CHANGED, data["artisan_id"], at,
-              phone_to=old, ending=_digits(new)[-4:] or None)
+              phone_to=old, ending=ending(new) or None)
     asked = data.get("phone_asked")
     if asked and asked != kept.get("phone_asked"):
         _tell(db, f"{event_id}:{domain.PHONE_CHANGE_ASKED}", domain.PHONE_CHANGE_ASKED, data["artisan_id"], at,
@@ -71,10 +72,6 @@ def _tell(db, note_id: str, status: str, artisan_id: str, at: datetime, *, phone
                                      "fanout": [_fanout(at)]})
     except DuplicateKeyError:
         pass
-
-
-def _digits(phone: str | None) -> str:
-    return "".join(c for c in phone or "" if c in "0123456789")
 
 
 def _fanout(at: datetime) -> dict:

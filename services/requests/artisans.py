@@ -12,6 +12,7 @@ from shared.auth import Principal
 from shared.envelope import new_event, utcnow_iso
 from shared.errors import AlreadyExists, Busy, Conflict, Forbidden, Invalid, NotFound
 from shared.i18n import F_
+from shared.phones import ending, phone_key
 from shared.quantity import ascii_digits
 
 SOURCE = "requests"
@@ -122,10 +123,6 @@ def _phone_asked(principal: Principal, phone: str | None, current: str | None) -
     return {"phone_change": {"phone": phone, "requested_by": principal.sub, "requested_at": utcnow_iso()}}
 
 
-def _digits(phone: str | None) -> str:
-    return "".join(c for c in phone or "" if c in "0123456789")
-
-
 def _spaceless(phone: str | None) -> str:
     """The number as typed, without spaces: the form sends back what the page shows, and that is no change."""
     return "".join((phone or "").split())
@@ -228,12 +225,6 @@ def requesting_for(db, principal: Principal, artisan_id: str | None) -> dict:
     return doc
 
 
-def phone_key(phone: str | None) -> str | None:
-    """The last ten digits of a phone number: '+91 98000 00001', '098000 00001' and '9800000001' are one phone."""
-    digits = "".join(ch for ch in phone or "" if ch.isdigit())
-    return digits[-10:] if len(digits) >= 10 else None
-
-
 def by_phone(db, phone: str) -> list[dict]:
     """The artisans registered with this phone number (a family may share one)."""
     key = phone_key(phone)
@@ -260,6 +251,6 @@ def _event(type_: str, doc: dict, correlation_id: str | None):
     payload = {"artisan_id": doc["_id"], **{k: doc.get(k) for k in EVENT_FIELDS}}
     if type_ == "ArtisanUpdated":
         asked = doc.get("phone_change")
-        payload["phone_asked"] = {"ending": _digits(asked["phone"])[-4:], "at": asked["requested_at"]} \
+        payload["phone_asked"] = {"ending": ending(asked["phone"]), "at": asked["requested_at"]} \
             if asked else None  # only its last digits: the member is told of it at the phone they have
     return new_event(type_, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)
