@@ -1,6 +1,8 @@
 """Phone numbers as rawbank compares them: one phone however it was typed."""
 from __future__ import annotations
 
+import unicodedata
+
 
 def phone_key(phone: str | None) -> str | None:
     """The last ten digits of a phone number: '+91 98000 00001', '098000 00001' and '9800000001' are one phone."""
@@ -11,3 +13,18 @@ def phone_key(phone: str | None) -> str | None:
 def ending(phone: str | None) -> str:
     """The last four digits, as a message names a number without giving it away ('' for none)."""
     return "".join(ch for ch in phone or "" if ch.isdigit())[-4:]
+
+
+def e164(phone: str, country: str = "91") -> str:
+    """The number as an SMS gateway takes it, '+<country><number>': a phone typed '98000 00001', '098000 00001' or
+    '+91 98000 00001' is '+919800000001' (India's ten-digit numbers; one typed with '+' keeps its own country)."""
+    digits = "".join(str(unicodedata.decimal(ch)) for ch in phone if ch.isdecimal())  # ९ is 9 to a gateway
+    if phone.strip().startswith("+"):
+        return f"+{digits}"
+    if len(digits) == 11 and digits.startswith("0"):
+        digits = digits[1:]
+    if len(digits) == 10:
+        return f"+{country}{digits}"
+    if len(digits) == 12 and digits.startswith(country):
+        return f"+{digits}"
+    return digits

@@ -10,6 +10,7 @@ from services.notifier.channels import DeliveryFailed, NothingToSend, Outgoing
 from services.notifier.schemas import AlertSchema
 from shared import signing
 from shared.i18n import LANGUAGES
+from shared.phones import e164
 
 
 def describe_alerts(db, docs: list[dict], *, dump: bool = False) -> list[dict]:
@@ -91,7 +92,7 @@ def _to_artisan(db, delivery: dict, code_secret: str) -> Outgoing:
     if delivery["channel"] == "sms":
         code = signing.share_code(code_secret, note["requisition_id"], note["artisan_id"], note["nonce"]) \
             if note.get("nonce") else ""
-        return Outgoing(to=address, text=texts.sms(note, materials, depots, lang, code))
+        return Outgoing(to=e164(address), text=texts.sms(note, materials, depots, lang, code))
     subject, body = texts.email(note, materials, depots, lang)
     return Outgoing(to=address, subject=subject, text=body)
 
@@ -107,7 +108,7 @@ def _to_contact(db, delivery: dict) -> Outgoing:
     title, body = texts.alert(alert, materials, depots, lang)
     word = texts.escalated_word(lang) if delivery["topic"] == domain.ALERT_ESCALATED else delivery["topic"]
     if delivery["channel"] == "sms":
-        return Outgoing(to=contact["phone"], text=f"{word}: {title}"[:160])
+        return Outgoing(to=e164(contact["phone"]), text=f"{word}: {title}"[:160])
     return Outgoing(to=contact["email"], subject=f"[rawbank] {word}: {title}", text=f"{title}\n\n{body}\n")
 
 
