@@ -204,25 +204,26 @@ def reason_text(reason: str, materials: dict, lang: str) -> str:
 
 
 def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool = False) -> dict:
+    """What a notification's texts say; `short`: for an SMS (one material named, money in 'Rs' in English)."""
     amount = note.get("amount")
     return {"ref": ref(note["requisition_id"]), "items": items(note.get("lines", []), materials, lang, short=short),
             "depot": depot_name(note.get("depot", ""), depots, lang), "position": note.get("position") or "",
             "reason": reason_text(note.get("reason") or "", materials, lang),
-            "amount": rupees(amount, lang) if amount is not None else "",
+            "amount": rupees(amount, lang, sms=short) if amount is not None else "",
             "date": day_text(note["due_on"], lang) if note.get("due_on") else ""}
 
 
-def owing(account: dict, lang: str) -> str:
+def owing(account: dict, lang: str, *, sms: bool = False) -> str:
     """What the artisan owes as of an account's change: its open dues, the first by their day; else what is to
     their credit (the balance below zero), else nothing."""
     dues = account.get("open_dues") or []
     if owed := sum(due["amount"] for due in dues):
         day = min(due["due_on"] for due in dues)
         first = sum(due["amount"] for due in dues if due["due_on"] == day)
-        return translate(OWES if first == owed else OWES_FIRST, lang, owed=rupees(owed, lang),
-                         first=rupees(first, lang), date=day_text(day, lang))
+        return translate(OWES if first == owed else OWES_FIRST, lang, owed=rupees(owed, lang, sms=sms),
+                         first=rupees(first, lang, sms=sms), date=day_text(day, lang))
     if (balance := account.get("balance_due") or 0) < 0:
-        return translate(IN_CREDIT, lang, credit=rupees(-balance, lang))
+        return translate(IN_CREDIT, lang, credit=rupees(-balance, lang, sms=sms))
     return translate(OWES_NOTHING, lang)
 
 
@@ -231,8 +232,8 @@ def money_moved(note: dict, lang: str, *, sms: bool = False) -> tuple[str, str]:
     title, sentence, short = MONEY_MOVED[note["status"]]
     how = PAID_HOW.get(note.get("method") or "")
     text = translate(short if sms else sentence, lang, ref=ref(note["requisition_id"]),
-                     amount=rupees(note["amount"], lang), how=translate(how, lang) if how else "")
-    return translate(title, lang), f"{text} {owing(note.get('account') or {}, lang)}"
+                     amount=rupees(note["amount"], lang, sms=sms), how=translate(how, lang) if how else "")
+    return translate(title, lang), f"{text} {owing(note.get('account') or {}, lang, sms=sms)}"
 
 
 def about_record(note: dict, lang: str) -> tuple[str, str, str]:

@@ -59,6 +59,24 @@ def test_the_artisan_is_told_the_amount_due_at_approval_in_their_language(notifi
     assert text == "अनुरोध 1042 स्वीकृत: 70 किलो सूती धागा। भुगतान: ₹15,945.23"
 
 
+def test_an_english_sms_writes_money_in_rs_and_its_e_mail_and_page_in_rupee_signs(notifier):
+    """'₹' is not in the GSM-7 alphabet: one in an SMS makes all of it UCS-2, 70 characters a part, not 160, and
+    most money SMS would cost two parts. English SMS say 'Rs'; Hindi SMS are UCS-2 anyway and keep '₹'."""
+    runtime, handle = notifier
+    english_artisan(handle)
+    handle(new_event("RequisitionApproved", "REQ-875b39a2", {
+        "requisition_id": "REQ-875b39a2", "artisan_id": "ART-EN", "depot": "VNS",
+        "lines": [{"sku": "YRN-COT-40", "quantity": 4_000}], "by": "admin", "payable_total": 6_338_35,
+        "subsidy_total": 0}, source="requests"))
+    english = sms_texts(runtime.db)
+    assert english == ["REQ 875b39a2 APPROVED: 4 kg Cotton yarn 40s. To pay: Rs 6,338.35"]
+    assert all(ch.isascii() for ch in english[0])
+    [note] = notifications.render(runtime.db, list(runtime.db.notifications.find()), "en")
+    assert "₹6,338.35" in note["text"]
+    _, body = messages.texts.email(runtime.db.notifications.find_one(), {}, {}, "en")
+    assert "₹6,338.35" in body and "Rs" not in body
+
+
 def test_reminders_go_before_and_after_the_due_day_once_each(notifier):
     runtime, handle = notifier
     handle(account(1, [("REQ-1042", add_days(TODAY, 2), 2_608_20)]))
@@ -188,8 +206,8 @@ def test_a_payment_is_texted_once_with_what_is_still_owed_and_by_when(notifier):
     handle(paid)
     handle(paid)
     handle(payment(120_00, "cash", [], version=2, reference="CASH-7"))
-    assert sorted(sms_texts(runtime.db)) == ["REQ 12: ₹120.00 received in cash. Nothing is owed now.",
-                                     "REQ 12: ₹500.00 received by UPI. You now owe ₹120.00 (by 12 Dec 2026)."]
+    assert sorted(sms_texts(runtime.db)) == ["REQ 12: Rs 120.00 received in cash. Nothing is owed now.",
+                                     "REQ 12: Rs 500.00 received by UPI. You now owe Rs 120.00 (by 12 Dec 2026)."]
     notes = notifications.render(runtime.db, list(runtime.db.notifications.find().sort("created_at", 1)), "en")
     assert [(n["status"], n["title"], n["text"]) for n in notes] == [
         ("payment_received", "Payment received",
@@ -215,7 +233,7 @@ def test_an_advance_is_texted_as_money_received_and_what_stays_to_their_credit(n
     english_artisan(handle)
     handle(payment(1_000_00, "advance", [], balance=-400_00))
     assert sms_texts(runtime.db) == [
-        "REQ 12: advance of ₹1,000.00 received. Nothing is owed now; ₹400.00 paid in advance is kept for your "
+        "REQ 12: advance of Rs 1,000.00 received. Nothing is owed now; Rs 400.00 paid in advance is kept for your "
         "requests."]
     [note] = notifications.render(runtime.db, list(runtime.db.notifications.find()), "en")
     assert (note["status"], note["title"]) == ("advance_received", "Advance received")
@@ -232,7 +250,8 @@ def test_a_reversed_payment_is_texted_with_what_is_owed_again_and_by_when(notifi
                        "kind": "refund_reversed"}]}, source="requests")
     handle(reversal)
     handle(reversal)
-    assert sms_texts(runtime.db) == ["REQ 7: payment of ₹1,000.00 reversed. You now owe ₹1,500.00 (by 3 Dec 2026)."]
+    assert sms_texts(runtime.db) == [
+        "REQ 7: payment of Rs 1,000.00 reversed. You now owe Rs 1,500.00 (by 3 Dec 2026)."]
     [note] = notifications.render(runtime.db, list(runtime.db.notifications.find()), "en")
     assert (note["title"], note["text"]) == (
         "Payment reversed", "The payment of ₹1,000.00 for your request 7 was reversed. You now owe ₹1,500.00 "
