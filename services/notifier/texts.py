@@ -12,7 +12,7 @@ from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from services.notifier import domain
-from shared import names
+from shared import names, sms as sms_parts
 from shared.calendar import day_of
 from shared.i18n import N_, translate
 from shared.money import parse_money, rupees
@@ -168,13 +168,18 @@ def material_name(sku: str, materials: dict, lang: str) -> str:
     return name or sku
 
 
-def item(line: dict, materials: dict, lang: str) -> str:
+def _whole(text: str) -> str:
+    return text
+
+
+def item(line: dict, materials: dict, lang: str, cut: Callable[[str], str] = _whole) -> str:
+    """'20 kg cotton yarn'; `cut` shortens the material's name (in an SMS), never the quantity."""
     unit = (materials.get(line["sku"]) or {}).get("unit", "")
-    return f"{quantity(line['quantity'], unit, lang).strip()} {material_name(line['sku'], materials, lang)}"
+    return f"{quantity(line['quantity'], unit, lang).strip()} {cut(material_name(line['sku'], materials, lang))}"
 
 
-def items(lines: list, materials: dict, lang: str, *, short: bool = False) -> str:
-    texts = [item(line, materials, lang) for line in lines] or ["-"]
+def items(lines: list, materials: dict, lang: str, *, short: bool = False, cut: Callable[[str], str] = _whole) -> str:
+    texts = [item(line, materials, lang, cut) for line in lines] or ["-"]
     if short and len(texts) > 1:
         return translate(N_("{first} +{count} more"), lang, first=texts[0], count=len(texts) - 1)
     return ", ".join(texts)
@@ -203,11 +208,14 @@ def reason_text(reason: str, materials: dict, lang: str) -> str:
     return translate(HOLD_FAILED[code], lang, material=material_name(what.strip(), materials, lang))
 
 
-def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool = False) -> dict:
-    """What a notification's texts say; `short`: for an SMS (one material named, money in 'Rs' in English)."""
+def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool = False,
+            cut: Callable[[str], str] = _whole) -> dict:
+    """What a notification's texts say; `short`: for an SMS (one material named, money in 'Rs' in English), where
+    `cut` shortens the names of materials and the depot to fit (shared.sms.fit)."""
     amount = note.get("amount")
-    return {"ref": ref(note["requisition_id"]), "items": items(note.get("lines", []), materials, lang, short=short),
-            "depot": depot_name(note.get("depot", ""), depots, lang), "position": note.get("position") or "",
+    return {"ref": ref(note["requisition_id"]),
+            "items": items(note.get("lines", []), materials, lang, short=short, cut=cut),
+            "depot": cut(depot_name(note.get("depot", ""), depots, lang)), "position": note.get("position") or "",
             "reason": reason_text(note.get("reason") or "", materials, lang),
             "amount": rupees(amount, lang, sms=short) if amount is not None else "",
             "date": day_text(note["due_on"], lang) if note.get("due_on") else ""}
@@ -244,7 +252,7 @@ def about_record(note: dict, lang: str) -> tuple[str, str, str]:
     title, sentence, short = ABOUT_RECORD[status]
     ending = note.get("ending") or ""
     return (translate(title, lang), translate(sentence, lang, ending=ending),
-            translate(short, lang, ending=ending)[:160])
+            sms_parts.fit(lambda cut: translate(short, lang, ending=ending)))
 
 
 def as_written(reason: str) -> bool:
@@ -276,18 +284,25 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
 
 
 def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") -> str:
-    """A feature-phone text: 'REQ 1042 RESERVED: 20 kg cotton yarn at Varanasi depot'."""
+    """A feature-phone text: 'REQ 1042 RESERVED: 20 kg cotton yarn at Varanasi depot'.
+
+    In one part where it fits, in two at most (shared.sms.fit): long names of materials and depots are cut with
+    '…'; the code, the amount, the date and what to do are never cut."""
     if note["status"] in MONEY_MOVED:
-        return money_moved(note, lang, sms=True)[1][:160]
+        return sms_parts.fit(lambda cut: money_moved(note, lang, sms=True)[1])
     if note["status"] in domain.ABOUT_RECORD:
         return about_record(note, lang)[2]
-    values = _values(note, materials, depots, lang, short=True)
+    return sms_parts.fit(lambda cut: _sms(note, _values(note, materials, depots, lang, short=True, cut=cut), lang,
+                                          code))
+
+
+def _sms(note: dict, values: dict, lang: str, code: str) -> str:
     if note["status"] == "confirm_share":
-        return translate(CONFIRM_SMS, lang, **values, code=code)[:160]
+        return translate(CONFIRM_SMS, lang, **values, code=code)
     if note["status"] in MONEY_SMS and (note.get("amount") or note["status"] != "approved"):
-        return translate(MONEY_SMS[note["status"]], lang, **values)[:160]
+        return translate(MONEY_SMS[note["status"]], lang, **values)
     word = translate(STATUS_TEXT[note["status"]][0], lang, position=values["position"], date=values["date"])
-    return translate(N_("REQ {ref} {word}: {items} at {depot}"), lang, word=word, **values)[:160]
+    return translate(N_("REQ {ref} {word}: {items} at {depot}"), lang, word=word, **values)
 
 
 def email(note: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from flask import has_app_context
 from markupsafe import Markup
 
 from services.notifier import domain, subscribers, texts
-from shared import signing
+from shared import signing, sms
 from shared.pages import as_typed
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
@@ -103,6 +103,47 @@ def test_sms_stays_short_with_many_lines_and_long_ids():
     text = texts.sms(long, MATERIALS, DEPOTS, "en")
     assert text == "REQ 0f0e7c1a WAITLIST #3: 12.5 kg cotton yarn +1 more at Varanasi depot"
     assert len(texts.sms(long, MATERIALS, DEPOTS, "hi")) <= 160
+
+
+LONG_NAME = ("Zari thread, gold-coloured, 0.5 mm twisted, for Banarasi brocade borders and pallus, bright finish, "
+             "wound on cones of one kilogram each, from the board's rate contract lot of this winter, (Surat make)")
+LONG = {"ZRI": {"name": LONG_NAME,
+                "name_hi": "ज़री धागा, सुनहरा, 0.5 मिमी बटा हुआ, बनारसी ब्रोकेड के बॉर्डर और पल्लू के लिए,"
+                " चमकदार, एक-एक किलो की कोन पर लिपटा, इस जाड़े का बोर्ड की दर-संविदा का लॉट (सूरत का बना)",
+                "unit": "kg"}}
+
+
+@pytest.mark.parametrize("lang, instruction", [
+    ("en", ": reply RCV 698192 if you got it all, RCV 698192 <quantity> if less"),
+    ("hi", ": पूरा मिला तो हाँ 698192 भेजें, कम मिला तो हाँ 698192 <मात्रा>")])
+def test_a_members_confirm_sms_keeps_its_code_and_instruction_whatever_the_materials_name(lang, instruction):
+    """A 200-character material name cut the end off at 160 characters: the code, or the instruction, was lost.
+    The name is cut now ('…', '...' in GSM-7), in one part where that fits, two at most in Hindi (UCS-2)."""
+    assert len(LONG_NAME) == 200
+    text = texts.sms(note("confirm_share", lines=[{"sku": "ZRI", "quantity": 4_000}]), LONG, DEPOTS, lang, "698192")
+    assert text.endswith(instruction)
+    assert text.startswith({"en": "REQ 1042 4 kg Zari", "hi": "अनुरोध 1042 4 किलो ज़री"}[lang])
+    assert sms.parts(text) == {"en": 1, "hi": 2}[lang]
+    assert {"en": "...:", "hi": "…:"}[lang] in text
+    assert texts.sms(note("confirm_share"), MATERIALS, DEPOTS, "en", "698192") == \
+        "REQ 1042 20 kg cotton yarn: reply RCV 698192 if you got it all, RCV 698192 <quantity> if less"
+
+
+@pytest.mark.parametrize("status", sorted(set(texts.STATUS_TEXT) - {"payment_due", "payment_overdue"}))
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_every_sms_with_a_long_name_fits_two_parts_and_keeps_its_amount_and_date(status, lang):
+    """Hindi SMS are UCS-2 (70 characters a part, 67 of several): cut at 160 characters they ran to 3 parts."""
+    long_depots = {"VNS": {"name": "Varanasi (Chowkaghat) regional raw-material depot of the board, ward 12",
+                           "name_hi": "वाराणसी (चौकाघाट) क्षेत्रीय कच्चा माल डिपो, बोर्ड का, वार्ड 12"}}
+    lines = [{"sku": "ZRI", "quantity": 4_000}, {"sku": "YRN-COT", "quantity": 1_000}]
+    text = texts.sms(note(status, lines=lines, position=12, amount=6_338_35, due_on="2026-12-07"),
+                     {**LONG, **MATERIALS}, long_depots, lang, "698192")
+    assert sms.parts(text) <= 2 and ("…" in text or "..." in text)
+    assert {"en": "+1 more", "hi": "+1 अन्य"}[lang] in text
+    if status == "approved":
+        assert text.endswith({"en": "To pay: Rs 6,338.35", "hi": "भुगतान: ₹6,338.35"}[lang])
+    if status == "waitlisted":
+        assert "#12" in text
 
 
 @pytest.mark.parametrize("status", sorted(texts.STATUS_TEXT))
