@@ -110,6 +110,8 @@ OWES = N_("You now owe {owed} (by {date}).")
 OWES_FIRST = N_("You now owe {owed}, {first} of it by {date}.")
 OWES_NOTHING = N_("Nothing is owed now.")
 IN_CREDIT = N_("Nothing is owed now; {credit} paid in advance is kept for your requests.")  # as the account says
+#: a request approved and not handed over yet, its price not all paid (the event's to_pay): not "nothing is owed"
+STILL_TO_PAY = N_("{amount} is still to pay on this request.")
 
 #: a dead letter that is no event (not JSON, no event id): `rawbank dlq resend` has nothing to name, nor would it help
 DEAD_LETTER_UNREADABLE = N_("{detail}. It cannot be read as an event at all, so it cannot be sent again: find which "
@@ -222,14 +224,20 @@ def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool
 
 
 def owing(account: dict, lang: str, *, sms: bool = False) -> str:
-    """What the artisan owes as of an account's change: its open dues, the first by their day; else what is to
-    their credit (the balance below zero), else nothing."""
+    """What the artisan owes as of an account's change: what is still to pay on a request not handed over yet
+    (`to_pay`), then its open dues, the first by their day; else what is to their credit (the balance below zero),
+    else nothing."""
     dues = account.get("open_dues") or []
+    still = translate(STILL_TO_PAY, lang, amount=rupees(account["to_pay"], lang, sms=sms)) \
+        if account.get("to_pay") else ""
     if owed := sum(due["amount"] for due in dues):
         day = min(due["due_on"] for due in dues)
         first = sum(due["amount"] for due in dues if due["due_on"] == day)
-        return translate(OWES if first == owed else OWES_FIRST, lang, owed=rupees(owed, lang, sms=sms),
+        owes = translate(OWES if first == owed else OWES_FIRST, lang, owed=rupees(owed, lang, sms=sms),
                          first=rupees(first, lang, sms=sms), date=day_text(day, lang))
+        return f"{still} {owes}" if still else owes
+    if still:  # money paid ahead of it is to their credit only until it is charged at hand-over: not "nothing owed"
+        return still
     if (balance := account.get("balance_due") or 0) < 0:
         return translate(IN_CREDIT, lang, credit=rupees(-balance, lang, sms=sms))
     return translate(OWES_NOTHING, lang)
@@ -289,7 +297,11 @@ def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") ->
     In one part where it fits, in two at most (shared.sms.fit): long names of materials and depots are cut with
     '…'; the code, the amount, the date and what to do are never cut."""
     if note["status"] in MONEY_MOVED:
-        return sms_parts.fit(lambda cut: money_moved(note, lang, sms=True)[1])
+        text = money_moved(note, lang, sms=True)[1]
+        account = note.get("account") or {}
+        if sms_parts.parts(text) > sms_parts.MOST_PARTS and account.get("to_pay"):  # the account's dues are in the app
+            text = money_moved({**note, "account": {"to_pay": account["to_pay"]}}, lang, sms=True)[1]
+        return sms_parts.fit(lambda cut: text)
     if note["status"] in domain.ABOUT_RECORD:
         return about_record(note, lang)[2]
     return sms_parts.fit(lambda cut: _sms(note, _values(note, materials, depots, lang, short=True, cut=cut), lang,

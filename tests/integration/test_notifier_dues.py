@@ -188,13 +188,13 @@ def english_artisan(handle):
 
 
 def payment(amount, method, open_dues, *, version=1, balance=None, artisan_id="ART-EN", rid="REQ-12",
-            reference="UTR-1"):
+            reference="UTR-1", **extra):
     dues_ = [{"requisition_id": r, "due_on": day, "amount": owed} for r, day, owed in open_dues]
     return new_event("PaymentRecorded", artisan_id, {
         "artisan_id": artisan_id, "version": version, "cause": "payment", "requisition_id": rid,
         "balance_due": sum(d["amount"] for d in dues_) if balance is None else balance, "open_dues": dues_,
         "payment_id": f"payment:{reference}", "amount": amount, "method": method, "reference": reference,
-        "by": "warehouse"}, source="requests")
+        "by": "warehouse", **extra}, source="requests")
 
 
 def test_a_payment_is_texted_once_with_what_is_still_owed_and_by_when(notifier):
@@ -216,6 +216,28 @@ def test_a_payment_is_texted_once_with_what_is_still_owed_and_by_when(notifier):
          "We received ₹120.00 in cash for your request 12. Nothing is owed now.")]
     hindi = notifications.render(runtime.db, list(runtime.db.notifications.find().sort("created_at", 1)), "hi")
     assert hindi[0]["title"] == "भुगतान मिला" and "₹500.00" in hindi[0]["text"] and "12 दिस॰ 2026" in hindi[0]["text"]
+
+
+def test_a_payment_ahead_of_hand_over_says_what_is_still_to_pay_on_the_request_not_that_nothing_is_owed(notifier):
+    """Approved at ₹6,338.35 to pay, ₹1,000.00 paid in cash: nothing is charged before dispatch, so the account was in
+    credit and the SMS said "Nothing is owed now; ₹1,000.00 paid in advance is kept" while dispatch wanted
+    ₹5,338.35 first. The event's to_pay says what is still to pay on the request, and the texts say it."""
+    runtime, handle = notifier
+    english_artisan(handle)
+    for artisan_id in ("ART-EN", "ART-1"):
+        handle(payment(1_000_00, "cash", [], balance=-1_000_00, artisan_id=artisan_id, rid="REQ-875b39a2",
+                       reference=f"CASH-{artisan_id}", to_pay=5_338_35))
+    assert sorted(sms_texts(runtime.db)) == [
+        "REQ 875b39a2: Rs 1,000.00 received in cash. Rs 5,338.35 is still to pay on this request.",
+        "अनुरोध 875b39a2: ₹1,000.00 नकद मिले। इस अनुरोध पर ₹5,338.35 अभी देना बाकी है।"]
+    [note] = notifications.render(runtime.db, list(runtime.db.notifications.find({"artisan_id": "ART-EN"})), "en")
+    assert note["text"] == "We received ₹1,000.00 in cash for your request 875b39a2. ₹5,338.35 is still to pay on " \
+                           "this request."
+    runtime.db.deliveries.delete_many({})
+    handle(payment(2_000_00, "upi", [("REQ-9", "2026-12-12", 120_00)], version=2, balance=-2_880_00,
+                   rid="REQ-875b39a2", reference="UTR-2", to_pay=3_338_35))  # another request's due is owed too
+    assert sms_texts(runtime.db) == ["REQ 875b39a2: Rs 2,000.00 received by UPI. Rs 3,338.35 is still to pay on this "
+                                     "request. You now owe Rs 120.00 (by 12 Dec 2026)."]
 
 
 def test_a_hindi_artisan_is_texted_in_hindi_what_is_owed_of_several_dues(notifier):

@@ -146,6 +146,17 @@ def test_every_sms_with_a_long_name_fits_two_parts_and_keeps_its_amount_and_date
         assert "#12" in text
 
 
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_money_moved_with_what_is_still_to_pay_and_dues_elsewhere_fits_two_parts_and_keeps_the_request_figure(lang):
+    dues = [{"requisition_id": "REQ-9", "due_on": "2026-12-07", "amount": 1_23_456_78},
+            {"requisition_id": "REQ-8", "due_on": "2027-01-07", "amount": 1_23_456_78}]
+    for status in texts.MONEY_MOVED:
+        text = texts.sms({"status": status, "requisition_id": "REQ-875b39a2", "amount": 1_23_456_78, "method": "upi",
+                          "account": {"open_dues": dues, "balance_due": 1, "to_pay": 5_338_35}}, {}, {}, lang)
+        assert sms.parts(text) <= 2 and {"en": "Rs 5,338.35 is still to pay on this request.",
+                                         "hi": "इस अनुरोध पर ₹5,338.35 अभी देना बाकी है।"}[lang] in text
+
+
 @pytest.mark.parametrize("status", sorted(texts.STATUS_TEXT))
 @pytest.mark.parametrize("lang", ["en", "hi"])
 def test_every_status_has_a_full_text_in_both_languages(status, lang):
