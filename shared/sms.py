@@ -57,37 +57,41 @@ def clip(text: str, most: int, ellipsis: str = "…") -> str:
     return text[:max(most - len(ellipsis), 0)].rstrip(" ,;:-") + ellipsis
 
 
-def fit(make: Callable[[Callable[[str], str]], str], *, most_parts: int = MOST_PARTS, floor: int = 20) -> str:
+def fit(make: Callable[[Callable[..., str]], str], *, most_parts: int = MOST_PARTS, floor: int = 20) -> str:
     """The text `make` writes, in one part if cutting what it may cut to `floor` characters does it, else in at
     most `most_parts` parts, cut as little as needed.
 
-    `make(cut)` writes the whole text and passes each piece that may be shortened (a material's name, a depot's,
-    a reason) through `cut`; what it does not pass (a code, an amount, a date, what to do) is never cut. All cut
-    pieces get the same length. The cut ends in '…', or in '...' where that keeps the text GSM-7. Should even the
+    `make(cut)` writes the whole text and passes each piece that may be shortened (a material's name, a depot's)
+    through `cut`; what it does not pass (a code, an amount, a date, what to do) is never cut. All cut pieces get
+    the same length. A piece passed as `cut(piece, whole=True)` (a reason) is not cut to save the second part, only
+    to stay within `most_parts`. The cut ends in '…', or in '...' where that keeps the text GSM-7. Should even the
     pieces cut to nothing leave it longer (a fixed text too long), the end of it is cut."""
-    whole = make(lambda piece: piece)
+    whole = make(lambda piece, whole=False: piece)
     if parts(whole) <= 1:
         return whole
 
-    def at(length: int) -> str:
-        plain = make(lambda piece: clip(piece, length, "..."))
-        return plain if is_gsm7(plain) else make(lambda piece: clip(piece, length))
+    def at(length: int, every: bool) -> str:
+        def cutter(ellipsis):
+            return lambda piece, whole=False: piece if whole and not every else clip(piece, length, ellipsis)
+        plain = make(cutter("..."))
+        return plain if is_gsm7(plain) else make(cutter("…"))
 
     longest = len(whole)
     for target, shortest in ((1, floor), (most_parts, 1)):
         if parts(whole) <= target:
             return whole
-        if parts(at(shortest)) > target:
+        every = target > 1  # one part is not worth cutting a reason
+        if parts(at(shortest, every)) > target:
             continue
         low, high = shortest, longest  # at(low) fits; find the longest that does
         while low < high:
             middle = (low + high + 1) // 2
-            if parts(at(middle)) <= target:
+            if parts(at(middle, every)) <= target:
                 low = middle
             else:
                 high = middle - 1
-        return at(low)
-    text = at(1)
+        return at(low, every)
+    text = at(1, True)
     ellipsis = "..." if is_gsm7(text) else "…"
     while parts(text) > most_parts:
         text = clip(text, len(text) - 1, ellipsis)

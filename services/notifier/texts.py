@@ -170,7 +170,7 @@ def material_name(sku: str, materials: dict, lang: str) -> str:
     return name or sku
 
 
-def _whole(text: str) -> str:
+def _whole(text: str, whole: bool = False) -> str:
     return text
 
 
@@ -213,12 +213,13 @@ def reason_text(reason: str, materials: dict, lang: str) -> str:
 def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool = False,
             cut: Callable[[str], str] = _whole) -> dict:
     """What a notification's texts say; `short`: for an SMS (one material named, money in 'Rs' in English), where
-    `cut` shortens the names of materials and the depot to fit (shared.sms.fit)."""
+    `cut` shortens the names of materials and the depot to fit, and the reason if two parts do not hold it
+    (shared.sms.fit)."""
     amount = note.get("amount")
     return {"ref": ref(note["requisition_id"]),
             "items": items(note.get("lines", []), materials, lang, short=short, cut=cut),
             "depot": cut(depot_name(note.get("depot", ""), depots, lang)), "position": note.get("position") or "",
-            "reason": reason_text(note.get("reason") or "", materials, lang),
+            "reason": cut(reason_text(note.get("reason") or "", materials, lang), whole=True),
             "amount": rupees(amount, lang, sms=short) if amount is not None else "",
             "date": day_text(note["due_on"], lang) if note.get("due_on") else ""}
 
@@ -295,7 +296,8 @@ def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") ->
     """A feature-phone text: 'REQ 1042 RESERVED: 20 kg cotton yarn at Varanasi depot'.
 
     In one part where it fits, in two at most (shared.sms.fit): long names of materials and depots are cut with
-    '…'; the code, the amount, the date and what to do are never cut."""
+    '…', and a refusal's reason if two parts do not hold it; the code, the amount, the date and what to do are
+    never cut."""
     if note["status"] in MONEY_MOVED:
         text = money_moved(note, lang, sms=True)[1]
         account = note.get("account") or {}
@@ -314,6 +316,9 @@ def _sms(note: dict, values: dict, lang: str, code: str) -> str:
     if note["status"] in MONEY_SMS and (note.get("amount") or note["status"] != "approved"):
         return translate(MONEY_SMS[note["status"]], lang, **values)
     word = translate(STATUS_TEXT[note["status"]][0], lang, position=values["position"], date=values["date"])
+    if note["status"] in ("rejected", "cancelled") and values["reason"].strip():  # a feature phone sees no e-mail
+        return translate(N_("REQ {ref} {word}: {items} at {depot}. {reason}"), lang, word=word,  # nor the app
+                         **{**values, "reason": " ".join(values["reason"].split())})
     return translate(N_("REQ {ref} {word}: {items} at {depot}"), lang, word=word, **values)
 
 

@@ -146,6 +146,41 @@ def test_every_sms_with_a_long_name_fits_two_parts_and_keeps_its_amount_and_date
         assert "#12" in text
 
 
+BRASS = {"BRS-22": {"name": "brass sheet 22 gauge", "name_hi": "पीतल की चादर 22 गेज", "unit": "kg"}}
+VARANASI = {"VNS": {"name": "Varanasi depot", "name_hi": "वाराणसी डिपो"}}
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", "REQ 827b5928 REJECTED: 4 kg brass sheet 22 gauge at Varanasi depot. Quota for brass used up this month; "
+           "ask again in January"),
+    ("hi", "अनुरोध 827b5928 अस्वीकृत: वाराणसी डिपो में 4 किलो पीतल की चादर 22 गेज। Quota for brass used up this month; "
+           "ask again in January")])
+def test_a_rejected_requests_sms_says_why(lang, expected):
+    """The reason was only in the e-mail and the app, which a feature-phone artisan never sees."""
+    rejected = note("rejected", requisition_id="827b5928-1c", lines=[{"sku": "BRS-22", "quantity": 4_000}],
+                    reason="Quota for brass used up this month;\n ask again in January")
+    text = texts.sms(rejected, BRASS, VARANASI, lang)
+    assert text == expected and sms.parts(text) == {"en": 1, "hi": 2}[lang]  # the reason whole, in a second part
+    cancelled = texts.sms({**rejected, "status": "cancelled", "reason": "unknown_material: BRS-22"}, BRASS, VARANASI,
+                          lang)
+    assert cancelled.endswith({"en": "brass sheet 22 gauge is not supplied from this depot; please ask your depot "
+                                     "officer, then send a new request.",
+                               "hi": "इस डिपो से नहीं मिलता; कृपया अपने डिपो अधिकारी…"}[lang])  # cut to two parts
+    assert sms.parts(cancelled) == 2  # a reason is not cut to save the second part
+    assert texts.sms({**rejected, "reason": ""}, BRASS, VARANASI, lang).endswith(
+        {"en": "at Varanasi depot", "hi": "22 गेज"}[lang])
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_a_long_reason_is_cut_to_two_parts_and_the_rest_of_the_sms_is_kept(lang):
+    reason = "The quota of brass sheet for the Varanasi district is used up for this month and the next " * 4
+    text = texts.sms(note("rejected", reason=reason, lines=[{"sku": "BRS-22", "quantity": 4_000}]), BRASS, VARANASI,
+                     lang)
+    assert sms.parts(text) == 2 and text.endswith({"en": "...", "hi": "…"}[lang]) and "The quota of brass" in text
+    assert text.startswith({"en": "REQ 1042 REJECTED: 4 kg brass sheet 22 gauge at Varanasi depot. ",
+                            "hi": "अनुरोध 1042 अस्वीकृत: वाराणसी डिपो में 4 किलो पीतल की चादर 22 गेज। "}[lang])
+
+
 @pytest.mark.parametrize("lang", ["en", "hi"])
 def test_money_moved_with_what_is_still_to_pay_and_dues_elsewhere_fits_two_parts_and_keeps_the_request_figure(lang):
     dues = [{"requisition_id": "REQ-9", "due_on": "2026-12-07", "amount": 1_23_456_78},

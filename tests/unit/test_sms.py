@@ -45,3 +45,11 @@ def test_fit_goes_to_two_parts_only_when_one_would_cut_a_piece_below_the_floor()
 def test_fit_cuts_the_end_of_a_fixed_text_too_long_for_two_parts():
     text = sms.fit(lambda cut: "क" * 300)
     assert sms.parts(text) == 2 and text.endswith("…")
+
+
+def test_a_piece_kept_whole_is_cut_only_to_stay_within_two_parts():
+    reason = "ख" * 50
+    kept = sms.fit(lambda cut: "क" * 40 + cut(reason, whole=True))  # one part would cut it to 30: two hold it
+    assert kept == "क" * 40 + reason
+    cut = sms.fit(lambda cut: "क" * 40 + cut(reason * 3, whole=True))
+    assert sms.parts(cut) == 2 and cut == "क" * 40 + "ख" * 93 + "…"
