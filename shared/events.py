@@ -518,6 +518,10 @@ class AccountUpdated(Payload):
     # refund: the money handed back; payment_reversal: the payment taken back (what the artisan is texted); None for
     # the other causes and in events from before it was said
     amount = Money(load_default=None, allow_none=True, positive=True)
+    # payment (PaymentRecorded) and payment_reversal of a requisition approved and not dispatched (not charged yet):
+    # what is still to pay of its price (of the member's share), less what is paid on it now; None otherwise, and in
+    # events from before it was said
+    to_pay = Money(load_default=None, allow_none=True, not_negative=True)
 
 
 class PaymentRecorded(AccountUpdated):

@@ -72,11 +72,14 @@ def parse_money(value) -> int:
     return parse_hundredths(value, too_many=F_("at most two decimal places (paise)"))
 
 
-def rupees(paise: int, lang: str = "en") -> str:
-    """What a person reads: '₹1,23,456.50' (lakh grouping), in the language's number format."""
+def rupees(paise: int, lang: str = "en", *, sms: bool = False) -> str:
+    """What a person reads: '₹1,23,456.50' (lakh grouping), in the language's number format.
+
+    `sms`: for a text message, where English says 'Rs 1,23,456.50': '₹' is not in the GSM-7 alphabet and would
+    turn the whole SMS into UCS-2, 70 characters a part instead of 160. A Hindi SMS is UCS-2 anyway: it keeps '₹'."""
     sign = "-" if paise < 0 else ""
     text = format_decimal(Decimal(abs(paise)) / PAISE, format="#,##,##0.00", locale=_LOCALES.get(lang, "en_IN"))
-    return f"{sign}₹{text}"
+    return f"{sign}Rs {text}" if sms and lang != "hi" else f"{sign}₹{text}"
 
 
 def percent_text(basis_points: int) -> str:

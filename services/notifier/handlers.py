@@ -213,7 +213,8 @@ def money_moved(db, config, event: Event) -> None:
     notifications.create(db, event_id=note_id, status=status, requisition_id=data["requisition_id"], depot="",
                          lines=[], at=parse_time(event.occurred_at), artisan_id=data["artisan_id"],
                          amount=data["amount"], method=data.get("method"),
-                         account={"balance_due": data["balance_due"], "open_dues": data["open_dues"]})
+                         account={"balance_due": data["balance_due"], "open_dues": data["open_dues"],
+                                  **({"to_pay": data["to_pay"]} if data.get("to_pay") else {})})
 
 
 #: event type -> what the notifier does about it, in order

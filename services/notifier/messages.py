@@ -8,7 +8,7 @@ from datetime import datetime
 from services.notifier import domain, projections, subscribers, texts
 from services.notifier.channels import DeliveryFailed, NothingToSend, Outgoing
 from services.notifier.schemas import AlertSchema
-from shared import signing
+from shared import signing, sms
 from shared.i18n import LANGUAGES
 from shared.phones import e164
 
@@ -108,7 +108,7 @@ def _to_contact(db, delivery: dict) -> Outgoing:
     title, body = texts.alert(alert, materials, depots, lang)
     word = texts.escalated_word(lang) if delivery["topic"] == domain.ALERT_ESCALATED else delivery["topic"]
     if delivery["channel"] == "sms":
-        return Outgoing(to=e164(contact["phone"]), text=f"{word}: {title}"[:160])
+        return Outgoing(to=e164(contact["phone"]), text=sms.fit(lambda cut: f"{word}: {cut(title)}"))
     return Outgoing(to=contact["email"], subject=f"[rawbank] {word}: {title}", text=f"{title}\n\n{body}\n")
 
 

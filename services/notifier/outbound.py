@@ -31,7 +31,21 @@ class Refused(Exception):
 
 
 class SendFailed(Exception):
-    """The POST did not reach a 2xx answer; the text says why without internal detail."""
+    """The POST did not reach a 2xx answer; the text says why without internal detail, nor the URL's secrets."""
+
+
+def shown(url: str) -> str:
+    """`url` as it may be written in a log, an error or a delivery's last_error: scheme, host, port and path.
+
+    Never its query, fragment or user:password@ (SMS gateways take their key in the query string)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "(an address that cannot be read)"
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
 def allowed_hosts(text: str) -> frozenset[str]:
@@ -128,10 +142,12 @@ def post(url: str, body: bytes, headers: dict, *, allow: frozenset[str] | None) 
         raise SendFailed("TLS handshake or certificate failed") from None
     except (OSError, http.client.HTTPException):
         raise SendFailed("could not connect or no valid HTTP answer") from None
+    except ValueError:  # a header HTTP cannot carry; its own text may quote what it could not write
+        raise SendFailed("the request could not be written (a header HTTP cannot carry)") from None
     finally:
         connection.close()
     if 300 <= status < 400:
-        raise SendFailed(f"HTTP {status} from {url} (redirects are not followed)")
+        raise SendFailed(f"HTTP {status} from {shown(url)} (redirects are not followed)")
     if not 200 <= status < 300:
-        raise SendFailed(f"HTTP {status} from {url}")
+        raise SendFailed(f"HTTP {status} from {shown(url)}")
     return f"HTTP {status}"

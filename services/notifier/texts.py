@@ -12,7 +12,7 @@ from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from services.notifier import domain
-from shared import names
+from shared import names, sms as sms_parts
 from shared.calendar import day_of
 from shared.i18n import N_, translate
 from shared.money import parse_money, rupees
@@ -110,6 +110,8 @@ OWES = N_("You now owe {owed} (by {date}).")
 OWES_FIRST = N_("You now owe {owed}, {first} of it by {date}.")
 OWES_NOTHING = N_("Nothing is owed now.")
 IN_CREDIT = N_("Nothing is owed now; {credit} paid in advance is kept for your requests.")  # as the account says
+#: a request approved and not handed over yet, its price not all paid (the event's to_pay): not "nothing is owed"
+STILL_TO_PAY = N_("{amount} is still to pay on this request.")
 
 #: a dead letter that is no event (not JSON, no event id): `rawbank dlq resend` has nothing to name, nor would it help
 DEAD_LETTER_UNREADABLE = N_("{detail}. It cannot be read as an event at all, so it cannot be sent again: find which "
@@ -168,13 +170,18 @@ def material_name(sku: str, materials: dict, lang: str) -> str:
     return name or sku
 
 
-def item(line: dict, materials: dict, lang: str) -> str:
+def _whole(text: str, whole: bool = False) -> str:
+    return text
+
+
+def item(line: dict, materials: dict, lang: str, cut: Callable[[str], str] = _whole) -> str:
+    """'20 kg cotton yarn'; `cut` shortens the material's name (in an SMS), never the quantity."""
     unit = (materials.get(line["sku"]) or {}).get("unit", "")
-    return f"{quantity(line['quantity'], unit, lang).strip()} {material_name(line['sku'], materials, lang)}"
+    return f"{quantity(line['quantity'], unit, lang).strip()} {cut(material_name(line['sku'], materials, lang))}"
 
 
-def items(lines: list, materials: dict, lang: str, *, short: bool = False) -> str:
-    texts = [item(line, materials, lang) for line in lines] or ["-"]
+def items(lines: list, materials: dict, lang: str, *, short: bool = False, cut: Callable[[str], str] = _whole) -> str:
+    texts = [item(line, materials, lang, cut) for line in lines] or ["-"]
     if short and len(texts) > 1:
         return translate(N_("{first} +{count} more"), lang, first=texts[0], count=len(texts) - 1)
     return ", ".join(texts)
@@ -203,26 +210,37 @@ def reason_text(reason: str, materials: dict, lang: str) -> str:
     return translate(HOLD_FAILED[code], lang, material=material_name(what.strip(), materials, lang))
 
 
-def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool = False) -> dict:
+def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool = False,
+            cut: Callable[[str], str] = _whole) -> dict:
+    """What a notification's texts say; `short`: for an SMS (one material named, money in 'Rs' in English), where
+    `cut` shortens the names of materials and the depot to fit, and the reason if two parts do not hold it
+    (shared.sms.fit)."""
     amount = note.get("amount")
-    return {"ref": ref(note["requisition_id"]), "items": items(note.get("lines", []), materials, lang, short=short),
-            "depot": depot_name(note.get("depot", ""), depots, lang), "position": note.get("position") or "",
-            "reason": reason_text(note.get("reason") or "", materials, lang),
-            "amount": rupees(amount, lang) if amount is not None else "",
+    return {"ref": ref(note["requisition_id"]),
+            "items": items(note.get("lines", []), materials, lang, short=short, cut=cut),
+            "depot": cut(depot_name(note.get("depot", ""), depots, lang)), "position": note.get("position") or "",
+            "reason": cut(reason_text(note.get("reason") or "", materials, lang), whole=True),
+            "amount": rupees(amount, lang, sms=short) if amount is not None else "",
             "date": day_text(note["due_on"], lang) if note.get("due_on") else ""}
 
 
-def owing(account: dict, lang: str) -> str:
-    """What the artisan owes as of an account's change: its open dues, the first by their day; else what is to
-    their credit (the balance below zero), else nothing."""
+def owing(account: dict, lang: str, *, sms: bool = False) -> str:
+    """What the artisan owes as of an account's change: what is still to pay on a request not handed over yet
+    (`to_pay`), then its open dues, the first by their day; else what is to their credit (the balance below zero),
+    else nothing."""
     dues = account.get("open_dues") or []
+    still = translate(STILL_TO_PAY, lang, amount=rupees(account["to_pay"], lang, sms=sms)) \
+        if account.get("to_pay") else ""
     if owed := sum(due["amount"] for due in dues):
         day = min(due["due_on"] for due in dues)
         first = sum(due["amount"] for due in dues if due["due_on"] == day)
-        return translate(OWES if first == owed else OWES_FIRST, lang, owed=rupees(owed, lang),
-                         first=rupees(first, lang), date=day_text(day, lang))
+        owes = translate(OWES if first == owed else OWES_FIRST, lang, owed=rupees(owed, lang, sms=sms),
+                         first=rupees(first, lang, sms=sms), date=day_text(day, lang))
+        return f"{still} {owes}" if still else owes
+    if still:  # money paid ahead of it is to their credit only until it is charged at hand-over: not "nothing owed"
+        return still
     if (balance := account.get("balance_due") or 0) < 0:
-        return translate(IN_CREDIT, lang, credit=rupees(-balance, lang))
+        return translate(IN_CREDIT, lang, credit=rupees(-balance, lang, sms=sms))
     return translate(OWES_NOTHING, lang)
 
 
@@ -231,8 +249,8 @@ def money_moved(note: dict, lang: str, *, sms: bool = False) -> tuple[str, str]:
     title, sentence, short = MONEY_MOVED[note["status"]]
     how = PAID_HOW.get(note.get("method") or "")
     text = translate(short if sms else sentence, lang, ref=ref(note["requisition_id"]),
-                     amount=rupees(note["amount"], lang), how=translate(how, lang) if how else "")
-    return translate(title, lang), f"{text} {owing(note.get('account') or {}, lang)}"
+                     amount=rupees(note["amount"], lang, sms=sms), how=translate(how, lang) if how else "")
+    return translate(title, lang), f"{text} {owing(note.get('account') or {}, lang, sms=sms)}"
 
 
 def about_record(note: dict, lang: str) -> tuple[str, str, str]:
@@ -243,7 +261,7 @@ def about_record(note: dict, lang: str) -> tuple[str, str, str]:
     title, sentence, short = ABOUT_RECORD[status]
     ending = note.get("ending") or ""
     return (translate(title, lang), translate(sentence, lang, ending=ending),
-            translate(short, lang, ending=ending)[:160])
+            sms_parts.fit(lambda cut: translate(short, lang, ending=ending)))
 
 
 def as_written(reason: str) -> bool:
@@ -275,18 +293,33 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
 
 
 def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") -> str:
-    """A feature-phone text: 'REQ 1042 RESERVED: 20 kg cotton yarn at Varanasi depot'."""
+    """A feature-phone text: 'REQ 1042 RESERVED: 20 kg cotton yarn at Varanasi depot'.
+
+    In one part where it fits, in two at most (shared.sms.fit): long names of materials and depots are cut with
+    '…', and a refusal's reason if two parts do not hold it; the code, the amount, the date and what to do are
+    never cut."""
     if note["status"] in MONEY_MOVED:
-        return money_moved(note, lang, sms=True)[1][:160]
+        text = money_moved(note, lang, sms=True)[1]
+        account = note.get("account") or {}
+        if sms_parts.parts(text) > sms_parts.MOST_PARTS and account.get("to_pay"):  # the account's dues are in the app
+            text = money_moved({**note, "account": {"to_pay": account["to_pay"]}}, lang, sms=True)[1]
+        return sms_parts.fit(lambda cut: text)
     if note["status"] in domain.ABOUT_RECORD:
         return about_record(note, lang)[2]
-    values = _values(note, materials, depots, lang, short=True)
+    return sms_parts.fit(lambda cut: _sms(note, _values(note, materials, depots, lang, short=True, cut=cut), lang,
+                                          code))
+
+
+def _sms(note: dict, values: dict, lang: str, code: str) -> str:
     if note["status"] == "confirm_share":
-        return translate(CONFIRM_SMS, lang, **values, code=code)[:160]
+        return translate(CONFIRM_SMS, lang, **values, code=code)
     if note["status"] in MONEY_SMS and (note.get("amount") or note["status"] != "approved"):
-        return translate(MONEY_SMS[note["status"]], lang, **values)[:160]
+        return translate(MONEY_SMS[note["status"]], lang, **values)
     word = translate(STATUS_TEXT[note["status"]][0], lang, position=values["position"], date=values["date"])
-    return translate(N_("REQ {ref} {word}: {items} at {depot}"), lang, word=word, **values)[:160]
+    if note["status"] in ("rejected", "cancelled") and values["reason"].strip():  # a feature phone sees no e-mail
+        return translate(N_("REQ {ref} {word}: {items} at {depot}. {reason}"), lang, word=word,  # nor the app
+                         **{**values, "reason": " ".join(values["reason"].split())})
+    return translate(N_("REQ {ref} {word}: {items} at {depot}"), lang, word=word, **values)
 
 
 def email(note: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:

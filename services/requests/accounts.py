@@ -225,7 +225,8 @@ def pay(db, req: dict, body: dict, *, by: str, now: datetime) -> tuple[dict, boo
         entry = {"id": pid, "type": "payment", "requisition_id": rid, "at": now.isoformat(), "month": month_of(now),
                  "amount": -body["amount"], "method": body["method"], "reference": body["reference"], "by": by}
         extra = {"payment_id": pid, "amount": body["amount"], "method": body["method"],
-                 "reference": body["reference"], "by": by}
+                 "reference": body["reference"], "by": by,
+                 **_to_pay(req, account, account["paid"].get(rid, 0) + body["amount"])}
         if _write(db, account, cause="payment", requisition_id=rid, add=[entry], paid_add=body["amount"],
                   event_type="PaymentRecorded", extra=extra):
             return _payment_view(entry, _account(db, account["_id"])), True
@@ -251,10 +252,21 @@ def reverse(db, req: dict, payment_id: str, reason: str, *, by: str, now: dateti
         if (repay := max(-payment["amount"] - before, 0) - max(-before, 0)) > 0:  # a refund handed its money back
             terms = terms or credit.terms_for(db, artisans.profile(db, req["artisan_id"]) or {"_id": req["artisan_id"]})
             entry.update(repay=repay, due_on=add_days(day_of(now), terms["credit_days"]))
-        if _write(db, account, cause="payment_reversal", requisition_id=rid, add=[entry],
-                  paid_add=payment["amount"], extra={"amount": -payment["amount"]}):
+        if _write(db, account, cause="payment_reversal", requisition_id=rid, add=[entry], paid_add=payment["amount"],
+                  extra={"amount": -payment["amount"], **_to_pay(req, account, before + payment["amount"])}):
             return _payment_view(payment, _account(db, account["_id"]), entry), True
     raise Busy()
+
+
+def _to_pay(req: dict, account: dict, paid_after: int) -> dict:
+    """The event's `to_pay`: what is still to pay of a requisition (or member's share) approved and not charged yet
+    (not dispatched), its price less what is paid on it after this change; nothing for one charged (its open due
+    says what is owed), closed or not priced. Without it, a payment ahead of dispatch was texted "Nothing is owed"."""
+    payable = (req.get("pricing") or {}).get("payable_total")
+    if payable is None or req["status"] in DISPATCHED + NOT_PAYABLE \
+            or any(e["id"] == f"charge:{req['_id']}" for e in account["entries"]):
+        return {}
+    return {"to_pay": max(payable - paid_after, 0)}
 
 
 def _reversal(account: dict, payment_id: str) -> dict | None:

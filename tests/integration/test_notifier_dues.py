@@ -59,6 +59,24 @@ def test_the_artisan_is_told_the_amount_due_at_approval_in_their_language(notifi
     assert text == "अनुरोध 1042 स्वीकृत: 70 किलो सूती धागा। भुगतान: ₹15,945.23"
 
 
+def test_an_english_sms_writes_money_in_rs_and_its_e_mail_and_page_in_rupee_signs(notifier):
+    """'₹' is not in the GSM-7 alphabet: one in an SMS makes all of it UCS-2, 70 characters a part, not 160, and
+    most money SMS would cost two parts. English SMS say 'Rs'; Hindi SMS are UCS-2 anyway and keep '₹'."""
+    runtime, handle = notifier
+    english_artisan(handle)
+    handle(new_event("RequisitionApproved", "REQ-875b39a2", {
+        "requisition_id": "REQ-875b39a2", "artisan_id": "ART-EN", "depot": "VNS",
+        "lines": [{"sku": "YRN-COT-40", "quantity": 4_000}], "by": "admin", "payable_total": 6_338_35,
+        "subsidy_total": 0}, source="requests"))
+    english = sms_texts(runtime.db)
+    assert english == ["REQ 875b39a2 APPROVED: 4 kg Cotton yarn 40s. To pay: Rs 6,338.35"]
+    assert all(ch.isascii() for ch in english[0])
+    [note] = notifications.render(runtime.db, list(runtime.db.notifications.find()), "en")
+    assert "₹6,338.35" in note["text"]
+    _, body = messages.texts.email(runtime.db.notifications.find_one(), {}, {}, "en")
+    assert "₹6,338.35" in body and "Rs" not in body
+
+
 def test_reminders_go_before_and_after_the_due_day_once_each(notifier):
     runtime, handle = notifier
     handle(account(1, [("REQ-1042", add_days(TODAY, 2), 2_608_20)]))
@@ -170,13 +188,13 @@ def english_artisan(handle):
 
 
 def payment(amount, method, open_dues, *, version=1, balance=None, artisan_id="ART-EN", rid="REQ-12",
-            reference="UTR-1"):
+            reference="UTR-1", **extra):
     dues_ = [{"requisition_id": r, "due_on": day, "amount": owed} for r, day, owed in open_dues]
     return new_event("PaymentRecorded", artisan_id, {
         "artisan_id": artisan_id, "version": version, "cause": "payment", "requisition_id": rid,
         "balance_due": sum(d["amount"] for d in dues_) if balance is None else balance, "open_dues": dues_,
         "payment_id": f"payment:{reference}", "amount": amount, "method": method, "reference": reference,
-        "by": "warehouse"}, source="requests")
+        "by": "warehouse", **extra}, source="requests")
 
 
 def test_a_payment_is_texted_once_with_what_is_still_owed_and_by_when(notifier):
@@ -188,8 +206,8 @@ def test_a_payment_is_texted_once_with_what_is_still_owed_and_by_when(notifier):
     handle(paid)
     handle(paid)
     handle(payment(120_00, "cash", [], version=2, reference="CASH-7"))
-    assert sorted(sms_texts(runtime.db)) == ["REQ 12: ₹120.00 received in cash. Nothing is owed now.",
-                                     "REQ 12: ₹500.00 received by UPI. You now owe ₹120.00 (by 12 Dec 2026)."]
+    assert sorted(sms_texts(runtime.db)) == ["REQ 12: Rs 120.00 received in cash. Nothing is owed now.",
+                                     "REQ 12: Rs 500.00 received by UPI. You now owe Rs 120.00 (by 12 Dec 2026)."]
     notes = notifications.render(runtime.db, list(runtime.db.notifications.find().sort("created_at", 1)), "en")
     assert [(n["status"], n["title"], n["text"]) for n in notes] == [
         ("payment_received", "Payment received",
@@ -198,6 +216,28 @@ def test_a_payment_is_texted_once_with_what_is_still_owed_and_by_when(notifier):
          "We received ₹120.00 in cash for your request 12. Nothing is owed now.")]
     hindi = notifications.render(runtime.db, list(runtime.db.notifications.find().sort("created_at", 1)), "hi")
     assert hindi[0]["title"] == "भुगतान मिला" and "₹500.00" in hindi[0]["text"] and "12 दिस॰ 2026" in hindi[0]["text"]
+
+
+def test_a_payment_ahead_of_hand_over_says_what_is_still_to_pay_on_the_request_not_that_nothing_is_owed(notifier):
+    """Approved at ₹6,338.35 to pay, ₹1,000.00 paid in cash: nothing is charged before dispatch, so the account was in
+    credit and the SMS said "Nothing is owed now; ₹1,000.00 paid in advance is kept" while dispatch wanted
+    ₹5,338.35 first. The event's to_pay says what is still to pay on the request, and the texts say it."""
+    runtime, handle = notifier
+    english_artisan(handle)
+    for artisan_id in ("ART-EN", "ART-1"):
+        handle(payment(1_000_00, "cash", [], balance=-1_000_00, artisan_id=artisan_id, rid="REQ-875b39a2",
+                       reference=f"CASH-{artisan_id}", to_pay=5_338_35))
+    assert sorted(sms_texts(runtime.db)) == [
+        "REQ 875b39a2: Rs 1,000.00 received in cash. Rs 5,338.35 is still to pay on this request.",
+        "अनुरोध 875b39a2: ₹1,000.00 नकद मिले। इस अनुरोध पर ₹5,338.35 अभी देना बाकी है।"]
+    [note] = notifications.render(runtime.db, list(runtime.db.notifications.find({"artisan_id": "ART-EN"})), "en")
+    assert note["text"] == "We received ₹1,000.00 in cash for your request 875b39a2. ₹5,338.35 is still to pay on " \
+                           "this request."
+    runtime.db.deliveries.delete_many({})
+    handle(payment(2_000_00, "upi", [("REQ-9", "2026-12-12", 120_00)], version=2, balance=-2_880_00,
+                   rid="REQ-875b39a2", reference="UTR-2", to_pay=3_338_35))  # another request's due is owed too
+    assert sms_texts(runtime.db) == ["REQ 875b39a2: Rs 2,000.00 received by UPI. Rs 3,338.35 is still to pay on this "
+                                     "request. You now owe Rs 120.00 (by 12 Dec 2026)."]
 
 
 def test_a_hindi_artisan_is_texted_in_hindi_what_is_owed_of_several_dues(notifier):
@@ -215,7 +255,7 @@ def test_an_advance_is_texted_as_money_received_and_what_stays_to_their_credit(n
     english_artisan(handle)
     handle(payment(1_000_00, "advance", [], balance=-400_00))
     assert sms_texts(runtime.db) == [
-        "REQ 12: advance of ₹1,000.00 received. Nothing is owed now; ₹400.00 paid in advance is kept for your "
+        "REQ 12: advance of Rs 1,000.00 received. Nothing is owed now; Rs 400.00 paid in advance is kept for your "
         "requests."]
     [note] = notifications.render(runtime.db, list(runtime.db.notifications.find()), "en")
     assert (note["status"], note["title"]) == ("advance_received", "Advance received")
@@ -232,7 +272,8 @@ def test_a_reversed_payment_is_texted_with_what_is_owed_again_and_by_when(notifi
                        "kind": "refund_reversed"}]}, source="requests")
     handle(reversal)
     handle(reversal)
-    assert sms_texts(runtime.db) == ["REQ 7: payment of ₹1,000.00 reversed. You now owe ₹1,500.00 (by 3 Dec 2026)."]
+    assert sms_texts(runtime.db) == [
+        "REQ 7: payment of Rs 1,000.00 reversed. You now owe Rs 1,500.00 (by 3 Dec 2026)."]
     [note] = notifications.render(runtime.db, list(runtime.db.notifications.find()), "en")
     assert (note["title"], note["text"]) == (
         "Payment reversed", "The payment of ₹1,000.00 for your request 7 was reversed. You now owe ₹1,500.00 "

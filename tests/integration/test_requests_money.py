@@ -217,6 +217,27 @@ def test_a_repeated_payment_reference_is_the_same_payment(client):
     assert [e["amount"] for e in account["entries"] if e["type"] == "payment"] == ["-5000.00", "-1000.00"]
 
 
+def test_a_payment_ahead_of_dispatch_says_what_is_still_to_pay_on_its_request(client):
+    """A request approved for ₹2,898.00, ₹1,000.00 paid in cash: the account is ₹1,000.00 in credit (nothing charged
+    before dispatch) and the artisan was texted "Nothing is owed now", then dispatch wanted the rest first. The
+    payment's event says what is still to pay of the request (`to_pay`), and so does a reversal; once it is charged
+    at dispatch, its due says it and `to_pay` is not given."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])  # 2898.00 to pay
+    first = pay(client, rid, "1000.00", method="cash", reference="CASH-1")
+    path = f"/requisitions/{rid}/payments/{first['payment_id']}/reversal"
+    client.call("POST", path, client.admin(), {"reason": "counted twice"}, status=201)
+    pay(client, rid, "2898.00", method="upi", reference="UTR-2")
+    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    pay(client, rid, "100.00", method="advance", reference="ADV-3")
+    events = [e for e in client.db.accounts.find_one({"_id": "ART-1"})["outbox"] if e["payload"]["cause"] != "charge"]
+    assert [(e["type"], e["payload"]["cause"], e["payload"].get("to_pay")) for e in events] == [
+        ("PaymentRecorded", "payment", "1898.00"), ("AccountUpdated", "payment_reversal", "2898.00"),
+        ("PaymentRecorded", "payment", "0.00"), ("PaymentRecorded", "payment", None)]
+
+
 def test_a_payment_typed_wrong_is_reversed_by_an_admin_with_a_reason_and_taken_again(client):
     """A counter clerk typed ₹2,000 for a ₹200 UPI payment. Nothing could take it back: the account said the
     artisan had paid ₹2,000 for good. An admin reverses it with a reason; the account, what is due and the

@@ -247,3 +247,22 @@ def test_the_distribution_report_counts_a_district_typed_in_another_case_or_spac
     rows = reports.distribution(db, "2026-11", "district")["rows"]
     assert [(r["group"], r["artisans"], r["quantities"]) for r in rows] == \
         [("Varanasi", 3, {"YRN-COT": 30_000}), ("Bhadohi", 1, {"YRN-COT": 10_000})]
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_an_admins_alert_sms_with_long_names_fits_two_parts(db, lang):
+    """An alert's SMS was cut at 160 characters whatever its encoding: in Hindi (UCS-2) that is three parts."""
+    from services.notifier import messages, subscribers
+    from shared import sms
+    name = "Zari thread, gold-coloured, 0.5 mm twisted, for Banarasi brocade borders and pallus (Surat make) " * 2
+    db.materials.insert_one({"_id": "ZRI", "name": name, "name_hi": "ज़री धागा, सुनहरा, बटा हुआ " * 8, "unit": "kg"})
+    db.depots.insert_one({"_id": "VNS", "name": "Varanasi depot", "name_hi": "वाराणसी डिपो", "district": "Varanasi"})
+    contact = subscribers.add_contact(db, {"name": "Arun", "phone": "+919811111111", "language": lang,
+                                           "districts": ["Varanasi"]}, by="admin")
+    alert = {"kind": "stock_out", "depot": "VNS", "sku": "ZRI", "details": {}, "status": "open"}
+    delivery = {"_id": "d1", "channel": "sms", "target": contact["_id"], "topic": domain.ALERT_ESCALATED,
+                "source": {"collection": "alerts", "id": "a1"}, "payload": alert}
+    text = messages.compose(db, delivery, datetime.now(timezone.utc)).text
+    assert sms.parts(text) <= 2
+    assert text.startswith({"en": "ESCALATED: Out of stock: Zari", "hi": "आगे भेजा गया: "}[lang])
+    assert text.endswith("…" if lang == "hi" else "...")

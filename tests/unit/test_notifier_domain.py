@@ -9,7 +9,7 @@ from flask import has_app_context
 from markupsafe import Markup
 
 from services.notifier import domain, subscribers, texts
-from shared import signing
+from shared import signing, sms
 from shared.pages import as_typed
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
@@ -103,6 +103,93 @@ def test_sms_stays_short_with_many_lines_and_long_ids():
     text = texts.sms(long, MATERIALS, DEPOTS, "en")
     assert text == "REQ 0f0e7c1a WAITLIST #3: 12.5 kg cotton yarn +1 more at Varanasi depot"
     assert len(texts.sms(long, MATERIALS, DEPOTS, "hi")) <= 160
+
+
+LONG_NAME = ("Zari thread, gold-coloured, 0.5 mm twisted, for Banarasi brocade borders and pallus, bright finish, "
+             "wound on cones of one kilogram each, from the board's rate contract lot of this winter, (Surat make)")
+LONG = {"ZRI": {"name": LONG_NAME,
+                "name_hi": "ज़री धागा, सुनहरा, 0.5 मिमी बटा हुआ, बनारसी ब्रोकेड के बॉर्डर और पल्लू के लिए,"
+                " चमकदार, एक-एक किलो की कोन पर लिपटा, इस जाड़े का बोर्ड की दर-संविदा का लॉट (सूरत का बना)",
+                "unit": "kg"}}
+
+
+@pytest.mark.parametrize("lang, instruction", [
+    ("en", ": reply RCV 698192 if you got it all, RCV 698192 <quantity> if less"),
+    ("hi", ": पूरा मिला तो हाँ 698192 भेजें, कम मिला तो हाँ 698192 <मात्रा>")])
+def test_a_members_confirm_sms_keeps_its_code_and_instruction_whatever_the_materials_name(lang, instruction):
+    """A 200-character material name cut the end off at 160 characters: the code, or the instruction, was lost.
+    The name is cut now ('…', '...' in GSM-7), in one part where that fits, two at most in Hindi (UCS-2)."""
+    assert len(LONG_NAME) == 200
+    text = texts.sms(note("confirm_share", lines=[{"sku": "ZRI", "quantity": 4_000}]), LONG, DEPOTS, lang, "698192")
+    assert text.endswith(instruction)
+    assert text.startswith({"en": "REQ 1042 4 kg Zari", "hi": "अनुरोध 1042 4 किलो ज़री"}[lang])
+    assert sms.parts(text) == {"en": 1, "hi": 2}[lang]
+    assert {"en": "...:", "hi": "…:"}[lang] in text
+    assert texts.sms(note("confirm_share"), MATERIALS, DEPOTS, "en", "698192") == \
+        "REQ 1042 20 kg cotton yarn: reply RCV 698192 if you got it all, RCV 698192 <quantity> if less"
+
+
+@pytest.mark.parametrize("status", sorted(set(texts.STATUS_TEXT) - {"payment_due", "payment_overdue"}))
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_every_sms_with_a_long_name_fits_two_parts_and_keeps_its_amount_and_date(status, lang):
+    """Hindi SMS are UCS-2 (70 characters a part, 67 of several): cut at 160 characters they ran to 3 parts."""
+    long_depots = {"VNS": {"name": "Varanasi (Chowkaghat) regional raw-material depot of the board, ward 12",
+                           "name_hi": "वाराणसी (चौकाघाट) क्षेत्रीय कच्चा माल डिपो, बोर्ड का, वार्ड 12"}}
+    lines = [{"sku": "ZRI", "quantity": 4_000}, {"sku": "YRN-COT", "quantity": 1_000}]
+    text = texts.sms(note(status, lines=lines, position=12, amount=6_338_35, due_on="2026-12-07"),
+                     {**LONG, **MATERIALS}, long_depots, lang, "698192")
+    assert sms.parts(text) <= 2 and ("…" in text or "..." in text)
+    assert {"en": "+1 more", "hi": "+1 अन्य"}[lang] in text
+    if status == "approved":
+        assert text.endswith({"en": "To pay: Rs 6,338.35", "hi": "भुगतान: ₹6,338.35"}[lang])
+    if status == "waitlisted":
+        assert "#12" in text
+
+
+BRASS = {"BRS-22": {"name": "brass sheet 22 gauge", "name_hi": "पीतल की चादर 22 गेज", "unit": "kg"}}
+VARANASI = {"VNS": {"name": "Varanasi depot", "name_hi": "वाराणसी डिपो"}}
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", "REQ 827b5928 REJECTED: 4 kg brass sheet 22 gauge at Varanasi depot. Quota for brass used up this month; "
+           "ask again in January"),
+    ("hi", "अनुरोध 827b5928 अस्वीकृत: वाराणसी डिपो में 4 किलो पीतल की चादर 22 गेज। Quota for brass used up this month; "
+           "ask again in January")])
+def test_a_rejected_requests_sms_says_why(lang, expected):
+    """The reason was only in the e-mail and the app, which a feature-phone artisan never sees."""
+    rejected = note("rejected", requisition_id="827b5928-1c", lines=[{"sku": "BRS-22", "quantity": 4_000}],
+                    reason="Quota for brass used up this month;\n ask again in January")
+    text = texts.sms(rejected, BRASS, VARANASI, lang)
+    assert text == expected and sms.parts(text) == {"en": 1, "hi": 2}[lang]  # the reason whole, in a second part
+    cancelled = texts.sms({**rejected, "status": "cancelled", "reason": "unknown_material: BRS-22"}, BRASS, VARANASI,
+                          lang)
+    assert cancelled.endswith({"en": "brass sheet 22 gauge is not supplied from this depot; please ask your depot "
+                                     "officer, then send a new request.",
+                               "hi": "इस डिपो से नहीं मिलता; कृपया अपने डिपो अधिकारी…"}[lang])  # cut to two parts
+    assert sms.parts(cancelled) == 2  # a reason is not cut to save the second part
+    assert texts.sms({**rejected, "reason": ""}, BRASS, VARANASI, lang).endswith(
+        {"en": "at Varanasi depot", "hi": "22 गेज"}[lang])
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_a_long_reason_is_cut_to_two_parts_and_the_rest_of_the_sms_is_kept(lang):
+    reason = "The quota of brass sheet for the Varanasi district is used up for this month and the next " * 4
+    text = texts.sms(note("rejected", reason=reason, lines=[{"sku": "BRS-22", "quantity": 4_000}]), BRASS, VARANASI,
+                     lang)
+    assert sms.parts(text) == 2 and text.endswith({"en": "...", "hi": "…"}[lang]) and "The quota of brass" in text
+    assert text.startswith({"en": "REQ 1042 REJECTED: 4 kg brass sheet 22 gauge at Varanasi depot. ",
+                            "hi": "अनुरोध 1042 अस्वीकृत: वाराणसी डिपो में 4 किलो पीतल की चादर 22 गेज। "}[lang])
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_money_moved_with_what_is_still_to_pay_and_dues_elsewhere_fits_two_parts_and_keeps_the_request_figure(lang):
+    dues = [{"requisition_id": "REQ-9", "due_on": "2026-12-07", "amount": 1_23_456_78},
+            {"requisition_id": "REQ-8", "due_on": "2027-01-07", "amount": 1_23_456_78}]
+    for status in texts.MONEY_MOVED:
+        text = texts.sms({"status": status, "requisition_id": "REQ-875b39a2", "amount": 1_23_456_78, "method": "upi",
+                          "account": {"open_dues": dues, "balance_due": 1, "to_pay": 5_338_35}}, {}, {}, lang)
+        assert sms.parts(text) <= 2 and {"en": "Rs 5,338.35 is still to pay on this request.",
+                                         "hi": "इस अनुरोध पर ₹5,338.35 अभी देना बाकी है।"}[lang] in text
 
 
 @pytest.mark.parametrize("status", sorted(texts.STATUS_TEXT))
