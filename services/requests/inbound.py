@@ -66,6 +66,8 @@ def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dic
     lang, code, quantity = _read(message)
     if message["channel"] == "sms" and code is None and lang == "en":  # not understood, and not in Devanagari
         lang = _registered_language(db, message["sender"]) or lang
+    elif message["channel"] != "sms" and not message.get("language"):  # a call: no words to tell the language by
+        lang = _registered_language(db, message["sender"]) or lang
     done = db.requisitions.find_one({"shares.confirmation.message": key}, {"outbox": 0})
     if done is not None:  # applied before its answer was kept (a crash in between): the same answer again
         return _done(db, done, next(s for s in done["shares"] if s["confirmation"].get("message") == key), lang)
@@ -112,7 +114,7 @@ def _read(message: dict) -> tuple[str, str | None, str | None]:
         if parsed is None:
             return ("hi" if any("\u0900" <= ch <= "\u097f" for ch in message["text"]) else "en"), None, None
         return parsed
-    lang = message.get("language") or "hi"
+    lang = message.get("language") or "hi"  # the IVR menu's; else the phone's registered one (_answer)
     if message["channel"] == "ivr":
         keys = share_rules.parse_keys(message["text"])
         return (lang, *keys) if keys else (lang, None, None)

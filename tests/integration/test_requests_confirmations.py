@@ -268,3 +268,25 @@ def test_malformed_callbacks_are_refused(coop):
     client = coop.client
     response = client.http.post("/api/v1/sms/inbound", json={"id": "1", "text": "RCV 1"})
     assert response.status_code == 400 and "from" in response.get_json()["error"]["details"]
+
+
+def test_ivr_keys_and_a_missed_call_are_answered_in_the_language_registered_for_the_phone(coop):
+    """IVR keys and a missed call were answered in Hindi whenever the gateway sent no language, even to a member
+    registered in English: now in the language registered for that phone (the IVR menu's choice when sent)."""
+    rid = coop.received()["id"]
+    coop.client.call("PATCH", "/artisans/ART-3", coop.client.admin(), {"language": "en"}, status=200)
+    ivr = coop.sms(PHONES["ART-3"], f"{coop.code(rid, 'ART-3')}", message_id="l-1", channel="ivr").get_json()
+    assert (ivr["result"], ivr["language"]) == ("confirmed", "en")
+    assert ivr["reply"].startswith("Thank you.")
+    wrong = coop.sms(PHONES["ART-3"], "000", message_id="l-2", channel="ivr").get_json()
+    assert (wrong["language"], wrong["reply"]) == ("en", GENERIC)
+    missed = coop.sms(PHONES["ART-2"], "", message_id="l-3", channel="missed_call").get_json()
+    assert (missed["result"], missed["language"]) == ("confirmed", "hi")  # registered in Hindi
+    assert missed["reply"].startswith("धन्यवाद।")
+    coop.client.call("PATCH", "/artisans/ART-1", coop.client.admin(), {"language": "en"}, status=200)
+    called = coop.sms(PHONES["ART-1"], "", message_id="l-4", channel="missed_call").get_json()
+    assert (called["result"], called["language"]) == ("confirmed", "en")
+    chosen = coop.sms(PHONES["ART-1"], "", message_id="l-5", channel="missed_call", language="hi").get_json()
+    assert chosen["language"] == "hi"  # the caller chose Hindi on the menu
+    stranger = coop.sms("+919999999999", "", message_id="l-6", channel="missed_call").get_json()
+    assert (stranger["result"], stranger["language"]) == ("not_confirmed", "hi")
