@@ -150,12 +150,11 @@ def test_a_repeated_callback_is_answered_again_and_applied_once(coop):
     assert len(coop.events(rid, "ShareConfirmed")) == 1
 
 
-def test_wrong_reused_foreign_and_unknown_all_get_the_same_answer_and_change_nothing(coop):
+def test_wrong_foreign_and_unknown_all_get_the_same_answer_and_change_nothing(coop):
     rid = coop.received()["id"]
     code1 = coop.code(rid, "ART-1")
     assert coop.sms(PHONES["ART-1"], f"RCV {code1}", message_id="ok").get_json()["result"] == "confirmed"
-    tries = [(PHONES["ART-1"], f"RCV {code1}"),  # reused
-             (PHONES["ART-2"], f"RCV {code1}"),  # another member's code from this member's phone
+    tries = [(PHONES["ART-2"], f"RCV {code1}"),  # another member's code from this member's phone
              (PHONES["ART-2"], "RCV 000000" if coop.code(rid, "ART-2") != "000000" else "RCV 000001"),  # wrong
              ("+919999999999", f"RCV {coop.code(rid, 'ART-3')}"),  # an unknown number with a live code
              ("+919999999999", "hello")]
@@ -290,3 +289,37 @@ def test_ivr_keys_and_a_missed_call_are_answered_in_the_language_registered_for_
     assert chosen["language"] == "hi"  # the caller chose Hindi on the menu
     stranger = coop.sms("+919999999999", "", message_id="l-6", channel="missed_call").get_json()
     assert (stranger["result"], stranger["language"]) == ("not_confirmed", "hi")
+
+
+def test_a_member_who_sends_again_is_told_what_was_recorded_and_nobody_else_is(coop):
+    """A member whose missed call confirmed their share, then who sent the code from the SMS, was told "We could not
+    confirm this" (only live codes were searched), and believed the first had failed; the same after a short report.
+    Their own code (or missed call) again, from their own phone, now says what was recorded, in their language;
+    another's code, a wrong one or an unknown phone still get the generic answer, and nothing changes."""
+    rid = coop.received()["id"]
+    coop.client.call("PATCH", "/artisans/ART-1", coop.client.admin(), {"language": "en"}, status=200)
+    assert coop.sms(PHONES["ART-1"], "", message_id="a-1", channel="missed_call").get_json()["result"] == "confirmed"
+    again = coop.sms(PHONES["ART-1"], f"RCV {coop.code(rid, 'ART-1')}", message_id="a-2").get_json()
+    assert (again["result"], again["language"]) == ("already_confirmed", "en")
+    assert f"Request {rid[:8]} was already confirmed" in again["reply"] and "10 kg" in again["reply"]
+    called = coop.sms(PHONES["ART-1"], "", message_id="a-3", channel="missed_call").get_json()
+    assert (called["result"], called["reply"]) == ("already_confirmed", again["reply"])
+    code2 = coop.code(rid, "ART-2").translate(str.maketrans("0123456789", "०१२३४५६७८९"))
+    assert coop.sms(PHONES["ART-2"], f"हाँ {code2} 8", message_id="a-4").get_json()["result"] == "short_reported"
+    for n, text in enumerate((f"हाँ {code2}", f"हाँ {code2} 9")):  # the same again, or another figure
+        resent = coop.sms(PHONES["ART-2"], text, message_id=f"a-5{n}").get_json()
+        assert (resent["result"], resent["language"]) == ("already_confirmed", "hi")
+        assert f"अनुरोध {rid[:8]}" in resent["reply"] and "8 किलो" in resent["reply"] and "पहले ही" in resent["reply"]
+    keys = coop.sms(PHONES["ART-2"], f"{coop.code(rid, 'ART-2')}", message_id="a-6", channel="ivr").get_json()
+    assert keys["result"] == "already_confirmed"
+    tries = [(PHONES["ART-3"], f"RCV {coop.code(rid, 'ART-1')}"),  # another member's code, answered
+             (PHONES["ART-1"], "RCV 000000" if coop.code(rid, "ART-1") != "000000" else "RCV 000001"),  # wrong
+             ("+919999999999", f"RCV {coop.code(rid, 'ART-1')}")]  # a stranger with an answered code
+    answers = [coop.sms(phone, text, message_id=f"a-x{i}").get_json() for i, (phone, text) in enumerate(tries)]
+    assert {(a["result"], a["reply"]) for a in answers} == {("not_confirmed", GENERIC)}
+    stranger = coop.sms("+919999999999", "", message_id="a-y", channel="missed_call", language="en").get_json()
+    assert (stranger["result"], stranger["reply"]) == ("not_confirmed", GENERIC)
+    found = shares_of(coop, rid)
+    assert [found[m]["confirmation"]["status"] for m in MEMBERS] == ["confirmed", "short", "pending"]
+    assert found["ART-2"]["confirmation"]["received"] == {COTTON: 8000}
+    assert len(coop.events(rid, "ShareConfirmed")) == 2
