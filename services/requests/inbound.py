@@ -18,7 +18,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.requests import artisans, materials, share_rules, shares
 from services.requests.errors import ShareAlreadyConfirmed, ShareNotPending, ShareNotReceivable, SignatureInvalid
-from shared import signing
+from shared import names, signing
 from shared.i18n import N_, translate
 from shared.quantity import format_quantity, parse_quantity
 
@@ -36,6 +36,7 @@ REPLIES = {
                        "or ask your cooperative's secretary."),
     "above_share": N_("That is more than your share. Send the quantity you received, or RCV <code> if you "
                       "received all of it."),
+    "unit": N_("Send the quantity in {unit}: RCV <code> <quantity>."),
     "several": N_("You have more than one share to confirm. Reply to our SMS with its code."),
 }
 
@@ -65,7 +66,7 @@ def _fresh(timestamp: str, now: datetime) -> bool:
 
 
 def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dict:
-    lang, code, quantity = _read(message)
+    lang, code, quantity, unit = _read(message)
     if message["channel"] == "sms" and code is None and lang == "en":  # not understood, and not in Devanagari
         lang = _registered_language(db, message["sender"]) or lang
     elif message["channel"] != "sms" and not message.get("language"):  # a call: no words to tell the language by
@@ -96,10 +97,14 @@ def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dic
     doc, share = found
     try:
         received = parse_quantity(quantity) if quantity else None
+        if received is not None and len(share["lines"]) == 1:  # several: lines_needed, whatever the unit
+            received = share_rules.in_unit(received, unit, share["lines"][0].get("unit"))
         stored, _ = shares.answer(db, doc, share["artisan_id"], quantity=received, via=message["channel"],
                                   message=key, now=now)
     except ValueError:
         return _reply(NOT_CONFIRMED, lang)
+    except share_rules.NotReceivable as exc:  # a unit not the material's: never read as its unit
+        return _reply(NOT_CONFIRMED, lang, "unit", {"unit": names.unit(exc.details["unit"], lang)})
     except ShareNotReceivable as exc:
         return _reply(NOT_CONFIRMED, lang, exc.details["reason"] if exc.details["reason"] in REPLIES else None)
     except ShareAlreadyConfirmed:  # answered meanwhile (another message, the app): what was recorded
@@ -133,18 +138,18 @@ def _registered_language(db, phone: str) -> str | None:
     return ("hi" if "hi" in languages else languages.pop()) if languages else None
 
 
-def _read(message: dict) -> tuple[str, str | None, str | None]:
-    """(the language to answer in, the code, the quantity text) of a callback."""
+def _read(message: dict) -> tuple[str, str | None, str | None, str | None]:
+    """(the language to answer in, the code, the quantity text, the unit written after it) of a callback."""
     if message["channel"] == "sms":
         parsed = share_rules.parse_sms(message["text"])
         if parsed is None:
-            return ("hi" if any("\u0900" <= ch <= "\u097f" for ch in message["text"]) else "en"), None, None
+            return ("hi" if any("\u0900" <= ch <= "\u097f" for ch in message["text"]) else "en"), None, None, None
         return parsed
     lang = message.get("language") or "hi"  # the IVR menu's; else the phone's registered one (_answer)
     if message["channel"] == "ivr":
         keys = share_rules.parse_keys(message["text"])
-        return (lang, *keys) if keys else (lang, None, None)
-    return lang, None, None
+        return (lang, *keys, None) if keys else (lang, None, None, None)
+    return lang, None, None, None
 
 
 def _done(db, doc: dict, share: dict, lang: str, result: str | None = None) -> dict:

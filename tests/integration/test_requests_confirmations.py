@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.integration.test_requests_coop_support import COOP, MEMBERS, PHONES, WAREHOUSE, coop  # noqa: F401
-from tests.integration.test_requests_money_support import COTTON, SILK, reserved
-from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+from tests.integration.test_requests_money_support import COTTON, SILK, inventory_says, reserved
+from tests.integration.test_requests_support import client, price_payload  # noqa: F401  (fixture)
 
 GENERIC = "We could not confirm this. Send the code from our SMS: RCV <code>, or RCV <code> <quantity> if you " \
           "received less."
@@ -323,3 +323,58 @@ def test_a_member_who_sends_again_is_told_what_was_recorded_and_nobody_else_is(c
     assert [found[m]["confirmation"]["status"] for m in MEMBERS] == ["confirmed", "short", "pending"]
     assert found["ART-2"]["confirmation"]["received"] == {COTTON: 8000}
     assert len(coop.events(rid, "ShareConfirmed")) == 2
+
+
+DEV = str.maketrans("0123456789", "०१२३४५६७८९")
+
+
+@pytest.mark.parametrize("text, result, received", [
+    ("Rcv {code}.", "confirmed", 10_000), ("RCV{code}", "confirmed", 10_000), ("RCV-{code}", "confirmed", 10_000),
+    ("RCV {c1} {c2}", "confirmed", 10_000), ("RCV {code} 1.5kgs", "short_reported", 1_500),
+    ("हाँ {dev} १.५ कि.ग्रा.", "short_reported", 1_500), ("हाँ {dev} 1.5 किग्रा", "short_reported", 1_500),
+    ("RCV {code} 500 g", "short_reported", 500), ("हाँ {dev} ५०० ग्राम", "short_reported", 500)])
+def test_the_replies_members_type_confirm(coop, text, result, received):
+    """'Rcv 698192.', 'RCV698192', 'RCV 698 192', '1.5kgs', 'कि.ग्रा.' were refused with "could not confirm";
+    grams of a material in kg are taken exactly."""
+    rid = coop.received()["id"]
+    code = coop.code(rid, "ART-1")
+    sent = text.format(code=code, c1=code[:3], c2=code[3:], dev=code.translate(DEV))
+    answer = coop.sms(PHONES["ART-1"], sent, message_id="t-1").get_json()
+    assert (answer["result"], answer["language"]) == (result, "hi" if "हाँ" in text else "en")
+    assert shares_of(coop, rid)["ART-1"]["confirmation"]["received"] == {COTTON: received}
+
+
+@pytest.mark.parametrize("text, words", [
+    ("RCV {code} 20 m", "Send the quantity in kg"), ("RCV {code} 2 litre", "Send the quantity in kg"),
+    ("RCV {code} 12 pieces", "Send the quantity in kg"), ("RCV {code} 500.5 g", "Send the quantity in kg"),
+    ("RCV {code} 3 bags", "Send the quantity in kg"), ("हाँ {dev} २ लीटर", "मात्रा किलो में भेजें"),
+    ("हाँ {dev} 20 मीटर", "मात्रा किलो में भेजें")])
+def test_a_quantity_in_another_unit_is_refused_saying_the_materials_unit_and_changes_nothing(coop, text, words):
+    """'RCV <code> 20 m' for cotton in kg was refused as not understood, or (before) read as 20 kg: now the reply
+    says to send the number in the material's unit, and the share still waits."""
+    rid = coop.received()["id"]
+    code = coop.code(rid, "ART-1")
+    answer = coop.sms(PHONES["ART-1"], text.format(code=code, dev=code.translate(DEV)), message_id="u-1").get_json()
+    assert answer["result"] == "not_confirmed" and words in answer["reply"]
+    assert shares_of(coop, rid)["ART-1"]["confirmation"]["status"] == "pending"
+    assert coop.events(rid, "ShareConfirmed") == []
+
+
+def test_a_material_in_metres_takes_metres_and_refuses_kg(coop):
+    client = coop.client
+    zari = "ZRI-GLD-M"
+    inventory_says(client.db, "MaterialRegistered", zari, {"sku": zari, "name": "Zari", "name_hi": "ज़री",
+                                                           "unit": "m", "category": "metal", "reorder_level": 0,
+                                                           "entitlement_class": None})
+    inventory_says(client.db, "MaterialPriced", zari, price_payload(zari, 1_500))
+    rid = coop.request(("25", "25", "25"), sku=zari)["id"]
+    client.act(rid, "approve", client.admin())
+    reserved(client.db, rid)
+    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    client.act(rid, "receive", coop.secretary)
+    code = coop.code(rid, "ART-1").translate(DEV)
+    refused = coop.sms(PHONES["ART-1"], f"हाँ {code} 20 किलो", message_id="z-1").get_json()
+    assert refused["result"] == "not_confirmed" and "मात्रा मीटर में भेजें" in refused["reply"]
+    short = coop.sms(PHONES["ART-1"], f"हाँ {code} 20 मी.", message_id="z-2").get_json()
+    assert short["result"] == "short_reported" and "20 मीटर" in short["reply"]
+    assert shares_of(coop, rid)["ART-1"]["confirmation"]["received"] == {zari: 20_000}
