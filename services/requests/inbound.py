@@ -25,15 +25,17 @@ from shared.quantity import format_quantity, parse_quantity
 MAX_SKEW_SECONDS = 300  # a callback signed longer ago (or ahead) than this is refused
 CONFIRMED, SHORT, NOT_CONFIRMED = "confirmed", "short_reported", "not_confirmed"
 ALREADY = "already_confirmed"  # the member's own code (or missed call) again, after their share was answered
+#: what is sent back: each fits one SMS part in both languages with a material's usual name (two at most with a
+#: long one): GSM-7 160 characters in English, UCS-2 70 in Hindi (tests/unit/test_inbound_replies.py)
 REPLIES = {
     CONFIRMED: N_("Thank you. Your share of request {ref} is confirmed: {items}."),
-    SHORT: N_("Thank you. We noted that you received {received} for request {ref}, less than your share of "
-              "{items}. The department has been told."),
+    SHORT: N_("Noted for request {ref}: you received {received}, less than your share. The department has been "
+              "told."),
     ALREADY: N_("Request {ref} was already confirmed: you received {received}. No need to send it again."),
     NOT_CONFIRMED: N_("We could not confirm this. Send the code from our SMS: RCV <code>, or RCV <code> <quantity> "
                       "if you received less."),
-    "lines_needed": N_("Your share has more than one material. Confirm what you received of each in the app, "
-                       "or ask your cooperative's secretary."),
+    "lines_needed": N_("Your share has several materials: confirm each in the app, or ask your cooperative's "
+                       "secretary."),
     "above_share": N_("That is more than your share. Send the quantity you received, or RCV <code> if you "
                       "received all of it."),
     "unit": N_("Send the quantity in {unit}: RCV <code> <quantity>."),
