@@ -518,6 +518,9 @@ class AccountUpdated(Payload):
     # refund: the money handed back; payment_reversal: the payment taken back (what the artisan is texted); None for
     # the other causes and in events from before it was said
     amount = Money(load_default=None, allow_none=True, positive=True)
+    # refund: requisition id -> what it handed back of the money paid on each (requisition_id names only the first);
+    # None for the other causes and in events from before it was said
+    requisitions = f.Dict(keys=_text(), values=Money(positive=True), load_default=None, allow_none=True)
 
 
 class PaymentRecorded(AccountUpdated):
