@@ -24,7 +24,8 @@ USUAL = {"en": {"ref": "b9d62d04", "items": "10 kg Cotton yarn 40s", "received":
                 "unit": "litre"},
          "hi": {"ref": "b9d62d04", "items": "10 किलो सूती धागा 40s", "received": "8.5 किलो सूती धागा 40s",
                 "unit": "लीटर"}}
-LONG = {"en": {**USUAL["en"], "items": "1250.5 kg Dyed cotton yarn 2/40s", "received": "1249.75 kg Dyed cotton yarn 2/40s"},
+LONG = {"en": {**USUAL["en"], "items": "1250.5 kg Dyed cotton yarn 2/40s",
+               "received": "1249.75 kg Dyed cotton yarn 2/40s"},
         "hi": {**USUAL["hi"], "items": "1250.5 किलो रंगा सूती धागा 2/40s",
                "received": "1249.75 किलो रंगा सूती धागा 2/40s"}}
 
