@@ -522,6 +522,9 @@ class AccountUpdated(Payload):
     # what is still to pay of its price (of the member's share), less what is paid on it now; None otherwise, and in
     # events from before it was said
     to_pay = Money(load_default=None, allow_none=True, not_negative=True)
+    # refund: requisition id -> what it handed back of the money paid on each (requisition_id names only the first);
+    # None for the other causes and in events from before it was said
+    requisitions = f.Dict(keys=_text(), values=Money(positive=True), load_default=None, allow_none=True)
 
 
 class PaymentRecorded(AccountUpdated):

@@ -212,7 +212,7 @@ def money_moved(db, config, event: Event) -> None:
     note_id = f"paid:{data['payment_id']}" if data.get("payment_id") else f"{data['cause']}:{event.event_id}"
     notifications.create(db, event_id=note_id, status=status, requisition_id=data["requisition_id"], depot="",
                          lines=[], at=parse_time(event.occurred_at), artisan_id=data["artisan_id"],
-                         amount=data["amount"], method=data.get("method"),
+                         amount=data["amount"], method=data.get("method"), requisitions=data.get("requisitions"),
                          account={"balance_due": data["balance_due"], "open_dues": data["open_dues"],
                                   **({"to_pay": data["to_pay"]} if data.get("to_pay") else {})})
 

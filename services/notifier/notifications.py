@@ -22,19 +22,20 @@ INDEXES = {
 def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, lines: list,
            at: datetime, position: int | None = None, reason: str = "", artisan_id: str | None = None,
            amount: int | None = None, due_on: str | None = None, nonce: int | None = None,
-           method: str | None = None, account: dict | None = None) -> bool:
+           method: str | None = None, account: dict | None = None, requisitions: dict | None = None) -> bool:
     """Store the notification under its event id (a replay changes nothing), with its fan-out.
 
     `amount` (paise) is what the artisan pays: due at approval, or by `due_on` for a reminder; or the money that
     moved on their account (paid, by `method`; refunded; a payment reversed), with the `account` after it
-    (`balance_due`, `open_dues`); `nonce` makes the code a member confirms their share with (their SMS carries it,
-    derived when sent).
+    (`balance_due`, `open_dues`) and, for a refund, what it handed back of each request (`requisitions`); `nonce`
+    makes the code a member confirms their share with (their SMS carries it, derived when sent).
     """
     known = projections.requisition(db, requisition_id)
     doc = {"_id": event_id, "artisan_id": artisan_id or (known or {}).get("artisan_id"),
            "requisition_id": requisition_id, "status": status, "depot": depot, "lines": lines,
            "position": position, "reason": reason, "amount": amount, "due_on": due_on, "nonce": nonce,
            **({"method": method, "account": account} if account is not None else {}),
+           **({"requisitions": requisitions} if requisitions else {}),
            "created_at": at, "read_at": None,
            "fanout": [_fanout(at)]}
     try:

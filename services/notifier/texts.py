@@ -80,6 +80,9 @@ MONEY_MOVED = {
     "payment_reversed": (N_("Payment reversed"), N_("The payment of {amount} for your request {ref} was reversed."),
                          N_("REQ {ref}: payment of {amount} reversed.")),
 }
+#: a refund drawn from several requests: (sentence, SMS), "{parts}" each request's REFUND_PART
+REFUNDED_FROM_SEVERAL = (N_("{amount} was refunded to you: {parts}."), N_("{amount} refunded to you: {parts}."))
+REFUND_PART = N_("{amount} of request {ref}")
 #: news of the artisan's own record: status -> (title, sentence, SMS); "{ending}": the last digits of the new number
 ABOUT_RECORD = {
     "phone_changed": (N_("Phone number changed"),
@@ -245,11 +248,18 @@ def owing(account: dict, lang: str, *, sms: bool = False) -> str:
 
 
 def money_moved(note: dict, lang: str, *, sms: bool = False) -> tuple[str, str]:
-    """(title, text) of money that moved on the artisan's account, with what they owe after it."""
+    """(title, text) of money that moved on the artisan's account, with what they owe after it; a refund drawn from
+    several requests names each one's part."""
     title, sentence, short = MONEY_MOVED[note["status"]]
     how = PAID_HOW.get(note.get("method") or "")
+    drawn = note.get("requisitions") or {}
+    if len(drawn) > 1:
+        sentence, short = REFUNDED_FROM_SEVERAL
+    parts = ", ".join(translate(REFUND_PART, lang, ref=ref(rid), amount=rupees(part, lang, sms=sms))
+                      for rid, part in drawn.items())
     text = translate(short if sms else sentence, lang, ref=ref(note["requisition_id"]),
-                     amount=rupees(note["amount"], lang, sms=sms), how=translate(how, lang) if how else "")
+                     amount=rupees(note["amount"], lang, sms=sms), how=translate(how, lang) if how else "",
+                     parts=parts)
     return translate(title, lang), f"{text} {owing(note.get('account') or {}, lang, sms=sms)}"
 
 

@@ -327,7 +327,7 @@ def refund(db, artisan_id: str, body: dict, *, by: str, now: datetime) -> tuple[
                  "method": body["method"], "reference": body["reference"], "reason": body["reason"], "by": by,
                  "requisitions": drawn}
         if _write(db, account, cause="refund", requisition_id=next(iter(drawn)), add=[entry], paid_less=drawn,
-                  extra={"amount": body["amount"]}):
+                  extra={"amount": body["amount"], "requisitions": drawn}):
             return _refund_view(entry, _account(db, artisan_id)), True
     raise Busy()
 

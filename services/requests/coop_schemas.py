@@ -92,7 +92,8 @@ class InboundSchema(ma.Schema):
 
 
 class InboundReplySchema(ma.Schema):
-    result = f.String(metadata={"description": "confirmed, short_reported or not_confirmed (never why)"})
+    result = f.String(metadata={"description": "confirmed, short_reported, already_confirmed "
+                                             "(the member's own code again) or not_confirmed (never why)"})
     reply = f.String(metadata={"description": "the text to send back to the phone"})
     language = f.String()
 

@@ -18,22 +18,27 @@ from pymongo.errors import DuplicateKeyError
 
 from services.requests import artisans, materials, share_rules, shares
 from services.requests.errors import ShareAlreadyConfirmed, ShareNotPending, ShareNotReceivable, SignatureInvalid
-from shared import signing
+from shared import names, signing
 from shared.i18n import N_, translate
 from shared.quantity import format_quantity, parse_quantity
 
 MAX_SKEW_SECONDS = 300  # a callback signed longer ago (or ahead) than this is refused
 CONFIRMED, SHORT, NOT_CONFIRMED = "confirmed", "short_reported", "not_confirmed"
+ALREADY = "already_confirmed"  # the member's own code (or missed call) again, after their share was answered
+#: what is sent back: each fits one SMS part in both languages with a material's usual name (two at most with a
+#: long one): GSM-7 160 characters in English, UCS-2 70 in Hindi (tests/unit/test_inbound_replies.py)
 REPLIES = {
     CONFIRMED: N_("Thank you. Your share of request {ref} is confirmed: {items}."),
-    SHORT: N_("Thank you. We noted that you received {received} for request {ref}, less than your share of "
-              "{items}. The department has been told."),
+    SHORT: N_("Noted for request {ref}: you received {received}, less than your share. The department has been "
+              "told."),
+    ALREADY: N_("Request {ref} was already confirmed: you received {received}. No need to send it again."),
     NOT_CONFIRMED: N_("We could not confirm this. Send the code from our SMS: RCV <code>, or RCV <code> <quantity> "
                       "if you received less."),
-    "lines_needed": N_("Your share has more than one material. Confirm what you received of each in the app, "
-                       "or ask your cooperative's secretary."),
+    "lines_needed": N_("Your share has several materials: confirm each in the app, or ask your cooperative's "
+                       "secretary."),
     "above_share": N_("That is more than your share. Send the quantity you received, or RCV <code> if you "
                       "received all of it."),
+    "unit": N_("Send the quantity in {unit}: RCV <code> <quantity>."),
     "several": N_("You have more than one share to confirm. Reply to our SMS with its code."),
 }
 
@@ -63,13 +68,16 @@ def _fresh(timestamp: str, now: datetime) -> bool:
 
 
 def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dict:
-    lang, code, quantity = _read(message)
+    lang, code, quantity, unit = _read(message)
     if message["channel"] == "sms" and code is None and lang == "en":  # not understood, and not in Devanagari
+        lang = _registered_language(db, message["sender"]) or lang
+    elif message["channel"] != "sms" and not message.get("language"):  # a call: no words to tell the language by
         lang = _registered_language(db, message["sender"]) or lang
     done = db.requisitions.find_one({"shares.confirmation.message": key}, {"outbox": 0})
     if done is not None:  # applied before its answer was kept (a crash in between): the same answer again
         return _done(db, done, next(s for s in done["shares"] if s["confirmation"].get("message") == key), lang)
-    waiting = [(doc, share) for artisan in artisans.by_phone(db, message["sender"])
+    mine = artisans.by_phone(db, message["sender"])
+    waiting = [(doc, share) for artisan in mine
                for doc in db.requisitions.find({"awaiting": artisan["_id"]}, {"outbox": 0}).limit(50)
                for share in doc["shares"] if share["artisan_id"] == artisan["_id"]
                and share_rules.code_live(share["confirmation"], now.isoformat())]
@@ -77,23 +85,50 @@ def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dic
         found = waiting[0] if len(waiting) == 1 else None
         if len(waiting) > 1:
             return _reply(NOT_CONFIRMED, lang, "several")
+        recent = [] if found or waiting else [item for item in _answered(db, mine)
+                                              if now.isoformat() < item[1]["confirmation"].get("expires_at", "")]
+        if len(recent) == 1:  # called again: their one share answered while its code lives
+            return _done(db, *recent[0], lang, ALREADY)
     else:
-        found = next((item for item in waiting if code and hmac.compare_digest(code, signing.share_code(
-            code_secret, item[0]["_id"], item[1]["artisan_id"], item[1]["confirmation"]["nonce"]))), None)
+        found = _matching(code_secret, code, waiting)
+        answered = None if found else _matching(code_secret, code, _answered(db, mine))
+        if answered:  # sent again (no reply came): what was recorded, to this member's own phone only
+            return _done(db, *answered, lang, ALREADY)
     if found is None:
         return _reply(NOT_CONFIRMED, lang)
     doc, share = found
     try:
         received = parse_quantity(quantity) if quantity else None
+        if received is not None and len(share["lines"]) == 1:  # several: lines_needed, whatever the unit
+            received = share_rules.in_unit(received, unit, share["lines"][0].get("unit"))
         stored, _ = shares.answer(db, doc, share["artisan_id"], quantity=received, via=message["channel"],
                                   message=key, now=now)
     except ValueError:
         return _reply(NOT_CONFIRMED, lang)
+    except share_rules.NotReceivable as exc:  # a unit not the material's: never read as its unit
+        return _reply(NOT_CONFIRMED, lang, "unit", {"unit": names.unit(exc.details["unit"], lang)})
     except ShareNotReceivable as exc:
         return _reply(NOT_CONFIRMED, lang, exc.details["reason"] if exc.details["reason"] in REPLIES else None)
-    except (ShareAlreadyConfirmed, ShareNotPending):  # answered meanwhile (another message, the app)
+    except ShareAlreadyConfirmed:  # answered meanwhile (another message, the app): what was recorded
+        doc = db.requisitions.find_one({"_id": doc["_id"]}, {"outbox": 0})
+        return _done(db, doc, next(s for s in doc["shares"] if s["artisan_id"] == share["artisan_id"]), lang, ALREADY)
+    except ShareNotPending:
         return _reply(NOT_CONFIRMED, lang)
     return _done(db, doc, stored, lang)
+
+
+def _matching(code_secret: str, code: str | None, found: list[tuple[dict, dict]]) -> tuple[dict, dict] | None:
+    """The (requisition, share) whose current code is `code`, among those found."""
+    return next((item for item in found if code and hmac.compare_digest(code, signing.share_code(
+        code_secret, item[0]["_id"], item[1]["artisan_id"], item[1]["confirmation"]["nonce"]))), None)
+
+
+def _answered(db, mine: list[dict]) -> list[tuple[dict, dict]]:
+    """The shares these members (registered with one phone) answered already, in their latest requisitions."""
+    return [(doc, share) for artisan in mine
+            for doc in db.requisitions.find({"members": artisan["_id"]}, {"outbox": 0}).sort("created_at", -1).limit(20)
+            for share in doc.get("shares") or () if share["artisan_id"] == artisan["_id"]
+            and (share.get("confirmation") or {}).get("status") in share_rules.ANSWERED]
 
 
 def _registered_language(db, phone: str) -> str | None:
@@ -105,21 +140,22 @@ def _registered_language(db, phone: str) -> str | None:
     return ("hi" if "hi" in languages else languages.pop()) if languages else None
 
 
-def _read(message: dict) -> tuple[str, str | None, str | None]:
-    """(the language to answer in, the code, the quantity text) of a callback."""
+def _read(message: dict) -> tuple[str, str | None, str | None, str | None]:
+    """(the language to answer in, the code, the quantity text, the unit written after it) of a callback."""
     if message["channel"] == "sms":
         parsed = share_rules.parse_sms(message["text"])
         if parsed is None:
-            return ("hi" if any("\u0900" <= ch <= "\u097f" for ch in message["text"]) else "en"), None, None
+            return ("hi" if any("\u0900" <= ch <= "\u097f" for ch in message["text"]) else "en"), None, None, None
         return parsed
-    lang = message.get("language") or "hi"
+    lang = message.get("language") or "hi"  # the IVR menu's; else the phone's registered one (_answer)
     if message["channel"] == "ivr":
         keys = share_rules.parse_keys(message["text"])
-        return (lang, *keys) if keys else (lang, None, None)
-    return lang, None, None
+        return (lang, *keys, None) if keys else (lang, None, None, None)
+    return lang, None, None, None
 
 
-def _done(db, doc: dict, share: dict, lang: str) -> dict:
+def _done(db, doc: dict, share: dict, lang: str, result: str | None = None) -> dict:
+    """The answer for a share answered now (or, with ALREADY, before): what was recorded."""
     names = materials.by_sku(db, [line["sku"] for line in share["lines"]])
     units = {line["sku"]: line.get("unit") or "" for line in share["lines"]}
 
@@ -131,7 +167,8 @@ def _done(db, doc: dict, share: dict, lang: str) -> dict:
     confirmation = share["confirmation"]
     values = {"ref": doc["_id"][:8], "items": ", ".join(item(l["sku"], l["quantity"]) for l in share["lines"]),
               "received": ", ".join(item(sku, q) for sku, q in confirmation["received"].items())}
-    return _reply(SHORT if confirmation["status"] == share_rules.SHORT else CONFIRMED, lang, values=values)
+    return _reply(result or (SHORT if confirmation["status"] == share_rules.SHORT else CONFIRMED), lang,
+                  values=values)
 
 
 def _reply(result: str, lang: str, why: str | None = None, values: dict | None = None) -> dict:

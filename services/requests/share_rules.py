@@ -19,7 +19,18 @@ CODE_DAYS = 14  # a member's code works this long after the requisition is recei
 _DEVANAGARI = str.maketrans("०१२३४५६७८९", "0123456789")
 #: what a member may start a reply with, and the language that says they read
 KEYWORDS = {"rcv": "en", "हाँ": "hi", "हां": "hi", "हा": "hi", "haan": "hi", "haa": "hi", "han": "hi"}  # + Latin
-_MESSAGE = re.compile(r"^\s*(\S+)\s+([0-9]{4,8})(?:\s+([0-9]+(?:\.[0-9]{1,3})?))?\s*(?:kg|किलो)?\s*$", re.I)
+#: a keyword, the six-digit code ('RCV698192', 'RCV-698192', 'RCV 698 192'), then the quantity and its unit if short
+_MESSAGE = re.compile(r"^\s*([^\s0-9:.,-]+)[\s:.,-]*([0-9]{3})[\s-]?([0-9]{3})(?![0-9])"
+                      r"(?:\s*([0-9]+(?:\.[0-9]+)?)\s*([^\s0-9][^0-9]*)?)?$", re.I)
+_TRAILING = " \t\r\n.,;:!?।"  # a full stop (or danda) people end a message with
+#: what people write after the quantity (dots and spaces left out, lower case) -> the unit's code
+UNIT_WORDS = {
+    "kg": ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "किलो", "किग्रा", "किलोग्राम", "केजी"),
+    "g": ("g", "gm", "gms", "gram", "grams", "gramme", "grammes", "ग्राम", "ग्रा"),
+    "m": ("m", "mtr", "mtrs", "meter", "meters", "metre", "metres", "मीटर", "मी"),
+    "litre": ("l", "ltr", "ltrs", "lt", "litre", "litres", "liter", "liters", "लीटर", "लिटर", "ली"),
+    "piece": ("pc", "pcs", "piece", "pieces", "nos", "no", "नग", "पीस")}
+_UNITS = {word: code for code, words in UNIT_WORDS.items() for word in words}
 _DIGITS = re.compile(r"^\s*([0-9]{4,8})(?:[*#]([0-9]+))?\s*#?\s*$")
 
 
@@ -50,12 +61,31 @@ def merged(lines) -> list[dict]:
     return list(out.values())
 
 
-def parse_sms(text: str) -> tuple[str, str, str | None] | None:
-    """'RCV 482913' or 'हाँ ४८२९१३ 8' -> (language, code, quantity text or None); None if it is neither."""
-    found = _MESSAGE.match(text.translate(_DEVANAGARI))
+def parse_sms(text: str) -> tuple[str, str, str | None, str | None] | None:
+    """'RCV 482913', 'हाँ ४८२९१३ 8 किलो' or 'Rcv 482913 500 g.' -> (language, code, quantity text or None, the unit
+    written after it: its code ('kg'), the words as written when no unit's, or None); None if it is neither."""
+    found = _MESSAGE.match(text.translate(_DEVANAGARI).rstrip(_TRAILING))
     if not found or found.group(1).lower() not in KEYWORDS:
         return None
-    return KEYWORDS[found.group(1).lower()], found.group(2), found.group(3)
+    written = found.group(5)
+    unit = None
+    if written:
+        word = re.sub(r"[\s.]", "", written.lower())
+        unit = _UNITS.get(word, written.strip())
+    return KEYWORDS[found.group(1).lower()], found.group(2) + found.group(3), found.group(4), unit
+
+
+def in_unit(quantity: int, written: str | None, unit: str | None) -> int:
+    """A quantity (thousandths) written in `written` as thousandths of the material's `unit`: grams of a material
+    in kg (or kg of one in grams) exactly; no unit written is the material's; another unit is refused
+    (NotReceivable 'unit'), never read as the material's."""
+    if written is None or written == unit or not unit:
+        return quantity
+    if (written, unit) == ("kg", "g"):
+        return quantity * 1000
+    if (written, unit) == ("g", "kg") and quantity % 1000 == 0:  # whole grams: exact thousandths of a kg
+        return quantity // 1000
+    raise NotReceivable("unit", unit=unit, written=written)
 
 
 def parse_keys(digits: str) -> tuple[str, str | None] | None:

@@ -300,3 +300,26 @@ def test_two_payments_on_one_request_are_two_texts_and_not_news_told_twice(notif
         handle(event)
     assert len(sms_texts(runtime.db)) == 2
     assert reconcile.facts(runtime.db)["told_twice"] == []
+
+
+def test_a_refund_drawn_from_several_requests_names_each_ones_part(notifier):
+    """₹100 advance on one request and ₹150 on another, then ₹250 refunded: the artisan was texted (and mailed)
+    '₹250.00 refunded' for the first request only. The event says what the refund took of each, and so does the text;
+    a refund from one request still names it alone."""
+    runtime, handle = notifier
+    english_artisan(handle)
+    for artisan_id in ("ART-1", "ART-EN"):
+        handle(new_event("AccountUpdated", artisan_id, {
+            "artisan_id": artisan_id, "version": 2, "cause": "refund", "requisition_id": "3a5f8508-aaaa",
+            "balance_due": 0, "open_dues": [], "amount": 250_00,
+            "requisitions": {"3a5f8508-aaaa": 150_00, "b9d62d04-bbbb": 100_00}}, source="requests"))
+    assert sorted(sms_texts(runtime.db)) == [
+        "Rs 250.00 refunded to you: Rs 150.00 of request 3a5f8508, Rs 100.00 of request b9d62d04. Nothing is owed now.",
+        "₹250.00 आपको लौटाए गए: अनुरोध 3a5f8508 के ₹150.00, अनुरोध b9d62d04 के ₹100.00। अभी कुछ बकाया नहीं है।"]
+    [note] = notifications.render(runtime.db, list(runtime.db.notifications.find({"artisan_id": "ART-EN"})), "en")
+    assert note["text"] == "₹250.00 was refunded to you: ₹150.00 of request 3a5f8508, ₹100.00 of request b9d62d04. " \
+                           "Nothing is owed now."
+    handle(new_event("AccountUpdated", "ART-EN", {
+        "artisan_id": "ART-EN", "version": 3, "cause": "refund", "requisition_id": "REQ-7", "balance_due": 0,
+        "open_dues": [], "amount": 50_00, "requisitions": {"REQ-7": 50_00}}, source="requests"))
+    assert "REQ 7: Rs 50.00 refunded to you. Nothing is owed now." in sms_texts(runtime.db)

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.integration.test_requests_coop_support import COOP, MEMBERS, PHONES, WAREHOUSE, coop  # noqa: F401
-from tests.integration.test_requests_money_support import COTTON, SILK, reserved
-from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+from tests.integration.test_requests_money_support import COTTON, SILK, inventory_says, reserved
+from tests.integration.test_requests_support import client, price_payload  # noqa: F401  (fixture)
 
 GENERIC = "We could not confirm this. Send the code from our SMS: RCV <code>, or RCV <code> <quantity> if you " \
           "received less."
@@ -150,12 +150,11 @@ def test_a_repeated_callback_is_answered_again_and_applied_once(coop):
     assert len(coop.events(rid, "ShareConfirmed")) == 1
 
 
-def test_wrong_reused_foreign_and_unknown_all_get_the_same_answer_and_change_nothing(coop):
+def test_wrong_foreign_and_unknown_all_get_the_same_answer_and_change_nothing(coop):
     rid = coop.received()["id"]
     code1 = coop.code(rid, "ART-1")
     assert coop.sms(PHONES["ART-1"], f"RCV {code1}", message_id="ok").get_json()["result"] == "confirmed"
-    tries = [(PHONES["ART-1"], f"RCV {code1}"),  # reused
-             (PHONES["ART-2"], f"RCV {code1}"),  # another member's code from this member's phone
+    tries = [(PHONES["ART-2"], f"RCV {code1}"),  # another member's code from this member's phone
              (PHONES["ART-2"], "RCV 000000" if coop.code(rid, "ART-2") != "000000" else "RCV 000001"),  # wrong
              ("+919999999999", f"RCV {coop.code(rid, 'ART-3')}"),  # an unknown number with a live code
              ("+919999999999", "hello")]
@@ -268,3 +267,114 @@ def test_malformed_callbacks_are_refused(coop):
     client = coop.client
     response = client.http.post("/api/v1/sms/inbound", json={"id": "1", "text": "RCV 1"})
     assert response.status_code == 400 and "from" in response.get_json()["error"]["details"]
+
+
+def test_ivr_keys_and_a_missed_call_are_answered_in_the_language_registered_for_the_phone(coop):
+    """IVR keys and a missed call were answered in Hindi whenever the gateway sent no language, even to a member
+    registered in English: now in the language registered for that phone (the IVR menu's choice when sent)."""
+    rid = coop.received()["id"]
+    coop.client.call("PATCH", "/artisans/ART-3", coop.client.admin(), {"language": "en"}, status=200)
+    ivr = coop.sms(PHONES["ART-3"], f"{coop.code(rid, 'ART-3')}", message_id="l-1", channel="ivr").get_json()
+    assert (ivr["result"], ivr["language"]) == ("confirmed", "en")
+    assert ivr["reply"].startswith("Thank you.")
+    wrong = coop.sms(PHONES["ART-3"], "000", message_id="l-2", channel="ivr").get_json()
+    assert (wrong["language"], wrong["reply"]) == ("en", GENERIC)
+    missed = coop.sms(PHONES["ART-2"], "", message_id="l-3", channel="missed_call").get_json()
+    assert (missed["result"], missed["language"]) == ("confirmed", "hi")  # registered in Hindi
+    assert missed["reply"].startswith("धन्यवाद।")
+    coop.client.call("PATCH", "/artisans/ART-1", coop.client.admin(), {"language": "en"}, status=200)
+    called = coop.sms(PHONES["ART-1"], "", message_id="l-4", channel="missed_call").get_json()
+    assert (called["result"], called["language"]) == ("confirmed", "en")
+    chosen = coop.sms(PHONES["ART-1"], "", message_id="l-5", channel="missed_call", language="hi").get_json()
+    assert chosen["language"] == "hi"  # the caller chose Hindi on the menu
+    stranger = coop.sms("+919999999999", "", message_id="l-6", channel="missed_call").get_json()
+    assert (stranger["result"], stranger["language"]) == ("not_confirmed", "hi")
+
+
+def test_a_member_who_sends_again_is_told_what_was_recorded_and_nobody_else_is(coop):
+    """A member whose missed call confirmed their share, then who sent the code from the SMS, was told "We could not
+    confirm this" (only live codes were searched), and believed the first had failed; the same after a short report.
+    Their own code (or missed call) again, from their own phone, now says what was recorded, in their language;
+    another's code, a wrong one or an unknown phone still get the generic answer, and nothing changes."""
+    rid = coop.received()["id"]
+    coop.client.call("PATCH", "/artisans/ART-1", coop.client.admin(), {"language": "en"}, status=200)
+    assert coop.sms(PHONES["ART-1"], "", message_id="a-1", channel="missed_call").get_json()["result"] == "confirmed"
+    again = coop.sms(PHONES["ART-1"], f"RCV {coop.code(rid, 'ART-1')}", message_id="a-2").get_json()
+    assert (again["result"], again["language"]) == ("already_confirmed", "en")
+    assert f"Request {rid[:8]} was already confirmed" in again["reply"] and "10 kg" in again["reply"]
+    called = coop.sms(PHONES["ART-1"], "", message_id="a-3", channel="missed_call").get_json()
+    assert (called["result"], called["reply"]) == ("already_confirmed", again["reply"])
+    code2 = coop.code(rid, "ART-2").translate(str.maketrans("0123456789", "०१२३४५६७८९"))
+    assert coop.sms(PHONES["ART-2"], f"हाँ {code2} 8", message_id="a-4").get_json()["result"] == "short_reported"
+    for n, text in enumerate((f"हाँ {code2}", f"हाँ {code2} 9")):  # the same again, or another figure
+        resent = coop.sms(PHONES["ART-2"], text, message_id=f"a-5{n}").get_json()
+        assert (resent["result"], resent["language"]) == ("already_confirmed", "hi")
+        assert f"अनुरोध {rid[:8]}" in resent["reply"] and "8 किलो" in resent["reply"] and "पहले ही" in resent["reply"]
+    keys = coop.sms(PHONES["ART-2"], f"{coop.code(rid, 'ART-2')}", message_id="a-6", channel="ivr").get_json()
+    assert keys["result"] == "already_confirmed"
+    tries = [(PHONES["ART-3"], f"RCV {coop.code(rid, 'ART-1')}"),  # another member's code, answered
+             (PHONES["ART-1"], "RCV 000000" if coop.code(rid, "ART-1") != "000000" else "RCV 000001"),  # wrong
+             ("+919999999999", f"RCV {coop.code(rid, 'ART-1')}")]  # a stranger with an answered code
+    answers = [coop.sms(phone, text, message_id=f"a-x{i}").get_json() for i, (phone, text) in enumerate(tries)]
+    assert {(a["result"], a["reply"]) for a in answers} == {("not_confirmed", GENERIC)}
+    stranger = coop.sms("+919999999999", "", message_id="a-y", channel="missed_call", language="en").get_json()
+    assert (stranger["result"], stranger["reply"]) == ("not_confirmed", GENERIC)
+    found = shares_of(coop, rid)
+    assert [found[m]["confirmation"]["status"] for m in MEMBERS] == ["confirmed", "short", "pending"]
+    assert found["ART-2"]["confirmation"]["received"] == {COTTON: 8000}
+    assert len(coop.events(rid, "ShareConfirmed")) == 2
+
+
+DEV = str.maketrans("0123456789", "०१२३४५६७८९")
+
+
+@pytest.mark.parametrize("text, result, received", [
+    ("Rcv {code}.", "confirmed", 10_000), ("RCV{code}", "confirmed", 10_000), ("RCV-{code}", "confirmed", 10_000),
+    ("RCV {c1} {c2}", "confirmed", 10_000), ("RCV {code} 1.5kgs", "short_reported", 1_500),
+    ("हाँ {dev} १.५ कि.ग्रा.", "short_reported", 1_500), ("हाँ {dev} 1.5 किग्रा", "short_reported", 1_500),
+    ("RCV {code} 500 g", "short_reported", 500), ("हाँ {dev} ५०० ग्राम", "short_reported", 500)])
+def test_the_replies_members_type_confirm(coop, text, result, received):
+    """'Rcv 698192.', 'RCV698192', 'RCV 698 192', '1.5kgs', 'कि.ग्रा.' were refused with "could not confirm";
+    grams of a material in kg are taken exactly."""
+    rid = coop.received()["id"]
+    code = coop.code(rid, "ART-1")
+    sent = text.format(code=code, c1=code[:3], c2=code[3:], dev=code.translate(DEV))
+    answer = coop.sms(PHONES["ART-1"], sent, message_id="t-1").get_json()
+    assert (answer["result"], answer["language"]) == (result, "hi" if "हाँ" in text else "en")
+    assert shares_of(coop, rid)["ART-1"]["confirmation"]["received"] == {COTTON: received}
+
+
+@pytest.mark.parametrize("text, words", [
+    ("RCV {code} 20 m", "Send the quantity in kg"), ("RCV {code} 2 litre", "Send the quantity in kg"),
+    ("RCV {code} 12 pieces", "Send the quantity in kg"), ("RCV {code} 500.5 g", "Send the quantity in kg"),
+    ("RCV {code} 3 bags", "Send the quantity in kg"), ("हाँ {dev} २ लीटर", "मात्रा किलो में भेजें"),
+    ("हाँ {dev} 20 मीटर", "मात्रा किलो में भेजें")])
+def test_a_quantity_in_another_unit_is_refused_saying_the_materials_unit_and_changes_nothing(coop, text, words):
+    """'RCV <code> 20 m' for cotton in kg was refused as not understood, or (before) read as 20 kg: now the reply
+    says to send the number in the material's unit, and the share still waits."""
+    rid = coop.received()["id"]
+    code = coop.code(rid, "ART-1")
+    answer = coop.sms(PHONES["ART-1"], text.format(code=code, dev=code.translate(DEV)), message_id="u-1").get_json()
+    assert answer["result"] == "not_confirmed" and words in answer["reply"]
+    assert shares_of(coop, rid)["ART-1"]["confirmation"]["status"] == "pending"
+    assert coop.events(rid, "ShareConfirmed") == []
+
+
+def test_a_material_in_metres_takes_metres_and_refuses_kg(coop):
+    client = coop.client
+    zari = "ZRI-GLD-M"
+    inventory_says(client.db, "MaterialRegistered", zari, {"sku": zari, "name": "Zari", "name_hi": "ज़री",
+                                                           "unit": "m", "category": "metal", "reorder_level": 0,
+                                                           "entitlement_class": None})
+    inventory_says(client.db, "MaterialPriced", zari, price_payload(zari, 1_500))
+    rid = coop.request(("25", "25", "25"), sku=zari)["id"]
+    client.act(rid, "approve", client.admin())
+    reserved(client.db, rid)
+    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    client.act(rid, "receive", coop.secretary)
+    code = coop.code(rid, "ART-1").translate(DEV)
+    refused = coop.sms(PHONES["ART-1"], f"हाँ {code} 20 किलो", message_id="z-1").get_json()
+    assert refused["result"] == "not_confirmed" and "मात्रा मीटर में भेजें" in refused["reply"]
+    short = coop.sms(PHONES["ART-1"], f"हाँ {code} 20 मी.", message_id="z-2").get_json()
+    assert short["result"] == "short_reported" and "20 मीटर" in short["reply"]
+    assert shares_of(coop, rid)["ART-1"]["confirmation"]["received"] == {zari: 20_000}

@@ -333,6 +333,8 @@ def test_an_admin_refunds_an_artisans_credit_once_and_the_account_says_so(client
     events = [e for e in doc["outbox"] if e["type"] == "AccountUpdated"]
     assert [(e["payload"]["cause"], e["payload"]["balance_due"]) for e in events][-1:] == [("refund", "0.00")]
     assert sum(1 for e in doc["outbox"] if e["payload"].get("cause") == "refund") == 1
+    [told] = [e["payload"] for e in doc["outbox"] if e["payload"].get("cause") == "refund"]
+    assert (told["amount"], told["requisitions"]) == ("1102.00", done["requisitions"])  # each request's part
     from shared.reconcile import check, facts_of
     assert [p for p in check(facts_of({"requests": client.db})).problems if "account " in p] == []
 

@@ -27,3 +27,27 @@ def test_a_deadline_inside_a_day_says_the_day_before_it():
     """A code sent before this rule expired at the hour it was sent: "by" the day before, which it outlives."""
     assert last_full_day(datetime(2026, 12, 15, 4, 30, tzinfo=timezone.utc)) == "2026-12-14"  # 10:00 in India
     assert last_full_day(datetime(2026, 12, 15, 20, 0, tzinfo=timezone.utc)) == "2026-12-15"  # 01:30 on the 16th
+
+
+@pytest.mark.parametrize("text, parsed", [
+    ("Rcv 698192.", ("en", "698192", None, None)), ("RCV698192", ("en", "698192", None, None)),
+    ("RCV-698192", ("en", "698192", None, None)), ("RCV 698 192", ("en", "698192", None, None)),
+    ("RCV 698192 1.5kgs", ("en", "698192", "1.5", "kg")), ("हाँ ४५९९४५ १.५ कि.ग्रा.", ("hi", "459945", "1.5", "kg")),
+    ("हाँ 459945 1.5 किग्रा", ("hi", "459945", "1.5", "kg")), ("RCV 123456 20 m", ("en", "123456", "20", "m")),
+    ("RCV 123456 500 g", ("en", "123456", "500", "g")), ("RCV 123456 2 litre", ("en", "123456", "2", "litre")),
+    ("हाँ १२३४५६ २ लीटर", ("hi", "123456", "2", "litre")), ("RCV 123456 12 pieces", ("en", "123456", "12", "piece")),
+    ("haan 123456 8", ("hi", "123456", "8", None)), ("RCV 123456 3 bags", ("en", "123456", "3", "bags")),
+    ("RCV 123456 thanks", None), ("RCV 1234567", None), ("hello 123456", None)])
+def test_the_replies_members_type_are_read_with_the_unit_they_wrote(text, parsed):
+    assert share_rules.parse_sms(text) == parsed
+
+
+def test_a_quantity_in_another_unit_is_converted_only_exactly_and_never_read_as_the_materials_unit():
+    assert share_rules.in_unit(500_000, "g", "kg") == 500  # 500 g: 0.5 kg
+    assert share_rules.in_unit(2_000, "kg", "g") == 2_000_000
+    assert share_rules.in_unit(8_000, None, "kg") == share_rules.in_unit(8_000, "kg", "kg") == 8_000
+    for written, unit, quantity in (("m", "kg", 20_000), ("g", "kg", 500_500), ("litre", "m", 2_000),
+                                    ("bags", "kg", 3_000)):
+        with pytest.raises(share_rules.NotReceivable) as refused:
+            share_rules.in_unit(quantity, written, unit)
+        assert (refused.value.reason, refused.value.details["unit"]) == ("unit", unit)
