@@ -114,6 +114,17 @@ def after_failure(attempt: int, max_attempts: int, now: datetime, base_ms: int) 
     return "pending", now + timedelta(seconds=retry_delay(attempt, base_ms))
 
 
+def in_hours(moment: datetime, from_hour: int, until_hour: int, zone: tzinfo = timezone.utc) -> bool:
+    """Whether `moment` falls from `from_hour` until `until_hour` (not included) of the day in `zone`; a window
+    ending at or before its start runs past midnight (22 to 6), one ending where it starts is the whole day."""
+    hour = moment.astimezone(zone).hour
+    if from_hour == until_hour % 24:
+        return True
+    if from_hour < until_hour:
+        return from_hour <= hour < until_hour
+    return hour >= from_hour or hour < until_hour
+
+
 def digest_day(now: datetime, hour_utc: int, zone: tzinfo = timezone.utc) -> str | None:
     """The day (YYYY-MM-DD) a digest is due for now, once today's `hour_utc` has passed: the last day in `zone`
     (people's calendar: India's) that ended before that hour."""

@@ -59,6 +59,15 @@ def test_digest_is_for_yesterday_after_the_hour():
     assert domain.digest_day(NOW, 2) == "2026-11-21"
 
 
+@pytest.mark.parametrize("hour, from_hour, until_hour, inside", [
+    (8, 9, 19, False), (9, 9, 19, True), (18, 9, 19, True), (19, 9, 19, False), (0, 9, 19, False),
+    (23, 22, 6, True), (3, 22, 6, True), (12, 22, 6, False), (0, 0, 24, True), (23, 0, 24, True), (5, 7, 7, True)])
+def test_hours_of_the_day_in_india(hour, from_hour, until_hour, inside):
+    ist = timezone(timedelta(hours=5, minutes=30))
+    moment = datetime(2026, 12, 1, hour, 30, tzinfo=ist).astimezone(timezone.utc)
+    assert domain.in_hours(moment, from_hour, until_hour, ist) is inside
+
+
 def test_district_subscriptions():
     assert subscribers.covers([], "Varanasi") and subscribers.covers(["Varanasi"], "Varanasi")
     assert not subscribers.covers(["Bhadohi"], "Varanasi") and not subscribers.covers(["Bhadohi"], None)
