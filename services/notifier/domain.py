@@ -38,6 +38,12 @@ REQUISITION_STATUS = {
 #: requests' last word on a requisition, and inventory's answers, which say nothing new once it is said
 LAST_WORDS = ("RequisitionRejected", "RequisitionCancelled", "RequisitionDispatched", "RequisitionReceived")
 INVENTORY_ANSWERS = ("StockReserved", "StockWaitlisted", "StockReservationFailed")
+#: what inventory answered (a requisition's notification statuses): each comes of the approval, so one read before
+#: the approval (or the submission: auto-approved at once) is later news already told
+ANSWERED = ("reserved", "waitlisted", "rejected")
+#: requests' statuses that inventory's answers follow: read after one of them was told, the submission is old news
+#: (nothing is told) and the approval only tells the amount to pay (not "we are setting it aside" after "reserved")
+BEFORE_ANSWERS = ("submitted", "approved")
 #: StockWaitlisted's reason when a reserved requisition's lot expired under its holds: it waits again
 WAITS_AGAIN = "lot_expired"
 #: statuses that take a requisition off the waitlist

@@ -21,19 +21,21 @@ INDEXES = {
 def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, lines: list,
            at: datetime, position: int | None = None, reason: str = "", artisan_id: str | None = None,
            amount: int | None = None, due_on: str | None = None, nonce: int | None = None,
-           method: str | None = None, account: dict | None = None) -> bool:
+           method: str | None = None, account: dict | None = None, late: bool = False) -> bool:
     """Store the notification under its event id (a replay changes nothing), with its fan-out.
 
     `amount` (paise) is what the artisan pays: due at approval, or by `due_on` for a reminder; or the money that
     moved on their account (paid, by `method`; refunded; a payment reversed), with the `account` after it
     (`balance_due`, `open_dues`); `nonce` makes the code a member confirms their share with (their SMS carries it,
-    derived when sent).
+    derived when sent); `late`: an approval read after inventory's answer was told, which tells only the amount
+    to pay (texts.told_late).
     """
     known = projections.requisition(db, requisition_id)
     doc = {"_id": event_id, "artisan_id": artisan_id or (known or {}).get("artisan_id"),
            "requisition_id": requisition_id, "status": status, "depot": depot, "lines": lines,
            "position": position, "reason": reason, "amount": amount, "due_on": due_on, "nonce": nonce,
            **({"method": method, "account": account} if account is not None else {}),
+           **({"late": True} if late else {}),
            "created_at": at, "read_at": None,
            "fanout": [_fanout(at)]}
     try:
@@ -41,6 +43,13 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
     except DuplicateKeyError:
         return False
     return True
+
+
+def answered(db, requisition_id: str) -> bool:
+    """Whether an artisan was told inventory's answer to the requisition (reserved, waiting, refused): what comes of
+    its approval, so news of the approval read after it is late (handlers.requisition_status)."""
+    return db.notifications.find_one({"requisition_id": requisition_id, "status": {"$in": domain.ANSWERED}},
+                                     {"_id": 1}) is not None
 
 
 def about_phone(db, data: dict, *, event_id: str, occurred_at: str, at: datetime) -> None:

@@ -49,6 +49,11 @@ STATUS_TEXT = {
 #: the waitlisted sentence when a reserved request waits again because its lot expired (StockWaitlisted's reason)
 WAITS_AGAIN = N_("{items} set aside for you at {depot} expired before it was handed over. Your request {ref} waits "
                  "again: it is number {position} on the waiting list and is served first come, first served.")
+#: an approval read after inventory's answer was told (a late one): (title, sentence, SMS), only the amount to pay,
+#: never "we are setting it aside" after "reserved" or "waiting"
+TOLD_LATE = (N_("Amount to pay"),
+             N_("Your request {ref} for {items} at {depot} was approved. Amount to pay: {amount}."),
+             N_("REQ {ref}: to pay {amount} for {items}"))
 #: why inventory can never hold a request (StockReservationFailed's reason, "<code>: <what>") -> what the artisan
 #: is told, with what to do next
 HOLD_FAILED = {"no_lines": N_("It named no material; please send a new request."),
@@ -261,6 +266,8 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
         return money_moved(note, lang)
     if note["status"] in domain.ABOUT_RECORD:
         return about_record(note, lang)[:2]
+    if note.get("late"):  # an approval read after inventory's answer was told: the amount, nothing it contradicts
+        return translate(TOLD_LATE[0], lang), translate(TOLD_LATE[1], lang, **_values(note, materials, depots, lang))
     _, title, body = STATUS_TEXT[note["status"]]
     if note["status"] == "waitlisted" and note.get("reason") == domain.WAITS_AGAIN:
         body = WAITS_AGAIN
@@ -281,6 +288,8 @@ def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") ->
     if note["status"] in domain.ABOUT_RECORD:
         return about_record(note, lang)[2]
     values = _values(note, materials, depots, lang, short=True)
+    if note.get("late"):  # as notification() says
+        return translate(TOLD_LATE[2], lang, **values)[:160]
     if note["status"] == "confirm_share":
         return translate(CONFIRM_SMS, lang, **values, code=code)[:160]
     if note["status"] in MONEY_SMS and (note.get("amount") or note["status"] != "approved"):
