@@ -225,6 +225,9 @@ class StockWaitlisted(Reservation):
 
     position = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
     reason = _optional(100)
+    #: its place number in the depot's queue (kept while it waits, whoever leaves): those waiting at the depot with
+    #: a smaller place are ahead of it, so requests shows where it stands now, not only where it joined
+    place = f.Integer(strict=True, validate=ma.validate.Range(min=1))
 
 
 class ExpiredLotIssued(Payload):
