@@ -111,12 +111,13 @@ def requisition_status(db, config, event: Event) -> None:
             notifications.create(db, event_id=f"{cause}:{share['artisan_id']}", status=status,
                                  requisition_id=data["requisition_id"], depot=data["depot"], lines=share["lines"],
                                  at=at, position=data.get("position"), reason=data.get("reason", ""),
-                                 artisan_id=share["artisan_id"], amount=amounts.get(share["artisan_id"]), late=late)
+                                 artisan_id=share["artisan_id"], amount=amounts.get(share["artisan_id"]), late=late,
+                                 short=data.get("short"))
     elif not late or data.get("payable_total"):
         notifications.create(db, event_id=cause, status=status, requisition_id=data["requisition_id"],
                              depot=data["depot"], lines=data["lines"], at=at,
                              position=data.get("position"), reason=data.get("reason", ""),
-                             amount=data.get("payable_total"), late=late)
+                             amount=data.get("payable_total"), late=late, short=data.get("short"))
     skus = [line["sku"] for line in data["lines"]]
     if status == "waitlisted" and data.get("reason") == domain.WAITS_AGAIN:  # it was reserved: it waits again
         projections.rejoin_waitlist(db, data["requisition_id"], data["depot"], skus, at)

@@ -21,21 +21,23 @@ INDEXES = {
 def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, lines: list,
            at: datetime, position: int | None = None, reason: str = "", artisan_id: str | None = None,
            amount: int | None = None, due_on: str | None = None, nonce: int | None = None,
-           method: str | None = None, account: dict | None = None, late: bool = False) -> bool:
+           method: str | None = None, account: dict | None = None, late: bool = False,
+           short: list | None = None) -> bool:
     """Store the notification under its event id (a replay changes nothing), with its fan-out.
 
     `amount` (paise) is what the artisan pays: due at approval, or by `due_on` for a reminder; or the money that
     moved on their account (paid, by `method`; refunded; a payment reversed), with the `account` after it
     (`balance_due`, `open_dues`); `nonce` makes the code a member confirms their share with (their SMS carries it,
     derived when sent); `late`: an approval read after inventory's answer was told, which tells only the amount
-    to pay (texts.told_late).
+    to pay (texts.TOLD_LATE); `short`: of a requisition that waits, the lines the depot had too little of (none:
+    it waits behind earlier ones for material in stock; not given: inventory did not say, every line is named).
     """
     known = projections.requisition(db, requisition_id)
     doc = {"_id": event_id, "artisan_id": artisan_id or (known or {}).get("artisan_id"),
            "requisition_id": requisition_id, "status": status, "depot": depot, "lines": lines,
            "position": position, "reason": reason, "amount": amount, "due_on": due_on, "nonce": nonce,
            **({"method": method, "account": account} if account is not None else {}),
-           **({"late": True} if late else {}),
+           **({"late": True} if late else {}), **({"short": short} if short is not None else {}),
            "created_at": at, "read_at": None,
            "fanout": [_fanout(at)]}
     try:

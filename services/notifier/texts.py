@@ -54,6 +54,10 @@ WAITS_AGAIN = N_("{items} set aside for you at {depot} expired before it was han
 TOLD_LATE = (N_("Amount to pay"),
              N_("Your request {ref} for {items} at {depot} was approved. Amount to pay: {amount}."),
              N_("REQ {ref}: to pay {amount} for {items}"))
+#: the waitlisted sentence when what it asks is in stock but earlier requests wait for it (StockWaitlisted's short:
+#: none); with some short, the usual sentence names only those
+WAITS_BEHIND = N_("{items} is in stock at {depot}, but earlier requests are waiting for it first. Your request {ref} "
+                  "is number {position} on the waiting list and is served first come, first served.")
 #: why inventory can never hold a request (StockReservationFailed's reason, "<code>: <what>") -> what the artisan
 #: is told, with what to do next
 HOLD_FAILED = {"no_lines": N_("It named no material; please send a new request."),
@@ -271,6 +275,8 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
     _, title, body = STATUS_TEXT[note["status"]]
     if note["status"] == "waitlisted" and note.get("reason") == domain.WAITS_AGAIN:
         body = WAITS_AGAIN
+    elif note["status"] == "waitlisted" and note.get("short") is not None:
+        note, body = waiting_for(note, body)
     values = _values(note, materials, depots, lang)
     if typed and "{reason}" in body and as_written(note.get("reason") or ""):
         return translate(title, lang), escape(translate(body, lang)).format_map(
@@ -279,6 +285,17 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
     if note["status"] == "approved" and note.get("amount"):
         text = f"{text} {translate(AMOUNT_DUE, lang, **values)}"
     return translate(title, lang), text
+
+
+def waiting_for(note: dict, body: str) -> tuple[dict, str]:
+    """A waiting request's note naming only what the depot is short of (of the member's own lines, else of the
+    request's), or, with nothing short, all of it and that earlier requests wait for it first."""
+    short = note["short"]
+    skus = {line["sku"] for line in short}
+    mine = [line for line in note.get("lines", []) if line["sku"] in skus]
+    if short:
+        return {**note, "lines": mine or short}, body
+    return note, WAITS_BEHIND
 
 
 def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") -> str:

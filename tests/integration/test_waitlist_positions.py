@@ -43,3 +43,36 @@ def test_a_waiting_request_moves_up_when_those_ahead_leave_the_list(world):
     assert standing(world, third) == ("waitlisted", 1)
     listed = world.call("requests", "GET", "/requisitions?status=waitlisted")
     assert [(doc["id"] if "id" in doc else doc["_id"], doc["waitlist_position"]) for doc in listed] == [(third, 1)]
+
+
+def told(world, rid: str, lang: str) -> str:
+    from services.notifier import notifications
+    db = world.runtimes["notifier"].db
+    [note] = notifications.render(db, list(db.notifications.find({"requisition_id": rid, "status": "waitlisted"})),
+                                  lang)
+    return note["text"]
+
+
+def test_the_waiting_list_notification_names_only_what_is_short_or_says_it_waits_behind_others(world):
+    """12.5 kg cotton (200 kg in stock) and 20 kg silk (12 kg): only the silk is out of stock; a request for cotton
+    behind it waits first come, first served though the cotton is there, and is told so."""
+    both = world.call("requests", "POST", "/requisitions", json={"artisan_id": "ART-0001", "depot": DEPOT, "lines": [
+        {"sku": "YRN-COT-40", "quantity": "12.5"}, {"sku": "YRN-SLK-MUL", "quantity": "20"}]})["id"]
+    world.call("requests", "POST", f"/requisitions/{both}/approve")
+    world.settle()
+    assert told(world, both, "hi").startswith("वाराणसी डिपो में अभी 20 किलो शहतूत रेशम धागा उपलब्ध नहीं है।")
+    assert told(world, both, "en").startswith("20 kg Mulberry silk yarn is not in stock at ")
+    behind = ask_for(world, "YRN-COT-40", "10", "ART-0002")
+    assert standing(world, behind) == ("waitlisted", 2)
+    assert told(world, behind, "en") == (
+        "10 kg Cotton yarn 40s is in stock at Varanasi depot, but earlier requests are waiting for it first. Your "
+        f"request {behind[:8]} is number 2 on the waiting list and is served first come, first served.")
+    assert told(world, behind, "hi").startswith("वाराणसी डिपो में 10 किलो सूती धागा 40s उपलब्ध है, पर पहले आए अनुरोध")
+
+
+def ask_for(world, sku: str, quantity: str, artisan: str) -> str:
+    made = world.call("requests", "POST", "/requisitions", json={
+        "artisan_id": artisan, "depot": DEPOT, "lines": [{"sku": sku, "quantity": quantity}]})
+    world.call("requests", "POST", f"/requisitions/{made['id']}/approve")
+    world.settle()
+    return made["id"]

@@ -161,3 +161,19 @@ def test_digest_counts_each_section():
     assert subject.endswith("2 opened, 0 escalated, 1 resolved") and "  - a" in body
     subject_hi, _ = texts.digest("2026-11-21", {"opened": [], "escalated": [], "resolved": []}, "hi")
     assert "दैनिक सारांश" in subject_hi
+
+
+def test_a_waiting_note_names_what_is_short_of_the_members_own_lines_else_of_the_request():
+    """StockWaitlisted's short (the request's lines the depot had too little of): a member hears of their own share
+    of it; one whose share is all in stock hears what the request waits for; no `short` (an old event): every line."""
+    note = {"status": "waitlisted", "requisition_id": "REQ-5", "depot": "VNS", "position": 2,
+            "lines": [{"sku": "YRN-COT", "quantity": 4_000}, {"sku": "YRN-SLK", "quantity": 8_000}]}
+    short = [{"sku": "YRN-SLK", "quantity": 20_000}]
+    materials = {**MATERIALS, "YRN-SLK": {"name": "silk yarn", "unit": "kg"}}
+    assert texts.notification({**note, "short": short}, materials, DEPOTS, "en")[1].startswith(
+        "8 kg silk yarn is not in stock at Varanasi depot right now.")
+    assert texts.notification({**note, "lines": note["lines"][:1], "short": short}, materials, DEPOTS, "en")[1] \
+        .startswith("20 kg silk yarn is not in stock")
+    assert texts.notification(note, materials, DEPOTS, "en")[1].startswith("4 kg cotton yarn, 8 kg silk yarn is not")
+    assert "is in stock at Varanasi depot, but earlier requests" in \
+        texts.notification({**note, "short": []}, materials, DEPOTS, "en")[1]
