@@ -124,6 +124,14 @@ class Config:
     notifier_reminder_days_before: int = _env(
         "RAWBANK_NOTIFIER_REMINDER_DAYS_BEFORE", 3, int, least=0,
         doc=N_("remind an artisan this many days before a payment is due"))
+    notifier_reminder_from_hour: int = _env(
+        "RAWBANK_NOTIFIER_REMINDER_FROM_HOUR", 9, int, least=0, most=23,
+        doc=N_("hour of the day in India (IST) from which payment reminders are sent; one falling due at night "
+               "waits for it"))
+    notifier_reminder_until_hour: int = _env(
+        "RAWBANK_NOTIFIER_REMINDER_UNTIL_HOUR", 19, int, least=0, most=24,
+        doc=N_("hour of the day in India (IST) at which sending payment reminders stops until the next day (the "
+               "same as the from-hour: at any hour)"))
     notifier_overdue_alert_paise: int = _env(
         "RAWBANK_NOTIFIER_OVERDUE_ALERT_PAISE", 500000, int, least=0,
         doc=N_("alert admins when an artisan's overdue dues pass this many paise (500000: Rs 5,000)"))

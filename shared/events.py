@@ -225,6 +225,12 @@ class StockWaitlisted(Reservation):
 
     position = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
     reason = _optional(100)
+    #: its place number in the depot's queue (kept while it waits, whoever leaves): those waiting at the depot with
+    #: a smaller place are ahead of it, so requests shows where it stands now, not only where it joined
+    place = f.Integer(strict=True, validate=ma.validate.Range(min=1))
+    #: the lines the depot had too little of when it began to wait (available, with what it held itself): what it
+    #: waits for; empty when it waits behind earlier requisitions for material that is in stock
+    short = f.List(f.Nested(Line))
 
 
 class ExpiredLotIssued(Payload):

@@ -272,7 +272,10 @@ class Reservations:
             update["$set"]["held"] = []
         if event_type:
             payload = {"requisition_id": doc["_id"], "depot": doc["depot"], "lines": doc["lines"]}
-            payload.update({k: v for k, v in (("reason", reason), ("position", position)) if v is not None})
+            payload.update({k: v for k, v in (("reason", reason), ("position", position),
+                                              ("place", fields.get("queue_seq") if position else None),
+                                              ("short", waitlist.short(self.db, doc) if position else None))
+                            if v is not None})
             event = new_event(event_type, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)
             update["$push"] = {"outbox": event.to_dict()}
         self._update_mine(doc, update)

@@ -13,6 +13,7 @@ INDEXES = {
         IndexModel([("status", ASCENDING), ("next_attempt_at", ASCENDING)]),
         IndexModel([("target", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)]),
         IndexModel([("source.id", ASCENDING)]),
+        IndexModel([("story", ASCENDING), ("channel", ASCENDING), ("order_at", ASCENDING)], sparse=True),
     ],
 }
 FANOUT_COLLECTIONS = ("alerts", "notifications")
@@ -58,9 +59,11 @@ def expand(db, now: datetime) -> int:
             for item in doc["fanout"]:
                 snapshot = {k: v for k, v in doc.items() if k not in ("fanout", "open_key")}
                 for channel, target in recipients(db, collection, doc, item["topic"]):
-                    add(db, new(f"{item['id']}:{channel}:{target}", channel, target, item["topic"],
-                                {"collection": collection, "id": doc["_id"], "at": item["at"]}, now,
-                                snapshot))
+                    delivery = new(f"{item['id']}:{channel}:{target}", channel, target, item["topic"],
+                                   {"collection": collection, "id": doc["_id"], "at": item["at"]}, now, snapshot)
+                    if collection == "notifications":  # claimed in the order it happened (claim)
+                        delivery.update(story=_story(doc), order_at=doc["created_at"])
+                    add(db, delivery)
                 db[collection].update_one({"_id": doc["_id"]}, {"$pull": {"fanout": {"id": item["id"]}}})
                 done += 1
     return done
@@ -71,6 +74,11 @@ def claim(db, now: datetime, max_attempts: int | None = None) -> dict | None:
 
     A sender that died during the last allowed attempt too (the lease ran out) does not get
     another: that delivery is failed for good, as a failed last attempt is.
+
+    An artisan's news of one requisition (its `story`) is taken in the order it happened (`order_at`: its event's
+    time), not the order it was read: of its deliveries due on the same channel, the earliest. Two topics' events
+    come in any order ("reserved" read before "approved"), so the one read first may not go first. One waiting for
+    a retry holds none back.
     """
     if max_attempts is not None:
         dead = {"status": SENDING, "lease_until": {"$lt": now}, "attempts": {"$gte": max_attempts}}
@@ -79,11 +87,28 @@ def claim(db, now: datetime, max_attempts: int | None = None) -> dict | None:
                 "$set": {"status": FAILED, "failed_at": now, "last_error": DIED}, "$unset": {"lease_until": ""},
                 "$push": {"log": {"$each": [{"attempt": doc["attempts"], "at": now, "ok": False, "info": DIED}],
                                   "$slice": -KEEP_LOG}}})
-    return db.deliveries.find_one_and_update(
-        {"$or": [{"status": PENDING, "next_attempt_at": {"$lte": now}},
-                 {"status": SENDING, "lease_until": {"$lt": now}}]},
-        {"$set": {"status": SENDING, "lease_until": now + LEASE}, "$inc": {"attempts": 1}},
-        sort=[("next_attempt_at", ASCENDING)], return_document=ReturnDocument.AFTER)
+    due = {"$or": [{"status": PENDING, "next_attempt_at": {"$lte": now}},
+                   {"status": SENDING, "lease_until": {"$lt": now}}]}
+    for _ in range(5):  # another sender may take the one chosen first
+        first = db.deliveries.find_one(due, {"story": 1, "channel": 1}, sort=[("next_attempt_at", ASCENDING)])
+        if first is None:
+            return None
+        if first.get("story"):
+            first = db.deliveries.find_one({**due, "story": first["story"], "channel": first["channel"]},
+                                           {"_id": 1}, sort=[("order_at", ASCENDING), ("_id", ASCENDING)]) or first
+        claimed = db.deliveries.find_one_and_update(
+            {**due, "_id": first["_id"]},
+            {"$set": {"status": SENDING, "lease_until": now + LEASE}, "$inc": {"attempts": 1}},
+            return_document=ReturnDocument.AFTER)
+        if claimed is not None:
+            return claimed
+    return None
+
+
+def _story(note: dict) -> str:
+    """Whose news a notification is, to be told in order: its requisition's (known even when inventory's answer
+    comes before the artisan is), else the artisan's own (their record)."""
+    return f"requisition:{note['requisition_id']}" if note.get("requisition_id") else f"artisan:{note['artisan_id']}"
 
 
 def _settle(db, delivery: dict, fields: dict, entry: dict) -> None:

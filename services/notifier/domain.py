@@ -38,6 +38,12 @@ REQUISITION_STATUS = {
 #: requests' last word on a requisition, and inventory's answers, which say nothing new once it is said
 LAST_WORDS = ("RequisitionRejected", "RequisitionCancelled", "RequisitionDispatched", "RequisitionReceived")
 INVENTORY_ANSWERS = ("StockReserved", "StockWaitlisted", "StockReservationFailed")
+#: what inventory answered (a requisition's notification statuses): each comes of the approval, so one read before
+#: the approval (or the submission: auto-approved at once) is later news already told
+ANSWERED = ("reserved", "waitlisted", "rejected")
+#: requests' statuses that inventory's answers follow: read after one of them was told, the submission is old news
+#: (nothing is told) and the approval only tells the amount to pay (not "we are setting it aside" after "reserved")
+BEFORE_ANSWERS = ("submitted", "approved")
 #: StockWaitlisted's reason when a reserved requisition's lot expired under its holds: it waits again
 WAITS_AGAIN = "lot_expired"
 #: statuses that take a requisition off the waitlist
@@ -112,6 +118,17 @@ def after_failure(attempt: int, max_attempts: int, now: datetime, base_ms: int) 
     if attempt >= max_attempts:
         return "failed", None
     return "pending", now + timedelta(seconds=retry_delay(attempt, base_ms))
+
+
+def in_hours(moment: datetime, from_hour: int, until_hour: int, zone: tzinfo = timezone.utc) -> bool:
+    """Whether `moment` falls from `from_hour` until `until_hour` (not included) of the day in `zone`; a window
+    ending at or before its start runs past midnight (22 to 6), one ending where it starts is the whole day."""
+    hour = moment.astimezone(zone).hour
+    if from_hour == until_hour % 24:
+        return True
+    if from_hour < until_hour:
+        return from_hour <= hour < until_hour
+    return hour >= from_hour or hour < until_hour
 
 
 def digest_day(now: datetime, hour_utc: int, zone: tzinfo = timezone.utc) -> str | None:

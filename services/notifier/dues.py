@@ -4,7 +4,7 @@ Requests announces an artisan's account after every change (AccountUpdated, Paym
 the balance and the open dues, each with its due day (a charge's, or money to repay: refunded, then
 the payment was reversed; `kind` refund_reversed). The notifier keeps the newest of these
 (by the account's version, so an old or repeated event changes nothing) and, when it looks:
-reminds the artisan a few days before a due day and again once it has passed (one notification
+reminds the artisan (in daytime in India only) a few days before a due day and again once it has passed (one notification
 per due and kind, under a natural id, so looking again sends nothing twice), and keeps one alert
 for admins open while an account's overdue total is above the threshold.
 """
@@ -16,7 +16,7 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from services.notifier import alerts, domain, notifications, projections
-from shared.calendar import add_days, day_of
+from shared.calendar import IST, add_days, day_of
 from shared.money import format_money
 
 INDEXES = {"accounts": [IndexModel([("owing", ASCENDING)]), IndexModel([("alerted", ASCENDING)], sparse=True)]}
@@ -36,15 +36,21 @@ def keep(db, data: dict) -> None:
 
 
 def check(db, config, now: datetime) -> int:
-    """Remind artisans of dues soon and past, and raise or resolve the overdue alerts; how many reminders."""
+    """Remind artisans of dues soon and past, and raise or resolve the overdue alerts; how many reminders.
+
+    Reminders go only in daytime in India (RAWBANK_NOTIFIER_REMINDER_FROM_HOUR until ..._UNTIL_HOUR, IST): a due
+    that enters the window or passes at midnight is reminded when the morning's first look comes, not to thousands
+    of artisans at once in the night. They answer nothing the artisan just did, so they can wait; the admins' alert
+    is kept up to date at any hour."""
     today, sent = day_of(now), 0
+    daytime = domain.in_hours(now, config.notifier_reminder_from_hour, config.notifier_reminder_until_hour, IST)
     soon = add_days(today, config.notifier_reminder_days_before)
     threshold = config.notifier_overdue_alert_paise
     for account in db.accounts.find({"$or": [{"owing": True}, {"alerted": True}]}):
         overdue = [due for due in account["open_dues"] if due["due_on"] < today]
         for due in account["open_dues"]:
             kind = OVERDUE if due["due_on"] < today else DUE_SOON if due["due_on"] <= soon else None
-            if kind:
+            if kind and daytime:
                 sent += notifications.create(  # a repayment is reminded as a charge is, under an id of its own
                     db, event_id=f"{kind}:{account['_id']}:{due['requisition_id']}:{due['due_on']}"
                                  + (f":{due['kind']}" if due.get("kind") else ""), status=kind,

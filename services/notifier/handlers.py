@@ -94,23 +94,30 @@ def requisition_status(db, config, event: Event) -> None:
     if event.type in domain.LAST_WORDS:  # before the artisan is told: a replay finds it marked all the same
         projections.end_requisition(db, data["requisition_id"], at)
     known = projections.requisition(db, data["requisition_id"]) or {}
+    # read after inventory's answer to it was told (the topics are not ordered): the approval tells only the amount
+    late = status in domain.BEFORE_ANSWERS and notifications.answered(db, data["requisition_id"])
     if event.type in domain.INVENTORY_ANSWERS and known.get("ended_at"):
         pass  # read after requests' last word (the topics are not ordered): old news, nobody is told
+    elif late and status != "approved":
+        pass  # the submission (auto-approved at once) read after the answer: old news, nobody is told
     elif known.get("shares") and status == "received":
         pass  # the secretary received it for the members: each is asked what reached them (confirm_share), never told
         # "you have received" before they say so, nor when they then report less
     elif known.get("shares"):  # a cooperative's requisition: each member hears of their own share (and amount)
         amounts = {share["artisan_id"]: share.get("payable_total") for share in data.get("shares") or ()}
         for share in known["shares"]:
+            if late and not amounts.get(share["artisan_id"]):
+                continue  # no amount to tell them
             notifications.create(db, event_id=f"{cause}:{share['artisan_id']}", status=status,
                                  requisition_id=data["requisition_id"], depot=data["depot"], lines=share["lines"],
                                  at=at, position=data.get("position"), reason=data.get("reason", ""),
-                                 artisan_id=share["artisan_id"], amount=amounts.get(share["artisan_id"]))
-    else:
+                                 artisan_id=share["artisan_id"], amount=amounts.get(share["artisan_id"]), late=late,
+                                 short=data.get("short"))
+    elif not late or data.get("payable_total"):
         notifications.create(db, event_id=cause, status=status, requisition_id=data["requisition_id"],
                              depot=data["depot"], lines=data["lines"], at=at,
                              position=data.get("position"), reason=data.get("reason", ""),
-                             amount=data.get("payable_total"))
+                             amount=data.get("payable_total"), late=late, short=data.get("short"))
     skus = [line["sku"] for line in data["lines"]]
     if status == "waitlisted" and data.get("reason") == domain.WAITS_AGAIN:  # it was reserved: it waits again
         projections.rejoin_waitlist(db, data["requisition_id"], data["depot"], skus, at)

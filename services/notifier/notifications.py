@@ -22,13 +22,17 @@ INDEXES = {
 def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, lines: list,
            at: datetime, position: int | None = None, reason: str = "", artisan_id: str | None = None,
            amount: int | None = None, due_on: str | None = None, nonce: int | None = None,
-           method: str | None = None, account: dict | None = None, requisitions: dict | None = None) -> bool:
+           method: str | None = None, account: dict | None = None, requisitions: dict | None = None,
+           late: bool = False, short: list | None = None) -> bool:
     """Store the notification under its event id (a replay changes nothing), with its fan-out.
 
     `amount` (paise) is what the artisan pays: due at approval, or by `due_on` for a reminder; or the money that
     moved on their account (paid, by `method`; refunded; a payment reversed), with the `account` after it
     (`balance_due`, `open_dues`) and, for a refund, what it handed back of each request (`requisitions`); `nonce`
-    makes the code a member confirms their share with (their SMS carries it, derived when sent).
+    makes the code a member confirms their share with (their SMS carries it, derived when sent); `late`: an approval
+    read after inventory's answer was told, which tells only the amount to pay (texts.TOLD_LATE); `short`: of a
+    requisition that waits, the lines the depot had too little of (none: it waits behind earlier ones for material
+    in stock; not given: inventory did not say, every line is named).
     """
     known = projections.requisition(db, requisition_id)
     doc = {"_id": event_id, "artisan_id": artisan_id or (known or {}).get("artisan_id"),
@@ -36,6 +40,7 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
            "position": position, "reason": reason, "amount": amount, "due_on": due_on, "nonce": nonce,
            **({"method": method, "account": account} if account is not None else {}),
            **({"requisitions": requisitions} if requisitions else {}),
+           **({"late": True} if late else {}), **({"short": short} if short is not None else {}),
            "created_at": at, "read_at": None,
            "fanout": [_fanout(at)]}
     try:
@@ -43,6 +48,13 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
     except DuplicateKeyError:
         return False
     return True
+
+
+def answered(db, requisition_id: str) -> bool:
+    """Whether an artisan was told inventory's answer to the requisition (reserved, waiting, refused): what comes of
+    its approval, so news of the approval read after it is late (handlers.requisition_status)."""
+    return db.notifications.find_one({"requisition_id": requisition_id, "status": {"$in": domain.ANSWERED}},
+                                     {"_id": 1}) is not None
 
 
 def about_phone(db, data: dict, *, event_id: str, occurred_at: str, at: datetime) -> None:

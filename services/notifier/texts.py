@@ -49,6 +49,15 @@ STATUS_TEXT = {
 #: the waitlisted sentence when a reserved request waits again because its lot expired (StockWaitlisted's reason)
 WAITS_AGAIN = N_("{items} set aside for you at {depot} expired before it was handed over. Your request {ref} waits "
                  "again: it is number {position} on the waiting list and is served first come, first served.")
+#: an approval read after inventory's answer was told (a late one): (title, sentence, SMS), only the amount to pay,
+#: never "we are setting it aside" after "reserved" or "waiting"
+TOLD_LATE = (N_("Amount to pay"),
+             N_("Your request {ref} for {items} at {depot} was approved. Amount to pay: {amount}."),
+             N_("REQ {ref}: to pay {amount} for {items}"))
+#: the waitlisted sentence when what it asks is in stock but earlier requests wait for it (StockWaitlisted's short:
+#: none); with some short, the usual sentence names only those
+WAITS_BEHIND = N_("{items} is in stock at {depot}, but earlier requests are waiting for it first. Your request {ref} "
+                  "is number {position} on the waiting list and is served first come, first served.")
 #: why inventory can never hold a request (StockReservationFailed's reason, "<code>: <what>") -> what the artisan
 #: is told, with what to do next
 HOLD_FAILED = {"no_lines": N_("It named no material; please send a new request."),
@@ -289,9 +298,13 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
         return money_moved(note, lang)
     if note["status"] in domain.ABOUT_RECORD:
         return about_record(note, lang)[:2]
+    if note.get("late"):  # an approval read after inventory's answer was told: the amount, nothing it contradicts
+        return translate(TOLD_LATE[0], lang), translate(TOLD_LATE[1], lang, **_values(note, materials, depots, lang))
     _, title, body = STATUS_TEXT[note["status"]]
     if note["status"] == "waitlisted" and note.get("reason") == domain.WAITS_AGAIN:
         body = WAITS_AGAIN
+    elif note["status"] == "waitlisted" and note.get("short") is not None:
+        note, body = waiting_for(note, body)
     values = _values(note, materials, depots, lang)
     if typed and "{reason}" in body and as_written(note.get("reason") or ""):
         return translate(title, lang), escape(translate(body, lang)).format_map(
@@ -300,6 +313,17 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
     if note["status"] == "approved" and note.get("amount"):
         text = f"{text} {translate(AMOUNT_DUE, lang, **values)}"
     return translate(title, lang), text
+
+
+def waiting_for(note: dict, body: str) -> tuple[dict, str]:
+    """A waiting request's note naming only what the depot is short of (of the member's own lines, else of the
+    request's), or, with nothing short, all of it and that earlier requests wait for it first."""
+    short = note["short"]
+    skus = {line["sku"] for line in short}
+    mine = [line for line in note.get("lines", []) if line["sku"] in skus]
+    if short:
+        return {**note, "lines": mine or short}, body
+    return note, WAITS_BEHIND
 
 
 def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") -> str:
@@ -316,11 +340,15 @@ def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") ->
         return sms_parts.fit(lambda cut: text)
     if note["status"] in domain.ABOUT_RECORD:
         return about_record(note, lang)[2]
+    if note["status"] == "waitlisted" and note.get("short"):  # name only what the depot is short of, as the app
+        note = waiting_for(note, "")[0]
     return sms_parts.fit(lambda cut: _sms(note, _values(note, materials, depots, lang, short=True, cut=cut), lang,
                                           code))
 
 
 def _sms(note: dict, values: dict, lang: str, code: str) -> str:
+    if note.get("late"):  # as notification() says
+        return translate(TOLD_LATE[2], lang, **values)
     if note["status"] == "confirm_share":
         return translate(CONFIRM_SMS, lang, **values, code=code)
     if note["status"] in MONEY_SMS and (note.get("amount") or note["status"] != "approved"):

@@ -8,7 +8,7 @@ from services.requests.cooperatives import KINDS
 from services.requests.money_schemas import DueSchema, EntitlementSchema, EntrySchema
 from services.requests.pricing_schemas import PricingSchema
 from services.requests.schemas import (CODE, MONTH, NAME, ArtisanOutSchema, LineSchema, ShareConfirmationSchema,
-                                       ShareSchema, UsageSchema)
+                                       UsageSchema)
 from shared.i18n import F_
 from shared.money import Money
 from shared.quantity import Quantity

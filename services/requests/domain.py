@@ -43,6 +43,7 @@ class StockEvent:
     occurred_at: str
     position: int | None = None
     reason: str = ""
+    place: int | None = None  # StockWaitlisted's place number in the depot's queue (from inventory that says it)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Requisition:
     status: str
     waitlist_position: int | None = None
     waitlist_at: str | None = None  # occurred_at of the StockWaitlisted that set the position
+    waitlist_place: int | None = None  # its place number in the depot's queue: who waits ahead of it, as it is now
     reserved_at: str | None = None  # occurred_at of the StockReserved that set it reserved
     stock: str | None = None  # what inventory last confirmed: released or issued
     parked: tuple[StockEvent, ...] = ()  # answers that came before the approval was stored
@@ -80,7 +82,7 @@ def act(req: Requisition, action: str, *, role: str, by: str, at: str, reason: s
         raise NotAllowed(action)
     if req.status not in sources:
         raise IllegalTransition(req.status, action)
-    change = Change(replace(req, status=target, waitlist_position=None),
+    change = Change(replace(req, status=target, waitlist_position=None, waitlist_place=None),
                     (entry(target, by, at, reason),), emits)
     if target == APPROVED and req.parked:
         return _replay_parked(change)
@@ -97,23 +99,25 @@ def on_stock(req: Requisition, event: StockEvent) -> Change:
     if status == SUBMITTED:  # the answer raced ahead of the approval: keep it for then
         return Change(replace(req, parked=req.parked + (event,)))
     if kind == "StockReserved" and status in (APPROVED, WAITLISTED):
-        return Change(replace(req, status=RESERVED, waitlist_position=None, reserved_at=event.occurred_at),
+        return Change(replace(req, status=RESERVED, waitlist_position=None, waitlist_place=None,
+                              reserved_at=event.occurred_at),
                       (entry(RESERVED, INVENTORY, event.occurred_at, event_id=event.event_id),))
     if kind == "StockWaitlisted" and status == APPROVED:
         return Change(replace(req, status=WAITLISTED, waitlist_position=event.position,
-                              waitlist_at=event.occurred_at),
+                              waitlist_place=event.place, waitlist_at=event.occurred_at),
                       (entry(WAITLISTED, INVENTORY, event.occurred_at, f"position {event.position}",
                              event.event_id),))
     if kind == "StockWaitlisted" and status == RESERVED and event.reason == LOT_EXPIRED \
             and event.occurred_at > (req.reserved_at or ""):  # a lot expired under its holds: it waits again
         return Change(replace(req, status=WAITLISTED, waitlist_position=event.position,
-                              waitlist_at=event.occurred_at),
+                              waitlist_place=event.place, waitlist_at=event.occurred_at),
                       (entry(WAITLISTED, INVENTORY, event.occurred_at, f"position {event.position}",
                              event.event_id),))
     if kind == "StockWaitlisted" and status == WAITLISTED and event.occurred_at > (req.waitlist_at or ""):
-        return Change(replace(req, waitlist_position=event.position, waitlist_at=event.occurred_at))
+        return Change(replace(req, waitlist_position=event.position, waitlist_place=event.place,
+                              waitlist_at=event.occurred_at))
     if kind == "StockReservationFailed" and status in (APPROVED, WAITLISTED):
-        return Change(replace(req, status=REJECTED, waitlist_position=None),
+        return Change(replace(req, status=REJECTED, waitlist_position=None, waitlist_place=None),
                       (entry(REJECTED, INVENTORY, event.occurred_at, event.reason, event.event_id),))
     return Change(req)  # stale or superseded: e.g. waitlisted after reserved, reserved after cancel
 

@@ -90,7 +90,21 @@ def get(db, principal: Principal, req_id: str) -> dict:
 
 def _shown(db, principal: Principal, doc: dict) -> dict:
     doc = parties.seen_by(principal, doc)
-    return {**doc, "shares": [shares.view(share) for share in doc.get("shares") or ()], **paid_on(db, doc)}
+    return {**doc, "shares": [shares.view(share) for share in doc.get("shares") or ()], **paid_on(db, doc),
+            **waiting_now(db, doc)}
+
+
+def waiting_now(db, doc: dict) -> dict:
+    """Where a waiting requisition stands now: 1 + those waiting at its depot with a smaller place number, as
+    inventory counts them. What inventory said when it joined (`waitlist_position`) goes stale as those ahead are
+    served or cancelled, and inventory says nothing of it then (a text to each of them at each move would cost the
+    board an SMS per waiting artisan per departure); one waiting since before inventory gave places keeps it."""
+    place = doc.get("waitlist_place")
+    if doc.get("status") != "waitlisted" or not place:
+        return {}
+    ahead = db.requisitions.count_documents({"depot": doc["depot"], "status": "waitlisted",
+                                             "waitlist_place": {"$lt": place}})
+    return {"waitlist_position": ahead + 1}
 
 
 def confirm(db, principal: Principal, req_id: str, body: dict, *, now: datetime,
@@ -181,7 +195,8 @@ def search(db, principal: Principal, *, limit=50, offset=0, **filters) -> list[d
     cursor = db.requisitions.find(_query(db, principal, **filters), {**store.HIDDEN, "history": 0})
     seen = (parties.seen_by(principal, doc) for doc in cursor.sort([("created_at", -1), ("_id", 1)]).skip(offset)
             .limit(limit))  # a member sees only their own share, as in `_shown`
-    return [{**doc, "shares": [shares.view(s) for s in doc.get("shares") or ()]} for doc in seen]
+    return [{**doc, "shares": [shares.view(s) for s in doc.get("shares") or ()], **waiting_now(db, doc)}
+            for doc in seen]
 
 
 def count(db, principal: Principal, **filters) -> int:
@@ -218,7 +233,7 @@ def apply_stock_event(db, event: Event) -> None:
     """Apply one inventory answer to its requisition once, whatever order answers arrive in."""
     data = event.payload
     stock_event = domain.StockEvent(event.event_id, event.type, event.occurred_at,
-                                    data.get("position"), data.get("reason", ""))
+                                    data.get("position"), data.get("reason", ""), data.get("place"))
     for _ in range(MAX_ATTEMPTS):
         doc = db.requisitions.find_one({"_id": data["requisition_id"]}, {"outbox": 0})
         if doc is None:

@@ -28,6 +28,7 @@ INDEXES = {
         IndexModel([("shares.confirmation.message", ASCENDING)], sparse=True),  # the callback that confirmed one
         IndexModel([("cooperative", ASCENDING), ("created_at", DESCENDING)]),
         IndexModel([("status", ASCENDING), ("created_at", DESCENDING)]),
+        IndexModel([("depot", ASCENDING), ("status", ASCENDING), ("waitlist_place", ASCENDING)]),  # who is ahead
         IndexModel([("depot", ASCENDING), ("created_at", DESCENDING)]),
         IndexModel([("dispatch_month", ASCENDING), ("status", ASCENDING)], sparse=True),  # subsidy claims
         IndexModel([("outbox.event_id", ASCENDING)], sparse=True),
@@ -50,7 +51,8 @@ HIDDEN = {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0, "fingerprint": 0}
 def requisition_from(doc: dict) -> Requisition:
     return Requisition(
         status=doc["status"], waitlist_position=doc.get("waitlist_position"),
-        waitlist_at=doc.get("waitlist_at"), reserved_at=doc.get("reserved_at"), stock=doc.get("stock"),
+        waitlist_at=doc.get("waitlist_at"), waitlist_place=doc.get("waitlist_place"),
+        reserved_at=doc.get("reserved_at"), stock=doc.get("stock"),
         parked=tuple(StockEvent(**p) for p in doc.get("parked", ())))
 
 

@@ -90,6 +90,24 @@ def test_reminders_go_before_and_after_the_due_day_once_each(notifier):
     assert "₹2,608.20" in soon and "3 दिस॰ 2026" in soon and "1042" in late and "₹2,608.20" in late
 
 
+def test_reminders_that_fall_due_at_night_in_india_go_out_in_the_morning(notifier):
+    """A due entering the reminder window or passing at midnight IST is not reminded in the night (dues.check looks
+    every ten minutes at any hour): from 09:00 IST, the default; the admins' overdue alert is kept at any hour."""
+    runtime, handle = notifier
+    midnight = datetime.fromisoformat(f"{add_days(TODAY, 1)}T00:05:00+05:30")
+    handle(account(1, [("REQ-1", add_days(TODAY, 4), 1_000_00), ("REQ-2", TODAY, 6_000_00)]))
+    for minutes in range(0, 9 * 60, 10):  # the dispatcher's looks from 00:05 until 08:55 IST
+        assert dues.check(runtime.db, runtime.config, midnight + timedelta(minutes=minutes)) == 0
+    assert runtime.db.notifications.count_documents({}) == 0
+    assert alerts.find(runtime.db, kind="account_overdue")[0]["status"] == "open"  # REQ-2 passed its day at 00:00
+    assert dues.check(runtime.db, runtime.config, midnight + timedelta(minutes=9 * 60 - 5)) == 2  # 09:00 IST
+    assert sorted(n["status"] for n in runtime.db.notifications.find()) == ["payment_due", "payment_overdue"]
+    evening = datetime.fromisoformat(f"{add_days(TODAY, 2)}T19:00:00+05:30")
+    handle(account(2, [("REQ-3", add_days(TODAY, 5), 1_000_00)]))  # within 3 days from the 2nd day on
+    assert dues.check(runtime.db, runtime.config, evening) == 0  # 19:00 IST: the window has closed
+    assert dues.check(runtime.db, runtime.config.with_(notifier_reminder_until_hour=20), evening) == 1  # a setting
+
+
 def test_nothing_is_sent_for_a_due_far_off_or_once_it_is_paid(notifier):
     runtime, handle = notifier
     handle(account(1, [("REQ-1", add_days(TODAY, 40), 1_000_00)]))

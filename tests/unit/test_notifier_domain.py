@@ -59,6 +59,15 @@ def test_digest_is_for_yesterday_after_the_hour():
     assert domain.digest_day(NOW, 2) == "2026-11-21"
 
 
+@pytest.mark.parametrize("hour, from_hour, until_hour, inside", [
+    (8, 9, 19, False), (9, 9, 19, True), (18, 9, 19, True), (19, 9, 19, False), (0, 9, 19, False),
+    (23, 22, 6, True), (3, 22, 6, True), (12, 22, 6, False), (0, 0, 24, True), (23, 0, 24, True), (5, 7, 7, True)])
+def test_hours_of_the_day_in_india(hour, from_hour, until_hour, inside):
+    ist = timezone(timedelta(hours=5, minutes=30))
+    moment = datetime(2026, 12, 1, hour, 30, tzinfo=ist).astimezone(timezone.utc)
+    assert domain.in_hours(moment, from_hour, until_hour, ist) is inside
+
+
 def test_district_subscriptions():
     assert subscribers.covers([], "Varanasi") and subscribers.covers(["Varanasi"], "Varanasi")
     assert not subscribers.covers(["Bhadohi"], "Varanasi") and not subscribers.covers(["Bhadohi"], None)
@@ -239,3 +248,23 @@ def test_digest_counts_each_section():
     assert subject.endswith("2 opened, 0 escalated, 1 resolved") and "  - a" in body
     subject_hi, _ = texts.digest("2026-11-21", {"opened": [], "escalated": [], "resolved": []}, "hi")
     assert "दैनिक सारांश" in subject_hi
+
+
+def test_a_waiting_note_names_what_is_short_of_the_members_own_lines_else_of_the_request():
+    """StockWaitlisted's short (the request's lines the depot had too little of): a member hears of their own share
+    of it; one whose share is all in stock hears what the request waits for; no `short` (an old event): every line."""
+    note = {"status": "waitlisted", "requisition_id": "REQ-5", "depot": "VNS", "position": 2,
+            "lines": [{"sku": "YRN-COT", "quantity": 4_000}, {"sku": "YRN-SLK", "quantity": 8_000}]}
+    short = [{"sku": "YRN-SLK", "quantity": 20_000}]
+    materials = {**MATERIALS, "YRN-SLK": {"name": "silk yarn", "unit": "kg"}}
+    assert texts.notification({**note, "short": short}, materials, DEPOTS, "en")[1].startswith(
+        "8 kg silk yarn is not in stock at Varanasi depot right now.")
+    assert texts.notification({**note, "lines": note["lines"][:1], "short": short}, materials, DEPOTS, "en")[1] \
+        .startswith("20 kg silk yarn is not in stock")
+    assert texts.notification(note, materials, DEPOTS, "en")[1].startswith("4 kg cotton yarn, 8 kg silk yarn is not")
+    assert "is in stock at Varanasi depot, but earlier requests" in \
+        texts.notification({**note, "short": []}, materials, DEPOTS, "en")[1]
+    # and the SMS names the same: only what is short, else the request's lines (it says nothing of stock)
+    assert texts.sms({**note, "short": short}, materials, DEPOTS, "en") == \
+        "REQ 5 WAITLIST #2: 8 kg silk yarn at Varanasi depot"
+    assert "4 kg cotton yarn" in texts.sms({**note, "short": []}, materials, DEPOTS, "en")
