@@ -434,6 +434,8 @@ def _js_texts() -> dict:
             "v_format": _("this is not in the right form."), "v_min": _("must be at least {min}."),
             "v_max": _("must be at most {max}."), "v_step": _("this value is not allowed here."),
             "v_length": _("this is too long or too short."),
+            "v_money_comma": _("a comma only separates thousands, such as 1,000.50; paise come after a point, such as "
+                               "12.50."),
             # a form sent again with its Idempotency-Key: the first answer came back, nothing was done twice
             "again": _("This was already recorded when the form was first sent; nothing was recorded twice."),
             "reused": _("This form was already used to send something else. It is ready again: check it and send."),

@@ -129,6 +129,10 @@
     say(form, lines.length ? lines.join(" ") : error.message, "error");
   }
 
+  // Money as the pages write it, copied back: thousands grouped the Indian way (1,00,000.50) or by threes (100,000.50).
+  // A comma anywhere else ("12,5") is never read as a decimal point: it is refused, saying how to write it.
+  var GROUPED = /^-?(\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})+,\d{3})(\.\d*)?$/;
+
   // Devanagari digits as ASCII ones: people type १२.५ as often as 12.5.
   function digits(text) {
     return (text || "").replace(/[\u0966-\u096F]/g, function (d) { return String(d.charCodeAt(0) - 0x0966); });
@@ -144,6 +148,7 @@
   // the browser would check (required, type, pattern, min, max, step, length) and our number fields.
   function problemOf(field) {
     var value = field.value.trim(), kind = numberKind(field), v = field.validity || {};
+    if (value.indexOf(",") >= 0 && field.hasAttribute("data-money")) return texts.v_money_comma;
     if ((field.required && !value) || v.valueMissing) return texts.v_required;
     if (v.badInput) return field.type === "date" ? texts.v_date : texts.v_number;
     if (!value) return null;
@@ -166,6 +171,7 @@
     Array.prototype.forEach.call(form.elements, function (field) {
       if (!field.name || field.disabled || field.type === "hidden" || field.type === "submit" || field.type === "button") return;
       if (numberKind(field) && digits(field.value) !== field.value) field.value = digits(field.value);
+      if (field.hasAttribute("data-money") && GROUPED.test(field.value.trim())) field.value = field.value.replace(/,/g, "");
       var problem = seen[field.name] ? null : problemOf(field);
       if (problem) { seen[field.name] = true; lines.push(fieldError(field, problem)); }
     });
