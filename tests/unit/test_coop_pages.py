@@ -299,3 +299,11 @@ def test_a_split_above_members_quotas_is_said_beside_each_and_sending_it_names_e
     assert "उनकी मात्रा" in said
     db = apps["requests"].extensions["rawbank"].db
     assert not list(db.requisitions.find())
+
+
+def test_each_cell_of_the_members_form_says_its_unit_as_a_phone_shows_it(apps, config):
+    """At 360 px the table stacks and its header row with "(kg)" is hidden: each cell's own label says the unit."""
+    page = secretary_of(apps, config).get("/coop/new").get_data(as_text=True)
+    labels = re.findall(r'<td data-label="([^"]*)">\s*<input name="(?:total|qty)-', page)
+    assert labels and all(label.endswith("(किलो)") or label.endswith(")") for label in labels), labels
+    assert labels.count("सूती धागा 40s (किलो)") == 4, labels  # the total and the three members
