@@ -307,3 +307,16 @@ def test_each_cell_of_the_members_form_says_its_unit_as_a_phone_shows_it(apps, c
     labels = re.findall(r'<td data-label="([^"]*)">\s*<input name="(?:total|qty)-', page)
     assert labels and all(label.endswith("(किलो)") or label.endswith(")") for label in labels), labels
     assert labels.count("सूती धागा 40s (किलो)") == 4, labels  # the total and the three members
+
+
+def test_the_passbook_leaves_out_entitlements_no_material_counts_against_as_the_other_pages_do(apps, config):
+    """"Cotton hank yarn above 40s 20 / 0 / 20", without a unit, next to lines in kg: no material maps to that
+    category, so nothing can be asked of it, and the estimate and new-request pages leave it out."""
+    artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
+    html = artisan.get("/my/passbook").get_data(as_text=True)
+    rows = re.findall(r'<tr data-category="([^"]+)">(.*?)</tr>', html, re.S)
+    assert "cotton-hank-upto-40s" in [category for category, _ in rows]
+    assert "cotton-hank-above-40s" not in [category for category, _ in rows]
+    for category, row in rows:
+        cells = re.findall(r'<td class="num"[^>]*>([^<]*)</td>', row)
+        assert cells and all(cell.strip().endswith("किलो") for cell in cells), (category, cells)
