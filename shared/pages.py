@@ -34,6 +34,7 @@ from shared.http_errors import (INTERNAL, handle_error, handle_http_exception, h
                                 handle_unexpected)
 from shared.i18n import LANG_COOKIE, LANGUAGES, language, translate
 from shared.money import format_money, percent_text, rupees
+from shared.names import ref as short_ref
 from shared.quantity import format_quantity
 from shared.security_headers import add_security_headers
 from shared.spec import SERVICES, all_specs
@@ -140,7 +141,7 @@ def init_pages(app, service: str, blueprints) -> None:
         app.register_blueprint(blueprint)
     filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed,
                    person=person, plain=_plain, month=month, money=money, plain_money=format_money,
-                   percent=percent_text, day=day,
+                   percent=percent_text, day=day, ref=short_ref,
                    **{kind: functools.partial(label, kind) for kind in labels()})
     app.jinja_env.filters.update({name: _each_render(text) for name, text in filters.items()})
     app.context_processor(_page_context)
