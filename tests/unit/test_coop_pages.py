@@ -320,3 +320,20 @@ def test_the_passbook_leaves_out_entitlements_no_material_counts_against_as_the_
     for category, row in rows:
         cells = re.findall(r'<td class="num"[^>]*>([^<]*)</td>', row)
         assert cells and all(cell.strip().endswith("किलो") for cell in cells), (category, cells)
+
+
+def test_a_cooperatives_price_names_whose_line_is_whose(apps, config):
+    """The price section listed "Cotton yarn 40s ... 3.334 kg" then two identical-looking 3.333 kg lines, with no
+    member names: each line now says whose share it is, on the request page and its receipt."""
+    secretary = secretary_of(apps, config)
+    lines = [{"sku": COTTON, "quantity": q, "artisan_id": f"ART-000{n}"} for n, q in ((1, "3.334"), (2, "3.333"),
+                                                                                    (3, "3.333"))]
+    rid = secretary.post("/api/v1/requisitions", json={"depot": "VNS", "cooperative": "SMBSS", "lines": lines},
+                         headers={"X-CSRF-Token": secretary.csrf}).get_json()["id"]
+    for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt"):
+        html = secretary.get(path).get_data(as_text=True)
+        priced = re.search(r"<table[^>]*data-pricing>.*?<tbody>(.*?)</tbody>", html, re.S).group(1)
+        rows = re.findall(r"<tr data-part[^>]*>(.*?)</tr>", priced, re.S)
+        members = [re.search(r'data-member="(ART-000\d)">(?:<bdi[^>]*>)?([^<]*)<', row).groups() for row in rows]
+        assert sorted(set(members)) == [("ART-0001", "रमेश कुमार"), ("ART-0002", "सीता देवी"),
+                                        ("ART-0003", "अब्दुल करीम")], (path, members)
