@@ -13,13 +13,15 @@ import marshmallow as ma
 from babel.numbers import format_decimal
 
 from shared.i18n import F_
-from shared.quantity import as_typed
+from shared.quantity import as_typed, ascii_digits
 
 PAISE = 100
 MAX_PAISE = 10**11 * PAISE  # ten thousand crore rupees: more than any one bank handles
 BASIS_POINTS = 100  # per percent
 _PLAIN = re.compile(r"-?[0-9]{1,13}(?:\.[0-9]{1,2})?")
 _LOCALES = {"en": "en_IN", "hi": "hi_IN"}
+# thousands grouped as the pages write money (Indian 1,00,000.50) or by threes (100,000.50); never a decimal comma
+_GROUPED = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3})(?:\.[0-9]*)?")
 
 
 def round_half_up(numerator: int, denominator: int) -> int:
@@ -69,6 +71,14 @@ def format_money(paise: int) -> str:
 
 
 def parse_money(value) -> int:
+    """As parse_hundredths, and rupees as the pages write them, commas between thousands: '1,00,000.50' -> 10000050.
+    A comma anywhere else ('12,5') is refused, saying how to write it; rates (Percent) take no commas."""
+    if isinstance(value, str) and "," in value:
+        text = ascii_digits(value.strip())
+        if not _GROUPED.fullmatch(text):
+            raise ValueError(F_('a comma only separates thousands, such as "1,000.50"; paise come after a point, '
+                                'such as "12.50"'))
+        value = text.replace(",", "")
     return parse_hundredths(value, too_many=F_("at most two decimal places (paise)"))
 
 

@@ -77,3 +77,12 @@ def in_india(value) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(IST).isoformat(timespec="seconds")
+
+
+def ref(requisition_id: str) -> str:
+    """A requisition's short reference, the one number people match across the pages, the hand-over slip, receipts
+    and SMS ("REQ 00433294"): 'REQ-1042' -> '1042'; a long id is its first 8 characters."""
+    rid = (requisition_id or "").strip()
+    if rid.upper().startswith("REQ"):
+        rid = rid[3:].lstrip("-_ #") or rid
+    return rid if len(rid) <= 10 else rid[:8]

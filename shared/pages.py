@@ -34,6 +34,7 @@ from shared.http_errors import (INTERNAL, handle_error, handle_http_exception, h
                                 handle_unexpected)
 from shared.i18n import LANG_COOKIE, LANGUAGES, language, translate
 from shared.money import format_money, percent_text, rupees
+from shared.names import ref as short_ref
 from shared.quantity import format_quantity
 from shared.security_headers import add_security_headers
 from shared.spec import SERVICES, all_specs
@@ -140,7 +141,7 @@ def init_pages(app, service: str, blueprints) -> None:
         app.register_blueprint(blueprint)
     filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed,
                    person=person, plain=_plain, month=month, money=money, plain_money=format_money,
-                   percent=percent_text, day=day,
+                   percent=percent_text, day=day, ref=short_ref,
                    **{kind: functools.partial(label, kind) for kind in labels()})
     app.jinja_env.filters.update({name: _each_render(text) for name, text in filters.items()})
     app.context_processor(_page_context)
@@ -434,6 +435,8 @@ def _js_texts() -> dict:
             "v_format": _("this is not in the right form."), "v_min": _("must be at least {min}."),
             "v_max": _("must be at most {max}."), "v_step": _("this value is not allowed here."),
             "v_length": _("this is too long or too short."),
+            "v_money_comma": _("a comma only separates thousands, such as 1,000.50; paise come after a point, such as "
+                               "12.50."),
             # a form sent again with its Idempotency-Key: the first answer came back, nothing was done twice
             "again": _("This was already recorded when the form was first sent; nothing was recorded twice."),
             "reused": _("This form was already used to send something else. It is ready again: check it and send."),

@@ -165,11 +165,8 @@ DIGEST_SECTIONS = {"opened": N_("Opened ({count}):"), "escalated": N_("Escalated
 
 
 def ref(requisition_id: str) -> str:
-    """'REQ-1042' -> '1042'; long ids are cut to 8 characters so an SMS stays short."""
-    rid = requisition_id.strip()
-    if rid.upper().startswith("REQ"):
-        rid = rid[3:].lstrip("-_ #") or rid
-    return rid if len(rid) <= 10 else rid[:8]
+    """'REQ-1042' -> '1042'; long ids are cut to 8 characters so an SMS stays short (the pages' `ref`, the same)."""
+    return names.ref(requisition_id)
 
 
 def quantity(milli: int, unit: str, lang: str) -> str:

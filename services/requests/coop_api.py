@@ -8,7 +8,8 @@ from flask import current_app, request
 from services.requests import cooperatives, inbound, passbook, requisitions
 from services.requests.coop_schemas import (ConfirmationSchema, CooperativePatchSchema, CooperativeQuery,
                                             CooperativeSchema, InboundReplySchema, InboundSchema, PassbookQuery,
-                                            PassbookSchema, ShareSchema)
+                                            PassbookSchema)
+from services.requests.schemas import ShareSchema
 from shared.calendar import month_of
 from shared.auth import current_principal, require_role
 from shared.web import Blueprint, db, request_id

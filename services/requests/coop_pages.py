@@ -38,7 +38,7 @@ def new_for_members(principal):
     chosen = request.values.getlist("sku")
     known = [m for m in catalog if m["_id"] in chosen] if chosen else catalog[:COLUMNS]
     form = {k: v.strip() for k, v in request.form.items()} if request.method == "POST" else {}
-    error, bad, first, notice = None, set(), None, None
+    error, bad, first, notice, over = None, set(), None, None, {}
     if request.method == "POST":
         try:
             if not same_site_post():
@@ -58,6 +58,15 @@ def new_for_members(principal):
                                "monthly %(category)s quota is counted per loom; an admin approves their looms.",
                                members=", ".join(material_name(m) for m in waiting),
                                category=names.category(category, language()))
+                if parts:
+                    over = _over_quota(form, sku, category, [m for m in members if m not in waiting], known)
+                if over:
+                    notice = " ".join(filter(None, (notice, _(
+                        "Split equally gave %(members)s more than is left of their monthly %(category)s quota (said "
+                        "beside each): lower their shares before sending, or the request is refused.",
+                        members=", ".join(material_name(m) for m in members
+                                          if f"qty-{m['_id']}-{sku}" in over),
+                        category=names.category(category, language())))))
             else:
                 lines, bad = read_grid(form, members, known)
                 if not bad:
@@ -70,7 +79,7 @@ def new_for_members(principal):
         except Error as exc:
             error, bad = exc.describe_on_page(), _cells_of(exc, members, known)
     return render_template("requests/coop_new.html", coop=coop, members=members, materials=known, catalog=catalog,
-                           form=form, first=first, notice=notice,
+                           form=form, first=first, notice=notice, over=over,
                            depots=list(db().depots.find().sort("_id", 1).limit(200)), error=error, bad=bad,
                            idempotency_key=form.get("idempotency_key") or uuid.uuid4().hex), 400 if error else 200
 
@@ -92,11 +101,38 @@ def _no_total(sku: str, catalog: list[dict]) -> str:
              "then press Split equally again.", material=material_name(material, sku))
 
 
+def _over_quota(form: dict, sku: str, category: str | None, members: list[dict], known: list[dict]) -> dict:
+    """The cells of `sku` that 'Split equally' filled above what is left of their member's monthly quota in its
+    category (less what the member's other cells of that category ask): cell name -> what is left, in words."""
+    if not category:
+        return {}
+    now = datetime.now(timezone.utc)
+    unit = next((m.get("unit") for m in known if m["_id"] == sku), None)
+    same = [m["_id"] for m in known if m.get("category") == category and m["_id"] != sku]
+    over = {}
+    for member in members:
+        name = f"qty-{member['_id']}-{sku}"
+        row = next((r for r in quotas.usage_of(db(), member, month_of(now), now) if r["category"] == category), None)
+        if row is None or row["left"] is None:
+            continue
+        try:
+            asked = parse_quantity(form.get(name, "") or "0")
+            others = sum(parse_quantity(form.get(f"qty-{member['_id']}-{other}", "") or "0") for other in same)
+        except ValueError:
+            continue
+        left = max(row["left"] - others, 0)
+        if asked > left:
+            over[name] = _("Above the monthly quota: %(left)s left.",
+                           left=names.quantity(left, unit, language()))
+    return over
+
+
 def _cells_of(exc: Error, members: list[dict], known: list[dict]) -> set[str]:
-    """The cells a refusal is about: its member's (in its category, when it names one)."""
-    member, category = exc.details.get("artisan_id"), exc.details.get("category")
-    return {f"qty-{m['_id']}-{k['_id']}" for m in members for k in known
-            if m["_id"] == member and category in (None, k.get("category"), k.get("entitlement_class"))}
+    """The cells a refusal is about: its member's (in its category, when it names one); every member's it names."""
+    about = exc.details.get("members") or [exc.details]
+    return {f"qty-{m['_id']}-{k['_id']}" for m in members for k in known for found in about
+            if m["_id"] == found.get("artisan_id")
+            and found.get("category") in (None, k.get("category"), k.get("entitlement_class"))}
 
 
 def _submit(principal, coop: dict, form: dict, lines: list[dict]):

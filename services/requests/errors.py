@@ -81,6 +81,46 @@ class QuotaNeedsLooms(QuotaExceeded):
                  "an admin registers looms, or approves those the cooperative's secretary asks for.")
 
 
+class MembersOverQuota(QuotaExceeded):
+    """A cooperative's request that puts members over their monthly quotas: every one of them named, in the third
+    person (the secretary reads it, not the member), and what to do. `details` are the first member's, as a single
+    member's refusal has them, and `members` lists each member's (artisan_id, category, cap, used, left, requested,
+    unit, month)."""
+
+    third_person = N_("{member}'s monthly {category} quota is {cap}; {used} is already used in {month}, {left} is "
+                      "left, and this request asks for {requested}.")
+    what_to_do = N_("Lower their quantities to at most what is left, or leave them out of this request, then send "
+                    "again.")
+
+    def __init__(self, refusals: list[tuple[dict, QuotaExceeded]]):
+        listed = [{**exc.details, "artisan_id": member["_id"]} for member, exc in refusals]
+        super().__init__({**listed[0], "members": listed})
+        self.refusals = refusals
+
+    def describe(self, lang: str | None = None) -> str:
+        lang, said = lang or language(), []
+        for member, exc in self.refusals:
+            name = member_name(member, lang)
+            if isinstance(exc, QuotaNeedsLooms):  # asking for less cannot help: its own words say what can
+                said.append(translate(N_("{member}: {reason}"), lang, member=name, reason=exc.describe(lang)))
+                continue
+            found = exc.details
+            figures = {k: names.quantity(found[k], found.get("unit"), lang)
+                       for k in ("cap", "used", "left", "requested") if k in found}
+            said.append(translate(self.third_person, lang, member=name, **figures,
+                                  category=names.category(found.get("category", ""), lang),
+                                  month=names.month(found.get("month", ""), lang)))
+        if not all(isinstance(exc, QuotaNeedsLooms) for _, exc in self.refusals):
+            said.append(translate(self.what_to_do, lang))
+        return " ".join(said)
+
+
+def member_name(member: dict, lang: str | None = None) -> str:
+    """A cooperative member as a secretary knows them, in the page's language."""
+    return ((member.get("name_hi") if (lang or language()) == "hi" else None) or member.get("name")
+            or member["_id"])
+
+
 class QuotaExists(Conflict):
     """A cap is set already for this category and artisan (or everyone), and the caller did not ask to replace it."""
 
@@ -305,8 +345,8 @@ def for_member(exc: Error, member: dict) -> Error:
     """The same refusal (its code, kind and status), naming the cooperative member it is about."""
     class ForMember(type(exc)):
         def describe(self, lang: str | None = None) -> str:
-            name = (member.get("name_hi") if (lang or language()) == "hi" else None) or member.get("name")
-            return translate(N_("{member}: {reason}"), lang, member=name or member["_id"], reason=exc.describe(lang))
+            return translate(N_("{member}: {reason}"), lang, member=member_name(member, lang),
+                             reason=exc.describe(lang))
     wrapped = ForMember.__new__(ForMember)
     wrapped.__dict__.update(exc.__dict__)
     wrapped.args = exc.args

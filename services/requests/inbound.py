@@ -20,6 +20,7 @@ from services.requests import artisans, materials, share_rules, shares
 from services.requests.errors import ShareAlreadyConfirmed, ShareNotPending, ShareNotReceivable, SignatureInvalid
 from shared import names, signing
 from shared.i18n import N_, translate
+from shared.names import ref as short_ref
 from shared.quantity import format_quantity, parse_quantity
 
 MAX_SKEW_SECONDS = 300  # a callback signed longer ago (or ahead) than this is refused
@@ -165,7 +166,7 @@ def _done(db, doc: dict, share: dict, lang: str, result: str | None = None) -> d
         unit = translate(units[sku], lang) if units[sku] else ""
         return " ".join(part for part in (format_quantity(quantity), unit, name) if part)
     confirmation = share["confirmation"]
-    values = {"ref": doc["_id"][:8], "items": ", ".join(item(l["sku"], l["quantity"]) for l in share["lines"]),
+    values = {"ref": short_ref(doc["_id"]), "items": ", ".join(item(l["sku"], l["quantity"]) for l in share["lines"]),
               "received": ", ".join(item(sku, q) for sku, q in confirmation["received"].items())}
     return _reply(result or (SHORT if confirmation["status"] == share_rules.SHORT else CONFIRMED), lang,
                   values=values)

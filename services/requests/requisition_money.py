@@ -19,20 +19,30 @@ from shared.errors import Error
 
 def take(db, coop: dict | None, people: list[tuple[dict, list[dict]]], depot: str, month: str, req_id: str,
          now: datetime) -> list[dict]:
-    """Count each person's share against their caps and price it; nothing stays counted if one is refused."""
-    shares, counted = [], []
+    """Count each person's share against their caps and price it; nothing stays counted if one is refused. A
+    cooperative's request over the quota of several members is refused naming every one of them."""
+    shares, counted, over = [], [], []
     try:
         for artisan, lines in people:
             try:
                 wanted = domain.totals_by_category((line["category"], line["quantity"]) for line in lines)
                 counted.append(artisan["_id"])
                 quotas.take(db, artisan, month, req_id, wanted, {line["category"]: line["unit"] for line in lines}, now)
+                if over:  # refused already: only the other members over their quotas are still looked for
+                    continue
                 priced = quote.at_submit(db, artisan, depot, lines, month, req_id, now)
+            except errors.QuotaExceeded as exc:
+                if not coop:
+                    raise
+                over.append((artisan, exc))
+                continue
             except Error as exc:
                 raise errors.for_member(exc, artisan) if coop else exc from None
             shares.append({"artisan_id": artisan["_id"], "name": artisan.get("name"),
                            "name_hi": artisan.get("name_hi"), "district": artisan.get("district"), "lines": lines,
                            "pricing": priced})
+        if over:
+            raise errors.MembersOverQuota(over)
     except Error:
         for artisan_id in counted:
             _give_back_share(db, artisan_id, month, req_id)

@@ -40,6 +40,8 @@
   function clearErrors(form) {
     form.querySelectorAll(".field-error").forEach(function (p) { p.remove(); });
     form.querySelectorAll("[aria-invalid]").forEach(function (f) {
+      var said = document.getElementById(errorId(f));  // one said outside the form too (none is now; kept safe)
+      if (said && said.classList.contains("field-error")) said.remove();
       f.removeAttribute("aria-invalid");
       if (f.dataset.describedBy !== undefined) {
         if (f.dataset.describedBy) f.setAttribute("aria-describedby", f.dataset.describedBy);
@@ -69,17 +71,27 @@
   function fieldError(field, text) {
     var line = labelOf(field) + ": " + text;
     if (field.dataset.describedBy === undefined) field.dataset.describedBy = field.getAttribute("aria-describedby") || "";
-    var p = document.createElement("p");
+    var p = document.getElementById(errorId(field));  // said again: said once, not once more for each press
+    if (p && p.classList.contains("field-error")) p.remove();
+    p = document.createElement("p");
     p.className = "field-error";
-    p.id = (field.id || field.name.replace(/\W/g, "-")) + "-error";
+    p.id = errorId(field);
     p.textContent = line;
     field.setAttribute("aria-invalid", "true");
     field.setAttribute("aria-describedby", (field.dataset.describedBy + " " + p.id).trim());
-    // under a line of fields and buttons, not in it between them
-    var row = field.closest(".row, .one-line");
-    (row && !field.closest(".form-grid") ? row : field).insertAdjacentElement("afterend", p);
+    // under a line of fields and buttons, not in it between them; inside the form, where clearErrors finds it: a
+    // one-line form (the count's rows, the lots' return and write-off) is itself the line, so it goes at its end
+    var form = field.form, row = field.closest(".row, .one-line");
+    if (row && form && (row === form || row.contains(form))) row = null;
+    if (row && !field.closest(".form-grid")) row.insertAdjacentElement("afterend", p);
+    else if (form && form.classList.contains("one-line")) {
+      var box = form.querySelector("[data-errors]");
+      if (box && box.parentElement === form) form.insertBefore(p, box); else form.appendChild(p);
+    } else field.insertAdjacentElement("afterend", p);
     return line;
   }
+
+  function errorId(field) { return (field.id || field.name.replace(/\W/g, "-")) + "-error"; }
 
   function words(messages) {
     return (Array.isArray(messages) ? messages : [messages]).map(function (m) {
@@ -117,6 +129,10 @@
     say(form, lines.length ? lines.join(" ") : error.message, "error");
   }
 
+  // Money as the pages write it, copied back: thousands grouped the Indian way (1,00,000.50) or by threes (100,000.50).
+  // A comma anywhere else ("12,5") is never read as a decimal point: it is refused, saying how to write it.
+  var GROUPED = /^-?(\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})+,\d{3})(\.\d*)?$/;
+
   // Devanagari digits as ASCII ones: people type १२.५ as often as 12.5.
   function digits(text) {
     return (text || "").replace(/[\u0966-\u096F]/g, function (d) { return String(d.charCodeAt(0) - 0x0966); });
@@ -132,6 +148,7 @@
   // the browser would check (required, type, pattern, min, max, step, length) and our number fields.
   function problemOf(field) {
     var value = field.value.trim(), kind = numberKind(field), v = field.validity || {};
+    if (value.indexOf(",") >= 0 && field.hasAttribute("data-money")) return texts.v_money_comma;
     if ((field.required && !value) || v.valueMissing) return texts.v_required;
     if (v.badInput) return field.type === "date" ? texts.v_date : texts.v_number;
     if (!value) return null;
@@ -154,6 +171,7 @@
     Array.prototype.forEach.call(form.elements, function (field) {
       if (!field.name || field.disabled || field.type === "hidden" || field.type === "submit" || field.type === "button") return;
       if (numberKind(field) && digits(field.value) !== field.value) field.value = digits(field.value);
+      if (field.hasAttribute("data-money") && GROUPED.test(field.value.trim())) field.value = field.value.replace(/,/g, "");
       var problem = seen[field.name] ? null : problemOf(field);
       if (problem) { seen[field.name] = true; lines.push(fieldError(field, problem)); }
     });

@@ -310,3 +310,14 @@ def test_the_what_to_order_charts_description_says_its_first_day_as_pages_do(pag
         assert said, html[:1000]
         for text in said:
             assert not re.search(r"\d{4}-\d{2}-\d{2}", text) and text.startswith(before) and after in text, text
+
+
+def test_the_slip_gives_the_requests_short_reference_as_the_artisans_page_and_sms_do(page, runtime, config):
+    """The slip's title was "Hand-over slip · 2b4ff5a5", the id's LAST 8 characters, while the artisan's page says
+    "Request number: 00433294" and SMS "REQ 00433294": one number for a gate checker to match."""
+    rid = "00433294" + "9c1e4f7a0d3b6e85" + "2b4ff5a5"
+    make_handler(runtime.db, config)(requisition("RequisitionApproved", rid, [("YRN", 1_000)]))
+    slip = page(f"/warehouse/dispatch/{rid}/slip")
+    assert re.search(r"<title>Hand-over slip · 00433294\b", slip), slip[:400]
+    assert '<strong data-f="ref">00433294</strong>' in slip and rid in slip
+    assert "2b4ff5a5 ·" not in slip and "· 2b4ff5a5" not in slip

@@ -132,11 +132,14 @@ def test_one_member_over_their_cap_refuses_the_whole_request_naming_them_and_cou
                 status=200)
     error = coop.request(status=422)["error"]
     assert error["code"] == "quota_exceeded" and error["details"]["artisan_id"] == "ART-2"
-    assert error["message"].startswith("Artisan ART-2: Your monthly yarn quota is 5 kg; 0 kg is already used")
+    assert error["message"].startswith("Artisan ART-2's monthly yarn quota is 5 kg; 0 kg is already used")
+    assert error["message"].endswith("Lower their quantities to at most what is left, or leave them out of this "
+                                     "request, then send again.")  # said to the secretary, not to the member
+    assert [found["artisan_id"] for found in error["details"]["members"]] == ["ART-2"]
     hindi = client.call("POST", "/requisitions", {**coop.secretary, "Accept-Language": "hi"}, {
         "depot": "VNS", "cooperative": COOP, "lines": [{"sku": COTTON, "quantity": "10", "artisan_id": "ART-2"}]},
         status=422).get_json()["error"]
-    assert hindi["message"].startswith("Artisan ART-2: ") and "मासिक" in hindi["message"]
+    assert hindi["message"].startswith("Artisan ART-2 का मासिक धागा कोटा 5 किलो है")
     for member in MEMBERS:
         assert not any((client.db.usage.find_one({"artisan_id": member}) or {}).get("used", {}).values())
         assert not any((client.db.entitlements.find_one({"artisan_id": member}) or {}).get("used", {}).values())

@@ -81,7 +81,7 @@ def test_bad_grids_are_refused_in_hindi_and_send_nothing(apps, config):
     over = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS",
                                              f"qty-ART-0002-{COTTON}": "31"})
     notice = re.search(r'<p class="notice error" role="alert">(.*?)</p>', over.get_data(as_text=True)).group(1)
-    assert over.status_code == 400 and notice.startswith("सीता देवी: ") and "मासिक" in notice  # her own cap
+    assert over.status_code == 400 and notice.startswith("सीता देवी का मासिक धागा कोटा 30 किलो है")  # her own cap
     assert apps["requests"].extensions["rawbank"].db.requisitions.count_documents({}) == 0
     artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
     assert artisan.get("/coop/new").status_code == 403
@@ -270,3 +270,70 @@ def test_a_cooperatives_request_names_the_cooperative_not_its_code(apps, config)
     for lang, name in (("hi", "सराय मोहना बुनकर सहकारी समिति"), ("en", "Sarai Mohana Bunkar Sahkari Samiti")):
         page = text(person(apps["requests"], config, "admin", lang).get(f"/my/requisitions/{rid}"))
         assert re.search(rf"(सहकारी समिति|Cooperative): {name}", page), (lang, page[:300])
+
+
+def test_a_split_above_members_quotas_is_said_beside_each_and_sending_it_names_every_member_in_the_third_person(
+        apps, config):
+    """200 kg of cotton split equally is 66.667 kg each, above each member's yarn quota: the split said nothing,
+    and Send said "your quota" to the secretary, naming only the first member and not what to do."""
+    secretary = secretary_of(apps, config)
+    split = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS", f"total-{COTTON}": "200",
+                                              "split": COTTON})
+    page = split.get_data(as_text=True)
+    filled = re.findall(rf'name="qty-(ART-000\d)-{COTTON}" inputmode="decimal" value="([^"]*)"', page)
+    assert [value for _, value in filled] == ["66.667", "66.667", "66.666"]
+    beside = re.findall(rf'id="qty-(ART-000\d)-{COTTON}-over" data-over>([^<]*)<', page)
+    assert [member for member, _ in beside] == ["ART-0001", "ART-0002", "ART-0003"]
+    assert [said for _, said in beside] == ["मासिक कोटा से अधिक: 60 किलो बचा है।", "मासिक कोटा से अधिक: 30 किलो बचा है।",
+                                            "मासिक कोटा से अधिक: 30 किलो बचा है।"]
+    assert "रमेश कुमार, सीता देवी, अब्दुल करीम को उनके मासिक धागा कोटे में बचे से अधिक" in text(split)
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
+    grid = {f"qty-{member}-{COTTON}": value for member, value in filled}
+    sent = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS", "idempotency_key": key,
+                                             **grid})
+    said = re.search(r'<p class="notice error" role="alert">(.*?)</p>', sent.get_data(as_text=True)).group(1)
+    assert sent.status_code == 400
+    assert "आपका" not in said
+    for name, cap in (("रमेश कुमार", 60), ("सीता देवी", 30), ("अब्दुल करीम", 30)):
+        assert f"{name} का मासिक धागा कोटा {cap} किलो है" in said, said
+    assert "उनकी मात्रा" in said
+    db = apps["requests"].extensions["rawbank"].db
+    assert not list(db.requisitions.find())
+
+
+def test_each_cell_of_the_members_form_says_its_unit_as_a_phone_shows_it(apps, config):
+    """At 360 px the table stacks and its header row with "(kg)" is hidden: each cell's own label says the unit."""
+    page = secretary_of(apps, config).get("/coop/new").get_data(as_text=True)
+    labels = re.findall(r'<td data-label="([^"]*)">\s*<input name="(?:total|qty)-', page)
+    assert labels and all(label.endswith("(किलो)") or label.endswith(")") for label in labels), labels
+    assert labels.count("सूती धागा 40s (किलो)") == 4, labels  # the total and the three members
+
+
+def test_the_passbook_leaves_out_entitlements_no_material_counts_against_as_the_other_pages_do(apps, config):
+    """"Cotton hank yarn above 40s 20 / 0 / 20", without a unit, next to lines in kg: no material maps to that
+    category, so nothing can be asked of it, and the estimate and new-request pages leave it out."""
+    artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
+    html = artisan.get("/my/passbook").get_data(as_text=True)
+    rows = re.findall(r'<tr data-category="([^"]+)">(.*?)</tr>', html, re.S)
+    assert "cotton-hank-upto-40s" in [category for category, _ in rows]
+    assert "cotton-hank-above-40s" not in [category for category, _ in rows]
+    for category, row in rows:
+        cells = re.findall(r'<td class="num"[^>]*>([^<]*)</td>', row)
+        assert cells and all(cell.strip().endswith("किलो") for cell in cells), (category, cells)
+
+
+def test_a_cooperatives_price_names_whose_line_is_whose(apps, config):
+    """The price section listed "Cotton yarn 40s ... 3.334 kg" then two identical-looking 3.333 kg lines, with no
+    member names: each line now says whose share it is, on the request page and its receipt."""
+    secretary = secretary_of(apps, config)
+    lines = [{"sku": COTTON, "quantity": q, "artisan_id": f"ART-000{n}"} for n, q in ((1, "3.334"), (2, "3.333"),
+                                                                                    (3, "3.333"))]
+    rid = secretary.post("/api/v1/requisitions", json={"depot": "VNS", "cooperative": "SMBSS", "lines": lines},
+                         headers={"X-CSRF-Token": secretary.csrf}).get_json()["id"]
+    for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt"):
+        html = secretary.get(path).get_data(as_text=True)
+        priced = re.search(r"<table[^>]*data-pricing>.*?<tbody>(.*?)</tbody>", html, re.S).group(1)
+        rows = re.findall(r"<tr data-part[^>]*>(.*?)</tr>", priced, re.S)
+        members = [re.search(r'data-member="(ART-000\d)">(?:<bdi[^>]*>)?([^<]*)<', row).groups() for row in rows]
+        assert sorted(set(members)) == [("ART-0001", "रमेश कुमार"), ("ART-0002", "सीता देवी"),
+                                        ("ART-0003", "अब्दुल करीम")], (path, members)

@@ -125,3 +125,17 @@ def test_money_and_rates_read_and_write_as_people_do():
         except ValueError:
             continue
         raise AssertionError(f"{bad!r} was accepted")
+
+
+def test_money_copied_from_a_page_with_thousands_commas_is_read_and_a_decimal_comma_never_is():
+    """The pages write "₹83,615.85" and "₹1,00,000.50"; clerks copy them back into a payment."""
+    assert [parse_money(v) for v in ("1,000", "1,000.50", "83,615.85", "1,00,000.50", "12,34,567", "100,000.5",
+                                     "-1,000", "१,०००.५०")] == \
+        [100_000, 100_050, 8_361_585, 10_000_050, 123_456_700, 10_000_050, -100_000, 100_050]
+    for bad in ("12,5", "1,00", "10,00", "1,0000", ",100", "1,000,", "1,,000", "1.000,50", "1,000.505"):
+        try:
+            parse_money(bad)
+        except ValueError as exc:
+            assert "," not in bad or bad == "1,000.505" or "comma" in str(exc), (bad, str(exc))
+            continue
+        raise AssertionError(f"{bad!r} was accepted")
