@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 from flask import Response
 
 from services.notifier import report_exports, report_models, report_names, reports
-from services.notifier.report_schemas import (BeneficiaryQuery, CooperativesSchema, DistributionQuery, RebuiltSchema,
-                                              ReportQuery, ServedSchema, UnmetSchema)
+from services.notifier.report_schemas import (BeneficiaryQuery, CooperativesQuery, CooperativesSchema,
+                                              DistributionQuery, RebuiltSchema, ServedSchema, UnmetQuery, UnmetSchema)
 from shared.auth import require_role
 from shared.i18n import language
 from shared.web import Blueprint, db
@@ -19,7 +19,8 @@ blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports 
 def _answer(name: str, query: dict):
     report = reports.build(db(), name, query, datetime.now(timezone.utc))
     if query["format"] == "csv":
-        filename = f"{name}-{report['month']}{'-' + report['group_by'] if 'group_by' in report else ''}.csv"
+        grouped = report["group_by"] not in (reports.UNMET_GROUPS + reports.COOPERATIVE_GROUPS)  # their only one
+        filename = f"{name}-{report['month']}{'-' + report['group_by'] if grouped else ''}.csv"
         return Response(report_exports.EXPORTS[name](report, report_names.names(db(), report), language()),
                         mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={filename}"})
@@ -46,7 +47,7 @@ def beneficiaries(query):
 
 @blp.route("/reports/unmet-demand", methods=["GET"])
 @require_role("admin")
-@blp.arguments(ReportQuery, location="query")
+@blp.arguments(UnmetQuery, location="query")
 @blp.response(200, UnmetSchema)
 def unmet_demand(query):
     """Per material and depot: quantities waitlisted or refused in a month, and the days artisans waited."""
@@ -55,7 +56,7 @@ def unmet_demand(query):
 
 @blp.route("/reports/cooperatives", methods=["GET"])
 @require_role("admin")
-@blp.arguments(ReportQuery, location="query")
+@blp.arguments(CooperativesQuery, location="query")
 @blp.response(200, CooperativesSchema)
 def cooperatives(query):
     """Per cooperative: active or dormant, offtake per loom, confirmation rate and short shares in a month."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
-from services.notifier.reports import BENEFICIARY_GROUPS, DISTRIBUTION_GROUPS
+from services.notifier.reports import BENEFICIARY_GROUPS, COOPERATIVE_GROUPS, DISTRIBUTION_GROUPS, UNMET_GROUPS
 from shared.calendar import Month
 from shared.money import Money
 from shared.quantity import Quantity
@@ -16,6 +16,17 @@ QUANTITIES = f.Dict(keys=f.String(), values=Quantity(), metadata={"description":
 class ReportQuery(ma.Schema):
     month = f.String(load_default=None, validate=MONTH, metadata={"description": "default: this month (India)"})
     format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]))
+
+
+class UnmetQuery(ReportQuery):
+    group_by = f.String(load_default=UNMET_GROUPS[0], validate=v.OneOf(UNMET_GROUPS), metadata={
+        "description": "its rows are per depot and material, the one grouping it has (another is refused, not "
+                       "ignored)"})
+
+
+class CooperativesQuery(ReportQuery):
+    group_by = f.String(load_default=COOPERATIVE_GROUPS[0], validate=v.OneOf(COOPERATIVE_GROUPS), metadata={
+        "description": "its rows are per cooperative, the one grouping it has (another is refused, not ignored)"})
 
 
 class DistributionQuery(ReportQuery):
@@ -65,6 +76,7 @@ class UnmetTotalsSchema(ma.Schema):
 
 class UnmetSchema(ma.Schema):
     month = f.String()
+    group_by = f.String()
     rows = f.List(f.Nested(UnmetRowSchema))
     totals = f.Nested(UnmetTotalsSchema)
     units = f.Dict(keys=f.String(), values=f.String())
@@ -97,6 +109,7 @@ class CooperativeTotalsSchema(ma.Schema):
 
 class CooperativesSchema(ma.Schema):
     month = f.String()
+    group_by = f.String()
     rows = f.List(f.Nested(CooperativeRowSchema))
     totals = f.Nested(CooperativeTotalsSchema)
     units = f.Dict(keys=f.String(), values=f.String())

@@ -12,6 +12,8 @@ from shared.text import plain_name, spellings
 
 DISTRIBUTION_GROUPS = ("district", "depot", "material", "cooperative")
 BENEFICIARY_GROUPS = ("social_category", "gender", "bpl")
+UNMET_GROUPS = ("depot_material",)  # the one grouping each of these two has: `group_by` says so, never ignored
+COOPERATIVE_GROUPS = ("cooperative",)
 NONE = "-"  # a share whose district or cooperative, or an artisan whose category, is not known
 
 
@@ -25,8 +27,8 @@ def build(db, name: str, query: dict, now: datetime) -> dict:
     if name == "beneficiaries":
         return beneficiaries(db, month, query["group_by"])
     if name == "unmet-demand":
-        return unmet_demand(db, month, now)
-    return cooperatives(db, month)
+        return {**unmet_demand(db, month, now), "group_by": UNMET_GROUPS[0]}
+    return {**cooperatives(db, month), "group_by": COOPERATIVE_GROUPS[0]}
 
 
 def _row() -> dict:

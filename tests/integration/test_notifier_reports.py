@@ -105,6 +105,8 @@ def report(bank, name, **query):
 
 def test_the_reports_show_where_the_material_went_to_whom_and_what_was_not_met(flowed):
     bank, rid = flowed
+    assert (report(bank, "unmet-demand")["group_by"], report(bank, "cooperatives")["group_by"]) == \
+        ("depot_material", "cooperative")  # their only grouping, said as the others say theirs
     [district] = report(bank, "distribution", group_by="district")["rows"]
     assert (district["group"], district["quantities"], district["value"], district["subsidy"], district["artisans"],
             district["requisitions"]) == ("Varanasi", {COTTON: "30"}, "7365.00", "1104.75", 3, 1)
@@ -200,8 +202,11 @@ def test_the_reports_totals_agree_with_the_stores_in_reconcile(flowed):
 @pytest.mark.parametrize("name,query,field", [
     ("distribution", "month=2026-13", "month"), ("distribution", "group_by=caste", "group_by"),
     ("beneficiaries", "group_by=district", "group_by"), ("cooperatives", "format=xls", "format"),
-    ("unmet-demand", "month=26-1", "month")])
+    ("unmet-demand", "month=26-1", "month"), ("unmet-demand", "group_by=district", "group_by"),
+    ("cooperatives", "group_by=depot", "group_by")])
 def test_report_parameters_are_checked_in_both_languages(bank, name, query, field):
+    """Every report checks its parameters, group_by too: unmet demand and cooperatives have one grouping each and
+    said nothing of a group_by asked of them (any value, ignored), as if it had been applied."""
     for lang in ("en", "hi"):
         error = bank.call("notifier", "GET", f"/reports/{name}?{query}", status=400,
                           **{"Accept-Language": lang}).get_json()["error"]
