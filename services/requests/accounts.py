@@ -35,7 +35,8 @@ from services.requests.errors import (AdvanceRequired, CreditLimitExceeded, NotP
                                       RefundReferenceReused, RepaymentAboveDue, RepaymentOnly)
 from shared.calendar import add_days, day_of, month_of
 from shared.envelope import new_event
-from shared.errors import Busy, NotFound
+from shared.errors import Busy, Invalid, NotFound
+from shared.i18n import F_
 from shared.money import format_money
 from shared.relay import outbox_push
 
@@ -231,6 +232,40 @@ def pay(db, req: dict, body: dict, *, by: str, now: datetime) -> tuple[dict, boo
                   event_type="PaymentRecorded", extra=extra):
             return _payment_view(entry, _account(db, account["_id"])), True
     raise Busy()
+
+
+ADVANCE_NAMES_MEMBER = F_("an advance on a cooperative's requisition names the member it is for")
+
+
+def pay_shares(db, req: dict, shares: list[dict], body: dict, *, by: str, now: datetime) -> tuple[dict, bool]:
+    """A cooperative's payment that names no member (its secretary pays for all at the depot): one payment per
+    member's share still owing, in the shares' order, each up to what is due on it, under its own reference
+    (`<reference>/<member>`), so the same payment sent again, or again after a crash between two of them, records
+    none twice and finishes the rest. An advance names its member; more than all the shares owe is refused."""
+    if body["method"] == "advance":
+        raise Invalid({"artisan_id": [ADVANCE_NAMES_MEMBER]})
+    left, parts = body["amount"], []
+    for share in shares:
+        ref, account = f"{body['reference']}/{share['artisan_id']}", _account(db, share["artisan_id"])
+        seen = next((e for e in account["entries"] if e["id"] == payment_id(ref)), None)
+        due = max((share.get("pricing") or {}).get("payable_total", 0) - account["paid"].get(req["_id"], 0), 0)
+        part = -seen["amount"] if seen else min(left, due)
+        if part > 0:
+            parts.append((share, ref, part))
+            left -= part
+    if left > 0:  # what the shares can take is all that is due on them
+        raise PaymentAboveDue({"due": format_money(body["amount"] - left), "amount": format_money(body["amount"])})
+    made, created = [], False
+    for share, ref, part in parts:
+        view, new = pay(db, {**req, "artisan_id": share["artisan_id"], "pricing": share["pricing"]},
+                        {**body, "amount": part, "reference": ref}, by=by, now=now)
+        made.append({"artisan_id": share["artisan_id"], **view})
+        created = created or new
+    return {"payment_id": payment_id(body["reference"]), "requisition_id": req["_id"], "amount": body["amount"],
+            "method": body["method"], "reference": body["reference"], "by": by,
+            "at": made[0]["at"] if made else now.isoformat(), "paid": sum(p["paid"] for p in made),
+            "parts": [{"artisan_id": p["artisan_id"], "payment_id": p["payment_id"], "amount": p["amount"]}
+                      for p in made]}, created
 
 
 def reverse(db, req: dict, payment_id: str, reason: str, *, by: str, now: datetime) -> tuple[dict, bool]:

@@ -132,7 +132,14 @@ class PaymentSchema(ma.Schema):
     reference = Reference(required=True, validate=REFERENCE, metadata={
         "description": "receipt or UPI reference, blanks around it dropped; sending it again is the same payment"})
     artisan_id = f.String(load_default=None, validate=CODE, metadata={
-        "description": "a cooperative's requisition: the member whose share is paid (required there)"})
+        "description": "a cooperative's requisition: the member whose share is paid; left out, the cooperative pays "
+                       "its members' shares in their order, each up to what is due on it (parts)"})
+
+
+class PaymentPartSchema(ma.Schema):
+    artisan_id = f.String()
+    payment_id = f.String()
+    amount = Money()
 
 
 class PaymentOutSchema(PaymentSchema):
@@ -140,6 +147,8 @@ class PaymentOutSchema(PaymentSchema):
     requisition_id = f.String()
     by = f.String()
     at = f.String()
+    parts = f.List(f.Nested(PaymentPartSchema), metadata={
+        "description": "a cooperative's payment that named no member: the payment made on each member's share"})
     paid = Money(metadata={"description": "paid on this requisition in all"})
     balance_due = Money(metadata={"description": "the artisan's balance after it"})
 

@@ -177,6 +177,8 @@ def pay(db, principal: Principal, req_id: str, body: dict, *, now: datetime) -> 
     doc = _visible_doc(db, principal, req_id)
     if principal.role not in ("admin", "warehouse"):
         raise Forbidden()
+    if parties.is_cooperative(doc) and not body.get("artisan_id") and not charged_nothing(doc):
+        return accounts.pay_shares(db, doc, doc["shares"], body, by=principal.sub, now=now)  # the cooperative's
     return accounts.pay(db, shares.paying(doc, body.get("artisan_id")), body, by=principal.sub, now=now)
 
 

@@ -122,6 +122,12 @@ def test_thirty_kg_for_three_members_confirmed_by_sms_with_one_short_in_hindi(pe
     payment.get_by_role("button", name="भुगतान दर्ज करें").click()
     expect(warehouse.page.locator("main")).to_contain_text("CASH-SITA-1")
     expect(warehouse.page.locator('#payment option[value="ART-0002"]')).to_contain_text("₹1,672.68")
+    payment.get_by_label("सदस्य").select_option("")  # the secretary pays for all: each share in turn
+    payment.get_by_label("राशि (₹)").fill("1000")
+    payment.get_by_label("रसीद या UPI संदर्भ").fill("SOC-ALL-1")
+    payment.get_by_role("button", name="भुगतान दर्ज करें").click()
+    expect(warehouse.page.locator("main")).to_contain_text("SOC-ALL-1/ART-0001")
+    expect(warehouse.page.locator('#payment option[value="ART-0001"]')).to_contain_text("₹1,172.68")
 
     page.reload()
     page.get_by_role("button", name="मुझे मिल गया").click()
@@ -131,8 +137,10 @@ def test_thirty_kg_for_three_members_confirmed_by_sms_with_one_short_in_hindi(pe
     answers = [signed_sms(dev, PHONES[m], f"हाँ {gateway.code_for(PHONES[m])}{' 8' if m == 'ART-0003' else ''}",
                           f"gw-{m}") for m in PHONES]
     assert [a["result"] for a in answers] == ["confirmed", "confirmed", "short_reported"]
-    assert signed_sms(dev, PHONES["ART-0001"], f"हाँ {gateway.code_for(PHONES['ART-0001'])}", "gw-again") == \
-        signed_sms(dev, "+919999999999", "हाँ 123456", "gw-stranger")  # a used code says no more than a stranger's
+    again = signed_sms(dev, PHONES["ART-0001"], f"हाँ {gateway.code_for(PHONES['ART-0001'])}", "gw-again")
+    assert again["result"] == "already_confirmed"  # their own code again, from their own phone: what was recorded
+    assert signed_sms(dev, "+919999999999", f"हाँ {gateway.code_for(PHONES['ART-0001'])}", "gw-elsewhere") == \
+        signed_sms(dev, "+919999999999", "हाँ 123456", "gw-stranger")  # from another phone, no more than a stranger's
     page.reload()
     expect(page.locator('[data-shares] tr[data-member="ART-0003"] [data-f="confirmation"]')).to_have_text("कम मिला")
     secretary.shot("shares-confirmed")
