@@ -90,13 +90,7 @@ def test_an_answer_by_lines_must_say_every_material_of_the_share(coop):
     full, unasked: the share read confirmed in full (or short of the cotton only) though they never said they got
     the silk. Such an answer is refused now, naming what it left out, in both languages, and changes nothing."""
     client = coop.client
-    lines = [{"sku": COTTON, "quantity": "6", "artisan_id": member} for member in MEMBERS]
-    lines.insert(1, {"sku": SILK, "quantity": "0.5", "artisan_id": "ART-1"})
-    rid = client.call("POST", "/requisitions", coop.secretary, {"depot": "VNS", "cooperative": COOP, "lines": lines},
-                      status=201).get_json()["id"]
-    client.act(rid, "approve", client.admin())
-    reserved(client.db, rid)
-    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    rid = coop.with_silk()
     client.act(rid, "receive", coop.secretary)
     for lang, words in (("en", "every material of your share"), ("hi", "हर सामग्री")):
         error = client.call("POST", f"/requisitions/{rid}/confirmations",

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from shared import signing
-from tests.integration.test_requests_money_support import COTTON, priced_catalog, reserved, scheme
+from tests.integration.test_requests_money_support import COTTON, SILK, priced_catalog, reserved, scheme
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
 
 COOP, OTHER = "SMBSS", "KBSS"
@@ -48,6 +48,18 @@ class Coop:
         reserved(client.db, rid)
         client.act(rid, "dispatch", client.token(**WAREHOUSE))
         return client.act(rid, "receive", self.secretary)
+
+    def with_silk(self):
+        """6 kg of cotton for each member and half a kg of silk for the first, approved, held and handed over."""
+        client = self.client
+        lines = [{"sku": COTTON, "quantity": "6", "artisan_id": member} for member in MEMBERS]
+        lines.insert(1, {"sku": SILK, "quantity": "0.5", "artisan_id": "ART-1"})
+        rid = client.call("POST", "/requisitions", self.secretary, {"depot": "VNS", "cooperative": COOP,
+                                                                    "lines": lines}, status=201).get_json()["id"]
+        client.act(rid, "approve", client.admin())
+        reserved(client.db, rid)
+        client.act(rid, "dispatch", client.token(**WAREHOUSE))
+        return rid
 
     def events(self, rid, type_):
         outbox = self.client.db.requisitions.find_one({"_id": rid})["outbox"]

@@ -440,13 +440,7 @@ def test_the_requisitions_csv_gives_each_member_a_row_for_each_line_of_their_own
     ART-1 with all 18 kg. Each member's share line is a row of its own now, under the cooperative, so sums by artisan
     and by requisition are both right; a member still gets only their own."""
     client = coop.client
-    lines = [{"sku": COTTON, "quantity": "6", "artisan_id": member} for member in MEMBERS]
-    lines.insert(1, {"sku": SILK, "quantity": "0.5", "artisan_id": "ART-1"})
-    rid = client.call("POST", "/requisitions", coop.secretary, {"depot": "VNS", "cooperative": COOP, "lines": lines},
-                      status=201).get_json()["id"]
-    client.act(rid, "approve", client.admin())
-    reserved(client.db, rid)
-    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    rid = coop.with_silk()
     doc = client.db.requisitions.find_one({"_id": rid})
 
     def rupees(paise: int) -> str:
