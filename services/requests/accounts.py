@@ -32,7 +32,7 @@ from pymongo.errors import DuplicateKeyError
 from services.requests import artisans, credit, domain, monthly, pricing
 from services.requests.errors import (AdvanceRequired, CreditLimitExceeded, NotPayable, PaymentAboveDue,
                                       PaymentReferenceReused, PaymentReferenceReversed, RefundAboveCredit,
-                                      RefundReferenceReused, RepaymentAboveDue, RepaymentOnly)
+                                      RefundReferenceReused, RepaymentAboveDue, RepaymentOnly, SharesPaymentAboveDue)
 from shared.calendar import add_days, day_of, month_of
 from shared.envelope import new_event
 from shared.errors import Busy, Invalid, NotFound
@@ -200,8 +200,9 @@ def payment_id(reference: str) -> str:
     return "payment:" + hashlib.sha256(reference.encode()).hexdigest()[:32]
 
 
-def pay(db, req: dict, body: dict, *, by: str, now: datetime) -> tuple[dict, bool]:
-    """Record a payment for a requisition; a repeated reference is the same payment (False: not new)."""
+def pay(db, req: dict, body: dict, *, by: str, now: datetime, of: dict | None = None) -> tuple[dict, bool]:
+    """Record a payment for a requisition; a repeated reference is the same payment (False: not new). `of`: the
+    cooperative's payment for all that this one is a part of (`pay_shares`), kept on the entry."""
     rid, pid = req["_id"], payment_id(body["reference"])
     closed = req["status"] in NOT_PAYABLE  # it takes only what a reversal left to repay on it
     payable = 0 if closed else (req.get("pricing") or {}).get("payable_total", 0)
@@ -224,7 +225,8 @@ def pay(db, req: dict, body: dict, *, by: str, now: datetime) -> tuple[dict, boo
         if body["method"] != "advance" and body["amount"] > due:
             raise PaymentAboveDue({"due": format_money(due), "amount": format_money(body["amount"])})
         entry = {"id": pid, "type": "payment", "requisition_id": rid, "at": now.isoformat(), "month": month_of(now),
-                 "amount": -body["amount"], "method": body["method"], "reference": body["reference"], "by": by}
+                 "amount": -body["amount"], "method": body["method"], "reference": body["reference"], "by": by,
+                 **({"of": of} if of else {})}
         extra = {"payment_id": pid, "amount": body["amount"], "method": body["method"],
                  "reference": body["reference"], "by": by,
                  **_to_pay(req, account, account["paid"].get(rid, 0) + body["amount"])}
@@ -248,17 +250,21 @@ def pay_shares(db, req: dict, shares: list[dict], body: dict, *, by: str, now: d
     for share in shares:
         ref, account = f"{body['reference']}/{share['artisan_id']}", _account(db, share["artisan_id"])
         seen = next((e for e in account["entries"] if e["id"] == payment_id(ref)), None)
+        if seen is not None and seen.get("of", {}).get("amount") != body["amount"]:  # another payment's reference
+            raise PaymentReferenceReused({"reference": body["reference"]})
         due = max((share.get("pricing") or {}).get("payable_total", 0) - account["paid"].get(req["_id"], 0), 0)
         part = -seen["amount"] if seen else min(left, due)
         if part > 0:
             parts.append((share, ref, part))
             left -= part
     if left > 0:  # what the shares can take is all that is due on them
-        raise PaymentAboveDue({"due": format_money(body["amount"] - left), "amount": format_money(body["amount"])})
+        raise SharesPaymentAboveDue({"due": format_money(body["amount"] - left),
+                                     "amount": format_money(body["amount"])})
     made, created = [], False
     for share, ref, part in parts:
         view, new = pay(db, {**req, "artisan_id": share["artisan_id"], "pricing": share["pricing"]},
-                        {**body, "amount": part, "reference": ref}, by=by, now=now)
+                        {**body, "amount": part, "reference": ref}, by=by, now=now,
+                        of={"reference": body["reference"], "amount": body["amount"]})
         made.append({"artisan_id": share["artisan_id"], **view})
         created = created or new
     return {"payment_id": payment_id(body["reference"]), "requisition_id": req["_id"], "amount": body["amount"],

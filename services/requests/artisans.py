@@ -83,7 +83,7 @@ def update(db, principal: Principal, artisan_id: str, changes: dict, *,
         # field) is no answer to it, and leaves it for the approvals page
         if "looms" in changes and changes["looms"] != before.get("looms", 0):
             changes["looms_change"] = None
-        if "phone" in changes and _spaceless(changes["phone"]) != _spaceless(before.get("phone")):
+        if "phone" in changes and not _same_phone(changes["phone"], before.get("phone")):
             changes["phone_change"] = None
     cooperatives.require(db, changes.get("cooperative"))
     return _store(db, principal, before, changes, correlation_id)
@@ -118,14 +118,16 @@ def _decide(db, principal: Principal, artisan_id: str, field: str, approve: bool
 def _phone_asked(principal: Principal, phone: str | None, current: str | None) -> dict:
     """A member's codes to confirm their share go to their phone (SMS, missed call): a secretary who could set it
     could confirm for them from their own, so a secretary's number waits for an admin as `phone_change`."""
-    if _spaceless(phone) == _spaceless(current):
+    if _same_phone(phone, current):
         return {}
     return {"phone_change": {"phone": phone, "requested_by": principal.sub, "requested_at": utcnow_iso()}}
 
 
-def _spaceless(phone: str | None) -> str:
-    """The number as typed, without spaces: the form sends back what the page shows, and that is no change."""
-    return "".join((phone or "").split())
+def _same_phone(one: str | None, other: str | None) -> bool:
+    """One phone however written ('098000 00001' is +919800000001): the form sends back what the page shows, and
+    that is no change; a number too short for a key is compared as typed, without spaces."""
+    keys = phone_key(one), phone_key(other)
+    return keys[0] == keys[1] if all(keys) else "".join((one or "").split()) == "".join((other or "").split())
 
 
 def _looms_asked(principal: Principal, looms: int, current: int) -> dict:

@@ -235,6 +235,12 @@ class PaymentAboveDue(RuleBroken):
     money = ("due", "amount")
 
 
+class SharesPaymentAboveDue(PaymentAboveDue):
+    """A cooperative's payment for all above what its members' shares owe: an advance is one member's."""
+    message = N_("Only {due} is due on the members' shares, less than {amount}; take less, or record the rest as an "
+                 "advance for one member (choose them under “Member”, then “Advance” under “Paid by”).")
+
+
 class NotPayable(_SaysStatus, Conflict):
     code = "requisition_not_payable"
     message = N_("This request is “{status}”, so no payment can be taken for it.")

@@ -218,7 +218,7 @@ def test_a_cooperative_pays_for_its_members_at_once_share_by_share(coop):
     doc = client.db.requisitions.find_one({"_id": rid})  # a process that died after the first member's part:
     accounts.pay(client.db, {**doc, "artisan_id": "ART-1", "pricing": doc["shares"][0]["pricing"]},
                  {"amount": 2172_68, "method": "cash", "reference": "SOC-7/ART-1"}, by="warehouse",
-                 now=datetime.now(timezone.utc))
+                 now=datetime.now(timezone.utc), of={"reference": "SOC-7", "amount": 2272_68})
     made = client.call("POST", f"/requisitions/{rid}/payments", warehouse, body, status=201).get_json()
     assert [(p["artisan_id"], p["amount"]) for p in made["parts"]] == [("ART-1", SHARE), ("ART-2", "100.00")]
     assert (made["amount"], made["reference"], made["paid"]) == ("2272.68", "SOC-7", "2272.68")
@@ -230,9 +230,13 @@ def test_a_cooperative_pays_for_its_members_at_once_share_by_share(coop):
     assert shown["paid"] == "2272.68" and {p["reference"] for p in shown["payments"]} == {"SOC-7/ART-1", "SOC-7/ART-2"}
 
     before = {doc["_id"]: doc for doc in client.db.accounts.find()}
+    reused = client.call("POST", f"/requisitions/{rid}/payments", warehouse, {**body, "amount": "2500.00"},
+                         status=409).get_json()  # the same reference for another amount is not this payment
+    assert reused["error"]["code"] == "payment_reference_reused"
     too_much = client.call("POST", f"/requisitions/{rid}/payments", {**warehouse, "Accept-Language": "hi"},
                            {"amount": "5000.00", "method": "upi", "reference": "SOC-8"}, status=422).get_json()
     assert too_much["error"]["code"] == "payment_above_due" and too_much["error"]["details"]["due"] == "4245.36"
+    assert "एक सदस्य" in too_much["error"]["message"]  # an advance is one member's: choose them
     advance = client.call("POST", f"/requisitions/{rid}/payments", warehouse,
                           {"amount": "10.00", "method": "advance", "reference": "SOC-9"}, status=400).get_json()
     assert "names the member" in advance["error"]["details"]["artisan_id"][0]
