@@ -21,6 +21,7 @@ from services.requests.errors import ShareAlreadyConfirmed, ShareNotPending, Sha
 from shared import names, signing
 from shared.i18n import N_, translate
 from shared.names import ref as short_ref
+from shared.phones import phone_key
 from shared.quantity import format_quantity, parse_quantity
 
 MAX_SKEW_SECONDS = 300  # a callback signed longer ago (or ahead) than this is refused
@@ -49,7 +50,9 @@ def handle(db, *, secret: str, code_secret: str, timestamp: str, signature: str,
     """Check the callback's signature, then answer it: {result, reply, language}; a repeat gets the first answer."""
     if not secret or not _fresh(timestamp, now) or not signing.verify(secret, timestamp, raw, signature):
         raise SignatureInvalid()
-    key = f"{message['channel']}:{message['id']}"
+    # the gateway's id, from this phone: a gateway that reuses ids would otherwise answer one phone with another's
+    # reply (their request and quantity)
+    key = f"{message['channel']}:{phone_key(message['sender']) or message['sender']}:{message['id']}"
     seen = db.inbound.find_one({"_id": key})
     if seen is not None:
         return seen["answer"]

@@ -142,6 +142,10 @@ def test_a_repeated_callback_is_answered_again_and_applied_once(coop):
     coop.client.db.inbound.delete_many({})  # as if the answer was lost in a crash after the confirmation
     assert coop.sms(PHONES["ART-1"], text, message_id="gw-77").get_json() == first
     assert len(coop.events(rid, "ShareConfirmed")) == 1
+    # a gateway that gives another phone's message the same id: that phone gets its own answer, never this one
+    # (which names ART-1's request and what they received)
+    other = coop.sms(PHONES["ART-2"], "hello", message_id="gw-77").get_json()
+    assert other["result"] == "not_confirmed" and rid[:8] not in other["reply"]
 
 
 def test_wrong_foreign_and_unknown_all_get_the_same_answer_and_change_nothing(coop):
