@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.notifier import report_names, reports
-from services.notifier.report_schemas import BeneficiaryQuery, DistributionQuery, ReportQuery
+from services.notifier.report_schemas import BeneficiaryQuery, CooperativesQuery, DistributionQuery, UnmetQuery
 from shared.calendar import month_of
 from shared.charts import bars
 from shared.errors import Error
@@ -27,14 +27,16 @@ CHART_TITLES = {
     "cooperative": _l("Value at the mill-gate price and subsidy, per cooperative"),
     "social_category": _l("Artisans served, per social category"),
     "gender": _l("Artisans served, per gender"), "bpl": _l("Artisans served, per BPL status")}
-GROUPINGS = {"distribution": reports.DISTRIBUTION_GROUPS, "beneficiaries": reports.BENEFICIARY_GROUPS}
+GROUPINGS = {"distribution": reports.DISTRIBUTION_GROUPS, "beneficiaries": reports.BENEFICIARY_GROUPS,
+             "unmet-demand": reports.UNMET_GROUPS, "cooperatives": reports.COOPERATIVE_GROUPS}
 ONE_OF = "Must be one of: {choices}."  # marshmallow's message (shared/field_messages.py), with the options' words
 MENU = ((38, "/admin/reports/distribution", _l("Reports")),)
 REPORTS = {"distribution": _l("Distribution"), "beneficiaries": _l("Beneficiaries"),
            "unmet-demand": _l("Unmet demand"), "cooperatives": _l("Cooperatives")}
-QUERIES = {"distribution": DistributionQuery(), "beneficiaries": BeneficiaryQuery(), "unmet-demand": ReportQuery(),
-           "cooperatives": ReportQuery()}
+QUERIES = {"distribution": DistributionQuery(), "beneficiaries": BeneficiaryQuery(), "unmet-demand": UnmetQuery(),
+           "cooperatives": CooperativesQuery()}
 LABELS = {"group_by": {"district": _l("District"), "depot": _l("Depot"), "material": _l("Material"),
+                       "depot_material": _l("Depot and material"),
                        "cooperative": _l("Cooperative"), "social_category": _l("Social category"),
                        "gender": _l("Gender"), "bpl": _l("BPL status")},
           "social_category": {"sc": _l("Scheduled Castes (SC)"), "st": _l("Scheduled Tribes (ST)"),

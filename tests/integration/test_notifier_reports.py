@@ -234,6 +234,15 @@ def test_a_report_forms_errors_are_tied_to_their_fields_and_name_the_options_in_
     assert options in said and "district" not in said, said
 
 
+@pytest.mark.parametrize("lang,said", [("en", "Must be one of: Depot and material."),
+                                       ("hi", "डिपो और सामान")])
+def test_a_report_with_one_grouping_names_it_when_another_is_asked(bank, lang, said):
+    """The unmet-demand page asked ?group_by=bogus said "Must be one of: ." with nothing after it."""
+    page = bank.http["notifier"].get("/admin/reports/unmet-demand?group_by=bogus",
+                                     headers={**bank.admin, "Accept-Language": lang})
+    assert page.status_code == 400 and said in page.get_data(as_text=True)
+
+
 def test_a_reports_chart_title_reads_as_one_sentence_in_both_languages(flowed):
     """The title put the grouping's heading word into the sentence: "..., per District", "ज़िला के अनुसार"."""
     bank, _ = flowed
