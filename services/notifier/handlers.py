@@ -221,7 +221,7 @@ def money_moved(db, config, event: Event) -> None:
                          lines=[], at=parse_time(event.occurred_at), artisan_id=data["artisan_id"],
                          amount=data["amount"], method=data.get("method"), requisitions=data.get("requisitions"),
                          account={"balance_due": data["balance_due"], "open_dues": data["open_dues"],
-                                  **({"to_pay": data["to_pay"]} if data.get("to_pay") else {})})
+                                  **({"to_pay": data["to_pay"]} if data.get("to_pay") is not None else {})})
 
 
 #: event type -> what the notifier does about it, in order

@@ -124,6 +124,7 @@ OWES_NOTHING = N_("Nothing is owed now.")
 IN_CREDIT = N_("Nothing is owed now; {credit} paid in advance is kept for your requests.")  # as the account says
 #: a request approved and not handed over yet, its price not all paid (the event's to_pay): not "nothing is owed"
 STILL_TO_PAY = N_("{amount} is still to pay on this request.")
+PAID_IN_FULL = N_("This request is paid in full.")
 
 #: a dead letter that is no event (not JSON, no event id): `rawbank dlq resend` has nothing to name, nor would it help
 DEAD_LETTER_UNREADABLE = N_("{detail}. It cannot be read as an event at all, so it cannot be sent again: find which "
@@ -238,8 +239,9 @@ def owing(account: dict, lang: str, *, sms: bool = False) -> str:
     (`to_pay`), then its open dues, the first by their day; else what is to their credit (the balance below zero),
     else nothing."""
     dues = account.get("open_dues") or []
-    still = translate(STILL_TO_PAY, lang, amount=rupees(account["to_pay"], lang, sms=sms)) \
-        if account.get("to_pay") else ""
+    to_pay = account.get("to_pay")
+    still = "" if to_pay is None else translate(STILL_TO_PAY, lang, amount=rupees(to_pay, lang, sms=sms)) \
+        if to_pay else translate(PAID_IN_FULL, lang)  # paid ahead: not "advance kept", it is this request's
     if owed := sum(due["amount"] for due in dues):
         day = min(due["due_on"] for due in dues)
         first = sum(due["amount"] for due in dues if due["due_on"] == day)

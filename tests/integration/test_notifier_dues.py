@@ -256,6 +256,10 @@ def test_a_payment_ahead_of_hand_over_says_what_is_still_to_pay_on_the_request_n
                    rid="REQ-875b39a2", reference="UTR-2", to_pay=3_338_35))  # another request's due is owed too
     assert sms_texts(runtime.db) == ["REQ 875b39a2: Rs 2,000.00 received by UPI. Rs 3,338.35 is still to pay on this "
                                      "request. You now owe Rs 120.00 (by 12 Dec 2026)."]
+    runtime.db.deliveries.delete_many({})  # the rest paid: the request is paid, not money "kept in advance"
+    handle(payment(3_338_35, "upi", [], version=3, balance=-6_338_35, rid="REQ-875b39a2", reference="UTR-3",
+                   to_pay=0))
+    assert sms_texts(runtime.db) == ["REQ 875b39a2: Rs 3,338.35 received by UPI. This request is paid in full."]
 
 
 def test_a_hindi_artisan_is_texted_in_hindi_what_is_owed_of_several_dues(notifier):
