@@ -18,7 +18,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.requests import artisans, materials, share_rules, shares
 from services.requests.errors import ShareAlreadyConfirmed, ShareNotPending, ShareNotReceivable, SignatureInvalid
-from shared import names, signing
+from shared import names, signing, sms
 from shared.i18n import N_, translate
 from shared.names import ref as short_ref
 from shared.phones import phone_key
@@ -163,16 +163,19 @@ def _done(db, doc: dict, share: dict, lang: str, result: str | None = None) -> d
     names = materials.by_sku(db, [line["sku"] for line in share["lines"]])
     units = {line["sku"]: line.get("unit") or "" for line in share["lines"]}
 
-    def item(sku: str, quantity: int) -> str:
+    def item(sku: str, quantity: int, cut) -> str:
         material = names.get(sku) or {}
         name = (material.get("name_hi") if lang == "hi" else None) or material.get("name") or sku
         unit = translate(units[sku], lang) if units[sku] else ""
-        return " ".join(part for part in (format_quantity(quantity), unit, name) if part)
+        return " ".join(part for part in (format_quantity(quantity), unit, cut(name)) if part)
     confirmation = share["confirmation"]
-    values = {"ref": short_ref(doc["_id"]), "items": ", ".join(item(l["sku"], l["quantity"]) for l in share["lines"]),
-              "received": ", ".join(item(sku, q) for sku, q in confirmation["received"].items())}
-    return _reply(result or (SHORT if confirmation["status"] == share_rules.SHORT else CONFIRMED), lang,
-                  values=values)
+    result = result or (SHORT if confirmation["status"] == share_rules.SHORT else CONFIRMED)
+
+    def reply(cut) -> str:  # a long material name is cut to keep the reply within two parts (shared.sms.fit)
+        return translate(REPLIES[result], lang, ref=short_ref(doc["_id"]),
+                         items=", ".join(item(l["sku"], l["quantity"], cut) for l in share["lines"]),
+                         received=", ".join(item(sku, q, cut) for sku, q in confirmation["received"].items()))
+    return {"result": result, "language": lang, "reply": sms.fit(reply)}
 
 
 def _reply(result: str, lang: str, why: str | None = None, values: dict | None = None) -> dict:

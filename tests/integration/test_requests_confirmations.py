@@ -376,3 +376,18 @@ def test_a_material_in_metres_takes_metres_and_refuses_kg(coop):
     short = coop.sms(PHONES["ART-1"], f"हाँ {code} 20 मी.", message_id="z-2").get_json()
     assert short["result"] == "short_reported" and "20 मीटर" in short["reply"]
     assert shares_of(coop, rid)["ART-1"]["confirmation"]["received"] == {zari: 20_000}
+
+
+def test_a_reply_with_a_long_material_name_is_cut_to_two_parts_never_its_figures(coop):
+    """The reply naming what was recorded ran to three parts and more (each paid for by the board) with a material
+    named at length: the name is cut, the request and the quantities are not."""
+    from shared.sms import parts
+    rid = coop.received()["id"]
+    long_name = "Extra-long-staple mercerised combed cotton yarn 2/80s, bleached, for Banarasi brocade borders"
+    coop.client.db.materials.update_one({"_id": COTTON}, {"$set": {"name": long_name, "name_hi": "अतिरिक्त लंबे रेशे "
+                                                                   "वाला मर्सराइज़्ड कॉम्बेड सूती धागा 2/80s ब्लीच किया हुआ"}})
+    for member, text in (("ART-1", f"RCV {coop.code(rid, 'ART-1')} 8"), ("ART-2", f"हाँ {coop.code(rid, 'ART-2')} 8")):
+        reply = coop.sms(PHONES[member], text, message_id=f"long-{member}").get_json()
+        assert reply["result"] == "short_reported" and parts(reply["reply"]) <= 2, reply
+        assert rid[:8] in reply["reply"] and "8" in reply["reply"], reply
+        assert "…" in reply["reply"] or "..." in reply["reply"], reply  # the name is what was cut

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -228,6 +229,13 @@ def test_a_cooperative_pays_for_its_members_at_once_share_by_share(coop):
     assert {m: len(client.db.accounts.find_one({"_id": m})["entries"]) for m in entries} == entries
     shown = client.get(rid, client.admin())
     assert shown["paid"] == "2272.68" and {p["reference"] for p in shown["payments"]} == {"SOC-7/ART-1", "SOC-7/ART-2"}
+    from shared.auth import COOKIE
+    clerk = client.app.test_client()  # the page's payment form: who is paid in full says so, not "still to pay ₹0.00"
+    clerk.set_cookie(COOKIE, warehouse["Authorization"].split()[1])
+    form = clerk.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    assert re.search(r'<option value="ART-1">[^<]*paid in full</option>', form), form
+    assert re.search(r'<option value="ART-2">[^<]*still to pay ₹2,072.68</option>', form)
+    assert re.search(r'<option value="">The cooperative for all: [^<]* · still to pay ₹4,245.36<', form)
 
     before = {doc["_id"]: doc for doc in client.db.accounts.find()}
     reused = client.call("POST", f"/requisitions/{rid}/payments", warehouse, {**body, "amount": "2500.00"},
