@@ -64,7 +64,7 @@ def fit(make: Callable[[Callable[..., str]], str], *, most_parts: int = MOST_PAR
     `make(cut)` writes the whole text and passes each piece that may be shortened (a material's name, a depot's)
     through `cut`; what it does not pass (a code, an amount, a date, what to do) is never cut. All cut pieces get
     the same length. A piece passed as `cut(piece, whole=True)` (a reason) is not cut to save the second part, only
-    to stay within `most_parts`. The cut ends in '…', or in '...' where that keeps the text GSM-7. Should even the
+    to stay within `most_parts`, and only once the other pieces are at `floor`. The cut ends in '…', or in '...' where that keeps the text GSM-7. Should even the
     pieces cut to nothing leave it longer (a fixed text too long), the end of it is cut."""
     whole = make(lambda piece, whole=False: piece)
     if parts(whole) <= 1:
@@ -77,10 +77,10 @@ def fit(make: Callable[[Callable[..., str]], str], *, most_parts: int = MOST_PAR
         return plain if is_gsm7(plain) else make(cutter("…"))
 
     longest = len(whole)
-    for target, shortest in ((1, floor), (most_parts, 1)):
+    # one part is not worth cutting a reason; within two, the names are cut to `floor` before the reason is
+    for target, shortest, every in ((1, floor, False), (most_parts, floor, False), (most_parts, 1, True)):
         if parts(whole) <= target:
             return whole
-        every = target > 1  # one part is not worth cutting a reason
         if parts(at(shortest, every)) > target:
             continue
         low, high = shortest, longest  # at(low) fits; find the longest that does

@@ -53,3 +53,11 @@ def test_a_piece_kept_whole_is_cut_only_to_stay_within_two_parts():
     assert kept == "क" * 40 + reason
     cut = sms.fit(lambda cut: "क" * 40 + cut(reason * 3, whole=True))
     assert sms.parts(cut) == 2 and cut == "क" * 40 + "ख" * 93 + "…"
+
+
+def test_within_two_parts_the_names_are_cut_to_their_floor_before_a_reason_is():
+    """A Hindi refusal with a long material name lost the end of its reason while the name stayed long (every piece
+    was cut to one length): the reason says what to do, the name only which material."""
+    reason = "ख" * 80
+    text = sms.fit(lambda cut: "क" * 30 + cut("ज" * 60) + cut(reason, whole=True))
+    assert sms.parts(text) == 2 and text.endswith(reason) and "ज…" in text, text
