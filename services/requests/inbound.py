@@ -42,6 +42,7 @@ REPLIES = {
                       "received all of it."),
     "unit": N_("Send the quantity in {unit}: RCV <code> <quantity>."),
     "several": N_("You have more than one share to confirm. Reply to our SMS with its code."),
+    "all_answered": N_("Your shares are all confirmed already. No need to call again."),
 }
 
 
@@ -93,6 +94,8 @@ def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dic
                                               if now.isoformat() < item[1]["confirmation"].get("expires_at", "")]
         if len(recent) == 1:  # called again: their one share answered while its code lives
             return _done(db, *recent[0], lang, ALREADY)
+        if recent:  # several answered, none waiting: not "could not confirm", which reads as a failure
+            return _reply(ALREADY, lang, "all_answered")
     else:
         found = _matching(code_secret, code, waiting)
         answered = None if found else _matching(code_secret, code, _answered(db, mine))

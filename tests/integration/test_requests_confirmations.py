@@ -248,6 +248,17 @@ def test_ivr_keys_and_a_missed_call_confirm_too(coop):
     assert nobody["result"] == "not_confirmed"
 
 
+def test_a_missed_call_after_every_share_is_answered_says_so(coop):
+    """A member who had answered two shares and called again was told "We could not confirm this", and believed
+    their answers had failed."""
+    first, second = coop.received()["id"], coop.received(("5", "5", "5"))["id"]
+    for n, rid in enumerate((first, second)):
+        coop.sms(PHONES["ART-2"], f"RCV {coop.code(rid, 'ART-2')}", message_id=f"two-{n}")
+    again = coop.sms(PHONES["ART-2"], "", message_id="call-again", channel="missed_call", language="en").get_json()
+    assert (again["result"], again["reply"]) == ("already_confirmed",
+                                                 "Your shares are all confirmed already. No need to call again.")
+
+
 def test_the_signature_covers_the_bytes_sent_and_broken_text_is_refused_like_any_input(coop):
     """The gateway signs its own encoding of the body: checked on those bytes, never on a re-encoding."""
     rid = coop.received()["id"]
