@@ -16,6 +16,7 @@ _PLAIN = re.compile(r"-?[0-9]{1,16}(?:\.[0-9]{1,3})?")
 _DECIMAL = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")  # no sign '+', exponent or '_', as people write them
 _DEVANAGARI = str.maketrans("०१२३४५६७८९", "0123456789")  # artisans type १२.५ as often as 12.5
 NOT_A_NUMBER = F_('must be a decimal number such as "12.5"')
+NO_COMMAS = F_('write it without commas, such as "1000" or "12.5"')
 
 
 def ascii_digits(text: str) -> str:
@@ -35,6 +36,8 @@ def parse_quantity(value) -> int:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError(NOT_A_NUMBER)
     if isinstance(value, str):
+        if "," in value:  # "1,000" or "12,5": say what is wrong, not only that it is no number
+            raise ValueError(NO_COMMAS)
         value = as_typed(value)
         if value is None:
             raise ValueError(NOT_A_NUMBER)

@@ -23,6 +23,13 @@ def test_parse_refuses(value):
         parse_quantity(value)
 
 
+@pytest.mark.parametrize("value", ["1,000", "12,5", "१,२००"])
+def test_a_comma_is_said_to_be_the_trouble(value):
+    """'1,000' (as pages write money) was refused as 'must be a decimal number such as "12.5"' only."""
+    with pytest.raises(ValueError, match="without commas"):
+        parse_quantity(value)
+
+
 @pytest.mark.parametrize("milli, text", [(12_500, "12.5"), (3_000, "3"), (1, "0.001"), (0, "0"),
                                          (-2_250, "-2.25")])
 def test_format(milli, text):
