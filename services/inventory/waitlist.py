@@ -10,7 +10,7 @@ is served in full or gives every hold back, and never waits holding stock.
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import Callable, Iterator
 
 from pymongo import ASCENDING, ReturnDocument
 
@@ -77,26 +77,25 @@ def queue_ahead(db, doc: dict) -> bool:
         {"_id": 1}) is not None
 
 
-def short(db, doc: dict) -> list[dict]:
-    """The lines the depot has too little of now (available, with what the requisition holds itself): what a
-    requisition that begins to wait waits for; none when it waits behind earlier ones for material on hand."""
-    rid, lines = doc["_id"], []
-    for line in doc["lines"]:
-        stock = db.stock.find_one({"_id": stock_id(doc["depot"], line["sku"])}, {"available": 1, f"holds.{rid}": 1})
-        if stock is None or stock["available"] + (stock.get("holds") or {}).get(rid, 0) < line["quantity"]:
-            lines.append({"sku": line["sku"], "quantity": line["quantity"]})
-    return lines
-
-
-def _could_fit(db, doc: dict) -> bool:
-    """A cheap read before any write: is every line available right now (or held for it already, by a
-    worker serving it at this moment, whose hold is no reason to pass it by)?"""
+def _short_lines(db, doc: dict) -> Iterator[dict]:
+    """Each line the depot has too little of now: available, with what the requisition holds itself (a worker
+    serving it at this moment holds it, and its hold is no reason to pass it by); read one line at a time."""
     rid = doc["_id"]
     for line in doc["lines"]:
         stock = db.stock.find_one({"_id": stock_id(doc["depot"], line["sku"])}, {"available": 1, f"holds.{rid}": 1})
         if stock is None or stock["available"] + (stock.get("holds") or {}).get(rid, 0) < line["quantity"]:
-            return False
-    return True
+            yield {"sku": line["sku"], "quantity": line["quantity"]}
+
+
+def short(db, doc: dict) -> list[dict]:
+    """The lines the depot has too little of now: what a requisition that begins to wait waits for; none when it
+    waits behind earlier ones for material on hand."""
+    return list(_short_lines(db, doc))
+
+
+def _could_fit(db, doc: dict) -> bool:
+    """A cheap read before any write: is every line available right now? (It stops at the first that is not.)"""
+    return next(_short_lines(db, doc), None) is None
 
 
 def retry(db, depot: str, serve: Callable[[str], bool]) -> int:
