@@ -13,8 +13,7 @@ import time
 
 from services.requests import login_throttle, users
 from services.requests.errors import BadLogin, LastAdmin, OwnLogin, OwnPassword, UnknownUser, UsernameTaken
-from shared import revocation
-from shared.auth import MAX_TOKEN_TTL, Principal
+from shared.auth import Principal
 from shared.config import SettingError
 from shared.errors import AlreadyExists, Invalid
 from shared.i18n import F_
@@ -25,7 +24,6 @@ NEEDS = {"artisan": ("artisan_id", F_("an artisan's login needs their artisan nu
 NOT_CURRENT = F_("this is not your current password")
 SAME_PASSWORD = F_("this is your current password; choose a new one")
 ONLY_WAREHOUSE = F_("only warehouse staff work at a depot")
-SOURCE = "requests"
 
 
 def _query(q: str | None, role: str | None, active: bool | None) -> dict:
@@ -121,8 +119,7 @@ def set_active(db, by: Principal, username: str, active: bool, *, token_ttl: int
             db.users.update_one({"_id": username}, {"$unset": {"active": ""}})
             raise LastAdmin({"username": username})
     # after the write: a login that checked the password before it has a token no later than this, refused too
-    revocation.revoke_subject(db, username, time.time(), max(token_ttl, MAX_TOKEN_TTL), source=SOURCE,
-                              correlation_id=correlation_id)
+    users.end_tokens(db, username, time.time(), token_ttl=token_ttl, correlation_id=correlation_id)
     return get(db, username)
 
 
@@ -142,8 +139,7 @@ def move_to_depot(db, username: str, depot: str | None, *, token_ttl: int,
         return get(db, username)
     db.users.update_one({"_id": username}, {"$set": {"depot": depot}} if depot else {"$unset": {"depot": ""}})
     # after the write, as set_active does: a login that checked the password before it is refused too
-    revocation.revoke_subject(db, username, time.time(), max(token_ttl, MAX_TOKEN_TTL), source=SOURCE,
-                              correlation_id=correlation_id)
+    users.end_tokens(db, username, time.time(), token_ttl=token_ttl, correlation_id=correlation_id)
     return get(db, username)
 
 

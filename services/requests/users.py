@@ -135,13 +135,18 @@ def change_password(db, username: str, password_hash: str, *, token_ttl: int,
     revocation's, a login that checked the old password meanwhile (`login_token`) got a token of that
     second: revoked again, up to the second the password was stored in.
     """
-    keep = max(token_ttl, MAX_TOKEN_TTL)  # tokens from before may live this long (`rawbank token --ttl`)
-    first = revocation.revoke_subject(db, username, time.time(), keep, source="requests",
-                                      correlation_id=correlation_id)
+    first = end_tokens(db, username, time.time(), token_ttl=token_ttl, correlation_id=correlation_id)
     db.users.update_one({"_id": username}, {"$set": {"password_hash": password_hash}})
     stored = time.time()
     if stored >= first:
-        revocation.revoke_subject(db, username, stored, keep, source="requests", correlation_id=correlation_id)
+        end_tokens(db, username, stored, token_ttl=token_ttl, correlation_id=correlation_id)
+
+
+def end_tokens(db, username: str, until: float, *, token_ttl: int, correlation_id: str | None = None) -> float:
+    """Refuse on every service the tokens the user was issued before `until`, for as long as such tokens may live
+    (`rawbank token --ttl`, up to MAX_TOKEN_TTL); the first second whose tokens pass (revocation.revoke_subject)."""
+    return revocation.revoke_subject(db, username, until, max(token_ttl, MAX_TOKEN_TTL), source="requests",
+                                     correlation_id=correlation_id)
 
 
 def login_token(db, user: dict, config) -> str:
