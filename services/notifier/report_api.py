@@ -19,7 +19,7 @@ blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports 
 def _answer(name: str, query: dict):
     report = reports.build(db(), name, query, datetime.now(timezone.utc))
     if query["format"] == "csv":
-        grouped = report["group_by"] not in (reports.UNMET_GROUPS + reports.COOPERATIVE_GROUPS)  # their only one
+        grouped = len(reports.GROUPINGS[name]) > 1  # a report of one grouping does not name it
         filename = f"{name}-{report['month']}{'-' + report['group_by'] if grouped else ''}.csv"
         return Response(report_exports.EXPORTS[name](report, report_names.names(db(), report), language()),
                         mimetype="text/csv",

@@ -27,8 +27,6 @@ CHART_TITLES = {
     "cooperative": _l("Value at the mill-gate price and subsidy, per cooperative"),
     "social_category": _l("Artisans served, per social category"),
     "gender": _l("Artisans served, per gender"), "bpl": _l("Artisans served, per BPL status")}
-GROUPINGS = {"distribution": reports.DISTRIBUTION_GROUPS, "beneficiaries": reports.BENEFICIARY_GROUPS,
-             "unmet-demand": reports.UNMET_GROUPS, "cooperatives": reports.COOPERATIVE_GROUPS}
 ONE_OF = "Must be one of: {choices}."  # marshmallow's message (shared/field_messages.py), with the options' words
 MENU = ((38, "/admin/reports/distribution", _l("Reports")),)
 REPORTS = {"distribution": _l("Distribution"), "beneficiaries": _l("Beneficiaries"),
@@ -72,7 +70,7 @@ def _field_errors(name: str, messages: dict) -> dict[str, str]:
     lang = language()
     errors = {field: " ".join(translated(said, lang)) for field, said in messages.items()}
     if "group_by" in errors:
-        words = ", ".join(str(label("group_by", key)) for key in GROUPINGS.get(name, ()))
+        words = ", ".join(str(label("group_by", key)) for key in reports.GROUPINGS[name])
         errors["group_by"] = translate(ONE_OF, lang, choices=words)
     return errors
 

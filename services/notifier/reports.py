@@ -14,6 +14,9 @@ DISTRIBUTION_GROUPS = ("district", "depot", "material", "cooperative")
 BENEFICIARY_GROUPS = ("social_category", "gender", "bpl")
 UNMET_GROUPS = ("depot_material",)  # the one grouping each of these two has: `group_by` says so, never ignored
 COOPERATIVE_GROUPS = ("cooperative",)
+#: report -> the groupings it offers (the first, its default)
+GROUPINGS = {"distribution": DISTRIBUTION_GROUPS, "beneficiaries": BENEFICIARY_GROUPS,
+             "unmet-demand": UNMET_GROUPS, "cooperatives": COOPERATIVE_GROUPS}
 NONE = "-"  # a share whose district or cooperative, or an artisan whose category, is not known
 
 

@@ -268,6 +268,10 @@ def test_csv_exports_are_spreadsheet_safe_files(flowed):
     lines = response.get_data().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("district,district_text,YRN-COT-40 (kg),value_rupees")
     assert lines[-1].startswith("TOTAL,Total,30,7365.00")
+    for query, filename in (("distribution?group_by=cooperative", "distribution-{}-cooperative.csv"),
+                            ("cooperatives?", "cooperatives-{}.csv")):  # a report of one grouping names none
+        disposition = bank.call("notifier", "GET", f"/reports/{query}&format=csv").headers["Content-Disposition"]
+        assert disposition.endswith(filename.format(month_of(datetime.now(timezone.utc)))), disposition
     coops = bank.call("notifier", "GET", "/reports/cooperatives?format=csv", status=200).get_data().decode("utf-8-sig")
     assert "SMBSS,Sarai Mohana Bunkar Sahkari Samiti,Varanasi,yes,3,3,10,3,2,1,0,0.6667" in coops
 
