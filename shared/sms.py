@@ -64,8 +64,9 @@ def fit(make: Callable[[Callable[..., str]], str], *, most_parts: int = MOST_PAR
     `make(cut)` writes the whole text and passes each piece that may be shortened (a material's name, a depot's)
     through `cut`; what it does not pass (a code, an amount, a date, what to do) is never cut. All cut pieces get
     the same length. A piece passed as `cut(piece, whole=True)` (a reason) is not cut to save the second part, only
-    to stay within `most_parts`, and only once the other pieces are at `floor`. The cut ends in '…', or in '...' where that keeps the text GSM-7. Should even the
-    pieces cut to nothing leave it longer (a fixed text too long), the end of it is cut."""
+    to stay within `most_parts`, and only once the other pieces are at `floor`. The cut ends in '…', or in '...'
+    where that keeps the text GSM-7. Should even the pieces cut to nothing leave it longer (a fixed text too long),
+    the end of it is cut."""
     whole = make(lambda piece, whole=False: piece)
     if parts(whole) <= 1:
         return whole

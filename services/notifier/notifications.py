@@ -43,6 +43,11 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
            **({"late": True} if late else {}), **({"short": short} if short is not None else {}),
            "created_at": at, "read_at": None,
            "fanout": [_fanout(at)]}
+    return _insert(db, doc)
+
+
+def _insert(db, doc: dict) -> bool:
+    """Store a notification under its id; False if it is stored already (a replay tells nothing twice)."""
     try:
         db.notifications.insert_one(doc)
     except DuplicateKeyError:
@@ -78,13 +83,9 @@ def about_phone(db, data: dict, *, event_id: str, occurred_at: str, at: datetime
 def _tell(db, note_id: str, status: str, artisan_id: str, at: datetime, *, phone_to: str | None,
           ending: str | None) -> None:
     """A notification about the artisan's own record (no requisition), its SMS to `phone_to` if given."""
-    try:
-        db.notifications.insert_one({"_id": note_id, "artisan_id": artisan_id, "requisition_id": None,
-                                     "status": status, "depot": "", "lines": [], "ending": ending,
-                                     "phone_to": phone_to, "created_at": at, "read_at": None,
-                                     "fanout": [_fanout(at)]})
-    except DuplicateKeyError:
-        pass
+    _insert(db, {"_id": note_id, "artisan_id": artisan_id, "requisition_id": None, "status": status, "depot": "",
+                 "lines": [], "ending": ending, "phone_to": phone_to, "created_at": at, "read_at": None,
+                 "fanout": [_fanout(at)]})
 
 
 def _fanout(at: datetime) -> dict:

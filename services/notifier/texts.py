@@ -303,7 +303,8 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
     if note["status"] == "waitlisted" and note.get("reason") == domain.WAITS_AGAIN:
         body = WAITS_AGAIN
     elif note["status"] == "waitlisted" and note.get("short") is not None:
-        note, body = waiting_for(note, body)
+        body = body if note["short"] else WAITS_BEHIND  # nothing short: it waits behind earlier requests
+        note = waiting_for(note)
     values = _values(note, materials, depots, lang)
     if typed and "{reason}" in body and as_written(note.get("reason") or ""):
         return translate(title, lang), escape(translate(body, lang)).format_map(
@@ -314,15 +315,13 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
     return translate(title, lang), text
 
 
-def waiting_for(note: dict, body: str) -> tuple[dict, str]:
+def waiting_for(note: dict) -> dict:
     """A waiting request's note naming only what the depot is short of (of the member's own lines, else of the
-    request's), or, with nothing short, all of it and that earlier requests wait for it first."""
-    short = note["short"]
-    skus = {line["sku"] for line in short}
-    mine = [line for line in note.get("lines", []) if line["sku"] in skus]
-    if short:
-        return {**note, "lines": mine or short}, body
-    return note, WAITS_BEHIND
+    request's); with nothing short, all of it, as it waits behind earlier requests for it."""
+    if not note["short"]:
+        return note
+    skus = {line["sku"] for line in note["short"]}
+    return {**note, "lines": [line for line in note.get("lines", []) if line["sku"] in skus] or note["short"]}
 
 
 def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") -> str:
@@ -340,7 +339,7 @@ def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") ->
     if note["status"] in domain.ABOUT_RECORD:
         return about_record(note, lang)[2]
     if note["status"] == "waitlisted" and note.get("short"):  # name only what the depot is short of, as the app
-        note = waiting_for(note, "")[0]
+        note = waiting_for(note)
     return sms_parts.fit(lambda cut: _sms(note, _values(note, materials, depots, lang, short=True, cut=cut), lang,
                                           code))
 
