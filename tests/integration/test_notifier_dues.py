@@ -15,9 +15,10 @@ NOW = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
 TODAY = day_of(NOW)
 
 
-@pytest.fixture
-def notifier(config):
-    runtime = Runtime(spec(), config.with_(notifier_reminder_days_before=3, notifier_overdue_alert_paise=5_000_00))
+def started(config, language: str = "hi"):
+    """A notifier (its runtime and event handler) that knows the Varanasi depot, cotton yarn 40s and ART-1, Ramesh
+    Kumar, who reads `language`."""
+    runtime = Runtime(spec(), config)
     handle = consumer.make_handler(runtime.db, runtime.config)
     for type_, key, payload in (
             ("DepotRegistered", "VNS", {"code": "VNS", "name": "Varanasi depot", "district": "Varanasi"}),
@@ -25,8 +26,14 @@ def notifier(config):
                                                   "name_hi": "सूती धागा", "category": "yarn", "unit": "kg",
                                                   "reorder_level": 0}),
             ("ArtisanRegistered", "ART-1", {"artisan_id": "ART-1", "name": "Ramesh Kumar", "name_hi": "रमेश कुमार",
-                                            "district": "Varanasi", "language": "hi", "phone": "+919800000001"})):
+                                            "district": "Varanasi", "language": language, "phone": "+919800000001"})):
         handle(new_event(type_, key, payload, source="test"))
+    return runtime, handle
+
+
+@pytest.fixture
+def notifier(config):
+    runtime, handle = started(config.with_(notifier_reminder_days_before=3, notifier_overdue_alert_paise=5_000_00))
     yield runtime, handle
     runtime.close()
 

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.notifier import consumer, deliveries, messages, notifications, reconcile, spec
+from services.notifier import deliveries, messages, notifications, reconcile
 from shared.envelope import new_event
-from shared.runtime import Runtime
+from tests.integration.test_notifier_dues import started
 
 NOW = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
 RID, LINES = "f1b5d214-9a2c-4e1b-8d3f-0a1b2c3d4e5f", [{"sku": "YRN-COT-40", "quantity": 70_000}]
@@ -17,16 +17,7 @@ RID, LINES = "f1b5d214-9a2c-4e1b-8d3f-0a1b2c3d4e5f", [{"sku": "YRN-COT-40", "qua
 
 @pytest.fixture
 def notifier(config):
-    runtime = Runtime(spec(), config)
-    handle = consumer.make_handler(runtime.db, runtime.config)
-    for type_, key, payload in (
-            ("DepotRegistered", "VNS", {"code": "VNS", "name": "Varanasi depot", "district": "Varanasi"}),
-            ("MaterialRegistered", "YRN-COT-40", {"sku": "YRN-COT-40", "name": "Cotton yarn 40s",
-                                                  "name_hi": "सूती धागा", "category": "yarn", "unit": "kg",
-                                                  "reorder_level": 0}),
-            ("ArtisanRegistered", "ART-1", {"artisan_id": "ART-1", "name": "Ramesh Kumar", "district": "Varanasi",
-                                            "language": "en", "phone": "+919800000001"})):
-        handle(new_event(type_, key, payload, source="test"))
+    runtime, handle = started(config, "en")
     yield runtime, handle
     runtime.close()
 
