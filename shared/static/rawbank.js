@@ -40,8 +40,6 @@
   function clearErrors(form) {
     form.querySelectorAll(".field-error").forEach(function (p) { p.remove(); });
     form.querySelectorAll("[aria-invalid]").forEach(function (f) {
-      var said = document.getElementById(errorId(f));  // one said outside the form too (none is now; kept safe)
-      if (said && said.classList.contains("field-error")) said.remove();
       f.removeAttribute("aria-invalid");
       if (f.dataset.describedBy !== undefined) {
         if (f.dataset.describedBy) f.setAttribute("aria-describedby", f.dataset.describedBy);
