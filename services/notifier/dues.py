@@ -4,8 +4,8 @@ Requests announces an artisan's account after every change (AccountUpdated, Paym
 the balance and the open dues, each with its due day (a charge's, or money to repay: refunded, then
 the payment was reversed; `kind` refund_reversed). The notifier keeps the newest of these
 (by the account's version, so an old or repeated event changes nothing) and, when it looks:
-reminds the artisan (in daytime in India only) a few days before a due day and again once it has passed (one notification
-per due and kind, under a natural id, so looking again sends nothing twice), and keeps one alert
+reminds the artisan (in daytime in India only) a few days before a due day and again once it has passed (one
+notification per due and kind, under a natural id, so looking again sends nothing twice), and keeps one alert
 for admins open while an account's overdue total is above the threshold.
 """
 from __future__ import annotations

@@ -80,7 +80,8 @@ class InboundSchema(ma.Schema):
     """An SMS gateway's callback: a text, a missed call or keys pressed on an IVR call, from a phone."""
 
     id = f.String(required=True, validate=v.Length(min=1, max=200),
-                  metadata={"description": "the gateway's message or call id: a repeat from the same phone is answered again"})
+                  metadata={"description": "the gateway's message or call id: a repeat from the same phone is "
+                                           "answered again"})
     channel = f.String(load_default="sms", validate=v.OneOf(["sms", "ivr", "missed_call"]))
     sender = f.String(required=True, data_key="from", validate=v.Length(min=6, max=20),
                       metadata={"description": "the phone number it came from"})

@@ -103,7 +103,8 @@ def test_an_answer_by_lines_must_say_every_material_of_the_share(coop):
     assert shares_of(coop, rid)["ART-1"]["confirmation"]["status"] == "pending"
     assert coop.events(rid, "ShareConfirmed") == []
     both = client.call("POST", f"/requisitions/{rid}/confirmations", client.artisan("ART-1"),
-                       {"artisan_id": "ART-1", "lines": [{"sku": COTTON, "quantity": "6"}, {"sku": SILK, "quantity": "0"}]},
+                       {"artisan_id": "ART-1",
+                        "lines": [{"sku": COTTON, "quantity": "6"}, {"sku": SILK, "quantity": "0"}]},
                        status=201).get_json()
     assert (both["confirmation"]["status"], both["confirmation"]["short_by"]) == ("short", {SILK: "0.5"})
 
@@ -397,7 +398,8 @@ def test_a_reply_with_a_long_material_name_is_cut_to_two_parts_never_its_figures
     long_name = "Extra-long-staple mercerised combed cotton yarn 2/80s, bleached, for Banarasi brocade borders"
     coop.client.db.materials.update_one({"_id": COTTON}, {"$set": {"name": long_name, "name_hi": "अतिरिक्त लंबे रेशे "
                                                                    "वाला मर्सराइज़्ड कॉम्बेड सूती धागा 2/80s ब्लीच किया हुआ"}})
-    for member, text in (("ART-1", f"RCV {coop.code(rid, 'ART-1')} 8"), ("ART-2", f"हाँ {coop.code(rid, 'ART-2')} 8")):
+    for member, text in (("ART-1", f"RCV {coop.code(rid, 'ART-1')} 8"),
+                         ("ART-2", f"हाँ {coop.code(rid, 'ART-2')} 8")):
         reply = coop.sms(PHONES[member], text, message_id=f"long-{member}").get_json()
         assert reply["result"] == "short_reported" and parts(reply["reply"]) <= 2, reply
         assert rid[:8] in reply["reply"] and "8" in reply["reply"], reply

@@ -284,8 +284,8 @@ def test_a_split_above_members_quotas_is_said_beside_each_and_sending_it_names_e
     assert [value for _, value in filled] == ["66.667", "66.667", "66.666"]
     beside = re.findall(rf'id="qty-(ART-000\d)-{COTTON}-over" data-over>([^<]*)<', page)
     assert [member for member, _ in beside] == ["ART-0001", "ART-0002", "ART-0003"]
-    assert [said for _, said in beside] == ["मासिक कोटा से अधिक: 60 किलो बचा है।", "मासिक कोटा से अधिक: 30 किलो बचा है।",
-                                            "मासिक कोटा से अधिक: 30 किलो बचा है।"]
+    assert [said for _, said in beside] == ["मासिक कोटा से अधिक: 60 किलो बचा है।",
+                                            "मासिक कोटा से अधिक: 30 किलो बचा है।", "मासिक कोटा से अधिक: 30 किलो बचा है।"]
     assert "रमेश कुमार, सीता देवी, अब्दुल करीम को उनके मासिक धागा कोटे में बचे से अधिक" in text(split)
     key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
     grid = {f"qty-{member}-{COTTON}": value for member, value in filled}
