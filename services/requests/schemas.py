@@ -10,11 +10,20 @@ from shared.auth import ROLES
 from shared.calendar import Day, Month
 from shared.i18n import F_
 from shared.money import Money
+from shared.phones import as_typed
 from shared.quantity import Quantity
 from shared.text import filled
 
 CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error=F_("letters, digits, '.', '_' or '-', at most 64"))
 NAME = filled(200)
+class Phone(f.String):
+    """A phone number, kept as `shared.phones.as_typed` writes it: Devanagari digits, hyphens between digits and
+    the invisible marks of a number copied from a phone's contacts are read, not refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return as_typed(super()._deserialize(value, attr, data, **kwargs))
+
+
 PHONE = v.Regexp(r"^\+?[0-9 ]{10,16}$", error=F_("a phone number: 10 to 16 digits, + and spaces allowed"))
 CATEGORY = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error=F_("a material category such as yarn or dye"))
 SOCIAL_CATEGORIES = ("sc", "st", "obc", "general")
@@ -45,7 +54,7 @@ class ArtisanUpdateSchema(ma.Schema):
     name_hi = _text(allow_none=True)
     district = f.String(validate=filled(100))
     craft = f.String(validate=filled(100))
-    phone = f.String(allow_none=True, validate=PHONE)
+    phone = Phone(allow_none=True, validate=PHONE)
     email = f.Email(allow_none=True, validate=v.Length(max=200))
     language = f.String(validate=v.OneOf(["hi", "en"]))
     cooperative = _text(allow_none=True)
@@ -67,7 +76,7 @@ class ArtisanSchema(ArtisanUpdateSchema):
     language = f.String(load_default="hi", validate=v.OneOf(["hi", "en"]))
     looms = f.Integer(load_default=0, strict=True, validate=v.Range(min=0, max=1000))
     active = f.Boolean(load_default=True)
-    phone = f.String(load_default=None, allow_none=True, validate=PHONE)
+    phone = Phone(load_default=None, allow_none=True, validate=PHONE)
     email = f.Email(load_default=None, allow_none=True, validate=v.Length(max=200))
     cooperative = _text(load_default=None, allow_none=True, metadata={"description": "a registered cooperative's code"})
 

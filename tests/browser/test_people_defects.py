@@ -202,7 +202,7 @@ def test_defect_5_admins_and_secretaries_find_register_change_and_deactivate_art
     admin.shot("artisan-registered")
 
     details = page.locator("#artisan-form")
-    details.get_by_label("Phone").fill("+91 98000 00043")
+    details.get_by_label("Phone").fill("+९१ ९८०००-०००४३")  # a Hindi keyboard's digits, written with a hyphen
     details.get_by_role("button", name="Save changes").click()
     expect(details.locator("[data-errors]")).to_have_text("Saved: the details of Kamla Bai.")
     page.get_by_text("Deactivate", exact=True).click()
@@ -214,6 +214,7 @@ def test_defect_5_admins_and_secretaries_find_register_change_and_deactivate_art
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Kamla Bai")
     expect(rows.first).to_contain_text("Not active")
+    expect(rows.first).to_contain_text("+91 98000 00043")
 
     secretary = people("secretary").log_in()
     secretary.language("hi")

@@ -204,3 +204,25 @@ def test_a_member_a_secretary_registers_gets_the_phone_typed_and_admins_see_who_
     assert 'id="registered-by"' in page and "sec-Coop-S" in page
     client.http.set_cookie(COOKIE, secretary["Authorization"].split()[1])
     assert 'id="registered-by"' not in client.http.get(f"/admin/artisans/{artisan_id}").get_data(as_text=True)
+
+
+def test_a_phone_typed_in_devanagari_digits_with_hyphens_or_pasted_from_contacts_is_kept_in_ascii_digits(client):
+    """A Hindi keyboard types ९८००० ०००२१; people write 98000-00021; a number copied from a phone's contacts carries
+    invisible direction marks. Each is the phone it says, kept as digits and spaces, found by its digits."""
+    admin = client.admin()
+    made = client.call("POST", "/artisans", admin, {
+        "name": "Devi", "district": "Varanasi", "craft": "silk", "registration_id": "REG-DEV",
+        "phone": "९८०००-०००२१"}, status=201).get_json()
+    assert made["phone"] == "98000 00021"
+    stored = client.db.artisans.find_one({"_id": made["artisan_id"]})
+    assert (stored["phone"], stored["phone_key"]) == ("98000 00021", "9800000021")
+    pasted = client.call("PATCH", f"/artisans/{made['artisan_id']}", admin,
+                         {"phone": "\u202a+91 98000-00022\u202c"}, status=200).get_json()
+    assert pasted["phone"] == "+91 98000 00022"
+    found = client.call("GET", "/artisans?q=०००२२", admin, status=200).get_json()
+    assert [a["artisan_id"] for a in found] == [made["artisan_id"]]
+    before = client.db.artisans.find_one({"_id": made["artisan_id"]})
+    error = client.call("PATCH", f"/artisans/{made['artisan_id']}", admin, {"phone": "९८०००-abc"},
+                        status=400).get_json()["error"]
+    assert error["code"] == "validation_error" and "phone" in error["details"]
+    assert client.db.artisans.find_one({"_id": made["artisan_id"]}) == before
