@@ -98,9 +98,16 @@ def set_user_password(body, username):
 def update_user(changes, username):
     """Deactivate a login ({"active": false}: its login is refused, every token it had ends) or reactivate it
     (admin); not your own, nor the last active admin (422). Move warehouse staff to another depot ({"depot"}: every
-    token they had ends, as it named the old depot)."""
+    token they had ends, as it named the old depot). Make warehouse staff an admin or an admin warehouse staff
+    ({"role"}, with the depot they will work at; every token they had ends); not your own, nor the last admin."""
     ttl = current_app.config["RAWBANK"].jwt_ttl_seconds
-    if "depot" in changes:
+    if "role" in changes:
+        depot = changes["depot"] or None if "depot" in changes else user_admin.KEEP
+        changed = user_admin.change_role(db(), current_principal(), username, changes["role"], depot,
+                                         token_ttl=ttl, correlation_id=request_id())
+        if "active" not in changes:
+            return changed
+    elif "depot" in changes:
         moved = user_admin.move_to_depot(db(), username, changes["depot"] or None, token_ttl=ttl,
                                          correlation_id=request_id())
         if "active" not in changes:

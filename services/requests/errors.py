@@ -49,6 +49,13 @@ class OwnLogin(RuleBroken):
     message = N_("You cannot deactivate your own login; another admin can.")
 
 
+class OwnRole(RuleBroken):
+    """An admin's own role: changed by themself, they could lose the Users page with nobody told."""
+
+    code = "own_login"
+    message = N_("You cannot change your own role; another admin can.")
+
+
 class OwnPassword(RuleBroken):
     code = "own_password"
     message = N_("To change your own password use Change my password: it asks for your current one and keeps you "

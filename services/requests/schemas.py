@@ -362,11 +362,14 @@ class UserPatchSchema(ma.Schema):
     depot = f.String(allow_none=True, validate=v.Length(max=100), metadata={
         "description": "warehouse staff moved to another depot (null or empty: every depot); every token they had "
                        "ends, as it named the old one"})
+    role = f.String(validate=v.OneOf(("admin", "warehouse")), metadata={
+        "description": "warehouse staff made an admin (their depot goes), or an admin made warehouse staff at "
+                       "`depot` (none: every depot); every token they had ends. Not your own, nor the last admin's"})
 
     @ma.validates_schema
     def _something(self, data, **kwargs):
         if not data:
-            raise ma.ValidationError(F_("say what to change: active, or depot"), "active")
+            raise ma.ValidationError(F_("say what to change: active, depot or role"), "active")
 
 
 class OwnPasswordSchema(ma.Schema):

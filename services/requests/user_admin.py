@@ -12,7 +12,7 @@ import re
 import time
 
 from services.requests import login_throttle, users
-from services.requests.errors import BadLogin, LastAdmin, OwnLogin, OwnPassword, UnknownUser, UsernameTaken
+from services.requests.errors import BadLogin, LastAdmin, OwnLogin, OwnPassword, OwnRole, UnknownUser, UsernameTaken
 from shared.auth import Principal
 from shared.config import SettingError
 from shared.errors import AlreadyExists, Invalid
@@ -24,6 +24,9 @@ NEEDS = {"artisan": ("artisan_id", F_("an artisan's login needs their artisan nu
 NOT_CURRENT = F_("this is not your current password")
 SAME_PASSWORD = F_("this is your current password; choose a new one")
 ONLY_WAREHOUSE = F_("only warehouse staff work at a depot")
+STAFF_ROLES = ("admin", "warehouse")  # an artisan's or a secretary's login belongs to their record: not changed
+ONLY_STAFF = F_("only warehouse staff become admins and admins warehouse staff; an artisan's or a secretary's login "
+                "stays theirs: add another login")
 
 
 def _query(q: str | None, role: str | None, active: bool | None) -> dict:
@@ -138,6 +141,46 @@ def move_to_depot(db, username: str, depot: str | None, *, token_ttl: int,
     if before.get("depot") == depot:
         return get(db, username)
     db.users.update_one({"_id": username}, {"$set": {"depot": depot}} if depot else {"$unset": {"depot": ""}})
+    # after the write, as set_active does: a login that checked the password before it is refused too
+    users.end_tokens(db, username, time.time(), token_ttl=token_ttl, correlation_id=correlation_id)
+    return get(db, username)
+
+
+KEEP = object()  # change_role's depot when none was given
+
+
+def change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, token_ttl: int,
+                correlation_id: str | None = None) -> dict:
+    """Warehouse staff made an admin (their depot goes: an admin works for every depot), or an admin made warehouse
+    staff at `depot` (None: every depot), as staff are promoted or step back, without a new login: every token they
+    had ends (each named the old role). Not one's own role (422 own_login), nor the last active admin's (422
+    last_admin, kept as set_active keeps it); the role it is already is no change but for a depot given (KEEP: none
+    given; a warehouse role given without one works at every depot)."""
+    if username == by.sub:
+        raise OwnRole({"username": username})
+    before = db.users.find_one({"_id": username}, {"role": 1, "depot": 1, "active": 1})
+    if before is None:
+        raise UnknownUser({"username": username})
+    if before["role"] not in STAFF_ROLES or role not in STAFF_ROLES:
+        raise Invalid({"role": [ONLY_STAFF]})
+    if role == "admin" and depot is not KEEP and depot:
+        raise Invalid({"depot": [ONLY_WAREHOUSE]})
+    if before["role"] == role:
+        return get(db, username) if depot is KEEP or role == "admin" else \
+            move_to_depot(db, username, depot, token_ttl=token_ttl, correlation_id=correlation_id)
+    depot = None if depot is KEEP else depot
+    if depot and db.depots.find_one({"_id": depot}, {"_id": 1}) is None:
+        raise Invalid({"depot": [SettingError.said(users.NO_SUCH_DEPOT, depot=depot).en]})
+    change = {"$set": {"role": role, **({"depot": depot} if depot else {})}}
+    if not depot:
+        change["$unset"] = {"depot": ""}
+    db.users.update_one({"_id": username}, change)
+    if (before["role"] == "admin" and before.get("active") is not False
+            and db.users.count_documents({"role": "admin", "active": {"$ne": False}}) == 0):
+        undo = {"$set": {"role": "admin", "depot": before["depot"]}} if "depot" in before else \
+            {"$set": {"role": "admin"}, "$unset": {"depot": ""}}
+        db.users.update_one({"_id": username}, undo)
+        raise LastAdmin({"username": username})
     # after the write, as set_active does: a login that checked the password before it is refused too
     users.end_tokens(db, username, time.time(), token_ttl=token_ttl, correlation_id=correlation_id)
     return get(db, username)

@@ -90,3 +90,51 @@ def test_an_admin_manages_a_login_and_its_person_changes_their_password(people, 
         assert clerk.errors == []
     finally:
         clerk.close()
+
+
+def test_a_clerk_is_made_an_admin_and_steps_back_to_a_depot_in_hindi(people, browser, dev):
+    """A clerk promoted: their next login manages rawbank; later they step back to a depot, asked on a Hindi page."""
+    name = f"clerk-{uuid.uuid4().hex[:6]}"
+    admin = people("admin").log_in()
+    page = admin.page
+    page.goto(admin.url("requests", "/admin/users"))
+    page.locator("#add-login summary").click()
+    form = page.locator("#add-user-form")
+    form.get_by_label("User name").fill(name)
+    form.get_by_label("Password").fill("first passphrase")
+    form.get_by_label("Role").select_option("warehouse")
+    form.get_by_label("Depot").select_option("VNS")
+    form.get_by_role("button", name="Add the login").click()
+    row = page.locator(f'tr[data-user="{name}"]')
+    expect(row).to_contain_text("Warehouse staff")
+    row.get_by_text("Make an admin", exact=True).click()
+    expect(row).to_contain_text("manages every login, at every depot")
+    row.get_by_role("button", name="Yes, make an admin").click()
+    expect(row.locator("td").nth(1)).to_have_text("Admin")
+    expect(row.locator("td").nth(2)).to_have_text("–")
+
+    promoted = User(browser, dev, "admin")
+    try:
+        log_in(promoted, name, "first passphrase")
+        promoted.page.wait_for_url(lambda url: "/login" not in url)
+        promoted.page.goto(promoted.url("requests", "/admin/users"))
+        expect(promoted.page.get_by_role("heading", level=1)).to_have_text("Users")
+        own = promoted.page.locator(f'tr[data-user="{name}"]')
+        expect(own.get_by_text("Make warehouse staff")).to_have_count(0)  # not one's own role
+
+        admin.language("hi")
+        page.goto(admin.url("requests", "/admin/users"))
+        row.locator("details[data-role] summary").click()
+        row.get_by_label("डिपो").select_option("BHD")
+        row.get_by_role("button", name="गोदाम कर्मचारी बनाएँ").click()
+        expect(row.locator("td").nth(1)).to_have_text("गोदाम कर्मचारी")
+        promoted.page.reload()  # their admin login ended
+        promoted.page.wait_for_url(lambda url: "/login" in url)
+        log_in(promoted, name, "first passphrase")
+        promoted.page.wait_for_url(lambda url: "/login" not in url)
+        promoted.page.goto(promoted.url("inventory", "/warehouse/stock"))
+        expect(promoted.page.locator("main")).to_contain_text("Bhadohi depot")
+        admin.shot("user-role")
+        assert promoted.errors == [] and admin.errors == []
+    finally:
+        promoted.close()

@@ -237,3 +237,56 @@ def test_a_move_that_cannot_be_is_refused_by_field_and_changes_nothing(client, a
     assert hindi in in_hindi["details"][field][0], in_hindi
     assert list(client.db.users.find()) == before
     assert client.call("PATCH", "/users/nobody", admin, {"depot": "VNS"}, status=404).get_json()["error"]["code"]
+
+
+def test_a_clerk_made_an_admin_and_an_admin_made_a_clerk_log_in_again_in_their_new_role(client, admin):
+    """Staff are promoted and step back: a login's role between warehouse staff and admin changes without a new
+    login; every token it had ends (each named the old role), the next login works in the new one."""
+    clerk = bearer(log_in(client, "ravi", "ravi's passphrase").get_json()["access_token"])
+    made = client.call("PATCH", "/users/ravi", admin, {"role": "admin"}, status=200).get_json()
+    assert (made["role"], made["depot"], made["active"]) == ("admin", None, True)
+    assert "depot" not in stored(client, "ravi")
+    client.call("GET", "/artisans", clerk, status=401)
+    promoted = bearer(log_in(client, "ravi", "ravi's passphrase", address="10.9.0.3").get_json()["access_token"])
+    client.call("GET", "/users", promoted, status=200)  # an admin's page now
+    back = client.call("PATCH", "/users/asha", promoted, {"role": "warehouse", "depot": "BHD"}, status=200).get_json()
+    assert (back["role"], back["depot"]) == ("warehouse", "BHD")
+    client.call("GET", "/users", admin, status=401)  # asha's admin token ended
+    again = bearer(log_in(client, "asha", PASSWORD, address="10.9.0.4").get_json()["access_token"])
+    assert client.call("GET", "/users", again, status=403).get_json()["error"]["code"] == "forbidden"
+    same = client.call("PATCH", "/users/asha", promoted, {"role": "warehouse"}, status=200).get_json()
+    assert same["depot"] == "BHD"  # the role it is already, no depot given: nothing changes
+    client.call("GET", "/artisans", again, status=200)
+
+
+@pytest.mark.parametrize("username,body,status,field,english,hindi", [
+    ("asha", {"role": "warehouse"}, 422, None, "You cannot change your own role", "अपनी"),
+    ("ravi", {"role": "artisan"}, 400, "role", "Must be one of", None),
+    ("art", {"role": "admin"}, 400, "role", "an artisan's or a secretary's login stays theirs", "कारीगर"),
+    ("ravi", {"role": "admin", "depot": "VNS"}, 400, "depot", "only warehouse staff work at a depot", "डिपो"),
+    ("bina", {"role": "warehouse", "depot": "NOPE"}, 400, "depot", "no depot NOPE is known", "कोई डिपो NOPE"),
+])
+def test_a_role_that_cannot_change_is_refused_in_both_languages_and_changes_nothing(client, admin, username, body,
+                                                                                    status, field, english, hindi):
+    users.add_user(client.db, username="art", password=PASSWORD, role="artisan", artisan_id="ART-0001")
+    users.add_user(client.db, username="bina", password=PASSWORD, role="admin")
+    before = list(client.db.users.find())
+    for headers, said in (({}, english), (HI, hindi)):
+        error = client.call("PATCH", f"/users/{username}", admin, body, headers=headers, status=status).get_json()[
+            "error"]
+        text = error["details"][field][0] if field else error["message"]
+        assert said is None or said in text, error
+    assert list(client.db.users.find()) == before
+    client.call("GET", "/users", admin, status=200)  # nobody was logged out
+
+
+def test_the_last_admin_is_not_made_warehouse_staff(client, admin):
+    from shared.auth import issue_token
+    from shared.config import Config
+    outside = bearer(issue_token(Config.from_env({}).jwt_secret, sub="ops", role="admin"))  # `rawbank token`
+    before = list(client.db.users.find())
+    last = client.call("PATCH", "/users/asha", outside, {"role": "warehouse", "depot": "VNS"},
+                       status=422).get_json()["error"]
+    assert last["code"] == "last_admin" and "asha is the last active admin" in last["message"]
+    assert list(client.db.users.find()) == before
+    client.call("GET", "/users", admin, status=200)
