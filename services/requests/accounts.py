@@ -31,8 +31,9 @@ from pymongo.errors import DuplicateKeyError
 
 from services.requests import artisans, credit, domain, monthly, pricing
 from services.requests.errors import (AdvanceRequired, CreditLimitExceeded, NotPayable, PaymentAboveDue,
-                                      PaymentReferenceReused, PaymentReferenceReversed, RefundAboveCredit,
-                                      RefundReferenceReused, RepaymentAboveDue, RepaymentOnly, SharesPaymentAboveDue)
+                                      PaymentPartReversed, PaymentReferenceReused, PaymentReferenceReversed,
+                                      RefundAboveCredit, RefundReferenceReused, RepaymentAboveDue, RepaymentOnly,
+                                      SharesPaymentAboveDue)
 from shared.calendar import add_days, day_of, month_of
 from shared.envelope import new_event
 from shared.errors import Busy, Invalid, NotFound
@@ -210,9 +211,9 @@ def pay(db, req: dict, body: dict, *, by: str, now: datetime, of: dict | None = 
         account = _account(db, req["artisan_id"])
         seen = next((e for e in account["entries"] if e["id"] == pid), None)
         if seen is not None:
+            if (done := _reversal(account, pid)) is not None:  # sent again as it was, or not: nothing is recorded
+                raise PaymentReferenceReversed({"reference": body["reference"], **reversed_when(done)})
             if (seen["requisition_id"], -seen["amount"], seen["method"]) != (rid, body["amount"], body["method"]):
-                if _reversal(account, pid):
-                    raise PaymentReferenceReversed({"reference": body["reference"]})
                 raise PaymentReferenceReused({"reference": body["reference"]})
             return _payment_view(seen, account), False
         due = max(payable - account["paid"].get(rid, 0), 0)
@@ -250,6 +251,9 @@ def pay_shares(db, req: dict, shares: list[dict], body: dict, *, by: str, now: d
     for share in shares:
         ref, account = f"{body['reference']}/{share['artisan_id']}", _account(db, share["artisan_id"])
         seen = next((e for e in account["entries"] if e["id"] == payment_id(ref)), None)
+        if seen is not None and (done := _reversal(account, payment_id(ref))) is not None:  # before any part is paid
+            raise PaymentPartReversed({"reference": body["reference"], "artisan_id": share["artisan_id"],
+                                       **reversed_when(done)})
         if seen is not None and seen.get("of", {}).get("amount") != body["amount"]:  # another payment's reference
             raise PaymentReferenceReused({"reference": body["reference"]})
         due = max((share.get("pricing") or {}).get("payable_total", 0) - account["paid"].get(req["_id"], 0), 0)
@@ -312,6 +316,11 @@ def _to_pay(req: dict, account: dict, paid_after: int) -> dict:
 
 def _reversal(account: dict, payment_id: str) -> dict | None:
     return next((e for e in account["entries"] if e["id"] == f"reversal:{payment_id}"), None)
+
+
+def reversed_when(reversal: dict) -> dict:
+    """What a refusal of a reversed payment's reference says of its reversal: the day (India's) and who."""
+    return {"reversed_on": day_of(datetime.fromisoformat(reversal["at"])), "reversed_by": reversal["by"]}
 
 
 def _reversals(entries: list[dict]) -> dict[str, dict]:

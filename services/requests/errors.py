@@ -275,9 +275,21 @@ class PaymentReferenceReused(Conflict):
 
 
 class PaymentReferenceReversed(Conflict):
+    """A reference whose payment an admin reversed, sent again (the same payment or another): nothing is recorded.
+    Before, an exact re-send answered the reversed payment as if it were recorded ("Payment recorded.")."""
+
     code = "payment_reference_reversed"
-    message = N_("Payment reference {reference} was reversed; record the right payment under a new reference, "
-                 "such as {reference}-2.")
+    message = N_("Payment reference {reference} was reversed on {reversed_on} by {reversed_by}; nothing was "
+                 "recorded. If the money was really taken again, record it under a new reference, such as "
+                 "{reference}-2.")
+
+
+class PaymentPartReversed(PaymentReferenceReversed):
+    """A cooperative's payment for all sent again when a member's part of it was reversed."""
+
+    message = N_("Member {artisan_id}'s part of payment reference {reference} was reversed on {reversed_on} by "
+                 "{reversed_by}; nothing was recorded. If the money was really taken again, record it under a new "
+                 "reference, such as {reference}-2.")
 
 
 class RefundAboveCredit(RuleBroken):

@@ -251,6 +251,31 @@ def test_a_cooperative_pays_for_its_members_at_once_share_by_share(coop):
     assert {doc["_id"]: doc for doc in client.db.accounts.find()} == before
 
 
+def test_a_cooperative_payment_for_all_sent_again_after_a_part_was_reversed_is_refused(coop):
+    """The secretary's SOC-7 for all paid ART-1's share and part of ART-2's; an admin reversed ART-2's part. Sent
+    again as it was, it answered 200 with both parts as if recorded. Now 409 payment_reference_reversed naming the
+    member, the day and who reversed it, in both languages; nothing is recorded."""
+    client, warehouse = coop.client, coop.client.token(**WAREHOUSE)
+    rid = coop.request()["id"]
+    client.act(rid, "approve", client.admin())
+    reserved(client.db, rid)
+    body = {"amount": "2272.68", "method": "cash", "reference": "SOC-7"}
+    made = client.call("POST", f"/requisitions/{rid}/payments", warehouse, body, status=201).get_json()
+    part = made["parts"][1]
+    client.call("POST", f"/requisitions/{rid}/payments/{part['payment_id']}/reversal", client.admin(),
+                {"reason": "counted twice", "artisan_id": "ART-2"}, status=201)
+    before = {doc["_id"]: doc for doc in client.db.accounts.find()}
+    refused = client.call("POST", f"/requisitions/{rid}/payments", warehouse, body, status=409).get_json()["error"]
+    today = accounts.day_of(datetime.now(timezone.utc))
+    assert (refused["code"], refused["details"]) == ("payment_reference_reversed", {
+        "reference": "SOC-7", "artisan_id": "ART-2", "reversed_on": today, "reversed_by": "asha-admin"})
+    assert f"ART-2's part of payment reference SOC-7 was reversed on {today} by asha-admin" in refused["message"]
+    hindi = client.call("POST", f"/requisitions/{rid}/payments", {**warehouse, "Accept-Language": "hi"}, body,
+                        status=409).get_json()["error"]["message"]
+    assert "ART-2" in hindi and today in hindi and any("\u0900" <= ch <= "\u097f" for ch in hindi)
+    assert {doc["_id"]: doc for doc in client.db.accounts.find()} == before
+
+
 @pytest.mark.parametrize("refused, code", [("ART-3", "credit_limit_exceeded"), ("ART-2", "advance_required")])
 def test_a_dispatch_one_members_credit_refuses_charges_no_member(coop, refused, code):
     """The members before the refused one (in the order of the shares) were charged and the charge taken back: two

@@ -272,7 +272,9 @@ def test_a_payment_typed_wrong_is_reversed_by_an_admin_with_a_reason_and_taken_a
     assert [(p["amount"], p.get("reversed"), p.get("reason")) for p in got["payments"]] == \
         [("2000.00", True, "typed 2000 for 200")]
     again = pay(client, rid, "200.00", reference="UTR-111", status=409)["error"]
-    assert again["code"] == "payment_reference_reversed" and again["details"] == {"reference": "UTR-111"}
+    today = day_of(datetime.now(timezone.utc))
+    assert again["code"] == "payment_reference_reversed" and again["details"] == \
+        {"reference": "UTR-111", "reversed_on": today, "reversed_by": "asha-admin"}
     hindi = client.call("POST", f"/requisitions/{rid}/payments", {**client.token(**WAREHOUSE), "Accept-Language": "hi"},
                         {"amount": "200.00", "method": "upi", "reference": "UTR-111"}, status=409).get_json()
     assert "UTR-111" in hindi["error"]["message"] and any("\u0900" <= ch <= "\u097f" for ch in hindi["error"]["message"])
@@ -281,6 +283,34 @@ def test_a_payment_typed_wrong_is_reversed_by_an_admin_with_a_reason_and_taken_a
     assert [e["payload"]["cause"] for e in events if e["type"] == "AccountUpdated"][-1:] == ["payment_reversal"]
     from shared.reconcile import check, facts_of
     assert [p for p in check(facts_of({"requests": client.db})).problems if "account " in p] == []
+
+
+def test_a_reversed_payment_sent_again_exactly_is_refused_not_answered_as_recorded(client):
+    """₹100 cash R-9 taken, an admin reversed it, the clerk sends R-9 again as it was: the answer was 200 with paid
+    "0.00" and no word of the reversal, and the page said "Payment recorded." while nothing was. Now 409
+    payment_reference_reversed, saying when and by whom, in both languages, and nothing changes; a payment that
+    stands, sent again, is still the same payment (200)."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])
+    kept = pay(client, rid, "50.00", method="cash", reference="R-8")
+    assert pay(client, rid, "50.00", method="cash", reference="R-8", status=200) == kept
+    wrong = pay(client, rid, "100.00", method="cash", reference="R-9")
+    client.call("POST", f"/requisitions/{rid}/payments/{wrong['payment_id']}/reversal", client.admin(),
+                {"reason": "not taken"}, status=201)
+    before = client.db.accounts.find_one({"_id": "ART-1"})
+    refused = pay(client, rid, "100.00", method="cash", reference="R-9", status=409)["error"]
+    today = day_of(datetime.now(timezone.utc))
+    assert (refused["code"], refused["details"]) == \
+        ("payment_reference_reversed", {"reference": "R-9", "reversed_on": today, "reversed_by": "asha-admin"})
+    assert f"reversed on {today} by asha-admin" in refused["message"] and "new reference" in refused["message"]
+    hindi = client.call("POST", f"/requisitions/{rid}/payments", {**client.token(**WAREHOUSE), "Accept-Language": "hi"},
+                        {"amount": "100.00", "method": "cash", "reference": "R-9"}, status=409).get_json()["error"]
+    assert today in hindi["message"] and "asha-admin" in hindi["message"]
+    assert any("\u0900" <= ch <= "\u097f" for ch in hindi["message"])
+    assert client.db.accounts.find_one({"_id": "ART-1"}) == before  # nothing recorded, no event
+    assert pay(client, rid, "50.00", method="cash", reference="R-8", status=200) == kept
 
 
 def _refund_world(client):
