@@ -65,7 +65,14 @@ def report(db, scheme: str, month: str, now: datetime) -> dict:
         for category, quantity in row["quantities"].items():
             totals["quantities"][category] = totals["quantities"].get(category, 0) + quantity
             totals["units"][category] = row["units"][category]
-    return {"scheme": scheme, "month": month, "rows": out, "totals": totals}
+    # this month's claim is what was handed over so far: it grows until the month ends (the page and the CSV say so)
+    return {"scheme": scheme, "month": month, "rows": out, "totals": totals, "so_far": month == month_of(now),
+            "as_of": now.isoformat()}
+
+
+def csv_name(claim: dict) -> str:
+    """The CSV's file name; this month's ends "-so-far" (figures until now), a finished month's keeps its name."""
+    return f"subsidy-claims-{claim['scheme']}-{claim['month']}{'-so-far' if claim['so_far'] else ''}.csv"
 
 
 def as_csv(claim: dict) -> str:

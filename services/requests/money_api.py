@@ -143,10 +143,10 @@ def list_credit_terms():
 @blp.arguments(ClaimsQuery, location="query")
 @blp.response(200, ClaimsSchema)
 def subsidy_claims(query):
-    """One row per district of the month's subsidised dispatches under a scheme; format=csv for a spreadsheet."""
+    """One row per district of the month's subsidised dispatches under a scheme; format=csv for a spreadsheet. This
+    month's is what was handed over so far (`so_far`, and the CSV's name ends `-so-far`)."""
     claim = claims.report(db(), query["scheme"], query["month"], _now())
     if query["format"] == "csv":
-        name = f"subsidy-claims-{query['scheme']}-{query['month']}.csv"
         return Response(claims.as_csv(claim), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={name}"})
+                        headers={"Content-Disposition": f"attachment; filename={claims.csv_name(claim)}"})
     return claim

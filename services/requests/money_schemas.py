@@ -273,3 +273,6 @@ class ClaimsSchema(ma.Schema):
     month = f.String()
     rows = f.List(f.Nested(ClaimRowSchema))
     totals = f.Nested(ClaimRowSchema)
+    so_far = f.Boolean(metadata={"description": "true for this month: not over, the figures are those until `as_of` "
+                                                "and grow until it ends"})
+    as_of = f.String(metadata={"description": "when the figures were read (UTC ISO 8601)"})

@@ -50,6 +50,26 @@ def test_the_claim_comes_as_json_and_as_a_spreadsheet_safe_csv(client):
 
 
 
+def test_this_months_claim_says_it_is_so_far_and_its_csv_is_named_so_a_finished_months_keeps_its_name(client):
+    """/admin/claims for this month printed and downloaded figures with no sign the month was not over: a claim
+    sent on the 20th looked like the whole month's. Now the JSON says `so_far` and its CSV is named ...-so-far.csv;
+    a finished month's keeps its name."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=2)
+    sell(client, "ART-1", [(COTTON, "10")])
+    url = f"/reports/subsidy-claims?scheme=RMSS&month={this_month()}"
+    assert client.call("GET", url, client.admin(), status=200).get_json()["so_far"] is True
+    response = client.call("GET", url + "&format=csv", client.admin(), status=200)
+    assert response.headers["Content-Disposition"] == \
+        f"attachment; filename=subsidy-claims-RMSS-{this_month()}-so-far.csv"
+    finished = client.call("GET", "/reports/subsidy-claims?scheme=RMSS&month=2026-01", client.admin(), status=200)
+    assert finished.get_json()["so_far"] is False
+    response = client.call("GET", "/reports/subsidy-claims?scheme=RMSS&month=2026-01&format=csv", client.admin(),
+                           status=200)
+    assert response.headers["Content-Disposition"] == "attachment; filename=subsidy-claims-RMSS-2026-01.csv"
+
+
 def test_an_artisan_who_moved_district_in_the_month_is_one_beneficiary_in_the_claims_total(client):
     """Each district counts them once, as it should; the TOTAL summed the districts' rows and counted them twice."""
     priced_catalog(client.db)

@@ -166,6 +166,21 @@ def test_the_claims_page_draws_a_bar_per_district_without_a_script(apps, config)
     words = text(admin.get("/admin/claims?scheme=RMSS&month=2026-01"))
     assert "Varanasi 2 8 kg ₹33,600.00 ₹5,040.00" in words and "Total 3 12 kg ₹50,400.00 ₹7,560.00" in words
     assert "has not begun yet" in text(admin.get("/admin/claims?scheme=RMSS&month=2999-01"), 400)
+    assert "data-so-far" not in page and "so far" not in words  # a finished month: nothing said
+
+
+def test_the_claims_page_of_this_month_says_its_figures_are_so_far_in_both_languages(apps, config):
+    """This month's claim was shown, printed and downloaded as if the month were over."""
+    from datetime import datetime, timezone
+    from shared.calendar import month_of
+    month = month_of(datetime.now(timezone.utc))
+    for lang, said, name in (("en", "is not over: these are the figures so far", "(so far)"),
+                             ("hi", "अभी पूरा नहीं हुआ", "(अब तक)")):
+        admin = person(apps["requests"], config, "admin", lang)
+        page = admin.get(f"/admin/claims?scheme=RMSS&month={month}").get_data(as_text=True)
+        assert "data-so-far" in page, page[:3000]
+        words = text(admin.get(f"/admin/claims?scheme=RMSS&month={month}"))
+        assert said in words and name in words
 
 
 @pytest.mark.parametrize("month", ["0000-01", "0000-12"])
