@@ -387,3 +387,13 @@ class NoLoomsChange(Conflict):
 class NoPhoneChange(Conflict):
     code = "no_phone_change"
     message = N_("No change of phone is waiting for approval for this artisan.")
+
+
+class NotYourDepot(Forbidden):
+    """A depot's warehouse staff asked the collections register of another depot (?depot=): refused, never answered
+    with their own depot's as if it were the one asked for."""
+
+    code = "wrong_depot"
+    message = N_("You see only your own depot's collections, at {your_depot}; leave out depot or send your own, or "
+                 "ask an admin.")
+    page_message = N_("This page shows only your own depot's collections, at {your_depot}.")

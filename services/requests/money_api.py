@@ -5,15 +5,18 @@ from datetime import datetime, timezone
 
 from flask import Response
 
-from services.requests import (accounts, artisans, claims, cooperatives, credit, entitlements, requisitions,
-                               schemes)
-from services.requests.money_schemas import (AccountSchema, ClaimsQuery, ClaimsSchema, CreditTermsSchema,
+from services.requests import (accounts, artisans, claims, collections, cooperatives, credit, entitlements,
+                               requisitions, schemes)
+from services.requests.money_schemas import (AccountSchema, ClaimsQuery, ClaimsSchema, CollectionsQuery,
+                                             CollectionsSchema, CreditTermsSchema,
                                              EntitlementQuery, EntitlementSchema, EstimateRequestSchema,
                                              EstimateSchema, PaymentOutSchema, PaymentSchema, RefundOutSchema,
                                              RefundSchema, ReversalSchema, ReversedPaymentSchema, SchemePatchSchema,
                                              SchemeSchema)
 from shared.auth import current_principal, require_role
 from shared.calendar import month_of
+from shared.i18n import language
+from shared.lists import skip_of
 from shared.web import Blueprint, db
 
 blp = Blueprint("money", __name__, url_prefix="/api/v1",
@@ -150,3 +153,22 @@ def subsidy_claims(query):
         return Response(claims.as_csv(claim), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={claims.csv_name(claim)}"})
     return claim
+
+
+@blp.route("/payments", methods=["GET"])
+@require_role("admin", "warehouse")
+@blp.arguments(CollectionsQuery, location="query")
+@blp.response(200, CollectionsSchema)
+def list_payments(query):
+    """The collections register: every payment taken, reversed or refunded, oldest first, by India's day, method,
+    depot and kind (a depot's warehouse staff: their own depot's only, 403 wrong_depot for another); `totals` are of
+    every row the filter matches (X-Total-Count), per kind, method and depot; format=csv gives every row."""
+    depot = collections.scope(current_principal(), query["depot"])
+    rows = collections.register(db(), first=query["first"], last=query["last"], method=query["method"], depot=depot,
+                                kind=query["kind"])
+    if query["format"] == "csv":
+        return Response(collections.as_csv(collections.named(db(), rows), language()), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename={collections.csv_name(query, depot)}"})
+    skip = skip_of(query)
+    return {"rows": collections.named(db(), rows[skip:skip + query["limit"]]), "totals": collections.totals(rows)}, \
+        200, {"X-Total-Count": str(len(rows))}

@@ -4,17 +4,17 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import marshmallow as ma
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from services.requests import (accounts, artisans, claims, credit, entitlements, materials, requisitions,
-                               scheme_forms, schemes, words)
+from services.requests import (accounts, artisans, claims, collections, credit, entitlements, materials,
+                               requisitions, scheme_forms, schemes, words)
 from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
-from shared.calendar import is_month, month_of
+from shared.calendar import add_days, day_of, is_month, month_bounds, month_of
 from shared.errors import CsrfFailed, Error
 from shared.field_messages import translated
 from shared.i18n import language
-from shared.lists import pager
+from shared.lists import day_arg, pager
 from shared.pages import page, same_site_post, url_of
 from shared.quantity import parse_quantity
 from shared.web import db
@@ -24,11 +24,13 @@ blp = Blueprint("money_pages", __name__, template_folder="templates", static_fol
 MENU = {"artisan": ((25, "/my/account", _l("My account")),),
         "secretary": ((15, "/accounts", _l("Accounts")),),
         "admin": ((32, "/admin/schemes", _l("Schemes")), (34, "/admin/claims", _l("Subsidy claims")),
-                  (36, "/accounts", _l("Accounts")))}
+                  (36, "/accounts", _l("Accounts")), (37, "/admin/collections", _l("Collections"))),
+        "warehouse": ((60, "/admin/collections", _l("Collections")),)}
 ENTRIES = {"charge": _l("Charge"), "subsidy": _l("Subsidy"), "payment": _l("Payment"),
            "payment_reversal": _l("Payment reversed"), "refund": _l("Refund")}
 METHODS = {"cash": _l("Cash"), "upi": _l("UPI"), "advance": _l("Advance")}
-LABELS = {"entry": ENTRIES, "method": METHODS,
+KINDS = {"payment": _l("Payment"), "reversal": _l("Payment reversed"), "refund": _l("Refund")}
+LABELS = {"entry": ENTRIES, "method": METHODS, "collected": KINDS,
           "category": {code: _l(text) for code, text in words.CLASSES.items()}}
 
 
@@ -172,6 +174,39 @@ def claims_page(principal):
     return render_template("requests/claims.html", schemes=known, chosen=chosen, month=month, claim=claim,
                            error=error, errors=errors,
                            chart=chart(claim["rows"]) if claim else None), 400 if error or errors else 200
+
+
+@blp.get("/admin/collections")
+@page("admin", "warehouse")
+def collections_page(principal):
+    """The collections register: what was taken, reversed and refunded from one India day to another (this month so
+    far unless asked), by method, depot and kind, with the totals of the whole filter and its CSV. A depot's staff
+    see their own depot's only (asked for another, refused in words)."""
+    errors, today = {}, day_of(_now())
+    first, last = day_arg("from", errors), day_arg("to", errors)
+    if first and last and last < first:
+        errors["to"] = _l("The last day comes before the first; correct one of the two days.")
+    asked = request.args.get("depot") or None
+    depot = collections.scope(principal, asked)
+    first = first.isoformat() if first else (None if request.args.get("from") or request.args.get("to")
+                                             else month_bounds(month_of(_now()))[0])
+    last = last.isoformat() if last else (None if request.args.get("from") or request.args.get("to") else today)
+    method = request.args.get("method") if request.args.get("method") in collections.METHODS else None
+    kind = request.args.get("kind") if request.args.get("kind") in collections.SIGN else None
+    rows = [] if errors else collections.register(db(), first=first, last=last, method=method, depot=depot,
+                                                  kind=kind)
+    at = pager(len(rows))
+    asked_csv = {"from": first, "to": last, "method": method, "depot": depot, "kind": kind}
+    this_month = month_bounds(month_of(_now()))
+    last_month = month_bounds(add_days(this_month[0], -1)[:7])
+    return render_template("requests/collections.html", rows=collections.named(db(), rows[at.skip:at.skip + at.size]),
+                           totals=collections.totals(rows), pager=at, errors=errors, first=first, last=last,
+                           method=method, depot=depot, kind=kind, methods=collections.METHODS, kinds=KINDS,
+                           depots=list(db().depots.find().sort("_id", 1).limit(200)),
+                           picks_depot=principal.works_at is None, today=today, this_month=this_month,
+                           last_month=last_month, now=_now(),
+                           csv_url=url_for("money.list_payments", format="csv",
+                                           **{k: v for k, v in asked_csv.items() if v})), 400 if errors else 200
 
 
 def chart(rows: list[dict], *, width: int = 640, label: int = 150, bar: int = 16, gap: int = 14) -> dict:

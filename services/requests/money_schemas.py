@@ -11,6 +11,7 @@ from services.requests.schemas import CATEGORY, CODE, MONTH, NAME, RequisitionSc
 from shared.calendar import Day
 from shared.events import ZONES
 from shared.i18n import F_
+from shared.lists import page_field
 from shared.money import Money, Percent
 from shared.quantity import Quantity
 
@@ -276,3 +277,69 @@ class ClaimsSchema(ma.Schema):
     so_far = f.Boolean(metadata={"description": "true for this month: not over, the figures are those until `as_of` "
                                                 "and grow until it ends"})
     as_of = f.String(metadata={"description": "when the figures were read (UTC ISO 8601)"})
+
+
+class CollectionsQuery(ma.Schema):
+    """The collections register's filters: India's days, method, depot, kind; a page of rows, or every row as CSV."""
+
+    first = Day(load_default=None, data_key="from", metadata={"description": "from this day (India), included"})
+    last = Day(load_default=None, data_key="to", metadata={"description": "to this day (India), included"})
+    method = f.String(load_default=None, validate=v.OneOf(["cash", "upi", "advance"]))
+    depot = f.String(load_default=None, validate=CODE, metadata={
+        "description": "the depot of the requisition paid for (a depot's warehouse staff: only their own)"})
+    kind = f.String(load_default=None, validate=v.OneOf(["payment", "reversal", "refund"]), metadata={
+        "description": "payment: money taken; reversal: a payment an admin took back; refund: money handed back"})
+    limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
+    page = page_field(description="page N (from 1) of `limit` rows; X-Total-Count says how many rows match")
+    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]), metadata={
+        "description": "csv: every row that matches, oldest first, times in India (+05:30), no paging"})
+
+    @ma.validates_schema
+    def _days_in_order(self, data, **kwargs):
+        if data.get("first") and data.get("last") and data["last"] < data["first"]:
+            raise ma.ValidationError(F_("the last day comes before the first"), "to")
+
+
+class CollectionRowSchema(ma.Schema):
+    """One payment, reversal or refund (a refund drawing on two depots' requisitions: a row at each)."""
+
+    id = f.String(metadata={"description": "the account entry's id (a refund's split by depot: <id>@<depot>)"})
+    kind = f.String(metadata={"description": "payment, reversal or refund"})
+    at = f.String(metadata={"description": "when it was recorded (UTC ISO 8601)"})
+    day = f.String(metadata={"description": "India's day it was recorded on"})
+    amount = Money(metadata={"description": "rupees, positive"})
+    net = Money(metadata={"description": "what it does to the money in hand: + a payment, - a reversal or refund"})
+    method = f.String()
+    reference = f.String()
+    artisan_id = f.String()
+    artisan_name = f.String(allow_none=True)
+    artisan_name_hi = f.String(allow_none=True)
+    requisition_id = f.String(allow_none=True, metadata={"description": "none for a refund (see requisitions)"})
+    requisitions = f.Dict(keys=f.String(), values=Money(), metadata={
+        "description": "a refund's: what it handed back of each requisition's payments at this depot"})
+    payment_id = f.String(allow_none=True, metadata={"description": "a reversal's: the payment it took back"})
+    depot = f.String()
+    by = f.String()
+    reason = f.String(allow_none=True)
+
+
+class CollectionFiguresSchema(ma.Schema):
+    count = f.Integer()
+    received = Money(metadata={"description": "payments taken"})
+    reversed = Money(metadata={"description": "payments taken back by an admin"})
+    refunded = Money(metadata={"description": "money handed back"})
+    net = Money(metadata={"description": "received less reversed and refunded"})
+    amount = Money(metadata={"description": "per kind only: its rows' amounts"})
+
+
+class CollectionTotalsSchema(CollectionFiguresSchema):
+    by_kind = f.Dict(keys=f.String(), values=f.Nested(CollectionFiguresSchema))
+    by_method = f.Dict(keys=f.String(), values=f.Nested(CollectionFiguresSchema))
+    by_depot = f.Dict(keys=f.String(), values=f.Nested(CollectionFiguresSchema))
+
+
+class CollectionsSchema(ma.Schema):
+    """A page of the register's rows and the totals of every row the filter matches."""
+
+    rows = f.List(f.Nested(CollectionRowSchema))
+    totals = f.Nested(CollectionTotalsSchema)

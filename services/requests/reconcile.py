@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from services.requests import parties, reconcile_money, words
+from services.requests import collections, parties, reconcile_money, words
 from shared.quantity import format_quantity as _q
 from shared.i18n import N_
 from shared.reconcile import Problem, Problems, Reconciliation
@@ -43,7 +43,7 @@ def facts(db) -> dict:
             "money": reconcile_money.requisition_facts(doc), "entitled": reconcile_money.entitled_facts(doc),
             "reports": _report_facts(doc)}
     return {"service": "requests", "requisitions": requisitions, "accounts": reconcile_money.account_facts(db),
-            "entitlements": reconcile_money.entitlement_facts(db)}
+            "entitlements": reconcile_money.entitlement_facts(db), "collections": collections.reconcile_facts(db)}
 
 
 def _report_facts(doc: dict) -> dict:

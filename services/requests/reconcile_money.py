@@ -222,4 +222,40 @@ def counts(requests: dict) -> dict:
             N_("subsidy charged to schemes"): _m(subsidy)}
 
 
-CHECKS = (accounts_add_up, dispatches_charged_once, claims_equal_dispatches, entitlements_add_up)
+KINDS = {"payment": "payment", "payment_reversal": "reversal", "refund": "refund"}
+
+
+def collections_equal_accounts(found: dict) -> Problems:
+    """The collections register's totals, month by month, per kind, method and depot, equal the payments, reversals
+    and refunds summed straight from the accounts (at the depot of each requisition they were for; a refund at the
+    depots of the requisitions it handed back payments of)."""
+    if "collections" not in found:  # facts of a requests service older than the register
+        return []
+    depots = {rid: req["depot"] for rid, req in found["requisitions"].items()}
+    expected: dict = {}
+    for account in found.get("accounts", {}).values():
+        for entry in account["entries"]:
+            if entry["type"] not in KINDS:
+                continue
+            drawn = entry["requisitions"] if entry["type"] == "refund" else \
+                {entry["requisition_id"]: abs(entry["amount"])}
+            at = expected.setdefault(entry["month"], {}).setdefault(KINDS[entry["type"]], {}) \
+                .setdefault(entry["method"], {})
+            for rid, amount in drawn.items():
+                at[depots.get(rid) or "-"] = at.get(depots.get(rid) or "-", 0) + amount
+    said, summed = _flat(found["collections"]), _flat(expected)
+    return [Problem(N_("collections register {month} {kind} {method} at {depot}: {said}, the accounts say {summed}"),
+                    month=month, kind=kind, method=method, depot=depot, said=_m(said.get(key, 0)),
+                    summed=_m(summed.get(key, 0)))
+            for key in sorted(set(said) | set(summed)) if said.get(key, 0) != summed.get(key, 0)
+            for month, kind, method, depot in [key]]
+
+
+def _flat(totals: dict) -> dict:
+    """month -> kind -> method -> depot -> paise, as {(month, kind, method, depot): paise}."""
+    return {(month, kind, method, depot): amount for month, kinds in totals.items() for kind, methods in kinds.items()
+            for method, depots in methods.items() for depot, amount in depots.items()}
+
+
+CHECKS = (accounts_add_up, dispatches_charged_once, claims_equal_dispatches, entitlements_add_up,
+          collections_equal_accounts)
