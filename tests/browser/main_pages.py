@@ -48,6 +48,8 @@ MAIN_PAGES = [
     Page("admin", "requests", "/admin/schemes", "schemes"),
     Page("admin", "requests", "/admin/claims", "claims"),
     Page("admin", "requests", "/accounts", "accounts"),
+    Page("admin", "requests", "/admin/collections", "collections"),
+    Page("admin", "requests", "/admin/users", "users"),
     Page("admin", "notifier", "/admin/reports/distribution", "report-distribution"),
     Page("admin", "inventory", "/admin/catalog", "catalog"),
     Page("admin", "inventory", "/admin/suppliers", "suppliers"),
