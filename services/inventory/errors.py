@@ -161,6 +161,20 @@ class SupplierInactive(_Names, RuleBroken):
     SUPPLIERS = ("supplier",)
 
 
+class SupplierItemExists(_Names, Conflict):
+    """A material added to a supplier that already has its price and pack size: two would leave orders guessing."""
+
+    code = "supplier_item_exists"
+    message = N_("{supplier} already has a price for {material}; change it in its row instead. Nothing was changed.")
+    SUPPLIERS = ("supplier",)
+
+
+class SupplierItemNotFound(_Names, NotFound):
+    code = "unknown_supplier_item"
+    message = N_("{supplier} has no price or pack size for {material}; add it first. Nothing was changed.")
+    SUPPLIERS = ("supplier",)
+
+
 class MaterialInactive(_Names, RuleBroken):
     code, message = "inactive_material", N_("{material} is no longer in use; it cannot be ordered.")
 
@@ -237,7 +251,8 @@ class NoSupplierPrice(RuleBroken):
 
     code = "no_supplier_price"
     message = N_("{supplier} has given no price for: {materials}. Untick these, choose another supplier, or add "
-                 "the prices to the supplier on the “Suppliers” page. Nothing was ordered.")
+                 "their prices on the “Suppliers” page: “Prices and pack sizes” in the row of {supplier}, then "
+                 "“Add a material”. Nothing was ordered.")
 
     def values(self, lang: str | None = None) -> dict:
         lang = lang or language()

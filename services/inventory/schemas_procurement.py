@@ -24,9 +24,29 @@ def _distinct_skus(lines):
 
 
 class SupplierItem(ma.Schema):
-    sku = f.String(required=True, validate=CODE)
-    pack_size = Quantity(load_default=None, allow_none=True, positive=True)
-    price = Money(load_default=None, allow_none=True, not_negative=True)
+    sku = f.String(required=True, validate=CODE, metadata={"description": "a material of the catalog"})
+    pack_size = Quantity(load_default=None, allow_none=True, positive=True,
+                         metadata={"description": "what one pack holds (null: the material's own pack size)"})
+    price = Money(load_default=None, allow_none=True, positive=True,
+                  metadata={"description": "rupees per unit, more than 0 (null: no price; orders from suggestions "
+                                           "to this supplier leave the material out)"})
+
+
+class NewSupplierItem(SupplierItem):
+    """One material added to a supplier, from its page: the price is what makes it worth adding."""
+
+    price = Money(required=True, positive=True, metadata={"description": "rupees per unit, more than 0"})
+
+
+class SupplierItemPatch(ma.Schema):
+    pack_size = Quantity(allow_none=True, positive=True,
+                         metadata={"description": "what one pack holds (null: the material's own pack size)"})
+    price = Money(positive=True, metadata={"description": "rupees per unit, more than 0"})
+
+    @ma.validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError(F_("send at least one field to change"), "_schema")
 
 
 class SupplierSchema(ma.Schema):
