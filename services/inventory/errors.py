@@ -291,8 +291,16 @@ class LotOnHold(Conflict):
 
 
 class ExpiryInPast(RuleBroken):
+    """Said after the field's name on the receipt page ("Expires on: must be later ..."), its day as pages write
+    days; the details keep the day as sent."""
+
     code = "expiry_in_past"
-    message = N_("The expiry date {expires_on} is not after today: expired material cannot be received.")
+    message = N_("must be later than today (it says {expires_on}): expired material cannot be received.")
+
+    def values(self, lang: str | None = None) -> dict:
+        lang = lang or language()
+        found = super().values(lang)
+        return {**found, "expires_on": names.day(found["expires_on"], lang)} if "expires_on" in found else found
 
 
 class LotRequired(RuleBroken):

@@ -457,3 +457,17 @@ def test_a_return_whose_order_update_died_is_counted_once_by_the_consumer(api, r
     got = api("GET", f"/purchase-orders/{number}")
     assert (got["lines"][0]["received"], len(got["receipts"])) == ("40", 2)
     check_invariants(runtime.db)
+
+
+def test_a_tolerance_or_lead_time_out_of_range_says_the_range_in_words_in_both_languages(api):
+    """The English said marshmallow's 'Must be greater than or equal to 0 and less than or equal to 50.'"""
+    for body, field, en, hi in (
+            ({"tolerance_percent": 60}, "tolerance_percent", "must be a whole percent from 0 to 50",
+             "0 से 50 तक का पूरा प्रतिशत होना चाहिए"),
+            ({"lead_time_days": 400}, "lead_time_days", "must be a whole number of days from 0 to 365",
+             "0 से 365 तक दिनों की पूरी संख्या होनी चाहिए")):
+        for lang, message in (("en", en), ("hi", hi)):
+            error = api("PATCH", "/suppliers/MILL-SRM", body, status=400, lang=lang)["error"]
+            assert error["details"] == {field: [message]}, error
+            error = api("POST", "/suppliers", {**MILL, "code": "MILL-X", **body}, status=400, lang=lang)["error"]
+            assert error["details"] == {field: [message]}, error
