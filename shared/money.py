@@ -17,6 +17,7 @@ from shared.quantity import as_typed, ascii_digits
 
 PAISE = 100
 MAX_PAISE = 10**11 * PAISE  # ten thousand crore rupees: more than any one bank handles
+TOO_LARGE = F_("is too large: an amount is at most ₹1,00,00,00,00,000 (₹10,000 crore)")  # MAX_PAISE, said
 BASIS_POINTS = 100  # per percent
 _PLAIN = re.compile(r"-?[0-9]{1,13}(?:\.[0-9]{1,2})?")
 _LOCALES = {"en": "en_IN", "hi": "hi_IN"}
@@ -31,8 +32,9 @@ def round_half_up(numerator: int, denominator: int) -> int:
     return (2 * numerator + denominator) // (2 * denominator)
 
 
-def parse_hundredths(value, *, too_many: str) -> int:
-    """'245.50', '245.5', 245 or 245.5 -> 24550; refuses a third decimal, NaN, infinities and bools."""
+def parse_hundredths(value, *, too_many: str, too_large: str = TOO_LARGE) -> int:
+    """'245.50', '245.5', 245 or 245.5 -> 24550; refuses a third decimal, NaN, infinities and bools; `too_large`
+    says what the largest is (an amount's, unless a rate's is asked for)."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError(F_('must be a decimal number such as "245.50"'))
     text = as_typed(value) if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
@@ -53,7 +55,7 @@ def parse_hundredths(value, *, too_many: str) -> int:
             raise ValueError(too_many)
         amount = int(number * 100)
     if abs(amount) > MAX_PAISE:
-        raise ValueError(F_("is too large"))
+        raise ValueError(too_large)
     return amount
 
 
@@ -123,7 +125,8 @@ class Percent(ma.fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs) -> int:
         try:
-            points = parse_hundredths(value, too_many=F_("at most two decimal places"))
+            points = parse_hundredths(value, too_many=F_("at most two decimal places"),
+                                      too_large=F_("a percentage from 0 to 100"))
         except ValueError as exc:
             raise ma.ValidationError(str(exc)) from None
         if not 0 <= points <= 100 * BASIS_POINTS:

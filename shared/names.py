@@ -59,6 +59,14 @@ def named_all(docs: dict, codes, lang: str) -> str:
     return ", ".join(named(docs.get(code), code, lang) for code in codes)
 
 
+def day(value: str, lang: str) -> str:
+    """'2027-06-24' -> '24 Jun 2027' / '24 जून 2027', as the pages write a day; as it came when it is no day."""
+    try:
+        return format_date(date.fromisoformat(value), "d MMM y", locale=_locale(lang))
+    except (TypeError, ValueError):
+        return value or "–"
+
+
 def month(value: str, lang: str) -> str:
     """'2026-11' -> 'November 2026' / 'नवंबर 2026'; as it came when it is no month."""
     try:

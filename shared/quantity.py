@@ -17,6 +17,7 @@ _DECIMAL = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")  # no sign '+', exponen
 _DEVANAGARI = str.maketrans("०१२३४५६७८९", "0123456789")  # artisans type १२.५ as often as 12.5
 NOT_A_NUMBER = F_('must be a decimal number such as "12.5"')
 NO_COMMAS = F_('write it without commas, such as "1000" or "12.5"')
+TOO_LARGE = F_("is too large: at most 10,00,00,00,00,000 (one lakh crore)")  # MAX_QUANTITY, in units
 
 
 def ascii_digits(text: str) -> str:
@@ -48,7 +49,7 @@ def parse_quantity(value) -> int:
     else:
         milli = _parse_decimal(value)
     if abs(milli) > MAX_QUANTITY:
-        raise ValueError(F_("is too large"))
+        raise ValueError(TOO_LARGE)
     return milli
 
 

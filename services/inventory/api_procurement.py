@@ -4,9 +4,10 @@ from __future__ import annotations
 from services.inventory import buying_csv, once, purchase_orders, replenishment, suppliers
 from services.inventory.api import csv_file, page_args, paged
 from services.inventory.api_stock import asked_depot, depot_scope, key_id
-from services.inventory.schemas_procurement import (OrderQuery, PurchaseOrderPatchSchema, PurchaseOrderSchema,
-                                                    ReplenishmentOrderSchema, ReplenishmentQuery,
-                                                    ReplenishmentSchema, SupplierPatchSchema, SupplierSchema)
+from services.inventory.schemas_procurement import (NewSupplierItem, OrderQuery, PurchaseOrderPatchSchema,
+                                                    PurchaseOrderSchema, ReplenishmentOrderSchema, ReplenishmentQuery,
+                                                    ReplenishmentSchema, SupplierItemPatch, SupplierPatchSchema,
+                                                    SupplierSchema)
 from services.inventory.schemas import Page
 from shared import idempotency
 from shared.auth import current_principal, require_role
@@ -54,6 +55,35 @@ def get_supplier(code):
 def update_supplier(changes, code):
     """Change a supplier (admin); `active: false` stops new orders to it."""
     return suppliers.update(db(), code, changes)
+
+
+@blp.route("/suppliers/<code>/items", methods=["POST"])
+@require_role("admin")
+@blp.arguments(NewSupplierItem)
+@blp.response(201, SupplierSchema)
+def add_supplier_item(item, code):
+    """Add one material's price and pack size to a supplier (admin); the supplier as it is now. A material it already
+    prices: 409 supplier_item_exists; one the catalog lacks: 422 unknown_material. Unlike PATCH of `items`, which
+    replaces the whole list, this changes nothing else, even if another admin changed another material meanwhile."""
+    return suppliers.add_item(db(), code, item)
+
+
+@blp.route("/suppliers/<code>/items/<sku>", methods=["PATCH"])
+@require_role("admin")
+@blp.arguments(SupplierItemPatch)
+@blp.response(200, SupplierSchema)
+def change_supplier_item(changes, code, sku):
+    """Change one material's price or pack size at a supplier (admin); one it does not price: 404
+    unknown_supplier_item."""
+    return suppliers.change_item(db(), code, sku, changes)
+
+
+@blp.route("/suppliers/<code>/items/<sku>", methods=["DELETE"])
+@require_role("admin")
+@blp.response(200, SupplierSchema)
+def remove_supplier_item(code, sku):
+    """The supplier no longer prices this material (admin); the supplier as it is now."""
+    return suppliers.remove_item(db(), code, sku)
 
 
 @blp.route("/purchase-orders", methods=["POST"])

@@ -161,6 +161,20 @@ class SupplierInactive(_Names, RuleBroken):
     SUPPLIERS = ("supplier",)
 
 
+class SupplierItemExists(_Names, Conflict):
+    """A material added to a supplier that already has its price and pack size: two would leave orders guessing."""
+
+    code = "supplier_item_exists"
+    message = N_("{supplier} already has a price for {material}; change it in its row instead. Nothing was changed.")
+    SUPPLIERS = ("supplier",)
+
+
+class SupplierItemNotFound(_Names, NotFound):
+    code = "unknown_supplier_item"
+    message = N_("{supplier} has no price or pack size for {material}; add it first. Nothing was changed.")
+    SUPPLIERS = ("supplier",)
+
+
 class MaterialInactive(_Names, RuleBroken):
     code, message = "inactive_material", N_("{material} is no longer in use; it cannot be ordered.")
 
@@ -237,7 +251,8 @@ class NoSupplierPrice(RuleBroken):
 
     code = "no_supplier_price"
     message = N_("{supplier} has given no price for: {materials}. Untick these, choose another supplier, or add "
-                 "the prices to the supplier on the “Suppliers” page. Nothing was ordered.")
+                 "their prices on the “Suppliers” page: “Prices and pack sizes” in the row of {supplier}, then "
+                 "“Add a material”. Nothing was ordered.")
 
     def values(self, lang: str | None = None) -> dict:
         lang = lang or language()
@@ -276,8 +291,16 @@ class LotOnHold(Conflict):
 
 
 class ExpiryInPast(RuleBroken):
+    """Said after the field's name on the receipt page ("Expires on: must be later ..."), its day as pages write
+    days; the details keep the day as sent."""
+
     code = "expiry_in_past"
-    message = N_("The expiry date {expires_on} is not after today: expired material cannot be received.")
+    message = N_("must be later than today (it says {expires_on}): expired material cannot be received.")
+
+    def values(self, lang: str | None = None) -> dict:
+        lang = lang or language()
+        found = super().values(lang)
+        return {**found, "expires_on": names.day(found["expires_on"], lang)} if "expires_on" in found else found
 
 
 class LotRequired(RuleBroken):

@@ -22,6 +22,17 @@ def supplier_list(principal):
     return render_template("inventory/suppliers.html", suppliers=suppliers.find(db(), limit=200))
 
 
+@blp.get("/admin/suppliers/<code>")
+@page("admin")
+def supplier_detail(principal, code):
+    """A supplier's materials with its price per unit and pack size: added, changed and removed one at a time."""
+    supplier = suppliers.get(db(), code, not_found=True)
+    known = materials()
+    priced = {i["sku"] for i in supplier.get("items") or []}
+    return render_template("inventory/supplier.html", supplier=supplier, materials=known,
+                           unpriced=[m for sku, m in known.items() if sku not in priced and m.get("active", True)])
+
+
 @blp.get("/admin/purchase-orders")
 @page("admin", "warehouse")
 def order_list(principal):

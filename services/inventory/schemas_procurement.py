@@ -13,6 +13,8 @@ from shared.money import Money
 from shared.quantity import Quantity
 from shared.text import filled
 
+TOLERANCE = v.Range(min=0, max=50, error=F_("must be a whole percent from {min} to {max}"))
+LEAD_TIME = v.Range(min=0, max=365, error=F_("must be a whole number of days from {min} to {max}"))
 GSTIN = v.Regexp(r"^(?:[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z])?$",
                  error=F_("a GSTIN has 15 characters, e.g. 09AAACH7409R1ZZ (or leave it empty)"))
 
@@ -24,9 +26,29 @@ def _distinct_skus(lines):
 
 
 class SupplierItem(ma.Schema):
-    sku = f.String(required=True, validate=CODE)
-    pack_size = Quantity(load_default=None, allow_none=True, positive=True)
-    price = Money(load_default=None, allow_none=True, not_negative=True)
+    sku = f.String(required=True, validate=CODE, metadata={"description": "a material of the catalog"})
+    pack_size = Quantity(load_default=None, allow_none=True, positive=True,
+                         metadata={"description": "what one pack holds (null: the material's own pack size)"})
+    price = Money(load_default=None, allow_none=True, positive=True,
+                  metadata={"description": "rupees per unit, more than 0 (null: no price; orders from suggestions "
+                                           "to this supplier leave the material out)"})
+
+
+class NewSupplierItem(SupplierItem):
+    """One material added to a supplier, from its page: the price is what makes it worth adding."""
+
+    price = Money(required=True, positive=True, metadata={"description": "rupees per unit, more than 0"})
+
+
+class SupplierItemPatch(ma.Schema):
+    pack_size = Quantity(allow_none=True, positive=True,
+                         metadata={"description": "what one pack holds (null: the material's own pack size)"})
+    price = Money(positive=True, metadata={"description": "rupees per unit, more than 0"})
+
+    @ma.validates_schema
+    def _something(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError(F_("send at least one field to change"), "_schema")
 
 
 class SupplierSchema(ma.Schema):
@@ -34,8 +56,8 @@ class SupplierSchema(ma.Schema):
     name = f.String(required=True, validate=filled(200))
     district = f.String(required=True, validate=filled(100))
     gstin = f.String(load_default="", validate=GSTIN)
-    tolerance_percent = f.Integer(load_default=0, validate=v.Range(min=0, max=50))
-    lead_time_days = f.Integer(load_default=30, validate=v.Range(min=0, max=365))
+    tolerance_percent = f.Integer(load_default=0, validate=TOLERANCE)
+    lead_time_days = f.Integer(load_default=30, validate=LEAD_TIME)
     items = f.List(f.Nested(SupplierItem), load_default=list, validate=[v.Length(max=500), _distinct_skus],
                    metadata={"description": "each material at most once: its pack size and price"})
     active = f.Boolean(dump_only=True)
@@ -45,8 +67,8 @@ class SupplierPatchSchema(ma.Schema):
     name = f.String(validate=filled(200))
     district = f.String(validate=filled(100))
     gstin = f.String(validate=GSTIN)
-    tolerance_percent = f.Integer(validate=v.Range(min=0, max=50))
-    lead_time_days = f.Integer(validate=v.Range(min=0, max=365))
+    tolerance_percent = f.Integer(validate=TOLERANCE)
+    lead_time_days = f.Integer(validate=LEAD_TIME)
     items = f.List(f.Nested(SupplierItem), validate=[v.Length(max=500), _distinct_skus])
     active = f.Boolean()
 

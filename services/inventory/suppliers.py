@@ -1,18 +1,22 @@
-"""Suppliers: the mills and agencies a depot buys from, their tolerance, lead time and pack sizes."""
+"""Suppliers: the mills and agencies a depot buys from, their tolerance, lead time, and each material's price and pack
+size (`items`: set whole with the supplier, or one material at a time from its page)."""
 from __future__ import annotations
 
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
-from services.inventory.errors import SupplierInactive, SupplierNotFound, UnknownSupplier
+from services.inventory.errors import (SupplierInactive, SupplierItemExists, SupplierItemNotFound, SupplierNotFound,
+                                       UnknownMaterial, UnknownSupplier)
 from shared.errors import AlreadyExists, Conflict
 
 DEFAULTS = {"gstin": "", "tolerance_percent": 0, "lead_time_days": 30, "items": [], "active": True}
+TRIES = 5  # a change of one material's price read again and tried again when another change came first
 
 
 def register(db, supplier: dict) -> dict:
-    """Add a supplier; its code must be new."""
+    """Add a supplier; its code must be new, and every material it prices in the catalog."""
     supplier = {**DEFAULTS, **supplier}
+    known(db, [i["sku"] for i in supplier["items"]])
     try:
         db.suppliers.insert_one({"_id": supplier["code"], **supplier, "version": 1})
     except DuplicateKeyError:
@@ -23,6 +27,7 @@ def register(db, supplier: dict) -> dict:
 def update(db, code: str, changes: dict) -> dict:
     """Change what may change about a supplier (not its code)."""
     current = get(db, code, not_found=True)
+    known(db, [i["sku"] for i in changes.get("items") or []])
     result = db.suppliers.update_one({"_id": code, "version": current["version"]},
                                      {"$set": changes, "$inc": {"version": 1}})
     if not result.matched_count:
@@ -53,3 +58,55 @@ def find(db, *, after: str | None = None, skip: int = 0, limit: int = 50) -> lis
 def item(supplier: dict | None, sku: str) -> dict:
     """What a supplier says about one material: its pack size and price, if it said."""
     return next((i for i in (supplier or {}).get("items") or [] if i["sku"] == sku), {})
+
+
+def known(db, skus: list[str]) -> None:
+    """Refuses a price for a material the catalog does not have: no order could use it."""
+    found = {m["_id"] for m in db.materials.find({"_id": {"$in": list(skus)}}, {"_id": 1})} if skus else set()
+    unknown = [sku for sku in skus if sku not in found]
+    if unknown:
+        raise UnknownMaterial({"sku": unknown[0]})
+
+
+def add_item(db, code: str, item: dict) -> dict:
+    """One more material's price and pack size; a material the supplier already prices is refused (change it)."""
+    get(db, code, not_found=True)
+    known(db, [item["sku"]])
+
+    def added(supplier, items):
+        if any(i["sku"] == item["sku"] for i in items):
+            raise SupplierItemExists({"supplier": code, "sku": item["sku"]}).named(db)
+        return items + [{"sku": item["sku"], "pack_size": item.get("pack_size"), "price": item.get("price")}]
+    return _items_changed(db, code, added)
+
+
+def change_item(db, code: str, sku: str, changes: dict) -> dict:
+    """A new price or pack size (null: the material's own) for a material the supplier prices."""
+    def changed(supplier, items):
+        return [{**i, **changes} if i["sku"] == sku else i for i in _having(db, supplier, items, sku)]
+    return _items_changed(db, code, changed)
+
+
+def remove_item(db, code: str, sku: str) -> dict:
+    """The supplier no longer prices this material: orders from suggestions to it leave the material out."""
+    def removed(supplier, items):
+        return [i for i in _having(db, supplier, items, sku) if i["sku"] != sku]
+    return _items_changed(db, code, removed)
+
+
+def _having(db, supplier: dict, items: list[dict], sku: str) -> list[dict]:
+    if not any(i["sku"] == sku for i in items):
+        raise SupplierItemNotFound({"supplier": supplier["code"], "sku": sku}).named(db)
+    return items
+
+
+def _items_changed(db, code: str, change) -> dict:
+    """The supplier's items as `change` makes them from those stored, written only if nobody changed the supplier
+    since they were read (else read again): one material's change never undoes another's made meanwhile."""
+    for _ in range(TRIES):
+        current = get(db, code, not_found=True)
+        items = change(current, [dict(i) for i in current.get("items") or []])
+        if db.suppliers.update_one({"_id": code, "version": current["version"]},
+                                   {"$set": {"items": items}, "$inc": {"version": 1}}).matched_count:
+            return get(db, code, not_found=True)
+    raise Conflict({"code": code})

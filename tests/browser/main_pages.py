@@ -53,6 +53,7 @@ MAIN_PAGES = [
     Page("admin", "notifier", "/admin/reports/distribution", "report-distribution"),
     Page("admin", "inventory", "/admin/catalog", "catalog"),
     Page("admin", "inventory", "/admin/suppliers", "suppliers"),
+    Page("admin", "inventory", "/admin/suppliers/SRM", "supplier"),
     Page("admin", "inventory", "/admin/prices", "prices"),
     Page("admin", "inventory", "/admin/replenishment?depot=VNS", "what-to-order"),
 ]

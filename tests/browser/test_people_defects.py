@@ -317,7 +317,8 @@ def test_defects_3_and_4_hindi_all_through_and_errors_that_name_the_field(people
     indigo.locator("input").fill("99999999999999")  # no dye quota: the server finds it too large
     page.get_by_role("button", name="अनुरोध भेजें").click()
     expect(indigo.locator("input")).to_have_attribute("aria-invalid", "true")
-    expect(indigo.locator(".field-error")).to_have_text("प्राकृतिक नील रंग: मात्रा बहुत बड़ी है")
+    expect(indigo.locator(".field-error")).to_have_text(
+        "प्राकृतिक नील रंग: मात्रा बहुत बड़ी है: अधिक से अधिक 10,00,00,00,00,000 (एक लाख करोड़)")
     assert not PROTOCOL.search(page.locator("main").inner_text())
     artisan.shot("new-request-errors")
 

@@ -66,6 +66,9 @@ MATRIX = [
     ("inventory", "GET", "/suppliers", None, STAFF),
     ("inventory", "GET", "/suppliers/MILL", None, STAFF),
     ("inventory", "PATCH", "/suppliers/MILL", {"lead_time_days": 20}, ADMIN_ONLY),
+    ("inventory", "POST", "/suppliers/MILL/items", {"sku": SKU, "price": "10"}, ADMIN_ONLY),  # admin: 409, priced
+    ("inventory", "PATCH", f"/suppliers/MILL/items/{SKU}", {"price": "11"}, ADMIN_ONLY),
+    ("inventory", "DELETE", f"/suppliers/SPARE/items/{SKU}", None, ADMIN_ONLY),
     ("inventory", "POST", "/purchase-orders", {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-01",
                                                "lines": [{"sku": SKU, "quantity": "1", "price": "1"}]}, ADMIN_ONLY),
     ("inventory", "GET", "/purchase-orders", None, STAFF),
@@ -289,6 +292,9 @@ def world():
         call(inv, "POST", "/movements", admin, {"type": "receipt", "sku": SKU, "depot": code, "quantity": "10",
                                                 "lot": f"LOT-{code}"})
     call(inv, "POST", "/suppliers", admin, {"code": "MILL", "name": "Mill", "district": "Salem"})
+    call(inv, "POST", "/suppliers/MILL/items", admin, {"sku": SKU, "price": "10"})
+    call(inv, "POST", "/suppliers", admin, {"code": "SPARE", "name": "Spare mill", "district": "Salem",
+                                            "items": [{"sku": SKU, "price": "10"}]})
     order = {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-01",
              "lines": [{"sku": SKU, "quantity": "5", "price": "10"}]}
     orders = {name: call(inv, "POST", "/purchase-orders", admin, order)["purchase_order"]

@@ -229,3 +229,15 @@ def test_stock_found_in_a_new_lot_keeps_its_label_as_a_receipt_does(api, runtime
     api("POST", "/movements", {**found, "quantity": "1", "lot": "F1"}, status=201)  # by its code alone
     [lot] = [x for x in api("GET", "/stock/VNS/YRN")["lots"] if x["lot"] == "F1"]
     assert (lot["on_hand"], lot["shade"]) == ("4", "madder-3")
+
+
+def test_an_expiry_in_the_past_is_said_with_its_date_as_the_pages_write_dates_after_the_fields_name(api, runtime):
+    """The refusal showed '2020-01-01' where every page reads '1 Jan 2020', and began with a capital after the
+    page's 'Expires on:'."""
+    said = {lang: receive(api, "5", {"code": "OLD-1", "expires_on": "2020-01-01"}, status=422, lang=lang)["error"]
+            for lang in ("en", "hi")}
+    assert said["en"]["message"] == ("must be later than today (it says 1 Jan 2020): expired material cannot be "
+                                     "received.")
+    assert said["hi"]["message"] == ("आज के बाद की होनी चाहिए (इसमें 1 जन॰ 2020 लिखा है): समाप्त हो चुका सामान "
+                                     "प्राप्त नहीं किया जा सकता।")
+    assert said["en"]["details"]["expires_on"] == "2020-01-01"  # the details keep what was sent

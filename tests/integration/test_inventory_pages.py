@@ -299,3 +299,27 @@ def test_who_cancelled_a_count_is_named_as_typed_not_translated(page, runtime):
                          re.S).group(1)
         assert '<bdi translate="no">admin</bdi>' in said, said
         assert '<bdi translate="no">begun by mistake</bdi>' in said, said
+
+
+def test_a_suppliers_page_shows_its_prices_and_pack_sizes_with_forms_to_add_change_and_remove(page, runtime):
+    """The suppliers' page had no field for a price or pack size: a supplier added there could never be ordered
+    from suggestions. Its row links its own page, which lists each material's price and pack size with a form to
+    change or remove it, and a form to add a material not priced yet, in both languages."""
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem",
+                                    "items": [{"sku": "YRN", "pack_size": 25_000, "price": 21_050}]})
+    listed = page("/admin/suppliers", role="admin")
+    assert 'href="/admin/suppliers/MILL"' in listed and "Prices and pack sizes: 1" in listed
+    html = page("/admin/suppliers/MILL", role="admin")
+    yarn = re.search(r'<div class="card" data-sku="YRN">.*?</form>\s*</div>', html, re.S).group(0)
+    assert "₹210.50 per kg" in yarn and "packs of 25 kg" in yarn
+    forms = re.findall(r'<form class="[a-z-]+" data-method="([A-Z]+)".*?data-api="([^"]+)"', yarn, re.S)
+    assert forms == [("PATCH", "/api/v1/suppliers/MILL/items/YRN"), ("DELETE", "/api/v1/suppliers/MILL/items/YRN")]
+    assert 'value="210.50"' in yarn and 'value="25"' in yarn
+    added = re.search(r'<form class="card" id="add-item".*?</form>', html, re.S).group(0)
+    assert 'data-api="/api/v1/suppliers/MILL/items"' in added
+    assert re.findall(r'<option value="([A-Z]+)"', added) == ["BRS", "DYE"]  # not the yarn it prices already
+    assert 'data-error-codes="unknown_material supplier_item_exists"' in added
+    hindi = page("/admin/suppliers/MILL", role="admin", lang="hi")
+    assert "दाम और पैक आकार" in hindi and "प्रति किलो दाम (₹)" in hindi and "25 किलो के पैक" in hindi
+    page("/admin/suppliers/MILL", role="warehouse", status=403)
+    assert "No supplier with this code" in page("/admin/suppliers/NOPE", role="admin", status=404)

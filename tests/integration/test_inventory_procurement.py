@@ -81,6 +81,65 @@ def test_a_supplier_naming_one_material_twice_is_refused_and_nothing_is_stored(a
     assert [(i["sku"], i["pack_size"]) for i in api("GET", "/suppliers/MILL-SRM")["items"]] == [("YRN", "25")]
 
 
+
+def _hindi(text) -> bool:
+    return any("\u0900" <= ch <= "\u097f" for ch in str(text))
+
+
+def test_an_admin_adds_changes_and_removes_one_material_price_of_a_supplier(api, runtime):
+    """The suppliers' page could not give a supplier a price or pack size, so a supplier added there could never
+    be ordered from suggestions: one material at a time is added, changed and removed; each refusal (a material
+    the catalog lacks, a price of 0 or below, a material priced twice, one not priced) is said in both languages
+    and changes nothing."""
+    added = api("POST", "/suppliers/MILL-SRM/items", {"sku": "YRN", "price": "210", "pack_size": "25"}, status=201)
+    assert added["code"] == "MILL-SRM" and added["items"] == [{"sku": "YRN", "pack_size": "25", "price": "210.00"}]
+    api("POST", "/suppliers/MILL-SRM/items", {"sku": "DYE", "price": "1,800.50"}, status=201)
+    changed = api("PATCH", "/suppliers/MILL-SRM/items/YRN", {"price": "205.75", "pack_size": None}, status=200)
+    assert changed["items"] == [{"sku": "YRN", "pack_size": None, "price": "205.75"},
+                                {"sku": "DYE", "pack_size": None, "price": "1800.50"}]
+    stored = runtime.db.suppliers.find_one({"_id": "MILL-SRM"})
+    for lang in ("en", "hi"):
+        for body, status, code, field in (
+                ({"sku": "NOPE", "price": "10"}, 422, "unknown_material", None),
+                ({"sku": "BRS", "price": "0"}, 400, "validation_error", "price"),
+                ({"sku": "BRS", "price": "-5"}, 400, "validation_error", "price"),
+                ({"sku": "BRS"}, 400, "validation_error", "price"),
+                ({"sku": "YRN", "price": "99"}, 409, "supplier_item_exists", None)):
+            error = api("POST", "/suppliers/MILL-SRM/items", body, status=status, lang=lang)["error"]
+            assert error["code"] == code, (body, error)
+            if field:
+                assert list(error["details"]) == [field] and _hindi(error["details"]) == (lang == "hi"), error
+            else:  # the material's Hindi name is Devanagari in either language: the words must be Hindi too
+                assert ("कुछ नहीं बदला" in error["message"] or "पहले उसे दर्ज" in error["message"]) == (lang == "hi")
+                assert "{" not in error["message"], error
+        refused = api("PATCH", "/suppliers/MILL-SRM/items/YRN", {"price": "0"}, status=400, lang=lang)["error"]
+        assert list(refused["details"]) == ["price"] and _hindi(refused["details"]) == (lang == "hi")
+        for method, body in (("PATCH", {"price": "5"}), ("DELETE", None)):
+            missing = api(method, "/suppliers/MILL-SRM/items/BRS", body, status=404, lang=lang)["error"]
+            assert missing["code"] == "unknown_supplier_item" and ("कुछ नहीं बदला" in missing["message"]) == (
+                lang == "hi"), missing
+    twice = api("POST", "/suppliers/MILL-SRM/items", {"sku": "YRN", "price": "99"}, status=409)["error"]
+    assert twice["message"].startswith("Sri Ram Mills already has a price for YRN material;"), twice
+    assert runtime.db.suppliers.find_one({"_id": "MILL-SRM"}) == stored  # nothing changed by any refusal
+    api("POST", "/suppliers/NOPE/items", {"sku": "YRN", "price": "1"}, status=404)
+    assert api("DELETE", "/suppliers/MILL-SRM/items/YRN", status=200)["items"] == [
+        {"sku": "DYE", "pack_size": None, "price": "1800.50"}]
+    for role in ("warehouse",):
+        api("POST", "/suppliers/MILL-SRM/items", {"sku": "YRN", "price": "1"}, role=role, depot="VNS", status=403)
+
+
+def test_a_whole_list_of_prices_with_an_unknown_material_or_no_price_above_zero_is_refused(api, runtime):
+    """The whole list (POST /suppliers, PATCH items) took a price of ₹0, which a suggested order would carry, and
+    a material the catalog lacks, which no order can use: both refused, nothing stored."""
+    stored = runtime.db.suppliers.find_one({"_id": "MILL-SRM"})
+    for items, status, code in (([{"sku": "YRN", "price": "0"}], 400, "validation_error"),
+                                ([{"sku": "NOPE", "price": "10"}], 422, "unknown_material")):
+        assert api("PATCH", "/suppliers/MILL-SRM", {"items": items}, status=status)["error"]["code"] == code
+        assert api("POST", "/suppliers", {**MILL, "code": "MILL-NEW", "items": items},
+                   status=status)["error"]["code"] == code
+    assert runtime.db.suppliers.find_one({"_id": "MILL-SRM"}) == stored
+    assert runtime.db.suppliers.find_one({"_id": "MILL-NEW"}) is None
+
 @pytest.mark.parametrize("line, status, code", [
     ({"sku": "NOPE", "quantity": "1", "price": "1"}, 422, "unknown_material"),
     ({"sku": "YRN", "quantity": "0", "price": "1"}, 400, "validation_error"),
@@ -398,3 +457,17 @@ def test_a_return_whose_order_update_died_is_counted_once_by_the_consumer(api, r
     got = api("GET", f"/purchase-orders/{number}")
     assert (got["lines"][0]["received"], len(got["receipts"])) == ("40", 2)
     check_invariants(runtime.db)
+
+
+def test_a_tolerance_or_lead_time_out_of_range_says_the_range_in_words_in_both_languages(api):
+    """The English said marshmallow's 'Must be greater than or equal to 0 and less than or equal to 50.'"""
+    for body, field, en, hi in (
+            ({"tolerance_percent": 60}, "tolerance_percent", "must be a whole percent from 0 to 50",
+             "0 से 50 तक का पूरा प्रतिशत होना चाहिए"),
+            ({"lead_time_days": 400}, "lead_time_days", "must be a whole number of days from 0 to 365",
+             "0 से 365 तक दिनों की पूरी संख्या होनी चाहिए")):
+        for lang, message in (("en", en), ("hi", hi)):
+            error = api("PATCH", "/suppliers/MILL-SRM", body, status=400, lang=lang)["error"]
+            assert error["details"] == {field: [message]}, error
+            error = api("POST", "/suppliers", {**MILL, "code": "MILL-X", **body}, status=400, lang=lang)["error"]
+            assert error["details"] == {field: [message]}, error

@@ -140,6 +140,10 @@ def test_a_material_never_stocked_at_the_depot_but_kept_by_a_reorder_level_is_su
                                                                "skus": ["YRN", "JUT"]}, status=422, lang=lang)["error"]
         assert (error["code"], error["details"]["skus"]) == ("no_supplier_price", ["JUT"]), lang
         assert error["message"].startswith(said), (lang, error["message"])
+        # where the price is added now, as the pages name it: the list's link in the supplier's row, then its form
+        assert error["message"].endswith({
+            "en": "“Prices and pack sizes” in the row of Mill, then “Add a material”. Nothing was ordered.",
+            "hi": "Mill की पंक्ति में “दाम और पैक आकार”, फिर “सामान जोड़ें”। कुछ भी ऑर्डर नहीं हुआ।"}[lang]), error
     assert runtime.db.purchase_orders.count_documents({}) == orders
 
 

@@ -71,3 +71,24 @@ def test_parse_agrees_with_decimal_arithmetic(text):
             parse_quantity(text)
     else:
         assert parse_quantity(text) == expected
+
+
+def test_a_figure_too_large_names_the_largest_allowed_and_money_says_amount_in_hindi():
+    """'is too large' named no limit, and a price too large was 'मात्रा बहुत बड़ी है' (the quantity) in Hindi."""
+    import marshmallow as ma
+
+    from shared.field_messages import translate_message
+    from shared.money import Money, Percent
+    from shared.quantity import Quantity
+
+    said = {}
+    for kind, field in (("quantity", Quantity()), ("money", Money()), ("percent", Percent())):
+        with pytest.raises(ma.ValidationError) as refused:
+            field.deserialize("9" * 16)
+        said[kind] = {lang: translate_message(refused.value.messages[0], lang) for lang in ("en", "hi")}
+    assert said["quantity"] == {"en": "is too large: at most 10,00,00,00,00,000 (one lakh crore)",
+                                "hi": "मात्रा बहुत बड़ी है: अधिक से अधिक 10,00,00,00,00,000 (एक लाख करोड़)"}
+    assert said["money"] == {"en": "is too large: an amount is at most ₹1,00,00,00,00,000 (₹10,000 crore)",
+                             "hi": "राशि बहुत बड़ी है: अधिक से अधिक ₹1,00,00,00,00,000 (₹10,000 करोड़)"}
+    assert said["percent"]["en"] == "a percentage from 0 to 100"  # a rate is never an amount
+    assert MAX_QUANTITY == 10**12 * 1000 and parse_quantity("1000000000000") == MAX_QUANTITY
