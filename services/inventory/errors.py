@@ -228,6 +228,16 @@ class OverReceipt(_Names, Conflict):
     FIGURES = ("ordered", "received", "allowed")
 
 
+class StockTooLarge(_Names, RuleBroken):
+    """A movement would leave more of a material at a depot than its events can carry (domain.MAX_STOCK)."""
+
+    code = "stock_too_large"
+    message = N_("{depot} can hold at most {largest} of {material}; this would make its stock {stock_after}. "
+                 "Nothing was changed. If the stock shown is wrong (a quantity typed too large), correct it with an "
+                 "adjustment that takes stock off, reason “Correction of an earlier entry”.")
+    DEPOTS, FIGURES = ("depot",), ("largest", "stock_after")
+
+
 class NothingToOrder(RuleBroken):
     code, message = "nothing_to_order", N_("Nothing needs ordering for these materials at this depot right now.")
 
@@ -317,8 +327,8 @@ class OwnCount(Forbidden):
 #: domain.Refused codes -> what people are told
 REFUSALS = {"over_receipt": OverReceipt, "order_closed": OrderClosed, "lot_expired": LotExpired,
             "lot_mismatch": LotMismatch, "unknown_lot": UnknownLot, "lot_not_expired": LotNotExpired,
-            "lot_on_hold": LotOnHold, "expiry_in_past": ExpiryInPast}
-QUANTITIES = ("ordered", "received", "allowed", "available", "wanted")
+            "lot_on_hold": LotOnHold, "expiry_in_past": ExpiryInPast, "stock_too_large": StockTooLarge}
+QUANTITIES = ("ordered", "received", "allowed", "available", "wanted", "largest", "stock_after")
 
 
 def refused(exc, db=None) -> Error:
