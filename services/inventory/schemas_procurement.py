@@ -66,7 +66,9 @@ class OrderLineSchema(ma.Schema):
     cancelled = Quantity(dump_only=True, metadata={"description": "what had not come when the order was closed or "
                                                                   "cancelled (0 while it is open)"})
     limit = Quantity(dump_only=True)
-    amount = Money(dump_only=True)
+    amount = Money(dump_only=True, metadata={"description": "what the line is worth now: what came and what is still "
+                                                            "to come, at its price; what was cancelled is not in it"})
+    ordered_amount = Money(dump_only=True, metadata={"description": "the line's value as ordered: quantity × price"})
 
 
 _LINES = {"validate": [v.Length(min=1, max=100), _distinct_skus]}
@@ -101,7 +103,10 @@ class PurchaseOrderSchema(ma.Schema):
     origin = f.String(dump_only=True, metadata={"description": "replenishment: drafted from the what-to-order "
                                                                "suggestions (absent: raised by hand)"})
     status = f.String(dump_only=True)
-    total = Money(dump_only=True)
+    total = Money(dump_only=True, metadata={"description": "what the order is worth now: the sum of its lines' "
+                                                           "amounts (a closed order: what came; a cancelled one: 0)"})
+    ordered_total = Money(dump_only=True, metadata={"description": "the order's value as ordered, cancelled parts "
+                                                                   "included"})
     overdue = f.String(dump_only=True, allow_none=True)
     created_by = f.String(dump_only=True)
     created_at = f.AwareDateTime(dump_only=True)

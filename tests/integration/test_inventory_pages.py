@@ -299,3 +299,22 @@ def test_who_cancelled_a_count_is_named_as_typed_not_translated(page, runtime):
                          re.S).group(1)
         assert '<bdi translate="no">admin</bdi>' in said, said
         assert '<bdi translate="no">begun by mistake</bdi>' in said, said
+
+
+def test_a_closed_orders_page_shows_what_it_is_worth_and_what_was_ordered_in_both_languages(page, runtime):
+    """A closed order's page and the orders list showed the value as ordered as its Amount and Total."""
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    number = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-31",
+                                                 "lines": [{"sku": "YRN", "quantity": 100_000, "price": 21_050}]},
+                                    by="adm")["purchase_order"]
+    purchase_orders.send(runtime.db, number, by="adm")
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 60_000,
+                                           "purchase_order": number}, by="t")
+    purchase_orders.close(runtime.db, number, by="adm")
+    html = page(f"/admin/purchase-orders/{number}", role="admin")
+    assert re.search(r'id="order-total">₹12,630.00<', html) and "₹21,050.00" in html
+    assert "As ordered, with what was cancelled" in html and "what was cancelled is not counted" in html
+    listed = page("/admin/purchase-orders?depot=VNS", role="admin")
+    assert re.search(r"₹12,630.00<br><span[^>]*>as ordered: ₹21,050.00<", listed)
+    hindi = page(f"/admin/purchase-orders/{number}", role="admin", lang="hi")
+    assert "₹12,630.00" in hindi and "As ordered" not in hindi

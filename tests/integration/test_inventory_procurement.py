@@ -398,3 +398,25 @@ def test_a_return_whose_order_update_died_is_counted_once_by_the_consumer(api, r
     got = api("GET", f"/purchase-orders/{number}")
     assert (got["lines"][0]["received"], len(got["receipts"])) == ("40", 2)
     check_invariants(runtime.db)
+
+
+def test_an_orders_amounts_leave_out_what_was_cancelled_and_say_what_was_ordered(api, download):
+    """100 kg at ₹210.50, 60 kg came, then closed: the order was still worth ₹21,050.00 in its total, its line's
+    amount and the CSV, and a cancelled order its full amount. Now `amount`/`total` are what came and is still to
+    come (₹12,630.00; a cancelled order ₹0.00), `ordered_amount`/`ordered_total` the value as ordered."""
+    number = order(api, lines=(("YRN", "100", "210.50"),))
+    receipt(api, number, "60")
+    still_open = api("GET", f"/purchase-orders/{number}")
+    assert (still_open["total"], still_open["ordered_total"]) == ("21050.00", "21050.00")  # 40 kg still to come
+    closed = api("POST", f"/purchase-orders/{number}/close", status=200)
+    assert (closed["total"], closed["ordered_total"]) == ("12630.00", "21050.00")
+    [line] = closed["lines"]
+    assert (line["amount"], line["ordered_amount"], line["cancelled"]) == ("12630.00", "21050.00", "40")
+    cancelled = order(api, lines=(("YRN", "10", "210.50"),))
+    api("POST", f"/purchase-orders/{cancelled}/cancel", status=200)
+    listed = {o["purchase_order"]: o for o in api("GET", "/purchase-orders")}
+    assert (listed[cancelled]["total"], listed[cancelled]["ordered_total"]) == ("0.00", "2105.00")
+    assert listed[number]["total"] == "12630.00"
+    rows = {r["purchase_order"]: r for r in download("/purchase-orders?format=csv")}
+    assert (rows[number]["amount"], rows[number]["ordered_amount"]) == ("12630.00", "21050.00")
+    assert (rows[cancelled]["amount"], rows[cancelled]["ordered_amount"]) == ("0.00", "2105.00")
