@@ -1,7 +1,7 @@
 """What inventory's use cases refuse, each with its code, details and message (see shared/errors.py)."""
 from __future__ import annotations
 
-from shared.errors import Busy, Conflict, Error, Forbidden, Inapplicable, NotFound, RuleBroken
+from shared.errors import AlreadyExists, Busy, Conflict, Error, Forbidden, Inapplicable, NotFound, RuleBroken
 from shared import names
 from shared.i18n import N_, language, translate
 from shared.quantity import format_quantity
@@ -154,6 +154,14 @@ class UnknownSupplier(RuleBroken):
 
 class SupplierNotFound(NotFound):
     code, message = "unknown_supplier", N_("No supplier with this code; register it first (POST /api/v1/suppliers).")
+
+
+class CodeTaken(AlreadyExists):
+    """A new supplier's or material's code that one already has, whatever the case of their letters (`SRM`, `srm`):
+    people read and type them as the same code. `existing` is the code as it is stored."""
+
+    message = N_("The code {existing} already exists; a code in other capital or small letters is the same code. "
+                 "Use another code, or change {existing}.")
 
 
 class SupplierInactive(_Names, RuleBroken):
