@@ -216,8 +216,16 @@ class ReplenishmentSchema(ma.Schema):
     suggested_quantity = Quantity()
 
 
+def _ticked(skus: list) -> None:
+    """The materials ticked on "What to order": at least one, at most 200."""
+    if not skus:
+        raise ma.ValidationError(F_("tick at least one material to order"))
+    if len(skus) > 200:
+        raise ma.ValidationError(F_("at most 200 materials in one order"))
+
+
 class ReplenishmentOrderSchema(ma.Schema):
     depot = f.String(required=True, validate=CODE)
     supplier = f.String(required=True, validate=CODE)
-    skus = f.List(f.String(validate=CODE), required=True, validate=v.Length(min=1, max=200))
+    skus = f.List(f.String(validate=CODE), required=True, validate=_ticked)
     cover_days = f.Integer(load_default=60, validate=v.Range(min=1, max=365))

@@ -32,3 +32,20 @@ def test_a_receipt_past_what_a_depot_can_hold_is_refused_under_its_quantity(peop
     form.get_by_role("button", name="प्राप्ति दर्ज करें").click()
     expect(form.locator(".field-error")).to_contain_text("पिछली प्रविष्टि में सुधार")
     warehouse.language("en")
+
+
+def test_what_to_order_with_every_box_unticked_says_to_tick_one(people):
+    """It said "Order Natural indigo dye: Length must be between 1 and 200." under the first box."""
+    admin = people("admin").log_in()
+    page = admin.page
+    page.goto(admin.url("inventory", "/admin/replenishment?depot=VNS"))
+    form = page.locator("#order-suggestion")
+    for box in form.locator('input[type="checkbox"]').all():
+        box.uncheck()
+    supplier = form.locator("#r-to")
+    supplier.select_option(supplier.locator("option").nth(1).get_attribute("value"))
+    form.get_by_role("button", name="Make a draft order").click()
+    expect(form.locator("[data-errors]")).to_have_text(
+        "Tick at least one material to order (the boxes in the first column).")
+    expect(form.locator(".field-error")).to_have_count(0)
+    assert "/admin/replenishment" in page.url
