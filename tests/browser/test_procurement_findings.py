@@ -49,3 +49,34 @@ def test_what_to_order_with_every_box_unticked_says_to_tick_one(people):
         "Tick at least one material to order (the boxes in the first column).")
     expect(form.locator(".field-error")).to_have_count(0)
     assert "/admin/replenishment" in page.url
+
+
+def test_days_of_stock_and_an_order_lines_quantity_say_the_servers_rules_before_sending(people):
+    """0 and 99999 days reloaded the page with 60 in the field and the focus lost; a line of 0 kg went to the
+    server. Both are now said beside the field before sending, and a refused figure stays typed."""
+    admin = people("admin").log_in()
+    page = admin.page
+    page.goto(admin.url("inventory", "/admin/replenishment?depot=VNS"))
+    days = page.locator("#r-days")
+    for typed, said in (("0", "must be at least 1."), ("99999", "must be at most 365.")):
+        days.fill(typed)
+        page.locator("#cover").get_by_role("button", name="Show").click()
+        expect(page.locator("#cover .field-error")).to_contain_text(said)
+        expect(days).to_have_value(typed)
+        expect(days).to_be_focused()
+        assert "cover_days" not in page.url
+    page.goto(admin.url("inventory", "/admin/replenishment?depot=VNS&cover_days=0"))  # sent all the same
+    expect(page.locator("#r-days")).to_have_value("0")
+    expect(page.locator("#r-days")).to_be_focused()
+    expect(page.locator("#r-days-error")).to_contain_text("between 1 and 365")
+
+    page.goto(admin.url("inventory", "/admin/purchase-orders?depot=VNS"))
+    form = page.locator("#new-order")
+    form.locator("#o-supplier").select_option(form.locator("#o-supplier option").nth(1).get_attribute("value"))
+    form.locator("#o-expected").fill("2099-01-31")
+    form.locator("#l0-sku").select_option(form.locator("#l0-sku option").nth(1).get_attribute("value"))
+    form.locator("#l0-quantity").fill("0")
+    form.locator("#l0-price").fill("10")
+    form.get_by_role("button", name="Save as draft").click()
+    expect(form.locator("#l0-quantity")).to_have_attribute("aria-invalid", "true")
+    expect(form.locator(".field-error")).to_contain_text("must be more than 0.")

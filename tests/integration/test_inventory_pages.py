@@ -318,3 +318,19 @@ def test_a_closed_orders_page_shows_what_it_is_worth_and_what_was_ordered_in_bot
     assert re.search(r"₹12,630.00<br><span[^>]*>as ordered: ₹21,050.00<", listed)
     hindi = page(f"/admin/purchase-orders/{number}", role="admin", lang="hi")
     assert "₹12,630.00" in hindi and "As ordered" not in hindi
+
+
+def test_days_of_stock_refused_stay_typed_beside_their_error_and_the_order_form_says_the_servers_rules(page, runtime):
+    """0 or 99999 days reloaded the page with the field back at 60 and no focus; the page now keeps what was typed
+    with its error, says the range before sending, and an order line's quantity must be above 0 there too."""
+    for typed in ("0", "99999"):
+        html = page(f"/admin/replenishment?depot=VNS&cover_days={typed}", role="admin")
+        field = re.search(r'<input id="r-days"[^>]*>', html).group(0)
+        assert f'value="{typed}"' in field and "autofocus" in field and 'aria-invalid="true"' in field
+        assert 'data-min="1" data-max="365"' in field and 'id="r-days-error"' in html
+        assert 'name="cover_days" value="60"' in html  # the figures and the order are for 60 days, as said
+    fine = re.search(r'<input id="r-days"[^>]*>', page("/admin/replenishment?depot=VNS&cover_days=30", role="admin"))
+    assert 'value="30"' in fine.group(0) and "autofocus" not in fine.group(0)
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    orders = page("/admin/purchase-orders?depot=VNS", role="admin")
+    assert re.search(r'name="lines\.0\.quantity"[^>]*data-positive', orders)
