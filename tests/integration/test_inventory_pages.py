@@ -334,3 +334,12 @@ def test_days_of_stock_refused_stay_typed_beside_their_error_and_the_order_form_
     suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
     orders = page("/admin/purchase-orders?depot=VNS", role="admin")
     assert re.search(r'name="lines\.0\.quantity"[^>]*data-positive', orders)
+
+
+def test_an_empty_tolerance_is_said_as_what_it_saves_and_a_return_asks_why(page, runtime):
+    """The tolerance showed "5" when empty, which saves 0; a lot's return could go with an empty "Why"."""
+    html = page("/admin/suppliers", role="admin")
+    assert re.search(r'<input id="s-tolerance"[^>]*placeholder="0"', html)
+    assert suppliers.register(runtime.db, {"code": "MILL", "name": "Mill", "district": "D"})["tolerance_percent"] == 0
+    lots = page("/warehouse/lots")
+    assert re.search(r'<input id="ret-why-1"[^>]*required', lots)

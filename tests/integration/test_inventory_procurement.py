@@ -387,7 +387,8 @@ def test_a_return_whose_order_update_died_is_counted_once_by_the_consumer(api, r
         raise Killed()
     monkeypatch.setattr(purchase_orders, "apply_receipt", die)
     with pytest.raises(Killed):
-        api("POST", "/movements", {"type": "return", "sku": "YRN", "depot": "VNS", "quantity": "10", "lot": "A"})
+        api("POST", "/movements", {"type": "return", "sku": "YRN", "depot": "VNS", "quantity": "10", "lot": "A",
+                                   "reason": "off shade"})
     monkeypatch.undo()
     assert api("GET", "/stock/VNS/YRN")["on_order"] == "60"  # the stock write stood, with its order line
     returned = [decode_event(e) for e in runtime.db.stock.find_one({"_id": "VNS/YRN"})["outbox"]
