@@ -10,7 +10,7 @@ from shared.spreadsheet import safe_cell
 
 ORDER_COLUMNS = ("purchase_order", "status", "supplier", "supplier_name", "depot", "expected_on", "overdue",
                  "created_at", "sku", "material", "unit", "quantity", "received", "remaining", "price", "amount",
-                 "cancelled")
+                 "cancelled", "ordered_amount")  # amount: what came and is still to come; ordered_amount: as ordered
 SUGGESTION_COLUMNS = ("depot", "sku", "material", "unit", "on_hand", "reserved", "blocked", "available", "on_order",
                       "waitlisted", "avg_daily_issue", "days_of_cover", "target", "pack_size", "suggested_quantity")
 BATCH = 500
@@ -41,7 +41,8 @@ def order_rows(db, *, status=None, depot=None):
                        order["depot"], order["expected_on"], order.get("overdue") or "", _utc(order.get("created_at")),
                        line["sku"], safe_cell(material.get("name", "")), material.get("unit", ""),
                        *(format_quantity(line[k]) for k in ("quantity", "received", "remaining")),
-                       format_money(line["price"]), format_money(line["amount"]), format_quantity(line["cancelled"])]
+                       format_money(line["price"]), format_money(line["amount"]), format_quantity(line["cancelled"]),
+                       format_money(line["ordered_amount"])]
         if len(orders) < BATCH:
             return
         after = orders[-1]["purchase_order"]

@@ -6,7 +6,7 @@ import re
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
-from services.inventory.errors import DepotNotFound, UnknownDepot
+from services.inventory.errors import CodeTaken, DepotNotFound, UnknownDepot
 from services.inventory.stock_writes import SOURCE, refresh_copies
 from services.inventory.store import material_or_error
 from shared.envelope import new_event
@@ -56,12 +56,24 @@ def register_material(db, material: dict, *, correlation_id: str | None = None) 
     material = {"pack_size": None, "max_level": None, "active": True, "entitlement_class": None, **material}
     event = new_event("MaterialRegistered", material["sku"], material, source=SOURCE,
                       correlation_id=correlation_id)
+    sku = material["sku"]
+    _refuse_taken_sku(db, sku)
     try:
-        db.materials.insert_one({"_id": material["sku"], **material, "terms": search_terms(material),
+        db.materials.insert_one({"_id": sku, **material, "terms": search_terms(material), "sku_key": sku.lower(),
                                  "version": 1, "outbox": [event.to_dict()]})
     except DuplicateKeyError:
-        raise AlreadyExists({"sku": material["sku"]}) from None
+        _refuse_taken_sku(db, sku)
+        raise CodeTaken({"sku": sku, "existing": sku}) from None
     return material
+
+
+def _refuse_taken_sku(db, sku: str) -> None:
+    """A material's code is new whatever the case of its letters (`yrn-cot-40` beside `YRN-COT-40`): its search
+    terms hold the code in small letters; `sku_key`, unique (store.INDEXES), keeps two registered at once apart."""
+    key = sku.lower()
+    taken = next((d["_id"] for d in db.materials.find({"terms": key}, {"_id": 1}) if d["_id"].lower() == key), None)
+    if taken is not None:
+        raise CodeTaken({"sku": sku, "existing": taken})
 
 
 def update_material(db, sku: str, changes: dict, *, correlation_id: str | None = None) -> dict:

@@ -198,8 +198,8 @@ def _check_feasible(db, depot: str, planned: list[dict]) -> None:
         stock = lot_rules.as_of(load_stock(db, depot, sku)[0], clock.today())
         try:
             for a in (a for a in planned if a["sku"] == sku):
-                stock = domain.adjust(stock, a["quantity"], "count", a["lot"] or None, today=clock.today(),
-                                      now=clock.now())
+                stock = domain.within_limit(stock, domain.adjust(stock, a["quantity"], "count", a["lot"] or None,
+                                                                 today=clock.today(), now=clock.now()))
         except domain.InsufficientStock as exc:
             raise errors.short(exc, db, sku=sku, depot=depot) from None
         except domain.Refused as exc:

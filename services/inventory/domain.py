@@ -14,6 +14,10 @@ EXPIRED_LOT = "expired"  # the only reason that takes an expired lot off the boo
 ADJUSTMENT_REASONS = ("count", "damage", "expiry", "theft", "correction", EXPIRED_LOT)
 MOVEMENT_TYPES = ("receipt", "adjustment", "transfer", "return", "reservation", "release", "issue")
 
+#: the most of a material a depot's stock may hold, in thousandths: what an event's quantity can carry
+#: (shared.quantity.MAX_QUANTITY, 10^12 units; tests/unit/test_inventory_domain.py holds them equal)
+MAX_STOCK = 10**15
+
 OK, LOW, DEPLETED = "ok", "low", "depleted"
 LEVEL_EVENTS = {LOW: "StockLow", DEPLETED: "StockDepleted", OK: "StockReplenished"}
 
@@ -81,6 +85,23 @@ def _settle(stock: Stock, lots=None, **changes) -> Stock:
         changes.update(lots=lots, blocked=lot_rules.blocked(lots))
     available = on_hand - changes.get("reserved", stock.reserved) - changes.get("blocked", stock.blocked)
     return stock._replace(level=level_of(available, stock.reorder_level), **changes)
+
+
+def within_limit(before: Stock, after: Stock) -> Stock:
+    """`after`, unless it changes on hand to more than a depot may hold (MAX_STOCK): its events could not carry the
+    figure. Taking stock off a stock already past it (stored before this rule) is refused too until it is back
+    within: one adjustment down to MAX_STOCK or below is how such a stock is corrected."""
+    if after.on_hand > MAX_STOCK and after.on_hand != before.on_hand:
+        raise Refused("stock_too_large", sku=after.sku, depot=after.depot, stock_after=after.on_hand,
+                      largest=MAX_STOCK)
+    return after
+
+
+def room_for(stock: Stock | None, sku: str, depot: str, quantity: int) -> None:
+    """Refuse bringing `quantity` to a depot's stock (None: none yet) when it would hold more than MAX_STOCK."""
+    on_hand = (stock.on_hand if stock is not None else 0) + quantity
+    if on_hand > MAX_STOCK:
+        raise Refused("stock_too_large", sku=sku, depot=depot, stock_after=on_hand, largest=MAX_STOCK)
 
 
 def _require_available(stock: Stock, wanted: int) -> None:

@@ -1,7 +1,7 @@
 """What inventory's use cases refuse, each with its code, details and message (see shared/errors.py)."""
 from __future__ import annotations
 
-from shared.errors import Busy, Conflict, Error, Forbidden, Inapplicable, NotFound, RuleBroken
+from shared.errors import AlreadyExists, Busy, Conflict, Error, Forbidden, Inapplicable, NotFound, RuleBroken
 from shared import names
 from shared.i18n import N_, language, translate
 from shared.quantity import format_quantity
@@ -156,6 +156,14 @@ class SupplierNotFound(NotFound):
     code, message = "unknown_supplier", N_("No supplier with this code; register it first (POST /api/v1/suppliers).")
 
 
+class CodeTaken(AlreadyExists):
+    """A new supplier's or material's code that one already has, whatever the case of their letters (`SRM`, `srm`):
+    people read and type them as the same code. `existing` is the code as it is stored."""
+
+    message = N_("The code {existing} already exists; a code in other capital or small letters is the same code. "
+                 "Use another code, or change {existing}.")
+
+
 class SupplierInactive(_Names, RuleBroken):
     code, message = "supplier_inactive", N_("Supplier {supplier} is not active; orders cannot go to it.")
     SUPPLIERS = ("supplier",)
@@ -240,6 +248,16 @@ class OverReceipt(_Names, Conflict):
     message = N_("This is more than purchase order {purchase_order} still expects of {material}: ordered {ordered}, "
                  "received {received}, at most {allowed} more may come (with the supplier's tolerance).")
     FIGURES = ("ordered", "received", "allowed")
+
+
+class StockTooLarge(_Names, RuleBroken):
+    """A movement would leave more of a material at a depot than its events can carry (domain.MAX_STOCK)."""
+
+    code = "stock_too_large"
+    message = N_("{depot} can hold at most {largest} of {material}; this would make its stock {stock_after}. "
+                 "Nothing was changed. If the stock shown is wrong (a quantity typed too large), correct it with an "
+                 "adjustment that takes stock off, reason “Correction of an earlier entry”.")
+    DEPOTS, FIGURES = ("depot",), ("largest", "stock_after")
 
 
 class NothingToOrder(RuleBroken):
@@ -340,8 +358,8 @@ class OwnCount(Forbidden):
 #: domain.Refused codes -> what people are told
 REFUSALS = {"over_receipt": OverReceipt, "order_closed": OrderClosed, "lot_expired": LotExpired,
             "lot_mismatch": LotMismatch, "unknown_lot": UnknownLot, "lot_not_expired": LotNotExpired,
-            "lot_on_hold": LotOnHold, "expiry_in_past": ExpiryInPast}
-QUANTITIES = ("ordered", "received", "allowed", "available", "wanted")
+            "lot_on_hold": LotOnHold, "expiry_in_past": ExpiryInPast, "stock_too_large": StockTooLarge}
+QUANTITIES = ("ordered", "received", "allowed", "available", "wanted", "largest", "stock_after")
 
 
 def refused(exc, db=None) -> Error:

@@ -187,6 +187,10 @@ def transfer(db, material: dict, body: dict, *, by: str, correlation_id=None, mo
     if source == target:
         raise errors.SameDepot({"to_depot": target})
     depot_or_error(db, target)
+    try:  # the destination's leg could not be stored once the stock has left: refused before it leaves
+        domain.room_for(load_stock(db, target, material["_id"])[0], material["_id"], target, quantity)
+    except domain.Refused as exc:
+        raise errors.refused(exc, db) from None
     mid = movement_id or ledger.new_movement_id()
     details = {"reason": body.get("reason") or "", "reference": body.get("reference") or ""}
     payload = {"movement_id": mid, "sku": material["_id"], "depot": source, "to_depot": target,

@@ -74,6 +74,7 @@ def what_to_order(principal):
     charts = {row["sku"]: chart(replenishment.history(db(), code, row["sku"], row["on_hand"])) for row in rows}
     return render_template("inventory/replenishment.html", rows=rows, charts=charts, depot=code, depots=depots,
                            suppliers=sellers, supplier=chosen, cover_days=days, days_refused=not fits,
+                           typed_days=days if fits else request.args.get("cover_days", "")[:20],
                            keep={"supplier": chosen or "", "cover_days": days})
 
 

@@ -75,15 +75,22 @@ def get(db, number: str, *, depot: str | None = None) -> dict:
 
 def view(doc: dict) -> dict:
     """The order as it is read: each line with what is still to come (nothing once the order is closed or cancelled)
-    and what closing it cancelled (what had not come by then), and the order's total."""
+    and what closing it cancelled (what had not come by then), and what it is worth.
+
+    A line's `amount` and the order's `total` are what the order is worth now: what came and what is still to come,
+    at the order's prices; what closing or cancelling it cancelled is not in them (a closed order is worth what
+    came, a cancelled one nothing). `ordered_amount` and `ordered_total` are the value as it was ordered."""
     finished = doc["status"] in (order_rules.CLOSED, order_rules.CANCELLED)
     lines = []
     for line in doc["lines"]:
         short = max(line["quantity"] - line["received"], 0)
+        worth = line["received"] + (0 if finished else short)
         lines.append({**line, "remaining": 0 if finished else short, "cancelled": short if finished else 0,
-                      "amount": round_half_up(line["quantity"] * line["price"], SCALE)})
+                      "amount": round_half_up(worth * line["price"], SCALE),
+                      "ordered_amount": round_half_up(line["quantity"] * line["price"], SCALE)})
     return {**{k: v for k, v in doc.items() if k != "outbox"}, "purchase_order": doc["_id"], "lines": lines,
-            "total": sum(line["amount"] for line in lines)}
+            "total": sum(line["amount"] for line in lines),
+            "ordered_total": sum(line["ordered_amount"] for line in lines)}
 
 
 def count(db, *, status=None, depot=None) -> int:

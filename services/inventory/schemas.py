@@ -199,6 +199,8 @@ class MovementSchema(ma.Schema):
             raise ma.ValidationError(F_("required for a transfer"), "to_depot")
         if kind == "return" and not (data.get("lot") or {}).get("code"):
             raise ma.ValidationError(F_("name the lot that goes back"), "lot")
+        if kind == "return" and not (data.get("reason") or "").strip():  # stock taken off says why, as an adjustment
+            raise ma.ValidationError(F_("say why it goes back to the supplier (torn bales, wrong shade…)"), "reason")
         if data.get("purchase_order") and kind != "receipt":
             raise ma.ValidationError(F_("only a receipt names a purchase order"), "purchase_order")
 

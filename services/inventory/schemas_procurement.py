@@ -88,7 +88,9 @@ class OrderLineSchema(ma.Schema):
     cancelled = Quantity(dump_only=True, metadata={"description": "what had not come when the order was closed or "
                                                                   "cancelled (0 while it is open)"})
     limit = Quantity(dump_only=True)
-    amount = Money(dump_only=True)
+    amount = Money(dump_only=True, metadata={"description": "what the line is worth now: what came and what is still "
+                                                            "to come, at its price; what was cancelled is not in it"})
+    ordered_amount = Money(dump_only=True, metadata={"description": "the line's value as ordered: quantity × price"})
 
 
 _LINES = {"validate": [v.Length(min=1, max=100), _distinct_skus]}
@@ -123,7 +125,10 @@ class PurchaseOrderSchema(ma.Schema):
     origin = f.String(dump_only=True, metadata={"description": "replenishment: drafted from the what-to-order "
                                                                "suggestions (absent: raised by hand)"})
     status = f.String(dump_only=True)
-    total = Money(dump_only=True)
+    total = Money(dump_only=True, metadata={"description": "what the order is worth now: the sum of its lines' "
+                                                           "amounts (a closed order: what came; a cancelled one: 0)"})
+    ordered_total = Money(dump_only=True, metadata={"description": "the order's value as ordered, cancelled parts "
+                                                                   "included"})
     overdue = f.String(dump_only=True, allow_none=True)
     created_by = f.String(dump_only=True)
     created_at = f.AwareDateTime(dump_only=True)
@@ -233,8 +238,16 @@ class ReplenishmentSchema(ma.Schema):
     suggested_quantity = Quantity()
 
 
+def _ticked(skus: list) -> None:
+    """The materials ticked on "What to order": at least one, at most 200."""
+    if not skus:
+        raise ma.ValidationError(F_("tick at least one material to order"))
+    if len(skus) > 200:
+        raise ma.ValidationError(F_("at most 200 materials in one order"))
+
+
 class ReplenishmentOrderSchema(ma.Schema):
     depot = f.String(required=True, validate=CODE)
     supplier = f.String(required=True, validate=CODE)
-    skus = f.List(f.String(validate=CODE), required=True, validate=v.Length(min=1, max=200))
+    skus = f.List(f.String(validate=CODE), required=True, validate=_ticked)
     cover_days = f.Integer(load_default=60, validate=v.Range(min=1, max=365))

@@ -62,7 +62,7 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
         today = clock.today()
         before = lot_rules.as_of(_with_reorder_level(stored, known["reorder_level"]), today)
         try:
-            changed = change(before)
+            changed = domain.within_limit(before, change(before))  # never a stock its events cannot carry
         except domain.Refused as exc:
             raise refused(exc, db) from None
         # the level its available gives: a lot that expired since the last write may have moved it, and the level

@@ -17,7 +17,9 @@ _OUTBOX = IndexModel([("outbox.event_id", ASCENDING)], sparse=True)
 #: Every query the service runs is served by one of these (tests/unit/test_inventory_indexes.py).
 INDEXES = {
     "materials": [IndexModel([("category", ASCENDING), _ID]), IndexModel([("terms", ASCENDING), _ID]),
+                  IndexModel([("sku_key", ASCENDING)], unique=True, sparse=True),  # the sku in small letters
                   _OUTBOX],
+    "suppliers": [IndexModel([("code_key", ASCENDING)], unique=True, sparse=True)],  # the code in small letters
     "depots": [IndexModel([("district", ASCENDING), _ID]), _OUTBOX],
     "stock": [  # _id is "<depot>/<sku>": unique per material and depot without another index
         IndexModel([("depot", ASCENDING), _ID]),

@@ -5,23 +5,41 @@ from __future__ import annotations
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
-from services.inventory.errors import (SupplierInactive, SupplierItemExists, SupplierItemNotFound, SupplierNotFound,
-                                       UnknownMaterial, UnknownSupplier)
-from shared.errors import AlreadyExists, Conflict
+from services.inventory.errors import (CodeTaken, SupplierInactive, SupplierItemExists, SupplierItemNotFound,
+                                       SupplierNotFound, UnknownMaterial, UnknownSupplier)
+from shared.errors import Conflict
 
 DEFAULTS = {"gstin": "", "tolerance_percent": 0, "lead_time_days": 30, "items": [], "active": True}
 TRIES = 5  # a change of one material's price read again and tried again when another change came first
+OLD_SUPPLIERS = 5_000  # suppliers registered before code_key was kept, looked through for a code in other letters
 
 
 def register(db, supplier: dict) -> dict:
-    """Add a supplier; its code must be new, and every material it prices in the catalog."""
+    """Add a supplier; its code must be new, whatever the case of its letters (409 already_exists naming the one
+    there is), and every material it prices in the catalog. `code_key`, the code in small letters, is unique
+    (store.INDEXES) among suppliers registered since it was kept, so two registered at once cannot both pass; those
+    from before are looked through first."""
     supplier = {**DEFAULTS, **supplier}
+    code = supplier["code"]
+    _refuse_taken(db, code)
     known(db, [i["sku"] for i in supplier["items"]])
     try:
-        db.suppliers.insert_one({"_id": supplier["code"], **supplier, "version": 1})
+        db.suppliers.insert_one({"_id": code, **supplier, "code_key": code.lower(), "version": 1})
     except DuplicateKeyError:
-        raise AlreadyExists({"code": supplier["code"]}) from None
+        _refuse_taken(db, code)
+        raise CodeTaken({"code": code, "existing": code}) from None
     return supplier
+
+
+def _refuse_taken(db, code: str) -> None:
+    """409 when a supplier's code is `code` whatever the case of its letters; codes stay as they were typed."""
+    key = code.lower()
+    found = db.suppliers.find_one({"code_key": key}, {"_id": 1})
+    taken = found["_id"] if found else next(  # those registered before code_key was kept: a few dozen
+        (d["_id"] for d in db.suppliers.find({"code_key": {"$exists": False}}, {"_id": 1}).limit(OLD_SUPPLIERS)
+         if d["_id"].lower() == key), None)
+    if taken is not None:
+        raise CodeTaken({"code": code, "existing": taken})
 
 
 def update(db, code: str, changes: dict) -> dict:

@@ -154,6 +154,13 @@
       if (!(kind === "whole" ? /^-?\d+$/ : /^-?(\d+\.?\d*|\.\d+)$/).test(value)) return kind === "whole" ? texts.v_whole : texts.v_number;
       var number = parseFloat(value);
       if (field.hasAttribute("data-positive") && !(number > 0)) return texts.v_positive;
+      // the server's range of a text field (inputmode keeps Devanagari digits, which type=number would refuse)
+      if (field.dataset.min !== undefined && number < parseFloat(field.dataset.min)) {
+        return texts.v_min.replace("{min}", field.dataset.min);
+      }
+      if (field.dataset.max !== undefined && number > parseFloat(field.dataset.max)) {
+        return texts.v_max.replace("{max}", field.dataset.max);
+      }
       if (!field.hasAttribute("data-signed") && number < 0) return texts.v_not_negative;
     }
     if (v.typeMismatch || v.patternMismatch) return field.title || texts.v_format;

@@ -131,7 +131,7 @@ def test_a_held_lot_goes_back_to_its_supplier_with_a_return(api, runtime):
                                       "reason": "shade off"}, status=201)
     assert back["stock"]["on_hand"] == "6" and lots_of(api) == [("A", "6", "on_hold")]
     receive(api, "30", "B")  # the depot holds more of the yarn, in another lot: the refusal is lot A's
-    too_much = {"type": "return", "sku": "YRN", "depot": "VNS", "quantity": "7", "lot": "A"}
+    too_much = {"type": "return", "sku": "YRN", "depot": "VNS", "quantity": "7", "lot": "A", "reason": "shade off"}
     error = api("POST", "/movements", too_much, status=409)["error"]
     assert (error["code"], error["details"]["lot"], error["details"]["available"]) == ("insufficient_stock", "A", "6")
     assert error["message"].startswith("Lot A has only 6 kg of ")
@@ -139,6 +139,13 @@ def test_a_held_lot_goes_back_to_its_supplier_with_a_return(api, runtime):
     assert "लॉट A में" in hindi and "केवल 6 किलो है; 7 किलो माँगा गया।" in hindi
     no_lot = {"type": "return", "sku": "YRN", "depot": "VNS", "quantity": "1"}
     assert api("POST", "/movements", no_lot, status=400)["error"]["details"]["lot"]
+    for why in ({}, {"reason": ""}, {"reason": "   "}):  # stock taken off says why, as an adjustment's reason does
+        no_reason = {"type": "return", "sku": "YRN", "depot": "VNS", "quantity": "1", "lot": "A", **why}
+        assert api("POST", "/movements", no_reason, status=400)["error"]["details"] == {"reason": [
+            "say why it goes back to the supplier (torn bales, wrong shade…)"]}
+    said = api("POST", "/movements", no_reason, status=400, lang="hi")["error"]["details"]["reason"][0]
+    assert "आपूर्तिकर्ता" in said
+    assert lots_of(api) == [("A", "6", "on_hold"), ("B", "30", "available")]  # nothing went back
     entry = runtime.db.movements.find_one({"type": "return"})
     assert (entry["lot"], entry["quantity"]) == ("A", -4_000)
     check_invariants(runtime.db)

@@ -323,3 +323,47 @@ def test_a_suppliers_page_shows_its_prices_and_pack_sizes_with_forms_to_add_chan
     assert "दाम और पैक आकार" in hindi and "प्रति किलो दाम (₹)" in hindi and "25 किलो के पैक" in hindi
     page("/admin/suppliers/MILL", role="warehouse", status=403)
     assert "No supplier with this code" in page("/admin/suppliers/NOPE", role="admin", status=404)
+
+
+def test_a_closed_orders_page_shows_what_it_is_worth_and_what_was_ordered_in_both_languages(page, runtime):
+    """A closed order's page and the orders list showed the value as ordered as its Amount and Total."""
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    number = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-31",
+                                                 "lines": [{"sku": "YRN", "quantity": 100_000, "price": 21_050}]},
+                                    by="adm")["purchase_order"]
+    purchase_orders.send(runtime.db, number, by="adm")
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 60_000,
+                                           "purchase_order": number}, by="t")
+    purchase_orders.close(runtime.db, number, by="adm")
+    html = page(f"/admin/purchase-orders/{number}", role="admin")
+    assert re.search(r'id="order-total">₹12,630.00<', html) and "₹21,050.00" in html
+    assert "As ordered, with what was cancelled" in html and "what was cancelled is not counted" in html
+    listed = page("/admin/purchase-orders?depot=VNS", role="admin")
+    assert re.search(r"₹12,630.00<br><span[^>]*>as ordered: ₹21,050.00<", listed)
+    hindi = page(f"/admin/purchase-orders/{number}", role="admin", lang="hi")
+    assert "₹12,630.00" in hindi and "As ordered" not in hindi
+
+
+def test_days_of_stock_refused_stay_typed_beside_their_error_and_the_order_form_says_the_servers_rules(page, runtime):
+    """0 or 99999 days reloaded the page with the field back at 60 and no focus; the page now keeps what was typed
+    with its error, says the range before sending, and an order line's quantity must be above 0 there too."""
+    for typed in ("0", "99999"):
+        html = page(f"/admin/replenishment?depot=VNS&cover_days={typed}", role="admin")
+        field = re.search(r'<input id="r-days"[^>]*>', html).group(0)
+        assert f'value="{typed}"' in field and "autofocus" in field and 'aria-invalid="true"' in field
+        assert 'data-min="1" data-max="365"' in field and 'id="r-days-error"' in html
+        assert 'name="cover_days" value="60"' in html  # the figures and the order are for 60 days, as said
+    fine = re.search(r'<input id="r-days"[^>]*>', page("/admin/replenishment?depot=VNS&cover_days=30", role="admin"))
+    assert 'value="30"' in fine.group(0) and "autofocus" not in fine.group(0)
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    orders = page("/admin/purchase-orders?depot=VNS", role="admin")
+    assert re.search(r'name="lines\.0\.quantity"[^>]*data-positive', orders)
+
+
+def test_an_empty_tolerance_is_said_as_what_it_saves_and_a_return_asks_why(page, runtime):
+    """The tolerance showed "5" when empty, which saves 0; a lot's return could go with an empty "Why"."""
+    html = page("/admin/suppliers", role="admin")
+    assert re.search(r'<input id="s-tolerance"[^>]*placeholder="0"', html)
+    assert suppliers.register(runtime.db, {"code": "MILL", "name": "Mill", "district": "D"})["tolerance_percent"] == 0
+    lots = page("/warehouse/lots")
+    assert re.search(r'<input id="ret-why-1"[^>]*required', lots)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.inventory import clock, create_app, ledger, purchase_orders, watch
+from services.inventory import clock, create_app, ledger, purchase_orders, suppliers, watch
 from services.inventory.consumer import make_handler
 from shared.envelope import decode_event
 from shared.reconcile import check, facts_of
@@ -446,7 +446,8 @@ def test_a_return_whose_order_update_died_is_counted_once_by_the_consumer(api, r
         raise Killed()
     monkeypatch.setattr(purchase_orders, "apply_receipt", die)
     with pytest.raises(Killed):
-        api("POST", "/movements", {"type": "return", "sku": "YRN", "depot": "VNS", "quantity": "10", "lot": "A"})
+        api("POST", "/movements", {"type": "return", "sku": "YRN", "depot": "VNS", "quantity": "10", "lot": "A",
+                                   "reason": "off shade"})
     monkeypatch.undo()
     assert api("GET", "/stock/VNS/YRN")["on_order"] == "60"  # the stock write stood, with its order line
     returned = [decode_event(e) for e in runtime.db.stock.find_one({"_id": "VNS/YRN"})["outbox"]
@@ -471,3 +472,65 @@ def test_a_tolerance_or_lead_time_out_of_range_says_the_range_in_words_in_both_l
             assert error["details"] == {field: [message]}, error
             error = api("POST", "/suppliers", {**MILL, "code": "MILL-X", **body}, status=400, lang=lang)["error"]
             assert error["details"] == {field: [message]}, error
+
+
+def test_an_orders_amounts_leave_out_what_was_cancelled_and_say_what_was_ordered(api, download):
+    """100 kg at ₹210.50, 60 kg came, then closed: the order was still worth ₹21,050.00 in its total, its line's
+    amount and the CSV, and a cancelled order its full amount. Now `amount`/`total` are what came and is still to
+    come (₹12,630.00; a cancelled order ₹0.00), `ordered_amount`/`ordered_total` the value as ordered."""
+    number = order(api, lines=(("YRN", "100", "210.50"),))
+    receipt(api, number, "60")
+    still_open = api("GET", f"/purchase-orders/{number}")
+    assert (still_open["total"], still_open["ordered_total"]) == ("21050.00", "21050.00")  # 40 kg still to come
+    closed = api("POST", f"/purchase-orders/{number}/close", status=200)
+    assert (closed["total"], closed["ordered_total"]) == ("12630.00", "21050.00")
+    [line] = closed["lines"]
+    assert (line["amount"], line["ordered_amount"], line["cancelled"]) == ("12630.00", "21050.00", "40")
+    cancelled = order(api, lines=(("YRN", "10", "210.50"),))
+    api("POST", f"/purchase-orders/{cancelled}/cancel", status=200)
+    listed = {o["purchase_order"]: o for o in api("GET", "/purchase-orders")}
+    assert (listed[cancelled]["total"], listed[cancelled]["ordered_total"]) == ("0.00", "2105.00")
+    assert listed[number]["total"] == "12630.00"
+    rows = {r["purchase_order"]: r for r in download("/purchase-orders?format=csv")}
+    assert (rows[number]["amount"], rows[number]["ordered_amount"]) == ("12630.00", "21050.00")
+    assert (rows[cancelled]["amount"], rows[cancelled]["ordered_amount"]) == ("0.00", "2105.00")
+
+
+def test_a_supplier_or_material_code_in_other_capital_letters_is_refused_as_the_same_code(api, runtime):
+    """`srm` was accepted beside `SRM`, `yrn` beside `YRN`: now 409 already_exists naming the code there is (one
+    stored before codes were kept in small letters too included), in both languages; nothing is added, and every
+    code already stored is looked up as it was."""
+    before = (runtime.db.suppliers.count_documents({}), runtime.db.materials.count_documents({}))
+    taken = api("POST", "/suppliers", {**MILL, "code": "mill-srm"}, status=409)["error"]
+    assert (taken["code"], taken["details"]) == ("already_exists", {"code": "mill-srm", "existing": "MILL-SRM"})
+    assert taken["message"].startswith("The code MILL-SRM already exists; a code in other capital or small letters")
+    material = {"sku": "yrn", "name": "Yarn again", "name_hi": "धागा", "category": "yarn", "unit": "kg",
+                "reorder_level": "1"}
+    hindi = api("POST", "/materials", material, status=409, lang="hi")["error"]
+    assert hindi["details"] == {"sku": "yrn", "existing": "YRN"} and "YRN" in hindi["message"]
+    assert "कोड" in hindi["message"]
+    runtime.db.suppliers.insert_one({**suppliers.DEFAULTS, "_id": "Old-Mill", "code": "Old-Mill", "name": "Old",
+                                     "district": "D", "version": 1})  # as stored before: no code_key
+    assert api("POST", "/suppliers", {**MILL, "code": "OLD-MILL"}, status=409)["error"]["details"]["existing"] == \
+        "Old-Mill"
+    assert (runtime.db.suppliers.count_documents({}) - 1, runtime.db.materials.count_documents({})) == before
+    assert api("GET", "/suppliers/Old-Mill")["name"] == "Old"
+    api("GET", "/suppliers/mill-srm", status=404)  # lookups stay exact: codes are kept as they were typed
+    assert api("POST", "/suppliers", {**MILL, "code": "MILL-SRM-2"}, status=201)["code"] == "MILL-SRM-2"
+    assert "code_key" not in api("GET", "/suppliers/MILL-SRM-2")
+
+
+def test_two_codes_differing_in_case_registered_at_once_cannot_both_pass(api, runtime, monkeypatch):
+    """The look through the stored codes and the insert are two steps: the unique small-letter key keeps a
+    second registration made in between out."""
+    from services.inventory import catalog
+    monkeypatch.setattr(suppliers, "_refuse_taken", lambda db, code: None)
+    runtime.db.suppliers.insert_one({"_id": "NEW", "code": "NEW", "name": "N", "district": "D", "code_key": "new",
+                                     "version": 1})
+    assert api("POST", "/suppliers", {**MILL, "code": "new"}, status=409)["error"]["code"] == "already_exists"
+    monkeypatch.setattr(catalog, "_refuse_taken_sku", lambda db, sku: None)
+    material = {"sku": "brs", "name": "Brass", "name_hi": "पीतल", "category": "metal", "unit": "kg",
+                "reorder_level": "1"}
+    assert api("POST", "/materials", material, status=409)["error"]["code"] == "already_exists"
+    assert runtime.db.materials.find_one({"_id": "brs"}) is None
+    assert runtime.db.suppliers.find_one({"_id": "new"}) is None

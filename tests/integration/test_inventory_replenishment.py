@@ -186,3 +186,16 @@ def test_a_draft_made_from_the_suggestions_says_so_in_the_readers_language(api, 
     client.set_cookie(LANG_COOKIE, "en")
     assert "what-to-order" not in client.get(f"/admin/purchase-orders/{made_by_hand['purchase_order']}").get_data(
         as_text=True)
+
+
+def test_an_order_of_no_ticked_material_says_to_tick_one_in_both_languages(api, runtime):
+    """With every box unticked the page said "Order Natural indigo dye: Length must be between 1 and 200.": the
+    refusal now says to tick at least one material, and nothing is drafted."""
+    body = {"depot": "VNS", "supplier": "MILL", "skus": []}
+    error = api("POST", "/replenishment/purchase-orders", body, status=400)["error"]
+    assert error["details"] == {"skus": ["tick at least one material to order"]}
+    hindi = api("POST", "/replenishment/purchase-orders", body, status=400, lang="hi")["error"]
+    assert "सामान" in hindi["details"]["skus"][0] and "Length" not in hindi["details"]["skus"][0]
+    many = api("POST", "/replenishment/purchase-orders", {**body, "skus": [f"S{i}" for i in range(201)]}, status=400)
+    assert many["error"]["details"] == {"skus": ["at most 200 materials in one order"]}
+    assert runtime.db.purchase_orders.count_documents({}) == 0

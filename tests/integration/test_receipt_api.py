@@ -119,3 +119,57 @@ def test_metrics_count_each_request_under_its_route_method_and_status(client, to
         assert client.post("/api/v1/movements", json=receipt(), headers=token("warehouse")).status_code == 201
     assert client.post("/api/v1/movements", json=receipt(sku="NO-SUCH"), headers=token("warehouse")).status_code == 422
     assert (count(201) - created, count(422) - refused) == (3, 1)
+
+
+HUGE = "999999999999"  # 10^12 - 1 kg: the most one quantity may be, so one receipt of it passes
+
+
+def test_a_stock_its_events_could_not_carry_is_refused_with_what_to_do_and_can_be_corrected(client, runtime, token):
+    """A receipt of 999999999999 kg made every later receipt there a 500 (the StockReceived event could not carry
+    the new on hand). Now any movement that would leave more than a depot may hold is 422 stock_too_large, naming
+    the largest stock and the way out, and changes nothing; an adjustment down still corrects the stock."""
+    clerk = token("warehouse")
+    assert client.post("/api/v1/depots", json={"code": "BHD", "name": "Bhadohi depot", "district": "Bhadohi"},
+                       headers=token("admin")).status_code == 201
+    assert client.post("/api/v1/movements", json=receipt(quantity=HUGE), headers=clerk).status_code == 201
+    before = runtime.db.stock.find_one({"_id": "VNS/YRN-COT-40"})
+    for body in (receipt(quantity="2"), receipt(type="adjustment", quantity="5", reason="count"),
+                 {**receipt(quantity=HUGE), "depot": "BHD"} | {"type": "transfer", "depot": "BHD", "to_depot": "VNS"}):
+        if body["depot"] == "BHD":  # a transfer in from another depot
+            assert client.post("/api/v1/movements", json={**receipt(quantity="10"), "depot": "BHD"},
+                               headers=token("admin")).status_code == 201
+            body["quantity"] = "10"
+        refused = client.post("/api/v1/movements", json=body, headers=token("admin"))
+        assert refused.status_code == 422, refused.json
+        error = refused.json["error"]
+        assert error["code"] == "stock_too_large"
+        assert error["details"]["largest"] == "1000000000000" and error["details"]["depot"] == "VNS"
+        assert "Varanasi depot can hold at most 10,00,00,00,00,000 kg of Cotton yarn 40s" in error["message"]
+        assert "adjustment that takes stock off" in error["message"]
+        assert runtime.db.stock.find_one({"_id": "VNS/YRN-COT-40"})["version"] == before["version"]
+    assert runtime.db.stock.find_one({"_id": "BHD/YRN-COT-40"})["on_hand"] == 10_000  # nothing left in transit
+    hindi = client.post("/api/v1/movements", json=receipt(quantity="2"),
+                        headers={**clerk, "Accept-Language": "hi"}).json["error"]["message"]
+    assert "सूती धागा 40s" in hindi and "10,00,00,00,00,000 किलो" in hindi
+
+    corrected = client.post("/api/v1/movements", json=receipt(type="adjustment", quantity="-999999999000",
+                                                             reason="correction"), headers=clerk)
+    assert corrected.status_code == 201 and corrected.json["stock"]["on_hand"] == "999"
+    assert client.post("/api/v1/movements", json=receipt(quantity="1"), headers=clerk).status_code == 201
+
+
+def test_a_stock_stored_past_the_limit_before_is_corrected_by_one_adjustment_down(client, runtime, token):
+    """A stock stored past the limit (a transfer's arriving leg, which carries no event, could do that before) is
+    refused a change that leaves it past the limit (422, not 500) and is corrected by one adjustment down."""
+    clerk = token("warehouse")
+    assert client.post("/api/v1/movements", json=receipt(quantity=HUGE), headers=clerk).status_code == 201
+    too_much = 1_500_000_000_000_000
+    runtime.db.stock.update_one({"_id": "VNS/YRN-COT-40"}, {"$set": {"on_hand": too_much, "available": too_much,
+                                                                      "lots.0.on_hand": too_much}})
+    still_past = client.post("/api/v1/movements", json=receipt(type="adjustment", quantity="-1", reason="correction"),
+                             headers=clerk)
+    assert still_past.status_code == 422 and still_past.json["error"]["code"] == "stock_too_large"
+    corrected = client.post("/api/v1/movements", json=receipt(type="adjustment", quantity="-1000000000000",
+                                                             reason="correction"), headers=clerk)
+    assert corrected.status_code == 201, corrected.json
+    assert corrected.json["stock"]["on_hand"] == "500000000000"

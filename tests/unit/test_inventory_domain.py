@@ -76,3 +76,18 @@ def test_lines_are_merged_per_sku_in_a_stable_order():
     assert domain.merge_lines(lines) == [("A", 1), ("B", 5)]
     with pytest.raises(StockError):
         domain.merge_lines([{"sku": "A", "quantity": 0}])
+
+
+def test_a_depot_holds_no_more_than_an_event_carries():
+    from shared.quantity import MAX_QUANTITY
+    assert domain.MAX_STOCK == MAX_QUANTITY
+    full = stock(on_hand=domain.MAX_STOCK - 1_000)
+    assert domain.within_limit(full, domain.receive(full, 1_000)).on_hand == domain.MAX_STOCK
+    with pytest.raises(domain.Refused) as refused:
+        domain.within_limit(full, domain.receive(full, 1_001))
+    assert refused.value.code == "stock_too_large" and refused.value.details["largest"] == domain.MAX_STOCK
+    past = stock(on_hand=domain.MAX_STOCK * 2)
+    assert domain.within_limit(past, domain.hold(past, "R1", 1)).holds == {"R1": 1}  # on hand unchanged
+    with pytest.raises(domain.Refused):
+        domain.room_for(full, "Y", "VNS", 1_001)
+    domain.room_for(None, "Y", "VNS", domain.MAX_STOCK)

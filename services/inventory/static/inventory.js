@@ -66,7 +66,21 @@
     return true;
   }
 
+  // a form of ticked materials (data-ticks): none ticked is said before sending, and the service's refusal of the
+  // list in words for the form, not under the first box as if it were about that material
+  function ticked(form) {
+    function any() { return form.querySelector('input[type="checkbox"]:checked'); }
+    form.rbCheck = function () { return any() ? null : form.dataset.ticks; };
+    form.rbError = function (error) {
+      var skus = error.details && error.details.skus;
+      if (error.code !== "validation_error" || !Array.isArray(skus)) return false;
+      rb.say(form, any() ? skus.join(" ") : form.dataset.ticks, "error");
+      return true;
+    };
+  }
+
   function ready() {
+    document.querySelectorAll("form[data-ticks]").forEach(ticked);
     document.querySelectorAll("form[data-lines]").forEach(function (form) {
       form.rbCheck = function () { return checkLines(form) || checkTwice(form) || checkFree(form); };
       form.rbError = function (error) { return lineErrors(form, error); };
