@@ -379,12 +379,15 @@
     setBusy(scope, true);
     api(button.dataset.action, { method: "POST", body: body }).then(function (result) {
       if (!result.ok) { setBusy(scope, false); showError(scope, result.error); return; }
-      if (button.hasAttribute("data-reload")) { reloadSaying(button, button.dataset.doneText || texts.saved); return; }
+      // what was done, in words: the button's own (rbDone from the answer, or data-done-text), else "Saved."
+      var said = (typeof button.rbDone === "function" && button.rbDone(result.data)) || button.dataset.doneText ||
+        texts.saved;
+      if (button.hasAttribute("data-reload")) { reloadSaying(button, said); return; }
       setBusy(scope, false);
       scope.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
       var done = scope.querySelector("[data-done]");
       if (done) {
-        done.textContent = button.dataset.doneText || texts.saved;
+        done.textContent = said;
         if (button.dataset.doneClass) done.className = "badge " + button.dataset.doneClass;
       }
       scope.classList.add("done");

@@ -49,6 +49,16 @@
     });
   });
 
+  // An approval says what it did, from the answer: how many differences went to the books.
+  var approve = document.querySelector("button[data-approve-count]");
+  if (approve) {
+    approve.rbDone = function (data) {
+      var n = ((data && data.adjustments) || []).length, id = (data && data.count_id) || "";
+      return rb.fillText(n === 0 ? t.corrected_none : n === 1 ? t.corrected_one : t.corrected_many,
+                         { count: id, n: new Intl.NumberFormat(rb.lang === "hi" ? "hi-IN" : "en-IN").format(n) });
+    };
+  }
+
   if (submit) {
     submit.addEventListener("click", function (event) {
       var waiting = rows.filter(typed);

@@ -1,0 +1,103 @@
+"""A tester walking the warehouse and admin pages by keyboard and with a screen reader: each finding as it was met,
+in both languages; each test failed before its fix."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from shared.calendar import add_days, today
+from tests.browser.test_staff_defects import api
+
+pytestmark = pytest.mark.e2e
+expect.set_options(timeout=15_000)
+COTTON = "YRN-COT-40"
+
+
+def new_order(admin) -> str:
+    """A draft order of 10 kg of cotton yarn to Sri Ram Mills for the Varanasi depot; its number."""
+    body = {"supplier": "SRM", "depot": "VNS", "expected_on": add_days(today(), 20),
+            "lines": [{"sku": COTTON, "quantity": "10", "price": "300"}]}
+    return api(admin, "inventory", "POST", "/purchase-orders", body)["purchase_order"]
+
+
+def order_status(admin, number: str) -> str:
+    return api(admin, "inventory", "GET", f"/purchase-orders/{number}")["status"]
+
+
+def submitted_count(warehouse) -> str:
+    """A count at Varanasi with 1 kg less cotton yarn than the books in its first cotton lot, handed in."""
+    warehouse.page.goto(warehouse.url("inventory", "/warehouse/counts"))
+    made = api(warehouse, "inventory", "POST", "/counts", {"depot": "VNS"})
+    line = next(x for x in made["sheet"] if x["sku"] == COTTON)
+    counted = str(float(line["book"]) - 1)
+    api(warehouse, "inventory", "PUT", f"/counts/{made['count_id']}/lines",
+        {"sku": COTTON, "lot": line["lot"], "counted": counted})
+    api(warehouse, "inventory", "POST", f"/counts/{made['count_id']}/submit")
+    return made["count_id"]
+
+
+def test_finding_1_an_order_asks_before_it_is_sent_closed_or_cancelled_and_says_what_happened(people):
+    """Enter on "Send to the supplier" sent the order at once and said "Saved."; now it asks in the page, "No" puts
+    the keyboard back where it was, "Yes" sends it and the page says the order is sent. Close and cancel alike."""
+    admin = people("admin").log_in()
+    page = admin.page
+    page.goto(admin.url("inventory", "/admin/purchase-orders"))
+    number = new_order(admin)
+    page.goto(admin.url("inventory", f"/admin/purchase-orders/{number}"))
+
+    send = page.locator("summary", has_text="Send to the supplier")
+    send.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(f"Send order {number} to Sri Ram Spinning Mills?")).to_be_visible()
+    expect(page.get_by_role("button", name="Yes, send it")).to_be_focused()
+    assert order_status(admin, number) == "draft"  # nothing sent by the one key press
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "No, not yet"
+    expect(send).to_be_focused()
+    assert order_status(admin, number) == "draft"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Yes, send it")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#page-notice")).to_have_text(f"Order {number} is sent to the supplier.")
+    assert order_status(admin, number) == "sent"
+
+    page.locator("summary", has_text="Close: cancel what has not come").click()
+    expect(page.get_by_text(f"Close order {number}?")).to_be_visible()
+    assert order_status(admin, number) == "sent"
+    page.get_by_role("button", name="Yes, close it").click()
+    expect(page.locator("#page-notice")).to_have_text(f"Order {number} is closed: what had not come is cancelled.")
+    assert order_status(admin, number) == "closed"
+
+    admin.language("hi")
+    other = new_order(admin)
+    page.goto(admin.url("inventory", f"/admin/purchase-orders/{other}"))
+    page.locator("summary", has_text="ऑर्डर रद्द करें").click()
+    expect(page.get_by_text(f"ऑर्डर {other} रद्द करें?")).to_be_visible()
+    assert order_status(admin, other) == "draft"
+    page.get_by_role("button", name="नहीं, ऑर्डर रखें").click()
+    assert order_status(admin, other) == "draft"
+    page.locator("summary", has_text="ऑर्डर रद्द करें").click()
+    page.get_by_role("button", name="हाँ, ऑर्डर रद्द करें").click()
+    expect(page.locator("#page-notice")).to_have_text(f"ऑर्डर {other} रद्द हो गया।")
+    assert order_status(admin, other) == "cancelled"
+    admin.shot("order-cancelled-said")
+
+
+def test_finding_1_a_count_asks_before_it_corrects_the_books_and_says_how_many(people):
+    """"Approve and correct the books" posted the corrections at one key press and said "सहेज लिया गया।"; now it asks
+    first and says how many differences went to the books."""
+    warehouse, admin = people("warehouse").log_in(), people("admin").log_in()
+    count_id = submitted_count(warehouse)
+    admin.language("hi")
+    page = admin.page
+    page.goto(admin.url("inventory", f"/warehouse/counts/{count_id}"))
+    opener = page.locator("summary", has_text="स्वीकृत करें और खाता सुधारें")
+    opener.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(f"गिनती {count_id} स्वीकृत करें और खाता सुधारें?")).to_be_visible()
+    assert api(admin, "inventory", "GET", f"/counts/{count_id}")["status"] == "submitted"
+    expect(page.get_by_role("button", name="हाँ, स्वीकृत करें और सुधारें")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#count-status")).to_have_text("स्वीकृत")
+    expect(page.locator("#page-notice")).to_have_text(f"गिनती {count_id} स्वीकृत हो गई। खाता सुधारा गया: 1 अंतर।")
+    admin.shot("count-approved-said")
