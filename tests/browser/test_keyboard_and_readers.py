@@ -101,3 +101,45 @@ def test_finding_1_a_count_asks_before_it_corrects_the_books_and_says_how_many(p
     expect(page.locator("#count-status")).to_have_text("स्वीकृत")
     expect(page.locator("#page-notice")).to_have_text(f"गिनती {count_id} स्वीकृत हो गई। खाता सुधारा गया: 1 अंतर।")
     admin.shot("count-approved-said")
+
+
+def test_finding_2_each_count_row_and_lot_names_what_it_is_about_with_its_unit(people):
+    """Every row's box was "Counted quantity" and every button "Save", with no unit, and two refused rows said the
+    same words; the lots page had a column of "Return" and "Hold for inspection" naming no lot. Each names its
+    material and lot now, the unit stands beside the box, and an error names its row."""
+    warehouse = people("warehouse").log_in()
+    page = warehouse.page
+    page.goto(warehouse.url("inventory", "/warehouse/counts"))
+    count_id = api(warehouse, "inventory", "POST", "/counts", {"depot": "VNS"})["count_id"]
+    page.goto(warehouse.url("inventory", f"/warehouse/counts/{count_id}"))
+    cotton = page.locator(f'#count-lines tr[data-sku="{COTTON}"][data-lot="SRM-2411-07"]')
+    other = page.locator(f'#count-lines tbody tr:not([data-sku="{COTTON}"])').first
+    expect(cotton.locator("input[name=counted]")).to_have_accessible_name(
+        "Counted quantity, Cotton yarn 40s, lot SRM-2411-07")
+    expect(cotton.locator("input[name=counted]")).to_have_accessible_description("kg")
+    expect(cotton.locator(".unit")).to_have_text("kg")
+    expect(cotton.locator("button")).to_have_accessible_name("Save, Cotton yarn 40s, lot SRM-2411-07")
+    material, lot = other.locator("td").nth(0).inner_text(), other.get_attribute("data-lot")
+    expect(other.locator("button")).to_have_accessible_name(f"Save, {material}, lot {lot}")
+    cotton.locator("input[name=counted]").fill("lots")
+    other.locator("input[name=counted]").fill("some")
+    cotton.locator("button").click()
+    expect(cotton.locator(".field-error")).to_have_text(
+        "Counted quantity, Cotton yarn 40s, lot SRM-2411-07: write a number, such as 12.5.")
+    expect(other.locator(".field-error")).to_have_text(
+        f"Counted quantity, {material}, lot {lot}: write a number, such as 12.5.")
+
+    warehouse.language("hi")
+    page.goto(warehouse.url("inventory", "/warehouse/lots"))
+    card = page.locator(f'#lots [data-sku="{COTTON}"][data-lot="SRM-2411-07"]')
+    named = "सूती धागा 40s, लॉट SRM-2411-07"
+    expect(card.get_by_role("button", name=f"जाँच के लिए रोकें, {named}")).to_be_visible()
+    expect(card.get_by_role("button", name=f"लौटाएँ, {named}")).to_be_visible()
+    box = card.get_by_role("textbox", name=f"आपूर्तिकर्ता को लौटाएँ, {named}")
+    expect(box).to_have_accessible_description("किलो")
+    expect(card.locator(".unit")).to_have_text("किलो")
+    expect(card.get_by_role("textbox", name=f"क्यों, {named}")).to_be_visible()
+    box.fill("x")
+    card.get_by_role("button", name=f"लौटाएँ, {named}").click()
+    expect(card.locator(".field-error")).to_have_text(f"आपूर्तिकर्ता को लौटाएँ, {named}: संख्या लिखें, जैसे 12.5।")
+    warehouse.shot("lots-named")
