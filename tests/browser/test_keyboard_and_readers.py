@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from shared.calendar import add_days, today
+from tests.browser.test_pages import reload_until
 from tests.browser.test_staff_defects import api
 
 pytestmark = pytest.mark.e2e
@@ -143,3 +144,49 @@ def test_finding_2_each_count_row_and_lot_names_what_it_is_about_with_its_unit(p
     card.get_by_role("button", name=f"लौटाएँ, {named}").click()
     expect(card.locator(".field-error")).to_have_text(f"आपूर्तिकर्ता को लौटाएँ, {named}: संख्या लिखें, जैसे 12.5।")
     warehouse.shot("lots-named")
+
+
+def test_finding_3_the_keyboard_stays_in_the_form_after_a_receipt_or_a_refusal_and_moves_on_after_resolve(people):
+    """After "Record receipt" the focus was on <body> and the next Tab went to the Adjust stock form; a refusal of
+    the whole form dropped it there too; "Resolve" took the card and the next Tab went to "Skip to content". Now a
+    receipt puts the keyboard back on the form's first field (the next receipt), a refusal on its notice, and a
+    resolved alert on the next alert, or the heading when none is left."""
+    admin, warehouse = people("admin").log_in(), people("warehouse").log_in()
+    page = warehouse.page
+    page.goto(warehouse.url("inventory", "/warehouse/movements"))
+    form = page.locator("#receive")
+    form.get_by_label("Material", exact=True).select_option("YRN-COT-2-40")
+    form.get_by_label("Quantity received").fill("5")
+    form.get_by_role("button", name="Record receipt").click()
+    expect(form.locator("[data-errors]")).to_contain_text("Saved")
+    expect(form.get_by_label("Material", exact=True)).to_be_focused()  # the next receipt, at once
+    page.keyboard.press("Tab")
+    expect(form.get_by_label("Quantity received")).to_be_focused()
+
+    number = new_order(admin)  # cotton only: indigo received against it is refused as a whole
+    api(admin, "inventory", "POST", f"/purchase-orders/{number}/send")
+    page.goto(warehouse.url("inventory", f"/warehouse/movements?purchase_order={number}"))
+    form.get_by_label("Material", exact=True).select_option("DYE-INDIGO")
+    form.get_by_label("Quantity received").fill("1")
+    form.get_by_role("button", name="Record receipt").click()
+    expect(form.locator("[data-errors]")).to_contain_text(number)
+    expect(form.locator("[data-errors]")).to_be_focused()
+
+    for sku, quantity in (("DYE-INDIGO", "-7"), ("YRN-SLK-MUL", "-8")):  # each below its reorder level
+        api(warehouse, "inventory", "POST", "/movements",
+            {"type": "adjustment", "sku": sku, "depot": "VNS", "quantity": quantity, "reason": "damage"})
+    board = admin.page
+    board.goto(admin.url("notifier", "/admin/alerts?depot=VNS"))
+    cards = board.locator(".alert-card")
+    reload_until(board, lambda: cards.count() >= 2, message="two low-stock alerts")
+    for left in range(cards.count(), 0, -1):
+        first = cards.first
+        title = first.locator('[data-f="title"]').inner_text()
+        first.get_by_role("button", name="Resolve").click()
+        expect(board.locator(".alert-card", has_text=title)).to_have_count(0)
+        if left > 1:
+            expect(cards.first).to_be_focused()  # the next alert, which moved up
+        else:
+            expect(board.get_by_role("heading", level=1)).to_be_focused()
+    board.keyboard.press("Tab")
+    assert board.evaluate("document.activeElement.textContent.trim()") != "Skip to content"
