@@ -2,6 +2,8 @@
 in both languages; each test failed before its fix."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -190,3 +192,27 @@ def test_finding_3_the_keyboard_stays_in_the_form_after_a_receipt_or_a_refusal_a
             expect(board.get_by_role("heading", level=1)).to_be_focused()
     board.keyboard.press("Tab")
     assert board.evaluate("document.activeElement.textContent.trim()") != "Skip to content"
+
+
+def test_finding_4_a_new_alert_is_announced_in_short_in_the_pages_language(people):
+    """A new alert's card was added to #alerts, no live region, and #live only ever said "Live": a screen reader
+    heard nothing. Now the new alert is said politely by its title, in the page's language, not its whole card."""
+    admin, warehouse = people("admin").log_in(), people("warehouse").log_in()
+    admin.language("hi")
+    board = admin.page
+    board.goto(admin.url("notifier", "/admin/alerts?depot=VNS"))
+    expect(board.locator("#live-text")).to_have_text("लाइव")  # following the stream
+    news = board.locator('[aria-live="polite"]#alert-news')
+    expect(news).to_have_text("")
+    expect(board.locator("#alerts")).not_to_have_attribute("aria-live", re.compile(".*"))
+    warehouse.page.goto(warehouse.url("inventory", "/warehouse/movements"))
+    api(warehouse, "inventory", "POST", "/movements",  # a dye lot that expires in 25 days: an alert
+        {"type": "receipt", "sku": "DYE-INDIGO", "depot": "VNS", "quantity": "2",
+         "lot": {"code": "IND-NEWS", "expires_on": add_days(today(), 25)}})
+    card = board.locator(".alert-card", has_text="IND-NEWS")
+    expect(card).to_be_visible(timeout=30_000)
+    title = card.locator('[data-f="title"]').inner_text()
+    expect(news).to_have_text(f"नई चेतावनी: {title}")
+    assert len(news.inner_text()) < len(card.inner_text())  # its title, not the whole card
+    admin.shot("alert-announced")
+

@@ -4,7 +4,7 @@
 (function () {
   var board = JSON.parse(document.getElementById("board-data").textContent);
   var list = document.getElementById("alerts"), empty = document.getElementById("no-alerts");
-  var notice = document.getElementById("board-notice");
+  var notice = document.getElementById("board-notice"), news = document.getElementById("alert-news");
   var template = document.getElementById("alert-template");
   var t = board.texts, lang = rb.lang, locale = lang === "hi" ? "hi-IN" : "en-IN";
   // a time as the other pages write it (shared/pages.py TIME_FORMATS): "5 Dec 2026, 7:21 PM", Hindi by the part of
@@ -57,6 +57,15 @@
 
   // `pressed`: the answer to the person's own Resolve, so the keyboard follows what becomes of its card. The live
   // stream may bring the change first: a card whose Resolve is under way is marked (data-pressed) for that.
+  // A new alert is said politely in the page's language, by its title only (the list is no live region: a card
+  // read whole, or every card's change, would drown the page); several at once are said together.
+  var saidAt = 0;
+  function announce(alert) {
+    var text = fill(t.news, { title: (alert.title || {})[lang] || alert.kind }), now = Date.now();
+    news.textContent = (now - saidAt < 2000 && news.textContent ? news.textContent + " " : "") + text;
+    saidAt = now;
+  }
+
   function upsert(alert, fresh, pressed) {
     var card = list.querySelector('[data-alert="' + alert.id + '"]');
     if (board.shown.indexOf(alert.status) < 0) {  // no longer one of this tab's
@@ -79,7 +88,7 @@
       card = template.content.firstElementChild.cloneNode(true);
       card.setAttribute("data-alert", alert.id);
       list.insertBefore(card, list.firstChild);
-      if (fresh) counted(1);
+      if (fresh) { counted(1); announce(alert); }
     }
     var f = function (name) { return card.querySelector('[data-f="' + name + '"]'); };
     f("title").textContent = (alert.title || {})[lang] || alert.kind;
