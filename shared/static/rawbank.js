@@ -50,12 +50,38 @@
     if (box) { box.textContent = ""; box.className = "notice"; }
   }
 
+  function noticeOf(el) { return el.querySelector("[data-errors]") || document.getElementById("page-notice"); }
+
+  // Nothing has the keyboard's focus: the button that had it was disabled while busy, or taken from the page.
+  function lost() {
+    var at = document.activeElement;
+    return !at || at === document.body || at.disabled || !document.documentElement.contains(at);
+  }
+
   function say(el, text, kind) {
-    var box = el.querySelector("[data-errors]") || document.getElementById("page-notice");
+    var box = noticeOf(el);
     if (!box) { window.alert(text); return; }
     box.className = "notice " + (kind || "error");
     box.textContent = text;
-    if (kind !== "ok") box.focus && box.setAttribute("tabindex", "-1");
+    if (kind === "ok") return;
+    box.setAttribute("tabindex", "-1");
+    if (lost()) box.focus();  // a refusal whose field is not the one focused (attend) is read where it is said
+  }
+
+  // After a refusal the keyboard goes where the person must act: the first field it marks, else its notice (a
+  // refusal of the whole form, not tied to one field), never back to the top of the page.
+  function attend(el) {
+    var first = el.querySelector('[aria-invalid="true"]'), box = noticeOf(el);
+    if (first) first.focus();
+    else if (box) { box.setAttribute("tabindex", "-1"); box.focus(); }
+  }
+
+  // The first field a person fills in (not a hidden, disabled, hidden-from-view one, nor a button).
+  function firstField(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && !el.disabled && !/^(hidden|submit|button|reset)$/.test(el.type) && el.tagName !== "FIELDSET" &&
+        el.getClientRects().length > 0;
+    })[0] || null;
   }
 
   // What people call a field: its label without a parenthesis such as "(optional)".
@@ -122,9 +148,8 @@
       })[0];
       if (owner) lines.push(fieldError(owner, error.message));
     }
-    var first = form.querySelector('[aria-invalid="true"]');
-    if (first) first.focus();
     say(form, lines.length ? lines.join(" ") : error.message, "error");
+    attend(form);
   }
 
   // Money as the pages write it, copied back: thousands grouped the Indian way (1,00,000.50) or by threes (100,000.50).
@@ -181,9 +206,8 @@
       if (problem) { seen[field.name] = true; lines.push(fieldError(field, problem)); }
     });
     if (!lines.length) return true;
-    var first = form.querySelector('[aria-invalid="true"]');
-    if (first) first.focus();
     say(form, lines.join(" "), "error");
+    attend(form);
     return false;
   }
 
@@ -342,7 +366,7 @@
     if (!check(form)) return;
     if (typeof form.rbCheck === "function") {
       var problem = form.rbCheck(form);
-      if (problem) { say(form, problem, "error"); return; }
+      if (problem) { say(form, problem, "error"); attend(form); return; }
     }
     setBusy(form, true);
     var headers = form.dataset.idempotency ? { "Idempotency-Key": form.dataset.idempotency } : {};
@@ -366,6 +390,12 @@
         say(form, again ? texts.again + " " + done : done, "ok");
         if (form.dataset.idempotency) form.dataset.idempotency = freshKey();  // the next one is another
         if (form.hasAttribute("data-reset")) form.reset();
+        // The keyboard goes back to the form's first field, not to the top of the page (the button that had it was
+        // disabled while busy): a clerk recording receipts one after another types the next one there at once, and
+        // the notice, a role="alert", reads out what was saved meanwhile. A form with no field left: its notice.
+        var next = firstField(form), box = noticeOf(form);
+        if (next) next.focus();
+        else if (box && box.getClientRects().length) { box.setAttribute("tabindex", "-1"); box.focus(); }
       });
   });
 
@@ -386,15 +416,22 @@
     setBusy(scope, true);
     api(button.dataset.action, { method: "POST", body: body }).then(function (result) {
       if (!result.ok) { setBusy(scope, false); showError(scope, result.error); return; }
-      if (button.hasAttribute("data-reload")) { reloadSaying(button, button.dataset.doneText || texts.saved); return; }
+      // what was done, in words: the button's own (rbDone from the answer, or data-done-text), else "Saved."
+      var said = (typeof button.rbDone === "function" && button.rbDone(result.data)) || button.dataset.doneText ||
+        texts.saved;
+      if (button.hasAttribute("data-reload")) { reloadSaying(button, said); return; }
       setBusy(scope, false);
       scope.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
       var done = scope.querySelector("[data-done]");
       if (done) {
-        done.textContent = button.dataset.doneText || texts.saved;
+        done.textContent = said;
         if (button.dataset.doneClass) done.className = "badge " + button.dataset.doneClass;
       }
       scope.classList.add("done");
+      // every button of it is done with: the keyboard goes to what says so, not to the top of the page
+      var spot = done && done.getClientRects().length ? done : scope;
+      spot.setAttribute("tabindex", "-1");
+      spot.focus();
     });
   });
 
@@ -447,5 +484,5 @@
 
   window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say, digits: digits, fillText: fillText,
                 fieldError: fieldError, showError: showError, clearErrors: clearErrors, check: check,
-                reloadSaying: reloadSaying };
+                reloadSaying: reloadSaying, attend: attend };
 })();

@@ -86,7 +86,8 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     page.wait_for_url(re.compile(r"/admin/purchase-orders/PO-\d+$"))
     number = page.url.rsplit("/", 1)[1]
     expect(page.locator("#order-status")).to_have_text("मसौदा")
-    page.get_by_role("button", name="आपूर्तिकर्ता को भेजें").click()
+    page.locator("summary", has_text="आपूर्तिकर्ता को भेजें").click()  # asked first, in the page
+    page.get_by_role("button", name="हाँ, भेजें").click()
     expect(page.locator("#order-status")).to_have_text("भेजा गया")
     admin.shot("purchase-order-sent")
 
@@ -158,7 +159,8 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     board.goto(count_url)
     row = board.locator(f'#count-lines tr[data-sku="{YARN}"][data-lot="LOT-A"]')
     expect(row).to_contain_text("-1 किलो")
-    board.get_by_role("button", name="स्वीकृत करें और खाता सुधारें").click()
+    board.locator("summary", has_text="स्वीकृत करें और खाता सुधारें").click()
+    board.get_by_role("button", name="हाँ, स्वीकृत करें और सुधारें").click()
     expect(board.locator("#count-status")).to_have_text("स्वीकृत")
     page.goto(warehouse.url("inventory", "/warehouse/lots"))
     expect(lot_row(page, YARN, "LOT-A")).to_contain_text("9 किलो")
@@ -231,9 +233,11 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     expect(board.locator(f'#order-lines tr[data-sku="{DYE}"]')).to_contain_text(f"{suggested:g} किलो")
     expect(board.locator("#order-status")).to_have_text("मसौदा")
     # sent, then closed before anything came: the order says nothing is still to come, and what was cancelled
-    board.get_by_role("button", name="आपूर्तिकर्ता को भेजें").click()
+    board.locator("summary", has_text="आपूर्तिकर्ता को भेजें").click()
+    board.get_by_role("button", name="हाँ, भेजें").click()
     expect(board.locator("#order-status")).to_have_text("भेजा गया")
-    board.get_by_role("button", name="बंद करें: जो नहीं आया, उसे रद्द करें").click()
+    board.locator("summary", has_text="बंद करें: जो नहीं आया, उसे रद्द करें").click()
+    board.get_by_role("button", name="हाँ, बंद करें").click()
     expect(board.locator("#order-status")).not_to_have_text("भेजा गया")
     line = board.locator(f'#order-lines tr[data-sku="{DYE}"]')
     expect(line.locator('[data-f="remaining"]')).to_have_text(re.compile(r"^0 किलो"))

@@ -18,22 +18,26 @@
     return body;
   }
 
-  // Save `forms` one after another; true when all were saved. A refused row says why beside it and keeps its figure.
+  // Save `forms` one after another; true when all were saved. A refused row says why beside it and keeps its figure;
+  // the keyboard goes to the first refused row (each refusal puts it on its own row, so the last would keep it).
   function save(forms) {
     var bad = forms.filter(function (form) { rb.clearErrors(form); return !rb.check(form); });
     if (bad.length) { field(bad[0]).focus(); return Promise.resolve(false); }
-    var all = true;
+    var refused = [];
     return forms.reduce(function (before, form) {
       return before.then(function () {
         rb.setBusy(form, true);
         return rb.api(form.dataset.api, { method: "PUT", body: bodyOf(form) }).then(function (result) {
           rb.setBusy(form, false);
-          if (!result.ok) { all = false; rb.showError(form, result.error); return; }
+          if (!result.ok) { refused.push(form); rb.showError(form, result.error); return; }
           field(form).defaultValue = field(form).value;  // saved: no longer only typed
           rb.say(form, rb.texts.saved, "ok");
         });
       });
-    }, Promise.resolve()).then(function () { return all; });
+    }, Promise.resolve()).then(function () {
+      if (refused.length) rb.attend(refused[0]);
+      return !refused.length;
+    });
   }
 
   rows.forEach(function (form) {
@@ -48,6 +52,16 @@
       });
     });
   });
+
+  // An approval says what it did, from the answer: how many differences went to the books.
+  var approve = document.querySelector("button[data-approve-count]");
+  if (approve) {
+    approve.rbDone = function (data) {
+      var n = ((data && data.adjustments) || []).length, id = (data && data.count_id) || "";
+      return rb.fillText(n === 0 ? t.corrected_none : n === 1 ? t.corrected_one : t.corrected_many,
+                         { count: id, n: new Intl.NumberFormat(rb.lang === "hi" ? "hi-IN" : "en-IN").format(n) });
+    };
+  }
 
   if (submit) {
     submit.addEventListener("click", function (event) {

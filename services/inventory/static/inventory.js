@@ -3,14 +3,15 @@
 (function () {
   "use strict";
 
-  // every started line of a form with [data-lines] needs all of its fields
+  // every started line of a form with [data-lines] needs all of its fields: each one left empty says so under it
+  // ("Quantity 2: fill this in."), described by it, and rawbank.js puts the keyboard on the first of them
   function checkLines(form) {
     var rows = form.querySelectorAll("[data-line]"), problem = null;
     Array.prototype.forEach.call(rows, function (row) {
       var fields = row.querySelectorAll("input, select");
       var started = Array.prototype.some.call(fields, function (f) { return f.value.trim() !== ""; });
       Array.prototype.forEach.call(fields, function (f) {
-        if (started && f.value.trim() === "") { f.setAttribute("aria-invalid", "true"); problem = form.dataset.lines; }
+        if (started && f.value.trim() === "") { rb.fieldError(f, rb.texts.v_required); problem = form.dataset.lines; }
       });
     });
     var any = Array.prototype.some.call(rows, function (row) {

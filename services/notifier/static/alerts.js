@@ -4,7 +4,7 @@
 (function () {
   var board = JSON.parse(document.getElementById("board-data").textContent);
   var list = document.getElementById("alerts"), empty = document.getElementById("no-alerts");
-  var notice = document.getElementById("board-notice");
+  var notice = document.getElementById("board-notice"), news = document.getElementById("alert-news");
   var template = document.getElementById("alert-template");
   var t = board.texts, lang = rb.lang, locale = lang === "hi" ? "hi-IN" : "en-IN";
   // a time as the other pages write it (shared/pages.py TIME_FORMATS): "5 Dec 2026, 7:21 PM", Hindi by the part of
@@ -48,11 +48,34 @@
     total.textContent = fill(t.in_all, { n: new Intl.NumberFormat(locale).format(n) });
   }
 
-  function upsert(alert, fresh) {
+  // The keyboard goes to `el` (a card, or the page's heading), which takes it without being a stop for Tab.
+  function focusOn(el) {
+    if (!el) return;
+    if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+    el.focus();
+  }
+
+  // `pressed`: the answer to the person's own Resolve, so the keyboard follows what becomes of its card. The live
+  // stream may bring the change first: a card whose Resolve is under way is marked (data-pressed) for that.
+  // A new alert is said politely in the page's language, by its title only (the list is no live region: a card
+  // read whole, or every card's change, would drown the page); several at once are said together.
+  var saidAt = 0;
+  function announce(alert) {
+    var text = fill(t.news, { title: (alert.title || {})[lang] || alert.kind }), now = Date.now();
+    news.textContent = (now - saidAt < 2000 && news.textContent ? news.textContent + " " : "") + text;
+    saidAt = now;
+  }
+
+  function upsert(alert, fresh, pressed) {
     var card = list.querySelector('[data-alert="' + alert.id + '"]');
     if (board.shown.indexOf(alert.status) < 0) {  // no longer one of this tab's
       if (card) {
+        // the keyboard was on it (or lost by its busy button): the next alert takes it, else the one before, else
+        // the page's heading; never the top of the page, where the next Tab would be "Skip to content"
+        var follow = pressed || card.hasAttribute("data-pressed") || card.contains(document.activeElement);
+        var after = card.nextElementSibling || card.previousElementSibling || document.querySelector("h1");
         card.remove();
+        if (follow) focusOn(after);
         counted(-1);
         notice.textContent = fill(t.gone, { title: (alert.title || {})[lang] || alert.kind });
         notice.hidden = false;
@@ -65,7 +88,7 @@
       card = template.content.firstElementChild.cloneNode(true);
       card.setAttribute("data-alert", alert.id);
       list.insertBefore(card, list.firstChild);
-      if (fresh) counted(1);
+      if (fresh) { counted(1); announce(alert); }
     }
     var f = function (name) { return card.querySelector('[data-f="' + name + '"]'); };
     f("title").textContent = (alert.title || {})[lang] || alert.kind;
@@ -88,6 +111,7 @@
     f("resolve").setAttribute("data-resolve", board.resolve.replace("ALERT_ID", encodeURIComponent(alert.id)));
     form.rbDone = function (data) { upsert(data); return t.done; };
     if (fresh) { card.classList.remove("flash"); void card.offsetWidth; card.classList.add("flash"); }
+    if (pressed && form.hidden) focusOn(card);  // resolved and still shown (a tab of every status): its buttons went
     empty.hidden = list.children.length > 0;
   }
 
@@ -95,13 +119,15 @@
   list.addEventListener("click", function (event) {
     var button = event.target.closest("[data-resolve]");
     if (!button) return;
-    var form = button.closest("form");
+    var form = button.closest("form"), card = button.closest("[data-alert]");
+    card.setAttribute("data-pressed", "");
     rb.setBusy(form, true);
     rb.api(button.dataset.resolve, { method: "POST", body: { note: form.querySelector('[name="note"]').value } })
       .then(function (result) {
         rb.setBusy(form, false);
-        if (!result.ok) { rb.say(form, result.error.message, "error"); return; }
-        upsert(result.data);
+        card.removeAttribute("data-pressed");
+        if (!result.ok) { rb.say(form, result.error.message, "error"); rb.attend(form); return; }
+        upsert(result.data, false, true);
       });
   });
 
