@@ -143,6 +143,7 @@ def test_finding_2_each_count_row_and_lot_names_what_it_is_about_with_its_unit(p
     expect(card.locator(".unit")).to_have_text("किलो")
     expect(card.get_by_role("textbox", name=f"क्यों, {named}")).to_be_visible()
     box.fill("x")
+    card.get_by_role("textbox", name=f"क्यों, {named}").fill("गीला माल")  # a return says why: only the figure is wrong
     card.get_by_role("button", name=f"लौटाएँ, {named}").click()
     expect(card.locator(".field-error")).to_have_text(f"आपूर्तिकर्ता को लौटाएँ, {named}: संख्या लिखें, जैसे 12.5।")
     warehouse.shot("lots-named")
