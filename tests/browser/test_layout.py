@@ -301,11 +301,13 @@ def test_on_a_phone_the_buttons_by_a_pages_heading_are_each_as_wide_as_the_page(
 
 # A one-line form's fields and buttons: where each is, whether two overlap, whether all are inside the form's box.
 _LINE_FORMS = """selector => [...document.querySelectorAll(selector)].map(form => {
-  const controls = [...form.querySelectorAll('input:not([type=hidden]), select, button')].filter(e => e.checkVisibility())
-    .map(e => [e.name || e.textContent.trim(), e.getBoundingClientRect()]);
+  // a unit after a field ("kg") is in the row too: its gaps count, its top is a line of text's, not a box's
+  const controls = [...form.querySelectorAll('input:not([type=hidden]), select, button, .unit')]
+    .filter(e => e.checkVisibility())
+    .map(e => [e.name || e.textContent.trim(), e.getBoundingClientRect(), e.matches('.unit')]);
   const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   const box = (form.closest('td') || form.closest('.card')).getBoundingClientRect();
-  return {tops: controls.map(([, r]) => Math.round(r.top)),
+  return {tops: controls.filter(([, , unit]) => !unit).map(([, r]) => Math.round(r.top)),
           gaps: controls.slice(1).map(([, r], i) => Math.round(r.left - controls[i][1].right)),
           overlaps: controls.flatMap(([a, ra], i) => controls.slice(i + 1).filter(([, rb]) => hit(ra, rb))
                                                            .map(([b]) => [a, b])),
