@@ -1,0 +1,67 @@
+"""Pages over data an older rawbank made, and pages of cooperatives and of long accounts: a cooperative's request
+whose shares were stored without the members' Hindi names, and (below) what the staff's lists call a cooperative's
+request and how an account with many entries is read a page at a time."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from shared.durable_store import DurableStore
+from shared.runtime import database_name
+from tests.browser.conftest import User
+from tests.browser.test_money import in_hindi
+from tests.browser.test_people_defects import api_call
+from tests.devserver import Dev
+
+pytestmark = pytest.mark.e2e
+expect.set_options(timeout=15_000)
+COTTON = "YRN-COT-40"
+MEMBERS = {"ART-0001": "रमेश कुमार", "ART-0002": "सीता देवी"}
+
+
+def as_an_older_rawbank_stored_it(store_file, req_id: str) -> None:
+    """The shares of a requisition as a rawbank before `name_hi` on shares kept them: each with its `name` only."""
+    store = DurableStore(store_file)
+    try:
+        requisitions = store.client[database_name("requests")].requisitions
+        doc = requisitions.find_one({"_id": req_id})
+        old = [{k: v for k, v in share.items() if k != "name_hi"} for share in doc["shares"]]
+        requisitions.update_one({"_id": req_id}, {"$set": {"shares": old}})
+        store.sync()
+        assert "name_hi" not in requisitions.find_one({"_id": req_id})["shares"][0]
+    finally:
+        store.client.close()
+        store.close()
+
+
+def test_a_cooperatives_request_an_older_rawbank_made_names_its_members_in_hindi(browser, tmp_path):
+    """After an upgrade the request's shares have `name` but no `name_hi`: the Hindi request page (shares, price
+    lines, payment form) and receipt said 'Ramesh Kumar'; they now name each member as the artisan's record does."""
+    data = tmp_path / "var"
+    dev = Dev("--data-dir", str(data), cwd=tmp_path).wait_ready()
+    try:
+        lines = [{"sku": COTTON, "quantity": "2", "artisan_id": member} for member in MEMBERS]
+        rid = api_call(dev, "requests", "/api/v1/requisitions", {"cooperative": "SMBSS", "depot": "VNS",
+                                                                 "lines": lines}, user="secretary")["id"]
+    finally:
+        assert dev.stop() == 0, dev.output
+    as_an_older_rawbank_stored_it(data / "requests.sqlite", rid)
+
+    dev = Dev("--data-dir", str(data), cwd=tmp_path).wait_ready()
+    admin = User(browser, dev, "admin")
+    try:
+        page = in_hindi(admin).page
+        page.goto(dev.url("requests", f"/my/requisitions/{rid}"))
+        for member, name in MEMBERS.items():
+            expect(page.locator(f'[data-shares] tr[data-member="{member}"] td').first).to_contain_text(name)
+            expect(page.locator(f'[data-pricing] [data-member="{member}"]').first).to_have_text(name)
+            expect(page.locator(f'#pay-member option[value="{member}"]')).to_contain_text(name)
+        expect(page.locator("main")).not_to_contain_text("Ramesh Kumar")
+        page.goto(dev.url("requests", f"/requisitions/{rid}/receipt"))
+        for member, name in MEMBERS.items():
+            expect(page.locator(f'tr[data-member="{member}"] td').first).to_contain_text(name)
+        expect(page.locator("main")).not_to_contain_text("Sita Devi")
+        assert not admin.errors, admin.errors
+    finally:
+        admin.close()
+        assert dev.stop() == 0, dev.output
