@@ -3,6 +3,8 @@ whose shares were stored without the members' Hindi names, and (below) what the 
 request and how an account with many entries is read a page at a time."""
 from __future__ import annotations
 
+import urllib.error
+
 import pytest
 from playwright.sync_api import expect
 
@@ -10,7 +12,9 @@ from shared.durable_store import DurableStore
 from shared.runtime import database_name
 from tests.browser.conftest import User
 from tests.browser.test_money import in_hindi
-from tests.browser.test_people_defects import api_call
+from tests.browser.test_pages import reload_until
+from tests.browser.test_people_defects import api_call, in_english
+from tests.conftest import wait_until
 from tests.devserver import Dev
 
 pytestmark = pytest.mark.e2e
@@ -65,3 +69,52 @@ def test_a_cooperatives_request_an_older_rawbank_made_names_its_members_in_hindi
     finally:
         admin.close()
         assert dev.stop() == 0, dev.output
+
+
+def asked(dev, body: dict, user: str):
+    """A request sent as `user`, once requests has heard of the material from inventory (422 until then)."""
+    def send():
+        try:
+            return api_call(dev, "requests", "/api/v1/requisitions", body, user=user)
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 422
+            return None
+    return wait_until(send, 30, message="requests to learn the catalog")["id"]
+
+
+def test_staff_lists_call_a_cooperatives_request_the_cooperatives_not_its_first_members(people, dev):
+    """The approvals card read 'Sarai Mohana… Select ART-0001 · Varanasi depot', as if the first member had asked;
+    the stock card's holds named that member too. Now the cooperative is named, with its code and its members."""
+    coop = asked(dev, {"cooperative": "SMBSS", "depot": "VNS", "lines": [
+        {"sku": COTTON, "quantity": "1", "artisan_id": member} for member in MEMBERS]}, "secretary")
+    asked(dev, {"depot": "VNS", "lines": [{"sku": COTTON, "quantity": "1"}]}, "artisan")  # two waiting: checkboxes
+
+    admin = in_hindi(people("admin"))
+    page = admin.page
+    page.goto(dev.url("requests", "/admin/approvals"))
+    card = page.locator(f'[data-requisition="{coop}"]')
+    whose = card.locator('[data-f="whose"]')
+    expect(whose).to_contain_text("सहकारी समिति: सराय मोहना बुनकर सहकारी समिति (SMBSS), 2 सदस्य")
+    expect(card.locator('[data-f="whose"]')).not_to_contain_text("ART-0001")
+    expect(card.get_by_role("checkbox", name="चुनें, सराय मोहना बुनकर सहकारी समिति (SMBSS), 2 सदस्य")).to_be_visible()
+    in_english(admin)
+    expect(card.locator('[data-f="whose"]')).to_contain_text("Sarai Mohana Bunkar Sahkari Samiti (SMBSS), 2 members")
+    expect(card.get_by_role("checkbox", name="Select, Sarai Mohana Bunkar Sahkari Samiti (SMBSS), 2 members")) \
+        .to_be_visible()
+    mine = page.locator(f'[data-requisition]:not([data-requisition="{coop}"])').first
+    expect(mine.get_by_role("checkbox", name="Select, Ramesh Kumar (ART-0001)")).to_be_visible()
+    card.get_by_role("button", name="Approve").click()
+    expect(card.locator("[data-done]")).to_have_text("Approved")
+
+    warehouse = in_hindi(people("warehouse"))
+    page = warehouse.page
+    page.goto(dev.url("inventory", "/warehouse/dispatch"))
+    ready = page.locator(f'[data-requisition="{coop}"]')
+    reload_until(page, lambda: ready.count() > 0, message="the request to be set aside at the depot")
+    expect(ready.locator('[data-f="cooperative"]')).to_contain_text("सराय मोहना बुनकर सहकारी समिति (SMBSS), 2 सदस्य")
+    page.goto(dev.url("inventory", f"/warehouse/stock/{COTTON}"))
+    held = page.locator(f'#holds tr[data-requisition="{coop}"]')
+    expect(held).to_contain_text("सराय मोहना बुनकर सहकारी समिति (SMBSS), 2 सदस्य")
+    expect(held).not_to_contain_text("ART-0001")
+    in_english(warehouse)
+    expect(held).to_contain_text("Sarai Mohana Bunkar Sahkari Samiti (SMBSS), 2 members")
