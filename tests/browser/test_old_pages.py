@@ -3,6 +3,7 @@ whose shares were stored without the members' Hindi names, and (below) what the 
 request and how an account with many entries is read a page at a time."""
 from __future__ import annotations
 
+import re
 import urllib.error
 
 import pytest
@@ -15,7 +16,7 @@ from tests.browser.test_money import in_hindi
 from tests.browser.test_pages import reload_until
 from tests.browser.test_people_defects import api_call, in_english
 from tests.conftest import wait_until
-from tests.devserver import Dev
+from tests.devserver import Dev, http
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
@@ -118,3 +119,34 @@ def test_staff_lists_call_a_cooperatives_request_the_cooperatives_not_its_first_
     expect(held).not_to_contain_text("ART-0001")
     in_english(warehouse)
     expect(held).to_contain_text("Sarai Mohana Bunkar Sahkari Samiti (SMBSS), 2 members")
+
+
+def test_an_account_with_many_entries_is_read_a_page_at_a_time_newest_first(people, dev):
+    """/accounts/ART-... was one page of every entry (1.87 MB for 1,723), each payment with its own reverse form, and
+    took no ?page=: now 50 entries a page, newest first, saying which and how many, figures of the whole account."""
+    token = http("POST", dev.url("requests", "/api/v1/auth/login"),
+                 {"username": "warehouse", "password": "warehouse123"})[1]["access_token"]
+    rid = asked(dev, {"depot": "VNS", "lines": [{"sku": COTTON, "quantity": "1"}]}, "artisan")
+    for n in range(1, 56):  # 55 advances: two pages
+        status, body = http("POST", dev.url("requests", f"/api/v1/requisitions/{rid}/payments"),
+                            {"amount": "1", "method": "advance", "reference": f"PAGE-{n}"}, token)
+        assert status == 201, body
+
+    admin = in_english(people("admin").log_in())
+    page = admin.page
+    page.goto(dev.url("requests", "/accounts/ART-0001"))
+    rows = page.locator("[data-entries] tbody tr")
+    expect(rows).to_have_count(50)
+    expect(rows.first).to_contain_text("PAGE-55")
+    expect(page.locator('[data-f="entries-shown"]')).to_have_text(re.compile(r"Entries 1 to 50 of \d+, newest first"))
+    expect(page.locator("[data-reverse]")).to_have_count(50)
+    due = page.locator('[data-f="balance_due"]').inner_text()
+    page.get_by_role("navigation", name="Pages").get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"\?page=2"))
+    expect(rows.last).to_contain_text("PAGE-1")
+    expect(page.locator('[data-f="balance_due"]')).to_have_text(due)  # the whole account's, on every page
+    admin.language("hi")
+    page.reload()
+    expect(page.locator('[data-f="entries-shown"]')).to_have_text(
+        re.compile(r"कुल \d+ में से प्रविष्टियाँ 51 से \d+ तक, नई पहले"))
+    expect(page.get_by_role("navigation", name="पेज")).to_contain_text("पेज 2")
