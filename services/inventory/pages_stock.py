@@ -40,7 +40,9 @@ def stock_card(principal, sku):
     card = stock_lists.stock_card(db(), code, sku) if code else None
     ids = [row["artisan_id"] for row in (card["holds"] + card["waiting"])] if card else []
     return render_template("inventory/stock_card.html", card=card, material=material, depot=code, depots=depots,
-                           people=people.who(db(), ids), keep={})
+                           people=people.who(db(), ids), keep={},
+                           cooperatives=people.cooperatives(db(), [row["cooperative"] for row in
+                                                                  (card["holds"] + card["waiting"])] if card else []))
 
 
 @blp.get("/warehouse/ledger")

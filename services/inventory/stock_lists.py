@@ -86,10 +86,17 @@ def stock_card(db, depot: str, sku: str, *, movements: int = 20) -> dict:
                                    {"outbox": 0}).sort("queue_seq", ASCENDING).limit(MAX_WAITING)
     return {"stock": stock,
             "holds": [{"requisition_id": rid, "quantity": quantity, "artisan_id": held.get(rid, {}).get("artisan_id"),
-                       "status": held.get(rid, {}).get("status"), "since": held.get(rid, {}).get("updated_at")}
+                       "status": held.get(rid, {}).get("status"), "since": held.get(rid, {}).get("updated_at"),
+                       **_whose(held.get(rid, {}))}
                       for rid, quantity in sorted(holds.items())],
-            "waiting": [{"requisition_id": doc["_id"], "artisan_id": doc.get("artisan_id"),
+            "waiting": [{"requisition_id": doc["_id"], "artisan_id": doc.get("artisan_id"), **_whose(doc),
                          "quantity": sum(line["quantity"] for line in doc["lines"] if line["sku"] == sku),
                          "since": doc.get("updated_at"), "position": waitlist.position(db, depot, doc["queue_seq"])}
                         for doc in waiting],
             "movements": ledger.page(db, ledger.movements_query(depot=depot, sku=sku), movements)}
+
+
+def _whose(doc: dict) -> dict:
+    """Whose a held or waiting requisition is: a cooperative's (its artisan_id is only its first member) names the
+    cooperative and how many members share it."""
+    return {"cooperative": doc.get("cooperative"), "members": len(doc.get("shares") or ())}

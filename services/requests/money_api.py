@@ -7,7 +7,7 @@ from flask import Response
 
 from services.requests import (accounts, artisans, claims, collections, cooperatives, credit, entitlements,
                                requisitions, schemes)
-from services.requests.money_schemas import (AccountSchema, ClaimsQuery, ClaimsSchema, CollectionsQuery,
+from services.requests.money_schemas import (AccountQuery, AccountSchema, ClaimsQuery, ClaimsSchema, CollectionsQuery,
                                              CollectionsSchema, CreditTermsSchema,
                                              EntitlementQuery, EntitlementSchema, EstimateRequestSchema,
                                              EstimateSchema, PaymentOutSchema, PaymentSchema, RefundOutSchema,
@@ -16,7 +16,7 @@ from services.requests.money_schemas import (AccountSchema, ClaimsQuery, ClaimsS
 from shared.auth import current_principal, require_role
 from shared.calendar import month_of
 from shared.i18n import language
-from shared.lists import skip_of
+from shared.lists import PAGE_SIZE, skip_of
 from shared.web import Blueprint, db
 
 blp = Blueprint("money", __name__, url_prefix="/api/v1",
@@ -115,11 +115,20 @@ def record_refund(body, artisan_id):
 
 @blp.route("/artisans/<artisan_id>/account", methods=["GET"])
 @require_role()
+@blp.arguments(AccountQuery, location="query")
 @blp.response(200, AccountSchema)
-def get_account(artisan_id):
-    """Balance due, what of it is overdue, credit terms, and every charge, subsidy and payment."""
+def get_account(query, artisan_id):
+    """Balance due, what of it is overdue, credit terms, and every charge, subsidy and payment, newest first; with
+    `page` or `limit`, a page of the entries (the figures still of the whole account), X-Total-Count saying how many."""
     now = _now()
-    return accounts.view(db(), artisans.get(db(), current_principal(), artisan_id), now)
+    account = accounts.view(db(), artisans.get(db(), current_principal(), artisan_id), now)
+    total = len(account["entries"])
+    if query["page"] is None and query["limit"] is None:
+        return {**account, "entries_total": total}
+    query = {"page": query["page"] or 1, "limit": query["limit"] or PAGE_SIZE}
+    skip = skip_of(query)
+    return {**account, "entries": account["entries"][skip:skip + query["limit"]], "entries_total": total}, \
+        200, {"X-Total-Count": str(total)}
 
 
 @blp.route("/credit-terms", methods=["PUT"])

@@ -223,6 +223,15 @@ class EntrySchema(ma.Schema):
         "description": "a refund: requisition id -> what of the money paid on it is handed back"})
 
 
+class AccountQuery(ma.Schema):
+    """Optional paging of an account's entries: without `page` or `limit`, every entry, as before."""
+
+    page = page_field(load_default=None, description="page N (from 1) of `limit` entries, newest first; "
+                                                     "X-Total-Count and entries_total say how many there are")
+    limit = f.Integer(load_default=None, validate=v.Range(min=1, max=500), metadata={
+        "description": "entries in a page (50 when only `page` is given); the figures are of the whole account"})
+
+
 class AccountSchema(ma.Schema):
     artisan_id = f.String()
     balance_due = Money(metadata={"description": "negative: in the artisan's favour"})
@@ -234,7 +243,9 @@ class AccountSchema(ma.Schema):
     advance_percent = Percent()
     credit_source = f.String(metadata={"description": "whose terms apply: artisan, cooperative, everyone, none"})
     open_dues = f.List(f.Nested(DueSchema))
-    entries = f.List(f.Nested(EntrySchema))
+    entries = f.List(f.Nested(EntrySchema), metadata={
+        "description": "newest first: every entry, or the page asked for with `page` and `limit`"})
+    entries_total = f.Integer(metadata={"description": "how many entries the account has, on every page"})
     refunds = f.List(f.Nested(RefundListedSchema), metadata={
         "description": "money handed back to the artisan from their credit, newest first"})
 

@@ -90,8 +90,22 @@ def get(db, principal: Principal, req_id: str) -> dict:
 
 def _shown(db, principal: Principal, doc: dict) -> dict:
     doc = parties.seen_by(principal, doc)
-    return {**doc, "shares": [shares.view(share) for share in doc.get("shares") or ()], **paid_on(db, doc),
-            **waiting_now(db, doc)}
+    return {**doc, "shares": member_names(db, [shares.view(share) for share in doc.get("shares") or ()]),
+            **paid_on(db, doc), **waiting_now(db, doc)}
+
+
+def member_names(db, views: list[dict]) -> list[dict]:
+    """Shares (as `shares.view` gives them) each with its member's name and Hindi name: a share stored by an older
+    rawbank has `name` but no `name_hi`, so its member is named from the artisan's record as it is now (one read for
+    all of them); a share that has both keeps what it was made with."""
+    missing = sorted({view["artisan_id"] for view in views if not view.get("name_hi") or not view.get("name")})
+    if not missing:
+        return views
+    people = {doc["_id"]: doc for doc in db.artisans.find({"_id": {"$in": missing}}, {"name": 1, "name_hi": 1})
+              .limit(len(missing))}
+    return [{**view, "name": view.get("name") or people.get(view["artisan_id"], {}).get("name"),
+             "name_hi": view.get("name_hi") or people.get(view["artisan_id"], {}).get("name_hi")}
+            if view["artisan_id"] in people else view for view in views]
 
 
 def waiting_now(db, doc: dict) -> dict:
@@ -197,8 +211,10 @@ def search(db, principal: Principal, *, limit=50, offset=0, **filters) -> list[d
     cursor = db.requisitions.find(_query(db, principal, **filters), {**store.HIDDEN, "history": 0})
     seen = (parties.seen_by(principal, doc) for doc in cursor.sort([("created_at", -1), ("_id", 1)]).skip(offset)
             .limit(limit))  # a member sees only their own share, as in `_shown`
-    return [{**doc, "shares": [shares.view(s) for s in doc.get("shares") or ()], **waiting_now(db, doc)}
-            for doc in seen]
+    found = [{**doc, "shares": [shares.view(s) for s in doc.get("shares") or ()], **waiting_now(db, doc)}
+             for doc in seen]
+    named = iter(member_names(db, [share for doc in found for share in doc["shares"]]))  # one read for the page
+    return [{**doc, "shares": [next(named) for _ in doc["shares"]]} for doc in found]
 
 
 def count(db, principal: Principal, **filters) -> int:

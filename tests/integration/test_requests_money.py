@@ -790,3 +790,33 @@ def test_the_accounts_list_past_its_limit_keeps_those_who_owe_most(client):
     admin = Principal("asha-admin", "admin")
     rows = accounts.listing(client.db, admin, datetime.now(timezone.utc), limit=2)
     assert [(row["artisan_id"], row["overdue"]) for row in rows] == [("ART-3", 5_000_00), ("ART-4", 30_00)]
+
+
+def test_an_account_with_many_entries_is_read_a_page_at_a_time_when_asked_and_whole_as_before(client):
+    """GET /artisans/{id}/account gave every entry of the account at once (1,723 of them on one artisan's): `page`
+    and `limit` now ask for a page of them, newest first, with the figures of the whole account and how many entries
+    there are; without them it is every entry, as before. A bad page or limit is refused (400) and changes nothing."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])
+    for n in range(1, 8):
+        pay(client, rid, f"{n}.00", method="advance", reference=f"ADV-{n}")
+    me = client.artisan("ART-1")
+    whole = client.call("GET", "/artisans/ART-1/account", me, status=200)
+    everything = whole.get_json()
+    assert len(everything["entries"]) == everything["entries_total"] == 7 and "X-Total-Count" not in whole.headers
+
+    first = client.call("GET", "/artisans/ART-1/account?limit=3", me, status=200)
+    assert first.headers["X-Total-Count"] == "7" and first.get_json()["entries_total"] == 7
+    assert [e["reference"] for e in first.get_json()["entries"]] == ["ADV-7", "ADV-6", "ADV-5"]
+    last = client.call("GET", "/artisans/ART-1/account?limit=3&page=3", me, status=200).get_json()
+    assert [e["reference"] for e in last["entries"]] == ["ADV-1"]
+    assert {k: last[k] for k in ("balance_due", "credit", "overdue")} == \
+        {k: everything[k] for k in ("balance_due", "credit", "overdue")}  # of the whole account, on every page
+    paged = client.call("GET", "/artisans/ART-1/account?page=1", me, status=200).get_json()
+    assert len(paged["entries"]) == 7  # a page of 50 when only the page is asked
+    assert client.call("GET", "/artisans/ART-1/account?page=9", me, status=200).get_json()["entries"] == []
+    for bad in ("page=0", "limit=0", "limit=501", "page=x"):
+        error = client.call("GET", f"/artisans/ART-1/account?{bad}", me, status=400).get_json()["error"]
+        assert error["code"] == "validation_error", (bad, error)
