@@ -14,7 +14,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from shared.datadir import DataDir, DataDirError, start_command, unusable
+from shared.datadir import DataDir, DataDirError, checkout_default, is_data_directory, start_command, unusable
 from shared.console import say, tell
 from shared.durable_store import FORMAT, check_format, read_copy
 from shared.i18n import N_, translate
@@ -34,6 +34,19 @@ AT_REST_APART = N_("rawbank backup: rawbank is not running and its stores do not
                    "Events a stop or a crash left on their way reach the other services when rawbank starts: start "
                    "it ({start}), then back up again. To keep the stores exactly as they are now first, copy the "
                    "whole data directory while nothing runs: cp -a {data} {data}-as-stopped")
+#: a restore would make a new data directory nobody starts rawbank on (a wrong current directory or --data-dir)
+NOT_A_DATA_DIRECTORY = N_("rawbank restore: {data} is not a rawbank data directory (no stores, no token secret) and "
+                          "not the one `make dev` in {checkout} uses ({default}); nothing was changed. Run it from "
+                          "that checkout (cd {checkout} && .venv/bin/rawbank restore {source}) or name the data "
+                          "directory rawbank runs on with --data-dir; to restore into this new directory on purpose, "
+                          "add --new.")
+#: the same, where rawbank is an installed package (no checkout with a ./var of its own)
+NOT_A_DATA_DIRECTORY_ANYWHERE = N_("rawbank restore: {data} is not a rawbank data directory (no stores, no token "
+                                   "secret); nothing was changed. Name the data directory rawbank runs on with "
+                                   "--data-dir; to restore into this new directory on purpose, add --new.")
+#: {start}: the command that starts rawbank on the directory restored into, from where the command was run
+RESTORED = N_("Restored the copy of {at} into {data}.{aside} Start rawbank on it with: {start}")
+RESTORED_ASIDE = N_(" The stores it replaced are in {aside}.")
 NOT_A_DIRECTORY = N_("rawbank backup: {target} is a file, not a directory; nothing was copied. Give a new or empty "
                      "directory, e.g. {target}-copy.")
 
@@ -153,8 +166,16 @@ def reconcile_copies(target: Path, stores) -> list[str]:
     return check(facts_of(copies)).problems
 
 
-def restore(data: DataDir, directory: str) -> int:
+def restore(data: DataDir, directory: str, *, new: bool = False) -> int:
+    """Put the backup in `directory` in place of the stores of `data`; `new`: `data` may be a new directory."""
     source = Path(directory).expanduser().resolve()
+    default = checkout_default()
+    if not new and not is_data_directory(data.path) and Path(data.path).resolve() != default:
+        if default is None:
+            tell(NOT_A_DATA_DIRECTORY_ANYWHERE, None, data=data.path)
+        else:
+            tell(NOT_A_DATA_DIRECTORY, None, data=data.path, checkout=default.parent, default=default, source=source)
+        return 2
     try:
         manifest = DataDir(source).read_json(MANIFEST)
         if manifest is None:
@@ -189,11 +210,10 @@ def restore(data: DataDir, directory: str) -> int:
         return 2
     finally:
         lock.release()
-    where = f" The stores it replaced are in {aside}." if aside else ""
     start = start_command(data.path)
-    say(f"Restored the copy of {manifest['at']} into {data.path}.{where} Start rawbank as usual ({start}).",
-        f"{manifest['at']} की प्रति {data.path} में वापस लाई गई।{' बदले गए स्टोर ' + str(aside) + ' में हैं।' if aside else ''} "
-        f"rawbank को हमेशा की तरह शुरू करें ({start})।")
+    where = {lang: translate(RESTORED_ASIDE, lang, aside=aside) if aside else "" for lang in ("en", "hi")}
+    say(*(translate(RESTORED, lang, at=manifest["at"], data=data.path, aside=where[lang], start=start)
+          for lang in ("en", "hi")))
     return 0
 
 

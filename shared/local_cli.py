@@ -43,6 +43,9 @@ def add_commands(sub) -> None:
     backup.add_argument("directory", metavar="DIR", help=N_("a new or empty directory for the copy"))
     restore = sub.add_parser("restore", help=N_("replace the stores with the copy in DIR (rawbank must be stopped)"))
     restore.add_argument("directory", metavar="DIR", help=N_("a directory `rawbank backup` wrote"))
+    restore.add_argument("--new", action="store_true",
+                         help=N_("restore into a data directory rawbank has not used yet (other than ./var of the "
+                                 "checkout), e.g. on a new machine with --data-dir"))
     status = sub.add_parser("status", help=N_("size, documents, last backup, outboxes and consumer lag of the data"))
     status.add_argument("--lang", choices=LANGUAGES, default="en", help=N_("language of the report"))
     for parser in (backup, restore, status):
@@ -123,4 +126,4 @@ def run_command(args, config: Config) -> int:
     from shared import backup
     if args.command == "backup":
         return backup.backup(data, config, args.directory)
-    return backup.restore(data, args.directory)
+    return backup.restore(data, args.directory, new=args.new)

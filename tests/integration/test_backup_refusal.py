@@ -206,3 +206,53 @@ def test_a_backups_files_are_readable_by_their_owner_only(tmp_path, config, caps
                  if path.name.endswith((".sqlite", ".sqlite-wal"))}
         assert {"inventory.sqlite", "requests.sqlite", "notifier.sqlite"} <= set(modes)
         assert all(mode & 0o077 == 0 for mode in modes.values()), {name: oct(mode) for name, mode in modes.items()}
+
+
+def test_a_restore_into_a_directory_rawbank_never_used_is_refused_unless_asked_for(tmp_path, config, capsys,
+                                                                                 monkeypatch):
+    """`cd /tmp/x && rawbank restore B` made /tmp/x/var, said "Start rawbank as usual (make dev)" and exited 0, while
+    `make dev` in the checkout started on its old ./var, untouched; a mistyped --data-dir did the same."""
+    from shared import datadir
+    from shared.cli import main
+    data, copy = backed_up_then_changed(tmp_path, config)
+    elsewhere = tmp_path / "x"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    capsys.readouterr()
+    checkout = datadir.checkout()
+
+    assert main(["restore", str(copy)]) == 2  # ./var of the current directory, not of the checkout
+    english, hindi = two_lines(capsys)
+    assert english.startswith(f"rawbank restore: {elsewhere / 'var'} is not a rawbank data directory") and (
+        f"not the one `make dev` in {checkout} uses ({checkout / 'var'}); nothing was changed" in english)
+    assert f"cd {checkout} && .venv/bin/rawbank restore {copy}" in english and "add --new" in english
+    assert f"{elsewhere / 'var'}" in hindi and "--new" in hindi and "कुछ नहीं बदला" in hindi
+    assert not (elsewhere / "var").exists()
+    wrong = tmp_path / "wrongdir"
+    assert main(["restore", str(copy), "--data-dir", str(wrong)]) == 2
+    assert "is not a rawbank data directory" in capsys.readouterr().out and not wrong.exists()
+
+    assert main(["restore", str(copy), "--data-dir", str(wrong), "--new"]) == 0  # on purpose
+    english, hindi = two_lines(capsys)
+    assert english.endswith(f"Start rawbank on it with: cd {checkout} && .venv/bin/rawbank dev --data-dir {wrong}")
+    assert hindi.endswith(f"cd {checkout} && .venv/bin/rawbank dev --data-dir {wrong}")
+    assert (wrong / "requests.sqlite").is_file()
+    assert main(["restore", str(copy), "--data-dir", str(data.path)]) == 0  # a data directory rawbank has used
+    assert "before-restore-" in capsys.readouterr().out
+
+
+def test_a_restore_on_a_fresh_clone_makes_its_var_and_says_make_dev(tmp_path, config, capsys, monkeypatch):
+    from shared import datadir
+    from shared.cli import main
+    _, copy = backed_up_then_changed(tmp_path, config)
+    clone = tmp_path / "clone"  # a fresh clone of rawbank on a new machine: no ./var yet
+    clone.mkdir()
+    monkeypatch.setattr(datadir, "checkout", lambda: clone)
+    monkeypatch.chdir(clone)
+    capsys.readouterr()
+
+    assert main(["restore", str(copy)]) == 0
+    english, hindi = two_lines(capsys)
+    assert english.startswith("Restored the copy of 20") and f"into {clone / 'var'}." in english
+    assert english.endswith("Start rawbank on it with: make dev") and hindi.endswith("make dev")
+    assert (clone / "var" / "inventory.sqlite").is_file()
