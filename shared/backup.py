@@ -47,6 +47,13 @@ NOT_A_DATA_DIRECTORY_ANYWHERE = N_("rawbank restore: {data} is not a rawbank dat
 #: {start}: the command that starts rawbank on the directory restored into, from where the command was run
 RESTORED = N_("Restored the copy of {at} into {data}.{aside} Start rawbank on it with: {start}")
 RESTORED_ASIDE = N_(" The stores it replaced are in {aside}.")
+#: a copy in the data directory is lost with its disk, and one around it would copy the copies
+INSIDE_DATA = N_("rawbank backup: {target} is inside the data directory {data}; nothing was copied. A backup "
+                 "belongs on another disk or machine, outside it, e.g. rawbank backup /media/usb/rawbank-$(date +%F).")
+AROUND_DATA = N_("rawbank backup: the data directory {data} is inside {target}; nothing was copied. A backup "
+                 "belongs on another disk or machine, outside it, e.g. rawbank backup /media/usb/rawbank-$(date +%F).")
+NOT_EMPTY = N_("rawbank backup: {target} is not empty; nothing was copied. Give a new or empty directory, "
+               "e.g. {target}/$(date +%F).")
 NOT_A_DIRECTORY = N_("rawbank backup: {target} is a file, not a directory; nothing was copied. Give a new or empty "
                      "directory, e.g. {target}-copy.")
 
@@ -64,6 +71,13 @@ def backup(data: DataDir, config, directory: str) -> int:
     except DataDirError as exc:  # a newer rawbank's store, or not a store: copy nothing
         say(f"rawbank backup: {exc.en}", f"rawbank backup: {exc.hi}")
         return 2
+    home = Path(data.path).resolve()
+    if target == home or home in target.parents:
+        tell(INSIDE_DATA, None, target=target, data=home)
+        return 2
+    if target in home.parents:
+        tell(AROUND_DATA, None, target=target, data=home)
+        return 2
     try:
         occupied = target.exists() and any(target.iterdir())
     except NotADirectoryError:
@@ -73,8 +87,7 @@ def backup(data: DataDir, config, directory: str) -> int:
         tell(TARGET_UNUSABLE, None, target=target, error=exc.strerror)
         return 2
     if occupied:
-        say(f"rawbank backup: {target} is not empty; give a new or empty directory, e.g. {target}/$(date +%F).",
-            f"rawbank backup: {target} खाली नहीं है; कोई नई या खाली डायरेक्टरी दें, जैसे {target}/$(date +%F)।")
+        tell(NOT_EMPTY, None, target=target)  # neither it nor a directory in it is the data directory's
         return 2
     try:
         target.mkdir(mode=0o700, parents=True, exist_ok=True)

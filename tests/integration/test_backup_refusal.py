@@ -256,3 +256,30 @@ def test_a_restore_on_a_fresh_clone_makes_its_var_and_says_make_dev(tmp_path, co
     assert english.startswith("Restored the copy of 20") and f"into {clone / 'var'}." in english
     assert english.endswith("Start rawbank on it with: make dev") and hindi.endswith("make dev")
     assert (clone / "var" / "inventory.sqlite").is_file()
+
+
+def test_a_backup_into_the_data_directory_or_around_it_is_refused_and_never_suggested(tmp_path, config, capsys):
+    """`rawbank backup --data-dir D D` said "D is not empty; ... e.g. D/$(date +%F)": followed, the backup went into
+    the data directory (exit 0), lost with its disk, while README says to keep backups on another disk."""
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    before = names(data.path)
+
+    for target, word in ((data.path, "inside the data directory"), (data.path / "2026-12-05", "inside the data"),
+                         (tmp_path, "is inside")):
+        assert backup.backup(data, config, str(target)) == 2
+        english, hindi = two_lines(capsys)
+        assert word in english and "nothing was copied" in english and "another disk" in english, english
+        assert "$(date +%F)" not in english.replace("/media/usb/rawbank-$(date +%F)", ""), english
+        assert "/media/usb/rawbank-$(date +%F)" in hindi and "कुछ कॉपी नहीं" in hindi
+    assert names(data.path) == before  # nothing was made in it
+    elsewhere = tmp_path / "backups"
+    elsewhere.mkdir()
+    (elsewhere / "log").write_text("")
+    assert backup.backup(data, config, str(elsewhere)) == 2  # a directory outside: a new one in it is suggested
+    english, hindi = two_lines(capsys)
+    assert english.endswith(f"e.g. {elsewhere}/$(date +%F).") and f"{elsewhere}/$(date +%F)" in hindi
+
+
+def names(directory) -> list[str]:
+    return sorted(path.name for path in directory.iterdir() if not path.name.endswith(("-shm", "-wal")))
