@@ -14,7 +14,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from shared.datadir import DataDir, DataDirError, checkout_default, is_data_directory, start_command, unusable
+from shared.datadir import (DataDir, DataDirError, checkout_default, damaged, is_data_directory, start_command,
+                            unreadable, unusable)
 from shared.console import say, tell
 from shared.durable_store import FORMAT, check_format, read_copy
 from shared.i18n import N_, translate
@@ -54,6 +55,10 @@ AROUND_DATA = N_("rawbank backup: the data directory {data} is inside {target}; 
                  "belongs on another disk or machine, outside it, e.g. rawbank backup /media/usb/rawbank-$(date +%F).")
 NOT_EMPTY = N_("rawbank backup: {target} is not empty; nothing was copied. Give a new or empty directory, "
                "e.g. {target}/$(date +%F).")
+#: a store of the backup itself, not the live one: nothing was changed, an earlier backup is the way
+BACKUP_DAMAGED = N_("{path} in this backup is damaged or is not a rawbank store ({error}); nothing was changed, the "
+                    "data directory is as it was. This backup cannot be restored: restore an earlier one (rawbank "
+                    "restore OTHER-DIR).")
 NOT_A_DIRECTORY = N_("rawbank backup: {target} is a file, not a directory; nothing was copied. Give a new or empty "
                      "directory, e.g. {target}-copy.")
 
@@ -202,7 +207,7 @@ def restore(data: DataDir, directory: str, *, new: bool = False) -> int:
                     "Give a complete copy that `rawbank backup` wrote.",
                     f"{source} rawbank का पूरा बैकअप नहीं है: {name}.sqlite नहीं मिली, इसलिए कुछ नहीं बदला गया। "
                     "`rawbank backup` की लिखी पूरी प्रति दें।")
-            check_format(source / f"{name}.sqlite")
+            check_copy(source / f"{name}.sqlite")
         data.prepare()
         lock = data.dev_lock().acquire()
     except DataDirError as exc:
@@ -228,6 +233,27 @@ def restore(data: DataDir, directory: str, *, new: bool = False) -> int:
     say(*(translate(RESTORED, lang, at=manifest["at"], data=data.path, aside=where[lang], start=start)
           for lang in ("en", "hi")))
     return 0
+
+
+def check_copy(path: Path) -> None:
+    """Raise unless the store copy at `path` is whole (every page, not only its header) and a rawbank store this
+    rawbank reads: a damaged one restored would be the live store's damage, found only when a service reads it."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            found = connection.execute("PRAGMA quick_check").fetchone()[0]
+            if found == "ok" and not connection.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'documents'").fetchone():
+                found = "no rawbank documents in it"
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        if not damaged(exc):  # a full or failing disk, permissions: the copy may be whole
+            raise unreadable(path, exc) from None
+        found = str(exc)
+    if found != "ok":
+        raise DataDirError.said(BACKUP_DAMAGED, path=path, error=found)
+    check_format(path)
 
 
 def set_aside(data: DataDir) -> Path | None:

@@ -283,3 +283,27 @@ def test_a_backup_into_the_data_directory_or_around_it_is_refused_and_never_sugg
 
 def names(directory) -> list[str]:
     return sorted(path.name for path in directory.iterdir() if not path.name.endswith(("-shm", "-wal")))
+
+
+def test_a_restore_from_a_damaged_backup_says_the_backup_is_damaged_and_changes_nothing(tmp_path, config, capsys):
+    """It said the live store's message ("is damaged ... Restore the last backup (rawbank restore DIR) ... Keep the
+    damaged file aside"): the live store was fine, and the damaged file was the backup being restored."""
+    import os
+    data, copy = backed_up_then_changed(tmp_path, config)
+    store = copy / "notifier.sqlite"
+    whole = store.read_bytes()
+    before = files(data.path)
+    for size in (100, len(whole) // 2, 0):  # its header cut, its pages cut, nothing left
+        with open(store, "r+b") as file:
+            os.ftruncate(file.fileno(), size)
+        capsys.readouterr()
+
+        assert backup.restore(data, str(copy)) == 2, size
+        english, hindi = two_lines(capsys)
+        assert english.startswith(f"rawbank restore: {store} in this backup is damaged"), english
+        assert "nothing was changed" in english and "restore an earlier one" in english
+        assert "Keep the damaged file aside" not in english and "restore the last backup" not in english.lower()
+        assert f"{store}" in hindi and "पहले" in hindi
+        assert files(data.path) == before and not list(data.path.glob("before-restore-*"))
+        store.write_bytes(whole)
+    assert backup.restore(data, str(copy)) == 0  # the whole copy again
