@@ -59,6 +59,18 @@ NOT_EMPTY = N_("rawbank backup: {target} is not empty; nothing was copied. Give 
 BACKUP_DAMAGED = N_("{path} in this backup is damaged or is not a rawbank store ({error}); nothing was changed, the "
                     "data directory is as it was. This backup cannot be restored: restore an earlier one (rawbank "
                     "restore OTHER-DIR).")
+NO_BACKUP_THERE = N_("{source} does not exist; nothing was changed. Give the directory `rawbank backup` wrote (its "
+                     "log says where: grep Backed /backups/rawbank/log).")
+BACKUP_IS_A_FILE = N_("{source} is a file, not a backup; nothing was changed. Give the directory `rawbank backup` "
+                      "wrote.")
+BACKUP_IS_DATA = N_("{source} is the data directory itself, not a backup of it; nothing was changed. Give the "
+                    "directory `rawbank backup` wrote (rawbank status says the last one).")
+#: a backup killed part way leaves store copies without the manifest written last; a failed one an empty directory
+BACKUP_UNFINISHED = N_("{source} holds an unfinished backup ({manifest} is missing: the backup was stopped or failed "
+                       "before it was checked and kept); nothing was changed. Restore an earlier backup, and delete "
+                       "this directory (rm -r {source}).")
+NOT_A_BACKUP = N_("{source} holds no rawbank backup ({manifest} is missing); nothing was changed. Give the directory "
+                  "`rawbank backup` wrote.")
 NOT_A_DIRECTORY = N_("rawbank backup: {target} is a file, not a directory; nothing was copied. Give a new or empty "
                      "directory, e.g. {target}-copy.")
 
@@ -94,11 +106,36 @@ def backup(data: DataDir, config, directory: str) -> int:
     if occupied:
         tell(NOT_EMPTY, None, target=target)  # neither it nor a directory in it is the data directory's
         return 2
+    made = not target.exists()
     try:
         target.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:  # a parent this user may not write, a full disk, a file in the way
         tell(TARGET_UNUSABLE, None, target=target, error=exc.strerror)
         return 2
+    try:
+        done = _take(data, stores, target)
+    except BaseException:  # Ctrl-C, a kill that Python hears: no copies left looking like a backup
+        discard(target, stores, made)
+        raise
+    if done:
+        discard(target, stores, made)  # a failed backup leaves nothing, not an empty directory, behind
+    return done
+
+
+def discard(target: Path, stores, made: bool) -> None:
+    """Remove the copies a backup that did not finish left in `target`, and `target` if it made it and it is empty."""
+    for name in stores:
+        for path in (target / f"{name}.sqlite", target / f"{name}.sqlite-journal"):
+            path.unlink(missing_ok=True)
+    if made:
+        try:
+            target.rmdir()
+        except OSError:  # something else was put there meanwhile: it stays
+            pass
+
+
+def _take(data: DataDir, stores, target: Path) -> int:
+    """Copy until the copies reconcile, and keep them with their manifest (0); else say why (1, 2)."""
     deadline, problems, attempts = time.monotonic() + ATTEMPT_SECONDS, [], 0
     running = _running(data, stores)
     while True:
@@ -107,8 +144,6 @@ def backup(data: DataDir, config, directory: str) -> int:
             copy(data, stores, target)
             problems = reconcile_copies(target, stores)
         except (sqlite3.Error, OSError) as exc:  # the copy's disk full, a store locked too long, ...
-            for name in stores:
-                (target / f"{name}.sqlite").unlink(missing_ok=True)
             say(f"rawbank backup: could not copy the stores to {target} ({exc}); nothing was kept. Check that "
                 f"{target} has free space and is writable, then run it again.",
                 f"rawbank backup: स्टोर {target} में कॉपी नहीं हो सके ({exc}); कुछ नहीं रखा गया। देखें कि {target} में "
@@ -118,8 +153,6 @@ def backup(data: DataDir, config, directory: str) -> int:
             break
         time.sleep(0.5)  # something was in flight between the services: take the copy again
     if problems:  # no copy that disagrees is kept
-        for name in stores:
-            (target / f"{name}.sqlite").unlink(missing_ok=True)
         if not running:
             start = start_command(data.path)
             say(translate(AT_REST_APART, "en", problem=problems[0], data=data.path, start=start),
@@ -195,11 +228,7 @@ def restore(data: DataDir, directory: str, *, new: bool = False) -> int:
             tell(NOT_A_DATA_DIRECTORY, None, data=data.path, checkout=default.parent, default=default, source=source)
         return 2
     try:
-        manifest = DataDir(source).read_json(MANIFEST)
-        if manifest is None:
-            raise DataDirError(
-                f"{source} holds no rawbank backup ({MANIFEST} is missing). Give the directory `rawbank backup` wrote.",
-                f"{source} में rawbank का बैकअप नहीं है ({MANIFEST} नहीं मिली)। वही डायरेक्टरी दें जो `rawbank backup` ने लिखी थी।")
+        manifest = read_manifest(source, data)
         for name in manifest["stores"]:
             if not (source / f"{name}.sqlite").is_file():
                 raise DataDirError(
@@ -233,6 +262,28 @@ def restore(data: DataDir, directory: str, *, new: bool = False) -> int:
     say(*(translate(RESTORED, lang, at=manifest["at"], data=data.path, aside=where[lang], start=start)
           for lang in ("en", "hi")))
     return 0
+
+
+def read_manifest(source: Path, data: DataDir) -> dict:
+    """The manifest of the backup in `source`; raise saying what `source` is instead when it has none."""
+    if source == Path(data.path).resolve():
+        raise DataDirError.said(BACKUP_IS_DATA, source=source)
+    if not source.exists():
+        raise DataDirError.said(NO_BACKUP_THERE, source=source)
+    if not source.is_dir():
+        raise DataDirError.said(BACKUP_IS_A_FILE, source=source)
+    manifest = DataDir(source).read_json(MANIFEST)
+    if manifest is not None:
+        return manifest
+    try:
+        left = {path.name for path in source.iterdir()}
+    except OSError as exc:
+        raise unreadable(source, exc) from None
+    if left <= {f"{name}.sqlite{end}" for name in SERVICES for end in ("", "-journal")}:
+        raise DataDirError.said(BACKUP_UNFINISHED, source=source, manifest=MANIFEST)  # empty, or copies only
+    if is_data_directory(source):  # another data directory: its secret, its markers
+        raise DataDirError.said(BACKUP_IS_DATA, source=source)
+    raise DataDirError.said(NOT_A_BACKUP, source=source, manifest=MANIFEST)
 
 
 def check_copy(path: Path) -> None:

@@ -307,3 +307,54 @@ def test_a_restore_from_a_damaged_backup_says_the_backup_is_damaged_and_changes_
         assert files(data.path) == before and not list(data.path.glob("before-restore-*"))
         store.write_bytes(whole)
     assert backup.restore(data, str(copy)) == 0  # the whole copy again
+
+
+def test_a_restore_says_what_a_directory_without_a_manifest_is(tmp_path, config, capsys):
+    """An unfinished backup, a directory that does not exist and the data directory itself were all said as "holds
+    no rawbank backup (rawbank-backup.json is missing)"."""
+    data, copy = backed_up_then_changed(tmp_path, config)
+    (copy / backup.MANIFEST).unlink()  # a backup killed before its copies were checked and kept
+    empty = tmp_path / "failed"
+    empty.mkdir()
+    a_file = tmp_path / "log"
+    a_file.write_text("")
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "readme.txt").write_text("")
+    capsys.readouterr()
+    before = files(data.path)
+    said = {}
+    for source in (copy, empty, tmp_path / "no-such-backup", data.path, a_file, other):
+        assert backup.restore(data, str(source)) == 2, source
+        said[source] = two_lines(capsys)
+        assert said[source][0].startswith(f"rawbank restore: {source} ") and "nothing was changed" in said[source][0]
+        assert said[source][1].startswith(f"rawbank restore: {source} ") and "कुछ नहीं बदला" in said[source][1]
+    assert files(data.path) == before and not list(data.path.glob("before-restore-*"))
+    for source in (copy, empty):
+        english, hindi = said[source]
+        assert "holds an unfinished backup" in english and "Restore an earlier backup" in english, english
+        assert f"delete this directory (rm -r {source})" in english and f"rm -r {source}" in hindi
+    assert "does not exist" in said[tmp_path / "no-such-backup"][0]
+    assert "is the data directory itself, not a backup" in said[data.path][0]
+    assert "is a file, not a backup" in said[a_file][0]
+    assert "holds no rawbank backup (rawbank-backup.json is missing)" in said[other][0]
+
+
+def test_a_backup_that_fails_or_is_stopped_leaves_no_directory_it_made(tmp_path, config, capsys, monkeypatch):
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    target = tmp_path / "backups" / "2026-12-05"
+    monkeypatch.setattr(backup, "reconcile_copies", lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        backup.backup(data, config, str(target))
+        raise AssertionError("Ctrl-C was not passed on")
+    except KeyboardInterrupt:
+        pass
+    assert not target.exists() and (tmp_path / "backups").is_dir()  # its parent was there before: kept
+
+    monkeypatch.setattr(backup, "copy", lambda *_: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    assert backup.backup(data, config, str(target)) == 2
+    assert "nothing was kept" in capsys.readouterr().out and not target.exists()
+    target.mkdir()  # made beforehand (a mounted disk's directory): it stays, empty
+    assert backup.backup(data, config, str(target)) == 2
+    assert target.is_dir() and not any(target.iterdir())
