@@ -7,6 +7,7 @@ reconcile, and is taken again a moment later. Only a copy that reconciles clean 
 """
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import sqlite3
@@ -24,6 +25,7 @@ from shared.spec import SERVICES
 
 MANIFEST = "rawbank-backup.json"
 ATTEMPT_SECONDS = 120
+PROGRESS_SECONDS = 10  #: how often a backup that takes its copy again says so
 #: {attempts}: which copy was kept; one taken while an event was between the services is taken again
 BACKED_UP = N_("Backed up {stores} from {source} to {target} ({at}); the copies reconcile clean (copy {attempts}).")
 #: the backup's own directory could not be made or read (not the data directory: --data-dir is no answer to it)
@@ -71,11 +73,20 @@ BACKUP_UNFINISHED = N_("{source} holds an unfinished backup ({manifest} is missi
                        "this directory (rm -r {source}).")
 NOT_A_BACKUP = N_("{source} holds no rawbank backup ({manifest} is missing); nothing was changed. Give the directory "
                   "`rawbank backup` wrote.")
+#: {attempts} copies in {seconds} s, each with an event in flight; {minutes}: a longer --wait to suggest
+NEVER_AT_REST = N_("rawbank backup: the services never came to rest long enough for copies that agree: {attempts} "
+                   "copies in {seconds} s, each with an event in flight between the services (the last: {problem}); "
+                   "nothing was kept. Run it at a quiet hour (README's cron line runs it at 02:30), or let it try "
+                   "for longer: rawbank backup --wait {minutes} {target}")
+#: said while a backup takes its copy again, so a long wait is not silent
+TRYING_AGAIN = N_("rawbank backup: copy {attempts} did not agree ({problem}: an event was in flight between the "
+                  "services); taking it again, for up to {left} s more (--wait MINUTES for longer).")
 NOT_A_DIRECTORY = N_("rawbank backup: {target} is a file, not a directory; nothing was copied. Give a new or empty "
                      "directory, e.g. {target}-copy.")
 
 
-def backup(data: DataDir, config, directory: str) -> int:
+def backup(data: DataDir, config, directory: str, *, wait: float | None = None) -> int:
+    """Copy the stores to `directory`; `wait`: the seconds to keep trying for copies that agree."""
     target = Path(directory).expanduser().resolve()
     stores = [name for name in SERVICES if data.store(name).exists()]
     if not stores:
@@ -113,7 +124,7 @@ def backup(data: DataDir, config, directory: str) -> int:
         tell(TARGET_UNUSABLE, None, target=target, error=exc.strerror)
         return 2
     try:
-        done = _take(data, stores, target)
+        done = _take(data, stores, target, ATTEMPT_SECONDS if wait is None else wait)
     except BaseException:  # Ctrl-C, a kill that Python hears: no copies left looking like a backup
         discard(target, stores, made)
         raise
@@ -134,9 +145,10 @@ def discard(target: Path, stores, made: bool) -> None:
             pass
 
 
-def _take(data: DataDir, stores, target: Path) -> int:
+def _take(data: DataDir, stores, target: Path, wait: float) -> int:
     """Copy until the copies reconcile, and keep them with their manifest (0); else say why (1, 2)."""
-    deadline, problems, attempts = time.monotonic() + ATTEMPT_SECONDS, [], 0
+    began = time.monotonic()
+    deadline, problems, attempts, said = began + wait, [], 0, None
     running = _running(data, stores)
     while True:
         attempts += 1
@@ -149,8 +161,13 @@ def _take(data: DataDir, stores, target: Path) -> int:
                 f"rawbank backup: स्टोर {target} में कॉपी नहीं हो सके ({exc}); कुछ नहीं रखा गया। देखें कि {target} में "
                 "खाली जगह है और उसमें लिखा जा सकता है, फिर दोबारा चलाएँ।")
             return 2
-        if not problems or time.monotonic() > deadline or not running:
+        now = time.monotonic()
+        if not problems or now > deadline or not running:
             break
+        if said is None or now - said >= PROGRESS_SECONDS:
+            said, left = now, max(0, round(deadline - now))
+            say(translate(TRYING_AGAIN, "en", attempts=attempts, problem=problems[0], left=left),
+                translate(TRYING_AGAIN, "hi", attempts=attempts, problem=problems[0].said("hi"), left=left))
         time.sleep(0.5)  # something was in flight between the services: take the copy again
     if problems:  # no copy that disagrees is kept
         if not running:
@@ -158,10 +175,9 @@ def _take(data: DataDir, stores, target: Path) -> int:
             say(translate(AT_REST_APART, "en", problem=problems[0], data=data.path, start=start),
                 translate(AT_REST_APART, "hi", problem=problems[0].said("hi"), data=data.path, start=start))
             return 1
-        say(f"rawbank backup: the services never came to rest long enough for copies that agree "
-            f"({problems[0]}); nothing was kept. Try again when traffic is quiet.",
-            "rawbank backup: सेवाएँ इतनी देर नहीं रुकीं कि आपस में मेल खाती प्रतियाँ बन सकें "
-            f"({problems[0].said('hi')}); कुछ नहीं रखा गया। जब काम कम हो तब फिर प्रयास करें।")
+        seconds, minutes = round(time.monotonic() - began), max(10, math.ceil(wait / 60) * 3)
+        say(*(translate(NEVER_AT_REST, lang, attempts=attempts, seconds=seconds, minutes=minutes, target=target,
+                        problem=problems[0] if lang == "en" else problems[0].said(lang)) for lang in ("en", "hi")))
         return 1
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     DataDir(target).write_json(MANIFEST, {"format": FORMAT, "at": at, "from": str(data.path), "stores": stores})

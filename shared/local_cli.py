@@ -41,6 +41,9 @@ def add_store_options(parser: argparse.ArgumentParser, *, demo: bool = False) ->
 def add_commands(sub) -> None:
     backup = sub.add_parser("backup", help=N_("write a consistent copy of all three stores to DIR while rawbank runs"))
     backup.add_argument("directory", metavar="DIR", help=N_("a new or empty directory for the copy"))
+    backup.add_argument("--wait", type=minutes, default=None, metavar="MINUTES",
+                        help=N_("how long to keep taking the copy again while events are in flight between the "
+                                "services (default 2 minutes; up to a day)"))
     restore = sub.add_parser("restore", help=N_("replace the stores with the copy in DIR (rawbank must be stopped)"))
     restore.add_argument("directory", metavar="DIR", help=N_("a directory `rawbank backup` wrote"))
     restore.add_argument("--new", action="store_true",
@@ -50,6 +53,14 @@ def add_commands(sub) -> None:
     status.add_argument("--lang", choices=LANGUAGES, default="en", help=N_("language of the report"))
     for parser in (backup, restore, status):
         add_data_dir_option(parser)
+
+
+def minutes(text: str) -> float:
+    """--wait: minutes, more than 0 and at most a day; argparse refuses anything else as an invalid value."""
+    value = float(text)
+    if not 0 < value <= 24 * 60:
+        raise ValueError(text)
+    return value
 
 
 def resolve_config(args, config: Config) -> Config:
@@ -125,5 +136,5 @@ def run_command(args, config: Config) -> int:
         return 0 if readable else 2  # as `rawbank reconcile` says a store it cannot read
     from shared import backup
     if args.command == "backup":
-        return backup.backup(data, config, args.directory)
+        return backup.backup(data, config, args.directory, wait=None if args.wait is None else args.wait * 60)
     return backup.restore(data, args.directory, new=args.new)

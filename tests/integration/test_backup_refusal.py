@@ -358,3 +358,51 @@ def test_a_backup_that_fails_or_is_stopped_leaves_no_directory_it_made(tmp_path,
     target.mkdir()  # made beforehand (a mounted disk's directory): it stays, empty
     assert backup.backup(data, config, str(target)) == 2
     assert target.is_dir() and not any(target.iterdir())
+
+
+class InFlight:
+    """A reconciliation problem as `check` gives it: said in English, and in Hindi by `said`."""
+
+    def __str__(self) -> str:
+        return "requests outbox not drained"
+
+    def said(self, lang: str) -> str:
+        return "requests आउटबॉक्स खाली नहीं"
+
+
+def test_a_backup_under_steady_traffic_says_each_try_can_wait_longer_and_keeps_only_copies_that_agree(
+        tmp_path, config, capsys, monkeypatch):
+    """Under steady traffic it tried silently for two minutes, then gave up with "Try again when traffic is quiet":
+    nothing said what it was doing, nor how to let it try for longer."""
+    from shared.cli import main
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    monkeypatch.setattr(backup, "_running", lambda *_: True)
+    monkeypatch.setattr(backup, "PROGRESS_SECONDS", 0)
+    monkeypatch.setattr(backup, "reconcile_copies", lambda *_: [InFlight()])
+    target = tmp_path / "copy"
+
+    assert backup.backup(data, config, str(target), wait=1.2) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == ("rawbank backup: copy 1 did not agree (requests outbox not drained: an event was in flight "
+                        "between the services); taking it again, for up to 1 s more (--wait MINUTES for longer).")
+    assert "प्रति 1" in lines[1] and "--wait" in lines[1] and "copy 2 did not agree" in lines[2]
+    english, hindi = lines[-2], lines[-1].strip()
+    assert english.startswith("rawbank backup: the services never came to rest long enough for copies that agree: ")
+    assert "(the last: requests outbox not drained); nothing was kept. Run it at a quiet hour" in english
+    assert english.endswith(f"let it try for longer: rawbank backup --wait 10 {target}")
+    assert f"--wait 10 {target}" in hindi and "कुछ नहीं रखा गया" in hindi
+    assert not target.exists()  # nothing kept, and the directory it made is gone
+
+    answers = iter([[InFlight()], [InFlight()], []])  # two copies with an event in flight, then one that agrees
+    monkeypatch.setattr(backup, "reconcile_copies", lambda *_: next(answers))
+    assert main(["backup", "--wait", "5", "--data-dir", str(data.path), str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "copy 1 did not agree" in out and "copy 2 did not agree" in out and out.count("did not agree") == 2
+    assert "(copy 3)." in out and (target / backup.MANIFEST).is_file()
+    for wrong in ("0", "-1", "soon", "1441"):
+        try:
+            main(["backup", "--wait", wrong, "--data-dir", str(data.path), str(tmp_path / "other")])
+        except SystemExit as refused:
+            assert refused.code == 2
+        assert "--wait" in capsys.readouterr().err and not (tmp_path / "other").exists()
