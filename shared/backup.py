@@ -329,6 +329,10 @@ def set_aside(data: DataDir) -> Path | None:
     if not current:
         return None
     aside = data.path / f"before-restore-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}"
+    for again in range(2, 100):  # a second restore in the same second: its own directory
+        if not aside.exists():
+            break
+        aside = aside.with_name(f"{aside.name.split('.')[0]}.{again}")
     aside.mkdir(mode=0o700)
     for path in current:
         path.rename(aside / path.name)

@@ -51,6 +51,9 @@ def add_commands(sub) -> None:
                                  "checkout), e.g. on a new machine with --data-dir"))
     status = sub.add_parser("status", help=N_("size, documents, last backup, outboxes and consumer lag of the data"))
     status.add_argument("--lang", choices=LANGUAGES, default="en", help=N_("language of the report"))
+    for parser in (backup, restore):
+        parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                            help=N_("say what it did in this language only (default: English, then Hindi)"))
     for parser in (backup, restore, status):
         add_data_dir_option(parser)
 
@@ -134,7 +137,11 @@ def run_command(args, config: Config) -> int:
         text, readable = report(data, config, args.lang)
         print(text)
         return 0 if readable else 2  # as `rawbank reconcile` says a store it cannot read
-    from shared import backup
-    if args.command == "backup":
-        return backup.backup(data, config, args.directory, wait=None if args.wait is None else args.wait * 60)
-    return backup.restore(data, args.directory, new=args.new)
+    from shared import backup, console
+    console.ONLY = args.lang
+    try:
+        if args.command == "backup":
+            return backup.backup(data, config, args.directory, wait=None if args.wait is None else args.wait * 60)
+        return backup.restore(data, args.directory, new=args.new)
+    finally:
+        console.ONLY = None

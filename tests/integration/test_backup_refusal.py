@@ -406,3 +406,27 @@ def test_a_backup_under_steady_traffic_says_each_try_can_wait_longer_and_keeps_o
         except SystemExit as refused:
             assert refused.code == 2
         assert "--wait" in capsys.readouterr().err and not (tmp_path / "other").exists()
+
+
+def test_status_shows_what_a_restore_set_aside_and_restore_takes_lang(tmp_path, config, capsys):
+    """`rawbank status` said "482.3 MB in 3 stores" while var/before-restore-* (hundreds of MB) stayed forever, and
+    `rawbank restore --lang hi` was refused as an unknown argument while status and reconcile take --lang."""
+    from shared.cli import main
+    from shared.status import report
+    data, copy = backed_up_then_changed(tmp_path, config)
+    capsys.readouterr()
+
+    assert main(["restore", str(copy), "--data-dir", str(data.path), "--lang", "hi"]) == 0
+    said = capsys.readouterr().out.strip()
+    assert "वापस लाई गई" in said and "Restored" not in said
+    aside = next(data.path.glob("before-restore-*"))
+    size = sum(path.stat().st_size for path in aside.iterdir())
+    text, _ = report(data, config, "en")
+    line = next(line for line in text.splitlines() if "set aside by a restore" in line)
+    assert line.strip().startswith(f"set aside by a restore: {aside}, ") and f"rm -r {aside}" in line
+    assert ("KB" in line or "MB" in line) and size > 1024
+    assert "once the restored data is checked" in line
+    hindi, _ = report(data, config, "hi")
+    assert f"rm -r {aside}" in hindi and "set aside" not in hindi
+    assert main(["restore", str(copy), "--data-dir", str(data.path), "--lang", "en"]) == 0
+    assert "वापस" not in capsys.readouterr().out
