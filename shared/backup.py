@@ -7,6 +7,7 @@ reconcile, and is taken again a moment later. Only a copy that reconciles clean 
 """
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import sqlite3
@@ -14,7 +15,8 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from shared.datadir import DataDir, DataDirError, start_command, unusable
+from shared.datadir import (DataDir, DataDirError, checkout_default, damaged, is_data_directory, start_command,
+                            unreadable, unusable)
 from shared.console import say, tell
 from shared.durable_store import FORMAT, check_format, read_copy
 from shared.i18n import N_, translate
@@ -23,6 +25,7 @@ from shared.spec import SERVICES
 
 MANIFEST = "rawbank-backup.json"
 ATTEMPT_SECONDS = 120
+PROGRESS_SECONDS = 10  #: how often a backup that takes its copy again says so
 #: {attempts}: which copy was kept; one taken while an event was between the services is taken again
 BACKED_UP = N_("Backed up {stores} from {source} to {target} ({at}); the copies reconcile clean (copy {attempts}).")
 #: the backup's own directory could not be made or read (not the data directory: --data-dir is no answer to it)
@@ -34,11 +37,56 @@ AT_REST_APART = N_("rawbank backup: rawbank is not running and its stores do not
                    "Events a stop or a crash left on their way reach the other services when rawbank starts: start "
                    "it ({start}), then back up again. To keep the stores exactly as they are now first, copy the "
                    "whole data directory while nothing runs: cp -a {data} {data}-as-stopped")
+#: a restore would make a new data directory nobody starts rawbank on (a wrong current directory or --data-dir)
+NOT_A_DATA_DIRECTORY = N_("rawbank restore: {data} is not a rawbank data directory (no stores, no token secret) and "
+                          "not the one `make dev` in {checkout} uses ({default}); nothing was changed. Run it from "
+                          "that checkout (cd {checkout} && .venv/bin/rawbank restore {source}) or name the data "
+                          "directory rawbank runs on with --data-dir; to restore into this new directory on purpose, "
+                          "add --new.")
+#: the same, where rawbank is an installed package (no checkout with a ./var of its own)
+NOT_A_DATA_DIRECTORY_ANYWHERE = N_("rawbank restore: {data} is not a rawbank data directory (no stores, no token "
+                                   "secret); nothing was changed. Name the data directory rawbank runs on with "
+                                   "--data-dir; to restore into this new directory on purpose, add --new.")
+#: {start}: the command that starts rawbank on the directory restored into, from where the command was run
+RESTORED = N_("Restored the copy of {at} into {data}.{aside} Start rawbank on it with: {start}")
+RESTORED_ASIDE = N_(" The stores it replaced are in {aside}.")
+#: a copy in the data directory is lost with its disk, and one around it would copy the copies
+INSIDE_DATA = N_("rawbank backup: {target} is inside the data directory {data}; nothing was copied. A backup "
+                 "belongs on another disk or machine, outside it, e.g. rawbank backup /media/usb/rawbank-$(date +%F).")
+AROUND_DATA = N_("rawbank backup: the data directory {data} is inside {target}; nothing was copied. A backup "
+                 "belongs on another disk or machine, outside it, e.g. rawbank backup /media/usb/rawbank-$(date +%F).")
+NOT_EMPTY = N_("rawbank backup: {target} is not empty; nothing was copied. Give a new or empty directory, "
+               "e.g. {target}/$(date +%F).")
+#: a store of the backup itself, not the live one: nothing was changed, an earlier backup is the way
+BACKUP_DAMAGED = N_("{path} in this backup is damaged or is not a rawbank store ({error}); nothing was changed, the "
+                    "data directory is as it was. This backup cannot be restored: restore an earlier one (rawbank "
+                    "restore OTHER-DIR).")
+NO_BACKUP_THERE = N_("{source} does not exist; nothing was changed. Give the directory `rawbank backup` wrote (its "
+                     "log says where: grep Backed /backups/rawbank/log).")
+BACKUP_IS_A_FILE = N_("{source} is a file, not a backup; nothing was changed. Give the directory `rawbank backup` "
+                      "wrote.")
+BACKUP_IS_DATA = N_("{source} is the data directory itself, not a backup of it; nothing was changed. Give the "
+                    "directory `rawbank backup` wrote (rawbank status says the last one).")
+#: a backup killed part way leaves store copies without the manifest written last; a failed one an empty directory
+BACKUP_UNFINISHED = N_("{source} holds an unfinished backup ({manifest} is missing: the backup was stopped or failed "
+                       "before it was checked and kept); nothing was changed. Restore an earlier backup, and delete "
+                       "this directory (rm -r {source}).")
+NOT_A_BACKUP = N_("{source} holds no rawbank backup ({manifest} is missing); nothing was changed. Give the directory "
+                  "`rawbank backup` wrote.")
+#: {attempts} copies in {seconds} s, each with an event in flight; {minutes}: a longer --wait to suggest
+NEVER_AT_REST = N_("rawbank backup: the services never came to rest long enough for copies that agree: {attempts} "
+                   "copies in {seconds} s, each with an event in flight between the services (the last: {problem}); "
+                   "nothing was kept. Run it at a quiet hour (README's cron line runs it at 02:30), or let it try "
+                   "for longer: rawbank backup --wait {minutes} {target}")
+#: said while a backup takes its copy again, so a long wait is not silent
+TRYING_AGAIN = N_("rawbank backup: copy {attempts} did not agree ({problem}: an event was in flight between the "
+                  "services); taking it again, for up to {left} s more (--wait MINUTES for longer).")
 NOT_A_DIRECTORY = N_("rawbank backup: {target} is a file, not a directory; nothing was copied. Give a new or empty "
                      "directory, e.g. {target}-copy.")
 
 
-def backup(data: DataDir, config, directory: str) -> int:
+def backup(data: DataDir, config, directory: str, *, wait: float | None = None) -> int:
+    """Copy the stores to `directory`; `wait`: the seconds to keep trying for copies that agree."""
     target = Path(directory).expanduser().resolve()
     stores = [name for name in SERVICES if data.store(name).exists()]
     if not stores:
@@ -51,6 +99,13 @@ def backup(data: DataDir, config, directory: str) -> int:
     except DataDirError as exc:  # a newer rawbank's store, or not a store: copy nothing
         say(f"rawbank backup: {exc.en}", f"rawbank backup: {exc.hi}")
         return 2
+    home = Path(data.path).resolve()
+    if target == home or home in target.parents:
+        tell(INSIDE_DATA, None, target=target, data=home)
+        return 2
+    if target in home.parents:
+        tell(AROUND_DATA, None, target=target, data=home)
+        return 2
     try:
         occupied = target.exists() and any(target.iterdir())
     except NotADirectoryError:
@@ -60,15 +115,40 @@ def backup(data: DataDir, config, directory: str) -> int:
         tell(TARGET_UNUSABLE, None, target=target, error=exc.strerror)
         return 2
     if occupied:
-        say(f"rawbank backup: {target} is not empty; give a new or empty directory, e.g. {target}/$(date +%F).",
-            f"rawbank backup: {target} खाली नहीं है; कोई नई या खाली डायरेक्टरी दें, जैसे {target}/$(date +%F)।")
+        tell(NOT_EMPTY, None, target=target)  # neither it nor a directory in it is the data directory's
         return 2
+    made = not target.exists()
     try:
         target.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:  # a parent this user may not write, a full disk, a file in the way
         tell(TARGET_UNUSABLE, None, target=target, error=exc.strerror)
         return 2
-    deadline, problems, attempts = time.monotonic() + ATTEMPT_SECONDS, [], 0
+    try:
+        done = _take(data, stores, target, ATTEMPT_SECONDS if wait is None else wait)
+    except BaseException:  # Ctrl-C, a kill that Python hears: no copies left looking like a backup
+        discard(target, stores, made)
+        raise
+    if done:
+        discard(target, stores, made)  # a failed backup leaves nothing, not an empty directory, behind
+    return done
+
+
+def discard(target: Path, stores, made: bool) -> None:
+    """Remove the copies a backup that did not finish left in `target`, and `target` if it made it and it is empty."""
+    for name in stores:
+        for path in (target / f"{name}.sqlite", target / f"{name}.sqlite-journal"):
+            path.unlink(missing_ok=True)
+    if made:
+        try:
+            target.rmdir()
+        except OSError:  # something else was put there meanwhile: it stays
+            pass
+
+
+def _take(data: DataDir, stores, target: Path, wait: float) -> int:
+    """Copy until the copies reconcile, and keep them with their manifest (0); else say why (1, 2)."""
+    began = time.monotonic()
+    deadline, problems, attempts, said = began + wait, [], 0, None
     running = _running(data, stores)
     while True:
         attempts += 1
@@ -76,28 +156,28 @@ def backup(data: DataDir, config, directory: str) -> int:
             copy(data, stores, target)
             problems = reconcile_copies(target, stores)
         except (sqlite3.Error, OSError) as exc:  # the copy's disk full, a store locked too long, ...
-            for name in stores:
-                (target / f"{name}.sqlite").unlink(missing_ok=True)
             say(f"rawbank backup: could not copy the stores to {target} ({exc}); nothing was kept. Check that "
                 f"{target} has free space and is writable, then run it again.",
                 f"rawbank backup: स्टोर {target} में कॉपी नहीं हो सके ({exc}); कुछ नहीं रखा गया। देखें कि {target} में "
                 "खाली जगह है और उसमें लिखा जा सकता है, फिर दोबारा चलाएँ।")
             return 2
-        if not problems or time.monotonic() > deadline or not running:
+        now = time.monotonic()
+        if not problems or now > deadline or not running:
             break
+        if said is None or now - said >= PROGRESS_SECONDS:
+            said, left = now, max(0, round(deadline - now))
+            say(translate(TRYING_AGAIN, "en", attempts=attempts, problem=problems[0], left=left),
+                translate(TRYING_AGAIN, "hi", attempts=attempts, problem=problems[0].said("hi"), left=left))
         time.sleep(0.5)  # something was in flight between the services: take the copy again
     if problems:  # no copy that disagrees is kept
-        for name in stores:
-            (target / f"{name}.sqlite").unlink(missing_ok=True)
         if not running:
             start = start_command(data.path)
             say(translate(AT_REST_APART, "en", problem=problems[0], data=data.path, start=start),
                 translate(AT_REST_APART, "hi", problem=problems[0].said("hi"), data=data.path, start=start))
             return 1
-        say(f"rawbank backup: the services never came to rest long enough for copies that agree "
-            f"({problems[0]}); nothing was kept. Try again when traffic is quiet.",
-            "rawbank backup: सेवाएँ इतनी देर नहीं रुकीं कि आपस में मेल खाती प्रतियाँ बन सकें "
-            f"({problems[0].said('hi')}); कुछ नहीं रखा गया। जब काम कम हो तब फिर प्रयास करें।")
+        seconds, minutes = round(time.monotonic() - began), max(10, math.ceil(wait / 60) * 3)
+        say(*(translate(NEVER_AT_REST, lang, attempts=attempts, seconds=seconds, minutes=minutes, target=target,
+                        problem=problems[0] if lang == "en" else problems[0].said(lang)) for lang in ("en", "hi")))
         return 1
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     DataDir(target).write_json(MANIFEST, {"format": FORMAT, "at": at, "from": str(data.path), "stores": stores})
@@ -153,14 +233,18 @@ def reconcile_copies(target: Path, stores) -> list[str]:
     return check(facts_of(copies)).problems
 
 
-def restore(data: DataDir, directory: str) -> int:
+def restore(data: DataDir, directory: str, *, new: bool = False) -> int:
+    """Put the backup in `directory` in place of the stores of `data`; `new`: `data` may be a new directory."""
     source = Path(directory).expanduser().resolve()
+    default = checkout_default()
+    if not new and not is_data_directory(data.path) and Path(data.path).resolve() != default:
+        if default is None:
+            tell(NOT_A_DATA_DIRECTORY_ANYWHERE, None, data=data.path)
+        else:
+            tell(NOT_A_DATA_DIRECTORY, None, data=data.path, checkout=default.parent, default=default, source=source)
+        return 2
     try:
-        manifest = DataDir(source).read_json(MANIFEST)
-        if manifest is None:
-            raise DataDirError(
-                f"{source} holds no rawbank backup ({MANIFEST} is missing). Give the directory `rawbank backup` wrote.",
-                f"{source} में rawbank का बैकअप नहीं है ({MANIFEST} नहीं मिली)। वही डायरेक्टरी दें जो `rawbank backup` ने लिखी थी।")
+        manifest = read_manifest(source, data)
         for name in manifest["stores"]:
             if not (source / f"{name}.sqlite").is_file():
                 raise DataDirError(
@@ -168,7 +252,7 @@ def restore(data: DataDir, directory: str) -> int:
                     "Give a complete copy that `rawbank backup` wrote.",
                     f"{source} rawbank का पूरा बैकअप नहीं है: {name}.sqlite नहीं मिली, इसलिए कुछ नहीं बदला गया। "
                     "`rawbank backup` की लिखी पूरी प्रति दें।")
-            check_format(source / f"{name}.sqlite")
+            check_copy(source / f"{name}.sqlite")
         data.prepare()
         lock = data.dev_lock().acquire()
     except DataDirError as exc:
@@ -189,12 +273,54 @@ def restore(data: DataDir, directory: str) -> int:
         return 2
     finally:
         lock.release()
-    where = f" The stores it replaced are in {aside}." if aside else ""
     start = start_command(data.path)
-    say(f"Restored the copy of {manifest['at']} into {data.path}.{where} Start rawbank as usual ({start}).",
-        f"{manifest['at']} की प्रति {data.path} में वापस लाई गई।{' बदले गए स्टोर ' + str(aside) + ' में हैं।' if aside else ''} "
-        f"rawbank को हमेशा की तरह शुरू करें ({start})।")
+    where = {lang: translate(RESTORED_ASIDE, lang, aside=aside) if aside else "" for lang in ("en", "hi")}
+    say(*(translate(RESTORED, lang, at=manifest["at"], data=data.path, aside=where[lang], start=start)
+          for lang in ("en", "hi")))
     return 0
+
+
+def read_manifest(source: Path, data: DataDir) -> dict:
+    """The manifest of the backup in `source`; raise saying what `source` is instead when it has none."""
+    if source == Path(data.path).resolve():
+        raise DataDirError.said(BACKUP_IS_DATA, source=source)
+    if not source.exists():
+        raise DataDirError.said(NO_BACKUP_THERE, source=source)
+    if not source.is_dir():
+        raise DataDirError.said(BACKUP_IS_A_FILE, source=source)
+    manifest = DataDir(source).read_json(MANIFEST)
+    if manifest is not None:
+        return manifest
+    try:
+        left = {path.name for path in source.iterdir()}
+    except OSError as exc:
+        raise unreadable(source, exc) from None
+    if left <= {f"{name}.sqlite{end}" for name in SERVICES for end in ("", "-journal")}:
+        raise DataDirError.said(BACKUP_UNFINISHED, source=source, manifest=MANIFEST)  # empty, or copies only
+    if is_data_directory(source):  # another data directory: its secret, its markers
+        raise DataDirError.said(BACKUP_IS_DATA, source=source)
+    raise DataDirError.said(NOT_A_BACKUP, source=source, manifest=MANIFEST)
+
+
+def check_copy(path: Path) -> None:
+    """Raise unless the store copy at `path` is whole (every page, not only its header) and a rawbank store this
+    rawbank reads: a damaged one restored would be the live store's damage, found only when a service reads it."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            found = connection.execute("PRAGMA quick_check").fetchone()[0]
+            if found == "ok" and not connection.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'documents'").fetchone():
+                found = "no rawbank documents in it"
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        if not damaged(exc):  # a full or failing disk, permissions: the copy may be whole
+            raise unreadable(path, exc) from None
+        found = str(exc)
+    if found != "ok":
+        raise DataDirError.said(BACKUP_DAMAGED, path=path, error=found)
+    check_format(path)
 
 
 def set_aside(data: DataDir) -> Path | None:
@@ -203,6 +329,10 @@ def set_aside(data: DataDir) -> Path | None:
     if not current:
         return None
     aside = data.path / f"before-restore-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}"
+    for again in range(2, 100):  # a second restore in the same second: its own directory
+        if not aside.exists():
+            break
+        aside = aside.with_name(f"{aside.name.split('.')[0]}.{again}")
     aside.mkdir(mode=0o700)
     for path in current:
         path.rename(aside / path.name)

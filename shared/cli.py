@@ -9,7 +9,7 @@ from shared.auth import MAX_TOKEN_TTL, ROLES
 from shared.cli_parser import Parser
 from shared.config import EMBEDDED_JWT_SECRET, Config, environment_variables
 from shared.console import refuse, tell
-from shared.datadir import DataDir, DataDirInUse
+from shared.datadir import DataDir, DataDirInUse, start_command
 from shared.events import TOPICS
 from shared.i18n import LANGUAGES, N_, in_both
 from shared.spec import SERVICES
@@ -26,8 +26,10 @@ STOPPED = N_("rawbank: stopped by Ctrl-C before it finished.")
 USER_WHERE = N_("{command}: set MONGO_URI to the {service} service's MongoDB, or run it where rawbank keeps its "
                 "data on one machine (./var, --data-dir; start rawbank there once first).")
 PASSWORDS_DIFFER = N_("{command}: the two passwords differ; run it again and type the same one twice.")
-USERS_PAGE = N_("{command}: while rawbank runs, an admin does this on the Users page instead, with no need to stop "
-               "it: {url} (add a login, set a new password, which also ends a lockout, deactivate a login).")
+USERS_PAGE = N_("{command}: rawbank is running on {path}, so this command cannot change its store now. While it "
+               "runs, an admin does this on the Users page, with no need to stop it: {url} (add a login, set a new "
+               "password, which also ends a lockout, deactivate a login); or stop rawbank (Ctrl-C where it runs) and "
+               "run this again.")
 NO_PASSWORD = N_("{command}: no password was given, so nothing was stored. Run it again in a terminal and type the "
                  "password twice, or give it on stdin with --password-stdin.")
 
@@ -233,13 +235,15 @@ def _user(args, config: Config) -> int:
             print(spec.set_password(runtime.db, username=args.username, password=password,
                                     token_ttl=config.jwt_ttl_seconds))
         else:
+            stopped = {"start": start_command(config.data_dir)} if config.embedded else {}  # its services with it
             print(spec.add_user(runtime.db, username=args.username, role=args.role, password=password,
-                                artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative))
+                                artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative, **stopped))
     except (ValueError, PyMongoError) as exc:  # on one machine: also while rawbank runs there
-        refuse(command, exc)
-        if isinstance(exc, DataDirInUse):  # the page does it while rawbank runs: no need to stop anyone's work
+        if isinstance(exc, DataDirInUse):  # the page does it while rawbank runs: one message, no second rawbank
             url = local_cli.reaching_running(config).requests_url.rstrip("/") + "/admin/users"  # its own ports
-            tell(USERS_PAGE, sys.stderr, command=command, url=url)
+            tell(USERS_PAGE, sys.stderr, command=command, url=url, path=config.data_dir)
+        else:
+            refuse(command, exc)
         return 2
     except (EOFError, KeyboardInterrupt) as exc:  # no terminal to ask on, or Ctrl-C at the prompt
         print(file=sys.stderr)

@@ -11,9 +11,14 @@ def both(en: str, hi: str) -> str:
     return f"{en}\n  {hi}"
 
 
+#: "en" or "hi": a command given --lang says only that language; None: both
+ONLY: str | None = None
+
+
 def say(en: str, hi: str, stream=None) -> None:
-    """`both` on stdout or the stream given (stderr for an error)."""
-    print(both(en, hi), file=stream or sys.stdout, flush=True)
+    """`both` on stdout or the stream given (stderr for an error); only one of them after --lang."""
+    text = {"en": en, "hi": hi}.get(ONLY) or both(en, hi)
+    print(text, file=stream or sys.stdout, flush=True)
 
 
 def tell(text: str, stream=None, /, **params) -> None:

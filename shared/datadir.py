@@ -37,9 +37,39 @@ def resolve(option: str | None, config) -> Path:
     return Path(option or config.data_dir or DEFAULT).expanduser().resolve()
 
 
+def checkout() -> Path | None:
+    """The checkout rawbank runs from (where `make dev` is run), or None for an installed package (Docker)."""
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "Makefile").is_file() and (root / "pyproject.toml").is_file() else None
+
+
+def checkout_default() -> Path | None:
+    """The data directory `make dev` in that checkout uses: its ./var (made at its first start)."""
+    root = checkout()
+    return None if root is None else (root / DEFAULT).resolve()
+
+
 def start_command(path: Path) -> str:
-    """What starts rawbank again on `path`: `make dev` for this checkout's ./var, else the command naming it."""
-    return "make dev" if Path(path).resolve() == Path(DEFAULT).resolve() else f".venv/bin/rawbank dev --data-dir {path}"
+    """What starts rawbank again on `path`, run from where the operator is: `make dev` for the checkout's ./var,
+    else the command naming the directory; `cd CHECKOUT && ` first when they are elsewhere."""
+    root = checkout()
+    if root is None:
+        return f"rawbank dev --data-dir {path}"
+    try:
+        here = Path.cwd().resolve() == root
+    except OSError:  # the current directory was removed
+        here = False
+    command = "make dev" if Path(path).resolve() == checkout_default() else f".venv/bin/rawbank dev --data-dir {path}"
+    return command if here else f"cd {root} && {command}"
+
+
+def is_data_directory(path: Path) -> bool:
+    """Whether rawbank has kept data in `path`: a store, its token secret or its markers are there."""
+    markers = ("secret", "demo-seeded", DEV_LOCK, "running.json", "last-backup.json")
+    try:
+        return any(Path(path).glob("*.sqlite")) or any((Path(path) / name).exists() for name in markers)
+    except OSError:
+        return False
 
 
 def unusable(path: Path, exc: OSError) -> DataDirError:

@@ -41,12 +41,29 @@ def add_store_options(parser: argparse.ArgumentParser, *, demo: bool = False) ->
 def add_commands(sub) -> None:
     backup = sub.add_parser("backup", help=N_("write a consistent copy of all three stores to DIR while rawbank runs"))
     backup.add_argument("directory", metavar="DIR", help=N_("a new or empty directory for the copy"))
+    backup.add_argument("--wait", type=minutes, default=None, metavar="MINUTES",
+                        help=N_("how long to keep taking the copy again while events are in flight between the "
+                                "services (default 2 minutes; up to a day)"))
     restore = sub.add_parser("restore", help=N_("replace the stores with the copy in DIR (rawbank must be stopped)"))
     restore.add_argument("directory", metavar="DIR", help=N_("a directory `rawbank backup` wrote"))
+    restore.add_argument("--new", action="store_true",
+                         help=N_("restore into a data directory rawbank has not used yet (other than ./var of the "
+                                 "checkout), e.g. on a new machine with --data-dir"))
     status = sub.add_parser("status", help=N_("size, documents, last backup, outboxes and consumer lag of the data"))
     status.add_argument("--lang", choices=LANGUAGES, default="en", help=N_("language of the report"))
+    for parser in (backup, restore):
+        parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                            help=N_("say what it did in this language only (default: English, then Hindi)"))
     for parser in (backup, restore, status):
         add_data_dir_option(parser)
+
+
+def minutes(text: str) -> float:
+    """--wait: minutes, more than 0 and at most a day; argparse refuses anything else as an invalid value."""
+    value = float(text)
+    if not 0 < value <= 24 * 60:
+        raise ValueError(text)
+    return value
 
 
 def resolve_config(args, config: Config) -> Config:
@@ -120,7 +137,11 @@ def run_command(args, config: Config) -> int:
         text, readable = report(data, config, args.lang)
         print(text)
         return 0 if readable else 2  # as `rawbank reconcile` says a store it cannot read
-    from shared import backup
-    if args.command == "backup":
-        return backup.backup(data, config, args.directory)
-    return backup.restore(data, args.directory)
+    from shared import backup, console
+    console.ONLY = args.lang
+    try:
+        if args.command == "backup":
+            return backup.backup(data, config, args.directory, wait=None if args.wait is None else args.wait * 60)
+        return backup.restore(data, args.directory, new=args.new)
+    finally:
+        console.ONLY = None

@@ -29,6 +29,9 @@ LAG_UNKNOWN = N_("consumer lag: unknown (not running)")
 NOT_NOW = N_("{name}: {size}, cannot be read now ({error}): the disk is full or failing, or this user may not read "
              "it. The store itself may be whole: do not move or replace it. Free some space or fix the disk, then "
              "look again.")
+#: what a restore moved aside stays until someone deletes it: said with its size, so the disk is not filled unseen
+SET_ASIDE = N_("set aside by a restore: {path}, {size}; delete it (rm -r {path}) once the restored data is checked "
+               "(rawbank reconcile --via-api is clean)")
 UNREADABLE = N_("{name}: {size}, cannot be read ({error}): damaged, or not a rawbank store. Restore the last backup "
                 "(rawbank restore DIR); keep the damaged file aside, do not delete it.")
 
@@ -45,6 +48,10 @@ def report(data: DataDir, config, lang: str = "en") -> tuple[str, bool]:
     sizes = {name: sum(p.stat().st_size for p in data.path.glob(f"{name}.sqlite*") if not p.name.endswith("-shm"))
              for name in stores}
     lines.append(say(SIZE, size=_size(sum(sizes.values())), count=len(stores)))
+    for aside in sorted(data.path.glob("before-restore-*")):
+        if aside.is_dir():
+            size = sum(path.stat().st_size for path in aside.rglob("*") if path.is_file())
+            lines.append(say(SET_ASIDE, 2, path=aside, size=_size(size)))
     running = data.read_json("running.json")
     running = running if running and _alive(running.get("pid")) else None
     lines.append(say(RUNNING, pid=running["pid"]) if running else say(STOPPED))

@@ -25,6 +25,11 @@ NEEDS_ARTISAN = N_("an artisan user needs an artisan id (--artisan-id)")
 NEEDS_COOPERATIVE = N_("a secretary user needs a cooperative (--cooperative)")
 SHORT_PASSWORD = F_("the password must be at least {length} characters long")
 NO_SUCH_ARTISAN = F_("no artisan {artisan_id} is registered; register them first (POST /api/v1/artisans)")
+#: `rawbank user add` on one machine runs with rawbank stopped: the API and pages that register are not there
+NO_SUCH_ARTISAN_STOPPED = N_("no artisan {artisan_id} is registered. Start rawbank ({start}), register them on the "
+                             "Artisans page (or POST /api/v1/artisans), then add their login on the Users page.")
+NO_SUCH_COOPERATIVE_STOPPED = N_("no cooperative {cooperative} is registered. Start rawbank ({start}), register it "
+                                 "(POST /api/v1/cooperatives), then add the secretary's login on the Users page.")
 TAKEN = N_("a user named {username} already exists")
 BAD_USERNAME = F_("a user name is 1 to {max} characters of text without control characters, so that it can be "
                   "typed at the login")
@@ -79,11 +84,16 @@ def authenticate(db, username: str, password: str) -> dict:
 
 
 def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str | None = None,
-                 depot: str | None = None, cooperative: str | None = None) -> str:
+                 depot: str | None = None, cooperative: str | None = None, start: str | None = None) -> str:
     """`rawbank user add`: check and store a user; return what to print (English, then Hindi), raise
-    SettingError (a ValueError in both languages) otherwise."""
-    for refusal in refusals(db, username=username, password=password, artisan_id=artisan_id, depot=depot,
-                            cooperative=cooperative).values():
+    SettingError (a ValueError in both languages) otherwise. `start`: on one machine, rawbank is stopped and this
+    starts it (an artisan or a cooperative is registered while it runs)."""
+    for field, refusal in refusals(db, username=username, password=password, artisan_id=artisan_id, depot=depot,
+                                   cooperative=cooperative).items():
+        if start and field == "artisan_id":
+            raise SettingError.said(NO_SUCH_ARTISAN_STOPPED, artisan_id=artisan_id, start=start)
+        if start and field == "cooperative":
+            raise SettingError.said(NO_SUCH_COOPERATIVE_STOPPED, cooperative=cooperative, start=start)
         raise refusal  # the first, as the command says one thing at a time
     try:
         add_user(db, username=username, password=password, role=role, artisan_id=artisan_id, depot=depot,

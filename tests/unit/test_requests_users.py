@@ -93,14 +93,22 @@ def test_the_command_adds_to_a_data_directory_only_while_rawbank_is_stopped(monk
     running = Runtime(spec(), config)  # the requests service, serving its store
     monkeypatch.setattr("sys.stdin", io.StringIO("a long passphrase\n"))
     assert main(["user", "add", "asha", "--role", "admin", "--password-stdin"]) == 2
-    refused = capsys.readouterr().err
-    assert "in use by another running rawbank" in refused
-    assert "while rawbank runs, an admin does this on the Users page" in refused and "/admin/users" in refused
-    assert "उपयोगकर्ता" in refused  # in Hindi too
+    english, hindi = capsys.readouterr().err.splitlines()  # one message: not "stop it" and then "no need to stop"
+    assert english.startswith(f"rawbank user add: rawbank is running on {tmp_path / 'var'}, so this command cannot")
+    assert "an admin does this on the Users page" in english and "/admin/users" in english
+    assert "or stop rawbank (Ctrl-C where it runs) and run this again" in english
+    assert "--data-dir" not in english and "another directory" not in english
+    assert "उपयोगकर्ता" in hindi and "/admin/users" in hindi  # in Hindi too
     monkeypatch.setattr("sys.stdin", io.StringIO("a long passphrase\n"))
     assert main(["user", "password", "asha", "--password-stdin"]) == 2
     assert "Users page" in capsys.readouterr().err
     running.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long passphrase\n"))
+    assert main(["user", "add", "meera", "--role", "artisan", "--artisan-id", "ART-NOPE", "--password-stdin"]) == 2
+    english, hindi = capsys.readouterr().err.splitlines()  # rawbank is stopped: no API to register them on now
+    assert "no artisan ART-NOPE is registered. Start rawbank (" in english and "Artisans page" in english
+    assert "then add their login on the Users page" in english and "register them first (POST" not in english
+    assert "ART-NOPE" in hindi and "Users" not in hindi.split("ART-NOPE")[0]
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["user", "add", "asha", "--role", "admin", "--password-stdin"]) == 2
     english, hindi = capsys.readouterr().err.splitlines()
@@ -198,7 +206,7 @@ def test_the_command_says_the_store_is_in_use_before_asking_for_a_password(tmp_p
         out, err = done.communicate(timeout=120)
     finally:
         running.close()
-    assert done.returncode == 2 and "in use by another running rawbank" in err and "Password" not in err, err
+    assert done.returncode == 2 and "rawbank is running on" in err and "Password" not in err, err
 
 
 def test_a_users_password_is_changed_and_the_old_one_logs_in_no_more(db):
