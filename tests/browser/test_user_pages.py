@@ -23,13 +23,8 @@ def log_in(user: User, username: str, password: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def test_an_admin_manages_a_login_and_its_person_changes_their_password(people, browser, dev):
-    name = f"clerk-{uuid.uuid4().hex[:6]}"
-    admin = people("admin").log_in()
-    page = admin.page
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Users").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Users")
-
+def add_clerk(page, name: str) -> None:
+    """A warehouse login at Varanasi, added on the Users page with the password "first passphrase"."""
     page.locator("#add-login summary").click()
     form = page.locator("#add-user-form")
     form.get_by_label("User name").fill(name)
@@ -37,6 +32,16 @@ def test_an_admin_manages_a_login_and_its_person_changes_their_password(people, 
     form.get_by_label("Role").select_option("warehouse")
     form.get_by_label("Depot").select_option("VNS")
     form.get_by_role("button", name="Add the login").click()
+
+
+def test_an_admin_manages_a_login_and_its_person_changes_their_password(people, browser, dev):
+    name = f"clerk-{uuid.uuid4().hex[:6]}"
+    admin = people("admin").log_in()
+    page = admin.page
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Users").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Users")
+
+    add_clerk(page, name)
     expect(page.locator("#user-added")).to_contain_text(f"Added: {name}.")
     row = page.locator(f'tr[data-user="{name}"]')
     expect(row).to_contain_text("Warehouse staff")
@@ -98,13 +103,7 @@ def test_a_clerk_is_made_an_admin_and_steps_back_to_a_depot_in_hindi(people, bro
     admin = people("admin").log_in()
     page = admin.page
     page.goto(admin.url("requests", "/admin/users"))
-    page.locator("#add-login summary").click()
-    form = page.locator("#add-user-form")
-    form.get_by_label("User name").fill(name)
-    form.get_by_label("Password").fill("first passphrase")
-    form.get_by_label("Role").select_option("warehouse")
-    form.get_by_label("Depot").select_option("VNS")
-    form.get_by_role("button", name="Add the login").click()
+    add_clerk(page, name)
     row = page.locator(f'tr[data-user="{name}"]')
     expect(row).to_contain_text("Warehouse staff")
     row.get_by_text("Make an admin", exact=True).click()
