@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from shared.names import ref as short_ref
 from tests.browser.conftest import User
 from tests.conftest import wait_until
 
@@ -81,7 +82,10 @@ def test_an_artisans_request_is_approved_dispatched_and_received_through_the_pag
     reload_until(warehouse.page, lambda: ready.count() > 0, message="the request to be set aside at the depot")
     expect(ready).to_contain_text("12.5 kg")
     warehouse.shot("dispatch-one-ready")
-    ready.get_by_role("button", name="Dispatch").click()  # a cookie-authenticated call to the requests service
+    ref = ready.get_attribute("data-requisition")
+    expect(ready.get_by_role("link", name=f"Hand-over slip, {short_ref(ref)}", exact=True)).to_be_visible()
+    # named with its request, as a screen reader lists a page's buttons
+    ready.get_by_role("button", name=f"Dispatch, {short_ref(ref)}", exact=True).click()
     expect(ready.locator("[data-done]")).to_have_text("Handed over")
 
     badge = page.locator("[data-done]")
