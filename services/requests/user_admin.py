@@ -137,7 +137,7 @@ def move_to_depot(db, username: str, depot: str | None, *, token_ttl: int,
     if before["role"] != "warehouse":
         raise Invalid({"depot": [ONLY_WAREHOUSE]})
     if depot and db.depots.find_one({"_id": depot}, {"_id": 1}) is None:
-        raise Invalid({"depot": [SettingError.said(users.NO_SUCH_DEPOT, depot=depot).en]})  # as adding one says
+        raise Invalid({"depot": [users.unknown_depot(db, depot).en]})  # as adding one says
     if before.get("depot") == depot:
         return get(db, username)
     db.users.update_one({"_id": username}, {"$set": {"depot": depot}} if depot else {"$unset": {"depot": ""}})
@@ -170,7 +170,7 @@ def change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, toke
             move_to_depot(db, username, depot, token_ttl=token_ttl, correlation_id=correlation_id)
     depot = None if depot is KEEP else depot
     if depot and db.depots.find_one({"_id": depot}, {"_id": 1}) is None:
-        raise Invalid({"depot": [SettingError.said(users.NO_SUCH_DEPOT, depot=depot).en]})
+        raise Invalid({"depot": [users.unknown_depot(db, depot).en]})
     change = {"$set": {"role": role, **({"depot": depot} if depot else {})}}
     if not depot:
         change["$unset"] = {"depot": ""}

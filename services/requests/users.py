@@ -35,7 +35,9 @@ BAD_USERNAME = F_("a user name is 1 to {max} characters of text without control 
                   "typed at the login")
 BAD_PASSWORD = F_("the password must be text without control characters, at most {max} characters, so that it "
                   "can be typed at the login")
-NO_SUCH_DEPOT = F_("no depot {depot} is known; give a depot's code (GET /api/v1/depots on inventory)")
+NO_SUCH_DEPOT = F_("no depot {depot} is known; the depots are: {known}")
+DEPOTS_NAMED = 30  # depot codes a refusal names (75 districts' depots would be a wall of codes)
+NO_DEPOT_YET = F_("no depot {depot} is known, nor any other yet: an admin registers depots on the “Catalog and depots” page")
 NO_SUCH_COOPERATIVE = F_("no cooperative {cooperative} is registered; register it first (POST /api/v1/cooperatives)")
 #: what the login accepts (LoginSchema): a user the command adds must be able to log in
 MAX_USERNAME, MAX_PASSWORD = 100, 200
@@ -117,10 +119,20 @@ def refusals(db, *, username: str, password: str, artisan_id: str | None, depot:
     if artisan_id and db.artisans.find_one({"_id": artisan_id}, {"_id": 1}) is None:
         found["artisan_id"] = SettingError.said(NO_SUCH_ARTISAN, artisan_id=artisan_id)
     if depot and db.depots.find_one({"_id": depot}, {"_id": 1}) is None:
-        found["depot"] = SettingError.said(NO_SUCH_DEPOT, depot=depot)
+        found["depot"] = unknown_depot(db, depot)
     if cooperative and db.cooperatives.find_one({"_id": cooperative}, {"_id": 1}) is None:
         found["cooperative"] = SettingError.said(NO_SUCH_COOPERATIVE, cooperative=cooperative)
     return found
+
+
+def unknown_depot(db, depot: str) -> SettingError:
+    """A depot code nobody registered, said with the codes there are (rawbank stopped, the depots' API is out of
+    reach of whoever runs `rawbank user add`; on the Users page it saves a look elsewhere)."""
+    known = [d["_id"] for d in db.depots.find({}, {"_id": 1}).sort("_id", 1).limit(DEPOTS_NAMED + 1)]
+    if not known:
+        return SettingError.said(NO_DEPOT_YET, depot=depot)
+    shown = ", ".join(known[:DEPOTS_NAMED]) + (", ..." if len(known) > DEPOTS_NAMED else "")
+    return SettingError.said(NO_SUCH_DEPOT, depot=depot, known=shown)
 
 
 def set_password_from_cli(db, *, username: str, password: str, token_ttl: int = 3600) -> str:

@@ -224,7 +224,8 @@ def test_a_clerk_moved_to_another_depot_works_there_after_logging_in_again(clien
 
 
 @pytest.mark.parametrize("username,body,field,english,hindi", [
-    ("ravi", {"depot": "NOPE"}, "depot", "no depot NOPE is known", "कोई डिपो NOPE"),
+    ("ravi", {"depot": "NOPE"}, "depot", "no depot NOPE is known; the depots are: BHD, MZP, VNS",
+     "डिपो ये हैं: BHD, MZP, VNS"),
     ("asha", {"depot": "VNS"}, "depot", "only warehouse staff work at a depot", "डिपो"),
     ("ravi", {}, "active", "say what to change", "बताएँ"),
 ])
