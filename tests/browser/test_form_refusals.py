@@ -57,7 +57,10 @@ def without_codes(text: str) -> str:
 
 # The forms of a page that write, with what can be typed in them.
 FORMS = """() => Array.from(document.forms).map((form, index) => {
-  const action = form.getAttribute('data-api') || (form.method.toLowerCase() === 'post' ? form.action : null);
+  // attributes, not form.method/form.action: a field named "method" (the payment method) shadows those properties
+  const posts = (form.getAttribute('method') || 'get').toLowerCase() === 'post';
+  const action = form.getAttribute('data-api')
+    || (posts ? new URL(form.getAttribute('action') || '', document.baseURI).href : null);
   const fields = Array.from(form.elements).filter(el => el.name && !el.disabled
     && !['hidden', 'submit', 'button', 'checkbox', 'radio', 'reset'].includes(el.type))
     .map(el => ({name: el.name, tag: el.tagName.toLowerCase(), type: el.type,
