@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from shared.quantity import ascii_digits
+
 #: Marks a phone's contacts app puts around a number copied from it (direction marks and isolates), and the
 #: no-break spaces some keyboards type: invisible, never part of the number.
 _INVISIBLE = {**dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")),
               0xa0: " ", 0x202f: " "}
-_DEVANAGARI = str.maketrans("०१२३४५६७८९", "0123456789")
 _HYPHENS = re.compile(r"(?<=[0-9])[-\u2010\u2011\u2012\u2013](?=[0-9])")
 
 
@@ -16,7 +17,7 @@ def as_typed(phone: str) -> str:
     """A phone number as people type or paste it, written with ASCII digits and spaces: '९८०००-०००२१' is
     '98000 00021', '\u202a+91 98000 00021\u202c' (copied from a phone's contacts) is '+91 98000 00021'.
     Anything else stays as typed, for the field's check to refuse."""
-    text = phone.translate(_INVISIBLE).translate(_DEVANAGARI).strip()
+    text = ascii_digits(phone.translate(_INVISIBLE)).strip()
     return _HYPHENS.sub(" ", text)
 
 
