@@ -117,13 +117,21 @@ def set_active(db, by: Principal, username: str, active: bool, *, token_ttl: int
         db.users.update_one({"_id": username}, {"$unset": {"active": ""}})
         return get(db, username)
     if before.get("active") is not False:
-        db.users.update_one({"_id": username}, {"$set": {"active": False}})
-        if before["role"] == "admin" and db.users.count_documents({"role": "admin", "active": {"$ne": False}}) == 0:
-            db.users.update_one({"_id": username}, {"$unset": {"active": ""}})
-            raise LastAdmin({"username": username})
+        _keeping_an_admin(db, username, {"$set": {"active": False}}, undo={"$unset": {"active": ""}},
+                          was_admin=before["role"] == "admin")
     # after the write: a login that checked the password before it has a token no later than this, refused too
     users.end_tokens(db, username, time.time(), token_ttl=token_ttl, correlation_id=correlation_id)
     return get(db, username)
+
+
+def _keeping_an_admin(db, username: str, change: dict, *, undo: dict, was_admin: bool) -> None:
+    """Store `change` of a login; if it was an active admin's and no active admin is left after it, `undo` it and
+    refuse (LastAdmin): counted after the write, so two admins changing each other at once may both be refused,
+    never both let through (a crash between the write and the undo is not covered: `rawbank user add` then)."""
+    db.users.update_one({"_id": username}, change)
+    if was_admin and db.users.count_documents({"role": "admin", "active": {"$ne": False}}) == 0:
+        db.users.update_one({"_id": username}, undo)
+        raise LastAdmin({"username": username})
 
 
 def move_to_depot(db, username: str, depot: str | None, *, token_ttl: int,
@@ -174,13 +182,10 @@ def change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, toke
     change = {"$set": {"role": role, **({"depot": depot} if depot else {})}}
     if not depot:
         change["$unset"] = {"depot": ""}
-    db.users.update_one({"_id": username}, change)
-    if (before["role"] == "admin" and before.get("active") is not False
-            and db.users.count_documents({"role": "admin", "active": {"$ne": False}}) == 0):
-        undo = {"$set": {"role": "admin", "depot": before["depot"]}} if "depot" in before else \
-            {"$set": {"role": "admin"}, "$unset": {"depot": ""}}
-        db.users.update_one({"_id": username}, undo)
-        raise LastAdmin({"username": username})
+    undo = {"$set": {"role": "admin", "depot": before["depot"]}} if "depot" in before else \
+        {"$set": {"role": "admin"}, "$unset": {"depot": ""}}
+    _keeping_an_admin(db, username, change, undo=undo,
+                      was_admin=before["role"] == "admin" and before.get("active") is not False)
     # after the write, as set_active does: a login that checked the password before it is refused too
     users.end_tokens(db, username, time.time(), token_ttl=token_ttl, correlation_id=correlation_id)
     return get(db, username)
