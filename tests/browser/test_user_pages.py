@@ -23,6 +23,17 @@ def log_in(user: User, username: str, password: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
+def logged_out_then_at_bhadohi(user: User, username: str, password: str) -> None:
+    """The user's page, reloaded, is the login (every token they had ended); logged in again, their stock page is
+    the Bhadohi depot's."""
+    user.page.reload()
+    user.page.wait_for_url(lambda url: "/login" in url)
+    log_in(user, username, password)
+    user.page.wait_for_url(lambda url: "/login" not in url)
+    user.page.goto(user.url("inventory", "/warehouse/stock"))
+    expect(user.page.locator("main")).to_contain_text("Bhadohi depot")
+
+
 def add_clerk(page, name: str) -> None:
     """A warehouse login at Varanasi, added on the Users page with the password "first passphrase"."""
     page.locator("#add-login summary").click()
@@ -75,12 +86,7 @@ def test_an_admin_manages_a_login_and_its_person_changes_their_password(people, 
         row.get_by_label("Depot").select_option("BHD")
         row.get_by_role("button", name="Move", exact=True).click()
         expect(row.locator("td").nth(2)).to_have_text("Bhadohi depot")
-        clerk.page.reload()
-        clerk.page.wait_for_url(lambda url: "/login" in url)
-        log_in(clerk, name, "my own passphrase")
-        clerk.page.wait_for_url(lambda url: "/login" not in url)
-        clerk.page.goto(clerk.url("inventory", "/warehouse/stock"))
-        expect(clerk.page.locator("main")).to_contain_text("Bhadohi depot")
+        logged_out_then_at_bhadohi(clerk, name, "my own passphrase")
         admin.shot("user-moved")
 
         page.reload()
@@ -127,12 +133,7 @@ def test_a_clerk_is_made_an_admin_and_steps_back_to_a_depot_in_hindi(people, bro
         row.get_by_label("डिपो").select_option("BHD")
         row.get_by_role("button", name="गोदाम कर्मचारी बनाएँ").click()
         expect(row.locator("td").nth(1)).to_have_text("गोदाम कर्मचारी")
-        promoted.page.reload()  # their admin login ended
-        promoted.page.wait_for_url(lambda url: "/login" in url)
-        log_in(promoted, name, "first passphrase")
-        promoted.page.wait_for_url(lambda url: "/login" not in url)
-        promoted.page.goto(promoted.url("inventory", "/warehouse/stock"))
-        expect(promoted.page.locator("main")).to_contain_text("Bhadohi depot")
+        logged_out_then_at_bhadohi(promoted, name, "first passphrase")  # their admin login ended
         admin.shot("user-role")
         assert promoted.errors == [] and admin.errors == []
     finally:
