@@ -55,6 +55,9 @@ def running(loop: ConsumerLoop):
     thread = threading.Thread(target=loop.run, args=(stop,), daemon=True)
     thread.start()
     try:
+        # A group's first join takes about its rebalance timeout (10 s here), longer on a loaded machine: the
+        # tests' own waits start once the loop holds its partitions, not while it is still joining.
+        assert loop.ready.wait(60), "the consumer loop never joined its group"
         yield loop
     finally:
         stop.set()
