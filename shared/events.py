@@ -464,6 +464,36 @@ class RequisitionReceived(Requisition):
     """The materials were confirmed received (by the artisan, their secretary or an admin)."""
 
 
+class ReturnLine(Line):
+    """One material of a return: how much came back, whether it goes back on the shelf, and its money."""
+
+    condition = f.String(required=True, validate=ma.validate.OneOf(("restock", "damaged")))
+    subsidised_quantity = Quantity(load_default=0)  # of `quantity`, how much had been subsidised
+    credit = Money(load_default=0)  # what the artisan is credited for it: what they were charged for that much
+    subsidy = Money(load_default=0)  # the subsidy on it, taken off the claim of the month of the return
+
+
+class RequisitionReturned(Payload):
+    """Materials handed over came back to the depot from the artisan (a cooperative's: from one member) with a credit
+    note: the member's account is credited what they were charged for them, their caps get the quantity back, the
+    subsidy claim of the month of the return is corrected by `subsidy`, and inventory takes the `restock` lines back
+    into stock (the `damaged` ones are written off there)."""
+
+    KEY = "{requisition_id}"
+    requisition_id = _text(required=True)
+    return_id = _text(required=True)  # unique per return; inventory and the notifier apply each once
+    artisan_id = _text(required=True)  # whose share came back
+    depot = _text(required=True)
+    cooperative = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    district = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    lines = f.List(f.Nested(ReturnLine), required=True, validate=ma.validate.Length(min=1))
+    reason = _text(required=True)
+    month = f.String(required=True, validate=ma.validate.Regexp(r"^\d{4}-\d{2}$"))  # India's month of the return
+    credit = Money(load_default=0)
+    subsidy = Money(load_default=0)
+    by = _text(required=True)
+
+
 class ShareCodeIssued(Payload):
     """A member is asked to confirm their share of a received cooperative requisition, with a code that expires."""
 
@@ -519,10 +549,12 @@ class AccountUpdated(Payload):
     open_dues = f.List(f.Nested(Due), required=True)
     cause = f.String(required=True,  # reversal: a charge taken back; payment_reversal: a payment taken back;
                      # refund: money handed back from the artisan's credit (requisition_id: the first it draws on)
-                     validate=ma.validate.OneOf(["charge", "reversal", "payment", "payment_reversal", "refund"]))
+                     # credit_note: a return's credit (RequisitionReturned says what came back)
+                     validate=ma.validate.OneOf(["charge", "reversal", "payment", "payment_reversal", "refund",
+                                                 "credit_note"]))
     requisition_id = _text(required=True)
-    # refund: the money handed back; payment_reversal: the payment taken back (what the artisan is texted); None for
-    # the other causes and in events from before it was said
+    # refund: the money handed back; payment_reversal: the payment taken back (what the artisan is texted); credit_note:
+    # the credit of a return; None for the other causes and in events from before it was said
     amount = Money(load_default=None, allow_none=True, positive=True)
     # payment (PaymentRecorded) and payment_reversal of a requisition approved and not dispatched (not charged yet):
     # what is still to pay of its price (of the member's share), less what is paid on it now; None otherwise, and in
@@ -573,7 +605,7 @@ INVENTORY_EVENTS = (
 REQUESTS_EVENTS = (
     ArtisanRegistered, ArtisanUpdated,
     RequisitionSubmitted, RequisitionApproved, RequisitionRejected, RequisitionCancelled,
-    RequisitionDispatched, RequisitionReceived, AccountUpdated, PaymentRecorded, TokenRevoked,
+    RequisitionDispatched, RequisitionReceived, RequisitionReturned, AccountUpdated, PaymentRecorded, TokenRevoked,
     CooperativeRegistered, CooperativeUpdated, ShareCodeIssued, ShareConfirmed,
 )
 

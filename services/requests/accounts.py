@@ -59,9 +59,32 @@ def _filled(doc: dict) -> dict:
 
 def dues(account: dict, paid: dict | None = None) -> list[dict]:
     """The account's open dues (see pricing.open_dues): its charges, and what reversals left to repay."""
-    charges = [(e["requisition_id"], e["due_on"], e["payable"], e["at"]) for e in account["entries"]
-               if e["type"] == "charge"]
+    credits = credited(account["entries"])  # a return's credit note takes its part off the charge
+    charges = [(e["requisition_id"], e["due_on"], e["payable"] - credits.get(e["requisition_id"], 0), e["at"])
+               for e in account["entries"] if e["type"] == "charge"]
     return pricing.open_dues(charges, account["paid"] if paid is None else paid, repays(account["entries"]))
+
+
+def credited(entries: list[dict]) -> dict[str, int]:
+    """requisition -> what the credit notes of its returns took off what it was charged (returns.py)."""
+    found: dict[str, int] = {}
+    for e in entries:
+        if e["type"] == "credit_note":
+            found[e["requisition_id"]] = found.get(e["requisition_id"], 0) - e["amount"]
+    return found
+
+
+def credit_note(db, artisan_id: str, entry: dict) -> bool:
+    """Write a return's credit note (`credit_note:<return id>`, its amount the credit, negative) on the member's
+    account, once, with its AccountUpdated (cause `credit_note`); True if written now, False if it was there."""
+    for _ in range(MAX_ATTEMPTS):
+        account = _account(db, artisan_id)
+        if any(e["id"] == entry["id"] for e in account["entries"]):
+            return False
+        if _write(db, account, cause="credit_note", requisition_id=entry["requisition_id"], add=[entry],
+                  extra={"amount": -entry["amount"]} if entry["amount"] else None):
+            return True
+    raise Busy()
 
 
 def repays(entries: list[dict]) -> list[tuple[str, str, int, str]]:
@@ -385,7 +408,9 @@ def refund(db, artisan_id: str, body: dict, *, by: str, now: datetime) -> tuple[
 def _drawn_from(db, account: dict, amount: int) -> dict[str, int]:
     """Whose money a refund hands back: first what was paid on requisitions cancelled or rejected, then what was
     paid beyond the price of those charged, then advances on those still open; each in the order first paid."""
-    charged = {e["requisition_id"]: e["payable"] for e in account["entries"] if e["type"] == "charge"}
+    credits = credited(account["entries"])
+    charged = {e["requisition_id"]: e["payable"] - credits.get(e["requisition_id"], 0) for e in account["entries"]
+               if e["type"] == "charge"}
     order = list(dict.fromkeys([e["requisition_id"] for e in account["entries"] if e["type"] == "payment"]
                                + list(account["paid"])))
     closed = {doc["_id"] for doc in db.requisitions.find({"_id": {"$in": order}, "status": {"$in": list(NOT_PAYABLE)}},
@@ -415,7 +440,8 @@ def of_requisition(db, artisan_id: str, rid: str) -> dict:
     """What is paid on a requisition (less refunds), its payments (a reversed one says so), its refunds and what is to
     be repaid on it (refunded, then the payment was reversed), by when."""
     account = _account(db, artisan_id)
-    return {"paid": account["paid"].get(rid, 0), "payments": payments_of(account, rid),
+    return {"paid": account["paid"].get(rid, 0), "credited": credited(account["entries"]).get(rid, 0),
+            "payments": payments_of(account, rid),
             "refunds": refunds_of(account, rid), "repay": to_repay(dues(account), rid)}
 
 

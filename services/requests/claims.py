@@ -13,6 +13,7 @@ from datetime import datetime
 from services.requests import domain, parties, schemes
 from services.requests.errors import MonthInFuture
 from shared.calendar import month_of
+from shared.i18n import N_, translate
 from shared.money import format_money
 from shared.quantity import format_quantity
 from shared.spreadsheet import csv_text, safe_cell
@@ -53,6 +54,7 @@ def report(db, scheme: str, month: str, now: datetime) -> dict:
                                 {"artisan_id": 1, "district": 1, "lines": 1, "pricing.lines": 1, "shares": 1})
     rows = tally((share.get("district"), share["artisan_id"], subsidised(share["pricing"]["lines"], scheme))
                  for doc in docs for share in parties.of(doc))
+    corrections = _corrections(db, scheme, month)
     out = [{"district": district, "beneficiaries": len(row["artisans"]), "quantities": row["quantities"],
             "units": row["units"], "value": row["value"], "subsidy": row["subsidy"]}
            for district, row in sorted(rows.items()) if row["artisans"]]
@@ -61,13 +63,32 @@ def report(db, scheme: str, month: str, now: datetime) -> dict:
     totals = {"district": None, "beneficiaries": len(served),
               "quantities": {}, "units": {}, "value": sum(r["value"] for r in out),
               "subsidy": sum(r["subsidy"] for r in out)}
-    for row in out:
+    for row in out + corrections:  # net of the returns' corrections
         for category, quantity in row["quantities"].items():
             totals["quantities"][category] = totals["quantities"].get(category, 0) + quantity
             totals["units"][category] = row["units"][category]
+    totals["value"] += sum(r["value"] for r in corrections)
+    totals["subsidy"] += sum(r["subsidy"] for r in corrections)
     # this month's claim is what was handed over so far: it grows until the month ends (the page and the CSV say so)
-    return {"scheme": scheme, "month": month, "rows": out, "totals": totals, "so_far": month == month_of(now),
-            "as_of": now.isoformat()}
+    return {"scheme": scheme, "month": month, "rows": out, "corrections": corrections, "totals": totals,
+            "so_far": month == month_of(now), "as_of": now.isoformat()}
+
+
+def _corrections(db, scheme: str, month: str) -> list[dict]:
+    """The returns of the month (India's) of materials subsidised under the scheme, one row per district, negative:
+    what each took off the claim (whatever month its requisition was dispatched in)."""
+    found = [(made.get("district"), made["artisan_id"], subsidised(made["lines"], scheme), made["return_id"])
+             for doc in db.requisitions.find({"returns.month": month}, {"returns": 1})
+             for made in doc.get("returns") or () if made["month"] == month]
+    found = [sale for sale in found if sale[2]]
+    rows = tally(sale[:3] for sale in found)
+    ids: dict[str, set] = {}
+    for district, _, _, return_id in found:
+        ids.setdefault(plain_name(district or "") or UNKNOWN_DISTRICT, set()).add(return_id)
+    counted = {district: len(ids.get(plain_name(district) or UNKNOWN_DISTRICT, ())) for district in rows}
+    return [{"district": district, "returns": counted[district],
+             "quantities": {c: -q for c, q in row["quantities"].items()}, "units": row["units"],
+             "value": -row["value"], "subsidy": -row["subsidy"]} for district, row in sorted(rows.items())]
 
 
 def csv_name(claim: dict) -> str:
@@ -75,8 +96,12 @@ def csv_name(claim: dict) -> str:
     return f"subsidy-claims-{claim['scheme']}-{claim['month']}{'-so-far' if claim['so_far'] else ''}.csv"
 
 
-def as_csv(claim: dict) -> str:
-    """The claim as CSV: one row per district, a total row; cells a spreadsheet never runs."""
+CORRECTION = N_("{district}: returns (correction)")
+
+
+def as_csv(claim: dict, lang: str | None = None) -> str:
+    """The claim as CSV: one row per district, a correction row per district for the month's returns (said in `lang`),
+    a total row net of them; cells a spreadsheet never runs."""
     categories = sorted(claim["totals"]["quantities"])
     header = ["district", "beneficiaries"] + [f"quantity {c} ({claim['totals']['units'][c]})" for c in categories] \
         + ["value_rupees", "subsidy_rupees"]
@@ -85,5 +110,7 @@ def as_csv(claim: dict) -> str:
         return [safe_cell(district), figures["beneficiaries"]] \
             + [format_quantity(figures["quantities"].get(c, 0)) for c in categories] \
             + [format_money(figures["value"]), format_money(figures["subsidy"])]
-    rows = [row(r["district"], r) for r in claim["rows"]] + [row("TOTAL", claim["totals"])]
+    rows = [row(r["district"], r) for r in claim["rows"]] \
+        + [row(translate(CORRECTION, lang, district=r["district"]), {**r, "beneficiaries": ""})
+           for r in claim.get("corrections") or ()] + [row("TOTAL", claim["totals"])]
     return csv_text([safe_cell(h) for h in header], rows)

@@ -6,6 +6,7 @@ from shared import names
 from shared import errors as shared_errors
 from shared.errors import Conflict, Error, Forbidden, NotFound, RuleBroken, Unauthenticated
 from shared.i18n import N_, language, translate
+from shared.quantity import parse_quantity
 
 
 class _SaysStatus:
@@ -397,3 +398,38 @@ class NotYourDepot(Forbidden):
     message = N_("You see only your own depot's collections, at {your_depot}; leave out depot or send your own, or "
                  "ask an admin.")
     page_message = N_("This page shows only your own depot's collections, at {your_depot}.")
+
+
+class NotReturnable(_SaysStatus, Conflict):
+    """A return of a request that was not handed over (or one cancelled, rejected): nothing left the depot for it."""
+
+    code = "requisition_not_returnable"
+    message = N_("This request is “{status}”: materials come back only from a request handed over (dispatched or "
+                 "received).")
+
+
+class ReturnNotInShare(RuleBroken):
+    code = "return_not_in_share"
+    message = N_("{material} was not handed over in this request (to this member): only what was handed over comes "
+                 "back.")
+
+    def values(self, lang: str | None = None) -> dict:
+        lang = lang or language()
+        return {**super().values(lang), "material": names.named((self.details.get("names") or {}),
+                                                                 self.details.get("sku", ""), lang)}
+
+
+class ReturnAboveHandedOver(RuleBroken):
+    """More of a material than was handed over to the member, less what they returned before."""
+
+    code = "return_above_handed_over"
+    message = N_("{material}: {handed_over} was handed over and {returned_before} came back before, so {asked} "
+                 "cannot come back now; at most {left}.")
+
+    def values(self, lang: str | None = None) -> dict:
+        lang, found = lang or language(), self.details
+        figures = {k: names.quantity(found[k], found.get("unit"), lang)
+                   for k in ("handed_over", "returned_before", "asked") if k in found}
+        left = max(parse_quantity(found.get("handed_over", "0")) - parse_quantity(found.get("returned_before", "0")), 0)
+        return {**super().values(lang), **figures, "left": names.quantity(left, found.get("unit"), lang),
+                "material": names.named(found.get("names") or {}, found.get("sku", ""), lang)}

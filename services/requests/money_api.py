@@ -159,7 +159,7 @@ def subsidy_claims(query):
     month's is what was handed over so far (`so_far`, and the CSV's name ends `-so-far`)."""
     claim = claims.report(db(), query["scheme"], query["month"], _now())
     if query["format"] == "csv":
-        return Response(claims.as_csv(claim), mimetype="text/csv",
+        return Response(claims.as_csv(claim, language()), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={claims.csv_name(claim)}"})
     return claim
 

@@ -206,7 +206,8 @@ class DueSchema(ma.Schema):
 class EntrySchema(ma.Schema):
     id = f.String()
     type = f.String(metadata={"description": "charge, subsidy, payment, payment_reversal (+ the payment it takes "
-                                             "back: payment_id, reason) or refund (+ reason, requisitions)"})
+                                             "back: payment_id, reason), refund (+ reason, requisitions) or "
+                                             "credit_note (a return's credit, + return_id, reason, subsidy)"})
     requisition_id = f.String()
     at = f.String()
     amount = Money(metadata={"description": "adds to the balance due; subsidy and payments are negative, refunds "
@@ -221,6 +222,8 @@ class EntrySchema(ma.Schema):
     reason = f.String()
     requisitions = f.Dict(keys=f.String(), values=Money(), metadata={
         "description": "a refund: requisition id -> what of the money paid on it is handed back"})
+    return_id = f.String(metadata={"description": "a credit note: the return it credits"})
+    subsidy = Money(metadata={"description": "a credit note: the subsidy on what came back, off the month's claim"})
 
 
 class AccountQuery(ma.Schema):
@@ -280,10 +283,23 @@ class ClaimRowSchema(ma.Schema):
     subsidy = Money(metadata={"description": "claimed"})
 
 
+class ClaimCorrectionSchema(ma.Schema):
+    district = f.String(allow_none=True)
+    returns = f.Integer(metadata={"description": "how many returns of the month took subsidised materials back"})
+    quantities = f.Dict(keys=f.String(), values=Quantity(), metadata={
+        "description": "subsidised quantity returned, per category (negative)"})
+    units = f.Dict(keys=f.String(), values=f.String())
+    value = Money(metadata={"description": "of it at the mill-gate price (negative)"})
+    subsidy = Money(metadata={"description": "taken off the claim (negative)"})
+
+
 class ClaimsSchema(ma.Schema):
     scheme = f.String()
     month = f.String()
     rows = f.List(f.Nested(ClaimRowSchema))
+    corrections = f.List(f.Nested(ClaimCorrectionSchema), metadata={
+        "description": "returns in the month (India's) of materials subsidised, per district: `totals` are net of them "
+                       "(its beneficiaries are still those served)"})
     totals = f.Nested(ClaimRowSchema)
     so_far = f.Boolean(metadata={"description": "true for this month: not over, the figures are those until `as_of` "
                                                 "and grow until it ends"})

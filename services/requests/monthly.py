@@ -73,6 +73,20 @@ def give_back(collection, artisan_id: str, month: str, req_id: str) -> bool:
     return result.matched_count == 1
 
 
+def give_back_part(collection, artisan_id: str, month: str, req_id: str, part_id: str, totals: dict[str, int]) -> bool:
+    """Return part of a requisition's totals to the month (a return, `part_id`), once: the requisition's entry keeps
+    counting the rest and notes the part (`returned`), in one conditional update. False if given back before, or if
+    the requisition is not counted in the month (then there is nothing to give back)."""
+    totals = {c: q for c, q in totals.items() if q}
+    query = {"_id": f"{artisan_id}/{month}", f"entries.{req_id}": {"$exists": True},
+             f"entries.{req_id}.returned": {"$ne": part_id}}
+    update = {"$push": {f"entries.{req_id}.returned": part_id}}
+    if totals:
+        update["$inc"] = {**{f"used.{c}": -q for c, q in totals.items()},
+                          **{f"entries.{req_id}.totals.{c}": -q for c, q in totals.items()}}
+    return collection.update_one(query, update).matched_count == 1
+
+
 def settle(db, collection, doc: dict, now: datetime) -> bool:
     """Give back entries of returned requisitions and of ones never written; True if any."""
     changed = False

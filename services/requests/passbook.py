@@ -23,7 +23,8 @@ def of(db, principal: Principal, artisan_id: str, month: str, now: datetime) -> 
             "quotas": quotas.usage_of(db, artisan, month, now),
             "requisitions": [_entry(db, parties.seen_by(as_member, doc)) for doc in docs],
             "account": {k: account[k] for k in ("balance_due", "overdue", "open_dues", "credit_limit", "credit_days")},
-            "payments": accounts.payments_of(account), "refunds": account["refunds"]}
+            "payments": accounts.payments_of(account), "refunds": account["refunds"],
+            "credit_notes": [e for e in account["entries"] if e["type"] == "credit_note"]}
 
 
 def _entry(db, doc: dict) -> dict:

@@ -32,7 +32,7 @@ def facts(db) -> dict:
     requisitions = {}
     for doc in db.requisitions.find({}, {"status": 1, "depot": 1, "lines": 1, "applied": 1, "history": 1, "stock": 1,
                                          "artisan_id": 1, "pricing": 1, "dispatch_month": 1, "district": 1,
-                                         "shares": 1, "cooperative": 1, "month": 1}):
+                                         "shares": 1, "cooperative": 1, "month": 1, "returns": 1}):
         applied = doc.get("applied") or []
         history_ids = [h["event_id"] for h in doc.get("history") or [] if h.get("event_id")]
         requisitions[doc["_id"]] = {
@@ -41,6 +41,7 @@ def facts(db) -> dict:
             "applied_twice": len(applied) - len(set(applied)),
             "history_twice": len(history_ids) - len(set(history_ids)),
             "money": reconcile_money.requisition_facts(doc), "entitled": reconcile_money.entitled_facts(doc),
+            "returns": reconcile_money.return_facts(doc),
             "reports": _report_facts(doc)}
     return {"service": "requests", "requisitions": requisitions, "accounts": reconcile_money.account_facts(db),
             "entitlements": reconcile_money.entitlement_facts(db), "collections": collections.reconcile_facts(db)}

@@ -49,8 +49,23 @@ def entitled_facts(doc: dict) -> list[dict]:
         subsidised = defaultdict(int)
         for line in (share.get("pricing") or {}).get("lines", []):
             subsidised[line["category"]] += line["subsidised_quantity"]
+        for made in doc.get("returns") or ():  # a return gives its subsidised quantity back to the entitlement
+            if made["artisan_id"] == share["artisan_id"]:
+                for category, quantity in (made.get("entitled") or {}).items():
+                    subsidised[category] -= quantity
         out.append({"artisan_id": share["artisan_id"], "month": doc["month"], "subsidised": _nonzero(subsidised)})
     return out
+
+
+def return_facts(doc: dict) -> list[dict]:
+    """A requisition's returns as reconciliation compares them: each one's credit, and the subsidy it takes off the
+    claim of its month (its subsidised lines)."""
+    return [{"return_id": made["return_id"], "artisan_id": made["artisan_id"], "credit": made["credit"],
+             "month": made["month"], "district": made.get("district"),
+             "claimed": [{k: line[k] for k in ("scheme", "category", "unit", "subsidised_quantity", "subsidised_value",
+                                               "subsidy")}
+                         for line in made["lines"] if line["subsidised_quantity"] and line.get("scheme")]}
+            for made in doc.get("returns") or ()]
 
 
 def entitlement_facts(db) -> dict:
@@ -215,11 +230,16 @@ def _quantities(totals: dict) -> str:
 def counts(requests: dict) -> dict:
     accounts = requests.get("accounts", {})
     subsidy = sum(-e["amount"] for a in accounts.values() for e in a["entries"] if e["type"] == "subsidy")
+    credited = sum(-e["amount"] for a in accounts.values() for e in a["entries"] if e["type"] == "credit_note")
+    returned_subsidy = sum(e.get("subsidy", 0) for a in accounts.values() for e in a["entries"]
+                           if e["type"] == "credit_note")
     to_repay = sum(max(-paid, 0) for a in accounts.values() for paid in a["paid"].values())
     return {N_("accounts"): len(accounts),
             N_("balance due, all accounts"): _m(sum(a["balance"] for a in accounts.values())),
             N_("to repay: refunded, then the payment was reversed"): _m(to_repay),
-            N_("subsidy charged to schemes"): _m(subsidy)}
+            N_("subsidy charged to schemes"): _m(subsidy),
+            N_("credit notes for returns"): _m(credited),
+            N_("subsidy taken off the claims by returns"): _m(returned_subsidy)}
 
 
 KINDS = {"payment": "payment", "payment_reversal": "reversal", "refund": "refund"}
@@ -257,5 +277,51 @@ def _flat(totals: dict) -> dict:
             for method, depots in methods.items() for depot, amount in depots.items()}
 
 
+def credit_notes_equal_returns(found: dict) -> Problems:
+    """Each return has one credit note, on its member's account, for its credit; no credit note is of a return
+    requests does not know."""
+    notes = {}
+    for artisan_id, account in found.get("accounts", {}).items():
+        for entry in account["entries"]:
+            if entry["type"] == "credit_note":
+                notes[entry["return_id"]] = (artisan_id, entry)
+    problems = []
+    for rid, req in sorted(found["requisitions"].items()):
+        for made in req.get("returns") or ():
+            artisan_id, entry = notes.pop(made["return_id"], (None, None))
+            if entry is None:
+                problems.append(Problem(N_("return {return_id} of requisition {rid}: credit {credit}, but no credit note "
+                                           "on {artisan_id}'s account (open the request to finish it)"),
+                                        return_id=made["return_id"], rid=rid, credit=_m(made["credit"]),
+                                        artisan_id=made["artisan_id"]))
+            elif (artisan_id, entry["requisition_id"], -entry["amount"]) != (made["artisan_id"], rid, made["credit"]):
+                problems.append(Problem(N_("return {return_id} of requisition {rid}: credit {credit} to {artisan_id}, "
+                                           "but its credit note is {amount} on {holder}'s account"),
+                                        return_id=made["return_id"], rid=rid, credit=_m(made["credit"]),
+                                        artisan_id=made["artisan_id"], amount=_m(-entry["amount"]), holder=artisan_id))
+    for return_id, (artisan_id, entry) in sorted(notes.items()):
+        problems.append(Problem(N_("account {artisan_id}: credit note {amount} for return {return_id}, which requests "
+                                   "does not know"), artisan_id=artisan_id, amount=_m(-entry["amount"]),
+                                return_id=return_id))
+    return problems
+
+
+def corrections_equal_returns(found: dict) -> Problems:
+    """The subsidy claims' corrections (returns), summed from the requisitions' returns as the claim does, equal the
+    same sums over the accounts' credit notes, per scheme, month and district."""
+    from_returns = _claims_by(
+        (line["scheme"], made["month"], made["district"], made["artisan_id"], line)
+        for req in found["requisitions"].values() for made in req.get("returns") or () for line in made["claimed"])
+    from_accounts = _claims_by(
+        (line["scheme"], entry["month"], entry.get("district"), artisan_id, line)
+        for artisan_id, account in found.get("accounts", {}).items() for entry in account["entries"]
+        if entry["type"] == "credit_note" for line in entry.get("lines", []))
+    return [Problem(N_("subsidy claim corrections {scheme} {month}: returns give {from_returns}, credit notes give "
+                       "{from_accounts}"), scheme=scheme, month=month, from_returns=from_returns.get((scheme, month)),
+                    from_accounts=from_accounts.get((scheme, month)))
+            for scheme, month in sorted(set(from_returns) | set(from_accounts))
+            if from_returns.get((scheme, month)) != from_accounts.get((scheme, month))]
+
+
 CHECKS = (accounts_add_up, dispatches_charged_once, claims_equal_dispatches, entitlements_add_up,
-          collections_equal_accounts)
+          collections_equal_accounts, credit_notes_equal_returns, corrections_equal_returns)

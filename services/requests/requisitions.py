@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pymongo.errors import DuplicateKeyError
 
 from services.requests import (accounts, artisans, domain, errors, materials, parties, quote, requisition_money,
-                               settings, share_rules, shares, store)
+                               returns, settings, share_rules, shares, store)
 from shared import idempotency
 from shared.auth import Principal
 from shared.calendar import month_of
@@ -84,14 +84,29 @@ def _left_the_depot(db, req_id: str) -> bool:
 
 
 def get(db, principal: Principal, req_id: str) -> dict:
-    """One requisition the caller may see (a member: their share), with what is paid on it and its payments."""
-    return _shown(db, principal, _visible_doc(db, principal, req_id, store.HIDDEN))
+    """One requisition the caller may see (a member: their share), with what is paid on it and its payments, and
+    its returns (any a process left half-done are finished first)."""
+    doc = _visible_doc(db, principal, req_id, store.HIDDEN)
+    if returns.finish(db, doc):
+        doc = _visible_doc(db, principal, req_id, store.HIDDEN)
+    return _shown(db, principal, doc)
+
+
+def visible_doc(db, principal: Principal, req_id: str) -> dict:
+    """The stored requisition if the caller may see it (NotFound otherwise), its outbox left out."""
+    return _visible_doc(db, principal, req_id)
 
 
 def _shown(db, principal: Principal, doc: dict) -> dict:
+    seen = returns.seen_by(principal, doc)
     doc = parties.seen_by(principal, doc)
-    return {**doc, "shares": member_names(db, [shares.view(share) for share in doc.get("shares") or ()]),
-            **paid_on(db, doc), **waiting_now(db, doc)}
+    back = {share["artisan_id"]: returns.returned(doc, share["artisan_id"]) for share in doc.get("shares") or ()}
+    views = [shares.view(share) for share in doc.get("shares") or ()]
+    if seen:  # once anything came back, each member's lines say how much of them
+        views = [{**view, "lines": [{**line, "returned": back[view["artisan_id"]].get(line["sku"], 0)}
+                                    for line in view["lines"]]} for view in views]
+    return {**doc, "lines": returns.lines_returned({**doc, "returns": seen}), "returns": seen,
+            "shares": member_names(db, views), **paid_on(db, doc), **waiting_now(db, doc)}
 
 
 def member_names(db, views: list[dict]) -> list[dict]:
@@ -146,7 +161,7 @@ def paid_on(db, doc: dict) -> dict:
     to be repaid on it (refunded, then the payment was reversed)."""
     found = [(share["artisan_id"], accounts.of_requisition(db, share["artisan_id"], doc["_id"]))
              for share in parties.of(doc)]
-    return {"paid": sum(paid["paid"] for _, paid in found),
+    return {"paid": sum(paid["paid"] for _, paid in found), "credited": sum(paid["credited"] for _, paid in found),
             "payments": [{**p, "artisan_id": artisan_id} for artisan_id, paid in found for p in paid["payments"]],
             "refunds": [{**r, "artisan_id": artisan_id} for artisan_id, paid in found for r in paid["refunds"]],
             "repay": [{**r, "artisan_id": artisan_id} for artisan_id, paid in found for r in paid["repay"]]}
@@ -168,7 +183,9 @@ def shares_owing(req: dict) -> list[dict]:
                    if p["artisan_id"] == share["artisan_id"] and not p.get("reversed")) \
             - sum(r["amount"] for r in req.get("refunds") or () if r["artisan_id"] == share["artisan_id"])
         repay = sum(r["amount"] for r in req.get("repay") or () if r["artisan_id"] == share["artisan_id"])
-        rows.append({**share, "payable": payable, "paid": paid, "due": repay if closed else max(payable - paid, 0)})
+        credited = sum(r["credit"] for r in req.get("returns") or () if r["artisan_id"] == share["artisan_id"])
+        rows.append({**share, "payable": payable, "paid": paid,
+                     "due": repay if closed else max(payable - paid - credited, 0)})
     return rows
 
 

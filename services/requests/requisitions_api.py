@@ -1,11 +1,13 @@
 """Requisitions HTTP API: load with a schema, call one use case, dump."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import Response
 
-from services.requests import requisition_exports, requisitions
-from services.requests.schemas import (ActionSchema, RequisitionOutSchema, RequisitionQuery,
-                                       RequisitionSchema, RequisitionSummarySchema)
+from services.requests import requisition_exports, requisitions, returns
+from services.requests.schemas import (ActionSchema, RequisitionOutSchema, RequisitionQuery, RequisitionSchema,
+                                       RequisitionSummarySchema, ReturnOutSchema, ReturnSchema)
 from shared import idempotency
 from shared.auth import current_principal, require_role
 from shared.calendar import instants
@@ -72,3 +74,28 @@ def act(body, req_id, action):
     `material_unpriced` (the SKUs in `details.skus`) for an approval while a material has no price today."""
     return requisitions.act(db(), current_principal(), req_id, action, reason=body["reason"],
                             correlation_id=request_id())
+
+
+@blp.route("/requisitions/<req_id>/returns", methods=["POST"])
+@require_role("admin", "warehouse")
+@blp.doc(parameters=[idempotency.PARAMETER])
+@blp.arguments(ReturnSchema)
+@blp.response(201, ReturnOutSchema)
+def record_return(body, req_id):
+    """Record materials that came back from the artisan (a cooperative's: from the member named) to the depot of a
+    request handed over, with a credit note on their account: what they were charged for that much. The depot's
+    staff or an admin; 409 requisition_not_returnable unless dispatched or received, 422 return_above_handed_over
+    (more than was handed over less what came back before) or return_not_in_share. A retry with the same
+    Idempotency-Key returns the first result (and finishes it, if it was cut short)."""
+    made, created = returns.record(db(), current_principal(), req_id, body, idempotency_key=_idempotency_key(),
+                                   now=datetime.now(timezone.utc), correlation_id=request_id())
+    return idempotency.answer(made, created)
+
+
+@blp.route("/requisitions/<req_id>/returns", methods=["GET"])
+@require_role()
+@blp.response(200, ReturnOutSchema(many=True))
+def list_returns(req_id):
+    """The returns of a request, oldest first: its artisan (a member: their own) and their secretary, the depot's
+    staff and admins."""
+    return returns.listing(db(), current_principal(), req_id)

@@ -191,6 +191,7 @@ class LineSchema(ma.Schema):
                           metadata={"description": "in a cooperative's requisition: the member the line is for"})
     category = f.String(dump_only=True)
     unit = f.String(dump_only=True)
+    returned = Quantity(dump_only=True, metadata={"description": "how much of it came back (returns)"})
 
 
 class RequisitionSchema(ma.Schema):
@@ -235,6 +236,42 @@ class ShareLineSchema(ma.Schema):
     quantity = Quantity()
     received = Quantity(allow_none=True)
     unit = f.String(allow_none=True)
+    returned = Quantity(metadata={"description": "how much of it this member returned"})
+
+
+class ReturnLineSchema(ma.Schema):
+    sku = f.String(required=True, validate=CODE)
+    quantity = Quantity(required=True, positive=True)
+    condition = f.String(required=True, validate=v.OneOf(("restock", "damaged")), metadata={
+        "description": "restock: back on the shelf; damaged: written off"})
+    subsidised_quantity = Quantity(dump_only=True, metadata={"description": "of the quantity, what was subsidised"})
+    credit = Money(dump_only=True, metadata={"description": "what the member was charged for that much"})
+    subsidy = Money(dump_only=True, metadata={"description": "the subsidy on it, off the claim of the return's month"})
+
+
+class ReturnSchema(ma.Schema):
+    artisan_id = f.String(validate=CODE, metadata={
+        "description": "a cooperative's request: the member whose materials came back (required); an artisan's own: "
+                       "that artisan, or left out"})
+    lines = f.List(f.Nested(ReturnLineSchema), required=True, validate=v.Length(min=1, max=MAX_LINES))
+    reason = f.String(required=True, validate=filled(200), metadata={"description": "why it came back"})
+
+    @ma.validates_schema
+    def _each_material_once(self, data, **kwargs):
+        lines = data.get("lines") or []
+        if len({line["sku"] for line in lines}) != len(lines):
+            raise ma.ValidationError(F_("each sku at most once"), "lines")
+
+
+class ReturnOutSchema(ReturnSchema):
+    return_id = f.String()
+    artisan_id = f.String()
+    credit = Money(metadata={"description": "credited to the member's account (a credit note): lowers what is due "
+                                            "on the request first; beyond it, the artisan's credit"})
+    subsidy = Money(metadata={"description": "taken off the subsidy claim of the return's month"})
+    by = f.String()
+    returned_at = f.String()
+    month = f.String(metadata={"description": "India's month of the return (its subsidy claim)"})
 
 
 class ShareConfirmationSchema(ma.Schema):
@@ -280,11 +317,14 @@ class RequisitionOutSchema(RequisitionSchema):
     updated_at = f.String()
     approved_by = f.String(allow_none=True)
     history = f.List(f.Nested(HistorySchema))
+    credited = Money(metadata={"description": "what credit notes of its returns took off what it was charged"})
+    returns = f.List(f.Nested(ReturnOutSchema), metadata={
+        "description": "what came back to the depot and its credit notes (a member: their own), oldest first"})
 
 
 class RequisitionSummarySchema(RequisitionOutSchema):
     class Meta:
-        exclude = ("history", "paid", "payments", "repay")
+        exclude = ("history", "paid", "payments", "repay", "credited", "returns")
 
 
 class ActionSchema(ma.Schema):

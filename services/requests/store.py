@@ -31,6 +31,8 @@ INDEXES = {
         IndexModel([("depot", ASCENDING), ("status", ASCENDING), ("waitlist_place", ASCENDING)]),  # who is ahead
         IndexModel([("depot", ASCENDING), ("created_at", DESCENDING)]),
         IndexModel([("dispatch_month", ASCENDING), ("status", ASCENDING)], sparse=True),  # subsidy claims
+        IndexModel([("returns.month", ASCENDING)], sparse=True),  # the claims' corrections (returns of a month)
+        IndexModel([("returns.return_id", ASCENDING)], sparse=True),  # an Idempotency-Key's return, on any request
         IndexModel([("outbox.event_id", ASCENDING)], sparse=True),
     ],
     "inbound": [IndexModel([("at", ASCENDING)], expireAfterSeconds=90 * 24 * 3600)],  # gateway callbacks answered

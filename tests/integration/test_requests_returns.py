@@ -1,0 +1,292 @@
+"""Returns of handed-over materials with a credit note: POST/GET /requisitions/{id}/returns, the money, the caps,
+the subsidy claim's corrections, reconcile, and a return that dies half-way and is sent again."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+
+import pytest
+
+from services.requests import reconcile, reconcile_money, returns
+from shared.auth import Principal
+from shared.calendar import month_of
+from shared.money import round_half_up
+from shared.quantity import format_quantity
+from tests.faults.harness import Crashed, Killable, KillSwitch
+from tests.integration.test_requests_coop_support import COOP, MEMBERS, WAREHOUSE, coop  # noqa: F401
+from tests.integration.test_requests_money_support import COTTON, DYE, SILK, pay, priced_catalog, ready, scheme
+from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+
+SHARE = "2172.68"  # 10 kg of 40s cotton at the scheme price: 2455.00 - 368.25 + 36.83 freight + 49.10 depot charge
+
+
+def handed_over(client, lines=((COTTON, "10"),), paid=False):
+    """ART-1 (one loom, RMSS, a yarn cap of 30 kg) gets `lines` on credit (or paid in full), dispatched from VNS."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.call("POST", "/quotas", client.admin(), {"category": "yarn", "limit": "30", "per_loom": True}, status=200)
+    client.call("PUT", "/credit-terms", client.admin(), {"credit_limit": "10000", "credit_days": 30}, status=200)
+    client.register("ART-1", looms=1)
+    rid = ready(client, client.artisan("ART-1"), list(lines))
+    if paid:
+        pay(client, rid, client.get(rid, client.admin())["pricing"]["payable_total"])
+    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    return rid
+
+
+def give(client, rid, lines, as_=None, status=201, key=None, **body):
+    body = {"lines": [{"sku": s, "quantity": q, "condition": c} for s, q, c in lines], "reason": "wrong shade",
+            **body}
+    return client.call("POST", f"/requisitions/{rid}/returns", as_ or client.token(**WAREHOUSE), body,
+                       headers={"Idempotency-Key": key} if key else None, status=status).get_json()
+
+
+def account(client, artisan_id="ART-1"):
+    return client.call("GET", f"/artisans/{artisan_id}/account", client.admin(), status=200).get_json()
+
+
+def used(client, artisan_id="ART-1"):
+    """(quota used of yarn, entitlement used of 40s cotton) this month."""
+    usage = client.call("GET", f"/quotas/usage?artisan_id={artisan_id}", client.admin(), status=200).get_json()
+    rows = client.call("GET", f"/artisans/{artisan_id}/entitlements", client.admin(), status=200).get_json()
+    return (next(r["used"] for r in usage if r["category"] == "yarn"),
+            next(r["used"] for r in rows if r["category"] == "cotton-hank-upto-40s"))
+
+
+def clean(client):
+    facts = reconcile.facts(client.db)
+    return [problem for check in reconcile_money.CHECKS for problem in check(facts)]
+
+
+def test_a_partial_return_credits_what_was_charged_lowers_what_is_due_and_gives_the_caps_back(client):
+    rid = handed_over(client)
+    assert (account(client)["balance_due"], used(client)) == (SHARE, ("10", "10"))
+    made = give(client, rid, [(COTTON, "3", "restock")], reason="wrong shade of yarn")
+    month = month_of(datetime.now(timezone.utc))
+    assert made["return_id"] and made["artisan_id"] == "ART-1" and made["month"] == month and made["by"]
+    assert (made["credit"], made["subsidy"], made["reason"]) == ("651.80", "110.48", "wrong shade of yarn")
+    assert made["lines"] == [{"sku": COTTON, "quantity": "3", "condition": "restock", "subsidised_quantity": "3",
+                              "credit": "651.80", "subsidy": "110.48"}]  # 2172.68 x 3/10 = 651.804; 368.25 x 0.3
+    after = account(client)
+    assert after["balance_due"] == "1520.88" and [d["amount"] for d in after["open_dues"]] == ["1520.88"]
+    [note] = [e for e in after["entries"] if e["type"] == "credit_note"]
+    assert (note["amount"], note["requisition_id"], note["return_id"]) == ("-651.80", rid, made["return_id"])
+    assert used(client) == ("7", "7")
+    shown = client.get(rid, client.artisan("ART-1"))
+    assert [r["return_id"] for r in shown["returns"]] == [made["return_id"]]
+    assert [(line["sku"], line["returned"]) for line in shown["lines"]] == [(COTTON, "3")]
+    assert client.call("GET", f"/requisitions/{rid}/returns", client.artisan("ART-1"), status=200).get_json() == \
+        [made]
+    doc = client.db.requisitions.find_one({"_id": rid})
+    [event] = [e for e in doc["outbox"] if e["type"] == "RequisitionReturned"]
+    assert event["key"] == rid and event["payload"] == {
+        "requisition_id": rid, "return_id": made["return_id"], "artisan_id": "ART-1", "depot": "VNS",
+        "cooperative": None, "district": "Varanasi", "reason": "wrong shade of yarn", "month": month,
+        "credit": "651.80", "subsidy": "110.48", "by": made["by"],
+        "lines": [{"sku": COTTON, "quantity": "3", "condition": "restock", "subsidised_quantity": "3",
+                   "credit": "651.80", "subsidy": "110.48"}]}
+    causes = [e["payload"]["cause"] for e in client.db.accounts.find_one({"_id": "ART-1"})["outbox"]]
+    assert causes[-1] == "credit_note"
+    assert clean(client) == []
+
+
+def test_everything_returned_in_three_returns_credits_exactly_the_charge_and_what_was_paid_can_be_refunded(client):
+    rid = handed_over(client, paid=True)
+    credits = [give(client, rid, [(COTTON, q, "damaged")])["credit"] for q in ("3", "3", "4")]
+    assert credits == ["651.80", "651.81", "869.07"]  # the last takes the remainder: 2172.68 in all
+    after = account(client)
+    assert (after["balance_due"], after["credit"], after["open_dues"]) == ("-2172.68", "2172.68", [])
+    assert used(client) == ("0", "0")
+    refusal = give(client, rid, [(COTTON, "0.001", "restock")], status=422)["error"]
+    assert refusal["code"] == "return_above_handed_over"
+    client.call("POST", "/artisans/ART-1/refunds", client.admin(), {"amount": "2172.68", "method": "cash",
+                                                                     "reference": "RF-1", "reason": "returned"},
+                status=201)
+    assert account(client)["balance_due"] == "0.00" and clean(client) == []
+
+
+def test_a_return_beyond_what_is_due_lowers_the_due_first_and_the_rest_is_credit(client):
+    rid = handed_over(client)
+    pay(client, rid, "1000.00", method="cash")  # 1172.68 still due
+    give(client, rid, [(COTTON, "6", "restock")])  # credit 1303.61: 1172.68 of it clears the due, 130.93 is credit
+    after = account(client)
+    assert (after["balance_due"], after["credit"], after["open_dues"]) == ("-130.93", "130.93", [])
+    assert client.get(rid, client.admin())["credited"] == "1303.61"
+
+
+@pytest.mark.parametrize("lines,status,code", [
+    ([(COTTON, "10.001", "restock")], 422, "return_above_handed_over"),
+    ([(SILK, "1", "restock")], 422, "return_not_in_share"),
+    ([(COTTON, "0", "restock")], 400, "validation_error"),
+    ([(COTTON, "-1", "restock")], 400, "validation_error"),
+    ([(COTTON, "1", "lost")], 400, "validation_error"),
+    ([(COTTON, "1", "restock"), (COTTON, "1", "damaged")], 400, "validation_error"),
+    ([], 400, "validation_error"),
+])
+def test_bad_returns_are_refused_in_both_languages_and_change_nothing(client, lines, status, code):
+    rid = handed_over(client)
+    before = (client.db.requisitions.find_one({"_id": rid}), client.db.accounts.find_one({"_id": "ART-1"}),
+              list(client.db.usage.find()), list(client.db.entitlements.find()))
+    english = give(client, rid, lines, status=status)["error"]
+    hindi = client.call("POST", f"/requisitions/{rid}/returns", client.token(**WAREHOUSE),
+                        {"lines": [{"sku": s, "quantity": q, "condition": c} for s, q, c in lines],
+                         "reason": "wrong shade"}, headers={"Accept-Language": "hi"}, status=status).get_json()["error"]
+    assert english["code"] == hindi["code"] == code and english["message"] != hindi["message"]
+    assert after_state(client, rid) == before
+
+
+def after_state(client, rid):
+    return (client.db.requisitions.find_one({"_id": rid}), client.db.accounts.find_one({"_id": "ART-1"}),
+            list(client.db.usage.find()), list(client.db.entitlements.find()))
+
+
+def test_a_return_above_what_is_left_names_the_material_handed_over_returned_before_and_asked(client):
+    rid = handed_over(client)
+    give(client, rid, [(COTTON, "4", "restock")])
+    error = give(client, rid, [(COTTON, "7", "restock")], status=422)["error"]
+    assert error["details"] == {"sku": COTTON, "handed_over": "10", "returned_before": "4", "asked": "7",
+                                "unit": "kg", "names": {"name": COTTON, "name_hi": COTTON}}
+    assert COTTON in error["message"] and "10" in error["message"] and "4" in error["message"]
+
+
+def test_only_a_handed_over_request_takes_returns_and_only_staff_of_its_depot_record_them(client):
+    priced_catalog(client.db)
+    client.register("ART-1", looms=1)
+    rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])  # reserved: not handed over yet
+    error = give(client, rid, [(DYE, "1", "restock")], status=409)["error"]
+    assert error["code"] == "requisition_not_returnable" and error["details"]["status"] == "reserved"
+    client.pay_in_full(rid)
+    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    give(client, rid, [(DYE, "0.5", "restock")], as_=client.artisan("ART-1"), status=403)
+    give(client, rid, [(DYE, "0.5", "restock")], as_=client.token("warehouse", depot="BHD"), status=404)
+    give(client, rid, [(DYE, "0.5", "restock")], artisan_id="ART-2", status=400)
+    give(client, rid, [(DYE, "0.5", "restock")], as_=client.admin(), artisan_id="ART-1")
+    client.call("GET", f"/requisitions/{rid}/returns", client.artisan("ART-2"), status=404)
+    assert len(client.call("GET", f"/requisitions/{rid}/returns", client.token(**WAREHOUSE)).get_json()) == 1
+
+
+def test_the_same_idempotency_key_answers_the_same_return_and_writes_nothing(client):
+    rid = handed_over(client)
+    first = give(client, rid, [(COTTON, "2", "restock")], key="ret-1")
+    before = after_state(client, rid)
+    response = client.call("POST", f"/requisitions/{rid}/returns", client.token(**WAREHOUSE),
+                           {"lines": [{"sku": COTTON, "quantity": "2", "condition": "restock"}],
+                            "reason": "wrong shade"}, headers={"Idempotency-Key": "ret-1"}, status=201)
+    assert response.get_json() == first and response.headers["Idempotent-Replayed"] == "true"
+    assert after_state(client, rid) == before
+    error = give(client, rid, [(COTTON, "3", "restock")], key="ret-1", status=409)["error"]
+    assert error["code"] == "idempotency_key_reused"
+    assert after_state(client, rid) == before
+
+
+def test_a_return_that_dies_at_any_store_call_completes_when_sent_again_and_credits_once(client):
+    rid = handed_over(client)
+    body = {"lines": [{"sku": COTTON, "quantity": 100, "condition": "restock"}], "reason": "wrong shade"}
+    staff = Principal(sub="clerk", role="warehouse", depot="VNS")
+    calls, done = 1, False
+    while not done:
+        switch = KillSwitch()
+        switch.arm(calls)
+        try:
+            returns.record(Killable(client.db, switch), staff, rid, body, idempotency_key=f"k-{calls}",
+                           now=datetime.now(timezone.utc))
+            done = True
+        except Crashed:
+            again = returns.record(client.db, staff, rid, body, idempotency_key=f"k-{calls}",
+                                   now=datetime.now(timezone.utc))[0]
+            assert again["lines"][0]["quantity"] == 100
+            assert clean(client) == [], calls
+        calls += 1
+    assert calls > 5  # it died after the requisition's write, the credit note's, the quota's and the entitlement's
+    stored = client.db.requisitions.find_one({"_id": rid})["returns"]
+    credits = [e for e in client.db.accounts.find_one({"_id": "ART-1"})["entries"] if e["type"] == "credit_note"]
+    assert len(credits) == len(stored) == calls - 1
+    assert sum(-e["amount"] for e in credits) == sum(r["credit"] for r in stored) == \
+        round_half_up(2172_68 * 100 * (calls - 1), 10_000)
+    assert used(client) == tuple(format_quantity(10_000 - 100 * (calls - 1)) for _ in range(2))
+    assert clean(client) == []
+
+
+class DiesCrediting:
+    """The store as a return sees it: the process dies at the write of the credit note on the account."""
+
+    def __init__(self, db):
+        self._db = db
+
+    def __getattr__(self, name):
+        collection = getattr(self._db, name)
+        return _Dying(collection) if name == "accounts" else collection
+
+
+class _Dying:
+    def __init__(self, collection):
+        self._collection = collection
+
+    def __getattr__(self, name):
+        return getattr(self._collection, name)
+
+    def update_one(self, *args, **kwargs):
+        raise Crashed()
+
+
+def test_a_return_left_half_done_is_finished_by_the_next_reading_of_the_request(client):
+    rid = handed_over(client)
+    body = {"lines": [{"sku": COTTON, "quantity": 3000, "condition": "restock"}], "reason": "wrong shade"}
+    with pytest.raises(Crashed):
+        returns.record(DiesCrediting(client.db), Principal(sub="clerk", role="warehouse", depot="VNS"), rid,
+                       body, idempotency_key=None, now=datetime.now(timezone.utc))
+    assert [p for p in clean(client) if "credit note" in p]
+    assert account(client)["balance_due"] == SHARE
+    assert client.get(rid, client.admin())["returns"][0]["credit"] == "651.80"
+    assert account(client)["balance_due"] == "1520.88" and used(client) == ("7", "7") and clean(client) == []
+
+
+def test_a_members_return_of_a_cooperatives_request_credits_that_member_and_corrects_the_claim(coop):
+    client = coop.client
+    rid = coop.received()["id"]
+    error = give(client, rid, [(COTTON, "2", "restock")], status=400)["error"]
+    assert "artisan_id" in error["details"]
+    give(client, rid, [(COTTON, "2", "restock")], artisan_id="ART-9", status=400)
+    made = give(client, rid, [(COTTON, "2.5", "damaged")], artisan_id="ART-2")
+    assert (made["artisan_id"], made["credit"], made["subsidy"]) == ("ART-2", "543.17", "92.06")
+    assert [account(client, m)["balance_due"] for m in MEMBERS] == [SHARE, "1629.51", SHARE]
+    refusal = give(client, rid, [(COTTON, "8", "restock")], artisan_id="ART-2", status=422)["error"]
+    assert (refusal["details"]["handed_over"], refusal["details"]["returned_before"]) == ("10", "2.5")
+    give(client, rid, [(COTTON, "8", "restock")], artisan_id="ART-3")
+    member = client.get(rid, client.artisan("ART-2"))
+    assert [r["artisan_id"] for r in member["returns"]] == ["ART-2"]  # a member sees their own returns
+    secretary = client.call("GET", f"/requisitions/{rid}/returns", coop.secretary, status=200).get_json()
+    assert sorted(r["artisan_id"] for r in secretary) == ["ART-2", "ART-3"]
+    month = month_of(datetime.now(timezone.utc))
+    url = f"/reports/subsidy-claims?scheme=RMSS&month={month}"
+    claim = client.call("GET", url, client.admin(), status=200).get_json()
+    assert claim["rows"][0]["subsidy"] == "1104.75"
+    assert claim["corrections"] == [{"district": "Varanasi", "returns": 2,
+                                     "quantities": {"cotton-hank-upto-40s": "-10.5"},
+                                     "units": {"cotton-hank-upto-40s": "kg"}, "value": "-2577.75",
+                                     "subsidy": "-386.66"}]
+    assert (claim["totals"]["subsidy"], claim["totals"]["quantities"], claim["totals"]["beneficiaries"]) == \
+        ("718.09", {"cotton-hank-upto-40s": "19.5"}, 3)
+    for lang, words in (("en", "returns (correction)"), ("hi", "वापसी (सुधार)")):
+        text = client.call("GET", url + "&format=csv", {**client.admin(), "Accept-Language": lang}, status=200)
+        rows = list(csv.reader(io.StringIO(text.get_data().decode("utf-8-sig"))))
+        assert rows[-2][0] == f"Varanasi: {words}" and rows[-2][-1] == "-386.66" and rows[-1][-1] == "718.09"
+    assert clean(client) == []
+
+
+def test_reconcile_finds_a_credit_note_that_is_not_the_returns_credit(client):
+    rid = handed_over(client)
+    give(client, rid, [(COTTON, "3", "restock")])
+    stored = client.db.accounts.find_one({"_id": "ART-1"})
+
+    def tampered(change):
+        entries = [change(dict(e)) if e["type"] == "credit_note" else e for e in stored["entries"]]
+        client.db.accounts.update_one({"_id": "ART-1"}, {"$set": {"entries": entries,
+                                                                  "balance": sum(e["amount"] for e in entries)}})
+        return clean(client)
+    problems = tampered(lambda e: {**e, "amount": e["amount"] - 100})
+    assert len(problems) == 1 and "credit note" in problems[0]
+    problems = tampered(lambda e: {**e, "lines": [{**e["lines"][0], "subsidy": 1}]})
+    assert len(problems) == 1 and "corrections" in problems[0]
+    assert tampered(lambda e: e) == []
