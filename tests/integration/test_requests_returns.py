@@ -290,3 +290,42 @@ def test_reconcile_finds_a_credit_note_that_is_not_the_returns_credit(client):
     problems = tampered(lambda e: {**e, "lines": [{**e["lines"][0], "subsidy": 1}]})
     assert len(problems) == 1 and "corrections" in problems[0]
     assert tampered(lambda e: e) == []
+
+
+def page(client, path, headers, lang="en"):
+    """A page as the holder of `headers`' token sees it, in `lang`."""
+    from shared.auth import COOKIE
+    from shared.i18n import LANG_COOKIE
+    browser = client.app.test_client()
+    browser.set_cookie(COOKIE, headers["Authorization"].split()[1])
+    browser.set_cookie(LANG_COOKIE, lang)
+    shown = browser.get(path, headers={"Accept": "text/html"})
+    assert shown.status_code == 200, shown.status_code
+    return shown.get_data(as_text=True)
+
+
+def test_the_pages_show_the_return_form_to_staff_and_the_credit_to_the_artisan_in_both_languages(coop):
+    from tests.browser.english import english_in
+    from tests.integration.test_every_page_in_hindi import texts_of
+    client = coop.client
+    rid = coop.received()["id"]
+    staff = page(client, f"/my/requisitions/{rid}", client.token(**WAREHOUSE))
+    assert 'id="return"' in staff and 'name="artisan_id"' in staff and "Yes, record it" in staff
+    assert 'id="return"' not in page(client, f"/my/requisitions/{rid}", client.artisan("ART-2"))
+    give(client, rid, [(COTTON, "2.5", "damaged")], artisan_id="ART-2", reason="moth-eaten hank")
+    month = month_of(datetime.now(timezone.utc))
+    for lang in ("en", "hi"):
+        mine = page(client, f"/my/requisitions/{rid}", client.artisan("ART-2"), lang)
+        assert "data-returns" in mine and "543.17" in mine and "moth-eaten hank" in mine
+        book = page(client, "/my/passbook", client.artisan("ART-2"), lang)
+        assert "data-credit-notes" in book and "543.17" in book
+        account_page = page(client, "/my/account", client.artisan("ART-2"), lang)
+        assert 'data-type="credit_note"' in account_page and "543.17" in account_page
+        claims = page(client, f"/admin/claims?scheme=RMSS&month={month}", client.admin(), lang)
+        assert "data-correction=" in claims and "92.06" in claims
+        shown = page(client, f"/my/requisitions/{rid}", client.token(**WAREHOUSE), lang)
+        assert "data-returns" in shown and 'id="return"' in shown
+        if lang == "hi":
+            for text in (mine, book, account_page, claims, shown):
+                typed = ("moth-eaten", "Artisan ART-", "Cooperative SMBSS")  # what people typed: names, a reason
+                assert english_in([t for t in texts_of(text) if not any(w in t for w in typed)]) == []
