@@ -27,7 +27,8 @@ MENU = {"artisan": ((25, "/my/account", _l("My account")),),
                   (36, "/accounts", _l("Accounts")), (37, "/admin/collections", _l("Collections"))),
         "warehouse": ((60, "/admin/collections", _l("Collections")),)}
 ENTRIES = {"charge": _l("Charge"), "subsidy": _l("Subsidy"), "payment": _l("Payment"),
-           "payment_reversal": _l("Payment reversed"), "refund": _l("Refund"), "credit_note": _l("Credit note (return)")}
+           "payment_reversal": _l("Payment reversed"), "refund": _l("Refund"),
+           "credit_note": _l("Credit note (return)")}
 CONDITIONS = {"restock": _l("Back on the shelf"), "damaged": _l("Damaged: written off")}
 METHODS = {"cash": _l("Cash"), "upi": _l("UPI"), "advance": _l("Advance")}
 KINDS = {"payment": _l("Payment"), "reversal": _l("Payment reversed"), "refund": _l("Refund")}

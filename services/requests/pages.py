@@ -132,10 +132,11 @@ def requisition_detail(principal, req_id):
     """One request; `?again=1` when a form sent it once more and got back the one already made (none twice)."""
     doc = requisitions.get(db(), principal, req_id)
     members = {share["artisan_id"]: share for share in doc.get("shares") or ()}
+    owner = db().artisans.find_one({"_id": doc["artisan_id"]}, {"name": 1, "name_hi": 1})
     units = {line["sku"]: line.get("unit") for share in requisitions.parties.of(doc) for line in share["lines"]}
     return render_template("requests/detail.html", req=doc, materials=materials_of([doc]), members=members,
                            units={**{line["sku"]: line.get("unit") for line in doc["lines"]}, **units},
-                           return_key=uuid.uuid4().hex,
+                           return_key=uuid.uuid4().hex, owner=owner,
                            owing=requisitions.shares_owing(doc), closed=requisitions.charged_nothing(doc),
                            again=bool(request.args.get("again")),
                            depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc),

@@ -290,8 +290,8 @@ def credit_notes_equal_returns(found: dict) -> Problems:
         for made in req.get("returns") or ():
             artisan_id, entry = notes.pop(made["return_id"], (None, None))
             if entry is None:
-                problems.append(Problem(N_("return {return_id} of requisition {rid}: credit {credit}, but no credit note "
-                                           "on {artisan_id}'s account (open the request to finish it)"),
+                problems.append(Problem(N_("return {return_id} of requisition {rid}: credit {credit}, but no credit "
+                                           "note on {artisan_id}'s account (open the request to finish it)"),
                                         return_id=made["return_id"], rid=rid, credit=_m(made["credit"]),
                                         artisan_id=made["artisan_id"]))
             elif (artisan_id, entry["requisition_id"], -entry["amount"]) != (made["artisan_id"], rid, made["credit"]):

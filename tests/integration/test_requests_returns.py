@@ -14,7 +14,7 @@ from shared.calendar import month_of
 from shared.money import round_half_up
 from shared.quantity import format_quantity
 from tests.faults.harness import Crashed, Killable, KillSwitch
-from tests.integration.test_requests_coop_support import COOP, MEMBERS, WAREHOUSE, coop  # noqa: F401
+from tests.integration.test_requests_coop_support import MEMBERS, WAREHOUSE, coop  # noqa: F401
 from tests.integration.test_requests_money_support import COTTON, DYE, SILK, pay, priced_catalog, ready, scheme
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
 
@@ -206,6 +206,19 @@ def test_a_return_that_dies_at_any_store_call_completes_when_sent_again_and_cred
         round_half_up(2172_68 * 100 * (calls - 1), 10_000)
     assert used(client) == tuple(format_quantity(10_000 - 100 * (calls - 1)) for _ in range(2))
     assert clean(client) == []
+
+
+def test_two_counters_returning_the_last_kilograms_at_once_take_them_back_once(client):
+    from services.requests.errors import ReturnAboveHandedOver
+    from tests.integration.test_requests_support import at_once
+    rid = handed_over(client)
+    staff = Principal(sub="clerk", role="warehouse", depot="VNS")
+    body = {"lines": [{"sku": COTTON, "quantity": 6000, "condition": "restock"}], "reason": "wrong shade"}
+    done = at_once(*[lambda: returns.record(client.db, staff, rid, body, idempotency_key=None,
+                                            now=datetime.now(timezone.utc)) for _ in range(3)])
+    assert sorted(type(d).__name__ for d in done) == ["ReturnAboveHandedOver", "ReturnAboveHandedOver", "tuple"]
+    assert all(isinstance(d, (tuple, ReturnAboveHandedOver)) for d in done)
+    assert used(client) == ("4", "4") and account(client)["balance_due"] == "869.07" and clean(client) == []
 
 
 class DiesCrediting:

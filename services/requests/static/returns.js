@@ -10,14 +10,16 @@
     if (member && member.value) body.artisan_id = member.value;
     f.querySelectorAll("[data-return-line]").forEach(function (row) {
       var quantity = row.querySelector("[data-quantity]").value.trim();
-      if (quantity) body.lines.push({ sku: row.dataset.sku, quantity: quantity, condition: row.querySelector("select").value });
+      var condition = row.querySelector("select").value;
+      if (quantity) body.lines.push({ sku: row.dataset.sku, quantity: quantity, condition: condition });
     });
     return body;
   };
   form.rbDone = function (answer) {
     var member = form.elements.artisan_id, chosen = member && member.options[member.selectedIndex];
-    var credit = "\u20B9" + answer.credit;
+    var credit = "\u20B9" + Number(answer.credit).toLocaleString("en-IN", { minimumFractionDigits: 2,
+                                                                             maximumFractionDigits: 2 });
     return form.dataset.doneTemplate.replace("{credit}", credit)
-      .replace("{member}", chosen && chosen.value ? chosen.dataset.name : answer.artisan_id);
+      .replace("{member}", chosen && chosen.value ? chosen.dataset.name : form.dataset.memberName);
   };
 })();

@@ -1,0 +1,110 @@
+"""A return through the pages: depot staff take back part of a request handed over, the artisan sees the credit."""
+from __future__ import annotations
+
+import itertools
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import devserver
+from tests.browser.test_pages import menu, reload_until
+from tests.conftest import wait_until
+from tests.devserver import http, running_dev
+
+pytestmark = pytest.mark.e2e
+expect.set_options(timeout=15_000)
+PASSWORDS = {"admin": "admin123", "warehouse": "warehouse123", "artisan": "artisan123"}
+
+
+@pytest.fixture(scope="module")
+def dev(monkeypatch_module):
+    """`rawbank dev` on ports of RAWBANK_TEST_PORTS (from-to) when set, else on free ports as every browser test."""
+    if os.environ.get("RAWBANK_TEST_PORTS"):
+        low, high = map(int, os.environ["RAWBANK_TEST_PORTS"].split("-"))
+        ports = itertools.count(low)
+        monkeypatch_module.setattr(devserver, "free_ports",
+                                   lambda count: [p for p, _ in zip(ports, range(count)) if p <= high])
+    with running_dev() as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def token(dev, role):
+    status, body = http("POST", dev.url("requests", "/api/v1/auth/login"),
+                        {"username": role, "password": PASSWORDS[role]})
+    assert status == 200, body
+    return body["access_token"]
+
+
+def handed_over(dev) -> str:
+    """ART-0001 asks for 10 kg of 40s cotton; approved, set aside and handed over at VNS (through the API)."""
+    artisan, admin, warehouse = (token(dev, role) for role in ("artisan", "admin", "warehouse"))
+    api = dev.url("requests", "/api/v1")
+
+    def submitted():
+        status, body = http("POST", f"{api}/requisitions", {"depot": "VNS", "lines": [
+            {"sku": "YRN-COT-40", "quantity": "10"}]}, artisan)
+        return body["id"] if status == 201 else None
+    rid = wait_until(submitted, 30, interval=0.5, message="requests to learn the catalog")
+    assert http("POST", f"{api}/requisitions/{rid}/approve", {}, admin)[0] == 200
+    wait_until(lambda: http("GET", f"{api}/requisitions/{rid}", None, admin)[1]["status"] == "reserved", 30,
+               interval=0.3, message="the depot to set the cotton aside")
+    status, body = http("POST", f"{api}/requisitions/{rid}/dispatch", {}, warehouse)
+    assert status == 200, body
+    return rid
+
+
+def test_staff_take_back_part_of_a_handed_over_request_and_the_artisan_sees_the_credit(people, dev):
+    rid = handed_over(dev)
+    warehouse = people("warehouse").log_in()
+    page = warehouse.page
+    page.goto(warehouse.url("requests", f"/my/requisitions/{rid}"))
+    due_before = page.locator('[data-f="due"]').inner_text()
+    form = page.locator("#return")
+    form.get_by_label("40s: how much came back (kg)", exact=False).fill("3")
+    form.get_by_label("condition", exact=False).select_option("damaged")
+    form.get_by_label("Why it came back (the artisan sees this)").fill("wrong shade")
+    warehouse.shot("return-filled")
+    form.get_by_text("Record the return").click()  # it asks first
+    confirm = form.locator("details.confirm")
+    expect(confirm).to_contain_text("Record this return and write the credit note?")
+    confirm.get_by_role("button", name="Yes, record it").click()
+    expect(form.locator("[data-errors]")).to_contain_text(
+        re.compile(r"Return recorded: a credit note of ₹[\d,]+\.\d\d is on the account of Ramesh Kumar\."))
+    row = page.locator("[data-returns] tr[data-return]")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("3 kg")
+    expect(row).to_contain_text("Damaged")
+    credit = row.locator('[data-f="credit"] strong').inner_text()
+    assert page.locator('[data-f="due"]').inner_text() != due_before  # the credit lowered what is still to pay
+    warehouse.shot("return-recorded")
+    form.get_by_label("40s: how much came back (kg)", exact=False).fill("8")  # 7 kg are left of the 10
+    form.get_by_label("Why it came back (the artisan sees this)").fill("too much")
+    form.get_by_text("Record the return").click()
+    form.locator("details.confirm").get_by_role("button", name="Yes, record it").click()
+    expect(form.locator("[data-errors]")).to_contain_text("at most 7 kg")
+    expect(page.locator("[data-returns] tr[data-return]")).to_have_count(1)
+
+    artisan = people("artisan").log_in()
+    mine = artisan.page
+    mine.goto(artisan.url("requests", f"/my/requisitions/{rid}"))
+    expect(mine.locator("#return")).to_have_count(0)  # only the depot records a return
+    expect(mine.locator("[data-returns] tr[data-return]")).to_contain_text(credit)
+    expect(mine.locator("[data-returns]")).to_contain_text("wrong shade")
+    artisan.shot("request-with-return")
+    menu(mine, "My account").click()
+    expect(mine.locator('[data-entries] tr[data-type="credit_note"]')).to_contain_text("-" + credit)
+    expect(mine.locator('[data-entries] tr[data-type="credit_note"]')).to_contain_text("Credit note (return)")
+    artisan.language("hi")
+    mine.reload()
+    reload_until(mine, lambda: mine.locator("html").get_attribute("lang") == "hi", message="the page in Hindi")
+    note = mine.locator('[data-entries] tr[data-type="credit_note"]')
+    expect(note).to_contain_text("क्रेडिट नोट (वापसी)")
+    artisan.shot("account-credit-note")
