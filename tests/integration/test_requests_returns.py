@@ -337,7 +337,7 @@ def test_the_pages_show_the_return_form_to_staff_and_the_credit_to_the_artisan_i
         claims = page(client, f"/admin/claims?scheme=RMSS&month={month}", client.admin(), lang)
         assert "data-correction=" in claims and "92.06" in claims
         shown = page(client, f"/my/requisitions/{rid}", client.token(**WAREHOUSE), lang)
-        assert "data-returns" in shown and 'id="return"' in shown
+        assert "data-returns" in shown and 'id="return"' in shown and "data-returned" in shown
         if lang == "hi":
             for text in (mine, book, account_page, claims, shown):
                 typed = ("moth-eaten", "Artisan ART-", "Cooperative SMBSS")  # what people typed: names, a reason
