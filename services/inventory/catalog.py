@@ -9,8 +9,9 @@ from pymongo.errors import DuplicateKeyError
 from services.inventory.errors import CodeTaken, DepotNotFound, UnknownDepot
 from services.inventory.stock_writes import SOURCE, refresh_copies
 from services.inventory.store import material_or_error
+from shared import codes
 from shared.envelope import new_event
-from shared.errors import AlreadyExists, Conflict
+from shared.errors import Conflict
 
 MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size", "max_level", "active",
                    "entitlement_class")
@@ -28,13 +29,23 @@ def search_terms(material: dict) -> list[str]:
 
 
 def register_depot(db, depot: dict, *, correlation_id: str | None = None) -> dict:
-    """Add a depot with its DepotRegistered event in the same write; its code must be new."""
-    event = new_event("DepotRegistered", depot["code"], depot, source=SOURCE, correlation_id=correlation_id)
+    """Add a depot with its DepotRegistered event in the same write; its code must be new, whatever the case of its
+    letters and the spaces around it (409 already_exists naming the one there is, shared/codes.py): `code_key`,
+    unique (store.INDEXES), keeps two registered at once apart."""
+    code = depot["code"]
+    _refuse_taken_depot(db, code)
+    event = new_event("DepotRegistered", code, depot, source=SOURCE, correlation_id=correlation_id)
     try:
-        db.depots.insert_one({"_id": depot["code"], **depot, "outbox": [event.to_dict()]})
+        db.depots.insert_one({"_id": code, **depot, codes.KEY: codes.code_key(code), "outbox": [event.to_dict()]})
     except DuplicateKeyError:
-        raise AlreadyExists({"code": depot["code"]}) from None
+        _refuse_taken_depot(db, code)
+        raise CodeTaken({"code": code, "existing": code}) from None
     return depot
+
+
+def _refuse_taken_depot(db, code: str) -> None:
+    if (existing := codes.taken(db.depots, code)) is not None:
+        raise CodeTaken({"code": code, "existing": existing})
 
 
 def update_depot(db, code: str, changes: dict, *, correlation_id: str | None = None) -> dict:

@@ -6,6 +6,7 @@ from marshmallow import fields as f, validate as v
 
 from services.inventory.domain import ADJUSTMENT_REASONS, CATEGORIES, MOVEMENT_TYPES, UNITS
 from shared.calendar import Day
+from shared.codes import Code
 from shared.events import ZONES
 from shared.i18n import F_
 from shared.lists import page_field
@@ -60,7 +61,8 @@ class HoursSchema(ma.Schema):
 
 
 class DepotSchema(ma.Schema):
-    code = f.String(required=True, validate=CODE)
+    code = Code(required=True, validate=CODE, metadata={"description": "new whatever its capital or small letters "
+                                                                   "and the spaces around it (dropped)"})
     name = f.String(required=True, validate=_NAME)
     name_hi = f.String(load_default=None, allow_none=True, validate=_NAME,
                        metadata={"description": "the name on Hindi pages (the English name when absent)"})

@@ -20,7 +20,8 @@ INDEXES = {
                   IndexModel([("sku_key", ASCENDING)], unique=True, sparse=True),  # the sku in small letters
                   _OUTBOX],
     "suppliers": [IndexModel([("code_key", ASCENDING)], unique=True, sparse=True)],  # the code in small letters
-    "depots": [IndexModel([("district", ASCENDING), _ID]), _OUTBOX],
+    "depots": [IndexModel([("district", ASCENDING), _ID]), _OUTBOX,
+               IndexModel([("code_key", ASCENDING)], unique=True, sparse=True)],  # shared/codes.py: old ones have none
     "stock": [  # _id is "<depot>/<sku>": unique per material and depot without another index
         IndexModel([("depot", ASCENDING), _ID]),
         IndexModel([("depot", ASCENDING), ("level", ASCENDING), _ID]),  # a depot's stock, running-out first

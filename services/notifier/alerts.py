@@ -151,6 +151,12 @@ def count(db, *, status: str | None = None, depot: str | None = None, kind: str 
     return db.alerts.count_documents(_query(db, status, depot, kind, **filters))
 
 
+def matching(db, ids: list[str], **filters) -> set[str]:
+    """Of these alerts, those `filters` (find's q, since, until) find: a narrowed board's new alerts (stream.py)."""
+    query = _query(db, None, None, None, **filters)
+    return {doc["_id"] for doc in db.alerts.find({"$and": [{"_id": {"$in": list(ids)}}, query]}, {"_id": 1})}
+
+
 def _query(db, status, depot, kind, *, statuses=None, q=None, since=None, until=None) -> dict:
     query = {k: v for k, v in (("status", status), ("depot", depot), ("kind", kind)) if v}
     if statuses:

@@ -120,7 +120,7 @@ def render(db, docs: list[dict], lang: str, *, typed=None) -> list[dict]:
     people = projections.artisans(db, [d.get("artisan_id") for d in docs])
     out = []
     for doc in docs:
-        title, body = texts.notification(doc, materials, depots, lang, typed=typed)
+        title, body = texts.notification(paid_when_cancelled(db, doc), materials, depots, lang, typed=typed)
         person = people.get(doc.get("artisan_id")) or {}
         out.append({"id": doc["_id"], "requisition_id": doc["requisition_id"], "status": doc["status"],
                     "title": title, "text": body, "language": lang, "created_at": doc["created_at"],
@@ -129,6 +129,33 @@ def render(db, docs: list[dict], lang: str, *, typed=None) -> list[dict]:
                     "artisan": (person.get("name_hi") if lang == "hi" else None) or person.get("name")
                     or doc.get("artisan_id")})
     return out
+
+
+#: what moved money on a requisition, as the notifier was told of it (handlers.money_moved)
+_MONEY = (domain.MONEY_MOVED["payment"], domain.ADVANCE_RECEIVED, domain.MONEY_MOVED["payment_reversal"],
+          domain.MONEY_MOVED["refund"])
+
+
+def paid_when_cancelled(db, note: dict) -> dict:
+    """A cancelled request's notification with what its artisan had paid on it then (`paid`, paise): their payments
+    and advances less those reversed and what refunds handed back of it, each told before the cancel happened. On a
+    cancel requests gives back only charges: what was paid stays on the artisan's account as credit (texts.PAID_STAYS).
+    Worked out from the notifier's own notifications, by when each happened, not when it was read (the payment's
+    event and the cancel's have different keys, so either may be read first): the same text whenever it is shown or
+    sent. Any other notification, or one whose artisan is not known, as it is."""
+    if note.get("status") != "cancelled" or not note.get("artisan_id") or "paid" in note:
+        return note
+    rid, paid = note["requisition_id"], 0
+    for moved in db.notifications.find({"artisan_id": note["artisan_id"], "created_at": {"$lte": note["created_at"]},
+                                        "status": {"$in": list(_MONEY)}},
+                                       {"status": 1, "requisition_id": 1, "amount": 1, "requisitions": 1}):
+        amount = moved.get("amount") or 0
+        if moved["status"] == domain.MONEY_MOVED["refund"]:
+            drawn = moved.get("requisitions") or {moved.get("requisition_id"): amount}
+            paid -= drawn.get(rid) or 0
+        elif moved.get("requisition_id") == rid:
+            paid += -amount if moved["status"] == domain.MONEY_MOVED["payment_reversal"] else amount
+    return {**note, "paid": paid}
 
 
 def owners(db, principal) -> list[str]:

@@ -52,13 +52,19 @@ def alert_board(principal):
     filters = {"statuses": TABS[tab], "depot": depot, "q": search_text() or None, "since": since, "until": until}
     at = pager(alerts.count(db(), **filters))
     docs = alerts.find(db(), **filters, limit=at.size, skip=at.skip)
-    narrowed = bool(filters["q"] or since or until or at.number > 1)  # one depot's board follows its own stream
+    # one depot's board follows its own stream; one narrowed by words or days has the stream say which new alerts
+    # they find (`matches`), to add and announce those only; a later page announces them without adding them
+    filtered = bool(filters["q"] or since or until)
+    narrowing = {"q": filters["q"], "from": request.args.get("from") if since else None,
+                 "to": request.args.get("to") if until else None}
     export = {"format": "csv", "status": ",".join(TABS[tab]), "q": filters["q"], "depot": depot,
               "from": request.args.get("from") if since else None, "to": request.args.get("to") if until else None}
     return render_template("notifier/alerts.html", alerts_json=messages.describe_alerts(db(), docs, dump=True),
                            since=datetime.now(timezone.utc).isoformat(), statuses=ALERT_STATUSES,
                            severities=SEVERITIES, tab=tab, tabs=TABS, pager=at, errors=errors,
-                           adds=not narrowed, stream_url=url_for("notifier_stream.stream", depot=depot),
+                           adds=at.number == 1, filtered=filtered,
+                           stream_url=url_for("notifier_stream.stream", depot=depot,
+                                              **{k: v for k, v in narrowing.items() if v}),
                            depots=[] if principal.works_at else projections.all_depots(db()),
                            csv_url=url_for("notifier.list_alerts", **{k: v for k, v in export.items() if v}))
 

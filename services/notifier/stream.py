@@ -18,7 +18,7 @@ from marshmallow import fields as f, validate as v
 from services.notifier import alerts, messages
 from services.notifier.api import asked_depot
 from shared.auth import require_role
-from shared.calendar import Moment, moment_or_none
+from shared.calendar import Day, Moment, add_days, day_start, moment_or_none
 from shared.wakeup import Wakeup
 from shared.web import Blueprint, db, runtime
 
@@ -37,6 +37,13 @@ class StreamQuery(ma.Schema):
     depot = f.String(load_default=None, validate=v.Length(min=1, max=100),
                      metadata={"description": "only this depot's alerts; a depot's warehouse staff get only their own "
                                               "(another: 403 wrong_depot, details.your_depot)"})
+    q = f.String(load_default=None, validate=v.Length(max=100),
+                 metadata={"description": "a board narrowed by words (as GET /alerts?q=): each alert sent says "
+                                          "whether the words find it (`matches`)"})
+    first_day = Day(load_default=None, data_key="from",
+                    metadata={"description": "a board narrowed by the days alerts were first seen (India's, both "
+                                             "included): each alert sent says whether it is of them (`matches`)"})
+    last_day = Day(load_default=None, data_key="to")
 
 
 def _since(query) -> datetime | None:
@@ -54,19 +61,31 @@ def _since(query) -> datetime | None:
 
 
 def frames(store, *, since: datetime | None, depot: str | None, max_seconds: int, limit: int | None,
-           stopping: threading.Event | None = None, wake: Wakeup | None = None):
+           stopping: threading.Event | None = None, wake: Wakeup | None = None, narrowed: dict | None = None):
     """SSE frames for alerts changed from `since` (or from this call) on, each (id, version) once;
-    they end after `max_seconds` or when the service is `stopping`."""
+    they end after `max_seconds` or when the service is `stopping`. `narrowed`: the board's words and days
+    (alerts.find's q, since, until): each alert sent then says whether they find it (`matches`)."""
     sent: dict[str, tuple[int, datetime]] = {}
     if since is None:  # a fresh client: what changed just before it came is not news
         since = datetime.now(timezone.utc)
         sent = {d["_id"]: (d["version"], d["updated_at"]) for page in _pages(store, since - LAG, depot, {})
                 for d in page}
-    return _frames(store, since, sent, depot, max_seconds, limit, stopping or threading.Event(), wake or Wakeup())
+    return _frames(store, since, sent, depot, max_seconds, limit, stopping or threading.Event(), wake or Wakeup(),
+                   {k: v for k, v in (narrowed or {}).items() if v})
+
+
+def narrowing(query: dict) -> dict:
+    """The board's words and days (?q=, ?from=, ?to=) as alerts.find takes them: the days as the instants
+    [start, end) they cover, as the board's own list reads them (shared.lists.day_range)."""
+    first, last = query.get("first_day"), query.get("last_day")
+    if first and last and last < first:  # the board says so and is not narrowed by day
+        first = last = None
+    return {"q": (query.get("q") or "").strip() or None, "since": day_start(first) if first else None,
+            "until": day_start(add_days(last, 1)) if last else None}
 
 
 def _frames(store, since: datetime, sent: dict, depot: str | None, max_seconds: int, limit: int | None,
-            stopping: threading.Event, wake: Wakeup):
+            stopping: threading.Event, wake: Wakeup, narrowed: dict):
     yield "retry: 2000\n: connected\n\n"
     deadline = time.monotonic() + max_seconds
     next_beat = time.monotonic() + HEARTBEAT_SECONDS
@@ -75,7 +94,10 @@ def _frames(store, since: datetime, sent: dict, depot: str | None, max_seconds: 
         seen, looked = wake.seen(), time.monotonic()
         now = datetime.now(timezone.utc)
         for changed in _pages(store, since - LAG, depot, sent):
+            found = alerts.matching(store, [d["_id"] for d in changed], **narrowed) if narrowed and changed else None
             for doc, item in zip(changed, messages.describe_alerts(store, changed, dump=True)):
+                if found is not None:
+                    item["matches"] = doc["_id"] in found
                 sent[doc["_id"]] = (doc["version"], doc["updated_at"])
                 event_id = f"{doc['updated_at'].isoformat()}|{doc['_id']}|{doc['version']}"
                 yield f"id: {event_id}\nevent: alert\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"
@@ -107,11 +129,13 @@ def _pages(store, start: datetime, depot: str | None, sent: dict):
 @require_role("admin", "warehouse")
 @blp.arguments(StreamQuery, location="query")
 def stream(query):
-    """Server-sent events: `event: alert` with the alert as JSON, whenever one opens or changes (of one depot, asked).
+    """Server-sent events: `event: alert` with the alert as JSON, whenever one opens or changes (of one depot, asked);
+    with `q`, `from` or `to` (a board narrowed by them), each says whether they find it (`matches`).
 
     Reconnects resume from Last-Event-ID; `max_seconds` ends the stream (clients reconnect).
     """
     generator = frames(db(), since=_since(query), depot=asked_depot(query["depot"]), max_seconds=query["max_seconds"],
-                       limit=query["limit"], stopping=runtime().stopping, wake=runtime().written)
+                       limit=query["limit"], stopping=runtime().stopping, wake=runtime().written,
+                       narrowed=narrowing(query))
     return Response(stream_with_context(generator), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

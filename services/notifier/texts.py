@@ -122,6 +122,12 @@ OWES = N_("You now owe {owed} (by {date}).")
 OWES_FIRST = N_("You now owe {owed}, {first} of it by {date}.")
 OWES_NOTHING = N_("Nothing is owed now.")
 IN_CREDIT = N_("Nothing is owed now; {credit} paid in advance is kept for your requests.")  # as the account says
+#: a cancelled request on which money was paid (notifications.paid_when_cancelled): requests keeps it on the artisan's
+#: account as credit (the balance below zero), which settles their next dues; only an admin's refund, paid out at the
+#: depot, hands it back (services/requests/README.md, "A refund"). (sentence, SMS)
+PAID_STAYS = (N_("The {amount} you paid on it stays on your account as credit and counts towards what you owe next; "
+                 "to have it back, ask your depot for a refund."),
+              N_("{amount} paid stays as credit on your account; ask your depot for a refund."))
 #: a request approved and not handed over yet, its price not all paid (the event's to_pay): not "nothing is owed"
 STILL_TO_PAY = N_("{amount} is still to pay on this request.")
 PAID_IN_FULL = N_("This request is paid in full.")
@@ -312,7 +318,16 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
     text = translate(body, lang, **values).strip()
     if note["status"] == "approved" and note.get("amount"):
         text = f"{text} {translate(AMOUNT_DUE, lang, **values)}"
+    if paid := paid_stays(note, lang):
+        text = f"{text} {paid}"
     return translate(title, lang), text
+
+
+def paid_stays(note: dict, lang: str, *, sms: bool = False) -> str:
+    """Where the money paid on a cancelled request went (its `paid`, notifications.paid_when_cancelled); "" if none."""
+    if note["status"] != "cancelled" or not note.get("paid") or note["paid"] <= 0:
+        return ""
+    return translate(PAID_STAYS[1 if sms else 0], lang, amount=rupees(note["paid"], lang, sms=sms))
 
 
 def waiting_for(note: dict) -> dict:
@@ -352,10 +367,13 @@ def _sms(note: dict, values: dict, lang: str, code: str) -> str:
     if note["status"] in MONEY_SMS and (note.get("amount") or note["status"] != "approved"):
         return translate(MONEY_SMS[note["status"]], lang, **values)
     word = translate(STATUS_TEXT[note["status"]][0], lang, position=values["position"], date=values["date"])
+    paid = paid_stays(note, lang, sms=True)  # never cut: where their money went
     if note["status"] in ("rejected", "cancelled") and values["reason"].strip():  # a feature phone sees no e-mail
-        return translate(N_("REQ {ref} {word}: {items} at {depot}. {reason}"), lang, word=word,  # nor the app
+        text = translate(N_("REQ {ref} {word}: {items} at {depot}. {reason}"), lang, word=word,  # nor the app
                          **{**values, "reason": " ".join(values["reason"].split())})
-    return translate(N_("REQ {ref} {word}: {items} at {depot}"), lang, word=word, **values)
+    else:
+        text = translate(N_("REQ {ref} {word}: {items} at {depot}"), lang, word=word, **values)
+    return f"{text} {paid}" if paid else text
 
 
 def email(note: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from services.requests.money_schemas import DueSchema, EntitlementSchema, EntryS
 from services.requests.pricing_schemas import PricingSchema
 from services.requests.schemas import (CODE, MONTH, NAME, ArtisanOutSchema, LineSchema, ShareConfirmationSchema,
                                        UsageSchema)
+from shared.codes import Code
 from shared.i18n import F_
 from shared.money import Money
 from shared.quantity import Quantity
@@ -19,7 +20,8 @@ LIMIT = "how much each member may owe (rupees); kept as the members' credit term
 
 
 class CooperativeSchema(ma.Schema):
-    code = f.String(required=True, validate=CODE)
+    code = Code(required=True, validate=CODE, metadata={"description": "new whatever its capital or small letters "
+                                                                      "and the spaces around it (dropped)"})
     name = f.String(required=True, validate=NAME)
     name_hi = f.String(required=True, validate=NAME)
     kind = f.String(required=True, validate=v.OneOf(KINDS),

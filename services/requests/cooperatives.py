@@ -13,7 +13,8 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.requests import credit
-from services.requests.errors import UnknownCooperative
+from services.requests.errors import CodeTaken, UnknownCooperative
+from shared import codes
 from shared.auth import Principal
 from shared.envelope import new_event, utcnow_iso
 from shared.errors import AlreadyExists, Conflict, NotFound
@@ -23,7 +24,7 @@ KINDS = ("cooperative", "shg", "producer_company")
 EVENT_FIELDS = ("code", "name", "name_hi", "kind", "district", "active")
 DEFAULT_CREDIT_DAYS = 30  # when a cooperative's limit is set before any terms exist
 PENDING_LIMIT = "credit_limit_asked"  # a registration's credit limit until its members' terms hold it
-PUBLIC = {"outbox": 0, "_relay": 0, PENDING_LIMIT: 0}
+PUBLIC = {"outbox": 0, "_relay": 0, PENDING_LIMIT: 0, "code_key": 0}
 
 
 def visible(principal: Principal) -> dict:
@@ -36,18 +37,26 @@ def visible(principal: Principal) -> dict:
 
 
 def register(db, body: dict, *, by: str, correlation_id: str | None = None) -> dict:
-    """Add a cooperative with its CooperativeRegistered event; its code must be new."""
+    """Add a cooperative with its CooperativeRegistered event; its code must be new, whatever the case of its letters
+    and the spaces around it (409 already_exists naming the one there is, shared/codes.py): `code_key`, unique
+    (store.INDEXES), keeps two registered at once apart. The same code sent again finishes its credit limit."""
     body = dict(body)
     limit = body.pop("credit_limit", None)
     doc = {"_id": body["code"], **body, "active": body.get("active", True), "created_at": utcnow_iso(),
            "created_by": by, "version": 1}
     event = _event("CooperativeRegistered", doc, correlation_id)
     asked = {PENDING_LIMIT: limit} if limit is not None else {}
+    code = body["code"]
+    if (existing := codes.taken(db.cooperatives, code)) not in (None, code):  # the same in other letters
+        raise CodeTaken({"code": code, "existing": existing})
     try:
-        db.cooperatives.insert_one({**doc, **asked, "outbox": [event.to_dict()]})
+        db.cooperatives.insert_one({**doc, **asked, codes.KEY: codes.code_key(code), "outbox": [event.to_dict()]})
     except DuplicateKeyError:
-        _finish_limit(db, db.cooperatives.find_one({"_id": body["code"]}, {PENDING_LIMIT: 1}) or {}, by)
-        raise AlreadyExists({"code": body["code"]}) from None
+        same = db.cooperatives.find_one({"_id": code}, {PENDING_LIMIT: 1})
+        if same is None:  # its key: the same code in other letters, registered at the same moment
+            raise CodeTaken({"code": code, "existing": codes.taken(db.cooperatives, code) or code}) from None
+        _finish_limit(db, same, by)
+        raise AlreadyExists({"code": code}) from None
     _finish_limit(db, {"_id": body["code"], **asked}, by)
     return view(db, doc)
 

@@ -63,6 +63,14 @@ class OwnPassword(RuleBroken):
                  "logged in.")
 
 
+class CodeTaken(shared_errors.AlreadyExists):
+    """A new scheme's or cooperative's code that one already has, whatever the case of its letters and the spaces
+    around it (`RMSS`, `rmss`): people read and type them as the same code. `existing` is the code as it is stored."""
+
+    message = N_("The code {existing} already exists; a code in other capital or small letters is the same code. "
+                 "Use another code, or change {existing}.")
+
+
 class LastAdmin(RuleBroken):
     code = "last_admin"
     message = N_("{username} is the last active admin: nobody could manage rawbank without them. Add another admin "

@@ -9,6 +9,7 @@ from marshmallow import fields as f, validate as v
 from services.requests.pricing_schemas import PricingSchema, ReversedFields
 from services.requests.schemas import CATEGORY, CODE, MONTH, NAME, RequisitionSchema
 from shared.calendar import Day
+from shared.codes import Code
 from shared.events import ZONES
 from shared.i18n import F_
 from shared.lists import page_field
@@ -78,7 +79,8 @@ class SchemePatchSchema(ma.Schema):
 
 
 class SchemeSchema(SchemePatchSchema):
-    code = f.String(required=True, validate=SCHEME_CODE)
+    code = Code(required=True, validate=SCHEME_CODE, metadata={"description": "new whatever its capital or small "
+                                                                             "letters and the spaces around it"})
     name = f.String(required=True, validate=NAME)
     name_hi = f.String(required=True, validate=NAME)
     subsidy_percent = Percent(required=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pymongo.errors import DuplicateKeyError
 
-from services.requests.errors import SchemesOverlap, UnknownScheme
+from services.requests.errors import CodeTaken, SchemesOverlap, UnknownScheme
+from shared.codes import code_key
 from shared.envelope import utcnow_iso
 from shared.errors import AlreadyExists, Busy, Invalid
 from shared.i18n import F_
@@ -61,11 +62,15 @@ def _save(db, book: dict, scheme: dict) -> bool:
 
 
 def create(db, body: dict, *, by: str) -> dict:
-    """Add a scheme; refused if its code is taken or it overlaps another scheme."""
+    """Add a scheme; refused if its code is taken, whatever the case of its letters and the spaces around it
+    (shared/codes.py), or it overlaps another scheme. Twins stored before stay as they are."""
     for _ in range(MAX_ATTEMPTS):
         book = _book(db)
         if body["code"] in book["schemes"]:
             raise AlreadyExists({"code": body["code"]})
+        key = code_key(body["code"])  # the book's version (_save) keeps two registered at once apart
+        if existing := next((code for code in book["schemes"] if code_key(code) == key), None):
+            raise CodeTaken({"code": body["code"], "existing": existing})
         scheme = {**body, "version": 1, "created_by": by, "created_at": utcnow_iso(), "updated_at": utcnow_iso()}
         if _save(db, book, scheme):
             return scheme

@@ -43,7 +43,8 @@ INDEXES = {
     "accounts": [IndexModel([("outbox.event_id", ASCENDING)], sparse=True),
                  IndexModel([("balance", DESCENDING), ("_id", ASCENDING)])],  # the accounts list: who owes most
     "cooperatives": [IndexModel([("district", ASCENDING), ("_id", ASCENDING)]),
-                     IndexModel([("outbox.event_id", ASCENDING)], sparse=True)],
+                     IndexModel([("outbox.event_id", ASCENDING)], sparse=True),
+                     IndexModel([("code_key", ASCENDING)], unique=True, sparse=True)],  # shared/codes.py
     **login_throttle.INDEXES,
 }
 OUTBOX_COLLECTIONS = ("requisitions", "artisans", "accounts", "cooperatives", revocation.COLLECTION)

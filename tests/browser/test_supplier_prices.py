@@ -4,7 +4,9 @@ price for a material on its own page, changes and removes prices, and drafts the
 Hindi on a 360 px phone the same page reads in Hindi, fits the screen and says a refusal beside its field."""
 from __future__ import annotations
 
+import json
 import re
+import urllib.request
 
 import pytest
 from playwright.sync_api import expect
@@ -15,6 +17,15 @@ from tests.browser.test_people_defects import api_call, in_english
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
 BRASS, DYE = "MTL-BRASS-SHEET", "DYE-INDIGO"  # brass: no supplier prices it, and Varanasi has none of it
+
+
+def priced(dev, supplier: str) -> list[str]:
+    """The materials a supplier has a price for, as the API says."""
+    token = api_call(dev, "requests", "/api/v1/auth/login", {"username": "admin", "password": "admin123"})
+    request = urllib.request.Request(dev.url("inventory", f"/api/v1/suppliers/{supplier}"),
+                                     headers={"Authorization": f"Bearer {token['access_token']}"})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        return [item["sku"] for item in json.loads(response.read())["items"]]
 
 
 def test_a_supplier_added_on_the_page_gets_a_price_there_and_is_ordered_from_what_to_order(people, dev):
@@ -57,8 +68,25 @@ def test_a_supplier_added_on_the_page_gets_a_price_there_and_is_ordered_from_wha
     brass.get_by_role("button", name="Save").click()
     expect(brass.locator('[data-f="price"]')).to_have_text("₹655.25 per kg")
     expect(brass.locator('[data-f="pack"]')).to_have_text("packs of 10 kg")
-    dye.get_by_role("button", name="Remove").click()
+    # removing a price asked nothing (one slip and What to order could no longer order it from here): now it asks in
+    # the page, "No" puts the keyboard back, "Yes" removes it and the page says what was removed
+    remove = dye.locator("summary", has_text="Remove")
+    expect(remove).to_have_accessible_name("Remove Natural indigo dye")
+    remove.focus()
+    page.keyboard.press("Enter")
+    expect(dye.get_by_text("Remove the price of Natural indigo dye from Naya Metal Works?")).to_be_visible()
+    expect(dye.get_by_role("button", name="Yes, remove the price")).to_be_focused()
+    assert DYE in priced(dev, "NAYA")  # nothing removed by the one key press
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "No, keep it"
+    expect(remove).to_be_focused()
+    assert DYE in priced(dev, "NAYA")
+    remove.click()
+    dye.get_by_role("button", name="Yes, remove the price").click()
+    expect(page.locator("#page-notice")).to_have_text(
+        "The price of Natural indigo dye is removed from Naya Metal Works.")
     expect(dye).to_have_count(0)
+    assert DYE not in priced(dev, "NAYA")
     expect(page.locator("#add-item").get_by_label("Material").locator(f'option[value="{DYE}"]')).to_have_count(1)
     admin.shot("supplier-prices")
 
@@ -100,3 +128,9 @@ def test_the_suppliers_own_page_in_hindi_on_a_phone(people, dev):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page is {width} px wide on a 360 px screen"
     admin.shot("supplier-prices-phone")
+    page.reload()
+    brass.locator("summary", has_text="हटाएँ").click()
+    expect(brass.get_by_text("Phone Mills से पीतल की चादर 22 गेज का दाम हटाएँ?")).to_be_visible()
+    brass.get_by_role("button", name="हाँ, दाम हटाएँ").click()
+    expect(page.locator("#page-notice")).to_have_text("Phone Mills से पीतल की चादर 22 गेज का दाम हटा दिया गया।")
+    assert BRASS not in priced(dev, "PHONE")

@@ -309,3 +309,59 @@ def test_errors_speak_hindi_when_asked(client, admin):
     response = move(client, {**admin, "Accept-Language": "hi"}, type="adjustment", sku="YRN", depot="VNS",
                     quantity="-1", reason="theft")
     assert response.status_code == 409 and "स्टॉक" in response.json["error"]["message"]
+
+
+def test_a_depot_code_in_other_capital_letters_or_spacing_is_refused_as_the_same_code(client, runtime, admin):
+    """"vns" beside "VNS" was a second depot nobody could tell from the first: now 409 already_exists naming the
+    code there is (one stored before codes kept their key included), in both languages; nothing is added; a new code
+    is stored without the spaces around it."""
+    body = {"name": "Varanasi again", "district": "Varanasi"}
+    before = runtime.db.depots.count_documents({})
+    taken = client.post(f"{API}/depots", json={**body, "code": "vns"}, headers=admin)
+    error_of(taken, 409, "already_exists")
+    assert taken.json["error"]["details"] == {"code": "vns", "existing": "VNS"}
+    assert taken.json["error"]["message"].startswith("The code VNS already exists; a code in other capital or small")
+    hindi = client.post(f"{API}/depots", json={**body, "code": " Vns\n"}, headers={**admin, "Accept-Language": "hi"})
+    error_of(hindi, 409, "already_exists")
+    assert hindi.json["error"]["details"] == {"code": "Vns", "existing": "VNS"}
+    assert "कोड VNS पहले से है" in hindi.json["error"]["message"]
+    runtime.db.depots.insert_one({"_id": "Old-Dep", "code": "Old-Dep", "name": "Old", "district": "D"})  # no key
+    old = client.post(f"{API}/depots", json={**body, "code": "OLD-DEP"}, headers=admin)
+    error_of(old, 409, "already_exists")
+    assert old.json["error"]["details"]["existing"] == "Old-Dep"
+    assert runtime.db.depots.count_documents({}) == before + 1
+    assert client.post(f"{API}/depots", json={**body, "code": " MZP "}, headers=admin).json["code"] == "MZP"
+    assert client.get(f"{API}/depots/MZP", headers=admin).json["code"] == "MZP"
+    assert "code_key" not in client.get(f"{API}/depots/MZP", headers=admin).json
+
+
+def test_two_depot_codes_differing_in_case_registered_at_once_cannot_both_pass(client, runtime, admin, monkeypatch):
+    """The look through the stored codes and the insert are two steps: the unique key keeps the second out."""
+    from services.inventory import catalog
+    monkeypatch.setattr(catalog, "_refuse_taken_depot", lambda db, code: None)
+    runtime.db.depots.insert_one({"_id": "NEW", "code": "NEW", "name": "N", "district": "D", "code_key": "new"})
+    error_of(client.post(f"{API}/depots", json={"code": "new", "name": "n", "district": "D"}, headers=admin),
+             409, "already_exists")
+    assert runtime.db.depots.find_one({"_id": "new"}) is None
+
+
+def test_starting_over_old_data_holding_twin_depots_works_and_refuses_a_third(config, token, tmp_path, monkeypatch):
+    """Depots registered before codes kept their key may be twins (VNS and vns): the unique key covers only codes
+    registered since, so the service still starts on such data; both stay as they are, and a third is refused."""
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    on_disk = config.with_(data_dir=str(tmp_path))
+    first = Runtime(spec(), on_disk)
+    first.db.depots.insert_many([{"_id": code, "code": code, "name": f"{code} depot", "district": "Varanasi"}
+                                 for code in ("VNS", "vns")])  # as an older rawbank stored them
+    first.close()
+    again = Runtime(spec(), on_disk)  # start-up: the indexes are made again over the twins
+    try:
+        client, admin = create_app(on_disk, again).test_client(), token("admin")
+        assert [d["code"] for d in client.get(f"{API}/depots", headers=admin).json] == ["VNS", "vns"]
+        third = client.post(f"{API}/depots", json={"code": "Vns", "name": "x", "district": "y"}, headers=admin)
+        error_of(third, 409, "already_exists")
+        assert third.json["error"]["details"]["existing"] in ("VNS", "vns")
+        assert client.post(f"{API}/depots", json={"code": "BHD", "name": "x", "district": "y"},
+                           headers=admin).status_code == 201
+    finally:
+        again.close()

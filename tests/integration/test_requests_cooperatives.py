@@ -46,7 +46,7 @@ def test_a_registration_that_died_before_its_credit_limit_gets_the_limit_when_se
     body = {"code": "KBSS", "name": "Kabir Bunkar Sahkari Samiti", "name_hi": "कबीर बुनकर सहकारी समिति",
             "kind": "shg", "district": "Bhadohi", "credit_limit": "2500"}
     switch = KillSwitch()
-    switch.arm(2)  # the cooperative's insert goes through; the process dies at the next store call
+    switch.arm(5)  # the look for its code in other letters (3 calls) and the insert go through; it dies next
     with pytest.raises(Crashed):
         cooperatives.register(Killable(client.db, switch), {**body, "credit_limit": 2500_00}, by="admin-1")
     assert client.call("GET", "/cooperatives/KBSS", admin, status=200).get_json()["credit_limit"] is None
@@ -501,3 +501,58 @@ def test_the_requisitions_csv_gives_each_member_a_row_for_each_line_of_their_own
         mine = [row for row in exported(client, client.artisan(member)) if row["requisition_id"] == rid]
         assert [(r["artisan_id"], r["sku"], r["quantity"], r["amount_rupees"]) for r in mine] == \
             [(a, sku, q, owed[(a, sku)]) for a, _, sku, q in expected if a == member]
+
+
+def test_a_cooperative_code_in_other_capital_letters_or_spacing_is_refused_as_the_same_code(client, monkeypatch):
+    """"kbss" beside "KBSS" was a second cooperative nobody could tell from the first: now 409 already_exists naming
+    the code there is (one stored before codes kept their key included), in both languages, nothing added; two
+    registered at once are kept apart by the unique key; a new code is stored without the spaces around it."""
+    admin = client.admin()
+    body = {"code": "KBSS", "name": "Kabir Bunkar Sahkari Samiti", "name_hi": "कबीर बुनकर सहकारी समिति",
+            "kind": "shg", "district": "Bhadohi"}
+    client.call("POST", "/cooperatives", admin, body, status=201)
+    taken = client.call("POST", "/cooperatives", admin, {**body, "code": "kbss"}, status=409).get_json()["error"]
+    assert (taken["code"], taken["details"]) == ("already_exists", {"code": "kbss", "existing": "KBSS"})
+    assert taken["message"].startswith("The code KBSS already exists; a code in other capital or small letters")
+    hindi = client.call("POST", "/cooperatives", admin, {**body, "code": " Kbss "}, headers={"Accept-Language": "hi"},
+                        status=409).get_json()["error"]
+    assert hindi["details"] == {"code": "Kbss", "existing": "KBSS"} and "कोड KBSS पहले से है" in hindi["message"]
+    client.db.cooperatives.insert_one({**body, "_id": "Old-Coop", "code": "Old-Coop", "version": 1})  # no key
+    old = client.call("POST", "/cooperatives", admin, {**body, "code": "OLD-COOP"}, status=409).get_json()["error"]
+    assert old["details"]["existing"] == "Old-Coop"
+    assert sorted(d["_id"] for d in client.db.cooperatives.find({}, {"_id": 1})) == ["KBSS", "Old-Coop"]
+    made = client.call("POST", "/cooperatives", admin, {**body, "code": " SMBSS\n"}, status=201).get_json()
+    assert made["code"] == "SMBSS" and "code_key" not in made
+    assert "code_key" not in client.call("GET", "/cooperatives/SMBSS", admin, status=200).get_json()
+    monkeypatch.setattr(cooperatives.codes, "taken", lambda collection, code: None)  # both looked before either wrote
+    assert client.call("POST", "/cooperatives", admin, {**body, "code": "smbss"},
+                       status=409).get_json()["error"]["code"] == "already_exists"
+    assert client.db.cooperatives.find_one({"_id": "smbss"}) is None
+
+
+def test_starting_over_old_data_holding_twin_cooperatives_works_and_refuses_a_third(config, token, tmp_path,
+                                                                                    monkeypatch):
+    """Cooperatives registered before codes kept their key may be twins (KBSS and kbss): the unique key covers only
+    codes registered since, so the service still starts on such data; both stay, and a third is refused."""
+    from services.requests import spec
+    from shared.runtime import Runtime
+    from tests.integration.test_requests_support import Client
+    from services.requests import create_app
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    on_disk = config.with_(data_dir=str(tmp_path))
+    first = Runtime(spec(), on_disk)
+    first.db.cooperatives.insert_many([{"_id": code, "code": code, "name": "Kabir", "name_hi": "कबीर", "kind": "shg",
+                                        "district": "Bhadohi", "active": True, "version": 1}
+                                       for code in ("KBSS", "kbss")])  # as an older rawbank stored them
+    first.close()
+    app = create_app(on_disk)  # start-up: the indexes are made again over the twins
+    try:
+        client = Client(app, token)
+        admin = client.admin()
+        assert [c["code"] for c in client.call("GET", "/cooperatives", admin, status=200).get_json()] == \
+            ["KBSS", "kbss"]
+        third = client.call("POST", "/cooperatives", admin, {"code": "Kbss", "name": "K", "name_hi": "क",
+                                                             "kind": "shg", "district": "B"}, status=409).get_json()
+        assert third["error"]["details"]["existing"] in ("KBSS", "kbss")
+    finally:
+        app.extensions["rawbank"].close()

@@ -820,3 +820,20 @@ def test_an_account_with_many_entries_is_read_a_page_at_a_time_when_asked_and_wh
     for bad in ("page=0", "limit=0", "limit=501", "page=x"):
         error = client.call("GET", f"/artisans/ART-1/account?{bad}", me, status=400).get_json()["error"]
         assert error["code"] == "validation_error", (bad, error)
+
+
+def test_a_scheme_code_in_other_capital_letters_or_spacing_is_refused_as_the_same_code(client):
+    """"rmss" beside "RMSS" was a second scheme nobody could tell from the first: now 409 already_exists naming the
+    code there is, in both languages, with nothing added (the scheme book's version keeps two registered at once
+    apart); a twin stored before stays as it is, and a new code is stored without the spaces around it."""
+    scheme(client)
+    later = {**RMSS, "caps": []}  # no overlap (no cap in common): only the code is in the way
+    taken = client.call("POST", "/schemes", client.admin(), {**later, "code": "rmss"}, status=409).get_json()["error"]
+    assert (taken["code"], taken["details"]) == ("already_exists", {"code": "rmss", "existing": "RMSS"})
+    assert taken["message"].startswith("The code RMSS already exists; a code in other capital or small letters")
+    hindi = client.call("POST", "/schemes", client.admin(), {**later, "code": " Rmss "},
+                        headers={"Accept-Language": "hi"}, status=409).get_json()["error"]
+    assert hindi["details"] == {"code": "Rmss", "existing": "RMSS"} and "कोड RMSS पहले से है" in hindi["message"]
+    assert [s["code"] for s in client.call("GET", "/schemes", client.admin(), status=200).get_json()] == ["RMSS"]
+    made = client.call("POST", "/schemes", client.admin(), {**later, "code": " NEW-2099\n"}, status=201).get_json()
+    assert made["code"] == "NEW-2099"

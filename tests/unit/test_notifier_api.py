@@ -587,16 +587,20 @@ def test_the_stream_asked_for_one_depot_sends_only_that_depots_alerts(client, ap
 
 def test_a_board_narrowed_only_to_a_depot_adds_that_depots_new_alerts_from_that_depots_stream(client, apply, token):
     """The board on ?depot=BHD never added a new alert (it took a depot as a search that the stream could not
-    follow): now it follows BHD's stream and adds what comes. Narrowed by words, dates or a later page, it only
-    keeps its cards current, as before."""
+    follow): now it follows BHD's stream and adds what comes. Narrowed by words or dates, its stream says which new
+    alerts they find, which it adds (and says); a later page adds none (it says those new ones only)."""
     depots_and_alerts(apply)
     for reader in (token("admin"), token("warehouse")):
         board = board_data(client, "/admin/alerts?depot=BHD", reader)
         assert board["adds"] is True and board["stream"] == "/api/v1/stream?depot=BHD", board["stream"]
         board = board_data(client, "/admin/alerts", reader)
         assert board["adds"] is True and board["stream"] == "/api/v1/stream"
-        for narrowed in ("?depot=BHD&q=cotton", "?q=cotton", "?depot=BHD&from=2026-01-01"):
-            assert board_data(client, f"/admin/alerts{narrowed}", reader)["adds"] is False, narrowed
+        for narrowed, streamed in (("?depot=BHD&q=cotton", "?depot=BHD&q=cotton"), ("?q=cotton", "?q=cotton"),
+                                   ("?depot=BHD&from=2026-01-01", "?depot=BHD&from=2026-01-01"),
+                                   ("?from=2026-01-02&to=2026-01-01", "")):  # days the wrong way round: not narrowed
+            board = board_data(client, f"/admin/alerts{narrowed}", reader)
+            assert (board["adds"], board["filtered"], board["stream"]) == \
+                (True, bool(streamed), f"/api/v1/stream{streamed}"), narrowed
     own = board_data(client, "/admin/alerts?depot=VNS", token("warehouse", depot="VNS"))
     assert own["adds"] is True and own["stream"] in ("/api/v1/stream", "/api/v1/stream?depot=VNS")
 
@@ -621,3 +625,27 @@ def test_a_board_asked_for_a_depot_nobody_has_is_not_found_and_links_to_the_depo
             assert "board-data" not in html and "/api/v1/stream" not in html  # no board, nor a stream to follow
     for known in ("BHD", ""):  # a depot there is, or none: the board, as before
         assert board_data(client, f"/admin/alerts?depot={known}", token("admin"))["alerts"], known
+
+
+def test_a_stream_for_a_board_narrowed_by_words_or_days_says_which_alerts_they_find(client, apply, token):
+    """The board narrowed by words (a material) or days could not tell which new alerts belonged to it, so it said
+    none: the stream now marks each alert with `matches` when asked with the board's q, from and to (alone: no mark)."""
+    apply("MaterialRegistered", "DYE-IND", {"sku": "DYE-IND", "name": "Natural indigo dye", "name_hi": "नील",
+                                            "category": "dye", "unit": "kg", "reorder_level": 1_000})
+    low(apply)
+    low(apply, sku="DYE-IND")
+    admin = token("admin")
+
+    def sent(query: str) -> dict:
+        body = client.get(f"/api/v1/stream?max_seconds=1&limit=2&since=2020-01-01T00:00:00%2B00:00{query}",
+                          headers=admin).get_data(as_text=True)
+        alerts = [json.loads(line[len("data: "):]) for line in body.splitlines() if line.startswith("data: ")]
+        return {alert["sku"]: alert.get("matches") for alert in alerts}
+
+    assert sent("") == {"YRN-COT": None, "DYE-IND": None}
+    assert sent("&q=indigo") == {"YRN-COT": False, "DYE-IND": True}
+    today = datetime.now(timezone(timedelta(hours=5, minutes=30))).date()
+    assert sent(f"&from={today}&to={today}") == {"YRN-COT": True, "DYE-IND": True}
+    assert sent(f"&q=indigo&to={today - timedelta(days=1)}") == {"YRN-COT": False, "DYE-IND": False}
+    refused = client.get("/api/v1/stream?max_seconds=1&from=yesterday", headers=admin)
+    assert refused.status_code == 400 and "from" in refused.json["error"]["details"]

@@ -1,6 +1,7 @@
 /* The alert board: the alerts of the tab at load, then each change as the live stream sends it. A card whose alert
-   leaves the tab's statuses (resolved on the live tab) goes, saying so; new alerts come in on a first page narrowed
-   at most to one depot (whose stream it follows). */
+   leaves the tab's statuses (resolved on the live tab) goes, saying so; new alerts come in on a first page (of one
+   depot: whose stream it follows) and are said in the live region. A board narrowed by words or days has the
+   stream say which alerts they find (`matches`): only those come in and are said; a later page says them only. */
 (function () {
   var board = JSON.parse(document.getElementById("board-data").textContent);
   var list = document.getElementById("alerts"), empty = document.getElementById("no-alerts");
@@ -84,7 +85,13 @@
       return;
     }
     if (!card) {
-      if (fresh && !board.adds) return;
+      var found = !board.filtered || alert.matches === true;  // of this board's words and days
+      if (fresh && !(board.adds && found)) {
+        // not shown here: an alert the words or days do not find, or one of the first page on a later page, which
+        // is said (and counted) if it is new since the page was made, not an older one seen again
+        if (found && Date.parse(alert.first_seen) >= Date.parse(board.since)) { counted(1); announce(alert); }
+        return;
+      }
       card = template.content.firstElementChild.cloneNode(true);
       card.setAttribute("data-alert", alert.id);
       list.insertBefore(card, list.firstChild);
