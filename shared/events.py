@@ -131,6 +131,16 @@ class StockAdjusted(StockMovement):
     """A count corrected the stock at a depot; `quantity` is the change, negative when stock was short."""
 
 
+class StockTakenBack(StockMovement):
+    """Material handed over to an artisan came back on the depot's shelf (a `taken_back` movement): a `restock` line
+    of requests' RequisitionReturned. `quantity` is what came back, into `lot` (the codes of the lots it went into:
+    those it was handed over from, earliest expiring first); `reason` is the return's."""
+
+    requisition_id = _text(required=True)
+    return_id = _text(required=True)
+    lot = _optional(1000)
+
+
 class TravellingLot(Payload):
     """A lot's part in a transfer, with its details, so it arrives at the other depot as it left."""
 
@@ -464,6 +474,36 @@ class RequisitionReceived(Requisition):
     """The materials were confirmed received (by the artisan, their secretary or an admin)."""
 
 
+class ReturnLine(Line):
+    """One material of a return: how much came back, whether it goes back on the shelf, and its money."""
+
+    condition = f.String(required=True, validate=ma.validate.OneOf(("restock", "damaged")))
+    subsidised_quantity = Quantity(load_default=0)  # of `quantity`, how much had been subsidised
+    credit = Money(load_default=0)  # what the artisan is credited for it: what they were charged for that much
+    subsidy = Money(load_default=0)  # the subsidy on it, taken off the claim of the month of the return
+
+
+class RequisitionReturned(Payload):
+    """Materials handed over came back to the depot from the artisan (a cooperative's: from one member) with a credit
+    note: the member's account is credited what they were charged for them, their caps get the quantity back, the
+    subsidy claim of the month of the return is corrected by `subsidy`, and inventory takes the `restock` lines back
+    into stock (the `damaged` ones are written off there)."""
+
+    KEY = "{requisition_id}"
+    requisition_id = _text(required=True)
+    return_id = _text(required=True)  # unique per return; inventory and the notifier apply each once
+    artisan_id = _text(required=True)  # whose share came back
+    depot = _text(required=True)
+    cooperative = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    district = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    lines = f.List(f.Nested(ReturnLine), required=True, validate=ma.validate.Length(min=1))
+    reason = _text(required=True)
+    month = f.String(required=True, validate=ma.validate.Regexp(r"^\d{4}-\d{2}$"))  # India's month of the return
+    credit = Money(load_default=0)
+    subsidy = Money(load_default=0)
+    by = _text(required=True)
+
+
 class ShareCodeIssued(Payload):
     """A member is asked to confirm their share of a received cooperative requisition, with a code that expires."""
 
@@ -568,12 +608,12 @@ INVENTORY_EVENTS = (
     StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
     StockDepleted, StockReplenished, MaterialUpdated, MaterialPriced, DepotUpdated,
     StockReturned, LotHeld, LotReleased, LotExpiring, ExpiredLotIssued, PurchaseOrderSent, PurchaseOrderFinished,
-    PurchaseOrderOverdue, StockCountVariance, StockCountApproved, StockCountCancelled,
+    PurchaseOrderOverdue, StockCountVariance, StockCountApproved, StockCountCancelled, StockTakenBack,
 )
 REQUESTS_EVENTS = (
     ArtisanRegistered, ArtisanUpdated,
     RequisitionSubmitted, RequisitionApproved, RequisitionRejected, RequisitionCancelled,
-    RequisitionDispatched, RequisitionReceived, AccountUpdated, PaymentRecorded, TokenRevoked,
+    RequisitionDispatched, RequisitionReceived, RequisitionReturned, AccountUpdated, PaymentRecorded, TokenRevoked,
     CooperativeRegistered, CooperativeUpdated, ShareCodeIssued, ShareConfirmed,
 )
 
