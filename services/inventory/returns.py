@@ -12,7 +12,8 @@ have), each up to what it gave less what earlier returns put back; anything beyo
 still in the stock takes it as it stands (on hold for inspection or expired, it stays so). A lot that has left the
 stock is opened again under its code with the label the issue's ledger entry kept (`lot_labels`): on hold for
 inspection when it went back to its supplier (staff decide whether it is usable), expired when its date has come.
-Material whose issue named no lot (stock kept before lots were) goes into a lot rawbank names for the day.
+Material whose issue named no lot (stock kept before lots were), or that was handed over at another depot, goes into
+a lot rawbank names for the day.
 """
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ def test_the_artisan_is_told_what_came_back_and_the_credit_in_their_language_onc
     assert [t for t in sms_texts(runtime.db) if "4 किलो" in t] == [
         "अनुरोध 1042 वापस लिया: 4 किलो सूती धागा। क्रेडिट ₹834.70"]
     handle(dispatched("REQ-7", artisan="ART-2"))
-    handle(returned("REQ-7", "RET-2", [(1_500, "damaged", 300_00, 0)], artisan="ART-2"))
+    handle(returned("REQ-7", "RET-2", [(1_000, "damaged", 200_00, 0), (500, "restock", 100_00, 0)], artisan="ART-2"))
     [english] = [t for t in sms_texts(runtime.db) if "1.5" in t]
     assert english == "REQ 7 RETURNED: 1.5 kg Cotton yarn 40s. Credit Rs 300.00"
     page = runtime.db.notifications.find_one({"_id": "returned:RET-2"})
