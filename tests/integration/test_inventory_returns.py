@@ -258,6 +258,10 @@ def test_the_depots_returns_page_lists_each_line_in_english_and_hindi_a_page_at_
     assert 'data-return="RET-1"' in second and 'rel="prev"' in second
     ledger_page = browse("/warehouse/ledger?type=taken_back", depot="VNS")[1]
     assert "Taken back from artisan" in ledger_page and 'data-movement=' in ledger_page
+    assert "Return from the artisan: <span translate=\"no\">RET-1</span>" in ledger_page or \
+        re.search(r'data-detail="return_id">Return from the artisan: .*?RET-1', ledger_page), ledger_page[-3000:]
+    hindi_ledger = browse("/warehouse/ledger?type=taken_back", lang="hi", depot="VNS")[1]
+    assert "कारीगर से वापस लिया" in hindi_ledger and "कारीगर की वापसी" in hindi_ledger
 
 
 def test_the_returns_page_is_for_a_depots_staff_at_their_own_depot_and_admins_at_any(api, runtime, handle, browse):
