@@ -151,3 +151,41 @@ def test_reconcile_holds_the_reports_returns_to_what_inventory_took_back(notifie
     inventory["returns"]["RET-1"]["lines"].pop(0)  # inventory never recorded the damaged kilo
     [problem] = about_returns()
     assert "VNS|YRN-COT-40" in problem and "the report says 5, the stores say 4" in problem
+
+
+def test_a_return_delivered_twice_to_inventory_and_the_notifier_changes_no_store_and_reconciles(config):
+    """The three services in one process (tests/integration/test_duplicate_events.World): a request handed over,
+    then its return as requests' outbox would publish it; every event delivered again changes nothing anywhere."""
+    from tests.integration.test_duplicate_events import PACKAGES, World, _fields_changed, requisition
+    world = World(config)
+    try:
+        rid = requisition(world, "3")
+        world.settle()
+        world.call("requests", "POST", f"/requisitions/{rid}/dispatch")
+        world.settle()
+        event = new_event("RequisitionReturned", rid, {
+            "requisition_id": rid, "return_id": "RET-W1", "artisan_id": "ART-0001", "depot": "VNS", "month": "2026-12",
+            "lines": [{"sku": "YRN-SLK-MUL", "quantity": 2_000, "condition": "restock", "credit": 500_00},
+                      {"sku": "YRN-SLK-MUL", "quantity": 500, "condition": "damaged", "credit": 125_00}],
+            "reason": "wrong shade", "credit": 625_00, "by": "warehouse"}, source="requests")
+        world.delivered.append(("requests", event))
+        world.deliver("requests", event)
+        world.settle()
+        inventory, notifier = world.runtimes["inventory"].db, world.runtimes["notifier"].db
+        assert [m["quantity"] for m in inventory.movements.find({"type": "taken_back"})] == [2_000]
+        assert notifier.notifications.count_documents({"_id": "returned:RET-W1"}) == 1
+        assert notifier.report_returns.count_documents({}) == 1
+        assert world.reconcile().problems == []
+        before = world.contents()
+        for source, delivered in list(world.delivered):
+            world.deliver(source, delivered)
+        world.settle()
+        after = world.contents()
+        changed = {(service, collection, key): _fields_changed(before[service].get(collection, {}).get(key),
+                                                               after[service].get(collection, {}).get(key))
+                   for service in PACKAGES for collection in set(before[service]) | set(after[service])
+                   for key in set(before[service].get(collection, {})) | set(after[service].get(collection, {}))
+                   if before[service].get(collection, {}).get(key) != after[service].get(collection, {}).get(key)}
+        assert not changed, changed
+    finally:
+        world.close()
