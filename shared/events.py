@@ -131,6 +131,16 @@ class StockAdjusted(StockMovement):
     """A count corrected the stock at a depot; `quantity` is the change, negative when stock was short."""
 
 
+class StockTakenBack(StockMovement):
+    """Material handed over to an artisan came back on the depot's shelf (a `taken_back` movement): a `restock` line
+    of requests' RequisitionReturned. `quantity` is what came back, into `lot` (the codes of the lots it went into:
+    those it was handed over from, earliest expiring first); `reason` is the return's."""
+
+    requisition_id = _text(required=True)
+    return_id = _text(required=True)
+    lot = _optional(1000)
+
+
 class TravellingLot(Payload):
     """A lot's part in a transfer, with its details, so it arrives at the other depot as it left."""
 
@@ -600,7 +610,7 @@ INVENTORY_EVENTS = (
     StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
     StockDepleted, StockReplenished, MaterialUpdated, MaterialPriced, DepotUpdated,
     StockReturned, LotHeld, LotReleased, LotExpiring, ExpiredLotIssued, PurchaseOrderSent, PurchaseOrderFinished,
-    PurchaseOrderOverdue, StockCountVariance, StockCountApproved, StockCountCancelled,
+    PurchaseOrderOverdue, StockCountVariance, StockCountApproved, StockCountCancelled, StockTakenBack,
 )
 REQUESTS_EVENTS = (
     ArtisanRegistered, ArtisanUpdated,

@@ -1,12 +1,13 @@
 """Inventory HTTP API, stock half: stock, the movement ledger and reservations."""
 from __future__ import annotations
 
-from services.inventory import ledger, once, queries, stock_lists
+from services.inventory import ledger, once, queries, returns, stock_lists
 from services.inventory.domain import DEPLETED, LOW
 from services.inventory.errors import NotYourDepot, OtherDepotsLedger, WrongDepot, WrongDepotWork
 from services.inventory.api import csv_file, page_args, paged
 from services.inventory.schemas import (MovementEntrySchema, MovementQuery, MovementResultSchema,
-                                        MovementSchema, ReservationSchema, StockListQuery, StockSchema)
+                                        MovementSchema, ReservationSchema, ReturnQuery, ReturnSchema,
+                                        StockListQuery, StockSchema)
 from shared import idempotency
 from shared.auth import current_principal, require_role
 from shared.lists import skip_of
@@ -106,6 +107,18 @@ def list_movements(query):
         return csv_file("movements.csv", ledger.CSV_COLUMNS, rows)
     rows = ledger.page(db(), filters, query["limit"] + 1, skip_of(query))
     return paged(rows, query["limit"], lambda m: m["_id"])
+
+
+@blp.route("/returns", methods=["GET"])
+@require_role("admin", "warehouse")
+@blp.arguments(ReturnQuery, location="query")
+@blp.response(200, ReturnSchema(many=True))
+def list_returns(query):
+    """Returns from artisans (requests' RequisitionReturned as inventory applied it), newest first, a page at a time:
+    what came back, restocked or damaged. Warehouse staff of a depot read that depot's (another's: 403 wrong_depot)."""
+    depot = asked_depot(query["depot"])
+    rows = returns.page(db(), depot, skip=skip_of(query), limit=query["limit"])
+    return [returns.view(doc) for doc in rows], {"X-Total-Count": str(returns.count(db(), depot))}
 
 
 @blp.route("/reservations/<requisition_id>", methods=["GET"])

@@ -2,7 +2,7 @@
 freed stock, orders and counts; logouts."""
 from __future__ import annotations
 
-from services.inventory import counts, movements, people, purchase_orders
+from services.inventory import counts, movements, people, purchase_orders, returns
 from services.inventory.reservations import Reservations
 from shared import revocation
 from shared.envelope import Event
@@ -49,6 +49,13 @@ def requisition_cancelled(reservations: Reservations, data: dict, cid: str) -> N
 def requisition_dispatched(reservations: Reservations, data: dict, cid: str) -> None:
     """Turn the requisition's holds into issues (StockIssued): on hand falls."""
     reservations.dispatch(data, cid)
+
+
+def requisition_returned(reservations: Reservations, data: dict, cid: str) -> None:
+    """Take the return's restock lines back on the shelf (StockTakenBack, once per return and material) and record
+    its damaged ones; then offer what came back to the depot's waitlist."""
+    returns.take_back(reservations.db, data, correlation_id=cid)
+    reservations.retry_waitlist(data["depot"], cid)
 
 
 def stock_received(reservations: Reservations, data: dict, cid: str) -> None:
@@ -120,6 +127,7 @@ EVENT_HANDLERS = {
     "RequisitionApproved": requisition_approved,
     "RequisitionCancelled": requisition_cancelled,
     "RequisitionDispatched": requisition_dispatched,
+    "RequisitionReturned": requisition_returned,
     "StockReceived": stock_received,
     "StockReturned": stock_returned,
     "StockAdjusted": stock_adjusted,

@@ -12,7 +12,8 @@ CATEGORIES = ("yarn", "fibre", "dye", "metal", "wood", "clay", "chemical", "pack
 UNITS = ("kg", "g", "m", "litre", "piece")
 EXPIRED_LOT = "expired"  # the only reason that takes an expired lot off the books
 ADJUSTMENT_REASONS = ("count", "damage", "expiry", "theft", "correction", EXPIRED_LOT)
-MOVEMENT_TYPES = ("receipt", "adjustment", "transfer", "return", "reservation", "release", "issue")
+TAKEN_BACK = "taken_back"  # material handed over that an artisan brought back to the shelf (RequisitionReturned)
+MOVEMENT_TYPES = ("receipt", "adjustment", "transfer", "return", "reservation", "release", "issue", TAKEN_BACK)
 
 #: the most of a material a depot's stock may hold, in thousandths: what an event's quantity can carry
 #: (shared.quantity.MAX_QUANTITY, 10^12 units; tests/unit/test_inventory_domain.py holds them equal)
@@ -234,6 +235,27 @@ def transfer_in(stock: Stock, arriving: list[tuple[Lot, int]], *, today: date | 
         if lot_rules.find(lots, lot.code) is None:
             lot = lot._replace(received_at=now.isoformat(), status=AVAILABLE, alerted=None,
                           alert_on=lot_rules.first_alert_on(lot.expires_on))
+        lots = lot_rules.add(lots, lot, part)
+    return _settle(stock, lots, on_hand=stock.on_hand + quantity)
+
+
+def take_back(stock: Stock, parts: list[tuple[Lot, int]], *, today: date | None = None,
+              now: datetime | None = None) -> Stock:
+    """Material handed over that comes back on the shelf, each part into its lot as it stands (on hold or expired,
+    it stays so); a lot no longer in the stock is opened again as `parts` gives it (its status decided by the
+    caller), expired if its date has come. Where lots are not kept the figure rises."""
+    quantity = sum(part for _, part in parts)
+    if quantity <= 0:
+        raise StockError("what comes back must be more than zero")
+    if stock.lots is None:
+        return settle_level(stock._replace(on_hand=stock.on_hand + quantity))
+    lots, today, now = stock.lots, today or clock.today(), now or clock.local_now()
+    for lot, part in parts:
+        if lot_rules.find(lots, lot.code) is None:
+            expired = bool(lot.expires_on) and lot.expires_on <= today.isoformat()
+            lot = lot._replace(received_at=lot.received_at or now.isoformat(), alerted=None,
+                               status=EXPIRED if expired else lot.status,
+                               alert_on=lot_rules.first_alert_on(lot.expires_on))
         lots = lot_rules.add(lots, lot, part)
     return _settle(stock, lots, on_hand=stock.on_hand + quantity)
 

@@ -62,6 +62,18 @@ def entry(kind: str, movement_id: str, before: Stock, after: Stock, *, by: str, 
             "by": by, "at": datetime.now(timezone.utc), **extra}
 
 
+#: what an issue's entry keeps of each lot it took from (`lot_labels`), so material an artisan brings back goes into
+#: that lot as it was even when the lot has left the stock meanwhile (returns.py)
+LABELS = ("shade", "count", "mill", "expires_on", "supplier", "purchase_order", "received_at")
+
+
+def labels(before: Stock, after: Stock) -> list[dict]:
+    """Each lot a change took from, with its label (LABELS, those it has)."""
+    taken = {code for code, part in lot_rules.changes(before.lots, after.lots) if part < 0}
+    return [{"lot": lot.code, **{name: getattr(lot, name) for name in LABELS if getattr(lot, name)}}
+            for lot in before.lots or () if lot.code in taken]
+
+
 SWEEP_SECONDS = 1.0
 SWEEP_BATCH = 100
 _DUPLICATE_KEY = 11000

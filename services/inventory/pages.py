@@ -16,7 +16,8 @@ blp = Blueprint("inventory_pages", __name__, template_folder="templates", static
 LEVELS = {domain.OK: _l("Enough"), domain.LOW: _l("Running low"), domain.DEPLETED: _l("None left")}
 MOVEMENTS = {"receipt": _l("Received"), "adjustment": _l("Adjusted"), "transfer": _l("Transfer"),
              "reservation": _l("Set aside"), "release": _l("Released"), "issue": _l("Handed over"),
-             "return": _l("Returned to supplier")}
+             "return": _l("Returned to supplier"), "taken_back": _l("Taken back from artisan")}
+RETURN_CONDITIONS = {"restock": _l("Back on the shelf"), "damaged": _l("Damaged shelf")}
 REASONS = {"count": _l("Stock count difference"), "damage": _l("Damaged"), "expiry": _l("Expired"),
            "theft": _l("Lost or stolen"), "correction": _l("Correction of an earlier entry"),
            "expired": _l("Expired lot written off")}
@@ -35,22 +36,25 @@ LABELS = {"unit": UNITS, "category": CATEGORIES, "zone": ZONES, "order_status": 
 HOME = {"warehouse": "/warehouse/stock"}
 MENU = {"warehouse": ((10, "/warehouse/stock", _l("Stock")), (20, "/warehouse/movements", _l("Receive, adjust, transfer")),
                       (25, "/warehouse/lots", _l("Lots")), (30, "/warehouse/dispatch", _l("Dispatch")),
+                      (32, "/warehouse/returns", _l("Returns from artisans")),
                       (35, "/admin/purchase-orders", _l("Purchase orders")), (40, "/warehouse/ledger", _l("Ledger")),
                       (45, "/warehouse/counts", _l("Stock counts")), (48, "/admin/replenishment", _l("What to order"))),
         "admin": ((40, "/admin/catalog", _l("Catalog and depots")), (42, "/admin/suppliers", _l("Suppliers")),
                   (44, "/admin/purchase-orders", _l("Purchase orders")), (45, "/admin/prices", _l("Prices")),
                   (46, "/admin/replenishment", _l("What to order")), (50, "/warehouse/stock", _l("Stock")),
                   (55, "/warehouse/lots", _l("Lots")), (60, "/warehouse/ledger", _l("Ledger")),
+                  (62, "/warehouse/returns", _l("Returns from artisans")),
                   (65, "/warehouse/counts", _l("Stock counts")))}
 #: the pages that work at one depot, chosen by ?depot= (depot_of): the menu keeps the depot chosen in their links
 KEEPS_DEPOT = {path: ("depot",) for path in ("/warehouse/stock", "/warehouse/movements", "/warehouse/lots",
                                              "/warehouse/dispatch", "/admin/purchase-orders", "/warehouse/ledger",
-                                             "/warehouse/counts", "/admin/replenishment")}
+                                             "/warehouse/counts", "/admin/replenishment", "/warehouse/returns")}
 
 
 @blp.app_context_processor
 def _labels() -> dict:
-    return {"levels": LEVELS, "movement_types": MOVEMENTS, "reason_labels": REASONS, "place": place}
+    return {"levels": LEVELS, "movement_types": MOVEMENTS, "reason_labels": REASONS, "place": place,
+            "return_conditions": RETURN_CONDITIONS}
 
 
 def place(code: str | None) -> str:

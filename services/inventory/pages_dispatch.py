@@ -1,15 +1,17 @@
 """Inventory pages for hand-overs: what is ready at the depot, with who collects it (from inventory's copies of
-requests' artisans and cooperatives), and the printable hand-over slip (gate pass) of one requisition."""
+requests' artisans and cooperatives), the printable hand-over slip (gate pass) of one requisition, and what
+artisans brought back (returns from artisans)."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from services.inventory import clock, people, queries
+from services.inventory import clock, people, queries, returns
 from services.inventory.api_stock import own_depot
 from services.inventory.errors import NotReadyToHandOver
 from services.inventory.pages import at_depot, depot_of, materials
 from services.inventory.reservations import HELD
 from shared.errors import NotFound
+from shared.lists import pager
 from shared.pages import page
 from shared.web import db
 
@@ -45,6 +47,20 @@ def slip(principal, requisition_id):
     return render_template("inventory/slip.html", r=doc, plan=plan, materials=materials(),
                            people=people.who(db(), _artisans([doc])), printed=clock.now(),
                            cooperatives=people.cooperatives(db(), [doc.get("cooperative")]))
+
+
+@blp.get("/warehouse/returns")
+@page("warehouse", "admin")
+def returns_page(principal):
+    """What artisans brought back to the depot, newest first, a page at a time: each material with how much came
+    back, whether it went back on the shelf or onto the damaged shelf, and why."""
+    code, depots = depot_of(principal)
+    paging = pager(returns.count(db(), code) if code else 0)
+    rows = returns.page(db(), code, skip=paging.skip, limit=paging.size) if code else []
+    return render_template("inventory/returns.html", rows=rows, paging=paging, depot=code, depots=depots,
+                           materials=materials(), people=people.who(db(), [r["artisan_id"] for r in rows]),
+                           lots=returns.lots_of(db(), rows),
+                           cooperatives=people.cooperatives(db(), [r.get("cooperative") for r in rows]))
 
 
 def _artisans(requisitions) -> list[str]:

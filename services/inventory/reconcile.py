@@ -23,7 +23,9 @@ def facts(db) -> dict:
                              "journal": [{"id": e["_id"], "quantity": e["quantity"],
                                           "reserved_change": e["reserved_change"], "type": e["type"],
                                           "purchase_order": e.get("purchase_order"),
-                                          "order_returned": e.get("order_returned", 0)}
+                                          "order_returned": e.get("order_returned", 0),
+                                          **({"return_id": e.get("return_id"), "sku": e["sku"], "depot": e["depot"]}
+                                             if e["type"] == "taken_back" else {})}
                                          for e in doc.get("journal") or []]}
     journal_ids = [e["id"] for s in stock.values() for e in s["journal"]]
     projected = {d["_id"] for d in db.movements.find({"_id": {"$in": journal_ids}}, {"_id": 1})} \
@@ -53,7 +55,20 @@ def facts(db) -> dict:
     journals = {k: [e for e in s.pop("journal")] for k, s in stock.items()}
     return {"service": "inventory", "stock": stock, "journal": {k: v for k, v in journals.items() if v},
             "ledger": ledger, "requisition_ledger": dict(by_requisition), "reservations": reservations,
-            **orders_facts(db)}
+            **orders_facts(db), **returns_facts(db)}
+
+
+def returns_facts(db) -> dict:
+    """Returns from artisans with their lines, and the taken-back movements of the ledger."""
+    returns = {doc["_id"]: {"depot": doc["depot"], "applied": bool(doc.get("applied")),
+                            "lines": [{"sku": x["sku"], "quantity": x["quantity"], "condition": x["condition"],
+                                       "movement_id": x.get("movement_id")} for x in doc["lines"]]}
+               for doc in db.returns.find({}, {"depot": 1, "applied": 1, "lines": 1})}
+    taken = {doc["_id"]: {"return_id": doc.get("return_id"), "sku": doc["sku"], "depot": doc["depot"],
+                          "quantity": doc["quantity"]}
+             for doc in db.movements.find({"type": "taken_back"},
+                                          {"return_id": 1, "sku": 1, "depot": 1, "quantity": 1})}
+    return {"returns": returns, "taken_back": taken}
 
 
 def orders_facts(db) -> dict:
@@ -171,12 +186,44 @@ def orders_match_receipts(inventory: dict) -> Problems:
     return problems
 
 
+def taken_back_matches_returns(inventory: dict) -> Problems:
+    """The taken-back movements are the restock lines of the returns applied, each once with its quantity (a return
+    still being applied may lack some of its lines' movements, never have others)."""
+    problems = []
+    taken = dict(inventory.get("taken_back", {}))
+    for key, entries in inventory["journal"].items():  # not yet copied to `movements`: they count too
+        for entry in entries:
+            if entry["type"] == "taken_back" and not entry["projected"]:
+                taken[entry["id"]] = {"return_id": entry.get("return_id"), "sku": entry.get("sku"),
+                                      "depot": entry.get("depot"), "quantity": entry["quantity"]}
+    lines = {line["movement_id"]: (number, doc, line) for number, doc in inventory.get("returns", {}).items()
+             for line in doc["lines"] if line["condition"] == "restock"}
+    for mid, move in sorted(taken.items()):
+        number, doc, line = lines.get(mid, (move["return_id"], None, None))
+        if line is None:
+            problems.append(Problem(N_("return {number}: {quantity} of {sku} taken back at {depot} (movement {mid}) "
+                                       "but the return has no such restock line"), number=number or "-",
+                                    quantity=_q(move["quantity"]), sku=move["sku"], depot=move["depot"], mid=mid))
+        elif (line["sku"], line["quantity"], doc["depot"]) != (move["sku"], move["quantity"], move["depot"]):
+            problems.append(Problem(N_("return {number} {sku}: its restock line is {line} at {depot} but {taken} of "
+                                       "{taken_sku} was taken back at {taken_depot}"), number=number, sku=line["sku"],
+                                    line=_q(line["quantity"]), depot=doc["depot"], taken=_q(move["quantity"]),
+                                    taken_sku=move["sku"], taken_depot=move["depot"]))
+    for mid, (number, doc, line) in sorted(lines.items()):
+        if doc["applied"] and mid not in taken:
+            problems.append(Problem(N_("return {number} {sku}: its restock line of {quantity} was never taken back "
+                                       "into stock"), number=number, sku=line["sku"], quantity=_q(line["quantity"])))
+    return problems
+
+
 def counts(inventory: dict) -> dict:
     return {N_("stock records"): len(inventory["stock"]),
             N_("ledger entries"): sum(row["entries"] for row in inventory["ledger"].values()),
             N_("reservations (inventory)"): len(inventory["reservations"]),
-            N_("purchase orders sent"): len(inventory.get("purchase_orders", {}))}
+            N_("purchase orders sent"): len(inventory.get("purchase_orders", {})),
+            N_("returns from artisans"): len(inventory.get("returns", {}))}
 
 
 RECONCILIATION = Reconciliation(facts=facts, checks=(stock_matches_ledger, requisition_ledger_matches_holds,
-                                                   lots_match_stock, orders_match_receipts), counts=counts)
+                                                   lots_match_stock, orders_match_receipts,
+                                                   taken_back_matches_returns), counts=counts)

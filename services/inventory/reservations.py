@@ -230,7 +230,8 @@ class Reservations:
             return change(stock)
 
         def record(before, after):
-            return [ledger.entry(kind, ledger.new_movement_id(), before, after, by=by, requisition_id=rid)], \
+            kept = {"lot_labels": ledger.labels(before, after) or None} if kind == "issue" else {}  # returns.py
+            return [ledger.entry(kind, ledger.new_movement_id(), before, after, by=by, requisition_id=rid, **kept)], \
                 events(before, after, rid, correlation_id) if events else []
 
         write_stock(self.db, sku, doc["depot"], mine_then, record, requisition_id=rid,

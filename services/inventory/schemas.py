@@ -303,6 +303,40 @@ class MovementQuery(Page):
             raise ma.ValidationError(F_("the last day comes before the first"), "to")
 
 
+class ReturnQuery(ma.Schema):
+    """A page of returns: `page` N (from 1) of `limit`; X-Total-Count says how many there are."""
+
+    depot = f.String(load_default=None, validate=CODE,
+                     metadata={"description": "the depot (warehouse staff of a depot: their own, by default)"})
+    limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
+    page = page_field(load_default=None, description="page N (from 1) of `limit` returns; X-Total-Count says how many")
+
+
+class ReturnLineSchema(ma.Schema):
+    sku = f.String()
+    quantity = Quantity()
+    condition = f.String(metadata={"description": "restock: back on the shelf; damaged: on the damaged shelf"})
+    credit = Money()
+    movement_id = f.String(allow_none=True, metadata={"description": "the taken_back movement of a restock line"})
+
+
+class ReturnSchema(ma.Schema):
+    """Material an artisan brought back to the depot with a credit note (requests' RequisitionReturned)."""
+
+    return_id = f.String()
+    requisition_id = f.String()
+    artisan_id = f.String()
+    cooperative = f.String(allow_none=True)
+    depot = f.String()
+    reason = f.String()
+    month = f.String()
+    at = f.AwareDateTime(metadata={"description": "when inventory took it back"})
+    by = f.String()
+    applied = f.Boolean(metadata={"description": "every restock line is back in stock"})
+    credit = Money()
+    lines = f.List(f.Nested(ReturnLineSchema))
+
+
 class HoldSchema(ma.Schema):
     sku = f.String()
     quantity = Quantity()

@@ -41,6 +41,8 @@ INDEXES = {
         IndexModel([("requisition_id", ASCENDING), ("_id", DESCENDING)], sparse=True),
         IndexModel([("depot", ASCENDING), ("type", ASCENDING), ("_id", DESCENDING)]),  # issues for replenishment
     ],
+    "returns": [IndexModel([("depot", ASCENDING), ("at", DESCENDING)]),  # a depot's returns from artisans
+                IndexModel([("at", DESCENDING)])],
     "purchase_orders": [
         IndexModel([("status", ASCENDING), ("_id", DESCENDING)]),
         IndexModel([("depot", ASCENDING), ("_id", DESCENDING)]),

@@ -224,6 +224,19 @@ def money_moved(db, config, event: Event) -> None:
                                   **({"to_pay": data["to_pay"]} if data.get("to_pay") is not None else {})})
 
 
+def returned(db, config, event: Event) -> None:
+    """Tell the artisan (SMS, in-app, e-mail; a cooperative's member: that member) what came back to the depot, on
+    which request, and the credit in rupees; once per return (its id), however often the event comes."""
+    data, came_back = event.data, {}
+    for line in data["lines"]:  # restocked and damaged alike came back: one quantity per material
+        came_back[line["sku"]] = came_back.get(line["sku"], 0) + line["quantity"]
+    notifications.create(db, event_id=f"returned:{data['return_id']}", status=domain.RETURN_CREDITED,
+                         requisition_id=data["requisition_id"], depot=data["depot"],
+                         lines=[{"sku": sku, "quantity": quantity} for sku, quantity in came_back.items()],
+                         at=parse_time(event.occurred_at), artisan_id=data["artisan_id"],
+                         amount=data.get("credit") or None)
+
+
 #: event type -> what the notifier does about it, in order
 EVENT_HANDLERS = {
     "MaterialRegistered": (keep_material,),
@@ -247,6 +260,7 @@ EVENT_HANDLERS = {
     "RequisitionCancelled": (keep_requisition, requisition_status, fold_reports),
     "RequisitionDispatched": (keep_requisition, requisition_status, fold_reports),
     "RequisitionReceived": (keep_requisition, requisition_status),
+    "RequisitionReturned": (returned, fold_reports),
     "ShareCodeIssued": (fold_reports, ask_member),
     "ShareConfirmed": (fold_reports, alert_if_short),
     "PurchaseOrderOverdue": (order_overdue,),

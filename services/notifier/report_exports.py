@@ -8,6 +8,8 @@ from shared.quantity import format_quantity
 from shared.spreadsheet import csv_text, safe_cell
 
 TOTAL, NOT_RECORDED = N_("Total"), N_("Not recorded")
+NET = N_("Net of returns")
+HANDED_OVER, RETURNED, NET_FIGURES = "handed_over", "returned", "net"  # the distribution's `figures` column
 
 
 def _quantity_columns(report: dict, skus) -> list[str]:
@@ -15,28 +17,35 @@ def _quantity_columns(report: dict, skus) -> list[str]:
 
 
 def served(report: dict, names: dict | None = None, lang: str = "en") -> str:
-    """Distribution and beneficiaries: group, quantity per material, value, subsidy, artisans, requisitions.
+    """Distribution and beneficiaries: group, quantity per material, value, subsidy, artisans, requisitions; the
+    distribution's rows say which `figures` they are: handed over (its groups and total) and, in a month with returns,
+    returned in the month (its groups and total) and net (handed over less returned, the last row).
 
     The group's code (a cooperative's, `obc`, `female` ...; empty for the group of shares with none recorded) is
     followed by `<group_by>_text`, the group as its page names it (`names`: report_names.names) in `lang`, as
     status is followed by status_text in the requisitions' CSV: a spreadsheet can filter by code and still read."""
-    skus = sorted(report["totals"]["quantities"])
+    back = report.get("returns")
+    skus = sorted(set(report["totals"]["quantities"]) | set(back["totals"]["quantities"] if back else ()))
     group_by, groups = report["group_by"], (names or {}).get("groups", {})
     header = [group_by, f"{group_by}_text", *_quantity_columns(report, skus), "value_rupees", "subsidy_rupees",
-              "artisans", "requisitions"]
+              "artisans", "requisitions", *(["figures"] if back else [])]
 
-    def row(code: str, text: str, figures: dict) -> list:
+    def row(code: str, text: str, figures: dict, kind: str = HANDED_OVER) -> list:
         return [code, safe_cell(str(text)), *[format_quantity(figures["quantities"].get(sku, 0)) for sku in skus],
-                format_money(figures["value"]), format_money(figures["subsidy"]), figures["artisans"],
-                figures["requisitions"]]
+                format_money(figures["value"]), format_money(figures["subsidy"]), figures.get("artisans", ""),
+                figures.get("requisitions", ""), *([kind] if back else [])]
 
-    def named(r: dict) -> list:
+    def named(r: dict, kind: str = HANDED_OVER) -> list:
         key = r["group"]
         if key == reports.NONE:  # no code to give: never "-", which a spreadsheet would take for a formula
-            return row("", groups.get(key) or translate(NOT_RECORDED, lang), r)
-        return row(safe_cell(str(key)), groups.get(key) or str(key), r)
-    return csv_text(header, [named(r) for r in report["rows"]] + [row("TOTAL", translate(TOTAL, lang),
-                                                                      report["totals"])])
+            return row("", groups.get(key) or translate(NOT_RECORDED, lang), r, kind)
+        return row(safe_cell(str(key)), groups.get(key) or str(key), r, kind)
+    rows = [named(r) for r in report["rows"]] + [row("TOTAL", translate(TOTAL, lang), report["totals"])]
+    if back and back["rows"]:  # a month with returns: theirs, then the net
+        rows += [named(r, RETURNED) for r in back["rows"]] + [row("TOTAL", translate(TOTAL, lang), back["totals"],
+                                                                  RETURNED)]
+        rows.append(row("NET", translate(NET, lang), report["net"], NET_FIGURES))
+    return csv_text(header, rows)
 
 
 def unmet_demand(report: dict, names: dict | None = None, lang: str = "en") -> str:

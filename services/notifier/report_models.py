@@ -19,8 +19,10 @@ from shared.envelope import Event, decode_event
 INDEXES = {
     "report_dispatches": [IndexModel([("month", ASCENDING)]), IndexModel([("depot", ASCENDING)])],
     "report_unmet": [IndexModel([("month", ASCENDING)]), IndexModel([("requisition_id", ASCENDING)])],
+    "report_returns": [IndexModel([("month", ASCENDING)])],
 }
-COLLECTIONS = ("report_dispatches", "report_unmet", "report_ended", "shares")  # what a rebuild starts again
+#: what a rebuild starts again
+COLLECTIONS = ("report_dispatches", "report_unmet", "report_ended", "shares", "report_returns")
 
 
 def _at(event: Event) -> datetime:
@@ -40,6 +42,30 @@ def dispatched(db, event: Event) -> None:
             "cooperative": data.get("cooperative") or member.get("cooperative"),
             "lines": [{"sku": line["sku"], "quantity": line["quantity"], "value": line.get("value") or 0,
                        "subsidy": line.get("subsidy") or 0} for line in share["lines"]]}, upsert=True)
+
+
+def returned(db, event: Event) -> None:
+    """What came back of a share with a credit note, in the month of the return (when the subsidy claim is corrected):
+    each material's quantity, its value at the mill-gate price (the share's, for that much of it) and the subsidy
+    taken back; restocked and damaged alike, since both were handed over and came back."""
+    data = event.data
+    share = db.report_dispatches.find_one({"_id": f"{data['requisition_id']}:{data['artisan_id']}"}) or {}
+    handed = {line["sku"]: line for line in share.get("lines", ())}
+    member = projections.artisan(db, data["artisan_id"]) or {}
+    lines: dict[str, dict] = {}
+    for line in data["lines"]:
+        kept = lines.setdefault(line["sku"], {"sku": line["sku"], "quantity": 0, "value": 0, "subsidy": 0})
+        kept["quantity"] += line["quantity"]
+        kept["subsidy"] += line.get("subsidy") or 0
+    for sku, kept in lines.items():
+        given = handed.get(sku) or {}
+        if given.get("quantity"):  # rounded to the paisa, half up
+            kept["value"] = (given["value"] * kept["quantity"] * 2 + given["quantity"]) // (2 * given["quantity"])
+    db.report_returns.replace_one({"_id": data["return_id"]}, {
+        "requisition_id": data["requisition_id"], "artisan_id": data["artisan_id"], "month": data["month"],
+        "depot": data["depot"], "district": data.get("district") or share.get("district") or member.get("district"),
+        "cooperative": data.get("cooperative") or share.get("cooperative") or member.get("cooperative"),
+        "lines": sorted(lines.values(), key=lambda line: line["sku"])}, upsert=True)
 
 
 def waitlisted(db, event: Event) -> None:
@@ -86,7 +112,7 @@ def share_answered(db, event: Event) -> None:
 HANDLERS = {
     "ArtisanRegistered": (keep_artisan,), "ArtisanUpdated": (keep_artisan,),
     "CooperativeRegistered": (keep_cooperative,), "CooperativeUpdated": (keep_cooperative,),
-    "RequisitionDispatched": (dispatched,), "StockWaitlisted": (waitlisted,),
+    "RequisitionDispatched": (dispatched,), "StockWaitlisted": (waitlisted,), "RequisitionReturned": (returned,),
     "StockReservationFailed": (refused,), "RequisitionRejected": (refused,),
     "StockReserved": (ended,), "RequisitionCancelled": (ended,),
     "ShareCodeIssued": (share_asked,), "ShareConfirmed": (share_answered,),

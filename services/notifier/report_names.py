@@ -12,8 +12,9 @@ from shared.pages import label, material_name
 def names(db, found: dict) -> dict:
     """{"groups", "materials", "depots", "cooperatives"}: each code of `found` (a built report) -> its name."""
     skus = set(found.get("units", {}))
+    every = [*found["rows"], *(found.get("returns") or {}).get("rows", ())]  # the distribution's returns too
     materials = projections.materials(db, skus)
-    depots = projections.depots(db, {r.get("depot") or r.get("group") for r in found["rows"]})
+    depots = projections.depots(db, {r.get("depot") or r.get("group") for r in every})
     coops = {c["_id"]: c for c in db.cooperatives.find()}
     hindi = language() == "hi"
 
@@ -22,7 +23,7 @@ def names(db, found: dict) -> dict:
         return (doc.get("name_hi") if hindi else None) or doc.get("name") or code
     group_by = found.get("group_by")
     groups = {}
-    for row in found["rows"]:
+    for row in every:
         key = row.get("group")
         if group_by in reports.BENEFICIARY_GROUPS:
             groups[key] = label(group_by, key)

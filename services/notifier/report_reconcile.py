@@ -5,8 +5,10 @@ holds for its dispatched requisitions (quantity, value at the mill-gate price, s
 depot and material what inventory issued; the beneficiaries per month are the artisans of those
 requisitions; per depot and material, what waited for stock is what inventory ever put on a
 waitlist, and what was refused is what requests rejected or inventory could never hold (either
-side alone would miss a requisition cancelled while the other was answering); and each
-cooperative's confirmed, short and waiting shares are those stored at requests.
+side alone would miss a requisition cancelled while the other was answering); each
+cooperative's confirmed, short and waiting shares are those stored at requests; and per depot and
+material, what the distribution report counts as returned is what inventory took back from
+artisans (restocked and damaged).
 """
 from __future__ import annotations
 
@@ -35,7 +37,11 @@ def facts(db) -> dict:
     answers = defaultdict(lambda: defaultdict(int))
     for doc in db.shares.find({}, {"cooperative": 1, "status": 1}):
         answers[doc["cooperative"]][doc["status"]] += 1
-    return {"sold": dict(sold), "by_depot": dict(by_depot), "unmet": dict(unmet),
+    returned = defaultdict(int)
+    for doc in db.report_returns.find({}, {"depot": 1, "lines": 1}):
+        for line in doc["lines"]:
+            returned[f"{doc['depot']}|{line['sku']}"] += line["quantity"]
+    return {"sold": dict(sold), "by_depot": dict(by_depot), "unmet": dict(unmet), "returned": dict(returned),
             "beneficiaries": {month: len(ids) for month, ids in people.items()},
             "answers": {code: dict(counts) for code, counts in answers.items()}}
 
@@ -82,6 +88,15 @@ def issued_by_depot(inventory: dict) -> dict:
     return dict(issued)
 
 
+def returned_by_depot(inventory: dict) -> dict:
+    """What inventory took back from artisans (every line of each return), per depot and material."""
+    returned = defaultdict(int)
+    for doc in inventory.get("returns", {}).values():
+        for line in doc["lines"]:
+            returned[f"{doc['depot']}|{line['sku']}"] += line["quantity"]
+    return dict(returned)
+
+
 def reports_agree(found: dict) -> Problems:
     """The reports' totals equal what the requests store and the inventory ledger hold."""
     reports, problems = found["notifier"].get("reports"), []
@@ -96,6 +111,9 @@ def reports_agree(found: dict) -> Problems:
     if "inventory" in found:
         problems += _differ(N_("distribution per depot|material against inventory's issues"), reports["by_depot"],
                             issued_by_depot(found["inventory"]), _q)
+        if "returned" in reports and "returns" in found["inventory"]:  # both sides as of this rawbank
+            problems += _differ(N_("returns per depot|material against inventory's returns from artisans"),
+                                reports["returned"], returned_by_depot(found["inventory"]), _q)
     if "inventory" in found and "requests" in found:
         problems += _differ(N_("unmet demand per depot|material|kind"), reports["unmet"],
                             expected_unmet(found["requests"], found["inventory"]), _q)

@@ -46,11 +46,27 @@ class ServedRowSchema(ma.Schema):
     requisitions = f.Integer()
 
 
+class ReturnedSchema(ma.Schema):
+    """What came back with a credit note in the month, wherever it was handed over: per group, each material's
+    quantity, its value at the mill-gate price, the subsidy taken back, whose shares and requests."""
+
+    rows = f.List(f.Nested(ServedRowSchema))
+    totals = f.Nested(ServedRowSchema)
+
+
+class NetSchema(ma.Schema):
+    quantities = QUANTITIES
+    value = Money(metadata={"description": "at the mill-gate price"})
+    subsidy = Money()
+
+
 class ServedSchema(ma.Schema):
     month = f.String()
     group_by = f.String()
     rows = f.List(f.Nested(ServedRowSchema))
     totals = f.Nested(ServedRowSchema)
+    returns = f.Nested(ReturnedSchema, metadata={"description": "distribution only: returns of the month"})
+    net = f.Nested(NetSchema, metadata={"description": "distribution only: handed over less returned in the month"})
     units = f.Dict(keys=f.String(), values=f.String())
 
 

@@ -63,10 +63,25 @@ def _totals(docs: list[dict]) -> dict:
 
 def distribution(db, month: str, group_by: str) -> dict:
     """Material handed over in the month, per district, depot, material or cooperative: quantities per
-    material, value at the mill-gate price, subsidy, artisans and requisitions served."""
+    material, value at the mill-gate price, subsidy, artisans and requisitions served; and what came back with a
+    credit note in the month (`returns`, the same figures: whose shares and requests), wherever it was handed over,
+    and the month's figures net of it (`net`: handed over less returned)."""
     docs = list(db.report_dispatches.find({"month": month}))
+    back = list(db.report_returns.find({"month": month}))
+    districts = _district_names(db, docs + back) if group_by == "district" else {}
+    handed, returns = _grouped(docs, group_by, districts), _totals(back)
+    totals = _totals(docs)
+    net = {"quantities": {sku: totals["quantities"].get(sku, 0) - returns["quantities"].get(sku, 0)
+                          for sku in sorted(set(totals["quantities"]) | set(returns["quantities"]))},
+           "value": totals["value"] - returns["value"], "subsidy": totals["subsidy"] - returns["subsidy"]}
+    return {"month": month, "group_by": group_by, "rows": _finished(handed), "totals": totals,
+            "returns": {"rows": _finished(_grouped(back, group_by, districts)), "totals": returns}, "net": net,
+            "units": _units(db, docs + back)}
+
+
+def _grouped(docs: list[dict], group_by: str, districts: dict) -> dict:
+    """Shares (handed over, or come back) per group."""
     groups: dict = defaultdict(_row)
-    districts = _district_names(db, docs) if group_by == "district" else {}
     for doc in docs:
         if group_by == "material":
             for line in doc["lines"]:
@@ -75,8 +90,7 @@ def distribution(db, month: str, group_by: str) -> dict:
             _add(groups[districts.get(plain_name(doc.get("district") or "")) or NONE], doc, doc["lines"])
         else:
             _add(groups[doc.get(group_by) or NONE], doc, doc["lines"])
-    return {"month": month, "group_by": group_by, "rows": _finished(groups), "totals": _totals(docs),
-            "units": _units(db, docs)}
+    return groups
 
 
 def _district_names(db, docs: list[dict]) -> dict[str, str]:

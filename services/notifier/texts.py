@@ -42,6 +42,8 @@ STATUS_TEXT = {
                     N_("Please pay {amount} for request {ref} by {date}, at your depot or by UPI.")),
     "payment_overdue": (N_("OVERDUE"), N_("Payment overdue"),
                         N_("{amount} for request {ref} was due on {date}. Please pay at your depot soon.")),
+    "return_credited": (N_("TAKEN BACK"), N_("Return taken back"),
+                        N_("{items} you brought back for request {ref} was taken back at {depot}.")),
     "confirm_share": (N_("CONFIRM"), N_("Confirm what you received"),
                       N_("Your cooperative received {items} for you (request {ref}). Please confirm that you got it, "
                          "here or by replying to our SMS by {date}.")),
@@ -74,10 +76,14 @@ HOLD_FAILED_ALERT = {"no_lines": N_("Request {ref} named no material, so it was 
 #: a member's SMS asking them to confirm their share, with their code
 CONFIRM_SMS = N_("REQ {ref} {items}: reply RCV {code} if you got it all, RCV {code} <quantity> if less")
 AMOUNT_DUE = N_("Amount to pay: {amount}.")
+CREDITED = N_("{amount} is credited to your account.")  # a return's credit note
 #: status -> the SMS of a notification about money
 MONEY_SMS = {"approved": N_("REQ {ref} APPROVED: {items}. To pay: {amount}"),
              "payment_due": N_("REQ {ref}: please pay {amount} by {date}"),
-             "payment_overdue": N_("REQ {ref}: {amount} was due on {date}. Please pay at your depot")}
+             "payment_overdue": N_("REQ {ref}: {amount} was due on {date}. Please pay at your depot"),
+             "return_credited": N_("REQ {ref} RETURNED: {items}. Credit {amount}")}
+#: statuses whose SMS tells money only when there is an amount (else the status word and the depot)
+AMOUNT_IF_ANY = ("approved", "return_credited")
 #: money that moved on the artisan's account: status -> (title, sentence, SMS), each followed by what they owe now
 MONEY_MOVED = {
     "payment_received": (N_("Payment received"), N_("We received {amount} {how} for your request {ref}."),
@@ -320,6 +326,8 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
         text = f"{text} {translate(AMOUNT_DUE, lang, **values)}"
     if paid := paid_stays(note, lang):
         text = f"{text} {paid}"
+    if note["status"] == "return_credited" and note.get("amount"):
+        text = f"{text} {translate(CREDITED, lang, **values)}"
     return translate(title, lang), text
 
 
@@ -364,7 +372,7 @@ def _sms(note: dict, values: dict, lang: str, code: str) -> str:
         return translate(TOLD_LATE[2], lang, **values)
     if note["status"] == "confirm_share":
         return translate(CONFIRM_SMS, lang, **values, code=code)
-    if note["status"] in MONEY_SMS and (note.get("amount") or note["status"] != "approved"):
+    if note["status"] in MONEY_SMS and (note.get("amount") or note["status"] not in AMOUNT_IF_ANY):
         return translate(MONEY_SMS[note["status"]], lang, **values)
     word = translate(STATUS_TEXT[note["status"]][0], lang, position=values["position"], date=values["date"])
     paid = paid_stays(note, lang, sms=True)  # never cut: where their money went

@@ -58,6 +58,8 @@ MATRIX = [
      expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "GET", "/movements", None, STAFF),
     ("inventory", "GET", "/movements?depot=BHD", None, expect(warehouse=403, artisan=403, secretary=403)),
+    ("inventory", "GET", "/returns", None, STAFF),  # returns from artisans: a depot's staff, their own depot's
+    ("inventory", "GET", "/returns?depot=BHD", None, expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "GET", "/reservations/{own_rid}", None, expect(secretary=404)),
     ("inventory", "GET", "/reservations/{other_rid}", None, expect(warehouse=404, artisan=404, secretary=404)),
     ("inventory", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),

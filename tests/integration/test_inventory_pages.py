@@ -161,7 +161,8 @@ def test_the_adjustment_forms_link_to_the_lots_page_keeps_the_depot_chosen(page)
 
 #: the inventory pages that work at one depot chosen by ?depot= (admins and central warehouse staff choose it)
 DEPOT_PAGES = ("/warehouse/stock", "/warehouse/movements", "/warehouse/lots", "/warehouse/dispatch",
-               "/warehouse/ledger", "/warehouse/counts", "/admin/purchase-orders", "/admin/replenishment")
+               "/warehouse/ledger", "/warehouse/counts", "/admin/purchase-orders", "/admin/replenishment",
+               "/warehouse/returns")
 
 
 def menu_links(html) -> dict:

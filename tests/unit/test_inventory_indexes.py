@@ -11,7 +11,7 @@ import pytest
 from pymongo import IndexModel
 
 from services.inventory import (catalog, counts, ledger, lots, movements, people, purchase_orders, queries,
-                                replenishment, spec, stock_lists, store, suppliers, watch)
+                                replenishment, returns, spec, stock_lists, store, suppliers, watch)
 from services.inventory.reservations import Reservations
 from shared.runtime import Runtime
 from tests.integration.test_inventory_support import requisition, seed_catalog
@@ -150,6 +150,13 @@ def exercise(db):
     res.cancel(requisition("RequisitionCancelled", "R3", []).data)
     res.cancel(requisition("RequisitionCancelled", "R4", []).data)
     res.dispatch(requisition("RequisitionDispatched", "R1", []).data)
+    returns.take_back(db, {"requisition_id": "R1", "return_id": "RET-1", "artisan_id": "ART-1", "depot": "VNS",
+                           "reason": "r", "month": "2026-12", "by": "t",
+                           "lines": [{"sku": "YRN", "quantity": 500, "condition": "restock"},
+                                     {"sku": "DYE", "quantity": 50, "condition": "damaged"}]})
+    for depot in (None, "VNS"):
+        returns.count(db, depot)
+        returns.page(db, depot, skip=1, limit=5)
     catalog.update_material(db, "YRN", {"reorder_level": 50_000, "category": "fibre"})
     for args in combos(q=[None, "yrn mat"], category=[None, "dye"], after=[None, "DYE"]):
         catalog.list_materials(db, **args)

@@ -64,6 +64,7 @@ def test_each_role_menu_gathers_every_services_entries_by_position():
                       ("requests", "/accounts"), ("notifier", "/my/notifications"), ("requests", "/password")],
         "warehouse": [("inventory", "/warehouse/stock"), ("inventory", "/warehouse/movements"),
                       ("inventory", "/warehouse/lots"), ("inventory", "/warehouse/dispatch"),
+                      ("inventory", "/warehouse/returns"),
                       ("inventory", "/admin/purchase-orders"), ("inventory", "/warehouse/ledger"),
                       ("inventory", "/warehouse/counts"), ("inventory", "/admin/replenishment"),
                       ("notifier", "/admin/alerts"), ("requests", "/admin/collections"), ("requests", "/password")],
@@ -75,7 +76,8 @@ def test_each_role_menu_gathers_every_services_entries_by_position():
                   ("inventory", "/admin/purchase-orders"), ("inventory", "/admin/prices"),
                   ("inventory", "/admin/replenishment"), ("inventory", "/warehouse/stock"),
                   ("inventory", "/warehouse/lots"), ("inventory", "/warehouse/ledger"),
-                  ("inventory", "/warehouse/counts"), ("requests", "/admin/users"), ("requests", "/password")]}
+                  ("inventory", "/warehouse/returns"), ("inventory", "/warehouse/counts"),
+                  ("requests", "/admin/users"), ("requests", "/password")]}
 
 
 def test_first_pages_labels_and_the_pages_one_service_serves_for_all():

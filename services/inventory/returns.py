@@ -1,0 +1,185 @@
+"""Returns from artisans: material handed over that came back to the depot (requests' RequisitionReturned).
+
+A return is one document in `returns` (`_id`: its return id), stored before any stock changes, with its lines
+merged per material and condition; each `restock` line pins the id of its `taken_back` movement there. The line then
+goes back on the shelf in one stock write (stock_writes.write_stock) that skips a movement id already in the ledger,
+so the event coming again after a crash anywhere, or twice, takes each line back exactly once; `applied` is set
+once every line is. `damaged` lines change no stock: the document is what tells staff what is on the damaged shelf.
+
+Which lot a restock line goes into: the lots its requisition's issue took that material from at this depot, earliest
+expiring first (then oldest, as an issue takes them: returned material is never given a longer life than it may
+have), each up to what it gave less what earlier returns put back; anything beyond goes into the last of them. A lot
+still in the stock takes it as it stands (on hold for inspection or expired, it stays so). A lot that has left the
+stock is opened again under its code with the label the issue's ledger entry kept (`lot_labels`): on hold for
+inspection when it went back to its supplier (staff decide whether it is usable), expired when its date has come.
+Material whose issue named no lot (stock kept before lots were), or that was handed over at another depot, goes into
+a lot rawbank names for the day.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from pymongo import DESCENDING
+from pymongo.errors import DuplicateKeyError
+
+from services.inventory import clock, domain, ledger, lot_rules
+from services.inventory.catalog import depot_or_error
+from services.inventory.lot_rules import AVAILABLE, ON_HOLD, Lot
+from services.inventory.stock_writes import movement_event, write_stock
+from services.inventory.store import material_or_error
+
+RESTOCK, DAMAGED = "restock", "damaged"
+CONDITIONS = (RESTOCK, DAMAGED)
+_HISTORY = ("issue", domain.TAKEN_BACK)
+
+
+def take_back(db, data: dict, *, correlation_id: str | None = None) -> dict:
+    """Apply one RequisitionReturned: its return stored once, each restock line back on the shelf once.
+
+    A depot or material inventory does not know is refused (UnknownDepot, UnknownMaterial: a dead letter) before
+    anything is stored."""
+    depot_or_error(db, data["depot"])
+    for line in data["lines"]:
+        material_or_error(db, line["sku"])
+    doc = _recorded(db, data)
+    for line in doc["lines"]:
+        if line["condition"] == RESTOCK:
+            _restock(db, doc, line, correlation_id)
+    if not doc.get("applied"):
+        db.returns.update_one({"_id": doc["_id"]}, {"$set": {"applied": True}})
+    return doc
+
+
+def _lines(lines: list[dict]) -> list[dict]:
+    """The event's lines, one per material and condition (sku order), a restock line with its movement id."""
+    merged: dict[tuple[str, str], dict] = {}
+    for line in lines:
+        kept = merged.setdefault((line["sku"], line["condition"]), {"quantity": 0, "credit": 0})
+        kept["quantity"] += line["quantity"]
+        kept["credit"] += line.get("credit") or 0
+    return [{"sku": sku, "condition": condition, **kept,
+             **({"movement_id": ledger.new_movement_id()} if condition == RESTOCK else {})}
+            for (sku, condition), kept in sorted(merged.items())]
+
+
+def _recorded(db, data: dict) -> dict:
+    """The return's document: stored now, or as the first delivery of its event stored it (its movement ids)."""
+    doc = {"_id": data["return_id"], "requisition_id": data["requisition_id"], "artisan_id": data["artisan_id"],
+           "cooperative": data.get("cooperative"), "depot": data["depot"], "reason": data["reason"],
+           "month": data["month"], "credit": data.get("credit") or 0, "by": data["by"], "lines": _lines(data["lines"]),
+           "at": datetime.now(timezone.utc), "applied": False}
+    try:
+        db.returns.insert_one(doc)
+    except DuplicateKeyError:
+        return db.returns.find_one({"_id": data["return_id"]})
+    return doc
+
+
+def _restock(db, doc: dict, line: dict, correlation_id) -> None:
+    depot, sku, rid, mid = doc["depot"], line["sku"], doc["requisition_id"], line["movement_id"]
+    issued, back, labels = _history(db, depot, sku, rid, mid)
+    sent_back = {code for code in issued if _went_to_supplier(db, depot, sku, code)}
+    into: list[str] = []
+
+    def change(stock):
+        parts = _parts(stock, line["quantity"], issued, back, labels, sent_back)
+        into[:] = [lot.code for lot, _ in parts]
+        return domain.take_back(stock, parts, today=clock.today(), now=clock.local_now())
+
+    def record(before, after):
+        fields = {"requisition_id": rid, "return_id": doc["_id"], "reason": doc["reason"]}
+        event = movement_event("StockTakenBack", mid, after, line["quantity"], by=doc["by"],
+                               correlation_id=correlation_id, lot=", ".join(into) if after.lots is not None else "",
+                               **fields)
+        return [ledger.entry(domain.TAKEN_BACK, mid, before, after, by=doc["by"], **fields)], [event]
+
+    write_stock(db, sku, depot, change, record, movement_id=mid, correlation_id=correlation_id)
+
+
+def _history(db, depot: str, sku: str, rid: str, mid: str) -> tuple[dict, dict, dict]:
+    """(what the requisition's issue took of each lot, what earlier returns put back into each, the lots' labels)
+    of one material at one depot; from the stock's journal first, then `movements` (so the ledger sweep moving an
+    entry in between hides none)."""
+    pending = (db.stock.find_one({"_id": domain.stock_id(depot, sku)}, {"journal": 1}) or {}).get("journal") or []
+    entries = {e["_id"]: e for e in pending if e.get("requisition_id") == rid and e["type"] in _HISTORY}
+    for entry in db.movements.find({"requisition_id": rid, "type": {"$in": list(_HISTORY)}}).limit(1000):
+        entries.setdefault(entry["_id"], entry)
+    issued: dict[str, int] = {}
+    back: dict[str, int] = {}
+    labels: dict[str, dict] = {}
+    for entry in entries.values():
+        if entry["sku"] != sku or entry["depot"] != depot or entry["_id"] == mid:
+            continue
+        parts = entry.get("lots") or ([{"lot": entry["lot"], "quantity": entry["quantity"]}] if entry.get("lot")
+                                      else [])
+        into = issued if entry["type"] == "issue" else back
+        for part in parts:
+            into[part["lot"]] = into.get(part["lot"], 0) + abs(part["quantity"])
+        labels.update((kept["lot"], kept) for kept in entry.get("lot_labels") or ())
+    return issued, back, labels
+
+
+def _went_to_supplier(db, depot: str, sku: str, code: str) -> bool:
+    """Whether (part of) a lot went back to its supplier from this stock (a `return` movement naming it)."""
+    pending = db.stock.find_one({"_id": domain.stock_id(depot, sku), "journal": {"$elemMatch": {
+        "type": "return", "lot": code}}}, {"_id": 1})
+    return pending is not None or db.movements.find_one(
+        {"depot": depot, "sku": sku, "type": "return", "lot": code}, {"_id": 1}) is not None
+
+
+def _parts(stock, quantity: int, issued: dict, back: dict, labels: dict, sent_back: set) -> list[tuple[Lot, int]]:
+    """The lots a restock line goes into and how much into each (see the module's docstring)."""
+    here = {lot.code: lot for lot in stock.lots or ()}
+
+    def lot_of(code: str) -> Lot:
+        if code in here:
+            return here[code]
+        kept = labels.get(code) or {}
+        return Lot(code=code, shade=kept.get("shade") or "", count=kept.get("count") or "",
+                   mill=kept.get("mill") or "", expires_on=kept.get("expires_on") or None,
+                   supplier=kept.get("supplier") or "", purchase_order=kept.get("purchase_order") or "",
+                   received_at=kept.get("received_at") or "", status=ON_HOLD if code in sent_back else AVAILABLE)
+
+    lots = sorted((lot_of(code) for code in issued), key=lot_rules.fefo)
+    if not lots:  # handed over before lots were kept (or no issue here): a lot rawbank names for the day
+        return [(Lot(code=lot_rules.new_lot_code(stock.depot, clock.today()), generated=True), quantity)]
+    parts, left = {}, quantity
+    for lot in lots:
+        part = min(max(issued[lot.code] - back.get(lot.code, 0), 0), left)
+        if part:
+            parts[lot.code] = part
+            left -= part
+    if left:  # more than its lots gave: the rest goes with the last of them
+        parts[lots[-1].code] = parts.get(lots[-1].code, 0) + left
+    return [(lot, parts[lot.code]) for lot in lots if lot.code in parts]
+
+
+def returns_query(depot: str | None) -> dict:
+    return {"depot": depot} if depot else {}
+
+
+def count(db, depot: str | None) -> int:
+    """How many returns a depot (None: every depot) has."""
+    return db.returns.count_documents({"depot": depot}) if depot else db.returns.estimated_document_count()
+
+
+def page(db, depot: str | None, *, skip: int = 0, limit: int = 50) -> list[dict]:
+    """A page of returns, newest first."""
+    return list(db.returns.find(returns_query(depot)).sort("at", DESCENDING).skip(skip).limit(limit))
+
+
+def lots_of(db, docs: list[dict]) -> dict[str, str]:
+    """movement id -> the lot(s) a restock line of these returns went into (from the ledger)."""
+    ids = [x["movement_id"] for doc in docs for x in doc["lines"] if x.get("movement_id")]
+    return {m["_id"]: m.get("lot") or "" for m in db.movements.find({"_id": {"$in": ids}}, {"lot": 1}).limit(len(ids))
+            } if ids else {}
+
+
+def view(doc: dict) -> dict:
+    """A return as the API gives it."""
+    return {"return_id": doc["_id"], "requisition_id": doc["requisition_id"], "artisan_id": doc["artisan_id"],
+            "cooperative": doc.get("cooperative"), "depot": doc["depot"], "reason": doc["reason"],
+            "month": doc["month"], "at": doc["at"], "by": doc["by"], "applied": bool(doc.get("applied")),
+            "credit": doc.get("credit") or 0,
+            "lines": [{"sku": x["sku"], "quantity": x["quantity"], "condition": x["condition"],
+                       "credit": x.get("credit") or 0, "movement_id": x.get("movement_id")} for x in doc["lines"]]}

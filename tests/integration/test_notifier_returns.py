@@ -1,0 +1,191 @@
+"""Returns from artisans at the notifier (requests' RequisitionReturned): the artisan is told what came back, on which
+request and the credit in rupees, in their language (in the app, by SMS), once per return; the department's
+distribution report shows what came back in the month of the return beside what was handed over, and the net."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from services.notifier import create_app, handlers, report_models, reports
+from shared.auth import COOKIE, issue_token
+from shared.i18n import LANG_COOKIE
+from shared.envelope import new_event
+from tests.integration.test_notifier_dues import sms_texts, started
+
+
+@pytest.fixture
+def notifier(config):
+    runtime, handle = started(config)  # ART-1, Ramesh Kumar, reads Hindi
+    handle(new_event("ArtisanRegistered", "ART-2", {"artisan_id": "ART-2", "name": "Sita Devi", "district": "Bhadohi",
+                                                    "language": "en", "phone": "+919800000002"}, source="test"))
+    yield runtime, handle
+    runtime.close()
+
+
+def dispatched(rid, artisan="ART-1", kg=10, value=2_455_00, subsidy=368_25, month="2026-12"):
+    line = {"sku": "YRN-COT-40", "quantity": kg * 1000, "subsidised_quantity": kg * 1000, "value": value,
+            "subsidy": subsidy}
+    return new_event("RequisitionDispatched", rid, {
+        "requisition_id": rid, "artisan_id": artisan, "depot": "VNS", "by": "clerk", "district": "Varanasi",
+        "lines": [{"sku": "YRN-COT-40", "quantity": kg * 1000}], "dispatch_month": month,
+        "shares": [{"artisan_id": artisan, "district": "Varanasi", "lines": [line]}]}, source="requests")
+
+
+def returned(rid, return_id, lines, artisan="ART-1", month="2026-12"):
+    """lines as (thousandths, condition, credit paise, subsidy paise)."""
+    return new_event("RequisitionReturned", rid, {
+        "requisition_id": rid, "return_id": return_id, "artisan_id": artisan, "depot": "VNS", "month": month,
+        "lines": [{"sku": "YRN-COT-40", "quantity": q, "condition": c, "credit": credit, "subsidy": subsidy}
+                  for q, c, credit, subsidy in lines],
+        "credit": sum(x[2] for x in lines), "subsidy": sum(x[3] for x in lines), "reason": "wrong shade",
+        "by": "clerk"}, source="requests")
+
+
+def test_the_artisan_is_told_what_came_back_and_the_credit_in_their_language_once(notifier):
+    runtime, handle = notifier
+    handle(dispatched("REQ-1042"))
+    event = returned("REQ-1042", "RET-1", [(4_000, "restock", 834_70, 147_30)])
+    handle(event)
+    handle(event)  # the relay published it again
+    handle(returned("REQ-1042", "RET-1", [(4_000, "restock", 834_70, 147_30)]))  # the same return, another envelope
+    [note] = runtime.db.notifications.find({"status": "return_credited"})
+    assert (note["_id"], note["artisan_id"], note["amount"]) == ("returned:RET-1", "ART-1", 834_70)
+    assert [t for t in sms_texts(runtime.db) if "4 किलो" in t] == [
+        "अनुरोध 1042 वापस लिया: 4 किलो सूती धागा। क्रेडिट ₹834.70"]
+    handle(dispatched("REQ-7", artisan="ART-2"))
+    handle(returned("REQ-7", "RET-2", [(1_000, "damaged", 200_00, 0), (500, "restock", 100_00, 0)], artisan="ART-2"))
+    [english] = [t for t in sms_texts(runtime.db) if "1.5" in t]
+    assert english == "REQ 7 RETURNED: 1.5 kg Cotton yarn 40s. Credit Rs 300.00"
+    page = runtime.db.notifications.find_one({"_id": "returned:RET-2"})
+    from services.notifier import notifications
+    [shown] = notifications.render(runtime.db, [page], "en")
+    assert shown["title"] == "Return taken back"
+    assert shown["text"] == ("1.5 kg Cotton yarn 40s you brought back for request 7 was taken back at Varanasi depot. "
+                             "₹300.00 is credited to your account.")
+
+
+def test_a_return_without_credit_says_only_what_came_back(notifier):
+    runtime, handle = notifier
+    handle(returned("REQ-9", "RET-3", [(2_000, "restock", 0, 0)], artisan="ART-2"))
+    [text] = [t for t in sms_texts(runtime.db) if "TAKEN BACK" in t]
+    assert text == "REQ 9 TAKEN BACK: 2 kg Cotton yarn 40s at Varanasi depot"
+
+
+def test_a_crash_after_the_notification_before_the_report_leaves_the_replay_to_finish_once(notifier, monkeypatch):
+    runtime, handle = notifier
+    handle(dispatched("REQ-1042"))
+    event = returned("REQ-1042", "RET-1", [(4_000, "restock", 834_70, 147_30)])
+
+    def dies(db, event):
+        raise RuntimeError("the worker died here")
+    monkeypatch.setitem(report_models.HANDLERS, "RequisitionReturned", (dies,))
+    with pytest.raises(RuntimeError):
+        handle(event)
+    assert runtime.db.notifications.count_documents({"status": "return_credited"}) == 1
+    assert runtime.db.report_returns.count_documents({}) == 0
+    monkeypatch.setitem(report_models.HANDLERS, "RequisitionReturned", (report_models.returned,))
+    handle(event)  # the offset was not committed: it comes again
+    assert runtime.db.notifications.count_documents({"status": "return_credited"}) == 1
+    assert runtime.db.report_returns.count_documents({}) == 1
+    assert handlers.EVENT_HANDLERS["RequisitionReturned"]
+
+
+def test_the_distribution_report_shows_returns_of_the_month_and_what_was_handed_over_net_of_them(notifier):
+    runtime, handle = notifier
+    handle(dispatched("REQ-1", kg=10, value=2_455_00, subsidy=368_25, month="2026-11"))
+    handle(dispatched("REQ-2", kg=20, value=4_910_00, subsidy=736_50))
+    handle(returned("REQ-1", "RET-1", [(4_000, "restock", 834_70, 147_30), (1_000, "damaged", 208_68, 36_83)]))
+    handle(returned("REQ-1", "RET-1", [(4_000, "restock", 834_70, 147_30), (1_000, "damaged", 208_68, 36_83)]))
+    report = reports.distribution(runtime.db, "2026-12", "district")
+    assert report["totals"]["quantities"] == {"YRN-COT-40": 20_000}  # handed over in December: as before
+    returns = report["returns"]
+    assert returns["totals"]["quantities"] == {"YRN-COT-40": 5_000}  # REQ-1's, returned in December
+    assert (returns["totals"]["value"], returns["totals"]["subsidy"]) == (1_227_50, 184_13)  # half its value
+    assert [(r["group"], r["artisans"], r["requisitions"]) for r in returns["rows"]] == [("Varanasi", 1, 1)]
+    assert report["net"] == {"quantities": {"YRN-COT-40": 15_000}, "value": 4_910_00 - 1_227_50,
+                             "subsidy": 736_50 - 184_13}
+    november = reports.distribution(runtime.db, "2026-11", "district")
+    assert november["returns"]["rows"] == [] and november["net"]["quantities"] == {"YRN-COT-40": 10_000}
+    report_models.rebuild(runtime.db)
+    assert reports.distribution(runtime.db, "2026-12", "district") == report
+
+
+def test_the_distribution_page_and_csv_show_the_months_returns_and_the_net_in_both_languages(notifier, config, token):
+    runtime, handle = notifier
+    handle(dispatched("REQ-2", kg=20, value=4_910_00, subsidy=736_50))
+    handle(returned("REQ-2", "RET-1", [(5_000, "restock", 1_000_00, 184_13)]))
+    client = create_app(config, runtime).test_client()
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="admin", role="admin"))
+    for lang, words in (("en", ("Returned with a credit note in this month", "Net of returns", "₹1,227.50")),
+                        ("hi", ("इस महीने क्रेडिट नोट के साथ वापस आया", "वापसी घटाकर", "₹1,227.50"))):
+        client.set_cookie(LANG_COOKIE, lang)
+        html = client.get("/admin/reports/distribution?month=2026-12&group_by=district").get_data(as_text=True)
+        returns = html[html.index('id="returns"'):]
+        assert all(word in returns for word in words), (lang, returns[:2000])
+    answer = client.get("/api/v1/reports/distribution?month=2026-12&format=csv", headers=token("admin"))
+    rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [(r["district"], r["figures"], r["value_rupees"]) for r in rows] == [
+        ("Varanasi", "handed_over", "4910.00"), ("TOTAL", "handed_over", "4910.00"),
+        ("Varanasi", "returned", "1227.50"), ("TOTAL", "returned", "1227.50"), ("NET", "net", "3682.50")]
+    assert rows[-1]["subsidy_rupees"] == "552.37"
+    body = client.get("/api/v1/reports/distribution?month=2026-12", headers=token("admin")).get_json()
+    assert body["returns"]["totals"]["quantities"] == {"YRN-COT-40": "5"} and body["net"]["value"] == "3682.50"
+
+
+def test_reconcile_holds_the_reports_returns_to_what_inventory_took_back(notifier):
+    from services.notifier import reconcile, report_reconcile
+    runtime, handle = notifier
+    handle(dispatched("REQ-2", kg=20))
+    handle(returned("REQ-2", "RET-1", [(4_000, "restock", 1_000_00, 0), (1_000, "damaged", 250_00, 0)]))
+    inventory = {"requisition_ledger": {}, "reservations": {},
+                 "returns": {"RET-1": {"depot": "VNS", "applied": True, "lines": [
+                     {"sku": "YRN-COT-40", "quantity": 1_000, "condition": "damaged", "movement_id": None},
+                     {"sku": "YRN-COT-40", "quantity": 4_000, "condition": "restock", "movement_id": "m1"}]}}}
+
+    def about_returns():
+        found = {"notifier": reconcile.facts(runtime.db), "inventory": inventory}
+        return [p for p in report_reconcile.reports_agree(found) if "returns per depot" in p]
+    assert about_returns() == []
+    inventory["returns"]["RET-1"]["lines"].pop(0)  # inventory never recorded the damaged kilo
+    [problem] = about_returns()
+    assert "VNS|YRN-COT-40" in problem and "the report says 5, the stores say 4" in problem
+
+
+def test_a_return_delivered_twice_to_inventory_and_the_notifier_changes_no_store_and_reconciles(config):
+    """The three services in one process (tests/integration/test_duplicate_events.World): a request handed over,
+    then its return as requests' outbox would publish it; every event delivered again changes nothing anywhere."""
+    from tests.integration.test_duplicate_events import PACKAGES, World, _fields_changed, requisition
+    world = World(config)
+    try:
+        rid = requisition(world, "3")
+        world.settle()
+        world.call("requests", "POST", f"/requisitions/{rid}/dispatch")
+        world.settle()
+        event = new_event("RequisitionReturned", rid, {
+            "requisition_id": rid, "return_id": "RET-W1", "artisan_id": "ART-0001", "depot": "VNS", "month": "2026-12",
+            "lines": [{"sku": "YRN-SLK-MUL", "quantity": 2_000, "condition": "restock", "credit": 500_00},
+                      {"sku": "YRN-SLK-MUL", "quantity": 500, "condition": "damaged", "credit": 125_00}],
+            "reason": "wrong shade", "credit": 625_00, "by": "warehouse"}, source="requests")
+        world.delivered.append(("requests", event))
+        world.deliver("requests", event)
+        world.settle()
+        inventory, notifier = world.runtimes["inventory"].db, world.runtimes["notifier"].db
+        assert [m["quantity"] for m in inventory.movements.find({"type": "taken_back"})] == [2_000]
+        assert notifier.notifications.count_documents({"_id": "returned:RET-W1"}) == 1
+        assert notifier.report_returns.count_documents({}) == 1
+        assert world.reconcile().problems == []
+        before = world.contents()
+        for source, delivered in list(world.delivered):
+            world.deliver(source, delivered)
+        world.settle()
+        after = world.contents()
+        changed = {(service, collection, key): _fields_changed(before[service].get(collection, {}).get(key),
+                                                               after[service].get(collection, {}).get(key))
+                   for service in PACKAGES for collection in set(before[service]) | set(after[service])
+                   for key in set(before[service].get(collection, {})) | set(after[service].get(collection, {}))
+                   if before[service].get(collection, {}).get(key) != after[service].get(collection, {}).get(key)}
+        assert not changed, changed
+    finally:
+        world.close()
