@@ -73,8 +73,8 @@ def test_seventy_kg_with_ten_subsidised_already_is_priced_paid_dispatched_and_cl
 
 def test_a_return_through_the_api_reaches_the_shelf_the_account_the_claim_and_the_artisan(dev):
     """The return's whole path across the three services of `rawbank dev`: depot staff take back 5 of 20 kg handed
-    over and paid for; requests credits the artisan and corrects the claim, inventory puts the 5 kg back on the shelf, the
-    notifier tells the artisan, and `rawbank reconcile --via-api` finds every service's totals agree."""
+    over and paid for; requests credits the artisan and corrects the claim, inventory puts the 5 kg back on the
+    shelf, the notifier tells the artisan, and `rawbank reconcile --via-api` finds every service's totals agree."""
     admin, warehouse = login(dev, "admin", "admin123"), login(dev, "warehouse", "warehouse123")
     api = lambda service, path: dev.url(service, f"/api/v1{path}")  # noqa: E731
     person = {**ARTISAN, "artisan_id": "ART-E2E-RET", "registration_id": "UP-VNS-E2E-RET", "name": "Kamla Devi"}
