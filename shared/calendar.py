@@ -9,7 +9,7 @@ import marshmallow as ma
 from shared.i18n import F_
 
 IST = timezone(timedelta(hours=5, minutes=30))
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])\Z")
 #: years a day or month may name: within them a day can be turned into UTC instants and moved by a day or
 #: a month (Python's dates end at year 1 and 9999, and 0001-01-01 in India begins before the first UTC day)
 FIRST_YEAR, LAST_YEAR = 1900, 9998

@@ -467,7 +467,7 @@ class RequisitionDispatched(Requisition):
     """The depot handed the reserved materials over: inventory turns the holds into issues."""
 
     district = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
-    dispatch_month = f.String(load_default=None, allow_none=True, validate=ma.validate.Regexp(r"^\d{4}-\d{2}$"))
+    dispatch_month = f.String(load_default=None, allow_none=True, validate=ma.validate.Regexp(r"^\d{4}-\d{2}\Z"))
 
 
 class RequisitionReceived(Requisition):
@@ -498,7 +498,7 @@ class RequisitionReturned(Payload):
     district = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
     lines = f.List(f.Nested(ReturnLine), required=True, validate=ma.validate.Length(min=1))
     reason = _text(required=True)
-    month = f.String(required=True, validate=ma.validate.Regexp(r"^\d{4}-\d{2}$"))  # India's month of the return
+    month = f.String(required=True, validate=ma.validate.Regexp(r"^\d{4}-\d{2}\Z"))  # India's month of the return
     credit = Money(load_default=0)
     subsidy = Money(load_default=0)
     by = _text(required=True)

@@ -27,7 +27,7 @@ REPLAYED = {"Idempotent-Replayed": "true"}
 PARAMETER = {"in": "header", "name": HEADER, "required": False, "schema": {"type": "string"},
              "description": "send the same key when retrying; the first result comes back"}
 NAMESPACE = uuid.UUID("6f0d3c1e-5a43-4d7e-9a51-2b8f0c7e4d10")
-_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
+_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,200}\Z")
 
 
 def request_key() -> str | None:

@@ -34,7 +34,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 NOT_JSON = F_("Send the body as JSON, with the header Content-Type: application/json.")
 NOT_UTF8 = F_("The body is not UTF-8 text: send the JSON encoded as UTF-8.")
 DUPLICATE_KEY = F_("A field is named twice in one object of the body; send each field once.")
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}\Z")
 
 
 class Parser(FlaskParser):

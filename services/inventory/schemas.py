@@ -14,12 +14,12 @@ from shared.money import Money
 from shared.quantity import Quantity
 from shared.text import filled
 
-CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error=F_("letters, digits, '.', '_' or '-', at most 64"))
+CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z", error=F_("letters, digits, '.', '_' or '-', at most 64"))
 _NAME = filled(200)
 _ADDRESS = filled(300)
-_TIME = v.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error=F_("a time such as 09:30"))
+_TIME = v.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]\Z", error=F_("a time such as 09:30"))
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-CLASS = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error=F_("a class such as cotton-hank-upto-40s"))
+CLASS = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}\Z", error=F_("a class such as cotton-hank-upto-40s"))
 
 
 def csv_format(description: str | None = None) -> f.String:
@@ -139,7 +139,7 @@ class MaterialQuery(Page):
     category = f.String(load_default=None, validate=v.OneOf(CATEGORIES))
 
 
-LOT_CODE = v.Regexp(r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$",
+LOT_CODE = v.Regexp(r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?\Z",
                     error=F_("letters, digits and marks, without spaces at either end"))
 
 

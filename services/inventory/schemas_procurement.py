@@ -15,7 +15,7 @@ from shared.text import filled
 
 TOLERANCE = v.Range(min=0, max=50, error=F_("must be a whole percent from {min} to {max}"))
 LEAD_TIME = v.Range(min=0, max=365, error=F_("must be a whole number of days from {min} to {max}"))
-GSTIN = v.Regexp(r"^(?:[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z])?$",
+GSTIN = v.Regexp(r"^(?:[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z])?\Z",
                  error=F_("a GSTIN has 15 characters, e.g. 09AAACH7409R1ZZ (or leave it empty)"))
 
 

@@ -13,7 +13,7 @@ from shared.lists import page_field
 from shared.quantity import Quantity
 from shared.text import filled
 
-STATUS_LIST = r"^(open|acknowledged|resolved)(,(open|acknowledged|resolved))*$"
+STATUS_LIST = r"^(open|acknowledged|resolved)(,(open|acknowledged|resolved))*\Z"
 
 
 class AlertQuery(ma.Schema):
@@ -132,7 +132,7 @@ class WebhookOut(ma.Schema):
 class ContactIn(ma.Schema):
     name = f.String(required=True, validate=filled(200))
     email = f.Email(load_default=None)
-    phone = f.String(load_default=None, validate=v.Regexp(r"^\+?[0-9]{6,15}$", error=F_(
+    phone = f.String(load_default=None, validate=v.Regexp(r"^\+?[0-9]{6,15}\Z", error=F_(
         "a phone number of 6 to 15 digits, without spaces, such as +919811111111")))
     language = f.String(load_default="en", validate=v.OneOf(["en", "hi"]))
     districts = f.List(f.String(validate=v.Length(min=1, max=100)), load_default=None, metadata={

@@ -16,8 +16,8 @@ from shared.lists import page_field
 from shared.money import Money, Percent
 from shared.quantity import Quantity
 
-SCHEME_CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$", error=F_("letters, digits, '_' or '-', at most 32"))
-REFERENCE = v.Regexp(r"^[^\x00-\x1f\x7f]{1,100}$", error=F_("1 to 100 characters, no control characters"))
+SCHEME_CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z", error=F_("letters, digits, '_' or '-', at most 32"))
+REFERENCE = v.Regexp(r"^[^\x00-\x1f\x7f]{1,100}\Z", error=F_("1 to 100 characters, no control characters"))
 PLACE = f.String(validate=v.Length(min=1, max=100))
 
 

@@ -14,7 +14,7 @@ from shared.phones import as_typed
 from shared.quantity import Quantity
 from shared.text import filled
 
-CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error=F_("letters, digits, '.', '_' or '-', at most 64"))
+CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z", error=F_("letters, digits, '.', '_' or '-', at most 64"))
 NAME = filled(200)
 class Phone(f.String):
     """A phone number, kept as `shared.phones.as_typed` writes it: Devanagari digits, hyphens between digits and
@@ -24,8 +24,8 @@ class Phone(f.String):
         return as_typed(super()._deserialize(value, attr, data, **kwargs))
 
 
-PHONE = v.Regexp(r"^\+?[0-9 ]{10,16}$", error=F_("a phone number: 10 to 16 digits, + and spaces allowed"))
-CATEGORY = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}$", error=F_("a material category such as yarn or dye"))
+PHONE = v.Regexp(r"^\+?[0-9 ]{10,16}\Z", error=F_("a phone number: 10 to 16 digits, + and spaces allowed"))
+CATEGORY = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}\Z", error=F_("a material category such as yarn or dye"))
 SOCIAL_CATEGORIES = ("sc", "st", "obc", "general")
 GENDERS = ("female", "male", "other")
 MAX_LINES, MAX_COOPERATIVE_LINES = 50, 200

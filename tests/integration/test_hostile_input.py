@@ -264,3 +264,39 @@ def test_a_field_named_twice_is_refused_and_changes_nothing(services, token, bod
         sent = raw(inventory, "/api/v1/movements", body, {**token("admin"), "Accept-Language": lang})
         assert says in refused(sent, "_schema")["details"]["_schema"][0]
     assert list(db.stock.find()) == stock and db.movements.count_documents({}) == ledger
+
+
+@pytest.mark.parametrize("field, body, path", [
+    ("sku", {"sku": "YRN-NEW\n", "name": "New yarn", "name_hi": "नया धागा", "category": "yarn", "unit": "kg",
+             "reorder_level": "5"}, "/api/v1/materials"),
+    ("entitlement_class", {"sku": "YRN-NEW", "name": "New yarn", "name_hi": "नया धागा", "category": "yarn",
+                           "unit": "kg", "reorder_level": "5", "entitlement_class": "cotton-hank-upto-40s\n"},
+     "/api/v1/materials"),
+    ("lot", {"type": "receipt", "sku": "YRN-COT-40", "depot": "VNS", "quantity": "1", "lot": "L-7\n"},
+     "/api/v1/movements"),
+], ids=["sku", "entitlement-class", "lot"])
+def test_a_code_with_a_line_break_after_it_is_refused_and_nothing_is_stored(services, token, field, body, path):
+    """A code's pattern ended in `$`, which also matches before a final line break: "YRN-NEW\\n" became a material
+    nobody could find by its code, a class "...\\n" matched no scheme's entitlement, a lot "L-7\\n" stood beside L-7."""
+    client, db = services["inventory"]
+    before = {name: db[name].count_documents({}) for name in ("materials", "movements", "lots")}
+    events = outboxes(db)
+    refused(client.post(path, json=body, headers=token("admin")), field)
+    assert {name: db[name].count_documents({}) for name in before} == before and outboxes(db) == events
+
+
+def test_every_pattern_a_field_is_checked_with_ends_at_the_text_s_end():
+    """`$` matches before a final line break, so a pattern ending in it lets "CODE\\n" through; `\\Z` does not."""
+    import marshmallow as ma
+    from services.inventory import schemas as a, schemas_procurement as b
+    from services.notifier import schemas as c
+    from services.requests import money_schemas as d, schemas as e
+    from shared import events
+    found = [(module.__name__, name, check.regex.pattern)
+             for module in (a, b, c, d, e, events) for name, value in vars(module).items()
+             if isinstance(value, type) and issubclass(value, ma.Schema)
+             for field in value._declared_fields.values()
+             for check in getattr(field, "validators", ()) if isinstance(check, ma.validate.Regexp)]
+    found += [(module.__name__, name, value.regex.pattern) for module in (a, b, c, d, e)
+              for name, value in vars(module).items() if isinstance(value, ma.validate.Regexp)]
+    assert len(found) >= 10 and [f for f in found if not f[2].endswith("\\Z")] == []
