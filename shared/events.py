@@ -424,6 +424,7 @@ class Share(Payload):
     district = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
     lines = f.List(f.Nested(ShareLine), required=True)
     payable_total = Money(load_default=None, allow_none=True)  # at approval: what this member pays, as priced now
+    paid = Money(load_default=None, allow_none=True)  # at a cancel: what stays paid on the share (RequisitionCancelled)
 
 
 class Requisition(Payload):
@@ -458,9 +459,18 @@ class RequisitionRejected(Requisition):
 
 
 class RequisitionCancelled(Requisition):
-    """It was cancelled before dispatch; its quota is given back and inventory releases its holds."""
+    """It was cancelled before dispatch: quota given back, holds released; `paid`: what stays paid on it, as credit.
+
+    `paid` is what stays paid on the requisition when it is cancelled, as requests' accounts count it (each
+    artisan's account keeps what is paid on each requisition, `accounts.paid_on`): payments and advances on it, less
+    those reversed and what refunds handed back of it. A cancel gives back only charges, so that money stays on the
+    artisan's account as credit until an admin refunds it; the notifier tells the artisan so with this figure. A
+    cooperative's requisition: each member's account keeps their own, so each share says its member's (`paid` of the
+    share) and `paid` is the members' together. Below zero when a refund handed back money whose payment was then
+    reversed (that much is to repay: a due of the requisition). Null from a requests older than the field."""
 
     reason = f.String(load_default="", validate=ma.validate.Length(max=1000))
+    paid = Money(load_default=None, allow_none=True)
 
 
 class RequisitionDispatched(Requisition):

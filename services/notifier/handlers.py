@@ -105,6 +105,7 @@ def requisition_status(db, config, event: Event) -> None:
         # "you have received" before they say so, nor when they then report less
     elif known.get("shares"):  # a cooperative's requisition: each member hears of their own share (and amount)
         amounts = {share["artisan_id"]: share.get("payable_total") for share in data.get("shares") or ()}
+        paid = {share["artisan_id"]: share.get("paid") for share in data.get("shares") or ()}  # of a cancel
         for share in known["shares"]:
             if late and not amounts.get(share["artisan_id"]):
                 continue  # no amount to tell them
@@ -112,12 +113,13 @@ def requisition_status(db, config, event: Event) -> None:
                                  requisition_id=data["requisition_id"], depot=data["depot"], lines=share["lines"],
                                  at=at, position=data.get("position"), reason=data.get("reason", ""),
                                  artisan_id=share["artisan_id"], amount=amounts.get(share["artisan_id"]), late=late,
-                                 short=data.get("short"))
+                                 short=data.get("short"), paid=paid.get(share["artisan_id"]))
     elif not late or data.get("payable_total"):
         notifications.create(db, event_id=cause, status=status, requisition_id=data["requisition_id"],
                              depot=data["depot"], lines=data["lines"], at=at,
                              position=data.get("position"), reason=data.get("reason", ""),
-                             amount=data.get("payable_total"), late=late, short=data.get("short"))
+                             amount=data.get("payable_total"), late=late, short=data.get("short"),
+                             paid=data.get("paid"))
     skus = [line["sku"] for line in data["lines"]]
     if status == "waitlisted" and data.get("reason") == domain.WAITS_AGAIN:  # it was reserved: it waits again
         projections.rejoin_waitlist(db, data["requisition_id"], data["depot"], skus, at)

@@ -5,7 +5,7 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
-from services.notifier import domain, notifications, projections, subscribers, texts
+from services.notifier import domain, projections, subscribers, texts
 from services.notifier.channels import DeliveryFailed, NothingToSend, Outgoing
 from services.notifier.schemas import AlertSchema
 from shared import signing, sms
@@ -76,7 +76,6 @@ def _to_artisan(db, delivery: dict, code_secret: str) -> Outgoing:
     note = db.notifications.find_one({"_id": delivery["source"]["id"]}, {"fanout": 0})
     if note is None:
         raise NothingToSend("notification is gone")
-    note = notifications.paid_when_cancelled(db, note)  # a cancelled request: where the money paid on it went
     if delivery["channel"] == "in_app":
         return Outgoing(to=note["_id"])
     if note.get("artisan_id") is None:

@@ -23,7 +23,7 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
            at: datetime, position: int | None = None, reason: str = "", artisan_id: str | None = None,
            amount: int | None = None, due_on: str | None = None, nonce: int | None = None,
            method: str | None = None, account: dict | None = None, requisitions: dict | None = None,
-           late: bool = False, short: list | None = None) -> bool:
+           late: bool = False, short: list | None = None, paid: int | None = None) -> bool:
     """Store the notification under its event id (a replay changes nothing), with its fan-out.
 
     `amount` (paise) is what the artisan pays: due at approval, or by `due_on` for a reminder; or the money that
@@ -32,7 +32,10 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
     makes the code a member confirms their share with (their SMS carries it, derived when sent); `late`: an approval
     read after inventory's answer was told, which tells only the amount to pay (texts.TOLD_LATE); `short`: of a
     requisition that waits, the lines the depot had too little of (none: it waits behind earlier ones for material
-    in stock; not given: inventory did not say, every line is named).
+    in stock; not given: inventory did not say, every line is named); `paid`: of a cancelled requisition, what stays
+    paid on it (a cooperative's: on the member's share) as requests' accounts counted it at the cancel
+    (RequisitionCancelled's `paid`), which stays on the artisan's account as credit (texts.paid_stays); not given by
+    a requests older than that figure, and then nothing is said of money.
     """
     known = projections.requisition(db, requisition_id)
     doc = {"_id": event_id, "artisan_id": artisan_id or (known or {}).get("artisan_id"),
@@ -41,6 +44,7 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
            **({"method": method, "account": account} if account is not None else {}),
            **({"requisitions": requisitions} if requisitions else {}),
            **({"late": True} if late else {}), **({"short": short} if short is not None else {}),
+           **({"paid": paid} if paid is not None else {}),
            "created_at": at, "read_at": None,
            "fanout": [_fanout(at)]}
     return _insert(db, doc)
@@ -120,7 +124,7 @@ def render(db, docs: list[dict], lang: str, *, typed=None) -> list[dict]:
     people = projections.artisans(db, [d.get("artisan_id") for d in docs])
     out = []
     for doc in docs:
-        title, body = texts.notification(paid_when_cancelled(db, doc), materials, depots, lang, typed=typed)
+        title, body = texts.notification(doc, materials, depots, lang, typed=typed)
         person = people.get(doc.get("artisan_id")) or {}
         out.append({"id": doc["_id"], "requisition_id": doc["requisition_id"], "status": doc["status"],
                     "title": title, "text": body, "language": lang, "created_at": doc["created_at"],
@@ -129,33 +133,6 @@ def render(db, docs: list[dict], lang: str, *, typed=None) -> list[dict]:
                     "artisan": (person.get("name_hi") if lang == "hi" else None) or person.get("name")
                     or doc.get("artisan_id")})
     return out
-
-
-#: what moved money on a requisition, as the notifier was told of it (handlers.money_moved)
-_MONEY = (domain.MONEY_MOVED["payment"], domain.ADVANCE_RECEIVED, domain.MONEY_MOVED["payment_reversal"],
-          domain.MONEY_MOVED["refund"])
-
-
-def paid_when_cancelled(db, note: dict) -> dict:
-    """A cancelled request's notification with what its artisan had paid on it then (`paid`, paise): their payments
-    and advances less those reversed and what refunds handed back of it, each told before the cancel happened. On a
-    cancel requests gives back only charges: what was paid stays on the artisan's account as credit (texts.PAID_STAYS).
-    Worked out from the notifier's own notifications, by when each happened, not when it was read (the payment's
-    event and the cancel's have different keys, so either may be read first): the same text whenever it is shown or
-    sent. Any other notification, or one whose artisan is not known, as it is."""
-    if note.get("status") != "cancelled" or not note.get("artisan_id") or "paid" in note:
-        return note
-    rid, paid = note["requisition_id"], 0
-    for moved in db.notifications.find({"artisan_id": note["artisan_id"], "created_at": {"$lte": note["created_at"]},
-                                        "status": {"$in": list(_MONEY)}},
-                                       {"status": 1, "requisition_id": 1, "amount": 1, "requisitions": 1}):
-        amount = moved.get("amount") or 0
-        if moved["status"] == domain.MONEY_MOVED["refund"]:
-            drawn = moved.get("requisitions") or {moved.get("requisition_id"): amount}
-            paid -= drawn.get(rid) or 0
-        elif moved.get("requisition_id") == rid:
-            paid += -amount if moved["status"] == domain.MONEY_MOVED["payment_reversal"] else amount
-    return {**note, "paid": paid}
 
 
 def owners(db, principal) -> list[str]:

@@ -436,6 +436,13 @@ def refunds_of(account: dict, rid: str) -> list[dict]:
             for e in account["entries"] if e["type"] == "refund" and rid in e["requisitions"]]
 
 
+def paid_on(db, artisan_id: str, rid: str) -> int:
+    """What is paid on a requisition (on one member's share of a cooperative's) as the artisan's account counts it:
+    its `paid`, which every payment, reversal and refund moves in the same write as its entry (payments and advances
+    on it, less those reversed, less what refunds handed back of it). Below zero: refunded, then reversed."""
+    return _account(db, artisan_id)["paid"].get(rid, 0)
+
+
 def of_requisition(db, artisan_id: str, rid: str) -> dict:
     """What is paid on a requisition (less refunds), its payments (a reversed one says so), its refunds and what is to
     be repaid on it (refunded, then the payment was reversed), by when."""

@@ -57,6 +57,12 @@ def give_back(db, doc: dict) -> None:
         accounts.uncharge(db, share["artisan_id"], doc["_id"])
 
 
+def paid_on_shares(db, doc: dict) -> dict[str, int]:
+    """Member -> what is paid on their share (one artisan's requisition: theirs), as their account counts it now
+    (accounts.paid_on); a cancel tells it (RequisitionCancelled's `paid`): it stays on their account as credit."""
+    return {share["artisan_id"]: accounts.paid_on(db, share["artisan_id"], doc["_id"]) for share in parties.of(doc)}
+
+
 def uncharge(db, doc: dict) -> None:
     for share in parties.of(doc):
         accounts.uncharge(db, share["artisan_id"], doc["_id"])

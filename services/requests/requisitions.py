@@ -61,7 +61,8 @@ def act(db, principal: Principal, req_id: str, action: str, *, reason: str = "",
             charged = doc if action == "dispatch" else None
             if action == "approve":
                 extra["approved_by"] = principal.sub
-            events = [_event(change.emits, {**doc, **extra}, principal.sub, reason, correlation_id)]
+            paid = requisition_money.paid_on_shares(db, doc) if change.emits == "RequisitionCancelled" else None
+            events = [_event(change.emits, {**doc, **extra}, principal.sub, reason, correlation_id, paid=paid)]
             if action == "receive":
                 asked, issued = shares.on_received(doc, datetime.now(timezone.utc), correlation_id)
                 extra.update(asked)
@@ -367,7 +368,9 @@ def _new_doc(db, req_id, principal, owner, taken, body, month, fingerprint, corr
     return doc
 
 
-def _event(type_: str, doc: dict, by: str, reason: str, correlation_id: str | None):
+def _event(type_: str, doc: dict, by: str, reason: str, correlation_id: str | None, *, paid: dict | None = None):
+    """The event of a requisition's change; `paid` (member -> paise, requisition_money.paid_on_shares): what stays
+    paid on each share of a cancelled one, told in the event (each share's, and all of it) as the accounts count it."""
     payload = {"requisition_id": doc["_id"], "artisan_id": doc["artisan_id"], "depot": doc["depot"],
                "lines": [{"sku": l["sku"], "quantity": l["quantity"]} for l in doc["lines"]], "by": by,
                "cooperative": doc.get("cooperative") if parties.is_cooperative(doc) else None,
@@ -377,6 +380,10 @@ def _event(type_: str, doc: dict, by: str, reason: str, correlation_id: str | No
         payload["note"] = doc["note"]
     elif type_ in ("RequisitionRejected", "RequisitionCancelled"):
         payload["reason"] = reason
+        if paid is not None:
+            payload["paid"] = sum(paid.values())
+            for share in payload["shares"]:  # a cooperative's: each member's own
+                share["paid"] = paid.get(share["artisan_id"], 0)
     elif type_ == "RequisitionApproved" and doc.get("pricing"):
         payload.update(payable_total=doc["pricing"]["payable_total"], subsidy_total=doc["pricing"]["subsidy_total"])
     elif type_ == "RequisitionDispatched":

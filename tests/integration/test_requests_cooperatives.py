@@ -313,6 +313,26 @@ def test_cancelling_gives_every_member_their_quota_back(coop):
     assert coop.events(rid, "RequisitionCancelled")[0]["shares"][0]["artisan_id"] == "ART-1"
 
 
+def test_a_cancel_tells_each_member_what_stays_paid_on_their_own_share(coop):
+    """Each member's account keeps what is paid on their share, and stays their credit: the cancel's event says each
+    member's in their share (`paid`), and all of it in `paid`, so the notifier tells each member their own."""
+    client, warehouse = coop.client, coop.client.token(**WAREHOUSE)
+    rid = coop.request()["id"]
+    client.act(rid, "approve", client.admin())
+    reserved(client.db, rid)
+    made = client.call("POST", f"/requisitions/{rid}/payments", warehouse,  # ART-1's share and 100.00 of ART-2's
+                       {"amount": "2272.68", "method": "cash", "reference": "SOC-7"}, status=201).get_json()
+    client.call("POST", f"/requisitions/{rid}/payments/{made['parts'][1]['payment_id']}/reversal", client.admin(),
+                {"reason": "counted twice", "artisan_id": "ART-2"}, status=201)
+    client.call("POST", f"/requisitions/{rid}/payments", warehouse,
+                {"amount": "50.00", "method": "advance", "reference": "ADV-3", "artisan_id": "ART-3"}, status=201)
+    client.act(rid, "cancel", coop.secretary)
+    [event] = coop.events(rid, "RequisitionCancelled")
+    assert [(share["artisan_id"], share["paid"]) for share in event["shares"]] == \
+        [("ART-1", SHARE), ("ART-2", "0.00"), ("ART-3", "50.00")]
+    assert event["paid"] == "2222.68" == client.get(rid, client.admin())["paid"]
+
+
 def test_an_estimate_for_members_prices_each_share(coop):
     body = {"depot": "VNS", "cooperative": COOP, "lines": [{"sku": COTTON, "quantity": "10", "artisan_id": "ART-1"},
                                                           {"sku": SILK, "quantity": "1", "artisan_id": "ART-2"}]}

@@ -329,6 +329,47 @@ def _refund_world(client):
     return handed, cancelled
 
 
+def cancelled_event(client, rid):
+    [event] = [e["payload"] for e in client.db.requisitions.find_one({"_id": rid})["outbox"]
+               if e["type"] == "RequisitionCancelled"]
+    return event
+
+
+def test_a_cancel_says_what_stays_paid_on_the_request_as_the_account_counts_it(client):
+    """The notifier told the artisan where the money paid on a cancelled request went by adding up its own copies of
+    their payments, reversals and refunds: a second copy of the money rules, and it left the amount out when the
+    payment's event was read after the cancel's. The cancel's event now says it (`paid`), from the account: payments
+    and advances on the request, less those reversed, less what refunds drew from it; the request says the same."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    me, admin = client.artisan("ART-1"), client.admin()
+    refunded = ready(client, me, [(DYE, "1")])  # 2898.00 to pay on each
+    pay(client, refunded, "800.00", method="advance", reference="ADV-1")
+    drawn = client.call("POST", "/artisans/ART-1/refunds", admin, {"amount": "300.00", "method": "cash",
+                                                                   "reference": "RF-1", "reason": "school fees"},
+                        status=201).get_json()["requisitions"]
+    assert drawn == {refunded: "300.00"}  # the only request with money on it: its advance, in part
+    paid = ready(client, me, [(DYE, "1")])
+    pay(client, paid, "1000.00", method="advance", reference="ADV-2")
+    reversed_ = ready(client, me, [(DYE, "1")])
+    pay(client, reversed_, "500.00", method="cash", reference="CASH-1")
+    wrong = pay(client, reversed_, "2000.00", method="upi", reference="UTR-1")
+    client.call("POST", f"/requisitions/{reversed_}/payments/{wrong['payment_id']}/reversal", admin,
+                {"reason": "typed 2000 for 200"}, status=201)
+    all_reversed = client.submit(me, [(DYE, "1")])["id"]  # not approved yet: an advance may come first
+    back = pay(client, all_reversed, "100.00", method="advance", reference="ADV-3")
+    client.call("POST", f"/requisitions/{all_reversed}/payments/{back['payment_id']}/reversal", admin,
+                {"reason": "bounced"}, status=201)
+    nothing = client.submit(me, [(DYE, "1")])["id"]
+    expected = {refunded: "500.00", paid: "1000.00", reversed_: "500.00", all_reversed: "0.00", nothing: "0.00"}
+    for rid in expected:
+        client.act(rid, "cancel", me)
+    assert {rid: cancelled_event(client, rid)["paid"] for rid in expected} == expected
+    assert {rid: client.get(rid, admin)["paid"] for rid in expected} == expected
+    assert all(cancelled_event(client, rid)["shares"] == [] for rid in expected)  # one artisan's: no shares
+
+
 def test_an_admin_refunds_an_artisans_credit_once_and_the_account_says_so(client):
     """An artisan's advance on a cancelled request and what they paid beyond a price stayed to their credit for
     good: nothing handed money back. An admin records the cash the cashier hands back; the account, its credit,
