@@ -163,18 +163,18 @@ def test_a_return_delivered_twice_to_inventory_and_the_notifier_changes_no_store
         world.settle()
         world.call("requests", "POST", f"/requisitions/{rid}/dispatch")
         world.settle()
-        event = new_event("RequisitionReturned", rid, {
-            "requisition_id": rid, "return_id": "RET-W1", "artisan_id": "ART-0001", "depot": "VNS", "month": "2026-12",
-            "lines": [{"sku": "YRN-SLK-MUL", "quantity": 2_000, "condition": "restock", "credit": 500_00},
-                      {"sku": "YRN-SLK-MUL", "quantity": 500, "condition": "damaged", "credit": 125_00}],
-            "reason": "wrong shade", "credit": 625_00, "by": "warehouse"}, source="requests")
-        world.delivered.append(("requests", event))
-        world.deliver("requests", event)
+        # recorded at requests, as staff record it (requests is the source of each return's credit and subsidy, which
+        # reconcile holds the distribution report's returns to), its RequisitionReturned delivered from its outbox
+        made = world.call("requests", "POST", f"/requisitions/{rid}/returns", json={
+            "lines": [{"sku": "YRN-SLK-MUL", "quantity": "2", "condition": "restock"}], "reason": "wrong shade"})
+        world.settle()
+        world.call("requests", "POST", f"/requisitions/{rid}/returns", json={
+            "lines": [{"sku": "YRN-SLK-MUL", "quantity": "0.5", "condition": "damaged"}], "reason": "wet hank"})
         world.settle()
         inventory, notifier = world.runtimes["inventory"].db, world.runtimes["notifier"].db
         assert [m["quantity"] for m in inventory.movements.find({"type": "taken_back"})] == [2_000]
-        assert notifier.notifications.count_documents({"_id": "returned:RET-W1"}) == 1
-        assert notifier.report_returns.count_documents({}) == 1
+        assert notifier.notifications.count_documents({"_id": f"returned:{made['return_id']}"}) == 1
+        assert notifier.report_returns.count_documents({}) == 2
         assert world.reconcile().problems == []
         before = world.contents()
         for source, delivered in list(world.delivered):
@@ -189,3 +189,4 @@ def test_a_return_delivered_twice_to_inventory_and_the_notifier_changes_no_store
         assert not changed, changed
     finally:
         world.close()
+
