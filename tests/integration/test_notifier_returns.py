@@ -190,3 +190,45 @@ def test_a_return_delivered_twice_to_inventory_and_the_notifier_changes_no_store
     finally:
         world.close()
 
+
+def test_reconcile_holds_the_reports_returned_value_and_subsidy_to_the_returns_requests_recorded(config):
+    """The distribution report's returns were held only to inventory's returns, which know quantities but not money:
+    a return folded with another credit's subsidy or value passed. Requests is the source of each return's credit
+    and subsidy: per month, depot and material the report's returned quantity, value (the share's mill-gate value,
+    for that much of it) and subsidy are those of the returns requests recorded; either side changed is a mismatch
+    naming the month, depot and material and both figures."""
+    from tests.integration.test_duplicate_events import World, requisition
+    world = World(config)
+    try:
+        rid = requisition(world, "3")
+        world.settle()
+        world.call("requests", "POST", f"/requisitions/{rid}/dispatch")
+        world.settle()
+        for quantity, condition in (("1", "restock"), ("1", "damaged"), ("1", "restock")):  # all of it, in thirds
+            world.call("requests", "POST", f"/requisitions/{rid}/returns", json={
+                "lines": [{"sku": "YRN-SLK-MUL", "quantity": quantity, "condition": condition}], "reason": "shade"})
+            world.settle()
+        assert world.reconcile().problems == []
+        notifier, requests_db = world.runtimes["notifier"].db, world.runtimes["requests"].db
+        [month] = {doc["month"] for doc in notifier.report_returns.find()}
+        key = f"{month}|VNS|YRN-SLK-MUL"
+
+        def about_returns():
+            return [str(p) for p in world.reconcile().problems if "against requests' returns" in str(p)]
+        first = notifier.report_returns.find_one(sort=[("_id", 1)])
+        subsidy = first["lines"][0]["subsidy"]
+        assert subsidy > 0
+        notifier.report_returns.update_one({"_id": first["_id"]}, {"$inc": {"lines.0.subsidy": 1}})
+        [problem] = about_returns()
+        assert key in problem and "the report says 3, " in problem, problem
+        notifier.report_returns.update_one({"_id": first["_id"]}, {"$inc": {"lines.0.subsidy": -1}})
+        assert about_returns() == []
+        requests_db.requisitions.update_one({"_id": rid}, {"$inc": {"returns.0.lines.0.subsidy": -100}})
+        [problem] = about_returns()
+        assert key in problem and "the stores say 3, " in problem, problem
+        requests_db.requisitions.update_one({"_id": rid}, {"$inc": {"returns.0.lines.0.subsidy": 100}})
+        notifier.report_returns.update_one({"_id": first["_id"]}, {"$inc": {"lines.0.value": 500}})
+        [problem] = about_returns()
+        assert key in problem, problem
+    finally:
+        world.close()
