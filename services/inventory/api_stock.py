@@ -13,6 +13,7 @@ from shared.auth import current_principal, require_role
 from shared.lists import skip_of
 from shared.quantity import format_quantity
 from shared.calendar import IST, add_days, day_start
+from shared.i18n import language
 from shared.spreadsheet import safe_cell
 from shared.web import Blueprint, db, request_id
 
@@ -115,8 +116,11 @@ def list_movements(query):
 @blp.response(200, ReturnSchema(many=True))
 def list_returns(query):
     """Returns from artisans (requests' RequisitionReturned as inventory applied it), newest first, a page at a time:
-    what came back, restocked or damaged. Warehouse staff of a depot read that depot's (another's: 403 wrong_depot)."""
+    what came back, restocked or damaged; format=csv streams every line of every matching return. Warehouse staff of
+    a depot read that depot's (another's: 403 wrong_depot)."""
     depot = asked_depot(query["depot"])
+    if query["format"] == "csv":
+        return csv_file("returns.csv", returns.CSV_COLUMNS, returns.csv_rows(db(), depot, language()))
     rows = returns.page(db(), depot, skip=skip_of(query), limit=query["limit"])
     return [returns.view(doc) for doc in rows], {"X-Total-Count": str(returns.count(db(), depot))}
 

@@ -22,15 +22,26 @@ from datetime import datetime, timezone
 from pymongo import DESCENDING
 from pymongo.errors import DuplicateKeyError
 
-from services.inventory import clock, domain, ledger, lot_rules
+from services.inventory import clock, domain, ledger, lot_rules, people
 from services.inventory.catalog import depot_or_error
 from services.inventory.lot_rules import AVAILABLE, ON_HOLD, Lot
 from services.inventory.stock_writes import movement_event, write_stock
 from services.inventory.store import material_or_error
+from shared.i18n import N_, translate
+from shared.money import format_money
+from shared.names import in_india
+from shared.quantity import format_quantity
+from shared.spreadsheet import safe_cell
 
 RESTOCK, DAMAGED = "restock", "damaged"
 CONDITIONS = (RESTOCK, DAMAGED)
 _HISTORY = ("issue", domain.TAKEN_BACK)
+#: the shelf a line went to, as the returns page and its CSV's `condition_text` say it
+CONDITION_TEXTS = {RESTOCK: N_("Back on the shelf"), DAMAGED: N_("Damaged shelf")}
+#: the returns list as CSV: a row per line of each return; names and the shelf in the asker's language
+CSV_COLUMNS = ("return_id", "at_ist", "requisition_id", "artisan_id", "artisan_name", "cooperative", "depot", "sku",
+               "material", "unit", "quantity", "condition", "condition_text", "lot", "credit_rupees", "reason", "by")
+CSV_BATCH = 500
 
 
 def take_back(db, data: dict, *, correlation_id: str | None = None) -> dict:
@@ -183,3 +194,35 @@ def view(doc: dict) -> dict:
             "credit": doc.get("credit") or 0,
             "lines": [{"sku": x["sku"], "quantity": x["quantity"], "condition": x["condition"],
                        "credit": x.get("credit") or 0, "movement_id": x.get("movement_id")} for x in doc["lines"]]}
+
+
+def csv_rows(db, depot: str | None, lang: str, batch: int = CSV_BATCH):
+    """Every line of every return of a depot (None: every depot), newest first as the page lists them, fetched a
+    batch at a time, as CSV rows: the artisan and material named in `lang`, no cell read as a formula."""
+    skip = 0
+    while True:
+        docs = page(db, depot, skip=skip, limit=batch)
+        who = people.who(db, [doc["artisan_id"] for doc in docs])
+        skus = sorted({line["sku"] for doc in docs for line in doc["lines"]})
+        known = {m["_id"]: m for m in db.materials.find({"_id": {"$in": skus}}, {"name": 1, "name_hi": 1, "unit": 1})
+                 .limit(len(skus) or 1)}
+        lots = lots_of(db, docs)
+        for doc in docs:
+            artisan = who.get(doc["artisan_id"]) or {}
+            for line in doc["lines"]:
+                material = known.get(line["sku"]) or {}
+                yield [safe_cell(doc["_id"]), in_india(doc["at"]), safe_cell(doc["requisition_id"]),
+                       safe_cell(doc["artisan_id"]), safe_cell(_named(artisan, lang) or doc["artisan_id"]),
+                       safe_cell(doc.get("cooperative") or ""), safe_cell(doc["depot"]), safe_cell(line["sku"]),
+                       safe_cell(_named(material, lang) or line["sku"]), safe_cell(material.get("unit") or ""),
+                       format_quantity(line["quantity"]), line["condition"],
+                       translate(CONDITION_TEXTS.get(line["condition"], line["condition"]), lang),
+                       safe_cell(lots.get(line.get("movement_id")) or ""), format_money(line.get("credit") or 0),
+                       safe_cell(doc.get("reason") or ""), safe_cell(doc.get("by") or "")]
+        if len(docs) < batch:
+            return
+        skip += batch
+
+
+def _named(doc: dict, lang: str) -> str:
+    return (doc.get("name_hi") if lang == "hi" else None) or doc.get("name") or ""

@@ -310,6 +310,7 @@ class ReturnQuery(ma.Schema):
                      metadata={"description": "the depot (warehouse staff of a depot: their own, by default)"})
     limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
     page = page_field(load_default=None, description="page N (from 1) of `limit` returns; X-Total-Count says how many")
+    format = csv_format("csv: every line of every matching return (no paging), names in the asker's language")
 
 
 class ReturnLineSchema(ma.Schema):

@@ -11,9 +11,11 @@ from shared.reconcile import Problem, Problems, Reconciliation
 def facts(db) -> dict:
     """Which requisitions the notifier heard of, notifications told twice, events and dead-letter alerts."""
     # Money moved is news per payment or event, a reminder per due and its day (its id says which), a phone's change
-    # per change: none is a requisition's status told twice when there are two.
+    # per change, a return per return (a request's material may come back more than once): none is a requisition's
+    # status told twice when there are two.
     told_twice = [row["_id"] for row in db.notifications.aggregate([
-        {"$match": {"status": {"$nin": [*texts.MONEY_MOVED, *domain.ABOUT_RECORD, dues.DUE_SOON, dues.OVERDUE]}}},
+        {"$match": {"status": {"$nin": [*texts.MONEY_MOVED, *domain.ABOUT_RECORD, dues.DUE_SOON, dues.OVERDUE,
+                                        domain.RETURN_CREDITED]}}},
         {"$group": {"_id": {"rid": "$requisition_id", "status": "$status", "artisan": "$artisan_id"},
                     "n": {"$sum": 1}}},
         {"$match": {"n": {"$gt": 1}}}])]

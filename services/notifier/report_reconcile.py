@@ -6,9 +6,11 @@ depot and material what inventory issued; the beneficiaries per month are the ar
 requisitions; per depot and material, what waited for stock is what inventory ever put on a
 waitlist, and what was refused is what requests rejected or inventory could never hold (either
 side alone would miss a requisition cancelled while the other was answering); each
-cooperative's confirmed, short and waiting shares are those stored at requests; and per depot and
+cooperative's confirmed, short and waiting shares are those stored at requests; per depot and
 material, what the distribution report counts as returned is what inventory took back from
-artisans (restocked and damaged).
+artisans (restocked and damaged); and per month of the return, depot and material, its returned
+quantity, value and subsidy are those of the returns requests recorded (the source of each
+return's credit and subsidy).
 """
 from __future__ import annotations
 
@@ -37,11 +39,15 @@ def facts(db) -> dict:
     answers = defaultdict(lambda: defaultdict(int))
     for doc in db.shares.find({}, {"cooperative": 1, "status": 1}):
         answers[doc["cooperative"]][doc["status"]] += 1
-    returned = defaultdict(int)
-    for doc in db.report_returns.find({}, {"depot": 1, "lines": 1}):
+    returned, returned_money = defaultdict(int), defaultdict(lambda: [0, 0, 0])
+    for doc in db.report_returns.find({}, {"depot": 1, "month": 1, "lines": 1}):
         for line in doc["lines"]:
             returned[f"{doc['depot']}|{line['sku']}"] += line["quantity"]
+            figures = returned_money[f"{doc['month']}|{doc['depot']}|{line['sku']}"]
+            figures[0], figures[1], figures[2] = figures[0] + line["quantity"], figures[1] + line.get("value", 0), \
+                figures[2] + line.get("subsidy", 0)
     return {"sold": dict(sold), "by_depot": dict(by_depot), "unmet": dict(unmet), "returned": dict(returned),
+            "returned_money": dict(returned_money),
             "beneficiaries": {month: len(ids) for month, ids in people.items()},
             "answers": {code: dict(counts) for code, counts in answers.items()}}
 
@@ -60,6 +66,21 @@ def expected_from_requests(requests: dict) -> dict:
             answers[facts_["cooperative"]][status] += 1
     return {"sold": dict(sold), "beneficiaries": {month: len(ids) for month, ids in people.items() if ids},
             "answers": {code: dict(counts) for code, counts in answers.items()}}
+
+
+def returned_from_requests(requests: dict) -> dict | None:
+    """What requests recorded as returned, per `month|depot|material` of the returns: [quantity, value, subsidy];
+    None when its facts do not say (a requests older than this check)."""
+    returned = defaultdict(lambda: [0, 0, 0])
+    for req in requests["requisitions"].values():
+        facts_ = req.get("reports") or {}
+        if "returned" not in facts_:
+            return None
+        for key, figures in facts_["returned"].items():
+            month, sku = key.split("|", 1)
+            total = returned[f"{month}|{req['depot']}|{sku}"]
+            returned[f"{month}|{req['depot']}|{sku}"] = [a + b for a, b in zip(total, figures)]
+    return dict(returned)
 
 
 def expected_unmet(requests: dict, inventory: dict) -> dict:
@@ -105,9 +126,13 @@ def reports_agree(found: dict) -> Problems:
     if "requests" in found:
         expected = expected_from_requests(found["requests"])
         problems += _differ(N_("distribution (quantity, value, subsidy) per month|material"), reports["sold"],
-                            expected["sold"], lambda v: f"{_q(v[0])}, {v[1] / 100:.2f}, {v[2] / 100:.2f}")
+                            expected["sold"], _figures)
         problems += _differ(N_("beneficiaries per month"), reports["beneficiaries"], expected["beneficiaries"], str)
         problems += _differ(N_("members' answers per cooperative"), reports["answers"], expected["answers"], str)
+        returned = returned_from_requests(found["requests"])
+        if "returned_money" in reports and returned is not None:  # both sides as of this rawbank
+            problems += _differ(N_("returns (quantity, value, subsidy) per month|depot|material against requests' "
+                                   "returns"), reports["returned_money"], returned, _figures)
     if "inventory" in found:
         problems += _differ(N_("distribution per depot|material against inventory's issues"), reports["by_depot"],
                             issued_by_depot(found["inventory"]), _q)
@@ -118,6 +143,10 @@ def reports_agree(found: dict) -> Problems:
         problems += _differ(N_("unmet demand per depot|material|kind"), reports["unmet"],
                             expected_unmet(found["requests"], found["inventory"]), _q)
     return problems
+
+
+def _figures(v: list) -> str:
+    return f"{_q(v[0])}, {v[1] / 100:.2f}, {v[2] / 100:.2f}"
 
 
 def _differ(what: str, reported: dict, expected: dict, show) -> Problems:

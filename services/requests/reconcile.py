@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from services.requests import collections, parties, reconcile_money, words
 from shared.quantity import format_quantity as _q
 from shared.i18n import N_
+from shared.money import round_half_up
 from shared.reconcile import Problem, Problems, Reconciliation
 
 #: requests status -> inventory reservation statuses that agree with it once all events are applied
@@ -57,12 +58,30 @@ def _report_facts(doc: dict) -> dict:
             figures = sold[line["sku"]]
             figures[0], figures[1], figures[2] = figures[0] + line["quantity"], figures[1] + line["value"], \
                 figures[2] + line["subsidy"]
-    return {"dispatch_month": doc.get("dispatch_month"), "sold": dict(sold),
+    return {"dispatch_month": doc.get("dispatch_month"), "sold": dict(sold), "returned": _returned_facts(doc),
             "artisans": sorted({share["artisan_id"] for share in parties.of(doc)}) if sold else [],
             "waitlisted": "waitlisted" in statuses, "refused": "rejected" in statuses,
             "cooperative": doc.get("cooperative") if parties.is_cooperative(doc) else None,
             "confirmations": {share["artisan_id"]: share["confirmation"]["status"] for share in doc.get("shares") or ()
                               if share.get("confirmation", {}).get("status", "awaited") != "awaited"}}
+
+
+def _returned_facts(doc: dict) -> dict:
+    """What the distribution report must count as returned of a requisition, per `month|material` (the month of each
+    return): [quantity, value, subsidy]. The subsidy is the return's own (its credit note's); the value is the
+    member's share's mill-gate value for that much of it, rounded half up per return, as the report folds it."""
+    returned = defaultdict(lambda: [0, 0, 0])
+    shares = {share["artisan_id"]: share for share in parties.of(doc)}
+    for made in doc.get("returns") or ():
+        share = shares.get(made["artisan_id"]) or {}
+        handed = {line["sku"]: line["quantity"] for line in share.get("lines") or ()}
+        priced = {line["sku"]: line.get("value") or 0 for line in (share.get("pricing") or {}).get("lines") or ()}
+        for line in made["lines"]:
+            given, figures = handed.get(line["sku"]), returned[f"{made['month']}|{line['sku']}"]
+            figures[0] += line["quantity"]
+            figures[1] += round_half_up(priced.get(line["sku"], 0) * line["quantity"], given) if given else 0
+            figures[2] += line.get("subsidy") or 0
+    return dict(returned)
 
 
 def _holds_of(inventory: dict) -> dict:

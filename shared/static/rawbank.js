@@ -72,6 +72,10 @@
   // refusal of the whole form, not tied to one field), never back to the top of the page.
   function attend(el) {
     var first = el.querySelector('[aria-invalid="true"]'), box = noticeOf(el);
+    // a confirmation that asked before the refusal closes when what is refused is outside it: sent again, it asks again
+    el.querySelectorAll("details.confirm[open]").forEach(function (asked) {
+      if (!(first && asked.contains(first)) && !(box && asked.contains(box))) asked.open = false;
+    });
     if (first) first.focus();
     else if (box) { box.setAttribute("tabindex", "-1"); box.focus(); }
   }
@@ -138,14 +142,19 @@
     var lines = [];
     if (error.code === "validation_error") {
       Object.keys(details).forEach(function (name) {
-        var field = form.querySelector('[name="' + name + '"]') || form.querySelector('[name="' + name + '[]"]');
+        // a form whose body is not its fields as they stand (rbBody) says which field a name of the body is
+        var field = (typeof form.rbField === "function" && form.rbField(name)) ||
+          form.querySelector('[name="' + name + '"]') || form.querySelector('[name="' + name + '[]"]');
         if (field) lines.push(fieldError(field, words(details[name])));
       });
     } else {
-      // an error of the whole request that belongs to one field: <input data-error-codes="insufficient_stock">
-      var owner = Array.prototype.filter.call(form.querySelectorAll("[data-error-codes]"), function (f) {
+      // an error of the whole request that belongs to one field: <input data-error-codes="insufficient_stock">; of
+      // several such fields (a row per material), the one of the material it names: data-error-sku="YRN-COT-40"
+      var owners = Array.prototype.filter.call(form.querySelectorAll("[data-error-codes]"), function (f) {
         return f.dataset.errorCodes.split(" ").indexOf(error.code) >= 0;
-      })[0];
+      });
+      var owner = owners.filter(function (f) { return f.dataset.errorSku && f.dataset.errorSku === details.sku; })[0] ||
+        owners.filter(function (f) { return !f.dataset.errorSku; })[0];
       if (owner) lines.push(fieldError(owner, error.message));
     }
     say(form, lines.length ? lines.join(" ") : error.message, "error");
@@ -350,6 +359,9 @@
     box.className = "notice ok";
     box.textContent = kept.text;
     if (box.scrollIntoView) box.scrollIntoView({ block: "nearest" });
+    // a screen reader may not read out an alert filled while the page loads: the keyboard, which the reload left
+    // nowhere, goes to the notice, so it is read and the next Tab goes on from where the change was made
+    if (lost()) { box.setAttribute("tabindex", "-1"); box.focus(); }
   }
   document.addEventListener("DOMContentLoaded", sayKept);
 

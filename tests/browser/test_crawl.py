@@ -86,8 +86,7 @@ class Crawl:
 
     def starts(self) -> list[str]:
         mains = [main for main in MAIN_PAGES if main.role == self.role]
-        paths = [(main.service, main.path.format(requisition=self.browsers.ready_requisition())
-                  if "{requisition}" in main.path else main.path) for main in mains]
+        paths = [(main.service, self.browsers.path_of(main)) for main in mains]
         return [self.dev.url(service, path) for service, path in [home_page(self.role), *paths]]
 
     def where(self, href: str, base: str, parent: str) -> str | None:

@@ -10,10 +10,11 @@ from playwright.sync_api import expect
 from shared.calendar import add_days, today
 from tests.browser.test_pages import reload_until
 from tests.browser.test_staff_defects import api
+from tests.conftest import wait_until
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
-COTTON = "YRN-COT-40"
+COTTON, SILK = "YRN-COT-40", "YRN-SLK-MUL"
 
 
 def new_order(admin) -> str:
@@ -250,3 +251,101 @@ def test_finding_5_a_half_filled_order_line_and_refused_count_rows_put_the_keybo
     for n in (0, 1, 2):
         expect(rows.nth(n).locator(".field-error")).to_be_visible()
     expect(rows.nth(0).locator("input[name=counted]")).to_be_focused()
+
+
+def handed_over(people) -> str:
+    """The demo artisan's request for 5 kg of cotton yarn and 1 kg of silk yarn, approved and handed over at the
+    Varanasi depot (through the API)."""
+    artisan = people("artisan").log_in()
+    body = {"depot": "VNS", "lines": [{"sku": COTTON, "quantity": "5"}, {"sku": SILK, "quantity": "1"}]}
+    made = wait_until(lambda: (r := api(artisan, "requests", "POST", "/requisitions", body, ok=False)).ok and r.json(),
+                      30, interval=0.5, message="requests to learn the catalog")
+    admin, warehouse = people("admin").log_in(), people("warehouse").log_in()
+    api(admin, "requests", "POST", f"/requisitions/{made['id']}/approve", {})
+    wait_until(lambda: api(warehouse, "requests", "POST", f"/requisitions/{made['id']}/dispatch", {}, ok=False).ok,
+               30, interval=0.5, message="the request to be set aside and handed over")
+    return made["id"]
+
+
+def test_finding_6_a_return_is_recorded_by_keyboard_said_when_done_and_refused_at_the_material_it_is_about(people):
+    """Depot staff record a return on the request's page by keyboard and with a screen reader: each quantity is named
+    by its material and unit, "Record the return" asks first with the focus on "Yes, record it" ("No" puts the
+    keyboard back), a refusal of one material's quantity marks that material's field (not the first row's) and takes
+    the keyboard there, and once recorded the page, made afresh, says so where the keyboard is; in both languages."""
+    rid = handed_over(people)
+    warehouse = people("warehouse")
+    page = warehouse.page
+    page.goto(warehouse.url("requests", f"/my/requisitions/{rid}"))
+    form = page.locator("#return")
+    cotton = form.get_by_role("textbox", name="Cotton yarn 40s: how much came back (kg)", exact=True)
+    silk = form.get_by_role("textbox", name="Mulberry silk yarn: how much came back (kg)", exact=True)
+    expect(cotton).to_be_visible()
+    expect(silk).to_be_visible()
+    expect(form.get_by_role("combobox", name="Mulberry silk yarn: condition", exact=True)).to_be_visible()
+    form.get_by_label("Why it came back (the artisan sees this)").fill("wrong shade")
+
+    def record():
+        opener = form.locator("summary", has_text="Record the return")
+        opener.focus()
+        page.keyboard.press("Enter")
+        yes = form.get_by_role("button", name="Yes, record it")
+        expect(yes).to_be_focused()
+        page.keyboard.press("Enter")
+
+    silk.fill("2")  # only 1 kg of silk was handed over; the cotton row above it is left empty
+    opener = form.locator("summary", has_text="Record the return")
+    silk.press("Enter")  # Enter in a field asks first too: it never sends the return at once
+    expect(form.get_by_role("button", name="Yes, record it")).to_be_focused()
+    expect(form.locator("[data-errors]")).to_have_text("")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "No, not yet"
+    expect(opener).to_be_focused()
+    record()
+    expect(silk).to_be_focused()
+    expect(silk).to_have_attribute("aria-invalid", "true")
+    expect(silk).to_have_accessible_description(re.compile(r"^Mulberry silk yarn: how much came back: .*at most 1 kg"))
+    expect(cotton).not_to_have_attribute("aria-invalid", "true")
+    expect(form.locator("[data-errors]")).to_contain_text("at most 1 kg")
+
+    silk.fill("0.0005")  # more than three decimals: refused by the service as invalid, for the silk row
+    record()
+    expect(silk).to_be_focused()
+    expect(silk).to_have_attribute("aria-invalid", "true")
+    expect(cotton).not_to_have_attribute("aria-invalid", "true")
+
+    silk.fill("")
+    cotton.fill("2")
+    record()
+    done = form.locator("[data-errors]")
+    expect(done).to_have_text(re.compile(r"^Return recorded: a credit note of ₹[\d,]+\.\d\d is on the account of "
+                                         r"Ramesh Kumar\.$"))
+    expect(done).to_have_attribute("role", "alert")
+    expect(done).to_be_focused()  # read out, and the keyboard goes on from the form, not the top of the page
+    expect(page.locator("[data-returns] tr[data-return]")).to_have_count(1)
+    warehouse.shot("return-said")
+
+    warehouse.language("hi")
+    page.reload()
+    form = page.locator("#return")
+    cotton = form.get_by_role("textbox", name="सूती धागा 40s: कितना वापस आया (किलो)", exact=True)
+    silk = form.get_by_role("textbox", name="शहतूत रेशम धागा: कितना वापस आया (किलो)", exact=True)
+    expect(form.get_by_role("combobox", name="सूती धागा 40s: हालत", exact=True)).to_be_visible()
+    silk.fill("1.5")
+    form.get_by_label("वापस क्यों आया", exact=False).fill("गलत रंग")
+    form.locator("summary", has_text="वापसी दर्ज करें").focus()
+    page.keyboard.press("Enter")
+    expect(form.get_by_role("button", name="हां, दर्ज करें")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(silk).to_be_focused()
+    expect(silk).to_have_accessible_description(re.compile(r"^शहतूत रेशम धागा: कितना वापस आया: "))
+    expect(cotton).not_to_have_attribute("aria-invalid", "true")
+    silk.fill("0.5")
+    form.locator("summary", has_text="वापसी दर्ज करें").focus()
+    page.keyboard.press("Enter")  # the refusal closed the confirmation: sent again, it asks again
+    expect(form.get_by_role("button", name="हां, दर्ज करें")).to_be_focused()
+    page.keyboard.press("Enter")
+    done = form.locator("[data-errors]")
+    expect(done).to_have_text(re.compile(r"^वापसी दर्ज हुई: रमेश कुमार के खाते में ₹[\d,]+\.\d\d का क्रेडिट नोट है।$"))
+    expect(done).to_be_focused()
+    expect(page.locator("[data-returns] tr[data-return]")).to_have_count(2)
+    warehouse.shot("return-said")

@@ -60,6 +60,8 @@ MATRIX = [
     ("inventory", "GET", "/movements?depot=BHD", None, expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "GET", "/returns", None, STAFF),  # returns from artisans: a depot's staff, their own depot's
     ("inventory", "GET", "/returns?depot=BHD", None, expect(warehouse=403, artisan=403, secretary=403)),
+    ("inventory", "GET", "/returns?format=csv", None, STAFF),  # the same list as a spreadsheet, the same people
+    ("inventory", "GET", "/returns?depot=BHD&format=csv", None, expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "GET", "/reservations/{own_rid}", None, expect(secretary=404)),
     ("inventory", "GET", "/reservations/{other_rid}", None, expect(warehouse=404, artisan=404, secretary=404)),
     ("inventory", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),

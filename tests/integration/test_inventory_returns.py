@@ -3,6 +3,8 @@ they were handed over from (a `taken_back` movement with StockTakenBack), `damag
 shelf and change no stock; each return is applied once per material however often it comes or wherever it died."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -275,3 +277,65 @@ def test_the_returns_page_is_for_a_depots_staff_at_their_own_depot_and_admins_at
     status, html = browse("/warehouse/returns?depot=BHD", role="admin")
     assert status == 200 and 'data-return="RET-9"' in html and 'id="depot-choice"' in html
     assert 'data-return="RET-9"' in browse("/warehouse/returns?depot=BHD", role="warehouse")[1]  # central staff
+
+
+def test_the_returns_list_downloads_as_csv_every_line_for_a_spreadsheet_in_the_askers_language(
+        api, runtime, handle, config, token):
+    """The depot's returns list had no CSV, while every other staff list has one: ?format=csv gives every line of
+    every matching return (no paging), after the BOM, no cell read as a formula, the artisan, material and shelf in
+    the asker's language; the same people as the list may have it."""
+    runtime.db.artisans.insert_one({"_id": "ART-1", "name": "Ramesh Kumar", "name_hi": "रमेश कुमार"})
+    receive(api, "30", "A")
+    receive(api, "30", "A2", depot="BHD")
+    handed_over(handle, "R1", [("YRN", 20_000)])
+    handed_over(handle, "R2", [("YRN", 20_000)], depot="BHD")
+    handle(returned("R1", "RET-1", [("YRN", 4_000, "restock"), ("YRN", 1_500, "damaged")],
+                    reason="=HYPERLINK(\"http://x\")"))
+    for n in range(2, 53):  # more than a page of the list: the export has them all
+        handle(returned("R1", f"RET-{n}", [("YRN", 10, "damaged")]))
+    handle(returned("R2", "RET-B", [("YRN", 2_000, "damaged")], depot="BHD"))
+    client = create_app(config, runtime).test_client()
+
+    def download(path, lang="en", role="warehouse", **claims):
+        return client.get(f"/api/v1{path}", headers={**token(role, **claims), "Accept-Language": lang})
+
+    answer = download("/returns?depot=VNS&format=csv", depot="VNS")
+    assert answer.status_code == 200, answer.get_data()[:300]
+    assert answer.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in answer.headers["Content-Disposition"] and "returns" in answer.headers["Content-Disposition"]
+    body = answer.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert len(rows) == 53 and {r["depot"] for r in rows} == {"VNS"}  # 51 one-line returns, RET-1's two lines
+    first = [r for r in rows if r["return_id"] == "RET-1"]
+    assert sorted((r["condition"], r["quantity"], r["unit"], r["lot"]) for r in first) == [
+        ("damaged", "1.5", "kg", ""), ("restock", "4", "kg", "A")]
+    restock = next(r for r in first if r["condition"] == "restock")
+    assert restock["requisition_id"] == "R1" and restock["artisan_id"] == "ART-1"
+    assert restock["artisan_name"] == "Ramesh Kumar" and restock["material"] == "YRN material"
+    assert restock["condition_text"] == "Back on the shelf" and restock["credit_rupees"] == "4.00"
+    assert restock["reason"] == "'=HYPERLINK(\"http://x\")"  # a spreadsheet never runs it
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:30", restock["at_ist"]), restock["at_ist"]
+    hindi = list(csv.DictReader(io.StringIO(download("/returns?format=csv", lang="hi", depot="VNS")
+                                            .get_data().decode("utf-8-sig"))))
+    back = next(r for r in hindi if r["return_id"] == "RET-1" and r["condition"] == "restock")
+    assert (back["artisan_name"], back["material"], back["condition_text"]) == (
+        "रमेश कुमार", "YRN सामान", "वापस शेल्फ पर")
+    assert list(hindi[0])[:2] == ["return_id", "at_ist"]  # the columns keep their names for formulas
+    everyone = list(csv.DictReader(io.StringIO(download("/returns?format=csv", role="admin")
+                                               .get_data().decode("utf-8-sig"))))
+    assert {r["return_id"] for r in everyone} >= {"RET-1", "RET-B"}
+    assert download("/returns?depot=BHD&format=csv", depot="VNS").status_code == 403
+    assert download("/returns?format=csv", role="artisan", artisan_id="ART-1").status_code == 403
+    assert download("/returns?format=xls", role="admin").status_code == 400
+
+
+def test_the_returns_page_links_its_csv_for_the_depot_shown(api, runtime, handle, browse):
+    receive(api, "30", "A")
+    handed_over(handle, "R1", [("YRN", 20_000)])
+    handle(returned("R1", "RET-1", [("YRN", 4_000, "restock")]))
+    html = browse("/warehouse/returns?depot=VNS", role="admin")[1]
+    link = re.search(r'<a [^>]*id="returns-csv"[^>]*>(.*?)</a>', html, re.S)
+    assert link and "Download CSV" in link.group(1), html[-3000:]
+    assert re.search(r'href="/api/v1/returns\?(depot=VNS&amp;format=csv|format=csv&amp;depot=VNS)"', link.group(0))
+    assert "CSV डाउनलोड करें" in browse("/warehouse/returns?depot=VNS", role="admin", lang="hi")[1]

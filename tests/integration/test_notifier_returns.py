@@ -163,18 +163,18 @@ def test_a_return_delivered_twice_to_inventory_and_the_notifier_changes_no_store
         world.settle()
         world.call("requests", "POST", f"/requisitions/{rid}/dispatch")
         world.settle()
-        event = new_event("RequisitionReturned", rid, {
-            "requisition_id": rid, "return_id": "RET-W1", "artisan_id": "ART-0001", "depot": "VNS", "month": "2026-12",
-            "lines": [{"sku": "YRN-SLK-MUL", "quantity": 2_000, "condition": "restock", "credit": 500_00},
-                      {"sku": "YRN-SLK-MUL", "quantity": 500, "condition": "damaged", "credit": 125_00}],
-            "reason": "wrong shade", "credit": 625_00, "by": "warehouse"}, source="requests")
-        world.delivered.append(("requests", event))
-        world.deliver("requests", event)
+        # recorded at requests, as staff record it (requests is the source of each return's credit and subsidy, which
+        # reconcile holds the distribution report's returns to), its RequisitionReturned delivered from its outbox
+        made = world.call("requests", "POST", f"/requisitions/{rid}/returns", json={
+            "lines": [{"sku": "YRN-SLK-MUL", "quantity": "2", "condition": "restock"}], "reason": "wrong shade"})
+        world.settle()
+        world.call("requests", "POST", f"/requisitions/{rid}/returns", json={
+            "lines": [{"sku": "YRN-SLK-MUL", "quantity": "0.5", "condition": "damaged"}], "reason": "wet hank"})
         world.settle()
         inventory, notifier = world.runtimes["inventory"].db, world.runtimes["notifier"].db
         assert [m["quantity"] for m in inventory.movements.find({"type": "taken_back"})] == [2_000]
-        assert notifier.notifications.count_documents({"_id": "returned:RET-W1"}) == 1
-        assert notifier.report_returns.count_documents({}) == 1
+        assert notifier.notifications.count_documents({"_id": f"returned:{made['return_id']}"}) == 1
+        assert notifier.report_returns.count_documents({}) == 2
         assert world.reconcile().problems == []
         before = world.contents()
         for source, delivered in list(world.delivered):
@@ -187,5 +187,48 @@ def test_a_return_delivered_twice_to_inventory_and_the_notifier_changes_no_store
                    for key in set(before[service].get(collection, {})) | set(after[service].get(collection, {}))
                    if before[service].get(collection, {}).get(key) != after[service].get(collection, {}).get(key)}
         assert not changed, changed
+    finally:
+        world.close()
+
+
+def test_reconcile_holds_the_reports_returned_value_and_subsidy_to_the_returns_requests_recorded(config):
+    """The distribution report's returns were held only to inventory's returns, which know quantities but not money:
+    a return folded with another credit's subsidy or value passed. Requests is the source of each return's credit
+    and subsidy: per month, depot and material the report's returned quantity, value (the share's mill-gate value,
+    for that much of it) and subsidy are those of the returns requests recorded; either side changed is a mismatch
+    naming the month, depot and material and both figures."""
+    from tests.integration.test_duplicate_events import World, requisition
+    world = World(config)
+    try:
+        rid = requisition(world, "3")
+        world.settle()
+        world.call("requests", "POST", f"/requisitions/{rid}/dispatch")
+        world.settle()
+        for quantity, condition in (("1", "restock"), ("1", "damaged"), ("1", "restock")):  # all of it, in thirds
+            world.call("requests", "POST", f"/requisitions/{rid}/returns", json={
+                "lines": [{"sku": "YRN-SLK-MUL", "quantity": quantity, "condition": condition}], "reason": "shade"})
+            world.settle()
+        assert world.reconcile().problems == []
+        notifier, requests_db = world.runtimes["notifier"].db, world.runtimes["requests"].db
+        [month] = {doc["month"] for doc in notifier.report_returns.find()}
+        key = f"{month}|VNS|YRN-SLK-MUL"
+
+        def about_returns():
+            return [str(p) for p in world.reconcile().problems if "against requests' returns" in str(p)]
+        first = notifier.report_returns.find_one(sort=[("_id", 1)])
+        subsidy = first["lines"][0]["subsidy"]
+        assert subsidy > 0
+        notifier.report_returns.update_one({"_id": first["_id"]}, {"$inc": {"lines.0.subsidy": 1}})
+        [problem] = about_returns()
+        assert key in problem and "the report says 3, " in problem, problem
+        notifier.report_returns.update_one({"_id": first["_id"]}, {"$inc": {"lines.0.subsidy": -1}})
+        assert about_returns() == []
+        requests_db.requisitions.update_one({"_id": rid}, {"$inc": {"returns.0.lines.0.subsidy": -100}})
+        [problem] = about_returns()
+        assert key in problem and "the stores say 3, " in problem, problem
+        requests_db.requisitions.update_one({"_id": rid}, {"$inc": {"returns.0.lines.0.subsidy": 100}})
+        notifier.report_returns.update_one({"_id": first["_id"]}, {"$inc": {"lines.0.value": 500}})
+        [problem] = about_returns()
+        assert key in problem, problem
     finally:
         world.close()

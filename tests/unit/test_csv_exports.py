@@ -18,6 +18,7 @@ MONTH = datetime.now(timezone.utc).strftime("%Y-%m")
 EXPORTS = [  # (service, address, the first column's name): every CSV the services answer
     ("inventory", "/api/v1/stock?format=csv", "depot"),
     ("inventory", "/api/v1/movements?format=csv", "movement_id"),
+    ("inventory", "/api/v1/returns?depot=VNS&format=csv", "return_id"),
     ("inventory", "/api/v1/purchase-orders?format=csv", "purchase_order"),
     ("inventory", "/api/v1/replenishment?depot=VNS&format=csv", "depot"),
     ("requests", "/api/v1/requisitions?format=csv", "requisition_id"),
