@@ -111,8 +111,21 @@ SAID = """index => {
   const form = document.forms[index];
   const texts = [];
   const seen = new Set();
+  const root = document.documentElement.lang;
+  const foreign = el => { const marked = el.closest('[lang]');  // as english.TEXTS: names kept as typed are not said
+    return (marked && marked.lang !== root) || el.closest('[translate="no"], code, kbd, samp'); };
+  const own = el => {
+    let text = '';
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.parentElement || !foreign(node.parentElement)) text += node.textContent;
+    }
+    return text.trim();
+  };
   const add = el => {
-    if (!seen.has(el) && el.textContent.trim()) { seen.add(el); texts.push(el.textContent.trim()); }
+    if (seen.has(el)) return;
+    const text = own(el);
+    if (text) { seen.add(el); texts.push(text); }
   };
   if (form) form.querySelectorAll('.field-error, [data-errors], .notice.error, [role=alert]').forEach(add);
   document.querySelectorAll('#page-notice, .notice.error, [role=alert]').forEach(add);

@@ -171,7 +171,7 @@ def test_defect_2_the_quota_form_checks_asks_before_replacing_edits_removes_and_
 def test_defect_5_admins_and_secretaries_find_register_change_and_deactivate_artisans(people):
     admin = in_english(people("admin").log_in())
     page = admin.page
-    menu(page, "Artisans").click()
+    menu(page, "Artisans", exact=True).click()
     expect(page).to_have_url(admin.url("requests", "/admin/artisans"))
     page.get_by_label("Name, number, phone, district or cooperative").fill("9800000002")
     page.get_by_role("button", name="Find").click()

@@ -29,7 +29,11 @@ def ask(artisan, sku, quantity) -> str:
     reload_until(page, lambda: row.count() > 0, message=f"requests to learn {sku}")
     row.locator("input").fill(quantity)
     page.get_by_role("button", name="अनुरोध भेजें").click()
-    page.wait_for_url(re.compile(r"/my/requisitions/[0-9a-f]+$"))
+    try:  # a loaded machine (CI ran it beside the rest) has been seen to take longer than 15 s to answer and move on
+        page.wait_for_url(re.compile(r"/my/requisitions/[0-9a-f]+$"), timeout=40_000)
+    except Exception:
+        said = page.locator("[data-errors], .notice.error, [role=alert]").all_inner_texts()
+        raise AssertionError(f"the request was not sent: the page at {page.url} says {said}") from None
     return page.url.rsplit("/", 1)[1]
 
 

@@ -28,6 +28,9 @@ UNPAGED = {("requests", "/api/v1/quotas"), ("requests", "/api/v1/quotas/usage"),
            # bounded by nature: one material's prices, the scheme book, credit terms, one artisan's categories
            ("inventory", "/api/v1/materials/{sku}/prices"), ("requests", "/api/v1/schemes"),
            ("requests", "/api/v1/credit-terms"), ("requests", "/api/v1/artisans/{artisan_id}/entitlements"),
+           # one request's returns, kept in its document (GET /requisitions/{id} carries them whole too); each takes
+           # back some of what was handed over, so they end when all of it is back
+           ("requests", "/api/v1/requisitions/{req_id}/returns"),
            # the whole public picture at once, cached: at most 500 depots (availability.LIMIT_DEPOTS)
            ("inventory", "/api/v1/public/availability")}
 
