@@ -491,6 +491,9 @@ class ReturnLine(Line):
     subsidised_quantity = Quantity(load_default=0)  # of `quantity`, how much had been subsidised
     credit = Money(load_default=0)  # what the artisan is credited for it: what they were charged for that much
     subsidy = Money(load_default=0)  # the subsidy on it, taken off the claim of the month of the return
+    # its whole value at the mill-gate price, rounded as `credit` is (all returns of a line: the line's value); the
+    # department's distribution report takes it back. None from a requests that did not send it
+    value = Money(load_default=None, allow_none=True)
 
 
 class RequisitionReturned(Payload):

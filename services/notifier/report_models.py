@@ -57,9 +57,12 @@ def returned(db, event: Event) -> None:
         kept = lines.setdefault(line["sku"], {"sku": line["sku"], "quantity": 0, "value": 0, "subsidy": 0})
         kept["quantity"] += line["quantity"]
         kept["subsidy"] += line.get("subsidy") or 0
+        if line.get("value") is not None:  # requests' figure: its returns of a line add up to the line's value
+            kept["value"] = kept.get("value") + line["value"]
+            kept["valued"] = True
     for sku, kept in lines.items():
         given = handed.get(sku) or {}
-        if given.get("quantity"):  # rounded to the paisa, half up
+        if not kept.pop("valued", False) and given.get("quantity"):  # an event without it: rounded half up here
             kept["value"] = (given["value"] * kept["quantity"] * 2 + given["quantity"]) // (2 * given["quantity"])
     db.report_returns.replace_one({"_id": data["return_id"]}, {
         "requisition_id": data["requisition_id"], "artisan_id": data["artisan_id"], "month": data["month"],

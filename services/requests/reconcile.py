@@ -68,8 +68,9 @@ def _report_facts(doc: dict) -> dict:
 
 def _returned_facts(doc: dict) -> dict:
     """What the distribution report must count as returned of a requisition, per `month|material` (the month of each
-    return): [quantity, value, subsidy]. The subsidy is the return's own (its credit note's); the value is the
-    member's share's mill-gate value for that much of it, rounded half up per return, as the report folds it."""
+    return): [quantity, value, subsidy]. The subsidy is the return's own (its credit note's), and so is the value,
+    the member's share's mill-gate value for that much of it, rounded from the running total as the credit is (a
+    return recorded before returns kept it: rounded half up per return, as the report folds such an event)."""
     returned = defaultdict(lambda: [0, 0, 0])
     shares = {share["artisan_id"]: share for share in parties.of(doc)}
     for made in doc.get("returns") or ():
@@ -79,7 +80,10 @@ def _returned_facts(doc: dict) -> dict:
         for line in made["lines"]:
             given, figures = handed.get(line["sku"]), returned[f"{made['month']}|{line['sku']}"]
             figures[0] += line["quantity"]
-            figures[1] += round_half_up(priced.get(line["sku"], 0) * line["quantity"], given) if given else 0
+            if line.get("value") is not None:  # the return's own, as its event carried it
+                figures[1] += line["value"]
+            else:  # recorded before returns kept their value: as the report folds such an event
+                figures[1] += round_half_up(priced.get(line["sku"], 0) * line["quantity"], given) if given else 0
             figures[2] += line.get("subsidy") or 0
     return dict(returned)
 

@@ -40,9 +40,10 @@ SOURCE = "requests"
 MAX_ATTEMPTS = 30
 RETURNABLE = ("dispatched", "received")
 CONDITIONS = ("restock", "damaged")
-PROPORTIONAL = ("credit", "subsidy", "subsidised_quantity", "subsidised_value")  # of a line's, per unit returned
+#: of a line's, per unit returned; `value` (the whole mill-gate value) is what the department's reports take back
+PROPORTIONAL = ("credit", "subsidy", "subsidised_quantity", "subsidised_value", "value")
 LINE_OF = {"credit": "amount", "subsidy": "subsidy", "subsidised_quantity": "subsidised_quantity",
-           "subsidised_value": "subsidised_value"}
+           "subsidised_value": "subsidised_value", "value": "value"}
 MEMBER_NEEDED = F_("the member of this cooperative's request whose materials came back")
 NOT_THE_ARTISAN = F_("only for a cooperative's request: the member whose materials came back")
 
@@ -186,8 +187,8 @@ def _payload(doc: dict, made: dict) -> dict:
             "depot": doc["depot"], "cooperative": doc.get("cooperative") if parties.is_cooperative(doc) else None,
             "district": made["district"], "reason": made["reason"], "month": made["month"], "by": made["by"],
             "credit": made["credit"], "subsidy": made["subsidy"],
-            "lines": [{k: line[k] for k in ("sku", "quantity", "condition", "subsidised_quantity", "credit", "subsidy")}
-                      for line in made["lines"]]}
+            "lines": [{k: line[k] for k in ("sku", "quantity", "condition", "subsidised_quantity", "credit", "subsidy",
+                                            "value")} for line in made["lines"]]}
 
 
 def credit_note(doc: dict, made: dict) -> dict:

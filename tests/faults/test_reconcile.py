@@ -181,10 +181,12 @@ def url_args(urls: dict) -> list[str]:
 
 
 def test_the_command_reads_embedded_stores_through_the_admin_api_and_exits_by_verdict(world, served, config, capsys,
-                                                                                       monkeypatch):
+                                                                                       monkeypatch, tmp_path):
     runtimes, rids = world
     monkeypatch.setenv("RAWBANK_JWT_SECRET", config.jwt_secret)
-    args = ["reconcile", "--via-api", "--no-dlq"] + url_args(served)
+    # a data directory with no secret of its own: the checkout's ./var, after a `make dev`, holds one, which the
+    # command would sign with instead of the tests' embedded one
+    args = ["reconcile", "--via-api", "--no-dlq", "--data-dir", str(tmp_path)] + url_args(served)
     assert cli.main(args) == 0
     assert "verdict: CLEAN" in capsys.readouterr().out
     assert cli.main([*args, "--lang", "hi"]) == 0
@@ -244,10 +246,11 @@ def test_a_token_the_services_refuse_says_where_the_secret_comes_from(served, ca
     assert "एडमिन टोकन नहीं माना" in hindi and str(tmp_path) in hindi
 
 
-def test_services_that_do_not_answer_say_how_to_start_them(served, config, capsys, monkeypatch):
+def test_services_that_do_not_answer_say_how_to_start_them(served, config, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("RAWBANK_JWT_SECRET", config.jwt_secret)
     gone = f"http://127.0.0.1:{free_port()}"
-    assert cli.main(["reconcile", "--via-api", "--no-dlq", *url_args({**served, "requests": gone})]) == 2
+    assert cli.main(["reconcile", "--via-api", "--no-dlq", "--data-dir", str(tmp_path),
+                     *url_args({**served, "requests": gone})]) == 2
     english, hindi = capsys.readouterr().err.splitlines()
     assert f"could not reach {gone}/api/v1/admin/reconcile-data" in english and "`make dev`" in english
     assert "तक नहीं पहुँच सके" in hindi and "`make dev`" in hindi

@@ -232,3 +232,31 @@ def test_reconcile_holds_the_reports_returned_value_and_subsidy_to_the_returns_r
         assert key in problem, problem
     finally:
         world.close()
+
+
+def test_everything_returned_in_parts_takes_the_whole_value_off_the_report_to_the_paisa(config):
+    """The report worked out each return's value from the share's on its own, rounded, so three returns of all of it
+    could come to a paisa off the value handed over, and the net of a request all of which came back was not zero.
+    Requests rounds each return's value from the running total, as its credit, and the event carries it."""
+    from tests.integration.test_duplicate_events import World, requisition
+    world = World(config)
+    try:
+        world.call("inventory", "POST", "/materials/YRN-SLK-MUL/prices", json={"price": "245.50"})  # 24.55 paise a g
+        world.settle()
+        rid = requisition(world, "3")
+        world.settle()
+        world.call("requests", "POST", f"/requisitions/{rid}/dispatch")
+        world.settle()
+        # 50 g of ₹736.50 is ₹12.275, rounded up twice: each return on its own came to ₹736.51 in all
+        for quantity, condition in (("0.05", "restock"), ("0.05", "damaged"), ("2.9", "restock")):
+            world.call("requests", "POST", f"/requisitions/{rid}/returns", json={
+                "lines": [{"sku": "YRN-SLK-MUL", "quantity": quantity, "condition": condition}], "reason": "shade"})
+            world.settle()
+        notifier = world.runtimes["notifier"].db
+        [month] = {doc["month"] for doc in notifier.report_returns.find()}
+        report = reports.distribution(notifier, month, "district")
+        assert report["returns"]["totals"]["value"] == report["totals"]["value"]
+        assert report["net"]["value"] == 0 and report["net"]["quantities"] == {"YRN-SLK-MUL": 0}
+        assert world.reconcile().problems == []
+    finally:
+        world.close()

@@ -85,7 +85,7 @@ def test_a_partial_return_credits_what_was_charged_lowers_what_is_due_and_gives_
         "cooperative": None, "district": "Varanasi", "reason": "wrong shade of yarn", "month": month,
         "credit": "651.80", "subsidy": "110.48", "by": made["by"],
         "lines": [{"sku": COTTON, "quantity": "3", "condition": "restock", "subsidised_quantity": "3",
-                   "credit": "651.80", "subsidy": "110.48"}]}
+                   "credit": "651.80", "subsidy": "110.48", "value": "736.50"}]}  # 2455.00 x 0.3
     causes = [e["payload"]["cause"] for e in client.db.accounts.find_one({"_id": "ART-1"})["outbox"]]
     assert causes[-1] == "credit_note"
     assert clean(client) == []
