@@ -43,6 +43,23 @@ def returned(rid, return_id, lines, artisan="ART-1", month="2026-12"):
         "by": "clerk"}, source="requests")
 
 
+def handed_over(world, quantity: str) -> str:
+    """A request of `quantity` kg of silk yarn, held and handed over, in the three services of a World."""
+    from tests.integration.test_duplicate_events import requisition
+    rid = requisition(world, quantity)
+    world.settle()
+    world.call("requests", "POST", f"/requisitions/{rid}/dispatch")
+    world.settle()
+    return rid
+
+
+def give_back(world, rid: str, quantity: str, condition: str) -> None:
+    """Staff record a return at requests; its events reach every service."""
+    world.call("requests", "POST", f"/requisitions/{rid}/returns", json={
+        "lines": [{"sku": "YRN-SLK-MUL", "quantity": quantity, "condition": condition}], "reason": "shade"})
+    world.settle()
+
+
 def test_the_artisan_is_told_what_came_back_and_the_credit_in_their_language_once(notifier):
     runtime, handle = notifier
     handle(dispatched("REQ-1042"))
@@ -156,13 +173,10 @@ def test_reconcile_holds_the_reports_returns_to_what_inventory_took_back(notifie
 def test_a_return_delivered_twice_to_inventory_and_the_notifier_changes_no_store_and_reconciles(config):
     """The three services in one process (tests/integration/test_duplicate_events.World): a request handed over,
     then its return as requests' outbox would publish it; every event delivered again changes nothing anywhere."""
-    from tests.integration.test_duplicate_events import PACKAGES, World, _fields_changed, requisition
+    from tests.integration.test_duplicate_events import PACKAGES, World, _fields_changed
     world = World(config)
     try:
-        rid = requisition(world, "3")
-        world.settle()
-        world.call("requests", "POST", f"/requisitions/{rid}/dispatch")
-        world.settle()
+        rid = handed_over(world, "3")
         # recorded at requests, as staff record it (requests is the source of each return's credit and subsidy, which
         # reconcile holds the distribution report's returns to), its RequisitionReturned delivered from its outbox
         made = world.call("requests", "POST", f"/requisitions/{rid}/returns", json={
@@ -197,17 +211,12 @@ def test_reconcile_holds_the_reports_returned_value_and_subsidy_to_the_returns_r
     and subsidy: per month, depot and material the report's returned quantity, value (the share's mill-gate value,
     for that much of it) and subsidy are those of the returns requests recorded; either side changed is a mismatch
     naming the month, depot and material and both figures."""
-    from tests.integration.test_duplicate_events import World, requisition
+    from tests.integration.test_duplicate_events import World
     world = World(config)
     try:
-        rid = requisition(world, "3")
-        world.settle()
-        world.call("requests", "POST", f"/requisitions/{rid}/dispatch")
-        world.settle()
+        rid = handed_over(world, "3")
         for quantity, condition in (("1", "restock"), ("1", "damaged"), ("1", "restock")):  # all of it, in thirds
-            world.call("requests", "POST", f"/requisitions/{rid}/returns", json={
-                "lines": [{"sku": "YRN-SLK-MUL", "quantity": quantity, "condition": condition}], "reason": "shade"})
-            world.settle()
+            give_back(world, rid, quantity, condition)
         assert world.reconcile().problems == []
         notifier, requests_db = world.runtimes["notifier"].db, world.runtimes["requests"].db
         [month] = {doc["month"] for doc in notifier.report_returns.find()}
@@ -238,20 +247,15 @@ def test_everything_returned_in_parts_takes_the_whole_value_off_the_report_to_th
     """The report worked out each return's value from the share's on its own, rounded, so three returns of all of it
     could come to a paisa off the value handed over, and the net of a request all of which came back was not zero.
     Requests rounds each return's value from the running total, as its credit, and the event carries it."""
-    from tests.integration.test_duplicate_events import World, requisition
+    from tests.integration.test_duplicate_events import World
     world = World(config)
     try:
         world.call("inventory", "POST", "/materials/YRN-SLK-MUL/prices", json={"price": "245.50"})  # 24.55 paise a g
         world.settle()
-        rid = requisition(world, "3")
-        world.settle()
-        world.call("requests", "POST", f"/requisitions/{rid}/dispatch")
-        world.settle()
+        rid = handed_over(world, "3")
         # 50 g of ₹736.50 is ₹12.275, rounded up twice: each return on its own came to ₹736.51 in all
         for quantity, condition in (("0.05", "restock"), ("0.05", "damaged"), ("2.9", "restock")):
-            world.call("requests", "POST", f"/requisitions/{rid}/returns", json={
-                "lines": [{"sku": "YRN-SLK-MUL", "quantity": quantity, "condition": condition}], "reason": "shade"})
-            world.settle()
+            give_back(world, rid, quantity, condition)
         notifier = world.runtimes["notifier"].db
         [month] = {doc["month"] for doc in notifier.report_returns.find()}
         report = reports.distribution(notifier, month, "district")
