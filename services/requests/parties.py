@@ -72,3 +72,23 @@ def seen_by(principal: Principal, doc: dict) -> dict:
     return {**doc, "artisan_id": principal.artisan_id, "lines": mine[0]["lines"], "pricing": mine[0].get("pricing"),
             "due_on": mine[0].get("due_on"), "shares": mine, "members": [principal.artisan_id]}
 
+
+def scope_for(db, principal: Principal) -> dict:
+    """The requisitions the caller may see, as a query: a depot's staff their depot's, an artisan theirs (as a member
+    too), a secretary their cooperative's members', others as artisans.visible allows."""
+    if principal.works_at:
+        return {"depot": principal.works_at}
+    if principal.role == "artisan" and principal.artisan_id:
+        return scope(principal)
+    if principal.role == "secretary" and principal.cooperative:
+        return secretary_scope(db, principal.cooperative)
+    return artisans.visible(principal, "artisan_id")
+
+
+def visible_doc(db, principal: Principal, req_id: str, projection=None) -> dict:
+    """The stored requisition if the caller may see it (NotFound otherwise), its outbox left out."""
+    doc = db.requisitions.find_one(artisans.within({"_id": req_id}, scope_for(db, principal)),
+                                   projection or {"outbox": 0})
+    if doc is None:
+        raise NotFound()
+    return doc

@@ -47,7 +47,7 @@ def act(db, principal: Principal, req_id: str, action: str, *, reason: str = "",
     charged = None  # the requisition charged to its accounts, until it is stored as dispatched
     try:
         for _ in range(MAX_ATTEMPTS):
-            doc = _visible_doc(db, principal, req_id)
+            doc = parties.visible_doc(db, principal, req_id)
             if parties.is_cooperative(doc) and principal.role == "artisan":
                 raise Forbidden()  # the cooperative's secretary moves it on; members confirm their shares
             try:
@@ -87,15 +87,10 @@ def _left_the_depot(db, req_id: str) -> bool:
 def get(db, principal: Principal, req_id: str) -> dict:
     """One requisition the caller may see (a member: their share), with what is paid on it and its payments, and
     its returns (any a process left half-done are finished first)."""
-    doc = _visible_doc(db, principal, req_id, store.HIDDEN)
+    doc = parties.visible_doc(db, principal, req_id, store.HIDDEN)
     if returns.finish(db, doc):
-        doc = _visible_doc(db, principal, req_id, store.HIDDEN)
+        doc = parties.visible_doc(db, principal, req_id, store.HIDDEN)
     return _shown(db, principal, doc)
-
-
-def visible_doc(db, principal: Principal, req_id: str) -> dict:
-    """The stored requisition if the caller may see it (NotFound otherwise), its outbox left out."""
-    return _visible_doc(db, principal, req_id)
 
 
 def _shown(db, principal: Principal, doc: dict) -> dict:
@@ -142,7 +137,7 @@ def confirm(db, principal: Principal, req_id: str, body: dict, *, now: datetime,
     """A member answers for their own share with their own token; another's share is not found (404)."""
     if principal.role != "artisan":
         raise Forbidden()
-    doc = _visible_doc(db, principal, req_id, store.HIDDEN)
+    doc = parties.visible_doc(db, principal, req_id, store.HIDDEN)
     if body["artisan_id"] != principal.artisan_id or not parties.is_cooperative(doc):
         raise NotFound({"artisan_id": body["artisan_id"]})
     share, created = shares.answer(db, doc, principal.artisan_id, quantity=body["quantity"], lines=body["lines"],
@@ -153,7 +148,7 @@ def confirm(db, principal: Principal, req_id: str, body: dict, *, now: datetime,
 def new_code(db, principal: Principal, req_id: str, artisan_id: str, *, now: datetime,
              correlation_id: str | None = None) -> dict:
     """A fresh code for a member's share, asked for by their cooperative's secretary or an admin."""
-    doc = _visible_doc(db, principal, req_id, store.HIDDEN)
+    doc = parties.visible_doc(db, principal, req_id, store.HIDDEN)
     return shares.view(shares.new_code(db, doc, artisan_id, now, correlation_id=correlation_id))
 
 
@@ -206,7 +201,7 @@ def estimate(db, principal: Principal, body: dict, *, now: datetime) -> dict:
 
 def pay(db, principal: Principal, req_id: str, body: dict, *, now: datetime) -> tuple[dict, bool]:
     """Record a payment for a requisition the caller may see (staff only); for a cooperative's, one member's share."""
-    doc = _visible_doc(db, principal, req_id)
+    doc = parties.visible_doc(db, principal, req_id)
     if principal.role not in ("admin", "warehouse"):
         raise Forbidden()
     if parties.is_cooperative(doc) and not body.get("artisan_id") and not charged_nothing(doc):
@@ -217,7 +212,7 @@ def pay(db, principal: Principal, req_id: str, body: dict, *, now: datetime) -> 
 def reverse_payment(db, principal: Principal, req_id: str, payment_id: str, body: dict, *,
                     now: datetime) -> tuple[dict, bool]:
     """Take back a payment recorded wrong (admins only); for a cooperative's requisition, one member's."""
-    doc = _visible_doc(db, principal, req_id)
+    doc = parties.visible_doc(db, principal, req_id)
     if principal.role != "admin":
         raise Forbidden()
     return accounts.reverse(db, shares.paying(doc, body.get("artisan_id")), payment_id, body["reason"],
@@ -252,7 +247,7 @@ def _query(db, principal: Principal, *, status=None, statuses=None, depot=None, 
         query["created_at"] = {**({"$gte": iso_instant(since)} if since else {}),
                                **({"$lt": iso_instant(until)} if until else {})}  # as requisitions keep theirs
     ands += [{"$or": _matches(db, word)} for word in (q or "").split()[:5]]
-    return artisans.within({**query, "$and": ands} if ands else query, _scope(db, principal))
+    return artisans.within({**query, "$and": ands} if ands else query, parties.scope_for(db, principal))
 
 
 def _matches(db, word: str) -> list[dict]:
@@ -283,24 +278,6 @@ def apply_stock_event(db, event: Event) -> None:
             _return_quota_if_due(db, doc, change)
             return
     raise RuntimeError(f"requisition {data['requisition_id']} stayed busy")
-
-
-def _scope(db, principal: Principal) -> dict:
-    if principal.works_at:
-        return {"depot": principal.works_at}
-    if principal.role == "artisan" and principal.artisan_id:
-        return parties.scope(principal)
-    if principal.role == "secretary" and principal.cooperative:
-        return parties.secretary_scope(db, principal.cooperative)
-    return artisans.visible(principal, "artisan_id")
-
-
-def _visible_doc(db, principal, req_id, projection=None) -> dict:
-    doc = db.requisitions.find_one(artisans.within({"_id": req_id}, _scope(db, principal)),
-                                   projection or {"outbox": 0})
-    if doc is None:
-        raise NotFound()
-    return doc
 
 
 def _return_quota_if_due(db, doc: dict, change: domain.Change) -> None:

@@ -56,7 +56,7 @@ def record(db, principal: Principal, req_id: str, body: dict, *, idempotency_key
         raise Forbidden()
     return_id = idempotency.record_id(principal.sub, idempotency_key) if idempotency_key else uuid.uuid4().hex
     for _ in range(MAX_ATTEMPTS):
-        doc = _visible(db, principal, req_id)
+        doc = parties.visible_doc(db, principal, req_id)
         finish(db, doc)
         share = _share(doc, body.get("artisan_id"))
         fingerprint = idempotency.fingerprint({"artisan_id": share["artisan_id"], "reason": body["reason"],
@@ -93,9 +93,9 @@ def record(db, principal: Principal, req_id: str, body: dict, *, idempotency_key
 def listing(db, principal: Principal, req_id: str) -> list[dict]:
     """The returns of a requisition the caller may see (a member: their own), oldest first; any left half-done are
     finished first."""
-    doc = _visible(db, principal, req_id)
+    doc = parties.visible_doc(db, principal, req_id)
     if finish(db, doc):
-        doc = _visible(db, principal, req_id)
+        doc = parties.visible_doc(db, principal, req_id)
     return seen_by(principal, doc)
 
 
@@ -123,11 +123,6 @@ def returned(doc: dict, artisan_id: str | None = None) -> dict[str, int]:
             for line in made["lines"]:
                 found[line["sku"]] = found.get(line["sku"], 0) + line["quantity"]
     return found
-
-
-def _visible(db, principal: Principal, req_id: str) -> dict:
-    from services.requests import requisitions  # requisitions shows returns: imported here, not at the top
-    return requisitions.visible_doc(db, principal, req_id)
 
 
 def _share(doc: dict, artisan_id: str | None) -> dict:
