@@ -175,8 +175,10 @@ def count(db, depot: str | None) -> int:
 
 
 def page(db, depot: str | None, *, skip: int = 0, limit: int = 50) -> list[dict]:
-    """A page of returns, newest first."""
-    return list(db.returns.find(returns_query(depot)).sort("at", DESCENDING).skip(skip).limit(limit))
+    """A page of returns, newest first (of two recorded at the same instant, the greater id first: a page boundary
+    between them never shows one twice or skips the other)."""
+    return list(db.returns.find(returns_query(depot)).sort([("at", DESCENDING), ("_id", DESCENDING)]).skip(skip)
+                .limit(limit))
 
 
 def lots_of(db, docs: list[dict]) -> dict[str, str]:

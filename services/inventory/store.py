@@ -41,8 +41,8 @@ INDEXES = {
         IndexModel([("requisition_id", ASCENDING), ("_id", DESCENDING)], sparse=True),
         IndexModel([("depot", ASCENDING), ("type", ASCENDING), ("_id", DESCENDING)]),  # issues for replenishment
     ],
-    "returns": [IndexModel([("depot", ASCENDING), ("at", DESCENDING)]),  # a depot's returns from artisans
-                IndexModel([("at", DESCENDING)])],
+    "returns": [IndexModel([("depot", ASCENDING), ("at", DESCENDING), ("_id", DESCENDING)]),  # a depot's returns
+                IndexModel([("at", DESCENDING), ("_id", DESCENDING)])],  # from artisans, newest first
     "purchase_orders": [
         IndexModel([("status", ASCENDING), ("_id", DESCENDING)]),
         IndexModel([("depot", ASCENDING), ("_id", DESCENDING)]),
