@@ -424,7 +424,7 @@ class Share(Payload):
     district = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
     lines = f.List(f.Nested(ShareLine), required=True)
     payable_total = Money(load_default=None, allow_none=True)  # at approval: what this member pays, as priced now
-    paid = Money(load_default=None, allow_none=True)  # at a cancel: what stays paid on the share (RequisitionCancelled)
+    paid = Money(load_default=None, allow_none=True)  # at a cancel or rejection: what stays paid on the share
 
 
 class Requisition(Payload):
@@ -453,9 +453,11 @@ class RequisitionApproved(Requisition):
 
 
 class RequisitionRejected(Requisition):
-    """An admin rejected it; its quota is given back."""
+    """An admin rejected it; its quota is given back. `paid`: what stays paid on it, as RequisitionCancelled's (an
+    advance may be paid before approval; it stays on the artisan's account as credit)."""
 
     reason = f.String(load_default="", validate=ma.validate.Length(max=1000))
+    paid = Money(load_default=None, allow_none=True)
 
 
 class RequisitionCancelled(Requisition):

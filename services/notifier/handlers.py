@@ -105,7 +105,7 @@ def requisition_status(db, config, event: Event) -> None:
         # "you have received" before they say so, nor when they then report less
     elif known.get("shares"):  # a cooperative's requisition: each member hears of their own share (and amount)
         amounts = {share["artisan_id"]: share.get("payable_total") for share in data.get("shares") or ()}
-        paid = {share["artisan_id"]: share.get("paid") for share in data.get("shares") or ()}  # of a cancel
+        paid = {share["artisan_id"]: share.get("paid") for share in data.get("shares") or ()}  # cancel, rejection
         for share in known["shares"]:
             if late and not amounts.get(share["artisan_id"]):
                 continue  # no amount to tell them

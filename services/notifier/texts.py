@@ -128,9 +128,9 @@ OWES = N_("You now owe {owed} (by {date}).")
 OWES_FIRST = N_("You now owe {owed}, {first} of it by {date}.")
 OWES_NOTHING = N_("Nothing is owed now.")
 IN_CREDIT = N_("Nothing is owed now; {credit} paid in advance is kept for your requests.")  # as the account says
-#: a cancelled request on which money stayed paid (the cancel's `paid`, as requests' accounts count it): requests keeps
-#: it on the artisan's account as credit (the balance below zero), which settles their next dues; only an admin's
-#: refund, paid out at the depot, hands it back (services/requests/README.md, "A refund"). (sentence, SMS)
+#: a cancelled or rejected request on which money stayed paid (its event's `paid`, as requests' accounts count it):
+#: requests keeps it on the artisan's account as credit (the balance below zero), which settles their next dues; only
+#: an admin's refund, paid out at the depot, hands it back (services/requests/README.md, "A refund"). (sentence, SMS)
 PAID_STAYS = (N_("The {amount} you paid on it stays on your account as credit and counts towards what you owe next; "
                  "to have it back, ask your depot for a refund."),
               N_("{amount} paid stays as credit on your account; ask your depot for a refund."))
@@ -332,8 +332,8 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
 
 
 def paid_stays(note: dict, lang: str, *, sms: bool = False) -> str:
-    """Where the money paid on a cancelled request went (its `paid`, from RequisitionCancelled); "" if none."""
-    if note["status"] != "cancelled" or not note.get("paid") or note["paid"] <= 0:
+    """Where the money paid on a cancelled or rejected request went (its `paid`, from the event); "" if none."""
+    if note["status"] not in ("cancelled", "rejected") or not note.get("paid") or note["paid"] <= 0:
         return ""
     return translate(PAID_STAYS[1 if sms else 0], lang, amount=rupees(note["paid"], lang, sms=sms))
 

@@ -59,7 +59,7 @@ def give_back(db, doc: dict) -> None:
 
 def paid_on_shares(db, doc: dict) -> dict[str, int]:
     """Member -> what is paid on their share (one artisan's requisition: theirs), as their account counts it now
-    (accounts.paid_on); a cancel tells it (RequisitionCancelled's `paid`): it stays on their account as credit."""
+    (accounts.paid_on); a cancel or a rejection tells it (the event's `paid`): it stays on their account as credit."""
     return {share["artisan_id"]: accounts.paid_on(db, share["artisan_id"], doc["_id"]) for share in parties.of(doc)}
 
 

@@ -61,7 +61,7 @@ def act(db, principal: Principal, req_id: str, action: str, *, reason: str = "",
             charged = doc if action == "dispatch" else None
             if action == "approve":
                 extra["approved_by"] = principal.sub
-            paid = requisition_money.paid_on_shares(db, doc) if change.emits == "RequisitionCancelled" else None
+            paid = requisition_money.paid_on_shares(db, doc) if change.emits in ENDS_WITH_MONEY_PAID else None
             events = [_event(change.emits, {**doc, **extra}, principal.sub, reason, correlation_id, paid=paid)]
             if action == "receive":
                 asked, issued = shares.on_received(doc, datetime.now(timezone.utc), correlation_id)
@@ -345,9 +345,14 @@ def _new_doc(db, req_id, principal, owner, taken, body, month, fingerprint, corr
     return doc
 
 
+#: a requisition ended before hand-over whose event says what stays paid on it (an advance may come before approval)
+ENDS_WITH_MONEY_PAID = ("RequisitionCancelled", "RequisitionRejected")
+
+
 def _event(type_: str, doc: dict, by: str, reason: str, correlation_id: str | None, *, paid: dict | None = None):
     """The event of a requisition's change; `paid` (member -> paise, requisition_money.paid_on_shares): what stays
-    paid on each share of a cancelled one, told in the event (each share's, and all of it) as the accounts count it."""
+    paid on each share of a cancelled or rejected one, told in the event (each share's, and all of it) as the
+    accounts count it."""
     payload = {"requisition_id": doc["_id"], "artisan_id": doc["artisan_id"], "depot": doc["depot"],
                "lines": [{"sku": l["sku"], "quantity": l["quantity"]} for l in doc["lines"]], "by": by,
                "cooperative": doc.get("cooperative") if parties.is_cooperative(doc) else None,

@@ -878,3 +878,22 @@ def test_a_scheme_code_in_other_capital_letters_or_spacing_is_refused_as_the_sam
     assert [s["code"] for s in client.call("GET", "/schemes", client.admin(), status=200).get_json()] == ["RMSS"]
     made = client.call("POST", "/schemes", client.admin(), {**later, "code": " NEW-2099\n"}, status=201).get_json()
     assert made["code"] == "NEW-2099"
+
+
+def test_a_rejection_says_what_stays_paid_on_the_request_as_a_cancel_does(client):
+    """An advance may be paid before approval; an admin who then rejects the request leaves it on the artisan's
+    account as credit, and the rejection's event said nothing of it (only a cancel's did), so the artisan's message
+    did not say where their money went. RequisitionRejected carries `paid` now, as RequisitionCancelled does."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    me, admin = client.artisan("ART-1"), client.admin()
+    advanced = client.submit(me, [(DYE, "1")])["id"]
+    pay(client, advanced, "400.00", method="advance", reference="ADV-R1")
+    nothing = client.submit(me, [(DYE, "1")])["id"]
+    for rid in (advanced, nothing):
+        client.act(rid, "reject", admin)
+    [first], [second] = ([e["payload"] for e in client.db.requisitions.find_one({"_id": rid})["outbox"]
+                          if e["type"] == "RequisitionRejected"] for rid in (advanced, nothing))
+    assert (first["paid"], second["paid"]) == ("400.00", "0.00")
+    assert client.get(advanced, admin)["paid"] == "400.00"

@@ -124,3 +124,21 @@ def test_each_member_of_a_cooperative_is_told_what_stays_paid_on_their_own_share
     for member in ("ART-2", "ART-3"):
         assert told(db, artisan_id=member).endswith("is cancelled.")
         assert texted(db, config, member).endswith("CANCELLED: 1 YRN at VNS depot")
+
+
+def test_a_rejected_request_says_where_its_advance_went_as_a_cancelled_one_does(db, config):
+    """An advance paid before approval stays as credit when an admin rejects the request: the rejection's message
+    says so with the event's figure, in the app and by SMS, in English and Hindi, after the reason."""
+    handlers.apply(db, config, requisition("RequisitionSubmitted"))
+    handlers.apply(db, config, requisition("RequisitionRejected", paid=400_00, reason="no such loom registered"))
+    [doc] = list(db.notifications.find({"status": "rejected"}))
+    text = notifications.render(db, [doc], "en")[0]["text"]
+    assert text.endswith("The ₹400.00 you paid on it stays on your account as credit and counts towards what you owe "
+                         "next; to have it back, ask your depot for a refund.")
+    assert notifications.render(db, [doc], "hi")[0]["text"].endswith("वापसी माँगें।")
+    deliveries.expand(db, datetime.now(timezone.utc))
+    [sms] = [d for d in db.deliveries.find({"channel": "sms"})
+             if db.notifications.find_one({"_id": d["source"]["id"]})["status"] == "rejected"]
+    said = messages.compose(db, sms, datetime.now(timezone.utc)).text
+    assert "no such loom registered" in said and said.endswith("Rs 400.00 paid stays as credit on your account; ask "
+                                                                 "your depot for a refund.")
