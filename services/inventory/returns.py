@@ -145,11 +145,9 @@ def _parts(stock, quantity: int, issued: dict, back: dict, labels: dict, sent_ba
     def lot_of(code: str) -> Lot:
         if code in here:
             return here[code]
-        kept = labels.get(code) or {}
-        return Lot(code=code, shade=kept.get("shade") or "", count=kept.get("count") or "",
-                   mill=kept.get("mill") or "", expires_on=kept.get("expires_on") or None,
-                   supplier=kept.get("supplier") or "", purchase_order=kept.get("purchase_order") or "",
-                   received_at=kept.get("received_at") or "", status=ON_HOLD if code in sent_back else AVAILABLE)
+        kept = labels.get(code) or {}  # the label the issue's entry kept (ledger.LABELS; the rest: Lot's defaults)
+        return Lot(code=code, status=ON_HOLD if code in sent_back else AVAILABLE,
+                   **{name: kept[name] for name in ledger.LABELS if kept.get(name)})
 
     lots = sorted((lot_of(code) for code in issued), key=lot_rules.fefo)
     if not lots:  # handed over before lots were kept (or no issue here): a lot rawbank names for the day
