@@ -7,11 +7,11 @@ from pymongo.errors import DuplicateKeyError
 
 from services.inventory.errors import (CodeTaken, SupplierInactive, SupplierItemExists, SupplierItemNotFound,
                                        SupplierNotFound, UnknownMaterial, UnknownSupplier)
+from shared import codes
 from shared.errors import Conflict
 
 DEFAULTS = {"gstin": "", "tolerance_percent": 0, "lead_time_days": 30, "items": [], "active": True}
 TRIES = 5  # a change of one material's price read again and tried again when another change came first
-OLD_SUPPLIERS = 5_000  # suppliers registered before code_key was kept, looked through for a code in other letters
 
 
 def register(db, supplier: dict) -> dict:
@@ -24,7 +24,7 @@ def register(db, supplier: dict) -> dict:
     _refuse_taken(db, code)
     known(db, [i["sku"] for i in supplier["items"]])
     try:
-        db.suppliers.insert_one({"_id": code, **supplier, "code_key": code.lower(), "version": 1})
+        db.suppliers.insert_one({"_id": code, **supplier, codes.KEY: codes.code_key(code), "version": 1})
     except DuplicateKeyError:
         _refuse_taken(db, code)
         raise CodeTaken({"code": code, "existing": code}) from None
@@ -32,13 +32,9 @@ def register(db, supplier: dict) -> dict:
 
 
 def _refuse_taken(db, code: str) -> None:
-    """409 when a supplier's code is `code` whatever the case of its letters; codes stay as they were typed."""
-    key = code.lower()
-    found = db.suppliers.find_one({"code_key": key}, {"_id": 1})
-    taken = found["_id"] if found else next(  # those registered before code_key was kept: a few dozen
-        (d["_id"] for d in db.suppliers.find({"code_key": {"$exists": False}}, {"_id": 1}).limit(OLD_SUPPLIERS)
-         if d["_id"].lower() == key), None)
-    if taken is not None:
+    """409 when a supplier's code is `code` whatever the case of its letters; codes stay as they were typed
+    (shared/codes.py, as depots' and cooperatives')."""
+    if (taken := codes.taken(db.suppliers, code)) is not None:
         raise CodeTaken({"code": code, "existing": taken})
 
 
