@@ -18,7 +18,7 @@ from marshmallow import fields as f, validate as v
 from services.notifier import alerts, messages
 from services.notifier.api import asked_depot
 from shared.auth import require_role
-from shared.calendar import Day, Moment, add_days, day_start, moment_or_none
+from shared.calendar import Day, Moment, instants, moment_or_none
 from shared.wakeup import Wakeup
 from shared.web import Blueprint, db, runtime
 
@@ -76,12 +76,12 @@ def frames(store, *, since: datetime | None, depot: str | None, max_seconds: int
 
 def narrowing(query: dict) -> dict:
     """The board's words and days (?q=, ?from=, ?to=) as alerts.find takes them: the days as the instants
-    [start, end) they cover, as the board's own list reads them (shared.lists.day_range)."""
+    [start, end) they cover (shared.calendar.instants), as the board's own list reads them (shared.lists.day_range)."""
     first, last = query.get("first_day"), query.get("last_day")
     if first and last and last < first:  # the board says so and is not narrowed by day
         first = last = None
-    return {"q": (query.get("q") or "").strip() or None, "since": day_start(first) if first else None,
-            "until": day_start(add_days(last, 1)) if last else None}
+    since, until = instants(first, last)
+    return {"q": (query.get("q") or "").strip() or None, "since": since, "until": until}
 
 
 def _frames(store, since: datetime, sent: dict, depot: str | None, max_seconds: int, limit: int | None,
