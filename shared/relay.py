@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from kafka.errors import CorruptRecordError, InvalidRecordError, MessageSizeTooLargeError, RecordListTooLargeError
 from pymongo import ReturnDocument
 
 from shared.envelope import Event, wire_bytes
@@ -18,6 +20,21 @@ log = logging.getLogger(__name__)
 
 PENDING = {"outbox.event_id": {"$exists": True}}
 BATCH = 100  # documents leased, and their events sent, before the relay waits for the acks
+#: refusals of the message itself (its size, its records), by the producer or the broker: a new producer sends the same
+#: message and is refused the same, so the producer is kept
+MESSAGE_REFUSED = (MessageSizeTooLargeError, RecordListTooLargeError, InvalidRecordError, CorruptRecordError)
+WARN_AGAIN_SECONDS = 600  # an event that still fails is warned of again after this long, not at every try
+
+
+class Refused:
+    """Stands for the future of a send the producer refused at once (a message over its max_request_size, no topic
+    metadata in time): settled as a send that failed, so only its own document's later events wait behind it."""
+
+    def __init__(self, exc: Exception):
+        self.exc = exc
+
+    def get(self, timeout=None):
+        raise self.exc
 
 
 class OutboxRelay:
@@ -43,6 +60,7 @@ class OutboxRelay:
         self.retention = retention  # shared/retention.py: what was published, kept to publish again
         self.renew_producer = renew_producer  # () -> a new producer, for one that failed for good
         self.wake = wake  # counts this process's writes: look at once instead of after `interval`
+        self.failing: dict[str, float] = {}  # event id -> when its failure was last warned of
 
     def claim(self, collection: str):
         """Lease one document with pending events, or return None."""
@@ -65,7 +83,11 @@ class OutboxRelay:
 
     def publish_many(self, docs) -> list[list[str]]:
         """Send every document's events before waiting for any ack; per document, the ids acknowledged."""
-        acked = self.settle([self.submit(doc.get("outbox", [])) for doc in docs])
+        batches, stuck = [], False
+        for doc in docs:
+            batches.append([] if stuck else self.submit(doc.get("outbox", [])))
+            stuck = stuck or _refused_for_now(batches[-1])  # the documents after it wait for the next try
+        acked = self.settle(batches)
         if self.retention is not None:
             self.retention.keep([item for items in acked for item in items])
         return [[event["event_id"] for event, _ in items] for items in acked]
@@ -75,9 +97,18 @@ class OutboxRelay:
         return self.settle([self.submit(events)])[0]
 
     def submit(self, events) -> list[tuple[dict, object]]:
-        """Hand events to the producer in order; (event, future) each."""
-        return [(event, self.producer.send(self.topic, key=event["key"].encode(), value=wire_bytes(event),
-                                           headers=[("type", event["type"].encode())])) for event in events]
+        """Hand events to the producer in order; (event, future) each, up to and including one it refuses at once
+        (Refused), after which the rest wait, as after any failed send."""
+        sent = []
+        for event in events:
+            try:
+                future = self.producer.send(self.topic, key=event["key"].encode(), value=wire_bytes(event),
+                                            headers=[("type", event["type"].encode())])
+            except Exception as exc:
+                sent.append((event, Refused(exc)))
+                break
+            sent.append((event, future))
+        return sent
 
     def settle(self, batches) -> list[list[tuple[dict, object]]]:
         """Wait for each batch's acks in order; per batch, (event, metadata) of those before its first failure."""
@@ -88,15 +119,30 @@ class OutboxRelay:
                 try:
                     acked.append((event, future.get(timeout=30)))
                 except Exception as exc:
-                    log.warning("%s relay: %s not acknowledged; will retry", self.service, event["event_id"],
-                                exc_info=True)
-                    renew = renew or not getattr(exc, "retriable", True)
+                    self._warn(event, exc)
+                    renew = renew or not (getattr(exc, "retriable", True) or isinstance(exc, MESSAGE_REFUSED))
                     break
             results.append(acked)
+        for event, _ in (item for acked in results for item in acked):
+            self.failing.pop(event["event_id"], None)
         EVENTS_PUBLISHED.labels(self.service, self.topic).inc(sum(len(acked) for acked in results))
         if renew and self.renew_producer is not None:
             self.producer = self.renew_producer()  # e.g. a fresh broker does not know its producer id
         return results
+
+    def _warn(self, event: dict, exc: Exception) -> None:
+        """Warn that an event was not published, with why; of one that keeps failing, again only now and then (a
+        relay woken by every write would otherwise log it many times a second)."""
+        now, last = time.monotonic(), self.failing.get(event["event_id"])
+        if last is not None and now - last < WARN_AGAIN_SECONDS:
+            return
+        if len(self.failing) >= BATCH * 10:  # bounded: forget the oldest warned of
+            self.failing.pop(next(iter(self.failing)))
+        self.failing[event["event_id"]] = now
+        hint = " (the producer or the broker refuses the message itself: see the relay in docs/architecture.md)" \
+            if isinstance(exc, MESSAGE_REFUSED) else ""
+        log.warning("%s relay: %s %s of %s not published%s; will retry (its document's later events wait)",
+                    self.service, event["type"], event["event_id"], event["key"], hint, exc_info=exc)
 
     def remove(self, collection: str, doc_id, event_ids: list[str]) -> None:
         """Pull the published events and give up the lease."""
@@ -138,6 +184,13 @@ class OutboxRelay:
         finally:
             if self.retention is not None:
                 self.retention.close()
+
+
+def _refused_for_now(futures) -> bool:
+    """Whether the producer refused the last send at once for anything but the message itself (no topic metadata
+    within max_block_ms: the broker is away): a send after it would wait as long, and be refused the same."""
+    return bool(futures) and isinstance(futures[-1][1], Refused) and not isinstance(futures[-1][1].exc,
+                                                                                     MESSAGE_REFUSED)
 
 
 def outbox_push(*events: Event) -> dict:

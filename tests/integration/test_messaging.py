@@ -1,4 +1,6 @@
 """The shared Kafka parts against a real broker: consumer loop, dead letters, outbox relay."""
+import os
+import signal
 import threading
 from contextlib import contextmanager
 
@@ -7,13 +9,15 @@ from kafka import KafkaConsumer, TopicPartition
 from prometheus_client import REGISTRY
 
 from services.notifier import event_log
+from shared.broker import start_broker, stop_process, wait_for_broker
+from shared.config import Config
 from shared.consumer import ConsumerLoop
 from shared.envelope import new_event
 from shared.errors import Busy, NotFound
 from shared.kafka import ensure_topics, make_producer
 from shared.mongo import connect
 from shared.relay import OutboxRelay, outbox_push
-from tests.conftest import WatchedWakeup, wait_until
+from tests.conftest import WatchedWakeup, free_port, wait_until
 
 pytestmark = pytest.mark.broker
 
@@ -47,6 +51,17 @@ def producer(broker_config):
     producer = make_producer(broker_config, "test")
     yield producer
     producer.close()
+
+
+@pytest.fixture
+def own_broker():
+    """A broker of this test's own, to pause (pausing the shared one would stall other tests)."""
+    port = free_port()
+    process = start_broker(port)
+    wait_for_broker(port, process=process)
+    yield process, f"127.0.0.1:{port}"
+    os.kill(process.pid, signal.SIGCONT)
+    stop_process(process)
 
 
 @contextmanager
@@ -268,3 +283,51 @@ def test_the_relay_publishes_a_write_it_is_woken_for_without_waiting_for_its_pol
         wake.notify()
         thread.join(20)
     assert not thread.is_alive()
+
+
+def test_an_event_too_large_to_send_holds_back_only_its_own_document(broker_config, topic, producer, caplog):
+    """A message the producer refuses before it leaves (over its max_request_size, 1 MB) failed the whole batch:
+    the documents leased with it were sent again and again and never pulled (held back with it for good). Now it
+    holds back only its own document's later events; the others go out once; renewing the producer cannot make it
+    smaller, so the producer is kept; and its warning is logged once, not at every try."""
+    db = connect("mongomock://inventory")["rawbank_inventory"]
+    first, second, after, other, another = (receipt_event(n) for n in range(1, 6))
+    oversized = {**second.to_dict(), "payload": {**second.payload, "by": "x" * 1_100_000}}
+    db.stock.insert_many([{"_id": "big", "outbox": [first.to_dict(), oversized, after.to_dict()]},
+                          {"_id": "next", "outbox": [other.to_dict()]}, {"_id": "last", "outbox": [another.to_dict()]}])
+    renewed = []
+    relay = OutboxRelay(db, ["stock"], producer, topic, service="test", lease_seconds=0,
+                        renew_producer=lambda: renewed.append(1) or producer)
+    with caplog.at_level("WARNING", logger="shared.relay"):
+        for _ in range(3):
+            relay.run_once()
+    assert [e["event_id"] for e in db.stock.find_one({"_id": "big"})["outbox"]] == [oversized["event_id"],
+                                                                                   after.event_id]
+    assert db.stock.find_one({"_id": "next"})["outbox"] == [] and db.stock.find_one({"_id": "last"})["outbox"] == []
+    sent = [m.value for m in read_all(broker_config, topic, 3)]
+    assert sorted(sent) == sorted(e.to_bytes() for e in (first, other, another))
+    assert renewed == []
+    assert len([r for r in caplog.records if oversized["event_id"] in r.getMessage()]) == 1
+
+
+def test_a_broker_away_before_the_first_send_costs_one_wait_not_one_per_document(own_broker, unique):
+    """With no metadata for the topic yet and the broker not answering, the producer's send waits max_block_ms and
+    raises at once. The first document's send is taken as failed; the documents leased with it are not each sent
+    after that wait too (100 documents were 100 waits); all keep their events for the next try."""
+    process, servers = own_broker
+    config = Config.from_env({}).with_(kafka_bootstrap_servers=servers, kafka_request_timeout_ms=1000)
+    producer = make_producer(config, "away")
+    tried = []
+    send = producer.send
+    producer.send = lambda *args, **kwargs: tried.append(args[0]) or send(*args, **kwargs)
+    db = connect("mongomock://inventory")["rawbank_inventory"]
+    db.stock.insert_many([{"_id": name, "outbox": [receipt_event(n).to_dict()]} for n, name in enumerate("abc")])
+    relay = OutboxRelay(db, ["stock"], producer, f"never-seen-{unique}", service="test", lease_seconds=0)
+    os.kill(process.pid, signal.SIGSTOP)
+    try:
+        assert relay.run_once() == 0
+    finally:
+        os.kill(process.pid, signal.SIGCONT)
+        producer.close(timeout=0)
+    assert len(tried) == 1
+    assert all(len(doc["outbox"]) == 1 for doc in db.stock.find())
