@@ -201,6 +201,17 @@ class LotExpiring(Payload):
     on_hand = Quantity(required=True)
 
 
+class LotEmptied(Payload):
+    """A lot with an expiry alert raised left a depot's stock (handed over, transferred, returned to its supplier or
+    written off, to the last unit): its alert is over. `stage` is the last alert raised (90, 60, 30; 0: expired)."""
+
+    KEY = "{depot}/{sku}"
+    sku = _text(required=True)
+    depot = _text(required=True)
+    lot = _text(required=True)
+    stage = f.Integer(required=True, strict=True, validate=ma.validate.OneOf([90, 60, 30, 0]))
+
+
 class Reservation(Payload):
     KEY = "{requisition_id}"
 
@@ -625,7 +636,7 @@ INVENTORY_EVENTS = (
     StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
     StockDepleted, StockReplenished, MaterialUpdated, MaterialPriced, DepotUpdated,
     StockReturned, LotHeld, LotReleased, LotExpiring, ExpiredLotIssued, PurchaseOrderSent, PurchaseOrderFinished,
-    PurchaseOrderOverdue, StockCountVariance, StockCountApproved, StockCountCancelled, StockTakenBack,
+    PurchaseOrderOverdue, StockCountVariance, StockCountApproved, StockCountCancelled, StockTakenBack, LotEmptied,
 )
 REQUESTS_EVENTS = (
     ArtisanRegistered, ArtisanUpdated,

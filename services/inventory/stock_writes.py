@@ -75,7 +75,7 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
             lot_codes.claim(db, sku, new_codes)
         journal, events = record(before, after) if changed != before else ([], [])  # only time changed it
         events = [*events, *level_events(before, after, correlation_id),
-                  *expiry_events(before, after, today, correlation_id)]
+                  *expiry_events(before, after, today, correlation_id), *emptied_events(before, after, correlation_id)]
         try:
             save_stock(db, before, after, version, category=known["category"], journal=journal, events=events,
                        stored=stored if version else None, stored_category=category, lots_stored=lots_stored)
@@ -130,6 +130,16 @@ def expiry_events(before: domain.Stock, after: domain.Stock, today, correlation_
         "sku": after.sku, "depot": after.depot, "lot": lot.code, "shade": lot.shade, "expires_on": lot.expires_on,
         "stage": lot.alerted, "days_left": max(lot_rules.days_left(lot, today), 0), "on_hand": lot.on_hand},
         source=SOURCE, correlation_id=correlation_id) for lot in lot_rules.newly_alerted(before.lots, after.lots)]
+
+
+def emptied_events(before: domain.Stock, after: domain.Stock, correlation_id) -> list[Event]:
+    """LotEmptied for each lot with an expiry alert raised that this write took out of the stock to the last unit
+    (an emptied lot leaves the stock), so its alert is resolved instead of naming stock no longer there."""
+    left = {lot.code for lot in after.lots or () if lot.on_hand > 0}
+    return [new_event("LotEmptied", domain.stock_id(after.depot, after.sku), {
+        "sku": after.sku, "depot": after.depot, "lot": lot.code, "stage": lot.alerted},
+        source=SOURCE, correlation_id=correlation_id)
+        for lot in before.lots or () if lot.alerted is not None and lot.on_hand > 0 and lot.code not in left]
 
 
 def level_events(before: domain.Stock, after: domain.Stock, correlation_id: str | None) -> list[Event]:

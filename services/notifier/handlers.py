@@ -172,6 +172,14 @@ def lot_expiring(db, config, event: Event) -> None:
         k: data[k] for k in ("lot", "shade", "expires_on", "days_left", "stage", "on_hand")})
 
 
+def lot_emptied(db, config, event: Event) -> None:
+    """A lot with an expiry alert left the depot's stock: its alerts (every stage up to the last raised) are over."""
+    data = event.data
+    lot = f"{data['depot']}/{data['sku']}/{data['lot']}"
+    for stage in (*domain.earlier_lot_stages(data["stage"]), data["stage"]):
+        _resolve(db, event, *_lot_condition(lot, stage))
+
+
 def expired_lot_issued(db, config, event: Event) -> None:
     """A dispatch was booked from a lot that had expired under its hold: one alert per lot and requisition."""
     data = event.data
@@ -268,6 +276,7 @@ EVENT_HANDLERS = {
     "PurchaseOrderOverdue": (order_overdue,),
     "PurchaseOrderFinished": (order_finished,),
     "LotExpiring": (lot_expiring,),
+    "LotEmptied": (lot_emptied,),
     "ExpiredLotIssued": (expired_lot_issued,),
     "StockCountVariance": (count_variance,),
     "StockCountApproved": (count_approved,),

@@ -186,6 +186,30 @@ def test_a_lot_received_25_days_before_expiry_raises_its_30_day_alert_at_once(ap
     assert lots.raise_due(runtime.db) == 0
 
 
+def test_a_lot_with_an_expiry_alert_that_leaves_to_the_last_unit_says_so_once(api, runtime, handle, monkeypatch):
+    """LotEmptied (the notifier resolves the lot's alerts) when an alerted lot leaves the stock: sent to another depot
+    in part (nothing), then the rest (once); written off once expired (once); a lot never alerted says nothing."""
+    def emptied():
+        outbox = runtime.db.stock.find_one({"_id": "VNS/YRN"})["outbox"]
+        return [(e.data["lot"], e.data["stage"]) for e in map(decode_event, outbox) if e.type == "LotEmptied"]
+    receive(api, "5", {"code": "NEAR", "expires_on": in_days(20)})
+    receive(api, "3", {"code": "SOON", "expires_on": in_days(25)})
+    receive(api, "4", "PLAIN")
+    move = {"type": "transfer", "sku": "YRN", "depot": "VNS", "to_depot": "BHD", "lot": "NEAR"}
+    api("POST", "/movements", {**move, "quantity": "2"})
+    assert emptied() == []
+    api("POST", "/movements", {**move, "quantity": "3"})
+    assert emptied() == [("NEAR", 30)]
+    api("POST", "/movements", {**move, "quantity": "4", "lot": "PLAIN"})
+    assert emptied() == [("NEAR", 30)]
+    later(monkeypatch, 25)
+    watch.step(runtime.db)
+    api("POST", "/movements", {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": "-3",
+                               "reason": "expired", "lot": "SOON"})
+    assert emptied() == [("NEAR", 30), ("SOON", 0)]
+    check_invariants(runtime.db)
+
+
 def test_an_expired_lot_is_never_reserved_and_leaves_only_by_reason_expired(
         api, runtime, handle, monkeypatch):
     receive(api, "5", {"code": "E1", "expires_on": in_days(3)})

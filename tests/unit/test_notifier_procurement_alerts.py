@@ -94,6 +94,21 @@ def test_a_lots_later_expiry_stage_resolves_the_earlier_ones(db, config):
     assert expired["status"] == "open"
 
 
+def test_a_lot_that_left_the_depot_has_its_expiry_alerts_resolved(db, config):
+    """The board kept "expires in 14 days - 5 kg" (or "has expired") open after the lot was handed over, sent to
+    another depot or written off to the last unit, asking staff to act on stock no longer there."""
+    apply(db, config, "LotExpiring", expiring(60, 50))
+    apply(db, config, "LotExpiring", expiring(30, 20))
+    other = {**expiring(30, 20), "lot": "D-26"}
+    apply(db, config, "LotExpiring", other)
+    apply(db, config, "LotEmptied", {"sku": "DYE-INDIGO", "depot": "VNS", "lot": "D-25", "stage": 30})
+    live = {(a["details"]["lot"], a["details"]["stage"]): a["status"] for a in described(db, "lot_expiring")}
+    assert live == {("D-25", 60): "resolved", ("D-25", 30): "resolved", ("D-26", 30): "open"}
+    apply(db, config, "LotExpiring", {**other, "stage": 0, "days_left": 0})
+    apply(db, config, "LotEmptied", {"sku": "DYE-INDIGO", "depot": "VNS", "lot": "D-26", "stage": 0})
+    assert [a["status"] for a in described(db, "lot_expired")] == ["resolved"]
+
+
 def test_a_late_orders_alert_counts_its_days_late_to_today(db, config):
     """Inventory says an order is late once, a day after it was expected: the alert said "1 days late" for weeks."""
     from datetime import date, timedelta
