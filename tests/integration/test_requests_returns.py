@@ -470,3 +470,20 @@ def test_a_shortfall_settled_that_dies_at_any_store_call_completes_when_sent_aga
     credits = [e for e in client.db.accounts.find_one({"_id": "ART-2"})["entries"] if e["type"] == "credit_note"]
     assert len(credits) == len(stored) == calls - 1
     assert used(client, "ART-2") == tuple(format_quantity(10_000 - 100 * (calls - 1)) for _ in range(2))
+
+
+def test_the_pages_show_a_reported_shortfall_to_staff_and_what_was_settled_to_the_member_in_both_languages(coop):
+    client = coop.client
+    rid = reported_short(coop)
+    for lang, words, option in (("en", "reported short: 2 kg", "Did not reach the member"),
+                                ("hi", "कम मिलने की सूचना: 2 किलो", "सदस्य तक नहीं पहुँचा")):
+        staff = page(client, f"/my/requisitions/{rid}", client.token(**WAREHOUSE), lang)
+        assert 'data-reported-short' in staff and words in staff, staff[-4000:]
+        assert '<option value="short">' + option in staff
+    give(client, rid, [(COTTON, "1.5", "short")], artisan_id="ART-2", reason="short at hand-over")
+    for lang, words in (("en", "1.5 kg that did not reach the member is credited"),
+                        ("hi", "1.5 किलो जो सदस्य तक नहीं पहुँचा, जमा किया गया")):
+        mine = page(client, f"/my/requisitions/{rid}", client.artisan("ART-2"), lang)
+        assert "data-short-settled" in mine and words in mine and "data-returned" not in mine
+        shown = page(client, f"/my/requisitions/{rid}", client.token(**WAREHOUSE), lang)
+        assert ("settled before: 1.5 kg" if lang == "en" else "पहले निपटाया: 1.5 किलो") in shown
