@@ -498,9 +498,12 @@ class RequisitionReceived(Requisition):
 
 
 class ReturnLine(Line):
-    """One material of a return: how much came back, whether it goes back on the shelf, and its money."""
+    """One material of a return: how much, restock (shelf), damaged (written off) or short (never reached), its money.
 
-    condition = f.String(required=True, validate=ma.validate.OneOf(("restock", "damaged")))
+    `short`: a shortfall a cooperative's member reported, settled as a return: credited as a return is, but the
+    material left the depot at hand-over and never reached the member, so no stock moves."""
+
+    condition = f.String(required=True, validate=ma.validate.OneOf(("restock", "damaged", "short")))
     subsidised_quantity = Quantity(load_default=0)  # of `quantity`, how much had been subsidised
     credit = Money(load_default=0)  # what the artisan is credited for it: what they were charged for that much
     subsidy = Money(load_default=0)  # the subsidy on it, taken off the claim of the month of the return
@@ -513,7 +516,8 @@ class RequisitionReturned(Payload):
     """Materials handed over came back to the depot from the artisan (a cooperative's: from one member) with a credit
     note: the member's account is credited what they were charged for them, their caps get the quantity back, the
     subsidy claim of the month of the return is corrected by `subsidy`, and inventory takes the `restock` lines back
-    into stock (the `damaged` ones are written off there)."""
+    into stock (the `damaged` ones are written off there; the `short` ones, which never reached the member, change no
+    stock)."""
 
     KEY = "{requisition_id}"
     requisition_id = _text(required=True)

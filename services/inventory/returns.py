@@ -5,6 +5,8 @@ merged per material and condition; each `restock` line pins the id of its `taken
 goes back on the shelf in one stock write (stock_writes.write_stock) that skips a movement id already in the ledger,
 so the event coming again after a crash anywhere, or twice, takes each line back exactly once; `applied` is set
 once every line is. `damaged` lines change no stock: the document is what tells staff what is on the damaged shelf.
+`short` lines (a shortfall a cooperative's member reported, settled by requests as a return: it never reached the
+member) change no stock either: the material left the depot at hand-over; they are listed with the others.
 
 Which lot a restock line goes into: the lots its requisition's issue took that material from at this depot, earliest
 expiring first (then oldest, as an issue takes them: returned material is never given a longer life than it may
@@ -33,11 +35,12 @@ from shared.names import in_india
 from shared.quantity import format_quantity
 from shared.spreadsheet import safe_cell
 
-RESTOCK, DAMAGED = "restock", "damaged"
-CONDITIONS = (RESTOCK, DAMAGED)
+RESTOCK, DAMAGED, SHORT = "restock", "damaged", "short"
+CONDITIONS = (RESTOCK, DAMAGED, SHORT)
 _HISTORY = ("issue", domain.TAKEN_BACK)
 #: the shelf a line went to, as the returns page and its CSV's `condition_text` say it
-CONDITION_TEXTS = {RESTOCK: N_("Back on the shelf"), DAMAGED: N_("Damaged shelf")}
+CONDITION_TEXTS = {RESTOCK: N_("Back on the shelf"), DAMAGED: N_("Damaged shelf"),
+                   SHORT: N_("Did not reach the member")}
 #: the returns list as CSV: a row per line of each return; names and the shelf in the asker's language
 CSV_COLUMNS = ("return_id", "at_ist", "requisition_id", "artisan_id", "artisan_name", "cooperative", "depot", "sku",
                "material", "unit", "quantity", "condition", "condition_text", "lot", "credit_rupees", "reason", "by")

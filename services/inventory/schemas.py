@@ -316,7 +316,9 @@ class ReturnQuery(ma.Schema):
 class ReturnLineSchema(ma.Schema):
     sku = f.String()
     quantity = Quantity()
-    condition = f.String(metadata={"description": "restock: back on the shelf; damaged: on the damaged shelf"})
+    condition = f.String(metadata={"description": "restock: back on the shelf; damaged: on the damaged shelf; short: "
+                                                  "did not reach the member (a reported shortfall settled; no stock "
+                                                  "moves)"})
     credit = Money()
     movement_id = f.String(allow_none=True, metadata={"description": "the taken_back movement of a restock line"})
 

@@ -52,6 +52,7 @@ LEAVES_WAITLIST = ("reserved", "rejected", "cancelled", "dispatched", "received"
 #: money that moved on an artisan's account (AccountUpdated's or PaymentRecorded's cause) -> what they are told
 MONEY_MOVED = {"payment": "payment_received", "refund": "refunded", "payment_reversal": "payment_reversed"}
 RETURN_CREDITED = "return_credited"  # material handed over came back to the depot with a credit note
+SHORT_SETTLED = "short"  # a return line's condition: what a member reported did not reach them, credited as a return
 ADVANCE_RECEIVED = "advance_received"  # a payment by the method `advance`: paid before it is due
 #: news of the artisan's own record, not of a requisition: their phone changed (told at the old number too), or their
 #: cooperative's secretary asked for a new one (it waits for an admin)

@@ -236,15 +236,18 @@ def money_moved(db, config, event: Event) -> None:
 
 def returned(db, config, event: Event) -> None:
     """Tell the artisan (SMS, in-app, e-mail; a cooperative's member: that member) what came back to the depot, on
-    which request, and the credit in rupees; once per return (its id), however often the event comes."""
-    data, came_back = event.data, {}
+    which request, and the credit in rupees; once per return (its id), however often the event comes. `short`
+    lines never came back: they are what the member reported did not reach them, now credited (`not_reached`)."""
+    data, came_back, not_reached = event.data, {}, {}
     for line in data["lines"]:  # restocked and damaged alike came back: one quantity per material
-        came_back[line["sku"]] = came_back.get(line["sku"], 0) + line["quantity"]
+        into = not_reached if line["condition"] == domain.SHORT_SETTLED else came_back
+        into[line["sku"]] = into.get(line["sku"], 0) + line["quantity"]
     notifications.create(db, event_id=f"returned:{data['return_id']}", status=domain.RETURN_CREDITED,
                          requisition_id=data["requisition_id"], depot=data["depot"],
                          lines=[{"sku": sku, "quantity": quantity} for sku, quantity in came_back.items()],
                          at=parse_time(event.occurred_at), artisan_id=data["artisan_id"],
-                         amount=data.get("credit") or None)
+                         amount=data.get("credit") or None,
+                         not_reached=[{"sku": sku, "quantity": quantity} for sku, quantity in not_reached.items()])
 
 
 #: event type -> what the notifier does about it, in order

@@ -87,7 +87,7 @@ def _to_artisan(db, delivery: dict, code_secret: str) -> Outgoing:
     if not address:
         raise NothingToSend(f"the artisan has no {'e-mail' if delivery['channel'] == 'email' else 'phone'}")
     lang = artisan.get("language") or "en"
-    materials = projections.materials(db, [line["sku"] for line in note.get("lines", [])])
+    materials = projections.materials(db, texts.skus_named(note))
     depots = projections.depots(db, [note.get("depot", "")])
     if delivery["channel"] == "sms":
         code = signing.share_code(code_secret, note["requisition_id"], note["artisan_id"], note["nonce"]) \

@@ -23,7 +23,8 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
            at: datetime, position: int | None = None, reason: str = "", artisan_id: str | None = None,
            amount: int | None = None, due_on: str | None = None, nonce: int | None = None,
            method: str | None = None, account: dict | None = None, requisitions: dict | None = None,
-           late: bool = False, short: list | None = None, paid: int | None = None) -> bool:
+           late: bool = False, short: list | None = None, paid: int | None = None,
+           not_reached: list | None = None) -> bool:
     """Store the notification under its event id (a replay changes nothing), with its fan-out.
 
     `amount` (paise) is what the artisan pays: due at approval, or by `due_on` for a reminder; or the money that
@@ -35,7 +36,8 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
     in stock; not given: inventory did not say, every line is named); `paid`: of a cancelled requisition, what stays
     paid on it (a cooperative's: on the member's share) as requests' accounts counted it at the cancel
     (RequisitionCancelled's `paid`), which stays on the artisan's account as credit (texts.paid_stays); not given by
-    a requests older than that figure, and then nothing is said of money.
+    a requests older than that figure, and then nothing is said of money; `not_reached`: of a return, the lines a
+    cooperative's member reported did not reach them, settled with the credit (its `lines` are what came back).
     """
     known = projections.requisition(db, requisition_id)
     doc = {"_id": event_id, "artisan_id": artisan_id or (known or {}).get("artisan_id"),
@@ -45,6 +47,7 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
            **({"requisitions": requisitions} if requisitions else {}),
            **({"late": True} if late else {}), **({"short": short} if short is not None else {}),
            **({"paid": paid} if paid is not None else {}),
+           **({"not_reached": not_reached} if not_reached else {}),
            "created_at": at, "read_at": None,
            "fanout": [_fanout(at)]}
     return _insert(db, doc)
@@ -119,7 +122,7 @@ def to_members(db, data: dict) -> None:
 def render(db, docs: list[dict], lang: str, *, typed=None) -> list[dict]:
     """Add title and text in `lang`, with material, depot and artisan names from the projections; `typed`: how a
     page marks an admin's reason in the text (texts.notification)."""
-    materials = projections.materials(db, [line["sku"] for d in docs for line in d.get("lines", [])])
+    materials = projections.materials(db, [sku for d in docs for sku in texts.skus_named(d)])
     depots = projections.depots(db, [d.get("depot", "") for d in docs])
     people = projections.artisans(db, [d.get("artisan_id") for d in docs])
     out = []

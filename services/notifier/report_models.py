@@ -47,7 +47,8 @@ def dispatched(db, event: Event) -> None:
 def returned(db, event: Event) -> None:
     """What came back of a share with a credit note, in the month of the return (when the subsidy claim is corrected):
     each material's quantity, its value at the mill-gate price (the share's, for that much of it) and the subsidy
-    taken back; restocked and damaged alike, since both were handed over and came back."""
+    taken back; restocked, damaged and short (never reached the member, settled as a return) alike, since all were
+    handed over and counted, and are credited now."""
     data = event.data
     share = db.report_dispatches.find_one({"_id": f"{data['requisition_id']}:{data['artisan_id']}"}) or {}
     handed = {line["sku"]: line for line in share.get("lines", ())}

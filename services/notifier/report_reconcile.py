@@ -8,7 +8,8 @@ waitlist, and what was refused is what requests rejected or inventory could neve
 side alone would miss a requisition cancelled while the other was answering); each
 cooperative's confirmed, short and waiting shares are those stored at requests; per depot and
 material, what the distribution report counts as returned is what inventory took back from
-artisans (restocked and damaged); and per month of the return, depot and material, its returned
+artisans (every line: restocked, damaged and short, which inventory records without moving
+stock); and per month of the return, depot and material, its returned
 quantity, value and subsidy are those of the returns requests recorded (the source of each
 return's credit and subsidy).
 """

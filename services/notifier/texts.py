@@ -77,6 +77,13 @@ HOLD_FAILED_ALERT = {"no_lines": N_("Request {ref} named no material, so it was 
 CONFIRM_SMS = N_("REQ {ref} {items}: reply RCV {code} if you got it all, RCV {code} <quantity> if less")
 AMOUNT_DUE = N_("Amount to pay: {amount}.")
 CREDITED = N_("{amount} is credited to your account.")  # a return's credit note
+#: a return settling what a cooperative's member reported did not reach them (its lines `short`): (title, sentence,
+#: SMS with a credit, SMS without one, SMS of a return with what came back too); never "taken back"
+NOT_REACHED = (N_("Shortfall credited"),
+               N_("{short_items} of request {ref}, which did not reach you, is no longer charged to you."),
+               N_("REQ {ref} NOT RECEIVED: {short_items}. Credit {amount}"),
+               N_("REQ {ref} NOT RECEIVED: {short_items}. Settled"),
+               N_("REQ {ref} RETURNED: {items}; NOT RECEIVED: {short_items}. Credit {amount}"))
 #: status -> the SMS of a notification about money
 MONEY_SMS = {"approved": N_("REQ {ref} APPROVED: {items}. To pay: {amount}"),
              "payment_due": N_("REQ {ref}: please pay {amount} by {date}"),
@@ -202,6 +209,11 @@ def item(line: dict, materials: dict, lang: str, cut: Callable[[str], str] = _wh
     return f"{quantity(line['quantity'], unit, lang).strip()} {cut(material_name(line['sku'], materials, lang))}"
 
 
+def skus_named(note: dict) -> list[str]:
+    """The materials a notification names: its lines, and what a return settled that did not reach the member."""
+    return [line["sku"] for line in (*note.get("lines", []), *note.get("not_reached", []))]
+
+
 def items(lines: list, materials: dict, lang: str, *, short: bool = False, cut: Callable[[str], str] = _whole) -> str:
     texts = [item(line, materials, lang, cut) for line in lines] or ["-"]
     if short and len(texts) > 1:
@@ -243,7 +255,9 @@ def _values(note: dict, materials: dict, depots: dict, lang: str, *, short: bool
             "depot": cut(depot_name(note.get("depot", ""), depots, lang)), "position": note.get("position") or "",
             "reason": cut(reason_text(note.get("reason") or "", materials, lang), whole=True),
             "amount": rupees(amount, lang, sms=short) if amount is not None else "",
-            "date": day_text(note["due_on"], lang) if note.get("due_on") else ""}
+            "date": day_text(note["due_on"], lang) if note.get("due_on") else "",
+            **({"short_items": items(note["not_reached"], materials, lang, short=short, cut=cut)}
+               if note.get("not_reached") else {})}
 
 
 def owing(account: dict, lang: str, *, sms: bool = False) -> str:
@@ -326,6 +340,9 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
         text = f"{text} {translate(AMOUNT_DUE, lang, **values)}"
     if paid := paid_stays(note, lang):
         text = f"{text} {paid}"
+    if note["status"] == "return_credited" and note.get("not_reached"):
+        short_text = translate(NOT_REACHED[1], lang, **values)
+        text, title = (f"{text} {short_text}", title) if note.get("lines") else (short_text, NOT_REACHED[0])
     if note["status"] == "return_credited" and note.get("amount"):
         text = f"{text} {translate(CREDITED, lang, **values)}"
     return translate(title, lang), text
@@ -372,6 +389,11 @@ def _sms(note: dict, values: dict, lang: str, code: str) -> str:
         return translate(TOLD_LATE[2], lang, **values)
     if note["status"] == "confirm_share":
         return translate(CONFIRM_SMS, lang, **values, code=code)
+    if note["status"] == "return_credited" and note.get("not_reached"):
+        if note.get("lines"):  # some came back too: both said, with the credit of the whole return
+            amount = values["amount"] or rupees(0, lang, sms=True)
+            return translate(NOT_REACHED[4], lang, **{**values, "amount": amount})
+        return translate(NOT_REACHED[2] if note.get("amount") else NOT_REACHED[3], lang, **values)
     if note["status"] in MONEY_SMS and (note.get("amount") or note["status"] not in AMOUNT_IF_ANY):
         return translate(MONEY_SMS[note["status"]], lang, **values)
     word = translate(STATUS_TEXT[note["status"]][0], lang, position=values["position"], date=values["date"])

@@ -441,3 +441,35 @@ class ReturnAboveHandedOver(RuleBroken):
         left = max(parse_quantity(found.get("handed_over", "0")) - parse_quantity(found.get("returned_before", "0")), 0)
         return {**super().values(lang), **figures, "left": names.quantity(left, found.get("unit"), lang),
                 "material": names.named(found.get("names") or {}, found.get("sku", ""), lang)}
+
+
+class NotReportedShort(RuleBroken):
+    """A return line `short` (did not reach the member) for a share whose member did not report that material short:
+    only a shortfall the member reported is settled so."""
+
+    code = "not_reported_short"
+    message = N_("{material}: this member did not report receiving less of it, so nothing of it can be settled as "
+                 "“did not reach the member”; record what came back as back on the shelf or damaged.")
+
+    def values(self, lang: str | None = None) -> dict:
+        lang = lang or language()
+        return {**super().values(lang), "material": names.named((self.details.get("names") or {}),
+                                                                 self.details.get("sku", ""), lang)}
+
+
+class ShortAboveReported(RuleBroken):
+    """More of a material settled as not reaching the member than the member reported short, less what was settled
+    so before."""
+
+    code = "short_above_reported"
+    message = N_("{material}: the member reported {reported_short} short and {settled_before} was settled before, so "
+                 "{asked} cannot be settled now; at most {left}.")
+
+    def values(self, lang: str | None = None) -> dict:
+        lang, found = lang or language(), self.details
+        figures = {k: names.quantity(found[k], found.get("unit"), lang)
+                   for k in ("reported_short", "settled_before", "asked") if k in found}
+        left = max(parse_quantity(found.get("reported_short", "0")) - parse_quantity(found.get("settled_before", "0")),
+                   0)
+        return {**super().values(lang), **figures, "left": names.quantity(left, found.get("unit"), lang),
+                "material": names.named(found.get("names") or {}, found.get("sku", ""), lang)}

@@ -29,7 +29,8 @@ MENU = {"artisan": ((25, "/my/account", _l("My account")),),
 ENTRIES = {"charge": _l("Charge"), "subsidy": _l("Subsidy"), "payment": _l("Payment"),
            "payment_reversal": _l("Payment reversed"), "refund": _l("Refund"),
            "credit_note": _l("Credit note (return)")}
-CONDITIONS = {"restock": _l("Back on the shelf"), "damaged": _l("Damaged: written off")}
+CONDITIONS = {"restock": _l("Back on the shelf"), "damaged": _l("Damaged: written off"),
+              "short": _l("Did not reach the member")}
 METHODS = {"cash": _l("Cash"), "upi": _l("UPI"), "advance": _l("Advance")}
 KINDS = {"payment": _l("Payment"), "reversal": _l("Payment reversed"), "refund": _l("Refund")}
 LABELS = {"entry": ENTRIES, "method": METHODS, "collected": KINDS, "condition": CONDITIONS,

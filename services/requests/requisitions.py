@@ -97,7 +97,8 @@ def _shown(db, principal: Principal, doc: dict) -> dict:
     seen = returns.seen_by(principal, doc)
     doc = parties.seen_by(principal, doc)
     back = {share["artisan_id"]: returns.returned(doc, share["artisan_id"]) for share in doc.get("shares") or ()}
-    views = [shares.view(share) for share in doc.get("shares") or ()]
+    views = [{**shares.view(share), "short_settled": returns.short_settled(doc, share)}
+             for share in doc.get("shares") or ()]
     if seen:  # once anything came back, each member's lines say how much of them
         views = [{**view, "lines": [{**line, "returned": back[view["artisan_id"]].get(line["sku"], 0)}
                                     for line in view["lines"]]} for view in views]

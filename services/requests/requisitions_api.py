@@ -85,7 +85,9 @@ def record_return(body, req_id):
     """Record materials that came back from the artisan (a cooperative's: from the member named) to the depot of a
     request handed over, with a credit note on their account: what they were charged for that much. The depot's
     staff or an admin; 409 requisition_not_returnable unless dispatched or received, 422 return_above_handed_over
-    (more than was handed over less what came back before) or return_not_in_share. A retry with the same
+    (more than was handed over less what came back before) or return_not_in_share; a line `short` (did not reach
+    the member) settles a shortfall the member reported: 422 not_reported_short for a material they did not report
+    short, short_above_reported above what they reported less what was settled before. A retry with the same
     Idempotency-Key returns the first result (and finishes it, if it was cut short)."""
     made, created = returns.record(db(), current_principal(), req_id, body, idempotency_key=_idempotency_key(),
                                    now=datetime.now(timezone.utc), correlation_id=request_id())

@@ -3,8 +3,10 @@
 A return is recorded by the depot's staff (or an admin) on a requisition handed over (dispatched or
 received), for one member's share: each line a material of that share, how much came back and whether
 it goes back on the shelf (`restock`) or is written off (`damaged`), never more than was handed over
-to that member less what they returned before. Its money is worked out once, when it is recorded:
-the credit is what the member was charged for that much of the line (the line's amount, proportionally),
+to that member less what they returned before. A shortfall a cooperative's member reported (their share's
+confirmation `short`, `short_by`) is settled the same way, as lines `short` ("did not reach the member"):
+only of a material reported short, and all of them together never above what was reported short of it.
+Its money is worked out once, when it is recorded: the credit is what the member was charged for that much of the line (the line's amount, proportionally),
 the subsidy and the subsidised quantity the same share of the line's; each is rounded from the running
 total (what all this member's returns of the line come to, less what the earlier ones were given), so
 returning everything, in any number of returns, gives back exactly what was charged.
@@ -39,7 +41,8 @@ from shared.relay import outbox_push
 SOURCE = "requests"
 MAX_ATTEMPTS = 30
 RETURNABLE = ("dispatched", "received")
-CONDITIONS = ("restock", "damaged")
+SHORT = "short"  # did not reach the member: a shortfall the member reported, settled as a return (no stock moves)
+CONDITIONS = ("restock", "damaged", SHORT)
 #: of a line's, per unit returned; `value` (the whole mill-gate value) is what the department's reports take back
 PROPORTIONAL = ("credit", "subsidy", "subsidised_quantity", "subsidised_value", "value")
 LINE_OF = {"credit": "amount", "subsidy": "subsidy", "subsidised_quantity": "subsidised_quantity",
@@ -115,14 +118,25 @@ def finish(db, doc: dict) -> bool:
     return bool(pending)
 
 
-def returned(doc: dict, artisan_id: str | None = None) -> dict[str, int]:
-    """sku -> how much of it came back (from one member, or from everyone)."""
+def returned(doc: dict, artisan_id: str | None = None, conditions: tuple[str, ...] = CONDITIONS) -> dict[str, int]:
+    """sku -> how much of it came back (from one member, or from everyone), or was settled as not reaching the
+    member (`short`); of the conditions named only, if named."""
     found: dict[str, int] = {}
     for made in doc.get("returns") or ():
         if artisan_id in (None, made["artisan_id"]):
             for line in made["lines"]:
-                found[line["sku"]] = found.get(line["sku"], 0) + line["quantity"]
+                if line["condition"] in conditions:
+                    found[line["sku"]] = found.get(line["sku"], 0) + line["quantity"]
     return found
+
+
+def short_settled(doc: dict, share: dict) -> dict[str, int] | None:
+    """sku -> how much of a member's reported shortfall was settled (`short` return lines); None for a share not
+    reported short."""
+    confirmation = share.get("confirmation") or {}
+    if confirmation.get("status") != SHORT:
+        return None
+    return returned(doc, share["artisan_id"], (SHORT,))
 
 
 def _share(doc: dict, artisan_id: str | None) -> dict:
@@ -142,6 +156,9 @@ def _lines(db, doc: dict, share: dict, asked: list[dict]) -> list[dict]:
     handed = {line["sku"]: line for line in share["lines"]}
     priced = {line["sku"]: line for line in (share.get("pricing") or {}).get("lines", [])}
     before = returned(doc, share["artisan_id"])
+    settled = returned(doc, share["artisan_id"], (SHORT,))
+    confirmation = share.get("confirmation") or {}
+    reported = (confirmation.get("short_by") or {}) if confirmation.get("status") == SHORT else {}
     known = materials.by_sku(db, [line["sku"] for line in asked])
     out = []
     for line in asked:
@@ -149,6 +166,8 @@ def _lines(db, doc: dict, share: dict, asked: list[dict]) -> list[dict]:
         names = {k: known[sku].get(k) for k in ("name", "name_hi")} if sku in known else {}
         if sku not in handed:
             raise errors.ReturnNotInShare({"sku": sku, "names": names})
+        if line["condition"] == SHORT:
+            _settle_within(sku, quantity, reported, settled, handed[sku].get("unit") or "", names)
         given, back = handed[sku]["quantity"], before.get(sku, 0)
         if quantity > given - back:
             raise errors.ReturnAboveHandedOver({
@@ -160,6 +179,18 @@ def _lines(db, doc: dict, share: dict, asked: list[dict]) -> list[dict]:
                     "scheme": price.get("scheme"), "category": price.get("category") or handed[sku].get("category"),
                     "quota_category": handed[sku].get("category"), "unit": handed[sku].get("unit")})
     return out
+
+
+def _settle_within(sku: str, quantity: int, reported: dict[str, int], settled: dict[str, int], unit: str,
+                   names: dict) -> None:
+    """A `short` line settles only a shortfall the member reported of that material, at most what is left of it."""
+    if not reported.get(sku):
+        raise errors.NotReportedShort({"sku": sku, "names": names})
+    if quantity > reported[sku] - settled.get(sku, 0):
+        raise errors.ShortAboveReported({
+            "sku": sku, "reported_short": format_quantity(reported[sku]),
+            "settled_before": format_quantity(settled.get(sku, 0)), "asked": format_quantity(quantity), "unit": unit,
+            "names": names})
 
 
 def _part(whole: int, given: int, before: int, quantity: int) -> int:

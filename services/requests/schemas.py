@@ -242,8 +242,10 @@ class ShareLineSchema(ma.Schema):
 class ReturnLineSchema(ma.Schema):
     sku = f.String(required=True, validate=CODE)
     quantity = Quantity(required=True, positive=True)
-    condition = f.String(required=True, validate=v.OneOf(("restock", "damaged")), metadata={
-        "description": "restock: back on the shelf; damaged: written off"})
+    condition = f.String(required=True, validate=v.OneOf(("restock", "damaged", "short")), metadata={
+        "description": "restock: back on the shelf; damaged: written off; short: did not reach the member (settles "
+                       "a shortfall the member of a cooperative's request reported, at most what they reported short; "
+                       "no stock moves)"})
     subsidised_quantity = Quantity(dump_only=True, metadata={"description": "of the quantity, what was subsidised"})
     credit = Money(dump_only=True, metadata={"description": "what the member was charged for that much"})
     subsidy = Money(dump_only=True, metadata={"description": "the subsidy on it, off the claim of the return's month"})
@@ -291,6 +293,9 @@ class ShareSchema(ma.Schema):
     pricing = f.Nested(PricingSchema, allow_none=True, metadata={"description": "this member's price"})
     due_on = f.String(allow_none=True)
     confirmation = f.Nested(ShareConfirmationSchema)
+    short_settled = f.Dict(keys=f.String(), values=Quantity(), allow_none=True, metadata={
+        "description": "a share reported short: sku -> how much of the shortfall was settled (returns with lines "
+                       "`short`, credited as a return is); null for a share not reported short"})
 
 
 class RequisitionOutSchema(RequisitionSchema):

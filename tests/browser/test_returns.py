@@ -108,3 +108,56 @@ def test_staff_take_back_part_of_a_handed_over_request_and_the_artisan_sees_the_
     note = mine.locator('[data-entries] tr[data-type="credit_note"]')
     expect(note).to_contain_text("क्रेडिट नोट (वापसी)")
     artisan.shot("account-credit-note")
+
+
+def test_staff_settle_what_did_not_reach_a_cooperatives_member_and_the_member_sees_it_credited(people, dev):
+    """A member reported receiving 8 kg of their 10: the return form shows it and offers "Did not reach the member";
+    settling 2 kg credits it (above what was reported is refused, saying the most), and the member's share says so."""
+    import urllib.error
+    from tests.browser.test_people_defects import api_call
+    rid = api_call(dev, "requests", "/api/v1/requisitions", {"cooperative": "SMBSS", "depot": "VNS", "lines": [
+        {"sku": "YRN-COT-40", "quantity": "10", "artisan_id": "ART-0001"}]}, user="secretary")["id"]
+    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/approve", {}, user="admin")
+
+    def dispatched():
+        try:
+            return api_call(dev, "requests", f"/api/v1/requisitions/{rid}/dispatch", {}, user="warehouse")
+        except urllib.error.HTTPError:  # not set aside at the depot yet
+            return None
+    wait_until(dispatched, 30, message="the request to be set aside and handed over")
+    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/receive", {}, user="secretary")
+    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/confirmations",
+             {"artisan_id": "ART-0001", "quantity": "8"}, user="artisan")
+
+    warehouse = people("warehouse").log_in()
+    page = warehouse.page
+    page.goto(warehouse.url("requests", f"/my/requisitions/{rid}"))
+    form = page.locator("#return")
+    expect(form.locator('[data-reported-short] li[data-member="ART-0001"]')).to_contain_text("reported short: 2 kg")
+    form.get_by_label("Member who brought it back").select_option("ART-0001")
+    form.get_by_label("40s: how much came back (kg)", exact=False).fill("3")
+    form.get_by_label("condition", exact=False).select_option(label="Did not reach the member")
+    form.get_by_label("Why it came back (the artisan sees this)").fill("short at hand-over")
+    form.get_by_text("Record the return").click()
+    form.locator("details.confirm").get_by_role("button", name="Yes, record it").click()
+    expect(form.locator("[data-errors]")).to_contain_text("at most 2 kg")  # more than was reported short
+    expect(page.locator("[data-returns] tr[data-return]")).to_have_count(0)
+    form.get_by_label("40s: how much came back (kg)", exact=False).fill("2")
+    form.get_by_text("Record the return").click()
+    form.locator("details.confirm").get_by_role("button", name="Yes, record it").click()
+    expect(form.locator("[data-errors]")).to_contain_text("Return recorded: a credit note of")
+    row = page.locator("[data-returns] tr[data-return]")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Did not reach the member")
+    warehouse.shot("shortfall-settled")
+
+    member = people("artisan").log_in()
+    mine = member.page
+    mine.goto(member.url("requests", f"/my/requisitions/{rid}"))
+    share = mine.locator('[data-shares] tr[data-member="ART-0001"]')
+    expect(share.locator("[data-short-settled]")).to_contain_text("2 kg that did not reach the member is credited")
+    member.language("hi")
+    mine.reload()
+    reload_until(mine, lambda: mine.locator("html").get_attribute("lang") == "hi", message="the page in Hindi")
+    expect(share.locator("[data-short-settled]")).to_contain_text("सदस्य तक नहीं पहुँचा")
+    member.shot("shortfall-credited")

@@ -339,3 +339,34 @@ def test_the_returns_page_links_its_csv_for_the_depot_shown(api, runtime, handle
     assert link and "Download CSV" in link.group(1), html[-3000:]
     assert re.search(r'href="/api/v1/returns\?(depot=VNS&amp;format=csv|format=csv&amp;depot=VNS)"', link.group(0))
     assert "CSV डाउनलोड करें" in browse("/warehouse/returns?depot=VNS", role="admin", lang="hi")[1]
+
+
+def test_a_short_line_changes_no_stock_and_is_listed_as_not_reaching_the_member(
+        api, runtime, handle, browse, config, token):
+    """A shortfall a cooperative's member reported, settled by requests as a return line `short`: the material left
+    the depot at hand-over and never reached the member, so nothing goes back into stock (no taken_back movement,
+    reconcile clean), and the list, the page and the CSV show the line as "did not reach the member"."""
+    runtime.db.artisans.insert_one({"_id": "ART-2", "name": "Sita Devi", "name_hi": "सीता देवी"})
+    receive(api, "30", "A")
+    handed_over(handle, "R1", [("YRN", 20_000)])
+    before = (api("GET", "/stock/VNS/YRN")["on_hand"], lots_of(api))
+    event = returned("R1", "RET-S", [("YRN", 2_000, "short")], artisan="ART-2", reason="member got 8 kg")
+    handle(event)
+    handle(event)  # again: still nothing moves
+    assert (api("GET", "/stock/VNS/YRN")["on_hand"], lots_of(api)) == before == ("10", {"A": ("10", "available")})
+    assert taken_back(runtime) == [] and "StockTakenBack" not in outbox_types(runtime.db, "stock", "VNS/YRN")
+    doc = runtime.db.returns.find_one({"_id": "RET-S"})
+    assert doc["applied"] and [(x["sku"], x["quantity"], x["condition"], x.get("movement_id")) for x in doc["lines"]] \
+        == [("YRN", 2_000, "short", None)]
+    [listed] = api("GET", "/returns", role="warehouse", depot="VNS", status=200)
+    assert [(x["sku"], x["quantity"], x["condition"]) for x in listed["lines"]] == [("YRN", "2", "short")]
+    for lang, words in (("en", "Did not reach the member"), ("hi", "सदस्य तक नहीं पहुँचा")):
+        status, html = browse("/warehouse/returns", lang=lang, depot="VNS")
+        [row] = re.findall(r'<tr data-return="RET-S" data-line="YRN" data-condition="short">(.*?)</tr>', html, re.S)
+        assert status == 200 and words in row and ("Sita Devi" if lang == "en" else "सीता देवी") in row, row
+        answer = create_app(config, runtime).test_client().get(
+            "/api/v1/returns?format=csv", headers={**token("warehouse", depot="VNS"), "Accept-Language": lang})
+        [line] = list(csv.DictReader(io.StringIO(answer.get_data().decode("utf-8-sig"))))
+        assert (line["condition"], line["condition_text"], line["quantity"], line["lot"]) == ("short", words, "2", "")
+    check_invariants(runtime.db)
+    assert clean(runtime) == []

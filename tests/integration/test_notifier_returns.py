@@ -264,3 +264,37 @@ def test_everything_returned_in_parts_takes_the_whole_value_off_the_report_to_th
         assert world.reconcile().problems == []
     finally:
         world.close()
+
+
+def test_a_settled_shortfall_tells_the_member_what_did_not_reach_them_is_credited_not_taken_back(notifier):
+    """A return line `short` is what a cooperative's member reported did not reach them: the app, SMS and e-mail say
+    it is credited, in the member's language, never that it was "taken back" or "brought back"."""
+    from services.notifier import notifications, texts
+    runtime, handle = notifier
+    handle(dispatched("REQ-1042"))
+    handle(returned("REQ-1042", "RET-S1", [(2_000, "short", 434_54, 73_65)]))  # ART-1 reads Hindi
+    handle(dispatched("REQ-7", artisan="ART-2"))
+    handle(returned("REQ-7", "RET-S2", [(1_500, "short", 325_90, 55_24)], artisan="ART-2"))
+    handle(returned("REQ-7", "RET-S3", [(1_000, "restock", 100_00, 0), (500, "short", 50_00, 0)], artisan="ART-2"))
+    texts_sent = sms_texts(runtime.db)
+    assert "REQ 7 NOT RECEIVED: 1.5 kg Cotton yarn 40s. Credit Rs 325.90" in texts_sent
+    assert "REQ 7 RETURNED: 1 kg Cotton yarn 40s; NOT RECEIVED: 0.5 kg Cotton yarn 40s. Credit Rs 150.00" in texts_sent
+    [hindi_sms] = [t for t in texts_sent if "434.54" in t]
+    assert "2 किलो सूती धागा" in hindi_sms and "वापस लिया" not in hindi_sms and "NOT" not in hindi_sms
+    [shown] = notifications.render(runtime.db, [runtime.db.notifications.find_one({"_id": "returned:RET-S2"})], "en")
+    assert shown["title"] == "Shortfall credited"
+    assert shown["text"] == ("1.5 kg Cotton yarn 40s of request 7, which did not reach you, is no longer charged to "
+                             "you. ₹325.90 is credited to your account.")
+    assert "taken back" not in shown["text"] and "brought back" not in shown["text"]
+    [mixed] = notifications.render(runtime.db, [runtime.db.notifications.find_one({"_id": "returned:RET-S3"})], "en")
+    assert "1 kg Cotton yarn 40s you brought back" in mixed["text"] and "0.5 kg Cotton yarn 40s of request 7, which " \
+        "did not reach you" in mixed["text"]
+    [hindi] = notifications.render(runtime.db, [runtime.db.notifications.find_one({"_id": "returned:RET-S1"})], "hi")
+    assert "2 किलो सूती धागा" in hindi["text"] and "₹434.54" in hindi["text"] and "वापस लिया" not in hindi["text"]
+    assert hindi["title"] != "Shortfall credited" and hindi["text"].isascii() is False
+    subject, body = texts.email(runtime.db.notifications.find_one({"_id": "returned:RET-S2"}), {}, {}, "en")
+    assert subject.startswith("Shortfall credited") and "did not reach you" in body and "credited" in body
+    # the report counts it with the month's returns (it was handed over and counted; now it is credited), net of it
+    report = reports.distribution(runtime.db, "2026-12", "district")
+    assert report["returns"]["totals"]["quantities"] == {"YRN-COT-40": 2_000 + 1_500 + 1_500}
+    assert report["net"]["quantities"] == {"YRN-COT-40": 20_000 - 5_000}

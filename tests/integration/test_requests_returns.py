@@ -342,3 +342,148 @@ def test_the_pages_show_the_return_form_to_staff_and_the_credit_to_the_artisan_i
             for text in (mine, book, account_page, claims, shown):
                 typed = ("moth-eaten", "Artisan ART-", "Cooperative SMBSS")  # what people typed: names, a reason
                 assert english_in([t for t in texts_of(text) if not any(w in t for w in typed)]) == []
+
+
+def reported_short(coop, artisan_id="ART-2", quantity="8"):
+    """A cooperative's request received, its member `artisan_id` answering they received `quantity` of 10 kg."""
+    client = coop.client
+    rid = coop.received()["id"]
+    client.call("POST", f"/requisitions/{rid}/confirmations", client.artisan(artisan_id),
+                {"artisan_id": artisan_id, "quantity": quantity}, status=201)
+    return rid
+
+
+def test_a_reported_shortfall_is_settled_as_a_return_that_did_not_reach_the_member(coop):
+    client = coop.client
+    rid = reported_short(coop)  # ART-2: 2 kg short
+    assert used(client, "ART-2") == ("10", "10")
+    made = give(client, rid, [(COTTON, "1.5", "short")], artisan_id="ART-2", reason="short at the counter")
+    assert (made["artisan_id"], made["credit"], made["subsidy"]) == ("ART-2", "325.90", "55.24")  # 2172.68 x 0.15
+    assert made["lines"][0]["condition"] == "short"
+    assert [account(client, m)["balance_due"] for m in MEMBERS] == [SHARE, "1846.78", SHARE]
+    assert used(client, "ART-2") == ("8.5", "8.5")
+    [event] = coop.events(rid, "RequisitionReturned")
+    assert [(line["sku"], line["quantity"], line["condition"]) for line in event["lines"]] == [(COTTON, "1.5", "short")]
+    shares = {s["artisan_id"]: s for s in client.get(rid, client.admin())["shares"]}
+    assert shares["ART-2"]["short_settled"] == {COTTON: "1.5"} and shares["ART-1"]["short_settled"] is None
+    assert client.get(rid, client.artisan("ART-2"))["shares"][0]["short_settled"] == {COTTON: "1.5"}
+    give(client, rid, [(COTTON, "0.5", "short")], artisan_id="ART-2")  # the rest of what was reported
+    assert client.get(rid, client.admin())["shares"][1]["short_settled"] == {COTTON: "2"}
+    assert account(client, "ART-2")["balance_due"] == "1738.14" and used(client, "ART-2") == ("8", "8")
+    give(client, rid, [(COTTON, "8", "restock")], artisan_id="ART-2")  # what did reach them may still come back
+    assert account(client, "ART-2")["balance_due"] == "0.00"
+    assert clean(client) == []
+
+
+def test_a_shortfall_settled_above_what_was_reported_is_refused_in_both_languages_and_changes_nothing(coop):
+    client = coop.client
+    rid = reported_short(coop)
+    give(client, rid, [(COTTON, "0.5", "short")], artisan_id="ART-2")
+    before = (client.db.requisitions.find_one({"_id": rid}), client.db.accounts.find_one({"_id": "ART-2"}),
+              list(client.db.usage.find()), list(client.db.entitlements.find()))
+    body = {"lines": [{"sku": COTTON, "quantity": "2", "condition": "short"}], "reason": "short",
+            "artisan_id": "ART-2"}
+    english, hindi = (client.call("POST", f"/requisitions/{rid}/returns", client.token(**WAREHOUSE), body,
+                                  headers={"Accept-Language": lang}, status=422).get_json()["error"]
+                      for lang in ("en", "hi"))
+    assert english["code"] == hindi["code"] == "short_above_reported" and english["message"] != hindi["message"]
+    assert english["details"] == {"sku": COTTON, "reported_short": "2", "settled_before": "0.5", "asked": "2",
+                                  "unit": "kg", "names": {"name": COTTON, "name_hi": COTTON}}
+    assert "1.5" in english["message"] and "1.5" in hindi["message"]  # at most what is left
+    assert (client.db.requisitions.find_one({"_id": rid}), client.db.accounts.find_one({"_id": "ART-2"}),
+            list(client.db.usage.find()), list(client.db.entitlements.find())) == before
+
+
+@pytest.mark.parametrize("member", ["ART-1", "ART-3"])  # confirmed in full; not answered yet
+def test_a_share_not_reported_short_is_not_settled_as_short(coop, member):
+    client = coop.client
+    rid = reported_short(coop)
+    client.call("POST", f"/requisitions/{rid}/confirmations", client.artisan("ART-1"), {"artisan_id": "ART-1"},
+                status=201)
+    before = client.db.requisitions.find_one({"_id": rid})
+    for lang in ("en", "hi"):
+        error = client.call("POST", f"/requisitions/{rid}/returns", client.token(**WAREHOUSE),
+                            {"lines": [{"sku": COTTON, "quantity": "1", "condition": "short"}], "reason": "short",
+                             "artisan_id": member}, headers={"Accept-Language": lang}, status=422).get_json()["error"]
+        assert error["code"] == "not_reported_short" and COTTON in error["message"]
+    assert client.db.requisitions.find_one({"_id": rid}) == before
+
+
+def test_a_material_the_member_did_not_report_short_is_not_settled_as_short(coop):
+    client = coop.client
+    rid = coop.with_silk()
+    client.act(rid, "receive", coop.secretary)
+    client.call("POST", f"/requisitions/{rid}/confirmations", client.artisan("ART-1"),
+                {"artisan_id": "ART-1", "lines": [{"sku": COTTON, "quantity": "6"}, {"sku": SILK, "quantity": "0.2"}]},
+                status=201)
+    error = give(client, rid, [(COTTON, "1", "short")], artisan_id="ART-1", status=422)["error"]
+    assert error["code"] == "not_reported_short" and error["details"]["sku"] == COTTON
+    made = give(client, rid, [(SILK, "0.3", "short")], artisan_id="ART-1")
+    assert made["lines"][0]["condition"] == "short" and made["credit"] != "0.00"
+    assert clean(client) == []
+
+
+def test_an_artisans_own_request_has_no_reported_shortfall_to_settle(client):
+    rid = handed_over(client)
+    before = after_state(client, rid)
+    error = give(client, rid, [(COTTON, "1", "short")], status=422)["error"]
+    assert error["code"] == "not_reported_short"
+    assert after_state(client, rid) == before
+    assert client.get(rid, client.artisan("ART-1")).get("shares") in (None, [])
+
+
+def test_a_shortfall_settled_again_with_the_same_idempotency_key_is_answered_once(coop):
+    client = coop.client
+    rid = reported_short(coop)
+    first = give(client, rid, [(COTTON, "2", "short")], artisan_id="ART-2", key="short-1")
+    response = client.call("POST", f"/requisitions/{rid}/returns", client.token(**WAREHOUSE),
+                           {"lines": [{"sku": COTTON, "quantity": "2", "condition": "short"}], "reason": "wrong shade",
+                            "artisan_id": "ART-2"}, headers={"Idempotency-Key": "short-1"}, status=201)
+    assert response.get_json() == first and response.headers["Idempotent-Replayed"] == "true"
+    assert account(client, "ART-2")["balance_due"] == "1738.14"  # 2172.68 less 434.54, credited once
+    assert len(client.db.requisitions.find_one({"_id": rid})["returns"]) == 1
+    assert used(client, "ART-2") == ("8", "8") and clean(client) == []
+
+
+def test_a_shortfall_settled_that_dies_at_any_store_call_completes_when_sent_again_and_credits_once(coop):
+    client = coop.client
+    rid = reported_short(coop)
+    body = {"lines": [{"sku": COTTON, "quantity": 100, "condition": "short"}], "reason": "short",
+            "artisan_id": "ART-2"}
+    staff = Principal(sub="clerk", role="warehouse", depot="VNS")
+    calls, done = 1, False
+    while not done:
+        switch = KillSwitch()
+        switch.arm(calls)
+        try:
+            returns.record(Killable(client.db, switch), staff, rid, body, idempotency_key=f"k-{calls}",
+                           now=datetime.now(timezone.utc))
+            done = True
+        except Crashed:
+            again = returns.record(client.db, staff, rid, body, idempotency_key=f"k-{calls}",
+                                   now=datetime.now(timezone.utc))[0]
+            assert again["lines"][0]["condition"] == "short"
+            assert clean(client) == [], calls
+        calls += 1
+    assert calls > 5
+    stored = client.db.requisitions.find_one({"_id": rid})["returns"]
+    credits = [e for e in client.db.accounts.find_one({"_id": "ART-2"})["entries"] if e["type"] == "credit_note"]
+    assert len(credits) == len(stored) == calls - 1
+    assert used(client, "ART-2") == tuple(format_quantity(10_000 - 100 * (calls - 1)) for _ in range(2))
+
+
+def test_the_pages_show_a_reported_shortfall_to_staff_and_what_was_settled_to_the_member_in_both_languages(coop):
+    client = coop.client
+    rid = reported_short(coop)
+    for lang, words, option in (("en", "reported short: 2 kg", "Did not reach the member"),
+                                ("hi", "कम मिलने की सूचना: 2 किलो", "सदस्य तक नहीं पहुँचा")):
+        staff = page(client, f"/my/requisitions/{rid}", client.token(**WAREHOUSE), lang)
+        assert 'data-reported-short' in staff and words in staff, staff[-4000:]
+        assert '<option value="short">' + option in staff
+    give(client, rid, [(COTTON, "1.5", "short")], artisan_id="ART-2", reason="short at hand-over")
+    for lang, words in (("en", "1.5 kg that did not reach the member is credited"),
+                        ("hi", "1.5 किलो जो सदस्य तक नहीं पहुँचा, जमा किया गया")):
+        mine = page(client, f"/my/requisitions/{rid}", client.artisan("ART-2"), lang)
+        assert "data-short-settled" in mine and words in mine and "data-returned" not in mine
+        shown = page(client, f"/my/requisitions/{rid}", client.token(**WAREHOUSE), lang)
+        assert ("settled before: 1.5 kg" if lang == "en" else "पहले निपटाया: 1.5 किलो") in shown
