@@ -63,6 +63,12 @@ def financial_year_of(moment: datetime) -> str:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
+def year_of_month(month: str) -> str:
+    """The financial year ('2026-27') a month ('2027-03') is in."""
+    first = int(month[:4]) if int(month[5:7]) >= 4 else int(month[:4]) - 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
 def months_of_year(year: str) -> list[str]:
     """The twelve months of a financial year, April to March ('2026-04' ... '2027-03')."""
     first = int(year[:4])

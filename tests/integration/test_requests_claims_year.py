@@ -8,8 +8,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from services.requests import requisition_money, requisitions
+from services.requests import reconcile, reconcile_money, requisition_money, requisitions
 from shared.calendar import IST, financial_year_of, month_of, months_of_year
+from shared.money import format_money
 from tests.integration.test_requests_money_support import COTTON, SILK, pay, priced_catalog, ready, scheme
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
 
@@ -195,3 +196,28 @@ def test_a_year_not_begun_an_unknown_scheme_and_other_roles_are_refused(client):
         client.call("GET", f"{YEAR}?scheme=RMSS&year=2025-26", who, status=403)
         client.call("GET", f"{YEAR}?scheme=RMSS&year=2025-26&format=csv", who, status=403)
 
+
+def test_reconcile_finds_a_years_claims_that_are_not_the_sum_of_its_months(client):
+    """`rawbank reconcile` compares each scheme's financial year (the year's report) with its months' claims summed
+    from the requisitions (hand-overs less returns); a year's figure off by a paisa is found, value or subsidy."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=2)
+    client.register("ART-2", looms=1)
+    first = sell(client, "ART-1", [(COTTON, "10")])
+    sell(client, "ART-2", [(SILK, "1")])
+    client.call("POST", f"/requisitions/{first}/returns", client.token(**WAREHOUSE),
+                {"lines": [{"sku": COTTON, "quantity": "2", "condition": "restock"}], "reason": "wrong shade"},
+                status=201)
+    facts = reconcile.facts(client.db)
+    this = financial_year_of(datetime.now(timezone.utc))
+    year = client.call("GET", f"{YEAR}?scheme=RMSS&year={this}", client.admin(), status=200).get_json()
+    said = facts["claim_years"]["RMSS"][this]
+    assert (format_money(said["value"]), format_money(said["subsidy"])) == \
+        (year["totals"]["value"], year["totals"]["subsidy"])
+    assert [check(facts) for check in reconcile_money.CHECKS] == [[]] * len(reconcile_money.CHECKS)
+    for figure in ("value", "subsidy"):
+        tampered = {**facts, "claim_years": {"RMSS": {this: {**said, figure: said[figure] + 1}}}}
+        [problem] = [p for check in reconcile_money.CHECKS for p in check(tampered)]
+        assert f"subsidy claims RMSS for the financial year {this}" in problem
+    assert reconcile_money.year_claims_equal_months({**facts, "claim_years": {}})  # a year with claims left out
