@@ -35,6 +35,46 @@ class Month(ma.validate.Validator):
         return value
 
 
+#: an Indian financial year, 1 April to 31 March: '2026-27', the second part the next year's last two digits
+FINANCIAL_YEAR = re.compile(r"^([0-9]{4})-([0-9]{2})\Z")
+
+
+def is_financial_year(text) -> bool:
+    """'YYYY-YY' naming a financial year (2026-27: April 2026 to March 2027) whose months the calendar takes."""
+    found = FINANCIAL_YEAR.match(text) if isinstance(text, str) else None
+    return bool(found) and FIRST_YEAR <= int(found[1]) < LAST_YEAR and int(found[2]) == (int(found[1]) + 1) % 100
+
+
+class FinancialYear(ma.validate.Validator):
+    """A schema's check of a financial year, 'YYYY-YY' (see is_financial_year)."""
+
+    error = F_("a financial year such as 2026-27")
+
+    def __call__(self, value):
+        if not is_financial_year(value):
+            raise ma.ValidationError(self.error)
+        return value
+
+
+def financial_year_of(moment: datetime) -> str:
+    """The financial year ('2026-27') a moment falls in, in India: it begins on 1 April."""
+    local = moment.astimezone(IST)
+    first = local.year if local.month >= 4 else local.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
+def year_of_month(month: str) -> str:
+    """The financial year ('2026-27') a month ('2027-03') is in."""
+    first = int(month[:4]) if int(month[5:7]) >= 4 else int(month[:4]) - 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
+def months_of_year(year: str) -> list[str]:
+    """The twelve months of a financial year, April to March ('2026-04' ... '2027-03')."""
+    first = int(year[:4])
+    return [f"{first}-{month:02d}" for month in range(4, 13)] + [f"{first + 1}-{month:02d}" for month in range(1, 4)]
+
+
 def month_of(moment: datetime) -> str:
     """The month ('2026-11') a moment falls in, in India."""
     return moment.astimezone(IST).strftime("%Y-%m")

@@ -5,14 +5,20 @@ subsidised under the scheme (a cooperative's: each member's share): the artisans
 (beneficiaries, by the district they were in at dispatch), the subsidised quantity per category,
 its value at the mill-gate price and the subsidy. `tally` is the one sum; `rawbank reconcile` runs it over the artisans' accounts as well
 and compares.
+
+A financial year's claims (`year_claims`, 1 April to 31 March, as schemes are budgeted and audited) are the months'
+claims made by the same code, each by its own month of hand-over: a request submitted on 31 March and handed over
+in April is in the new year's claims, though it counted against the March entitlement.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 
 from services.requests import domain, parties, schemes
-from services.requests.errors import MonthInFuture
-from shared.calendar import month_of
+from services.requests.errors import MonthInFuture, YearInFuture
+from shared import names
+from shared.calendar import financial_year_of, month_of, months_of_year, year_of_month
 from shared.i18n import N_, translate
 from shared.money import format_money
 from shared.quantity import format_quantity
@@ -50,11 +56,58 @@ def report(db, scheme: str, month: str, now: datetime) -> dict:
     schemes.get(db, scheme)
     if month > month_of(now):
         raise MonthInFuture({"month": month})
-    docs = db.requisitions.find({"dispatch_month": month, "status": {"$in": [domain.DISPATCHED, domain.RECEIVED]}},
-                                {"artisan_id": 1, "district": 1, "lines": 1, "pricing.lines": 1, "shares": 1})
+    return _claim(scheme, month, _dispatched(db, [month]), _returned(db, [month]), now)[0]
+
+
+def year_claims(db, scheme: str, year: str, now: datetime) -> dict:
+    """A financial year's claims of one scheme (April to March; while the year is in progress, up to this month):
+    each month's claim's totals, as `report` makes them (by the month of hand-over, net of the month's returns), and
+    the year's totals: quantities, value and subsidy summed over the months, beneficiaries the distinct artisans
+    served in the year (one served in two months is one). One read of the year's requisitions, grouped by month."""
+    schemes.get(db, scheme)
+    months = [month for month in months_of_year(year) if month <= month_of(now)]
+    if not months:
+        raise YearInFuture({"year": year})
+    dispatched, returned = defaultdict(list), defaultdict(list)
+    for doc in _dispatched(db, months):
+        dispatched[doc["dispatch_month"]].append(doc)
+    for doc in _returned(db, months):
+        for month in {made["month"] for made in doc.get("returns") or ()}:
+            returned[month].append(doc)
+    rows, served = [], set()
+    for month in months:
+        claim, artisans = _claim(scheme, month, dispatched[month], returned[month], now)
+        rows.append({"month": month, **{k: v for k, v in claim["totals"].items() if k != "district"}})
+        served |= artisans
+    totals = {"beneficiaries": len(served), "quantities": {}, "units": {}, "value": sum(r["value"] for r in rows),
+              "subsidy": sum(r["subsidy"] for r in rows)}
+    for row in rows:
+        for category, quantity in row["quantities"].items():
+            totals["quantities"][category] = totals["quantities"].get(category, 0) + quantity
+            totals["units"][category] = row["units"][category]
+    return {"scheme": scheme, "year": year, "first_month": months[0], "last_month": months[-1], "months": rows,
+            "totals": totals, "so_far": year == financial_year_of(now), "as_of": now.isoformat()}
+
+
+def _dispatched(db, months: list[str]) -> list[dict]:
+    """The requisitions handed over in those months (India's), in one read (an equality per month: the index)."""
+    handed_over = {"$in": [domain.DISPATCHED, domain.RECEIVED]}
+    return list(db.requisitions.find(
+        {"$or": [{"dispatch_month": month, "status": handed_over} for month in months]},
+        {"artisan_id": 1, "district": 1, "lines": 1, "pricing.lines": 1, "shares": 1, "dispatch_month": 1}))
+
+
+def _returned(db, months: list[str]) -> list[dict]:
+    """The requisitions with a return in any of those months (India's), in one read."""
+    return list(db.requisitions.find({"$or": [{"returns.month": month} for month in months]}, {"returns": 1}))
+
+
+def _claim(scheme: str, month: str, dispatched: list[dict], returned: list[dict], now: datetime) -> tuple[dict, set]:
+    """The month's claim from the requisitions handed over in it and those with a return in it (only the month's
+    returns are counted), and the artisans it served."""
     rows = tally((share.get("district"), share["artisan_id"], subsidised(share["pricing"]["lines"], scheme))
-                 for doc in docs for share in parties.of(doc))
-    corrections = _corrections(db, scheme, month)
+                 for doc in dispatched for share in parties.of(doc))
+    corrections = _corrections(returned, scheme, month)
     out = [{"district": district, "beneficiaries": len(row["artisans"]), "quantities": row["quantities"],
             "units": row["units"], "value": row["value"], "subsidy": row["subsidy"]}
            for district, row in sorted(rows.items()) if row["artisans"]]
@@ -71,15 +124,14 @@ def report(db, scheme: str, month: str, now: datetime) -> dict:
     totals["subsidy"] += sum(r["subsidy"] for r in corrections)
     # this month's claim is what was handed over so far: it grows until the month ends (the page and the CSV say so)
     return {"scheme": scheme, "month": month, "rows": out, "corrections": corrections, "totals": totals,
-            "so_far": month == month_of(now), "as_of": now.isoformat()}
+            "so_far": month == month_of(now), "as_of": now.isoformat()}, served
 
 
-def _corrections(db, scheme: str, month: str) -> list[dict]:
+def _corrections(returned: list[dict], scheme: str, month: str) -> list[dict]:
     """The returns of the month (India's) of materials subsidised under the scheme, one row per district, negative:
     what each took off the claim (whatever month its requisition was dispatched in)."""
     found = [(made.get("district"), made["artisan_id"], subsidised(made["lines"], scheme), made["return_id"])
-             for doc in db.requisitions.find({"returns.month": month}, {"returns": 1})
-             for made in doc.get("returns") or () if made["month"] == month]
+             for doc in returned for made in doc.get("returns") or () if made["month"] == month]
     found = [sale for sale in found if sale[2]]
     rows = tally(sale[:3] for sale in found)
     ids: dict[str, set] = {}
@@ -89,6 +141,46 @@ def _corrections(db, scheme: str, month: str) -> list[dict]:
     return [{"district": district, "returns": counted[district],
              "quantities": {c: -q for c, q in row["quantities"].items()}, "units": row["units"],
              "value": -row["value"], "subsidy": -row["subsidy"]} for district, row in sorted(rows.items())]
+
+
+def reconcile_facts(db, requisitions: dict, now: datetime) -> dict:
+    """What the financial year's claims (`year_claims`) say, scheme -> year -> value and subsidy (paise), for each
+    scheme and year with a claim or a correction in `requisitions` (reconcile's facts of them)."""
+    known, wanted = schemes.listing_by_code(db), set()
+    for req in requisitions.values():
+        money = req.get("money") or {}
+        wanted |= {(line["scheme"], year_of_month(money["dispatch_month"])) for share in money.get("shares", ())
+                   for line in share["claimed"] if line.get("scheme") and money.get("dispatch_month")}
+        wanted |= {(line["scheme"], year_of_month(made["month"])) for made in req.get("returns") or ()
+                   for line in made["claimed"]}
+    facts: dict = {}
+    for scheme, year in sorted(wanted):
+        if scheme in known:
+            totals = year_claims(db, scheme, year, now)["totals"]
+            facts.setdefault(scheme, {})[year] = {"value": totals["value"], "subsidy": totals["subsidy"]}
+    return facts
+
+
+def year_csv_name(claims: dict) -> str:
+    """The year's CSV's file name; the year in progress ends "-so-far"."""
+    return f"subsidy-claims-{claims['scheme']}-{claims['year']}{'-so-far' if claims['so_far'] else ''}.csv"
+
+
+def year_as_csv(claims: dict, lang: str | None = None) -> str:
+    """A year's claims as CSV: one row per month (its code, and its name in `lang`), then the TOTAL row (the months
+    it covers; its beneficiaries are the year's distinct artisans); cells a spreadsheet never runs."""
+    categories = sorted(claims["totals"]["quantities"])
+    header = ["month", "month_name", "beneficiaries"] \
+        + [f"quantity {c} ({claims['totals']['units'][c]})" for c in categories] + ["value_rupees", "subsidy_rupees"]
+
+    def row(month: str, name: str, figures: dict) -> list:
+        return [safe_cell(month), safe_cell(name), figures["beneficiaries"]] \
+            + [format_quantity(figures["quantities"].get(c, 0)) for c in categories] \
+            + [format_money(figures["value"]), format_money(figures["subsidy"])]
+    covered = f"{names.month(claims['first_month'], lang)} – {names.month(claims['last_month'], lang)}"
+    rows = [row(r["month"], names.month(r["month"], lang), r) for r in claims["months"]] \
+        + [row("TOTAL", covered, claims["totals"])]
+    return csv_text([safe_cell(h) for h in header], rows)
 
 
 def csv_name(claim: dict) -> str:

@@ -318,6 +318,11 @@ class MonthInFuture(RuleBroken):
     message = N_("{month} has not begun yet; a claim can be made for this month or an earlier one.")
 
 
+class YearInFuture(RuleBroken):
+    code = "year_in_future"
+    message = N_("The financial year {year} has not begun yet; claims can be seen for this year or an earlier one.")
+
+
 class UnknownCooperative(RuleBroken):
     code = "unknown_cooperative"
     message = N_("No cooperative {cooperative} is registered; register it first (POST /api/v1/cooperatives) "

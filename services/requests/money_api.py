@@ -7,14 +7,15 @@ from flask import Response
 
 from services.requests import (accounts, artisans, claims, collections, cooperatives, credit, entitlements,
                                requisitions, schemes)
-from services.requests.money_schemas import (AccountQuery, AccountSchema, ClaimsQuery, ClaimsSchema, CollectionsQuery,
+from services.requests.money_schemas import (AccountQuery, AccountSchema, ClaimsQuery, ClaimsSchema, ClaimYearQuery,
+                                             ClaimYearSchema, CollectionsQuery,
                                              CollectionsSchema, CreditTermsSchema,
                                              EntitlementQuery, EntitlementSchema, EstimateRequestSchema,
                                              EstimateSchema, PaymentOutSchema, PaymentSchema, RefundOutSchema,
                                              RefundSchema, ReversalSchema, ReversedPaymentSchema, SchemePatchSchema,
                                              SchemeSchema)
 from shared.auth import current_principal, require_role
-from shared.calendar import month_of
+from shared.calendar import financial_year_of, month_of
 from shared.i18n import language
 from shared.lists import PAGE_SIZE, skip_of
 from shared.web import Blueprint, db
@@ -162,6 +163,22 @@ def subsidy_claims(query):
         return Response(claims.as_csv(claim, language()), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={claims.csv_name(claim)}"})
     return claim
+
+
+@blp.route("/reports/subsidy-claims/year", methods=["GET"])
+@require_role("admin")
+@blp.arguments(ClaimYearQuery, location="query")
+@blp.response(200, ClaimYearSchema)
+def subsidy_claims_year(query):
+    """A financial year (1 April to 31 March) of a scheme's claims: one row per month with that month's claim's
+    totals, and the year's; format=csv for a spreadsheet. Months go by hand-over, as the monthly claims do. The year
+    in progress (the default) is counted up to this month (`so_far`, and the CSV's name ends `-so-far`)."""
+    now = _now()
+    found = claims.year_claims(db(), query["scheme"], query["year"] or financial_year_of(now), now)
+    if query["format"] == "csv":
+        return Response(claims.year_as_csv(found, language()), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename={claims.year_csv_name(found)}"})
+    return found
 
 
 @blp.route("/payments", methods=["GET"])

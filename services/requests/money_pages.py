@@ -1,4 +1,4 @@
-"""Money pages: the price before submitting, accounts, receipts, schemes and the monthly claims."""
+"""Money pages: the price before submitting, accounts, receipts, schemes and the claims (a month's, a year's)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from services.requests import (accounts, artisans, claims, collections, credit, entitlements, materials,
                                requisitions, scheme_forms, schemes, words)
 from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
-from shared.calendar import add_days, day_of, is_month, month_bounds, month_of
+from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_financial_year, is_month,
+                             month_bounds, month_of)
 from shared.errors import CsrfFailed, Error
 from shared.field_messages import translated
 from shared.i18n import language
@@ -165,9 +166,12 @@ def _save_scheme(principal, code: str | None):
 @blp.get("/admin/claims")
 @page("admin")
 def claims_page(principal):
-    """The monthly subsidy claim per district, with a chart, for a scheme and month."""
+    """The monthly subsidy claim per district, with a chart, for a scheme and month; with ?year= a financial year's
+    claims month by month instead."""
     known = list(schemes.listing_by_code(db()))
     chosen = request.args.get("scheme") or (known[0] if known else "")
+    if "year" in request.args:
+        return _year_page(known, chosen)
     month = request.args.get("month") or month_of(_now())
     claim, error, errors = None, None, {}
     if not is_month(month):
@@ -181,6 +185,34 @@ def claims_page(principal):
     return render_template("requests/claims.html", schemes=known, chosen=chosen, month=month, claim=claim,
                            error=error, errors=errors,
                            chart=chart(claim["rows"]) if claim else None), 400 if error or errors else 200
+
+
+def _year_page(known: list[str], chosen: str):
+    """A financial year's claims of a scheme: each month's claim's totals (a link to it), the year's, its CSV."""
+    now = _now()
+    year = request.args.get("year") or financial_year_of(now)
+    found, error, errors = None, None, {}
+    if not is_financial_year(year):
+        errors["year"] = _l("Write a financial year such as %(example)s.", example="2026-27")
+    elif chosen:
+        try:
+            found = claims.year_claims(db(), chosen, year, now)
+        except Error as exc:
+            error = exc.describe_on_page()
+    return render_template("requests/claims_year.html", schemes=known, chosen=chosen, year=year, claims=found,
+                           error=error, errors=errors, years=_years(chosen, year if not errors else None, now),
+                           this_month=month_of(now)), 400 if error or errors else 200
+
+
+def _years(scheme: str, asked: str | None, now: datetime, most: int = 30) -> list[str]:
+    """The financial years to choose from, newest first: this one back to the one the scheme began in (at most
+    `most`), and the one asked for."""
+    valid_from = (schemes.listing_by_code(db()).get(scheme) or {}).get("valid_from")
+    first = int(financial_year_of(day_start(valid_from))[:4]) if valid_from else int(financial_year_of(now)[:4])
+    last = int(financial_year_of(now)[:4])
+    first = min(first, last)  # a scheme that begins later: this year only
+    years = [f"{y}-{(y + 1) % 100:02d}" for y in range(last, max(first, last - most + 1) - 1, -1)]
+    return years if not asked or asked in years else sorted(years + [asked], reverse=True)
 
 
 @blp.get("/admin/collections")

@@ -8,7 +8,7 @@ from marshmallow import fields as f, validate as v
 
 from services.requests.pricing_schemas import PricingSchema, ReversedFields
 from services.requests.schemas import CATEGORY, CODE, MONTH, NAME, RequisitionSchema
-from shared.calendar import Day
+from shared.calendar import Day, FinancialYear
 from shared.codes import Code
 from shared.events import ZONES
 from shared.i18n import F_
@@ -305,6 +305,50 @@ class ClaimsSchema(ma.Schema):
     totals = f.Nested(ClaimRowSchema)
     so_far = f.Boolean(metadata={"description": "true for this month: not over, the figures are those until `as_of` "
                                                 "and grow until it ends"})
+    as_of = f.String(metadata={"description": "when the figures were read (UTC ISO 8601)"})
+
+
+class ClaimYearQuery(ma.Schema):
+    scheme = f.String(required=True, validate=SCHEME_CODE)
+    year = f.String(load_default=None, validate=FinancialYear(), metadata={
+        "description": "an Indian financial year, 1 April to 31 March, as 'YYYY-YY' (2026-27: April 2026 to March "
+                       "2027); by default the one in progress in India"})
+    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]))
+
+
+class ClaimMonthSchema(ma.Schema):
+    month = f.String(metadata={"description": "'YYYY-MM': the month of hand-over (India's) the claim counts"})
+    beneficiaries = f.Integer(metadata={"description": "artisans served in the month (the month's claim's)"})
+    quantities = f.Dict(keys=f.String(), values=Quantity(), metadata={
+        "description": "subsidised, per category, net of the month's returns (the month's claim's totals)"})
+    units = f.Dict(keys=f.String(), values=f.String())
+    value = Money(metadata={"description": "at the mill-gate price, net of the month's returns"})
+    subsidy = Money(metadata={"description": "claimed for the month, net of its returns"})
+
+
+class ClaimYearTotalsSchema(ma.Schema):
+    beneficiaries = f.Integer(metadata={
+        "description": "distinct artisans served in the year: one served in several months counts once, so this is "
+                       "NOT the sum of the months' beneficiaries"})
+    quantities = f.Dict(keys=f.String(), values=Quantity(), metadata={"description": "the months' summed"})
+    units = f.Dict(keys=f.String(), values=f.String())
+    value = Money(metadata={"description": "the months' summed"})
+    subsidy = Money(metadata={"description": "the months' summed: the year's claim"})
+
+
+class ClaimYearSchema(ma.Schema):
+    scheme = f.String()
+    year = f.String(metadata={"description": "the financial year, 'YYYY-YY' (1 April to 31 March)"})
+    first_month = f.String(metadata={"description": "the first month counted: April of the year"})
+    last_month = f.String(metadata={"description": "the last month counted: March, or this month while the year is "
+                                                   "in progress"})
+    so_far = f.Boolean(metadata={"description": "true while the year is in progress: the months after this one are "
+                                                "not included and this month's figures grow until it ends"})
+    months = f.List(f.Nested(ClaimMonthSchema), metadata={
+        "description": "one per month from `first_month` to `last_month`, each the totals of that month's claim "
+                       "(GET /reports/subsidy-claims): requisitions counted by their month of hand-over (dispatch), "
+                       "not of submit, so one submitted on 31 March and handed over in April is in the new year"})
+    totals = f.Nested(ClaimYearTotalsSchema)
     as_of = f.String(metadata={"description": "when the figures were read (UTC ISO 8601)"})
 
 

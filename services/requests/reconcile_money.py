@@ -7,7 +7,8 @@ payments; each reversal that took back a payment a refund had handed back says w
 order); every dispatched requisition has exactly one charge and one subsidy entry per share
 (a cooperative's: on each member's account), equal to the share's locked price, and nothing else
 is charged; and the subsidy claims, summed from the dispatched requisitions (as the report does),
-equal the same sums over the accounts' subsidy entries, per scheme, month and district; and each
+equal the same sums over the accounts' subsidy entries, per scheme, month and district; each financial year's
+claims (the year's report) total its months' claims, value and subsidy, per scheme; and each
 artisan's monthly entitlement counts what its requisitions are priced with at the scheme price: its
 used totals are its entries', and each live requisition's (share's) entry is its subsidised quantity
 per category, so no subsidy is given beyond an entitlement and none is used up without a subsidy.
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from services.requests import claims, parties
+from shared.calendar import year_of_month
 from shared.i18n import N_
 from shared.money import format_money as _m
 from shared.quantity import format_quantity as _q
@@ -323,5 +325,37 @@ def corrections_equal_returns(found: dict) -> Problems:
             if from_returns.get((scheme, month)) != from_accounts.get((scheme, month))]
 
 
+def year_claims_equal_months(found: dict) -> Problems:
+    """Each financial year's claims of a scheme (the year's report, `claim_years`) total the value and subsidy of its
+    months' claims: the subsidised lines handed over in each month less those returned in it, summed from the
+    requisitions as each monthly claim sums them (by the month of hand-over, never of submit)."""
+    if "claim_years" not in found:  # facts of a requests service older than the year's claims
+        return []
+    months: dict = defaultdict(lambda: {"value": 0, "subsidy": 0})
+    for req in found["requisitions"].values():
+        money = req.get("money") or {}
+        for share in money.get("shares", ()):
+            for line in share["claimed"]:
+                if line.get("scheme") and money.get("dispatch_month"):
+                    summed = months[(line["scheme"], year_of_month(money["dispatch_month"]))]
+                    summed["value"] += line["subsidised_value"]
+                    summed["subsidy"] += line["subsidy"]
+        for made in req.get("returns") or ():
+            for line in made["claimed"]:
+                summed = months[(line["scheme"], year_of_month(made["month"]))]
+                summed["value"] -= line["subsidised_value"]
+                summed["subsidy"] -= line["subsidy"]
+    said = {(scheme, year): figures for scheme, years in found["claim_years"].items()
+            for year, figures in years.items()}
+    return [Problem(N_("subsidy claims {scheme} for the financial year {year}: the year's total is {value} at the "
+                       "mill-gate price and {subsidy} subsidy, its months' claims add up to {months_value} and "
+                       "{months_subsidy}"), scheme=scheme, year=year, value=_m(figures["value"]),
+                    subsidy=_m(figures["subsidy"]), months_value=_m(months[key]["value"]),
+                    months_subsidy=_m(months[key]["subsidy"]))
+            for key in sorted(set(said) | {key for key, summed in months.items() if any(summed.values())})
+            for scheme, year in [key] for figures in [said.get(key, {"value": 0, "subsidy": 0})]
+            if (figures["value"], figures["subsidy"]) != (months[key]["value"], months[key]["subsidy"])]
+
+
 CHECKS = (accounts_add_up, dispatches_charged_once, claims_equal_dispatches, entitlements_add_up,
-          collections_equal_accounts, credit_notes_equal_returns, corrections_equal_returns)
+          collections_equal_accounts, credit_notes_equal_returns, corrections_equal_returns, year_claims_equal_months)

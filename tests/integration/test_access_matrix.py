@@ -179,6 +179,7 @@ MATRIX = [
      ADMIN_ONLY),
     ("requests", "GET", "/credit-terms", None, ADMIN_ONLY),
     ("requests", "GET", "/reports/subsidy-claims?scheme=RMSS&month=2020-01", None, ADMIN_ONLY),
+    ("requests", "GET", "/reports/subsidy-claims/year?scheme=RMSS&year=2020-21", None, ADMIN_ONLY),
     ("requests", "GET", "/payments?from=2020-01-01&to=2020-01-31", None, STAFF),  # warehouse: their depot's only
     ("requests", "GET", "/payments?depot=BHD", None, expect(warehouse=403, artisan=403, secretary=403)),
     ("requests", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),

@@ -47,6 +47,7 @@ PAGES = [
     ("/admin/schemes", ADMIN_ONLY),
     ("/admin/schemes/RMSS", ADMIN_ONLY),
     ("/admin/claims", ADMIN_ONLY),
+    ("/admin/claims?year=2020-21", ADMIN_ONLY),
     ("/admin/collections", expect(artisan=403, secretary=403)),  # warehouse staff: their own depot's
     ("/admin/collections?depot=BHD", ADMIN_ONLY),
     ("/admin/users", ADMIN_ONLY),

@@ -23,6 +23,7 @@ EXPORTS = [  # (service, address, the first column's name): every CSV the servic
     ("inventory", "/api/v1/replenishment?depot=VNS&format=csv", "depot"),
     ("requests", "/api/v1/requisitions?format=csv", "requisition_id"),
     ("requests", f"/api/v1/reports/subsidy-claims?scheme=RMSS&month={MONTH}&format=csv", "district"),
+    ("requests", "/api/v1/reports/subsidy-claims/year?scheme=RMSS&format=csv", "month"),
     ("requests", "/api/v1/payments?format=csv", "kind"),
     ("notifier", "/api/v1/alerts?format=csv", "id"),
     ("notifier", f"/api/v1/reports/distribution?month={MONTH}&group_by=district&format=csv", "district"),

@@ -183,6 +183,39 @@ def test_the_claims_page_of_this_month_says_its_figures_are_so_far_in_both_langu
         assert said in words and name in words
 
 
+def test_the_claims_page_shows_a_financial_year_month_by_month_in_both_languages(apps, config):
+    """To see a financial year an accounts officer added twelve monthly claims by hand: /admin/claims?year= shows
+    each month's claim's totals with a link to it, the year's total (beneficiaries each counted once) and its CSV."""
+    db = apps["requests"].extensions["rawbank"].db
+    db.requisitions.insert_many([
+        {"_id": f"y{i}", "status": "dispatched", "dispatch_month": month, "artisan_id": artisan, "district": "Varanasi",
+         "pricing": {"lines": [{"scheme": "RMSS", "category": "silk-domestic", "unit": "kg",
+                                "subsidised_quantity": 1000, "subsidised_value": 4_200_00, "subsidy": 630_00}]}}
+        for i, (month, artisan) in enumerate((("2025-04", "ART-1"), ("2025-09", "ART-1"), ("2026-03", "ART-2"),
+                                              ("2026-04", "ART-3")))])
+    for lang, said in (("en", ("Subsidy claims for a financial year", "RMSS, financial year 2025-26",
+                               "From April 2025 to March 2026.", "Total 2 3 kg ₹12,600.00 ₹1,890.00",
+                               "not the month it was asked for", "each counted once")),
+                       ("hi", ("वित्तीय वर्ष के सब्सिडी दावे", "RMSS, वित्तीय वर्ष 2025-26",
+                               "अप्रैल 2025 से मार्च 2026 तक।",
+                               "कुल 2 3 किलो ₹12,600.00 ₹1,890.00", "मांगे जाने के महीने में नहीं",
+                               "हर कारीगर एक बार"))):
+        admin = person(apps["requests"], config, "admin", lang)
+        page = admin.get("/admin/claims?scheme=RMSS&year=2025-26").get_data(as_text=True)
+        words = text(admin.get("/admin/claims?scheme=RMSS&year=2025-26"))
+        for part in said:
+            assert part in words, (lang, part, words[:3000])
+        assert page.count('<tr data-month="') == 12 and 'href="/admin/claims?scheme=RMSS&amp;month=2025-09"' in page
+        assert '<th scope="row" data-label=' in page and "data-so-far" not in page
+        assert "/api/v1/reports/subsidy-claims/year?scheme=RMSS&amp;year=2025-26&amp;format=csv" in page
+    refused = text(admin.get("/admin/claims?scheme=RMSS&year=2025-27"), 400)
+    assert "2026-27 जैसा वित्तीय वर्ष लिखें।" in refused
+    assert "शुरू नहीं हुआ" in text(admin.get("/admin/claims?scheme=RMSS&year=2999-00"), 400)
+    this_year = text(admin.get("/admin/claims?scheme=RMSS&year="))
+    assert "(अब तक)" in this_year and "अभी पूरा नहीं हुआ" in this_year
+    assert "वित्तीय वर्ष" in text(admin.get("/admin/claims?scheme=RMSS&month=2025-09"))  # the tab beside the month
+
+
 @pytest.mark.parametrize("month", ["0000-01", "0000-12"])
 def test_a_month_of_year_zero_is_refused_in_words_never_a_crash(apps, config, month):
     """No calendar has a year 0: the month is refused like any other bad month, and the pages show this month."""

@@ -1,0 +1,223 @@
+"""A financial year of subsidy claims (GET /reports/subsidy-claims/year): each month's claim's totals, by the month of
+hand-over, and the year's, whose beneficiaries are the distinct artisans served; its CSV, and refusals."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+
+import pytest
+
+from services.requests import reconcile, reconcile_money, requisition_money, requisitions
+from shared.calendar import IST, financial_year_of, month_of, months_of_year
+from shared.money import format_money
+from tests.integration.test_requests_money_support import COTTON, SILK, pay, priced_catalog, ready, scheme
+from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+
+WAREHOUSE = {"role": "warehouse", "depot": "VNS"}
+YEAR = "/reports/subsidy-claims/year"
+
+
+def sell(client, artisan_id, lines, handed_over=None):
+    """Ready, paid in full and dispatched; `handed_over` ('YYYY-MM') dates its hand-over in that month."""
+    rid = ready(client, client.artisan(artisan_id), lines)
+    pay(client, rid, client.get(rid, client.admin())["pricing"]["payable_total"])
+    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    if handed_over:
+        client.db.requisitions.update_one({"_id": rid}, {"$set": {"dispatch_month": handed_over}})
+    return rid
+
+
+def give_back(client, rid, sku, quantity, month):
+    """A return at the depot of `quantity` of `sku`, dated in `month`."""
+    client.call("POST", f"/requisitions/{rid}/returns", client.token(**WAREHOUSE),
+                {"lines": [{"sku": sku, "quantity": quantity, "condition": "restock"}], "reason": "wrong shade"},
+                status=201)
+    doc = client.db.requisitions.find_one({"_id": rid})
+    client.db.requisitions.update_one({"_id": rid}, {"$set": {"returns": [{**made, "month": month}
+                                                                          for made in doc["returns"]]}})
+
+
+def monthly(client, month):
+    return client.call("GET", f"/reports/subsidy-claims?scheme=RMSS&month={month}", client.admin(),
+                       status=200).get_json()
+
+
+def test_a_year_is_its_months_claims_by_hand_over_net_of_returns_with_distinct_beneficiaries(client):
+    """An accounts officer added twelve monthly CSVs by hand to see a financial year: now one call gives every month
+    of it, each equal to that month's claim (returns netted in the month they came back), and the year's totals."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=2)
+    client.register("ART-2", looms=1)
+    first = sell(client, "ART-1", [(COTTON, "10")], handed_over="2025-05")
+    sell(client, "ART-2", [(COTTON, "5")], handed_over="2025-05")
+    sell(client, "ART-1", [(SILK, "2")], handed_over="2025-08")
+    give_back(client, first, COTTON, "3", "2025-11")
+    sell(client, "ART-2", [(COTTON, "4")], handed_over="2026-04")  # the next year's
+    year = client.call("GET", f"{YEAR}?scheme=RMSS&year=2025-26", client.admin(), status=200).get_json()
+    assert (year["scheme"], year["year"], year["first_month"], year["last_month"], year["so_far"]) == \
+        ("RMSS", "2025-26", "2025-04", "2026-03", False)
+    assert [row["month"] for row in year["months"]] == months_of_year("2025-26")
+    by_month = {row["month"]: row for row in year["months"]}
+    for month, row in by_month.items():  # never other figures than the month's own claim
+        assert row == {"month": month, **{k: v for k, v in monthly(client, month)["totals"].items()
+                                          if k != "district"}}
+    assert (by_month["2025-05"]["beneficiaries"], by_month["2025-05"]["quantities"]) == \
+        (2, {"cotton-hank-upto-40s": "15"})
+    assert (by_month["2025-08"]["beneficiaries"], by_month["2025-08"]["quantities"]) == (1, {"silk-domestic": "2"})
+    assert (by_month["2025-11"]["beneficiaries"], by_month["2025-11"]["quantities"]) == \
+        (0, {"cotton-hank-upto-40s": "-3"})
+    assert by_month["2025-11"]["subsidy"].startswith("-")
+    assert by_month["2025-04"] == {"month": "2025-04", "beneficiaries": 0, "quantities": {}, "units": {},
+                                   "value": "0.00", "subsidy": "0.00"}
+    totals = year["totals"]
+    assert totals["beneficiaries"] == 2  # ART-1 served in May and August is one; the months add up to 3
+    assert sum(row["beneficiaries"] for row in year["months"]) == 3
+    assert totals["quantities"] == {"cotton-hank-upto-40s": "12", "silk-domestic": "2"}
+    assert totals["units"] == {"cotton-hank-upto-40s": "kg", "silk-domestic": "kg"}
+    paise = {key: sum(round(float(row[key]) * 100) for row in year["months"]) for key in ("value", "subsidy")}
+    assert {key: round(float(totals[key]) * 100) for key in ("value", "subsidy")} == paise
+    # 15 kg cotton at 245.50 less 3 returned, and 2 kg silk at 4,200: 2,946.00 + 8,400.00 at the mill-gate price
+    assert (totals["value"], totals["subsidy"]) == ("11346.00", "1701.90")
+
+
+class Clock:
+    """Stands in for datetime in the modules that date a submit and a dispatch: now is `at`."""
+
+    at = datetime.now(timezone.utc)
+
+    def __init__(self):
+        outer = self
+
+        class Fixed(datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return outer.at.astimezone(tz) if tz else outer.at.replace(tzinfo=None)
+        self.type = Fixed
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    made = Clock()
+    for module in (requisitions, requisition_money):
+        monkeypatch.setattr(module, "datetime", made.type)
+    return made
+
+
+def test_a_request_submitted_on_31_march_and_handed_over_on_1_april_is_in_the_new_year(client, clock):
+    """Entitlements count in the month of submit, claims in the month of hand-over: the year goes by hand-over."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    clock.at = datetime(2026, 3, 31, 23, 50, tzinfo=IST)
+    rid = ready(client, client.artisan("ART-1"), [(COTTON, "10")])
+    pay(client, rid, client.get(rid, client.admin())["pricing"]["payable_total"])
+    clock.at = datetime(2026, 4, 1, 0, 10, tzinfo=IST)
+    client.act(rid, "dispatch", client.token(**WAREHOUSE))
+    doc = client.db.requisitions.find_one({"_id": rid})
+    assert (doc["month"], doc["dispatch_month"]) == ("2026-03", "2026-04")  # entitlement of March, claimed in April
+    old = client.call("GET", f"{YEAR}?scheme=RMSS&year=2025-26", client.admin(), status=200).get_json()
+    assert old["totals"]["beneficiaries"] == 0 and old["totals"]["quantities"] == {}
+    new = client.call("GET", f"{YEAR}?scheme=RMSS&year=2026-27", client.admin(), status=200).get_json()
+    april = new["months"][0]
+    assert (april["month"], april["beneficiaries"], april["quantities"]) == \
+        ("2026-04", 1, {"cotton-hank-upto-40s": "10"})
+    assert new["totals"]["quantities"] == {"cotton-hank-upto-40s": "10"}
+
+
+def test_the_year_in_progress_is_the_default_and_goes_up_to_this_month(client):
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=1)
+    sell(client, "ART-1", [(COTTON, "5")])
+    now = datetime.now(timezone.utc)
+    year = client.call("GET", f"{YEAR}?scheme=RMSS", client.admin(), status=200).get_json()
+    this = financial_year_of(now)
+    assert (year["year"], year["so_far"], year["first_month"], year["last_month"]) == \
+        (this, True, f"{this[:4]}-04", month_of(now))
+    assert [row["month"] for row in year["months"]] == [m for m in months_of_year(this) if m <= month_of(now)]
+    assert year["months"][-1]["quantities"] == {"cotton-hank-upto-40s": "5"}
+    response = client.call("GET", f"{YEAR}?scheme=RMSS&format=csv", client.admin(), status=200)
+    assert response.headers["Content-Disposition"] == f"attachment; filename=subsidy-claims-RMSS-{this}-so-far.csv"
+
+
+def test_the_years_csv_has_a_row_per_month_in_the_language_asked_and_a_total_row(client):
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=2)
+    client.register("ART-2", looms=1)
+    sell(client, "ART-1", [(COTTON, "10")], handed_over="2025-05")
+    sell(client, "ART-2", [(COTTON, "5")], handed_over="2025-06")
+    sell(client, "ART-1", [(COTTON, "2")], handed_over="2026-03")
+    url = f"{YEAR}?scheme=RMSS&year=2025-26&format=csv"
+    response = client.call("GET", url, client.admin(), status=200)
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == "attachment; filename=subsidy-claims-RMSS-2025-26.csv"
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert rows[0] == ["month", "month_name", "beneficiaries", "quantity cotton-hank-upto-40s (kg)", "value_rupees",
+                       "subsidy_rupees"]
+    assert len(rows) == 1 + 12 + 1
+    assert rows[1][:4] == ["2025-04", "April 2025", "0", "0"]
+    assert rows[2] == ["2025-05", "May 2025", "1", "10", "2455.00", "368.25"]
+    assert rows[12][:4] == ["2026-03", "March 2026", "1", "2"]
+    assert rows[-1] == ["TOTAL", "April 2025 – March 2026", "2", "17", "4173.50", "626.03"]
+    hindi = client.call("GET", url, {**client.admin(), "Accept-Language": "hi"}, status=200)
+    rows = list(csv.reader(io.StringIO(hindi.get_data().decode("utf-8-sig"))))
+    assert rows[2][:2] == ["2025-05", "मई 2025"] and rows[-1][0] == "TOTAL"
+
+
+@pytest.mark.parametrize("year", ["2026-28", "2026", "26-27", "2026-2027", "2026-27x", "२०२६-२७", "1899-00",
+                                  "9998-99", "abcd-ef", ""])
+def test_a_year_not_written_yyyy_yy_is_refused_in_both_languages_and_changes_nothing(client, year):
+    scheme(client)
+    before = {name: list(client.db[name].find()) for name in client.db.list_collection_names()}
+    error = client.call("GET", f"{YEAR}?scheme=RMSS&year={year}", client.admin(), status=400).get_json()["error"]
+    assert error["details"]["year"] == ["a financial year such as 2026-27"]
+    hindi = client.call("GET", f"{YEAR}?scheme=RMSS&year={year}", {**client.admin(), "Accept-Language": "hi"},
+                        status=400).get_json()["error"]
+    assert hindi["details"]["year"] == ["वित्तीय वर्ष, जैसे 2026-27"]
+    assert {name: list(client.db[name].find()) for name in client.db.list_collection_names()} == before
+
+
+def test_a_year_not_begun_an_unknown_scheme_and_other_roles_are_refused(client):
+    scheme(client)
+    admin = client.admin()
+    error = client.call("GET", f"{YEAR}?scheme=RMSS&year=2999-00", admin, status=422).get_json()["error"]
+    assert error["code"] == "year_in_future" and error["details"] == {"year": "2999-00"}
+    hindi = client.call("GET", f"{YEAR}?scheme=RMSS&year=2999-00", {**admin, "Accept-Language": "hi"},
+                        status=422).get_json()["error"]["message"]
+    assert "2999-00" in hindi and "वित्तीय वर्ष" in hindi
+    assert client.call("GET", f"{YEAR}?scheme=NOPE&year=2025-26", admin, status=404).get_json()["error"]["code"] == \
+        "unknown_scheme"
+    client.call("GET", f"{YEAR}?year=2025-26", admin, status=400)
+    client.register("ART-1")
+    for who in (client.token(**WAREHOUSE), client.artisan("ART-1"), client.secretary("Coop-A")):
+        client.call("GET", f"{YEAR}?scheme=RMSS&year=2025-26", who, status=403)
+        client.call("GET", f"{YEAR}?scheme=RMSS&year=2025-26&format=csv", who, status=403)
+
+
+def test_reconcile_finds_a_years_claims_that_are_not_the_sum_of_its_months(client):
+    """`rawbank reconcile` compares each scheme's financial year (the year's report) with its months' claims summed
+    from the requisitions (hand-overs less returns); a year's figure off by a paisa is found, value or subsidy."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=2)
+    client.register("ART-2", looms=1)
+    first = sell(client, "ART-1", [(COTTON, "10")])
+    sell(client, "ART-2", [(SILK, "1")])
+    client.call("POST", f"/requisitions/{first}/returns", client.token(**WAREHOUSE),
+                {"lines": [{"sku": COTTON, "quantity": "2", "condition": "restock"}], "reason": "wrong shade"},
+                status=201)
+    facts = reconcile.facts(client.db)
+    this = financial_year_of(datetime.now(timezone.utc))
+    year = client.call("GET", f"{YEAR}?scheme=RMSS&year={this}", client.admin(), status=200).get_json()
+    said = facts["claim_years"]["RMSS"][this]
+    assert (format_money(said["value"]), format_money(said["subsidy"])) == \
+        (year["totals"]["value"], year["totals"]["subsidy"])
+    assert [check(facts) for check in reconcile_money.CHECKS] == [[]] * len(reconcile_money.CHECKS)
+    for figure in ("value", "subsidy"):
+        tampered = {**facts, "claim_years": {"RMSS": {this: {**said, figure: said[figure] + 1}}}}
+        [problem] = [p for check in reconcile_money.CHECKS for p in check(tampered)]
+        assert f"subsidy claims RMSS for the financial year {this}" in problem
+    assert reconcile_money.year_claims_equal_months({**facts, "claim_years": {}})  # a year with claims left out
