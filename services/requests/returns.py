@@ -6,10 +6,11 @@ it goes back on the shelf (`restock`) or is written off (`damaged`), never more 
 to that member less what they returned before. A shortfall a cooperative's member reported (their share's
 confirmation `short`, `short_by`) is settled the same way, as lines `short` ("did not reach the member"):
 only of a material reported short, and all of them together never above what was reported short of it.
-Its money is worked out once, when it is recorded: the credit is what the member was charged for that much of the line (the line's amount, proportionally),
-the subsidy and the subsidised quantity the same share of the line's; each is rounded from the running
-total (what all this member's returns of the line come to, less what the earlier ones were given), so
-returning everything, in any number of returns, gives back exactly what was charged.
+Its money is worked out once, when it is recorded: the credit is what the member was charged for that
+much of the line (the line's amount, proportionally), the subsidy and the subsidised quantity the same
+share of the line's; each is rounded from the running total (what all this member's returns of the line
+come to, less what the earlier ones were given), so returning everything, in any number of returns, gives
+back exactly what was charged.
 
 Its writes, in order, each applied once whatever happens between them:
 1. the requisition: the return (with its id) and its RequisitionReturned event in the outbox, on the version read,

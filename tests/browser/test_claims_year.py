@@ -15,9 +15,11 @@ pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
 PHONE = {"width": 360, "height": 740}
 WORDS = {"en": {"menu": "Subsidy claims", "tab": "Financial year", "h1": "Subsidy claims for a financial year",
-                "total": "Total", "so_far": "is not over", "kg": "2 kg", "month_h1": "Monthly subsidy claim"},
-         "hi": {"menu": "सब्सिडी दावे", "tab": "वित्तीय वर्ष", "h1": "वित्तीय वर्ष के सब्सिडी दावे", "total": "कुल",
-                "so_far": "अभी पूरा नहीं हुआ", "kg": "2 किलो", "month_h1": "मासिक सब्सिडी दावा"}}
+                "total": "Total", "so_far": "is not over", "kg": "2 kg",
+                "month_h1": "Monthly subsidy claim"},
+         "hi": {"menu": "सब्सिडी दावे", "tab": "वित्तीय वर्ष", "h1": "वित्तीय वर्ष के सब्सिडी दावे",
+                "total": "कुल", "so_far": "अभी पूरा नहीं हुआ", "kg": "2 किलो",
+                "month_h1": "मासिक सब्सिडी दावा"}}
 
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
