@@ -333,3 +333,30 @@ def test_a_price_far_from_todays_is_said_before_it_is_set_and_set_when_pressed_a
     expect(said).to_contain_text("10 गुना")
     press.click()
     expect(today).to_contain_text("₹650")
+
+
+def test_staff_send_a_named_lot_to_another_depot_and_a_lot_it_does_not_have_is_said_at_its_field(people):
+    """The transfer form had no lot: a transfer took the lot a hand-over would (here the big one, since it has
+    enough), and a manager sending the short-dated lot to a depot that will use it first could not say so."""
+    warehouse = people("warehouse").log_in()
+    page = warehouse.page
+    page.goto(warehouse.url("inventory", "/warehouse/movements"))
+    soon = f"NEAR-{uuid.uuid4().hex[:6].upper()}"
+    expires = (date.today() + timedelta(days=20)).isoformat()
+    for lot, quantity in (({"code": soon, "expires_on": expires}, "2"), (f"BIG-{soon}", "9")):
+        api(warehouse, "inventory", "POST", "/movements",
+            {"type": "receipt", "sku": "DYE-INDIGO", "depot": "VNS", "quantity": quantity, "lot": lot})
+    form = page.locator("#transfer")
+    form.get_by_label("Material").select_option("DYE-INDIGO")
+    form.get_by_label("To depot").select_option("BHD")
+    form.get_by_label("Quantity").fill("2")
+    form.get_by_label("Lot (optional)").fill("NO-SUCH-LOT")
+    form.get_by_role("button", name="Record transfer").click()
+    expect(form.get_by_label("Lot (optional)")).to_have_attribute("aria-invalid", "true")
+    expect(form.locator(".field-error")).to_contain_text("no lot NO-SUCH-LOT")
+    form.get_by_label("Lot (optional)").fill(soon)
+    form.get_by_role("button", name="Record transfer").click()
+    expect(form).to_contain_text("sent to Bhadohi")
+    there = api(warehouse, "inventory", "GET", "/stock/BHD/DYE-INDIGO")["lots"]
+    assert [(x["lot"], x["on_hand"], x["expires_on"]) for x in there if x["lot"] == soon] == [(soon, "2", expires)]
+    assert all(x["lot"] != soon for x in api(warehouse, "inventory", "GET", "/stock/VNS/DYE-INDIGO")["lots"])
