@@ -22,6 +22,9 @@ TOO_LARGE = F_("is too large: at most 10,00,00,00,00,000 (one lakh crore)")  # M
 #: it; kg, g, m and litre take up to three decimals. Every quantity of such a material that becomes stock or is asked
 #: for is whole (services/inventory/domain.whole_units, services/requests/requisitions._with_categories).
 WHOLE_UNITS = {"piece": N_("pieces")}
+#: what the OpenAPI document says of a quantity that becomes stock or is asked for
+WHOLE_NOTE = "in the material's unit, a decimal string; a whole number for a material counted in pieces " \
+             "(422 whole_units_only)"
 
 
 def ascii_digits(text: str) -> str:
