@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 import marshmallow as ma
 
-from shared.i18n import F_
+from shared.i18n import F_, N_
 
 SCALE = 1000
 MAX_QUANTITY = 10**12 * SCALE
@@ -18,6 +18,13 @@ _DEVANAGARI = str.maketrans("०१२३४५६७८९", "0123456789")  # a
 NOT_A_NUMBER = F_('must be a decimal number such as "12.5"')
 NO_COMMAS = F_('write it without commas, such as "1000" or "12.5"')
 TOO_LARGE = F_("is too large: at most 10,00,00,00,00,000 (one lakh crore)")  # MAX_QUANTITY, in units
+#: the units a material is counted whole in (no depot hands over half a plank), each with its plural as messages say
+#: it; kg, g, m and litre take up to three decimals. Every quantity of such a material that becomes stock or is asked
+#: for is whole (services/inventory/domain.whole_units, services/requests/requisitions._with_categories).
+WHOLE_UNITS = {"piece": N_("pieces")}
+#: what the OpenAPI document says of a quantity that becomes stock or is asked for
+WHOLE_NOTE = "in the material's unit, a decimal string; a whole number for a material counted in pieces " \
+             "(422 whole_units_only)"
 
 
 def ascii_digits(text: str) -> str:
@@ -64,6 +71,17 @@ def _parse_decimal(value) -> int:
     if milli != milli.to_integral_value():
         raise ValueError(F_("at most three decimal places"))
     return int(milli)
+
+
+def whole_enough(milli: int, unit: str | None) -> bool:
+    """Whether `milli` thousandths may be a quantity of a material counted in `unit`: whole units for those in
+    WHOLE_UNITS (piece), any for the others."""
+    return unit not in WHOLE_UNITS or milli % SCALE == 0
+
+
+def up_to_whole(milli: int, unit: str | None) -> int:
+    """`milli` rounded up to a whole unit for a material counted whole (7.3 pieces to order -> 8), else as it is."""
+    return -(-milli // SCALE) * SCALE if unit in WHOLE_UNITS else milli
 
 
 def format_quantity(milli: int) -> str:

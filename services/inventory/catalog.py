@@ -6,11 +6,12 @@ import re
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
-from services.inventory.errors import CodeTaken, DepotNotFound, UnknownDepot
+from services.inventory.errors import CodeTaken, DepotNotFound, UnknownDepot, WholeUnitsOnly
 from services.inventory.stock_writes import SOURCE, refresh_copies
 from services.inventory.store import material_or_error
 from shared import codes
 from shared.envelope import new_event
+from shared.quantity import SCALE, format_quantity, whole_enough
 from shared.errors import Conflict
 
 MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size", "max_level", "active",
@@ -18,6 +19,25 @@ MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level"
 DEPOT_FIELDS = ("code", "name", "name_hi", "district", "zone")  # what its events carry
 DEPOT_PLACE = ("address", "address_hi", "opening_hours")  # where and when artisans find it (pages, no events)
 _SPLIT = re.compile(r"[\s,;:/()\[\]._-]+")
+
+
+#: a material's own figures that are quantities of it: whole for a material counted in pieces
+LEVELS = ("reorder_level", "pack_size", "max_level")
+
+
+def whole_units(db, sku: str, figures: dict[str, int | None], material: dict | None = None) -> None:
+    """Refuse (422 whole_units_only, naming the material, its unit and the figure) a part of a unit of a material
+    counted whole (a piece: shared.quantity.WHOLE_UNITS) in `figures` (field -> thousandths), before anything changes.
+    The one rule for every quantity that becomes stock or is asked for; the catalog is read only for a figure with a
+    fraction (`material`: the caller's copy, when it has one). Stock stored before the rule stays as it is."""
+    parts = {field: figure for field, figure in figures.items() if figure is not None and figure % SCALE}
+    if not parts:
+        return
+    material = material or db.materials.find_one({"_id": sku}, {"name": 1, "name_hi": 1, "unit": 1}) or {}
+    for field, figure in parts.items():
+        if not whole_enough(figure, material.get("unit")):
+            raise WholeUnitsOnly({"sku": sku, "unit": material["unit"], "field": field,
+                                  "quantity": format_quantity(figure)}).named(db, material)
 
 
 def search_terms(material: dict) -> list[str]:
@@ -68,6 +88,7 @@ def register_material(db, material: dict, *, correlation_id: str | None = None) 
     event = new_event("MaterialRegistered", material["sku"], material, source=SOURCE,
                       correlation_id=correlation_id)
     sku = material["sku"]
+    whole_units(db, sku, {k: material.get(k) for k in LEVELS}, material)
     _refuse_taken_sku(db, sku)
     try:
         db.materials.insert_one({"_id": sku, **material, "terms": search_terms(material), "sku_key": sku.lower(),
@@ -95,6 +116,7 @@ def update_material(db, sku: str, changes: dict, *, correlation_id: str | None =
     """
     for _ in range(20):
         current = material_or_error(db, sku, not_found=True)
+        whole_units(db, sku, {k: changes.get(k) for k in LEVELS}, current)
         updated = {**{k: current.get(k) for k in MATERIAL_FIELDS}, "active": current.get("active", True), **changes}
         event = new_event("MaterialUpdated", sku, updated, source=SOURCE, correlation_id=correlation_id)
         result = db.materials.update_one(

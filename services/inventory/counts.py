@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pymongo import ASCENDING, DESCENDING
 
 from services.inventory import clock, count_rules, domain, errors, ledger, lot_rules, movements
-from services.inventory.catalog import depot_or_error
+from services.inventory.catalog import depot_or_error, whole_units
 from services.inventory.numbers import next_number
 from services.inventory.stock_writes import SOURCE
 from services.inventory.store import load_stock, stock_from
@@ -85,6 +85,7 @@ def _write(db, count_id: str, change) -> dict:
 
 def count_line(db, count_id: str, body: dict, *, by: str) -> dict:
     """Record what was counted of one lot, beside what the books say of it right now."""
+    whole_units(db, body["sku"], {"counted": body["counted"]})  # 2.5 planks are never counted
     def change(doc):
         _allowed(doc, "count")
         stock = load_stock(db, doc["depot"], body["sku"])[0]

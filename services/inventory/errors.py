@@ -4,7 +4,7 @@ from __future__ import annotations
 from shared.errors import AlreadyExists, Busy, Conflict, Error, Forbidden, Inapplicable, NotFound, RuleBroken
 from shared import names
 from shared.i18n import N_, language, translate
-from shared.quantity import format_quantity
+from shared.quantity import WHOLE_UNITS, format_quantity
 
 _NO_MATERIAL = N_("No material with this SKU; register it first (POST /api/v1/materials).")
 _NO_DEPOT = N_("No depot with this code; register it first (POST /api/v1/depots).")
@@ -258,6 +258,18 @@ class StockTooLarge(_Names, RuleBroken):
                  "Nothing was changed. If the stock shown is wrong (a quantity typed too large), correct it with an "
                  "adjustment that takes stock off, reason “Correction of an earlier entry”.")
     DEPOTS, FIGURES = ("depot",), ("largest", "stock_after")
+
+
+class WholeUnitsOnly(_Names, RuleBroken):
+    """A part of a unit of a material counted whole (a piece: shared.quantity.WHOLE_UNITS) as stock or asked for;
+    `field` names what carried it (quantity, reorder_level, counted, lines.0.quantity)."""
+
+    code = "whole_units_only"
+    message = N_("{material} is counted in whole {units}: {quantity} is not a whole number. Nothing was changed.")
+
+    def values(self, lang: str | None = None) -> dict:
+        unit = (self.material or {}).get("unit") or self.details.get("unit")
+        return {**super().values(lang), "units": translate(WHOLE_UNITS.get(unit, unit or ""), lang or language())}
 
 
 class NothingToOrder(RuleBroken):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from services.inventory import clock, domain, errors, ledger, lot_rules, order_rules, purchase_orders
-from services.inventory.catalog import depot_or_error, material_or_error
+from services.inventory.catalog import depot_or_error, material_or_error, whole_units
 from services.inventory.lot_rules import Incoming, Lot
 from services.inventory.stock_writes import SOURCE, movement_event, stock_view, write_stock
 from services.inventory.store import load_stock
@@ -22,6 +22,7 @@ def record_movement(db, body: dict, *, by: str, correlation_id: str | None = Non
     `movement_id` makes it happen once however often it is asked (an Idempotency-Key, once.py).
     """
     kind, once = body["type"], {"correlation_id": correlation_id, "movement_id": movement_id}
+    whole_units(db, body["sku"], {"quantity": body["quantity"]})  # no half plank comes, goes or is written off
     try:
         if kind == "receipt":
             return receive(db, body["sku"], body, by=by, seen_from=seen_from, **once)

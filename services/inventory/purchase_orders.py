@@ -14,7 +14,7 @@ import logging
 from pymongo import DESCENDING
 
 from services.inventory import clock, order_rules, suppliers
-from services.inventory.catalog import depot_or_error, material_or_error
+from services.inventory.catalog import depot_or_error, material_or_error, whole_units
 from services.inventory.errors import (MaterialInactive, NotOnOrder, OrderClosed, OrderNotFound, OrderNotSent,
                                        OrderOtherDepot, OrderPartlyReceived, OrderStatus, UnknownOrder)
 from services.inventory.numbers import next_number
@@ -34,6 +34,7 @@ def _lines(db, lines: list[dict]) -> list[dict]:
         material = material_or_error(db, line["sku"])
         if not material.get("active", True):
             raise MaterialInactive({"sku": line["sku"]}).named(db, material)
+        whole_units(db, line["sku"], {f"lines.{len(out)}.quantity": line["quantity"]}, material)
         out.append({"sku": line["sku"], "quantity": line["quantity"], "price": line["price"], "received": 0})
     return out
 

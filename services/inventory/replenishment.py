@@ -10,6 +10,7 @@ from services.inventory.catalog import depot_or_error
 from services.inventory.errors import NoSupplierPrice, NothingToOrder
 from services.inventory.waitlist import WAITLISTED
 from shared.calendar import IST
+from shared.quantity import up_to_whole
 
 ROWS = 500
 ORIGIN = "replenishment"  # a draft order's `origin`: made from the suggestions (the page says so in words)
@@ -71,8 +72,8 @@ def suggestions(db, depot: str, *, supplier: str | None = None, cover_days: int 
                      "waitlisted": waiting.get(sku, 0), "avg_daily_issue": avg,
                      "days_of_cover": rules.days_of_cover(figures["available"], figures["on_order"], avg),
                      "target": level, "pack_size": pack,
-                     "suggested_quantity": rules.suggest(level, figures["available"], figures["on_order"],
-                                                         waiting.get(sku, 0), pack)})
+                     "suggested_quantity": up_to_whole(rules.suggest(level, figures["available"], figures["on_order"],
+                                                                     waiting.get(sku, 0), pack), material["unit"])})
     return rows
 
 

@@ -11,7 +11,7 @@ from shared.events import ZONES
 from shared.i18n import F_
 from shared.lists import page_field
 from shared.money import Money
-from shared.quantity import Quantity
+from shared.quantity import WHOLE_NOTE, Quantity
 from shared.text import filled
 
 CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z", error=F_("letters, digits, '.', '_' or '-', at most 64"))
@@ -99,7 +99,7 @@ class MaterialSchema(ma.Schema):
     name_hi = f.String(required=True, validate=_NAME)
     category = f.String(required=True, validate=v.OneOf(CATEGORIES))
     unit = f.String(required=True, validate=v.OneOf(UNITS))
-    reorder_level = Quantity(required=True, not_negative=True)
+    reorder_level = Quantity(required=True, not_negative=True, metadata={"description": WHOLE_NOTE})
     pack_size = Quantity(load_default=None, allow_none=True, positive=True)
     max_level = Quantity(load_default=None, allow_none=True, positive=True)  # what replenishment orders up to
     active = f.Boolean(load_default=True)  # inactive: no longer ordered
@@ -114,7 +114,7 @@ class MaterialPatchSchema(ma.Schema):
     name = f.String(validate=_NAME)
     name_hi = f.String(validate=_NAME)
     category = f.String(validate=v.OneOf(CATEGORIES))
-    reorder_level = Quantity(not_negative=True)
+    reorder_level = Quantity(not_negative=True, metadata={"description": WHOLE_NOTE})
     pack_size = Quantity(allow_none=True, positive=True)
     max_level = Quantity(allow_none=True, positive=True)
     active = f.Boolean()
@@ -174,7 +174,7 @@ class MovementSchema(ma.Schema):
     sku = f.String(required=True, validate=CODE)
     depot = f.String(required=True, validate=CODE)
     to_depot = f.String(load_default=None, validate=CODE)
-    quantity = Quantity(required=True)
+    quantity = Quantity(required=True, metadata={"description": WHOLE_NOTE})
     reason = f.String(load_default="", validate=v.Length(max=500))
     reference = f.String(load_default="", validate=v.Length(max=200))
     supplier = f.String(load_default="", validate=v.Length(max=200))

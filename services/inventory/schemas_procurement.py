@@ -10,7 +10,7 @@ from services.inventory.schemas import CODE, Page, csv_format
 from shared.calendar import Day
 from shared.i18n import F_
 from shared.money import Money
-from shared.quantity import Quantity
+from shared.quantity import WHOLE_NOTE, Quantity
 from shared.text import filled
 
 TOLERANCE = v.Range(min=0, max=50, error=F_("must be a whole percent from {min} to {max}"))
@@ -80,7 +80,7 @@ class SupplierPatchSchema(ma.Schema):
 
 class OrderLineSchema(ma.Schema):
     sku = f.String(required=True, validate=CODE)
-    quantity = Quantity(required=True, positive=True)
+    quantity = Quantity(required=True, positive=True, metadata={"description": WHOLE_NOTE})
     price = Money(required=True, not_negative=True)
     received = Quantity(dump_only=True)
     remaining = Quantity(dump_only=True, metadata={"description": "still to come; 0 once the order is closed or "
@@ -165,7 +165,8 @@ class CountStartSchema(ma.Schema):
 class CountLineSchema(ma.Schema):
     sku = f.String(required=True, validate=CODE)
     lot = f.String(load_default=None, allow_none=True, validate=v.Length(max=100))
-    counted = Quantity(required=True, validate=v.Range(min=0, error=F_("must not be negative")))
+    counted = Quantity(required=True, validate=v.Range(min=0, error=F_("must not be negative")),
+                       metadata={"description": WHOLE_NOTE})
 
 
 class CountEntrySchema(ma.Schema):

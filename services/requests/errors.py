@@ -6,7 +6,7 @@ from shared import names
 from shared import errors as shared_errors
 from shared.errors import Conflict, Error, Forbidden, NotFound, RuleBroken, Unauthenticated
 from shared.i18n import N_, language, translate
-from shared.quantity import parse_quantity
+from shared.quantity import WHOLE_UNITS, parse_quantity
 
 
 class _SaysStatus:
@@ -167,6 +167,19 @@ class ArtisanInactive(RuleBroken):
 class MaterialNotKnown(RuleBroken):
     code = "material_not_known"
     message = N_("The requests service does not know this SKU yet; check it, or try again in a moment.")
+
+
+class WholeUnitsOnly(RuleBroken):
+    """A line asking for a part of a unit of a material counted whole (a piece: shared.quantity.WHOLE_UNITS); the
+    details name it by its sku, with its unit, the quantity asked and its `names` (as the catalog copy has them)."""
+
+    code = "whole_units_only"
+    message = N_("{material} is counted in whole {units}: {quantity} is not a whole number. Nothing was changed.")
+
+    def values(self, lang: str | None = None) -> dict:
+        lang, unit = lang or language(), self.details.get("unit")
+        return {**super().values(lang), "units": translate(WHOLE_UNITS.get(unit, unit or ""), lang),
+                "material": names.named(self.details.get("names") or {}, self.details.get("sku", ""), lang)}
 
 
 class UnknownDepot(RuleBroken):

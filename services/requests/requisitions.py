@@ -14,6 +14,7 @@ from shared.auth import Principal
 from shared.calendar import month_of
 from shared.envelope import Event, iso_instant, new_event, utcnow_iso
 from shared.errors import Busy, Error, Forbidden, Inapplicable, NotFound
+from shared.quantity import format_quantity, whole_enough
 
 SOURCE = "requests"
 MAX_ATTEMPTS = 50
@@ -293,6 +294,12 @@ def _with_categories(db, lines: list[dict]) -> list[dict]:
     missing = [sku for sku in skus if sku not in known]
     if missing:
         raise errors.MaterialNotKnown({"skus": missing})
+    for line in lines:  # no depot hands over half a plank: a material counted in pieces is asked for whole
+        material = known[line["sku"]]
+        if not whole_enough(line["quantity"], material["unit"]):
+            raise errors.WholeUnitsOnly({"sku": line["sku"], "unit": material["unit"],
+                                         "quantity": format_quantity(line["quantity"]),
+                                         "names": {"name": material["name"], "name_hi": material.get("name_hi")}})
     return [{"sku": l["sku"], "quantity": l["quantity"], "category": known[l["sku"]]["category"],
              "unit": known[l["sku"]]["unit"], "entitlement_class": known[l["sku"]].get("entitlement_class")}
             for l in lines]

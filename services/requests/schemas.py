@@ -11,7 +11,7 @@ from shared.calendar import Day, Month
 from shared.i18n import F_
 from shared.money import Money
 from shared.phones import as_typed
-from shared.quantity import Quantity
+from shared.quantity import WHOLE_NOTE, Quantity
 from shared.text import filled
 
 CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z", error=F_("letters, digits, '.', '_' or '-', at most 64"))
@@ -186,7 +186,7 @@ class AutoApproveSchema(ma.Schema):
 
 class LineSchema(ma.Schema):
     sku = f.String(required=True, validate=CODE)
-    quantity = Quantity(required=True, positive=True)
+    quantity = Quantity(required=True, positive=True, metadata={"description": WHOLE_NOTE})
     artisan_id = f.String(load_only=True, validate=CODE,
                           metadata={"description": "in a cooperative's requisition: the member the line is for"})
     category = f.String(dump_only=True)
