@@ -36,7 +36,7 @@ from shared.envelope import new_event, utcnow_iso
 from shared.errors import Busy, Forbidden, Invalid
 from shared.i18n import F_
 from shared.money import round_half_up
-from shared.quantity import format_quantity
+from shared.quantity import format_quantity, whole_enough
 from shared.relay import outbox_push
 
 SOURCE = "requests"
@@ -167,6 +167,10 @@ def _lines(db, doc: dict, share: dict, asked: list[dict]) -> list[dict]:
         names = {k: known[sku].get(k) for k in ("name", "name_hi")} if sku in known else {}
         if sku not in handed:
             raise errors.ReturnNotInShare({"sku": sku, "names": names})
+        unit = handed[sku].get("unit") or ""
+        if not whole_enough(quantity, unit):  # a plank comes back whole, as it was asked for and handed over
+            raise errors.WholeUnitsOnly({"sku": sku, "unit": unit, "quantity": format_quantity(quantity),
+                                         "names": names})
         if line["condition"] == SHORT:
             _settle_within(sku, quantity, reported, settled, handed[sku].get("unit") or "", names)
         given, back = handed[sku]["quantity"], before.get(sku, 0)

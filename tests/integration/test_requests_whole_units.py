@@ -44,3 +44,16 @@ def test_a_material_in_kg_is_still_asked_for_in_fractions(client):
     client.register("ART-1")
     made = client.submit(client.artisan("ART-1"), [("YRN-COT-40", "2.5")])
     assert made["lines"][0]["quantity"] == "2.5"
+
+
+def test_part_of_a_piece_handed_over_does_not_come_back_and_nothing_changes(client):
+    """A return of a material counted in pieces took 0.5 of a plank back (and credited it); it comes back whole."""
+    from tests.integration.test_requests_returns import DYE, after_state, give, handed_over
+    rid = handed_over(client, lines=((DYE, "3"),))
+    client.db.requisitions.update_one({"_id": rid}, {"$set": {"lines.0.unit": "piece"}})  # asked as 3 planks
+    before = after_state(client, rid)
+    error = give(client, rid, [(DYE, "0.5", "restock")], status=422)["error"]
+    assert (error["code"], error["details"]["unit"], error["details"]["quantity"]) == ("whole_units_only", "piece",
+                                                                                       "0.5")
+    assert after_state(client, rid) == before
+    assert give(client, rid, [(DYE, "1", "restock")])["lines"][0]["quantity"] == "1"
