@@ -158,7 +158,7 @@ def approve(db, count_id: str, *, by: str, correlation_id=None) -> dict:
         planned = [{**a, "movement_id": ledger.new_movement_id()}
                    for a in count_rules.adjustments([{**x, "counted_at": _utc(x["counted_at"])} for x in doc["lines"]],
                                                     *_approved_since(db, doc))]
-        _check_feasible(db, doc["depot"], planned)
+        _check_feasible(db, count_id, doc["depot"], planned)
         payload = {"count_id": count_id, "depot": doc["depot"], "by": by, "adjustments": planned}
         return {"$set": {"status": count_rules.APPROVING, "approved_by": by, "adjustments": planned},
                 "$push": {"outbox": new_event("StockCountApproved", count_id, payload, source=SOURCE,
@@ -192,18 +192,23 @@ def _approved_since(db, doc: dict) -> tuple[list[dict], list[dict]]:
     return lines, corrections
 
 
-def _check_feasible(db, depot: str, planned: list[dict]) -> None:
-    """Refuse the approval before anything is posted if an adjustment would be refused (e.g. held stock)."""
+def _check_feasible(db, count_id: str, depot: str, planned: list[dict]) -> None:
+    """Refuse the approval before anything is posted if an adjustment would be refused (e.g. held stock); one that
+    would take stock reserved for requests says how much is reserved, for which requests, and what to do."""
     for sku in sorted({a["sku"] for a in planned}):
         stock = lot_rules.as_of(load_stock(db, depot, sku)[0], clock.today())
-        try:
-            for a in (a for a in planned if a["sku"] == sku):
+        for a in (a for a in planned if a["sku"] == sku):
+            try:
                 stock = domain.within_limit(stock, domain.adjust(stock, a["quantity"], "count", a["lot"] or None,
                                                                  today=clock.today(), now=clock.now()))
-        except domain.InsufficientStock as exc:
-            raise errors.short(exc, db, sku=sku, depot=depot) from None
-        except domain.Refused as exc:
-            raise errors.refused(exc, db) from None
+            except domain.InsufficientStock as exc:
+                if exc.lot is None and stock.reserved > 0:
+                    holds = (db.stock.find_one({"_id": domain.stock_id(depot, sku)}, {"holds": 1}) or {}).get("holds")
+                    raise errors.below_reserved(exc, db, count_id=count_id, sku=sku, depot=depot, lot=a["lot"],
+                                                reserved=stock.reserved, holds=holds or {}) from None
+                raise errors.short(exc, db, sku=sku, depot=depot) from None
+            except domain.Refused as exc:
+                raise errors.refused(exc, db) from None
 
 
 def post_adjustments(db, payload: dict, *, correlation_id=None) -> None:

@@ -98,6 +98,18 @@ class InsufficientInLot(InsufficientStock):
                  "Nothing was changed.")
 
 
+class CountBelowReserved(_Names, Conflict):
+    """An approval whose count found less than the books where what is left is reserved for requests: it cannot take
+    off what is set aside, so it says how much is reserved, for which requests, and how to release it."""
+
+    code = "count_below_reserved"
+    message = N_("Count {count} cannot correct the books: it found {wanted} less {material} at {depot} than the books "
+                 "say, but {reserved} of it is reserved for requests ({requests}) and only {available} is not. "
+                 "Release a reservation first (cancel one of those requests), or record more of it received, or "
+                 "count the lot again if it was miscounted. Nothing was changed.")
+    DEPOTS, FIGURES = ("depot",), ("available", "wanted", "reserved")
+
+
 class WrongDepot(Forbidden):
     code = "wrong_depot"
     message = N_("You can record movements only at your own depot.")
@@ -370,6 +382,19 @@ def refused(exc, db=None) -> Error:
     if db is not None and isinstance(error, _Names):
         error.named(db)
     return error
+
+
+def below_reserved(exc, db, *, count_id: str, sku: str, depot: str, lot: str | None, reserved: int,
+                   holds) -> CountBelowReserved:
+    """The error for a count's correction that would take stock reserved for requests (InsufficientStock of the
+    material, not of one lot): how much is reserved and the requests `holds` holding it (their short references, at
+    most 5 said; their ids in the details)."""
+    holds = sorted(holds)
+    named = ", ".join(names.ref(rid) for rid in holds[:5]) + (" …" if len(holds) > 5 else "")
+    details = {"count": count_id, "sku": sku, "depot": depot, "lot": lot, "available": format_quantity(exc.available),
+               "wanted": format_quantity(exc.wanted), "reserved": format_quantity(reserved), "requests": named,
+               "requisition_ids": holds[:50]}
+    return CountBelowReserved(details).named(db)
 
 
 def short(exc, db, *, sku: str, depot: str) -> InsufficientStock:
