@@ -90,7 +90,7 @@ def count_line(db, count_id: str, body: dict, *, by: str) -> dict:
         stock = load_stock(db, doc["depot"], body["sku"])[0]
         if stock is None:
             raise errors.NotStocked({"depot": doc["depot"], "sku": body["sku"]}).named(db)
-        code = _which_lot(doc, lot_rules.as_of(stock, clock.today()), body.get("lot"))
+        code = _which_lot(db, doc, lot_rules.as_of(stock, clock.today()), body.get("lot"))
         book = (lot_rules.find(stock.lots, code) or lot_rules.Lot(code="")).on_hand if code else stock.on_hand
         entry = count_rules.line(body["sku"], code, body["counted"], book, by=by, at=clock.now())
         return {"$set": {"lines": count_rules.with_line(doc["lines"], entry)}, "$addToSet": {"counted_by": by}}
@@ -98,12 +98,12 @@ def count_line(db, count_id: str, body: dict, *, by: str) -> dict:
     return view(get(db, count_id))
 
 
-def _which_lot(doc: dict, stock: domain.Stock, code: str | None) -> str:
+def _which_lot(db, doc: dict, stock: domain.Stock, code: str | None) -> str:
     if code:
         known = lot_rules.find(stock.lots, code) or any(x["sku"] == stock.sku and x["lot"] == code
                                                         for x in doc["sheet"])
         if not known:
-            raise errors.UnknownLot({"lot": code})
+            raise errors.CountUnknownLot({"lot": code, "sku": stock.sku, "depot": doc["depot"]}).named(db)
         return code
     if len(stock.lots) > 1:
         raise errors.LotRequired({"sku": stock.sku, "lots": [lot.code for lot in stock.lots]})

@@ -306,6 +306,15 @@ class UnknownLot(RuleBroken):
     code, message = "unknown_lot", N_("There is no lot {lot} of this material at this depot.")
 
 
+class CountUnknownLot(_Names, UnknownLot):
+    """A count line for a lot the books do not know: says how to put what was found on the books first."""
+
+    message = N_("The books have no lot {lot} of {material} at {depot}. If it was found on the shelf, record it "
+                 "first, as a receipt (without a purchase order) or as an adjustment with reason “count”, then "
+                 "count it again.")
+    DEPOTS = ("depot",)
+
+
 class LotExpired(Conflict):
     code = "lot_expired"
     message = N_("Lot {lot} has expired: it cannot be reserved, issued, moved or returned. "

@@ -93,6 +93,20 @@ def test_a_bad_count_line_is_refused_in_both_languages(api, runtime, body, statu
     assert runtime.db.counts.find_one({"_id": count_id})["lines"] == []
 
 
+def test_a_count_line_of_a_lot_the_books_do_not_know_says_how_to_record_what_was_found(api, runtime):
+    """It said only "There is no lot FOUND-1 of this material at this depot.": now what to do, in both languages."""
+    count_id = start(api)
+    body = {"sku": "YRN", "lot": "FOUND-1", "counted": "5"}
+    error = api("PUT", f"/counts/{count_id}/lines", body, status=422)["error"]
+    assert error["code"] == "unknown_lot" and error["details"]["lot"] == "FOUND-1"
+    assert error["message"] == (
+        "The books have no lot FOUND-1 of YRN material at VNS depot. If it was found on the shelf, record it first, "
+        "as a receipt (without a purchase order) or as an adjustment with reason “count”, then count it again.")
+    hindi = api("PUT", f"/counts/{count_id}/lines", body, status=422, lang="hi")["error"]["message"]
+    assert "FOUND-1" in hindi and "खरीद ऑर्डर के बिना" in hindi and "फिर से गिनें" in hindi
+    assert runtime.db.counts.find_one({"_id": count_id})["lines"] == []
+
+
 def test_the_counter_cannot_approve_their_own_count_nor_can_an_empty_count_be_submitted(api, token, config,
                                                                                         runtime):
     count_id = api("POST", "/counts", {"depot": "VNS"}, who="admin", status=201)["count_id"]
