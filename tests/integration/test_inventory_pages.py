@@ -348,6 +348,19 @@ def test_a_closed_orders_page_shows_what_it_is_worth_and_what_was_ordered_in_bot
     assert "₹12,630.00" in hindi and "As ordered" not in hindi
 
 
+def test_an_orders_page_names_its_depot_once(page, runtime):
+    """It said "for depot Varanasi depot" ("डिपो वाराणसी डिपो के लिए"): a depot's name says "depot" already."""
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    runtime.db.depots.update_one({"_id": "BHD"}, {"$set": {"name": "Bhadohi", "name_hi": "भदोही"}})
+    for depot, en, hi in (("VNS", "for VNS depot, expected on", "को, VNS depot के लिए, 31"),
+                          ("BHD", "for Bhadohi, expected on", "को, भदोही के लिए, 31")):
+        number = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": depot, "expected_on": "2099-01-31",
+                                                     "lines": [{"sku": "YRN", "quantity": 1_000, "price": 100}]},
+                                        by="adm")["purchase_order"]
+        assert en in page(f"/admin/purchase-orders/{number}", role="admin")
+        assert hi in page(f"/admin/purchase-orders/{number}", role="admin", lang="hi")
+
+
 def test_days_of_stock_refused_stay_typed_beside_their_error_and_the_order_form_says_the_servers_rules(page, runtime):
     """0 or 99999 days reloaded the page with the field back at 60 and no focus; the page now keeps what was typed
     with its error, says the range before sending, and an order line's quantity must be above 0 there too."""
