@@ -166,6 +166,8 @@ class UnknownSupplier(RuleBroken):
 
 class SupplierNotFound(NotFound):
     code, message = "unknown_supplier", N_("No supplier with this code; register it first (POST /api/v1/suppliers).")
+    page_message = N_("No supplier with this code. Choose one from the list of suppliers; an admin adds suppliers on "
+                      "the “Suppliers” page.")
 
 
 class CodeTaken(AlreadyExists):

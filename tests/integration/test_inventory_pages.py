@@ -326,7 +326,12 @@ def test_a_suppliers_page_shows_its_prices_and_pack_sizes_with_forms_to_add_chan
     hindi = page("/admin/suppliers/MILL", role="admin", lang="hi")
     assert "दाम और पैक आकार" in hindi and "प्रति किलो दाम (₹)" in hindi and "25 किलो के पैक" in hindi
     page("/admin/suppliers/MILL", role="warehouse", status=403)
-    assert "No supplier with this code" in page("/admin/suppliers/NOPE", role="admin", status=404)
+    # the page pointed to the API ("register it first (POST /api/v1/suppliers)"): now to the Suppliers page
+    missing = page("/admin/suppliers/NOPE", role="admin", status=404)
+    assert "No supplier with this code. Choose one from the list of suppliers; an admin adds suppliers on the " \
+        "“Suppliers” page." in missing and "POST /api" not in missing
+    missing = page("/admin/suppliers/NOPE", role="admin", lang="hi", status=404)
+    assert "“आपूर्तिकर्ता” पेज पर जोड़ते हैं।" in missing and "POST /api" not in missing
 
 
 def test_a_closed_orders_page_shows_what_it_is_worth_and_what_was_ordered_in_both_languages(page, runtime):
