@@ -91,7 +91,7 @@ def count_line(db, count_id: str, body: dict, *, by: str) -> dict:
         stock = load_stock(db, doc["depot"], body["sku"])[0]
         if stock is None:
             raise errors.NotStocked({"depot": doc["depot"], "sku": body["sku"]}).named(db)
-        code = _which_lot(doc, lot_rules.as_of(stock, clock.today()), body.get("lot"))
+        code = _which_lot(db, doc, lot_rules.as_of(stock, clock.today()), body.get("lot"))
         book = (lot_rules.find(stock.lots, code) or lot_rules.Lot(code="")).on_hand if code else stock.on_hand
         entry = count_rules.line(body["sku"], code, body["counted"], book, by=by, at=clock.now())
         return {"$set": {"lines": count_rules.with_line(doc["lines"], entry)}, "$addToSet": {"counted_by": by}}
@@ -99,12 +99,12 @@ def count_line(db, count_id: str, body: dict, *, by: str) -> dict:
     return view(get(db, count_id))
 
 
-def _which_lot(doc: dict, stock: domain.Stock, code: str | None) -> str:
+def _which_lot(db, doc: dict, stock: domain.Stock, code: str | None) -> str:
     if code:
         known = lot_rules.find(stock.lots, code) or any(x["sku"] == stock.sku and x["lot"] == code
                                                         for x in doc["sheet"])
         if not known:
-            raise errors.UnknownLot({"lot": code})
+            raise errors.CountUnknownLot({"lot": code, "sku": stock.sku, "depot": doc["depot"]}).named(db)
         return code
     if len(stock.lots) > 1:
         raise errors.LotRequired({"sku": stock.sku, "lots": [lot.code for lot in stock.lots]})
@@ -159,7 +159,7 @@ def approve(db, count_id: str, *, by: str, correlation_id=None) -> dict:
         planned = [{**a, "movement_id": ledger.new_movement_id()}
                    for a in count_rules.adjustments([{**x, "counted_at": _utc(x["counted_at"])} for x in doc["lines"]],
                                                     *_approved_since(db, doc))]
-        _check_feasible(db, doc["depot"], planned)
+        _check_feasible(db, count_id, doc["depot"], planned)
         payload = {"count_id": count_id, "depot": doc["depot"], "by": by, "adjustments": planned}
         return {"$set": {"status": count_rules.APPROVING, "approved_by": by, "adjustments": planned},
                 "$push": {"outbox": new_event("StockCountApproved", count_id, payload, source=SOURCE,
@@ -193,18 +193,23 @@ def _approved_since(db, doc: dict) -> tuple[list[dict], list[dict]]:
     return lines, corrections
 
 
-def _check_feasible(db, depot: str, planned: list[dict]) -> None:
-    """Refuse the approval before anything is posted if an adjustment would be refused (e.g. held stock)."""
+def _check_feasible(db, count_id: str, depot: str, planned: list[dict]) -> None:
+    """Refuse the approval before anything is posted if an adjustment would be refused (e.g. held stock); one that
+    would take stock reserved for requests says how much is reserved, for which requests, and what to do."""
     for sku in sorted({a["sku"] for a in planned}):
         stock = lot_rules.as_of(load_stock(db, depot, sku)[0], clock.today())
-        try:
-            for a in (a for a in planned if a["sku"] == sku):
+        for a in (a for a in planned if a["sku"] == sku):
+            try:
                 stock = domain.within_limit(stock, domain.adjust(stock, a["quantity"], "count", a["lot"] or None,
                                                                  today=clock.today(), now=clock.now()))
-        except domain.InsufficientStock as exc:
-            raise errors.short(exc, db, sku=sku, depot=depot) from None
-        except domain.Refused as exc:
-            raise errors.refused(exc, db) from None
+            except domain.InsufficientStock as exc:
+                if exc.lot is None and stock.reserved > 0:
+                    holds = (db.stock.find_one({"_id": domain.stock_id(depot, sku)}, {"holds": 1}) or {}).get("holds")
+                    raise errors.below_reserved(exc, db, count_id=count_id, sku=sku, depot=depot, lot=a["lot"],
+                                                reserved=stock.reserved, holds=holds or {}) from None
+                raise errors.short(exc, db, sku=sku, depot=depot) from None
+            except domain.Refused as exc:
+                raise errors.refused(exc, db) from None
 
 
 def post_adjustments(db, payload: dict, *, correlation_id=None) -> None:

@@ -98,6 +98,18 @@ class InsufficientInLot(InsufficientStock):
                  "Nothing was changed.")
 
 
+class CountBelowReserved(_Names, Conflict):
+    """An approval whose count found less than the books where what is left is reserved for requests: it cannot take
+    off what is set aside, so it says how much is reserved, for which requests, and how to release it."""
+
+    code = "count_below_reserved"
+    message = N_("Count {count} cannot correct the books: it found {wanted} less {material} at {depot} than the books "
+                 "say, but {reserved} of it is reserved for requests ({requests}) and only {available} is not. "
+                 "Release a reservation first (cancel one of those requests), or record more of it received, or "
+                 "count the lot again if it was miscounted. Nothing was changed.")
+    DEPOTS, FIGURES = ("depot",), ("available", "wanted", "reserved")
+
+
 class WrongDepot(Forbidden):
     code = "wrong_depot"
     message = N_("You can record movements only at your own depot.")
@@ -154,6 +166,8 @@ class UnknownSupplier(RuleBroken):
 
 class SupplierNotFound(NotFound):
     code, message = "unknown_supplier", N_("No supplier with this code; register it first (POST /api/v1/suppliers).")
+    page_message = N_("No supplier with this code. Choose one from the list of suppliers; an admin adds suppliers on "
+                      "the “Suppliers” page.")
 
 
 class CodeTaken(AlreadyExists):
@@ -306,6 +320,15 @@ class UnknownLot(RuleBroken):
     code, message = "unknown_lot", N_("There is no lot {lot} of this material at this depot.")
 
 
+class CountUnknownLot(_Names, UnknownLot):
+    """A count line for a lot the books do not know: says how to put what was found on the books first."""
+
+    message = N_("The books have no lot {lot} of {material} at {depot}. If it was found on the shelf, record it "
+                 "first, as a receipt (without a purchase order) or as an adjustment with reason “count”, then "
+                 "count it again.")
+    DEPOTS = ("depot",)
+
+
 class LotExpired(Conflict):
     code = "lot_expired"
     message = N_("Lot {lot} has expired: it cannot be reserved, issued, moved or returned. "
@@ -382,6 +405,19 @@ def refused(exc, db=None) -> Error:
     if db is not None and isinstance(error, _Names):
         error.named(db)
     return error
+
+
+def below_reserved(exc, db, *, count_id: str, sku: str, depot: str, lot: str | None, reserved: int,
+                   holds) -> CountBelowReserved:
+    """The error for a count's correction that would take stock reserved for requests (InsufficientStock of the
+    material, not of one lot): how much is reserved and the requests `holds` holding it (their short references, at
+    most 5 said; their ids in the details)."""
+    holds = sorted(holds)
+    named = ", ".join(names.ref(rid) for rid in holds[:5]) + (" …" if len(holds) > 5 else "")
+    details = {"count": count_id, "sku": sku, "depot": depot, "lot": lot, "available": format_quantity(exc.available),
+               "wanted": format_quantity(exc.wanted), "reserved": format_quantity(reserved), "requests": named,
+               "requisition_ids": holds[:50]}
+    return CountBelowReserved(details).named(db)
 
 
 def short(exc, db, *, sku: str, depot: str) -> InsufficientStock:

@@ -253,6 +253,58 @@ def test_finding_5_a_half_filled_order_line_and_refused_count_rows_put_the_keybo
     expect(rows.nth(0).locator("input[name=counted]")).to_be_focused()
 
 
+def test_a_count_saves_its_good_rows_when_others_are_refused_and_says_how_many_need_fixing(people):
+    """Good figures typed in two rows and bad ones ("-1", "8,0") in two others, then one Save: only the bad rows said
+    why, the good ones looked done, and nothing at all was saved. Now the good rows are stored, the bad ones keep
+    their figures and errors, and the page's notice says how many were saved and how many need fixing; in Hindi
+    too."""
+    warehouse = people("warehouse").log_in()
+    page = warehouse.page
+
+    def begun():
+        page.goto(warehouse.url("inventory", "/warehouse/counts"))
+        count_id = api(warehouse, "inventory", "POST", "/counts", {"depot": "VNS"})["count_id"]
+        page.goto(warehouse.url("inventory", f"/warehouse/counts/{count_id}"))
+        return count_id, page.locator("#count-lines tbody tr")
+
+    def stored(count_id):
+        return {(x["sku"], x["lot"]): x["counted"] for x in api(warehouse, "inventory", "GET",
+                                                                   f"/counts/{count_id}")["lines"]}
+
+    def key(row):
+        return row.get_attribute("data-sku"), row.get_attribute("data-lot")
+
+    count_id, rows = begun()  # the depot's three lots
+    for n, figure in ((0, "-1"), (1, "5"), (2, "8,0")):
+        rows.nth(n).locator("input[name=counted]").fill(figure)
+    rows.nth(1).get_by_role("button").click()
+    notice = page.locator("#page-notice")
+    expect(notice).to_have_text("Saved: the figure of 1 row. 2 rows need fixing: their figures are not saved. "
+                                "They are marked below.")
+    expect(notice).to_have_attribute("role", "alert")
+    assert {k: float(v) for k, v in stored(count_id).items()} == {key(rows.nth(1)): 5}
+    for n, figure in ((0, "-1"), (2, "8,0")):
+        expect(rows.nth(n).locator(".field-error")).to_be_visible()
+        expect(rows.nth(n).locator("input[name=counted]")).to_have_value(figure)
+    expect(rows.nth(0).locator("input[name=counted]")).to_be_focused()
+    rows.nth(0).locator("input[name=counted]").fill("3")  # fixed: the next Save stores the rest
+    rows.nth(2).locator("input[name=counted]").fill("8")
+    rows.nth(0).get_by_role("button").click()
+    expect(notice).to_have_text("Saved: the figures of 2 rows.")
+    assert len(stored(count_id)) == 3
+
+    warehouse.language("hi")
+    count_id, rows = begun()
+    for n, figure in ((0, "4"), (1, "8,0"), (2, "6")):
+        rows.nth(n).locator("input[name=counted]").fill(figure)
+    rows.nth(0).get_by_role("button").click()
+    expect(page.locator("#page-notice")).to_have_text(
+        "सहेज लिया गया: 2 पंक्तियों की गिनती। 1 पंक्ति ठीक करनी है: उसकी गिनती सहेजी नहीं गई। वह नीचे चिह्नित है।")
+    assert {k: float(v) for k, v in stored(count_id).items()} == {key(rows.nth(0)): 4, key(rows.nth(2)): 6}
+    expect(rows.nth(1).locator("input[name=counted]")).to_be_focused()
+    warehouse.shot("count-saved-in-part")
+
+
 def handed_over(people) -> str:
     """The demo artisan's request for 5 kg of cotton yarn and 1 kg of silk yarn, approved and handed over at the
     Varanasi depot (through the API)."""

@@ -93,6 +93,20 @@ def test_a_bad_count_line_is_refused_in_both_languages(api, runtime, body, statu
     assert runtime.db.counts.find_one({"_id": count_id})["lines"] == []
 
 
+def test_a_count_line_of_a_lot_the_books_do_not_know_says_how_to_record_what_was_found(api, runtime):
+    """It said only "There is no lot FOUND-1 of this material at this depot.": now what to do, in both languages."""
+    count_id = start(api)
+    body = {"sku": "YRN", "lot": "FOUND-1", "counted": "5"}
+    error = api("PUT", f"/counts/{count_id}/lines", body, status=422)["error"]
+    assert error["code"] == "unknown_lot" and error["details"]["lot"] == "FOUND-1"
+    assert error["message"] == (
+        "The books have no lot FOUND-1 of YRN material at VNS depot. If it was found on the shelf, record it first, "
+        "as a receipt (without a purchase order) or as an adjustment with reason “count”, then count it again.")
+    hindi = api("PUT", f"/counts/{count_id}/lines", body, status=422, lang="hi")["error"]["message"]
+    assert "FOUND-1" in hindi and "खरीद ऑर्डर के बिना" in hindi and "फिर से गिनें" in hindi
+    assert runtime.db.counts.find_one({"_id": count_id})["lines"] == []
+
+
 def test_the_counter_cannot_approve_their_own_count_nor_can_an_empty_count_be_submitted(api, token, config,
                                                                                         runtime):
     count_id = api("POST", "/counts", {"depot": "VNS"}, who="admin", status=201)["count_id"]
@@ -140,8 +154,19 @@ def test_an_approval_that_would_take_set_aside_stock_is_refused_before_anything_
     make_handler(runtime.db, config)(requisition("RequisitionApproved", "R1", [("YRN", 100_000)]))
     api("PUT", f"/counts/{count_id}/lines", {"sku": "YRN", "lot": "A", "counted": "50"}, status=200)
     api("POST", f"/counts/{count_id}/submit", status=200)
-    assert api("POST", f"/counts/{count_id}/approve", who="admin", status=409)["error"]["code"] == \
-        "insufficient_stock"
+    error = api("POST", f"/counts/{count_id}/approve", who="admin", status=409)["error"]
+    # it said only "Only 0 kg of ... is available at ...; 10 kg was asked for.": now what is reserved, for which
+    # requests, and how to go on
+    assert error["code"] == "count_below_reserved"
+    assert (error["details"]["reserved"], error["details"]["requisition_ids"]) == ("100", ["R1"])
+    assert error["message"] == (
+        f"Count {count_id} cannot correct the books: it found 10 kg less YRN material at VNS depot than the books "
+        "say, but 100 kg of it is reserved for requests (R1) and only 0 kg is not. Release a reservation first "
+        "(cancel one of those requests), or record more of it received, or count the lot again if it was "
+        "miscounted. Nothing was changed.")
+    hindi = api("POST", f"/counts/{count_id}/approve", who="admin", status=409, lang="hi")["error"]
+    assert hindi["code"] == "count_below_reserved" and "अनुरोधों के लिए आरक्षित है (R1)" in hindi["message"] and \
+        "लॉट फिर से गिनें" in hindi["message"]
     assert runtime.db.counts.find_one({"_id": count_id})["status"] == "submitted"
     assert runtime.db.movements.count_documents({"type": "adjustment"}) == 0
 

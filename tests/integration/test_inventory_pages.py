@@ -326,7 +326,12 @@ def test_a_suppliers_page_shows_its_prices_and_pack_sizes_with_forms_to_add_chan
     hindi = page("/admin/suppliers/MILL", role="admin", lang="hi")
     assert "दाम और पैक आकार" in hindi and "प्रति किलो दाम (₹)" in hindi and "25 किलो के पैक" in hindi
     page("/admin/suppliers/MILL", role="warehouse", status=403)
-    assert "No supplier with this code" in page("/admin/suppliers/NOPE", role="admin", status=404)
+    # the page pointed to the API ("register it first (POST /api/v1/suppliers)"): now to the Suppliers page
+    missing = page("/admin/suppliers/NOPE", role="admin", status=404)
+    assert "No supplier with this code. Choose one from the list of suppliers; an admin adds suppliers on the " \
+        "“Suppliers” page." in missing and "POST /api" not in missing
+    missing = page("/admin/suppliers/NOPE", role="admin", lang="hi", status=404)
+    assert "“आपूर्तिकर्ता” पेज पर जोड़ते हैं।" in missing and "POST /api" not in missing
 
 
 def test_a_closed_orders_page_shows_what_it_is_worth_and_what_was_ordered_in_both_languages(page, runtime):
@@ -346,6 +351,19 @@ def test_a_closed_orders_page_shows_what_it_is_worth_and_what_was_ordered_in_bot
     assert re.search(r"₹12,630.00<br><span[^>]*>as ordered: ₹21,050.00<", listed)
     hindi = page(f"/admin/purchase-orders/{number}", role="admin", lang="hi")
     assert "₹12,630.00" in hindi and "As ordered" not in hindi
+
+
+def test_an_orders_page_names_its_depot_once(page, runtime):
+    """It said "for depot Varanasi depot" ("डिपो वाराणसी डिपो के लिए"): a depot's name says "depot" already."""
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    runtime.db.depots.update_one({"_id": "BHD"}, {"$set": {"name": "Bhadohi", "name_hi": "भदोही"}})
+    for depot, en, hi in (("VNS", "for VNS depot, expected on", "को, VNS depot के लिए, 31"),
+                          ("BHD", "for Bhadohi, expected on", "को, भदोही के लिए, 31")):
+        number = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": depot, "expected_on": "2099-01-31",
+                                                     "lines": [{"sku": "YRN", "quantity": 1_000, "price": 100}]},
+                                        by="adm")["purchase_order"]
+        assert en in page(f"/admin/purchase-orders/{number}", role="admin")
+        assert hi in page(f"/admin/purchase-orders/{number}", role="admin", lang="hi")
 
 
 def test_days_of_stock_refused_stay_typed_beside_their_error_and_the_order_form_says_the_servers_rules(page, runtime):

@@ -50,7 +50,8 @@ def test_suppliers_are_registered_listed_and_refused_when_wrong(api):
                                               "lines": [{"sku": "YRN", "quantity": "1", "price": "1"}]}, status=422)
     assert refused["error"]["code"] == "supplier_inactive"
     assert [s["code"] for s in api("GET", "/suppliers", role="warehouse")] == ["MILL-SRM"]
-    api("GET", "/suppliers/NOPE", status=404)
+    assert api("GET", "/suppliers/NOPE", status=404)["error"]["message"] == \
+        "No supplier with this code; register it first (POST /api/v1/suppliers)."  # the API's answer names the API
 
 
 def test_a_draft_to_a_supplier_made_inactive_since_cannot_be_sent(api, runtime):

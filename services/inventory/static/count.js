@@ -18,13 +18,15 @@
     return body;
   }
 
-  // Save `forms` one after another; true when all were saved. A refused row says why beside it and keeps its figure;
-  // the keyboard goes to the first refused row (each refusal puts it on its own row, so the last would keep it).
+  // Save `forms` one after another; true when all were saved. A row whose figure the page refuses (-1, 8,0) or the
+  // service refuses says why beside it and keeps its figure; the others are saved all the same (one bad row used to
+  // leave every row unsaved while the good ones looked done), and the page's notice, read out as an alert, says how
+  // many were saved and how many need fixing. The keyboard goes to the first row to fix.
   function save(forms) {
     var bad = forms.filter(function (form) { rb.clearErrors(form); return !rb.check(form); });
-    if (bad.length) { field(bad[0]).focus(); return Promise.resolve(false); }
+    var good = forms.filter(function (form) { return bad.indexOf(form) < 0; });
     var refused = [];
-    return forms.reduce(function (before, form) {
+    return good.reduce(function (before, form) {
       return before.then(function () {
         rb.setBusy(form, true);
         return rb.api(form.dataset.api, { method: "PUT", body: bodyOf(form) }).then(function (result) {
@@ -35,9 +37,22 @@
         });
       });
     }, Promise.resolve()).then(function () {
-      if (refused.length) rb.attend(refused[0]);
-      return !refused.length;
+      var fix = forms.filter(function (form) { return bad.indexOf(form) >= 0 || refused.indexOf(form) >= 0; });
+      if (!fix.length) return true;
+      var saved = good.length - refused.length;
+      if (saved) say(rb.fillText(saved === 1 ? t.saved_one : t.saved_many, { count: saved }) + " " +
+                     rb.fillText(fix.length === 1 ? t.fix_one : t.fix_many, { count: fix.length }));
+      rb.attend(fix[0]);
+      return false;
     });
+  }
+
+  // In the page's notice (a role="alert", as a reloaded page's "Saved: ..."): some rows saved, some not.
+  function say(text) {
+    var box = document.getElementById("page-notice");
+    if (!box) return;
+    box.className = "notice error";
+    box.textContent = text;
   }
 
   rows.forEach(function (form) {
