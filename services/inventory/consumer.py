@@ -68,11 +68,10 @@ def stock_received(reservations: Reservations, data: dict, cid: str) -> None:
 
 
 def stock_returned(reservations: Reservations, data: dict, cid: str) -> None:
-    """Count what went back of a lot that came on an order on that order (once), as its request usually did."""
+    """Count what went back of a lot that came on an order on that order (once), as its request usually did: on the
+    order's line at the order's depot too when it went back from another depot."""
     if data.get("purchase_order") and data.get("order_returned"):
-        purchase_orders.apply_receipt(reservations.db, data["purchase_order"], {
-            "movement_id": data["movement_id"], "sku": data["sku"], "quantity": -data["order_returned"],
-            "lot": data.get("lot") or "", "by": data["by"], "at": None}, cid)
+        purchase_orders.count_return(reservations.db, {**data, "at": None}, cid)
 
 
 def freed(reservations: Reservations, data: dict, cid: str) -> None:
