@@ -68,8 +68,9 @@ def stock_received(reservations: Reservations, data: dict, cid: str) -> None:
 
 
 def stock_returned(reservations: Reservations, data: dict, cid: str) -> None:
-    """Count what went back of a lot that came on an order on that order (once), as its request usually did: on the
-    order's line at the order's depot too when it went back from another depot."""
+    """Count what went back of a lot that came on an order on that order (once), from any depot, as its request did.
+
+    From another depot than the order's, the order's line on its depot's stock is lowered first (once too)."""
     if data.get("purchase_order") and data.get("order_returned"):
         purchase_orders.count_return(reservations.db, {**data, "at": None}, cid)
 
