@@ -119,7 +119,8 @@ class StockReturned(StockMovement):
     """(Part of) a lot went back to its supplier (a return movement); `quantity` is negative.
 
     A lot that came on a purchase order names it, and `order_returned` is how much of what that order received
-    went back (never more than it counted received): the order's line expects that much again."""
+    went back (never more than it counted received; said, 0 included, whenever the order is named): the order's line
+    expects that much again, whichever depot it went back from (the lot may have travelled from the order's)."""
 
     lot = _text(required=True)
     supplier = _optional(200)

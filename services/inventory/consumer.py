@@ -68,11 +68,11 @@ def stock_received(reservations: Reservations, data: dict, cid: str) -> None:
 
 
 def stock_returned(reservations: Reservations, data: dict, cid: str) -> None:
-    """Count what went back of a lot that came on an order on that order (once), as its request usually did."""
+    """Count what went back of a lot that came on an order on that order (once), from any depot, as its request did.
+
+    From another depot than the order's, the order's line on its depot's stock is lowered first (once too)."""
     if data.get("purchase_order") and data.get("order_returned"):
-        purchase_orders.apply_receipt(reservations.db, data["purchase_order"], {
-            "movement_id": data["movement_id"], "sku": data["sku"], "quantity": -data["order_returned"],
-            "lot": data.get("lot") or "", "by": data["by"], "at": None}, cid)
+        purchase_orders.count_return(reservations.db, {**data, "at": None}, cid)
 
 
 def freed(reservations: Reservations, data: dict, cid: str) -> None:

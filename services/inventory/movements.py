@@ -145,36 +145,50 @@ def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None
 def give_back(db, body: dict, *, by: str, correlation_id=None, movement_id=None) -> dict:
     """Return (part of) a lot to its supplier: it leaves the books with a StockReturned event.
 
-    A lot that came on a purchase order counts as much less received on that order's line, in the same
-    write (its stock keeps the line), so a replacement can be received; the order's own figures follow.
+    A lot that came on a purchase order counts as much less received on that order's line (never more than the
+    line counts received: `order_returned`, on the entry and the event), so a replacement can be received; the
+    order's own figures follow. At the order's depot the line is lowered in the same write (its stock keeps the
+    line); a lot that travelled to another depot goes back from there, and the line at the order's depot is
+    lowered right after, once (purchase_orders.count_return; the consumer finishes it if this process died).
     """
-    mid, quantity, code = movement_id or ledger.new_movement_id(), body["quantity"], _lot_code(body)
+    mid, quantity, code, sku = movement_id or ledger.new_movement_id(), body["quantity"], _lot_code(body), body["sku"]
     details = {"reason": body.get("reason") or "", "reference": body.get("reference") or ""}
     counted = {}
-    stored = load_stock(db, body["depot"], body["sku"])[0]  # a lot's order never changes: read it first, to
+    stored = load_stock(db, body["depot"], sku)[0]  # a lot's order never changes: read it first, to
     lot = lot_rules.find(stored.lots or (), code) if stored else None  # load that order's line with the stock
     number = lot.purchase_order if lot else ""
+    home = purchase_orders.depot_of(db, number) if number else None
+    elsewhere = home not in (None, body["depot"])  # the lot travelled here from the order's depot
 
     def change(stock):
         after = domain.return_lot(stock, quantity, code)
-        return order_rules.returned_on_line(after, quantity, number) if number else after
+        return order_rules.returned_on_line(after, quantity, number) if number and not elsewhere else after
 
     def record(before, after):
         lot = lot_rules.find(before.lots or (), code) or Lot(code=code)
         fields = {**details, "supplier": lot.supplier, "purchase_order": lot.purchase_order}
-        if lot.purchase_order and (back := order_rules.returned(before, after, lot.purchase_order)):
+        if lot.purchase_order:  # said even when nothing could be taken back (reconcile counts one without it whole)
+            if elsewhere:
+                back = purchase_orders.returnable(db, number, home, sku, quantity)
+            else:
+                back = order_rules.returned(before, after, lot.purchase_order)
             fields["order_returned"] = back
-            counted.update(number=lot.purchase_order, quantity=back)
+            if back:
+                counted.update(purchase_order=lot.purchase_order, order_returned=back)
         event = movement_event("StockReturned", mid, after, -quantity, by=by, correlation_id=correlation_id,
                                lot=code, **fields)
         return [ledger.entry("return", mid, before, after, by=by, **fields)], [event]
 
-    _, after = write_stock(db, body["sku"], body["depot"], change, record, order_id=number or None,
+    _, after = write_stock(db, sku, body["depot"], change, record, order_id=number or None,
                            movement_id=movement_id, correlation_id=correlation_id,
                            on_new=_depot_check(db, body["depot"]))
     if counted:  # as a receipt on the order, taken back (only by the request that stored the return)
-        _count_on_order(db, counted["number"], {"movement_id": mid, "sku": body["sku"], "by": by, "at": clock.now(),
-                                                "quantity": -counted["quantity"], "lot": code}, correlation_id)
+        try:
+            purchase_orders.count_return(db, {**counted, "movement_id": mid, "sku": sku, "depot": body["depot"],
+                                              "by": by, "at": clock.now(), "lot": code}, correlation_id)
+        except Exception:  # the return and its event are stored: the consumer counts it on the order
+            log.warning("counting return %s on %s left to the consumer", mid, counted["purchase_order"],
+                        exc_info=True)
     return _result(mid, "return", body, -quantity, after)
 
 

@@ -70,6 +70,7 @@ class OrderLine:
     limit: int  # ordered plus the supplier's tolerance
     received: int = 0
     open: bool = True
+    counted: tuple[str, ...] = ()  # returns made at another depot that this line counted (their movement ids)
 
     @property
     def remaining(self) -> int:
@@ -98,6 +99,27 @@ def returned_on_line(stock, quantity: int, order_id: str):
     if kept is None or not kept.received:
         return stock
     return _line_changed(stock, order_id, kept, replace(kept, received=kept.received - min(quantity, kept.received)))
+
+
+def returned_elsewhere(stock, quantity: int, order_id: str, movement_id: str):
+    """The order's own stock after `quantity` of a lot that came on the order went back to the supplier from
+    another depot (the lot travelled there): the line counts that much less received (never below nothing), once
+    per return however often asked (`counted`)."""
+    kept = stock.orders.get(order_id)
+    if kept is None or movement_id in kept.counted:
+        return stock
+    return _line_changed(stock, order_id, kept, replace(kept, received=kept.received - min(quantity, kept.received),
+                                                        counted=(*kept.counted, movement_id)))
+
+
+def line_doc(line: OrderLine) -> dict:
+    """An order line as its stock document stores it (`counted` only once there is one)."""
+    doc = vars(line)
+    return {**doc, "counted": list(line.counted)} if line.counted else {k: v for k, v in doc.items() if k != "counted"}
+
+
+def line_from(doc: dict) -> OrderLine:
+    return OrderLine(**{**doc, "counted": tuple(doc.get("counted") or ())})
 
 
 def returned(before, after, order_id: str) -> int:

@@ -19,6 +19,7 @@ from services.inventory.errors import (MaterialInactive, NotOnOrder, OrderClosed
                                        OrderOtherDepot, OrderPartlyReceived, OrderStatus, UnknownOrder)
 from services.inventory.numbers import next_number
 from services.inventory.stock_writes import SOURCE, write_stock
+from services.inventory.store import load_stock
 from shared.envelope import new_event
 from shared.errors import Busy, Conflict
 from shared.money import round_half_up
@@ -242,6 +243,42 @@ def apply_receipt(db, number: str, receipt: dict, correlation_id=None) -> None:
         if db.purchase_orders.update_one({"_id": number, "version": doc["version"]}, update).matched_count:
             return
     raise Busy({"purchase_order": number})
+
+
+def depot_of(db, number: str) -> str | None:
+    """The depot an order is for (None: no such order)."""
+    doc = db.purchase_orders.find_one({"_id": number}, {"depot": 1})
+    return doc["depot"] if doc else None
+
+
+def returnable(db, number: str, depot: str, sku: str, quantity: int) -> int:
+    """How much of `quantity` of a lot that came on order `number` (for `depot`) going back to the supplier from
+    another depot the order takes back: what its line counts received on the stock at `depot`, at most."""
+    stock = load_stock(db, depot, sku, order_id=number)[0]
+    kept = stock.orders.get(number) if stock is not None else None
+    return min(quantity, kept.received) if kept is not None else 0
+
+
+def count_return(db, returned: dict, correlation_id=None) -> None:
+    """Count what went back of a lot that came on an order (`order_returned` of a StockReturned) on that order, once
+    (by movement id), however often asked (the request, then its event at the consumer).
+
+    A return made at another depot than the order's (the lot travelled there) first lowers the order's line on the
+    stock at the order's depot (once per movement: order_rules.returned_elsewhere); one made at the order's depot
+    did that in its own write. Then the order's own figures follow (apply_receipt), the return listed among its
+    receipts with the depot it went back from."""
+    number, back, mid = returned["purchase_order"], returned["order_returned"], returned["movement_id"]
+    home = depot_of(db, number)
+    if home is None:
+        return
+    elsewhere = home != returned["depot"]
+    if elsewhere:
+        write_stock(db, returned["sku"], home,
+                    lambda s: order_rules.returned_elsewhere(s, back, number, mid), lambda before, after: ([], []),
+                    order_id=number, correlation_id=correlation_id)
+    apply_receipt(db, number, {"movement_id": mid, "sku": returned["sku"], "quantity": -back,
+                               "lot": returned.get("lot") or "", "by": returned["by"], "at": returned.get("at"),
+                               **({"depot": returned["depot"]} if elsewhere else {})}, correlation_id)
 
 
 def raise_overdue(db, limit: int = 100) -> int:

@@ -23,7 +23,7 @@ def facts(db) -> dict:
                              "journal": [{"id": e["_id"], "quantity": e["quantity"],
                                           "reserved_change": e["reserved_change"], "type": e["type"],
                                           "purchase_order": e.get("purchase_order"),
-                                          "order_returned": e.get("order_returned", 0),
+                                          "order_returned": e.get("order_returned"),
                                           **({"return_id": e.get("return_id"), "sku": e["sku"], "depot": e["depot"]}
                                              if e["type"] == "taken_back" else {})}
                                          for e in doc.get("journal") or []]}
@@ -71,6 +71,18 @@ def returns_facts(db) -> dict:
     return {"returns": returns, "taken_back": taken}
 
 
+#: what a return naming an order took back of what the order received, at whichever depot it went back from: its
+#: `order_returned`; a return that does not say it (one from another depot than the order's, before that counted)
+#: counts whole, so an order it never lowered shows
+TAKEN_BACK = {"$ifNull": ["$order_returned", {"$multiply": ["$quantity", -1]}]}
+
+
+def taken_back(entry: dict) -> int:
+    """TAKEN_BACK of one ledger entry (a journal's, not yet in `movements`)."""
+    back = entry.get("order_returned")
+    return -entry["quantity"] if back is None else back
+
+
 def orders_facts(db) -> dict:
     """Orders that were sent, with each line's received figure, and the ledger's receipts naming them."""
     orders = {doc["_id"]: {"status": doc["status"], "depot": doc["depot"],
@@ -78,7 +90,7 @@ def orders_facts(db) -> dict:
                                      for x in doc["lines"]}}
               for doc in db.purchase_orders.find({"status": {"$ne": "draft"}}, {"status": 1, "depot": 1, "lines": 1})}
     receipts = defaultdict(lambda: defaultdict(int))
-    for kind, counted, sign in (("receipt", "$quantity", 1), ("return", "$order_returned", -1)):
+    for kind, counted, sign in (("receipt", "$quantity", 1), ("return", TAKEN_BACK, -1)):
         for row in db.movements.aggregate([  # a return of a lot that came on an order counts what went back of it
                 {"$match": {"type": kind, "purchase_order": {"$exists": True}}},
                 {"$group": {"_id": {"order": "$purchase_order", "sku": "$sku"}, "quantity": {"$sum": counted}}}]):
@@ -157,14 +169,14 @@ def lots_match_stock(inventory: dict) -> Problems:
 
 
 def orders_match_receipts(inventory: dict) -> Problems:
-    """Per sent order and line: received = the receipts naming it less what went back of them, on the order and
-    on its stock."""
+    """Per sent order and line: received = the receipts naming it less what went back of them (returns naming it at
+    any depot: TAKEN_BACK), on the order and on its stock."""
     problems, pending = [], defaultdict(int)  # receipts still only in a journal count too
     for key, entries in inventory["journal"].items():
         for entry in entries:
             if not entry["projected"] and entry.get("purchase_order") and entry.get("type") in ("receipt", "return"):
                 pending[(entry["purchase_order"], inventory["stock"][key]["sku"])] += \
-                    entry["quantity"] if entry["type"] == "receipt" else -entry.get("order_returned", 0)
+                    entry["quantity"] if entry["type"] == "receipt" else -taken_back(entry)
     for number, order in inventory.get("purchase_orders", {}).items():
         ledger = inventory.get("order_receipts", {}).get(number, {})
         for sku, line in order["lines"].items():

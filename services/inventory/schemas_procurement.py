@@ -112,6 +112,7 @@ class OrderReceiptSchema(ma.Schema):
     lot = f.String()
     by = f.String()
     at = f.AwareDateTime(allow_none=True)
+    depot = f.String()  # a return that went back from another depot than the order's (the lot travelled there)
 
 
 class PurchaseOrderSchema(ma.Schema):

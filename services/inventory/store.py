@@ -109,7 +109,7 @@ def stock_from(doc: dict) -> Stock:
     return Stock(sku=doc["sku"], depot=doc["depot"], reorder_level=doc["reorder_level"],
                  on_hand=doc["on_hand"], reserved=doc["reserved"], level=doc.get("level"),
                  holds=doc.get("holds", {}), lots=lots, blocked=lot_rules.blocked(lots),
-                 orders={order: order_rules.OrderLine(**line) for order, line in (doc.get("orders") or {}).items()},
+                 orders={order: order_rules.line_from(line) for order, line in (doc.get("orders") or {}).items()},
                  on_order=doc.get("on_order", 0))
 
 
@@ -173,7 +173,7 @@ def save_stock(db, before: Stock, after: Stock, version: int, *, category: str,
             db.stock.insert_one({"_id": stock_id(after.depot, after.sku), "sku": after.sku,
                                  "depot": after.depot, **scalars, "holds": dict(after.holds),
                                  "lots": [lot_doc(lot) for lot in after.lots or ()],
-                                 "orders": {k: vars(line) for k, line in after.orders.items()},
+                                 "orders": {k: order_rules.line_doc(line) for k, line in after.orders.items()},
                                  "version": 1, "journal": journal, "outbox": outbox})
         except DuplicateKeyError:
             raise VersionConflict() from None
@@ -184,7 +184,7 @@ def save_stock(db, before: Stock, after: Stock, version: int, *, category: str,
             update["$set"][f"holds.{rid}"] = quantity
     for order_id, line in after.orders.items():
         if before.orders.get(order_id) != line:
-            update["$set"][f"orders.{order_id}"] = vars(line)
+            update["$set"][f"orders.{order_id}"] = order_rules.line_doc(line)
     if after.lots is not None and (not lots_stored or stored is None or after.lots != stored.lots):
         update["$set"].update(_lots_update(stored.lots if lots_stored and stored else None, after.lots))
     gone = {f"holds.{rid}": "" for rid in before.holds if rid not in after.holds}

@@ -7,7 +7,9 @@ import pytest
 
 from services.inventory import clock, create_app, ledger, purchase_orders, suppliers, watch
 from services.inventory.consumer import make_handler
+from shared.auth import COOKIE, issue_token
 from shared.envelope import decode_event
+from shared.i18n import LANG_COOKIE
 from shared.reconcile import check, facts_of
 from tests.integration.test_inventory_support import inventory_api, check_invariants, runtime  # noqa: F401
 MILL = {"code": "MILL-SRM", "name": "Sri Ram Mills", "district": "Salem", "gstin": "33AAACS1234F1Z5",
@@ -535,3 +537,111 @@ def test_two_codes_differing_in_case_registered_at_once_cannot_both_pass(api, ru
     assert api("POST", "/materials", material, status=409)["error"]["code"] == "already_exists"
     assert runtime.db.materials.find_one({"_id": "brs"}) is None
     assert runtime.db.suppliers.find_one({"_id": "new"}) is None
+
+
+def _near_lot_at_another_depot(api):
+    """The walk's order: 12 kg of dye at ₹1,800 for VNS, 5 kg received as lot IND-NEAR, 2 kg of it sent to BHD."""
+    number = order(api, lines=(("DYE", "12", "1800"),))
+    receipt(api, number, "5", sku="DYE", lot="IND-NEAR")
+    api("POST", "/movements", {"type": "transfer", "sku": "DYE", "depot": "VNS", "to_depot": "BHD", "quantity": "2",
+                               "lot": "IND-NEAR"}, status=201)
+    return number
+
+
+BACK_AT_BHD = {"type": "return", "sku": "DYE", "depot": "BHD", "quantity": "1", "lot": {"code": "IND-NEAR"},
+               "reason": "colour fading"}
+
+
+def test_a_lot_returned_to_the_mill_from_another_depot_lowers_what_its_order_received(api, runtime):
+    """The walk: 1 kg of lot IND-NEAR went back to the mill from BHD, where 2 kg of it had travelled. The entry
+    named the order, but the order still counted 5 kg received (a return at VNS lowered it), its stock at VNS
+    still expected 7 kg, and reconcile saw nothing. Now it counts on the order as a return at VNS does."""
+    number = _near_lot_at_another_depot(api)
+    api("POST", "/movements", BACK_AT_BHD, role="warehouse", depot="BHD", status=201)
+    got = api("GET", f"/purchase-orders/{number}", role="warehouse", depot="VNS")
+    assert (got["status"], got["lines"][0]["received"], got["lines"][0]["remaining"]) == \
+        ("partially_received", "4", "8")
+    back = got["receipts"][-1]
+    assert (back["quantity"], back["lot"], back["depot"]) == ("-1", "IND-NEAR", "BHD")
+    assert api("GET", "/stock/VNS/DYE")["on_order"] == "8" and api("GET", "/stock/BHD/DYE")["on_hand"] == "1"
+    entry = runtime.db.movements.find_one({"type": "return"})
+    assert (entry["depot"], entry["purchase_order"], entry["order_returned"]) == ("BHD", number, 1000)
+    check_invariants(runtime.db)
+    assert [p for p in check(facts_of({"inventory": runtime.db})).problems if "outbox" not in p] == []
+    receipt(api, number, "8", sku="DYE", lot="IND-NEXT")  # what went back may come again in its place
+    got = api("GET", f"/purchase-orders/{number}")
+    assert (got["status"], got["lines"][0]["received"]) == ("received", "12")
+    check_invariants(runtime.db)
+
+
+def test_an_order_closed_after_a_return_from_another_depot_is_worth_what_it_kept(api, runtime, config):
+    number = _near_lot_at_another_depot(api)
+    api("POST", "/movements", BACK_AT_BHD, status=201)
+    closed = api("POST", f"/purchase-orders/{number}/close", status=200)
+    assert (closed["lines"][0]["received"], closed["lines"][0]["amount"], closed["total"]) == \
+        ("4", "7200.00", "7200.00")
+    client = create_app(config, runtime).test_client()
+    for lang, said in (("en", "returned to the supplier at BHD"), ("hi", "BHD")):
+        client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="admin", role="admin"))
+        client.set_cookie(LANG_COOKIE, lang)
+        html = client.get(f"/admin/purchase-orders/{number}").get_data(as_text=True)
+        receipts = html[html.index('id="order-receipts"'):]
+        assert said in receipts and (lang == "en" or _hindi(receipts[receipts.index("BHD") - 80:]))
+
+
+@pytest.mark.parametrize("dies_at", ["write_stock", "apply_receipt"])
+def test_a_return_from_another_depot_whose_order_update_died_is_counted_once_by_the_consumer(
+        api, runtime, config, monkeypatch, dies_at):
+    """The return is stored at BHD; the process dies lowering the line at VNS or the order itself: its event,
+    however often it comes, counts it once on both."""
+    number = _near_lot_at_another_depot(api)
+
+    def die(*args, **kwargs):
+        raise Killed()
+    monkeypatch.setattr(purchase_orders, dies_at, die)
+    with pytest.raises(Killed):
+        api("POST", "/movements", BACK_AT_BHD)
+    monkeypatch.undo()
+    assert api("GET", "/stock/BHD/DYE")["on_hand"] == "1"  # the return stood
+    assert api("GET", f"/purchase-orders/{number}")["lines"][0]["received"] == "5"
+    assert api("GET", "/stock/VNS/DYE")["on_order"] == ("7" if dies_at == "write_stock" else "8")
+    returned = [decode_event(e) for e in runtime.db.stock.find_one({"_id": "BHD/DYE"})["outbox"]
+                if e["type"] == "StockReturned"][-1]
+    assert (returned.data["purchase_order"], returned.data["order_returned"]) == (number, 1000)
+    handle = make_handler(runtime.db, config)
+    handle(returned)
+    handle(returned)  # a replay changes nothing
+    got = api("GET", f"/purchase-orders/{number}")
+    assert (got["lines"][0]["received"], len(got["receipts"])) == ("4", 2)
+    assert api("GET", "/stock/VNS/DYE")["on_order"] == "8"
+    assert runtime.db.stock.find_one({"_id": "VNS/DYE"})["orders"][number]["received"] == 4000
+    check_invariants(runtime.db)
+    assert [p for p in check(facts_of({"inventory": runtime.db})).problems if "outbox" not in p] == []
+
+
+def test_more_back_from_another_depot_than_the_order_counts_never_takes_it_below_nothing(api, runtime):
+    number = _near_lot_at_another_depot(api)
+    api("POST", "/movements", {"type": "return", "sku": "DYE", "depot": "VNS", "quantity": "3", "lot": "IND-NEAR",
+                               "reason": "off shade"}, status=201)  # the order counts 2 kg received now
+    api("POST", "/movements", {"type": "adjustment", "sku": "DYE", "depot": "BHD", "quantity": "4",
+                               "reason": "correction", "lot": "IND-NEAR"}, status=201)  # 6 kg of it at BHD
+    api("POST", "/movements", {**BACK_AT_BHD, "quantity": "6"}, status=201)
+    got = api("GET", f"/purchase-orders/{number}")
+    assert (got["status"], got["lines"][0]["received"]) == ("sent", "0")
+    assert runtime.db.movements.find_one({"depot": "BHD", "type": "return"})["order_returned"] == 2000
+    assert api("GET", "/stock/VNS/DYE")["on_order"] == "12"
+    check_invariants(runtime.db)
+
+
+def test_reconcile_sees_a_return_from_another_depot_its_order_never_counted(api, runtime):
+    """The state the walk left (as a return from another depot was stored before: its entry names the order but
+    says nothing of what went back of it, and the order was never lowered): reconcile now says so."""
+    number = _near_lot_at_another_depot(api)
+    api("POST", "/movements", BACK_AT_BHD, status=201)
+    runtime.db.movements.update_one({"type": "return"}, {"$unset": {"order_returned": ""}})
+    runtime.db.purchase_orders.update_one({"_id": number}, {"$set": {"lines.0.received": 5000},
+                                                            "$pop": {"receipts": 1}})
+    runtime.db.stock.update_one({"_id": "VNS/DYE"}, {"$set": {f"orders.{number}.received": 5000,
+                                                              "on_order": 7000}})
+    problems = check(facts_of({"inventory": runtime.db})).problems
+    assert any(number in p and "received 5 but receipts naming it sum to 4" in p for p in problems), problems

@@ -168,11 +168,11 @@ def check_invariants(db, unsettled=()) -> None:
 
 
 def check_orders(db) -> None:
-    """Every sent order's received figures are the receipts naming it less what went back of them, on the order
-    and on its stock."""
+    """Every sent order's received figures are the receipts naming it less what went back of them (from any depot; a
+    return not saying how much counts whole), on the order and on its stock."""
     for order in db.purchase_orders.find({"status": {"$ne": "draft"}}):
         for line in order["lines"]:
-            receipts = [m["quantity"] if m["type"] == "receipt" else -m.get("order_returned", 0)
+            receipts = [m["quantity"] if m["type"] == "receipt" else -m.get("order_returned", -m["quantity"])
                         for m in db.movements.find({"type": {"$in": ["receipt", "return"]},
                                                     "purchase_order": order["_id"], "sku": line["sku"]})]
             assert line["received"] == sum(receipts), (order["_id"], line, receipts)
