@@ -71,30 +71,38 @@ def returns_facts(db) -> dict:
     return {"returns": returns, "taken_back": taken}
 
 
-#: what a return naming an order took back of what the order received, at whichever depot it went back from: its
-#: `order_returned`; a return that does not say it (one from another depot than the order's, before that counted)
-#: counts whole, so an order it never lowered shows
-TAKEN_BACK = {"$ifNull": ["$order_returned", {"$multiply": ["$quantity", -1]}]}
-
-
-def taken_back(entry: dict) -> int:
-    """TAKEN_BACK of one ledger entry (a journal's, not yet in `movements`)."""
+def taken_back(entry: dict, elsewhere: bool) -> int:
+    """What a return naming an order took back of what the order received: its `order_returned`. One that does not
+    say it took its whole quantity back when it went back from another depot than the order's (before such a return
+    counted on the order, it lowered nothing, so the order shows it); one from the order's own depot took nothing
+    (its order's line was already closed)."""
     back = entry.get("order_returned")
-    return -entry["quantity"] if back is None else back
+    if back is None:
+        return -entry["quantity"] if elsewhere else 0
+    return back
 
 
 def orders_facts(db) -> dict:
-    """Orders that were sent, with each line's received figure, and the ledger's receipts naming them."""
+    """Orders that were sent, with each line's received figure, and the ledger's receipts naming them (less what
+    the returns naming them took back, at any depot: taken_back)."""
     orders = {doc["_id"]: {"status": doc["status"], "depot": doc["depot"],
                            "lines": {x["sku"]: {"quantity": x["quantity"], "received": x["received"]}
                                      for x in doc["lines"]}}
               for doc in db.purchase_orders.find({"status": {"$ne": "draft"}}, {"status": 1, "depot": 1, "lines": 1})}
     receipts = defaultdict(lambda: defaultdict(int))
-    for kind, counted, sign in (("receipt", "$quantity", 1), ("return", TAKEN_BACK, -1)):
-        for row in db.movements.aggregate([  # a return of a lot that came on an order counts what went back of it
-                {"$match": {"type": kind, "purchase_order": {"$exists": True}}},
-                {"$group": {"_id": {"order": "$purchase_order", "sku": "$sku"}, "quantity": {"$sum": counted}}}]):
-            receipts[row["_id"]["order"]][row["_id"]["sku"]] += sign * row["quantity"]
+    for row in db.movements.aggregate([
+            {"$match": {"type": "receipt", "purchase_order": {"$exists": True}}},
+            {"$group": {"_id": {"order": "$purchase_order", "sku": "$sku"}, "quantity": {"$sum": "$quantity"}}}]):
+        receipts[row["_id"]["order"]][row["_id"]["sku"]] += row["quantity"]
+    for said in (True, False):  # a return of a lot that came on an order counts what went back of it
+        for row in db.movements.aggregate([
+                {"$match": {"type": "return", "purchase_order": {"$exists": True}, "order_returned": {"$exists": said}}},
+                {"$group": {"_id": {"order": "$purchase_order", "sku": "$sku", "depot": "$depot"},
+                            "quantity": {"$sum": "$quantity"}, "order_returned": {"$sum": "$order_returned"}}}]):
+            key = row["_id"]
+            elsewhere = key["order"] in orders and key["depot"] != orders[key["order"]]["depot"]
+            told = {"order_returned": row["order_returned"]} if said else {}
+            receipts[key["order"]][key["sku"]] -= taken_back({"quantity": row["quantity"], **told}, elsewhere)
     return {"purchase_orders": orders, "order_receipts": {number: dict(lines) for number, lines in receipts.items()}}
 
 
@@ -170,13 +178,16 @@ def lots_match_stock(inventory: dict) -> Problems:
 
 def orders_match_receipts(inventory: dict) -> Problems:
     """Per sent order and line: received = the receipts naming it less what went back of them (returns naming it at
-    any depot: TAKEN_BACK), on the order and on its stock."""
+    any depot: taken_back), on the order and on its stock."""
     problems, pending = [], defaultdict(int)  # receipts still only in a journal count too
     for key, entries in inventory["journal"].items():
         for entry in entries:
             if not entry["projected"] and entry.get("purchase_order") and entry.get("type") in ("receipt", "return"):
-                pending[(entry["purchase_order"], inventory["stock"][key]["sku"])] += \
-                    entry["quantity"] if entry["type"] == "receipt" else -taken_back(entry)
+                number, stock = entry["purchase_order"], inventory["stock"][key]
+                order = inventory.get("purchase_orders", {}).get(number)
+                elsewhere = order is not None and stock["depot"] != order["depot"]
+                pending[(number, stock["sku"])] += \
+                    entry["quantity"] if entry["type"] == "receipt" else -taken_back(entry, elsewhere)
     for number, order in inventory.get("purchase_orders", {}).items():
         ledger = inventory.get("order_receipts", {}).get(number, {})
         for sku, line in order["lines"].items():
