@@ -131,3 +131,63 @@ def test_a_return_through_the_api_reaches_the_shelf_the_account_the_claim_and_th
         said[:] = [result.stdout + result.stderr]
         return result.returncode == 0 and "verdict: CLEAN" in result.stdout
     wait_until(clean, 60, message=lambda: f"reconcile --via-api clean after the return; it said: {said}")
+
+
+def test_a_members_reported_shortfall_settled_through_the_api_is_credited_everywhere_and_moves_no_stock(dev):
+    """A cooperative's request across the three services of `rawbank dev`: handed over, the demo member ART-0001
+    answers they received 3 of 4 kg; the depot settles the missing kilogram (a return line `short`): requests credits
+    the member, inventory lists it without putting anything on the shelf, the notifier tells the member it did not
+    reach them and is credited, and `rawbank reconcile --via-api` finds every service's totals agree."""
+    admin, warehouse = login(dev, "admin", "admin123"), login(dev, "warehouse", "warehouse123")
+    secretary, member = login(dev, "secretary", "secretary123"), login(dev, "artisan", "artisan123")
+    api = lambda service, path: dev.url(service, f"/api/v1{path}")  # noqa: E731
+    order = {"depot": "VNS", "cooperative": "SMBSS", "lines": [
+        {"sku": "YRN-COT-40", "quantity": "4", "artisan_id": "ART-0001"},
+        {"sku": "YRN-COT-40", "quantity": "3", "artisan_id": "ART-0002"}]}
+    wait_until(lambda: http("POST", api("requests", "/requisitions/estimate"), order, secretary)[0] == 200, 30,
+               message="requests to learn the demo catalog and prices")
+    status, req = http("POST", api("requests", "/requisitions"), order, secretary)
+    assert status == 201, req
+    rid = req["id"]
+    assert http("POST", api("requests", f"/requisitions/{rid}/approve"), {}, admin)[0] == 200
+    wait_until(lambda: http("GET", api("requests", f"/requisitions/{rid}"), token=admin)[1]["status"] == "reserved",
+               20, message="the stock to be set aside")
+    stock = lambda: float(http("GET", api("inventory", "/stock/VNS/YRN-COT-40"), token=admin)[1]["on_hand"])  # noqa
+    before = stock()
+    status, dispatched = http("POST", api("requests", f"/requisitions/{rid}/dispatch"), {}, warehouse)
+    assert status == 200, dispatched
+    wait_until(lambda: stock() == before - 7, 20, message="the 7 kg to leave the depot's stock")
+    assert http("POST", api("requests", f"/requisitions/{rid}/receive"), {}, secretary)[0] == 200
+    status, share = http("POST", api("requests", f"/requisitions/{rid}/confirmations"),
+                         {"artisan_id": "ART-0001", "quantity": "3"}, member)
+    assert status == 201 and share["confirmation"]["status"] == "short", share
+    charged = next(s for s in http("GET", api("requests", f"/requisitions/{rid}"), token=admin)[1]["shares"]
+                   if s["artisan_id"] == "ART-0001")["pricing"]["payable_total"]
+    settle = {"artisan_id": "ART-0001", "lines": [{"sku": "YRN-COT-40", "quantity": "1", "condition": "short"}],
+              "reason": "did not reach the member"}
+    status, made = http("POST", api("requests", f"/requisitions/{rid}/returns"), settle, warehouse)
+    assert status == 201, made
+    assert abs(float(made["credit"]) - float(charged) / 4) <= 0.01  # a quarter of the member's share's charge
+
+    def listed():
+        status, rows = http("GET", api("inventory", "/returns?depot=VNS"), token=warehouse)
+        return status == 200 and [r for r in rows if r.get("requisition_id") == rid]
+    [row] = wait_until(listed, 20, message="inventory to list the settled shortfall")
+    assert [line["condition"] for line in row["lines"]] == ["short"]
+    assert stock() == before - 7  # nothing came back to the shelf
+
+    def told():
+        status, notes = http("GET", api("notifier", "/notifications"), token=member)
+        return status == 200 and [n for n in notes if n["requisition_id"] == rid and n["status"] == "return_credited"]
+    [note] = wait_until(told, 20, message="the member to be told of the credit")
+    assert made["credit"].split(".")[0] in note["text"].replace(",", "")
+    from tests.e2e.test_durable_runtime import rawbank
+
+    said = []
+
+    def clean():
+        urls = [f"--{name}-url={dev.url(name, '').rstrip('/')}" for name in ("inventory", "requests", "notifier")]
+        result = rawbank("reconcile", "--via-api", "--no-dlq", *urls, cwd=ROOT, RAWBANK_JWT_SECRET=SECRET)
+        said[:] = [result.stdout + result.stderr]
+        return result.returncode == 0 and "verdict: CLEAN" in result.stdout
+    wait_until(clean, 60, message=lambda: f"reconcile --via-api clean after the settled shortfall; it said: {said}")
