@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import socket
 import threading
 import time
@@ -123,6 +124,18 @@ def broker():
         yield f"127.0.0.1:{port}"
     finally:
         stop_process(process)
+
+
+@pytest.fixture
+def own_broker():
+    """(process, 'host:port') of a broker of the test's own, to pause with SIGSTOP (pausing the shared one would stall
+    other tests); let go and stopped after the test."""
+    port = free_port()
+    process = start_broker(port)
+    wait_for_broker(port, process=process)
+    yield process, f"127.0.0.1:{port}"
+    os.kill(process.pid, signal.SIGCONT)
+    stop_process(process)
 
 
 @pytest.fixture

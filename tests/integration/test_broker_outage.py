@@ -6,24 +6,12 @@ import time
 import pytest
 
 from services import inventory, notifier
-from shared.broker import start_broker, stop_process, wait_for_broker
 from shared.runtime import Runtime
 from shared.worker import Worker
-from tests.conftest import free_port, wait_until
+from tests.conftest import wait_until
 
 pytestmark = pytest.mark.broker
 OUTAGE_SECONDS = float(os.environ.get("RAWBANK_TEST_OUTAGE_SECONDS", "30"))
-
-
-@pytest.fixture
-def own_broker():
-    """A broker of this test's own: pausing the shared one would stall other tests."""
-    port = free_port()
-    process = start_broker(port)
-    wait_for_broker(port, process=process)
-    yield process, f"127.0.0.1:{port}"
-    os.kill(process.pid, signal.SIGCONT)
-    stop_process(process)
 
 
 def test_writes_survive_a_paused_broker_and_every_event_arrives_after(own_broker, config, token):

@@ -9,7 +9,6 @@ from kafka import KafkaConsumer, TopicPartition
 from prometheus_client import REGISTRY
 
 from services.notifier import event_log
-from shared.broker import start_broker, stop_process, wait_for_broker
 from shared.config import Config
 from shared.consumer import ConsumerLoop
 from shared.envelope import new_event
@@ -17,7 +16,7 @@ from shared.errors import Busy, NotFound
 from shared.kafka import ensure_topics, make_producer
 from shared.mongo import connect
 from shared.relay import OutboxRelay, outbox_push
-from tests.conftest import WatchedWakeup, free_port, wait_until
+from tests.conftest import WatchedWakeup, wait_until
 
 pytestmark = pytest.mark.broker
 
@@ -51,17 +50,6 @@ def producer(broker_config):
     producer = make_producer(broker_config, "test")
     yield producer
     producer.close()
-
-
-@pytest.fixture
-def own_broker():
-    """A broker of this test's own, to pause (pausing the shared one would stall other tests)."""
-    port = free_port()
-    process = start_broker(port)
-    wait_for_broker(port, process=process)
-    yield process, f"127.0.0.1:{port}"
-    os.kill(process.pid, signal.SIGCONT)
-    stop_process(process)
 
 
 @contextmanager

@@ -180,9 +180,10 @@ def test_the_same_idempotency_key_answers_the_same_return_and_writes_nothing(cli
     assert after_state(client, rid) == before
 
 
-def test_a_return_that_dies_at_any_store_call_completes_when_sent_again_and_credits_once(client):
-    rid = handed_over(client)
-    body = {"lines": [{"sku": COTTON, "quantity": 100, "condition": "restock"}], "reason": "wrong shade"}
+def killed_at_every_store_call(client, rid: str, body: dict, sent_again) -> int:
+    """Record the return `body` dying at its first store call, then its second, and so on until one lives; each
+    time it dies, the same return sent again (same key) finishes it (`sent_again` checks what it answers) and
+    reconcile is clean. The number of calls the whole return makes, plus one."""
     staff = Principal(sub="clerk", role="warehouse", depot="VNS")
     calls, done = 1, False
     while not done:
@@ -193,12 +194,21 @@ def test_a_return_that_dies_at_any_store_call_completes_when_sent_again_and_cred
                            now=datetime.now(timezone.utc))
             done = True
         except Crashed:
-            again = returns.record(client.db, staff, rid, body, idempotency_key=f"k-{calls}",
-                                   now=datetime.now(timezone.utc))[0]
-            assert again["lines"][0]["quantity"] == 100
+            sent_again(returns.record(client.db, staff, rid, body, idempotency_key=f"k-{calls}",
+                                      now=datetime.now(timezone.utc))[0])
             assert clean(client) == [], calls
         calls += 1
     assert calls > 5  # it died after the requisition's write, the credit note's, the quota's and the entitlement's
+    return calls
+
+
+def test_a_return_that_dies_at_any_store_call_completes_when_sent_again_and_credits_once(client):
+    rid = handed_over(client)
+    body = {"lines": [{"sku": COTTON, "quantity": 100, "condition": "restock"}], "reason": "wrong shade"}
+
+    def sent_again(answer):
+        assert answer["lines"][0]["quantity"] == 100
+    calls = killed_at_every_store_call(client, rid, body, sent_again)
     stored = client.db.requisitions.find_one({"_id": rid})["returns"]
     credits = [e for e in client.db.accounts.find_one({"_id": "ART-1"})["entries"] if e["type"] == "credit_note"]
     assert len(credits) == len(stored) == calls - 1
@@ -450,22 +460,10 @@ def test_a_shortfall_settled_that_dies_at_any_store_call_completes_when_sent_aga
     rid = reported_short(coop)
     body = {"lines": [{"sku": COTTON, "quantity": 100, "condition": "short"}], "reason": "short",
             "artisan_id": "ART-2"}
-    staff = Principal(sub="clerk", role="warehouse", depot="VNS")
-    calls, done = 1, False
-    while not done:
-        switch = KillSwitch()
-        switch.arm(calls)
-        try:
-            returns.record(Killable(client.db, switch), staff, rid, body, idempotency_key=f"k-{calls}",
-                           now=datetime.now(timezone.utc))
-            done = True
-        except Crashed:
-            again = returns.record(client.db, staff, rid, body, idempotency_key=f"k-{calls}",
-                                   now=datetime.now(timezone.utc))[0]
-            assert again["lines"][0]["condition"] == "short"
-            assert clean(client) == [], calls
-        calls += 1
-    assert calls > 5
+
+    def sent_again(answer):
+        assert answer["lines"][0]["condition"] == "short"
+    calls = killed_at_every_store_call(client, rid, body, sent_again)
     stored = client.db.requisitions.find_one({"_id": rid})["returns"]
     credits = [e for e in client.db.accounts.find_one({"_id": "ART-2"})["entries"] if e["type"] == "credit_note"]
     assert len(credits) == len(stored) == calls - 1
