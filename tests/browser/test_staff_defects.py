@@ -301,7 +301,7 @@ def test_an_admin_watching_one_depots_board_sees_its_new_alerts_come_in_and_no_o
 
 def test_a_price_far_from_todays_is_said_before_it_is_set_and_set_when_pressed_again(people):
     """A slip of a zero on the prices page went straight onto artisans' bills and the subsidy claims. A new price
-    over 10 times today's, or under a tenth of it, is now said in the page's language first and set only when the
+    10 times today's or more, or a tenth of it or less, is now said in the page's language first and set only when the
     admin presses again with the same price; an ordinary change is set at once."""
     admin = people("admin").log_in()
     admin.language("hi")
@@ -312,17 +312,22 @@ def test_a_price_far_from_todays_is_said_before_it_is_set_and_set_when_pressed_a
     expect(today).to_contain_text("₹650")
     price, press, said = form.locator("input[name=price]"), form.get_by_role("button"), form.locator("[data-errors]")
 
-    price.fill("65000")
+    price.fill("6500")  # a slip of one zero: exactly 10 times (was set at once while only "over 10 times" was said)
     press.click()
-    expect(said).to_contain_text("₹65,000.00 प्रति किलो आज के मूल्य ₹650.00 के 10 गुना से ज़्यादा है")
+    expect(said).to_contain_text("₹6,500.00 प्रति किलो आज के मूल्य ₹650.00 का 10 गुना या उससे ज़्यादा है")
     expect(price).to_have_attribute("aria-invalid", "true")
     page.reload()
     expect(today).to_contain_text("₹650")  # nothing was set
-    assert "65,000" not in card.inner_text()
+    assert "6,500" not in card.inner_text()
+    price.fill("65")  # a zero lost: exactly a tenth
+    press.click()
+    expect(said).to_contain_text("दसवाँ हिस्सा या उससे भी कम")
+    page.reload()
+    expect(today).to_contain_text("₹650")
 
     price.fill("६")  # Devanagari digits, as typed on a Hindi keyboard
     press.click()
-    expect(said).to_contain_text("दसवें हिस्से से भी कम")
+    expect(said).to_contain_text("दसवाँ हिस्सा या उससे भी कम")
     press.click()  # the same price again: set
     expect(today).to_contain_text("₹6.00")
     price.fill("7")  # an ordinary change: set at once
@@ -330,7 +335,7 @@ def test_a_price_far_from_todays_is_said_before_it_is_set_and_set_when_pressed_a
     expect(today).to_contain_text("₹7.00")
     price.fill("650")  # back to the demo's price: over 10 times ₹7, said, then set
     press.click()
-    expect(said).to_contain_text("10 गुना")
+    expect(said).to_contain_text("10 गुना या उससे ज़्यादा")
     press.click()
     expect(today).to_contain_text("₹650")
 
