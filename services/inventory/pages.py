@@ -17,7 +17,7 @@ LEVELS = {domain.OK: _l("Enough"), domain.LOW: _l("Running low"), domain.DEPLETE
 MOVEMENTS = {"receipt": _l("Received"), "adjustment": _l("Adjusted"), "transfer": _l("Transfer"),
              "reservation": _l("Set aside"), "release": _l("Released"), "issue": _l("Handed over"),
              "return": _l("Returned to supplier"), "taken_back": _l("Taken back from artisan")}
-RETURN_CONDITIONS = {"restock": _l("Back on the shelf"), "damaged": _l("Damaged shelf"),
+RETURN_CONDITIONS = {"restock": _l("Back on the shelf"), "damaged": _l("Damaged: written off"),
                      "short": _l("Did not reach the member")}
 REASONS = {"count": _l("Stock count difference"), "damage": _l("Damaged"), "expiry": _l("Expired"),
            "theft": _l("Lost or stolen"), "correction": _l("Correction of an earlier entry"),

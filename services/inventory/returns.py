@@ -38,8 +38,8 @@ from shared.spreadsheet import safe_cell
 RESTOCK, DAMAGED, SHORT = "restock", "damaged", "short"
 CONDITIONS = (RESTOCK, DAMAGED, SHORT)
 _HISTORY = ("issue", domain.TAKEN_BACK)
-#: the shelf a line went to, as the returns page and its CSV's `condition_text` say it
-CONDITION_TEXTS = {RESTOCK: N_("Back on the shelf"), DAMAGED: N_("Damaged shelf"),
+#: where a line went (a damaged one is written off: no stock), as the returns page and its CSV's `condition_text` say it
+CONDITION_TEXTS = {RESTOCK: N_("Back on the shelf"), DAMAGED: N_("Damaged: written off"),
                    SHORT: N_("Did not reach the member")}
 #: the returns list as CSV: a row per line of each return; names and the shelf in the asker's language
 CSV_COLUMNS = ("return_id", "at_ist", "requisition_id", "artisan_id", "artisan_name", "cooperative", "depot", "sku",

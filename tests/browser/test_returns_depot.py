@@ -90,7 +90,7 @@ def test_a_return_shows_on_the_depots_returns_page_in_english_and_hindi_and_its_
                      for c in ("restock", "damaged"))
     for text in ("Ramesh Kumar", "4 kg", "Back on the shelf", f"lot {LOT}", "wrong count of yarn"):
         expect(back).to_contain_text(text)
-    for text in ("1.5 kg", "Damaged shelf"):
+    for text in ("1.5 kg", "Damaged: written off"):
         expect(damaged).to_contain_text(text)
     expect(back.get_by_role("link", name=re.compile(rid[:8]))).to_be_visible()
     warehouse.shot("returns-from-artisans")
@@ -100,7 +100,7 @@ def test_a_return_shows_on_the_depots_returns_page_in_english_and_hindi_and_its_
     page.reload()
     expect(page.get_by_role("heading", name="वाराणसी डिपो पर कारीगरों से वापसी")).to_be_visible()
     expect(back).to_contain_text("वापस शेल्फ पर")
-    expect(damaged).to_contain_text("खराब माल की शेल्फ")
+    expect(damaged).to_contain_text("खराब: बट्टे खाते में")
     expect(back).to_contain_text("रमेश कुमार")
     warehouse.shot("returns-from-artisans")
     assert english_on(page) == []  # the reason is as the clerk typed it, marked so

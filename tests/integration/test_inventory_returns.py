@@ -247,11 +247,11 @@ def test_the_depots_returns_page_lists_each_line_in_english_and_hindi_a_page_at_
     rows = re.findall(r'<tr data-return="RET-1" data-line="YRN" data-condition="(\w+)">(.*?)</tr>', html, re.S)
     assert [condition for condition, _ in rows] == ["damaged", "restock"]
     damaged, restock = (row for _, row in rows)
-    for text in ("Ramesh Kumar", "YRN material", "1.5", "Damaged shelf", "shade off"):
+    for text in ("Ramesh Kumar", "YRN material", "1.5", "Damaged: written off", "shade off"):
         assert text in damaged, text
     assert "Back on the shelf" in restock and "lot A" in restock and "4 kg" in restock
     status, hindi = browse("/warehouse/returns", lang="hi", depot="VNS")
-    assert status == 200 and "कारीगरों से वापसी" in hindi and "रमेश कुमार" in hindi and "खराब माल की शेल्फ" in hindi
+    assert status == 200 and "कारीगरों से वापसी" in hindi and "रमेश कुमार" in hindi and "खराब: बट्टे खाते में" in hindi
     for n in range(2, 53):  # a page holds 50 returns
         handle(returned("R1", f"RET-{n}", [("YRN", 10, "damaged")]))
     first = browse("/warehouse/returns", depot="VNS")[1]
