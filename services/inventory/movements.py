@@ -25,22 +25,14 @@ def record_movement(db, body: dict, *, by: str, correlation_id: str | None = Non
     whole_units(db, body["sku"], {"quantity": body["quantity"]})  # no half plank comes, goes or is written off
     try:
         if kind == "receipt":
-            return receive(db, body["sku"], body, by=by, seen_from=seen_from, category=_category(db, body), **once)
+            return receive(db, body["sku"], body, by=by, seen_from=seen_from, **once)
         if kind == "adjustment":
-            return adjust(db, body["sku"], body, by=by, category=_category(db, body), **once)
+            return adjust(db, body["sku"], body, by=by, labelled=True, **once)
         if kind == "return":
             return give_back(db, body, by=by, **once)
         return transfer(db, material_or_error(db, body["sku"]), body, by=by, **once)
     except domain.InsufficientStock as exc:
         raise errors.short(exc, db, sku=body["sku"], depot=body["depot"]) from None
-
-
-def _category(db, body: dict) -> str | None:
-    """The category of the material stock comes in of, for the rule that a new lot of a dye or chemical gives its
-    expiry date (domain._into_lot); not read when the body gives a date or takes stock off."""
-    if _lot(body).get("expires_on") or body["quantity"] <= 0:
-        return None
-    return (db.materials.find_one({"_id": body["sku"]}, {"category": 1}) or {}).get("category")
 
 
 def _depot_check(db, code: str):
@@ -81,12 +73,12 @@ def _drawing_codes(write, named: bool):
 
 
 def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=None, seen_from=None,
-            movement_id=None, category: str | None = None) -> dict:
+            movement_id=None) -> dict:
     """Add received stock to its lot, with its StockReceived event and ledger entry (material: see write_stock).
 
     A receipt naming a purchase order counts on that order's line in the same write, refused
     past the line's tolerance (over_receipt); the order's own figures follow (apply_receipt).
-    `category`: the material's, when a new lot of it must give its expiry date (a dye, a chemical).
+    A new lot of a dye or chemical must give its expiry date (domain._into_lot; the category as write_stock reads it).
     """
     mid, quantity, depot = movement_id or ledger.new_movement_id(), body["quantity"], body["depot"]
     sku = material if isinstance(material, str) else material["_id"]
@@ -109,10 +101,11 @@ def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=Non
         return [ledger.entry("receipt", mid, before, after, by=by, **details, **ordered)], [event]
 
     def write():
-        change = lambda s: domain.receive(s, quantity, incoming, order=order and (number, order[1]),  # noqa: E731
-                                          today=clock.today(), now=clock.local_now(), category=category)
+        change = lambda s, category: domain.receive(  # noqa: E731
+            s, quantity, incoming, order=order and (number, order[1]), today=clock.today(), now=clock.local_now(),
+            category=category)
         return write_stock(db, material, depot, change, record, order_id=number, movement_id=movement_id,
-                           correlation_id=correlation_id, on_new=_depot_check(db, depot))
+                           correlation_id=correlation_id, on_new=_depot_check(db, depot), with_category=True)
     before, after = _drawing_codes(write, named=bool(incoming.code))
     if number and after != before:  # else this movement was stored before, and counted then or by the consumer
         _count_on_order(db, number, {"movement_id": mid, "sku": sku, "quantity": quantity, "by": by,
@@ -128,13 +121,13 @@ def _count_on_order(db, number: str, receipt: dict, correlation_id) -> None:
 
 
 def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None, movement_id=None,
-           category: str | None = None) -> dict:
+           labelled: bool = False) -> dict:
     """A signed correction with its reason code, of one lot or the earliest (material: see write_stock).
 
     Never below available stock; an expired lot leaves the books only with reason `expired`.
     `movement_id` makes it happen once however often it is asked (an approved count).
-    `category`: as for a receipt, stock found into a new lot of a dye or chemical gives its expiry date (an approved
-    count's corrections do not pass it: a count says what is on the shelf, not a label).
+    `labelled` (POST /movements): as a receipt's, stock found into a new lot of a dye or chemical gives its expiry
+    date; an approved count's corrections are not asked it (a count says what is on the shelf, not a label).
     """
     mid, delta, reason = movement_id or ledger.new_movement_id(), body["quantity"], body["reason"]
     reference, code = body.get("reference") or "", _lot_code(body)
@@ -146,10 +139,12 @@ def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None
                              reference=reference)], [event]
 
     def write():
-        change = lambda s: domain.adjust(s, delta, reason, code, today=clock.today(), now=clock.local_now(),  # noqa: E731
-                                         found=_incoming(_lot(body)), category=category)
+        change = lambda s, category=None: domain.adjust(  # noqa: E731
+            s, delta, reason, code, today=clock.today(), now=clock.local_now(), found=_incoming(_lot(body)),
+            category=category)
         return write_stock(db, material, body["depot"], change, record, movement_id=movement_id,
-                           correlation_id=correlation_id, on_new=_depot_check(db, body["depot"]))[1]
+                           correlation_id=correlation_id, on_new=_depot_check(db, body["depot"]),
+                           with_category=labelled)[1]
     after = _drawing_codes(write, named=bool(code))
     return _result(mid, "adjustment", body, delta, after)
 

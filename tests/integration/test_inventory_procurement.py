@@ -201,6 +201,18 @@ def test_over_receipt_is_refused_beyond_the_suppliers_tolerance_only(api, runtim
     check_invariants(runtime.db)
 
 
+def test_a_dye_received_on_its_order_without_its_expiry_date_is_refused_and_the_order_is_unchanged(api, runtime):
+    number = order(api, lines=(("DYE", "10", "1800.00"),))
+    error = receipt(api, number, "4", sku="DYE", lot={"code": "IND-1"}, status=422, lang="hi")["error"]
+    assert error["code"] == "expiry_required" and "समाप्ति तिथि" in error["message"]
+    line = api("GET", f"/purchase-orders/{number}")["lines"][0]
+    assert (line["received"], line["remaining"]) == ("0", "10")
+    assert api("GET", "/stock/VNS/DYE")["on_hand"] == "0" and api("GET", "/stock/VNS/DYE")["on_order"] == "10"
+    receipt(api, number, "4", sku="DYE", lot={"code": "IND-1", "expires_on": "2099-06-30"})
+    assert api("GET", f"/purchase-orders/{number}")["lines"][0]["received"] == "4"
+    check_invariants(runtime.db)
+
+
 def test_over_receipt_names_the_material_as_people_know_it_in_their_language(api):
     """The refusal a storekeeper reads said "... still expects of YRN-COT-40": a code, in Hindi too. It names the
     material (its Hindi name in Hindi) and the quantities in its unit; the code stays in the details."""
