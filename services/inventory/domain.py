@@ -127,7 +127,8 @@ def _into_lot(stock: Stock, quantity: int, incoming: Incoming, *, today: date, n
     else:
         lot = lot_rules.same_day_lot(stock.lots, incoming, today.isoformat())
     if lot is None and not incoming.expires_on and lot_rules.needs_expiry(category):
-        raise Refused("expiry_required", sku=stock.sku)
+        # stock found (an adjustment, whose page has no lot fields) is told what to do instead: errors.py
+        raise Refused("expiry_required" if receipt else "expiry_required_found", sku=stock.sku)
     if lot is None:
         lot = Lot(code=incoming.code or lot_rules.new_lot_code(stock.depot, today), shade=incoming.shade,
                   count=incoming.count, mill=incoming.mill, expires_on=incoming.expires_on,

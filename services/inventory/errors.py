@@ -365,6 +365,15 @@ class ExpiryRequired(_Names, RuleBroken):
                  "date they guarantee. Nothing was changed.")
 
 
+class FoundExpiryRequired(ExpiryRequired):
+    """Stock of a dye or chemical found (a positive adjustment) into a new lot without its date: the Adjust stock
+    page has no lot fields, so it says what to do instead (the same code, expiry_required)."""
+
+    message = N_("Stock of {material} found goes into a new lot, and a new lot of a dye or chemical needs its expiry "
+                 "date: record it as a receipt with the expiry date from its label, or name a lot of it already "
+                 "here. Nothing was changed.")
+
+
 class LotRequired(RuleBroken):
     code, message = "lot_required", N_("This material has several lots here; say which lot you counted.")
 
@@ -403,7 +412,7 @@ class OwnCount(Forbidden):
 REFUSALS = {"over_receipt": OverReceipt, "order_closed": OrderClosed, "lot_expired": LotExpired,
             "lot_mismatch": LotMismatch, "unknown_lot": UnknownLot, "lot_not_expired": LotNotExpired,
             "lot_on_hold": LotOnHold, "expiry_in_past": ExpiryInPast, "stock_too_large": StockTooLarge,
-            "expiry_required": ExpiryRequired}
+            "expiry_required": ExpiryRequired, "expiry_required_found": FoundExpiryRequired}
 QUANTITIES = ("ordered", "received", "allowed", "available", "wanted", "largest", "stock_after")
 
 

@@ -103,6 +103,28 @@ def test_a_new_lot_of_a_dye_without_its_expiry_date_is_refused_and_changes_nothi
     assert _stored(runtime) == before
 
 
+@pytest.mark.parametrize("lang, said", [
+    ("en", "Stock of DYE material found goes into a new lot, and a new lot of a dye or chemical needs its expiry "
+           "date: record it as a receipt with the expiry date from its label, or name a lot of it already here. "
+           "Nothing was changed."),
+    ("hi", "प्राप्ति"),
+])
+def test_dye_found_by_an_adjustment_without_a_lot_says_to_receive_it_with_its_date_or_name_a_lot(
+        api, runtime, lang, said):
+    """The Adjust stock page has no lot fields, so "add stock" of a dye there always goes into a new lot without a
+    date: the refusal (still expiry_required) says what to do instead, not to fill a date that form does not have."""
+    receive(api, "5", {"code": "DYE-1", "expires_on": in_days(200)}, sku="DYE")
+    before = _stored(runtime)
+    found = {"type": "adjustment", "sku": "DYE", "depot": "VNS", "quantity": "2", "reason": "count"}
+    error = api("POST", "/movements", found, status=422, lang=lang)["error"]
+    assert error["code"] == "expiry_required" and error["details"] == {"sku": "DYE"}
+    assert said in error["message"]
+    if lang == "hi":
+        assert "लॉट" in error["message"] and "found" not in error["message"]
+    assert _stored(runtime) == before
+    api("POST", "/movements", {**found, "lot": "DYE-1"}, status=201)  # naming a lot here: recorded
+
+
 def test_a_dye_with_its_date_more_of_a_dated_lot_and_yarn_without_a_date_are_received(api, runtime):
     assert receive(api, "5", {"code": "DYE-1", "expires_on": in_days(200)}, sku="DYE")["lot"] == "DYE-1"
     assert receive(api, "2", "DYE-1", sku="DYE")["lot"] == "DYE-1"  # more of a lot here keeps its date
