@@ -24,6 +24,8 @@ from shared.config import Config
 MATERIALS = ("YRN-COT-40", "YRN-SLK-MUL", "DYE-INDIGO")
 PROBE_SKU = "SOAK-PROBE"
 DEPOT = "VNS"
+#: the expiry date a dye's receipt gives (a new lot of a dye must give one: 422 expiry_required), three years ahead
+FAR_EXPIRY = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 3 * 365 * 86400))
 
 
 class Client:
@@ -259,8 +261,10 @@ def traffic(client: Client, urls, tokens, people, rng: random.Random, saga: Saga
         if status == 200:
             saga.approved.append(rid)
     elif roll < 0.48:
+        sku = rng.choice(MATERIALS)
+        dated = {"lot": {"expires_on": FAR_EXPIRY}} if sku.startswith("DYE-") else {}  # a dye's new lot: its date
         client.call("POST /movements (receipt)", "POST", f"{inv}/api/v1/movements", warehouse, {
-            "type": "receipt", "sku": rng.choice(MATERIALS), "depot": DEPOT, "quantity": str(rng.randint(5, 20))})
+            "type": "receipt", "sku": sku, "depot": DEPOT, "quantity": str(rng.randint(5, 20)), **dated})
     elif roll < READS:
         hand_over(client, req, warehouse, saga)
     elif roll < 0.70:

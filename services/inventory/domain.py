@@ -111,8 +111,11 @@ def _require_available(stock: Stock, wanted: int) -> None:
 
 
 def _into_lot(stock: Stock, quantity: int, incoming: Incoming, *, today: date, now: datetime,
-              receipt: bool) -> tuple[Lot, ...] | None:
-    """The stock's lots after `quantity` arrives in the lot `incoming` names (or rawbank's of the day)."""
+              receipt: bool, category: str | None = None) -> tuple[Lot, ...] | None:
+    """The stock's lots after `quantity` arrives in the lot `incoming` names (or rawbank's of the day).
+
+    A new lot of a material of `category` that loses its strength (a dye, a chemical: lot_rules.DATED) must give
+    its expiry date (expiry_required); more of a lot already here keeps that lot's date."""
     if stock.lots is None:
         return None
     if incoming.code:
@@ -123,6 +126,9 @@ def _into_lot(stock: Stock, quantity: int, incoming: Incoming, *, today: date, n
             raise Refused("lot_mismatch", lot=lot.code, **lot_rules.mismatch(lot, incoming))
     else:
         lot = lot_rules.same_day_lot(stock.lots, incoming, today.isoformat())
+    if lot is None and not incoming.expires_on and lot_rules.needs_expiry(category):
+        # stock found (an adjustment, whose page has no lot fields) is told what to do instead: errors.py
+        raise Refused("expiry_required" if receipt else "expiry_required_found", sku=stock.sku)
     if lot is None:
         lot = Lot(code=incoming.code or lot_rules.new_lot_code(stock.depot, today), shade=incoming.shade,
                   count=incoming.count, mill=incoming.mill, expires_on=incoming.expires_on,
@@ -132,10 +138,11 @@ def _into_lot(stock: Stock, quantity: int, incoming: Incoming, *, today: date, n
 
 
 def receive(stock: Stock, quantity: int, incoming: Incoming | None = None, *, order=None,
-            today: date | None = None, now: datetime | None = None) -> Stock:
+            today: date | None = None, now: datetime | None = None, category: str | None = None) -> Stock:
     """Stock after a receipt of `quantity` thousandths into a lot, against an order line if given.
 
     `order` is (purchase order id, OrderLine as the order says): the line this stock keeps wins.
+    `category`: the material's; a new lot of a dye or chemical must give its expiry date (_into_lot).
     """
     if quantity <= 0:
         raise StockError("a receipt must be for more than zero")
@@ -145,22 +152,23 @@ def receive(stock: Stock, quantity: int, incoming: Incoming | None = None, *, or
         raise Refused("expiry_in_past", expires_on=incoming.expires_on)
     if order is not None:
         stock = order_rules.received_on_line(stock, quantity, *order)
-    lots = _into_lot(stock, quantity, incoming, today=today, now=now, receipt=True)
+    lots = _into_lot(stock, quantity, incoming, today=today, now=now, receipt=True, category=category)
     return _settle(stock, lots, on_hand=stock.on_hand + quantity)
 
 
 def adjust(stock: Stock, delta: int, reason: str, lot: str | None = None, *, today: date | None = None,
-           now: datetime | None = None, found: Incoming | None = None) -> Stock:
+           now: datetime | None = None, found: Incoming | None = None, category: str | None = None) -> Stock:
     """Stock after a signed correction; never below what is available, an expired lot only for `expired`.
 
-    Stock found (`delta` > 0) goes into the lot `found` labels (its code is `lot`), new or matching its label."""
+    Stock found (`delta` > 0) goes into the lot `found` labels (its code is `lot`), new or matching its label;
+    with the material's `category`, a new lot of a dye or chemical must give its expiry date, as a receipt's."""
     if delta == 0:
         raise StockError("an adjustment must change the stock")
     if reason not in ADJUSTMENT_REASONS:
         raise StockError(f"reason must be one of {', '.join(ADJUSTMENT_REASONS)}")
     if delta > 0:
         lots = _into_lot(stock, delta, found or Incoming(code=lot), today=today or clock.today(),
-                         now=now or clock.local_now(), receipt=False)
+                         now=now or clock.local_now(), receipt=False, category=category)
         return _settle(stock, lots, on_hand=stock.on_hand + delta)
     wanted = -delta
     if stock.lots is None:

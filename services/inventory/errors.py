@@ -356,6 +356,24 @@ class ExpiryInPast(RuleBroken):
         return {**found, "expires_on": names.day(found["expires_on"], lang)} if "expires_on" in found else found
 
 
+class ExpiryRequired(_Names, RuleBroken):
+    """A new lot of a dye or chemical without its expiry date: it could never be known expired, nor alerted."""
+
+    code = "expiry_required"
+    message = N_("A new lot of {material} needs its expiry date. Dyes and chemicals lose their strength: give the "
+                 "expiry date printed on the label (lot → expires on); if there is none, ask the supplier for the "
+                 "date they guarantee. Nothing was changed.")
+
+
+class FoundExpiryRequired(ExpiryRequired):
+    """Stock of a dye or chemical found (a positive adjustment) into a new lot without its date: the Adjust stock
+    page has no lot fields, so it says what to do instead (the same code, expiry_required)."""
+
+    message = N_("Stock of {material} found goes into a new lot, and a new lot of a dye or chemical needs its expiry "
+                 "date: record it as a receipt with the expiry date from its label, or name a lot of it already "
+                 "here. Nothing was changed.")
+
+
 class LotRequired(RuleBroken):
     code, message = "lot_required", N_("This material has several lots here; say which lot you counted.")
 
@@ -393,7 +411,8 @@ class OwnCount(Forbidden):
 #: domain.Refused codes -> what people are told
 REFUSALS = {"over_receipt": OverReceipt, "order_closed": OrderClosed, "lot_expired": LotExpired,
             "lot_mismatch": LotMismatch, "unknown_lot": UnknownLot, "lot_not_expired": LotNotExpired,
-            "lot_on_hold": LotOnHold, "expiry_in_past": ExpiryInPast, "stock_too_large": StockTooLarge}
+            "lot_on_hold": LotOnHold, "expiry_in_past": ExpiryInPast, "stock_too_large": StockTooLarge,
+            "expiry_required": ExpiryRequired, "expiry_required_found": FoundExpiryRequired}
 QUANTITIES = ("ordered", "received", "allowed", "available", "wanted", "largest", "stock_after")
 
 

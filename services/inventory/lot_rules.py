@@ -14,6 +14,8 @@ STATUSES = (AVAILABLE, ON_HOLD, EXPIRED)
 ALERT_DAYS = (90, 60, 30, 0)  # an expiry alert this many days before, once each; 0: expired
 ATTRIBUTES = ("shade", "count", "mill", "expires_on")
 NEVER = "9999-12-31"
+#: categories that lose their strength: a new lot of them must say when it expires (domain.py refuses one that does not)
+DATED = ("dye", "chemical")
 
 
 class Lot(NamedTuple):
@@ -49,6 +51,11 @@ class Incoming:
     expires_on: str | None = None
     supplier: str = ""
     purchase_order: str = ""
+
+
+def needs_expiry(category: str | None) -> bool:
+    """Whether a new lot of a material of this category must give its expiry date."""
+    return category in DATED
 
 
 def fefo(lot: Lot) -> tuple:

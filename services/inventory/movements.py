@@ -27,7 +27,7 @@ def record_movement(db, body: dict, *, by: str, correlation_id: str | None = Non
         if kind == "receipt":
             return receive(db, body["sku"], body, by=by, seen_from=seen_from, **once)
         if kind == "adjustment":
-            return adjust(db, body["sku"], body, by=by, **once)
+            return adjust(db, body["sku"], body, by=by, labelled=True, **once)
         if kind == "return":
             return give_back(db, body, by=by, **once)
         return transfer(db, material_or_error(db, body["sku"]), body, by=by, **once)
@@ -78,6 +78,7 @@ def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=Non
 
     A receipt naming a purchase order counts on that order's line in the same write, refused
     past the line's tolerance (over_receipt); the order's own figures follow (apply_receipt).
+    A new lot of a dye or chemical must give its expiry date (domain._into_lot; the category as write_stock reads it).
     """
     mid, quantity, depot = movement_id or ledger.new_movement_id(), body["quantity"], body["depot"]
     sku = material if isinstance(material, str) else material["_id"]
@@ -100,10 +101,11 @@ def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=Non
         return [ledger.entry("receipt", mid, before, after, by=by, **details, **ordered)], [event]
 
     def write():
-        change = lambda s: domain.receive(s, quantity, incoming, order=order and (number, order[1]),  # noqa: E731
-                                          today=clock.today(), now=clock.local_now())
+        change = lambda s, category: domain.receive(  # noqa: E731
+            s, quantity, incoming, order=order and (number, order[1]), today=clock.today(), now=clock.local_now(),
+            category=category)
         return write_stock(db, material, depot, change, record, order_id=number, movement_id=movement_id,
-                           correlation_id=correlation_id, on_new=_depot_check(db, depot))
+                           correlation_id=correlation_id, on_new=_depot_check(db, depot), with_category=True)
     before, after = _drawing_codes(write, named=bool(incoming.code))
     if number and after != before:  # else this movement was stored before, and counted then or by the consumer
         _count_on_order(db, number, {"movement_id": mid, "sku": sku, "quantity": quantity, "by": by,
@@ -118,11 +120,14 @@ def _count_on_order(db, number: str, receipt: dict, correlation_id) -> None:
         log.warning("counting receipt %s on %s left to the consumer", receipt["movement_id"], number, exc_info=True)
 
 
-def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None, movement_id=None) -> dict:
+def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None, movement_id=None,
+           labelled: bool = False) -> dict:
     """A signed correction with its reason code, of one lot or the earliest (material: see write_stock).
 
     Never below available stock; an expired lot leaves the books only with reason `expired`.
     `movement_id` makes it happen once however often it is asked (an approved count).
+    `labelled` (POST /movements): as a receipt's, stock found into a new lot of a dye or chemical gives its expiry
+    date; an approved count's corrections are not asked it (a count says what is on the shelf, not a label).
     """
     mid, delta, reason = movement_id or ledger.new_movement_id(), body["quantity"], body["reason"]
     reference, code = body.get("reference") or "", _lot_code(body)
@@ -134,10 +139,12 @@ def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None
                              reference=reference)], [event]
 
     def write():
-        change = lambda s: domain.adjust(s, delta, reason, code, today=clock.today(), now=clock.local_now(),  # noqa: E731
-                                         found=_incoming(_lot(body)))
+        change = lambda s, category=None: domain.adjust(  # noqa: E731
+            s, delta, reason, code, today=clock.today(), now=clock.local_now(), found=_incoming(_lot(body)),
+            category=category)
         return write_stock(db, material, body["depot"], change, record, movement_id=movement_id,
-                           correlation_id=correlation_id, on_new=_depot_check(db, body["depot"]))[1]
+                           correlation_id=correlation_id, on_new=_depot_check(db, body["depot"]),
+                           with_category=labelled)[1]
     after = _drawing_codes(write, named=bool(code))
     return _result(mid, "adjustment", body, delta, after)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from services.inventory import catalog, clock, domain, order_rules, prices, purchase_orders
+from services.inventory import catalog, clock, domain, lot_rules, order_rules, prices, purchase_orders
 from services.inventory.errors import DepotNotFound, NotYourDepot
 from shared.lists import pager, search_text
 from shared.pages import keep_in_menu, material_name, page, to_depot_choice, to_own_depot
@@ -119,7 +119,7 @@ def movements(principal):
     reasons = [r for r in domain.ADJUSTMENT_REASONS if r != domain.EXPIRED_LOT]  # written off on the lots page
     return render_template("inventory/movements.html", depot=code, depots=depots, orders=orders,
                            chosen_order=request.args.get("purchase_order"),
-                           materials=list(materials().values()), reasons=reasons)
+                           materials=list(materials().values()), reasons=reasons, dated=lot_rules.DATED)
 
 
 @blp.get("/admin/catalog")

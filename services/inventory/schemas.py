@@ -143,6 +143,11 @@ LOT_CODE = v.Regexp(r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])
                     error=F_("letters, digits and marks, without spaces at either end"))
 
 
+EXPIRES_ON = ("The day the lot expires (later than today, else 422 expiry_in_past). Required for a new lot of a "
+              "dye or chemical (a receipt, or stock found by a positive adjustment): without it 422 expiry_required "
+              "and nothing changes; more of a lot already here keeps that lot's date.")
+
+
 class LotSchema(ma.Schema):
     """A receipt's lot as its label gives it; without a code rawbank names one."""
 
@@ -150,7 +155,7 @@ class LotSchema(ma.Schema):
     shade = f.String(load_default="", validate=v.Length(max=100))
     count = f.String(load_default="", validate=v.Length(max=50))
     mill = f.String(load_default="", validate=v.Length(max=200))
-    expires_on = Day(load_default=None)
+    expires_on = Day(load_default=None, metadata={"description": EXPIRES_ON})
 
 
 class LotField(f.Field):
@@ -178,8 +183,10 @@ class MovementSchema(ma.Schema):
     reason = f.String(load_default="", validate=v.Length(max=500))
     reference = f.String(load_default="", validate=v.Length(max=200))
     supplier = f.String(load_default="", validate=v.Length(max=200))
-    lot = LotField(load_default=None, metadata={"oneOf": [{"type": "string", "maxLength": 100},
-                                                          {"type": "object"}]})
+    lot = LotField(load_default=None, metadata={"oneOf": [
+        {"type": "string", "maxLength": 100},
+        {"type": "object", "description": "The lot's label: code, shade, count, mill, expires_on. expires_on: "
+                                          + EXPIRES_ON}]})
     purchase_order = f.String(load_default=None, validate=CODE)
     unit_cost = f.Decimal(load_default=None, places=2, as_string=True, allow_nan=False,
                           validate=v.Range(min=0, max=10**9),

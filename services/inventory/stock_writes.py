@@ -23,7 +23,8 @@ Record = Callable[[domain.Stock, domain.Stock], tuple[list[dict], list[Event]]]
 
 def write_stock(db, material: dict | str, depot: str, change: Change, record: Record, *,
                 requisition_id: str | None = None, order_id: str | None = None, movement_id: str | None = None,
-                correlation_id: str | None = None, on_new=None) -> tuple[domain.Stock, domain.Stock]:
+                correlation_id: str | None = None, on_new=None,
+                with_category: bool = False) -> tuple[domain.Stock, domain.Stock]:
     """Apply `change` to one stock and store it with `record`'s ledger entries and events.
 
     `material` is the catalog document, or only its sku: then the stock document's own copy
@@ -42,6 +43,8 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
     the ledger, nothing is written and after == before. InsufficientStock propagates unchanged,
     other refusals of the rules as the service's errors (errors.refused).
     `on_new()` runs first when the stock record does not exist yet (e.g. to check the depot).
+    `with_category`: `change(stock, category)` is given the material's category too (as the copy or the catalog
+    says it, read anyway), for a rule that depends on it (a new lot of a dye gives its expiry date).
     """
     sku = material if isinstance(material, str) else material["_id"]
     deadline = time.monotonic() + BUSY_SECONDS
@@ -62,7 +65,8 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
         today = clock.today()
         before = lot_rules.as_of(_with_reorder_level(stored, known["reorder_level"]), today)
         try:
-            changed = domain.within_limit(before, change(before))  # never a stock its events cannot carry
+            changed = change(before, known["category"]) if with_category else change(before)
+            changed = domain.within_limit(before, changed)  # never a stock its events cannot carry
         except domain.Refused as exc:
             raise refused(exc, db) from None
         # the level its available gives: a lot that expired since the last write may have moved it, and the level

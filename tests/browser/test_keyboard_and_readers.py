@@ -172,6 +172,7 @@ def test_finding_3_the_keyboard_stays_in_the_form_after_a_receipt_or_a_refusal_a
     page.goto(warehouse.url("inventory", f"/warehouse/movements?purchase_order={number}"))
     form.get_by_label("Material", exact=True).select_option("DYE-INDIGO")
     form.get_by_label("Quantity received").fill("1")
+    form.get_by_label("Expires on (dyes, chemicals)").fill(add_days(today(), 3 * 365))  # a dye's date is required
     form.get_by_role("button", name="Record receipt").click()
     expect(form.locator("[data-errors]")).to_contain_text(number)
     expect(form.locator("[data-errors]")).to_be_focused()

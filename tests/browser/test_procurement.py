@@ -246,3 +246,33 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     line = board.locator(f'#order-lines tr[data-sku="{DYE}"]')
     expect(line.locator('[data-f="remaining"]')).to_have_text(re.compile(r"^0 किलो"))
     expect(line.locator('[data-f="cancelled"]')).to_have_text(f"रद्द: {suggested:g} किलो")
+
+
+def test_the_receipt_form_asks_a_dyes_expiry_date_and_says_the_refusal_at_the_field_in_hindi(people):
+    """A dye or chemical chosen on the receipt form makes its expiry date required (yarn does not); a new lot of dye
+    sent without one all the same (a page whose script did not mark it) is refused beside the date, nothing saved."""
+    warehouse = in_hindi(people("warehouse").log_in())
+    page = warehouse.page
+    page.goto(warehouse.url("inventory", "/warehouse/movements"))
+    form = page.locator("#receive")
+    expires = form.get_by_label("समाप्ति तिथि (रंग, रसायन)")
+    form.get_by_label("सामान").select_option(DYE)
+    expect(expires).to_have_attribute("required", "")
+    form.get_by_label("सामान").select_option(YARN)
+    expect(expires).not_to_have_attribute("required", "")
+    form.get_by_label("सामान").select_option(DYE)
+    form.get_by_label("प्राप्त मात्रा").fill("2")
+    form.get_by_label("लॉट कोड (खाली: rawbank ख़ुद देगा)").fill("IND-NO-DATE")
+    form.get_by_role("button", name="प्राप्ति दर्ज करें").click()
+    expect(expires).to_have_attribute("aria-invalid", "true")  # said before anything is sent
+    page.evaluate("document.getElementById('receive-expires').required = false")
+    form.get_by_role("button", name="प्राप्ति दर्ज करें").click()
+    expect(form.locator("#receive-expires-error")).to_have_text(
+        "समाप्ति तिथि: प्राकृतिक नील रंग के नए लॉट की समाप्ति तिथि देना ज़रूरी है। रंग और रसायन समय के साथ "
+        "अपना असर खो देते हैं: लेबल पर छपी समाप्ति तिथि दें (लॉट → समाप्ति तिथि); अगर लेबल पर नहीं है, तो "
+        "आपूर्तिकर्ता से वह तिथि पूछें जिसकी वे गारंटी देते हैं। कुछ नहीं बदला गया।")
+    expires.fill(add_days(today(), 300))
+    form.get_by_role("button", name="प्राप्ति दर्ज करें").click()
+    expect(form.locator("[data-errors]")).to_contain_text("सहेज")
+    page.goto(warehouse.url("inventory", "/warehouse/lots"))
+    expect(lot_row(page, DYE, "IND-NO-DATE")).to_contain_text("2 किलो")

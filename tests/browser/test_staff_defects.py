@@ -348,7 +348,9 @@ def test_staff_send_a_named_lot_to_another_depot_and_a_lot_it_does_not_have_is_s
     page.goto(warehouse.url("inventory", "/warehouse/movements"))
     soon = f"NEAR-{uuid.uuid4().hex[:6].upper()}"
     expires = (date.today() + timedelta(days=20)).isoformat()
-    for lot, quantity in (({"code": soon, "expires_on": expires}, "2"), (f"BIG-{soon}", "9")):
+    far = (date.today() + timedelta(days=3 * 365)).isoformat()  # a new lot of dye gives its date: the big one, far
+    for lot, quantity in (({"code": soon, "expires_on": expires}, "2"),
+                          ({"code": f"BIG-{soon}", "expires_on": far}, "9")):
         api(warehouse, "inventory", "POST", "/movements",
             {"type": "receipt", "sku": "DYE-INDIGO", "depot": "VNS", "quantity": quantity, "lot": lot})
     form = page.locator("#transfer")

@@ -7,6 +7,7 @@ import stat
 import subprocess
 import sys
 import threading
+from datetime import date, timedelta
 
 import pytest
 
@@ -67,11 +68,13 @@ def test_data_users_and_secret_outlive_a_stop_and_backup_restore_brings_a_copy_b
         assert "डेटा डायरेक्टरी" in rawbank("status", "--lang", "hi", cwd=tmp_path).stdout
 
         busy, stop = [], threading.Event()
+        far = (date.today() + timedelta(days=3 * 365)).isoformat()
 
         def receipts():  # the depot keeps working while the copy is taken
             while not stop.wait(0.2):
                 busy.append(http("POST", dev.url("inventory", "/api/v1/movements"), {
-                    "type": "receipt", "sku": "DYE-INDIGO", "depot": "VNS", "quantity": "1"}, warehouse)[0])
+                    "type": "receipt", "sku": "DYE-INDIGO", "depot": "VNS", "quantity": "1",
+                    "lot": {"expires_on": far}}, warehouse)[0])  # a dye's new lot gives its date
         worker = threading.Thread(target=receipts)
         worker.start()
         try:

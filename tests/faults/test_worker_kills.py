@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import traceback
+from datetime import date, timedelta
 
 import pytest
 
@@ -82,9 +83,11 @@ def test_random_worker_kills_lose_nothing_and_apply_nothing_twice(stack):
                                                "unit": "kg", "reorder_level": "20"})
         inv.call("POST", f"/materials/{sku}/prices", admin, {"price": "1"})  # approved only at a price
     supply = REQUISITIONS // 2  # kg of each material: about a third of what will be asked for
+    far = (date.today() + timedelta(days=3 * 365)).isoformat()  # a new lot of the dye gives its date (far ahead)
+    dated = lambda sku: {"lot": {"expires_on": far}} if sku == skus[1] else {}  # noqa: E731
     for sku in skus:
         inv.call("POST", "/movements", admin, {"type": "receipt", "sku": sku, "depot": depot,
-                                               "quantity": str(supply)})
+                                               "quantity": str(supply), **dated(sku)})
     artisans = [f"ART-{stack.suffix}-{n:02d}" for n in range(ARTISANS)]
     for artisan_id in artisans:
         req.call("POST", "/artisans", admin, {"artisan_id": artisan_id, "name": artisan_id, "district": "Varanasi",
@@ -112,8 +115,9 @@ def test_random_worker_kills_lose_nothing_and_apply_nothing_twice(stack):
             req.call("POST", f"/requisitions/{victim}/cancel", stack.artisan(owner), {"reason": "not needed"},
                      expect=(200, 409))
         if n % 25 == 24:  # a delivery arrives and the waitlist moves
-            inv.call("POST", "/movements", stack.warehouse, {"type": "receipt", "sku": rng.choice(skus),
-                                                             "depot": depot, "quantity": "15"})
+            sku = rng.choice(skus)
+            inv.call("POST", "/movements", stack.warehouse, {"type": "receipt", "sku": sku,
+                                                             "depot": depot, "quantity": "15", **dated(sku)})
         if n % 15 == 14:
             for doc in req.db.requisitions.find({"status": "reserved"}, {"_id": 1}).limit(3):
                 req.call("POST", f"/requisitions/{doc['_id']}/dispatch", stack.warehouse, expect=(200, 409))

@@ -9,6 +9,7 @@ from services import inventory, notifier
 from shared.runtime import Runtime
 from shared.worker import Worker
 from tests.conftest import wait_until
+from tests.integration.test_inventory_support import FAR_EXPIRY
 
 pytestmark = pytest.mark.broker
 OUTAGE_SECONDS = float(os.environ.get("RAWBANK_TEST_OUTAGE_SECONDS", "30"))
@@ -31,7 +32,8 @@ def test_writes_survive_a_paused_broker_and_every_event_arrives_after(own_broker
 
         def receive(quantity):
             response = client.post("/api/v1/movements", headers=token("warehouse"), json={
-                "type": "receipt", "sku": "DYE-INDIGO", "depot": "VNS", "quantity": quantity})
+                "type": "receipt", "sku": "DYE-INDIGO", "depot": "VNS", "quantity": quantity,
+                "lot": {"expires_on": FAR_EXPIRY}})  # a dye's new lot gives its date (expiry_required)
             assert response.status_code == 201, response.json
             return response.json["movement_id"]
 

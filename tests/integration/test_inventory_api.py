@@ -7,7 +7,7 @@ import pytest
 from services.inventory import create_app, spec
 from services.inventory.consumer import make_handler
 from shared.runtime import Runtime
-from tests.integration.test_inventory_support import check_invariants, requisition, seed_catalog
+from tests.integration.test_inventory_support import check_invariants, dated, requisition, seed_catalog
 
 API = "/api/v1"
 
@@ -95,8 +95,9 @@ def test_depots_and_stock_lists_filter_and_page(client, runtime, admin, token):
     assert [d["code"] for d in page.json] == ["BHD", "MRZ"] and page.headers["X-Next-Cursor"] == "MRZ"
     assert [d["code"] for d in client.get(f"{API}/depots?after=MRZ", headers=admin).json] == ["VNS"]
     error_of(client.get(f"{API}/depots/NOPE", headers=admin), 404, "unknown_depot")
-    for depot, sku, quantity in (("VNS", "YRN", "10"), ("VNS", "DYE", "0.5"), ("BHD", "YRN", "2")):
-        assert move(client, admin, type="receipt", sku=sku, depot=depot, quantity=quantity).status_code == 201
+    for depot, sku, quantity, lot in (("VNS", "YRN", "10", {}), ("VNS", "DYE", "0.5", {"lot": dated()}),
+                                      ("BHD", "YRN", "2", {})):
+        assert move(client, admin, type="receipt", sku=sku, depot=depot, quantity=quantity, **lot).status_code == 201
     reader = token("artisan")
     rows = client.get(f"{API}/stock", headers=reader).json
     assert [(r["depot"], r["sku"]) for r in rows] == [("BHD", "YRN"), ("VNS", "DYE"), ("VNS", "YRN")]
@@ -186,7 +187,7 @@ def test_depot_staff_asking_the_stock_list_for_another_depot_are_answered_with_t
     (?depot=BHD) get that depot's rows, as a list or CSV, never their own answered as if they were BHD's (their
     pages, which hold their depot's forms, refuse another depot's code instead)."""
     move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity="5")
-    move(client, admin, type="receipt", sku="DYE", depot="BHD", quantity="1")
+    move(client, admin, type="receipt", sku="DYE", depot="BHD", quantity="1", lot=dated())
     own = token("warehouse", depot="VNS")
     assert [(r["depot"], r["sku"]) for r in client.get(f"{API}/stock?depot=BHD", headers=own).json] == [("BHD", "DYE")]
     rows = list(csv.DictReader(io.StringIO(client.get(f"{API}/stock?depot=BHD&format=csv", headers=own)
@@ -199,7 +200,7 @@ def test_warehouse_staff_read_the_ledger_of_their_own_depot_only(client, admin, 
     """Orders, counts and alerts were already their own depot's; the ledger (who received what from whom, at what
     cost) let a Varanasi clerk read Bhadohi's through the API. A central warehouse user (no depot) reads all."""
     move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity="5")
-    move(client, admin, type="receipt", sku="DYE", depot="BHD", quantity="1", unit_cost="99.00")
+    move(client, admin, type="receipt", sku="DYE", depot="BHD", quantity="1", unit_cost="99.00", lot=dated())
     clerk = token("warehouse", depot="VNS")
     assert {m["depot"] for m in client.get(f"{API}/movements", headers=clerk).json} == {"VNS"}
     assert {m["depot"] for m in client.get(f"{API}/movements?depot=VNS", headers=clerk).json} == {"VNS"}
@@ -217,7 +218,7 @@ def test_warehouse_staff_read_the_ledger_of_their_own_depot_only(client, admin, 
 def test_movement_list_filters_pages_and_exports_csv(client, admin, token):
     for n in range(1, 6):
         move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity=str(n), supplier="=HYPERLINK(x)")
-    move(client, admin, type="receipt", sku="DYE", depot="BHD", quantity="1")
+    move(client, admin, type="receipt", sku="DYE", depot="BHD", quantity="1", lot=dated())
     first = client.get(f"{API}/movements?sku=YRN&limit=2", headers=admin)
     assert [m["quantity"] for m in first.json] == ["5", "4"]                       # newest first
     rest = client.get(f"{API}/movements?sku=YRN&limit=10&after={first.headers['X-Next-Cursor']}", headers=admin)

@@ -9,15 +9,16 @@ from services.inventory import create_app, movements, queries, spec
 from services.inventory.consumer import make_handler
 from services.inventory.errors import InvalidRequisition
 from shared.runtime import Runtime
-from tests.integration.test_inventory_support import (DyingStore, Killed, check_invariants, db,  # noqa: F401
-                                                      requisition, seed_catalog)
+from tests.integration.test_inventory_support import (DyingStore, Killed, check_invariants, dated_receipt,  # noqa: F401
+                                                      db, requisition, seed_catalog)
 
 THREADS = 50
 
 
 def receive(db, sku, quantity, depot="VNS"):
-    movements.record_movement(db, {"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity},
-                              by="test")
+    """A receipt; a dye's new lot gives an expiry date far ahead (expiry_required), as a label would."""
+    body = {"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity}
+    movements.record_movement(db, dated_receipt(body), by="test")
 
 
 def run_threads(target, n=THREADS):

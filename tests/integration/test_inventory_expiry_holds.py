@@ -13,14 +13,16 @@ from shared.envelope import decode_event
 from shared.errors import outcome
 from shared.mongo import connect
 from shared.reconcile import check, facts_of
-from tests.integration.test_inventory_support import (Killed, check_invariants, inventory_api,  # noqa: F401
-                                                      outbox_types, requisition, runtime)
+from tests.integration.test_inventory_support import (Killed, check_invariants, dated,  # noqa: F401
+                                                      inventory_api, outbox_types, requisition, runtime)
 from tests.integration.test_requests_support import client, know_materials  # noqa: F401
 from tests.integration.test_inventory_lots import api, handle  # noqa: F401  (fixtures)
 
 
 def receive(api, quantity, code, days=None, sku="YRN"):
-    lot = {"code": code, **({"expires_on": (clock.today() + timedelta(days=days)).isoformat()} if days else {})}
+    """A receipt into lot `code`, expiring in `days`; without them a dye's lot gives a date far ahead (dated)."""
+    lot = dated({"code": code, **({"expires_on": (clock.today() + timedelta(days=days)).isoformat()} if days else {})},
+                sku)
     api("POST", "/movements", {"type": "receipt", "sku": sku, "depot": "VNS", "quantity": quantity, "lot": lot},
         status=201)
 

@@ -10,7 +10,7 @@ import pytest
 from services.inventory import ledger, movements, spec, stock_writes
 from shared import reconcile
 from tests.conftest import wait_until
-from tests.integration.test_inventory_support import check_invariants, db  # noqa: F401
+from tests.integration.test_inventory_support import check_invariants, dated_receipt, db  # noqa: F401
 
 
 class Killed(BaseException):
@@ -18,8 +18,9 @@ class Killed(BaseException):
 
 
 def receive(db, quantity, sku="YRN"):
-    return movements.record_movement(db, {"type": "receipt", "sku": sku, "depot": "VNS",
-                                          "quantity": quantity}, by="test")["movement_id"]
+    """A receipt; a dye's new lot gives an expiry date far ahead (expiry_required), as a label would."""
+    return movements.record_movement(db, dated_receipt({"type": "receipt", "sku": sku, "depot": "VNS",
+                                                        "quantity": quantity}), by="test")["movement_id"]
 
 
 def journal(db):

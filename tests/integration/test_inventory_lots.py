@@ -76,9 +76,71 @@ def test_a_receipt_with_a_bad_lot_is_refused_and_changes_nothing(api, runtime, l
     assert runtime.db.stock.find_one({"_id": "VNS/YRN"})["on_hand"] == before
 
 
+def _stored(runtime, sku="DYE"):
+    """What a refusal must leave as it was: the stock, its ledger and the lot codes claimed."""
+    return (runtime.db.stock.find_one({"_id": f"VNS/{sku}"}), runtime.db.movements.count_documents({"sku": sku}),
+            runtime.db.lot_codes.count_documents({}))
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("en", "A new lot of DYE material needs its expiry date. Dyes and chemicals lose their strength: give the "
+           "expiry date printed on the label (lot → expires on); if there is none, ask the supplier for the date "
+           "they guarantee. Nothing was changed."),
+    ("hi", "DYE सामान"),
+])
+def test_a_new_lot_of_a_dye_without_its_expiry_date_is_refused_and_changes_nothing(api, runtime, lang, said):
+    receive(api, "5", {"code": "DYE-1", "expires_on": in_days(200)}, sku="DYE")
+    before = _stored(runtime)
+    for lot in (None, "DYE-2", {"code": "DYE-3", "shade": "deep"}, {"shade": "deep"}):
+        error = receive(api, "3", lot, sku="DYE", status=422, lang=lang)["error"]
+        assert error["code"] == "expiry_required" and error["details"]["sku"] == "DYE"
+        assert said in error["message"]
+        if lang == "hi":
+            assert "समाप्ति" in error["message"] and "lose" not in error["message"]
+    adjusted = {"type": "adjustment", "sku": "DYE", "depot": "VNS", "quantity": "2", "reason": "count",
+                "lot": {"code": "FOUND-1"}}  # stock found goes into a new lot too: the same rule
+    assert api("POST", "/movements", adjusted, status=422, lang=lang)["error"]["code"] == "expiry_required"
+    assert _stored(runtime) == before
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("en", "Stock of DYE material found goes into a new lot, and a new lot of a dye or chemical needs its expiry "
+           "date: record it as a receipt with the expiry date from its label, or name a lot of it already here. "
+           "Nothing was changed."),
+    ("hi", "प्राप्ति"),
+])
+def test_dye_found_by_an_adjustment_without_a_lot_says_to_receive_it_with_its_date_or_name_a_lot(
+        api, runtime, lang, said):
+    """The Adjust stock page has no lot fields, so "add stock" of a dye there always goes into a new lot without a
+    date: the refusal (still expiry_required) says what to do instead, not to fill a date that form does not have."""
+    receive(api, "5", {"code": "DYE-1", "expires_on": in_days(200)}, sku="DYE")
+    before = _stored(runtime)
+    found = {"type": "adjustment", "sku": "DYE", "depot": "VNS", "quantity": "2", "reason": "count"}
+    error = api("POST", "/movements", found, status=422, lang=lang)["error"]
+    assert error["code"] == "expiry_required" and error["details"] == {"sku": "DYE"}
+    assert said in error["message"]
+    if lang == "hi":
+        assert "लॉट" in error["message"] and "found" not in error["message"]
+    assert _stored(runtime) == before
+    api("POST", "/movements", {**found, "lot": "DYE-1"}, status=201)  # naming a lot here: recorded
+
+
+def test_a_dye_with_its_date_more_of_a_dated_lot_and_yarn_without_a_date_are_received(api, runtime):
+    assert receive(api, "5", {"code": "DYE-1", "expires_on": in_days(200)}, sku="DYE")["lot"] == "DYE-1"
+    assert receive(api, "2", "DYE-1", sku="DYE")["lot"] == "DYE-1"  # more of a lot here keeps its date
+    assert receive(api, "1", {"code": "DYE-1", "shade": ""}, sku="DYE")["stock"]["on_hand"] == "8"
+    api("POST", "/movements", {"type": "adjustment", "sku": "DYE", "depot": "VNS", "quantity": "1",
+                               "reason": "count", "lot": "DYE-1"}, status=201)
+    assert [(x["lot"], x["on_hand"], x["expires_on"]) for x in api("GET", "/stock/VNS/DYE")["lots"]] == \
+        [("DYE-1", "9", in_days(200))]
+    assert receive(api, "4")["stock"]["on_hand"] == "4"  # yarn keeps: no date needed
+    assert receive(api, "4", "Y-1", sku="BRS")["lot"] == "Y-1"
+    check_invariants(runtime.db)
+
+
 def test_a_lot_code_names_one_material_only(api, runtime):
     receive(api, "10", "SHARED-7")
-    error = receive(api, "5", "SHARED-7", sku="DYE", status=409)["error"]
+    error = receive(api, "5", {"code": "SHARED-7", "expires_on": in_days(400)}, sku="DYE", status=409)["error"]
     assert error["code"] == "lot_code_taken" and error["details"]["sku"] == "YRN"
     assert runtime.db.stock.find_one({"_id": "VNS/DYE"}) is None
     receive(api, "5", "SHARED-7", depot="BHD")  # the same material's lot at another depot is fine

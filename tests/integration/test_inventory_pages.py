@@ -8,7 +8,7 @@ from services.inventory.consumer import make_handler
 from shared.auth import COOKIE, issue_token
 from shared.i18n import LANG_COOKIE
 from shared.runtime import Runtime
-from tests.integration.test_inventory_support import requisition, seed_catalog
+from tests.integration.test_inventory_support import dated, requisition, seed_catalog
 
 
 @pytest.fixture
@@ -276,8 +276,8 @@ def test_depot_staff_following_another_depots_link_are_told_the_pages_show_only_
     depot, named, with a link to the same page for it: the other filters kept, the page number not."""
     from html import unescape
     runtime.db.depots.update_one({"_id": "VNS"}, {"$set": {"name": "Varanasi depot", "name_hi": "वाराणसी डिपो"}})
-    movements.record_movement(runtime.db, {"type": "receipt", "sku": "DYE", "depot": "BHD", "quantity": 7_000},
-                              by="t")
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "DYE", "depot": "BHD", "quantity": 7_000,
+                                           "lot": dated()}, by="t")
     for path in (*DEPOT_PAGES, "/warehouse/stock/YRN"):
         for lang, (title, said, onward) in OWN_DEPOT_ONLY.items():
             html = unescape(page(f"{path}?depot=BHD", lang=lang, status=403))

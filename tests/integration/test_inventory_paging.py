@@ -5,7 +5,7 @@ import pytest
 
 from services.inventory import catalog, counts, create_app, ledger, movements, purchase_orders, suppliers
 from services.inventory.consumer import make_handler
-from tests.integration.test_inventory_support import requisition, runtime  # noqa: F401
+from tests.integration.test_inventory_support import dated_receipt, requisition, runtime  # noqa: F401
 
 API = "/api/v1"
 # list, the field that names an item
@@ -20,7 +20,8 @@ def client(config, runtime):
     catalog.register_depot(db, {"code": "AGR", "name": "AGR depot", "district": "AGR"})
     for depot in ("VNS", "BHD"):
         for sku in ("YRN", "DYE", "BRS"):
-            movements.record_movement(db, {"type": "receipt", "sku": sku, "depot": depot, "quantity": 1_000}, by="t")
+            movements.record_movement(db, dated_receipt({"type": "receipt", "sku": sku, "depot": depot,
+                                                         "quantity": 1_000}), by="t")  # the dye's lot: dated
     make_handler(db, config)(requisition("RequisitionApproved", "R1", [("YRN", 99_000)]))  # waits: on replenishment
     for code in ("MILL-A", "MILL-B", "MILL-C"):
         suppliers.register(db, {"code": code, "name": code, "district": "Salem"})

@@ -11,7 +11,7 @@ from shared.auth import COOKIE, issue_token
 from shared.envelope import decode_event
 from shared.i18n import LANG_COOKIE
 from shared.reconcile import check, facts_of
-from tests.integration.test_inventory_support import inventory_api, check_invariants, runtime  # noqa: F401
+from tests.integration.test_inventory_support import inventory_api, check_invariants, dated, runtime  # noqa: F401
 MILL = {"code": "MILL-SRM", "name": "Sri Ram Mills", "district": "Salem", "gstin": "33AAACS1234F1Z5",
         "tolerance_percent": 5}
 
@@ -198,6 +198,18 @@ def test_over_receipt_is_refused_beyond_the_suppliers_tolerance_only(api, runtim
                                 "allowed": "1"}
     assert runtime.db.stock.find_one({"_id": "VNS/YRN"})["on_hand"] == 104_000
     assert "अधिक" in receipt(api, number, "2", status=409, lang="hi")["error"]["message"]
+    check_invariants(runtime.db)
+
+
+def test_a_dye_received_on_its_order_without_its_expiry_date_is_refused_and_the_order_is_unchanged(api, runtime):
+    number = order(api, lines=(("DYE", "10", "1800.00"),))
+    error = receipt(api, number, "4", sku="DYE", lot={"code": "IND-1"}, status=422, lang="hi")["error"]
+    assert error["code"] == "expiry_required" and "समाप्ति तिथि" in error["message"]
+    line = api("GET", f"/purchase-orders/{number}")["lines"][0]
+    assert (line["received"], line["remaining"]) == ("0", "10")
+    assert api("GET", "/stock/VNS/DYE")["on_hand"] == "0" and api("GET", "/stock/VNS/DYE")["on_order"] == "10"
+    receipt(api, number, "4", sku="DYE", lot={"code": "IND-1", "expires_on": "2099-06-30"})
+    assert api("GET", f"/purchase-orders/{number}")["lines"][0]["received"] == "4"
     check_invariants(runtime.db)
 
 
@@ -542,7 +554,7 @@ def test_two_codes_differing_in_case_registered_at_once_cannot_both_pass(api, ru
 def _near_lot_at_another_depot(api):
     """The walk's order: 12 kg of dye at ₹1,800 for VNS, 5 kg received as lot IND-NEAR, 2 kg of it sent to BHD."""
     number = order(api, lines=(("DYE", "12", "1800"),))
-    receipt(api, number, "5", sku="DYE", lot="IND-NEAR")
+    receipt(api, number, "5", sku="DYE", lot=dated("IND-NEAR"))
     api("POST", "/movements", {"type": "transfer", "sku": "DYE", "depot": "VNS", "to_depot": "BHD", "quantity": "2",
                                "lot": "IND-NEAR"}, status=201)
     return number
@@ -568,7 +580,7 @@ def test_a_lot_returned_to_the_mill_from_another_depot_lowers_what_its_order_rec
     assert (entry["depot"], entry["purchase_order"], entry["order_returned"]) == ("BHD", number, 1000)
     check_invariants(runtime.db)
     assert [p for p in check(facts_of({"inventory": runtime.db})).problems if "outbox" not in p] == []
-    receipt(api, number, "8", sku="DYE", lot="IND-NEXT")  # what went back may come again in its place
+    receipt(api, number, "8", sku="DYE", lot=dated("IND-NEXT"))  # what went back may come again in its place
     got = api("GET", f"/purchase-orders/{number}")
     assert (got["status"], got["lines"][0]["received"]) == ("received", "12")
     check_invariants(runtime.db)

@@ -9,7 +9,7 @@ import pytest
 
 from services.inventory import clock, create_app, ledger, replenishment
 from services.inventory.consumer import make_handler
-from tests.integration.test_inventory_support import inventory_api, requisition, runtime  # noqa: F401
+from tests.integration.test_inventory_support import dated, inventory_api, requisition, runtime  # noqa: F401
 
 
 @pytest.fixture
@@ -87,7 +87,8 @@ def test_the_chart_history_closes_each_day_with_the_stock_then(runtime):
 
 def test_what_to_order_exports_to_csv_as_the_list_says_it(api, runtime, config, token):
     handle = make_handler(runtime.db, config)
-    api("POST", "/movements", {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": "0.5"}, status=201)
+    api("POST", "/movements", {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": "0.5", "lot": dated()},
+        status=201)
     api("POST", "/movements", {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "2"}, status=201)
     handle(requisition("RequisitionApproved", "R1", [("YRN", 12_000)]))  # waits: 2 kg are there
     listed = api("GET", "/replenishment?depot=VNS&supplier=MILL", status=200)
@@ -113,7 +114,8 @@ def test_what_to_order_exports_to_csv_as_the_list_says_it(api, runtime, config, 
 
 def test_a_material_never_stocked_at_the_depot_but_kept_by_a_reorder_level_is_suggested(api, runtime):
     """None on hand is as short as it gets: YRN (reorder level 5 kg) never came to BHD; BRS has no reorder level."""
-    api("POST", "/movements", {"type": "receipt", "sku": "DYE", "depot": "BHD", "quantity": "0.2"}, status=201)
+    api("POST", "/movements", {"type": "receipt", "sku": "DYE", "depot": "BHD", "quantity": "0.2", "lot": dated()},
+        status=201)
     api("POST", "/materials", {"sku": "JUT", "name": "Jute", "name_hi": "जूट", "category": "fibre", "unit": "kg",
                                "reorder_level": "8", "pack_size": "5"}, status=201)
     api("POST", "/materials", {"sku": "OLD", "name": "Old", "name_hi": "पुराना", "category": "other", "unit": "kg",

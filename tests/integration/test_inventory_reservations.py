@@ -4,13 +4,14 @@ import pytest
 from services.inventory import movements, queries
 from services.inventory.consumer import make_handler
 from shared.errors import Inapplicable
-from tests.integration.test_inventory_support import (check_invariants, db, outbox_types,  # noqa: F401
+from tests.integration.test_inventory_support import (check_invariants, dated_receipt, db, outbox_types,  # noqa: F401
                                                       requisition)
 
 
 def receive(db, sku, quantity, depot="VNS"):
-    movements.record_movement(db, {"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity},
-                              by="test")
+    """A receipt; a dye's new lot gives an expiry date far ahead (expiry_required), as a label would."""
+    body = {"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity}
+    movements.record_movement(db, dated_receipt(body), by="test")
 
 
 def status(db, rid):

@@ -18,7 +18,7 @@ from shared.envelope import new_event
 from shared.errors import outcome
 from shared.i18n import LANG_COOKIE
 from shared.reconcile import check, facts_of
-from tests.integration.test_inventory_support import (DyingStore, Killed, check_invariants, outbox_types,
+from tests.integration.test_inventory_support import (DyingStore, Killed, check_invariants, dated_receipt, outbox_types,
                                                       requisition)
 from tests.integration.test_inventory_support import inventory_api, runtime  # noqa: F401  (fixtures)
 
@@ -36,7 +36,8 @@ def handle(runtime, config):
 
 
 def receive(api, quantity, lot, sku="YRN", depot="VNS"):
-    body = {"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity, "lot": lot}
+    """A receipt into `lot`; a dye's lot without its date gives one far ahead (dated), as a label would."""
+    body = dated_receipt({"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity, "lot": lot})
     return api("POST", "/movements", body, status=201)
 
 

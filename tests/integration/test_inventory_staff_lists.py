@@ -17,7 +17,7 @@ from shared.auth import COOKIE, issue_token
 from shared.envelope import new_event
 from shared.i18n import LANG_COOKIE
 from shared.runtime import Runtime
-from tests.integration.test_inventory_support import requisition, seed_catalog
+from tests.integration.test_inventory_support import dated, requisition, seed_catalog
 
 API = "/api/v1"
 
@@ -30,8 +30,8 @@ def runtime(config):
         movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 10_000,
                                                "reference": f"GRN-{n}", "supplier": "Sri Ram",
                                                "lot": {"code": f"L{n}", "shade": "red"}}, by="clerk")
-    movements.record_movement(runtime.db, {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": 500},
-                              by="clerk")
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": 500,
+                                           "lot": dated()}, by="clerk")  # a dye's new lot gives its date
     yield runtime
     runtime.close()
 

@@ -23,7 +23,8 @@ from shared.envelope import decode_event
 from shared.errors import Conflict, Error, outcome
 from shared.runtime import Runtime
 from services.inventory import spec
-from tests.integration.test_inventory_support import DyingStore, Killed, check_invariants, requisition, seed_catalog
+from tests.integration.test_inventory_support import (DATED_SKUS, DyingStore, Killed, check_invariants, requisition,
+                                                      seed_catalog)
 
 DEPOTS = st.sampled_from(["VNS", "BHD"])
 SKUS = st.sampled_from(["YRN", "DYE"])
@@ -31,6 +32,9 @@ AMOUNT = st.integers(min_value=1, max_value=6_000)
 LOTS = {"YRN": (None, "Y1", "Y2"), "DYE": (None, "D1", "D2")}
 EXPIRES_IN = {"D1": 6, "Y2": 15}  # days after the start; other lots never expire
 START = datetime(2030, 6, 1, 6, tzinfo=timezone.utc)
+#: the date a dye's lot that never expires here gives (a new lot of a dye must give one: expiry_required): three years
+#: after the start, beyond every day a run reaches (at most 50 steps of 8 days)
+FAR = (START + timedelta(days=3 * 365)).date().isoformat()
 LINES = st.lists(st.tuples(SKUS, st.integers(1, 4_000)), min_size=1, max_size=3)
 DEAD_LEASE = 0.005  # seconds: a dying worker's lease (renewed at each of its writes), waited out once it died
 WRITES = st.integers(0, 5).map(lambda k: k // 2)  # stock writes before a worker dies: mostly 0 or 1
@@ -115,6 +119,8 @@ class StockMachine(RuleBasedStateMachine):
         code = LOTS[sku][pick]
         lot = {"code": code, "expires_on": (START + timedelta(days=EXPIRES_IN[code])).date().isoformat()
                if code in EXPIRES_IN else None} if code else None
+        if sku in DATED_SKUS and code not in EXPIRES_IN:  # a dye's lot that never expires here: a date far ahead
+            lot = {**(lot or {}), "expires_on": FAR}
         if self.refused(lambda: movements.record_movement(self.db, {"type": "receipt", "sku": sku, "depot": depot,
                                                                     "quantity": quantity, "lot": lot}, by="t")):
             assert code in EXPIRES_IN  # only a lot past its date is refused
@@ -137,7 +143,7 @@ class StockMachine(RuleBasedStateMachine):
         doc = self.db.purchase_orders.find_one({"_id": number})
         line = doc["lines"][0]
         body = {"type": "receipt", "sku": line["sku"], "depot": doc["depot"], "quantity": quantity,
-                "purchase_order": number}
+                "purchase_order": number, **({"lot": {"expires_on": FAR}} if line["sku"] in DATED_SKUS else {})}
         if self.refused(lambda: movements.record_movement(self.db, body, by="t")):
             assert doc["status"] in ("closed", "cancelled") or line["received"] + quantity > line["limit"]
             return
@@ -201,7 +207,9 @@ class StockMachine(RuleBasedStateMachine):
         _, available = self.stock(depot, sku)
         try:
             movements.record_movement(self.db, {"type": "adjustment", "sku": sku, "depot": depot,
-                                                "quantity": delta, "reason": reason}, by="t")
+                                                "quantity": delta, "reason": reason,
+                                                **({"lot": {"expires_on": FAR}}  # dye found: the date its label gives
+                                                   if delta > 0 and sku in DATED_SKUS else {})}, by="t")
         except Conflict:  # only what takes stock away: stock found is recorded even where holds exceed what is
             # usable (a hold on a lot that expired while it was handed over part way leaves available below zero)
             assert delta < 0 and (available + delta < 0 or reason == "expired")

@@ -2,15 +2,37 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import date, timedelta
 
 import pytest
 
-from services.inventory import catalog, create_app, ledger, spec
+from services.inventory import catalog, create_app, ledger, lot_rules, spec
 from shared.envelope import new_event
 from shared.runtime import Runtime
 
 DEPOTS = ("VNS", "BHD")
 MATERIALS = {"YRN": ("yarn", 5_000), "DYE": ("dye", 1_000), "BRS": ("metal", 0)}
+#: An expiry date three years ahead: a new lot of a dye or chemical must give one (expiry_required), and this one is
+#: far enough that no expiry alert, hold or write-off changes what a test tests.
+FAR_EXPIRY = (date.today() + timedelta(days=3 * 365)).isoformat()
+#: The materials above whose new lots must give their expiry date.
+DATED_SKUS = frozenset(sku for sku, (category, _) in MATERIALS.items() if category in lot_rules.DATED)
+
+
+def dated(lot=None, sku: str = "DYE"):
+    """The lot a test's receipt of `sku` names (a code, a label or None), with FAR_EXPIRY for a dye or chemical.
+
+    A label's own date wins; a material the rule does not cover keeps its lot as it was given."""
+    if sku not in DATED_SKUS:
+        return lot
+    label = {"code": lot} if isinstance(lot, str) else dict(lot or {})
+    label.setdefault("expires_on", FAR_EXPIRY)
+    return label
+
+
+def dated_receipt(body: dict) -> dict:
+    """A receipt's `body` with its lot dated (dated) when its material is a dye or chemical; others as given."""
+    return {**body, "lot": dated(body.get("lot"), body["sku"])} if body["sku"] in DATED_SKUS else body
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from shared.config import Config
 from shared.runtime import Runtime
 from shared.worker import Worker
 from tests.conftest import wait_until
+from tests.integration.test_inventory_support import FAR_EXPIRY
 
 pytestmark = pytest.mark.broker
 U = uuid.uuid4().hex[:8]
@@ -76,8 +77,10 @@ def saga(broker):
 
 
 def receive(stock, token, sku, kg):
+    """A receipt; the dye's new lot gives its expiry date (expiry_required), far ahead."""
+    dated = {"lot": {"expires_on": FAR_EXPIRY}} if sku == DYE else {}
     return stock.call("POST", "/movements", token, {"type": "receipt", "sku": sku, "depot": DEPOT,
-                                                    "quantity": str(kg)}, status=201)
+                                                    "quantity": str(kg), **dated}, status=201)
 
 
 def artisan(config, who):

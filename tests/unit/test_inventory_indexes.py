@@ -14,7 +14,7 @@ from services.inventory import (catalog, counts, ledger, lots, movements, people
                                 replenishment, returns, spec, stock_lists, store, suppliers, watch)
 from services.inventory.reservations import Reservations
 from shared.runtime import Runtime
-from tests.integration.test_inventory_support import requisition, seed_catalog
+from tests.integration.test_inventory_support import dated_receipt, requisition, seed_catalog
 
 
 class Recorder:
@@ -136,8 +136,8 @@ def combos(**options):
 def exercise(db):
     """Run every read and write path of the service at least once."""
     for sku, depot, quantity in (("YRN", "VNS", 10_000), ("DYE", "VNS", 1_000), ("YRN", "BHD", 1_000)):
-        movements.record_movement(db, {"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity},
-                                  by="t")
+        movements.record_movement(db, dated_receipt({"type": "receipt", "sku": sku, "depot": depot,
+                                                     "quantity": quantity}), by="t")  # a dye's lot: dated
     movements.record_movement(db, {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": -1,
                                    "reason": "count"}, by="t")
     movements.record_movement(db, {"type": "transfer", "sku": "YRN", "depot": "VNS", "to_depot": "BHD",

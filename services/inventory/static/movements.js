@@ -15,6 +15,17 @@
       return rb.fillText(texts[data.type], values);
     };
   });
+  // a new lot of a dye or chemical must say when it expires (the server refuses it without: expiry_required)
+  var receiveSku = document.getElementById("receive-sku"), expires = document.getElementById("receive-expires");
+  if (receiveSku && expires) {
+    var dated = (expires.dataset.dated || "").split(" ");
+    var mark = function () {
+      var option = receiveSku.selectedOptions[0];
+      expires.required = !!option && dated.indexOf(option.dataset.category) >= 0;
+    };
+    receiveSku.addEventListener("change", mark);
+    mark();
+  }
   var adjust = document.getElementById("adjust");
   if (adjust) adjust.rbBody = function (form) {
     var q = form.quantity.value.trim().replace(/^[-+]/, "");
