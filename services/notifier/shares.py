@@ -41,11 +41,21 @@ def keep_answer(db, data: dict) -> None:
 
 
 def ask_member(db, event: Event) -> None:
-    """Tell the member their share arrived and how to confirm it (their SMS carries their code)."""
+    """Tell the member their share arrived and how to confirm it (their SMS carries their code).
+
+    A fresh code (a higher nonce) supersedes the asking of the code before it: the member sees one current
+    notification, and the SMS of an earlier code not sent yet is not sent (messages.NothingToSend); whichever of
+    two codes' events comes first, and however often each comes, the newest stays current."""
     data = event.data
     notifications.create(db, event_id=event.event_id, status=CONFIRM_SHARE, requisition_id=data["requisition_id"],
                          depot=data["depot"], lines=data["lines"], at=_occurred(event), artisan_id=data["artisan_id"],
                          nonce=data["nonce"], due_on=last_full_day(datetime.fromisoformat(data["expires_at"])))
+    same = {"requisition_id": data["requisition_id"], "artisan_id": data["artisan_id"], "status": CONFIRM_SHARE}
+    db.notifications.update_many({**same, "nonce": {"$lt": data["nonce"]}, "superseded": {"$ne": True}},
+                                 {"$set": {"superseded": True}})
+    if db.notifications.find_one({**same, "nonce": {"$gt": data["nonce"]}}, {"_id": 1}):  # read after a newer one
+        db.notifications.update_one({"_id": event.event_id, "superseded": {"$ne": True}},
+                                    {"$set": {"superseded": True}})
 
 
 def alert_if_short(db, event: Event) -> None:
