@@ -53,6 +53,12 @@ def alert_if_short(db, config, event: Event) -> None:
     shares.alert_if_short(db, event)
 
 
+def settle_short(db, config, event: Event) -> None:
+    """A return settling all a member reported short of their share resolves its alert (after `returned`, which
+    keeps what each return settled)."""
+    shares.settle_short(db, event)
+
+
 def forget_token(db, config, event: Event) -> None:
     """Refuse a logged-out token, or a user's tokens from before a new password, here too (the deny-list)."""
     revocation.remember(db, event.data)
@@ -273,7 +279,7 @@ EVENT_HANDLERS = {
     "RequisitionCancelled": (keep_requisition, requisition_status, fold_reports),
     "RequisitionDispatched": (keep_requisition, requisition_status, fold_reports),
     "RequisitionReceived": (keep_requisition, requisition_status),
-    "RequisitionReturned": (returned, fold_reports),
+    "RequisitionReturned": (returned, settle_short, fold_reports),
     "ShareCodeIssued": (fold_reports, ask_member),
     "ShareConfirmed": (fold_reports, alert_if_short),
     "PurchaseOrderOverdue": (order_overdue,),

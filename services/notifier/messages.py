@@ -76,6 +76,8 @@ def _to_artisan(db, delivery: dict, code_secret: str) -> Outgoing:
     note = db.notifications.find_one({"_id": delivery["source"]["id"]}, {"fanout": 0})
     if note is None:
         raise NothingToSend("notification is gone")
+    if note.get("superseded"):  # its code stopped working: the fresh code's own notification is sent instead
+        raise NothingToSend("a fresh code was sent since")
     if delivery["channel"] == "in_app":
         return Outgoing(to=note["_id"])
     if note.get("artisan_id") is None:

@@ -53,6 +53,10 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
     return _insert(db, doc)
 
 
+#: what people are shown: not a request to confirm a share whose member was sent a fresh code since (shares.py)
+CURRENT = {"superseded": {"$ne": True}}
+
+
 def _insert(db, doc: dict) -> bool:
     """Store a notification under its id; False if it is stored already (a replay tells nothing twice)."""
     try:
@@ -149,7 +153,7 @@ def owners(db, principal) -> list[str]:
 
 def of_people(db, artisan_ids: list[str], *, unread_only: bool = False, skip: int = 0, limit: int = 50) -> list[dict]:
     """The notifications of one or several artisans (a cooperative's members), newest first, a page at a time."""
-    query = {"artisan_id": {"$in": artisan_ids}}
+    query = {"artisan_id": {"$in": artisan_ids}, **CURRENT}
     if unread_only:
         query["read_at"] = None
     return list(db.notifications.find(query, {"fanout": 0})
@@ -166,7 +170,7 @@ def render_each(db, docs: list[dict], asked: str) -> list[dict]:
 
 
 def count_of(db, artisan_ids: list[str]) -> int:
-    return db.notifications.count_documents({"artisan_id": {"$in": artisan_ids}})
+    return db.notifications.count_documents({"artisan_id": {"$in": artisan_ids}, **CURRENT})
 
 
 def mark_read(db, notification_id: str, artisan_id: str) -> dict | None:

@@ -11,12 +11,14 @@ from shared.reconcile import Problem, Problems, Reconciliation
 def facts(db) -> dict:
     """Which requisitions the notifier heard of, notifications told twice, events and dead-letter alerts."""
     # Money moved is news per payment or event, a reminder per due and its day (its id says which), a phone's change
-    # per change, a return per return (a request's material may come back more than once): none is a requisition's
-    # status told twice when there are two.
+    # per change, a return per return (a request's material may come back more than once), a member asked to confirm
+    # their share per code (a fresh one, its nonce, is news of its own): none is a requisition's status told twice
+    # when there are two.
     told_twice = [row["_id"] for row in db.notifications.aggregate([
         {"$match": {"status": {"$nin": [*texts.MONEY_MOVED, *domain.ABOUT_RECORD, dues.DUE_SOON, dues.OVERDUE,
                                         domain.RETURN_CREDITED]}}},
-        {"$group": {"_id": {"rid": "$requisition_id", "status": "$status", "artisan": "$artisan_id"},
+        {"$group": {"_id": {"rid": "$requisition_id", "status": "$status", "artisan": "$artisan_id",
+                            "nonce": "$nonce"},
                     "n": {"$sum": 1}}},
         {"$match": {"n": {"$gt": 1}}}])]
     events = Counter(doc["type"] for doc in db.events.find({}, {"type": 1}))

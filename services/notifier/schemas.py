@@ -57,8 +57,9 @@ def _quantities(details: dict) -> dict:
     """Details with their quantities as the contract writes them ("12.5"), lines included."""
     out = {k: Quantity()._serialize(v, k, details) if k in QUANTITIES and isinstance(v, int) else v
            for k, v in details.items()}
-    if isinstance(out.get("lines"), list):
-        out["lines"] = [_quantities(line) if isinstance(line, dict) else line for line in out["lines"]]
+    for key in ("lines", "settled", "still_short"):  # a short share's: what a return settled, what is not yet
+        if isinstance(out.get(key), list):
+            out[key] = [_quantities(line) if isinstance(line, dict) else line for line in out[key]]
     return out
 
 

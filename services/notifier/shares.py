@@ -41,11 +41,21 @@ def keep_answer(db, data: dict) -> None:
 
 
 def ask_member(db, event: Event) -> None:
-    """Tell the member their share arrived and how to confirm it (their SMS carries their code)."""
+    """Tell the member their share arrived and how to confirm it (their SMS carries their code).
+
+    A fresh code (a higher nonce) supersedes the asking of the code before it: the member sees one current
+    notification, and the SMS of an earlier code not sent yet is not sent (messages.NothingToSend); whichever of
+    two codes' events comes first, and however often each comes, the newest stays current."""
     data = event.data
     notifications.create(db, event_id=event.event_id, status=CONFIRM_SHARE, requisition_id=data["requisition_id"],
                          depot=data["depot"], lines=data["lines"], at=_occurred(event), artisan_id=data["artisan_id"],
                          nonce=data["nonce"], due_on=last_full_day(datetime.fromisoformat(data["expires_at"])))
+    same = {"requisition_id": data["requisition_id"], "artisan_id": data["artisan_id"], "status": CONFIRM_SHARE}
+    db.notifications.update_many({**same, "nonce": {"$lt": data["nonce"]}, "superseded": {"$ne": True}},
+                                 {"$set": {"superseded": True}})
+    if db.notifications.find_one({**same, "nonce": {"$gt": data["nonce"]}}, {"_id": 1}):  # read after a newer one
+        db.notifications.update_one({"_id": event.event_id, "superseded": {"$ne": True}},
+                                    {"$set": {"superseded": True}})
 
 
 def alert_if_short(db, event: Event) -> None:
@@ -62,6 +72,37 @@ def alert_if_short(db, event: Event) -> None:
                                 "name": member.get("name") or data["artisan_id"], "name_hi": member.get("name_hi"),
                                 "lines": data["lines"],
                                 **_named(data["cooperative"], coop)})
+
+
+def settle_short(db, event: Event) -> None:
+    """A return whose `short` lines settle what a member reported did not reach them: once the returns of their share
+    add up to what they were short of each material, the short-share alert is resolved; before, it stays open and
+    its details say what is settled so far (`settled`) and what is not (`still_short`). Worked out from the member's
+    answer and every return told them (notifications.returned's `not_reached`), so a replay changes nothing."""
+    data = event.data
+    if not any(line["condition"] == domain.SHORT_SETTLED for line in data["lines"]):
+        return
+    scope = f"{data['requisition_id']}:{data['artisan_id']}"
+    share = db.shares.find_one({"_id": scope}, {"status": 1, "answered": 1})
+    if share is None or share.get("status") != SHORT:
+        return
+    short_by = {}
+    for line in share.get("answered") or ():
+        if line["quantity"] > line["received"]:
+            short_by[line["sku"]] = short_by.get(line["sku"], 0) + line["quantity"] - line["received"]
+    settled = {}
+    for note in db.notifications.find({"requisition_id": data["requisition_id"], "artisan_id": data["artisan_id"],
+                                       "status": domain.RETURN_CREDITED}, {"not_reached": 1}):
+        for line in note.get("not_reached") or ():
+            settled[line["sku"]] = settled.get(line["sku"], 0) + line["quantity"]
+    still = {sku: short - settled.get(sku, 0) for sku, short in short_by.items() if short > settled.get(sku, 0)}
+    if not still:
+        alerts.resolve_condition(db, domain.SHORT_SHARE, depot=None, sku=None, scope=scope, cause=event.event_id,
+                                 at=_occurred(event))
+        return
+    db.alerts.update_one({"open_key": domain.condition_key(domain.SHORT_SHARE, None, None, scope)}, {"$set": {
+        "details.settled": [{"sku": sku, "quantity": quantity} for sku, quantity in sorted(settled.items())],
+        "details.still_short": [{"sku": sku, "quantity": quantity} for sku, quantity in sorted(still.items())]}})
 
 
 def _share(data: dict, at: datetime) -> dict:

@@ -75,6 +75,13 @@ HOLD_FAILED_ALERT = {"no_lines": N_("Request {ref} named no material, so it was 
                                             "Register the material, then the artisan can ask again.")}
 #: a member's SMS asking them to confirm their share, with their code
 CONFIRM_SMS = N_("REQ {ref} {items}: reply RCV {code} if you got it all, RCV {code} <quantity> if less")
+#: the same for a share of several materials: one figure by SMS cannot say what came of each (requests refuses it),
+#: so less is said in the app or at the depot; (app sentence, SMS)
+CONFIRM_SEVERAL = (N_("Your cooperative received {items} for you (request {ref}). Please confirm by {date}: if you "
+                      "got it all, here or by replying to our SMS with its code; if you got less, say here (or at "
+                      "the depot) what you got of each."),
+                   N_("REQ {ref} {items}: reply RCV {code} if you got it all; if less, say what you got in the app "
+                      "or at the depot"))
 AMOUNT_DUE = N_("Amount to pay: {amount}.")
 CREDITED = N_("{amount} is credited to your account.")  # a return's credit note
 #: a return settling what a cooperative's member reported did not reach them (its lines `short`): (title, sentence,
@@ -326,7 +333,9 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
     if note.get("late"):  # an approval read after inventory's answer was told: the amount, nothing it contradicts
         return translate(TOLD_LATE[0], lang), translate(TOLD_LATE[1], lang, **_values(note, materials, depots, lang))
     _, title, body = STATUS_TEXT[note["status"]]
-    if note["status"] == "waitlisted" and note.get("reason") == domain.WAITS_AGAIN:
+    if several_materials(note):
+        body = CONFIRM_SEVERAL[0]
+    elif note["status"] == "waitlisted" and note.get("reason") == domain.WAITS_AGAIN:
         body = WAITS_AGAIN
     elif note["status"] == "waitlisted" and note.get("short") is not None:
         body = body if note["short"] else WAITS_BEHIND  # nothing short: it waits behind earlier requests
@@ -346,6 +355,11 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
     if note["status"] == "return_credited" and note.get("amount"):
         text = f"{text} {translate(CREDITED, lang, **values)}"
     return translate(title, lang), text
+
+
+def several_materials(note: dict) -> bool:
+    """Whether it asks a member to confirm a share of several materials (what came of each: not one SMS figure)."""
+    return note["status"] == "confirm_share" and len(note.get("lines") or ()) > 1
 
 
 def paid_stays(note: dict, lang: str, *, sms: bool = False) -> str:
@@ -388,7 +402,7 @@ def _sms(note: dict, values: dict, lang: str, code: str) -> str:
     if note.get("late"):  # as notification() says
         return translate(TOLD_LATE[2], lang, **values)
     if note["status"] == "confirm_share":
-        return translate(CONFIRM_SMS, lang, **values, code=code)
+        return translate(CONFIRM_SEVERAL[1] if several_materials(note) else CONFIRM_SMS, lang, **values, code=code)
     if note["status"] == "return_credited" and note.get("not_reached"):
         if note.get("lines"):  # some came back too: both said, with the credit of the whole return
             amount = values["amount"] or rupees(0, lang, sms=True)

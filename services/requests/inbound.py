@@ -36,6 +36,8 @@ REPLIES = {
     ALREADY: N_("Request {ref} was already confirmed: you received {received}. No need to send it again."),
     NOT_CONFIRMED: N_("We could not confirm this. Send the code from our SMS: RCV <code>, or RCV <code> <quantity> "
                       "if you received less."),
+    "several_materials": N_("We could not confirm this. If you got all of it, send RCV <code> from our SMS; if "
+                            "less, say what you got in the app."),
     "lines_needed": N_("Your share has several materials: confirm each in the app, or ask your cooperative's "
                        "secretary."),
     "above_share": N_("That is more than your share. Send the quantity you received, or RCV <code> if you "
@@ -102,7 +104,7 @@ def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dic
         if answered:  # sent again (no reply came): what was recorded, to this member's own phone only
             return _done(db, *answered, lang, ALREADY)
     if found is None:
-        return _reply(NOT_CONFIRMED, lang)
+        return _reply(NOT_CONFIRMED, lang, _why_not(waiting))
     doc, share = found
     try:
         received = parse_quantity(quantity) if quantity else None
@@ -111,17 +113,24 @@ def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dic
         stored, _ = shares.answer(db, doc, share["artisan_id"], quantity=received, via=message["channel"],
                                   message=key, now=now)
     except ValueError:
-        return _reply(NOT_CONFIRMED, lang)
+        return _reply(NOT_CONFIRMED, lang, _why_not(waiting))
     except share_rules.NotReceivable as exc:  # a unit not the material's: never read as its unit
         return _reply(NOT_CONFIRMED, lang, "unit", {"unit": names.unit(exc.details["unit"], lang)})
     except ShareNotReceivable as exc:
-        return _reply(NOT_CONFIRMED, lang, exc.details["reason"] if exc.details["reason"] in REPLIES else None)
+        return _reply(NOT_CONFIRMED, lang, exc.details["reason"] if exc.details["reason"] in REPLIES
+                      else _why_not(waiting))
     except ShareAlreadyConfirmed:  # answered meanwhile (another message, the app): what was recorded
         doc = db.requisitions.find_one({"_id": doc["_id"]}, {"outbox": 0})
         return _done(db, doc, next(s for s in doc["shares"] if s["artisan_id"] == share["artisan_id"]), lang, ALREADY)
     except ShareNotPending:
-        return _reply(NOT_CONFIRMED, lang)
+        return _reply(NOT_CONFIRMED, lang, _why_not(waiting))
     return _done(db, doc, stored, lang)
+
+
+def _why_not(waiting: list[tuple[dict, dict]]) -> str | None:
+    """What to say when a message confirmed nothing: to a phone whose shares waiting for an answer all have several
+    materials, never "RCV <code> <quantity>" (one figure cannot answer them: lines_needed), but the app for less."""
+    return "several_materials" if waiting and all(len(share["lines"]) > 1 for _, share in waiting) else None
 
 
 def _matching(code_secret: str, code: str | None, found: list[tuple[dict, dict]]) -> tuple[dict, dict] | None:

@@ -5,10 +5,13 @@ import time
 from pathlib import Path
 
 from services import inventory, notifier, requests as requests_service
+from services.inventory import ledger
 from shared import backup, revocation
 from shared.datadir import DataDir
 from shared.durable_store import DurableStore
 from shared.runtime import Runtime
+from tests.integration.test_bank_support import Bank
+from tests.integration.test_notifier_reports import answer, open_the_bank, thirty_kg_for_three
 
 PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}
 
@@ -430,3 +433,42 @@ def test_status_shows_what_a_restore_set_aside_and_restore_takes_lang(tmp_path, 
     assert f"rm -r {aside}" in hindi and "set aside" not in hindi
     assert main(["restore", str(copy), "--data-dir", str(data.path), "--lang", "en"]) == 0
     assert "वापस" not in capsys.readouterr().out
+
+
+class DurableBank(Bank):
+    """The three services of tests/integration/test_bank_support.py on the durable stores of a data directory."""
+
+    def __init__(self, config, token, data: DataDir):
+        self.config, self.token = config, token
+        self.specs = {name: package.spec() for name, package in PACKAGES.items()}
+        self.apps = {}
+        for name, spec in self.specs.items():
+            durable = DurableStore(data.store(name))
+            runtime = Runtime(spec, config, client=durable.client)
+            runtime.store = durable
+            self.apps[name] = PACKAGES[name].create_app(config, runtime)
+        self.db = {name: app.extensions["rawbank"].db for name, app in self.apps.items()}
+        self.http = {name: app.test_client() for name, app in self.apps.items()}
+        self.handlers = {name: spec.make_handler(self.db[name], config) for name, spec in self.specs.items()}
+
+
+def test_a_backup_after_a_member_was_sent_a_fresh_code_is_kept(tmp_path, config, token, capsys):
+    """After a fresh code, reconcile said every such member was "notified twice of confirm_share", for good: the
+    nightly backup kept no copy, ever. Each code is news of its own now."""
+    data = DataDir(tmp_path / "var")
+    data.path.mkdir()
+    bank = DurableBank(config, token, data)
+    try:
+        open_the_bank(bank)
+        rid = thirty_kg_for_three(bank)
+        for _ in range(2):
+            bank.call("requests", "POST", f"/requisitions/{rid}/shares/ART-1/code", json={}, status=200)
+        bank.flush()
+        answer(bank, rid)
+        ledger.project_pending(bank.db["inventory"])
+    finally:
+        bank.close()
+    capsys.readouterr()
+
+    assert backup.backup(data, config, str(tmp_path / "copy")) == 0, capsys.readouterr().out
+    assert capsys.readouterr().out.startswith("Backed up inventory, requests, notifier from ")

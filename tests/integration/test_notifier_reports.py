@@ -11,8 +11,10 @@ import pytest
 
 from services.inventory import ledger
 from services.notifier import messages, shares as notifier_shares, deliveries
+from services.notifier.channels import NothingToSend
 from shared import reconcile, signing
 from shared.calendar import add_days, day_start, month_of
+from shared.envelope import decode_event
 from tests.integration.test_bank_support import COTTON, bank  # noqa: F401  (fixture)
 
 MEMBERS = {"ART-1": {"gender": "female", "social_category": "sc", "bpl": True},
@@ -162,6 +164,39 @@ def test_a_fresh_code_asked_after_a_secretary_changed_the_phone_goes_to_the_phon
     bank.call("requests", "POST", "/artisans/ART-1/phone/approve", status=200)  # an admin checked it with the member
     bank.flush()
     assert messages.compose(note_db, sms, datetime.now(timezone.utc), bank.config.jwt_secret).to == "+919899999999"
+
+
+def test_a_fresh_code_is_told_once_per_code_and_supersedes_the_earlier_asking(bank):
+    """A fresh code sent twice left reconcile saying each member was "notified twice of confirm_share" for good (so
+    `rawbank backup` never kept a copy), and showed the member three "Confirm what you received": now each code is
+    news of its own, the member sees the current one only, and an earlier code's SMS not sent yet is not sent."""
+    open_the_bank(bank)
+    rid = thirty_kg_for_three(bank)
+    secretary, note_db = bank.token("secretary", cooperative="SMBSS"), bank.db["notifier"]
+    deliveries.expand(note_db, datetime.now(timezone.utc))
+    first = note_db.deliveries.find_one({"channel": "sms", "payload.status": "confirm_share",
+                                         "payload.artisan_id": "ART-1"})
+    for _ in range(2):
+        bank.call("requests", "POST", f"/requisitions/{rid}/shares/ART-1/code", secretary, json={}, status=200)
+    bank.call("requests", "POST", f"/requisitions/{rid}/shares/ART-2/code", json={}, status=200)
+    bank.flush()
+    for event in note_db.events.find({"type": "ShareCodeIssued"}):  # every code's event again, the oldest last
+        bank.handlers["notifier"](decode_event({k: v for k, v in event.items() if k not in ("_id", "received_at")}))
+    assert reconcile.facts_of(bank.db)["notifier"]["told_twice"] == []
+    listed = bank.call("notifier", "GET", "/notifications", bank.token("artisan", artisan_id="ART-1"),
+                       status=200).get_json()
+    asked = [n for n in listed if n["status"] == "confirm_share"]
+    assert len(asked) == 1 and asked[0]["title"] == "जो मिला उसकी पुष्टि करें"
+    assert note_db.notifications.find_one({"_id": asked[0]["id"]})["nonce"] == 3
+    deliveries.expand(note_db, datetime.now(timezone.utc))
+    with pytest.raises(NothingToSend):  # its code stopped working
+        messages.compose(note_db, first, datetime.now(timezone.utc), bank.config.jwt_secret)
+    current = note_db.deliveries.find_one({"channel": "sms", "source.id": asked[0]["id"]})
+    text = messages.compose(note_db, current, datetime.now(timezone.utc), bank.config.jwt_secret).text
+    assert signing.share_code(bank.config.jwt_secret, rid, "ART-1", 3) in text
+    answer(bank, rid)
+    ledger.project_pending(bank.db["inventory"])
+    assert reconcile.check(reconcile.facts_of(bank.db)).problems == []
 
 
 def test_shares_unconfirmed_for_a_week_raise_one_alert_per_cooperative_per_month(bank):

@@ -298,3 +298,43 @@ def test_a_settled_shortfall_tells_the_member_what_did_not_reach_them_is_credite
     report = reports.distribution(runtime.db, "2026-12", "district")
     assert report["returns"]["totals"]["quantities"] == {"YRN-COT-40": 2_000 + 1_500 + 1_500}
     assert report["net"]["quantities"] == {"YRN-COT-40": 20_000 - 5_000}
+
+
+def share_confirmed(rid, artisan="ART-1", quantity=10_000, received=6_000):
+    return new_event("ShareConfirmed", rid, {
+        "requisition_id": rid, "artisan_id": artisan, "cooperative": "SMBSS", "depot": "VNS",
+        "lines": [{"sku": "YRN-COT-40", "quantity": quantity, "received": received}], "short": received < quantity,
+        "via": "app", "received_at": "2026-12-03T10:00:00+00:00"}, source="requests")
+
+
+def test_a_short_share_alert_is_resolved_once_the_depot_settled_all_the_member_reported_short(notifier):
+    """The alert of a member who got 6 of 10 kg stayed open after the depot settled the 4 kg (return lines `short`):
+    now it is resolved once the returns settle all of it, and only then; replays change nothing."""
+    runtime, handle = notifier
+    db = runtime.db
+    asked = share_confirmed("REQ-1042")
+    handle(dispatched("REQ-1042"))
+    handle(asked)
+    [alert] = list(db.alerts.find({"kind": "short_share"}))
+    assert alert["status"] == "open"
+    first = returned("REQ-1042", "RET-1", [(1_000, "restock", 245_50, 0), (3_000, "short", 651_81, 110_47)])
+    for event in (first, first, asked):  # a part settled (the restocked kilogram is not the shortfall): open
+        handle(event)
+    alert = db.alerts.find_one({"kind": "short_share"})
+    assert alert["status"] == "open" and alert["details"]["still_short"] == [{"sku": "YRN-COT-40", "quantity": 1_000}]
+    assert alert["details"]["settled"] == [{"sku": "YRN-COT-40", "quantity": 3_000}]
+    rest = returned("REQ-1042", "RET-2", [(1_000, "short", 217_27, 36_82)])
+    handle(rest)
+    assert db.alerts.find_one({"kind": "short_share"})["status"] == "resolved"
+    for event in (asked, first, rest, asked):  # replays: nothing reopens, nothing new
+        handle(event)
+    assert [a["status"] for a in db.alerts.find({"kind": "short_share"})] == ["resolved"]
+
+
+def test_a_return_of_another_member_or_without_a_short_line_leaves_a_short_share_alert_open(notifier):
+    runtime, handle = notifier
+    handle(dispatched("REQ-1042"))
+    handle(share_confirmed("REQ-1042"))
+    handle(returned("REQ-1042", "RET-1", [(4_000, "restock", 982_00, 0)]))
+    handle(returned("REQ-1042", "RET-2", [(4_000, "short", 982_00, 0)], artisan="ART-2"))
+    assert runtime.db.alerts.find_one({"kind": "short_share"})["status"] == "open"

@@ -109,6 +109,24 @@ def test_an_answer_by_lines_must_say_every_material_of_the_share(coop):
     assert (both["confirmation"]["status"], both["confirmation"]["short_by"]) == ("short", {SILK: "0.5"})
 
 
+def test_a_member_with_several_materials_is_never_told_to_send_a_quantity_by_sms(coop):
+    """A message that confirmed nothing told a member with cotton and silk to send "RCV <code> <quantity>", which
+    is refused for such a share (lines_needed): they are told to send the code if they got it all, the app if less,
+    in both languages; a member of one material still gets the usual answer."""
+    client = coop.client
+    rid = coop.with_silk()
+    client.act(rid, "receive", coop.secretary)
+    wrong = "000000" if coop.code(rid, "ART-1") != "000000" else "000001"
+    english = coop.sms(PHONES["ART-1"], f"RCV {wrong}", message_id="w-1").get_json()
+    hindi = coop.sms(PHONES["ART-1"], f"हाँ {wrong}", message_id="w-2").get_json()
+    assert (english["result"], hindi["result"], hindi["language"]) == ("not_confirmed", "not_confirmed", "hi")
+    assert "<quantity>" not in english["reply"] and "RCV <code>" in english["reply"] and "app" in english["reply"]
+    assert "मात्रा" not in hindi["reply"] and "हाँ <कोड>" in hindi["reply"] and "ऐप" in hindi["reply"]
+    other = "000000" if coop.code(rid, "ART-2") != "000000" else "000001"
+    assert coop.sms(PHONES["ART-2"], f"RCV {other}", message_id="w-3").get_json()["reply"] == GENERIC
+    assert [shares_of(coop, rid)[m]["confirmation"]["status"] for m in MEMBERS] == ["pending"] * 3
+
+
 def test_nothing_is_confirmed_before_the_cooperative_receives_it(coop):
     client = coop.client
     rid = coop.request()["id"]

@@ -138,6 +138,27 @@ def test_a_members_confirm_sms_keeps_its_code_and_instruction_whatever_the_mater
         "REQ 1042 20 kg cotton yarn: reply RCV 698192 if you got it all, RCV 698192 <quantity> if less"
 
 
+@pytest.mark.parametrize("lang, sms_end, app_words", [
+    ("en", ": reply RCV 698192 if you got it all; if less, say what you got in the app or at the depot",
+     "if you got less, say here (or at the depot) what you got of each"),
+    ("hi", ": पूरा मिला तो हाँ 698192 भेजें; कम मिला तो ऐप में या डिपो पर बताएँ कि क्या मिला",
+     "कम मिला तो यहाँ (या डिपो पर) बताएँ कि हर सामान कितना मिला")])
+@pytest.mark.parametrize("materials", [MATERIALS, {**LONG, **MATERIALS}])
+def test_a_member_with_several_materials_is_not_asked_for_one_quantity_by_sms(lang, sms_end, app_words, materials):
+    """A share of cotton and dye was asked to reply "RCV <code> <quantity>" if less: one figure cannot say what came
+    of each (requests refuses it). The code is for all of it; less is said in the app or at the depot."""
+    lines = [{"sku": "ZRI" if len(materials) > 2 else "YRN-COT", "quantity": 4_000},
+             {"sku": "DYE-IND", "quantity": 1_000}]
+    asked = note("confirm_share", lines=lines, due_on="2026-12-07")
+    text = texts.sms(asked, materials, DEPOTS, lang, "698192")
+    assert text.endswith(sms_end) and "<" not in text and sms.parts(text) <= 2, text
+    assert sms.parts(text) == 1 or lang == "hi" or len(materials) > 2
+    _, body = texts.notification(asked, materials, DEPOTS, lang)
+    assert app_words in body and "698192" not in body
+    one = texts.sms(note("confirm_share"), MATERIALS, DEPOTS, lang, "698192")
+    assert one.endswith({"en": "RCV 698192 <quantity> if less", "hi": "हाँ 698192 <मात्रा>"}[lang])
+
+
 @pytest.mark.parametrize("status", sorted(set(texts.STATUS_TEXT) - {"payment_due", "payment_overdue"}))
 @pytest.mark.parametrize("lang", ["en", "hi"])
 def test_every_sms_with_a_long_name_fits_two_parts_and_keeps_its_amount_and_date(status, lang):
