@@ -24,7 +24,8 @@ NO_SUCH_ROLE = N_("role must be one of {roles}")
 NEEDS_ARTISAN = N_("an artisan user needs an artisan id (--artisan-id)")
 NEEDS_COOPERATIVE = N_("a secretary user needs a cooperative (--cooperative)")
 SHORT_PASSWORD = F_("the password must be at least {length} characters long")
-NO_SUCH_ARTISAN = F_("no artisan {artisan_id} is registered; register them first (POST /api/v1/artisans)")
+NO_SUCH_ARTISAN = F_("no artisan {artisan_id} is registered; register them first on the Artisans page (or POST "
+                     "/api/v1/artisans)")
 #: `rawbank user add` on one machine runs with rawbank stopped: the API and pages that register are not there
 NO_SUCH_ARTISAN_STOPPED = N_("no artisan {artisan_id} is registered. Start rawbank ({start}), register them on the "
                              "Artisans page (or POST /api/v1/artisans), then add their login on the Users page.")

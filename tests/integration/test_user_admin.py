@@ -65,6 +65,8 @@ def test_an_admin_adds_a_login_that_logs_in(client, admin):
     ({"password": "short"}, "password", "at least 8 characters", "कम से कम 8 अक्षरों"),
     ({"depot": "NOPE"}, "depot", "no depot NOPE is known", "कोई डिपो NOPE"),
     ({"role": "artisan"}, "artisan_id", "needs their artisan number", "कारीगर संख्या"),
+    ({"role": "artisan", "artisan_id": "ART-404"}, "artisan_id", "register them first on the Artisans page",
+     "“कारीगर” पेज पर"),  # the Users page said only "(POST /api/v1/artisans)" to the admin typing there
     ({"role": "secretary", "cooperative": "NOPE"}, "cooperative", "no cooperative NOPE", "NOPE"),
     ({"role": "secretary"}, "cooperative", "needs their cooperative", "समिति"),
     ({"username": "bell\x07"}, "username", "without control characters", "नियंत्रण"),
