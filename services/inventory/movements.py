@@ -174,7 +174,7 @@ def give_back(db, body: dict, *, by: str, correlation_id=None, movement_id=None)
     def record(before, after):
         lot = lot_rules.find(before.lots or (), code) or Lot(code=code)
         fields = {**details, "supplier": lot.supplier, "purchase_order": lot.purchase_order}
-        if lot.purchase_order:  # said even when nothing could be taken back (reconcile counts one without it whole)
+        if lot.purchase_order:  # said even when 0 (reconcile counts one from another depot without it as whole)
             if elsewhere:
                 back = purchase_orders.returnable(db, number, home, sku, quantity)
             else:
