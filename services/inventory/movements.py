@@ -108,16 +108,19 @@ def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=Non
                            correlation_id=correlation_id, on_new=_depot_check(db, depot), with_category=True)
     before, after = _drawing_codes(write, named=bool(incoming.code))
     if number and after != before:  # else this movement was stored before, and counted then or by the consumer
-        _count_on_order(db, number, {"movement_id": mid, "sku": sku, "quantity": quantity, "by": by,
-                                     "at": clock.now(), "lot": into.get("lot", "")}, correlation_id)
+        _count_on_order("receipt", mid, number, lambda: purchase_orders.apply_receipt(db, number, {
+            "movement_id": mid, "sku": sku, "quantity": quantity, "by": by, "at": clock.now(),
+            "lot": into.get("lot", "")}, correlation_id))
     return {**_result(mid, "receipt", body, quantity, after), "lot": into.get("lot")}
 
 
-def _count_on_order(db, number: str, receipt: dict, correlation_id) -> None:
+def _count_on_order(kind: str, movement_id: str, number: str, count) -> None:
+    """`count()` a receipt or a return on its order, after the movement's own write; if that fails, the movement and
+    its event are stored: the consumer counts it on the order."""
     try:
-        purchase_orders.apply_receipt(db, number, receipt, correlation_id)
-    except Exception:  # the receipt and its event are stored: the consumer counts it on the order
-        log.warning("counting receipt %s on %s left to the consumer", receipt["movement_id"], number, exc_info=True)
+        count()
+    except Exception:
+        log.warning("counting %s %s on %s left to the consumer", kind, movement_id, number, exc_info=True)
 
 
 def adjust(db, material: dict | str, body: dict, *, by: str, correlation_id=None, movement_id=None,
@@ -190,12 +193,9 @@ def give_back(db, body: dict, *, by: str, correlation_id=None, movement_id=None)
                            movement_id=movement_id, correlation_id=correlation_id,
                            on_new=_depot_check(db, body["depot"]))
     if counted:  # as a receipt on the order, taken back (only by the request that stored the return)
-        try:
-            purchase_orders.count_return(db, {**counted, "movement_id": mid, "sku": sku, "depot": body["depot"],
-                                              "by": by, "at": clock.now(), "lot": code}, correlation_id)
-        except Exception:  # the return and its event are stored: the consumer counts it on the order
-            log.warning("counting return %s on %s left to the consumer", mid, counted["purchase_order"],
-                        exc_info=True)
+        _count_on_order("return", mid, counted["purchase_order"], lambda: purchase_orders.count_return(db, {
+            **counted, "movement_id": mid, "sku": sku, "depot": body["depot"], "by": by, "at": clock.now(),
+            "lot": code}, correlation_id))
     return _result(mid, "return", body, -quantity, after)
 
 

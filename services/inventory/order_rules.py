@@ -92,24 +92,18 @@ def received_on_line(stock, quantity: int, order_id: str, line: OrderLine):
     return _line_changed(stock, order_id, kept, new)
 
 
-def returned_on_line(stock, quantity: int, order_id: str):
+def returned_on_line(stock, quantity: int, order_id: str, movement_id: str | None = None):
     """The stock after `quantity` of a lot that came on an order went back to the supplier: the line counts that
-    much less received (never below nothing), so as much may come again in its place (while the line is open)."""
-    kept = stock.orders.get(order_id)
-    if kept is None or not kept.received:
-        return stock
-    return _line_changed(stock, order_id, kept, replace(kept, received=kept.received - min(quantity, kept.received)))
+    much less received (never below nothing), so as much may come again in its place (while the line is open).
 
-
-def returned_elsewhere(stock, quantity: int, order_id: str, movement_id: str):
-    """The order's own stock after `quantity` of a lot that came on the order went back to the supplier from
-    another depot (the lot travelled there): the line counts that much less received (never below nothing), once
-    per return however often asked (`counted`)."""
+    `movement_id`: the return was made at another depot than the order's (the lot travelled there) and is counted
+    on the order's own stock in a write of its own: once per return however often asked (`counted`)."""
     kept = stock.orders.get(order_id)
-    if kept is None or movement_id in kept.counted:
+    if kept is None or movement_id in kept.counted or (movement_id is None and not kept.received):
         return stock
+    counted = kept.counted if movement_id is None else (*kept.counted, movement_id)
     return _line_changed(stock, order_id, kept, replace(kept, received=kept.received - min(quantity, kept.received),
-                                                        counted=(*kept.counted, movement_id)))
+                                                        counted=counted))
 
 
 def line_doc(line: OrderLine) -> dict:

@@ -264,7 +264,7 @@ def count_return(db, returned: dict, correlation_id=None) -> None:
     (by movement id), however often asked (the request, then its event at the consumer).
 
     A return made at another depot than the order's (the lot travelled there) first lowers the order's line on the
-    stock at the order's depot (once per movement: order_rules.returned_elsewhere); one made at the order's depot
+    stock at the order's depot (once per movement: order_rules.returned_on_line); one made at the order's depot
     did that in its own write. Then the order's own figures follow (apply_receipt), the return listed among its
     receipts with the depot it went back from."""
     number, back, mid = returned["purchase_order"], returned["order_returned"], returned["movement_id"]
@@ -274,7 +274,7 @@ def count_return(db, returned: dict, correlation_id=None) -> None:
     elsewhere = home != returned["depot"]
     if elsewhere:
         write_stock(db, returned["sku"], home,
-                    lambda s: order_rules.returned_elsewhere(s, back, number, mid), lambda before, after: ([], []),
+                    lambda s: order_rules.returned_on_line(s, back, number, mid), lambda before, after: ([], []),
                     order_id=number, correlation_id=correlation_id)
     apply_receipt(db, number, {"movement_id": mid, "sku": returned["sku"], "quantity": -back,
                                "lot": returned.get("lot") or "", "by": returned["by"], "at": returned.get("at"),
