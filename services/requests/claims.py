@@ -18,7 +18,7 @@ from datetime import datetime
 from services.requests import domain, parties, schemes
 from services.requests.errors import MonthInFuture, YearInFuture
 from shared import names
-from shared.calendar import financial_year_of, month_of, months_of_year, year_of_month
+from shared.calendar import financial_year_of, month_of, months_of_year
 from shared.i18n import N_, translate
 from shared.money import format_money
 from shared.quantity import format_quantity
@@ -141,24 +141,6 @@ def _corrections(returned: list[dict], scheme: str, month: str) -> list[dict]:
     return [{"district": district, "returns": counted[district],
              "quantities": {c: -q for c, q in row["quantities"].items()}, "units": row["units"],
              "value": -row["value"], "subsidy": -row["subsidy"]} for district, row in sorted(rows.items())]
-
-
-def reconcile_facts(db, requisitions: dict, now: datetime) -> dict:
-    """What the financial year's claims (`year_claims`) say, scheme -> year -> value and subsidy (paise), for each
-    scheme and year with a claim or a correction in `requisitions` (reconcile's facts of them)."""
-    known, wanted = schemes.listing_by_code(db), set()
-    for req in requisitions.values():
-        money = req.get("money") or {}
-        wanted |= {(line["scheme"], year_of_month(money["dispatch_month"])) for share in money.get("shares", ())
-                   for line in share["claimed"] if line.get("scheme") and money.get("dispatch_month")}
-        wanted |= {(line["scheme"], year_of_month(made["month"])) for made in req.get("returns") or ()
-                   for line in made["claimed"]}
-    facts: dict = {}
-    for scheme, year in sorted(wanted):
-        if scheme in known:
-            totals = year_claims(db, scheme, year, now)["totals"]
-            facts.setdefault(scheme, {})[year] = {"value": totals["value"], "subsidy": totals["subsidy"]}
-    return facts
 
 
 def year_csv_name(claims: dict) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
-from services.requests import claims, collections, parties, reconcile_money, words
+from services.requests import collections, parties, reconcile_money, words
 from shared.quantity import format_quantity as _q
 from shared.i18n import N_
 from shared.money import round_half_up
@@ -47,7 +47,7 @@ def facts(db) -> dict:
             "reports": _report_facts(doc)}
     return {"service": "requests", "requisitions": requisitions, "accounts": reconcile_money.account_facts(db),
             "entitlements": reconcile_money.entitlement_facts(db), "collections": collections.reconcile_facts(db),
-            "claim_years": claims.reconcile_facts(db, requisitions, datetime.now(timezone.utc))}
+            "claim_years": reconcile_money.claim_year_facts(db, requisitions, datetime.now(timezone.utc))}
 
 
 def _report_facts(doc: dict) -> dict:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from services.requests import claims, parties
+from services.requests import claims, parties, schemes
 from shared.calendar import year_of_month
 from shared.i18n import N_
 from shared.money import format_money as _m
@@ -181,12 +181,22 @@ def _claims_by(sales) -> dict:
                   for d, row in claims.tally(rows).items()} for key, rows in grouped.items()}
 
 
+def _handed_over(requisitions: dict):
+    """(scheme, month of hand-over, district, artisan, line) of each subsidised line handed over (reconcile's facts)."""
+    return ((line["scheme"], money["dispatch_month"], share["district"], share["artisan_id"], line)
+            for money in (r.get("money") for r in requisitions.values()) if money
+            for share in money["shares"] for line in share["claimed"])
+
+
+def _taken_back(requisitions: dict):
+    """(scheme, month of the return, district, artisan, line) of each subsidised line returned (reconcile's facts)."""
+    return ((line["scheme"], made["month"], made["district"], made["artisan_id"], line)
+            for req in requisitions.values() for made in req.get("returns") or () for line in made["claimed"])
+
+
 def claims_equal_dispatches(found: dict) -> Problems:
     """The subsidy claims summed from dispatched requisitions equal those summed from the accounts."""
-    from_requisitions = _claims_by(
-        (line["scheme"], money["dispatch_month"], share["district"], share["artisan_id"], line)
-        for money in (r.get("money") for r in found["requisitions"].values()) if money
-        for share in money["shares"] for line in share["claimed"])
+    from_requisitions = _claims_by(_handed_over(found["requisitions"]))
     from_accounts = _claims_by(
         (line["scheme"], entry["month"], entry.get("district"), artisan_id, line)
         for artisan_id, account in found.get("accounts", {}).items() for entry in account["entries"]
@@ -311,9 +321,7 @@ def credit_notes_equal_returns(found: dict) -> Problems:
 def corrections_equal_returns(found: dict) -> Problems:
     """The subsidy claims' corrections (returns), summed from the requisitions' returns as the claim does, equal the
     same sums over the accounts' credit notes, per scheme, month and district."""
-    from_returns = _claims_by(
-        (line["scheme"], made["month"], made["district"], made["artisan_id"], line)
-        for req in found["requisitions"].values() for made in req.get("returns") or () for line in made["claimed"])
+    from_returns = _claims_by(_taken_back(found["requisitions"]))
     from_accounts = _claims_by(
         (line["scheme"], entry["month"], entry.get("district"), artisan_id, line)
         for artisan_id, account in found.get("accounts", {}).items() for entry in account["entries"]
@@ -331,20 +339,7 @@ def year_claims_equal_months(found: dict) -> Problems:
     requisitions as each monthly claim sums them (by the month of hand-over, never of submit)."""
     if "claim_years" not in found:  # facts of a requests service older than the year's claims
         return []
-    months: dict = defaultdict(lambda: {"value": 0, "subsidy": 0})
-    for req in found["requisitions"].values():
-        money = req.get("money") or {}
-        for share in money.get("shares", ()):
-            for line in share["claimed"]:
-                if line.get("scheme") and money.get("dispatch_month"):
-                    summed = months[(line["scheme"], year_of_month(money["dispatch_month"]))]
-                    summed["value"] += line["subsidised_value"]
-                    summed["subsidy"] += line["subsidy"]
-        for made in req.get("returns") or ():
-            for line in made["claimed"]:
-                summed = months[(line["scheme"], year_of_month(made["month"]))]
-                summed["value"] -= line["subsidised_value"]
-                summed["subsidy"] -= line["subsidy"]
+    months = years_summed(found["requisitions"])
     said = {(scheme, year): figures for scheme, years in found["claim_years"].items()
             for year, figures in years.items()}
     return [Problem(N_("subsidy claims {scheme} for the financial year {year}: the year's total is {value} at the "
@@ -355,6 +350,30 @@ def year_claims_equal_months(found: dict) -> Problems:
             for key in sorted(set(said) | {key for key, summed in months.items() if any(summed.values())})
             for scheme, year in [key] for figures in [said.get(key, {"value": 0, "subsidy": 0})]
             if (figures["value"], figures["subsidy"]) != (months[key]["value"], months[key]["subsidy"])]
+
+
+def years_summed(requisitions: dict) -> dict:
+    """(scheme, financial year) -> value and subsidy (paise) of its months' claims, summed from reconcile's facts of
+    the requisitions as each monthly claim sums them: lines handed over in a month, less those returned in it."""
+    years: dict = defaultdict(lambda: {"value": 0, "subsidy": 0})
+    for sales, sign in ((_handed_over(requisitions), 1), (_taken_back(requisitions), -1)):
+        for scheme, month, _, _, line in sales:
+            if scheme and month:
+                summed = years[(scheme, year_of_month(month))]
+                summed["value"] += sign * line["subsidised_value"]
+                summed["subsidy"] += sign * line["subsidy"]
+    return years
+
+
+def claim_year_facts(db, requisitions: dict, now) -> dict:
+    """What the financial year's claims (claims.year_claims) say, scheme -> year -> value and subsidy (paise), for
+    each registered scheme and year with a claim or a correction in `requisitions` (reconcile's facts of them)."""
+    known, facts = schemes.listing_by_code(db), {}
+    for scheme, year in sorted(years_summed(requisitions)):
+        if scheme in known:
+            totals = claims.year_claims(db, scheme, year, now)["totals"]
+            facts.setdefault(scheme, {})[year] = {"value": totals["value"], "subsidy": totals["subsidy"]}
+    return facts
 
 
 CHECKS = (accounts_add_up, dispatches_charged_once, claims_equal_dispatches, entitlements_add_up,
