@@ -1,6 +1,7 @@
 import json
 import uuid
 
+import marshmallow as ma
 import pytest
 
 from shared.envelope import EnvelopeError, decode_event, new_event
@@ -161,6 +162,35 @@ def test_a_flat_payload_is_loaded_as_its_schema_loads_it():
     check()
     # most types are loaded field by field, and most were drawn valid at least once (refusals are drawn often)
     assert len(served) > len(PAYLOADS) // 2 and len(loaded) > len(PAYLOADS) // 2
+
+
+def test_an_event_sends_its_defaults_as_the_schema_dumps_them():
+    """new_event dumps only the defaults loading filled in (shared/envelope._with_defaults): the payload sent, in its
+    order, must be the schema's dump of everything loaded, for every registered payload."""
+    from hypothesis import given, settings
+    from shared.envelope import _load, _schema, _with_defaults
+
+    filled = set()
+
+    @settings(max_examples=1500, deadline=None)
+    @given(_payloads())
+    def check(drawn):
+        (type_, version), data = drawn
+        schema = _schema(type_, version)
+        try:
+            loaded = schema.load(data)
+        except ma.ValidationError:
+            return
+        keys = {field.attribute or name for name, field in schema.load_fields.items()
+                if (field.data_key or name) in data}
+        wire = schema.dump({k: v for k, v in loaded.items() if k in keys})  # as our code hands a payload over
+        again = _load(type_, version, wire)
+        if again.keys() != wire.keys():
+            filled.add(type_)
+        assert list(_with_defaults(type_, version, wire, again).items()) == list(schema.dump(again).items())
+
+    check()
+    assert "StockReceived" in filled and len(filled) >= 8  # defaults were filled in for the receipt and others
 
 
 def test_a_payload_schema_with_hooks_or_dotted_attributes_is_loaded_by_the_schema_itself(monkeypatch):
