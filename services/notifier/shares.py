@@ -78,7 +78,8 @@ def settle_short(db, event: Event) -> None:
     """A return whose `short` lines settle what a member reported did not reach them: once the returns of their share
     add up to what they were short of each material, the short-share alert is resolved; before, it stays open and
     its details say what is settled so far (`settled`) and what is not (`still_short`). Worked out from the member's
-    answer and every return told them (notifications.returned's `not_reached`), so a replay changes nothing."""
+    answer and every return told them (notifications.returned's `not_reached`), so a replay changes nothing; a part
+    settled is news to the live board (its text says it), once."""
     data = event.data
     if not any(line["condition"] == domain.SHORT_SETTLED for line in data["lines"]):
         return
@@ -100,9 +101,9 @@ def settle_short(db, event: Event) -> None:
         alerts.resolve_condition(db, domain.SHORT_SHARE, depot=None, sku=None, scope=scope, cause=event.event_id,
                                  at=_occurred(event))
         return
-    db.alerts.update_one({"open_key": domain.condition_key(domain.SHORT_SHARE, None, None, scope)}, {"$set": {
-        "details.settled": [{"sku": sku, "quantity": quantity} for sku, quantity in sorted(settled.items())],
-        "details.still_short": [{"sku": sku, "quantity": quantity} for sku, quantity in sorted(still.items())]}})
+    alerts.change_details(db, domain.SHORT_SHARE, scope=scope, changes={
+        "settled": [{"sku": sku, "quantity": quantity} for sku, quantity in sorted(settled.items())],
+        "still_short": [{"sku": sku, "quantity": quantity} for sku, quantity in sorted(still.items())]})
 
 
 def _share(data: dict, at: datetime) -> dict:

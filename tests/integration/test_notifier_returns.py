@@ -360,6 +360,29 @@ def test_a_partly_settled_short_share_alert_says_in_words_what_is_settled_and_wh
     assert runtime.db.alerts.find_one({"kind": "short_share"})["status"] == "resolved"
 
 
+def test_a_part_settled_is_news_to_the_live_alerts_board_once(notifier):
+    """The live alerts board follows alerts whose `updated_at` and `version` moved (GET /stream): settling a part of a
+    short share changed only the alert's details, so a board left open kept the old text until reloaded. Now the
+    change is news once; a replay of the same return is none."""
+    from datetime import datetime, timezone
+    from services.notifier import alerts, shares
+    runtime, handle = notifier
+    db = runtime.db
+    handle(dispatched("REQ-1042"))
+    handle(share_confirmed("REQ-1042"))
+    before = db.alerts.find_one({"kind": "short_share"})
+    opened = datetime.now(timezone.utc)
+    opened = opened.replace(microsecond=opened.microsecond // 1000 * 1000)  # as the store keeps times (milliseconds)
+    first = returned("REQ-1042", "RET-1", [(3_000, "short", 651_81, 110_47)])
+    handle(first)
+    after = db.alerts.find_one({"kind": "short_share"})
+    assert after["version"] == before["version"] + 1 and after["updated_at"] >= opened
+    assert [a["_id"] for a in alerts.changed_since(db, opened)] == [after["_id"]]  # what the stream reads
+    handle(first)  # the relay published it again: nothing new
+    shares.settle_short(db, first)  # nor when worked out again past the consumer's dedupe
+    assert db.alerts.find_one({"kind": "short_share"})["version"] == after["version"]
+
+
 def test_a_return_of_another_member_or_without_a_short_line_leaves_a_short_share_alert_open(notifier):
     runtime, handle = notifier
     handle(dispatched("REQ-1042"))
