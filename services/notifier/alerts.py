@@ -95,6 +95,15 @@ def resolve_condition(db, kind: str, *, depot: str | None, sku: str | None, caus
     return result.matched_count == 1
 
 
+def change_details(db, kind: str, *, scope: str, changes: dict) -> bool:
+    """Set some details of the condition's live alert (what it says moved on, the condition not cleared), as news to
+    the live board (its version and `updated_at` move); the same details again change nothing."""
+    same = {f"details.{key}": value for key, value in changes.items()}
+    result = db.alerts.update_one({"open_key": domain.condition_key(kind, None, None, scope), "$nor": [same]},
+                                  {"$set": {**same, "updated_at": _now()}, "$inc": {"version": 1}})
+    return result.modified_count == 1
+
+
 def acknowledge(db, alert_id: str, *, by: str, note: str, at: datetime) -> dict | None:
     """Mark an open alert acknowledged; None if it is not open (or not there)."""
     return db.alerts.find_one_and_update(

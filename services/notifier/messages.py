@@ -28,8 +28,10 @@ def describe_alerts(db, docs: list[dict], *, dump: bool = False) -> list[dict]:
 
 
 def skus_of(alert: dict) -> list[str]:
-    """The materials an alert speaks of: its own, and those of its lines (an order, a count, a short share)."""
-    lines = (alert.get("details") or {}).get("lines") or []
+    """The materials an alert speaks of: its own, and those of its lines (an order, a count, a short share, and what
+    of a short share is settled and still short)."""
+    details = alert.get("details") or {}
+    lines = [*(details.get("lines") or []), *(details.get("settled") or []), *(details.get("still_short") or [])]
     return [sku for sku in [alert.get("sku"), *(line.get("sku") for line in lines if isinstance(line, dict))] if sku]
 
 

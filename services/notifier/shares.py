@@ -77,8 +77,10 @@ def alert_if_short(db, event: Event) -> None:
 def settle_short(db, event: Event) -> None:
     """A return whose `short` lines settle what a member reported did not reach them: once the returns of their share
     add up to what they were short of each material, the short-share alert is resolved; before, it stays open and
-    its details say what is settled so far (`settled`) and what is not (`still_short`). Worked out from the member's
-    answer and every return told them (notifications.returned's `not_reached`), so a replay changes nothing."""
+    its details say what is settled so far (`settled`) and what is not (`still_short`; none once resolved, so its
+    text no longer says anything is still short). Worked out from the member's answer and every return told them
+    (notifications.returned's `not_reached`), so a replay changes nothing; a part settled is news to the live board
+    (its text says it), once."""
     data = event.data
     if not any(line["condition"] == domain.SHORT_SETTLED for line in data["lines"]):
         return
@@ -96,13 +98,12 @@ def settle_short(db, event: Event) -> None:
         for line in note.get("not_reached") or ():
             settled[line["sku"]] = settled.get(line["sku"], 0) + line["quantity"]
     still = {sku: short - settled.get(sku, 0) for sku, short in short_by.items() if short > settled.get(sku, 0)}
+    alerts.change_details(db, domain.SHORT_SHARE, scope=scope, changes={  # all settled: nothing still short, then
+        "settled": [{"sku": sku, "quantity": quantity} for sku, quantity in sorted(settled.items())],  # resolved
+        "still_short": [{"sku": sku, "quantity": quantity} for sku, quantity in sorted(still.items())]})
     if not still:
         alerts.resolve_condition(db, domain.SHORT_SHARE, depot=None, sku=None, scope=scope, cause=event.event_id,
                                  at=_occurred(event))
-        return
-    db.alerts.update_one({"open_key": domain.condition_key(domain.SHORT_SHARE, None, None, scope)}, {"$set": {
-        "details.settled": [{"sku": sku, "quantity": quantity} for sku, quantity in sorted(settled.items())],
-        "details.still_short": [{"sku": sku, "quantity": quantity} for sku, quantity in sorted(still.items())]}})
 
 
 def _share(data: dict, at: datetime) -> dict:

@@ -185,6 +185,8 @@ ALERT_TEXT = {
                            N_("{waiting} members have not confirmed their shares, received since {since}, "
                               "for a week or more.")),
 }
+#: a short-share alert the depot settled a part of (return lines `short`), after its text: what is settled, what not
+SHORT_PARTLY_SETTLED = N_("The depot has settled {settled} of it so far; {still_short} is still short.")
 HEADLINES = {"open": N_("[open] {title}"), "acknowledged": N_("[acknowledged] {title}"),
              "resolved": N_("[resolved] {title}"), "escalated": N_("[escalated] {title}")}
 DIGEST_SECTIONS = {"opened": N_("Opened ({count}):"), "escalated": N_("Escalated ({count}):"),
@@ -451,7 +453,11 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
     if doc["kind"] == "reservation_failed":
         code, _, named = values["detail"].partition(":")
         body, values["code"] = HOLD_FAILED_ALERT.get(code, body), named.strip()
-    return translate(title, lang, **values), translate(body, lang, **values)
+    text = translate(body, lang, **values)
+    if doc["kind"] == "short_share" and details.get("settled") and details.get("still_short"):
+        text = f"{text} " + translate(SHORT_PARTLY_SETTLED, lang, settled=items(details["settled"], materials, lang),
+                                      still_short=items(details["still_short"], materials, lang))
+    return translate(title, lang, **values), text
 
 
 def _share_values(details: dict, materials: dict, lang: str) -> dict:

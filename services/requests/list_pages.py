@@ -47,9 +47,21 @@ def _listing(principal, filters: dict) -> dict:
 @blp.get("/my")
 @page("artisan", "secretary")
 def my_requisitions(principal):
-    """My requests (a secretary: the cooperative's), newest first, a page at a time."""
+    """My requests (a secretary: the cooperative's, each naming whom it is for), newest first, a page at a time."""
     filters, errors = _filters(None)
-    return render_template("requests/my_list.html", errors=errors, **_listing(principal, filters))
+    found = _listing(principal, filters)
+    people = _people(found["rows"]) if principal.role == "secretary" else {}
+    return render_template("requests/my_list.html", errors=errors, people=people, **found)
+
+
+def _people(rows: list[dict]) -> dict:
+    """The member each request of one artisan is for (a secretary's list names them), by number: one read for the
+    page. A cooperative's names each member in its shares."""
+    wanted = sorted({row["artisan_id"] for row in rows if not row.get("shares") and row.get("artisan_id")})
+    if not wanted:
+        return {}
+    return {doc["_id"]: doc for doc in db().artisans.find({"_id": {"$in": wanted}}, {"name": 1, "name_hi": 1})
+            .limit(len(wanted))}
 
 
 @blp.get("/admin/approvals")

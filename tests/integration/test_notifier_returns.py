@@ -331,6 +331,62 @@ def test_a_short_share_alert_is_resolved_once_the_depot_settled_all_the_member_r
     assert [a["status"] for a in db.alerts.find({"kind": "short_share"})] == ["resolved"]
 
 
+def test_a_partly_settled_short_share_alert_says_in_words_what_is_settled_and_what_is_still_short(notifier, config):
+    """A member got 6 of 10 kg and the depot settled 3 kg of the 4 (a return line `short`): the alert stayed open,
+    rightly, but its text still read only "says they received 6 kg of 10 kg"; what was settled and what was still
+    short were in its details, which no admin reads. Now its text says both, in English and in Hindi, on the admin's
+    alerts page and in the API."""
+    import json
+    import re
+    runtime, handle = notifier
+    handle(dispatched("REQ-1042"))
+    handle(share_confirmed("REQ-1042"))
+    handle(returned("REQ-1042", "RET-1", [(1_000, "restock", 245_50, 0), (3_000, "short", 651_81, 110_47)]))
+    client = create_app(config, runtime).test_client()
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="admin", role="admin"))
+    html = client.get("/admin/alerts").get_data(as_text=True)
+    board = json.loads(re.search(r'<script id="board-data" type="application/json">(.*?)</script>', html,
+                                 re.S).group(1))
+    [alert] = [a for a in board["alerts"] if a["kind"] == "short_share"]
+    assert alert["text"]["en"] == ("Ramesh Kumar says they received 6 kg Cotton yarn 40s of their share of 10 kg "
+                                   "Cotton yarn 40s (request 1042). The depot has settled 3 kg Cotton yarn 40s of it "
+                                   "so far; 1 kg Cotton yarn 40s is still short.")
+    hindi = alert["text"]["hi"]
+    assert "3 किलो सूती धागा" in hindi and "1 किलो सूती धागा" in hindi and "निपटा" in hindi and "अभी भी कम" in hindi
+    assert "settled" not in hindi and "short" not in hindi, hindi
+    answer = client.get("/api/v1/alerts?kind=short_share").get_json()
+    assert [a["text"] for a in answer] == [alert["text"]]
+    handle(returned("REQ-1042", "RET-2", [(1_000, "short", 217_27, 36_82)]))  # all settled: resolved
+    assert runtime.db.alerts.find_one({"kind": "short_share"})["status"] == "resolved"
+    [resolved] = client.get("/api/v1/alerts?kind=short_share&status=resolved").get_json()
+    assert "still short" not in resolved["text"]["en"] and "अभी भी कम" not in resolved["text"]["hi"], resolved["text"]
+    assert resolved["details"]["still_short"] == [] and resolved["details"]["settled"] == [
+        {"sku": "YRN-COT-40", "quantity": "4"}]
+
+
+def test_a_part_settled_is_news_to_the_live_alerts_board_once(notifier):
+    """The live alerts board follows alerts whose `updated_at` and `version` moved (GET /stream): settling a part of a
+    short share changed only the alert's details, so a board left open kept the old text until reloaded. Now the
+    change is news once; a replay of the same return is none."""
+    from datetime import datetime, timezone
+    from services.notifier import alerts, shares
+    runtime, handle = notifier
+    db = runtime.db
+    handle(dispatched("REQ-1042"))
+    handle(share_confirmed("REQ-1042"))
+    before = db.alerts.find_one({"kind": "short_share"})
+    opened = datetime.now(timezone.utc)
+    opened = opened.replace(microsecond=opened.microsecond // 1000 * 1000)  # as the store keeps times (milliseconds)
+    first = returned("REQ-1042", "RET-1", [(3_000, "short", 651_81, 110_47)])
+    handle(first)
+    after = db.alerts.find_one({"kind": "short_share"})
+    assert after["version"] == before["version"] + 1 and after["updated_at"] >= opened
+    assert [a["_id"] for a in alerts.changed_since(db, opened)] == [after["_id"]]  # what the stream reads
+    handle(first)  # the relay published it again: nothing new
+    shares.settle_short(db, first)  # nor when worked out again past the consumer's dedupe
+    assert db.alerts.find_one({"kind": "short_share"})["version"] == after["version"]
+
+
 def test_a_return_of_another_member_or_without_a_short_line_leaves_a_short_share_alert_open(notifier):
     runtime, handle = notifier
     handle(dispatched("REQ-1042"))

@@ -337,3 +337,30 @@ def test_a_cooperatives_price_names_whose_line_is_whose(apps, config):
         members = [re.search(r'data-member="(ART-000\d)">(?:<bdi[^>]*>)?([^<]*)<', row).groups() for row in rows]
         assert sorted(set(members)) == [("ART-0001", "रमेश कुमार"), ("ART-0002", "सीता देवी"),
                                         ("ART-0003", "अब्दुल करीम")], (path, members)
+
+
+def test_the_secretarys_list_of_requests_names_whom_each_is_for(apps, config):
+    """The secretary's list of requests (/my) gave each card its day, status, materials and depot, and never whom it
+    was for: a request for one member and one for the cooperative's members read alike. Now each card names its
+    member (with their number: two members may share a name), or each member of a cooperative's with their share, in
+    the page's language."""
+    secretary = secretary_of(apps, config)
+    one = secretary.post("/api/v1/requisitions", json={"depot": "VNS", "artisan_id": "ART-0002",
+                                                       "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]},
+                         headers={"X-CSRF-Token": secretary.csrf})
+    lines = [{"sku": COTTON, "quantity": q, "artisan_id": f"ART-000{n}"} for n, q in ((1, "4"), (3, "6"))]
+    coop = secretary.post("/api/v1/requisitions", json={"depot": "VNS", "cooperative": "SMBSS", "lines": lines},
+                          headers={"X-CSRF-Token": secretary.csrf})
+    assert one.status_code == 201 and coop.status_code == 201
+    for lang, sita, ramesh, karim in (("hi", "सीता देवी", "रमेश कुमार", "अब्दुल करीम"),
+                                      ("en", "Sita Devi", "Ramesh Kumar", "Abdul Karim")):
+        html = secretary_of(apps, config, lang).get("/my").get_data(as_text=True)
+        cards = {rid: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card)) for rid, card in re.findall(
+            r'data-requisition="([^"]+)"(.*?)</a>', html, re.S)}
+        single, shared = cards[one.get_json()["id"]], cards[coop.get_json()["id"]]
+        assert (f"{sita} (ART-0002) के लिए" if lang == "hi" else f"For {sita} (ART-0002)") in single \
+            and ramesh not in single, (lang, single)
+        assert f"{ramesh} (ART-0001)" in shared and f"{karim} (ART-0003)" in shared and sita not in shared, \
+            (lang, shared)
+        assert ("4 किलो" if lang == "hi" else "4 kg") in shared, (lang, shared)  # each member's own share
+        assert ("2 सदस्यों के लिए" if lang == "hi" else "For 2 members") in shared, (lang, shared)
