@@ -127,6 +127,23 @@ def _claim(scheme: str, month: str, dispatched: list[dict], returned: list[dict]
             "so_far": month == month_of(now), "as_of": now.isoformat()}, served
 
 
+def net_by_district(claim: dict) -> list[dict]:
+    """What the claim claims per district, by name: the month's hand-overs (`rows`) less its returns' corrections,
+    so that they add up to the claim's totals; a district with only a return is negative. Each has its `district`,
+    `value` and `subsidy` (paise) and the `handed_over` and `returned` (value, subsidy) it is made of."""
+    spelled = spellings(row["district"] for row in claim["rows"] + claim["corrections"])
+    net: dict[str, dict] = {}
+    for kind, rows in (("handed_over", claim["rows"]), ("returned", claim["corrections"])):
+        for row in rows:
+            key = plain_name(row["district"] or "") or UNKNOWN_DISTRICT
+            found = net.setdefault(key, {"district": spelled.get(key, row["district"] or UNKNOWN_DISTRICT),
+                                         "value": 0, "subsidy": 0, "handed_over": (0, 0), "returned": (0, 0)})
+            found["value"] += row["value"]
+            found["subsidy"] += row["subsidy"]
+            found[kind] = (found[kind][0] + row["value"], found[kind][1] + row["subsidy"])
+    return [net[key] for key in sorted(net, key=lambda key: net[key]["district"])]
+
+
 def _corrections(returned: list[dict], scheme: str, month: str) -> list[dict]:
     """The returns of the month (India's) of materials subsidised under the scheme, one row per district, negative:
     what each took off the claim (whatever month its requisition was dispatched in)."""

@@ -16,6 +16,7 @@ from shared.errors import CsrfFailed, Error
 from shared.field_messages import translated
 from shared.i18n import language
 from shared.lists import day_arg, pager
+from shared.money import format_money
 from shared.pages import page, same_site_post, url_of
 from shared.quantity import parse_quantity
 from shared.web import db
@@ -184,7 +185,8 @@ def claims_page(principal):
     # a month or scheme that gives no claim is refused (400), as the department's reports refuse theirs
     return render_template("requests/claims.html", schemes=known, chosen=chosen, month=month, claim=claim,
                            error=error, errors=errors,
-                           chart=chart(claim["rows"]) if claim else None), 400 if error or errors else 200
+                           chart=chart(claims.net_by_district(claim)) if claim else None), \
+        400 if error or errors else 200
 
 
 def _year_page(known: list[str], chosen: str):
@@ -249,10 +251,16 @@ def collections_page(principal):
 
 
 def chart(rows: list[dict], *, width: int = 640, label: int = 150, bar: int = 16, gap: int = 14) -> dict:
-    """Where each district's two bars go (value at the mill-gate price, and the subsidy) in the SVG chart."""
-    top, plot = max([row["value"] for row in rows] or [0]) or 1, width - label - 110
+    """Where each district's two bars go (value at the mill-gate price, and the subsidy) in the SVG chart, from
+    rows of `district`, `value` and `subsidy` (paise: the claim's, net of returns, see claims.net_by_district). A
+    negative figure (a district with more returned than handed over) is a bar as long as it, marked `negative`."""
+    top = max([abs(row[k]) for row in rows for k in ("value", "subsidy")] or [0]) or 1
+    plot = width - label - 110
     bars = [{"district": row["district"], "y": i * (2 * bar + gap), "value": row["value"], "subsidy": row["subsidy"],
-             "value_width": max(round(row["value"] * plot / top), 1),
-             "subsidy_width": max(round(row["subsidy"] * plot / top), 1)}
+             "figures": {k: format_money(row[k]) for k in ("value", "subsidy")},
+             "negative": {k: row[k] < 0 for k in ("value", "subsidy")},
+             "returned": any(row.get("returned") or ()),
+             "value_width": max(round(abs(row["value"]) * plot / top), 1),
+             "subsidy_width": max(round(abs(row["subsidy"]) * plot / top), 1)}
             for i, row in enumerate(rows)]
     return {"width": width, "label": label, "bar": bar, "height": max(len(rows) * (2 * bar + gap), 1), "bars": bars}
