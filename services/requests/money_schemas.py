@@ -272,7 +272,9 @@ class CreditTermsSchema(ma.Schema):
 
 class ClaimsQuery(ma.Schema):
     scheme = f.String(required=True, validate=SCHEME_CODE)
-    month = f.String(required=True, validate=MONTH)
+    month = f.String(load_default=None, validate=MONTH, metadata={
+        "description": "'YYYY-MM', the month of hand-over (India's) to claim; by default this month in India, whose "
+                       "claim is what was handed over so far (`so_far`)"})
     format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]))
 
 
