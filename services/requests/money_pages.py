@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from services.requests import (accounts, artisans, claims, collections, credit, entitlements, materials,
                                requisitions, scheme_forms, schemes, words)
 from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
-from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_financial_year, is_month,
+from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_month, is_written_financial_year,
                              month_bounds, month_of)
 from shared.errors import CsrfFailed, Error
 from shared.field_messages import translated
@@ -194,7 +194,7 @@ def _year_page(known: list[str], chosen: str):
     now = _now()
     year = request.args.get("year") or financial_year_of(now)
     found, error, errors = None, None, {}
-    if not is_financial_year(year):
+    if not is_written_financial_year(year):  # one well written but outside the scheme: year_claims says why
         errors["year"] = _l("Write a financial year such as %(example)s.", example="2026-27")
     elif chosen:
         try:
