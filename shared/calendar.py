@@ -41,17 +41,27 @@ FINANCIAL_YEAR = re.compile(r"^([0-9]{4})-([0-9]{2})\Z")
 
 def is_financial_year(text) -> bool:
     """'YYYY-YY' naming a financial year (2026-27: April 2026 to March 2027) whose months the calendar takes."""
+    return is_written_financial_year(text) and FIRST_YEAR <= int(text[:4]) < LAST_YEAR
+
+
+def is_written_financial_year(text) -> bool:
+    """'YYYY-YY' written as a financial year is (the second part the next year's last two digits), whatever year it
+    names: 1899-00 is well written, though before the calendar (and any scheme)."""
     found = FINANCIAL_YEAR.match(text) if isinstance(text, str) else None
-    return bool(found) and FIRST_YEAR <= int(found[1]) < LAST_YEAR and int(found[2]) == (int(found[1]) + 1) % 100
+    return bool(found) and int(found[2]) == (int(found[1]) + 1) % 100
 
 
 class FinancialYear(ma.validate.Validator):
-    """A schema's check of a financial year, 'YYYY-YY' (see is_financial_year)."""
+    """A schema's check of a financial year, 'YYYY-YY' (see is_financial_year); `any_year`: only how it is written
+    (is_written_financial_year), for a use case that says itself why a year it cannot serve has nothing."""
 
     error = F_("a financial year such as 2026-27")
 
+    def __init__(self, *, any_year: bool = False):
+        self.any_year = any_year
+
     def __call__(self, value):
-        if not is_financial_year(value):
+        if not (is_written_financial_year if self.any_year else is_financial_year)(value):
             raise ma.ValidationError(self.error)
         return value
 

@@ -16,9 +16,9 @@ from collections import defaultdict
 from datetime import datetime
 
 from services.requests import domain, parties, schemes
-from services.requests.errors import MonthInFuture, YearInFuture
+from services.requests.errors import MonthInFuture, YearInFuture, YearOutsideScheme
 from shared import names
-from shared.calendar import financial_year_of, month_of, months_of_year
+from shared.calendar import financial_year_of, is_financial_year, month_of, months_of_year, year_of_month
 from shared.i18n import N_, translate
 from shared.money import format_money
 from shared.quantity import format_quantity
@@ -63,11 +63,16 @@ def year_claims(db, scheme: str, year: str, now: datetime) -> dict:
     """A financial year's claims of one scheme (April to March; while the year is in progress, up to this month):
     each month's claim's totals, as `report` makes them (by the month of hand-over, net of the month's returns), and
     the year's totals: quantities, value and subsidy summed over the months, beneficiaries the distinct artisans
-    served in the year (one served in two months is one). One read of the year's requisitions, grouped by month."""
-    schemes.get(db, scheme)
-    months = [month for month in months_of_year(year) if month <= month_of(now)]
-    if not months:
+    served in the year (one served in two months is one). One read of the year's requisitions, grouped by month.
+    A year the scheme did not run in (`runs`) is refused (YearOutsideScheme) unless something was handed over or
+    returned under it then (after its last day, or before a first day moved later): it is shown, `outside_scheme`."""
+    runs = scheme_runs(schemes.get(db, scheme))
+    if year > financial_year_of(now):  # 'YYYY-YY' compare as the years do
         raise YearInFuture({"year": year})
+    outside = year < runs["first_year"] or bool(runs["last_year"] and year > runs["last_year"])
+    if outside and not is_financial_year(year):  # before the calendar: no month of it can hold a hand-over
+        raise YearOutsideScheme({"year": year, "scheme": scheme, **runs})
+    months = [month for month in months_of_year(year) if month <= month_of(now)]
     dispatched, returned = defaultdict(list), defaultdict(list)
     for doc in _dispatched(db, months):
         dispatched[doc["dispatch_month"]].append(doc)
@@ -85,8 +90,18 @@ def year_claims(db, scheme: str, year: str, now: datetime) -> dict:
         for category, quantity in row["quantities"].items():
             totals["quantities"][category] = totals["quantities"].get(category, 0) + quantity
             totals["units"][category] = row["units"][category]
+    if outside and not served and not any(row["quantities"] for row in rows):
+        raise YearOutsideScheme({"year": year, "scheme": scheme, **runs})
     return {"scheme": scheme, "year": year, "first_month": months[0], "last_month": months[-1], "months": rows,
-            "totals": totals, "so_far": year == financial_year_of(now), "as_of": now.isoformat()}
+            "totals": totals, "so_far": year == financial_year_of(now), "as_of": now.isoformat(),
+            "scheme_runs": runs, "outside_scheme": outside}
+
+
+def scheme_runs(scheme: dict) -> dict:
+    """The scheme's first and last day (None: open-ended) and the financial years they fall in."""
+    return {"valid_from": scheme["valid_from"], "valid_to": scheme.get("valid_to"),
+            "first_year": year_of_month(scheme["valid_from"][:7]),
+            "last_year": year_of_month(scheme["valid_to"][:7]) if scheme.get("valid_to") else None}
 
 
 def _dispatched(db, months: list[str]) -> list[dict]:
@@ -125,6 +140,23 @@ def _claim(scheme: str, month: str, dispatched: list[dict], returned: list[dict]
     # this month's claim is what was handed over so far: it grows until the month ends (the page and the CSV say so)
     return {"scheme": scheme, "month": month, "rows": out, "corrections": corrections, "totals": totals,
             "so_far": month == month_of(now), "as_of": now.isoformat()}, served
+
+
+def net_by_district(claim: dict) -> list[dict]:
+    """What the claim claims per district, by name: the month's hand-overs (`rows`) less its returns' corrections,
+    so that they add up to the claim's totals; a district with only a return is negative. Each has its `district`,
+    `value` and `subsidy` (paise) and the `handed_over` and `returned` (value, subsidy) it is made of."""
+    spelled = spellings(row["district"] for row in claim["rows"] + claim["corrections"])
+    net: dict[str, dict] = {}
+    for kind, rows in (("handed_over", claim["rows"]), ("returned", claim["corrections"])):
+        for row in rows:
+            key = plain_name(row["district"] or "") or UNKNOWN_DISTRICT
+            found = net.setdefault(key, {"district": spelled.get(key, row["district"] or UNKNOWN_DISTRICT),
+                                         "value": 0, "subsidy": 0, "handed_over": (0, 0), "returned": (0, 0)})
+            found["value"] += row["value"]
+            found["subsidy"] += row["subsidy"]
+            found[kind] = (found[kind][0] + row["value"], found[kind][1] + row["subsidy"])
+    return [net[key] for key in sorted(net, key=lambda key: net[key]["district"])]
 
 
 def _corrections(returned: list[dict], scheme: str, month: str) -> list[dict]:

@@ -336,6 +336,23 @@ class YearInFuture(RuleBroken):
     message = N_("The financial year {year} has not begun yet; claims can be seen for this year or an earlier one.")
 
 
+class YearOutsideScheme(RuleBroken):
+    """A financial year the scheme did not run in (before its first day, or after its last with nothing handed over
+    or returned under it): the details say its days and the financial years they fall in."""
+
+    code = "year_outside_scheme"
+    message = N_("Scheme {scheme} did not run in the financial year {year}: it began on {valid_from}, so its claims "
+                 "start with the financial year {first_year}.")
+    ended = N_("Scheme {scheme} did not run in the financial year {year}: it ran from {valid_from} to {valid_to} (the "
+               "financial years {first_year} to {last_year}), and nothing was handed over or returned under it in "
+               "{year}.")
+
+    def describe(self, lang: str | None = None) -> str:
+        lang, found = lang or language(), self.details
+        days = {key: names.day(found[key], lang) for key in ("valid_from", "valid_to") if found.get(key)}
+        return translate(self.ended if found.get("valid_to") else self.message, lang, **{**self.values(lang), **days})
+
+
 class UnknownCooperative(RuleBroken):
     code = "unknown_cooperative"
     message = N_("No cooperative {cooperative} is registered; register it first (POST /api/v1/cooperatives) "

@@ -157,8 +157,9 @@ def list_credit_terms():
 @blp.response(200, ClaimsSchema)
 def subsidy_claims(query):
     """One row per district of the month's subsidised dispatches under a scheme; format=csv for a spreadsheet. This
-    month's is what was handed over so far (`so_far`, and the CSV's name ends `-so-far`)."""
-    claim = claims.report(db(), query["scheme"], query["month"], _now())
+    month's (the default) is what was handed over so far (`so_far`, and the CSV's name ends `-so-far`)."""
+    now = _now()
+    claim = claims.report(db(), query["scheme"], query["month"] or month_of(now), now)
     if query["format"] == "csv":
         return Response(claims.as_csv(claim, language()), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={claims.csv_name(claim)}"})

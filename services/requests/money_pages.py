@@ -10,12 +10,13 @@ from flask_babel import lazy_gettext as _l
 from services.requests import (accounts, artisans, claims, collections, credit, entitlements, materials,
                                requisitions, scheme_forms, schemes, words)
 from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
-from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_financial_year, is_month,
+from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_month, is_written_financial_year,
                              month_bounds, month_of)
 from shared.errors import CsrfFailed, Error
 from shared.field_messages import translated
 from shared.i18n import language
 from shared.lists import day_arg, pager
+from shared.money import format_money
 from shared.pages import page, same_site_post, url_of
 from shared.quantity import parse_quantity
 from shared.web import db
@@ -184,7 +185,8 @@ def claims_page(principal):
     # a month or scheme that gives no claim is refused (400), as the department's reports refuse theirs
     return render_template("requests/claims.html", schemes=known, chosen=chosen, month=month, claim=claim,
                            error=error, errors=errors,
-                           chart=chart(claim["rows"]) if claim else None), 400 if error or errors else 200
+                           chart=chart(claims.net_by_district(claim)) if claim else None), \
+        400 if error or errors else 200
 
 
 def _year_page(known: list[str], chosen: str):
@@ -192,7 +194,7 @@ def _year_page(known: list[str], chosen: str):
     now = _now()
     year = request.args.get("year") or financial_year_of(now)
     found, error, errors = None, None, {}
-    if not is_financial_year(year):
+    if not is_written_financial_year(year):  # one well written but outside the scheme: year_claims says why
         errors["year"] = _l("Write a financial year such as %(example)s.", example="2026-27")
     elif chosen:
         try:
@@ -249,10 +251,16 @@ def collections_page(principal):
 
 
 def chart(rows: list[dict], *, width: int = 640, label: int = 150, bar: int = 16, gap: int = 14) -> dict:
-    """Where each district's two bars go (value at the mill-gate price, and the subsidy) in the SVG chart."""
-    top, plot = max([row["value"] for row in rows] or [0]) or 1, width - label - 110
+    """Where each district's two bars go (value at the mill-gate price, and the subsidy) in the SVG chart, from
+    rows of `district`, `value` and `subsidy` (paise: the claim's, net of returns, see claims.net_by_district). A
+    negative figure (a district with more returned than handed over) is a bar as long as it, marked `negative`."""
+    top = max([abs(row[k]) for row in rows for k in ("value", "subsidy")] or [0]) or 1
+    plot = width - label - 110
     bars = [{"district": row["district"], "y": i * (2 * bar + gap), "value": row["value"], "subsidy": row["subsidy"],
-             "value_width": max(round(row["value"] * plot / top), 1),
-             "subsidy_width": max(round(row["subsidy"] * plot / top), 1)}
+             "figures": {k: format_money(row[k]) for k in ("value", "subsidy")},
+             "negative": {k: row[k] < 0 for k in ("value", "subsidy")},
+             "returned": any(row.get("returned") or ()),
+             "value_width": max(round(abs(row["value"]) * plot / top), 1),
+             "subsidy_width": max(round(abs(row["subsidy"]) * plot / top), 1)}
             for i, row in enumerate(rows)]
     return {"width": width, "label": label, "bar": bar, "height": max(len(rows) * (2 * bar + gap), 1), "bars": bars}

@@ -272,7 +272,9 @@ class CreditTermsSchema(ma.Schema):
 
 class ClaimsQuery(ma.Schema):
     scheme = f.String(required=True, validate=SCHEME_CODE)
-    month = f.String(required=True, validate=MONTH)
+    month = f.String(load_default=None, validate=MONTH, metadata={
+        "description": "'YYYY-MM', the month of hand-over (India's) to claim; by default this month in India, whose "
+                       "claim is what was handed over so far (`so_far`)"})
     format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]))
 
 
@@ -310,9 +312,11 @@ class ClaimsSchema(ma.Schema):
 
 class ClaimYearQuery(ma.Schema):
     scheme = f.String(required=True, validate=SCHEME_CODE)
-    year = f.String(load_default=None, validate=FinancialYear(), metadata={
+    year = f.String(load_default=None, validate=FinancialYear(any_year=True), metadata={
         "description": "an Indian financial year, 1 April to 31 March, as 'YYYY-YY' (2026-27: April 2026 to March "
-                       "2027); by default the one in progress in India"})
+                       "2027); by default the one in progress in India. One not begun is 422 year_in_future; one "
+                       "the scheme did not run in (before its valid_from, or after its valid_to with nothing handed "
+                       "over or returned under it) is 422 year_outside_scheme, whose details say which years it ran"})
     format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]))
 
 
@@ -336,6 +340,14 @@ class ClaimYearTotalsSchema(ma.Schema):
     subsidy = Money(metadata={"description": "the months' summed: the year's claim"})
 
 
+class SchemeRunsSchema(ma.Schema):
+    valid_from = f.String(metadata={"description": "the scheme's first day"})
+    valid_to = f.String(allow_none=True, metadata={"description": "its last day; null: open-ended"})
+    first_year = f.String(metadata={"description": "the financial year of its first day"})
+    last_year = f.String(allow_none=True, metadata={"description": "the financial year of its last day; null: "
+                                                                   "open-ended"})
+
+
 class ClaimYearSchema(ma.Schema):
     scheme = f.String()
     year = f.String(metadata={"description": "the financial year, 'YYYY-YY' (1 April to 31 March)"})
@@ -350,6 +362,10 @@ class ClaimYearSchema(ma.Schema):
                        "not of submit, so one submitted on 31 March and handed over in April is in the new year"})
     totals = f.Nested(ClaimYearTotalsSchema)
     as_of = f.String(metadata={"description": "when the figures were read (UTC ISO 8601)"})
+    scheme_runs = f.Nested(SchemeRunsSchema, metadata={"description": "the days and financial years the scheme runs"})
+    outside_scheme = f.Boolean(metadata={
+        "description": "true for a year the scheme did not run in that still has claims: hand-overs or returns after "
+                       "its last day (or before a first day moved later) of requests priced under it"})
 
 
 class CollectionsQuery(ma.Schema):

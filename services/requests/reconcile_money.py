@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from services.requests import claims, parties, schemes
+from services.requests.errors import YearOutsideScheme
 from shared.calendar import year_of_month
 from shared.i18n import N_
 from shared.money import format_money as _m
@@ -371,7 +372,10 @@ def claim_year_facts(db, requisitions: dict, now) -> dict:
     known, facts = schemes.listing_by_code(db), {}
     for scheme, year in sorted(years_summed(requisitions)):
         if scheme in known:
-            totals = claims.year_claims(db, scheme, year, now)["totals"]
+            try:
+                totals = claims.year_claims(db, scheme, year, now)["totals"]
+            except YearOutsideScheme:  # the report says it has nothing: the check compares that with the lines
+                totals = {"value": 0, "subsidy": 0}
             facts.setdefault(scheme, {})[year] = {"value": totals["value"], "subsidy": totals["subsidy"]}
     return facts
 

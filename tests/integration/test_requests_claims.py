@@ -103,6 +103,26 @@ def test_a_district_typed_with_other_spacing_or_case_is_one_row_of_the_claim(cli
         ("Sant Ravidas Nagar", 2, {"cotton-hank-upto-40s": "10"}), ("Varanasi", 2, {"cotton-hank-upto-40s": "10"})]
     assert [check(reconcile.facts(client.db)) for check in reconcile_money.CHECKS] == [[]] * len(reconcile_money.CHECKS)
 
+def test_the_monthly_claim_is_this_months_when_no_month_is_asked_as_the_year_is_this_years(client):
+    """The financial year's claims default to the year in progress, but the month's claim refused a call with no
+    month (400): it is now this month's (India's), so far, and the API's schema says so."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=2)
+    sell(client, "ART-1", [(COTTON, "10")])
+    claim = client.call("GET", "/reports/subsidy-claims?scheme=RMSS", client.admin(), status=200).get_json()
+    asked = client.call("GET", f"/reports/subsidy-claims?scheme=RMSS&month={this_month()}", client.admin(),
+                        status=200).get_json()
+    assert (claim["month"], claim["so_far"]) == (this_month(), True)
+    assert {k: v for k, v in claim.items() if k != "as_of"} == {k: v for k, v in asked.items() if k != "as_of"}
+    response = client.call("GET", "/reports/subsidy-claims?scheme=RMSS&format=csv", client.admin(), status=200)
+    assert response.headers["Content-Disposition"] == \
+        f"attachment; filename=subsidy-claims-RMSS-{this_month()}-so-far.csv"
+    spec = client.http.get("/api/v1/openapi.json").get_json()
+    [month] = [p for p in spec["paths"]["/api/v1/reports/subsidy-claims"]["get"]["parameters"] if p["name"] == "month"]
+    assert not month.get("required") and "this month" in month["description"], month
+
+
 def test_bad_claims_are_refused_in_both_languages(client):
     scheme(client)
     admin = client.admin()
@@ -113,7 +133,8 @@ def test_bad_claims_are_refused_in_both_languages(client):
     assert "2999-01" in hindi and "दावा" in hindi
     assert client.call("GET", f"/reports/subsidy-claims?scheme=NOPE&month={this_month()}", admin,
                        status=404).get_json()["error"]["code"] == "unknown_scheme"
-    for query in ("scheme=RMSS", f"month={this_month()}", "scheme=RMSS&month=2026-13", "scheme=R.S&month=2026-01"):
+    for query in (f"month={this_month()}", "scheme=RMSS&month=2026-13", "scheme=R.S&month=2026-01",
+                  "scheme=RMSS&month="):
         client.call("GET", f"/reports/subsidy-claims?{query}", admin, status=400)
     past = client.call("GET", "/reports/subsidy-claims?scheme=RMSS&month=2020-01", admin, status=200)
     assert past.get_json()["rows"] == []

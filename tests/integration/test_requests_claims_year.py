@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -167,8 +168,8 @@ def test_the_years_csv_has_a_row_per_month_in_the_language_asked_and_a_total_row
     assert rows[2][:2] == ["2025-05", "मई 2025"] and rows[-1][0] == "TOTAL"
 
 
-@pytest.mark.parametrize("year", ["2026-28", "2026", "26-27", "2026-2027", "2026-27x", "२०२६-२७", "1899-00",
-                                  "9998-99", "abcd-ef", ""])
+@pytest.mark.parametrize("year", ["2026-28", "2026", "26-27", "2026-2027", "2026-27x", "२०२६-२७", "1899-01",
+                                  "9998-00", "abcd-ef", ""])
 def test_a_year_not_written_yyyy_yy_is_refused_in_both_languages_and_changes_nothing(client, year):
     scheme(client)
     before = {name: list(client.db[name].find()) for name in client.db.list_collection_names()}
@@ -195,6 +196,82 @@ def test_a_year_not_begun_an_unknown_scheme_and_other_roles_are_refused(client):
     for who in (client.token(**WAREHOUSE), client.artisan("ART-1"), client.secretary("Coop-A")):
         client.call("GET", f"{YEAR}?scheme=RMSS&year=2025-26", who, status=403)
         client.call("GET", f"{YEAR}?scheme=RMSS&year=2025-26&format=csv", who, status=403)
+
+
+@pytest.mark.parametrize("year", ["1899-00", "2019-20", "2020-21"])
+def test_a_year_before_the_scheme_began_says_the_scheme_did_not_run_then_in_both_languages(client, year):
+    """A well-formed year outside the scheme (1899-00) was told "a financial year such as 2026-27", wrong advice, and
+    one in the calendar before it began showed twelve bare zeros: both are now 422 year_outside_scheme, saying when
+    the scheme began and the first year it has claims for, in the caller's language, and change nothing."""
+    scheme(client)  # RMSS, from 1 April 2021, open-ended
+    before = {name: list(client.db[name].find()) for name in client.db.list_collection_names()}
+    error = client.call("GET", f"{YEAR}?scheme=RMSS&year={year}", client.admin(), status=422).get_json()["error"]
+    assert error["code"] == "year_outside_scheme"
+    assert error["details"] == {"year": year, "scheme": "RMSS", "valid_from": "2021-04-01", "valid_to": None,
+                                "first_year": "2021-22", "last_year": None}
+    assert f"RMSS did not run in the financial year {year}" in error["message"], error["message"]
+    assert "began on 1 Apr 2021" in error["message"] and "2021-22" in error["message"]
+    assert "such as" not in error["message"]
+    hindi = client.call("GET", f"{YEAR}?scheme=RMSS&year={year}", {**client.admin(), "Accept-Language": "hi"},
+                        status=422).get_json()["error"]["message"]
+    assert f"वित्तीय वर्ष {year} में" in hindi and "1 अप्रैल 2021" in hindi and "2021-22" in hindi, hindi
+    assert {name: list(client.db[name].find()) for name in client.db.list_collection_names()} == before
+    future = client.call("GET", f"{YEAR}?scheme=RMSS&year=9998-99", client.admin(), status=422).get_json()["error"]
+    assert future["code"] == "year_in_future"
+
+
+def test_a_year_after_the_scheme_ended_is_refused_unless_something_was_handed_over_or_returned_under_it(client):
+    """A scheme that ended still has claims in the next year for what was handed over or came back after its last
+    day; a year after it with none says which years the scheme ran, and one with some is shown, saying it is after
+    the scheme ended."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=2)
+    sell(client, "ART-1", [(COTTON, "10")], handed_over="2024-05")  # handed over after the scheme's last day
+    client.call("PATCH", "/schemes/RMSS", client.admin(), {"valid_to": "2024-03-31"}, status=200)
+    error = client.call("GET", f"{YEAR}?scheme=RMSS&year=2025-26", client.admin(), status=422).get_json()["error"]
+    assert (error["code"], error["details"]["first_year"], error["details"]["last_year"]) == \
+        ("year_outside_scheme", "2021-22", "2023-24")
+    assert "RMSS did not run in the financial year 2025-26: it ran from 1 Apr 2021 to 31 Mar 2024 (the financial " \
+           "years 2021-22 to 2023-24)" in error["message"], error["message"]
+    hindi = client.call("GET", f"{YEAR}?scheme=RMSS&year=2025-26", {**client.admin(), "Accept-Language": "hi"},
+                        status=422).get_json()["error"]["message"]
+    assert "2021-22" in hindi and "2023-24" in hindi and "31 मार्च 2024" in hindi, hindi
+    late = client.call("GET", f"{YEAR}?scheme=RMSS&year=2024-25", client.admin(), status=200).get_json()
+    assert late["totals"]["quantities"] == {"cotton-hank-upto-40s": "10"}
+    assert late["scheme_runs"] == {"valid_from": "2021-04-01", "valid_to": "2024-03-31", "first_year": "2021-22",
+                                   "last_year": "2023-24"}
+    assert late["outside_scheme"] is True
+    within = client.call("GET", f"{YEAR}?scheme=RMSS&year=2023-24", client.admin(), status=200).get_json()
+    assert within["outside_scheme"] is False
+    for lang, ended, marked in (("en", "Scheme RMSS ended on 31 Mar 2024", "(after the scheme ended)"),
+                                ("hi", "योजना RMSS 31 मार्च 2024 को समाप्त हुई", "(योजना समाप्त होने के बाद)")):
+        page = client.http.get("/admin/claims?scheme=RMSS&year=2024-25",
+                               headers={**client.admin(), "Accept-Language": lang})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and ended in html and html.count(marked) == 12, html[-4000:]
+        assert html.count("data-after-scheme") == 12 and "data-before-scheme" not in html
+
+
+def test_the_years_page_says_the_scheme_did_not_run_then_or_began_within_the_year_in_both_languages(client):
+    """The year's page showed a year before the scheme began as twelve months of zeros, and 1899-00 was told to
+    write a financial year such as 2026-27: it says the scheme did not run then; in the year it began, the months
+    before it are marked so, not bare zeros."""
+    scheme(client, valid_from="2025-10-01")
+    for lang, said, began in (("en", "RMSS did not run in the financial year", "RMSS began on 1 Oct 2025"),
+                              ("hi", "योजना RMSS वित्तीय वर्ष", "योजना RMSS 1 अक्टू॰ 2025 को शुरू हुई")):
+        headers = {**client.admin(), "Accept-Language": lang}
+        for year in ("1899-00", "2024-25"):
+            page = client.http.get(f"/admin/claims?scheme=RMSS&year={year}", headers=headers)
+            html = page.get_data(as_text=True)
+            assert page.status_code == 400 and said in html, html[-3000:]
+            assert "2025-26" in html and "data-claims-year" not in html
+            assert "such as 2026-27" not in html and "2026-27 जैसा" not in html
+        page = client.http.get("/admin/claims?scheme=RMSS&year=2025-26", headers=headers)
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and began in html, html[-4000:]
+        marked = re.findall(r'<tr data-month="([0-9-]+)" data-before-scheme>', html)
+        assert marked == ["2025-04", "2025-05", "2025-06", "2025-07", "2025-08", "2025-09"], marked
 
 
 def test_reconcile_finds_a_years_claims_that_are_not_the_sum_of_its_months(client):

@@ -169,6 +169,37 @@ def test_the_claims_page_draws_a_bar_per_district_without_a_script(apps, config)
     assert "data-so-far" not in page and "so far" not in words  # a finished month: nothing said
 
 
+def test_the_claims_chart_shows_what_the_claim_claims_net_of_the_months_returns_in_both_languages(apps, config):
+    """The chart drew each district's hand-overs before returns beside the claim's total net of them, so its bars
+    did not add up to the figure beside them: each district's bars are now its hand-overs less the month's returns
+    (a district with only a return draws a negative bar), said so in both languages, and they add up to the total."""
+    db = apps["requests"].extensions["rawbank"].db
+    line = {"scheme": "RMSS", "category": "silk-domestic", "unit": "kg",
+            "subsidised_quantity": 4000, "subsidised_value": 16_800_00, "subsidy": 2_520_00}
+    back = {**line, "subsidised_quantity": 1000, "subsidised_value": 4_200_00, "subsidy": 630_00}
+    db.requisitions.insert_many([
+        {"_id": f"r{i}", "status": "dispatched", "dispatch_month": "2026-02", "artisan_id": f"ART-{i}", "district": d,
+         "pricing": {"lines": [line]}} for i, d in enumerate(("Varanasi", "Varanasi", "Bhadohi"))])
+    db.requisitions.insert_one(
+        {"_id": "old", "status": "received", "dispatch_month": "2025-12", "artisan_id": "ART-9", "district": "Varanasi",
+         "pricing": {"lines": [line]},
+         "returns": [{"return_id": f"ret-{d}", "month": "2026-02", "district": d, "artisan_id": "ART-9",
+                      "lines": [back]} for d in ("Varanasi", "Mirzapur")]})
+    for lang, title, note in (("en", "net of this month's returns", "they add up to the total"),
+                              ("hi", "इस महीने की वापसी घटाकर", "जोड़ कुल के बराबर")):
+        admin = person(apps["requests"], config, "admin", lang)
+        page = admin.get("/admin/claims?scheme=RMSS&month=2026-02").get_data(as_text=True)
+        bars = {d: (v, s) for d, v, s in re.findall(
+            r'<g transform="translate\(0 [0-9]+\)" data-district="([^"]+)" data-value="([-0-9.]+)" '
+            r'data-subsidy="([-0-9.]+)"', page)}
+        assert bars == {"Bhadohi": ("16800.00", "2520.00"), "Mirzapur": ("-4200.00", "-630.00"),
+                        "Varanasi": ("29400.00", "4410.00")}, page[:4000]
+        words = text(admin.get("/admin/claims?scheme=RMSS&month=2026-02"))
+        assert "₹42,000.00 ₹6,300.00" in words  # the total: the bars' sums
+        assert sum(float(s) for _, s in bars.values()) == 6300.0
+        assert title in words and note in words, words[:3000]
+
+
 def test_the_claims_page_of_this_month_says_its_figures_are_so_far_in_both_languages(apps, config):
     """This month's claim was shown, printed and downloaded as if the month were over."""
     from datetime import datetime, timezone

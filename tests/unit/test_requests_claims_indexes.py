@@ -24,7 +24,7 @@ def test_a_month_and_a_year_of_claims_read_through_declared_indexes():
     for name, indexes in store.INDEXES.items():
         db[name].drop()
         db[name].create_indexes(indexes)
-    db.schemes.insert_one({"_id": schemes.BOOK, "schemes": {"RMSS": {"code": "RMSS"}}})
+    db.schemes.insert_one({"_id": schemes.BOOK, "schemes": {"RMSS": {"code": "RMSS", "valid_from": "2021-04-01"}}})
     db.requisitions.insert_many([{"_id": f"r{n}", "status": "dispatched", "dispatch_month": f"2025-{n % 12 + 1:02d}",
                                   "artisan_id": "A", "pricing": {"lines": []}} for n in range(50)])
     seen: list[dict] = []
