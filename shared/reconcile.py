@@ -41,6 +41,29 @@ class Problem(str):
                                                  for name, value in self.params.items()})
 
 
+class Word(Problem):
+    """A code in a problem (a service's name, a status): the code itself in English, as the JSON report, a log or a
+    test reads it; in another language the catalog text `text` that says it (the code when there is none)."""
+
+    def __new__(cls, code: str, text: str | None = None):
+        word = str.__new__(cls, code)
+        word.template, word.params, word.text = code, {}, text
+        return word
+
+    def said(self, lang: str) -> str:
+        return str(self) if lang == "en" or not self.text else translate(self.text, lang)
+
+
+#: a service as its name reads in the report's language (what `rawbank reconcile --lang hi` says for "notifier")
+SERVICE_NAMES = {"inventory": N_("inventory service"), "requests": N_("requests service"),
+                 "notifier": N_("notifier service")}
+
+
+def service(name: str) -> Word:
+    """A service's name in a problem or a progress line: its code in English, its name in Hindi."""
+    return Word(name, SERVICE_NAMES.get(name))
+
+
 Problems = list[Problem]
 
 TITLE = N_("rawbank reconcile")
@@ -139,7 +162,8 @@ def check(found: Mapping[str, Facts], dlq: list[dict] | None = None) -> Report:
     for name in (name for name in SERVICES if name in found):
         for collection, pending in found[name].get("outbox", {}).items():
             if pending:
-                report.problems.append(Problem(OUTBOX, service=name, count=pending, collection=collection))
+                report.problems.append(Problem(OUTBOX, service=service(name), count=pending,
+                                               collection=collection))
     for name, rules in present:
         for rule in rules.agreements:
             report.problems += rule(found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from services.inventory import catalog, clock, domain, lot_rules, order_rules, prices, purchase_orders
+from services.inventory import catalog, clock, domain, lot_rules, order_rules, prices, purchase_orders, store
 from services.inventory.errors import DepotNotFound, NotYourDepot
 from shared.lists import pager, search_text
 from shared.pages import keep_in_menu, material_name, page, to_depot_choice, to_own_depot
@@ -119,7 +119,16 @@ def movements(principal):
     reasons = [r for r in domain.ADJUSTMENT_REASONS if r != domain.EXPIRED_LOT]  # written off on the lots page
     return render_template("inventory/movements.html", depot=code, depots=depots, orders=orders,
                            chosen_order=request.args.get("purchase_order"),
-                           materials=list(materials().values()), reasons=reasons, dated=lot_rules.DATED)
+                           materials=list(materials().values()), reasons=reasons, dated=lot_rules.DATED,
+                           dated_lots=dated_lots(code) if code else {})
+
+
+def dated_lots(depot: str) -> dict[str, list[str]]:
+    """The codes of the lots of each dye or chemical (lot_rules.DATED) at `depot`: a receipt into one of them keeps its
+    expiry date, so the receipt form asks the date only for a lot not among them (a new lot: expiry_required)."""
+    found = db().stock.find({"depot": depot, "category": {"$in": list(lot_rules.DATED)}},
+                            {"sku": 1, "depot": 1, "on_hand": 1, "lots.lot": 1})
+    return {doc["sku"]: sorted(lot.code for lot in store.lots_of(doc)) for doc in found}
 
 
 @blp.get("/admin/catalog")

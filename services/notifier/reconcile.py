@@ -5,7 +5,7 @@ from collections import Counter
 
 from services.notifier import domain, dues, report_reconcile, texts
 from shared.i18n import N_
-from shared.reconcile import Problem, Problems, Reconciliation
+from shared.reconcile import Problem, Problems, Reconciliation, Word
 
 
 def facts(db) -> dict:
@@ -37,8 +37,9 @@ def every_requisition_told_once(found: dict) -> Problems:
     for rid in sorted(found.get("requests", {}).get("requisitions", {}).keys() - known):
         problems.append(Problem(N_("requisition {rid}: never reached the notifier"), rid=rid))
     for item in notifier["told_twice"]:
+        title = texts.STATUS_TEXT.get(item["status"], (None, None))[1]  # "Material reserved", in Hindi too
         problems.append(Problem(N_("requisition {rid}: artisan {artisan} notified twice of {status}"), rid=item["rid"],
-                                artisan=item.get("artisan"), status=item["status"]))
+                                artisan=item.get("artisan"), status=Word(item["status"], title)))
     return problems
 
 

@@ -9,10 +9,11 @@ from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
 from services.requests import collections, parties, reconcile_money, words
+from services.requests.reconcile_money import status_word
 from shared.quantity import format_quantity as _q
 from shared.i18n import N_
 from shared.money import round_half_up
-from shared.reconcile import Problem, Problems, Reconciliation
+from shared.reconcile import Problem, Problems, Reconciliation, Word
 
 #: requests status -> inventory reservation statuses that agree with it once all events are applied
 AGREES = {
@@ -25,6 +26,10 @@ AGREES = {
     "cancelled": {"cancelled", "released"},
     "rejected": {None, "failed"},
 }
+#: inventory's reservation statuses as the Hindi report says them (the English one keeps the codes)
+RESERVATION_STATUSES = {"reserving": N_("Being set aside"), "held": N_("Set aside"),
+                        "waitlisted": N_("Waiting for stock"), "failed": N_("Could not be set aside"),
+                        "released": N_("Released"), "cancelled": N_("Cancelled"), "issued": N_("Handed over")}
 HOLDS_EXPECTED = ("reserved",)
 ISSUES_EXPECTED = ("dispatched", "received")
 
@@ -110,12 +115,13 @@ def requisitions_agree_with_inventory(found: dict) -> Problems:
     holds = _holds_of(inventory)
     requisitions = found["requests"]["requisitions"]
     for rid, req in requisitions.items():
-        status, depot = req["status"], req["depot"]
+        status, depot = status_word(req["status"]), req["depot"]
         reservation = inventory["reservations"].get(rid)
         inv_status = reservation and reservation["status"]
         if inv_status not in AGREES[status]:
+            other = Word(inv_status, RESERVATION_STATUSES.get(inv_status)) if inv_status else Problem(N_("unknown"))
             problems.append(Problem(N_("requisition {rid}: {status} at requests but {other} at inventory"), rid=rid,
-                                    status=status, other=inv_status or Problem(N_("unknown"))))
+                                    status=status, other=other))
         expected = {(depot, sku): q for sku, q in req["lines"].items()} if status in HOLDS_EXPECTED else {}
         if holds.get(rid, {}) != expected:
             problems.append(Problem(N_("requisition {rid} ({status}): holds {holds}, expected {expected}"), rid=rid,

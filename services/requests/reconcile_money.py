@@ -17,16 +17,21 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from services.requests import claims, parties, schemes
+from services.requests import claims, parties, schemes, words
 from services.requests.errors import YearOutsideScheme
 from shared.calendar import year_of_month
 from shared.i18n import N_
 from shared.money import format_money as _m
 from shared.quantity import format_quantity as _q
-from shared.reconcile import Problem, Problems
+from shared.reconcile import Problem, Problems, Word
 
 DISPATCHED = ("dispatched", "received")
 RETURNED = ("rejected", "cancelled")  # their entitlements are given back (domain.QUOTA_RETURNED)
+
+
+def status_word(status: str) -> Word:
+    """A requisition's status in a problem: its code in English, as the pages name it in Hindi."""
+    return Word(status, words.STATUSES.get(status))
 
 
 def requisition_facts(doc: dict) -> dict:
@@ -143,7 +148,7 @@ def dispatches_charged_once(found: dict) -> Problems:
         if not money:
             if entries:
                 problems.append(Problem(N_("requisition {rid} ({status}) is charged but was never dispatched"), rid=rid,
-                                        status=req["status"]))
+                                        status=status_word(req["status"])))
             continue
         shares = {share["artisan_id"]: share for share in money["shares"]}
         whom = sorted({a for a, _ in entries} - set(shares))

@@ -150,6 +150,22 @@ def test_each_disagreement_is_said_in_hindi_with_its_figures(world, breakage):
             assert str(value if not isinstance(value, reconcile.Problem) else value.said("hi")) in said, (said, value)
 
 
+#: English a person would read in the Hindi report: a service's name, a requisition's or reservation's status
+IN_ENGLISH = re.compile(r"\b(inventory|requests|notifier|submitted|approved|reserved|waitlisted|dispatched|received|"
+                        r"rejected|cancelled|reserving|held|failed|released|issued)\b")
+
+
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_in_hindi_the_services_and_statuses_are_named_in_hindi(world, breakage):
+    """`rawbank reconcile --lang hi` said "notifier", "reserved at requests but issued at inventory" in English
+    within its Hindi lines; the English report (and the JSON's problems) keep the codes."""
+    runtimes, rids = world
+    BREAKAGES[breakage][0](runtimes["inventory"].db, runtimes["requests"].db, rids)
+    report = check(runtimes)
+    assert not IN_ENGLISH.search(report.text("hi")), report.text("hi")
+    assert any(BREAKAGES[breakage][1] in problem for problem in report.problems)
+
+
 def test_a_problem_is_its_english_text_and_says_its_phrases_in_hindi():
     nothing = reconcile.Problem("nothing")
     found = reconcile.Problem("report {what} {key}: the report says {reported}, the stores say {expected}",
@@ -195,7 +211,9 @@ def test_the_command_reads_embedded_stores_through_the_admin_api_and_exits_by_ve
     assert cli.main(args) == 1
     assert "MISMATCH" in capsys.readouterr().out
     assert cli.main([*args, "--lang", "hi"]) == 1
-    assert "पर आवाजाही खाते का जोड़" in capsys.readouterr().out
+    hindi = capsys.readouterr().out
+    assert "पर आवाजाही खाते का जोड़" in hindi and "इन्वेंटरी सेवा" in hindi
+    assert not IN_ENGLISH.search(hindi), hindi  # "events seen by the notifier", "reservations (inventory)": in Hindi
     assert cli.main(["reconcile"]) == 2  # the in-process store cannot be read from outside
     assert "--via-api" in capsys.readouterr().err
 
@@ -209,6 +227,9 @@ def test_a_person_watching_sees_each_store_as_it_is_read(world, served, config, 
     assert all(f"Reading the {name} store's facts ({served[name]}/api/v1/admin/reconcile-data)" in line
                for name, line in zip(("inventory", "requests", "notifier"), lines[::2]))
     assert all("तथ्य पढ़े जा रहे हैं" in line for line in lines[1::2])
+    assert [line.split(" (")[0].strip() for line in lines[1::2]] == [  # the services in Hindi; where, as it is
+        "[1/3] इन्वेंटरी सेवा के स्टोर के तथ्य पढ़े जा रहे हैं", "[2/3] अनुरोध सेवा के स्टोर के तथ्य पढ़े जा रहे हैं",
+        "[3/3] नोटिफ़ायर सेवा के स्टोर के तथ्य पढ़े जा रहे हैं"]
     assert "verdict: CLEAN" in captured.out
     assert reconcile_cli.main(config, via_api=True, urls=served, dlq=False) == 0
     assert capsys.readouterr().err == ""  # a script or a log: the report alone

@@ -54,9 +54,10 @@
   // Its refusals are said beside the row the person filled, and one about the lines as a whole is said in words.
   function lineErrors(form, error) {
     var lines = error.details && error.details.lines;
-    if (error.code !== "validation_error" || !lines || typeof lines !== "object") return false;
-    if (Array.isArray(lines)) { rb.say(form, lines.join(" "), "error"); return true; }
     var rows = Array.prototype.filter.call(form.querySelectorAll("[data-line]"), started), byRow = {};
+    if (error.code !== "validation_error") return ruleOnLine(form, error, rows);
+    if (!lines || typeof lines !== "object") return false;
+    if (Array.isArray(lines)) { rb.say(form, lines.join(" "), "error"); return true; }
     Object.keys(lines).forEach(function (index) {
       var row = rows[parseInt(index, 10)], field = row && row.querySelector("input, select");
       byRow[field ? field.name.split(".")[1] : index] = lines[index];
@@ -64,6 +65,18 @@
     var details = {};
     Object.keys(error.details).forEach(function (key) { details[key] = key === "lines" ? byRow : error.details[key]; });
     rb.showError(form, { code: error.code, message: error.message, details: details });
+    return true;
+  }
+
+  // a business rule refused about one field of one line (422 whole_units_only: details.field "lines.1.quantity",
+  // numbered as sent): said under that field of the row the person filled, as a field's error is, not for the form
+  function ruleOnLine(form, error, rows) {
+    var named = /^lines\.(\d+)\.(\w+)$/.exec((error.details && error.details.field) || "");
+    var row = named && rows[parseInt(named[1], 10)];
+    var field = row && row.querySelector('[name$=".' + named[2] + '"]');
+    if (!field) return false;
+    rb.say(form, rb.fieldError(field, error.message), "error");
+    rb.attend(form);
     return true;
   }
 

@@ -12,18 +12,30 @@
       var values = { material: option.dataset.name, quantity: (data.quantity > 0 && data.type === "adjustment" ? "+" : "") + amount(data.quantity, unit),
                      depot: depotName, available: amount(data.stock.available, unit),
                      to: to ? to.selectedOptions[0].textContent : "" };
+      if (data.type === "receipt") known(data.sku, data.lot);
       return rb.fillText(texts[data.type], values);
     };
   });
-  // a new lot of a dye or chemical must say when it expires (the server refuses it without: expiry_required)
+  // a new lot of a dye or chemical must say when it expires (the server refuses it without: expiry_required); more
+  // of a lot the depot already has of that material keeps that lot's date, so the date is not asked for then
+  var lotsHere = JSON.parse((document.getElementById("receipt-lots") || { textContent: "{}" }).textContent);
   var receiveSku = document.getElementById("receive-sku"), expires = document.getElementById("receive-expires");
+  var receiveLot = document.getElementById("receive-lot");
+  function known(sku, lot) {  // a lot just received is the depot's from now on
+    if (!sku || !lot) return;
+    lotsHere[sku] = lotsHere[sku] || [];
+    if (lotsHere[sku].indexOf(lot) < 0) lotsHere[sku].push(lot);
+  }
   if (receiveSku && expires) {
     var dated = (expires.dataset.dated || "").split(" ");
     var mark = function () {
-      var option = receiveSku.selectedOptions[0];
-      expires.required = !!option && dated.indexOf(option.dataset.category) >= 0;
+      var option = receiveSku.selectedOptions[0], code = receiveLot ? receiveLot.value.trim() : "";
+      var existing = !!code && !!option && (lotsHere[option.value] || []).indexOf(code) >= 0;
+      expires.required = !!option && dated.indexOf(option.dataset.category) >= 0 && !existing;
     };
     receiveSku.addEventListener("change", mark);
+    if (receiveLot) receiveLot.addEventListener("input", mark);
+    receiveSku.form.addEventListener("reset", function () { setTimeout(mark, 0); });
     mark();
   }
   var adjust = document.getElementById("adjust");
