@@ -190,7 +190,11 @@ def test_an_event_sends_its_defaults_as_the_schema_dumps_them():
         assert list(_with_defaults(type_, version, wire, again).items()) == list(schema.dump(again).items())
 
     check()
-    assert "StockReceived" in filled and len(filled) >= 8  # defaults were filled in for the receipt and others
+    assert len(filled) >= 6  # defaults were filled in for several types (12 of 45 in a run of 1,500)
+    wire = _schema("StockReceived", 1).dump(receipt())  # the receipt's event: reason, reference, unit_cost filled
+    again = _load("StockReceived", 1, wire)
+    assert again.keys() - wire.keys() and list(_with_defaults("StockReceived", 1, wire, again).items()) == \
+        list(_schema("StockReceived", 1).dump(again).items())
 
 
 def test_a_payload_schema_with_hooks_or_dotted_attributes_is_loaded_by_the_schema_itself(monkeypatch):
