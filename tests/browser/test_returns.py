@@ -100,7 +100,7 @@ def test_staff_take_back_part_of_a_handed_over_request_and_the_artisan_sees_the_
     expect(mine.locator("[data-returns]")).to_contain_text("wrong shade")
     artisan.shot("request-with-return")
     menu(mine, "My account").click()
-    expect(mine.locator('[data-entries] tr[data-type="credit_note"]')).to_contain_text("-" + credit)
+    expect(mine.locator('[data-entries] tr[data-type="credit_note"]')).to_contain_text("\u2212" + credit)
     expect(mine.locator('[data-entries] tr[data-type="credit_note"]')).to_contain_text("Credit note (return)")
     artisan.language("hi")
     mine.reload()

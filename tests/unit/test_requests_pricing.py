@@ -139,3 +139,11 @@ def test_money_copied_from_a_page_with_thousands_commas_is_read_and_a_decimal_co
             assert "," not in bad or bad == "1,000.505" or "comma" in str(exc), (bad, str(exc))
             continue
         raise AssertionError(f"{bad!r} was accepted")
+
+
+def test_an_amount_below_zero_is_written_with_a_minus_sign_on_pages_and_ascii_in_a_text_message():
+    from shared.money import rupees
+    assert rupees(-50_000) == "\u2212₹500.00" and rupees(-50_000, "hi") == "\u2212₹500.00"
+    assert rupees(25_778, signed=True) == "+₹257.78" and rupees(0, signed=True) == "₹0.00"
+    assert rupees(-50_000, sms=True) == "-Rs 500.00" and rupees(-50_000, "hi", sms=True) == "-₹500.00"
+    assert rupees(1_23_456_50) == "₹1,23,456.50"
