@@ -65,7 +65,7 @@ def test_the_price_before_submitting_splits_what_is_left_of_the_entitlement(apps
     page = artisan.get("/my/estimate?depot=VNS&qty-YRN-COT-40=70").get_data(as_text=True)
     scheme_row = re.search(r'<tr data-part="scheme".*?</tr>', page, re.S).group(0)
     full_row = re.search(r'<tr data-part="full".*?</tr>', page, re.S).group(0)
-    assert "योजना मूल्य पर" in scheme_row and "50 किलो" in scheme_row and "₹208.67 प्रति किलो" in scheme_row
+    assert "योजना मूल्य पर" in scheme_row and "50 किलो" in scheme_row and "₹208.675 प्रति किलो" in scheme_row
     assert "पूरे मूल्य पर" in full_row and "20 किलो" in full_row and "₹4,910.00" in full_row
     words = text(artisan.get("/my/estimate?depot=VNS&qty-YRN-COT-40=70"))
     assert "भाड़ा (मैदानी क्षेत्र, 1.5%) +₹257.78" in words and "डिपो शुल्क (2%) +₹343.70" in words
@@ -76,6 +76,17 @@ def test_the_price_before_submitting_splits_what_is_left_of_the_entitlement(apps
     form = artisan.get("/my/new").get_data(as_text=True)
     assert 'data-estimate="/my/estimate"' in form and "/static/requests/estimate.js" in form
     assert artisan.get("/static/requests/estimate.js").status_code == 200
+
+
+def test_the_scheme_price_on_an_estimate_is_shown_exactly_so_quantity_times_price_is_the_amount(apps, config):
+    """12.5 kg at the scheme price said '₹208.67 per kg' beside ₹2,608.44: the price was rounded on its own (₹245.50
+    less 15% is ₹208.675), so the page did not multiply out; it says the price as it is, in both languages."""
+    for lang, per in (("en", "per kg"), ("hi", "प्रति किलो")):
+        artisan = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
+        page = artisan.get("/my/estimate?depot=VNS&qty-YRN-COT-40=12.5").get_data(as_text=True)
+        row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.search(r'<tr data-part="scheme".*?</tr>', page, re.S)
+                                                          .group(0)))
+        assert f"₹208.675 {per}" in row and "₹2,608.44" in row, (lang, row)
 
 
 MINUS_FORMS = re.compile(r"[-\u2212\u2013]\s*₹|₹\s*[-\u2212]")
