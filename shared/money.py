@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 import marshmallow as ma
 from babel.numbers import format_decimal
@@ -19,6 +20,7 @@ PAISE = 100
 MAX_PAISE = 10**11 * PAISE  # ten thousand crore rupees: more than any one bank handles
 TOO_LARGE = F_("is too large: an amount is at most ₹1,00,00,00,00,000 (₹10,000 crore)")  # MAX_PAISE, said
 BASIS_POINTS = 100  # per percent
+MINUS = "\u2212"  # an amount below zero, as every page writes it: "−₹500.00" (an SMS keeps ASCII "-": GSM-7)
 _PLAIN = re.compile(r"-?[0-9]{1,13}(?:\.[0-9]{1,2})?")
 _LOCALES = {"en": "en_IN", "hi": "hi_IN"}
 # thousands grouped as the pages write money (Indian 1,00,000.50) or by threes (100,000.50); never a decimal comma
@@ -84,13 +86,20 @@ def parse_money(value) -> int:
     return parse_hundredths(value, too_many=F_("at most two decimal places (paise)"))
 
 
-def rupees(paise: int, lang: str = "en", *, sms: bool = False) -> str:
-    """What a person reads: '₹1,23,456.50' (lakh grouping), in the language's number format.
+def rupees(paise: int | Fraction, lang: str = "en", *, sms: bool = False, signed: bool = False) -> str:
+    """What a person reads: '₹1,23,456.50' (lakh grouping), in the language's number format; below zero
+    '−₹500.00' (a minus sign, no space), and with `signed` above zero '+₹257.78' (a figure added in a sum).
+
+    A rate may hold a part of a paisa (a Fraction of paise: ₹245.50 less 15% is 20867.5): it is written exactly,
+    '₹208.675', so quantity x rate is the amount beside it (at most 4 decimals of a paisa; money has 2).
 
     `sms`: for a text message, where English says 'Rs 1,23,456.50': '₹' is not in the GSM-7 alphabet and would
-    turn the whole SMS into UCS-2, 70 characters a part instead of 160. A Hindi SMS is UCS-2 anyway: it keeps '₹'."""
-    sign = "-" if paise < 0 else ""
-    text = format_decimal(Decimal(abs(paise)) / PAISE, format="#,##,##0.00", locale=_LOCALES.get(lang, "en_IN"))
+    turn the whole SMS into UCS-2, 70 characters a part instead of 160. A Hindi SMS is UCS-2 anyway: it keeps '₹'.
+    Nor is '−' in GSM-7: a text message writes below zero with ASCII '-'."""
+    sign = ("-" if sms else MINUS) if paise < 0 else "+" if signed and paise > 0 else ""
+    exact = Fraction(abs(paise)) / PAISE
+    text = format_decimal(Decimal(exact.numerator) / Decimal(exact.denominator), format="#,##,##0.00####",
+                          locale=_LOCALES.get(lang, "en_IN"))
     return f"{sign}Rs {text}" if sms and lang != "hi" else f"{sign}₹{text}"
 
 

@@ -358,9 +358,10 @@ def when(value) -> str:
     return f"{format_datetime(value, TIME_FORMATS[lang], tzinfo=TIMEZONE, locale=NUMBER_LOCALES[lang])} {zone}"
 
 
-def money(paise) -> str:
-    """Paise as people read rupees: '₹1,23,456.50'."""
-    return "–" if paise is None else rupees(paise, language())
+def money(paise, signed: bool = False) -> str:
+    """Paise as people read rupees, on every page the one way: '₹1,23,456.50', below zero '−₹500.00'; `signed` marks
+    a figure added in a sum '+₹257.78' (one taken off is passed below zero). A rate's part of a paisa is kept."""
+    return "–" if paise is None else rupees(paise, language(), signed=signed)
 
 
 def day(value: str | None) -> str:

@@ -16,7 +16,10 @@ class PricingLineSchema(ma.Schema):
     quantity = Quantity()
     subsidised_quantity = Quantity()
     unit_price = Money(metadata={"description": "mill-gate price per unit"})
-    scheme_unit_price = Money()
+    scheme_unit_price = Money(metadata={"description": "the scheme price per unit, rounded to the paisa (the pages "
+                                                     "show it exactly: unit_price less subsidy_percent of it)"})
+    subsidy_percent = Percent(metadata={"description": "the subsidy of the line's scheme (0: none); absent on lines "
+                                                      "priced before it was kept"})
     priced = f.Boolean(metadata={"description": "false: the material has no price yet (estimated at 0; the request "
                                                 "is approved only once it has one)"})
     scheme = f.String(allow_none=True)

@@ -95,9 +95,10 @@
     return text.replace(/\s*\([^)]*\)\s*$/, "").replace(/\s+/g, " ").trim();
   }
 
-  // Mark one field and say under it what is wrong: "Quantity received: write a number, such as 12.5."
-  function fieldError(field, text) {
-    var line = labelOf(field) + ": " + text;
+  // Mark one field and say under it what is wrong: "Quantity received: write a number, such as 12.5." `named`: the
+  // text names already what the label would (a refusal of one material's row names that material), said as it is.
+  function fieldError(field, text, named) {
+    var line = named ? text : labelOf(field) + ": " + text;
     if (field.dataset.describedBy === undefined) field.dataset.describedBy = field.getAttribute("aria-describedby") || "";
     var p = document.getElementById(errorId(field));  // said again: said once, not once more for each press
     if (p && p.classList.contains("field-error")) p.remove();
@@ -153,9 +154,11 @@
       var owners = Array.prototype.filter.call(form.querySelectorAll("[data-error-codes]"), function (f) {
         return f.dataset.errorCodes.split(" ").indexOf(error.code) >= 0;
       });
-      var owner = owners.filter(function (f) { return f.dataset.errorSku && f.dataset.errorSku === details.sku; })[0] ||
-        owners.filter(function (f) { return !f.dataset.errorSku; })[0];
-      if (owner) lines.push(fieldError(owner, error.message));
+      // a refusal of the material a row is of names it, as the row's label does ("Cotton yarn 40s: how much came
+      // back"): under that row's field it is said once, by the refusal, not after the label again
+      var row = owners.filter(function (f) { return f.dataset.errorSku && f.dataset.errorSku === details.sku; })[0];
+      var owner = row || owners.filter(function (f) { return !f.dataset.errorSku; })[0];
+      if (owner) lines.push(fieldError(owner, error.message, Boolean(row)));
     }
     say(form, lines.length ? lines.join(" ") : error.message, "error");
     attend(form);

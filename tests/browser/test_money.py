@@ -54,8 +54,8 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
     expect(scheme_part).to_contain_text("50 किलो")
     expect(full_part).to_contain_text("पूरे मूल्य पर")
     expect(full_part).to_contain_text("20 किलो")
-    expect(estimate.locator('[data-f="freight"]')).to_have_text("+ ₹257.78")
-    expect(estimate.locator('[data-f="depot_charge"]')).to_have_text("+ ₹343.70")
+    expect(estimate.locator('[data-f="freight"]')).to_have_text("+₹257.78")
+    expect(estimate.locator('[data-f="depot_charge"]')).to_have_text("+₹343.70")
     expect(estimate.locator('[data-f="payable"]')).to_have_text("₹15,945.23")
     expect(estimate.locator('[data-entitlements] tr[data-category="cotton-hank-upto-40s"] [data-f="left"]')) \
         .to_have_text("50 किलो")

@@ -100,7 +100,7 @@ def test_staff_take_back_part_of_a_handed_over_request_and_the_artisan_sees_the_
     expect(mine.locator("[data-returns]")).to_contain_text("wrong shade")
     artisan.shot("request-with-return")
     menu(mine, "My account").click()
-    expect(mine.locator('[data-entries] tr[data-type="credit_note"]')).to_contain_text("-" + credit)
+    expect(mine.locator('[data-entries] tr[data-type="credit_note"]')).to_contain_text("\u2212" + credit)
     expect(mine.locator('[data-entries] tr[data-type="credit_note"]')).to_contain_text("Credit note (return)")
     artisan.language("hi")
     mine.reload()
@@ -161,3 +161,29 @@ def test_staff_settle_what_did_not_reach_a_cooperatives_member_and_the_member_se
     reload_until(mine, lambda: mine.locator("html").get_attribute("lang") == "hi", message="the page in Hindi")
     expect(share.locator("[data-short-settled]")).to_contain_text("सदस्य तक नहीं पहुँचा")
     member.shot("shortfall-credited")
+
+
+def test_a_returns_refusal_under_a_materials_field_names_the_material_once_in_english_and_hindi(people, dev):
+    """More back than was handed over said under the field 'Cotton yarn 40s: how much came back: Cotton yarn 40s: 10
+    kg was handed over ...': the field's label and the refusal each named the material. The refusal names it, once."""
+    rid = handed_over(dev)
+    warehouse = people("warehouse").log_in()
+    page = warehouse.page
+    for lang, label, why, at_most in (("en", "how much came back", "Why it came back", "at most 10 kg"),
+                                      ("hi", "कितना वापस आया", "वापस क्यों आया", "अधिक से अधिक 10 किलो")):
+        warehouse.language(lang)
+        page.goto(warehouse.url("requests", f"/my/requisitions/{rid}"))
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        form = page.locator("#return")
+        form.get_by_label(label, exact=False).fill("12")
+        form.get_by_label(why, exact=False).fill("too much")
+        form.locator("details.confirm summary").click()
+        form.locator("details.confirm button[type=submit]").click()
+        error = form.locator(".field-error")
+        expect(error).to_contain_text(at_most)
+        said = error.inner_text()
+        name = page.locator("[data-return-line] td").first.inner_text().replace("YRN-COT-40", "").strip()
+        assert said.count(name) == 1, (lang, name, said)
+        assert said.startswith(name + ":"), (lang, said)
+        warehouse.shot("return-refused")
+    expect(page.locator("[data-returns] tr[data-return]")).to_have_count(0)  # refused: nothing recorded
