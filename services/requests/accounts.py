@@ -446,10 +446,29 @@ def paid_on(db, artisan_id: str, rid: str) -> int:
 def of_requisition(db, artisan_id: str, rid: str) -> dict:
     """What is paid on a requisition (less refunds), its payments (a reversed one says so), its refunds and what is to
     be repaid on it (refunded, then the payment was reversed), by when."""
+    return of_requisitions(db, artisan_id, [rid])[rid]
+
+
+def of_requisitions(db, artisan_id: str, rids) -> dict[str, dict]:
+    """`of_requisition` of each of an artisan's requisitions `rids`, from one read of their account."""
     account = _account(db, artisan_id)
-    return {"paid": account["paid"].get(rid, 0), "credited": credited(account["entries"]).get(rid, 0),
-            "payments": payments_of(account, rid),
-            "refunds": refunds_of(account, rid), "repay": to_repay(dues(account), rid)}
+    credits, open_dues, wanted = credited(account["entries"]), dues(account), set(rids)
+    paid_by: dict[str, list] = {rid: [] for rid in wanted}
+    refunds_by: dict[str, list] = {rid: [] for rid in wanted}
+    repay_by: dict[str, list] = {rid: [] for rid in wanted}
+    for payment in payments_of(account):
+        if payment["requisition_id"] in wanted:
+            paid_by[payment["requisition_id"]].append(payment)
+    for e in account["entries"]:
+        if e["type"] == "refund":
+            for rid in wanted.intersection(e["requisitions"]):
+                refunds_by[rid].append({"refund_id": e["id"], "amount": e["requisitions"][rid],
+                                        **{k: e[k] for k in ("method", "reference", "reason", "by", "at")}})
+    for due in to_repay(open_dues):
+        if due["requisition_id"] in wanted:
+            repay_by[due["requisition_id"]].append({k: v for k, v in due.items() if k != "requisition_id"})
+    return {rid: {"paid": account["paid"].get(rid, 0), "credited": credits.get(rid, 0), "payments": paid_by[rid],
+                  "refunds": refunds_by[rid], "repay": repay_by[rid]} for rid in rids}
 
 
 def to_repay(open_dues: list[dict], rid: str | None = None) -> list[dict]:

@@ -10,7 +10,7 @@ from services.requests.coop_schemas import (ConfirmationSchema, CooperativePatch
                                             CooperativeSchema, InboundReplySchema, InboundSchema, PassbookQuery,
                                             PassbookSchema)
 from services.requests.schemas import ShareSchema
-from shared.calendar import month_of
+from shared.calendar import financial_year_of, month_of
 from shared.auth import current_principal, require_role
 from shared.web import Blueprint, db, request_id
 
@@ -103,7 +103,9 @@ def sms_inbound(message):
 @blp.arguments(PassbookQuery, location="query")
 @blp.response(200, PassbookSchema)
 def get_passbook(query, artisan_id):
-    """An artisan's passbook: looms, the month's entitlements and what is left, every requisition with its
-    quantities, prices and confirmation, payments and dues."""
+    """An artisan's passbook: looms, the month's entitlements and what is left, a financial year's requisitions
+    (every one made in it) with their quantities, prices and confirmation, that year's payments, refunds and credit
+    notes, and what is due on the whole account."""
     now = _now()
-    return passbook.of(db(), current_principal(), artisan_id, query["month"] or month_of(now), now)
+    return passbook.of(db(), current_principal(), artisan_id, query["month"] or month_of(now), now,
+                       year=query["year"] or financial_year_of(now))

@@ -11,7 +11,7 @@ from services.requests import cooperatives, materials, passbook, quotas, requisi
 from services.requests.errors import IdempotencyKeyReused, NothingAsked, NoteTooLong, TooManyLines
 from services.requests.schemas import MAX_COOPERATIVE_LINES, MAX_NOTE
 from shared import names
-from shared.calendar import is_month, month_of
+from shared.calendar import financial_year_of, is_financial_year, is_month, month_of
 from shared.errors import CsrfFailed, Error
 from shared.i18n import language
 from shared.pages import material_name, page, same_site_post, url_of
@@ -24,6 +24,7 @@ SHARES = {"awaited": _l("Not received yet"), "pending": _l("Waiting for the memb
 VIA = {"sms": _l("by SMS"), "ivr": _l("by phone call"), "missed_call": _l("by missed call"), "app": _l("in the app")}
 LABELS = {"share": SHARES, "via": VIA}
 COLUMNS = 6  # materials shown at first; the secretary chooses others above the grid
+YEARS = 30  # financial years a passbook's chooser offers at most
 MENU = {"secretary": ((12, "/coop/new", _l("Request for members")),),
         "artisan": ((27, "/my/passbook", _l("My passbook")),)}
 
@@ -192,8 +193,25 @@ def member_passbook(principal, artisan_id):
 
 
 def _passbook(principal, artisan_id: str):
+    """The passbook of a financial year (?year=, this one by default; one written wrong shows this one and says how to
+    write it), with a chooser of the years back to the artisan's first request."""
     now = datetime.now(timezone.utc)
-    month = request.args.get("month", "")
-    book = passbook.of(db(), principal, artisan_id, month if is_month(month) else month_of(now), now)
+    month, year = request.args.get("month", ""), request.args.get("year", "")
+    error = None if not year or is_financial_year(year) else \
+        _("Write a financial year such as %(example)s.", example=financial_year_of(now))
+    book = passbook.of(db(), principal, artisan_id, month if is_month(month) else month_of(now), now,
+                       year=year if not error and year else financial_year_of(now))
     names = materials.by_sku(db(), {line["sku"] for entry in book["requisitions"] for line in entry["lines"]})
-    return render_template("requests/passbook.html", book=book, materials=names, printed=now)
+    return render_template("requests/passbook.html", book=book, materials=names, printed=now, error=error,
+                           years=passbook_years(book["first_year"], book["year"], now),
+                           first_month=f"{book['year'][:4]}-04", last_month=f"{int(book['year'][:4]) + 1}-03",
+                           entries=passbook.ENTRIES), 400 if error else 200
+
+
+def passbook_years(first: str | None, shown: str, now: datetime, most: int = YEARS) -> list[str]:
+    """The financial years to choose from, newest first: this one back to that of the first request (at most
+    `most`), and the one shown."""
+    last = int(financial_year_of(now)[:4])
+    start = max(min(int(first[:4]) if first else last, last), last - most + 1)
+    years = [f"{y}-{(y + 1) % 100:02d}" for y in range(last, start - 1, -1)]
+    return years if shown in years else sorted(years + [shown], reverse=True)

@@ -5,10 +5,11 @@ import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.requests.cooperatives import KINDS
-from services.requests.money_schemas import DueSchema, EntitlementSchema, EntrySchema
+from services.requests.money_schemas import DueSchema, EntitlementSchema, EntrySchema, RefundListedSchema
 from services.requests.pricing_schemas import PricingSchema
 from services.requests.schemas import (CODE, MONTH, NAME, ArtisanOutSchema, LineSchema, ShareConfirmationSchema,
                                        UsageSchema)
+from shared.calendar import FinancialYear
 from shared.codes import Code
 from shared.i18n import F_
 from shared.money import Money
@@ -104,6 +105,10 @@ class InboundReplySchema(ma.Schema):
 class PassbookQuery(ma.Schema):
     month = f.String(load_default=None, validate=MONTH, metadata={"description": "entitlements of this month "
                                                                                "(default: this month, in India)"})
+    year = f.String(load_default=None, validate=FinancialYear(), metadata={
+        "description": "the financial year whose requisitions, payments, refunds and credit notes are listed, 1 April "
+                       "to 31 March, as 'YYYY-YY' (2026-27: April 2026 to March 2027); by default the one in progress "
+                       "in India"})
 
 
 class PassbookEntrySchema(ma.Schema):
@@ -140,8 +145,18 @@ class PassbookSchema(ma.Schema):
     artisan = f.Nested(ArtisanOutSchema)
     cooperative = f.Nested(MembershipSchema, allow_none=True)
     month = f.String()
+    year = f.String(metadata={"description": "the financial year ('2026-27', April to March) the requisitions, "
+                                             "payments, refunds and credit notes are of"})
+    first_year = f.String(allow_none=True, metadata={
+        "description": "the financial year of the artisan's first requisition (null: none yet): the earliest with "
+                       "anything to list"})
     entitlements = f.List(f.Nested(EntitlementSchema), metadata={"description": "subsidised: cap, used, left"})
     quotas = f.List(f.Nested(UsageSchema), metadata={"description": "monthly caps: cap, used, left"})
-    requisitions = f.List(f.Nested(PassbookEntrySchema), metadata={"description": "newest first"})
-    account = f.Nested(PassbookAccountSchema)
-    payments = f.List(f.Nested(EntrySchema))
+    requisitions = f.List(f.Nested(PassbookEntrySchema), metadata={
+        "description": "every requisition made in `year` (India's), newest first; all of them unless `cut`"})
+    cut = f.Boolean(metadata={"description": "true when the year has more requisitions than a passbook lists "
+                                             "(passbook.ENTRIES, 2000): `requisitions` are the newest of them"})
+    account = f.Nested(PassbookAccountSchema, metadata={"description": "the whole account's, whatever the year"})
+    payments = f.List(f.Nested(EntrySchema), metadata={"description": "made in `year`, newest first"})
+    refunds = f.List(f.Nested(RefundListedSchema), metadata={"description": "handed back in `year`, newest first"})
+    credit_notes = f.List(f.Nested(EntrySchema), metadata={"description": "returns credited in `year`, newest first"})

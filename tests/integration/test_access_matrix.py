@@ -227,6 +227,8 @@ MATRIX = [
     ("requests", "POST", "/auth/password", {"current_password": "not it", "new_password": "long enough"},
      expect()),  # one's own: refused here (not the current password), never 401/403 to anyone logged in
     ("requests", "GET", "/artisans/ART-B/passbook", None, expect(artisan=404, secretary=404)),
+    ("requests", "GET", "/artisans/ART-B/passbook?year=2025-26", None,
+     expect(artisan=404, secretary=404)),  # an earlier year's is no more anyone's than this year's
     ("notifier", "GET", "/events", None, ADMIN_ONLY),
     ("notifier", "GET", "/dead-letters", None, ADMIN_ONLY),
     ("notifier", "POST", "/dead-letters/resends", {"id": "no-such-letter", "resend_id": "r-{n}"},

@@ -40,6 +40,8 @@ PAGES = [
     ("/admin/artisans/ART-B", expect(warehouse=403, artisan=403, secretary=404)),
     ("/passbook/ART-A", expect(artisan=403)),
     ("/passbook/ART-B", expect(artisan=403, secretary=404)),
+    ("/passbook/ART-B?year=2025-26", expect(artisan=403, secretary=404)),
+    ("/my/passbook?year=2025-26", ARTISAN_ONLY),
     ("/coop/new", expect(admin=403, warehouse=403, artisan=403)),
     ("/accounts", expect(warehouse=403, artisan=403)),
     ("/accounts/ART-A", expect()),

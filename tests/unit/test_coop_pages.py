@@ -3,7 +3,10 @@ a member confirming their share on the request page, and the printable passbook.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
+
+import pytest
 
 from services.requests import consumer
 from shared.envelope import new_event
@@ -364,3 +367,49 @@ def test_the_secretarys_list_of_requests_names_whom_each_is_for(apps, config):
             (lang, shared)
         assert ("4 किलो" if lang == "hi" else "4 kg") in shared, (lang, shared)  # each member's own share
         assert ("2 सदस्यों के लिए" if lang == "hi" else "For 2 members") in shared, (lang, shared)
+
+
+PASSBOOK_WORDS = {
+    "en": {"year": "Financial year 2025-26: April 2025 to March 2026", "label": "Financial year (April to March)",
+           "none": "No material asked for in this financial year.",
+           "cut": "This financial year has more requests than a passbook lists: only the newest 1 are",
+           "whole": "the payments, credit notes and refunds listed are those of the financial year 2025-26",
+           "wrong": "Write a financial year such as"},
+    "hi": {"year": "वित्तीय वर्ष 2025-26: अप्रैल 2025 से मार्च 2026", "label": "वित्तीय वर्ष (अप्रैल से मार्च)",
+           "none": "इस वित्तीय वर्ष में कोई सामग्री नहीं माँगी गई।",
+           "cut": "इस वित्तीय वर्ष के अनुरोध पासबुक में दिखाए जा सकने से अधिक हैं: केवल सबसे नए",
+           "whole": "सूची में दिए भुगतान, क्रेडिट नोट और लौटाई गई राशि वित्तीय वर्ष 2025-26 की हैं",
+           "wrong": "जैसा वित्तीय वर्ष लिखें"}}
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_the_passbook_shows_a_financial_year_chosen_back_to_the_first_request(apps, config, lang, monkeypatch):
+    """The passbook listed the newest 200 requests whatever their year and could not show or print older ones: it is
+    now a financial year's (this one unless chosen), its printed page says which, and a chooser goes back to the
+    year of the first request."""
+    from services.requests import passbook
+    from shared.calendar import financial_year_of
+    rid = received(apps, config)
+    db = apps["requests"].extensions["rawbank"].db
+    db.requisitions.update_one({"_id": rid}, {"$set": {"created_at": "2025-06-10T05:00:00.000Z"}})
+    words, this_year = PASSBOOK_WORDS[lang], financial_year_of(datetime.now(timezone.utc))
+    for who, path in ((person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001"), "/my/passbook"),
+                      (secretary_of(apps, config, lang), "/passbook/ART-0001")):
+        html = who.get(path).get_data(as_text=True)
+        assert f'data-requisition="{rid}"' not in html and words["none"] in text(who.get(path))
+        options = re.findall(r'<option value="([0-9-]+)"( selected)?>', html)
+        assert options[0] == (this_year, " selected") and options[-1] == ("2025-26", "")
+        assert [y for y, _ in options] == sorted({y for y, _ in options}, reverse=True)
+        assert words["label"] in html
+        earlier = who.get(f"{path}?year=2025-26")
+        page = text(earlier)
+        assert f'data-requisition="{rid}"' in earlier.get_data(as_text=True)
+        assert words["year"] in page and words["whole"] in page and words["cut"] not in page
+        monkeypatch.setattr(passbook, "ENTRIES", 1)
+        db.requisitions.insert_one({**db.requisitions.find_one({"_id": rid}, {"outbox": 0}), "_id": rid + "-older",
+                                    "created_at": "2025-06-09T05:00:00.000Z"})
+        assert words["cut"] in text(who.get(f"{path}?year=2025-26"))
+        db.requisitions.delete_one({"_id": rid + "-older"})
+        monkeypatch.setattr(passbook, "ENTRIES", 2000)
+        wrong = text(who.get(f"{path}?year=2025-27"), 400)
+        assert words["wrong"] in wrong and words["none"] in wrong  # this year's, and how to write one
