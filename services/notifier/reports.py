@@ -143,7 +143,8 @@ def unmet_demand(db, month: str, now: datetime) -> dict:
 
 def cooperatives(db, month: str) -> dict:
     """Per cooperative: active (material handed to a member in the month) or dormant, what its active members
-    took per loom, and how many of the shares received in the month their members confirmed or reported short."""
+    took per loom (to the nearest thousandth, a half up), and how many of the shares received in the month their
+    members confirmed or reported short."""
     codes = {c["_id"]: c for c in db.cooperatives.find()}
     docs = list(db.report_dispatches.find({"month": month, "cooperative": {"$ne": None}}))
     answers = list(db.shares.find({"month": month}))
@@ -166,7 +167,7 @@ def cooperatives(db, month: str) -> dict:
         rows.append({"cooperative": code, "name": coop.get("name"), "name_hi": coop.get("name_hi"),
                      "district": coop.get("district"), "active": bool(taken), "members": len(members[code]),
                      "looms": looms, "offtake": dict(taken),
-                     "per_loom": {sku: q // looms for sku, q in taken.items()} if looms else {},
+                     "per_loom": {sku: (2 * q + looms) // (2 * looms) for sku, q in taken.items()} if looms else {},
                      "shares": len(asked), **counted,
                      "confirmation_rate": round(counted["confirmed"] / len(asked), 4) if asked else None})
     return {"month": month, "rows": rows, "totals": {"active": sum(r["active"] for r in rows),

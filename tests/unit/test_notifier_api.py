@@ -420,6 +420,21 @@ def test_the_cooperatives_report_counts_only_active_members_and_their_looms(clie
     assert (row["members"], row["looms"], row["per_loom"]) == (2, 2, {"YRN-COT": "5"})
 
 
+def test_the_cooperatives_report_rounds_the_offtake_per_loom(client, apply, token):
+    """63.5 kg over 3 looms is 21.1667 kg a loom: the report cut it to 21.166 where any reader rounds to 21.167."""
+    apply("CooperativeRegistered", "SMBSS", {"code": "SMBSS", "name": "Sarai Mohana", "name_hi": "सराय मोहना",
+                                             "kind": "cooperative", "district": "Varanasi"}, source="requests")
+    apply("ArtisanRegistered", "ART-1", {"artisan_id": "ART-1", "name": "ART-1", "district": "Varanasi",
+                                         "language": "hi", "cooperative": "SMBSS", "looms": 3, "active": True},
+          source="requests")
+    apply("RequisitionDispatched", "REQ-1", {"requisition_id": "REQ-1", "artisan_id": "ART-1", "depot": "VNS",
+                                             "by": "w", "cooperative": "SMBSS",
+                                             "lines": [{"sku": "YRN-COT", "quantity": 63_500},
+                                                       {"sku": "YRN-SLK", "quantity": 2_000}]}, source="requests")
+    [row] = client.get("/api/v1/reports/cooperatives", headers=token("admin")).json["rows"]
+    assert row["per_loom"] == {"YRN-COT": "21.167", "YRN-SLK": "0.667"}
+
+
 def test_a_secretary_sees_whose_each_notification_is(client, apply, token):
     """A cooperative's request tells each member of their own share: the secretary got identical cards ("Your
     request ... is approved") with no member named, in the API and on the page."""
