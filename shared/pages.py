@@ -321,7 +321,7 @@ def page(*roles: str):
 
 def error_page(status: int, text: str, onward: tuple[str, str] | None = None):
     """The page that says what went wrong; `onward`: (address, words) of a link to where to go instead."""
-    titles = {403: _("Not allowed"), 404: _("Not found")}
+    titles = {403: _("Not allowed"), 404: _("Not found"), 409: _("Not possible now")}
     return render_template("rawbank/error.html", title=titles.get(status, _("Something went wrong")),
                            text=text, onward=onward), status
 

@@ -140,8 +140,11 @@ class NotReadyToHandOver(Conflict):
     """A hand-over slip (gate pass) is printed only while every line is set aside for the requisition."""
 
     code = "not_ready_to_hand_over"
-    message = N_("Request {requisition_id} is not set aside for hand-over now (it waits for stock, was cancelled or "
-                 "was handed over already), so no slip can be printed for it.")
+    message = N_("Request {ref} is not set aside for hand-over now (it waits for stock, was cancelled or was handed "
+                 "over already), so no slip can be printed for it.")
+
+    def values(self, lang: str | None = None) -> dict:
+        return {**super().values(lang), "ref": names.ref(self.details.get("requisition_id", ""))}
 
 
 class SameDepot(RuleBroken):

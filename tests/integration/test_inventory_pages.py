@@ -148,6 +148,33 @@ def test_who_collects_and_who_waits_is_named_in_the_pages_language(config):
             assert name in html and other not in html, (lang, path)
 
 
+def test_a_slip_refused_after_its_request_left_the_shelf_says_why_with_its_short_number(config):
+    """Asking again for the slip of a request handed over or cancelled gave a page titled "Something went wrong"
+    naming the request by its 32-character id, and in Hindi as a "माँग" where every other page says "अनुरोध"."""
+    from shared.names import ref
+    from tests.integration.test_duplicate_events import World
+    world = World(config)
+    artisan = {"Authorization": "Bearer " + issue_token(config.jwt_secret, sub="artisan", role="artisan",
+                                                        artisan_id="ART-0001")}
+    admin = {"Authorization": "Bearer " + issue_token(config.jwt_secret, sub="admin", role="admin")}
+    rid = world.http["requests"].post("/api/v1/requisitions", headers=artisan, json={
+        "depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": "2"}]}).json["id"]
+    assert world.http["requests"].post(f"/api/v1/requisitions/{rid}/approve", headers=admin, json={}).status_code == 200
+    world.settle()
+    assert world.http["requests"].post(f"/api/v1/requisitions/{rid}/cancel", headers=artisan,
+                                       json={"reason": "not needed"}).status_code == 200
+    world.settle()
+    client = world.http["inventory"]
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="warehouse", role="warehouse", depot="VNS"))
+    for lang, title, word, wrong in (("en", "Not possible now", "Request", "Something went wrong"),
+                                     ("hi", "अभी संभव नहीं", "अनुरोध", "माँग")):
+        client.set_cookie(LANG_COOKIE, lang)
+        answer = client.get(f"/warehouse/dispatch/{rid}/slip")
+        html = answer.get_data(as_text=True)
+        assert answer.status_code == 409 and title in html and f"{word} {ref(rid)}" in html, (lang, html)
+        assert f"{word} {rid}" not in html and wrong not in html, lang  # the full id stays in links only
+
+
 def test_the_adjustment_forms_link_to_the_lots_page_keeps_the_depot_chosen(page):
     """An admin adjusting stock at one depot followed 'Lots page' (to write off an expired lot) to another depot's
     lots: the link was a bare /warehouse/lots, which opens the first depot."""
