@@ -86,7 +86,7 @@ def _parser() -> Parser:
 
     check = sub.add_parser("reconcile", help=N_("check that the services' stores agree; exit 1 on a mismatch"))
     check.add_argument("--via-api", "--from-dev", dest="via_api", action="store_true",
-                       help=N_("read each service's store over its API (embedded mode / `rawbank dev`)"))
+                       help=N_("read each service's store over its API (the default in embedded mode, `rawbank dev`)"))
     for name in SERVICES:
         check.add_argument(f"--{name}-url",
                            help=N_("with --via-api (default: RAWBANK_<SERVICE>_URL, the service's address)"))

@@ -14,8 +14,6 @@ from shared.runtime import database_name
 from shared.spec import SERVICES
 
 COMMAND = "rawbank reconcile"
-EMBEDDED = N_("rawbank reconcile: MONGO_URI is the in-process store, which lives inside each service; use "
-              "--via-api (e.g. against `rawbank dev`) or set MONGO_URI to your MongoDB.")
 UNREADABLE = N_("rawbank reconcile: could not read the stores: {error}")
 DLQ_UNREAD = N_("could not read the dead-letter topics at {servers}: {error}")
 NOTE = N_("note: {text}")
@@ -53,16 +51,14 @@ def gather(config, *, via_api: bool, urls: dict[str, str] | None = None, progres
 def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_json: bool = False,
          lang: str = "en", progress: bool = False, broker_known: bool = True) -> int:
     """`rawbank reconcile`: print the report (in `lang`); 0 if clean, 1 on any mismatch, 2 if a store is unreachable.
+    MONGO_URI's databases are read, or each service's over its API with `via_api` or when the store is embedded.
 
     An error says, in English and Hindi, what to do next; `progress` says on stderr which store is being read.
     Without `broker_known` (local_cli.broker_unknown: on one machine, no running.json and no KAFKA_BOOTSTRAP_SERVERS)
     the dead letters are not read, and the report says why and how to name the broker, as `rawbank dlq` does."""
     from shared.events import TOPICS
-    if config.embedded and not via_api:
-        tell(EMBEDDED, sys.stderr)
-        return 2
-    try:
-        found = gather(config, via_api=via_api, urls=urls, progress=progress)
+    try:  # the embedded store lives inside each service: read over their APIs, as `rawbank reports rebuild` does
+        found = gather(config, via_api=via_api or config.embedded, urls=urls, progress=progress)
     except admin_api.Unanswered as exc:
         admin_api.explain(COMMAND, exc, config, "--inventory-url, --requests-url, --notifier-url")
         return 2

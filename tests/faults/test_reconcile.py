@@ -214,8 +214,12 @@ def test_the_command_reads_embedded_stores_through_the_admin_api_and_exits_by_ve
     hindi = capsys.readouterr().out
     assert "पर आवाजाही खाते का जोड़" in hindi and "इन्वेंटरी सेवा" in hindi
     assert not IN_ENGLISH.search(hindi), hindi  # "events seen by the notifier", "reservations (inventory)": in Hindi
-    assert cli.main(["reconcile"]) == 2  # the in-process store cannot be read from outside
-    assert "--via-api" in capsys.readouterr().err
+    # the in-process store is read over the services' APIs without being asked: as the README's plain command says
+    assert cli.main(["reconcile", "--no-dlq", "--data-dir", str(tmp_path)] + url_args(served)) == 1
+    assert "MISMATCH" in capsys.readouterr().out
+    closed = [arg if not arg.startswith("http") else "http://127.0.0.1:9" for arg in url_args(served)]  # nobody
+    assert cli.main(["reconcile", "--no-dlq", "--data-dir", str(tmp_path)] + closed) == 2  # rawbank is not running
+    assert "make dev" in capsys.readouterr().err  # what to do next
 
 
 def test_a_person_watching_sees_each_store_as_it_is_read(world, served, config, capsys):
