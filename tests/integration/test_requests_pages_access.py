@@ -49,7 +49,7 @@ PAGES = [
     ("/admin/schemes", ADMIN_ONLY),
     ("/admin/schemes/RMSS", ADMIN_ONLY),
     ("/admin/claims", ADMIN_ONLY),
-    ("/admin/claims?year=2020-21", ADMIN_ONLY),
+    ("/admin/claims?year=2021-22", ADMIN_ONLY),  # a year the demo scheme ran in (from April 2021)
     ("/admin/collections", expect(artisan=403, secretary=403)),  # warehouse staff: their own depot's
     ("/admin/collections?depot=BHD", ADMIN_ONLY),
     ("/admin/users", ADMIN_ONLY),
