@@ -542,3 +542,46 @@ def test_a_cooperatives_payment_after_a_settled_shortfall_takes_what_the_shares_
     assert [account(client, m)["balance_due"] for m in MEMBERS] == ["0.00", "0.00", "0.00"]
     assert clean(client) == []
 
+
+def shown_figures(html):
+    """The receipt's figures by their data-f name (the first of each), as printed."""
+    import re
+    return {name: value for name, value in reversed(re.findall(r'data-f="([\w-]+)">([^<]*)<', html))}
+
+
+def test_the_receipt_shows_the_credit_notes_so_its_figures_add_up_and_no_due_date_once_nothing_is_due(client):
+    """To pay less the credit notes less what is paid is what is still to pay, on the receipt as on the request's
+    page, in both languages; and nothing due prints no day it is due by."""
+    rid = handed_over(client)
+    pay(client, rid, "1000.00", method="cash", reference="RCPT-1")
+    give(client, rid, [(COTTON, "3", "restock")])  # credit 651.80: 2172.68 - 651.80 - 1000.00 = 520.88 to pay
+    due_by = {}
+    for lang, label in (("en", "Credit notes"), ("hi", "क्रेडिट नोट")):
+        shown = page(client, f"/requisitions/{rid}/receipt", client.admin(), lang)
+        figures = shown_figures(shown)
+        assert (figures["payable"], figures["credited"], figures["paid"], figures["due"]) == \
+            ("₹2,172.68", "₹651.80", "₹1,000.00", "₹520.88")
+        assert label in shown
+        due_by[lang] = figures["due-on"]  # "by 5 Jan 2027"
+    pay(client, rid, "520.88", method="cash", reference="RCPT-2")
+    for lang in ("en", "hi"):
+        shown = page(client, f"/requisitions/{rid}/receipt", client.admin(), lang)
+        figures = shown_figures(shown)
+        assert (figures["credited"], figures["paid"], figures["due"]) == ("₹651.80", "₹1,520.88", "₹0.00")
+        assert "due-on" not in figures and due_by[lang] not in shown
+
+
+def test_a_cooperatives_receipt_shows_each_members_credit_notes_and_no_due_date_on_a_share_paid(coop):
+    client = coop.client
+    rid = reported_short(coop)
+    give(client, rid, [(COTTON, "2", "short")], artisan_id="ART-2")  # credit 434.54: ART-2 owes 1738.14
+    pay(client, rid, "3910.82", method="cash", reference="KBSS-1")  # ART-1's 2172.68, then ART-2's 1738.14
+    for lang, label in (("en", "Credit notes"), ("hi", "क्रेडिट नोट")):
+        shown = page(client, f"/requisitions/{rid}/receipt", client.token(**WAREHOUSE), lang)
+        figures = shown_figures(shown)
+        assert (figures["credited"], figures["paid"], figures["due"]) == ("₹434.54", "₹3,910.82", "₹2,172.68")
+        row = shown.rsplit('data-member="ART-2"', 1)[1].split("</tr>")[0]
+        assert "₹434.54" in row and label in shown and "data-due-on" not in row
+        mine = shown_figures(page(client, f"/requisitions/{rid}/receipt", client.artisan("ART-2"), lang))
+        assert (mine["credited"], mine["paid"], mine["due"]) == ("₹434.54", "₹1,738.14", "₹0.00")
+        assert "due-on" not in mine
