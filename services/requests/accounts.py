@@ -74,6 +74,13 @@ def credited(entries: list[dict]) -> dict[str, int]:
     return found
 
 
+def still_to_pay(account: dict, rid: str, payable: int) -> int:
+    """What is still to pay on a requisition (or a member's share) priced `payable`: the price less what the credit
+    notes of its returns took off it, less what is paid on it; never below zero. The payment rules take no more (cash
+    above it would leave the balance below zero), and it is the "Still to pay" of the pages and the open due."""
+    return max(payable - credited(account["entries"]).get(rid, 0) - account["paid"].get(rid, 0), 0)
+
+
 def credit_note(db, artisan_id: str, entry: dict) -> bool:
     """Write a return's credit note (`credit_note:<return id>`, its amount the credit, negative) on the member's
     account, once, with its AccountUpdated (cause `credit_note`); True if written now, False if it was there."""
@@ -239,7 +246,7 @@ def pay(db, req: dict, body: dict, *, by: str, now: datetime, of: dict | None = 
             if (seen["requisition_id"], -seen["amount"], seen["method"]) != (rid, body["amount"], body["method"]):
                 raise PaymentReferenceReused({"reference": body["reference"]})
             return _payment_view(seen, account), False
-        due = max(payable - account["paid"].get(rid, 0), 0)
+        due = still_to_pay(account, rid, payable) if not closed else max(-account["paid"].get(rid, 0), 0)
         if closed and not due:
             raise NotPayable({"status": req["status"]})
         if closed and body["method"] == "advance":
@@ -279,7 +286,7 @@ def pay_shares(db, req: dict, shares: list[dict], body: dict, *, by: str, now: d
                                        **reversed_when(done)})
         if seen is not None and seen.get("of", {}).get("amount") != body["amount"]:  # another payment's reference
             raise PaymentReferenceReused({"reference": body["reference"]})
-        due = max((share.get("pricing") or {}).get("payable_total", 0) - account["paid"].get(req["_id"], 0), 0)
+        due = still_to_pay(account, req["_id"], (share.get("pricing") or {}).get("payable_total", 0))
         part = -seen["amount"] if seen else min(left, due)
         if part > 0:
             parts.append((share, ref, part))

@@ -182,7 +182,7 @@ def shares_owing(req: dict) -> list[dict]:
             - sum(r["amount"] for r in req.get("refunds") or () if r["artisan_id"] == share["artisan_id"])
         repay = sum(r["amount"] for r in req.get("repay") or () if r["artisan_id"] == share["artisan_id"])
         credited = sum(r["credit"] for r in req.get("returns") or () if r["artisan_id"] == share["artisan_id"])
-        rows.append({**share, "payable": payable, "paid": paid,
+        rows.append({**share, "payable": payable, "paid": paid, "credited": credited,
                      "due": repay if closed else max(payable - paid - credited, 0)})
     return rows
 

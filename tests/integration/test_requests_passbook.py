@@ -95,3 +95,28 @@ def test_a_year_past_the_passbooks_safety_cap_says_it_was_cut(client, monkeypatc
     assert [entry["id"] for entry in shown["requisitions"]] == ids[:10] and shown["cut"] is True
     monkeypatch.setattr(passbook, "ENTRIES", 12)
     assert book(client, "ART-1", "?year=2025-26")["cut"] is False
+
+
+def test_the_passbook_page_charges_nothing_for_a_request_cancelled_or_not_approved(client):
+    """It printed a cancelled request's price and subsidy as if charged ("Cancelled ₹16,438.88 subsidy ₹2,786.25"):
+    a request cancelled or not approved is charged nothing, and the page says so in both languages."""
+    from tests.integration.test_requests_money_support import scheme
+    from tests.integration.test_requests_returns import page
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=2)
+    artisan = client.artisan("ART-1")
+    kept, cancelled = (ready(client, artisan, [(COTTON, "2")]) for _ in range(2))
+    rejected = client.submit(artisan, [(COTTON, "1")])["id"]
+    client.act(cancelled, "cancel", artisan)
+    client.act(rejected, "reject", client.admin())
+    prices = {rid: client.get(rid, client.admin())["pricing"] for rid in (kept, cancelled, rejected)}
+    for lang, words in (("en", "not charged"), ("hi", "शुल्क नहीं लिया गया")):
+        shown = page(client, "/my/passbook", artisan, lang)
+        rows = {rid: shown.split(f'data-requisition="{rid}"')[1].split("</tr>")[0] for rid in prices}
+        price = rows[kept].split('data-f="price"')[1]
+        assert "₹" + f"{float(prices[kept]['payable_total']):,.2f}" in price and words not in rows[kept]
+        for rid in (cancelled, rejected):
+            assert words in rows[rid] and "data-not-charged" in rows[rid]
+            assert f"{float(prices[rid]['payable_total']):,.2f}" not in rows[rid]
+            assert f"{float(prices[rid]['subsidy_total']):,.2f}" not in rows[rid]

@@ -485,3 +485,103 @@ def test_the_pages_show_a_reported_shortfall_to_staff_and_what_was_settled_to_th
         assert "data-short-settled" in mine and words in mine and "data-returned" not in mine
         shown = page(client, f"/my/requisitions/{rid}", client.token(**WAREHOUSE), lang)
         assert ("settled before: 1.5 kg" if lang == "en" else "पहले निपटाया: 1.5 किलो") in shown
+
+
+def refused_payment(client, rid, body):
+    """A payment refused (422), in English and in Hindi: (English error, Hindi error)."""
+    return tuple(client.call("POST", f"/requisitions/{rid}/payments", client.token(**WAREHOUSE), body,
+                             headers={"Accept-Language": lang}, status=422).get_json()["error"]
+                 for lang in ("en", "hi"))
+
+
+def test_a_payment_after_a_return_takes_what_is_still_to_pay_less_the_credit_note_and_no_more(client):
+    """What is due for a payment is the page's "Still to pay" and the account's open due: the price less what is paid
+    less what the credit notes took off. Above it is refused with that figure, in both languages, changing nothing."""
+    rid = handed_over(client)
+    give(client, rid, [(COTTON, "3", "restock")])  # credit 651.80: 1520.88 still to pay
+    assert [d["amount"] for d in account(client)["open_dues"]] == ["1520.88"]
+    assert "1,520.88" in page(client, f"/my/requisitions/{rid}", client.admin())
+    before = after_state(client, rid)
+    for amount in (SHARE, "1520.89"):
+        english, hindi = refused_payment(client, rid, {"amount": amount, "method": "cash", "reference": "RCPT-1"})
+        assert english["code"] == hindi["code"] == "payment_above_due" and english["message"] != hindi["message"]
+        assert english["details"] == {"due": "1520.88", "amount": amount}
+        assert "₹1,520.88" in english["message"] and "₹1,520.88" in hindi["message"]
+    assert after_state(client, rid) == before
+    pay(client, rid, "1520.88", method="cash", reference="RCPT-1")
+    after = account(client)
+    assert (after["balance_due"], after["credit"], after["open_dues"]) == ("0.00", "0.00", [])
+    assert clean(client) == []
+
+
+def test_a_cooperatives_payment_after_a_settled_shortfall_takes_what_the_shares_still_owe_and_no_more(coop):
+    """The secretary's payment for all, and one for a named member: each member's share owes its price less what
+    is paid less what its credit notes took off, as the page and the member's account say; never a balance below
+    zero from cash above what is due."""
+    client = coop.client
+    rid = reported_short(coop)  # ART-2: 2 kg short
+    give(client, rid, [(COTTON, "2", "short")], artisan_id="ART-2")  # credit 434.54: ART-2 owes 1738.14
+    assert account(client, "ART-2")["balance_due"] == "1738.14"
+    owed = "6,083.50"  # 2172.68 + 1738.14 + 2172.68
+    assert owed in page(client, f"/my/requisitions/{rid}", client.token(**WAREHOUSE))
+    accounts_before = [client.db.accounts.find_one({"_id": m}) for m in MEMBERS]
+    english, hindi = refused_payment(client, rid, {"amount": "6083.51", "method": "cash", "reference": "KBSS-1"})
+    assert english["code"] == hindi["code"] == "payment_above_due" and english["message"] != hindi["message"]
+    assert english["details"] == {"due": "6083.50", "amount": "6083.51"}
+    assert f"₹{owed}" in english["message"] and f"₹{owed}" in hindi["message"]
+    english, hindi = refused_payment(client, rid, {"amount": "1738.15", "method": "cash", "reference": "KBSS-2",
+                                                   "artisan_id": "ART-2"})
+    assert english["details"] == {"due": "1738.14", "amount": "1738.15"}
+    assert "₹1,738.14" in english["message"] and "₹1,738.14" in hindi["message"]
+    assert [client.db.accounts.find_one({"_id": m}) for m in MEMBERS] == accounts_before
+    pay(client, rid, "3910.82", method="cash", reference="KBSS-3")  # ART-1's 2172.68, then ART-2's 1738.14
+    assert [account(client, m)["balance_due"] for m in MEMBERS] == ["0.00", "0.00", SHARE]
+    english, _ = refused_payment(client, rid, {"amount": "2172.69", "method": "cash", "reference": "KBSS-4"})
+    assert english["details"] == {"due": SHARE, "amount": "2172.69"}
+    pay(client, rid, SHARE, method="cash", reference="KBSS-4")
+    assert [account(client, m)["balance_due"] for m in MEMBERS] == ["0.00", "0.00", "0.00"]
+    assert clean(client) == []
+
+
+def shown_figures(html):
+    """The receipt's figures by their data-f name (the first of each), as printed."""
+    import re
+    return {name: value for name, value in reversed(re.findall(r'data-f="([\w-]+)">([^<]*)<', html))}
+
+
+def test_the_receipt_shows_the_credit_notes_so_its_figures_add_up_and_no_due_date_once_nothing_is_due(client):
+    """To pay less the credit notes less what is paid is what is still to pay, on the receipt as on the request's
+    page, in both languages; and nothing due prints no day it is due by."""
+    rid = handed_over(client)
+    pay(client, rid, "1000.00", method="cash", reference="RCPT-1")
+    give(client, rid, [(COTTON, "3", "restock")])  # credit 651.80: 2172.68 - 651.80 - 1000.00 = 520.88 to pay
+    due_by = {}
+    for lang, label in (("en", "Credit notes"), ("hi", "क्रेडिट नोट")):
+        shown = page(client, f"/requisitions/{rid}/receipt", client.admin(), lang)
+        figures = shown_figures(shown)
+        assert (figures["payable"], figures["credited"], figures["paid"], figures["due"]) == \
+            ("₹2,172.68", "₹651.80", "₹1,000.00", "₹520.88")
+        assert label in shown
+        due_by[lang] = figures["due-on"]  # "by 5 Jan 2027"
+    pay(client, rid, "520.88", method="cash", reference="RCPT-2")
+    for lang in ("en", "hi"):
+        shown = page(client, f"/requisitions/{rid}/receipt", client.admin(), lang)
+        figures = shown_figures(shown)
+        assert (figures["credited"], figures["paid"], figures["due"]) == ("₹651.80", "₹1,520.88", "₹0.00")
+        assert "due-on" not in figures and due_by[lang] not in shown
+
+
+def test_a_cooperatives_receipt_shows_each_members_credit_notes_and_no_due_date_on_a_share_paid(coop):
+    client = coop.client
+    rid = reported_short(coop)
+    give(client, rid, [(COTTON, "2", "short")], artisan_id="ART-2")  # credit 434.54: ART-2 owes 1738.14
+    pay(client, rid, "3910.82", method="cash", reference="KBSS-1")  # ART-1's 2172.68, then ART-2's 1738.14
+    for lang, label in (("en", "Credit notes"), ("hi", "क्रेडिट नोट")):
+        shown = page(client, f"/requisitions/{rid}/receipt", client.token(**WAREHOUSE), lang)
+        figures = shown_figures(shown)
+        assert (figures["credited"], figures["paid"], figures["due"]) == ("₹434.54", "₹3,910.82", "₹2,172.68")
+        row = shown.rsplit('data-member="ART-2"', 1)[1].split("</tr>")[0]
+        assert "₹434.54" in row and label in shown and "data-due-on" not in row
+        mine = shown_figures(page(client, f"/requisitions/{rid}/receipt", client.artisan("ART-2"), lang))
+        assert (mine["credited"], mine["paid"], mine["due"]) == ("₹434.54", "₹1,738.14", "₹0.00")
+        assert "due-on" not in mine
