@@ -428,6 +428,14 @@ class ShareAlreadyAnswered(_SaysAnswer, Conflict):
                   "stands; nothing was recorded again.")
 
 
+class MemberAnswersOnly(Forbidden):
+    """Someone other than the member answering for a member's share with the member's own answer (the secretary):
+    the member's own word is the check on what reached them."""
+
+    message = N_("Only the member answers for their share: in the app, by SMS with their code, or at the depot, "
+                 "where its staff record what the member says they received.")
+
+
 class ShareNotReceivable(RuleBroken):
     code = "share_not_receivable"
     message = N_("What you received must be within your share: {why}")

@@ -140,7 +140,7 @@ def confirm(db, principal: Principal, req_id: str, body: dict, *, now: datetime,
     for them here (the secretary least: the member's word is the check on what reached them); at the depot its staff
     record what the member says (record_at_depot)."""
     if principal.role != "artisan":
-        raise Forbidden()
+        raise errors.MemberAnswersOnly()
     doc = parties.visible_doc(db, principal, req_id, store.HIDDEN)
     if body["artisan_id"] != principal.artisan_id or not parties.is_cooperative(doc):
         raise NotFound({"artisan_id": body["artisan_id"]})

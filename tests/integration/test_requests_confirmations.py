@@ -491,6 +491,10 @@ def test_refusals_to_record_at_the_depot_change_nothing(coop):
                           "above_share")):
         error = client.call("POST", path, depot, body, status=422).get_json()["error"]
         assert (error["code"], error["details"]["reason"]) == ("share_not_receivable", reason)
+    for lang, words in (("en", "the depot"), ("hi", "डिपो")):  # the secretary is sent to the depot, not to themself
+        error = client.call("POST", f"/requisitions/{rid}/confirmations", {**coop.secretary, "Accept-Language": lang},
+                            {"artisan_id": "ART-1", **SAID}, status=403).get_json()["error"]
+        assert error["code"] == "forbidden" and words in error["message"]
     assert shares_of(coop, rid)["ART-1"]["confirmation"]["status"] == "pending"
     assert coop.events(rid, "ShareConfirmed") == []
 
@@ -524,3 +528,15 @@ def test_what_the_depot_recorded_stands_and_is_said_so(coop):
     client.call("POST", f"/requisitions/{rid}/confirmations", client.artisan("ART-1"), {"artisan_id": "ART-1"},
                 status=409)  # the member's own later answer, otherwise: refused as any second answer is
     assert len(coop.events(rid, "ShareConfirmed")) == 1
+
+
+def test_a_member_of_several_materials_is_sent_to_the_app_or_the_depot_by_sms(coop):
+    """One figure by SMS for a share of two materials told the member to ask their cooperative's secretary, who may
+    not answer for them: it now says the app or the depot, in both languages, within one SMS part."""
+    rid = silk_received(coop)
+    code = coop.code(rid, "ART-1")
+    english = coop.sms(PHONES["ART-1"], f"RCV {code} 5", message_id="n-1").get_json()
+    hindi = coop.sms(PHONES["ART-1"], f"हाँ {code} 5", message_id="n-2").get_json()
+    assert "depot" in english["reply"] and "secretary" not in english["reply"]
+    assert "डिपो" in hindi["reply"] and "सचिव" not in hindi["reply"] and len(hindi["reply"]) <= 70
+    assert shares_of(coop, rid)["ART-1"]["confirmation"]["status"] == "pending"
