@@ -428,6 +428,15 @@ class ShareAlreadyAnswered(_SaysAnswer, Conflict):
                   "stands; nothing was recorded again.")
 
 
+class ShareAnswered(_SaysAnswer, ShareNotPending):
+    """A new code asked for a share its member already answered: what they said, not the request's status."""
+
+    message = N_("{member} already answered for this share {how} on {day}: received {received}. No new code is "
+                 "needed.")
+    by_depot = N_("What {member} received was already recorded at the depot by {by} on {day}: {received}. No new "
+                  "code is needed.")
+
+
 class MemberAnswersOnly(Forbidden):
     """Someone other than the member answering for a member's share with the member's own answer (the secretary):
     the member's own word is the check on what reached them."""

@@ -13,7 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from services.requests import materials, parties, share_rules, store
-from services.requests.errors import ShareAlreadyAnswered, ShareAlreadyConfirmed, ShareNotPending, ShareNotReceivable
+from services.requests.errors import (ShareAlreadyAnswered, ShareAlreadyConfirmed, ShareAnswered, ShareNotPending,
+                                      ShareNotReceivable)
 from shared.quantity import format_quantity
 from shared.envelope import Event, new_event
 from shared.errors import Busy, Invalid, NotFound
@@ -73,6 +74,8 @@ def new_code(db, doc: dict, artisan_id: str, now: datetime, *, correlation_id: s
     """Send a member a fresh code (the last one stops working); only while their share waits for them."""
     for _ in range(MAX_ATTEMPTS):
         index, share = _share(doc, artisan_id)
+        if share["confirmation"]["status"] in share_rules.ANSWERED:
+            raise ShareAnswered(said(db, doc, share))
         if share["confirmation"]["status"] != share_rules.PENDING:
             raise ShareNotPending({"status": doc["status"], "confirmation": share["confirmation"]["status"]})
         confirmation = {**share["confirmation"], "nonce": share["confirmation"]["nonce"] + 1,

@@ -501,7 +501,7 @@ def test_refusals_to_record_at_the_depot_change_nothing(coop):
 
 def test_a_members_own_answer_stands_against_the_depot_in_both_languages(coop):
     """The member answered by SMS (all of it): the depot cannot record otherwise, nor the same again, and is told
-    what the member said, how and when."""
+    what the member said, how and when; a new code for an answered share says the same, not the request's status."""
     client = coop.client
     rid = silk_received(coop)
     assert coop.sms(PHONES["ART-1"], f"RCV {coop.code(rid, 'ART-1')}", message_id="own-1").get_json()["result"] == \
@@ -516,6 +516,12 @@ def test_a_members_own_answer_stands_against_the_depot_in_both_languages(coop):
             assert all(word in error["message"] for word in words), error["message"]
     assert shares_of(coop, rid)["ART-1"]["confirmation"] == before
     assert len(coop.events(rid, "ShareConfirmed")) == 1
+    for lang, words in (("en", ("already answered", "by SMS", "No new code")), ("hi", ("SMS से", "नया कोड"))):
+        asking = {**coop.secretary, "Accept-Language": lang}
+        error = client.call("POST", f"/requisitions/{rid}/shares/ART-1/code", asking, status=409).get_json()["error"]
+        assert error["code"] == "share_not_pending" and "Received" not in error["message"]
+        assert "प्राप्त" not in error["message"] or lang == "en"
+        assert all(word in error["message"] for word in words), error["message"]
 
 
 def test_what_the_depot_recorded_stands_and_is_said_so(coop):
@@ -527,6 +533,9 @@ def test_what_the_depot_recorded_stands_and_is_said_so(coop):
     assert error["code"] == "share_already_answered" and "recorded at the depot by warehouse-user" in error["message"]
     client.call("POST", f"/requisitions/{rid}/confirmations", client.artisan("ART-1"), {"artisan_id": "ART-1"},
                 status=409)  # the member's own later answer, otherwise: refused as any second answer is
+    error = client.call("POST", f"/requisitions/{rid}/shares/ART-1/code", coop.secretary,
+                        status=409).get_json()["error"]
+    assert "recorded at the depot by warehouse-user" in error["message"]
     assert len(coop.events(rid, "ShareConfirmed")) == 1
 
 
