@@ -565,8 +565,10 @@ class ShareConfirmed(Payload):
     depot = _text(required=True)
     lines = f.List(f.Nested(ReceivedLine), required=True)
     short = f.Boolean(required=True)
-    via = f.String(required=True, validate=ma.validate.OneOf(["sms", "ivr", "missed_call", "app"]))
+    # depot: what the member said at the depot's counter, recorded by its staff on their behalf (`recorded_by`)
+    via = f.String(required=True, validate=ma.validate.OneOf(["sms", "ivr", "missed_call", "app", "depot"]))
     received_at = _text(required=True)
+    recorded_by = _text(load_default=None, allow_none=True)  # the staff member who recorded it (via depot)
 
 
 class Due(Payload):

@@ -7,8 +7,8 @@ from flask import current_app, request
 
 from services.requests import cooperatives, inbound, passbook, requisitions
 from services.requests.coop_schemas import (ConfirmationSchema, CooperativePatchSchema, CooperativeQuery,
-                                            CooperativeSchema, InboundReplySchema, InboundSchema, PassbookQuery,
-                                            PassbookSchema)
+                                            CooperativeSchema, DepotAnswerSchema, InboundReplySchema, InboundSchema,
+                                            PassbookQuery, PassbookSchema)
 from services.requests.schemas import ShareSchema
 from shared.calendar import financial_year_of, month_of
 from shared.auth import current_principal, require_role
@@ -66,6 +66,21 @@ def confirm_share(body, req_id):
     The same answer again is answered again (200); a share is answered once."""
     share, created = requisitions.confirm(db(), current_principal(), req_id, body, now=_now(),
                                           correlation_id=request_id())
+    return share, 201 if created else 200
+
+
+@blp.route("/requisitions/<req_id>/shares/<artisan_id>/received", methods=["POST"])
+@require_role("admin", "warehouse")
+@blp.arguments(DepotAnswerSchema)
+@blp.response(201, ShareSchema)
+def record_share_at_depot(body, req_id, artisan_id):
+    """What a member says at the depot's counter they received of their share (all of it, or of each material),
+    recorded by the depot's staff on their behalf (`via` depot, `by` the caller); only while the share waits for the
+    member: one they answered stands (409 share_already_answered). The same record again is answered again (200).
+
+    Never the secretary's: the member's own word is the check on what reached them."""
+    share, created = requisitions.record_at_depot(db(), current_principal(), req_id, artisan_id, body, now=_now(),
+                                                  correlation_id=request_id())
     return share, 201 if created else 200
 
 

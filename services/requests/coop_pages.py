@@ -21,7 +21,8 @@ from shared.web import db
 blp = Blueprint("coop_pages", __name__, template_folder="templates")
 SHARES = {"awaited": _l("Not received yet"), "pending": _l("Waiting for the member"), "confirmed": _l("Confirmed"),
           "short": _l("Received less")}
-VIA = {"sms": _l("by SMS"), "ivr": _l("by phone call"), "missed_call": _l("by missed call"), "app": _l("in the app")}
+VIA = {"sms": _l("by SMS"), "ivr": _l("by phone call"), "missed_call": _l("by missed call"), "app": _l("in the app"),
+       "depot": _l("at the depot")}
 LABELS = {"share": SHARES, "via": VIA}
 COLUMNS = 6  # materials shown at first; the secretary chooses others above the grid
 YEARS = 30  # financial years a passbook's chooser offers at most

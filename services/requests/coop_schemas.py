@@ -63,8 +63,9 @@ class ReceivedLineSchema(ma.Schema):
     quantity = Quantity(required=True, not_negative=True)
 
 
-class ConfirmationSchema(ma.Schema):
-    artisan_id = f.String(required=True, validate=CODE, metadata={"description": "the member confirming: the caller"})
+class ReceivedSchema(ma.Schema):
+    """What a member received of their share: all of it, one quantity of a one-material share, or per material."""
+
     quantity = Quantity(load_default=None, allow_none=True, not_negative=True, metadata={
         "description": "what they received of a one-material share; less than the share reports it short. "
                        "Leave out to confirm the whole share"})
@@ -77,6 +78,14 @@ class ConfirmationSchema(ma.Schema):
     def _one_way(self, data, **kwargs):
         if data.get("quantity") is not None and data.get("lines"):
             raise ma.ValidationError(F_("give a quantity or lines, not both"), "lines")
+
+
+class ConfirmationSchema(ReceivedSchema):
+    artisan_id = f.String(required=True, validate=CODE, metadata={"description": "the member confirming: the caller"})
+
+
+class DepotAnswerSchema(ReceivedSchema):
+    """What a member says at the depot's counter they received, recorded by its staff on their behalf."""
 
 
 class InboundSchema(ma.Schema):

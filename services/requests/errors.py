@@ -396,6 +396,55 @@ class ShareAlreadyConfirmed(Conflict):
     message = N_("This share is already confirmed ({confirmation}); it cannot be confirmed again differently.")
 
 
+#: how a member answered for their share, as a refusal says it
+ANSWERED_HOW = {"sms": N_("by SMS"), "ivr": N_("by phone call"), "missed_call": N_("by missed call"),
+                "app": N_("in the app")}
+
+
+class _SaysAnswer:
+    """A refusal that says what a member already answered for their share: how, when, and what they received of each
+    material (`details`: member, via, by, at, received [{sku, quantity, unit}], names {sku: {name, name_hi}})."""
+
+    by_depot = ""  # the message when the answer was recorded at the depot (`by` names who)
+
+    def describe(self, lang: str | None = None) -> str:
+        lang, found = lang or language(), self.details
+        received = ", ".join(f"{names.named((found.get('names') or {}).get(line['sku']), line['sku'], lang)} "
+                             f"{names.quantity(line['quantity'], line.get('unit'), lang)}"
+                             for line in found.get("received") or ())
+        values = {"member": member_name(found.get("member") or {"_id": found.get("artisan_id", "")}, lang),
+                  "how": translate(ANSWERED_HOW.get(found.get("via"), ""), lang), "by": found.get("by") or "",
+                  "day": names.day(names.in_india(found.get("at"))[:10], lang), "received": received}
+        return translate(self.by_depot if found.get("via") == "depot" else self.message, lang, **values)
+
+
+class ShareAlreadyAnswered(_SaysAnswer, Conflict):
+    """What a member received, to be recorded at the depot for a share they already answered: their answer stands."""
+
+    code = "share_already_answered"
+    message = N_("{member} already answered for this share {how} on {day}: received {received}. A member's own "
+                 "answer stands; nothing was recorded.")
+    by_depot = N_("What {member} received was already recorded at the depot by {by} on {day}: {received}. It "
+                  "stands; nothing was recorded again.")
+
+
+class ShareAnswered(_SaysAnswer, ShareNotPending):
+    """A new code asked for a share its member already answered: what they said, not the request's status."""
+
+    message = N_("{member} already answered for this share {how} on {day}: received {received}. No new code is "
+                 "needed.")
+    by_depot = N_("What {member} received was already recorded at the depot by {by} on {day}: {received}. No new "
+                  "code is needed.")
+
+
+class MemberAnswersOnly(Forbidden):
+    """Someone other than the member answering for a member's share with the member's own answer (the secretary):
+    the member's own word is the check on what reached them."""
+
+    message = N_("Only the member answers for their share: in the app, by SMS with their code, or at the depot, "
+                 "where its staff record what the member says they received.")
+
+
 class ShareNotReceivable(RuleBroken):
     code = "share_not_receivable"
     message = N_("What you received must be within your share: {why}")

@@ -37,9 +37,8 @@ REPLIES = {
     NOT_CONFIRMED: N_("We could not confirm this. Send the code from our SMS: RCV <code>, or RCV <code> <quantity> "
                       "if you received less."),
     "several_materials": N_("We could not confirm this. If you got all of it, send RCV <code> from our SMS; if "
-                            "less, say what you got in the app."),
-    "lines_needed": N_("Your share has several materials: confirm each in the app, or ask your cooperative's "
-                       "secretary."),
+                            "less, say what you got in the app or at the depot."),
+    "lines_needed": N_("Your share has several materials: say what you got of each in the app or at the depot."),
     "above_share": N_("That is more than your share. Send the quantity you received, or RCV <code> if you "
                       "received all of it."),
     "unit": N_("Send the quantity in {unit}: RCV <code> <quantity>."),
@@ -129,7 +128,8 @@ def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dic
 
 def _why_not(waiting: list[tuple[dict, dict]]) -> str | None:
     """What to say when a message confirmed nothing: to a phone whose shares waiting for an answer all have several
-    materials, never "RCV <code> <quantity>" (one figure cannot answer them: lines_needed), but the app for less."""
+    materials, never "RCV <code> <quantity>" (one figure cannot answer them: lines_needed), but the app or the depot
+    (whose staff record it for them) for less."""
     return "several_materials" if waiting and all(len(share["lines"]) > 1 for _, share in waiting) else None
 
 

@@ -136,14 +136,31 @@ def waiting_now(db, doc: dict) -> dict:
 
 def confirm(db, principal: Principal, req_id: str, body: dict, *, now: datetime,
             correlation_id: str | None = None) -> tuple[dict, bool]:
-    """A member answers for their own share with their own token; another's share is not found (404)."""
+    """A member answers for their own share with their own token; another's share is not found (404). Nobody answers
+    for them here (the secretary least: the member's word is the check on what reached them); at the depot its staff
+    record what the member says (record_at_depot)."""
     if principal.role != "artisan":
-        raise Forbidden()
+        raise errors.MemberAnswersOnly()
     doc = parties.visible_doc(db, principal, req_id, store.HIDDEN)
     if body["artisan_id"] != principal.artisan_id or not parties.is_cooperative(doc):
         raise NotFound({"artisan_id": body["artisan_id"]})
     share, created = shares.answer(db, doc, principal.artisan_id, quantity=body["quantity"], lines=body["lines"],
                                    via="app", message=None, now=now, correlation_id=correlation_id)
+    return shares.view(share), created
+
+
+def record_at_depot(db, principal: Principal, req_id: str, artisan_id: str, body: dict, *, now: datetime,
+                    correlation_id: str | None = None) -> tuple[dict, bool]:
+    """What a member says at the depot's counter they received of their share, recorded by its staff (the depot's
+    warehouse staff, or an admin) on their behalf, as their own answer would be; only while the share waits for them.
+    True if stored now (the same record again changes nothing)."""
+    if principal.role not in ("warehouse", "admin"):
+        raise Forbidden()
+    doc = parties.visible_doc(db, principal, req_id, store.HIDDEN)  # a depot's staff see only their depot's
+    if not parties.is_cooperative(doc):
+        raise NotFound({"artisan_id": artisan_id})
+    share, created = shares.answer(db, doc, artisan_id, quantity=body["quantity"], lines=body["lines"], via="depot",
+                                   message=None, now=now, correlation_id=correlation_id, by=principal.sub)
     return shares.view(share), created
 
 

@@ -278,8 +278,10 @@ class ReturnOutSchema(ReturnSchema):
 
 class ShareConfirmationSchema(ma.Schema):
     status = f.String(metadata={"description": "awaited (not received yet), pending, confirmed or short"})
-    via = f.String(allow_none=True, metadata={"description": "sms, ivr, missed_call or app"})
+    via = f.String(allow_none=True, metadata={"description": "sms, ivr, missed_call, app, or depot (what the member "
+                                                             "said at the depot, recorded by its staff)"})
     at = f.String(allow_none=True)
+    by = f.String(allow_none=True, metadata={"description": "via depot: the staff member who recorded it"})
     code_expires_at = f.String(allow_none=True)
     short_by = f.Dict(keys=f.String(), values=Quantity(), allow_none=True)
 

@@ -13,7 +13,7 @@ from shared.calendar import IST
 
 AWAITED, PENDING, CONFIRMED, SHORT = "awaited", "pending", "confirmed", "short"
 ANSWERED = (CONFIRMED, SHORT)
-VIA = ("sms", "ivr", "missed_call", "app")
+VIA = ("sms", "ivr", "missed_call", "app", "depot")  # depot: told at the counter, recorded by its staff
 CODE_DAYS = 14  # a member's code works this long after the requisition is received (then: the app, or a new code)
 
 _DEVANAGARI = str.maketrans("०१२३४५६७८९", "0123456789")

@@ -3,16 +3,19 @@
 When the secretary marks the requisition received, every share waits for its member (`pending`)
 and a ShareCodeIssued event per member has the notifier text them a code (derived from the
 secret both services hold, never stored or published). A member answers once: in the app, or
-by SMS or IVR through the gateway (inbound.py). An answer is one update of the requisition on the
-version read, with its ShareConfirmed event; the same answer again (a repeated callback, a
-double tap) is answered again and changes nothing.
+by SMS or IVR through the gateway (inbound.py), or by telling the depot's staff, who record it
+for them (`via` depot, `by` them: the cooperative's secretary never answers for a member). An
+answer is one update of the requisition on the version read, with its ShareConfirmed event; the
+same answer again (a repeated callback, a double tap) is answered again and changes nothing.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from services.requests import parties, share_rules, store
-from services.requests.errors import ShareAlreadyConfirmed, ShareNotPending, ShareNotReceivable
+from services.requests import materials, parties, share_rules, store
+from services.requests.errors import (ShareAlreadyAnswered, ShareAlreadyConfirmed, ShareAnswered, ShareNotPending,
+                                      ShareNotReceivable)
+from shared.quantity import format_quantity
 from shared.envelope import Event, new_event
 from shared.errors import Busy, Invalid, NotFound
 from shared.i18n import F_, N_
@@ -71,6 +74,8 @@ def new_code(db, doc: dict, artisan_id: str, now: datetime, *, correlation_id: s
     """Send a member a fresh code (the last one stops working); only while their share waits for them."""
     for _ in range(MAX_ATTEMPTS):
         index, share = _share(doc, artisan_id)
+        if share["confirmation"]["status"] in share_rules.ANSWERED:
+            raise ShareAnswered(said(db, doc, share))
         if share["confirmation"]["status"] != share_rules.PENDING:
             raise ShareNotPending({"status": doc["status"], "confirmation": share["confirmation"]["status"]})
         confirmation = {**share["confirmation"], "nonce": share["confirmation"]["nonce"] + 1,
@@ -83,11 +88,14 @@ def new_code(db, doc: dict, artisan_id: str, now: datetime, *, correlation_id: s
 
 
 def answer(db, doc: dict, artisan_id: str, *, quantity: int | None = None, lines: list[dict] | None = None,
-           via: str, message: str | None, now: datetime, correlation_id: str | None = None) -> tuple[dict, bool]:
+           via: str, message: str | None, now: datetime, correlation_id: str | None = None,
+           by: str | None = None) -> tuple[dict, bool]:
     """A member's answer for their share: confirmed in full, or what they received; True if stored now.
 
     The same answer again (or the same gateway message) is answered again and changes nothing; a
-    different answer to a share already answered is refused.
+    different answer to a share already answered is refused. `by`: the depot's staff member recording at the counter
+    what the member says (via "depot"): only while the share waits; once the member answered, their answer stands
+    (ShareAlreadyAnswered, whatever the figures), and the same record again changes nothing.
     """
     for _ in range(MAX_ATTEMPTS):
         index, share = _share(doc, artisan_id)
@@ -97,6 +105,10 @@ def answer(db, doc: dict, artisan_id: str, *, quantity: int | None = None, lines
             raise ShareNotReceivable({"reason": exc.reason, "why": WHY[exc.reason], **exc.details}) from None
         confirmation = share["confirmation"]
         if confirmation["status"] in share_rules.ANSWERED:
+            if by is not None:
+                if confirmation.get("via") == "depot" and confirmation.get("received") == got:
+                    return share, False
+                raise ShareAlreadyAnswered(said(db, doc, share))
             if (message and confirmation.get("message") == message) or confirmation.get("received") == got:
                 return share, False
             raise ShareAlreadyConfirmed({"confirmation": confirmation["status"]})
@@ -104,17 +116,33 @@ def answer(db, doc: dict, artisan_id: str, *, quantity: int | None = None, lines
             raise ShareNotPending({"status": doc["status"], "confirmation": confirmation["status"]})
         short = share_rules.short_by(share["lines"], got)
         answered = {**confirmation, "status": share_rules.SHORT if short else share_rules.CONFIRMED,
-                    "received": got, "short_by": short, "via": via, "at": now.isoformat(), "message": message}
+                    "received": got, "short_by": short, "via": via, "at": now.isoformat(), "message": message,
+                    **({"by": by} if by else {})}
         event = new_event("ShareConfirmed", doc["_id"], {
             "requisition_id": doc["_id"], "artisan_id": artisan_id, "cooperative": doc["cooperative"],
             "depot": doc["depot"], "short": bool(short), "via": via, "received_at": confirmation["received_at"],
-            "lines": [{"sku": l["sku"], "quantity": l["quantity"], "received": got[l["sku"]]} for l in share["lines"]]},
+            "lines": [{"sku": l["sku"], "quantity": l["quantity"], "received": got[l["sku"]]} for l in share["lines"]],
+            **({"recorded_by": by} if by else {})},
             source=SOURCE, correlation_id=correlation_id)
         if store.save_fields(db, doc["_id"], doc["version"], {f"shares.{index}.confirmation": answered}, [event],
                              pull={"awaiting": artisan_id}):
             return {**share, "confirmation": answered}, True
         doc = _fresh(db, doc["_id"])
     raise Busy()
+
+
+def said(db, doc: dict, share: dict) -> dict:
+    """What a member answered for their share, as a refusal's details tell it (how, when, by whom, of each material)."""
+    confirmation = share["confirmation"]
+    skus = [line["sku"] for line in share["lines"]]
+    found = materials.by_sku(db, skus)
+    return {"status": doc.get("status"), "artisan_id": share["artisan_id"], "confirmation": confirmation["status"],
+            "member": {k: share.get(k) for k in ("name", "name_hi")} | {"_id": share["artisan_id"]},
+            "via": confirmation.get("via"), "by": confirmation.get("by"), "at": confirmation.get("at"),
+            "received": [{"sku": line["sku"], "unit": line.get("unit"),
+                          "quantity": format_quantity((confirmation.get("received") or {}).get(line["sku"], 0))}
+                         for line in share["lines"]],
+            "names": {sku: {"name": m.get("name"), "name_hi": m.get("name_hi")} for sku, m in found.items()}}
 
 
 def _share(doc: dict, artisan_id: str) -> tuple[int, dict]:
@@ -147,6 +175,7 @@ def view(share: dict) -> dict:
     return {**{k: share.get(k) for k in ("artisan_id", "name", "name_hi", "district", "pricing", "due_on")},
             "lines": [{**line, "received": received.get(line["sku"])} for line in share["lines"]],
             "confirmation": {"status": confirmation["status"], "via": confirmation.get("via"),
-                             "at": confirmation.get("at"), "short_by": confirmation.get("short_by"),
+                             "by": confirmation.get("by"), "at": confirmation.get("at"),
+                             "short_by": confirmation.get("short_by"),
                              "code_expires_at": confirmation.get("expires_at")
                              if confirmation["status"] == share_rules.PENDING else None}}

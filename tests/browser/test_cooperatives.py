@@ -216,3 +216,48 @@ def test_a_member_whose_share_has_two_materials_reports_less_of_one_in_the_app(p
     expect(mine.locator('[data-f="confirmation"]')).to_have_text("कम मिला")
     expect(mine).to_contain_text("1.5 किलो मिला")
     expect(page.locator("#confirm-share")).to_have_count(0)  # answered once
+
+
+def test_the_depot_records_what_a_member_of_two_materials_says_at_the_counter(people, dev):
+    """A member with cotton and indigo and no app login could not report receiving less: one figure by SMS is refused
+    and the secretary may not answer for them, though their SMS sends them to the depot. The depot's staff now open
+    the request, record at the counter what the member says of each material (in Hindi), and the share reads short,
+    recorded by them on the member's word; the member's passbook says so too."""
+    lines = [{"sku": COTTON, "quantity": "2", "artisan_id": "ART-0001"},
+             {"sku": "DYE-INDIGO", "quantity": "1", "artisan_id": "ART-0001"}]
+    rid = api_call(dev, "requests", "/api/v1/requisitions", {"cooperative": "SMBSS", "depot": "VNS", "lines": lines},
+                   user="secretary")["id"]
+    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/approve", {}, user="admin")
+
+    def handed_over():
+        try:
+            return api_call(dev, "requests", f"/api/v1/requisitions/{rid}/dispatch", {}, user="warehouse")
+        except urllib.error.HTTPError:  # not set aside at the depot yet
+            return None
+    wait_until(handed_over, 30, message="the request to be set aside and handed over")
+    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/receive", {}, user="secretary")
+
+    secretary = in_hindi(people("secretary"))
+    secretary.page.goto(dev.url("requests", f"/my/requisitions/{rid}"))
+    expect(secretary.page.locator("[data-shares]")).to_be_visible()
+    expect(secretary.page.locator("[data-at-depot]")).to_have_count(0)  # never the secretary's to answer
+
+    depot = in_hindi(people("warehouse"))
+    page = depot.page
+    page.goto(dev.url("requests", f"/my/requisitions/{rid}"))
+    counter = page.locator('[data-at-depot="ART-0001"]')
+    counter.get_by_text("सदस्य काउंटर पर हैं").click()
+    expect(counter.get_by_label("सूती धागा 40s: 2 किलो में से मिला (किलो)")).to_have_value("2")
+    counter.get_by_label("सूती धागा 40s: 2 किलो में से मिला (किलो)").fill("१.५")
+    depot.shot("record-at-the-counter")
+    counter.get_by_role("button", name="सदस्य का बताया दर्ज करें").click()
+    share = page.locator('[data-shares] tr[data-member="ART-0001"]')
+    expect(share.locator('[data-f="confirmation"]')).to_have_text("कम मिला")
+    expect(share).to_contain_text("1.5 किलो मिला")
+    expect(share.locator('[data-via="depot"]')).to_contain_text("सदस्य के कहने पर warehouse ने दर्ज किया")
+    expect(page.locator("[data-at-depot]")).to_have_count(0)  # answered once
+
+    member = in_hindi(people("artisan"))
+    member.page.goto(dev.url("requests", "/my/passbook"))
+    expect(member.page.locator(f'tr[data-requisition="{rid}"] [data-via="depot"]')).to_contain_text(
+        "जैसा आपने डिपो पर बताया: warehouse ने दर्ज किया")

@@ -217,6 +217,11 @@ MATRIX = [
     ("requests", "POST", "/requisitions/{own_coop_rid}/shares/ART-A2/code", None, expect(warehouse=403, artisan=403)),
     ("requests", "POST", "/requisitions/{other_coop_rid}/shares/ART-B/code", None,
      expect(warehouse=403, artisan=403, secretary=404)),
+    # what a member says at the depot's counter, recorded by its staff: never the secretary's, nor another depot's
+    ("requests", "POST", "/requisitions/{own_coop_rid}/shares/ART-A2/received", {},
+     expect(artisan=403, secretary=403)),
+    ("requests", "POST", "/requisitions/{other_coop_rid}/shares/ART-B/received", {},
+     expect(warehouse=404, artisan=403, secretary=403)),
     ("requests", "POST", "/sms/inbound", {"id": "m-{n}", "from": "+919800000001", "text": "RCV 123456"},
      expect(anon=401, admin=401, warehouse=401, artisan=401, secretary=401)),  # signed by the gateway, not a login
     ("requests", "GET", "/artisans/ART-A/passbook", None, expect()),

@@ -422,3 +422,130 @@ def test_a_reply_with_a_long_material_name_is_cut_to_two_parts_never_its_figures
         assert reply["result"] == "short_reported" and parts(reply["reply"]) <= 2, reply
         assert rid[:8] in reply["reply"] and "8" in reply["reply"], reply
         assert "…" in reply["reply"] or "..." in reply["reply"], reply  # the name is what was cut
+
+
+SAID = {"lines": [{"sku": COTTON, "quantity": "6"}, {"sku": SILK, "quantity": "0.2"}]}  # ART-1 of 6 kg and 0.5 kg
+
+
+def silk_received(coop):
+    """ART-1's share of 6 kg cotton and 0.5 kg silk (the others' 6 kg cotton), marked received: every share waits."""
+    rid = coop.with_silk()
+    coop.client.act(rid, "receive", coop.secretary)
+    return rid
+
+
+def test_the_depot_records_what_a_member_says_they_received_and_the_short_part_is_settled_as_a_return(coop):
+    """A member of two materials with no app login could not report receiving less: one figure by SMS is refused, the
+    secretary may not answer for them and the depot's return line `short` wanted a shortfall reported. The depot's
+    staff now record at the counter what the member says of each material, as recorded by them on the member's behalf
+    (shown on the request and in the passbook, the same ShareConfirmed the app's answer emits); the same record again
+    applies once, and the short part settles through the return line `short`."""
+    from tests.integration.test_requests_returns import give
+    client = coop.client
+    rid = silk_received(coop)
+    depot = client.token(**WAREHOUSE)
+    made = client.call("POST", f"/requisitions/{rid}/shares/ART-1/received", depot, SAID, status=201).get_json()
+    said = made["confirmation"]
+    assert (said["status"], said["via"], said["by"], said["short_by"]) == ("short", "depot", "warehouse-user",
+                                                                          {SILK: "0.3"})
+    assert said["at"] and said["code_expires_at"] is None
+    assert [(line["sku"], line["received"]) for line in made["lines"]] == [(COTTON, "6"), (SILK, "0.2")]
+    again = client.call("POST", f"/requisitions/{rid}/shares/ART-1/received", depot, SAID, status=200).get_json()
+    assert again["confirmation"] == said  # a double tap, a retried call: applied once
+    [event] = coop.events(rid, "ShareConfirmed")
+    assert (event["via"], event["recorded_by"], event["short"], event["artisan_id"]) == \
+        ("depot", "warehouse-user", True, "ART-1")
+    assert event["lines"] == [{"sku": COTTON, "quantity": "6", "received": "6"},
+                              {"sku": SILK, "quantity": "0.5", "received": "0.2"}]
+    assert client.db.requisitions.find_one({"_id": rid})["awaiting"] == ["ART-2", "ART-3"]
+    seen = next(s for s in client.get(rid, client.admin())["shares"] if s["artisan_id"] == "ART-1")
+    assert (seen["confirmation"]["via"], seen["confirmation"]["by"]) == ("depot", "warehouse-user")
+    book = client.call("GET", "/artisans/ART-1/passbook", client.artisan("ART-1"), status=200).get_json()
+    entry = next(r for r in book["requisitions"] if r["id"] == rid)
+    assert (entry["confirmation"]["status"], entry["confirmation"]["via"], entry["confirmation"]["by"]) == \
+        ("short", "depot", "warehouse-user")
+    give(client, rid, [(SILK, "0.3", "short")], artisan_id="ART-1", reason="did not reach the member")
+    settled = next(s for s in client.get(rid, client.admin())["shares"] if s["artisan_id"] == "ART-1")
+    assert settled["short_settled"] == {SILK: "0.3"}
+    admin = client.call("POST", f"/requisitions/{rid}/shares/ART-2/received", client.admin(), {}, status=201)
+    assert admin.get_json()["confirmation"] == {**admin.get_json()["confirmation"], "status": "confirmed",
+                                                "via": "depot", "by": "asha-admin"}
+
+
+def test_refusals_to_record_at_the_depot_change_nothing(coop):
+    """Not the secretary, not a member, not another depot's staff, not before the request is received, not what does
+    not fit the share: each refused, nothing recorded, nothing emitted."""
+    client = coop.client
+    rid = coop.with_silk()
+    depot, path = client.token(**WAREHOUSE), f"/requisitions/{rid}/shares/ART-1/received"
+    error = client.call("POST", path, depot, SAID, status=409).get_json()["error"]
+    assert (error["code"], error["details"]["status"]) == ("share_not_pending", "dispatched")
+    client.act(rid, "receive", coop.secretary)
+    for who in (coop.secretary, client.artisan("ART-1")):
+        client.call("POST", path, who, SAID, status=403)
+    client.call("POST", path, client.token("warehouse", depot="BHD"), SAID, status=404)  # another depot's request
+    client.call("POST", f"/requisitions/{rid}/shares/ART-9/received", depot, {}, status=404)
+    client.call("POST", f"/requisitions/{rid}/shares/ART-1/received", depot, {"quantity": "6", **SAID}, status=400)
+    for body, reason in (({"quantity": "6"}, "lines_needed"), ({"lines": SAID["lines"][:1]}, "lines_missing"),
+                         ({"lines": [{"sku": COTTON, "quantity": "7"}, {"sku": SILK, "quantity": "0"}]},
+                          "above_share")):
+        error = client.call("POST", path, depot, body, status=422).get_json()["error"]
+        assert (error["code"], error["details"]["reason"]) == ("share_not_receivable", reason)
+    for lang, words in (("en", "the depot"), ("hi", "डिपो")):  # the secretary is sent to the depot, not to themself
+        error = client.call("POST", f"/requisitions/{rid}/confirmations", {**coop.secretary, "Accept-Language": lang},
+                            {"artisan_id": "ART-1", **SAID}, status=403).get_json()["error"]
+        assert error["code"] == "forbidden" and words in error["message"]
+    assert shares_of(coop, rid)["ART-1"]["confirmation"]["status"] == "pending"
+    assert coop.events(rid, "ShareConfirmed") == []
+
+
+def test_a_members_own_answer_stands_against_the_depot_in_both_languages(coop):
+    """The member answered by SMS (all of it): the depot cannot record otherwise, nor the same again, and is told
+    what the member said, how and when; a new code for an answered share says the same, not the request's status."""
+    client = coop.client
+    rid = silk_received(coop)
+    assert coop.sms(PHONES["ART-1"], f"RCV {coop.code(rid, 'ART-1')}", message_id="own-1").get_json()["result"] == \
+        "confirmed"
+    before = shares_of(coop, rid)["ART-1"]["confirmation"]
+    for body in (SAID, {}):
+        for lang, words in (("en", ("by SMS", "stands", "0.5 kg")), ("hi", ("SMS से", "0.5 किलो"))):
+            error = client.call("POST", f"/requisitions/{rid}/shares/ART-1/received",
+                                {**client.token(**WAREHOUSE), "Accept-Language": lang}, body,
+                                status=409).get_json()["error"]
+            assert error["code"] == "share_already_answered" and error["details"]["via"] == "sms"
+            assert all(word in error["message"] for word in words), error["message"]
+    assert shares_of(coop, rid)["ART-1"]["confirmation"] == before
+    assert len(coop.events(rid, "ShareConfirmed")) == 1
+    for lang, words in (("en", ("already answered", "by SMS", "No new code")), ("hi", ("SMS से", "नया कोड"))):
+        asking = {**coop.secretary, "Accept-Language": lang}
+        error = client.call("POST", f"/requisitions/{rid}/shares/ART-1/code", asking, status=409).get_json()["error"]
+        assert error["code"] == "share_not_pending" and "Received" not in error["message"]
+        assert "प्राप्त" not in error["message"] or lang == "en"
+        assert all(word in error["message"] for word in words), error["message"]
+
+
+def test_what_the_depot_recorded_stands_and_is_said_so(coop):
+    client = coop.client
+    rid = silk_received(coop)
+    client.call("POST", f"/requisitions/{rid}/shares/ART-1/received", client.token(**WAREHOUSE), SAID, status=201)
+    error = client.call("POST", f"/requisitions/{rid}/shares/ART-1/received", client.admin(), {},
+                        status=409).get_json()["error"]
+    assert error["code"] == "share_already_answered" and "recorded at the depot by warehouse-user" in error["message"]
+    client.call("POST", f"/requisitions/{rid}/confirmations", client.artisan("ART-1"), {"artisan_id": "ART-1"},
+                status=409)  # the member's own later answer, otherwise: refused as any second answer is
+    error = client.call("POST", f"/requisitions/{rid}/shares/ART-1/code", coop.secretary,
+                        status=409).get_json()["error"]
+    assert "recorded at the depot by warehouse-user" in error["message"]
+    assert len(coop.events(rid, "ShareConfirmed")) == 1
+
+
+def test_a_member_of_several_materials_is_sent_to_the_app_or_the_depot_by_sms(coop):
+    """One figure by SMS for a share of two materials told the member to ask their cooperative's secretary, who may
+    not answer for them: it now says the app or the depot, in both languages, within one SMS part."""
+    rid = silk_received(coop)
+    code = coop.code(rid, "ART-1")
+    english = coop.sms(PHONES["ART-1"], f"RCV {code} 5", message_id="n-1").get_json()
+    hindi = coop.sms(PHONES["ART-1"], f"हाँ {code} 5", message_id="n-2").get_json()
+    assert "depot" in english["reply"] and "secretary" not in english["reply"]
+    assert "डिपो" in hindi["reply"] and "सचिव" not in hindi["reply"] and len(hindi["reply"]) <= 70
+    assert shares_of(coop, rid)["ART-1"]["confirmation"]["status"] == "pending"

@@ -413,3 +413,29 @@ def test_the_passbook_shows_a_financial_year_chosen_back_to_the_first_request(ap
         monkeypatch.setattr(passbook, "ENTRIES", 2000)
         wrong = text(who.get(f"{path}?year=2025-27"), 400)
         assert words["wrong"] in wrong and words["none"] in wrong  # this year's, and how to write one
+
+
+def test_the_depot_records_at_the_counter_what_a_member_says_and_the_pages_say_who_did(apps, config):
+    """A member without the app, at the depot, could not have what they say recorded: the depot's staff have a form
+    per share waiting for its member (in Hindi), the secretary none; what they record shows as recorded by them on the
+    member's word, on the request page and in the member's passbook."""
+    from tests.browser.english import english_in
+    from tests.integration.test_every_page_in_hindi import texts_of
+    rid = received(apps, config)
+    depot = person(apps["requests"], config, "warehouse", depot="VNS")
+    html = depot.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    assert html.count("data-at-depot=") == 3 and "/shares/ART-0002/received" in html
+    assert "काउंटर" in text(depot.get(f"/my/requisitions/{rid}"))
+    assert english_in([t for t in texts_of(html) if "Artisan" not in t]) == []  # the members' names are as typed
+    assert "data-at-depot=" not in secretary_of(apps, config).get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    said = depot.post(f"/api/v1/requisitions/{rid}/shares/ART-0002/received",
+                      json={"lines": [{"sku": COTTON, "quantity": "8"}]}, headers={"X-CSRF-Token": depot.csrf})
+    assert said.status_code == 201, said.get_data(as_text=True)
+    for lang, words in (("hi", "डिपो पर"), ("en", "recorded by warehouse on the member's word")):
+        page = text(person(apps["requests"], config, "admin", lang).get(f"/my/requisitions/{rid}"))
+        assert words in page
+    html = depot.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    assert html.count("data-at-depot=") == 2 and 'data-via="depot"' in html
+    for lang, words in (("hi", "डिपो पर"), ("en", "as you said at the depot: recorded by warehouse")):
+        book = text(person(apps["requests"], config, "artisan", lang, artisan_id="ART-0002").get("/my/passbook"))
+        assert words in book
