@@ -210,6 +210,11 @@ def _token(args, config: Config) -> int:
     if args.ttl is not None and not 1 <= args.ttl <= MAX_TOKEN_TTL:  # 0 or less: a token already expired
         tell(TOKEN_TTL, sys.stderr, most=MAX_TOKEN_TTL, ttl=args.ttl)
         return 2
+    from shared import token_check
+    refused = token_check.refusal(args, config)
+    if refused:
+        tell(refused[0], sys.stderr, **refused[1])
+        return 2
     ttl = config.jwt_ttl_seconds if args.ttl is None else args.ttl
     if config.jwt_secret == EMBEDDED_JWT_SECRET:  # run elsewhere than the data directory: the services refuse it
         tell(TOKEN_BUILT_IN_SECRET, sys.stderr, path=config.data_dir)

@@ -121,8 +121,10 @@ def update_user(changes, username):
 @blp.arguments(ArtisanSchema)
 @blp.response(201, ArtisanOutSchema)
 def register_artisan(body):
-    """Register an artisan (secretaries: into their own cooperative)."""
-    return artisans.register(db(), current_principal(), body, correlation_id=request_id())
+    """Register an artisan (secretaries: into their own cooperative). `phone_shared` warns, and stores anyway, when
+    other artisans have the phone (a family may share one): the SMS for each of them go to it too."""
+    made = artisans.register(db(), current_principal(), body, correlation_id=request_id())
+    return {**made, "phone_shared": artisans.sharing_phone(db(), current_principal(), made["_id"], body.get("phone"))}
 
 
 @blp.route("/artisans", methods=["GET"])
@@ -146,7 +148,12 @@ def get_artisan(artisan_id):
 @blp.arguments(ArtisanUpdateSchema)
 @blp.response(200, ArtisanOutSchema)
 def update_artisan(changes, artisan_id):
-    return artisans.update(db(), current_principal(), artisan_id, changes, correlation_id=request_id())
+    """Change an artisan's details; a phone sent is answered with `phone_shared` as registering is."""
+    changed = artisans.update(db(), current_principal(), artisan_id, changes, correlation_id=request_id())
+    if changes.get("phone"):
+        changed = {**changed, "phone_shared": artisans.sharing_phone(db(), current_principal(), artisan_id,
+                                                                     changes["phone"])}
+    return changed
 
 
 @blp.route("/artisans/<artisan_id>/looms/<any(approve, reject):decision>", methods=["POST"])

@@ -36,9 +36,11 @@ def directory(principal):
 @blp.get("/admin/artisans/<artisan_id>")
 @page("admin", "secretary")
 def artisan(principal, artisan_id):
-    """One artisan's details to change, their status, and where to see their requests, account and passbook."""
+    """One artisan's details to change, their status, and where to see their requests, account and passbook; a
+    warning when other artisans have their phone (their SMS go to it too)."""
     found = artisans.get(db(), principal, artisan_id)
-    return render_template("requests/artisan.html", artisan=found, **_choices(principal))
+    shared = artisans.sharing_phone(db(), principal, artisan_id, found.get("phone"))
+    return render_template("requests/artisan.html", artisan=found, phone_shared=shared, **_choices(principal))
 
 
 def _choices(principal) -> dict:

@@ -11,7 +11,7 @@ from services.requests.errors import AdminOnlyFields, ArtisanInactive, NoLoomsCh
 from shared.auth import Principal
 from shared.envelope import new_event, utcnow_iso
 from shared.errors import AlreadyExists, Busy, Conflict, Forbidden, Invalid, NotFound
-from shared.i18n import F_
+from shared.i18n import F_, N_, translate
 from shared.phones import ending, phone_key
 from shared.quantity import ascii_digits
 
@@ -20,7 +20,7 @@ NOTHING = {"_id": {"$in": []}}
 EVENT_FIELDS = ("name", "name_hi", "district", "language", "phone", "email", "cooperative", "active", "looms",
                 "social_category", "gender", "bpl")
 PRIVATE = ("social_category", "gender", "bpl")  # for the department's beneficiary reports: admins only
-SEEN_BY_ADMINS = (*PRIVATE, "created_by")  # and who registered them: a secretary's members' phones are as typed
+SEEN_BY_ADMINS = (*PRIVATE, "created_by")  # and who registered them
 PUBLIC = {"outbox": 0, "_relay": 0, "phone_key": 0}
 
 
@@ -231,6 +231,29 @@ def by_phone(db, phone: str) -> list[dict]:
     """The artisans registered with this phone number (a family may share one)."""
     key = phone_key(phone)
     return list(db.artisans.find({"phone_key": key}, PUBLIC).limit(20)) if key else []
+
+
+PHONE_SHARED = N_("Other artisans are registered with this phone too: {artisans}. The SMS for each of them go to it as "
+                  "well; check the number, or keep it if a family shares one phone.")
+NOT_SEEN = N_("{count} you cannot see")
+SHARERS_NAMED = 20  # artisans a warning names: a number typed wrong (a depot's own) could be on hundreds
+
+
+def sharing_phone(db, principal: Principal, artisan_id: str, phone: str | None) -> dict | None:
+    """The other artisans registered with `phone` (the same number however written), as a warning to whoever
+    typed it, not a refusal (a family shares a phone): how many, the numbers of those the caller may see, and a
+    message in the request's language; None when nobody else has it. Two members on one phone get identical SMS."""
+    key = phone_key(phone)
+    if not key:
+        return None
+    others = {"phone_key": key, "_id": {"$ne": artisan_id}}
+    count = db.artisans.count_documents(others)
+    if not count:
+        return None
+    seen = [doc["_id"] for doc in db.artisans.find(within(others, visible(principal)), {"_id": 1})
+            .sort("_id", 1).limit(SHARERS_NAMED)]
+    named = ", ".join(seen + ([translate(NOT_SEEN, count=count - len(seen))] if count > len(seen) else []))
+    return {"count": count, "artisans": seen, "message": translate(PHONE_SHARED, artisans=named)}
 
 
 def _may_edit(principal: Principal, fields: dict) -> None:

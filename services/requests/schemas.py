@@ -10,18 +10,24 @@ from shared.auth import ROLES
 from shared.calendar import Day, Month
 from shared.i18n import F_
 from shared.money import Money
-from shared.phones import as_typed
+from shared.phones import as_typed, e164
 from shared.quantity import WHOLE_NOTE, Quantity
 from shared.text import filled
 
 CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z", error=F_("letters, digits, '.', '_' or '-', at most 64"))
 NAME = filled(200)
 class Phone(f.String):
-    """A phone number, kept as `shared.phones.as_typed` writes it: Devanagari digits, hyphens between digits and
-    the invisible marks of a number copied from a phone's contacts are read, not refused."""
+    """A phone number, read as `shared.phones.as_typed` reads it (Devanagari digits, hyphens between digits and the
+    invisible marks of a number copied from a phone's contacts are read, not refused) and, once its check passed,
+    kept as an SMS is sent to it (`shared.phones.e164`: '98000 00001' is '+919800000001'), so one phone is
+    written one way beside another."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         return as_typed(super()._deserialize(value, attr, data, **kwargs))
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        phone = super().deserialize(value, attr, data, **kwargs)
+        return e164(phone) if isinstance(phone, str) and phone else phone
 
 
 PHONE = v.Regexp(r"^\+?[0-9 ]{10,16}\Z", error=F_("a phone number: 10 to 16 digits, + and spaces allowed"))
@@ -100,6 +106,12 @@ class PhoneChangeSchema(ma.Schema):
     requested_at = f.String()
 
 
+class PhoneSharedSchema(ma.Schema):
+    count = f.Integer(metadata={"description": "how many other artisans are registered with this phone"})
+    artisans = f.List(f.String(), metadata={"description": "those of them the caller may see, by number"})
+    message = f.String(metadata={"description": "the warning, in the request's language"})
+
+
 class ArtisanOutSchema(ArtisanSchema):
     artisan_id = f.String(attribute="_id")
     looms_change = f.Nested(LoomsChangeSchema, allow_none=True, metadata={
@@ -108,6 +120,9 @@ class ArtisanOutSchema(ArtisanSchema):
         "description": "a phone a secretary asked for, waiting for an admin (POST .../phone/approve|reject); "
                        "until then codes and SMS go to `phone`"})
     created_by = f.String(dump_only=True, metadata={"description": "who registered them (a username); admins only"})
+    phone_shared = f.Nested(PhoneSharedSchema, dump_only=True, allow_none=True, metadata={
+        "description": "in the answer to registering or changing a phone: other artisans have it too (a warning, "
+                       "not a refusal: a family may share one), whose SMS go to it as well"})
     created_at = f.String()
     updated_at = f.String()
 

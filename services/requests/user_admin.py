@@ -23,7 +23,7 @@ NEEDS = {"artisan": ("artisan_id", F_("an artisan's login needs their artisan nu
          "secretary": ("cooperative", F_("a secretary's login needs their cooperative"))}
 NOT_CURRENT = F_("this is not your current password")
 SAME_PASSWORD = F_("this is your current password; choose a new one")
-ONLY_WAREHOUSE = F_("only warehouse staff work at a depot")
+ONLY_WAREHOUSE = users.ONLY_WAREHOUSE
 STAFF_ROLES = ("admin", "warehouse")  # an artisan's or a secretary's login belongs to their record: not changed
 ONLY_STAFF = F_("only warehouse staff become admins and admins warehouse staff; an artisan's or a secretary's login "
                 "stays theirs: add another login")
@@ -71,7 +71,7 @@ def add(db, body: dict) -> dict:
     """A new login, checked as `rawbank user add` checks one (each field's problem said under it); 409 if taken."""
     found = {field: [refusal.en] for field, refusal in users.refusals(
         db, username=body["username"], password=body["password"], artisan_id=body.get("artisan_id"),
-        depot=body.get("depot"), cooperative=body.get("cooperative")).items()}
+        depot=body.get("depot"), cooperative=body.get("cooperative"), role=body["role"]).items()}
     if body["role"] in NEEDS and not body.get(NEEDS[body["role"]][0]):
         field, text = NEEDS[body["role"]]
         found.setdefault(field, [text])

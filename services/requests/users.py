@@ -40,6 +40,12 @@ NO_SUCH_DEPOT = F_("no depot {depot} is known; the depots are: {known}")
 DEPOTS_NAMED = 30  # depot codes a refusal names (75 districts' depots would be a wall of codes)
 NO_DEPOT_YET = F_("no depot {depot} is known, nor any other yet: an admin registers depots on the “Catalog and depots” page")
 NO_SUCH_COOPERATIVE = F_("no cooperative {cooperative} is registered; register it first (POST /api/v1/cooperatives)")
+ONLY_WAREHOUSE = F_("only warehouse staff work at a depot")
+ONLY_ARTISANS = F_("only an artisan's login has an artisan number: leave it empty for this role")
+ONLY_SECRETARIES = F_("only a secretary's login has a cooperative: leave it empty for this role")
+#: the role each of a login's fields belongs to: signed into its token, so never on another role's login
+BELONGS = {"artisan_id": ("artisan", ONLY_ARTISANS), "depot": ("warehouse", ONLY_WAREHOUSE),
+           "cooperative": ("secretary", ONLY_SECRETARIES)}
 #: what the login accepts (LoginSchema): a user the command adds must be able to log in
 MAX_USERNAME, MAX_PASSWORD = 100, 200
 ADDED = N_("added {role} user {username}")
@@ -92,7 +98,7 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
     SettingError (a ValueError in both languages) otherwise. `start`: on one machine, rawbank is stopped and this
     starts it (an artisan or a cooperative is registered while it runs)."""
     for field, refusal in refusals(db, username=username, password=password, artisan_id=artisan_id, depot=depot,
-                                   cooperative=cooperative).items():
+                                   cooperative=cooperative, role=role).items():
         if start and field == "artisan_id":
             raise SettingError.said(NO_SUCH_ARTISAN_STOPPED, artisan_id=artisan_id, start=start)
         if start and field == "cooperative":
@@ -107,23 +113,36 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
 
 
 def refusals(db, *, username: str, password: str, artisan_id: str | None, depot: str | None,
-             cooperative: str | None) -> dict[str, SettingError]:
+             cooperative: str | None, role: str | None = None) -> dict[str, SettingError]:
     """What keeps a new user from logging in or working, by field, in the order the command says them: one name
-    and the same checks for `rawbank user add` and the Users page (POST /api/v1/users)."""
+    and the same checks for `rawbank user add` and the Users page (POST /api/v1/users). A field of another role
+    than `role` (a secretary's login with an artisan number) is refused: its token would carry it."""
     found = {}
+    given = {"artisan_id": artisan_id, "depot": depot, "cooperative": cooperative}
+    stray = {field: SettingError.said(BELONGS[field][1]) for field, value in given.items()
+             if value and role is not None and BELONGS[field][0] != role}
     if not 1 <= len(username) <= MAX_USERNAME or not is_clean(username):
         found["username"] = SettingError.said(BAD_USERNAME, max=MAX_USERNAME)
     try:
         _check_password(password)
     except SettingError as exc:
         found["password"] = exc
-    if artisan_id and db.artisans.find_one({"_id": artisan_id}, {"_id": 1}) is None:
+    found.update(stray)
+    if "artisan_id" not in stray and artisan_id and db.artisans.find_one({"_id": artisan_id}, {"_id": 1}) is None:
         found["artisan_id"] = SettingError.said(NO_SUCH_ARTISAN, artisan_id=artisan_id)
-    if depot and db.depots.find_one({"_id": depot}, {"_id": 1}) is None:
+    if "depot" not in stray and depot and db.depots.find_one({"_id": depot}, {"_id": 1}) is None:
         found["depot"] = unknown_depot(db, depot)
-    if cooperative and db.cooperatives.find_one({"_id": cooperative}, {"_id": 1}) is None:
+    if "cooperative" not in stray and cooperative and \
+            db.cooperatives.find_one({"_id": cooperative}, {"_id": 1}) is None:
         found["cooperative"] = SettingError.said(NO_SUCH_COOPERATIVE, cooperative=cooperative)
     return found
+
+
+def own_fields(user: dict) -> dict:
+    """The artisan number, depot and cooperative a login's token carries: only its role's. A login stored before
+    other roles' fields were refused (a secretary's with an artisan number) keeps them in the store and on the
+    Users page, but its token never carries them."""
+    return {field: user.get(field) if BELONGS[field][0] == user.get("role") else None for field in BELONGS}
 
 
 def unknown_depot(db, depot: str) -> SettingError:
@@ -191,8 +210,7 @@ def login_token(db, user: dict, config) -> str:
         raise BadLogin()
     if stored.get("active") is False:  # said only to whoever typed the right password: a guesser learns nothing
         raise LoginDeactivated()  # read here, not before: deactivated meanwhile, its revocation may be older than this
-    return issue_token(config.jwt_secret, sub=user["_id"], role=user["role"], artisan_id=user.get("artisan_id"),
-                       depot=user.get("depot"), cooperative=user.get("cooperative"),
+    return issue_token(config.jwt_secret, sub=user["_id"], role=user["role"], **own_fields(user),
                        ttl_seconds=config.jwt_ttl_seconds, issued_at=issued)
 
 

@@ -214,7 +214,7 @@ def test_defect_5_admins_and_secretaries_find_register_change_and_deactivate_art
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Kamla Bai")
     expect(rows.first).to_contain_text("Not active")
-    expect(rows.first).to_contain_text("+919800000043")  # kept as SMS are sent to it
+    expect(rows.first).to_contain_text("+919800000043")  # kept as SMS are sent to it, however typed
 
     secretary = people("secretary").log_in()
     secretary.language("hi")
@@ -424,23 +424,23 @@ def test_a_secretarys_new_phone_for_a_member_waits_until_an_admin_approves_it(pe
     phone.fill("+91 98999 99999")
     details.get_by_role("button", name="Save changes").click()
     expect(details.locator("[data-errors]")).to_have_text(
-        "Saved. The new phone +91 98999 99999 waits for an admin's approval; until then codes and messages go to "
-        "+919800000003.")
+        "Saved. The new phone +919899999999 waits for an admin's approval; until then codes and messages go to "
+        "+919800000003.")  # the number asked, kept as SMS are sent to it
     expect(phone).to_have_value("+919800000003")  # what the record still has
     page.reload()
-    expect(page.locator("#phone-change")).to_contain_text("to change the phone to +91 98999 99999")
+    expect(page.locator("#phone-change")).to_contain_text("to change the phone to +919899999999")
     secretary.shot("member-phone-waits")
 
     admin = in_english(people("admin").log_in())
     menu(admin.page, "Approvals").click()
     card = admin.page.locator('[data-phone-change="ART-0003"]')
-    expect(card).to_contain_text("Phone now: +919800000003; asked: +91 98999 99999")
+    expect(card).to_contain_text("Phone now: +919800000003; asked: +919899999999")
     admin.shot("phone-to-approve")
     card.get_by_role("button", name="Approve").click()
     expect(card.locator("[data-done]")).to_have_text("Approved")
 
     page.reload()
-    expect(phone).to_have_value("+91 98999 99999")
+    expect(phone).to_have_value("+919899999999")
     expect(page.locator("#phone-change")).to_have_count(0)
 
     # the member is told both, at the phone they had; their secretary reads their notifications too
@@ -453,3 +453,35 @@ def test_a_secretarys_new_phone_for_a_member_waits_until_an_admin_approves_it(pe
     page.reload()
     expect(notes.filter(has_text="फ़ोन नंबर बदला गया")).to_contain_text("9999 पर ख़त्म होने वाला नंबर")
     secretary.shot("member-phone-notices")
+
+
+def test_a_phone_another_member_has_is_warned_of_on_the_form_in_both_languages(people):
+    """Before, an admin gave a member a phone another member had and nothing said so: both then got identical SMS.
+    The number is kept (a family shares a phone) as SMS are sent to it, and the form and the page say who else has
+    it, in English and Hindi."""
+    admin = in_english(people("admin").log_in())
+    page = admin.page
+    page.goto(admin.url("requests", "/admin/artisans/ART-0002"))
+    details = page.locator("#artisan-form")
+    phone = details.get_by_label("Phone")
+    try:
+        phone.fill("98000 00001")  # the demo artisan's, ART-0001's, typed as people type it
+        details.get_by_role("button", name="Save changes").click()
+        expect(details.locator("[data-errors]")).to_contain_text(
+            "Saved: the details of Sita Devi. Other artisans are registered with this phone too: ART-0001.")
+        expect(phone).to_have_value("+919800000001")
+        page.reload()
+        expect(page.locator("#phone-shared")).to_contain_text("ART-0001")
+        admin.language("hi")
+        page.reload()
+        expect(page.locator("#phone-shared")).to_contain_text("इस फ़ोन पर और कारीगर भी दर्ज हैं: ART-0001।")
+        details.get_by_role("button").last.click()
+        expect(details.locator("[data-errors]")).to_contain_text("इस फ़ोन पर और कारीगर भी दर्ज हैं: ART-0001।")
+        admin.shot("phone-shared")
+    finally:  # the demo member's phone as it was, for the tests after this one
+        in_english(admin)
+        page.goto(admin.url("requests", "/admin/artisans/ART-0002"))
+        phone.fill("+919800000002")
+        details.get_by_role("button", name="Save changes").click()
+        expect(details.locator("[data-errors]")).to_have_text("Saved: the details of Sita Devi.")
+    assert admin.errors == []

@@ -138,3 +138,30 @@ def test_a_clerk_is_made_an_admin_and_steps_back_to_a_depot_in_hindi(people, bro
         assert promoted.errors == [] and admin.errors == []
     finally:
         promoted.close()
+
+
+@pytest.mark.parametrize("lang,refusal", [
+    ("en", "only an artisan's login has an artisan number"),
+    ("hi", "केवल कारीगर के लॉग इन में कारीगर संख्या होती है"),
+])
+def test_a_secretarys_login_with_an_artisan_number_is_refused_under_it(people, lang, refusal):
+    """Before, a secretary's login was added with a member's artisan number, and its token carried it: the number is
+    refused under its field, in the page's language, and no login is added."""
+    name = f"sec-{uuid.uuid4().hex[:6]}"
+    admin = people("admin").log_in()
+    admin.language(lang)
+    page = admin.page
+    page.goto(admin.url("requests", "/admin/users"))
+    page.locator("#add-login summary").click()
+    form = page.locator("#add-user-form")
+    form.locator("#username").fill(name)
+    form.locator("#password").fill("first passphrase")
+    form.locator("#role").select_option("secretary")
+    form.locator("#cooperative").select_option("SMBSS")
+    form.locator("#artisan_id").fill("ART-0002")
+    form.locator("button[type=submit]").click()
+    expect(form.locator(".field-error")).to_contain_text(refusal)
+    expect(form.locator("#artisan_id")).to_have_attribute("aria-invalid", "true")
+    page.goto(admin.url("requests", f"/admin/users?q={name}"))
+    expect(page.locator(f'tr[data-user="{name}"]')).to_have_count(0)
+    assert admin.errors == []

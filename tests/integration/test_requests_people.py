@@ -206,23 +206,61 @@ def test_a_member_a_secretary_registers_gets_the_phone_typed_and_admins_see_who_
     assert 'id="registered-by"' not in client.http.get(f"/admin/artisans/{artisan_id}").get_data(as_text=True)
 
 
-def test_a_phone_typed_in_devanagari_digits_with_hyphens_or_pasted_from_contacts_is_kept_in_ascii_digits(client):
+def test_a_phone_typed_in_devanagari_digits_with_hyphens_or_pasted_from_contacts_is_kept_as_sms_are_sent(client):
     """A Hindi keyboard types ९८००० ०००२१; people write 98000-00021; a number copied from a phone's contacts carries
-    invisible direction marks. Each is the phone it says, kept as digits and spaces, found by its digits."""
+    invisible direction marks. Each is the phone it says, kept as an SMS is sent to it (+91 and ten digits: before,
+    it was kept as typed, '98000 00021' beside '+919800000001'), found by its digits."""
     admin = client.admin()
     made = client.call("POST", "/artisans", admin, {
         "name": "Devi", "district": "Varanasi", "craft": "silk", "registration_id": "REG-DEV",
         "phone": "९८०००-०००२१"}, status=201).get_json()
-    assert made["phone"] == "98000 00021"
+    assert made["phone"] == "+919800000021"
     stored = client.db.artisans.find_one({"_id": made["artisan_id"]})
-    assert (stored["phone"], stored["phone_key"]) == ("98000 00021", "9800000021")
+    assert (stored["phone"], stored["phone_key"]) == ("+919800000021", "9800000021")
     pasted = client.call("PATCH", f"/artisans/{made['artisan_id']}", admin,
                          {"phone": "\u202a+91 98000-00022\u202c"}, status=200).get_json()
-    assert pasted["phone"] == "+91 98000 00022"
-    found = client.call("GET", "/artisans?q=०००२२", admin, status=200).get_json()
+    assert pasted["phone"] == "+919800000022"
+    assert client.call("PATCH", f"/artisans/{made['artisan_id']}", admin, {"phone": "098000 00023"},
+                       status=200).get_json()["phone"] == "+919800000023"
+    assert client.db.artisans.find_one({"_id": made["artisan_id"]})["outbox"][-1]["payload"]["phone"] == \
+        "+919800000023"  # the notifier is told the number as it sends to it
+    found = client.call("GET", "/artisans?q=०००२३", admin, status=200).get_json()
     assert [a["artisan_id"] for a in found] == [made["artisan_id"]]
     before = client.db.artisans.find_one({"_id": made["artisan_id"]})
     error = client.call("PATCH", f"/artisans/{made['artisan_id']}", admin, {"phone": "९८०००-abc"},
                         status=400).get_json()["error"]
     assert error["code"] == "validation_error" and "phone" in error["details"]
     assert client.db.artisans.find_one({"_id": made["artisan_id"]}) == before
+
+
+def test_a_phone_another_artisan_has_is_warned_of_in_both_languages_and_kept(client):
+    """Before, a member was registered with a phone another artisan had and nobody was told: both got identical SMS
+    naming neither. It is kept (a family shares a phone) and the answer warns, naming the artisans the caller may
+    see and counting the others; the artisan's page says it too, in English and Hindi."""
+    client.register("ART-S1", cooperative="Coop-S")  # +919800000001
+    client.register("ART-X1", cooperative="Coop-X")  # +919800000001 too: another cooperative's
+    secretary, admin = client.secretary("Coop-S"), client.admin()
+    body = {"name": "Sister", "district": "Varanasi", "craft": "zari", "registration_id": "REG-SIS",
+            "phone": "98000 00001"}
+    made = client.call("POST", "/artisans", secretary, body, status=201).get_json()
+    assert made["phone"] == "+919800000001"
+    assert client.db.artisans.find_one({"_id": made["artisan_id"]})["phone"] == "+919800000001"
+    shared = made["phone_shared"]
+    assert (shared["count"], shared["artisans"]) == (2, ["ART-S1"])  # another cooperative's member is not named
+    assert "Other artisans are registered with this phone too: ART-S1, 1 you cannot see." in shared["message"]
+    in_hindi = client.call("PATCH", f"/artisans/{made['artisan_id']}", {**admin, "Accept-Language": "hi"},
+                           {"phone": "+91 98000 00001"}, status=200).get_json()["phone_shared"]
+    assert (in_hindi["count"], in_hindi["artisans"]) == (2, ["ART-S1", "ART-X1"])
+    assert "इस फ़ोन पर और कारीगर भी दर्ज हैं: ART-S1, ART-X1" in in_hindi["message"], in_hindi
+    alone = client.call("PATCH", f"/artisans/{made['artisan_id']}", admin, {"phone": "+919800000077"},
+                        status=200).get_json()
+    assert alone["phone_shared"] is None
+    assert client.call("PATCH", f"/artisans/{made['artisan_id']}", admin, {"craft": "silk"},
+                       status=200).get_json().get("phone_shared") is None  # no phone sent: nothing to warn of
+
+    client.http.set_cookie(COOKIE, admin["Authorization"].split()[1])
+    assert 'id="phone-shared"' not in client.http.get(f"/admin/artisans/{made['artisan_id']}").get_data(as_text=True)
+    for lang, words in (("en", "Other artisans are registered with this phone too: ART-X1."),
+                        ("hi", "इस फ़ोन पर और कारीगर भी दर्ज हैं: ART-X1।")):
+        page = client.http.get("/admin/artisans/ART-S1", headers={"Accept-Language": lang}).get_data(as_text=True)
+        assert 'id="phone-shared"' in page and words in page, page

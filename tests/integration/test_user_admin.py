@@ -82,6 +82,58 @@ def test_a_login_that_could_not_log_in_or_work_is_refused_by_field(client, admin
     assert list(client.db.users.find()) == before
 
 
+@pytest.mark.parametrize("body,field,english,hindi", [
+    ({"role": "secretary", "cooperative": "KBSS", "artisan_id": "ART-0004"}, "artisan_id",
+     "only an artisan's login has an artisan number", "केवल कारीगर के लॉग इन में"),
+    ({"role": "secretary", "cooperative": "KBSS", "artisan_id": "ART-0001"}, "artisan_id",
+     "only an artisan's login has an artisan number", "केवल कारीगर के लॉग इन में"),  # another cooperative's member
+    ({"role": "warehouse", "depot": "VNS", "cooperative": "KBSS", "artisan_id": "ART-0001"}, "artisan_id",
+     "only an artisan's login has an artisan number", "केवल कारीगर के लॉग इन में"),
+    ({"role": "warehouse", "cooperative": "KBSS"}, "cooperative", "only a secretary's login has a cooperative",
+     "केवल सचिव के लॉग इन में"),
+    ({"role": "artisan", "artisan_id": "ART-0001", "cooperative": "KBSS"}, "cooperative",
+     "only a secretary's login has a cooperative", "केवल सचिव के लॉग इन में"),
+    ({"role": "artisan", "artisan_id": "ART-0001", "depot": "VNS"}, "depot", "only warehouse staff work at a depot",
+     "केवल गोदाम कर्मचारी"),
+    ({"role": "admin", "depot": "VNS"}, "depot", "only warehouse staff work at a depot", "केवल गोदाम कर्मचारी"),
+    ({"role": "admin", "artisan_id": "ART-404"}, "artisan_id", "only an artisan's login has an artisan number",
+     "केवल कारीगर के लॉग इन में"),  # said as another role's field, not as an artisan nobody registered
+])
+def test_a_field_of_another_role_is_refused_and_stored_nowhere(client, admin, body, field, english, hindi):
+    """Before, a secretary's login was added with an artisan number (even another cooperative's member's) and a
+    clerk's with a cooperative, and each login's token carried them: each such field is now refused under it."""
+    if client.db.cooperatives.find_one({"_id": "KBSS"}) is None:  # the client's store lasts the module
+        client.db.depots.update_one({"_id": "VNS"}, {"$setOnInsert": {"name": "Varanasi"}}, upsert=True)
+        client.cooperative("KBSS")
+        client.register("ART-0001", cooperative="Coop-A")
+        client.register("ART-0004", cooperative="KBSS")
+    body = {"username": "meena", "password": "meena's passphrase", **body}
+    before = list(client.db.users.find())
+    refused = client.call("POST", "/users", admin, body, status=400).get_json()["error"]
+    assert refused["code"] == "validation_error" and english in refused["details"][field][0], refused
+    in_hindi = client.call("POST", "/users", admin, body, headers=HI, status=400).get_json()["error"]
+    assert hindi in in_hindi["details"][field][0], in_hindi
+    assert list(client.db.users.find()) == before
+
+
+def test_a_login_stored_with_another_roles_field_is_shown_but_its_token_carries_only_its_own(client, admin):
+    """A login stored before such fields were refused still logs in and is listed as stored (an admin sees what
+    to tidy); its token carries only its role's field, never the stray artisan number or cooperative."""
+    import jwt
+    users.add_user(client.db, username="old-sec", password=PASSWORD, role="secretary", cooperative="KBSS",
+                   artisan_id="ART-0001")  # as the Users page stored it before
+    users.add_user(client.db, username="old-clerk", password=PASSWORD, role="warehouse", depot="VNS",
+                   cooperative="KBSS", artisan_id="ART-0001")
+    shown = client.call("GET", "/users?q=old-sec", admin, status=200).get_json()[0]
+    assert (shown["cooperative"], shown["artisan_id"]) == ("KBSS", "ART-0001")
+    for username, role, own in (("old-sec", "secretary", {"cooperative": "KBSS"}),
+                                ("old-clerk", "warehouse", {"depot": "VNS"})):
+        token = log_in(client, username, PASSWORD).get_json()["access_token"]
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert claims["role"] == role and {k: claims.get(k) for k in own} == own
+        assert set(claims) & {"artisan_id", "cooperative", "depot"} == set(own), claims
+
+
 def test_a_taken_name_is_409_in_both_languages(client, admin):
     before = stored(client, "ravi")
     body = {"username": "ravi", "password": "another passphrase", "role": "admin"}

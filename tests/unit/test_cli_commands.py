@@ -178,3 +178,88 @@ def test_dlq_with_no_running_dev_and_no_broker_address_says_how_to_name_the_brok
     assert "rawbank dev --memory --broker-port N" in english and "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:N" in english
     assert "RAWBANK_NOTIFIER_URL" in english and "could not reach" not in english
     assert "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:N" in hindi and str(tmp_path / "var") in hindi and "ब्रोकर" in hindi
+
+
+def test_a_token_names_only_its_roles_artisan_cooperative_or_depot(capsys, monkeypatch, tmp_path):
+    """Before, `rawbank token --role warehouse --artisan-id ART-1` signed a clerk's token carrying an artisan number:
+    a field of another role is refused, as the Users page refuses it, in English and Hindi."""
+    monkeypatch.chdir(tmp_path)
+    for args, option in ((["--role", "secretary", "--cooperative", "SMBSS", "--artisan-id", "ART-1"], "--artisan-id"),
+                         (["--role", "warehouse", "--cooperative", "SMBSS"], "--cooperative"),
+                         (["--role", "admin", "--depot", "VNS"], "--depot")):
+        assert main(["token", "--sub", "meera", *args]) == 2
+        english, hindi = capsys.readouterr().err.splitlines()
+        assert english.startswith(f"rawbank token: {option} is for a token of --role ") and "Leave it out" in english
+        assert option in hindi and "केवल" in hindi
+    assert main(["token", "--role", "warehouse", "--sub", "ravi", "--depot", "VNS"]) == 0  # no data here: as before
+
+
+def _stopped_store(tmp_path):
+    """A data directory whose requests store knows cooperative SMBSS, artisan ART-0001 and depot VNS; rawbank is
+    stopped there."""
+    from services.requests import spec
+    from shared.runtime import Runtime
+    data = tmp_path / "var"
+    data.mkdir()
+    runtime = Runtime(spec(), Config.from_env({}, data_dir=str(data)))
+    runtime.db.cooperatives.insert_one({"_id": "SMBSS"})
+    runtime.db.artisans.insert_one({"_id": "ART-0001"})
+    runtime.db.depots.insert_one({"_id": "VNS"})
+    runtime.close()
+    return data
+
+
+@pytest.mark.parametrize("args,english_words,hindi_word", [
+    (["--role", "secretary", "--cooperative", "NOPE"], "no cooperative NOPE is registered", "NOPE"),
+    (["--role", "artisan", "--artisan-id", "ART-404"], "no artisan ART-404 is registered", "ART-404"),
+    (["--role", "warehouse", "--depot", "XYZ"], "no depot XYZ is known", "XYZ"),
+])
+def test_a_token_for_what_nobody_registered_is_refused_where_the_store_is_read(capsys, monkeypatch, tmp_path, args,
+                                                                               english_words, hindi_word):
+    """Before, `rawbank token --role secretary --cooperative NOPE` printed a token for a cooperative that does not
+    exist (whose holder saw nothing): with rawbank stopped on the data directory its store is read, and a code
+    nobody registered is refused, saying what to give instead; a registered one is signed as before."""
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    monkeypatch.delenv("RAWBANK_JWT_SECRET", raising=False)
+    monkeypatch.chdir(tmp_path)
+    data = _stopped_store(tmp_path)
+    assert main(["token", "--sub", "meera", *args]) == 2
+    english, hindi = capsys.readouterr().err.splitlines()
+    assert english.startswith(f"rawbank token: {english_words} in the rawbank on {data}"), english
+    assert "Give " in english and hindi_word in hindi and "पंजीकृत" in hindi
+    assert capsys.readouterr().out == ""
+    for good in (["--role", "secretary", "--cooperative", "SMBSS"], ["--role", "artisan", "--artisan-id", "ART-0001"],
+                 ["--role", "warehouse", "--depot", "VNS"]):
+        assert main(["token", "--sub", "meera", *good]) == 0
+        assert capsys.readouterr().out.count(".") == 2  # a JWT
+
+
+def test_a_token_for_what_nobody_registered_is_refused_while_rawbank_runs(config, capsys, monkeypatch, tmp_path):
+    """While `rawbank dev` runs on the data directory (its store is its own then), the requests service is asked."""
+    import json
+
+    from werkzeug.serving import make_server
+
+    from services import requests
+    from shared.runtime import Runtime
+    from tests.conftest import free_port
+    runtime = Runtime(requests.spec(), config)
+    runtime.db.cooperatives.insert_one({"_id": "SMBSS", "code": "SMBSS", "name": "Coop", "kind": "cooperative",
+                                        "district": "Varanasi"})
+    port = free_port()
+    server = make_server("127.0.0.1", port, requests.create_app(config, runtime), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    data = tmp_path / "var"
+    data.mkdir()
+    (data / "running.json").write_text(json.dumps({"urls": {"requests": f"http://127.0.0.1:{port}"}}))
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    monkeypatch.setenv("RAWBANK_JWT_SECRET", config.jwt_secret)
+    monkeypatch.chdir(tmp_path)
+    try:
+        assert main(["token", "--role", "secretary", "--sub", "meera", "--cooperative", "NOPE"]) == 2
+        assert "no cooperative NOPE is registered" in capsys.readouterr().err
+        assert main(["token", "--role", "secretary", "--sub", "meera", "--cooperative", "SMBSS"]) == 0
+        assert main(["token", "--role", "warehouse", "--sub", "ravi", "--depot", "VNS"]) == 0  # no inventory running
+    finally:
+        server.shutdown()
+        runtime.close()

@@ -49,6 +49,9 @@ def test_add_from_cli_refuses(db, kwargs, text):
     ("asha", {"role": "admin", "password": "p" * 201}, "at most 200"),
     ("asha", {"role": "warehouse", "depot": "VSN"}, "no depot VSN"),
     ("asha", {"role": "secretary", "cooperative": "NOPE"}, "no cooperative NOPE"),
+    ("asha", {"role": "admin", "depot": "VNS"}, "only warehouse staff work at a depot"),  # a token carries each
+    ("asha", {"role": "warehouse", "cooperative": "NOPE"}, "only a secretary's login has a cooperative"),
+    ("asha", {"role": "secretary", "cooperative": "NOPE", "artisan_id": "ART-1"}, "only an artisan's login has"),
 ])
 def test_add_from_cli_refuses_a_user_who_could_never_log_in_or_work(db, username, kwargs, text):
     db.depots.insert_one({"_id": "VNS"})

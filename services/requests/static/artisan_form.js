@@ -20,11 +20,17 @@
   });
   var form = document.getElementById("artisan-form");
   if (!form || !form.dataset.phoneWaits) return;
+  // one phone however written: its last ten digits ('98000 00001' is +919800000001, as the API keeps it)
+  function key(phone) { return rb.digits(phone || "").replace(/\D/g, "").slice(-10); }
   form.rbDone = function (data) {
     var asked = data.phone_change, field = form.elements.phone, none = form.dataset.noPhone;
-    var sent = field ? field.value.replace(/\s+/g, "") : "";
-    if (!asked || !field || (asked.phone || "").replace(/\s+/g, "") !== sent) return form.dataset.done;
+    // other artisans have the phone sent: said, not refused (a family shares one), as the API's answer says it
+    var shared = data.phone_shared ? " " + data.phone_shared.message : "";
+    if (!asked || !field || key(asked.phone) !== key(field.value)) {
+      if (field && key(data.phone) === key(field.value)) field.value = data.phone || "";  // as it is kept
+      return form.dataset.done + shared;
+    }
     field.value = data.phone || "";
-    return rb.fillText(form.dataset.phoneWaits, { phone: asked.phone || none, now: data.phone || none });
+    return rb.fillText(form.dataset.phoneWaits, { phone: asked.phone || none, now: data.phone || none }) + shared;
   };
 })();

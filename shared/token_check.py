@@ -1,0 +1,96 @@
+"""What `rawbank token` checks before it signs: that the artisan, cooperative or depot a token names is registered.
+
+Before, `rawbank token --role secretary --cooperative NOPE` printed a token for a cooperative nobody registered (and
+`--artisan-id`, `--depot` likewise): its holder saw nothing and was told nothing. Where rawbank's data can be read it
+is asked: over its API while `rawbank dev` runs on the data directory (running.json names its services), else in its
+store while it is stopped there. Where neither can be read (no data directory, MongoDB elsewhere, a service not
+answering) the token is signed as before: scripts and tests make tokens for services they start later.
+"""
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from shared.i18n import N_
+
+#: (option, the token's claim, the service that knows it, its path on that service's API, the refusal)
+NAMED = (
+    ("--artisan-id", "artisan_id", "requests", "/api/v1/artisans/{}", N_(
+        "rawbank token: no artisan {value} is registered in the rawbank on {path}, so a token for them would show "
+        "nothing. Give a registered artisan's number (the Artisans page lists them), or register them first.")),
+    ("--cooperative", "cooperative", "requests", "/api/v1/cooperatives/{}", N_(
+        "rawbank token: no cooperative {value} is registered in the rawbank on {path}, so a secretary's token for it "
+        "would show nothing. Give a registered cooperative's code (GET /api/v1/cooperatives lists them), or "
+        "register it first.")),
+    ("--depot", "depot", "inventory", "/api/v1/depots/{}", N_(
+        "rawbank token: no depot {value} is known in the rawbank on {path}. Give a known depot's code (GET "
+        "/api/v1/depots lists them), or leave --depot out for every depot.")),
+)
+#: the role whose token carries each claim (as a login's: services/requests/users.py BELONGS)
+BELONGS = {"artisan_id": "artisan", "cooperative": "secretary", "depot": "warehouse"}
+ONLY_ROLE = N_("rawbank token: {option} is for a token of --role {role} only: a --role {given} token would carry it. "
+               "Leave it out.")
+COLLECTIONS = {"artisan_id": "artisans", "cooperative": "cooperatives", "depot": "depots"}
+
+
+def refusal(args, config) -> tuple[str, dict] | None:
+    """The first thing wrong with the token asked for, as (text, its values), or None."""
+    for option, claim, *_ in NAMED:
+        if getattr(args, claim) and BELONGS[claim] != args.role:
+            return ONLY_ROLE, {"option": option, "role": BELONGS[claim], "given": args.role}
+    asked = [(claim, getattr(args, claim), text) for _, claim, _, _, text in NAMED if getattr(args, claim)]
+    if not asked or not config.embedded or not config.data_dir:
+        return None
+    known = _over_the_api(config, asked) or _in_the_store(config, asked) or {}
+    for claim, value, text in asked:
+        if known.get(claim) is False:
+            return text, {"value": value, "path": config.data_dir}
+    return None
+
+
+def _over_the_api(config, asked) -> dict | None:
+    """While `rawbank dev` runs on the data directory: each asked with a short admin token; None if it does not."""
+    from shared.auth import issue_token
+    from shared.datadir import DataDir
+    urls = (DataDir(config.data_dir).read_json("running.json") or {}).get("urls") or {}
+    if not urls:
+        return None
+    token = issue_token(config.jwt_secret, sub="rawbank-token", role="admin", ttl_seconds=60)
+    found = {}
+    paths = {claim: (service, path) for _, claim, service, path, _ in NAMED}
+    for claim, value, _ in asked:
+        service, path = paths[claim]
+        if service not in urls:
+            continue
+        url = urls[service].rstrip("/") + path.format(urllib.parse.quote(value, safe=""))
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}),
+                                        timeout=5):
+                found[claim] = True
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                found[claim] = False  # anything else (401: another secret) says nothing of it
+        except OSError:
+            pass  # not answering: signed as before
+    return found
+
+
+def _in_the_store(config, asked) -> dict | None:
+    """With rawbank stopped on the data directory: read in the requests service's store; None if it cannot be."""
+    from shared.datadir import DataDir
+    from shared.spec import declaring
+    spec = declaring("add_user")
+    if not DataDir(config.data_dir).store(spec.name).exists():
+        return None
+    from pymongo.errors import PyMongoError
+    from shared.runtime import Runtime
+    try:
+        runtime = Runtime(spec, config)
+    except (ValueError, PyMongoError):  # in use (a `rawbank run` without running.json), or newer than this rawbank
+        return None
+    try:
+        return {claim: runtime.db[COLLECTIONS[claim]].find_one({"_id": value}, {"_id": 1}) is not None
+                for claim, value, _ in asked}
+    finally:
+        runtime.close()
