@@ -664,3 +664,13 @@ def test_a_stream_for_a_board_narrowed_by_words_or_days_says_which_alerts_they_f
     assert sent(f"&q=indigo&to={today - timedelta(days=1)}") == {"YRN-COT": False, "DYE-IND": False}
     refused = client.get("/api/v1/stream?max_seconds=1&from=yesterday", headers=admin)
     assert refused.status_code == 400 and "from" in refused.json["error"]["details"]
+
+
+def test_the_hindi_resolve_button_says_the_action_not_the_status(client, apply, token):
+    """The Hindi board's Resolve button read "हल हुआ" ("resolved", a status, beside the tab "हल हो गया"): it says the
+    action, "हल करें"."""
+    from html import unescape
+    low(apply)
+    html = unescape(client.get("/admin/alerts", headers={**token("admin"), "Accept-Language": "hi"})
+                    .get_data(as_text=True))
+    assert "<span>हल करें</span>" in html and "हल हुआ" not in html, html[-3000:]
