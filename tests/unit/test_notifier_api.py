@@ -674,3 +674,33 @@ def test_the_hindi_resolve_button_says_the_action_not_the_status(client, apply, 
     html = unescape(client.get("/admin/alerts", headers={**token("admin"), "Accept-Language": "hi"})
                     .get_data(as_text=True))
     assert "<span>हल करें</span>" in html and "हल हुआ" not in html, html[-3000:]
+
+
+REFUSALS = {  # language -> (what an admin asking for notifications is told, what an unknown API address says)
+    "en": ("Notifications are an artisan's own (a secretary's: their members'); admins and warehouse staff see "
+           "alerts at /api/v1/alerts.",
+           "There is nothing at this address; check it (the API's addresses are listed at /api/v1/openapi.json)."),
+    "hi": ("सूचनाएँ कारीगर की अपनी होती हैं (सचिव के लिए: उनके सदस्यों की); एडमिन और गोदाम कर्मचारी अलर्ट "
+           "/api/v1/alerts पर देखते हैं।",
+           "इस पते पर कुछ नहीं है; पता जाँचें (API के पते /api/v1/openapi.json में दिए हैं)।"),
+}
+
+
+@pytest.mark.parametrize("lang", REFUSALS)
+def test_an_admin_asking_for_notifications_and_an_unknown_address_are_told_what_is_true(client, token, lang):
+    """An admin's GET /api/v1/notifications was refused with "Your role may not do this; ask an admin" (they are the
+    admin): they are told notifications are artisans' own and alerts are at /api/v1/alerts. GET /api/v1/nope said
+    "check the id" where there is no id: it says the address is unknown and where the addresses are listed. The
+    codes are as before."""
+    headers = {**token("admin"), "Accept-Language": lang}
+    refused, unknown = REFUSALS[lang]
+    for asked in (client.get("/api/v1/notifications", headers=headers),
+                  client.post("/api/v1/notifications/n1/read", headers=headers)):
+        assert asked.status_code == 403 and asked.json["error"]["code"] == "forbidden"
+        assert asked.json["error"]["message"] == refused
+    for path in ("/api/v1/nope", "/api/v1/alerts/a/b/c"):
+        missing = client.get(path, headers=headers)
+        assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"
+        assert missing.json["error"]["message"] == unknown, path
+    gone = client.get("/api/v1/alerts/nope", headers=headers)  # an id nobody has: as before
+    assert gone.status_code == 404 and gone.json["error"]["message"] != unknown
