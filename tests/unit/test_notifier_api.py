@@ -704,3 +704,30 @@ def test_an_admin_asking_for_notifications_and_an_unknown_address_are_told_what_
         assert missing.json["error"]["message"] == unknown, path
     gone = client.get("/api/v1/alerts/nope", headers=headers)  # an id nobody has: as before
     assert gone.status_code == 404 and gone.json["error"]["message"] != unknown
+
+
+BOARD_WITHOUT_SCRIPT = {  # language -> (a card's title, its status, its depot line's start, what the board says,
+    # what it says without JavaScript)
+    "en": ("Low stock: Cotton yarn at Varanasi depot", "Open", "Varanasi depot · since ", "2 in all",
+           "<noscript><p class=\"notice\">Without JavaScript this board does not update by itself"),
+    "hi": ("कम स्टॉक: वाराणसी डिपो में सूती धागा", "खुला", "वाराणसी डिपो · ", "कुल 2",
+           "<noscript><p class=\"notice\">JavaScript के बिना यह बोर्ड अपने-आप नहीं बदलता"),
+}
+
+
+@pytest.mark.parametrize("lang", BOARD_WITHOUT_SCRIPT)
+def test_the_alert_board_is_written_on_the_server_not_only_by_its_script(client, apply, token, lang):
+    """The board's alerts were only in a <script> for alerts.js to draw: without JavaScript it said "2 in all" above
+    an empty list. The server writes their cards, in the page's language (the script takes them over, one each)."""
+    from html import unescape
+    apply("MaterialRegistered", "YRN-COT", {"sku": "YRN-COT", "name": "Cotton yarn", "name_hi": "सूती धागा",
+                                            "category": "yarn", "unit": "kg", "reorder_level": 10_000})
+    depots_and_alerts(apply)
+    html = unescape(client.get("/admin/alerts", headers={**token("admin"), "Accept-Language": lang})
+                    .get_data(as_text=True))
+    cards = html.split('<div class="cards" id="alerts">', 1)[1].split("</div>\n<nav", 1)[0].split("<template", 1)[0]
+    title, status, meta, total, without = BOARD_WITHOUT_SCRIPT[lang]
+    assert cards.count('data-alert="') == 2 and title in cards and meta in cards, cards[:2000]
+    assert f'data-done>{status}</span>' in cards and total in html and without in html
+    assert '<div class="empty" id="no-alerts" hidden>' in html
+    assert '<p class="live no-print" id="live" aria-live="polite" hidden>' in html  # no "Connecting…" without it
