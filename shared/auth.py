@@ -143,14 +143,15 @@ def _from_request() -> Principal:
     return decode_token(secret, token.strip())
 
 
-def require_role(*roles: str):
-    """Allow the view only to callers with one of `roles` (any role if none given)."""
+def require_role(*roles: str, refusal: type[Forbidden] = Forbidden):
+    """Allow the view only to callers with one of `roles` (any role if none given); others get `refusal` (a
+    Forbidden that says what is true of this route, where "your role may not do this" would not help)."""
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             principal = current_principal()
             if roles and principal.role not in roles:
-                raise Forbidden()
+                raise refusal()
             return view(*args, **kwargs)
         return wrapper
     return decorator

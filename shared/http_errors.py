@@ -22,10 +22,13 @@ log = logging.getLogger(__name__)
 
 INTERNAL = ("internal_error",
             N_("Something went wrong on our side; try again, and tell an admin if it keeps happening."))
+#: no route has this address (NotFound's message is for an id nobody has)
+NO_SUCH_ADDRESS = N_("There is nothing at this address; check it (the API's addresses are listed at "
+                     "/api/v1/openapi.json).")
 #: werkzeug's and webargs' statuses -> (code, message)
 _HTTP = {
     400: (Invalid.code, Invalid.message), 401: (Unauthenticated.code, Unauthenticated.message),
-    403: (Forbidden.code, Forbidden.message), 404: (NotFound.code, NotFound.message),
+    403: (Forbidden.code, Forbidden.message), 404: (NotFound.code, NO_SUCH_ADDRESS),
     405: ("method_not_allowed", N_("This address does not accept this method.")),
     409: (Conflict.code, Conflict.message),
     413: ("payload_too_large", N_("The request body is too large.")),

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from flask import Response
 
 from services.notifier import alert_exports, alerts, dead_letters, event_log, messages, notifications
-from services.notifier.errors import AlertAlreadyResolved, AlertNotOpen, NotYourDepot
+from services.notifier.errors import AlertAlreadyResolved, AlertNotOpen, NotificationsNotYours, NotYourDepot
 from services.notifier.schemas import (AlertQuery, AlertSchema, DeadLetterQuery, DeadLetterSchema, EventQuery,
                                        EventSchema, NoteBody, NotificationQuery, NotificationSchema, ResendBody)
 from shared.auth import current_principal, require_role
@@ -138,7 +138,7 @@ def resolve_alert(body, alert_id):
 
 
 @blp.route("/notifications", methods=["GET"])
-@require_role("artisan", "secretary")
+@require_role("artisan", "secretary", refusal=NotificationsNotYours)
 @blp.arguments(NotificationQuery, location="query")
 @blp.response(200, NotificationSchema(many=True))
 def list_notifications(query):
@@ -150,7 +150,7 @@ def list_notifications(query):
 
 
 @blp.route("/notifications/<notification_id>/read", methods=["POST"])
-@require_role("artisan", "secretary")
+@require_role("artisan", "secretary", refusal=NotificationsNotYours)
 @blp.response(200, NotificationSchema)
 def read_notification(notification_id):
     """Mark one of the caller's notifications read."""

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from services.notifier import domain, subscribers
+from services.notifier import alerts, domain, outbound, subscribers
 
 INDEXES = {
     "deliveries": [
@@ -27,7 +27,9 @@ def recipients(db, collection: str, doc: dict, topic: str) -> list[tuple[str, st
     """(channel, target) pairs a change is delivered to."""
     if collection == "notifications":
         return [("in_app", "artisan"), ("email", "artisan"), ("sms", "artisan")]
-    targets = [("webhook", w["_id"]) for w in subscribers.webhooks_for(db, topic, doc.get("district"))]
+    about = (doc.get("details") or {}).get("webhook") if doc.get("kind") == domain.WEBHOOK_FAILING else None
+    targets = [("webhook", w["_id"]) for w in subscribers.webhooks_for(db, topic, doc.get("district"))
+               if w["_id"] != about]  # a failing webhook is not told of itself: it would fail, or answer late
     if topic == domain.ALERT_ESCALATED:
         for contact in subscribers.contacts_for(db, doc.get("district")):
             targets += [(channel, contact["_id"]) for channel in ("email", "sms") if contact.get(
@@ -82,11 +84,13 @@ def claim(db, now: datetime, max_attempts: int | None = None) -> dict | None:
     """
     if max_attempts is not None:
         dead = {"status": SENDING, "lease_until": {"$lt": now}, "attempts": {"$gte": max_attempts}}
-        for doc in db.deliveries.find(dead, {"attempts": 1}).limit(100):
-            db.deliveries.update_one({**dead, "_id": doc["_id"]}, {
+        for doc in db.deliveries.find(dead, {"attempts": 1, "channel": 1, "target": 1}).limit(100):
+            done = db.deliveries.update_one({**dead, "_id": doc["_id"]}, {
                 "$set": {"status": FAILED, "failed_at": now, "last_error": DIED}, "$unset": {"lease_until": ""},
                 "$push": {"log": {"$each": [{"attempt": doc["attempts"], "at": now, "ok": False, "info": DIED}],
                                   "$slice": -KEEP_LOG}}})
+            if done.modified_count:
+                webhook_failed(db, doc, now, DIED)
     due = {"$or": [{"status": PENDING, "next_attempt_at": {"$lte": now}},
                    {"status": SENDING, "lease_until": {"$lt": now}}]}
     for _ in range(5):  # another sender may take the one chosen first
@@ -111,16 +115,49 @@ def _story(note: dict) -> str:
     return f"requisition:{note['requisition_id']}" if note.get("requisition_id") else f"artisan:{note['artisan_id']}"
 
 
-def _settle(db, delivery: dict, fields: dict, entry: dict) -> None:
-    db.deliveries.update_one(
+def _settle(db, delivery: dict, fields: dict, entry: dict) -> bool:
+    """Settle the attempt taken; False if it was settled already (or taken again since)."""
+    return db.deliveries.update_one(
         {"_id": delivery["_id"], "status": SENDING, "attempts": delivery["attempts"]},
         {"$set": fields, "$unset": {"lease_until": ""},
-         "$push": {"log": {"$each": [entry], "$slice": -KEEP_LOG}}})
+         "$push": {"log": {"$each": [entry], "$slice": -KEEP_LOG}}}).modified_count == 1
 
 
 def succeeded(db, delivery: dict, now: datetime, info: str = "") -> None:
-    _settle(db, delivery, {"status": DELIVERED, "delivered_at": now, "last_error": None},
-            {"attempt": delivery["attempts"], "at": now, "ok": True, "info": info})
+    if _settle(db, delivery, {"status": DELIVERED, "delivered_at": now, "last_error": None},
+               {"attempt": delivery["attempts"], "at": now, "ok": True, "info": info}):
+        webhook_delivered(db, delivery, now)
+
+
+def webhook_failed(db, delivery: dict, now: datetime, error: str) -> None:
+    """A webhook's delivery failed for good: its webhook's alert opens (admins hear of it as of any alert), or counts
+    one more failure while it is open; one alert per failing spell. The delivery is the cause: a repeat changes
+    nothing."""
+    if delivery.get("channel") != "webhook":
+        return
+    hook = subscribers.webhook(db, delivery["target"]) or {}
+    alerts.raise_alert(db, domain.WEBHOOK_FAILING, depot=None, sku=None, scope=delivery["target"],
+                       cause=f"delivery-failed:{delivery['_id']}", at=now,
+                       details={"webhook": delivery["target"], "url": outbound.shown(hook.get("url") or ""),
+                                "reason": error[:500]})
+
+
+def webhook_delivered(db, delivery: dict, now: datetime) -> None:
+    """A delivery to a webhook succeeded: its failing alert, if one is live, is resolved (the spell is over)."""
+    if delivery.get("channel") != "webhook":
+        return
+    condition = domain.condition_key(domain.WEBHOOK_FAILING, None, None, delivery["target"])
+    if db.alerts.find_one({"open_key": condition}, {"_id": 1}) is not None:  # else nothing to remember
+        alerts.resolve_condition(db, domain.WEBHOOK_FAILING, depot=None, sku=None, scope=delivery["target"],
+                                 cause=f"delivered:{delivery['_id']}", at=now)
+
+
+def webhook_removed(db, webhook_id: str, now: datetime) -> None:
+    """A webhook was stopped: nothing more is sent to it, so its failing alert (if live) is over."""
+    condition = domain.condition_key(domain.WEBHOOK_FAILING, None, None, webhook_id)
+    if db.alerts.find_one({"open_key": condition}, {"_id": 1}) is not None:
+        alerts.resolve_condition(db, domain.WEBHOOK_FAILING, depot=None, sku=None, scope=webhook_id,
+                                 cause=f"removed:{webhook_id}:{now.isoformat()}", at=now)
 
 
 def skipped(db, delivery: dict, now: datetime, reason: str) -> None:
@@ -136,8 +173,10 @@ def failed(db, delivery: dict, now: datetime, error: str, *, max_attempts: int, 
         fields["next_attempt_at"] = next_at
     else:
         fields["failed_at"] = now
-    _settle(db, delivery, fields, {"attempt": delivery["attempts"], "at": now, "ok": False,
-                                   "info": error[:500]})
+    settled = _settle(db, delivery, fields, {"attempt": delivery["attempts"], "at": now, "ok": False,
+                                             "info": error[:500]})
+    if settled and next_at is None:
+        webhook_failed(db, delivery, now, error)
     return status
 
 

@@ -21,6 +21,14 @@ class AlertAlreadyResolved(Conflict):
     message = N_("This alert is already resolved.")
 
 
+class NotificationsNotYours(Forbidden):
+    """Someone not an artisan nor a secretary (an admin, warehouse staff) asked for notifications: they are an
+    artisan's own; what they are after is likely the alerts. The code is Forbidden's."""
+
+    message = N_("Notifications are an artisan's own (a secretary's: their members'); admins and warehouse staff see "
+                 "alerts at /api/v1/alerts.")
+
+
 class MonthNotBegun(RuleBroken):
     code = "month_in_future"
     message = N_("{month} has not begun yet; choose this month or an earlier one.")

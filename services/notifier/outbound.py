@@ -19,7 +19,8 @@ from shared.i18n import F_
 TIMEOUT_SECONDS = 10
 NOT_HTTP = F_("must be an http:// or https:// address")
 HAS_CREDENTIALS = F_("must not contain a user name or password")
-NOT_PUBLIC = F_("must be a public internet address; ask the operator to allow this host if it is yours")
+NOT_PUBLIC = F_("must be a public internet address; if this host is yours, the operator can allow it by adding it "
+                "(host or host:port) to RAWBANK_WEBHOOK_ALLOW_HOSTS")
 
 
 class Refused(Exception):

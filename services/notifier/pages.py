@@ -4,13 +4,16 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from services.notifier import alerts, domain, messages, notifications, projections, texts
 from services.notifier.errors import DepotNotFound, NotYourDepot
+from services.notifier.schemas import AlertSchema
 from shared.i18n import language
 from shared.lists import day_range, pager, search_text
-from shared.pages import as_typed, page, to_depot_choice, to_own_depot
+from shared.pages import as_typed, number, page, to_depot_choice, to_own_depot, when
 from shared.web import db
 
 blp = Blueprint("notifier_pages", __name__, template_folder="templates", static_folder="static",
@@ -59,7 +62,9 @@ def alert_board(principal):
                  "to": request.args.get("to") if until else None}
     export = {"format": "csv", "status": ",".join(TABS[tab]), "q": filters["q"], "depot": depot,
               "from": request.args.get("from") if since else None, "to": request.args.get("to") if until else None}
-    return render_template("notifier/alerts.html", alerts_json=messages.describe_alerts(db(), docs, dump=True),
+    described = messages.describe_alerts(db(), docs)
+    return render_template("notifier/alerts.html", alerts_json=AlertSchema(many=True).dump(described),
+                           cards=[card(alert, language()) for alert in described],
                            since=datetime.now(timezone.utc).isoformat(), statuses=ALERT_STATUSES,
                            severities=SEVERITIES, tab=tab, tabs=TABS, pager=at, errors=errors,
                            adds=at.number == 1, filtered=filtered,
@@ -67,6 +72,29 @@ def alert_board(principal):
                                               **{k: v for k, v in narrowing.items() if v}),
                            depots=[] if principal.works_at else projections.all_depots(db()),
                            csv_url=url_for("notifier.list_alerts", **{k: v for k, v in export.items() if v}))
+
+
+def card(alert: dict, lang: str) -> dict:
+    """What an alert's card says, in the page's language, as the board's script writes it (alerts.js `upsert`): the
+    board is whole without JavaScript, which only adds the live changes."""
+    done, ack = alert.get("resolved"), alert.get("acknowledged")
+    if not done:
+        resolved = ""
+    elif done.get("by") == "system":
+        resolved = _("Resolved by itself on {at}: the condition cleared.").format(at=when(done.get("at")))
+    else:
+        resolved = Markup(escape(_("Resolved by {by} on {at}: {note}"))).format(
+            by=as_typed(done.get("by")), at=when(done.get("at")), note=as_typed(done.get("note") or "–"))
+    return {"id": alert["_id"], "status": alert["status"], "severity": alert["severity"],
+            "title": alert["title"][lang] or alert["kind"], "text": alert["text"][lang],
+            "severity_name": SEVERITIES.get(alert["severity"], alert["severity"]),
+            "status_name": ALERT_STATUSES.get(alert["status"], alert["status"]),
+            "meta": _("{depot} · since {since} · times seen: {count}").format(
+                depot=(alert.get("depot_name") or {}).get(lang) or alert.get("depot") or "–",
+                since=when(alert.get("first_seen")), count=number(alert.get("count") or 1)),
+            "ack": Markup(escape(_("Acknowledged by {by}: {note}"))).format(
+                by=as_typed(ack.get("by")), note=as_typed(ack.get("note") or "–")) if ack else "",
+            "resolved": resolved}
 
 
 @blp.get("/my/notifications")

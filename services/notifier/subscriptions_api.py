@@ -1,6 +1,8 @@
 """Notifier HTTP API for admins: webhooks, admin contacts and the delivery log."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask import current_app
 
 from services.notifier import deliveries, outbound, subscribers
@@ -38,9 +40,10 @@ def list_webhooks(query):
 @require_role("admin")
 @blp.response(204)
 def remove_webhook(webhook_id):
-    """Stop a webhook; its pending deliveries are skipped, its log stays."""
+    """Stop a webhook; its pending deliveries are skipped, its log stays, its failing alert (if live) is resolved."""
     if not subscribers.deactivate_webhook(db(), webhook_id):
         raise NotFound({"id": webhook_id})
+    deliveries.webhook_removed(db(), webhook_id, datetime.now(timezone.utc))
 
 
 @blp.route("/webhooks/<webhook_id>/deliveries", methods=["GET"])

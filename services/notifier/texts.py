@@ -181,6 +181,12 @@ ALERT_TEXT = {
     "account_overdue": (N_("Overdue account: {artisan}"), N_("{amount} overdue since {since}.")),
     "short_share": (N_("Short share: {artisan} ({cooperative})"),
                     N_("{artisan} says they received {received} of their share of {share} (request {ref}).")),
+    "webhook_failing": (N_("Webhook {webhook} is failing: {url}"),
+                        N_("Deliveries to webhook {webhook} ({url}) failed after every attempt; the last error: "
+                           "{detail}. Check that its receiver is up and answers 2xx; its delivery log is at "
+                           "GET /api/v1/webhooks/{webhook}/deliveries. If it is no longer used, remove it "
+                           "(DELETE /api/v1/webhooks/{webhook}). This alert resolves itself when a delivery to it "
+                           "succeeds, or when the webhook is removed.")),
     "shares_unconfirmed": (N_("Shares not confirmed: {cooperative}"),
                            N_("{waiting} members have not confirmed their shares, received since {since}, "
                               "for a week or more.")),
@@ -442,6 +448,7 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
               "oldest": day_text(day_of(datetime.fromisoformat(details["oldest_since"])), lang)
               if details.get("oldest_since") else "-",
               "detail": details.get("reason", ""), "event_id": details.get("event_id") or "-",
+              "webhook": details.get("webhook", ""), "url": details.get("url", ""),
               "artisan": (details.get("name_hi") if lang == "hi" else None) or details.get("name")
               or details.get("artisan_id", "-"),
               "amount": rupees(parse_money(details["overdue"]), lang) if details.get("overdue") else "",

@@ -133,3 +133,17 @@ def test_redirects_are_not_followed_and_errors_are_not_stored_raw(notifier, toke
     finally:
         hook.close()
         redirector.close()
+
+
+@pytest.mark.parametrize("lang, says", [("en", "the operator can allow it by adding it (host or host:port) to "
+                                               "RAWBANK_WEBHOOK_ALLOW_HOSTS"),
+                                        ("hi", "संचालक इसे RAWBANK_WEBHOOK_ALLOW_HOSTS में (host या host:port) जोड़कर")])
+def test_a_refused_internal_address_names_the_setting_that_allows_it(notifier, token, lang, says):
+    """A webhook to 127.0.0.1 was refused with "ask the operator to allow this host if it is yours": the operator
+    (the district's IT person) was not told how. The refusal names the setting, RAWBANK_WEBHOOK_ALLOW_HOSTS."""
+    client, db, _ = notifier()
+    response = client.post("/api/v1/webhooks", json={"url": f"http://127.0.0.1:{free_port()}/ok"},
+                           headers={**token("admin"), "Accept-Language": lang})
+    assert response.status_code == 400 and db.webhooks.count_documents({}) == 0
+    [said] = response.get_json()["error"]["details"]["url"]
+    assert says in said, said

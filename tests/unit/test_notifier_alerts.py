@@ -266,3 +266,81 @@ def test_an_admins_alert_sms_with_long_names_fits_two_parts(db, lang):
     assert sms.parts(text) <= 2
     assert text.startswith({"en": "ESCALATED: Out of stock: Zari", "hi": "आगे भेजा गया: "}[lang])
     assert text.endswith("…" if lang == "hi" else "...")
+
+
+class Hooks:
+    """A webhook channel whose receivers answer as planned: `down` holds the hosts that fail."""
+
+    def __init__(self):
+        self.down: set[str] = set()
+        self.sent: list[str] = []
+
+    def send(self, message):
+        from services.notifier.channels import DeliveryFailed
+        host = message.to.split("/")[2]
+        if host in self.down:
+            raise DeliveryFailed(f"HTTP 500 from https://{host}/in")
+        self.sent.append(host)
+        return "HTTP 200"
+
+
+def webhook_alerts(db):
+    return sorted(db.alerts.find({"kind": "webhook_failing"}, {"fanout": 0, "events": 0}),
+                  key=lambda d: d["first_seen"])
+
+
+def test_a_webhook_failing_for_good_opens_one_alert_a_spell_and_a_delivery_to_it_resolves_it(db, config):
+    """A webhook whose deliveries failed after every attempt went unnoticed (only GET /api/v1/deliveries said so):
+    an admin alert opens, saying which webhook and what to do, in both languages; more failures count on it (one
+    alert per failing spell), a delivery to the webhook that succeeds resolves it, and a later failure opens a new
+    one. The same failure told again changes nothing. The failing webhook is not told of its own alert."""
+    from services.notifier import deliveries, messages
+    for hook_id, host in (("wh_down", "down.example.org"), ("wh_up", "up.example.org")):
+        db.webhooks.insert_one({"_id": hook_id, "url": f"https://{host}/in?key=s3cret", "secret": "x" * 32,
+                                "topics": list(domain.WEBHOOK_TOPICS), "districts": [], "active": True,
+                                "created_at": datetime.now(timezone.utc)})
+    hooks = Hooks()
+    dispatcher = Dispatcher(db, config.with_(notifier_delivery_max_attempts=2, notifier_delivery_backoff_ms=0,
+                                             notifier_escalate_after_seconds=10 ** 6), channels={"webhook": hooks})
+
+    def low(sku):
+        handlers.apply(db, config, inventory("StockLow", {"sku": sku, "depot": "VNS", "available": 1_000,
+                                                          "reorder_level": REORDER}, f"VNS/{sku}"))
+        for _ in range(6):
+            dispatcher.run_once(datetime.now(timezone.utc))
+
+    hooks.down.add("down.example.org")
+    low("YRN-COT")
+    [alert] = webhook_alerts(db)
+    assert (alert["status"], alert["count"], alert["depot"]) == ("open", 1, None)
+    assert alert["details"]["webhook"] == "wh_down" and alert["details"]["url"] == "https://down.example.org/in"
+    [described] = messages.describe_alerts(db, [alert])
+    assert described["title"]["en"] == "Webhook wh_down is failing: https://down.example.org/in"
+    assert "GET /api/v1/webhooks/wh_down/deliveries" in described["text"]["en"]
+    assert "HTTP 500 from https://down.example.org/in" in described["text"]["en"]
+    for lang in ("hi",):
+        words = described["title"][lang] + described["text"][lang]
+        assert "wh_down" in words and any("\u0900" <= ch <= "\u097f" for ch in words), words
+    told = {d["target"] for d in db.deliveries.find({"source.id": alert["_id"]})}
+    assert told == {"wh_up"}, told  # the other webhooks hear of it; the failing one is not told of itself
+    assert "s3cret" not in str(described)
+
+    low("YRN-SILK")  # failing still: the same alert counts it
+    [alert] = webhook_alerts(db)
+    assert (alert["status"], alert["count"]) == ("open", 2)
+    failed = db.deliveries.find_one({"channel": "webhook", "target": "wh_down", "status": "failed"})
+    deliveries.webhook_failed(db, failed, datetime.now(timezone.utc), "told again")  # a repeat: applied once
+    assert webhook_alerts(db) == [alert]
+
+    hooks.down.clear()
+    low("YRN-WOOL")  # it answers again: the spell is over
+    [alert] = webhook_alerts(db)
+    assert alert["status"] == "resolved" and alert["resolved"]["by"] == "system"
+    assert "down.example.org" in hooks.sent
+
+    hooks.down.add("down.example.org")
+    low("YRN-JUTE")  # a new spell: a new alert
+    old, new = webhook_alerts(db)
+    assert (old["status"], new["status"], new["count"]) == ("resolved", "open", 1)
+    deliveries.webhook_removed(db, "wh_down", datetime.now(timezone.utc))  # stopped: nothing more is sent to it
+    assert [a["status"] for a in webhook_alerts(db)] == ["resolved", "resolved"]

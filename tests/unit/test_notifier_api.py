@@ -664,3 +664,70 @@ def test_a_stream_for_a_board_narrowed_by_words_or_days_says_which_alerts_they_f
     assert sent(f"&q=indigo&to={today - timedelta(days=1)}") == {"YRN-COT": False, "DYE-IND": False}
     refused = client.get("/api/v1/stream?max_seconds=1&from=yesterday", headers=admin)
     assert refused.status_code == 400 and "from" in refused.json["error"]["details"]
+
+
+def test_the_hindi_resolve_button_says_the_action_not_the_status(client, apply, token):
+    """The Hindi board's Resolve button read "हल हुआ" ("resolved", a status, beside the tab "हल हो गया"): it says the
+    action, "हल करें"."""
+    from html import unescape
+    low(apply)
+    html = unescape(client.get("/admin/alerts", headers={**token("admin"), "Accept-Language": "hi"})
+                    .get_data(as_text=True))
+    assert "<span>हल करें</span>" in html and "हल हुआ" not in html, html[-3000:]
+
+
+REFUSALS = {  # language -> (what an admin asking for notifications is told, what an unknown API address says)
+    "en": ("Notifications are an artisan's own (a secretary's: their members'); admins and warehouse staff see "
+           "alerts at /api/v1/alerts.",
+           "There is nothing at this address; check it (the API's addresses are listed at /api/v1/openapi.json)."),
+    "hi": ("सूचनाएँ कारीगर की अपनी होती हैं (सचिव के लिए: उनके सदस्यों की); एडमिन और गोदाम कर्मचारी अलर्ट "
+           "/api/v1/alerts पर देखते हैं।",
+           "इस पते पर कुछ नहीं है; पता जाँचें (API के पते /api/v1/openapi.json में दिए हैं)।"),
+}
+
+
+@pytest.mark.parametrize("lang", REFUSALS)
+def test_an_admin_asking_for_notifications_and_an_unknown_address_are_told_what_is_true(client, token, lang):
+    """An admin's GET /api/v1/notifications was refused with "Your role may not do this; ask an admin" (they are the
+    admin): they are told notifications are artisans' own and alerts are at /api/v1/alerts. GET /api/v1/nope said
+    "check the id" where there is no id: it says the address is unknown and where the addresses are listed. The
+    codes are as before."""
+    headers = {**token("admin"), "Accept-Language": lang}
+    refused, unknown = REFUSALS[lang]
+    for asked in (client.get("/api/v1/notifications", headers=headers),
+                  client.post("/api/v1/notifications/n1/read", headers=headers)):
+        assert asked.status_code == 403 and asked.json["error"]["code"] == "forbidden"
+        assert asked.json["error"]["message"] == refused
+    for path in ("/api/v1/nope", "/api/v1/alerts/a/b/c"):
+        missing = client.get(path, headers=headers)
+        assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"
+        assert missing.json["error"]["message"] == unknown, path
+    gone = client.get("/api/v1/alerts/nope", headers=headers)  # an id nobody has: as before
+    assert gone.status_code == 404 and gone.json["error"]["message"] != unknown
+
+
+BOARD_WITHOUT_SCRIPT = {  # language -> (a card's title, its status, its depot line's start, what the board says,
+    # what it says without JavaScript)
+    "en": ("Low stock: Cotton yarn at Varanasi depot", "Open", "Varanasi depot · since ", "2 in all",
+           "<noscript><p class=\"notice\">Without JavaScript this board does not update by itself"),
+    "hi": ("कम स्टॉक: वाराणसी डिपो में सूती धागा", "खुला", "वाराणसी डिपो · ", "कुल 2",
+           "<noscript><p class=\"notice\">JavaScript के बिना यह बोर्ड अपने-आप नहीं बदलता"),
+}
+
+
+@pytest.mark.parametrize("lang", BOARD_WITHOUT_SCRIPT)
+def test_the_alert_board_is_written_on_the_server_not_only_by_its_script(client, apply, token, lang):
+    """The board's alerts were only in a <script> for alerts.js to draw: without JavaScript it said "2 in all" above
+    an empty list. The server writes their cards, in the page's language (the script takes them over, one each)."""
+    from html import unescape
+    apply("MaterialRegistered", "YRN-COT", {"sku": "YRN-COT", "name": "Cotton yarn", "name_hi": "सूती धागा",
+                                            "category": "yarn", "unit": "kg", "reorder_level": 10_000})
+    depots_and_alerts(apply)
+    html = unescape(client.get("/admin/alerts", headers={**token("admin"), "Accept-Language": lang})
+                    .get_data(as_text=True))
+    cards = html.split('<div class="cards" id="alerts">', 1)[1].split("</div>\n<nav", 1)[0].split("<template", 1)[0]
+    title, status, meta, total, without = BOARD_WITHOUT_SCRIPT[lang]
+    assert cards.count('data-alert="') == 2 and title in cards and meta in cards, cards[:2000]
+    assert f'data-done>{status}</span>' in cards and total in html and without in html
+    assert '<div class="empty" id="no-alerts" hidden>' in html
+    assert '<p class="live no-print" id="live" aria-live="polite" hidden>' in html  # no "Connecting…" without it

@@ -1,7 +1,9 @@
-/* The alert board: the alerts of the tab at load, then each change as the live stream sends it. A card whose alert
-   leaves the tab's statuses (resolved on the live tab) goes, saying so; new alerts come in on a first page (of one
-   depot: whose stream it follows) and are said in the live region. A board narrowed by words or days has the
-   stream say which alerts they find (`matches`): only those come in and are said; a later page says them only. */
+/* The alert board: the server writes the tab's alerts (their cards, whole without JavaScript); this script takes
+   them over (the same cards, by their alert's id: none is added twice, and it shows their forms), then adds each
+   change as the live stream sends it. A card whose alert leaves the tab's statuses (resolved on the live tab) goes,
+   saying so; new alerts come in on a first page (of one depot: whose stream it follows) and are said in the live
+   region. A board narrowed by words or days has the stream say which alerts they find (`matches`): only those come
+   in and are said; a later page says them only. */
 (function () {
   var board = JSON.parse(document.getElementById("board-data").textContent);
   var list = document.getElementById("alerts"), empty = document.getElementById("no-alerts");
@@ -142,6 +144,7 @@
   empty.hidden = list.children.length > 0;
 
   var live = document.getElementById("live"), liveText = document.getElementById("live-text");
+  live.hidden = false;  // "Connecting…", then live: only where this script runs
   var source = new EventSource(board.stream + (board.stream.indexOf("?") < 0 ? "?" : "&") + "max_seconds=300&since=" +
                                 encodeURIComponent(board.since));
   source.onopen = function () { live.classList.add("on"); liveText.textContent = t.live; };
