@@ -49,12 +49,19 @@ def served(report: dict, names: dict | None = None, lang: str = "en") -> str:
 
 
 def unmet_demand(report: dict, names: dict | None = None, lang: str = "en") -> str:
+    """A row per depot and material; then a TOTAL row per unit with its quantities (kilograms and pieces are never
+    added together) and a last TOTAL row with no unit: the requisitions, each counted once, and their days waited."""
     header = ["depot", "sku", "unit", "waitlisted", "waitlisted_requisitions", "refused", "refused_requisitions",
               "still_waiting", "days_waited_average", "days_waited_longest"]
     rows = [[safe_cell(r["depot"]), safe_cell(r["sku"]), safe_cell(report["units"].get(r["sku"], "")),
              format_quantity(r["waitlisted"]), r["waitlisted_requisitions"], format_quantity(r["refused"]),
              r["refused_requisitions"], r["still_waiting"], _blank(r["days_waited_average"]),
              _blank(r["days_waited_longest"])] for r in report["rows"]]
+    totals = report["totals"]
+    rows += [["TOTAL", "", safe_cell(unit), format_quantity(q["waitlisted"]), "", format_quantity(q["refused"]), "",
+              "", "", ""] for unit, q in totals["by_unit"].items()]
+    rows.append(["TOTAL", "", "", "", totals["waitlisted_requisitions"], "", totals["refused_requisitions"],
+                 totals["still_waiting"], _blank(totals["days_waited_average"]), _blank(totals["days_waited_longest"])])
     return csv_text(header, rows)
 
 

@@ -82,12 +82,22 @@ class UnmetRowSchema(ma.Schema):
     days_waited_longest = f.Float(allow_none=True)
 
 
-class UnmetTotalsSchema(ma.Schema):
+class UnitTotalsSchema(ma.Schema):
     waitlisted = Quantity()
-    waitlisted_requisitions = f.Integer()
     refused = Quantity()
+
+
+class UnmetTotalsSchema(ma.Schema):
+    """Quantities per unit (materials of different units are never added together); each requisition counted once,
+    however many of its materials waited or were refused."""
+
+    by_unit = f.Dict(keys=f.String(), values=f.Nested(UnitTotalsSchema), metadata={
+        "description": "per unit (a material's, as in `units`; \"\" for one not heard of): the quantities"})
+    waitlisted_requisitions = f.Integer()
     refused_requisitions = f.Integer()
     still_waiting = f.Integer()
+    days_waited_average = f.Float(allow_none=True, metadata={"description": "per requisition, from its first wait"})
+    days_waited_longest = f.Float(allow_none=True)
 
 
 class UnmetSchema(ma.Schema):

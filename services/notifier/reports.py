@@ -116,29 +116,51 @@ def beneficiaries(db, month: str, group_by: str) -> dict:
 
 
 def unmet_demand(db, month: str, now: datetime) -> dict:
-    """Per material and depot: what waited for stock (and for how many days) or was refused in the month."""
+    """Per material and depot: what waited for stock (and for how many days) or was refused in the month. The
+    totals add quantities per unit (`by_unit`: kilograms and pieces are never added together), count each
+    requisition once however many of its materials waited or were refused, and its days waited from its first wait."""
     entries = list(db.report_unmet.find({"month": month}))
     ended = {d["_id"]: d["at"] for d in db.report_ended.find({"_id": {"$in": sorted({e["requisition_id"]
                                                                                      for e in entries})}})}
+    units = _units(db, entries)
     rows: dict = {}
+    by_unit: dict = {}
+    first_wait: dict = {}  # requisition -> when it first waited in the month's entries
+    refused = set()
     for entry in entries:
         row = rows.setdefault((entry["depot"], entry["sku"]), {
             "depot": entry["depot"], "sku": entry["sku"], "waitlisted": 0, "waitlisted_requisitions": 0,
             "refused": 0, "refused_requisitions": 0, "still_waiting": 0, "days": []})
         row[entry["kind"]] += entry["quantity"]
         row[f"{entry['kind']}_requisitions"] += 1
+        by_unit.setdefault(units.get(entry["sku"], ""), {"waitlisted": 0, "refused": 0})[entry["kind"]] += \
+            entry["quantity"]
         if entry["kind"] == "waitlisted":
             until = ended.get(entry["requisition_id"])
             row["still_waiting"] += until is None
-            row["days"].append(max(((until or now) - entry["since"]).total_seconds(), 0) / 86400)
+            row["days"].append(_days(entry["since"], until or now))
+            first_wait[entry["requisition_id"]] = min(entry["since"], first_wait.get(entry["requisition_id"],
+                                                                                    entry["since"]))
+        else:
+            refused.add(entry["requisition_id"])
     out = []
     for row in sorted(rows.values(), key=lambda r: (-(r["waitlisted"] + r["refused"]), r["depot"], r["sku"])):
         days = row.pop("days")
-        out.append({**row, "days_waited_average": round(sum(days) / len(days), 1) if days else None,
-                    "days_waited_longest": round(max(days), 1) if days else None})
-    totals = {k: sum(r[k] for r in out) for k in ("waitlisted", "waitlisted_requisitions", "refused",
-                                                  "refused_requisitions", "still_waiting")}
-    return {"month": month, "rows": out, "totals": totals, "units": _units(db, entries)}
+        out.append({**row, **_waits(days)})
+    waits = [_days(since, ended.get(rid) or now) for rid, since in first_wait.items()]
+    totals = {"by_unit": {unit: by_unit[unit] for unit in sorted(by_unit)},
+              "waitlisted_requisitions": len(first_wait), "refused_requisitions": len(refused),
+              "still_waiting": sum(rid not in ended for rid in first_wait), **_waits(waits)}
+    return {"month": month, "rows": out, "totals": totals, "units": units}
+
+
+def _days(since: datetime, until: datetime) -> float:
+    return max((until - since).total_seconds(), 0) / 86400
+
+
+def _waits(days: list[float]) -> dict:
+    return {"days_waited_average": round(sum(days) / len(days), 1) if days else None,
+            "days_waited_longest": round(max(days), 1) if days else None}
 
 
 def cooperatives(db, month: str) -> dict:
