@@ -5,8 +5,9 @@ holds for its dispatched requisitions (quantity, value at the mill-gate price, s
 depot and material what inventory issued; the beneficiaries per month are the artisans of those
 requisitions; per depot and material, what waited for stock is what inventory ever put on a
 waitlist (the lines it was short of, or all when it waited behind earlier requisitions), and what
-was refused is what requests rejected or inventory could never hold (either side alone would miss a requisition cancelled while the other was answering); each
-cooperative's confirmed, short and waiting shares are those stored at requests; per depot and
+was refused is what requests rejected or inventory could never hold (either side alone would miss
+a requisition cancelled while the other was answering); each cooperative's confirmed, short and
+waiting shares are those stored at requests; per depot and
 material, what the distribution report counts as returned is what inventory took back from
 artisans (every line: restocked, damaged and short, which inventory records without moving
 stock); and per month of the return, depot and material, its returned
