@@ -65,8 +65,8 @@ class ServedSchema(ma.Schema):
     group_by = f.String()
     rows = f.List(f.Nested(ServedRowSchema))
     totals = f.Nested(ServedRowSchema)
-    returns = f.Nested(ReturnedSchema, metadata={"description": "distribution only: returns of the month"})
-    net = f.Nested(NetSchema, metadata={"description": "distribution only: handed over less returned in the month"})
+    returns = f.Nested(ReturnedSchema, metadata={"description": "returns of the month"})
+    net = f.Nested(NetSchema, metadata={"description": "handed over less returned in the month"})
     units = f.Dict(keys=f.String(), values=f.String())
 
 
@@ -116,8 +116,14 @@ class CooperativeRowSchema(ma.Schema):
     active = f.Boolean(metadata={"description": "material handed to a member this month; else dormant"})
     members = f.Integer()
     looms = f.Integer()
-    offtake = QUANTITIES
-    per_loom = QUANTITIES
+    handed_over = f.Dict(keys=f.String(), values=Quantity(), metadata={
+        "description": "per material: handed to members in the month"})
+    returned = f.Dict(keys=f.String(), values=Quantity(), metadata={
+        "description": "per material: members brought back with a credit note in the month"})
+    offtake = f.Dict(keys=f.String(), values=Quantity(), metadata={
+        "description": "per material: handed_over less returned"})
+    per_loom = f.Dict(keys=f.String(), values=Quantity(), metadata={
+        "description": "per material: offtake per loom of its active members"})
     shares = f.Integer(metadata={"description": "members' shares received this month"})
     confirmed = f.Integer()
     short = f.Integer()

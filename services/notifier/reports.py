@@ -71,12 +71,16 @@ def distribution(db, month: str, group_by: str) -> dict:
     districts = _district_names(db, docs + back) if group_by == "district" else {}
     handed, returns = _grouped(docs, group_by, districts), _totals(back)
     totals = _totals(docs)
-    net = {"quantities": {sku: totals["quantities"].get(sku, 0) - returns["quantities"].get(sku, 0)
-                          for sku in sorted(set(totals["quantities"]) | set(returns["quantities"]))},
-           "value": totals["value"] - returns["value"], "subsidy": totals["subsidy"] - returns["subsidy"]}
     return {"month": month, "group_by": group_by, "rows": _finished(handed), "totals": totals,
-            "returns": {"rows": _finished(_grouped(back, group_by, districts)), "totals": returns}, "net": net,
-            "units": _units(db, docs + back)}
+            "returns": {"rows": _finished(_grouped(back, group_by, districts)), "totals": returns},
+            "net": _net(totals, returns), "units": _units(db, docs + back)}
+
+
+def _net(totals: dict, returns: dict) -> dict:
+    """Handed over less returned in the month: each material's quantity, the value and the subsidy."""
+    return {"quantities": {sku: totals["quantities"].get(sku, 0) - returns["quantities"].get(sku, 0)
+                           for sku in sorted(set(totals["quantities"]) | set(returns["quantities"]))},
+            "value": totals["value"] - returns["value"], "subsidy": totals["subsidy"] - returns["subsidy"]}
 
 
 def _grouped(docs: list[dict], group_by: str, districts: dict) -> dict:
@@ -103,16 +107,24 @@ def _district_names(db, docs: list[dict]) -> dict[str, str]:
 
 def beneficiaries(db, month: str, group_by: str) -> dict:
     """The artisans served in the month, per social category, gender or BPL status (as the department
-    recorded them), with what they received."""
+    recorded them), with what they received; and, as the distribution report has them, what came back with a
+    credit note in the month (`returns`, per the returning artisan's group) and the month's figures net of it
+    (`net`), so its quantities, value and subsidy agree with the distribution's and the subsidy claim's."""
     docs = list(db.report_dispatches.find({"month": month}))
-    people = projections.artisans(db, [d["artisan_id"] for d in docs])
-    groups: dict = defaultdict(_row)
-    for doc in docs:
-        value = (people.get(doc["artisan_id"]) or {}).get(group_by)
-        key = NONE if value is None else ("yes" if value is True else "no" if value is False else value)
-        _add(groups[key], doc, doc["lines"])
-    return {"month": month, "group_by": group_by, "rows": _finished(groups), "totals": _totals(docs),
-            "units": _units(db, docs)}
+    back = list(db.report_returns.find({"month": month}))
+    people = projections.artisans(db, [d["artisan_id"] for d in docs + back])
+
+    def grouped(shares: list[dict]) -> dict:
+        groups: dict = defaultdict(_row)
+        for doc in shares:
+            value = (people.get(doc["artisan_id"]) or {}).get(group_by)
+            key = NONE if value is None else ("yes" if value is True else "no" if value is False else value)
+            _add(groups[key], doc, doc["lines"])
+        return groups
+    totals, returns = _totals(docs), _totals(back)
+    return {"month": month, "group_by": group_by, "rows": _finished(grouped(docs)), "totals": totals,
+            "returns": {"rows": _finished(grouped(back)), "totals": returns}, "net": _net(totals, returns),
+            "units": _units(db, docs + back)}
 
 
 def unmet_demand(db, month: str, now: datetime) -> dict:
@@ -164,14 +176,17 @@ def _waits(days: list[float]) -> dict:
 
 
 def cooperatives(db, month: str) -> dict:
-    """Per cooperative: active (material handed to a member in the month) or dormant, what its active members
-    took per loom (to the nearest thousandth, a half up), and how many of the shares received in the month their
-    members confirmed or reported short."""
+    """Per cooperative: active (material handed to a member in the month) or dormant, what its members took
+    (`offtake`: `handed_over` in the month less what members brought back with a credit note in the month,
+    `returned`, as the distribution report nets them) and that per loom of its active members (to the nearest
+    thousandth, a half up), and how many of the shares received in the month their members confirmed or reported
+    short."""
     codes = {c["_id"]: c for c in db.cooperatives.find()}
     docs = list(db.report_dispatches.find({"month": month, "cooperative": {"$ne": None}}))
+    back = list(db.report_returns.find({"month": month, "cooperative": {"$ne": None}}))
     answers = list(db.shares.find({"month": month}))
-    codes.update({code: {"_id": code} for code in {d["cooperative"] for d in docs} | {a["cooperative"]
-                                                                                     for a in answers}
+    codes.update({code: {"_id": code} for code in {d["cooperative"] for d in docs + back} | {a["cooperative"]
+                                                                                            for a in answers}
                   if code not in codes})
     members = defaultdict(list)
     for artisan in db.artisans.find({"cooperative": {"$in": sorted(codes)}, "active": {"$ne": False}},
@@ -179,16 +194,20 @@ def cooperatives(db, month: str) -> dict:
         members[artisan["cooperative"]].append(artisan)
     rows = []
     for code, coop in sorted(codes.items()):
-        taken = defaultdict(int)
+        handed, returned = defaultdict(int), defaultdict(int)
         for doc in (d for d in docs if d["cooperative"] == code):
             for line in doc["lines"]:
-                taken[line["sku"]] += line["quantity"]
+                handed[line["sku"]] += line["quantity"]
+        for doc in (d for d in back if d["cooperative"] == code):
+            for line in doc["lines"]:
+                returned[line["sku"]] += line["quantity"]
+        taken = {sku: handed.get(sku, 0) - returned.get(sku, 0) for sku in sorted(set(handed) | set(returned))}
         looms = sum(m.get("looms") or 0 for m in members[code])
         asked = [a for a in answers if a["cooperative"] == code]
         counted = {status: sum(a["status"] == status for a in asked) for status in ("confirmed", "short", "pending")}
         rows.append({"cooperative": code, "name": coop.get("name"), "name_hi": coop.get("name_hi"),
-                     "district": coop.get("district"), "active": bool(taken), "members": len(members[code]),
-                     "looms": looms, "offtake": dict(taken),
+                     "district": coop.get("district"), "active": bool(handed), "members": len(members[code]),
+                     "looms": looms, "handed_over": dict(handed), "returned": dict(returned), "offtake": taken,
                      "per_loom": {sku: (2 * q + looms) // (2 * looms) for sku, q in taken.items()} if looms else {},
                      "shares": len(asked), **counted,
                      "confirmation_rate": round(counted["confirmed"] / len(asked), 4) if asked else None})
@@ -197,7 +216,7 @@ def cooperatives(db, month: str) -> dict:
                                                      "shares": sum(r["shares"] for r in rows),
                                                      "confirmed": sum(r["confirmed"] for r in rows),
                                                      "short": sum(r["short"] for r in rows)},
-            "units": _units(db, docs)}
+            "units": _units(db, docs + back)}
 
 
 def _units(db, docs) -> dict:
