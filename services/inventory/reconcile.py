@@ -50,8 +50,10 @@ def facts(db) -> dict:
             "count": row["count"], "quantity": row["quantity"], "reserved": row["reserved"]}
     reservations = {doc["_id"]: {"status": doc["status"], "depot": doc["depot"],
                                  "lines": {l["sku"]: l["quantity"] for l in doc["lines"]},
-                                 "waitlisted": doc.get("queue_seq") is not None}  # it ever waited
-                    for doc in db.reservations.find({}, {"status": 1, "depot": 1, "lines": 1, "queue_seq": 1})}
+                                 "waitlisted": doc.get("queue_seq") is not None,  # it ever waited
+                                 **({"waited_for": sorted(doc["waited_for"])} if "waited_for" in doc else {})}
+                    for doc in db.reservations.find({}, {"status": 1, "depot": 1, "lines": 1, "queue_seq": 1,
+                                                         "waited_for": 1})}
     journals = {k: [e for e in s.pop("journal")] for k, s in stock.items()}
     return {"service": "inventory", "stock": stock, "journal": {k: v for k, v in journals.items() if v},
             "ledger": ledger, "requisition_ledger": dict(by_requisition), "reservations": reservations,

@@ -279,6 +279,9 @@ class Reservations:
                             if v is not None})
             event = new_event(event_type, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)
             update["$push"] = {"outbox": event.to_dict()}
+            if position:  # what it waited for, as the unmet-demand report counts it: the short lines, else all
+                update["$addToSet"] = {"waited_for": {"$each": [line["sku"] for line in payload["short"]
+                                                                or doc["lines"]]}}
         self._update_mine(doc, update)
         if doc["status"] == WAITLISTED and status != WAITLISTED:
             waitlist.leave(self.db, doc["depot"])

@@ -49,24 +49,34 @@ def served(report: dict, names: dict | None = None, lang: str = "en") -> str:
 
 
 def unmet_demand(report: dict, names: dict | None = None, lang: str = "en") -> str:
+    """A row per depot and material; then a TOTAL row per unit with its quantities (kilograms and pieces are never
+    added together) and a last TOTAL row with no unit: the requisitions, each counted once, and their days waited."""
     header = ["depot", "sku", "unit", "waitlisted", "waitlisted_requisitions", "refused", "refused_requisitions",
               "still_waiting", "days_waited_average", "days_waited_longest"]
     rows = [[safe_cell(r["depot"]), safe_cell(r["sku"]), safe_cell(report["units"].get(r["sku"], "")),
              format_quantity(r["waitlisted"]), r["waitlisted_requisitions"], format_quantity(r["refused"]),
              r["refused_requisitions"], r["still_waiting"], _blank(r["days_waited_average"]),
              _blank(r["days_waited_longest"])] for r in report["rows"]]
+    totals = report["totals"]
+    rows += [["TOTAL", "", safe_cell(unit), format_quantity(q["waitlisted"]), "", format_quantity(q["refused"]), "",
+              "", "", ""] for unit, q in totals["by_unit"].items()]
+    rows.append(["TOTAL", "", "", "", totals["waitlisted_requisitions"], "", totals["refused_requisitions"],
+                 totals["still_waiting"], _blank(totals["days_waited_average"]), _blank(totals["days_waited_longest"])])
     return csv_text(header, rows)
 
 
 def cooperatives(report: dict, names: dict | None = None, lang: str = "en") -> str:
+    """A row per cooperative: what its members took per loom (net of what they brought back in the month) and, in the
+    last columns (added after the others, which keep their places), what they brought back, each material a column."""
     skus = sorted({sku for r in report["rows"] for sku in r["offtake"]})
-    header = ["cooperative", "name", "district", "active", "members", "looms",
-              *[f"{c} per loom" for c in _quantity_columns(report, skus)], "shares", "confirmed", "short", "pending",
-              "confirmation_rate"]
+    columns = _quantity_columns(report, skus)
+    header = ["cooperative", "name", "district", "active", "members", "looms", *[f"{c} per loom" for c in columns],
+              "shares", "confirmed", "short", "pending", "confirmation_rate", *[f"{c} returned" for c in columns]]
     rows = [[safe_cell(r["cooperative"]), safe_cell(r["name"] or ""), safe_cell(r["district"] or ""),
              "yes" if r["active"] else "no", r["members"], r["looms"],
              *[format_quantity(r["per_loom"].get(sku, 0)) for sku in skus], r["shares"], r["confirmed"], r["short"],
-             r["pending"], _blank(r["confirmation_rate"])] for r in report["rows"]]
+             r["pending"], _blank(r["confirmation_rate"]),
+             *[format_quantity(r["returned"].get(sku, 0)) for sku in skus]] for r in report["rows"]]
     return csv_text(header, rows)
 
 

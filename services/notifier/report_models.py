@@ -89,8 +89,11 @@ def ended(db, event: Event) -> None:
 
 
 def _unmet(db, event: Event, kind: str) -> None:
+    """A refused requisition's every line is demand not met; a waitlisted one's, only the lines its depot was short
+    of (StockWaitlisted's `short`): every line when it names none (it waits behind earlier requisitions for material
+    on hand, so for all of it) or is older than `short`. Inventory's reservation keeps the same (`waited_for`)."""
     data, at = event.data, _at(event)
-    for line in data["lines"]:
+    for line in (kind == "waitlisted" and data.get("short")) or data["lines"]:
         db.report_unmet.update_one({"_id": f"{data['requisition_id']}:{line['sku']}:{kind}"}, {"$setOnInsert": {
             "requisition_id": data["requisition_id"], "kind": kind, "depot": data["depot"], "sku": line["sku"],
             "quantity": line["quantity"], "since": at, "month": month_of(at)}}, upsert=True)

@@ -86,7 +86,9 @@ def _people_chart(found: dict, names: dict) -> dict:
 
 
 def _unmet_chart(found: dict, names: dict) -> dict:
-    return bars([{"key": f"{r['depot']}/{r['sku']}", "label": f"{names['materials'][r['sku']]} · {r['depot']}",
+    """Per material and depot, each named as the table names it (the depot by its name, not its code)."""
+    return bars([{"key": f"{r['depot']}/{r['sku']}",
+                  "label": f"{names['materials'][r['sku']]} · {names['depots'].get(r['depot'], r['depot'])}",
                   "values": [r["waitlisted_requisitions"], r["refused_requisitions"]],
                   "texts": [number(r["waitlisted_requisitions"]), number(r["refused_requisitions"])]}
                  for r in found["rows"]], ("value", "subsidy"))

@@ -4,9 +4,10 @@ Per month and material, what the distribution report counts as handed over equal
 holds for its dispatched requisitions (quantity, value at the mill-gate price, subsidy), and per
 depot and material what inventory issued; the beneficiaries per month are the artisans of those
 requisitions; per depot and material, what waited for stock is what inventory ever put on a
-waitlist, and what was refused is what requests rejected or inventory could never hold (either
-side alone would miss a requisition cancelled while the other was answering); each
-cooperative's confirmed, short and waiting shares are those stored at requests; per depot and
+waitlist (the lines it was short of, or all when it waited behind earlier requisitions), and what
+was refused is what requests rejected or inventory could never hold (either side alone would miss
+a requisition cancelled while the other was answering); each cooperative's confirmed, short and
+waiting shares are those stored at requests; per depot and
 material, what the distribution report counts as returned is what inventory took back from
 artisans (every line: restocked, damaged and short, which inventory records without moving
 stock); and per month of the return, depot and material, its returned
@@ -93,9 +94,11 @@ def expected_unmet(requests: dict, inventory: dict) -> dict:
         kinds = {"waitlisted": held.get("waitlisted", False),
                  "refused": (req.get("reports") or {}).get("refused", False) or held.get("status") == "failed"}
         lines, depot = req.get("lines") or held.get("lines", {}), req.get("depot") or held.get("depot")
+        waited_for = held.get("waited_for")  # the lines it was short of (else all): none kept by an older rawbank
         for kind in (k for k in KINDS if kinds[k]):
             for sku, quantity in lines.items():
-                unmet[f"{depot}|{sku}|{kind}"] += quantity
+                if kind == "refused" or waited_for is None or sku in waited_for:
+                    unmet[f"{depot}|{sku}|{kind}"] += quantity
     return dict(unmet)
 
 

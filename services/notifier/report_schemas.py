@@ -65,8 +65,8 @@ class ServedSchema(ma.Schema):
     group_by = f.String()
     rows = f.List(f.Nested(ServedRowSchema))
     totals = f.Nested(ServedRowSchema)
-    returns = f.Nested(ReturnedSchema, metadata={"description": "distribution only: returns of the month"})
-    net = f.Nested(NetSchema, metadata={"description": "distribution only: handed over less returned in the month"})
+    returns = f.Nested(ReturnedSchema, metadata={"description": "returns of the month"})
+    net = f.Nested(NetSchema, metadata={"description": "handed over less returned in the month"})
     units = f.Dict(keys=f.String(), values=f.String())
 
 
@@ -82,12 +82,22 @@ class UnmetRowSchema(ma.Schema):
     days_waited_longest = f.Float(allow_none=True)
 
 
-class UnmetTotalsSchema(ma.Schema):
+class UnitTotalsSchema(ma.Schema):
     waitlisted = Quantity()
-    waitlisted_requisitions = f.Integer()
     refused = Quantity()
+
+
+class UnmetTotalsSchema(ma.Schema):
+    """Quantities per unit (materials of different units are never added together); each requisition counted once,
+    however many of its materials waited or were refused."""
+
+    by_unit = f.Dict(keys=f.String(), values=f.Nested(UnitTotalsSchema), metadata={
+        "description": "per unit (a material's, as in `units`; \"\" for one not heard of): the quantities"})
+    waitlisted_requisitions = f.Integer()
     refused_requisitions = f.Integer()
     still_waiting = f.Integer()
+    days_waited_average = f.Float(allow_none=True, metadata={"description": "per requisition, from its first wait"})
+    days_waited_longest = f.Float(allow_none=True)
 
 
 class UnmetSchema(ma.Schema):
@@ -106,8 +116,14 @@ class CooperativeRowSchema(ma.Schema):
     active = f.Boolean(metadata={"description": "material handed to a member this month; else dormant"})
     members = f.Integer()
     looms = f.Integer()
-    offtake = QUANTITIES
-    per_loom = QUANTITIES
+    handed_over = f.Dict(keys=f.String(), values=Quantity(), metadata={
+        "description": "per material: handed to members in the month"})
+    returned = f.Dict(keys=f.String(), values=Quantity(), metadata={
+        "description": "per material: members brought back with a credit note in the month"})
+    offtake = f.Dict(keys=f.String(), values=Quantity(), metadata={
+        "description": "per material: handed_over less returned"})
+    per_loom = f.Dict(keys=f.String(), values=Quantity(), metadata={
+        "description": "per material: offtake per loom of its active members"})
     shares = f.Integer(metadata={"description": "members' shares received this month"})
     confirmed = f.Integer()
     short = f.Integer()

@@ -71,12 +71,16 @@ def distribution(db, month: str, group_by: str) -> dict:
     districts = _district_names(db, docs + back) if group_by == "district" else {}
     handed, returns = _grouped(docs, group_by, districts), _totals(back)
     totals = _totals(docs)
-    net = {"quantities": {sku: totals["quantities"].get(sku, 0) - returns["quantities"].get(sku, 0)
-                          for sku in sorted(set(totals["quantities"]) | set(returns["quantities"]))},
-           "value": totals["value"] - returns["value"], "subsidy": totals["subsidy"] - returns["subsidy"]}
     return {"month": month, "group_by": group_by, "rows": _finished(handed), "totals": totals,
-            "returns": {"rows": _finished(_grouped(back, group_by, districts)), "totals": returns}, "net": net,
-            "units": _units(db, docs + back)}
+            "returns": {"rows": _finished(_grouped(back, group_by, districts)), "totals": returns},
+            "net": _net(totals, returns), "units": _units(db, docs + back)}
+
+
+def _net(totals: dict, returns: dict) -> dict:
+    """Handed over less returned in the month: each material's quantity, the value and the subsidy."""
+    return {"quantities": {sku: totals["quantities"].get(sku, 0) - returns["quantities"].get(sku, 0)
+                           for sku in sorted(set(totals["quantities"]) | set(returns["quantities"]))},
+            "value": totals["value"] - returns["value"], "subsidy": totals["subsidy"] - returns["subsidy"]}
 
 
 def _grouped(docs: list[dict], group_by: str, districts: dict) -> dict:
@@ -103,53 +107,86 @@ def _district_names(db, docs: list[dict]) -> dict[str, str]:
 
 def beneficiaries(db, month: str, group_by: str) -> dict:
     """The artisans served in the month, per social category, gender or BPL status (as the department
-    recorded them), with what they received."""
+    recorded them), with what they received; and, as the distribution report has them, what came back with a
+    credit note in the month (`returns`, per the returning artisan's group) and the month's figures net of it
+    (`net`), so its quantities, value and subsidy agree with the distribution's and the subsidy claim's."""
     docs = list(db.report_dispatches.find({"month": month}))
-    people = projections.artisans(db, [d["artisan_id"] for d in docs])
-    groups: dict = defaultdict(_row)
-    for doc in docs:
-        value = (people.get(doc["artisan_id"]) or {}).get(group_by)
-        key = NONE if value is None else ("yes" if value is True else "no" if value is False else value)
-        _add(groups[key], doc, doc["lines"])
-    return {"month": month, "group_by": group_by, "rows": _finished(groups), "totals": _totals(docs),
-            "units": _units(db, docs)}
+    back = list(db.report_returns.find({"month": month}))
+    people = projections.artisans(db, [d["artisan_id"] for d in docs + back])
+
+    def grouped(shares: list[dict]) -> dict:
+        groups: dict = defaultdict(_row)
+        for doc in shares:
+            value = (people.get(doc["artisan_id"]) or {}).get(group_by)
+            key = NONE if value is None else ("yes" if value is True else "no" if value is False else value)
+            _add(groups[key], doc, doc["lines"])
+        return groups
+    totals, returns = _totals(docs), _totals(back)
+    return {"month": month, "group_by": group_by, "rows": _finished(grouped(docs)), "totals": totals,
+            "returns": {"rows": _finished(grouped(back)), "totals": returns}, "net": _net(totals, returns),
+            "units": _units(db, docs + back)}
 
 
 def unmet_demand(db, month: str, now: datetime) -> dict:
-    """Per material and depot: what waited for stock (and for how many days) or was refused in the month."""
+    """Per material and depot: what waited for stock (and for how many days) or was refused in the month. The
+    totals add quantities per unit (`by_unit`: kilograms and pieces are never added together), count each
+    requisition once however many of its materials waited or were refused, and its days waited from its first wait."""
     entries = list(db.report_unmet.find({"month": month}))
     ended = {d["_id"]: d["at"] for d in db.report_ended.find({"_id": {"$in": sorted({e["requisition_id"]
                                                                                      for e in entries})}})}
+    units = _units(db, entries)
     rows: dict = {}
+    by_unit: dict = {}
+    first_wait: dict = {}  # requisition -> when it first waited in the month's entries
+    refused = set()
     for entry in entries:
         row = rows.setdefault((entry["depot"], entry["sku"]), {
             "depot": entry["depot"], "sku": entry["sku"], "waitlisted": 0, "waitlisted_requisitions": 0,
             "refused": 0, "refused_requisitions": 0, "still_waiting": 0, "days": []})
         row[entry["kind"]] += entry["quantity"]
         row[f"{entry['kind']}_requisitions"] += 1
+        by_unit.setdefault(units.get(entry["sku"], ""), {"waitlisted": 0, "refused": 0})[entry["kind"]] += \
+            entry["quantity"]
         if entry["kind"] == "waitlisted":
             until = ended.get(entry["requisition_id"])
             row["still_waiting"] += until is None
-            row["days"].append(max(((until or now) - entry["since"]).total_seconds(), 0) / 86400)
+            row["days"].append(_days(entry["since"], until or now))
+            first_wait[entry["requisition_id"]] = min(entry["since"], first_wait.get(entry["requisition_id"],
+                                                                                    entry["since"]))
+        else:
+            refused.add(entry["requisition_id"])
     out = []
     for row in sorted(rows.values(), key=lambda r: (-(r["waitlisted"] + r["refused"]), r["depot"], r["sku"])):
         days = row.pop("days")
-        out.append({**row, "days_waited_average": round(sum(days) / len(days), 1) if days else None,
-                    "days_waited_longest": round(max(days), 1) if days else None})
-    totals = {k: sum(r[k] for r in out) for k in ("waitlisted", "waitlisted_requisitions", "refused",
-                                                  "refused_requisitions", "still_waiting")}
-    return {"month": month, "rows": out, "totals": totals, "units": _units(db, entries)}
+        out.append({**row, **_waits(days)})
+    waits = [_days(since, ended.get(rid) or now) for rid, since in first_wait.items()]
+    totals = {"by_unit": {unit: by_unit[unit] for unit in sorted(by_unit)},
+              "waitlisted_requisitions": len(first_wait), "refused_requisitions": len(refused),
+              "still_waiting": sum(rid not in ended for rid in first_wait), **_waits(waits)}
+    return {"month": month, "rows": out, "totals": totals, "units": units}
+
+
+def _days(since: datetime, until: datetime) -> float:
+    return max((until - since).total_seconds(), 0) / 86400
+
+
+def _waits(days: list[float]) -> dict:
+    return {"days_waited_average": round(sum(days) / len(days), 1) if days else None,
+            "days_waited_longest": round(max(days), 1) if days else None}
 
 
 def cooperatives(db, month: str) -> dict:
-    """Per cooperative: active (material handed to a member in the month) or dormant, what its active members
-    took per loom (to the nearest thousandth, a half up), and how many of the shares received in the month their
-    members confirmed or reported short."""
+    """Per cooperative: active (material handed to a member in the month) or dormant, what its members took
+    (`offtake`: `handed_over` in the month less what members brought back with a credit note in the month,
+    `returned`, as the distribution report nets them) and that per loom of its active members (to the nearest
+    thousandth, a half up), and how many of the shares received in the month their members confirmed or reported
+    short."""
     codes = {c["_id"]: c for c in db.cooperatives.find()}
     docs = list(db.report_dispatches.find({"month": month, "cooperative": {"$ne": None}}))
+    back = list(db.report_returns.find({"month": month, "cooperative": {"$ne": None}}))
     answers = list(db.shares.find({"month": month}))
-    codes.update({code: {"_id": code} for code in {d["cooperative"] for d in docs} | {a["cooperative"]
-                                                                                     for a in answers}
+    codes.update({code: {"_id": code} for code in {d["cooperative"] for d in docs + back} | {a["cooperative"]
+                                                                                            for a in answers}
                   if code not in codes})
     members = defaultdict(list)
     for artisan in db.artisans.find({"cooperative": {"$in": sorted(codes)}, "active": {"$ne": False}},
@@ -157,16 +194,20 @@ def cooperatives(db, month: str) -> dict:
         members[artisan["cooperative"]].append(artisan)
     rows = []
     for code, coop in sorted(codes.items()):
-        taken = defaultdict(int)
+        handed, returned = defaultdict(int), defaultdict(int)
         for doc in (d for d in docs if d["cooperative"] == code):
             for line in doc["lines"]:
-                taken[line["sku"]] += line["quantity"]
+                handed[line["sku"]] += line["quantity"]
+        for doc in (d for d in back if d["cooperative"] == code):
+            for line in doc["lines"]:
+                returned[line["sku"]] += line["quantity"]
+        taken = {sku: handed.get(sku, 0) - returned.get(sku, 0) for sku in sorted(set(handed) | set(returned))}
         looms = sum(m.get("looms") or 0 for m in members[code])
         asked = [a for a in answers if a["cooperative"] == code]
         counted = {status: sum(a["status"] == status for a in asked) for status in ("confirmed", "short", "pending")}
         rows.append({"cooperative": code, "name": coop.get("name"), "name_hi": coop.get("name_hi"),
-                     "district": coop.get("district"), "active": bool(taken), "members": len(members[code]),
-                     "looms": looms, "offtake": dict(taken),
+                     "district": coop.get("district"), "active": bool(handed), "members": len(members[code]),
+                     "looms": looms, "handed_over": dict(handed), "returned": dict(returned), "offtake": taken,
                      "per_loom": {sku: (2 * q + looms) // (2 * looms) for sku, q in taken.items()} if looms else {},
                      "shares": len(asked), **counted,
                      "confirmation_rate": round(counted["confirmed"] / len(asked), 4) if asked else None})
@@ -175,7 +216,7 @@ def cooperatives(db, month: str) -> dict:
                                                      "shares": sum(r["shares"] for r in rows),
                                                      "confirmed": sum(r["confirmed"] for r in rows),
                                                      "short": sum(r["short"] for r in rows)},
-            "units": _units(db, docs)}
+            "units": _units(db, docs + back)}
 
 
 def _units(db, docs) -> dict:

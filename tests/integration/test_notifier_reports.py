@@ -355,3 +355,42 @@ def test_each_report_is_a_page_with_a_chart_in_hindi_and_no_inline_script(flowed
     assert 'data-group="Varanasi"' in html
     bad = bank.http["notifier"].get("/admin/reports/beneficiaries?group_by=depot", headers=hindi)
     assert bad.status_code == 400 and 'aria-invalid="true"' not in bad.get_data(as_text=True).split("month")[0]
+
+
+def in_stock_and_short(bank):
+    """ART-9 asks Bhadohi for 10 kg of cotton (5 there) and 1 kg of silk (8 there): it waits for the cotton only."""
+    bank.call("inventory", "POST", "/materials", json={
+        "sku": "YRN-SLK-MUL", "name": "Mulberry silk", "name_hi": "शहतूत रेशम", "category": "yarn", "unit": "kg",
+        "reorder_level": "1"}, status=201)
+    bank.call("inventory", "POST", "/movements", json={"type": "receipt", "sku": "YRN-SLK-MUL", "depot": "BHD",
+                                                        "quantity": "8"}, status=201)
+    bank.call("inventory", "POST", "/materials/YRN-SLK-MUL/prices", json={"price": "900"}, status=201)
+    bank.flush()
+    rid = bank.call("requests", "POST", "/requisitions", bank.token("artisan", artisan_id="ART-9"), json={
+        "depot": "BHD", "lines": [{"sku": COTTON, "quantity": "10"}, {"sku": "YRN-SLK-MUL", "quantity": "1"}]},
+        status=201).get_json()["id"]
+    bank.call("requests", "POST", f"/requisitions/{rid}/approve", json={}, status=200)
+    bank.flush()
+    return rid
+
+
+def test_only_the_lines_a_depot_was_short_of_are_unmet_demand(bank):
+    """A request for cotton (short) and silk (8 kg there) waited: StockWaitlisted's `short` names the cotton only,
+    but the report counted the silk as waited for too (1 kg, still waiting 1), rebuilt and reconciled alike."""
+    open_the_bank(bank)
+    in_stock_and_short(bank)
+    [waitlisted] = bank.db["notifier"].events.find({"type": "StockWaitlisted"})
+    assert [line["sku"] for line in waitlisted["payload"]["short"]] == [COTTON]
+    found = report(bank, "unmet-demand")
+    assert [(r["depot"], r["sku"], r["waitlisted"], r["still_waiting"]) for r in found["rows"]] == \
+        [("BHD", COTTON, "10", 1)]
+    csv_rows = list(csv.DictReader(io.StringIO(bank.call("notifier", "GET", "/reports/unmet-demand?format=csv")
+                                               .get_data().decode("utf-8-sig"))))
+    assert "YRN-SLK-MUL" not in {r["sku"] for r in csv_rows}
+    for lang in ("en", "hi"):
+        html = bank.http["notifier"].get("/admin/reports/unmet-demand", headers={**bank.admin, "Accept-Language": lang})
+        assert 'data-group="BHD/YRN-SLK-MUL"' not in html.get_data(as_text=True)
+    bank.call("notifier", "POST", "/reports/rebuild", json={}, status=200)
+    assert report(bank, "unmet-demand") == found
+    ledger.project_pending(bank.db["inventory"])
+    assert reconcile.check(reconcile.facts_of(bank.db)).problems == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -394,3 +395,63 @@ def test_a_return_of_another_member_or_without_a_short_line_leaves_a_short_share
     handle(returned("REQ-1042", "RET-1", [(4_000, "restock", 982_00, 0)]))
     handle(returned("REQ-1042", "RET-2", [(4_000, "short", 982_00, 0)], artisan="ART-2"))
     assert runtime.db.alerts.find_one({"kind": "short_share"})["status"] == "open"
+
+
+def a_weaver_of_a_cooperative_returns_two_of_ten_kg(handle):
+    """ART-3, a woman of SMBSS with 2 looms, takes 10 kg in December and brings 2 kg back in December."""
+    handle(new_event("CooperativeRegistered", "SMBSS", {"code": "SMBSS", "name": "Sarai Mohana", "name_hi":
+                                                        "सराय मोहना", "kind": "cooperative", "district": "Varanasi"},
+                     source="requests"))
+    handle(new_event("ArtisanRegistered", "ART-3", {"artisan_id": "ART-3", "name": "Meena", "district": "Varanasi",
+                                                    "language": "hi", "cooperative": "SMBSS", "looms": 2,
+                                                    "gender": "female", "active": True}, source="requests"))
+    handle(dispatched("REQ-3", artisan="ART-3", kg=10, value=2_455_00, subsidy=368_25))
+    handle(returned("REQ-3", "RET-3", [(2_000, "restock", 491_00, 73_65)], artisan="ART-3"))
+
+
+def test_the_beneficiaries_report_shows_the_months_returns_and_the_net_as_distribution_does(notifier, config,
+                                                                                            token):
+    """An artisan who took 10 kg and brought 2 kg back showed 10 kg and its whole subsidy in the beneficiaries report
+    (API, page, CSV), while the distribution report and the subsidy claim take the return off."""
+    runtime, handle = notifier
+    a_weaver_of_a_cooperative_returns_two_of_ten_kg(handle)
+    found = reports.beneficiaries(runtime.db, "2026-12", "gender")
+    assert [(r["group"], r["artisans"]) for r in found["returns"]["rows"]] == [("female", 1)]
+    assert found["net"] == {"quantities": {"YRN-COT-40": 8_000}, "value": 2_455_00 - 491_00,
+                            "subsidy": 368_25 - 73_65}
+    assert found["net"] == reports.distribution(runtime.db, "2026-12", "district")["net"]
+    client = create_app(config, runtime).test_client()
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="admin", role="admin"))
+    for lang, words in (("en", ("Returned with a credit note in this month", "Net of returns", "₹1,964.00", "Women")),
+                        ("hi", ("इस महीने क्रेडिट नोट के साथ वापस आया", "वापसी घटाकर", "₹1,964.00", "महिलाएँ"))):
+        client.set_cookie(LANG_COOKIE, lang)
+        html = client.get("/admin/reports/beneficiaries?month=2026-12&group_by=gender").get_data(as_text=True)
+        assert 'id="returns"' in html, lang
+        returns = html[html.index('id="returns"'):]
+        assert all(word in returns for word in words), (lang, returns[:2000])
+    answer = client.get("/api/v1/reports/beneficiaries?month=2026-12&group_by=gender&format=csv",
+                        headers=token("admin"))
+    rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [(r["gender"], r["figures"], r["YRN-COT-40 (kg)"], r["subsidy_rupees"]) for r in rows][-1] == \
+        ("NET", "net", "8", "294.60")
+    report_models.rebuild(runtime.db)
+    assert reports.beneficiaries(runtime.db, "2026-12", "gender") == found
+
+
+def test_the_cooperatives_report_takes_the_months_returns_off_what_members_took_per_loom(notifier, config, token):
+    """A member who took 10 kg and brought 2 kg back counted 10 kg in the cooperative's offtake per loom."""
+    runtime, handle = notifier
+    a_weaver_of_a_cooperative_returns_two_of_ten_kg(handle)
+    [row] = reports.cooperatives(runtime.db, "2026-12")["rows"]
+    assert (row["active"], row["handed_over"], row["returned"], row["offtake"], row["per_loom"]) == \
+        (True, {"YRN-COT-40": 10_000}, {"YRN-COT-40": 2_000}, {"YRN-COT-40": 8_000}, {"YRN-COT-40": 4_000})
+    client = create_app(config, runtime).test_client()
+    answer = client.get("/api/v1/reports/cooperatives?month=2026-12&format=csv", headers=token("admin"))
+    [line] = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
+    assert (line["YRN-COT-40 (kg) per loom"], line["YRN-COT-40 (kg) returned"]) == ("4", "2")
+    client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="admin", role="admin"))
+    for lang, said, back in (("en", "net of what members brought back", "Cotton yarn 40s 2 kg"),
+                             ("hi", "सदस्यों ने जो वापस किया", "सूती धागा 2 किलो")):
+        client.set_cookie(LANG_COOKIE, lang)
+        html = client.get("/admin/reports/cooperatives?month=2026-12").get_data(as_text=True)
+        assert said in html and re.search(rf'data-f="returned">{back}</td>', html), lang

@@ -262,10 +262,11 @@ def test_the_claims_page_shows_a_financial_year_month_by_month_in_both_languages
                                 "subsidised_quantity": 1000, "subsidised_value": 4_200_00, "subsidy": 630_00}]}}
         for i, (month, artisan) in enumerate((("2025-04", "ART-1"), ("2025-09", "ART-1"), ("2026-03", "ART-2"),
                                               ("2026-04", "ART-3")))])
-    for lang, said in (("en", ("Subsidy claims for a financial year", "RMSS, financial year 2025-26",
+    for lang, said in (("en", ("Subsidy claims for a financial year",
+                               "Raw Material Supply Scheme (RMSS), financial year 2025-26",
                                "From April 2025 to March 2026.", "Total 2 3 kg ₹12,600.00 ₹1,890.00",
                                "not the month it was asked for", "each counted once")),
-                       ("hi", ("वित्तीय वर्ष के सब्सिडी दावे", "RMSS, वित्तीय वर्ष 2025-26",
+                       ("hi", ("वित्तीय वर्ष के सब्सिडी दावे", "कच्चा माल आपूर्ति योजना (RMSS), वित्तीय वर्ष 2025-26",
                                "अप्रैल 2025 से मार्च 2026 तक।",
                                "कुल 2 3 किलो ₹12,600.00 ₹1,890.00", "मांगे जाने के महीने में नहीं",
                                "हर कारीगर एक बार"))):
@@ -572,3 +573,17 @@ def test_a_scheme_whose_entitlement_row_has_a_bad_category_is_refused_by_field_n
         refused = getattr(admin, method)(path, json=body, headers={"X-CSRF-Token": admin.csrf})
         assert refused.status_code == 400, refused.get_data(as_text=True)[:300]
         assert refused.get_json()["error"]["details"]["caps"]["0"]["category"], refused.get_json()
+
+
+def test_the_claims_page_names_the_scheme_in_the_pages_language_beside_its_code(apps, config):
+    """The claim an officer prints and sends said only "RMSS, December 2026" (and the year's "RMSS, financial year
+    ..."), and the chooser listed codes: the scheme's name, in the page's language, is beside its code."""
+    for lang, name in (("en", "Raw Material Supply Scheme"), ("hi", "कच्चा माल आपूर्ति योजना")):
+        admin = person(apps["requests"], config, "admin", lang)
+        page = admin.get("/admin/claims?scheme=RMSS&month=2026-01").get_data(as_text=True)
+        heading = re.sub(r"\s+", " ", re.search(r"<h2>(.*?)</h2>", page, re.S).group(1))
+        assert heading.startswith(f"{name} (RMSS), "), heading
+        assert re.search(rf'<option value="RMSS" selected>{name} \(RMSS\)</option>', page), lang
+        year = admin.get("/admin/claims?scheme=RMSS&year=2025-26").get_data(as_text=True)
+        heading = re.sub(r"\s+", " ", re.search(r"<h2>(.*?)</h2>", year, re.S).group(1))
+        assert heading.startswith(f"{name} (RMSS), "), heading

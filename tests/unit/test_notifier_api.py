@@ -731,3 +731,41 @@ def test_the_alert_board_is_written_on_the_server_not_only_by_its_script(client,
     assert f'data-done>{status}</span>' in cards and total in html and without in html
     assert '<div class="empty" id="no-alerts" hidden>' in html
     assert '<p class="live no-print" id="live" aria-live="polite" hidden>' in html  # no "Connecting…" without it
+
+
+def test_the_unmet_demand_totals_add_each_unit_apart_count_a_request_once_and_name_the_depot(client, apply, token):
+    """The totals added 8 kg of silk and 3 pieces of shuttles into "11", and counted a request waiting for both twice
+    (waitlisted_requisitions 2, still_waiting 2); the page and CSV had no total row, and the chart named the depot by
+    its code where the table says its name."""
+    apply("DepotRegistered", "VNS", {"code": "VNS", "name": "Varanasi depot", "name_hi": "वाराणसी डिपो",
+                                     "district": "Varanasi"})
+    for sku, name, name_hi, unit in (("YRN-SLK", "Mulberry silk", "शहतूत रेशम", "kg"),
+                                     ("ACC-SHT", "Shuttle", "ढरकी", "pcs")):
+        apply("MaterialRegistered", sku, {"sku": sku, "name": name, "name_hi": name_hi, "category": "yarn",
+                                          "unit": unit, "reorder_level": 1_000})
+    lines = [{"sku": "YRN-SLK", "quantity": 8_000}, {"sku": "ACC-SHT", "quantity": 3_000}]
+    apply("StockWaitlisted", "REQ-1", {"requisition_id": "REQ-1", "depot": "VNS", "position": 1, "lines": lines,
+                                       "short": lines})
+    apply("RequisitionRejected", "REQ-2", {"requisition_id": "REQ-2", "depot": "VNS", "reason": "no", "by": "a",
+                                           "artisan_id": "ART-2",
+                                           "lines": [{"sku": "YRN-SLK", "quantity": 2_000}]}, source="requests")
+    admin = token("admin")
+    found = client.get("/api/v1/reports/unmet-demand", headers=admin).json
+    assert found["totals"]["by_unit"] == {"kg": {"waitlisted": "8", "refused": "2"},
+                                          "pcs": {"waitlisted": "3", "refused": "0"}}
+    assert (found["totals"]["waitlisted_requisitions"], found["totals"]["still_waiting"],
+            found["totals"]["refused_requisitions"]) == (1, 1, 1)
+    assert "waitlisted" not in found["totals"] and "refused" not in found["totals"]
+    rows = list(csv.reader(io.StringIO(client.get("/api/v1/reports/unmet-demand?format=csv", headers=admin)
+                                       .get_data().decode("utf-8-sig"))))
+    totals = [r for r in rows if r[0] == "TOTAL"]
+    assert [r[:4] for r in totals] == [["TOTAL", "", "kg", "8"], ["TOTAL", "", "pcs", "3"], ["TOTAL", "", "", ""]]
+    assert totals[-1][4:8] == ["1", "", "1", "1"]
+    for lang, total, depot, kg in (("en", "Total", "Varanasi depot", "8 kg"), ("hi", "कुल", "वाराणसी डिपो", "8 किलो")):
+        html = client.get("/admin/reports/unmet-demand", headers={**admin, "Accept-Language": lang}) \
+            .get_data(as_text=True)
+        foot = re.search(r"<tfoot>.*?</tfoot>", html, re.S).group(0)
+        assert total in foot and kg in foot, foot
+        labels = re.findall(r"<title>([^<]+)</title>", re.search(r'<svg class="chart".*?</svg>', html, re.S).group(0))
+        assert len(labels[1:]) == 2 and all(label.endswith(f" · {depot}") for label in labels[1:]), labels
+
