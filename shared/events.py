@@ -253,6 +253,9 @@ class StockWaitlisted(Reservation):
     #: the lines the depot had too little of when it began to wait (available, with what it held itself): what it
     #: waits for; empty when it waits behind earlier requisitions for material that is in stock
     short = f.List(f.Nested(Line))
+    #: the unmet-demand report counts `short` (all lines when empty) as what it waited for, as inventory's reservation
+    #: keeps (`waited_for`); false on events of a rawbank before that (2026-12), whose every line was counted
+    short_only = f.Boolean(load_default=False)
 
 
 class ExpiredLotIssued(Payload):

@@ -275,13 +275,15 @@ class Reservations:
             payload = {"requisition_id": doc["_id"], "depot": doc["depot"], "lines": doc["lines"]}
             payload.update({k: v for k, v in (("reason", reason), ("position", position),
                                               ("place", fields.get("queue_seq") if position else None),
-                                              ("short", waitlist.short(self.db, doc) if position else None))
+                                              ("short", waitlist.short(self.db, doc) if position else None),
+                                              ("short_only", True if position else None))
                             if v is not None})
             event = new_event(event_type, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)
             update["$push"] = {"outbox": event.to_dict()}
             if position:  # what it waited for, as the unmet-demand report counts it: the short lines, else all
-                update["$addToSet"] = {"waited_for": {"$each": [line["sku"] for line in payload["short"]
-                                                                or doc["lines"]]}}
+                before = doc.get("queue_seq") is not None and "waited_for" not in doc  # waited when all were counted
+                update["$addToSet"] = {"waited_for": {"$each": [line["sku"] for line in (
+                    doc["lines"] if before else payload["short"] or doc["lines"])]}}
         self._update_mine(doc, update)
         if doc["status"] == WAITLISTED and status != WAITLISTED:
             waitlist.leave(self.db, doc["depot"])

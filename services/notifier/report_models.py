@@ -90,10 +90,12 @@ def ended(db, event: Event) -> None:
 
 def _unmet(db, event: Event, kind: str) -> None:
     """A refused requisition's every line is demand not met; a waitlisted one's, only the lines its depot was short
-    of (StockWaitlisted's `short`): every line when it names none (it waits behind earlier requisitions for material
-    on hand, so for all of it) or is older than `short`. Inventory's reservation keeps the same (`waited_for`)."""
+    of (StockWaitlisted's `short`, when `short_only`): every line when it names none (it waits behind earlier
+    requisitions for material on hand, so for all of it) or the event is older than `short_only` (counted whole then,
+    as inventory's reservations of that time keep no `waited_for`: a rebuild counts them as they were counted).
+    Inventory's reservation keeps the same (`waited_for`)."""
     data, at = event.data, _at(event)
-    for line in (kind == "waitlisted" and data.get("short")) or data["lines"]:
+    for line in (kind == "waitlisted" and data.get("short_only") and data.get("short")) or data["lines"]:
         db.report_unmet.update_one({"_id": f"{data['requisition_id']}:{line['sku']}:{kind}"}, {"$setOnInsert": {
             "requisition_id": data["requisition_id"], "kind": kind, "depot": data["depot"], "sku": line["sku"],
             "quantity": line["quantity"], "since": at, "month": month_of(at)}}, upsert=True)

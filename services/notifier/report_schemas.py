@@ -93,6 +93,10 @@ class UnmetTotalsSchema(ma.Schema):
 
     by_unit = f.Dict(keys=f.String(), values=f.Nested(UnitTotalsSchema), metadata={
         "description": "per unit (a material's, as in `units`; \"\" for one not heard of): the quantities"})
+    waitlisted = Quantity(allow_none=True, metadata={
+        "description": "the month's quantity waitlisted when every material is of one unit; null when units differ "
+                       "(see by_unit)"})
+    refused = Quantity(allow_none=True, metadata={"description": "as `waitlisted`, of what was refused"})
     waitlisted_requisitions = f.Integer()
     refused_requisitions = f.Integer()
     still_waiting = f.Integer()

@@ -160,7 +160,9 @@ def unmet_demand(db, month: str, now: datetime) -> dict:
         days = row.pop("days")
         out.append({**row, **_waits(days)})
     waits = [_days(since, ended.get(rid) or now) for rid, since in first_wait.items()]
+    [alone] = by_unit.values() if len(by_unit) == 1 else [None]  # one unit: its sums are the month's, as before
     totals = {"by_unit": {unit: by_unit[unit] for unit in sorted(by_unit)},
+              "waitlisted": alone and alone["waitlisted"], "refused": alone and alone["refused"],
               "waitlisted_requisitions": len(first_wait), "refused_requisitions": len(refused),
               "still_waiting": sum(rid not in ended for rid in first_wait), **_waits(waits)}
     return {"month": month, "rows": out, "totals": totals, "units": units}

@@ -755,7 +755,7 @@ def test_the_unmet_demand_totals_add_each_unit_apart_count_a_request_once_and_na
                                           "pcs": {"waitlisted": "3", "refused": "0"}}
     assert (found["totals"]["waitlisted_requisitions"], found["totals"]["still_waiting"],
             found["totals"]["refused_requisitions"]) == (1, 1, 1)
-    assert "waitlisted" not in found["totals"] and "refused" not in found["totals"]
+    assert found["totals"]["waitlisted"] is None and found["totals"]["refused"] is None  # kg and pieces: no one sum
     rows = list(csv.reader(io.StringIO(client.get("/api/v1/reports/unmet-demand?format=csv", headers=admin)
                                        .get_data().decode("utf-8-sig"))))
     totals = [r for r in rows if r[0] == "TOTAL"]
@@ -769,3 +769,19 @@ def test_the_unmet_demand_totals_add_each_unit_apart_count_a_request_once_and_na
         labels = re.findall(r"<title>([^<]+)</title>", re.search(r'<svg class="chart".*?</svg>', html, re.S).group(0))
         assert len(labels[1:]) == 2 and all(label.endswith(f" · {depot}") for label in labels[1:]), labels
 
+
+def test_a_waitlisting_told_before_short_only_counts_every_line_as_it_was_counted(client, apply, token):
+    """StockWaitlisted's `short` counts alone only on events that say so (`short_only`, 2026-12): an older event
+    (its reservation keeps no `waited_for`) counts every line, as it was counted when it came, so a
+    `rawbank reports rebuild` over old events gives what reconcile expects of their reservations. Of one unit, the
+    month's quantities are summed as before."""
+    lines = [{"sku": "YRN-SLK", "quantity": 8_000}, {"sku": "DYE-IND", "quantity": 1_000}]
+    short = [lines[0]]
+    apply("StockWaitlisted", "REQ-OLD", {"requisition_id": "REQ-OLD", "depot": "VNS", "position": 1, "lines": lines,
+                                         "short": short})
+    apply("StockWaitlisted", "REQ-NEW", {"requisition_id": "REQ-NEW", "depot": "VNS", "position": 2, "lines": lines,
+                                         "short": short, "short_only": True})
+    found = client.get("/api/v1/reports/unmet-demand", headers=token("admin")).json
+    assert {(r["sku"], r["waitlisted"], r["waitlisted_requisitions"]) for r in found["rows"]} == {
+        ("YRN-SLK", "16", 2), ("DYE-IND", "1", 1)}
+    assert (found["totals"]["waitlisted"], found["totals"]["waitlisted_requisitions"]) == ("17", 2)
