@@ -63,6 +63,9 @@ ADVANCE_RECEIVED = "advance_received"  # a payment by the method `advance`: paid
 #: cooperative's secretary asked for a new one (it waits for an admin)
 PHONE_CHANGED, PHONE_CHANGE_ASKED = "phone_changed", "phone_change_asked"
 ABOUT_RECORD = (PHONE_CHANGED, PHONE_CHANGE_ASKED)
+#: a member's answer for their share that the depot's staff recorded at the counter (ShareConfirmed `via` depot): the
+#: member is told what was recorded in their name, so one recorded falsely does not go unnoticed by them
+SHARE_RECORDED = "share_recorded"
 
 
 def money_status(cause: str, method: str | None = None) -> str | None:

@@ -48,6 +48,11 @@ def ask_member(db, config, event: Event) -> None:
     shares.ask_member(db, event)
 
 
+def tell_recorded(db, config, event: Event) -> None:
+    """What the depot's staff recorded at the counter as a member's answer: the member is told (not their own)."""
+    shares.tell_recorded(db, event)
+
+
 def alert_if_short(db, config, event: Event) -> None:
     """A member received less than their share: an alert for admins at once."""
     shares.alert_if_short(db, event)
@@ -281,7 +286,7 @@ EVENT_HANDLERS = {
     "RequisitionReceived": (keep_requisition, requisition_status),
     "RequisitionReturned": (returned, settle_short, fold_reports),
     "ShareCodeIssued": (fold_reports, ask_member),
-    "ShareConfirmed": (fold_reports, alert_if_short),
+    "ShareConfirmed": (fold_reports, alert_if_short, tell_recorded),
     "PurchaseOrderOverdue": (order_overdue,),
     "PurchaseOrderFinished": (order_finished,),
     "LotExpiring": (lot_expiring,),

@@ -27,7 +27,8 @@ LABELS = {"status": {"payment_due": _l("Payment due soon"), "payment_overdue": _
                      "confirm_share": _l("To confirm"), "payment_received": _l("Payment received"),
                      "advance_received": _l("Advance received"), "refunded": _l("Money refunded"),
                      "payment_reversed": _l("Payment reversed"), "phone_changed": _l("Phone number"),
-                     "phone_change_asked": _l("Phone number"), "return_credited": _l("Return credited")}}
+                     "phone_change_asked": _l("Phone number"), "return_credited": _l("Return credited"),
+                     "share_recorded": _l("Recorded at the depot")}}
 
 HOME = {"admin": "/admin/alerts"}
 MENU = {"artisan": ((30, "/my/notifications", _l("Notifications")),),

@@ -1,9 +1,10 @@
 """Members' shares of cooperative requisitions, as the notifier follows them: asking, answers and alerts.
 
 One document per share (`<requisition>:<member>`), from ShareCodeIssued (the member is asked, and
-told their code by SMS) and ShareConfirmed (answered: confirmed, or short). A short share opens
-an alert at once; shares still unconfirmed a week after receipt raise one alert per cooperative
-per month. The same documents feed the cooperatives report's confirmation rate.
+told their code by SMS) and ShareConfirmed (answered: confirmed, or short). An answer the depot's
+staff recorded at the counter is told to the member (tell_recorded); a short share opens an alert
+at once; shares still unconfirmed a week after receipt raise one alert per cooperative per month.
+The same documents feed the cooperatives report's confirmation rate.
 """
 from __future__ import annotations
 
@@ -56,6 +57,21 @@ def ask_member(db, event: Event) -> None:
     if db.notifications.find_one({**same, "nonce": {"$gt": data["nonce"]}}, {"_id": 1}):  # read after a newer one
         db.notifications.update_one({"_id": event.event_id, "superseded": {"$ne": True}},
                                     {"$set": {"superseded": True}})
+
+
+def tell_recorded(db, event: Event) -> None:
+    """An answer the depot's staff recorded at the counter for the member (`via` depot): the member is told what was
+    recorded in their name (all of it, or what of each material), and to tell the department or their depot if it is
+    not so; their own word is the check on a record made falsely. Stored under the event's id, so a replay or a
+    duplicate tells them once; the member's own answer (app, SMS, call) is not told back to them."""
+    data = event.data
+    if data.get("via") != "depot":
+        return
+    notifications.create(db, event_id=event.event_id, status=domain.SHARE_RECORDED,
+                         requisition_id=data["requisition_id"], depot=data["depot"],
+                         lines=[{"sku": line["sku"], "quantity": line["quantity"], "received": line["received"]}
+                                for line in data["lines"]],
+                         at=_occurred(event), artisan_id=data["artisan_id"])
 
 
 def alert_if_short(db, event: Event) -> None:

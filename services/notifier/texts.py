@@ -82,6 +82,17 @@ CONFIRM_SEVERAL = (N_("Your cooperative received {items} for you (request {ref})
                       "the depot) what you got of each."),
                    N_("REQ {ref} {items}: reply RCV {code} if you got it all; if less, say what you got in the app "
                       "or at the depot"))
+#: a member's answer for their share recorded by the depot's staff at the counter (domain.SHARE_RECORDED): (title,
+#: sentence for all of it, sentence for less with what of each material, what to do if it is not so, SMS for all of
+#: it, SMS for less, SMS when either would be long: the request and that it was recorded at the depot)
+RECORDED_AT_DEPOT = (
+    N_("Receipt recorded at the depot"),
+    N_("Staff at {depot} recorded that you received all of your share of request {ref}: {items}."),
+    N_("Staff at {depot} recorded that you received {received} of your share of request {ref} ({items})."),
+    N_("If that is not what you received, tell the department or your depot at once."),
+    N_("REQ {ref}: depot recorded you got all of it: {items}. Wrong? Tell the department or your depot"),
+    N_("REQ {ref}: depot recorded you got {received}. Wrong? Tell the department or your depot"),
+    N_("REQ {ref}: receipt recorded at depot. Wrong? Tell the department or your depot"))
 AMOUNT_DUE = N_("Amount to pay: {amount}.")
 CREDITED = N_("{amount} is credited to your account.")  # a return's credit note
 #: a return settling what a cooperative's member reported did not reach them (its lines `short`): (title, sentence,
@@ -323,6 +334,41 @@ def about_record(note: dict, lang: str) -> tuple[str, str, str]:
             sms_parts.fit(lambda cut: translate(short, lang, ending=ending)))
 
 
+def received_all(note: dict) -> bool:
+    """Whether a share's recorded answer says the member received all of it (else what of each material)."""
+    return all(line.get("received", line["quantity"]) >= line["quantity"] for line in note.get("lines") or ())
+
+
+def recorded_at_depot(note: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:
+    """(title, text) telling a member what the depot's staff recorded as their answer, and what to do if wrong."""
+    title, whole, less, wrong = RECORDED_AT_DEPOT[:4]
+    values = _values(note, materials, depots, lang)
+    received = items([{"sku": line["sku"], "quantity": line.get("received", line["quantity"])}
+                      for line in note.get("lines") or ()], materials, lang)
+    text = translate(whole if received_all(note) else less, lang, **values, received=received)
+    return translate(title, lang), f"{text} {translate(wrong, lang)}"
+
+
+def recorded_sms(note: dict, materials: dict, depots: dict, lang: str) -> str:
+    """The SMS of a share's answer recorded at the depot: what was recorded of each material (every one named, their
+    names cut to fit) within the parts a member's SMS may take; when that would be longer even with the names cut
+    short, only the request and that its receipt was recorded at the depot (never a figure cut off)."""
+    all_of_it = received_all(note)
+
+    def make(cut: Callable[..., str]) -> str:
+        lines = note.get("lines") or ()
+        received = ", ".join(item({"sku": line["sku"], "quantity": line.get("received", line["quantity"])},
+                                  materials, lang, cut) for line in lines) or "-"
+        named = ", ".join(item(line, materials, lang, cut) for line in lines) or "-"
+        return translate(RECORDED_AT_DEPOT[4 if all_of_it else 5], lang, ref=ref(note["requisition_id"]), items=named,
+                         received=received)
+
+    shortest = make(lambda piece, whole=False: sms_parts.clip(piece, 20))
+    if sms_parts.parts(shortest) > sms_parts.MOST_PARTS:
+        return sms_parts.fit(lambda cut: translate(RECORDED_AT_DEPOT[6], lang, ref=ref(note["requisition_id"])))
+    return sms_parts.fit(make)
+
+
 def as_written(reason: str) -> bool:
     """Whether a request's reason is what a person typed (an admin's), not one of inventory's reason codes."""
     return bool(reason) and reason.partition(":")[0] not in HOLD_FAILED
@@ -338,6 +384,8 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
         return money_moved(note, lang)
     if note["status"] in domain.ABOUT_RECORD:
         return about_record(note, lang)[:2]
+    if note["status"] == domain.SHARE_RECORDED:
+        return recorded_at_depot(note, materials, depots, lang)
     if note.get("late"):  # an approval read after inventory's answer was told: the amount, nothing it contradicts
         return translate(TOLD_LATE[0], lang), translate(TOLD_LATE[1], lang, **_values(note, materials, depots, lang))
     _, title, body = STATUS_TEXT[note["status"]]
@@ -400,6 +448,8 @@ def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") ->
         return sms_parts.fit(lambda cut: text)
     if note["status"] in domain.ABOUT_RECORD:
         return about_record(note, lang)[2]
+    if note["status"] == domain.SHARE_RECORDED:
+        return recorded_sms(note, materials, depots, lang)
     if note["status"] == "waitlisted" and note.get("short"):  # name only what the depot is short of, as the app
         note = waiting_for(note)
     return sms_parts.fit(lambda cut: _sms(note, _values(note, materials, depots, lang, short=True, cut=cut), lang,
