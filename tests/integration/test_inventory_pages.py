@@ -126,10 +126,9 @@ def test_the_order_and_what_to_order_pages_link_their_csv_with_the_page_filters(
         assert shown in answer.get_data().decode("utf-8-sig")
 
 
-def test_who_collects_and_who_waits_is_named_in_the_pages_language(config):
-    """Inventory kept only the English name of an artisan: the Hindi hand-over slip (signed by the artisan who
-    collects), the ready-to-hand-over list and the stock card's holds read 'Ramesh Kumar', the cooperative beside it
-    'सराय मोहना ...'."""
+def approved(config):
+    """The three services with the demo's artisan's request of 2 kg yarn approved and held at VNS: (world, its id,
+    the artisan's headers)."""
     from tests.integration.test_duplicate_events import World
     world = World(config)
     artisan = {"Authorization": "Bearer " + issue_token(config.jwt_secret, sub="artisan", role="artisan",
@@ -139,6 +138,14 @@ def test_who_collects_and_who_waits_is_named_in_the_pages_language(config):
         "depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": "2"}]}).json["id"]
     assert world.http["requests"].post(f"/api/v1/requisitions/{rid}/approve", headers=admin, json={}).status_code == 200
     world.settle()
+    return world, rid, artisan
+
+
+def test_who_collects_and_who_waits_is_named_in_the_pages_language(config):
+    """Inventory kept only the English name of an artisan: the Hindi hand-over slip (signed by the artisan who
+    collects), the ready-to-hand-over list and the stock card's holds read 'Ramesh Kumar', the cooperative beside it
+    'सराय मोहना ...'."""
+    world, rid, _ = approved(config)
     client = world.http["inventory"]
     client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="warehouse", role="warehouse", depot="VNS"))
     for lang, name, other in (("hi", "रमेश कुमार", "Ramesh Kumar"), ("en", "Ramesh Kumar", "रमेश कुमार")):
@@ -152,15 +159,7 @@ def test_a_slip_refused_after_its_request_left_the_shelf_says_why_with_its_short
     """Asking again for the slip of a request handed over or cancelled gave a page titled "Something went wrong"
     naming the request by its 32-character id, and in Hindi as a "माँग" where every other page says "अनुरोध"."""
     from shared.names import ref
-    from tests.integration.test_duplicate_events import World
-    world = World(config)
-    artisan = {"Authorization": "Bearer " + issue_token(config.jwt_secret, sub="artisan", role="artisan",
-                                                        artisan_id="ART-0001")}
-    admin = {"Authorization": "Bearer " + issue_token(config.jwt_secret, sub="admin", role="admin")}
-    rid = world.http["requests"].post("/api/v1/requisitions", headers=artisan, json={
-        "depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": "2"}]}).json["id"]
-    assert world.http["requests"].post(f"/api/v1/requisitions/{rid}/approve", headers=admin, json={}).status_code == 200
-    world.settle()
+    world, rid, artisan = approved(config)
     assert world.http["requests"].post(f"/api/v1/requisitions/{rid}/cancel", headers=artisan,
                                        json={"reason": "not needed"}).status_code == 200
     world.settle()
