@@ -7,17 +7,21 @@ from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.requests import (api, artisan_pages, consumer, coop_api, coop_pages, list_pages, money_api,
-                                   money_pages, pages, reconcile, requisitions_api, seed, store, user_pages, users)
+    from services.requests import (api, artisan_pages, consumer, coop_api, coop_pages, cooperative_pages, list_pages,
+                                   money_api, money_pages, pages, reconcile, requisitions_api, seed, store, user_pages,
+                                   users)
     return ServiceSpec(
         name="requests", default_port=8002, package=__name__,
         blueprints=(api.blp, requisitions_api.blp, money_api.blp, coop_api.blp),
         indexes=store.INDEXES, publishes=REQUESTS_TOPIC, outbox_collections=store.OUTBOX_COLLECTIONS,
         consumes=(INVENTORY_TOPIC,), make_handler=consumer.make_handler, seed=seed.seed,
         event_handlers=consumer.EVENT_HANDLERS,
-        pages=(pages.blp, list_pages.blp, money_pages.blp, coop_pages.blp, artisan_pages.blp, user_pages.blp),
-        menu=_merged(pages.MENU, money_pages.MENU, coop_pages.MENU, artisan_pages.MENU, user_pages.MENU),
-        home=pages.HOME, labels={**pages.LABELS, **money_pages.LABELS, **coop_pages.LABELS, **artisan_pages.LABELS},
+        pages=(pages.blp, list_pages.blp, money_pages.blp, coop_pages.blp, artisan_pages.blp,
+               cooperative_pages.blp, user_pages.blp),
+        menu=_merged(pages.MENU, money_pages.MENU, coop_pages.MENU, artisan_pages.MENU, cooperative_pages.MENU,
+                     user_pages.MENU),
+        home=pages.HOME, labels={**pages.LABELS, **money_pages.LABELS, **coop_pages.LABELS, **artisan_pages.LABELS,
+                                 **cooperative_pages.LABELS},
         common_pages=pages.COMMON_PAGES,
         reconcile=reconcile.RECONCILIATION, add_user=users.add_from_cli,
         set_password=users.set_password_from_cli)

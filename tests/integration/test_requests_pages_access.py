@@ -38,6 +38,9 @@ PAGES = [
     ("/admin/artisans", expect(warehouse=403, artisan=403)),
     ("/admin/artisans/ART-A", expect(warehouse=403, artisan=403)),
     ("/admin/artisans/ART-B", expect(warehouse=403, artisan=403, secretary=404)),
+    ("/admin/cooperatives", ADMIN_ONLY),
+    ("/admin/cooperatives/Coop-A", ADMIN_ONLY),  # a secretary's own too: registering and changing is the admins'
+    ("/admin/cooperatives/Coop-B", ADMIN_ONLY),
     ("/passbook/ART-A", expect(artisan=403)),
     ("/passbook/ART-B", expect(artisan=403, secretary=404)),
     ("/passbook/ART-B?year=2025-26", expect(artisan=403, secretary=404)),
