@@ -160,7 +160,8 @@ def unmet_demand(db, month: str, now: datetime) -> dict:
         days = row.pop("days")
         out.append({**row, **_waits(days)})
     waits = [_days(since, ended.get(rid) or now) for rid, since in first_wait.items()]
-    [alone] = by_unit.values() if len(by_unit) == 1 else [None]  # one unit: its sums are the month's, as before
+    # one unit (or none: nothing waited): its sums are the month's, as before; of several units there is no one sum
+    [alone] = by_unit.values() if len(by_unit) == 1 else [None] if by_unit else [{"waitlisted": 0, "refused": 0}]
     totals = {"by_unit": {unit: by_unit[unit] for unit in sorted(by_unit)},
               "waitlisted": alone and alone["waitlisted"], "refused": alone and alone["refused"],
               "waitlisted_requisitions": len(first_wait), "refused_requisitions": len(refused),

@@ -785,3 +785,5 @@ def test_a_waitlisting_told_before_short_only_counts_every_line_as_it_was_counte
     assert {(r["sku"], r["waitlisted"], r["waitlisted_requisitions"]) for r in found["rows"]} == {
         ("YRN-SLK", "16", 2), ("DYE-IND", "1", 1)}
     assert (found["totals"]["waitlisted"], found["totals"]["waitlisted_requisitions"]) == ("17", 2)
+    empty = client.get("/api/v1/reports/unmet-demand?month=2026-01", headers=token("admin")).json["totals"]
+    assert (empty["waitlisted"], empty["refused"], empty["by_unit"]) == ("0", "0", {})  # nothing waited: nought
