@@ -69,7 +69,7 @@ def test_each_role_menu_gathers_every_services_entries_by_position():
                       ("inventory", "/warehouse/counts"), ("inventory", "/admin/replenishment"),
                       ("notifier", "/admin/alerts"), ("requests", "/admin/collections"), ("requests", "/password")],
         "admin": [("notifier", "/admin/alerts"), ("requests", "/admin/approvals"), ("requests", "/admin/artisans"),
-                  ("requests", "/admin/quotas"), ("requests", "/admin/schemes"), ("requests", "/admin/claims"),
+                  ("requests", "/admin/cooperatives"), ("requests", "/admin/quotas"), ("requests", "/admin/schemes"), ("requests", "/admin/claims"),
                   ("requests", "/accounts"), ("requests", "/admin/collections"),
                   ("notifier", "/admin/reports/distribution"),
                   ("inventory", "/admin/catalog"), ("inventory", "/admin/suppliers"),
