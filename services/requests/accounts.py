@@ -438,9 +438,13 @@ def _refund_view(entry: dict, account: dict) -> dict:
 
 def refunds_of(account: dict, rid: str) -> list[dict]:
     """The refunds that handed back money paid on a requisition, each with `amount` what it took of that one."""
-    return [{"refund_id": e["id"], "amount": e["requisitions"][rid],
-             **{k: e[k] for k in ("method", "reference", "reason", "by", "at")}}
-            for e in account["entries"] if e["type"] == "refund" and rid in e["requisitions"]]
+    return [_refund_of(e, rid) for e in account["entries"] if e["type"] == "refund" and rid in e["requisitions"]]
+
+
+def _refund_of(entry: dict, rid: str) -> dict:
+    """A refund entry as one requisition's refunds list it: `amount` what it took of that one."""
+    return {"refund_id": entry["id"], "amount": entry["requisitions"][rid],
+            **{k: entry[k] for k in ("method", "reference", "reason", "by", "at")}}
 
 
 def paid_on(db, artisan_id: str, rid: str) -> int:
@@ -469,8 +473,7 @@ def of_requisitions(db, artisan_id: str, rids) -> dict[str, dict]:
     for e in account["entries"]:
         if e["type"] == "refund":
             for rid in wanted.intersection(e["requisitions"]):
-                refunds_by[rid].append({"refund_id": e["id"], "amount": e["requisitions"][rid],
-                                        **{k: e[k] for k in ("method", "reference", "reason", "by", "at")}})
+                refunds_by[rid].append(_refund_of(e, rid))
     for due in to_repay(open_dues):
         if due["requisition_id"] in wanted:
             repay_by[due["requisition_id"]].append({k: v for k, v in due.items() if k != "requisition_id"})
