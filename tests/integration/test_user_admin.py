@@ -61,6 +61,16 @@ def test_an_admin_adds_a_login_that_logs_in(client, admin):
     assert "meena's passphrase" not in str(stored(client, "meena"))
 
 
+def refused_by_field(client, admin, body, field, english, hindi):
+    """Adding the login `body` is a 400 validation_error under `field`, in English and Hindi, storing nothing."""
+    before = list(client.db.users.find())
+    refused = client.call("POST", "/users", admin, body, status=400).get_json()["error"]
+    assert refused["code"] == "validation_error" and english in refused["details"][field][0], refused
+    in_hindi = client.call("POST", "/users", admin, body, headers=HI, status=400).get_json()["error"]
+    assert hindi in in_hindi["details"][field][0], in_hindi
+    assert list(client.db.users.find()) == before
+
+
 @pytest.mark.parametrize("body,field,english,hindi", [
     ({"password": "short"}, "password", "at least 8 characters", "कम से कम 8 अक्षरों"),
     ({"depot": "NOPE"}, "depot", "no depot NOPE is known", "कोई डिपो NOPE"),
@@ -74,12 +84,7 @@ def test_an_admin_adds_a_login_that_logs_in(client, admin):
 ])
 def test_a_login_that_could_not_log_in_or_work_is_refused_by_field(client, admin, body, field, english, hindi):
     body = {"username": "meena", "password": "meena's passphrase", "role": "warehouse", **body}
-    before = list(client.db.users.find())
-    refused = client.call("POST", "/users", admin, body, status=400).get_json()["error"]
-    assert refused["code"] == "validation_error" and english in refused["details"][field][0], refused
-    in_hindi = client.call("POST", "/users", admin, body, headers=HI, status=400).get_json()["error"]
-    assert hindi in in_hindi["details"][field][0], in_hindi
-    assert list(client.db.users.find()) == before
+    refused_by_field(client, admin, body, field, english, hindi)
 
 
 @pytest.mark.parametrize("body,field,english,hindi", [
@@ -108,12 +113,7 @@ def test_a_field_of_another_role_is_refused_and_stored_nowhere(client, admin, bo
         client.register("ART-0001", cooperative="Coop-A")
         client.register("ART-0004", cooperative="KBSS")
     body = {"username": "meena", "password": "meena's passphrase", **body}
-    before = list(client.db.users.find())
-    refused = client.call("POST", "/users", admin, body, status=400).get_json()["error"]
-    assert refused["code"] == "validation_error" and english in refused["details"][field][0], refused
-    in_hindi = client.call("POST", "/users", admin, body, headers=HI, status=400).get_json()["error"]
-    assert hindi in in_hindi["details"][field][0], in_hindi
-    assert list(client.db.users.find()) == before
+    refused_by_field(client, admin, body, field, english, hindi)
 
 
 def test_a_login_stored_with_another_roles_field_is_shown_but_its_token_carries_only_its_own(client, admin):
