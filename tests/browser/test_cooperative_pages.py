@@ -24,13 +24,17 @@ def test_an_admin_registers_a_cooperative_and_changes_its_credit_limit_in_both_l
 
     page.get_by_text("Register a cooperative").click()
     form = page.locator("#register-form")
-    form.get_by_label("Code").fill("smbss")  # the demo's, in small letters: the same code
-    form.get_by_label("Name", exact=True).fill("Kabir Bunkar Sahkari Samiti")
-    form.get_by_label("Name in Hindi").fill("कबीर बुनकर सहकारी समिति")
-    form.get_by_label("Kind").select_option("shg")
-    form.get_by_label("District").fill("Mau")
-    form.get_by_label("Credit limit of each member (₹)").fill("15,000")
-    form.get_by_role("button", name="Register").click()
+
+    def register(code):
+        """The register form filled in English for Kabir Bunkar Sahkari Samiti with `code`, and sent."""
+        form.get_by_label("Code").fill(code)
+        form.get_by_label("Name", exact=True).fill("Kabir Bunkar Sahkari Samiti")
+        form.get_by_label("Name in Hindi").fill("कबीर बुनकर सहकारी समिति")
+        form.get_by_label("Kind").select_option("shg")
+        form.get_by_label("District").fill("Mau")
+        form.get_by_label("Credit limit of each member (₹)").fill("15,000")
+        form.get_by_role("button", name="Register").click()
+    register("smbss")  # the demo's, in small letters: the same code
     code = form.get_by_label("Code")
     expect(code).to_have_attribute("aria-invalid", "true")
     expect(form.locator("#code-error")).to_contain_text("Code: The code SMBSS already exists")
@@ -50,13 +54,7 @@ def test_an_admin_registers_a_cooperative_and_changes_its_credit_limit_in_both_l
 
     in_english(admin)
     page.locator("#register summary").click()
-    form.get_by_label("Code").fill("KBSS")
-    form.get_by_label("Name", exact=True).fill("Kabir Bunkar Sahkari Samiti")
-    form.get_by_label("Name in Hindi").fill("कबीर बुनकर सहकारी समिति")
-    form.get_by_label("Kind").select_option("shg")
-    form.get_by_label("District").fill("Mau")
-    form.get_by_label("Credit limit of each member (₹)").fill("15,000")
-    form.get_by_role("button", name="Register").click()
+    register("KBSS")
     page.wait_for_url(re.compile(r"/admin/cooperatives/KBSS\?saved=1$"))
     expect(page.get_by_role("status")).to_contain_text("Registered: Kabir Bunkar Sahkari Samiti, code KBSS.")
     details = page.locator("#cooperative-form")
