@@ -52,11 +52,16 @@ def subsidised(lines, scheme: str) -> list[dict]:
 
 
 def report(db, scheme: str, month: str, now: datetime) -> dict:
-    """The claim of one scheme for one month (this month so far, or an earlier one)."""
-    schemes.get(db, scheme)
+    """The claim of one scheme for one month (this month so far, or an earlier one). A month the scheme did not run in
+    is answered all the same (its hand-overs and returns of requests priced under it, often none), `outside_scheme`,
+    and `scheme_runs` says its days, financial years and months."""
+    runs = scheme_runs(schemes.get(db, scheme))
     if month > month_of(now):
         raise MonthInFuture({"month": month})
-    return _claim(scheme, month, _dispatched(db, [month]), _returned(db, [month]), now)[0]
+    claim = _claim(scheme, month, _dispatched(db, [month]), _returned(db, [month]), now)[0]
+    return {**claim, "scheme_runs": {**runs, "first_month": runs["valid_from"][:7],
+                                     "last_month": runs["valid_to"][:7] if runs["valid_to"] else None},
+            "outside_scheme": outside_month(runs, month)}
 
 
 def year_claims(db, scheme: str, year: str, now: datetime) -> dict:
@@ -102,6 +107,12 @@ def scheme_runs(scheme: dict) -> dict:
     return {"valid_from": scheme["valid_from"], "valid_to": scheme.get("valid_to"),
             "first_year": year_of_month(scheme["valid_from"][:7]),
             "last_year": year_of_month(scheme["valid_to"][:7]) if scheme.get("valid_to") else None}
+
+
+def outside_month(runs: dict, month: str) -> bool:
+    """Whether the scheme did not run in the month ('YYYY-MM'): before the month of its first day, or after that of
+    its last (a month it ran in for a day is within)."""
+    return month < runs["valid_from"][:7] or bool(runs["valid_to"] and month > runs["valid_to"][:7])
 
 
 def _dispatched(db, months: list[str]) -> list[dict]:

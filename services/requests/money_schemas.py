@@ -274,7 +274,8 @@ class ClaimsQuery(ma.Schema):
     scheme = f.String(required=True, validate=SCHEME_CODE)
     month = f.String(load_default=None, validate=MONTH, metadata={
         "description": "'YYYY-MM', the month of hand-over (India's) to claim; by default this month in India, whose "
-                       "claim is what was handed over so far (`so_far`)"})
+                       "claim is what was handed over so far (`so_far`). A month the scheme did not run in is "
+                       "answered all the same, `outside_scheme` true"})
     format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]))
 
 
@@ -297,6 +298,20 @@ class ClaimCorrectionSchema(ma.Schema):
     subsidy = Money(metadata={"description": "taken off the claim (negative)"})
 
 
+class SchemeRunsSchema(ma.Schema):
+    valid_from = f.String(metadata={"description": "the scheme's first day"})
+    valid_to = f.String(allow_none=True, metadata={"description": "its last day; null: open-ended"})
+    first_year = f.String(metadata={"description": "the financial year of its first day"})
+    last_year = f.String(allow_none=True, metadata={"description": "the financial year of its last day; null: "
+                                                                   "open-ended"})
+
+
+class SchemeMonthsSchema(SchemeRunsSchema):
+    first_month = f.String(metadata={"description": "'YYYY-MM': the month of its first day, the first it ran in"})
+    last_month = f.String(allow_none=True, metadata={"description": "'YYYY-MM': the month of its last day, the last "
+                                                                    "it ran in; null: open-ended"})
+
+
 class ClaimsSchema(ma.Schema):
     scheme = f.String()
     month = f.String()
@@ -308,6 +323,13 @@ class ClaimsSchema(ma.Schema):
     so_far = f.Boolean(metadata={"description": "true for this month: not over, the figures are those until `as_of` "
                                                 "and grow until it ends"})
     as_of = f.String(metadata={"description": "when the figures were read (UTC ISO 8601)"})
+    scheme_runs = f.Nested(SchemeMonthsSchema, metadata={
+        "description": "the days, financial years and months the scheme runs"})
+    outside_scheme = f.Boolean(metadata={
+        "description": "true for a month the scheme did not run in (before the month of its valid_from, or after that "
+                       "of its valid_to): the claim is still answered, and counts only hand-overs and returns in the "
+                       "month of requests priced under it (often none), so an empty claim of such a month says the "
+                       "scheme did not run then, not that nothing was handed over while it ran"})
 
 
 class ClaimYearQuery(ma.Schema):
@@ -338,14 +360,6 @@ class ClaimYearTotalsSchema(ma.Schema):
     units = f.Dict(keys=f.String(), values=f.String())
     value = Money(metadata={"description": "the months' summed"})
     subsidy = Money(metadata={"description": "the months' summed: the year's claim"})
-
-
-class SchemeRunsSchema(ma.Schema):
-    valid_from = f.String(metadata={"description": "the scheme's first day"})
-    valid_to = f.String(allow_none=True, metadata={"description": "its last day; null: open-ended"})
-    first_year = f.String(metadata={"description": "the financial year of its first day"})
-    last_year = f.String(allow_none=True, metadata={"description": "the financial year of its last day; null: "
-                                                                   "open-ended"})
 
 
 class ClaimYearSchema(ma.Schema):

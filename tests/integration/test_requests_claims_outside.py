@@ -1,0 +1,84 @@
+"""A month the scheme did not run in: the monthly claim still answers (200, its figures as ever) but says so
+(`outside_scheme`, and the months it ran in `scheme_runs`), and its page says it in words instead of an empty
+table."""
+from __future__ import annotations
+
+import csv
+import io
+
+from tests.integration.test_requests_claims_year import give_back, sell
+from tests.integration.test_requests_money_support import COTTON, priced_catalog, scheme
+from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+
+CLAIM = "/reports/subsidy-claims"
+EMPTY = {"district": None, "beneficiaries": 0, "quantities": {}, "units": {}, "value": "0.00", "subsidy": "0.00"}
+
+
+def monthly(client, month, **headers):
+    return client.call("GET", f"{CLAIM}?scheme=RMSS&month={month}", {**client.admin(), **headers}, status=200)
+
+
+def test_a_month_the_scheme_did_not_run_in_still_answers_its_claim_and_says_so_with_the_months_it_ran(client):
+    """A month before the scheme began answered an empty claim, as a month it ran with nothing handed over does: the
+    department could not tell "nothing given" from "the scheme did not run then". The answer is the same (200, the
+    same figures, every field kept) and now says `outside_scheme` and the days, years and months the scheme ran."""
+    priced_catalog(client.db)
+    scheme(client)  # RMSS, from 1 April 2021, open-ended
+    before = monthly(client, "2021-03").get_json()
+    assert (before["rows"], before["corrections"], before["totals"]) == ([], [], EMPTY)
+    assert before["outside_scheme"] is True
+    assert before["scheme_runs"] == {"valid_from": "2021-04-01", "valid_to": None, "first_year": "2021-22",
+                                     "last_year": None, "first_month": "2021-04", "last_month": None}
+    began = monthly(client, "2021-04").get_json()
+    assert (began["rows"], began["totals"], began["outside_scheme"]) == ([], EMPTY, False)
+    assert set(began) >= {"scheme", "month", "rows", "corrections", "totals", "so_far", "as_of"}
+    client.register("ART-1", looms=2)
+    rid = sell(client, "ART-1", [(COTTON, "10")], handed_over="2024-03")
+    sell(client, "ART-1", [(COTTON, "4")], handed_over="2024-05")  # handed over after the scheme's last day
+    client.call("PATCH", "/schemes/RMSS", client.admin(), {"valid_to": "2024-03-31"}, status=200)
+    give_back(client, rid, COTTON, "2", "2024-06")
+    runs = {"valid_from": "2021-04-01", "valid_to": "2024-03-31", "first_year": "2021-22", "last_year": "2023-24",
+            "first_month": "2021-04", "last_month": "2024-03"}
+    for month, outside, quantities in (("2024-03", False, {"cotton-hank-upto-40s": "10"}),
+                                       ("2024-05", True, {"cotton-hank-upto-40s": "4"}),
+                                       ("2024-06", True, {"cotton-hank-upto-40s": "-2"}),
+                                       ("2025-01", True, {})):
+        claim = monthly(client, month).get_json()
+        assert (claim["outside_scheme"], claim["scheme_runs"], claim["totals"]["quantities"]) == \
+            (outside, runs, quantities), month
+    csv_answer = client.call("GET", f"{CLAIM}?scheme=RMSS&month=2025-01&format=csv", client.admin(), status=200)
+    assert list(csv.reader(io.StringIO(csv_answer.get_data().decode("utf-8-sig")))) == \
+        [["district", "beneficiaries", "value_rupees", "subsidy_rupees"], ["TOTAL", "0", "0.00", "0.00"]]
+    spec = client.http.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    [name] = [n for n, s in spec.items() if {"rows", "corrections", "month"} <= set(s.get("properties", {}))]
+    said = spec[name]["properties"]
+    assert "outside_scheme" in said and "scheme_runs" in said, said
+    assert "did not run" in said["outside_scheme"]["description"]
+
+
+def test_the_claims_page_says_the_scheme_did_not_run_in_the_month_instead_of_an_empty_table(client):
+    """The month's page showed "Nothing subsidised under this scheme was handed over this month" for a month the
+    scheme did not run in: it now says, in English and Hindi, that the scheme did not run then and when it ran; a
+    month after its end with hand-overs still shows them under the same words."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=2)
+    sell(client, "ART-1", [(COTTON, "4")], handed_over="2024-05")
+    for lang, said, nothing in (
+            ("en", "Scheme RMSS did not run in March 2021 (it runs from 1 Apr 2021, with no last day set).",
+             "Nothing subsidised under this scheme was handed over this month."),
+            ("hi", "योजना RMSS मार्च 2021 में नहीं चली (यह 1 अप्रैल 2021 से चल रही है, इसका कोई अंतिम दिन तय नहीं है)।",
+             "इस योजना के तहत")):
+        page = client.http.get("/admin/claims?scheme=RMSS&month=2021-03",
+                               headers={**client.admin(), "Accept-Language": lang})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and said in html, html[-3000:]
+        assert "data-outside-scheme" in html and "data-claims" not in html and nothing not in html
+    client.call("PATCH", "/schemes/RMSS", client.admin(), {"valid_to": "2024-03-31"}, status=200)
+    for lang, said in (("en", "Scheme RMSS did not run in May 2024 (it ran from 1 Apr 2021 to 31 Mar 2024)."),
+                       ("hi", "योजना RMSS मई 2024 में नहीं चली (यह 1 अप्रैल 2021 से 31 मार्च 2024 तक चली)।")):
+        html = client.http.get("/admin/claims?scheme=RMSS&month=2024-05",
+                               headers={**client.admin(), "Accept-Language": lang}).get_data(as_text=True)
+        assert said in html and "data-claims" in html, html[-3000:]
+    within = client.http.get("/admin/claims?scheme=RMSS&month=2024-03", headers=client.admin()).get_data(as_text=True)
+    assert "data-outside-scheme" not in within and "Nothing subsidised under this scheme" in within
