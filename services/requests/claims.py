@@ -191,9 +191,18 @@ def year_csv_name(claims: dict) -> str:
     return f"subsidy-claims-{claims['scheme']}-{claims['year']}{'-so-far' if claims['so_far'] else ''}.csv"
 
 
+OUTSIDE_ENDED = N_("Scheme {scheme} did not run in the financial year {year} (it ran from {valid_from} to {valid_to}): "
+                  "these figures are only what was handed over or came back in it of requests priced under it.")
+OUTSIDE_OPEN = N_("Scheme {scheme} did not run in the financial year {year} (it runs from {valid_from}, with no last "
+                  "day set): these figures are only what was handed over or came back in it of requests priced under "
+                  "it.")
+
+
 def year_as_csv(claims: dict, lang: str | None = None) -> str:
     """A year's claims as CSV: one row per month (its code, and its name in `lang`), then the TOTAL row (the months
-    it covers; its beneficiaries are the year's distinct artisans); cells a spreadsheet never runs."""
+    it covers; its beneficiaries are the year's distinct artisans); cells a spreadsheet never runs. A year the
+    scheme did not run in (`outside_scheme`) ends with a line marked OUTSIDE_SCHEME saying so in `lang`: a year it ran
+    in is as it always was."""
     categories = sorted(claims["totals"]["quantities"])
     header = ["month", "month_name", "beneficiaries"] \
         + [f"quantity {c} ({claims['totals']['units'][c]})" for c in categories] + ["value_rupees", "subsidy_rupees"]
@@ -205,6 +214,11 @@ def year_as_csv(claims: dict, lang: str | None = None) -> str:
     covered = f"{names.month(claims['first_month'], lang)} – {names.month(claims['last_month'], lang)}"
     rows = [row(r["month"], names.month(r["month"], lang), r) for r in claims["months"]] \
         + [row("TOTAL", covered, claims["totals"])]
+    if claims.get("outside_scheme"):  # after the figures, so every month stays in its row
+        runs = claims["scheme_runs"]
+        said = translate(OUTSIDE_ENDED if runs["valid_to"] else OUTSIDE_OPEN, lang, scheme=claims["scheme"],
+                         year=claims["year"], **{key: names.day(runs[key], lang) for key in ("valid_from", "valid_to")})
+        rows.append(["OUTSIDE_SCHEME", safe_cell(said)] + [""] * (len(header) - 2))
     return csv_text([safe_cell(h) for h in header], rows)
 
 

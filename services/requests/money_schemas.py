@@ -339,7 +339,10 @@ class ClaimYearQuery(ma.Schema):
                        "2027); by default the one in progress in India. One not begun is 422 year_in_future; one "
                        "the scheme did not run in (before its valid_from, or after its valid_to with nothing handed "
                        "over or returned under it) is 422 year_outside_scheme, whose details say which years it ran"})
-    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]))
+    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]), metadata={
+        "description": "csv: a row per month, then TOTAL; a year the scheme did not run in (`outside_scheme`) "
+                       "ends with one more line, its first cell OUTSIDE_SCHEME and its second saying so in the "
+                       "caller's language"})
 
 
 class ClaimMonthSchema(ma.Schema):

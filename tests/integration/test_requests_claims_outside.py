@@ -1,17 +1,19 @@
 """A month the scheme did not run in: the monthly claim still answers (200, its figures as ever) but says so
 (`outside_scheme`, and the months it ran in `scheme_runs`), and its page says it in words instead of an empty
-table."""
+table; the year's CSV of a year the scheme did not run in says so on a last line, as the year's JSON does."""
 from __future__ import annotations
 
 import csv
 import io
 
-from tests.integration.test_requests_claims_year import give_back, sell
+from tests.integration.test_requests_claims_year import YEAR, give_back, sell
 from tests.integration.test_requests_money_support import COTTON, priced_catalog, scheme
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
 
 CLAIM = "/reports/subsidy-claims"
 EMPTY = {"district": None, "beneficiaries": 0, "quantities": {}, "units": {}, "value": "0.00", "subsidy": "0.00"}
+OLD_HEADER = ["month", "month_name", "beneficiaries", "quantity cotton-hank-upto-40s (kg)", "value_rupees",
+              "subsidy_rupees"]
 
 
 def monthly(client, month, **headers):
@@ -82,3 +84,38 @@ def test_the_claims_page_says_the_scheme_did_not_run_in_the_month_instead_of_an_
         assert said in html and "data-claims" in html, html[-3000:]
     within = client.http.get("/admin/claims?scheme=RMSS&month=2024-03", headers=client.admin()).get_data(as_text=True)
     assert "data-outside-scheme" not in within and "Nothing subsidised under this scheme" in within
+
+
+def test_the_years_csv_of_a_year_the_scheme_did_not_run_in_ends_with_a_line_saying_so_in_the_language_asked(client):
+    """The year's JSON says `outside_scheme` (a year after the scheme ended, shown for what was handed over after its
+    last day) but its CSV did not: read in a spreadsheet it looked like a year the scheme ran. It now ends, after the
+    TOTAL row, with a line marked OUTSIDE_SCHEME saying so in words (English or Hindi); every other row and column is
+    where it was, and a year the scheme ran in is as it always was."""
+    priced_catalog(client.db)
+    scheme(client, valid_from="2024-10-01")
+    client.register("ART-1", looms=2)
+    sell(client, "ART-1", [(COTTON, "10")], handed_over="2024-11")
+    sell(client, "ART-1", [(COTTON, "4")], handed_over="2025-06")  # handed over after the scheme's last day
+    client.call("PATCH", "/schemes/RMSS", client.admin(), {"valid_to": "2025-03-31"}, status=200)
+
+    def rows(year, lang="en"):
+        answer = client.call("GET", f"{YEAR}?scheme=RMSS&year={year}&format=csv",
+                             {**client.admin(), "Accept-Language": lang}, status=200)
+        return list(csv.reader(io.StringIO(answer.get_data().decode("utf-8-sig"))))
+    ran = rows("2024-25")
+    assert ran[0] == OLD_HEADER and len(ran) == 1 + 12 + 1 and ran[-1][0] == "TOTAL"
+    assert ran[8] == ["2024-11", "November 2024", "1", "10", "2455.00", "368.25"]
+    assert "OUTSIDE_SCHEME" not in {row[0] for row in ran}
+    json = client.call("GET", f"{YEAR}?scheme=RMSS&year=2025-26", client.admin(), status=200).get_json()
+    assert json["outside_scheme"] is True
+    ended = rows("2025-26")
+    assert ended[0] == OLD_HEADER and len(ended) == 1 + 12 + 1 + 1
+    assert [row[0] for row in ended[1:13]] == [row["month"] for row in json["months"]]
+    assert ended[3] == ["2025-06", "June 2025", "1", "4", "982.00", "147.30"]
+    assert ended[-2] == ["TOTAL", "April 2025 – March 2026", "1", "4", "982.00", "147.30"]
+    assert ended[-1] == ["OUTSIDE_SCHEME", "Scheme RMSS did not run in the financial year 2025-26 (it ran from 1 Oct "
+                         "2024 to 31 Mar 2025): these figures are only what was handed over or came back in it of "
+                         "requests priced under it.", "", "", "", ""]
+    hindi = rows("2025-26", "hi")
+    assert hindi[-2][0] == "TOTAL" and hindi[-1][0] == "OUTSIDE_SCHEME"
+    assert "योजना RMSS वित्तीय वर्ष 2025-26 में नहीं चली" in hindi[-1][1] and "31 मार्च 2025" in hindi[-1][1], hindi[-1]
