@@ -574,6 +574,26 @@ class ShareConfirmed(Payload):
     recorded_by = _text(load_default=None, allow_none=True)  # the staff member who recorded it (via depot)
 
 
+class ShareRecordDisputed(Payload):
+    """A member disputes, once and in their own words (`note`), what the depot recorded for their share.
+
+    What the depot's staff recorded at the counter as the member's answer (ShareConfirmed `via` depot) is not what
+    they received, they say. Nothing else changes: no quantity, no money; `lines` say what the depot recorded
+    (`received`), `recorded_by` and `recorded_at` who recorded it and when."""
+
+    KEY = "{requisition_id}"
+    requisition_id = _text(required=True)
+    artisan_id = _text(required=True)
+    cooperative = _text(required=True)
+    depot = _text(required=True)
+    lines = f.List(f.Nested(ReceivedLine), required=True)
+    short = f.Boolean(required=True)  # the depot recorded less than the share
+    recorded_by = _text(load_default=None, allow_none=True)
+    recorded_at = _text(load_default=None, allow_none=True)
+    note = f.String(required=True, validate=ma.validate.Length(min=1, max=500))
+    disputed_at = _text(required=True)
+
+
 class Due(Payload):
     """One open due of an account: what is owed for a requisition and by when."""
 
@@ -652,7 +672,7 @@ REQUESTS_EVENTS = (
     ArtisanRegistered, ArtisanUpdated,
     RequisitionSubmitted, RequisitionApproved, RequisitionRejected, RequisitionCancelled,
     RequisitionDispatched, RequisitionReceived, RequisitionReturned, AccountUpdated, PaymentRecorded, TokenRevoked,
-    CooperativeRegistered, CooperativeUpdated, ShareCodeIssued, ShareConfirmed,
+    CooperativeRegistered, CooperativeUpdated, ShareCodeIssued, ShareConfirmed, ShareRecordDisputed,
 )
 
 #: topic -> the event types published on it (by the service whose spec `publishes` there)

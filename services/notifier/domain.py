@@ -13,17 +13,20 @@ ORDER_OVERDUE, LOT_EXPIRING, LOT_EXPIRED = "purchase_order_overdue", "lot_expiri
 COUNT_VARIANCE, ACCOUNT_OVERDUE = "count_variance", "account_overdue"
 SHORT_SHARE, SHARES_UNCONFIRMED = "short_share", "shares_unconfirmed"  # cooperatives' members and their shares
 EXPIRED_LOT_ISSUED = "expired_lot_issued"  # a dispatch was booked from a lot that expired under its hold
+#: a member disputes what the depot's staff recorded for their share at the counter (ShareRecordDisputed): one alert per
+#: share, resolved by hand once the board has looked into it
+SHARE_RECORD_DISPUTED = "share_record_disputed"
 #: a webhook's delivery failed after every attempt: one alert per webhook while it keeps failing, resolved by the
 #: next delivery to it that succeeds
 WEBHOOK_FAILING = "webhook_failing"
 KINDS = (LOW_STOCK, STOCK_OUT, WAITLIST, RESERVATION_FAILED, DEAD_LETTER, ORDER_OVERDUE, LOT_EXPIRING,
          LOT_EXPIRED, COUNT_VARIANCE, ACCOUNT_OVERDUE, SHORT_SHARE, SHARES_UNCONFIRMED, EXPIRED_LOT_ISSUED,
-         WEBHOOK_FAILING)
+         WEBHOOK_FAILING, SHARE_RECORD_DISPUTED)
 SEVERITY = {LOW_STOCK: "warning", STOCK_OUT: "critical", WAITLIST: "warning",
             RESERVATION_FAILED: "warning", DEAD_LETTER: "critical", ORDER_OVERDUE: "warning",
             LOT_EXPIRING: "warning", LOT_EXPIRED: "critical", COUNT_VARIANCE: "warning", ACCOUNT_OVERDUE: "warning",
             SHORT_SHARE: "critical", SHARES_UNCONFIRMED: "warning", EXPIRED_LOT_ISSUED: "critical",
-            WEBHOOK_FAILING: "warning"}
+            WEBHOOK_FAILING: "warning", SHARE_RECORD_DISPUTED: "critical"}
 
 #: level event -> (kind it opens, kinds it resolves at the same depot and material)
 LEVEL_EFFECTS = {

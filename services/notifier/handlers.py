@@ -58,6 +58,11 @@ def alert_if_short(db, config, event: Event) -> None:
     shares.alert_if_short(db, event)
 
 
+def record_disputed(db, config, event: Event) -> None:
+    """A member disputes what the depot recorded for their share: an alert for admins and that depot's staff."""
+    shares.alert_disputed(db, event)
+
+
 def settle_short(db, config, event: Event) -> None:
     """A return settling all a member reported short of their share resolves its alert (after `returned`, which
     keeps what each return settled)."""
@@ -287,6 +292,7 @@ EVENT_HANDLERS = {
     "RequisitionReturned": (returned, settle_short, fold_reports),
     "ShareCodeIssued": (fold_reports, ask_member),
     "ShareConfirmed": (fold_reports, alert_if_short, tell_recorded),
+    "ShareRecordDisputed": (record_disputed,),
     "PurchaseOrderOverdue": (order_overdue,),
     "PurchaseOrderFinished": (order_finished,),
     "LotExpiring": (lot_expiring,),

@@ -2,9 +2,10 @@
 
 One document per share (`<requisition>:<member>`), from ShareCodeIssued (the member is asked, and
 told their code by SMS) and ShareConfirmed (answered: confirmed, or short). An answer the depot's
-staff recorded at the counter is told to the member (tell_recorded); a short share opens an alert
-at once; shares still unconfirmed a week after receipt raise one alert per cooperative per month.
-The same documents feed the cooperatives report's confirmation rate.
+staff recorded at the counter is told to the member (tell_recorded), and one the member disputes
+(ShareRecordDisputed) opens an alert (alert_disputed); a short share opens an alert at once;
+shares still unconfirmed a week after receipt raise one alert per cooperative per month. The same
+documents feed the cooperatives report's confirmation rate.
 """
 from __future__ import annotations
 
@@ -87,6 +88,24 @@ def alert_if_short(db, event: Event) -> None:
                        details={"requisition_id": data["requisition_id"], "artisan_id": data["artisan_id"],
                                 "name": member.get("name") or data["artisan_id"], "name_hi": member.get("name_hi"),
                                 "lines": data["lines"],
+                                **_named(data["cooperative"], coop)})
+
+
+def alert_disputed(db, event: Event) -> None:
+    """A member who says what the depot's staff recorded for them at the counter is not what they received: an alert
+    on the board (admins, and that depot's staff, who see their depot's alerts), naming the member, the cooperative,
+    who recorded what for which request, and the member's note. One per share (a member disputes once), opened by the
+    event's id, so a replay or duplicate opens nothing more, even once it is resolved by hand."""
+    data = event.data
+    member = projections.artisan(db, data["artisan_id"]) or {}
+    coop = projections.cooperative(db, data["cooperative"]) or {}
+    alerts.raise_alert(db, domain.SHARE_RECORD_DISPUTED, depot=data["depot"], sku=None,
+                       scope=f"{data['requisition_id']}:{data['artisan_id']}", cause=event.event_id,
+                       at=_occurred(event), district=coop.get("district") or member.get("district"),
+                       details={"requisition_id": data["requisition_id"], "artisan_id": data["artisan_id"],
+                                "name": member.get("name") or data["artisan_id"], "name_hi": member.get("name_hi"),
+                                "lines": data["lines"], "recorded_by": data.get("recorded_by"),
+                                "recorded_at": data.get("recorded_at"), "note": data["note"],
                                 **_named(data["cooperative"], coop)})
 
 

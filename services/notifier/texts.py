@@ -192,6 +192,11 @@ ALERT_TEXT = {
     "account_overdue": (N_("Overdue account: {artisan}"), N_("{amount} overdue since {since}.")),
     "short_share": (N_("Short share: {artisan} ({cooperative})"),
                     N_("{artisan} says they received {received} of their share of {share} (request {ref}).")),
+    "share_record_disputed": (
+        N_("Depot record disputed: {artisan} ({cooperative})"),
+        N_("{artisan} says what {recorded_by} recorded at {depot} on {recorded_on} is not what they received: "
+           "recorded {received} of their share of {share} (request {ref}). Their note: “{note}”. Nothing was "
+           "changed; look into it with the member and the depot, then resolve this alert.")),
     "webhook_failing": (N_("Webhook {webhook} is failing: {url}"),
                         N_("Deliveries to webhook {webhook} ({url}) failed after every attempt; the last error: "
                            "{detail}. Check that its receiver is up and answers 2xx; its delivery log is at "
@@ -524,7 +529,10 @@ def _share_values(details: dict, materials: dict, lang: str) -> dict:
             or details.get("cooperative_name") or details.get("cooperative", "-"),
             "ref": ref(details.get("requisition_id") or "-"),
             "share": items(lines, materials, lang),
-            "received": items([{"sku": line["sku"], "quantity": line["received"]} for line in lines], materials, lang)}
+            "received": items([{"sku": line["sku"], "quantity": line["received"]} for line in lines], materials, lang),
+            "recorded_by": details.get("recorded_by") or translate(N_("the depot's staff"), lang),
+            "recorded_on": day_text(names.in_india(details["recorded_at"])[:10], lang)
+            if details.get("recorded_at") else "-", "note": details.get("note") or ""}
 
 
 def _days_late(details: dict, doc: dict) -> int:

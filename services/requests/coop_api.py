@@ -7,9 +7,11 @@ from flask import current_app, request
 
 from services.requests import cooperatives, inbound, passbook, requisitions
 from services.requests.coop_schemas import (ConfirmationSchema, CooperativePatchSchema, CooperativeQuery,
-                                            CooperativeSchema, DepotAnswerSchema, InboundReplySchema, InboundSchema,
-                                            PassbookQuery, PassbookSchema)
+                                            CooperativeSchema, DepotAnswerSchema, DisputeSchema, InboundReplySchema,
+                                            InboundSchema, PassbookQuery, PassbookSchema)
+from services.requests.errors import MemberDisputesOnly
 from services.requests.schemas import ShareSchema
+from shared import idempotency
 from shared.calendar import financial_year_of, month_of
 from shared.auth import current_principal, require_role
 from shared.web import Blueprint, db, request_id
@@ -82,6 +84,23 @@ def record_share_at_depot(body, req_id, artisan_id):
     share, created = requisitions.record_at_depot(db(), current_principal(), req_id, artisan_id, body, now=_now(),
                                                   correlation_id=request_id())
     return share, 201 if created else 200
+
+
+@blp.route("/requisitions/<req_id>/shares/<artisan_id>/dispute", methods=["POST"])
+@require_role("artisan", refusal=MemberDisputesOnly)
+@blp.doc(parameters=[idempotency.PARAMETER])
+@blp.arguments(DisputeSchema)
+@blp.response(201, ShareSchema)
+def dispute_share(body, req_id, artisan_id):
+    """The member says what the depot's staff recorded for their share is not what they received (`note`: what they
+    say happened): kept on the share (`confirmation.disputed`) and told to the board as an alert; no quantity or
+    money changes. Only the member themself (others 403; another member's share 404), only for a share the depot
+    recorded (409 share_not_recorded_by_depot), once (409 share_already_disputed). The same dispute again (the same
+    Idempotency-Key, or the same note) is answered as the first (201, Idempotent-Replayed: true)."""
+    share, created = requisitions.dispute(db(), current_principal(), req_id, artisan_id, body,
+                                          idempotency_key=idempotency.request_key(), now=_now(),
+                                          correlation_id=request_id())
+    return idempotency.answer(share, created)
 
 
 @blp.route("/requisitions/<req_id>/shares/<artisan_id>/code", methods=["POST"])

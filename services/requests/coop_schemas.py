@@ -5,7 +5,7 @@ import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.requests.cooperatives import KINDS
-from services.requests.money_schemas import DueSchema, EntitlementSchema, EntrySchema, RefundListedSchema
+from services.requests.money_schemas import DueSchema, EntitlementSchema, EntrySchema, Reference, RefundListedSchema
 from services.requests.pricing_schemas import PricingSchema
 from services.requests.schemas import (CODE, MONTH, NAME, ArtisanOutSchema, LineSchema, ShareConfirmationSchema,
                                        UsageSchema)
@@ -17,6 +17,7 @@ from shared.quantity import Quantity
 from shared.text import filled
 
 
+MAX_DISPUTE = 500  # characters of a member's dispute of what the depot recorded for them
 LIMIT = "how much each member may owe (rupees); kept as the members' credit terms"
 
 
@@ -86,6 +87,13 @@ class ConfirmationSchema(ReceivedSchema):
 
 class DepotAnswerSchema(ReceivedSchema):
     """What a member says at the depot's counter they received, recorded by its staff on their behalf."""
+
+
+class DisputeSchema(ma.Schema):
+    """A member's word that what the depot recorded for their share is not what they received."""
+
+    note = Reference(required=True, validate=v.Length(min=1, max=MAX_DISPUTE), metadata={
+        "description": f"what they say happened, in their words (at most {MAX_DISPUTE} characters)"})
 
 
 class InboundSchema(ma.Schema):

@@ -437,12 +437,58 @@ class ShareAnswered(_SaysAnswer, ShareNotPending):
                   "code is needed.")
 
 
+class ShareNotRecordedByDepot(_SaysStatus, Conflict):
+    """A member disputing a share whose answer the depot's staff did not record for them: there is nothing of the
+    depot's to dispute; they answer (or answered) for it themself (`details`: status, confirmation, via)."""
+
+    code = "share_not_recorded_by_depot"
+    message = N_("Only what the depot recorded for you can be disputed, and nothing was recorded at the depot for "
+                 "this share. You answer for it yourself: in the app or by SMS with your code.")
+    waiting = N_("Nothing was recorded at the depot for this share: it waits for your own answer. Say what you "
+                 "received in the app (or by SMS with your code).")
+    not_yet = N_("Nothing was recorded at the depot for this share: its request is “{status}”. Once your "
+                 "cooperative marks it received, you answer for your share yourself, in the app or by SMS.")
+    own = N_("You answered for this share yourself {how}; only what the depot recorded for you can be disputed. "
+             "If your answer was wrong, tell your depot.")
+
+    def describe(self, lang: str | None = None) -> str:
+        confirmation = self.details.get("confirmation")
+        if confirmation == "pending":
+            return translate(self.waiting, lang)
+        if confirmation in ("confirmed", "short"):
+            return translate(self.own, lang, how=translate(ANSWERED_HOW.get(self.details.get("via"), ""), lang))
+        if confirmation == "awaited":
+            status = self.details.get("status", "")
+            return translate(self.not_yet, lang, status=translate(STATUSES.get(status, status), lang))
+        return super().describe(lang)
+
+
+class ShareAlreadyDisputed(Conflict):
+    """A member's second dispute of what the depot recorded for their share: one is kept, and the board has it
+    (`details`: at, the first one's instant)."""
+
+    code = "share_already_disputed"
+    message = N_("You already disputed what the depot recorded for this share on {day}; the department has it. A "
+                 "share is disputed once: to add anything, tell your depot.")
+
+    def describe(self, lang: str | None = None) -> str:
+        return translate(self.message, lang, day=names.day(names.in_india(self.details.get("at"))[:10], lang))
+
+
 class MemberAnswersOnly(Forbidden):
     """Someone other than the member answering for a member's share with the member's own answer (the secretary):
     the member's own word is the check on what reached them."""
 
     message = N_("Only the member answers for their share: in the app, by SMS with their code, or at the depot, "
                  "where its staff record what the member says they received.")
+
+
+class MemberDisputesOnly(Forbidden):
+    """Someone other than the member disputing what the depot recorded for a member's share: only the member's own
+    word says the record is wrong."""
+
+    message = N_("Only the member disputes what the depot recorded for their share, in the app with their own "
+                 "login; if a member tells you it is wrong, have them do it there or tell the department.")
 
 
 class ShareNotReceivable(RuleBroken):

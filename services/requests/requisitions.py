@@ -164,6 +164,22 @@ def record_at_depot(db, principal: Principal, req_id: str, artisan_id: str, body
     return shares.view(share), created
 
 
+def dispute(db, principal: Principal, req_id: str, artisan_id: str, body: dict, *, idempotency_key: str | None,
+            now: datetime, correlation_id: str | None = None) -> tuple[dict, bool]:
+    """A member says what the depot's staff recorded for their share is not what they received: only the member, with
+    their own token (staff and secretaries 403 as on confirming; another member's share, or one not of a
+    cooperative's request, 404). True if stored now (the same dispute again changes nothing)."""
+    if principal.role != "artisan":
+        raise errors.MemberDisputesOnly()
+    doc = parties.visible_doc(db, principal, req_id, store.HIDDEN)
+    if artisan_id != principal.artisan_id or not parties.is_cooperative(doc):
+        raise NotFound({"artisan_id": artisan_id})
+    key = idempotency.record_id(principal.sub, idempotency_key) if idempotency_key else None
+    share, created = shares.dispute(db, doc, artisan_id, note=body["note"], key=key, now=now,
+                                    correlation_id=correlation_id)
+    return shares.view(share), created
+
+
 def new_code(db, principal: Principal, req_id: str, artisan_id: str, *, now: datetime,
              correlation_id: str | None = None) -> dict:
     """A fresh code for a member's share, asked for by their cooperative's secretary or an admin."""

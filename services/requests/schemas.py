@@ -291,6 +291,11 @@ class ReturnOutSchema(ReturnSchema):
     month = f.String(metadata={"description": "India's month of the return (its subsidy claim)"})
 
 
+class DisputedSchema(ma.Schema):
+    at = f.String(metadata={"description": "when the member disputed what the depot recorded"})
+    note = f.String(metadata={"description": "what the member says happened"})
+
+
 class ShareConfirmationSchema(ma.Schema):
     status = f.String(metadata={"description": "awaited (not received yet), pending, confirmed or short"})
     via = f.String(allow_none=True, metadata={"description": "sms, ivr, missed_call, app, or depot (what the member "
@@ -299,6 +304,8 @@ class ShareConfirmationSchema(ma.Schema):
     by = f.String(allow_none=True, metadata={"description": "via depot: the staff member who recorded it"})
     code_expires_at = f.String(allow_none=True)
     short_by = f.Dict(keys=f.String(), values=Quantity(), allow_none=True)
+    disputed = f.Nested(DisputedSchema, allow_none=True, metadata={
+        "description": "via depot: the member said it is not what they received (once); null if they did not"})
 
 
 class ShareSchema(ma.Schema):

@@ -6,15 +6,18 @@ secret both services hold, never stored or published). A member answers once: in
 by SMS or IVR through the gateway (inbound.py), or by telling the depot's staff, who record it
 for them (`via` depot, `by` them: the cooperative's secretary never answers for a member). An
 answer is one update of the requisition on the version read, with its ShareConfirmed event; the
-same answer again (a repeated callback, a double tap) is answered again and changes nothing.
+same answer again (a repeated callback, a double tap) is answered again and changes nothing. A
+member who says what the depot recorded for them is not what they received disputes it once
+(`dispute`: ShareRecordDisputed, an alert on the board); nothing else changes.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
 from services.requests import materials, parties, share_rules, store
-from services.requests.errors import (ShareAlreadyAnswered, ShareAlreadyConfirmed, ShareAnswered, ShareNotPending,
-                                      ShareNotReceivable)
+from services.requests.errors import (IdempotencyKeyReused, ShareAlreadyAnswered, ShareAlreadyConfirmed,
+                                      ShareAlreadyDisputed, ShareAnswered, ShareNotPending, ShareNotReceivable,
+                                      ShareNotRecordedByDepot)
 from shared.quantity import format_quantity
 from shared.envelope import Event, new_event
 from shared.errors import Busy, Invalid, NotFound
@@ -131,6 +134,41 @@ def answer(db, doc: dict, artisan_id: str, *, quantity: int | None = None, lines
     raise Busy()
 
 
+def dispute(db, doc: dict, artisan_id: str, *, note: str, key: str | None, now: datetime,
+            correlation_id: str | None = None) -> tuple[dict, bool]:
+    """The member's word that what the depot's staff recorded for their share (`via` depot) is not what they received:
+    kept on the share's answer (`disputed`: at, note) with its ShareRecordDisputed event; True if stored now. Nothing
+    else changes (no quantity, no money: the board looks into it). Once per share: the same dispute again (the same
+    note, or the same Idempotency-Key with it) is answered as the first; another is refused (ShareAlreadyDisputed,
+    saying when), and the same key with another note is IdempotencyKeyReused."""
+    for _ in range(MAX_ATTEMPTS):
+        index, share = _share(doc, artisan_id)
+        confirmation = share.get("confirmation") or {"status": share_rules.AWAITED}
+        found = confirmation.get("disputed")
+        if found:
+            if found["note"] == note:
+                return share, False
+            if key and found.get("key") == key:
+                raise IdempotencyKeyReused({"requisition_id": doc["_id"]})
+            raise ShareAlreadyDisputed({"at": found["at"]})
+        if confirmation["status"] not in share_rules.ANSWERED or confirmation.get("via") != "depot":
+            raise ShareNotRecordedByDepot({"status": doc["status"], "confirmation": confirmation["status"],
+                                           "via": confirmation.get("via")})
+        disputed = {"at": now.isoformat(), "note": note, **({"key": key} if key else {})}
+        received = confirmation.get("received") or {}
+        event = new_event("ShareRecordDisputed", doc["_id"], {
+            "requisition_id": doc["_id"], "artisan_id": artisan_id, "cooperative": doc["cooperative"],
+            "depot": doc["depot"], "recorded_by": confirmation.get("by"), "recorded_at": confirmation.get("at"),
+            "short": confirmation["status"] == share_rules.SHORT, "note": note, "disputed_at": disputed["at"],
+            "lines": [{"sku": l["sku"], "quantity": l["quantity"], "received": received.get(l["sku"], l["quantity"])}
+                      for l in share["lines"]]}, source=SOURCE, correlation_id=correlation_id)
+        if store.save_fields(db, doc["_id"], doc["version"], {f"shares.{index}.confirmation.disputed": disputed},
+                             [event]):
+            return {**share, "confirmation": {**confirmation, "disputed": disputed}}, True
+        doc = _fresh(db, doc["_id"])
+    raise Busy()
+
+
 def said(db, doc: dict, share: dict) -> dict:
     """What a member answered for their share, as a refusal's details tell it (how, when, by whom, of each material)."""
     confirmation = share["confirmation"]
@@ -178,4 +216,6 @@ def view(share: dict) -> dict:
                              "by": confirmation.get("by"), "at": confirmation.get("at"),
                              "short_by": confirmation.get("short_by"),
                              "code_expires_at": confirmation.get("expires_at")
-                             if confirmation["status"] == share_rules.PENDING else None}}
+                             if confirmation["status"] == share_rules.PENDING else None,
+                             "disputed": {k: confirmation["disputed"][k] for k in ("at", "note")}
+                             if confirmation.get("disputed") else None}}

@@ -257,3 +257,47 @@ def test_the_depot_records_what_a_member_of_two_materials_says_at_the_counter(pe
     member.page.goto(dev.url("requests", "/my/passbook"))
     expect(member.page.locator(f'tr[data-requisition="{rid}"] [data-via="depot"]')).to_contain_text(
         "जैसा आपने डिपो पर बताया: warehouse ने दर्ज किया")
+
+
+def test_a_member_disputes_what_the_depot_recorded_for_them_and_the_board_is_told(people, dev):
+    """A member who disagreed with what the depot's staff recorded for them at the counter could not say so in the
+    system: nothing reached the board. The depot records, the member logs in and says on the request's page "This is
+    not what I received" with a note, and the admins' board (and the depot's) shows an alert saying who disputes what
+    was recorded, for which request, with the note."""
+    rid = received_two_materials(dev)
+    note = "I got 1 kg of cotton, not 2; nothing was weighed"
+
+    depot = in_english(people("warehouse").log_in())
+    page = depot.page
+    page.goto(dev.url("requests", f"/my/requisitions/{rid}"))
+    counter = page.locator('[data-at-depot="ART-0001"]')
+    counter.get_by_text("The member is at the counter").click()
+    counter.get_by_role("button", name="Record what the member says").click()
+    share = page.locator('[data-shares] tr[data-member="ART-0001"]')
+    expect(share.locator('[data-via="depot"]')).to_contain_text("recorded by warehouse on the member's word")
+
+    member = in_english(people("artisan").log_in())
+    page = member.page
+    page.goto(dev.url("requests", f"/my/requisitions/{rid}"))
+    disputing = page.locator("#dispute-share")
+    expect(disputing).to_contain_text("recorded at the depot by warehouse")
+    disputing.get_by_label("If that is not what you received, say what happened and what you received:").fill(note)
+    member.shot("dispute-depot-record")
+    disputing.get_by_role("button", name="This is not what I received").click()
+    expect(disputing.locator("[data-disputed]")).to_contain_text(note)
+    expect(disputing.get_by_role("button", name="This is not what I received")).to_have_count(0)  # once
+    member.language("hi")
+    page.reload()
+    expect(disputing.locator("[data-disputed]")).to_contain_text("आपने विभाग को बताया कि आपको यह नहीं मिला")
+
+    admin = in_english(people("admin").log_in())
+    board = admin.page
+    board.goto(dev.url("notifier", "/admin/alerts"))
+    card = board.locator(".alert-card", has_text="Depot record disputed")
+    reload_until(board, lambda: card.count() == 1, message="the disputed record's alert on the board")
+    expect(card.locator('[data-f="text"]')).to_contain_text("says what warehouse recorded at")
+    expect(card.locator('[data-f="text"]')).to_contain_text(note)
+    expect(card.locator('[data-f="severity"]')).to_have_text("Critical")
+    admin.shot("share-record-disputed-alert")
+    depot.page.goto(dev.url("notifier", "/admin/alerts"))
+    expect(depot.page.locator(".alert-card", has_text="Depot record disputed")).to_have_count(1)  # the depot's own

@@ -222,6 +222,13 @@ MATRIX = [
      expect(artisan=403, secretary=403)),
     ("requests", "POST", "/requisitions/{other_coop_rid}/shares/ART-B/received", {},
      expect(warehouse=404, artisan=403, secretary=403)),
+    # a member disputes what the depot recorded for their own share: only they (409 here: nothing recorded yet)
+    ("requests", "POST", "/requisitions/{own_coop_rid}/shares/ART-A/dispute", {"note": "not what I got"},
+     expect(admin=403, warehouse=403, secretary=403)),
+    ("requests", "POST", "/requisitions/{own_coop_rid}/shares/ART-A2/dispute", {"note": "not what I got"},
+     expect(admin=403, warehouse=403, artisan=404, secretary=403)),
+    ("requests", "POST", "/requisitions/{other_coop_rid}/shares/ART-B/dispute", {"note": "not what I got"},
+     expect(admin=403, warehouse=403, artisan=404, secretary=403)),
     ("requests", "POST", "/sms/inbound", {"id": "m-{n}", "from": "+919800000001", "text": "RCV 123456"},
      expect(anon=401, admin=401, warehouse=401, artisan=401, secretary=401)),  # signed by the gateway, not a login
     ("requests", "GET", "/artisans/ART-A/passbook", None, expect()),

@@ -90,8 +90,12 @@ def test_bad_grids_are_refused_in_hindi_and_send_nothing(apps, config):
     assert artisan.get("/coop/new").status_code == 403
 
 
+def text_of_html(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
 def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+    return text_of_html(response.get_data(as_text=True))
 
 
 def received(apps, config) -> str:
@@ -439,3 +443,39 @@ def test_the_depot_records_at_the_counter_what_a_member_says_and_the_pages_say_w
     for lang, words in (("hi", "डिपो पर"), ("en", "as you said at the depot: recorded by warehouse")):
         book = text(person(apps["requests"], config, "artisan", lang, artisan_id="ART-0002").get("/my/passbook"))
         assert words in book
+
+
+def test_a_member_disputes_on_their_request_page_what_the_depot_recorded_and_the_pages_show_it(apps, config):
+    """A member could not say in the system that what the depot recorded for them is wrong: the request's page offers
+    them (only for a share the depot recorded) "This is not what I received" with a note, then shows their dispute;
+    staff see it in the member's row; in Hindi and English."""
+    from tests.browser.english import english_in
+    from tests.integration.test_every_page_in_hindi import texts_of
+    rid = received(apps, config)
+    member = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0002")
+    assert 'id="dispute-share"' not in member.get(f"/my/requisitions/{rid}").get_data(as_text=True)  # waits for them
+    depot = person(apps["requests"], config, "warehouse", depot="VNS")
+    said = depot.post(f"/api/v1/requisitions/{rid}/shares/ART-0002/received",
+                      json={"lines": [{"sku": COTTON, "quantity": "8"}]}, headers={"X-CSRF-Token": depot.csrf})
+    assert said.status_code == 201, said.get_data(as_text=True)
+    html = member.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    assert 'id="dispute-share"' in html and "/shares/ART-0002/dispute" in html and 'name="note"' in html
+    shown = text_of_html(html)
+    assert "This is not what I received" in shown and "recorded at the depot by warehouse" in shown
+    hindi = person(apps["requests"], config, "artisan", "hi", artisan_id="ART-0002").get(f"/my/requisitions/{rid}")
+    assert "मुझे यह नहीं मिला" in text(hindi)
+    assert english_in([t for t in texts_of(hindi.get_data(as_text=True)) if "Artisan" not in t]) == []
+    other = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    assert 'id="dispute-share"' not in other.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    sent = member.post(f"/api/v1/requisitions/{rid}/shares/ART-0002/dispute", json={"note": "I got 6 kg, not 8"},
+                       headers={"X-CSRF-Token": member.csrf, "Idempotency-Key": "form-1"})
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+    page = text(member.get(f"/my/requisitions/{rid}"))
+    assert "You told the department this is not what you received" in page and "I got 6 kg, not 8" in page
+    assert "This is not what I received" not in page
+    assert "मुझे यह नहीं मिला" not in text(hindi := person(apps["requests"], config, "artisan", "hi",
+                                                            artisan_id="ART-0002").get(f"/my/requisitions/{rid}"))
+    assert "आपने विभाग को बताया" in text(hindi)
+    for lang, words in (("en", "Disputed by the member on"), ("hi", "सदस्य ने")):
+        staff = text(person(apps["requests"], config, "admin", lang).get(f"/my/requisitions/{rid}"))
+        assert words in staff and "I got 6 kg, not 8" in staff
