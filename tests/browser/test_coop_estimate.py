@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from shared.money import parse_money, rupees
+from tests.browser.checks import axe_findings, small_targets
 from tests.browser.test_alert_board_without_script import WithoutScript
 from tests.browser.test_pages import menu, reload_until
 from tests.browser.test_people_defects import api_call, in_english
@@ -59,6 +60,7 @@ def test_a_secretary_sees_each_members_figures_for_a_two_member_request_then_sen
     expect(stock).to_contain_text("10 kg")  # both members' cotton
     expect(stock.locator("[data-available]")).to_contain_text("At the depot now:")  # the page's script asked
     secretary.shot("request-for-members-estimate")
+    assert {"axe": axe_findings(page), "small": small_targets(page)} == {"axe": [], "small": []}
     assert page.locator(f'input[name="qty-ART-0002-{COTTON}"]').input_value() == "6"  # the form is kept
 
     # more than the depot has: said beside the material (the page's script asks inventory), and over the quota
@@ -102,6 +104,6 @@ def test_the_estimate_needs_no_script_and_says_a_member_over_quota_in_hindi(brow
         expect(estimate.locator('[data-member-detail="ART-0001"] [data-over-quota]')).to_have_count(0)
         expect(estimate.locator("[data-stock] [data-available] a")).to_have_attribute(
             "href", re.compile(r"/availability$"))
-        secretary.shot("request-for-members-estimate-over-quota")
+        secretary.shot("request-for-members-estimate-over-quota")  # (axe needs a script: checked in the test above)
     finally:
         secretary.close()
