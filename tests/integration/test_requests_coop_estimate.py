@@ -7,6 +7,7 @@ import re
 import pytest
 
 from shared.auth import COOKIE, csrf_token
+from tests.browser.english import english_in
 from tests.integration.test_requests_coop_support import COOP, coop  # noqa: F401  (fixture)
 from tests.integration.test_requests_money_support import COTTON
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
@@ -75,9 +76,15 @@ def test_after_the_estimate_the_same_form_sends_the_request(coop):
 
 def test_the_estimate_is_in_hindi_and_a_bad_cell_or_an_empty_grid_is_said_not_estimated(coop):
     browser = page_of(coop, "hi")
-    shown = words(browser.post("/coop/new", data={**grid(browser, ART_1="10", ART_2="35"), "estimate": "1"})
-                  .get_data(as_text=True))
+    html = browser.post("/coop/new", data={**grid(browser, ART_1="10", ART_2="35"), "estimate": "1"}) \
+        .get_data(as_text=True)
+    shown = words(html)
     assert "हर सदस्य का अनुमान" in shown and "मासिक धागा कोटे से अधिक" in shown
+    section = re.search(r'<section id="coop-estimate".*?</table></div>\s*<p class="hint">[^<]*</p>\s*</section>', html,
+                        re.S).group(0)
+    readable = words(re.sub(r'<(\w+) [^>]*translate="no"[^>]*>.*?</\1>', " ", section, flags=re.S))  # names as typed
+    assert "सभी सदस्य" in readable and "मासिक कोटा" in readable and "डिपो में क्या है" in readable
+    assert english_in([readable]) == [] and english_in(["Freight and depot charge"])  # (it finds English)
     bad = browser.post("/coop/new", data={**grid(browser, ART_1="दस"), "estimate": "1"})
     assert bad.status_code == 400 and "data-member-estimate" not in bad.get_data(as_text=True)
     empty = browser.post("/coop/new", data={**grid(browser), "estimate": "1"})
