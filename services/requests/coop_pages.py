@@ -40,7 +40,7 @@ def new_for_members(principal):
     chosen = request.values.getlist("sku")
     known = [m for m in catalog if m["_id"] in chosen] if chosen else catalog[:COLUMNS]
     form = {k: v.strip() for k, v in request.form.items()} if request.method == "POST" else {}
-    error, bad, first, notice, over = None, set(), None, None, {}
+    error, bad, first, notice, over, estimate = None, set(), None, None, {}, None
     if request.method == "POST":
         try:
             if not same_site_post():
@@ -71,9 +71,12 @@ def new_for_members(principal):
                         category=names.category(category, language())))))
             else:
                 lines, bad = read_grid(form, members, known)
-                if not bad:
+                if bad:
+                    error = " ".join(_cell_problem(name, form[name], members, known) for name in sorted(bad))
+                elif form.get("estimate"):
+                    estimate = _estimate(principal, coop, form, lines, members)
+                else:
                     return _submit(principal, coop, form, lines)
-                error = " ".join(_cell_problem(name, form[name], members, known) for name in sorted(bad))
         except IdempotencyKeyReused as exc:  # the form came back from the browser's history: a fresh key below
             error, first = _("This form was already used to send a request. It is ready again: check it and send."), \
                 url_of("requests", f"/my/requisitions/{exc.details['requisition_id']}")
@@ -81,7 +84,7 @@ def new_for_members(principal):
         except Error as exc:
             error, bad = exc.describe_on_page(), _cells_of(exc, members, known)
     return render_template("requests/coop_new.html", coop=coop, members=members, materials=known, catalog=catalog,
-                           form=form, first=first, notice=notice, over=over,
+                           form=form, first=first, notice=notice, over=over, estimate=estimate,
                            depots=list(db().depots.find().sort("_id", 1).limit(200)), error=error, bad=bad,
                            idempotency_key=form.get("idempotency_key") or uuid.uuid4().hex), 400 if error else 200
 
@@ -137,14 +140,41 @@ def _cells_of(exc: Error, members: list[dict], known: list[dict]) -> set[str]:
             and found.get("category") in (None, k.get("category"), k.get("entitlement_class"))}
 
 
-def _submit(principal, coop: dict, form: dict, lines: list[dict]):
+def _body(coop: dict, form: dict, lines: list[dict]) -> dict:
+    """The API's body of the grid's request, refused as the API's schema refuses it."""
     if not lines:
         raise NothingAsked()
     if len(lines) > MAX_COOPERATIVE_LINES:  # what the API's schema refuses, said for the form
         raise TooManyLines({"max": MAX_COOPERATIVE_LINES})
     if len(form.get("note", "")) > MAX_NOTE:
         raise NoteTooLong({"max": MAX_NOTE})
-    body = {"cooperative": coop["_id"], "depot": form.get("depot", ""), "lines": lines, "note": form.get("note", "")}
+    return {"cooperative": coop["_id"], "depot": form.get("depot", ""), "lines": lines, "note": form.get("note", "")}
+
+
+def _estimate(principal, coop: dict, form: dict, lines: list[dict], members: list[dict]) -> dict:
+    """What the grid's request would cost each member (the API's estimate, requisitions.estimate): per member who asks
+    for something, their pricing, the entitlements and monthly quotas it counts against; the materials' totals, for
+    the depot's stock (which the page's script looks up at inventory); stores nothing."""
+    found = requisitions.estimate(db(), principal, _body(coop, form, lines), now=datetime.now(timezone.utc))
+    rows = []
+    for member in members:
+        share = next((s for s in found["shares"] if s["artisan_id"] == member["_id"]), None)
+        if share is None:
+            continue
+        asked = {line["category"] for line in share["pricing"]["lines"]}  # as the artisan's estimate shows them
+        rows.append({"member": member, "pricing": share["pricing"],
+                     "entitlements": [r for r in found["entitlements"]
+                                      if r["artisan_id"] == member["_id"] and r["category"] in asked],
+                     "quotas": [r for r in found["quotas"] if r["artisan_id"] == member["_id"]]})
+    totals = {}
+    for line in lines:
+        totals[line["sku"]] = totals.get(line["sku"], 0) + line["quantity"]
+    return {"members": rows, "pricing": found["pricing"], "totals": totals, "units": materials.units(db()),
+            "materials": materials.by_sku(db(), list(totals))}
+
+
+def _submit(principal, coop: dict, form: dict, lines: list[dict]):
+    body = _body(coop, form, lines)
     doc, created = requisitions.submit(db(), principal, body, idempotency_key=form.get("idempotency_key") or None)
     return redirect(url_of("requests", f"/my/requisitions/{doc['_id']}" + ("" if created else "?again=1")))
 

@@ -119,9 +119,33 @@ class EstimatedEntitlementSchema(EntitlementSchema):
     left_after = Quantity()
 
 
+class EstimatedQuotaSchema(ma.Schema):
+    artisan_id = f.String(metadata={"description": "a cooperative's estimate: the member"})
+    category = f.String(metadata={"description": "the category of the monthly quota (cap) the request counts against"})
+    month = f.String()
+    unit = f.String()
+    cap = Quantity(allow_none=True, metadata={"description": "null: no monthly cap on this category"})
+    used = Quantity()
+    left = Quantity(allow_none=True)
+    this_request = Quantity(metadata={"description": "what this requisition asks of the category"})
+    left_after = Quantity(allow_none=True, metadata={"description": "what would be left after it (never below 0)"})
+    over = f.Boolean(metadata={"description": "true: more than is left; submitting would be refused (422)"})
+    needs_looms = f.Boolean(metadata={
+        "description": "over only because the cap is counted per loom and no loom is registered for the artisan yet"})
+
+
+class EstimatedShareSchema(ma.Schema):
+    artisan_id = f.String()
+    pricing = f.Nested(PricingSchema)
+
+
 class EstimateSchema(ma.Schema):
     pricing = f.Nested(PricingSchema)
     entitlements = f.List(f.Nested(EstimatedEntitlementSchema))
+    quotas = f.List(f.Nested(EstimatedQuotaSchema), metadata={
+        "description": "each monthly quota the request counts against (each member's, for a cooperative's)"})
+    shares = f.List(f.Nested(EstimatedShareSchema), metadata={
+        "description": "a cooperative's estimate: each member's own pricing (pricing above sums them)"})
 
 
 class EstimateRequestSchema(RequisitionSchema):

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 
 from pymongo.errors import DuplicateKeyError
 
-from services.requests import (accounts, artisans, domain, errors, materials, parties, quote, requisition_money,
-                               returns, settings, share_rules, shares, store)
+from services.requests import (accounts, artisans, domain, errors, materials, parties, quotas, quote,
+                               requisition_money, returns, settings, share_rules, shares, store)
 from shared import idempotency
 from shared.auth import Principal
 from shared.calendar import month_of
@@ -226,12 +226,32 @@ def estimate(db, principal: Principal, body: dict, *, now: datetime) -> dict:
     people = [(artisan, _with_categories(db, lines)) for artisan, lines in people]
     _require_depot(db, body["depot"])
     units = materials.units(db)  # read once for every member of a cooperative
-    found = [(artisan, quote.estimate(db, artisan, body["depot"], lines, month_of(now), now, units=units))
+    found = [(artisan, {**quote.estimate(db, artisan, body["depot"], lines, month_of(now), now, units=units),
+                        "quotas": _quota_rows(db, artisan, lines, month_of(now), now)})
              for artisan, lines in people]
     if not coop:
         return found[0][1]
     return {"pricing": quote.combine([{"artisan_id": a["_id"], "pricing": f["pricing"]} for a, f in found]),
-            "entitlements": [{**row, "artisan_id": a["_id"]} for a, f in found for row in f["entitlements"]]}
+            "entitlements": [{**row, "artisan_id": a["_id"]} for a, f in found for row in f["entitlements"]],
+            "quotas": [{**row, "artisan_id": a["_id"]} for a, f in found for row in f["quotas"]],
+            "shares": [{"artisan_id": a["_id"], "pricing": f["pricing"]} for a, f in found]}
+
+
+def _quota_rows(db, artisan: dict, lines: list[dict], month: str, now: datetime) -> list[dict]:
+    """What a request of `lines` would take of each monthly quota it counts against (as submit counts it): the cap
+    (None: no cap), used, left, this request, left after it, and whether it is over (submit would refuse it)."""
+    asked = domain.totals_by_category((line["category"], line["quantity"]) for line in lines)
+    usage = {row["category"]: row for row in quotas.usage_of(db, artisan, month, now)}
+    rows = []
+    for category, quantity in sorted(asked.items()):
+        row = usage.get(category) or {"cap": None, "used": 0, "left": None}
+        left = row["left"]
+        rows.append({"category": category, "month": month, "cap": row["cap"], "used": row["used"], "left": left,
+                     "unit": next(line["unit"] for line in lines if line["category"] == category),
+                     "this_request": quantity, "left_after": None if left is None else max(left - quantity, 0),
+                     "over": left is not None and quantity > left,
+                     "needs_looms": left is not None and quantity > left and quotas.needs_looms(db, artisan, category)})
+    return rows
 
 
 def pay(db, principal: Principal, req_id: str, body: dict, *, now: datetime) -> tuple[dict, bool]:

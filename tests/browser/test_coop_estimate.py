@@ -1,0 +1,109 @@
+"""A cooperative's secretary sees what a request for two members would cost each of them before sending it: the
+'See the estimate' button of the request-for-members form shows each member's price, subsidy, what they pay, their
+entitlement and quota taken and left, and what the depot has; then the same form sends the request."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from shared.money import parse_money, rupees
+from tests.browser.checks import axe_findings, small_targets
+from tests.browser.test_alert_board_without_script import WithoutScript
+from tests.browser.test_pages import menu, reload_until
+from tests.browser.test_people_defects import api_call, in_english
+
+pytestmark = pytest.mark.e2e
+expect.set_options(timeout=15_000)
+COTTON = "YRN-COT-40"
+ASKED = {"ART-0001": "4", "ART-0002": "6"}
+
+
+def test_a_secretary_sees_each_members_figures_for_a_two_member_request_then_sends_it(people, dev):
+    secretary = in_english(people("secretary").log_in())
+    page = secretary.page
+    menu(page, "Request for members").click()
+    reload_until(page, lambda: page.locator(f'input[name="qty-ART-0001-{COTTON}"]').count() > 0
+                 and page.locator('#depot option[value="VNS"]').count() > 0, message="requests to learn the catalog")
+    page.locator("#depot").select_option("VNS")
+    for member, quantity in ASKED.items():
+        page.locator(f'input[name="qty-{member}-{COTTON}"]').fill(quantity)
+    page.get_by_role("button", name="See the estimate").click()
+
+    estimate = page.locator("#coop-estimate")
+    expect(estimate.get_by_role("heading", name="Estimate for each member")).to_be_visible()
+    expected = api_call(dev, "requests", "/api/v1/requisitions/estimate", user="secretary", body={
+        "depot": "VNS", "cooperative": "SMBSS",
+        "lines": [{"sku": COTTON, "quantity": q, "artisan_id": a} for a, q in ASKED.items()]})
+    shares = {share["artisan_id"]: share["pricing"] for share in expected["shares"]}
+    assert set(shares) == set(ASKED)
+    for member, quantity in ASKED.items():
+        row = estimate.locator(f'tr[data-member-estimate="{member}"]')
+        for field, total in (("value", "value_total"), ("subsidy", "subsidy_total"), ("payable", "payable_total")):
+            expect(row.locator(f'[data-f="{field}"]')).to_have_text(rupees(parse_money(shares[member][total])))
+        detail = estimate.locator(f'[data-member-detail="{member}"]')
+        expect(detail.locator("[data-pricing] tfoot [data-f=payable]")).to_have_text(
+            rupees(parse_money(shares[member]["payable_total"])))
+        # what the request takes of the member's monthly yarn quota, and what is left after it
+        [quota] = [q for q in expected["quotas"] if q["artisan_id"] == member]
+        cells = detail.locator("[data-quotas] tbody tr").first
+        expect(cells.locator('[data-f="this_request"]')).to_have_text(f"{quantity} kg")
+        expect(cells.locator('[data-f="left"]')).to_have_text(f"{quota['left']} kg")
+        entitlements = [e for e in expected["entitlements"] if e["artisan_id"] == member]
+        if entitlements:  # the demo's scheme covers them: what the request takes of their subsidised entitlement
+            expect(detail.locator("[data-entitlements] [data-f=this_request]").first).to_have_text(
+                re.compile(r"\d"))
+        expect(detail.locator("[data-over-quota]")).to_have_count(0)
+    expect(estimate.locator('[data-member-detail="ART-0003"]')).to_have_count(0)  # asked for nothing
+    stock = estimate.locator(f'[data-stock] tr[data-sku="{COTTON}"]')
+    expect(stock).to_contain_text("10 kg")  # both members' cotton
+    expect(stock.locator("[data-available]")).to_contain_text("At the depot now:")  # the page's script asked
+    secretary.shot("request-for-members-estimate")
+    assert {"axe": axe_findings(page), "small": small_targets(page)} == {"axe": [], "small": []}
+    assert page.locator(f'input[name="qty-ART-0002-{COTTON}"]').input_value() == "6"  # the form is kept
+
+    # more than the depot has: said beside the material (the page's script asks inventory), and over the quota
+    page.locator(f'input[name="qty-ART-0001-{COTTON}"]').fill("5000")
+    page.get_by_role("button", name="See the estimate").click()
+    expect(stock.locator("[data-short]")).to_have_text(
+        "Less than the members ask for: the request waits in line for the rest.")
+    expect(estimate.locator('[data-member-detail="ART-0001"] [data-over-quota]')).to_contain_text(
+        "Over the monthly yarn quota")
+    page.locator(f'input[name="qty-ART-0001-{COTTON}"]').fill(ASKED["ART-0001"])
+    page.get_by_role("button", name="See the estimate").click()
+    expect(estimate.locator("[data-over-quota]")).to_have_count(0)
+    expect(stock.locator("[data-available]")).to_contain_text("At the depot now:")
+    expect(stock.locator("[data-short]")).to_have_count(0)
+
+    page.get_by_role("button", name="Send request").click()
+    page.wait_for_url(re.compile(r"/my/requisitions/[0-9a-f]+$"))
+    expect(page.locator("[data-shares] tr[data-member]")).to_have_count(2)
+    for member in ASKED:
+        expect(page.locator(f'[data-shares] tr[data-member="{member}"]')).to_contain_text(
+            rupees(parse_money(shares[member]["payable_total"])))
+
+
+def test_the_estimate_needs_no_script_and_says_a_member_over_quota_in_hindi(browser, dev):
+    """With scripts off the button still shows the estimate (the depot's stock is then a link to the availability
+    page); a member asking more than their monthly quota is told so, in Hindi, before anything is sent."""
+    secretary = WithoutScript(browser, dev, "secretary").log_in()
+    try:
+        secretary.language("hi")
+        page = secretary.page
+        page.goto(dev.url("requests", "/coop/new"))
+        page.locator("#depot").select_option("VNS")
+        page.locator(f'input[name="qty-ART-0001-{COTTON}"]').fill("2")
+        page.locator(f'input[name="qty-ART-0002-{COTTON}"]').fill("500")  # more than any month's yarn quota
+        page.get_by_role("button", name="अनुमान देखें").click()
+        estimate = page.locator("#coop-estimate")
+        expect(estimate.get_by_role("heading", name="हर सदस्य का अनुमान")).to_be_visible()
+        expect(estimate.locator('tr[data-member-estimate="ART-0001"] [data-f="payable"]')).to_contain_text("₹")
+        expect(estimate.locator('[data-member-detail="ART-0002"] [data-over-quota]')).to_contain_text(
+            "कोटे से अधिक")
+        expect(estimate.locator('[data-member-detail="ART-0001"] [data-over-quota]')).to_have_count(0)
+        expect(estimate.locator("[data-stock] [data-available] a")).to_have_attribute(
+            "href", re.compile(r"/availability$"))
+        secretary.shot("request-for-members-estimate-over-quota")  # (axe needs a script: checked in the test above)
+    finally:
+        secretary.close()
