@@ -45,8 +45,7 @@ def new_for_members(principal):
         try:
             if not same_site_post():
                 raise CsrfFailed()
-            if form.get("split"):
-                sku = form["split"]
+            if sku := form.get("split") or (_typed_total(form, members, known) if form.get("enter") else None):
                 category = next((m.get("category") for m in catalog if m["_id"] == sku), None)
                 waiting = [m for m in members if category and quotas.needs_looms(db(), m, category)]
                 parts = split_equally(form, sku, [m for m in members if m not in waiting])
@@ -73,7 +72,7 @@ def new_for_members(principal):
                 lines, bad = read_grid(form, members, known)
                 if bad:
                     error = " ".join(_cell_problem(name, form[name], members, known) for name in sorted(bad))
-                elif form.get("estimate"):
+                elif form.get("estimate") or form.get("enter"):  # Enter in a box: the estimate; nothing is sent
                     estimate = _estimate(principal, coop, form, lines, members)
                 else:
                     return _submit(principal, coop, form, lines)
@@ -87,6 +86,16 @@ def new_for_members(principal):
                            form=form, first=first, notice=notice, over=over, estimate=estimate,
                            depots=list(db().depots.find().sort("_id", 1).limit(200)), error=error, bad=bad,
                            idempotency_key=form.get("idempotency_key") or uuid.uuid4().hex), 400 if error else 200
+
+
+def _typed_total(form: dict, members: list[dict], known: list[dict]) -> str | None:
+    """The material whose "Total to split equally" is written while none of its members' boxes is: Enter pressed
+    there asks to split it."""
+    for material in known:
+        sku = material["_id"]
+        if form.get(f"total-{sku}") and not any(form.get(f"qty-{m['_id']}-{sku}") for m in members):
+            return sku
+    return None
 
 
 def _cell_problem(name: str, value: str, members: list[dict], known: list[dict]) -> str:

@@ -107,3 +107,28 @@ def test_the_estimate_needs_no_script_and_says_a_member_over_quota_in_hindi(brow
         secretary.shot("request-for-members-estimate-over-quota")  # (axe needs a script: checked in the test above)
     finally:
         secretary.close()
+
+
+def test_enter_in_a_box_shows_the_estimate_or_splits_the_total_typed_never_the_first_split_button(people):
+    """Enter in a box presses the form's first button: that was the first material's 'Split equally', which split
+    (or refused) a column nobody asked to split. Now Enter in a member's box shows the estimate, and in a total's box
+    (its members' boxes empty) splits that total; nothing is sent either way."""
+    secretary = in_english(people("secretary").log_in())
+    page = secretary.page
+    page.goto(secretary.url("requests", "/coop/new"))
+    reload_until(page, lambda: page.locator(f'input[name="qty-ART-0001-{COTTON}"]').count() > 0
+                 and page.locator('#depot option[value="VNS"]').count() > 0, message="requests to learn the catalog")
+    page.locator("#depot").select_option("VNS")
+    page.locator(f'input[name="qty-ART-0001-{COTTON}"]').fill("3")
+    page.locator(f'input[name="qty-ART-0001-{COTTON}"]').press("Enter")
+    expect(page.locator("#coop-estimate").get_by_role("heading", name="Estimate for each member")).to_be_visible()
+    expect(page.locator(f'input[name="qty-ART-0001-{COTTON}"]')).to_have_value("3")
+    expect(page.locator(f'input[name="qty-ART-0002-{COTTON}"]')).to_have_value("")  # no column was split
+    expect(page.locator(".notice.error")).to_have_count(0)
+
+    page.goto(secretary.url("requests", "/coop/new"))
+    page.locator(f'input[name="total-{COTTON}"]').fill("10")
+    page.locator(f'input[name="total-{COTTON}"]').press("Enter")
+    expect(page.locator(f'input[name="qty-ART-0001-{COTTON}"]')).not_to_have_value("")
+    expect(page.locator("#coop-estimate")).to_have_count(0)
+    assert "/coop/new" in page.url
