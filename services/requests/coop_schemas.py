@@ -43,7 +43,8 @@ class CooperativePatchSchema(ma.Schema):
     kind = f.String(validate=v.OneOf(KINDS))
     district = f.String(validate=filled(100))
     registration_no = f.String(allow_none=True, validate=v.Length(min=1, max=100))
-    credit_limit = Money(not_negative=True, metadata={"description": LIMIT})
+    credit_limit = Money(not_negative=True, metadata={"description": LIMIT + "; the limit they have already writes "
+                                                                      "nothing (they keep who set them and when)"})
     active = f.Boolean()
 
     @ma.validates_schema

@@ -1,7 +1,8 @@
 """Cooperatives for admins: the list with a form to register one, and one cooperative with a form to change it.
 
 The forms send the API's own bodies (POST /api/v1/cooperatives, PATCH /api/v1/cooperatives/{code}) from the page,
-so a refusal is the API's and is said under its field (rawbank.js), in the page's language.
+so a refusal is the API's and is said under its field (rawbank.js), in the page's language. The change form sends
+only the fields changed on it (cooperative_form.js): its credit limit unchanged writes no new credit terms.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from services.requests.cooperatives import KINDS
 from shared.pages import page
 from shared.web import db
 
-blp = Blueprint("cooperative_pages", __name__, template_folder="templates")
+blp = Blueprint("cooperative_pages", __name__, template_folder="templates", static_folder="static",
+                static_url_path="/static/requests")
 MENU = {"admin": ((24, "/admin/cooperatives", _l("Cooperatives")),)}
 LABELS = {"coop_kind": {"cooperative": _l("Cooperative society"), "shg": _l("Self-help group"),
                         "producer_company": _l("Producer company")}}

@@ -62,7 +62,8 @@ def register(db, body: dict, *, by: str, correlation_id: str | None = None) -> d
 
 
 def update(db, code: str, changes: dict, *, by: str, correlation_id: str | None = None) -> dict:
-    """Change a cooperative's details (with CooperativeUpdated), or its credit limit (its members' terms)."""
+    """Change a cooperative's details (with CooperativeUpdated), or its credit limit (its members' terms; the limit
+    they have already writes nothing)."""
     before = get(db, Principal(by, "admin"), code)
     changes = dict(changes)
     limit = changes.pop("credit_limit", None)
@@ -123,7 +124,11 @@ def _finish_limit(db, doc: dict, by: str) -> None:
 
 
 def _set_limit(db, code: str, limit: int, by: str) -> None:
+    """The members' credit terms with this limit (their days and advance kept); the limit they have already is no
+    change: the terms keep who set them and when (the cooperative page sends its limit with the name)."""
     current = db.credit_terms.find_one({"_id": credit.holder(cooperative=code)}) or {}
+    if current.get("credit_limit") == limit:
+        return
     credit.set_terms(db, {"artisan_id": None, "cooperative": code, "credit_limit": limit,
                           "credit_days": current.get("credit_days", DEFAULT_CREDIT_DAYS),
                           "advance_percent": current.get("advance_percent", 0)}, by=by)

@@ -72,6 +72,16 @@ def test_an_admin_registers_a_cooperative_and_changes_its_credit_limit_in_both_l
     expect(details.get_by_label("Credit limit of each member (₹)")).to_have_value("25000.00")
     admin.shot("cooperative")
 
+    # only what changed is sent: a new name is no new setting of the members' credit terms (before, the limit went
+    # with every save, and the terms became "set by" whoever saved, now); saved with nothing changed, nothing is sent
+    details.get_by_role("button", name="Save changes").click()
+    expect(details.locator("[data-errors]")).to_have_text("Nothing is changed: change a detail, then save.")
+    details.get_by_label("Name", exact=True).fill("Kabir Bunkar Samiti")
+    with page.expect_request(lambda sent: sent.method == "PATCH") as patch:
+        details.get_by_role("button", name="Save changes").click()
+    assert patch.value.post_data_json == {"name": "Kabir Bunkar Samiti"}
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kabir Bunkar Samiti")
+
     page.goto(admin.url("requests", "/admin/cooperatives"))
     kbss = rows.filter(has_text="KBSS")
     expect(kbss).to_contain_text("Mau")

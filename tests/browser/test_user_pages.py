@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import User
+from tests.browser.test_alert_board_without_script import WithoutScript
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
@@ -140,14 +141,72 @@ def test_a_clerk_is_made_an_admin_and_steps_back_to_a_depot_in_hindi(people, bro
         promoted.close()
 
 
+def asked(form) -> list[str]:
+    """The fields of the add form a person sees and that are sent (shown, not disabled), in page order."""
+    return form.evaluate("f => Array.from(f.querySelectorAll('input, select')).filter(e => e.name && !e.disabled"
+                         " && e.type !== 'hidden' && e.getClientRects().length).map(e => e.name)")
+
+
+def test_the_add_form_asks_only_what_the_chosen_role_needs(people):
+    """Before, "Add a login" asked the artisan number, depot and cooperative whatever the role, and the API refused
+    another role's (400 under the field): now a warehouse login is asked only its depot and a secretary's only their
+    cooperative, the others hidden and not sent, as the role is changed (no button: that is for pages without
+    JavaScript)."""
+    admin = people("admin").log_in()
+    page = admin.page
+    page.goto(admin.url("requests", "/admin/users"))
+    page.locator("#add-login summary").click()
+    form = page.locator("#add-user-form")
+    expect(form.get_by_role("button", name="Show the fields for this role")).to_be_hidden()
+
+    clerk = f"clerk-{uuid.uuid4().hex[:6]}"
+    form.get_by_label("Role").select_option("secretary")
+    form.get_by_label("Role").select_option("warehouse")  # back: its depot again, nothing of the secretary's
+    assert asked(form) == ["username", "password", "new_role", "depot"]
+    expect(form.get_by_label("Cooperative")).to_be_hidden()
+    expect(form.get_by_label("Artisan number")).to_be_hidden()
+    form.get_by_label("User name").fill(clerk)
+    form.get_by_label("Password").fill("first passphrase")
+    form.get_by_label("Depot").select_option("VNS")
+    with page.expect_request(lambda sent: sent.method == "POST" and "/api/v1/users" in sent.url) as post:
+        form.get_by_role("button", name="Add the login").click()
+    assert post.value.post_data_json == {"username": clerk, "password": "first passphrase", "role": "warehouse",
+                                         "depot": "VNS"}
+    expect(page.locator("#user-added")).to_contain_text(f"Added: {clerk}.")
+
+    secretary = f"sec-{uuid.uuid4().hex[:6]}"
+    page.locator("#add-login summary").click()
+    form.get_by_label("Role").select_option("artisan")
+    assert asked(form) == ["username", "password", "new_role", "artisan_id"]
+    form.get_by_label("Artisan number").fill("ART-0002")  # typed, then the role changed: not sent
+    form.get_by_label("Role").select_option("secretary")
+    assert asked(form) == ["username", "password", "new_role", "cooperative"]
+    expect(form.get_by_label("Depot")).to_be_hidden()
+    form.get_by_label("User name").fill(secretary)
+    form.get_by_label("Password").fill("first passphrase")
+    form.get_by_role("button", name="Add the login").click()  # no cooperative chosen: asked for before sending
+    expect(form.get_by_label("Cooperative")).to_have_attribute("aria-invalid", "true")
+    form.get_by_label("Cooperative").select_option("SMBSS")
+    with page.expect_request(lambda sent: sent.method == "POST" and "/api/v1/users" in sent.url) as post:
+        form.get_by_role("button", name="Add the login").click()
+    assert post.value.post_data_json == {"username": secretary, "password": "first passphrase", "role": "secretary",
+                                         "cooperative": "SMBSS"}
+    expect(page.locator("#user-added")).to_contain_text(f"Added: {secretary}.")
+    row = page.locator(f'tr[data-user="{secretary}"]')
+    expect(row).to_contain_text("Cooperative secretary")
+    expect(row).to_contain_text("Sarai Mohana Bunkar Sahkari Samiti")
+    admin.shot("user-add-secretary")
+    assert admin.errors == []
+
+
 @pytest.mark.parametrize("lang,refusal", [
-    ("en", "only an artisan's login has an artisan number"),
-    ("hi", "केवल कारीगर के लॉग इन में कारीगर संख्या होती है"),
+    ("en", "register them first on the Artisans page"),
+    ("hi", "“कारीगर” पेज पर"),
 ])
-def test_a_secretarys_login_with_an_artisan_number_is_refused_under_it(people, lang, refusal):
-    """Before, a secretary's login was added with a member's artisan number, and its token carried it: the number is
-    refused under its field, in the page's language, and no login is added."""
-    name = f"sec-{uuid.uuid4().hex[:6]}"
+def test_an_artisans_login_for_no_registered_artisan_is_refused_under_the_number(people, lang, refusal):
+    """The API's refusal is said under the field it is about, in the page's language, and no login is added (the
+    artisan number asked only of an artisan's login)."""
+    name = f"art-{uuid.uuid4().hex[:6]}"
     admin = people("admin").log_in()
     admin.language(lang)
     page = admin.page
@@ -156,12 +215,35 @@ def test_a_secretarys_login_with_an_artisan_number_is_refused_under_it(people, l
     form = page.locator("#add-user-form")
     form.locator("#username").fill(name)
     form.locator("#password").fill("first passphrase")
-    form.locator("#role").select_option("secretary")
-    form.locator("#cooperative").select_option("SMBSS")
-    form.locator("#artisan_id").fill("ART-0002")
-    form.locator("button[type=submit]").click()
+    form.locator("#role").select_option("artisan")
+    form.locator("#artisan_id").fill("ART-404")
+    form.locator("button[type=submit]:visible").click()
     expect(form.locator(".field-error")).to_contain_text(refusal)
     expect(form.locator("#artisan_id")).to_have_attribute("aria-invalid", "true")
     page.goto(admin.url("requests", f"/admin/users?q={name}"))
     expect(page.locator(f'tr[data-user="{name}"]')).to_have_count(0)
     assert admin.errors == []
+
+
+def test_without_javascript_the_role_is_chosen_first_and_the_page_asks_only_its_fields(browser, dev):
+    """Without JavaScript no field changes as the role is changed: "Show the fields for this role" asks the page
+    again for the role chosen (keeping the list's search), and it comes with only that role's fields."""
+    reader = WithoutScript(browser, dev, "admin")
+    try:
+        page = reader.log_in().page
+        page.goto(reader.url("requests", "/admin/users?q=sec"))
+        page.locator("#add-login summary").click()
+        form = page.locator("#add-user-form")
+        expect(form.get_by_label("Depot")).to_be_visible()
+        expect(form.get_by_label("Cooperative")).to_be_hidden()
+        form.get_by_label("Role").select_option("secretary")
+        form.get_by_role("button", name="Show the fields for this role").click()
+        page.wait_for_url(lambda url: "new_role=secretary" in url and "q=sec" in url and url.endswith("#add-login"))
+        expect(form.get_by_label("Cooperative")).to_be_visible()
+        expect(form.get_by_label("Depot")).to_be_hidden()
+        expect(form.get_by_label("Artisan number")).to_be_hidden()
+        expect(form.get_by_label("Role")).to_have_value("secretary")
+        expect(form.locator('input[name="role"]')).to_have_value("secretary")
+        assert reader.errors == []
+    finally:
+        reader.close()

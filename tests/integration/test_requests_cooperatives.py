@@ -39,6 +39,28 @@ def test_a_cooperative_is_a_record_with_its_event_and_its_members_credit_limit(c
     client.call("POST", "/cooperatives", admin, body, status=409)
 
 
+def test_a_change_of_the_name_leaves_the_members_credit_terms_as_they_were_set(client):
+    """The cooperative page sent its credit limit with every save, and each PATCH with a limit wrote the members'
+    credit terms again: a change of the name alone made them "set by" whoever saved, now. The same limit writes
+    nothing (sent or not); a different one still writes the terms, by whoever changed it."""
+    client.call("POST", "/cooperatives", client.admin(), {
+        "code": "KBSS", "name": "Kabir Bunkar Sahkari Samiti", "name_hi": "कबीर बुनकर सहकारी समिति",
+        "kind": "shg", "district": "Bhadohi", "credit_limit": "2500"}, status=201)
+    set_first = client.db.credit_terms.find_one({"_id": "cooperative:KBSS"})
+    assert set_first["set_by"] == "asha-admin"
+    other = client.token("admin", sub="ravi-admin")
+    for body in ({"name": "Kabir Bunkar Samiti", "credit_limit": "2500.00"}, {"name": "Kabir Samiti"},
+                 {"name_hi": "कबीर समिति", "credit_limit": 2500}):
+        changed = client.call("PATCH", "/cooperatives/KBSS", other, body, status=200).get_json()
+        assert changed["credit_limit"] == "2500.00"
+        assert client.db.credit_terms.find_one({"_id": "cooperative:KBSS"}) == set_first, body
+    assert client.call("GET", "/cooperatives/KBSS", other, status=200).get_json()["name"] == "Kabir Samiti"
+    client.call("PATCH", "/cooperatives/KBSS", other, {"name": "Kabir Samiti", "credit_limit": "4000"}, status=200)
+    set_again = client.db.credit_terms.find_one({"_id": "cooperative:KBSS"})
+    assert (set_again["credit_limit"], set_again["credit_days"], set_again["set_by"]) == (4000_00, 30, "ravi-admin")
+    assert set_again["set_at"] >= set_first["set_at"]
+
+
 def test_a_registration_that_died_before_its_credit_limit_gets_the_limit_when_sent_again(client):
     """Registering writes the cooperative, then its members' credit terms. Killed in between, the admin's second
     try is told the code exists (409): the limit they asked for must be in place, not silently lost."""

@@ -3,10 +3,13 @@ an admin lists, adds, gives a new password to, deactivates and reactivates login
 password. Each refusal is said in English and Hindi and changes nothing."""
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 
 from services.requests import login_throttle, users
 from shared.auth import COOKIE, csrf_token
+from shared.i18n import LANG_COOKIE
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
 
 HI = {"Accept-Language": "hi"}
@@ -345,3 +348,84 @@ def test_the_last_admin_is_not_made_warehouse_staff(client, admin):
     assert last["code"] == "last_admin" and "asha is the last active admin" in last["message"]
     assert list(client.db.users.find()) == before
     client.call("GET", "/users", admin, status=200)
+
+
+class _AddForm(HTMLParser):
+    """What the Users page's "Add a login" asks without JavaScript: the fields of #add-user-form a person sees and
+    sends (not disabled, not under a `hidden` element; not type=hidden), the role it sends (its hidden `role`), and
+    the form that chooses the role (#add-role-form: its method and hidden fields; the fields and buttons given to
+    it with form="add-role-form")."""
+
+    VOID = {"input", "br", "img", "meta", "link", "hr"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.fields, self.role, self.chooser, self.asks, self.buttons = [], [], None, {}, [], []
+        self.open_details = False
+        self._button = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        inside = any(t == "form" and id_ == "add-user-form" for t, id_, _ in self.stack)
+        hidden = any(h for _, _, h in self.stack) or "hidden" in a
+        if tag == "details" and a.get("id") == "add-login":
+            self.open_details = "open" in a
+        if tag == "form" and a.get("id") == "add-role-form":
+            self.chooser = {"method": a.get("method"), "action": a.get("action"), "keeps": {}}
+        if tag == "input" and a.get("type") == "hidden" and self.stack and self.chooser and \
+                any(id_ == "add-role-form" for _, id_, _ in self.stack):
+            self.chooser["keeps"][a["name"]] = a.get("value")
+        if a.get("form") == "add-role-form" and tag in ("select", "button"):
+            self.asks.append(a.get("name") or tag)
+            if tag == "button":
+                self._button = []
+        elif inside and tag in ("input", "select", "textarea") and a.get("name"):
+            if a.get("type") == "hidden":
+                if a["name"] == "role":
+                    self.role = a.get("value")
+            elif not hidden and "disabled" not in a:
+                self.fields.append(a["name"])
+        if tag not in self.VOID:
+            self.stack.append((tag, a.get("id"), hidden))
+
+    def handle_endtag(self, tag):
+        if tag == "button" and self._button is not None:
+            self.buttons.append("".join(self._button).strip())
+            self._button = None
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if self._button is not None:
+            self._button.append(data)
+
+
+def add_form(client, admin, query="", lang="en") -> _AddForm:
+    client.http.set_cookie(COOKIE, admin["Authorization"].split()[1])
+    client.http.set_cookie(LANG_COOKIE, lang)
+    page = client.http.get(f"/admin/users{query}")
+    assert page.status_code == 200
+    found = _AddForm()
+    found.feed(page.get_data(as_text=True))
+    return found
+
+
+@pytest.mark.parametrize("lang,show", [("en", "Show the fields for this role"), ("hi", "इस भूमिका की फ़ील्ड दिखाएँ")])
+def test_without_script_the_add_form_asks_only_what_the_chosen_role_needs(client, admin, lang, show):
+    """Before, "Add a login" asked every role's artisan number, depot and cooperative, and the API refused another
+    role's (400 under the field). Without JavaScript the role is chosen first, in a form of its own that asks the
+    page again (GET, keeping the list's search), and the page comes with that role's fields only; the others are
+    neither shown nor sent."""
+    for query, role, own in (("", "warehouse", ["depot"]), ("?new_role=warehouse", "warehouse", ["depot"]),
+                             ("?new_role=secretary", "secretary", ["cooperative"]),
+                             ("?new_role=artisan", "artisan", ["artisan_id"]), ("?new_role=admin", "admin", []),
+                             ("?new_role=nobody", "warehouse", ["depot"])):
+        form = add_form(client, admin, query, lang)
+        assert (form.role, form.fields) == (role, ["username", "password", *own]), query
+        assert form.asks == ["new_role", "button"] and form.buttons == [show], query
+        assert form.open_details is (query != ""), query  # asked for a role: the form is open at once
+    chosen = add_form(client, admin, "?q=ravi&active=yes&new_role=secretary", lang)
+    assert chosen.chooser == {"method": "get", "action": "/admin/users#add-login",
+                              "keeps": {"q": "ravi", "active": "yes"}}
+    assert chosen.role == "secretary" and chosen.fields == ["username", "password", "cooperative"]

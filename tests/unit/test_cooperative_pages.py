@@ -32,6 +32,9 @@ def test_admins_list_register_and_change_cooperatives_in_both_languages(apps, co
     page = admin.get("/admin/cooperatives/SMBSS").get_data(as_text=True)
     assert 'data-api="/api/v1/cooperatives/SMBSS" data-method="PATCH"' in page
     assert re.search(r'name="credit_limit"[^>]*value="[0-9.]+"', page)
+    assert "cooperative_form.js" in page  # it sends only what changed: the limit alone writes credit terms
+    assert {"en": 'data-unchanged="Nothing is changed: change a detail, then save."',
+            "hi": 'data-unchanged="कुछ नहीं बदला: कोई जानकारी बदलें, फिर सहेजें।"'}[lang] in page
     assert admin.get("/admin/cooperatives/NOBODY").status_code == 404
     if lang == "hi":  # every text of both pages in Hindi: names and codes aside, no English word
         for path in ("/admin/cooperatives", "/admin/cooperatives/SMBSS"):
