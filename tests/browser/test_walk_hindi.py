@@ -63,3 +63,19 @@ def test_finding_5_switching_the_language_keeps_what_was_typed_and_not_sent(peop
         expect(page.locator("#estimate")).to_contain_text(word)
     page.goto(artisan.url("requests", "/my/new"))  # kept for that one look only: a later visit starts empty
     expect(page.locator(".material", has_text="सूती धागा 40s").locator("input")).to_have_value("")
+
+
+def test_finding_6_cancelling_a_request_says_it_was_cancelled_not_saved(people):
+    """यह अनुरोध रद्द करें → हाँ, रद्द करें: the page came back saying only "सहेज लिया गया।" (Saved.)."""
+    artisan = people("artisan").log_in()
+    page = on_phone(artisan)
+    made = api(artisan, "requests", "POST", "/requisitions",
+               {"depot": "VNS", "lines": [{"sku": "DYE-INDIGO", "quantity": "1"}]})
+    page.goto(artisan.url("requests", f"/my/requisitions/{made['id']}"))
+    page.get_by_text("यह अनुरोध रद्द करें", exact=True).click()
+    page.get_by_role("button", name="हाँ, रद्द करें").click()
+    expect(page.locator("[data-done]")).to_have_text("रद्द")
+    expect(page.locator("#page-notice")).to_have_text("यह अनुरोध रद्द कर दिया गया।")
+    artisan.language("en")
+    page.goto(artisan.url("requests", f"/my/requisitions/{made['id']}"))
+    expect(page.locator("#page-notice")).to_have_text("")  # said once
