@@ -79,3 +79,39 @@ def test_finding_6_cancelling_a_request_says_it_was_cancelled_not_saved(people):
     artisan.language("en")
     page.goto(artisan.url("requests", f"/my/requisitions/{made['id']}"))
     expect(page.locator("#page-notice")).to_have_text("")  # said once
+
+
+def test_finding_4_the_depot_finds_a_handed_over_request_by_its_number_to_record_a_return(people):
+    """A week after the hand-over the artisan is back with wet yarn: the depot's staff had no way to the request's page,
+    where a return is recorded (the hand-over list drops it, the ledger's number is no link, the requests list is
+    admins'). The returns page takes the number on the slip, the receipt or the SMS and opens the return form."""
+    admin = people("admin").log_in()
+    api(admin, "requests", "PUT", "/credit-terms",
+        {"artisan_id": "ART-0001", "credit_limit": "25000", "credit_days": 45})
+    requisition = ready_requisition(people, "2")
+    warehouse = people("warehouse").log_in()
+    page = on_phone(warehouse)
+    page.goto(warehouse.url("inventory", "/warehouse/dispatch"))
+    card = page.locator(f'[data-requisition="{requisition}"]')
+    reload_until(page, lambda: card.count() > 0, message="the request to be set aside")
+    card.get_by_role("button", name=re.compile("^सौंपें")).click()
+    expect(card.locator("[data-done]")).to_have_text("सौंप दिया गया")
+
+    page.goto(warehouse.url("inventory", "/warehouse/returns"))
+    number = page.get_by_label(re.compile("^कारीगर कुछ वापस लाए हैं?"))
+    number.fill("ffff0000")
+    page.get_by_role("button", name="वापसी दर्ज करें").click()
+    expect(page.locator("#find-return-error")).to_contain_text("संख्या का कोई अनुरोध नहीं सौंपा गया")
+    expect(number).to_have_value("ffff0000")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    warehouse.shot("return-number-unknown")
+
+    def handed_over():  # inventory learns of the hand-over from requests' event
+        number.fill(requisition[:8].upper())  # as read out from the slip
+        page.get_by_role("button", name="वापसी दर्ज करें").click()
+        page.wait_for_load_state()
+        return "/my/requisitions/" in page.url
+    reload_until(page, handed_over, message="inventory to know it was handed over")
+    assert page.url.endswith(f"/my/requisitions/{requisition}#return-h")
+    expect(page.locator("form#return")).to_be_visible()
+    expect(page.get_by_role("heading", name="वापसी दर्ज करें")).to_be_in_viewport()
