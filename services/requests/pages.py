@@ -154,7 +154,7 @@ def _pay_first(doc: dict) -> int:
     if doc["status"] not in HANDED_OVER_LATER or doc.get("shares") or not doc.get("pricing"):
         return 0
     artisan = db().artisans.find_one({"_id": doc["artisan_id"]}, {"cooperative": 1}) or {"_id": doc["artisan_id"]}
-    return accounts.to_pay_first(db(), doc, artisan)
+    return accounts.to_pay_first(db(), artisan, doc["pricing"]["payable_total"], doc["_id"])
 
 
 def _history(doc: dict) -> list[dict]:

@@ -476,7 +476,9 @@ def test_a_request_says_before_the_counter_what_is_to_be_paid_first_when_credit_
     artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
     admin = person(apps["requests"], config, "admin", "en")
     rid = asks_for_dye(artisan)  # ₹2,898.00, within the cooperative's ₹25,000 credit
-    assert "before the depot hands this over" not in text(artisan.get(f"/my/requisitions/{rid}"))
+    estimate = "/my/estimate?depot=VNS&qty-DYE-INDIGO=1"  # the same again, on the new request's form
+    for path in (f"/my/requisitions/{rid}", estimate):
+        assert "before the depot hands this over" not in text(artisan.get(path))
 
     def terms(limit: str, advance: str = "0"):
         put = admin.put("/api/v1/credit-terms", headers={"X-CSRF-Token": admin.csrf},
@@ -492,8 +494,9 @@ def test_a_request_says_before_the_counter_what_is_to_be_paid_first_when_credit_
                    "उधार में जा सकता है।", "सौंपने से पहले कम से कम ₹1,898.00 का भुगतान लें: बाकी ही कारीगर के उधार में "
                    "जा सकता है। भुगतान लें")}
     for lang, (mine, depots) in said.items():
-        assert mine in text(person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
-                            .get(f"/my/requisitions/{rid}")), lang
+        reader = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
+        assert mine in text(reader.get(f"/my/requisitions/{rid}")), lang
+        assert mine in text(reader.get(estimate)), lang  # before it is even sent
         staff = person(apps["requests"], config, "warehouse", lang, depot="VNS").get(f"/my/requisitions/{rid}")
         assert depots in text(staff) and 'href="#payment"' in staff.get_data(as_text=True), lang
     warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
@@ -501,6 +504,7 @@ def test_a_request_says_before_the_counter_what_is_to_be_paid_first_when_credit_
                           json={"amount": "500", "method": "cash", "reference": "R-1"})
     assert paid.status_code == 201
     assert "Pay at least ₹1,398.00 before" in text(artisan.get(f"/my/requisitions/{rid}"))  # what is left of it
+    assert "Pay at least ₹1,398.00 before" in text(artisan.get(estimate))  # the ₹500 paid ahead is credit on account
     terms("10000", "60")  # within the limit, but 60% in advance: ₹1,738.80, ₹500 of it paid
     assert "Pay at least ₹1,238.80 before" in text(artisan.get(f"/my/requisitions/{rid}"))
     terms("10000")
