@@ -97,6 +97,11 @@ def test_finding_4_the_depot_finds_a_handed_over_request_by_its_number_to_record
     card.get_by_role("button", name=re.compile("^सौंपें")).click()
     expect(card.locator("[data-done]")).to_have_text("सौंप दिया गया")
 
+    page.goto(warehouse.url("inventory", "/warehouse/ledger?type=issue"))  # the ledger's number leads there too
+    link = page.locator('[data-detail="requisition_id"]').get_by_role("link", name=requisition)
+    reload_until(page, lambda: link.count() > 0, message="the hand-over in the ledger")
+    expect(link.first).to_have_attribute("href", re.compile(rf"/my/requisitions/{requisition}$"))
+
     page.goto(warehouse.url("inventory", "/warehouse/returns"))
     number = page.get_by_label(re.compile("^कारीगर कुछ वापस लाए हैं?"))
     number.fill("ffff0000")
