@@ -3,7 +3,7 @@ requests' artisans and cooperatives), the printable hand-over slip (gate pass) o
 artisans brought back (returns from artisans)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, request
 
 from services.inventory import clock, people, queries, returns
 from services.inventory.api_stock import own_depot
@@ -12,7 +12,7 @@ from services.inventory.pages import at_depot, depot_of, materials
 from services.inventory.reservations import HELD
 from shared.errors import NotFound
 from shared.lists import pager
-from shared.pages import page
+from shared.pages import page, url_of
 from shared.web import db
 
 blp = Blueprint("inventory_dispatch", __name__, template_folder="templates")
@@ -53,13 +53,20 @@ def slip(principal, requisition_id):
 @page("warehouse", "admin")
 def returns_page(principal):
     """What artisans brought back to the depot, newest first, a page at a time: each material with how much came
-    back, whether it went back on the shelf or onto the damaged shelf, and why."""
+    back, whether it went back on the shelf or onto the damaged shelf, and why. `?request=<number>`: a return starts
+    here, from the number on the slip, the receipt or the SMS; one request handed over here with it opens its page at
+    requests, at its return form (the depot's staff have no list of requests there)."""
     code, depots = depot_of(principal)
+    asked = (request.args.get("request") or "").strip()[:100]
+    found = returns.handed_over_numbered(db(), code, asked) if asked and code else []
+    if len(found) == 1:
+        return redirect(url_of("requests", f"/my/requisitions/{found[0]['_id']}#return-h"))
     paging = pager(returns.count(db(), code) if code else 0)
     rows = returns.page(db(), code, skip=paging.skip, limit=paging.size) if code else []
     return render_template("inventory/returns.html", rows=rows, paging=paging, depot=code, depots=depots,
-                           materials=materials(), people=people.who(db(), [r["artisan_id"] for r in rows]),
-                           lots=returns.lots_of(db(), rows),
+                           materials=materials(), people=people.who(db(), [r["artisan_id"] for r in rows]
+                                                                      + [f.get("artisan_id") for f in found]),
+                           lots=returns.lots_of(db(), rows), asked=asked, found=found,
                            cooperatives=people.cooperatives(db(), [r.get("cooperative") for r in rows]))
 
 

@@ -19,6 +19,7 @@ a lot rawbank names for the day.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from pymongo import DESCENDING
@@ -27,6 +28,7 @@ from pymongo.errors import DuplicateKeyError
 from services.inventory import clock, domain, ledger, lot_rules, people
 from services.inventory.catalog import depot_or_error
 from services.inventory.lot_rules import AVAILABLE, ON_HOLD, Lot
+from services.inventory.reservations import ISSUED
 from services.inventory.stock_writes import movement_event, write_stock
 from services.inventory.store import material_or_error
 from shared.i18n import N_, translate
@@ -180,6 +182,19 @@ def page(db, depot: str | None, *, skip: int = 0, limit: int = 50) -> list[dict]
     between them never shows one twice or skips the other)."""
     return list(db.returns.find(returns_query(depot)).sort([("at", DESCENDING), ("_id", DESCENDING)]).skip(skip)
                 .limit(limit))
+
+
+def handed_over_numbered(db, depot: str, number: str, limit: int = 5) -> list[dict]:
+    """The requisitions handed over at the depot (their holds issued) with this number as people give it, the whole
+    id or the short one the slip, the receipt and the SMS show (its first characters): where a return starts, on the
+    request's page at requests. At most `limit`, so a number too short to tell them apart says so."""
+    typed = number.strip().lstrip("#").strip()
+    if not typed:
+        return []
+    spellings = sorted({typed, typed.lower(), typed.upper()})  # ids are hex (lower case) or as "REQ-1042" was made
+    query = {"depot": depot, "status": ISSUED,
+             "$or": [{"_id": {"$regex": "^" + re.escape(spelling)}} for spelling in spellings]}
+    return list(db.reservations.find(query, {"_id": 1, "artisan_id": 1, "cooperative": 1}).limit(limit))
 
 
 def lots_of(db, docs: list[dict]) -> dict[str, str]:

@@ -26,7 +26,7 @@ STATUS_TEXT = {
     "approved": (N_("APPROVED"), N_("Request approved"),
                  N_("Your request {ref} for {items} at {depot} is approved. We are setting the material aside.")),
     "reserved": (N_("RESERVED"), N_("Material reserved"),
-                 N_("{items} is set aside for you at {depot} (request {ref}). You will hear when it is dispatched.")),
+                 N_("{items} is set aside for you at {depot} (request {ref}), ready to be collected there.")),
     "waitlisted": (N_("WAITLIST #{position}"), N_("On the waiting list"),
                    N_("{items} is not in stock at {depot} right now. Your request {ref} is number {position} "
                       "on the waiting list and is served first come, first served.")),

@@ -206,6 +206,22 @@ def charged_at(db, artisan_ids, rid: str) -> datetime | None:
     return min(moments, default=None)
 
 
+def to_pay_first(db, artisan: dict, payable: int, rid: str | None = None) -> int:
+    """What is to be paid before the depot may hand over a requisition priced `payable` (`rid`: one not handed over
+    yet; None: one not sent yet, an estimate), as the artisan's account and credit terms stand now: what brings the
+    dues back within the credit limit, or what is left of the advance, whichever is more; 0 when it may go on credit
+    as it is. The dispatch's refusals (credit_limit_exceeded, advance_required) ask the same, so the new request's price
+    and the request's page say it before the artisan comes to the counter. Only reads (stale charges are taken back by
+    the next write, see _within_terms)."""
+    account = _account(db, artisan["_id"])
+    paid_here = account["paid"].get(rid, 0) if rid else 0
+    if paid_here >= payable or any(e["id"] == f"charge:{rid}" for e in account["entries"]):
+        return 0
+    terms = credit.terms_for(db, artisan)
+    return max(account["balance"] + payable - terms["credit_limit"],
+               pricing.advance_needed(payable, terms["advance_percent"]) - paid_here, 0)
+
+
 def _check_credit(balance_after: int, paid_here: int, payable: int, terms: dict) -> None:
     if balance_after > terms["credit_limit"]:
         raise CreditLimitExceeded({"balance_after": format_money(balance_after),

@@ -74,6 +74,8 @@ def estimate(principal):
         else:  # only the entitlements this request counts against
             asked = {line["category"] for line in found["pricing"]["lines"]}
             found["entitlements"] = [row for row in found["entitlements"] if row["category"] in asked]
+            found["pay_first"] = accounts.to_pay_first(db(), artisans.get(db(), principal, principal.artisan_id),
+                                                       found["pricing"]["payable_total"])
     return render_template("requests/estimate.html", found=found, error=error, bad=bool(bad), nodepot=not depot,
                            units=materials.units(db()), materials=materials.by_sku(db(), [l["sku"] for l in lines]))
 

@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from services.requests import artisans, domain, login_throttle, materials, quotas, requisitions, settings, users, words
+from services.requests import (accounts, artisans, domain, login_throttle, materials, quotas, requisitions, settings,
+                               users, words)
 from services.requests.errors import BadLogin
 from shared import names
 from shared.auth import COOKIE, current_principal, decode_token
@@ -20,6 +21,7 @@ from shared.web import client_address, db
 blp = Blueprint("requests_pages", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static/requests")
 YEAR = 365 * 24 * 3600
+HANDED_OVER_LATER = (domain.SUBMITTED, domain.APPROVED, domain.WAITLISTED, domain.RESERVED)
 POSITION = re.compile(r"position (\d+)")  # how the requests domain notes a place in the waiting line
 LABELS = {"status": {code: _l(text) for code, text in words.STATUSES.items()},
           "actor": {name: _l(text) for name, text in names.ACTORS.items()}}
@@ -135,6 +137,7 @@ def requisition_detail(principal, req_id):
     owner = db().artisans.find_one({"_id": doc["artisan_id"]}, {"name": 1, "name_hi": 1})
     units = {line["sku"]: line.get("unit") for share in requisitions.parties.of(doc) for line in share["lines"]}
     return render_template("requests/detail.html", req=doc, materials=materials_of([doc]), members=members,
+                           pay_first=_pay_first(doc),
                            units={**{line["sku"]: line.get("unit") for line in doc["lines"]}, **units},
                            return_key=uuid.uuid4().hex, owner=owner,
                            owing=requisitions.shares_owing(doc), closed=requisitions.charged_nothing(doc),
@@ -143,6 +146,15 @@ def requisition_detail(principal, req_id):
                            cooperative=db().cooperatives.find_one({"_id": doc["cooperative"]},
                                                                   {"name": 1, "name_hi": 1})
                            if doc.get("cooperative") else None)
+
+
+def _pay_first(doc: dict) -> int:
+    """What the depot will ask to be paid before it hands over one artisan's request still to come (0: nothing), as
+    the artisan's dues and credit terms stand now; a cooperative's is asked of each member at the counter."""
+    if doc["status"] not in HANDED_OVER_LATER or doc.get("shares") or not doc.get("pricing"):
+        return 0
+    artisan = db().artisans.find_one({"_id": doc["artisan_id"]}, {"cooperative": 1}) or {"_id": doc["artisan_id"]}
+    return accounts.to_pay_first(db(), artisan, doc["pricing"]["payable_total"], doc["_id"])
 
 
 def _history(doc: dict) -> list[dict]:

@@ -329,6 +329,9 @@
       if (!el || !el.tagName || changed(el)) return;  // gone, or not the page's own value any more
       if (el.type === "checkbox" || el.type === "radio") el.checked = entry.checked;
       else el.value = entry.value;
+      // what depends on it (the price of a new request, the depot's stock) follows, as if it had been typed
+      el.dispatchEvent(new Event(el.tagName === "SELECT" || el.type === "checkbox" || el.type === "radio" ? "change"
+        : "input", { bubbles: true }));
     });
   }
   function reloadSaying(owner, text) {  // owner null: said in the page's notice
@@ -367,6 +370,13 @@
     if (lost()) { box.setAttribute("tabindex", "-1"); box.focus(); }
   }
   document.addEventListener("DOMContentLoaded", sayKept);
+  // The language buttons load the page again in the other language: what was typed in its forms and not sent comes
+  // back in them, as after a reload that says what was done (a look at a word in English lost a half-filled form).
+  document.addEventListener("submit", function (event) {
+    if (!event.target.matches("form.lang")) return;
+    var typed = typedElsewhere(null);
+    if (typed.length) keep({ url: window.location.href.split("#")[0], text: "", typed: typed }, 60);
+  }, true);
 
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -157,6 +157,7 @@ def exercise(db):
     for depot in (None, "VNS"):
         returns.count(db, depot)
         returns.page(db, depot, skip=1, limit=5)
+    assert [r["_id"] for r in returns.handed_over_numbered(db, "VNS", "r1")] == ["R1"]  # a return starts from it
     catalog.update_material(db, "YRN", {"reorder_level": 50_000, "category": "fibre"})
     for args in combos(q=[None, "yrn mat"], category=[None, "dye"], after=[None, "DYE"]):
         catalog.list_materials(db, **args)

@@ -469,6 +469,48 @@ def test_a_request_cancelled_or_not_approved_asks_for_no_money(apps, config, clo
     assert "Due now ₹0.00" in text(artisan.get("/my/account"))
 
 
+def test_a_request_says_before_the_counter_what_is_to_be_paid_first_when_credit_cannot_take_it_all(apps, config):
+    """Walk in Hindi on a phone, finding 1: the artisan read "आपका सामान तैयार है। डिपो से ले जाएँ।" and what is to pay,
+    and learnt only at the counter that the depot hands over nothing until part of it is paid (credit_limit_exceeded).
+    The page says it first, to the artisan and to the depot (with the payment form's link), by the terms in force."""
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    admin = person(apps["requests"], config, "admin", "en")
+    rid = asks_for_dye(artisan)  # ₹2,898.00, within the cooperative's ₹25,000 credit
+    estimate = "/my/estimate?depot=VNS&qty-DYE-INDIGO=1"  # the same again, on the new request's form
+    for path in (f"/my/requisitions/{rid}", estimate):
+        assert "before the depot hands this over" not in text(artisan.get(path))
+
+    def terms(limit: str, advance: str = "0"):
+        put = admin.put("/api/v1/credit-terms", headers={"X-CSRF-Token": admin.csrf},
+                        json={"artisan_id": "ART-0001", "credit_limit": limit, "credit_days": 30,
+                              "advance_percent": advance})
+        assert put.status_code == 200, put.get_json()
+
+    terms("1000")
+    said = {"en": ("Pay at least ₹1,898.00 before the depot hands this over, at the depot or by UPI: only the rest can "
+                   "go on your credit.", "Take at least ₹1,898.00 before handing this over: only the rest can go on "
+                   "the artisan's credit. Take a payment"),
+            "hi": ("डिपो यह सामान तभी सौंपेगा जब कम से कम ₹1,898.00 चुका दिया जाए, डिपो पर या UPI से: बाकी ही आपके "
+                   "उधार में जा सकता है।", "सौंपने से पहले कम से कम ₹1,898.00 का भुगतान लें: बाकी ही कारीगर के उधार में "
+                   "जा सकता है। भुगतान लें")}
+    for lang, (mine, depots) in said.items():
+        reader = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
+        assert mine in text(reader.get(f"/my/requisitions/{rid}")), lang
+        assert mine in text(reader.get(estimate)), lang  # before it is even sent
+        staff = person(apps["requests"], config, "warehouse", lang, depot="VNS").get(f"/my/requisitions/{rid}")
+        assert depots in text(staff) and 'href="#payment"' in staff.get_data(as_text=True), lang
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                          json={"amount": "500", "method": "cash", "reference": "R-1"})
+    assert paid.status_code == 201
+    assert "Pay at least ₹1,398.00 before" in text(artisan.get(f"/my/requisitions/{rid}"))  # what is left of it
+    assert "Pay at least ₹1,398.00 before" in text(artisan.get(estimate))  # the ₹500 paid ahead is credit on account
+    terms("10000", "60")  # within the limit, but 60% in advance: ₹1,738.80, ₹500 of it paid
+    assert "Pay at least ₹1,238.80 before" in text(artisan.get(f"/my/requisitions/{rid}"))
+    terms("10000")
+    assert "before the depot hands this over" not in text(artisan.get(f"/my/requisitions/{rid}"))
+
+
 def test_staff_read_an_artisans_account_about_the_artisan_not_as_if_it_were_theirs(apps, config):
     """An admin opening an artisan's account read '₹2,000.00 paid in advance, kept for your next requests.' and
     'your payments are taken off', words for the artisan."""

@@ -235,6 +235,29 @@ def test_every_status_has_a_full_text_in_both_languages(status, lang):
         assert ("सूती धागा" in body) is (lang == "hi")
 
 
+@pytest.mark.parametrize("lang, told", [
+    ("en", "20 kg cotton yarn is set aside for you at Varanasi depot (request 1042), ready to be collected there."),
+    ("hi", "Varanasi depot में आपके लिए 20 किलो सूती धागा रख दिया गया है (अनुरोध 1042); यह वहीं से ले जाना है।")])
+def test_material_set_aside_is_to_be_collected_at_the_depot_not_waited_for(lang, told):
+    """Walk in Hindi on a phone, finding 2: "भेजे जाने पर आपको सूचना मिलेगी" (you will hear when it is dispatched) told
+    the artisan to wait at home, while the request's page says to collect it and the depot hands over only at its
+    counter (a cooperative's share too: the secretary collects it there)."""
+    title, body = texts.notification(note("reserved"), MATERIALS, DEPOTS, lang)
+    assert body == told
+    assert "dispatched" not in body and "भेजे जाने" not in body
+
+
+def test_a_hand_over_is_told_in_hindi_as_the_pages_call_it_never_as_sent():
+    """Walk in Hindi on a phone, finding 11: the hand-over at the counter was told "सामग्री भेजी गई … से भेज दिया गया है"
+    and its SMS "भेजा गया", the pages' word for a request just sent (submitted); the pages say "सौंप दिया गया"."""
+    title, body = texts.notification(note("dispatched"), MATERIALS, DEPOTS, "hi")
+    assert title == "सामग्री सौंप दी गई"
+    assert body == "आपके अनुरोध 1042 का 20 किलो सूती धागा Varanasi depot पर सौंप दिया गया है। मिलने पर पुष्टि करें।"
+    assert texts.sms(note("dispatched"), MATERIALS, DEPOTS, "hi") == \
+        "अनुरोध 1042 सौंपा गया: Varanasi depot में 20 किलो सूती धागा"
+    assert "भेज" not in title + body
+
+
 @pytest.mark.parametrize("status", ["rejected", "cancelled"])
 def test_a_page_shows_an_admins_reason_as_typed_and_inventorys_reason_in_words(status):
     """The notifications page read an admin's reason ("Duplicate request") inside the Hindi sentence as if it were
