@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 
-from shared import local_cli
+from shared import console, local_cli
 from shared.auth import MAX_TOKEN_TTL, ROLES
 from shared.cli_parser import Parser
 from shared.config import EMBEDDED_JWT_SECRET, Config, environment_variables
@@ -137,9 +137,16 @@ def _service_commands(sub) -> None:
             local_cli.add_data_dir_option(parser)
 
 
+#: commands whose --lang says everything in that language only, a refusal of the data directory too
+SAYS_ONE_LANGUAGE = ("backup", "restore", "status")
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
-        return _run(_parser().parse_args(argv))
+        args = _parser().parse_args(argv)
+        if args.command in SAYS_ONE_LANGUAGE:
+            console.ONLY = args.lang
+        return _run(args)
     except KeyboardInterrupt:  # Ctrl-C while a command waits (a service, a copy): said, not a traceback
         print(file=sys.stderr)
         tell(STOPPED, sys.stderr)
@@ -147,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # whoever read the output stopped (`rawbank env | head`): nothing is wrong here
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush does not fail again
         return 1
+    finally:
+        console.ONLY = None  # the next command run in this process (a test) says both again
 
 
 def _run(args) -> int:
