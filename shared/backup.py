@@ -74,6 +74,8 @@ BACKUP_IS_DATA = N_("{source} is the data directory itself, not a backup of it; 
 BACKUP_UNFINISHED = N_("{source} holds an unfinished backup ({manifest} is missing: the backup was stopped or failed "
                        "before it was checked and kept); nothing was changed. Restore an earlier backup, and delete "
                        "this directory (rm -r {source}).")
+NOT_WHOLE = N_("{source} is not a whole rawbank backup: {name}.sqlite is missing, so nothing was changed. Give a "
+               "complete copy that `rawbank backup` wrote.")
 NOT_A_BACKUP = N_("{source} holds no rawbank backup ({manifest} is missing); nothing was changed. Give the directory "
                   "`rawbank backup` wrote.")
 #: {attempts} copies in {seconds} s, each with an event in flight; {minutes}: a longer --wait to suggest
@@ -255,11 +257,7 @@ def restore(data: DataDir, directory: str, *, new: bool = False) -> int:
         manifest = read_manifest(source, data)
         for name in manifest["stores"]:
             if not (source / f"{name}.sqlite").is_file():
-                raise DataDirError(
-                    f"{source} is not a whole rawbank backup: {name}.sqlite is missing, so nothing was changed. "
-                    "Give a complete copy that `rawbank backup` wrote.",
-                    f"{source} rawbank का पूरा बैकअप नहीं है: {name}.sqlite नहीं मिली, इसलिए कुछ नहीं बदला गया। "
-                    "`rawbank backup` की लिखी पूरी प्रति दें।")
+                raise DataDirError.said(NOT_WHOLE, source=source, name=name)
             check_copy(source / f"{name}.sqlite")
         data.prepare()
         lock = data.dev_lock().acquire()

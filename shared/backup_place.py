@@ -7,9 +7,9 @@ Hindi line of `rawbank backup --lang hi` half English and the reader without a r
 from __future__ import annotations
 
 import errno
-import os
 from pathlib import Path
 
+from shared.datadir import user
 from shared.i18n import N_
 
 #: the target (or a directory above it) may not be written by the user running the backup
@@ -45,7 +45,7 @@ UNUSABLE = N_("rawbank backup: {target} cannot be used for the copy ({error}); n
 def refusal(target: Path, exc: OSError, *, reading: bool = False) -> tuple[str, dict]:
     """The catalog text and its values saying why `target` cannot take the copy (`reading`: it could not be listed)."""
     code, place = exc.errno, _existing(Path(exc.filename) if exc.filename else target)
-    values = {"target": target, "place": place, "error": exc.strerror or str(exc), "user": _user()}
+    values = {"target": target, "place": place, "error": exc.strerror or str(exc), "user": user()}
     if code in (errno.EACCES, errno.EPERM):
         return (MAY_NOT_READ if reading else MAY_NOT_WRITE), values
     if code == errno.EROFS:
@@ -72,12 +72,3 @@ def _existing(path: Path) -> Path:
         except OSError:
             continue
     return path
-
-
-def _user() -> str:
-    """The name of the user running the command (its number where it has none)."""
-    try:
-        import pwd
-        return pwd.getpwuid(os.geteuid()).pw_name
-    except (ImportError, KeyError):
-        return str(os.geteuid())

@@ -11,7 +11,7 @@ import sqlite3
 
 from shared import backup
 from shared.cli import main
-from shared.datadir import DataDir, unusable
+from shared.datadir import DataDir
 from tests.integration.test_backup_refusal import stores_in
 
 #: what a Hindi line may still hold in Latin letters: commands, codes, units, the user's name (and the OS's words in
@@ -146,14 +146,28 @@ def test_status_in_hindi_has_no_english_words_but_codes_and_names(tmp_path, conf
     assert "  consumer lag: unknown (not running)" in lines
 
 
-def test_status_with_lang_hi_refuses_a_data_directory_in_hindi_only(tmp_path, capsys, monkeypatch):
-    """`rawbank status --lang hi` on a directory it may not read said its refusal in English, then Hindi."""
-    def refused(self, create):
-        raise unusable(self.path, PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
-    monkeypatch.setattr(DataDir, "secret", refused)
+def test_status_with_lang_hi_refuses_a_data_directory_it_may_not_read_in_hindi_only(tmp_path, capsys, monkeypatch):
+    """`rawbank status --lang hi` on a directory this user may not read said, in English then Hindi, that the data
+    directory "is not writable": it only reads it."""
+    (tmp_path / "secret").write_text("a secret\n")
+    read_text = pathlib.Path.read_text
+
+    def refused(self, *args, **kwargs):  # what a user who may not read the secret is told (root never is)
+        if self.name == "secret":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return read_text(self, *args, **kwargs)
+    monkeypatch.setattr(pathlib.Path, "read_text", refused)
+    user = pwd.getpwuid(os.geteuid()).pw_name
 
     assert main(["status", "--lang", "hi", "--data-dir", str(tmp_path)]) == 2
     said = capsys.readouterr().err.strip()
-    assert said.startswith(f"rawbank: डेटा डायरेक्टरी {tmp_path} ") and "\n" not in said
+    assert "\n" not in said
+    assert said.startswith(f"rawbank: डेटा फ़ोल्डर {tmp_path} पढ़ा नहीं जा सकता (Permission denied): इस "
+                           f"उपयोगकर्ता ({user}) को उसे पढ़ने की अनुमति नहीं है। इसे उसी उपयोगकर्ता से चलाएँ जिससे "
+                           "rawbank चलता है")
+    assert not english_words(said.replace("RAWBANK_DATA_DIR", ""), allowed=["Permission denied"])
     assert main(["status", "--data-dir", str(tmp_path)]) == 2  # without --lang: both, as every command says it
-    assert len(capsys.readouterr().err.strip().splitlines()) == 2
+    english, hindi = capsys.readouterr().err.strip().splitlines()
+    assert english == (f"rawbank: The data directory {tmp_path} cannot be read (Permission denied): this user ({user}) "
+                       "may not read it. Run this as the user rawbank runs as, fix its permissions, or choose another "
+                       "directory with --data-dir or RAWBANK_DATA_DIR.")
