@@ -171,3 +171,11 @@ def test_status_with_lang_hi_refuses_a_data_directory_it_may_not_read_in_hindi_o
     assert english == (f"rawbank: The data directory {tmp_path} cannot be read (Permission denied): this user ({user}) "
                        "may not read it. Run this as the user rawbank runs as, fix its permissions, or choose another "
                        "directory with --data-dir or RAWBANK_DATA_DIR.")
+
+
+def test_user_add_without_a_store_names_the_service_in_hindi(tmp_path, capsys):
+    """Its Hindi line said "MONGO_URI में requests सेवा का MongoDB दें": the service by its English code."""
+    assert main(["user", "add", "bob", "--role", "admin", "--data-dir", str(tmp_path / "nothing")]) == 2
+    english, hindi = capsys.readouterr().err.strip().splitlines()
+    assert english.startswith("rawbank user add: set MONGO_URI to the requests service's MongoDB, or run it where")
+    assert "MONGO_URI में अनुरोध सेवा का MongoDB दें" in hindi and "requests" not in hindi
