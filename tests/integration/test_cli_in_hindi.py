@@ -179,3 +179,25 @@ def test_user_add_without_a_store_names_the_service_in_hindi(tmp_path, capsys):
     english, hindi = capsys.readouterr().err.strip().splitlines()
     assert english.startswith("rawbank user add: set MONGO_URI to the requests service's MongoDB, or run it where")
     assert "MONGO_URI में अनुरोध सेवा का MongoDB दें" in hindi and "requests" not in hindi
+
+
+def test_backup_and_restore_in_hindi_say_folder_not_the_loanword_directory(tmp_path, config, capsys):
+    """Their Hindi said "डायरेक्टरी" (and "स्टोर", a storeroom to a depot's staff) where the new lines say
+    "फ़ोल्डर": one word for one thing, the one a Hindi reader knows."""
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    a_file, full = tmp_path / "a-file", tmp_path / "full"
+    a_file.write_text("not a backup\n")
+    full.mkdir()
+    (full / "something").write_text("kept\n")
+    said = {}
+    for argv in (["backup", str(a_file)], ["backup", str(full)], ["backup", str(data.path / "copy")],
+                 ["restore", str(tmp_path / "no-such-backup")], ["restore", str(a_file)], ["restore", str(full)],
+                 ["restore", str(data.path)]):
+        code, hindi = said_in_hindi(capsys, [*argv, "--lang", "hi", "--data-dir", str(data.path)])
+        assert code == 2
+        said[" ".join(argv)] = hindi
+    for hindi in said.values():
+        assert "फ़ोल्डर" in hindi and "डायरेक्टरी" not in hindi and "स्टोर" not in hindi, hindi
+    assert "वह फ़ोल्डर दें जो `rawbank backup` ने लिखा था" in said[f"restore {a_file}"]
+    assert "कोई नया या खाली फ़ोल्डर दें" in said[f"backup {full}"]
