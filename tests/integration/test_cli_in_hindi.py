@@ -201,3 +201,24 @@ def test_backup_and_restore_in_hindi_say_folder_not_the_loanword_directory(tmp_p
         assert "फ़ोल्डर" in hindi and "डायरेक्टरी" not in hindi and "स्टोर" not in hindi, hindi
     assert "वह फ़ोल्डर दें जो `rawbank backup` ने लिखा था" in said[f"restore {a_file}"]
     assert "कोई नया या खाली फ़ोल्डर दें" in said[f"backup {full}"]
+
+
+def test_rawbank_dev_names_the_broker_and_services_in_hindi_when_a_port_is_taken(capsys):
+    """Its Hindi said "पोर्ट 9092 (broker के लिए)": the part by its English code, the text outside the catalog."""
+    import socket
+    import pytest
+    from shared import dev
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        with pytest.raises(SystemExit):
+            dev.check_ports({"broker": port, "notifier": port})
+    finally:
+        taken.close()
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert f"Port {port} (needed for broker) is already in use." in lines  # English as it was
+    assert f"पोर्ट {port} (संदेश ब्रोकर के लिए ज़रूरी) पहले से उपयोग में है।" in lines
+    assert f"पोर्ट {port} (नोटिफ़ायर सेवा के लिए ज़रूरी) पहले से उपयोग में है।" in lines
+    assert all(not english_words(line) for line in lines if line.startswith("पोर्ट"))
