@@ -15,6 +15,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from shared import backup_place
 from shared.datadir import (DataDir, DataDirError, checkout_default, damaged, is_data_directory, start_command,
                             unreadable, unusable)
 from shared.console import say, tell
@@ -28,10 +29,12 @@ ATTEMPT_SECONDS = 120
 PROGRESS_SECONDS = 10  #: how often a backup that takes its copy again says so
 #: {attempts}: which copy was kept; one taken while an event was between the services is taken again
 BACKED_UP = N_("Backed up {stores} from {source} to {target} ({at}); the copies reconcile clean (copy {attempts}).")
-#: the backup's own directory could not be made or read (not the data directory: --data-dir is no answer to it)
-TARGET_UNUSABLE = N_("rawbank backup: {target} cannot be used for the copy ({error}); nothing was copied. Give a "
-                     "directory this user may write, on a disk with free space, e.g. rawbank backup "
-                     "/media/usb/rawbank-$(date +%F).")
+NOTHING_TO_BACK_UP = N_("rawbank backup: there is nothing to back up in {data} (no stores yet). Name the data "
+                        "directory rawbank runs on with --data-dir (rawbank status --data-dir DIR shows what one "
+                        "holds), or start rawbank there first ({start}).")
+#: a store could not be copied for a reason SQLite gives (a store locked too long, a copy's disk full, ...)
+COPY_FAILED = N_("rawbank backup: could not copy the stores to {target} ({error}); nothing was kept. Check that "
+                 "{target} has free space and is writable, then run it again.")
 #: nothing runs, so taking the copy again cannot help: what a stop or a crash left on its way settles at the start
 AT_REST_APART = N_("rawbank backup: rawbank is not running and its stores do not agree ({problem}); nothing was kept. "
                    "Events a stop or a crash left on their way reach the other services when rawbank starts: start "
@@ -71,6 +74,8 @@ BACKUP_IS_DATA = N_("{source} is the data directory itself, not a backup of it; 
 BACKUP_UNFINISHED = N_("{source} holds an unfinished backup ({manifest} is missing: the backup was stopped or failed "
                        "before it was checked and kept); nothing was changed. Restore an earlier backup, and delete "
                        "this directory (rm -r {source}).")
+NOT_WHOLE = N_("{source} is not a whole rawbank backup: {name}.sqlite is missing, so nothing was changed. Give a "
+               "complete copy that `rawbank backup` wrote.")
 NOT_A_BACKUP = N_("{source} holds no rawbank backup ({manifest} is missing); nothing was changed. Give the directory "
                   "`rawbank backup` wrote.")
 #: {attempts} copies in {seconds} s, each with an event in flight; {minutes}: a longer --wait to suggest
@@ -90,8 +95,7 @@ def backup(data: DataDir, config, directory: str, *, wait: float | None = None) 
     target = Path(directory).expanduser().resolve()
     stores = [name for name in SERVICES if data.store(name).exists()]
     if not stores:
-        say(f"rawbank backup: there is nothing to back up in {data.path} (no stores yet).",
-            f"rawbank backup: {data.path} में बैकअप के लिए कुछ नहीं है (अभी कोई स्टोर नहीं)।")
+        tell(NOTHING_TO_BACK_UP, None, data=data.path, start=start_command(data.path))
         return 2
     try:
         for name in stores:
@@ -112,7 +116,7 @@ def backup(data: DataDir, config, directory: str, *, wait: float | None = None) 
         tell(NOT_A_DIRECTORY, None, target=target)
         return 2
     except OSError as exc:  # a directory this user may not read
-        tell(TARGET_UNUSABLE, None, target=target, error=exc.strerror)
+        _why(target, exc, reading=True)
         return 2
     if occupied:
         tell(NOT_EMPTY, None, target=target)  # neither it nor a directory in it is the data directory's
@@ -121,7 +125,7 @@ def backup(data: DataDir, config, directory: str, *, wait: float | None = None) 
     try:
         target.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:  # a parent this user may not write, a full disk, a file in the way
-        tell(TARGET_UNUSABLE, None, target=target, error=exc.strerror)
+        _why(target, exc)
         return 2
     try:
         done = _take(data, stores, target, ATTEMPT_SECONDS if wait is None else wait)
@@ -131,6 +135,12 @@ def backup(data: DataDir, config, directory: str, *, wait: float | None = None) 
     if done:
         discard(target, stores, made)  # a failed backup leaves nothing, not an empty directory, behind
     return done
+
+
+def _why(target: Path, exc: OSError, *, reading: bool = False) -> None:
+    """Say why `target` cannot take the copy: the cause in plain words and what to do, the OS's words in brackets."""
+    text, values = backup_place.refusal(target, exc, reading=reading)
+    tell(text, None, **values)
 
 
 def discard(target: Path, stores, made: bool) -> None:
@@ -155,11 +165,11 @@ def _take(data: DataDir, stores, target: Path, wait: float) -> int:
         try:
             copy(data, stores, target)
             problems = reconcile_copies(target, stores)
-        except (sqlite3.Error, OSError) as exc:  # the copy's disk full, a store locked too long, ...
-            say(f"rawbank backup: could not copy the stores to {target} ({exc}); nothing was kept. Check that "
-                f"{target} has free space and is writable, then run it again.",
-                f"rawbank backup: स्टोर {target} में कॉपी नहीं हो सके ({exc}); कुछ नहीं रखा गया। देखें कि {target} में "
-                "खाली जगह है और उसमें लिखा जा सकता है, फिर दोबारा चलाएँ।")
+        except OSError as exc:  # a directory this user may list but not write in, the copy's disk full, ...
+            _why(target, exc)
+            return 2
+        except sqlite3.Error as exc:  # a store locked too long, ...
+            tell(COPY_FAILED, None, target=target, error=exc)
             return 2
         now = time.monotonic()
         if not problems or now > deadline or not running:
@@ -247,11 +257,7 @@ def restore(data: DataDir, directory: str, *, new: bool = False) -> int:
         manifest = read_manifest(source, data)
         for name in manifest["stores"]:
             if not (source / f"{name}.sqlite").is_file():
-                raise DataDirError(
-                    f"{source} is not a whole rawbank backup: {name}.sqlite is missing, so nothing was changed. "
-                    "Give a complete copy that `rawbank backup` wrote.",
-                    f"{source} rawbank का पूरा बैकअप नहीं है: {name}.sqlite नहीं मिली, इसलिए कुछ नहीं बदला गया। "
-                    "`rawbank backup` की लिखी पूरी प्रति दें।")
+                raise DataDirError.said(NOT_WHOLE, source=source, name=name)
             check_copy(source / f"{name}.sqlite")
         data.prepare()
         lock = data.dev_lock().acquire()

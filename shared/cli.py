@@ -4,14 +4,14 @@ from __future__ import annotations
 import os
 import sys
 
-from shared import local_cli
+from shared import console, local_cli
 from shared.auth import MAX_TOKEN_TTL, ROLES
 from shared.cli_parser import Parser
 from shared.config import EMBEDDED_JWT_SECRET, Config, environment_variables
-from shared.console import refuse, tell
+from shared.console import refuse, say, tell
 from shared.datadir import DataDir, DataDirInUse, start_command
 from shared.events import TOPICS
-from shared.i18n import LANGUAGES, N_, in_both
+from shared.i18n import LANGUAGES, N_, in_both, translate
 from shared.spec import SERVICES
 
 TOKEN_NEEDS_COOPERATIVE = N_("rawbank token: a secretary token needs --cooperative (the cooperative's code)")
@@ -137,9 +137,16 @@ def _service_commands(sub) -> None:
             local_cli.add_data_dir_option(parser)
 
 
+#: commands whose --lang says everything in that language only, a refusal of the data directory too
+SAYS_ONE_LANGUAGE = ("backup", "restore", "status")
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
-        return _run(_parser().parse_args(argv))
+        args = _parser().parse_args(argv)
+        if args.command in SAYS_ONE_LANGUAGE:
+            console.ONLY = args.lang
+        return _run(args)
     except KeyboardInterrupt:  # Ctrl-C while a command waits (a service, a copy): said, not a traceback
         print(file=sys.stderr)
         tell(STOPPED, sys.stderr)
@@ -147,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # whoever read the output stopped (`rawbank env | head`): nothing is wrong here
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush does not fail again
         return 1
+    finally:
+        console.ONLY = None  # the next command run in this process (a test) says both again
 
 
 def _run(args) -> int:
@@ -228,7 +237,9 @@ def _user(args, config: Config) -> int:
     from shared.spec import declaring
     spec, command = declaring("add_user"), f"rawbank user {args.user_command}"
     if config.embedded and not (config.data_dir and DataDir(config.data_dir).store(spec.name).exists()):
-        tell(USER_WHERE, sys.stderr, command=command, service=spec.name)
+        from shared.reconcile import service  # its name in Hindi ("अनुरोध सेवा"), its code in English
+        say(*(translate(USER_WHERE, lang, command=command, service=service(spec.name).said(lang))
+              for lang in ("en", "hi")), sys.stderr)
         return 2
     from shared.runtime import Runtime
     from pymongo.errors import PyMongoError

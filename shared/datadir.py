@@ -72,24 +72,41 @@ def is_data_directory(path: Path) -> bool:
         return False
 
 
+DISK_FULL = N_("The disk holding the data directory {path} is full ({error}). Free some space there, or choose "
+               "another directory with --data-dir.")
+FILE_IN_THE_WAY = N_("{blocker} is a file, so the data directory {path} cannot be there. Give a directory (it is made "
+                     "if missing) with --data-dir or RAWBANK_DATA_DIR, or move that file away.")
+NOT_WRITABLE = N_("The data directory {path} is not writable ({error}). Fix its permissions, or choose another "
+                  "directory with --data-dir or RAWBANK_DATA_DIR.")
+#: its token secret could not be read: `rawbank status` or `rawbank token` run by a user who may not read it
+NOT_READABLE = N_("The data directory {path} cannot be read ({error}): this user ({user}) may not read it. Run this "
+                  "as the user rawbank runs as, fix its permissions, or choose another directory with --data-dir or "
+                  "RAWBANK_DATA_DIR.")
+
+
 def unusable(path: Path, exc: OSError) -> DataDirError:
     """The error for an OSError met while writing in the data directory."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return DataDirError(
-            f"The disk holding the data directory {path} is full ({exc.strerror}). "
-            "Free some space there, or choose another directory with --data-dir.",
-            f"डेटा डायरेक्टरी {path} वाली डिस्क भरी हुई है। वहाँ जगह खाली करें, या --data-dir से दूसरी डायरेक्टरी चुनें।")
+        return DataDirError.said(DISK_FULL, path=path, error=exc.strerror)
     if (blocker := _a_file_in_the_way(path, exc)) is not None:
-        return DataDirError(
-            f"{blocker} is a file, so the data directory {path} cannot be there. Give a directory (it is made if "
-            "missing) with --data-dir or RAWBANK_DATA_DIR, or move that file away.",
-            f"{blocker} एक फ़ाइल है, इसलिए डेटा डायरेक्टरी {path} वहाँ नहीं बन सकती। --data-dir या RAWBANK_DATA_DIR से "
-            "कोई डायरेक्टरी दें (न हो तो बन जाती है), या उस फ़ाइल को हटाएँ।")
-    return DataDirError(
-        f"The data directory {path} is not writable ({exc.strerror}). "
-        "Fix its permissions, or choose another directory with --data-dir or RAWBANK_DATA_DIR.",
-        f"डेटा डायरेक्टरी {path} में लिखा नहीं जा सकता ({exc.strerror})। उसकी अनुमतियाँ ठीक करें, "
-        "या --data-dir या RAWBANK_DATA_DIR से दूसरी डायरेक्टरी चुनें।")
+        return DataDirError.said(FILE_IN_THE_WAY, blocker=blocker, path=path)
+    return DataDirError.said(NOT_WRITABLE, path=path, error=exc.strerror)
+
+
+def not_readable(path: Path, exc: OSError) -> DataDirError:
+    """The error for an OSError met while reading in the data directory: no permission, else as `unusable`."""
+    if exc.errno not in (errno.EACCES, errno.EPERM):
+        return unusable(path, exc)
+    return DataDirError.said(NOT_READABLE, path=path, error=exc.strerror, user=user())
+
+
+def user() -> str:
+    """The name of the user running the command (its number where it has none): the one a permission is for."""
+    try:
+        import pwd
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):
+        return str(os.geteuid())
 
 
 def _a_file_in_the_way(path: Path, exc: OSError) -> Path | None:
@@ -129,13 +146,14 @@ class DataDirInUse(DataDirError):
     """The data directory is held by a running rawbank: a command can say what to use instead while it runs."""
 
 
+IN_USE = N_("The data directory {path} is in use by another running rawbank. Stop it first (Ctrl-C where it runs), "
+            "then run this again; a second rawbank beside it needs another directory (--data-dir).")
+IN_USE_BY = N_("The data directory {path} is in use by another running rawbank (pid {pid}). Stop it first (Ctrl-C "
+               "where it runs), then run this again; a second rawbank beside it needs another directory (--data-dir).")
+
+
 def in_use(path: Path, holder: str) -> DataDirError:
-    who = f" (pid {holder})" if holder else ""
-    return DataDirInUse(
-        f"The data directory {path} is in use by another running rawbank{who}. Stop it first (Ctrl-C where it "
-        "runs), then run this again; a second rawbank beside it needs another directory (--data-dir).",
-        f"डेटा डायरेक्टरी {path} किसी दूसरे चल रहे rawbank{who} के उपयोग में है। पहले उसे रोकें (जहाँ वह चल रहा है "
-        "वहाँ Ctrl-C), फिर इसे दोबारा चलाएँ; उसके साथ दूसरा rawbank चलाने के लिए दूसरी डायरेक्टरी (--data-dir) चाहिए।")
+    return DataDirInUse.said(IN_USE_BY, path=path, pid=holder) if holder else DataDirInUse.said(IN_USE, path=path)
 
 
 def _size(path: Path) -> int:
@@ -241,7 +259,7 @@ class DataDir:
             if not create:
                 return None
         except OSError as exc:
-            raise unusable(self.path, exc) from None
+            raise not_readable(self.path, exc) from None
         value = secrets.token_urlsafe(48)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

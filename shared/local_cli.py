@@ -50,7 +50,8 @@ def add_commands(sub) -> None:
                          help=N_("restore into a data directory rawbank has not used yet (other than ./var of the "
                                  "checkout), e.g. on a new machine with --data-dir"))
     status = sub.add_parser("status", help=N_("size, documents, last backup, outboxes and consumer lag of the data"))
-    status.add_argument("--lang", choices=LANGUAGES, default="en", help=N_("language of the report"))
+    status.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help=N_("language of the report, and of a refusal (default: English; a refusal in both)"))
     for parser in (backup, restore):
         parser.add_argument("--lang", choices=LANGUAGES, default=None,
                             help=N_("say what it did in this language only (default: English, then Hindi)"))
@@ -134,14 +135,10 @@ def run_command(args, config: Config) -> int:
     data = DataDir(config.data_dir)
     if args.command == "status":
         from shared.status import report
-        text, readable = report(data, config, args.lang)
+        text, readable = report(data, config, args.lang or "en")
         print(text)
         return 0 if readable else 2  # as `rawbank reconcile` says a store it cannot read
-    from shared import backup, console
-    console.ONLY = args.lang
-    try:
-        if args.command == "backup":
-            return backup.backup(data, config, args.directory, wait=None if args.wait is None else args.wait * 60)
-        return backup.restore(data, args.directory, new=args.new)
-    finally:
-        console.ONLY = None
+    from shared import backup  # says only the language of --lang, if given (shared/cli.py's main sets it)
+    if args.command == "backup":
+        return backup.backup(data, config, args.directory, wait=None if args.wait is None else args.wait * 60)
+    return backup.restore(data, args.directory, new=args.new)

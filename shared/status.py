@@ -11,6 +11,7 @@ import bson
 
 from shared.datadir import DataDir, damaged
 from shared.i18n import N_, translate
+from shared.reconcile import service
 from shared.retention import COLLECTION as KEPT
 from shared.spec import SERVICES, load_spec
 
@@ -41,6 +42,9 @@ def report(data: DataDir, config, lang: str = "en") -> tuple[str, bool]:
     def say(text: str, indent: int = 0, **params) -> str:
         return " " * indent + translate(text, lang, **params)
 
+    def named(name: str) -> str:  # a service: its code in English, its name in Hindi (as `rawbank reconcile` says it)
+        return service(name).said(lang)
+
     lines = [say(TITLE, path=data.path)]
     stores = [name for name in SERVICES if data.store(name).exists()]
     if not stores:
@@ -63,10 +67,11 @@ def report(data: DataDir, config, lang: str = "en") -> tuple[str, bool]:
         try:
             counts, waiting, kept, unsettled = _contents(data.store(name), load_spec(name).outbox_collections)
         except sqlite3.Error as exc:  # the rest of the report still helps whoever is finding out what is wrong
-            lines.append(say(UNREADABLE if damaged(exc) else NOT_NOW, name=name, size=_size(sizes[name]), error=exc))
+            lines.append(say(UNREADABLE if damaged(exc) else NOT_NOW, name=named(name), size=_size(sizes[name]),
+                             error=exc))
             readable = False
             continue
-        lines.append(say(STORE, name=name, size=_size(sizes[name]), documents=sum(counts.values())))
+        lines.append(say(STORE, name=named(name), size=_size(sizes[name]), documents=sum(counts.values())))
         lines += [f"    {coll}: {count}" for coll, count in sorted(counts.items())]
         lines.append(say(OUTBOX, 2, waiting=waiting, kept=kept, unsettled=unsettled))
         lines.append(say(LAG, 2, lag=lags[name]) if name in lags else say(LAG_UNKNOWN, 2))

@@ -51,7 +51,7 @@ def refused(result, directory, *words: str) -> None:
     assert str(directory) in lines[0] and str(directory) in lines[1]
     for word in words:
         assert word in lines[0], (word, lines[0])
-    assert "डायरेक्टरी" in lines[1] or "स्टोर" in lines[1]
+    assert any(word in lines[1] for word in ("फ़ोल्डर", "डायरेक्टरी", "स्टोर"))
     assert "Starting the broker" not in result.stdout
 
 

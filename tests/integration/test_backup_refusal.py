@@ -166,16 +166,18 @@ def test_a_backup_to_a_file_says_so_and_touches_it_not(tmp_path, config, capsys)
 def test_a_backup_to_a_place_it_cannot_be_made_says_so_of_the_backup_not_of_the_data_directory(tmp_path, config,
                                                                                                 capsys):
     """It said "The data directory /proc/x is not writable ... choose another directory with --data-dir": the data
-    directory was fine, and --data-dir is no answer to where the copy goes (the cron job's log read as much)."""
+    directory was fine, and --data-dir is no answer to where the copy goes (the cron job's log read as much).
+    Then "{target} cannot be used for the copy (No such file or directory)": the OS's words were the only reason."""
     data = DataDir(tmp_path / "var")
     stores_in(data, config)
     target = Path("/proc/rawbank-backup")  # no directory can be made there, whoever runs it
 
     assert backup.backup(data, config, str(target)) == 2
     english, hindi = two_lines(capsys)
-    assert english.startswith(f"rawbank backup: {target} cannot be used for the copy (") and "--data-dir" not in english
-    assert "nothing was copied. Give a directory this user may write, on a disk with free space" in english
-    assert hindi.startswith(f"rawbank backup: {target} प्रति के लिए") and "--data-dir" not in hindi
+    assert english.startswith(f"rawbank backup: the directory {target} cannot be made (No such file or directory): "
+                              "a part of its path is missing") and "--data-dir" not in english
+    assert "nothing was kept. Check that the disk it is on (e.g. the USB drive) is attached" in english
+    assert hindi.startswith(f"rawbank backup: फ़ोल्डर {target} नहीं बन सकता") and "--data-dir" not in hindi
 
 
 def test_a_backups_files_are_readable_by_their_owner_only(tmp_path, config, capsys):

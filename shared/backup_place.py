@@ -1,0 +1,74 @@
+"""Why `rawbank backup` cannot use the directory it was given, from the OS's error: in plain words, with what to do
+next, and the OS's own words in brackets for whoever looks after the computer.
+
+An OSError's strerror ("Permission denied") is English whatever the language asked for: said alone, it left the
+Hindi line of `rawbank backup --lang hi` half English and the reader without a reason or a next step.
+"""
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+from shared.datadir import user
+from shared.i18n import N_
+
+#: the target (or a directory above it) may not be written by the user running the backup
+MAY_NOT_WRITE = N_("rawbank backup: this user ({user}) may not write in the directory {place} ({error}); nothing was "
+                   "kept. Give a directory this user may write in, e.g. rawbank backup /media/usb/rawbank-$(date "
+                   "+%F), or ask whoever looks after this computer to let {user} write in {place}.")
+#: the target, or a directory above it, may not be read (so whether it is empty is not known)
+MAY_NOT_READ = N_("rawbank backup: this user ({user}) may not read the directory {place} ({error}); nothing was "
+                  "kept. Give a new directory this user may write in, e.g. rawbank backup /media/usb/rawbank-$(date "
+                  "+%F), or ask whoever looks after this computer to let {user} read and write in {place}.")
+READ_ONLY_DISK = N_("rawbank backup: the disk holding {place} can be read but not written ({error}); nothing was "
+                    "kept. Give a directory on a disk that can be written; a USB drive may be locked or need taking "
+                    "out and putting back in.")
+DISK_FULL = N_("rawbank backup: the disk holding {place} is full ({error}); nothing was kept. Free some space there, "
+               "or give a directory on another disk, e.g. rawbank backup /media/usb/rawbank-$(date +%F).")
+#: a part of the path is missing where it cannot be made: a disk not attached, a link to nothing, /proc
+NO_SUCH_PLACE = N_("rawbank backup: the directory {target} cannot be made ({error}): a part of its path is missing "
+                   "and cannot be made there; nothing was kept. Check that the disk it is on (e.g. the USB drive) is "
+                   "attached, and give the whole path of a directory on it, e.g. rawbank backup "
+                   "/media/usb/rawbank-$(date +%F).")
+FILE_IN_THE_WAY = N_("rawbank backup: {place} is a file, so the directory {target} cannot be made ({error}); nothing "
+                     "was kept. Give a directory whose path has no file in it, e.g. rawbank backup "
+                     "/media/usb/rawbank-$(date +%F).")
+DISK_FAILING = N_("rawbank backup: the disk holding {place} could not be read or written ({error}): it may be failing "
+                  "or have been taken out; nothing was kept. Check the disk, or give a directory on another disk, "
+                  "e.g. rawbank backup /media/usb/rawbank-$(date +%F).")
+#: any other OS error: its own words are all there is to say
+UNUSABLE = N_("rawbank backup: {target} cannot be used for the copy ({error}); nothing was copied. Give a "
+              "directory this user may write, on a disk with free space, e.g. rawbank backup "
+              "/media/usb/rawbank-$(date +%F).")
+
+
+def refusal(target: Path, exc: OSError, *, reading: bool = False) -> tuple[str, dict]:
+    """The catalog text and its values saying why `target` cannot take the copy (`reading`: it could not be listed)."""
+    code, place = exc.errno, _existing(Path(exc.filename) if exc.filename else target)
+    values = {"target": target, "place": place, "error": exc.strerror or str(exc), "user": user()}
+    if code in (errno.EACCES, errno.EPERM):
+        return (MAY_NOT_READ if reading else MAY_NOT_WRITE), values
+    if code == errno.EROFS:
+        return READ_ONLY_DISK, values
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return DISK_FULL, values
+    if code in (errno.ENOTDIR, errno.EEXIST):
+        blocker = next((p for p in (target, *target.parents) if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            return FILE_IN_THE_WAY, {**values, "place": blocker}
+    if code == errno.ENOENT:
+        return NO_SUCH_PLACE, values
+    if code == errno.EIO:
+        return DISK_FAILING, values
+    return UNUSABLE, values
+
+
+def _existing(path: Path) -> Path:
+    """The directory the OS refused in: `path` if it is one, else the nearest directory above it that exists."""
+    for candidate in (path, *path.parents):
+        try:
+            if candidate.is_dir():
+                return candidate
+        except OSError:
+            continue
+    return path
