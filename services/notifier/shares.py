@@ -62,8 +62,9 @@ def ask_member(db, event: Event) -> None:
 
 def tell_recorded(db, event: Event) -> None:
     """An answer the depot's staff recorded at the counter for the member (`via` depot): the member is told what was
-    recorded in their name (all of it, or what of each material), and to tell the department or their depot if it is
-    not so; their own word is the check on a record made falsely. Stored under the event's id, so a replay or a
+    recorded in their name (all of it, or what of each material), and what to do if it is not so (in the app and the
+    e-mail: dispute it on the request's page, or tell their depot; by SMS: tell the department or the depot); their
+    own word is the check on a record made falsely. Stored under the event's id, so a replay or a
     duplicate tells them once; the member's own answer (app, SMS, call) is not told back to them."""
     data = event.data
     if data.get("via") != "depot":

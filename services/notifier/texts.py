@@ -83,13 +83,16 @@ CONFIRM_SEVERAL = (N_("Your cooperative received {items} for you (request {ref})
                    N_("REQ {ref} {items}: reply RCV {code} if you got it all; if less, say what you got in the app "
                       "or at the depot"))
 #: a member's answer for their share recorded by the depot's staff at the counter (domain.SHARE_RECORDED): (title,
-#: sentence for all of it, sentence for less with what of each material, what to do if it is not so, SMS for all of
-#: it, SMS for less, SMS when either would be long: the request and that it was recorded at the depot)
+#: sentence for all of it, sentence for less with what of each material, what to do if it is not so: dispute it on
+#: the request's page, its button named as it reads there (requests' _shares.html), SMS for all of it, SMS for less,
+#: SMS when either would be long: the request and that it was recorded at the depot). The SMS still say to tell the
+#: department or the depot: the dispute's words do not fit one Hindi part (70 characters).
 RECORDED_AT_DEPOT = (
     N_("Receipt recorded at the depot"),
     N_("Staff at {depot} recorded that you received all of your share of request {ref}: {items}."),
     N_("Staff at {depot} recorded that you received {received} of your share of request {ref} ({items})."),
-    N_("If that is not what you received, tell the department or your depot at once."),
+    N_("If that is not what you received, open the request in the app and press 'This is not what I received', "
+       "or tell your depot."),
     N_("REQ {ref}: depot recorded you got all of it: {items}. Wrong? Tell the department or your depot"),
     N_("REQ {ref}: depot recorded you got {received}. Wrong? Tell the department or your depot"),
     N_("REQ {ref}: receipt recorded at depot. Wrong? Tell the department or your depot"))

@@ -123,7 +123,7 @@ def recorded_sms(db, lang: str) -> list[str]:
 def test_a_member_hears_what_the_depot_recorded_for_them_once_and_not_of_their_own_answer(known, config):
     """Depot staff record at the counter what a member says they received (ShareConfirmed via depot): the member was
     not told, so a record made falsely in their name went unnoticed by the one person who could say so. Now they are
-    told (in-app, SMS, e-mail) what was recorded and to tell the department or their depot if it is not so; once,
+    told (in-app, SMS, e-mail) what was recorded and what to do if it is not so; once,
     however often the event comes. Their own answer (app, SMS) is not told back to them."""
     db, event = known, depot_recorded(known)
     for _ in range(3):  # replayed, duplicated
@@ -134,12 +134,12 @@ def test_a_member_hears_what_the_depot_recorded_for_them_once_and_not_of_their_o
     [en] = notifications.render(db, [note], "en")
     assert en["title"] == "Receipt recorded at the depot"
     assert en["text"] == ("Staff at Varanasi depot recorded that you received all of your share of request "
-                          "coop-1: 1 kg cotton yarn. If that is not what you received, tell the department or "
-                          "your depot at once.")
+                          "coop-1: 1 kg cotton yarn. If that is not what you received, open the request in the app "
+                          "and press 'This is not what I received', or tell your depot.")
     [hi] = notifications.render(db, [note], "hi")
     assert hi["title"] == "डिपो पर प्राप्ति दर्ज"
     assert "वाराणसी डिपो" in hi["text"] and "पूरा" in hi["text"] and "1 किलो सूती धागा" in hi["text"]
-    assert "विभाग" in hi["text"]
+    assert "'मुझे यह नहीं मिला'" in hi["text"] and "ऐप" in hi["text"]  # the request page's button, as it reads
     for own in ("app", "sms"):  # the member's own word: nothing told back
         handlers.apply(db, config, depot_recorded(db, via=own, artisan_id=MEMBERS[2]))
     assert told(db, "share_recorded") == [MEMBERS[1]]
@@ -156,7 +156,7 @@ def test_what_the_depot_recorded_of_each_material_is_said_in_both_languages_and_
     en, hi = (notifications.render(db, [note], lang)[0]["text"] for lang in ("en", "hi"))
     assert en.startswith("Staff at Varanasi depot recorded that you received 1.5 kg cotton yarn, 0 kg indigo dye of "
                          "your share of request coop-1 (2 kg cotton yarn, 0.5 kg indigo dye). If that is not")
-    assert "1.5 किलो सूती धागा, 0 किलो नील रंग" in hi and "विभाग" in hi
+    assert "1.5 किलो सूती धागा, 0 किलो नील रंग" in hi and "'मुझे यह नहीं मिला'" in hi
     [en_sms] = recorded_sms(db, "en")
     assert en_sms == ("REQ coop-1: depot recorded you got 1.5 kg cotton yarn, 0 kg indigo dye. Wrong? Tell the "
                       "department or your depot")
@@ -181,3 +181,31 @@ def test_a_long_share_recorded_at_the_depot_is_texted_as_the_request_and_that_it
     [hi_sms] = recorded_sms(db, "hi")
     assert hi_sms.startswith("अनुरोध coop-1:") and "डिपो" in hi_sms and "विभाग" in hi_sms
     assert sms.parts(hi_sms) == 1 and len(hi_sms) <= 70
+
+
+def test_the_member_is_pointed_to_the_dispute_in_the_app_by_e_mail_and_in_the_app_not_by_sms(known, config):
+    """A member can dispute in the app what the depot recorded for them ('This is not what I received' on the
+    request's page), but the notification and the e-mail of the record still said only to tell the department or the
+    depot. Now both say to open the request in the app and press that button (as the button reads, in the member's
+    language), or tell the depot; the in-app notification leads to the request's page. The SMS is left as it was:
+    the dispute's words do not fit one Hindi part."""
+    db = known
+    handlers.apply(db, config, depot_recorded(db))
+    deliveries.expand(db, datetime.now(timezone.utc))
+    [note] = db.notifications.find({"status": "share_recorded"})
+    mails = {}
+    for lang in ("en", "hi"):
+        projections.put_artisan(db, {"artisan_id": note["artisan_id"], "name": note["artisan_id"],
+                                     "phone": "+919876543299", "email": "member@example.org", "language": lang},
+                                datetime.now(timezone.utc).isoformat())
+        [delivery] = db.deliveries.find({"source.id": note["_id"], "channel": "email"})
+        mails[lang] = messages.compose(db, delivery, datetime.now(timezone.utc))
+    assert mails["en"].subject == "Receipt recorded at the depot: coop-1"
+    assert ("If that is not what you received, open the request in the app and press 'This is not what I "
+            "received', or tell your depot.") in mails["en"].text
+    assert "department" not in mails["en"].text
+    assert "ऐप में यह अनुरोध खोलकर 'मुझे यह नहीं मिला' दबाएँ, या अपने डिपो को बताएँ" in mails["hi"].text
+    assert "विभाग" not in mails["hi"].text
+    [en] = notifications.render(db, [note], "en")
+    assert "press 'This is not what I received'" in en["text"]
+    assert "Tell the department or your depot" in recorded_sms(db, "en")[0]  # the SMS as it was
