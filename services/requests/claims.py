@@ -228,11 +228,17 @@ def csv_name(claim: dict) -> str:
 
 
 CORRECTION = N_("{district}: returns (correction)")
+MONTH_OUTSIDE_ENDED = N_("Scheme {scheme} did not run in {month} (it ran from {valid_from} to {valid_to}): these "
+                        "figures are only what was handed over or came back in it of requests priced under it.")
+MONTH_OUTSIDE_OPEN = N_("Scheme {scheme} did not run in {month} (it runs from {valid_from}, with no last day set): "
+                       "these figures are only what was handed over or came back in it of requests priced under it.")
 
 
 def as_csv(claim: dict, lang: str | None = None) -> str:
     """The claim as CSV: one row per district, a correction row per district for the month's returns (said in `lang`),
-    a total row net of them; cells a spreadsheet never runs."""
+    a total row net of them; cells a spreadsheet never runs. A month the scheme did not run in (`outside_scheme`)
+    ends with a line marked OUTSIDE_SCHEME saying so in `lang`, as the year's does: a month it ran in is as it always
+    was."""
     categories = sorted(claim["totals"]["quantities"])
     header = ["district", "beneficiaries"] + [f"quantity {c} ({claim['totals']['units'][c]})" for c in categories] \
         + ["value_rupees", "subsidy_rupees"]
@@ -244,4 +250,10 @@ def as_csv(claim: dict, lang: str | None = None) -> str:
     rows = [row(r["district"], r) for r in claim["rows"]] \
         + [row(translate(CORRECTION, lang, district=r["district"]), {**r, "beneficiaries": ""})
            for r in claim.get("corrections") or ()] + [row("TOTAL", claim["totals"])]
+    if claim.get("outside_scheme"):  # after the figures, so every district stays in its row
+        runs = claim["scheme_runs"]
+        said = translate(MONTH_OUTSIDE_ENDED if runs["valid_to"] else MONTH_OUTSIDE_OPEN, lang, scheme=claim["scheme"],
+                         month=names.month(claim["month"], lang),
+                         **{key: names.day(runs[key], lang) for key in ("valid_from", "valid_to")})
+        rows.append(["OUTSIDE_SCHEME", safe_cell(said)] + [""] * (len(header) - 2))
     return csv_text([safe_cell(h) for h in header], rows)

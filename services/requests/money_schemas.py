@@ -300,7 +300,10 @@ class ClaimsQuery(ma.Schema):
         "description": "'YYYY-MM', the month of hand-over (India's) to claim; by default this month in India, whose "
                        "claim is what was handed over so far (`so_far`). A month the scheme did not run in is "
                        "answered all the same, `outside_scheme` true"})
-    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]))
+    format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]), metadata={
+        "description": "csv: a row per district, a correction row per district with returns, then TOTAL; a month the "
+                       "scheme did not run in (`outside_scheme`) ends with one more line, its first cell "
+                       "OUTSIDE_SCHEME and its second saying so in the caller's language"})
 
 
 class ClaimRowSchema(ma.Schema):

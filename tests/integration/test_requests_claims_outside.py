@@ -1,6 +1,6 @@
 """A month the scheme did not run in: the monthly claim still answers (200, its figures as ever) but says so
 (`outside_scheme`, and the months it ran in `scheme_runs`), and its page says it in words instead of an empty
-table; the year's CSV of a year the scheme did not run in says so on a last line, as the year's JSON does."""
+table; the CSV of a month or a year the scheme did not run in says so on a last line, as their JSON does."""
 from __future__ import annotations
 
 import csv
@@ -49,7 +49,7 @@ def test_a_month_the_scheme_did_not_run_in_still_answers_its_claim_and_says_so_w
         assert (claim["outside_scheme"], claim["scheme_runs"], claim["totals"]["quantities"]) == \
             (outside, runs, quantities), month
     csv_answer = client.call("GET", f"{CLAIM}?scheme=RMSS&month=2025-01&format=csv", client.admin(), status=200)
-    assert list(csv.reader(io.StringIO(csv_answer.get_data().decode("utf-8-sig")))) == \
+    assert list(csv.reader(io.StringIO(csv_answer.get_data().decode("utf-8-sig"))))[:2] == \
         [["district", "beneficiaries", "value_rupees", "subsidy_rupees"], ["TOTAL", "0", "0.00", "0.00"]]
     spec = client.http.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
     [name] = [n for n, s in spec.items() if {"rows", "corrections", "month"} <= set(s.get("properties", {}))]
@@ -119,3 +119,48 @@ def test_the_years_csv_of_a_year_the_scheme_did_not_run_in_ends_with_a_line_sayi
     hindi = rows("2025-26", "hi")
     assert hindi[-2][0] == "TOTAL" and hindi[-1][0] == "OUTSIDE_SCHEME"
     assert "योजना RMSS वित्तीय वर्ष 2025-26 में नहीं चली" in hindi[-1][1] and "31 मार्च 2025" in hindi[-1][1], hindi[-1]
+
+
+def test_the_months_csv_of_a_month_the_scheme_did_not_run_in_ends_with_a_line_saying_so_in_the_language_asked(client):
+    """The month's JSON says `outside_scheme` but its CSV was only the headers and a zero TOTAL row (or a month after
+    the scheme's end with hand-overs, their rows): read in a spreadsheet it looked like a month the scheme ran with
+    nothing given. It now ends, after the TOTAL row, with a line marked OUTSIDE_SCHEME saying so in words (English or
+    Hindi), as the year's CSV does; every other row and column is where it was, and a month the scheme ran in is byte
+    for byte as it always was."""
+    priced_catalog(client.db)
+    scheme(client)  # RMSS, from 1 April 2021, open-ended
+    client.register("ART-1", looms=2)
+    rid = sell(client, "ART-1", [(COTTON, "10")], handed_over="2024-03")
+    sell(client, "ART-1", [(COTTON, "4")], handed_over="2024-05")
+
+    def answer(month, lang="en"):
+        return client.call("GET", f"{CLAIM}?scheme=RMSS&month={month}&format=csv",
+                           {**client.admin(), "Accept-Language": lang}, status=200).get_data().decode("utf-8-sig")
+
+    def rows(month, lang="en"):
+        return list(csv.reader(io.StringIO(answer(month, lang))))
+    before = rows("2021-03")
+    assert before == [["district", "beneficiaries", "value_rupees", "subsidy_rupees"], ["TOTAL", "0", "0.00", "0.00"],
+                      ["OUTSIDE_SCHEME", "Scheme RMSS did not run in March 2021 (it runs from 1 Apr 2021, with no last "
+                       "day set): these figures are only what was handed over or came back in it of requests priced "
+                       "under it.", "", ""]]
+    hindi = rows("2021-03", "hi")
+    assert hindi[:2] == before[:2] and hindi[-1][0] == "OUTSIDE_SCHEME" and len(hindi[-1]) == 4
+    assert "योजना RMSS मार्च 2021 में नहीं चली" in hindi[-1][1] and "1 अप्रैल 2021" in hindi[-1][1], hindi[-1]
+    ran = answer("2024-03")  # a month it ran in: as it always was
+    [district] = [row["district"] for row in monthly(client, "2024-03").get_json()["rows"]]
+    assert ran == ("district,beneficiaries,quantity cotton-hank-upto-40s (kg),value_rupees,subsidy_rupees\r\n"
+                   f"{district},1,10,2455.00,368.25\r\nTOTAL,1,10,2455.00,368.25\r\n")
+    client.call("PATCH", "/schemes/RMSS", client.admin(), {"valid_to": "2024-03-31"}, status=200)
+    give_back(client, rid, COTTON, "2", "2024-05")
+    assert answer("2024-03") == ran
+    after = rows("2024-05")
+    assert after[0] == ["district", "beneficiaries", "quantity cotton-hank-upto-40s (kg)", "value_rupees",
+                        "subsidy_rupees"]
+    assert after[1][:3] == [district, "1", "4"] and after[2][1:3] == ["", "-2"] and after[3][0] == "TOTAL"
+    assert after[4] == ["OUTSIDE_SCHEME", "Scheme RMSS did not run in May 2024 (it ran from 1 Apr 2021 to 31 Mar "
+                        "2024): these figures are only what was handed over or came back in it of requests priced "
+                        "under it.", "", "", ""] and len(after) == 5
+    hindi = rows("2024-05", "hi")
+    assert [row[0] for row in hindi][-2:] == ["TOTAL", "OUTSIDE_SCHEME"]
+    assert "योजना RMSS मई 2024 में नहीं चली" in hindi[-1][1] and "31 मार्च 2024" in hindi[-1][1], hindi[-1]
