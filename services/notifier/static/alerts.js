@@ -7,6 +7,12 @@
 (function () {
   var board = JSON.parse(document.getElementById("board-data").textContent);
   var list = document.getElementById("alerts"), empty = document.getElementById("no-alerts");
+  var printer = document.getElementById("print-alerts");
+  // the empty board says so, and has nothing to print: its print button shows only while a card is there
+  var emptied = function () {
+    empty.hidden = list.children.length > 0;
+    if (printer) printer.hidden = list.children.length === 0;
+  };
   var notice = document.getElementById("board-notice"), news = document.getElementById("alert-news");
   var template = document.getElementById("alert-template");
   var t = board.texts, lang = rb.lang, locale = lang === "hi" ? "hi-IN" : "en-IN";
@@ -83,7 +89,7 @@
         notice.textContent = fill(t.gone, { title: (alert.title || {})[lang] || alert.kind });
         notice.hidden = false;
       }
-      empty.hidden = list.children.length > 0;
+      emptied();
       return;
     }
     if (!card) {
@@ -121,7 +127,7 @@
     form.rbDone = function (data) { upsert(data); return t.done; };
     if (fresh) { card.classList.remove("flash"); void card.offsetWidth; card.classList.add("flash"); }
     if (pressed && form.hidden) focusOn(card);  // resolved and still shown (a tab of every status): its buttons went
-    empty.hidden = list.children.length > 0;
+    emptied();
   }
 
   // Resolve: the same note box, to the alert's resolve address.
@@ -141,7 +147,7 @@
   });
 
   board.alerts.slice().reverse().forEach(function (a) { upsert(a); });
-  empty.hidden = list.children.length > 0;
+  emptied();
 
   var live = document.getElementById("live"), liveText = document.getElementById("live-text");
   live.hidden = false;  // "Connecting…", then live: only where this script runs

@@ -1,0 +1,74 @@
+"""The "Print" ("प्रिंट करें") button of a list page is shown only when the list has something to print: an empty list
+says so in its empty-state message, and printing that was a sheet with a heading and one sentence."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from services import notifier
+from services.notifier import handlers
+from shared.envelope import new_event
+from shared.mongo import connect
+from shared.runtime import Runtime
+from tests.unit.test_money_pages import apps, person  # noqa: F401  (fixture)
+
+PRINT = re.compile(r"<button[^>]*data-print[^>]*>")
+
+
+def prints(response) -> bool:
+    """Whether the page offers its print button (shown: not rendered `hidden`, as the alert board's script may)."""
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:500]
+    buttons = PRINT.findall(html)
+    return any(not re.search(r"\shidden[\s>=]", button) for button in buttons)
+
+
+def blank(response) -> bool:
+    """A page of an empty list, saying so (its empty-state message, shown), with no print button."""
+    html = response.get_data(as_text=True)
+    return bool(re.search(r'<div class="empty"(?! id="no-alerts" hidden)', html)) and not prints(response)
+
+
+def test_the_requests_lists_offer_print_only_when_they_have_rows_in_english_and_hindi(apps, config):
+    for lang in ("en", "hi"):
+        artisan = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
+        admin = person(apps["requests"], config, "admin", lang)
+        empty = {"/my": artisan, "/admin/approvals": admin, "/admin/artisans?q=zzzz-nobody": admin,
+                 "/admin/collections": admin, "/accounts": admin}
+        for path, who in empty.items():
+            assert blank(who.get(path)), (lang, path)
+        assert prints(admin.get("/admin/artisans")), lang  # the demo's artisans
+    artisan = person(apps["requests"], config, "artisan", "hi", artisan_id="ART-0001")
+    made = artisan.post("/api/v1/requisitions", json={"depot": "VNS", "lines": [{"sku": "DYE-INDIGO",
+                                                                               "quantity": "1"}]},
+                        headers={"X-CSRF-Token": artisan.csrf})
+    assert made.status_code == 201
+    admin = person(apps["requests"], config, "admin", "hi")
+    assert prints(artisan.get("/my")) and prints(admin.get("/admin/approvals"))
+    assert blank(admin.get("/admin/approvals?q=zzzz-nobody"))
+
+
+def test_the_stock_ledger_and_returns_of_a_depot_offer_print_only_when_they_have_rows(apps, config):
+    staff = person(apps["inventory"], config, "warehouse", "hi", depot="VNS")
+    assert prints(staff.get("/warehouse/stock")) and prints(staff.get("/warehouse/ledger"))
+    assert blank(staff.get("/warehouse/stock?q=zzzz-nothing"))
+    assert blank(staff.get("/warehouse/ledger?from=2001-01-01&to=2001-01-02"))
+    assert blank(staff.get("/warehouse/returns"))
+
+
+@pytest.fixture
+def notifier_app(config):
+    return notifier.create_app(config, Runtime(notifier.spec(), config, client=connect("mongomock://print")))
+
+
+def test_the_alert_board_and_the_reports_offer_print_only_when_they_have_something(notifier_app, config, token):
+    """The board's button is there hidden while it has no alert (its script shows it when one comes in live)."""
+    client, admin = notifier_app.test_client(), token("admin")
+    html = client.get("/admin/alerts", headers=admin).get_data(as_text=True)
+    assert 'id="print-alerts"' in html and blank(client.get("/admin/alerts", headers=admin))
+    for name in ("distribution", "beneficiaries", "unmet-demand", "cooperatives"):
+        assert blank(client.get(f"/admin/reports/{name}?month=2026-01", headers=admin)), name
+    handlers.apply(notifier_app.extensions["rawbank"].db, config, new_event("StockLow", "VNS/YRN-COT", {
+        "sku": "YRN-COT", "depot": "VNS", "available": 4_000, "reorder_level": 10_000}, source="inventory"))
+    assert prints(client.get("/admin/alerts", headers=admin))
