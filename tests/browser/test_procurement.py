@@ -104,7 +104,7 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     expect(page.locator("#order-receipts tbody tr")).to_have_count(2)
     menu(page, "लॉट").click()
     expect(lot_row(page, YARN, "LOT-A")).to_contain_text("60 किलो")
-    expect(lot_row(page, YARN, "LOT-A")).to_contain_text("शेड indigo-2")
+    expect(lot_row(page, YARN, "LOT-A")).to_contain_text("शेड: indigo-2")
     warehouse.shot("lots-after-receipts")
 
     # a requisition of 50 kg is dispatched entirely from lot A
@@ -113,7 +113,7 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     page.goto(warehouse.url("inventory", "/warehouse/dispatch"))
     ready = page.locator(f'[data-requisition="{yarn_request}"]')
     reload_until(page, lambda: ready.count() > 0, message="the request to be set aside")
-    expect(ready.locator("[data-lots]")).to_have_text("पूरा लॉट LOT-A से (शेड indigo-2)")
+    expect(ready.locator("[data-lots]")).to_have_text("पूरा लॉट LOT-A से (शेड: indigo-2)")
     expect(ready.locator("[data-split]")).to_have_count(0)
     warehouse.shot("dispatch-from-one-lot")
     ready.get_by_role("button", name="सौंपें").click()

@@ -46,13 +46,30 @@ def test_the_dispatch_page_says_which_lot_and_warns_before_a_line_is_split(page,
     handle(requisition("RequisitionApproved", "R-SPLIT", [("YRN", 30_000)]))  # A keeps 10 kg after R-ONE: B covers it
     html = page("/warehouse/dispatch")
     one, split = card(html, "R-ONE"), card(html, "R-SPLIT")
-    assert "All from lot A (shade indigo-2)" in one and "data-split" not in one
-    assert "All from lot B (shade indigo-3)" in split  # B covers 30 kg after A gave 50
+    assert 'All from lot A (shade <bdi translate="no">indigo-2</bdi>)' in one and "data-split" not in one
+    assert 'All from lot B (shade <bdi translate="no">indigo-3</bdi>)' in split  # B covers 30 kg after A gave 50
     handle(requisition("RequisitionApproved", "R-BIG", [("YRN", 15_000)]))
     html = page("/warehouse/dispatch", lang="hi")
     big = card(html, "R-BIG")
     assert "data-split" in big and "कई लॉट" in big and "लॉट A" in big and "लॉट B" in big
     assert "data-action" in big  # splitting is allowed, after the warning
+
+
+def test_a_lots_shade_typed_in_english_reads_as_a_labelled_value_on_hindi_pages_and_is_kept_as_typed(page, runtime,
+                                                                                                   config):
+    """A shade is what the staff typed at receipt ("bleached white"), often in English: the Hindi pages ran the word
+    into it ("शेड bleached white"), read as one phrase. The value stays as typed (marked translate="no"), after a
+    label: "शेड: bleached white" on the lots, the dispatch page and the hand-over slip; the English pages as they
+    were ("shade bleached white")."""
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": 5_000,
+                                           "lot": {"code": "W1", "shade": "bleached white",
+                                                   "expires_on": "2099-01-31"}}, by="t")
+    make_handler(runtime.db, config)(requisition("RequisitionApproved", "R-WHITE", [("DYE", 1_000)]))
+    kept = '<bdi translate="no">bleached white</bdi>'
+    for path in ("/warehouse/lots", "/warehouse/dispatch", "/warehouse/dispatch/R-WHITE/slip"):
+        hindi, english = page(path, lang="hi"), page(path)
+        assert f"शेड: {kept}" in hindi and "शेड bleached" not in hindi, path
+        assert f"shade {kept}" in english, path
 
 
 def test_a_line_whose_lot_expired_under_its_hold_cannot_be_dispatched_from_the_page(page, runtime, config,
@@ -77,7 +94,7 @@ def test_lots_counts_orders_and_suggestions_render_in_both_languages(page, runti
                                     by="adm")["purchase_order"]
     count_id = counts.start(runtime.db, "VNS", by="warehouse")["count_id"]
     lots = page("/warehouse/lots", lang="hi")
-    assert "लॉट A" in lots and "शेड indigo-2" in lots and "जाँच के लिए रोकें" in lots
+    assert "लॉट A" in lots and 'शेड: <bdi translate="no">indigo-2</bdi>' in lots and "जाँच के लिए रोकें" in lots
     order = page(f"/admin/purchase-orders/{number}", role="admin")
     assert "Sri Ram Mills" in order and "₹24,550.00" in order and "Send to the supplier" in order
     assert number in page("/admin/purchase-orders?depot=VNS", role="admin")

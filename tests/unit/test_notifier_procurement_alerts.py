@@ -46,6 +46,7 @@ def test_each_expiry_stage_of_a_lot_is_one_alert_in_both_languages(db, config):
     assert alert["title"]["en"] == "Lot D-25 of Natural indigo dye at Varanasi depot expires in 25 days"
     assert "प्राकृतिक नील रंग का लॉट D-25 25 दिन में" in alert["title"]["hi"]
     assert "5 kg (shade indigo-2) expires on 26 Jan 2030" in alert["text"]["en"]
+    assert "(शेड: indigo-2)" in alert["text"]["hi"]  # the shade as typed, after its label: not "शेड indigo-2"
     assert alert["details"]["on_hand"] == "5" and alert["severity"] == "warning"
     apply(db, config, "LotExpiring", expiring(0, 0))
     [expired] = described(db, "lot_expired")
