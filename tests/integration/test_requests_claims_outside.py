@@ -164,3 +164,15 @@ def test_the_months_csv_of_a_month_the_scheme_did_not_run_in_ends_with_a_line_sa
     hindi = rows("2024-05", "hi")
     assert [row[0] for row in hindi][-2:] == ["TOTAL", "OUTSIDE_SCHEME"]
     assert "योजना RMSS मई 2024 में नहीं चली" in hindi[-1][1] and "31 मार्च 2024" in hindi[-1][1], hindi[-1]
+
+
+def test_a_nil_claim_of_a_month_the_scheme_ran_in_can_be_printed_for_the_file_and_a_month_outside_it_cannot(client):
+    """An office files a nil return: a month the scheme ran in with nothing handed over is a claim of nothing, and its
+    page offers Print as any claim's does (it had none once empty lists lost theirs); a month the scheme did not run in
+    is no claim at all and has none."""
+    priced_catalog(client.db)
+    scheme(client)
+    for month, printed in (("2024-04", True), ("2021-03", False)):
+        html = client.http.get(f"/admin/claims?scheme=RMSS&month={month}", headers=client.admin()).get_data(
+            as_text=True)
+        assert ("data-print" in html) is printed, (month, html[-2000:])
