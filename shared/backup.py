@@ -111,6 +111,14 @@ def backup(data: DataDir, config, directory: str, *, wait: float | None = None) 
         tell(AROUND_DATA, None, target=target, data=home)
         return 2
     try:
+        elsewhere = backup_place.unattached(target)  # a disk not attached: nothing made on this computer's disk
+    except OSError as exc:  # a folder on the way this user may not read
+        _why(target, exc, reading=True)
+        return 2
+    if elsewhere:
+        tell(elsewhere[0], None, **elsewhere[1])
+        return 2
+    try:
         occupied = target.exists() and any(target.iterdir())
     except NotADirectoryError:
         tell(NOT_A_DIRECTORY, None, target=target)
@@ -123,7 +131,7 @@ def backup(data: DataDir, config, directory: str, *, wait: float | None = None) 
         return 2
     made = not target.exists()
     try:
-        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target.mkdir(mode=0o700, exist_ok=True)  # only the last folder: the one above it exists (see unattached)
     except OSError as exc:  # a parent this user may not write, a full disk, a file in the way
         _why(target, exc)
         return 2

@@ -78,6 +78,7 @@ def test_data_users_and_secret_outlive_a_stop_and_backup_restore_brings_a_copy_b
         worker = threading.Thread(target=receipts)
         worker.start()
         try:
+            (tmp_path / "backups").mkdir()  # a backup makes only its last folder
             copy = rawbank("backup", str(tmp_path / "backups" / "one"), cwd=tmp_path)
         finally:
             stop.set()

@@ -349,6 +349,7 @@ def test_a_backup_that_fails_or_is_stopped_leaves_no_directory_it_made(tmp_path,
     data = DataDir(tmp_path / "var")
     stores_in(data, config)
     target = tmp_path / "backups" / "2026-12-05"
+    target.parent.mkdir()  # a backup makes only its last folder (tests/integration/test_backup_disk_attached.py)
     monkeypatch.setattr(backup, "reconcile_copies", lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         backup.backup(data, config, str(target))
