@@ -21,6 +21,7 @@ from shared.datadir import (DataDir, DataDirError, checkout_default, damaged, is
 from shared.console import say, tell
 from shared.durable_store import FORMAT, check_format, read_copy
 from shared.i18n import N_, translate
+from shared.names import moment
 from shared.runtime import database_name
 from shared.spec import SERVICES
 
@@ -200,7 +201,8 @@ def _take(data: DataDir, stores, target: Path, wait: float) -> int:
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     DataDir(target).write_json(MANIFEST, {"format": FORMAT, "at": at, "from": str(data.path), "stores": stores})
     data.write_json("last-backup.json", {"at": at, "directory": str(target)})
-    tell(BACKED_UP, None, stores=", ".join(stores), source=data.path, target=target, at=at, attempts=attempts)
+    say(*(translate(BACKED_UP, lang, stores=", ".join(stores), source=data.path, target=target, at=moment(at, lang),
+                    attempts=attempts) for lang in ("en", "hi")))  # the files keep the ISO time in UTC
     return 0
 
 
@@ -289,7 +291,7 @@ def restore(data: DataDir, directory: str, *, new: bool = False) -> int:
         lock.release()
     start = start_command(data.path)
     where = {lang: translate(RESTORED_ASIDE, lang, aside=aside) if aside else "" for lang in ("en", "hi")}
-    say(*(translate(RESTORED, lang, at=manifest["at"], data=data.path, aside=where[lang], start=start)
+    say(*(translate(RESTORED, lang, at=moment(manifest.get("at"), lang), data=data.path, aside=where[lang], start=start)
           for lang in ("en", "hi")))
     return 0
 

@@ -3,6 +3,7 @@ restore and status; every command run from the same directory uses the same secr
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -85,7 +86,7 @@ def test_data_users_and_secret_outlive_a_stop_and_backup_restore_brings_a_copy_b
             worker.join()
         assert copy.returncode == 0, copy.stdout + copy.stderr
         assert busy and set(busy) == {201}, busy
-        assert "last backup: 20" in rawbank("status", cwd=tmp_path).stdout
+        assert re.search(r"last backup: \d+ \w+ 20\d\d, \d\d:\d\d IST to ", rawbank("status", cwd=tmp_path).stdout)
         refused = rawbank("restore", str(tmp_path / "backups" / "one"), cwd=tmp_path)
         assert refused.returncode == 2 and "in use by another running rawbank" in refused.stdout
         status, _ = http("POST", dev.url("inventory", "/api/v1/movements"),
