@@ -129,9 +129,9 @@ def test_serving_beyond_this_machine_needs_a_secret_of_its_own(tmp_path):
              for a in (f"--{name}-port", str(free_port()))]  # free, so that the host is what it refuses
     refused = rawbank("dev", "--memory", "--host", "0.0.0.0", *ports, cwd=tmp_path)
     assert refused.returncode == 2
-    assert "0.0.0.0" in refused.stdout and "RAWBANK_JWT_SECRET" in refused.stdout and "सीक्रेट" in refused.stdout
+    assert "0.0.0.0" in refused.stdout and "RAWBANK_JWT_SECRET" in refused.stdout and "गुप्त कुंजी" in refused.stdout
     run = rawbank("run", "inventory", "--memory", cwd=tmp_path, RAWBANK_HOST="0.0.0.0")
-    assert run.returncode == 2 and "RAWBANK_JWT_SECRET" in run.stderr and "सीक्रेट" in run.stderr
+    assert run.returncode == 2 and "RAWBANK_JWT_SECRET" in run.stderr and "गुप्त कुंजी" in run.stderr
 
 
 def test_the_broker_log_is_kept_with_the_data_and_a_memory_run_leaves_no_log_behind(tmp_path):
