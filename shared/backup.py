@@ -21,6 +21,7 @@ from shared.datadir import (DataDir, DataDirError, checkout_default, damaged, is
 from shared.console import say, tell
 from shared.durable_store import FORMAT, check_format, read_copy
 from shared.i18n import N_, translate
+from shared.names import moment
 from shared.runtime import database_name
 from shared.spec import SERVICES
 
@@ -111,6 +112,14 @@ def backup(data: DataDir, config, directory: str, *, wait: float | None = None) 
         tell(AROUND_DATA, None, target=target, data=home)
         return 2
     try:
+        elsewhere = backup_place.unattached(target)  # a disk not attached: nothing made on this computer's disk
+    except OSError as exc:  # a folder on the way this user may not read
+        _why(target, exc, reading=True)
+        return 2
+    if elsewhere:
+        tell(elsewhere[0], None, **elsewhere[1])
+        return 2
+    try:
         occupied = target.exists() and any(target.iterdir())
     except NotADirectoryError:
         tell(NOT_A_DIRECTORY, None, target=target)
@@ -123,7 +132,7 @@ def backup(data: DataDir, config, directory: str, *, wait: float | None = None) 
         return 2
     made = not target.exists()
     try:
-        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target.mkdir(mode=0o700, exist_ok=True)  # only the last folder: the one above it exists (see unattached)
     except OSError as exc:  # a parent this user may not write, a full disk, a file in the way
         _why(target, exc)
         return 2
@@ -192,7 +201,8 @@ def _take(data: DataDir, stores, target: Path, wait: float) -> int:
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     DataDir(target).write_json(MANIFEST, {"format": FORMAT, "at": at, "from": str(data.path), "stores": stores})
     data.write_json("last-backup.json", {"at": at, "directory": str(target)})
-    tell(BACKED_UP, None, stores=", ".join(stores), source=data.path, target=target, at=at, attempts=attempts)
+    say(*(translate(BACKED_UP, lang, stores=", ".join(stores), source=data.path, target=target, at=moment(at, lang),
+                    attempts=attempts) for lang in ("en", "hi")))  # the files keep the ISO time in UTC
     return 0
 
 
@@ -281,7 +291,7 @@ def restore(data: DataDir, directory: str, *, new: bool = False) -> int:
         lock.release()
     start = start_command(data.path)
     where = {lang: translate(RESTORED_ASIDE, lang, aside=aside) if aside else "" for lang in ("en", "hi")}
-    say(*(translate(RESTORED, lang, at=manifest["at"], data=data.path, aside=where[lang], start=start)
+    say(*(translate(RESTORED, lang, at=moment(manifest.get("at"), lang), data=data.path, aside=where[lang], start=start)
           for lang in ("en", "hi")))
     return 0
 

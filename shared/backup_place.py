@@ -7,6 +7,7 @@ Hindi line of `rawbank backup --lang hi` half English and the reader without a r
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 from shared.datadir import user
@@ -36,10 +37,58 @@ FILE_IN_THE_WAY = N_("rawbank backup: {place} is a file, so the directory {targe
 DISK_FAILING = N_("rawbank backup: the disk holding {place} could not be read or written ({error}): it may be failing "
                   "or have been taken out; nothing was kept. Check the disk, or give a directory on another disk, "
                   "e.g. rawbank backup /media/usb/rawbank-$(date +%F).")
+#: a folder above the target is missing: made, it (and the copy) would be on whatever disk holds the folder above it,
+#: this computer's own when a USB drive is not attached, so only the target itself is made
+NO_FOLDER_ABOVE = N_("rawbank backup: {missing} does not exist, so {target} was not made; nothing was copied. A backup "
+                     "makes only its own last folder, so that a copy meant for a disk that is not attached is never "
+                     "left on this computer's own disk. If {missing} is on a USB drive or another disk, attach it and "
+                     "run this again; if the copy is meant to be on this disk, make the folder first (mkdir -p "
+                     "{parent}), then run this again.")
+#: under /media or /mnt (where disks are attached) the first folder below is missing: no disk is attached there
+DISK_NOT_ATTACHED = N_("rawbank backup: {missing} does not exist: the disk {target} is meant to be on (a USB drive or "
+                       "another disk attached under {base}) is not attached; nothing was copied. Attach the disk and "
+                       "check that it shows there (ls {base}), then run this again. To keep the copy on this "
+                       "computer's own disk instead, give a folder outside {base}, made first (mkdir -p).")
+#: under /media or /mnt the folder is there but no disk is mounted on it: what is written there stays on this computer
+NOT_A_DISK = N_("rawbank backup: {place} is a folder on this computer's own disk, not a disk attached there: the USB "
+                "drive (or other disk) {target} is meant to be on is not attached; nothing was copied. Attach the "
+                "disk and check that it is there (findmnt {place} prints a line once it is), then run this again. To "
+                "keep the copy on this computer's own disk instead, give a folder outside {base}, made first "
+                "(mkdir -p).")
 #: any other OS error: its own words are all there is to say
 UNUSABLE = N_("rawbank backup: {target} cannot be used for the copy ({error}); nothing was copied. Give a "
               "directory this user may write, on a disk with free space, e.g. rawbank backup "
               "/media/usb/rawbank-$(date +%F).")
+
+
+#: where USB drives and other disks are attached (mounted): a folder there that no disk is mounted on is only a
+#: folder on this computer's own disk, the place of a disk not attached now
+MOUNT_PLACES = (Path("/media"), Path("/mnt"), Path("/run/media"))
+
+
+def unattached(target: Path) -> tuple[str, dict] | None:
+    """The catalog text and its values when the copy in `target` (a whole path, resolved) would not be where it is
+    meant to be: a folder above it is missing (only `target` itself is made), or it is under /media or /mnt on no
+    disk attached there. None: it may be made (what the OS then refuses, `refusal` says). Raises OSError when a
+    folder on the way may not be read."""
+    base = next((place for place in MOUNT_PLACES if place == target or place in target.parents), None)
+    if base is not None:
+        below = [path for path in reversed([target, *target.parents]) if base in path.parents]  # top down
+        present = [path for path in below if path.exists()]
+        if not any(os.path.ismount(path) for path in [base, *present]):
+            first = below[0] if below else base
+            if not first.exists():
+                return DISK_NOT_ATTACHED, {"missing": first, "target": target, "base": base}
+            if first.is_dir():
+                return NOT_A_DISK, {"place": first, "target": target, "base": base}
+    if target.exists():
+        return None
+    for path in reversed(target.parents):  # the top-most folder above that is missing
+        if not path.exists():
+            return NO_FOLDER_ABOVE, {"missing": path, "target": target, "parent": target.parent}
+        if not path.is_dir():
+            return None  # a file in the way: the OS says so when the folder is made (FILE_IN_THE_WAY)
+    return None
 
 
 def refusal(target: Path, exc: OSError, *, reading: bool = False) -> tuple[str, dict]:

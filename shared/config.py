@@ -18,6 +18,9 @@ OUT_OF_RANGE = N_("{name}={value} is not valid: give a whole number from {least}
 TOO_SMALL = N_("{name}={value} is not valid: give a whole number of {least} or more.")
 BAD_PROXIES = N_("RAWBANK_TRUSTED_PROXIES is not valid: {error}. Give addresses or networks separated by commas, "
                  "e.g. 10.0.0.0/8,192.168.1.5.")
+#: the built-in secret is known to everyone: fine on this machine only (`rawbank dev --memory`)
+OPEN_BEYOND = N_("Serving on {host} opens rawbank beyond this machine, which needs a token secret of its own: set "
+                 "RAWBANK_JWT_SECRET, or run with a data directory (not --memory), where one is generated.")
 
 
 class SettingError(ValueError):
@@ -203,11 +206,7 @@ class Config:
         except ValueError as exc:
             raise SettingError.said(BAD_PROXIES, error=exc) from None
         if self.jwt_secret == EMBEDDED_JWT_SECRET and not is_loopback(self.host):
-            raise SettingError(
-                f"Serving on {self.host} opens rawbank beyond this machine, which needs a token secret of its own: "
-                "set RAWBANK_JWT_SECRET, or run with a data directory (not --memory), where one is generated.",
-                f"{self.host} पर चलाने से rawbank इस मशीन के बाहर खुलता है, इसलिए उसका अपना टोकन सीक्रेट चाहिए: "
-                "RAWBANK_JWT_SECRET सेट करें, या डेटा डायरेक्टरी के साथ चलाएँ (--memory नहीं), जहाँ वह बन जाता है।")
+            raise SettingError.said(OPEN_BEYOND, host=self.host)
 
 
 def _in_bounds(setting, raw: str, value) -> None:

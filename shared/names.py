@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from shared.calendar import IST
@@ -74,6 +74,27 @@ def month(value: str, lang: str) -> str:
         return format_date(date(year, number_, 1), "MMMM y", locale=_locale(lang))
     except (AttributeError, ValueError):
         return value or "–"
+
+
+#: a moment as people read it: the day first, the time in India; Hindi by the part of the day ("रात 2:30"), as the
+#: pages write it
+MOMENT_FORMATS = {"en": "d MMM y, HH:mm", "hi": "d MMM y, B h:mm"}
+ZONE = N_("IST")
+
+
+def moment(value, lang: str) -> str:
+    """An ISO time (or a datetime) as people read it, in India's time with the zone named: '2026-12-05T21:00:03+00:00'
+    -> '6 Dec 2026, 02:30 IST' / '6 दिस॰ 2026, रात 2:30 भारतीय समय' (UTC read as it is said the day before); as it
+    came when it is no time."""
+    try:
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        said = format_datetime(value, MOMENT_FORMATS.get(lang, MOMENT_FORMATS["en"]), tzinfo=IST, locale=_locale(lang))
+    except (AttributeError, TypeError, ValueError):
+        return str(value) if value else "–"
+    return f"{said} {translate(ZONE, lang)}"
 
 
 def in_india(value) -> str:

@@ -11,6 +11,7 @@ import bson
 
 from shared.datadir import DataDir, damaged
 from shared.i18n import N_, translate
+from shared.names import moment
 from shared.reconcile import service
 from shared.retention import COLLECTION as KEPT
 from shared.spec import SERVICES, load_spec
@@ -60,7 +61,7 @@ def report(data: DataDir, config, lang: str = "en") -> tuple[str, bool]:
     running = running if running and _alive(running.get("pid")) else None
     lines.append(say(RUNNING, pid=running["pid"]) if running else say(STOPPED))
     last = data.read_json("last-backup.json")
-    lines.append(say(BACKUP, **last) if last else say(NEVER))
+    lines.append(say(BACKUP, at=moment(last.get("at"), lang), directory=last.get("directory")) if last else say(NEVER))
     lags = _lags(running, config) if running else {}
     readable = True
     for name in stores:

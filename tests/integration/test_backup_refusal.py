@@ -1,6 +1,7 @@
 """`rawbank backup` keeps no copy of stores that disagree, and says why in English and Hindi."""
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -258,7 +259,8 @@ def test_a_restore_on_a_fresh_clone_makes_its_var_and_says_make_dev(tmp_path, co
 
     assert main(["restore", str(copy)]) == 0
     english, hindi = two_lines(capsys)
-    assert english.startswith("Restored the copy of 20") and f"into {clone / 'var'}." in english
+    assert re.match(r"Restored the copy of \d+ \w+ 20\d\d, \d\d:\d\d IST into ", english)  # India's time, said
+    assert f"into {clone / 'var'}." in english
     assert english.endswith("Start rawbank on it with: make dev") and hindi.endswith("make dev")
     assert (clone / "var" / "inventory.sqlite").is_file()
 
@@ -349,6 +351,7 @@ def test_a_backup_that_fails_or_is_stopped_leaves_no_directory_it_made(tmp_path,
     data = DataDir(tmp_path / "var")
     stores_in(data, config)
     target = tmp_path / "backups" / "2026-12-05"
+    target.parent.mkdir()  # a backup makes only its last folder (tests/integration/test_backup_disk_attached.py)
     monkeypatch.setattr(backup, "reconcile_copies", lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
         backup.backup(data, config, str(target))

@@ -141,7 +141,7 @@ def test_status_in_hindi_has_no_english_words_but_codes_and_names(tmp_path, conf
     code, english = said_in_hindi(capsys, ["status", "--data-dir", str(data.path)])
     lines = english.splitlines()  # English as it was
     assert lines[0] == f"rawbank data directory {data.path}" and lines[1].endswith(" in 3 stores")
-    assert "running: no" in lines and "last backup: 2026-12-06T02:30:00+00:00 to /media/usb/rawbank" in lines
+    assert "running: no" in lines and "last backup: 6 Dec 2026, 08:00 IST to /media/usb/rawbank" in lines
     assert any(re.fullmatch(r"inventory: \S+ \w?B, \d+ documents", line) for line in lines)
     assert "  consumer lag: unknown (not running)" in lines
 

@@ -88,7 +88,7 @@ def test_a_dead_letter_is_listed_and_sent_again_as_it_came_to_its_topic(broker_c
     assert dlq_cli.list_(broker_config, [topic], stream=out) == 0
     listing = out.getvalue()
     assert dispatched.event_id in listing and "RequisitionDispatched" in listing and "count the stock" in listing
-    assert "डेड लेटर" in listing  # the closing advice in Hindi too
+    assert "अटके संदेश" in listing  # the closing advice in Hindi too
     assert said_under(listing, dispatched.event_id) == list(SEEN["broker"])  # no notifier here: where it was seen
     out = io.StringIO()
     dlq_cli.list_(broker_config, [topic], as_json=True, stream=out)
@@ -117,7 +117,7 @@ def test_an_unknown_or_cut_dead_letter_is_refused_and_nothing_is_sent(broker_con
     assert dlq_cli.resend(broker_config, [topic], ["no-such-event"]) == 1
     assert dlq_cli.resend(broker_config, [topic], [big.event_id]) == 1
     err = capsys.readouterr().err
-    assert "no-such-event" in err and "rawbank dlq list" in err and "कोई डेड लेटर नहीं" in err
+    assert "no-such-event" in err and "rawbank dlq list" in err and "कोई अटका संदेश नहीं" in err
     assert "cannot be sent again" in err and "दोबारा नहीं भेजा जा सकता" in err
     assert "only the dead letters the broker still has" in err and "नोटिफ़ायर की प्रतियों के बिना" in err
     assert messages(broker_config, topic) == []

@@ -1,0 +1,59 @@
+"""The Hindi the `rawbank` command says uses one plain word for one thing: "फ़ोल्डर" for a directory (five texts
+still said "डायरेक्टरी": dlq's no-broker message, admin_api's refused token, the data-dir and `user` help, and
+dev's broker failure), "अटका संदेश" for a dead letter and "संदेश-कतार" for a topic (`rawbank reconcile --lang hi`
+said "डेड लेटर", "टॉपिक"), and "गुप्त कुंजी" for the token secret (`rawbank token` said "विकास (development)
+सीक्रेट"). Codes and command names stay as they are."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from shared import admin_api, cli, config as config_module, dlq_cli, local_cli, reconcile
+from shared.config import Config, SettingError
+from shared.i18n import translate
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG = ROOT / "shared" / "translations" / "hi" / "LC_MESSAGES" / "messages.po"
+#: English or jargon written in Devanagari, where a Hindi reader has a word of their own
+LOANWORDS = re.compile(r"डायरेक्टरी|डेड[ -]लेटर|टॉपिक|सीक्रेट|\(development\)|विकास \(")
+
+
+def hindi_texts():
+    with open(CATALOG, "rb") as file:
+        for message in read_po(file):
+            if message.id:
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                yield message, " ".join(strings)
+
+
+def test_the_hindi_catalog_says_no_loanword_where_hindi_has_a_word():
+    found = {message.id if isinstance(message.id, str) else message.id[0]: LOANWORDS.findall(text)
+             for message, text in hindi_texts() if LOANWORDS.search(text)}
+    assert not found, found
+
+
+def test_no_hindi_text_outside_the_catalog_says_them_either():
+    """A refusal written in Hindi in the code (config's --host 0.0.0.0 without a secret) said "टोकन सीक्रेट" and
+    "डेटा डायरेक्टरी": no catalog check could see it."""
+    found = {str(path.relative_to(ROOT)): LOANWORDS.findall(path.read_text(encoding="utf-8"))
+             for folder in ("shared", "services") for path in (ROOT / folder).rglob("*.py")
+             if LOANWORDS.search(path.read_text(encoding="utf-8"))}
+    assert not found, found
+    try:
+        Config(host="0.0.0.0", jwt_secret=config_module.EMBEDDED_JWT_SECRET).check()
+        raise AssertionError("the built-in secret beyond this machine was not refused")
+    except SettingError as refused:
+        assert "गुप्त कुंजी" in refused.hi and "डेटा फ़ोल्डर" in refused.hi, refused.hi
+
+
+def test_the_commands_say_folder_stuck_message_queue_and_secret_key_in_hindi():
+    assert "डेटा फ़ोल्डर /srv/var पर कोई `rawbank dev` नहीं चल रहा" in translate(
+        local_cli.NO_BROKER_KNOWN, "hi", command="rawbank dlq list", path="/srv/var")
+    assert "डेटा फ़ोल्डर /srv/var" in translate(admin_api.TOKEN_REFUSED, "hi", command="rawbank reconcile",
+                                                url="http://127.0.0.1:8001", error="401", path="/srv/var")
+    token = translate(cli.TOKEN_BUILT_IN_SECRET, "hi", path="/srv/var")
+    assert "गुप्त कुंजी" in token and "development" not in token and "`rawbank dev --memory`" in token
+    assert translate(reconcile.DEAD_LETTERS, "hi", count=2).startswith("अटके संदेश: 2 (ब्रोकर की .dlq कतारें")
+    assert "कोई अटका संदेश नहीं" in translate(dlq_cli.NONE, "hi", topics="inventory.events")
