@@ -629,3 +629,29 @@ def test_the_claims_page_names_the_scheme_in_the_pages_language_beside_its_code(
         year = admin.get("/admin/claims?scheme=RMSS&year=2025-26").get_data(as_text=True)
         heading = re.sub(r"\s+", " ", re.search(r"<h2>(.*?)</h2>", year, re.S).group(1))
         assert heading.startswith(f"{name} (RMSS), "), heading
+
+
+def test_a_dye_no_scheme_covers_is_not_priced_as_if_the_schemes_subsidy_took_from_it(apps, config):
+    """Walk in Hindi on a phone: 1 kg of indigo dye, which no scheme covers, was priced with the line
+    "योजना से मिली सब्सिडी (RMSS, 15%) ₹0.00" on its estimate, its page and its receipt, as if the scheme's 15% applied
+    to it. Each now says no scheme covers it; a yarn within the entitlement still names the scheme and its 15%."""
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    rid = asks_for_dye(artisan)
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                          json={"amount": "100", "method": "upi", "reference": "UPI-DYE"})
+    assert paid.status_code == 201
+    said = {"en": ("Subsidy: no scheme covers these materials", "no scheme subsidises it",
+                   "it subsidises none of these materials", "Subsidy paid by the scheme (RMSS, 15%)"),
+            "hi": ("सब्सिडी: इन सामग्रियों पर कोई योजना लागू नहीं", "किसी योजना से सब्सिडी नहीं",
+                   "यह इनमें से किसी सामग्री पर सब्सिडी नहीं देती", "योजना से मिली सब्सिडी (RMSS, 15%)")}
+    for lang, (none, line, receipt, scheme) in said.items():
+        reader = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
+        for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt", "/my/estimate?depot=VNS&qty-DYE-INDIGO=1"):
+            words = text(reader.get(path))
+            assert "15%" not in words and none in words and line in words, (lang, path)
+        assert receipt in text(reader.get(f"/requisitions/{rid}/receipt")), lang
+        yarn = text(reader.get("/my/estimate?depot=VNS&qty-YRN-COT-40=1"))  # within the entitlement: subsidised
+        assert scheme in yarn and none not in yarn and line not in yarn, lang
+    api = artisan.get(f"/api/v1/requisitions/{rid}").get_json()["pricing"]
+    assert api["scheme"] == "RMSS" and api["subsidy_total"] == "0.00"  # the API says what it said
