@@ -137,7 +137,7 @@ def requisition_detail(principal, req_id):
     owner = db().artisans.find_one({"_id": doc["artisan_id"]}, {"name": 1, "name_hi": 1})
     units = {line["sku"]: line.get("unit") for share in requisitions.parties.of(doc) for line in share["lines"]}
     return render_template("requests/detail.html", req=doc, materials=materials_of([doc]), members=members,
-                           pay_first=_pay_first(doc),
+                           pay_first=_pay_first(doc), receipt=requisitions.has_receipt(doc),
                            units={**{line["sku"]: line.get("unit") for line in doc["lines"]}, **units},
                            return_key=uuid.uuid4().hex, owner=owner,
                            owing=requisitions.shares_owing(doc), closed=requisitions.charged_nothing(doc),

@@ -203,6 +203,15 @@ def charged_nothing(req: dict) -> bool:
     return req.get("status") in accounts.NOT_PAYABLE
 
 
+def has_receipt(req: dict) -> bool:
+    """Whether a requisition as `get` gives it has anything a receipt records: material handed over, or money that
+    moved on it (a payment or advance, even one reversed since; a refund; a return's credit note; money to repay).
+    One only sent, approved, set aside or waiting, with nothing paid, has none: its receipt would record nothing (a
+    price not charged yet, "Nothing paid yet"), so its page offers none and the receipt's address says so."""
+    return req.get("status") in (domain.DISPATCHED, domain.RECEIVED) or any(
+        req.get(name) for name in ("payments", "refunds", "repay", "credited"))
+
+
 def shares_owing(req: dict) -> list[dict]:
     """A cooperative's requisition as `get` gives it: each member's price, what they paid and what they still owe on
     their own share (one member's advance never pays another's share); on one cancelled or rejected, what is to be

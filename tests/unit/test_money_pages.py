@@ -461,10 +461,12 @@ def test_a_request_cancelled_or_not_approved_asks_for_no_money(apps, config, clo
     for lang, nothing, still in (("en", "Nothing is to pay on this request", "Still to pay: ₹0.00"),
                                  ("hi", "इस अनुरोध पर कुछ नहीं चुकाना है", "अभी चुकाना है: ₹0.00")):
         reader = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
-        for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt"):
-            words = text(reader.get(path))
-            assert still in words and "₹2,898.00 (" not in words, (lang, path)
-            assert nothing in words, (lang, path)
+        words = text(reader.get(f"/my/requisitions/{rid}"))
+        assert still in words and "₹2,898.00 (" not in words and nothing in words, lang
+        # nothing paid on it, nothing handed over: no receipt (one with money paid on it has, see below)
+        assert "/receipt" not in reader.get(f"/my/requisitions/{rid}").get_data(as_text=True), lang
+        assert ("This request has no receipt" if lang == "en" else "इस अनुरोध की कोई रसीद नहीं") \
+            in text(reader.get(f"/requisitions/{rid}/receipt")), lang
         assert "today's prices" not in text(artisan.get(f"/my/requisitions/{rid}"))
     assert "Due now ₹0.00" in text(artisan.get("/my/account"))
 
@@ -655,3 +657,37 @@ def test_a_dye_no_scheme_covers_is_not_priced_as_if_the_schemes_subsidy_took_fro
         assert scheme in yarn and none not in yarn and line not in yarn, lang
     api = artisan.get(f"/api/v1/requisitions/{rid}").get_json()["pricing"]
     assert api["scheme"] == "RMSS" and api["subsidy_total"] == "0.00"  # the API says what it said
+
+
+def test_a_request_with_nothing_paid_or_handed_over_offers_no_receipt_and_its_address_says_why(apps, config):
+    """Walk in Hindi on a phone: the page of a request only sent (or waiting for stock) had a "रसीद" button opening a
+    receipt of nothing: a price not charged and "अभी कुछ नहीं चुकाया गया।". It now appears once something is paid
+    (or handed over); the receipt's address before that says there is none yet, in the reader's language."""
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    admin = person(apps["requests"], config, "admin", "en")
+    rid = asks_for_dye(artisan)
+    none_yet = {"en": "There is no receipt for this request yet: nothing has been paid on it and nothing handed over.",
+                "hi": "इस अनुरोध की अभी कोई रसीद नहीं है: इस पर न कुछ चुकाया गया है, न कुछ सौंपा गया है।"}
+
+    def offered(reader) -> bool:
+        return f"/requisitions/{rid}/receipt" in reader.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    for step in ("submitted", "approved"):
+        for lang, said in none_yet.items():
+            for role, claims in (("artisan", {"artisan_id": "ART-0001"}), ("warehouse", {"depot": "VNS"})):
+                reader = person(apps["requests"], config, role, lang, **claims)
+                assert not offered(reader), (step, lang, role)
+                words = text(reader.get(f"/requisitions/{rid}/receipt"))
+                assert said in words and "₹2,898.00" not in words, (step, lang, role)
+        if step == "submitted":
+            approved = admin.post(f"/api/v1/requisitions/{rid}/approve", headers={"X-CSRF-Token": admin.csrf})
+            assert approved.status_code == 200, approved.get_json()
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                          json={"amount": "500", "method": "advance", "reference": "ADV-1"})
+    assert paid.status_code == 201
+    for lang in ("en", "hi"):
+        reader = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
+        assert offered(reader), lang
+        words = text(reader.get(f"/requisitions/{rid}/receipt"))
+        assert "₹500.00" in words and none_yet[lang] not in words, lang
+    assert artisan.get(f"/api/v1/requisitions/{rid}").status_code == 200  # the API answers as it did
