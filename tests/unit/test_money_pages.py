@@ -649,7 +649,8 @@ def test_a_dye_no_scheme_covers_is_not_priced_as_if_the_schemes_subsidy_took_fro
                    "यह इनमें से किसी सामग्री पर सब्सिडी नहीं देती", "योजना से मिली सब्सिडी (RMSS, 15%)")}
     for lang, (none, line, receipt, scheme) in said.items():
         reader = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
-        for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt", "/my/estimate?depot=VNS&qty-DYE-INDIGO=1"):
+        for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt",
+                     "/my/estimate?depot=VNS&qty-DYE-INDIGO=1"):
             words = text(reader.get(path))
             assert "15%" not in words and none in words and line in words, (lang, path)
         assert receipt in text(reader.get(f"/requisitions/{rid}/receipt")), lang
@@ -691,3 +692,31 @@ def test_a_request_with_nothing_paid_or_handed_over_offers_no_receipt_and_its_ad
         words = text(reader.get(f"/requisitions/{rid}/receipt"))
         assert "₹500.00" in words and none_yet[lang] not in words, lang
     assert artisan.get(f"/api/v1/requisitions/{rid}").status_code == 200  # the API answers as it did
+
+
+def test_the_approval_card_and_the_approvals_event_carry_the_least_to_pay_before_hand_over(apps, config):
+    """Walk in Hindi on a phone: the request's page and the estimate said the least the depot asks before handing
+    over when credit cannot take it all, but the admin's approval card did not, nor did what tells the artisan of the
+    approval, so they learnt it late. The card says it (the request page's figure, accounts.to_pay_first), and
+    RequisitionApproved carries it (`pay_first`) for the notifier to tell."""
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    admin = person(apps["requests"], config, "admin", "en")
+    rid = asks_for_dye(artisan)  # ₹2,898.00
+    card = {"en": "The depot will ask for at least ₹1,898.00 before handing this over: only the rest can go on the "
+                  "artisan's credit.",
+            "hi": "डिपो इसे सौंपने से पहले कम से कम ₹1,898.00 का भुगतान माँगेगा: बाकी ही कारीगर के उधार में "
+                  "जा सकता है।"}
+    assert "pay-first" not in admin.get("/admin/approvals").get_data(as_text=True)  # within ₹25,000 of credit
+    put = admin.put("/api/v1/credit-terms", headers={"X-CSRF-Token": admin.csrf},
+                    json={"artisan_id": "ART-0001", "credit_limit": "1000", "credit_days": 30, "advance_percent": "0"})
+    assert put.status_code == 200, put.get_json()
+    for lang, said in card.items():
+        words = text(person(apps["requests"], config, "admin", lang).get("/admin/approvals"))
+        assert said in words, lang
+    assert "Pay at least ₹1,898.00 before" in text(artisan.get(f"/my/requisitions/{rid}"))  # the same figure
+    approved = admin.post(f"/api/v1/requisitions/{rid}/approve", headers={"X-CSRF-Token": admin.csrf})
+    assert approved.status_code == 200, approved.get_json()
+    stored = apps["requests"].extensions["rawbank"].db.requisitions.find_one({"_id": rid})
+    [event] = [decode_event(e) for e in stored["outbox"] if e["type"] == "RequisitionApproved"]
+    assert event.data["pay_first"] == 1898_00 and event.data["payable_total"] == 2898_00
+    assert "pay_first" not in approved.get_json()  # the API answers as it did
