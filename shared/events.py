@@ -465,6 +465,11 @@ class RequisitionApproved(Requisition):
 
     payable_total = Money(load_default=None, allow_none=True)  # what the artisan will pay, as priced now
     subsidy_total = Money(load_default=None, allow_none=True)
+    # one artisan's requisition: the least the depot will ask to be paid before handing it over (their dues would
+    # pass their credit limit, or an advance is asked), as their account and credit terms stand at approval
+    # (requests' accounts.to_pay_first, the figure the dispatch's refusals ask); 0: it may all go on credit; null: a
+    # cooperative's (asked of each member at the counter), or from a requests older than the field
+    pay_first = Money(load_default=None, allow_none=True)
 
 
 class RequisitionRejected(Requisition):

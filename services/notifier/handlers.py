@@ -135,7 +135,7 @@ def requisition_status(db, config, event: Event) -> None:
                              depot=data["depot"], lines=data["lines"], at=at,
                              position=data.get("position"), reason=data.get("reason", ""),
                              amount=data.get("payable_total"), late=late, short=data.get("short"),
-                             paid=data.get("paid"))
+                             paid=data.get("paid"), pay_first=data.get("pay_first"))
     skus = [line["sku"] for line in data["lines"]]
     if status == "waitlisted" and data.get("reason") == domain.WAITS_AGAIN:  # it was reserved: it waits again
         projections.rejoin_waitlist(db, data["requisition_id"], data["depot"], skus, at)

@@ -97,6 +97,11 @@ RECORDED_AT_DEPOT = (
     N_("REQ {ref}: depot recorded you got {received}. Wrong? Tell the department or your depot"),
     N_("REQ {ref}: receipt recorded at depot. Wrong? Tell the department or your depot"))
 AMOUNT_DUE = N_("Amount to pay: {amount}.")
+#: an approval whose artisan's dues would pass their credit limit (or an advance is asked): the least to pay before
+#: the depot hands it over (RequisitionApproved's pay_first), as the request's page says it. Not in the SMS: in Hindi
+#: the approval's SMS with it would pass one part (70 characters), so the app and the e-mail say it
+PAY_FIRST = N_("Pay at least {amount} before the depot hands this over, at the depot or by UPI: only the rest can go "
+               "on your credit.")
 CREDITED = N_("{amount} is credited to your account.")  # a return's credit note
 #: a return settling what a cooperative's member reported did not reach them (its lines `short`): (title, sentence,
 #: SMS with a credit, SMS without one, SMS of a return with what came back too); never "taken back"
@@ -395,7 +400,8 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
     if note["status"] == domain.SHARE_RECORDED:
         return recorded_at_depot(note, materials, depots, lang)
     if note.get("late"):  # an approval read after inventory's answer was told: the amount, nothing it contradicts
-        return translate(TOLD_LATE[0], lang), translate(TOLD_LATE[1], lang, **_values(note, materials, depots, lang))
+        return translate(TOLD_LATE[0], lang), _with_pay_first(
+            translate(TOLD_LATE[1], lang, **_values(note, materials, depots, lang)), note, lang)
     _, title, body = STATUS_TEXT[note["status"]]
     if several_materials(note):
         body = CONFIRM_SEVERAL[0]
@@ -410,7 +416,7 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
             {**values, "reason": typed(values["reason"])}).strip()
     text = translate(body, lang, **values).strip()
     if note["status"] == "approved" and note.get("amount"):
-        text = f"{text} {translate(AMOUNT_DUE, lang, **values)}"
+        text = _with_pay_first(f"{text} {translate(AMOUNT_DUE, lang, **values)}", note, lang)
     if paid := paid_stays(note, lang):
         text = f"{text} {paid}"
     if note["status"] == "return_credited" and note.get("not_reached"):
@@ -419,6 +425,13 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
     if note["status"] == "return_credited" and note.get("amount"):
         text = f"{text} {translate(CREDITED, lang, **values)}"
     return translate(title, lang), text
+
+
+def _with_pay_first(text: str, note: dict, lang: str) -> str:
+    """An approval's text and, when the depot will ask for part of it before handing it over, how much (PAY_FIRST)."""
+    if not note.get("pay_first"):
+        return text
+    return f"{text} {translate(PAY_FIRST, lang, amount=rupees(note['pay_first'], lang))}"
 
 
 def several_materials(note: dict) -> bool:

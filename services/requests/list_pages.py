@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, render_template, request, url_for
 
 from services.requests import artisans, domain, materials, quotas, requisitions
-from services.requests.pages import materials_of
+from services.requests.pages import materials_of, pay_first
 from shared.calendar import day_of
 from shared.lists import day_range, pager, search_text
 from shared.pages import page
@@ -67,8 +67,9 @@ def _people(rows: list[dict]) -> dict:
 @blp.get("/admin/approvals")
 @page("admin")
 def approvals(principal):
-    """Requests to decide (submitted, unless asked otherwise), each with the artisan's use of the month's caps;
-    several approved at once; and asked changes of looms and of phones."""
+    """Requests to decide (submitted, unless asked otherwise), each with the artisan's use of the month's caps and,
+    when their dues would pass their credit limit (or an advance is asked), the least the depot will ask to be paid
+    before handing it over (pages.pay_first); several approved at once; and asked changes of looms and of phones."""
     filters, errors = _filters(domain.SUBMITTED)
     found = _listing(principal, filters)
     now = datetime.now(timezone.utc)
@@ -92,5 +93,5 @@ def _item(row: dict, now: datetime) -> dict:
     counted = row["status"] not in domain.QUOTA_RETURNED  # a rejected or cancelled one gave its quota back
     usage = [dict(u, asked=asks.get(u["category"], 0)) for u in quotas.usage_of(db(), artisan, row["month"], now)
              if u["category"] in asks] if counted else []
-    return {"req": row, "artisan": artisan, "usage": usage,
+    return {"req": row, "artisan": artisan, "usage": usage, "pay_first": pay_first(row),
             "units": {line["category"]: line["unit"] for line in row["lines"]}}

@@ -122,6 +122,8 @@ def account_list(principal):
 def receipt(principal, req_id):
     """A printable receipt: the scheme, quantities, subsidy and what was paid."""
     req = requisitions.get(db(), principal, req_id)
+    if not requisitions.has_receipt(req):  # nothing paid nor handed over: no empty receipt, a page saying so
+        return render_template("requests/no_receipt.html", req=req, closed=requisitions.charged_nothing(req))
     scheme = (req.get("pricing") or {}).get("scheme")
     members = requisitions.shares_owing(req) if principal.role != "artisan" else []  # a member's: their own share
     return render_template("requests/receipt.html", req=req, artisan=artisans.profile(db(), req["artisan_id"]) or {},

@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from services.requests import (accounts, artisans, domain, login_throttle, materials, quotas, requisitions, settings,
-                               users, words)
+from services.requests import (artisans, domain, login_throttle, materials, quotas, requisition_money, requisitions,
+                               settings, users, words)
 from services.requests.errors import BadLogin
 from shared import names
 from shared.auth import COOKIE, current_principal, decode_token
@@ -137,7 +137,7 @@ def requisition_detail(principal, req_id):
     owner = db().artisans.find_one({"_id": doc["artisan_id"]}, {"name": 1, "name_hi": 1})
     units = {line["sku"]: line.get("unit") for share in requisitions.parties.of(doc) for line in share["lines"]}
     return render_template("requests/detail.html", req=doc, materials=materials_of([doc]), members=members,
-                           pay_first=_pay_first(doc),
+                           pay_first=pay_first(doc), receipt=requisitions.has_receipt(doc),
                            units={**{line["sku"]: line.get("unit") for line in doc["lines"]}, **units},
                            return_key=uuid.uuid4().hex, owner=owner,
                            owing=requisitions.shares_owing(doc), closed=requisitions.charged_nothing(doc),
@@ -148,13 +148,13 @@ def requisition_detail(principal, req_id):
                            if doc.get("cooperative") else None)
 
 
-def _pay_first(doc: dict) -> int:
+def pay_first(doc: dict) -> int:
     """What the depot will ask to be paid before it hands over one artisan's request still to come (0: nothing), as
-    the artisan's dues and credit terms stand now; a cooperative's is asked of each member at the counter."""
-    if doc["status"] not in HANDED_OVER_LATER or doc.get("shares") or not doc.get("pricing"):
+    the artisan's dues and credit terms stand now; a cooperative's is asked of each member at the counter. The
+    request's page and the admins' approval card say it (requisition_money.to_pay_first)."""
+    if doc["status"] not in HANDED_OVER_LATER or doc.get("shares"):
         return 0
-    artisan = db().artisans.find_one({"_id": doc["artisan_id"]}, {"cooperative": 1}) or {"_id": doc["artisan_id"]}
-    return accounts.to_pay_first(db(), artisan, doc["pricing"]["payable_total"], doc["_id"])
+    return requisition_money.to_pay_first(db(), doc) or 0
 
 
 def _history(doc: dict) -> list[dict]:

@@ -63,6 +63,16 @@ def paid_on_shares(db, doc: dict) -> dict[str, int]:
     return {share["artisan_id"]: accounts.paid_on(db, share["artisan_id"], doc["_id"]) for share in parties.of(doc)}
 
 
+def to_pay_first(db, doc: dict) -> int | None:
+    """The least to be paid before the depot hands over one artisan's requisition priced as `doc` is, as their account
+    and credit terms stand now (accounts.to_pay_first, the figure the dispatch's refusals ask); None for a
+    cooperative's (each member is asked for their own share at the counter) or one not priced."""
+    if parties.is_cooperative(doc) or not doc.get("pricing"):
+        return None
+    artisan = db.artisans.find_one({"_id": doc["artisan_id"]}, {"cooperative": 1}) or {"_id": doc["artisan_id"]}
+    return accounts.to_pay_first(db, artisan, doc["pricing"]["payable_total"], doc["_id"])
+
+
 def uncharge(db, doc: dict) -> None:
     for share in parties.of(doc):
         accounts.uncharge(db, share["artisan_id"], doc["_id"])

@@ -63,7 +63,9 @@ def act(db, principal: Principal, req_id: str, action: str, *, reason: str = "",
             if action == "approve":
                 extra["approved_by"] = principal.sub
             paid = requisition_money.paid_on_shares(db, doc) if change.emits in ENDS_WITH_MONEY_PAID else None
-            events = [_event(change.emits, {**doc, **extra}, principal.sub, reason, correlation_id, paid=paid)]
+            pay_first = requisition_money.to_pay_first(db, {**doc, **extra}) if action == "approve" else None
+            events = [_event(change.emits, {**doc, **extra}, principal.sub, reason, correlation_id, paid=paid,
+                             pay_first=pay_first)]
             if action == "receive":
                 asked, issued = shares.on_received(doc, datetime.now(timezone.utc), correlation_id)
                 extra.update(asked)
@@ -201,6 +203,15 @@ def paid_on(db, doc: dict) -> dict:
 def charged_nothing(req: dict) -> bool:
     """A requisition cancelled or not approved: nothing is charged for it, whatever was paid on it."""
     return req.get("status") in accounts.NOT_PAYABLE
+
+
+def has_receipt(req: dict) -> bool:
+    """Whether a requisition as `get` gives it has anything a receipt records: material handed over, or money that
+    moved on it (a payment or advance, even one reversed since; a refund; a return's credit note; money to repay).
+    One only sent, approved, set aside or waiting, with nothing paid, has none: its receipt would record nothing (a
+    price not charged yet, "Nothing paid yet"), so its page offers none and the receipt's address says so."""
+    return req.get("status") in (domain.DISPATCHED, domain.RECEIVED) or any(
+        req.get(name) for name in ("payments", "refunds", "repay", "credited"))
 
 
 def shares_owing(req: dict) -> list[dict]:
@@ -401,7 +412,8 @@ def _new_doc(db, req_id, principal, owner, taken, body, month, fingerprint, corr
         doc.update(status=domain.APPROVED, approved_by="auto-approve")
         doc["history"].append(domain.entry(domain.APPROVED, "auto-approve", at,
                                            "every line within the auto-approve size"))
-        events.append(_event("RequisitionApproved", doc, "auto-approve", "", correlation_id))
+        events.append(_event("RequisitionApproved", doc, "auto-approve", "", correlation_id,
+                             pay_first=requisition_money.to_pay_first(db, doc)))
     doc["outbox"] = [event.to_dict() for event in events]
     return doc
 
@@ -410,10 +422,12 @@ def _new_doc(db, req_id, principal, owner, taken, body, month, fingerprint, corr
 ENDS_WITH_MONEY_PAID = ("RequisitionCancelled", "RequisitionRejected")
 
 
-def _event(type_: str, doc: dict, by: str, reason: str, correlation_id: str | None, *, paid: dict | None = None):
+def _event(type_: str, doc: dict, by: str, reason: str, correlation_id: str | None, *, paid: dict | None = None,
+           pay_first: int | None = None):
     """The event of a requisition's change; `paid` (member -> paise, requisition_money.paid_on_shares): what stays
     paid on each share of a cancelled or rejected one, told in the event (each share's, and all of it) as the
-    accounts count it."""
+    accounts count it; `pay_first` (requisition_money.to_pay_first): of an approval, the least the depot will ask
+    to be paid before handing it over, so the artisan is told it with the approval."""
     payload = {"requisition_id": doc["_id"], "artisan_id": doc["artisan_id"], "depot": doc["depot"],
                "lines": [{"sku": l["sku"], "quantity": l["quantity"]} for l in doc["lines"]], "by": by,
                "cooperative": doc.get("cooperative") if parties.is_cooperative(doc) else None,
@@ -428,7 +442,8 @@ def _event(type_: str, doc: dict, by: str, reason: str, correlation_id: str | No
             for share in payload["shares"]:  # a cooperative's: each member's own
                 share["paid"] = paid.get(share["artisan_id"], 0)
     elif type_ == "RequisitionApproved" and doc.get("pricing"):
-        payload.update(payable_total=doc["pricing"]["payable_total"], subsidy_total=doc["pricing"]["subsidy_total"])
+        payload.update(payable_total=doc["pricing"]["payable_total"], subsidy_total=doc["pricing"]["subsidy_total"],
+                       pay_first=pay_first)
     elif type_ == "RequisitionDispatched":
         payload.update(district=doc.get("district"), dispatch_month=doc.get("dispatch_month"))
     return new_event(type_, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)

@@ -48,6 +48,8 @@ def test_a_cooperatives_request_an_older_rawbank_made_names_its_members_in_hindi
         lines = [{"sku": COTTON, "quantity": "2", "artisan_id": member} for member in MEMBERS]
         rid = api_call(dev, "requests", "/api/v1/requisitions", {"cooperative": "SMBSS", "depot": "VNS",
                                                                  "lines": lines}, user="secretary")["id"]
+        api_call(dev, "requests", f"/api/v1/requisitions/{rid}/payments",  # so it has a receipt: money paid on it
+                 {"amount": "10", "method": "cash", "reference": "R-OLD-1"}, user="warehouse")
     finally:
         assert dev.stop() == 0, dev.output
     as_an_older_rawbank_stored_it(data / "requests.sqlite", rid)

@@ -461,10 +461,12 @@ def test_a_request_cancelled_or_not_approved_asks_for_no_money(apps, config, clo
     for lang, nothing, still in (("en", "Nothing is to pay on this request", "Still to pay: ₹0.00"),
                                  ("hi", "इस अनुरोध पर कुछ नहीं चुकाना है", "अभी चुकाना है: ₹0.00")):
         reader = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
-        for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt"):
-            words = text(reader.get(path))
-            assert still in words and "₹2,898.00 (" not in words, (lang, path)
-            assert nothing in words, (lang, path)
+        words = text(reader.get(f"/my/requisitions/{rid}"))
+        assert still in words and "₹2,898.00 (" not in words and nothing in words, lang
+        # nothing paid on it, nothing handed over: no receipt (one with money paid on it has, see below)
+        assert "/receipt" not in reader.get(f"/my/requisitions/{rid}").get_data(as_text=True), lang
+        assert ("This request has no receipt" if lang == "en" else "इस अनुरोध की कोई रसीद नहीं") \
+            in text(reader.get(f"/requisitions/{rid}/receipt")), lang
         assert "today's prices" not in text(artisan.get(f"/my/requisitions/{rid}"))
     assert "Due now ₹0.00" in text(artisan.get("/my/account"))
 
@@ -629,3 +631,92 @@ def test_the_claims_page_names_the_scheme_in_the_pages_language_beside_its_code(
         year = admin.get("/admin/claims?scheme=RMSS&year=2025-26").get_data(as_text=True)
         heading = re.sub(r"\s+", " ", re.search(r"<h2>(.*?)</h2>", year, re.S).group(1))
         assert heading.startswith(f"{name} (RMSS), "), heading
+
+
+def test_a_dye_no_scheme_covers_is_not_priced_as_if_the_schemes_subsidy_took_from_it(apps, config):
+    """Walk in Hindi on a phone: 1 kg of indigo dye, which no scheme covers, was priced with the line
+    "योजना से मिली सब्सिडी (RMSS, 15%) ₹0.00" on its estimate, its page and its receipt, as if the scheme's 15% applied
+    to it. Each now says no scheme covers it; a yarn within the entitlement still names the scheme and its 15%."""
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    rid = asks_for_dye(artisan)
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                          json={"amount": "100", "method": "upi", "reference": "UPI-DYE"})
+    assert paid.status_code == 201
+    said = {"en": ("Subsidy: no scheme covers these materials", "no scheme subsidises it",
+                   "it subsidises none of these materials", "Subsidy paid by the scheme (RMSS, 15%)"),
+            "hi": ("सब्सिडी: इन सामग्रियों पर कोई योजना लागू नहीं", "किसी योजना से सब्सिडी नहीं",
+                   "यह इनमें से किसी सामग्री पर सब्सिडी नहीं देती", "योजना से मिली सब्सिडी (RMSS, 15%)")}
+    for lang, (none, line, receipt, scheme) in said.items():
+        reader = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
+        for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt",
+                     "/my/estimate?depot=VNS&qty-DYE-INDIGO=1"):
+            words = text(reader.get(path))
+            assert "15%" not in words and none in words and line in words, (lang, path)
+        assert receipt in text(reader.get(f"/requisitions/{rid}/receipt")), lang
+        yarn = text(reader.get("/my/estimate?depot=VNS&qty-YRN-COT-40=1"))  # within the entitlement: subsidised
+        assert scheme in yarn and none not in yarn and line not in yarn, lang
+    api = artisan.get(f"/api/v1/requisitions/{rid}").get_json()["pricing"]
+    assert api["scheme"] == "RMSS" and api["subsidy_total"] == "0.00"  # the API says what it said
+
+
+def test_a_request_with_nothing_paid_or_handed_over_offers_no_receipt_and_its_address_says_why(apps, config):
+    """Walk in Hindi on a phone: the page of a request only sent (or waiting for stock) had a "रसीद" button opening a
+    receipt of nothing: a price not charged and "अभी कुछ नहीं चुकाया गया।". It now appears once something is paid
+    (or handed over); the receipt's address before that says there is none yet, in the reader's language."""
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    admin = person(apps["requests"], config, "admin", "en")
+    rid = asks_for_dye(artisan)
+    none_yet = {"en": "There is no receipt for this request yet: nothing has been paid on it and nothing handed over.",
+                "hi": "इस अनुरोध की अभी कोई रसीद नहीं है: इस पर न कुछ चुकाया गया है, न कुछ सौंपा गया है।"}
+
+    def offered(reader) -> bool:
+        return f"/requisitions/{rid}/receipt" in reader.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    for step in ("submitted", "approved"):
+        for lang, said in none_yet.items():
+            for role, claims in (("artisan", {"artisan_id": "ART-0001"}), ("warehouse", {"depot": "VNS"})):
+                reader = person(apps["requests"], config, role, lang, **claims)
+                assert not offered(reader), (step, lang, role)
+                words = text(reader.get(f"/requisitions/{rid}/receipt"))
+                assert said in words and "₹2,898.00" not in words, (step, lang, role)
+        if step == "submitted":
+            approved = admin.post(f"/api/v1/requisitions/{rid}/approve", headers={"X-CSRF-Token": admin.csrf})
+            assert approved.status_code == 200, approved.get_json()
+    warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    paid = warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
+                          json={"amount": "500", "method": "advance", "reference": "ADV-1"})
+    assert paid.status_code == 201
+    for lang in ("en", "hi"):
+        reader = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
+        assert offered(reader), lang
+        words = text(reader.get(f"/requisitions/{rid}/receipt"))
+        assert "₹500.00" in words and none_yet[lang] not in words, lang
+    assert artisan.get(f"/api/v1/requisitions/{rid}").status_code == 200  # the API answers as it did
+
+
+def test_the_approval_card_and_the_approvals_event_carry_the_least_to_pay_before_hand_over(apps, config):
+    """Walk in Hindi on a phone: the request's page and the estimate said the least the depot asks before handing
+    over when credit cannot take it all, but the admin's approval card did not, nor did what tells the artisan of the
+    approval, so they learnt it late. The card says it (the request page's figure, accounts.to_pay_first), and
+    RequisitionApproved carries it (`pay_first`) for the notifier to tell."""
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    admin = person(apps["requests"], config, "admin", "en")
+    rid = asks_for_dye(artisan)  # ₹2,898.00
+    card = {"en": "The depot will ask for at least ₹1,898.00 before handing this over: only the rest can go on the "
+                  "artisan's credit.",
+            "hi": "डिपो इसे सौंपने से पहले कम से कम ₹1,898.00 का भुगतान माँगेगा: बाकी ही कारीगर के उधार में "
+                  "जा सकता है।"}
+    assert "pay-first" not in admin.get("/admin/approvals").get_data(as_text=True)  # within ₹25,000 of credit
+    put = admin.put("/api/v1/credit-terms", headers={"X-CSRF-Token": admin.csrf},
+                    json={"artisan_id": "ART-0001", "credit_limit": "1000", "credit_days": 30, "advance_percent": "0"})
+    assert put.status_code == 200, put.get_json()
+    for lang, said in card.items():
+        words = text(person(apps["requests"], config, "admin", lang).get("/admin/approvals"))
+        assert said in words, lang
+    assert "Pay at least ₹1,898.00 before" in text(artisan.get(f"/my/requisitions/{rid}"))  # the same figure
+    approved = admin.post(f"/api/v1/requisitions/{rid}/approve", headers={"X-CSRF-Token": admin.csrf})
+    assert approved.status_code == 200, approved.get_json()
+    stored = apps["requests"].extensions["rawbank"].db.requisitions.find_one({"_id": rid})
+    [event] = [decode_event(e) for e in stored["outbox"] if e["type"] == "RequisitionApproved"]
+    assert event.data["pay_first"] == 1898_00 and event.data["payable_total"] == 2898_00
+    assert "pay_first" not in approved.get_json()  # the API answers as it did
