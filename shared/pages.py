@@ -416,6 +416,7 @@ def _page_context() -> dict:
             "lang_action": url_of(*common_page("language")) if user else url_of(service, "/language"),
             "logout_action": url_of(*common_page("logout")),
             "login_url": login_url(),
+            "no_script_action": no_script_action(service),
             "url_of": url_of, "service": service, "js_texts": _js_texts(), "new_key": new_key}
 
 
@@ -460,6 +461,38 @@ def browser_language():
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", path="/",
                             secure=url_of(service, "/").startswith("https:"))
     return response
+
+
+def no_script_action(service: str) -> str:
+    """Where a form the page's script sends to the API (`data-api`) goes when the browser sends it itself: the script
+    not loaded yet (a slow connection, Enter pressed early), failed or turned off. Without method="post" and this
+    action such a form went as a GET to the page, every field (a typed password too) in the address, the history and
+    every log on the way. The page's own address (path and query: the address bar's already) says where to go back."""
+    back = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return url_of(service, "/needs-script") + "?" + urlencode({"back": back})
+
+
+def _own_path(value: str | None) -> str | None:
+    """A path on this service (never another site's address: "//host", "/\\host", "https:")."""
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")) or any(
+            ord(c) < 32 for c in value):
+        return None
+    return value
+
+
+@blp.post("/needs-script")
+def sent_without_script():
+    """A script's form sent by the browser (`no_script_action`): nothing of it is read, kept or logged (the body is
+    never parsed); the browser is sent on (303) to the page that says so, whose reload sends nothing again."""
+    return redirect(url_for("rawbank.needs_script", back=_own_path(request.args.get("back"))), 303)
+
+
+@blp.get("/needs-script")
+def needs_script():
+    """The page that says a form was sent without the page's script: nothing was saved; load the page again."""
+    back = _own_path(request.args.get("back"))
+    service = current_app.config["RAWBANK_SERVICE"]
+    return render_template("rawbank/needs_script.html", back=url_of(service, back) if back else None)
 
 
 @blp.get("/favicon.ico")

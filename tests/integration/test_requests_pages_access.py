@@ -58,7 +58,7 @@ PAGES = [
     ("/admin/users", ADMIN_ONLY),
     ("/password", expect()),  # Change my password: everyone logged in
 ]
-OPEN = {"/", "/login", "/healthz", "/readyz", "/metrics", "/favicon.ico"}  # no login needed
+OPEN = {"/", "/login", "/healthz", "/readyz", "/metrics", "/favicon.ico", "/needs-script"}  # no login needed
 
 
 @pytest.fixture
