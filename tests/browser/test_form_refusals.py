@@ -96,6 +96,8 @@ SUBMIT = """([index, numbers, texts, strip]) => {
     .filter(b => (b.type === 'submit') && !b.formNoValidate);
   const button = buttons[buttons.length - 1];
   if (button && button.closest('[hidden]')) return null;  // a person cannot send it (an alert seen to already)
+  const ask = button && button.closest('details.confirm');  // an in-page "are you sure" (confirm.js): a person
+  if (ask) ask.open = true;  // opens it (its summary) and presses its "Yes"; pressed closed, it only opens
   form.requestSubmit(button || undefined);
   return typed;
 }"""
