@@ -78,18 +78,8 @@ def tell_recorded(db, event: Event) -> None:
 
 def alert_if_short(db, event: Event) -> None:
     """A member who received less than their share: an alert for admins at once."""
-    data = event.data
-    if not data["short"]:
-        return
-    member = projections.artisan(db, data["artisan_id"]) or {}
-    coop = projections.cooperative(db, data["cooperative"]) or {}
-    alerts.raise_alert(db, domain.SHORT_SHARE, depot=data["depot"], sku=None,
-                       scope=f"{data['requisition_id']}:{data['artisan_id']}", cause=event.event_id,
-                       at=_occurred(event), district=coop.get("district") or member.get("district"),
-                       details={"requisition_id": data["requisition_id"], "artisan_id": data["artisan_id"],
-                                "name": member.get("name") or data["artisan_id"], "name_hi": member.get("name_hi"),
-                                "lines": data["lines"],
-                                **_named(data["cooperative"], coop)})
+    if event.data["short"]:
+        _share_alert(db, event, domain.SHORT_SHARE)
 
 
 def alert_disputed(db, event: Event) -> None:
@@ -98,16 +88,22 @@ def alert_disputed(db, event: Event) -> None:
     who recorded what for which request, and the member's note. One per share (a member disputes once), opened by the
     event's id, so a replay or duplicate opens nothing more, even once it is resolved by hand."""
     data = event.data
+    _share_alert(db, event, domain.SHARE_RECORD_DISPUTED, recorded_by=data.get("recorded_by"),
+                 recorded_at=data.get("recorded_at"), note=data["note"])
+
+
+def _share_alert(db, event: Event, kind: str, **more) -> None:
+    """The alert of one member's share (`event`: ShareConfirmed or ShareRecordDisputed), once per share and kind:
+    the member and their cooperative named, the share's lines and `more` in its details."""
+    data = event.data
     member = projections.artisan(db, data["artisan_id"]) or {}
     coop = projections.cooperative(db, data["cooperative"]) or {}
-    alerts.raise_alert(db, domain.SHARE_RECORD_DISPUTED, depot=data["depot"], sku=None,
+    alerts.raise_alert(db, kind, depot=data["depot"], sku=None,
                        scope=f"{data['requisition_id']}:{data['artisan_id']}", cause=event.event_id,
                        at=_occurred(event), district=coop.get("district") or member.get("district"),
                        details={"requisition_id": data["requisition_id"], "artisan_id": data["artisan_id"],
                                 "name": member.get("name") or data["artisan_id"], "name_hi": member.get("name_hi"),
-                                "lines": data["lines"], "recorded_by": data.get("recorded_by"),
-                                "recorded_at": data.get("recorded_at"), "note": data["note"],
-                                **_named(data["cooperative"], coop)})
+                                "lines": data["lines"], **more, **_named(data["cooperative"], coop)})
 
 
 def settle_short(db, event: Event) -> None:
