@@ -21,18 +21,25 @@ def on_phone(user, lang: str = "hi"):
     return user.page
 
 
-def test_finding_3_a_hand_over_refused_for_the_credit_limit_leads_to_the_payment_form_from_its_card(people):
-    """सौंपें refused: "… पहले कम से कम ₹… का भुगतान लें।", and the card had only the slip and सौंपें: the payment form
-    was behind the card's fine print "अनुरोध का विवरण", far down another service's page."""
-    requisition = ready_requisition(people, "3")
-    admin = people("admin").log_in()
-    api(admin, "requests", "PUT", "/credit-terms", {"artisan_id": "ART-0001", "credit_limit": "100", "credit_days": 30})
+
+def hand_over_on_phone(people, requisition: str):
+    """Warehouse staff on a phone press सौंपें on the dispatch card of `requisition` once it is set aside: (the
+    staff member, their page, the card)."""
     warehouse = people("warehouse").log_in()
     page = on_phone(warehouse)
     page.goto(warehouse.url("inventory", "/warehouse/dispatch"))
     card = page.locator(f'[data-requisition="{requisition}"]')
     reload_until(page, lambda: card.count() > 0, message="the request to be set aside")
     card.get_by_role("button", name=re.compile("^सौंपें")).click()
+    return warehouse, page, card
+
+def test_finding_3_a_hand_over_refused_for_the_credit_limit_leads_to_the_payment_form_from_its_card(people):
+    """सौंपें refused: "… पहले कम से कम ₹… का भुगतान लें।", and the card had only the slip and सौंपें: the payment form
+    was behind the card's fine print "अनुरोध का विवरण", far down another service's page."""
+    requisition = ready_requisition(people, "3")
+    admin = people("admin").log_in()
+    api(admin, "requests", "PUT", "/credit-terms", {"artisan_id": "ART-0001", "credit_limit": "100", "credit_days": 30})
+    warehouse, page, card = hand_over_on_phone(people, requisition)
     expect(card.locator("[data-errors]")).to_contain_text("उधार सीमा")
     card.get_by_role("link", name=re.compile("^भुगतान लें")).click()
     page.wait_for_url(re.compile(rf"/my/requisitions/{requisition}#payment$"))
@@ -89,12 +96,7 @@ def test_finding_4_the_depot_finds_a_handed_over_request_by_its_number_to_record
     api(admin, "requests", "PUT", "/credit-terms",
         {"artisan_id": "ART-0001", "credit_limit": "25000", "credit_days": 45})
     requisition = ready_requisition(people, "2")
-    warehouse = people("warehouse").log_in()
-    page = on_phone(warehouse)
-    page.goto(warehouse.url("inventory", "/warehouse/dispatch"))
-    card = page.locator(f'[data-requisition="{requisition}"]')
-    reload_until(page, lambda: card.count() > 0, message="the request to be set aside")
-    card.get_by_role("button", name=re.compile("^सौंपें")).click()
+    warehouse, page, card = hand_over_on_phone(people, requisition)
     expect(card.locator("[data-done]")).to_have_text("सौंप दिया गया")
 
     page.goto(warehouse.url("inventory", "/warehouse/ledger?type=issue"))  # the ledger's number leads there too
