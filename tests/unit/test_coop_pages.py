@@ -337,6 +337,11 @@ def test_a_cooperatives_price_names_whose_line_is_whose(apps, config):
                                                                                     (3, "3.333"))]
     rid = secretary.post("/api/v1/requisitions", json={"depot": "VNS", "cooperative": "SMBSS", "lines": lines},
                          headers={"X-CSRF-Token": secretary.csrf}).get_json()["id"]
+    admin = person(apps["requests"], config, "admin")  # a receipt records something paid (else there is none yet)
+    paid = admin.post(f"/api/v1/requisitions/{rid}/payments", json={"amount": "10", "method": "cash",
+                                                                    "reference": "CASH-1", "artisan_id": "ART-0001"},
+                      headers={"X-CSRF-Token": admin.csrf})
+    assert paid.status_code == 201, paid.get_json()
     for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt"):
         html = secretary.get(path).get_data(as_text=True)
         priced = re.search(r"<table[^>]*data-pricing>.*?<tbody>(.*?)</tbody>", html, re.S).group(1)
