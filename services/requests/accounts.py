@@ -192,9 +192,13 @@ def _within_terms(db, artisan_id: str, rid: str, payable: int, terms: dict) -> d
 
 
 def _check_charge(account: dict, rid: str, payable: int, terms: dict) -> None:
-    paid_here = account["paid"].get(rid, 0)
-    if paid_here < payable and not any(e["id"] == f"charge:{rid}" for e in account["entries"]):
-        _check_credit(account["balance"] + payable, paid_here, payable, terms)
+    if _goes_on_credit(account, rid, payable):
+        _check_credit(account["balance"] + payable, account["paid"].get(rid, 0), payable, terms)
+
+
+def _goes_on_credit(account: dict, rid: str | None, payable: int) -> bool:
+    """Whether charging `payable` for `rid` puts some of it on credit: not paid in full on it, nor charged already."""
+    return account["paid"].get(rid, 0) < payable and not any(e["id"] == f"charge:{rid}" for e in account["entries"])
 
 
 def charged_at(db, artisan_ids, rid: str) -> datetime | None:
@@ -214,9 +218,9 @@ def to_pay_first(db, artisan: dict, payable: int, rid: str | None = None) -> int
     and the request's page say it before the artisan comes to the counter. Only reads (stale charges are taken back by
     the next write, see _within_terms)."""
     account = _account(db, artisan["_id"])
-    paid_here = account["paid"].get(rid, 0) if rid else 0
-    if paid_here >= payable or any(e["id"] == f"charge:{rid}" for e in account["entries"]):
+    if not _goes_on_credit(account, rid, payable):
         return 0
+    paid_here = account["paid"].get(rid, 0)
     terms = credit.terms_for(db, artisan)
     return max(account["balance"] + payable - terms["credit_limit"],
                pricing.advance_needed(payable, terms["advance_percent"]) - paid_here, 0)
