@@ -10,7 +10,7 @@ import errno
 import os
 from pathlib import Path
 
-from shared.datadir import user
+from shared.datadir import file_in_the_way, user
 from shared.i18n import N_
 
 #: the target (or a directory above it) may not be written by the user running the backup
@@ -101,10 +101,8 @@ def refusal(target: Path, exc: OSError, *, reading: bool = False) -> tuple[str, 
         return READ_ONLY_DISK, values
     if code in (errno.ENOSPC, errno.EDQUOT):
         return DISK_FULL, values
-    if code in (errno.ENOTDIR, errno.EEXIST):
-        blocker = next((p for p in (target, *target.parents) if p.exists() and not p.is_dir()), None)
-        if blocker is not None:
-            return FILE_IN_THE_WAY, {**values, "place": blocker}
+    if (blocker := file_in_the_way(target, exc)) is not None:
+        return FILE_IN_THE_WAY, {**values, "place": blocker}
     if code == errno.ENOENT:
         return NO_SUCH_PLACE, values
     if code == errno.EIO:

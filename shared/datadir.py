@@ -88,7 +88,7 @@ def unusable(path: Path, exc: OSError) -> DataDirError:
     """The error for an OSError met while writing in the data directory."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return DataDirError.said(DISK_FULL, path=path, error=exc.strerror)
-    if (blocker := _a_file_in_the_way(path, exc)) is not None:
+    if (blocker := file_in_the_way(path, exc)) is not None:
         return DataDirError.said(FILE_IN_THE_WAY, blocker=blocker, path=path)
     return DataDirError.said(NOT_WRITABLE, path=path, error=exc.strerror)
 
@@ -109,7 +109,7 @@ def user() -> str:
         return str(os.geteuid())
 
 
-def _a_file_in_the_way(path: Path, exc: OSError) -> Path | None:
+def file_in_the_way(path: Path, exc: OSError) -> Path | None:
     """The file (the directory's own path, or one of its parents) that kept the directory from being made or used."""
     if exc.errno not in (errno.EEXIST, errno.ENOTDIR):
         return None
