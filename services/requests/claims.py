@@ -215,10 +215,7 @@ def year_as_csv(claims: dict, lang: str | None = None) -> str:
     rows = [row(r["month"], names.month(r["month"], lang), r) for r in claims["months"]] \
         + [row("TOTAL", covered, claims["totals"])]
     if claims.get("outside_scheme"):  # after the figures, so every month stays in its row
-        runs = claims["scheme_runs"]
-        said = translate(OUTSIDE_ENDED if runs["valid_to"] else OUTSIDE_OPEN, lang, scheme=claims["scheme"],
-                         year=claims["year"], **{key: names.day(runs[key], lang) for key in ("valid_from", "valid_to")})
-        rows.append(["OUTSIDE_SCHEME", safe_cell(said)] + [""] * (len(header) - 2))
+        rows.append(_outside_scheme_line(claims, len(header), lang, (OUTSIDE_ENDED, OUTSIDE_OPEN), year=claims["year"]))
     return csv_text([safe_cell(h) for h in header], rows)
 
 
@@ -251,9 +248,15 @@ def as_csv(claim: dict, lang: str | None = None) -> str:
         + [row(translate(CORRECTION, lang, district=r["district"]), {**r, "beneficiaries": ""})
            for r in claim.get("corrections") or ()] + [row("TOTAL", claim["totals"])]
     if claim.get("outside_scheme"):  # after the figures, so every district stays in its row
-        runs = claim["scheme_runs"]
-        said = translate(MONTH_OUTSIDE_ENDED if runs["valid_to"] else MONTH_OUTSIDE_OPEN, lang, scheme=claim["scheme"],
-                         month=names.month(claim["month"], lang),
-                         **{key: names.day(runs[key], lang) for key in ("valid_from", "valid_to")})
-        rows.append(["OUTSIDE_SCHEME", safe_cell(said)] + [""] * (len(header) - 2))
+        rows.append(_outside_scheme_line(claim, len(header), lang, (MONTH_OUTSIDE_ENDED, MONTH_OUTSIDE_OPEN),
+                                         month=names.month(claim["month"], lang)))
     return csv_text([safe_cell(h) for h in header], rows)
+
+
+def _outside_scheme_line(answer: dict, width: int, lang: str, texts: tuple[str, str], **when) -> list[str]:
+    """The CSV's last line of a month or year the scheme did not run in: OUTSIDE_SCHEME, then in `lang` when it ran
+    (`texts`: the words for a scheme that ended, and for one still open) and `when` (the month or year asked)."""
+    runs = answer["scheme_runs"]
+    said = translate(texts[0] if runs["valid_to"] else texts[1], lang, scheme=answer["scheme"], **when,
+                     **{key: names.day(runs[key], lang) for key in ("valid_from", "valid_to")})
+    return ["OUTSIDE_SCHEME", safe_cell(said)] + [""] * (width - 2)
