@@ -20,9 +20,10 @@ import urllib.parse
 import uuid
 
 from shared import admin_api, dead_letters
-from shared.console import tell
-from shared.i18n import N_
+from shared.console import say, tell
+from shared.i18n import N_, translate
 from shared.dead_letters import read_dlq
+from shared.names import moment
 
 COMMAND = "rawbank dlq"
 PAGE = 1000
@@ -141,7 +142,8 @@ def list_(config, topics, *, as_json: bool = False, stream=None) -> int:
         tell(dead_letters.where_seen(entry), stream)
         if entry.get("resends"):
             last = entry["resends"][-1]
-            tell(SENT_AGAIN, stream, count=len(entry["resends"]), at=last["at"], by=last["by"])
+            say(*(translate(SENT_AGAIN, lang, count=len(entry["resends"]), at=moment(last["at"], lang), by=last["by"])
+                  for lang in ("en", "hi")), stream)  # in India's time, as status says one; --json keeps the ISO
     tell(LISTED, stream, count=len(found))
     return 0
 

@@ -17,6 +17,7 @@ from typing import Callable, Mapping
 
 from shared import dead_letters
 from shared.i18n import N_, translate
+from shared.names import moment
 from shared.spec import SERVICES, ServiceSpec, load_spec
 
 Facts = dict
@@ -118,8 +119,8 @@ class Report:
                          + (f" ({said(where)})" if where else ""))
             if m.get("resends"):
                 last = m["resends"][-1]
-                lines.append("    " + said(dead_letters.SENT_AGAIN, count=len(m["resends"]), at=last["at"],
-                                            by=last["by"]))
+                lines.append("    " + said(dead_letters.SENT_AGAIN, count=len(m["resends"]),
+                                            at=moment(last["at"], lang), by=last["by"]))  # India's time
         if self.ok:
             lines.append(said(CLEAN))
         else:
