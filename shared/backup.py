@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from shared import backup_place
+from shared.calendar import IST
 from shared.datadir import (DataDir, DataDirError, checkout_default, damaged, is_data_directory, start_command,
                             unreadable, unusable)
 from shared.console import say, tell
@@ -340,11 +341,13 @@ def check_copy(path: Path) -> None:
 
 
 def set_aside(data: DataDir) -> Path | None:
-    """Move the current stores (with their logs) to before-restore-<time>/, or None if there are none."""
+    """Move the current stores (with their logs) to before-restore-<time>/, or None if there are none; the time is
+    India's, as a person reads it, and sorts: before-restore-20261206-023003-IST (an older rawbank's were UTC,
+    before-restore-20261205T210003Z; nothing reads the time out of the name, `rawbank status` lists both)."""
     current = [path for name in SERVICES for path in data.path.glob(f"{name}.sqlite*")]
     if not current:
         return None
-    aside = data.path / f"before-restore-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}"
+    aside = data.path / f"before-restore-{datetime.now(IST):%Y%m%d-%H%M%S}-IST"
     for again in range(2, 100):  # a second restore in the same second: its own directory
         if not aside.exists():
             break

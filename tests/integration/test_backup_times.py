@@ -57,3 +57,34 @@ def test_backup_and_restore_say_the_copys_time_in_india_and_keep_iso_in_their_fi
     english, hindi = capsys.readouterr().out.strip().splitlines()
     assert english.startswith(f"Restored the copy of {moment(at, 'en')} into {fresh.path}.")
     assert moment(at, "hi") in hindi and at not in english + hindi
+
+
+def test_the_folder_a_restore_sets_aside_is_named_by_indias_time_and_an_older_one_is_still_listed(
+        tmp_path, config, capsys, monkeypatch):
+    """The stores a restore replaced went to before-restore-20261205T210003Z/, UTC a person reads as the day before
+    the 02:30 restore; now before-restore-20261206-023003-IST/, sortable still. A folder an older rawbank named in
+    UTC is listed by `rawbank status` as before (nothing reads the time out of the name)."""
+    from datetime import datetime
+
+    from shared.status import report
+
+    class AtNight(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.fromisoformat(NIGHT).astimezone(tz)
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    target = tmp_path / "copy"
+    assert backup.backup(data, config, str(target)) == 0
+    (data.path / "before-restore-20261201T101500Z").mkdir()  # an older rawbank's
+    monkeypatch.setattr(backup, "datetime", AtNight)
+
+    assert backup.restore(data, str(target)) == 0
+    aside = data.path / "before-restore-20261206-023003-IST"
+    assert aside.is_dir() and f"The stores it replaced are in {aside}." in capsys.readouterr().out
+    assert backup.restore(data, str(target)) == 0  # again in the same second: a folder of its own
+    assert (data.path / "before-restore-20261206-023003-IST.2").is_dir()
+    text, _ = report(data, config, "en")
+    listed = [line.split(": ", 1)[1].split(",")[0] for line in text.splitlines() if "set aside by a restore" in line]
+    assert [path.rsplit("/", 1)[1] for path in listed] == [
+        "before-restore-20261201T101500Z", "before-restore-20261206-023003-IST", "before-restore-20261206-023003-IST.2"]
