@@ -202,8 +202,10 @@ def _take(data: DataDir, stores, target: Path, wait: float) -> int:
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     DataDir(target).write_json(MANIFEST, {"format": FORMAT, "at": at, "from": str(data.path), "stores": stores})
     data.write_json("last-backup.json", {"at": at, "directory": str(target)})
-    say(*(translate(BACKED_UP, lang, stores=", ".join(stores), source=data.path, target=target, at=moment(at, lang),
-                    attempts=attempts) for lang in ("en", "hi")))  # the files keep the ISO time in UTC
+    from shared.reconcile import service  # its code in English, its name in Hindi, as `rawbank status` says it
+    say(*(translate(BACKED_UP, lang, stores=", ".join(service(name).said(lang) for name in stores), source=data.path,
+                    target=target, at=moment(at, lang), attempts=attempts)
+          for lang in ("en", "hi")))  # the files keep the ISO time in UTC
     return 0
 
 

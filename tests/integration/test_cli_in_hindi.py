@@ -203,6 +203,20 @@ def test_backup_and_restore_in_hindi_say_folder_not_the_loanword_directory(tmp_p
     assert "कोई नया या खाली फ़ोल्डर दें" in said[f"backup {full}"]
 
 
+def test_a_backup_in_hindi_names_the_services_in_hindi(tmp_path, config, capsys):
+    """Its Hindi line said "... में inventory, requests, notifier का बैकअप हो गया": the services by their English codes,
+    where `rawbank status --lang hi` names them in Hindi. English names them by their codes, as before."""
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    code, hindi = said_in_hindi(capsys, ["backup", "--lang", "hi", "--data-dir", str(data.path),
+                                         str(tmp_path / "copy")])
+    assert code == 0 and " में इन्वेंटरी सेवा, अनुरोध सेवा, नोटिफ़ायर सेवा का बैकअप हो गया (" in hindi, hindi
+    assert not english_words(hindi), hindi
+    code, english = said_in_hindi(capsys, ["backup", "--lang", "en", "--data-dir", str(data.path),
+                                           str(tmp_path / "again")])
+    assert code == 0 and english.startswith(f"Backed up inventory, requests, notifier from {data.path} to "), english
+
+
 def test_rawbank_dev_names_the_broker_and_services_in_hindi_when_a_port_is_taken(capsys):
     """Its Hindi said "पोर्ट 9092 (broker के लिए)": the part by its English code, the text outside the catalog."""
     import socket
