@@ -2,7 +2,12 @@
 still said "डायरेक्टरी": dlq's no-broker message, admin_api's refused token, the data-dir and `user` help, and
 dev's broker failure), "अटका संदेश" for a dead letter and "संदेश-कतार" for a topic (`rawbank reconcile --lang hi`
 said "डेड लेटर", "टॉपिक"), and "गुप्त कुंजी" for the token secret (`rawbank token` said "विकास (development)
-सीक्रेट"). Codes and command names stay as they are."""
+सीक्रेट"). Codes and command names stay as they are.
+
+The help and messages still said "डिफ़ॉल्ट" (--wait, --lang, --via-api), "रनटाइम" (--data-dir), "पार्टीशन" (the topics'
+partitions), "एम्बेडेड मोड", "प्रोडक्शन", "एनवायरनमेंट वेरिएबल", "कंज़्यूमर" and "इवेंट": now "पहले से तय" or "न दें
+तो", "rawbank", "हिस्से", "एक मशीन पर चलते rawbank में", "असली इस्तेमाल के लिए", "सेटिंग के नाम", "उपभोक्ता" and
+"घटना", the words the rest of the catalog uses."""
 from __future__ import annotations
 
 import re
@@ -17,7 +22,9 @@ from shared.i18n import translate
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "shared" / "translations" / "hi" / "LC_MESSAGES" / "messages.po"
 #: English or jargon written in Devanagari, where a Hindi reader has a word of their own
-LOANWORDS = re.compile(r"डायरेक्टरी|डेड[ -]लेटर|टॉपिक|सीक्रेट|\(development\)|विकास \(")
+LOANWORDS = re.compile(r"डायरेक्टरी|डेड[ -]लेटर|टॉपिक|सीक्रेट|\(development\)|विकास \(|"
+                       r"डिफ़ॉल्ट|डिफॉल्ट|रनटाइम|पार्टी?ि?शन|एम्बेडेड|प्रोडक्शन|एनवायरनमेंट|वेरिएबल|"
+                       r"कंज़्यूमर|कंज्यूमर|इवेंट")
 
 
 def hindi_texts():
@@ -57,3 +64,13 @@ def test_the_commands_say_folder_stuck_message_queue_and_secret_key_in_hindi():
     assert "गुप्त कुंजी" in token and "development" not in token and "`rawbank dev --memory`" in token
     assert translate(reconcile.DEAD_LETTERS, "hi", count=2).startswith("अटके संदेश: 2 (ब्रोकर की .dlq कतारें")
     assert "कोई अटका संदेश नहीं" in translate(dlq_cli.NONE, "hi", topics="inventory.events")
+
+
+def test_the_commands_help_says_default_data_folder_and_partitions_in_plain_hindi():
+    said = {message.id: text for message, text in hindi_texts()}
+    assert said["partitions for topics rawbank creates"] == (
+        "rawbank जो संदेश-कतारें बनाता है, हर कतार कितने हिस्सों में बँटी हो")
+    assert "पहले से तय: अंग्रेज़ी" in said[
+        "language of the report, and of a refusal (default: English; a refusal in both)"]
+    assert "rawbank अपना डेटा किस फ़ोल्डर में रखता है" in said[
+        "where the single-machine runtime keeps its data (default RAWBANK_DATA_DIR, else ./var)"]
