@@ -144,7 +144,7 @@ def test_a_backup_says_which_copy_it_kept_in_hindi_too(tmp_path, config, capsys)
     assert backup.backup(data, config, str(target)) == 0
     english, hindi = two_lines(capsys)
     assert english.startswith("Backed up inventory, requests, notifier from ") and english.endswith("(copy 1).")
-    assert f"{data.path} से {target} में inventory, requests, notifier का बैकअप हो गया" in hindi
+    assert f"{data.path} से {target} में इन्वेंटरी सेवा, अनुरोध सेवा, नोटिफ़ायर सेवा का बैकअप हो गया" in hindi
     assert hindi.endswith("(प्रति 1)।")
 
 
