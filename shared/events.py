@@ -421,7 +421,7 @@ class CooperativeRegistered(Payload):
 
 
 class CooperativeUpdated(CooperativeRegistered):
-    """A cooperative's details changed; the payload is the whole record."""
+    """A cooperative's details changed; the payload is the whole record. A PATCH that changes nothing makes none."""
 
 
 class ShareLine(Line):
