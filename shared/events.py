@@ -58,7 +58,8 @@ class MaterialRegistered(Payload):
 
 
 class MaterialUpdated(MaterialRegistered):
-    """A material changed (names, category, levels, pack size, class, active); the payload is the whole material."""
+    """A material changed (names, category, levels, pack size, class, active); the payload is the whole material.
+    A PATCH that changes nothing makes none."""
 
 
 class MaterialPriced(Payload):
@@ -85,7 +86,8 @@ class DepotRegistered(Payload):
 
 
 class DepotUpdated(DepotRegistered):
-    """A depot's name, district or freight zone changed; the payload is the whole depot."""
+    """A depot's name, district or freight zone changed; the payload is the whole depot. A PATCH that changes
+    nothing makes none."""
 
 
 class StockMovement(Payload):
