@@ -58,7 +58,9 @@ class MaterialRegistered(Payload):
 
 
 class MaterialUpdated(MaterialRegistered):
-    """A material changed (names, category, levels, pack size, class, active); the payload is the whole material."""
+    """A material changed (not on a PATCH changing nothing); the payload is the whole material.
+
+    What changes: names, category, levels, pack size, class, active."""
 
 
 class MaterialPriced(Payload):
@@ -85,7 +87,7 @@ class DepotRegistered(Payload):
 
 
 class DepotUpdated(DepotRegistered):
-    """A depot's name, district or freight zone changed; the payload is the whole depot."""
+    """A depot's names or freight zone changed (not on a PATCH changing nothing); the payload is the whole depot."""
 
 
 class StockMovement(Payload):
@@ -421,7 +423,7 @@ class CooperativeRegistered(Payload):
 
 
 class CooperativeUpdated(CooperativeRegistered):
-    """A cooperative's details changed; the payload is the whole record."""
+    """A cooperative's details changed (not on a PATCH changing nothing); the payload is the whole record."""
 
 
 class ShareLine(Line):

@@ -10,6 +10,7 @@ from services.inventory.errors import CodeTaken, DepotNotFound, UnknownDepot, Wh
 from services.inventory.stock_writes import SOURCE, refresh_copies
 from services.inventory.store import material_or_error
 from shared import codes
+from shared.changes import nothing_changes
 from shared.envelope import new_event
 from shared.quantity import SCALE, format_quantity, whole_enough
 from shared.errors import Conflict
@@ -69,11 +70,14 @@ def _refuse_taken_depot(db, code: str) -> None:
 
 
 def update_depot(db, code: str, changes: dict, *, correlation_id: str | None = None) -> dict:
-    """Change a depot's names, freight zone, address or hours, with its DepotUpdated event in the same write."""
+    """Change a depot's names, freight zone, address or hours, with its DepotUpdated event in the same write; all as
+    they are (the page saved unchanged) writes nothing and makes no event (shared/changes.py)."""
     for _ in range(20):
         current = depot_or_error(db, code, not_found=True)
         before = {k: current.get(k, "plain" if k == "zone" else None) for k in DEPOT_FIELDS}
         after = {**before, **changes}
+        if nothing_changes(current, changes, {"zone": "plain"}):  # saved as it was: no event
+            return {**{k: current.get(k) for k in DEPOT_PLACE}, **after}
         event = new_event("DepotUpdated", code, after, source=SOURCE, correlation_id=correlation_id)
         unchanged = {k: current[k] if k in current else {"$exists": False} for k in ("name", "name_hi", "zone")}
         if db.depots.update_one({"_id": code, **unchanged},
@@ -109,7 +113,8 @@ def _refuse_taken_sku(db, sku: str) -> None:
 
 
 def update_material(db, sku: str, changes: dict, *, correlation_id: str | None = None) -> dict:
-    """Change names, category, levels, pack size, whether it is active or its class; never the unit.
+    """Change names, category, levels, pack size, whether it is active or its class; never the unit. All as they
+    are (the page saved unchanged) writes nothing: no new version, no MaterialUpdated (shared/changes.py).
 
     Stock documents keep a copy of category and reorder level (for their filters, and the
     reorder level for every later stock write); they are refreshed here one by one.
@@ -118,6 +123,8 @@ def update_material(db, sku: str, changes: dict, *, correlation_id: str | None =
         current = material_or_error(db, sku, not_found=True)
         whole_units(db, sku, {k: changes.get(k) for k in LEVELS}, current)
         updated = {**{k: current.get(k) for k in MATERIAL_FIELDS}, "active": current.get("active", True), **changes}
+        if nothing_changes(current, changes, {"active": True}):  # saved as it was: no version, no event
+            return updated
         event = new_event("MaterialUpdated", sku, updated, source=SOURCE, correlation_id=correlation_id)
         result = db.materials.update_one(
             {"_id": sku, "version": current.get("version", 1)},

@@ -9,6 +9,7 @@ from pymongo.errors import DuplicateKeyError
 from services.requests import cooperatives
 from services.requests.errors import AdminOnlyFields, ArtisanInactive, NoLoomsChange, NoPhoneChange, RegistrationTaken
 from shared.auth import Principal
+from shared.changes import nothing_changes
 from shared.envelope import new_event, utcnow_iso
 from shared.errors import AlreadyExists, Busy, Conflict, Forbidden, Invalid, NotFound
 from shared.i18n import F_, N_, translate
@@ -69,7 +70,8 @@ def register(db, principal: Principal, body: dict, *, correlation_id: str | None
 
 def update(db, principal: Principal, artisan_id: str, changes: dict, *,
            correlation_id: str | None = None) -> dict:
-    """Change an artisan's details, with their ArtisanUpdated event in the same write."""
+    """Change an artisan's details, with their ArtisanUpdated event in the same write; all as they are (the form
+    sends every field) writes nothing (shared/changes.py)."""
     before = _visible(db, principal, artisan_id)
     _may_edit(principal, changes)
     changes = dict(changes)
@@ -86,6 +88,8 @@ def update(db, principal: Principal, artisan_id: str, changes: dict, *,
         if "phone" in changes and not _same_phone(changes["phone"], before.get("phone")):
             changes["phone_change"] = None
     cooperatives.require(db, changes.get("cooperative"))
+    if nothing_changes(before, changes):  # the form saved as it was: no new version, no ArtisanUpdated
+        return shown_to(principal, before)
     return _store(db, principal, before, changes, correlation_id)
 
 

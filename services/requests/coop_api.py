@@ -54,7 +54,8 @@ def get_cooperative(code):
 @blp.arguments(CooperativePatchSchema)
 @blp.response(200, CooperativeSchema)
 def update_cooperative(changes, code):
-    """Change a cooperative's details or its members' credit limit (admin)."""
+    """Change a cooperative's details or its members' credit limit (admin). Every field as it is (the page saved
+    unchanged): the cooperative as it is, no new version, no CooperativeUpdated."""
     return cooperatives.update(db(), code, changes, by=current_principal().sub, correlation_id=request_id())
 
 

@@ -16,6 +16,7 @@ from services.requests import credit
 from services.requests.errors import CodeTaken, UnknownCooperative
 from shared import codes
 from shared.auth import Principal
+from shared.changes import nothing_changes
 from shared.envelope import new_event, utcnow_iso
 from shared.errors import AlreadyExists, Conflict, NotFound
 
@@ -63,14 +64,15 @@ def register(db, body: dict, *, by: str, correlation_id: str | None = None) -> d
 
 def update(db, code: str, changes: dict, *, by: str, correlation_id: str | None = None) -> dict:
     """Change a cooperative's details (with CooperativeUpdated), or its credit limit (its members' terms; the limit
-    they have already writes nothing)."""
+    they have already writes nothing). Details all as they are write nothing either: the cooperative as it is, its
+    version the same, no event (shared/changes.py)."""
     before = get(db, Principal(by, "admin"), code)
     changes = dict(changes)
     limit = changes.pop("credit_limit", None)
     if limit is not None:  # a registration's limit not stored yet is overtaken by this one
         db.cooperatives.update_one({"_id": code}, {"$unset": {PENDING_LIMIT: ""}})
         _set_limit(db, code, limit, by)
-    if not changes:
+    if nothing_changes(before, changes):  # none left but the limit, or the page saved as it was: no new version
         return view(db, before)
     after = {**before, **changes, "version": before["version"] + 1, "updated_at": utcnow_iso()}
     event = _event("CooperativeUpdated", after, correlation_id)

@@ -366,3 +366,39 @@ def test_starting_over_old_data_holding_twin_depots_works_and_refuses_a_third(co
                            headers=admin).status_code == 201
     finally:
         again.close()
+
+
+def test_a_material_saved_unchanged_keeps_its_version_and_emits_no_event(client, runtime, admin):
+    """The material page sends every field back: a save with nothing changed wrote a new version and a
+    MaterialUpdated each time, events the other services apply to nothing. Now it is answered with the material as
+    it is; a real change still makes one event and one version more."""
+    def material():
+        doc = runtime.db.materials.find_one({"_id": "BRS"})
+        return doc["version"], [e["type"] for e in doc.get("outbox", []) if e["type"] == "MaterialUpdated"]
+    version, events = material()
+    shown = client.get(f"{API}/materials/BRS", headers=admin).json
+    as_it_is = {k: shown[k] for k in ("name", "name_hi", "category", "reorder_level", "pack_size", "active")}
+    for same in (as_it_is, {"name": shown["name"]}, {"active": True}):
+        answer = client.patch(f"{API}/materials/BRS", json=same, headers=admin)
+        assert answer.status_code == 200 and answer.json["name"] == shown["name"], answer.json
+        assert material() == (version, events), same
+    changed = client.patch(f"{API}/materials/BRS", json={**as_it_is, "name": "Brass sheet 1mm"}, headers=admin)
+    assert changed.status_code == 200 and changed.json["name"] == "Brass sheet 1mm"
+    assert material() == (version + 1, [*events, "MaterialUpdated"])
+
+
+def test_a_depot_saved_unchanged_emits_no_event(client, runtime, admin):
+    """The same for a depot (its page sends every field back): no DepotUpdated for a save that changes nothing (a
+    freight zone never set is `plain`, an address never given null); a real change still makes one."""
+    def depot_events():
+        doc = runtime.db.depots.find_one({"_id": "VNS"})
+        return [e["type"] for e in doc.get("outbox", []) if e["type"] == "DepotUpdated"]
+    shown = client.get(f"{API}/depots/VNS", headers=admin).json
+    as_it_is = {k: shown[k] for k in ("name", "name_hi", "zone") if shown.get(k) is not None}
+    for same in (as_it_is, {"zone": "plain"}, {"address": None}):
+        answer = client.patch(f"{API}/depots/VNS", json=same, headers=admin)
+        assert answer.status_code == 200 and answer.json["name"] == shown["name"], answer.json
+        assert depot_events() == [], same
+    changed = client.patch(f"{API}/depots/VNS", json={**as_it_is, "name": "Varanasi central"}, headers=admin)
+    assert changed.status_code == 200 and changed.json["name"] == "Varanasi central"
+    assert depot_events() == ["DepotUpdated"]

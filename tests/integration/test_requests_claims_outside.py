@@ -176,3 +176,5 @@ def test_a_nil_claim_of_a_month_the_scheme_ran_in_can_be_printed_for_the_file_an
         html = client.http.get(f"/admin/claims?scheme=RMSS&month={month}", headers=client.admin()).get_data(
             as_text=True)
         assert ("data-print" in html) is printed, (month, html[-2000:])
+        # and downloaded for the file as the other claims are (the nil claim's CSV: headings and a zero TOTAL)
+        assert ("format=csv" in html) is printed, (month, html[-2000:])

@@ -598,3 +598,31 @@ def test_starting_over_old_data_holding_twin_cooperatives_works_and_refuses_a_th
         assert third["error"]["details"]["existing"] in ("KBSS", "kbss")
     finally:
         app.extensions["rawbank"].close()
+
+
+def test_a_cooperative_saved_unchanged_keeps_its_version_and_emits_no_event(client):
+    """The cooperative page sends every field back: a save with nothing changed bumped the version and put one more
+    CooperativeUpdated in the outbox each time (the event log filled with updates that change nothing). Now it is
+    answered with the cooperative as it is; a real change still makes one event and one version more."""
+    admin = client.admin()
+    body = {"code": "KBSS", "name": "Kabir Bunkar Sahkari Samiti", "name_hi": "कबीर बुनकर सहकारी समिति",
+            "kind": "shg", "district": "Bhadohi", "credit_limit": "2500"}
+    client.call("POST", "/cooperatives", admin, body, status=201)
+
+    def outbox():
+        return [e["type"] for e in client.db.cooperatives.find_one({"_id": "KBSS"})["outbox"]]
+
+    def version():
+        return client.db.cooperatives.find_one({"_id": "KBSS"})["version"]
+    assert outbox() == ["CooperativeRegistered"]
+    as_it_is = {k: v for k, v in body.items() if k != "code"}
+    for same in (as_it_is, {"name": body["name"]}, {"active": True, "registration_no": None}):
+        again = client.call("PATCH", "/cooperatives/KBSS", admin, same, status=200).get_json()
+        assert (again["name"], again["credit_limit"]) == (body["name"], "2500.00")
+        assert (version(), outbox()) == (1, ["CooperativeRegistered"]), same
+    changed = client.call("PATCH", "/cooperatives/KBSS", admin, {**as_it_is, "district": "Mirzapur"},
+                          status=200).get_json()
+    assert (changed["district"], version()) == ("Mirzapur", 2)
+    assert outbox() == ["CooperativeRegistered", "CooperativeUpdated"]
+    assert client.db.cooperatives.find_one({"_id": "KBSS"})["outbox"][-1]["payload"]["district"] == "Mirzapur"
+    client.call("PATCH", "/cooperatives/NONE", admin, {"name": "Nobody"}, status=404)

@@ -264,3 +264,26 @@ def test_a_phone_another_artisan_has_is_warned_of_in_both_languages_and_kept(cli
                         ("hi", "इस फ़ोन पर और कारीगर भी दर्ज हैं: ART-X1।")):
         page = client.http.get("/admin/artisans/ART-S1", headers={"Accept-Language": lang}).get_data(as_text=True)
         assert 'id="phone-shared"' in page and words in page, page
+
+
+def test_an_artisan_saved_unchanged_keeps_their_version_and_emits_no_event(client):
+    """The artisan form sends every field back: a save with nothing changed (by an admin, or by the secretary of
+    their cooperative) wrote a new version and an ArtisanUpdated each time, which the notifier and inventory apply
+    to nothing. Now it is answered with the artisan as they are; a real change still makes one event."""
+    client.register("ART-U", cooperative="Coop-U")
+
+    def stored():
+        doc = client.db.artisans.find_one({"_id": "ART-U"})
+        return doc["version"], [e["type"] for e in doc["outbox"]]
+    first = stored()
+    assert first == (1, ["ArtisanRegistered"])
+    form = {"name": "Artisan ART-U", "district": "Varanasi", "craft": "weaving", "phone": "098000 00001",
+            "language": "hi", "looms": 1, "active": True}
+    for who in (client.admin(), client.secretary("Coop-U")):
+        for same in (form, {"looms": 1}, {"phone": "+919800000001"}):
+            shown = client.call("PATCH", "/artisans/ART-U", who, same, status=200).get_json()
+            assert (shown["name"], shown["looms"], shown.get("looms_change")) == ("Artisan ART-U", 1, None)
+            assert stored() == first, same
+    changed = client.call("PATCH", "/artisans/ART-U", client.admin(), {**form, "craft": "zari"},
+                          status=200).get_json()
+    assert changed["craft"] == "zari" and stored() == (2, ["ArtisanRegistered", "ArtisanUpdated"])

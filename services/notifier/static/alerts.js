@@ -7,11 +7,13 @@
 (function () {
   var board = JSON.parse(document.getElementById("board-data").textContent);
   var list = document.getElementById("alerts"), empty = document.getElementById("no-alerts");
-  var printer = document.getElementById("print-alerts");
-  // the empty board says so, and has nothing to print: its print button shows only while a card is there
+  var printer = document.getElementById("print-alerts"), download = document.getElementById("alerts-csv");
+  // the empty board says so, and has nothing to print or download: its print button and its CSV link show only while
+  // a card is there
   var emptied = function () {
     empty.hidden = list.children.length > 0;
     if (printer) printer.hidden = list.children.length === 0;
+    if (download) download.hidden = list.children.length === 0;
   };
   var notice = document.getElementById("board-notice"), news = document.getElementById("alert-news");
   var template = document.getElementById("alert-template");
