@@ -161,10 +161,11 @@ class Config:
         "RAWBANK_INVENTORY_URL", "http://127.0.0.1:8001",
         doc=N_("public base URL of the inventory service (pages link to it)"))
     requests_url: str = _env(
-        "RAWBANK_REQUESTS_URL", "http://127.0.0.1:8002", doc=N_("public base URL of the requests service (login page)"))
+        "RAWBANK_REQUESTS_URL", "http://127.0.0.1:8002",
+        doc=N_("public base URL of the requests service (login page; the notifier's e-mails link to its pages)"))
     notifier_url: str = _env(
         "RAWBANK_NOTIFIER_URL", "http://127.0.0.1:8003",
-        doc=N_("public base URL of the notifier service (alert board)"))
+        doc=N_("public base URL of the notifier service (alert board; admins' alert e-mails link to it)"))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Config":

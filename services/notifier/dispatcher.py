@@ -36,7 +36,7 @@ class Dispatcher:
             return False
         sync_writes(self.db)  # the claim (and what the message tells) is on disk before anything is sent
         try:
-            message = messages.compose(self.db, delivery, now, self.config.jwt_secret)
+            message = messages.compose(self.db, delivery, now, self.config.jwt_secret, config=self.config)
             info = self.channels[delivery["channel"]].send(message)
         except NothingToSend as exc:
             deliveries.skipped(self.db, delivery, now, str(exc))

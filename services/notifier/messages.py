@@ -5,10 +5,11 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
-from services.notifier import domain, projections, subscribers, texts
+from services.notifier import domain, links, projections, subscribers, texts
 from services.notifier.channels import DeliveryFailed, NothingToSend, Outgoing
 from services.notifier.schemas import AlertSchema
 from shared import signing, sms
+from shared.config import Config
 from shared.i18n import LANGUAGES
 from shared.phones import e164
 
@@ -35,28 +36,29 @@ def skus_of(alert: dict) -> list[str]:
     return [sku for sku in [alert.get("sku"), *(line.get("sku") for line in lines if isinstance(line, dict))] if sku]
 
 
-def compose(db, delivery: dict, now: datetime, code_secret: str = "") -> Outgoing:
+def compose(db, delivery: dict, now: datetime, code_secret: str = "", *, config: Config | None = None) -> Outgoing:
     """The message for one delivery attempt; NothingToSend or DeliveryFailed if it can't be made.
 
-    `code_secret` derives the code a member confirms their share with (shared.signing.share_code).
+    `code_secret` derives the code a member confirms their share with (shared.signing.share_code); an e-mail's link
+    to its page is on the public addresses of `config` (the environment's when not given: links.py).
     """
-    message = _compose(db, delivery, now, code_secret)
+    message = _compose(db, delivery, now, code_secret, config or Config.from_env())
     if delivery["channel"] == "sms":  # every attempt of one delivery the same key: a gateway that keeps keys sends
         # the text once when a sender died after the gateway took it and the delivery is taken again
         return replace(message, headers={**message.headers, "Idempotency-Key": delivery["_id"]})
     return message
 
 
-def _compose(db, delivery: dict, now: datetime, code_secret: str) -> Outgoing:
+def _compose(db, delivery: dict, now: datetime, code_secret: str, config: Config) -> Outgoing:
     source = delivery["source"].get("collection")
     if delivery["channel"] == "webhook":
         return _webhook(db, delivery, now)
     if source == "notifications":
-        return _to_artisan(db, delivery, code_secret)
+        return _to_artisan(db, delivery, code_secret, config)
     if source == "alerts":
-        return _to_contact(db, delivery)
+        return _to_contact(db, delivery, config)
     if delivery["topic"] == domain.DIGEST:
-        return _digest(db, delivery)
+        return _digest(db, delivery, config)
     raise NothingToSend(f"nothing to send for {source}")
 
 
@@ -74,7 +76,7 @@ def _webhook(db, delivery: dict, now: datetime) -> Outgoing:
         "X-Rawbank-Signature": "sha256=" + signing.sign(hook["secret"], timestamp, raw)})
 
 
-def _to_artisan(db, delivery: dict, code_secret: str) -> Outgoing:
+def _to_artisan(db, delivery: dict, code_secret: str, config: Config) -> Outgoing:
     note = db.notifications.find_one({"_id": delivery["source"]["id"]}, {"fanout": 0})
     if note is None:
         raise NothingToSend("notification is gone")
@@ -97,11 +99,11 @@ def _to_artisan(db, delivery: dict, code_secret: str) -> Outgoing:
         code = signing.share_code(code_secret, note["requisition_id"], note["artisan_id"], note["nonce"]) \
             if note.get("nonce") else ""
         return Outgoing(to=e164(address), text=texts.sms(note, materials, depots, lang, code))
-    subject, body = texts.email(note, materials, depots, lang)
+    subject, body = texts.email(note, materials, depots, lang, links.of_notification(note, config))
     return Outgoing(to=address, subject=subject, text=body)
 
 
-def _to_contact(db, delivery: dict) -> Outgoing:
+def _to_contact(db, delivery: dict, config: Config) -> Outgoing:
     contact = subscribers.contact(db, delivery["target"])
     if contact is None:
         raise NothingToSend("contact removed")
@@ -113,12 +115,15 @@ def _to_contact(db, delivery: dict) -> Outgoing:
     word = texts.escalated_word(lang) if delivery["topic"] == domain.ALERT_ESCALATED else delivery["topic"]
     if delivery["channel"] == "sms":
         return Outgoing(to=e164(contact["phone"]), text=sms.fit(lambda cut: f"{word}: {cut(title)}"))
-    return Outgoing(to=contact["email"], subject=f"[rawbank] {word}: {title}", text=f"{title}\n\n{body}\n")
+    return Outgoing(to=contact["email"], subject=f"[rawbank] {word}: {title}",
+                    text=f"{title}\n\n{body}\n\n{texts.link_lines(links.of_alert(alert, config), lang)}")
 
 
-def _digest(db, delivery: dict) -> Outgoing:
+def _digest(db, delivery: dict, config: Config) -> Outgoing:
+    """The digest as it was queued (in the contact's language then), with the alerts page's link in it now."""
     contact = subscribers.contact(db, delivery["target"])
     if contact is None or not contact.get("email"):
         raise NothingToSend("contact removed or without e-mail")
     return Outgoing(to=contact["email"], subject=delivery["payload"]["subject"],
-                    text=delivery["payload"]["text"])
+                    text=f"{delivery['payload']['text']}\n"
+                    + texts.link_lines([(links.BOARD, links.board(config))], contact.get("language") or "en"))

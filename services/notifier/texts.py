@@ -499,11 +499,18 @@ def _sms(note: dict, values: dict, lang: str, code: str) -> str:
     return f"{text} {paid}" if paid else text
 
 
-def email(note: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:
+def email(note: dict, materials: dict, depots: dict, lang: str, links: list = ()) -> tuple[str, str]:
+    """(subject, text) of an artisan's e-mail; `links` (label, address) of the page it is about (links.py) go
+    before the footer, each on its line."""
     title, body = notification(note, materials, depots, lang)
     footer = translate(N_("— rawbank raw-material bank"), lang)
     subject = f"{title}: {ref(note['requisition_id'])}" if note.get("requisition_id") else title
-    return subject, f"{body}\n\n{footer}\n"
+    return subject, f"{body}\n\n" + (f"{link_lines(links, lang)}\n" if links else "") + f"{footer}\n"
+
+
+def link_lines(links: list, lang: str) -> str:
+    """'Open the request: https://...' in `lang`, one line each (each ending with a line break); "" with none."""
+    return "".join(f"{translate(label, lang)}: {address}\n" for label, address in links)
 
 
 def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str]:
