@@ -83,11 +83,13 @@ class DepotRegistered(Payload):
     name = _text(required=True)
     name_hi = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))  # Hindi pages
     district = _text(required=True)
+    district_hi = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=100))  # Hindi pages
     zone = f.String(load_default="plain", validate=ma.validate.OneOf(ZONES))
 
 
 class DepotUpdated(DepotRegistered):
-    """A depot's names or freight zone changed (not on a PATCH changing nothing); the payload is the whole depot."""
+    """A depot's name, district (or its Hindi name) or freight zone changed (not on a PATCH changing nothing); the
+    payload is the whole depot."""
 
 
 class StockMovement(Payload):

@@ -140,6 +140,7 @@ def init_pages(app, service: str, blueprints) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed,
+                   local=in_page_language,
                    person=person, plain=_plain, month=month, money=money, plain_money=format_money,
                    percent=percent_text, day=day, ref=short_ref,
                    **{kind: functools.partial(label, kind) for kind in labels()})
@@ -392,6 +393,13 @@ def material_name(doc: dict | None, sku: str = "") -> str:
     if not doc:
         return sku
     return (doc.get("name_hi") if language() == "hi" else None) or doc.get("name") or doc.get("_id") or sku
+
+
+def in_page_language(doc: dict | None, field: str) -> str:
+    """A record's `field` as the page's reader says it: its `<field>_hi` on Hindi pages when given (a depot's district,
+    an artisan's craft), else the field as stored (English), else nothing."""
+    doc = doc or {}
+    return (doc.get(f"{field}_hi") if language() == "hi" else None) or doc.get(field) or ""
 
 
 def _page_context() -> dict:

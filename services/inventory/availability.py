@@ -35,6 +35,7 @@ def gather(db) -> list[dict]:
               for doc in db.stock.find({}, {"sku": 1, "depot": 1, "on_hand": 1, "reserved": 1, "reorder_level": 1,
                                             "lots": 1})}
     return [{"depot": depot["_id"], "name": depot["name"], "name_hi": depot.get("name_hi"), "district": depot["district"],
+             "district_hi": depot.get("district_hi"),
              **{k: depot.get(k) for k in PLACE},
              "materials": [{"sku": m["_id"], "name": m["name"], "name_hi": m["name_hi"], "category": m["category"],
                             "unit": m["unit"], "status": levels.get(domain.stock_id(depot["_id"], m["_id"]), "out")}

@@ -17,7 +17,7 @@ from shared.errors import Conflict
 
 MATERIAL_FIELDS = ("sku", "name", "name_hi", "category", "unit", "reorder_level", "pack_size", "max_level", "active",
                    "entitlement_class")
-DEPOT_FIELDS = ("code", "name", "name_hi", "district", "zone")  # what its events carry
+DEPOT_FIELDS = ("code", "name", "name_hi", "district", "district_hi", "zone")  # what its events carry
 DEPOT_PLACE = ("address", "address_hi", "opening_hours")  # where and when artisans find it (pages, no events)
 _SPLIT = re.compile(r"[\s,;:/()\[\]._-]+")
 
@@ -70,8 +70,9 @@ def _refuse_taken_depot(db, code: str) -> None:
 
 
 def update_depot(db, code: str, changes: dict, *, correlation_id: str | None = None) -> dict:
-    """Change a depot's names, freight zone, address or hours, with its DepotUpdated event in the same write; all as
-    they are (the page saved unchanged) writes nothing and makes no event (shared/changes.py)."""
+    """Change a depot's names, its district's Hindi name, freight zone, address or hours, with its DepotUpdated event
+    in the same write; all as they are (the page saved unchanged) writes nothing and makes no event
+    (shared/changes.py)."""
     for _ in range(20):
         current = depot_or_error(db, code, not_found=True)
         before = {k: current.get(k, "plain" if k == "zone" else None) for k in DEPOT_FIELDS}
@@ -79,7 +80,8 @@ def update_depot(db, code: str, changes: dict, *, correlation_id: str | None = N
         if nothing_changes(current, changes, {"zone": "plain"}):  # saved as it was: no event
             return {**{k: current.get(k) for k in DEPOT_PLACE}, **after}
         event = new_event("DepotUpdated", code, after, source=SOURCE, correlation_id=correlation_id)
-        unchanged = {k: current[k] if k in current else {"$exists": False} for k in ("name", "name_hi", "zone")}
+        unchanged = {k: current[k] if k in current else {"$exists": False}
+                     for k in ("name", "name_hi", "district_hi", "zone")}
         if db.depots.update_one({"_id": code, **unchanged},
                                 {"$set": changes, "$push": {"outbox": event.to_dict()}}).matched_count:
             return {**{k: current.get(k) for k in DEPOT_PLACE}, **after}

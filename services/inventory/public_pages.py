@@ -9,7 +9,7 @@ from services.inventory import availability
 from services.inventory.public_api import snapshot
 from services.inventory.schemas import WEEKDAYS
 from shared.i18n import language
-from shared.pages import NUMBER_LOCALES
+from shared.pages import NUMBER_LOCALES, in_page_language
 
 blp = Blueprint("public_pages", __name__, template_folder="templates")
 STATUS = {"in_stock": _l("In stock"), "low": _l("Running low"), "out": _l("Out of stock")}
@@ -23,7 +23,15 @@ def availability_page():
     chosen = request.args.get("district") or None
     shown = availability.filtered(depots, district=chosen) if chosen in districts else depots
     return render_template("inventory/availability.html", depots=shown, districts=districts, chosen=chosen,
-                           statuses=STATUS, hours=hours_text)
+                           district_names=district_names(depots), statuses=STATUS, hours=hours_text)
+
+
+def district_names(depots: list[dict]) -> dict[str, str]:
+    """Each depot's district (as stored, in English, what the filter sends) -> its name in the page's language: the
+    Hindi one a depot of it gives on Hindi pages, else the English one."""
+    hindi = {d["district"]: d["district_hi"] for d in depots if d.get("district_hi")}
+    return {d["district"]: in_page_language({"district": d["district"], "district_hi": hindi.get(d["district"])},
+                                            "district") for d in depots}
 
 
 def hours_text(hours: dict | None) -> str:

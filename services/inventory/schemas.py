@@ -67,6 +67,8 @@ class DepotSchema(ma.Schema):
     name_hi = f.String(load_default=None, allow_none=True, validate=_NAME,
                        metadata={"description": "the name on Hindi pages (the English name when absent)"})
     district = f.String(required=True, validate=filled(100))
+    district_hi = f.String(load_default=None, allow_none=True, validate=filled(100), metadata={
+        "description": "the district on Hindi pages, in Devanagari (the English `district` when absent)"})
     zone = f.String(load_default="plain", dump_default="plain", validate=v.OneOf(ZONES),
                     metadata={"description": "freight zone: schemes charge freight by it"})
     address = f.String(load_default=None, allow_none=True, validate=_ADDRESS,
@@ -78,6 +80,8 @@ class DepotSchema(ma.Schema):
 class DepotPatchSchema(ma.Schema):
     name = f.String(validate=_NAME)
     name_hi = f.String(allow_none=True, validate=_NAME)
+    district_hi = f.String(allow_none=True, validate=filled(100), metadata={
+        "description": "the district on Hindi pages; null: the English `district` there too"})
     zone = f.String(validate=v.OneOf(ZONES))
     address = f.String(allow_none=True, validate=_ADDRESS)
     address_hi = f.String(allow_none=True, validate=_ADDRESS)
@@ -382,6 +386,7 @@ class AvailabilitySchema(ma.Schema):
     name = f.String()
     name_hi = f.String(allow_none=True)
     district = f.String()
+    district_hi = f.String(allow_none=True)
     address = f.String(allow_none=True)
     address_hi = f.String(allow_none=True)
     opening_hours = f.Nested(HoursSchema, allow_none=True)

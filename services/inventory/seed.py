@@ -9,10 +9,12 @@ from services.inventory.domain import stock_id
 
 WEEKDAYS = {"days": ["mon", "tue", "wed", "thu", "fri", "sat"], "opens": "10:00", "closes": "17:00"}
 DEPOTS = [
-    {"code": "VNS", "name": "Varanasi depot", "name_hi": "वाराणसी डिपो", "district": "Varanasi", "zone": "plain",
+    {"code": "VNS", "name": "Varanasi depot", "name_hi": "वाराणसी डिपो", "district": "Varanasi",
+     "district_hi": "वाराणसी", "zone": "plain",
      "address": "Handloom Bhawan, Chowkaghat, Varanasi 221002",
      "address_hi": "हथकरघा भवन, चौकाघाट, वाराणसी 221002", "opening_hours": WEEKDAYS},
-    {"code": "BHD", "name": "Bhadohi depot", "name_hi": "भदोही डिपो", "district": "Bhadohi", "zone": "plain",
+    {"code": "BHD", "name": "Bhadohi depot", "name_hi": "भदोही डिपो", "district": "Bhadohi",
+     "district_hi": "भदोही", "zone": "plain",
      "address": "Station Road, Bhadohi 221401", "address_hi": "स्टेशन रोड, भदोही 221401",
      "opening_hours": {**WEEKDAYS, "opens": "09:30"}},
 ]

@@ -16,7 +16,7 @@ def remember_price(db, event: Event) -> None:
 
 
 def remember_depot(db, event: Event) -> None:
-    """Keep a depot's freight zone, which schemes charge freight by."""
+    """Keep a depot's freight zone (schemes charge freight by it), and its names and district in both languages."""
     materials.remember_depot(db, event.data)
 
 

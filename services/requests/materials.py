@@ -23,7 +23,8 @@ def remember_price(db, data: dict) -> None:
 def remember_depot(db, data: dict) -> None:
     db.depots.replace_one({"_id": data["code"]}, {"_id": data["code"], "name": data["name"],
                                                    "name_hi": data.get("name_hi"), "district": data["district"],
-                                                   "zone": data["zone"]}, upsert=True)
+                                                   "district_hi": data.get("district_hi"), "zone": data["zone"]},
+                        upsert=True)
 
 
 def by_sku(db, skus) -> dict[str, dict]:

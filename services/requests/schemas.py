@@ -60,6 +60,8 @@ class ArtisanUpdateSchema(ma.Schema):
     name_hi = _text(allow_none=True)
     district = f.String(validate=filled(100))
     craft = f.String(validate=filled(100))
+    craft_hi = f.String(allow_none=True, validate=filled(100), metadata={
+        "description": "the craft on Hindi pages, in Devanagari; null or absent: the English `craft` there too"})
     phone = Phone(allow_none=True, validate=PHONE)
     email = f.Email(allow_none=True, validate=v.Length(max=200))
     language = f.String(validate=v.OneOf(["hi", "en"]))
@@ -77,6 +79,8 @@ class ArtisanSchema(ArtisanUpdateSchema):
     name = f.String(required=True, validate=NAME)
     district = f.String(required=True, validate=filled(100))
     craft = f.String(required=True, validate=filled(100))
+    craft_hi = f.String(load_default=None, allow_none=True, validate=filled(100), metadata={
+        "description": "the craft on Hindi pages, in Devanagari (the English `craft` when absent)"})
     registration_id = f.String(required=True, validate=CODE, metadata={
         "description": "artisan card or Udyam number; unique, kept in capitals (udyam-up-1 is UDYAM-UP-1)"})
     language = f.String(load_default="hi", validate=v.OneOf(["hi", "en"]))

@@ -19,18 +19,21 @@ DEMO_USERS = [
 DEMO_ARTISAN = {
     "artisan_id": "ART-0001", "name": "Ramesh Kumar", "name_hi": "रमेश कुमार",
     "district": "Varanasi",
-    "craft": "Banarasi silk weaving", "phone": "+919800000001", "email": None, "language": "hi",
+    "craft": "Banarasi silk weaving", "craft_hi": "बनारसी रेशम बुनाई",
+    "phone": "+919800000001", "email": None, "language": "hi",
     "cooperative": "SMBSS", "looms": 2, "registration_id": "UP-VNS-000001",
     "active": True, "social_category": "obc", "gender": "male", "bpl": False,
 }
 #: the demo cooperative's other members (with the demo artisan, three), who confirm their shares by SMS
 DEMO_MEMBERS = [
     {"artisan_id": "ART-0002", "name": "Sita Devi", "name_hi": "सीता देवी", "district": "Varanasi",
-     "craft": "Banarasi silk weaving", "phone": "+919800000002", "email": None, "language": "hi",
+     "craft": "Banarasi silk weaving", "craft_hi": "बनारसी रेशम बुनाई",
+     "phone": "+919800000002", "email": None, "language": "hi",
      "cooperative": "SMBSS", "looms": 1, "registration_id": "UP-VNS-000002", "active": True,
      "social_category": "sc", "gender": "female", "bpl": True},
     {"artisan_id": "ART-0003", "name": "Abdul Karim", "name_hi": "अब्दुल करीम", "district": "Varanasi",
-     "craft": "Banarasi silk weaving", "phone": "+919800000003", "email": None, "language": "hi",
+     "craft": "Banarasi silk weaving", "craft_hi": "बनारसी रेशम बुनाई",
+     "phone": "+919800000003", "email": None, "language": "hi",
      "cooperative": "SMBSS", "looms": 1, "registration_id": "UP-VNS-000003", "active": True,
      "social_category": "obc", "gender": "male", "bpl": True},
 ]

@@ -82,7 +82,8 @@ def test_depots_and_stock_lists_filter_and_page(client, runtime, admin, token):
     created = client.post(f"{API}/depots", json={"code": "MRZ", "name": "Mirzapur depot", "district": "Mirzapur"},
                           headers=admin)
     assert created.status_code == 201 and created.json == {"code": "MRZ", "name": "Mirzapur depot", "name_hi": None,
-                                                          "district": "Mirzapur", "zone": "plain", "address": None,
+                                                          "district": "Mirzapur", "district_hi": None, "zone": "plain",
+                                                          "address": None,
                                                           "address_hi": None, "opening_hours": None}
     [event] = runtime.db.depots.find_one({"_id": "MRZ"})["outbox"]
     assert (event["type"], event["payload"]["district"]) == ("DepotRegistered", "Mirzapur")

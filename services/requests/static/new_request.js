@@ -44,7 +44,8 @@
     if (!r.ok) { document.getElementById("stock-status").textContent = t.depots_failed; return; }
     r.data.forEach(function (d) {
       var o = document.createElement("option");
-      o.value = d.code; o.textContent = ((rb.lang === "hi" && d.name_hi) || d.name) + " (" + d.district + ")";
+      o.value = d.code; o.textContent = ((rb.lang === "hi" && d.name_hi) || d.name) + " (" +
+        ((rb.lang === "hi" && d.district_hi) || d.district) + ")";
       if (d.district === form.dataset.district) o.selected = true;
       depot.appendChild(o);
     });
