@@ -107,6 +107,11 @@ class DisputeSettlementSchema(ReceivedSchema):
                        "counts as reported short, as if they had reported it); rejected: the depot's record stands"})
     note = Reference(required=True, validate=v.Length(min=1, max=MAX_DISPUTE), metadata={
         "description": f"why, as the member is told it (at most {MAX_DISPUTE} characters)"})
+    quantity = Quantity(load_default=None, allow_none=True, not_negative=True, metadata={
+        "description": "upheld, a one-material share: what the member actually received (at most the share)"})
+    lines = f.List(f.Nested(ReceivedLineSchema), load_default=None, allow_none=True, validate=v.Length(min=1, max=50),
+                   metadata={"description": "upheld: what the member actually received of every material of the "
+                                            "share (0 for one not received; at most what was handed over)"})
 
     @ma.validates_schema
     def _received_when_upheld(self, data, **kwargs):
