@@ -603,6 +603,36 @@ class ShareRecordDisputed(Payload):
     disputed_at = _text(required=True)
 
 
+class SettledLine(Line):
+    """A material of a disputed share: what the depot had recorded as received and what stands after settlement."""
+
+    recorded = Quantity(required=True)
+    received = Quantity(required=True)
+
+
+class ShareDisputeSettled(Payload):
+    """The department (an admin, `settled_by`) settled a member's dispute of what the depot recorded for their share,
+    once, with a `note` the member is told.
+
+    `upheld`: what the member received (`lines` `received`) replaced the depot's record (`recorded`), and the share
+    counts as reported short (`short`) as if the member had answered so: the depot settles it with `short` return
+    lines. `rejected`: the depot's record stands (`received` is `recorded`)."""
+
+    KEY = "{requisition_id}"
+    requisition_id = _text(required=True)
+    artisan_id = _text(required=True)
+    cooperative = _text(required=True)
+    depot = _text(required=True)
+    outcome = f.String(required=True, validate=ma.validate.OneOf(["upheld", "rejected"]))
+    note = f.String(required=True, validate=ma.validate.Length(min=1, max=500))
+    lines = f.List(f.Nested(SettledLine), required=True)
+    short = f.Boolean(required=True)  # after the settlement, the member received less than the share
+    settled_by = _text(required=True)
+    settled_at = _text(required=True)
+    disputed_at = _text(required=True)
+    recorded_by = _text(load_default=None, allow_none=True)  # the depot's staff member who made the record
+
+
 class Due(Payload):
     """One open due of an account: what is owed for a requisition and by when."""
 
@@ -682,6 +712,7 @@ REQUESTS_EVENTS = (
     RequisitionSubmitted, RequisitionApproved, RequisitionRejected, RequisitionCancelled,
     RequisitionDispatched, RequisitionReceived, RequisitionReturned, AccountUpdated, PaymentRecorded, TokenRevoked,
     CooperativeRegistered, CooperativeUpdated, ShareCodeIssued, ShareConfirmed, ShareRecordDisputed,
+    ShareDisputeSettled,
 )
 
 #: topic -> the event types published on it (by the service whose spec `publishes` there)

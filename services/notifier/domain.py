@@ -69,6 +69,9 @@ ABOUT_RECORD = (PHONE_CHANGED, PHONE_CHANGE_ASKED)
 #: a member's answer for their share that the depot's staff recorded at the counter (ShareConfirmed `via` depot): the
 #: member is told what was recorded in their name, so one recorded falsely does not go unnoticed by them
 SHARE_RECORDED = "share_recorded"
+#: the department's settlement of a member's dispute of that record (ShareDisputeSettled): upheld or rejected, with
+#: the admin's note; the member is told (in-app, SMS, e-mail)
+SHARE_DISPUTE_SETTLED = "share_dispute_settled"
 
 
 def money_status(cause: str, method: str | None = None) -> str | None:

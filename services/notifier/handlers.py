@@ -63,6 +63,12 @@ def record_disputed(db, config, event: Event) -> None:
     shares.alert_disputed(db, event)
 
 
+def dispute_settled(db, config, event: Event) -> None:
+    """The department settled a member's dispute of a depot record: the member is told, the board's alert resolved
+    (an upheld one left short: the short-share alert, as the member's own answer opens it)."""
+    shares.dispute_settled(db, event)
+
+
 def settle_short(db, config, event: Event) -> None:
     """A return settling all a member reported short of their share resolves its alert (after `returned`, which
     keeps what each return settled)."""
@@ -293,6 +299,7 @@ EVENT_HANDLERS = {
     "ShareCodeIssued": (fold_reports, ask_member),
     "ShareConfirmed": (fold_reports, alert_if_short, tell_recorded),
     "ShareRecordDisputed": (record_disputed,),
+    "ShareDisputeSettled": (fold_reports, dispute_settled),
     "PurchaseOrderOverdue": (order_overdue,),
     "PurchaseOrderFinished": (order_finished,),
     "LotExpiring": (lot_expiring,),

@@ -24,7 +24,7 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
            amount: int | None = None, due_on: str | None = None, nonce: int | None = None,
            method: str | None = None, account: dict | None = None, requisitions: dict | None = None,
            late: bool = False, short: list | None = None, paid: int | None = None,
-           not_reached: list | None = None, pay_first: int | None = None) -> bool:
+           not_reached: list | None = None, pay_first: int | None = None, outcome: str | None = None) -> bool:
     """Store the notification under its event id (a replay changes nothing), with its fan-out.
 
     `amount` (paise) is what the artisan pays: due at approval, or by `due_on` for a reminder; or the money that
@@ -39,7 +39,8 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
     a requests older than that figure, and then nothing is said of money; `not_reached`: of a return, the lines a
     cooperative's member reported did not reach them, settled with the credit (its `lines` are what came back);
     `pay_first`: of an approval, the least the depot will ask to be paid before handing it over (RequisitionApproved's
-    `pay_first`, requests' figure; the artisan is told it in the app and by e-mail, texts.PAY_FIRST).
+    `pay_first`, requests' figure; the artisan is told it in the app and by e-mail, texts.PAY_FIRST); `outcome`: of
+    a settled dispute of what the depot recorded for a member (upheld or rejected; `reason` the admin's note).
     """
     known = projections.requisition(db, requisition_id)
     doc = {"_id": event_id, "artisan_id": artisan_id or (known or {}).get("artisan_id"),
@@ -50,6 +51,7 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
            **({"late": True} if late else {}), **({"short": short} if short is not None else {}),
            **({"paid": paid} if paid is not None else {}),
            **({"not_reached": not_reached} if not_reached else {}),
+           **({"outcome": outcome} if outcome else {}),
            **({"pay_first": pay_first} if pay_first else {}),
            "created_at": at, "read_at": None,
            "fanout": [_fanout(at)]}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +14,7 @@ from services.notifier.errors import DepotNotFound, NotYourDepot
 from services.notifier.schemas import AlertSchema
 from shared.i18n import language
 from shared.lists import day_range, pager, search_text
-from shared.pages import as_typed, number, page, to_depot_choice, to_own_depot, when
+from shared.pages import as_typed, number, page, to_depot_choice, to_own_depot, url_of, when
 from shared.web import db
 
 blp = Blueprint("notifier_pages", __name__, template_folder="templates", static_folder="static",
@@ -28,7 +29,8 @@ LABELS = {"status": {"payment_due": _l("Payment due soon"), "payment_overdue": _
                      "advance_received": _l("Advance received"), "refunded": _l("Money refunded"),
                      "payment_reversed": _l("Payment reversed"), "phone_changed": _l("Phone number"),
                      "phone_change_asked": _l("Phone number"), "return_credited": _l("Return credited"),
-                     "share_recorded": _l("Recorded at the depot")}}
+                     "share_recorded": _l("Recorded at the depot"),
+                     "share_dispute_settled": _l("Dispute settled")}}
 
 HOME = {"admin": "/admin/alerts"}
 MENU = {"artisan": ((30, "/my/notifications", _l("Notifications")),),
@@ -72,6 +74,7 @@ def alert_board(principal):
                            stream_url=url_for("notifier_stream.stream", depot=depot,
                                               **{k: v for k, v in narrowing.items() if v}),
                            depots=[] if principal.works_at else projections.all_depots(db()),
+                           request_url=url_of("requests", "/my/requisitions/REQ_ID"), on_a_request=ON_A_REQUEST,
                            csv_url=url_for("notifier.list_alerts", **{k: v for k, v in export.items() if v}))
 
 
@@ -95,7 +98,20 @@ def card(alert: dict, lang: str) -> dict:
                 since=when(alert.get("first_seen")), count=number(alert.get("count") or 1)),
             "ack": Markup(escape(_("Acknowledged by {by}: {note}"))).format(
                 by=as_typed(ack.get("by")), note=as_typed(ack.get("note") or "–")) if ack else "",
-            "resolved": resolved}
+            "resolved": resolved, "request": request_link(alert)}
+
+
+#: alerts of one member's share, whose request's page is where it is dealt with (a dispute is settled there)
+ON_A_REQUEST = (domain.SHARE_RECORD_DISPUTED, domain.SHORT_SHARE)
+
+
+def request_link(alert: dict) -> str | None:
+    """The address of the request an alert of a member's share is about (its page shows the share, and for a
+    disputed record the admin's form to settle it); None for other alerts."""
+    requisition_id = (alert.get("details") or {}).get("requisition_id")
+    if alert.get("kind") not in ON_A_REQUEST or not requisition_id:
+        return None
+    return url_of("requests", f"/my/requisitions/{quote(requisition_id, safe='')}")
 
 
 @blp.get("/my/notifications")

@@ -117,6 +117,10 @@ def share_answered(db, event: Event) -> None:
     shares.keep_answer(db, event.data)
 
 
+def share_settled(db, event: Event) -> None:
+    shares.keep_settled(db, event.data)
+
+
 #: event type -> how the reports fold it (the notifier's consumer runs these too)
 HANDLERS = {
     "ArtisanRegistered": (keep_artisan,), "ArtisanUpdated": (keep_artisan,),
@@ -125,6 +129,7 @@ HANDLERS = {
     "StockReservationFailed": (refused,), "RequisitionRejected": (refused,),
     "StockReserved": (ended,), "RequisitionCancelled": (ended,),
     "ShareCodeIssued": (share_asked,), "ShareConfirmed": (share_answered,),
+    "ShareDisputeSettled": (share_settled,),
 }
 
 

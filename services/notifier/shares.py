@@ -3,7 +3,8 @@
 One document per share (`<requisition>:<member>`), from ShareCodeIssued (the member is asked, and
 told their code by SMS) and ShareConfirmed (answered: confirmed, or short). An answer the depot's
 staff recorded at the counter is told to the member (tell_recorded), and one the member disputes
-(ShareRecordDisputed) opens an alert (alert_disputed); a short share opens an alert at once;
+(ShareRecordDisputed) opens an alert (alert_disputed), which the department's settlement (ShareDisputeSettled)
+resolves, telling the member (dispute_settled); a short share opens an alert at once;
 shares still unconfirmed a week after receipt raise one alert per cooperative per month. The same
 documents feed the cooperatives report's confirmation rate.
 """
@@ -90,6 +91,36 @@ def alert_disputed(db, event: Event) -> None:
     data = event.data
     _share_alert(db, event, domain.SHARE_RECORD_DISPUTED, recorded_by=data.get("recorded_by"),
                  recorded_at=data.get("recorded_at"), note=data["note"])
+
+
+def keep_settled(db, data: dict) -> None:
+    """An upheld dispute: what the member received replaces what the depot recorded, as their answer (confirmed, or
+    short), as keep_answer keeps one; a rejected one changes nothing."""
+    if data["outcome"] != "upheld":
+        return
+    db.shares.update_one({"_id": f"{data['requisition_id']}:{data['artisan_id']}"}, {
+        "$set": {"status": SHORT if data["short"] else CONFIRMED,
+                 "answered": [{k: line[k] for k in ("sku", "quantity", "received")} for line in data["lines"]]}})
+
+
+def dispute_settled(db, event: Event) -> None:
+    """The department settled a member's dispute of what the depot recorded for their share: the member is told the
+    outcome, what now stands of each material and the admin's note (in-app, SMS, e-mail); the board's
+    share_record_disputed alert is resolved; an upheld dispute that leaves the share short opens the short-share
+    alert as the member's own answer would (the depot settles it with `short` return lines, which resolve it). All by
+    the event's id, so a replay or duplicate changes nothing more."""
+    data = event.data
+    notifications.create(db, event_id=event.event_id, status=domain.SHARE_DISPUTE_SETTLED,
+                         requisition_id=data["requisition_id"], depot=data["depot"],
+                         lines=[{k: line[k] for k in ("sku", "quantity", "recorded", "received")}
+                                for line in data["lines"]],
+                         at=_occurred(event), artisan_id=data["artisan_id"], reason=data["note"],
+                         outcome=data["outcome"])
+    alerts.resolve_condition(db, domain.SHARE_RECORD_DISPUTED, depot=None, sku=None,
+                             scope=f"{data['requisition_id']}:{data['artisan_id']}", cause=event.event_id,
+                             at=_occurred(event))
+    if data["outcome"] == "upheld" and data["short"]:
+        _share_alert(db, event, domain.SHORT_SHARE)
 
 
 def _share_alert(db, event: Event, kind: str, **more) -> None:

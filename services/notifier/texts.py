@@ -97,6 +97,21 @@ RECORDED_AT_DEPOT = (
     N_("REQ {ref}: depot recorded you got {received}. Wrong? Tell the department or your depot"),
     N_("REQ {ref}: receipt recorded at depot. Wrong? Tell the department or your depot"))
 AMOUNT_DUE = N_("Amount to pay: {amount}.")
+#: the department's settlement of a member's dispute of what the depot recorded for them (domain.SHARE_DISPUTE_SETTLED),
+#: per outcome: (title, sentence with what now stands of each material, SMS within one Hindi part: 70 characters);
+#: then the credit to come when upheld leaves the share short, and the admin's note as typed
+DISPUTE_SETTLED = {
+    "upheld": (N_("Your dispute was upheld"),
+               N_("The department upheld your dispute of what {depot} recorded for your share of request {ref}: "
+                  "it now says you received {received}."),
+               N_("REQ {ref}: your dispute is upheld. The depot will credit the shortfall")),
+    "rejected": (N_("Your dispute was not upheld"),
+                 N_("The department looked into your dispute of what {depot} recorded for your share of request "
+                    "{ref}: the depot's record stands ({received})."),
+                 N_("REQ {ref}: your dispute is not upheld; the depot's record stands")),
+}
+DISPUTE_CREDIT = N_("The depot will credit what did not reach you to your account.")
+DISPUTE_NOTE = N_("The department's note: “{note}”")
 #: an approval whose artisan's dues would pass their credit limit (or an advance is asked): the least to pay before
 #: the depot hands it over (RequisitionApproved's pay_first), as the request's page says it. Not in the SMS: in Hindi
 #: the approval's SMS with it would pass one part (70 characters), so the app and the e-mail say it
@@ -204,7 +219,8 @@ ALERT_TEXT = {
         N_("Depot record disputed: {artisan} ({cooperative})"),
         N_("{artisan} says what {recorded_by} recorded at {depot} on {recorded_on} is not what they received: "
            "recorded {received} of their share of {share} (request {ref}). Their note: “{note}”. Nothing was "
-           "changed; look into it with the member and the depot, then resolve this alert.")),
+           "changed; look into it with the member and the depot, then settle it on the request's page (upheld or "
+           "rejected): the member is told, and this alert resolves itself.")),
     "webhook_failing": (N_("Webhook {webhook} is failing: {url}"),
                         N_("Deliveries to webhook {webhook} ({url}) failed after every attempt; the last error: "
                            "{detail}. Check that its receiver is up and answers 2xx; its delivery log is at "
@@ -382,6 +398,24 @@ def recorded_sms(note: dict, materials: dict, depots: dict, lang: str) -> str:
     return sms_parts.fit(make)
 
 
+def dispute_settled(note: dict, materials: dict, depots: dict, lang: str, *,
+                    typed: Callable[[str], Markup] | None = None) -> tuple[str, str]:
+    """(title, text) telling a member how the department settled their dispute of what the depot recorded: what now
+    stands of each material, the credit to come if it is short, and the admin's note (marked as typed on a page)."""
+    title, sentence, _ = DISPUTE_SETTLED[note["outcome"]]
+    received = items([{"sku": line["sku"], "quantity": line["received"]} for line in note.get("lines") or ()],
+                     materials, lang)
+    text = translate(sentence, lang, **_values(note, materials, depots, lang), received=received)
+    if note["outcome"] == "upheld" and not received_all(note):
+        text = f"{text} {translate(DISPUTE_CREDIT, lang)}"
+    if not note.get("reason"):
+        return translate(title, lang), text
+    if typed:
+        return translate(title, lang), escape(f"{text} ") + escape(translate(DISPUTE_NOTE, lang)).format_map(
+            {"note": typed(note["reason"])})
+    return translate(title, lang), f"{text} {translate(DISPUTE_NOTE, lang, note=note['reason'])}"
+
+
 def as_written(reason: str) -> bool:
     """Whether a request's reason is what a person typed (an admin's), not one of inventory's reason codes."""
     return bool(reason) and reason.partition(":")[0] not in HOLD_FAILED
@@ -399,6 +433,8 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
         return about_record(note, lang)[:2]
     if note["status"] == domain.SHARE_RECORDED:
         return recorded_at_depot(note, materials, depots, lang)
+    if note["status"] == domain.SHARE_DISPUTE_SETTLED:
+        return dispute_settled(note, materials, depots, lang, typed=typed)
     if note.get("late"):  # an approval read after inventory's answer was told: the amount, nothing it contradicts
         return translate(TOLD_LATE[0], lang), _with_pay_first(
             translate(TOLD_LATE[1], lang, **_values(note, materials, depots, lang)), note, lang)
@@ -471,6 +507,9 @@ def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") ->
         return about_record(note, lang)[2]
     if note["status"] == domain.SHARE_RECORDED:
         return recorded_sms(note, materials, depots, lang)
+    if note["status"] == domain.SHARE_DISPUTE_SETTLED:
+        return sms_parts.fit(lambda cut: translate(DISPUTE_SETTLED[note["outcome"]][2], lang,
+                                                   ref=ref(note["requisition_id"])))
     if note["status"] == "waitlisted" and note.get("short"):  # name only what the depot is short of, as the app
         note = waiting_for(note)
     return sms_parts.fit(lambda cut: _sms(note, _values(note, materials, depots, lang, short=True, cut=cut), lang,

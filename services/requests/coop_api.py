@@ -7,9 +7,10 @@ from flask import current_app, request
 
 from services.requests import cooperatives, inbound, passbook, requisitions
 from services.requests.coop_schemas import (ConfirmationSchema, CooperativePatchSchema, CooperativeQuery,
-                                            CooperativeSchema, DepotAnswerSchema, DisputeSchema, InboundReplySchema,
+                                            CooperativeSchema, DepotAnswerSchema, DisputeSchema,
+                                            DisputeSettlementSchema, InboundReplySchema,
                                             InboundSchema, PassbookQuery, PassbookSchema)
-from services.requests.errors import MemberDisputesOnly
+from services.requests.errors import AdminSettlesDisputes, MemberDisputesOnly
 from services.requests.schemas import ShareSchema
 from shared import idempotency
 from shared.calendar import financial_year_of, month_of
@@ -101,6 +102,24 @@ def dispute_share(body, req_id, artisan_id):
     share, created = requisitions.dispute(db(), current_principal(), req_id, artisan_id, body,
                                           idempotency_key=idempotency.request_key(), now=_now(),
                                           correlation_id=request_id())
+    return idempotency.answer(share, created)
+
+
+@blp.route("/requisitions/<req_id>/shares/<artisan_id>/dispute/settlement", methods=["POST"])
+@require_role("admin", refusal=AdminSettlesDisputes)
+@blp.arguments(DisputeSettlementSchema)
+@blp.response(201, ShareSchema)
+def settle_share_dispute(body, req_id, artisan_id):
+    """The department settles a member's dispute of what the depot recorded for their share, once, with a `note`
+    the member is told: `upheld` with what the member actually received (`quantity`, or `lines` of each material,
+    within the share; 422 share_not_receivable otherwise) replaces the depot's record, so the share counts as reported
+    short as if the member had said so and the depot settles it with `short` return lines and their credit notes;
+    `rejected`, the record stands. Admins only (the depot's staff recorded it; 403); 409 share_not_disputed, 409
+    dispute_already_settled (another settlement); the same settlement again is answered as the first (201,
+    Idempotent-Replayed: true). ShareDisputeSettled goes out; the notifier tells the member and resolves the board's
+    share_record_disputed alert."""
+    share, created = requisitions.settle_dispute(db(), current_principal(), req_id, artisan_id, body, now=_now(),
+                                                 correlation_id=request_id())
     return idempotency.answer(share, created)
 
 

@@ -18,6 +18,7 @@ from shared.text import filled
 
 
 MAX_DISPUTE = 500  # characters of a member's dispute of what the depot recorded for them
+SETTLEMENT_OUTCOMES = ("upheld", "rejected")  # of the department's settlement of a dispute
 LIMIT = "how much each member may owe (rupees); kept as the members' credit terms"
 
 
@@ -95,6 +96,31 @@ class DisputeSchema(ma.Schema):
 
     note = Reference(required=True, validate=v.Length(min=1, max=MAX_DISPUTE), metadata={
         "description": f"what they say happened, in their words (at most {MAX_DISPUTE} characters)"})
+
+
+class DisputeSettlementSchema(ReceivedSchema):
+    """The department's settlement of a member's dispute of what the depot recorded for their share: `upheld` (what
+    the member actually received, per material, replaces the depot's record) or `rejected` (the record stands)."""
+
+    outcome = f.String(required=True, validate=v.OneOf(SETTLEMENT_OUTCOMES), metadata={
+        "description": "upheld: the member is right, `quantity` or `lines` say what they received (the share then "
+                       "counts as reported short, as if they had reported it); rejected: the depot's record stands"})
+    note = Reference(required=True, validate=v.Length(min=1, max=MAX_DISPUTE), metadata={
+        "description": f"why, as the member is told it (at most {MAX_DISPUTE} characters)"})
+    quantity = Quantity(load_default=None, allow_none=True, not_negative=True, metadata={
+        "description": "upheld, a one-material share: what the member actually received (at most the share)"})
+    lines = f.List(f.Nested(ReceivedLineSchema), load_default=None, allow_none=True, validate=v.Length(min=1, max=50),
+                   metadata={"description": "upheld: what the member actually received of every material of the "
+                                            "share (0 for one not received; at most what was handed over)"})
+
+    @ma.validates_schema
+    def _received_when_upheld(self, data, **kwargs):
+        said = data.get("quantity") is not None or bool(data.get("lines"))
+        if data.get("outcome") == "upheld" and not said:
+            raise ma.ValidationError(F_("upheld: say what the member received (quantity, or lines of each material)"),
+                                     "lines")
+        if data.get("outcome") == "rejected" and said:
+            raise ma.ValidationError(F_("rejected: the depot's record stands; give no quantity or lines"), "lines")
 
 
 class InboundSchema(ma.Schema):

@@ -491,6 +491,55 @@ class MemberDisputesOnly(Forbidden):
                  "login; if a member tells you it is wrong, have them do it there or tell the department.")
 
 
+class AdminSettlesDisputes(Forbidden):
+    """Someone other than an admin settling a member's dispute of what the depot recorded: the depot's staff made the
+    record, so they may not judge it; the department (an admin) does."""
+
+    message = N_("Only the department (an admin) settles a member's dispute of what the depot recorded; the depot's "
+                 "staff made the record, so they do not judge it.")
+
+
+class ShareNotDisputed(Conflict):
+    """A settlement of a share its member has not disputed: there is nothing to settle (`details`: confirmation)."""
+
+    code = "share_not_disputed"
+    message = N_("The member has not disputed what the depot recorded for this share: there is nothing to settle.")
+
+
+class DisputeAlreadySettled(Conflict):
+    """A second, different settlement of a member's dispute: a dispute is settled once (`details`: outcome, at, by
+    of the settlement that stands)."""
+
+    code = "dispute_already_settled"
+    message = N_("This dispute was already settled on {day} by {by} ({outcome}); a dispute is settled once.")
+    OUTCOMES = {"upheld": N_("upheld"), "rejected": N_("rejected")}
+
+    def describe(self, lang: str | None = None) -> str:
+        outcome = self.details.get("outcome", "")
+        return translate(self.message, lang, day=names.day(names.in_india(self.details.get("at"))[:10], lang),
+                         by=self.details.get("by", ""), outcome=translate(self.OUTCOMES.get(outcome, outcome), lang))
+
+
+class SettlementBelowSettledShort(RuleBroken):
+    """An upheld settlement that would make a material less short than the depot already credited as not reaching
+    the member (`short` return lines): those credit notes stand (`details`: sku, settled, asked short)."""
+
+    code = "settlement_below_settled_short"
+    message = N_("{settled} of this material was already credited as not reaching the member; what they received "
+                 "can be at most the share less that.")
+
+    def describe(self, lang: str | None = None) -> str:
+        return translate(self.message, lang, settled=self.details.get("settled", ""))
+
+
+class SettlementSameAsRecord(RuleBroken):
+    """An upheld settlement saying the member received just what the depot recorded: that is the record standing."""
+
+    code = "settlement_same_as_record"
+    message = N_("That is what the depot recorded. If the record stands, settle the dispute as rejected; if it is "
+                 "upheld, give what the member actually received.")
+
+
 class ShareNotReceivable(RuleBroken):
     code = "share_not_receivable"
     message = N_("What you received must be within your share: {why}")

@@ -182,6 +182,23 @@ def dispute(db, principal: Principal, req_id: str, artisan_id: str, body: dict, 
     return shares.view(share), created
 
 
+def settle_dispute(db, principal: Principal, req_id: str, artisan_id: str, body: dict, *, now: datetime,
+                   correlation_id: str | None = None) -> tuple[dict, bool]:
+    """The department settles a member's dispute of what the depot recorded for their share: admins only (the depot's
+    staff made the record, so they do not judge it; 403); a share not of a cooperative's request 404. True if stored
+    now (the same settlement again changes nothing)."""
+    if principal.role != "admin":
+        raise errors.AdminSettlesDisputes()
+    doc = parties.visible_doc(db, principal, req_id, store.HIDDEN)
+    if not parties.is_cooperative(doc):
+        raise NotFound({"artisan_id": artisan_id})
+    share, created = shares.settle_dispute(
+        db, doc, artisan_id, outcome=body["outcome"], note=body["note"], quantity=body.get("quantity"),
+        lines=body.get("lines"), by=principal.sub, now=now, correlation_id=correlation_id,
+        settled_short=returns.returned(doc, artisan_id, (returns.SHORT,)))
+    return shares.view(share), created
+
+
 def new_code(db, principal: Principal, req_id: str, artisan_id: str, *, now: datetime,
              correlation_id: str | None = None) -> dict:
     """A fresh code for a member's share, asked for by their cooperative's secretary or an admin."""

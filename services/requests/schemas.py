@@ -295,9 +295,21 @@ class ReturnOutSchema(ReturnSchema):
     month = f.String(metadata={"description": "India's month of the return (its subsidy claim)"})
 
 
+class SettlementSchema(ma.Schema):
+    outcome = f.String(metadata={"description": "upheld (the member's word replaced the depot's record) or rejected "
+                                                "(the depot's record stands)"})
+    note = f.String(metadata={"description": "the department's reason, as the member is told it"})
+    by = f.String(metadata={"description": "the admin who settled it"})
+    at = f.String()
+    recorded = f.Dict(keys=f.String(), values=Quantity(), allow_none=True, metadata={
+        "description": "upheld: what the depot had recorded as received of each material, before it was replaced"})
+
+
 class DisputedSchema(ma.Schema):
     at = f.String(metadata={"description": "when the member disputed what the depot recorded"})
     note = f.String(metadata={"description": "what the member says happened"})
+    settled = f.Nested(SettlementSchema, allow_none=True, metadata={
+        "description": "the department's settlement (once); null while the dispute is open"})
 
 
 class ShareConfirmationSchema(ma.Schema):

@@ -8,16 +8,19 @@ for them (`via` depot, `by` them: the cooperative's secretary never answers for 
 answer is one update of the requisition on the version read, with its ShareConfirmed event; the
 same answer again (a repeated callback, a double tap) is answered again and changes nothing. A
 member who says what the depot recorded for them is not what they received disputes it once
-(`dispute`: ShareRecordDisputed, an alert on the board); nothing else changes.
+(`dispute`: ShareRecordDisputed, an alert on the board); nothing else changes until the department (an admin)
+settles it once (`settle_dispute`: ShareDisputeSettled): upheld, what the member received replaces the depot's record
+(the share then counts as reported short, as if they had said so), or rejected, the record stands.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
 from services.requests import materials, parties, share_rules, store
-from services.requests.errors import (IdempotencyKeyReused, ShareAlreadyAnswered, ShareAlreadyConfirmed,
-                                      ShareAlreadyDisputed, ShareAnswered, ShareNotPending, ShareNotReceivable,
-                                      ShareNotRecordedByDepot)
+from services.requests.errors import (DisputeAlreadySettled, IdempotencyKeyReused, SettlementBelowSettledShort,
+                                      SettlementSameAsRecord, ShareAlreadyAnswered, ShareAlreadyConfirmed,
+                                      ShareAlreadyDisputed, ShareAnswered, ShareNotDisputed, ShareNotPending,
+                                      ShareNotReceivable, ShareNotRecordedByDepot)
 from shared.quantity import format_quantity
 from shared.envelope import Event, new_event
 from shared.errors import Busy, Invalid, NotFound
@@ -169,6 +172,67 @@ def dispute(db, doc: dict, artisan_id: str, *, note: str, key: str | None, now: 
     raise Busy()
 
 
+def settle_dispute(db, doc: dict, artisan_id: str, *, outcome: str, note: str, quantity: int | None,
+                   lines: list[dict] | None, by: str, now: datetime, settled_short: dict[str, int],
+                   correlation_id: str | None = None) -> tuple[dict, bool]:
+    """The department's settlement of a member's dispute of what the depot recorded for their share, once, with its
+    ShareDisputeSettled event; True if stored now. `upheld`: what the member actually received (per material, within
+    the share) replaces the depot's record, so the share counts as reported short exactly as if the member had
+    answered so (`short_by`; the depot then settles it with `short` return lines, their credit notes the money);
+    `rejected`: the record stands. `settled_short`: sku -> what `short` return lines already credited of the share,
+    which an upheld record may not go below. The same settlement again is answered as the first; another is
+    DisputeAlreadySettled; a share not disputed is ShareNotDisputed."""
+    for _ in range(MAX_ATTEMPTS):
+        index, share = _share(doc, artisan_id)
+        confirmation = share.get("confirmation") or {"status": share_rules.AWAITED}
+        disputed = confirmation.get("disputed")
+        if not disputed:
+            raise ShareNotDisputed({"confirmation": confirmation["status"]})
+        got = None
+        if outcome == "upheld":
+            try:
+                got = share_rules.received(share["lines"], quantity, lines)
+            except share_rules.NotReceivable as exc:
+                raise ShareNotReceivable({"reason": exc.reason, "why": WHY[exc.reason], **exc.details}) from None
+        found = disputed.get("settled")
+        if found:
+            same = found["outcome"] == outcome and found["note"] == note and (
+                got is None or confirmation.get("received") == got)
+            if same:
+                return share, False
+            raise DisputeAlreadySettled({k: found[k] for k in ("outcome", "at", "by")})
+        recorded = dict(confirmation.get("received") or {})
+        changes: dict = {}
+        settled = {"outcome": outcome, "note": note, "by": by, "at": now.isoformat()}
+        if got is not None:
+            if got == recorded:
+                raise SettlementSameAsRecord({"received": {sku: format_quantity(q) for sku, q in got.items()}})
+            short = share_rules.short_by(share["lines"], got)
+            for line in share["lines"]:
+                if short.get(line["sku"], 0) < settled_short.get(line["sku"], 0):
+                    raise SettlementBelowSettledShort({
+                        "sku": line["sku"], "unit": line.get("unit") or "",
+                        "settled": f"{format_quantity(settled_short[line['sku']])} {line.get('unit') or ''}".strip(),
+                        "asked_short": format_quantity(short.get(line["sku"], 0))})
+            settled["recorded"] = recorded
+            changes = {"status": share_rules.SHORT if short else share_rules.CONFIRMED, "received": got,
+                       "short_by": short}
+        after = dict(got if got is not None else recorded)
+        answered = {**confirmation, **changes, "disputed": {**disputed, "settled": settled}}
+        event = new_event("ShareDisputeSettled", doc["_id"], {
+            "requisition_id": doc["_id"], "artisan_id": artisan_id, "cooperative": doc["cooperative"],
+            "depot": doc["depot"], "outcome": outcome, "note": note, "settled_by": by, "settled_at": settled["at"],
+            "disputed_at": disputed["at"], "recorded_by": confirmation.get("by"),
+            "short": answered["status"] == share_rules.SHORT,
+            "lines": [{"sku": l["sku"], "quantity": l["quantity"], "recorded": recorded.get(l["sku"], l["quantity"]),
+                       "received": after.get(l["sku"], l["quantity"])} for l in share["lines"]]},
+            source=SOURCE, correlation_id=correlation_id)
+        if store.save_fields(db, doc["_id"], doc["version"], {f"shares.{index}.confirmation": answered}, [event]):
+            return {**share, "confirmation": answered}, True
+        doc = _fresh(db, doc["_id"])
+    raise Busy()
+
+
 def said(db, doc: dict, share: dict) -> dict:
     """What a member answered for their share, as a refusal's details tell it (how, when, by whom, of each material)."""
     confirmation = share["confirmation"]
@@ -217,5 +281,14 @@ def view(share: dict) -> dict:
                              "short_by": confirmation.get("short_by"),
                              "code_expires_at": confirmation.get("expires_at")
                              if confirmation["status"] == share_rules.PENDING else None,
-                             "disputed": {k: confirmation["disputed"][k] for k in ("at", "note")}
-                             if confirmation.get("disputed") else None}}
+                             "disputed": _disputed(confirmation.get("disputed"))}}
+
+
+def _disputed(disputed: dict | None) -> dict | None:
+    """A dispute as the API shows it: when and what the member said, and the department's settlement (or null)."""
+    if not disputed:
+        return None
+    settled = disputed.get("settled")
+    return {"at": disputed["at"], "note": disputed["note"],
+            "settled": {**{k: settled[k] for k in ("outcome", "note", "by", "at")},
+                        "recorded": settled.get("recorded")} if settled else None}

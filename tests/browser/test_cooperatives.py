@@ -301,3 +301,51 @@ def test_a_member_disputes_what_the_depot_recorded_for_them_and_the_board_is_tol
     admin.shot("share-record-disputed-alert")
     depot.page.goto(dev.url("notifier", "/admin/alerts"))
     expect(depot.page.locator(".alert-card", has_text="Depot record disputed")).to_have_count(1)  # the depot's own
+
+
+def test_the_admin_upholds_a_members_dispute_and_the_member_reads_it(people, dev):
+    """Nobody could settle a member's dispute of what the depot recorded: a depot's wrong "received all of it" stood
+    and the shortfall could not be credited. The depot records all of it, the member disputes, and the admin, from
+    the board's alert to the request's page, upholds it with what the member received and a note: the member's row
+    says so, the board's alert is resolved, and the member's page and notifications tell them, in Hindi too."""
+    rid = received_two_materials(dev)
+    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/shares/ART-0001/received", {}, user="warehouse")
+    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/shares/ART-0001/dispute",
+             {"note": "I got 1 kg of cotton, not 2"}, user="artisan")
+    note = "Weighed again with the member: 1 kg of cotton"
+
+    admin = in_english(people("admin").log_in())
+    page = admin.page
+    page.goto(dev.url("notifier", "/admin/alerts"))
+    card = page.locator(f'.alert-card:has(a[href$="/my/requisitions/{rid}"])', has_text="Depot record disputed")
+    reload_until(page, lambda: card.count() == 1, message="the disputed record's alert on the board")
+    card.get_by_role("link", name="Open the request").click()
+    page.wait_for_url(f"**/my/requisitions/{rid}")
+    row = page.locator('[data-shares] tr[data-member="ART-0001"]')
+    expect(row.locator("[data-disputed]")).to_contain_text("I got 1 kg of cotton, not 2")
+    settling = row.locator('[data-settle="ART-0001"]')
+    settling.get_by_text("Settle the dispute").click()
+    upheld = settling.locator("form[data-settle-upheld]")
+    upheld.get_by_label(re.compile(r"^Cotton yarn.*received")).fill("1")
+    upheld.get_by_label("Your note to the member (why):").fill(note)
+    admin.shot("settle-dispute")
+    upheld.get_by_role("button", name="Uphold the dispute").click()
+    expect(row.locator('[data-settled="upheld"]')).to_contain_text(note)
+    expect(row.locator('[data-f="confirmation"]')).to_have_text("Received less")  # now reported short
+    expect(row.get_by_text("Settle the dispute")).to_have_count(0)  # once
+    page.goto(dev.url("notifier", "/admin/alerts"))
+    reload_until(page, lambda: card.count() == 0, message="the disputed record's alert resolved")
+
+    member = in_english(people("artisan").log_in())
+    page = member.page
+    page.goto(dev.url("requests", f"/my/requisitions/{rid}"))
+    disputing = page.locator("#dispute-share")
+    expect(disputing.locator('[data-settled="upheld"]')).to_contain_text("The department upheld your dispute")
+    expect(disputing.locator("[data-settled-note]")).to_contain_text(note)
+    member.shot("dispute-upheld")
+    page.goto(dev.url("notifier", "/my/notifications"))
+    reload_until(page, lambda: page.get_by_text("Your dispute was upheld").count() > 0,
+                 message="the member's notification of the settlement")
+    member.language("hi")
+    page.goto(dev.url("requests", f"/my/requisitions/{rid}"))
+    expect(page.locator('#dispute-share [data-settled="upheld"]')).to_contain_text("विभाग ने आपकी आपत्ति सही मानी")

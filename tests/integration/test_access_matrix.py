@@ -229,6 +229,11 @@ MATRIX = [
      expect(admin=403, warehouse=403, artisan=404, secretary=403)),
     ("requests", "POST", "/requisitions/{other_coop_rid}/shares/ART-B/dispute", {"note": "not what I got"},
      expect(admin=403, warehouse=403, artisan=404, secretary=403)),
+    # the department settles a member's dispute: admins only, the depot's staff recorded it (409 here: not disputed)
+    ("requests", "POST", "/requisitions/{own_coop_rid}/shares/ART-A/dispute/settlement",
+     {"outcome": "rejected", "note": "the record stands"}, ADMIN_ONLY),
+    ("requests", "POST", "/requisitions/{other_coop_rid}/shares/ART-B/dispute/settlement",
+     {"outcome": "rejected", "note": "the record stands"}, ADMIN_ONLY),
     ("requests", "POST", "/sms/inbound", {"id": "m-{n}", "from": "+919800000001", "text": "RCV 123456"},
      expect(anon=401, admin=401, warehouse=401, artisan=401, secretary=401)),  # signed by the gateway, not a login
     ("requests", "GET", "/artisans/ART-A/passbook", None, expect()),

@@ -484,3 +484,44 @@ def test_a_member_disputes_on_their_request_page_what_the_depot_recorded_and_the
     for lang, words in (("en", "Disputed by the member on"), ("hi", "सदस्य ने")):
         staff = text(person(apps["requests"], config, "admin", lang).get(f"/my/requisitions/{rid}"))
         assert words in staff and "I got 6 kg, not 8" in staff
+
+
+def test_an_admin_settles_a_dispute_on_the_request_page_and_the_member_reads_the_outcome(apps, config):
+    """Nobody could settle a member's dispute in the system: the admin now has, in the member's row of the request's
+    page, a form to uphold it (what the member received) and one to reject it, each with a note, sent without the
+    script to the page that says so; the depot's staff do not (they made the record). Once settled the row says how
+    and the member's page tells them the outcome and the note; in English and Hindi."""
+    from tests.browser.english import english_in
+    from tests.integration.test_every_page_in_hindi import texts_of
+    rid = received(apps, config)
+    depot = person(apps["requests"], config, "warehouse", depot="VNS")
+    said = depot.post(f"/api/v1/requisitions/{rid}/shares/ART-0002/received", json={},
+                      headers={"X-CSRF-Token": depot.csrf})
+    assert said.status_code == 201, said.get_data(as_text=True)
+    member = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0002")
+    sent = member.post(f"/api/v1/requisitions/{rid}/shares/ART-0002/dispute", json={"note": "I got 6 kg, not 10"},
+                       headers={"X-CSRF-Token": member.csrf, "Idempotency-Key": "form-1"})
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+    admin = person(apps["requests"], config, "admin", "en")
+    html = admin.get(f"/my/requisitions/{rid}").get_data(as_text=True)
+    assert html.count("data-settle=") == 1 and "/shares/ART-0002/dispute/settlement" in html
+    forms = re.findall(r"<form[^>]*data-settle-(?:upheld|rejected)[^>]*>", html)
+    assert len(forms) == 2 and all('method="post"' in f and "/needs-script" in f and "data-api=" in f for f in forms)
+    assert 'name="outcome" value="upheld"' in html and 'name="outcome" value="rejected"' in html
+    shown = text_of_html(html)
+    assert "Settle the dispute" in shown and "Uphold the dispute" in shown and "Reject the dispute" in shown
+    hindi = person(apps["requests"], config, "admin", "hi").get(f"/my/requisitions/{rid}")
+    assert "आपत्ति का निपटारा करें" in text(hindi)
+    assert english_in([t for t in texts_of(hindi.get_data(as_text=True)) if "Artisan" not in t]) == []
+    assert "data-settle=" not in depot.get(f"/my/requisitions/{rid}").get_data(as_text=True)  # they made the record
+    settled = admin.post(f"/api/v1/requisitions/{rid}/shares/ART-0002/dispute/settlement",
+                         json={"outcome": "upheld", "note": "Weighed again: 6 kg", "quantity": "6"},
+                         headers={"X-CSRF-Token": admin.csrf})
+    assert settled.status_code == 201, settled.get_data(as_text=True)
+    page = text(admin.get(f"/my/requisitions/{rid}"))
+    assert "Upheld by admin" in page and "Weighed again: 6 kg" in page and "Settle the dispute" not in page
+    mine = text(member.get(f"/my/requisitions/{rid}"))
+    assert "The department upheld your dispute" in mine and "Weighed again: 6 kg" in mine
+    assert "credited to your account" in mine
+    hindi = person(apps["requests"], config, "artisan", "hi", artisan_id="ART-0002").get(f"/my/requisitions/{rid}")
+    assert "विभाग ने आपकी आपत्ति सही मानी" in text(hindi)

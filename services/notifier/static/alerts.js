@@ -121,6 +121,10 @@
     if (alert.acknowledged) put(f("ack"), t.ack, { by: alert.acknowledged.by, note: alert.acknowledged.note || "–" }, ["by", "note"]);
     else f("ack").textContent = "";
     putResolved(f("resolved"), alert);
+    var about = (alert.details || {}).requisition_id;  // an alert of a member's share: a link to its request
+    var link = f("request");
+    link.hidden = !(about && board.on_a_request.indexOf(alert.kind) >= 0);
+    if (!link.hidden) link.firstElementChild.href = board.request.replace("REQ_ID", encodeURIComponent(about));
     var form = f("form");
     form.setAttribute("data-api", board.acknowledge.replace("ALERT_ID", encodeURIComponent(alert.id)));
     form.hidden = alert.status === "resolved";
