@@ -2,13 +2,16 @@
 prices. Stock lists, the stock card and the ledger are in pages_stock.py; hand-overs in pages_dispatch.py."""
 from __future__ import annotations
 
+from babel.dates import get_day_names
 from flask import Blueprint, g, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from services.inventory import catalog, clock, domain, lot_rules, order_rules, prices, purchase_orders, store
 from services.inventory.errors import DepotNotFound, NotYourDepot
+from services.inventory.schemas import WEEKDAYS
+from shared.i18n import language
 from shared.lists import pager, search_text
-from shared.pages import keep_in_menu, material_name, page, to_depot_choice, to_own_depot
+from shared.pages import NUMBER_LOCALES, keep_in_menu, material_name, page, to_depot_choice, to_own_depot
 from shared.web import db
 
 blp = Blueprint("inventory_pages", __name__, template_folder="templates", static_folder="static",
@@ -143,6 +146,17 @@ def catalog_page(principal):
     g.depots = {d["code"]: d for d in depots}
     return render_template("inventory/catalog.html", materials=found, paging=paging, q=q, category=category or "", depots=depots, categories=CATEGORIES,
                            units=UNITS, zones=ZONES)
+
+
+@blp.get("/admin/depots/<depot>")
+@page("admin")
+def depot_page(principal, depot):
+    """A depot's details, changed on a form that sends them to PATCH /depots/{code}: names, the district's Hindi name,
+    freight zone, address and opening hours; the code and the (English) district stay as registered."""
+    found = catalog.depot_or_error(db(), depot, not_found=True)
+    names = get_day_names("wide", locale=NUMBER_LOCALES[language()])  # Monday ... in the page's language
+    return render_template("inventory/depot.html", depot=found, zones=ZONES,
+                           weekdays=[(day, names[number]) for number, day in enumerate(WEEKDAYS)])
 
 
 @blp.get("/admin/prices")

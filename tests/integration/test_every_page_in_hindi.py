@@ -25,7 +25,7 @@ ROLES = {"anyone": None, "admin": {}, "warehouse": {"depot": "VNS"}, "artisan": 
 SKIPPED = {"/healthz", "/readyz", "/metrics", "/favicon.ico", "/"}  # no page: a probe, a figure, an icon, a redirect
 #: what each placeholder of a route is filled with ({requisition} and {count}: made by the `world` fixture)
 PLACEHOLDERS = {"sku": "YRN-COT-40", "artisan_id": "ART-0001", "code": "RMSS", "coop": "SMBSS", "number": "PO-00001",
-                "requisition_id": "{requisition}", "req_id": "{requisition}", "count_id": "{count}"}
+                "requisition_id": "{requisition}", "req_id": "{requisition}", "count_id": "{count}", "depot": "VNS"}
 FOREIGN = ("script", "style", "code", "kbd", "samp")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
