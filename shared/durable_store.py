@@ -50,7 +50,7 @@ def newer_format(path: Path) -> DataDirError:
     return DataDirError(
         f"The store {path} was written by a newer rawbank (store format newer than {FORMAT}). "
         "Run that newer rawbank, or restore a backup made by this version (rawbank restore DIR).",
-        f"स्टोर {path} rawbank के नए संस्करण ने लिखा है। वही नया rawbank चलाएँ, "
+        f"डेटा फ़ाइल {path} rawbank के नए संस्करण ने लिखी है। वही नया rawbank चलाएँ, "
         "या इस संस्करण का बैकअप वापस लाएँ (rawbank restore DIR)।")
 
 

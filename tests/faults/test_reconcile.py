@@ -172,7 +172,8 @@ def test_a_problem_is_its_english_text_and_says_its_phrases_in_hindi():
                               what=reconcile.Problem("beneficiaries per month"), key="2026-11", reported=nothing,
                               expected=3)
     assert found == "report beneficiaries per month 2026-11: the report says nothing, the stores say 3"
-    assert found.said("hi") == "रिपोर्ट हर महीने के लाभार्थी 2026-11: रिपोर्ट कहती है कुछ नहीं, स्टोर कहते हैं 3"
+    assert found.said("hi") == (
+        "रिपोर्ट हर महीने के लाभार्थी 2026-11: रिपोर्ट कहती है कुछ नहीं, सेवाओं का डेटा कहता है 3")
     assert found.said("en") == found
 
 
@@ -232,8 +233,8 @@ def test_a_person_watching_sees_each_store_as_it_is_read(world, served, config, 
                for name, line in zip(("inventory", "requests", "notifier"), lines[::2]))
     assert all("तथ्य पढ़े जा रहे हैं" in line for line in lines[1::2])
     assert [line.split(" (")[0].strip() for line in lines[1::2]] == [  # the services in Hindi; where, as it is
-        "[1/3] इन्वेंटरी सेवा के स्टोर के तथ्य पढ़े जा रहे हैं", "[2/3] अनुरोध सेवा के स्टोर के तथ्य पढ़े जा रहे हैं",
-        "[3/3] नोटिफ़ायर सेवा के स्टोर के तथ्य पढ़े जा रहे हैं"]
+        "[1/3] इन्वेंटरी सेवा के डेटा से तथ्य पढ़े जा रहे हैं", "[2/3] अनुरोध सेवा के डेटा से तथ्य पढ़े जा रहे हैं",
+        "[3/3] नोटिफ़ायर सेवा के डेटा से तथ्य पढ़े जा रहे हैं"]
     assert "verdict: CLEAN" in captured.out
     assert reconcile_cli.main(config, via_api=True, urls=served, dlq=False) == 0
     assert capsys.readouterr().err == ""  # a script or a log: the report alone

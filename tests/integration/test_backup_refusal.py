@@ -375,7 +375,7 @@ class InFlight:
         return "requests outbox not drained"
 
     def said(self, lang: str) -> str:
-        return "requests आउटबॉक्स खाली नहीं"
+        return "अनुरोध सेवा की भेजने को रखी घटनाएँ अभी भेजी नहीं गईं"
 
 
 def test_a_backup_under_steady_traffic_says_each_try_can_wait_longer_and_keeps_only_copies_that_agree(

@@ -7,7 +7,15 @@ said "डेड लेटर", "टॉपिक"), and "गुप्त कु�
 The help and messages still said "डिफ़ॉल्ट" (--wait, --lang, --via-api), "रनटाइम" (--data-dir), "पार्टीशन" (the topics'
 partitions), "एम्बेडेड मोड", "प्रोडक्शन", "एनवायरनमेंट वेरिएबल", "कंज़्यूमर" and "इवेंट": now "पहले से तय" or "न दें
 तो", "rawbank", "हिस्से", "एक मशीन पर चलते rawbank में", "असली इस्तेमाल के लिए", "सेटिंग के नाम", "उपभोक्ता" and
-"घटना", the words the rest of the catalog uses."""
+"घटना", the words the rest of the catalog uses.
+
+They also said "स्टोर" for a service's data (a storeroom to a depot's staff): now "डेटा फ़ाइल" for its file,
+"सेवा का डेटा" for what it holds, "डेटा भंडार" where the catalog said so already.
+
+The settings help, `rawbank` help and the alerts also said "आउटबॉक्स", "रिले", "वर्कर", "गेटवे", "वेबहुक", "रिवर्स
+प्रॉक्सी", "कैश", "बाइट" and "चेकआउट": now "भेजने को रखी घटनाएँ", "घटनाएँ आगे भेजने वाला काम", "प्रक्रिया", "SMS
+भेजने वाली सेवा", "सूचना-पता (webhook)", "rawbank के आगे लगे सर्वर (reverse proxy, जैसे nginx)", "सहेजी प्रति",
+"आकार" or "मूल सामग्री", and "rawbank के कोड वाला फ़ोल्डर"."""
 from __future__ import annotations
 
 import re
@@ -24,7 +32,8 @@ CATALOG = ROOT / "shared" / "translations" / "hi" / "LC_MESSAGES" / "messages.po
 #: English or jargon written in Devanagari, where a Hindi reader has a word of their own
 LOANWORDS = re.compile(r"डायरेक्टरी|डेड[ -]लेटर|टॉपिक|सीक्रेट|\(development\)|विकास \(|"
                        r"डिफ़ॉल्ट|डिफॉल्ट|रनटाइम|पार्टी?ि?शन|एम्बेडेड|प्रोडक्शन|एनवायरनमेंट|वेरिएबल|"
-                       r"कंज़्यूमर|कंज्यूमर|इवेंट")
+                       r"कंज़्यूमर|कंज्यूमर|इवेंट|स्टोर|"
+                       r"आउटबॉक्स|रिले|वर्कर|गेटवे|वेबहुक|प्रॉक्सी|कैश|बाइट|चेकआउट")
 
 
 def hindi_texts():
@@ -74,3 +83,22 @@ def test_the_commands_help_says_default_data_folder_and_partitions_in_plain_hind
         "language of the report, and of a refusal (default: English; a refusal in both)"]
     assert "rawbank अपना डेटा किस फ़ोल्डर में रखता है" in said[
         "where the single-machine runtime keeps its data (default RAWBANK_DATA_DIR, else ./var)"]
+
+
+def test_the_commands_say_a_services_data_and_data_file_not_store():
+    said = {message.id: text for message, text in hindi_texts()}
+    assert said["check that the services' stores agree; exit 1 on a mismatch"] == (
+        "जाँचें कि सेवाओं का डेटा आपस में मेल खाता है; मेल न खाए तो exit 1")
+
+
+def test_the_settings_and_commands_help_say_outbox_relay_gateway_webhook_proxy_and_cache_in_plain_hindi():
+    said = {message.id: text for message, text in hindi_texts()}
+    assert said["how often the outbox relay looks for new events when idle"] == (
+        "खाली होने पर घटनाएँ आगे भेजने वाला काम कितनी बार देखता है कि भेजने को नई घटनाएँ रखी गई हैं या नहीं")
+    assert said["bearer token for the SMS gateway"] == "SMS भेजने वाली सेवा का bearer टोकन"
+    assert "rawbank के आगे लगे सर्वर (reverse proxy, जैसे nginx" in said[
+        "reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the caller"]
+    assert "सहेजी प्रति" in said["how long public availability is served from cache"]
+    assert said["Webhook {webhook} is failing: {url}"] == "सूचना-पता (webhook) {webhook} विफल हो रहा है: {url}"
+    assert "gunicorn की एक ही प्रक्रिया में" in said[
+        "API, consumer and relay in one gunicorn worker (single machine; used by dev)"]
