@@ -33,5 +33,5 @@ def _merged(*menus: dict) -> dict:
 
 def create_app(config: Config | None = None, runtime=None):
     """The requests API (gunicorn: 'services.requests:create_app()')."""
-    from shared.web import create_service_app
+    from shared.service_app import create_service_app
     return create_service_app(spec(), config, runtime)
