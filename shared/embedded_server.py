@@ -59,7 +59,7 @@ class EmbeddedServer(BaseApplication):
 
     def load(self):
         """Build the service in the worker, after the fork: store (loaded from disk), API and worker threads."""
-        from shared.web import create_service_app
+        from shared.service_app import create_service_app
         try:
             runtime = Runtime(self.spec, self.config)
         except SettingError as exc:  # a store damaged inside: said in both languages, not as a worker's traceback

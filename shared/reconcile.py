@@ -1,10 +1,10 @@
 """Reconciliation: do the services' stores agree with each other and with their ledgers?
 
-Each service declares in its spec a `Reconciliation`: how its store is summarised as *facts*
-(plain JSON), the checks it is the authority for, and the figures it adds to the report. This
-module is the mechanism: it gathers facts (straight from a database, or as each service's
-admin-only `GET /api/v1/admin/reconcile-data` serves them), counts undrained outboxes, runs
-every declared check and writes the report. Checks run in three rounds: each store on its own,
+Each service declares in its spec a `Reconciliation` (shared/reconciliation.py): how its store is
+summarised as *facts* (plain JSON), the checks it is the authority for, and the figures it adds to
+the report. This module is the mechanism: it gathers facts (straight from a database, or as each
+service's admin-only `GET /api/v1/admin/reconcile-data` serves them), counts undrained outboxes,
+runs every declared check and writes the report. Checks run in three rounds: each store on its own,
 then what is still in an outbox, then each service's agreement with the others.
 
 It only reads. Run it when traffic is quiet: anything still in flight (an approval inventory
@@ -13,47 +13,13 @@ has not answered, an outbox not yet published) is reported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Mapping
 
 from shared import dead_letters
 from shared.i18n import N_, translate
 from shared.names import moment
+from shared.reconciliation import Facts, Problem, Word
 from shared.spec import SERVICES, ServiceSpec, load_spec
-
-Facts = dict
-
-
-class Problem(str):
-    """One disagreement: its English text (what the JSON report, a log or a test reads), which can say
-    itself in Hindi too. `template` is a catalog text with {placeholders}; a value that is itself a
-    Problem (a phrase such as "nothing") is said in the same language, every other value as it is
-    (codes, figures)."""
-
-    template: str
-    params: dict
-
-    def __new__(cls, template: str, /, **params):
-        text = super().__new__(cls, template.format(**params))
-        text.template, text.params = template, params
-        return text
-
-    def said(self, lang: str) -> str:
-        return translate(self.template, lang, **{name: value.said(lang) if isinstance(value, Problem) else value
-                                                 for name, value in self.params.items()})
-
-
-class Word(Problem):
-    """A code in a problem (a service's name, a status): the code itself in English, as the JSON report, a log or a
-    test reads it; in another language the catalog text `text` that says it (the code when there is none)."""
-
-    def __new__(cls, code: str, text: str | None = None):
-        word = str.__new__(cls, code)
-        word.template, word.params, word.text = code, {}, text
-        return word
-
-    def said(self, lang: str) -> str:
-        return str(self) if lang == "en" or not self.text else translate(self.text, lang)
-
 
 #: a service as its name reads in the report's language (what `rawbank reconcile --lang hi` says for "notifier")
 SERVICE_NAMES = {"inventory": N_("inventory service"), "requests": N_("requests service"),
@@ -65,8 +31,6 @@ def service(name: str) -> Word:
     return Word(name, SERVICE_NAMES.get(name))
 
 
-Problems = list[Problem]
-
 TITLE = N_("rawbank reconcile")
 DLQ = N_("dead-letter topics: {count} message(s)")
 DEAD_LETTERS = N_("dead letters: {count} (the broker's .dlq topics and the notifier's copies, each once)")
@@ -74,17 +38,6 @@ DEAD_LETTERS_UNREAD = N_("dead letters: not read this time")
 CLEAN = N_("verdict: CLEAN — every check passed")
 MISMATCHES = N_("verdict: {count} MISMATCH(ES)")
 OUTBOX = N_("{service} outbox not drained: {count} event(s) in {collection}")
-
-
-@dataclass(frozen=True)
-class Reconciliation:
-    """What one service brings to `rawbank reconcile`."""
-
-    facts: Callable[..., Facts]  # (db) -> its facts, plain JSON
-    checks: tuple[Callable[[Facts], Problems], ...] = ()  # on its own facts
-    agreements: tuple[Callable[[Mapping[str, Facts]], Problems], ...] = ()  # with others' facts, by service
-    counts: Callable[[Facts], dict] | None = None  # figures for the report
-    words: Mapping[str, str] = field(default_factory=dict)  # a code in a count's figures (a status) -> catalog text
 
 
 @dataclass

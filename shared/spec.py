@@ -9,12 +9,10 @@ from __future__ import annotations
 import functools
 import importlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from shared.config import Config
-
-if TYPE_CHECKING:
-    from shared.reconcile import Reconciliation
+from shared.reconciliation import Reconciliation
 
 SERVICES = ("inventory", "requests", "notifier")
 PACKAGE = "services"

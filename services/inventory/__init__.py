@@ -25,5 +25,5 @@ def spec() -> ServiceSpec:
 
 def create_app(config: Config | None = None, runtime=None):
     """The inventory API (gunicorn: 'services.inventory:create_app()')."""
-    from shared.web import create_service_app
+    from shared.service_app import create_service_app
     return create_service_app(spec(), config, runtime)

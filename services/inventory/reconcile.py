@@ -6,7 +6,7 @@ from collections import defaultdict
 from services.inventory.store import lots_of
 from shared.quantity import format_quantity as _q
 from shared.i18n import N_
-from shared.reconcile import Problem, Problems, Reconciliation
+from shared.reconciliation import Problem, Problems, Reconciliation
 
 
 def facts(db) -> dict:

@@ -28,5 +28,5 @@ def spec() -> ServiceSpec:
 
 def create_app(config: Config | None = None, runtime=None):
     """The notifier API (gunicorn: 'services.notifier:create_app()')."""
-    from shared.web import create_service_app
+    from shared.service_app import create_service_app
     return create_service_app(spec(), config, runtime)

@@ -5,7 +5,7 @@ from collections import Counter
 
 from services.notifier import domain, dues, report_reconcile, texts
 from shared.i18n import N_
-from shared.reconcile import Problem, Problems, Reconciliation, Word
+from shared.reconciliation import Problem, Problems, Reconciliation, Word
 
 
 def facts(db) -> dict:

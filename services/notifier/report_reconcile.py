@@ -20,7 +20,7 @@ from collections import defaultdict
 
 from shared.i18n import N_
 from shared.quantity import format_quantity as _q
-from shared.reconcile import Problem, Problems
+from shared.reconciliation import Problem, Problems
 
 KINDS = ("waitlisted", "refused")
 

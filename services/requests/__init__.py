@@ -8,8 +8,8 @@ from shared.spec import ServiceSpec
 
 def spec() -> ServiceSpec:
     from services.requests import (api, artisan_pages, consumer, coop_api, coop_pages, cooperative_pages, list_pages,
-                                   money_api, money_pages, pages, reconcile, requisitions_api, seed, store, user_pages,
-                                   users)
+                                   money_api, money_pages, pages, reconcile, requisitions_api, seed, store, user_admin,
+                                   user_pages, users)
     return ServiceSpec(
         name="requests", default_port=8002, package=__name__,
         blueprints=(api.blp, requisitions_api.blp, money_api.blp, coop_api.blp),
@@ -24,7 +24,7 @@ def spec() -> ServiceSpec:
                                  **cooperative_pages.LABELS},
         common_pages=pages.COMMON_PAGES,
         reconcile=reconcile.RECONCILIATION, add_user=users.add_from_cli,
-        set_password=users.set_password_from_cli)
+        set_password=user_admin.set_password_from_cli)
 
 
 def _merged(*menus: dict) -> dict:
@@ -33,5 +33,5 @@ def _merged(*menus: dict) -> dict:
 
 def create_app(config: Config | None = None, runtime=None):
     """The requests API (gunicorn: 'services.requests:create_app()')."""
-    from shared.web import create_service_app
+    from shared.service_app import create_service_app
     return create_service_app(spec(), config, runtime)

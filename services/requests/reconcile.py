@@ -13,7 +13,7 @@ from services.requests.reconcile_money import status_word
 from shared.quantity import format_quantity as _q
 from shared.i18n import N_
 from shared.money import round_half_up
-from shared.reconcile import Problem, Problems, Reconciliation, Word
+from shared.reconciliation import Problem, Problems, Reconciliation, Word
 
 #: requests status -> inventory reservation statuses that agree with it once all events are applied
 AGREES = {

@@ -23,7 +23,7 @@ from shared.calendar import year_of_month
 from shared.i18n import N_
 from shared.money import format_money as _m
 from shared.quantity import format_quantity as _q
-from shared.reconcile import Problem, Problems, Word
+from shared.reconciliation import Problem, Problems, Word
 
 DISPATCHED = ("dispatched", "received")
 RETURNED = ("rejected", "cancelled")  # their entitlements are given back (domain.QUOTA_RETURNED)

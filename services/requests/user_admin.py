@@ -1,5 +1,6 @@
 """The Users page's use cases, while rawbank runs: list, add, set a new password, deactivate or reactivate a login,
-and change one's own password.
+and change one's own password; and `rawbank user password` (set_password_from_cli), which sets a new password with
+rawbank stopped.
 
 Before, only `rawbank user add|password` did this, and only with rawbank stopped (it needs the data directory to
 itself): a person locked out waited until someone stopped every service. These use the same checks
@@ -15,8 +16,9 @@ from services.requests import login_throttle, users
 from services.requests.errors import BadLogin, LastAdmin, OwnLogin, OwnPassword, OwnRole, UnknownUser, UsernameTaken
 from shared.auth import Principal
 from shared.config import SettingError
+from shared.console import both
 from shared.errors import AlreadyExists, Invalid
-from shared.i18n import F_
+from shared.i18n import F_, in_both
 
 PUBLIC = {"password_hash": 0}  # never leaves the store
 NEEDS = {"artisan": ("artisan_id", F_("an artisan's login needs their artisan number")),
@@ -99,6 +101,19 @@ def set_password(db, by: Principal, username: str, password: str, *, token_ttl: 
     users.change_password(db, username, password_hash, token_ttl=token_ttl, correlation_id=correlation_id)
     login_throttle.clear(db, username)
     return get(db, username)
+
+
+def set_password_from_cli(db, *, username: str, password: str, token_ttl: int = 3600) -> str:
+    """`rawbank user password`: give an existing user a new password (a demo user's, a forgotten one) and end
+    every login they had, as set_password does on the Users page; return what to print (English, then Hindi),
+    raise SettingError otherwise."""
+    users._check_password(password)
+    password_hash = users._hasher.hash(password)  # slow on purpose: before any write, so the writes follow at once
+    if db.users.find_one({"_id": username}, {"_id": 1}) is None:
+        raise SettingError.said(users.NO_SUCH_USER, username=repr(username))
+    users.change_password(db, username, password_hash, token_ttl=token_ttl)
+    login_throttle.clear(db, username)  # as the Users page does: the new password logs in at once, no lockout to wait
+    return both(*in_both(users.PASSWORD_SET, username=username))
 
 
 def set_active(db, by: Principal, username: str, active: bool, *, token_ttl: int,

@@ -155,19 +155,6 @@ def unknown_depot(db, depot: str) -> SettingError:
     return SettingError.said(NO_SUCH_DEPOT, depot=depot, known=shown)
 
 
-def set_password_from_cli(db, *, username: str, password: str, token_ttl: int = 3600) -> str:
-    """`rawbank user password`: give an existing user a new password (a demo user's, a forgotten one) and end
-    every login they had; return what to print (English, then Hindi), raise SettingError otherwise."""
-    _check_password(password)
-    password_hash = _hasher.hash(password)  # slow on purpose: before any write, so the writes follow at once
-    if db.users.find_one({"_id": username}, {"_id": 1}) is None:
-        raise SettingError.said(NO_SUCH_USER, username=repr(username))
-    change_password(db, username, password_hash, token_ttl=token_ttl)
-    from services.requests import login_throttle  # it reads users: imported here, not at the top
-    login_throttle.clear(db, username)  # as the Users page does: the new password logs in at once, no lockout to wait
-    return both(*in_both(PASSWORD_SET, username=username))
-
-
 def change_password(db, username: str, password_hash: str, *, token_ttl: int,
                     correlation_id: str | None = None) -> None:
     """Store a new password and refuse, on every service, every token the user was issued before it.

@@ -12,7 +12,7 @@ import pytest
 from services import requests as requests_service
 from services.inventory import consumer as inventory_consumer
 from services.notifier import consumer as notifier_consumer
-from services.requests import users
+from services.requests import user_admin, users
 from services.requests.errors import BadLogin
 from shared import revocation
 from shared.auth import COOKIE, issue_token
@@ -130,7 +130,7 @@ def test_a_new_password_refuses_every_earlier_token_of_that_user_in_every_servic
             time.sleep(0.005)
         with issuing(config, name) as issued_meanwhile:  # logins' tokens all through the change
             time.sleep(MARGIN + 0.1)  # a busy machine may not run the issuing thread at once
-            users.set_password_from_cli(requests_db, username=name, password=new)
+            user_admin.set_password_from_cli(requests_db, username=name, password=new)
             changed = time.time()
         before = [token for at, token in issued_meanwhile if at < changed - MARGIN]
         if before and int(changed - MARGIN) == int(changed) and issued(before[-1]) == int(changed):
@@ -163,7 +163,7 @@ def test_a_login_in_the_second_of_the_change_waits_for_the_next_and_works(apps):
     users.add_user(requests_db, username=name, password="the old passphrase", role="admin")
     for attempt in range(5):
         checked_old = requests_db.users.find_one({"_id": name})  # what a login that verified the old password holds
-        users.set_password_from_cli(requests_db, username=name, password=f"new passphrase {attempt}")
+        user_admin.set_password_from_cli(requests_db, username=name, password=f"new passphrase {attempt}")
         checked_new = requests_db.users.find_one({"_id": name})  # what `authenticate` hands a login now
         started = time.time()
         first = revocation.subject_not_before(requests_db, name)
@@ -184,12 +184,12 @@ def test_replayed_duplicate_and_late_events_change_nothing(apps):
     _, requests_db = made["requests"]
     name = f"clerk-{uuid.uuid4().hex[:6]}"
     users.add_user(requests_db, username=name, password="the first passphrase", role="admin")
-    users.set_password_from_cli(requests_db, username=name, password="the second passphrase")
+    user_admin.set_password_from_cli(requests_db, username=name, password="the second passphrase")
     first = pending_events(requests_db, name)
     time.sleep(1.05)  # the next change in a later second
     between = issue_token(config.jwt_secret, sub=name, role="admin")
     time.sleep(1.05)
-    users.set_password_from_cli(requests_db, username=name, password="the third passphrase")
+    user_admin.set_password_from_cli(requests_db, username=name, password="the third passphrase")
     changed = int(time.time())
     second = [event for event in pending_events(requests_db, name) if event.event_id not in {e.event_id for e in first}]
     assert first and second and {event.type for event in first + second} == {"TokenRevoked"}

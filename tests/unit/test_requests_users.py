@@ -215,13 +215,13 @@ def test_the_command_says_the_store_is_in_use_before_asking_for_a_password(tmp_p
 def test_a_users_password_is_changed_and_the_old_one_logs_in_no_more(db):
     """Before, there was no way to change a password: a depot that opened rawbank to its network kept the demo
     admin's admin123, printed in the README, and a forgotten password locked its user out for good."""
-    from services.requests import login_throttle
+    from services.requests import login_throttle, user_admin
     users.add_user(db, username="admin", password="admin123", role="admin")
     for _ in range(login_throttle.PER_USER_AND_ADDRESS):  # someone who forgot it tried until locked out
         with pytest.raises(BadLogin):
             login_throttle.authenticate(db, "admin", "admin1234", "10.0.0.7")
     assert login_throttle.locked_out(db, ["admin"]) == {"admin"}
-    said = users.set_password_from_cli(db, username="admin", password="a depot's own passphrase")
+    said = user_admin.set_password_from_cli(db, username="admin", password="a depot's own passphrase")
     assert login_throttle.locked_out(db, ["admin"]) == set()  # the new password logs in at once, as on the Users page
     assert login_throttle.authenticate(db, "admin", "a depot's own passphrase", "10.0.0.7")["role"] == "admin"
     assert said == ("admin has a new password; the old one no longer logs in, and every login they had before now "
@@ -232,9 +232,9 @@ def test_a_users_password_is_changed_and_the_old_one_logs_in_no_more(db):
         users.authenticate(db, "admin", "admin123")
     for password, text in (("short", "at least 8"), ("tab\there ok?\x00", "control characters")):
         with pytest.raises(SettingError, match=text):
-            users.set_password_from_cli(db, username="admin", password=password)
+            user_admin.set_password_from_cli(db, username="admin", password=password)
     with pytest.raises(SettingError, match="no user named 'nobody'") as refused:
-        users.set_password_from_cli(db, username="nobody", password="long enough")
+        user_admin.set_password_from_cli(db, username="nobody", password="long enough")
     assert "rawbank user add" in refused.value.hi
     assert db.users.count_documents({}) == 1
     assert db.revoked_tokens.distinct("_id") == ["sub:admin"]  # nobody's tokens revoked, no event for them
