@@ -1,25 +1,18 @@
 """Every page of the requests service x every role x own and other's objects, as test_access_matrix.py does for
-the API: who sees it (200), who logs in first (302), whose role it is not for (403), whose it is not (404).
+the API: who sees it (200), who logs in first (302), whose role it is not for (403), whose it is not (404). The
+roles, the rows' form and the completeness check are test_pages_access_support.py's, shared with the inventory's and
+the notifier's pages.
 
 Side A (depot VNS, ART-A in Coop-A) is the warehouse user's, the artisan's and the secretary's; side B (depot
 BHD, ART-B in Coop-B) is someone else's. A new page fails the completeness test until it has its row here.
 """
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from shared.auth import COOKIE
+from tests.integration.test_pages_access_support import as_expected, expect, pages_without_a_row, statuses
 from tests.integration.test_requests_money_support import scheme
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
-
-ROLES = ("anon", "admin", "warehouse", "artisan", "secretary")
-
-
-def expect(anon=302, admin=200, warehouse=200, artisan=200, secretary=200) -> dict:
-    return {"anon": anon, "admin": admin, "warehouse": warehouse, "artisan": artisan, "secretary": secretary}
-
 
 ADMIN_ONLY = expect(warehouse=403, artisan=403, secretary=403)
 ARTISAN_ONLY = expect(admin=403, warehouse=403, secretary=403)
@@ -58,7 +51,6 @@ PAGES = [
     ("/admin/users", ADMIN_ONLY),
     ("/password", expect()),  # Change my password: everyone logged in
 ]
-OPEN = {"/", "/login", "/healthz", "/readyz", "/metrics", "/favicon.ico", "/needs-script"}  # no login needed
 
 
 @pytest.fixture
@@ -68,29 +60,18 @@ def world(client, token):
     scheme(client)
     own = client.submit(client.artisan("ART-A"), [("DYE-INDIGO", "1")])["id"]
     other = client.submit(client.artisan("ART-B"), [("DYE-INDIGO", "1")], depot="BHD")["id"]
-    tokens = {"admin": client.admin(), "warehouse": token("warehouse", sub="ravi-store", depot="VNS"),
-              "artisan": client.artisan("ART-A"), "secretary": client.secretary("Coop-A")}
+    headers = {"admin": client.admin(), "warehouse": token("warehouse", sub="ravi-store", depot="VNS"),
+               "artisan": client.artisan("ART-A"), "secretary": client.secretary("Coop-A")}
+    tokens = {role: header["Authorization"].split()[1] for role, header in headers.items()}
     return {"client": client, "own": own, "other": other, "tokens": tokens}
 
 
 @pytest.mark.parametrize("path,expected", PAGES, ids=[path for path, _ in PAGES])
 def test_page_access(world, path, expected):
-    found = {}
-    for role in ROLES:
-        browser = world["client"].app.test_client()
-        if role != "anon":
-            browser.set_cookie(COOKIE, world["tokens"][role]["Authorization"].split()[1])
-        found[role] = browser.get(path.format(own=world["own"], other=world["other"])).status_code
-    assert found == expected
+    found = statuses(world["client"].app, world["tokens"], path.format(own=world["own"], other=world["other"]))
+    assert found == as_expected(expected, found)
 
 
 def test_every_page_has_a_row(world):
     """A page (a GET outside /api/ and /static/) that no row opens fails here."""
-    missing = []
-    for rule in world["client"].app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.rule.startswith(("/api/", "/static/")) or rule.rule in OPEN:
-            continue
-        pattern = re.compile("^" + re.sub(r"<[^>]+>", "[^/]+", rule.rule) + "$")
-        if not any(pattern.match(path) for path, _ in PAGES):
-            missing.append(rule.rule)
-    assert not missing
+    assert not pages_without_a_row(world["client"].app, [path for path, _ in PAGES])
