@@ -1,5 +1,5 @@
 """Every page of the inventory service x every role x own and other depot's objects, as test_access_matrix.py does for
-the API and test_requests_pages_access.py for the requests pages (the helpers are test_pages_access_support.py's).
+the API and test_requests_pages_access.py for the requests pages (the helpers are pages_access.py's).
 
 What each role may do, from the pages' `@page` roles, the menus (pages.MENU) and services/inventory/README.md: the
 depot's pages (/warehouse/..., purchase orders, what to order) are warehouse staff's and admins'; the catalog,
@@ -23,7 +23,7 @@ from shared.config import Config
 from shared.envelope import new_event
 from shared.runtime import Runtime
 from tests.conftest import free_port
-from tests.integration.test_pages_access_support import CENTRAL, as_expected, expect, pages_without_a_row, statuses
+from tests.integration.pages_access import CENTRAL, as_expected, expect, pages_without_a_row, statuses
 
 SKU = "YRN-COT-40"  # in stock at both demo depots
 STAFF = expect(artisan=403, secretary=403)  # a depot's staff (their own depot's) and admins

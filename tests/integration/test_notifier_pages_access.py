@@ -1,5 +1,5 @@
 """Every page of the notifier service x every role x own and other depot's, as test_access_matrix.py does for the API
-and test_requests_pages_access.py for the requests pages (the helpers are test_pages_access_support.py's).
+and test_requests_pages_access.py for the requests pages (the helpers are pages_access.py's).
 
 What each role may do, from the pages' `@page` roles, the menus (pages.MENU, report_pages.MENU) and the README: the
 alert board is admins' and warehouse staff's, a depot's staff seeing their own depot's only (another asked, ?depot=,
@@ -19,7 +19,7 @@ from shared.config import Config
 from shared.envelope import new_event
 from shared.runtime import Runtime
 from tests.conftest import free_port
-from tests.integration.test_pages_access_support import CENTRAL, as_expected, expect, pages_without_a_row, statuses
+from tests.integration.pages_access import CENTRAL, as_expected, expect, pages_without_a_row, statuses
 
 STAFF = expect(artisan=403, secretary=403)  # admins, and a depot's staff their own depot's
 ADMIN_ONLY = expect(warehouse=403, artisan=403, secretary=403)

@@ -1,6 +1,6 @@
 """Every page of the requests service x every role x own and other's objects, as test_access_matrix.py does for
 the API: who sees it (200), who logs in first (302), whose role it is not for (403), whose it is not (404). The
-roles, the rows' form and the completeness check are test_pages_access_support.py's, shared with the inventory's and
+roles, the rows' form and the completeness check are pages_access.py's, shared with the inventory's and
 the notifier's pages.
 
 Side A (depot VNS, ART-A in Coop-A) is the warehouse user's, the artisan's and the secretary's; side B (depot
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.test_pages_access_support import as_expected, expect, pages_without_a_row, statuses
+from tests.integration.pages_access import as_expected, expect, pages_without_a_row, statuses
 from tests.integration.test_requests_money_support import scheme
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
 
