@@ -79,14 +79,17 @@ def raise_alert(db, kind: str, *, depot: str | None, sku: str | None, cause: str
 
 
 def resolve_condition(db, kind: str, *, depot: str | None, sku: str | None, cause: str,
-                      at: datetime, scope: str | None = None) -> bool:
-    """Resolve the condition's live alert because it cleared; a seen cause changes nothing."""
+                      at: datetime, scope: str | None = None, settled: dict | None = None) -> bool:
+    """Resolve the condition's live alert because it cleared; a seen cause changes nothing. `settled`: someone's
+    decision cleared it (a dispute the department settled: `by`, `note`, `outcome`), kept in its resolution instead
+    of "system"."""
     condition = domain.condition_key(kind, depot, sku, scope)
     if _seen(db, condition, cause):
         return False
+    resolved = {"by": "system", "at": at, "cause": cause, **(settled or {})}
     result = db.alerts.update_one(
         {"open_key": condition},
-        {"$set": {"status": domain.RESOLVED, "resolved": {"by": "system", "at": at, "cause": cause},
+        {"$set": {"status": domain.RESOLVED, "resolved": resolved,
                   "updated_at": _now()},
          "$unset": {"open_key": ""}, "$inc": {"version": 1},
          "$push": {"events": {"$each": [cause], "$slice": -KEEP_EVENTS},

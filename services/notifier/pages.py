@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from services.notifier import alerts, domain, messages, notifications, projections, texts
 from services.notifier.errors import DepotNotFound, NotYourDepot
 from services.notifier.schemas import AlertSchema
-from shared.i18n import language
+from shared.i18n import N_, language
 from shared.lists import day_range, pager, search_text
 from shared.pages import as_typed, number, page, to_depot_choice, to_own_depot, url_of, when
 from shared.web import db
@@ -31,6 +31,11 @@ LABELS = {"status": {"payment_due": _l("Payment due soon"), "payment_overdue": _
                      "phone_change_asked": _l("Phone number"), "return_credited": _l("Return credited"),
                      "share_recorded": _l("Recorded at the depot"),
                      "share_dispute_settled": _l("Dispute settled")}}
+
+#: how the board says a member's dispute was settled (the alert's `resolved.outcome`), as alerts.js does too
+SETTLED = {"upheld": N_("Settled by {by} on {at}: the member's dispute was upheld. {note}"),
+           "rejected": N_("Settled by {by} on {at}: the member's dispute was rejected; the depot's record stands. "
+                          "{note}")}
 
 HOME = {"admin": "/admin/alerts"}
 MENU = {"artisan": ((30, "/my/notifications", _l("Notifications")),),
@@ -84,6 +89,9 @@ def card(alert: dict, lang: str) -> dict:
     done, ack = alert.get("resolved"), alert.get("acknowledged")
     if not done:
         resolved = ""
+    elif done.get("outcome") in SETTLED:  # a dispute the department settled: by whom, and how
+        resolved = Markup(escape(_(SETTLED[done["outcome"]]))).format(
+            by=as_typed(done.get("by")), at=when(done.get("at")), note=as_typed(done.get("note") or "–"))
     elif done.get("by") == "system":
         resolved = _("Resolved by itself on {at}: the condition cleared.").format(at=when(done.get("at")))
     else:

@@ -48,6 +48,8 @@ class Who(ma.Schema):
     at = f.AwareDateTime()
     note = f.String()
     cause = f.String()
+    outcome = f.String(metadata={"description": "a resolution only: a member's dispute the department settled, "
+                                                "upheld or rejected (`by` the admin, `note` theirs)"})
 
 
 QUANTITIES = ("available", "reorder_level", "on_hand", "quantity", "book", "counted", "variance", "received")

@@ -106,8 +106,8 @@ def keep_settled(db, data: dict) -> None:
 def dispute_settled(db, event: Event) -> None:
     """The department settled a member's dispute of what the depot recorded for their share: the member is told the
     outcome, what now stands of each material and the admin's note (in-app, SMS, e-mail); the board's
-    share_record_disputed alert is resolved; an upheld dispute that leaves the share short opens the short-share
-    alert as the member's own answer would (the depot settles it with `short` return lines, which resolve it). All by
+    share_record_disputed alert is resolved as settled (its `resolved`: the admin as `by`, the note, the `outcome`);
+    an upheld dispute that leaves the share short opens the short-share alert as the member's own answer would (the depot settles it with `short` return lines, which resolve it). All by
     the event's id, so a replay or duplicate changes nothing more."""
     data = event.data
     notifications.create(db, event_id=event.event_id, status=domain.SHARE_DISPUTE_SETTLED,
@@ -118,7 +118,8 @@ def dispute_settled(db, event: Event) -> None:
                          outcome=data["outcome"])
     alerts.resolve_condition(db, domain.SHARE_RECORD_DISPUTED, depot=None, sku=None,
                              scope=f"{data['requisition_id']}:{data['artisan_id']}", cause=event.event_id,
-                             at=_occurred(event))
+                             at=_occurred(event), settled={"by": data["settled_by"], "note": data["note"],
+                                                           "outcome": data["outcome"]})
     if data["outcome"] == "upheld" and data["short"]:
         _share_alert(db, event, domain.SHORT_SHARE)
 

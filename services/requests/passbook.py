@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.requests import accounts, artisans, cooperatives, entitlements, parties, quotas, shares, store
+from services.requests import accounts, artisans, cooperatives, entitlements, parties, quotas, returns, shares, store
 from shared.auth import Principal
 from shared.calendar import day_start, financial_year_of
 from shared.envelope import iso_instant
@@ -55,10 +55,13 @@ def _year_of(at: str) -> str:
 
 
 def _entry(doc: dict, money: dict) -> dict:
-    """One requisition as the artisan's passbook shows it: their own lines, price and confirmation."""
+    """One requisition as the artisan's passbook shows it: their own lines, price and confirmation (a share's: with
+    what the member received of each line and what `short` return lines credited, which a settled dispute says)."""
     share = doc["shares"][0] if doc.get("shares") else None
+    seen = shares.view(share) if share else None
     return {"id": doc["_id"], "created_at": doc["created_at"], "status": doc["status"], "depot": doc["depot"],
             "cooperative": doc.get("cooperative") if share else None, "lines": doc["lines"],
             "pricing": doc.get("pricing"), "paid": money["paid"], "repay": money["repay"],
             "dispatched_at": doc.get("dispatched_at"), "due_on": doc.get("due_on"),
-            "confirmation": shares.view(share)["confirmation"] if share else None}
+            "confirmation": seen["confirmation"] if seen else None, "share_lines": seen["lines"] if seen else None,
+            "short_settled": returns.short_settled(doc, share) if share else None}

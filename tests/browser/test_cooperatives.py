@@ -335,6 +335,10 @@ def test_the_admin_upholds_a_members_dispute_and_the_member_reads_it(people, dev
     expect(row.get_by_text("Settle the dispute")).to_have_count(0)  # once
     page.goto(dev.url("notifier", "/admin/alerts"))
     reload_until(page, lambda: card.count() == 0, message="the disputed record's alert resolved")
+    page.goto(dev.url("notifier", "/admin/alerts?status=resolved"))
+    settled = page.locator(f'.alert-card:has(a[href$="/my/requisitions/{rid}"])', has_text="Depot record disputed")
+    expect(settled.locator('[data-f="resolved"]')).to_contain_text("the member's dispute was upheld")  # not "itself"
+    expect(settled.locator('[data-f="resolved"]')).to_contain_text("Settled by")
 
     member = in_english(people("artisan").log_in())
     page = member.page
@@ -342,6 +346,11 @@ def test_the_admin_upholds_a_members_dispute_and_the_member_reads_it(people, dev
     disputing = page.locator("#dispute-share")
     expect(disputing.locator('[data-settled="upheld"]')).to_contain_text("The department upheld your dispute")
     expect(disputing.locator("[data-settled-note]")).to_contain_text(note)
+    page.goto(dev.url("requests", "/my/passbook"))
+    said = page.locator(f'tr[data-requisition="{rid}"] [data-f="confirmation"]')
+    expect(said).to_contain_text("As the department settled your dispute")  # not "as you said at the depot"
+    expect(said).to_contain_text("is to be credited to your account")
+    page.goto(dev.url("requests", f"/my/requisitions/{rid}"))
     member.shot("dispute-upheld")
     page.goto(dev.url("notifier", "/my/notifications"))
     reload_until(page, lambda: page.get_by_text("Your dispute was upheld").count() > 0,

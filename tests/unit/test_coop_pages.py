@@ -525,3 +525,80 @@ def test_an_admin_settles_a_dispute_on_the_request_page_and_the_member_reads_the
     assert "credited to your account" in mine
     hindi = person(apps["requests"], config, "artisan", "hi", artisan_id="ART-0002").get(f"/my/requisitions/{rid}")
     assert "विभाग ने आपकी आपत्ति सही मानी" in text(hindi)
+
+
+def disputed_share(apps, config) -> tuple[str, object]:
+    """ART-0002's 10 kg recorded at the depot as received in full, and disputed by them; (request, the admin)."""
+    rid = received(apps, config)
+    depot = person(apps["requests"], config, "warehouse", depot="VNS")
+    said = depot.post(f"/api/v1/requisitions/{rid}/shares/ART-0002/received", json={},
+                      headers={"X-CSRF-Token": depot.csrf})
+    assert said.status_code == 201, said.get_data(as_text=True)
+    member = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0002")
+    sent = member.post(f"/api/v1/requisitions/{rid}/shares/ART-0002/dispute", json={"note": "I got 6 kg, not 10"},
+                       headers={"X-CSRF-Token": member.csrf, "Idempotency-Key": "form-1"})
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+    return rid, person(apps["requests"], config, "admin", "en")
+
+
+def settle(admin, rid, body):
+    settled = admin.post(f"/api/v1/requisitions/{rid}/shares/ART-0002/dispute/settlement", json=body,
+                         headers={"X-CSRF-Token": admin.csrf})
+    assert settled.status_code == 201, settled.get_data(as_text=True)
+
+
+def passbook_cell(apps, config, rid, lang) -> str:
+    html = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0002").get("/my/passbook") \
+        .get_data(as_text=True)
+    row = re.search(rf'<tr data-requisition="{rid}">.*?</tr>', html, re.S).group(0)
+    return tight(text_of_html(re.search(r'data-f="confirmation">(.*?)</td>', row, re.S).group(1)))
+
+
+def tight(shown: str) -> str:
+    """Text as read, without the spaces the tags of what a person typed leave ("( admin ," is "(admin,")."""
+    return re.sub(r"\( ", "(", re.sub(r" ([,)])", r"\1", shown)).strip()
+
+
+def test_after_an_upheld_dispute_the_passbook_and_request_page_say_what_the_department_settled(apps, config):
+    """An upheld dispute still read in the member's passbook "as you said at the depot: recorded by warehouse", the
+    record the department had just overturned, and the request page "recorded by warehouse on the member's word"
+    and "what you received is now recorded as you said", the shortfall "credited" before the depot credited it. Now
+    they say what the member received as the department settled it (by whom, when) and that the rest is to be
+    credited, then is credited, as a short share; in English and Hindi."""
+    rid, admin = disputed_share(apps, config)
+    waiting = passbook_cell(apps, config, rid, "en")
+    assert "as you said" not in waiting and "you disputed it" in waiting, waiting
+    settle(admin, rid, {"outcome": "upheld", "note": "Weighed again: 6 kg", "quantity": "6"})
+    for lang, words in (("en", ["As the department settled your dispute (admin,", "you received 6 kg Cotton",
+                                "What did not reach you (4 kg Cotton", "is to be credited to your account"]),
+                        ("hi", ["विभाग ने आपकी आपत्ति का निपटारा किया (admin,", "आपको 6 किलो",
+                                "जो आप तक नहीं पहुँचा (4 किलो", "जमा किया जाना है"])):
+        cell = passbook_cell(apps, config, rid, lang)
+        assert all(w in cell for w in words), (lang, cell)
+        assert "as you said" not in cell and "जैसा आपने डिपो पर बताया" not in cell
+        mine = tight(text(person(apps["requests"], config, "artisan", lang, artisan_id="ART-0002")
+                          .get(f"/my/requisitions/{rid}")))
+        assert all(w in mine for w in words), (lang, mine)
+        assert "as you said" not in mine and "on the member's word" not in mine and "सदस्य के कहने पर" not in mine
+    staff = text(admin.get(f"/my/requisitions/{rid}"))
+    assert "was replaced when the department settled the dispute" in staff, staff
+    depot = person(apps["requests"], config, "warehouse", depot="VNS")
+    back = depot.post(f"/api/v1/requisitions/{rid}/returns", headers={"X-CSRF-Token": depot.csrf}, json={
+        "artisan_id": "ART-0002", "reason": "did not reach the member",
+        "lines": [{"sku": COTTON, "quantity": "4", "condition": "short"}]})
+    assert back.status_code == 201, back.get_data(as_text=True)
+    for lang, words in (("en", "is credited to your account"), ("hi", "आपके खाते में जमा किया गया")):
+        cell = passbook_cell(apps, config, rid, lang)
+        assert words in cell and "to be credited" not in cell and "जमा किया जाना है" not in cell, (lang, cell)
+
+
+def test_after_a_rejected_dispute_the_passbook_says_the_depots_record_stands_as_the_department_decided(apps, config):
+    rid, admin = disputed_share(apps, config)
+    settle(admin, rid, {"outcome": "rejected", "note": "Signed for all of it"})
+    for lang, words in (("en", ["The depot's record (by warehouse,", "stands, as the department decided on"]),
+                        ("hi", ["डिपो का दर्ज (warehouse,", "विभाग के फ़ैसले के अनुसार"])):
+        cell = passbook_cell(apps, config, rid, lang)
+        assert all(w in cell for w in words), (lang, cell)
+        assert "as you said" not in cell and "जैसा आपने डिपो पर बताया" not in cell
+    staff = text(admin.get(f"/my/requisitions/{rid}"))
+    assert "it stands, as the department decided" in staff, staff

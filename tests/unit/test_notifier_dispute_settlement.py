@@ -62,6 +62,8 @@ def test_an_upheld_dispute_is_told_once_resolves_the_board_and_counts_as_short_h
         handlers.apply(db, config, event)
     [alert] = board(db)
     assert (alert["status"], alert["resolved"]["cause"]) == ("resolved", event.event_id)
+    assert {k: alert["resolved"][k] for k in ("by", "outcome", "note")} == {"by": "asha-admin", "outcome": "upheld",
+                                                                          "note": WHY}  # settled, not "system"
     [note] = db.notifications.find({"status": "share_dispute_settled"})
     assert (note["_id"], note["artisan_id"], note["outcome"], note["reason"]) == (event.event_id, "ART-1", "upheld",
                                                                                   WHY)

@@ -46,6 +46,10 @@
   function putResolved(el, alert) {
     var done = alert.resolved;
     if (!done) { el.textContent = ""; return; }
+    if (done.outcome === "upheld" || done.outcome === "rejected") {  // a dispute the department settled
+      put(el, t[done.outcome], { by: done.by, at: when(done.at), note: done.note || "–" }, ["by", "note"]);
+      return;
+    }
     if (done.by === "system") { el.textContent = fill(t.cleared, { at: when(done.at) }); return; }
     put(el, t.resolved, { by: done.by, at: when(done.at), note: done.note || "–" }, ["by", "note"]);
   }
