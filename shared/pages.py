@@ -38,6 +38,8 @@ from shared.names import ref as short_ref
 from shared.quantity import format_quantity
 from shared.security_headers import add_security_headers
 from shared.spec import SERVICES, all_specs
+from shared.text import plain_name
+from shared.web import db
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +142,7 @@ def init_pages(app, service: str, blueprints) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed,
-                   local=in_page_language,
+                   local=in_page_language, district=district_name,
                    person=person, plain=_plain, month=month, money=money, plain_money=format_money,
                    percent=percent_text, day=day, ref=short_ref,
                    **{kind: functools.partial(label, kind) for kind in labels()})
@@ -400,6 +402,27 @@ def in_page_language(doc: dict | None, field: str) -> str:
     an artisan's craft), else the field as stored (English), else nothing."""
     doc = doc or {}
     return (doc.get(f"{field}_hi") if language() == "hi" else None) or doc.get(field) or ""
+
+
+def district_name(name: str | None) -> str:
+    """A district people typed in English (an artisan's, a cooperative's, a claim's row, a scheme's) as the page's
+    reader says it: on Hindi pages the Hindi name a depot of that district gives (`district_hi`, the district
+    compared case and spacing aside as everywhere, shared.text.plain_name), else as typed."""
+    if not name or language() != "hi":
+        return name or ""
+    return hindi_districts().get(plain_name(name)) or name
+
+
+def hindi_districts() -> dict[str, str]:
+    """Each district (its plain_name) that a depot of the service's own copy of depots names in Hindi -> that Hindi
+    name (of two depots of one district, the first by code that has one); read once per page, on first use."""
+    if "rawbank_districts_hi" not in g:
+        found: dict[str, str] = {}
+        for depot in db().depots.find({}, {"district": 1, "district_hi": 1}).sort("_id", 1):
+            if depot.get("district") and (depot.get("district_hi") or "").strip():
+                found.setdefault(plain_name(depot["district"]), depot["district_hi"])
+        g.rawbank_districts_hi = found
+    return g.rawbank_districts_hi
 
 
 def _page_context() -> dict:
