@@ -23,7 +23,8 @@ def put_material(db, data: dict) -> None:
 
 def put_depot(db, data: dict) -> None:
     db.depots.update_one({"_id": data["code"]}, {"$set": {"name": data["name"], "name_hi": data.get("name_hi"),
-                                                           "district": data["district"]}}, upsert=True)
+                                                           "district": data["district"],
+                                                           "district_hi": data.get("district_hi")}}, upsert=True)
 
 
 def put_artisan(db, data: dict, occurred_at: str) -> None:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from services.notifier import projections, reports
 from shared.i18n import language
-from shared.pages import label, material_name
+from shared.pages import district_name, label, material_name
 
 
 def names(db, found: dict) -> dict:
@@ -33,8 +33,8 @@ def names(db, found: dict) -> dict:
             groups[key] = material_name(depots.get(key), key)
         elif group_by == "cooperative":
             groups[key] = _("Not in a cooperative") if key == reports.NONE else coop(key)
-        else:
-            groups[key] = _("Not recorded") if key == reports.NONE else key
+        else:  # a district, as typed: in Hindi where a depot of it says it so
+            groups[key] = _("Not recorded") if key == reports.NONE else district_name(key)
     return {"groups": groups, "materials": {sku: material_name(materials.get(sku), sku) for sku in skus},
             "depots": {code: material_name(doc, code) for code, doc in depots.items()},
             "cooperatives": {row["cooperative"]: coop(row["cooperative"]) for row in found["rows"]

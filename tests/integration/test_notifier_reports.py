@@ -357,6 +357,31 @@ def test_each_report_is_a_page_with_a_chart_in_hindi_and_no_inline_script(flowed
     assert bad.status_code == 400 and 'aria-invalid="true"' not in bad.get_data(as_text=True).split("month")[0]
 
 
+def test_the_reports_say_a_district_in_hindi_when_its_depot_names_it_so(bank):
+    """The department's reports named districts as typed (English) on Hindi pages, though a depot of the district
+    says it in Hindi (`district_hi`): the distribution by district and the cooperatives' report now say it in Hindi,
+    the CSV's `district_text` too (its code column keeps the district as stored); a district no depot names in
+    Hindi stays as typed, and English pages are as they were."""
+    open_the_bank(bank)
+    bank.call("inventory", "PATCH", "/depots/VNS", json={"district_hi": "वाराणसी"}, status=200)
+    bank.flush()
+    thirty_kg_for_three(bank)
+    hindi, english = {**bank.admin, "Accept-Language": "hi"}, {**bank.admin, "Accept-Language": "en"}
+    pages = bank.http["notifier"]
+    for path in ("/admin/reports/distribution?group_by=district", "/admin/reports/cooperatives"):
+        html = pages.get(path, headers=hindi).get_data(as_text=True)
+        assert "वाराणसी" in html and ">Varanasi<" not in html, path
+        assert ">Varanasi<" in pages.get(path, headers=english).get_data(as_text=True), path
+    for lang, said in (("hi", "वाराणसी"), ("en", "Varanasi")):
+        text = bank.call("notifier", "GET", "/reports/distribution?group_by=district&format=csv", status=200,
+                         **{"Accept-Language": lang}).get_data().decode("utf-8-sig")
+        [row] = [r for r in csv.DictReader(io.StringIO(text)) if r["district"] != "TOTAL"]
+        assert (row["district"], row["district_text"]) == ("Varanasi", said), text
+    bank.call("requests", "PATCH", "/cooperatives/SMBSS", json={"district": "Sonbhadra"}, status=200)
+    bank.flush()
+    html = pages.get("/admin/reports/cooperatives", headers=hindi).get_data(as_text=True)
+    assert ">Sonbhadra<" in html  # no depot names it in Hindi: as typed
+
 def in_stock_and_short(bank):
     """ART-9 asks Bhadohi for 10 kg of cotton (5 there) and 1 kg of silk (8 there): it waits for the cotton only."""
     bank.call("inventory", "POST", "/materials", json={
