@@ -150,9 +150,9 @@ def test_an_admin_manages_the_catalog_depots_and_quotas(people):
     depot = page.locator("form", has=page.get_by_role("button", name="Add depot"))
     depot.get_by_label("Code").fill("MZP")
     depot.get_by_label("Name in English").fill("Mirzapur depot")
-    depot.get_by_label("District").fill("Mirzapur")
+    depot.get_by_label("District", exact=True).fill("Mirzapur")
     depot.get_by_role("button", name="Add depot").click()
-    expect(page.get_by_role("cell", name="Mirzapur depot")).to_be_visible()
+    expect(page.get_by_role("cell", name="Mirzapur depot", exact=True)).to_be_visible()
 
     material = page.locator("form", has=page.get_by_role("button", name="Add material"))
     material.get_by_label("Code").fill("DYE-MADDER")
@@ -172,7 +172,7 @@ def test_an_admin_manages_the_catalog_depots_and_quotas(people):
     depot = page.locator("form", has=page.get_by_role("button", name="डिपो जोड़ें"))
     depot.get_by_label("कोड").fill("MZP")
     depot.get_by_label("अंग्रेज़ी में नाम").fill("Mirzapur again")
-    depot.get_by_label("ज़िला").fill("Mirzapur")
+    depot.get_by_label("ज़िला", exact=True).fill("Mirzapur")
     depot.get_by_role("button", name="डिपो जोड़ें").click()
     expect(depot.locator("[data-errors]")).to_contain_text("कोड MZP पहले से है")  # 409, in the page's language
 

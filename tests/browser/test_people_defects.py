@@ -185,7 +185,7 @@ def test_defect_5_admins_and_secretaries_find_register_change_and_deactivate_art
     form.get_by_label("Name in Hindi").fill("कमला बाई")
     form.get_by_label("Artisan card or Udyam number").fill("UP-VNS-000001")  # Sita Devi's, typed by mistake
     form.get_by_label("District").fill("Mirzapur")
-    form.get_by_label("Craft").fill("Carpet weaving")
+    form.get_by_label("Craft", exact=True).fill("Carpet weaving")
     form.get_by_label("Phone").fill("+91 98000 00042")
     form.get_by_label("Looms").fill("2")
     form.get_by_label("Gender").select_option("female")

@@ -166,7 +166,7 @@ def test_defect_3_inventory_pages_speak_hindi_names_dates_and_their_own_validati
     depot.get_by_label("कोड").fill("MZP")
     depot.get_by_label("अंग्रेज़ी में नाम").fill("Mirzapur depot")
     depot.get_by_label("हिन्दी में नाम").fill("मिर्ज़ापुर डिपो")
-    depot.get_by_label("ज़िला").fill("Mirzapur")
+    depot.get_by_label("ज़िला", exact=True).fill("Mirzapur")
     depot.get_by_role("button", name="डिपो जोड़ें").click()
     expect(admin.page.locator('tr[data-depot="MZP"]')).to_contain_text("मिर्ज़ापुर डिपो")
     price = admin.page.locator('[data-sku="DYE-INDIGO"] form')

@@ -60,7 +60,8 @@ def test_a_depots_freight_zone_is_kept_changed_and_announced(client, runtime, ad
     assert created.json["zone"] == "hill"
     changed = client.patch(f"{API}/depots/SML", json={"zone": "plain", "name": "Shimla depot"}, headers=admin)
     assert changed.status_code == 200 and changed.json == {"code": "SML", "name": "Shimla depot", "name_hi": None,
-                                                           "district": "Shimla", "zone": "plain", "address": None,
+                                                           "district": "Shimla", "district_hi": None, "zone": "plain",
+                                                           "address": None,
                                                            "address_hi": None, "opening_hours": None}
     [registered, updated] = runtime.db.depots.find_one({"_id": "SML"})["outbox"]
     assert (registered["payload"]["zone"], updated["type"], updated["payload"]["zone"]) == ("hill", "DepotUpdated",
