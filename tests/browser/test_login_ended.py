@@ -94,3 +94,23 @@ def test_a_read_that_finds_the_login_ended_puts_back_what_was_typed_and_says_not
     page.wait_for_url(artisan.url("requests", "/my/new"))
     expect(page.locator("#note")).to_have_value("For the wedding order")
     expect(page.locator("#page-notice")).to_have_text("")
+
+
+def test_a_link_to_a_part_of_a_page_lands_there_after_logging_in(browser, dev):
+    """An e-mail's link to a part of a request's page (`#dispute-share`) opened while logged out went through the
+    login page to the top of the page: the login form posted to a fixed address, so the part after '#' (which the
+    browser keeps across the redirect to the login page, and never sends) was dropped. The form now posts to the
+    login page's own address, part and all, and the redirect after it keeps it."""
+    for lang in ("en", "hi"):
+        context = browser.new_context(locale=f"{lang}-IN")
+        try:
+            page = context.new_page()
+            page.goto(dev.url("requests", "/admin/approvals?status=#filters"))
+            page.wait_for_url(lambda url: "/login" in url)
+            page.locator("#username").fill("admin")
+            page.locator("#password").fill("admin123")
+            page.locator("#password").press("Enter")
+            page.wait_for_url(lambda url: "/admin/approvals" in url)
+            assert page.url.endswith("/admin/approvals?status=#filters"), (lang, page.url)
+        finally:
+            context.close()
