@@ -493,16 +493,9 @@ def test_an_admin_settles_a_dispute_on_the_request_page_and_the_member_reads_the
     and the member's page tells them the outcome and the note; in English and Hindi."""
     from tests.browser.english import english_in
     from tests.integration.test_every_page_in_hindi import texts_of
-    rid = received(apps, config)
+    rid, admin = disputed_share(apps, config)
     depot = person(apps["requests"], config, "warehouse", depot="VNS")
-    said = depot.post(f"/api/v1/requisitions/{rid}/shares/ART-0002/received", json={},
-                      headers={"X-CSRF-Token": depot.csrf})
-    assert said.status_code == 201, said.get_data(as_text=True)
     member = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0002")
-    sent = member.post(f"/api/v1/requisitions/{rid}/shares/ART-0002/dispute", json={"note": "I got 6 kg, not 10"},
-                       headers={"X-CSRF-Token": member.csrf, "Idempotency-Key": "form-1"})
-    assert sent.status_code == 201, sent.get_data(as_text=True)
-    admin = person(apps["requests"], config, "admin", "en")
     html = admin.get(f"/my/requisitions/{rid}").get_data(as_text=True)
     assert html.count("data-settle=") == 1 and "/shares/ART-0002/dispute/settlement" in html
     forms = re.findall(r"<form[^>]*data-settle-(?:upheld|rejected)[^>]*>", html)
