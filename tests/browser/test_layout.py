@@ -264,17 +264,21 @@ def top_button_cases():
                 yield pytest.param(role, viewport, lang, id=f"{role}-{screen}-{lang}")
 
 
+def with_rows(dev, role) -> tuple[str, str]:
+    """The role's list of TOP_BUTTONS with a row in it (Print and Download CSV are offered only then): the artisan
+    sends a request, and the approvals list every status."""
+    service, path = TOP_BUTTONS[role]
+    api_call(dev, "requests", "/api/v1/requisitions", {"depot": "VNS", "lines": [
+        {"sku": "YRN-COT-40", "quantity": "1"}]}, user="artisan")
+    return service, path + "?status=" if role == "admin" else path
+
 @pytest.mark.parametrize(("role", "viewport", "lang"), list(top_button_cases()))
 def test_the_buttons_by_a_pages_heading_keep_the_headings_space_from_the_card_under_them(screens, dev, role, viewport,
                                                                                         lang):
     """My requests' New request and Print and the approvals' Download CSV and Print touched the card under them on a
     phone (0 px) and all but touched it on a desktop (10 px), where a heading keeps 1rem. (Download CSV and Print
     are offered only for a list with rows: the artisan has a request, and the approvals list every status.)"""
-    service, path = TOP_BUTTONS[role]
-    api_call(dev, "requests", "/api/v1/requisitions", {"depot": "VNS", "lines": [
-        {"sku": "YRN-COT-40", "quantity": "1"}]}, user="artisan")
-    if role == "admin":
-        path += "?status="
+    service, path = with_rows(dev, role)
     laid = screens(role, viewport, lang, service, path).evaluate(_GAP_UNDER_HEADING)
     assert laid["buttons"], laid
     assert laid["gap"] >= 15, f"{laid['gap']} px between {laid['buttons']} and the card under them: {laid}"
@@ -299,11 +303,7 @@ def test_on_a_phone_the_buttons_by_a_pages_heading_are_each_as_wide_as_the_page(
     Print) only as wide as its widest button's text, so New request and Print stood at 217 px of 336, and the
     approvals' at 229. (Print is offered only for a list with rows: the artisan has a request, and the approvals
     list every request here, whatever its status.)"""
-    service, path = TOP_BUTTONS[role]
-    api_call(dev, "requests", "/api/v1/requisitions", {"depot": "VNS", "lines": [
-        {"sku": "YRN-COT-40", "quantity": "1"}]}, user="artisan")
-    if role == "admin":
-        path += "?status="
+    service, path = with_rows(dev, role)
     laid = screens(role, SMALL_PHONE, lang, service, path).evaluate(_HEADING_BUTTONS)
     (left, right), buttons = laid["row"], laid["buttons"]
     assert len(buttons) >= 2, laid

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from shared.auth import COOKIE
+from shared.auth import COOKIE, issue_token
 
 #: who asks: nobody logged in, then one of each role (the warehouse user works at one depot, side A's)
 ROLES = ("anon", "admin", "warehouse", "artisan", "secretary")
@@ -19,6 +19,15 @@ CENTRAL = "central"
 #: pages anyone opens without logging in, and what the services answer for their running (no row needed)
 OPEN = {"/", "/login", "/healthz", "/readyz", "/metrics", "/favicon.ico", "/needs-script"}
 
+
+def tokens_of(secret: str) -> dict[str, str]:
+    """A token per role the matrices ask as: an admin, VNS's warehouse staff, an artisan, a secretary, and central
+    warehouse staff (no depot on their token)."""
+    return {"admin": issue_token(secret, sub="adm", role="admin"),
+            "warehouse": issue_token(secret, sub="ravi-store", role="warehouse", depot="VNS"),
+            "artisan": issue_token(secret, sub="art", role="artisan", artisan_id="ART-A"),
+            "secretary": issue_token(secret, sub="sec", role="secretary", cooperative="Coop-A"),
+            CENTRAL: issue_token(secret, sub="central-store", role="warehouse")}
 
 def expect(anon=302, admin=200, warehouse=200, artisan=200, secretary=200, central=None) -> dict:
     """A row's expected status per role; central staff answer as the warehouse user unless said (they differ where

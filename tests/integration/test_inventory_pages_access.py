@@ -18,12 +18,11 @@ from datetime import date, timedelta
 import pytest
 
 from services.inventory import consumer, create_app, seed, spec
-from shared.auth import issue_token
 from shared.config import Config
 from shared.envelope import new_event
 from shared.runtime import Runtime
 from tests.conftest import free_port
-from tests.integration.pages_access import CENTRAL, as_expected, expect, pages_without_a_row, statuses
+from tests.integration.pages_access import as_expected, expect, pages_without_a_row, statuses, tokens_of
 
 SKU = "YRN-COT-40"  # in stock at both demo depots
 STAFF = expect(artisan=403, secretary=403)  # a depot's staff (their own depot's) and admins
@@ -92,11 +91,7 @@ def world():
     seed.seed(runtime.db, config)
     app = create_app(config, runtime)
     secret = config.jwt_secret
-    tokens = {"admin": issue_token(secret, sub="adm", role="admin"),
-              "warehouse": issue_token(secret, sub="ravi-store", role="warehouse", depot="VNS"),
-              "artisan": issue_token(secret, sub="art", role="artisan", artisan_id="ART-A"),
-              "secretary": issue_token(secret, sub="sec", role="secretary", cooperative="Coop-A"),
-              CENTRAL: issue_token(secret, sub="central-store", role="warehouse")}
+    tokens = tokens_of(secret)
     api = app.test_client()
 
     def call(path, body):

@@ -14,12 +14,11 @@ from __future__ import annotations
 import pytest
 
 from services.notifier import consumer, create_app, spec
-from shared.auth import issue_token
 from shared.config import Config
 from shared.envelope import new_event
 from shared.runtime import Runtime
 from tests.conftest import free_port
-from tests.integration.pages_access import CENTRAL, as_expected, expect, pages_without_a_row, statuses
+from tests.integration.pages_access import as_expected, expect, pages_without_a_row, statuses, tokens_of
 
 STAFF = expect(artisan=403, secretary=403)  # admins, and a depot's staff their own depot's
 ADMIN_ONLY = expect(warehouse=403, artisan=403, secretary=403)
@@ -64,11 +63,7 @@ def world():
                                                          "reorder_level": 50_000}))
     assert {doc["depot"] for doc in runtime.db.alerts.find()} == {"VNS", "BHD"}
     secret = config.jwt_secret
-    tokens = {"admin": issue_token(secret, sub="adm", role="admin"),
-              "warehouse": issue_token(secret, sub="ravi-store", role="warehouse", depot="VNS"),
-              "artisan": issue_token(secret, sub="art", role="artisan", artisan_id="ART-A"),
-              "secretary": issue_token(secret, sub="sec", role="secretary", cooperative="Coop-A"),
-              CENTRAL: issue_token(secret, sub="central-store", role="warehouse")}
+    tokens = tokens_of(secret)
     yield {"app": create_app(config, runtime), "tokens": tokens}
     runtime.close()
 
