@@ -245,6 +245,25 @@ def _complete(db, doc: dict, made: dict) -> None:
                                {"$set": {"returns.$.settled": True}})
 
 
+def credit_for(made: dict) -> str:
+    """What a return's credit note is for, by its lines: `returned` (material that came back), `short` (material
+    that did not reach the member) or `both`."""
+    short = {line["condition"] == SHORT for line in made["lines"]}
+    return "both" if short == {True, False} else "short" if True in short else "returned"
+
+
+def credit_notes_for(db, entries: list[dict]) -> list[dict]:
+    """Account entries, each credit note with what it is for (`credit_for`, as credit_for says; None for one whose
+    return is not found), read in one query."""
+    wanted = {e["requisition_id"] for e in entries if e["type"] == "credit_note"}
+    if not wanted:
+        return entries
+    made = {r["return_id"]: r for doc in db.requisitions.find({"_id": {"$in": sorted(wanted)}}, {"returns": 1})
+            for r in doc.get("returns") or ()}
+    return [{**e, "credit_for": credit_for(made[e["return_id"]]) if e.get("return_id") in made else None}
+            if e["type"] == "credit_note" else e for e in entries]
+
+
 def lines_returned(doc: dict) -> list[dict]:
     """The requisition's lines, each with how much of it came back (`returned`) once anything came back."""
     if not doc.get("returns"):
