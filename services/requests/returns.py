@@ -264,6 +264,17 @@ def credit_notes_for(db, entries: list[dict]) -> list[dict]:
             if e["type"] == "credit_note" else e for e in entries]
 
 
+def by_member(doc: dict) -> dict[str, dict[str, dict]]:
+    """A cooperative's request, member by member: artisan id -> sku -> how much of it was handed over to them
+    (`quantity`) and came back from them or was settled short (`returned`), as the return form says it."""
+    if not parties.is_cooperative(doc):
+        return {}
+    return {share["artisan_id"]: {line["sku"]: {"quantity": line["quantity"],
+                                                "returned": returned(doc, share["artisan_id"]).get(line["sku"], 0)}
+                                  for line in share["lines"]}
+            for share in doc.get("shares") or ()}
+
+
 def lines_returned(doc: dict) -> list[dict]:
     """The requisition's lines, each with how much of it came back (`returned`) once anything came back."""
     if not doc.get("returns"):

@@ -611,3 +611,21 @@ def test_a_credit_note_says_whether_it_is_for_material_returned_or_for_material_
             (("restock",), ("damaged", "restock"), ("short",), ("short", "damaged"))] == \
         ["returned", "returned", "short", "both"]
 
+
+def test_the_return_form_shows_the_chosen_members_own_share_handed_over_not_the_whole_requests(coop):
+    """A cooperative's request of 18 kg, 6 kg each: the return form said "Handed over 18 kg" next to the member
+    chosen. Each row says the whole only while no member is chosen, and each member's own share handed over and
+    returned before (returns.js shows the chosen member's)."""
+    client = coop.client
+    rid = coop.received(("6", "6", "6"))["id"]
+    give(client, rid, [(COTTON, "1", "restock")], artisan_id="ART-2")
+    for lang, kg in (("en", "kg"), ("hi", "किलो")):
+        staff = page(client, f"/my/requisitions/{rid}", client.token(**WAREHOUSE), lang)
+        form = staff[staff.index('id="return"'):]
+        row = form[form.index("data-return-line"):]
+        row = row[:row.index("</tr>")]
+        assert f"<span data-whole>18 {kg}</span>" in row and f"<span data-whole>1 {kg}</span>" in row
+        for member, handed, before in (("ART-1", "6", "0"), ("ART-2", "6", "1"), ("ART-3", "6", "0")):
+            assert row.count(f'<span data-member="{member}" hidden>') == 2, row
+            assert f'<span data-member="{member}" hidden>{handed} {kg}</span>' in row
+            assert f'<span data-member="{member}" hidden>{before} {kg}</span>' in row
