@@ -119,12 +119,13 @@ PAY_FIRST = N_("Pay at least {amount} before the depot hands this over, at the d
                "on your credit.")
 CREDITED = N_("{amount} is credited to your account.")  # a return's credit note
 #: a return settling what a cooperative's member reported did not reach them (its lines `short`): (title, sentence,
-#: SMS with a credit, SMS without one, SMS of a return with what came back too); never "taken back"
+#: SMS with a credit, SMS without one, SMS of a return with what came back too); never "taken back", nor that the
+#: request did not arrive: that this much of it did not reach the member (the Hindi SMS in one part, 70 characters)
 NOT_REACHED = (N_("Shortfall credited"),
                N_("{short_items} of request {ref}, which did not reach you, is no longer charged to you."),
-               N_("REQ {ref} NOT RECEIVED: {short_items}. Credit {amount}"),
-               N_("REQ {ref} NOT RECEIVED: {short_items}. Settled"),
-               N_("REQ {ref} RETURNED: {items}; NOT RECEIVED: {short_items}. Credit {amount}"))
+               N_("REQ {ref}: {short_items} of it did not reach you. Credit {amount}"),
+               N_("REQ {ref}: {short_items} of it did not reach you. Settled"),
+               N_("REQ {ref} RETURNED: {items}; DID NOT REACH YOU: {short_items}. Credit {amount}"))
 #: status -> the SMS of a notification about money
 MONEY_SMS = {"approved": N_("REQ {ref} APPROVED: {items}. To pay: {amount}"),
              "payment_due": N_("REQ {ref}: please pay {amount} by {date}"),

@@ -8,7 +8,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from services.requests import (accounts, artisans, claims, collections, credit, entitlements, materials, pricing,
-                               requisitions, scheme_forms, schemes, words)
+                               requisitions, returns, scheme_forms, schemes, words)
 from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
 from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_month, is_written_financial_year,
                              month_bounds, month_of)
@@ -30,12 +30,21 @@ MENU = {"artisan": ((25, "/my/account", _l("My account")),),
         "warehouse": ((60, "/admin/collections", _l("Collections")),)}
 ENTRIES = {"charge": _l("Charge"), "subsidy": _l("Subsidy"), "payment": _l("Payment"),
            "payment_reversal": _l("Payment reversed"), "refund": _l("Refund"),
-           "credit_note": _l("Credit note (return)")}
+           "credit_note": _l("Credit note")}
+#: what a credit note is for (returns.credit_for), said to the member (`credit_note`) and about them
+#: (`credit_note_member`): material that came back, material that never reached them (a `short` line), or both
+CREDIT_NOTES = {"returned": _l("Credit note: material you returned"),
+                "short": _l("Credit note: material that did not reach you"),
+                "both": _l("Credit note: material you returned, and material that did not reach you")}
+CREDIT_NOTES_MEMBER = {"returned": _l("Credit note: material returned"),
+                       "short": _l("Credit note: material that did not reach the member"),
+                       "both": _l("Credit note: material returned, and material that did not reach the member")}
 CONDITIONS = {"restock": _l("Back on the shelf"), "damaged": _l("Damaged: written off"),
               "short": _l("Did not reach the member")}
 METHODS = {"cash": _l("Cash"), "upi": _l("UPI"), "advance": _l("Advance")}
 KINDS = {"payment": _l("Payment"), "reversal": _l("Payment reversed"), "refund": _l("Refund")}
 LABELS = {"entry": ENTRIES, "method": METHODS, "collected": KINDS, "condition": CONDITIONS,
+          "credit_note": CREDIT_NOTES, "credit_note_member": CREDIT_NOTES_MEMBER,
           "category": {code: _l(text) for code, text in words.CLASSES.items()}}
 
 
@@ -86,8 +95,8 @@ def _account_page(principal, artisan_id: str):
     artisan = artisans.get(db(), principal, artisan_id)
     account = accounts.view(db(), artisan, _now())
     at = pager(len(account["entries"]))
-    return render_template("requests/account.html", artisan=artisan, pager=at,
-                           account={**account, "entries": account["entries"][at.skip:at.skip + at.size]})
+    shown = returns.credit_notes_for(db(), account["entries"][at.skip:at.skip + at.size])  # returned or short
+    return render_template("requests/account.html", artisan=artisan, pager=at, account={**account, "entries": shown})
 
 
 @blp.get("/my/account")

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.requests import (artisans, domain, login_throttle, materials, quotas, requisition_money, requisitions,
-                               settings, users, words)
+                               returns, settings, users, words)
 from services.requests.errors import BadLogin
 from shared import names
 from shared.auth import COOKIE, current_principal, decode_token
@@ -139,7 +139,7 @@ def requisition_detail(principal, req_id):
     return render_template("requests/detail.html", req=doc, materials=materials_of([doc]), members=members,
                            pay_first=pay_first(doc), receipt=requisitions.has_receipt(doc),
                            units={**{line["sku"]: line.get("unit") for line in doc["lines"]}, **units},
-                           return_key=uuid.uuid4().hex, owner=owner,
+                           return_key=uuid.uuid4().hex, owner=owner, by_member=returns.by_member(doc),
                            owing=requisitions.shares_owing(doc), closed=requisitions.charged_nothing(doc),
                            again=bool(request.args.get("again")),
                            depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc),

@@ -46,7 +46,8 @@ def of(db, principal: Principal, artisan_id: str, month: str, now: datetime, yea
             "account": {k: account[k] for k in ("balance_due", "overdue", "open_dues", "credit_limit", "credit_days")},
             "payments": [p for p in accounts.payments_of(account) if _year_of(p["at"]) == year],
             "refunds": [r for r in account["refunds"] if _year_of(r["at"]) == year],
-            "credit_notes": [e for e in account["entries"] if e["type"] == "credit_note" and _year_of(e["at"]) == year]}
+            "credit_notes": returns.credit_notes_for(db, [e for e in account["entries"]
+                                                          if e["type"] == "credit_note" and _year_of(e["at"]) == year])}
 
 
 def _year_of(at: str) -> str:

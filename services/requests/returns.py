@@ -245,6 +245,36 @@ def _complete(db, doc: dict, made: dict) -> None:
                                {"$set": {"returns.$.settled": True}})
 
 
+def credit_for(made: dict) -> str:
+    """What a return's credit note is for, by its lines: `returned` (material that came back), `short` (material
+    that did not reach the member) or `both`."""
+    short = {line["condition"] == SHORT for line in made["lines"]}
+    return "both" if short == {True, False} else "short" if True in short else "returned"
+
+
+def credit_notes_for(db, entries: list[dict]) -> list[dict]:
+    """Account entries, each credit note with what it is for (`credit_for`, as credit_for says; None for one whose
+    return is not found), read in one query."""
+    wanted = {e["requisition_id"] for e in entries if e["type"] == "credit_note"}
+    if not wanted:
+        return entries
+    made = {r["return_id"]: r for doc in db.requisitions.find({"_id": {"$in": sorted(wanted)}}, {"returns": 1})
+            for r in doc.get("returns") or ()}
+    return [{**e, "credit_for": credit_for(made[e["return_id"]]) if e.get("return_id") in made else None}
+            if e["type"] == "credit_note" else e for e in entries]
+
+
+def by_member(doc: dict) -> dict[str, dict[str, dict]]:
+    """A cooperative's request, member by member: artisan id -> sku -> how much of it was handed over to them
+    (`quantity`) and came back from them or was settled short (`returned`), as the return form says it."""
+    if not parties.is_cooperative(doc):
+        return {}
+    return {share["artisan_id"]: {line["sku"]: {"quantity": line["quantity"],
+                                                "returned": returned(doc, share["artisan_id"]).get(line["sku"], 0)}
+                                  for line in share["lines"]}
+            for share in doc.get("shares") or ()}
+
+
 def lines_returned(doc: dict) -> list[dict]:
     """The requisition's lines, each with how much of it came back (`returned`) once anything came back."""
     if not doc.get("returns"):

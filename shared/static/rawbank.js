@@ -88,11 +88,12 @@
     })[0] || null;
   }
 
-  // What people call a field: its label without a parenthesis such as "(optional)".
+  // What people call a field: its label without a colon it ends in nor a parenthesis such as "(optional)" or
+  // "(why):", as the refusal adds its own colon after it ("Your note to the member: fill this in.").
   function labelOf(field) {
     var label = field.labels && field.labels[0];
     var text = label ? label.textContent : (field.getAttribute("aria-label") || field.name || "");
-    return text.replace(/\s*\([^)]*\)\s*$/, "").replace(/\s+/g, " ").trim();
+    return text.replace(/\s+/g, " ").trim().replace(/\s*:$/, "").replace(/\s*\([^)]*\)$/, "").replace(/\s*:$/, "");
   }
 
   // Mark one field and say under it what is wrong: "Quantity received: write a number, such as 12.5." `named`: the

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from services.notifier import create_app, handlers, report_models, reports
+from shared import sms
 from shared.auth import COOKIE, issue_token
 from shared.i18n import LANG_COOKIE
 from shared.envelope import new_event
@@ -268,11 +269,21 @@ def test_a_settled_shortfall_tells_the_member_what_did_not_reach_them_is_credite
     handle(dispatched("REQ-7", artisan="ART-2"))
     handle(returned("REQ-7", "RET-S2", [(1_500, "short", 325_90, 55_24)], artisan="ART-2"))
     handle(returned("REQ-7", "RET-S3", [(1_000, "restock", 100_00, 0), (500, "short", 50_00, 0)], artisan="ART-2"))
+    # a request's id as requests makes them (its ref 8 characters), in another month than the report's below
+    handle(dispatched("a6bf9e7b5c0d4e1f", month="2027-01"))
+    handle(returned("a6bf9e7b5c0d4e1f", "RET-S4", [(2_000, "short", 434_54, 73_65)], month="2027-01"))
     texts_sent = sms_texts(runtime.db)
-    assert "REQ 7 NOT RECEIVED: 1.5 kg Cotton yarn 40s. Credit Rs 325.90" in texts_sent
-    assert "REQ 7 RETURNED: 1 kg Cotton yarn 40s; NOT RECEIVED: 0.5 kg Cotton yarn 40s. Credit Rs 150.00" in texts_sent
-    [hindi_sms] = [t for t in texts_sent if "434.54" in t]
-    assert "2 किलो सूती धागा" in hindi_sms and "वापस लिया" not in hindi_sms and "NOT" not in hindi_sms
+    # that this much of the request did not reach them and is credited, never that the request did not arrive
+    english = "REQ 7: 1.5 kg Cotton yarn 40s of it did not reach you. Credit Rs 325.90"
+    assert english in texts_sent and sms.parts(english) == 1
+    assert "REQ 7 RETURNED: 1 kg Cotton yarn 40s; DID NOT REACH YOU: 0.5 kg Cotton yarn 40s. Credit Rs 150.00" \
+        in texts_sent
+    [hindi_sms] = [t for t in texts_sent if "434.54" in t and "1042" in t]
+    assert hindi_sms == "अनुरोध 1042 का 2 किलो सूती धागा आप तक नहीं पहुँचा, ₹434.54 जमा"
+    [long_ref] = [t for t in texts_sent if "a6bf9e7b" in t and "434.54" in t]
+    assert long_ref == "अनुरोध a6bf9e7b का 2 किलो सूती धागा आप तक नहीं पहुँचा, ₹434.54 जमा"
+    assert len(long_ref) <= 70 and sms.parts(long_ref) == 1  # one Hindi part, its material named whole
+    assert "वापस लिया" not in hindi_sms and "NOT" not in hindi_sms
     [shown] = notifications.render(runtime.db, [runtime.db.notifications.find_one({"_id": "returned:RET-S2"})], "en")
     assert shown["title"] == "Shortfall credited"
     assert shown["text"] == ("1.5 kg Cotton yarn 40s of request 7, which did not reach you, is no longer charged to "

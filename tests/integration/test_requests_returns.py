@@ -585,3 +585,47 @@ def test_a_cooperatives_receipt_shows_each_members_credit_notes_and_no_due_date_
         mine = shown_figures(page(client, f"/requisitions/{rid}/receipt", client.artisan("ART-2"), lang))
         assert (mine["credited"], mine["paid"], mine["due"]) == ("₹434.54", "₹1,738.14", "₹0.00")
         assert "due-on" not in mine
+
+
+def test_a_credit_note_says_whether_it_is_for_material_returned_or_for_material_that_did_not_reach_the_member(coop):
+    """A `short` return line's credit note is for material that never reached the member: the passbook and the
+    account say so by each credit note's lines, not "credit notes for what you returned" / "Credit note (return)"."""
+    client = coop.client
+    rid = reported_short(coop)  # ART-2: 2 kg short of 10
+    give(client, rid, [(COTTON, "1.5", "short")], artisan_id="ART-2", reason="short at hand-over")
+    give(client, rid, [(COTTON, "1", "restock")], artisan_id="ART-2", reason="wrong shade")
+    words = {"en": ("Credit note: material that did not reach you", "Credit note: material you returned",
+                    "Credit note: material that did not reach the member", "Credit note: material returned",
+                    ("Credit notes for what you returned", "Credit note (return)")),
+             "hi": ("क्रेडिट नोट: जो सामग्री आप तक नहीं पहुँची", "क्रेडिट नोट: आपकी लौटाई सामग्री",
+                    "क्रेडिट नोट: जो सामग्री सदस्य तक नहीं पहुँची", "क्रेडिट नोट: लौटाई गई सामग्री",
+                    ("आपकी लौटाई सामग्री के क्रेडिट नोट", "क्रेडिट नोट (वापसी)"))}
+    for lang, (short, back, staff_short, staff_back, old) in words.items():
+        for path, headers, said in (("/my/passbook", client.artisan("ART-2"), (short, back)),
+                                    ("/my/account", client.artisan("ART-2"), (short, back)),
+                                    ("/accounts/ART-2", client.admin(), (staff_short, staff_back))):
+            shown = page(client, path, headers, lang)
+            assert all(shown.count(text) == 1 for text in said), (path, lang)
+            assert not any(text in shown for text in old), (path, lang)
+    assert [returns.credit_for({"lines": [{"condition": c} for c in conditions]}) for conditions in
+            (("restock",), ("damaged", "restock"), ("short",), ("short", "damaged"))] == \
+        ["returned", "returned", "short", "both"]
+
+
+def test_the_return_form_shows_the_chosen_members_own_share_handed_over_not_the_whole_requests(coop):
+    """A cooperative's request of 18 kg, 6 kg each: the return form said "Handed over 18 kg" next to the member
+    chosen. Each row says the whole only while no member is chosen, and each member's own share handed over and
+    returned before (returns.js shows the chosen member's)."""
+    client = coop.client
+    rid = coop.received(("6", "6", "6"))["id"]
+    give(client, rid, [(COTTON, "1", "restock")], artisan_id="ART-2")
+    for lang, kg in (("en", "kg"), ("hi", "किलो")):
+        staff = page(client, f"/my/requisitions/{rid}", client.token(**WAREHOUSE), lang)
+        form = staff[staff.index('id="return"'):]
+        row = form[form.index("data-return-line"):]
+        row = row[:row.index("</tr>")]
+        assert f"<span data-whole>18 {kg}</span>" in row and f"<span data-whole>1 {kg}</span>" in row
+        for member, handed, before in (("ART-1", "6", "0"), ("ART-2", "6", "1"), ("ART-3", "6", "0")):
+            assert row.count(f'<span data-member="{member}" hidden>') == 2, row
+            assert f'<span data-member="{member}" hidden>{handed} {kg}</span>' in row
+            assert f'<span data-member="{member}" hidden>{before} {kg}</span>' in row

@@ -5,6 +5,21 @@
   var form = document.querySelector("form[data-return-form]");
   if (!form) return;
   var sent = [];  // the rows of the materials sent, in the order of the body's lines
+  // A cooperative's request: each row says what was handed over to (and came back from) the member chosen, the
+  // request's whole only while none is.
+  var chooser = form.elements.artisan_id;
+  function showMember() {
+    var member = chooser && chooser.value;
+    form.querySelectorAll("[data-return-line] [data-whole]").forEach(function (whole) {
+      var cell = whole.parentElement, own = member ? cell.querySelector('[data-member="' + member + '"]') : null;
+      whole.hidden = Boolean(own);
+      cell.querySelectorAll("[data-member]").forEach(function (span) { span.hidden = span !== own; });
+    });
+  }
+  if (chooser && chooser.tagName === "SELECT") {
+    chooser.addEventListener("change", showMember);
+    showMember();  // a choice the browser kept on going back
+  }
   form.rbBody = function (f) {
     var body = { reason: f.elements.reason.value.trim(), lines: [] };
     var member = f.elements.artisan_id;
