@@ -106,7 +106,7 @@ def test_staff_take_back_part_of_a_handed_over_request_and_the_artisan_sees_the_
     mine.reload()
     reload_until(mine, lambda: mine.locator("html").get_attribute("lang") == "hi", message="the page in Hindi")
     note = mine.locator('[data-entries] tr[data-type="credit_note"]')
-    expect(note).to_contain_text("क्रेडिट नोट (वापसी)")
+    expect(note).to_contain_text("क्रेडिट नोट: आपकी लौटाई सामग्री")
     artisan.shot("account-credit-note")
 
 
