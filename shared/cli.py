@@ -106,6 +106,7 @@ def _parser() -> Parser:
         part.add_argument("--topic", action="append", choices=TOPICS,  # a typo'd one read as "no dead letters"
                           help=N_("a topic whose dead letters to read (default: all)"))
         local_cli.add_data_dir_option(part)
+        local_cli.add_lang_option(part)
     local_cli.add_commands(sub)
 
     sub.add_parser("env", help=N_("list the environment variables rawbank reads"))
@@ -138,7 +139,7 @@ def _service_commands(sub) -> None:
 
 
 #: commands whose --lang says everything in that language only, a refusal of the data directory too
-SAYS_ONE_LANGUAGE = ("backup", "restore", "status")
+SAYS_ONE_LANGUAGE = ("backup", "restore", "status", "dlq")
 
 
 def main(argv: list[str] | None = None) -> int:

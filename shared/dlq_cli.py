@@ -23,7 +23,9 @@ from shared import admin_api, dead_letters
 from shared.console import say, tell
 from shared.i18n import N_, translate
 from shared.dead_letters import read_dlq
+from shared.events import INVENTORY_TOPIC, REQUESTS_TOPIC
 from shared.names import moment
+from shared.reconciliation import Word
 
 COMMAND = "rawbank dlq"
 PAGE = 1000
@@ -43,8 +45,18 @@ BROKER_ONLY = N_("{command}: without the notifier's copies, only the dead letter
 SENT_AGAIN = dead_letters.SENT_AGAIN
 UNMARKED = N_("rawbank dlq resend: sent, but the notifier could not mark {event_id} as sent again ({error}); "
               "`rawbank dlq list` will not show it.")
+#: a topic as a line in Hindi names it: the service's message queue ("संदेश-कतार", the catalog's word for a topic); in
+#: English its name as `--topic` takes it
+TOPIC_NAMES = {INVENTORY_TOPIC: N_("the inventory service's message queue"),
+               REQUESTS_TOPIC: N_("the requests service's message queue")}
 KEPT_ONLY = N_("{command}: the broker did not answer ({error}); these are the dead letters the notifier "
                "keeps.")
+
+
+def topic(name: str) -> Word:
+    """A topic in a line said to a person: its name in English, the service's queue in Hindi (a topic typed with
+    `--topic` or shown in a dead letter's own line keeps its name)."""
+    return Word(name, TOPIC_NAMES.get(name))
 
 
 def letters(config, topics, event_ids=None, *, command: str = COMMAND, flags: str = "RAWBANK_NOTIFIER_URL",
@@ -134,7 +146,8 @@ def list_(config, topics, *, as_json: bool = False, stream=None) -> int:
         print(json.dumps([dead_letters.shown(entry) for entry in found], ensure_ascii=False), file=stream)
         return 0
     if not found:
-        tell(NONE, stream, topics=", ".join(topics))
+        say(*(translate(NONE, lang, topics=", ".join(topic(name).said(lang) for name in topics))
+              for lang in ("en", "hi")), stream)
         return 0
     for entry in found:  # each with where it was seen and whether it was sent again, in reconcile's words
         print(f"{entry['event_id'] or '?'}  {entry['type'] or '?'}  {entry['original_topic'] or entry['topic']}  "
@@ -170,9 +183,10 @@ def resend(config, topics, event_ids, *, stream=None) -> int:
     try:
         for step, entry in enumerate(chosen, 1):
             target = entry["original_topic"] or entry["topic"].removesuffix(".dlq")
-            tell(RESENDING, stream, step=step, steps=len(chosen), type=entry["type"] or "?",
-                 event_id=entry["event_id"], topic=target, group=entry["consumer_group"] or "?",
-                 reason=entry["reason"] or "?")
+            say(*(translate(RESENDING, lang, step=step, steps=len(chosen), type=entry["type"] or "?",
+                            event_id=entry["event_id"], topic=topic(target).said(lang),
+                            group=entry["consumer_group"] or "?", reason=entry["reason"] or "?")
+                  for lang in ("en", "hi")), stream)
             where = f"{entry['topic']}:{entry['partition']}:{entry['offset']}"
             resend_id = uuid.uuid4().hex
             producer.send(target, key=entry["key"], value=entry["value"],

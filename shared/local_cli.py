@@ -38,6 +38,13 @@ def add_store_options(parser: argparse.ArgumentParser, *, demo: bool = False) ->
                             help=N_("seed the demo users and data even though the data directory is not new"))
 
 
+def add_lang_option(parser: argparse.ArgumentParser,
+                    help: str = N_("say what it did in this language only (default: English, then Hindi)")) -> None:
+    """--lang en|hi: the command says everything in that language only (shared/cli.py's SAYS_ONE_LANGUAGE sets
+    console.ONLY); without it, each line in English, then in Hindi."""
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, help=help)
+
+
 def add_commands(sub) -> None:
     backup = sub.add_parser("backup", help=N_("write a consistent copy of all three stores to DIR while rawbank runs"))
     backup.add_argument("directory", metavar="DIR", help=N_("a new or empty directory for the copy"))
@@ -50,11 +57,9 @@ def add_commands(sub) -> None:
                          help=N_("restore into a data directory rawbank has not used yet (other than ./var of the "
                                  "checkout), e.g. on a new machine with --data-dir"))
     status = sub.add_parser("status", help=N_("size, documents, last backup, outboxes and consumer lag of the data"))
-    status.add_argument("--lang", choices=LANGUAGES, default=None,
-                        help=N_("language of the report, and of a refusal (default: English; a refusal in both)"))
+    add_lang_option(status, N_("language of the report, and of a refusal (default: English; a refusal in both)"))
     for parser in (backup, restore):
-        parser.add_argument("--lang", choices=LANGUAGES, default=None,
-                            help=N_("say what it did in this language only (default: English, then Hindi)"))
+        add_lang_option(parser)
     for parser in (backup, restore, status):
         add_data_dir_option(parser)
 

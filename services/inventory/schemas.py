@@ -57,7 +57,7 @@ class HoursSchema(ma.Schema):
         if len(set(data.get("days", ()))) != len(data.get("days", ())):
             raise ma.ValidationError(F_("each day at most once"), "days")
         if data.get("opens", "") >= data.get("closes", "~"):
-            raise ma.ValidationError(F_("a depot closes after it opens"), "closes")
+            raise ma.ValidationError(F_("write a closing time after the opening time"), "closes")
 
 
 class DepotSchema(ma.Schema):

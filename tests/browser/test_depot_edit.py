@@ -16,15 +16,20 @@ from tests.devserver import running_dev
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
 PHONE = {"width": 360, "height": 740}
-#: per language: the depot changed, its new Hindi district, the days ticked off, the hours typed (Devanagari digits
-#: too: people type them), the hours as the availability page then says them, and the texts of the page
+#: per language: the depot changed, its new name in the page's language (the field, the name), its new Hindi district,
+#: the days ticked off, the hours typed (Devanagari digits too: people type them), the hours as the availability page
+#: then says them, and the texts of the page (the save names the depot as saved, not the name the page came with)
 CASES = {
-    "hi": {"depot": "BHD", "district_hi": "संत रविदास नगर", "untick": ("sat",), "opens": "09:00", "closes": "१६:००",
+    "hi": {"depot": "BHD", "rename": ("#name-hi", "भदोही कालीन डिपो"),
+           "district_hi": "संत रविदास नगर", "untick": ("sat",), "opens": "09:00", "closes": "१६:००",
            "shown": "09:00–16:00", "edit": "बदलें", "save": "बदलाव सहेजें",
-           "saved": ("भदोही डिपो के लिए सहेजा गया", "हिन्दी में ज़िला", "खुलने का समय")},
-    "en": {"depot": "VNS", "district_hi": "काशी", "untick": ("fri", "sat"), "opens": "08:00", "closes": "14:00",
+           "saved": ("भदोही कालीन डिपो के लिए सहेजा गया", "हिन्दी में नाम", "हिन्दी में ज़िला", "खुलने का समय"),
+           "kept": "अंग्रेज़ी में नाम"},
+    "en": {"depot": "VNS", "rename": ("#name", "Varanasi city depot"),
+           "district_hi": "काशी", "untick": ("fri", "sat"), "opens": "08:00", "closes": "14:00",
            "shown": "08:00–14:00", "edit": "Edit", "save": "Save changes",
-           "saved": ("Saved for Varanasi depot", "District in Hindi", "Opening hours")},
+           "saved": ("Saved for Varanasi city depot", "Name in English", "District in Hindi", "Opening hours"),
+           "kept": "Name in Hindi"},
 }
 
 
@@ -56,6 +61,7 @@ def test_an_admin_on_a_phone_changes_a_depots_hindi_district_and_hours(browser, 
         expect(form.locator("#day-sat")).to_be_checked()
         expect(form.locator("#day-sun")).not_to_be_checked()
 
+        form.locator(case["rename"][0]).fill(case["rename"][1])
         district_hi.fill(case["district_hi"])
         for day in case["untick"]:
             form.locator(f"#day-{day}").uncheck()
@@ -74,7 +80,7 @@ def test_an_admin_on_a_phone_changes_a_depots_hindi_district_and_hours(browser, 
         notice = page.locator("#depot-form [data-errors]")
         for text in case["saved"]:
             expect(notice).to_contain_text(text)
-        expect(notice).not_to_contain_text({"hi": "अंग्रेज़ी में नाम", "en": "Name in English"}[lang])  # not changed
+        expect(notice).not_to_contain_text(case["kept"])  # not changed
         expect(form.locator("#district-hi")).to_have_value(case["district_hi"])  # the page made afresh has them
         expect(form.locator("#closes")).to_have_value(case["shown"][-5:])
         for day in case["untick"]:

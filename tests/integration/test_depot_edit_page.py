@@ -86,3 +86,27 @@ def test_only_an_admin_has_the_depots_page(browse, role):
 def test_the_depots_page_asks_for_a_login_and_knows_no_other_depot(browse):
     assert browse("/admin/depots/VNS", role="anon")[0] == 302
     assert browse("/admin/depots/NOPE")[0] == 404
+
+
+@pytest.mark.parametrize("lang,said", [("en", "write a closing time after the opening time"),
+                                       ("hi", "खुलने के समय के बाद का बंद होने का समय लिखें")])
+def test_a_closing_time_before_the_opening_says_what_to_write(client, admin, lang, said):  # noqa: F811
+    """Under "Closes" the Hindi said "डिपो खुलने के बाद बंद होता है" (a depot closes after it opens): a statement,
+    not what to do. The refusal changes nothing."""
+    hours = {"days": ["mon"], "opens": "10:00", "closes": "07:00"}
+    refused = client.patch(f"{API}/depots/VNS", json={"opening_hours": hours},
+                           headers={**admin, "Accept-Language": lang})
+    assert refused.status_code == 400 and refused.json["error"]["code"] == "validation_error", refused.json
+    assert said in str(refused.json), refused.json
+    assert client.get(f"{API}/depots/VNS", headers=admin).json.get("opening_hours") != hours
+
+
+@pytest.mark.parametrize("lang,done", [("en", 'data-done="Saved for {depot}: {changed}."'),
+                                       ("hi", 'data-done="{depot} के लिए सहेजा गया: {changed}।"')])
+def test_the_saved_notice_names_the_depot_as_saved_not_as_the_page_came(browse, lang, done):
+    """After changing the name, the save said "Saved for Bhadohi depot: Name in English, ...": the old name, baked
+    into the page. The notice's {depot} is now filled from the API's answer (depot_form.js), in the page's language."""
+    _, html = browse("/admin/depots/BHD", lang=lang)
+    assert done in html and 'data-depot="' in html
+    script = open("services/inventory/static/depot_form.js", encoding="utf-8").read()
+    assert 'rb.lang === "hi" && saved.name_hi) || saved.name' in script

@@ -1,6 +1,7 @@
 """`rawbank token --cooperative` for secretaries, and the commands a service declares in its spec."""
 from __future__ import annotations
 
+import re
 import threading
 
 import jwt
@@ -263,3 +264,31 @@ def test_a_token_for_what_nobody_registered_is_refused_while_rawbank_runs(config
     finally:
         server.shutdown()
         runtime.close()
+
+
+def test_every_dlq_command_takes_lang_and_then_says_only_that_language(capsys, monkeypatch, tmp_path):
+    """`rawbank dlq list --lang hi` was refused (exit 2, "unrecognized arguments: --lang hi") where `status`, `backup`
+    and `reconcile` take it; and its Hindi said the topics as typed ("inventory.events, requests.events में"). Now
+    every dlq command takes --lang: in Hindi only Hindi, the queues named as the catalog names them elsewhere; without
+    it, English then Hindi as before."""
+    from shared import dlq_cli, local_cli
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1")  # never asked: the dead letters are the test's
+    monkeypatch.setattr(local_cli, "broker_unknown", lambda config: False)
+    monkeypatch.setattr(dlq_cli, "letters", lambda *_, **__: [])
+    assert main(["dlq", "list", "--lang", "hi"]) == 0
+    out = capsys.readouterr()
+    said = (out.out + out.err).strip().splitlines()
+    assert out.out.strip() == ("rawbank dlq: इन्वेंटरी सेवा की संदेश-कतार, अनुरोध सेवा की संदेश-कतार में कोई "
+                               "अटका संदेश नहीं है।"), said
+    assert not any(re.search(r"[A-Za-z]{4,}", line.replace("rawbank dlq", "")) for line in said
+                   if "://" not in line and "127.0.0.1" not in line), said  # nothing said in English
+    assert main(["dlq", "list", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.strip() == "rawbank dlq: no dead letters in inventory.events, requests.events."
+    assert main(["dlq", "list"]) == 0  # both, as the other commands without --lang
+    english, hindi = capsys.readouterr().out.strip().splitlines()
+    assert english.endswith("inventory.events, requests.events.") and "इन्वेंटरी सेवा की संदेश-कतार" in hindi
+    assert main(["dlq", "resend", "no-such-event", "--lang", "hi"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("rawbank dlq resend: घटना id no-such-event का कोई अटका संदेश नहीं है"), err
+    assert not any(line.startswith("rawbank dlq resend: no dead letter") for line in err), err

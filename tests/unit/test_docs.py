@@ -32,3 +32,14 @@ def test_the_check_sees_a_path_that_is_gone():
     assert [path for path in PATH.findall(text) if not exists(path)] == ["services/inventory/stockops.py"]
     assert not exists("shared/errors.NOPE.py") and not exists("shared/nothing.OUTCOMES")
     assert LINK.findall("[events](events.md#stocklow) and [site](https://example.org)") == ["events.md"]
+
+
+def test_the_requests_readme_says_e_mails_link_to_their_page_as_the_architecture_does():
+    """services/requests/README.md said of a recorded share's e-mail "(e-mails carry no links)", where
+    docs/architecture.md says every e-mail about something a person can open links to it (services/notifier/links.py,
+    a recorded share to its #dispute-share part)."""
+    readme = " ".join((ROOT / "services/requests/README.md").read_text(encoding="utf-8").split())
+    assert "carry no link" not in readme and "no links" not in readme
+    assert "e-mail's link" in readme and "#dispute-share" in readme
+    links = (ROOT / "services/notifier/links.py").read_text(encoding="utf-8")
+    assert '"#dispute-share"' in links

@@ -125,3 +125,18 @@ def test_the_alert_board_and_the_reports_offer_download_csv_only_when_they_have_
         "sku": "YRN-COT", "depot": "VNS", "available": 4_000, "reorder_level": 10_000}, source="inventory"))
     assert downloads(client.get("/admin/alerts", headers=admin))
     assert 'download.hidden = list.children.length === 0' in open("services/notifier/static/alerts.js").read()
+
+
+
+
+def test_purchase_orders_what_to_order_and_lots_offer_print_only_when_they_have_rows(apps, config):
+    """These lists are filed on paper, yet only Download CSV (and the lots nothing) was offered: Print now, as the
+    stock and ledger pages, only with rows; the lots still have no CSV export, so no CSV link."""
+    for lang in ("en", "hi"):
+        admin = person(apps["inventory"], config, "admin", lang)
+        staff = person(apps["inventory"], config, "warehouse", lang, depot="VNS")
+        assert prints(admin.get("/admin/purchase-orders?depot=VNS")), lang  # the demo's orders
+        assert blank(admin.get("/admin/purchase-orders?depot=VNS&status=cancelled")), lang
+        assert prints(staff.get("/admin/replenishment")) and prints(staff.get("/warehouse/lots")), lang
+        assert not downloads(staff.get("/warehouse/lots"), lang), lang
+        assert blank(person(apps["inventory"], config, "warehouse", lang, depot="NODEPOT").get("/warehouse/lots"))

@@ -48,8 +48,9 @@
   }
 
   // "Saved for Varanasi depot: District in Hindi, Opening hours." (what the form had changed from the page as it
-  // came), or that nothing was changed
-  form.rbDone = function () {
+  // came), or that nothing was changed. The depot is named as saved (the API's answer), in the page's language as its
+  // heading names it: a new name, not the one the page came with.
+  form.rbDone = function (saved) {
     var names = [];
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || /^(submit|button|hidden)$/.test(el.type) || !changed(el)) return;
@@ -57,6 +58,7 @@
       if (names.indexOf(name) < 0) names.push(name);
     });
     if (!names.length) return form.dataset.unchanged;
-    return rb.fillText(form.dataset.done, { changed: names.join(", ") });
+    var depot = saved && ((rb.lang === "hi" && saved.name_hi) || saved.name);
+    return rb.fillText(form.dataset.done, { depot: depot || form.dataset.depot, changed: names.join(", ") });
   };
 })();
