@@ -194,8 +194,7 @@ def settle_dispute(db, principal: Principal, req_id: str, artisan_id: str, body:
         raise NotFound({"artisan_id": artisan_id})
     share, created = shares.settle_dispute(
         db, doc, artisan_id, outcome=body["outcome"], note=body["note"], quantity=body.get("quantity"),
-        lines=body.get("lines"), by=principal.sub, now=now, correlation_id=correlation_id,
-        settled_short=returns.returned(doc, artisan_id, (returns.SHORT,)))
+        lines=body.get("lines"), by=principal.sub, now=now, correlation_id=correlation_id)
     return shares.view(share), created
 
 

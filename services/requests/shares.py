@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.requests import materials, parties, share_rules, store
+from services.requests import materials, parties, returns, share_rules, store
 from services.requests.errors import (DisputeAlreadySettled, IdempotencyKeyReused, SettlementBelowSettledShort,
                                       SettlementSameAsRecord, ShareAlreadyAnswered, ShareAlreadyConfirmed,
                                       ShareAlreadyDisputed, ShareAnswered, ShareNotDisputed, ShareNotPending,
@@ -173,14 +173,14 @@ def dispute(db, doc: dict, artisan_id: str, *, note: str, key: str | None, now: 
 
 
 def settle_dispute(db, doc: dict, artisan_id: str, *, outcome: str, note: str, quantity: int | None,
-                   lines: list[dict] | None, by: str, now: datetime, settled_short: dict[str, int],
+                   lines: list[dict] | None, by: str, now: datetime,
                    correlation_id: str | None = None) -> tuple[dict, bool]:
     """The department's settlement of a member's dispute of what the depot recorded for their share, once, with its
     ShareDisputeSettled event; True if stored now. `upheld`: what the member actually received (per material, within
     the share) replaces the depot's record, so the share counts as reported short exactly as if the member had
     answered so (`short_by`; the depot then settles it with `short` return lines, their credit notes the money);
-    `rejected`: the record stands. `settled_short`: sku -> what `short` return lines already credited of the share,
-    which an upheld record may not go below. The same settlement again is answered as the first; another is
+    `rejected`: the record stands. An upheld record may not go below what `short` return lines already credited of
+    the share (read from the request as each attempt reads it, so a return recorded meanwhile counts). The same settlement again is answered as the first; another is
     DisputeAlreadySettled; a share not disputed is ShareNotDisputed."""
     for _ in range(MAX_ATTEMPTS):
         index, share = _share(doc, artisan_id)
@@ -205,6 +205,7 @@ def settle_dispute(db, doc: dict, artisan_id: str, *, outcome: str, note: str, q
         changes: dict = {}
         settled = {"outcome": outcome, "note": note, "by": by, "at": now.isoformat()}
         if got is not None:
+            settled_short = returns.returned(doc, artisan_id, (returns.SHORT,))
             if got == recorded:
                 raise SettlementSameAsRecord({"received": {sku: format_quantity(q) for sku, q in got.items()}})
             short = share_rules.short_by(share["lines"], got)
