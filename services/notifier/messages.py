@@ -8,7 +8,7 @@ from datetime import datetime
 from services.notifier import domain, links, projections, subscribers, texts
 from services.notifier.channels import DeliveryFailed, NothingToSend, Outgoing
 from services.notifier.schemas import AlertSchema
-from shared import signing, sms
+from shared import names, signing, sms
 from shared.config import Config
 from shared.i18n import LANGUAGES
 from shared.phones import e164
@@ -98,7 +98,9 @@ def _to_artisan(db, delivery: dict, code_secret: str, config: Config) -> Outgoin
     if delivery["channel"] == "sms":
         code = signing.share_code(code_secret, note["requisition_id"], note["artisan_id"], note["nonce"]) \
             if note.get("nonce") else ""
-        return Outgoing(to=e164(address), text=texts.sms(note, materials, depots, lang, code))
+        shared = projections.shares_phone(db, artisan, address)
+        return Outgoing(to=e164(address), text=texts.sms(note, materials, depots, lang, code,
+                                                         for_name=names.named(artisan, artisan["_id"], lang) if shared else None))
     subject, body = texts.email(note, materials, depots, lang, links.of_notification(note, config))
     return Outgoing(to=address, subject=subject, text=body)
 

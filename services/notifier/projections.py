@@ -6,8 +6,11 @@ from datetime import datetime
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
+from shared.phones import phone_key
+
 INDEXES = {
-    "artisans": [IndexModel([("district", ASCENDING)])],
+    "artisans": [IndexModel([("district", ASCENDING)]),
+                 IndexModel([("phone_key", ASCENDING)], sparse=True)],  # a phone a family shares (sharing_phone)
     "requisitions": [IndexModel([("artisan_id", ASCENDING)])],
     "waitlist": [IndexModel([("depot", ASCENDING), ("sku", ASCENDING), ("left_at", ASCENDING),
                              ("since", ASCENDING)]),
@@ -35,7 +38,7 @@ def put_artisan(db, data: dict, occurred_at: str) -> None:
     try:
         db.artisans.update_one(
             {"_id": data["artisan_id"], "$or": [{"as_of": {"$lte": occurred_at}}, {"as_of": {"$exists": False}}]},
-            {"$set": {**fields, "as_of": occurred_at}}, upsert=True)
+            {"$set": {**fields, "phone_key": phone_key(fields["phone"]), "as_of": occurred_at}}, upsert=True)
     except DuplicateKeyError:  # a newer profile is stored already
         pass
 
@@ -79,6 +82,16 @@ def requisition(db, requisition_id: str) -> dict | None:
 
 def artisan(db, artisan_id: str | None) -> dict | None:
     return db.artisans.find_one({"_id": artisan_id}) if artisan_id else None
+
+
+def shares_phone(db, artisan: dict, phone: str | None) -> bool:
+    """Whether another active artisan is registered with `phone` (the same number however written): SMS to it
+    then say whose they are. A profile kept before its number's key was (its next update keeps it) is not counted."""
+    key = phone_key(phone)
+    if not key:
+        return False
+    return db.artisans.find_one({"phone_key": key, "_id": {"$ne": artisan["_id"]}, "active": {"$ne": False}},
+                                {"_id": 1}) is not None
 
 
 def artisans(db, ids) -> dict:

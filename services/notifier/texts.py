@@ -354,14 +354,13 @@ def money_moved(note: dict, lang: str, *, sms: bool = False) -> tuple[str, str]:
 
 
 def about_record(note: dict, lang: str) -> tuple[str, str, str]:
-    """(title, sentence, SMS) of news of the artisan's own record (domain.ABOUT_RECORD)."""
+    """(title, sentence, SMS text) of news of the artisan's own record (domain.ABOUT_RECORD)."""
     status = note["status"]
     if not note.get("ending"):  # no new number: removed, or asked to be
         status = {"phone_changed": "phone_removed", "phone_change_asked": "phone_removal_asked"}.get(status, status)
     title, sentence, short = ABOUT_RECORD[status]
     ending = note.get("ending") or ""
-    return (translate(title, lang), translate(sentence, lang, ending=ending),
-            sms_parts.fit(lambda cut: translate(short, lang, ending=ending)))
+    return translate(title, lang), translate(sentence, lang, ending=ending), translate(short, lang, ending=ending)
 
 
 def received_all(note: dict) -> bool:
@@ -379,10 +378,11 @@ def recorded_at_depot(note: dict, materials: dict, depots: dict, lang: str) -> t
     return translate(title, lang), f"{text} {translate(wrong, lang)}"
 
 
-def recorded_sms(note: dict, materials: dict, depots: dict, lang: str) -> str:
-    """The SMS of a share's answer recorded at the depot: what was recorded of each material (every one named, their
-    names cut to fit) within the parts a member's SMS may take; when that would be longer even with the names cut
-    short, only the request and that its receipt was recorded at the depot (never a figure cut off)."""
+def recorded_sms(note: dict, materials: dict, depots: dict, lang: str) -> Callable[..., str]:
+    """What writes the SMS of a share's answer recorded at the depot (`make(cut)`, for shared.sms.fit): what was
+    recorded of each material (every one named, their names cut to fit) within the parts a member's SMS may take;
+    when that would be longer even with the names cut short, only the request and that its receipt was recorded at
+    the depot (never a figure cut off)."""
     all_of_it = received_all(note)
 
     def make(cut: Callable[..., str]) -> str:
@@ -393,10 +393,9 @@ def recorded_sms(note: dict, materials: dict, depots: dict, lang: str) -> str:
         return translate(RECORDED_AT_DEPOT[4 if all_of_it else 5], lang, ref=ref(note["requisition_id"]), items=named,
                          received=received)
 
-    shortest = make(lambda piece, whole=False: sms_parts.clip(piece, 20))
-    if sms_parts.parts(shortest) > sms_parts.MOST_PARTS:
-        return sms_parts.fit(lambda cut: translate(RECORDED_AT_DEPOT[6], lang, ref=ref(note["requisition_id"])))
-    return sms_parts.fit(make)
+    if sms_parts.parts(make(_shortest)) > sms_parts.MOST_PARTS:
+        return lambda cut: translate(RECORDED_AT_DEPOT[6], lang, ref=ref(note["requisition_id"]))
+    return make
 
 
 def dispute_settled(note: dict, materials: dict, depots: dict, lang: str, *,
@@ -492,29 +491,50 @@ def waiting_for(note: dict) -> dict:
     return {**note, "lines": [line for line in note.get("lines", []) if line["sku"] in skus] or note["short"]}
 
 
-def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "") -> str:
+#: An SMS to a phone other artisans are registered with too (a family's): whose news it is, first.
+FOR_NAME = N_("For {name}: {text}")
+
+
+def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "", *, for_name: str | None = None) -> str:
     """A feature-phone text: 'REQ 1042 RESERVED: 20 kg cotton yarn at Varanasi depot'.
 
     In one part where it fits, in two at most (shared.sms.fit): long names of materials and depots are cut with
     '…', and a refusal's reason if two parts do not hold it; the code, the amount, the date and what to do are
-    never cut."""
+    never cut. `for_name`: the artisan's name, said first ('For Sita Devi: …', cut like a material's name) when
+    the phone it goes to is shared, so the family knows whose it is; left out of a text that would not fit its
+    parts with it even with the names cut short (a figure is never cut for it)."""
+    def framed(cut: Callable[..., str], text: str) -> str:
+        return translate(FOR_NAME, lang, name=cut(for_name), text=text) if for_name else text
+
+    make = _sms_maker(note, materials, depots, lang, code)
+    if for_name and sms_parts.parts(framed(_shortest, make(_shortest))) > sms_parts.MOST_PARTS:
+        return sms(note, materials, depots, lang, code)
+    return sms_parts.fit(lambda cut: framed(cut, make(cut)))
+
+
+def _shortest(piece: str, whole: bool = False) -> str:
+    """A name as short as shared.sms.fit cuts names before it cuts anything else."""
+    return sms_parts.clip(piece, 20)
+
+
+def _sms_maker(note: dict, materials: dict, depots: dict, lang: str, code: str) -> Callable[..., str]:
+    """`make(cut)` of the note's SMS text (without whom it is for), as shared.sms.fit takes it."""
     if note["status"] in MONEY_MOVED:
         text = money_moved(note, lang, sms=True)[1]
         account = note.get("account") or {}
         if sms_parts.parts(text) > sms_parts.MOST_PARTS and account.get("to_pay"):  # the account's dues are in the app
             text = money_moved({**note, "account": {"to_pay": account["to_pay"]}}, lang, sms=True)[1]
-        return sms_parts.fit(lambda cut: text)
+        return lambda cut: text
     if note["status"] in domain.ABOUT_RECORD:
-        return about_record(note, lang)[2]
+        text = about_record(note, lang)[2]
+        return lambda cut: text
     if note["status"] == domain.SHARE_RECORDED:
         return recorded_sms(note, materials, depots, lang)
     if note["status"] == domain.SHARE_DISPUTE_SETTLED:
-        return sms_parts.fit(lambda cut: translate(DISPUTE_SETTLED[note["outcome"]][2], lang,
-                                                   ref=ref(note["requisition_id"])))
+        return lambda cut: translate(DISPUTE_SETTLED[note["outcome"]][2], lang, ref=ref(note["requisition_id"]))
     if note["status"] == "waitlisted" and note.get("short"):  # name only what the depot is short of, as the app
         note = waiting_for(note)
-    return sms_parts.fit(lambda cut: _sms(note, _values(note, materials, depots, lang, short=True, cut=cut), lang,
-                                          code))
+    return lambda cut: _sms(note, _values(note, materials, depots, lang, short=True, cut=cut), lang, code)
 
 
 def _sms(note: dict, values: dict, lang: str, code: str) -> str:

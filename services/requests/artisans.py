@@ -246,7 +246,7 @@ SHARERS_NAMED = 20  # artisans a warning names: a number typed wrong (a depot's 
 def sharing_phone(db, principal: Principal, artisan_id: str, phone: str | None) -> dict | None:
     """The other artisans registered with `phone` (the same number however written), as a warning to whoever
     typed it, not a refusal (a family shares a phone): how many, the numbers of those the caller may see, and a
-    message in the request's language; None when nobody else has it. Two members on one phone get identical SMS."""
+    message in the request's language; None when nobody else has it. SMS to a shared phone say whose they are."""
     key = phone_key(phone)
     if not key:
         return None
