@@ -64,6 +64,18 @@ def plain_name(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def districts_called(depots, name: str | None, *, part: bool = False) -> list[str]:
+    """The districts (as depots store them, in English) whose Hindi name a depot gives (`district_hi`) is `name`, case
+    and spacing aside (plain_name), or holds it when `part` (one word of a search); each once, in the depots' order."""
+    asked, found = plain_name(name or ""), []
+    for depot in depots:
+        hindi = plain_name(depot.get("district_hi") or "")
+        district = depot.get("district")
+        if asked and hindi and (asked in hindi if part else asked == hindi) and district and district not in found:
+            found.append(district)
+    return found
+
+
 def among(names, name: str | None) -> bool:
     """Whether `name` is one of `names` (none: every name is), case and spacing aside (plain_name)."""
     return not names or (name is not None and plain_name(name) in {plain_name(n) for n in names})

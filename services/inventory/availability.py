@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from services.inventory import clock, domain, lot_rules
 from services.inventory.store import stock_from
+from shared.text import districts_called
 
 STATUS = {domain.OK: "in_stock", domain.LOW: "low", domain.DEPLETED: "out"}
 LIMIT_DEPOTS, LIMIT_MATERIALS = 500, 5000
@@ -77,8 +78,12 @@ class Cache:
 
 
 def filtered(depots: list[dict], *, district: str | None = None, sku: str | None = None) -> list[dict]:
-    """The depots of a district, and only one material, when asked."""
-    found = [d for d in depots if district is None or d["district"].casefold() == district.casefold()]
+    """The depots of a district (its English name, or its Hindi one as a depot of it gives it), and only one
+    material, when asked."""
+    found = depots
+    if district is not None:
+        names = {name.casefold() for name in (district, *districts_called(depots, district))}
+        found = [d for d in depots if d["district"].casefold() in names]
     if sku:
         found = [{**d, "materials": [m for m in d["materials"] if m["sku"] == sku]} for d in found]
     return found

@@ -10,6 +10,7 @@ from services.inventory.public_api import snapshot
 from services.inventory.schemas import WEEKDAYS
 from shared.i18n import language
 from shared.pages import NUMBER_LOCALES, in_page_language
+from shared.text import districts_called
 
 blp = Blueprint("public_pages", __name__, template_folder="templates")
 STATUS = {"in_stock": _l("In stock"), "low": _l("Running low"), "out": _l("Out of stock")}
@@ -17,11 +18,13 @@ STATUS = {"in_stock": _l("In stock"), "low": _l("Running low"), "out": _l("Out o
 
 @blp.get("/availability")
 def availability_page():
-    """Every depot (or those of one district) and whether each material is there now; anyone may look."""
+    """Every depot (or those of one district, named in English or in Hindi as a depot of it names it) and whether
+    each material is there now; anyone may look."""
     depots = snapshot().depots
     districts = sorted({d["district"] for d in depots})
-    chosen = request.args.get("district") or None
-    shown = availability.filtered(depots, district=chosen) if chosen in districts else depots
+    asked = request.args.get("district") or None
+    chosen = asked if asked in districts else next(iter(districts_called(depots, asked)), None)
+    shown = availability.filtered(depots, district=asked) if chosen else depots
     return render_template("inventory/availability.html", depots=shown, districts=districts, chosen=chosen,
                            district_names=district_names(depots), statuses=STATUS, hours=hours_text)
 

@@ -368,7 +368,9 @@ class ReservationSchema(ma.Schema):
 
 
 class AvailabilityQuery(ma.Schema):
-    district = f.String(load_default=None, validate=v.Length(min=1, max=100))
+    district = f.String(load_default=None, validate=v.Length(min=1, max=100), metadata={
+        "description": "only the depots of this district: its English name (case aside), or its Hindi name as a "
+                       "depot of it gives it (`district_hi`, case and spacing aside)"})
     sku = f.String(load_default=None, validate=CODE)
 
 

@@ -6,7 +6,7 @@ import re
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from services.requests import cooperatives
+from services.requests import cooperatives, materials
 from services.requests.errors import AdminOnlyFields, ArtisanInactive, NoLoomsChange, NoPhoneChange, RegistrationTaken
 from shared.auth import Principal
 from shared.changes import nothing_changes
@@ -15,6 +15,7 @@ from shared.errors import AlreadyExists, Busy, Conflict, Forbidden, Invalid, Not
 from shared.i18n import F_, N_, translate
 from shared.phones import ending, phone_key
 from shared.quantity import ascii_digits
+from shared.text import districts_called
 
 SOURCE = "requests"
 NOTHING = {"_id": {"$in": []}}
@@ -180,7 +181,8 @@ def profile(db, artisan_id: str) -> dict | None:
 def search(db, principal: Principal, *, q=None, district=None, cooperative=None, active=None, looms_change=None,
            phone_change=None, limit=100, offset=0) -> list[dict]:
     """The artisans the caller may see that match, by number; `q` finds words in the number, names, phone,
-    district, registration and cooperative (its code or name)."""
+    district (in English, or in Hindi as a depot of it names it), registration and cooperative (its code or name);
+    `district` is one district as typed, or its Hindi name as a depot of it gives it."""
     cursor = db.artisans.find(_query(db, principal, q, district, cooperative, active, looms_change, phone_change),
                               PUBLIC)
     return [shown_to(principal, doc) for doc in cursor.sort("_id", 1).skip(offset).limit(limit)]
@@ -199,20 +201,34 @@ def _query(db, principal: Principal, q, district, cooperative, active, looms_cha
     for field, waiting in (("looms_change", looms_change), ("phone_change", phone_change)):
         if waiting is not None:
             query[field] = {"$type": "object"} if waiting else {"$not": {"$type": "object"}}
-    words = [{"$or": _matches(db, word)} for word in (q or "").split()[:5]]
+    terms = (q or "").split()[:5]
+    depots = materials.hindi_districts(db) if terms or district else []
+    if district and (english := districts_called(depots, district)):
+        query["district"] = _district_is(district, *english)  # its Hindi name, as a depot of it gives it
+    words = [{"$or": _matches(db, word, depots)} for word in terms]
     return within({**query, "$and": words} if words else query, visible(principal))
 
 
-def _matches(db, word: str) -> list[dict]:
-    """Where one word of a search may be: any of the artisan's names and codes, their phone, their cooperative."""
+def _matches(db, word: str, depots: list[dict]) -> list[dict]:
+    """Where one word of a search may be: any of the artisan's names and codes, their phone, their cooperative, and
+    their district in English or in Hindi (as a depot of it names it)."""
     pattern = {"$regex": re.escape(word), "$options": "i"}
     found = [{field: pattern} for field in ("_id", "name", "name_hi", "district", "registration_id", "cooperative")]
+    if english := districts_called(depots, word, part=True):
+        found.append({"district": _district_is(*english)})
     digits = "".join(ch for ch in ascii_digits(word) if ch.isdigit())
     if len(digits) >= 3:
         found.append({"phone_key": {"$regex": re.escape(digits)}})
     coops = [c["_id"] for c in db.cooperatives.find({"$or": [{"name": pattern}, {"name_hi": pattern}]}, {"_id": 1})
              .limit(50)]
     return found + ([{"cooperative": {"$in": coops}}] if coops else [])
+
+
+def _district_is(*names: str) -> dict:
+    """A district that is one of `names` case and spacing aside (shared.text.plain_name), as a pattern both MongoDB
+    and mongomock read ('Sant  Ravidas nagar' is 'Sant Ravidas Nagar', as the pages say them)."""
+    spelled = "|".join(r"\s+".join(re.escape(part) for part in name.split()) for name in names)
+    return {"$regex": rf"^\s*(?:{spelled})\s*$", "$options": "i"}
 
 
 def requesting_for(db, principal: Principal, artisan_id: str | None) -> dict:

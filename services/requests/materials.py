@@ -27,6 +27,13 @@ def remember_depot(db, data: dict) -> None:
                         upsert=True)
 
 
+def hindi_districts(db) -> list[dict]:
+    """The depots that name their district in Hindi, by code: each one's `district` and `district_hi` (what a search
+    by a district's Hindi name looks in, shared.text.districts_called)."""
+    return list(db.depots.find({"district_hi": {"$type": "string"}}, {"district": 1, "district_hi": 1})
+                .sort("_id", 1).limit(500))
+
+
 def by_sku(db, skus) -> dict[str, dict]:
     return {m["_id"]: m for m in db.materials.find({"_id": {"$in": list(skus)}})}
 

@@ -133,8 +133,12 @@ class ArtisanOutSchema(ArtisanSchema):
 
 class ArtisanQuery(ma.Schema):
     q = f.String(load_default=None, validate=v.Length(max=100), metadata={
-        "description": "words to find in the number, names, phone, district, registration or cooperative"})
-    district = f.String(load_default=None)
+        "description": "words to find in the number, names, phone, district, registration or cooperative; a "
+                       "district matches in English as typed or by its Hindi name as a depot of it gives it "
+                       "(`district_hi`): वाराणसी finds the artisans of Varanasi"})
+    district = f.String(load_default=None, metadata={
+        "description": "the artisans of one district: as typed (exactly), or its Hindi name as a depot of it "
+                       "gives it (`district_hi`), which finds that depot's district case and spacing aside"})
     cooperative = f.String(load_default=None)
     active = f.Boolean(load_default=None)
     looms_change = f.Boolean(load_default=None, metadata={"description": "true: only those waiting for an admin"})

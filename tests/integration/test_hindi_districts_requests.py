@@ -132,3 +132,64 @@ def test_the_claims_csv_and_json_keep_the_districts_as_typed_for_a_hindi_reader(
         said[lang] = (csv.get_data(), {k: v for k, v in answer.get_json().items() if k != "as_of"})  # when it ran
     assert said["hi"] == said["en"]
     assert "Varanasi".encode() in said["hi"][0] and HINDI.encode() not in said["hi"][0]
+
+
+def searchers(client):
+    """The people above, a member of Varanasi whose district is typed otherwise again, and a district of three words
+    whose depot names it in Hindi."""
+    people(client)
+    consumer.remember_depot(client.db, new_event("DepotRegistered", "SRN", {
+        "code": "SRN", "name": "Gyanpur depot", "district": "Sant Ravidas Nagar", "district_hi": "संत रविदास नगर",
+        "zone": "plain"}, source="inventory"))
+    for artisan_id, district in (("ART-4", "VARANASI"), ("ART-5", "sant  ravidas nagar")):
+        client.call("POST", "/artisans", client.admin(), {
+            "artisan_id": artisan_id, "name": f"Artisan {artisan_id[-1]}", "district": district, "craft": "weaving",
+            "registration_id": f"REG-{artisan_id}", "cooperative": None}, status=201)
+
+
+def found(client, **query):
+    answer = client.http.get("/api/v1/artisans", query_string=query, headers=client.admin())
+    assert answer.status_code == 200, answer.get_json()
+    return [a["artisan_id"] for a in answer.get_json()]
+
+
+def test_a_search_by_a_districts_hindi_name_finds_the_artisans_of_that_district(client):
+    """Staff reading in Hindi type वाराणसी: the artisans of Varanasi (however its English was typed, as the Hindi list
+    says them all वाराणसी) are found, as typing Varanasi finds them; a part of it finds them as a part of the
+    English does. A depot without a Hindi district gives none: भदोही finds nobody."""
+    searchers(client)
+    assert found(client, q=HINDI) == ["ART-1", "ART-4"]
+    assert found(client, q="वारा") == ["ART-1", "ART-4"]
+    assert found(client, q=f"{HINDI} ART-4") == ["ART-4"]
+    assert found(client, q="संत रविदास नगर") == found(client, q="नगर") == ["ART-5"]
+    assert found(client, q="भदोही") == []
+    assert found(client, district=HINDI) == ["ART-1", "ART-4"]
+    assert found(client, district=" संत  रविदास नगर") == ["ART-5"]
+    assert found(client, district="वारा") == []  # the filter is one whole district, as in English
+
+
+def test_a_search_in_english_finds_what_it_found_before(client):
+    searchers(client)
+    assert found(client, q="Varanasi") == found(client, q="varan") == ["ART-1", "ART-4"]
+    assert found(client, q="Bhadohi") == ["ART-2"]
+    assert found(client, q="Ravidas") == ["ART-5"]
+    assert found(client, district="Varanasi") == ["ART-1"]  # the filter is exact in English, as it was
+    assert found(client, district="VARANASI") == ["ART-4"]
+    assert found(client, district="Sonbhadra") == ["ART-3"]
+
+
+def rows_of(html):
+    return re.findall(r'<tr data-artisan="([^"]+)">', html)
+
+
+def test_the_artisan_list_finds_a_district_typed_in_hindi_in_both_languages(client):
+    """The page's search box and its District box take the Hindi name too; a secretary finds only their own."""
+    searchers(client)
+    for lang in ("hi", "en"):
+        assert rows_of(page(client, f"/admin/artisans?q={HINDI}", lang)) == ["ART-1", "ART-4"]
+        assert rows_of(page(client, f"/admin/artisans?district={HINDI}", lang)) == ["ART-1", "ART-4"]
+        assert rows_of(page(client, "/admin/artisans?q=Varanasi", lang)) == ["ART-1", "ART-4"]
+    secretary = client.secretary("Coop-A")
+    assert rows_of(page(client, f"/admin/artisans?q={HINDI}", "hi", as_=secretary)) == ["ART-1"]
+    hindi = page(client, "/admin/artisans?q=भदोही", "hi")
+    assert rows_of(hindi) == [] and "कोई कारीगर" in hindi

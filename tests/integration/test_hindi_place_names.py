@@ -4,6 +4,8 @@ without one is said in English on Hindi pages too. Bad input is the contract's 4
 service's side, and an artisan's craft, are in tests/integration/test_hindi_names_requests.py."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from services.inventory import create_app as inventory_app
@@ -71,6 +73,30 @@ def test_the_public_page_says_a_depots_district_in_hindi_on_hindi_pages_only(pub
     assert '<option value="Mirzapur">Mirzapur</option>' in english and "मिर्ज़ापुर<" not in english
     public.set_cookie(LANG_COOKIE, "hi")
     assert 'id="depot-MZP"' in public.get("/availability?district=Mirzapur").get_data(as_text=True)
+
+
+def depots_shown(public, lang, district):
+    public.set_cookie(LANG_COOKIE, lang)
+    response = public.get("/availability", query_string={"district": district})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    return re.findall(r'<section class="card" data-depot="([^"]+)"', html), html
+
+
+def test_the_public_page_and_api_filter_by_a_districts_hindi_name_too(public, admin):
+    """A district named in Hindi, as its depot names it (a link someone shares, an address typed), shows that
+    district's depots, with the chooser on it, as its English name does; a Hindi name no depot gives shows every
+    depot, as an unknown English one does."""
+    assert public.post(f"{API}/depots", json=MIRZAPUR, headers=admin).status_code == 201
+    for lang in ("hi", "en"):
+        for district in ("Mirzapur", "मिर्ज़ापुर", " मिर्ज़ापुर  "):
+            shown, html = depots_shown(public, lang, district)
+            assert shown == ["MZP"], (lang, district)
+            assert '<option value="Mirzapur" selected>' in html
+        assert depots_shown(public, lang, "वाराणसी")[0] == ["BHD", "MZP", "VNS"]  # VNS gives no Hindi district
+    answer = public.get(f"{API}/public/availability", query_string={"district": "मिर्ज़ापुर", "sku": "YRN"})
+    assert answer.status_code == 200 and [d["depot"] for d in answer.json] == ["MZP"]
+    assert public.get(f"{API}/public/availability", query_string={"district": "वाराणसी"}).json == []
 
 
 def test_a_depot_without_a_hindi_district_is_said_in_english_on_hindi_pages(public, admin):
