@@ -16,6 +16,7 @@ REQUEST = N_("Open the request")  # as the approvals page's link to a request sa
 RECEIPT = N_("Open your receipt")
 ACCOUNT = N_("Open your account")
 BOARD = N_("Open the alerts page")
+ALERT = N_("Open the alert")
 THEIR_ACCOUNT = N_("Open the artisan's account")
 #: a notification's status -> the part of the request's page it is about (_shares.html's cards)
 ON_THE_PAGE = {"confirm_share": "#confirm-share", domain.SHARE_RECORDED: "#dispute-share"}
@@ -43,16 +44,22 @@ def of_notification(note: dict, config) -> list[tuple[str, str]]:
 
 
 def of_alert(alert: dict, config) -> list[tuple[str, str]]:
-    """An alert's links for an admin: the alerts page, where it is acknowledged and resolved, and the request or the
-    artisan's account it is about, where it is looked into."""
+    """An alert's links for an admin: the alert's own page, where it is acknowledged and resolved, and the request or
+    the artisan's account it is about, where it is looked into."""
     details = alert.get("details") or {}
-    found = [(BOARD, board(config))]
+    found = [(ALERT, one_alert(alert["_id"], config))]
     if details.get("requisition_id"):
         found.append((REQUEST, _request(config, details["requisition_id"])))
     elif alert.get("kind") == domain.ACCOUNT_OVERDUE and details.get("artisan_id"):
         found.append((THEIR_ACCOUNT, url_of("requests", f"/accounts/{quote(details['artisan_id'], safe='')}",
                                             config)))
     return found
+
+
+def one_alert(alert_id: str, config) -> str:
+    """The alert's own page, its card marked (#alert-<id>, the card's id there and on the board): it shows the alert
+    whatever became of it since the e-mail (acknowledged, resolved) and however long the board has grown."""
+    return url_of("notifier", f"/admin/alerts/{quote(alert_id, safe='')}#alert-{quote(alert_id, safe='')}", config)
 
 
 def board(config) -> str:

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from services.notifier import alerts, domain, messages, notifications, projections, texts
 from services.notifier.errors import DepotNotFound, NotYourDepot
 from services.notifier.schemas import AlertSchema
+from shared.errors import NotFound
 from shared.i18n import N_, language
 from shared.lists import day_range, pager, search_text
 from shared.pages import as_typed, number, page, to_depot_choice, to_own_depot, url_of, when
@@ -70,17 +71,37 @@ def alert_board(principal):
                  "to": request.args.get("to") if until else None}
     export = {"format": "csv", "status": ",".join(TABS[tab]), "q": filters["q"], "depot": depot,
               "from": request.args.get("from") if since else None, "to": request.args.get("to") if until else None}
+    return _board(docs, tab=tab, shown=TABS[tab], pager=at, errors=errors, adds=at.number == 1, filtered=filtered,
+                  stream_url=url_for("notifier_stream.stream", depot=depot,
+                                     **{k: v for k, v in narrowing.items() if v}),
+                  depots=[] if principal.works_at else projections.all_depots(db()),
+                  csv_url=url_for("notifier.list_alerts", **{k: v for k, v in export.items() if v}))
+
+
+@blp.get("/admin/alerts/<alert_id>")
+@page("admin", "warehouse")
+def one_alert(principal, alert_id):
+    """One alert, whatever became of it (open, acknowledged, resolved), acknowledged and resolved here as on the
+    board and kept current by the same stream: where an e-mail about it leads (links.one_alert), since the board
+    shows it only on its status's tab and page. Another depot's alert is not found for a depot's staff, as in the
+    API."""
+    doc = alerts.get(db(), alert_id)
+    if doc is None or (principal.works_at and doc.get("depot") != principal.works_at):
+        raise NotFound({"id": alert_id})
+    # every status shown (a resolved card stays, saying so); the stream's new alerts neither added nor said
+    return _board([doc], one=True, tab=None, shown=tuple(ALERT_STATUSES), pager=None, errors={}, adds=False,
+                  filtered=True, stream_url=url_for("notifier_stream.stream", depot=doc.get("depot")),
+                  depots=[], csv_url="")
+
+
+def _board(docs: list[dict], **shown):
+    """The board's page of these alerts: their cards, and what alerts.js needs to keep them current."""
     described = messages.describe_alerts(db(), docs)
     return render_template("notifier/alerts.html", alerts_json=AlertSchema(many=True).dump(described),
                            cards=[card(alert, language()) for alert in described],
                            since=datetime.now(timezone.utc).isoformat(), statuses=ALERT_STATUSES,
-                           severities=SEVERITIES, tab=tab, tabs=TABS, pager=at, errors=errors,
-                           adds=at.number == 1, filtered=filtered,
-                           stream_url=url_for("notifier_stream.stream", depot=depot,
-                                              **{k: v for k, v in narrowing.items() if v}),
-                           depots=[] if principal.works_at else projections.all_depots(db()),
-                           request_url=url_of("requests", "/my/requisitions/REQ_ID"), on_a_request=ON_A_REQUEST,
-                           csv_url=url_for("notifier.list_alerts", **{k: v for k, v in export.items() if v}))
+                           severities=SEVERITIES, request_url=url_of("requests", "/my/requisitions/REQ_ID"),
+                           on_a_request=ON_A_REQUEST, **{"one": False, "tabs": TABS, **shown})
 
 
 def card(alert: dict, lang: str) -> dict:

@@ -3,11 +3,12 @@ and test_requests_pages_access.py for the requests pages (the helpers are pages_
 
 What each role may do, from the pages' `@page` roles, the menus (pages.MENU, report_pages.MENU) and the README: the
 alert board is admins' and warehouse staff's, a depot's staff seeing their own depot's only (another asked, ?depot=,
-is refused: 403, naming theirs); central staff (no depot on their token) choose any depot as admins do; the
-department's reports are admins' only; notifications are artisans' (their own) and secretaries' (their members').
+is refused: 403, naming theirs; one alert's page of another depot's alert is not found, 404, as in the API); central
+staff (no depot on their token) choose any depot as admins do; the department's reports are admins' only;
+notifications are artisans' (their own) and secretaries' (their members').
 The world is fed by the notifier's own consumer with the events of side A (VNS, ART-A of Coop-A) and side B (BHD,
-ART-B of Coop-B): depots, artisans, a requisition each and a low-stock alert at each depot. A new page fails the
-completeness test until it has its row here.
+ART-B of Coop-B): depots, artisans, a requisition each and a low-stock alert at each depot (a row's {VNS} or {BHD}:
+its id). A new page fails the completeness test until it has its row here.
 """
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ PAGES = [
     ("/admin/alerts?depot=VNS", STAFF),
     ("/admin/alerts?depot=BHD", OTHER_DEPOT),
     ("/admin/alerts?depot=NOPE", expect(admin=404, warehouse=403, artisan=403, secretary=403, central=404)),
+    # one alert (where an e-mail leads), by its depot's alert: another depot's is not found (as in the API)
+    ("/admin/alerts/{VNS}", STAFF),
+    ("/admin/alerts/{BHD}", expect(warehouse=404, artisan=403, secretary=403, central=200)),
+    ("/admin/alerts/no-such-alert", expect(admin=404, warehouse=404, artisan=403, secretary=403)),
     ("/admin/reports/distribution", ADMIN_ONLY),
     ("/admin/reports/distribution?group_by=cooperative", ADMIN_ONLY),
     ("/admin/reports/beneficiaries", ADMIN_ONLY),
@@ -61,16 +66,17 @@ def world():
                                                    "note": ""}))
         handle(event("StockLow", f"{depot}/YRN-COT-40", {"sku": "YRN-COT-40", "depot": depot, "available": 1000,
                                                          "reorder_level": 50_000}))
-    assert {doc["depot"] for doc in runtime.db.alerts.find()} == {"VNS", "BHD"}
+    ids = {doc["depot"]: doc["_id"] for doc in runtime.db.alerts.find()}
+    assert set(ids) == {"VNS", "BHD"}
     secret = config.jwt_secret
     tokens = tokens_of(secret)
-    yield {"app": create_app(config, runtime), "tokens": tokens}
+    yield {"app": create_app(config, runtime), "tokens": tokens, "alerts": ids}
     runtime.close()
 
 
 @pytest.mark.parametrize("path,expected", PAGES, ids=[path for path, _ in PAGES])
 def test_page_access(world, path, expected):
-    found = statuses(world["app"], world["tokens"], path)
+    found = statuses(world["app"], world["tokens"], path.format(**world["alerts"]))
     assert found == as_expected(expected, found)
 
 

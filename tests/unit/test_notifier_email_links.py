@@ -1,10 +1,11 @@
 """The notifier's e-mails carried no link: an artisan reading "your request was approved", "the depot recorded your
 share; wrong? ..." or "we received your payment", and an admin reading an escalated alert or the daily digest, had
 to find the page themselves. Each e-mail about something a person can open now ends with a link to exactly that page
-(the request's, the share's part of it, the receipt, the account, the alert board), in the e-mail's language, built
-from the configured public addresses (RAWBANK_REQUESTS_URL, RAWBANK_NOTIFIER_URL), never from a request's Host. The
-links are followed with the services' own test clients: each page exists (200 logged in, a login first if not). SMS
-carry no link (70 Hindi characters to a part), and an e-mail with nothing to open (a phone number changed) has none.
+(the request's, the share's part of it, the receipt, the account, the alert's own page; the digest: the alert board),
+in the e-mail's language, built from the configured public addresses (RAWBANK_REQUESTS_URL, RAWBANK_NOTIFIER_URL),
+never from a request's Host. The links are followed with the services' own test clients: each page exists (200
+logged in, a login first if not). SMS carry no link (70 Hindi characters to a part), and an e-mail with nothing to open
+(a phone number changed) has none.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ SAYS = {"request": {"en": "Open the request", "hi": "अनुरोध खो�
         "receipt": {"en": "Open your receipt", "hi": "अपनी रसीद खोलें"},
         "account": {"en": "Open your account", "hi": "अपना खाता खोलें"},
         "board": {"en": "Open the alerts page", "hi": "अलर्ट का पेज खोलें"},
+        "alert": {"en": "Open the alert", "hi": "अलर्ट खोलें"},
         "their account": {"en": "Open the artisan's account", "hi": "कारीगर का खाता खोलें"}}
 
 
@@ -157,50 +159,58 @@ def board(config):
     return notifier.create_app(config, runtime)
 
 
-def escalated(db, config, kind: str, lang: str, *, details: dict, depot="VNS", sku=None) -> tuple:
-    """The escalation e-mail and SMS an admin contact gets of an alert of `kind`."""
+def escalated(board, config, kind: str, lang: str, *, details: dict, depot="VNS", sku=None) -> tuple:
+    """The escalation e-mail and SMS an admin contact gets of an alert of `kind` (raised in the store of `board`, the
+    notifier's app, whose page of the alert its link opens), and the alert's id."""
+    db = board.extensions["rawbank"].db
     now = datetime.now(timezone.utc)
     subscribers.add_contact(db, {"name": "Officer", "email": "officer@example.org", "phone": "+919800000009",
                                  "language": lang, "districts": []}, by="admin")
-    alerts.raise_alert(db, kind, depot=depot, sku=sku, cause=uuid.uuid4().hex, at=now - timedelta(hours=2),
-                       details=details, scope=uuid.uuid4().hex)
+    alert_id = alerts.raise_alert(db, kind, depot=depot, sku=sku, cause=uuid.uuid4().hex, at=now - timedelta(hours=2),
+                                  details=details, scope=uuid.uuid4().hex)
     alerts.escalate_overdue(db, now=now, after_seconds=60)
     deliveries.expand(db, now)
     sent = {}
     for channel in ("email", "sms"):
         [delivery] = db.deliveries.find({"channel": channel})
         sent[channel] = messages.compose(db, delivery, now, config=config)
-    return sent["email"], sent["sms"]
+    return sent["email"], sent["sms"], alert_id
+
+
+def alert_page(alert_id: str) -> str:
+    """The alert's own page, its card marked: where an e-mail about it leads."""
+    return f"{BOARD}/admin/alerts/{alert_id}#alert-{alert_id}"
 
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
-def test_an_escalated_alerts_email_links_to_the_alerts_page(board, config, db, lang):
-    mail, sms = escalated(db, config, domain.LOW_STOCK, lang, details={"available": 1000, "reorder_level": 5000},
-                          sku="DYE-INDIGO")
+def test_an_escalated_alerts_email_links_to_the_alert_itself(board, config, lang):
+    """Not to the board, where an admin with a long one had to hunt for it (or find it gone to another tab)."""
+    mail, sms, alert_id = escalated(board, config, domain.LOW_STOCK, lang, sku="DYE-INDIGO",
+                                    details={"available": 1000, "reorder_level": 5000})
     [url] = links_in(mail.text)
-    assert url == BOARD + "/admin/alerts"
-    assert f"{SAYS['board'][lang]}: {url}" in mail.text
+    assert url == alert_page(alert_id)
+    assert f"{SAYS['alert'][lang]}: {url}" in mail.text
     assert "://" not in sms.text
     opens(board, config, url, "admin")
 
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
-def test_a_disputed_records_alert_links_to_the_alerts_page_and_the_request(apps, board, config, db, lang):
-    """The dispute is looked into on the request's page (its shares, who recorded what), resolved on the board."""
+def test_a_disputed_records_alert_links_to_the_alert_and_the_request(apps, board, config, lang):
+    """The dispute is looked into on the request's page (its shares, who recorded what), resolved on the alert's."""
     rid = asks_for_dye(person(apps["requests"], config, "artisan", artisan_id=ARTISAN))
-    mail, _ = escalated(db, config, domain.SHARE_RECORD_DISPUTED, lang, details={
+    mail, _, alert_id = escalated(board, config, domain.SHARE_RECORD_DISPUTED, lang, details={
         "requisition_id": rid, "artisan_id": ARTISAN, "name": "Ramesh", "lines": [], "note": "only half came",
         "cooperative": "SMBSS", "recorded_by": "warehouse"})
-    assert links_in(mail.text) == [BOARD + "/admin/alerts", f"{BASE}/my/requisitions/{rid}"]
+    assert links_in(mail.text) == [alert_page(alert_id), f"{BASE}/my/requisitions/{rid}"]
     assert f"{SAYS['request'][lang]}: {BASE}/my/requisitions/{rid}" in mail.text
     opens(board, config, links_in(mail.text)[0], "admin")
     opens(apps["requests"], config, links_in(mail.text)[1], "admin")
 
 
-def test_an_overdue_accounts_alert_links_to_the_artisans_account(apps, board, config, db):
-    mail, _ = escalated(db, config, domain.ACCOUNT_OVERDUE, "hi", depot=None, details={
+def test_an_overdue_accounts_alert_links_to_the_alert_and_the_artisans_account(apps, board, config):
+    mail, _, alert_id = escalated(board, config, domain.ACCOUNT_OVERDUE, "hi", depot=None, details={
         "artisan_id": ARTISAN, "name": "Ramesh", "overdue": "6000.00", "since": "2026-11-01"})
-    assert links_in(mail.text) == [BOARD + "/admin/alerts", f"{BASE}/accounts/{ARTISAN}"]
+    assert links_in(mail.text) == [alert_page(alert_id), f"{BASE}/accounts/{ARTISAN}"]
     assert f"{SAYS['their account']['hi']}: {BASE}/accounts/{ARTISAN}" in mail.text
     opens(apps["requests"], config, links_in(mail.text)[1], "admin")
 

@@ -108,6 +108,7 @@
       }
       card = template.content.firstElementChild.cloneNode(true);
       card.setAttribute("data-alert", alert.id);
+      card.id = "alert-" + alert.id;  // as the server writes it: where a link to the alert leads
       list.insertBefore(card, list.firstChild);
       if (fresh) { counted(1); announce(alert); }
     }
