@@ -187,3 +187,69 @@ def test_a_returns_refusal_under_a_materials_field_names_the_material_once_in_en
         assert said.startswith(name + ":"), (lang, said)
         warehouse.shot("return-refused")
     expect(page.locator("[data-returns] tr[data-return]")).to_have_count(0)  # refused: nothing recorded
+
+
+def test_a_cooperatives_return_form_shows_the_chosen_members_share_and_records_the_return_for_them(people, dev):
+    """Ramesh (ART-0001) was handed 6 kg of 40s cotton, Sita (ART-0002) 4 kg and 1 kg of indigo, of which 1 kg of
+    cotton came back before. The form shows the request's whole until a member is chosen, then that member's own
+    (returns.js), the whole again when the choice is undone; what it records is the chosen member's return."""
+    import urllib.error
+    from tests.browser.test_people_defects import api_call
+    rid = api_call(dev, "requests", "/api/v1/requisitions", {"cooperative": "SMBSS", "depot": "VNS", "lines": [
+        {"sku": "YRN-COT-40", "quantity": "6", "artisan_id": "ART-0001"},
+        {"sku": "YRN-COT-40", "quantity": "4", "artisan_id": "ART-0002"},
+        {"sku": "DYE-INDIGO", "quantity": "1", "artisan_id": "ART-0002"}]}, user="secretary")["id"]
+    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/approve", {}, user="admin")
+
+    def dispatched():
+        try:
+            return api_call(dev, "requests", f"/api/v1/requisitions/{rid}/dispatch", {}, user="warehouse")
+        except urllib.error.HTTPError:  # not set aside at the depot yet
+            return None
+    wait_until(dispatched, 30, message="the request to be set aside and handed over")
+    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/returns", {"artisan_id": "ART-0002", "reason": "extra",
+             "lines": [{"sku": "YRN-COT-40", "quantity": "1", "condition": "restock"}]})
+
+    warehouse = people("warehouse").log_in()
+    page = warehouse.page
+    page.goto(warehouse.url("requests", f"/my/requisitions/{rid}"))
+    form = page.locator("#return")
+
+    def shown(sku):
+        row = form.locator(f'tr[data-return-line][data-sku="{sku}"]')
+        return [row.locator(f'td[data-label="{label}"]') for label in ("Handed over", "Came back before")]
+
+    def expect_shown(figures):
+        for sku, (handed, before) in figures.items():
+            handed_cell, before_cell = shown(sku)
+            expect(handed_cell).to_have_text(handed, use_inner_text=True)
+            expect(before_cell).to_have_text(before, use_inner_text=True)
+
+    whole = {"YRN-COT-40": ("10 kg", "1 kg"), "DYE-INDIGO": ("1 kg", "0 kg")}
+    expect_shown(whole)
+    chooser = form.get_by_label("Member who brought it back")
+    chooser.select_option("ART-0001")
+    expect_shown({"YRN-COT-40": ("6 kg", "0 kg"), "DYE-INDIGO": ("0 kg", "0 kg")})
+    chooser.select_option("ART-0002")
+    expect_shown({"YRN-COT-40": ("4 kg", "1 kg"), "DYE-INDIGO": ("1 kg", "0 kg")})
+    warehouse.shot("return-member-chosen")
+    chooser.select_option("")
+    expect_shown(whole)
+
+    chooser.select_option("ART-0001")
+    form.get_by_label("40s: how much came back (kg)", exact=False).fill("2")
+    form.get_by_label("Why it came back (the artisan sees this)").fill("loom idle")
+    form.get_by_text("Record the return").click()
+    form.locator("details.confirm").get_by_role("button", name="Yes, record it").click()
+    expect(form.locator("[data-errors]")).to_contain_text(
+        re.compile(r"Return recorded: a credit note of ₹[\d,]+\.\d\d is on the account of Ramesh Kumar\."))
+    rows = page.locator("[data-returns] tr[data-return]")
+    expect(rows).to_have_count(2)
+    status, body = http("GET", dev.url("requests", f"/api/v1/requisitions/{rid}"), None, token(dev, "admin"))
+    assert status == 200, body
+    assert sorted((r["artisan_id"], [(line["sku"], line["quantity"]) for line in r["lines"]])
+                  for r in body["returns"]) == [("ART-0001", [("YRN-COT-40", "2")]),
+                                                ("ART-0002", [("YRN-COT-40", "1")])]
+    page.reload()
+    form.get_by_label("Member who brought it back").select_option("ART-0001")
+    expect_shown({"YRN-COT-40": ("6 kg", "2 kg"), "DYE-INDIGO": ("0 kg", "0 kg")})
