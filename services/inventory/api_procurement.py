@@ -53,7 +53,8 @@ def get_supplier(code):
 @blp.arguments(SupplierPatchSchema)
 @blp.response(200, SupplierSchema)
 def update_supplier(changes, code):
-    """Change a supplier (admin); `active: false` stops new orders to it."""
+    """Change a supplier (admin); `active: false` stops new orders to it. Every field given as it is (the page saved
+    unchanged): the supplier as it is, no new version."""
     return suppliers.update(db(), code, changes)
 
 
@@ -74,7 +75,7 @@ def add_supplier_item(item, code):
 @blp.response(200, SupplierSchema)
 def change_supplier_item(changes, code, sku):
     """Change one material's price or pack size at a supplier (admin); one it does not price: 404
-    unknown_supplier_item."""
+    unknown_supplier_item. Both as they are (the page saved unchanged): the supplier as it is, no new version."""
     return suppliers.change_item(db(), code, sku, changes)
 
 
@@ -124,7 +125,8 @@ def get_order(number):
 @blp.arguments(PurchaseOrderPatchSchema)
 @blp.response(200, PurchaseOrderSchema)
 def edit_order(changes, number):
-    """Change a draft's lines, expected date or note (admin)."""
+    """Change a draft's lines, expected date or note (admin). Every field given as it is: the order as it is, no new
+    version, the same updated_at."""
     return purchase_orders.edit(db(), number, changes, by=current_principal().sub)
 
 

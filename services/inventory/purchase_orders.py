@@ -20,6 +20,7 @@ from services.inventory.errors import (MaterialInactive, NotOnOrder, OrderClosed
 from services.inventory.numbers import next_number
 from services.inventory.stock_writes import SOURCE, write_stock
 from services.inventory.store import load_stock
+from shared.changes import nothing_changes
 from shared.envelope import new_event
 from shared.errors import Busy, Conflict
 from shared.money import round_half_up
@@ -57,22 +58,34 @@ def create(db, body: dict, *, by: str, origin: str | None = None, number=None) -
 
 
 def edit(db, number: str, changes: dict, *, by: str) -> dict:
-    """Change a draft's lines, expected date or note."""
-    doc = get(db, number)
+    """Change a draft's lines, expected date or note; all as they are writes nothing: the order as it is, its
+    version and updated_at the same (shared/changes.py). A draft no more (or a line's material since made inactive)
+    is refused as before."""
+    doc = _as_stored(db, number)
     _allowed(doc, "edit")
     update = {k: v for k, v in changes.items() if k in ("expected_on", "note")}
     if "lines" in changes:
         update["lines"] = _lines(db, changes["lines"])
+    if nothing_changes(doc, update):
+        return view(doc)
     _write(db, doc, {"$set": {**update, "updated_at": clock.now(), "updated_by": by}})
     return get(db, number)
 
 
 def get(db, number: str, *, depot: str | None = None) -> dict:
     """One order; with `depot` (the caller's), another depot's order is not found, as if it did not exist."""
-    doc = db.purchase_orders.find_one({"_id": number}, HIDDEN)
-    if doc is None or (depot and doc["depot"] != depot):
+    doc = _as_stored(db, number)
+    if depot and doc["depot"] != depot:
         raise OrderNotFound({"purchase_order": number})
     return view(doc)
+
+
+def _as_stored(db, number: str) -> dict:
+    """The order as stored (its lines as they are kept, not as `view` shows them)."""
+    doc = db.purchase_orders.find_one({"_id": number}, HIDDEN)
+    if doc is None:
+        raise OrderNotFound({"purchase_order": number})
+    return doc
 
 
 def view(doc: dict) -> dict:

@@ -8,6 +8,7 @@ from pymongo.errors import DuplicateKeyError
 from services.inventory.errors import (CodeTaken, SupplierInactive, SupplierItemExists, SupplierItemNotFound,
                                        SupplierNotFound, UnknownMaterial, UnknownSupplier)
 from shared import codes
+from shared.changes import nothing_changes
 from shared.errors import Conflict
 
 DEFAULTS = {"gstin": "", "tolerance_percent": 0, "lead_time_days": 30, "items": [], "active": True}
@@ -39,9 +40,12 @@ def _refuse_taken(db, code: str) -> None:
 
 
 def update(db, code: str, changes: dict) -> dict:
-    """Change what may change about a supplier (not its code)."""
+    """Change what may change about a supplier (not its code); all as it is (the Suppliers page's form sends its
+    tolerance and lead time back) writes nothing: the supplier as it is, its version the same (shared/changes.py)."""
     current = get(db, code, not_found=True)
     known(db, [i["sku"] for i in changes.get("items") or []])
+    if nothing_changes(current, changes, DEFAULTS):
+        return current
     result = db.suppliers.update_one({"_id": code, "version": current["version"]},
                                      {"$set": changes, "$inc": {"version": 1}})
     if not result.matched_count:
@@ -116,10 +120,13 @@ def _having(db, supplier: dict, items: list[dict], sku: str) -> list[dict]:
 
 def _items_changed(db, code: str, change) -> dict:
     """The supplier's items as `change` makes them from those stored, written only if nobody changed the supplier
-    since they were read (else read again): one material's change never undoes another's made meanwhile."""
+    since they were read (else read again): one material's change never undoes another's made meanwhile. Items
+    all as they were (a price saved unchanged) write nothing."""
     for _ in range(TRIES):
         current = get(db, code, not_found=True)
         items = change(current, [dict(i) for i in current.get("items") or []])
+        if nothing_changes(current, {"items": items}, DEFAULTS):  # a price saved as it was
+            return current
         if db.suppliers.update_one({"_id": code, "version": current["version"]},
                                    {"$set": {"items": items}, "$inc": {"version": 1}}).matched_count:
             return get(db, code, not_found=True)

@@ -56,7 +56,8 @@ def get_scheme(code):
 @blp.arguments(SchemePatchSchema)
 @blp.response(200, SchemeSchema)
 def update_scheme(changes, code):
-    """Change a scheme; requisitions already locked keep their prices."""
+    """Change a scheme; requisitions already locked keep their prices. Every field given as it is (the page saved
+    unchanged): the scheme as it is, no new version, the same updated_at."""
     return schemes.update(db(), code, changes, by=current_principal().sub)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pymongo.errors import DuplicateKeyError
 
 from services.requests.errors import CodeTaken, SchemesOverlap, UnknownScheme
+from shared.changes import nothing_changes
 from shared.codes import code_key
 from shared.envelope import utcnow_iso
 from shared.errors import AlreadyExists, Busy, Invalid
@@ -50,12 +51,17 @@ def _book(db) -> dict:
     return db.schemes.find_one({"_id": BOOK})
 
 
-def _save(db, book: dict, scheme: dict) -> bool:
+def _refuse_wrong(book: dict, scheme: dict) -> None:
+    """A scheme ending before it begins, or overlapping another of the book, is refused."""
     if scheme.get("valid_to") and scheme["valid_to"] < scheme["valid_from"]:
         raise Invalid({"valid_to": [F_("must not be before valid_from")]})
     for other in book["schemes"].values():
         if other["code"] != scheme["code"] and (category := overlap(scheme, other)):
             raise SchemesOverlap({"scheme": other["code"], "category": category})
+
+
+def _save(db, book: dict, scheme: dict) -> bool:
+    _refuse_wrong(book, scheme)
     result = db.schemes.update_one({"_id": BOOK, "version": book["version"]},
                                    {"$set": {f"schemes.{scheme['code']}": scheme, "version": book["version"] + 1}})
     return result.matched_count == 1
@@ -79,12 +85,17 @@ def create(db, body: dict, *, by: str) -> dict:
 
 def update(db, code: str, changes: dict, *, by: str) -> dict:
     """Change a scheme; a requisition takes its new figures when priced again at approval, until its price is
-    locked when its stock is set aside (services/requests/README.md, "Decisions where the issue is silent")."""
+    locked when its stock is set aside (services/requests/README.md, "Decisions where the issue is silent"). All as
+    it is (the page's form sends every field back) writes nothing: the scheme as it is, its version the same
+    (shared/changes.py)."""
     for _ in range(MAX_ATTEMPTS):
         book = _book(db)
         if code not in book["schemes"]:
             raise UnknownScheme({"code": code})
         before = book["schemes"][code]
+        if nothing_changes(before, changes):  # saved as it was: no new version of it or of the book
+            _refuse_wrong(book, before)  # refused as before where twins stored before the rule overlap
+            return before
         scheme = {**before, **changes, "version": before["version"] + 1, "updated_by": by, "updated_at": utcnow_iso()}
         if _save(db, book, scheme):
             return scheme

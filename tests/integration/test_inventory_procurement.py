@@ -673,3 +673,57 @@ def test_reconcile_takes_an_older_return_at_the_orders_own_depot_that_took_nothi
                                                               "on_order": 7000}})
     problems = [p for p in check(facts_of({"inventory": runtime.db})).problems if "outbox" not in p]
     assert not any(number in p for p in problems), problems
+
+
+def test_a_supplier_saved_unchanged_keeps_its_version(api, runtime):
+    """The Suppliers page's form sends a supplier's tolerance and lead time back as typed, changed or not: saved as
+    they were, it wrote a new version each time. Now it is answered 200 with the supplier as it is and nothing is
+    written; a real change still makes one version more."""
+    def stored():
+        return runtime.db.suppliers.find_one({"_id": "MILL-SRM"})
+    before = stored()
+    shown = api("GET", "/suppliers/MILL-SRM")
+    as_it_is = {k: shown[k] for k in ("name", "district", "gstin", "tolerance_percent", "lead_time_days", "items")}
+    for same in ({"tolerance_percent": "5", "lead_time_days": "30"}, as_it_is, {"active": True}):
+        assert api("PATCH", "/suppliers/MILL-SRM", same, status=200) == shown, same
+        assert stored() == before, same
+    changed = api("PATCH", "/suppliers/MILL-SRM", {"tolerance_percent": "5", "lead_time_days": "21"}, status=200)
+    assert changed["lead_time_days"] == 21 and stored()["version"] == before["version"] + 1
+
+
+def test_a_suppliers_price_saved_unchanged_keeps_its_version(api, runtime):
+    """The supplier's page sends a material's price and pack size back (an empty pack size as null): saved as they
+    were, it wrote a new version each time. Now nothing is written; a real change still makes one version more."""
+    api("POST", "/suppliers/MILL-SRM/items", {"sku": "YRN", "price": "210", "pack_size": "25"}, status=201)
+    api("POST", "/suppliers/MILL-SRM/items", {"sku": "DYE", "price": "1,800.50"}, status=201)
+    before = runtime.db.suppliers.find_one({"_id": "MILL-SRM"})
+    shown = api("GET", "/suppliers/MILL-SRM")
+    for sku, same in (("YRN", {"price": "210.00", "pack_size": "25"}), ("YRN", {"price": "210"}),
+                      ("DYE", {"price": "1800.50", "pack_size": None})):
+        assert api("PATCH", f"/suppliers/MILL-SRM/items/{sku}", same, status=200) == shown, same
+        assert runtime.db.suppliers.find_one({"_id": "MILL-SRM"}) == before, same
+    changed = api("PATCH", "/suppliers/MILL-SRM/items/DYE", {"price": "1800.50", "pack_size": "5"}, status=200)
+    assert changed["items"][1] == {"sku": "DYE", "pack_size": "5", "price": "1800.50"}
+    assert runtime.db.suppliers.find_one({"_id": "MILL-SRM"})["version"] == before["version"] + 1
+
+
+def test_a_draft_order_saved_unchanged_keeps_its_version_and_when_it_was_changed(api, runtime):
+    """A draft's PATCH with its lines, expected date and note all as they are wrote a new version, updated_at and
+    updated_by each time. Now it is answered 200 with the order as it is and nothing is written; a real change
+    still makes one version more, and a sent order is refused as before, changed or not."""
+    number = order(api, lines=(("YRN", "100", "245.50"), ("DYE", "2", "1800")), send=False, note="for the spring")
+    before = runtime.db.purchase_orders.find_one({"_id": number})
+    shown = api("GET", f"/purchase-orders/{number}")
+    as_it_is = {"lines": [{k: line[k] for k in ("sku", "quantity", "price")} for line in shown["lines"]],
+                "expected_on": shown["expected_on"], "note": shown["note"]}
+    for same in (as_it_is, {"note": "for the spring"},
+                 {"lines": [{"sku": "YRN", "quantity": 100, "price": "245.5"}, {"sku": "DYE", "quantity": "2.000",
+                                                                               "price": 1800}]}):
+        assert api("PATCH", f"/purchase-orders/{number}", same, status=200) == shown, same
+        assert runtime.db.purchase_orders.find_one({"_id": number}) == before, same
+    changed = api("PATCH", f"/purchase-orders/{number}", {**as_it_is, "note": "for the summer"}, status=200)
+    assert changed["note"] == "for the summer"
+    assert runtime.db.purchase_orders.find_one({"_id": number})["version"] == before["version"] + 1
+    api("POST", f"/purchase-orders/{number}/send", status=200)
+    refused = api("PATCH", f"/purchase-orders/{number}", {"note": "for the summer"}, status=409)["error"]
+    assert refused["code"] == "purchase_order_status", refused

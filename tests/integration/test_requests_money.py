@@ -897,3 +897,24 @@ def test_a_rejection_says_what_stays_paid_on_the_request_as_a_cancel_does(client
                           if e["type"] == "RequisitionRejected"] for rid in (advanced, nothing))
     assert (first["paid"], second["paid"]) == ("400.00", "0.00")
     assert client.get(advanced, admin)["paid"] == "400.00"
+
+
+def test_a_scheme_saved_unchanged_keeps_its_version_and_writes_nothing(client):
+    """The scheme page sends every field back: a save with nothing changed wrote a new version of the scheme (and of
+    the scheme book) and a new updated_at each time. Now it is answered 200 with the scheme as it is; a real change
+    still makes one version more."""
+    made = scheme(client)
+    book = client.db.schemes.find_one({"_id": "schemes"})
+    shown = client.call("GET", "/schemes/RMSS", client.admin(), status=200).get_json()
+    as_it_is = {k: v for k, v in shown.items() if k not in ("code", "version", "created_at", "updated_at")}
+    for same in (as_it_is, {**RMSS, "covers": {"crafts": [], "districts": []}}, {"subsidy_percent": 15},
+                 {"name": RMSS["name"]}):
+        same = {k: v for k, v in same.items() if k != "code"}
+        answer = client.call("PATCH", "/schemes/RMSS", client.admin(), same, status=200).get_json()
+        assert answer == shown, same
+        assert client.db.schemes.find_one({"_id": "schemes"}) == book, same
+    assert made["version"] == shown["version"] == 1
+    changed = client.call("PATCH", "/schemes/RMSS", client.admin(), {**as_it_is, "subsidy_percent": "20"},
+                          status=200).get_json()
+    assert (changed["version"], changed["subsidy_percent"]) == (2, "20")
+    assert client.db.schemes.find_one({"_id": "schemes"})["version"] == book["version"] + 1

@@ -720,3 +720,27 @@ def test_the_approval_card_and_the_approvals_event_carry_the_least_to_pay_before
     [event] = [decode_event(e) for e in stored["outbox"] if e["type"] == "RequisitionApproved"]
     assert event.data["pay_first"] == 1898_00 and event.data["payable_total"] == 2898_00
     assert "pay_first" not in approved.get_json()  # the API answers as it did
+
+
+def test_a_scheme_saved_unchanged_from_its_page_keeps_its_version(apps, config):
+    """The scheme's page sends every field back, as it shows them (percentages and caps as text, empty cap rows,
+    crafts and districts as lists typed with commas): saved as it was, it wrote a new version and updated_at each
+    time. Now nothing is written; a field changed on the same form still makes one version more."""
+    admin = person(apps["requests"], config, "admin")
+    db = apps["requests"].extensions["rawbank"].db
+
+    def stored():
+        return db.schemes.find_one({"_id": "schemes"})
+
+    shown = admin.get("/admin/schemes/RMSS").get_data(as_text=True)
+    fields = {name: html.unescape(value) for name, value in re.findall(r'<input[^>]*?name="([^"]+)" value="([^"]*)"',
+                                                                        shown)}
+    before = stored()
+    saved = admin.post("/admin/schemes/RMSS", data=fields, headers={"Origin": REQUESTS})
+    assert saved.status_code == 302, text(saved)
+    assert stored() == before
+    changed = admin.post("/admin/schemes/RMSS", data={**fields, "name": "Raw Material Supply Scheme 2026"},
+                         headers={"Origin": REQUESTS})
+    assert changed.status_code == 302, text(changed)
+    after, was = stored()["schemes"]["RMSS"], before["schemes"]["RMSS"]
+    assert (after["name"], after["version"]) == ("Raw Material Supply Scheme 2026", was["version"] + 1)
