@@ -94,12 +94,8 @@ def set_password(db, by: Principal, username: str, password: str, *, token_ttl: 
     forgotten, so the person logs in with the new password at once. Their own: Change my password."""
     if username == by.sub:
         raise OwnPassword({"username": username})
-    _new_password("password", password)
-    password_hash = users._hasher.hash(password)  # slow on purpose: before any write, as the command does
-    if db.users.find_one({"_id": username}, {"_id": 1}) is None:
-        raise UnknownUser({"username": username})
-    users.change_password(db, username, password_hash, token_ttl=token_ttl, correlation_id=correlation_id)
-    login_throttle.clear(db, username)
+    _replace_password(db, username, password, lambda: _new_password("password", password),
+                      lambda: UnknownUser({"username": username}), token_ttl=token_ttl, correlation_id=correlation_id)
     return get(db, username)
 
 
@@ -107,13 +103,22 @@ def set_password_from_cli(db, *, username: str, password: str, token_ttl: int = 
     """`rawbank user password`: give an existing user a new password (a demo user's, a forgotten one) and end
     every login they had, as set_password does on the Users page; return what to print (English, then Hindi),
     raise SettingError otherwise."""
-    users._check_password(password)
-    password_hash = users._hasher.hash(password)  # slow on purpose: before any write, so the writes follow at once
-    if db.users.find_one({"_id": username}, {"_id": 1}) is None:
-        raise SettingError.said(users.NO_SUCH_USER, username=repr(username))
-    users.change_password(db, username, password_hash, token_ttl=token_ttl)
-    login_throttle.clear(db, username)  # as the Users page does: the new password logs in at once, no lockout to wait
+    _replace_password(db, username, password, lambda: users._check_password(password),
+                      lambda: SettingError.said(users.NO_SUCH_USER, username=repr(username)), token_ttl=token_ttl)
     return both(*in_both(users.PASSWORD_SET, username=username))
+
+
+def _replace_password(db, username: str, password: str, check, unknown, *, token_ttl: int,
+                      correlation_id: str | None = None) -> None:
+    """The steps both ways of giving a password take: `check()` the password (raises its refusal), hash it (slow on
+    purpose: before any write, so the writes follow at once), raise `unknown()` for a login that does not exist, end
+    every token the login had and forget its lockout (the new password logs in at once, no lockout to wait)."""
+    check()
+    password_hash = users._hasher.hash(password)
+    if db.users.find_one({"_id": username}, {"_id": 1}) is None:
+        raise unknown()
+    users.change_password(db, username, password_hash, token_ttl=token_ttl, correlation_id=correlation_id)
+    login_throttle.clear(db, username)
 
 
 def set_active(db, by: Principal, username: str, active: bool, *, token_ttl: int,
