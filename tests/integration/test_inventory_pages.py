@@ -445,3 +445,27 @@ def test_the_stock_pages_warning_names_the_one_material_running_low_and_counts_s
     assert "YRN सामान" in hindi and "1 सामान" not in hindi
     catalog.update_material(runtime.db, "DYE", {"reorder_level": 2_000})
     assert "2 materials are running low or have none left." in page("/warehouse/stock")
+
+
+def test_receiving_against_an_order_chooses_its_material_when_one_is_still_to_come(page, runtime):
+    """"Receive against this order" opened the receipt form with the order chosen but no material, though the order
+    had only one material still to come: the receiver chose it again from every material. Now that one is chosen; an
+    order with two or more still to come leaves the choice to the receiver."""
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    lines = [{"sku": "YRN", "quantity": 10_000, "price": 100}, {"sku": "DYE", "quantity": 2_000, "price": 100}]
+    one, two = (purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-31",
+                                                    "lines": chosen}, by="adm")["purchase_order"]
+                for chosen in (lines[:1], lines))
+    for number in (one, two):
+        purchase_orders.send(runtime.db, number, by="adm")
+
+    def chosen_material(number):
+        form = re.search(r'<select id="receive-sku".*?</select>', page(f"/warehouse/movements?purchase_order={number}"),
+                         re.S).group(0)
+        return re.findall(r'<option value="([^"]*)"[^>]*\sselected', form)
+
+    assert chosen_material(one) == ["YRN"] and chosen_material(two) == []
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": 2_000,
+                                           "purchase_order": two, "lot": {"code": "D2", "expires_on": "2099-01-31"}},
+                              by="t")
+    assert chosen_material(two) == ["YRN"]  # the dye has all come: the yarn is what is left
