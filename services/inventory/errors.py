@@ -257,7 +257,24 @@ class OrderOtherDepot(_Names, RuleBroken):
 
 
 class NotOnOrder(_Names, RuleBroken):
-    code, message = "not_on_order", N_("{material} is not on purchase order {purchase_order}.")
+    """A receipt on an order for a material the order does not carry: says what the order is for (`on_order`, its
+    lines' SKUs) and what to do instead."""
+
+    code = "not_on_order"
+    message = N_("{material} is not on purchase order {purchase_order}, which is for {ordered}. Choose the order "
+                 "it came on, or receive it not against an order.")
+    ordered: dict | None = None  # SKU -> name and name_hi of the order's materials
+
+    def named(self, db, material: dict | None = None):
+        super().named(db, material)
+        skus = list(self.details.get("on_order") or ())
+        self.ordered = {d["_id"]: d for d in db.materials.find({"_id": {"$in": skus}}, {"name": 1, "name_hi": 1})}
+        return self
+
+    def values(self, lang: str | None = None) -> dict:
+        lang = lang or language()
+        return {**super().values(lang),
+                "ordered": names.named_all(self.ordered or {}, self.details.get("on_order") or (), lang)}
 
 
 class OverReceipt(_Names, Conflict):

@@ -120,8 +120,10 @@ def movements(principal):
     orders = [o for status in order_rules.RECEIVING for o in purchase_orders.find(db(), status=status, depot=code,
                                                                                   limit=100)] if code else []
     reasons = [r for r in domain.ADJUSTMENT_REASONS if r != domain.EXPIRED_LOT]  # written off on the lots page
+    chosen = request.args.get("purchase_order")
+    to_come = [line["sku"] for o in orders if o["purchase_order"] == chosen for line in o["lines"] if line["remaining"]]
     return render_template("inventory/movements.html", depot=code, depots=depots, orders=orders,
-                           chosen_order=request.args.get("purchase_order"),
+                           chosen_order=chosen, chosen_sku=to_come[0] if len(to_come) == 1 else None,
                            materials=list(materials().values()), reasons=reasons, dated=lot_rules.DATED,
                            dated_lots=dated_lots(code) if code else {})
 

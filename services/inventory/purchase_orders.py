@@ -235,7 +235,8 @@ def for_receipt(db, number: str, depot: str, sku: str, *, seen_from: str | None 
         raise OrderOtherDepot({"purchase_order": number, "order_depot": doc["depot"], "depot": depot}).named(db)
     line = next((line for line in doc["lines"] if line["sku"] == sku), None)
     if line is None:
-        raise NotOnOrder({"purchase_order": number, "sku": sku}).named(db)
+        raise NotOnOrder({"purchase_order": number, "sku": sku,
+                          "on_order": [line["sku"] for line in doc["lines"]]}).named(db)
     return doc, order_rules.OrderLine(ordered=line["quantity"], limit=line.get("limit") or line["quantity"])
 
 

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from services.inventory import counts, create_app, movements, purchase_orders, spec, suppliers
+from services.inventory import catalog, counts, create_app, movements, purchase_orders, spec, suppliers
 from services.inventory.consumer import make_handler
 from shared.auth import COOKIE, issue_token
 from shared.i18n import LANG_COOKIE
@@ -432,3 +432,40 @@ def test_an_empty_tolerance_is_said_as_what_it_saves_and_a_return_asks_why(page,
     assert suppliers.register(runtime.db, {"code": "MILL", "name": "Mill", "district": "D"})["tolerance_percent"] == 0
     lots = page("/warehouse/lots")
     assert re.search(r'<input id="ret-why-1"[^>]*required', lots)
+
+
+def test_the_stock_pages_warning_names_the_one_material_running_low_and_counts_several(page, runtime):
+    """The warning above the stock list said "1 materials are running low" when one was: one is named, in the page's
+    language; two or more are counted."""
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": 1_000,
+                                           "lot": {"code": "D1", "expires_on": "2099-01-31"}}, by="t")
+    catalog.update_material(runtime.db, "YRN", {"reorder_level": 500_000})  # 100 kg on hand: below 500 kg
+    english, hindi = page("/warehouse/stock"), page("/warehouse/stock", lang="hi")
+    assert "YRN material is running low or has none left." in english and "1 materials" not in english
+    assert "YRN सामान" in hindi and "1 सामान" not in hindi
+    catalog.update_material(runtime.db, "DYE", {"reorder_level": 2_000})
+    assert "2 materials are running low or have none left." in page("/warehouse/stock")
+
+
+def test_receiving_against_an_order_chooses_its_material_when_one_is_still_to_come(page, runtime):
+    """"Receive against this order" opened the receipt form with the order chosen but no material, though the order
+    had only one material still to come: the receiver chose it again from every material. Now that one is chosen; an
+    order with two or more still to come leaves the choice to the receiver."""
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    lines = [{"sku": "YRN", "quantity": 10_000, "price": 100}, {"sku": "DYE", "quantity": 2_000, "price": 100}]
+    one, two = (purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-31",
+                                                    "lines": chosen}, by="adm")["purchase_order"]
+                for chosen in (lines[:1], lines))
+    for number in (one, two):
+        purchase_orders.send(runtime.db, number, by="adm")
+
+    def chosen_material(number):
+        form = re.search(r'<select id="receive-sku".*?</select>', page(f"/warehouse/movements?purchase_order={number}"),
+                         re.S).group(0)
+        return re.findall(r'<option value="([^"]*)"[^>]*\sselected', form)
+
+    assert chosen_material(one) == ["YRN"] and chosen_material(two) == []
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": 2_000,
+                                           "purchase_order": two, "lot": {"code": "D2", "expires_on": "2099-01-31"}},
+                              by="t")
+    assert chosen_material(two) == ["YRN"]  # the dye has all come: the yarn is what is left

@@ -67,12 +67,14 @@ def test_a_material_no_longer_in_use_is_named_when_it_cannot_be_ordered(api):
     assert "Indigo dye" in english and "नील रंग" in hindi
 
 
-def test_a_material_not_on_the_order_is_named(api):
+def test_a_material_not_on_the_order_is_named_with_what_the_order_is_for_and_what_to_do(api):
     number = order(api)
     body = {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": "1", "purchase_order": number}
     english, hindi = refused_in_both(lambda lang: api("POST", "/movements", body, status=422, lang=lang),
-                                     "not_on_order", {"sku": "DYE", "purchase_order": number})
-    assert "Indigo dye" in english and number in english and "नील रंग" in hindi and number in hindi
+                                     "not_on_order", {"sku": "DYE", "purchase_order": number, "on_order": ["YRN"]})
+    assert english == (f"Indigo dye is not on purchase order {number}, which is for Cotton yarn 40s. Choose the "
+                       "order it came on, or receive it not against an order.")
+    assert "नील रंग" in hindi and number in hindi and "सूती धागा 40s" in hindi
 
 
 def test_an_order_for_another_depot_names_both_depots(api):

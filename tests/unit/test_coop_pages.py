@@ -595,3 +595,17 @@ def test_after_a_rejected_dispute_the_passbook_says_the_depots_record_stands_as_
         assert "as you said" not in cell and "जैसा आपने डिपो पर बताया" not in cell
     staff = text(admin.get(f"/my/requisitions/{rid}"))
     assert "it stands, as the department decided" in staff, staff
+
+
+def test_a_cooperatives_request_for_one_member_says_one_member_on_the_list_and_the_approvals(apps, config):
+    """A cooperative's request with a share for one member only read "For 1 members:" on the secretary's list and the
+    admins' approvals; now "For one member:" (Hindi: "एक सदस्य के लिए:")."""
+    secretary = secretary_of(apps, config)
+    lines = [{"sku": COTTON, "quantity": "4", "artisan_id": "ART-0002"}]
+    made = secretary.post("/api/v1/requisitions", json={"depot": "VNS", "cooperative": "SMBSS", "lines": lines},
+                          headers={"X-CSRF-Token": secretary.csrf})
+    assert made.status_code == 201, made.get_json()
+    for lang, one in (("en", "For one member:"), ("hi", "एक सदस्य के लिए:")):
+        admin = person(apps["requests"], config, "admin", lang)
+        for page in (text(secretary_of(apps, config, lang).get("/my")), text(admin.get("/admin/approvals"))):
+            assert one in page and "1 members" not in page and "1 सदस्यों" not in page, (lang, page)

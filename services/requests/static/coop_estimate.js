@@ -17,7 +17,7 @@
       var cell = row.querySelector("[data-available]");
       if (!r.ok) { cell.textContent = t.failed; return; }
       var n = available[row.dataset.sku] || 0, asked = parseInt(row.dataset.asked, 10);
-      cell.textContent = rb.fillText(t.available, { n: (fmt.format(n / 1000) + " " + row.dataset.unit).trim() });
+      cell.textContent = (fmt.format(n / 1000) + " " + row.dataset.unit).trim();  // the column says what it is
       if (asked > n) {
         var p = document.createElement("p");
         p.className = "field-error";
