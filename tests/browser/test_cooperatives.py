@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from shared import signing
 from tests.browser.test_money import in_hindi
 from tests.browser.test_pages import menu, reload_until
-from tests.browser.test_people_defects import api_call, in_english
+from tests.browser.test_people_defects import api_call, coop_handed_over, in_english
 from tests.conftest import free_port, wait_until
 from tests.devserver import running_dev
 
@@ -192,16 +192,7 @@ def received_two_materials(dev) -> str:
     (its share waits for the member): its id."""
     lines = [{"sku": COTTON, "quantity": "2", "artisan_id": "ART-0001"},
              {"sku": "DYE-INDIGO", "quantity": "1", "artisan_id": "ART-0001"}]
-    rid = api_call(dev, "requests", "/api/v1/requisitions", {"cooperative": "SMBSS", "depot": "VNS", "lines": lines},
-                   user="secretary")["id"]
-    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/approve", {}, user="admin")
-
-    def handed_over():
-        try:
-            return api_call(dev, "requests", f"/api/v1/requisitions/{rid}/dispatch", {}, user="warehouse")
-        except urllib.error.HTTPError:  # not set aside at the depot yet
-            return None
-    wait_until(handed_over, 30, message="the request to be set aside and handed over")
+    rid = coop_handed_over(dev, lines)
     api_call(dev, "requests", f"/api/v1/requisitions/{rid}/receive", {}, user="secretary")
     return rid
 

@@ -238,6 +238,22 @@ def api_call(dev, service: str, path: str, body: dict, user: str = "warehouse") 
     return post(dev.url(service, path), body, {"Authorization": f"Bearer {token['access_token']}"})
 
 
+def coop_handed_over(dev, lines: list[dict]) -> str:
+    """A request of SMBSS's secretary at Varanasi for `lines` (each naming its member), approved, set aside and
+    handed over: its id."""
+    rid = api_call(dev, "requests", "/api/v1/requisitions", {"cooperative": "SMBSS", "depot": "VNS", "lines": lines},
+                   user="secretary")["id"]
+    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/approve", {}, user="admin")
+
+    def dispatched():
+        try:
+            return api_call(dev, "requests", f"/api/v1/requisitions/{rid}/dispatch", {}, user="warehouse")
+        except urllib.error.HTTPError:  # not set aside at the depot yet
+            return None
+    wait_until(dispatched, 30, message="the request to be set aside and handed over")
+    return rid
+
+
 def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_date(people, dev):
     api_call(dev, "inventory", "/api/v1/movements", {"type": "adjustment", "sku": "DYE-INDIGO", "depot": "VNS",
                                                      "quantity": "-7", "reason": "damage"})

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_pages import reload_until
-from tests.browser.test_people_defects import api_call
+from tests.browser.test_people_defects import api_call, coop_handed_over
 from tests.conftest import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -26,17 +26,7 @@ HEADERS = "table => [...table.querySelectorAll('thead th')].map(th => th.innerTe
 def handed_over(dev) -> str:
     """2 kg of 40s cotton for ART-0001 of SMBSS under the demo's scheme, set aside and handed over this month."""
     lines = [{"sku": "YRN-COT-40", "quantity": "2", "artisan_id": "ART-0001"}]
-    rid = api_call(dev, "requests", "/api/v1/requisitions", {"cooperative": "SMBSS", "depot": "VNS", "lines": lines},
-                   user="secretary")["id"]
-    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/approve", {}, user="admin")
-
-    def dispatched():
-        try:
-            return api_call(dev, "requests", f"/api/v1/requisitions/{rid}/dispatch", {}, user="warehouse")
-        except urllib.error.HTTPError:  # not set aside at the depot yet
-            return None
-    wait_until(dispatched, 30, message="the request to be set aside and handed over")
-    return rid
+    return coop_handed_over(dev, lines)
 
 
 @pytest.mark.parametrize("lang", ["en", "hi"])

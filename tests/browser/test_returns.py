@@ -114,17 +114,8 @@ def test_staff_settle_what_did_not_reach_a_cooperatives_member_and_the_member_se
     """A member reported receiving 8 kg of their 10: the return form shows it and offers "Did not reach the member";
     settling 2 kg credits it (above what was reported is refused, saying the most), and the member's share says so."""
     import urllib.error
-    from tests.browser.test_people_defects import api_call
-    rid = api_call(dev, "requests", "/api/v1/requisitions", {"cooperative": "SMBSS", "depot": "VNS", "lines": [
-        {"sku": "YRN-COT-40", "quantity": "10", "artisan_id": "ART-0001"}]}, user="secretary")["id"]
-    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/approve", {}, user="admin")
-
-    def dispatched():
-        try:
-            return api_call(dev, "requests", f"/api/v1/requisitions/{rid}/dispatch", {}, user="warehouse")
-        except urllib.error.HTTPError:  # not set aside at the depot yet
-            return None
-    wait_until(dispatched, 30, message="the request to be set aside and handed over")
+    from tests.browser.test_people_defects import api_call, coop_handed_over
+    rid = coop_handed_over(dev, [{"sku": "YRN-COT-40", "quantity": "10", "artisan_id": "ART-0001"}])
     api_call(dev, "requests", f"/api/v1/requisitions/{rid}/receive", {}, user="secretary")
     api_call(dev, "requests", f"/api/v1/requisitions/{rid}/confirmations",
              {"artisan_id": "ART-0001", "quantity": "8"}, user="artisan")
@@ -194,19 +185,10 @@ def test_a_cooperatives_return_form_shows_the_chosen_members_share_and_records_t
     cotton came back before. The form shows the request's whole until a member is chosen, then that member's own
     (returns.js), the whole again when the choice is undone; what it records is the chosen member's return."""
     import urllib.error
-    from tests.browser.test_people_defects import api_call
-    rid = api_call(dev, "requests", "/api/v1/requisitions", {"cooperative": "SMBSS", "depot": "VNS", "lines": [
-        {"sku": "YRN-COT-40", "quantity": "6", "artisan_id": "ART-0001"},
-        {"sku": "YRN-COT-40", "quantity": "4", "artisan_id": "ART-0002"},
-        {"sku": "DYE-INDIGO", "quantity": "1", "artisan_id": "ART-0002"}]}, user="secretary")["id"]
-    api_call(dev, "requests", f"/api/v1/requisitions/{rid}/approve", {}, user="admin")
-
-    def dispatched():
-        try:
-            return api_call(dev, "requests", f"/api/v1/requisitions/{rid}/dispatch", {}, user="warehouse")
-        except urllib.error.HTTPError:  # not set aside at the depot yet
-            return None
-    wait_until(dispatched, 30, message="the request to be set aside and handed over")
+    from tests.browser.test_people_defects import api_call, coop_handed_over
+    rid = coop_handed_over(dev, [{"sku": "YRN-COT-40", "quantity": "6", "artisan_id": "ART-0001"},
+                                 {"sku": "YRN-COT-40", "quantity": "4", "artisan_id": "ART-0002"},
+                                 {"sku": "DYE-INDIGO", "quantity": "1", "artisan_id": "ART-0002"}])
     api_call(dev, "requests", f"/api/v1/requisitions/{rid}/returns", {"artisan_id": "ART-0002", "reason": "extra",
              "lines": [{"sku": "YRN-COT-40", "quantity": "1", "condition": "restock"}]})
 
