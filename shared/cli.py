@@ -8,10 +8,10 @@ from shared import console, local_cli
 from shared.auth import MAX_TOKEN_TTL, ROLES
 from shared.cli_parser import Parser
 from shared.config import EMBEDDED_JWT_SECRET, Config, environment_variables
-from shared.console import refuse, say, tell
+from shared.console import refuse, tell
 from shared.datadir import DataDir, DataDirInUse, start_command
 from shared.events import TOPICS
-from shared.i18n import LANGUAGES, N_, in_both, translate
+from shared.i18n import LANGUAGES, N_, in_both
 from shared.spec import SERVICES
 
 TOKEN_NEEDS_COOPERATIVE = N_("rawbank token: a secretary token needs --cooperative (the cooperative's code)")
@@ -239,8 +239,7 @@ def _user(args, config: Config) -> int:
     spec, command = declaring("add_user"), f"rawbank user {args.user_command}"
     if config.embedded and not (config.data_dir and DataDir(config.data_dir).store(spec.name).exists()):
         from shared.reconcile import service  # its name in Hindi ("अनुरोध सेवा"), its code in English
-        say(*(translate(USER_WHERE, lang, command=command, service=service(spec.name).said(lang))
-              for lang in ("en", "hi")), sys.stderr)
+        tell(USER_WHERE, sys.stderr, command=command, service=service(spec.name))
         return 2
     from shared.runtime import Runtime
     from pymongo.errors import PyMongoError

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import sys
+from typing import Callable, Iterable
 
-from shared.i18n import in_both
+from shared.i18n import LANGUAGES, translate
 
 
 def both(en: str, hi: str) -> str:
@@ -22,8 +23,35 @@ def say(en: str, hi: str, stream=None) -> None:
 
 
 def tell(text: str, stream=None, /, **params) -> None:
-    """A catalog text (marked with N_), said as `say` does."""
-    say(*in_both(text, **params), stream)
+    """A catalog text (marked with N_), said as `say` does. A parameter with a `said(lang)` (a Word, a Problem, a
+    `Said`) is said in the language of each line; any other as it is (codes, figures, paths)."""
+    say(*(translate(text, lang, **{name: in_language(value, lang) for name, value in params.items()})
+          for lang in LANGUAGES), stream)
+
+
+def in_language(value, lang: str):
+    """`value` as a line in `lang` says it: its `said(lang)` if it has one, else the value itself."""
+    said = getattr(value, "said", None)
+    return said(lang) if callable(said) else value
+
+
+class Said(str):
+    """A value `tell` says in each language as `say_in(lang)` gives it (a moment, names joined); as a str, its
+    English."""
+
+    def __new__(cls, say_in: Callable[[str], str]):
+        said = super().__new__(cls, say_in("en"))
+        said.say_in = say_in
+        return said
+
+    def said(self, lang: str) -> str:
+        return self.say_in(lang)
+
+
+def joined(values: Iterable, separator: str = ", ") -> Said:
+    """Values (Words, or what every language says alike) joined, each said in the language of its line."""
+    values = list(values)
+    return Said(lambda lang: separator.join(str(in_language(value, lang)) for value in values))
 
 
 def refuse(command: str, exc: Exception, stream=None) -> None:

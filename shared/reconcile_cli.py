@@ -6,7 +6,7 @@ import json
 import sys
 
 from shared import admin_api, dead_letters
-from shared.console import say, tell
+from shared.console import tell
 from shared.i18n import N_, translate
 from shared.local_cli import NO_BROKER_KNOWN
 from shared.reconcile import check, facts_of, service
@@ -26,8 +26,7 @@ def gather(config, *, via_api: bool, urls: dict[str, str] | None = None, progres
     With `progress`, a line on stderr as each store is read (a year of records takes a while)."""
     def reading(step: int, name: str, where: str) -> None:
         if progress:  # the service named in each language (its code in English)
-            say(*(translate(READING, lang, step=step, steps=len(SERVICES), service=service(name).said(lang),
-                            where=where) for lang in ("en", "hi")), sys.stderr)
+            tell(READING, sys.stderr, step=step, steps=len(SERVICES), service=service(name), where=where)
 
     found = {}
     if via_api:
