@@ -12,6 +12,12 @@ def both(en: str, hi: str) -> str:
     return f"{en}\n  {hi}"
 
 
+def both_lines(english: Iterable[str], hindi: Iterable[str]) -> str:
+    """A report's lines (the same lines in each language) as `both` says each: English, Hindi below it; a line that
+    reads the same in both (a code, a dead letter's own words) once."""
+    return "\n".join(en if en == hi else both(en, hi) for en, hi in zip(english, hindi, strict=True))
+
+
 #: "en" or "hi": a command given --lang says only that language; None: both
 ONLY: str | None = None
 
