@@ -30,15 +30,17 @@ def say(en: str, hi: str, stream=None) -> None:
 
 def tell(text: str, stream=None, /, **params) -> None:
     """A catalog text (marked with N_), said as `say` does. A parameter with a `said(lang)` (a Word, a Problem, a
-    `Said`) is said in the language of each line; any other as it is (codes, figures, paths)."""
+    `Said`: a str holding its English) is said in the language of each line; any other as it is (codes, figures,
+    paths)."""
     say(*(translate(text, lang, **{name: in_language(value, lang) for name, value in params.items()})
           for lang in LANGUAGES), stream)
 
 
 def in_language(value, lang: str):
-    """`value` as a line in `lang` says it: its `said(lang)` if it has one, else the value itself."""
+    """`value` as a line in `lang` says it: its `said(lang)` if it has one, else (and in English, which a Word or a
+    Problem holds as its text) the value itself."""
     said = getattr(value, "said", None)
-    return said(lang) if callable(said) else value
+    return said(lang) if callable(said) and lang != "en" else value
 
 
 class Said(str):
