@@ -50,7 +50,8 @@ def gather(config, *, via_api: bool, urls: dict[str, str] | None = None, progres
 def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_json: bool = False,
          lang: str | None = None, progress: bool = False, broker_known: bool = True) -> int:
     """`rawbank reconcile`: print the report (in `lang`; without it each line in English, then in Hindi); 0 if
-    clean, 1 on any mismatch, 2 if a store is unreachable. MONGO_URI's databases are read, or each service's over its API with `via_api` or when the store is embedded.
+    clean, 1 on any mismatch, 2 if a store is unreachable. MONGO_URI's databases are read, or each service's over
+    its API with `via_api` or when the store is embedded.
 
     An error says, in English and Hindi, what to do next; `progress` says on stderr which store is being read.
     Without `broker_known` (local_cli.broker_unknown: on one machine, no running.json and no KAFKA_BOOTSTRAP_SERVERS)
