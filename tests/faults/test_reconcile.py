@@ -379,7 +379,7 @@ def test_after_a_broker_restart_it_lists_the_dead_letters_the_notifier_keeps_as_
     assert "verdict: CLEAN" in out[-1]
     assert cli.main(["reconcile", "--via-api", "--data-dir", str(tmp_path), "--lang", "hi"]) == 0
     hindi = capsys.readouterr().out.splitlines()
-    assert "ब्रोकर" in next(line for line in hindi if lost in line) and "नतीजा: सब ठीक" in hindi[-1]
+    assert "संदेश-केंद्र" in next(line for line in hindi if lost in line) and "नतीजा: सब ठीक" in hindi[-1]
 
 
 def test_with_no_running_dev_and_no_broker_address_it_checks_the_rest_and_says_how_to_name_the_broker(
@@ -408,4 +408,4 @@ def test_with_no_running_dev_and_no_broker_address_it_checks_the_rest_and_says_h
     assert cli.main([*args, "--lang", "hi"]) == 0
     hindi = capsys.readouterr().out
     assert "नतीजा: सब ठीक" in hindi and "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:N" in hindi and str(tmp_path) in hindi
-    assert "ब्रोकर" in hindi and "make dev" in hindi
+    assert "संदेश-केंद्र" in hindi and "make dev" in hindi

@@ -267,6 +267,6 @@ def test_rawbank_dev_names_the_broker_and_services_in_hindi_when_a_port_is_taken
         taken.close()
     lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
     assert f"Port {port} (needed for broker) is already in use." in lines  # English as it was
-    assert f"पोर्ट {port} (संदेश ब्रोकर के लिए ज़रूरी) पहले से उपयोग में है।" in lines
+    assert f"पोर्ट {port} (संदेश-केंद्र के लिए ज़रूरी) पहले से उपयोग में है।" in lines
     assert f"पोर्ट {port} (नोटिफ़ायर सेवा के लिए ज़रूरी) पहले से उपयोग में है।" in lines
     assert all(not english_words(line) for line in lines if line.startswith("पोर्ट"))
