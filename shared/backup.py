@@ -19,7 +19,7 @@ from shared import backup_place
 from shared.calendar import IST
 from shared.datadir import (DataDir, DataDirError, checkout_default, damaged, is_data_directory, start_command,
                             unreadable, unusable)
-from shared.console import say, tell
+from shared.console import Said, joined, say, tell
 from shared.durable_store import FORMAT, check_format, read_copy
 from shared.i18n import N_, translate
 from shared.names import moment
@@ -186,26 +186,23 @@ def _take(data: DataDir, stores, target: Path, wait: float) -> int:
             break
         if said is None or now - said >= PROGRESS_SECONDS:
             said, left = now, max(0, round(deadline - now))
-            say(translate(TRYING_AGAIN, "en", attempts=attempts, problem=problems[0], left=left),
-                translate(TRYING_AGAIN, "hi", attempts=attempts, problem=problems[0].said("hi"), left=left))
+            tell(TRYING_AGAIN, None, attempts=attempts, problem=problems[0], left=left)
         time.sleep(0.5)  # something was in flight between the services: take the copy again
     if problems:  # no copy that disagrees is kept
         if not running:
             start = start_command(data.path)
-            say(translate(AT_REST_APART, "en", problem=problems[0], data=data.path, start=start),
-                translate(AT_REST_APART, "hi", problem=problems[0].said("hi"), data=data.path, start=start))
+            tell(AT_REST_APART, None, problem=problems[0], data=data.path, start=start)
             return 1
         seconds, minutes = round(time.monotonic() - began), max(10, math.ceil(wait / 60) * 3)
-        say(*(translate(NEVER_AT_REST, lang, attempts=attempts, seconds=seconds, minutes=minutes, target=target,
-                        problem=problems[0] if lang == "en" else problems[0].said(lang)) for lang in ("en", "hi")))
+        tell(NEVER_AT_REST, None, attempts=attempts, seconds=seconds, minutes=minutes, target=target,
+             problem=problems[0])
         return 1
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     DataDir(target).write_json(MANIFEST, {"format": FORMAT, "at": at, "from": str(data.path), "stores": stores})
     data.write_json("last-backup.json", {"at": at, "directory": str(target)})
     from shared.reconcile import service  # its code in English, its name in Hindi, as `rawbank status` says it
-    say(*(translate(BACKED_UP, lang, stores=", ".join(service(name).said(lang) for name in stores), source=data.path,
-                    target=target, at=moment(at, lang), attempts=attempts)
-          for lang in ("en", "hi")))  # the files keep the ISO time in UTC
+    tell(BACKED_UP, None, stores=joined(service(name) for name in stores), source=data.path, target=target,
+         at=Said(lambda lang: moment(at, lang)), attempts=attempts)  # the files keep the ISO time in UTC
     return 0
 
 
@@ -293,9 +290,8 @@ def restore(data: DataDir, directory: str, *, new: bool = False) -> int:
     finally:
         lock.release()
     start = start_command(data.path)
-    where = {lang: translate(RESTORED_ASIDE, lang, aside=aside) if aside else "" for lang in ("en", "hi")}
-    say(*(translate(RESTORED, lang, at=moment(manifest.get("at"), lang), data=data.path, aside=where[lang], start=start)
-          for lang in ("en", "hi")))
+    tell(RESTORED, None, at=Said(lambda lang: moment(manifest.get("at"), lang)), data=data.path, start=start,
+         aside=Said(lambda lang: translate(RESTORED_ASIDE, lang, aside=aside)) if aside else "")
     return 0
 
 

@@ -8,10 +8,10 @@ from shared import console, local_cli
 from shared.auth import MAX_TOKEN_TTL, ROLES
 from shared.cli_parser import Parser
 from shared.config import EMBEDDED_JWT_SECRET, Config, environment_variables
-from shared.console import refuse, say, tell
+from shared.console import refuse, tell
 from shared.datadir import DataDir, DataDirInUse, start_command
 from shared.events import TOPICS
-from shared.i18n import LANGUAGES, N_, in_both, translate
+from shared.i18n import N_, in_both
 from shared.spec import SERVICES
 
 TOKEN_NEEDS_COOPERATIVE = N_("rawbank token: a secretary token needs --cooperative (the cooperative's code)")
@@ -92,7 +92,8 @@ def _parser() -> Parser:
                            help=N_("with --via-api (default: RAWBANK_<SERVICE>_URL, the service's address)"))
     check.add_argument("--no-dlq", action="store_true", help=N_("do not list the dead-letter topics"))
     check.add_argument("--json", action="store_true", help=N_("print the report as JSON"))
-    check.add_argument("--lang", choices=LANGUAGES, default="en", help=N_("language of the report"))
+    local_cli.add_lang_option(check, N_("the report, and what it says on the way, in this language only (default: "
+                                        "English, then Hindi)"))
     local_cli.add_data_dir_option(check)
     dlq = sub.add_parser("dlq", help=N_("the dead letters: list them, or send one again once its cause is fixed"))
     dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True)
@@ -139,7 +140,7 @@ def _service_commands(sub) -> None:
 
 
 #: commands whose --lang says everything in that language only, a refusal of the data directory too
-SAYS_ONE_LANGUAGE = ("backup", "restore", "status", "dlq")
+SAYS_ONE_LANGUAGE = ("backup", "restore", "status", "dlq", "reconcile")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -239,8 +240,7 @@ def _user(args, config: Config) -> int:
     spec, command = declaring("add_user"), f"rawbank user {args.user_command}"
     if config.embedded and not (config.data_dir and DataDir(config.data_dir).store(spec.name).exists()):
         from shared.reconcile import service  # its name in Hindi ("अनुरोध सेवा"), its code in English
-        say(*(translate(USER_WHERE, lang, command=command, service=service(spec.name).said(lang))
-              for lang in ("en", "hi")), sys.stderr)
+        tell(USER_WHERE, sys.stderr, command=command, service=service(spec.name))
         return 2
     from shared.runtime import Runtime
     from pymongo.errors import PyMongoError

@@ -16,10 +16,10 @@ import urllib.request
 
 from shared.broker import orphan_guard, port_free, start_broker, wait_for_broker
 from shared.config import Config, is_loopback
-from shared.console import refuse, say, tell
+from shared.console import joined, refuse, say, tell
 from shared.datadir import DataDir
 from shared.events import TOPICS
-from shared.i18n import N_, translate
+from shared.i18n import N_
 from shared.kafka import ensure_topics
 from shared.local_cli import prepare
 from shared.spec import SERVICES, all_specs
@@ -64,23 +64,23 @@ def check_ports(ports: dict[str, int]) -> None:
     busy = [(name, port) for name, port in ports.items() if not port_free(port)]
     if busy:
         for name, port in busy:
-            say(*(translate(PORT_IN_USE, lang, port=port, name=_part(name, lang)) for lang in ("en", "hi")))
+            tell(PORT_IN_USE, None, port=port, name=_part(name))
         other = " ".join(f"--{name}-port {port + 1000 if port < 64535 else port - 1000}"  # the busy ones' flags
                          for name, port in busy)
         tell(PORTS_WHAT_TO_DO, None, other=other)
         raise SystemExit(1)
 
 
-def _part(name: str, lang: str) -> str:
-    """The broker or a service as a line in `lang` names it: its code in English ("broker", "notifier")."""
+def _part(name: str):
+    """The broker or a service as a line names it: its code in English ("broker", "notifier"), in Hindi its name."""
     from shared.reconcile import Word, service
-    return (Word(name, BROKER) if name == "broker" else service(name)).said(lang)
+    return Word(name, BROKER) if name == "broker" else service(name)
 
 
-def _services(lang: str) -> dict[str, str]:
-    """"{names} and {last}" of the services, named as a line in `lang` names them."""
-    named = [_part(name, lang) for name in SERVICES]
-    return {"names": ", ".join(named[:-1]), "last": named[-1]}
+def _services() -> dict:
+    """"{names} and {last}" of the services, each named as the line's language names it."""
+    named = [_part(name) for name in SERVICES]
+    return {"names": joined(named[:-1]), "last": named[-1]}
 
 
 def _readiness(host: str, port: int) -> dict | None:
@@ -179,7 +179,7 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
         wait_for_broker(ports["broker"], process=broker)
         config = config.with_(kafka_bootstrap_servers=f"127.0.0.1:{ports['broker']}")
         ensure_topics(config, TOPICS)
-        say(*(translate(STARTING_DEMO if seed else STARTING_KEPT, lang, **_services(lang)) for lang in ("en", "hi")))
+        tell(STARTING_DEMO if seed else STARTING_KEPT, None, **_services())
         where = ["--data-dir", config.data_dir] if data else ["--memory"]
         for name in SERVICES:
             env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": config.kafka_bootstrap_servers,
@@ -207,8 +207,7 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
             calm = 0 if busy else calm + 1
             if busy and time.monotonic() - began >= told + 10:  # a long backlog: say it is moving, and where
                 told += 10
-                say(*(translate(ON_THEIR_WAY, lang, busy=", ".join(_part(name, lang) for name in busy),
-                                seconds=told) for lang in ("en", "hi")))
+                tell(ON_THEIR_WAY, None, busy=joined(_part(name) for name in busy), seconds=told)
             time.sleep(0.3)
         if calm < 2 and not stopping:
             tell(STILL_ON_THEIR_WAY, None, seconds=EVENTS_SECONDS)

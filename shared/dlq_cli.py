@@ -20,8 +20,8 @@ import urllib.parse
 import uuid
 
 from shared import admin_api, dead_letters
-from shared.console import say, tell
-from shared.i18n import N_, translate
+from shared.console import Said, joined, tell
+from shared.i18n import N_
 from shared.dead_letters import read_dlq
 from shared.events import INVENTORY_TOPIC, REQUESTS_TOPIC
 from shared.names import moment
@@ -146,8 +146,7 @@ def list_(config, topics, *, as_json: bool = False, stream=None) -> int:
         print(json.dumps([dead_letters.shown(entry) for entry in found], ensure_ascii=False), file=stream)
         return 0
     if not found:
-        say(*(translate(NONE, lang, topics=", ".join(topic(name).said(lang) for name in topics))
-              for lang in ("en", "hi")), stream)
+        tell(NONE, stream, topics=joined(topic(name) for name in topics))
         return 0
     for entry in found:  # each with where it was seen and whether it was sent again, in reconcile's words
         print(f"{entry['event_id'] or '?'}  {entry['type'] or '?'}  {entry['original_topic'] or entry['topic']}  "
@@ -155,8 +154,8 @@ def list_(config, topics, *, as_json: bool = False, stream=None) -> int:
         tell(dead_letters.where_seen(entry), stream)
         if entry.get("resends"):
             last = entry["resends"][-1]
-            say(*(translate(SENT_AGAIN, lang, count=len(entry["resends"]), at=moment(last["at"], lang), by=last["by"])
-                  for lang in ("en", "hi")), stream)  # in India's time, as status says one; --json keeps the ISO
+            tell(SENT_AGAIN, stream, count=len(entry["resends"]), at=Said(lambda lang: moment(last["at"], lang)),
+                 by=last["by"])  # in India's time, as status says one; --json keeps the ISO
     tell(LISTED, stream, count=len(found))
     return 0
 
@@ -183,10 +182,9 @@ def resend(config, topics, event_ids, *, stream=None) -> int:
     try:
         for step, entry in enumerate(chosen, 1):
             target = entry["original_topic"] or entry["topic"].removesuffix(".dlq")
-            say(*(translate(RESENDING, lang, step=step, steps=len(chosen), type=entry["type"] or "?",
-                            event_id=entry["event_id"], topic=topic(target).said(lang),
-                            group=entry["consumer_group"] or "?", reason=entry["reason"] or "?")
-                  for lang in ("en", "hi")), stream)
+            tell(RESENDING, stream, step=step, steps=len(chosen), type=entry["type"] or "?",
+                 event_id=entry["event_id"], topic=topic(target), group=entry["consumer_group"] or "?",
+                 reason=entry["reason"] or "?")
             where = f"{entry['topic']}:{entry['partition']}:{entry['offset']}"
             resend_id = uuid.uuid4().hex
             producer.send(target, key=entry["key"], value=entry["value"],

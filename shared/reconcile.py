@@ -52,8 +52,12 @@ class Report:
         return not self.problems
 
     def text(self, lang: str = "en", *, dead_letters_read: bool = True) -> str:
-        """The report for a person, in English or Hindi (`rawbank reconcile --lang hi`); the counts' names
-        are catalog texts too, the dead-letter lines are the consumers' own words and stay as they are."""
+        """The report for a person, in English or Hindi (`rawbank reconcile --lang hi`)."""
+        return "\n".join(self.lines(lang, dead_letters_read=dead_letters_read))
+
+    def lines(self, lang: str = "en", *, dead_letters_read: bool = True) -> list[str]:
+        """The report's lines in `lang`, the same lines in every language; the counts' names are catalog texts too,
+        the dead-letter lines are the consumers' own words and stay as they are."""
         def said(text: str, **params) -> str:
             return translate(text, lang, **params)
 
@@ -79,7 +83,7 @@ class Report:
         else:
             lines.append(said(MISMATCHES, count=len(self.problems)))
             lines += [f"  - {problem.said(lang)}" for problem in self.problems]
-        return "\n".join(lines)
+        return lines
 
     def to_dict(self) -> dict:
         return {"ok": self.ok, "problems": self.problems, "counts": self.counts, "dlq": self.dlq}

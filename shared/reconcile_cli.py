@@ -6,8 +6,8 @@ import json
 import sys
 
 from shared import admin_api, dead_letters
-from shared.console import say, tell
-from shared.i18n import N_, translate
+from shared.console import both_lines, tell
+from shared.i18n import LANGUAGES, N_, translate
 from shared.local_cli import NO_BROKER_KNOWN
 from shared.reconcile import check, facts_of, service
 from shared.runtime import database_name
@@ -26,8 +26,7 @@ def gather(config, *, via_api: bool, urls: dict[str, str] | None = None, progres
     With `progress`, a line on stderr as each store is read (a year of records takes a while)."""
     def reading(step: int, name: str, where: str) -> None:
         if progress:  # the service named in each language (its code in English)
-            say(*(translate(READING, lang, step=step, steps=len(SERVICES), service=service(name).said(lang),
-                            where=where) for lang in ("en", "hi")), sys.stderr)
+            tell(READING, sys.stderr, step=step, steps=len(SERVICES), service=service(name), where=where)
 
     found = {}
     if via_api:
@@ -49,9 +48,10 @@ def gather(config, *, via_api: bool, urls: dict[str, str] | None = None, progres
 
 
 def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_json: bool = False,
-         lang: str = "en", progress: bool = False, broker_known: bool = True) -> int:
-    """`rawbank reconcile`: print the report (in `lang`); 0 if clean, 1 on any mismatch, 2 if a store is unreachable.
-    MONGO_URI's databases are read, or each service's over its API with `via_api` or when the store is embedded.
+         lang: str | None = None, progress: bool = False, broker_known: bool = True) -> int:
+    """`rawbank reconcile`: print the report (in `lang`; without it each line in English, then in Hindi); 0 if
+    clean, 1 on any mismatch, 2 if a store is unreachable. MONGO_URI's databases are read, or each service's over
+    its API with `via_api` or when the store is embedded.
 
     An error says, in English and Hindi, what to do next; `progress` says on stderr which store is being read.
     Without `broker_known` (local_cli.broker_unknown: on one machine, no running.json and no KAFKA_BOOTSTRAP_SERVERS)
@@ -84,7 +84,10 @@ def main(config, *, via_api: bool, urls: dict[str, str], dlq: bool = True, as_js
         print(json.dumps({**report.to_dict(), "dlq_error": dlq_error and translate(dlq_error[0], "en", **dlq_error[1])},
                          indent=2, ensure_ascii=False))
     else:
-        print(report.text(lang, dead_letters_read=dlq and dlq_error is None))  # "0" only when they were read
+        lines = {said_in: report.lines(said_in, dead_letters_read=dlq and dlq_error is None)  # "0" only when read
+                 for said_in in ([lang] if lang else LANGUAGES)}
         if dlq_error:
-            print(translate(NOTE, lang, text=translate(dlq_error[0], lang, **dlq_error[1])))
+            for said_in, said in lines.items():
+                said.append(translate(NOTE, said_in, text=translate(dlq_error[0], said_in, **dlq_error[1])))
+        print("\n".join(lines[lang]) if lang else both_lines(*lines.values()))
     return 0 if report.ok else 1

@@ -44,6 +44,7 @@ class ServiceSpec:
     indexes: dict = field(default_factory=dict)
     publishes: str | None = None
     outbox_collections: tuple[str, ...] = ()
+    collections: dict = field(default_factory=dict)  # collection -> catalog text: what `rawbank status` calls it
     consumes: tuple[str, ...] = ()
     make_handler: Callable | None = None  # (db, config) -> Handler
     event_handlers: dict = field(default_factory=dict)  # event type -> handler(s): its EVENT_HANDLERS table

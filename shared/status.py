@@ -14,6 +14,7 @@ from shared.i18n import N_, translate
 from shared.names import moment
 from shared.reconcile import service
 from shared.retention import COLLECTION as KEPT
+from shared.revocation import COLLECTION as REVOKED
 from shared.spec import SERVICES, load_spec
 
 TITLE = N_("rawbank data directory {path}")
@@ -34,6 +35,11 @@ NOT_NOW = N_("{name}: {size}, cannot be read now ({error}): the disk is full or 
 #: what a restore moved aside stays until someone deletes it: said with its size, so the disk is not filled unseen
 SET_ASIDE = N_("set aside by a restore: {path}, {size}; delete it (rm -r {path}) once the restored data is checked "
                "(rawbank reconcile --via-api is clean)")
+#: a collection every service that needs it keeps (shared/), named as those the services declare (their spec's
+#: `collections`)
+SHARED_COLLECTIONS = {KEPT: N_("events sent, kept until every service has read them"),
+                      REVOKED: N_("tokens ended by logging out")}
+COLLECTION = N_("{name} ({collection}): {count}")
 UNREADABLE = N_("{name}: {size}, cannot be read ({error}): damaged, or not a rawbank store. Restore the last backup "
                 "(rawbank restore DIR); keep the damaged file aside, do not delete it.")
 
@@ -73,7 +79,9 @@ def report(data: DataDir, config, lang: str = "en") -> tuple[str, bool]:
             readable = False
             continue
         lines.append(say(STORE, name=named(name), size=_size(sizes[name]), documents=sum(counts.values())))
-        lines += [f"    {coll}: {count}" for coll, count in sorted(counts.items())]
+        names = {**SHARED_COLLECTIONS, **load_spec(name).collections}  # a collection nobody names: its name alone
+        lines += [say(COLLECTION, 4, name=translate(names[coll], lang), collection=coll, count=count)
+                  if coll in names else f"    {coll}: {count}" for coll, count in sorted(counts.items())]
         lines.append(say(OUTBOX, 2, waiting=waiting, kept=kept, unsettled=unsettled))
         lines.append(say(LAG, 2, lag=lags[name]) if name in lags else say(LAG_UNKNOWN, 2))
     return "\n".join(lines), readable

@@ -10,11 +10,12 @@ from shared.spec import ServiceSpec
 def spec() -> ServiceSpec:
     from services.inventory import (api, api_procurement, api_quality, api_stock, consumer, ledger, pages,
                                     pages_buying, pages_dispatch, pages_quality, pages_stock, public_api,
-                                    public_pages, reconcile, seed, store, watch)
+                                    public_pages, reconcile, seed, status_names, store, watch)
     return ServiceSpec(
         name="inventory", default_port=8001, package=__name__,
         blueprints=(api.blp, api_stock.blp, api_procurement.blp, api_quality.blp, public_api.blp),
         indexes=store.INDEXES, publishes=INVENTORY_TOPIC, outbox_collections=store.OUTBOX_COLLECTIONS,
+        collections=status_names.COLLECTIONS,
         consumes=(REQUESTS_TOPIC, INVENTORY_TOPIC), make_handler=consumer.make_handler, seed=seed.seed,
         event_handlers=consumer.EVENT_HANDLERS,
         pages=(pages.blp, pages_stock.blp, pages_dispatch.blp, pages_buying.blp, pages_quality.blp, public_pages.blp),

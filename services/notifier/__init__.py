@@ -9,13 +9,14 @@ from shared.spec import ServiceSpec
 def spec() -> ServiceSpec:
     from services.notifier import (alerts, api, consumer, dead_letters, deliveries, dispatcher, dues, event_log,
                                    handlers, notifications, pages, projections, reconcile, report_api, report_cli,
-                                   report_models, report_pages, shares, stream, subscriptions_api)
+                                   report_models, report_pages, shares, status_names, stream, subscriptions_api)
     indexes = {**event_log.INDEXES, **alerts.INDEXES, **notifications.INDEXES, **deliveries.INDEXES,
                **projections.INDEXES, **dues.INDEXES, **shares.INDEXES, **report_models.INDEXES,
                **dead_letters.INDEXES}
     return ServiceSpec(
         name="notifier", default_port=8003, package=__name__,
         blueprints=(api.blp, subscriptions_api.blp, stream.blp, report_api.blp), indexes=indexes,
+        collections=status_names.COLLECTIONS,
         consumes=TOPICS, make_handler=consumer.make_handler, event_handlers=handlers.EVENT_HANDLERS,
         consumes_raw=tuple(dlq_topic(t) for t in TOPICS),
         make_raw_handler=consumer.make_dead_letter_handler,

@@ -223,6 +223,38 @@ def test_the_command_reads_embedded_stores_through_the_admin_api_and_exits_by_ve
     assert "make dev" in capsys.readouterr().err  # what to do next
 
 
+def test_without_lang_it_says_each_line_in_english_then_in_hindi_as_the_other_commands_do(
+        world, served, config, capsys, monkeypatch, tmp_path):
+    """`rawbank reconcile` printed its report in English alone unless given `--lang hi`, where `dlq`, `backup` and
+    `restore` say each line in English, then in Hindi below it. Now it does so too; `--lang en` and `--lang hi` say
+    one language only, what is said on the way (a service that does not answer) too, as those commands do."""
+    runtimes, _ = world
+    monkeypatch.setenv("RAWBANK_JWT_SECRET", config.jwt_secret)
+    runtimes["inventory"].db.stock.update_one({"_id": f"{DEPOT}/{SKU}"}, {"$inc": {"on_hand": 1}})
+    args = ["reconcile", "--via-api", "--no-dlq", "--data-dir", str(tmp_path)] + url_args(served)
+    assert cli.main(args) == 1
+    lines = capsys.readouterr().out.splitlines()
+    problems = [n for n, line in enumerate(lines) if line.startswith("  - ")]
+    assert problems and all(lines[n + 1].startswith("    - ") and HINDI.search(lines[n + 1]) for n in problems)
+    assert any("पर आवाजाही खाते का जोड़" in lines[n + 1] for n in problems)  # each problem, then in Hindi below it
+    verdict = next(n for n, line in enumerate(lines) if line.startswith("verdict: "))
+    assert lines[verdict] == f"verdict: {len(problems)} MISMATCH(ES)"
+    assert lines[verdict + 1] == f"  नतीजा: {len(problems)} बेमेल"
+    assert cli.main([*args, "--lang", "en"]) == 1
+    english = capsys.readouterr().out
+    assert "MISMATCH(ES)" in english and not HINDI.search(english), english
+    assert cli.main([*args, "--lang", "hi"]) == 1
+    hindi = capsys.readouterr().out
+    assert "बेमेल" in hindi and "verdict" not in hindi and not IN_ENGLISH.search(hindi), hindi
+    closed = [arg if not arg.startswith("http") else "http://127.0.0.1:9" for arg in args]  # rawbank is not running
+    assert cli.main([*closed, "--lang", "hi"]) == 2
+    said = capsys.readouterr().err
+    assert "तक नहीं पहुँच सके" in said and "could not reach" not in said, said
+
+
+HINDI = re.compile("[\u0900-\u097f]")
+
+
 def test_a_person_watching_sees_each_store_as_it_is_read(world, served, config, capsys):
     from shared import reconcile_cli
     assert reconcile_cli.main(config, via_api=True, urls=served, dlq=False, progress=True) == 0
@@ -335,7 +367,7 @@ def test_after_a_broker_restart_it_lists_the_dead_letters_the_notifier_keeps_as_
     report = json.loads(capsys.readouterr().out)
     assert ours(report["dlq"]) == listed and report["ok"] and report["dlq_error"] is None
 
-    assert cli.main(["reconcile", "--via-api", "--data-dir", str(tmp_path)]) == 0
+    assert cli.main(["reconcile", "--via-api", "--data-dir", str(tmp_path), "--lang", "en"]) == 0
     out = capsys.readouterr().out.splitlines()
     [count] = [line for line in out if line.startswith("dead letters")]
     assert count.startswith(f"dead letters: {len(report['dlq'])} ")
@@ -347,7 +379,7 @@ def test_after_a_broker_restart_it_lists_the_dead_letters_the_notifier_keeps_as_
     assert "verdict: CLEAN" in out[-1]
     assert cli.main(["reconcile", "--via-api", "--data-dir", str(tmp_path), "--lang", "hi"]) == 0
     hindi = capsys.readouterr().out.splitlines()
-    assert "ब्रोकर" in next(line for line in hindi if lost in line) and "नतीजा: सब ठीक" in hindi[-1]
+    assert "संदेश-केंद्र" in next(line for line in hindi if lost in line) and "नतीजा: सब ठीक" in hindi[-1]
 
 
 def test_with_no_running_dev_and_no_broker_address_it_checks_the_rest_and_says_how_to_name_the_broker(
@@ -376,4 +408,4 @@ def test_with_no_running_dev_and_no_broker_address_it_checks_the_rest_and_says_h
     assert cli.main([*args, "--lang", "hi"]) == 0
     hindi = capsys.readouterr().out
     assert "नतीजा: सब ठीक" in hindi and "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:N" in hindi and str(tmp_path) in hindi
-    assert "ब्रोकर" in hindi and "make dev" in hindi
+    assert "संदेश-केंद्र" in hindi and "make dev" in hindi

@@ -9,7 +9,7 @@ import pwd
 import re
 import sqlite3
 
-from shared import backup
+from shared import backup, status
 from shared.cli import main
 from shared.datadir import DataDir
 from tests.integration.test_backup_refusal import stores_in
@@ -146,6 +146,40 @@ def test_status_in_hindi_has_no_english_words_but_codes_and_names(tmp_path, conf
     assert "  consumer lag: unknown (not running)" in lines
 
 
+def test_status_names_each_collection_in_plain_words_with_its_own_name_in_brackets(tmp_path, config, capsys):
+    """It listed each store's collections by their internal names ("relay_published: 3", "login_attempts: 1"), which
+    say nothing to a depot's staff: now by a plain name in the report's language, the internal name in brackets (a
+    collection nobody names, by that alone)."""
+    from services import requests as requests_service
+    from shared.durable_store import DurableStore
+    from shared.runtime import Runtime
+    from shared.spec import all_specs
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config, note="a note")
+    durable = DurableStore(data.store("requests"))
+    runtime = Runtime(requests_service.spec(), config, client=durable.client)
+    runtime.store = durable
+    runtime.db.login_attempts.insert_one({"_id": "asha", "count": 3})
+    runtime.db.relay_published.insert_one({"_id": "event-1", "settled": True})
+    runtime.sync()
+    runtime.close()
+
+    code, english = said_in_hindi(capsys, ["status", "--data-dir", str(data.path)])
+    assert code == 0
+    assert "    failed login attempts and lockouts (login_attempts): 1" in english.splitlines()
+    assert "    events sent, kept until every service has read them (relay_published): 1" in english.splitlines()
+    assert "    notes: 1" in english.splitlines()
+    code, hindi = said_in_hindi(capsys, ["status", "--lang", "hi", "--data-dir", str(data.path)])
+    lines = hindi.splitlines()
+    assert "    लॉग इन की असफल कोशिशें और रोक (login_attempts): 1" in lines
+    assert "    भेजी गई घटनाएँ, हर सेवा के पढ़ लेने तक रखी हुई (relay_published): 1" in lines
+    assert "    notes: 1" in lines and all(not english_words(line, allowed=["login_attempts", "relay_published"])
+                                           for line in lines if line.startswith("    ") and line != "    notes: 1")
+    for spec in all_specs():  # every collection a service indexes or keeps an outbox in is named
+        named = {*spec.collections, *status.SHARED_COLLECTIONS}
+        assert not {*spec.indexes, *spec.outbox_collections} - named, spec.name
+
+
 def test_status_with_lang_hi_refuses_a_data_directory_it_may_not_read_in_hindi_only(tmp_path, capsys, monkeypatch):
     """`rawbank status --lang hi` on a directory this user may not read said, in English then Hindi, that the data
     directory "is not writable": it only reads it."""
@@ -233,6 +267,6 @@ def test_rawbank_dev_names_the_broker_and_services_in_hindi_when_a_port_is_taken
         taken.close()
     lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
     assert f"Port {port} (needed for broker) is already in use." in lines  # English as it was
-    assert f"पोर्ट {port} (संदेश ब्रोकर के लिए ज़रूरी) पहले से उपयोग में है।" in lines
+    assert f"पोर्ट {port} (संदेश-केंद्र के लिए ज़रूरी) पहले से उपयोग में है।" in lines
     assert f"पोर्ट {port} (नोटिफ़ायर सेवा के लिए ज़रूरी) पहले से उपयोग में है।" in lines
     assert all(not english_words(line) for line in lines if line.startswith("पोर्ट"))

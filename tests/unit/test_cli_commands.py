@@ -162,7 +162,7 @@ def test_dlq_without_a_broker_says_so_in_both_languages_and_exits_2(capsys, monk
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", f"127.0.0.1:{free_port()}")  # nothing listens there
     assert main(["dlq", "list"]) == 2
     err = capsys.readouterr().err
-    assert "could not reach the broker" in err and "make dev" in err and "ब्रोकर तक नहीं पहुँच सके" in err
+    assert "could not reach the broker" in err and "make dev" in err and "संदेश-केंद्र तक नहीं पहुँच सके" in err
 
 
 @pytest.mark.parametrize("command", [["dlq", "list"], ["dlq", "resend", "some-event"]])
@@ -178,7 +178,7 @@ def test_dlq_with_no_running_dev_and_no_broker_address_says_how_to_name_the_brok
     assert str(tmp_path / "var") in english and "running.json" in english and "make dev" in english
     assert "rawbank dev --memory --broker-port N" in english and "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:N" in english
     assert "RAWBANK_NOTIFIER_URL" in english and "could not reach" not in english
-    assert "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:N" in hindi and str(tmp_path / "var") in hindi and "ब्रोकर" in hindi
+    assert "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:N" in hindi and str(tmp_path / "var") in hindi and "संदेश-केंद्र" in hindi
 
 
 def test_a_token_names_only_its_roles_artisan_cooperative_or_depot(capsys, monkeypatch, tmp_path):

@@ -14,8 +14,13 @@ They also said "स्टोर" for a service's data (a storeroom to a depot's 
 
 The settings help, `rawbank` help and the alerts also said "आउटबॉक्स", "रिले", "वर्कर", "गेटवे", "वेबहुक", "रिवर्स
 प्रॉक्सी", "कैश", "बाइट" and "चेकआउट": now "भेजने को रखी घटनाएँ", "घटनाएँ आगे भेजने वाला काम", "प्रक्रिया", "SMS
-भेजने वाली सेवा", "सूचना-पता (webhook)", "rawbank के आगे लगे सर्वर (reverse proxy, जैसे nginx)", "सहेजी प्रति",
-"आकार" or "मूल सामग्री", and "rawbank के कोड वाला फ़ोल्डर"."""
+भेजने वाली सेवा", "सूचना-पता (webhook)", "rawbank के आगे लगे प्रोग्राम (reverse proxy, जैसे nginx)", "सहेजी प्रति",
+"आकार" or "मूल सामग्री", and "rawbank के कोड वाला फ़ोल्डर".
+
+The commands' texts also said "ब्रोकर" (a middleman, to a depot's staff), "अलर्ट", "सर्वर" and "लॉग" (a file's record,
+not "लॉग इन"): now "संदेश-केंद्र", "चेतावनी", "ई-मेल भेजने वाली सेवा (SMTP)" or "प्रोग्राम", and "ब्योरा". The pages keep
+their own words (the Alerts page is "अलर्ट"); "हेडर" stays in the SMS gateway's setting, an HTTP term next to the
+header's own name (Idempotency-Key), which no everyday word says."""
 from __future__ import annotations
 
 import re
@@ -23,7 +28,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from shared import admin_api, cli, config as config_module, dlq_cli, local_cli, reconcile
+from shared import admin_api, cli, config as config_module, dev, dlq_cli, local_cli, reconcile
 from shared.config import Config, SettingError
 from shared.i18n import translate
 
@@ -34,6 +39,15 @@ LOANWORDS = re.compile(r"डायरेक्टरी|डेड[ -]लेट�
                        r"डिफ़ॉल्ट|डिफॉल्ट|रनटाइम|पार्टी?ि?शन|एम्बेडेड|प्रोडक्शन|एनवायरनमेंट|वेरिएबल|"
                        r"कंज़्यूमर|कंज्यूमर|इवेंट|स्टोर|"
                        r"आउटबॉक्स|रिले|वर्कर|गेटवे|वेबहुक|प्रॉक्सी|कैश|बाइट|चेकआउट")
+
+
+#: the same, in what the `rawbank` command says (its help, messages and `rawbank env`); the pages keep theirs
+CLI_LOANWORDS = re.compile(r"ब्रोकर|अलर्ट|सर्वर|लॉग(?!िन| इन| आउट)")
+CLI_MODULES = {"shared/cli.py", "shared/cli_parser.py", "shared/console.py", "shared/dlq_cli.py", "shared/dev.py",
+               "shared/local_cli.py", "shared/reconcile.py", "shared/reconcile_cli.py", "shared/dead_letters.py",
+               "shared/admin_api.py", "shared/backup.py", "shared/backup_place.py", "shared/status.py",
+               "shared/config.py", "shared/token_check.py", "services/notifier/report_cli.py",
+               "services/requests/users.py"}
 
 
 def hindi_texts():
@@ -71,7 +85,7 @@ def test_the_commands_say_folder_stuck_message_queue_and_secret_key_in_hindi():
                                                 url="http://127.0.0.1:8001", error="401", path="/srv/var")
     token = translate(cli.TOKEN_BUILT_IN_SECRET, "hi", path="/srv/var")
     assert "गुप्त कुंजी" in token and "development" not in token and "`rawbank dev --memory`" in token
-    assert translate(reconcile.DEAD_LETTERS, "hi", count=2).startswith("अटके संदेश: 2 (ब्रोकर की .dlq कतारें")
+    assert translate(reconcile.DEAD_LETTERS, "hi", count=2).startswith("अटके संदेश: 2 (संदेश-केंद्र की .dlq कतारें")
     assert "कोई अटका संदेश नहीं" in translate(dlq_cli.NONE, "hi", topics="inventory.events")
 
 
@@ -96,9 +110,20 @@ def test_the_settings_and_commands_help_say_outbox_relay_gateway_webhook_proxy_a
     assert said["how often the outbox relay looks for new events when idle"] == (
         "खाली होने पर घटनाएँ आगे भेजने वाला काम कितनी बार देखता है कि भेजने को नई घटनाएँ रखी गई हैं या नहीं")
     assert said["bearer token for the SMS gateway"] == "SMS भेजने वाली सेवा का bearer टोकन"
-    assert "rawbank के आगे लगे सर्वर (reverse proxy, जैसे nginx" in said[
+    assert "rawbank के आगे लगे प्रोग्राम (reverse proxy, जैसे nginx" in said[
         "reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the caller"]
     assert "सहेजी प्रति" in said["how long public availability is served from cache"]
     assert said["Webhook {webhook} is failing: {url}"] == "सूचना-पता (webhook) {webhook} विफल हो रहा है: {url}"
     assert "gunicorn की एक ही प्रक्रिया में" in said[
         "API, consumer and relay in one gunicorn worker (single machine; used by dev)"]
+
+
+def test_the_commands_say_broker_alert_server_and_log_in_plain_hindi():
+    found = {message.id: CLI_LOANWORDS.findall(text) for message, text in hindi_texts()
+             if {place for place, _ in message.locations} & CLI_MODULES and CLI_LOANWORDS.search(text)}
+    assert not found, found
+    said = {message.id: text for message, text in hindi_texts()}
+    assert said["SMTP server port"] == "ई-मेल भेजने वाली सेवा (SMTP) का पोर्ट"
+    assert "चेतावनियाँ देखते रहें" in translate(dlq_cli.RESENT, "hi", count=1)
+    assert "(ब्योरा: var/logs/broker.log)" in translate(dev.STARTING_BROKER, "hi", port=9092, log="var/logs/broker.log")
+    assert "लॉग इन करने वाले लोग" in said["people who log in"]  # logging in is not a log
