@@ -52,7 +52,7 @@ DEMO_LOGINS = {"warehouse": ("Warehouse staff / गोदाम कर्मच�
                "artisan": ("Artisans / कारीगर", "artisan / artisan123", "my requests / मेरे अनुरोध"),
                "secretary": ("Cooperative secretary / सहकारी सचिव", "secretary / secretary123",
                              "requests for members / सदस्यों के अनुरोध"),
-               "admin": ("Admins / एडमिन", "admin / admin123", "alerts / अलर्ट")}
+               "admin": ("Admins / एडमिन", "admin / admin123", "alerts / चेतावनियाँ")}
 
 
 def default_ports() -> dict[str, int]:

@@ -16,7 +16,7 @@ from tests.browser.test_staff_defects import api
 from tests.conftest import wait_until
 
 pytestmark = pytest.mark.e2e
-HEADINGS = {"en": "Supply alert", "hi": "आपूर्ति अलर्ट"}
+HEADINGS = {"en": "Supply alert", "hi": "आपूर्ति चेतावनी"}
 
 
 def alert_of_lot(admin, lot: str) -> str:

@@ -215,7 +215,7 @@ def test_depot_staff_following_another_depots_link_are_told_and_led_to_their_own
         context.close()
 
 
-ALERTS_HEADING = {"en": "Supply alerts", "hi": "आपूर्ति अलर्ट"}
+ALERTS_HEADING = {"en": "Supply alerts", "hi": "आपूर्ति चेतावनियाँ"}
 
 
 @pytest.mark.parametrize("lang", OWN_DEPOT)

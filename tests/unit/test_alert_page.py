@@ -57,7 +57,7 @@ def test_each_card_on_the_board_has_its_alerts_id_for_a_link_to_lead_to(app, con
 
 
 @pytest.mark.parametrize("lang,heading,board", [("en", "Supply alert", "All alerts"),
-                                                ("hi", "आपूर्ति अलर्ट", "सभी अलर्ट")])
+                                                ("hi", "आपूर्ति चेतावनी", "सभी चेतावनियाँ")])
 def test_an_alerts_own_page_shows_it_whatever_became_of_it(app, config, lang, heading, board):
     alert_id, other = raised(app), raised(app, "BHD")
     alerts.resolve(app.extensions["rawbank"].db, alert_id, by="meena", note="ordered from the mill",

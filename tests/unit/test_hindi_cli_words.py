@@ -18,8 +18,9 @@ The settings help, `rawbank` help and the alerts also said "आउटबॉक�
 "आकार" or "मूल सामग्री", and "rawbank के कोड वाला फ़ोल्डर".
 
 The commands' texts also said "ब्रोकर" (a middleman, to a depot's staff), "अलर्ट", "सर्वर" and "लॉग" (a file's record,
-not "लॉग इन"): now "संदेश-केंद्र", "चेतावनी", "ई-मेल भेजने वाली सेवा (SMTP)" or "प्रोग्राम", and "ब्योरा". The pages keep
-their own words (the Alerts page is "अलर्ट"); "हेडर" stays in the SMS gateway's setting, an HTTP term next to the
+not "लॉग इन"): now "संदेश-केंद्र", "चेतावनी", "ई-मेल भेजने वाली सेवा (SMTP)" or "प्रोग्राम", and "ब्योरा". The pages said
+"अलर्ट" in some texts and "चेतावनी" in others (the board's heading one, its buttons the other): every text says
+"चेतावनी" now, the Alerts page "चेतावनियाँ"; "हेडर" stays in the SMS gateway's setting, an HTTP term next to the
 header's own name (Idempotency-Key), which no everyday word says."""
 from __future__ import annotations
 
@@ -38,11 +39,11 @@ CATALOG = ROOT / "shared" / "translations" / "hi" / "LC_MESSAGES" / "messages.po
 LOANWORDS = re.compile(r"डायरेक्टरी|डेड[ -]लेटर|टॉपिक|सीक्रेट|\(development\)|विकास \(|"
                        r"डिफ़ॉल्ट|डिफॉल्ट|रनटाइम|पार्टी?ि?शन|एम्बेडेड|प्रोडक्शन|एनवायरनमेंट|वेरिएबल|"
                        r"कंज़्यूमर|कंज्यूमर|इवेंट|स्टोर|"
-                       r"आउटबॉक्स|रिले|वर्कर|गेटवे|वेबहुक|प्रॉक्सी|कैश|बाइट|चेकआउट")
+                       r"आउटबॉक्स|रिले|वर्कर|गेटवे|वेबहुक|प्रॉक्सी|कैश|बाइट|चेकआउट|अलर्ट")
 
 
 #: the same, in what the `rawbank` command says (its help, messages and `rawbank env`); the pages keep theirs
-CLI_LOANWORDS = re.compile(r"ब्रोकर|अलर्ट|सर्वर|लॉग(?!िन| इन| आउट)")
+CLI_LOANWORDS = re.compile(r"ब्रोकर|सर्वर|लॉग(?!िन| इन| आउट)")
 CLI_MODULES = {"shared/cli.py", "shared/cli_parser.py", "shared/console.py", "shared/dlq_cli.py", "shared/dev.py",
                "shared/local_cli.py", "shared/reconcile.py", "shared/reconcile_cli.py", "shared/dead_letters.py",
                "shared/admin_api.py", "shared/backup.py", "shared/backup_place.py", "shared/status.py",

@@ -680,7 +680,7 @@ REFUSALS = {  # language -> (what an admin asking for notifications is told, wha
     "en": ("Notifications are an artisan's own (a secretary's: their members'); admins and warehouse staff see "
            "alerts at /api/v1/alerts.",
            "There is nothing at this address; check it (the API's addresses are listed at /api/v1/openapi.json)."),
-    "hi": ("सूचनाएँ कारीगर की अपनी होती हैं (सचिव के लिए: उनके सदस्यों की); एडमिन और गोदाम कर्मचारी अलर्ट "
+    "hi": ("सूचनाएँ कारीगर की अपनी होती हैं (सचिव के लिए: उनके सदस्यों की); एडमिन और गोदाम कर्मचारी चेतावनियाँ "
            "/api/v1/alerts पर देखते हैं।",
            "इस पते पर कुछ नहीं है; पता जाँचें (API के पते /api/v1/openapi.json में दिए हैं)।"),
 }

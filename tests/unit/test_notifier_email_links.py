@@ -33,8 +33,8 @@ LINK = re.compile(r"https?://\S+")
 SAYS = {"request": {"en": "Open the request", "hi": "अनुरोध खोलें"},
         "receipt": {"en": "Open your receipt", "hi": "अपनी रसीद खोलें"},
         "account": {"en": "Open your account", "hi": "अपना खाता खोलें"},
-        "board": {"en": "Open the alerts page", "hi": "अलर्ट का पेज खोलें"},
-        "alert": {"en": "Open the alert", "hi": "अलर्ट खोलें"},
+        "board": {"en": "Open the alerts page", "hi": "चेतावनियों का पेज खोलें"},
+        "alert": {"en": "Open the alert", "hi": "चेतावनी खोलें"},
         "their account": {"en": "Open the artisan's account", "hi": "कारीगर का खाता खोलें"}}
 
 
