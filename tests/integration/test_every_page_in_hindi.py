@@ -25,7 +25,8 @@ ROLES = {"anyone": None, "admin": {}, "warehouse": {"depot": "VNS"}, "artisan": 
 SKIPPED = {"/healthz", "/readyz", "/metrics", "/favicon.ico", "/"}  # no page: a probe, a figure, an icon, a redirect
 #: what each placeholder of a route is filled with ({requisition} and {count}: made by the `world` fixture)
 PLACEHOLDERS = {"sku": "YRN-COT-40", "artisan_id": "ART-0001", "code": "RMSS", "coop": "SMBSS", "number": "PO-00001",
-                "requisition_id": "{requisition}", "req_id": "{requisition}", "count_id": "{count}", "depot": "VNS"}
+                "requisition_id": "{requisition}", "req_id": "{requisition}", "count_id": "{count}", "depot": "VNS",
+                "alert_id": "{alert}"}
 FOREIGN = ("script", "style", "code", "kbd", "samp")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -103,8 +104,13 @@ def world():
     assert waits.status_code == 200 and waits.json["phone_change"], waits.json
     count = made.http["inventory"].post("/api/v1/counts", headers=admin, json={"depot": "VNS"})
     assert count.status_code == 201, count.json
+    low = made.http["inventory"].post("/api/v1/movements", headers=admin, json={
+        "type": "adjustment", "sku": "DYE-INDIGO", "depot": "VNS", "quantity": "-7", "reason": "damage"})
+    assert low.status_code == 201, low.json  # indigo below its reorder level: an alert on the board
     made.settle()
-    made.ids = {"requisition": asked.json["id"], "count": count.json["count_id"]}
+    alerts = made.http["notifier"].get("/api/v1/alerts", headers=admin).json
+    assert alerts, "no alert on the board"
+    made.ids = {"requisition": asked.json["id"], "count": count.json["count_id"], "alert": alerts[0]["id"]}
     return made
 
 
