@@ -84,6 +84,26 @@ def test_an_estimate_gives_each_entitlement_its_unit_and_leaves_out_one_no_mater
     assert ("wool-below-10s-nm", "50", "kg") in [(r["category"], r["cap"], r["unit"]) for r in rows]
 
 
+def test_an_artisan_who_names_another_artisan_in_an_estimate_is_estimated_as_themselves(client):
+    """An artisan may estimate only for themselves: another's number in the body is never read, so the answer is the
+    caller's own entitlement (two looms: 60 kg, 10 taken), never the other's (one loom: 30 kg, none taken)."""
+    priced_catalog(client.db)
+    scheme(client)
+    client.register("ART-1", looms=2)
+    client.register("ART-2", looms=1)
+    me = client.artisan("ART-1")
+    dispatched = ready(client, me, [(COTTON, "10")])
+    pay(client, dispatched, "2172.68")
+    client.act(dispatched, "dispatch", client.token(**WAREHOUSE))
+    body = {"artisan_id": "ART-2", "depot": "VNS", "lines": [{"sku": COTTON, "quantity": "5"}]}
+    found = client.call("POST", "/requisitions/estimate", me, body, status=200).get_json()
+    own = client.call("POST", "/requisitions/estimate", me, {**body, "artisan_id": "ART-1"}, status=200).get_json()
+    cotton = next(r for r in found["entitlements"] if r["category"] == "cotton-hank-upto-40s")
+    assert (cotton["cap"], cotton["used"], cotton["left"], cotton["this_request"]) == ("60", "10", "50", "5")
+    assert (found["entitlements"], found["quotas"], found["pricing"]["payable_total"]) == \
+        (own["entitlements"], own["quotas"], own["pricing"]["payable_total"])
+
+
 def test_the_price_is_locked_when_stock_is_reserved(client):
     priced_catalog(client.db)
     scheme(client)
