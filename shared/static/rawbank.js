@@ -93,7 +93,8 @@
   function labelOf(field) {
     var label = field.labels && field.labels[0];
     var text = label ? label.textContent : (field.getAttribute("aria-label") || field.name || "");
-    return text.replace(/\s+/g, " ").trim().replace(/\s*:$/, "").replace(/\s*\([^)]*\)$/, "").replace(/\s*:$/, "");
+    // "Reason (why):" and "How much did you receive (kg)?" are said "Reason: …", "How much did you receive: …"
+    return text.replace(/\s+/g, " ").trim().replace(/\s*[:?]$/, "").replace(/\s*\([^)]*\)$/, "").replace(/\s*[:?]$/, "");
   }
 
   // Mark one field and say under it what is wrong: "Quantity received: write a number, such as 12.5." `named`: the

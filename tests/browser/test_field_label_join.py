@@ -1,6 +1,6 @@
 """A refusal under a field is said as "<label>: <what is wrong>" (shared/static/rawbank.js, labelOf and fieldError):
-a label that ends in a colon, or in a parenthesis and a colon ("Your note to the member (why):"), is said once-colon,
-without the parenthesis, in English and Hindi. The function itself runs, in the browser the pages run in (a
+a label that ends in a colon or a question mark, or in a parenthesis and a colon ("Your note to the member (why):"),
+is said once-colon, without the parenthesis or the question mark, in English and Hindi. The function itself runs, in the browser the pages run in (a
 machine with no node runs it too: a skip there tested nothing)."""
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ LABELS = {
     "Quantity received:": "Quantity received",
     "  Why it came back\n (the artisan sees this) ": "Why it came back",
     "Price (₹ per kg) :": "Price",
+    # a label that asks ("How much did you receive (kg)?") was said "… (kg)?: write a number"
+    "How much did you receive (kg)?": "How much did you receive",
+    "आपको कितना मिला (किलो)?": "आपको कितना मिला",
 }
 
 
