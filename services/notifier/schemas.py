@@ -136,7 +136,7 @@ class ContactIn(ma.Schema):
     name = f.String(required=True, validate=filled(200))
     email = f.Email(load_default=None)
     phone = f.String(load_default=None, validate=v.Regexp(r"^\+?[0-9]{6,15}\Z", error=F_(
-        "a phone number of 6 to 15 digits, without spaces, such as +919811111111")))
+        "6 to 15 digits, without spaces, such as +919811111111")))
     language = f.String(load_default="en", validate=v.OneOf(["en", "hi"]))
     districts = f.List(f.String(validate=v.Length(min=1, max=100)), load_default=None, metadata={
         "description": "depots' districts, in any case and spacing (\"varanasi\" is Varanasi); none: every district"})

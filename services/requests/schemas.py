@@ -30,7 +30,7 @@ class Phone(f.String):
         return e164(phone) if isinstance(phone, str) and phone else phone
 
 
-PHONE = v.Regexp(r"^\+?[0-9 ]{10,16}\Z", error=F_("a phone number: 10 to 16 digits, + and spaces allowed"))
+PHONE = v.Regexp(r"^\+?[0-9 ]{10,16}\Z", error=F_("10 to 16 digits; + and spaces allowed"))
 CATEGORY = v.Regexp(r"^[a-z][a-z0-9_-]{0,63}\Z", error=F_("a material category such as yarn or dye"))
 SOCIAL_CATEGORIES = ("sc", "st", "obc", "general")
 GENDERS = ("female", "male", "other")

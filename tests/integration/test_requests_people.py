@@ -183,7 +183,10 @@ def test_nothing_to_decide_about_a_phone_is_refused_in_both_languages_and_change
         error = client.call("PATCH", "/artisans/ART-P", {**client.secretary("Coop-S"), "Accept-Language": lang},
                             {"phone": "98-00"}, status=400).get_json()["error"]
         assert error["code"] == "validation_error" and "phone" in error["details"]
+        messages.add(str(error["details"]["phone"]))
     assert client.db.artisans.find_one({"_id": "ART-P"}) == before
+    # said under the field as "Phone: …" (rawbank.js): not "Phone: a phone number: …", "फ़ोन: फ़ोन नंबर: …"
+    assert {"['10 to 16 digits; + and spaces allowed']", "['10 से 16 अंक; + और खाली जगह चल सकती है']"} <= messages
 
 
 def test_a_member_a_secretary_registers_gets_the_phone_typed_and_admins_see_who_registered_them(client):
