@@ -21,7 +21,8 @@ class _SaysStatus:
 
 class BadLogin(Unauthenticated):
     code = "bad_login"
-    message = N_("Wrong username or password.")
+    message = N_("Wrong username or password. Check both and try again, or ask your admin to set a new password on "
+                 "the Users page.")
 
 
 class LoginDeactivated(Unauthenticated):
