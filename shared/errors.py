@@ -19,7 +19,7 @@ class Error(Exception):
     """Something a use case refused or could not do."""
 
     code = "error"
-    message = N_("The request could not be handled.")
+    message = N_("The request could not be handled; check it and try again, and tell an admin if it keeps happening.")
     retry_after: int | None = None  # seconds, for errors that pass
     page_message: str | None = None  # what a page says instead, where `message` tells an API caller what to call
     money: tuple[str, ...] = ()  # details that are rupees ("12500.00"): the message says them as "₹12,500.00"

@@ -29,12 +29,14 @@ NO_SUCH_ADDRESS = N_("There is nothing at this address; check it (the API's addr
 _HTTP = {
     400: (Invalid.code, Invalid.message), 401: (Unauthenticated.code, Unauthenticated.message),
     403: (Forbidden.code, Forbidden.message), 404: (NotFound.code, NO_SUCH_ADDRESS),
-    405: ("method_not_allowed", N_("This address does not accept this method.")),
+    405: ("method_not_allowed", N_("This address does not accept this method; the methods each address takes are "
+                                   "listed at /api/v1/openapi.json.")),
     409: (Conflict.code, Conflict.message),
-    413: ("payload_too_large", N_("The request body is too large.")),
+    413: ("payload_too_large", N_("The request body is too large; send less in one request (split a long list into "
+                                  "several requests).")),
     422: (Invalid.code, Invalid.message), 429: (TooManyAttempts.code, TooManyAttempts.message),
 }
-_OTHER = ("http_error", N_("The request could not be handled."))
+_OTHER = ("http_error", Error.message)
 
 
 def error_response(status: int, code: str, message: str, details=None, headers=None):

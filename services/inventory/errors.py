@@ -112,7 +112,7 @@ class CountBelowReserved(_Names, Conflict):
 
 class WrongDepot(Forbidden):
     code = "wrong_depot"
-    message = N_("You can record movements only at your own depot.")
+    message = N_("You can record movements only at your own depot; for another depot, ask an admin.")
 
 
 class WrongDepotWork(_Names, WrongDepot):
@@ -141,7 +141,7 @@ class NotReadyToHandOver(Conflict):
 
     code = "not_ready_to_hand_over"
     message = N_("Request {ref} is not set aside for hand-over now (it waits for stock, was cancelled or was handed "
-                 "over already), so no slip can be printed for it.")
+                 "over already), so no slip can be printed for it. Reload the page to see where it stands.")
 
     def values(self, lang: str | None = None) -> dict:
         return {**super().values(lang), "ref": names.ref(self.details.get("requisition_id", ""))}
@@ -149,7 +149,7 @@ class NotReadyToHandOver(Conflict):
 
 class SameDepot(RuleBroken):
     code = "same_depot"
-    message = N_("A transfer must go to a different depot.")
+    message = N_("A transfer must go to a different depot; choose another depot to send it to.")
 
 
 class StockBusy(Busy):
@@ -204,12 +204,15 @@ class MaterialInactive(_Names, RuleBroken):
     code, message = "inactive_material", N_("{material} is no longer in use; it cannot be ordered.")
 
 
+_NO_ORDER = N_("No purchase order with this number; check the number (the “Purchase orders” page lists them).")
+
+
 class OrderNotFound(NotFound):
-    code, message = "unknown_purchase_order", N_("No purchase order with this number.")
+    code, message = "unknown_purchase_order", _NO_ORDER
 
 
 class UnknownOrder(RuleBroken):
-    code, message = "unknown_purchase_order", N_("No purchase order with this number.")
+    code, message = "unknown_purchase_order", _NO_ORDER
 
 
 class _SaysStatus:
@@ -228,7 +231,8 @@ class OrderStatus(_SaysStatus, Conflict):
     """The order's status does not allow the action."""
 
     code = "purchase_order_status"
-    message = N_("Purchase order {purchase_order} is '{status}' now, so '{action}' is not possible.")
+    message = N_("Purchase order {purchase_order} is '{status}' now, so '{action}' is not possible. Reload the page "
+                 "to see it.")
     STATUSES = {"draft": N_("Draft"), "sent": N_("Sent"), "partially_received": N_("Partly received"),
                 "received": N_("Received"), "closed": N_("Closed"), "cancelled": N_("Cancelled")}
     ACTIONS = {"send": N_("sending"), "close": N_("closing"), "cancel": N_("cancelling"), "edit": N_("changing")}
@@ -242,7 +246,8 @@ class OrderPartlyReceived(Conflict):
 
 class OrderClosed(Conflict):
     code = "purchase_order_closed"
-    message = N_("Purchase order {purchase_order} is closed or cancelled; nothing more can be received on it.")
+    message = N_("Purchase order {purchase_order} is closed or cancelled; nothing more can be received on it. Check "
+                 "the order number; what is still to come goes on a new order, which an admin makes.")
 
 
 class OrderNotSent(Conflict):
@@ -252,7 +257,8 @@ class OrderNotSent(Conflict):
 
 class OrderOtherDepot(_Names, RuleBroken):
     code = "purchase_order_depot"
-    message = N_("Purchase order {purchase_order} is for {order_depot}, not {depot}.")
+    message = N_("Purchase order {purchase_order} is for {order_depot}, not {depot}. Check the order number on the "
+                 "delivery note: this order is received at {order_depot}.")
     DEPOTS = ("order_depot", "depot")
 
 
@@ -337,7 +343,8 @@ class LotMismatch(Conflict):
 
 
 class UnknownLot(RuleBroken):
-    code, message = "unknown_lot", N_("There is no lot {lot} of this material at this depot.")
+    code, message = "unknown_lot", N_("There is no lot {lot} of this material at this depot; check the lot code on "
+                                      "the label.")
 
 
 class CountUnknownLot(_Names, UnknownLot):
@@ -404,12 +411,13 @@ class NotStocked(_Names, RuleBroken):
 
 
 class CountNotFound(NotFound):
-    code, message = "unknown_count", N_("No stock count with this number.")
+    code, message = "unknown_count", N_("No stock count with this number; check the number (the “Stock counts” page "
+                                        "lists them).")
 
 
 class CountStatus(_SaysStatus, Conflict):
     code = "count_status"
-    message = N_("Stock count {count} is '{status}' now, so '{action}' is not possible.")
+    message = N_("Stock count {count} is '{status}' now, so '{action}' is not possible. Reload the page to see it.")
     STATUSES = {"open": N_("Counting"), "submitted": N_("Waiting for approval"), "approving": N_("Being approved"),
                 "approved": N_("Approved"), "cancelled": N_("Cancelled")}
     ACTIONS = {"count": N_("counting"), "submit": N_("submitting"), "approve": N_("approving"),

@@ -9,7 +9,7 @@ from shared.i18n import N_, language, translate
 
 class AlertNotOpen(Conflict):
     code = "alert_not_open"
-    message = N_("Only an open alert can be acknowledged; this one is “{status}”.")
+    message = N_("Only an open alert can be acknowledged; this one is “{status}”. Reload the page to see it.")
 
     def describe(self, lang: str | None = None) -> str:
         status = self.details.get("status", "")

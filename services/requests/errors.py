@@ -21,7 +21,8 @@ class _SaysStatus:
 
 class BadLogin(Unauthenticated):
     code = "bad_login"
-    message = N_("Wrong username or password.")
+    message = N_("Wrong username or password. Check both and try again, or ask your admin to set a new password on "
+                 "the Users page.")
 
 
 class LoginDeactivated(Unauthenticated):
@@ -80,7 +81,7 @@ class LastAdmin(RuleBroken):
 class QuotaExceeded(RuleBroken):
     code = "quota_exceeded"
     message = N_("Your monthly {category} quota is {cap}; {used} is already used in {month}, {left} is left, "
-                 "and this request asks for {requested}.")
+                 "and this request asks for {requested}. Ask for at most what is left, or for the rest next month.")
 
     def describe(self, lang: str | None = None) -> str:
         lang, found = lang or language(), self.details
@@ -272,7 +273,8 @@ class SharesPaymentAboveDue(PaymentAboveDue):
 
 class NotPayable(_SaysStatus, Conflict):
     code = "requisition_not_payable"
-    message = N_("This request is “{status}”, so no payment can be taken for it.")
+    message = N_("This request is “{status}”, so no payment can be taken for it. If the money is for another "
+                 "request, take it on that one.")
 
 
 class RepaymentAboveDue(PaymentAboveDue):
@@ -361,7 +363,8 @@ class UnknownCooperative(RuleBroken):
 
 class AdminOnlyFields(Forbidden):
     code = "admin_only_fields"
-    message = N_("Only an admin may set an artisan's social category, gender or BPL status.")
+    message = N_("Only an admin may set an artisan's social category, gender or BPL status; leave them out, or ask "
+                 "an admin to set them.")
 
 
 class NothingAsked(RuleBroken):
@@ -393,7 +396,8 @@ class ShareNotPending(_SaysStatus, Conflict):
 
 class ShareAlreadyConfirmed(Conflict):
     code = "share_already_confirmed"
-    message = N_("This share is already confirmed ({confirmation}); it cannot be confirmed again differently.")
+    message = N_("This share is already confirmed ({confirmation}); it cannot be confirmed again differently. If "
+                 "your answer was wrong, tell your depot.")
 
 
 #: how a member answered for their share, as a refusal says it
@@ -569,12 +573,14 @@ def for_member(exc: Error, member: dict) -> Error:
 
 class NoLoomsChange(Conflict):
     code = "no_looms_change"
-    message = N_("No change of looms is waiting for approval for this artisan.")
+    message = N_("No change of looms is waiting for approval for this artisan; it may have been approved or "
+                 "rejected already. Reload the page to see the artisan as they are now.")
 
 
 class NoPhoneChange(Conflict):
     code = "no_phone_change"
-    message = N_("No change of phone is waiting for approval for this artisan.")
+    message = N_("No change of phone is waiting for approval for this artisan; it may have been approved or "
+                 "rejected already. Reload the page to see the artisan as they are now.")
 
 
 class NotYourDepot(Forbidden):
@@ -592,13 +598,13 @@ class NotReturnable(_SaysStatus, Conflict):
 
     code = "requisition_not_returnable"
     message = N_("This request is “{status}”: materials come back only from a request handed over (dispatched or "
-                 "received).")
+                 "received). Check the request number on the hand-over slip or the receipt.")
 
 
 class ReturnNotInShare(RuleBroken):
     code = "return_not_in_share"
     message = N_("{material} was not handed over in this request (to this member): only what was handed over comes "
-                 "back.")
+                 "back. Check the hand-over slip for what was handed over.")
 
     def values(self, lang: str | None = None) -> dict:
         lang = lang or language()

@@ -10,7 +10,6 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.requests import (artisans, domain, login_throttle, materials, quotas, requisition_money, requisitions,
                                returns, settings, users, words)
-from services.requests.errors import BadLogin
 from shared import names
 from shared.auth import COOKIE, current_principal, decode_token
 from shared.errors import CsrfFailed, Error, outcome
@@ -44,7 +43,7 @@ def login():
 
     What the person can put right (a wrong password, too many attempts, a stale form) is said on the form (401); a
     failure on our side (a 5xx: the store busy or not answering) is the app's page that says so."""
-    next_url, error, wrong = request.values.get("next", ""), None, False
+    next_url, error = request.values.get("next", ""), None
     if request.method == "POST":
         try:
             if not same_site_post():
@@ -55,10 +54,10 @@ def login():
         except Error as exc:
             if outcome(exc).ours:  # the store busy or not answering is no wrong password: the app's page
                 raise                       # for a failure on our side (shared/pages.py), as a @page passes it on
-            error, wrong = exc.describe_on_page(), isinstance(exc, BadLogin)  # what the hint is about
+            error = exc.describe_on_page()
         else:
             return _logged_in(user, token, next_url)
-    return render_template("requests/login.html", error=error, wrong=wrong, next_url=next_url,
+    return render_template("requests/login.html", error=error, next_url=next_url,
                            username=request.form.get("username", "")), 401 if error else 200
 
 

@@ -176,8 +176,10 @@ def test_nothing_to_decide_about_a_phone_is_refused_in_both_languages_and_change
                                 {**client.admin(), "Accept-Language": lang}, status=409).get_json()["error"]
             assert (error["code"], error["details"]) == ("no_phone_change", {"artisan_id": "ART-P"})
             messages.add(error["message"])
-    assert messages == {"No change of phone is waiting for approval for this artisan.",
-                        "इस कारीगर के फ़ोन का कोई बदलाव स्वीकृति की प्रतीक्षा में नहीं है।"}
+    assert messages == {"No change of phone is waiting for approval for this artisan; it may have been approved or "
+                        "rejected already. Reload the page to see the artisan as they are now.",
+                        "इस कारीगर के फ़ोन का कोई बदलाव स्वीकृति की प्रतीक्षा में नहीं है; हो सकता है वह पहले ही "
+                        "स्वीकार या अस्वीकार हो चुका हो। कारीगर का अभी का ब्योरा देखने के लिए पेज फिर से खोलें।"}
     client.call("POST", "/artisans/ART-NONE/phone/approve", client.admin(), status=404)
     for lang in ("en", "hi"):
         error = client.call("PATCH", "/artisans/ART-P", {**client.secretary("Coop-S"), "Accept-Language": lang},

@@ -30,7 +30,8 @@ def test_exactly_the_cap_passes_and_one_gram_more_fails(client):
                                 "cap": "30", "used": "30", "left": "0", "requested": "0.001"}
     month = names.month(error["details"]["month"], "en")  # "December 2026"
     assert error["message"] == (f"Your monthly yarn quota is 30 kg; 30 kg is already used in {month}, "
-                                "0 kg is left, and this request asks for 0.001 kg.")
+                                "0 kg is left, and this request asks for 0.001 kg. Ask for at most what is left, or "
+                                "for the rest next month.")
     hindi = client.call("POST", "/requisitions", {**me, "Accept-Language": "hi-IN"},
                         {"depot": "VNS", "lines": [{"sku": YARN, "quantity": "0.001"}]}, status=422)
     message = hindi.get_json()["error"]["message"]  # the category, unit and month in Hindi too (issue 18)

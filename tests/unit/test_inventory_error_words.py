@@ -13,12 +13,13 @@ LATIN = re.compile(r"[A-Za-z]+")
 
 def test_a_cancelled_order_says_so_in_hindi():
     text = OrderStatus({"purchase_order": "PO-00003", "status": "cancelled", "action": "cancel"}).describe("hi")
-    assert text == "खरीद ऑर्डर PO-00003 अभी 'रद्द' है, इसलिए 'रद्द करना' नहीं हो सकता।"
+    assert text == "खरीद ऑर्डर PO-00003 अभी 'रद्द' है, इसलिए 'रद्द करना' नहीं हो सकता। देखने के लिए पेज फिर से खोलें।"
 
 
 def test_in_english_the_status_reads_as_on_the_page():
     text = OrderStatus({"purchase_order": "PO-00003", "status": "partially_received", "action": "send"}).describe("en")
-    assert text == "Purchase order PO-00003 is 'Partly received' now, so 'sending' is not possible."
+    assert text == "Purchase order PO-00003 is 'Partly received' now, so 'sending' is not possible. Reload the page " \
+                   "to see it."
 
 
 @pytest.mark.parametrize("status", order_rules.STATUSES)
