@@ -395,9 +395,19 @@ class ShareNotPending(_SaysStatus, Conflict):
 
 
 class ShareAlreadyConfirmed(Conflict):
+    """The member answered for their share already, differently (`details.confirmation`: confirmed or short)."""
+
     code = "share_already_confirmed"
     message = N_("This share is already confirmed ({confirmation}); it cannot be confirmed again differently. If "
                  "your answer was wrong, tell your depot.")
+    #: the answer as a person reads it, where the details keep its status code
+    ANSWERS = {"confirmed": N_("all of it received"), "short": N_("less received")}
+
+    def values(self, lang: str | None = None) -> dict:
+        lang = lang or language()
+        values = super().values(lang)
+        answer = self.ANSWERS.get(values.get("confirmation"))
+        return {**values, "confirmation": translate(answer, lang)} if answer else values
 
 
 #: how a member answered for their share, as a refusal says it

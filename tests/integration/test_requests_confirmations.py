@@ -40,7 +40,11 @@ def test_a_member_confirms_their_own_share_in_the_app_once(coop):
                 status=200)  # the same answer again
     error = client.call("POST", f"/requisitions/{rid}/confirmations", me, {"artisan_id": "ART-1", "quantity": "8"},
                         status=409).get_json()["error"]
-    assert error["code"] == "share_already_confirmed"
+    assert (error["code"], error["details"]) == ("share_already_confirmed", {"confirmation": "confirmed"})
+    assert error["message"].startswith("This share is already confirmed (all of it received);")  # not "(confirmed)"
+    hindi = client.call("POST", f"/requisitions/{rid}/confirmations", {**me, "Accept-Language": "hi"},
+                        {"artisan_id": "ART-1", "quantity": "8"}, status=409).get_json()["error"]["message"]
+    assert hindi.startswith("यह हिस्सा पहले ही पुष्ट हो चुका है (पूरा मिला);"), hindi
     assert len(coop.events(rid, "ShareConfirmed")) == 1
     seen = client.get(rid, client.admin())
     assert {s["artisan_id"]: s["confirmation"]["status"] for s in seen["shares"]} == \
