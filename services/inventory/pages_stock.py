@@ -26,8 +26,9 @@ def stock(principal):
             "level": keep["level"] if keep["level"] in LEVEL_FILTERS else ""}
     query = stock_lists.stock_query(db(), depot=code, q=keep["q"], category=keep["category"] or None,
                                     levels=LEVEL_FILTERS.get(keep["level"])) if code else None
+    stocked = db().stock.count_documents(query) if code else 0
     unstocked = stock_lists.unstocked(db(), code, query) if code else []  # listed at 0, as "what to order" does
-    paging = pager(db().stock.count_documents(query) + len(unstocked) if code else 0)
+    paging = pager(stocked + len(unstocked))
     rows = stock_lists.merged_page(db(), query, unstocked, skip=paging.skip, limit=paging.size,
                                    level_first="level" not in query) if code else []
     return render_template("inventory/stock.html", rows=rows, depot=code, depots=depots, materials=materials(),
