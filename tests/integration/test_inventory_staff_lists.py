@@ -194,6 +194,24 @@ def test_a_stock_card_shows_figures_lots_holds_waiting_and_movements_with_names(
     page("/warehouse/stock/NOPE", status=404)
 
 
+def test_a_hold_in_the_stock_card_and_ledger_says_what_was_set_aside_not_a_gain_on_hand(page, runtime, config):
+    """The stock card showed a hold as "Set aside +4 kg" in the Change column beside an unchanged "On hand after",
+    which reads as stock arriving. A hold and its release say what was set aside, unsigned, in both languages; a
+    receipt still shows what on hand gained."""
+    handle = make_handler(runtime.db, config)
+    handle(requisition("RequisitionApproved", "R-HELD", [("YRN", 4_000)]))
+    handle(requisition("RequisitionCancelled", "R-HELD", [("YRN", 4_000)]))
+
+    def changes(html, table):
+        return [re.sub(r"<[^>]+>|\s+", " ", re.findall(r'data-label="(?:Change|बदलाव)">(.*?)</td>', r, re.S)[0]).strip()
+                for r in rows(html, table)]
+    for html, table in ((page("/warehouse/stock/YRN"), "movements"), (page("/warehouse/ledger?sku=YRN"), "ledger")):
+        assert changes(html, table) == ["4 kg no longer set aside", "4 kg set aside", "+10 kg", "+10 kg", "+10 kg"]
+        assert "+4 kg" not in html and "-4 kg" not in html
+    hindi = changes(page("/warehouse/stock/YRN", lang="hi"), "movements")
+    assert hindi[:2] == ["4 किलो अब अलग नहीं रखा", "4 किलो अलग रखा गया"], hindi
+
+
 def test_the_dispatch_page_and_slip_say_who_collects_and_what_from_which_lot(page, runtime, config):
     handle = make_handler(runtime.db, config)
     handle(new_event("CooperativeRegistered", "SMB", {"code": "SMB", "name": "Sarai Mohana Samiti",
