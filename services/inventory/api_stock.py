@@ -51,14 +51,24 @@ def asked_depot(asked: str | None) -> str | None:
 @blp.arguments(StockListQuery, location="query")
 @blp.response(200, StockSchema(many=True))
 def list_stock(query):
-    """Stock per material and depot, filtered, a page at a time; format=csv streams every matching stock."""
-    fmt, words = query.pop("format"), query.pop("q")
+    """Stock per material and depot, filtered, a page at a time; format=csv streams every matching stock;
+    every_material=true (with a depot) adds the active materials not stocked there yet, at 0."""
+    fmt, words, every = query.pop("format"), query.pop("q"), query.pop("every_material")
+    filters = stock_lists.stock_query(db(), depot=query["depot"], sku=query["sku"], q=words,
+                                      category=query["category"],
+                                      levels=(LOW, DEPLETED) if query["below_reorder"] else None)
     if fmt == "csv":
-        filters = stock_lists.stock_query(db(), depot=query["depot"], sku=query["sku"], q=words,
-                                          category=query["category"],
-                                          levels=(LOW, DEPLETED) if query["below_reorder"] else None)
-        return csv_file("stock.csv", stock_lists.CSV_COLUMNS, stock_lists.stock_rows(db(), filters))
-    query["sku"] = stock_lists.sku_filter(db(), query["sku"], words)
+        extra = stock_lists.unstocked(db(), query["depot"], filters) if every else []
+        return csv_file("stock.csv", stock_lists.CSV_COLUMNS, stock_lists.stock_rows(db(), filters, extra=extra))
+    if every:  # stock records and the depot's unstocked materials, in depot/sku order as without it
+        args = page_args(query)
+        if args["after"]:
+            filters["_id"] = {"$gt": args["after"]}
+        rows = stock_lists.merged_page(db(), filters, stock_lists.unstocked(db(), query["depot"], filters,
+                                                                            after=args["after"]),
+                                       skip=args["skip"], limit=args["limit"], level_first=False)
+        return paged(rows, query["limit"], lambda s: f"{s['depot']}/{s['sku']}")
+    query["sku"] = filters.get("sku")
     return paged(queries.list_stock(db(), **page_args(query)), query["limit"],
                  lambda s: f"{s['depot']}/{s['sku']}")
 

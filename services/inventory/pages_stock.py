@@ -18,15 +18,19 @@ LEVEL_FILTERS = {"short": (domain.LOW, domain.DEPLETED), "depleted": (domain.DEP
 @blp.get("/warehouse/stock")
 @page("warehouse", "admin")
 def stock(principal):
-    """Stock of every material at one depot, running-out ones first, searched and filtered a page at a time."""
+    """Stock of every active material at one depot (those never stocked there at 0), running-out ones first,
+    searched and filtered a page at a time."""
     code, depots = depot_of(principal)
     keep = {"q": search_text(), "category": request.args.get("category", ""), "level": request.args.get("level", "")}
     keep = {"q": keep["q"], "category": keep["category"] if keep["category"] in CATEGORIES else "",
             "level": keep["level"] if keep["level"] in LEVEL_FILTERS else ""}
     query = stock_lists.stock_query(db(), depot=code, q=keep["q"], category=keep["category"] or None,
                                     levels=LEVEL_FILTERS.get(keep["level"])) if code else None
-    paging = pager(db().stock.count_documents(query) if code else 0)
-    rows = stock_lists.stock_page(db(), query, skip=paging.skip, limit=paging.size)[0] if code else []
+    stocked = db().stock.count_documents(query) if code else 0
+    unstocked = stock_lists.unstocked(db(), code, query) if code else []  # listed at 0, as "what to order" does
+    paging = pager(stocked + len(unstocked))
+    rows = stock_lists.merged_page(db(), query, unstocked, skip=paging.skip, limit=paging.size,
+                                   level_first="level" not in query) if code else []
     return render_template("inventory/stock.html", rows=rows, depot=code, depots=depots, materials=materials(),
                            paging=paging, keep=keep, categories=CATEGORIES, filtered=any(keep.values()))
 

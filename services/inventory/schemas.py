@@ -261,6 +261,14 @@ class StockQuery(Page):
 
 class StockListQuery(StockQuery):
     format = csv_format("csv: every matching stock (no paging), with names and units")
+    every_material = f.Boolean(load_default=False, metadata={
+        "description": "with a depot: also every active material with no stock there yet, at 0 (as the depot's "
+                       "stock page lists them); without it only stock records, as before"})
+
+    @ma.validates_schema
+    def _of_a_depot(self, data, **kwargs):
+        if data.get("every_material") and not data.get("depot"):
+            raise ma.ValidationError(F_("give the depot: every material is listed for one depot at a time"), "depot")
 
 
 class MovementResultSchema(ma.Schema):

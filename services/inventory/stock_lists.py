@@ -2,6 +2,7 @@
 material's stock card. Every query is served by an index (tests/unit/test_inventory_indexes.py)."""
 from __future__ import annotations
 
+import heapq
 import re
 
 from pymongo import ASCENDING
@@ -49,15 +50,47 @@ def stock_query(db, *, depot=None, sku=None, q=None, category=None, levels=None)
     return query
 
 
-def stock_page(db, query: dict, *, skip: int, limit: int) -> tuple[list[dict], int]:
-    """One page of a stock list, running-out materials first, and how many match in all."""
-    order = [("_id", ASCENDING)] if "level" in query else _LEVEL_FIRST
-    docs = db.stock.find(query, _STOCK_FIELDS).sort(order).skip(skip).limit(limit)
-    return [_view(doc) for doc in docs], db.stock.count_documents(query)
+def unstocked(db, depot: str, query: dict, *, after: str | None = None) -> list[dict]:
+    """The active materials with no stock at `depot` yet that the list's filter `query` (stock_query) lets through,
+    as stock at 0 (none left, as any stock at 0), in sku order after the stock id `after`: a depot's list names the
+    whole catalog. Two reads, whatever the catalog's size: the skus stocked there and the materials."""
+    levels = (query.get("level") or {}).get("$in")
+    if levels is not None and domain.DEPLETED not in levels:
+        return []
+    there = {doc["sku"] for doc in db.stock.find({"depot": depot}, {"sku": 1}).limit(MAX_MATCHES)}
+    found = db.materials.find({"_id": query["sku"]} if query.get("sku") else {},
+                              {"reorder_level": 1, "category": 1, "active": 1}).sort("_id", ASCENDING)
+    return [_view({"sku": m["_id"], "depot": depot, "reorder_level": m.get("reorder_level", 0), "on_hand": 0,
+                   "reserved": 0, "category": m.get("category")})
+            for m in found.limit(MAX_MATCHES) if m.get("active", True) and m["_id"] not in there
+            and query.get("category") in (None, m.get("category")) and domain.stock_id(depot, m["_id"]) > (after or "")]
 
 
-def stock_rows(db, query: dict, batch: int = 500):
-    """Every matching stock in depot/sku order, fetched a batch at a time, as CSV rows with names and units."""
+def merged_page(db, query: dict, extra: list[dict], *, skip: int, limit: int, level_first: bool = True) -> list[dict]:
+    """One page of a stock list with the `extra` rows (unstocked) in their places: running-out first then by depot
+    and sku (`level_first`), else by depot and sku alone. Reads the stored ones' order, then that page's stock."""
+    def key(level, stock):
+        return ((level or "") if level_first else "", stock)
+    order = _LEVEL_FIRST if level_first else [("_id", ASCENDING)]
+    stored = db.stock.find(query, {"level": 1}).sort(order).limit(skip + limit)
+    places = sorted([(key(doc.get("level"), doc["_id"]), doc["_id"], None) for doc in stored] +
+                    [(key(row["level"], domain.stock_id(row["depot"], row["sku"])), None, row) for row in extra],
+                    key=lambda place: place[0])[skip:skip + limit]
+    ids = [stock for _, stock, _ in places if stock]
+    docs = {doc["_id"]: _view(doc) for doc in db.stock.find({"_id": {"$in": ids}}, _STOCK_FIELDS).limit(len(ids) or 1)}
+    return [docs[stock] if stock else row for _, stock, row in places]
+
+
+def stock_rows(db, query: dict, batch: int = 500, extra: list[dict] = ()):
+    """Every matching stock in depot/sku order, fetched a batch at a time, as CSV rows with names and units; the
+    `extra` rows (unstocked, in sku order) in their places."""
+    names = {m["_id"]: m for m in db.materials.find({"_id": {"$in": [row["sku"] for row in extra]}},
+                                                    {"name": 1, "unit": 1}).limit(len(extra) or 1)} if extra else {}
+    added = [_csv_row(row, names.get(row["sku"], {})) for row in extra]
+    yield from heapq.merge(_stored_rows(db, query, batch), added, key=lambda row: domain.stock_id(row[0], row[1]))
+
+
+def _stored_rows(db, query: dict, batch: int):
     after = ""
     while True:
         docs = list(db.stock.find({**query, "_id": {"$gt": after}}, _STOCK_FIELDS).sort("_id", ASCENDING)
@@ -65,14 +98,17 @@ def stock_rows(db, query: dict, batch: int = 500):
         names = {m["_id"]: m for m in db.materials.find({"_id": {"$in": [d["sku"] for d in docs]}},
                                                         {"name": 1, "unit": 1}).limit(len(docs) or 1)}
         for doc in docs:
-            view, material = _view(doc), names.get(doc["sku"], {})
-            yield [view["depot"], view["sku"], safe_cell(material.get("name", "")), safe_cell(material.get("unit", "")),
-                   view.get("category") or "", *(format_quantity(view[k]) for k in
-                                                 ("on_hand", "reserved", "available", "blocked", "on_order",
-                                                  "reorder_level")), view["level"]]
+            yield _csv_row(_view(doc), names.get(doc["sku"], {}))
         if len(docs) < batch:
             return
         after = docs[-1]["_id"]
+
+
+def _csv_row(view: dict, material: dict) -> list:
+    return [view["depot"], view["sku"], safe_cell(material.get("name", "")), safe_cell(material.get("unit", "")),
+            view.get("category") or "", *(format_quantity(view[k]) for k in
+                                          ("on_hand", "reserved", "available", "blocked", "on_order",
+                                           "reorder_level")), view["level"]]
 
 
 def stock_card(db, depot: str, sku: str, *, movements: int = 20) -> dict:

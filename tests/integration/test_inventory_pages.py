@@ -439,6 +439,8 @@ def test_the_stock_pages_warning_names_the_one_material_running_low_and_counts_s
     language; two or more are counted."""
     movements.record_movement(runtime.db, {"type": "receipt", "sku": "DYE", "depot": "VNS", "quantity": 1_000,
                                            "lot": {"code": "D1", "expires_on": "2099-01-31"}}, by="t")
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "BRS", "depot": "VNS", "quantity": 1_000},
+                              by="t")  # listed even if never received, at 0: none left
     catalog.update_material(runtime.db, "YRN", {"reorder_level": 500_000})  # 100 kg on hand: below 500 kg
     english, hindi = page("/warehouse/stock"), page("/warehouse/stock", lang="hi")
     assert "YRN material is running low or has none left." in english and "1 materials" not in english

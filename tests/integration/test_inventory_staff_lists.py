@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.inventory import create_app, movements, spec
+from services.inventory import catalog, create_app, movements, spec
 from services.inventory.consumer import make_handler
 from shared.auth import COOKIE, issue_token
 from shared.envelope import new_event
@@ -59,7 +59,7 @@ def rows(html: str, table: str) -> list[str]:
 
 
 def test_the_stock_page_searches_filters_and_pages_and_its_csv_has_every_matching_row(page, client, token):
-    assert len(rows(page("/warehouse/stock"), "stock-table")) == 2
+    assert len(rows(page("/warehouse/stock"), "stock-table")) == 3  # BRS, never stocked at VNS, at 0
     found = page("/warehouse/stock?q=yrn")
     assert [r for r in rows(found, "stock-table") if 'data-sku="YRN"' in r] == rows(found, "stock-table")
     assert len(rows(page("/warehouse/stock?category=dye"), "stock-table")) == 1
@@ -77,6 +77,65 @@ def test_the_stock_page_searches_filters_and_pages_and_its_csv_has_every_matchin
     every = client.get(f"{API}/stock", headers=token("admin")).json
     for punctuation in (",", " ; ", "()"):  # no word to search for: every row, as without q (an empty $and was a 500)
         assert client.get(f"{API}/stock", query_string={"q": punctuation}, headers=token("admin")).json == every
+
+def test_the_stock_page_lists_every_active_material_at_0_even_one_never_stocked_at_the_depot(page, client, runtime,
+                                                                                               token):
+    """The depot's stock page listed only materials with a stock record there: brass sheet never received at the
+    depot was missing, though "what to order" showed it. Every active material is listed, at 0 and none left, with
+    its stock card; the filters, paging and the CSV download take it as any other row. The API's JSON and CSV stay
+    stock records unless asked for every_material."""
+    catalog.register_material(runtime.db, {"sku": "SLK", "name": "Silk yarn", "name_hi": "रेशम धागा",
+                                           "category": "yarn", "unit": "kg", "reorder_level": 2_000})
+    catalog.register_material(runtime.db, {"sku": "OLD", "name": "Retired dye", "name_hi": "पुराना रंग",
+                                           "category": "dye", "unit": "kg", "reorder_level": 0})
+    catalog.update_material(runtime.db, "OLD", {"active": False})  # no longer handed out: not listed
+    listed = rows(page("/warehouse/stock"), "stock-table")
+    assert [re.search(r'data-sku="([^"]+)"', r).group(1) for r in listed] == ["BRS", "SLK", "DYE", "YRN"]
+    brass = listed[0]  # running out first, as any stock at 0
+    assert 'class="depleted"' in brass and 'href="/warehouse/stock/BRS"' in brass
+    assert re.search(r'On hand">0 kg<', brass) and re.search(r'Available"><strong>0 kg<', brass)
+    assert "2 kg" in listed[1] and 'class="badge depleted"' in listed[1]  # its reorder level, and none left
+    assert "4 materials" not in page("/warehouse/stock") and "3 materials are running low" in page("/warehouse/stock")
+
+    def skus(path):
+        return [re.search(r'data-sku="([^"]+)"', r).group(1) for r in rows(page(path), "stock-table")]
+    assert skus("/warehouse/stock?category=metal") == ["BRS"]
+    assert skus("/warehouse/stock?q=silk") == ["SLK"]
+    assert skus("/warehouse/stock?level=short") == ["BRS", "DYE", "SLK"]  # by code when a level is chosen
+    assert skus("/warehouse/stock?category=dye") == ["DYE"]
+    card = page("/warehouse/stock/BRS")
+    assert "Nothing has moved yet." in card and re.search(r"On hand</dt><dd>0 kg", card)
+
+    for n in range(55):  # a catalog longer than a page: the rows added are paged with the others, none twice
+        catalog.register_material(runtime.db, {"sku": f"M{n:02}", "name": f"Material {n}", "name_hi": f"सामान {n}",
+                                               "category": "yarn", "unit": "kg", "reorder_level": 0})
+    first, second = page("/warehouse/stock"), page("/warehouse/stock?page=2")
+    assert "59 in all" in first
+    paged = skus("/warehouse/stock") + skus("/warehouse/stock?page=2")
+    assert len(paged) == 59 and len(set(paged)) == 59 and paged[-2:] == ["DYE", "YRN"] and "Page 2 of 2" in second
+
+    link = re.search(r'id="stock-csv" download\s+href="([^"]+)"', page("/warehouse/stock?category=metal")).group(1)
+    answer = client.get(link.replace("&amp;", "&"), headers=token("warehouse", depot="VNS"))
+    table = list(csv.DictReader(io.StringIO(answer.get_data().decode("utf-8-sig"))))
+    assert [(r["sku"], r["on_hand"], r["level"], r["material"]) for r in table] == [("BRS", "0", "depleted",
+                                                                                      "BRS material")]
+    everything = client.get(f"{API}/stock?format=csv&depot=VNS&every_material=true", headers=token("admin"))
+    assert len(list(csv.DictReader(io.StringIO(everything.get_data().decode("utf-8-sig"))))) == 59
+    records = client.get(f"{API}/stock?format=csv&depot=VNS", headers=token("admin")).get_data().decode("utf-8-sig")
+    assert len(records.splitlines()) == 3  # without every_material: the stock records, as before
+
+    assert [s["sku"] for s in client.get(f"{API}/stock?depot=VNS", headers=token("admin")).json] == ["DYE", "YRN"]
+    one = client.get(f"{API}/stock?depot=VNS&every_material=true&limit=30", headers=token("admin"))
+    two = client.get(f"{API}/stock?depot=VNS&every_material=true&limit=30&after={one.headers['X-Next-Cursor']}",
+                     headers=token("admin"))
+    both = one.json + two.json
+    assert [s["sku"] for s in both] == sorted(s["sku"] for s in both) and len({s["sku"] for s in both}) == 59
+    assert {s["sku"]: (s["on_hand"], s["available"]) for s in both}["BRS"] == ("0", "0")
+    by_page = client.get(f"{API}/stock?depot=VNS&every_material=true&limit=30&page=2", headers=token("admin")).json
+    assert by_page == two.json
+    refused = client.get(f"{API}/stock?every_material=true", headers=token("admin"))
+    assert refused.status_code == 400 and "depot" in refused.json["error"]["details"]
+
 
 def test_the_stock_csv_quotes_a_material_name_a_spreadsheet_could_run(client, token):
     """stock.csv wrote material names as they were: one starting with = ran as a formula (movements' CSV did not)."""
@@ -133,6 +192,24 @@ def test_a_stock_card_shows_figures_lots_holds_waiting_and_movements_with_names(
     assert len(rows(card, "movements")) == 4
     assert "gender" not in str(runtime.db.artisans.find_one({"_id": "ART-1"}))  # admin-only facts are not copied
     page("/warehouse/stock/NOPE", status=404)
+
+
+def test_a_hold_in_the_stock_card_and_ledger_says_what_was_set_aside_not_a_gain_on_hand(page, runtime, config):
+    """The stock card showed a hold as "Set aside +4 kg" in the Change column beside an unchanged "On hand after",
+    which reads as stock arriving. A hold and its release say what was set aside, unsigned, in both languages; a
+    receipt still shows what on hand gained."""
+    handle = make_handler(runtime.db, config)
+    handle(requisition("RequisitionApproved", "R-HELD", [("YRN", 4_000)]))
+    handle(requisition("RequisitionCancelled", "R-HELD", [("YRN", 4_000)]))
+
+    def changes(html, table):
+        return [re.sub(r"<[^>]+>|\s+", " ", re.findall(r'data-label="(?:Change|बदलाव)">(.*?)</td>', r, re.S)[0]).strip()
+                for r in rows(html, table)]
+    for html, table in ((page("/warehouse/stock/YRN"), "movements"), (page("/warehouse/ledger?sku=YRN"), "ledger")):
+        assert changes(html, table) == ["4 kg no longer set aside", "4 kg set aside", "+10 kg", "+10 kg", "+10 kg"]
+        assert "+4 kg" not in html and "-4 kg" not in html
+    hindi = changes(page("/warehouse/stock/YRN", lang="hi"), "movements")
+    assert hindi[:2] == ["4 किलो अब अलग नहीं रखा", "4 किलो अलग रखा गया"], hindi
 
 
 def test_the_dispatch_page_and_slip_say_who_collects_and_what_from_which_lot(page, runtime, config):

@@ -171,7 +171,9 @@ def exercise(db):
         query = stock_lists.stock_query(db, **args)
         list(stock_lists.stock_rows(db, query, batch=1))  # the API's CSV, by any filter
         if args["depot"]:  # the stock page is always of one depot
-            stock_lists.stock_page(db, query, skip=0, limit=5)
+            unstocked = stock_lists.unstocked(db, args["depot"], query)
+            stock_lists.merged_page(db, query, unstocked, skip=0, limit=5, level_first=not args["levels"])
+            list(stock_lists.stock_rows(db, query, batch=1, extra=unstocked))
     stock_lists.stock_card(db, "VNS", "YRN")
     catalog.list_materials(db, q="yrn", skip=1)
     catalog.count_materials(db, q="yrn", category="yarn")
