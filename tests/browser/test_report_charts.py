@@ -1,6 +1,6 @@
 """A report's chart on a 375 x 667 phone, in English and Hindi: its text as legible as the page's (the 640-unit
 SVG squeezed into the phone's width drew its 13 px labels at about 6 px), the chart scrolling sideways in its own
-box while the page does not."""
+box while the page does not; printed, it fits the paper."""
 from __future__ import annotations
 
 import pytest
@@ -47,3 +47,7 @@ def test_a_reports_chart_is_legible_on_a_phone_and_only_the_chart_scrolls(people
         assert drawn["page"] == 0, (path, drawn)  # the page keeps the phone's width
         assert drawn["box"] > 0 and drawn["scrolls"] == "auto", (path, drawn)  # the rest of the chart, sideways
         admin.shot(f"chart-on-a-phone-{path.split('/')[-1].split('?')[0]}")
+        page.emulate_media(media="print")  # printed (the Print button), the whole chart fits the paper's width
+        printed = chart.evaluate(MEASURE)
+        page.emulate_media(media="screen")
+        assert printed["box"] == 0 and printed["page"] == 0, (path, printed)
