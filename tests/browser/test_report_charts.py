@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.checks import axe_findings
 from tests.browser.test_pages import reload_until
 from tests.browser.test_people_defects import coop_handed_over
 
@@ -46,6 +47,7 @@ def test_a_reports_chart_is_legible_on_a_phone_and_only_the_chart_scrolls(people
         assert drawn["label"] >= 11 and drawn["smallest"] >= 11, (path, drawn)
         assert drawn["page"] == 0, (path, drawn)  # the page keeps the phone's width
         assert drawn["box"] > 0 and drawn["scrolls"] == "auto", (path, drawn)  # the rest of the chart, sideways
+        assert axe_findings(page) == [], path  # a box that scrolls is reached with the keyboard too
         admin.shot(f"chart-on-a-phone-{path.split('/')[-1].split('?')[0]}")
         page.emulate_media(media="print")  # printed (the Print button), the whole chart fits the paper's width
         printed = chart.evaluate(MEASURE)
