@@ -82,7 +82,8 @@ def test_an_order_for_another_depot_names_both_depots(api):
     body = {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "1", "purchase_order": number}
     english, hindi = refused_in_both(lambda lang: api("POST", "/movements", body, status=422, lang=lang),
                                      "purchase_order_depot", {"order_depot": "BHD", "depot": "VNS"})
-    assert english == f"Purchase order {number} is for Bhadohi depot, not Varanasi depot."
+    assert english == (f"Purchase order {number} is for Bhadohi depot, not Varanasi depot. Check the order number on "
+                       "the delivery note: this order is received at Bhadohi depot.")
     assert "भदोही डिपो" in hindi and "वाराणसी डिपो" in hindi
 
 
