@@ -287,6 +287,8 @@ class StockLevel(Payload):
 
 
 class OnOrder(StockLevel):
+    """A level event that says what is on order at the depot (the alert it opens says it too)."""
+
     #: what is on order at the depot then (purchase orders sent and not yet received or closed), so the alert says it
     #: and nobody orders it twice; absent on events of a rawbank before that (2026-12): not known, not "none"
     on_order = Quantity(load_default=None, allow_none=True)

@@ -602,8 +602,8 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
         code, _, named = values["detail"].partition(":")
         body, values["code"] = HOLD_FAILED_ALERT.get(code, body), named.strip()
     text = translate(body, lang, **values)
-    if on_order(doc, unit, lang):  # so nobody orders it again
-        text = f"{text} {on_order(doc, unit, lang)}"
+    if said := on_order(doc, unit, lang):  # so nobody orders it again
+        text = f"{text} {said}"
     if doc["kind"] == "short_share" and details.get("settled") and details.get("still_short"):
         text = f"{text} " + translate(SHORT_PARTLY_SETTLED, lang, settled=items(details["settled"], materials, lang),
                                       still_short=items(details["still_short"], materials, lang))
