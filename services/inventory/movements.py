@@ -97,7 +97,7 @@ def receive(db, material: dict | str, body: dict, *, by: str, correlation_id=Non
     def record(before, after):
         code = into["lot"] = lot_rules.changes(before.lots, after.lots)[0][0] if after.lots is not None else ""
         event = movement_event("StockReceived", mid, after, quantity, by=by, correlation_id=correlation_id, lot=code,
-                               **details, **ordered)
+                               on_order=after.on_order, **details, **ordered)
         return [ledger.entry("receipt", mid, before, after, by=by, **details, **ordered)], [event]
 
     def write():

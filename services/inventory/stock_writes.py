@@ -147,12 +147,14 @@ def emptied_events(before: domain.Stock, after: domain.Stock, correlation_id) ->
 
 
 def level_events(before: domain.Stock, after: domain.Stock, correlation_id: str | None) -> list[Event]:
-    """StockLow / StockDepleted / StockReplenished when the change crosses a level."""
+    """StockLow / StockDepleted / StockReplenished when the change crosses a level; the first two say what is on
+    order at the depot (its alert says it, so nobody orders it again)."""
     kind = domain.crossing(before, after)
     if kind is None:
         return []
     payload = {"sku": after.sku, "depot": after.depot, "available": after.available,
-               "reorder_level": after.reorder_level}
+               "reorder_level": after.reorder_level,
+               **({"on_order": after.on_order} if kind != domain.LEVEL_EVENTS[domain.OK] else {})}
     return [new_event(kind, domain.stock_id(after.depot, after.sku), payload, source=SOURCE,
                       correlation_id=correlation_id)]
 

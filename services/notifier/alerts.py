@@ -108,6 +108,18 @@ def change_details(db, kind: str, *, scope: str, changes: dict) -> bool:
     return result.modified_count == 1
 
 
+def keep_on_order(db, kinds: tuple[str, ...], *, depot: str, sku: str, on_order: int, at: datetime) -> int:
+    """Say what is on order now on the live alerts of `kinds` of a material at a depot (a receipt on its order came):
+    news to the live board, as change_details. Only a figure as new as what the alert says counts (`at`, the event's
+    time, not before its last raising or figure), so a replayed older event changes nothing; the same figure again
+    changes nothing either."""
+    result = db.alerts.update_many(
+        {"open_key": {"$in": [domain.condition_key(kind, depot, sku) for kind in kinds]},
+         "last_seen": {"$lte": at}, "on_order_at": {"$not": {"$gt": at}}, "details.on_order": {"$ne": on_order}},
+        {"$set": {"details.on_order": on_order, "on_order_at": at, "updated_at": _now()}, "$inc": {"version": 1}})
+    return result.modified_count
+
+
 def acknowledge(db, alert_id: str, *, by: str, note: str, at: datetime) -> dict | None:
     """Mark an open alert acknowledged; None if it is not open (or not there)."""
     return db.alerts.find_one_and_update(

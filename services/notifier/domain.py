@@ -34,6 +34,8 @@ LEVEL_EFFECTS = {
     "StockDepleted": (STOCK_OUT, (LOW_STOCK,)),
     "StockReplenished": (None, (LOW_STOCK, STOCK_OUT, RESERVATION_FAILED)),
 }
+#: alerts that say what is on order of their material at their depot (purchase orders sent, not yet received)
+ON_ORDER_SAID = (LOW_STOCK, STOCK_OUT)
 
 #: event type -> the requisition status an artisan is told about
 REQUISITION_STATUS = {

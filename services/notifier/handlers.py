@@ -96,7 +96,17 @@ def stock_level(db, config, event: Event) -> None:
     if opens:
         alerts.raise_alert(db, opens, depot=depot, sku=sku, cause=cause, at=at,
                            district=projections.district_of(db, depot),
-                           details={"available": data["available"], "reorder_level": data["reorder_level"]})
+                           details={"available": data["available"], "reorder_level": data["reorder_level"],
+                                    **({"on_order": data["on_order"]} if data.get("on_order") is not None else {})})
+
+
+def on_order_moved(db, config, event: Event) -> None:
+    """A receipt says what is still on order at the depot: the material's live low-stock or out-of-stock alert
+    says it from now on (an event without it, from a rawbank before that, changes nothing)."""
+    data = event.data
+    if data.get("on_order") is not None:
+        alerts.keep_on_order(db, domain.ON_ORDER_SAID, depot=data["depot"], sku=data["sku"],
+                             on_order=data["on_order"], at=parse_time(event.occurred_at))
 
 
 def reservation_failed(db, config, event: Event) -> None:
@@ -286,6 +296,7 @@ EVENT_HANDLERS = {
     "StockLow": (stock_level,),
     "StockDepleted": (stock_level,),
     "StockReplenished": (stock_level,),
+    "StockReceived": (on_order_moved,),
     "StockReservationFailed": (reservation_failed, requisition_status, fold_reports),
     "StockReserved": (requisition_status, fold_reports),
     "StockWaitlisted": (requisition_status, fold_reports),

@@ -116,9 +116,17 @@ def _to_contact(db, delivery: dict, config: Config) -> Outgoing:
     title, body = texts.alert(alert, materials, depots, lang)
     word = texts.escalated_word(lang) if delivery["topic"] == domain.ALERT_ESCALATED else delivery["topic"]
     if delivery["channel"] == "sms":
-        return Outgoing(to=e164(contact["phone"]), text=sms.fit(lambda cut: f"{word}: {cut(title)}"))
+        return Outgoing(to=e164(contact["phone"]), text=_alert_sms(alert, materials, word, title, lang))
     return Outgoing(to=contact["email"], subject=f"[rawbank] {word}: {title}",
                     text=f"{title}\n\n{body}\n\n{texts.link_lines(links.of_alert(alert, config), lang)}")
+
+
+def _alert_sms(alert: dict, materials: dict, word: str, title: str, lang: str) -> str:
+    """The alert's title, and what is on order of its material when that takes no more parts nor cuts the title."""
+    plain = sms.fit(lambda cut: f"{word}: {cut(title)}")
+    unit = (materials.get(alert.get("sku") or "") or {}).get("unit", "")
+    fuller = f"{plain}{texts.on_order(alert, unit, lang, short=True)}"
+    return fuller if plain == f"{word}: {title}" and sms.parts(fuller) <= sms.parts(plain) else plain
 
 
 def _digest(db, delivery: dict, config: Config) -> Outgoing:

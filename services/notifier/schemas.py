@@ -52,7 +52,8 @@ class Who(ma.Schema):
                                                 "upheld or rejected (`by` the admin, `note` theirs)"})
 
 
-QUANTITIES = ("available", "reorder_level", "on_hand", "quantity", "book", "counted", "variance", "received")
+QUANTITIES = ("available", "reorder_level", "on_hand", "quantity", "book", "counted", "variance", "received",
+              "on_order")
 
 
 def _quantities(details: dict) -> dict:

@@ -232,6 +232,9 @@ ALERT_TEXT = {
                            N_("{waiting} members have not confirmed their shares, received since {since}, "
                               "for a week or more.")),
 }
+#: a low-stock or out-of-stock alert's material on sent purchase orders not yet received (its `on_order`), after its
+#: text and on its SMS where it fits, so nobody orders it again; (sentence, SMS ending)
+ON_ORDER = (N_("{on_order} is already on order (sent to the supplier, not yet received)."), N_("; {on_order} on order"))
 #: a short-share alert the depot settled a part of (return lines `short`), after its text: what is settled, what not
 SHORT_PARTLY_SETTLED = N_("The depot has settled {settled} of it so far; {still_short} is still short.")
 HEADLINES = {"open": N_("[open] {title}"), "acknowledged": N_("[acknowledged] {title}"),
@@ -599,10 +602,21 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
         code, _, named = values["detail"].partition(":")
         body, values["code"] = HOLD_FAILED_ALERT.get(code, body), named.strip()
     text = translate(body, lang, **values)
+    if said := on_order(doc, unit, lang):  # so nobody orders it again
+        text = f"{text} {said}"
     if doc["kind"] == "short_share" and details.get("settled") and details.get("still_short"):
         text = f"{text} " + translate(SHORT_PARTLY_SETTLED, lang, settled=items(details["settled"], materials, lang),
                                       still_short=items(details["still_short"], materials, lang))
     return translate(title, lang, **values), text
+
+
+def on_order(doc: dict, unit: str, lang: str, short: bool = False) -> str:
+    """What a low-stock or out-of-stock alert says is on order ('20 kg is already on order …', on an SMS '; 20 kg on
+    order'); "" for other alerts, nothing on order, or an alert of an event that did not say (before 2026-12)."""
+    ordered = (doc.get("details") or {}).get("on_order")
+    if doc.get("kind") not in domain.ON_ORDER_SAID or not isinstance(ordered, int) or ordered <= 0:
+        return ""
+    return translate(ON_ORDER[1 if short else 0], lang, on_order=quantity(ordered, unit, lang))
 
 
 def _share_values(details: dict, materials: dict, lang: str) -> dict:

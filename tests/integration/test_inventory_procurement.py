@@ -188,6 +188,24 @@ def test_an_order_goes_draft_sent_partially_received_received(api, runtime):
     check_invariants(runtime.db)
 
 
+def test_low_and_out_of_stock_and_receipts_say_what_is_on_order_at_the_depot(api, runtime):
+    """A low-stock alert stayed open though 20 kg was on a sent order, saying nothing of it, so an admin might order
+    again: the crossing events carry `on_order` (what the stock keeps), and a receipt says what is still to come."""
+    api("POST", "/movements", {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "8"}, status=201)
+    number = order(api, lines=(("YRN", "20", "245.50"),))
+    for _ in range(2):  # 8 kg -> 4 kg (below the reorder level of 5 kg) -> nothing
+        api("POST", "/movements", {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": "-4",
+                                   "reason": "damage"}, status=201)
+    receipt(api, number, "3")
+    receipt(api, number, "17")
+    events = [decode_event(e) for e in runtime.db.stock.find_one({"_id": "VNS/YRN"})["outbox"]
+              if e["type"] in ("StockLow", "StockDepleted", "StockReplenished", "StockReceived")]
+    assert [(e.type, e.data.get("on_order")) for e in events] == [
+        ("StockReceived", 0), ("StockLow", 20_000), ("StockDepleted", 20_000), ("StockReceived", 17_000),
+        ("StockLow", 17_000), ("StockReceived", 0), ("StockReplenished", None)]
+    check_invariants(runtime.db)
+
+
 def test_over_receipt_is_refused_beyond_the_suppliers_tolerance_only(api, runtime):
     number = order(api)
     receipt(api, number, "100")

@@ -1,6 +1,7 @@
 """Notifier use cases on the in-process store, driven with real events: alerts, dedupe, replays."""
 from __future__ import annotations
 
+import dataclasses
 import random
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -344,3 +345,74 @@ def test_a_webhook_failing_for_good_opens_one_alert_a_spell_and_a_delivery_to_it
     assert (old["status"], new["status"], new["count"]) == ("resolved", "open", 1)
     deliveries.webhook_removed(db, "wh_down", datetime.now(timezone.utc))  # stopped: nothing more is sent to it
     assert [a["status"] for a in webhook_alerts(db)] == ["resolved", "resolved"]
+
+
+def silk_contact(db, lang, name="Silk yarn", name_hi="रेशमी धागा"):
+    """A contact reached in `lang`, the silk yarn (named as given) and the Varanasi depot."""
+    from services.notifier import subscribers
+    db.materials.insert_one({"_id": "YRN-SLK", "name": name, "name_hi": name_hi, "unit": "kg"})
+    db.depots.insert_one({"_id": "VNS", "name": "Varanasi depot", "name_hi": "वाराणसी डिपो", "district": "Varanasi"})
+    return subscribers.add_contact(db, {"name": "Arun", "phone": "+919811111111", "email": "arun@up.gov.in",
+                                        "language": lang, "districts": ["Varanasi"]}, by="admin")
+
+
+def alert_message(db, contact, channel, details, kind="low_stock"):
+    from services.notifier import messages
+    alert = {"_id": "a1", "kind": kind, "depot": "VNS", "sku": "YRN-SLK", "details": details, "status": "open"}
+    delivery = {"_id": "d1", "channel": channel, "target": contact["_id"], "topic": domain.ALERT_ESCALATED,
+                "source": {"collection": "alerts", "id": "a1"}, "payload": alert}
+    return messages.compose(db, delivery, datetime.now(timezone.utc))
+
+
+@pytest.mark.parametrize("lang, sms_text, level, on_order", [
+    ("en", "ESCALATED: Low stock: Silk yarn at Varanasi depot; 20 kg on order",
+     "4 kg left, below the reorder level of 10 kg.",
+     " 20 kg is already on order (sent to the supplier, not yet received)."),
+    ("hi", "आगे भेजा गया: कम स्टॉक: वाराणसी डिपो में रेशमी धागा; 20 किलो ऑर्डर पर",
+     "4 किलो बचा है, जो दोबारा मँगाने के स्तर 10 किलो से कम है।",
+     " 20 किलो पहले से ऑर्डर पर है (आपूर्तिकर्ता को भेजा गया, अभी आया नहीं)।")])
+def test_a_low_stock_alerts_sms_and_e_mail_say_what_is_on_order(db, lang, sms_text, level, on_order):
+    """The alert's SMS ends with what is on order (one part still: 70 characters in Hindi), its e-mail says it after
+    the level; an alert of an event that did not say (before 2026-12) reads as before."""
+    from shared import sms
+    contact = silk_contact(db, lang)
+    details = {"available": 4_000, "reorder_level": 10_000, "on_order": 20_000}
+    text = alert_message(db, contact, "sms", details).text
+    assert text == sms_text and sms.parts(text) == 1
+    assert f"\n\n{level}{on_order}\n\n" in alert_message(db, contact, "email", details).text
+    old = {"available": 4_000, "reorder_level": 10_000}
+    assert alert_message(db, contact, "sms", old).text == sms_text.rpartition(";")[0]
+    assert f"\n\n{level}\n\n" in alert_message(db, contact, "email", old).text
+    out = alert_message(db, contact, "sms", {"available": 0, "reorder_level": 10_000, "on_order": 20_000}, "stock_out")
+    # "स्टॉक खत्म" is longer than "कम स्टॉक": with what is on order it would take 71 characters, two parts
+    assert out.text.endswith("; 20 kg on order" if lang == "en" else "वाराणसी डिपो में रेशमी धागा")
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_what_is_on_order_is_left_off_an_sms_it_would_make_longer_or_cut(db, lang):
+    """Where the title alone fills its part, what is on order is not said on the SMS (the e-mail and board say it)."""
+    from shared import sms
+    contact = silk_contact(db, lang, name="Silk yarn, mulberry, 20/22 denier, 3-ply twisted, for Banarasi saris " * 2,
+                           name_hi="रेशमी धागा, शहतूती, बटा हुआ " * 2)
+    with_it = alert_message(db, contact, "sms", {"available": 4_000, "reorder_level": 10_000, "on_order": 20_000})
+    without = alert_message(db, contact, "sms", {"available": 4_000, "reorder_level": 10_000})
+    assert with_it.text == without.text and sms.parts(with_it.text) >= 1
+
+
+def test_what_is_on_order_follows_receipts_and_replays_or_duplicates_change_nothing(db, config):
+    """A receipt on the order says what is still to come on the live alert; a duplicate, a full replay, or an older
+    receipt read after a newer raising leave the alert as it was."""
+    low = inventory("StockLow", {"sku": "YRN-COT", "depot": "VNS", "available": 40_000, "reorder_level": REORDER,
+                                 "on_order": 20_000})
+    came = inventory("StockReceived", {"movement_id": "M1", "sku": "YRN-COT", "depot": "VNS", "quantity": 5_000,
+                                       "on_hand": 45_000, "available": 45_000, "by": "w", "purchase_order": "PO-1",
+                                       "on_order": 15_000})
+    old = inventory("StockReceived", {"movement_id": "M0", "sku": "YRN-COT", "depot": "VNS", "quantity": 1_000,
+                                      "on_hand": 1_000, "available": 1_000, "by": "w", "on_order": 0})
+    old = dataclasses.replace(old, occurred_at="2020-01-01T00:00:00Z")  # read late: before the alert was raised
+    apply_all(db, config, [low, low, came, came])
+    [doc] = alerts.find(db)
+    assert (doc["details"]["on_order"], doc["count"]) == (15_000, 1)
+    docs = snapshot(db)
+    apply_all(db, config, [low, came, old])  # a replay, and a receipt from before the alert was raised
+    assert snapshot(db) == docs

@@ -58,6 +58,37 @@ def test_admin_lists_alerts_with_titles_in_both_languages(client, apply, token):
     assert (alert["district"], alert["severity"], alert["count"]) == ("Varanasi", "warning", 1)
 
 
+def test_a_low_stock_alert_says_what_is_on_order_and_keeps_it_current_as_receipts_come(client, apply, token):
+    """A low-stock alert stayed open though 20 kg was on a sent order, saying nothing of it, so an admin might order
+    again: it says what its event says is on order, in both languages, and a receipt on the order that leaves it
+    low says what is still to come."""
+    apply("MaterialRegistered", "YRN-SLK", {"sku": "YRN-SLK", "name": "Silk yarn", "name_hi": "रेशमी धागा",
+                                            "category": "yarn", "unit": "kg", "reorder_level": 10_000})
+    apply("DepotRegistered", "VNS", {"code": "VNS", "name": "Varanasi depot", "name_hi": "वाराणसी डिपो",
+                                     "district": "Varanasi"})
+    apply("StockLow", "VNS/YRN-SLK", {"sku": "YRN-SLK", "depot": "VNS", "available": 4_000, "reorder_level": 10_000,
+                                      "on_order": 20_000})
+    [alert] = client.get("/api/v1/alerts?status=open", headers=token("admin")).json
+    assert alert["title"]["en"] == "Low stock: Silk yarn at Varanasi depot"
+    assert alert["text"]["en"] == "4 kg left, below the reorder level of 10 kg. 20 kg is already on order (sent to " \
+                                  "the supplier, not yet received)."
+    assert alert["text"]["hi"] == "4 किलो बचा है, जो दोबारा मँगाने के स्तर 10 किलो से कम है। 20 किलो पहले से ऑर्डर " \
+                                  "पर है (आपूर्तिकर्ता को भेजा गया, अभी आया नहीं)।"
+    assert alert["details"] == {"available": "4", "reorder_level": "10", "on_order": "20"}
+    apply("StockReceived", "VNS/YRN-SLK", {"movement_id": "M1", "sku": "YRN-SLK", "depot": "VNS", "quantity": 5_000,
+                                           "on_hand": 9_000, "available": 9_000, "by": "w", "purchase_order": "PO-1",
+                                           "on_order": 15_000})
+    [alert] = client.get("/api/v1/alerts?status=open", headers=token("admin")).json
+    assert alert["details"]["on_order"] == "15" and alert["text"]["en"].endswith(" 15 kg is already on order (sent "
+                                                                                 "to the supplier, not yet received).")
+    apply("StockReceived", "VNS/YRN-SLK", {"movement_id": "M2", "sku": "YRN-SLK", "depot": "VNS", "quantity": 500,
+                                           "on_hand": 9_500, "available": 9_500, "by": "w", "purchase_order": "PO-2",
+                                           "on_order": 0})  # the last of what was ordered (a smaller order's)
+    [alert] = client.get("/api/v1/alerts?status=open", headers=token("admin")).json
+    assert alert["text"]["en"] == "4 kg left, below the reorder level of 10 kg."  # nothing on order: not said
+    assert alert["count"] == 1  # a receipt is no new sighting of the condition
+
+
 def test_warehouse_sees_and_acknowledges_only_its_depot(client, apply, token):
     low(apply, depot="VNS")
     low(apply, depot="BHD")
