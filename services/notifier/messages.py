@@ -114,7 +114,7 @@ def _to_contact(db, delivery: dict, config: Config) -> Outgoing:
     materials = projections.materials(db, skus_of(alert))
     depots = projections.depots(db, [alert["depot"]] if alert.get("depot") else [])
     title, body = texts.alert(alert, materials, depots, lang)
-    word = texts.escalated_word(lang) if delivery["topic"] == domain.ALERT_ESCALATED else delivery["topic"]
+    word = texts.alert_word(delivery["topic"], lang)
     if delivery["channel"] == "sms":
         return Outgoing(to=e164(contact["phone"]), text=_alert_sms(alert, materials, word, title, lang))
     return Outgoing(to=contact["email"], subject=f"[rawbank] {word}: {title}",

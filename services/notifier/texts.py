@@ -675,9 +675,16 @@ def alert_headline(doc: dict, materials: dict, depots: dict, lang: str) -> str:
     return translate(HEADLINES[status], lang, title=title) if status in HEADLINES else f"[{status}] {title}"
 
 
-def escalated_word(lang: str) -> str:
-    """The word an escalation's SMS and e-mail subject start with."""
-    return translate(N_("ESCALATED"), lang)
+#: the word an alert's SMS and e-mail subject to a contact start with, by what happened to it (domain.ALERT_*)
+ALERT_WORDS = {domain.ALERT_OPENED: N_("NEW ALERT"), domain.ALERT_UPDATED: N_("ALERT UPDATED"),
+               domain.ALERT_ESCALATED: N_("ESCALATED"), domain.ALERT_ACKNOWLEDGED: N_("SOMEONE IS ON IT"),
+               domain.ALERT_RESOLVED: N_("RESOLVED")}
+
+
+def alert_word(topic: str, lang: str) -> str:
+    """The word a contact's SMS and e-mail subject about an alert start with ('NEW ALERT: Low stock: …'): what
+    happened to it, in their language (it said the topic's code, 'alert.opened')."""
+    return translate(ALERT_WORDS[topic], lang) if topic in ALERT_WORDS else topic
 
 
 def digest(day: str, sections: dict, lang: str) -> tuple[str, str]:

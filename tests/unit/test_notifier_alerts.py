@@ -416,3 +416,24 @@ def test_what_is_on_order_follows_receipts_and_replays_or_duplicates_change_noth
     docs = snapshot(db)
     apply_all(db, config, [low, came, old])  # a replay, and a receipt from before the alert was raised
     assert snapshot(db) == docs
+
+
+@pytest.mark.parametrize(("topic", "en", "hi"), [
+    (domain.ALERT_OPENED, "NEW ALERT", "नई चेतावनी"), (domain.ALERT_ACKNOWLEDGED, "SOMEONE IS ON IT", "कोई देख रहा है"),
+    (domain.ALERT_RESOLVED, "RESOLVED", "चेतावनी हल हुई"), (domain.ALERT_ESCALATED, "ESCALATED", "आगे भेजा गया")])
+def test_a_contacts_alert_sms_and_e_mail_start_with_what_happened_in_their_language(db, topic, en, hi):
+    """They started with the topic's code ('alert.opened: Low stock: …'), in Hindi too, but for an escalation."""
+    from services.notifier import messages, subscribers
+    db.materials.insert_one({"_id": "SLK", "name": "Silk yarn", "name_hi": "रेशमी धागा", "unit": "kg"})
+    db.depots.insert_one({"_id": "VNS", "name": "Varanasi depot", "name_hi": "वाराणसी डिपो", "district": "Varanasi"})
+    alert = {"_id": "a1", "kind": "stock_out", "depot": "VNS", "sku": "SLK", "details": {}, "status": "open"}
+    for lang, word in (("en", en), ("hi", hi)):
+        contact = subscribers.add_contact(db, {"name": f"Arun {lang}", "phone": "+919811111111", "email": "a@b.in",
+                                               "language": lang, "districts": ["Varanasi"]}, by="admin")
+        for channel in ("sms", "email"):
+            delivery = {"_id": f"d-{lang}-{channel}", "channel": channel, "target": contact["_id"], "topic": topic,
+                        "source": {"collection": "alerts", "id": "a1"}, "payload": alert}
+            composed = messages.compose(db, delivery, datetime.now(timezone.utc))
+            said = composed.text if channel == "sms" else composed.subject
+            assert said.startswith(f"{word}: " if channel == "sms" else f"[rawbank] {word}: "), said
+            assert "alert." not in said
