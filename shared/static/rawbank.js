@@ -30,6 +30,21 @@
     }, function () { return { ok: false, status: 0, error: { message: texts.offline } }; });
   }
 
+  // What a depot has now of each material, asked of inventory (its API's base URL): { ok, available } with available
+  // in thousandths of the material's unit by SKU (none when inventory did not answer, ok false). The artisan's new
+  // request (new_request.js) and the secretary's estimate (coop_estimate.js) show it beside what is asked.
+  function depotStock(inventory, depot) {
+    return api(inventory + "/stock?limit=200&depot=" + encodeURIComponent(depot)).then(function (r) {
+      var available = {};
+      if (r.ok) r.data.forEach(function (s) { available[s.sku] = Math.round(parseFloat(s.available) * 1000); });
+      return { ok: r.ok, available: available };
+    });
+  }
+
+  // A quantity counted in thousandths (as depotStock's), written for the page's language: 245, 12.5, 1,20,000.
+  var quantities = new Intl.NumberFormat(lang === "hi" ? "hi-IN" : "en-IN", { maximumFractionDigits: 3 });
+  function quantity(thousandths) { return quantities.format(thousandths / 1000); }
+
   function setBusy(el, on) {
     el.setAttribute("aria-busy", on ? "true" : "false");
     el.querySelectorAll("button, input[type=submit]").forEach(function (b) { b.disabled = on; });
@@ -511,5 +526,5 @@
 
   window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say, digits: digits, fillText: fillText,
                 fieldError: fieldError, showError: showError, clearErrors: clearErrors, check: check,
-                reloadSaying: reloadSaying, attend: attend };
+                reloadSaying: reloadSaying, attend: attend, depotStock: depotStock, quantity: quantity };
 })();

@@ -3,13 +3,17 @@
 entitlement and quota taken and left, and what the depot has; then the same form sends the request."""
 from __future__ import annotations
 
+import json
 import re
+import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
 from shared.money import parse_money, rupees
+from shared.names import quantity as written
 from tests.browser.checks import axe_findings, small_targets
+from tests.browser.conftest import USERS
 from tests.browser.test_alert_board_without_script import WithoutScript
 from tests.browser.test_pages import menu, reload_until
 from tests.browser.test_people_defects import api_call, in_english
@@ -135,3 +139,40 @@ def test_enter_in_a_box_shows_the_estimate_or_splits_the_total_typed_never_the_f
     expect(page.locator(f'input[name="qty-ART-0001-{COTTON}"]')).not_to_have_value("")
     expect(page.locator("#coop-estimate")).to_have_count(0)
     assert "/coop/new" in page.url
+
+
+def available_at(dev, depot: str, sku: str) -> str:
+    """What inventory's API says the depot has now of the material (a decimal string such as '1434.500')."""
+    login = urllib.request.Request(dev.url("requests", "/api/v1/auth/login"), json.dumps(
+        {"username": "secretary", "password": USERS["secretary"]}).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(login, timeout=20) as response:
+        token = json.loads(response.read())["access_token"]
+    ask = urllib.request.Request(dev.url("inventory", f"/api/v1/stock/{depot}/{sku}"),
+                                 headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(ask, timeout=20) as response:
+        return json.loads(response.read())["available"]
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_the_estimate_shows_the_depots_stock_as_inventory_has_it_to_the_gram(people, dev, lang):
+    """The depot's stock beside each material is inventory's own figure (rb.depotStock in rawbank.js, the lookup the
+    artisan's new request uses too), written for the page's language with its unit: a fraction and a thousands'
+    group, not a rounded or missing figure."""
+    if "," not in written(available_at(dev, "VNS", COTTON), "kg", "en"):  # a fraction and a thousands' group
+        api_call(dev, "inventory", "/api/v1/movements", {"type": "adjustment", "sku": COTTON, "depot": "VNS",
+                                                         "quantity": "1200.5", "reason": "count"})
+    secretary = people("secretary").log_in()
+    secretary.language(lang)
+    page = secretary.page
+    page.goto(secretary.url("requests", "/coop/new"))
+    reload_until(page, lambda: page.locator(f'input[name="qty-ART-0001-{COTTON}"]').count() > 0
+                 and page.locator('#depot option[value="VNS"]').count() > 0, message="requests to learn the catalog")
+    page.locator("#depot").select_option("VNS")
+    page.locator(f'input[name="qty-ART-0001-{COTTON}"]').fill("2")
+    page.locator('button[name="estimate"]').click()  # "See the estimate", "अनुमान देखें"
+    cell = page.locator(f'#coop-estimate [data-stock] tr[data-sku="{COTTON}"] [data-available]')
+    expect(cell).to_have_text(re.compile(r"\d"))  # the page's script has asked inventory
+    available = available_at(dev, "VNS", COTTON)
+    assert "." in written(available, "kg", "en") and "," in written(available, "kg", "en")  # what it is about
+    expect(cell).to_have_text(written(available, "kg", lang))  # such as "1,400.5 kg", "1,400.5 किलो"
+    expect(cell.locator("[data-short]")).to_have_count(0)

@@ -4,7 +4,6 @@
   if (!form) return;
   var t = JSON.parse(document.getElementById("new-texts").textContent);
   var inventory = form.dataset.inventory, depot = form.querySelector("#depot");
-  var fmt = new Intl.NumberFormat(rb.lang === "hi" ? "hi-IN" : "en-IN", { maximumFractionDigits: 3 });
   var fill = rb.fillText;
   var milli = function (text) {
     text = rb.digits(text).trim();
@@ -18,14 +17,14 @@
     var status = document.getElementById("stock-status");
     if (!depot.value) return;
     status.classList.add("loading");
-    rb.api(inventory + "/stock?limit=200&depot=" + encodeURIComponent(depot.value)).then(function (r) {
+    rb.depotStock(inventory, depot.value).then(function (stock) {
       status.classList.remove("loading");
-      available = {};
-      if (r.ok) r.data.forEach(function (s) { available[s.sku] = Math.round(parseFloat(s.available) * 1000); });
-      status.textContent = r.ok ? t.stock_ok : t.stock_failed;
+      available = stock.available;
+      status.textContent = stock.ok ? t.stock_ok : t.stock_failed;
       form.querySelectorAll(".material").forEach(function (box) {
-        var n = available[box.dataset.sku] || 0;
-        box.querySelector("[data-available]").textContent = r.ok ? fill(t.available, { n: fmt.format(n / 1000) + " " + box.querySelector(".row span").textContent }) : "";
+        var n = available[box.dataset.sku] || 0, unit = box.querySelector(".row span").textContent;
+        box.querySelector("[data-available]").textContent =
+          stock.ok ? fill(t.available, { n: rb.quantity(n) + " " + unit }) : "";
         check(box);
       });
     });
@@ -96,7 +95,7 @@
         var unit = box.querySelector(".row span").textContent;
         var text = "noLooms" in box.dataset ? t.no_looms : t.over;  // asking for less cannot help without looms
         problems.push(mark(box, fill(text, { material: nameOf(box), category: t.categories[c] || c,
-          left: box.dataset.left + " " + unit, asked: fmt.format(byCategory[c] / 1000) + " " + unit })));
+          left: box.dataset.left + " " + unit, asked: rb.quantity(byCategory[c]) + " " + unit })));
       }
     });
     if (problems.length) { focusFirst(); return problems.join(" "); }
