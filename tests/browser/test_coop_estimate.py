@@ -25,13 +25,18 @@ ASKED = {"ART-0001": "4", "ART-0002": "6"}
 AVAILABLE = re.compile(r"^[\d,.]+ kg$")  # what the depot has, in the material's unit, and nothing else
 
 
+def at_varanasi(page) -> None:
+    """The secretary's form (open on `page`) once requests knows the catalog and the depots, Varanasi chosen."""
+    reload_until(page, lambda: page.locator(f'input[name="qty-ART-0001-{COTTON}"]').count() > 0
+                 and page.locator('#depot option[value="VNS"]').count() > 0, message="requests to learn the catalog")
+    page.locator("#depot").select_option("VNS")
+
+
 def test_a_secretary_sees_each_members_figures_for_a_two_member_request_then_sends_it(people, dev):
     secretary = in_english(people("secretary").log_in())
     page = secretary.page
     menu(page, "Request for members").click()
-    reload_until(page, lambda: page.locator(f'input[name="qty-ART-0001-{COTTON}"]').count() > 0
-                 and page.locator('#depot option[value="VNS"]').count() > 0, message="requests to learn the catalog")
-    page.locator("#depot").select_option("VNS")
+    at_varanasi(page)
     for member, quantity in ASKED.items():
         page.locator(f'input[name="qty-{member}-{COTTON}"]').fill(quantity)
     page.get_by_role("button", name="See the estimate").click()
@@ -123,9 +128,7 @@ def test_enter_in_a_box_shows_the_estimate_or_splits_the_total_typed_never_the_f
     secretary = in_english(people("secretary").log_in())
     page = secretary.page
     page.goto(secretary.url("requests", "/coop/new"))
-    reload_until(page, lambda: page.locator(f'input[name="qty-ART-0001-{COTTON}"]').count() > 0
-                 and page.locator('#depot option[value="VNS"]').count() > 0, message="requests to learn the catalog")
-    page.locator("#depot").select_option("VNS")
+    at_varanasi(page)
     page.locator(f'input[name="qty-ART-0001-{COTTON}"]').fill("3")
     page.locator(f'input[name="qty-ART-0001-{COTTON}"]').press("Enter")
     expect(page.locator("#coop-estimate").get_by_role("heading", name="Estimate for each member")).to_be_visible()
@@ -165,9 +168,7 @@ def test_the_estimate_shows_the_depots_stock_as_inventory_has_it_to_the_gram(peo
     secretary.language(lang)
     page = secretary.page
     page.goto(secretary.url("requests", "/coop/new"))
-    reload_until(page, lambda: page.locator(f'input[name="qty-ART-0001-{COTTON}"]').count() > 0
-                 and page.locator('#depot option[value="VNS"]').count() > 0, message="requests to learn the catalog")
-    page.locator("#depot").select_option("VNS")
+    at_varanasi(page)
     page.locator(f'input[name="qty-ART-0001-{COTTON}"]').fill("2")
     page.locator('button[name="estimate"]').click()  # "See the estimate", "अनुमान देखें"
     cell = page.locator(f'#coop-estimate [data-stock] tr[data-sku="{COTTON}"] [data-available]')
