@@ -65,7 +65,7 @@ def test_data_users_and_secret_outlive_a_stop_and_backup_restore_brings_a_copy_b
 
         shown = wait_until(lambda: (lambda out: "consumer lag: 0 events" in out and out)(
             rawbank("status", cwd=tmp_path).stdout), 30, message="status with consumer lag 0")
-        assert "running: yes" in shown and "stock: 5" in shown and "last backup: never" in shown
+        assert "running: yes" in shown and "(stock): 5" in shown and "last backup: never" in shown, shown
         assert "rawbank का डेटा फ़ोल्डर" in rawbank("status", "--lang", "hi", cwd=tmp_path).stdout
 
         busy, stop = [], threading.Event()
