@@ -98,9 +98,8 @@ def _to_artisan(db, delivery: dict, code_secret: str, config: Config) -> Outgoin
     if delivery["channel"] == "sms":
         code = signing.share_code(code_secret, note["requisition_id"], note["artisan_id"], note["nonce"]) \
             if note.get("nonce") else ""
-        shared = projections.shares_phone(db, artisan, address)
-        return Outgoing(to=e164(address), text=texts.sms(note, materials, depots, lang, code,
-                                                         for_name=names.named(artisan, artisan["_id"], lang) if shared else None))
+        named = names.named(artisan, artisan["_id"], lang) if projections.shares_phone(db, artisan, address) else None
+        return Outgoing(to=e164(address), text=texts.sms(note, materials, depots, lang, code, for_name=named))
     subject, body = texts.email(note, materials, depots, lang, links.of_notification(note, config))
     return Outgoing(to=address, subject=subject, text=body)
 

@@ -180,8 +180,9 @@ def settle_dispute(db, doc: dict, artisan_id: str, *, outcome: str, note: str, q
     the share) replaces the depot's record, so the share counts as reported short exactly as if the member had
     answered so (`short_by`; the depot then settles it with `short` return lines, their credit notes the money);
     `rejected`: the record stands. An upheld record may not go below what `short` return lines already credited of
-    the share (read from the request as each attempt reads it, so a return recorded meanwhile counts). The same settlement again is answered as the first; another is
-    DisputeAlreadySettled; a share not disputed is ShareNotDisputed."""
+    the share (read from the request as each attempt reads it, so a return recorded meanwhile counts). The same
+    settlement again is answered as the first; another is DisputeAlreadySettled; a share not disputed is
+    ShareNotDisputed."""
     for _ in range(MAX_ATTEMPTS):
         index, share = _share(doc, artisan_id)
         confirmation = share.get("confirmation") or {"status": share_rules.AWAITED}

@@ -1,7 +1,7 @@
 """A refusal under a field is said as "<label>: <what is wrong>" (shared/static/rawbank.js, labelOf and fieldError):
 a label that ends in a colon or a question mark, or in a parenthesis and a colon ("Your note to the member (why):"),
-is said once-colon, without the parenthesis or the question mark, in English and Hindi. The function itself runs, in the browser the pages run in (a
-machine with no node runs it too: a skip there tested nothing)."""
+is said once-colon, without the parenthesis or the question mark, in English and Hindi. The function itself runs,
+in the browser the pages run in (a machine with no node runs it too: a skip there tested nothing)."""
 from __future__ import annotations
 
 import re

@@ -101,7 +101,8 @@ def test_staff_take_back_part_of_a_handed_over_request_and_the_artisan_sees_the_
     artisan.shot("request-with-return")
     menu(mine, "My account").click()
     expect(mine.locator('[data-entries] tr[data-type="credit_note"]')).to_contain_text("\u2212" + credit)
-    expect(mine.locator('[data-entries] tr[data-type="credit_note"]')).to_contain_text("Credit note: material you returned")
+    expect(mine.locator('[data-entries] tr[data-type="credit_note"]')).to_contain_text(
+        "Credit note: material you returned")
     artisan.language("hi")
     mine.reload()
     reload_until(mine, lambda: mine.locator("html").get_attribute("lang") == "hi", message="the page in Hindi")

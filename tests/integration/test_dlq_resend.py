@@ -60,8 +60,10 @@ def dispatch_and_low(rid: str):
 
 SEEN = {  # where a dead letter was seen, as `rawbank reconcile` says it: English, Hindi
     "both": ("the broker has it and the notifier keeps it", "संदेश-केंद्र के पास है और नोटिफ़ायर ने भी रखा है"),
-    "broker": ("the broker has it; the notifier has not kept it yet", "संदेश-केंद्र के पास है; नोटिफ़ायर ने अभी तक नहीं रखा"),
-    "kept": ("the notifier keeps it; the broker no longer has it", "नोटिफ़ायर ने रखा है; संदेश-केंद्र के पास अब नहीं है"),
+    "broker": ("the broker has it; the notifier has not kept it yet",
+               "संदेश-केंद्र के पास है; नोटिफ़ायर ने अभी तक नहीं रखा"),
+    "kept": ("the notifier keeps it; the broker no longer has it",
+             "नोटिफ़ायर ने रखा है; संदेश-केंद्र के पास अब नहीं है"),
 }
 
 

@@ -17,11 +17,11 @@ The settings help, `rawbank` help and the alerts also said "आउटबॉक�
 भेजने वाली सेवा", "सूचना-पता (webhook)", "rawbank के आगे लगे प्रोग्राम (reverse proxy, जैसे nginx)", "सहेजी प्रति",
 "आकार" or "मूल सामग्री", and "rawbank के कोड वाला फ़ोल्डर".
 
-The commands' texts also said "ब्रोकर" (a middleman, to a depot's staff), "अलर्ट", "सर्वर" and "लॉग" (a file's record,
-not "लॉग इन"): now "संदेश-केंद्र", "चेतावनी", "ई-मेल भेजने वाली सेवा (SMTP)" or "प्रोग्राम", and "ब्योरा". The pages said
-"अलर्ट" in some texts and "चेतावनी" in others (the board's heading one, its buttons the other): every text says
-"चेतावनी" now, the Alerts page "चेतावनियाँ"; "हेडर" stays in the SMS gateway's setting, an HTTP term next to the
-header's own name (Idempotency-Key), which no everyday word says."""
+The commands' texts also said "ब्रोकर" (a middleman, to a depot's staff), "अलर्ट", "सर्वर" and "लॉग" (a file's
+record, not "लॉग इन"): now "संदेश-केंद्र", "चेतावनी", "ई-मेल भेजने वाली सेवा (SMTP)" or "प्रोग्राम", and
+"ब्योरा". The pages said "अलर्ट" in some texts and "चेतावनी" in others (the board's heading one, its buttons the
+other): every text says "चेतावनी" now, the Alerts page "चेतावनियाँ"; "हेडर" stays in the SMS gateway's setting, an
+HTTP term next to the header's own name (Idempotency-Key), which no everyday word says."""
 from __future__ import annotations
 
 import re
