@@ -269,10 +269,13 @@ def by_member(doc: dict) -> dict[str, dict[str, dict]]:
     (`quantity`) and came back from them or was settled short (`returned`), as the return form says it."""
     if not parties.is_cooperative(doc):
         return {}
-    return {share["artisan_id"]: {line["sku"]: {"quantity": line["quantity"],
-                                                "returned": returned(doc, share["artisan_id"]).get(line["sku"], 0)}
-                                  for line in share["lines"]}
-            for share in doc.get("shares") or ()}
+    members = {}
+    for share in doc.get("shares") or ():
+        came_back = returned(doc, share["artisan_id"])  # once a member, not once a line
+        members[share["artisan_id"]] = {line["sku"]: {"quantity": line["quantity"],
+                                                      "returned": came_back.get(line["sku"], 0)}
+                                        for line in share["lines"]}
+    return members
 
 
 def lines_returned(doc: dict) -> list[dict]:
