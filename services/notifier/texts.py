@@ -511,7 +511,7 @@ def sms(note: dict, materials: dict, depots: dict, lang: str, code: str = "", *,
 
     make = _sms_maker(note, materials, depots, lang, code)
     if for_name and sms_parts.parts(framed(_shortest, make(_shortest))) > sms_parts.MOST_PARTS:
-        return sms(note, materials, depots, lang, code)
+        return sms_parts.fit(make)  # without the name
     return sms_parts.fit(lambda cut: framed(cut, make(cut)))
 
 
