@@ -186,7 +186,7 @@ def give_back(db, body: dict, *, by: str, correlation_id=None, movement_id=None)
             if back:
                 counted.update(purchase_order=lot.purchase_order, order_returned=back)
         event = movement_event("StockReturned", mid, after, -quantity, by=by, correlation_id=correlation_id,
-                               lot=code, **fields)
+                               lot=code, on_order=after.on_order, **fields)
         return [ledger.entry("return", mid, before, after, by=by, **fields)], [event]
 
     _, after = write_stock(db, sku, body["depot"], change, record, order_id=number or None,

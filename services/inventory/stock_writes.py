@@ -80,6 +80,7 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
         journal, events = record(before, after) if changed != before else ([], [])  # only time changed it
         events = [*events, *level_events(before, after, correlation_id),
                   *expiry_events(before, after, today, correlation_id), *emptied_events(before, after, correlation_id)]
+        events += on_order_events(before, after, events, correlation_id)
         try:
             save_stock(db, before, after, version, category=known["category"], journal=journal, events=events,
                        stored=stored if version else None, stored_category=category, lots_stored=lots_stored)
@@ -156,6 +157,18 @@ def level_events(before: domain.Stock, after: domain.Stock, correlation_id: str 
                "reorder_level": after.reorder_level,
                **({"on_order": after.on_order} if kind != domain.LEVEL_EVENTS[domain.OK] else {})}
     return [new_event(kind, domain.stock_id(after.depot, after.sku), payload, source=SOURCE,
+                      correlation_id=correlation_id)]
+
+
+def on_order_events(before: domain.Stock, after: domain.Stock, events: list[Event],
+                    correlation_id: str | None) -> list[Event]:
+    """OnOrderChanged when the write changed what is on order and none of its other events says it (sending,
+    closing or cancelling an order; a return counted here from another depot), so an open alert follows."""
+    said = any(event.payload.get("on_order") is not None for event in events)
+    if after.on_order == before.on_order or said:
+        return []
+    return [new_event("OnOrderChanged", domain.stock_id(after.depot, after.sku),
+                      {"sku": after.sku, "depot": after.depot, "on_order": after.on_order}, source=SOURCE,
                       correlation_id=correlation_id)]
 
 

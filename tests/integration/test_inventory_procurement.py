@@ -206,6 +206,34 @@ def test_low_and_out_of_stock_and_receipts_say_what_is_on_order_at_the_depot(api
     check_invariants(runtime.db)
 
 
+def said_on_order(runtime, stock="VNS/YRN"):
+    """What the stock's events said was on order, in order: (type, on_order) of each event that says it."""
+    events = [decode_event(e) for e in runtime.db.stock.find_one({"_id": stock})["outbox"]]
+    return [(e.type, e.data["on_order"]) for e in events if e.data.get("on_order") is not None]
+
+
+def test_sending_cancelling_or_closing_an_order_says_what_is_on_order_in_the_stocks_own_events(
+        api, runtime, config):
+    """An open low-stock alert kept the figure of its raising, as no event keyed by the stock said an order sent,
+    cancelled or closed changed it. Now the write that changes it says it (OnOrderChanged, through the stock's
+    outbox) unless another event of it does (a receipt); the consumer's repeats of the order's events say nothing."""
+    first = order(api)
+    second = order(api, lines=(("YRN", "20", "245.50"),))
+    handle = make_handler(runtime.db, config)
+    for event in [decode_event(e) for e in runtime.db.purchase_orders.find_one({"_id": first})["outbox"]] * 2:
+        handle(event)  # the consumer reads the sending (twice): the line is on order already
+    api("POST", f"/purchase-orders/{second}/cancel", status=200)
+    receipt(api, first, "30")
+    api("POST", f"/purchase-orders/{first}/close", status=200)
+    for number in (first, second):
+        for event in [decode_event(e) for e in runtime.db.purchase_orders.find_one({"_id": number})["outbox"]]:
+            handle(event)  # the consumer finishing the sending, cancelling or closing again
+    assert said_on_order(runtime) == [("OnOrderChanged", 100_000), ("OnOrderChanged", 120_000),
+                                      ("OnOrderChanged", 100_000), ("StockReceived", 70_000), ("OnOrderChanged", 0)]
+    check_invariants(runtime.db)
+    assert [p for p in check(facts_of({"inventory": runtime.db})).problems if "outbox" not in p] == []
+
+
 def test_over_receipt_is_refused_beyond_the_suppliers_tolerance_only(api, runtime):
     number = order(api)
     receipt(api, number, "100")
@@ -445,6 +473,7 @@ def test_a_lot_returned_to_the_mill_lowers_what_its_order_received_so_the_replac
     assert (got["status"], got["lines"][0]["received"], got["lines"][0]["remaining"]) == \
         ("partially_received", "80", "20")
     assert api("GET", "/stock/VNS/YRN")["on_order"] == "20"
+    assert said_on_order(runtime)[-2:] == [("StockReceived", 0), ("StockReturned", 20_000)]  # its event says it
     returned = [decode_event(e) for e in runtime.db.stock.find_one({"_id": "VNS/YRN"})["outbox"]
                 if e["type"] == "StockReturned"][-1]
     handle = make_handler(runtime.db, config)
@@ -594,6 +623,8 @@ def test_a_lot_returned_to_the_mill_from_another_depot_lowers_what_its_order_rec
     back = got["receipts"][-1]
     assert (back["quantity"], back["lot"], back["depot"]) == ("-1", "IND-NEAR", "BHD")
     assert api("GET", "/stock/VNS/DYE")["on_order"] == "8" and api("GET", "/stock/BHD/DYE")["on_hand"] == "1"
+    assert said_on_order(runtime, "BHD/DYE")[-1] == ("StockReturned", 0)  # what is on order at BHD
+    assert said_on_order(runtime, "VNS/DYE")[-1] == ("OnOrderChanged", 8_000)  # the order's depot: 1 kg again
     entry = runtime.db.movements.find_one({"type": "return"})
     assert (entry["depot"], entry["purchase_order"], entry["order_returned"]) == ("BHD", number, 1000)
     check_invariants(runtime.db)
