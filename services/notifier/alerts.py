@@ -109,14 +109,17 @@ def change_details(db, kind: str, *, scope: str, changes: dict) -> bool:
 
 
 def keep_on_order(db, kinds: tuple[str, ...], *, depot: str, sku: str, on_order: int, at: datetime) -> int:
-    """Say what is on order now on the live alerts of `kinds` of a material at a depot (a receipt on its order came):
-    news to the live board, as change_details. Only a figure as new as what the alert says counts (`at`, the event's
-    time, not before its last raising or figure), so a replayed older event changes nothing; the same figure again
-    changes nothing either."""
+    """Say what is on order now on the live alerts of `kinds` of a material at a depot (a receipt or return, an order
+    sent, closed or cancelled): news to the live board, as change_details. Only a figure as new as what the alert
+    says counts (`at`, the event's time, not before its last raising or figure), so a replayed older event changes
+    nothing; the same figure again changes nothing either, but for its time, so an older figure read after it
+    (sent, then cancelled back to the figure the alert said) is older than what the alert says."""
+    live = {"open_key": {"$in": [domain.condition_key(kind, depot, sku) for kind in kinds]}, "last_seen": {"$lte": at}}
     result = db.alerts.update_many(
-        {"open_key": {"$in": [domain.condition_key(kind, depot, sku) for kind in kinds]},
-         "last_seen": {"$lte": at}, "on_order_at": {"$not": {"$gt": at}}, "details.on_order": {"$ne": on_order}},
+        {**live, "on_order_at": {"$not": {"$gt": at}}, "details.on_order": {"$ne": on_order}},
         {"$set": {"details.on_order": on_order, "on_order_at": at, "updated_at": _now()}, "$inc": {"version": 1}})
+    db.alerts.update_many({**live, "on_order_at": {"$not": {"$gte": at}}, "details.on_order": on_order},
+                          {"$set": {"on_order_at": at}})
     return result.modified_count
 
 

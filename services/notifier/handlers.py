@@ -101,8 +101,10 @@ def stock_level(db, config, event: Event) -> None:
 
 
 def on_order_moved(db, config, event: Event) -> None:
-    """A receipt says what is still on order at the depot: the material's live low-stock or out-of-stock alert
-    says it from now on (an event without it, from a rawbank before that, changes nothing)."""
+    """What is on order at the depot now (a receipt, a return, an order sent, closed or cancelled): on its alert.
+
+    The material's live low-stock or out-of-stock alert says it from now on (alerts.keep_on_order: a figure older
+    than the alert's changes nothing); an event without it, from a rawbank before that, changes nothing."""
     data = event.data
     if data.get("on_order") is not None:
         alerts.keep_on_order(db, domain.ON_ORDER_SAID, depot=data["depot"], sku=data["sku"],
@@ -297,6 +299,8 @@ EVENT_HANDLERS = {
     "StockDepleted": (stock_level,),
     "StockReplenished": (stock_level,),
     "StockReceived": (on_order_moved,),
+    "StockReturned": (on_order_moved,),
+    "OnOrderChanged": (on_order_moved,),
     "StockReservationFailed": (reservation_failed, requisition_status, fold_reports),
     "StockReserved": (requisition_status, fold_reports),
     "StockWaitlisted": (requisition_status, fold_reports),

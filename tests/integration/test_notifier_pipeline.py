@@ -134,6 +134,42 @@ def test_stream_pushes_a_new_alert_to_a_connected_client(stack, token):
     assert received_at - stored_at < 1.0
 
 
+def test_an_order_sent_then_cancelled_reaches_the_open_alert_and_the_board_through_the_broker(stack, token):
+    """The open alert kept the figure of its raising: an order sent or cancelled while it was open was not said.
+    Through the broker, each relayed twice, the board is sent the alert saying 20 kg on order once, then nothing on
+    order; the sending republished after the cancelling (the relay retried it) changes nothing."""
+    key, material = "ORD/SLK-ORD", {"sku": "SLK-ORD", "depot": "ORD"}
+    stack.publish(stack.inventory, new_event("MaterialRegistered", "SLK-ORD", {
+        "sku": "SLK-ORD", "name": "Silk yarn", "name_hi": "रेशमी धागा", "category": "yarn", "unit": "kg",
+        "reorder_level": 10_000}, source="inventory"))
+    low = new_event("StockLow", key, {**material, "available": 4_000, "reorder_level": 10_000, "on_order": 0},
+                    source="inventory")
+    stack.publish(stack.inventory, low)
+    alert = wait_until(lambda: stack.db.alerts.find_one({"depot": "ORD"}), timeout=30, message="the alert")
+    frames: list = []
+    reader = threading.Thread(target=read_stream, args=(stack.url, token("admin"), frames), daemon=True)
+    reader.start()
+    time.sleep(0.5)  # connected and idle
+    sent = new_event("OnOrderChanged", key, {**material, "on_order": 20_000}, source="inventory")
+    for event in (sent, sent):
+        stack.publish(stack.inventory, event)
+    reader.join(timeout=30)
+    [(_, shown)] = frames
+    assert (shown["id"], shown["details"]["on_order"]) == (alert["_id"], "20")
+    assert shown["text"]["en"].endswith(" 20 kg is already on order (sent to the supplier, not yet received).")
+    cancelled = new_event("OnOrderChanged", key, {**material, "on_order": 0}, source="inventory")
+    for event in (cancelled, cancelled, sent):
+        stack.publish(stack.inventory, event)
+    marker = new_event("StockAdjusted", key, {**material, "movement_id": "marker", "quantity": 0, "on_hand": 4_000,
+                                              "available": 4_000, "by": "test"}, source="inventory")
+    stack.publish(stack.inventory, marker)
+    stack.consumed(marker)
+    doc = stack.db.alerts.find_one({"_id": alert["_id"]})
+    assert (doc["details"]["on_order"], doc["version"], doc["count"]) == (0, alert["version"] + 2, 1)
+    [listed] = stack.client.get("/api/v1/alerts?depot=ORD", headers=token("admin")).json
+    assert listed["text"]["en"] == "4 kg left, below the reorder level of 10 kg."  # nothing on order: not said
+
+
 def test_stream_is_for_admins_and_warehouse_staff(stack, token):
     assert stack.client.get("/api/v1/stream", headers=token("artisan")).status_code == 403
     assert stack.client.get("/api/v1/stream").status_code == 401

@@ -418,6 +418,60 @@ def test_what_is_on_order_follows_receipts_and_replays_or_duplicates_change_noth
     assert snapshot(db) == docs
 
 
+def on_order_changed(on_order, at, key="VNS/YRN-COT"):
+    """What inventory says when an order is sent, closed or cancelled (at `at`, as the write that changed it)."""
+    depot, sku = key.split("/")
+    event = inventory("OnOrderChanged", {"sku": sku, "depot": depot, "on_order": on_order}, key)
+    return dataclasses.replace(event, occurred_at=at.isoformat().replace("+00:00", "Z"))
+
+
+def test_what_is_on_order_follows_orders_sent_cancelled_and_returns_and_replays_or_duplicates_change_nothing(
+        db, config):
+    """An order sent, then cancelled, then a lot returned to its mill: the live alert said the figure of its raising
+    until the next crossing. Now each says what is on order (0 said as nothing); a duplicate, a full replay, or an
+    older figure read after a newer one leave the alert as it was."""
+    start = datetime.now(timezone.utc)
+    low = inventory("StockLow", {"sku": "YRN-COT", "depot": "VNS", "available": 40_000, "reorder_level": REORDER,
+                                 "on_order": 0})
+    sent = on_order_changed(20_000, start + timedelta(seconds=1))
+    cancelled = on_order_changed(0, start + timedelta(seconds=2))
+    other = on_order_changed(30_000, start + timedelta(seconds=3), key="BHD/YRN-COT")  # another depot's order
+    returned = dataclasses.replace(inventory("StockReturned", {
+        "movement_id": "M9", "sku": "YRN-COT", "depot": "VNS", "quantity": -5_000, "on_hand": 35_000,
+        "available": 35_000, "by": "w", "lot": "A", "purchase_order": "PO-2", "order_returned": 5_000,
+        "on_order": 5_000}), occurred_at=(start + timedelta(seconds=4)).isoformat().replace("+00:00", "Z"))
+    apply_all(db, config, [low, sent, sent])
+    [doc] = alerts.find(db)
+    assert (doc["details"]["on_order"], doc["count"]) == (20_000, 1)
+    version = doc["version"]
+    apply_all(db, config, [cancelled, cancelled, other])
+    [doc] = alerts.find(db)
+    assert (doc["details"]["on_order"], doc["version"]) == (0, version + 1)
+    apply_all(db, config, [sent])  # the older figure read after the newer one, equal to the raising's
+    assert alerts.find(db)[0]["details"]["on_order"] == 0
+    apply_all(db, config, [returned, returned])
+    [doc] = alerts.find(db)
+    assert (doc["details"]["on_order"], doc["count"], doc["version"]) == (5_000, 1, version + 2)
+    docs = snapshot(db)
+    apply_all(db, config, [low, sent, cancelled, other, returned, cancelled])  # a replay, and older ones late
+    assert snapshot(db) == docs
+
+
+def test_an_older_figure_read_after_a_newer_one_the_alert_already_said_changes_nothing(db, config):
+    """Raised saying nothing on order; an order sent, then cancelled: the cancellation read first said what the
+    alert said already, and the sending read after it put back 20 kg that were no longer on order."""
+    start = datetime.now(timezone.utc)
+    low = inventory("StockLow", {"sku": "YRN-COT", "depot": "VNS", "available": 40_000, "reorder_level": REORDER,
+                                 "on_order": 0})
+    sent = on_order_changed(20_000, start + timedelta(seconds=1))
+    cancelled = on_order_changed(0, start + timedelta(seconds=2))
+    apply_all(db, config, [low, cancelled])
+    [doc] = docs = snapshot(db)
+    assert (doc["details"]["on_order"], doc["version"]) == (0, 1)  # the same figure: nothing for the board
+    apply_all(db, config, [sent])
+    assert snapshot(db) == docs
+
+
 @pytest.mark.parametrize(("topic", "en", "hi"), [
     (domain.ALERT_OPENED, "NEW ALERT", "नई चेतावनी"), (domain.ALERT_ACKNOWLEDGED, "SOMEONE IS ON IT", "कोई देख रहा है"),
     (domain.ALERT_RESOLVED, "RESOLVED", "चेतावनी हल हुई"), (domain.ALERT_ESCALATED, "ESCALATED", "आगे भेजा गया")])

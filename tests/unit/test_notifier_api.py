@@ -89,6 +89,27 @@ def test_a_low_stock_alert_says_what_is_on_order_and_keeps_it_current_as_receipt
     assert alert["count"] == 1  # a receipt is no new sighting of the condition
 
 
+def test_an_order_sent_then_cancelled_shows_on_the_open_alerts_card_at_once(client, apply, token):
+    """An order sent while the alert was open was said only at the next crossing: the card said nothing on order
+    though 20 kg were, or 20 kg once cancelled. Now the card says what is on order as it changes, in both languages,
+    and nothing once it is 0."""
+    apply("MaterialRegistered", "YRN-SLK", {"sku": "YRN-SLK", "name": "Silk yarn", "name_hi": "रेशमी धागा",
+                                            "category": "yarn", "unit": "kg", "reorder_level": 10_000})
+    apply("StockLow", "VNS/YRN-SLK", {"sku": "YRN-SLK", "depot": "VNS", "available": 4_000, "reorder_level": 10_000,
+                                      "on_order": 0})
+    level = "4 kg left, below the reorder level of 10 kg."
+    [alert] = client.get("/api/v1/alerts?status=open", headers=token("admin")).json
+    assert alert["text"]["en"] == level
+    apply("OnOrderChanged", "VNS/YRN-SLK", {"sku": "YRN-SLK", "depot": "VNS", "on_order": 20_000})  # sent
+    [alert] = client.get("/api/v1/alerts?status=open", headers=token("admin")).json
+    assert alert["text"]["en"] == f"{level} 20 kg is already on order (sent to the supplier, not yet received)."
+    assert alert["text"]["hi"].endswith(" 20 किलो पहले से ऑर्डर पर है (आपूर्तिकर्ता को भेजा गया, अभी आया नहीं)।")
+    assert (alert["details"]["on_order"], alert["count"]) == ("20", 1)
+    apply("OnOrderChanged", "VNS/YRN-SLK", {"sku": "YRN-SLK", "depot": "VNS", "on_order": 0})  # cancelled
+    [alert] = client.get("/api/v1/alerts?status=open", headers=token("admin")).json
+    assert (alert["text"]["en"], alert["details"]["on_order"]) == (level, "0")
+
+
 def test_warehouse_sees_and_acknowledges_only_its_depot(client, apply, token):
     low(apply, depot="VNS")
     low(apply, depot="BHD")
