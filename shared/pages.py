@@ -29,6 +29,7 @@ from markupsafe import Markup
 from pymongo.errors import ConnectionFailure
 
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
+from shared.districts import depot_districts
 from shared.errors import Error, NotFound, StoreUnavailable, Unauthenticated, outcome
 from shared.http_errors import (INTERNAL, handle_error, handle_http_exception, handle_store_unavailable,
                                 handle_unexpected)
@@ -38,7 +39,6 @@ from shared.names import ref as short_ref
 from shared.quantity import format_quantity
 from shared.security_headers import add_security_headers
 from shared.spec import SERVICES, all_specs
-from shared.text import plain_name
 from shared.web import db
 
 log = logging.getLogger(__name__)
@@ -410,19 +410,7 @@ def district_name(name: str | None) -> str:
     compared case and spacing aside as everywhere, shared.text.plain_name), else as typed."""
     if not name or language() != "hi":
         return name or ""
-    return hindi_districts().get(plain_name(name)) or name
-
-
-def hindi_districts() -> dict[str, str]:
-    """Each district (its plain_name) that a depot of the service's own copy of depots names in Hindi -> that Hindi
-    name (of two depots of one district, the first by code that has one); read once per page, on first use."""
-    if "rawbank_districts_hi" not in g:
-        found: dict[str, str] = {}
-        for depot in db().depots.find({}, {"district": 1, "district_hi": 1}).sort("_id", 1):
-            if depot.get("district") and (depot.get("district_hi") or "").strip():
-                found.setdefault(plain_name(depot["district"]), depot["district_hi"])
-        g.rawbank_districts_hi = found
-    return g.rawbank_districts_hi
+    return depot_districts(db()).in_hindi(name) or name
 
 
 def _page_context() -> dict:

@@ -6,6 +6,7 @@ from datetime import datetime
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
+from shared.districts import forget as forget_districts
 from shared.phones import phone_key
 
 INDEXES = {
@@ -28,6 +29,7 @@ def put_depot(db, data: dict) -> None:
     db.depots.update_one({"_id": data["code"]}, {"$set": {"name": data["name"], "name_hi": data.get("name_hi"),
                                                            "district": data["district"],
                                                            "district_hi": data.get("district_hi")}}, upsert=True)
+    forget_districts()  # the reports say a district in Hindi as the depots now give it
 
 
 def put_artisan(db, data: dict, occurred_at: str) -> None:

@@ -6,16 +6,16 @@ import re
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from services.requests import cooperatives, materials
+from services.requests import cooperatives
 from services.requests.errors import AdminOnlyFields, ArtisanInactive, NoLoomsChange, NoPhoneChange, RegistrationTaken
 from shared.auth import Principal
 from shared.changes import nothing_changes
+from shared.districts import Districts, depot_districts
 from shared.envelope import new_event, utcnow_iso
 from shared.errors import AlreadyExists, Busy, Conflict, Forbidden, Invalid, NotFound
 from shared.i18n import F_, N_, translate
 from shared.phones import ending, phone_key
 from shared.quantity import ascii_digits
-from shared.text import districts_called
 
 SOURCE = "requests"
 NOTHING = {"_id": {"$in": []}}
@@ -202,19 +202,19 @@ def _query(db, principal: Principal, q, district, cooperative, active, looms_cha
         if waiting is not None:
             query[field] = {"$type": "object"} if waiting else {"$not": {"$type": "object"}}
     terms = (q or "").split()[:5]
-    depots = materials.hindi_districts(db) if terms or district else []
-    if district and (english := districts_called(depots, district)):
+    depots = depot_districts(db) if terms or district else None
+    if district and (english := depots.in_english(district)):
         query["district"] = _district_is(district, *english)  # its Hindi name, as a depot of it gives it
     words = [{"$or": _matches(db, word, depots)} for word in terms]
     return within({**query, "$and": words} if words else query, visible(principal))
 
 
-def _matches(db, word: str, depots: list[dict]) -> list[dict]:
+def _matches(db, word: str, depots: Districts) -> list[dict]:
     """Where one word of a search may be: any of the artisan's names and codes, their phone, their cooperative, and
     their district in English or in Hindi (as a depot of it names it)."""
     pattern = {"$regex": re.escape(word), "$options": "i"}
     found = [{field: pattern} for field in ("_id", "name", "name_hi", "district", "registration_id", "cooperative")]
-    if english := districts_called(depots, word, part=True):
+    if english := depots.in_english(word, part=True):
         found.append({"district": _district_is(*english)})
     digits = "".join(ch for ch in ascii_digits(word) if ch.isdigit())
     if len(digits) >= 3:

@@ -2,6 +2,7 @@
 by, what pages name), their prices, and each depot's district and freight zone."""
 from __future__ import annotations
 
+from shared.districts import forget as forget_districts
 from shared.money import price_on
 
 
@@ -25,13 +26,7 @@ def remember_depot(db, data: dict) -> None:
                                                    "name_hi": data.get("name_hi"), "district": data["district"],
                                                    "district_hi": data.get("district_hi"), "zone": data["zone"]},
                         upsert=True)
-
-
-def hindi_districts(db) -> list[dict]:
-    """The depots that name their district in Hindi, by code: each one's `district` and `district_hi` (what a search
-    by a district's Hindi name looks in, shared.text.districts_called)."""
-    return list(db.depots.find({"district_hi": {"$type": "string"}}, {"district": 1, "district_hi": 1})
-                .sort("_id", 1).limit(500))
+    forget_districts()  # a search by a district's Hindi name sees it at once
 
 
 def by_sku(db, skus) -> dict[str, dict]:

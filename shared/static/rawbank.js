@@ -42,8 +42,13 @@
   }
 
   // A quantity counted in thousandths (as depotStock's), written for the page's language: 245, 12.5, 1,20,000.
-  var quantities = new Intl.NumberFormat(lang === "hi" ? "hi-IN" : "en-IN", { maximumFractionDigits: 3 });
+  // A page's scripts write every figure with these two, so one reads the same everywhere (as the server writes it).
+  var locale = lang === "hi" ? "hi-IN" : "en-IN";
+  var quantities = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
   function quantity(thousandths) { return quantities.format(thousandths / 1000); }
+  // An amount of rupees (a number, or its text as the APIs give it: "1234.5"), with its paise: 1,234.50 (no ₹).
+  var amounts = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  function money(rupees) { return amounts.format(Number(rupees)); }
 
   function setBusy(el, on) {
     el.setAttribute("aria-busy", on ? "true" : "false");
@@ -526,5 +531,6 @@
 
   window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say, digits: digits, fillText: fillText,
                 fieldError: fieldError, showError: showError, clearErrors: clearErrors, check: check,
-                reloadSaying: reloadSaying, attend: attend, depotStock: depotStock, quantity: quantity };
+                reloadSaying: reloadSaying, attend: attend, depotStock: depotStock, quantity: quantity,
+                money: money };
 })();

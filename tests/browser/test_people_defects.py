@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from shared.names import quantity as written
 from tests.browser.conftest import USERS
 from tests.browser.test_pages import menu, reload_until
 from tests.conftest import wait_until
@@ -100,6 +101,26 @@ def test_defect_6_cancelling_asks_first_in_the_page(people):
     history = page.locator("ol.steps")
     expect(history).to_contain_text("रद्द")
     assert not re.search(r"cancelled|inventory", history.inner_text())  # (times: i18-staff's `when`)
+
+
+def test_the_quota_form_says_a_limit_as_the_hindi_pages_write_figures(people):
+    """Replacing a quota says the old and the new limit with a fraction and a thousands' group as the server writes
+    figures (shared.names.quantity): '1,234.5 किलो'; kept, nothing changes."""
+    admin = people("admin").log_in()
+    admin.language("hi")
+    page = admin.page
+    page.goto(admin.url("requests", "/admin/quotas"))
+    yarn = page.locator('tr[data-quota="yarn@*"]')
+    reload_until(page, lambda: "किलो" in yarn.inner_text(), message="requests to learn the materials' units")
+    form = page.locator("#quota-form")
+    form.locator("#category").select_option("yarn")
+    form.locator("#limit").fill("1234.5")
+    form.locator('button[type="submit"]').click()
+    replace = form.locator("#replace-text")
+    expect(replace).to_contain_text(written("1234.5", "kg", "hi"))
+    expect(replace).to_contain_text(written("30", "kg", "hi"))
+    form.locator("#replace-no").click()
+    expect(yarn).not_to_contain_text(written("1234.5", "kg", "hi"))
 
 
 def test_defect_2_the_quota_form_checks_asks_before_replacing_edits_removes_and_keeps_history(people):

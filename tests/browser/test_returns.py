@@ -83,6 +83,7 @@ def test_staff_take_back_part_of_a_handed_over_request_and_the_artisan_sees_the_
     expect(row).to_contain_text("3 kg")
     expect(row).to_contain_text("Damaged")
     credit = row.locator('[data-f="credit"] strong').inner_text()
+    expect(form.locator("[data-errors]")).to_contain_text(f"a credit note of {credit} is")  # as the server writes it
     assert page.locator('[data-f="due"]').inner_text() != due_before  # the credit lowered what is still to pay
     warehouse.shot("return-recorded")
     form.get_by_label("40s: how much came back (kg)", exact=False).fill("8")  # 7 kg are left of the 10

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from shared.names import quantity as written
 from tests.browser.checks import axe_findings, small_targets
 from tests.browser.test_pages import reload_until
 from tests.conftest import wait_until
@@ -82,9 +83,12 @@ def test_defect_10_feedback_names_material_unit_and_depot_and_times_say_their_zo
     form.get_by_label("Quantity received").fill("12.5")
     form.get_by_label("Supplier (optional)").fill("Sri Ram")
     form.get_by_label("Delivery note or invoice number (optional)").fill("DN-77")
-    form.get_by_role("button", name="Record receipt").click()
+    with page.expect_response(lambda r: r.url.endswith("/movements") and r.request.method == "POST") as answer:
+        form.get_by_role("button", name="Record receipt").click()
     expect(form.locator("[data-errors]")).to_have_text(
         re.compile(r"Saved: 12\.5 kg of Cotton yarn 40s received\. Available now at Varanasi depot: [\d,.]+ kg"))
+    available = answer.value.json()["stock"]["available"]  # the depot's figure the answer gives, as written
+    expect(form.locator("[data-errors]")).to_contain_text(f"Varanasi depot: {written(available, 'kg', 'en')}.")
 
     page.goto(warehouse.url("inventory", "/warehouse/ledger"))
     row = page.locator("#ledger tbody tr").first
@@ -112,6 +116,25 @@ def test_defect_10_feedback_names_material_unit_and_depot_and_times_say_their_zo
 def _24h(match) -> str:
     hour = int(match.group(1)) % 12 + (12 if match.group(3) == "PM" else 0)
     return f"{hour:02d}:{match.group(2)}"
+
+
+def test_a_receipt_says_its_figures_as_the_hindi_pages_write_them(people):
+    """The saved message's quantity and the depot's new figure, a fraction and a thousands' group, in the page's
+    language as the server writes figures (shared.names.quantity): '1,234.5 किलो'."""
+    warehouse = people("warehouse").log_in()
+    warehouse.language("hi")
+    page = warehouse.page
+    page.goto(warehouse.url("inventory", "/warehouse/movements"))
+    form = page.locator("#receive")
+    form.locator('select[name="sku"]').select_option(COTTON)
+    form.locator('input[name="quantity"]').fill("1234.5")
+    with page.expect_response(lambda r: r.url.endswith("/movements") and r.request.method == "POST") as answer:
+        form.locator('button[type="submit"]').click()
+    said = form.locator("[data-errors]")
+    expect(said).to_contain_text(written("1234.5", "kg", "hi"))
+    available = answer.value.json()["stock"]["available"]
+    assert "," in written(available, "kg", "hi")  # what it is about
+    expect(said).to_contain_text(written(available, "kg", "hi"))
 
 
 def test_defect_4_errors_name_the_field_what_is_wrong_and_what_is_available(people):

@@ -8,6 +8,7 @@ import re
 
 from services.requests import consumer
 from shared.auth import COOKIE
+from shared.districts import depot_districts
 from shared.envelope import new_event
 from shared.i18n import LANG_COOKIE
 from tests.integration.test_requests_claims import sell, this_month
@@ -193,3 +194,28 @@ def test_the_artisan_list_finds_a_district_typed_in_hindi_in_both_languages(clie
     assert rows_of(page(client, f"/admin/artisans?q={HINDI}", "hi", as_=secretary)) == ["ART-1"]
     hindi = page(client, "/admin/artisans?q=भदोही", "hi")
     assert rows_of(hindi) == [] and "कोई कारीगर" in hindi
+
+
+def test_one_read_of_the_depots_says_a_district_both_ways_and_sees_a_depot_event_at_once(client):
+    """Pages (English -> Hindi) and the search (Hindi -> English) read the depots once a request (shared.districts);
+    where one app context answers several requests (as here), a depot's Hindi district is seen as soon as its event
+    is kept, as when the search read the depots each time."""
+    client.register("ART-1", cooperative="Coop-A")  # in Varanasi, whose depot has no Hindi district yet
+    with client.app.app_context():
+        assert found(client, q=HINDI) == []
+        assert cell(page(client, "/admin/artisans", "hi"), "artisan", "ART-1") == "Varanasi"
+        varanasi_in_hindi(client.db, district="  varanasi ")
+        assert found(client, q=HINDI) == found(client, district=HINDI) == ["ART-1"]
+        assert cell(page(client, "/admin/artisans", "hi"), "artisan", "ART-1") == HINDI
+        districts = depot_districts(client.db)
+        assert (districts.in_hindi("VARANASI"), districts.in_english("वारा", part=True)) == (HINDI, ["  varanasi "])
+
+
+def test_the_depots_are_read_once_a_request(client):
+    """What one request says of districts holds for all of it (a page says a district the same in every row)."""
+    with client.app.test_request_context():
+        first = depot_districts(client.db)
+        client.db.depots.update_one({"_id": "BHD"}, {"$set": {"district_hi": "भदोही"}})  # not by its event
+        assert depot_districts(client.db) is first and first.in_hindi("Bhadohi") is None
+    with client.app.test_request_context():
+        assert depot_districts(client.db).in_hindi("bhadohi") == "भदोही"

@@ -74,7 +74,7 @@
     approve.rbDone = function (data) {
       var n = ((data && data.adjustments) || []).length, id = (data && data.count_id) || "";
       return rb.fillText(n === 0 ? t.corrected_none : n === 1 ? t.corrected_one : t.corrected_many,
-                         { count: id, n: new Intl.NumberFormat(rb.lang === "hi" ? "hi-IN" : "en-IN").format(n) });
+                         { count: id, n: rb.quantity(n * 1000) });
     };
   }
 

@@ -2,9 +2,8 @@
    adjustment's direction. */
 (function () {
   var texts = JSON.parse(document.getElementById("movement-texts").textContent);
-  var fmt = new Intl.NumberFormat(rb.lang === "hi" ? "hi-IN" : "en-IN", { maximumFractionDigits: 3 });
   var depotName = (document.querySelector("[data-depot-name]") || { dataset: {} }).dataset.depotName || "";
-  function amount(value, unit) { return fmt.format(parseFloat(value)) + " " + unit; }
+  function amount(value, unit) { return rb.quantity(Math.round(parseFloat(value) * 1000)) + " " + unit; }
   document.querySelectorAll("form[data-api]").forEach(function (form) {
     form.rbDone = function (data) {
       var option = form.querySelector('select[name="sku"]').selectedOptions[0];

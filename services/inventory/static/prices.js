@@ -7,7 +7,6 @@
   if (!box) return;
   var t = JSON.parse(box.textContent);
   var FAR = 10;
-  var fmt = new Intl.NumberFormat(rb.lang === "hi" ? "hi-IN" : "en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   var fill = rb.fillText;
 
   document.querySelectorAll("form[data-was]").forEach(function (form) {
@@ -20,7 +19,7 @@
       form.rbWarned = text;
       field.setAttribute("aria-invalid", "true");
       field.focus();
-      return fill(far, { "new": fmt.format(asked), was: fmt.format(was), unit: form.dataset.unit });
+      return fill(far, { "new": rb.money(asked), was: rb.money(was), unit: form.dataset.unit });
     };
   });
 })();

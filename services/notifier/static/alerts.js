@@ -60,7 +60,7 @@
     if (!total) return;
     var n = Math.max(parseInt(total.dataset.total, 10) + change, 0);
     total.dataset.total = String(n);
-    total.textContent = fill(t.in_all, { n: new Intl.NumberFormat(locale).format(n) });
+    total.textContent = fill(t.in_all, { n: rb.quantity(n * 1000) });
   }
 
   // The keyboard goes to `el` (a card, or the page's heading), which takes it without being a stop for Tab.
@@ -122,7 +122,7 @@
     card.setAttribute("data-status", alert.status);
     f("meta").textContent = fill(t.meta, { depot: (alert.depot_name || {})[lang] || alert.depot || "–",
                                            since: when(alert.first_seen),
-                                           count: new Intl.NumberFormat(locale).format(alert.count || 1) });
+                                           count: rb.quantity((alert.count || 1) * 1000) });
     if (alert.acknowledged) put(f("ack"), t.ack, { by: alert.acknowledged.by, note: alert.acknowledged.note || "–" }, ["by", "note"]);
     else f("ack").textContent = "";
     putResolved(f("resolved"), alert);

@@ -4,7 +4,6 @@
   var form = document.getElementById("quota-form");
   if (!form) return;
   var t = JSON.parse(document.getElementById("quota-texts").textContent);
-  var fmt = new Intl.NumberFormat(rb.lang === "hi" ? "hi-IN" : "en-IN", { maximumFractionDigits: 3 });
   var fill = rb.fillText;
   var category = form.querySelector("#category"), limit = form.querySelector("#limit");
   var artisan = form.querySelector("#artisan_id"), perLoom = form.querySelector("#per_loom");
@@ -12,8 +11,9 @@
 
   function unit() { return category.selectedOptions[0].dataset.unit || ""; }
   function showUnit() { document.getElementById("limit-unit").textContent = unit(); }
+  function figure(amount) { return rb.quantity(Math.round(amount * 1000)); }  // 12.5 (of a unit) as the page says it
   function rule(amount, loom) {
-    return fill(loom ? t.per_loom : t.per_artisan, { amount: (fmt.format(amount) + " " + unit()).trim() });
+    return fill(loom ? t.per_loom : t.per_artisan, { amount: (figure(amount) + " " + unit()).trim() });
   }
   function hidePanel() { panel.hidden = true; }
   category.addEventListener("change", function () { showUnit(); hidePanel(); });
@@ -26,7 +26,7 @@
     if (parseFloat(text) > parseFloat(form.dataset.max)) {
       limit.setAttribute("aria-invalid", "true");
       limit.focus();
-      return fill(t.too_big, { max: fmt.format(parseFloat(form.dataset.max)), unit: unit() });
+      return fill(t.too_big, { max: figure(parseFloat(form.dataset.max)), unit: unit() });
     }
     return "";
   };

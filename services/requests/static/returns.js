@@ -46,9 +46,7 @@
   };
   form.rbDone = function (answer) {
     var member = form.elements.artisan_id, chosen = member && member.options[member.selectedIndex];
-    var credit = "\u20B9" + Number(answer.credit).toLocaleString("en-IN", { minimumFractionDigits: 2,
-                                                                             maximumFractionDigits: 2 });
-    return form.dataset.doneTemplate.replace("{credit}", credit)
+    return form.dataset.doneTemplate.replace("{credit}", "\u20B9" + rb.money(answer.credit))
       .replace("{member}", chosen && chosen.value ? chosen.dataset.name : form.dataset.memberName);
   };
 })();
