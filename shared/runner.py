@@ -33,6 +33,7 @@ def run_worker(name: str, config: Config) -> None:
     """The consumer and the relay of a service, until SIGTERM or SIGINT."""
     spec = load_spec(name)
     runtime = Runtime(spec, config)
+    runtime.start()
     worker = Worker(runtime).start()
     _stop_on_signals(worker.stop_event.set)
     log.info("%s worker started (broker %s)", name, config.kafka_bootstrap_servers)

@@ -34,6 +34,12 @@ class Runtime:
         self.probe = BrokerProbe(config, f"{spec.name}-readiness")
         ensure_indexes(self.db, {**spec.indexes, **REVOCATION_INDEXES})  # every service keeps the deny-list
 
+    def start(self) -> None:
+        """Run the service's steps at start (its spec's `at_start`), then have what they wrote on disk."""
+        for step in self.spec.at_start:
+            step(self.db, self.config)
+        self.sync()
+
     def sync(self) -> None:
         """Return once this thread's writes are on disk (a no-op unless the embedded store is durable)."""
         if self.store is not None:

@@ -35,6 +35,7 @@ def create_service_app(spec: ServiceSpec, config: Config | None = None,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES, RAWBANK=config)
     app.json.ensure_ascii = False  # Hindi stays readable in responses
     app.extensions["rawbank"] = runtime_ or Runtime(spec, config)
+    app.extensions["rawbank"].start()  # what a crash left half done is finished before the first request
     api = Api(app)
     for blueprint in spec.blueprints:
         api.register_blueprint(blueprint)

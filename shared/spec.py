@@ -49,6 +49,8 @@ class ServiceSpec:
     make_handler: Callable | None = None  # (db, config) -> Handler
     event_handlers: dict = field(default_factory=dict)  # event type -> handler(s): its EVENT_HANDLERS table
     seed: Callable | None = None  # (db, config) -> None
+    at_start: tuple = ()  # ((db, config) -> None, ...) each time its app or worker starts: repairs of what a crash
+    # left half done, backfills of fields older documents lack; twice is once (every process of it runs them)
     consumes_raw: tuple[str, ...] = ()  # topics read undecoded, e.g. dead-letter topics
     make_raw_handler: Callable | None = None  # (db, config) -> RawHandler
     background: tuple = ()  # ((part name, make(db, config) -> run(stop)), ...) more worker loops

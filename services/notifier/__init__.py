@@ -23,7 +23,7 @@ def spec() -> ServiceSpec:
         background=(("dispatcher", dispatcher.make_dispatcher),),
         pages=(pages.blp, report_pages.blp), menu={**pages.MENU, "admin": pages.MENU["admin"] + report_pages.MENU},
         home=pages.HOME, labels={**pages.LABELS, **report_pages.LABELS}, links={"events": "/api/v1/events"},
-        reconcile=reconcile.RECONCILIATION, commands=(report_cli.REBUILD,),
+        reconcile=reconcile.RECONCILIATION, commands=(report_cli.REBUILD,), at_start=(projections.backfill_phone_keys,),
         http_threads=32)  # each live stream (GET /stream) holds a thread
 
 

@@ -45,6 +45,19 @@ def put_artisan(db, data: dict, occurred_at: str) -> None:
         pass
 
 
+def backfill_phone_keys(db, config=None) -> int:
+    """At start: the `phone_key` of each artisan's copy kept before copies had one (until then a phone such a copy
+    shared was not recognised until the artisan's profile next changed); how many were filled. Twice is once: a copy
+    with a key (None for no phone) is not looked at again, and one whose phone a newer profile changed meanwhile is
+    left to that profile's key."""
+    filled = 0
+    for doc in list(db.artisans.find({"phone_key": {"$exists": False}}, {"phone": 1})):
+        phone = doc.get("phone")
+        filled += db.artisans.update_one({"_id": doc["_id"], "phone_key": {"$exists": False}, "phone": phone},
+                                         {"$set": {"phone_key": phone_key(phone)}}).modified_count
+    return filled
+
+
 def put_cooperative(db, data: dict, occurred_at: str) -> None:
     """Keep the newest record of a cooperative (names, kind, district); an older event changes nothing."""
     try:
@@ -88,7 +101,8 @@ def artisan(db, artisan_id: str | None) -> dict | None:
 
 def shares_phone(db, artisan: dict, phone: str | None) -> bool:
     """Whether another active artisan is registered with `phone` (the same number however written): SMS to it
-    then say whose they are. A profile kept before its number's key was (its next update keeps it) is not counted."""
+    then say whose they are. A copy kept before copies had the number's key gets it at the notifier's start
+    (backfill_phone_keys)."""
     key = phone_key(phone)
     if not key:
         return False

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
-from services.requests import users
+from services.requests import login_changes, users
 from shared.errors import TooManyAttempts
 
 WINDOW = timedelta(minutes=15)
@@ -71,6 +71,7 @@ def authenticate(db, username: str, password: str, address: str, now: datetime |
         if not known:
             give_back(db, by_address, now)
         raise
+    login_changes.settle(db, username)  # a change of this login a crash left half done: finished or undone first
     user = users.authenticate(db, username, password)  # a BadLogin leaves both places taken: they count it
     db.login_attempts.delete_one({"_id": pair})
     if not known:

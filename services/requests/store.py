@@ -12,7 +12,8 @@ from shared.envelope import Event, utcnow_iso
 from shared.relay import outbox_push
 
 INDEXES = {
-    "users": [IndexModel([("artisan_id", ASCENDING)], sparse=True)],
+    "users": [IndexModel([("artisan_id", ASCENDING)], sparse=True),
+              IndexModel([("pending.id", ASCENDING)], sparse=True)],  # a change left half done (login_changes)
     "artisans": [
         IndexModel([("registration_id", ASCENDING)], unique=True),
         IndexModel([("cooperative", ASCENDING), ("_id", ASCENDING)]),

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import time
 
-from services.requests import login_throttle, users
-from services.requests.errors import BadLogin, LastAdmin, OwnLogin, OwnPassword, OwnRole, UnknownUser, UsernameTaken
+from services.requests import login_changes, login_throttle, users
+from services.requests.errors import BadLogin, OwnLogin, OwnPassword, OwnRole, UnknownUser, UsernameTaken
 from shared.auth import Principal
 from shared.config import SettingError
 from shared.console import both
@@ -52,13 +52,16 @@ def view(doc: dict, locked: set[str]) -> dict:
 
 
 def listing(db, *, q=None, role=None, active=None, limit=100, offset=0) -> list[dict]:
-    """Logins in name order, a page at a time, each saying whether it is locked out now."""
+    """Logins in name order, a page at a time, each saying whether it is locked out now (a change a crash left
+    half done finished or undone first)."""
+    login_changes.settle(db)
     docs = list(db.users.find(_query(q, role, active), PUBLIC).sort("_id", 1).skip(offset).limit(limit))
     locked = login_throttle.locked_out(db, [doc["_id"] for doc in docs])
     return [view(doc, locked) for doc in docs]
 
 
 def count(db, *, q=None, role=None, active=None) -> int:
+    login_changes.settle(db)
     return db.users.count_documents(_query(q, role, active))
 
 
@@ -127,31 +130,26 @@ def set_active(db, by: Principal, username: str, active: bool, *, token_ttl: int
 
     An admin cannot deactivate themself, nor the last active admin: the change is stored, the active admins are
     counted after it and, if none is left, it is undone and refused (two admins deactivating each other at once
-    may both be refused; never both let through)."""
+    may both be refused; never both let through). A crash in between is finished or undone by whoever comes next
+    (login_changes)."""
     if not active and username == by.sub:
         raise OwnLogin({"username": username})
+    login_changes.settle(db)
     before = db.users.find_one({"_id": username}, {"role": 1, "active": 1})
     if before is None:
         raise UnknownUser({"username": username})
     if active:
         db.users.update_one({"_id": username}, {"$unset": {"active": ""}})
         return get(db, username)
-    if before.get("active") is not False:
-        _keeping_an_admin(db, username, {"$set": {"active": False}}, undo={"$unset": {"active": ""}},
-                          was_admin=before["role"] == "admin")
-    # after the write: a login that checked the password before it has a token no later than this, refused too
-    users.end_tokens(db, username, time.time(), token_ttl=token_ttl, correlation_id=correlation_id)
+    if before.get("active") is False:  # deactivated already: its tokens end again, as before
+        users.end_tokens(db, username, time.time(), token_ttl=token_ttl, correlation_id=correlation_id)
+        return get(db, username)
+    if not login_changes.change(db, username, {"role": before["role"], "active": {"$ne": False}},
+                                {"$set": {"active": False}},
+                                undo={"$unset": {"active": ""}} if before["role"] == "admin" else None,
+                                token_ttl=token_ttl, correlation_id=correlation_id):  # changed meanwhile: again
+        return set_active(db, by, username, active, token_ttl=token_ttl, correlation_id=correlation_id)
     return get(db, username)
-
-
-def _keeping_an_admin(db, username: str, change: dict, *, undo: dict, was_admin: bool) -> None:
-    """Store `change` of a login; if it was an active admin's and no active admin is left after it, `undo` it and
-    refuse (LastAdmin): counted after the write, so two admins changing each other at once may both be refused,
-    never both let through (a crash between the write and the undo is not covered: `rawbank user add` then)."""
-    db.users.update_one({"_id": username}, change)
-    if was_admin and db.users.count_documents({"role": "admin", "active": {"$ne": False}}) == 0:
-        db.users.update_one({"_id": username}, undo)
-        raise LastAdmin({"username": username})
 
 
 def move_to_depot(db, username: str, depot: str | None, *, token_ttl: int,
@@ -159,6 +157,7 @@ def move_to_depot(db, username: str, depot: str | None, *, token_ttl: int,
     """Warehouse staff moved to another depot (None: every depot), as a clerk transferred between districts is,
     without a new login: every token they had ends on every service (each named the old depot), so their next
     login works at the new one. The depot it is already is no change; another role has no depot (400)."""
+    login_changes.settle(db)
     before = db.users.find_one({"_id": username}, {"role": 1, "depot": 1})
     if before is None:
         raise UnknownUser({"username": username})
@@ -168,9 +167,10 @@ def move_to_depot(db, username: str, depot: str | None, *, token_ttl: int,
         raise Invalid({"depot": [users.unknown_depot(db, depot).en]})  # as adding one says
     if before.get("depot") == depot:
         return get(db, username)
-    db.users.update_one({"_id": username}, {"$set": {"depot": depot}} if depot else {"$unset": {"depot": ""}})
-    # after the write, as set_active does: a login that checked the password before it is refused too
-    users.end_tokens(db, username, time.time(), token_ttl=token_ttl, correlation_id=correlation_id)
+    if not login_changes.change(db, username, {"role": "warehouse", "depot": before.get("depot")},
+                                {"$set": {"depot": depot}} if depot else {"$unset": {"depot": ""}}, undo=None,
+                                token_ttl=token_ttl, correlation_id=correlation_id):  # changed meanwhile: again
+        return move_to_depot(db, username, depot, token_ttl=token_ttl, correlation_id=correlation_id)
     return get(db, username)
 
 
@@ -186,6 +186,7 @@ def change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, toke
     given; a warehouse role given without one works at every depot)."""
     if username == by.sub:
         raise OwnRole({"username": username})
+    login_changes.settle(db)
     before = db.users.find_one({"_id": username}, {"role": 1, "depot": 1, "active": 1})
     if before is None:
         raise UnknownUser({"username": username})
@@ -196,18 +197,20 @@ def change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, toke
     if before["role"] == role:
         return get(db, username) if depot is KEEP or role == "admin" else \
             move_to_depot(db, username, depot, token_ttl=token_ttl, correlation_id=correlation_id)
-    depot = None if depot is KEEP else depot
-    if depot and db.depots.find_one({"_id": depot}, {"_id": 1}) is None:
-        raise Invalid({"depot": [users.unknown_depot(db, depot).en]})
-    change = {"$set": {"role": role, **({"depot": depot} if depot else {})}}
-    if not depot:
+    at = None if depot is KEEP else depot
+    if at and db.depots.find_one({"_id": at}, {"_id": 1}) is None:
+        raise Invalid({"depot": [users.unknown_depot(db, at).en]})
+    change = {"$set": {"role": role, **({"depot": at} if at else {})}}
+    if not at:
         change["$unset"] = {"depot": ""}
     undo = {"$set": {"role": "admin", "depot": before["depot"]}} if "depot" in before else \
         {"$set": {"role": "admin"}, "$unset": {"depot": ""}}
-    _keeping_an_admin(db, username, change, undo=undo,
-                      was_admin=before["role"] == "admin" and before.get("active") is not False)
-    # after the write, as set_active does: a login that checked the password before it is refused too
-    users.end_tokens(db, username, time.time(), token_ttl=token_ttl, correlation_id=correlation_id)
+    inactive = before.get("active") is False
+    expect = {"role": before["role"], "active": False if inactive else {"$ne": False}}
+    was_admin = before["role"] == "admin" and not inactive  # an active admin's change: kept as set_active keeps it
+    if not login_changes.change(db, username, expect, change, undo=undo if was_admin else None,
+                                token_ttl=token_ttl, correlation_id=correlation_id):  # changed meanwhile: again
+        return change_role(db, by, username, role, depot, token_ttl=token_ttl, correlation_id=correlation_id)
     return get(db, username)
 
 

@@ -90,3 +90,25 @@ def test_a_money_sms_its_parts_hold_only_without_the_name_is_sent_whole_without_
     assert two == f"सीता देवी के लिए: {texts.sms(refund(2), {}, {}, 'hi')}" and sms.parts(two) <= sms.MOST_PARTS
     plain = texts.sms(refund(4), {}, {}, "hi")
     assert texts.sms(refund(4), {}, {}, "hi", for_name="सीता देवी") == plain
+
+
+def test_copies_kept_before_the_phone_key_are_recognised_as_sharing_once_the_notifier_starts(config):
+    """The notifier kept no `phone_key` in its copies before: a phone two such copies share was not recognised
+    until a profile changed. Its start fills the key once (twice changes nothing)."""
+    from services.notifier import spec
+    from shared.runtime import Runtime
+    runtime = Runtime(spec(), config, client=connect(f"mongomock://old-copies-{uuid.uuid4().hex[:8]}"))
+    db = runtime.db
+    for artisan_id, phone, name in (("ART-1", "+91 98765 43210", "Sita Devi"), ("ART-2", "098765-43210", "Ram Lal"),
+                                    ("ART-3", None, "No phone")):  # as an older notifier kept them
+        db.artisans.insert_one({"_id": artisan_id, "name": name, "phone": phone, "language": "en", "active": True,
+                                "email": f"{artisan_id.lower()}@example.org", "as_of": "2026-01-01T00:00:00Z"})
+    assert texted(db, config).text == "REQ family-1 CANCELLED: 1 YRN at VNS depot"  # not recognised yet
+    runtime.start()
+    started = list(db.artisans.find())
+    assert [(doc["_id"], doc["phone_key"]) for doc in started] == [
+        ("ART-1", "9876543210"), ("ART-2", "9876543210"), ("ART-3", None)]
+    assert texted(db, config).text == "For Sita Devi: REQ family-1 CANCELLED: 1 YRN at VNS depot"
+    runtime.start()  # started again: nothing changes
+    assert list(db.artisans.find()) == started
+    runtime.close()
