@@ -7,7 +7,7 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from shared.districts import forget as forget_districts
-from shared.phones import phone_key
+from shared.phones import fill_phone_keys, phone_key
 
 INDEXES = {
     "artisans": [IndexModel([("district", ASCENDING)]),
@@ -46,16 +46,8 @@ def put_artisan(db, data: dict, occurred_at: str) -> None:
 
 
 def backfill_phone_keys(db, config=None) -> int:
-    """At start: the `phone_key` of each artisan's copy kept before copies had one (until then a phone such a copy
-    shared was not recognised until the artisan's profile next changed); how many were filled. Twice is once: a copy
-    with a key (None for no phone) is not looked at again, and one whose phone a newer profile changed meanwhile is
-    left to that profile's key."""
-    filled = 0
-    for doc in list(db.artisans.find({"phone_key": {"$exists": False}}, {"phone": 1})):
-        phone = doc.get("phone")
-        filled += db.artisans.update_one({"_id": doc["_id"], "phone_key": {"$exists": False}, "phone": phone},
-                                         {"$set": {"phone_key": phone_key(phone)}}).modified_count
-    return filled
+    """At start: the `phone_key` of each artisan's copy kept before copies had one (shared.phones.fill_phone_keys)."""
+    return fill_phone_keys(db.artisans)
 
 
 def put_cooperative(db, data: dict, occurred_at: str) -> None:

@@ -14,7 +14,7 @@ from shared.districts import Districts, depot_districts
 from shared.envelope import new_event, utcnow_iso
 from shared.errors import AlreadyExists, Busy, Conflict, Forbidden, Invalid, NotFound
 from shared.i18n import F_, N_, translate
-from shared.phones import ending, phone_key
+from shared.phones import ending, fill_phone_keys, phone_key
 from shared.quantity import ascii_digits
 
 SOURCE = "requests"
@@ -24,6 +24,12 @@ EVENT_FIELDS = ("name", "name_hi", "district", "language", "phone", "email", "co
 PRIVATE = ("social_category", "gender", "bpl")  # for the department's beneficiary reports: admins only
 SEEN_BY_ADMINS = (*PRIVATE, "created_by")  # and who registered them
 PUBLIC = {"outbox": 0, "_relay": 0, "phone_key": 0}
+
+
+def at_start(db, config=None) -> int:
+    """The service starts: artisans saved before records kept `phone_key` get it (shared.phones.fill_phone_keys),
+    so an SMS from their phone and a phone another artisan shares are known as theirs."""
+    return fill_phone_keys(db.artisans)
 
 
 def visible(principal: Principal, field: str = "_id") -> dict:
