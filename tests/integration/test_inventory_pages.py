@@ -495,3 +495,18 @@ def test_admins_open_the_purchase_orders_of_every_depot_and_a_depots_staff_their
     own = page("/admin/purchase-orders")  # VNS's warehouse staff
     assert orders["VNS"] in own and orders["BHD"] not in own and "depot-choice" not in own
 
+
+def test_what_the_demo_loader_did_is_said_in_words_of_the_pages_language(page, runtime):
+    """The prices page (and the ledger) named the demo loader by its stored name, "(seed)", on Hindi pages too. It is
+    said as rawbank's own actors are ("the demo data"); a person stays named as they log in, kept as typed."""
+    from services.inventory import prices
+    prices.set_price(runtime.db, "YRN", 24_000, "2020-01-01", by="seed")
+    prices.set_price(runtime.db, "YRN", 24_550, "2020-02-01", by="priya")
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 1_000},
+                              by="seed")
+    for lang, words in (("en", "the demo data"), ("hi", "डेमो डेटा")):
+        listed = page("/admin/prices", role="admin", lang=lang)
+        assert f"({words})" in listed and "seed" not in listed, lang
+        assert '(<bdi translate="no">priya</bdi>)' in listed, lang
+        ledger = page("/warehouse/ledger", lang=lang)
+        assert words in ledger and ">seed<" not in ledger, lang
