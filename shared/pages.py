@@ -449,6 +449,9 @@ def _js_texts() -> dict:
     return {"busy": _("Working…"), "offline": _("Could not reach rawbank. Check your connection and try again."),
             "saved": _("Saved."),
             "reason": _("Write a reason first, so the artisan knows why."),
+            # a refusal said under the fields it is about: the form's notice only says where to look
+            "marked_one": _("Check the marked field: what is wrong is written under it."),
+            "marked_many": _("Check the marked fields: what is wrong is written under each."),
             # what the page's own checks say after a field's name ("Quantity: write a number, such as 12.5.")
             "v_required": _("fill this in."), "v_number": _("write a number, such as 12.5."),
             "v_whole": _("write a whole number, such as 30."), "v_positive": _("must be more than 0."),

@@ -75,9 +75,10 @@ def known_depots() -> list[dict]:
     return depots
 
 
-def depot_of(principal) -> tuple[str | None, list[dict]]:
+def depot_of(principal, every: bool = False) -> tuple[str | None, list[dict]]:
     """Warehouse staff of a depot work at it; admins and central warehouse staff (no depot on their token) choose one
-    (the first by default): the pages then offer the choice and keep it in their links (`g.picks_depot`). A code no
+    (the first by default; none, every depot, on a page that lists across depots: `every`): the pages then offer the
+    choice and keep it in their links (`g.picks_depot`). A code no
     depot has is not found (never another depot's figures shown as if they were its own); a depot's staff asking
     another (a link an admin sent) are told these pages show only their own (never theirs under the code asked)."""
     depots = known_depots()
@@ -89,7 +90,7 @@ def depot_of(principal) -> tuple[str | None, list[dict]]:
     wanted = request.args.get("depot")
     if wanted and wanted not in codes:
         raise to_depot_choice(DepotNotFound({"depot": wanted}))
-    code = wanted or (codes[0] if codes else None)
+    code = wanted or (None if every or not codes else codes[0])
     at_depot(principal, code)
     return code, depots
 

@@ -36,11 +36,12 @@ def supplier_detail(principal, code):
 @blp.get("/admin/purchase-orders")
 @page("admin", "warehouse")
 def order_list(principal):
-    """Orders newest first, by status, a page at a time; admins raise new ones here."""
-    code, depots = depot_of(principal)
+    """Orders newest first, by status, a page at a time; admins raise new ones here. Those who choose the depot see
+    every depot's orders until they choose one (the first depot may have none); a depot's staff see their own."""
+    code, depots = depot_of(principal, every=True)
     status = request.args.get("status") if request.args.get("status") in order_rules.STATUSES else None
-    paging = pager(purchase_orders.count(db(), status=status, depot=code) if code else 0)
-    orders = purchase_orders.find(db(), status=status, depot=code, skip=paging.skip, limit=paging.size) if code else []
+    paging = pager(purchase_orders.count(db(), status=status, depot=code))
+    orders = purchase_orders.find(db(), status=status, depot=code, skip=paging.skip, limit=paging.size)
     return render_template("inventory/purchase_orders.html", orders=orders, status=status, depot=code, depots=depots,
                            paging=paging,
                            statuses=order_rules.STATUSES, suppliers=[s for s in suppliers.find(db(), limit=200)

@@ -88,6 +88,14 @@
     if (lost()) box.focus();  // a refusal whose field is not the one focused (attend) is read where it is said
   }
 
+  // A refusal is said once. What is wrong with a field is said under it (fieldError); the form's notice then only
+  // sends the eye there ("Check the marked fields ..."), and says in full what belongs to no field shown (`untied`).
+  function refuse(el, untied) {
+    var marked = el.querySelectorAll(".field-error").length, said = [].concat(untied || []).filter(Boolean);
+    if (marked) said.unshift(marked === 1 ? texts.marked_one : texts.marked_many);
+    say(el, said.join(" "), "error");
+  }
+
   // After a refusal the keyboard goes where the person must act: the first field it marks, else its notice (a
   // refusal of the whole form, not tied to one field), never back to the top of the page.
   function attend(el) {
@@ -162,13 +170,15 @@
 
   function showError(form, error) {
     var details = error.details && typeof error.details === "object" && !Array.isArray(error.details) ? flat(error.details, "", {}) : {};
-    var lines = [];
+    var tied = 0, untied = [];
     if (error.code === "validation_error") {
       Object.keys(details).forEach(function (name) {
         // a form whose body is not its fields as they stand (rbBody) says which field a name of the body is
         var field = (typeof form.rbField === "function" && form.rbField(name)) ||
           form.querySelector('[name="' + name + '"]') || form.querySelector('[name="' + name + '[]"]');
-        if (field) lines.push(fieldError(field, words(details[name])));
+        // a hidden field (the depot a form is for) is shown nowhere: what is wrong with it is said in the notice
+        if (field && field.type !== "hidden") { fieldError(field, words(details[name])); tied += 1; }
+        else untied.push(words(details[name]));
       });
     } else {
       // an error of the whole request that belongs to one field: <input data-error-codes="insufficient_stock">; of
@@ -180,9 +190,10 @@
       // back"): under that row's field it is said once, by the refusal, not after the label again
       var row = owners.filter(function (f) { return f.dataset.errorSku && f.dataset.errorSku === details.sku; })[0];
       var owner = row || owners.filter(function (f) { return !f.dataset.errorSku; })[0];
-      if (owner) lines.push(fieldError(owner, error.message, Boolean(row)));
+      if (owner) { fieldError(owner, error.message, Boolean(row)); tied += 1; }
     }
-    say(form, lines.length ? lines.join(" ") : error.message, "error");
+    // what no field shown is about: the refusal's own words, and those of each field the form does not show
+    refuse(form, (tied ? [] : [error.message]).concat(untied));
     attend(form);
   }
 
@@ -240,7 +251,7 @@
       if (problem) { seen[field.name] = true; lines.push(fieldError(field, problem)); }
     });
     if (!lines.length) return true;
-    say(form, lines.join(" "), "error");
+    refuse(form);
     attend(form);
     return false;
   }
@@ -413,7 +424,8 @@
     if (!check(form)) return;
     if (typeof form.rbCheck === "function") {
       var problem = form.rbCheck(form);
-      if (problem) { say(form, problem, "error"); attend(form); return; }
+      // a problem it said under the fields it marked (fieldError) is not said again; one of the whole form is
+      if (problem) { refuse(form, form.querySelector(".field-error") ? [] : [problem]); attend(form); return; }
     }
     setBusy(form, true);
     var headers = form.dataset.idempotency ? { "Idempotency-Key": form.dataset.idempotency } : {};
@@ -529,8 +541,8 @@
   document.addEventListener("DOMContentLoaded", unfoldMenu);
   window.addEventListener("resize", unfoldMenu);
 
-  window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say, digits: digits, fillText: fillText,
-                fieldError: fieldError, showError: showError, clearErrors: clearErrors, check: check,
-                reloadSaying: reloadSaying, attend: attend, depotStock: depotStock, quantity: quantity,
+  window.rb = { api: api, texts: texts, lang: lang, setBusy: setBusy, say: say, refuse: refuse, digits: digits,
+                fillText: fillText, fieldError: fieldError, showError: showError, clearErrors: clearErrors,
+                check: check, reloadSaying: reloadSaying, attend: attend, depotStock: depotStock, quantity: quantity,
                 money: money };
 })();

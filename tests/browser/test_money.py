@@ -134,7 +134,9 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
     payment.get_by_label("रसीद या UPI संदर्भ").fill("RCPT-VNS-2")
     payment.get_by_label("राशि (₹)").fill("-5")  # it said "must not be less than 0", and at 0 the API refused
     payment.get_by_role("button", name="भुगतान दर्ज करें").click()
-    expect(payment.locator("[data-errors]")).to_contain_text("राशि: 0 से अधिक होना चाहिए।")
+    expect(payment.locator(".field-error")).to_contain_text("राशि: 0 से अधिक होना चाहिए।")
+    expect(payment.locator("[data-errors]")).to_have_text(  # said once: under the amount
+        "निशान लगे खाने को देखें: क्या ग़लत है, यह उसके नीचे लिखा है।")
     payment.get_by_label("राशि (₹)").fill("16000.00")
     payment.get_by_role("button", name="भुगतान दर्ज करें").click()
     expect(detail.locator('[data-f="due"]')).to_have_text("₹0.00")
@@ -146,7 +148,7 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
     refund.get_by_label("लौटाने का कारण (कारीगर इसे देखेंगे)").fill("अधिक भुगतान लौटाया")
     refund.get_by_label("राशि (₹)").fill("-5")  # it said "must not be less than 0", and at 0 the API refused
     refund.get_by_role("button", name="वापसी दर्ज करें").click()
-    expect(refund.locator("[data-errors]")).to_contain_text("राशि: 0 से अधिक होना चाहिए।")
+    expect(refund.locator(".field-error")).to_contain_text("राशि: 0 से अधिक होना चाहिए।")
     refund.get_by_label("राशि (₹)").fill("1000")  # more than is to the credit: refused, its rupees as people read them
     refund.get_by_role("button", name="वापसी दर्ज करें").click()
     expect(refund.locator("[data-errors]")).to_contain_text("केवल ₹54.77 जमा है")

@@ -29,7 +29,8 @@ def test_a_refused_quantity_is_marked_on_the_line_it_was_typed_on(people):
     form.locator("#l1-quantity").fill("1.00001")  # finer than the API keeps
     form.locator("#l1-price").fill("245.50")
     form.get_by_role("button", name="Save as draft").click()
-    expect(form.locator("[data-errors]")).to_contain_text("Quantity 2: at most three decimal places")
+    expect(form.locator(".field-error")).to_contain_text("Quantity 2: at most three decimal places")
+    expect(form.locator("[data-errors]")).to_have_text("Check the marked field: what is wrong is written under it.")
     expect(form.locator("#l1-quantity")).to_have_attribute("aria-invalid", "true")
     expect(form.locator("#l0-quantity")).not_to_have_attribute("aria-invalid", "true")
 
@@ -43,8 +44,9 @@ def test_a_material_on_two_lines_is_named_in_the_pages_language(people):
         form.locator(f"#l{row}-quantity").fill(quantity)
         form.locator(f"#l{row}-price").fill("245.50")
     form.get_by_role("button", name="मसौदे के रूप में सहेजें").click()
-    expect(form.locator("[data-errors]")).to_have_text(
+    expect(form.locator(".field-error")).to_have_text(
         "सामान 3: यह सामान पहले की एक पंक्ति में पहले से है: उसकी पूरी मात्रा एक ही पंक्ति में लिखें।")
+    expect(form.locator("[data-errors]")).to_have_text("निशान लगे खाने को देखें: क्या ग़लत है, यह उसके नीचे लिखा है।")
     expect(form.locator("#l2-sku")).to_have_attribute("aria-invalid", "true")
     assert "/admin/purchase-orders?" in admin.page.url  # nothing was raised
 

@@ -54,7 +54,7 @@ def test_an_artisans_request_is_approved_dispatched_and_received_through_the_pag
     expect(cotton).to_contain_text("इस महीने बचा कोटा: 60 किलो में से 60 किलो")
     cotton.locator("input").fill("70")
     page.get_by_role("button", name="अनुरोध भेजें").click()
-    expect(page.locator("[data-errors]")).to_contain_text("आपके मासिक धागा कोटे से अधिक")
+    expect(cotton.locator(".field-error")).to_contain_text("आपके मासिक धागा कोटे से अधिक")
     artisan.shot("new-request-over-quota")
     assert page.url.endswith("/my/new")
     cotton.locator("input").fill("१२.५")  # Devanagari digits, as artisans type them
@@ -118,7 +118,9 @@ def test_a_low_stock_alert_appears_on_an_open_board_without_a_reload(people):
     form.get_by_label("Quantity", exact=True).fill("7")
     form.get_by_role("button", name="Record adjustment").click()
     expect(form.get_by_label("Reason (required)")).to_have_attribute("aria-invalid", "true")
-    expect(form.locator("[data-errors]")).to_have_text("Reason: fill this in.")  # the field and what is wrong
+    expect(form.locator(".field-error")).to_have_text("Reason: fill this in.")  # the field and what is wrong
+    expect(form.locator("[data-errors]")).to_have_text(  # said once: the notice says where
+        "Check the marked field: what is wrong is written under it.")
     form.get_by_label("Reason (required)").select_option("damage")
     form.get_by_role("button", name="Record adjustment").click()
     expect(form.locator("[data-errors]")).to_have_text(
@@ -174,7 +176,8 @@ def test_an_admin_manages_the_catalog_depots_and_quotas(people):
     depot.get_by_label("अंग्रेज़ी में नाम").fill("Mirzapur again")
     depot.get_by_label("ज़िला", exact=True).fill("Mirzapur")
     depot.get_by_role("button", name="डिपो जोड़ें").click()
-    expect(depot.locator("[data-errors]")).to_contain_text("कोड MZP पहले से है")  # 409, in the page's language
+    expect(depot.locator(".field-error")).to_contain_text("कोड MZP पहले से है")  # 409, in the page's language, at
+    expect(depot.locator("[data-errors]")).not_to_contain_text("MZP")  # the code it is about, and said there once
 
     menu(page, "कोटा").click()
     quota = page.locator("form", has=page.get_by_role("button", name="कोटा सहेजें"))

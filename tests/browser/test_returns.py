@@ -90,7 +90,7 @@ def test_staff_take_back_part_of_a_handed_over_request_and_the_artisan_sees_the_
     form.get_by_label("Why it came back (the artisan sees this)").fill("too much")
     form.get_by_text("Record the return").click()
     form.locator("details.confirm").get_by_role("button", name="Yes, record it").click()
-    expect(form.locator("[data-errors]")).to_contain_text("at most 7 kg")
+    expect(form.locator(".field-error")).to_contain_text("at most 7 kg")
     expect(page.locator("[data-returns] tr[data-return]")).to_have_count(1)
 
     artisan = people("artisan").log_in()
@@ -133,7 +133,7 @@ def test_staff_settle_what_did_not_reach_a_cooperatives_member_and_the_member_se
     form.get_by_label("Why it came back (the artisan sees this)").fill("short at hand-over")
     form.get_by_text("Record the return").click()
     form.locator("details.confirm").get_by_role("button", name="Yes, record it").click()
-    expect(form.locator("[data-errors]")).to_contain_text("at most 2 kg")  # more than was reported short
+    expect(form.locator(".field-error")).to_contain_text("at most 2 kg")  # more than was reported short
     expect(page.locator("[data-returns] tr[data-return]")).to_have_count(0)
     form.get_by_label("40s: how much came back (kg)", exact=False).fill("2")
     form.get_by_text("Record the return").click()

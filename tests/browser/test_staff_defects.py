@@ -150,7 +150,8 @@ def test_defect_4_errors_name_the_field_what_is_wrong_and_what_is_available(peop
         form.get_by_role("button", name="Record receipt").click()
         expect(quantity).to_have_attribute("aria-invalid", "true")
         expect(form.locator(".field-error")).to_have_text(said)
-        expect(form.locator("[data-errors]")).to_contain_text(said)
+        expect(form.locator("[data-errors]")).to_have_text(  # said once, under the field
+            "Check the marked field: what is wrong is written under it.")
 
     adjust = page.locator("#adjust")
     adjust.get_by_label("Material").select_option("DYE-INDIGO")

@@ -471,3 +471,42 @@ def test_receiving_against_an_order_chooses_its_material_when_one_is_still_to_co
                                            "purchase_order": two, "lot": {"code": "D2", "expires_on": "2099-01-31"}},
                               by="t")
     assert chosen_material(two) == ["YRN"]  # the dye has all come: the yarn is what is left
+
+
+def test_admins_open_the_purchase_orders_of_every_depot_and_a_depots_staff_their_own(page, runtime):
+    """Admins landed on the first depot (Bhadohi), which may have no orders while another has: with no depot chosen
+    they see every depot's, each order naming its depot, and choose one in the same chooser; a depot's staff keep
+    their own."""
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    line = {"sku": "YRN", "quantity": 1_000, "price": 100}
+    orders = {depot: purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": depot, "expected_on": "2099-01-31",
+                                                         "lines": [line]}, by="adm")["purchase_order"]
+              for depot in ("VNS", "BHD")}
+    for lang, heading, every in (("en", "Purchase orders of every depot", "Every depot"),
+                                 ("hi", "हर डिपो के खरीद ऑर्डर", "हर डिपो")):
+        html = page("/admin/purchase-orders", role="admin", lang=lang)
+        assert heading in html and all(number in html for number in orders.values()), lang
+        assert re.search(rf'<option value="" selected>{every}</option>', html), lang  # the chooser says so
+        assert len(re.findall(r'data-f="depot"', html)) == 2  # each order names its depot
+        assert re.search(r'<select id="o-depot" name="depot" required>', html)  # a new order asks where for
+    chosen = page("/admin/purchase-orders?depot=VNS", role="admin")
+    assert orders["VNS"] in chosen and orders["BHD"] not in chosen and 'data-f="depot"' not in chosen
+    assert '<input type="hidden" name="depot" value="VNS">' in chosen and 'id="o-depot"' not in chosen
+    own = page("/admin/purchase-orders")  # VNS's warehouse staff
+    assert orders["VNS"] in own and orders["BHD"] not in own and "depot-choice" not in own
+
+
+def test_what_the_demo_loader_did_is_said_in_words_of_the_pages_language(page, runtime):
+    """The prices page (and the ledger) named the demo loader by its stored name, "(seed)", on Hindi pages too. It is
+    said as rawbank's own actors are ("the demo data"); a person stays named as they log in, kept as typed."""
+    from services.inventory import prices
+    prices.set_price(runtime.db, "YRN", 24_000, "2020-01-01", by="seed")
+    prices.set_price(runtime.db, "YRN", 24_550, "2020-02-01", by="priya")
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 1_000},
+                              by="seed")
+    for lang, words in (("en", "the demo data"), ("hi", "डेमो डेटा")):
+        listed = page("/admin/prices", role="admin", lang=lang)
+        assert f"({words})" in listed and "seed" not in listed, lang
+        assert '(<bdi translate="no">priya</bdi>)' in listed, lang
+        ledger = page("/warehouse/ledger", lang=lang)
+        assert words in ledger and ">seed<" not in ledger, lang

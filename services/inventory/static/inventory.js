@@ -75,7 +75,8 @@
     var row = named && rows[parseInt(named[1], 10)];
     var field = row && row.querySelector('[name$=".' + named[2] + '"]');
     if (!field) return false;
-    rb.say(form, rb.fieldError(field, error.message), "error");
+    rb.fieldError(field, error.message);
+    rb.refuse(form);
     rb.attend(form);
     return true;
   }

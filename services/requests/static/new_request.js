@@ -138,7 +138,7 @@
     }
     if (!problems.length) return false;
     focusFirst();
-    rb.say(form, problems.join(" "), "error");
+    rb.refuse(form);  // said under each quantity it is about
     return true;
   };
 })();
