@@ -7,6 +7,7 @@ from services.inventory import order_rules, purchase_orders, replenishment, supp
 from services.inventory.api_stock import depot_scope
 from services.inventory.pages import at_depot, depot_of, known_depots, materials
 from shared.lists import asked_number, pager
+from shared.money import format_money
 from shared.pages import page
 from shared.web import db
 
@@ -46,7 +47,14 @@ def order_list(principal):
                            paging=paging,
                            statuses=order_rules.STATUSES, suppliers=[s for s in suppliers.find(db(), limit=200)
                                                                      if s.get("active", True)],
-                           materials=materials(), rows=range(LINE_ROWS), keep={"status": status or ""})
+                           materials=materials(), rows=range(LINE_ROWS), keep={"status": status or ""},
+                           listed_prices=listed_prices)
+
+
+def listed_prices(supplier: dict) -> dict[str, str]:
+    """The price per unit a supplier lists for each material, as a new order's line takes it (inventory.js)."""
+    return {item["sku"]: format_money(item["price"]) for item in supplier.get("items") or []
+            if item.get("price") is not None}
 
 
 @blp.get("/admin/purchase-orders/<number>")

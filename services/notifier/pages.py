@@ -101,7 +101,10 @@ def _board(docs: list[dict], **shown):
                            cards=[card(alert, language()) for alert in described],
                            since=datetime.now(timezone.utc).isoformat(), statuses=ALERT_STATUSES,
                            severities=SEVERITIES, request_url=url_of("requests", "/my/requisitions/REQ_ID"),
-                           on_a_request=ON_A_REQUEST, **{"one": False, "tabs": TABS, **shown})
+                           on_a_request=ON_A_REQUEST, on_stock=ON_STOCK,
+                           stock_url=url_of("inventory", "/warehouse/stock/SKU?depot=DEPOT"),
+                           order_url=url_of("inventory", "/admin/replenishment?depot=DEPOT"),
+                           **{"one": False, "tabs": TABS, **shown})
 
 
 def card(alert: dict, lang: str) -> dict:
@@ -127,7 +130,7 @@ def card(alert: dict, lang: str) -> dict:
                 since=when(alert.get("first_seen")), count=number(alert.get("count") or 1)),
             "ack": Markup(escape(_("Acknowledged by {by}: {note}"))).format(
                 by=as_typed(ack.get("by")), note=as_typed(ack.get("note") or "–")) if ack else "",
-            "resolved": resolved, "request": request_link(alert)}
+            "resolved": resolved, "request": request_link(alert), "stock": stock_links(alert)}
 
 
 #: alerts of one member's share, whose request's page is where it is dealt with (a dispute is settled there)
@@ -141,6 +144,21 @@ def request_link(alert: dict) -> str | None:
     if alert.get("kind") not in ON_A_REQUEST or not requisition_id:
         return None
     return url_of("requests", f"/my/requisitions/{quote(requisition_id, safe='')}")
+
+
+#: alerts of a material's stock at a depot, dealt with from its stock card and the depot's "what to order"
+ON_STOCK = (domain.LOW_STOCK, domain.STOCK_OUT, domain.WAITLIST)
+
+
+def stock_links(alert: dict) -> dict | None:
+    """Where an alert of a material's stock at a depot is dealt with: the material's stock card there (lots, what is
+    on order, who waits) and the depot's "what to order"; None for other alerts."""
+    sku, depot = alert.get("sku"), alert.get("depot")
+    if alert.get("kind") not in ON_STOCK or not sku or not depot:
+        return None
+    at = f"?depot={quote(depot, safe='')}"
+    return {"card": url_of("inventory", f"/warehouse/stock/{quote(sku, safe='')}{at}"),
+            "order": url_of("inventory", f"/admin/replenishment{at}")}
 
 
 @blp.get("/my/notifications")

@@ -94,7 +94,28 @@
     };
   }
 
+  // A new order's lines take the price its supplier lists for their material (the supplier's data-prices), into a
+  // price left empty or one filled so before; a price typed by hand stays.
+  function listedPrices(form) {
+    var supplier = form.querySelector('select[name="supplier"]');
+    if (!supplier) return;
+    var fill = function () {
+      var chosen = supplier.options[supplier.selectedIndex];
+      var prices = chosen && chosen.dataset.prices ? JSON.parse(chosen.dataset.prices) : {};
+      form.querySelectorAll("[data-line]").forEach(function (row) {
+        var sku = row.querySelector("select"), price = row.querySelector('input[name$=".price"]');
+        if (!sku || !price || (price.value && price.value !== price.dataset.listed)) return;
+        price.value = prices[sku.value] || "";
+        price.dataset.listed = price.value;
+      });
+    };
+    form.addEventListener("change", function (event) {
+      if (event.target === supplier || event.target.matches("[data-line] select")) fill();
+    });
+  }
+
   function ready() {
+    document.querySelectorAll("form#new-order").forEach(listedPrices);
     document.querySelectorAll("form[data-ticks]").forEach(ticked);
     document.querySelectorAll("form[data-lines]").forEach(function (form) {
       form.rbCheck = function () { return checkLines(form) || checkTwice(form) || checkFree(form); };

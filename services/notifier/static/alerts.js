@@ -130,6 +130,13 @@
     var link = f("request");
     link.hidden = !(about && board.on_a_request.indexOf(alert.kind) >= 0);
     if (!link.hidden) link.firstElementChild.href = board.request.replace("REQ_ID", encodeURIComponent(about));
+    var stock = f("stock");  // an alert of a material's stock at a depot: its stock card and what to order there
+    stock.hidden = !(alert.sku && alert.depot && board.on_stock.indexOf(alert.kind) >= 0);
+    if (!stock.hidden) {
+      var depot = encodeURIComponent(alert.depot);
+      f("stock-card").href = board.stock_card.replace("SKU", encodeURIComponent(alert.sku)).replace("DEPOT", depot);
+      f("stock-order").href = board.stock_order.replace("DEPOT", depot);
+    }
     var form = f("form");
     form.setAttribute("data-api", board.acknowledge.replace("ALERT_ID", encodeURIComponent(alert.id)));
     form.hidden = alert.status === "resolved";
