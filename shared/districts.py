@@ -27,18 +27,25 @@ class Districts:
         return districts_called(self.depots, name, part=part)
 
 
+def of_depots(depots: list[dict]) -> Districts:
+    """The districts these depots name in Hindi, read in the order given (by code): of two depots of one district
+    that name it apart, the first's name. Also for a list a page already has (the public availability's cached
+    snapshot), so it names districts as every other page does without reading the store."""
+    named = [{"district": d["district"], "district_hi": d["district_hi"]} for d in depots
+             if d.get("district") and isinstance(d.get("district_hi"), str) and d["district_hi"].strip()]
+    hindi: dict[str, str] = {}
+    for depot in named:
+        hindi.setdefault(plain_name(depot["district"]), depot["district_hi"])
+    return Districts(named, hindi)
+
+
 def depot_districts(db) -> Districts:
     """The depots of `db` that name their district in Hindi, by code; read once per request (and again after
     forget(), as a depot of this service's copy changes)."""
     if has_app_context() and _KEPT in g:
         return g.get(_KEPT)
-    depots = [{"district": d["district"], "district_hi": d["district_hi"]}
-              for d in db.depots.find({"district_hi": {"$type": "string"}}, {"district": 1, "district_hi": 1})
-              .sort("_id", 1).limit(LIMIT) if d.get("district") and d["district_hi"].strip()]
-    hindi: dict[str, str] = {}
-    for depot in depots:
-        hindi.setdefault(plain_name(depot["district"]), depot["district_hi"])
-    found = Districts(depots, hindi)
+    found = of_depots(list(db.depots.find({"district_hi": {"$type": "string"}}, {"district": 1, "district_hi": 1})
+                           .sort("_id", 1).limit(LIMIT)))
     if has_app_context():
         setattr(g, _KEPT, found)
     return found

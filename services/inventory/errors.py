@@ -116,7 +116,7 @@ class WrongDepot(Forbidden):
 
 
 class WrongDepotWork(_Names, WrongDepot):
-    """Staff of a depot starting a count, holding a lot or printing a slip at another depot."""
+    """Staff of a depot starting a count or holding a lot at another depot."""
 
     message = N_("You can do this only at your own depot, {your_depot}; for another depot, ask an admin.")
     DEPOTS = ("your_depot",)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from services.inventory import availability
 from services.inventory.public_api import snapshot
 from services.inventory.schemas import WEEKDAYS
+from shared.districts import of_depots
 from shared.i18n import language
 from shared.pages import NUMBER_LOCALES, in_page_language
 from shared.text import districts_called
@@ -30,10 +31,12 @@ def availability_page():
 
 
 def district_names(depots: list[dict]) -> dict[str, str]:
-    """Each depot's district (as stored, in English, what the filter sends) -> its name in the page's language: the
-    Hindi one a depot of it gives on Hindi pages, else the English one."""
-    hindi = {d["district"]: d["district_hi"] for d in depots if d.get("district_hi")}
-    return {d["district"]: in_page_language({"district": d["district"], "district_hi": hindi.get(d["district"])},
+    """Each depot's district (as stored, in English, what the filter sends) -> its name in the page's language: on
+    Hindi pages the Hindi one a depot of it gives, chosen as every other page chooses it (shared.districts: the
+    first depot's by code, the district compared case and spacing aside), from the snapshot (sorted by code), not
+    the store; else the English one."""
+    hindi = of_depots(depots)
+    return {d["district"]: in_page_language({"district": d["district"], "district_hi": hindi.in_hindi(d["district"])},
                                             "district") for d in depots}
 
 

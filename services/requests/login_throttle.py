@@ -7,6 +7,10 @@ the window ends. An address may fail PER_ADDRESS times over all usernames (passw
 one address); then only people who logged in from that address before (within KNOWN_FOR) may
 still try, each within their own limit, so the staff of a depot behind one address keep working.
 A success clears the username's counter for that address and gives back the address's place.
+A new password set for a login (an admin's, or `rawbank user password`) clears its counters and lets that one
+username past a closed address, as if known there, until it logs in with it or RESET_FOR ends: the clerk whose
+password was reset gets in from the office address the others' failures closed, each try within their own limit,
+while the address stays closed to every other name.
 The counters live in the store, so every API process sees the same numbers.
 """
 from __future__ import annotations
@@ -25,6 +29,7 @@ WINDOW = timedelta(minutes=15)
 PER_USER_AND_ADDRESS = 10
 PER_ADDRESS = 100
 KNOWN_FOR = timedelta(days=30)
+RESET_FOR = timedelta(days=1)  # a new password set for a login gets it past a closed address for this long, once
 INDEXES = {"login_attempts": [IndexModel([("until", ASCENDING)], expireAfterSeconds=0)]}
 
 
@@ -34,6 +39,10 @@ def _pair(username: str, address: str) -> str:
 
 def _known(username: str, address: str) -> str:
     return f"known:{username[:100]}|addr:{address}"
+
+
+def _reset(username: str) -> str:
+    return f"reset:{username[:100]}"
 
 
 def take(db, key: str, limit: int, now: datetime) -> None:
@@ -62,7 +71,8 @@ def authenticate(db, username: str, password: str, address: str, now: datetime |
     """users.authenticate within the limits; TooManyAttempts (not checked at all) past them."""
     now = now or datetime.now(timezone.utc)
     pair, by_address = _pair(username, address), f"addr:{address}"
-    known = db.login_attempts.find_one({"_id": _known(username, address), "until": {"$gt": now}}) is not None
+    known = db.login_attempts.count_documents({"_id": {"$in": [_known(username, address), _reset(username)]},
+                                               "until": {"$gt": now}}) > 0
     if not known:
         take(db, by_address, PER_ADDRESS, now)
     try:
@@ -78,6 +88,7 @@ def authenticate(db, username: str, password: str, address: str, now: datetime |
         give_back(db, by_address, now)
     db.login_attempts.update_one({"_id": _known(username, address)}, {"$set": {"until": now + KNOWN_FOR}},
                                  upsert=True)
+    db.login_attempts.delete_one({"_id": _reset(username)})  # used: known where it logged in, new elsewhere
     return user
 
 
@@ -97,7 +108,10 @@ def locked_out(db, usernames: list[str], now: datetime | None = None) -> set[str
     return {name for name in usernames if name[:100] in locked}
 
 
-def clear(db, username: str) -> None:
-    """Forget a username's failed attempts from every address: an admin set them a new password, so the person
-    logs in with it at once instead of waiting out the window. An address's own limit (guessing many names) stays."""
+def clear(db, username: str, now: datetime | None = None) -> None:
+    """Forget a username's failed attempts from every address and let it past an address closed by others' failures
+    until it logs in (RESET_FOR at most): an admin set them a new password, so the person logs in with it at once
+    instead of waiting out the window. An address's own limit stays for every other name."""
+    now = now or datetime.now(timezone.utc)
     db.login_attempts.delete_many(_pairs_of(username))
+    db.login_attempts.update_one({"_id": _reset(username)}, {"$set": {"until": now + RESET_FOR}}, upsert=True)

@@ -10,6 +10,7 @@ import pytest
 
 from services.inventory import create_app as inventory_app
 from shared.auth import COOKIE, issue_token
+from shared.districts import depot_districts
 from shared.i18n import LANG_COOKIE
 from tests.integration.test_inventory_api import admin, client, error_of, runtime  # noqa: F401  (fixtures)
 
@@ -116,3 +117,20 @@ def test_the_catalog_shows_both_names_of_a_depots_district_and_the_form_asks_for
         html = client.get("/admin/catalog").get_data(as_text=True)
         assert '<span lang="en">Mirzapur</span><br><span lang="hi">मिर्ज़ापुर</span>' in html
         assert f'<label for="district-hi">{label}</label>' in html and 'name="district_hi"' in html
+
+
+def test_the_public_page_names_a_district_two_depots_spell_apart_in_hindi_as_the_other_pages_do(public, admin,
+                                                                                               runtime):
+    """Two depots of one district gave it different Hindi names: the chooser took the last depot's (by code), the
+    other pages (shared.districts) the first's. A district typed in other letters with no Hindi of its own is the
+    same district there too."""
+    for code, district, hindi in (("MZB", "Mirzapur", "मिर्जापुर"), ("MZP", "Mirzapur", "मिर्ज़ापुर"),
+                                  ("MZR", "mirzapur", None)):
+        body = {**MIRZAPUR, "code": code, "name": f"{code} depot", "district": district, "district_hi": hindi}
+        assert public.post(f"{API}/depots", json=body, headers=admin).status_code == 201
+    as_other_pages = depot_districts(runtime.db).in_hindi("Mirzapur")
+    assert as_other_pages == "मिर्जापुर"  # the first depot's by code
+    hindi = availability(public, "hi")
+    assert f'<option value="Mirzapur">{as_other_pages}</option>' in hindi
+    assert f'<option value="mirzapur">{as_other_pages}</option>' in hindi
+    assert '<option value="Mirzapur">Mirzapur</option>' in availability(public, "en")
