@@ -6,14 +6,12 @@ receives it once; once saved, or refused, the next one goes with a new key; a re
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from tests.browser.script_alone import script_alone
+
 pytestmark = pytest.mark.e2e
-SCRIPT = Path(__file__).resolve().parents[2] / "shared" / "static" / "rawbank.js"
-PAGE = "http://rawbank.test/warehouse/movements"
-API = "http://rawbank.test/api/v1/movements"
 TEXTS = {"busy": "Working…", "offline": "Could not reach rawbank.", "saved": "Saved.", "again": "Already recorded.",
          "reused": "This form was already used.", "v_required": "fill this in.", "v_number": "write a number.",
          "v_positive": "must be more than 0."}
@@ -29,11 +27,7 @@ HTML = f"""<!doctype html><html lang="en"><title>Receive</title>
 @pytest.fixture
 def form(browser):
     """The movements page with only rawbank.js on it; `answers` says how the API answers each call in turn."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.sent, page.answers = [], []
-
-    def api(route):
+    def api(page, route):
         page.sent.append(route.request.headers.get("idempotency-key"))
         answer = page.answers.pop(0)
         if answer == "drop":
@@ -41,13 +35,9 @@ def form(browser):
         else:
             status, body, headers = answer
             route.fulfill(status=status, content_type="application/json", body=json.dumps(body), headers=headers)
-    page.route(PAGE, lambda route: route.fulfill(content_type="text/html", body=HTML))
-    page.route("http://rawbank.test/rawbank.js",
-               lambda route: route.fulfill(content_type="text/javascript", body=SCRIPT.read_text()))
-    page.route(API, api)
-    page.goto(PAGE)
-    yield page
-    context.close()
+    with script_alone(browser, HTML, api) as page:
+        page.sent = []
+        yield page
 
 
 def send(page, answer):

@@ -7,15 +7,14 @@ request."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.script_alone import script_alone
 from tests.browser.test_pages import menu, reload_until
 
 pytestmark = pytest.mark.e2e
-SCRIPT = Path(__file__).resolve().parents[2] / "shared" / "static" / "rawbank.js"
 ONE = {"en": "Check the marked field: what is wrong is written under it.",
        "hi": "निशान लगे खाने को देखें: क्या ग़लत है, यह उसके नीचे लिखा है।"}
 MANY = {"en": "Check the marked fields: what is wrong is written under each.",
@@ -36,18 +35,10 @@ HTML = f"""<!doctype html><html lang="en"><title>Receive</title>
 @pytest.fixture
 def alone(browser):
     """A receipt form with only rawbank.js on it; `answers` says how the API answers each call in turn."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.answers = []
-    page.route("http://rawbank.test/warehouse/movements", lambda route: route.fulfill(content_type="text/html",
-                                                                                     body=HTML))
-    page.route("http://rawbank.test/rawbank.js",
-               lambda route: route.fulfill(content_type="text/javascript", body=SCRIPT.read_text()))
-    page.route("http://rawbank.test/api/v1/movements", lambda route: route.fulfill(
-        status=page.answers[0][0], content_type="application/json", body=json.dumps(page.answers.pop(0)[1])))
-    page.goto("http://rawbank.test/warehouse/movements")
-    yield page
-    context.close()
+    with script_alone(browser, HTML, lambda page, route: route.fulfill(
+            status=page.answers[0][0], content_type="application/json", body=json.dumps(page.answers.pop(0)[1]))) \
+            as page:
+        yield page
 
 
 def said(page) -> tuple[list[str], str]:
