@@ -1,7 +1,7 @@
 """Inventory HTTP API, stock half: stock, the movement ledger and reservations."""
 from __future__ import annotations
 
-from services.inventory import ledger, once, queries, returns, stock_lists
+from services.inventory import ledger, once, purchase_orders, queries, returns, stock_lists
 from services.inventory.domain import DEPLETED, LOW
 from services.inventory.errors import NotYourDepot, OtherDepotsLedger, WrongDepot, WrongDepotWork
 from services.inventory.api import csv_file, page_args, paged
@@ -89,8 +89,19 @@ def create_movement(body):
     """Record a receipt, a signed adjustment (with reason code) or a transfer to another depot; a retry with the same
     Idempotency-Key returns the first result and records nothing again."""
     own_depot(body["depot"])
-    return idempotency.answer(*once.movement(db(), body, key_id=key_id(), by=current_principal().sub,
-                                             correlation_id=request_id(), seen_from=depot_scope()))
+    result, created = once.movement(db(), body, key_id=key_id(), by=current_principal().sub,
+                                    correlation_id=request_id(), seen_from=depot_scope())
+    if result.get("type") == "receipt" and body.get("purchase_order"):
+        result = {**result, "order": order_after(body["purchase_order"], body["sku"])}
+    return idempotency.answer(result, created)
+
+
+def order_after(number: str, sku: str) -> dict:
+    """The order a receipt named, as read after it: its status and what of the material is still to come."""
+    order = purchase_orders.get(db(), number)
+    remaining = sum(line["remaining"] for line in order["lines"] if line["sku"] == sku)
+    return {"purchase_order": number, "status": order["status"], "remaining": remaining,
+            "complete": not any(line["remaining"] for line in order["lines"])}
 
 
 def key_id() -> str | None:

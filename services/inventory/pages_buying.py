@@ -1,7 +1,7 @@
 """Inventory pages for buying: suppliers, purchase orders and what to order next (with a small chart)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, g, render_template, request
 
 from services.inventory import order_rules, purchase_orders, replenishment, suppliers
 from services.inventory.api_stock import depot_scope
@@ -72,19 +72,36 @@ def order_detail(principal, number):
 @blp.get("/admin/replenishment")
 @page("admin", "warehouse")
 def what_to_order(principal):
-    """Per material: the figures, a chart of stock and issues over 90 days and the suggested order."""
+    """Per material: the figures, a chart of stock and issues over 90 days and the suggested order. Those who choose
+    the depot open it on the depot with the most materials to order (the first depot may need nothing)."""
     code, depots = depot_of(principal)
     sellers = suppliers.find(db(), limit=200)
     chosen = request.args.get("supplier") if request.args.get("supplier") in {s["code"] for s in sellers} else None
     asked = asked_number("cover_days", 3) if "cover_days" in request.args else COVER_DAYS
     fits = asked is not None and 1 <= asked <= 365
     days = asked if fits else COVER_DAYS  # what is shown instead is said on the page (days_refused)
-    rows = replenishment.suggestions(db(), code, supplier=chosen, cover_days=days) if code else []
+    busiest = g.picks_depot and not request.args.get("depot") and len(depots) > 1
+    if busiest:
+        code, rows = most_to_order([d["code"] for d in depots], supplier=chosen, cover_days=days)
+        at_depot(principal, code)  # the menu's links keep it
+    else:
+        rows = replenishment.suggestions(db(), code, supplier=chosen, cover_days=days) if code else []
     charts = {row["sku"]: chart(replenishment.history(db(), code, row["sku"], row["on_hand"])) for row in rows}
     return render_template("inventory/replenishment.html", rows=rows, charts=charts, depot=code, depots=depots,
-                           suppliers=sellers, supplier=chosen, cover_days=days, days_refused=not fits,
+                           suppliers=sellers, supplier=chosen, cover_days=days, days_refused=not fits, busiest=busiest,
                            typed_days=days if fits else request.args.get("cover_days", "")[:20],
                            keep={"supplier": chosen or "", "cover_days": days})
+
+
+def most_to_order(codes: list[str], **asked) -> tuple[str, list[dict]]:
+    """The depot with the most materials to order (the first of those with as many), with its suggestions."""
+    best = None
+    for code in codes:
+        rows = replenishment.suggestions(db(), code, **asked)
+        wanted = sum(1 for row in rows if row["suggested_quantity"] > 0)
+        if best is None or wanted > best[0]:
+            best = (wanted, code, rows)
+    return best[1], best[2]
 
 
 def chart(history: dict) -> dict:

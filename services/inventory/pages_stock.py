@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from services.inventory import domain, ledger, people, stock_lists
+from services.inventory import domain, ledger, people, stock_lists, suppliers
 from services.inventory.catalog import material_or_error
 from services.inventory.pages import CATEGORIES, depot_of, materials
 from shared.lists import day_range, pager, search_text
@@ -45,6 +45,8 @@ def stock_card(principal, sku):
     ids = [row["artisan_id"] for row in (card["holds"] + card["waiting"])] if card else []
     return render_template("inventory/stock_card.html", card=card, material=material, depot=code, depots=depots,
                            people=people.who(db(), ids), keep={},
+                           supplier_names=suppliers.names(db(), [r.get("supplier") for r in card["movements"]]
+                                                          if card else []),
                            cooperatives=people.cooperatives(db(), [row["cooperative"] for row in
                                                                   (card["holds"] + card["waiting"])] if card else []))
 
@@ -65,4 +67,5 @@ def movement_ledger(principal):
     rows = ledger.page(db(), query, paging.size, skip=paging.skip) if code else []
     return render_template("inventory/ledger.html", rows=rows, paging=paging, depot=code, depots=depots,
                            materials=materials(), keep=keep, errors=errors, types=domain.MOVEMENT_TYPES,
+                           supplier_names=suppliers.names(db(), [r.get("supplier") for r in rows]),
                            filtered=any(keep.values()))

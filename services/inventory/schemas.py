@@ -271,6 +271,15 @@ class StockListQuery(StockQuery):
             raise ma.ValidationError(F_("give the depot: every material is listed for one depot at a time"), "depot")
 
 
+class ReceiptOrderSchema(ma.Schema):
+    """The purchase order a receipt named, as read right after it."""
+
+    purchase_order = f.String()
+    status = f.String()
+    remaining = Quantity(metadata={"description": "what of the material received is still to come on the order"})
+    complete = f.Boolean(metadata={"description": "nothing of any material is still to come on the order"})
+
+
 class MovementResultSchema(ma.Schema):
     movement_id = f.String()
     type = f.String()
@@ -280,6 +289,7 @@ class MovementResultSchema(ma.Schema):
     quantity = Quantity()
     lot = f.String(allow_none=True)  # the lot a receipt went into
     stock = f.Nested(StockFiguresSchema)
+    order = f.Nested(ReceiptOrderSchema)  # a receipt naming a purchase order: that order after it
 
 
 class MovementEntrySchema(ma.Schema):

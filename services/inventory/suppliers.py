@@ -73,6 +73,12 @@ def find(db, *, after: str | None = None, skip: int = 0, limit: int = 50) -> lis
     return list(db.suppliers.find(query).sort("_id", ASCENDING).skip(skip).limit(limit))
 
 
+def names(db, codes) -> dict[str, str]:
+    """Suppliers' names by code, of those among `codes` that are suppliers (a supplier typed by hand is no code)."""
+    wanted = sorted({c for c in codes if c})
+    return {d["_id"]: d["name"] for d in db.suppliers.find({"_id": {"$in": wanted}}, {"name": 1})} if wanted else {}
+
+
 def item(supplier: dict | None, sku: str) -> dict:
     """What a supplier says about one material: its pack size and price, if it said."""
     return next((i for i in (supplier or {}).get("items") or [] if i["sku"] == sku), {})

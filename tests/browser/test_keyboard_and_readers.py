@@ -52,17 +52,18 @@ def test_finding_1_an_order_asks_before_it_is_sent_closed_or_cancelled_and_says_
     send = page.locator("summary", has_text="Send to the supplier")
     send.focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_text(f"Send order {number} to Sri Ram Spinning Mills?")).to_be_visible()
-    expect(page.get_by_role("button", name="Yes, send it")).to_be_focused()
+    expect(page.get_by_text(f"Mark order {number} as sent to Sri Ram Spinning Mills?")).to_be_visible()
+    expect(page.get_by_role("button", name="Yes, mark it as sent")).to_be_focused()
     assert order_status(admin, number) == "draft"  # nothing sent by the one key press
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # "No, not yet"
     expect(send).to_be_focused()
     assert order_status(admin, number) == "draft"
     page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Yes, send it")).to_be_focused()
+    expect(page.get_by_role("button", name="Yes, mark it as sent")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.locator("#page-notice")).to_have_text(f"Order {number} is sent to the supplier.")
+    expect(page.locator("#page-notice")).to_have_text(f"Order {number}: marked as sent. rawbank does not send it: "
+                                                      "print it or send it to the supplier yourself.")
     assert order_status(admin, number) == "sent"
 
     page.locator("summary", has_text="Close: cancel what has not come").click()

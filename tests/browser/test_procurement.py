@@ -45,7 +45,7 @@ def approve(admin, requisition):
     expect(card.locator("[data-done]")).to_have_text("स्वीकृत")
 
 
-def receive(warehouse, number, quantity, lot, shade=""):
+def receive(warehouse, number, quantity, lot, shade="", then="सहेज"):
     page = warehouse.page
     page.goto(warehouse.url("inventory", f"/admin/purchase-orders/{number}"))
     page.get_by_role("link", name="इस ऑर्डर पर माल प्राप्त करें").click()
@@ -56,7 +56,7 @@ def receive(warehouse, number, quantity, lot, shade=""):
     form.get_by_label("लॉट कोड (खाली: rawbank ख़ुद देगा)").fill(lot)
     form.get_by_label("शेड").fill(shade)
     form.get_by_role("button", name="प्राप्ति दर्ज करें").click()
-    expect(form.locator("[data-errors]")).to_contain_text("सहेज")
+    expect(form.locator("[data-errors]")).to_contain_text(then)
 
 
 def lot_row(page, sku, lot):
@@ -91,13 +91,24 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     number = page.url.rsplit("/", 1)[1]
     expect(page.locator("#order-status")).to_have_text("मसौदा")
     page.locator("summary", has_text="आपूर्तिकर्ता को भेजें").click()  # asked first, in the page
-    page.get_by_role("button", name="हाँ, भेजें").click()
+    expect(page.locator("details.confirm[open]")).to_contain_text("rawbank इसे नहीं भेजता। इसे प्रिंट करें या खुद "
+                                                                  "आपूर्तिकर्ता को भेजें।")  # it only marks it sent
+    page.get_by_role("button", name="हाँ, भेजा हुआ दर्ज करें").click()
     expect(page.locator("#order-status")).to_have_text("भेजा गया")
+    expect(page.locator("#page-notice")).to_have_text(f"ऑर्डर {number}: भेजा हुआ दर्ज हुआ। rawbank इसे नहीं भेजता: "
+                                                      "इसे प्रिंट करें या खुद आपूर्तिकर्ता को भेजें।")
+    expect(page.locator("#order-sent")).to_contain_text("rawbank इसे नहीं भेजता")
+    expect(page.get_by_role("button", name="प्रिंट करें")).to_be_visible()
     admin.shot("purchase-order-sent")
 
-    # the warehouse receives 60 kg in lot A (shade indigo-2) and 40 kg in lot B
-    receive(warehouse, number, "60", "LOT-A", "indigo-2")
-    receive(warehouse, number, "40", "LOT-B", "indigo-3")
+    # the warehouse receives 60 kg in lot A (shade indigo-2) and 40 kg in lot B: each says what is still to come
+    receive(warehouse, number, "60", "LOT-A", "indigo-2", then=f"{number} पर 40 किलो आना बाकी है।")
+    receive(warehouse, number, "40", "LOT-B", "indigo-3", then=f"ऑर्डर {number} पूरा हुआ: इस पर अब कुछ और नहीं आना है।")
+    page = warehouse.page  # the stock card names the supplier and links the order
+    page.goto(warehouse.url("inventory", f"/warehouse/stock/{YARN}"))
+    expect(page.locator('[data-detail="supplier"]').first).to_have_text("आपूर्तिकर्ता: Sri Ram Spinning Mills")
+    expect(page.locator('[data-detail="purchase_order"]').first.get_by_role("link", name=number)).to_have_attribute(
+        "href", re.compile(rf"/admin/purchase-orders/{number}$"))
     page = warehouse.page
     page.goto(warehouse.url("inventory", f"/admin/purchase-orders/{number}"))
     expect(page.locator("#order-status")).to_have_text("प्राप्त")
@@ -238,7 +249,7 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     expect(board.locator("#order-status")).to_have_text("मसौदा")
     # sent, then closed before anything came: the order says nothing is still to come, and what was cancelled
     board.locator("summary", has_text="आपूर्तिकर्ता को भेजें").click()
-    board.get_by_role("button", name="हाँ, भेजें").click()
+    board.get_by_role("button", name="हाँ, भेजा हुआ दर्ज करें").click()
     expect(board.locator("#order-status")).to_have_text("भेजा गया")
     board.locator("summary", has_text="बंद करें: जो नहीं आया, उसे रद्द करें").click()
     board.get_by_role("button", name="हाँ, बंद करें").click()

@@ -62,3 +62,35 @@ def test_the_expiry_dates_hint_is_in_hindi(people):
     expect(expires).to_have_accessible_description(
         "रंग या रसायन के नए लॉट के लिए ज़रूरी; यहाँ पहले से रखे लॉट में और माल आए, तो उस लॉट की "
         "तिथि बनी रहती है।")
+
+
+SILK = "YRN-SLK-MUL"  # the demo's order: 20 kg of it from the Karnataka Silk Marketing Board to Varanasi, sent
+
+
+def test_a_receipt_against_an_order_says_what_is_still_to_come_and_the_stock_card_names_and_links_it(people):
+    """The receipt's message said what is now at the depot, not what is still to come on the order; the stock card
+    said "Supplier: KSMB" and the order as plain text, which now leads to the order's page (it prints)."""
+    warehouse = in_english(people("warehouse").log_in())
+    page = warehouse.page
+    page.goto(warehouse.url("inventory", "/warehouse/movements"))
+    form = page.locator("#receive")
+    order = form.locator('select[name="purchase_order"] option[value^="PO-"]').first.get_attribute("value")
+    form.get_by_label("Material").select_option(SILK)
+    form.get_by_label("Purchase order (optional)").select_option(order)
+    form.get_by_label("Quantity received").fill("12")
+    form.get_by_role("button", name="Record receipt").click()
+    expect(form.locator("[data-errors]")).to_contain_text(f"8 kg still to come on {order}.")
+    form.get_by_label("Material").select_option(SILK)
+    form.get_by_label("Purchase order (optional)").select_option(order)
+    form.get_by_label("Quantity received").fill("8")
+    form.get_by_role("button", name="Record receipt").click()
+    expect(form.locator("[data-errors]")).to_contain_text(f"Order {order} is complete: nothing more is to come on it.")
+
+    page.goto(warehouse.url("inventory", f"/warehouse/stock/{SILK}"))
+    details = page.locator('[data-detail="supplier"]').first
+    expect(details).to_have_text("Supplier: Karnataka Silk Marketing Board")
+    page.locator('[data-detail="purchase_order"]').first.get_by_role("link", name=order).click()
+    expect(page.get_by_role("heading", name=f"Purchase order {order}")).to_be_visible()
+    expect(page.locator("#order-status")).to_have_text("Received")
+    expect(page.get_by_role("button", name="Print")).to_be_visible()  # a clerk prints it for the supplier
+

@@ -510,3 +510,92 @@ def test_what_the_demo_loader_did_is_said_in_words_of_the_pages_language(page, r
         assert '(<bdi translate="no">priya</bdi>)' in listed, lang
         ledger = page("/warehouse/ledger", lang=lang)
         assert words in ledger and ">seed<" not in ledger, lang
+
+
+def test_a_receipt_against_an_order_answers_what_is_still_to_come_on_it(config, runtime, token):
+    """The receipt's message said what is now at the depot, not what is still to come on the order: POST /movements
+    answers the order as read after it (what of the material is still to come, and whether it is complete)."""
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    lines = [{"sku": "YRN", "quantity": 10_000, "price": 100}, {"sku": "BRS", "quantity": 1_000, "price": 100}]
+    number = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-31",
+                                                 "lines": lines}, by="adm")["purchase_order"]
+    purchase_orders.send(runtime.db, number, by="adm")
+    client = create_app(config, runtime).test_client()
+    clerk = token("warehouse", depot="VNS")
+
+    def receive(sku, quantity, key):
+        response = client.post("/api/v1/movements", headers={**clerk, "Idempotency-Key": key}, json={
+            "type": "receipt", "sku": sku, "depot": "VNS", "quantity": quantity, "purchase_order": number})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["order"]
+
+    assert receive("YRN", "2", "k1") == {"purchase_order": number, "status": "partially_received",
+                                         "remaining": "8", "complete": False}
+    assert receive("YRN", "8", "k2") == {"purchase_order": number, "status": "partially_received",
+                                         "remaining": "0", "complete": False}  # the brass is still to come
+    assert receive("BRS", "1", "k3")["complete"] is True
+    assert receive("YRN", "2", "k1")["remaining"] == "0"  # a retry: the order as it is now
+    plain = client.post("/api/v1/movements", headers=clerk,
+                        json={"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "1"})
+    assert "order" not in plain.get_json()
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert "order" in schema["MovementResult"]["properties"] and "remaining" in schema["ReceiptOrder"]["properties"]
+
+
+def test_an_orders_page_says_rawbank_does_not_send_it_and_prints(page, runtime):
+    """"Send to the supplier" only marks the order sent: the question, the notice and the page say rawbank does not
+    send it, and the order page prints (a clerk sends the print)."""
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    number = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-31",
+                                                 "lines": [{"sku": "YRN", "quantity": 1_000, "price": 100}]},
+                                    by="adm")["purchase_order"]
+    for lang, says in (("en", "rawbank does not send it. Print it or send it to the supplier yourself."),
+                       ("hi", "rawbank इसे नहीं भेजता। इसे प्रिंट करें या खुद आपूर्तिकर्ता को भेजें।")):
+        draft = page(f"/admin/purchase-orders/{number}", role="admin", lang=lang)
+        assert says in draft and "data-print" in draft and 'id="order-sent"' not in draft, lang
+        assert f'data-done-text="Order {number}: marked as sent. rawbank does not send it' in draft or lang == "hi"
+    purchase_orders.send(runtime.db, number, by="adm")
+    for lang, says in (("en", "rawbank does not send it: print it or send it to the supplier yourself."),
+                       ("hi", "rawbank इसे नहीं भेजता: इसे प्रिंट करें या खुद आपूर्तिकर्ता को भेजें।")):
+        sent = page(f"/admin/purchase-orders/{number}", lang=lang)  # the depot's staff too
+        assert 'id="order-sent"' in sent and says in sent and "data-print" in sent, lang
+
+
+def test_the_stock_card_and_ledger_name_an_orders_supplier_and_link_the_order(page, runtime):
+    """The stock card's movements said "Supplier: KSMB" (the order's supplier code) and the order as plain text."""
+    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
+    number = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-31",
+                                                 "lines": [{"sku": "YRN", "quantity": 10_000, "price": 100}]},
+                                    by="adm")["purchase_order"]
+    purchase_orders.send(runtime.db, number, by="adm")
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 2_000,
+                                           "purchase_order": number}, by="t")
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 1_000,
+                                           "supplier": "a weaver's cousin"}, by="t")  # typed by hand: as typed
+    link = f'<a href="/admin/purchase-orders/{number}" translate="no">{number}</a>'
+    for path, lang, supplier, order in (("/warehouse/stock/YRN", "en", "Supplier: ", "Purchase order: "),
+                                        ("/warehouse/stock/YRN", "hi", "आपूर्तिकर्ता: ", "खरीद ऑर्डर: "),
+                                        ("/warehouse/ledger", "en", "Supplier: ", "Purchase order: ")):
+        html = page(path, lang=lang)
+        assert re.search(rf'{supplier}(<[^>]*>)?Sri Ram Mills', html), (path, lang)
+        assert re.search(rf"{supplier}(<[^>]*>)?a weaver(&#39;|'|&#x27;)s cousin", html), (path, lang)
+        assert f"{supplier}MILL" not in html and f"{order}{link}" in html, (path, lang)
+
+
+def test_admins_open_what_to_order_on_the_depot_with_the_most_to_order_and_staff_on_their_own(page, runtime):
+    """Admins (no depot of their own) landed on the first depot, Bhadohi, which may need nothing while another does:
+    with no depot chosen they open the one with the most materials to order, and are told so; staff keep theirs."""
+    catalog.update_material(runtime.db, "YRN", {"reorder_level": 500_000})  # VNS has 100 kg: below 500 kg
+    for sku, quantity, lot in (("YRN", 600_000, {}), ("DYE", 5_000, {"expires_on": "2099-01-31"})):
+        movements.record_movement(runtime.db, {"type": "receipt", "sku": sku, "depot": "BHD", "quantity": quantity,
+                                               "lot": lot}, by="t")  # Bhadohi, the first depot, has enough
+    for lang, says in (("en", "Opened at VNS depot: the depot with the most to order."),
+                       ("hi", "VNS depot खुला है: जिस डिपो के लिए सबसे ज़्यादा ऑर्डर करना है।")):
+        html = page("/admin/replenishment", role="admin", lang=lang)
+        assert says in html and '<option value="VNS" selected>' in html, lang
+        assert '<input type="hidden" name="depot" value="VNS">' in html  # the days' form keeps it
+        assert re.search(r'<tr[^>]*data-sku="YRN"', html)
+    chosen = page("/admin/replenishment?depot=BHD", role="admin")
+    assert '<option value="BHD" selected>' in chosen and 'id="busiest-depot"' not in chosen
+    own = page("/admin/replenishment")  # VNS's warehouse staff
+    assert 'id="busiest-depot"' not in own and "depot-choice" not in own

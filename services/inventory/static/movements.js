@@ -1,5 +1,5 @@
-/* Movement forms: the saved message names what moved, how much in its unit, and the depot's new figure; the
-   adjustment's direction. */
+/* Movement forms: the saved message names what moved, how much in its unit, and the depot's new figure (a receipt
+   against an order: what is still to come on it); the adjustment's direction. */
 (function () {
   var texts = JSON.parse(document.getElementById("movement-texts").textContent);
   var depotName = (document.querySelector("[data-depot-name]") || { dataset: {} }).dataset.depotName || "";
@@ -12,9 +12,16 @@
                      depot: depotName, available: amount(data.stock.available, unit),
                      to: to ? to.selectedOptions[0].textContent : "" };
       if (data.type === "receipt") known(data.sku, data.lot);
-      return rb.fillText(texts[data.type], values);
+      return rb.fillText(texts[data.type], values) + ordered(data.order, values, unit);
     };
   });
+  // a receipt against a purchase order: what of the material is still to come on it, or that it is complete
+  function ordered(order, values, unit) {
+    if (!order) return "";
+    var said = { material: values.material, order: order.purchase_order, remaining: amount(order.remaining, unit) };
+    var text = order.complete ? texts.order_done : parseFloat(order.remaining) > 0 ? texts.to_come : texts.line_done;
+    return " " + rb.fillText(text, said);
+  }
   // a new lot of a dye or chemical must say when it expires (the server refuses it without: expiry_required); more
   // of a lot the depot already has of that material keeps that lot's date, so the date is not asked for then
   var lotsHere = JSON.parse((document.getElementById("receipt-lots") || { textContent: "{}" }).textContent);
