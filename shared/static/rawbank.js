@@ -176,9 +176,11 @@
         // a form whose body is not its fields as they stand (rbBody) says which field a name of the body is
         var field = (typeof form.rbField === "function" && form.rbField(name)) ||
           form.querySelector('[name="' + name + '"]') || form.querySelector('[name="' + name + '[]"]');
-        // a hidden field (the depot a form is for) is shown nowhere: what is wrong with it is said in the notice
+        // a hidden field (the depot a form is for) is shown nowhere: what is wrong with it is said in the notice; a
+        // name the form has no field for (an API's own words, such as "active, depot or role") is not: the
+        // refusal's own message says it in words, when nothing else is said
         if (field && field.type !== "hidden") { fieldError(field, words(details[name])); tied += 1; }
-        else untied.push(words(details[name]));
+        else if (field) untied.push(words(details[name]));
       });
     } else {
       // an error of the whole request that belongs to one field: <input data-error-codes="insufficient_stock">; of
