@@ -53,8 +53,9 @@ def test_rawbank_js_says_a_fields_refusal_under_it_and_only_where_to_look_in_the
 
     alone.fill("#q", "12.5")
     alone.fill("#n", "x" * 10)
-    alone.answers.append((400, {"error": {"code": "validation_error", "message": "Some fields are invalid.", "details": {
-        "quantity": ["Not a valid number."], "note": ["Too long."], "depot": ["No depot VNS."]}}}))
+    alone.answers.append((400, {"error": {"code": "validation_error", "message": "Some fields are invalid.",
+                                          "details": {"quantity": ["Not a valid number."], "note": ["Too long."],
+                                                      "depot": ["No depot VNS."]}}}))
     alone.click("button")
     # two fields shown: said under each; the hidden depot is shown nowhere, so it is said in the notice
     assert said(alone) == (["Quantity received: Not a valid number.", "Note: Too long."],

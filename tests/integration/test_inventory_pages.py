@@ -479,8 +479,9 @@ def test_admins_open_the_purchase_orders_of_every_depot_and_a_depots_staff_their
     their own."""
     suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
     line = {"sku": "YRN", "quantity": 1_000, "price": 100}
-    orders = {depot: purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": depot, "expected_on": "2099-01-31",
-                                                         "lines": [line]}, by="adm")["purchase_order"]
+    orders = {depot: purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": depot,
+                                                         "expected_on": "2099-01-31", "lines": [line]},
+                                            by="adm")["purchase_order"]
               for depot in ("VNS", "BHD")}
     for lang, heading, every in (("en", "Purchase orders of every depot", "Every depot"),
                                  ("hi", "हर डिपो के खरीद ऑर्डर", "हर डिपो")):
