@@ -377,15 +377,21 @@ def test_a_suppliers_page_shows_its_prices_and_pack_sizes_with_forms_to_add_chan
     assert "“आपूर्तिकर्ता” पेज पर जोड़ते हैं।" in missing and "POST /api" not in missing
 
 
-def test_a_closed_orders_page_shows_what_it_is_worth_and_what_was_ordered_in_both_languages(page, runtime):
-    """A closed order's page and the orders list showed the value as ordered as its Amount and Total."""
+def sent_order_received(runtime, quantity: int, price: int, received: int) -> str:
+    """A purchase order of yarn for VNS from Sri Ram Mills (MILL), sent, with `received` of it received: its number."""
     suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
     number = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-31",
-                                                 "lines": [{"sku": "YRN", "quantity": 100_000, "price": 21_050}]},
+                                                 "lines": [{"sku": "YRN", "quantity": quantity, "price": price}]},
                                     by="adm")["purchase_order"]
     purchase_orders.send(runtime.db, number, by="adm")
-    movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 60_000,
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": received,
                                            "purchase_order": number}, by="t")
+    return number
+
+
+def test_a_closed_orders_page_shows_what_it_is_worth_and_what_was_ordered_in_both_languages(page, runtime):
+    """A closed order's page and the orders list showed the value as ordered as its Amount and Total."""
+    number = sent_order_received(runtime, 100_000, 21_050, 60_000)
     purchase_orders.close(runtime.db, number, by="adm")
     html = page(f"/admin/purchase-orders/{number}", role="admin")
     assert re.search(r'id="order-total">₹12,630.00<', html) and "₹21,050.00" in html
@@ -564,13 +570,7 @@ def test_an_orders_page_says_rawbank_does_not_send_it_and_prints(page, runtime):
 
 def test_the_stock_card_and_ledger_name_an_orders_supplier_and_link_the_order(page, runtime):
     """The stock card's movements said "Supplier: KSMB" (the order's supplier code) and the order as plain text."""
-    suppliers.register(runtime.db, {"code": "MILL", "name": "Sri Ram Mills", "district": "Salem"})
-    number = purchase_orders.create(runtime.db, {"supplier": "MILL", "depot": "VNS", "expected_on": "2099-01-31",
-                                                 "lines": [{"sku": "YRN", "quantity": 10_000, "price": 100}]},
-                                    by="adm")["purchase_order"]
-    purchase_orders.send(runtime.db, number, by="adm")
-    movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 2_000,
-                                           "purchase_order": number}, by="t")
+    number = sent_order_received(runtime, 10_000, 100, 2_000)
     movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 1_000,
                                            "supplier": "a weaver's cousin"}, by="t")  # typed by hand: as typed
     link = f'<a href="/admin/purchase-orders/{number}" translate="no">{number}</a>'
