@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from shared import backfills
 from shared.quantity import ascii_digits
 
 #: Marks a phone's contacts app puts around a number copied from it (direction marks and isolates), and the
@@ -27,11 +28,20 @@ def phone_key(phone: str | None) -> str | None:
     return digits[-10:] if len(digits) >= 10 else None
 
 
-def fill_phone_keys(artisans) -> int:
-    """The `phone_key` of each artisan record kept before records had one (a phone it shared, or an SMS from it, was
-    not known as that artisan's until the record was next saved): run at start; how many were filled. Twice is
-    once: a record with a key (None for no phone) is not looked at again, and one whose phone changed meanwhile is
-    left to the key its own save gave it."""
+#: the backfill of `phone_key` (shared.backfills): once done, a start no longer looks for artisans without one
+PHONE_KEYS = "artisans.phone_key"
+
+
+def fill_phone_keys(db) -> int:
+    """The `phone_key` of each artisan record (`db.artisans`) kept before records had one (a phone it shared, or an
+    SMS from it, was not known as that artisan's until the record was next saved): run at start; how many were
+    filled. Twice is once: a record with a key (None for no phone) is not looked at again, and one whose phone
+    changed meanwhile is left to the key its own save gave it. Once a pass has run whole it is marked done
+    (shared.backfills) and later starts do not look again: every save since gives a record its key."""
+    return backfills.once(db, PHONE_KEYS, lambda: _fill_phone_keys(db.artisans))
+
+
+def _fill_phone_keys(artisans) -> int:
     filled = 0
     for doc in list(artisans.find({"phone_key": {"$exists": False}}, {"phone": 1})):
         phone = doc.get("phone")

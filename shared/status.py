@@ -9,6 +9,7 @@ from pathlib import Path
 
 import bson
 
+from shared.backfills import COLLECTION as BACKFILLS
 from shared.datadir import DataDir, damaged
 from shared.i18n import N_, translate
 from shared.names import moment
@@ -38,7 +39,8 @@ SET_ASIDE = N_("set aside by a restore: {path}, {size}; delete it (rm -r {path})
 #: a collection every service that needs it keeps (shared/), named as those the services declare (their spec's
 #: `collections`)
 SHARED_COLLECTIONS = {KEPT: N_("events sent, kept until every service has read them"),
-                      REVOKED: N_("tokens ended by logging out")}
+                      REVOKED: N_("tokens ended by logging out"),
+                      BACKFILLS: N_("fields older records lacked, filled once at a start")}
 COLLECTION = N_("{name} ({collection}): {count}")
 UNREADABLE = N_("{name}: {size}, cannot be read ({error}): damaged, or not a rawbank store. Restore the last backup "
                 "(rawbank restore DIR); keep the damaged file aside, do not delete it.")

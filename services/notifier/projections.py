@@ -46,8 +46,9 @@ def put_artisan(db, data: dict, occurred_at: str) -> None:
 
 
 def backfill_phone_keys(db, config=None) -> int:
-    """At start: the `phone_key` of each artisan's copy kept before copies had one (shared.phones.fill_phone_keys)."""
-    return fill_phone_keys(db.artisans)
+    """At start: the `phone_key` of each artisan's copy kept before copies had one (shared.phones.fill_phone_keys;
+    once: later starts skip it)."""
+    return fill_phone_keys(db)
 
 
 def put_cooperative(db, data: dict, occurred_at: str) -> None:

@@ -66,6 +66,7 @@ def list_users(query):
     """The people who log in, in name order (admin); X-Total-Count says how many match. Never a password."""
     filters = {k: query[k] for k in ("q", "role", "active")}
     offset = (query["page"] - 1) * query["limit"] if query["page"] else query["offset"]
+    user_admin.settle(db())  # once for the page and its count
     found = user_admin.listing(db(), **filters, limit=query["limit"], offset=offset)
     return found, 200, {"X-Total-Count": str(user_admin.count(db(), **filters))}
 
@@ -100,20 +101,8 @@ def update_user(changes, username):
     (admin); not your own, nor the last active admin (422). Move warehouse staff to another depot ({"depot"}: every
     token they had ends, as it named the old depot). Make warehouse staff an admin or an admin warehouse staff
     ({"role"}, with the depot they will work at; every token they had ends); not your own, nor the last admin."""
-    ttl = current_app.config["RAWBANK"].jwt_ttl_seconds
-    if "role" in changes:
-        depot = changes["depot"] or None if "depot" in changes else user_admin.KEEP
-        changed = user_admin.change_role(db(), current_principal(), username, changes["role"], depot,
-                                         token_ttl=ttl, correlation_id=request_id())
-        if "active" not in changes:
-            return changed
-    elif "depot" in changes:
-        moved = user_admin.move_to_depot(db(), username, changes["depot"] or None, token_ttl=ttl,
-                                         correlation_id=request_id())
-        if "active" not in changes:
-            return moved
-    return user_admin.set_active(db(), current_principal(), username, changes["active"], token_ttl=ttl,
-                                 correlation_id=request_id())
+    return user_admin.update(db(), current_principal(), username, changes,
+                             token_ttl=current_app.config["RAWBANK"].jwt_ttl_seconds, correlation_id=request_id())
 
 
 @blp.route("/artisans", methods=["POST"])

@@ -28,8 +28,8 @@ PUBLIC = {"outbox": 0, "_relay": 0, "phone_key": 0}
 
 def at_start(db, config=None) -> int:
     """The service starts: artisans saved before records kept `phone_key` get it (shared.phones.fill_phone_keys),
-    so an SMS from their phone and a phone another artisan shares are known as theirs."""
-    return fill_phone_keys(db.artisans)
+    so an SMS from their phone and a phone another artisan shares are known as theirs (once: later starts skip it)."""
+    return fill_phone_keys(db)
 
 
 def visible(principal: Principal, field: str = "_id") -> dict:

@@ -6,9 +6,9 @@ There are no multi-document transactions (DESIGN.md, "Consistency rules"), so th
 lifetime of the tokens to end and the request's correlation id. Then, counted after that write, no active admin
 left undoes the change and drops the mark in one update and refuses it (LastAdmin); otherwise the login's tokens
 end and the mark goes. A crash or an error anywhere in between leaves the mark, and whoever comes next finishes it
-the same way (`settle`): each start of the service, the Users list and every change of a login (all marks), a login
-(its own). Each step after the write is conditional on the mark's id, so a change is finished or undone once,
-whoever gets there first; its request, if it still runs, answers as that step went.
+the same way (`settle`, once per request): each start of the service, the Users list and every change of a login
+(all marks), a login (its own). Each step after the write is conditional on the mark's id, so a change is
+finished or undone once, whoever gets there first; its request, if it still runs, answers as that step went.
 
 Two admins changing each other at once: each counts after its own write, so the later count sees the other's
 change (done, or still marked) and finds no admin; both may be refused, never both let through. A change settled by

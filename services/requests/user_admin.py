@@ -51,17 +51,21 @@ def view(doc: dict, locked: set[str]) -> dict:
             "language": doc.get("language")}
 
 
-def listing(db, *, q=None, role=None, active=None, limit=100, offset=0) -> list[dict]:
-    """Logins in name order, a page at a time, each saying whether it is locked out now (a change a crash left
-    half done finished or undone first)."""
+def settle(db) -> None:
+    """Before the Users list is read (its count, then its page, or the page then its count): each change of a
+    login a crash or an error left half done is finished or undone, once per request (login_changes)."""
     login_changes.settle(db)
+
+
+def listing(db, *, q=None, role=None, active=None, limit=100, offset=0) -> list[dict]:
+    """Logins in name order, a page at a time, each saying whether it is locked out now (`settle` first)."""
     docs = list(db.users.find(_query(q, role, active), PUBLIC).sort("_id", 1).skip(offset).limit(limit))
     locked = login_throttle.locked_out(db, [doc["_id"] for doc in docs])
     return [view(doc, locked) for doc in docs]
 
 
 def count(db, *, q=None, role=None, active=None) -> int:
-    login_changes.settle(db)
+    """How many logins match (`settle` first)."""
     return db.users.count_documents(_query(q, role, active))
 
 
@@ -132,9 +136,16 @@ def set_active(db, by: Principal, username: str, active: bool, *, token_ttl: int
     counted after it and, if none is left, it is undone and refused (two admins deactivating each other at once
     may both be refused; never both let through). A crash in between is finished or undone by whoever comes next
     (login_changes)."""
+    login_changes.settle(db)
+    return _set_active(db, by, username, active, token_ttl=token_ttl, correlation_id=correlation_id)
+
+
+def _set_active(db, by: Principal, username: str, active: bool, *, token_ttl: int,
+                correlation_id: str | None = None) -> dict:
+    """set_active, the changes left pending settled; a write refused (changed meanwhile, or a change of it left
+    pending since) is tried again through set_active, which settles first."""
     if not active and username == by.sub:
         raise OwnLogin({"username": username})
-    login_changes.settle(db)
     before = db.users.find_one({"_id": username}, {"role": 1, "active": 1})
     if before is None:
         raise UnknownUser({"username": username})
@@ -158,6 +169,13 @@ def move_to_depot(db, username: str, depot: str | None, *, token_ttl: int,
     without a new login: every token they had ends on every service (each named the old depot), so their next
     login works at the new one. The depot it is already is no change; another role has no depot (400)."""
     login_changes.settle(db)
+    return _move_to_depot(db, username, depot, token_ttl=token_ttl, correlation_id=correlation_id)
+
+
+def _move_to_depot(db, username: str, depot: str | None, *, token_ttl: int,
+                   correlation_id: str | None = None) -> dict:
+    """move_to_depot, the changes left pending settled; a write refused (changed meanwhile, or a change of it left
+    pending since) is tried again through move_to_depot, which settles first."""
     before = db.users.find_one({"_id": username}, {"role": 1, "depot": 1})
     if before is None:
         raise UnknownUser({"username": username})
@@ -184,9 +202,16 @@ def change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, toke
     had ends (each named the old role). Not one's own role (422 own_login), nor the last active admin's (422
     last_admin, kept as set_active keeps it); the role it is already is no change but for a depot given (KEEP: none
     given; a warehouse role given without one works at every depot)."""
+    login_changes.settle(db)
+    return _change_role(db, by, username, role, depot, token_ttl=token_ttl, correlation_id=correlation_id)
+
+
+def _change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, token_ttl: int,
+                 correlation_id: str | None = None) -> dict:
+    """change_role, the changes left pending settled; a write refused (changed meanwhile, or a change of it left
+    pending since) is tried again through change_role, which settles first."""
     if username == by.sub:
         raise OwnRole({"username": username})
-    login_changes.settle(db)
     before = db.users.find_one({"_id": username}, {"role": 1, "depot": 1, "active": 1})
     if before is None:
         raise UnknownUser({"username": username})
@@ -196,7 +221,7 @@ def change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, toke
         raise Invalid({"depot": [ONLY_WAREHOUSE]})
     if before["role"] == role:
         return get(db, username) if depot is KEEP or role == "admin" else \
-            move_to_depot(db, username, depot, token_ttl=token_ttl, correlation_id=correlation_id)
+            _move_to_depot(db, username, depot, token_ttl=token_ttl, correlation_id=correlation_id)
     at = None if depot is KEEP else depot
     if at and db.depots.find_one({"_id": at}, {"_id": 1}) is None:
         raise Invalid({"depot": [users.unknown_depot(db, at).en]})
@@ -212,6 +237,23 @@ def change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, toke
                                 token_ttl=token_ttl, correlation_id=correlation_id):  # changed meanwhile: again
         return change_role(db, by, username, role, depot, token_ttl=token_ttl, correlation_id=correlation_id)
     return get(db, username)
+
+
+def update(db, by: Principal, username: str, changes: dict, *, token_ttl: int,
+           correlation_id: str | None = None) -> dict:
+    """PATCH /users/{username}: a new `role` (with the `depot` given, if any), else another `depot`, then `active`
+    or not, each as change_role, move_to_depot and set_active do, the changes left pending settled once first."""
+    login_changes.settle(db)
+    if "role" in changes:
+        depot = changes["depot"] or None if "depot" in changes else KEEP
+        changed = _change_role(db, by, username, changes["role"], depot, token_ttl=token_ttl,
+                               correlation_id=correlation_id)
+    elif "depot" in changes:
+        changed = _move_to_depot(db, username, changes["depot"] or None, token_ttl=token_ttl,
+                                 correlation_id=correlation_id)
+    if "active" not in changes:
+        return changed
+    return _set_active(db, by, username, changes["active"], token_ttl=token_ttl, correlation_id=correlation_id)
 
 
 def change_own_password(db, principal: Principal, current: str, new: str, address: str, config, *,

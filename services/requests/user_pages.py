@@ -39,6 +39,7 @@ def directory(principal):
     new_role = request.args.get("new_role")
     filters = {"q": search_text() or None, "role": role if role in ROLES else None,
                "active": ACTIVE.get(request.args.get("active", ""))}
+    user_admin.settle(db())  # once for the count and the page
     at = pager(user_admin.count(db(), **filters))
     rows = user_admin.listing(db(), **filters, limit=at.size, offset=at.skip)
     coops = cooperatives.listing(db(), principal, limit=500)

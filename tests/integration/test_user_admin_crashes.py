@@ -10,7 +10,7 @@ import pytest
 
 from services.requests import create_app, user_admin, users
 from services.requests.errors import LastAdmin
-from shared.auth import Principal, issue_token
+from shared.auth import COOKIE, Principal, issue_token
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
 from tests.integration.test_user_admin import PASSWORD, admin, bearer, log_in, stored  # noqa: F401,F811  (fixture)
 
@@ -179,3 +179,57 @@ def test_two_admins_changing_each_other_at_once_are_never_both_let_through(clien
     for result, username in zip(results, ("bina", "asha")):
         if isinstance(result, LastAdmin):  # refused: as it was
             assert (stored(client, username)["role"], "active" in stored(client, username)) == ("admin", False)
+
+
+class LookingForPending:
+    """The requests store, counting the look-ups for changes of a login left pending (login_changes.settle)."""
+
+    def __init__(self, db):
+        self._db, self.lookups = db, 0
+
+    def __getattr__(self, name):
+        return self[name]
+
+    def __getitem__(self, name):
+        target = self._db[name]
+        return _LookingForPending(target, self) if name == "users" else target
+
+
+class _LookingForPending:
+    def __init__(self, target, looking: LookingForPending):
+        self._target, self._looking = target, looking
+
+    def __getattr__(self, name):
+        return getattr(self._target, name)
+
+    def find(self, query=None, *args, **kwargs):
+        if "pending.id" in (query or {}):
+            self._looking.lookups += 1
+        return self._target.find(query, *args, **kwargs)
+
+
+@pytest.mark.parametrize("request_", ["the Users page", "GET /users", "a role given again with a depot",
+                                      "a role and active at once"])
+def test_a_request_settles_the_changes_left_pending_once(client, admin, request_):
+    """The Users page counts the logins, then reads a page of them; the API the other way round; a role given again
+    with a depot is a move to it; a PATCH may change the role and deactivate. Each looked for the changes left
+    pending more than once in one request; now once, before it reads, and a change a crash left is still settled."""
+    users.add_user(client.db, username="bina", password=PASSWORD, role="admin")
+    killed_at(client, AFTER_THE_WRITE, "asha", "bina", CHANGES["deactivated"])
+    runtime = client.app.extensions["rawbank"]
+    real, runtime.db = runtime.db, LookingForPending(runtime.db)
+    try:
+        if request_ == "the Users page":
+            client.http.set_cookie(COOKIE, admin["Authorization"].split()[1])
+            assert client.http.get("/admin/users").status_code == 200
+        elif request_ == "GET /users":
+            client.call("GET", "/users", admin, status=200)
+        elif request_ == "a role given again with a depot":
+            client.call("PATCH", "/users/ravi", admin, {"role": "warehouse", "depot": "BHD"}, status=200)
+        else:
+            client.call("PATCH", "/users/ravi", admin, {"role": "admin", "active": False}, status=200)
+        looked = runtime.db.lookups
+    finally:
+        runtime.db = real
+    assert looked == 1
+    assert stored(client, "bina")["active"] is False and "pending" not in stored(client, "bina")

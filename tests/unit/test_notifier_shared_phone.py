@@ -112,3 +112,19 @@ def test_copies_kept_before_the_phone_key_are_recognised_as_sharing_once_the_not
     runtime.start()  # started again: nothing changes
     assert list(db.artisans.find()) == started
     runtime.close()
+
+
+def test_the_notifier_marks_its_backfill_done_and_a_later_start_does_not_look_again(config):
+    """The look for copies without `phone_key` is served by no index: once a start has run it whole, it is marked
+    done and later starts skip it (a copy without a key written after the mark, as no event since writes one,
+    stays so)."""
+    from services.notifier import spec
+    from shared.runtime import Runtime
+    runtime = Runtime(spec(), config, client=connect(f"mongomock://copies-once-{uuid.uuid4().hex[:8]}"))
+    db = runtime.db
+    runtime.start()
+    db.artisans.insert_one({"_id": "ART-9", "name": "Late", "phone": "+91 98765 43210", "language": "en"})
+    runtime.start()
+    assert "phone_key" not in db.artisans.find_one({"_id": "ART-9"})
+    assert db.backfills.find_one({"_id": "artisans.phone_key"})["done_at"]
+    runtime.close()
