@@ -116,9 +116,7 @@ def to_order_counts(db, depots: list[str], *, supplier: str | None = None, cover
     same figures, read for every depot at once (four reads in all, where `suggestions` makes six for each depot)."""
     seller = suppliers.get(db, supplier) if supplier else None
     known = _catalog(db, {"max_level": 1, "pack_size": 1, "unit": 1})
-    stock: dict[str, dict[str, dict]] = {depot: {} for depot in depots}
-    for row in queries.list_stock(db, depot={"$in": depots}, limit=len(depots) * MAX_MATERIALS):
-        stock[row["depot"]][row["sku"]] = row
+    stock = queries.stock_figures(db, depots, limit=len(depots) * MAX_MATERIALS)
     waiting, used = waitlisted_at(db, depots), issued_at(db, depots)
     by_sku = {m["_id"]: m for m in known}
     counts = {}
