@@ -83,7 +83,7 @@ def what_to_order(principal):
     busiest = g.picks_depot and not request.args.get("depot") and len(depots) > 1
     if busiest:
         code, rows = most_to_order([d["code"] for d in depots], supplier=chosen, cover_days=days)
-        at_depot(principal, code)  # the menu's links keep it
+        at_depot(principal, code, chosen=False)  # the menu's links keep it, but to pages that fall back otherwise
     else:
         rows = replenishment.suggestions(db(), code, supplier=chosen, cover_days=days) if code else []
     charts = {row["sku"]: chart(replenishment.history(db(), code, row["sku"], row["on_hand"])) for row in rows}
