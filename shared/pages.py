@@ -70,15 +70,25 @@ def menu_keeps() -> dict[tuple[str, str], tuple[str, ...]]:
     return {(spec.name, path): tuple(names) for spec in all_specs() for path, names in spec.menu_keeps.items()}
 
 
-def keep_in_menu(**params) -> None:
-    """What this page chose (e.g. depot="BHD"), kept in the links of the menu entries whose pages take it."""
-    g.menu_query = {**g.get("menu_query", {}), **{k: v for k, v in params.items() if v}}
+def menu_keeps_chosen() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(service, path) of a menu entry -> those of its `menu_keeps` it takes only when people chose them."""
+    return {(spec.name, path): tuple(names) for spec in all_specs() for path, names in spec.menu_keeps_chosen.items()}
+
+
+def keep_in_menu(chosen: bool = True, **params) -> None:
+    """What this page chose (e.g. depot="BHD"), kept in the links of the menu entries whose pages take it; not
+    `chosen`: what the page fell back on (the first depot), kept only where `menu_keeps_chosen` does not refuse it."""
+    given = {k: v for k, v in params.items() if v}
+    g.menu_query = {**g.get("menu_query", {}), **given}
+    g.menu_fallen_back = (g.get("menu_fallen_back", set()) - set(given)) | (set() if chosen else set(given))
 
 
 def _kept(service: str, path: str) -> str:
     """A menu entry's address, with what the page chose that its page takes (`keep_in_menu`)."""
-    chosen = g.get("menu_query", {})
-    query = {name: chosen[name] for name in menu_keeps().get((service, path), ()) if name in chosen}
+    chosen, fallen_back = g.get("menu_query", {}), g.get("menu_fallen_back", set())
+    only_chosen = menu_keeps_chosen().get((service, path), ())
+    query = {name: chosen[name] for name in menu_keeps().get((service, path), ())
+             if name in chosen and not (name in only_chosen and name in fallen_back)}
     return url_of(service, path) + (f"?{urlencode(query)}" if query else "")
 
 

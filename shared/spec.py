@@ -58,6 +58,8 @@ class ServiceSpec:
     menu: dict = field(default_factory=dict)  # role -> ((position, path, label), ...); every service's, by position
     menu_keeps: dict = field(default_factory=dict)  # path of its menu entry -> query parameters its page takes from
     # the page people are on (shared.pages.keep_in_menu), e.g. "depot": the depot an admin chose
+    menu_keeps_chosen: dict = field(default_factory=dict)  # of those, the ones a page takes only when people chose
+    # them, not when the page they are on fell back on one (its own fallback differs: e.g. every depot's orders)
     home: dict = field(default_factory=dict)  # role -> path of the first page people of that role see
     labels: dict = field(default_factory=dict)  # page filter -> {stored value: label}, e.g. "status"
     common_pages: dict = field(default_factory=dict)  # pages every service links to: "login", "language" -> path

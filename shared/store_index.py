@@ -27,6 +27,11 @@ def kept(value) -> bool:
     return type(value) in KEPT and not (type(value) is float and math.isnan(value))
 
 
+def _kept_list(value) -> bool:
+    """{"$in": [values each kept]}: the union of their documents, in the collection's order as the scan gives them."""
+    return type(value) is dict and len(value) == 1 and type(value.get("$in")) is list and all(map(kept, value["$in"]))
+
+
 class _Index:
     def forget(self, key) -> None:
         """The document is deleted (called before the call's changes settle, see `reindex`)."""
@@ -220,8 +225,9 @@ def _index(store, name, make):
 
 
 def _keys(store, filter, paths: set[str]) -> dict | None:
-    """Keys of the documents an indexed equality (or an indexed path's `$exists`) of `filter` allows, or of
-    each of its `$or` branches (the dispatcher's claim: pending and due, or sending with a lapsed lease), or
+    """Keys of the documents an indexed equality (or `$in` a list of values, or an indexed path's `$exists`) of
+    `filter` allows (an admin's first view of What to order reads every depot's stock by `$in`), or of each of its
+    `$or` branches (the dispatcher's claim: pending and due, or sending with a lapsed lease), or
     of one of its `$and` branches (an artisan's requisitions: theirs or a share, within what they may see);
     None: no index serves it. `paths`: the collection's `indexed_paths`."""
     if not isinstance(filter, dict):
@@ -230,6 +236,11 @@ def _keys(store, filter, paths: set[str]) -> dict | None:
         if field in paths and "." not in field and kept(value):
             index = _index(store, field, lambda: FieldIndex(field, store._documents))
             return dict.fromkeys(index.candidates(value))
+    for field, value in filter.items():
+        if field in paths and "." not in field and _kept_list(value):  # an equality served first: fewer to test
+            index = _index(store, field, lambda: FieldIndex(field, store._documents))
+            found = {key: None for one in value["$in"] for key in index.candidates(one)}
+            return found if len(value["$in"]) < 2 else {key: None for key in store._documents if key in found}
     for field, value in filter.items():
         if type(value) is dict and value == {"$exists": True} and field in paths:
             index = _index(store, ("$exists", field), lambda: ExistsIndex(field, store._documents))

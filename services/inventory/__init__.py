@@ -19,7 +19,8 @@ def spec() -> ServiceSpec:
         consumes=(REQUESTS_TOPIC, INVENTORY_TOPIC), make_handler=consumer.make_handler, seed=seed.seed,
         event_handlers=consumer.EVENT_HANDLERS,
         pages=(pages.blp, pages_stock.blp, pages_dispatch.blp, pages_buying.blp, pages_quality.blp, public_pages.blp),
-        menu=pages.MENU, menu_keeps=pages.KEEPS_DEPOT, home=pages.HOME, labels=pages.LABELS,
+        menu=pages.MENU, menu_keeps=pages.KEEPS_DEPOT, menu_keeps_chosen=pages.KEEPS_CHOSEN_DEPOT, home=pages.HOME,
+        labels=pages.LABELS,
         reconcile=reconcile.RECONCILIATION,
         background=(("ledger", ledger.make_sweeper), ("watch", watch.make_watcher)))
 

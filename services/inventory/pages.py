@@ -53,6 +53,9 @@ MENU = {"warehouse": ((10, "/warehouse/stock", _l("Stock")), (20, "/warehouse/mo
 KEEPS_DEPOT = {path: ("depot",) for path in ("/warehouse/stock", "/warehouse/movements", "/warehouse/lots",
                                              "/warehouse/dispatch", "/admin/purchase-orders", "/warehouse/ledger",
                                              "/warehouse/counts", "/admin/replenishment", "/warehouse/returns")}
+#: of those, the pages that open otherwise than on the first depot (every depot's orders; the depot with the most to
+#: order): the menu takes them to a depot chosen, never to one a page only fell back on (the first, the busiest)
+KEEPS_CHOSEN_DEPOT = {path: ("depot",) for path in ("/admin/purchase-orders", "/admin/replenishment")}
 
 
 @blp.app_context_processor
@@ -91,7 +94,7 @@ def depot_of(principal, every: bool = False) -> tuple[str | None, list[dict]]:
     if wanted and wanted not in codes:
         raise to_depot_choice(DepotNotFound({"depot": wanted}))
     code = wanted or (None if every or not codes else codes[0])
-    at_depot(principal, code)
+    at_depot(principal, code, chosen=bool(wanted))
     return code, depots
 
 
@@ -101,12 +104,13 @@ def not_your_depot(own: str) -> NotYourDepot:
     return to_own_depot(NotYourDepot({"your_depot": own}).named(db()), place(own))
 
 
-def at_depot(principal, code: str | None) -> bool:
+def at_depot(principal, code: str | None, chosen: bool = True) -> bool:
     """Whether `principal` chooses the depot (`g.picks_depot`); if so, the menu's links keep `code` (the depot chosen,
-    or the one a count, order or slip is at). A depot's own staff have no choice to keep."""
+    or the one a count, order or slip is at; not `chosen`: the one the page fell back on, which the links to pages
+    that fall back otherwise do not take, KEEPS_CHOSEN_DEPOT). A depot's own staff have no choice to keep."""
     g.picks_depot = principal.works_at is None
     if g.picks_depot:
-        keep_in_menu(depot=code)
+        keep_in_menu(chosen=chosen, depot=code)
     return g.picks_depot
 
 

@@ -83,7 +83,7 @@ def what_to_order(principal):
     busiest = g.picks_depot and not request.args.get("depot") and len(depots) > 1
     if busiest:
         code, rows = most_to_order([d["code"] for d in depots], supplier=chosen, cover_days=days)
-        at_depot(principal, code)  # the menu's links keep it
+        at_depot(principal, code, chosen=False)  # the menu's links keep it, but to pages that fall back otherwise
     else:
         rows = replenishment.suggestions(db(), code, supplier=chosen, cover_days=days) if code else []
     charts = {row["sku"]: chart(replenishment.history(db(), code, row["sku"], row["on_hand"])) for row in rows}
@@ -94,14 +94,11 @@ def what_to_order(principal):
 
 
 def most_to_order(codes: list[str], **asked) -> tuple[str, list[dict]]:
-    """The depot with the most materials to order (the first of those with as many), with its suggestions."""
-    best = None
-    for code in codes:
-        rows = replenishment.suggestions(db(), code, **asked)
-        wanted = sum(1 for row in rows if row["suggested_quantity"] > 0)
-        if best is None or wanted > best[0]:
-            best = (wanted, code, rows)
-    return best[1], best[2]
+    """The depot with the most materials to order (the first of those with as many), with its suggestions: counted
+    for every depot at once, the suggestions made for that depot alone."""
+    wanted = replenishment.to_order_counts(db(), codes, **asked)
+    code = max(codes, key=wanted.__getitem__)  # the first of the largest
+    return code, replenishment.suggestions(db(), code, **asked)
 
 
 def chart(history: dict) -> dict:

@@ -25,18 +25,47 @@ def _since_id(days: int) -> str:
 
 def waitlisted(db, depot: str) -> dict[str, int]:
     """Per material, what the depot's waitlisted requisitions ask for."""
+    return waitlisted_at(db, [depot]).get(depot, {})
+
+
+def waitlisted_at(db, depots: list[str]) -> dict[str, dict[str, int]]:
+    """Per depot and material, what the depots' waitlisted requisitions ask for."""
     rows = db.reservations.aggregate([
-        {"$match": {"depot": depot, "status": WAITLISTED}}, {"$unwind": "$lines"},
-        {"$group": {"_id": "$lines.sku", "quantity": {"$sum": "$lines.quantity"}}}])
-    return {row["_id"]: row["quantity"] for row in rows}
+        {"$match": {"depot": {"$in": depots}, "status": WAITLISTED}}, {"$unwind": "$lines"},
+        {"$group": {"_id": {"depot": "$depot", "sku": "$lines.sku"}, "quantity": {"$sum": "$lines.quantity"}}}])
+    return _by_depot(rows, sign=1)
 
 
 def issued(db, depot: str, days: int = rules.HISTORY_DAYS) -> dict[str, int]:
     """Per material, what was issued at the depot in the last `days` days."""
+    return issued_at(db, [depot], days).get(depot, {})
+
+
+def issued_at(db, depots: list[str], days: int = rules.HISTORY_DAYS) -> dict[str, dict[str, int]]:
+    """Per depot and material, what was issued at the depots in the last `days` days."""
     rows = db.movements.aggregate([
-        {"$match": {"depot": depot, "type": "issue", "_id": {"$gte": _since_id(days)}}},
-        {"$group": {"_id": "$sku", "quantity": {"$sum": "$quantity"}}}])
-    return {row["_id"]: -row["quantity"] for row in rows}
+        {"$match": {"depot": {"$in": depots}, "type": "issue", "_id": {"$gte": _since_id(days)}}},
+        {"$group": {"_id": {"depot": "$depot", "sku": "$sku"}, "quantity": {"$sum": "$quantity"}}}])
+    return _by_depot(rows, sign=-1)  # issues are stored as negative quantities
+
+
+def _by_depot(rows, sign: int) -> dict[str, dict[str, int]]:
+    found: dict[str, dict[str, int]] = {}
+    for row in rows:
+        found.setdefault(row["_id"]["depot"], {})[row["_id"]["sku"]] = sign * row["quantity"]
+    return found
+
+
+def _catalog(db, fields: dict, after: str | None = None) -> list[dict]:
+    """The materials in sku order after `after`, with `fields` (and `active` and the reorder level `listed` needs)."""
+    known = db.materials.find({"_id": {"$gt": after}} if after else {}, {**fields, "reorder_level": 1, "active": 1})
+    return list(known.sort("_id", ASCENDING).limit(MAX_MATERIALS))
+
+
+def _listed(known: list[dict], there, waiting: dict) -> list[str]:
+    """Of the materials `known`, the active ones stocked or awaited at the depot, or with a reorder level above 0."""
+    return [m["_id"] for m in known if m.get("active", True)
+            and (m["_id"] in there or m["_id"] in waiting or m.get("reorder_level", 0) > 0)]
 
 
 def listed(db, depot: str, waiting: dict, after: str | None = None) -> list[str]:
@@ -44,9 +73,22 @@ def listed(db, depot: str, waiting: dict, after: str | None = None) -> list[str]
     reorder level above 0 even if never stocked there (nothing on hand: as short as can be)."""
     stocked = {"depot": depot, "_id": {"$gt": f"{depot}/{after}"}} if after else {"depot": depot}
     there = {doc["sku"] for doc in db.stock.find(stocked, {"sku": 1}).sort("_id", ASCENDING).limit(MAX_MATERIALS)}
-    known = db.materials.find({"_id": {"$gt": after}} if after else {}, {"reorder_level": 1, "active": 1})
-    return [m["_id"] for m in known.sort("_id", ASCENDING).limit(MAX_MATERIALS) if m.get("active", True)
-            and (m["_id"] in there or m["_id"] in waiting or m.get("reorder_level", 0) > 0)]
+    return _listed(_catalog(db, {}, after), there, waiting)
+
+
+NOTHING = {"on_hand": 0, "reserved": 0, "blocked": 0, "available": 0, "on_order": 0}  # never stocked at the depot
+
+
+def _to_order(material: dict, figures: dict, waiting: int, used: int, seller, cover_days: int) -> dict:
+    """What a material's stock figures (`NOTHING` if none) make of it: its use, cover, target and what to order."""
+    avg = rules.avg_daily(used)
+    pack = suppliers.item(seller, material["_id"]).get("pack_size") or material.get("pack_size")
+    level = rules.target(avg, cover_days, material["reorder_level"], material.get("max_level"))
+    return {"waitlisted": waiting, "avg_daily_issue": avg,
+            "days_of_cover": rules.days_of_cover(figures["available"], figures["on_order"], avg),
+            "target": level, "pack_size": pack,
+            "suggested_quantity": up_to_whole(rules.suggest(level, figures["available"], figures["on_order"],
+                                                            waiting, pack), material["unit"])}
 
 
 def suggestions(db, depot: str, *, supplier: str | None = None, cover_days: int = 60, after: str | None = None,
@@ -62,19 +104,28 @@ def suggestions(db, depot: str, *, supplier: str | None = None, cover_days: int 
                  .limit(len(skus) or 1)}
     rows = []
     for sku in skus:
-        material = materials[sku]
-        figures = stock.get(sku) or {"on_hand": 0, "reserved": 0, "blocked": 0, "available": 0, "on_order": 0}
-        avg = rules.avg_daily(used.get(sku, 0))
-        pack = suppliers.item(seller, sku).get("pack_size") or material.get("pack_size")
-        level = rules.target(avg, cover_days, material["reorder_level"], material.get("max_level"))
+        material, figures = materials[sku], stock.get(sku) or NOTHING
         rows.append({"sku": sku, "name": material["name"], "name_hi": material["name_hi"], "unit": material["unit"],
                      **{k: figures[k] for k in ("on_hand", "reserved", "blocked", "available", "on_order")},
-                     "waitlisted": waiting.get(sku, 0), "avg_daily_issue": avg,
-                     "days_of_cover": rules.days_of_cover(figures["available"], figures["on_order"], avg),
-                     "target": level, "pack_size": pack,
-                     "suggested_quantity": up_to_whole(rules.suggest(level, figures["available"], figures["on_order"],
-                                                                     waiting.get(sku, 0), pack), material["unit"])})
+                     **_to_order(material, figures, waiting.get(sku, 0), used.get(sku, 0), seller, cover_days)})
     return rows
+
+
+def to_order_counts(db, depots: list[str], *, supplier: str | None = None, cover_days: int = 60) -> dict[str, int]:
+    """Per depot, how many of the rows `suggestions` gives (its first ROWS materials) have a quantity to order: the
+    same figures, read for every depot at once (four reads in all, where `suggestions` makes six for each depot)."""
+    seller = suppliers.get(db, supplier) if supplier else None
+    known = _catalog(db, {"max_level": 1, "pack_size": 1, "unit": 1})
+    stock = queries.stock_figures(db, depots, limit=len(depots) * MAX_MATERIALS)
+    waiting, used = waitlisted_at(db, depots), issued_at(db, depots)
+    by_sku = {m["_id"]: m for m in known}
+    counts = {}
+    for depot in depots:
+        there, waits, uses = stock[depot], waiting.get(depot, {}), used.get(depot, {})
+        counts[depot] = sum(1 for sku in _listed(known, there, waits)[:ROWS]
+                            if _to_order(by_sku[sku], there.get(sku) or NOTHING, waits.get(sku, 0), uses.get(sku, 0),
+                                         seller, cover_days)["suggested_quantity"] > 0)
+    return counts
 
 
 def draft_order(db, body: dict, *, by: str, number=None) -> dict:

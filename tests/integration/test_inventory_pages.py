@@ -231,6 +231,27 @@ def test_the_menu_keeps_the_depot_an_admin_chose_on_every_inventory_page(page):
     assert links["/warehouse/lots"].endswith("/warehouse/lots?depot=BHD")
 
 
+def test_the_menu_opens_purchase_orders_and_what_to_order_as_a_click_would_until_an_admin_chooses_a_depot(page,
+                                                                                                          runtime):
+    """An admin who followed 'Stock' (Bhadohi, the first depot, shown as nothing was chosen) and then 'Purchase
+    orders' saw only Bhadohi's orders, not every depot's, and 'What to order' opened on Bhadohi, not on the depot
+    with the most to order: the menu carried a depot the admin never chose. A depot chosen is still carried."""
+    catalog.update_material(runtime.db, "YRN", {"reorder_level": 500_000})  # VNS needs yarn, Bhadohi has enough
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "BHD", "quantity": 600_000},
+                              by="t")
+    fresh = ("/admin/purchase-orders", "/admin/replenishment")  # open on every depot, on the one with the most to order
+    for path in ("/warehouse/stock", "/warehouse/lots", "/warehouse/ledger", "/warehouse/counts",
+                 "/warehouse/returns", "/admin/replenishment"):  # the last opens on VNS, the busiest
+        links = menu_links(page(path, role="admin"))
+        shown = "VNS" if path == "/admin/replenishment" else "BHD"
+        assert links["/warehouse/lots"].endswith(f"/warehouse/lots?depot={shown}"), (path, links)  # kept, as before
+        for target in fresh:
+            assert links[target].endswith(target), (path, links[target])  # as a click on it from anywhere
+    for path in ("/warehouse/stock?depot=BHD", "/admin/replenishment?depot=BHD"):  # chosen: kept, as before
+        links = menu_links(page(path, role="admin"))
+        assert all(links[target].endswith(f"{target}?depot=BHD") for target in fresh), (path, links)
+
+
 def test_a_depots_own_staff_have_no_depot_in_their_links_and_central_staff_keep_theirs(page, config, runtime):
     for path in DEPOT_PAGES:
         links = menu_links(page(path))  # warehouse staff of VNS

@@ -201,3 +201,57 @@ def test_an_order_of_no_ticked_material_says_to_tick_one_in_both_languages(api, 
     many = api("POST", "/replenishment/purchase-orders", {**body, "skus": [f"S{i}" for i in range(201)]}, status=400)
     assert many["error"]["details"] == {"skus": ["at most 200 materials in one order"]}
     assert runtime.db.purchase_orders.count_documents({}) == 0
+
+
+def test_the_counts_that_pick_an_admins_depot_agree_with_each_depots_suggestions(api, runtime, config):
+    """An admin's first view of What to order opens the depot with the most to order. It computed every depot's
+    suggestions (75 depots: 75 of them for one page); the counts read every depot at once and must give what the
+    suggestions give, whatever decides them: issues, the waitlist, orders on the way, a maximum level, packs."""
+    from services.inventory import catalog, movements, pages_buying, suppliers
+    db, handle = runtime.db, make_handler(runtime.db, config)
+    for code in ("AGR", "JPR", "MRT"):  # after BHD and VNS in the pages' order
+        catalog.register_depot(db, {"code": code, "name": code, "district": code})
+    for sku, reorder, extra in (("JUT", 8_000, {"pack_size": "5"}), ("SLK", 0, {}), ("CLY", 2_000, {"max_level": "30"}),
+                                ("OLD", 4_000, {})):
+        api("POST", "/materials", {"sku": sku, "name": sku, "name_hi": sku, "category": "fibre", "unit": "kg",
+                                   "reorder_level": str(reorder / 1000), **extra}, status=201)
+    api("PATCH", "/materials/OLD", {"active": False}, status=200)
+    receipts = {"VNS": {"YRN": 100_000, "DYE": 3_000, "CLY": 20_000, "SLK": 1_000},  # clay below its maximum
+                "BHD": {"YRN": 2_000, "JUT": 9_000, "CLY": 10_000},  # yarn short, but on order below
+                "AGR": {"YRN": 6_000, "DYE": 2_000, "JUT": 20_000, "CLY": 35_000, "OLD": 1_000},  # issues take yarn
+                "JPR": {"YRN": 60_000, "JUT": 10_000, "CLY": 25_000},  # waited for beyond what is free
+                "MRT": {"YRN": 1_000, "DYE": 500, "JUT": 1_000, "CLY": 1_000}}  # all short: all on order below
+    for depot, stock in receipts.items():
+        for sku, quantity in stock.items():
+            movements.record_movement(db, {"type": "receipt", "sku": sku, "depot": depot, "quantity": quantity,
+                                           "lot": {"expires_on": "2099-01-31"} if sku == "DYE" else {}}, by="t")
+    for n, (depot, sku, quantity) in enumerate((("AGR", "YRN", 5_000), ("AGR", "JUT", 18_000), ("VNS", "YRN", 90_000))):
+        handle(requisition("RequisitionApproved", f"ISS{n}", [(sku, quantity)], depot=depot))
+        handle(requisition("RequisitionDispatched", f"ISS{n}", [], depot=depot))  # issued today: 90 days' use
+    handle(requisition("RequisitionApproved", "WAIT", [("YRN", 80_000)], depot="JPR"))  # waitlisted
+    handle(requisition("RequisitionApproved", "HELD", [("CLY", 1_000)], depot="JPR"))
+    purchase_orders_sent(api, "BHD", [("YRN", "40")])
+    purchase_orders_sent(api, "MRT", [("YRN", "10"), ("DYE", "5"), ("JUT", "10"), ("CLY", "40")])
+    assert db.reservations.find_one({"_id": "WAIT"})["status"] == "waitlisted"
+    depots = ["BHD", "VNS", "AGR", "JPR", "MRT"]
+    seen, picked = set(), set()
+    for cover_days, supplier in ((60, None), (1, None), (365, "MILL"), (30, "MILL")):
+        full = {depot: sum(1 for row in replenishment.suggestions(db, depot, supplier=supplier, cover_days=cover_days)
+                           if row["suggested_quantity"] > 0) for depot in depots}
+        assert replenishment.to_order_counts(db, depots, supplier=supplier, cover_days=cover_days) == full, cover_days
+        seen.add(tuple(full.values()))
+        with create_app(config, runtime).test_request_context():
+            code, rows = pages_buying.most_to_order(depots, supplier=supplier, cover_days=cover_days)
+        assert code == max(depots, key=full.get)  # the first of the largest
+        picked.add(code)
+        assert rows == replenishment.suggestions(db, code, supplier=supplier, cover_days=cover_days)
+    assert len(seen) > 1 and all(len(set(counts)) > 2 for counts in seen)  # the depots differ, and so do the days
+    assert picked == {"VNS", "JPR"}  # VNS before JPR when as many; JPR when a day's use of yarn is covered at VNS
+    assert suppliers.get(db, "MILL")["items"]  # packs of 25 for yarn when the mill is chosen
+
+
+def purchase_orders_sent(api, depot, lines) -> None:
+    number = api("POST", "/purchase-orders", {"supplier": "MILL", "depot": depot, "expected_on": "2099-01-01",
+                                              "lines": [{"sku": sku, "quantity": quantity, "price": "1"}
+                                                        for sku, quantity in lines]}, status=201)["purchase_order"]
+    api("POST", f"/purchase-orders/{number}/send", status=200)

@@ -224,6 +224,7 @@ def exercise_procurement(db):
     for args in combos(depot=[None, "VNS"], after=[None, "CNT-1"]):
         counts.find(db, **args)
     replenishment.suggestions(db, "VNS", supplier="MILL")
+    replenishment.to_order_counts(db, ["VNS", "BHD"], supplier="MILL")  # an admin's first view of What to order
     replenishment.history(db, "VNS", "DYE", on_hand=1_000)
 
 

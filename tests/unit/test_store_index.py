@@ -59,7 +59,26 @@ def test_an_indexed_equality_finds_what_the_scan_finds(writes, asked):
         found = [doc["_id"] for doc in collection.find(query)]
         scanned = [doc["_id"] for doc in _scan(collection._target, query)]
         assert sorted(found, key=str) == sorted(scanned, key=str)
+    for query in ({"f": {"$in": [asked, "a"]}}, {"f": {"$in": [asked]}, "g": 1}, {"f": {"$in": []}},
+                  {"g": 0, "f": {"$in": ["b", asked, 2.5]}}, {"f": {"$in": [asked, None]}}):  # the last: the scan
+        found = [doc["_id"] for doc in collection.find(query)]
+        assert found == [doc["_id"] for doc in _scan(collection._target, query)], query  # in the scan's order too
     assert collection._target._store.field_indexes  # the map served the queries
+
+
+def test_values_in_a_list_look_up_only_their_documents():
+    """An admin's first view of What to order reads the stock of every depot by {"depot": {"$in": [...]}}: the scan
+    tested every stock record against each of the 75 codes."""
+    collection = connect("mongomock://index-in")["rawbank_test"].stock
+    collection.drop()
+    collection.create_index([("depot", 1), ("_id", 1)])
+    collection.insert_many([{"_id": n, "depot": f"D{n % 10}"} for n in range(100)])
+    store = collection._target._store
+    query = {"depot": {"$in": ["D3", "D1"]}}
+    wanted = sorted([*range(1, 100, 10), *range(3, 100, 10)])  # in the collection's order
+    assert [doc["_id"] for doc in store_index.candidates(store, query)] == wanted
+    assert [doc["_id"] for doc in collection.find(query)] == [doc["_id"] for doc in _scan(collection._target, query)]
+    assert store_index.candidates(store, {"depot": {"$in": ["D3", {"a": 1}]}}) is None  # a value not kept: the scan
 
 
 def test_a_failed_write_leaves_the_map_as_the_documents():
