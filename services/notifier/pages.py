@@ -13,14 +13,14 @@ from services.notifier import alerts, domain, messages, notifications, projectio
 from services.notifier.errors import DepotNotFound, NotYourDepot
 from services.notifier.schemas import AlertSchema
 from shared.errors import NotFound
-from shared.i18n import N_, language
+from shared.i18n import N_, language, lazy
 from shared.lists import day_range, pager, search_text
 from shared.pages import as_typed, number, page, to_depot_choice, to_own_depot, url_of, when
 from shared.web import db
 
 blp = Blueprint("notifier_pages", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static/notifier")
-ALERT_STATUSES = {status: _l(text) for status, text in texts.ALERT_STATUSES.items()}
+ALERT_STATUSES = {status: lazy(text) for status, text in texts.ALERT_STATUSES.items()}
 #: the board's tabs: which statuses each shows
 TABS = {"live": domain.LIVE, "open": (domain.OPEN,), "acknowledged": (domain.ACKNOWLEDGED,),
         "resolved": (domain.RESOLVED,)}

@@ -14,11 +14,12 @@ from markupsafe import Markup, escape
 from services.notifier import domain
 from shared import names, sms as sms_parts
 from shared.calendar import day_of
-from shared.i18n import N_, translate
+from shared.i18n import N_, NC_, translate
 from shared.money import parse_money, rupees
 
-#: an alert's status as people read it
-ALERT_STATUSES = {"open": N_("Open"), "acknowledged": N_("Someone is on it"), "resolved": N_("Resolved")}
+#: an alert's status as people read it; "alert" the context where Hindi says it of a चेतावनी (feminine: खुली)
+ALERT_STATUSES = {"open": NC_("alert", "Open"), "acknowledged": N_("Someone is on it"),
+                  "resolved": NC_("alert", "Resolved")}
 #: status -> (SMS word, title, sentence)
 STATUS_TEXT = {
     "submitted": (N_("SUBMITTED"), N_("Request received"),
@@ -677,7 +678,7 @@ def alert_headline(doc: dict, materials: dict, depots: dict, lang: str) -> str:
 
 #: the word an alert's SMS and e-mail subject to a contact start with, by what happened to it (domain.ALERT_*)
 ALERT_WORDS = {domain.ALERT_OPENED: N_("NEW ALERT"), domain.ALERT_UPDATED: N_("ALERT UPDATED"),
-               domain.ALERT_ESCALATED: N_("ESCALATED"), domain.ALERT_ACKNOWLEDGED: N_("SOMEONE IS ON IT"),
+               domain.ALERT_ESCALATED: NC_("alert", "ESCALATED"), domain.ALERT_ACKNOWLEDGED: N_("SOMEONE IS ON IT"),
                domain.ALERT_RESOLVED: N_("RESOLVED")}
 
 
