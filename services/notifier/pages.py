@@ -7,6 +7,7 @@ from urllib.parse import quote
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from markupsafe import Markup, escape
 
 from services.notifier import alerts, domain, messages, notifications, projections, texts
@@ -128,7 +129,7 @@ def card(alert: dict, lang: str) -> dict:
             "meta": _("{depot} · since {since} · times seen: {count}").format(
                 depot=(alert.get("depot_name") or {}).get(lang) or alert.get("depot") or "–",
                 since=when(alert.get("first_seen")), count=number(alert.get("count") or 1)),
-            "ack": Markup(escape(_("Acknowledged by {by}: {note}"))).format(
+            "ack": Markup(escape(pgettext("alert", "Acknowledged by {by}: {note}"))).format(
                 by=as_typed(ack.get("by")), note=as_typed(ack.get("note") or "–")) if ack else "",
             "resolved": resolved, "request": request_link(alert), "stock": stock_links(alert)}
 

@@ -45,15 +45,20 @@ def test_an_open_alert_reads_khuli_on_the_board_while_a_depots_hours_say_khula(w
     assert ">खुली</a>" in tabs and ">खुला<" not in tabs and ">हल हो गई</a>" in tabs
     script = json.loads(re.search(r'<script id="board-data"[^>]*>(.*?)</script>', board, re.S).group(1))
     assert script["statuses"]["open"] == "खुली" and script["statuses"]["resolved"] == "हल हो गई"  # live cards
+    assert script["texts"]["done"] == "स्वीकार की गई।" and script["texts"]["ack"] == "{by} ने स्वीकार की: {note}"
     places = in_hindi(world, "inventory").get("/availability").get_data(as_text=True)
     hours = re.search(r'data-depot="VNS".*?data-f="hours">([^<]*)<', places, re.S).group(1)
     assert hours.startswith("खुला: ") and "खुली" not in places
 
 
-def test_a_resolved_alert_reads_hal_ho_gai_on_its_page_and_in_the_refusal_to_acknowledge_it(world):
+def test_an_acknowledged_then_resolved_alert_agrees_on_its_page_and_in_the_refusal_to_acknowledge_it(world):
     (alert,) = world.call("notifier", "GET", "/alerts?status=open")
-    world.call("notifier", "POST", f"/alerts/{alert['id']}/resolve", json={"note": "ऑर्डर भेजा"})
+    world.call("notifier", "POST", f"/alerts/{alert['id']}/acknowledge", json={"note": "देख रहे हैं"})
     client = in_hindi(world, "notifier")
+    page = client.get(f"/admin/alerts/{alert['id']}").get_data(as_text=True)
+    said = re.search(r'data-f="ack">(.*?)</p>', page, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", unescape(said)) == "admin-dup ने स्वीकार की: देख रहे हैं"
+    world.call("notifier", "POST", f"/alerts/{alert['id']}/resolve", json={"note": "ऑर्डर भेजा"})
     page = client.get(f"/admin/alerts/{alert['id']}").get_data(as_text=True)
     assert status_badges(page) == {alert["id"]: "हल हो गई"}
     token = issue_token(world.config.jwt_secret, sub="admin", role="admin")
