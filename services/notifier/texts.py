@@ -238,10 +238,11 @@ ALERT_TEXT = {
 ON_ORDER = (N_("{on_order} is already on order (sent to the supplier, not yet received)."), N_("; {on_order} on order"))
 #: a short-share alert the depot settled a part of (return lines `short`), after its text: what is settled, what not
 SHORT_PARTLY_SETTLED = N_("The depot has settled {settled} of it so far; {still_short} is still short.")
-HEADLINES = {"open": N_("[open] {title}"), "acknowledged": N_("[acknowledged] {title}"),
-             "resolved": N_("[resolved] {title}"), "escalated": N_("[escalated] {title}")}
-DIGEST_SECTIONS = {"opened": N_("Opened ({count}):"), "escalated": N_("Escalated ({count}):"),
-                   "resolved": N_("Resolved ({count}):")}
+#: an alert's line in the digest and webhooks, and the digest's sections: said of alerts (the "alert" context)
+HEADLINES = {"open": NC_("alert", "[open] {title}"), "acknowledged": NC_("alert", "[acknowledged] {title}"),
+             "resolved": NC_("alert", "[resolved] {title}"), "escalated": NC_("alert", "[escalated] {title}")}
+DIGEST_SECTIONS = {"opened": NC_("alert", "Opened ({count}):"), "escalated": NC_("alert", "Escalated ({count}):"),
+                   "resolved": NC_("alert", "Resolved ({count}):")}
 
 
 def ref(requisition_id: str) -> str:
