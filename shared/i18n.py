@@ -40,6 +40,9 @@ class InContext(str):
         marked.context = context
         return marked
 
+    def __getnewargs__(self):  # copied or pickled, it keeps its context
+        return self.context, str(self)
+
 
 def NC_(context: str, text: str) -> InContext:
     """Mark a text for the catalogs in a context (its msgctxt), for `translate` and `lazy` to read in it."""
