@@ -5,6 +5,10 @@ with Flask-Babel's `_`/`_l`; other code marks a text with `N_` where it is writt
 it with `translate` where it is shown, in the language of the person it is for. `translate` reads
 the catalogs itself, so it works outside a request too (the notifier's worker threads have no app
 context, where Flask-Babel's `force_locale` changes nothing). `make catalogs` updates them.
+
+Where the same English needs other Hindi by what it describes (an alert's "Open" is खुली, चेतावनी
+being feminine; a depot's is खुला), the text has a context (gettext's msgctxt): `pgettext(context,
+text)` in templates and pages, `NC_(context, text)` elsewhere, which `translate` and `lazy` read in it.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 from flask import has_request_context, request
+from flask_babel import lazy_gettext, lazy_pgettext
 
 LANGUAGES = ("en", "hi")
 LANG_COOKIE = "rawbank_lang"
@@ -23,6 +28,31 @@ FIELD_MESSAGES: set[str] = set()
 def N_(text: str) -> str:
     """Mark a text for the catalogs; it is translated where it is shown."""
     return text
+
+
+class InContext(str):
+    """A text marked with its context: the English as it reads, the context for its translation."""
+
+    context: str
+
+    def __new__(cls, context: str, text: str):
+        marked = super().__new__(cls, text)
+        marked.context = context
+        return marked
+
+    def __getnewargs__(self):  # copied or pickled, it keeps its context
+        return self.context, str(self)
+
+
+def NC_(context: str, text: str) -> InContext:
+    """Mark a text for the catalogs in a context (its msgctxt), for `translate` and `lazy` to read in it."""
+    return InContext(context, text)
+
+
+def lazy(text: str):
+    """A page's lazy `text` (Flask-Babel's `_l`), in its context if it was marked with one."""
+    context = getattr(text, "context", None)
+    return lazy_pgettext(context, str(text)) if context else lazy_gettext(text)
 
 
 def F_(text: str) -> str:
@@ -57,7 +87,8 @@ def translate(text: str, lang: str | None = None, /, **params) -> str:
     A placeholder without a value stays as it is, so a text never fails for a missing detail.
     """
     lang = lang or language()
-    translated = catalog(lang if lang in LANGUAGES else "en").gettext(text)
+    found, context = catalog(lang if lang in LANGUAGES else "en"), getattr(text, "context", None)
+    translated = found.pgettext(context, text) if context else found.gettext(text)
     if params and "{" in translated:
         translated = translated.format_map(_Keep(params))
     return translated

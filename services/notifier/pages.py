@@ -7,20 +7,21 @@ from urllib.parse import quote
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from markupsafe import Markup, escape
 
 from services.notifier import alerts, domain, messages, notifications, projections, texts
 from services.notifier.errors import DepotNotFound, NotYourDepot
 from services.notifier.schemas import AlertSchema
 from shared.errors import NotFound
-from shared.i18n import N_, language
+from shared.i18n import N_, language, lazy
 from shared.lists import day_range, pager, search_text
 from shared.pages import as_typed, number, page, to_depot_choice, to_own_depot, url_of, when
 from shared.web import db
 
 blp = Blueprint("notifier_pages", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static/notifier")
-ALERT_STATUSES = {status: _l(text) for status, text in texts.ALERT_STATUSES.items()}
+ALERT_STATUSES = {status: lazy(text) for status, text in texts.ALERT_STATUSES.items()}
 #: the board's tabs: which statuses each shows
 TABS = {"live": domain.LIVE, "open": (domain.OPEN,), "acknowledged": (domain.ACKNOWLEDGED,),
         "resolved": (domain.RESOLVED,)}
@@ -128,7 +129,7 @@ def card(alert: dict, lang: str) -> dict:
             "meta": _("{depot} · since {since} · times seen: {count}").format(
                 depot=(alert.get("depot_name") or {}).get(lang) or alert.get("depot") or "–",
                 since=when(alert.get("first_seen")), count=number(alert.get("count") or 1)),
-            "ack": Markup(escape(_("Acknowledged by {by}: {note}"))).format(
+            "ack": Markup(escape(pgettext("alert", "Acknowledged by {by}: {note}"))).format(
                 by=as_typed(ack.get("by")), note=as_typed(ack.get("note") or "–")) if ack else "",
             "resolved": resolved, "request": request_link(alert), "stock": stock_links(alert)}
 

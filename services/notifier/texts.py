@@ -14,11 +14,12 @@ from markupsafe import Markup, escape
 from services.notifier import domain
 from shared import names, sms as sms_parts
 from shared.calendar import day_of
-from shared.i18n import N_, translate
+from shared.i18n import N_, NC_, translate
 from shared.money import parse_money, rupees
 
-#: an alert's status as people read it
-ALERT_STATUSES = {"open": N_("Open"), "acknowledged": N_("Someone is on it"), "resolved": N_("Resolved")}
+#: an alert's status as people read it; "alert" the context where Hindi says it of a चेतावनी (feminine: खुली)
+ALERT_STATUSES = {"open": NC_("alert", "Open"), "acknowledged": N_("Someone is on it"),
+                  "resolved": NC_("alert", "Resolved")}
 #: status -> (SMS word, title, sentence)
 STATUS_TEXT = {
     "submitted": (N_("SUBMITTED"), N_("Request received"),
@@ -237,10 +238,11 @@ ALERT_TEXT = {
 ON_ORDER = (N_("{on_order} is already on order (sent to the supplier, not yet received)."), N_("; {on_order} on order"))
 #: a short-share alert the depot settled a part of (return lines `short`), after its text: what is settled, what not
 SHORT_PARTLY_SETTLED = N_("The depot has settled {settled} of it so far; {still_short} is still short.")
-HEADLINES = {"open": N_("[open] {title}"), "acknowledged": N_("[acknowledged] {title}"),
-             "resolved": N_("[resolved] {title}"), "escalated": N_("[escalated] {title}")}
-DIGEST_SECTIONS = {"opened": N_("Opened ({count}):"), "escalated": N_("Escalated ({count}):"),
-                   "resolved": N_("Resolved ({count}):")}
+#: an alert's line in the digest and webhooks, and the digest's sections: said of alerts (the "alert" context)
+HEADLINES = {"open": NC_("alert", "[open] {title}"), "acknowledged": NC_("alert", "[acknowledged] {title}"),
+             "resolved": NC_("alert", "[resolved] {title}"), "escalated": NC_("alert", "[escalated] {title}")}
+DIGEST_SECTIONS = {"opened": NC_("alert", "Opened ({count}):"), "escalated": NC_("alert", "Escalated ({count}):"),
+                   "resolved": NC_("alert", "Resolved ({count}):")}
 
 
 def ref(requisition_id: str) -> str:
@@ -677,7 +679,7 @@ def alert_headline(doc: dict, materials: dict, depots: dict, lang: str) -> str:
 
 #: the word an alert's SMS and e-mail subject to a contact start with, by what happened to it (domain.ALERT_*)
 ALERT_WORDS = {domain.ALERT_OPENED: N_("NEW ALERT"), domain.ALERT_UPDATED: N_("ALERT UPDATED"),
-               domain.ALERT_ESCALATED: N_("ESCALATED"), domain.ALERT_ACKNOWLEDGED: N_("SOMEONE IS ON IT"),
+               domain.ALERT_ESCALATED: NC_("alert", "ESCALATED"), domain.ALERT_ACKNOWLEDGED: N_("SOMEONE IS ON IT"),
                domain.ALERT_RESOLVED: N_("RESOLVED")}
 
 

@@ -72,10 +72,10 @@ def test_an_unacknowledged_alert_is_escalated_to_the_districts_admins(world):
                                at=datetime.now(timezone.utc), district="Varanasi", details={})
     [mail] = run_until(world, lambda: world.inbox, "the escalation e-mail")
     assert mail["To"] == "meena@up.gov.in"
-    assert mail["Subject"] == "[rawbank] आगे भेजा गया: स्टॉक खत्म: Varanasi depot में सूती धागा"
+    assert mail["Subject"] == "[rawbank] आगे भेजी गई: स्टॉक खत्म: Varanasi depot में सूती धागा"
     run_until(world, lambda: world.sms and world.hook.requests, "the SMS and the webhook")
     assert json.loads(world.sms[0]["body"]) == {"to": "+919811111111",
-                                                 "text": "आगे भेजा गया: स्टॉक खत्म: Varanasi depot में सूती धागा"}
+                                                 "text": "आगे भेजी गई: स्टॉक खत्म: Varanasi depot में सूती धागा"}
     [call] = world.hook.requests
     assert signature_ok(call, SECRET) and json.loads(call["body"])["type"] == "alert.escalated"
     assert (alerts.get(world.db, alert_id)["escalated"], alerts.get(world.db, fresh)["escalated"]) == (True, False)

@@ -1,6 +1,8 @@
 """The gettext catalogs: every marked text is in them and translated to Hindi, and the .mo files are current.
 
-When one of these fails, run `make catalogs`, translate what is new in the Hindi .po, run it again.
+A text is its msgid in its context (msgctxt, none for most): the same English in two contexts is two texts, each
+translated (an alert's "Open" is खुली, a depot's खुला). When one of these fails, run `make catalogs`, translate what
+is new in the Hindi .po, run it again.
 """
 from __future__ import annotations
 
@@ -28,18 +30,31 @@ def read(locale: str):
         return read_po(handle, locale=locale)
 
 
-def extracted() -> set:
-    """Every text babel.cfg marks, as `pybabel extract -F babel.cfg` finds them."""
+def extracted() -> set[tuple[str | tuple, str | None]]:
+    """Every text babel.cfg marks, as `pybabel extract -F babel.cfg` finds them: (msgid, context)."""
     with (ROOT / "babel.cfg").open() as handle:
         method_map, options_map = parse_mapping_cfg(handle)
-    return {message for _, _, message, _, _ in
+    return {(message, context) for _, _, message, _, context in
             extract_from_dir(ROOT, method_map, options_map, keywords=DEFAULT_KEYWORDS)}
+
+
+def texts_of(catalog) -> set[tuple[str | tuple, str | None]]:
+    return {(m.id, m.context) for m in catalog if m.id}
 
 
 def test_every_marked_text_is_translated_to_hindi():
     hindi = read("hi")
-    untranslated = [text for text in extracted() if not (hindi.get(text) and hindi.get(text).string)]
+    untranslated = [(text, context) for text, context in extracted()
+                    if not (hindi.get(text, context) and hindi.get(text, context).string)]
     assert not untranslated, f"run `make catalogs` and translate: {untranslated}"
+
+
+def test_a_text_in_a_context_is_extracted_in_it_from_python_and_from_templates():
+    """`NC_` (babel.cfg's keywords) and a template's `pgettext` are extracted with their contexts."""
+    shown = extracted()
+    assert {("Open", "alert"), ("Open", "depot"), ("Resolved", "alert")} <= shown
+    hindi = read("hi")
+    assert hindi.get("Open", "alert").string != hindi.get("Open", "depot").string
 
 
 def test_no_hindi_translation_is_fuzzy():
@@ -51,7 +66,7 @@ def test_no_hindi_translation_is_fuzzy():
 def test_the_catalogs_hold_exactly_the_marked_texts():
     shown = extracted()
     for locale in LOCALES:
-        assert {m.id for m in read(locale) if m.id} == shown, f"{locale}: run `make catalogs`"
+        assert texts_of(read(locale)) == shown, f"{locale}: run `make catalogs`"
 
 
 def test_translations_keep_every_placeholder():
@@ -63,6 +78,6 @@ def test_translations_keep_every_placeholder():
 @pytest.mark.parametrize("locale", LOCALES)
 def test_committed_mo_files_are_the_compiled_po_files(locale):
     with po_path(locale).with_suffix(".mo").open("rb") as handle:
-        committed = {m.id: m.string for m in read_mo(handle) if m.id}
-    expected = {m.id: m.string for m in read(locale) if m.id and m.string and not m.fuzzy}
+        committed = {(m.id, m.context): m.string for m in read_mo(handle) if m.id}
+    expected = {(m.id, m.context): m.string for m in read(locale) if m.id and m.string and not m.fuzzy}
     assert committed == expected, f"{locale}: run `make catalogs` and commit the .mo"

@@ -265,7 +265,7 @@ def test_an_admins_alert_sms_with_long_names_fits_two_parts(db, lang):
                 "source": {"collection": "alerts", "id": "a1"}, "payload": alert}
     text = messages.compose(db, delivery, datetime.now(timezone.utc)).text
     assert sms.parts(text) <= 2
-    assert text.startswith({"en": "ESCALATED: Out of stock: Zari", "hi": "आगे भेजा गया: "}[lang])
+    assert text.startswith({"en": "ESCALATED: Out of stock: Zari", "hi": "आगे भेजी गई: "}[lang])
     assert text.endswith("…" if lang == "hi" else "...")
 
 
@@ -368,7 +368,7 @@ def alert_message(db, contact, channel, details, kind="low_stock"):
     ("en", "ESCALATED: Low stock: Silk yarn at Varanasi depot; 20 kg on order",
      "4 kg left, below the reorder level of 10 kg.",
      " 20 kg is already on order (sent to the supplier, not yet received)."),
-    ("hi", "आगे भेजा गया: कम स्टॉक: वाराणसी डिपो में रेशमी धागा; 20 किलो ऑर्डर पर",
+    ("hi", "आगे भेजी गई: कम स्टॉक: वाराणसी डिपो में रेशमी धागा; 20 किलो ऑर्डर पर",
      "4 किलो बचा है, जो दोबारा मँगाने के स्तर 10 किलो से कम है।",
      " 20 किलो पहले से ऑर्डर पर है (आपूर्तिकर्ता को भेजा गया, अभी आया नहीं)।")])
 def test_a_low_stock_alerts_sms_and_e_mail_say_what_is_on_order(db, lang, sms_text, level, on_order):
@@ -383,9 +383,13 @@ def test_a_low_stock_alerts_sms_and_e_mail_say_what_is_on_order(db, lang, sms_te
     old = {"available": 4_000, "reorder_level": 10_000}
     assert alert_message(db, contact, "sms", old).text == sms_text.rpartition(";")[0]
     assert f"\n\n{level}\n\n" in alert_message(db, contact, "email", old).text
-    out = alert_message(db, contact, "sms", {"available": 0, "reorder_level": 10_000, "on_order": 20_000}, "stock_out")
-    # "स्टॉक खत्म" is longer than "कम स्टॉक": with what is on order it would take 71 characters, two parts
-    assert out.text.endswith("; 20 kg on order" if lang == "en" else "वाराणसी डिपो में रेशमी धागा")
+    gone = {"available": 0, "reorder_level": 10_000, "on_order": 20_000}
+    out = alert_message(db, contact, "sms", gone, "stock_out")
+    # "स्टॉक खत्म" is longer than "कम स्टॉक": in Hindi what is on order fills the part to its 70th character
+    assert out.text.endswith("; 20 kg on order" if lang == "en" else "; 20 किलो ऑर्डर पर") and sms.parts(out.text) == 1
+    db.materials.update_one({"_id": "YRN-SLK"}, {"$set": {"name_hi": "रेशम का धागा"}})  # 2 more: 72, two parts
+    longer = alert_message(db, contact, "sms", gone, "stock_out")
+    assert longer.text.endswith("; 20 kg on order" if lang == "en" else "वाराणसी डिपो में रेशम का धागा")
 
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
@@ -474,7 +478,7 @@ def test_an_older_figure_read_after_a_newer_one_the_alert_already_said_changes_n
 
 @pytest.mark.parametrize(("topic", "en", "hi"), [
     (domain.ALERT_OPENED, "NEW ALERT", "नई चेतावनी"), (domain.ALERT_ACKNOWLEDGED, "SOMEONE IS ON IT", "कोई देख रहा है"),
-    (domain.ALERT_RESOLVED, "RESOLVED", "चेतावनी हल हुई"), (domain.ALERT_ESCALATED, "ESCALATED", "आगे भेजा गया")])
+    (domain.ALERT_RESOLVED, "RESOLVED", "चेतावनी हल हुई"), (domain.ALERT_ESCALATED, "ESCALATED", "आगे भेजी गई")])
 def test_a_contacts_alert_sms_and_e_mail_start_with_what_happened_in_their_language(db, topic, en, hi):
     """They started with the topic's code ('alert.opened: Low stock: …'), in Hindi too, but for an escalation."""
     from services.notifier import messages, subscribers

@@ -294,6 +294,22 @@ def test_digest_counts_each_section():
     assert "दैनिक सारांश" in subject_hi
 
 
+def test_the_hindi_digest_says_its_alerts_in_the_feminine_of_chetavani():
+    """An alert (चेतावनी) is feminine: the digest's counts and headlines agree with it (no खुले, हल हुए, भेजा गया)."""
+    doc = {"kind": "low_stock", "status": "open", "depot": "VNS", "sku": "YRN-COT",
+           "details": {"available": 4000, "reorder_level": 10000}}
+    title, _ = texts.alert(doc, MATERIALS, DEPOTS, "hi")
+    lines = {status: texts.alert_headline({**doc, "status": status}, MATERIALS, DEPOTS, "hi")
+             for status in ("open", "acknowledged", "resolved")}
+    lines["escalated"] = texts.alert_headline({**doc, "escalated": True}, MATERIALS, DEPOTS, "hi")
+    assert lines == {"open": f"[खुली] {title}", "acknowledged": f"[स्वीकार की गई] {title}",
+                     "resolved": f"[हल] {title}", "escalated": f"[आगे भेजी गई] {title}"}
+    subject, body = texts.digest("2026-11-21", {"opened": ["a", "b"], "escalated": ["c"], "resolved": ["d"]}, "hi")
+    assert subject.endswith("2 खुलीं, 1 आगे भेजी गईं, 1 हल हुईं")
+    assert [line for line in body.splitlines() if not line.startswith(" ")] == [
+        "खुलीं (2):", "आगे भेजी गईं (1):", "हल हुईं (1):"]
+
+
 def test_a_waiting_note_names_what_is_short_of_the_members_own_lines_else_of_the_request():
     """StockWaitlisted's short (the request's lines the depot had too little of): a member hears of their own share
     of it; one whose share is all in stock hears what the request waits for; no `short` (an old event): every line."""
