@@ -120,7 +120,11 @@ def test_signed_delivery_retried_with_backoff_survives_a_restart(notifier, recei
     wait_until(lambda: len(hook.requests) >= 1, timeout=20, message="the first attempt")
     notifier.stop()  # the notifier goes down between two attempts
     [pending] = notifier.db.deliveries.find({"target": webhook_id})
-    assert (pending["status"], pending["attempts"], pending["last_error"]) == ("pending", 1, f"HTTP 500 from {hook.url}/rawbank")
+    # the second attempt comes 0.3 s after the first: on a loaded machine the stop may take longer than that
+    tried = len(hook.requests)
+    assert tried in (1, 2), "the stop came after the delivery ended: nothing was left to survive it"
+    assert (pending["status"], pending["attempts"], pending["last_error"]) == \
+        ("pending", tried, f"HTTP {(500, 503)[tried - 1]} from {hook.url}/rawbank")
     notifier.start()
     wait_until(lambda: notifier.db.deliveries.find_one({"target": webhook_id, "status": "delivered"}),
                timeout=20, message="delivery after the restart")
