@@ -62,9 +62,9 @@ class CooperativeQuery(ma.Schema):
 
 
 #: what a quantity received says of its material's unit (as returns and requisitions take it)
-WHOLE = "a whole number for a material counted in pieces (422 whole_units_only, nothing changed)"
+WHOLE = "a whole number for a material counted in pieces, else 422 whole_units_only and nothing changes"
 #: what `lines` of what was received say of the materials they name (as a return's lines)
-ONCE = "each material at most once (400 'each sku at most once')"
+ONCE = "each material at most once, else 400 'each sku at most once'"
 
 
 class ReceivedLineSchema(ma.Schema):
@@ -122,7 +122,7 @@ class DisputeSettlementSchema(ReceivedSchema):
     note = Reference(required=True, validate=v.Length(min=1, max=MAX_DISPUTE), metadata={
         "description": f"why, as the member is told it (at most {MAX_DISPUTE} characters)"})
     quantity = Quantity(load_default=None, allow_none=True, not_negative=True, metadata={
-        "description": f"upheld, a one-material share: what the member actually received (at most the share; {WHOLE})"})
+        "description": f"upheld, a one-material share: what the member actually received (at most the share); {WHOLE}"})
     lines = f.List(f.Nested(ReceivedLineSchema), load_default=None, allow_none=True, validate=v.Length(min=1, max=50),
                    metadata={"description": "upheld: what the member actually received of every material of the "
                                             "share (0 for one not received; at most what was handed over), "
