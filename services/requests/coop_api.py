@@ -67,7 +67,8 @@ def update_cooperative(changes, code):
 def confirm_share(body, req_id):
     """A member confirms their own share in the app, or says how much they received (less: reported short).
 
-    The same answer again is answered again (200); a share is answered once."""
+    The same answer again is answered again (200); a share is answered once. Part of a piece of a material counted in
+    pieces is 422 whole_units_only; a material named twice in `lines` 400."""
     share, created = requisitions.confirm(db(), current_principal(), req_id, body, now=_now(),
                                           correlation_id=request_id())
     return share, 201 if created else 200
@@ -81,6 +82,7 @@ def record_share_at_depot(body, req_id, artisan_id):
     """What a member says at the depot's counter they received of their share (all of it, or of each material),
     recorded by the depot's staff on their behalf (`via` depot, `by` the caller); only while the share waits for the
     member: one they answered stands (409 share_already_answered). The same record again is answered again (200).
+    Part of a piece of a material counted in pieces is 422 whole_units_only; a material named twice in `lines` 400.
 
     Never the secretary's: the member's own word is the check on what reached them."""
     share, created = requisitions.record_at_depot(db(), current_principal(), req_id, artisan_id, body, now=_now(),
@@ -112,7 +114,8 @@ def dispute_share(body, req_id, artisan_id):
 def settle_share_dispute(body, req_id, artisan_id):
     """The department settles a member's dispute of what the depot recorded for their share, once, with a `note`
     the member is told: `upheld` with what the member actually received (`quantity`, or `lines` of each material,
-    within the share; 422 share_not_receivable otherwise) replaces the depot's record, so the share counts as reported
+    within the share, whole pieces of a material counted in pieces, each material once; otherwise 422
+    share_not_receivable, 422 whole_units_only or 400) replaces the depot's record, so the share counts as reported
     short as if the member had said so and the depot settles it with `short` return lines and their credit notes;
     `rejected`, the record stands. Admins only (the depot's staff recorded it; 403); 409 share_not_disputed, 409
     dispute_already_settled (another settlement); the same settlement again is answered as the first (201,

@@ -61,9 +61,16 @@ class CooperativeQuery(ma.Schema):
     offset = f.Integer(load_default=0, validate=v.Range(min=0))
 
 
+#: what a quantity received says of its material's unit (as returns and requisitions take it)
+WHOLE = "a whole number for a material counted in pieces, else 422 whole_units_only and nothing changes"
+#: what `lines` of what was received say of the materials they name (as a return's lines)
+ONCE = "each material at most once, else 400 'each sku at most once'"
+
+
 class ReceivedLineSchema(ma.Schema):
     sku = f.String(required=True, validate=CODE)
-    quantity = Quantity(required=True, not_negative=True)
+    quantity = Quantity(required=True, not_negative=True, metadata={
+        "description": f"in the material's unit, a decimal string; {WHOLE}"})
 
 
 class ReceivedSchema(ma.Schema):
@@ -71,16 +78,23 @@ class ReceivedSchema(ma.Schema):
 
     quantity = Quantity(load_default=None, allow_none=True, not_negative=True, metadata={
         "description": "what they received of a one-material share; less than the share reports it short. "
-                       "Leave out to confirm the whole share"})
+                       f"Leave out to confirm the whole share. {WHOLE[0].upper()}{WHOLE[1:]}"})
     lines = f.List(f.Nested(ReceivedLineSchema), load_default=None, allow_none=True,
                    validate=v.Length(min=1, max=50),
                    metadata={"description": "per material, for a share of several: every material of the share "
-                                            "(0 for one not received)"})
+                                            f"(0 for one not received), {ONCE}"})
 
     @ma.validates_schema
     def _one_way(self, data, **kwargs):
         if data.get("quantity") is not None and data.get("lines"):
             raise ma.ValidationError(F_("give a quantity or lines, not both"), "lines")
+
+    @ma.validates_schema
+    def _each_material_once(self, data, **kwargs):
+        """A material named twice would be read as the last of them, whatever the first said: refused, as a return's."""
+        lines = data.get("lines") or []
+        if len({line["sku"] for line in lines}) != len(lines):
+            raise ma.ValidationError(F_("each sku at most once"), "lines")
 
 
 class ConfirmationSchema(ReceivedSchema):
@@ -108,10 +122,11 @@ class DisputeSettlementSchema(ReceivedSchema):
     note = Reference(required=True, validate=v.Length(min=1, max=MAX_DISPUTE), metadata={
         "description": f"why, as the member is told it (at most {MAX_DISPUTE} characters)"})
     quantity = Quantity(load_default=None, allow_none=True, not_negative=True, metadata={
-        "description": "upheld, a one-material share: what the member actually received (at most the share)"})
+        "description": f"upheld, a one-material share: what the member actually received (at most the share); {WHOLE}"})
     lines = f.List(f.Nested(ReceivedLineSchema), load_default=None, allow_none=True, validate=v.Length(min=1, max=50),
                    metadata={"description": "upheld: what the member actually received of every material of the "
-                                            "share (0 for one not received; at most what was handed over)"})
+                                            "share (0 for one not received; at most what was handed over), "
+                                            f"{ONCE}"})
 
     @ma.validates_schema
     def _received_when_upheld(self, data, **kwargs):

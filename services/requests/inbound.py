@@ -17,12 +17,13 @@ from datetime import datetime
 from pymongo.errors import DuplicateKeyError
 
 from services.requests import artisans, materials, share_rules, shares
-from services.requests.errors import ShareAlreadyConfirmed, ShareNotPending, ShareNotReceivable, SignatureInvalid
+from services.requests.errors import (ShareAlreadyConfirmed, ShareNotPending, ShareNotReceivable, SignatureInvalid,
+                                      WholeUnitsOnly)
 from shared import names, signing, sms
 from shared.i18n import N_, translate
 from shared.names import ref as short_ref
 from shared.phones import phone_key
-from shared.quantity import format_quantity, parse_quantity
+from shared.quantity import WHOLE_UNITS, format_quantity, parse_quantity
 
 MAX_SKEW_SECONDS = 300  # a callback signed longer ago (or ahead) than this is refused
 CONFIRMED, SHORT, NOT_CONFIRMED = "confirmed", "short_reported", "not_confirmed"
@@ -115,6 +116,8 @@ def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dic
         return _reply(NOT_CONFIRMED, lang, _why_not(waiting))
     except share_rules.NotReceivable as exc:  # a unit not the material's: never read as its unit
         return _reply(NOT_CONFIRMED, lang, "unit", {"unit": names.unit(exc.details["unit"], lang)})
+    except WholeUnitsOnly as exc:  # part of a piece: "send the quantity in pieces"
+        return _reply(NOT_CONFIRMED, lang, "unit", {"unit": translate(WHOLE_UNITS[exc.details["unit"]], lang)})
     except ShareNotReceivable as exc:
         return _reply(NOT_CONFIRMED, lang, exc.details["reason"] if exc.details["reason"] in REPLIES
                       else _why_not(waiting))

@@ -20,8 +20,8 @@ from services.requests import materials, parties, returns, share_rules, store
 from services.requests.errors import (DisputeAlreadySettled, IdempotencyKeyReused, SettlementBelowSettledShort,
                                       SettlementSameAsRecord, ShareAlreadyAnswered, ShareAlreadyConfirmed,
                                       ShareAlreadyDisputed, ShareAnswered, ShareNotDisputed, ShareNotPending,
-                                      ShareNotReceivable, ShareNotRecordedByDepot)
-from shared.quantity import format_quantity
+                                      ShareNotReceivable, ShareNotRecordedByDepot, WholeUnitsOnly)
+from shared.quantity import format_quantity, whole_enough
 from shared.envelope import Event, new_event
 from shared.errors import Busy, Invalid, NotFound
 from shared.i18n import F_, N_
@@ -105,10 +105,7 @@ def answer(db, doc: dict, artisan_id: str, *, quantity: int | None = None, lines
     """
     for _ in range(MAX_ATTEMPTS):
         index, share = _share(doc, artisan_id)
-        try:
-            got = share_rules.received(share["lines"], quantity, lines)
-        except share_rules.NotReceivable as exc:
-            raise ShareNotReceivable({"reason": exc.reason, "why": WHY[exc.reason], **exc.details}) from None
+        got = _received(db, share, quantity, lines)
         confirmation = share["confirmation"]
         if confirmation["status"] in share_rules.ANSWERED:
             if by is not None:
@@ -191,10 +188,7 @@ def settle_dispute(db, doc: dict, artisan_id: str, *, outcome: str, note: str, q
             raise ShareNotDisputed({"confirmation": confirmation["status"]})
         got = None
         if outcome == "upheld":
-            try:
-                got = share_rules.received(share["lines"], quantity, lines)
-            except share_rules.NotReceivable as exc:
-                raise ShareNotReceivable({"reason": exc.reason, "why": WHY[exc.reason], **exc.details}) from None
+            got = _received(db, share, quantity, lines)
         found = disputed.get("settled")
         if found:
             same = found["outcome"] == outcome and found["note"] == note and (
@@ -233,6 +227,23 @@ def settle_dispute(db, doc: dict, artisan_id: str, *, outcome: str, note: str, q
             return {**share, "confirmation": answered}, True
         doc = _fresh(db, doc["_id"])
     raise Busy()
+
+
+def _received(db, share: dict, quantity: int | None, lines: list[dict] | None) -> dict[str, int]:
+    """sku -> what the member received of their share (share_rules.received), or the refusal: ShareNotReceivable when
+    it does not fit the share, WholeUnitsOnly for a part of a piece (no member receives half a plank: a material
+    counted in pieces is asked for, handed over and returned whole)."""
+    try:
+        got = share_rules.received(share["lines"], quantity, lines)
+    except share_rules.NotReceivable as exc:
+        raise ShareNotReceivable({"reason": exc.reason, "why": WHY[exc.reason], **exc.details}) from None
+    for line in share["lines"]:
+        sku, unit = line["sku"], line.get("unit") or ""
+        if not whole_enough(got[sku], unit):
+            known = materials.by_sku(db, [sku]).get(sku) or {}
+            raise WholeUnitsOnly({"sku": sku, "unit": unit, "quantity": format_quantity(got[sku]),
+                                  "names": {k: known.get(k) for k in ("name", "name_hi")} if known else {}})
+    return got
 
 
 def said(db, doc: dict, share: dict) -> dict:

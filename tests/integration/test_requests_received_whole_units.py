@@ -1,0 +1,105 @@
+"""What a member received of their share, however it is said (the member in the app, the depot's staff at the counter,
+the department settling a dispute, an SMS), is refused as a return or a requisition is: part of a piece of a material
+counted in pieces 422 whole_units_only, a material named twice 400 "each sku at most once"; nothing changes."""
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.test_requests_confirmations import shares_of, silk_received
+from tests.integration.test_requests_coop_support import PHONES, WAREHOUSE, coop  # noqa: F401  (fixture)
+from tests.integration.test_requests_disputes import NOTE, dispute, kept
+from tests.integration.test_requests_money_support import COTTON, SILK
+from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
+
+WORDS = {"en": f"{COTTON} is counted in whole pieces: 5.5 is not a whole number. Nothing was changed.",
+         "hi": f"{COTTON} पूरे नग में गिना जाता है: 5.5 पूर्ण संख्या नहीं है। कुछ नहीं बदला गया।"}
+TWICE = {"en": "each sku at most once", "hi": "हर SKU अधिकतम एक बार"}
+HALF = [{"sku": COTTON, "quantity": "5.5"}, {"sku": SILK, "quantity": "0.5"}]
+NAMED_TWICE = [{"sku": COTTON, "quantity": "6"}, {"sku": SILK, "quantity": "0.2"},
+               {"sku": SILK, "quantity": "0.5"}]  # the last would win: the depot's record again
+
+
+def in_pieces(coop, rid, member="ART-1"):
+    """The member's cotton counted in pieces (6 planks, say), as a material whose unit is piece is asked for."""
+    doc = coop.client.db.requisitions.find_one({"_id": rid})
+    index = next(i for i, share in enumerate(doc["shares"]) if share["artisan_id"] == member)
+    line = next(i for i, line in enumerate(doc["shares"][index]["lines"]) if line["sku"] == COTTON)
+    coop.client.db.requisitions.update_one({"_id": rid}, {"$set": {f"shares.{index}.lines.{line}.unit": "piece"}})
+
+
+def disputed(coop):
+    """ART-1's share (6 pieces of cotton, 0.5 kg silk) recorded at the depot as received in full, and disputed."""
+    rid = silk_received(coop)
+    in_pieces(coop, rid)
+    coop.client.call("POST", f"/requisitions/{rid}/shares/ART-1/received", coop.client.token(**WAREHOUSE), {},
+                     status=201)
+    dispute(coop, rid, {"note": NOTE}, status=201)
+    return rid
+
+
+def post(coop, path, who, body, *, status, lang="en"):
+    return coop.client.call("POST", path, {**who, "Accept-Language": lang}, body, status=status).get_json()
+
+
+def refused_whole(coop, path, who, body):
+    for lang in ("en", "hi"):
+        error = post(coop, path, who, body, status=422, lang=lang)["error"]
+        assert (error["code"], error["details"]["sku"], error["details"]["unit"], error["details"]["quantity"]) == \
+            ("whole_units_only", COTTON, "piece", "5.5")
+        assert error["message"] == WORDS[lang]
+
+
+def refused_twice(coop, path, who, body):
+    for lang in ("en", "hi"):
+        error = post(coop, path, who, body, status=400, lang=lang)["error"]
+        assert (error["code"], error["details"]["lines"]) == ("validation_error", [TWICE[lang]])
+
+
+def test_a_settlement_upholding_half_a_piece_or_naming_a_material_twice_is_refused_and_changes_nothing(coop):
+    rid = disputed(coop)
+    path, admin = f"/requisitions/{rid}/shares/ART-1/dispute/settlement", coop.client.admin()
+    before = kept(coop, rid)
+    upheld = {"outcome": "upheld", "note": "The slip shows five and a half."}
+    refused_whole(coop, path, admin, {**upheld, "lines": HALF})
+    refused_twice(coop, path, admin, {**upheld, "lines": NAMED_TWICE})
+    assert kept(coop, rid) == before
+    assert coop.events(rid, "ShareDisputeSettled") == []
+    made = post(coop, path, admin, {**upheld, "lines": [{"sku": COTTON, "quantity": "5"}, HALF[1]]}, status=201)
+    assert made["confirmation"]["short_by"] == {COTTON: "1"}
+
+
+def test_the_depot_recording_half_a_piece_or_a_material_twice_is_refused_and_changes_nothing(coop):
+    rid = silk_received(coop)
+    in_pieces(coop, rid)
+    path, depot = f"/requisitions/{rid}/shares/ART-1/received", coop.client.token(**WAREHOUSE)
+    before = kept(coop, rid)
+    refused_whole(coop, path, depot, {"lines": HALF})
+    refused_twice(coop, path, depot, {"lines": NAMED_TWICE})
+    assert kept(coop, rid) == before and shares_of(coop, rid)["ART-1"]["confirmation"]["status"] == "pending"
+    made = post(coop, path, depot, {"lines": [{"sku": COTTON, "quantity": "5"}, HALF[1]]}, status=201)
+    assert made["confirmation"]["short_by"] == {COTTON: "1"}
+
+
+@pytest.mark.parametrize("body", [{"quantity": "5.5"}, {"lines": [{"sku": COTTON, "quantity": "5.5"}]}])
+def test_a_member_saying_they_received_half_a_piece_is_refused_and_nothing_changes(coop, body):
+    rid = coop.received(("6", "6", "6"))["id"]
+    in_pieces(coop, rid)
+    path, me = f"/requisitions/{rid}/confirmations", coop.client.artisan("ART-1")
+    before = kept(coop, rid)
+    refused_whole(coop, path, me, {"artisan_id": "ART-1", **body})
+    refused_twice(coop, path, me, {"artisan_id": "ART-1", "lines": [{"sku": COTTON, "quantity": "5"},
+                                                                     {"sku": COTTON, "quantity": "6"}]})
+    assert kept(coop, rid) == before
+    made = post(coop, path, me, {"artisan_id": "ART-1", "quantity": "5"}, status=201)
+    assert made["confirmation"]["short_by"] == {COTTON: "1"}
+
+
+def test_an_sms_saying_half_a_piece_is_answered_in_pieces_and_the_share_still_waits(coop):
+    rid = coop.received(("6", "6", "6"))["id"]
+    in_pieces(coop, rid)
+    before = kept(coop, rid)
+    answer = coop.sms(PHONES["ART-1"], f"RCV {coop.code(rid, 'ART-1')} 5.5", message_id="p-1")
+    said = answer.get_json()
+    assert answer.status_code == 200 and said["result"] == "not_confirmed", said
+    assert "Send the quantity in pieces" in said["reply"]
+    assert kept(coop, rid) == before
