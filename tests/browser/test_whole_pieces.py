@@ -132,3 +132,24 @@ def test_a_member_saying_they_received_half_a_plank_is_refused_under_the_field(p
         "आम तख़्ता पूरे नग में गिना जाता है: 2.5 पूर्ण संख्या नहीं है। कुछ नहीं बदला गया।")
     page.reload()
     expect(page.locator("#confirm-share")).to_be_visible()  # still waits for their answer
+
+
+def test_half_a_plank_coming_back_is_refused_under_the_planks_field_on_the_return_form(people, dev):
+    """Half a plank taken back from a member was refused (422 whole_units_only) but said in the form's notice, away
+    from the plank's field; it is said under that field now, and no return is recorded."""
+    rid = planks_received(dev)
+    depot = in_english(people("warehouse").log_in())
+    page = depot.page
+    page.goto(depot.url("requests", f"/my/requisitions/{rid}"))
+    form = page.locator("#return")
+    form.locator("#return-member").select_option("ART-0001")
+    planks = form.get_by_label("Mango plank: how much came back", exact=False)
+    planks.fill("0.5")
+    form.get_by_label("Why it came back", exact=False).fill("one too many")
+    form.locator("details.confirm summary").click()
+    form.locator("details.confirm button[type=submit]").click()
+    expect(planks).to_have_attribute("aria-invalid", "true")
+    expect(form.locator(f"#{planks.get_attribute('id')}-error")).to_have_text(
+        "Mango plank is counted in whole pieces: 0.5 is not a whole number. Nothing was changed.")
+    page.reload()
+    expect(page.locator("[data-returns] tr[data-return]")).to_have_count(0)  # refused: nothing recorded
