@@ -160,9 +160,10 @@ BLANK_ABOVE = """card => {
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
 def test_an_orders_action_card_has_no_blank_strip_above_its_buttons(people, dev, lang):
-    """The card's empty error notice is hidden, but the buttons under it kept the 1rem kept from a form's fields
-    above, and an order's first in-page confirmation 1rem more: 16 to 32 px of blank at the card's top on a phone
-    (the card as tall again as its one button); a cancelled order seen at a depot showed an empty card."""
+    """The card's empty error notice is hidden, but the buttons under it kept the 1rem that sets a form's buttons
+    apart from its fields, and an order's first in-page confirmation 1rem more: 16 to 32 px of blank at the card's top
+    on a phone; on a desktop each confirmation stood 1rem lower than the link beside it; a cancelled order seen at a
+    depot showed an empty card."""
     warehouse, admin = people("warehouse").log_in(), people("admin").log_in()
     sent, draft, cancelled = (draft_order(dev, "YRN-COT-40") for _ in range(3))
     api_call(dev, "inventory", f"/api/v1/purchase-orders/{sent}/send", {}, user="admin")
@@ -175,6 +176,11 @@ def test_an_orders_action_card_has_no_blank_strip_above_its_buttons(people, dev,
         blanks[user.role, number] = card.evaluate(BLANK_ABOVE)
         shot(page, f"order-card-{user.role}-{number}")
     assert all(blank <= 1 for blank in blanks.values()), f"blank px at the top of the action card: {blanks}"
+    page = open_on(admin, lang, f"/admin/purchase-orders/{sent}", DESKTOP)  # Receive, Close and Cancel side by side
+    tops = page.locator("main .card[data-item] .actions").locator("a, summary").evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+    shot(page, "order-card-admin")
+    assert len(tops) == 3 and len(set(tops)) == 1, f"the card's buttons do not stand in one row: tops {tops}"
 
     page = open_on(warehouse, lang, f"/admin/purchase-orders/{cancelled}")
     empty = page.locator("main .card").evaluate_all("cards => cards.filter(c => !c.innerText.trim()).length")
