@@ -4,28 +4,29 @@ the top of an order's action card. Each test measures the boxes the browser laid
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_people_defects import api_call
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
-SHOTS = Path("/tmp/wt-phone-shots")
 LONG = {"sku": "YRN-COT-HANDSPUN-LONG",
         "name": "Handspun organic cotton yarn 2/60s for Banarasi brocade, mercerised and gassed, natural cream",
-        "name_hi": "हाथ से कता जैविक सूती धागा 2/60s बनारसी ज़री के लिए, मर्सराइज़्ड और गैस किया हुआ, प्राकृतिक क्रीम रंग"}
+        "name_hi": "हाथ से कता जैविक सूती धागा 2/60s बनारसी ज़री के लिए, "
+                   "मर्सराइज़्ड और गैस किया हुआ, प्राकृतिक क्रीम रंग"}
 
 
 def shot(page, name: str):
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    """The whole page as drawn, to look at: test-output/screenshots/<name>-<lang>-<width>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     lang = page.locator("html").get_attribute("lang")
     width = page.viewport_size["width"]
-    page.screenshot(path=str(SHOTS / f"{name}-{lang}-{width}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"phone-procurement-{name}-{lang}-{width}.png"), full_page=True)
 
 
 def open_on(user, lang: str, path: str, screen=PHONE):
@@ -69,7 +70,8 @@ READABLE = """(within, text) => {
 def sideways(page) -> dict:
     """How far the page, and the form's lines in their own scrolling box, reach past what the screen shows."""
     return page.evaluate("""() => ({page: document.documentElement.scrollWidth - window.innerWidth,
-        lines: Math.max(0, ...[...document.querySelectorAll('.table-wrap')].map(w => w.scrollWidth - w.clientWidth))})""")
+        lines: Math.max(0, ...[...document.querySelectorAll('.table-wrap')]
+                                .map(w => w.scrollWidth - w.clientWidth))})""")
 
 
 @pytest.mark.parametrize("lang", ["en", "hi"])
@@ -79,16 +81,22 @@ def test_a_long_material_name_chosen_on_a_new_orders_line_reads_in_full(people, 
     admin = people("admin").log_in()
     page = open_on(admin, lang, "/admin/purchase-orders?depot=VNS")
     form = page.locator("#new-order")
+    form.locator("#l0-sku").select_option("YRN-COT-40")  # a short name: the chooser shows it, once
     form.locator("#l1-sku").select_option(long_named["sku"])  # the second line: any line, not only the first
     line = form.locator("[data-line]").nth(1)
+    chooser, lines = line.locator("select").bounding_box(), form.locator(".table-wrap").bounding_box()
+    assert chooser["width"] >= .8 * lines["width"], f"on a phone the chooser is {chooser['width']:.0f} px wide of " \
+        f"the line's {lines['width']:.0f}"
     for screen in (PHONE, DESKTOP):
         page.set_viewport_size(screen)
         shot(page, "new-order-line")
+        expect(form.locator("[data-line]").first.locator(".chosen-name")).to_be_hidden()
         assert line.evaluate(READABLE, name) != [], \
             f"the chosen material's name is not shown in full on a {screen['width']} px screen in {lang}: " \
             f"its chooser is {line.locator('select').bounding_box()['width']:.0f} px wide"
         assert sideways(page) == {"page": 0, "lines": 0}, f"the order form scrolls sideways at {screen['width']} px"
 
+    form.locator("#l0-sku").select_option("")  # a line started and not filled in would be refused
     form.locator("#o-supplier").select_option("SRM")
     form.locator("#o-expected").fill("2099-01-31")
     form.locator("#l1-quantity").fill("10")
