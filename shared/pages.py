@@ -152,7 +152,7 @@ def init_pages(app, service: str, blueprints) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed,
-                   local=in_page_language, district=district_name,
+                   whole=whole, local=in_page_language, district=district_name,
                    person=person, plain=_plain, month=month, money=money, plain_money=format_money,
                    percent=percent_text, day=day, ref=short_ref,
                    **{kind: functools.partial(label, kind) for kind in labels()})
@@ -391,6 +391,11 @@ def month(value: str) -> str:
 def as_typed(value) -> Markup:
     """Text shown as people typed it or as a name (a username, a supplier, a reference): marked translate="no"."""
     return Markup('<bdi translate="no">{}</bdi>').format("" if value is None else value)
+
+
+def whole(value) -> Markup:
+    """A document's number (CNT-00012, PO-00042) kept on one line: a heading wraps between its words, not at its "-"."""
+    return Markup('<span class="whole" translate="no">{}</span>').format(value)
 
 
 def person(value) -> Markup:

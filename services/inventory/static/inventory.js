@@ -114,8 +114,37 @@
     });
   }
 
+  // A line's material chooser shows what its width holds of the chosen name: a longer one (a hundred characters, in
+  // Hindi or English) is written out in full under it, wrapping. Screen readers hear the name from the chooser.
+  function namesInFull(form) {
+    var ruler = document.createElement("canvas").getContext("2d");
+    var show = function (select) {
+      var note = select.parentElement.querySelector(".chosen-name");  // a field's error may come between them
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "hint chosen-name";
+        note.setAttribute("aria-hidden", "true");
+        select.after(note);
+      }
+      var option = select.options[select.selectedIndex], name = option && option.value ? option.text : "";
+      var style = getComputedStyle(select), size = parseFloat(style.fontSize);
+      ruler.font = style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
+      // what the box holds: its width less its padding and (about two letters) its arrow
+      var room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 2 * size;
+      note.textContent = name;
+      note.hidden = !name || ruler.measureText(name).width <= room;
+    };
+    var each = function () { form.querySelectorAll("[data-line] select").forEach(show); };
+    form.addEventListener("change", function (event) {
+      if (event.target.matches("[data-line] select")) show(event.target);
+    });
+    window.addEventListener("resize", each);
+    each();
+  }
+
   function ready() {
     document.querySelectorAll("form#new-order").forEach(listedPrices);
+    document.querySelectorAll("form#new-order").forEach(namesInFull);
     document.querySelectorAll("form[data-ticks]").forEach(ticked);
     document.querySelectorAll("form[data-lines]").forEach(function (form) {
       form.rbCheck = function () { return checkLines(form) || checkTwice(form) || checkFree(form); };
