@@ -34,6 +34,10 @@ Every message is the envelope below with the event's payload inside; its Kafka k
 envelope's `key`, so events with one key stay in order. A `quantity` is a decimal string in the
 material's unit (`"12.5"`); consumers load it as integer thousandths. Payloads ignore unknown
 fields, so adding an optional field is compatible; anything else is a new version.
+An event keyed by a stock (`{depot}/{sku}`) carries `stock_version`, the stock's version after the write
+that emitted it (one write, one version; each later write of the stock a higher one): it orders one stock's
+events where `occurred_at` cannot (the processes writing a stock may disagree on the clock, and times may be
+equal). Events from a rawbank before 2026-12 have none; then `occurred_at` orders them.
 """
 
 

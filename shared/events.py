@@ -92,6 +92,17 @@ class DepotUpdated(DepotRegistered):
     payload is the whole depot."""
 
 
+def _optional(size: int):
+    return f.String(load_default="", validate=ma.validate.Length(max=size))
+
+
+def _stock_version():
+    """The stock's `version` after the write that emitted the event: every write of one stock bumps it by one (a
+    conditional update), so it orders one stock's events exactly where clocks of the writers disagree or times are
+    equal. Absent on events of a rawbank before that (2026-12): then only `occurred_at` orders them."""
+    return f.Integer(strict=True, validate=ma.validate.Range(min=1))
+
+
 class StockMovement(Payload):
     KEY = "{depot}/{sku}"
 
@@ -104,10 +115,10 @@ class StockMovement(Payload):
     reason = f.String(load_default="", validate=ma.validate.Length(max=500))
     reference = f.String(load_default="", validate=ma.validate.Length(max=200))
     by = _text(required=True)
+    #: the stock's version after the write that emitted it (orders one stock's events; absent before 2026-12)
+    stock_version = _stock_version()
 
 
-def _optional(size: int):
-    return f.String(load_default="", validate=ma.validate.Length(max=size))
 
 
 class StockReceived(StockMovement):
@@ -178,6 +189,8 @@ class StockTransferred(Payload):
     reason = f.String(load_default="", validate=ma.validate.Length(max=500))
     reference = f.String(load_default="", validate=ma.validate.Length(max=200))
     lots = f.List(f.Nested(TravellingLot), load_default=list)  # the lots that left, each arriving as it was
+    #: the stock's version after the write that emitted it (orders one stock's events; absent before 2026-12)
+    stock_version = _stock_version()
 
 
 class LotEvent(Payload):
@@ -188,6 +201,8 @@ class LotEvent(Payload):
     lot = _text(required=True)
     by = _text(required=True)
     note = _optional(500)
+    #: the stock's version after the write that emitted it (orders one stock's events; absent before 2026-12)
+    stock_version = _stock_version()
 
 
 class LotHeld(LotEvent):
@@ -210,6 +225,8 @@ class LotExpiring(Payload):
     stage = f.Integer(required=True, strict=True, validate=ma.validate.OneOf([90, 60, 30, 0]))
     days_left = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=0))
     on_hand = Quantity(required=True)
+    #: the stock's version after the write that emitted it (orders one stock's events; absent before 2026-12)
+    stock_version = _stock_version()
 
 
 class LotEmptied(Payload):
@@ -221,6 +238,8 @@ class LotEmptied(Payload):
     depot = _text(required=True)
     lot = _text(required=True)
     stage = f.Integer(required=True, strict=True, validate=ma.validate.OneOf([90, 60, 30, 0]))
+    #: the stock's version after the write that emitted it (orders one stock's events; absent before 2026-12)
+    stock_version = _stock_version()
 
 
 class Reservation(Payload):
@@ -278,6 +297,8 @@ class ExpiredLotIssued(Payload):
     expires_on = Day(required=True)
     quantity = Quantity(required=True)
     requisition_id = _text(required=True)
+    #: the stock's version after the write that emitted it (orders one stock's events; absent before 2026-12)
+    stock_version = _stock_version()
 
 
 class StockLevel(Payload):
@@ -287,6 +308,8 @@ class StockLevel(Payload):
     depot = _text(required=True)
     available = Quantity(required=True)
     reorder_level = Quantity(required=True)
+    #: the stock's version after the write that emitted it (orders one stock's events; absent before 2026-12)
+    stock_version = _stock_version()
 
 
 class OnOrder(StockLevel):
@@ -317,6 +340,8 @@ class OnOrderChanged(Payload):
     sku = _text(required=True)
     depot = _text(required=True)
     on_order = Quantity(required=True)
+    #: the stock's version after the write that emitted it (orders one stock's events; absent before 2026-12)
+    stock_version = _stock_version()
 
 
 class StockReplenished(StockLevel):

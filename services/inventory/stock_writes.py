@@ -4,12 +4,14 @@ from __future__ import annotations
 import logging
 import random
 import time
+from dataclasses import replace
 from typing import Callable
 
 from services.inventory import clock, domain, ledger, lot_codes, lot_rules
 from services.inventory.errors import StockBusy, refused
 from services.inventory.store import VersionConflict, load_stock, material_or_error, save_stock
 from shared.envelope import Event, new_event
+from shared.events import PAYLOADS
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,7 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
         events = [*events, *level_events(before, after, correlation_id),
                   *expiry_events(before, after, today, correlation_id), *emptied_events(before, after, correlation_id)]
         events += on_order_events(before, after, events, correlation_id)
+        events = versioned(events, domain.stock_id(depot, sku), version + 1)  # the version this write stores
         try:
             save_stock(db, before, after, version, category=known["category"], journal=journal, events=events,
                        stored=stored if version else None, stored_category=category, lots_stored=lots_stored)
@@ -96,6 +99,14 @@ def write_stock(db, material: dict | str, depot: str, change: Change, record: Re
         if not version:
             _check_copies(db, known, depot, correlation_id)
         return before, after
+
+
+def versioned(events: list[Event], key: str, version: int) -> list[Event]:
+    """The write's events of this stock, each with the stock's version after it (`stock_version`): what orders one
+    stock's events where the clocks of the processes writing it disagree (the notifier's alerts)."""
+    return [replace(event, payload={**event.payload, "stock_version": version})
+            if event.key == key and "stock_version" in PAYLOADS[(event.type, event.version)]._declared_fields
+            else event for event in events]
 
 
 def _check_copies(db, used: dict, depot: str, correlation_id) -> None:

@@ -43,23 +43,27 @@ def _seen(db, condition: str, cause: str) -> bool:
 
 
 def raise_alert(db, kind: str, *, depot: str | None, sku: str | None, cause: str, at: datetime,
-                details: dict, district: str | None = None, scope: str | None = None) -> str | None:
+                details: dict, district: str | None = None, scope: str | None = None,
+                stock_version: int | None = None) -> str | None:
     """Open the condition's alert or count a repeat on the open one; a seen cause changes nothing.
 
-    The condition is kind x depot x material, or kind x `scope` when given (dead letters).
+    The condition is kind x depot x material, or kind x `scope` when given (dead letters). `stock_version`: the
+    stock's version its details are of (a level event's), what keep_on_order orders later figures by.
     """
     condition = domain.condition_key(kind, depot, sku, scope)
     if _seen(db, condition, cause):
         return None
     anew = kind in domain.NEW_AFTER_ACKNOWLEDGED
+    versioned = {} if stock_version is None else {"stock_version": stock_version}
     for _ in range(5):
         if anew:  # someone looked at the alert already: this one is news, the condition's next alert
             db.alerts.update_one({"open_key": condition, "status": domain.ACKNOWLEDGED}, {"$unset": {"open_key": ""}})
         updated = db.alerts.find_one_and_update(
             {"open_key": condition, "events": {"$ne": cause}, **({"status": domain.OPEN} if anew else {})},
             {"$inc": {"count": 1, "version": 1},
-             "$set": {"last_seen": at, "details": details, "updated_at": _now()},
-             "$push": {"events": {"$each": [cause], "$slice": -KEEP_EVENTS}}},
+             "$set": {"last_seen": at, "details": details, "updated_at": _now(), **versioned},
+             "$push": {"events": {"$each": [cause], "$slice": -KEEP_EVENTS}},
+             **({} if versioned else {"$unset": {"stock_version": ""}})},
             projection={"_id": 1}, return_document=ReturnDocument.AFTER)
         if updated is not None:
             return updated["_id"]
@@ -69,7 +73,7 @@ def raise_alert(db, kind: str, *, depot: str | None, sku: str | None, cause: str
                 "_id": alert_id, "condition": condition, "open_key": condition, "kind": kind,
                 "severity": domain.SEVERITY[kind], "depot": depot, "sku": sku, "district": district,
                 "status": domain.OPEN, "count": 1, "first_seen": at, "last_seen": at, "details": details,
-                "escalated": False, "events": [cause], "version": 1, "updated_at": _now(),
+                "escalated": False, "events": [cause], "version": 1, "updated_at": _now(), **versioned,
                 "fanout": _fanout(domain.ALERT_OPENED, at)["$each"]})
             return alert_id
         except DuplicateKeyError:  # opened by a concurrent writer, or this cause opened it already
@@ -108,19 +112,38 @@ def change_details(db, kind: str, *, scope: str, changes: dict) -> bool:
     return result.modified_count == 1
 
 
-def keep_on_order(db, kinds: tuple[str, ...], *, depot: str, sku: str, on_order: int, at: datetime) -> int:
+def keep_on_order(db, kinds: tuple[str, ...], *, depot: str, sku: str, on_order: int, at: datetime,
+                  stock_version: int | None = None) -> int:
     """Say what is on order now on the live alerts of `kinds` of a material at a depot (a receipt or return, an order
     sent, closed or cancelled): news to the live board, as change_details. Only a figure as new as what the alert
-    says counts (`at`, the event's time, not before its last raising or figure), so a replayed older event changes
-    nothing; the same figure again changes nothing either, but for its time, so an older figure read after it
-    (sent, then cancelled back to the figure the alert said) is older than what the alert says."""
-    live = {"open_key": {"$in": [domain.condition_key(kind, depot, sku) for kind in kinds]}, "last_seen": {"$lte": at}}
-    result = db.alerts.update_many(
-        {**live, "on_order_at": {"$not": {"$gt": at}}, "details.on_order": {"$ne": on_order}},
-        {"$set": {"details.on_order": on_order, "on_order_at": at, "updated_at": _now()}, "$inc": {"version": 1}})
-    db.alerts.update_many({**live, "on_order_at": {"$not": {"$gte": at}}, "details.on_order": on_order},
-                          {"$set": {"on_order_at": at}})
+    says counts, so a replayed older event changes nothing; the same figure again changes nothing either, but for
+    its age, so an older figure read after it (sent, then cancelled back to the figure the alert said) is older than
+    what the alert says. Newer is by the stock's version (`stock_version`, one a write, exact) where the event and
+    the alert both have it; else by `at`, the event's time, not before its last raising or figure (the clocks of the
+    processes writing one stock may disagree, and times may be equal: an event without it, from an older rawbank)."""
+    live = {"open_key": {"$in": [domain.condition_key(kind, depot, sku) for kind in kinds]}}
+    newer, newer_or_same = _newer(at, stock_version, strict=True), _newer(at, stock_version, strict=False)
+    changed = {"$set": {"details.on_order": on_order, "updated_at": _now()}, "$max": {"on_order_at": at},
+               "$inc": {"version": 1}}
+    if stock_version is None:  # what the alert says is no longer of a known version
+        changed["$unset"] = {"stock_version": ""}
+    else:
+        changed["$set"]["stock_version"] = stock_version
+    result = db.alerts.update_many({**live, **newer_or_same, "details.on_order": {"$ne": on_order}}, changed)
+    db.alerts.update_many({**live, **newer, "details.on_order": on_order},
+                          {"$max": {"on_order_at": at}, **({} if stock_version is None else
+                                                           {"$set": {"stock_version": stock_version}})})
     return result.modified_count
+
+
+def _newer(at: datetime, stock_version: int | None, *, strict: bool) -> dict:
+    """The filter of alerts saying a figure older than the event's (`strict`), or no newer: by version where both
+    have it, else by time."""
+    by_time = {"last_seen": {"$lte": at}, "on_order_at": {"$not": {"$gte" if strict else "$gt": at}}}
+    if stock_version is None:
+        return by_time
+    return {"$or": [{"stock_version": {"$lt" if strict else "$lte": stock_version}},
+                    {"stock_version": None, **by_time}]}
 
 
 def acknowledge(db, alert_id: str, *, by: str, note: str, at: datetime) -> dict | None:

@@ -95,7 +95,7 @@ def stock_level(db, config, event: Event) -> None:
         alerts.resolve_condition(db, cleared, depot=depot, sku=sku, cause=cause, at=at)
     if opens:
         alerts.raise_alert(db, opens, depot=depot, sku=sku, cause=cause, at=at,
-                           district=projections.district_of(db, depot),
+                           district=projections.district_of(db, depot), stock_version=data.get("stock_version"),
                            details={"available": data["available"], "reorder_level": data["reorder_level"],
                                     **({"on_order": data["on_order"]} if data.get("on_order") is not None else {})})
 
@@ -104,11 +104,13 @@ def on_order_moved(db, config, event: Event) -> None:
     """What is on order at the depot now (a receipt, a return, an order sent, closed or cancelled): on its alert.
 
     The material's live low-stock or out-of-stock alert says it from now on (alerts.keep_on_order: a figure older
-    than the alert's changes nothing); an event without it, from a rawbank before that, changes nothing."""
+    than the alert's changes nothing, older by the stock's version where both say it, else by time); an event
+    without it, from a rawbank before that, changes nothing."""
     data = event.data
     if data.get("on_order") is not None:
         alerts.keep_on_order(db, domain.ON_ORDER_SAID, depot=data["depot"], sku=data["sku"],
-                             on_order=data["on_order"], at=parse_time(event.occurred_at))
+                             on_order=data["on_order"], at=parse_time(event.occurred_at),
+                             stock_version=data.get("stock_version"))
 
 
 def reservation_failed(db, config, event: Event) -> None:

@@ -206,6 +206,23 @@ def test_low_and_out_of_stock_and_receipts_say_what_is_on_order_at_the_depot(api
     check_invariants(runtime.db)
 
 
+def test_each_event_of_a_stock_carries_the_stocks_version_after_its_write(api, runtime):
+    """The notifier ordered one stock's events by their time, but the processes writing the stock may disagree on
+    the clock or write in the same millisecond: each event keyed by the stock carries the stock's version after the
+    write that emitted it (the same for one write's events, higher for each later write)."""
+    api("POST", "/movements", {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": "8"}, status=201)
+    number = order(api, lines=(("YRN", "20", "245.50"),))
+    api("POST", "/movements", {"type": "adjustment", "sku": "YRN", "depot": "VNS", "quantity": "-4",
+                               "reason": "damage"}, status=201)
+    receipt(api, number, "3")
+    doc = runtime.db.stock.find_one({"_id": "VNS/YRN"})
+    said = [(e.type, e.data.get("stock_version")) for e in map(decode_event, doc["outbox"]) if e.key == "VNS/YRN"]
+    assert [kind for kind, _ in said] == ["StockReceived", "OnOrderChanged", "StockAdjusted", "StockLow",
+                                          "StockReceived", "StockReplenished"]
+    versions = [version for _, version in said]
+    assert 1 <= versions[0] < versions[1] < versions[2] == versions[3] < versions[4] == versions[5] == doc["version"]
+
+
 def said_on_order(runtime, stock="VNS/YRN"):
     """What the stock's events said was on order, in order: (type, on_order) of each event that says it."""
     events = [decode_event(e) for e in runtime.db.stock.find_one({"_id": stock})["outbox"]]

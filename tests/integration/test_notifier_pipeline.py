@@ -170,6 +170,30 @@ def test_an_order_sent_then_cancelled_reaches_the_open_alert_and_the_board_throu
     assert listed["text"]["en"] == "4 kg left, below the reorder level of 10 kg."  # nothing on order: not said
 
 
+def test_one_stocks_figures_with_equal_times_read_out_of_order_leave_the_newer_by_the_stocks_version(stack):
+    """Two processes wrote one stock in the same millisecond: the order's sending, then its cancelling (the stock's
+    versions 6 and 7). Read cancelling first (each relayed twice), the alert kept the sending's 20 kg by their equal
+    times; by the versions the stock's events carry it says nothing on order, once."""
+    key, material = "ORV/SLK-ORD", {"sku": "SLK-ORD", "depot": "ORV"}
+    stack.publish(stack.inventory, new_event("MaterialRegistered", "SLK-ORD", {
+        "sku": "SLK-ORD", "name": "Silk yarn", "name_hi": "रेशमी धागा", "category": "yarn", "unit": "kg",
+        "reorder_level": 10_000}, source="inventory"))
+    low = new_event("StockLow", key, {**material, "available": 4_000, "reorder_level": 10_000, "on_order": 0,
+                                      "stock_version": 5}, source="inventory")
+    sent = new_event("OnOrderChanged", key, {**material, "on_order": 20_000, "stock_version": 6}, source="inventory")
+    cancelled = replace(new_event("OnOrderChanged", key, {**material, "on_order": 0, "stock_version": 7},
+                                  source="inventory"), occurred_at=sent.occurred_at)
+    for event in (low, cancelled, cancelled, sent, sent):
+        stack.publish(stack.inventory, event)
+    marker = new_event("StockAdjusted", key, {**material, "movement_id": "marker", "quantity": 0, "on_hand": 4_000,
+                                              "available": 4_000, "by": "test", "stock_version": 8},
+                       source="inventory")
+    stack.publish(stack.inventory, marker)
+    stack.consumed(marker)
+    doc = stack.db.alerts.find_one({"depot": "ORV"})
+    assert (doc["details"]["on_order"], doc["version"], doc["count"]) == (0, 1, 1)
+
+
 def test_stream_is_for_admins_and_warehouse_staff(stack, token):
     assert stack.client.get("/api/v1/stream", headers=token("artisan")).status_code == 403
     assert stack.client.get("/api/v1/stream").status_code == 401
