@@ -69,7 +69,7 @@ def merged(lines) -> list[dict]:
 def parse_sms(text: str) -> tuple[str, str, str | None, str | None] | None:
     """'RCV 482913', 'हाँ ४८२९१३ 8 किलो' or 'Rcv 482913 500 g.' -> (language, code, quantity text or None, the unit
     written after it: its code ('kg', also when only SAID words follow it: '8 kg received', '8 किलो मिला'),
-    the words as written when no unit's, or None); None if it is neither."""
+    the words as written when no unit's, or None, also for SAID words only: '8 mila'); None if it is neither."""
     found = _MESSAGE.match(text.translate(_DEVANAGARI).rstrip(_TRAILING))
     if not found or found.group(1).lower() not in KEYWORDS:
         return None
@@ -78,8 +78,9 @@ def parse_sms(text: str) -> tuple[str, str, str | None, str | None] | None:
     if written:
         word = re.sub(r"[\s.]", "", written.lower())
         first, *rest = (part.strip(_TRAILING).replace(".", "") for part in written.lower().split())
-        said = _UNITS.get(first) if all(part in SAID for part in rest if part) else None
-        unit = _UNITS.get(word) or said or written.strip()
+        plain = all(part in SAID for part in rest if part)  # nothing more said after the first word
+        if not (plain and first in SAID):  # '8 mila': no unit written
+            unit = _UNITS.get(word) or (_UNITS.get(first) if plain else None) or written.strip()
     return KEYWORDS[found.group(1).lower()], found.group(2) + found.group(3), found.group(4), unit
 
 

@@ -395,9 +395,10 @@ def test_a_quantity_in_another_unit_is_refused_saying_the_materials_unit_and_cha
 
 @pytest.mark.parametrize("text", [
     "RCV {code} 8 kg received", "RCV {code} 8kg, thanks", "हाँ {dev} ८ किलो मिला है", "haan {code} 8 kilo mila",
-    "RCV {code}, 8", "RCV {code},8 kg", "RCV {code}: 8"])
+    "RCV {code}, 8", "RCV {code},8 kg", "RCV {code}: 8", "haan {code} 8 mila", "हाँ {dev} ८ मिला",
+    "RCV {code} 8 received"])
 def test_words_after_the_unit_and_a_comma_after_the_code_are_read(coop, text):
-    """'RCV <code> 8 kg received' (or 'हाँ <कोड> ८ किलो मिला') was answered "Send the quantity in kg", which it was;
+    """'RCV <code> 8 kg received', 'हाँ <कोड> ८ किलो मिला' or '८ मिला' was answered "Send the quantity in kg";
     'RCV <code>, 8' "We could not confirm this", though its code was right."""
     rid = coop.received()["id"]
     code = coop.code(rid, "ART-1")
