@@ -19,8 +19,9 @@ NOT_A_NUMBER = F_('must be a decimal number such as "12.5"')
 NO_COMMAS = F_('write it without commas, such as "1000" or "12.5"')
 TOO_LARGE = F_("is too large: at most 10,00,00,00,00,000 (one lakh crore)")  # MAX_QUANTITY, in units
 #: the units a material is counted whole in (no depot hands over half a plank), each with its plural as messages say
-#: it; kg, g, m and litre take up to three decimals. Every quantity of such a material that becomes stock or is asked
-#: for is whole (services/inventory/domain.whole_units, services/requests/requisitions._with_categories).
+#: it; kg, g, m and litre take up to three decimals. Every quantity of such a material that becomes stock, is asked
+#: for, comes back or is received is whole: each check is `whole_enough` below (its callers: docs/architecture.md,
+#: "Quantities and whole units").
 WHOLE_UNITS = {"piece": N_("pieces")}
 #: what the OpenAPI document says of a quantity that becomes stock or is asked for
 WHOLE_NOTE = "in the material's unit, a decimal string; a whole number for a material counted in pieces " \

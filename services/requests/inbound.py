@@ -43,6 +43,8 @@ REPLIES = {
     "above_share": N_("That is more than your share. Send the quantity you received, or RCV <code> if you "
                       "received all of it."),
     "unit": N_("Send the quantity in {unit}: RCV <code> <quantity>."),
+    "comma": N_("Write the quantity without a comma, such as RCV <code> 2.5 or RCV <code> 1500."),
+    "whole_units": N_("Send a whole number of {units}, not {quantity}; for example RCV <code> 2."),
     "several": N_("You have more than one share to confirm. Reply to our SMS with its code."),
     "all_answered": N_("Your shares are all confirmed already. No need to call again."),
 }
@@ -112,12 +114,14 @@ def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dic
             received = share_rules.in_unit(received, unit, share["lines"][0].get("unit"))
         stored, _ = shares.answer(db, doc, share["artisan_id"], quantity=received, via=message["channel"],
                                   message=key, now=now)
-    except ValueError:
-        return _reply(NOT_CONFIRMED, lang, _why_not(waiting))
+    except ValueError:  # '2,5' or '1,000': a comma is read neither as a decimal point nor as thousands
+        return _reply(NOT_CONFIRMED, lang, "comma" if quantity and "," in quantity and len(share["lines"]) == 1
+                      else _why_not(waiting))
     except share_rules.NotReceivable as exc:  # a unit not the material's: never read as its unit
         return _reply(NOT_CONFIRMED, lang, "unit", {"unit": names.unit(exc.details["unit"], lang)})
-    except WholeUnitsOnly as exc:  # part of a piece: "send the quantity in pieces"
-        return _reply(NOT_CONFIRMED, lang, "unit", {"unit": translate(WHOLE_UNITS[exc.details["unit"]], lang)})
+    except WholeUnitsOnly as exc:  # part of a piece: "send a whole number of pieces, not 2.5"
+        return _reply(NOT_CONFIRMED, lang, "whole_units", {"units": translate(WHOLE_UNITS[exc.details["unit"]], lang),
+                                                           "quantity": exc.details["quantity"]})
     except ShareNotReceivable as exc:
         return _reply(NOT_CONFIRMED, lang, exc.details["reason"] if exc.details["reason"] in REPLIES
                       else _why_not(waiting))

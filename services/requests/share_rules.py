@@ -20,8 +20,9 @@ _DEVANAGARI = str.maketrans("०१२३४५६७८९", "0123456789")
 #: what a member may start a reply with, and the language that says they read
 KEYWORDS = {"rcv": "en", "हाँ": "hi", "हां": "hi", "हा": "hi", "haan": "hi", "haa": "hi", "han": "hi"}  # + Latin
 #: a keyword, the six-digit code ('RCV698192', 'RCV-698192', 'RCV 698 192'), then the quantity and its unit if short
+#: ('RCV 698192, 8 kg'); a quantity with a comma ('2,5', '1,000') is read as written, for its own reply (inbound)
 _MESSAGE = re.compile(r"^\s*([^\s0-9:.,-]+)[\s:.,-]*([0-9]{3})[\s-]?([0-9]{3})(?![0-9])"
-                      r"(?:\s*([0-9]+(?:\.[0-9]+)?)\s*([^\s0-9][^0-9]*)?)?$", re.I)
+                      r"(?:[\s,:]*([0-9]+(?:[.,][0-9]+)*)\s*([^\s0-9][^0-9]*)?)?$", re.I)
 _TRAILING = " \t\r\n.,;:!?।"  # a full stop (or danda) people end a message with
 #: what people write after the quantity (dots and spaces left out, lower case) -> the unit's code
 UNIT_WORDS = {
@@ -31,6 +32,10 @@ UNIT_WORDS = {
     "litre": ("l", "ltr", "ltrs", "lt", "litre", "litres", "liter", "liters", "लीटर", "लिटर", "ली"),
     "piece": ("pc", "pcs", "piece", "pieces", "nos", "no", "नग", "पीस")}
 _UNITS = {word: code for code, words in UNIT_WORDS.items() for word in words}
+#: words people add after the unit that say nothing more ('8 kg received', '8 किलो मिला है'); any other word, such as
+#: 'kam' or 'less' ('8 kg kam': short by 8, or got 8?), leaves the unit unread and the reply asks for it again
+SAID = {"received", "recd", "rcvd", "got", "only", "ok", "okay", "thanks", "thank", "you", "mila", "mili", "mile",
+        "hai", "ji", "मिला", "मिली", "मिले", "है", "जी", "धन्यवाद"}
 _DIGITS = re.compile(r"^\s*([0-9]{4,8})(?:[*#]([0-9]+))?\s*#?\s*$")
 
 
@@ -63,7 +68,8 @@ def merged(lines) -> list[dict]:
 
 def parse_sms(text: str) -> tuple[str, str, str | None, str | None] | None:
     """'RCV 482913', 'हाँ ४८२९१३ 8 किलो' or 'Rcv 482913 500 g.' -> (language, code, quantity text or None, the unit
-    written after it: its code ('kg'), the words as written when no unit's, or None); None if it is neither."""
+    written after it: its code ('kg', also when only SAID words follow it: '8 kg received', '8 किलो मिला'),
+    the words as written when no unit's, or None, also for SAID words only: '8 mila'); None if it is neither."""
     found = _MESSAGE.match(text.translate(_DEVANAGARI).rstrip(_TRAILING))
     if not found or found.group(1).lower() not in KEYWORDS:
         return None
@@ -71,7 +77,10 @@ def parse_sms(text: str) -> tuple[str, str, str | None, str | None] | None:
     unit = None
     if written:
         word = re.sub(r"[\s.]", "", written.lower())
-        unit = _UNITS.get(word, written.strip())
+        first, *rest = (part.strip(_TRAILING).replace(".", "") for part in written.lower().split())
+        plain = all(part in SAID for part in rest if part)  # nothing more said after the first word
+        if not (plain and first in SAID):  # '8 mila': no unit written
+            unit = _UNITS.get(word) or (_UNITS.get(first) if plain else None) or written.strip()
     return KEYWORDS[found.group(1).lower()], found.group(2) + found.group(3), found.group(4), unit
 
 

@@ -13,6 +13,8 @@ from tests.integration.test_requests_support import client  # noqa: F401  (fixtu
 
 WORDS = {"en": f"{COTTON} is counted in whole pieces: 5.5 is not a whole number. Nothing was changed.",
          "hi": f"{COTTON} पूरे नग में गिना जाता है: 5.5 पूर्ण संख्या नहीं है। कुछ नहीं बदला गया।"}
+SMS_WHOLE = {"en": "Send a whole number of pieces, not 5.5; for example RCV <code> 2.",
+             "hi": "5.5 नहीं, नग की पूरी संख्या भेजें, जैसे हाँ <कोड> 2।"}
 TWICE = {"en": "each sku at most once", "hi": "हर SKU अधिकतम एक बार"}
 HALF = [{"sku": COTTON, "quantity": "5.5"}, {"sku": SILK, "quantity": "0.5"}]
 NAMED_TWICE = [{"sku": COTTON, "quantity": "6"}, {"sku": SILK, "quantity": "0.2"},
@@ -94,12 +96,17 @@ def test_a_member_saying_they_received_half_a_piece_is_refused_and_nothing_chang
     assert made["confirmation"]["short_by"] == {COTTON: "1"}
 
 
-def test_an_sms_saying_half_a_piece_is_answered_in_pieces_and_the_share_still_waits(coop):
+@pytest.mark.parametrize("text, lang", [("RCV {code} 5.5", "en"), ("RCV {code} 5.5 pieces", "en"),
+                                         ("हाँ {code} ५.५", "hi"), ("हाँ {code} 5.5 नग", "hi")])
+def test_an_sms_saying_half_a_piece_is_told_to_send_a_whole_number_and_the_share_still_waits(coop, text, lang):
+    """'RCV <code> 5.5' for planks was answered "Send the quantity in pieces: RCV <code> <quantity>.", which it was:
+    the reply never said the number must be whole. Now it does, with an example, in one SMS part (70 in Hindi)."""
     rid = coop.received(("6", "6", "6"))["id"]
     in_pieces(coop, rid)
     before = kept(coop, rid)
-    answer = coop.sms(PHONES["ART-1"], f"RCV {coop.code(rid, 'ART-1')} 5.5", message_id="p-1")
+    answer = coop.sms(PHONES["ART-1"], text.format(code=coop.code(rid, "ART-1")), message_id="p-1")
     said = answer.get_json()
-    assert answer.status_code == 200 and said["result"] == "not_confirmed", said
-    assert "Send the quantity in pieces" in said["reply"]
+    assert answer.status_code == 200 and (said["result"], said["language"]) == ("not_confirmed", lang), said
+    assert said["reply"] == SMS_WHOLE[lang]
+    assert len(said["reply"]) <= (70 if lang == "hi" else 160)
     assert kept(coop, rid) == before

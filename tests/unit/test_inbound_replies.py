@@ -21,13 +21,13 @@ def parts(text: str) -> int:
 
 
 USUAL = {"en": {"ref": "b9d62d04", "items": "10 kg Cotton yarn 40s", "received": "8.5 kg Cotton yarn 40s",
-                "unit": "litre"},
+                "unit": "litre", "units": "pieces", "quantity": "2.5"},
          "hi": {"ref": "b9d62d04", "items": "10 किलो सूती धागा 40s", "received": "8.5 किलो सूती धागा 40s",
-                "unit": "लीटर"}}
+                "unit": "लीटर", "units": "नग", "quantity": "2.5"}}
 LONG = {"en": {**USUAL["en"], "items": "1250.5 kg Dyed cotton yarn 2/40s",
-               "received": "1249.75 kg Dyed cotton yarn 2/40s"},
+               "received": "1249.75 kg Dyed cotton yarn 2/40s", "quantity": "1249.75"},
         "hi": {**USUAL["hi"], "items": "1250.5 किलो रंगा सूती धागा 2/40s",
-               "received": "1249.75 किलो रंगा सूती धागा 2/40s"}}
+               "received": "1249.75 किलो रंगा सूती धागा 2/40s", "quantity": "1249.75"}}
 
 
 def test_the_counting_is_the_gateways():

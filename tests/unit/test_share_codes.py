@@ -37,6 +37,13 @@ def test_a_deadline_inside_a_day_says_the_day_before_it():
     ("RCV 123456 500 g", ("en", "123456", "500", "g")), ("RCV 123456 2 litre", ("en", "123456", "2", "litre")),
     ("हाँ १२३४५६ २ लीटर", ("hi", "123456", "2", "litre")), ("RCV 123456 12 pieces", ("en", "123456", "12", "piece")),
     ("haan 123456 8", ("hi", "123456", "8", None)), ("RCV 123456 3 bags", ("en", "123456", "3", "bags")),
+    ("RCV 123456 8 kg received", ("en", "123456", "8", "kg")), ("हाँ 123456 8 किलो मिला", ("hi", "123456", "8", "kg")),
+    ("RCV 123456 8 bags received", ("en", "123456", "8", "bags received")),
+    ("haan 123456 8 mila hai", ("hi", "123456", "8", None)), ("RCV 123456 8 received.", ("en", "123456", "8", None)),
+    ("RCV 123456 8 kg less", ("en", "123456", "8", "kg less")),
+    ("हाँ 123456 8 किलो कम", ("hi", "123456", "8", "किलो कम")),
+    ("RCV 123456, 8", ("en", "123456", "8", None)), ("RCV 123456: 8 kg", ("en", "123456", "8", "kg")),
+    ("RCV 123456 2,5", ("en", "123456", "2,5", None)), ("RCV 123456 1,000 g", ("en", "123456", "1,000", "g")),
     ("RCV 123456 thanks", None), ("RCV 1234567", None), ("hello 123456", None)])
 def test_the_replies_members_type_are_read_with_the_unit_they_wrote(text, parsed):
     assert share_rules.parse_sms(text) == parsed
