@@ -21,6 +21,7 @@ INDEXES = {
     ],
     # causes that found nothing to resolve, kept long enough to outlive any replay
     "handled": [IndexModel([("at", ASCENDING)], expireAfterSeconds=90 * 24 * 3600)],
+    "on_order": [],  # each stock's last on-order figure (remember_on_order), found by its _id (depot/sku) alone
 }
 KEEP_EVENTS = 200  # event ids kept per alert for dedupe
 #: what a text search looks in: the alert's kind and codes, and the people, orders and lots its details name
@@ -44,42 +45,80 @@ def _seen(db, condition: str, cause: str) -> bool:
 
 def raise_alert(db, kind: str, *, depot: str | None, sku: str | None, cause: str, at: datetime,
                 details: dict, district: str | None = None, scope: str | None = None,
-                stock_version: int | None = None) -> str | None:
+                stock_version: int | None = None, on_order_kept: dict | None = None) -> str | None:
     """Open the condition's alert or count a repeat on the open one; a seen cause changes nothing.
 
     The condition is kind x depot x material, or kind x `scope` when given (dead letters). `stock_version`: the
-    stock's version its details are of (a level event's), what keep_on_order orders later figures by.
+    stock's version its details are of (a level event's). A repeat is counted and its cause kept; `last_seen` is
+    the latest time the condition was raised (never moved back by an event read late). A repeat's details are said,
+    but on an alert of a stock's figures (domain.STOCK_FIGURES) only if they are as new as what it says, as
+    keep_on_order orders them. `on_order_kept`: the stock's last on-order figure read (last_on_order), said by an
+    alert it opens where newer than the event's.
     """
     condition = domain.condition_key(kind, depot, sku, scope)
     if _seen(db, condition, cause):
         return None
     anew = kind in domain.NEW_AFTER_ACKNOWLEDGED
     versioned = {} if stock_version is None else {"stock_version": stock_version}
+    said = {"details": details, **versioned}
+    unsaid = {} if versioned else {"$unset": {"stock_version": ""}}  # what it says is no longer of a known version
+    newer = _newer(at, stock_version, strict=False) if kind in domain.STOCK_FIGURES else {}  # else: the last read
     for _ in range(5):
         if anew:  # someone looked at the alert already: this one is news, the condition's next alert
             db.alerts.update_one({"open_key": condition, "status": domain.ACKNOWLEDGED}, {"$unset": {"open_key": ""}})
-        updated = db.alerts.find_one_and_update(
-            {"open_key": condition, "events": {"$ne": cause}, **({"status": domain.OPEN} if anew else {})},
-            {"$inc": {"count": 1, "version": 1},
-             "$set": {"last_seen": at, "details": details, "updated_at": _now(), **versioned},
-             "$push": {"events": {"$each": [cause], "$slice": -KEEP_EVENTS}},
-             **({} if versioned else {"$unset": {"stock_version": ""}})},
-            projection={"_id": 1}, return_document=ReturnDocument.AFTER)
+        live = {"open_key": condition, "events": {"$ne": cause}, **({"status": domain.OPEN} if anew else {})}
+        repeat = {"$inc": {"count": 1, "version": 1}, "$max": {"last_seen": at}, "$set": {"updated_at": _now()},
+                  "$push": {"events": {"$each": [cause], "$slice": -KEEP_EVENTS}}}
+        updated = db.alerts.find_one_and_update({**live, **newer}, {**repeat, "$set": {**repeat["$set"], **said},
+                                                                    **unsaid}, projection={"_id": 1})
+        if updated is None and newer:  # a repeat older than the figures the alert says (read late): counted, not said
+            updated = db.alerts.find_one_and_update({**live, "$nor": [newer]}, repeat, projection={"_id": 1})
         if updated is not None:
             return updated["_id"]
         alert_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{cause}|{condition}"))
+        opened = {**said, **_kept_if_newer(on_order_kept, details, at, stock_version)}
         try:
             db.alerts.insert_one({
                 "_id": alert_id, "condition": condition, "open_key": condition, "kind": kind,
                 "severity": domain.SEVERITY[kind], "depot": depot, "sku": sku, "district": district,
-                "status": domain.OPEN, "count": 1, "first_seen": at, "last_seen": at, "details": details,
-                "escalated": False, "events": [cause], "version": 1, "updated_at": _now(), **versioned,
+                "status": domain.OPEN, "count": 1, "first_seen": at, "last_seen": at, "escalated": False,
+                "events": [cause], "version": 1, "updated_at": _now(),
+                **{field: value for field, value in opened.items() if value is not None},
                 "fanout": _fanout(domain.ALERT_OPENED, at)["$each"]})
             return alert_id
         except DuplicateKeyError:  # opened by a concurrent writer, or this cause opened it already
             if db.alerts.find_one({"_id": alert_id}, {"_id": 1}):
                 return None
     raise RuntimeError(f"could not open or update the alert for {condition}")
+
+
+def _kept_if_newer(kept: dict | None, details: dict, at: datetime, stock_version: int | None) -> dict:
+    """The fields an alert opens with instead of its event's where the stock's last on-order figure is newer."""
+    if kept is None or not domain.newer_figure(kept.get("stock_version"), kept["at"], stock_version, at):
+        return {}
+    # newer by time (an event without a version): what the alert says is then of no known version
+    version = kept.get("stock_version") if stock_version is not None else None
+    return {"details": {**details, "on_order": kept["on_order"]}, "on_order_at": kept["at"], "stock_version": version}
+
+
+def remember_on_order(db, *, depot: str, sku: str, on_order: int, at: datetime,
+                      stock_version: int | None = None) -> None:
+    """Keep the stock's last on-order figure read (an older one read late changes nothing): an alert opened later
+    from an older level event says it instead (raise_alert's `on_order_kept`)."""
+    not_newer = {"at": {"$lte": at}} if stock_version is None else {
+        "$or": [{"stock_version": {"$lte": stock_version}}, {"stock_version": None, "at": {"$lte": at}}]}
+    figure = {"$set": {"on_order": on_order, "at": at, **({} if stock_version is None else
+                                                           {"stock_version": stock_version})},
+              **({"$unset": {"stock_version": ""}} if stock_version is None else {})}
+    try:
+        db.on_order.update_one({"_id": f"{depot}/{sku}", **not_newer}, figure, upsert=True)
+    except DuplicateKeyError:  # the figure kept is newer
+        pass
+
+
+def last_on_order(db, depot: str, sku: str) -> dict | None:
+    """The stock's last on-order figure read (`on_order`, `at`, `stock_version` if its event had one), or None."""
+    return db.on_order.find_one({"_id": f"{depot}/{sku}"})
 
 
 def resolve_condition(db, kind: str, *, depot: str | None, sku: str | None, cause: str,

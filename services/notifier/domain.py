@@ -36,6 +36,8 @@ LEVEL_EFFECTS = {
 }
 #: alerts that say what is on order of their material at their depot (purchase orders sent, not yet received)
 ON_ORDER_SAID = (LOW_STOCK, STOCK_OUT)
+#: alerts whose details are one stock's figures: a repeat says its own only if they are as new (alerts.raise_alert)
+STOCK_FIGURES = (LOW_STOCK, STOCK_OUT)
 
 #: event type -> the requisition status an artisan is told about
 REQUISITION_STATUS = {
@@ -112,6 +114,14 @@ ACKNOWLEDGEABLE = (OPEN,)  # acknowledging stops escalation; nobody acknowledges
 #: acknowledgement opens a new alert (told, escalated) as one after the resolution does; the acknowledged one stays
 NEW_AFTER_ACKNOWLEDGED = (DEAD_LETTER,)
 RESOLVABLE = LIVE
+
+
+def newer_figure(version: int | None, at: datetime, than_version: int | None, than_at: datetime) -> bool:
+    """Whether one stock's figure (of its `version` and time `at`) is newer than another: by the stock's version
+    where both have it (one write, one version), else by time (an event of a rawbank before stock_version)."""
+    if version is not None and than_version is not None:
+        return version > than_version
+    return at > than_at
 
 
 def escalation_cutoff(now: datetime, after_seconds: int) -> datetime:

@@ -87,15 +87,22 @@ def keep_requisition(db, config, event: Event) -> None:
 
 
 def stock_level(db, config, event: Event) -> None:
-    """Open the level's alert and resolve the ones the new level clears."""
+    """Open the level's alert and resolve the ones the new level clears.
+
+    A repeat on the open alert is counted, but its figures are said only if as new as the alert's (an older one read
+    late, a DLQ resend, changes no figure back: alerts.raise_alert); an alert it opens says the stock's last on-order
+    figure read instead of the event's where that is newer (alerts.remember_on_order)."""
     opens, clears = domain.LEVEL_EFFECTS[event.type]
     data, cause, at = event.data, event.event_id, parse_time(event.occurred_at)
-    depot, sku = data["depot"], data["sku"]
+    depot, sku, version = data["depot"], data["sku"], data.get("stock_version")
     for cleared in clears:
         alerts.resolve_condition(db, cleared, depot=depot, sku=sku, cause=cause, at=at)
+    kept = alerts.last_on_order(db, depot, sku)
+    if data.get("on_order") is not None:
+        alerts.remember_on_order(db, depot=depot, sku=sku, on_order=data["on_order"], at=at, stock_version=version)
     if opens:
-        alerts.raise_alert(db, opens, depot=depot, sku=sku, cause=cause, at=at,
-                           district=projections.district_of(db, depot), stock_version=data.get("stock_version"),
+        alerts.raise_alert(db, opens, depot=depot, sku=sku, cause=cause, at=at, on_order_kept=kept,
+                           district=projections.district_of(db, depot), stock_version=version,
                            details={"available": data["available"], "reorder_level": data["reorder_level"],
                                     **({"on_order": data["on_order"]} if data.get("on_order") is not None else {})})
 
@@ -104,13 +111,16 @@ def on_order_moved(db, config, event: Event) -> None:
     """What is on order at the depot now (a receipt, a return, an order sent, closed or cancelled): on its alert.
 
     The material's live low-stock or out-of-stock alert says it from now on (alerts.keep_on_order: a figure older
-    than the alert's changes nothing, older by the stock's version where both say it, else by time); an event
-    without it, from a rawbank before that, changes nothing."""
+    than the alert's changes nothing, older by the stock's version where both say it, else by time), and an alert
+    opened later from an older level event says it too (alerts.remember_on_order); an event without it, from a
+    rawbank before that, changes nothing."""
     data = event.data
     if data.get("on_order") is not None:
+        at, version = parse_time(event.occurred_at), data.get("stock_version")
+        alerts.remember_on_order(db, depot=data["depot"], sku=data["sku"], on_order=data["on_order"], at=at,
+                                 stock_version=version)
         alerts.keep_on_order(db, domain.ON_ORDER_SAID, depot=data["depot"], sku=data["sku"],
-                             on_order=data["on_order"], at=parse_time(event.occurred_at),
-                             stock_version=data.get("stock_version"))
+                             on_order=data["on_order"], at=at, stock_version=version)
 
 
 def reservation_failed(db, config, event: Event) -> None:

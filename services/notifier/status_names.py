@@ -9,6 +9,7 @@ COLLECTIONS = {
     "deliveries": N_("messages being sent by SMS or webhook"),
     "events": N_("events received"),
     "handled": N_("events already handled, so a repeat changes nothing"),
+    "on_order": N_("what is on order of each material at each depot, for alerts"),
     "dead_letters": N_("dead letters"),
     "waitlist": N_("waiting lists"),
     "shares": N_("cooperative members' shares"),

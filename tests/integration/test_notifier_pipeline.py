@@ -194,6 +194,33 @@ def test_one_stocks_figures_with_equal_times_read_out_of_order_leave_the_newer_b
     assert (doc["details"]["on_order"], doc["version"], doc["count"]) == (0, 1, 1)
 
 
+def test_level_events_read_out_of_order_never_take_an_alert_back_to_an_older_figure_through_the_broker(stack):
+    """An order sent (version 6, 20 kg on order) read while no alert was open, then the crossing of the write before
+    it (version 5, nothing on order: a DLQ resend), then a repeat older still (version 3), each relayed twice: the
+    alert said nothing on order, then the repeat's 6 kg. Now it says 4 kg with 20 kg on order, of version 6, the
+    repeat counted once."""
+    key, material = "ORW/SLK-OOO", {"sku": "SLK-OOO", "depot": "ORW"}
+    stack.publish(stack.inventory, new_event("MaterialRegistered", "SLK-OOO", {
+        "sku": "SLK-OOO", "name": "Silk yarn", "name_hi": "रेशमी धागा", "category": "yarn", "unit": "kg",
+        "reorder_level": 10_000}, source="inventory"))
+    sent = new_event("OnOrderChanged", key, {**material, "on_order": 20_000, "stock_version": 6}, source="inventory")
+    low = new_event("StockLow", key, {**material, "available": 4_000, "reorder_level": 10_000, "on_order": 0,
+                                      "stock_version": 5}, source="inventory")
+    older = new_event("StockLow", key, {**material, "available": 6_000, "reorder_level": 10_000, "on_order": 0,
+                                        "stock_version": 3}, source="inventory")
+    for event in (sent, sent, low, low, older, older):
+        stack.publish(stack.inventory, event)
+    stack.consumed(older)
+    marker = new_event("StockAdjusted", key, {**material, "movement_id": "marker", "quantity": 0, "on_hand": 4_000,
+                                              "available": 4_000, "by": "test", "stock_version": 7},
+                       source="inventory")
+    stack.publish(stack.inventory, marker)
+    stack.consumed(marker)
+    doc = stack.db.alerts.find_one({"depot": "ORW"})
+    assert (doc["details"], doc["stock_version"], doc["count"]) == (
+        {"available": 4_000, "reorder_level": 10_000, "on_order": 20_000}, 6, 2)
+
+
 def test_stream_is_for_admins_and_warehouse_staff(stack, token):
     assert stack.client.get("/api/v1/stream", headers=token("artisan")).status_code == 403
     assert stack.client.get("/api/v1/stream").status_code == 401
