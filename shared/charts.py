@@ -18,8 +18,8 @@ def bars(rows: list[dict], series: tuple[str, ...], *, width: int = 640, label: 
               "bars": [{"series": name, "y": j * bar, "width": max(round(value * plot / top), 1) if value else 0,
                         "text": text} for j, (name, value, text) in enumerate(zip(series, row["values"], row["texts"]))]}
              for i, row in enumerate(rows)]
-    return {"width": width, "label": label, "bar": bar, "height": max(len(rows) * step, 1), "rows": drawn,
-            "series": series}
+    return {"width": width, "label": label, "plot": plot, "bar": bar, "height": max(len(rows) * step, 1),
+            "rows": drawn, "series": series}
 
 
 def _cut(text: str) -> str:

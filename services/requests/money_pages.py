@@ -283,4 +283,5 @@ def chart(rows: list[dict], *, width: int = 640, label: int = 150, bar: int = 16
              "value_width": max(round(abs(row["value"]) * plot / top), 1),
              "subsidy_width": max(round(abs(row["subsidy"]) * plot / top), 1)}
             for i, row in enumerate(rows)]
-    return {"width": width, "label": label, "bar": bar, "height": max(len(rows) * (2 * bar + gap), 1), "bars": bars}
+    return {"width": width, "label": label, "plot": plot, "bar": bar, "height": max(len(rows) * (2 * bar + gap), 1),
+            "bars": bars}
