@@ -7,7 +7,7 @@ import marshmallow as ma
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from services.requests import (accounts, artisans, claims, collections, credit, entitlements, materials, pricing,
+from services.requests import (accounts, artisans, claims, collections, credit, entitlements, materials,
                                requisitions, returns, scheme_forms, schemes, words)
 from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
 from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_month, is_written_financial_year,
@@ -46,12 +46,6 @@ KINDS = {"payment": _l("Payment"), "reversal": _l("Payment reversed"), "refund":
 LABELS = {"entry": ENTRIES, "method": METHODS, "collected": KINDS, "condition": CONDITIONS,
           "credit_note": CREDIT_NOTES, "credit_note_member": CREDIT_NOTES_MEMBER,
           "category": {code: _l(text) for code, text in words.CLASSES.items()}}
-
-
-@blp.app_template_filter("scheme_price")
-def scheme_price(line: dict, priced: dict):
-    """A pricing line's scheme price per unit, exactly (pricing.scheme_price), for the money filter."""
-    return pricing.scheme_price(line, priced)
 
 
 def _now() -> datetime:
