@@ -17,7 +17,7 @@ from shared.field_messages import translated
 from shared.i18n import language
 from shared.lists import day_arg, pager
 from shared.money import format_money
-from shared.pages import page, same_site_post, url_of
+from shared.pages import labels, page, same_site_post, url_of
 from shared.quantity import parse_quantity
 from shared.web import db
 
@@ -143,8 +143,8 @@ def scheme_list(principal):
     """The schemes, and a form to add one."""
     if request.method == "POST":
         return _save_scheme(principal, None)
-    return render_template("requests/schemes.html", schemes=list(schemes.listing_by_code(db()).values()),
-                           form=scheme_forms.blank(), errors={})
+    return _scheme_page("requests/schemes.html", schemes=list(schemes.listing_by_code(db()).values()),
+                        form=scheme_forms.blank(), errors={})
 
 
 @blp.route("/admin/schemes/<code>", methods=["GET", "POST"])
@@ -152,8 +152,13 @@ def scheme_list(principal):
 def scheme_edit(principal, code):
     if request.method == "POST":
         return _save_scheme(principal, code)
-    return render_template("requests/scheme.html", scheme=schemes.get(db(), code),
-                           form=scheme_forms.filled(schemes.get(db(), code)), errors={})
+    return _scheme_page("requests/scheme.html", scheme=schemes.get(db(), code),
+                        form=scheme_forms.filled(schemes.get(db(), code)), errors={})
+
+
+def _scheme_page(template: str, **context):
+    """A scheme page: what a cap may cover, by name in the page's language, and the unit each is counted in."""
+    return render_template(template, categories=labels()["category"], units=materials.units(db()), **context)
 
 
 def _save_scheme(principal, code: str | None):
@@ -173,8 +178,8 @@ def _save_scheme(principal, code: str | None):
     except Error as exc:
         error = exc.describe_on_page()
     template = "requests/scheme.html" if code else "requests/schemes.html"
-    return render_template(template, schemes=list(schemes.listing_by_code(db()).values()), form=form, error=error,
-                           errors=errors, scheme=schemes.listing_by_code(db()).get(code)), 400
+    return _scheme_page(template, schemes=list(schemes.listing_by_code(db()).values()), form=form, error=error,
+                        errors=errors, scheme=schemes.listing_by_code(db()).get(code)), 400
 
 
 @blp.get("/admin/claims")

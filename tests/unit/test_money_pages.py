@@ -50,6 +50,11 @@ def asks_for_dye(artisan) -> str:
                         headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
 
 
+def chosen(page: str) -> list[tuple[str, str]]:
+    """Each list's name and the value chosen in it, as a browser posts a page's form."""
+    return re.findall(r'<select[^>]*?name="([^"]+)".*?<option value="([^"]*)" selected', page, re.S)
+
+
 def text(response, status: int = 200) -> str:
     assert response.status_code == status, response.get_data(as_text=True)[:500]
     page = response.get_data(as_text=True)
@@ -590,7 +595,7 @@ def test_the_scheme_forms_as_shown_carry_the_login_s_csrf_token_and_save(apps, c
                                                                              "valid_to": "2032-03-31"})):
         shown = admin.get(address).get_data(as_text=True)
         inputs = re.findall(r'<input[^>]*?name="([^"]+)" value="([^"]*)"', shown)
-        fields = {name: html.unescape(value) for name, value in inputs}
+        fields = {name: html.unescape(value) for name, value in inputs + chosen(shown)}
         assert fields.get("csrf_token") == admin.csrf, address
         if after:
             fields.update(after, name="Yarn Supply Scheme", name_hi="धागा आपूर्ति योजना", subsidy_percent="10")
@@ -736,8 +741,8 @@ def test_a_scheme_saved_unchanged_from_its_page_keeps_its_version(apps, config):
         return db.schemes.find_one({"_id": "schemes"})
 
     shown = admin.get("/admin/schemes/RMSS").get_data(as_text=True)
-    fields = {name: html.unescape(value) for name, value in re.findall(r'<input[^>]*?name="([^"]+)" value="([^"]*)"',
-                                                                        shown)}
+    inputs = re.findall(r'<input[^>]*?name="([^"]+)" value="([^"]*)"', shown)
+    fields = {name: html.unescape(value) for name, value in inputs + chosen(shown)}
     before = stored()
     saved = admin.post("/admin/schemes/RMSS", data=fields, headers={"Origin": REQUESTS})
     assert saved.status_code == 302, text(saved)
