@@ -158,7 +158,8 @@ def scheme_edit(principal, code):
 
 def _scheme_page(template: str, **context):
     """A scheme page: what a cap may cover, by name in the page's language, and the unit each is counted in."""
-    return render_template(template, categories=labels()["category"], units=materials.units(db()), **context)
+    return render_template(template, categories=labels()["category"], units=materials.units(db()),
+                           covering_nobody=schemes.covering_nobody(db()), **context)
 
 
 def _save_scheme(principal, code: str | None):

@@ -30,3 +30,24 @@ def test_an_admin_chooses_a_schemes_entitlement_by_its_name_in_hindi(people):
     expect(page.locator('tr[data-scheme="RMSS"]')).to_contain_text("रंग: 2.5 किलो")
     admin.shot("scheme-caps-named")
 
+
+def test_a_scheme_whose_districts_cover_no_registered_artisan_says_so_where_it_is_saved(people):
+    """'Varansi' typed for Varanasi was saved without a word, and from then on no artisan of Varanasi had an
+    entitlement: the list of schemes, where saving lands, now says that the scheme reaches nobody and what to check."""
+    admin = people("admin").log_in()
+    page = admin.page
+    menu(page, "Schemes").click()
+    row = page.locator('tr[data-scheme="RMSS"]')
+    expect(row).to_contain_text("Every artisan")
+    expect(row.locator("[data-covers-nobody]")).to_have_count(0)
+    row.get_by_role("link").click()
+    page.get_by_label("Districts covered (comma between; empty: all)").fill("Varansi")
+    page.get_by_role("button", name="Save scheme").click()
+    expect(row.locator("[data-covers-nobody]")).to_have_text(
+        "No registered artisan is in these districts and crafts: check their spelling, else nobody gets this subsidy.")
+    admin.shot("scheme-covers-nobody")
+    row.get_by_role("link").click()
+    page.get_by_label("Districts covered (comma between; empty: all)").fill("Varanasi, Bhadohi")
+    page.get_by_role("button", name="Save scheme").click()
+    expect(row).to_contain_text("Varanasi")
+    expect(row.locator("[data-covers-nobody]")).to_have_count(0)
