@@ -56,3 +56,12 @@ def test_the_price_lines_add_up_in_rupees_on_the_estimate_and_the_request(people
     expect(table.locator('[data-f="payable"]')).to_have_text("₹1,086.40")
     check_adds_up(table)
     expect(menu(clerk.page, "Collections")).to_be_visible()
+
+
+def test_an_artisans_credit_with_nothing_to_pay_first_says_so_in_words(people):
+    """The demo's credit terms ask no advance: the account said 'with 0% paid first' ('पहले 0% भुगतान के साथ'),
+    a figure to puzzle over for 'nothing to pay first'."""
+    artisan = in_hindi(people("artisan"))
+    menu(artisan.page, "मेरा खाता").click()
+    credit = artisan.page.locator("[data-credit]")
+    expect(credit).to_have_text("45 दिन के लिए ₹25,000.00 तक उधार; पहले कुछ चुकाना ज़रूरी नहीं।")
