@@ -7,7 +7,7 @@ import marshmallow as ma
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from services.requests import (accounts, artisans, claims, collections, credit, entitlements, materials, pricing,
+from services.requests import (accounts, artisans, claims, collections, credit, entitlements, materials,
                                requisitions, returns, scheme_forms, schemes, words)
 from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
 from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_month, is_written_financial_year,
@@ -17,7 +17,7 @@ from shared.field_messages import translated
 from shared.i18n import language
 from shared.lists import day_arg, pager
 from shared.money import format_money
-from shared.pages import page, same_site_post, url_of
+from shared.pages import labels, page, same_site_post, url_of
 from shared.quantity import parse_quantity
 from shared.web import db
 
@@ -46,12 +46,6 @@ KINDS = {"payment": _l("Payment"), "reversal": _l("Payment reversed"), "refund":
 LABELS = {"entry": ENTRIES, "method": METHODS, "collected": KINDS, "condition": CONDITIONS,
           "credit_note": CREDIT_NOTES, "credit_note_member": CREDIT_NOTES_MEMBER,
           "category": {code: _l(text) for code, text in words.CLASSES.items()}}
-
-
-@blp.app_template_filter("scheme_price")
-def scheme_price(line: dict, priced: dict):
-    """A pricing line's scheme price per unit, exactly (pricing.scheme_price), for the money filter."""
-    return pricing.scheme_price(line, priced)
 
 
 def _now() -> datetime:
@@ -149,8 +143,8 @@ def scheme_list(principal):
     """The schemes, and a form to add one."""
     if request.method == "POST":
         return _save_scheme(principal, None)
-    return render_template("requests/schemes.html", schemes=list(schemes.listing_by_code(db()).values()),
-                           form=scheme_forms.blank(), errors={})
+    return _scheme_page("requests/schemes.html", schemes=list(schemes.listing_by_code(db()).values()),
+                        form=scheme_forms.blank(), errors={})
 
 
 @blp.route("/admin/schemes/<code>", methods=["GET", "POST"])
@@ -158,8 +152,14 @@ def scheme_list(principal):
 def scheme_edit(principal, code):
     if request.method == "POST":
         return _save_scheme(principal, code)
-    return render_template("requests/scheme.html", scheme=schemes.get(db(), code),
-                           form=scheme_forms.filled(schemes.get(db(), code)), errors={})
+    return _scheme_page("requests/scheme.html", scheme=schemes.get(db(), code),
+                        form=scheme_forms.filled(schemes.get(db(), code)), errors={})
+
+
+def _scheme_page(template: str, **context):
+    """A scheme page: what a cap may cover, by name in the page's language, and the unit each is counted in."""
+    return render_template(template, categories=labels()["category"], units=materials.units(db()),
+                           covering_nobody=schemes.covering_nobody(db()), **context)
 
 
 def _save_scheme(principal, code: str | None):
@@ -179,8 +179,8 @@ def _save_scheme(principal, code: str | None):
     except Error as exc:
         error = exc.describe_on_page()
     template = "requests/scheme.html" if code else "requests/schemes.html"
-    return render_template(template, schemes=list(schemes.listing_by_code(db()).values()), form=form, error=error,
-                           errors=errors, scheme=schemes.listing_by_code(db()).get(code)), 400
+    return _scheme_page(template, schemes=list(schemes.listing_by_code(db()).values()), form=form, error=error,
+                        errors=errors, scheme=schemes.listing_by_code(db()).get(code)), 400
 
 
 @blp.get("/admin/claims")

@@ -9,7 +9,6 @@ requisition's totals are the sums of its lines.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 from shared.money import round_half_up
 
@@ -56,19 +55,6 @@ def price_line(quantity: int, subsidised: int, unit_price: int, terms: Terms) ->
             "subsidy_percent": terms.subsidy}
     line["amount"] = line["value"] - line["subsidy"] + line["freight"] + line["depot_charge"]
     return line
-
-
-def scheme_price(line: dict, pricing: dict) -> Fraction | int:
-    """A line's price per unit at the scheme price as it is, a part of a paisa kept (₹245.50 less 15% is 20867.5
-    paise): the line's subsidised amount is its quantity times this, rounded once. `scheme_unit_price`, rounded to
-    the paisa on its own, does not multiply out. A line priced before lines kept their `subsidy_percent` takes the
-    pricing's when it is of the pricing's scheme, else its rounded price (the only one it has)."""
-    subsidy = line.get("subsidy_percent")
-    if subsidy is None and line.get("scheme") and line.get("scheme") == pricing.get("scheme"):
-        subsidy = pricing.get("subsidy_percent")
-    if subsidy is None:
-        return line["scheme_unit_price"]
-    return Fraction(line["unit_price"] * (BP - subsidy), BP)
 
 
 def totals(lines: list[dict]) -> dict:

@@ -22,9 +22,24 @@ MAX_ATTEMPTS = 20
 
 def covers(scheme: dict, artisan: dict, day: str) -> bool:
     """The scheme applies to this artisan on this day (an empty list of crafts or districts is all)."""
-    who = scheme.get("covers") or {}
     return (scheme["valid_from"] <= day and (scheme.get("valid_to") is None or day <= scheme["valid_to"])
-            and among(who.get("crafts"), artisan.get("craft")) and among(who.get("districts"), artisan.get("district")))
+            and covers_whom(scheme, artisan))
+
+
+def covers_whom(scheme: dict, artisan: dict) -> bool:
+    """The artisan's craft and district are among the scheme's (whatever its dates)."""
+    who = scheme.get("covers") or {}
+    return among(who.get("crafts"), artisan.get("craft")) and among(who.get("districts"), artisan.get("district"))
+
+
+def covering_nobody(db) -> set[str]:
+    """The schemes naming crafts or districts that no registered artisan has: a name typed wrong ('Varansi') would
+    otherwise take the subsidy from everyone it was meant for without a word. None while no artisan is registered."""
+    named = {code: scheme for code, scheme in listing_by_code(db).items()
+             if any((scheme.get("covers") or {}).get(kind) for kind in ("crafts", "districts"))}
+    artisans = list(db.artisans.find({}, {"craft": 1, "district": 1}).limit(100_000)) if named else []
+    return {code for code, scheme in named.items()
+            if artisans and not any(covers_whom(scheme, artisan) for artisan in artisans)}
 
 
 def overlap(a: dict, b: dict) -> str | None:

@@ -50,7 +50,7 @@ def test_seventy_kg_with_ten_subsidised_already_through_the_pages_in_hindi(peopl
 
     ask_for_cotton(page, "70")
     scheme_part, full_part = estimate.locator('tr[data-part="scheme"]'), estimate.locator('tr[data-part="full"]')
-    expect(scheme_part).to_contain_text("योजना मूल्य पर")
+    expect(scheme_part).to_contain_text("मासिक हक के भीतर 15% सब्सिडी")
     expect(scheme_part).to_contain_text("50 किलो")
     expect(full_part).to_contain_text("पूरे मूल्य पर")
     expect(full_part).to_contain_text("20 किलो")

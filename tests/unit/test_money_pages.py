@@ -50,6 +50,11 @@ def asks_for_dye(artisan) -> str:
                         headers={"X-CSRF-Token": artisan.csrf}).get_json()["id"]
 
 
+def chosen(page: str) -> list[tuple[str, str]]:
+    """Each list's name and the value chosen in it, as a browser posts a page's form."""
+    return re.findall(r'<select[^>]*?name="([^"]+)".*?<option value="([^"]*)" selected', page, re.S)
+
+
 def text(response, status: int = 200) -> str:
     assert response.status_code == status, response.get_data(as_text=True)[:500]
     page = response.get_data(as_text=True)
@@ -65,7 +70,8 @@ def test_the_price_before_submitting_splits_what_is_left_of_the_entitlement(apps
     page = artisan.get("/my/estimate?depot=VNS&qty-YRN-COT-40=70").get_data(as_text=True)
     scheme_row = re.search(r'<tr data-part="scheme".*?</tr>', page, re.S).group(0)
     full_row = re.search(r'<tr data-part="full".*?</tr>', page, re.S).group(0)
-    assert "योजना मूल्य पर" in scheme_row and "50 किलो" in scheme_row and "₹208.675 प्रति किलो" in scheme_row
+    assert "मासिक हक के भीतर 15% सब्सिडी" in scheme_row and "50 किलो" in scheme_row
+    assert "₹245.50 प्रति किलो" in scheme_row and "₹12,275.00" in scheme_row
     assert "पूरे मूल्य पर" in full_row and "20 किलो" in full_row and "₹4,910.00" in full_row
     words = text(artisan.get("/my/estimate?depot=VNS&qty-YRN-COT-40=70"))
     assert "भाड़ा (मैदानी क्षेत्र, 1.5%) +₹257.78" in words and "डिपो शुल्क (2%) +₹343.70" in words
@@ -78,15 +84,17 @@ def test_the_price_before_submitting_splits_what_is_left_of_the_entitlement(apps
     assert artisan.get("/static/requests/estimate.js").status_code == 200
 
 
-def test_the_scheme_price_on_an_estimate_is_shown_exactly_so_quantity_times_price_is_the_amount(apps, config):
-    """12.5 kg at the scheme price said '₹208.67 per kg' beside ₹2,608.44: the price was rounded on its own (₹245.50
-    less 15% is ₹208.675), so the page did not multiply out; it says the price as it is, in both languages."""
-    for lang, per in (("en", "per kg"), ("hi", "प्रति किलो")):
+def test_a_line_within_the_entitlement_is_priced_in_rupees_and_the_lines_add_up_to_the_value(apps, config):
+    """12.5 kg within the entitlement said '₹208.675 per kg' (₹245.50 less 15%) and ₹2,608.44 after the subsidy,
+    while the value under the lines was before it: the line is at the mill-gate price, the subsidy said below it."""
+    for lang, per, within in (("en", "per kg", "subsidy 15% within the monthly entitlement"),
+                              ("hi", "प्रति किलो", "मासिक हक के भीतर 15% सब्सिडी")):
         artisan = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
         page = artisan.get("/my/estimate?depot=VNS&qty-YRN-COT-40=12.5").get_data(as_text=True)
         row = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.search(r'<tr data-part="scheme".*?</tr>', page, re.S)
                                                           .group(0)))
-        assert f"₹208.675 {per}" in row and "₹2,608.44" in row, (lang, row)
+        assert within in row and f"₹245.50 {per}" in row and "₹3,068.75" in row, (lang, row)
+        assert "208.67" not in page and "₹2,608.44" not in page
 
 
 MINUS_FORMS = re.compile(r"[-\u2212\u2013]\s*₹|₹\s*[-\u2212]")
@@ -587,7 +595,7 @@ def test_the_scheme_forms_as_shown_carry_the_login_s_csrf_token_and_save(apps, c
                                                                              "valid_to": "2032-03-31"})):
         shown = admin.get(address).get_data(as_text=True)
         inputs = re.findall(r'<input[^>]*?name="([^"]+)" value="([^"]*)"', shown)
-        fields = {name: html.unescape(value) for name, value in inputs}
+        fields = {name: html.unescape(value) for name, value in inputs + chosen(shown)}
         assert fields.get("csrf_token") == admin.csrf, address
         if after:
             fields.update(after, name="Yarn Supply Scheme", name_hi="धागा आपूर्ति योजना", subsidy_percent="10")
@@ -733,8 +741,8 @@ def test_a_scheme_saved_unchanged_from_its_page_keeps_its_version(apps, config):
         return db.schemes.find_one({"_id": "schemes"})
 
     shown = admin.get("/admin/schemes/RMSS").get_data(as_text=True)
-    fields = {name: html.unescape(value) for name, value in re.findall(r'<input[^>]*?name="([^"]+)" value="([^"]*)"',
-                                                                        shown)}
+    inputs = re.findall(r'<input[^>]*?name="([^"]+)" value="([^"]*)"', shown)
+    fields = {name: html.unescape(value) for name, value in inputs + chosen(shown)}
     before = stored()
     saved = admin.post("/admin/schemes/RMSS", data=fields, headers={"Origin": REQUESTS})
     assert saved.status_code == 302, text(saved)

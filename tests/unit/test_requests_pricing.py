@@ -141,30 +141,6 @@ def test_money_copied_from_a_page_with_thousands_commas_is_read_and_a_decimal_co
         raise AssertionError(f"{bad!r} was accepted")
 
 
-def test_the_scheme_price_a_page_shows_is_exact_so_quantity_times_it_is_the_amount():
-    """₹245.50 less 15% is ₹208.675: rounded on its own (₹208.67), 12.5 kg of it was not the ₹2,608.44 beside it."""
-    from fractions import Fraction
-
-    from shared.money import rupees
-    line = {"unit_price": 24_550, **pricing.price_line(12_500, 12_500, 24_550, pricing.Terms(1500, 150, 200))}
-    exact = pricing.scheme_price(line, {"scheme": "RMSS", "subsidy_percent": 1500})
-    assert exact == Fraction(41735, 2) and line["scheme_unit_price"] == 20867
-    assert rupees(exact) == "₹208.675" and rupees(exact, "hi") == "₹208.675"
-    assert line["subsidised_value"] - line["subsidy"] == 260844 == round_half_up(12_500 * 41735, 2 * 1000)
-    assert rupees(line["subsidised_value"] - line["subsidy"]) == "₹2,608.44"
-    old = {k: v for k, v in line.items() if k != "subsidy_percent"} | {"scheme": "RMSS"}
-    assert pricing.scheme_price(old, {"scheme": "RMSS", "subsidy_percent": 1500}) == exact  # priced before the change
-    assert pricing.scheme_price(old, {"scheme": "OTHER", "subsidy_percent": 1000}) == 20867  # all it has
-
-
-@given(quantities, prices, rates)
-def test_quantity_times_the_exact_scheme_price_is_the_line_within_a_paisa(quantity, unit_price, subsidy):
-    """Within a paisa, not always to it: the line's subsidised value and its subsidy are each rounded once."""
-    line = {"unit_price": unit_price, **pricing.price_line(quantity, quantity, unit_price, pricing.Terms(subsidy))}
-    exact = pricing.scheme_price(line, {})
-    assert abs(quantity * exact / 1000 - (line["subsidised_value"] - line["subsidy"])) <= 1
-
-
 def test_an_amount_below_zero_is_written_with_a_minus_sign_on_pages_and_ascii_in_a_text_message():
     from shared.money import rupees
     assert rupees(-50_000) == "\u2212₹500.00" and rupees(-50_000, "hi") == "\u2212₹500.00"
