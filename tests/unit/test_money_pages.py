@@ -208,7 +208,8 @@ def test_the_claims_page_draws_a_bar_per_district_without_a_script(apps, config)
                                 "subsidised_quantity": 4000, "subsidised_value": 16_800_00, "subsidy": 2_520_00}]}}
         for i, d in enumerate(("Varanasi", "Varanasi", "Bhadohi"))])
     page = admin.get("/admin/claims?scheme=RMSS&month=2026-01").get_data(as_text=True)
-    assert page.count('<g transform="translate(0 ') == 2 and '<svg class="chart"' in page
+    assert len(re.findall(r'<g transform="translate\(0 [0-9.]+\)" data-district=', page)) == 2  # a bar per district
+    assert page.count(' data-row>') == 2 and '<svg class="chart stacked"' in page  # and the phone's, the same
     words = text(admin.get("/admin/claims?scheme=RMSS&month=2026-01"))
     assert "Varanasi 2 8 kg ₹33,600.00 ₹5,040.00" in words and "Total 3 12 kg ₹50,400.00 ₹7,560.00" in words
     assert "has not begun yet" in text(admin.get("/admin/claims?scheme=RMSS&month=2999-01"), 400)
