@@ -1,0 +1,59 @@
+"""A cooperative's secretary and the department's officer, in Hindi on a phone and in English on a desktop: the
+cooperative's dues as a whole (the accounts page listed each member's and left the adding up to the secretary), and
+the cooperatives report's count of what was handed over but not yet marked received by the secretary (it said
+"Waiting 0" and "Short 0" while nobody had been asked)."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_pages import DEVANAGARI, reload_until
+from tests.browser.test_people_defects import coop_handed_over
+
+pytestmark = pytest.mark.e2e
+expect.set_options(timeout=15_000)
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def rupees(text: str) -> Decimal:
+    """₹1,234.50 (or ₹1,234.50 followed by more words) as a number."""
+    return Decimal(re.search(r"₹([\d,]+\.\d\d)", text).group(1).replace(",", ""))
+
+
+@pytest.fixture(scope="module")
+def handed_over(dev) -> str:
+    """2 kg of 40s cotton for ART-0001 and 1.5 kg for ART-0002 of SMBSS, handed over to the secretary."""
+    return coop_handed_over(dev, [{"sku": "YRN-COT-40", "quantity": "2", "artisan_id": "ART-0001"},
+                                  {"sku": "YRN-COT-40", "quantity": "1.5", "artisan_id": "ART-0002"}])
+
+
+def speaks(user, lang: str, viewport: dict):
+    """The user's pages in `lang` on a screen of `viewport`, chosen with the page's own language button."""
+    page = user.page
+    page.set_viewport_size(viewport)
+    page.locator(f'button[name="lang"][value="{lang}"]').first.click()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    return page
+
+
+@pytest.mark.parametrize("lang, viewport", [("hi", PHONE), ("en", DESKTOP)])
+def test_a_secretary_sees_what_the_cooperatives_members_owe_in_all(people, handed_over, lang, viewport):
+    secretary = people("secretary").log_in()
+    page = speaks(secretary, lang, viewport)
+    page.goto(secretary.url("requests", "/accounts"))
+    rows = page.locator("tbody tr[data-artisan]")
+    expect(rows).to_have_count(2)
+    due = sum(rupees(rows.nth(i).locator("td").nth(1).inner_text()) for i in range(2))
+    overdue = sum(rupees(rows.nth(i).locator("td").nth(2).inner_text()) for i in range(2))
+    assert due > 0
+    dues = page.locator("#cooperative-dues")
+    expect(dues).to_be_visible()
+    assert rupees(dues.locator('[data-f="due"]').inner_text()) == due
+    assert rupees(dues.locator('[data-f="overdue"]').inner_text()) == overdue
+    if lang == "hi":
+        assert DEVANAGARI.search(dues.locator("h2").inner_text())
+    secretary.shot("cooperative-dues")
