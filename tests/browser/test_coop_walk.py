@@ -4,14 +4,17 @@ the cooperatives report's count of what was handed over but not yet marked recei
 "Waiting 0" and "Short 0" while nobody had been asked)."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_pages import DEVANAGARI, reload_until
-from tests.browser.test_people_defects import coop_handed_over
+from tests.browser.test_people_defects import api_call, coop_handed_over
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
@@ -57,3 +60,29 @@ def test_a_secretary_sees_what_the_cooperatives_members_owe_in_all(people, hande
     if lang == "hi":
         assert DEVANAGARI.search(dues.locator("h2").inner_text())
     secretary.shot("cooperative-dues")
+
+
+def test_the_cooperatives_report_counts_what_the_secretary_has_not_marked_received(people, dev, handed_over):
+    admin = people("admin").log_in()
+    page = speaks(admin, "hi", PHONE)
+    page.goto(admin.url("notifier", "/admin/reports/cooperatives"))
+    smbss = page.locator('tr[data-group="SMBSS"]')
+    reload_until(page, lambda: "सक्रिय" == smbss.locator(".badge").inner_text().strip(),
+                 message="the handed-over shares in the report")
+    not_received = smbss.locator('[data-f="not-received"]')
+    expect(not_received).to_have_text("2")  # two members' shares, nobody asked yet: they are not "waiting 0"
+    assert DEVANAGARI.search(not_received.get_attribute("data-label"))
+    expect(page.locator('p [data-f="not-received"]')).to_have_text("2")
+    admin.shot("cooperatives-not-received")
+
+    page = speaks(admin, "en", DESKTOP)  # the officer's spreadsheet says the same
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download for a spreadsheet (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert [(r["cooperative"], r["not_received"], r["pending"]) for r in rows] == [("SMBSS", "2", "0")]
+
+    api_call(dev, "requests", f"/api/v1/requisitions/{handed_over}/receive", {}, user="secretary")
+    reload_until(page, lambda: smbss.locator('[data-f="not-received"]').inner_text() == "0",
+                 message="the shares the secretary marked received to leave the count")
+    expect(smbss.locator("td").nth(-2)).to_have_text("2")  # now the members are asked: waiting for their answers
+    expect(page.locator('p [data-f="not-received"]')).to_have_text("0")
