@@ -86,3 +86,21 @@ def test_the_cooperatives_report_counts_what_the_secretary_has_not_marked_receiv
                  message="the shares the secretary marked received to leave the count")
     expect(smbss.locator("td").nth(-2)).to_have_text("2")  # now the members are asked: waiting for their answers
     expect(page.locator('p [data-f="not-received"]')).to_have_text("0")
+
+
+@pytest.mark.parametrize("lang, viewport, told", [
+    ("hi", PHONE, {"सामग्री आरक्षित": "सचिव", "सामग्री सौंप दी गई": "सचिव"}),
+    ("en", DESKTOP, {"Material reserved": "secretary", "Material dispatched": "secretary"})])
+def test_a_member_is_told_the_secretary_collects_their_share_not_to_fetch_it_from_the_depot(
+        people, handed_over, lang, viewport, told):
+    member = people("artisan").log_in()  # ART-0001, a member of SMBSS
+    page = speaks(member, lang, viewport)
+    page.goto(member.url("notifier", "/my/notifications"))
+    for title, who in told.items():
+        note = page.locator("main a", has_text=title)
+        reload_until(page, lambda: note.count() > 0, message=f"the notification {title}")
+        said = note.inner_text()
+        assert who in said, said  # the secretary collects it at the depot and hands it on
+        assert "वहीं से ले जाना" not in said and "ready to be collected there" not in said, said
+        assert "मिलने पर पुष्टि करें" not in said and "Please confirm when you receive it" not in said, said
+    member.shot("member-told-secretary-collects")
