@@ -41,6 +41,7 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
     `pay_first`: of an approval, the least the depot will ask to be paid before handing it over (RequisitionApproved's
     `pay_first`, requests' figure; the artisan is told it in the app and by e-mail, texts.PAY_FIRST); `outcome`: of
     a settled dispute of what the depot recorded for a member (upheld or rejected; `reason` the admin's note).
+    A cooperative's requisition's notifications keep its `cooperative`: its secretary, not the member, collects it.
     """
     known = projections.requisition(db, requisition_id)
     doc = {"_id": event_id, "artisan_id": artisan_id or (known or {}).get("artisan_id"),
@@ -53,6 +54,7 @@ def create(db, *, event_id: str, status: str, requisition_id: str, depot: str, l
            **({"not_reached": not_reached} if not_reached else {}),
            **({"outcome": outcome} if outcome else {}),
            **({"pay_first": pay_first} if pay_first else {}),
+           **({"cooperative": known["cooperative"]} if (known or {}).get("cooperative") else {}),
            "created_at": at, "read_at": None,
            "fanout": [_fanout(at)]}
     return _insert(db, doc)

@@ -67,16 +67,18 @@ def unmet_demand(report: dict, names: dict | None = None, lang: str = "en") -> s
 
 def cooperatives(report: dict, names: dict | None = None, lang: str = "en") -> str:
     """A row per cooperative: what its members took per loom (net of what they brought back in the month) and, in the
-    last columns (added after the others, which keep their places), what they brought back, each material a column."""
+    last columns (added after the others, which keep their places), what they brought back, each material a column,
+    and the shares handed over that the secretary has not marked received."""
     skus = sorted({sku for r in report["rows"] for sku in r["offtake"]})
     columns = _quantity_columns(report, skus)
     header = ["cooperative", "name", "district", "active", "members", "looms", *[f"{c} per loom" for c in columns],
-              "shares", "confirmed", "short", "pending", "confirmation_rate", *[f"{c} returned" for c in columns]]
+              "shares", "confirmed", "short", "pending", "confirmation_rate", *[f"{c} returned" for c in columns],
+              "not_received"]
     rows = [[safe_cell(r["cooperative"]), safe_cell(r["name"] or ""), safe_cell(r["district"] or ""),
              "yes" if r["active"] else "no", r["members"], r["looms"],
              *[format_quantity(r["per_loom"].get(sku, 0)) for sku in skus], r["shares"], r["confirmed"], r["short"],
              r["pending"], _blank(r["confirmation_rate"]),
-             *[format_quantity(r["returned"].get(sku, 0)) for sku in skus]] for r in report["rows"]]
+             *[format_quantity(r["returned"].get(sku, 0)) for sku in skus], r["not_received"]] for r in report["rows"]]
     return csv_text(header, rows)
 
 

@@ -133,6 +133,8 @@ class CooperativeRowSchema(ma.Schema):
     short = f.Integer()
     pending = f.Integer()
     confirmation_rate = f.Float(allow_none=True, metadata={"description": "confirmed in full / shares"})
+    not_received = f.Integer(metadata={
+        "description": "shares handed over this month that the secretary has not marked received (nobody was asked)"})
 
 
 class CooperativeTotalsSchema(ma.Schema):
@@ -141,6 +143,7 @@ class CooperativeTotalsSchema(ma.Schema):
     shares = f.Integer()
     confirmed = f.Integer()
     short = f.Integer()
+    not_received = f.Integer()
 
 
 class CooperativesSchema(ma.Schema):

@@ -183,11 +183,14 @@ def cooperatives(db, month: str) -> dict:
     (`offtake`: `handed_over` in the month less what members brought back with a credit note in the month,
     `returned`, as the distribution report nets them) and that per loom of its active members (to the nearest
     thousandth, a half up), and how many of the shares received in the month their members confirmed or reported
-    short."""
+    short; and how many of the shares handed over in the month the secretary has not marked received yet (so no
+    member was asked about them: `not_received`)."""
     codes = {c["_id"]: c for c in db.cooperatives.find()}
     docs = list(db.report_dispatches.find({"month": month, "cooperative": {"$ne": None}}))
     back = list(db.report_returns.find({"month": month, "cooperative": {"$ne": None}}))
     answers = list(db.shares.find({"month": month}))
+    # a member is asked about a share once the secretary marks it received, in whatever month that is
+    asked_ever = {doc["_id"] for doc in db.shares.find({"_id": {"$in": [d["_id"] for d in docs]}}, {"_id": 1})}
     codes.update({code: {"_id": code} for code in {d["cooperative"] for d in docs + back} | {a["cooperative"]
                                                                                             for a in answers}
                   if code not in codes})
@@ -213,12 +216,14 @@ def cooperatives(db, month: str) -> dict:
                      "looms": looms, "handed_over": dict(handed), "returned": dict(returned), "offtake": taken,
                      "per_loom": {sku: (2 * q + looms) // (2 * looms) for sku, q in taken.items()} if looms else {},
                      "shares": len(asked), **counted,
+                     "not_received": sum(d["_id"] not in asked_ever for d in docs if d["cooperative"] == code),
                      "confirmation_rate": round(counted["confirmed"] / len(asked), 4) if asked else None})
     return {"month": month, "rows": rows, "totals": {"active": sum(r["active"] for r in rows),
                                                      "dormant": sum(not r["active"] for r in rows),
                                                      "shares": sum(r["shares"] for r in rows),
                                                      "confirmed": sum(r["confirmed"] for r in rows),
-                                                     "short": sum(r["short"] for r in rows)},
+                                                     "short": sum(r["short"] for r in rows),
+                                                     "not_received": sum(r["not_received"] for r in rows)},
             "units": _units(db, docs + back)}
 
 

@@ -49,6 +49,14 @@ STATUS_TEXT = {
                       N_("Your cooperative received {items} for you (request {ref}). Please confirm that you got it, "
                          "here or by replying to our SMS by {date}.")),
 }
+#: the sentences of STATUS_TEXT that a cooperative's member reads instead: the secretary collects the share at the
+#: depot and the member is asked what reached them once the secretary marks it received (never "collect it there")
+FOR_MEMBERS = {
+    "reserved": N_("{items} is set aside for you at {depot} (request {ref}). Your cooperative's secretary collects it "
+                   "there and hands it on to you."),
+    "dispatched": N_("{items} for your request {ref} has left {depot} with your cooperative's secretary. When the "
+                     "secretary marks it received, you will be asked what reached you."),
+}
 #: the waitlisted sentence when a reserved request waits again because its lot expired (StockWaitlisted's reason)
 WAITS_AGAIN = N_("{items} set aside for you at {depot} expired before it was handed over. Your request {ref} waits "
                  "again: it is number {position} on the waiting list and is served first come, first served.")
@@ -446,6 +454,8 @@ def notification(note: dict, materials: dict, depots: dict, lang: str, *,
     _, title, body = STATUS_TEXT[note["status"]]
     if several_materials(note):
         body = CONFIRM_SEVERAL[0]
+    elif note.get("cooperative") and note["status"] in FOR_MEMBERS:
+        body = FOR_MEMBERS[note["status"]]
     elif note["status"] == "waitlisted" and note.get("reason") == domain.WAITS_AGAIN:
         body = WAITS_AGAIN
     elif note["status"] == "waitlisted" and note.get("short") is not None:

@@ -116,8 +116,11 @@ def account_list(principal):
     more = len(rows) > accounts.MAX_LISTED  # past the limit: those who owe most, and the caller is told so
     rows = rows[:accounts.MAX_LISTED]
     at = pager(len(rows))
+    # a secretary answers for the cooperative's dues as a whole: the sum of every page (an advance is no member's due)
+    owed = {"due": sum(max(r["balance_due"], 0) for r in rows), "overdue": sum(r["overdue"] for r in rows)} \
+        if principal.role == "secretary" and rows and not more else None
     return render_template("requests/accounts.html", rows=rows[at.skip:at.skip + at.size], pager=at, more=more,
-                           shown=len(rows), terms=credit.listing(db()) if principal.role == "admin" else [])
+                           shown=len(rows), terms=credit.listing(db()) if principal.role == "admin" else [], owed=owed)
 
 
 @blp.get("/requisitions/<req_id>/receipt")
