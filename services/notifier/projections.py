@@ -117,6 +117,11 @@ def materials(db, skus) -> dict:
     return {doc["_id"]: doc for doc in db.materials.find({"_id": {"$in": sorted(set(skus))}})}
 
 
+def all_materials(db) -> list[dict]:
+    """Every material the notifier has heard of, in SKU order (its unit: the reports' CSV columns)."""
+    return list(db.materials.find({}, {"unit": 1}).sort("_id", 1))
+
+
 def depots(db, codes) -> dict:
     return {doc["_id"]: doc for doc in db.depots.find({"_id": {"$in": sorted(set(codes))}})}
 

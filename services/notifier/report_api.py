@@ -21,7 +21,8 @@ def _answer(name: str, query: dict):
     if query["format"] == "csv":
         grouped = len(reports.GROUPINGS[name]) > 1  # a report of one grouping does not name it
         filename = f"{name}-{report['month']}{'-' + report['group_by'] if grouped else ''}.csv"
-        return Response(report_exports.EXPORTS[name](report, report_names.names(db(), report), language()),
+        return Response(report_exports.EXPORTS[name](report, report_names.names(db(), report), language(),
+                                                     report_exports.catalog(db())),
                         mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={filename}"})
     return report

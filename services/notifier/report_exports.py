@@ -1,7 +1,14 @@
-"""The reports as CSV for a spreadsheet: one row per group, a total row; no cell is ever read as a formula."""
+"""The reports as CSV for a spreadsheet: one row per group, a total row; no cell is ever read as a formula.
+
+Every month's CSV of a report (and grouping) has the same columns in the same places, so that an officer who pastes
+month after month into one workbook by column position never reads one figure under another's heading: the fixed
+columns first, then one column per material of the catalog (`catalog`: every material the notifier knows, in SKU
+order, 0 where the month had none) and after those any material the month had that the catalog does not name yet.
+A month with no figures has every column all the same. A material added to the catalog adds its column from then
+on (in SKU order among the per-material columns, never among the fixed ones)."""
 from __future__ import annotations
 
-from services.notifier import reports
+from services.notifier import projections, reports
 from shared.i18n import N_, translate
 from shared.money import format_money
 from shared.quantity import format_quantity
@@ -12,28 +19,42 @@ NET = N_("Net of returns")
 HANDED_OVER, RETURNED, NET_FIGURES = "handed_over", "returned", "net"  # the distribution's `figures` column
 
 
-def _quantity_columns(report: dict, skus) -> list[str]:
-    return [safe_cell(f"{sku} ({report['units'].get(sku, '')})") for sku in skus]
+def catalog(db) -> dict[str, str]:
+    """Every material the notifier knows (its copy of the catalog), SKU -> unit, in SKU order: the CSVs' columns."""
+    return {doc["_id"]: doc.get("unit") or "" for doc in projections.all_materials(db)}
 
 
-def served(report: dict, names: dict | None = None, lang: str = "en") -> str:
-    """Distribution and beneficiaries: group, quantity per material, value, subsidy, artisans, requisitions; the
-    distribution's rows say which `figures` they are: handed over (its groups and total) and, in a month with returns,
-    returned in the month (its groups and total) and net (handed over less returned, the last row).
+def _materials(report: dict, catalog: dict | None, seen) -> dict[str, str]:
+    """The per-material columns, SKU -> unit: the catalog's in SKU order, then any other the report has (`seen`)."""
+    known = dict(catalog or {})
+    units = {**known, **{sku: unit for sku, unit in report["units"].items() if unit or sku not in known}}
+    return {sku: units.get(sku, "") for sku in [*known, *sorted(set(seen) - set(known))]}
+
+
+def _quantity_columns(units: dict) -> list[str]:
+    return [safe_cell(f"{sku} ({unit})") for sku, unit in units.items()]
+
+
+def served(report: dict, names: dict | None = None, lang: str = "en", catalog: dict | None = None) -> str:
+    """Distribution and beneficiaries: group, value, subsidy, artisans, requisitions, `figures`, then the quantity of
+    each material (the catalog's, module docstring); the rows say which `figures` they are: handed over (the groups
+    and total) and, in a month with returns, returned in the month (its groups and total) and net (handed over less
+    returned, the last row). `figures` is there every month, returns or none, so the columns never move.
 
     The group's code (a cooperative's, `obc`, `female` ...; empty for the group of shares with none recorded) is
     followed by `<group_by>_text`, the group as its page names it (`names`: report_names.names) in `lang`, as
     status is followed by status_text in the requisitions' CSV: a spreadsheet can filter by code and still read."""
     back = report.get("returns")
-    skus = sorted(set(report["totals"]["quantities"]) | set(back["totals"]["quantities"] if back else ()))
+    units = _materials(report, catalog, set(report["totals"]["quantities"])
+                       | set(back["totals"]["quantities"] if back else ()))
     group_by, groups = report["group_by"], (names or {}).get("groups", {})
-    header = [group_by, f"{group_by}_text", *_quantity_columns(report, skus), "value_rupees", "subsidy_rupees",
-              "artisans", "requisitions", *(["figures"] if back else [])]
+    header = [group_by, f"{group_by}_text", "value_rupees", "subsidy_rupees", "artisans", "requisitions", "figures",
+              *_quantity_columns(units)]
 
     def row(code: str, text: str, figures: dict, kind: str = HANDED_OVER) -> list:
-        return [code, safe_cell(str(text)), *[format_quantity(figures["quantities"].get(sku, 0)) for sku in skus],
-                format_money(figures["value"]), format_money(figures["subsidy"]), figures.get("artisans", ""),
-                figures.get("requisitions", ""), *([kind] if back else [])]
+        return [code, safe_cell(str(text)), format_money(figures["value"]), format_money(figures["subsidy"]),
+                figures.get("artisans", ""), figures.get("requisitions", ""), kind,
+                *[format_quantity(figures["quantities"].get(sku, 0)) for sku in units]]
 
     def named(r: dict, kind: str = HANDED_OVER) -> list:
         key = r["group"]
@@ -48,9 +69,10 @@ def served(report: dict, names: dict | None = None, lang: str = "en") -> str:
     return csv_text(header, rows)
 
 
-def unmet_demand(report: dict, names: dict | None = None, lang: str = "en") -> str:
-    """A row per depot and material; then a TOTAL row per unit with its quantities (kilograms and pieces are never
-    added together) and a last TOTAL row with no unit: the requisitions, each counted once, and their days waited."""
+def unmet_demand(report: dict, names: dict | None = None, lang: str = "en", catalog: dict | None = None) -> str:
+    """A row per depot and material (its columns are fixed: a material is a row here, never a column); then a TOTAL
+    row per unit with its quantities (kilograms and pieces are never added together) and a last TOTAL row with no
+    unit: the requisitions, each counted once, and their days waited."""
     header = ["depot", "sku", "unit", "waitlisted", "waitlisted_requisitions", "refused", "refused_requisitions",
               "still_waiting", "days_waited_average", "days_waited_longest"]
     rows = [[safe_cell(r["depot"]), safe_cell(r["sku"]), safe_cell(report["units"].get(r["sku"], "")),
@@ -65,20 +87,22 @@ def unmet_demand(report: dict, names: dict | None = None, lang: str = "en") -> s
     return csv_text(header, rows)
 
 
-def cooperatives(report: dict, names: dict | None = None, lang: str = "en") -> str:
-    """A row per cooperative: what its members took per loom (net of what they brought back in the month) and, in the
-    last columns (added after the others, which keep their places), what they brought back, each material a column,
-    and the shares handed over that the secretary has not marked received."""
-    skus = sorted({sku for r in report["rows"] for sku in r["offtake"]})
-    columns = _quantity_columns(report, skus)
-    header = ["cooperative", "name", "district", "active", "members", "looms", *[f"{c} per loom" for c in columns],
-              "shares", "confirmed", "short", "pending", "confirmation_rate", *[f"{c} returned" for c in columns],
-              "not_received"]
+def cooperatives(report: dict, names: dict | None = None, lang: str = "en", catalog: dict | None = None) -> str:
+    """A row per cooperative: the fixed columns (its shares, those confirmed and short, and the shares handed over
+    that the secretary has not marked received), then what its members took per loom (net of what they brought back
+    in the month), each material of the catalog a column, then what they brought back, each a column (module
+    docstring: the same columns every month)."""
+    seen = {sku for r in report["rows"] for sku in (*r["offtake"], *r.get("returned", {}))}
+    units = _materials(report, catalog, seen)
+    columns = _quantity_columns(units)
+    header = ["cooperative", "name", "district", "active", "members", "looms", "shares", "confirmed", "short",
+              "pending", "confirmation_rate", "not_received", *[f"{c} per loom" for c in columns],
+              *[f"{c} returned" for c in columns]]
     rows = [[safe_cell(r["cooperative"]), safe_cell(r["name"] or ""), safe_cell(r["district"] or ""),
-             "yes" if r["active"] else "no", r["members"], r["looms"],
-             *[format_quantity(r["per_loom"].get(sku, 0)) for sku in skus], r["shares"], r["confirmed"], r["short"],
-             r["pending"], _blank(r["confirmation_rate"]),
-             *[format_quantity(r["returned"].get(sku, 0)) for sku in skus], r["not_received"]] for r in report["rows"]]
+             "yes" if r["active"] else "no", r["members"], r["looms"], r["shares"], r["confirmed"], r["short"],
+             r["pending"], _blank(r["confirmation_rate"]), r["not_received"],
+             *[format_quantity(r["per_loom"].get(sku, 0)) for sku in units],
+             *[format_quantity(r.get("returned", {}).get(sku, 0)) for sku in units]] for r in report["rows"]]
     return csv_text(header, rows)
 
 
@@ -86,5 +110,6 @@ def _blank(value) -> str:
     return "" if value is None else str(value)
 
 
-#: report name -> its CSV, from the report, what report_names.names calls its codes and the language asked for
+#: report name -> its CSV, from the report, what report_names.names calls its codes, the language asked for and the
+#: catalog (`catalog(db)`: the per-material columns)
 EXPORTS = {"distribution": served, "beneficiaries": served, "unmet-demand": unmet_demand, "cooperatives": cooperatives}

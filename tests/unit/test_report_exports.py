@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timezone
 
 from services.notifier import report_exports
 from shared.charts import bars
@@ -18,8 +19,8 @@ def test_no_report_cell_is_read_as_a_formula():
            "artisans": 1, "requisitions": 1}
     report = {"group_by": "district", "rows": [row], "totals": {**row, "group": "total"}, "units": {"YRN": "@kg"}}
     read = cells(report_exports.EXPORTS["distribution"](report))
-    assert read[0][2] == "YRN (@kg)" and read[1][:2] == ["'=HYPERLINK(\"http://evil\",\"x\")"] * 2
-    assert read[1][2:5] == ["1.5", "12.50", "0.00"] and read[-1][:2] == ["TOTAL", "Total"]
+    assert read[0][7] == "YRN (@kg)" and read[1][:2] == ["'=HYPERLINK(\"http://evil\",\"x\")"] * 2
+    assert read[1][2:4] + read[1][7:] == ["12.50", "0.00", "1.5"] and read[-1][:2] == ["TOTAL", "Total"]
     coop = {"cooperative": "C1", "name": "+cmd|' /C calc'!A0", "district": "-2", "active": False, "members": 0,
             "looms": 0, "per_loom": {}, "offtake": {}, "shares": 0, "confirmed": 0, "short": 0, "pending": 0,
             "confirmation_rate": None, "not_received": 0}
@@ -35,3 +36,34 @@ def test_bars_are_drawn_to_the_largest_value():
     plot = chart["width"] - chart["label"] - 120
     assert widths == [[plot, round(plot / 2)], [round(plot / 4), 0]]
     assert [row["y"] for row in chart["rows"]] == [0, 2 * chart["bar"] + 14]
+
+
+def test_each_report_csv_has_the_same_columns_in_an_empty_month_and_in_one_with_one_material():
+    """The columns were the materials that had figures that month: an empty month's had none, a month with a new
+    material moved every column after it, and a workbook pasted month by month read one figure under another's head.
+    Now: the fixed columns, then one per material of the catalog, the same every month of the same report."""
+    import mongomock
+    from services.notifier import projections, reports
+    db = mongomock.MongoClient(tz_aware=True).rawbank_test
+    for sku, unit in (("YRN-SLK", "kg"), ("BOB", "piece"), ("YRN-COT", "kg")):
+        projections.put_material(db, {"sku": sku, "name": sku, "category": "yarn", "unit": unit})
+    db.cooperatives.insert_one({"_id": "SMBSS", "name": "Samiti", "district": "Varanasi"})
+    db.report_dispatches.insert_one({
+        "_id": "R1:A1", "month": "2026-11", "requisition_id": "R1", "artisan_id": "A1", "district": "Varanasi",
+        "depot": "VNS", "cooperative": "SMBSS", "lines": [{"sku": "YRN-SLK", "quantity": 2000, "value": 500_00,
+                                                          "subsidy": 75_00}]})
+    catalog = report_exports.catalog(db)
+    for name, group_by in (("distribution", "district"), ("distribution", "material"),
+                           ("beneficiaries", "gender"), ("cooperatives", None), ("unmet-demand", None)):
+        made = {month: report_exports.EXPORTS[name](
+            reports.build(db, name, {"month": month, "group_by": group_by}, datetime(2026, 12, 7, tzinfo=timezone.utc)),
+            None, "en", catalog) for month in ("2026-10", "2026-11")}
+        empty, one = (cells(made[month]) for month in ("2026-10", "2026-11"))
+        assert empty[0] == one[0], (name, group_by)
+    served = cells(report_exports.served(reports.distribution(db, "2026-11", "district"), None, "en", catalog))
+    assert served[0] == ["district", "district_text", "value_rupees", "subsidy_rupees", "artisans", "requisitions",
+                         "figures", "BOB (piece)", "YRN-COT (kg)", "YRN-SLK (kg)"]
+    assert served[-1] == ["TOTAL", "Total", "500.00", "75.00", "1", "1", "handed_over", "0", "0", "2"]
+    coops = cells(report_exports.cooperatives(reports.cooperatives(db, "2026-10"), None, "en", catalog))
+    assert coops[0][11:] == ["not_received", "BOB (piece) per loom", "YRN-COT (kg) per loom", "YRN-SLK (kg) per loom",
+                             "BOB (piece) returned", "YRN-COT (kg) returned", "YRN-SLK (kg) returned"]
