@@ -6,6 +6,13 @@ subsidised under the scheme (a cooperative's: each member's share): the artisans
 its value at the mill-gate price and the subsidy. `tally` is the one sum; `rawbank reconcile` runs it over the artisans' accounts as well
 and compares.
 
+Their CSVs (`as_csv`, `year_as_csv`) have the same columns every month of a scheme, so that an officer pasting month
+after month into one workbook by column position never reads a figure under another's heading: the fixed columns
+first (district or month, beneficiaries, value_rupees, subsidy_rupees), then a quantity column for every category the
+scheme caps (`csv_categories`: in code order, 0 where nothing was subsidised), then any other category the figures
+have (one the scheme capped when the request was priced and no longer does). A scheme given a new category adds its
+column from then on, after the fixed ones.
+
 A financial year's claims (`year_claims`, 1 April to 31 March, as schemes are budgeted and audited) are the months'
 claims made by the same code, each by its own month of hand-over: a request submitted on 31 March and handed over
 in April is in the new year's claims, though it counted against the March entitlement.
@@ -15,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from services.requests import domain, parties, schemes
+from services.requests import domain, materials, parties, schemes
 from services.requests.errors import MonthInFuture, YearInFuture, YearOutsideScheme
 from shared import names
 from shared.calendar import financial_year_of, is_financial_year, month_of, months_of_year, year_of_month
@@ -186,6 +193,22 @@ def _corrections(returned: list[dict], scheme: str, month: str) -> list[dict]:
              "value": -row["value"], "subsidy": -row["subsidy"]} for district, row in sorted(rows.items())]
 
 
+def csv_categories(db, answer: dict) -> dict[str, str]:
+    """The quantity columns of a claim's or a year's CSV, category -> unit: every category the scheme caps, in code
+    order, then any other its figures have; each in the unit of its figures, else of the materials that count
+    against it (materials.units), else none."""
+    capped = sorted({cap["category"] for cap in schemes.get(db, answer["scheme"]).get("caps") or ()})
+    seen = answer["totals"]["units"]
+    catalog = materials.units(db)
+    return {c: seen.get(c) or catalog.get(c) or "" for c in [*capped, *sorted(set(seen) - set(capped))]}
+
+
+def _categories(answer: dict, categories: dict | None) -> dict[str, str]:
+    """`categories` (csv_categories) and after them any other of the figures; the figures' own without it."""
+    seen = answer["totals"]["units"]
+    return {**(categories or {}), **{c: seen[c] for c in sorted(set(seen) - set(categories or {}))}}
+
+
 def year_csv_name(claims: dict) -> str:
     """The year's CSV's file name; the year in progress ends "-so-far"."""
     return f"subsidy-claims-{claims['scheme']}-{claims['year']}{'-so-far' if claims['so_far'] else ''}.csv"
@@ -198,19 +221,20 @@ OUTSIDE_OPEN = N_("Scheme {scheme} did not run in the financial year {year} (it 
                   "it.")
 
 
-def year_as_csv(claims: dict, lang: str | None = None) -> str:
+def year_as_csv(claims: dict, lang: str | None = None, categories: dict | None = None) -> str:
     """A year's claims as CSV: one row per month (its code, and its name in `lang`), then the TOTAL row (the months
-    it covers; its beneficiaries are the year's distinct artisans); cells a spreadsheet never runs. A year the
+    it covers; its beneficiaries are the year's distinct artisans); cells a spreadsheet never runs. The columns:
+    month, month_name, beneficiaries, value_rupees, subsidy_rupees, then a quantity per category (`categories`:
+    csv_categories, the same every year of the scheme; the module docstring says why). A year the
     scheme did not run in (`outside_scheme`) ends with a line marked OUTSIDE_SCHEME saying so in `lang`: a year it ran
     in is as it always was."""
-    categories = sorted(claims["totals"]["quantities"])
-    header = ["month", "month_name", "beneficiaries"] \
-        + [f"quantity {c} ({claims['totals']['units'][c]})" for c in categories] + ["value_rupees", "subsidy_rupees"]
+    units = _categories(claims, categories)
+    header = ["month", "month_name", "beneficiaries", "value_rupees", "subsidy_rupees"] \
+        + [f"quantity {c} ({unit})" for c, unit in units.items()]
 
     def row(month: str, name: str, figures: dict) -> list:
-        return [safe_cell(month), safe_cell(name), figures["beneficiaries"]] \
-            + [format_quantity(figures["quantities"].get(c, 0)) for c in categories] \
-            + [format_money(figures["value"]), format_money(figures["subsidy"])]
+        return [safe_cell(month), safe_cell(name), figures["beneficiaries"], format_money(figures["value"]),
+                format_money(figures["subsidy"])] + [format_quantity(figures["quantities"].get(c, 0)) for c in units]
     covered = f"{names.month(claims['first_month'], lang)} – {names.month(claims['last_month'], lang)}"
     rows = [row(r["month"], names.month(r["month"], lang), r) for r in claims["months"]] \
         + [row("TOTAL", covered, claims["totals"])]
@@ -231,19 +255,20 @@ MONTH_OUTSIDE_OPEN = N_("Scheme {scheme} did not run in {month} (it runs from {v
                        "these figures are only what was handed over or came back in it of requests priced under it.")
 
 
-def as_csv(claim: dict, lang: str | None = None) -> str:
+def as_csv(claim: dict, lang: str | None = None, categories: dict | None = None) -> str:
     """The claim as CSV: one row per district, a correction row per district for the month's returns (said in `lang`),
-    a total row net of them; cells a spreadsheet never runs. A month the scheme did not run in (`outside_scheme`)
+    a total row net of them; cells a spreadsheet never runs. The columns: district, beneficiaries, value_rupees,
+    subsidy_rupees, then a quantity per category (`categories`: csv_categories, the same every month of the scheme,
+    an empty month's too; the module docstring says why). A month the scheme did not run in (`outside_scheme`)
     ends with a line marked OUTSIDE_SCHEME saying so in `lang`, as the year's does: a month it ran in is as it always
     was."""
-    categories = sorted(claim["totals"]["quantities"])
-    header = ["district", "beneficiaries"] + [f"quantity {c} ({claim['totals']['units'][c]})" for c in categories] \
-        + ["value_rupees", "subsidy_rupees"]
+    units = _categories(claim, categories)
+    header = ["district", "beneficiaries", "value_rupees", "subsidy_rupees"] \
+        + [f"quantity {c} ({unit})" for c, unit in units.items()]
 
     def row(district: str, figures: dict) -> list:
-        return [safe_cell(district), figures["beneficiaries"]] \
-            + [format_quantity(figures["quantities"].get(c, 0)) for c in categories] \
-            + [format_money(figures["value"]), format_money(figures["subsidy"])]
+        return [safe_cell(district), figures["beneficiaries"], format_money(figures["value"]),
+                format_money(figures["subsidy"])] + [format_quantity(figures["quantities"].get(c, 0)) for c in units]
     rows = [row(r["district"], r) for r in claim["rows"]] \
         + [row(translate(CORRECTION, lang, district=r["district"]), {**r, "beneficiaries": ""})
            for r in claim.get("corrections") or ()] + [row("TOTAL", claim["totals"])]

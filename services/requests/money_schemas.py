@@ -303,7 +303,9 @@ class ClaimsQuery(ma.Schema):
     format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]), metadata={
         "description": "csv: a row per district, a correction row per district with returns, then TOTAL; a month the "
                        "scheme did not run in (`outside_scheme`) ends with one more line, its first cell "
-                       "OUTSIDE_SCHEME and its second saying so in the caller's language"})
+                       "OUTSIDE_SCHEME and its second saying so in the caller's language. The same columns every "
+                       "month: district, beneficiaries, value_rupees, subsidy_rupees, then a quantity per category "
+                       "the scheme caps (0 where none)"})
 
 
 class ClaimRowSchema(ma.Schema):
@@ -369,7 +371,8 @@ class ClaimYearQuery(ma.Schema):
     format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]), metadata={
         "description": "csv: a row per month, then TOTAL; a year the scheme did not run in (`outside_scheme`) "
                        "ends with one more line, its first cell OUTSIDE_SCHEME and its second saying so in the "
-                       "caller's language"})
+                       "caller's language. The same columns every year: month, month_name, beneficiaries, "
+                       "value_rupees, subsidy_rupees, then a quantity per category the scheme caps (0 where none)"})
 
 
 class ClaimMonthSchema(ma.Schema):
