@@ -1,11 +1,11 @@
 """The reports as CSV for a spreadsheet: one row per group, a total row; no cell is ever read as a formula.
 
 Every month's CSV of a report (and grouping) has the same columns in the same places, so that an officer who pastes
-month after month into one workbook by column position never reads one figure under another's heading: the fixed
-columns first, then one column per material of the catalog (`catalog`: every material the notifier knows, in SKU
-order, 0 where the month had none) and after those any material the month had that the catalog does not name yet.
-A month with no figures has every column all the same. A material added to the catalog adds its column from then
-on (in SKU order among the per-material columns, never among the fixed ones)."""
+month after month into one workbook by column position never reads one figure under another's heading: one column
+per material of the catalog (`catalog`: every material the notifier knows, in SKU order, 0 where the month had none)
+and after those any material the month had that the catalog does not name yet, where the materials' columns always
+were. A month with no figures has every column all the same. A material added to the catalog adds its column from
+then on (in SKU order among the per-material columns), and the columns after it move once."""
 from __future__ import annotations
 
 from services.notifier import projections, reports
@@ -36,8 +36,8 @@ def _quantity_columns(units: dict) -> list[str]:
 
 
 def served(report: dict, names: dict | None = None, lang: str = "en", catalog: dict | None = None) -> str:
-    """Distribution and beneficiaries: group, value, subsidy, artisans, requisitions, `figures`, then the quantity of
-    each material (the catalog's, module docstring); the rows say which `figures` they are: handed over (the groups
+    """Distribution and beneficiaries: group, the quantity of each material (the catalog's, module docstring), value,
+    subsidy, artisans, requisitions, `figures`; the rows say which `figures` they are: handed over (the groups
     and total) and, in a month with returns, returned in the month (its groups and total) and net (handed over less
     returned, the last row). `figures` is there every month, returns or none, so the columns never move.
 
@@ -48,13 +48,13 @@ def served(report: dict, names: dict | None = None, lang: str = "en", catalog: d
     units = _materials(report, catalog, set(report["totals"]["quantities"])
                        | set(back["totals"]["quantities"] if back else ()))
     group_by, groups = report["group_by"], (names or {}).get("groups", {})
-    header = [group_by, f"{group_by}_text", "value_rupees", "subsidy_rupees", "artisans", "requisitions", "figures",
-              *_quantity_columns(units)]
+    header = [group_by, f"{group_by}_text", *_quantity_columns(units), "value_rupees", "subsidy_rupees", "artisans",
+              "requisitions", "figures"]
 
     def row(code: str, text: str, figures: dict, kind: str = HANDED_OVER) -> list:
-        return [code, safe_cell(str(text)), format_money(figures["value"]), format_money(figures["subsidy"]),
-                figures.get("artisans", ""), figures.get("requisitions", ""), kind,
-                *[format_quantity(figures["quantities"].get(sku, 0)) for sku in units]]
+        return [code, safe_cell(str(text)), *[format_quantity(figures["quantities"].get(sku, 0)) for sku in units],
+                format_money(figures["value"]), format_money(figures["subsidy"]), figures.get("artisans", ""),
+                figures.get("requisitions", ""), kind]
 
     def named(r: dict, kind: str = HANDED_OVER) -> list:
         key = r["group"]
@@ -88,21 +88,22 @@ def unmet_demand(report: dict, names: dict | None = None, lang: str = "en", cata
 
 
 def cooperatives(report: dict, names: dict | None = None, lang: str = "en", catalog: dict | None = None) -> str:
-    """A row per cooperative: the fixed columns (its shares, those confirmed and short, and the shares handed over
-    that the secretary has not marked received), then what its members took per loom (net of what they brought back
-    in the month), each material of the catalog a column, then what they brought back, each a column (module
-    docstring: the same columns every month)."""
+    """A row per cooperative: what its members took per loom (net of what they brought back in the month), each
+    material of the catalog a column (module docstring: the same columns every month), its shares, those confirmed
+    and short; in the last columns (added after the others, which keep their places) what they brought back, each
+    material a column, and the shares handed over that the secretary has not marked received."""
     seen = {sku for r in report["rows"] for sku in (*r["offtake"], *r.get("returned", {}))}
     units = _materials(report, catalog, seen)
     columns = _quantity_columns(units)
-    header = ["cooperative", "name", "district", "active", "members", "looms", "shares", "confirmed", "short",
-              "pending", "confirmation_rate", "not_received", *[f"{c} per loom" for c in columns],
-              *[f"{c} returned" for c in columns]]
+    header = ["cooperative", "name", "district", "active", "members", "looms", *[f"{c} per loom" for c in columns],
+              "shares", "confirmed", "short", "pending", "confirmation_rate", *[f"{c} returned" for c in columns],
+              "not_received"]
     rows = [[safe_cell(r["cooperative"]), safe_cell(r["name"] or ""), safe_cell(r["district"] or ""),
-             "yes" if r["active"] else "no", r["members"], r["looms"], r["shares"], r["confirmed"], r["short"],
-             r["pending"], _blank(r["confirmation_rate"]), r["not_received"],
-             *[format_quantity(r["per_loom"].get(sku, 0)) for sku in units],
-             *[format_quantity(r.get("returned", {}).get(sku, 0)) for sku in units]] for r in report["rows"]]
+             "yes" if r["active"] else "no", r["members"], r["looms"],
+             *[format_quantity(r["per_loom"].get(sku, 0)) for sku in units], r["shares"], r["confirmed"], r["short"],
+             r["pending"], _blank(r["confirmation_rate"]),
+             *[format_quantity(r.get("returned", {}).get(sku, 0)) for sku in units], r["not_received"]]
+            for r in report["rows"]]
     return csv_text(header, rows)
 
 

@@ -16,8 +16,8 @@ QUANTITIES = f.Dict(keys=f.String(), values=Quantity(), metadata={"description":
 class ReportQuery(ma.Schema):
     month = f.String(load_default=None, validate=MONTH, metadata={"description": "default: this month (India)"})
     format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]), metadata={
-        "description": "csv: the same columns every month of the report and grouping: the fixed ones first, then one "
-                       "per material of the catalog in SKU order (0 where none)"})
+        "description": "csv: the same columns every month of the report and grouping: one per material of the "
+                       "catalog in SKU order (0 where none), where the materials' columns always were"})
 
 
 class UnmetQuery(ReportQuery):

@@ -7,11 +7,11 @@ its value at the mill-gate price and the subsidy. `tally` is the one sum; `rawba
 and compares.
 
 Their CSVs (`as_csv`, `year_as_csv`) have the same columns every month of a scheme, so that an officer pasting month
-after month into one workbook by column position never reads a figure under another's heading: the fixed columns
-first (district or month, beneficiaries, value_rupees, subsidy_rupees), then a quantity column for every category the
-scheme caps (`csv_categories`: in code order, 0 where nothing was subsidised), then any other category the figures
-have (one the scheme capped when the request was priced and no longer does). A scheme given a new category adds its
-column from then on, after the fixed ones.
+after month into one workbook by column position never reads a figure under another's heading: district (or month
+and its name) and beneficiaries, a quantity column for every category the scheme caps (`csv_categories`: in code
+order, 0 where nothing was subsidised), then any other category the figures have (one the scheme capped when the
+request was priced and no longer does), then value_rupees and subsidy_rupees, in the order the claims always had. A
+scheme given a new category adds its column from then on, and the columns after it move once.
 
 A financial year's claims (`year_claims`, 1 April to 31 March, as schemes are budgeted and audited) are the months'
 claims made by the same code, each by its own month of hand-over: a request submitted on 31 March and handed over
@@ -224,17 +224,18 @@ OUTSIDE_OPEN = N_("Scheme {scheme} did not run in the financial year {year} (it 
 def year_as_csv(claims: dict, lang: str | None = None, categories: dict | None = None) -> str:
     """A year's claims as CSV: one row per month (its code, and its name in `lang`), then the TOTAL row (the months
     it covers; its beneficiaries are the year's distinct artisans); cells a spreadsheet never runs. The columns:
-    month, month_name, beneficiaries, value_rupees, subsidy_rupees, then a quantity per category (`categories`:
-    csv_categories, the same every year of the scheme; the module docstring says why). A year the
+    month, month_name, beneficiaries, a quantity per category (`categories`: csv_categories, the same every year of
+    the scheme; the module docstring says why), value_rupees, subsidy_rupees. A year the
     scheme did not run in (`outside_scheme`) ends with a line marked OUTSIDE_SCHEME saying so in `lang`: a year it ran
     in is as it always was."""
     units = _categories(claims, categories)
-    header = ["month", "month_name", "beneficiaries", "value_rupees", "subsidy_rupees"] \
-        + [f"quantity {c} ({unit})" for c, unit in units.items()]
+    header = ["month", "month_name", "beneficiaries"] + [f"quantity {c} ({unit})" for c, unit in units.items()] \
+        + ["value_rupees", "subsidy_rupees"]
 
     def row(month: str, name: str, figures: dict) -> list:
-        return [safe_cell(month), safe_cell(name), figures["beneficiaries"], format_money(figures["value"]),
-                format_money(figures["subsidy"])] + [format_quantity(figures["quantities"].get(c, 0)) for c in units]
+        return [safe_cell(month), safe_cell(name), figures["beneficiaries"]] \
+            + [format_quantity(figures["quantities"].get(c, 0)) for c in units] \
+            + [format_money(figures["value"]), format_money(figures["subsidy"])]
     covered = f"{names.month(claims['first_month'], lang)} – {names.month(claims['last_month'], lang)}"
     rows = [row(r["month"], names.month(r["month"], lang), r) for r in claims["months"]] \
         + [row("TOTAL", covered, claims["totals"])]
@@ -257,18 +258,19 @@ MONTH_OUTSIDE_OPEN = N_("Scheme {scheme} did not run in {month} (it runs from {v
 
 def as_csv(claim: dict, lang: str | None = None, categories: dict | None = None) -> str:
     """The claim as CSV: one row per district, a correction row per district for the month's returns (said in `lang`),
-    a total row net of them; cells a spreadsheet never runs. The columns: district, beneficiaries, value_rupees,
-    subsidy_rupees, then a quantity per category (`categories`: csv_categories, the same every month of the scheme,
-    an empty month's too; the module docstring says why). A month the scheme did not run in (`outside_scheme`)
+    a total row net of them; cells a spreadsheet never runs. The columns: district, beneficiaries, a quantity per
+    category (`categories`: csv_categories, the same every month of the scheme, an empty month's too; the module
+    docstring says why), value_rupees, subsidy_rupees. A month the scheme did not run in (`outside_scheme`)
     ends with a line marked OUTSIDE_SCHEME saying so in `lang`, as the year's does: a month it ran in is as it always
     was."""
     units = _categories(claim, categories)
-    header = ["district", "beneficiaries", "value_rupees", "subsidy_rupees"] \
-        + [f"quantity {c} ({unit})" for c, unit in units.items()]
+    header = ["district", "beneficiaries"] + [f"quantity {c} ({unit})" for c, unit in units.items()] \
+        + ["value_rupees", "subsidy_rupees"]
 
     def row(district: str, figures: dict) -> list:
-        return [safe_cell(district), figures["beneficiaries"], format_money(figures["value"]),
-                format_money(figures["subsidy"])] + [format_quantity(figures["quantities"].get(c, 0)) for c in units]
+        return [safe_cell(district), figures["beneficiaries"]] \
+            + [format_quantity(figures["quantities"].get(c, 0)) for c in units] \
+            + [format_money(figures["value"]), format_money(figures["subsidy"])]
     rows = [row(r["district"], r) for r in claim["rows"]] \
         + [row(translate(CORRECTION, lang, district=r["district"]), {**r, "beneficiaries": ""})
            for r in claim.get("corrections") or ()] + [row("TOTAL", claim["totals"])]

@@ -304,8 +304,8 @@ class ClaimsQuery(ma.Schema):
         "description": "csv: a row per district, a correction row per district with returns, then TOTAL; a month the "
                        "scheme did not run in (`outside_scheme`) ends with one more line, its first cell "
                        "OUTSIDE_SCHEME and its second saying so in the caller's language. The same columns every "
-                       "month: district, beneficiaries, value_rupees, subsidy_rupees, then a quantity per category "
-                       "the scheme caps (0 where none)"})
+                       "month: district, beneficiaries, a quantity per category the scheme caps (0 where none), "
+                       "value_rupees, subsidy_rupees"})
 
 
 class ClaimRowSchema(ma.Schema):
@@ -371,8 +371,8 @@ class ClaimYearQuery(ma.Schema):
     format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]), metadata={
         "description": "csv: a row per month, then TOTAL; a year the scheme did not run in (`outside_scheme`) "
                        "ends with one more line, its first cell OUTSIDE_SCHEME and its second saying so in the "
-                       "caller's language. The same columns every year: month, month_name, beneficiaries, "
-                       "value_rupees, subsidy_rupees, then a quantity per category the scheme caps (0 where none)"})
+                       "caller's language. The same columns every year: month, month_name, beneficiaries, a "
+                       "quantity per category the scheme caps (0 where none), value_rupees, subsidy_rupees"})
 
 
 class ClaimMonthSchema(ma.Schema):

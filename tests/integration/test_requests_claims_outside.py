@@ -12,10 +12,10 @@ from tests.integration.test_requests_support import client  # noqa: F401  (fixtu
 
 CLAIM = "/reports/subsidy-claims"
 EMPTY = {"district": None, "beneficiaries": 0, "quantities": {}, "units": {}, "value": "0.00", "subsidy": "0.00"}
-OLD_HEADER = ["month", "month_name", "beneficiaries", "value_rupees", "subsidy_rupees",
-              "quantity cotton-hank-upto-40s (kg)", "quantity silk-domestic (kg)"]
-MONTH_HEADER = ["district", "beneficiaries", "value_rupees", "subsidy_rupees", "quantity cotton-hank-upto-40s (kg)",
-                "quantity silk-domestic (kg)"]  # every month the same: each category the scheme caps, 0 where none
+OLD_HEADER = ["month", "month_name", "beneficiaries", "quantity cotton-hank-upto-40s (kg)",
+              "quantity silk-domestic (kg)", "value_rupees", "subsidy_rupees"]
+MONTH_HEADER = ["district", "beneficiaries", "quantity cotton-hank-upto-40s (kg)", "quantity silk-domestic (kg)",
+                "value_rupees", "subsidy_rupees"]  # every month the same: each category the scheme caps, 0 where none
 
 
 def monthly(client, month, **headers):
@@ -52,7 +52,7 @@ def test_a_month_the_scheme_did_not_run_in_still_answers_its_claim_and_says_so_w
             (outside, runs, quantities), month
     csv_answer = client.call("GET", f"{CLAIM}?scheme=RMSS&month=2025-01&format=csv", client.admin(), status=200)
     assert list(csv.reader(io.StringIO(csv_answer.get_data().decode("utf-8-sig"))))[:2] == \
-        [MONTH_HEADER, ["TOTAL", "0", "0.00", "0.00", "0", "0"]]
+        [MONTH_HEADER, ["TOTAL", "0", "0", "0", "0.00", "0.00"]]
     spec = client.http.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
     [name] = [n for n, s in spec.items() if {"rows", "corrections", "month"} <= set(s.get("properties", {}))]
     said = spec[name]["properties"]
@@ -106,15 +106,15 @@ def test_the_years_csv_of_a_year_the_scheme_did_not_run_in_ends_with_a_line_sayi
         return list(csv.reader(io.StringIO(answer.get_data().decode("utf-8-sig"))))
     ran = rows("2024-25")
     assert ran[0] == OLD_HEADER and len(ran) == 1 + 12 + 1 and ran[-1][0] == "TOTAL"
-    assert ran[8] == ["2024-11", "November 2024", "1", "2455.00", "368.25", "10", "0"]
+    assert ran[8] == ["2024-11", "November 2024", "1", "10", "0", "2455.00", "368.25"]
     assert "OUTSIDE_SCHEME" not in {row[0] for row in ran}
     json = client.call("GET", f"{YEAR}?scheme=RMSS&year=2025-26", client.admin(), status=200).get_json()
     assert json["outside_scheme"] is True
     ended = rows("2025-26")
     assert ended[0] == OLD_HEADER and len(ended) == 1 + 12 + 1 + 1
     assert [row[0] for row in ended[1:13]] == [row["month"] for row in json["months"]]
-    assert ended[3] == ["2025-06", "June 2025", "1", "982.00", "147.30", "4", "0"]
-    assert ended[-2] == ["TOTAL", "April 2025 – March 2026", "1", "982.00", "147.30", "4", "0"]
+    assert ended[3] == ["2025-06", "June 2025", "1", "4", "0", "982.00", "147.30"]
+    assert ended[-2] == ["TOTAL", "April 2025 – March 2026", "1", "4", "0", "982.00", "147.30"]
     assert ended[-1] == ["OUTSIDE_SCHEME", "Scheme RMSS did not run in the financial year 2025-26 (it ran from 1 Oct "
                          "2024 to 31 Mar 2025): these figures are only what was handed over or came back in it of "
                          "requests priced under it.", "", "", "", "", ""]
@@ -142,7 +142,7 @@ def test_the_months_csv_of_a_month_the_scheme_did_not_run_in_ends_with_a_line_sa
     def rows(month, lang="en"):
         return list(csv.reader(io.StringIO(answer(month, lang))))
     before = rows("2021-03")
-    assert before == [MONTH_HEADER, ["TOTAL", "0", "0.00", "0.00", "0", "0"],
+    assert before == [MONTH_HEADER, ["TOTAL", "0", "0", "0", "0.00", "0.00"],
                       ["OUTSIDE_SCHEME", "Scheme RMSS did not run in March 2021 (it runs from 1 Apr 2021, with no last "
                        "day set): these figures are only what was handed over or came back in it of requests priced "
                        "under it.", "", "", "", ""]]
@@ -152,13 +152,13 @@ def test_the_months_csv_of_a_month_the_scheme_did_not_run_in_ends_with_a_line_sa
     ran = answer("2024-03")  # a month it ran in: as it always was
     [district] = [row["district"] for row in monthly(client, "2024-03").get_json()["rows"]]
     assert ran == (",".join(MONTH_HEADER) + "\r\n"
-                   f"{district},1,2455.00,368.25,10,0\r\nTOTAL,1,2455.00,368.25,10,0\r\n")
+                   f"{district},1,10,0,2455.00,368.25\r\nTOTAL,1,10,0,2455.00,368.25\r\n")
     client.call("PATCH", "/schemes/RMSS", client.admin(), {"valid_to": "2024-03-31"}, status=200)
     give_back(client, rid, COTTON, "2", "2024-05")
     assert answer("2024-03") == ran
     after = rows("2024-05")
     assert after[0] == MONTH_HEADER
-    assert after[1][:2] + after[1][4:] == [district, "1", "4", "0"] and [after[2][1], after[2][4]] == ["", "-2"]
+    assert after[1][:4] == [district, "1", "4", "0"] and after[2][1:3] == ["", "-2"]
     assert after[3][0] == "TOTAL"
     assert after[4] == ["OUTSIDE_SCHEME", "Scheme RMSS did not run in May 2024 (it ran from 1 Apr 2021 to 31 Mar "
                         "2024): these figures are only what was handed over or came back in it of requests priced "

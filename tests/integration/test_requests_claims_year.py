@@ -156,13 +156,13 @@ def test_the_years_csv_has_a_row_per_month_in_the_language_asked_and_a_total_row
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == "attachment; filename=subsidy-claims-RMSS-2025-26.csv"
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
-    assert rows[0] == ["month", "month_name", "beneficiaries", "value_rupees", "subsidy_rupees",
-                       "quantity cotton-hank-upto-40s (kg)", "quantity silk-domestic (kg)"]  # every category capped
+    assert rows[0] == ["month", "month_name", "beneficiaries", "quantity cotton-hank-upto-40s (kg)",
+                       "quantity silk-domestic (kg)", "value_rupees", "subsidy_rupees"]  # every category capped
     assert len(rows) == 1 + 12 + 1
-    assert rows[1] == ["2025-04", "April 2025", "0", "0.00", "0.00", "0", "0"]
-    assert rows[2] == ["2025-05", "May 2025", "1", "2455.00", "368.25", "10", "0"]
-    assert rows[12][:3] + rows[12][5:] == ["2026-03", "March 2026", "1", "2", "0"]
-    assert rows[-1] == ["TOTAL", "April 2025 – March 2026", "2", "4173.50", "626.03", "17", "0"]
+    assert rows[1] == ["2025-04", "April 2025", "0", "0", "0", "0.00", "0.00"]
+    assert rows[2] == ["2025-05", "May 2025", "1", "10", "0", "2455.00", "368.25"]
+    assert rows[12][:5] == ["2026-03", "March 2026", "1", "2", "0"]
+    assert rows[-1] == ["TOTAL", "April 2025 – March 2026", "2", "17", "0", "4173.50", "626.03"]
     hindi = client.call("GET", url, {**client.admin(), "Accept-Language": "hi"}, status=200)
     rows = list(csv.reader(io.StringIO(hindi.get_data().decode("utf-8-sig"))))
     assert rows[2][:2] == ["2025-05", "मई 2025"] and rows[-1][0] == "TOTAL"

@@ -294,7 +294,7 @@ def test_a_members_return_of_a_cooperatives_request_credits_that_member_and_corr
     for lang, words in (("en", "returns (correction)"), ("hi", "वापसी (सुधार)")):
         text = client.call("GET", url + "&format=csv", {**client.admin(), "Accept-Language": lang}, status=200)
         rows = list(csv.reader(io.StringIO(text.get_data().decode("utf-8-sig"))))
-        assert rows[-2][0] == f"Varanasi: {words}" and rows[-2][3] == "-386.66" and rows[-1][3] == "718.09"
+        assert rows[-2][0] == f"Varanasi: {words}" and rows[-2][-1] == "-386.66" and rows[-1][-1] == "718.09"
     assert clean(client) == []
 
 

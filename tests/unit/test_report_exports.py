@@ -19,8 +19,8 @@ def test_no_report_cell_is_read_as_a_formula():
            "artisans": 1, "requisitions": 1}
     report = {"group_by": "district", "rows": [row], "totals": {**row, "group": "total"}, "units": {"YRN": "@kg"}}
     read = cells(report_exports.EXPORTS["distribution"](report))
-    assert read[0][7] == "YRN (@kg)" and read[1][:2] == ["'=HYPERLINK(\"http://evil\",\"x\")"] * 2
-    assert read[1][2:4] + read[1][7:] == ["12.50", "0.00", "1.5"] and read[-1][:2] == ["TOTAL", "Total"]
+    assert read[0][2] == "YRN (@kg)" and read[1][:2] == ["'=HYPERLINK(\"http://evil\",\"x\")"] * 2
+    assert read[1][2:5] == ["1.5", "12.50", "0.00"] and read[-1][:2] == ["TOTAL", "Total"]
     coop = {"cooperative": "C1", "name": "+cmd|' /C calc'!A0", "district": "-2", "active": False, "members": 0,
             "looms": 0, "per_loom": {}, "offtake": {}, "shares": 0, "confirmed": 0, "short": 0, "pending": 0,
             "confirmation_rate": None, "not_received": 0}
@@ -41,7 +41,7 @@ def test_bars_are_drawn_to_the_largest_value():
 def test_each_report_csv_has_the_same_columns_in_an_empty_month_and_in_one_with_one_material():
     """The columns were the materials that had figures that month: an empty month's had none, a month with a new
     material moved every column after it, and a workbook pasted month by month read one figure under another's head.
-    Now: the fixed columns, then one per material of the catalog, the same every month of the same report."""
+    Now one per material of the catalog, in the places the material columns always had, the same every month."""
     import mongomock
     from services.notifier import projections, reports
     db = mongomock.MongoClient(tz_aware=True).rawbank_test
@@ -61,9 +61,10 @@ def test_each_report_csv_has_the_same_columns_in_an_empty_month_and_in_one_with_
         empty, one = (cells(made[month]) for month in ("2026-10", "2026-11"))
         assert empty[0] == one[0], (name, group_by)
     served = cells(report_exports.served(reports.distribution(db, "2026-11", "district"), None, "en", catalog))
-    assert served[0] == ["district", "district_text", "value_rupees", "subsidy_rupees", "artisans", "requisitions",
-                         "figures", "BOB (piece)", "YRN-COT (kg)", "YRN-SLK (kg)"]
-    assert served[-1] == ["TOTAL", "Total", "500.00", "75.00", "1", "1", "handed_over", "0", "0", "2"]
+    assert served[0] == ["district", "district_text", "BOB (piece)", "YRN-COT (kg)", "YRN-SLK (kg)", "value_rupees",
+                         "subsidy_rupees", "artisans", "requisitions", "figures"]
+    assert served[-1] == ["TOTAL", "Total", "0", "0", "2", "500.00", "75.00", "1", "1", "handed_over"]
     coops = cells(report_exports.cooperatives(reports.cooperatives(db, "2026-10"), None, "en", catalog))
-    assert coops[0][11:] == ["not_received", "BOB (piece) per loom", "YRN-COT (kg) per loom", "YRN-SLK (kg) per loom",
-                             "BOB (piece) returned", "YRN-COT (kg) returned", "YRN-SLK (kg) returned"]
+    assert coops[0][6:] == ["BOB (piece) per loom", "YRN-COT (kg) per loom", "YRN-SLK (kg) per loom", "shares",
+                            "confirmed", "short", "pending", "confirmation_rate", "BOB (piece) returned",
+                            "YRN-COT (kg) returned", "YRN-SLK (kg) returned", "not_received"]
