@@ -57,8 +57,8 @@ def body(form: dict, *, editing: bool) -> dict:
 def _chosen(form, kind: str) -> list[str]:
     """The names ticked, then those typed with commas between in the old text field; each once (case and spacing
     aside, as a scheme compares them)."""
-    names = [name.strip() for name in form.getlist(PLACES[kind])] + [part.strip() for part in
-                                                                       form.get(kind, "").split(",")]
+    names = [name.strip() for name in form.getlist(PLACES[kind])]
+    names += [part.strip() for typed in form.getlist(kind) for part in typed.split(",")]
     once: dict[str, str] = {}
     for name in names:
         if name:

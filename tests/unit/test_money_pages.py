@@ -770,8 +770,8 @@ def test_a_scheme_saved_unchanged_from_its_page_keeps_its_version(apps, config):
 
 def boxes(page: str, name: str) -> dict[str, tuple[str, bool]]:
     """Each box `name` of a page: its value -> (the words beside it, whether it is ticked)."""
-    found = re.findall(rf'<input type="checkbox" name="{name}" value="([^"]*)"( checked)?>\s*<span>(.*?)</span></label>',
-                       page, re.S)
+    box = rf'<input type="checkbox" name="{name}" value="([^"]*)"( checked)?>\s*<span>(.*?)</span></label>'
+    found = re.findall(box, page, re.S)
     return {html.unescape(value): (" ".join(re.sub(r"<[^>]+>", "", html.unescape(words)).split()), bool(ticked))
             for value, ticked, words in found}
 
@@ -802,7 +802,7 @@ def test_the_old_comma_fields_still_save_and_a_name_nobody_has_stays_ticked(apps
     admin = person(apps["requests"], config, "admin", "en")
     db = apps["requests"].extensions["rawbank"].db
     fields = posted(admin.get("/admin/schemes/RMSS").get_data(as_text=True))
-    fields.update({"crafts": "Banarasi silk weaving", "districts": "Varansi, varanasi ,"})
+    fields["crafts"], fields["districts"] = "Banarasi silk weaving", "Varansi, varanasi ,"  # as the old form did
     saved = admin.post("/admin/schemes/RMSS", data=fields, headers={"Origin": REQUESTS})
     assert saved.status_code == 302, text(saved)
 
