@@ -12,12 +12,13 @@ from services.requests import (accounts, artisans, claims, collections, credit, 
 from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
 from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_month, is_written_financial_year,
                              month_bounds, month_of)
+from shared.districts import depot_districts
 from shared.errors import CsrfFailed, Error
 from shared.field_messages import translated
 from shared.i18n import language
 from shared.lists import day_arg, pager
 from shared.money import format_money
-from shared.pages import labels, page, same_site_post, url_of
+from shared.pages import in_page_language, labels, page, same_site_post, url_of
 from shared.quantity import parse_quantity
 from shared.web import db
 
@@ -160,9 +161,19 @@ def scheme_edit(principal, code):
 
 
 def _scheme_page(template: str, **context):
-    """A scheme page: what a cap may cover, by name in the page's language, and the unit each is counted in."""
+    """A scheme page: what a cap may cover, by name in the page's language, and the unit each is counted in; the
+    crafts and districts rawbank knows, to tick, named in the page's language too."""
     return render_template(template, categories=labels()["category"], units=materials.units(db()),
-                           covering_nobody=schemes.covering_nobody(db()), **context)
+                           covering_nobody=schemes.covering_nobody(db()), places=_places(context["form"]), **context)
+
+
+def _places(form: dict) -> dict[str, list[dict]]:
+    """Each box of the form's crafts and districts, in the order of the names the page shows."""
+    known, hindi = schemes.known_places(db()), depot_districts(db())
+    known["districts"] = [{**place, "name_hi": hindi.in_hindi(place["name"])} for place in known["districts"]]
+    return {kind: sorted(scheme_forms.choices(known[kind], form[kind]),
+                         key=lambda box: (box["known"], in_page_language(box, "name").casefold()))
+            for kind in scheme_forms.PLACES}
 
 
 def _save_scheme(principal, code: str | None):

@@ -4,14 +4,18 @@ from __future__ import annotations
 from shared.events import ZONES
 from shared.money import percent_text
 from shared.quantity import format_quantity
+from shared.text import plain_name
 
 CAP_ROWS = 6
-TEXTS = ("code", "name", "name_hi", "subsidy_percent", "depot_charge_percent", "valid_from", "valid_to",
-         "crafts", "districts")
+TEXTS = ("code", "name", "name_hi", "subsidy_percent", "depot_charge_percent", "valid_from", "valid_to")
+#: what a scheme covers, chosen with a box a name (`craft`, `district`); the comma-separated text fields `crafts`
+#: and `districts` the form had before are still read, for clients that post them
+PLACES = {"crafts": "craft", "districts": "district"}
 
 
 def blank() -> dict:
-    return {**dict.fromkeys(TEXTS, ""), "caps": [{"category": "", "per_loom_per_month": ""}] * CAP_ROWS,
+    return {**dict.fromkeys(TEXTS, ""), **{kind: [] for kind in PLACES},
+            "caps": [{"category": "", "per_loom_per_month": ""}] * CAP_ROWS,
             "freight": dict.fromkeys(ZONES, "")}
 
 
@@ -24,7 +28,7 @@ def filled(scheme: dict) -> dict:
             "subsidy_percent": percent_text(scheme["subsidy_percent"]),
             "depot_charge_percent": percent_text(scheme["depot_charge_percent"]),
             "valid_from": scheme["valid_from"], "valid_to": scheme.get("valid_to") or "",
-            "crafts": ", ".join(covers.get("crafts") or []), "districts": ", ".join(covers.get("districts") or []),
+            **{kind: list(covers.get(kind) or []) for kind in PLACES},
             "caps": caps + [{"category": "", "per_loom_per_month": ""}] * max(CAP_ROWS - len(caps), 1),
             "freight": {z: percent_text(scheme["freight_percent"][z]) if z in scheme["freight_percent"] else ""
                         for z in ZONES}}
@@ -33,7 +37,7 @@ def filled(scheme: dict) -> dict:
 def from_form(form) -> dict:
     """What was typed, as the form shows it again."""
     rows = max(CAP_ROWS, sum(1 for name in form if name.startswith("cap-") and name.endswith("-category")))
-    return {**{name: form.get(name, "").strip() for name in TEXTS},
+    return {**{name: form.get(name, "").strip() for name in TEXTS}, **{kind: _chosen(form, kind) for kind in PLACES},
             "caps": [{"category": form.get(f"cap-{i}-category", "").strip(),
                       "per_loom_per_month": form.get(f"cap-{i}-per_loom_per_month", "").strip()} for i in range(rows)],
             "freight": {z: form.get(f"freight-{z}", "").strip() for z in ZONES}}
@@ -46,8 +50,32 @@ def body(form: dict, *, editing: bool) -> dict:
     out["caps"] = [{"category": c["category"], "per_loom_per_month": c["per_loom_per_month"]}
                    for c in form["caps"] if c["category"] or c["per_loom_per_month"]]
     out["freight_percent"] = {z: v for z, v in form["freight"].items() if v}
-    out["covers"] = {kind: [p.strip() for p in form[kind].split(",") if p.strip()] for kind in ("crafts", "districts")}
+    out["covers"] = {kind: form[kind] for kind in PLACES}
     return out
+
+
+def _chosen(form, kind: str) -> list[str]:
+    """The names ticked, then those typed with commas between in the old text field; each once (case and spacing
+    aside, as a scheme compares them)."""
+    names = [name.strip() for name in form.getlist(PLACES[kind])]
+    names += [part.strip() for typed in form.getlist(kind) for part in typed.split(",")]
+    once: dict[str, str] = {}
+    for name in names:
+        if name:
+            once.setdefault(plain_name(name), name)
+    return list(once.values())
+
+
+def choices(known: list[dict], chosen: list[str]) -> list[dict]:
+    """The boxes of crafts or districts to tick: each name rawbank knows (`name`, `name_hi`), ticked when chosen,
+    its `value` the spelling chosen (saved again, it is saved as it was); first each name chosen that none of them
+    is any more, ticked, so that saving the form again does not drop it without a word."""
+    ticked = {plain_name(name): name for name in chosen}
+    boxes = [{**place, "value": ticked.get(plain_name(place["name"]), place["name"]),
+              "ticked": plain_name(place["name"]) in ticked, "known": True} for place in known]
+    knows = {plain_name(place["name"]) for place in known}
+    return [{"name": name, "value": name, "ticked": True, "known": False} for plain, name in ticked.items()
+            if plain not in knows] + boxes
 
 
 def flatten(messages: dict, path: tuple = ()) -> dict:

@@ -133,3 +133,22 @@ def listing_by_code(db) -> dict[str, dict]:
 def covering(db, artisan: dict, day: str) -> list[dict]:
     """The schemes that apply to the artisan on the day (no two cap the same category)."""
     return [scheme for scheme in listing_by_code(db).values() if covers(scheme, artisan, day)]
+
+
+def known_places(db) -> dict[str, list[dict]]:
+    """The crafts and districts a scheme may cover: the registered artisans' crafts (with the Hindi name one gives)
+    and districts, and the depots' districts; each once, case and spacing aside, in the order of their names."""
+    crafts = [row["_id"] for row in db.artisans.aggregate([
+        {"$group": {"_id": {"name": "$craft", "name_hi": "$craft_hi"}}}])]
+    districts = [{"name": name} for name in db.artisans.distinct("district") + db.depots.distinct("district")]
+    return {"crafts": _once(crafts), "districts": _once(districts)}
+
+
+def _once(places: list[dict]) -> list[dict]:
+    """Each name once (of two spellings the least, and the Hindi name one of them gives), sorted."""
+    found: dict[str, dict] = {}
+    for place in sorted((p for p in places if isinstance(p.get("name"), str) and p["name"].strip()),
+                        key=lambda p: (p["name"], p.get("name_hi") or "")):
+        kept = found.setdefault(plain_name(place["name"]), {"name": place["name"].strip(), "name_hi": None})
+        kept["name_hi"] = kept["name_hi"] or place.get("name_hi") or None
+    return sorted(found.values(), key=lambda p: plain_name(p["name"]))

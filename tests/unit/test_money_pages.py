@@ -6,6 +6,7 @@ import html
 import re
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from services import inventory, requests as requests_service
 from services.requests import consumer
@@ -53,6 +54,17 @@ def asks_for_dye(artisan) -> str:
 def chosen(page: str) -> list[tuple[str, str]]:
     """Each list's name and the value chosen in it, as a browser posts a page's form."""
     return re.findall(r'<select[^>]*?name="([^"]+)".*?<option value="([^"]*)" selected', page, re.S)
+
+
+def posted(page: str) -> MultiDict:
+    """What a browser posts of a page's form: each field's value, the option chosen in each list, each box ticked."""
+    fields = MultiDict()
+    for tag, name, value in re.findall(r'(<input[^>]*?name="([^"]+)" value="([^"]*)"[^>]*>)', page):
+        if 'type="checkbox"' not in tag or " checked" in tag:
+            fields.add(name, html.unescape(value))
+    for name, value in chosen(page):
+        fields.add(name, html.unescape(value))
+    return fields
 
 
 def text(response, status: int = 200) -> str:
@@ -595,11 +607,12 @@ def test_the_scheme_forms_as_shown_carry_the_login_s_csrf_token_and_save(apps, c
     for address, after in (("/admin/schemes/RMSS", None), ("/admin/schemes", {"code": "YSS", "valid_from": "2031-04-01",
                                                                              "valid_to": "2032-03-31"})):
         shown = admin.get(address).get_data(as_text=True)
-        inputs = re.findall(r'<input[^>]*?name="([^"]+)" value="([^"]*)"', shown)
-        fields = {name: html.unescape(value) for name, value in inputs + chosen(shown)}
+        fields = posted(shown)
         assert fields.get("csrf_token") == admin.csrf, address
         if after:
-            fields.update(after, name="Yarn Supply Scheme", name_hi="धागा आपूर्ति योजना", subsidy_percent="10")
+            for name, value in dict(after, name="Yarn Supply Scheme", name_hi="धागा आपूर्ति योजना",
+                                    subsidy_percent="10").items():
+                fields[name] = value
         saved = admin.post(address, data=fields, headers={"Origin": REQUESTS})
         assert saved.status_code == 302, (address, text(saved))
 
@@ -742,14 +755,66 @@ def test_a_scheme_saved_unchanged_from_its_page_keeps_its_version(apps, config):
         return db.schemes.find_one({"_id": "schemes"})
 
     shown = admin.get("/admin/schemes/RMSS").get_data(as_text=True)
-    inputs = re.findall(r'<input[^>]*?name="([^"]+)" value="([^"]*)"', shown)
-    fields = {name: html.unescape(value) for name, value in inputs + chosen(shown)}
+    fields = posted(shown)
     before = stored()
     saved = admin.post("/admin/schemes/RMSS", data=fields, headers={"Origin": REQUESTS})
     assert saved.status_code == 302, text(saved)
     assert stored() == before
-    changed = admin.post("/admin/schemes/RMSS", data={**fields, "name": "Raw Material Supply Scheme 2026"},
+    fields["name"] = "Raw Material Supply Scheme 2026"
+    changed = admin.post("/admin/schemes/RMSS", data=fields,
                          headers={"Origin": REQUESTS})
     assert changed.status_code == 302, text(changed)
     after, was = stored()["schemes"]["RMSS"], before["schemes"]["RMSS"]
     assert (after["name"], after["version"]) == ("Raw Material Supply Scheme 2026", was["version"] + 1)
+
+
+def boxes(page: str, name: str) -> dict[str, tuple[str, bool]]:
+    """Each box `name` of a page: its value -> (the words beside it, whether it is ticked)."""
+    box = rf'<input type="checkbox" name="{name}" value="([^"]*)"( checked)?>\s*<span>(.*?)</span></label>'
+    found = re.findall(box, page, re.S)
+    return {html.unescape(value): (" ".join(re.sub(r"<[^>]+>", "", html.unescape(words)).split()), bool(ticked))
+            for value, ticked, words in found}
+
+
+def test_an_admin_ticks_the_crafts_and_districts_a_scheme_covers_named_in_the_pages_language(apps, config):
+    """They were typed, commas between, and 'Varansi' typed for Varanasi covered nobody: now they are ticked among
+    the registered artisans' crafts and districts and the depots' districts, in Hindi on a Hindi page."""
+    admin = person(apps["requests"], config, "admin")
+    db = apps["requests"].extensions["rawbank"].db
+    shown = admin.get("/admin/schemes/RMSS").get_data(as_text=True)
+    assert boxes(shown, "district") == {"Bhadohi": ("भदोही", False), "Varanasi": ("वाराणसी", False)}
+    assert boxes(shown, "craft") == {"Banarasi silk weaving": ("बनारसी रेशम बुनाई", False)}
+    fields = posted(shown)
+    fields.setlist("district", ["Varanasi", "Bhadohi"])
+    fields.setlist("craft", ["Banarasi silk weaving"])
+    saved = admin.post("/admin/schemes/RMSS", data=fields, headers={"Origin": REQUESTS})
+    assert saved.status_code == 302, text(saved)
+    covers = db.schemes.find_one({"_id": "schemes"})["schemes"]["RMSS"]["covers"]
+    assert covers == {"crafts": ["Banarasi silk weaving"], "districts": ["Varanasi", "Bhadohi"]}
+    shown = admin.get("/admin/schemes/RMSS").get_data(as_text=True)
+    assert boxes(shown, "district") == {"Bhadohi": ("भदोही", True), "Varanasi": ("वाराणसी", True)}
+    assert boxes(shown, "craft") == {"Banarasi silk weaving": ("बनारसी रेशम बुनाई", True)}
+
+
+def test_the_old_comma_fields_still_save_and_a_name_nobody_has_stays_ticked(apps, config):
+    """A client posting the form's old text fields (commas between) is still heard; a name stored that no artisan or
+    depot has ('Varansi') stays on the form, ticked, so saving it again as shown changes nothing."""
+    admin = person(apps["requests"], config, "admin", "en")
+    db = apps["requests"].extensions["rawbank"].db
+    fields = posted(admin.get("/admin/schemes/RMSS").get_data(as_text=True))
+    fields["crafts"], fields["districts"] = "Banarasi silk weaving", "Varansi, varanasi ,"  # as the old form did
+    saved = admin.post("/admin/schemes/RMSS", data=fields, headers={"Origin": REQUESTS})
+    assert saved.status_code == 302, text(saved)
+
+    def stored():
+        return db.schemes.find_one({"_id": "schemes"})
+
+    assert stored()["schemes"]["RMSS"]["covers"] == {"crafts": ["Banarasi silk weaving"],
+                                                     "districts": ["Varansi", "varanasi"]}
+    shown = admin.get("/admin/schemes/RMSS").get_data(as_text=True)
+    assert boxes(shown, "district") == {"Varansi": ("Varansi (no artisan or depot has it)", True),
+                                        "Bhadohi": ("Bhadohi", False), "varanasi": ("Varanasi", True)}
+    before = stored()
+    again = admin.post("/admin/schemes/RMSS", data=posted(shown), headers={"Origin": REQUESTS})
+    assert again.status_code == 302, text(again)
+    assert stored() == before
