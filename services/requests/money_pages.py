@@ -20,6 +20,7 @@ from shared.lists import day_arg, pager
 from shared.money import format_money
 from shared.pages import in_page_language, labels, page, same_site_post, url_of
 from shared.quantity import parse_quantity
+from shared.text import plain_name
 from shared.web import db
 
 blp = Blueprint("money_pages", __name__, template_folder="templates", static_folder="static",
@@ -164,7 +165,16 @@ def _scheme_page(template: str, **context):
     """A scheme page: what a cap may cover, by name in the page's language, and the unit each is counted in; the
     crafts and districts rawbank knows, to tick, named in the page's language too."""
     return render_template(template, categories=labels()["category"], units=materials.units(db()),
-                           covering_nobody=schemes.covering_nobody(db()), places=_places(context["form"]), **context)
+                           covering_nobody=schemes.covering_nobody(db()), places=_places(context["form"]),
+                           crafts_named=_crafts_named(), **context)
+
+
+def _crafts_named():
+    """The crafts a scheme covers, as the page's reader says them: on Hindi pages each by the Hindi name an artisan
+    gives that craft (compared case and spacing aside, as the form's boxes are), else as typed."""
+    hindi = {plain_name(place["name"]): place["name_hi"] for place in schemes.known_places(db())["crafts"]}
+    return lambda names: [in_page_language({"name": name, "name_hi": hindi.get(plain_name(name))}, "name")
+                          for name in names]
 
 
 def _places(form: dict) -> dict[str, list[dict]]:

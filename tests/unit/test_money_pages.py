@@ -818,3 +818,22 @@ def test_the_old_comma_fields_still_save_and_a_name_nobody_has_stays_ticked(apps
     again = admin.post("/admin/schemes/RMSS", data=posted(shown), headers={"Origin": REQUESTS})
     assert again.status_code == 302, text(again)
     assert stored() == before
+
+
+def covers_cell(page: str, code: str) -> str:
+    """The words of a scheme's "Covers" cell on the schemes list."""
+    row = re.search(rf'<tr data-scheme="{code}">(.*?)</tr>', page, re.S).group(1)
+    cell = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[-1]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell.split("<p")[0])).split())
+
+
+def test_the_schemes_list_names_the_crafts_a_scheme_covers_in_the_pages_language(apps, config):
+    """The list said a scheme's crafts in English on a Hindi page beside its districts in Hindi: now a craft an
+    artisan gives a Hindi name (case and spacing aside) is said in Hindi there; one nobody has is said as typed."""
+    db = apps["requests"].extensions["rawbank"].db
+    db.schemes.update_one({"_id": "schemes"}, {"$set": {"schemes.RMSS.covers": {
+        "crafts": ["banarasi  silk weaving", "Zari work"], "districts": ["Varanasi"]}}})
+    hindi = person(apps["requests"], config, "admin").get("/admin/schemes").get_data(as_text=True)
+    assert covers_cell(hindi, "RMSS") == "बनारसी रेशम बुनाई, Zari work, वाराणसी"
+    english = person(apps["requests"], config, "admin", "en").get("/admin/schemes").get_data(as_text=True)
+    assert covers_cell(english, "RMSS") == "banarasi silk weaving, Zari work, Varanasi"
