@@ -95,10 +95,15 @@ def _unmet_chart(found: dict, names: dict) -> dict:
 
 
 def _cooperatives_chart(found: dict, names: dict) -> dict:
+    """Each active cooperative's shares confirmed; one handed materials whose members nobody has asked yet (no share
+    this month) keeps its row, said so in words: an empty bar read as nobody having confirmed, and a row left out
+    as a cooperative forgotten. Dormant ones are in the table only."""
     return bars([{"key": r["cooperative"], "label": names["cooperatives"][r["cooperative"]],
                   "values": [round((r["confirmation_rate"] or 0) * 100)],
                   "texts": [_("%(confirmed)s of %(shares)s", confirmed=number(r["confirmed"]),
-                              shares=number(r["shares"])) if r["shares"] else "–"]}
+                              shares=number(r["shares"]))]} if r["shares"] else
+                 {"key": r["cooperative"], "label": names["cooperatives"][r["cooperative"]],
+                  "note": _("No shares to confirm yet this month")}
                  for r in found["rows"] if r["shares"] or r["active"]], ("subsidy",))
 
 

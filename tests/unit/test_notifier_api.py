@@ -839,3 +839,26 @@ def test_a_waitlisting_told_before_short_only_counts_every_line_as_it_was_counte
     assert (found["totals"]["waitlisted"], found["totals"]["waitlisted_requisitions"]) == ("17", 2)
     empty = client.get("/api/v1/reports/unmet-demand?month=2026-01", headers=token("admin")).json["totals"]
     assert (empty["waitlisted"], empty["refused"], empty["by_unit"]) == ("0", "0", {})  # nothing waited: nought
+
+
+@pytest.mark.parametrize("lang, words", [("en", "No shares to confirm yet this month"),
+                                         ("hi", "इस महीने अभी पुष्टि के लिए कोई हिस्सा नहीं")])
+def test_a_cooperative_with_no_shares_this_month_is_said_so_in_words_on_the_chart_not_drawn_as_a_bar(
+        client, apply, token, lang, words):
+    """A cooperative handed materials this month whose shares nobody has been asked about yet got an empty bar and
+    "–" under "Confirmed in full", as if none of its members had confirmed: the wide and the phone chart now say
+    in words that there is nothing to confirm yet, and draw no bar for it."""
+    apply("CooperativeRegistered", "SMBSS", {"code": "SMBSS", "name": "Sarai Mohana", "name_hi": "सराय मोहना",
+                                             "kind": "cooperative", "district": "Varanasi"}, source="requests")
+    apply("RequisitionDispatched", "REQ-1", {"requisition_id": "REQ-1", "artisan_id": "ART-1", "depot": "VNS",
+                                             "by": "w", "cooperative": "SMBSS",
+                                             "lines": [{"sku": "YRN-COT", "quantity": 10_000}]}, source="requests")
+    page = client.get("/admin/reports/cooperatives", headers={**token("admin"), "Accept-Language": lang})
+    shown = page.get_data(as_text=True)
+    wide = re.search(r'<svg class="chart" .*?</svg>', shown, re.S).group(0)
+    phone = re.search(r'<svg class="chart stacked" .*?</svg>', shown, re.S).group(0)
+    row = re.search(r'<g [^>]*data-group="SMBSS">.*?</g>', wide, re.S).group(0)
+    assert "<rect" not in row and words in row and "–" not in row
+    [stacked] = re.findall(r"<g [^>]*data-row>.*?</g>", phone, re.S)
+    assert "<rect" not in stacked and words in stacked and "–" not in stacked
+    assert 'data-group="SMBSS"' in shown.split("</figure>")[1]  # the table lists it still
