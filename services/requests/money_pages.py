@@ -163,25 +163,26 @@ def scheme_edit(principal, code):
 
 def _scheme_page(template: str, **context):
     """A scheme page: what a cap may cover, by name in the page's language, and the unit each is counted in; the
-    crafts and districts rawbank knows, to tick, named in the page's language too."""
+    crafts and districts rawbank knows, to tick, named in the page's language too (read once for both)."""
+    known = schemes.known_places(db())
     return render_template(template, categories=labels()["category"], units=materials.units(db()),
-                           covering_nobody=schemes.covering_nobody(db()), places=_places(context["form"]),
-                           crafts_named=_crafts_named(), **context)
+                           covering_nobody=schemes.covering_nobody(db()), places=_places(context["form"], known),
+                           crafts_named=_crafts_named(known), **context)
 
 
-def _crafts_named():
+def _crafts_named(known: dict):
     """The crafts a scheme covers, as the page's reader says them: on Hindi pages each by the Hindi name an artisan
     gives that craft (compared case and spacing aside, as the form's boxes are), else as typed."""
-    hindi = {plain_name(place["name"]): place["name_hi"] for place in schemes.known_places(db())["crafts"]}
+    hindi = {plain_name(place["name"]): place["name_hi"] for place in known["crafts"]}
     return lambda names: [in_page_language({"name": name, "name_hi": hindi.get(plain_name(name))}, "name")
                           for name in names]
 
 
-def _places(form: dict) -> dict[str, list[dict]]:
+def _places(form: dict, known: dict) -> dict[str, list[dict]]:
     """Each box of the form's crafts and districts, in the order of the names the page shows."""
-    known, hindi = schemes.known_places(db()), depot_districts(db())
-    known["districts"] = [{**place, "name_hi": hindi.in_hindi(place["name"])} for place in known["districts"]]
-    return {kind: sorted(scheme_forms.choices(known[kind], form[kind]),
+    hindi = depot_districts(db())
+    districts = [{**place, "name_hi": hindi.in_hindi(place["name"])} for place in known["districts"]]
+    return {kind: sorted(scheme_forms.choices({**known, "districts": districts}[kind], form[kind]),
                          key=lambda box: (box["known"], in_page_language(box, "name").casefold()))
             for kind in scheme_forms.PLACES}
 
