@@ -28,6 +28,14 @@ WHOLE_NOTE = "in the material's unit, a decimal string; a whole number for a mat
              "(422 whole_units_only)"
 
 
+class TooManyDecimals(ValueError):
+    """A quantity finer than a thousandth ('2.1234'): kept in thousandths, never rounded."""
+
+
+class TooLarge(ValueError):
+    """A quantity past MAX_QUANTITY."""
+
+
 def ascii_digits(text: str) -> str:
     """Devanagari digits (१२.५) as ASCII ones (12.5): people type either."""
     return text.translate(_DEVANAGARI)
@@ -41,7 +49,8 @@ def as_typed(text: str) -> str | None:
 
 
 def parse_quantity(value) -> int:
-    """'12.5', '१२.५' or 12.5 -> 12500; refuses '+', '_', exponents in text, over three decimals, NaN, bools."""
+    """'12.5', '१२.५' or 12.5 -> 12500; refuses '+', '_', exponents in text, over three decimals (TooManyDecimals),
+    past MAX_QUANTITY (TooLarge), NaN, bools: each a ValueError."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError(NOT_A_NUMBER)
     if isinstance(value, str):
@@ -57,7 +66,7 @@ def parse_quantity(value) -> int:
     else:
         milli = _parse_decimal(value)
     if abs(milli) > MAX_QUANTITY:
-        raise ValueError(TOO_LARGE)
+        raise TooLarge(TOO_LARGE)
     return milli
 
 
@@ -70,7 +79,7 @@ def _parse_decimal(value) -> int:
         raise ValueError(F_("must be a finite number"))
     milli = number * SCALE
     if milli != milli.to_integral_value():
-        raise ValueError(F_("at most three decimal places"))
+        raise TooManyDecimals(F_("at most three decimal places"))
     return int(milli)
 
 

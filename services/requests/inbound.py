@@ -23,7 +23,7 @@ from shared import names, signing, sms
 from shared.i18n import N_, translate
 from shared.names import ref as short_ref
 from shared.phones import phone_key
-from shared.quantity import WHOLE_UNITS, format_quantity, parse_quantity
+from shared.quantity import WHOLE_UNITS, TooLarge, TooManyDecimals, format_quantity, parse_quantity
 
 MAX_SKEW_SECONDS = 300  # a callback signed longer ago (or ahead) than this is refused
 CONFIRMED, SHORT, NOT_CONFIRMED = "confirmed", "short_reported", "not_confirmed"
@@ -44,6 +44,7 @@ REPLIES = {
                       "received all of it."),
     "unit": N_("Send the quantity in {unit}: RCV <code> <quantity>."),
     "comma": N_("Write the quantity without a comma, such as RCV <code> 2.5 or RCV <code> 1500."),
+    "decimals": N_("Send the quantity with at most three decimals, such as RCV <code> 2.125."),
     "whole_units": N_("Send a whole number of {units}, not {quantity}; for example RCV <code> 2."),
     "several": N_("You have more than one share to confirm. Reply to our SMS with its code."),
     "all_answered": N_("Your shares are all confirmed already. No need to call again."),
@@ -111,14 +112,17 @@ def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dic
     try:
         received = parse_quantity(quantity) if quantity else None
         if received is not None and len(share["lines"]) == 1:  # several: lines_needed, whatever the unit
-            received = share_rules.in_unit(received, unit, share["lines"][0].get("unit"))
+            line = share["lines"][0]
+            received = share_rules.in_unit(received, _written(db, line, unit), line.get("unit"))
         stored, _ = shares.answer(db, doc, share["artisan_id"], quantity=received, via=message["channel"],
                                   message=key, now=now)
-    except ValueError:  # '2,5' or '1,000': a comma is read neither as a decimal point nor as thousands
-        return _reply(NOT_CONFIRMED, lang, "comma" if quantity and "," in quantity and len(share["lines"]) == 1
-                      else _why_not(waiting))
+    except ValueError as exc:  # not a quantity rawbank keeps: said how, to a member of one material
+        why, values = _unreadable(exc, quantity, share, lang) or (_why_not(waiting), {})
+        return _reply(NOT_CONFIRMED, lang, why, values)
     except share_rules.NotReceivable as exc:  # a unit not the material's: never read as its unit
-        return _reply(NOT_CONFIRMED, lang, "unit", {"unit": names.unit(exc.details["unit"], lang)})
+        unit = exc.details["unit"]
+        return _reply(NOT_CONFIRMED, lang, "unit", {"unit": translate(WHOLE_UNITS[unit], lang) if unit in WHOLE_UNITS
+                                                    else names.unit(unit, lang)})
     except WholeUnitsOnly as exc:  # part of a piece: "send a whole number of pieces, not 2.5"
         return _reply(NOT_CONFIRMED, lang, "whole_units", {"units": translate(WHOLE_UNITS[exc.details["unit"]], lang),
                                                            "quantity": exc.details["quantity"]})
@@ -131,6 +135,34 @@ def _answer(db, code_secret: str, message: dict, key: str, now: datetime) -> dic
     except ShareNotPending:
         return _reply(NOT_CONFIRMED, lang, _why_not(waiting))
     return _done(db, doc, stored, lang)
+
+
+def _written(db, line: dict, unit: str | None) -> str | None:
+    """The unit a member wrote after their number: the material's own when they named the material counted in
+    pieces ('5 planks' of mango planks: share_rules.names_the_pieces), else as parse_sms read it."""
+    if line.get("unit") in WHOLE_UNITS and unit and unit not in share_rules.UNIT_WORDS:
+        known = materials.by_sku(db, [line["sku"]]).get(line["sku"]) or {}
+        if share_rules.names_the_pieces(unit, (known.get("name"), known.get("name_hi"))):
+            return line["unit"]
+    return unit
+
+
+def _unreadable(exc: ValueError, quantity: str | None, share: dict, lang: str) -> tuple[str, dict] | None:
+    """What to tell a member of one material whose number is no quantity rawbank keeps: '2,5' to leave out the
+    comma, '2.1234' at most three decimals (pieces: a whole number), a number past any quantity (TooLarge) that it is
+    more than their share; None for anything else."""
+    if not quantity or len(share["lines"]) != 1:
+        return None
+    unit = share["lines"][0].get("unit")
+    if "," in quantity:  # '2,5' or '1,000': a comma is read neither as a decimal point nor as thousands
+        return "comma", {}
+    if isinstance(exc, TooLarge):
+        return "above_share", {}
+    if isinstance(exc, TooManyDecimals) and unit in WHOLE_UNITS:
+        return "whole_units", {"units": translate(WHOLE_UNITS[unit], lang), "quantity": quantity}
+    if isinstance(exc, TooManyDecimals):
+        return "decimals", {}
+    return None
 
 
 def _why_not(waiting: list[tuple[dict, dict]]) -> str | None:

@@ -7,6 +7,7 @@ full (`confirmed`) or says how much they received (`short` when less than the sh
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, time, timedelta, timezone
 
 from shared.calendar import IST
@@ -18,11 +19,15 @@ CODE_DAYS = 14  # a member's code works this long after the requisition is recei
 
 _DEVANAGARI = str.maketrans("०१२३४५६७८९", "0123456789")
 #: what a member may start a reply with, and the language that says they read
-KEYWORDS = {"rcv": "en", "हाँ": "hi", "हां": "hi", "हा": "hi", "haan": "hi", "haa": "hi", "han": "hi"}  # + Latin
+#: ('Rcvd', 'RECD': received, as RCV). Not 'OK': it acknowledges an SMS as often as it says the goods came, and
+#: 'OK <code>' would record the share received in full, which its member cannot take back
+KEYWORDS = {"rcv": "en", "rcvd": "en", "recd": "en",
+            "हाँ": "hi", "हां": "hi", "हा": "hi", "haan": "hi", "haa": "hi", "han": "hi"}  # + Latin
 #: a keyword, the six-digit code ('RCV698192', 'RCV-698192', 'RCV 698 192'), then the quantity and its unit if short
-#: ('RCV 698192, 8 kg'); a quantity with a comma ('2,5', '1,000') is read as written, for its own reply (inbound)
+#: ('RCV 698192, 8 kg', 'RCV 698192 .5' after a space); a quantity with a comma ('2,5', '1,000') is read as written,
+#: for its own reply (inbound)
 _MESSAGE = re.compile(r"^\s*([^\s0-9:.,-]+)[\s:.,-]*([0-9]{3})[\s-]?([0-9]{3})(?![0-9])"
-                      r"(?:[\s,:]*([0-9]+(?:[.,][0-9]+)*)\s*([^\s0-9][^0-9]*)?)?$", re.I)
+                      r"(?:[\s,:]*([0-9]+(?:[.,][0-9]+)*|(?<=[\s,:])\.[0-9]+)\s*([^\s0-9][^0-9]*)?)?$", re.I)
 _TRAILING = " \t\r\n.,;:!?।"  # a full stop (or danda) people end a message with
 #: what people write after the quantity (dots and spaces left out, lower case) -> the unit's code
 UNIT_WORDS = {
@@ -30,12 +35,21 @@ UNIT_WORDS = {
     "g": ("g", "gm", "gms", "gram", "grams", "gramme", "grammes", "ग्राम", "ग्रा"),
     "m": ("m", "mtr", "mtrs", "meter", "meters", "metre", "metres", "मीटर", "मी"),
     "litre": ("l", "ltr", "ltrs", "lt", "litre", "litres", "liter", "liters", "लीटर", "लिटर", "ली"),
-    "piece": ("pc", "pcs", "piece", "pieces", "nos", "no", "नग", "पीस")}
-_UNITS = {word: code for code, words in UNIT_WORDS.items() for word in words}
+    "piece": ("pc", "pcs", "piece", "pieces", "nos", "no", "नग", "पीस", "टुकड़ा", "टुकड़े", "टुकड़ों", "tukda", "tukde",
+              "tukra", "tukre")}
 #: words people add after the unit that say nothing more ('8 kg received', '8 किलो मिला है'); any other word, such as
 #: 'kam' or 'less' ('8 kg kam': short by 8, or got 8?), leaves the unit unread and the reply asks for it again
 SAID = {"received", "recd", "rcvd", "got", "only", "ok", "okay", "thanks", "thank", "you", "mila", "mili", "mile",
         "hai", "ji", "मिला", "मिली", "मिले", "है", "जी", "धन्यवाद"}
+
+
+def _plain(word: str) -> str:
+    """A word as compared: lower case, without dots, and without the nukta many leave out ('टुकडे' for 'टुकड़े')."""
+    return unicodedata.normalize("NFD", word.lower()).replace("\u093c", "").replace(".", "")
+
+
+_UNITS = {_plain(word): code for code, words in UNIT_WORDS.items() for word in words}
+_SAID = {_plain(word) for word in SAID}
 _DIGITS = re.compile(r"^\s*([0-9]{4,8})(?:[*#]([0-9]+))?\s*#?\s*$")
 
 
@@ -76,12 +90,33 @@ def parse_sms(text: str) -> tuple[str, str, str | None, str | None] | None:
     written = found.group(5)
     unit = None
     if written:
-        word = re.sub(r"[\s.]", "", written.lower())
-        first, *rest = (part.strip(_TRAILING).replace(".", "") for part in written.lower().split())
-        plain = all(part in SAID for part in rest if part)  # nothing more said after the first word
-        if not (plain and first in SAID):  # '8 mila': no unit written
+        word = _plain(re.sub(r"\s", "", written))
+        first, *rest = (_plain(part.strip(_TRAILING)) for part in written.split())
+        plain = all(part in _SAID for part in rest if part)  # nothing more said after the first word
+        if not (plain and first in _SAID):  # '8 mila': no unit written
             unit = _UNITS.get(word) or (_UNITS.get(first) if plain else None) or written.strip()
     return KEYWORDS[found.group(1).lower()], found.group(2) + found.group(3), found.group(4), unit
+
+
+_NAME_WORD = re.compile(r"[^\s0-9,;:/()&+'\"-]+")  # 'Mango plank 2/40s' -> mango, plank, s
+
+
+def names_the_pieces(written: str | None, names) -> bool:
+    """Whether the words written after a number of a material counted in pieces name the material itself ('5 planks'
+    or '5 mango planks' of 'Mango plank', '५ तख़्ते' of 'आम तख़्ता'), SAID words aside: one plank is one piece. Any
+    other word ('5 bags', '5 planks less') is not read."""
+    words = [_plain(part.strip(_TRAILING)) for part in (written or "").split()]
+    words = [word for word in words if word and word not in _SAID]
+    forms = {form for name in names if name for word in _NAME_WORD.findall(_plain(name))
+             for form in _forms(word)}
+    return bool(words) and all(word in forms for word in words)
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """A word of a material's name and its plurals as people write them: plank(s), box(es), तख़्ता (तख़्ते, तख़्तों)."""
+    if word.endswith("\u093e"):  # तख्ता: तख्ते, तख्तों
+        return word, word[:-1] + "\u0947", word[:-1] + "\u094b\u0902"
+    return word, word + "s", word + "es", (word[:-1] + "ies" if word.endswith("y") else word)
 
 
 def in_unit(quantity: int, written: str | None, unit: str | None) -> int:

@@ -14,6 +14,12 @@ GENERIC = "We could not confirm this. Send the code from our SMS: RCV <code>, or
           "received less."
 
 
+def kept(coop, rid):
+    """What a refusal must leave as it was: the shares, the money and the events of the request."""
+    doc = coop.client.db.requisitions.find_one({"_id": rid})
+    return doc["shares"], doc.get("pricing"), [e["type"] for e in doc["outbox"]], doc["version"]
+
+
 def shares_of(coop, rid):
     return {s["artisan_id"]: s for s in coop.client.db.requisitions.find_one({"_id": rid})["shares"]}
 
@@ -364,10 +370,14 @@ DEV = str.maketrans("0123456789", "०१२३४५६७८९")
     ("Rcv {code}.", "confirmed", 10_000), ("RCV{code}", "confirmed", 10_000), ("RCV-{code}", "confirmed", 10_000),
     ("RCV {c1} {c2}", "confirmed", 10_000), ("RCV {code} 1.5kgs", "short_reported", 1_500),
     ("हाँ {dev} १.५ कि.ग्रा.", "short_reported", 1_500), ("हाँ {dev} 1.5 किग्रा", "short_reported", 1_500),
-    ("RCV {code} 500 g", "short_reported", 500), ("हाँ {dev} ५०० ग्राम", "short_reported", 500)])
+    ("RCV {code} 500 g", "short_reported", 500), ("हाँ {dev} ५०० ग्राम", "short_reported", 500),
+    ("RCV {code} .5", "short_reported", 500), ("हाँ {dev} .५ किलो", "short_reported", 500),
+    ("Rcvd {code} 8", "short_reported", 8_000), ("RECD {code} 8 kg", "short_reported", 8_000),
+    ("recd. {code}", "confirmed", 10_000)])
 def test_the_replies_members_type_confirm(coop, text, result, received):
     """'Rcv 698192.', 'RCV698192', 'RCV 698 192', '1.5kgs', 'कि.ग्रा.' were refused with "could not confirm";
-    grams of a material in kg are taken exactly."""
+    grams of a material in kg are taken exactly; '.5' (half a kg), 'Rcvd' and 'RECD' (received, as RCV) were
+    refused alike."""
     rid = coop.received()["id"]
     code = coop.code(rid, "ART-1")
     sent = text.format(code=code, c1=code[:3], c2=code[3:], dev=code.translate(DEV))
@@ -423,6 +433,46 @@ def test_a_quantity_with_a_comma_is_answered_to_write_it_without_one_and_changes
     assert len(answer["reply"]) <= (70 if lang == "hi" else 160)
     assert shares_of(coop, rid)["ART-1"]["confirmation"]["status"] == "pending"
     assert coop.events(rid, "ShareConfirmed") == []
+
+
+REFUSED = {
+    "decimals": {"en": "Send the quantity with at most three decimals, such as RCV <code> 2.125.",
+                 "hi": "दशमलव के बाद तीन अंक तक लिखें, जैसे हाँ <कोड> 2.125।"},
+    "above_share": {"en": "That is more than your share. Send the quantity you received, or RCV <code> if you "
+                          "received all of it.",
+                    "hi": "यह हिस्से से अधिक है। मिली मात्रा भेजें, या पूरा मिला तो हाँ <कोड>।"}}
+
+
+@pytest.mark.parametrize("text, lang, why", [
+    ("RCV {code} 2.1234", "en", "decimals"), ("हाँ {dev} २.१२३४ किलो", "hi", "decimals"),
+    ("haan {code} 0.0005", "hi", "decimals"),
+    ("RCV {code} 99999999999", "en", "above_share"), ("हाँ {dev} 99999999999 किलो", "hi", "above_share"),
+    ("RCV {code} 99999999999999999999", "en", "above_share"),  # past any quantity rawbank keeps (MAX_QUANTITY)
+    ("हाँ {dev} ९९९९९९९९९९९९९९९९९९९९", "hi", "above_share"), ("RCV {code} 1000000000000.5 kg", "en", "above_share")])
+def test_a_quantity_with_too_many_decimals_or_past_any_quantity_is_told_what_to_send_and_changes_nothing(
+        coop, text, lang, why):
+    """'RCV <code> 2.1234' and 'RCV <code> 99999999999999999999' were answered "We could not confirm this. Send the
+    code from our SMS", as if the code were wrong: now the first is told to send at most three decimals, the second
+    that it is more than their share (as a number under rawbank's largest quantity but over the share already was)."""
+    rid = coop.received()["id"]
+    code = coop.code(rid, "ART-1")
+    before = kept(coop, rid)
+    answer = coop.sms(PHONES["ART-1"], text.format(code=code, dev=code.translate(DEV)), message_id="d-1").get_json()
+    assert (answer["result"], answer["language"], answer["reply"]) == ("not_confirmed", lang, REFUSED[why][lang])
+    assert len(answer["reply"]) <= (70 if lang == "hi" else 160)
+    assert kept(coop, rid) == before
+
+
+def test_ok_with_a_code_is_not_taken_for_received_and_changes_nothing(coop):
+    """'OK' answers an SMS as often as it says the goods came; 'OK <code>' would confirm the share in full, which the
+    member cannot take back: it gets the usual answer, saying what to send."""
+    rid = coop.received()["id"]
+    before = kept(coop, rid)
+    for n, text in enumerate(("OK {code} 8", "OK {code}")):
+        answer = coop.sms(PHONES["ART-1"], text.format(code=coop.code(rid, "ART-1")), message_id=f"ok-{n}").get_json()
+        assert (answer["result"], answer["reply"]) == ("not_confirmed", "पुष्टि नहीं हुई। SMS कोड: हाँ <कोड>/haan "
+                                                       "<कोड>, कम मिला तो मात्रा भी")  # ART-1 registered in Hindi
+    assert kept(coop, rid) == before
 
 
 def test_a_material_in_metres_takes_metres_and_refuses_kg(coop):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.test_requests_confirmations import shares_of, silk_received
+from tests.integration.test_requests_confirmations import kept, shares_of, silk_received
 from tests.integration.test_requests_coop_support import WAREHOUSE, coop  # noqa: F401  (fixture)
-from tests.integration.test_requests_disputes import NOTE, dispute, kept
+from tests.integration.test_requests_disputes import NOTE, dispute
 from tests.integration.test_requests_money_support import COTTON, SILK
 from tests.integration.test_requests_returns import account, clean, give
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.test_requests_confirmations import SAID, shares_of, silk_received
+from tests.integration.test_requests_confirmations import SAID, kept, shares_of, silk_received
 from tests.integration.test_requests_coop_support import WAREHOUSE, coop  # noqa: F401  (fixture)
 from tests.integration.test_requests_money_support import COTTON, SILK
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
@@ -25,12 +25,6 @@ def dispute(coop, rid, body, *, who="ART-1", status, lang="en", key=None, member
     headers = {"Accept-Language": lang, **({"Idempotency-Key": key} if key else {})}
     return client.call("POST", f"/requisitions/{rid}/shares/{member}/dispute",
                        client.artisan(who) if isinstance(who, str) else who, body, headers=headers, status=status)
-
-
-def kept(coop, rid):
-    """What a refusal must leave as it was: the shares, the money and the events of the request."""
-    doc = coop.client.db.requisitions.find_one({"_id": rid})
-    return doc["shares"], doc.get("pricing"), [e["type"] for e in doc["outbox"]], doc["version"]
 
 
 def test_a_member_disputes_what_the_depot_recorded_once_and_nothing_else_changes(coop):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.test_requests_confirmations import shares_of, silk_received
+from tests.integration.test_requests_confirmations import kept, shares_of, silk_received
 from tests.integration.test_requests_coop_support import PHONES, WAREHOUSE, coop  # noqa: F401  (fixture)
-from tests.integration.test_requests_disputes import NOTE, dispute, kept
+from tests.integration.test_requests_disputes import NOTE, dispute
 from tests.integration.test_requests_money_support import COTTON, SILK
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
 
@@ -108,5 +108,50 @@ def test_an_sms_saying_half_a_piece_is_told_to_send_a_whole_number_and_the_share
     said = answer.get_json()
     assert answer.status_code == 200 and (said["result"], said["language"]) == ("not_confirmed", lang), said
     assert said["reply"] == SMS_WHOLE[lang]
+    assert len(said["reply"]) <= (70 if lang == "hi" else 160)
+    assert kept(coop, rid) == before
+
+
+DEV = str.maketrans("0123456789", "०१२३४५६७८९")
+
+
+def planks(coop):
+    """ART-1's share of 6 mango planks (counted in pieces), marked received: it waits for them."""
+    rid = coop.received(("6", "6", "6"))["id"]
+    in_pieces(coop, rid)
+    coop.client.db.materials.update_one({"_id": COTTON}, {"$set": {"name": "Mango plank", "name_hi": "आम तख़्ता"}})
+    return rid
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("RCV {code} 5 planks", "en"), ("RCV {code} 5 Mango planks received", "en"), ("RCV {code} 5 pcs", "en"),
+    ("हाँ {dev} ५ टुकड़े", "hi"), ("हाँ {dev} 5 टुकडे मिले", "hi"), ("हाँ {dev} ५ तख़्ते", "hi"),
+    ("haan {code} 5 tukde", "hi")])
+def test_pieces_said_by_the_materials_own_name_or_a_word_for_pieces_are_read(coop, text, lang):
+    """'RCV <code> 5 planks' or 'हाँ <कोड> ५ टुकड़े' for mango planks was told "Send the quantity in pieces"."""
+    rid = planks(coop)
+    code = coop.code(rid, "ART-1")
+    said = coop.sms(PHONES["ART-1"], text.format(code=code, dev=code.translate(DEV)), message_id="k-1").get_json()
+    assert (said["result"], said["language"]) == ("short_reported", lang), said
+    assert shares_of(coop, rid)["ART-1"]["confirmation"]["received"] == {COTTON: 5_000}
+
+
+@pytest.mark.parametrize("text, lang, reply", [
+    ("RCV {code} 5 kg", "en", "Send the quantity in pieces: RCV <code> <quantity>."),
+    ("RCV {code} 5 bags", "en", "Send the quantity in pieces: RCV <code> <quantity>."),
+    ("RCV {code} 5 planks less", "en", "Send the quantity in pieces: RCV <code> <quantity>."),
+    ("हाँ {dev} ५ किलो", "hi", "मात्रा नग में भेजें: हाँ <कोड> <मात्रा>।"),
+    ("RCV {code} .5", "en", "Send a whole number of pieces, not 0.5; for example RCV <code> 2."),
+    ("हाँ {dev} .५ तख़्ते", "hi", "0.5 नहीं, नग की पूरी संख्या भेजें, जैसे हाँ <कोड> 2।"),
+    ("RCV {code} 2.1234", "en", "Send a whole number of pieces, not 2.1234; for example RCV <code> 2."),
+    ("हाँ {dev} २.१२३४", "hi", "2.1234 नहीं, नग की पूरी संख्या भेजें, जैसे हाँ <कोड> 2।")])
+def test_another_unit_or_part_of_a_piece_is_asked_again_and_changes_nothing(coop, text, lang, reply):
+    """'5 kg' or '5 bags' of planks is never read as 5 planks; '.5' or '2.1234' planks are told to send a whole
+    number ('2.1234' was answered "We could not confirm this", as if the code were wrong)."""
+    rid = planks(coop)
+    code = coop.code(rid, "ART-1")
+    before = kept(coop, rid)
+    said = coop.sms(PHONES["ART-1"], text.format(code=code, dev=code.translate(DEV)), message_id="k-2").get_json()
+    assert (said["result"], said["language"], said["reply"]) == ("not_confirmed", lang, reply)
     assert len(said["reply"]) <= (70 if lang == "hi" else 160)
     assert kept(coop, rid) == before

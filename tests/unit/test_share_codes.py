@@ -44,6 +44,13 @@ def test_a_deadline_inside_a_day_says_the_day_before_it():
     ("हाँ 123456 8 किलो कम", ("hi", "123456", "8", "किलो कम")),
     ("RCV 123456, 8", ("en", "123456", "8", None)), ("RCV 123456: 8 kg", ("en", "123456", "8", "kg")),
     ("RCV 123456 2,5", ("en", "123456", "2,5", None)), ("RCV 123456 1,000 g", ("en", "123456", "1,000", "g")),
+    ("RCV 123456 .5", ("en", "123456", ".5", None)), ("हाँ १२३४५६ .५ किलो", ("hi", "123456", ".5", "kg")),
+    ("RCV 123456 2.1234", ("en", "123456", "2.1234", None)), ("Rcvd 123456 8", ("en", "123456", "8", None)),
+    ("RECD. 123456 8", ("en", "123456", "8", None)), ("हाँ 123456 5 टुकड़े", ("hi", "123456", "5", "piece")),
+    ("हाँ 123456 5 टुकडे मिले", ("hi", "123456", "5", "piece")),
+    ("haan 123456 5 tukde", ("hi", "123456", "5", "piece")),
+    ("RCV 123456.5", None),  # a dot straight after the code: the code mistyped, or half a unit? never guessed
+    ("OK 123456 8", None),  # 'OK' acknowledges an SMS as often as it says the goods came: not read as RCV
     ("RCV 123456 thanks", None), ("RCV 1234567", None), ("hello 123456", None)])
 def test_the_replies_members_type_are_read_with_the_unit_they_wrote(text, parsed):
     assert share_rules.parse_sms(text) == parsed
@@ -58,3 +65,14 @@ def test_a_quantity_in_another_unit_is_converted_only_exactly_and_never_read_as_
         with pytest.raises(share_rules.NotReceivable) as refused:
             share_rules.in_unit(quantity, written, unit)
         assert (refused.value.reason, refused.value.details["unit"]) == ("unit", unit)
+
+
+@pytest.mark.parametrize("written, names, read", [
+    ("planks", ["Mango plank", "आम तख़्ता"], True), ("plank", ["Mango plank"], True),
+    ("mango planks received", ["Mango plank"], True), ("तख़्ते", ["Mango plank", "आम तख़्ता"], True),
+    ("तख्ते मिले", ["Mango plank", "आम तख़्ता"], True), ("Bamboo poles", ["Bamboo pole"], True),
+    ("bags", ["Mango plank", "आम तख़्ता"], False), ("planks kam", ["Mango plank"], False),
+    ("planks less", ["Mango plank"], False), ("received", ["Mango plank"], False), (None, ["Mango plank"], False)])
+def test_words_naming_a_material_counted_in_pieces_are_read_as_its_pieces(written, names, read):
+    """'RCV <code> 5 planks' for mango planks was asked for the quantity in pieces again."""
+    assert share_rules.names_the_pieces(written, names) is read
