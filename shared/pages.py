@@ -36,7 +36,7 @@ from shared.http_errors import (INTERNAL, handle_error, handle_http_exception, h
 from shared.i18n import LANG_COOKIE, LANGUAGES, language, translate
 from shared.money import format_money, percent_text, rupees
 from shared.names import ref as short_ref
-from shared.quantity import format_quantity
+from shared.quantity import WHOLE_UNITS, format_quantity
 from shared.security_headers import add_security_headers
 from shared.spec import SERVICES, all_specs
 from shared.web import db
@@ -152,7 +152,7 @@ def init_pages(app, service: str, blueprints) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed,
-                   whole=whole, local=in_page_language, district=district_name,
+                   whole=whole, keypad=keypad, quantity_box=quantity_box, local=in_page_language, district=district_name,
                    person=person, plain=_plain, month=month, money=money, plain_money=format_money,
                    percent=percent_text, day=day, ref=short_ref,
                    **{kind: functools.partial(label, kind) for kind in labels()})
@@ -396,6 +396,17 @@ def as_typed(value) -> Markup:
 def whole(value) -> Markup:
     """A document's number (CNT-00012, PO-00042) kept on one line: a heading wraps between its words, not at its "-"."""
     return Markup('<span class="whole" translate="no">{}</span>').format(value)
+
+
+def keypad(unit: str | None) -> str:
+    """The keyboard a phone shows for a quantity of a material in `unit`: digits only for one counted in whole pieces
+    (shared.quantity.WHOLE_UNITS: no dot to type half a plank with), digits and a decimal point for the others."""
+    return "numeric" if unit in WHOLE_UNITS else "decimal"
+
+
+def quantity_box(unit: str | None) -> Markup:
+    """A quantity box's keyboard attributes for a material in `unit` (keypad): `step="1"` too for whole pieces."""
+    return Markup('inputmode="numeric" step="1"') if keypad(unit) == "numeric" else Markup('inputmode="decimal"')
 
 
 def person(value) -> Markup:

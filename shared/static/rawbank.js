@@ -511,6 +511,22 @@
     document.querySelectorAll("form").forEach(function (form) { form.noValidate = true; });
   });
 
+  // A quantity box whose material (or unit) is chosen in a list (data-keypad-from: the list's id) asks a phone for
+  // that choice's keyboard (its option's data-inputmode, as the pages' quantity_box): digits only for a material
+  // counted in whole pieces, with a decimal point for the others.
+  function keypads(list) {
+    document.querySelectorAll("[data-keypad-from]").forEach(function (box) {
+      if (list && box.dataset.keypadFrom !== list.id) return;
+      var from = document.getElementById(box.dataset.keypadFrom), option = from && from.selectedOptions[0];
+      var mode = (option && option.dataset.inputmode) || "decimal";
+      box.setAttribute("inputmode", mode);
+      if (mode === "numeric") box.setAttribute("step", "1"); else box.removeAttribute("step");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { keypads(); });
+  document.addEventListener("change", function (event) { if (event.target.matches("select")) keypads(event.target); });
+  document.addEventListener("reset", function () { setTimeout(function () { keypads(); }, 0); }, true);
+
   // A table too wide for the screen scrolls inside its .table-wrap: that wrap then takes the keyboard's focus (arrow
   // keys scroll it) and is named for screen readers; a wrap that fits is no extra stop for the Tab key.
   function scrollingTables() {
