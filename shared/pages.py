@@ -152,7 +152,8 @@ def init_pages(app, service: str, blueprints) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed,
-                   whole=whole, keypad=keypad, quantity_box=quantity_box, local=in_page_language, district=district_name,
+                   whole=whole, keypad=keypad, quantity_box=quantity_box, local=in_page_language,
+                   district=district_name,
                    person=person, plain=_plain, month=month, money=money, plain_money=format_money,
                    percent=percent_text, day=day, ref=short_ref,
                    **{kind: functools.partial(label, kind) for kind in labels()})
