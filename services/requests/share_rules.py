@@ -87,7 +87,9 @@ def parse_sms(text: str) -> tuple[str, str, str | None, str | None] | None:
     found = _MESSAGE.match(text.translate(_DEVANAGARI).rstrip(_TRAILING))
     if not found or found.group(1).lower() not in KEYWORDS:
         return None
-    written = found.group(5)
+    quantity, written = found.group(4), found.group(5)
+    if quantity and re.search(r"\s,$", found.string[:found.start(4)]):  # 'RCV 482913 ,5': the comma a decimal
+        quantity = "," + quantity  # point (0.5) or a separator (5)? never guessed: its own reply (inbound)
     unit = None
     if written:
         word = _plain(re.sub(r"\s", "", written))
@@ -95,7 +97,7 @@ def parse_sms(text: str) -> tuple[str, str, str | None, str | None] | None:
         plain = all(part in _SAID for part in rest if part)  # nothing more said after the first word
         if not (plain and first in _SAID):  # '8 mila': no unit written
             unit = _UNITS.get(word) or (_UNITS.get(first) if plain else None) or written.strip()
-    return KEYWORDS[found.group(1).lower()], found.group(2) + found.group(3), found.group(4), unit
+    return KEYWORDS[found.group(1).lower()], found.group(2) + found.group(3), quantity, unit
 
 
 _NAME_WORD = re.compile(r"[^\s0-9,;:/()&+'\"-]+")  # 'Mango plank 2/40s' -> mango, plank, s

@@ -422,7 +422,8 @@ COMMA = {"en": "Write the quantity without a comma, such as RCV <code> 2.5 or RC
 
 
 @pytest.mark.parametrize("text, lang", [("RCV {code} 2,5", "en"), ("RCV {code} 1,000 g", "en"),
-                                        ("हाँ {dev} २,५ किलो", "hi"), ("haan {code} 1,5", "hi")])
+                                        ("हाँ {dev} २,५ किलो", "hi"), ("haan {code} 1,5", "hi"),
+                                        ("RCV {code} ,5", "en")])
 def test_a_quantity_with_a_comma_is_answered_to_write_it_without_one_and_changes_nothing(coop, text, lang):
     """'RCV <code> 2,5' was answered "We could not confirm this. Send the code from our SMS", in the language the
     phone registered, as if the code were wrong; a comma is read neither as a decimal point nor as thousands."""
