@@ -260,7 +260,8 @@ class StockQuery(Page):
 
 
 class StockListQuery(StockQuery):
-    format = csv_format("csv: every matching stock (no paging), with names and units")
+    format = csv_format("csv: every matching stock (no paging), with names and units; the material's and the "
+                        "depot's Hindi names in the last columns (`material_hi`, `depot_hi`; empty where none)")
     every_material = f.Boolean(load_default=False, metadata={
         "description": "with a depot: also every active material with no stock there yet, at 0 (as the depot's "
                        "stock page lists them); without it only stock records, as before"})

@@ -12,8 +12,10 @@ from services.inventory.queries import _STOCK_FIELDS, _view, get_stock
 from shared.quantity import format_quantity
 from shared.spreadsheet import safe_cell
 
+#: the stock CSV's columns, in their places (workbooks read them by position): a new one only ever goes at the end;
+#: `material_hi` and `depot_hi` are the Hindi names the catalog stores (empty where it has none)
 CSV_COLUMNS = ("depot", "sku", "material", "unit", "category", "on_hand", "reserved", "available", "blocked",
-               "on_order", "reorder_level", "level")
+               "on_order", "reorder_level", "level", "material_hi", "depot_hi")
 _SPLIT = re.compile(r"[\s,;:/()\[\]._-]+")
 MAX_MATCHES = 5_000  # materials a search may find; a catalog is far smaller
 MAX_WAITING = 500  # requisitions a stock card lists as waiting
@@ -82,11 +84,9 @@ def merged_page(db, query: dict, extra: list[dict], *, skip: int, limit: int, le
 
 
 def stock_rows(db, query: dict, batch: int = 500, extra: list[dict] = ()):
-    """Every matching stock in depot/sku order, fetched a batch at a time, as CSV rows with names and units; the
-    `extra` rows (unstocked, in sku order) in their places."""
-    names = {m["_id"]: m for m in db.materials.find({"_id": {"$in": [row["sku"] for row in extra]}},
-                                                    {"name": 1, "unit": 1}).limit(len(extra) or 1)} if extra else {}
-    added = [_csv_row(row, names.get(row["sku"], {})) for row in extra]
+    """Every matching stock in depot/sku order, fetched a batch at a time, as CSV rows with names (English, then
+    Hindi last) and units; the `extra` rows (unstocked, in sku order) in their places."""
+    added = _csv_rows(db, extra) if extra else []
     yield from heapq.merge(_stored_rows(db, query, batch), added, key=lambda row: domain.stock_id(row[0], row[1]))
 
 
@@ -95,20 +95,28 @@ def _stored_rows(db, query: dict, batch: int):
     while True:
         docs = list(db.stock.find({**query, "_id": {"$gt": after}}, _STOCK_FIELDS).sort("_id", ASCENDING)
                     .limit(batch))
-        names = {m["_id"]: m for m in db.materials.find({"_id": {"$in": [d["sku"] for d in docs]}},
-                                                        {"name": 1, "unit": 1}).limit(len(docs) or 1)}
-        for doc in docs:
-            yield _csv_row(_view(doc), names.get(doc["sku"], {}))
+        yield from _csv_rows(db, [_view(doc) for doc in docs])
         if len(docs) < batch:
             return
         after = docs[-1]["_id"]
 
 
-def _csv_row(view: dict, material: dict) -> list:
+def _csv_rows(db, views: list[dict]) -> list[list]:
+    """The CSV rows of these stock views, their materials' and depots' names read once for all of them."""
+    def named(collection, codes, fields):
+        found = db[collection].find({"_id": {"$in": sorted(codes)}}, fields).limit(len(codes) or 1)
+        return {doc["_id"]: doc for doc in found}
+    materials = named("materials", {v["sku"] for v in views}, {"name": 1, "name_hi": 1, "unit": 1})
+    depots = named("depots", {v["depot"] for v in views}, {"name_hi": 1})
+    return [_csv_row(v, materials.get(v["sku"], {}), depots.get(v["depot"], {})) for v in views]
+
+
+def _csv_row(view: dict, material: dict, depot: dict) -> list:
     return [view["depot"], view["sku"], safe_cell(material.get("name", "")), safe_cell(material.get("unit", "")),
             view.get("category") or "", *(format_quantity(view[k]) for k in
                                           ("on_hand", "reserved", "available", "blocked", "on_order",
-                                           "reorder_level")), view["level"]]
+                                           "reorder_level")), view["level"],
+            safe_cell(material.get("name_hi") or ""), safe_cell(depot.get("name_hi") or "")]
 
 
 def stock_card(db, depot: str, sku: str, *, movements: int = 20) -> dict:

@@ -91,18 +91,21 @@ def cooperatives(report: dict, names: dict | None = None, lang: str = "en", cata
     """A row per cooperative: what its members took per loom (net of what they brought back in the month), each
     material of the catalog a column (module docstring: the same columns every month), its shares, those confirmed
     and short; in the last columns (added after the others, which keep their places) what they brought back, each
-    material a column, and the shares handed over that the secretary has not marked received."""
+    material a column, and the shares handed over that the secretary has not marked received; last (added after all
+    those, in every language asked) the cooperative's name and district in Hindi as stored (`name_hi`, the name_hi
+    of its record; `district_hi`, as a depot of its district names it), empty where none is."""
     seen = {sku for r in report["rows"] for sku in (*r["offtake"], *r.get("returned", {}))}
     units = _materials(report, catalog, seen)
     columns = _quantity_columns(units)
     header = ["cooperative", "name", "district", "active", "members", "looms", *[f"{c} per loom" for c in columns],
               "shares", "confirmed", "short", "pending", "confirmation_rate", *[f"{c} returned" for c in columns],
-              "not_received"]
+              "not_received", "name_hi", "district_hi"]
     rows = [[safe_cell(r["cooperative"]), safe_cell(r["name"] or ""), safe_cell(r["district"] or ""),
              "yes" if r["active"] else "no", r["members"], r["looms"],
              *[format_quantity(r["per_loom"].get(sku, 0)) for sku in units], r["shares"], r["confirmed"], r["short"],
              r["pending"], _blank(r["confirmation_rate"]),
-             *[format_quantity(r.get("returned", {}).get(sku, 0)) for sku in units], r["not_received"]]
+             *[format_quantity(r.get("returned", {}).get(sku, 0)) for sku in units], r["not_received"],
+             safe_cell(r.get("name_hi") or ""), safe_cell(r.get("district_hi") or "")]
             for r in report["rows"]]
     return csv_text(header, rows)
 

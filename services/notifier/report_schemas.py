@@ -17,7 +17,9 @@ class ReportQuery(ma.Schema):
     month = f.String(load_default=None, validate=MONTH, metadata={"description": "default: this month (India)"})
     format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]), metadata={
         "description": "csv: the same columns every month of the report and grouping: one per material of the "
-                       "catalog in SKU order (0 where none), where the materials' columns always were"})
+                       "catalog in SKU order (0 where none), where the materials' columns always were; the "
+                       "cooperatives' ends with each one's name and district in Hindi (`name_hi`, `district_hi`; "
+                       "empty where none is stored)"})
 
 
 class UnmetQuery(ReportQuery):
@@ -119,6 +121,8 @@ class CooperativeRowSchema(ma.Schema):
     name = f.String(allow_none=True)
     name_hi = f.String(allow_none=True)
     district = f.String(allow_none=True)
+    district_hi = f.String(allow_none=True, metadata={
+        "description": "the district in Hindi, as a depot of it names it (`district_hi`); null where none does"})
     active = f.Boolean(metadata={"description": "material handed to a member this month; else dormant"})
     members = f.Integer()
     looms = f.Integer()

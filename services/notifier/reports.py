@@ -8,6 +8,7 @@ from datetime import datetime
 from services.notifier import projections
 from services.notifier.errors import MonthNotBegun
 from shared.calendar import month_of
+from shared.districts import depot_districts
 from shared.text import plain_name, spellings
 
 DISTRIBUTION_GROUPS = ("district", "depot", "material", "cooperative")
@@ -184,7 +185,8 @@ def cooperatives(db, month: str) -> dict:
     `returned`, as the distribution report nets them) and that per loom of its active members (to the nearest
     thousandth, a half up), and how many of the shares received in the month their members confirmed or reported
     short; and how many of the shares handed over in the month the secretary has not marked received yet (so no
-    member was asked about them: `not_received`)."""
+    member was asked about them: `not_received`). A cooperative's district is also given as a depot of it names it in
+    Hindi (`district_hi`, None where none does), as its name is (`name_hi`)."""
     codes = {c["_id"]: c for c in db.cooperatives.find()}
     docs = list(db.report_dispatches.find({"month": month, "cooperative": {"$ne": None}}))
     back = list(db.report_returns.find({"month": month, "cooperative": {"$ne": None}}))
@@ -194,6 +196,7 @@ def cooperatives(db, month: str) -> dict:
     codes.update({code: {"_id": code} for code in {d["cooperative"] for d in docs + back} | {a["cooperative"]
                                                                                             for a in answers}
                   if code not in codes})
+    in_hindi = depot_districts(db).in_hindi
     members = defaultdict(list)
     for artisan in db.artisans.find({"cooperative": {"$in": sorted(codes)}, "active": {"$ne": False}},
                                     {"cooperative": 1, "looms": 1}):
@@ -212,7 +215,9 @@ def cooperatives(db, month: str) -> dict:
         asked = [a for a in answers if a["cooperative"] == code]
         counted = {status: sum(a["status"] == status for a in asked) for status in ("confirmed", "short", "pending")}
         rows.append({"cooperative": code, "name": coop.get("name"), "name_hi": coop.get("name_hi"),
-                     "district": coop.get("district"), "active": bool(handed), "members": len(members[code]),
+                     "district": coop.get("district"),
+                     "district_hi": in_hindi(coop["district"]) if coop.get("district") else None,
+                     "active": bool(handed), "members": len(members[code]),
                      "looms": looms, "handed_over": dict(handed), "returned": dict(returned), "offtake": taken,
                      "per_loom": {sku: (2 * q + looms) // (2 * looms) for sku, q in taken.items()} if looms else {},
                      "shares": len(asked), **counted,

@@ -146,6 +146,27 @@ def test_the_stock_csv_quotes_a_material_name_a_spreadsheet_could_run(client, to
     assert {r["sku"]: r["material"] for r in table}["DYE"] == "'=HYPERLINK(x)"
 
 
+def test_the_stock_csv_ends_with_the_materials_and_depots_hindi_names_its_other_columns_in_place(client, runtime,
+                                                                                                 token):
+    """stock.csv named materials (and depots, by code) in English only, though the catalog stores their Hindi names:
+    an officer who reads Hindi had none. They come last (`material_hi`, `depot_hi`), so a workbook reading the
+    columns by position reads the same figures; empty where the catalog has no Hindi name."""
+    admin = token("admin")
+    assert client.patch(f"{API}/depots/VNS", json={"name_hi": "वाराणसी डिपो"}, headers=admin).status_code == 200
+    runtime.db.materials.update_one({"_id": "DYE"}, {"$unset": {"name_hi": ""}})  # one stored before Hindi names
+    for ask in ("/stock?format=csv", "/stock?format=csv&depot=VNS&every_material=true"):
+        exported = client.get(f"{API}{ask}", headers={**admin, "Accept-Language": "en"}).get_data().decode("utf-8-sig")
+        read = list(csv.reader(io.StringIO(exported)))
+        assert read[0] == ["depot", "sku", "material", "unit", "category", "on_hand", "reserved", "available",
+                           "blocked", "on_order", "reorder_level", "level", "material_hi", "depot_hi"], ask
+        by_sku = {(row[0], row[1]): row for row in read[1:]}
+        assert by_sku["VNS", "YRN"][2:4] + by_sku["VNS", "YRN"][12:] == ["YRN material", "kg", "YRN सामान",
+                                                                         "वाराणसी डिपो"], ask
+        assert by_sku["VNS", "DYE"][12:] == ["", "वाराणसी डिपो"], ask
+        assert all(len(row) == 14 for row in read), ask
+        assert {row[13] for row in read[1:] if row[0] != "VNS"} <= {""}, ask
+
+
 def test_the_ledger_is_searched_filtered_by_india_days_paged_and_its_csv_says_both_zones(page, client, runtime,
                                                                                          token):
     for n in range(60):

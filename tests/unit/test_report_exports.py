@@ -67,4 +67,31 @@ def test_each_report_csv_has_the_same_columns_in_an_empty_month_and_in_one_with_
     coops = cells(report_exports.cooperatives(reports.cooperatives(db, "2026-10"), None, "en", catalog))
     assert coops[0][6:] == ["BOB (piece) per loom", "YRN-COT (kg) per loom", "YRN-SLK (kg) per loom", "shares",
                             "confirmed", "short", "pending", "confirmation_rate", "BOB (piece) returned",
-                            "YRN-COT (kg) returned", "YRN-SLK (kg) returned", "not_received"]
+                            "YRN-COT (kg) returned", "YRN-SLK (kg) returned", "not_received", "name_hi",
+                            "district_hi"]
+
+
+def test_the_cooperatives_csv_ends_with_their_hindi_names_the_same_columns_every_month():
+    """The cooperatives' CSV named a cooperative and its district in English only, though rawbank stores their Hindi
+    names (the record's name_hi, a depot's district_hi) and the report's page says them so: an officer who reads
+    Hindi had none. They come last, in every month and language asked, empty where none is stored."""
+    import mongomock
+    from services.notifier import projections, reports
+    db = mongomock.MongoClient(tz_aware=True).rawbank_test
+    projections.put_depot(db, {"code": "VNS", "name": "Varanasi depot", "name_hi": "वाराणसी डिपो",
+                               "district": "Varanasi", "district_hi": "वाराणसी"})
+    db.cooperatives.insert_many([{"_id": "SMBSS", "name": "Samiti", "name_hi": "बुनकर समिति", "district": "varanasi "},
+                                 {"_id": "OLD", "name": "Old one", "district": "Agra"}])
+    db.report_dispatches.insert_one({
+        "_id": "R1:A1", "month": "2026-11", "requisition_id": "R1", "artisan_id": "A1", "district": "Varanasi",
+        "depot": "VNS", "cooperative": "SMBSS", "lines": [{"sku": "YRN", "quantity": 2000, "value": 1, "subsidy": 0}]})
+    catalog = report_exports.catalog(db)
+    for month in ("2026-10", "2026-11"):
+        for lang in ("en", "hi"):
+            read = cells(report_exports.cooperatives(reports.cooperatives(db, month), None, lang, catalog))
+            assert read[0][:3] == ["cooperative", "name", "district"] and read[0][-3:] == [
+                "not_received", "name_hi", "district_hi"], (month, lang)
+            by_code = {row[0]: row for row in read[1:]}
+            assert by_code["SMBSS"][1:3] == ["Samiti", "varanasi "], (month, lang)
+            assert by_code["SMBSS"][-2:] == ["बुनकर समिति", "वाराणसी"], (month, lang)
+            assert by_code["OLD"][-2:] == ["", ""], (month, lang)
