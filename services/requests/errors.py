@@ -165,6 +165,22 @@ class ArtisanInactive(RuleBroken):
     message = N_("This artisan is not registered or not active; ask an admin to register or reactivate them.")
 
 
+class ArtisanNameUnknown(RuleBroken):
+    """A form's artisan typed by name (artisan_picks.py) that is nobody's name the caller may see."""
+
+    code = "artisan_name_unknown"
+    message = N_("No artisan is called “{artisan}”. Type a few letters of their name and pick them from the list, "
+                 "or type their number (ART-…).")
+
+
+class ArtisanNameAmbiguous(RuleBroken):
+    """A form's artisan typed by a name more than one artisan has: nothing is saved for any of them."""
+
+    code = "artisan_name_ambiguous"
+    message = N_("More than one artisan is called “{artisan}”. Pick the right one from the list as you type (it "
+                 "shows each one's district, craft and number), or type their number.")
+
+
 class MaterialNotKnown(RuleBroken):
     code = "material_not_known"
     message = N_("The requests service does not know this SKU yet; check it, or try again in a moment.")

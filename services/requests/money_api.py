@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 from flask import Response
 
-from services.requests import (accounts, artisans, claims, collections, cooperatives, credit, entitlements,
-                               requisitions, schemes)
+from services.requests import (accounts, artisan_picks, artisans, claims, collections, cooperatives, credit,
+                               entitlements, requisitions, schemes)
 from services.requests.money_schemas import (AccountQuery, AccountSchema, ClaimsQuery, ClaimsSchema, ClaimYearQuery,
                                              ClaimYearSchema, CollectionsQuery,
                                              CollectionsSchema, CreditTermsSchema,
@@ -138,8 +138,11 @@ def get_account(query, artisan_id):
 @blp.arguments(CreditTermsSchema)
 @blp.response(200, CreditTermsSchema)
 def set_credit_terms(body):
-    """Credit limit, days and advance for one artisan, one cooperative's members, or everyone (neither)."""
-    if body["artisan_id"]:
+    """Credit limit, days and advance for one artisan (by `artisan_id`, or `artisan` as a person types them), one
+    cooperative's members, or everyone (neither)."""
+    if typed := body.pop("artisan", None):
+        body["artisan_id"] = artisan_picks.picked(db(), current_principal(), typed)["_id"]
+    elif body["artisan_id"]:
         artisans.get(db(), current_principal(), body["artisan_id"])
     cooperatives.require(db(), body["cooperative"])  # a code no cooperative has would hold terms nobody gets
     return credit.set_terms(db(), body, by=current_principal().sub)

@@ -121,8 +121,13 @@ def account_list(principal):
     # a secretary answers for the cooperative's dues as a whole: the sum of every page (an advance is no member's due)
     owed = {"due": sum(max(r["balance_due"], 0) for r in rows), "overdue": sum(r["overdue"] for r in rows)} \
         if principal.role == "secretary" and rows and not more else None
+    admin = principal.role == "admin"  # admins set credit terms, picking the artisan by name (artisan_pick.js)
+    terms = credit.listing(db()) if admin else []
+    held = [t["artisan_id"] for t in terms if t.get("artisan_id")]  # named, as they were picked
+    named = {a["_id"]: a for a in db().artisans.find({"_id": {"$in": held}}, {"name": 1, "name_hi": 1})} if held else {}
     return render_template("requests/accounts.html", rows=rows[at.skip:at.skip + at.size], pager=at, more=more,
-                           shown=len(rows), terms=credit.listing(db()) if principal.role == "admin" else [], owed=owed)
+                           shown=len(rows), terms=terms, terms_named=named, owed=owed,
+                           hindi_districts=depot_districts(db()).hindi if admin and language() == "hi" else {})
 
 
 @blp.get("/requisitions/<req_id>/receipt")

@@ -177,6 +177,8 @@ MATRIX = [
     ("requests", "GET", "/artisans/ART-B/account", None, expect(artisan=404, secretary=404)),
     ("requests", "PUT", "/credit-terms", {"cooperative": "Coop-A", "credit_limit": "100", "credit_days": 30},
      ADMIN_ONLY),
+    ("requests", "PUT", "/credit-terms", {"artisan": "ART-B", "credit_limit": "100", "credit_days": 30},
+     ADMIN_ONLY),  # an artisan as typed in the accounts page's form (number, list line or whole name)
     ("requests", "GET", "/credit-terms", None, ADMIN_ONLY),
     ("requests", "GET", "/reports/subsidy-claims?scheme=RMSS&month=2020-01", None, ADMIN_ONLY),
     ("requests", "GET", "/reports/subsidy-claims/year?scheme=RMSS&year=2020-21", None, ADMIN_ONLY),
