@@ -78,3 +78,16 @@ def test_a_login_with_a_display_name_is_named_by_it_in_the_page_language(client,
     assert history(page(client, f"/my/requisitions/{rid}", me, "en"))[-1] == "by Ravi Kumar"
     assert history(page(client, f"/my/requisitions/{rid}", me, "hi"))[-1] == "रवि कुमार द्वारा"
     assert history(page(client, f"/my/requisitions/{rid}", clerk, "en"))[-1] == "by Ravi Kumar (clerk1)"
+
+
+@pytest.mark.parametrize("lang, act", [("en", "Hand over"), ("hi", "सौंपें")])
+def test_staff_hand_over_from_the_request_page_by_the_same_word_as_the_depot_page(client, token, lang, act):
+    """The button on a request set aside said "Dispatch" (sent) in English and "सौंपें" (hand over) in Hindi: the
+    artisan collects at the depot's counter, so both say the act of handing over, as the depot's page does."""
+    client.register("ART-1")
+    rid = client.submit(client.artisan("ART-1"), [("YRN-COT-40", 5)])["id"]
+    client.act(rid, "approve", client.admin())
+    inventory_says(client, "StockReserved", rid)
+    html = page(client, f"/my/requisitions/{rid}", token("warehouse", sub="clerk1", depot="VNS"), lang)
+    assert re.search(rf'/dispatch"[^>]*>\s*<span class="spinner"[^>]*></span><span>{act}</span>', html)
+    assert "Dispatch" not in main(html)
