@@ -137,6 +137,7 @@ def new_requisition(principal):
 def requisition_detail(principal, req_id):
     """One request; `?again=1` when a form sent it once more and got back the one already made (none twice)."""
     doc = requisitions.get(db(), principal, req_id)
+    who = _who(doc, principal)
     members = {share["artisan_id"]: share for share in doc.get("shares") or ()}
     owner = db().artisans.find_one({"_id": doc["artisan_id"]}, {"name": 1, "name_hi": 1})
     units = {line["sku"]: line.get("unit") for share in requisitions.parties.of(doc) for line in share["lines"]}
@@ -146,7 +147,7 @@ def requisition_detail(principal, req_id):
                            return_key=uuid.uuid4().hex, owner=owner, by_member=returns.by_member(doc),
                            owing=requisitions.shares_owing(doc), closed=requisitions.charged_nothing(doc),
                            again=bool(request.args.get("again")),
-                           depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc, principal),
+                           depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc, who), by_whom=who,
                            cooperative=db().cooperatives.find_one({"_id": doc["cooperative"]},
                                                                   {"name": 1, "name_hi": 1})
                            if doc.get("cooperative") else None)
@@ -161,10 +162,10 @@ def pay_first(doc: dict) -> int:
     return requisition_money.to_pay_first(db(), doc) or 0
 
 
-def _history(doc: dict, principal) -> list[dict]:
+def _history(doc: dict, who) -> list[dict]:
     """Each step of a request's history as people read it: by whom (rawbank's own steps in words, a person as
     `_who` says them) and why (a person's reason as they typed it)."""
-    steps, who = [], _who(doc, principal)
+    steps = []
     for step in doc.get("history", ()):
         reason, by = step.get("reason") or "", step.get("by")
         if by not in names.ACTORS:
@@ -180,11 +181,12 @@ def _history(doc: dict, principal) -> list[dict]:
 
 
 def _who(doc: dict, principal):
-    """By whom each step was taken, in words the reader knows: rawbank's own actors in words, "by you" for the
-    reader's own steps, a login's display
-    name (`name`, `name_hi`) where its record has one, an artisan's login by the artisan's name, else the login's
-    role in words ("the depot clerk"). Staff also read the login name after it; others never read a bare one."""
-    logins = {step.get("by") for step in doc.get("history", ())} - set(names.ACTORS) - {None}
+    """By whom each step (or return) was taken, in words the reader knows: rawbank's own actors in words, "by you"
+    for the reader's own steps, a login's display name (`name`, `name_hi`) where its record has one, an artisan's
+    login by the artisan's name, else the login's role in words ("the depot clerk"). Staff also read the login name
+    after it; others never read a bare one."""
+    logins = {step.get("by") for step in (*doc.get("history", ()), *(doc.get("returns") or ()))}
+    logins -= {*names.ACTORS, None}
     found = {u["_id"]: u for u in db().users.find({"_id": {"$in": sorted(logins)}},
                                                    {"role": 1, "name": 1, "name_hi": 1, "artisan_id": 1})}
     ids = {u.get("artisan_id") for u in found.values() if u.get("role") == "artisan"} - {None}

@@ -91,3 +91,19 @@ def test_staff_hand_over_from_the_request_page_by_the_same_word_as_the_depot_pag
     html = page(client, f"/my/requisitions/{rid}", token("warehouse", sub="clerk1", depot="VNS"), lang)
     assert re.search(rf'/dispatch"[^>]*>\s*<span class="spinner"[^>]*></span><span>{act}</span>', html)
     assert "Dispatch" not in main(html)
+
+
+def test_a_return_on_the_request_page_says_who_took_it_back_in_the_same_words(client, handed_over):
+    """The returns under the history said "by clerk1" to the artisan too."""
+    rid, me, clerk = handed_over
+    client.call("POST", f"/requisitions/{rid}/returns", clerk, {
+        "lines": [{"sku": "YRN-COT-40", "quantity": "1", "condition": "restock"}], "reason": "wrong shade"},
+        status=201)
+
+    def returns(html):
+        return [" ".join(unescape(re.sub(r"<[^>]+>", "", found)).split())
+                for found in re.findall(r'<tr data-return=[^>]*><td[^>]*>[^<]*<br><span class="small muted"[^>]*>'
+                                        r'(.*?)</span>', html, re.S)]
+    assert returns(page(client, f"/my/requisitions/{rid}", me, "en")) == ["by the depot clerk"]
+    assert returns(page(client, f"/my/requisitions/{rid}", me, "hi")) == ["डिपो लिपिक द्वारा"]
+    assert returns(page(client, f"/my/requisitions/{rid}", clerk, "en")) == ["by the depot clerk (clerk1)"]
