@@ -39,7 +39,7 @@ LABELS = {"unit": UNITS, "category": CATEGORIES, "zone": ZONES, "order_status": 
 
 HOME = {"warehouse": "/warehouse/stock"}
 MENU = {"warehouse": ((10, "/warehouse/stock", _l("Stock")), (20, "/warehouse/movements", _l("Receive, adjust, transfer")),
-                      (25, "/warehouse/lots", _l("Lots")), (30, "/warehouse/dispatch", _l("Dispatch")),
+                      (25, "/warehouse/lots", _l("Lots")), (30, "/warehouse/dispatch", _l("Hand over")),
                       (32, "/warehouse/returns", _l("Returns from artisans")),
                       (35, "/admin/purchase-orders", _l("Purchase orders")), (40, "/warehouse/ledger", _l("Ledger")),
                       (45, "/warehouse/counts", _l("Stock counts")), (48, "/admin/replenishment", _l("What to order"))),

@@ -31,8 +31,9 @@ STATUS_TEXT = {
     "waitlisted": (N_("WAITLIST #{position}"), N_("On the waiting list"),
                    N_("{items} is not in stock at {depot} right now. Your request {ref} is number {position} "
                       "on the waiting list and is served first come, first served.")),
-    "dispatched": (N_("DISPATCHED"), N_("Material dispatched"),
-                   N_("{items} for your request {ref} has left {depot}. Please confirm when you receive it.")),
+    "dispatched": (N_("HANDED OVER"), N_("Material handed over"),
+                   N_("{items} for your request {ref} was handed over at {depot}. Please confirm when you "
+                      "have it.")),
     "received": (N_("RECEIVED"), N_("Receipt confirmed"),
                  N_("You have received {items} for request {ref}. Thank you.")),
     "rejected": (N_("REJECTED"), N_("Request not approved"),
@@ -218,7 +219,7 @@ ALERT_TEXT = {
                        "adjustment, reason 'Expired lot written off'.")),
     "expired_lot_issued": (N_("Expired lot {lot} of {material} handed over at {depot}"),
                            N_("{quantity} of lot {lot}, expired on {expires_on}, was booked as handed over for request "
-                              "{ref}: it had expired under the request's hold and was dispatched all the same. Check "
+                              "{ref}: it had expired under the request's hold and was handed over all the same. Check "
                               "with the artisan whether it can be used, and replace it if not.")),
     "count_variance": (N_("Stock count {count} at {depot}: differences beyond {tolerance}%"),
                        N_("{differences}. Check them before the count is approved.")),

@@ -623,8 +623,12 @@ class NotReturnable(_SaysStatus, Conflict):
     """A return of a request that was not handed over (or one cancelled, rejected): nothing left the depot for it."""
 
     code = "requisition_not_returnable"
-    message = N_("This request is “{status}”: materials come back only from a request handed over (dispatched or "
-                 "received). Check the request number on the hand-over slip or the receipt.")
+    message = N_("This request is “{status}”: materials come back only from a request handed over (“{handed_over}” or "
+                 "“{received}”). Check the request number on the hand-over slip or the receipt.")
+
+    def values(self, lang: str | None = None) -> dict:
+        return {**super().values(lang), "handed_over": translate(STATUSES["dispatched"], lang),
+                "received": translate(STATUSES["received"], lang)}
 
 
 class ReturnNotInShare(RuleBroken):

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from services.requests import (artisans, domain, login_throttle, materials, quotas, requisition_money, requisitions,
                                returns, settings, users, words)
@@ -14,7 +15,8 @@ from shared import names
 from shared.auth import COOKIE, current_principal, decode_token
 from shared.errors import CsrfFailed, Error, outcome
 from shared.i18n import LANG_COOKIE, LANGUAGES
-from shared.pages import as_typed, home_url, labels, number, page, person, safe_next, same_site_post, url_of
+from shared.pages import (as_typed, home_url, in_page_language, labels, number, page, person, safe_next,
+                          same_site_post, url_of)
 from shared.web import client_address, db
 
 blp = Blueprint("requests_pages", __name__, template_folder="templates", static_folder="static",
@@ -22,6 +24,9 @@ blp = Blueprint("requests_pages", __name__, template_folder="templates", static_
 YEAR = 365 * 24 * 3600
 HANDED_OVER_LATER = (domain.SUBMITTED, domain.APPROVED, domain.WAITLISTED, domain.RESERVED)
 POSITION = re.compile(r"position (\d+)")  # how the requests domain notes a place in the waiting line
+#: a login's role as the history names who acted when their record gives no name (never the bare login to an artisan)
+ACTING_ROLES = {"artisan": _l("the artisan"), "secretary": _l("the cooperative's secretary"),
+                "warehouse": _l("the depot clerk"), "admin": _l("an admin")}
 LABELS = {"status": {code: _l(text) for code, text in words.STATUSES.items()},
           "actor": {name: _l(text) for name, text in names.ACTORS.items()}}
 
@@ -132,6 +137,7 @@ def new_requisition(principal):
 def requisition_detail(principal, req_id):
     """One request; `?again=1` when a form sent it once more and got back the one already made (none twice)."""
     doc = requisitions.get(db(), principal, req_id)
+    who = _who(doc, principal)
     members = {share["artisan_id"]: share for share in doc.get("shares") or ()}
     owner = db().artisans.find_one({"_id": doc["artisan_id"]}, {"name": 1, "name_hi": 1})
     units = {line["sku"]: line.get("unit") for share in requisitions.parties.of(doc) for line in share["lines"]}
@@ -141,7 +147,7 @@ def requisition_detail(principal, req_id):
                            return_key=uuid.uuid4().hex, owner=owner, by_member=returns.by_member(doc),
                            owing=requisitions.shares_owing(doc), closed=requisitions.charged_nothing(doc),
                            again=bool(request.args.get("again")),
-                           depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc),
+                           depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc, who), by_whom=who,
                            cooperative=db().cooperatives.find_one({"_id": doc["cooperative"]},
                                                                   {"name": 1, "name_hi": 1})
                            if doc.get("cooperative") else None)
@@ -156,9 +162,9 @@ def pay_first(doc: dict) -> int:
     return requisition_money.to_pay_first(db(), doc) or 0
 
 
-def _history(doc: dict) -> list[dict]:
-    """Each step of a request's history as people read it: who (rawbank's own steps in words, a person by the name
-    they log in with, kept as typed) and why (a person's reason as they typed it)."""
+def _history(doc: dict, who) -> list[dict]:
+    """Each step of a request's history as people read it: by whom (rawbank's own steps in words, a person as
+    `_who` says them) and why (a person's reason as they typed it)."""
     steps = []
     for step in doc.get("history", ()):
         reason, by = step.get("reason") or "", step.get("by")
@@ -170,8 +176,40 @@ def _history(doc: dict) -> list[dict]:
             reason = _("number %(n)s in line", n=number(int(place.group(1))))
         elif by == domain.INVENTORY and reason:
             reason = _("The depot does not know this depot or one of these materials.")
-        steps.append({**step, "reason": reason, "who": person(by)})
+        steps.append({**step, "reason": reason, "who": who(by)})
     return steps
+
+
+def _who(doc: dict, principal):
+    """By whom each step (or return) was taken, in words the reader knows: rawbank's own actors in words, "by you"
+    for the reader's own steps, a login's display name (`name`, `name_hi`) where its record has one, an artisan's
+    login by the artisan's name, else the login's role in words ("the depot clerk"). Staff also read the login name
+    after it; others never read a bare one."""
+    logins = {step.get("by") for step in (*doc.get("history", ()), *(doc.get("returns") or ()))}
+    logins -= {*names.ACTORS, None}
+    found = {u["_id"]: u for u in db().users.find({"_id": {"$in": sorted(logins)}},
+                                                   {"role": 1, "name": 1, "name_hi": 1, "artisan_id": 1})}
+    ids = {u.get("artisan_id") for u in found.values() if u.get("role") == "artisan"} - {None}
+    makers = {a["_id"]: a for a in db().artisans.find({"_id": {"$in": sorted(ids)}}, {"name": 1, "name_hi": 1})}
+    staff = principal.role in ("admin", "warehouse")
+
+    def words(by: str):
+        user = found.get(by) or {}
+        name = in_page_language(user, "name") or (
+            in_page_language(makers.get(user.get("artisan_id")), "name") if user.get("role") == "artisan" else "")
+        if name:
+            named = as_typed(name)
+        elif user.get("role") in ACTING_ROLES:
+            named = ACTING_ROLES[user["role"]]
+        else:
+            return as_typed(by) if staff else _("a member of staff")
+        return Markup("{} ({})").format(named, as_typed(by)) if staff else named
+
+    def who(by: str) -> Markup:
+        if by == principal.sub and not staff:
+            return Markup(escape(_("by you")))
+        return Markup(escape(_("by %(who)s"))) % {"who": person(by) if by in names.ACTORS else words(by)}
+    return who
 
 
 @blp.get("/admin/quotas")

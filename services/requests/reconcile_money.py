@@ -147,7 +147,7 @@ def dispatches_charged_once(found: dict) -> Problems:
         money, entries = req.get("money") or {}, charged.pop(rid, [])
         if not money:
             if entries:
-                problems.append(Problem(N_("requisition {rid} ({status}) is charged but was never dispatched"), rid=rid,
+                problems.append(Problem(N_("requisition {rid} ({status}) is charged but was never handed over"), rid=rid,
                                         status=status_word(req["status"])))
             continue
         shares = {share["artisan_id"]: share for share in money["shares"]}
@@ -166,7 +166,7 @@ def dispatches_charged_once(found: dict) -> Problems:
 def _charged_once(rid: str, artisan_id: str, share: dict, entries: list[dict]) -> Problems:
     kinds = Counter(entry["type"] for entry in entries)
     if kinds != Counter({"charge": 1, "subsidy": 1}):
-        return [Problem(N_("requisition {rid}: dispatched, charged {kinds} to {artisan_id}"), rid=rid,
+        return [Problem(N_("requisition {rid}: handed over, charged {kinds} to {artisan_id}"), rid=rid,
                         kinds=dict(kinds), artisan_id=artisan_id)]
     charge = next(e for e in entries if e["type"] == "charge")
     subsidy = next(e for e in entries if e["type"] == "subsidy")
@@ -207,7 +207,7 @@ def claims_equal_dispatches(found: dict) -> Problems:
         (line["scheme"], entry["month"], entry.get("district"), artisan_id, line)
         for artisan_id, account in found.get("accounts", {}).items() for entry in account["entries"]
         if entry["type"] == "subsidy" for line in entry.get("lines", []))
-    return [Problem(N_("subsidy claims {scheme} {month}: dispatched requisitions give {from_requisitions}, accounts "
+    return [Problem(N_("subsidy claims {scheme} {month}: requisitions handed over give {from_requisitions}, accounts "
                        "give {from_accounts}"), scheme=scheme, month=month,
                     from_requisitions=from_requisitions.get((scheme, month)),
                     from_accounts=from_accounts.get((scheme, month)))

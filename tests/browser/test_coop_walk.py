@@ -90,7 +90,7 @@ def test_the_cooperatives_report_counts_what_the_secretary_has_not_marked_receiv
 
 @pytest.mark.parametrize("lang, viewport, told", [
     ("hi", PHONE, {"सामग्री आरक्षित": "सचिव", "सामग्री सौंप दी गई": "सचिव"}),
-    ("en", DESKTOP, {"Material reserved": "secretary", "Material dispatched": "secretary"})])
+    ("en", DESKTOP, {"Material reserved": "secretary", "Material handed over": "secretary"})])
 def test_a_member_is_told_the_secretary_collects_their_share_not_to_fetch_it_from_the_depot(
         people, handed_over, lang, viewport, told):
     member = people("artisan").log_in()  # ART-0001, a member of SMBSS

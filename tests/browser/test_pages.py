@@ -78,7 +78,7 @@ def test_an_artisans_request_is_approved_dispatched_and_received_through_the_pag
 
     warehouse = people("warehouse").log_in()
     expect(warehouse.page).to_have_url(warehouse.url("inventory", "/warehouse/stock"))
-    menu(warehouse.page, "Dispatch").click()
+    menu(warehouse.page, "Hand over").click()
     ready = warehouse.page.locator(f'[data-requisition="{requisition}"]')
     reload_until(warehouse.page, lambda: ready.count() > 0, message="the request to be set aside at the depot")
     expect(ready).to_contain_text("12.5 kg")
@@ -86,7 +86,7 @@ def test_an_artisans_request_is_approved_dispatched_and_received_through_the_pag
     ref = ready.get_attribute("data-requisition")
     expect(ready.get_by_role("link", name=f"Hand-over slip, {short_ref(ref)}", exact=True)).to_be_visible()
     # named with its request, as a screen reader lists a page's buttons
-    ready.get_by_role("button", name=f"Dispatch, {short_ref(ref)}", exact=True).click()
+    ready.get_by_role("button", name=f"Hand over, {short_ref(ref)}", exact=True).click()
     expect(ready.locator("[data-done]")).to_have_text("Handed over")
 
     badge = page.locator("[data-done]")

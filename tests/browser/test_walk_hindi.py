@@ -122,3 +122,28 @@ def test_finding_4_the_depot_finds_a_handed_over_request_by_its_number_to_record
     assert page.url.endswith(f"/my/requisitions/{requisition}#return-h")
     expect(page.locator("form#return")).to_be_visible()
     expect(page.get_by_role("heading", name="वापसी दर्ज करें")).to_be_in_viewport()
+
+
+def test_finding_history_says_who_acted_in_words_and_names_the_material_on_a_375_px_phone(people):
+    """The request's history on the artisan's phone said "artisan द्वारा", "admin द्वारा", "warehouse द्वारा": the logins
+    people type, not who they are; and the material's code (YRN-COT-40) stood beside its name. The artisan reads
+    "आपके द्वारा", "एडमिन द्वारा", "डिपो लिपिक द्वारा" and the material by its Hindi name only."""
+    admin = people("admin").log_in()
+    api(admin, "requests", "PUT", "/credit-terms",
+        {"artisan_id": "ART-0001", "credit_limit": "25000", "credit_days": 45})
+    requisition = ready_requisition(people, "1")
+    _, _, card = hand_over_on_phone(people, requisition)
+    expect(card.locator("[data-done]")).to_have_text("सौंप दिया गया")
+    artisan = people("artisan")
+    page = on_phone(artisan)
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(artisan.url("requests", f"/my/requisitions/{requisition}"))
+    history = page.locator("ol.steps")
+    expect(history).to_contain_text("सौंप दिया गया")
+    for words in ("आपके द्वारा", "एडमिन द्वारा", "डिपो लिपिक द्वारा"):
+        expect(history).to_contain_text(words)
+    assert not re.search(r"\b(artisan|admin|warehouse)\b", history.inner_text())
+    main = page.locator("main").inner_text()
+    assert "सूती धागा 40s" in main and "YRN-COT-40" not in main
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    artisan.shot("history-in-words")

@@ -55,6 +55,22 @@ def test_the_dispatch_page_says_which_lot_and_warns_before_a_line_is_split(page,
     assert "data-action" in big  # splitting is allowed, after the warning
 
 
+@pytest.mark.parametrize("lang, act, press", [("en", "Hand over", "then press Hand over."),
+                                               ("hi", "सौंपें", "फिर सौंपें दबाएँ।")])
+def test_the_hand_over_page_names_one_act_in_both_languages(page, runtime, config, lang, act, press):
+    """The artisan collects at the depot's counter and the staff hand the material over (docs/architecture.md): the
+    button said "Dispatch" (sent) in English and "सौंपें" (hand over) in Hindi. The menu, the page's title, its help
+    text and each card's button now name the same act in both."""
+    make_handler(runtime.db, config)(requisition("RequisitionApproved", "R-ONE", [("YRN", 5_000)]))
+    html = page("/warehouse/dispatch", lang=lang)
+    shown = re.sub(r"<[^>]+>", " ", html.split("<body", 1)[1])
+    assert press in html
+    assert f"<title>{act} " in html and f'aria-label="{act}, ' in card(html, "R-ONE")
+    assert f"<span>{act}</span>" in card(html, "R-ONE")
+    assert re.search(f'<nav.*href="[^"]*/warehouse/dispatch"[^>]*>{act}</a>', html, re.S)
+    assert "Dispatch" not in shown and "भेज" not in shown
+
+
 def test_a_lots_shade_typed_in_english_reads_as_a_labelled_value_on_hindi_pages_and_is_kept_as_typed(page, runtime,
                                                                                                    config):
     """A shade is what the staff typed at receipt ("bleached white"), often in English: the Hindi pages ran the word

@@ -241,7 +241,7 @@ def test_reconcile_finds_a_balance_off_its_entries_a_charge_lost_and_a_payment_t
     found = [problem for check in reconcile_money.CHECKS for problem in check(facts)]
     assert any("account ART-1: balance" in p for p in found)
     assert any("account ART-2: entries counted twice: payment:" in p for p in found)
-    assert any(f"requisition {sold['id']}: dispatched, charged {{'charge': 1}}" in p for p in found)
+    assert any(f"requisition {sold['id']}: handed over, charged {{'charge': 1}}" in p for p in found)
     assert any(p.startswith("subsidy claims RMSS") for p in found)
 
 

@@ -378,7 +378,7 @@ class MoneyMachine(RuleBasedStateMachine):
             return
         # a dispatch that died after charging is reported (and its subsidy, in the claims the accounts give) until its
         # retry, a cancel or the next reading of the account after monthly.GRACE settles it; nothing else may be
-        waiting = {f"requisition {rid} (reserved) is charged but was never dispatched" for rid in self.dangling}
+        waiting = {f"requisition {rid} (reserved) is charged but was never handed over" for rid in self.dangling}
         problems = [p for p in check(facts_of({"requests": self.db})).problems if "outbox" not in p]
         assert waiting <= set(problems), (problems, waiting)
         assert [p for p in problems if p not in waiting and not (self.dangling and p.startswith("subsidy claims"))] \

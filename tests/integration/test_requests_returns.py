@@ -156,6 +156,11 @@ def test_only_a_handed_over_request_takes_returns_and_only_staff_of_its_depot_re
     rid = ready(client, client.artisan("ART-1"), [(DYE, "1")])  # reserved: not handed over yet
     error = give(client, rid, [(DYE, "1", "restock")], status=409)["error"]
     assert error["code"] == "requisition_not_returnable" and error["details"]["status"] == "reserved"
+    # the statuses it may come back from as the pages name them, never "dispatched" (English) nor "भेजा गया" (sent)
+    assert "handed over (“Handed over” or “Received”)" in error["message"]
+    hindi = give(client, rid, [(DYE, "1", "restock")], as_={**client.token(**WAREHOUSE), "Accept-Language": "hi"},
+                 status=409)["error"]["message"]
+    assert "(“सौंप दिया गया” या “प्राप्त”)" in hindi and "भेजा" not in hindi
     client.pay_in_full(rid)
     client.act(rid, "dispatch", client.token(**WAREHOUSE))
     give(client, rid, [(DYE, "0.5", "restock")], as_=client.artisan("ART-1"), status=403)

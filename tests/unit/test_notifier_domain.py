@@ -1,6 +1,7 @@
 """Notifier rules and texts: pure functions, no store, no broker."""
 from __future__ import annotations
 
+import re
 import threading
 from datetime import datetime, timedelta, timezone
 
@@ -256,6 +257,19 @@ def test_a_hand_over_is_told_in_hindi_as_the_pages_call_it_never_as_sent():
     assert texts.sms(note("dispatched"), MATERIALS, DEPOTS, "hi") == \
         "अनुरोध 1042 सौंपा गया: Varanasi depot में 20 किलो सूती धागा"
     assert "भेज" not in title + body
+
+
+def test_a_hand_over_is_told_in_english_as_the_act_the_hindi_and_the_pages_name():
+    """The English told "Material dispatched ... has left Varanasi depot" (sent away) and texted "DISPATCHED", while
+    the Hindi, the pages and the depot's button say it was handed over at the depot's counter, where the artisan
+    collects it."""
+    title, body = texts.notification(note("dispatched"), MATERIALS, DEPOTS, "en")
+    assert title == "Material handed over"
+    assert body == ("20 kg cotton yarn for your request 1042 was handed over at Varanasi depot. Please confirm when "
+                    "you have it.")
+    sms = texts.sms(note("dispatched"), MATERIALS, DEPOTS, "en")
+    assert sms == "REQ 1042 HANDED OVER: 20 kg cotton yarn at Varanasi depot"
+    assert not re.search("(?i)dispatch|has left", title + body + sms)
 
 
 @pytest.mark.parametrize("status", ["rejected", "cancelled"])
