@@ -131,8 +131,8 @@ def _load(type_: str, version: int, data) -> dict:
         return schema.load(data)
     loaded = {}
     try:
-        for key, name, field in fields:
-            value = field.deserialize(data.get(key, ma.missing), key, data)
+        for key, name, load in fields:
+            value = load(data.get(key, ma.missing), key, data)
             if value is not ma.missing:
                 loaded[name] = value
     except ma.ValidationError:
@@ -148,7 +148,7 @@ def _with_defaults(type_: str, version: int, wire: dict, loaded: dict) -> dict:
     again gives, at the cost of the defaults alone (an event's second dump was a quarter of making it);
     tests/unit/test_envelope.py compares both for every payload. Any other schema dumps `loaded` itself.
     """
-    fields = _fields_of(type_, version)
+    fields = _flat_fields(type_, version)
     schema = _schema(type_, version)
     if fields is None or schema.dump_fields.keys() != schema.load_fields.keys():
         return schema.dump(loaded)
@@ -163,6 +163,14 @@ def _with_defaults(type_: str, version: int, wire: dict, loaded: dict) -> dict:
 
 @functools.cache
 def _fields_of(type_: str, version: int) -> tuple | None:
+    """(data key, attribute, loader) of each field a flat payload schema loads (_flat_fields), or None for any other;
+    the loader is the field's `deserialize`, or one that comes to the same (_loader)."""
+    fields = _flat_fields(type_, version)
+    return None if fields is None else tuple((key, attribute, _loader(field)) for key, attribute, field in fields)
+
+
+@functools.cache
+def _flat_fields(type_: str, version: int) -> tuple | None:
     """(data key, attribute, field) of each field a flat payload schema loads, or None for any other.
 
     marshmallow's `Schema.load` of a schema with no hooks (pre_load, validates, validates_schema,
@@ -182,3 +190,41 @@ def _fields_of(type_: str, version: int) -> tuple | None:
             return None
         fields.append((field.data_key if field.data_key is not None else name, attribute, field))
     return tuple(fields)
+
+
+def _loader(field: ma.fields.Field):
+    """`field.deserialize`, or a shorter way to the same result for the values most events carry.
+
+    marshmallow's `Field.deserialize` of a value neither missing nor None checks nothing more (required, null),
+    runs the field's pre_load functions, its `_deserialize`, then its validators. So for a field with neither
+    pre_load nor validators (a quantity, a date) it is `_deserialize` of the value; for a plain String checked only
+    by lengths, a `str` within them is that `str` itself (`ensure_text_type` of a str is the str). Those are
+    answered here, without marshmallow's machinery around them (a field's check cost as much again); anything
+    else, refusals included, is the field's own `deserialize`. tests/unit/test_envelope.py compares the loads
+    with the schema's for every payload, valid and not.
+    """
+    deserialize = field.deserialize
+    kind = type(field)
+    if (field.pre_load or kind.deserialize is not ma.fields.Field.deserialize
+            or kind._validate_missing is not ma.fields.Field._validate_missing
+            or kind._validate is not ma.fields.Field._validate):
+        return deserialize
+    if not field.validators:
+        convert = field._deserialize
+
+        def plain(value, key, data):
+            return deserialize(value, key, data) if value is ma.missing or value is None else convert(value, key, data)
+        return plain
+    if kind is not ma.fields.String or not all(type(check) is ma.validate.Length and check.equal is None
+                                              for check in field.validators):
+        return deserialize
+    shortest = max((check.min for check in field.validators if check.min is not None), default=0)
+    longest = min((check.max for check in field.validators if check.max is not None), default=None)
+
+    if longest is None:
+        def text(value, key, data):
+            return value if type(value) is str and len(value) >= shortest else deserialize(value, key, data)
+    else:
+        def text(value, key, data):
+            return value if type(value) is str and shortest <= len(value) <= longest else deserialize(value, key, data)
+    return text

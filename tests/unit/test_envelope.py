@@ -91,7 +91,7 @@ def test_optional_payload_fields_left_out_are_sent_with_their_defaults():
 _CANDIDATES = [None, True, False, 0, 3, -2, 10**6, "", "a", "VNS", "YRN-COT-40", "1.5", "-2", "0", "12.345", "1.2345",
                "12.50", "2026-12-02", "2026-13-01", "x" * 201, "plain", "hill", "2026-12-02T10:00:00+05:30",
                "2026-12-02T10:00:00", "3f0e2b9a-8c1d-4e5f-9a6b-7c8d9e0f1a2b", [], [{"sku": "a", "quantity": "1"}],
-               [{"sku": "a", "quantity": "x"}], {}, {"k": 1}, ["a"], 1.5]
+               [{"sku": "a", "quantity": "x"}], {}, {"k": 1}, ["a"], 1.5, b"VNS", b"\xff", "x" * 100, "x" * 101]
 
 
 def _accepted(field) -> list:
