@@ -77,7 +77,7 @@ def new_event(type_: str, key: str, payload: dict, *, source: str,
     """Make an event from a loaded payload (quantities in thousandths), checked by its schema and KEY."""
     schema = _payload_schema(type_, version)
     try:
-        wire = schema.dump(payload)
+        wire = _dump(type_, version, payload)
         loaded = _load(type_, version, wire)  # what a consumer will see: the check that it is valid
         if loaded.keys() != wire.keys():  # loading filled in defaults: send them as well
             wire = _with_defaults(type_, version, wire, loaded)
@@ -101,9 +101,9 @@ def decode_event(raw: bytes | str | dict) -> Event:
         envelope = _ENVELOPE.load(raw, unknown=ma.EXCLUDE)
     except ma.ValidationError as exc:
         raise EnvelopeError(f"envelope invalid: {exc.messages}") from None
-    schema = _payload_schema(envelope["type"], envelope["version"])
+    type_, version = envelope["type"], envelope["version"]
     try:
-        payload = schema.dump(_load(envelope["type"], envelope["version"], envelope["payload"]))
+        payload = _dump(type_, version, _load(type_, version, envelope["payload"]))  # _load: unknown types refused
     except ma.ValidationError as exc:
         raise EnvelopeError(f"{envelope['type']} payload invalid: {exc.messages}") from None
     return Event(str(envelope["event_id"]), envelope["type"], envelope["version"],
@@ -138,6 +138,60 @@ def _load(type_: str, version: int, data) -> dict:
     except ma.ValidationError:
         return schema.load(data)  # raises it with every field's message, as always
     return loaded
+
+
+def _dump(type_: str, version: int, payload) -> dict:
+    """The payload schema's `dump` of `payload`, by `_dumpers` when it serves."""
+    dumpers = _dumpers(type_, version)
+    if dumpers is None or type(payload) is not dict:
+        return _schema(type_, version).dump(payload)
+    wire = {}
+    for key, dump in dumpers:
+        value = dump(payload)
+        if value is not ma.missing:
+            wire[key] = value
+    return wire
+
+
+@functools.cache
+def _dumpers(type_: str, version: int) -> tuple | None:
+    """(data key, dumper) of each field a flat payload schema dumps, or None for any other schema.
+
+    marshmallow's `Schema.dump` of a schema with no pre_dump or post_dump hooks, not many and its own
+    `get_attribute`, is each field's `serialize(name, obj, accessor=schema.get_attribute)`, kept unless missing,
+    under its data key: that is what `_dump` runs, without the machinery around it. tests/unit/test_envelope.py
+    compares both for every payload.
+    """
+    schema = _schema(type_, version)
+    if (schema.many or schema.dict_class is not dict or any(schema._hooks.values())
+            or type(schema).get_attribute is not ma.Schema.get_attribute):
+        return None
+    return tuple((field.data_key if field.data_key is not None else name, _dumper(field, name, schema.get_attribute))
+                 for name, field in schema.dump_fields.items())
+
+
+def _dumper(field: ma.fields.Field, name: str, accessor):
+    """`field.serialize(name, obj, accessor=accessor)` of a dict `obj`, shorter where it comes to the same.
+
+    `Field.serialize` takes the value by the schema's `get_attribute`, which for a dict holding the attribute (no
+    dot in it) is that item, then gives it to `_serialize`; a plain String's `_serialize` of a `str` is the `str`.
+    Anything else (an attribute absent or dotted, a field with its own way to get or serialize) is `serialize`.
+    """
+    serialize = field.serialize
+    attribute = field.attribute or name
+    kind = type(field)
+    if (not field._CHECK_ATTRIBUTE or kind.serialize is not ma.fields.Field.serialize
+            or kind.get_value is not ma.fields.Field.get_value or "." in attribute):
+        return lambda obj: serialize(name, obj, accessor=accessor)
+    convert = field._serialize
+    text = kind is ma.fields.String
+
+    def dump(obj):
+        value = obj.get(attribute, ma.missing)
+        if value is ma.missing:
+            return serialize(name, obj, accessor=accessor)
+        return value if text and type(value) is str else convert(value, name, obj)
+    return dump
 
 
 def _with_defaults(type_: str, version: int, wire: dict, loaded: dict) -> dict:
