@@ -4,6 +4,7 @@ import uuid
 import marshmallow as ma
 import pytest
 
+from shared import envelope as envelope_module
 from shared.envelope import EnvelopeError, decode_event, new_event
 from shared.events import PAYLOADS
 
@@ -264,3 +265,20 @@ def test_a_payload_schema_with_hooks_or_dotted_attributes_is_loaded_by_the_schem
     assert envelope._fields_of("Hooked", 1) is None and envelope._fields_of("Dotted", 1) is None
     assert envelope._load("Hooked", 1, {"sku": "a"}) == {"sku": "A"}
     assert envelope._load("Dotted", 1, {"sku": "a"}) == {"line": {"sku": "a"}}
+
+
+def test_the_shortcuts_rest_only_on_marshmallow_methods_it_has_and_a_name_a_release_drops_means_its_own_way():
+    """The event's load and dump shortcuts run only for fields whose methods are marshmallow's own (as in 4.x); a
+    method a later release renames or drops counts as not (the field's own deserialize/serialize runs), never an
+    AttributeError on every event."""
+    assert envelope_module._as_marshmallows(ma.fields.String, "_validate_missing", "_validate", "serialize", "get_value")
+    assert not envelope_module._as_marshmallows(ma.fields.String, "_validate", "_a_method_no_release_has")
+
+    class Own(ma.fields.String):
+        def _validate(self, value):
+            raise ma.ValidationError("never")
+    assert not envelope_module._as_marshmallows(Own, "_validate_missing", "_validate")
+    field = Own()
+    assert envelope_module._loader(field) == field.deserialize  # its own way, with its own check
+    with pytest.raises(ma.ValidationError):
+        envelope_module._loader(field)("text", "key", {"key": "text"})
