@@ -96,7 +96,27 @@ def test_the_secretary_reads_the_members_row_in_words_and_no_login(staff):
     settle(staff, rid, REJECTED, status=201)
     shown = read(page(staff.client, f"/my/requisitions/{rid}", staff.secretary, "en"))
     assert "recorded by the depot clerk on the member's word" in shown and "Rejected by an admin on" in shown
-    assert no_login(shown) == [], shown
+    book = read(page(staff.client, "/passbook/ART-1", staff.secretary, "en"))
+    assert "The depot's record (by the depot clerk," in book, book
+    assert no_login(shown, book) == []
+
+
+def test_a_page_reads_all_the_logins_it_names_in_one_query(staff, monkeypatch):
+    """The request's page names the clerk and the admin in its history, the member's row and the settlement; the
+    passbook the clerk and the admin: each asks the users' records once for all of them."""
+    rid = recorded_all(staff)
+    settle(staff, rid, UPHELD, status=201)
+    asked, users_of = [], staff.client.db.users
+    find = users_of.find  # the store's locked find, kept per collection: counted where it is kept
+
+    def counted(*args, **kwargs):
+        asked.append(args[0] if args else kwargs.get("filter"))
+        return find(*args, **kwargs)
+    monkeypatch.setitem(object.__getattribute__(users_of, "_cache"), "find", counted)
+    for path in (f"/my/requisitions/{rid}", "/my/passbook"):
+        asked.clear()
+        assert "an admin" in read(page(staff.client, path, staff.client.artisan("ART-1"), "en"))
+        assert len(asked) == 1 and set(LOGINS) <= set(asked[0]["_id"]["$in"]), (path, asked)
 
 
 @pytest.mark.parametrize("lang, words", [
