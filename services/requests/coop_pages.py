@@ -9,6 +9,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.requests import cooperatives, materials, passbook, quotas, requisitions
 from services.requests.errors import IdempotencyKeyReused, NothingAsked, NoteTooLong, TooManyLines
+from services.requests.pages import names_of, share_logins
 from services.requests.schemas import MAX_COOPERATIVE_LINES, MAX_NOTE
 from shared import names
 from shared.calendar import financial_year_of, is_financial_year, is_month, month_of
@@ -242,7 +243,9 @@ def _passbook(principal, artisan_id: str):
     book = passbook.of(db(), principal, artisan_id, month if is_month(month) else month_of(now), now,
                        year=year if not error and year else financial_year_of(now))
     names = materials.by_sku(db(), {line["sku"] for entry in book["requisitions"] for line in entry["lines"]})
-    return render_template("requests/passbook.html", book=book, materials=names, printed=now, error=error,
+    named = names_of({by for entry in book["requisitions"] for by in share_logins(entry.get("confirmation"))},
+                     principal)
+    return render_template("requests/passbook.html", book=book, materials=names, printed=now, error=error, named=named,
                            years=passbook_years(book["first_year"], book["year"], now),
                            first_month=f"{book['year'][:4]}-04", last_month=f"{int(book['year'][:4]) + 1}-03",
                            entries=passbook.ENTRIES), 400 if error else 200

@@ -137,7 +137,8 @@ def new_requisition(principal):
 def requisition_detail(principal, req_id):
     """One request; `?again=1` when a form sent it once more and got back the one already made (none twice)."""
     doc = requisitions.get(db(), principal, req_id)
-    who = _who(doc, principal)
+    named = names_of(logins_shown(doc), principal)
+    who = _who(named, principal)
     members = {share["artisan_id"]: share for share in doc.get("shares") or ()}
     owner = db().artisans.find_one({"_id": doc["artisan_id"]}, {"name": 1, "name_hi": 1})
     units = {line["sku"]: line.get("unit") for share in requisitions.parties.of(doc) for line in share["lines"]}
@@ -148,6 +149,7 @@ def requisition_detail(principal, req_id):
                            owing=requisitions.shares_owing(doc), closed=requisitions.charged_nothing(doc),
                            again=bool(request.args.get("again")),
                            depot=db().depots.find_one({"_id": doc["depot"]}), history=_history(doc, who), by_whom=who,
+                           named=named,
                            cooperative=db().cooperatives.find_one({"_id": doc["cooperative"]},
                                                                   {"name": 1, "name_hi": 1})
                            if doc.get("cooperative") else None)
@@ -180,35 +182,57 @@ def _history(doc: dict, who) -> list[dict]:
     return steps
 
 
-def _who(doc: dict, principal):
-    """By whom each step (or return) was taken, in words the reader knows: rawbank's own actors in words, "by you"
-    for the reader's own steps, a login's display name (`name`, `name_hi`) where its record has one, an artisan's
-    login by the artisan's name, else the login's role in words ("the depot clerk"). Staff also read the login name
-    after it; others never read a bare one."""
-    logins = {step.get("by") for step in (*doc.get("history", ()), *(doc.get("returns") or ()))}
-    logins -= {*names.ACTORS, None}
+def logins_shown(doc: dict) -> set:
+    """The logins a request's page names: who took each step and return, who recorded each member's share at the
+    depot and who settled a dispute of it."""
+    steps = (*doc.get("history", ()), *(doc.get("returns") or ()))
+    return {step.get("by") for step in steps} | {by for share in doc.get("shares") or ()
+                                                  for by in share_logins(share.get("confirmation"))}
+
+
+def share_logins(confirmation: dict | None) -> set:
+    """Who recorded a share's answer (at the depot) and who settled a dispute of it."""
+    confirmation = confirmation or {}
+    return {confirmation.get("by"), (((confirmation.get("disputed") or {}).get("settled")) or {}).get("by")}
+
+
+def names_of(logins, principal):
+    """Who each login is, in words the reader knows (without a leading "by"): rawbank's own actors in words, a login's
+    display name (`name`, `name_hi`) where its record has one, an artisan's login by the artisan's name, else the
+    login's role in words ("the depot clerk"). Staff also read the login name after it; others never read a bare one.
+    One users query (and one of artisans) for all the `logins` a page shows."""
+    logins = set(logins) - {*names.ACTORS, None}
     found = {u["_id"]: u for u in db().users.find({"_id": {"$in": sorted(logins)}},
                                                    {"role": 1, "name": 1, "name_hi": 1, "artisan_id": 1})}
     ids = {u.get("artisan_id") for u in found.values() if u.get("role") == "artisan"} - {None}
     makers = {a["_id"]: a for a in db().artisans.find({"_id": {"$in": sorted(ids)}}, {"name": 1, "name_hi": 1})}
     staff = principal.role in ("admin", "warehouse")
 
-    def words(by: str):
+    def named(by) -> Markup:
+        if by in names.ACTORS:
+            return person(by)
         user = found.get(by) or {}
         name = in_page_language(user, "name") or (
             in_page_language(makers.get(user.get("artisan_id")), "name") if user.get("role") == "artisan" else "")
         if name:
-            named = as_typed(name)
+            words = as_typed(name)
         elif user.get("role") in ACTING_ROLES:
-            named = ACTING_ROLES[user["role"]]
+            words = Markup(escape(ACTING_ROLES[user["role"]]))
         else:
-            return as_typed(by) if staff else _("a member of staff")
-        return Markup("{} ({})").format(named, as_typed(by)) if staff else named
+            return as_typed(by) if staff and by else Markup(escape(_("a member of staff")))
+        return Markup("{} ({})").format(words, as_typed(by)) if staff else words
+    return named
+
+
+def _who(named, principal):
+    """By whom each step (or return) was taken: "by you" for the reader's own steps (not to staff), else "by" the
+    person as `names_of` names them."""
+    staff = principal.role in ("admin", "warehouse")
 
     def who(by: str) -> Markup:
         if by == principal.sub and not staff:
             return Markup(escape(_("by you")))
-        return Markup(escape(_("by %(who)s"))) % {"who": person(by) if by in names.ACTORS else words(by)}
+        return Markup(escape(_("by %(who)s"))) % {"who": named(by)}
     return who
 
 
