@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 
 from flask import after_this_request, current_app, request
 
-from services.requests import artisans, domain, login_throttle, pages, quotas, settings, user_admin, users
+from services.requests import (artisan_picks, artisans, domain, login_throttle, pages, quotas, settings, user_admin,
+                               users)
 from services.requests.schemas import (ArtisanOutSchema, ArtisanQuery, ArtisanSchema, ArtisanUpdateSchema,
                                        AutoApproveSchema, HistoryQuery, LoginSchema, NewPasswordSchema, NewUserSchema,
                                        OwnPasswordSchema, QuotaChangeSchema, QuotaQuery, QuotaSchema, TokenSchema,
@@ -76,8 +77,9 @@ def list_users(query):
 @blp.arguments(NewUserSchema)
 @blp.response(201, UserSchema)
 def add_user(body):
-    """Add a login (admin), checked as `rawbank user add` checks one; 409 already_exists if the name is taken."""
-    return user_admin.add(db(), body)
+    """Add a login (admin), checked as `rawbank user add` checks one; 409 already_exists if the name is taken. An
+    artisan's login names them by `artisan_id`, or by `artisan` as the Users page's form sends what was typed."""
+    return user_admin.add(db(), artisan_picks.into_number(db(), current_principal(), body))
 
 
 @blp.route("/users/<path:username>/password", methods=["POST"])
@@ -173,8 +175,10 @@ def decide_phone(artisan_id, decision):
 def set_quota(body):
     """Set a monthly cap for a category: for everyone, or for one registered artisan (overrides).
 
-    With "replace": false a cap already set is not replaced: 409 quota_exists names it.
+    With "replace": false a cap already set is not replaced: 409 quota_exists names it. The artisan by
+    `artisan_id`, or by `artisan` as the quotas page's form sends what was typed.
     """
+    body = artisan_picks.into_number(db(), current_principal(), body)
     return quotas.set_cap(db(), **body, by=current_principal().sub, now=datetime.now(timezone.utc))
 
 

@@ -7,6 +7,8 @@ import re
 from services.requests.artisans import PUBLIC, shown_to, visible, within
 from services.requests.errors import ArtisanNameAmbiguous, ArtisanNameUnknown
 from shared.auth import Principal
+from shared.districts import depot_districts
+from shared.i18n import language
 
 APART = "·"  # between the parts of a line of the list; the number comes last
 
@@ -32,3 +34,15 @@ def picked(db, principal: Principal, typed: str) -> dict:
 def _whole(name: str) -> str:
     """A pattern of the whole name, any spacing between and around its words."""
     return r"^\s*" + r"\s+".join(re.escape(word) for word in name.split()) + r"\s*$"
+
+
+def into_number(db, principal: Principal, body: dict) -> dict:
+    """`body` with the artisan a form typed (`artisan`, schemas.typed_artisan) as the `artisan_id` it names."""
+    if typed := body.pop("artisan", None):
+        body["artisan_id"] = picked(db, principal, typed)["_id"]
+    return body
+
+
+def page_districts(db) -> dict:
+    """What a page with the picker carries on Hindi pages (`pick-districts`): each district's Hindi name, by depots."""
+    return depot_districts(db).hindi if language() == "hi" else {}

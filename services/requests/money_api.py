@@ -140,10 +140,9 @@ def get_account(query, artisan_id):
 def set_credit_terms(body):
     """Credit limit, days and advance for one artisan (by `artisan_id`, or `artisan` as a person types them), one
     cooperative's members, or everyone (neither)."""
-    if typed := body.pop("artisan", None):
-        body["artisan_id"] = artisan_picks.picked(db(), current_principal(), typed)["_id"]
-    elif body["artisan_id"]:
+    if body["artisan_id"] and not body.get("artisan"):
         artisans.get(db(), current_principal(), body["artisan_id"])
+    artisan_picks.into_number(db(), current_principal(), body)
     cooperatives.require(db(), body["cooperative"])  # a code no cooperative has would hold terms nobody gets
     return credit.set_terms(db(), body, by=current_principal().sub)
 

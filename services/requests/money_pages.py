@@ -7,8 +7,9 @@ import marshmallow as ma
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from services.requests import (accounts, artisans, claims, collections, credit, entitlements, materials,
-                               requisitions, returns, scheme_forms, schemes, words)
+from services.requests import (accounts, artisan_picks, artisans, claims, collections, credit, entitlements,
+                               materials, requisitions, returns, scheme_forms, schemes, words)
+from services.requests.errors import ArtisanNameAmbiguous, ArtisanNameUnknown
 from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
 from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_month, is_written_financial_year,
                              month_bounds, month_of)
@@ -110,10 +111,16 @@ def account(principal, artisan_id):
 @blp.get("/accounts")
 @page("secretary", "admin")
 def account_list(principal):
-    """The accounts the caller may see, most owed first (?artisan=NUMBER opens one); admins also set credit terms."""
-    if wanted := request.args.get("artisan", "").strip().upper():
-        artisan = artisans.get(db(), principal, wanted)  # 404 for a number the caller cannot see
-        return redirect(url_of("requests", f"/accounts/{artisan['_id']}"))
+    """The accounts the caller may see, most owed first (?artisan= opens one: a number, a line of the list or a whole
+    name, as artisan_picks reads it; a name nobody or several have is said beside the field); admins also set credit
+    terms."""
+    typed, refused = request.args.get("artisan", "").strip(), None
+    if typed:
+        try:
+            artisan = artisan_picks.picked(db(), principal, typed)
+            return redirect(url_of("requests", f"/accounts/{artisan['_id']}"))
+        except (ArtisanNameUnknown, ArtisanNameAmbiguous) as exc:
+            refused = exc  # the list again, the field as typed, what to do next said under it (422)
     rows = accounts.listing(db(), principal, _now(), limit=accounts.MAX_LISTED + 1)
     more = len(rows) > accounts.MAX_LISTED  # past the limit: those who owe most, and the caller is told so
     rows = rows[:accounts.MAX_LISTED]
@@ -126,8 +133,10 @@ def account_list(principal):
     held = [t["artisan_id"] for t in terms if t.get("artisan_id")]  # named, as they were picked
     named = {a["_id"]: a for a in db().artisans.find({"_id": {"$in": held}}, {"name": 1, "name_hi": 1})} if held else {}
     return render_template("requests/accounts.html", rows=rows[at.skip:at.skip + at.size], pager=at, more=more,
-                           shown=len(rows), terms=terms, terms_named=named, owed=owed,
-                           hindi_districts=depot_districts(db()).hindi if admin and language() == "hi" else {})
+                           shown=len(rows), terms=terms, terms_named=named, owed=owed, typed=typed,
+                           refused=refused.describe_on_page() if refused else None,
+                           hindi_districts=artisan_picks.page_districts(db())), \
+        422 if refused else 200
 
 
 @blp.get("/requisitions/<req_id>/receipt")

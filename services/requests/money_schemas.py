@@ -7,7 +7,7 @@ import marshmallow as ma
 from marshmallow import fields as f, validate as v
 
 from services.requests.pricing_schemas import PricingSchema, ReversedFields
-from services.requests.schemas import CATEGORY, CODE, MONTH, NAME, RequisitionSchema
+from services.requests.schemas import CATEGORY, CODE, MONTH, NAME, RequisitionSchema, one_artisan, typed_artisan
 from shared.calendar import Day, FinancialYear
 from shared.codes import Code
 from shared.events import ZONES
@@ -281,12 +281,7 @@ class AccountSchema(ma.Schema):
 
 class CreditTermsSchema(ma.Schema):
     artisan_id = f.String(load_default=None, allow_none=True, validate=CODE)
-    artisan = f.String(load_default=None, allow_none=True, load_only=True, validate=v.Length(min=1, max=300),
-                       metadata={"description": "instead of `artisan_id`, the artisan as a person types them: their "
-                                                "number, a line of the pages' list (`name · district · craft · "
-                                                "number`) or their whole name in English or Hindi; a name nobody "
-                                                "or more than one has is refused (422 artisan_name_unknown, "
-                                                "artisan_name_ambiguous) and nothing is saved"})
+    artisan = typed_artisan()
     cooperative = f.String(load_default=None, allow_none=True, validate=v.Length(min=1, max=200))
     credit_limit = Money(required=True, not_negative=True)
     credit_days = WholeNumber(required=True, validate=v.Range(min=0, max=365))
@@ -298,8 +293,7 @@ class CreditTermsSchema(ma.Schema):
     def _one_holder(self, data, **kwargs):
         if (data.get("artisan_id") or data.get("artisan")) and data.get("cooperative"):
             raise ma.ValidationError(F_("give an artisan or a cooperative, not both"), "cooperative")
-        if data.get("artisan_id") and data.get("artisan"):
-            raise ma.ValidationError(F_("give the artisan by number or by name, not both"), "artisan")
+        one_artisan(data)
 
 
 class ClaimsQuery(ma.Schema):

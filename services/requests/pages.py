@@ -9,8 +9,8 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from services.requests import (artisans, domain, login_throttle, materials, quotas, requisition_money, requisitions,
-                               returns, settings, users, words)
+from services.requests import (artisan_picks, artisans, domain, login_throttle, materials, quotas, requisition_money,
+                               requisitions, returns, settings, users, words)
 from shared import names
 from shared.auth import COOKIE, current_principal, decode_token
 from shared.errors import CsrfFailed, Error, outcome
@@ -248,4 +248,4 @@ def quota_settings(principal):
     saved = next((cap for cap in caps if cap["_id"] == request.args.get("saved")), None)
     return render_template("requests/quotas.html", caps=caps, changes=changes, people=people, saved=saved,
                            categories=labels()["category"], units=materials.units(db()), auto=settings.auto_approve(db()),
-                           max_limit=quotas.MAX_LIMIT)
+                           max_limit=quotas.MAX_LIMIT, hindi_districts=artisan_picks.page_districts(db()))

@@ -148,6 +148,22 @@ class ArtisanQuery(ma.Schema):
     offset = f.Integer(load_default=0, validate=v.Range(min=0))
 
 
+def typed_artisan() -> f.String:
+    """A form's artisan as a person at a desk types them (artisan_picks.picked), sent instead of `artisan_id`."""
+    return f.String(load_default=None, allow_none=True, load_only=True, validate=v.Length(min=1, max=300),
+                    metadata={"description": "instead of `artisan_id`, the artisan as a person types them: their "
+                                             "number, a line of the pages' list (`name · district · craft · "
+                                             "number`) or their whole name in English or Hindi; a name nobody "
+                                             "or more than one has is refused (422 artisan_name_unknown, "
+                                             "artisan_name_ambiguous) and nothing is saved"})
+
+
+def one_artisan(data: dict) -> None:
+    """The artisan by number or by name (`typed_artisan`), not both."""
+    if data.get("artisan_id") and data.get("artisan"):
+        raise ma.ValidationError(F_("give the artisan by number or by name, not both"), "artisan")
+
+
 class QuotaSchema(ma.Schema):
     id = f.String(attribute="_id", dump_only=True, metadata={"description": "'<category>@<artisan_id or *>'"})
     category = f.String(required=True, validate=CATEGORY)
@@ -155,11 +171,16 @@ class QuotaSchema(ma.Schema):
                      metadata={"description": "per month, in the category's unit; at most 10000"})
     per_loom = f.Boolean(load_default=False)
     artisan_id = f.String(load_default=None, allow_none=True, validate=CODE,
-                          metadata={"description": "a registered artisan; none: everyone"})
+                          metadata={"description": "a registered artisan; none (and no `artisan`): everyone"})
+    artisan = typed_artisan()
     replace = f.Boolean(load_default=True, load_only=True, metadata={
         "description": "false: refuse (409 quota_exists, with the cap there is) if a cap is set already"})
     set_by = f.String(dump_only=True)
     set_at = f.String(dump_only=True)
+
+    @ma.validates_schema
+    def _one_artisan(self, data, **kwargs):
+        one_artisan(data)
 
 
 class QuotaChangeSchema(ma.Schema):
@@ -438,8 +459,13 @@ class NewUserSchema(ma.Schema):
     password = f.String(required=True, validate=v.Length(min=1, max=200), load_only=True)
     role = f.String(required=True, validate=v.OneOf(ROLES))
     artisan_id = _optional_code()
+    artisan = typed_artisan()
     depot = _optional_code()
     cooperative = _optional_code()
+
+    @ma.validates_schema
+    def _one_artisan(self, data, **kwargs):
+        one_artisan(data)
 
 
 class NewPasswordSchema(ma.Schema):

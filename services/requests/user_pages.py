@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from services.requests import cooperatives, user_admin
+from services.requests import artisan_picks, cooperatives, user_admin
 from services.requests.users import BELONGS, MAX_PASSWORD, MAX_USERNAME, MIN_PASSWORD
 from shared.auth import ROLES
 from shared.lists import pager, search_text
@@ -50,7 +50,8 @@ def directory(principal):
                            coops=coops, coop_names={c["_id"]: c for c in coops}, role_names=ROLE_NAMES,
                            new_role=new_role if new_role in ROLES else NEW_ROLE, role_asked=new_role is not None,
                            field_role=FIELD_ROLE, kept=[(k, v) for k in KEPT for v in request.args.getlist(k) if v],
-                           limits={"username": MAX_USERNAME, "password": MAX_PASSWORD, "min": MIN_PASSWORD})
+                           limits={"username": MAX_USERNAME, "password": MAX_PASSWORD, "min": MIN_PASSWORD},
+                           hindi_districts=artisan_picks.page_districts(db()))
 
 
 @blp.get("/password")

@@ -90,3 +90,33 @@ def test_an_admin_picks_an_artisan_by_hindi_name_and_saves_credit_terms_on_a_pho
     expect(row).to_contain_text("₹12,000.00")
     expect(row.locator("[data-holder]")).to_have_text(f"सीता देवी {bhadohi}")
     admin.shot("credit-terms-by-name-phone")
+
+
+def test_an_admin_picks_an_artisan_by_hindi_name_for_a_quota_on_a_phone(people, bhadohi):
+    """The quota form picks one artisan as the credit terms' does: a name two have is refused in Hindi, the line of
+    the list picked is saved for that artisan only."""
+    admin = people("admin").log_in()
+    page = admin.page
+    page.set_viewport_size({"width": 360, "height": 740})
+    admin.language("hi")
+    page.goto(admin.url("requests", "/admin/quotas"))
+    expect(page.locator("html")).to_have_attribute("lang", "hi")
+    form = page.locator("#quota-form")
+    form.locator("#category").select_option("dye")
+    form.get_by_label("मासिक सीमा").fill("4")
+    field = form.get_by_label("कारीगर: नाम या नंबर (खाली: सभी के लिए)")
+    field.fill("सीता देवी")  # typed, not picked: two artisans have this name
+    form.get_by_role("button", name="कोटा सहेजें").click()
+    expect(form.locator(".field-error")).to_contain_text("“सीता देवी”")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(f'tr[data-quota="dye@{bhadohi}"]')).to_have_count(0)
+    line = pick(page, field, "सीता", bhadohi)
+    assert line.startswith("सीता देवी · ") and "कालीन बुनाई" in line and line.endswith(bhadohi)
+    box = field.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    form.get_by_role("button", name="कोटा सहेजें").click()
+    expect(page.locator("#quota-saved")).to_contain_text(f"सीता देवी ({bhadohi})")
+    expect(page.locator(f'tr[data-quota="dye@{bhadohi}"]')).to_have_count(1)
+    expect(page.locator('tr[data-quota="dye@ART-0002"]')).to_have_count(0)  # the other Sita got nothing
+    admin.shot("quota-by-name-phone")

@@ -164,7 +164,7 @@ def test_the_add_form_asks_only_what_the_chosen_role_needs(people):
     form.get_by_label("Role").select_option("warehouse")  # back: its depot again, nothing of the secretary's
     assert asked(form) == ["username", "password", "new_role", "depot"]
     expect(form.get_by_label("Cooperative")).to_be_hidden()
-    expect(form.get_by_label("Artisan number")).to_be_hidden()
+    expect(form.get_by_label("Artisan: name or number")).to_be_hidden()
     form.get_by_label("User name").fill(clerk)
     form.get_by_label("Password").fill("first passphrase")
     form.get_by_label("Depot").select_option("VNS")
@@ -177,8 +177,8 @@ def test_the_add_form_asks_only_what_the_chosen_role_needs(people):
     secretary = f"sec-{uuid.uuid4().hex[:6]}"
     page.locator("#add-login summary").click()
     form.get_by_label("Role").select_option("artisan")
-    assert asked(form) == ["username", "password", "new_role", "artisan_id"]
-    form.get_by_label("Artisan number").fill("ART-0002")  # typed, then the role changed: not sent
+    assert asked(form) == ["username", "password", "new_role", "artisan"]
+    form.get_by_label("Artisan: name or number").fill("ART-0002")  # typed, then the role changed: not sent
     form.get_by_label("Role").select_option("secretary")
     assert asked(form) == ["username", "password", "new_role", "cooperative"]
     expect(form.get_by_label("Depot")).to_be_hidden()
@@ -200,8 +200,8 @@ def test_the_add_form_asks_only_what_the_chosen_role_needs(people):
 
 
 @pytest.mark.parametrize("lang,refusal", [
-    ("en", "register them first on the Artisans page"),
-    ("hi", "“कारीगर” पेज पर"),
+    ("en", "No artisan is called “ART-404”"),
+    ("hi", "“ART-404” नाम का कोई कारीगर नहीं है"),
 ])
 def test_an_artisans_login_for_no_registered_artisan_is_refused_under_the_number(people, lang, refusal):
     """The API's refusal is said under the field it is about, in the page's language, and no login is added (the
@@ -241,7 +241,7 @@ def test_without_javascript_the_role_is_chosen_first_and_the_page_asks_only_its_
         page.wait_for_url(lambda url: "new_role=secretary" in url and "q=sec" in url and url.endswith("#add-login"))
         expect(form.get_by_label("Cooperative")).to_be_visible()
         expect(form.get_by_label("Depot")).to_be_hidden()
-        expect(form.get_by_label("Artisan number")).to_be_hidden()
+        expect(form.get_by_label("Artisan: name or number")).to_be_hidden()
         expect(form.get_by_label("Role")).to_have_value("secretary")
         expect(form.locator('input[name="role"]')).to_have_value("secretary")
         assert reader.errors == []

@@ -124,6 +124,8 @@ MATRIX = [
     ("requests", "POST", "/artisans/ART-B/phone/reject", None, expect(secretary=403, warehouse=403, artisan=403)),
     ("requests", "PATCH", "/artisans/ART-A", {"phone": "+919899999999"}, expect(warehouse=403, artisan=403)),
     ("requests", "POST", "/quotas", {"category": "dye", "limit": "5"}, ADMIN_ONLY),
+    ("requests", "POST", "/quotas", {"category": "dye", "limit": "5", "artisan": "ART-B"},
+     ADMIN_ONLY),  # an artisan as typed in the quotas page's form (number, list line or whole name)
     ("requests", "GET", "/quotas", None, ADMIN_ONLY),
     ("requests", "GET", "/quotas/history", None, ADMIN_ONLY),
     ("requests", "DELETE", "/quotas/dye@*", None, expect(admin=ANY, warehouse=403, artisan=403, secretary=403)),
@@ -241,6 +243,8 @@ MATRIX = [
     ("requests", "GET", "/artisans/ART-A/passbook", None, expect()),
     ("requests", "GET", "/users", None, ADMIN_ONLY),  # who logs in: admins only, never a hash
     ("requests", "POST", "/users", {"username": "u{n}", "password": "long enough", "role": "warehouse"}, ADMIN_ONLY),
+    ("requests", "POST", "/users", {"username": "u{n}", "password": "long enough", "role": "artisan",
+                                    "artisan": "ART-B"}, ADMIN_ONLY),  # an artisan as typed in the Users page's form
     ("requests", "POST", "/users/clerk/password", {"password": "long enough"}, ADMIN_ONLY),
     ("requests", "PATCH", "/users/clerk", {"active": False}, ADMIN_ONLY),
     ("requests", "POST", "/auth/password", {"current_password": "not it", "new_password": "long enough"},

@@ -419,7 +419,7 @@ def test_without_script_the_add_form_asks_only_what_the_chosen_role_needs(client
     neither shown nor sent."""
     for query, role, own in (("", "warehouse", ["depot"]), ("?new_role=warehouse", "warehouse", ["depot"]),
                              ("?new_role=secretary", "secretary", ["cooperative"]),
-                             ("?new_role=artisan", "artisan", ["artisan_id"]), ("?new_role=admin", "admin", []),
+                             ("?new_role=artisan", "artisan", ["artisan"]), ("?new_role=admin", "admin", []),
                              ("?new_role=nobody", "warehouse", ["depot"])):
         form = add_form(client, admin, query, lang)
         assert (form.role, form.fields) == (role, ["username", "password", *own]), query

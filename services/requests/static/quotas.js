@@ -33,8 +33,9 @@
   form.rbBody = function () {
     var who = artisan.value.trim();
     return { category: category.value, limit: rb.digits(limit.value.trim()), per_loom: perLoom.checked,
-             artisan_id: who || null, replace: form.rbReplace === true };
+             artisan: who || null, replace: form.rbReplace === true };  // a name, a line of the list or a number
   };
+  form.rbField = function (name) { return name === "artisan_id" ? artisan : null; };  // its refusals: under it
   form.rbError = function (error) {
     form.rbReplace = false;
     if (error.code !== "quota_exists") return false;

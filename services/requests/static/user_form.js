@@ -18,5 +18,7 @@
   }
   choice.addEventListener("change", fit);
   fit();  // a role the browser kept from before (back to the page) is the one asked for
-  form.rbField = function (name) { return name === "role" ? choice : null; };  // a refusal of the role: under it
+  form.rbField = function (name) {  // a refusal of the role: under it; of the artisan named by name: under that
+    return name === "role" ? choice : name === "artisan_id" ? form.elements.artisan : null;
+  };
 })();
