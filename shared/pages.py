@@ -406,8 +406,11 @@ def keypad(unit: str | None) -> str:
 
 
 def quantity_box(unit: str | None) -> Markup:
-    """A quantity box's keyboard attributes for a material in `unit` (keypad): `step="1"` too for whole pieces."""
-    return Markup('inputmode="numeric" step="1"') if keypad(unit) == "numeric" else Markup('inputmode="decimal"')
+    """A quantity box's keyboard attributes for a material in `unit` (keypad): `step="1"` too for whole pieces, and
+    `data-pieces`, so the pages' script checks it as a number and leaves '2.5' to the server, whose refusal names the
+    material counted in whole pieces (rawbank.js numberKind) rather than a bare "write a whole number"."""
+    return (Markup('inputmode="numeric" step="1" data-pieces') if keypad(unit) == "numeric"
+            else Markup('inputmode="decimal"'))
 
 
 def person(value) -> Markup:

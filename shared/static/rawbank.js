@@ -208,9 +208,11 @@
     return (text || "").replace(/[\u0966-\u096F]/g, function (d) { return String(d.charCodeAt(0) - 0x0966); });
   }
 
-  // What kind of number a field takes: inputmode decimal (a number), numeric (a whole number) or none.
+  // What kind of number a field takes: inputmode decimal (a number), numeric (a whole number) or none. A quantity of
+  // a material counted in pieces (data-pieces: the number pad without a dot) is checked as a number: part of a piece
+  // is refused by the server, which names the material and its unit.
   function numberKind(field) {
-    var mode = field.getAttribute("inputmode");
+    var mode = field.hasAttribute("data-pieces") ? "decimal" : field.getAttribute("inputmode");
     return mode === "decimal" ? "number" : mode === "numeric" ? "whole" : null;
   }
 
@@ -520,7 +522,8 @@
       var from = document.getElementById(box.dataset.keypadFrom), option = from && from.selectedOptions[0];
       var mode = (option && option.dataset.inputmode) || "decimal";
       box.setAttribute("inputmode", mode);
-      if (mode === "numeric") box.setAttribute("step", "1"); else box.removeAttribute("step");
+      if (mode === "numeric") { box.setAttribute("step", "1"); box.setAttribute("data-pieces", ""); }
+      else { box.removeAttribute("step"); box.removeAttribute("data-pieces"); }
     });
   }
   document.addEventListener("DOMContentLoaded", function () { keypads(); });
