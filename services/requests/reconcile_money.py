@@ -147,8 +147,8 @@ def dispatches_charged_once(found: dict) -> Problems:
         money, entries = req.get("money") or {}, charged.pop(rid, [])
         if not money:
             if entries:
-                problems.append(Problem(N_("requisition {rid} ({status}) is charged but was never handed over"), rid=rid,
-                                        status=status_word(req["status"])))
+                problems.append(Problem(N_("requisition {rid} ({status}) is charged but was never handed over"),
+                                        rid=rid, status=status_word(req["status"])))
             continue
         shares = {share["artisan_id"]: share for share in money["shares"]}
         whom = sorted({a for a, _ in entries} - set(shares))

@@ -125,8 +125,8 @@ def test_finding_4_the_depot_finds_a_handed_over_request_by_its_number_to_record
 
 
 def test_finding_history_says_who_acted_in_words_and_names_the_material_on_a_375_px_phone(people):
-    """The request's history on the artisan's phone said "artisan द्वारा", "admin द्वारा", "warehouse द्वारा": the logins
-    people type, not who they are; and the material's code (YRN-COT-40) stood beside its name. The artisan reads
+    """The request's history on the artisan's phone said "artisan द्वारा", "admin द्वारा", "warehouse द्वारा": the
+    logins people type, not who they are; and the material's code (YRN-COT-40) stood beside its name. The artisan reads
     "आपके द्वारा", "एडमिन द्वारा", "डिपो लिपिक द्वारा" and the material by its Hindi name only."""
     admin = people("admin").log_in()
     api(admin, "requests", "PUT", "/credit-terms",

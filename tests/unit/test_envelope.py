@@ -271,7 +271,8 @@ def test_the_shortcuts_rest_only_on_marshmallow_methods_it_has_and_a_name_a_rele
     """The event's load and dump shortcuts run only for fields whose methods are marshmallow's own (as in 4.x); a
     method a later release renames or drops counts as not (the field's own deserialize/serialize runs), never an
     AttributeError on every event."""
-    assert envelope_module._as_marshmallows(ma.fields.String, "_validate_missing", "_validate", "serialize", "get_value")
+    methods = ("_validate_missing", "_validate", "serialize", "get_value")
+    assert envelope_module._as_marshmallows(ma.fields.String, *methods)
     assert not envelope_module._as_marshmallows(ma.fields.String, "_validate", "_a_method_no_release_has")
 
     class Own(ma.fields.String):
