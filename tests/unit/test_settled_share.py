@@ -8,6 +8,8 @@ import pytest
 from flask import get_template_attribute
 
 from services import requests as requests_service
+from services.requests.pages import names_of
+from shared.auth import Principal
 from shared.i18n import LANG_COOKIE
 from shared.mongo import connect
 from shared.runtime import Runtime
@@ -24,7 +26,8 @@ def app(config):
 
 def settled_share(app, c, lines, credited) -> str:
     with app.test_request_context("/", headers={"Cookie": f"{LANG_COOKIE}=en"}):
-        drawn = get_template_attribute("requests/_bits.html", "settled_share")(c, lines, credited, MATERIALS)
+        named = names_of({c["disputed"]["settled"]["by"]}, Principal("ART-0001", "artisan", artisan_id="ART-0001"))
+        drawn = get_template_attribute("requests/_bits.html", "settled_share")(c, lines, credited, MATERIALS, named)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", str(drawn))).strip()
 
 
@@ -38,6 +41,7 @@ def test_an_upheld_share_lists_a_material_received_as_0_and_leaves_0_out_of_what
              {"sku": "YRN-SLK-MUL", "quantity": 500, "received": None, "unit": "kg"}]
     said = settled_share(app, c, lines, {"YRN-COT-40": 1_000, "DYE-INDIGO": 0})
     assert "you received 6 kg Cotton yarn 40s, 0 kg Natural indigo dye, 0.5 kg Mulberry silk yarn." in said, said
+    assert "(a member of staff, " in said and "admin" not in said, said  # a login no user has: never bare
     assert "What did not reach you (4 kg Cotton yarn 40s, 1 kg Natural indigo dye) counts as short and is to be " \
            "credited to your account by the depot. 1 kg Cotton yarn 40s of it is credited so far." in said, said
 
