@@ -2,9 +2,7 @@
 (name · district · craft · number, as artisan_pick.js shows the directory's search), or by their whole name."""
 from __future__ import annotations
 
-import re
-
-from services.requests.artisans import PUBLIC, shown_to, visible, within
+from services.requests.artisans import PUBLIC, called, shown_to, visible, within
 from services.requests.errors import ArtisanNameAmbiguous, ArtisanNameUnknown
 from shared.auth import Principal
 from shared.districts import depot_districts
@@ -21,19 +19,14 @@ def picked(db, principal: Principal, typed: str) -> dict:
     number = text.rsplit(APART, 1)[-1].strip().upper()
     if number and (doc := db.artisans.find_one(within({"_id": number}, visible(principal)), PUBLIC)):
         return shown_to(principal, doc)
-    called = {"$regex": _whole(text), "$options": "i"}
-    found = list(db.artisans.find(within({"$or": [{"name": called}, {"name_hi": called}]}, visible(principal)),
+    named = called(text)
+    found = list(db.artisans.find(within({"$or": [{"name": named}, {"name_hi": named}]}, visible(principal)),
                                   PUBLIC).limit(2))  # two are enough to say the name is not one person's
     if not found:
         raise ArtisanNameUnknown({"artisan": text})
     if len(found) > 1:
         raise ArtisanNameAmbiguous({"artisan": text})
     return shown_to(principal, found[0])
-
-
-def _whole(name: str) -> str:
-    """A pattern of the whole name, any spacing between and around its words."""
-    return r"^\s*" + r"\s+".join(re.escape(word) for word in name.split()) + r"\s*$"
 
 
 def into_number(db, principal: Principal, body: dict) -> dict:

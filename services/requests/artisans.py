@@ -210,7 +210,7 @@ def _query(db, principal: Principal, q, district, cooperative, active, looms_cha
     terms = (q or "").split()[:5]
     depots = depot_districts(db) if terms or district else None
     if district and (english := depots.in_english(district)):
-        query["district"] = _district_is(district, *english)  # its Hindi name, as a depot of it gives it
+        query["district"] = called(district, *english)  # its Hindi name, as a depot of it gives it
     words = [{"$or": _matches(db, word, depots)} for word in terms]
     return within({**query, "$and": words} if words else query, visible(principal))
 
@@ -221,7 +221,7 @@ def _matches(db, word: str, depots: Districts) -> list[dict]:
     pattern = {"$regex": re.escape(word), "$options": "i"}
     found = [{field: pattern} for field in ("_id", "name", "name_hi", "district", "registration_id", "cooperative")]
     if english := depots.in_english(word, part=True):
-        found.append({"district": _district_is(*english)})
+        found.append({"district": called(*english)})
     digits = "".join(ch for ch in ascii_digits(word) if ch.isdigit())
     if len(digits) >= 3:
         found.append({"phone_key": {"$regex": re.escape(digits)}})
@@ -230,9 +230,9 @@ def _matches(db, word: str, depots: Districts) -> list[dict]:
     return found + ([{"cooperative": {"$in": coops}}] if coops else [])
 
 
-def _district_is(*names: str) -> dict:
-    """A district that is one of `names` case and spacing aside (shared.text.plain_name), as a pattern both MongoDB
-    and mongomock read ('Sant  Ravidas nagar' is 'Sant Ravidas Nagar', as the pages say them)."""
+def called(*names: str) -> dict:
+    """A name (a district, an artisan's) that is one of `names` case and spacing aside (shared.text.plain_name), as a
+    pattern both MongoDB and mongomock read ('Sant  Ravidas nagar' is 'Sant Ravidas Nagar', as the pages say them)."""
     spelled = "|".join(r"\s+".join(re.escape(part) for part in name.split()) for name in names)
     return {"$regex": rf"^\s*(?:{spelled})\s*$", "$options": "i"}
 
