@@ -259,8 +259,7 @@ def _loader(field: ma.fields.Field):
     """
     deserialize = field.deserialize
     kind = type(field)
-    if (getattr(field, "pre_load", True) or kind.deserialize is not ma.fields.Field.deserialize
-            or not _as_marshmallows(kind, "_validate_missing", "_validate")):
+    if getattr(field, "pre_load", True) or not _as_marshmallows(kind, "deserialize", "_validate_missing", "_validate"):
         return deserialize
     if not field.validators:
         convert = field._deserialize

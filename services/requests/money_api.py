@@ -140,7 +140,7 @@ def get_account(query, artisan_id):
 def set_credit_terms(body):
     """Credit limit, days and advance for one artisan (by `artisan_id`, or `artisan` as a person types them), one
     cooperative's members, or everyone (neither)."""
-    if body["artisan_id"] and not body.get("artisan"):
+    if body["artisan_id"]:  # never with `artisan` (CreditTermsSchema): a typed one is found as the caller may see it
         artisans.get(db(), current_principal(), body["artisan_id"])
     artisan_picks.into_number(db(), current_principal(), body)
     cooperatives.require(db(), body["cooperative"])  # a code no cooperative has would hold terms nobody gets
