@@ -78,7 +78,9 @@ def list_users(query):
 @blp.response(201, UserSchema)
 def add_user(body):
     """Add a login (admin), checked as `rawbank user add` checks one; 409 already_exists if the name is taken. An
-    artisan's login names them by `artisan_id`, or by `artisan` as the Users page's form sends what was typed."""
+    artisan's login names them by `artisan_id`, or by `artisan` as the Users page's form sends what was typed. An
+    artisan has one login: 409 artisan_has_login (`details`: `artisan_id`, `login`) while they have an active one
+    (give it a new password, or deactivate it first); a deactivated login does not count."""
     return user_admin.add(db(), artisan_picks.into_number(db(), current_principal(), body))
 
 
@@ -102,7 +104,9 @@ def update_user(changes, username):
     """Deactivate a login ({"active": false}: its login is refused, every token it had ends) or reactivate it
     (admin); not your own, nor the last active admin (422). Move warehouse staff to another depot ({"depot"}: every
     token they had ends, as it named the old depot). Make warehouse staff an admin or an admin warehouse staff
-    ({"role"}, with the depot they will work at; every token they had ends); not your own, nor the last admin."""
+    ({"role"}, with the depot they will work at; every token they had ends); not your own, nor the last admin.
+    An artisan's login is reactivated only while they have no other active login: 409 artisan_has_login naming it
+    (`details`: `artisan_id`, `login`, `username`)."""
     return user_admin.update(db(), current_principal(), username, changes,
                              token_ttl=current_app.config["RAWBANK"].jwt_ttl_seconds, correlation_id=request_id())
 

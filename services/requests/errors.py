@@ -39,6 +39,23 @@ class UsernameTaken(shared_errors.AlreadyExists):
     message = N_("A login named {username} already exists; choose another name.")
 
 
+class ArtisanHasLogin(Conflict):
+    """A new login for an artisan who has an active one: almost always a clerk who did not see they registered
+    already, and two logins split who answered what (users.add_user). `login`: the one they have."""
+
+    code = "artisan_has_login"
+    message = N_("Artisan {artisan_id} already has a login: {login}. One artisan has one login. If they cannot log "
+                 "in, give {login} a new password on the Users page; to give them another login instead, deactivate "
+                 "{login} there first.")
+
+
+class ArtisanHasOtherLogin(ArtisanHasLogin):
+    """Reactivating an artisan's login while another of theirs is active (user_admin.set_active)."""
+
+    message = N_("Artisan {artisan_id} has another active login: {login}. One artisan has one login: deactivate "
+                 "{login} first, then reactivate {username}.")
+
+
 class UnknownUser(NotFound):
     code = "not_found"
     message = N_("No login named {username}; check the name on the Users page.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from services.requests import artisans, cooperatives, credit, quotas, schemes, users
+from services.requests.errors import ArtisanHasLogin
 from shared.auth import Principal
 
 DEMO_COOPERATIVE = {"code": "SMBSS", "name": "Sarai Mohana Bunkar Sahkari Samiti",
@@ -56,7 +57,10 @@ def seed(db, config) -> None:
     """Add the demo users, cooperative, artisans, caps, scheme and credit terms that are not there yet."""
     for user in DEMO_USERS:
         if db.users.find_one({"_id": user["username"]}) is None:
-            users.add_user(db, **user)
+            try:
+                users.add_user(db, **user)
+            except ArtisanHasLogin:
+                pass  # the demo artisan was given a login of another name: they keep that one
     if db.cooperatives.find_one({"_id": DEMO_COOPERATIVE["code"]}) is None:
         cooperatives.register(db, DEMO_COOPERATIVE, by="seed", correlation_id="seed")
     for artisan in (DEMO_ARTISAN, *DEMO_MEMBERS):

@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from services.requests import login_throttle
+from services.requests import login_throttle, users
 from services.requests.domain import Change, Requisition, StockEvent
 from shared import revocation
 from shared.envelope import Event, utcnow_iso
@@ -13,6 +13,7 @@ from shared.relay import outbox_push
 
 INDEXES = {
     "users": [IndexModel([("artisan_id", ASCENDING)], sparse=True),
+              IndexModel([(users.ONE_LOGIN, ASCENDING)], unique=True, sparse=True),  # an artisan has one login
               IndexModel([("pending.id", ASCENDING)], sparse=True)],  # a change left half done (login_changes)
     "artisans": [
         IndexModel([("registration_id", ASCENDING)], unique=True),

@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 import time
 
+from pymongo.errors import DuplicateKeyError
+
 from services.requests import login_changes, login_throttle, users
-from services.requests.errors import BadLogin, OwnLogin, OwnPassword, OwnRole, UnknownUser, UsernameTaken
+from services.requests.errors import (ArtisanHasOtherLogin, BadLogin, OwnLogin, OwnPassword, OwnRole, UnknownUser,
+                                      UsernameTaken)
 from shared.auth import Principal
 from shared.config import SettingError
 from shared.console import both
-from shared.errors import AlreadyExists, Invalid
+from shared.errors import AlreadyExists, Busy, Invalid
 from shared.i18n import F_, in_both
 
 PUBLIC = {"password_hash": 0}  # never leaves the store
@@ -146,17 +149,17 @@ def _set_active(db, by: Principal, username: str, active: bool, *, token_ttl: in
     pending since) is tried again through set_active, which settles first."""
     if not active and username == by.sub:
         raise OwnLogin({"username": username})
-    before = db.users.find_one({"_id": username}, {"role": 1, "active": 1})
+    before = db.users.find_one({"_id": username}, {"role": 1, "active": 1, "artisan_id": 1})
     if before is None:
         raise UnknownUser({"username": username})
     if active:
-        db.users.update_one({"_id": username}, {"$unset": {"active": ""}})
+        _reactivate(db, username, before)
         return get(db, username)
     if before.get("active") is False:  # deactivated already: its tokens end again, as before
         users.end_tokens(db, username, time.time(), token_ttl=token_ttl, correlation_id=correlation_id)
         return get(db, username)
     if not login_changes.change(db, username, {"role": before["role"], "active": {"$ne": False}},
-                                {"$set": {"active": False}},
+                                {"$set": {"active": False}, "$unset": {users.ONE_LOGIN: ""}},  # a new one may come
                                 undo={"$unset": {"active": ""}} if before["role"] == "admin" else None,
                                 token_ttl=token_ttl, correlation_id=correlation_id):  # changed meanwhile: again
         return set_active(db, by, username, active, token_ttl=token_ttl, correlation_id=correlation_id)
@@ -190,6 +193,21 @@ def _move_to_depot(db, username: str, depot: str | None, *, token_ttl: int,
                                 token_ttl=token_ttl, correlation_id=correlation_id):  # changed meanwhile: again
         return move_to_depot(db, username, depot, token_ttl=token_ttl, correlation_id=correlation_id)
     return get(db, username)
+
+
+def _reactivate(db, username: str, before: dict) -> None:
+    """Let a login in again; an artisan's only while they have no other active login (409 artisan_has_login, naming
+    it), kept so by the unique users.ONE_LOGIN when another is added or reactivated at the same moment."""
+    artisan = before.get("artisan_id") if before["role"] == "artisan" and before.get("active") is False else None
+    if artisan is None:
+        db.users.update_one({"_id": username}, {"$unset": {"active": ""}})
+        return
+    users.one_login(db, artisan, besides=username, refusal=ArtisanHasOtherLogin)
+    try:
+        db.users.update_one({"_id": username}, {"$unset": {"active": ""}, "$set": {users.ONE_LOGIN: artisan}})
+    except DuplicateKeyError:
+        users.one_login(db, artisan, besides=username, refusal=ArtisanHasOtherLogin)
+        raise Busy() from None  # that one deactivated meanwhile: the request may be sent again
 
 
 KEEP = object()  # change_role's depot when none was given

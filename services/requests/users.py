@@ -8,12 +8,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pymongo.errors import DuplicateKeyError
 
-from services.requests.errors import BadLogin, LoginDeactivated
+from services.requests.errors import ArtisanHasLogin, BadLogin, LoginDeactivated
 from shared import revocation
 from shared.auth import MAX_TOKEN_TTL, ROLES, Principal, issue_token
 from shared.config import SettingError
 from shared.console import both
-from shared.errors import AlreadyExists
+from shared.errors import AlreadyExists, Busy
 from shared.i18n import F_, N_, in_both
 from shared.text import is_clean
 
@@ -50,7 +50,15 @@ BELONGS = {"artisan_id": ("artisan", ONLY_ARTISANS), "depot": ("warehouse", ONLY
 MAX_USERNAME, MAX_PASSWORD = 100, 200
 ADDED = N_("added {role} user {username}")
 NO_SUCH_USER = N_("no user named {username}; `rawbank user add` adds one")
+HAS_LOGIN = N_("artisan {artisan_id} already has a login, {login}: one artisan has one login. If they cannot log in, "
+               "`rawbank user password {login}` gives it a new password; to give them another login instead, "
+               "deactivate {login} on the Users page first.")
 #: the texts above marked F_ are also said under a field of the Users page's forms (POST /api/v1/users)
+
+#: on an active artisan's login only: the artisan's number, unique (store.py), so that two logins added for one artisan
+#: at once cannot both be stored. Logins stored before it have none: `artisan_login` finds them by their fields.
+ONE_LOGIN = "one_login_of"
+TRIES = 3  # a login of the same artisan added and deactivated again and again meanwhile: Busy
 PASSWORD_SET = N_("{username} has a new password; the old one no longer logs in, and every login they had before "
                   "now ends on every service")
 
@@ -73,11 +81,35 @@ def add_user(db, *, username: str, password: str, role: str, artisan_id: str | N
     user = {"_id": username, "role": role, "artisan_id": artisan_id, "depot": depot,
             "cooperative": cooperative,
             "password_hash": _hasher.hash(password)}
-    try:
-        db.users.insert_one(user)
-    except DuplicateKeyError:
-        raise AlreadyExists({"username": username}) from None
-    return user
+    if role == "artisan":
+        one_login(db, artisan_id)
+        user[ONE_LOGIN] = artisan_id
+    for _ in range(TRIES):
+        try:
+            db.users.insert_one(user)
+            return user
+        except DuplicateKeyError:
+            if db.users.find_one({"_id": username}, {"_id": 1}) is not None:
+                raise AlreadyExists({"username": username}) from None
+            one_login(db, artisan_id)  # a login added for them at the same moment (the unique ONE_LOGIN)
+            # that login was deactivated since: their artisan may have this one
+    raise Busy()
+
+
+def artisan_login(db, artisan_id: str, *, besides: str | None = None) -> str | None:
+    """The user name of the artisan's active login (another than `besides`), if they have one. A deactivated login
+    is not one: its artisan may be given a new login."""
+    query = {"role": "artisan", "artisan_id": artisan_id, "active": {"$ne": False}}
+    if besides is not None:
+        query["_id"] = {"$ne": besides}
+    found = db.users.find_one(query, {"_id": 1}, sort=[("_id", 1)])
+    return found and found["_id"]
+
+
+def one_login(db, artisan_id: str, *, besides: str | None = None, refusal=ArtisanHasLogin) -> None:
+    """Refuse (`refusal`, 409 artisan_has_login, naming it) a login for an artisan who has an active one."""
+    if (login := artisan_login(db, artisan_id, besides=besides)) is not None:
+        raise refusal({"artisan_id": artisan_id, "login": login, **({"username": besides} if besides else {})})
 
 
 def authenticate(db, username: str, password: str) -> dict:
@@ -109,6 +141,8 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
                  cooperative=cooperative)
     except AlreadyExists:
         raise SettingError.said(TAKEN, username=repr(username)) from None
+    except ArtisanHasLogin as has:
+        raise SettingError.said(HAS_LOGIN, **has.details) from None
     return both(*in_both(ADDED, role=role, username=username))
 
 
