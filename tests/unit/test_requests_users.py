@@ -68,6 +68,24 @@ def test_a_username_is_taken_once(db):
         users.add_from_cli(db, username="asha", role="warehouse", password="another one")
 
 
+def test_the_command_adds_no_second_login_for_an_artisan_and_says_what_to_do(db):
+    db.artisans.insert_one({"_id": "ART-7"})
+    users.add_from_cli(db, username="meera", role="artisan", password="long enough", artisan_id="ART-7")
+    with pytest.raises(ValueError, match="artisan ART-7 already has a login, meera") as refused:
+        users.add_from_cli(db, username="meera2", role="artisan", password="long enough", artisan_id="ART-7")
+    assert "`rawbank user password meera`" in refused.value.en and "meera" in refused.value.hi
+    assert "निष्क्रिय" in refused.value.hi
+    assert db.users.count_documents({}) == 1
+
+
+def test_the_demo_seed_keeps_a_login_the_demo_artisan_has_already(db):
+    from services.requests import seed
+    users.add_user(db, username="ramesh", password="long enough", role="artisan", artisan_id="ART-0001")
+    seed.seed(db, None)
+    assert [u["_id"] for u in db.users.find({"artisan_id": "ART-0001"})] == ["ramesh"]
+    assert {"admin", "warehouse"} <= {u["_id"] for u in db.users.find()}
+
+
 def test_wrong_passwords_and_unknown_users_look_alike(db):
     users.add_user(db, username="asha", password="long enough", role="admin")
     for name, password in (("asha", "wrong"), ("nobody", "long enough")):
