@@ -225,6 +225,32 @@ def test_an_artisans_login_for_no_registered_artisan_is_refused_under_the_number
     assert admin.errors == []
 
 
+@pytest.mark.parametrize("lang,refusal", [
+    ("en", "Artisan ART-0001 already has a login: artisan."),
+    ("hi", "कारीगर ART-0001 का लॉग इन पहले से है: artisan।"),
+])
+def test_a_second_login_for_an_artisan_is_refused_under_the_artisan_naming_theirs(people, lang, refusal):
+    """The demo artisan Ramesh Kumar (ART-0001) has the login `artisan`: another one for him, picked by name, is
+    refused under the artisan field in the page's language, saying which login he has; none is added."""
+    name = f"art-{uuid.uuid4().hex[:6]}"
+    admin = people("admin").log_in()
+    admin.language(lang)
+    page = admin.page
+    page.goto(admin.url("requests", "/admin/users"))
+    page.locator("#add-login summary").click()
+    form = page.locator("#add-user-form")
+    form.locator("#username").fill(name)
+    form.locator("#password").fill("first passphrase")
+    form.locator("#role").select_option("artisan")
+    form.locator("#artisan_id").fill("Ramesh Kumar")
+    form.locator("button[type=submit]:visible").click()
+    expect(form.locator(".field-error")).to_contain_text(refusal)
+    expect(form.locator("#artisan_id")).to_have_attribute("aria-invalid", "true")
+    page.goto(admin.url("requests", f"/admin/users?q={name}"))
+    expect(page.locator(f'tr[data-user="{name}"]')).to_have_count(0)
+    assert admin.errors == []
+
+
 def test_without_javascript_the_role_is_chosen_first_and_the_page_asks_only_its_fields(browser, dev):
     """Without JavaScript no field changes as the role is changed: "Show the fields for this role" asks the page
     again for the role chosen (keeping the list's search), and it comes with only that role's fields."""
