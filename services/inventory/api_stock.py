@@ -13,7 +13,7 @@ from shared.auth import current_principal, require_role
 from shared.lists import skip_of
 from shared.quantity import format_quantity
 from shared.calendar import IST, add_days, day_start
-from shared.i18n import language
+from shared.i18n import language, said
 from shared.spreadsheet import safe_cell
 from shared.web import Blueprint, db, request_id
 
@@ -164,7 +164,7 @@ _IN_HINDI = {"type_hi": ("type", labels.MOVEMENTS), "reason_hi": ("reason", labe
 def _cell(name: str, row: dict) -> str:
     if name in _IN_HINDI:
         field, named = _IN_HINDI[name]
-        return labels.said(named, row.get(field), "hi")
+        return said(named, row.get(field), "hi")
     value = row.get({"movement_id": "_id", "at_ist": "at"}.get(name, name))
     if name == "lot" and len(row.get("lots") or ()) > 1:  # a split issue: each lot with its part
         value = "; ".join(f"{part['lot']}: {format_quantity(part['quantity'])}" for part in row["lots"])

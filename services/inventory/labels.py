@@ -2,7 +2,7 @@
 catalog texts, which the pages translate lazily (pages.py) and the CSV exports in the language they are for."""
 from __future__ import annotations
 
-from shared.i18n import N_, translate
+from shared.i18n import N_
 
 CATEGORIES = {"yarn": N_("Yarn"), "fibre": N_("Fibre"), "dye": N_("Dye"), "metal": N_("Metal"), "wood": N_("Wood"),
               "clay": N_("Clay"), "chemical": N_("Chemical"), "packaging": N_("Packaging"), "other": N_("Other")}
@@ -12,8 +12,3 @@ MOVEMENTS = {"receipt": N_("Received"), "adjustment": N_("Adjusted"), "transfer"
 REASONS = {"count": N_("Stock count difference"), "damage": N_("Damaged"), "expiry": N_("Expired"),
            "theft": N_("Lost or stolen"), "correction": N_("Correction of an earlier entry"),
            "expired": N_("Expired lot written off")}
-
-
-def said(labels: dict, code: str | None, lang: str) -> str:
-    """`code` as `labels` name it, in `lang`; empty for a code they do not know (a reason written in words)."""
-    return translate(labels[code], lang) if code in labels else ""

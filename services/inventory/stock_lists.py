@@ -9,6 +9,7 @@ from pymongo import ASCENDING
 
 from services.inventory import domain, labels, ledger, waitlist
 from services.inventory.queries import _STOCK_FIELDS, _view, get_stock
+from shared.i18n import said
 from shared.quantity import format_quantity
 from shared.spreadsheet import safe_cell
 
@@ -118,7 +119,7 @@ def _csv_row(view: dict, material: dict, depot: dict) -> list:
                                           ("on_hand", "reserved", "available", "blocked", "on_order",
                                            "reorder_level")), view["level"],
             safe_cell(material.get("name_hi") or ""), safe_cell(depot.get("name_hi") or ""),
-            labels.said(labels.CATEGORIES, view.get("category"), "hi")]
+            said(labels.CATEGORIES, view.get("category"), "hi")]
 
 
 def stock_card(db, depot: str, sku: str, *, movements: int = 20) -> dict:
