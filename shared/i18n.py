@@ -94,6 +94,12 @@ def translate(text: str, lang: str | None = None, /, **params) -> str:
     return translated
 
 
+def said(labels: dict, code: str | None, lang: str) -> str:
+    """`code` in `lang` as `labels` (code -> text marked N_) name it, as a CSV column says it; empty for a code they do
+    not name."""
+    return translate(labels[code], lang) if code in labels else ""
+
+
 def in_both(text: str, /, **params) -> tuple[str, str]:
     """`text` in English and in Hindi, for what is said to a person in both (the `rawbank` command)."""
     return translate(text, "en", **params), translate(text, "hi", **params)

@@ -1,7 +1,7 @@
 """Inventory HTTP API, stock half: stock, the movement ledger and reservations."""
 from __future__ import annotations
 
-from services.inventory import ledger, once, purchase_orders, queries, returns, stock_lists
+from services.inventory import labels, ledger, once, purchase_orders, queries, returns, stock_lists
 from services.inventory.domain import DEPLETED, LOW
 from services.inventory.errors import NotYourDepot, OtherDepotsLedger, WrongDepot, WrongDepotWork
 from services.inventory.api import csv_file, page_args, paged
@@ -13,7 +13,7 @@ from shared.auth import current_principal, require_role
 from shared.lists import skip_of
 from shared.quantity import format_quantity
 from shared.calendar import IST, add_days, day_start
-from shared.i18n import language
+from shared.i18n import language, said
 from shared.spreadsheet import safe_cell
 from shared.web import Blueprint, db, request_id
 
@@ -157,7 +157,14 @@ def get_reservation(requisition_id):
     return queries.get_reservation(db(), requisition_id, artisan_id=artisan, depot=depot)
 
 
+#: the ledger CSV's columns that say a code in Hindi: the code's field, the labels naming it
+_IN_HINDI = {"type_hi": ("type", labels.MOVEMENTS), "reason_hi": ("reason", labels.REASONS)}
+
+
 def _cell(name: str, row: dict) -> str:
+    if name in _IN_HINDI:
+        field, named = _IN_HINDI[name]
+        return said(named, row.get(field), "hi")
     value = row.get({"movement_id": "_id", "at_ist": "at"}.get(name, name))
     if name == "lot" and len(row.get("lots") or ()) > 1:  # a split issue: each lot with its part
         value = "; ".join(f"{part['lot']}: {format_quantity(part['quantity'])}" for part in row["lots"])

@@ -6,10 +6,11 @@ from babel.dates import get_day_names
 from flask import Blueprint, g, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from services.inventory import catalog, clock, domain, lot_rules, order_rules, prices, purchase_orders, store
+from services.inventory import (catalog, clock, domain, labels, lot_rules, order_rules, prices, purchase_orders,
+                                store)
 from services.inventory.errors import DepotNotFound, NotYourDepot
 from services.inventory.schemas import WEEKDAYS
-from shared.i18n import language
+from shared.i18n import language, lazy
 from shared.lists import pager, search_text
 from shared.pages import NUMBER_LOCALES, keep_in_menu, material_name, page, to_depot_choice, to_own_depot
 from shared.web import db
@@ -17,17 +18,12 @@ from shared.web import db
 blp = Blueprint("inventory_pages", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static/inventory")
 LEVELS = {domain.OK: _l("Enough"), domain.LOW: _l("Running low"), domain.DEPLETED: _l("None left")}
-MOVEMENTS = {"receipt": _l("Received"), "adjustment": _l("Adjusted"), "transfer": _l("Transfer"),
-             "reservation": _l("Set aside"), "release": _l("Released"), "issue": _l("Handed over"),
-             "return": _l("Returned to supplier"), "taken_back": _l("Taken back from artisan")}
+MOVEMENTS = {kind: lazy(text) for kind, text in labels.MOVEMENTS.items()}
 RETURN_CONDITIONS = {"restock": _l("Back on the shelf"), "damaged": _l("Damaged: written off"),
                      "short": _l("Did not reach the member")}
-REASONS = {"count": _l("Stock count difference"), "damage": _l("Damaged"), "expiry": _l("Expired"),
-           "theft": _l("Lost or stolen"), "correction": _l("Correction of an earlier entry"),
-           "expired": _l("Expired lot written off")}
+REASONS = {reason: lazy(text) for reason, text in labels.REASONS.items()}
 UNITS = {"kg": _l("kg"), "g": _l("g"), "m": _l("m"), "litre": _l("litre"), "piece": _l("piece")}
-CATEGORIES = {"yarn": _l("Yarn"), "fibre": _l("Fibre"), "dye": _l("Dye"), "metal": _l("Metal"), "wood": _l("Wood"),
-              "clay": _l("Clay"), "chemical": _l("Chemical"), "packaging": _l("Packaging"), "other": _l("Other")}
+CATEGORIES = {category: lazy(text) for category, text in labels.CATEGORIES.items()}
 ORDER_STATUSES = {"draft": _l("Draft"), "sent": _l("Sent"), "partially_received": _l("Partly received"),
                   "received": _l("Received"), "closed": _l("Closed"), "cancelled": _l("Cancelled")}
 LOT_STATUSES = {"available": _l("In use"), "on_hold": _l("On hold for inspection"), "expired": _l("Expired")}

@@ -261,7 +261,8 @@ class StockQuery(Page):
 
 class StockListQuery(StockQuery):
     format = csv_format("csv: every matching stock (no paging), with names and units; the material's and the "
-                        "depot's Hindi names in the last columns (`material_hi`, `depot_hi`; empty where none)")
+                        "depot's Hindi names (`material_hi`, `depot_hi`; empty where none) and the category's "
+                        "(`category_hi`) in the last columns")
     every_material = f.Boolean(load_default=False, metadata={
         "description": "with a depot: also every active material with no stock there yet, at 0 (as the depot's "
                        "stock page lists them); without it only stock records, as before"})
@@ -325,7 +326,9 @@ class MovementQuery(Page):
                  metadata={"description": "text in the reference, supplier, lot, order, requisition, person or depot"})
     from_ = Day(load_default=None, data_key="from", metadata={"description": "first day (India), YYYY-MM-DD"})
     to = Day(load_default=None, metadata={"description": "last day (India), YYYY-MM-DD, included"})
-    format = csv_format()
+    format = csv_format("csv: every matching entry (no paging), newest first, times in UTC (`at`) and India "
+                        "(`at_ist`); the kind and an adjustment's reason in Hindi in the last columns (`type_hi`, "
+                        "`reason_hi`; empty for a reason written in words)")
 
     @ma.validates_schema
     def _in_order(self, data, **kwargs):

@@ -7,15 +7,17 @@ import re
 
 from pymongo import ASCENDING
 
-from services.inventory import domain, ledger, waitlist
+from services.inventory import domain, labels, ledger, waitlist
 from services.inventory.queries import _STOCK_FIELDS, _view, get_stock
+from shared.i18n import said
 from shared.quantity import format_quantity
 from shared.spreadsheet import safe_cell
 
 #: the stock CSV's columns, in their places (workbooks read them by position): a new one only ever goes at the end;
-#: `material_hi` and `depot_hi` are the Hindi names the catalog stores (empty where it has none)
+#: `material_hi` and `depot_hi` are the Hindi names the catalog stores (empty where it has none), `category_hi` the
+#: category's Hindi name as the pages say it (labels.CATEGORIES)
 CSV_COLUMNS = ("depot", "sku", "material", "unit", "category", "on_hand", "reserved", "available", "blocked",
-               "on_order", "reorder_level", "level", "material_hi", "depot_hi")
+               "on_order", "reorder_level", "level", "material_hi", "depot_hi", "category_hi")
 _SPLIT = re.compile(r"[\s,;:/()\[\]._-]+")
 MAX_MATCHES = 5_000  # materials a search may find; a catalog is far smaller
 MAX_WAITING = 500  # requisitions a stock card lists as waiting
@@ -116,7 +118,8 @@ def _csv_row(view: dict, material: dict, depot: dict) -> list:
             view.get("category") or "", *(format_quantity(view[k]) for k in
                                           ("on_hand", "reserved", "available", "blocked", "on_order",
                                            "reorder_level")), view["level"],
-            safe_cell(material.get("name_hi") or ""), safe_cell(depot.get("name_hi") or "")]
+            safe_cell(material.get("name_hi") or ""), safe_cell(depot.get("name_hi") or ""),
+            said(labels.CATEGORIES, view.get("category"), "hi")]
 
 
 def stock_card(db, depot: str, sku: str, *, movements: int = 20) -> dict:

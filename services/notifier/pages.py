@@ -25,7 +25,7 @@ ALERT_STATUSES = {status: lazy(text) for status, text in texts.ALERT_STATUSES.it
 #: the board's tabs: which statuses each shows
 TABS = {"live": domain.LIVE, "open": (domain.OPEN,), "acknowledged": (domain.ACKNOWLEDGED,),
         "resolved": (domain.RESOLVED,)}
-SEVERITIES = {"critical": _l("Critical"), "warning": _l("Warning"), "info": _l("Information")}
+SEVERITIES = {severity: lazy(text) for severity, text in texts.SEVERITIES.items()}
 LABELS = {"status": {"payment_due": _l("Payment due soon"), "payment_overdue": _l("Payment overdue"),
                      "confirm_share": _l("To confirm"), "payment_received": _l("Payment received"),
                      "advance_received": _l("Advance received"), "refunded": _l("Money refunded"),

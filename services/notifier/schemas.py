@@ -31,7 +31,9 @@ class AlertQuery(ma.Schema):
     limit = f.Integer(load_default=100, validate=v.Range(min=1, max=500), metadata={"description": "a page's size"})
     page = page_field()
     format = f.String(load_default="json", validate=v.OneOf(["json", "csv"]),
-                      metadata={"description": "csv: every alert that matches (times in India, +05:30), no paging"})
+                      metadata={"description": "csv: every alert that matches (times in India, +05:30), no paging; "
+                                               "titles, and in the last columns the status and severity "
+                                               "(`status_text`, `severity_text`), in the asker's language"})
 
     @ma.validates_schema
     def _days_in_order(self, data, **kwargs):

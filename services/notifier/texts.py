@@ -20,6 +20,8 @@ from shared.money import parse_money, rupees
 #: an alert's status as people read it; "alert" the context where Hindi says it of a चेतावनी (feminine: खुली)
 ALERT_STATUSES = {"open": NC_("alert", "Open"), "acknowledged": N_("Someone is on it"),
                   "resolved": NC_("alert", "Resolved")}
+#: an alert's severity as people read it
+SEVERITIES = {"critical": N_("Critical"), "warning": N_("Warning"), "info": N_("Information")}
 #: status -> (SMS word, title, sentence)
 STATUS_TEXT = {
     "submitted": (N_("SUBMITTED"), N_("Request received"),

@@ -165,5 +165,49 @@ def test_a_reports_chart_on_a_phone_shows_every_label_bar_and_figure_within_the_
             for row in chart["rows"]:
                 assert row["out"] == 0, f"{where}: {row['out']} of the bars and texts of {row['label']} out of sight"
                 assert row["overlaps"] == 0 and row["bars"] >= 1 and 11 <= row["px"] <= 18, (where, row)
-            if "material" in path and screen not in (TABLET, DESKTOP):  # stacked: room for the whole name, wrapped
+            if "material" in path:  # stacked or wide, the whole name, wrapped
                 assert long_name in [row["label"] for row in chart["rows"]], (where, chart["rows"])
+
+
+# Each row of the wide chart as drawn: its label's words (its lines one after another), the label's box against the
+# chart's left edge and its row's first bar, and the band the row's labels, bars and figures take down the chart.
+WIDE_ROWS = """() => {
+  const svg = document.querySelector('main svg.chart:not(.stacked)'), edge = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('g[data-group]')].map(g => {
+    const label = g.querySelector(':scope > text'), l = label.getBoundingClientRect();
+    const drawn = [...g.querySelectorAll('text, rect')].map(e => e.getBoundingClientRect());
+    const words = label.children.length ? [...label.children].map(line => line.textContent).join(' ')
+                                        : label.textContent;
+    return {label: words.replace(/\\s+/g, ' ').trim(), left: l.left - edge.left, right: edge.right - l.right,
+            gap: Math.min(...[...g.querySelectorAll('rect')].map(r => r.getBoundingClientRect().left)) - l.right,
+            top: Math.min(...drawn.map(r => r.top)), bottom: Math.max(...drawn.map(r => r.bottom)),
+            shown: edge.bottom - l.bottom};
+  });
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_a_reports_wide_chart_on_a_desktop_shows_a_long_material_name_whole_within_its_row(people,
+                                                                                          long_named_handed_over,
+                                                                                          lang):
+    """At 1280 px the wide chart cut each label to 24 characters ("Handspun organic cotton…"; the whole name only in
+    the hover title), in Hindi too, where names run longer: now a long name wraps in the label column, its row as
+    tall as its lines, clear of the rows above and below it and of its own bars."""
+    admin = people("admin").log_in()
+    admin.language(lang)
+    page = admin.page
+    page.set_viewport_size(DESKTOP)
+    page.goto(admin.url("notifier", "/admin/reports/distribution?group_by=material"))
+    wide = page.locator("main svg.chart:not(.stacked)")
+    reload_until(page, lambda: wide.count() > 0 and LONG["sku"] in wide.inner_html(),
+                 message="the distribution report to chart the long-named material")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect(wide).to_be_visible()
+    shot(page, "wide-chart-long-name")
+    rows = page.evaluate(WIDE_ROWS)
+    assert LONG["name_hi" if lang == "hi" else "name"] in [row["label"] for row in rows], rows
+    for row in rows:
+        assert "…" not in row["label"], row
+        assert row["left"] >= -0.5 and row["gap"] >= 0 and row["shown"] >= -0.5, row  # in the chart, left of its bars
+    for above, below in zip(rows, rows[1:]):
+        assert above["bottom"] <= below["top"] + 0.5, (above, below)  # each row clear of the next

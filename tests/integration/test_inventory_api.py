@@ -235,6 +235,23 @@ def test_movement_list_filters_pages_and_exports_csv(client, admin, token):
     error_of(client.get(f"{API}/movements?type=gift", headers=admin), 400, "validation_error")
 
 
+def test_the_ledger_csv_ends_with_each_movements_kind_and_reason_in_hindi(client, admin):
+    """movements.csv gave the kind of a movement and an adjustment's reason as codes (`adjustment`, `damage`), which
+    the ledger page says in words ("सुधार", "क्षतिग्रस्त"): an officer who reads Hindi read English codes. They come
+    last, `type_hi` and `reason_hi`, so the columns before keep their places; a reason written in words (a return's)
+    has none."""
+    move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity="5")
+    move(client, admin, type="adjustment", sku="YRN", depot="VNS", quantity="-1", reason="damage")
+    exported = client.get(f"{API}/movements?format=csv&depot=VNS", headers={**admin, "Accept-Language": "en"})
+    read = list(csv.reader(io.StringIO(exported.get_data().decode("utf-8-sig"))))
+    assert read[0][:20] == ["movement_id", "at", "type", "sku", "depot", "quantity", "reserved_change",
+                            "on_hand_after", "reserved_after", "from_depot", "to_depot", "reason", "reference",
+                            "supplier", "lot", "unit_cost", "requisition_id", "by", "at_ist", "purchase_order"]
+    assert read[0][20:] == ["type_hi", "reason_hi"] and {len(row) for row in read} == {22}
+    assert [(row[2], row[11], row[20], row[21]) for row in read[1:]] == [
+        ("adjustment", "damage", "सुधार", "क्षतिग्रस्त"), ("receipt", "", "प्राप्त", "")]
+
+
 @pytest.mark.parametrize("text", ["\n=1+2", " =1+2", "\t@SUM(A1)", "＝HYPERLINK(x)", "＋1", "－1", "＠x", "-1", "\u00a0=1"])
 def test_csv_cells_a_spreadsheet_could_run_are_quoted(client, admin, text):
     """Line feeds, spaces and full-width signs before a formula were let through (issue 13, finding 9)."""

@@ -157,14 +157,29 @@ def test_the_stock_csv_ends_with_the_materials_and_depots_hindi_names_its_other_
     for ask in ("/stock?format=csv", "/stock?format=csv&depot=VNS&every_material=true"):
         exported = client.get(f"{API}{ask}", headers={**admin, "Accept-Language": "en"}).get_data().decode("utf-8-sig")
         read = list(csv.reader(io.StringIO(exported)))
-        assert read[0] == ["depot", "sku", "material", "unit", "category", "on_hand", "reserved", "available",
-                           "blocked", "on_order", "reorder_level", "level", "material_hi", "depot_hi"], ask
+        assert read[0][:14] == ["depot", "sku", "material", "unit", "category", "on_hand", "reserved", "available",
+                                "blocked", "on_order", "reorder_level", "level", "material_hi", "depot_hi"], ask
         by_sku = {(row[0], row[1]): row for row in read[1:]}
-        assert by_sku["VNS", "YRN"][2:4] + by_sku["VNS", "YRN"][12:] == ["YRN material", "kg", "YRN सामान",
-                                                                         "वाराणसी डिपो"], ask
-        assert by_sku["VNS", "DYE"][12:] == ["", "वाराणसी डिपो"], ask
-        assert all(len(row) == 14 for row in read), ask
+        assert by_sku["VNS", "YRN"][2:4] + by_sku["VNS", "YRN"][12:14] == ["YRN material", "kg", "YRN सामान",
+                                                                           "वाराणसी डिपो"], ask
+        assert by_sku["VNS", "DYE"][12:14] == ["", "वाराणसी डिपो"], ask
+        assert len({len(row) for row in read}) == 1, ask
         assert {row[13] for row in read[1:] if row[0] != "VNS"} <= {""}, ask
+
+
+def test_the_stock_csv_ends_with_the_categorys_hindi_name_as_the_pages_say_it(client, token):
+    """stock.csv gave a material's category as its code (`yarn`, `dye`): an officer who reads Hindi read English
+    codes where the pages say "धागा", "रंग". The category's Hindi name comes last (`category_hi`), after the Hindi
+    names, so every column before it keeps its place, whatever the language asked in."""
+    for lang in ("en", "hi"):
+        exported = client.get(f"{API}/stock?format=csv", headers={**token("admin"), "Accept-Language": lang})
+        read = list(csv.reader(io.StringIO(exported.get_data().decode("utf-8-sig"))))
+        assert read[0] == ["depot", "sku", "material", "unit", "category", "on_hand", "reserved", "available",
+                           "blocked", "on_order", "reorder_level", "level", "material_hi", "depot_hi",
+                           "category_hi"], lang
+        hindi = {row[4]: row[14] for row in read[1:]}
+        assert hindi["yarn"] == "धागा" and hindi["dye"] == "रंग", (lang, hindi)
+        assert all(len(row) == 15 for row in read), lang
 
 
 def test_the_ledger_is_searched_filtered_by_india_days_paged_and_its_csv_says_both_zones(page, client, runtime,

@@ -310,6 +310,14 @@ def test_alerts_are_found_by_words_status_and_day_a_page_at_a_time_and_as_csv(cl
     row = dict(zip(rows[0], rows[1]))
     assert row["first_seen_ist"] == "2026-01-11T01:30:00+05:30" and row["resolved_at_ist"].endswith("+05:30")
     assert row["title"].startswith("कम स्टॉक") and row["resolved_note"].startswith("'=")
+    # the status and severity, codes, also in the words of the page (and of the titles), in the last columns: a
+    # Hindi reader read "resolved", "warning" beside Hindi titles; earlier columns keep their places
+    assert rows[0][-3:] == ["resolved_note", "status_text", "severity_text"] and {len(r) for r in rows} == {19}
+    assert (row["status"], row["status_text"], row["severity"], row["severity_text"]) == (
+        "resolved", "हल हो गई", "warning", "चेतावनी")
+    english = client.get("/api/v1/alerts?format=csv&status=resolved", headers={**admin, "Accept-Language": "en"})
+    row = dict(zip(*list(csv.reader(io.StringIO(english.get_data().decode("utf-8-sig"))))[:2]))
+    assert (row["status_text"], row["severity_text"]) == ("Resolved", "Warning")
 
 
 @pytest.mark.parametrize("month", ["0000-01", "0000-12"])

@@ -5,7 +5,10 @@ import csv
 import io
 from datetime import datetime, timezone
 
+import pytest
+
 from services.notifier import report_exports
+from shared import charts
 from shared.charts import bars
 
 
@@ -36,6 +39,24 @@ def test_bars_are_drawn_to_the_largest_value():
     plot = chart["width"] - chart["label"] - 120
     assert widths == [[plot, round(plot / 2)], [round(plot / 4), 0]]
     assert [row["y"] for row in chart["rows"]] == [0, 2 * chart["bar"] + 14]
+
+
+@pytest.mark.parametrize("name", ["Handspun organic cotton yarn 2/60s for Banarasi brocade, mercerised and gassed",
+                                  "हाथ से कता जैविक सूती धागा 2/60s बनारसी ज़री के लिए, मर्सराइज़्ड और गैस किया हुआ"])
+def test_a_long_label_is_drawn_whole_on_lines_of_its_own_its_row_as_tall_as_they_are(name):
+    """The wide chart cut a label to 24 characters (the whole name only in the bar's hover title): a long material
+    read "Handspun organic cotton…" at 1280 px. Now its words wrap in the label column, every one of them drawn,
+    and the next row starts below its last line."""
+    chart = bars([{"key": "long", "label": name, "values": [100, 50], "texts": ["100", "50"]},
+                  {"key": "b", "label": "Cotton yarn 40s", "values": [25, 0], "texts": ["25", "0"]}],
+                 ("value", "subsidy"))
+    long, short = chart["rows"]
+    lines = [words for _, words in long["lines"]]
+    assert " ".join(lines) == name and len(lines) > 1 and max(map(len, lines)) <= charts.LINE_CHARACTERS
+    assert [words for _, words in short["lines"]] == ["Cotton yarn 40s"]
+    baselines = [y for y, _ in long["lines"]]
+    assert baselines == sorted(baselines) and short["y"] > baselines[-1] + 4  # its last line's descenders clear
+    assert short["y"] - long["y"] > 2 * chart["bar"] + 14  # taller than a row of one line
 
 
 def test_each_report_csv_has_the_same_columns_in_an_empty_month_and_in_one_with_one_material():
