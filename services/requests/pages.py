@@ -9,13 +9,13 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from services.requests import (artisan_picks, artisans, domain, login_throttle, materials, quotas, requisition_money,
-                               requisitions, returns, settings, users, words)
+from services.requests import (artisan_picks, artisans, domain, login_throttle, materials, people, quotas,
+                               requisition_money, requisitions, returns, settings, users, words)
 from shared import names
 from shared.auth import COOKIE, current_principal, decode_token
 from shared.errors import CsrfFailed, Error, outcome
-from shared.i18n import LANG_COOKIE, LANGUAGES
-from shared.pages import (as_typed, home_url, in_page_language, labels, number, page, person, safe_next,
+from shared.i18n import LANG_COOKIE, LANGUAGES, language
+from shared.pages import (as_typed, home_url, labels, number, page, person, safe_next,
                           same_site_post, url_of)
 from shared.web import client_address, db
 
@@ -24,9 +24,6 @@ blp = Blueprint("requests_pages", __name__, template_folder="templates", static_
 YEAR = 365 * 24 * 3600
 HANDED_OVER_LATER = (domain.SUBMITTED, domain.APPROVED, domain.WAITLISTED, domain.RESERVED)
 POSITION = re.compile(r"position (\d+)")  # how the requests domain notes a place in the waiting line
-#: a login's role as the history names who acted when their record gives no name (never the bare login to an artisan)
-ACTING_ROLES = {"artisan": _l("the artisan"), "secretary": _l("the cooperative's secretary"),
-                "warehouse": _l("the depot clerk"), "admin": _l("an admin")}
 LABELS = {"status": {code: _l(text) for code, text in words.STATUSES.items()},
           "actor": {name: _l(text) for name, text in names.ACTORS.items()}}
 
@@ -197,30 +194,19 @@ def share_logins(confirmation: dict | None) -> set:
 
 
 def names_of(logins, principal):
-    """Who each login is, in words the reader knows (without a leading "by"): rawbank's own actors in words, a login's
-    display name (`name`, `name_hi`) where its record has one, an artisan's login by the artisan's name, else the
-    login's role in words ("the depot clerk"). Staff also read the login name after it; others never read a bare one.
-    One users query (and one of artisans) for all the `logins` a page shows."""
-    logins = set(logins) - {*names.ACTORS, None}
-    found = {u["_id"]: u for u in db().users.find({"_id": {"$in": sorted(logins)}},
-                                                   {"role": 1, "name": 1, "name_hi": 1, "artisan_id": 1})}
-    ids = {u.get("artisan_id") for u in found.values() if u.get("role") == "artisan"} - {None}
-    makers = {a["_id"]: a for a in db().artisans.find({"_id": {"$in": sorted(ids)}}, {"name": 1, "name_hi": 1})}
-    staff = principal.role in ("admin", "warehouse")
+    """Who each login is, in words the reader knows (without a leading "by"), as people.who_is says them: rawbank's
+    own actors in words, a login's display name or an artisan's name (as typed), else the login's role in words ("the
+    depot clerk"). Staff also read the login name after it; others never read a bare one. One users query (and one of
+    artisans) for all the `logins` a page shows."""
+    found = people.known(db(), set(logins) - set(names.ACTORS))
+    staff = principal.role in people.STAFF
 
     def named(by) -> Markup:
         if by in names.ACTORS:
             return person(by)
-        user = found.get(by) or {}
-        name = in_page_language(user, "name") or (
-            in_page_language(makers.get(user.get("artisan_id")), "name") if user.get("role") == "artisan" else "")
-        if name:
-            words = as_typed(name)
-        elif user.get("role") in ACTING_ROLES:
-            words = Markup(escape(ACTING_ROLES[user["role"]]))
-        else:
-            return as_typed(by) if staff and by else Markup(escape(_("a member of staff")))
-        return Markup("{} ({})").format(words, as_typed(by)) if staff else words
+        words, kind = people.who_is(found.get(by), by, language(), staff=staff)
+        words = as_typed(words) if kind in ("name", "login") else Markup(escape(words))
+        return Markup("{} ({})").format(words, as_typed(by)) if people.with_login(kind, staff) else words
     return named
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from pymongo.errors import DuplicateKeyError
 
-from services.requests import (accounts, artisans, domain, errors, materials, parties, quotas, quote,
+from services.requests import (accounts, artisans, domain, errors, materials, parties, people, quotas, quote,
                                requisition_money, returns, settings, share_rules, shares, store)
 from shared import idempotency
 from shared.auth import Principal
@@ -202,7 +202,8 @@ def new_code(db, principal: Principal, req_id: str, artisan_id: str, *, now: dat
              correlation_id: str | None = None) -> dict:
     """A fresh code for a member's share, asked for by their cooperative's secretary or an admin."""
     doc = parties.visible_doc(db, principal, req_id, store.HIDDEN)
-    return shares.view(shares.new_code(db, doc, artisan_id, now, correlation_id=correlation_id))
+    return shares.view(shares.new_code(db, doc, artisan_id, now, correlation_id=correlation_id,
+                                       staff=principal.role in people.STAFF))
 
 
 def paid_on(db, doc: dict) -> dict:
