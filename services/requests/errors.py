@@ -1,7 +1,6 @@
 """What the requests service's use cases refuse, each with its code, details and message (see shared/errors.py)."""
 from __future__ import annotations
 
-from services.requests import people
 from services.requests.words import ACTIONS, CLASSES, STATUSES
 from shared import names
 from shared import errors as shared_errors
@@ -450,7 +449,7 @@ class _SaysAnswer:
                              for line in found.get("received") or ())
         values = {"member": member_name(found.get("member") or {"_id": found.get("artisan_id", "")}, lang),
                   "how": translate(ANSWERED_HOW.get(found.get("via"), ""), lang),
-                  "by": people.plainly(found.get("recorded_by"), found.get("by"), lang, staff=self.staff),
+                  "by": names.plainly(found.get("recorded_by"), found.get("by"), lang, staff=self.staff),
                   "day": names.day(names.in_india(found.get("at"))[:10], lang), "received": received}
         return translate(self.by_depot if found.get("via") == "depot" else self.message, lang, **values)
 

@@ -14,8 +14,8 @@ from services.requests import (artisan_picks, artisans, domain, login_throttle, 
 from shared import names
 from shared.auth import COOKIE, current_principal, decode_token
 from shared.errors import CsrfFailed, Error, outcome
-from shared.i18n import LANG_COOKIE, LANGUAGES, language
-from shared.pages import (as_typed, home_url, labels, number, page, person, safe_next,
+from shared.i18n import LANG_COOKIE, LANGUAGES
+from shared.pages import (as_typed, home_url, in_words, labels, number, page, safe_next,
                           same_site_post, url_of)
 from shared.web import client_address, db
 
@@ -194,19 +194,15 @@ def share_logins(confirmation: dict | None) -> set:
 
 
 def names_of(logins, principal):
-    """Who each login is, in words the reader knows (without a leading "by"), as people.who_is says them: rawbank's
-    own actors in words, a login's display name or an artisan's name (as typed), else the login's role in words ("the
-    depot clerk"). Staff also read the login name after it; others never read a bare one. One users query (and one of
-    artisans) for all the `logins` a page shows."""
+    """Who each login is, in words the reader knows (without a leading "by"), as shared.pages.in_words says them:
+    rawbank's own actors in words, a login's display name or an artisan's name (as typed), else the login's role in
+    words ("the depot clerk"). Staff also read the login name after it; others never read a bare one. One users query
+    (and one of artisans) for all the `logins` a page shows."""
     found = people.known(db(), set(logins) - set(names.ACTORS))
-    staff = principal.role in people.STAFF
+    staff = principal.role in names.STAFF
 
     def named(by) -> Markup:
-        if by in names.ACTORS:
-            return person(by)
-        words, kind = people.who_is(found.get(by), by, language(), staff=staff)
-        words = as_typed(words) if kind in ("name", "login") else Markup(escape(words))
-        return Markup("{} ({})").format(words, as_typed(by)) if people.with_login(kind, staff) else words
+        return in_words(by, found.get(by), staff)
     return named
 
 
