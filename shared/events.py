@@ -666,6 +666,9 @@ class ShareRecordDisputed(Payload):
     lines = f.List(f.Nested(ReceivedLine), required=True)
     short = f.Boolean(required=True)  # the depot recorded less than the share
     recorded_by = _text(load_default=None, allow_none=True)
+    # who `recorded_by` is, for the notifier's board to say in words: null when their login has no record, and from
+    # a requests older than the field
+    recorded_by_person = f.Nested(Person, load_default=None, allow_none=True)
     recorded_at = _text(load_default=None, allow_none=True)
     note = f.String(required=True, validate=ma.validate.Length(min=1, max=500))
     disputed_at = _text(required=True)
@@ -696,6 +699,8 @@ class ShareDisputeSettled(Payload):
     lines = f.List(f.Nested(SettledLine), required=True)
     short = f.Boolean(required=True)  # after the settlement, the member received less than the share
     settled_by = _text(required=True)
+    # who `settled_by` is, for the notifier's board to say in words: null from a requests older than the field
+    settled_by_person = f.Nested(Person, load_default=None, allow_none=True)
     settled_at = _text(required=True)
     disputed_at = _text(required=True)
     recorded_by = _text(load_default=None, allow_none=True)  # the depot's staff member who made the record

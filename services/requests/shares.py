@@ -161,6 +161,7 @@ def dispute(db, doc: dict, artisan_id: str, *, note: str, key: str | None, now: 
         event = new_event("ShareRecordDisputed", doc["_id"], {
             "requisition_id": doc["_id"], "artisan_id": artisan_id, "cooperative": doc["cooperative"],
             "depot": doc["depot"], "recorded_by": confirmation.get("by"), "recorded_at": confirmation.get("at"),
+            "recorded_by_person": people.known(db, {confirmation.get("by")}).get(confirmation.get("by")),
             "short": confirmation["status"] == share_rules.SHORT, "note": note, "disputed_at": disputed["at"],
             "lines": [{"sku": l["sku"], "quantity": l["quantity"], "received": received.get(l["sku"], l["quantity"])}
                       for l in share["lines"]]}, source=SOURCE, correlation_id=correlation_id)
@@ -220,6 +221,7 @@ def settle_dispute(db, doc: dict, artisan_id: str, *, outcome: str, note: str, q
         event = new_event("ShareDisputeSettled", doc["_id"], {
             "requisition_id": doc["_id"], "artisan_id": artisan_id, "cooperative": doc["cooperative"],
             "depot": doc["depot"], "outcome": outcome, "note": note, "settled_by": by, "settled_at": settled["at"],
+            "settled_by_person": people.known(db, {by}).get(by, {"role": "admin"}),  # only admins settle
             "disputed_at": disputed["at"], "recorded_by": confirmation.get("by"),
             "short": answered["status"] == share_rules.SHORT,
             "lines": [{"sku": l["sku"], "quantity": l["quantity"], "recorded": recorded.get(l["sku"], l["quantity"]),

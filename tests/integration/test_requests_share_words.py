@@ -156,3 +156,16 @@ def test_a_refusal_names_who_recorded_the_share_in_words(staff, lang):
                 "hi": f"डिपो पर {CLERK['hi']}{login} द्वारा"}[lang]
         assert said in error["message"] and no_login(error["message"]) == ([LOGINS[0]] if login else []), error
         assert (error["details"]["by"], error["details"]["recorded_by"]["role"]) == ("warehouse-user", "warehouse")
+
+
+def test_the_dispute_events_say_who_recorded_and_who_settled_for_the_notifiers_board(staff):
+    """The notifier keeps no users: its board named the clerk and the admin by login. ShareRecordDisputed and
+    ShareDisputeSettled say who they are (their role and display name), the board says it in words."""
+    staff.client.db.users.update_one({"_id": "asha-admin"}, {"$set": {"name": "Asha Rai", "name_hi": "आशा राय"}})
+    rid = recorded_all(staff)
+    settle(staff, rid, UPHELD, who=staff.client.token("admin", sub="asha-admin"), status=201)
+    [disputed], [settled] = staff.events(rid, "ShareRecordDisputed"), staff.events(rid, "ShareDisputeSettled")
+    assert (disputed["recorded_by"], disputed["recorded_by_person"]) == ("warehouse-user", {
+        "role": "warehouse", "name": None, "name_hi": None})
+    assert (settled["settled_by"], settled["settled_by_person"]) == ("asha-admin", {
+        "role": "admin", "name": "Asha Rai", "name_hi": "आशा राय"})
