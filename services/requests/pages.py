@@ -222,12 +222,13 @@ def _who(named, principal):
 @page("admin")
 def quota_settings(principal):
     """Each cap with its unit and whom it is for; a form to set, replace (after saying old -> new) or remove one;
-    the changes made."""
+    the changes made; who set each, as names_of says them."""
     caps, changes = quotas.list_caps(db()), quotas.history(db(), limit=30)
     people = {doc["_id"]: doc for doc in db().artisans.find(
         {"_id": {"$in": sorted({c["artisan_id"] for c in caps + changes if c["artisan_id"]})}},
         {"name": 1, "name_hi": 1}).limit(500)}
     saved = next((cap for cap in caps if cap["_id"] == request.args.get("saved")), None)
     return render_template("requests/quotas.html", caps=caps, changes=changes, people=people, saved=saved,
+                           named=names_of({c.get("set_by") for c in caps} | {c.get("by") for c in changes}, principal),
                            categories=labels()["category"], units=materials.units(db()), auto=settings.auto_approve(db()),
                            max_limit=quotas.MAX_LIMIT, hindi_districts=artisan_picks.page_districts(db()))
