@@ -53,7 +53,8 @@ def field_type(field: ma.fields.Field) -> str:
         inner = field.inner
         return f"list of [{inner.nested.__name__}](#{inner.nested.__name__.lower()})" \
             if isinstance(inner, f.Nested) else f"list of {field_type(inner)}"
-    name = next((label for kind, label in TYPES if isinstance(field, kind)), type(field).__name__)
+    name = next((label for kind, label in TYPES if isinstance(field, kind)), type(field).__name__) \
+        if not isinstance(field, f.Nested) else f"[{field.nested.__name__}](#{field.nested.__name__.lower()})"
     if isinstance(field, Quantity) and field.positive:
         name += ", more than zero"
     for check in field.validators:

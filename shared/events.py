@@ -517,8 +517,23 @@ class RequisitionSubmitted(Requisition):
     note = f.String(load_default="", validate=ma.validate.Length(max=1000))
 
 
+class Person(Payload):
+    """Who a login is in words, for a service that keeps no users: role, and display name in English and Hindi.
+
+    The display name is the login's (or, for an artisan's login, the artisan's) where its record has one; null
+    fields: not known (shared.names.who_is then says the role, else "a member of staff")."""
+
+    role = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=50))
+    name = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    name_hi = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+
+
 class RequisitionApproved(Requisition):
     """An admin (or the auto-approve rule, `by` "auto-approve") approved it: inventory should hold it."""
+
+    # who `by` is, for the depot's hand-over page and slip to name the approver in words: null for the auto-approve
+    # rule and from a requests older than the field (then an admin)
+    by_person = f.Nested(Person, load_default=None, allow_none=True)
 
     payable_total = Money(load_default=None, allow_none=True)  # what the artisan will pay, as priced now
     subsidy_total = Money(load_default=None, allow_none=True)
@@ -651,6 +666,9 @@ class ShareRecordDisputed(Payload):
     lines = f.List(f.Nested(ReceivedLine), required=True)
     short = f.Boolean(required=True)  # the depot recorded less than the share
     recorded_by = _text(load_default=None, allow_none=True)
+    # who `recorded_by` is, for the notifier's board to say in words: null when their login has no record, and from
+    # a requests older than the field
+    recorded_by_person = f.Nested(Person, load_default=None, allow_none=True)
     recorded_at = _text(load_default=None, allow_none=True)
     note = f.String(required=True, validate=ma.validate.Length(min=1, max=500))
     disputed_at = _text(required=True)
@@ -681,6 +699,8 @@ class ShareDisputeSettled(Payload):
     lines = f.List(f.Nested(SettledLine), required=True)
     short = f.Boolean(required=True)  # after the settlement, the member received less than the share
     settled_by = _text(required=True)
+    # who `settled_by` is, for the notifier's board to say in words: null from a requests older than the field
+    settled_by_person = f.Nested(Person, load_default=None, allow_none=True)
     settled_at = _text(required=True)
     disputed_at = _text(required=True)
     recorded_by = _text(load_default=None, allow_none=True)  # the depot's staff member who made the record

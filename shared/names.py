@@ -23,6 +23,12 @@ CATEGORIES = {"yarn": N_("yarn"), "fibre": N_("fibre"), "dye": N_("dye"), "metal
 ACTORS = {"inventory": N_("the depot's stock system"), "auto-approve": N_("automatic approval"),
           "system": N_("rawbank"), "seed": N_("the demo data")}
 
+#: a login's role as people read who acted when their record gives no name (never the bare login to an artisan)
+ROLES = {"artisan": N_("the artisan"), "secretary": N_("the cooperative's secretary"),
+         "warehouse": N_("the depot clerk"), "admin": N_("an admin")}
+SOMEONE = N_("a member of staff")  # a login no record names, to a reader who may not read it bare
+STAFF = ("admin", "warehouse")  # the readers who also read the login
+
 
 def _locale(lang: str) -> str:
     return LOCALES.get(lang, "en_IN")
@@ -115,3 +121,28 @@ def ref(requisition_id: str) -> str:
     if rid.upper().startswith("REQ"):
         rid = rid[3:].lstrip("-_ #") or rid
     return rid if len(rid) <= 10 else rid[:8]
+
+
+def who_is(record: dict | None, login: str | None, lang: str, *, staff: bool) -> tuple[str, str]:
+    """How a reader in `lang` is told who `login` (of `record` {role, name, name_hi}: requests' people.known, or as
+    an event carries it) is: (words, kind), kind "name" (a name as typed), "role" (the role in words), "login" (the
+    bare login: to staff only) or "someone" ("a member of staff"). Staff read the login after a name or a role
+    (`with_login`)."""
+    record = record or {}
+    name = (record.get("name_hi") if lang == "hi" else None) or record.get("name")
+    if name:
+        return name, "name"
+    if record.get("role") in ROLES:
+        return translate(ROLES[record["role"]], lang), "role"
+    return (login, "login") if staff and login else (translate(SOMEONE, lang), "someone")
+
+
+def with_login(kind: str, staff: bool) -> bool:
+    """Whether the reader also reads the login after the words `who_is` said (staff, after a name or a role)."""
+    return staff and kind in ("name", "role")
+
+
+def plainly(record: dict | None, login: str | None, lang: str, *, staff: bool) -> str:
+    """Who `login` is in plain text (a refusal's message): "the depot clerk", "Asha Devi (asha)" to staff."""
+    words, kind = who_is(record, login, lang, staff=staff)
+    return f"{words} ({login})" if with_login(kind, staff) else words

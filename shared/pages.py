@@ -25,7 +25,7 @@ from babel.dates import format_datetime
 from flask_babel import Babel, format_date, gettext as _, lazy_gettext as _l
 from flask_cors import CORS
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pymongo.errors import ConnectionFailure
 
 from shared.auth import COOKIE, CSRF_HEADER, csrf_token, current_principal
@@ -35,6 +35,7 @@ from shared.http_errors import (INTERNAL, handle_error, handle_http_exception, h
                                 handle_unexpected)
 from shared.i18n import LANG_COOKIE, LANGUAGES, language, translate
 from shared.money import format_money, percent_text, rupees
+from shared import names
 from shared.names import ref as short_ref
 from shared.quantity import WHOLE_UNITS, format_quantity
 from shared.security_headers import add_security_headers
@@ -154,7 +155,7 @@ def init_pages(app, service: str, blueprints) -> None:
     filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed,
                    whole=whole, keypad=keypad, quantity_box=quantity_box, local=in_page_language,
                    district=district_name,
-                   person=person, plain=_plain, month=month, money=money, plain_money=format_money,
+                   person=person, in_words=in_words, plain=_plain, month=month, money=money, plain_money=format_money,
                    percent=percent_text, day=day, ref=short_ref,
                    **{kind: functools.partial(label, kind) for kind in labels()})
     app.jinja_env.filters.update({name: _each_render(text) for name, text in filters.items()})
@@ -418,6 +419,17 @@ def person(value) -> Markup:
     data ...), else a person by the name they log in with, kept as typed."""
     known = labels().get("actor", {})
     return Markup("{}").format(known[value]) if value in known else as_typed(value)
+
+
+def in_words(login, record: dict | None = None, staff: bool = True) -> Markup:
+    """Who did a thing in words the reader knows (shared.names.who_is, without a leading "by"): rawbank's own actors
+    as `person` says them, a display name (`record` {role, name, name_hi}) as typed, else the role in words ("the
+    depot clerk"); `staff` readers also read the login after them, others never read a bare one."""
+    if login in names.ACTORS:
+        return person(login)
+    words, kind = names.who_is(record, login, language(), staff=staff)
+    words = as_typed(words) if kind in ("name", "login") else Markup(escape(words))
+    return Markup("{} ({})").format(words, as_typed(login)) if names.with_login(kind, staff) else words
 
 
 def material_name(doc: dict | None, sku: str = "") -> str:

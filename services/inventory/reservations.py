@@ -83,6 +83,7 @@ class Reservations:
                 "_id": req["requisition_id"], "depot": req["depot"], "artisan_id": req.get("artisan_id"),
                 "cooperative": req.get("cooperative"), "shares": _shares(req),  # for the hand-over slip
                 "lines": lines, "status": status, "held": [], "by": req.get("by") or ACTOR,
+                "by_person": req.get("by_person"),  # who `by` is in words, for the hand-over page and slip
                 "created_at": utcnow(), "updated_at": utcnow(), "outbox": []})
         except DuplicateKeyError:
             return False

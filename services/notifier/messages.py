@@ -24,8 +24,17 @@ def describe_alerts(db, docs: list[dict], *, dump: bool = False) -> list[dict]:
         depot = doc.get("depot")
         depot_names = {lang: texts.depot_name(depot, depots, lang) for lang in LANGUAGES} if depot else None
         out.append({**doc, "title": {k: v[0] for k, v in titles.items()},
-                    "text": {k: v[1] for k, v in titles.items()}, "depot_name": depot_names})
+                    "text": {k: v[1] for k, v in titles.items()}, "depot_name": depot_names,
+                    **({"resolved": _said_who(doc["resolved"])} if (doc.get("resolved") or {}).get("by_person")
+                       else {})})
     return AlertSchema(many=True).dump(out) if dump else out
+
+
+def _said_who(done: dict) -> dict:
+    """A resolution whose event said who resolved it (`by_person`, a settled dispute's admin), with `by_words`: who,
+    in words per language, the login after them (the board's readers are staff), as the card and alerts.js say it."""
+    return {**done, "by_words": {lang: names.plainly(done["by_person"], done.get("by"), lang, staff=True)
+                                 for lang in LANGUAGES}}
 
 
 def skus_of(alert: dict) -> list[str]:

@@ -114,9 +114,10 @@ def card(alert: dict, lang: str) -> dict:
     done, ack = alert.get("resolved"), alert.get("acknowledged")
     if not done:
         resolved = ""
-    elif done.get("outcome") in SETTLED:  # a dispute the department settled: by whom, and how
+    elif done.get("outcome") in SETTLED:  # a dispute the department settled: by whom (in words), and how
         resolved = Markup(escape(_(SETTLED[done["outcome"]]))).format(
-            by=as_typed(done.get("by")), at=when(done.get("at")), note=as_typed(done.get("note") or "–"))
+            by=as_typed((done.get("by_words") or {}).get(lang) or done.get("by")), at=when(done.get("at")),
+            note=as_typed(done.get("note") or "–"))
     elif done.get("by") == "system":
         resolved = _("Resolved by itself on {at}: the condition cleared.").format(at=when(done.get("at")))
     else:

@@ -52,6 +52,9 @@ class Who(ma.Schema):
     cause = f.String()
     outcome = f.String(metadata={"description": "a resolution only: a member's dispute the department settled, "
                                                 "upheld or rejected (`by` the admin, `note` theirs)"})
+    by_words = f.Dict(keys=f.String(), values=f.String(), metadata={
+        "description": "who `by` is in words, per language (en, hi): their display name or role, the login after "
+                       "it; where the event that resolved it said who (a settled dispute)"})
 
 
 QUANTITIES = ("available", "reorder_level", "on_hand", "quantity", "book", "counted", "variance", "received",

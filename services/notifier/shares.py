@@ -90,7 +90,8 @@ def alert_disputed(db, event: Event) -> None:
     event's id, so a replay or duplicate opens nothing more, even once it is resolved by hand."""
     data = event.data
     _share_alert(db, event, domain.SHARE_RECORD_DISPUTED, recorded_by=data.get("recorded_by"),
-                 recorded_at=data.get("recorded_at"), note=data["note"])
+                 recorded_by_person=data.get("recorded_by_person"), recorded_at=data.get("recorded_at"),
+                 note=data["note"])
 
 
 def keep_settled(db, data: dict) -> None:
@@ -119,6 +120,7 @@ def dispute_settled(db, event: Event) -> None:
     alerts.resolve_condition(db, domain.SHARE_RECORD_DISPUTED, depot=None, sku=None,
                              scope=f"{data['requisition_id']}:{data['artisan_id']}", cause=event.event_id,
                              at=_occurred(event), settled={"by": data["settled_by"], "note": data["note"],
+                                                           "by_person": data.get("settled_by_person"),
                                                            "outcome": data["outcome"]})
     if data["outcome"] == "upheld" and data["short"]:
         _share_alert(db, event, domain.SHORT_SHARE)

@@ -642,7 +642,8 @@ def _share_values(details: dict, materials: dict, lang: str) -> dict:
             "ref": ref(details.get("requisition_id") or "-"),
             "share": items(lines, materials, lang),
             "received": items([{"sku": line["sku"], "quantity": line["received"]} for line in lines], materials, lang),
-            "recorded_by": details.get("recorded_by") or translate(N_("the depot's staff"), lang),
+            "recorded_by": names.plainly(details.get("recorded_by_person"), details["recorded_by"], lang, staff=True)
+            if details.get("recorded_by") else translate(N_("the depot's staff"), lang),  # the board: staff read it
             "recorded_on": day_text(names.in_india(details["recorded_at"])[:10], lang)
             if details.get("recorded_at") else "-", "note": details.get("note") or ""}
 

@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from services.requests import artisans, cooperatives
+from services.requests.pages import names_of
 from services.requests.schemas import GENDERS, SOCIAL_CATEGORIES
 from shared.lists import pager, search_text
 from shared.pages import page
@@ -37,10 +38,14 @@ def directory(principal):
 @page("admin", "secretary")
 def artisan(principal, artisan_id):
     """One artisan's details to change, their status, and where to see their requests, account and passbook; a
-    warning when other artisans have their phone (their SMS go to it too)."""
+    warning when other artisans have their phone (their SMS go to it too). Who registered them and who asked to change
+    their looms or phone, as names_of says them (never a bare login to a secretary)."""
     found = artisans.get(db(), principal, artisan_id)
     shared = artisans.sharing_phone(db(), principal, artisan_id, found.get("phone"))
-    return render_template("requests/artisan.html", artisan=found, phone_shared=shared, **_choices(principal))
+    named = names_of({found.get("created_by"), *((found.get(asked) or {}).get("requested_by")
+                                                 for asked in ("looms_change", "phone_change"))}, principal)
+    return render_template("requests/artisan.html", artisan=found, phone_shared=shared, named=named,
+                           **_choices(principal))
 
 
 def _choices(principal) -> dict:

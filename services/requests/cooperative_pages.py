@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from services.requests import cooperatives
 from services.requests.cooperatives import KINDS
+from services.requests.pages import names_of
 from shared.pages import page
 from shared.web import db
 
@@ -33,5 +34,8 @@ def directory(principal):
 @blp.get("/admin/cooperatives/<coop>")
 @page("admin")
 def cooperative(principal, coop):
-    """One cooperative's details, to change what PATCH /api/v1/cooperatives/{code} allows; 404 for no such code."""
-    return render_template("requests/cooperative.html", coop=cooperatives.get(db(), principal, coop), kinds=KINDS)
+    """One cooperative's details, to change what PATCH /api/v1/cooperatives/{code} allows; 404 for no such code. Who
+    registered it, as names_of says them."""
+    found = cooperatives.get(db(), principal, coop)
+    return render_template("requests/cooperative.html", coop=found, kinds=KINDS,
+                           named=names_of({found.get("created_by")}, principal))

@@ -450,9 +450,14 @@ ANSWERED_HOW = {"sms": N_("by SMS"), "ivr": N_("by phone call"), "missed_call": 
 
 class _SaysAnswer:
     """A refusal that says what a member already answered for their share: how, when, and what they received of each
-    material (`details`: member, via, by, at, received [{sku, quantity, unit}], names {sku: {name, name_hi}})."""
+    material (`details`: member, via, by, at, received [{sku, quantity, unit}], names {sku: {name, name_hi}}); who
+    recorded it at the depot in words (`recorded_by` {role, name, name_hi}, people.known), their login to staff only."""
 
-    by_depot = ""  # the message when the answer was recorded at the depot (`by` names who)
+    by_depot = ""  # the message when the answer was recorded at the depot (`recorded_by` says who, `by` their login)
+
+    def __init__(self, details: dict | None = None, *, staff: bool = False, **kwargs):
+        super().__init__(details, **kwargs)
+        self.staff = staff  # the reader is staff, who also read the login of who recorded it; others never do
 
     def describe(self, lang: str | None = None) -> str:
         lang, found = lang or language(), self.details
@@ -460,7 +465,8 @@ class _SaysAnswer:
                              f"{names.quantity(line['quantity'], line.get('unit'), lang)}"
                              for line in found.get("received") or ())
         values = {"member": member_name(found.get("member") or {"_id": found.get("artisan_id", "")}, lang),
-                  "how": translate(ANSWERED_HOW.get(found.get("via"), ""), lang), "by": found.get("by") or "",
+                  "how": translate(ANSWERED_HOW.get(found.get("via"), ""), lang),
+                  "by": names.plainly(found.get("recorded_by"), found.get("by"), lang, staff=self.staff),
                   "day": names.day(names.in_india(found.get("at"))[:10], lang), "received": received}
         return translate(self.by_depot if found.get("via") == "depot" else self.message, lang, **values)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, render_template, request, url_for
 
 from services.requests import artisans, domain, materials, quotas, requisitions
-from services.requests.pages import materials_of, pay_first
+from services.requests.pages import materials_of, names_of, pay_first
 from shared.calendar import day_of
 from shared.lists import day_range, pager, search_text
 from shared.pages import page
@@ -69,7 +69,8 @@ def _people(rows: list[dict]) -> dict:
 def approvals(principal):
     """Requests to decide (submitted, unless asked otherwise), each with the artisan's use of the month's caps and,
     when their dues would pass their credit limit (or an advance is asked), the least the depot will ask to be paid
-    before handing it over (pages.pay_first); several approved at once; and asked changes of looms and of phones."""
+    before handing it over (pages.pay_first); several approved at once; and asked changes of looms and of phones, by
+    whom as names_of says them."""
     filters, errors = _filters(domain.SUBMITTED)
     found = _listing(principal, filters)
     now = datetime.now(timezone.utc)
@@ -80,8 +81,10 @@ def approvals(principal):
         item["unpriced"] = sorted({line["sku"] for line in item["req"]["lines"] if line["sku"] not in priced})
     looms = artisans.search(db(), principal, looms_change=True, limit=100)
     phones = artisans.search(db(), principal, phone_change=True, limit=100)
+    asking = {(a.get("looms_change") or {}).get("requested_by") for a in looms} | {
+        (a.get("phone_change") or {}).get("requested_by") for a in phones}
     return render_template("requests/approvals.html", items=items, looms=looms, phones=phones, errors=errors,
-                           this_month=domain.month_of(now), **found)
+                           this_month=domain.month_of(now), named=names_of(asking, principal), **found)
 
 
 def _item(row: dict, now: datetime) -> dict:

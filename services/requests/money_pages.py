@@ -11,6 +11,7 @@ from services.requests import (accounts, artisan_picks, artisans, claims, collec
                                materials, requisitions, returns, scheme_forms, schemes, words)
 from services.requests.errors import ArtisanNameAmbiguous, ArtisanNameUnknown
 from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
+from services.requests.pages import names_of
 from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_month, is_written_financial_year,
                              month_bounds, month_of)
 from shared.districts import depot_districts
@@ -280,8 +281,9 @@ def _years(scheme: str, asked: str | None, now: datetime, most: int = 30) -> lis
 @page("admin", "warehouse")
 def collections_page(principal):
     """The collections register: what was taken, reversed and refunded from one India day to another (this month so
-    far unless asked), by method, depot and kind, with the totals of the whole filter and its CSV. A depot's staff
-    see their own depot's only (asked for another, refused in words)."""
+    far unless asked), by method, depot and kind, with the totals of the whole filter and its CSV; who recorded each
+    as names_of says them (a display name or the role, with the login). A depot's staff see their own depot's only
+    (asked for another, refused in words)."""
     errors, today = {}, day_of(_now())
     first, last = day_arg("from", errors), day_arg("to", errors)
     if first and last and last < first:
@@ -299,7 +301,9 @@ def collections_page(principal):
     asked_csv = {"from": first, "to": last, "method": method, "depot": depot, "kind": kind}
     this_month = month_bounds(month_of(_now()))
     last_month = month_bounds(add_days(this_month[0], -1)[:7])
-    return render_template("requests/collections.html", rows=collections.named(db(), rows[at.skip:at.skip + at.size]),
+    shown = collections.named(db(), rows[at.skip:at.skip + at.size])
+    return render_template("requests/collections.html", rows=shown, named=names_of({r.get("by") for r in shown},
+                                                                                    principal),
                            totals=collections.totals(rows), pager=at, errors=errors, first=first, last=last,
                            method=method, depot=depot, kind=kind, methods=collections.METHODS, kinds=KINDS,
                            depots=list(db().depots.find().sort("_id", 1).limit(200)),

@@ -9,13 +9,13 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from services.requests import (artisan_picks, artisans, domain, login_throttle, materials, quotas, requisition_money,
-                               requisitions, returns, settings, users, words)
+from services.requests import (artisan_picks, artisans, domain, login_throttle, materials, people, quotas,
+                               requisition_money, requisitions, returns, settings, users, words)
 from shared import names
 from shared.auth import COOKIE, current_principal, decode_token
 from shared.errors import CsrfFailed, Error, outcome
 from shared.i18n import LANG_COOKIE, LANGUAGES
-from shared.pages import (as_typed, home_url, in_page_language, labels, number, page, person, safe_next,
+from shared.pages import (as_typed, home_url, in_words, labels, number, page, safe_next,
                           same_site_post, url_of)
 from shared.web import client_address, db
 
@@ -24,9 +24,6 @@ blp = Blueprint("requests_pages", __name__, template_folder="templates", static_
 YEAR = 365 * 24 * 3600
 HANDED_OVER_LATER = (domain.SUBMITTED, domain.APPROVED, domain.WAITLISTED, domain.RESERVED)
 POSITION = re.compile(r"position (\d+)")  # how the requests domain notes a place in the waiting line
-#: a login's role as the history names who acted when their record gives no name (never the bare login to an artisan)
-ACTING_ROLES = {"artisan": _l("the artisan"), "secretary": _l("the cooperative's secretary"),
-                "warehouse": _l("the depot clerk"), "admin": _l("an admin")}
 LABELS = {"status": {code: _l(text) for code, text in words.STATUSES.items()},
           "actor": {name: _l(text) for name, text in names.ACTORS.items()}}
 
@@ -197,30 +194,15 @@ def share_logins(confirmation: dict | None) -> set:
 
 
 def names_of(logins, principal):
-    """Who each login is, in words the reader knows (without a leading "by"): rawbank's own actors in words, a login's
-    display name (`name`, `name_hi`) where its record has one, an artisan's login by the artisan's name, else the
-    login's role in words ("the depot clerk"). Staff also read the login name after it; others never read a bare one.
-    One users query (and one of artisans) for all the `logins` a page shows."""
-    logins = set(logins) - {*names.ACTORS, None}
-    found = {u["_id"]: u for u in db().users.find({"_id": {"$in": sorted(logins)}},
-                                                   {"role": 1, "name": 1, "name_hi": 1, "artisan_id": 1})}
-    ids = {u.get("artisan_id") for u in found.values() if u.get("role") == "artisan"} - {None}
-    makers = {a["_id"]: a for a in db().artisans.find({"_id": {"$in": sorted(ids)}}, {"name": 1, "name_hi": 1})}
-    staff = principal.role in ("admin", "warehouse")
+    """Who each login is, in words the reader knows (without a leading "by"), as shared.pages.in_words says them:
+    rawbank's own actors in words, a login's display name or an artisan's name (as typed), else the login's role in
+    words ("the depot clerk"). Staff also read the login name after it; others never read a bare one. One users query
+    (and one of artisans) for all the `logins` a page shows."""
+    found = people.known(db(), set(logins) - set(names.ACTORS))
+    staff = principal.role in names.STAFF
 
     def named(by) -> Markup:
-        if by in names.ACTORS:
-            return person(by)
-        user = found.get(by) or {}
-        name = in_page_language(user, "name") or (
-            in_page_language(makers.get(user.get("artisan_id")), "name") if user.get("role") == "artisan" else "")
-        if name:
-            words = as_typed(name)
-        elif user.get("role") in ACTING_ROLES:
-            words = Markup(escape(ACTING_ROLES[user["role"]]))
-        else:
-            return as_typed(by) if staff and by else Markup(escape(_("a member of staff")))
-        return Markup("{} ({})").format(words, as_typed(by)) if staff else words
+        return in_words(by, found.get(by), staff)
     return named
 
 
@@ -240,12 +222,13 @@ def _who(named, principal):
 @page("admin")
 def quota_settings(principal):
     """Each cap with its unit and whom it is for; a form to set, replace (after saying old -> new) or remove one;
-    the changes made."""
+    the changes made; who set each, as names_of says them."""
     caps, changes = quotas.list_caps(db()), quotas.history(db(), limit=30)
     people = {doc["_id"]: doc for doc in db().artisans.find(
         {"_id": {"$in": sorted({c["artisan_id"] for c in caps + changes if c["artisan_id"]})}},
         {"name": 1, "name_hi": 1}).limit(500)}
     saved = next((cap for cap in caps if cap["_id"] == request.args.get("saved")), None)
     return render_template("requests/quotas.html", caps=caps, changes=changes, people=people, saved=saved,
+                           named=names_of({c.get("set_by") for c in caps} | {c.get("by") for c in changes}, principal),
                            categories=labels()["category"], units=materials.units(db()), auto=settings.auto_approve(db()),
                            max_limit=quotas.MAX_LIMIT, hindi_districts=artisan_picks.page_districts(db()))

@@ -9,7 +9,8 @@ from pymongo.errors import DuplicateKeyError
 
 from services.requests import (accounts, artisans, domain, errors, materials, parties, quotas, quote,
                                requisition_money, returns, settings, share_rules, shares, store)
-from shared import idempotency
+from services.requests.people import known as known_people
+from shared import idempotency, names
 from shared.auth import Principal
 from shared.calendar import month_of
 from shared.envelope import Event, iso_instant, new_event, utcnow_iso
@@ -64,8 +65,10 @@ def act(db, principal: Principal, req_id: str, action: str, *, reason: str = "",
                 extra["approved_by"] = principal.sub
             paid = requisition_money.paid_on_shares(db, doc) if change.emits in ENDS_WITH_MONEY_PAID else None
             pay_first = requisition_money.to_pay_first(db, {**doc, **extra}) if action == "approve" else None
+            by_person = known_people(db, {principal.sub}).get(principal.sub, {"role": principal.role}) \
+                if action == "approve" else None
             events = [_event(change.emits, {**doc, **extra}, principal.sub, reason, correlation_id, paid=paid,
-                             pay_first=pay_first)]
+                             pay_first=pay_first, by_person=by_person)]
             if action == "receive":
                 asked, issued = shares.on_received(doc, datetime.now(timezone.utc), correlation_id)
                 extra.update(asked)
@@ -202,7 +205,8 @@ def new_code(db, principal: Principal, req_id: str, artisan_id: str, *, now: dat
              correlation_id: str | None = None) -> dict:
     """A fresh code for a member's share, asked for by their cooperative's secretary or an admin."""
     doc = parties.visible_doc(db, principal, req_id, store.HIDDEN)
-    return shares.view(shares.new_code(db, doc, artisan_id, now, correlation_id=correlation_id))
+    return shares.view(shares.new_code(db, doc, artisan_id, now, correlation_id=correlation_id,
+                                       staff=principal.role in names.STAFF))
 
 
 def paid_on(db, doc: dict) -> dict:
@@ -439,11 +443,12 @@ ENDS_WITH_MONEY_PAID = ("RequisitionCancelled", "RequisitionRejected")
 
 
 def _event(type_: str, doc: dict, by: str, reason: str, correlation_id: str | None, *, paid: dict | None = None,
-           pay_first: int | None = None):
+           pay_first: int | None = None, by_person: dict | None = None):
     """The event of a requisition's change; `paid` (member -> paise, requisition_money.paid_on_shares): what stays
     paid on each share of a cancelled or rejected one, told in the event (each share's, and all of it) as the
     accounts count it; `pay_first` (requisition_money.to_pay_first): of an approval, the least the depot will ask
-    to be paid before handing it over, so the artisan is told it with the approval."""
+    to be paid before handing it over, so the artisan is told it with the approval; `by_person` (people.known): of an
+    approval, who the approver is in words, for the depot's hand-over slip."""
     payload = {"requisition_id": doc["_id"], "artisan_id": doc["artisan_id"], "depot": doc["depot"],
                "lines": [{"sku": l["sku"], "quantity": l["quantity"]} for l in doc["lines"]], "by": by,
                "cooperative": doc.get("cooperative") if parties.is_cooperative(doc) else None,
@@ -457,9 +462,11 @@ def _event(type_: str, doc: dict, by: str, reason: str, correlation_id: str | No
             payload["paid"] = sum(paid.values())
             for share in payload["shares"]:  # a cooperative's: each member's own
                 share["paid"] = paid.get(share["artisan_id"], 0)
-    elif type_ == "RequisitionApproved" and doc.get("pricing"):
-        payload.update(payable_total=doc["pricing"]["payable_total"], subsidy_total=doc["pricing"]["subsidy_total"],
-                       pay_first=pay_first)
+    elif type_ == "RequisitionApproved":
+        payload["by_person"] = by_person
+        if doc.get("pricing"):
+            payload.update(payable_total=doc["pricing"]["payable_total"],
+                           subsidy_total=doc["pricing"]["subsidy_total"], pay_first=pay_first)
     elif type_ == "RequisitionDispatched":
         payload.update(district=doc.get("district"), dispatch_month=doc.get("dispatch_month"))
     return new_event(type_, doc["_id"], payload, source=SOURCE, correlation_id=correlation_id)

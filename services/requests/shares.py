@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.requests import materials, parties, returns, share_rules, store
+from services.requests import materials, parties, people, returns, share_rules, store
 from services.requests.errors import (DisputeAlreadySettled, IdempotencyKeyReused, SettlementBelowSettledShort,
                                       SettlementSameAsRecord, ShareAlreadyAnswered, ShareAlreadyConfirmed,
                                       ShareAlreadyDisputed, ShareAnswered, ShareNotDisputed, ShareNotPending,
@@ -76,12 +76,14 @@ def on_received(doc: dict, now: datetime, correlation_id: str | None) -> tuple[d
     return {"shares": asked, "awaiting": [share["artisan_id"] for share in asked]}, events
 
 
-def new_code(db, doc: dict, artisan_id: str, now: datetime, *, correlation_id: str | None = None) -> dict:
-    """Send a member a fresh code (the last one stops working); only while their share waits for them."""
+def new_code(db, doc: dict, artisan_id: str, now: datetime, *, correlation_id: str | None = None,
+             staff: bool = False) -> dict:
+    """Send a member a fresh code (the last one stops working); only while their share waits for them. `staff`: the
+    one asking is staff, who read the login of whoever recorded an answer at the depot (ShareAnswered)."""
     for _ in range(MAX_ATTEMPTS):
         index, share = _share(doc, artisan_id)
         if share["confirmation"]["status"] in share_rules.ANSWERED:
-            raise ShareAnswered(said(db, doc, share))
+            raise ShareAnswered(said(db, doc, share), staff=staff)
         if share["confirmation"]["status"] != share_rules.PENDING:
             raise ShareNotPending({"status": doc["status"], "confirmation": share["confirmation"]["status"]})
         confirmation = {**share["confirmation"], "nonce": share["confirmation"]["nonce"] + 1,
@@ -111,7 +113,7 @@ def answer(db, doc: dict, artisan_id: str, *, quantity: int | None = None, lines
             if by is not None:
                 if confirmation.get("via") == "depot" and confirmation.get("received") == got:
                     return share, False
-                raise ShareAlreadyAnswered(said(db, doc, share))
+                raise ShareAlreadyAnswered(said(db, doc, share), staff=True)  # `by`: staff
             if (message and confirmation.get("message") == message) or confirmation.get("received") == got:
                 return share, False
             raise ShareAlreadyConfirmed({"confirmation": confirmation["status"]})
@@ -159,6 +161,7 @@ def dispute(db, doc: dict, artisan_id: str, *, note: str, key: str | None, now: 
         event = new_event("ShareRecordDisputed", doc["_id"], {
             "requisition_id": doc["_id"], "artisan_id": artisan_id, "cooperative": doc["cooperative"],
             "depot": doc["depot"], "recorded_by": confirmation.get("by"), "recorded_at": confirmation.get("at"),
+            "recorded_by_person": people.known(db, {confirmation.get("by")}).get(confirmation.get("by")),
             "short": confirmation["status"] == share_rules.SHORT, "note": note, "disputed_at": disputed["at"],
             "lines": [{"sku": l["sku"], "quantity": l["quantity"], "received": received.get(l["sku"], l["quantity"])}
                       for l in share["lines"]]}, source=SOURCE, correlation_id=correlation_id)
@@ -218,6 +221,7 @@ def settle_dispute(db, doc: dict, artisan_id: str, *, outcome: str, note: str, q
         event = new_event("ShareDisputeSettled", doc["_id"], {
             "requisition_id": doc["_id"], "artisan_id": artisan_id, "cooperative": doc["cooperative"],
             "depot": doc["depot"], "outcome": outcome, "note": note, "settled_by": by, "settled_at": settled["at"],
+            "settled_by_person": people.known(db, {by}).get(by, {"role": "admin"}),  # only admins settle
             "disputed_at": disputed["at"], "recorded_by": confirmation.get("by"),
             "short": answered["status"] == share_rules.SHORT,
             "lines": [{"sku": l["sku"], "quantity": l["quantity"], "recorded": recorded.get(l["sku"], l["quantity"]),
@@ -254,6 +258,8 @@ def said(db, doc: dict, share: dict) -> dict:
     return {"status": doc.get("status"), "artisan_id": share["artisan_id"], "confirmation": confirmation["status"],
             "member": {k: share.get(k) for k in ("name", "name_hi")} | {"_id": share["artisan_id"]},
             "via": confirmation.get("via"), "by": confirmation.get("by"), "at": confirmation.get("at"),
+            "recorded_by": people.known(db, {confirmation["by"]}).get(confirmation["by"]) if confirmation.get("by")
+            else None,
             "received": [{"sku": line["sku"], "unit": line.get("unit"),
                           "quantity": format_quantity((confirmation.get("received") or {}).get(line["sku"], 0))}
                          for line in share["lines"]],

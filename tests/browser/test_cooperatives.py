@@ -321,8 +321,13 @@ def test_the_admin_upholds_a_members_dispute_and_the_member_reads_it(people, dev
     upheld.get_by_label(re.compile(r"^Cotton yarn.*received")).fill("1")
     upheld.get_by_label("Your note to the member (why):").fill(note)
     admin.shot("settle-dispute")
+    live = admin.context.new_page()  # the board's resolved tab, open while it is settled: its script adds the card
+    live.goto(dev.url("notifier", "/admin/alerts?status=resolved"))
     upheld.get_by_role("button", name="Uphold the dispute").click()
     expect(row.locator('[data-settled="upheld"]')).to_contain_text(note)
+    arrived = live.locator(f'.alert-card:has(a[href$="/my/requisitions/{rid}"])', has_text="Depot record disputed")
+    expect(arrived.locator('[data-f="resolved"]')).to_contain_text("Settled by an admin (admin) on")  # never bare
+    live.close()
     expect(row.locator('[data-f="confirmation"]')).to_have_text("Received less")  # now reported short
     expect(row.get_by_text("Settle the dispute")).to_have_count(0)  # once
     page.goto(dev.url("notifier", "/admin/alerts"))
@@ -330,7 +335,7 @@ def test_the_admin_upholds_a_members_dispute_and_the_member_reads_it(people, dev
     page.goto(dev.url("notifier", "/admin/alerts?status=resolved"))
     settled = page.locator(f'.alert-card:has(a[href$="/my/requisitions/{rid}"])', has_text="Depot record disputed")
     expect(settled.locator('[data-f="resolved"]')).to_contain_text("the member's dispute was upheld")  # not "itself"
-    expect(settled.locator('[data-f="resolved"]')).to_contain_text("Settled by")
+    expect(settled.locator('[data-f="resolved"]')).to_contain_text("Settled by an admin (admin) on")
 
     member = in_english(people("artisan").log_in())
     page = member.page

@@ -6,6 +6,7 @@ import pytest
 from services.inventory import catalog, counts, create_app, movements, purchase_orders, spec, suppliers
 from services.inventory.consumer import make_handler
 from shared.auth import COOKIE, issue_token
+from shared.envelope import new_event
 from shared.i18n import LANG_COOKIE
 from shared.runtime import Runtime
 from tests.integration.test_inventory_support import dated, requisition, seed_catalog
@@ -637,3 +638,24 @@ def test_admins_open_what_to_order_on_the_depot_with_the_most_to_order_and_staff
     assert '<option value="BHD" selected>' in chosen and 'id="busiest-depot"' not in chosen
     own = page("/admin/replenishment")  # VNS's warehouse staff
     assert 'id="busiest-depot"' not in own and "depot-choice" not in own
+
+
+@pytest.mark.parametrize("lang, named, role", [("en", "Asha Rai", "an admin"), ("hi", "आशा राय", "एडमिन")])
+def test_the_hand_over_page_and_slip_name_the_approver_in_words(page, runtime, config, lang, named, role):
+    """The slip goes to the artisan on paper: it named the approver by their login. The approval's event says who
+    they are (`by_person`): the slip names them (the role in words for an event without it, never the login), the
+    hand-over page too, with the login after it for the depot's staff. The same event again changes nothing."""
+    handle = make_handler(runtime.db, config)
+    approved = new_event("RequisitionApproved", "R-NAMED", {
+        **requisition("RequisitionApproved", "R-NAMED", [("YRN", 5_000)]).data, "by": "asha-admin",
+        "by_person": {"role": "admin", "name": "Asha Rai", "name_hi": "आशा राय"}}, source="requests")
+    handle(approved)
+    handle(approved)
+    handle(requisition("RequisitionApproved", "R-OLD", [("YRN", 5_000)]))  # from a requests older than the field
+    slip, old = page("/warehouse/dispatch/R-NAMED/slip", lang=lang), page("/warehouse/dispatch/R-OLD/slip", lang=lang)
+    assert re.search(rf"<dd><bdi[^>]*>{named}</bdi></dd>", slip) and "asha-admin" not in slip
+    assert re.search(rf"<dd>{role}</dd>", old) and ">admin<" not in old
+    cards = page("/warehouse/dispatch", lang=lang)
+    assert f'{named}</bdi> (<bdi translate="no">asha-admin</bdi>)' in card(cards, "R-NAMED")
+    assert f'{role} (<bdi translate="no">admin</bdi>)' in card(cards, "R-OLD")
+    assert runtime.db.reservations.find_one({"_id": "R-NAMED"})["by_person"]["name"] == "Asha Rai"

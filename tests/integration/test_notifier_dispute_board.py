@@ -91,3 +91,41 @@ def test_a_settled_disputes_alert_says_who_settled_it_and_how_not_that_it_cleare
         assert len(said) == 2
     finally:
         runtime.close()
+
+
+@pytest.mark.parametrize("lang, recorded, settled", [
+    ("en", "says what the depot clerk (store-vns) recorded at", "Settled by Asha Rai (asha-admin) on"),
+    ("hi", "डिपो लिपिक (store-vns)", "आशा राय (asha-admin) ने")])
+def test_the_dispute_card_names_who_recorded_and_who_settled_in_words_with_the_login(config, lang, recorded, settled):
+    """The card named the depot's clerk and the admin by their logins alone. The events now say who they are
+    (`recorded_by_person`, `settled_by_person`): the board (staff) reads the display name or the role in words, the
+    login after it, on the server-rendered card and in what the live board's script is given (`by_words`)."""
+    runtime, handle = started(config)
+    try:
+        handle(new_event("ShareRecordDisputed", REQ, {
+            "requisition_id": REQ, "artisan_id": "ART-1", "cooperative": "SMBSS", "depot": "VNS", "lines": LINES,
+            "short": False, "recorded_by": "store-vns", "recorded_by_person": {"role": "warehouse"},
+            "recorded_at": "2026-12-04T10:00:00+00:00", "note": "I got 6 kg",
+            "disputed_at": "2026-12-05T10:00:00+00:00"}, source="requests"))
+        client = create_app(config, runtime).test_client()
+        client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="admin", role="admin"))
+        client.set_cookie(LANG_COOKIE, lang)
+        [alert] = client.get("/api/v1/alerts?kind=share_record_disputed").get_json()
+        assert recorded in alert["text"][lang], alert["text"]
+        assert recorded in unescape(client.get("/admin/alerts").get_data(as_text=True))
+        handle(new_event("ShareDisputeSettled", REQ, {
+            "requisition_id": REQ, "artisan_id": "ART-1", "cooperative": "SMBSS", "depot": "VNS", "outcome": "upheld",
+            "note": "Weighed again", "settled_by": "asha-admin", "settled_at": "2026-12-06T10:00:00+00:00",
+            "settled_by_person": {"role": "admin", "name": "Asha Rai", "name_hi": "आशा राय"},
+            "disputed_at": "2026-12-05T10:00:00+00:00", "recorded_by": "store-vns", "short": True,
+            "lines": [{"sku": "YRN-COT-40", "quantity": 10_000, "recorded": 10_000, "received": 6_000}]},
+            source="requests"))
+        [alert] = client.get("/api/v1/alerts?kind=share_record_disputed").get_json()
+        assert alert["resolved"]["by"] == "asha-admin"
+        assert settled.replace("Settled by ", "").split(" on")[0].split(" ने")[0] == alert["resolved"]["by_words"][lang]
+        html = client.get("/admin/alerts?status=resolved").get_data(as_text=True)
+        shown = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", re.search(
+            r'data-f="resolved">(.*?)</p>', html, re.S).group(1))))
+        assert settled in shown, shown
+    finally:
+        runtime.close()

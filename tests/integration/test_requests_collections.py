@@ -7,7 +7,7 @@ import io
 import re
 from datetime import datetime, timezone
 
-from services.requests import accounts, reconcile
+from services.requests import accounts, reconcile, users
 from shared.auth import COOKIE
 from shared.i18n import LANG_COOKIE
 from tests.integration.test_requests_money_support import DYE, priced_catalog, ready, scheme
@@ -151,3 +151,22 @@ def test_the_collections_page_shows_the_months_totals_and_its_csv_in_both_langua
     assert clerk.get("/admin/collections?from=2026-04-01&to=2026-04-30").status_code == 200
     refused = clerk.get("/admin/collections?depot=VNS")
     assert refused.status_code == 403 and "only your own depot" in refused.get_data(as_text=True)
+
+
+def test_the_collections_page_says_who_recorded_each_entry_in_words_with_the_login(client):
+    """The "By" column showed the bare login: staff read the person's display name, else their role in words, with
+    the login after it, as a request's history says it."""
+    _world(client)
+    users.add_user(client.db, username="hill-clerk", password="pw-clerk-1", role="warehouse", depot="HIL")
+    users.add_user(client.db, username="asha-admin", password="pw-admin-1", role="admin")
+    client.db.users.update_one({"_id": "asha-admin"}, {"$set": {"name": "Asha Rai", "name_hi": "आशा राय"}})
+    for lang, words in (("en", ("the depot clerk (hill-clerk)", "Asha Rai (asha-admin)")),
+                        ("hi", ("डिपो लिपिक (hill-clerk)", "आशा राय (asha-admin)"))):
+        browser = client.app.test_client()
+        browser.set_cookie(COOKIE, client.admin()["Authorization"].split()[1])
+        browser.set_cookie(LANG_COOKIE, lang)
+        html = browser.get("/admin/collections?from=2026-04-01&to=2026-04-30").get_data(as_text=True)
+        cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()
+                 for cell in re.findall(r'<td data-label="[^"]*">(.*?)</td>', html.split("<tbody>")[-1], re.S)]
+        assert all(word in cells for word in words), (lang, cells)
+        assert "clerk" in cells  # a login with no record: staff read it as it is

@@ -623,7 +623,8 @@ def test_what_the_depot_recorded_stands_and_is_said_so(coop):
                 status=409)  # the member's own later answer, otherwise: refused as any second answer is
     error = client.call("POST", f"/requisitions/{rid}/shares/ART-1/code", coop.secretary,
                         status=409).get_json()["error"]
-    assert "recorded at the depot by warehouse-user" in error["message"]
+    assert "recorded at the depot by a member of staff" in error["message"]  # a login without a record, never bare
+    assert "warehouse-user" not in error["message"] and error["details"]["by"] == "warehouse-user"
     assert len(coop.events(rid, "ShareConfirmed")) == 1
 
 

@@ -56,6 +56,7 @@ def test_an_upheld_dispute_makes_the_share_short_as_if_the_member_said_so_and_th
                      "outcome": "upheld", "note": UPHELD["note"], "settled_by": "asha-admin",
                      "settled_at": settled["at"], "disputed_at": said["disputed"]["at"],
                      "recorded_by": "warehouse-user", "short": True,
+                     "settled_by_person": {"role": "admin"},  # no user record: only admins settle
                      "lines": [{"sku": COTTON, "quantity": "6", "recorded": "6", "received": "6"},
                                {"sku": SILK, "quantity": "0.5", "recorded": "0.5", "received": "0.2"}]}
     again = settle(coop, rid, UPHELD, status=201)  # the same settlement again: answered as the first

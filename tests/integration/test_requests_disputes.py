@@ -41,6 +41,7 @@ def test_a_member_disputes_what_the_depot_recorded_once_and_nothing_else_changes
     [event] = coop.events(rid, "ShareRecordDisputed")
     assert event == {"requisition_id": rid, "artisan_id": "ART-1", "cooperative": "SMBSS", "depot": "VNS",
                      "recorded_by": "warehouse-user", "recorded_at": event["recorded_at"], "short": True,
+                     "recorded_by_person": None,  # a login with no user record: nobody to name
                      "note": NOTE, "disputed_at": said["disputed"]["at"],
                      "lines": [{"sku": COTTON, "quantity": "6", "received": "6"},
                                {"sku": SILK, "quantity": "0.5", "received": "0.2"}]}

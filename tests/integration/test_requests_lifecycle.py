@@ -1,6 +1,7 @@
 """Requisitions over HTTP: submit, the status machine, history, idempotency, events in the outbox."""
 from __future__ import annotations
 
+from services.requests import users
 from tests.integration.test_requests_support import client, know_depots  # noqa: F401  (fixture)
 
 
@@ -167,3 +168,21 @@ def test_a_depot_inventory_has_not_announced_is_refused_at_estimate_and_submit_u
     know_depots(client.db, [("KNP", "Kanpur")])  # inventory's DepotRegistered has come
     client.call("POST", "/requisitions/estimate", me, body, status=200)
     assert client.submit(me, [("YRN-COT-40", "1")], depot="KNP")["depot"] == "KNP"
+
+
+def test_an_approval_says_who_the_approver_is_for_the_depots_slip(client):
+    """Inventory keeps no users: the hand-over slip named the approver by their login. RequisitionApproved says who
+    they are (`by_person`: their role, display name in English and Hindi); a login with no record, its role
+    from the token."""
+    client.register("ART-1")
+    users.add_user(client.db, username="asha-admin", password="pw-admin-1", role="admin")
+    client.db.users.update_one({"_id": "asha-admin"}, {"$set": {"name": "Asha Rai", "name_hi": "आशा राय"}})
+    named = client.submit(client.artisan("ART-1"), [("YRN-COT-40", 1)])["id"]
+    client.act(named, "approve", client.admin())
+    client.db.users.delete_one({"_id": "asha-admin"})
+    unnamed = client.submit(client.artisan("ART-1"), [("YRN-COT-40", 1)])["id"]
+    client.act(unnamed, "approve", client.admin())
+    said = {rid: [e for e in client.db.requisitions.find_one({"_id": rid})["outbox"]
+                  if e["type"] == "RequisitionApproved"][0]["payload"] for rid in (named, unnamed)}
+    assert said[named]["by_person"] == {"role": "admin", "name": "Asha Rai", "name_hi": "आशा राय"}
+    assert (said[unnamed]["by"], said[unnamed]["by_person"]) == ("asha-admin", {"role": "admin"})

@@ -1,10 +1,15 @@
 """Login, the demo data, and the artisan registry with its events for the notifier."""
 from __future__ import annotations
 
-import jwt
+import re
+from html import unescape
 
-from services.requests import seed
+import jwt
+import pytest
+
+from services.requests import seed, users
 from shared.auth import COOKIE
+from tests.integration.test_requests_returns import page
 from tests.integration.test_requests_support import client, know_materials  # noqa: F401  (fixture)
 
 
@@ -292,3 +297,29 @@ def test_an_artisan_saved_unchanged_keeps_their_version_and_emits_no_event(clien
     changed = client.call("PATCH", "/artisans/ART-U", client.admin(), {**form, "craft": "zari"},
                           status=200).get_json()
     assert changed["craft"] == "zari" and stored() == (2, ["ArtisanRegistered", "ArtisanUpdated"])
+
+
+@pytest.mark.parametrize("lang, secretary, admin", [("en", "the cooperative's secretary", "an admin"),
+                                                    ("hi", "समिति के सचिव", "एडमिन")])
+def test_who_asked_a_change_and_who_registered_are_said_in_words(client, lang, secretary, admin):
+    """The approvals cards, the artisan's and the cooperative's pages named who asked a change of looms or phone and
+    who registered them by the bare login, which a secretary read too. Now in words: the admin reads the role (or
+    display name) with the login after it, the secretary the words alone."""
+    client.register("ART-L", looms=2, cooperative="Coop-S")
+    users.add_user(client.db, username="sec-Coop-S", password="pw-secretary-1", role="secretary",
+                   cooperative="Coop-S")
+    users.add_user(client.db, username="asha-admin", password="pw-admin-1", role="admin")
+    client.db.artisans.update_one({"_id": "ART-L"}, {"$set": {"created_by": "asha-admin"}})
+    client.db.cooperatives.update_one({"_id": "Coop-S"}, {"$set": {"created_by": "asha-admin"}})
+    asking = client.secretary("Coop-S")
+    client.call("PATCH", "/artisans/ART-L", asking, {"looms": 3, "phone": "+919877777777"}, status=200)
+    read = {path: unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page(client, path, who, lang))))
+            for path, who in (("/admin/approvals", client.admin()), ("/admin/cooperatives/Coop-S", client.admin()),
+                              ("/admin/artisans/ART-L", client.admin()))}
+    mine = page(client, "/admin/artisans/ART-L", asking, lang).split('id="main"', 1)[1]  # not the menu's own login
+    mine = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", mine)))
+    assert read["/admin/approvals"].count(f"{secretary} (sec-Coop-S)") == 2, read["/admin/approvals"]
+    assert f"{admin} (asha-admin)" in read["/admin/cooperatives/Coop-S"]
+    assert f"{admin} (asha-admin)" in read["/admin/artisans/ART-L"]
+    assert read["/admin/artisans/ART-L"].count(f"{secretary} (sec-Coop-S)") == 2
+    assert mine.count(secretary) == 2 and "sec-Coop-S" not in mine, mine  # who asked the looms and the phone

@@ -141,3 +141,31 @@ def test_a_login_with_a_display_name_is_named_by_it_in_the_page_language(staff):
     assert "डिपो का दर्ज (रवि कुमार," in member_pages(staff, rid, "hi")[1]
     shown = read(page(staff.client, f"/my/requisitions/{rid}", staff.client.admin(), "en"))
     assert "recorded by Ravi Kumar (warehouse-user) on the member's word" in shown, shown
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_a_refusal_names_who_recorded_the_share_in_words(staff, lang):
+    """Recording at the depot (staff) or asking a new code (the secretary) for a share the depot recorded: the refusal
+    says who recorded it as the pages do, the login after the words to staff only; the details keep the login."""
+    rid = recorded(staff)
+    for reader, login in ((staff.client.admin(), " (warehouse-user)"), (staff.secretary, "")):
+        error = staff.client.call("POST", f"/requisitions/{rid}/shares/ART-1/received" if login else
+                                  f"/requisitions/{rid}/shares/ART-1/code", {**reader, "Accept-Language": lang},
+                                  {}, status=409).get_json()["error"]
+        said = {"en": f"recorded at the depot by {CLERK['en']}{login} on",
+                "hi": f"डिपो पर {CLERK['hi']}{login} द्वारा"}[lang]
+        assert said in error["message"] and no_login(error["message"]) == ([LOGINS[0]] if login else []), error
+        assert (error["details"]["by"], error["details"]["recorded_by"]["role"]) == ("warehouse-user", "warehouse")
+
+
+def test_the_dispute_events_say_who_recorded_and_who_settled_for_the_notifiers_board(staff):
+    """The notifier keeps no users: its board named the clerk and the admin by login. ShareRecordDisputed and
+    ShareDisputeSettled say who they are (their role and display name), the board says it in words."""
+    staff.client.db.users.update_one({"_id": "asha-admin"}, {"$set": {"name": "Asha Rai", "name_hi": "आशा राय"}})
+    rid = recorded_all(staff)
+    settle(staff, rid, UPHELD, who=staff.client.token("admin", sub="asha-admin"), status=201)
+    [disputed], [settled] = staff.events(rid, "ShareRecordDisputed"), staff.events(rid, "ShareDisputeSettled")
+    assert (disputed["recorded_by"], disputed["recorded_by_person"]) == ("warehouse-user", {
+        "role": "warehouse", "name": None, "name_hi": None})
+    assert (settled["settled_by"], settled["settled_by_person"]) == ("asha-admin", {
+        "role": "admin", "name": "Asha Rai", "name_hi": "आशा राय"})

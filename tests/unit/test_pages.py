@@ -223,6 +223,20 @@ def test_who_did_a_thing_is_rawbanks_own_part_in_words_or_a_persons_name_kept_as
     assert "डेमो डेटा ·" in page and ">seed " not in page  # the demo's caps, set by the seed
 
 
+@pytest.mark.parametrize("lang, words", [("en", "the depot clerk (warehouse)"), ("hi", "डिपो लिपिक (warehouse)")])
+def test_the_quotas_page_names_who_set_each_cap_in_words_with_the_login(apps, requests_client, config, lang, words):
+    """The caps' "Set by" and the changes' "By" showed the bare login; the admin reads the person's display name or
+    role in words, the login after it, as a request's history says it."""
+    from services.requests import quotas
+    db = apps["requests"].extensions["rawbank"].db
+    quotas.set_cap(db, category="dye", limit=5_000, per_loom=False, artisan_id=None, by="warehouse",
+                   now=datetime(2026, 12, 1, tzinfo=timezone.utc))
+    requests_client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="a", role="admin"))
+    requests_client.set_cookie(LANG_COOKIE, lang)
+    page = re.sub(r"<[^>]+>", "", requests_client.get("/admin/quotas").get_data(as_text=True))
+    assert f"{words} ·" in page and page.count(words) == 2, page
+
+
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 

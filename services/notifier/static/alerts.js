@@ -47,7 +47,8 @@
     var done = alert.resolved;
     if (!done) { el.textContent = ""; return; }
     if (done.outcome === "upheld" || done.outcome === "rejected") {  // a dispute the department settled
-      put(el, t[done.outcome], { by: done.by, at: when(done.at), note: done.note || "–" }, ["by", "note"]);
+      var who = (done.by_words || {})[lang] || done.by;  // in words where the event said who (messages._said_who)
+      put(el, t[done.outcome], { by: who, at: when(done.at), note: done.note || "–" }, ["by", "note"]);
       return;
     }
     if (done.by === "system") { el.textContent = fill(t.cleared, { at: when(done.at) }); return; }
