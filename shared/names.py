@@ -24,7 +24,7 @@ ACTORS = {"inventory": N_("the depot's stock system"), "auto-approve": N_("autom
           "system": N_("rawbank"), "seed": N_("the demo data")}
 
 #: a login's role as people read who acted when their record gives no name (never the bare login to an artisan)
-ROLES = {"artisan": N_("the artisan"), "secretary": N_("the cooperative's secretary"),
+ROLE_WORDS = {"artisan": N_("the artisan"), "secretary": N_("the cooperative's secretary"),
          "warehouse": N_("the depot clerk"), "admin": N_("an admin")}
 SOMEONE = N_("a member of staff")  # a login no record names, to a reader who may not read it bare
 STAFF = ("admin", "warehouse")  # the readers who also read the login
@@ -132,8 +132,8 @@ def who_is(record: dict | None, login: str | None, lang: str, *, staff: bool) ->
     name = (record.get("name_hi") if lang == "hi" else None) or record.get("name")
     if name:
         return name, "name"
-    if record.get("role") in ROLES:
-        return translate(ROLES[record["role"]], lang), "role"
+    if record.get("role") in ROLE_WORDS:
+        return translate(ROLE_WORDS[record["role"]], lang), "role"
     return (login, "login") if staff and login else (translate(SOMEONE, lang), "someone")
 
 
