@@ -287,7 +287,7 @@ def test_a_member_disputes_what_the_depot_recorded_for_them_and_the_board_is_tol
     board.goto(dev.url("notifier", "/admin/alerts"))
     card = board.locator(".alert-card", has_text="Depot record disputed")
     reload_until(board, lambda: card.count() == 1, message="the disputed record's alert on the board")
-    expect(card.locator('[data-f="text"]')).to_contain_text("says what warehouse recorded at")
+    expect(card.locator('[data-f="text"]')).to_contain_text("says what the depot clerk (warehouse) recorded at")
     expect(card.locator('[data-f="text"]')).to_contain_text(note)
     expect(card.locator('[data-f="severity"]')).to_have_text("Critical")
     admin.shot("share-record-disputed-alert")
