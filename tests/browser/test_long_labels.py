@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from tests.browser.test_pages import reload_until
 from tests.browser.test_people_defects import api_call, coop_handed_over
-from tests.browser.test_phone_procurement import shot
+from tests.browser.test_phone_procurement import LONG, shot
+from tests.browser.test_phone_widths import long_named_handed_over  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
@@ -77,3 +78,54 @@ def test_the_claims_chart_shows_a_long_districts_name_whole_inside_the_chart(peo
         assert row["clear"], (where, row)  # and clear of its bars
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") == 0, where
 
+
+# The report's table as laid out: its cells whose text runs past their box (cut off, or spilling out), how far the
+# table runs past what its box shows, and, for the cells holding `name` (a row's first cell and, on a desktop, a
+# column's heading), their width and how many lines the name takes in them.
+TABLE = """name => {
+  const table = document.querySelector('main table[data-report]'), wrap = table.closest('.table-wrap');
+  const shown = wrap.getBoundingClientRect();
+  const cells = [...table.querySelectorAll('th, td')].filter(c => c.getBoundingClientRect().width > 0);
+  const lines = cell => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom))).size;
+  };
+  const named = cells.filter(c => c.textContent.replace(/\\s+/g, ' ').trim() === name).map(c => ({
+    tag: c.tagName.toLowerCase(), width: Math.round(c.getBoundingClientRect().width), lines: lines(c)}));
+  return {cut: cells.filter(c => c.scrollWidth > c.clientWidth + 1 || c.getBoundingClientRect().left < shown.left - .5
+                                 || c.getBoundingClientRect().right > shown.right + .5)
+                    .map(c => c.tagName + ': ' + c.textContent.trim().slice(0, 40)),
+          sideways: wrap.scrollWidth - wrap.clientWidth, width: Math.round(shown.width), named,
+          page: document.documentElement.scrollWidth - window.innerWidth};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_the_distribution_by_material_table_reads_a_long_material_name_well(people, long_named_handed_over, lang):
+    """At 1280 px the table under the chart set the long material's name as one line of column heading some 700 px
+    wide, and the table, fitted to the page, squeezed the same name in the first column to about a word a line (some
+    15 lines in English). A figures' heading now wraps between words, and the first column keeps room to read a
+    name in a few lines; on a phone the rows are cards as before, nothing cut and nothing off the screen."""
+    admin = people("admin").log_in()
+    admin.language(lang)
+    page = admin.page
+    name = LONG["name_hi" if lang == "hi" else "name"]
+    page.set_viewport_size(SCREENS[0])
+    page.goto(admin.url("notifier", "/admin/reports/distribution?group_by=material"))
+    table = page.locator("main table[data-report]")
+    reload_until(page, lambda: table.count() > 0 and page.locator(f'tr[data-group="{LONG["sku"]}"]').count() > 0,
+                 message="the report to list the long-named material")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    for screen in SCREENS:
+        page.set_viewport_size(screen)
+        shot(page, "report-table-long-material")
+        drawn = page.evaluate(TABLE, name)
+        where = f"the material table at {screen['width']} px"
+        assert drawn["cut"] == [] and drawn["sideways"] <= 1 and drawn["page"] == 0, (where, drawn)
+        first = [cell for cell in drawn["named"] if cell["tag"] == "td"]
+        assert len(first) == 1 and first[0]["lines"] <= 4, (where, drawn)  # the row's name, a few lines
+        headings = [cell for cell in drawn["named"] if cell["tag"] == "th"]
+        if screen["width"] > 480:  # its column's heading: wrapped, not one line across half the table
+            assert len(headings) == 1 and headings[0]["width"] <= drawn["width"] / 4, (where, drawn)
+            assert 2 <= headings[0]["lines"] <= 8, (where, drawn)
