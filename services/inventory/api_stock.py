@@ -125,8 +125,7 @@ def list_movements(query):
                                      since=query["from_"] and day_start(query["from_"]),
                                      until=query["to"] and day_start(add_days(query["to"], 1)), words=query["q"])
     if query["format"] == "csv":
-        rows = ([_cell(name, row) for name in ledger.CSV_COLUMNS] for row in ledger.stream(db(), filters))
-        return csv_file("movements.csv", ledger.CSV_COLUMNS, rows)
+        return csv_file("movements.csv", ledger.CSV_COLUMNS, _csv_rows(filters))
     rows = ledger.page(db(), filters, query["limit"] + 1, skip_of(query))
     return paged(rows, query["limit"], lambda m: m["_id"])
 
@@ -161,7 +160,22 @@ def get_reservation(requisition_id):
 _IN_HINDI = {"type_hi": ("type", labels.MOVEMENTS), "reason_hi": ("reason", labels.REASONS)}
 
 
-def _cell(name: str, row: dict) -> str:
+def _csv_rows(filters: dict):
+    """The ledger CSV's rows, streamed: the materials' and depots' Hindi names read once for the file (one query
+    each; a catalog has few of them), when the first row is asked for."""
+    hindi = {column: {doc["_id"]: doc.get("name_hi") or "" for doc in db()[collection].find({}, {"name_hi": 1})}
+             for column, collection in (("material_hi", "materials"), ("depot_hi", "depots"))}
+    for row in ledger.stream(db(), filters):
+        yield [_cell(name, row, hindi) for name in ledger.CSV_COLUMNS]
+
+
+#: the ledger CSV's columns that name a code by the catalog's Hindi name: the code's field
+_NAMED_HI = {"material_hi": "sku", "depot_hi": "depot"}
+
+
+def _cell(name: str, row: dict, hindi: dict) -> str:
+    if name in _NAMED_HI:
+        return safe_cell(hindi[name].get(row.get(_NAMED_HI[name]), ""))
     if name in _IN_HINDI:
         field, named = _IN_HINDI[name]
         return said(named, row.get(field), "hi")

@@ -327,8 +327,9 @@ class MovementQuery(Page):
     from_ = Day(load_default=None, data_key="from", metadata={"description": "first day (India), YYYY-MM-DD"})
     to = Day(load_default=None, metadata={"description": "last day (India), YYYY-MM-DD, included"})
     format = csv_format("csv: every matching entry (no paging), newest first, times in UTC (`at`) and India "
-                        "(`at_ist`); the kind and an adjustment's reason in Hindi in the last columns (`type_hi`, "
-                        "`reason_hi`; empty for a reason written in words)")
+                        "(`at_ist`); then, last, the kind and an adjustment's reason in Hindi (`type_hi`, "
+                        "`reason_hi`; empty for a reason written in words) and the material's and the depot's Hindi "
+                        "names (`material_hi`, `depot_hi`; empty where none is stored)")
 
     @ma.validates_schema
     def _in_order(self, data, **kwargs):

@@ -20,7 +20,8 @@ from shared.field_messages import translated
 from shared.i18n import language
 from shared.lists import day_arg, pager
 from shared.money import format_money
-from shared.pages import in_page_language, labels, page, same_site_post, url_of
+from shared.charts import bars
+from shared.pages import district_name, in_page_language, money, labels, page, same_site_post, url_of
 from shared.quantity import parse_quantity
 from shared.text import plain_name
 from shared.web import db
@@ -313,18 +314,16 @@ def collections_page(principal):
                                            **{k: v for k, v in asked_csv.items() if v})), 400 if errors else 200
 
 
-def chart(rows: list[dict], *, width: int = 640, label: int = 150, bar: int = 16, gap: int = 14) -> dict:
+def chart(rows: list[dict]) -> dict:
     """Where each district's two bars go (value at the mill-gate price, and the subsidy) in the SVG chart, from
-    rows of `district`, `value` and `subsidy` (paise: the claim's, net of returns, see claims.net_by_district). A
-    negative figure (a district with more returned than handed over) is a bar as long as it, marked `negative`."""
-    top = max([abs(row[k]) for row in rows for k in ("value", "subsidy")] or [0]) or 1
-    plot = width - label - 110
-    bars = [{"district": row["district"], "y": i * (2 * bar + gap), "value": row["value"], "subsidy": row["subsidy"],
-             "figures": {k: format_money(row[k]) for k in ("value", "subsidy")},
-             "negative": {k: row[k] < 0 for k in ("value", "subsidy")},
-             "returned": any(row.get("returned") or ()),
-             "value_width": max(round(abs(row["value"]) * plot / top), 1),
-             "subsidy_width": max(round(abs(row["subsidy"]) * plot / top), 1)}
-            for i, row in enumerate(rows)]
-    return {"width": width, "label": label, "plot": plot, "bar": bar, "height": max(len(rows) * (2 * bar + gap), 1),
-            "bars": bars}
+    rows of `district`, `value` and `subsidy` (paise: the claim's, net of returns, see claims.net_by_district), as
+    the reports' charts are drawn (shared.charts.bars): the district named as the page's reader says it, wrapped
+    between words in the label column, its row as tall as its lines. A negative figure (a district with more
+    returned than handed over) is a bar as long as it, marked `negative`; a district with returns is starred."""
+    return bars([{"key": row["district"], "district": row["district"],
+                  "label": district_name(row["district"]) + (" *" if any(row.get("returned") or ()) else ""),
+                  "values": [abs(row["value"]), abs(row["subsidy"])],
+                  "texts": [money(row["value"]), money(row["subsidy"])],
+                  "figures": {k: format_money(row[k]) for k in ("value", "subsidy")},
+                  "negative": {k: row[k] < 0 for k in ("value", "subsidy")}} for row in rows],
+                ("value", "subsidy"))

@@ -105,8 +105,8 @@ def test_the_claims_page_says_its_districts_rows_and_chart_in_hindi(client):
     for html, varanasi in ((hindi, HINDI), (english, "Varanasi")):
         rows = dict(re.findall(r'<tr data-district="([^"]+)"><td[^>]*>([^<]*)</td>', html))
         assert rows == {"Varanasi": varanasi, "Bhadohi": "Bhadohi"}  # the row's data-district stays as stored
-        assert re.search(rf'text-anchor="end">{varanasi}</text>', html)  # the chart's label
-        assert re.search(r'text-anchor="end">Bhadohi</text>', html)
+        assert re.search(rf'text-anchor="end"><tspan [^>]*>{varanasi}</tspan></text>', html)  # the chart's label
+        assert re.search(r'text-anchor="end"><tspan [^>]*>Bhadohi</tspan></text>', html)
     assert HINDI not in english
 
 

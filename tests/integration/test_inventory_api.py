@@ -247,9 +247,25 @@ def test_the_ledger_csv_ends_with_each_movements_kind_and_reason_in_hindi(client
     assert read[0][:20] == ["movement_id", "at", "type", "sku", "depot", "quantity", "reserved_change",
                             "on_hand_after", "reserved_after", "from_depot", "to_depot", "reason", "reference",
                             "supplier", "lot", "unit_cost", "requisition_id", "by", "at_ist", "purchase_order"]
-    assert read[0][20:] == ["type_hi", "reason_hi"] and {len(row) for row in read} == {22}
+    assert read[0][20:22] == ["type_hi", "reason_hi"] and {len(row) for row in read} == {len(read[0])}
     assert [(row[2], row[11], row[20], row[21]) for row in read[1:]] == [
         ("adjustment", "damage", "सुधार", "क्षतिग्रस्त"), ("receipt", "", "प्राप्त", "")]
+
+
+def test_the_ledger_csv_ends_with_the_materials_and_depots_hindi_names(client, runtime, admin):
+    """movements.csv named a material and a depot by code only (`YRN`, `VNS`), where the stock CSV also gives the
+    catalog's Hindi names: they come after every column before (`material_hi`, `depot_hi`), empty where the catalog
+    has none, each row its own material's and depot's."""
+    runtime.db.depots.update_one({"_id": "VNS"}, {"$set": {"name_hi": "वाराणसी डिपो"}})
+    move(client, admin, type="receipt", sku="YRN", depot="VNS", quantity="5")
+    move(client, admin, type="receipt", sku="BRS", depot="VNS", quantity="2")
+    move(client, admin, type="receipt", sku="YRN", depot="BHD", quantity="1")
+    read = list(csv.reader(io.StringIO(client.get(f"{API}/movements?format=csv", headers=admin).get_data()
+                                       .decode("utf-8-sig"))))
+    assert read[0][20:] == ["type_hi", "reason_hi", "material_hi", "depot_hi"] and {len(r) for r in read} == {24}
+    assert [(row[3], row[4], row[22], row[23]) for row in read[1:]] == [
+        ("YRN", "BHD", "YRN सामान", ""), ("BRS", "VNS", "BRS सामान", "वाराणसी डिपो"),
+        ("YRN", "VNS", "YRN सामान", "वाराणसी डिपो")]
 
 
 @pytest.mark.parametrize("text", ["\n=1+2", " =1+2", "\t@SUM(A1)", "＝HYPERLINK(x)", "＋1", "－1", "＠x", "-1", "\u00a0=1"])
