@@ -14,14 +14,14 @@ from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
 from services.requests.pages import names_of
 from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_month, is_written_financial_year,
                              month_bounds, month_of)
+from shared.charts import bars
 from shared.districts import depot_districts
 from shared.errors import CsrfFailed, Error
 from shared.field_messages import translated
 from shared.i18n import language
 from shared.lists import day_arg, pager
 from shared.money import format_money
-from shared.charts import bars
-from shared.pages import district_name, in_page_language, money, labels, page, same_site_post, url_of
+from shared.pages import district_name, in_page_language, labels, money, page, same_site_post, url_of
 from shared.quantity import parse_quantity
 from shared.text import plain_name
 from shared.web import db
