@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_pages import reload_until
+from tests.browser.test_staff_defects import ready_requisition
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
 PHONE = {"width": 390, "height": 800}
-SILK = "YRN-SLK-MUL"  # the demo's sent order is of silk yarn only
+SILK, COTTON = "YRN-SLK-MUL", "YRN-COT-40"  # the demo's sent order is of silk yarn only; a request for cotton yarn
 
 
 def on_phone_in_hindi(user):
@@ -35,3 +37,18 @@ def test_choosing_the_order_in_the_receipt_form_chooses_the_one_material_still_t
     expect(form.locator("[data-errors]")).to_contain_text(order)
     expect(material).not_to_have_attribute("aria-invalid", "true")
 
+
+def test_the_hand_over_slip_on_a_phone_keeps_each_material_code_on_one_line(people):
+    """On the slip at 390 px the code under the material broke in two ("YRN-" over "COT-40"): the clerk checking the
+    bags' labels against the slip read two codes."""
+    requisition = ready_requisition(people)
+    warehouse = people("warehouse").log_in()
+    page = on_phone_in_hindi(warehouse)
+    page.goto(warehouse.url("inventory", "/warehouse/dispatch"))
+    reload_until(page, lambda: page.locator(f'[data-requisition="{requisition}"]').count() > 0,
+                 message="the request to be set aside")
+    page.goto(warehouse.url("inventory", f"/warehouse/dispatch/{requisition}/slip"))
+    code = page.locator(f'#slip-lines [data-line="{COTTON}"] td').first.get_by_text(COTTON, exact=True)
+    expect(code).to_be_visible()
+    assert code.evaluate("element => element.getClientRects().length") == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
