@@ -67,3 +67,15 @@ def test_the_hand_over_slip_on_a_phone_keeps_each_material_code_on_one_line(peop
         assert line.evaluate(LINES_OF_TEXT, code) == 1, code
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
+
+def test_a_request_page_names_the_artisan_to_the_depot_clerk_who_takes_a_return(people):
+    """A return is recorded on the request's page, found by the slip's number; the page, headed by a date, named no
+    one: the clerk at the counter could not check that the person bringing the yarn back is the artisan it went to."""
+    requisition = ready_requisition(people)
+    warehouse = people("warehouse").log_in()
+    page = on_phone_in_hindi(warehouse)
+    page.goto(warehouse.url("requests", f"/my/requisitions/{requisition}"))
+    expect(page.locator("[data-item] [data-f='artisan']")).to_have_text("कारीगर: रमेश कुमार (ART-0001)")
+    warehouse.language("en")
+    page.reload()
+    expect(page.locator("[data-item] [data-f='artisan']")).to_have_text("Artisan: Ramesh Kumar (ART-0001)")
