@@ -44,6 +44,14 @@
     receiveSku.form.addEventListener("reset", function () { setTimeout(mark, 0); });
     mark();
   }
+  // an order with one material still to come: choosing the order chooses that material (as its "Receive" link does)
+  var receiveOrder = document.getElementById("receive-order");
+  if (receiveSku && receiveOrder) receiveOrder.addEventListener("change", function () {
+    var sku = (receiveOrder.selectedOptions[0] || { dataset: {} }).dataset.sku;
+    if (!sku || receiveSku.value === sku) return;
+    receiveSku.value = sku;
+    receiveSku.dispatchEvent(new Event("change", { bubbles: true }));
+  });
   var adjust = document.getElementById("adjust");
   if (adjust) adjust.rbBody = function (form) {
     var q = form.quantity.value.trim().replace(/^[-+]/, "");
