@@ -178,6 +178,20 @@ def test_an_admins_role_change_undone_as_the_last_admin_tells_the_role_back(apps
     assert staff.known(made["inventory"][1], ["only"])["only"]["role"] == "admin"
 
 
+def test_the_users_page_shows_and_asks_the_display_name(apps):
+    config, made = apps
+    requests_client, requests_db = made["requests"]
+    assert as_admin(config, requests_client).post("/api/v1/users", json={
+        "username": "wh-vns-2", "password": PASSWORD, "role": "warehouse", "depot": "VNS", "name": "Suresh Yadav",
+        "name_hi": "सुरेश यादव"}).status_code == 201
+    html = page(config, requests_client, "/admin/users")
+    row = re.search(r'<tr data-user="wh-vns-2">.*?</tr>', html, re.S).group(0)
+    assert "Suresh Yadav</span>" in row and 'name="name" maxlength="200" autocomplete="off" value="Suresh Yadav"' in row
+    assert 'value="सुरेश यादव"' in row and "Change the display name" in row
+    assert 'id="new-name" name="name"' in html  # the form that adds a login asks it too
+    assert "सुरेश यादव</span>" in page(config, requests_client, "/admin/users", "hi")
+
+
 def test_a_bad_display_name_is_refused_and_changes_nothing(apps):
     config, made = apps
     requests_client, requests_db = made["requests"]
