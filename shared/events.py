@@ -774,8 +774,9 @@ class TokenRevoked(Payload):
 
 
 class StaffNamed(Payload):
-    """A staff login (admin or warehouse) was added, or its role or display name changed: who it is in words, for
-    the services that keep no users to name it on their pages (a depot officer knows "Suresh Yadav", not
+    """A staff login (admin or warehouse) was added, or its role or display name changed: who it is, in words.
+
+    For the services that keep no users to name it on their pages (a depot officer knows "Suresh Yadav", not
     "wh-vns-2"). `at` orders them: a service keeps the newest it has, whatever order they come in."""
 
     KEY = "{login}"
