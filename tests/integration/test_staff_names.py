@@ -172,8 +172,8 @@ def test_an_admins_role_change_undone_as_the_last_admin_tells_the_role_back(apps
     refused = requests_client.patch("/api/v1/users/only", json={"role": "warehouse"})
     assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "last_admin"
     events = told(requests_db, "only")
-    assert [(e.data["role"], e.data["name"]) for e in events] == [("admin", "Meena Singh"), ("warehouse", "Meena Singh"),
-                                                                  ("admin", "Meena Singh")]
+    assert [(e.data["role"], e.data["name"]) for e in events] == [
+        ("admin", "Meena Singh"), ("warehouse", "Meena Singh"), ("admin", "Meena Singh")]  # told, then told back
     deliver(made, events)
     assert staff.known(made["inventory"][1], ["only"])["only"]["role"] == "admin"
 
