@@ -427,10 +427,10 @@ def test_without_script_the_add_form_asks_only_what_the_chosen_role_needs(client
                              ("?new_role=artisan", "artisan", ["artisan"]), ("?new_role=admin", "admin", []),
                              ("?new_role=nobody", "warehouse", ["depot"])):
         form = add_form(client, admin, query, lang)
-        assert (form.role, form.fields) == (role, ["username", "password", *own]), query
+        assert (form.role, form.fields) == (role, ["username", "password", "name", "name_hi", *own]), query
         assert form.asks == ["new_role", "button"] and form.buttons == [show], query
         assert form.open_details is (query != ""), query  # asked for a role: the form is open at once
     chosen = add_form(client, admin, "?q=ravi&active=yes&new_role=secretary", lang)
     assert chosen.chooser == {"method": "get", "action": "/admin/users#add-login",
                               "keeps": {"q": "ravi", "active": "yes"}}
-    assert chosen.role == "secretary" and chosen.fields == ["username", "password", "cooperative"]
+    assert chosen.role == "secretary" and chosen.fields == ["username", "password", "name", "name_hi", "cooperative"]
