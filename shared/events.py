@@ -773,6 +773,20 @@ class TokenRevoked(Payload):
             raise ma.ValidationError("a subject and issued_before come together", "issued_before")
 
 
+class StaffNamed(Payload):
+    """A staff login (admin or warehouse) was added, or its role or display name changed: who it is, in words.
+
+    For the services that keep no users to name it on their pages (a depot officer knows "Suresh Yadav", not
+    "wh-vns-2"). `at` orders them: a service keeps the newest it has, whatever order they come in."""
+
+    KEY = "{login}"
+    login = _text(required=True)
+    role = f.String(required=True, validate=ma.validate.OneOf(["admin", "warehouse"]))
+    name = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))  # null: none given
+    name_hi = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    at = f.AwareDateTime(required=True)
+
+
 INVENTORY_EVENTS = (
     MaterialRegistered, DepotRegistered, StockReceived, StockAdjusted, StockTransferred, StockReserved,
     StockReservationFailed, StockWaitlisted, StockReleased, StockIssued, StockLow,
@@ -786,7 +800,7 @@ REQUESTS_EVENTS = (
     RequisitionSubmitted, RequisitionApproved, RequisitionRejected, RequisitionCancelled,
     RequisitionDispatched, RequisitionReceived, RequisitionReturned, AccountUpdated, PaymentRecorded, TokenRevoked,
     CooperativeRegistered, CooperativeUpdated, ShareCodeIssued, ShareConfirmed, ShareRecordDisputed,
-    ShareDisputeSettled,
+    ShareDisputeSettled, StaffNamed,
 )
 
 #: topic -> the event types published on it (by the service whose spec `publishes` there)

@@ -35,7 +35,7 @@ from shared.http_errors import (INTERNAL, handle_error, handle_http_exception, h
                                 handle_unexpected)
 from shared.i18n import LANG_COOKIE, LANGUAGES, language, translate
 from shared.money import format_money, percent_text, rupees
-from shared import names
+from shared import names, staff as staff_copies
 from shared.names import ref as short_ref
 from shared.quantity import WHOLE_UNITS, format_quantity
 from shared.security_headers import add_security_headers
@@ -155,7 +155,8 @@ def init_pages(app, service: str, blueprints) -> None:
     filters = dict(qty=quantity, num=number, when=when, material=material_name, named=material_name, typed=as_typed,
                    whole=whole, keypad=keypad, quantity_box=quantity_box, local=in_page_language,
                    district=district_name,
-                   person=person, in_words=in_words, plain=_plain, month=month, money=money, plain_money=format_money,
+                   person=person, in_words=in_words, by_staff=by_staff, plain=_plain, month=month, money=money,
+                   plain_money=format_money,
                    percent=percent_text, day=day, ref=short_ref,
                    **{kind: functools.partial(label, kind) for kind in labels()})
     app.jinja_env.filters.update({name: _each_render(text) for name, text in filters.items()})
@@ -430,6 +431,18 @@ def in_words(login, record: dict | None = None, staff: bool = True) -> Markup:
     words, kind = names.who_is(record, login, language(), staff=staff)
     words = as_typed(words) if kind in ("name", "login") else Markup(escape(words))
     return Markup("{} ({})").format(words, as_typed(login)) if names.with_login(kind, staff) else words
+
+
+def by_staff(login) -> Markup:
+    """Who on the staff did a thing, to staff readers of a service that keeps no users: in_words from its copy of
+    requests' staff logins (shared.staff: "Suresh Yadav (wh-vns-2)"); rawbank's own actors, and a login it has no
+    copy of, as `person` says them (the login). Each login is looked up once a request."""
+    if not login or login in names.ACTORS:
+        return person(login)
+    seen = g.setdefault("staff_named", {})
+    if login not in seen:
+        seen[login] = staff_copies.known(db(), [login]).get(login)
+    return in_words(login, seen[login], staff=True) if seen[login] else person(login)
 
 
 def material_name(doc: dict | None, sku: str = "") -> str:

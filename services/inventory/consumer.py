@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.inventory import counts, movements, people, purchase_orders, returns
 from services.inventory.reservations import Reservations
-from shared import revocation
+from shared import revocation, staff
 from shared.envelope import Event
 
 
@@ -117,6 +117,11 @@ def cooperative_changed(reservations: Reservations, data: dict, cid: str) -> Non
     people.put_cooperative(reservations.db, data)
 
 
+def staff_named(reservations: Reservations, data: dict, cid: str) -> None:
+    """Keep who a staff login is in words (the newest told wins), for the pages that say who did a thing."""
+    staff.remember(reservations.db, data)
+
+
 def token_revoked(reservations: Reservations, data: dict, cid: str) -> None:
     """Refuse a logged-out token, or a user's tokens from before a new password, here too (the deny-list)."""
     revocation.remember(reservations.db, data)
@@ -142,4 +147,5 @@ EVENT_HANDLERS = {
     "CooperativeRegistered": cooperative_changed,
     "CooperativeUpdated": cooperative_changed,
     "TokenRevoked": token_revoked,
+    "StaffNamed": staff_named,
 }

@@ -18,4 +18,5 @@ COLLECTIONS = {
     "idempotency": N_("requests already answered, so a repeat changes nothing"),
     "artisans": N_("artisans"),
     "cooperatives": N_("cooperatives"),
+    "staff": N_("who each member of staff is (from the requests service)"),
 }

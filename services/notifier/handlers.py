@@ -5,7 +5,7 @@ import json
 from datetime import datetime, timezone
 
 from services.notifier import alerts, domain, dues, notifications, projections, report_models, shares
-from shared import dead_letters, revocation
+from shared import dead_letters, revocation, staff
 from shared.envelope import Event
 
 
@@ -73,6 +73,11 @@ def settle_short(db, config, event: Event) -> None:
     """A return settling all a member reported short of their share resolves its alert (after `returned`, which
     keeps what each return settled)."""
     shares.settle_short(db, event)
+
+
+def keep_staff(db, config, event: Event) -> None:
+    """Keep who a staff login is in words (the newest told wins), for the alert board's "Acknowledged by"."""
+    staff.remember(db, event.data)
 
 
 def forget_token(db, config, event: Event) -> None:
@@ -336,6 +341,7 @@ EVENT_HANDLERS = {
     "StockCountApproved": (count_approved,),
     "StockCountCancelled": (count_cancelled,),
     "TokenRevoked": (forget_token,),
+    "StaffNamed": (keep_staff,),
 }
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from services.notifier import domain, links, projections, subscribers, texts
 from services.notifier.channels import DeliveryFailed, NothingToSend, Outgoing
 from services.notifier.schemas import AlertSchema
-from shared import names, signing, sms
+from shared import names, signing, sms, staff
 from shared.config import Config
 from shared.i18n import LANGUAGES
 from shared.phones import e164
@@ -18,6 +18,7 @@ def describe_alerts(db, docs: list[dict], *, dump: bool = False) -> list[dict]:
     """Alerts with titles and texts in both languages; `dump` gives the JSON-ready form."""
     materials = projections.materials(db, [sku for d in docs for sku in skus_of(d)])
     depots = projections.depots(db, [d["depot"] for d in docs if d.get("depot")])
+    people = staff.known(db, [(d.get(step) or {}).get("by") for d in docs for step in ("acknowledged", "resolved")])
     out = []
     for doc in docs:
         titles = {lang: texts.alert(doc, materials, depots, lang) for lang in LANGUAGES}
@@ -25,16 +26,23 @@ def describe_alerts(db, docs: list[dict], *, dump: bool = False) -> list[dict]:
         depot_names = {lang: texts.depot_name(depot, depots, lang) for lang in LANGUAGES} if depot else None
         out.append({**doc, "title": {k: v[0] for k, v in titles.items()},
                     "text": {k: v[1] for k, v in titles.items()}, "depot_name": depot_names,
-                    **({"resolved": _said_who(doc["resolved"])} if (doc.get("resolved") or {}).get("by_person")
-                       else {})})
+                    **{step: _said_who(doc[step], people) for step in ("acknowledged", "resolved")
+                       if _named(doc.get(step), people)}})
     return AlertSchema(many=True).dump(out) if dump else out
 
 
-def _said_who(done: dict) -> dict:
-    """A resolution whose event said who resolved it (`by_person`, a settled dispute's admin), with `by_words`: who,
-    in words per language, the login after them (the board's readers are staff), as the card and alerts.js say it."""
-    return {**done, "by_words": {lang: names.plainly(done["by_person"], done.get("by"), lang, staff=True)
-                                 for lang in LANGUAGES}}
+def _named(done: dict | None, people: dict) -> bool:
+    """Whether who took a step is known in words: the event said who (`by_person`), or requests told who the staff
+    login is (shared.staff)."""
+    return bool(done) and (bool(done.get("by_person")) or done.get("by") in people)
+
+
+def _said_who(done: dict, people: dict) -> dict:
+    """An acknowledgement or a resolution with `by_words`: who took it, in words per language, the login after them
+    (the board's readers are staff), as the card and alerts.js say it: as its event said (`by_person`, a settled
+    dispute's admin), else as requests told who the staff login is (someone on the board by hand)."""
+    person = done.get("by_person") or people[done["by"]]
+    return {**done, "by_words": {lang: names.plainly(person, done.get("by"), lang, staff=True) for lang in LANGUAGES}}
 
 
 def skus_of(alert: dict) -> list[str]:

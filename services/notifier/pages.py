@@ -122,7 +122,8 @@ def card(alert: dict, lang: str) -> dict:
         resolved = _("Resolved by itself on {at}: the condition cleared.").format(at=when(done.get("at")))
     else:
         resolved = Markup(escape(_("Resolved by {by} on {at}: {note}"))).format(
-            by=as_typed(done.get("by")), at=when(done.get("at")), note=as_typed(done.get("note") or "–"))
+            by=as_typed((done.get("by_words") or {}).get(lang) or done.get("by")), at=when(done.get("at")),
+            note=as_typed(done.get("note") or "–"))
     return {"id": alert["_id"], "status": alert["status"], "severity": alert["severity"],
             "title": alert["title"][lang] or alert["kind"], "text": alert["text"][lang],
             "severity_name": SEVERITIES.get(alert["severity"], alert["severity"]),
@@ -131,7 +132,8 @@ def card(alert: dict, lang: str) -> dict:
                 depot=(alert.get("depot_name") or {}).get(lang) or alert.get("depot") or "–",
                 since=when(alert.get("first_seen")), count=number(alert.get("count") or 1)),
             "ack": Markup(escape(pgettext("alert", "Acknowledged by {by}: {note}"))).format(
-                by=as_typed(ack.get("by")), note=as_typed(ack.get("note") or "–")) if ack else "",
+                by=as_typed((ack.get("by_words") or {}).get(lang) or ack.get("by")),
+                note=as_typed(ack.get("note") or "–")) if ack else "",
             "resolved": resolved, "request": request_link(alert), "stock": stock_links(alert)}
 
 

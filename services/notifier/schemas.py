@@ -54,7 +54,8 @@ class Who(ma.Schema):
                                                 "upheld or rejected (`by` the admin, `note` theirs)"})
     by_words = f.Dict(keys=f.String(), values=f.String(), metadata={
         "description": "who `by` is in words, per language (en, hi): their display name or role, the login after "
-                       "it; where the event that resolved it said who (a settled dispute)"})
+                       "it; where the event that resolved it said who (a settled dispute), or requests told who the "
+                       "staff login is (StaffNamed)"})
 
 
 QUANTITIES = ("available", "reorder_level", "on_hand", "quantity", "book", "counted", "variance", "received",

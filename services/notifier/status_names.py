@@ -26,4 +26,5 @@ COLLECTIONS = {
     "cooperatives": N_("cooperatives"),
     "depots": N_("depots"),
     "materials": N_("materials"),
+    "staff": N_("who each member of staff is (from the requests service)"),
 }

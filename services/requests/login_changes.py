@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 import uuid
 
-from services.requests import users
+from services.requests import staff_names, users
 from services.requests.errors import LastAdmin
 
 MARK = "pending"
@@ -67,6 +67,10 @@ def _finish(db, username: str, mark: dict) -> None:
     if undo is not None and active_admins(db) == 0:
         back = {"$unset": {MARK: "", **dict.fromkeys(undo["unset"], "")}, **({"$set": undo["set"]} if undo["set"]
                                                                                else {})}
+        if "role" in undo["set"]:  # its new role was told (staff_names): the role it has again is told after it
+            named = db.users.find_one({"_id": username}, {"name": 1, "name_hi": 1}) or {}
+            back.update(staff_names.told(username, undo["set"]["role"], named.get("name"), named.get("name_hi"),
+                                         correlation_id=mark["correlation_id"]))
         db.users.update_one({"_id": username, f"{MARK}.id": mark["id"]}, back)
         if _undone(db, username, undo):  # by this update, or by whoever settled it first
             raise LastAdmin({"username": username})

@@ -12,7 +12,7 @@ from shared.i18n import F_
 from shared.money import Money
 from shared.phones import as_typed, e164
 from shared.quantity import WHOLE_NOTE, Quantity
-from shared.text import filled
+from shared.text import filled, is_clean
 
 CODE = v.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z", error=F_("letters, digits, '.', '_' or '-', at most 64"))
 NAME = filled(200)
@@ -435,6 +435,8 @@ class UserSchema(ma.Schema):
     active = f.Boolean(metadata={"description": "false: deactivated, its login is refused"})
     locked_out = f.Boolean(metadata={"description": "too many wrong passwords just now: a new password clears it"})
     language = f.String(allow_none=True)
+    name = f.String(allow_none=True, metadata={"description": "display name: who the login is, as pages say it"})
+    name_hi = f.String(allow_none=True, metadata={"description": "display name in Hindi, for Hindi pages"})
 
 
 class UserQuery(ma.Schema):
@@ -452,6 +454,18 @@ def _optional_code():
     return f.String(load_default=None, allow_none=True, validate=v.Length(max=100))
 
 
+def _display_name():
+    """A login's display name (English or Hindi): what the pages say for it, the login after it to staff; empty or
+    null: none, the pages say the role in words."""
+    return f.String(allow_none=True, validate=[v.Length(max=200), _clean_text], metadata={
+        "description": "who the login is, as the pages name them (a staff login's is told to the other services)"})
+
+
+def _clean_text(value: str) -> None:
+    if not is_clean(value):
+        raise ma.ValidationError(F_("write it as text, without control characters"))
+
+
 class NewUserSchema(ma.Schema):
     """`rawbank user add`'s fields: an artisan's login needs their artisan number, a secretary's their cooperative."""
 
@@ -462,6 +476,8 @@ class NewUserSchema(ma.Schema):
     artisan = typed_artisan()
     depot = _optional_code()
     cooperative = _optional_code()
+    name = _display_name()
+    name_hi = _display_name()
 
     @ma.validates_schema
     def _one_artisan(self, data, **kwargs):
@@ -480,11 +496,13 @@ class UserPatchSchema(ma.Schema):
     role = f.String(validate=v.OneOf(("admin", "warehouse")), metadata={
         "description": "warehouse staff made an admin (their depot goes), or an admin made warehouse staff at "
                        "`depot` (none: every depot); every token they had ends. Not your own, nor the last admin's"})
+    name = _display_name()
+    name_hi = _display_name()
 
     @ma.validates_schema
     def _something(self, data, **kwargs):
         if not data:
-            raise ma.ValidationError(F_("say what to change: active, depot or role"), "active")
+            raise ma.ValidationError(F_("say what to change: active, depot, role or the display name"), "active")
 
 
 class OwnPasswordSchema(ma.Schema):

@@ -14,7 +14,8 @@ from shared.relay import outbox_push
 INDEXES = {
     "users": [IndexModel([("artisan_id", ASCENDING)], sparse=True),
               IndexModel([(users.ONE_LOGIN, ASCENDING)], unique=True, sparse=True),  # an artisan has one login
-              IndexModel([("pending.id", ASCENDING)], sparse=True)],  # a change left half done (login_changes)
+              IndexModel([("pending.id", ASCENDING)], sparse=True),  # a change left half done (login_changes)
+              IndexModel([("outbox.event_id", ASCENDING)], sparse=True)],  # staff_names: who a staff login is
     "artisans": [
         IndexModel([("registration_id", ASCENDING)], unique=True),
         IndexModel([("cooperative", ASCENDING), ("_id", ASCENDING)]),
@@ -49,7 +50,7 @@ INDEXES = {
                      IndexModel([("code_key", ASCENDING)], unique=True, sparse=True)],  # shared/codes.py
     **login_throttle.INDEXES,
 }
-OUTBOX_COLLECTIONS = ("requisitions", "artisans", "accounts", "cooperatives", revocation.COLLECTION)
+OUTBOX_COLLECTIONS = ("requisitions", "artisans", "accounts", "cooperatives", revocation.COLLECTION, "users")
 HIDDEN = {"outbox": 0, "_relay": 0, "applied": 0, "parked": 0, "fingerprint": 0}
 
 

@@ -14,7 +14,7 @@ import time
 
 from pymongo.errors import DuplicateKeyError
 
-from services.requests import login_changes, login_throttle, users
+from services.requests import login_changes, login_throttle, staff_names, users
 from services.requests.errors import (ArtisanHasOtherLogin, BadLogin, OwnLogin, OwnPassword, OwnRole, UnknownUser,
                                       UsernameTaken)
 from shared.auth import Principal
@@ -51,7 +51,7 @@ def view(doc: dict, locked: set[str]) -> dict:
     return {"username": doc["_id"], "role": doc["role"], "depot": doc.get("depot"),
             "cooperative": doc.get("cooperative"), "artisan_id": doc.get("artisan_id"),
             "active": doc.get("active") is not False, "locked_out": doc["_id"] in locked,
-            "language": doc.get("language")}
+            "language": doc.get("language"), "name": doc.get("name"), "name_hi": doc.get("name_hi")}
 
 
 def settle(db) -> None:
@@ -92,7 +92,7 @@ def add(db, body: dict) -> dict:
     try:
         users.add_user(db, username=body["username"], password=body["password"], role=body["role"],
                        artisan_id=body.get("artisan_id"), depot=body.get("depot"),
-                       cooperative=body.get("cooperative"))
+                       cooperative=body.get("cooperative"), name=body.get("name"), name_hi=body.get("name_hi"))
     except AlreadyExists:
         raise UsernameTaken({"username": body["username"]}) from None
     return get(db, body["username"])
@@ -211,6 +211,7 @@ def _reactivate(db, username: str, before: dict) -> None:
 
 
 KEEP = object()  # change_role's depot when none was given
+NAMED = {"name": 1, "name_hi": 1}  # a login's display name, English and Hindi
 
 
 def change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, token_ttl: int,
@@ -230,7 +231,7 @@ def _change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, tok
     pending since) is tried again through change_role, which settles first."""
     if username == by.sub:
         raise OwnRole({"username": username})
-    before = db.users.find_one({"_id": username}, {"role": 1, "depot": 1, "active": 1})
+    before = db.users.find_one({"_id": username}, {"role": 1, "depot": 1, "active": 1, **NAMED})
     if before is None:
         raise UnknownUser({"username": username})
     if before["role"] not in STAFF_ROLES or role not in STAFF_ROLES:
@@ -243,13 +244,15 @@ def _change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, tok
     at = None if depot is KEEP else depot
     if at and db.depots.find_one({"_id": at}, {"_id": 1}) is None:
         raise Invalid({"depot": [users.unknown_depot(db, at).en]})
-    change = {"$set": {"role": role, **({"depot": at} if at else {})}}
+    named = {field: before.get(field) for field in NAMED}
+    change = {"$set": {"role": role, **({"depot": at} if at else {})},
+              **staff_names.told(username, role, **named, correlation_id=correlation_id)}
     if not at:
         change["$unset"] = {"depot": ""}
     undo = {"$set": {"role": "admin", "depot": before["depot"]}} if "depot" in before else \
         {"$set": {"role": "admin"}, "$unset": {"depot": ""}}
     inactive = before.get("active") is False
-    expect = {"role": before["role"], "active": False if inactive else {"$ne": False}}
+    expect = {"role": before["role"], "active": False if inactive else {"$ne": False}, **named}  # told as it is
     was_admin = before["role"] == "admin" and not inactive  # an active admin's change: kept as set_active keeps it
     if not login_changes.change(db, username, expect, change, undo=undo if was_admin else None,
                                 token_ttl=token_ttl, correlation_id=correlation_id):  # changed meanwhile: again
@@ -262,6 +265,10 @@ def update(db, by: Principal, username: str, changes: dict, *, token_ttl: int,
     """PATCH /users/{username}: a new `role` (with the `depot` given, if any), else another `depot`, then `active`
     or not, each as change_role, move_to_depot and set_active do, the changes left pending settled once first."""
     login_changes.settle(db)
+    changed = None
+    if NAMED.keys() & changes.keys():
+        changed = _rename(db, username, {field: changes[field] for field in NAMED if field in changes},
+                          correlation_id=correlation_id)
     if "role" in changes:
         depot = changes["depot"] or None if "depot" in changes else KEEP
         changed = _change_role(db, by, username, changes["role"], depot, token_ttl=token_ttl,
@@ -272,6 +279,28 @@ def update(db, by: Principal, username: str, changes: dict, *, token_ttl: int,
     if "active" not in changes:
         return changed
     return _set_active(db, by, username, changes["active"], token_ttl=token_ttl, correlation_id=correlation_id)
+
+
+def _rename(db, username: str, names: dict, *, correlation_id: str | None = None) -> dict:
+    """A login's new display name (English, Hindi; empty or null: none); a staff login's is told to the other
+    services (staff_names) in the same write, which holds only while its role and names are as read."""
+    before = db.users.find_one({"_id": username}, {"role": 1, **NAMED})
+    if before is None:
+        raise UnknownUser({"username": username})
+    was = {field: before.get(field) for field in NAMED}
+    now = {**was, **{field: value or None for field, value in names.items()}}
+    if now == was:
+        return get(db, username)
+    update = {"$set": {field: value for field, value in now.items() if value}}
+    if gone := {field: "" for field, value in now.items() if not value}:
+        update["$unset"] = gone
+    if before["role"] in staff_names.STAFF:
+        update.update(staff_names.told(username, before["role"], **now, correlation_id=correlation_id))
+    if not db.users.update_one({"_id": username, "role": before["role"], f"{login_changes.MARK}.id": {"$exists": False},
+                                **was}, {k: v for k, v in update.items() if v}).matched_count:
+        login_changes.settle(db, username)
+        return _rename(db, username, names, correlation_id=correlation_id)  # changed meanwhile: again
+    return get(db, username)
 
 
 def change_own_password(db, principal: Principal, current: str, new: str, address: str, config, *,

@@ -8,6 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pymongo.errors import DuplicateKeyError
 
+from services.requests import staff_names
 from services.requests.errors import ArtisanHasLogin, BadLogin, LoginDeactivated
 from shared import revocation
 from shared.auth import MAX_TOKEN_TTL, ROLES, Principal, issue_token
@@ -70,8 +71,10 @@ def _dummy_hash() -> str:
 
 
 def add_user(db, *, username: str, password: str, role: str, artisan_id: str | None = None,
-             depot: str | None = None, cooperative: str | None = None) -> dict:
-    """Store a new user with a hashed password."""
+             depot: str | None = None, cooperative: str | None = None, name: str | None = None,
+             name_hi: str | None = None) -> dict:
+    """Store a new user with a hashed password and its display name, if given (English, Hindi); a staff login's
+    addition is told to the other services (staff_names) in the same write."""
     if role not in ROLES:
         raise SettingError.said(NO_SUCH_ROLE, roles=", ".join(ROLES))
     if role == "artisan" and not artisan_id:
@@ -80,7 +83,10 @@ def add_user(db, *, username: str, password: str, role: str, artisan_id: str | N
         raise SettingError.said(NEEDS_COOPERATIVE)
     user = {"_id": username, "role": role, "artisan_id": artisan_id, "depot": depot,
             "cooperative": cooperative,
-            "password_hash": _hasher.hash(password)}
+            "password_hash": _hasher.hash(password), **({"name": name} if name else {}),
+            **({"name_hi": name_hi} if name_hi else {})}
+    if role in staff_names.STAFF:
+        user["outbox"] = [staff_names.event(username, role, name or None, name_hi or None).to_dict()]
     if role == "artisan":
         one_login(db, artisan_id)
         user[ONE_LOGIN] = artisan_id

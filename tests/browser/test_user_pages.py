@@ -162,7 +162,7 @@ def test_the_add_form_asks_only_what_the_chosen_role_needs(people):
     clerk = f"clerk-{uuid.uuid4().hex[:6]}"
     form.get_by_label("Role").select_option("secretary")
     form.get_by_label("Role").select_option("warehouse")  # back: its depot again, nothing of the secretary's
-    assert asked(form) == ["username", "password", "new_role", "depot"]
+    assert asked(form) == ["username", "password", "new_role", "name", "name_hi", "depot"]
     expect(form.get_by_label("Cooperative")).to_be_hidden()
     expect(form.get_by_label("Artisan: name or number")).to_be_hidden()
     form.get_by_label("User name").fill(clerk)
@@ -177,10 +177,10 @@ def test_the_add_form_asks_only_what_the_chosen_role_needs(people):
     secretary = f"sec-{uuid.uuid4().hex[:6]}"
     page.locator("#add-login summary").click()
     form.get_by_label("Role").select_option("artisan")
-    assert asked(form) == ["username", "password", "new_role", "artisan"]
+    assert asked(form) == ["username", "password", "new_role", "name", "name_hi", "artisan"]
     form.get_by_label("Artisan: name or number").fill("ART-0002")  # typed, then the role changed: not sent
     form.get_by_label("Role").select_option("secretary")
-    assert asked(form) == ["username", "password", "new_role", "cooperative"]
+    assert asked(form) == ["username", "password", "new_role", "name", "name_hi", "cooperative"]
     expect(form.get_by_label("Depot")).to_be_hidden()
     form.get_by_label("User name").fill(secretary)
     form.get_by_label("Password").fill("first passphrase")

@@ -46,7 +46,8 @@ def test_an_admin_lists_logins_a_page_at_a_time_never_a_hash(client, admin):
     assert "hash" not in listed.get_data(as_text=True) and "$argon2" not in listed.get_data(as_text=True)
     ravi = client.call("GET", "/users?q=RAV", admin, status=200).get_json()
     assert ravi == [{"username": "ravi", "role": "warehouse", "depot": "VNS", "cooperative": None, "artisan_id": None,
-                     "active": True, "locked_out": False, "language": None}]
+                     "active": True, "locked_out": False, "language": None,
+                     "name": None, "name_hi": None}]
     assert [u["username"] for u in client.call("GET", "/users?q=bhd&role=warehouse", admin).get_json()] == [
         "clerk-0", "clerk-1", "clerk-2"]
     for role, claims in (("warehouse", {"depot": "VNS"}), ("artisan", {"artisan_id": "ART-1"}),
@@ -59,7 +60,8 @@ def test_an_admin_adds_a_login_that_logs_in(client, admin):
     made = client.call("POST", "/users", admin, {"username": "meena", "password": "meena's passphrase",
                                                  "role": "warehouse", "depot": "VNS"}, status=201).get_json()
     assert made == {"username": "meena", "role": "warehouse", "depot": "VNS", "cooperative": None,
-                    "artisan_id": None, "active": True, "locked_out": False, "language": None}
+                    "artisan_id": None, "active": True, "locked_out": False, "language": None,
+                    "name": None, "name_hi": None}
     assert log_in(client, "meena", "meena's passphrase").status_code == 200
     assert "meena's passphrase" not in str(stored(client, "meena"))
 
@@ -346,7 +348,10 @@ def test_the_last_admin_is_not_made_warehouse_staff(client, admin):
     last = client.call("PATCH", "/users/asha", outside, {"role": "warehouse", "depot": "VNS"},
                        status=422).get_json()["error"]
     assert last["code"] == "last_admin" and "asha is the last active admin" in last["message"]
-    assert list(client.db.users.find()) == before
+    after = list(client.db.users.find())
+    assert [{**doc, **({"outbox": doc["outbox"][:1]} if "outbox" in doc else {})} for doc in after] == before
+    told = [event["payload"]["role"] for event in next(doc for doc in after if doc["_id"] == "asha")["outbox"]]
+    assert told == ["admin", "warehouse", "admin"]  # its new role was told, and then the role it has again
     client.call("GET", "/users", admin, status=200)
 
 
@@ -422,10 +427,10 @@ def test_without_script_the_add_form_asks_only_what_the_chosen_role_needs(client
                              ("?new_role=artisan", "artisan", ["artisan"]), ("?new_role=admin", "admin", []),
                              ("?new_role=nobody", "warehouse", ["depot"])):
         form = add_form(client, admin, query, lang)
-        assert (form.role, form.fields) == (role, ["username", "password", *own]), query
+        assert (form.role, form.fields) == (role, ["username", "password", "name", "name_hi", *own]), query
         assert form.asks == ["new_role", "button"] and form.buttons == [show], query
         assert form.open_details is (query != ""), query  # asked for a role: the form is open at once
     chosen = add_form(client, admin, "?q=ravi&active=yes&new_role=secretary", lang)
     assert chosen.chooser == {"method": "get", "action": "/admin/users#add-login",
                               "keeps": {"q": "ravi", "active": "yes"}}
-    assert chosen.role == "secretary" and chosen.fields == ["username", "password", "cooperative"]
+    assert chosen.role == "secretary" and chosen.fields == ["username", "password", "name", "name_hi", "cooperative"]

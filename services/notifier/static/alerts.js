@@ -52,7 +52,8 @@
       return;
     }
     if (done.by === "system") { el.textContent = fill(t.cleared, { at: when(done.at) }); return; }
-    put(el, t.resolved, { by: done.by, at: when(done.at), note: done.note || "–" }, ["by", "note"]);
+    put(el, t.resolved, { by: (done.by_words || {})[lang] || done.by, at: when(done.at), note: done.note || "–" },
+        ["by", "note"]);
   }
 
   // The page's "N in all" follows the cards that leave this tab and the new ones that join it as they happen.
@@ -124,7 +125,8 @@
     f("meta").textContent = fill(t.meta, { depot: (alert.depot_name || {})[lang] || alert.depot || "–",
                                            since: when(alert.first_seen),
                                            count: rb.quantity((alert.count || 1) * 1000) });
-    if (alert.acknowledged) put(f("ack"), t.ack, { by: alert.acknowledged.by, note: alert.acknowledged.note || "–" }, ["by", "note"]);
+    var ack = alert.acknowledged;  // who in words where requests told who the staff login is (messages._said_who)
+    if (ack) put(f("ack"), t.ack, { by: (ack.by_words || {})[lang] || ack.by, note: ack.note || "–" }, ["by", "note"]);
     else f("ack").textContent = "";
     putResolved(f("resolved"), alert);
     var about = (alert.details || {}).requisition_id;  // an alert of a member's share: a link to its request
