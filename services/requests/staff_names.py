@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 from shared.envelope import new_event
 from shared.relay import outbox_push
 
-STAFF = ("admin", "warehouse")
 EVENT = "StaffNamed"
 
 

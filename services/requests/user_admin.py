@@ -22,6 +22,7 @@ from shared.config import SettingError
 from shared.console import both
 from shared.errors import AlreadyExists, Busy, Invalid
 from shared.i18n import F_, in_both
+from shared.names import STAFF
 
 PUBLIC = {"password_hash": 0}  # never leaves the store
 NEEDS = {"artisan": ("artisan_id", F_("an artisan's login needs their artisan number")),
@@ -294,7 +295,7 @@ def _rename(db, username: str, names: dict, *, correlation_id: str | None = None
     update = {"$set": {field: value for field, value in now.items() if value}}
     if gone := {field: "" for field, value in now.items() if not value}:
         update["$unset"] = gone
-    if before["role"] in staff_names.STAFF:
+    if before["role"] in STAFF:
         update.update(staff_names.told(username, before["role"], **now, correlation_id=correlation_id))
     if not db.users.update_one({"_id": username, "role": before["role"], f"{login_changes.MARK}.id": {"$exists": False},
                                 **was}, {k: v for k, v in update.items() if v}).matched_count:

@@ -16,6 +16,7 @@ from shared.config import SettingError
 from shared.console import both
 from shared.errors import AlreadyExists, Busy
 from shared.i18n import F_, N_, in_both
+from shared.names import STAFF
 from shared.text import is_clean
 
 _hasher = PasswordHasher()
@@ -85,7 +86,7 @@ def add_user(db, *, username: str, password: str, role: str, artisan_id: str | N
             "cooperative": cooperative,
             "password_hash": _hasher.hash(password), **({"name": name} if name else {}),
             **({"name_hi": name_hi} if name_hi else {})}
-    if role in staff_names.STAFF:
+    if role in STAFF:
         user["outbox"] = [staff_names.event(username, role, name or None, name_hi or None).to_dict()]
     if role == "artisan":
         one_login(db, artisan_id)
