@@ -77,7 +77,8 @@ def list_stock(query):
 @require_role()
 @blp.response(200, StockSchema)
 def get_stock(depot, sku):
-    return queries.get_stock(db(), depot, sku)
+    """One material at one depot, with its lots in the order issues take them, each with where it came from."""
+    return stock_lists.with_receipts(db(), queries.get_stock(db(), depot, sku))
 
 
 @blp.route("/movements", methods=["POST"])

@@ -44,9 +44,10 @@ def stock_card(principal, sku):
     card = stock_lists.stock_card(db(), code, sku) if code else None
     ids = [row["artisan_id"] for row in (card["holds"] + card["waiting"])] if card else []
     return render_template("inventory/stock_card.html", card=card, material=material, depot=code, depots=depots,
-                           people=people.who(db(), ids), keep={},
-                           supplier_names=suppliers.names(db(), [r.get("supplier") for r in card["movements"]]
-                                                          if card else []),
+                           people=people.who(db(), ids), keep={}, max_sources=stock_lists.MAX_SOURCES,
+                           supplier_names=suppliers.names(db(), [r.get("supplier") for r in card["movements"]] +
+                                                          [name for lot in card["stock"]["lots"]
+                                                           for name in lot["suppliers"]] if card else []),
                            cooperatives=people.cooperatives(db(), [row["cooperative"] for row in
                                                                   (card["holds"] + card["waiting"])] if card else []))
 

@@ -226,9 +226,13 @@ class StockLotSchema(ma.Schema):
     mill = f.String()
     expires_on = f.String(allow_none=True)
     status = f.String()
-    received_at = f.String()
-    supplier = f.String()
-    purchase_order = f.String()
+    received_at = f.String(metadata={"description": "its first receipt here (India time)"})
+    supplier = f.String(metadata={"description": "the first receipt's supplier: a supplier's code, or as typed"})
+    purchase_order = f.String(metadata={"description": "the first receipt's purchase order, if it named one"})
+    receipts = f.Integer(metadata={"description": "receipts into this lot at this depot (0: it came by transfer)"})
+    suppliers = f.List(f.String(), metadata={"description": "every distinct supplier of its receipts, first first"})
+    purchase_orders = f.List(f.String(), metadata={"description": "every distinct order its receipts named"})
+    last_received_at = f.String(allow_none=True, metadata={"description": "its latest receipt here (UTC)"})
 
 
 class StockFiguresSchema(ma.Schema):

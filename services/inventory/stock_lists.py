@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from datetime import timezone
 
 from pymongo import ASCENDING
 
@@ -21,6 +22,7 @@ CSV_COLUMNS = ("depot", "sku", "material", "unit", "category", "on_hand", "reser
 _SPLIT = re.compile(r"[\s,;:/()\[\]._-]+")
 MAX_MATCHES = 5_000  # materials a search may find; a catalog is far smaller
 MAX_WAITING = 500  # requisitions a stock card lists as waiting
+MAX_SOURCES = 5  # suppliers, and orders, a lot's row names; past them the card says how many more
 _LEVEL_FIRST = [("level", ASCENDING), ("_id", ASCENDING)]  # depleted, low, ok: running-out ones first
 
 
@@ -125,7 +127,7 @@ def _csv_row(view: dict, material: dict, depot: dict) -> list:
 def stock_card(db, depot: str, sku: str, *, movements: int = 20) -> dict:
     """One material at one depot at a glance: its figures and lots, who it is set aside for, who waits for it,
     and its latest movements."""
-    stock = get_stock(db, depot, sku)
+    stock = with_receipts(db, get_stock(db, depot, sku))
     holds = (db.stock.find_one({"_id": domain.stock_id(depot, sku)}, {"holds": 1}) or {}).get("holds") or {}
     held = {doc["_id"]: doc for doc in db.reservations.find({"_id": {"$in": sorted(holds)}}, {"outbox": 0})
             .limit(len(holds) or 1)}
@@ -141,6 +143,35 @@ def stock_card(db, depot: str, sku: str, *, movements: int = 20) -> dict:
                          "since": doc.get("updated_at"), "position": waitlist.position(db, depot, doc["queue_seq"])}
                         for doc in waiting],
             "movements": ledger.page(db, ledger.movements_query(depot=depot, sku=sku), movements)}
+
+
+def with_receipts(db, stock: dict) -> dict:
+    """The stock (get_stock) with what each lot's receipts at its depot say, read from the ledger in one query for all
+    its lots: `receipts` (how many), every distinct `suppliers` and `purchase_orders` (the first receipt's first) and
+    `last_received_at` (UTC). A lot that came by transfer has no receipts here: its own supplier and order stand."""
+    codes = sorted({lot["lot"] for lot in stock.get("lots") or ()})
+    found = {row["_id"]: row for row in db.movements.aggregate([
+        {"$match": {"depot": stock["depot"], "sku": stock["sku"], "type": "receipt", "lot": {"$in": codes}}},
+        {"$sort": {"_id": ASCENDING}},
+        {"$group": {"_id": "$lot", "receipts": {"$sum": 1}, "suppliers": {"$push": "$supplier"},
+                    "orders": {"$push": "$purchase_order"}, "last": {"$last": "$at"}}}])} if codes else {}
+    lots = []
+    for lot in stock.get("lots") or ():
+        row = found.get(lot["lot"], {})
+        last = row.get("last")
+        lots.append({**lot, "receipts": row.get("receipts", 0),
+                     "suppliers": _distinct([lot.get("supplier"), *row.get("suppliers", ())]),
+                     "purchase_orders": _distinct([lot.get("purchase_order"), *row.get("orders", ())]),
+                     "last_received_at": _utc(last) if last else None})
+    return {**stock, "lots": lots}
+
+
+def _distinct(values) -> list[str]:
+    return list(dict.fromkeys(value for value in values if value))
+
+
+def _utc(moment) -> str:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
 
 
 def _whose(doc: dict) -> dict:

@@ -87,6 +87,9 @@ def test_a_receipt_against_an_order_says_what_is_still_to_come_and_the_stock_car
     expect(form.locator("[data-errors]")).to_contain_text(f"Order {order} is complete: nothing more is to come on it.")
 
     page.goto(warehouse.url("inventory", f"/warehouse/stock/{SILK}"))
+    lot = page.locator("#lots tbody tr", has=page.get_by_role("link", name=order))  # both receipts, one lot: traced
+    expect(lot.locator('[data-source="supplier"]')).to_have_text("Supplier: Karnataka Silk Marketing Board")
+    expect(lot.locator('[data-source="received"]')).to_contain_text("2 receipts, the last")
     details = page.locator('[data-detail="supplier"]').first
     expect(details).to_have_text("Supplier: Karnataka Silk Marketing Board")
     page.locator('[data-detail="purchase_order"]').first.get_by_role("link", name=order).click()
