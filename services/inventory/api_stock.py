@@ -8,7 +8,7 @@ from services.inventory.api import csv_file, page_args, paged
 from services.inventory.schemas import (MovementEntrySchema, MovementQuery, MovementResultSchema,
                                         MovementSchema, ReservationSchema, ReturnQuery, ReturnSchema,
                                         StockListQuery, StockSchema)
-from shared import idempotency
+from shared import idempotency, staff
 from shared.auth import current_principal, require_role
 from shared.lists import skip_of
 from shared.quantity import format_quantity
@@ -162,12 +162,14 @@ _IN_HINDI = {"type_hi": ("type", labels.MOVEMENTS), "reason_hi": ("reason", labe
 
 
 def _csv_rows(filters: dict):
-    """The ledger CSV's rows, streamed: the materials' and depots' Hindi names read once for the file (one query
-    each; a catalog has few of them), when the first row is asked for."""
+    """The ledger CSV's rows, streamed: the materials' and depots' Hindi names, and the staff's names, read once for
+    the file (one query each; a catalog and a staff have few of them), when the first row is asked for."""
     hindi = {column: {doc["_id"]: doc.get("name_hi") or "" for doc in db()[collection].find({}, {"name_hi": 1})}
              for column, collection in (("material_hi", "materials"), ("depot_hi", "depots"))}
+    named = staff.name_cells(db())
     for row in ledger.stream(db(), filters):
-        yield [_cell(name, row, hindi) for name in ledger.CSV_COLUMNS]
+        who = dict(zip(staff.NAME_COLUMNS, named(row.get("by"))))
+        yield [who[name] if name in who else _cell(name, row, hindi) for name in ledger.CSV_COLUMNS]
 
 
 #: the ledger CSV's columns that name a code by the catalog's Hindi name: the code's field

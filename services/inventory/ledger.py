@@ -33,16 +33,18 @@ from pymongo.errors import BulkWriteError
 
 from services.inventory import lot_rules
 from services.inventory.domain import Stock, stock_id
+from shared import staff
 from shared.loops import poll_until_stopped
 
 #: `at` is UTC; `at_ist` the same moment in India, as the pages show it; `type_hi` and `reason_hi` the kind and an
 #: adjustment's reason in Hindi as the ledger page says them (labels.py); `material_hi` and `depot_hi` the Hindi
-#: names the catalog stores for `sku` and `depot` (empty where it has none), as in the stock CSV; columns added later
-#: go last (workbooks read them by position)
+#: names the catalog stores for `sku` and `depot` (empty where it has none), as in the stock CSV; `by_name` and
+#: `by_name_hi` who `by` is, by name (shared.staff.NAME_COLUMNS); columns added later go last (workbooks read them by
+#: position)
 CSV_COLUMNS = ("movement_id", "at", "type", "sku", "depot", "quantity", "reserved_change",
                "on_hand_after", "reserved_after", "from_depot", "to_depot", "reason", "reference",
                "supplier", "lot", "unit_cost", "requisition_id", "by", "at_ist", "purchase_order", "type_hi",
-               "reason_hi", "material_hi", "depot_hi")
+               "reason_hi", "material_hi", "depot_hi", *staff.NAME_COLUMNS)
 
 
 def new_movement_id() -> str:

@@ -31,6 +31,7 @@ from services.inventory.lot_rules import AVAILABLE, ON_HOLD, Lot
 from services.inventory.reservations import ISSUED
 from services.inventory.stock_writes import movement_event, write_stock
 from services.inventory.store import material_or_error
+from shared import staff
 from shared.i18n import N_, translate
 from shared.money import format_money
 from shared.names import in_india
@@ -43,9 +44,11 @@ _HISTORY = ("issue", domain.TAKEN_BACK)
 #: where a line went (a damaged one is written off: no stock), as the returns page and its CSV's `condition_text` say it
 CONDITION_TEXTS = {RESTOCK: N_("Back on the shelf"), DAMAGED: N_("Damaged: written off"),
                    SHORT: N_("Did not reach the member")}
-#: the returns list as CSV: a row per line of each return; names and the shelf in the asker's language
+#: the returns list as CSV: a row per line of each return; names and the shelf in the asker's language; `by_name` and
+#: `by_name_hi` who `by` is, by name in both (shared.staff.NAME_COLUMNS); a new column only ever goes at the end
 CSV_COLUMNS = ("return_id", "at_ist", "requisition_id", "artisan_id", "artisan_name", "cooperative", "depot", "sku",
-               "material", "unit", "quantity", "condition", "condition_text", "lot", "credit_rupees", "reason", "by")
+               "material", "unit", "quantity", "condition", "condition_text", "lot", "credit_rupees", "reason", "by",
+               *staff.NAME_COLUMNS)
 CSV_BATCH = 500
 
 
@@ -217,7 +220,7 @@ def view(doc: dict) -> dict:
 def csv_rows(db, depot: str | None, lang: str, batch: int = CSV_BATCH):
     """Every line of every return of a depot (None: every depot), newest first as the page lists them, fetched a
     batch at a time, as CSV rows: the artisan and material named in `lang`, no cell read as a formula."""
-    skip = 0
+    skip, named = 0, staff.name_cells(db)
     while True:
         docs = page(db, depot, skip=skip, limit=batch)
         who = people.who(db, [doc["artisan_id"] for doc in docs])
@@ -236,7 +239,7 @@ def csv_rows(db, depot: str | None, lang: str, batch: int = CSV_BATCH):
                        format_quantity(line["quantity"]), line["condition"],
                        translate(CONDITION_TEXTS.get(line["condition"], line["condition"]), lang),
                        safe_cell(lots.get(line.get("movement_id")) or ""), format_money(line.get("credit") or 0),
-                       safe_cell(doc.get("reason") or ""), safe_cell(doc.get("by") or "")]
+                       safe_cell(doc.get("reason") or ""), safe_cell(doc.get("by") or ""), *named(doc.get("by"))]
         if len(docs) < batch:
             return
         skip += batch

@@ -333,7 +333,8 @@ class MovementQuery(Page):
     format = csv_format("csv: every matching entry (no paging), newest first, times in UTC (`at`) and India "
                         "(`at_ist`); then, last, the kind and an adjustment's reason in Hindi (`type_hi`, "
                         "`reason_hi`; empty for a reason written in words) and the material's and the depot's Hindi "
-                        "names (`material_hi`, `depot_hi`; empty where none is stored)")
+                        "names (`material_hi`, `depot_hi`; empty where none is stored); then who did it (`by`) by "
+                        "name in English and Hindi (`by_name`, `by_name_hi`; empty for a login with no name known)")
 
     @ma.validates_schema
     def _in_order(self, data, **kwargs):
@@ -348,7 +349,9 @@ class ReturnQuery(ma.Schema):
                      metadata={"description": "the depot (warehouse staff of a depot: their own, by default)"})
     limit = f.Integer(load_default=50, validate=v.Range(min=1, max=200))
     page = page_field(load_default=None, description="page N (from 1) of `limit` returns; X-Total-Count says how many")
-    format = csv_format("csv: every line of every matching return (no paging), names in the asker's language")
+    format = csv_format("csv: every line of every matching return (no paging), names in the asker's language; "
+                        "last, who recorded it (`by`) by name in English and Hindi (`by_name`, `by_name_hi`; empty "
+                        "for a login with no name known)")
 
 
 class ReturnLineSchema(ma.Schema):

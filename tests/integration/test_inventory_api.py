@@ -1,11 +1,13 @@
 """Every inventory endpoint over HTTP (Flask test client, embedded store): results and errors."""
 import csv
 import io
+from datetime import datetime, timezone
 
 import pytest
 
-from services.inventory import create_app, spec
+from services.inventory import create_app, ledger, movements, spec
 from services.inventory.consumer import make_handler
+from shared.envelope import new_event
 from shared.runtime import Runtime
 from tests.integration.test_inventory_support import check_invariants, dated, requisition, seed_catalog
 
@@ -262,10 +264,36 @@ def test_the_ledger_csv_ends_with_the_materials_and_depots_hindi_names(client, r
     move(client, admin, type="receipt", sku="YRN", depot="BHD", quantity="1")
     read = list(csv.reader(io.StringIO(client.get(f"{API}/movements?format=csv", headers=admin).get_data()
                                        .decode("utf-8-sig"))))
-    assert read[0][20:] == ["type_hi", "reason_hi", "material_hi", "depot_hi"] and {len(r) for r in read} == {24}
+    assert read[0][20:24] == ["type_hi", "reason_hi", "material_hi", "depot_hi"] and {len(r) for r in read} == {26}
     assert [(row[3], row[4], row[22], row[23]) for row in read[1:]] == [
         ("YRN", "BHD", "YRN सामान", ""), ("BRS", "VNS", "BRS सामान", "वाराणसी डिपो"),
         ("YRN", "VNS", "YRN सामान", "वाराणसी डिपो")]
+
+
+def test_the_ledger_csv_ends_with_who_did_it_by_name_in_english_and_hindi(client, runtime, config, token):
+    """movements.csv said who did it by login only (`wh-vns-2`), where the pages say "Suresh Yadav (wh-vns-2)": the
+    name inventory was told (StaffNamed) comes last, in English and Hindi (`by_name`, `by_name_hi`; the name where no
+    Hindi one was given), every column before in its place; a login with no name, empty cells; rawbank's own actors
+    in words."""
+    handle = make_handler(runtime.db, config)
+    at = datetime.now(timezone.utc)
+    handle(new_event("StaffNamed", "wh-vns-2", {"login": "wh-vns-2", "role": "warehouse", "name": "Suresh Yadav",
+                                                "name_hi": "सुरेश यादव", "at": at}, source="requests"))
+    handle(new_event("StaffNamed", "asha", {"login": "asha", "role": "admin", "name": "=Asha Devi", "name_hi": None,
+                                            "at": at}, source="requests"))
+    move(client, token("warehouse", sub="wh-vns-2", depot="VNS"), type="receipt", sku="YRN", depot="VNS", quantity="5")
+    move(client, token("admin", sub="asha"), type="receipt", sku="YRN", depot="VNS", quantity="2")
+    move(client, token("admin", sub="nobody-told"), type="receipt", sku="YRN", depot="VNS", quantity="1")
+    movements.record_movement(runtime.db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 1_000},
+                              by="system")
+    read = list(csv.reader(io.StringIO(client.get(f"{API}/movements?format=csv", headers=token("admin"))
+                                       .get_data().decode("utf-8-sig"))))
+    assert tuple(read[0]) == ledger.CSV_COLUMNS and read[0][17] == "by" and read[0][20:24] == [
+        "type_hi", "reason_hi", "material_hi", "depot_hi"] and read[0][24:] == ["by_name", "by_name_hi"]
+    assert {len(row) for row in read} == {26}
+    assert [(row[17], row[24], row[25]) for row in read[1:]] == [
+        ("system", "rawbank", "rawbank"), ("nobody-told", "", ""), ("asha", "'=Asha Devi", "'=Asha Devi"),
+        ("wh-vns-2", "Suresh Yadav", "सुरेश यादव")]
 
 
 @pytest.mark.parametrize("text", ["\n=1+2", " =1+2", "\t@SUM(A1)", "＝HYPERLINK(x)", "＋1", "－1", "＠x", "-1", "\u00a0=1"])

@@ -331,6 +331,29 @@ def test_the_returns_list_downloads_as_csv_every_line_for_a_spreadsheet_in_the_a
     assert download("/returns?format=xls", role="admin").status_code == 400
 
 
+def test_the_returns_csv_ends_with_who_recorded_it_by_name_in_english_and_hindi(api, runtime, handle, config, token):
+    """returns.csv said who recorded a return by login only (`clerk-vns`): its name as inventory was told of it
+    (StaffNamed) comes last in both languages (`by_name`, `by_name_hi`), every column before in its place; a login it
+    knows no name of, empty cells."""
+    handle(new_event("StaffNamed", "clerk-vns", {"login": "clerk-vns", "role": "warehouse", "name": "Suresh Yadav",
+                                                 "name_hi": "सुरेश यादव", "at": datetime.now(timezone.utc)},
+                     source="requests"))
+    receive(api, "30", "A")
+    handed_over(handle, "R1", [("YRN", 20_000)])
+    handle(returned("R1", "RET-1", [("YRN", 4_000, "restock")]))
+    unknown = returned("R1", "RET-2", [("YRN", 1_000, "damaged")])
+    unknown.payload["by"] = "clerk-new"
+    handle(unknown)
+    answer = create_app(config, runtime).test_client().get("/api/v1/returns?depot=VNS&format=csv",
+                                                           headers=token("warehouse", depot="VNS"))
+    read = list(csv.reader(io.StringIO(answer.get_data().decode("utf-8-sig"))))
+    assert read[0] == ["return_id", "at_ist", "requisition_id", "artisan_id", "artisan_name", "cooperative", "depot",
+                       "sku", "material", "unit", "quantity", "condition", "condition_text", "lot", "credit_rupees",
+                       "reason", "by", "by_name", "by_name_hi"] and {len(row) for row in read} == {19}
+    assert sorted((row[0], row[16], row[17], row[18]) for row in read[1:]) == [
+        ("RET-1", "clerk-vns", "Suresh Yadav", "सुरेश यादव"), ("RET-2", "clerk-new", "", "")]
+
+
 def test_the_returns_page_links_its_csv_for_the_depot_shown(api, runtime, handle, browse):
     receive(api, "30", "A")
     handed_over(handle, "R1", [("YRN", 20_000)])
