@@ -39,7 +39,6 @@ def known(db, logins) -> dict[str, dict]:
             for doc in db[COLLECTION].find({"_id": {"$in": logins}}).limit(len(logins))}
 
 
-
 #: a CSV's who-did-it name columns, put last (workbooks read columns by position): `by_name` the login's display
 #: name, `by_name_hi` its Hindi one (else the name, as the Hindi pages say it); rawbank's own actors in words
 NAME_COLUMNS = ("by_name", "by_name_hi")
