@@ -287,3 +287,21 @@ def test_telling_the_untold_is_once_per_login_whatever_crashes_and_repeats(apps)
     db.backfills.delete_many({})
     assert staff_names.at_start(db) == 0 and staff_names.at_start(db) == 0
     assert len(told(db, "old-1")) == 1
+
+
+def test_the_demos_staff_are_named_on_inventorys_pages_in_both_languages(apps):
+    """`rawbank dev --demo`: the ledger reads "Meena Devi (warehouse)", not "the depot clerk (warehouse)"."""
+    from services.requests import seed
+    config, made = apps
+    requests_db = made["requests"][1]
+    seed.seed(requests_db, config)
+    events = [e for login in ("admin", "warehouse") for e in told(requests_db, login)]
+    assert [(e.data["login"], e.data["name"], e.data["name_hi"]) for e in events] == [
+        ("admin", "Kavita Rao", "कविता राव"), ("warehouse", "Meena Devi", "मीना देवी")]
+    deliver(made, events)
+    inventory_client, inventory_db = made["inventory"]
+    movements.record_movement(inventory_db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 5_000,
+                                             "reference": "GRN-1", "supplier": "Sri Ram", "lot": {"code": "L1"}},
+                              by="warehouse")
+    assert by_column(page(config, inventory_client, LEDGER)) == ["Meena Devi (warehouse)"]
+    assert "मीना देवी (warehouse)" in re.sub(r"<[^>]+>", "", page(config, inventory_client, LEDGER, "hi"))
