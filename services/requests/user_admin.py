@@ -30,7 +30,6 @@ NEEDS = {"artisan": ("artisan_id", F_("an artisan's login needs their artisan nu
 NOT_CURRENT = F_("this is not your current password")
 SAME_PASSWORD = F_("this is your current password; choose a new one")
 ONLY_WAREHOUSE = users.ONLY_WAREHOUSE
-STAFF_ROLES = ("admin", "warehouse")  # an artisan's or a secretary's login belongs to their record: not changed
 ONLY_STAFF = F_("only warehouse staff become admins and admins warehouse staff; an artisan's or a secretary's login "
                 "stays theirs: add another login")
 
@@ -235,7 +234,7 @@ def _change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, tok
     before = db.users.find_one({"_id": username}, {"role": 1, "depot": 1, "active": 1, **NAMED})
     if before is None:
         raise UnknownUser({"username": username})
-    if before["role"] not in STAFF_ROLES or role not in STAFF_ROLES:
+    if before["role"] not in STAFF or role not in STAFF:  # an artisan's or a secretary's login is their record's
         raise Invalid({"role": [ONLY_STAFF]})
     if role == "admin" and depot is not KEEP and depot:
         raise Invalid({"depot": [ONLY_WAREHOUSE]})
