@@ -305,3 +305,38 @@ def test_the_demos_staff_are_named_on_inventorys_pages_in_both_languages(apps):
                               by="warehouse")
     assert by_column(page(config, inventory_client, LEDGER)) == ["Meena Devi (warehouse)"]
     assert "मीना देवी (warehouse)" in re.sub(r"<[^>]+>", "", page(config, inventory_client, LEDGER, "hi"))
+
+
+def test_a_list_page_looks_its_staff_up_in_one_query(apps, monkeypatch):
+    """The ledger and the counts name every staff login they show from one query of the copies, not one per login."""
+    import mongomock.collection
+    config, made = apps
+    requests_client = as_admin(config, made["requests"][0])
+    for login, name in (("wh-1", "Suresh Yadav"), ("wh-2", "Meena Devi")):
+        assert requests_client.post("/api/v1/users", json={"username": login, "password": PASSWORD,
+                                                           "role": "warehouse", "depot": "VNS",
+                                                           "name": name}).status_code == 201
+        deliver(made, told(made["requests"][1], login))
+    inventory_client, inventory_db = made["inventory"]
+    for number, login in enumerate(("wh-1", "wh-2", "clerk", "wh-1", "seed")):
+        movements.record_movement(inventory_db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 1_000,
+                                                 "reference": f"GRN-{number}", "supplier": "Sri Ram",
+                                                 "lot": {"code": f"L{number}"}}, by=login)
+        if login.startswith("wh-"):
+            counts.start(inventory_db, "VNS", by=login)
+    asked = []
+    real_find = mongomock.collection.Collection.find
+
+    def find(self, *args, **kwargs):
+        if self.name == staff.COLLECTION:
+            asked.append(args[0] if args else kwargs.get("filter"))
+        return real_find(self, *args, **kwargs)
+
+    monkeypatch.setattr(mongomock.collection.Collection, "find", find)
+    assert by_column(page(config, inventory_client, LEDGER)) == [
+        "the demo data", "Suresh Yadav (wh-1)", "clerk", "Meena Devi (wh-2)", "Suresh Yadav (wh-1)"]
+    assert asked == [{"_id": {"$in": ["clerk", "wh-1", "wh-2"]}}]
+    asked.clear()
+    assert by_column(page(config, inventory_client, "/warehouse/counts?depot=VNS")) == [
+        "Suresh Yadav (wh-1)", "Meena Devi (wh-2)", "Suresh Yadav (wh-1)"]
+    assert asked == [{"_id": {"$in": ["wh-1", "wh-2"]}}]
