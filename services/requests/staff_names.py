@@ -13,7 +13,7 @@ from shared.names import STAFF
 from shared.relay import outbox_push
 
 EVENT = "StaffNamed"
-TOLD = "staff_told_at"  # when the login's StaffNamed was last written into its outbox
+TOLD = "staff_told"  # true once the login's StaffNamed was written into its outbox
 BACKFILL = "staff-named"
 
 
@@ -24,9 +24,18 @@ def event(login: str, role: str, name: str | None, name_hi: str | None, *, corre
 
 
 def told(login: str, role: str, name: str | None, name_hi: str | None, *, correlation_id: str | None = None) -> dict:
-    """The `$push` that tells it (and marks it told), for the update that changes the login."""
+    """The `$push` that tells it and the `$set` that marks it told, for the update that changes the login."""
     return {"$push": outbox_push(event(login, role, name, name_hi, correlation_id=correlation_id)),
-            "$currentDate": {TOLD: True}}
+            "$set": {TOLD: True}}
+
+
+def telling(update: dict, login: str, role: str, name: str | None, name_hi: str | None, *,
+            correlation_id: str | None = None) -> dict:
+    """`update` (of the login) that also tells it: `told` merged in, operator by operator."""
+    merged = {operator: dict(fields) for operator, fields in update.items()}
+    for operator, fields in told(login, role, name, name_hi, correlation_id=correlation_id).items():
+        merged.setdefault(operator, {}).update(fields)
+    return merged
 
 
 def at_start(db, config=None) -> int:

@@ -245,8 +245,8 @@ def _change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, tok
     if at and db.depots.find_one({"_id": at}, {"_id": 1}) is None:
         raise Invalid({"depot": [users.unknown_depot(db, at).en]})
     named = {field: before.get(field) for field in NAMED}
-    change = {"$set": {"role": role, **({"depot": at} if at else {})},
-              **staff_names.told(username, role, **named, correlation_id=correlation_id)}
+    change = staff_names.telling({"$set": {"role": role, **({"depot": at} if at else {})}}, username, role, **named,
+                                 correlation_id=correlation_id)
     if not at:
         change["$unset"] = {"depot": ""}
     undo = {"$set": {"role": "admin", "depot": before["depot"]}} if "depot" in before else \
@@ -295,7 +295,7 @@ def _rename(db, username: str, names: dict, *, correlation_id: str | None = None
     if gone := {field: "" for field, value in now.items() if not value}:
         update["$unset"] = gone
     if before["role"] in STAFF:
-        update.update(staff_names.told(username, before["role"], **now, correlation_id=correlation_id))
+        update = staff_names.telling(update, username, before["role"], **now, correlation_id=correlation_id)
     if not db.users.update_one({"_id": username, "role": before["role"], f"{login_changes.MARK}.id": {"$exists": False},
                                 **was}, {k: v for k, v in update.items() if v}).matched_count:
         login_changes.settle(db, username)

@@ -89,8 +89,8 @@ def add_user(db, *, username: str, password: str, role: str, artisan_id: str | N
             "password_hash": _hasher.hash(password), **({"name": name} if name else {}),
             **({"name_hi": name_hi} if name_hi else {})}
     if role in STAFF:
-        told = staff_names.event(username, role, name or None, name_hi or None)
-        user.update(outbox=[told.to_dict()], **{staff_names.TOLD: told.data["at"]})
+        user.update({"outbox": [staff_names.event(username, role, name or None, name_hi or None).to_dict()],
+                     staff_names.TOLD: True})
     if role == "artisan":
         one_login(db, artisan_id)
         user[ONE_LOGIN] = artisan_id
