@@ -75,6 +75,9 @@ def _parser() -> Parser:
     user_add.add_argument("--artisan-id", help=N_("required for --role artisan: their registered artisan id"))
     user_add.add_argument("--depot", help=N_("depot code of a warehouse user"))
     user_add.add_argument("--cooperative", help=N_("required for --role secretary: their cooperative"))
+    user_add.add_argument("--name", help=N_("their display name, as the pages name them (a staff login's is told to "
+                                            "the other services)"))
+    user_add.add_argument("--name-hi", help=N_("their display name in Hindi, for Hindi pages"))
     user_add.add_argument("--password-stdin", action="store_true", help=N_("read the password from stdin"))
     local_cli.add_data_dir_option(user_add)
     user_password = user_commands.add_parser(
@@ -254,7 +257,8 @@ def _user(args, config: Config) -> int:
         else:
             stopped = {"start": start_command(config.data_dir)} if config.embedded else {}  # its services with it
             print(spec.add_user(runtime.db, username=args.username, role=args.role, password=password,
-                                artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative, **stopped))
+                                artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative,
+                                name=args.name, name_hi=args.name_hi, **stopped))
     except (ValueError, PyMongoError) as exc:  # on one machine: also while rawbank runs there
         if isinstance(exc, DataDirInUse):  # the page does it while rawbank runs: one message, no second rawbank
             url = local_cli.reaching_running(config).requests_url.rstrip("/") + "/admin/users"  # its own ports

@@ -777,7 +777,8 @@ class StaffNamed(Payload):
     """A staff login (admin or warehouse) was added, or its role or display name changed: who it is, in words.
 
     For the services that keep no users to name it on their pages (a depot officer knows "Suresh Yadav", not
-    "wh-vns-2"). `at` orders them: a service keeps the newest it has, whatever order they come in."""
+    "wh-vns-2"). `at` orders them: a service keeps the newest it has, whatever order they come in. A login older
+    than this event is told once, when requests starts."""
 
     KEY = "{login}"
     login = _text(required=True)

@@ -27,7 +27,7 @@ ACTORS = {"inventory": N_("the depot's stock system"), "auto-approve": N_("autom
 ROLE_WORDS = {"artisan": N_("the artisan"), "secretary": N_("the cooperative's secretary"),
          "warehouse": N_("the depot clerk"), "admin": N_("an admin")}
 SOMEONE = N_("a member of staff")  # a login no record names, to a reader who may not read it bare
-STAFF = ("admin", "warehouse")  # the readers who also read the login
+STAFF = ("admin", "warehouse")  # the staff roles: what they may do, whose logins are told (StaffNamed), who read logins
 
 
 def _locale(lang: str) -> str:

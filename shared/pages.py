@@ -433,16 +433,26 @@ def in_words(login, record: dict | None = None, staff: bool = True) -> Markup:
     return Markup("{} ({})").format(words, as_typed(login)) if names.with_login(kind, staff) else words
 
 
+def staff_named(logins) -> None:
+    """Look up at once every staff login a page is about to name (by_staff): one query for all those not yet looked
+    up in this request, rather than one per login as the page reaches it."""
+    seen = g.setdefault("staff_named", {})
+    wanted = {login for login in logins if isinstance(login, str) and login not in seen and login not in names.ACTORS}
+    if wanted:
+        found = staff_copies.known(db(), wanted)
+        seen.update({login: found.get(login) for login in wanted})
+
+
 def by_staff(login) -> Markup:
     """Who on the staff did a thing, to staff readers of a service that keeps no users: in_words from its copy of
     requests' staff logins (shared.staff: "Suresh Yadav (wh-vns-2)"); rawbank's own actors, and a login it has no
-    copy of, as `person` says them (the login). Each login is looked up once a request."""
+    copy of, as `person` says them (the login). Each login is looked up once a request; a list page's all at once
+    (staff_named, before it renders)."""
     if not login or login in names.ACTORS:
         return person(login)
-    seen = g.setdefault("staff_named", {})
-    if login not in seen:
-        seen[login] = staff_copies.known(db(), [login]).get(login)
-    return in_words(login, seen[login], staff=True) if seen[login] else person(login)
+    staff_named([login])
+    found = g.staff_named[login]
+    return in_words(login, found, staff=True) if found else person(login)
 
 
 def material_name(doc: dict | None, sku: str = "") -> str:

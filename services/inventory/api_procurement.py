@@ -14,13 +14,13 @@ from shared.auth import current_principal, require_role
 from shared.lists import skip_of
 from shared.errors import Invalid
 from shared.i18n import N_, translate
+from shared.names import STAFF
 from shared.web import Blueprint, db, request_id
 
 NAME_THE_DEPOT = N_("Name the depot, such as depot=VNS: what to order is worked out for one depot.")
 
 blp = Blueprint("inventory-procurement", __name__, url_prefix="/api/v1",
                 description="Suppliers, purchase orders and replenishment")
-STAFF = ("admin", "warehouse")
 
 
 @blp.route("/suppliers", methods=["POST"])

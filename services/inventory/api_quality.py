@@ -9,10 +9,10 @@ from services.inventory.schemas_procurement import (CountCancelSchema, CountLine
                                                     CountStartSchema, LotActionSchema)
 from shared import idempotency
 from shared.auth import current_principal, require_role
+from shared.names import STAFF
 from shared.web import Blueprint, db, request_id, runtime
 
 blp = Blueprint("inventory-quality", __name__, url_prefix="/api/v1", description="Lots on hold and stock counts")
-STAFF = ("admin", "warehouse")
 
 
 @blp.route("/stock/<depot>/<sku>/lots/<any(hold, release):action>", methods=["POST"])

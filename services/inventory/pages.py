@@ -12,7 +12,8 @@ from services.inventory.errors import DepotNotFound, NotYourDepot
 from services.inventory.schemas import WEEKDAYS
 from shared.i18n import language, lazy
 from shared.lists import pager, search_text
-from shared.pages import NUMBER_LOCALES, keep_in_menu, material_name, page, to_depot_choice, to_own_depot
+from shared.pages import (NUMBER_LOCALES, keep_in_menu, material_name, page, staff_named, to_depot_choice,
+                          to_own_depot)
 from shared.web import db
 
 blp = Blueprint("inventory_pages", __name__, template_folder="templates", static_folder="static",
@@ -168,4 +169,5 @@ def price_list(principal):
     """Each material's price today and its history, with a form to set a new price."""
     rows = [{"material": prices.with_price(m), "history": prices.history_of(m)[:5]}
             for m in materials().values()]
+    staff_named(p.get("by") for row in rows for p in row["history"])
     return render_template("inventory/prices.html", rows=rows, today=clock.today().isoformat())

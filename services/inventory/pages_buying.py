@@ -8,7 +8,7 @@ from services.inventory.api_stock import depot_scope
 from services.inventory.pages import at_depot, depot_of, known_depots, materials
 from shared.lists import asked_number, pager
 from shared.money import format_money
-from shared.pages import page
+from shared.pages import page, staff_named
 from shared.web import db
 
 blp = Blueprint("inventory_buying", __name__, template_folder="templates")
@@ -65,6 +65,7 @@ def order_detail(principal, number):
     at_depot(principal, order["depot"])
     actions = [a for a in ("send", "close", "cancel") if order_rules.may(a, order["status"])
                and not (a == "cancel" and any(line["received"] for line in order["lines"]))]
+    staff_named([order.get("sent_by"), *(r.get("by") for r in order.get("receipts") or [])])
     return render_template("inventory/purchase_order.html", order=order, materials=materials(), actions=actions,
                            receiving=order["status"] in order_rules.RECEIVING)
 

@@ -7,7 +7,7 @@ from services.inventory import counts, queries
 from services.inventory.api_stock import depot_scope
 from services.inventory.pages import at_depot, depot_of, known_depots, materials
 from shared.lists import pager
-from shared.pages import page
+from shared.pages import page, staff_named
 from shared.web import db
 
 blp = Blueprint("inventory_quality", __name__, template_folder="templates")
@@ -31,6 +31,7 @@ def count_list(principal):
     code, depots = depot_of(principal)
     paging = pager(counts.count(db(), depot=code) if code else 0)
     found = counts.find(db(), depot=code, skip=paging.skip, limit=paging.size) if code else []
+    staff_named(c.get("created_by") for c in found)
     return render_template("inventory/counts.html", counts=found, depot=code, depots=depots, paging=paging)
 
 

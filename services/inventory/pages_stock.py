@@ -8,7 +8,7 @@ from services.inventory import domain, ledger, people, stock_lists, suppliers
 from services.inventory.catalog import material_or_error
 from services.inventory.pages import CATEGORIES, depot_of, materials
 from shared.lists import day_range, pager, search_text
-from shared.pages import page
+from shared.pages import page, staff_named
 from shared.web import db
 
 blp = Blueprint("inventory_stock", __name__, template_folder="templates")
@@ -66,6 +66,7 @@ def movement_ledger(principal):
                                    until=until, words=keep["q"] or None)
     paging = pager(ledger.count(db(), query) if code else 0)
     rows = ledger.page(db(), query, paging.size, skip=paging.skip) if code else []
+    staff_named(r.get("by") for r in rows)
     return render_template("inventory/ledger.html", rows=rows, paging=paging, depot=code, depots=depots,
                            materials=materials(), keep=keep, errors=errors, types=domain.MOVEMENT_TYPES,
                            supplier_names=suppliers.names(db(), [r.get("supplier") for r in rows]),

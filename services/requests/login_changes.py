@@ -69,8 +69,8 @@ def _finish(db, username: str, mark: dict) -> None:
                                                                                else {})}
         if "role" in undo["set"]:  # its new role was told (staff_names): the role it has again is told after it
             named = db.users.find_one({"_id": username}, {"name": 1, "name_hi": 1}) or {}
-            back.update(staff_names.told(username, undo["set"]["role"], named.get("name"), named.get("name_hi"),
-                                         correlation_id=mark["correlation_id"]))
+            back = staff_names.telling(back, username, undo["set"]["role"], named.get("name"), named.get("name_hi"),
+                                       correlation_id=mark["correlation_id"])
         db.users.update_one({"_id": username, f"{MARK}.id": mark["id"]}, back)
         if _undone(db, username, undo):  # by this update, or by whoever settled it first
             raise LastAdmin({"username": username})

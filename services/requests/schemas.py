@@ -6,6 +6,7 @@ from marshmallow import fields as f, validate as v
 
 from services.requests.domain import STATUSES
 from services.requests.pricing_schemas import PaymentEntrySchema, PricingSchema, RefundEntrySchema, RepaySchema
+from services.requests.users import MAX_NAME
 from shared.auth import ROLES
 from shared.calendar import Day, Month
 from shared.i18n import F_
@@ -457,7 +458,7 @@ def _optional_code():
 def _display_name():
     """A login's display name (English or Hindi): what the pages say for it, the login after it to staff; empty or
     null: none, the pages say the role in words."""
-    return f.String(allow_none=True, validate=[v.Length(max=200), _clean_text], metadata={
+    return f.String(allow_none=True, validate=[v.Length(max=MAX_NAME), _clean_text], metadata={
         "description": "who the login is, as the pages name them (a staff login's is told to the other services)"})
 
 

@@ -12,8 +12,9 @@ DEMO_COOPERATIVE = {"code": "SMBSS", "name": "Sarai Mohana Bunkar Sahkari Samiti
                     "registration_no": "UP-VNS-1987-0042", "active": True}
 
 DEMO_USERS = [
-    {"username": "admin", "password": "admin123", "role": "admin"},
-    {"username": "warehouse", "password": "warehouse123", "role": "warehouse", "depot": "VNS"},
+    {"username": "admin", "password": "admin123", "role": "admin", "name": "Kavita Rao", "name_hi": "कविता राव"},
+    {"username": "warehouse", "password": "warehouse123", "role": "warehouse", "depot": "VNS",
+     "name": "Meena Devi", "name_hi": "मीना देवी"},  # the staff's display names: the pages name them
     {"username": "artisan", "password": "artisan123", "role": "artisan", "artisan_id": "ART-0001"},
     {"username": "secretary", "password": "secretary123", "role": "secretary", "cooperative": "SMBSS"},
 ]

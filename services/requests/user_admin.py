@@ -30,7 +30,6 @@ NEEDS = {"artisan": ("artisan_id", F_("an artisan's login needs their artisan nu
 NOT_CURRENT = F_("this is not your current password")
 SAME_PASSWORD = F_("this is your current password; choose a new one")
 ONLY_WAREHOUSE = users.ONLY_WAREHOUSE
-STAFF_ROLES = ("admin", "warehouse")  # an artisan's or a secretary's login belongs to their record: not changed
 ONLY_STAFF = F_("only warehouse staff become admins and admins warehouse staff; an artisan's or a secretary's login "
                 "stays theirs: add another login")
 
@@ -235,7 +234,7 @@ def _change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, tok
     before = db.users.find_one({"_id": username}, {"role": 1, "depot": 1, "active": 1, **NAMED})
     if before is None:
         raise UnknownUser({"username": username})
-    if before["role"] not in STAFF_ROLES or role not in STAFF_ROLES:
+    if before["role"] not in STAFF or role not in STAFF:  # an artisan's or a secretary's login is their record's
         raise Invalid({"role": [ONLY_STAFF]})
     if role == "admin" and depot is not KEEP and depot:
         raise Invalid({"depot": [ONLY_WAREHOUSE]})
@@ -246,8 +245,8 @@ def _change_role(db, by: Principal, username: str, role: str, depot=KEEP, *, tok
     if at and db.depots.find_one({"_id": at}, {"_id": 1}) is None:
         raise Invalid({"depot": [users.unknown_depot(db, at).en]})
     named = {field: before.get(field) for field in NAMED}
-    change = {"$set": {"role": role, **({"depot": at} if at else {})},
-              **staff_names.told(username, role, **named, correlation_id=correlation_id)}
+    change = staff_names.telling({"$set": {"role": role, **({"depot": at} if at else {})}}, username, role, **named,
+                                 correlation_id=correlation_id)
     if not at:
         change["$unset"] = {"depot": ""}
     undo = {"$set": {"role": "admin", "depot": before["depot"]}} if "depot" in before else \
@@ -296,7 +295,7 @@ def _rename(db, username: str, names: dict, *, correlation_id: str | None = None
     if gone := {field: "" for field, value in now.items() if not value}:
         update["$unset"] = gone
     if before["role"] in STAFF:
-        update.update(staff_names.told(username, before["role"], **now, correlation_id=correlation_id))
+        update = staff_names.telling(update, username, before["role"], **now, correlation_id=correlation_id)
     if not db.users.update_one({"_id": username, "role": before["role"], f"{login_changes.MARK}.id": {"$exists": False},
                                 **was}, {k: v for k, v in update.items() if v}).matched_count:
         login_changes.settle(db, username)

@@ -50,6 +50,8 @@ BELONGS = {"artisan_id": ("artisan", ONLY_ARTISANS), "depot": ("warehouse", ONLY
            "cooperative": ("secretary", ONLY_SECRETARIES)}
 #: what the login accepts (LoginSchema): a user the command adds must be able to log in
 MAX_USERNAME, MAX_PASSWORD = 100, 200
+MAX_NAME = 200  # a display name, as the Users page takes it (schemas._display_name)
+BAD_NAME = N_("{option}: a display name is at most {max} characters of text, without control characters")
 ADDED = N_("added {role} user {username}")
 NO_SUCH_USER = N_("no user named {username}; `rawbank user add` adds one")
 HAS_LOGIN = N_("artisan {artisan_id} already has a login, {login}: one artisan has one login. If they cannot log in, "
@@ -87,7 +89,8 @@ def add_user(db, *, username: str, password: str, role: str, artisan_id: str | N
             "password_hash": _hasher.hash(password), **({"name": name} if name else {}),
             **({"name_hi": name_hi} if name_hi else {})}
     if role in STAFF:
-        user["outbox"] = [staff_names.event(username, role, name or None, name_hi or None).to_dict()]
+        user.update({"outbox": [staff_names.event(username, role, name or None, name_hi or None).to_dict()],
+                     staff_names.TOLD: True})
     if role == "artisan":
         one_login(db, artisan_id)
         user[ONE_LOGIN] = artisan_id
@@ -132,10 +135,15 @@ def authenticate(db, username: str, password: str) -> dict:
 
 
 def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str | None = None,
-                 depot: str | None = None, cooperative: str | None = None, start: str | None = None) -> str:
-    """`rawbank user add`: check and store a user; return what to print (English, then Hindi), raise
-    SettingError (a ValueError in both languages) otherwise. `start`: on one machine, rawbank is stopped and this
-    starts it (an artisan or a cooperative is registered while it runs)."""
+                 depot: str | None = None, cooperative: str | None = None, start: str | None = None,
+                 name: str | None = None, name_hi: str | None = None) -> str:
+    """`rawbank user add`: check and store a user, with its display name if given (English, Hindi; checked as the
+    Users page checks it); return what to print (English, then Hindi), raise SettingError (a ValueError in both
+    languages) otherwise. `start`: on one machine, rawbank is stopped and this starts it (an artisan or a
+    cooperative is registered while it runs)."""
+    for option, value in (("--name", name), ("--name-hi", name_hi)):
+        if value and not (len(value) <= MAX_NAME and is_clean(value)):
+            raise SettingError.said(BAD_NAME, option=option, max=MAX_NAME)
     for field, refusal in refusals(db, username=username, password=password, artisan_id=artisan_id, depot=depot,
                                    cooperative=cooperative, role=role).items():
         if start and field == "artisan_id":
@@ -145,7 +153,7 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
         raise refusal  # the first, as the command says one thing at a time
     try:
         add_user(db, username=username, password=password, role=role, artisan_id=artisan_id, depot=depot,
-                 cooperative=cooperative)
+                 cooperative=cooperative, name=name, name_hi=name_hi)
     except AlreadyExists:
         raise SettingError.said(TAKEN, username=repr(username)) from None
     except ArtisanHasLogin as has:

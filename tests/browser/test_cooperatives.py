@@ -266,13 +266,13 @@ def test_a_member_disputes_what_the_depot_recorded_for_them_and_the_board_is_tol
     counter.get_by_role("button", name="Record what the member says").click()
     share = page.locator('[data-shares] tr[data-member="ART-0001"]')
     expect(share.locator('[data-via="depot"]')).to_contain_text(
-        "recorded by the depot clerk (warehouse) on the member's word")
+        "recorded by Meena Devi (warehouse) on the member's word")
 
     member = in_english(people("artisan").log_in())
     page = member.page
     page.goto(dev.url("requests", f"/my/requisitions/{rid}"))
     disputing = page.locator("#dispute-share")
-    expect(disputing).to_contain_text("recorded at the depot by the depot clerk")
+    expect(disputing).to_contain_text("recorded at the depot by Meena Devi")
     disputing.get_by_label("If that is not what you received, say what happened and what you received:").fill(note)
     member.shot("dispute-depot-record")
     disputing.get_by_role("button", name="This is not what I received").click()
@@ -287,7 +287,7 @@ def test_a_member_disputes_what_the_depot_recorded_for_them_and_the_board_is_tol
     board.goto(dev.url("notifier", "/admin/alerts"))
     card = board.locator(".alert-card", has_text="Depot record disputed")
     reload_until(board, lambda: card.count() == 1, message="the disputed record's alert on the board")
-    expect(card.locator('[data-f="text"]')).to_contain_text("says what the depot clerk (warehouse) recorded at")
+    expect(card.locator('[data-f="text"]')).to_contain_text("says what Meena Devi (warehouse) recorded at")
     expect(card.locator('[data-f="text"]')).to_contain_text(note)
     expect(card.locator('[data-f="severity"]')).to_have_text("Critical")
     admin.shot("share-record-disputed-alert")
@@ -326,7 +326,7 @@ def test_the_admin_upholds_a_members_dispute_and_the_member_reads_it(people, dev
     upheld.get_by_role("button", name="Uphold the dispute").click()
     expect(row.locator('[data-settled="upheld"]')).to_contain_text(note)
     arrived = live.locator(f'.alert-card:has(a[href$="/my/requisitions/{rid}"])', has_text="Depot record disputed")
-    expect(arrived.locator('[data-f="resolved"]')).to_contain_text("Settled by an admin (admin) on")  # never bare
+    expect(arrived.locator('[data-f="resolved"]')).to_contain_text("Settled by Kavita Rao (admin) on")  # never bare
     live.close()
     expect(row.locator('[data-f="confirmation"]')).to_have_text("Received less")  # now reported short
     expect(row.get_by_text("Settle the dispute")).to_have_count(0)  # once
@@ -335,7 +335,7 @@ def test_the_admin_upholds_a_members_dispute_and_the_member_reads_it(people, dev
     page.goto(dev.url("notifier", "/admin/alerts?status=resolved"))
     settled = page.locator(f'.alert-card:has(a[href$="/my/requisitions/{rid}"])', has_text="Depot record disputed")
     expect(settled.locator('[data-f="resolved"]')).to_contain_text("the member's dispute was upheld")  # not "itself"
-    expect(settled.locator('[data-f="resolved"]')).to_contain_text("Settled by an admin (admin) on")
+    expect(settled.locator('[data-f="resolved"]')).to_contain_text("Settled by Kavita Rao (admin) on")
 
     member = in_english(people("artisan").log_in())
     page = member.page

@@ -286,8 +286,8 @@ def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_d
     card.get_by_label("Note (what you are doing about it)").fill("Ordered 20 kg")
     card.get_by_role("button", name="Acknowledge").click()
     expect(card.locator('[data-f="status"]')).to_have_text("Someone is on it")
-    # who, in words: the demo's admin login was told to the notifier (StaffNamed) with no display name: its role
-    expect(card.locator('[data-f="ack"] bdi[translate="no"]')).to_have_text(["an admin (admin)", "Ordered 20 kg"])
+    # who, in words: the demo's admin login was told to the notifier (StaffNamed) with its display name
+    expect(card.locator('[data-f="ack"] bdi[translate="no"]')).to_have_text(["Kavita Rao (admin)", "Ordered 20 kg"])
     expect(card.locator('[data-f="meta"]')).to_contain_text("Varanasi depot · since ")  # its name, not its code VNS
     # a time as every other page writes it (shared/pages.py TIME_FORMATS), not a 24-hour clock
     expect(card.locator('[data-f="meta"]')).to_contain_text(
@@ -308,10 +308,10 @@ def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_d
     expect(in_all).to_have_text(f"{before - 1} in all")  # the count follows the card out of this tab
 
     tabs.get_by_role("link", name="Resolved").click()
-    expect(card).to_contain_text("Resolved by an admin (admin) on")
+    expect(card).to_contain_text("Resolved by Kavita Rao (admin) on")
     expect(card).to_contain_text("20 kg arrived")
     # who and what they wrote are kept as typed, never run through a translator (as the pages' |typed)
-    expect(card.locator('[data-f="resolved"] bdi[translate="no"]')).to_have_text(["an admin (admin)", "20 kg arrived"])
+    expect(card.locator('[data-f="resolved"] bdi[translate="no"]')).to_have_text(["Kavita Rao (admin)", "20 kg arrived"])
     admin.shot("alerts-resolved")
     today = page.evaluate("new Intl.DateTimeFormat('en-CA', {timeZone: 'Asia/Kolkata'}).format(new Date())")
     page.get_by_label("First seen from").fill("2020-01-01")

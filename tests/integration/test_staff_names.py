@@ -228,3 +228,113 @@ def test_a_staff_name_reaches_inventory_through_the_broker(broker, tmp_path, mon
     finally:
         for one in running.values():
             one.stop()
+
+
+def _unnamed_login(db, login, **fields):
+    """A staff login as one stored before StaffNamed was: no event told, no mark."""
+    db.users.insert_one({"_id": login, "role": "warehouse", "depot": "VNS", "password_hash": "x", **fields})
+
+
+@pytest.mark.broker
+def test_a_staff_login_never_told_is_told_once_at_start_and_reaches_inventory(broker, tmp_path, monkeypatch):
+    """Logins from before StaffNamed (or never told) are told when requests starts: its event reaches inventory's
+    copy; a second start tells nothing more."""
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    config = Config.from_env({}, data_dir=str(tmp_path), kafka_bootstrap_servers=broker, consumer_backoff_ms=10,
+                             relay_interval_ms=20, kafka_max_poll_interval_ms=10000)
+    suffix = uuid.uuid4().hex[:8]
+    login = f"old-{suffix}"
+    before = Runtime(requests_service.spec(), config)
+    _unnamed_login(before.db, login, name="Meena Devi", name_hi="मीना देवी")
+    before.close()
+    running = {"requests": Running(requests_service.spec(), requests_service, config).start_worker(),
+               "inventory": Running(dataclasses.replace(inventory.spec(), name=f"inventory-{suffix}"), inventory,
+                                    config).start_worker()}
+    try:
+        db = running["inventory"].runtime.db
+        wait_until(lambda: staff.known(db, [login]).get(login, {}).get("name") == "Meena Devi", 60,
+                   message="inventory hears who the old login is")
+        wait_until(lambda: not told(running["requests"].runtime.db, login), 30, message="the outbox drained")
+    finally:
+        running.pop("requests").stop()
+    try:
+        running["requests"] = Running(requests_service.spec(), requests_service, config)  # the second start
+        assert running["requests"].runtime.db.users.find_one({"_id": login})["staff_told"] is True
+        assert told(running["requests"].runtime.db, login) == []  # not told again
+    finally:
+        for one in running.values():
+            one.stop()
+
+
+def test_telling_the_untold_is_once_per_login_whatever_crashes_and_repeats(apps):
+    """Each login's mark and event are one write: a pass run again (a crash before the pass was marked done, two
+    processes at once) tells no login twice, nor one told when it was added or renamed, nor an artisan."""
+    from services.requests import staff_names
+    config, made = apps
+    requests_client, db = made["requests"]
+    _unnamed_login(db, "old-1", name="Meena Devi")
+    _unnamed_login(db, "old-2")
+    db.users.insert_one({"_id": "art", "role": "artisan", "artisan_id": "ART-1", "password_hash": "x"})
+    assert as_admin(config, requests_client).post("/api/v1/users", json={
+        "username": "new", "password": PASSWORD, "role": "admin"}).status_code == 201
+    assert staff_names.tell_untold(db) == 2
+    assert staff_names.tell_untold(db) == 0
+    assert [(e.data["login"], e.data["role"], e.data["name"]) for login in ("old-1", "old-2", "new", "art")
+            for e in told(db, login)] == [("old-1", "warehouse", "Meena Devi"), ("old-2", "warehouse", None),
+                                         ("new", "admin", None)]
+    db.backfills.delete_many({})
+    assert staff_names.at_start(db) == 0 and staff_names.at_start(db) == 0
+    assert len(told(db, "old-1")) == 1
+
+
+def test_the_demos_staff_are_named_on_inventorys_pages_in_both_languages(apps):
+    """`rawbank dev --demo`: the ledger reads "Meena Devi (warehouse)", not "the depot clerk (warehouse)"."""
+    from services.requests import seed
+    config, made = apps
+    requests_db = made["requests"][1]
+    seed.seed(requests_db, config)
+    events = [e for login in ("admin", "warehouse") for e in told(requests_db, login)]
+    assert [(e.data["login"], e.data["name"], e.data["name_hi"]) for e in events] == [
+        ("admin", "Kavita Rao", "कविता राव"), ("warehouse", "Meena Devi", "मीना देवी")]
+    deliver(made, events)
+    inventory_client, inventory_db = made["inventory"]
+    movements.record_movement(inventory_db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 5_000,
+                                             "reference": "GRN-1", "supplier": "Sri Ram", "lot": {"code": "L1"}},
+                              by="warehouse")
+    assert by_column(page(config, inventory_client, LEDGER)) == ["Meena Devi (warehouse)"]
+    assert "मीना देवी (warehouse)" in re.sub(r"<[^>]+>", "", page(config, inventory_client, LEDGER, "hi"))
+
+
+def test_a_list_page_looks_its_staff_up_in_one_query(apps, monkeypatch):
+    """The ledger and the counts name every staff login they show from one query of the copies, not one per login."""
+    import mongomock.collection
+    config, made = apps
+    requests_client = as_admin(config, made["requests"][0])
+    for login, name in (("wh-1", "Suresh Yadav"), ("wh-2", "Meena Devi")):
+        assert requests_client.post("/api/v1/users", json={"username": login, "password": PASSWORD,
+                                                           "role": "warehouse", "depot": "VNS",
+                                                           "name": name}).status_code == 201
+        deliver(made, told(made["requests"][1], login))
+    inventory_client, inventory_db = made["inventory"]
+    for number, login in enumerate(("wh-1", "wh-2", "clerk", "wh-1", "seed")):
+        movements.record_movement(inventory_db, {"type": "receipt", "sku": "YRN", "depot": "VNS", "quantity": 1_000,
+                                                 "reference": f"GRN-{number}", "supplier": "Sri Ram",
+                                                 "lot": {"code": f"L{number}"}}, by=login)
+        if login.startswith("wh-"):
+            counts.start(inventory_db, "VNS", by=login)
+    asked = []
+    real_find = mongomock.collection.Collection.find
+
+    def find(self, *args, **kwargs):
+        if self.name == staff.COLLECTION:
+            asked.append(args[0] if args else kwargs.get("filter"))
+        return real_find(self, *args, **kwargs)
+
+    monkeypatch.setattr(mongomock.collection.Collection, "find", find)
+    assert by_column(page(config, inventory_client, LEDGER)) == [
+        "the demo data", "Suresh Yadav (wh-1)", "clerk", "Meena Devi (wh-2)", "Suresh Yadav (wh-1)"]
+    assert asked == [{"_id": {"$in": ["clerk", "wh-1", "wh-2"]}}]
+    asked.clear()
+    assert by_column(page(config, inventory_client, "/warehouse/counts?depot=VNS")) == [
+        "Suresh Yadav (wh-1)", "Meena Devi (wh-2)", "Suresh Yadav (wh-1)"]
+    assert asked == [{"_id": {"$in": ["wh-1", "wh-2"]}}]

@@ -440,12 +440,12 @@ def test_the_depot_records_at_the_counter_what_a_member_says_and_the_pages_say_w
     said = depot.post(f"/api/v1/requisitions/{rid}/shares/ART-0002/received",
                       json={"lines": [{"sku": COTTON, "quantity": "8"}]}, headers={"X-CSRF-Token": depot.csrf})
     assert said.status_code == 201, said.get_data(as_text=True)
-    for lang, words in (("hi", "डिपो पर"), ("en", "recorded by the depot clerk (warehouse) on the member's word")):
+    for lang, words in (("hi", "डिपो पर"), ("en", "recorded by Meena Devi (warehouse) on the member's word")):
         page = tight(text(person(apps["requests"], config, "admin", lang).get(f"/my/requisitions/{rid}")))
         assert words in page
     html = depot.get(f"/my/requisitions/{rid}").get_data(as_text=True)
     assert html.count("data-at-depot=") == 2 and 'data-via="depot"' in html
-    for lang, words in (("hi", "डिपो पर"), ("en", "as you said at the depot: recorded by the depot clerk")):
+    for lang, words in (("hi", "डिपो पर"), ("en", "as you said at the depot: recorded by Meena Devi")):
         book = text(person(apps["requests"], config, "artisan", lang, artisan_id="ART-0002").get("/my/passbook"))
         assert words in book
 
@@ -466,7 +466,7 @@ def test_a_member_disputes_on_their_request_page_what_the_depot_recorded_and_the
     html = member.get(f"/my/requisitions/{rid}").get_data(as_text=True)
     assert 'id="dispute-share"' in html and "/shares/ART-0002/dispute" in html and 'name="note"' in html
     shown = text_of_html(html)
-    assert "This is not what I received" in shown and "recorded at the depot by the depot clerk" in shown
+    assert "This is not what I received" in shown and "recorded at the depot by Meena Devi" in shown
     hindi = person(apps["requests"], config, "artisan", "hi", artisan_id="ART-0002").get(f"/my/requisitions/{rid}")
     assert "मुझे यह नहीं मिला" in text(hindi)
     assert english_in([t for t in texts_of(hindi.get_data(as_text=True)) if "Artisan" not in t]) == []
@@ -512,7 +512,7 @@ def test_an_admin_settles_a_dispute_on_the_request_page_and_the_member_reads_the
                          headers={"X-CSRF-Token": admin.csrf})
     assert settled.status_code == 201, settled.get_data(as_text=True)
     page = tight(text(admin.get(f"/my/requisitions/{rid}")))
-    assert "Upheld by an admin (admin)" in page and "Weighed again: 6 kg" in page and "Settle the dispute" not in page
+    assert "Upheld by Kavita Rao (admin)" in page and "Weighed again: 6 kg" in page and "Settle the dispute" not in page
     mine = text(member.get(f"/my/requisitions/{rid}"))
     assert "The department upheld your dispute" in mine and "Weighed again: 6 kg" in mine
     assert "credited to your account" in mine
@@ -562,9 +562,9 @@ def test_after_an_upheld_dispute_the_passbook_and_request_page_say_what_the_depa
     waiting = passbook_cell(apps, config, rid, "en")
     assert "as you said" not in waiting and "you disputed it" in waiting, waiting
     settle(admin, rid, {"outcome": "upheld", "note": "Weighed again: 6 kg", "quantity": "6"})
-    for lang, words in (("en", ["As the department settled your dispute (an admin,", "you received 6 kg Cotton",
+    for lang, words in (("en", ["As the department settled your dispute (Kavita Rao,", "you received 6 kg Cotton",
                                 "What did not reach you (4 kg Cotton", "is to be credited to your account"]),
-                        ("hi", ["विभाग ने आपकी आपत्ति का निपटारा किया (एडमिन,", "आपको 6 किलो",
+                        ("hi", ["विभाग ने आपकी आपत्ति का निपटारा किया (कविता राव,", "आपको 6 किलो",
                                 "जो आप तक नहीं पहुँचा (4 किलो", "जमा किया जाना है"])):
         cell = passbook_cell(apps, config, rid, lang)
         assert all(w in cell for w in words), (lang, cell)
@@ -588,8 +588,8 @@ def test_after_an_upheld_dispute_the_passbook_and_request_page_say_what_the_depa
 def test_after_a_rejected_dispute_the_passbook_says_the_depots_record_stands_as_the_department_decided(apps, config):
     rid, admin = disputed_share(apps, config)
     settle(admin, rid, {"outcome": "rejected", "note": "Signed for all of it"})
-    for lang, words in (("en", ["The depot's record (by the depot clerk,", "stands, as the department decided on"]),
-                        ("hi", ["डिपो का दर्ज (डिपो लिपिक,", "विभाग के फ़ैसले के अनुसार"])):
+    for lang, words in (("en", ["The depot's record (by Meena Devi,", "stands, as the department decided on"]),
+                        ("hi", ["डिपो का दर्ज (मीना देवी,", "विभाग के फ़ैसले के अनुसार"])):
         cell = passbook_cell(apps, config, rid, lang)
         assert all(w in cell for w in words), (lang, cell)
         assert "as you said" not in cell and "जैसा आपने डिपो पर बताया" not in cell

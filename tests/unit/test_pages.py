@@ -223,7 +223,7 @@ def test_who_did_a_thing_is_rawbanks_own_part_in_words_or_a_persons_name_kept_as
     assert "डेमो डेटा ·" in page and ">seed " not in page  # the demo's caps, set by the seed
 
 
-@pytest.mark.parametrize("lang, words", [("en", "the depot clerk (warehouse)"), ("hi", "डिपो लिपिक (warehouse)")])
+@pytest.mark.parametrize("lang, words", [("en", "Meena Devi (warehouse)"), ("hi", "मीना देवी (warehouse)")])
 def test_the_quotas_page_names_who_set_each_cap_in_words_with_the_login(apps, requests_client, config, lang, words):
     """The caps' "Set by" and the changes' "By" showed the bare login; the admin reads the person's display name or
     role in words, the login after it, as a request's history says it."""

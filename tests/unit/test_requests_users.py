@@ -285,3 +285,48 @@ def test_the_password_command_on_a_data_directory(monkeypatch, capsys, tmp_path)
         assert users.authenticate(reopened.db, "admin", "a depot's own passphrase")["role"] == "admin"
     finally:
         reopened.close()
+
+
+def test_the_command_gives_a_staff_login_its_display_name_told_to_the_other_services(db):
+    db.depots.insert_one({"_id": "VNS"})
+    users.add_from_cli(db, username="wh-1", role="warehouse", password="long enough", depot="VNS",
+                       name="Meena Devi", name_hi="मीना देवी")
+    stored = db.users.find_one({"_id": "wh-1"})
+    assert (stored["name"], stored["name_hi"]) == ("Meena Devi", "मीना देवी")
+    assert [(e["payload"]["name"], e["payload"]["name_hi"]) for e in stored["outbox"]] == [("Meena Devi", "मीना देवी")]
+
+
+@pytest.mark.parametrize("names,text", [
+    ({"name": "x" * 201}, "at most 200 characters"),
+    ({"name_hi": "मीना\x00देवी"}, "without control characters"),
+    ({"name": "bad\udcff"}, "without control characters"),  # a byte the terminal did not send as UTF-8
+])
+def test_the_command_refuses_a_bad_display_name_as_the_users_page_does_and_stores_nothing(db, names, text):
+    with pytest.raises(ValueError, match=text) as refused:
+        users.add_from_cli(db, username="asha", role="admin", password="long enough", **names)
+    assert refused.value.hi and refused.value.hi != refused.value.en  # said in Hindi too
+    assert db.users.count_documents({}) == 0
+
+
+def test_the_command_takes_the_display_name_in_both_languages(monkeypatch, capsys, tmp_path):
+    import io
+    from services.requests import spec
+    from shared.config import Config
+    from shared.runtime import Runtime
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "var").mkdir()
+    Runtime(spec(), Config.from_env({}, data_dir=str(tmp_path / "var"))).close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long passphrase\n"))
+    assert main(["user", "add", "boss", "--role", "admin", "--name", "Kavita Rao", "--name-hi", "कविता राव",
+                 "--password-stdin"]) == 0, capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long passphrase\n"))
+    assert main(["user", "add", "boss2", "--role", "admin", "--name", "x" * 201, "--password-stdin"]) == 2
+    english, hindi = capsys.readouterr().err.splitlines()
+    assert "--name" in english and "200" in english and "200" in hindi
+    running = Runtime(spec(), Config.from_env({}, data_dir=str(tmp_path / "var")))
+    try:
+        assert [(u["_id"], u.get("name"), u.get("name_hi")) for u in running.db.users.find()] == [
+            ("boss", "Kavita Rao", "कविता राव")]
+    finally:
+        running.close()
