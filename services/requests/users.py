@@ -33,7 +33,8 @@ NO_SUCH_ARTISAN_STOPPED = N_("no artisan {artisan_id} is registered. Start rawba
                              "Artisans page (or POST /api/v1/artisans), then add their login on the Users page.")
 NO_SUCH_COOPERATIVE_STOPPED = N_("no cooperative {cooperative} is registered. Start rawbank ({start}), register it "
                                  "(POST /api/v1/cooperatives), then add the secretary's login on the Users page.")
-TAKEN = N_("a user named {username} already exists")
+TAKEN = N_("a user named {username} already exists: choose another name, or, if it is this person's login and they "
+           "cannot log in, give it a new password with `rawbank user password {login}`")
 BAD_USERNAME = F_("a user name is 1 to {max} characters of text without control characters, so that it can be "
                   "typed at the login")
 BAD_PASSWORD = F_("the password must be text without control characters, at most {max} characters, so that it "
@@ -147,7 +148,7 @@ def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str
         add_user(db, username=username, password=password, role=role, artisan_id=artisan_id, depot=depot,
                  cooperative=cooperative)
     except AlreadyExists:
-        raise SettingError.said(TAKEN, username=repr(username)) from None
+        raise SettingError.said(TAKEN, username=repr(username), login=username) from None
     except ArtisanHasLogin as has:
         raise SettingError.said(HAS_LOGIN, **has.details) from None
     return both(*in_both(ADDED, role=role, username=username))

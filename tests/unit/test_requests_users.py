@@ -62,10 +62,12 @@ def test_add_from_cli_refuses_a_user_who_could_never_log_in_or_work(db, username
     users.add_from_cli(db, username="ravi", role="warehouse", password="long enough", depot="VNS")
 
 
-def test_a_username_is_taken_once(db):
+def test_a_username_is_taken_once_and_the_refusal_says_what_to_do(db):
     users.add_from_cli(db, username="asha", role="admin", password="long enough")
-    with pytest.raises(ValueError, match="already exists"):
+    with pytest.raises(ValueError, match="already exists") as refused:
         users.add_from_cli(db, username="asha", role="warehouse", password="another one")
+    assert "choose another name" in refused.value.en
+    assert "`rawbank user password asha`" in refused.value.en and "`rawbank user password asha`" in refused.value.hi
 
 
 def test_the_command_adds_no_second_login_for_an_artisan_and_says_what_to_do(db):
