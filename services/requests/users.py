@@ -132,18 +132,29 @@ def authenticate(db, username: str, password: str) -> dict:
     return user
 
 
-def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str | None = None,
-                 depot: str | None = None, cooperative: str | None = None, start: str | None = None) -> str:
+def add_from_cli(db, *, username: str, role: str, password: str | None, artisan_id: str | None = None,
+                 depot: str | None = None, cooperative: str | None = None, start: str | None = None) -> str | None:
     """`rawbank user add`: check and store a user; return what to print (English, then Hindi), raise
     SettingError (a ValueError in both languages) otherwise. `start`: on one machine, rawbank is stopped and this
-    starts it (an artisan or a cooperative is registered while it runs)."""
-    for field, refusal in refusals(db, username=username, password=password, artisan_id=artisan_id, depot=depot,
-                                   cooperative=cooperative, role=role).items():
+    starts it (an artisan or a cooperative is registered while it runs). With no password it only checks all but
+    the password, storing nothing: the command asks for one only for a login it can add."""
+    checking = password is None
+    for field, refusal in refusals(db, username=username, password="x" * MIN_PASSWORD if checking else password,
+                                   artisan_id=artisan_id, depot=depot, cooperative=cooperative, role=role).items():
         if start and field == "artisan_id":
             raise SettingError.said(NO_SUCH_ARTISAN_STOPPED, artisan_id=artisan_id, start=start)
         if start and field == "cooperative":
             raise SettingError.said(NO_SUCH_COOPERATIVE_STOPPED, cooperative=cooperative, start=start)
         raise refusal  # the first, as the command says one thing at a time
+    if checking:
+        if db.users.find_one({"_id": username}, {"_id": 1}) is not None:
+            raise SettingError.said(TAKEN, username=repr(username), login=username)
+        if role == "artisan":
+            try:
+                one_login(db, artisan_id)
+            except ArtisanHasLogin as has:
+                raise SettingError.said(HAS_LOGIN, **has.details) from None
+        return None
     try:
         add_user(db, username=username, password=password, role=role, artisan_id=artisan_id, depot=depot,
                  cooperative=cooperative)

@@ -287,3 +287,30 @@ def test_the_password_command_on_a_data_directory(monkeypatch, capsys, tmp_path)
         assert users.authenticate(reopened.db, "admin", "a depot's own passphrase")["role"] == "admin"
     finally:
         reopened.close()
+
+
+def test_the_command_refuses_a_login_it_cannot_add_before_asking_for_the_password(monkeypatch, capsys, tmp_path):
+    """The password was asked twice, then the artisan, depot or name was refused: typed for nothing."""
+    import io
+    from services.requests import spec
+    from shared.config import Config
+    from shared.runtime import Runtime
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "var").mkdir()
+    Runtime(spec(), Config.from_env({}, data_dir=str(tmp_path / "var"))).close()  # a store, rawbank stopped
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long passphrase\n"))
+    assert main(["user", "add", "asha", "--role", "admin", "--password-stdin"]) == 0
+    capsys.readouterr()
+
+    def asked(prompt):
+        raise AssertionError(f"asked {prompt!r} before refusing")
+    monkeypatch.setattr("getpass.getpass", asked)
+    for argv, said in ((["meera", "--role", "artisan", "--artisan-id", "ART-NOPE"], "no artisan ART-NOPE"),
+                       (["ravi", "--role", "warehouse", "--depot", "XXX"], "no depot XXX is known"),
+                       (["asha", "--role", "admin"], "a user named 'asha' already exists")):
+        assert main(["user", "add", *argv]) == 2
+        english, hindi = capsys.readouterr().err.splitlines()
+        assert said in english and hindi.strip(), english
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "a long passphrase")
+    assert main(["user", "add", "ravi", "--role", "warehouse"]) == 0  # a login it can add: asked, then added
