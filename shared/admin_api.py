@@ -13,7 +13,9 @@ from shared.i18n import N_
 
 TOKEN_REFUSED = N_("{command}: {url} refused the admin token ({error}). The token is signed with the secret of the "
                    "data directory {path}: run this where `rawbank dev` keeps its data, or pass --data-dir DIR, or "
-                   "set RAWBANK_JWT_SECRET to the services' secret.")
+                   "set RAWBANK_JWT_SECRET to the services' secret. A `rawbank dev --memory` keeps no secret on disk "
+                   "and signs with the built-in one: for it, leave RAWBANK_JWT_SECRET unset and pass --data-dir with "
+                   "a directory rawbank has never used.")
 UNREACHABLE = N_("{command}: could not reach {url} ({error}). Is rawbank running (`rawbank status`)? Start it "
                  "with `make dev`, or give the address with {flags}.")
 FAILED = N_("{command}: {url} did not answer as expected ({error}); its log says why.")

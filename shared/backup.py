@@ -62,6 +62,9 @@ AROUND_DATA = N_("rawbank backup: the data directory {data} is inside {target}; 
                  "belongs on another disk or machine, outside it, e.g. rawbank backup /media/usb/rawbank-$(date +%F).")
 NOT_EMPTY = N_("rawbank backup: {target} is not empty; nothing was copied. Give a new or empty directory, "
                "e.g. {target}/$(date +%F).")
+#: the same DIR twice (the cron job's, then one by hand the same day): a new one beside it, never one inside a backup
+HOLDS_BACKUP = N_("rawbank backup: {target} already holds a backup; nothing was copied. Give a new directory beside "
+                  "it, e.g. {parent}/$(date +%F-%H%M).")
 #: a store of the backup itself, not the live one: nothing was changed, an earlier backup is the way
 BACKUP_DAMAGED = N_("{path} in this backup is damaged or is not a rawbank store ({error}); nothing was changed, the "
                     "data directory is as it was. This backup cannot be restored: restore an earlier one (rawbank "
@@ -127,6 +130,9 @@ def backup(data: DataDir, config, directory: str, *, wait: float | None = None) 
         return 2
     except OSError as exc:  # a directory this user may not read
         _why(target, exc, reading=True)
+        return 2
+    if occupied and (target / MANIFEST).exists():
+        tell(HOLDS_BACKUP, None, target=target, parent=target.parent)
         return 2
     if occupied:
         tell(NOT_EMPTY, None, target=target)  # neither it nor a directory in it is the data directory's

@@ -250,15 +250,18 @@ def _user(args, config: Config) -> int:
     runtime = None
     try:
         runtime = Runtime(spec, config)  # the store is free (or MongoDB answers) before anyone types a password
+        stopped = {"start": start_command(config.data_dir)} if config.embedded else {}  # its services with it
+        login = dict(username=args.username, **{name: getattr(args, name, None) for name in
+                                                ("role", "artisan_id", "depot", "cooperative", "name", "name_hi")},
+                     **stopped)
+        if args.user_command == "add":
+            spec.add_user(runtime.db, password=None, **login)  # a login it cannot add is refused before the password
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password(command)
         if args.user_command == "password":
             print(spec.set_password(runtime.db, username=args.username, password=password,
                                     token_ttl=config.jwt_ttl_seconds))
         else:
-            stopped = {"start": start_command(config.data_dir)} if config.embedded else {}  # its services with it
-            print(spec.add_user(runtime.db, username=args.username, role=args.role, password=password,
-                                artisan_id=args.artisan_id, depot=args.depot, cooperative=args.cooperative,
-                                name=args.name, name_hi=args.name_hi, **stopped))
+            print(spec.add_user(runtime.db, password=password, **login))
     except (ValueError, PyMongoError) as exc:  # on one machine: also while rawbank runs there
         if isinstance(exc, DataDirInUse):  # the page does it while rawbank runs: one message, no second rawbank
             url = local_cli.reaching_running(config).requests_url.rstrip("/") + "/admin/users"  # its own ports

@@ -37,6 +37,9 @@ REFUSALS = (
     N_("not allowed with argument {argument}"),
     N_("ignored explicit argument {value}"),
 )
+#: rawbank's own refusals of a value (argparse.ArgumentTypeError), said in Hindi the same way
+WAIT_MINUTES = N_("{value} is not a number of minutes more than 0 and at most 1440 (a day); for example --wait 30")
+OWN_REFUSALS = (WAIT_MINUTES,)
 
 
 @functools.cache
@@ -46,7 +49,7 @@ def _patterns() -> tuple[tuple[re.Pattern, str], ...]:
         parts = re.split(r"\{(\w+)\}", text)  # literal, name, literal, name, ..., literal
         return re.compile("".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>.+?)"
                                   for index, part in enumerate(parts)), re.DOTALL)
-    return tuple((pattern(text), text) for text in REFUSALS)
+    return tuple((pattern(text), text) for text in (*REFUSALS, *OWN_REFUSALS))
 
 
 def in_hindi(message: str) -> str | None:

@@ -33,6 +33,8 @@ PAGE = 1000
 NONE = N_("rawbank dlq: no dead letters in {topics}.")
 LISTED = N_("{count} dead letter(s); send one again with `rawbank dlq resend EVENT_ID` once its cause is fixed.")
 NOT_FOUND = N_("rawbank dlq resend: no dead letter with event id {event_id}; `rawbank dlq list` shows them.")
+NOT_IN_TOPIC = N_("rawbank dlq resend: no dead letter with event id {event_id} in {asked}; it is in {found}: leave "
+                  "--topic out, or give --topic {found}.")
 TRUNCATED = N_("rawbank dlq resend: the dead letter {event_id} was cut to {size} bytes of {whole} when it was "
                "kept, so it cannot be sent again as it was; its service's log has it whole.")
 RESENDING = N_("[{step}/{steps}] Sending {type} {event_id} again to {topic} (dead-lettered by {group}: {reason}) ...")
@@ -160,16 +162,24 @@ def list_(config, topics, *, as_json: bool = False, stream=None) -> int:
     return 0
 
 
-def resend(config, topics, event_ids, *, stream=None) -> int:
-    """Send the dead letters with these event ids again to the topics they came from; 1 if any is not there."""
+def resend(config, topics, event_ids, *, stream=None, elsewhere=()) -> int:
+    """Send the dead letters with these event ids again to the topics they came from; 1 if any is not there
+    (one found in the topics `elsewhere`, those --topic left out, is said to be there)."""
     stream = stream or sys.stdout
     found = letters(config, topics, event_ids)
     by_id = {}
     for entry in found:
         by_id.setdefault(entry["event_id"], entry)  # dead-lettered by several services: one copy is enough
     missing = [event_id for event_id in event_ids if event_id not in by_id]
+    there = {}
+    if missing and elsewhere:
+        for entry in letters(config, elsewhere, missing):
+            there.setdefault(entry["event_id"], entry["original_topic"] or entry["topic"].removesuffix(".dlq"))
     for event_id in missing:
-        tell(NOT_FOUND, sys.stderr, event_id=event_id)
+        if event_id in there:
+            tell(NOT_IN_TOPIC, sys.stderr, event_id=event_id, asked=", ".join(topics), found=there[event_id])
+        else:
+            tell(NOT_FOUND, sys.stderr, event_id=event_id)
     chosen = [by_id[event_id] for event_id in dict.fromkeys(event_ids) if event_id in by_id]
     for entry in chosen:
         if entry["truncated_from"]:
@@ -206,7 +216,7 @@ def main(config, args) -> int:
     try:
         if args.dlq_command == "list":
             return list_(config, topics, as_json=args.json)
-        return resend(config, topics, args.event_ids)
+        return resend(config, topics, args.event_ids, elsewhere=[name for name in TOPICS if name not in topics])
     except KafkaError as exc:
         tell(UNREACHABLE, sys.stderr, servers=config.kafka_bootstrap_servers, error=exc)
         return 2

@@ -6,7 +6,9 @@ the same data directory, and so the same token secret as the services running on
 from __future__ import annotations
 
 import argparse
+import math
 
+from shared.cli_parser import WAIT_MINUTES
 from shared.config import EMBEDDED_JWT_SECRET, Config, is_set
 from shared.datadir import DataDir, DirLock, resolve
 from shared.i18n import LANGUAGES, N_
@@ -65,10 +67,13 @@ def add_commands(sub) -> None:
 
 
 def minutes(text: str) -> float:
-    """--wait: minutes, more than 0 and at most a day; argparse refuses anything else as an invalid value."""
-    value = float(text)
+    """--wait: minutes, more than 0 and at most a day; anything else is refused saying so (cli_parser)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
     if not 0 < value <= 24 * 60:
-        raise ValueError(text)
+        raise argparse.ArgumentTypeError(WAIT_MINUTES.format(value=repr(text)))
     return value
 
 

@@ -33,7 +33,8 @@ NO_SUCH_ARTISAN_STOPPED = N_("no artisan {artisan_id} is registered. Start rawba
                              "Artisans page (or POST /api/v1/artisans), then add their login on the Users page.")
 NO_SUCH_COOPERATIVE_STOPPED = N_("no cooperative {cooperative} is registered. Start rawbank ({start}), register it "
                                  "(POST /api/v1/cooperatives), then add the secretary's login on the Users page.")
-TAKEN = N_("a user named {username} already exists")
+TAKEN = N_("a user named {username} already exists: choose another name, or, if it is this person's login and they "
+           "cannot log in, give it a new password with `rawbank user password {login}`")
 BAD_USERNAME = F_("a user name is 1 to {max} characters of text without control characters, so that it can be "
                   "typed at the login")
 BAD_PASSWORD = F_("the password must be text without control characters, at most {max} characters, so that it "
@@ -134,28 +135,39 @@ def authenticate(db, username: str, password: str) -> dict:
     return user
 
 
-def add_from_cli(db, *, username: str, role: str, password: str, artisan_id: str | None = None,
+def add_from_cli(db, *, username: str, role: str, password: str | None, artisan_id: str | None = None,
                  depot: str | None = None, cooperative: str | None = None, start: str | None = None,
-                 name: str | None = None, name_hi: str | None = None) -> str:
+                 name: str | None = None, name_hi: str | None = None) -> str | None:
     """`rawbank user add`: check and store a user, with its display name if given (English, Hindi; checked as the
     Users page checks it); return what to print (English, then Hindi), raise SettingError (a ValueError in both
     languages) otherwise. `start`: on one machine, rawbank is stopped and this starts it (an artisan or a
-    cooperative is registered while it runs)."""
+    cooperative is registered while it runs). With no password it only checks all but the password, storing
+    nothing: the command asks for one only for a login it can add."""
     for option, value in (("--name", name), ("--name-hi", name_hi)):
         if value and not (len(value) <= MAX_NAME and is_clean(value)):
             raise SettingError.said(BAD_NAME, option=option, max=MAX_NAME)
-    for field, refusal in refusals(db, username=username, password=password, artisan_id=artisan_id, depot=depot,
-                                   cooperative=cooperative, role=role).items():
+    checking = password is None
+    for field, refusal in refusals(db, username=username, password="x" * MIN_PASSWORD if checking else password,
+                                   artisan_id=artisan_id, depot=depot, cooperative=cooperative, role=role).items():
         if start and field == "artisan_id":
             raise SettingError.said(NO_SUCH_ARTISAN_STOPPED, artisan_id=artisan_id, start=start)
         if start and field == "cooperative":
             raise SettingError.said(NO_SUCH_COOPERATIVE_STOPPED, cooperative=cooperative, start=start)
         raise refusal  # the first, as the command says one thing at a time
+    if checking:
+        if db.users.find_one({"_id": username}, {"_id": 1}) is not None:
+            raise SettingError.said(TAKEN, username=repr(username), login=username)
+        if role == "artisan":
+            try:
+                one_login(db, artisan_id)
+            except ArtisanHasLogin as has:
+                raise SettingError.said(HAS_LOGIN, **has.details) from None
+        return None
     try:
         add_user(db, username=username, password=password, role=role, artisan_id=artisan_id, depot=depot,
                  cooperative=cooperative, name=name, name_hi=name_hi)
     except AlreadyExists:
-        raise SettingError.said(TAKEN, username=repr(username)) from None
+        raise SettingError.said(TAKEN, username=repr(username), login=username) from None
     except ArtisanHasLogin as has:
         raise SettingError.said(HAS_LOGIN, **has.details) from None
     return both(*in_both(ADDED, role=role, username=username))

@@ -477,3 +477,22 @@ def test_a_backup_after_a_member_was_sent_a_fresh_code_is_kept(tmp_path, config,
 
     assert backup.backup(data, config, str(tmp_path / "copy")) == 0, capsys.readouterr().out
     assert capsys.readouterr().out.startswith("Backed up inventory, requests, notifier from ")
+
+
+def test_a_second_backup_into_a_finished_one_suggests_a_directory_beside_it_not_inside(tmp_path, config, capsys):
+    """The README's cron line run twice in a day (the cron job, then by hand) gives the same DIR: the refusal said
+    "e.g. DIR/$(date +%F)", a backup nested inside the first one."""
+    data = DataDir(tmp_path / "var")
+    stores_in(data, config)
+    done = tmp_path / "backups" / "2026-12-07"
+    done.mkdir(parents=True)
+    (done / backup.MANIFEST).write_text("{}")
+    (done / "requests.sqlite").write_bytes(b"")
+    before = names(done)
+    assert backup.backup(data, config, str(done)) == 2
+    english, hindi = two_lines(capsys)
+    assert "already holds a backup" in english and "nothing was copied" in english, english
+    beside = f"{tmp_path / 'backups'}/$(date +%F-%H%M)"
+    assert english.endswith(f"e.g. {beside}.") and beside in hindi and "कुछ कॉपी नहीं" in hindi
+    assert f"{done}/$(date" not in english + hindi
+    assert names(done) == before

@@ -125,6 +125,22 @@ def test_an_unknown_or_cut_dead_letter_is_refused_and_nothing_is_sent(broker_con
     assert messages(broker_config, topic) == []
 
 
+def test_a_dead_letter_asked_of_the_wrong_topic_says_which_topic_has_it(broker_config, unique, capsys):
+    """`rawbank dlq resend ID --topic inventory.events` of a requests.events dead letter said only "no dead letter
+    with event id ID", while `rawbank dlq list` showed it: the topic it is in, and what to type, are said."""
+    broker_config = broker_config.with_(notifier_url=f"http://127.0.0.1:{free_port()}")  # no notifier: the broker's
+    asked, other = f"inventory.events.{unique}", f"requests.events.{unique}"
+    ensure_topics(broker_config, [asked, other])
+    dispatched, _ = dispatch_and_low("REQ-9")
+    dead_letter(broker_config, other, dispatched, reason="bug")
+    assert dlq_cli.resend(broker_config, [asked], [dispatched.event_id], elsewhere=[other]) == 1
+    err = capsys.readouterr().err
+    assert f"no dead letter with event id {dispatched.event_id} in {asked}" in err
+    assert f"it is in {other}: leave --topic out, or give --topic {other}" in err
+    assert err.count(f"--topic {other}") == 2 and "में है" in err  # the English line, then the Hindi one
+    assert messages(broker_config, asked) == [] and messages(broker_config, other) == []  # nothing sent
+
+
 @pytest.fixture
 def own_broker():
     """A broker of this test's own, which the test stops and starts again (empty, as Tansu keeps topics in memory)."""

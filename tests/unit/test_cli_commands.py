@@ -64,6 +64,37 @@ def test_reports_rebuild_over_the_api_and_a_token_the_notifier_refuses(config, m
         runtime.close()
 
 
+def test_a_refused_token_says_how_to_reach_a_rawbank_dev_memory(config, monkeypatch, capsys, tmp_path):
+    """`rawbank dev --memory` signs with the built-in secret: a checkout's ./var/secret signs tokens it refuses."""
+    from werkzeug.serving import make_server
+
+    from services import notifier
+    from shared.datadir import DataDir
+    from shared.runtime import Runtime
+    from tests.conftest import free_port
+    runtime = Runtime(notifier.spec(), config)  # `config` has the built-in secret, as `rawbank dev --memory` does
+    port = free_port()
+    server = make_server("127.0.0.1", port, notifier.create_app(config, runtime), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("MONGO_URI", "mongomock://localhost")
+    monkeypatch.delenv("RAWBANK_JWT_SECRET", raising=False)
+    used = tmp_path / "var"
+    used.mkdir()
+    DataDir(used).secret(create=True)  # a checkout where `make dev` ran once
+    rebuild = ["reports", "rebuild", "--notifier-url", f"http://127.0.0.1:{port}", "--data-dir"]
+    try:
+        assert main([*rebuild, str(used)]) == 2
+        english, hindi = capsys.readouterr().err.splitlines()
+        assert "refused the admin token (HTTP 401)" in english
+        assert "`rawbank dev --memory`" in english and "--data-dir" in english and "never used" in english
+        assert "`rawbank dev --memory`" in hindi and "--data-dir" in hindi
+        assert main([*rebuild, str(tmp_path / "never-used")]) == 0  # what the refusal says to do
+        assert capsys.readouterr().out.startswith("rebuilt the reports from 0 event(s)")
+    finally:
+        server.shutdown()
+        runtime.close()
+
+
 def test_an_artisans_token_needs_the_artisan_id(capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     assert main(["token", "--role", "artisan", "--sub", "meera"]) == 2

@@ -156,3 +156,13 @@ def test_dead_letters_are_read_of_the_topics_there_are_only(capsys):
         _parser().parse_args(["dlq", "list", "--topic", "bogus"])
     err = capsys.readouterr().err
     assert stopped.value.code == 2 and "invalid choice: 'bogus' (choose from 'inventory.events', " in err, err
+
+
+def test_a_backup_wait_out_of_range_says_the_range_and_an_example_in_both_languages(capsys):
+    for typed in ("5000", "0", "soon"):
+        english, hindi, _ = refusal(capsys, _parser(), ["backup", "/backups/x", "--wait", typed])
+        assert english == (f"rawbank backup: error: argument --wait: '{typed}' is not a number of minutes more than 0 "
+                           "and at most 1440 (a day); for example --wait 30")
+        assert hindi == (f"rawbank backup: गलती: तर्क --wait: '{typed}' 0 से अधिक और अधिक से अधिक 1440 (एक दिन) "
+                         "मिनट की संख्या नहीं है; जैसे --wait 30")
+    assert _parser().parse_args(["backup", "/backups/x", "--wait", "1440"]).wait == 1440

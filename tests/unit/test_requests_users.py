@@ -62,10 +62,12 @@ def test_add_from_cli_refuses_a_user_who_could_never_log_in_or_work(db, username
     users.add_from_cli(db, username="ravi", role="warehouse", password="long enough", depot="VNS")
 
 
-def test_a_username_is_taken_once(db):
+def test_a_username_is_taken_once_and_the_refusal_says_what_to_do(db):
     users.add_from_cli(db, username="asha", role="admin", password="long enough")
-    with pytest.raises(ValueError, match="already exists"):
+    with pytest.raises(ValueError, match="already exists") as refused:
         users.add_from_cli(db, username="asha", role="warehouse", password="another one")
+    assert "choose another name" in refused.value.en
+    assert "`rawbank user password asha`" in refused.value.en and "`rawbank user password asha`" in refused.value.hi
 
 
 def test_the_command_adds_no_second_login_for_an_artisan_and_says_what_to_do(db):
@@ -330,3 +332,30 @@ def test_the_command_takes_the_display_name_in_both_languages(monkeypatch, capsy
             ("boss", "Kavita Rao", "कविता राव")]
     finally:
         running.close()
+
+
+def test_the_command_refuses_a_login_it_cannot_add_before_asking_for_the_password(monkeypatch, capsys, tmp_path):
+    """The password was asked twice, then the artisan, depot or name was refused: typed for nothing."""
+    import io
+    from services.requests import spec
+    from shared.config import Config
+    from shared.runtime import Runtime
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "var").mkdir()
+    Runtime(spec(), Config.from_env({}, data_dir=str(tmp_path / "var"))).close()  # a store, rawbank stopped
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long passphrase\n"))
+    assert main(["user", "add", "asha", "--role", "admin", "--password-stdin"]) == 0
+    capsys.readouterr()
+
+    def asked(prompt):
+        raise AssertionError(f"asked {prompt!r} before refusing")
+    monkeypatch.setattr("getpass.getpass", asked)
+    for argv, said in ((["meera", "--role", "artisan", "--artisan-id", "ART-NOPE"], "no artisan ART-NOPE"),
+                       (["ravi", "--role", "warehouse", "--depot", "XXX"], "no depot XXX is known"),
+                       (["asha", "--role", "admin"], "a user named 'asha' already exists")):
+        assert main(["user", "add", *argv]) == 2
+        english, hindi = capsys.readouterr().err.splitlines()
+        assert said in english and hindi.strip(), english
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "a long passphrase")
+    assert main(["user", "add", "ravi", "--role", "warehouse"]) == 0  # a login it can add: asked, then added
