@@ -256,6 +256,8 @@ def _user(args, config: Config) -> int:
                      **stopped)
         if args.user_command == "add":
             spec.add_user(runtime.db, password=None, **login)  # a login it cannot add is refused before the password
+        else:  # and a login nobody has, before its new password is typed
+            spec.set_password(runtime.db, username=args.username, password=None)
         password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password(command)
         if args.user_command == "password":
             print(spec.set_password(runtime.db, username=args.username, password=password,

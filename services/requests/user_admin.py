@@ -109,10 +109,15 @@ def set_password(db, by: Principal, username: str, password: str, *, token_ttl: 
     return get(db, username)
 
 
-def set_password_from_cli(db, *, username: str, password: str, token_ttl: int = 3600) -> str:
+def set_password_from_cli(db, *, username: str, password: str | None, token_ttl: int = 3600) -> str | None:
     """`rawbank user password`: give an existing user a new password (a demo user's, a forgotten one) and end
     every login they had, as set_password does on the Users page; return what to print (English, then Hindi),
-    raise SettingError otherwise."""
+    raise SettingError otherwise. With no password it only checks that the user exists, changing nothing: the
+    command asks for a password only for a login there is."""
+    if password is None:
+        if db.users.find_one({"_id": username}, {"_id": 1}) is None:
+            raise SettingError.said(users.NO_SUCH_USER, username=repr(username))
+        return None
     _replace_password(db, username, password, lambda: users._check_password(password),
                       lambda: SettingError.said(users.NO_SUCH_USER, username=repr(username)), token_ttl=token_ttl)
     return both(*in_both(users.PASSWORD_SET, username=username))

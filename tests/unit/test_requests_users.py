@@ -359,3 +359,30 @@ def test_the_command_refuses_a_login_it_cannot_add_before_asking_for_the_passwor
         assert said in english and hindi.strip(), english
     monkeypatch.setattr("getpass.getpass", lambda prompt: "a long passphrase")
     assert main(["user", "add", "ravi", "--role", "warehouse"]) == 0  # a login it can add: asked, then added
+
+
+def test_the_password_command_refuses_a_user_nobody_has_before_asking_for_the_password(monkeypatch, capsys, tmp_path):
+    """A mistyped name was refused only after the new password had been typed twice."""
+    from services.requests import spec
+    from shared.config import Config
+    from shared.runtime import Runtime
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "var").mkdir()
+    runtime = Runtime(spec(), Config.from_env({}, data_dir=str(tmp_path / "var")))
+    users.add_user(runtime.db, username="admin", password="admin123", role="admin")
+    runtime.close()
+
+    def asked(prompt):
+        raise AssertionError(f"asked {prompt!r} before refusing")
+    monkeypatch.setattr("getpass.getpass", asked)
+    assert main(["user", "password", "adimn"]) == 2
+    english, hindi = capsys.readouterr().err.splitlines()
+    assert "no user named 'adimn'" in english and "'adimn'" in hindi
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "a depot's own passphrase")
+    assert main(["user", "password", "admin"]) == 0  # a login there is: asked, then changed
+    reopened = Runtime(spec(), Config.from_env({}, data_dir=str(tmp_path / "var")))
+    try:
+        assert users.authenticate(reopened.db, "admin", "a depot's own passphrase")["role"] == "admin"
+    finally:
+        reopened.close()
