@@ -133,7 +133,7 @@ JSON APIs / JSON API (scripts):
   curl -s -X POST {url[login_service]}/api/v1/auth/login -H 'Content-Type: application/json' \\
        -d '{{"username": "admin", "password": "admin123"}}'
 Then send the access_token as 'Authorization: Bearer <token>'.  /  फिर access_token को 'Authorization: Bearer <token>' के रूप में भेजें।
-Broker / ब्रोकर: Tansu on 127.0.0.1:{ports['broker']}
+Broker / संदेश-केंद्र: Tansu on 127.0.0.1:{ports['broker']}
 Press Ctrl-C to stop everything.  /  सब कुछ रोकने के लिए Ctrl-C दबाएँ।
 """
 
@@ -250,11 +250,11 @@ def run_dev(ports: dict[str, int], config: Config, *, demo: bool = False, lock=N
             say(f"rawbank dev is stopping: {exc}; {kept[0]}. Then start it again ({again}). See the messages above; "
                 f"the broker log is in {logs}.",
                 f"rawbank dev रुक रहा है: {exc}; {kept[1]}। फिर इसे दोबारा शुरू करें ({again})। ऊपर के संदेश देखें; "
-                f"ब्रोकर लॉग {logs} में है।")
+                f"संदेश-केंद्र का ब्योरा {logs} में है।")
             return 1
         say(f"rawbank dev could not start: {exc}. See the messages above; "
             f"the broker log is in {logs}.",
-            f"rawbank dev शुरू नहीं हो सका: {exc}। ऊपर के संदेश देखें; ब्रोकर लॉग {logs} में है।")
+            f"rawbank dev शुरू नहीं हो सका: {exc}। ऊपर के संदेश देखें; संदेश-केंद्र का ब्योरा {logs} में है।")
         return 1
     finally:
         tell(STOPPING)

@@ -128,3 +128,13 @@ def test_the_commands_say_broker_alert_server_and_log_in_plain_hindi():
     assert "चेतावनियाँ देखते रहें" in translate(dlq_cli.RESENT, "hi", count=1)
     assert "(ब्योरा: var/logs/broker.log)" in translate(dev.STARTING_BROKER, "hi", port=9092, log="var/logs/broker.log")
     assert "लॉग इन करने वाले लोग" in said["people who log in"]  # logging in is not a log
+
+
+def test_the_commands_hindi_written_in_their_code_avoids_the_same_loanwords():
+    """`rawbank dev`'s banner said "Broker / ब्रोकर" and its failure "ब्रोकर लॉग", texts written beside their English
+    in the code (outside the catalog), where every other line says "संदेश-केंद्र" and "ब्योरा"."""
+    devanagari = re.compile(r"[\u0900-\u097F]")
+    found = [f"{module}:{number}: {line.strip()}" for module in sorted(CLI_MODULES)
+             for number, line in enumerate((ROOT / module).read_text(encoding="utf-8").splitlines(), 1)
+             if devanagari.search(line) and CLI_LOANWORDS.search(line)]
+    assert not found, "\n".join(found)
