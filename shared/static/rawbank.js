@@ -495,11 +495,11 @@
       var next = button.dataset.doneShow && scope.querySelector(button.dataset.doneShow);
       if (next) next.hidden = false;
       // every button of it is done with: the keyboard goes to what says so, not to the top of the page; a notice of
-      // what comes next is scrolled whole into view (on a phone, the link in it under the thumb)
+      // what comes next is scrolled into the middle of the screen (on a phone, the link in it under the thumb)
       var spot = next || (done && done.getClientRects().length ? done : scope);
       spot.setAttribute("tabindex", "-1");
       spot.focus({ preventScroll: !!next });
-      if (next && next.scrollIntoView) next.scrollIntoView({ block: "nearest" });
+      if (next && next.scrollIntoView) next.scrollIntoView({ block: "center" });
     });
   });
 
