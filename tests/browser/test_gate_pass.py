@@ -45,7 +45,8 @@ def gate_pass_of(page, requisition: str, says: str) -> None:
     assert line.evaluate(LINES_OF_TEXT, LOT) == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     wrap = page.locator("#slip-lines").locator("xpath=..")  # the table whole on the screen, as on the paper
-    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth + 1"), wrap.evaluate("w => [w.scrollWidth, w.clientWidth]")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth + 1"), wrap.evaluate("w => [w.scrollWidth,"
+                                                                                    " w.clientWidth]")
 
 
 def test_hand_over_on_a_phone_says_to_whom_and_opens_the_gate_pass_then_a_copy(people):
