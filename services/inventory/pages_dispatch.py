@@ -45,11 +45,11 @@ def slip(principal, requisition_id):
     if doc is None:
         raise NoSlipHere({"requisition_id": requisition_id})
     at_depot(principal, doc["depot"])
-    who = dict(materials=materials(), people=people.who(db(), _artisans([doc])), printed=clock.now(),
-               cooperatives=people.cooperatives(db(), [doc.get("cooperative")]))
+    shown = dict(materials=materials(), people=people.who(db(), _artisans([doc])), printed=clock.now(),
+                 cooperatives=people.cooperatives(db(), [doc.get("cooperative")]))
     if doc["status"] == ISSUED:  # the guard at the gate asks for it after the hand-over, and again later
         return render_template("inventory/slip.html", r=doc, handed=handovers.taken(db(), doc),
-                               first=handovers.first_printed(db(), doc, principal.sub), **who)
+                               first=handovers.first_printed(db(), doc, principal.sub), **shown)
     if doc["status"] != HELD:  # a gate pass lets material out: none for what is not (or no longer) set aside
         refused = NotReadyToHandOver({"requisition_id": requisition_id, "status": doc["status"]})
         if doc["status"] in (RESERVING, WAITLISTED):
@@ -66,7 +66,7 @@ def slip(principal, requisition_id):
         return response
     ready = queries.ready_to_dispatch(db(), doc["depot"])  # lots are planned in the order hand-overs are ready
     plan = queries.dispatch_plans(db(), doc["depot"], ready).get(doc["_id"], {})
-    return render_template("inventory/slip.html", r=doc, plan=plan, **who)
+    return render_template("inventory/slip.html", r=doc, plan=plan, **shown)
 
 
 @blp.get("/warehouse/returns")
