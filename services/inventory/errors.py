@@ -136,12 +136,45 @@ class NotYourDepot(_Names, WrongDepot):
     DEPOTS = ("your_depot",)
 
 
+class NoSlipHere(NotFound):
+    """No requisition approved for the reader's depot by that id: not approved yet, rejected, unknown, or another
+    depot's (said alike, so nothing of another depot's is told)."""
+
+    code = "not_found"
+    message = N_("No approved request {ref} is known at this depot. A slip can be printed once a request for this "
+                 "depot is approved and its stock is set aside: check the number, or open the request's page to see "
+                 "where it stands.")
+
+    def values(self, lang: str | None = None) -> dict:
+        return {**super().values(lang), "ref": names.ref(self.details.get("requisition_id", ""))}
+
+
 class NotReadyToHandOver(Conflict):
-    """A hand-over slip (gate pass) is printed only while every line is set aside for the requisition."""
+    """A hand-over slip (gate pass) is printed while every line is set aside for the requisition, or from the records
+    of its hand-over; one neither set aside nor handed over has none, and the message says what to do instead."""
 
     code = "not_ready_to_hand_over"
     message = N_("Request {ref} is not set aside for hand-over now (it waits for stock, was cancelled or was handed "
                  "over already), so no slip can be printed for it. Reload the page to see where it stands.")
+    #: per status, what a person does next instead of printing
+    NEXT = {
+        "reserving": N_("Request {ref} is still waiting for its stock to be set aside, so no hand-over slip can be "
+                        "printed for it yet. Once it is set aside it appears under Ready to hand over: print the "
+                        "slip from there."),
+        "waitlisted": N_("Request {ref} is waiting for stock (there is not enough at the depot), so no hand-over slip "
+                         "can be printed for it yet. When stock is received it is set aside and appears under Ready "
+                         "to hand over: print the slip from there."),
+        "released": N_("Request {ref} was cancelled or rejected, so nothing is handed over for it and no hand-over "
+                       "slip can be printed. Do not let material leave for it; the artisan can make a new request."),
+        "cancelled": N_("Request {ref} was cancelled or rejected, so nothing is handed over for it and no hand-over "
+                        "slip can be printed. Do not let material leave for it; the artisan can make a new request."),
+        "failed": N_("Request {ref} could not be set aside at this depot (a material or the depot is not known "
+                     "here), so no hand-over slip can be printed for it. Ask an admin to check the request."),
+    }
+
+    def __init__(self, details: dict | None = None, **kwargs):
+        super().__init__(details, **kwargs)
+        self.message = self.NEXT.get(self.details.get("status"), type(self).message)
 
     def values(self, lang: str | None = None) -> dict:
         return {**super().values(lang), "ref": names.ref(self.details.get("requisition_id", ""))}

@@ -3,18 +3,19 @@ requests' artisans and cooperatives), the printable hand-over slip (gate pass) o
 artisans brought back (returns from artisans)."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from services.inventory import clock, people, queries, returns
-from services.inventory.errors import NotReadyToHandOver
+from services.inventory import clock, handovers, people, queries, returns
+from services.inventory.errors import NoSlipHere, NotReadyToHandOver
 from services.inventory.pages import at_depot, depot_of, materials
-from services.inventory.reservations import HELD
-from shared.errors import NotFound
+from services.inventory.reservations import HELD, ISSUED, RESERVING, WAITLISTED
 from shared.lists import pager
 from shared.pages import page, url_of
 from shared.web import db
 
 blp = Blueprint("inventory_dispatch", __name__, template_folder="templates")
+WAITS, WAIT_SECONDS = 10, 1  # a gate pass asked for straight after Hand over waits this long for the depot's records
 
 
 @blp.get("/warehouse/dispatch")
@@ -23,29 +24,49 @@ def dispatch(principal):
     """Requisitions whose every line is held at the depot: ready to hand over, with who collects them."""
     code, depots = depot_of(principal)
     ready = queries.ready_to_dispatch(db(), code) if code else []
-    return render_template("inventory/dispatch.html", ready=ready, depot=code, depots=depots,
+    handed = _handed(code, request.args.get("handed"))
+    if handed:  # the hand-over form, without script, came back here: it leaves the list, though the depot's
+        ready = [r for r in ready if r["_id"] != handed["_id"]]  # records of it may follow a moment later
+    shown = ready + ([handed] if handed else [])
+    return render_template("inventory/dispatch.html", ready=ready, depot=code, depots=depots, handed=handed,
                            materials=materials(), plans=queries.dispatch_plans(db(), code, ready) if code else {},
-                           people=people.who(db(), _artisans(ready)),
-                           cooperatives=people.cooperatives(db(), [r.get("cooperative") for r in ready]))
+                           people=people.who(db(), _artisans(shown)),
+                           cooperatives=people.cooperatives(db(), [r.get("cooperative") for r in shown]))
 
 
 @blp.get("/warehouse/dispatch/<requisition_id>/slip")
 @page("warehouse", "admin")
 def slip(principal, requisition_id):
-    """The hand-over slip (gate pass) to print: who collects what from which lots, and lines to sign."""
+    """The hand-over slip (gate pass) to print: who collects what from which lots, and lines to sign. Once handed
+    over, from the hand-over's own records (handovers.py), marked as handed over, and as a copy after its first."""
     depot_of(principal)
     mine = {"depot": principal.works_at} if principal.works_at else {}  # another depot's: not found, as its count
     doc = db().reservations.find_one({"_id": requisition_id, **mine}, {"outbox": 0})  # or order, and in the API
     if doc is None:
-        raise NotFound({"requisition_id": requisition_id})
+        raise NoSlipHere({"requisition_id": requisition_id})
     at_depot(principal, doc["depot"])
+    shown = dict(materials=materials(), people=people.who(db(), _artisans([doc])), printed=clock.now(),
+                 cooperatives=people.cooperatives(db(), [doc.get("cooperative")]))
+    if doc["status"] == ISSUED:  # the guard at the gate asks for it after the hand-over, and again later
+        return render_template("inventory/slip.html", r=doc, handed=handovers.taken(db(), doc),
+                               first=handovers.first_printed(db(), doc, principal.sub), **shown)
     if doc["status"] != HELD:  # a gate pass lets material out: none for what is not (or no longer) set aside
-        raise NotReadyToHandOver({"requisition_id": requisition_id, "status": doc["status"]})
+        refused = NotReadyToHandOver({"requisition_id": requisition_id, "status": doc["status"]})
+        if doc["status"] in (RESERVING, WAITLISTED):
+            refused.onward = (url_for("inventory_dispatch.dispatch", depot=doc["depot"] if g.picks_depot else None),
+                              _("Ready to hand over"))
+        raise refused
+    waited = request.args.get("waited", "0")
+    if request.args.get("after") == "hand-over" and waited.isdigit() and int(waited) < WAITS:
+        # straight after Hand over: the depot's records of it follow the request's change within moments
+        again = url_for("inventory_dispatch.slip", requisition_id=requisition_id, after="hand-over",
+                        waited=int(waited) + 1)
+        response = make_response(render_template("inventory/slip_wait.html", r=doc, again=again))
+        response.headers["Refresh"] = f"{WAIT_SECONDS}; url={again}"
+        return response
     ready = queries.ready_to_dispatch(db(), doc["depot"])  # lots are planned in the order hand-overs are ready
     plan = queries.dispatch_plans(db(), doc["depot"], ready).get(doc["_id"], {})
-    return render_template("inventory/slip.html", r=doc, plan=plan, materials=materials(),
-                           people=people.who(db(), _artisans([doc])), printed=clock.now(),
-                           cooperatives=people.cooperatives(db(), [doc.get("cooperative")]))
+    return render_template("inventory/slip.html", r=doc, plan=plan, **shown)
 
 
 @blp.get("/warehouse/returns")
@@ -67,6 +88,15 @@ def returns_page(principal):
                                                                       + [f.get("artisan_id") for f in found]),
                            lots=returns.lots_of(db(), rows), asked=asked, found=found,
                            cooperatives=people.cooperatives(db(), [r.get("cooperative") for r in rows]))
+
+
+def _handed(depot: str | None, rid: str | None) -> dict | None:
+    """The requisition `?handed=` names, as the notice saying it is handed over reads it: one of the depot's, set
+    aside or handed over (no other is said to be handed over)."""
+    if not depot or not rid:
+        return None
+    return db().reservations.find_one({"_id": rid[:200], "depot": depot, "status": {"$in": [HELD, ISSUED]}},
+                                      {"outbox": 0})
 
 
 def _artisans(requisitions) -> list[str]:

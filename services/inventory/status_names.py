@@ -12,6 +12,7 @@ COLLECTIONS = {
     "purchase_orders": N_("purchase orders"),
     "suppliers": N_("suppliers"),
     "returns": N_("materials returned"),
+    "gate_passes": N_("gate passes printed after hand-over (a later print is a copy)"),
     "counts": N_("stock counts"),
     "lot_codes": N_("lot codes"),
     "counters": N_("running numbers for orders and waiting lists"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import quote
 from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, redirect, render_template, request
@@ -17,7 +18,7 @@ from shared.errors import CsrfFailed, Error, outcome
 from shared.i18n import LANG_COOKIE, LANGUAGES
 from shared.pages import (as_typed, home_url, in_words, labels, number, page, safe_next,
                           same_site_post, url_of)
-from shared.web import client_address, db
+from shared.web import client_address, db, request_id
 
 blp = Blueprint("requests_pages", __name__, template_folder="templates", static_folder="static",
                 static_url_path="/static/requests")
@@ -150,6 +151,16 @@ def requisition_detail(principal, req_id):
                            cooperative=db().cooperatives.find_one({"_id": doc["cooperative"]},
                                                                   {"name": 1, "name_hi": 1})
                            if doc.get("cooperative") else None)
+
+
+@blp.post("/my/requisitions/<req_id>/hand-over")
+@page("warehouse", "admin")
+def hand_over(principal, req_id):
+    """Hand over from the depot's Ready to hand over page without script (its script calls the API): back to that
+    page, which says to whom it went and links its gate pass; a refusal is the page that says why."""
+    doc = requisitions.act(db(), principal, req_id, "dispatch", correlation_id=request_id())
+    depot = "" if principal.works_at else f"&depot={quote(doc['depot'])}"
+    return redirect(url_of("inventory", f"/warehouse/dispatch?handed={quote(doc['_id'])}{depot}"), code=303)
 
 
 def pay_first(doc: dict) -> int:

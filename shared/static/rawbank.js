@@ -491,10 +491,15 @@
         if (button.dataset.doneClass) done.className = "badge " + button.dataset.doneClass;
       }
       scope.classList.add("done");
-      // every button of it is done with: the keyboard goes to what says so, not to the top of the page
-      var spot = done && done.getClientRects().length ? done : scope;
+      // what comes next, hidden until now (data-done-show, a selector in the item: the hand-over's gate pass) is shown
+      var next = button.dataset.doneShow && scope.querySelector(button.dataset.doneShow);
+      if (next) next.hidden = false;
+      // every button of it is done with: the keyboard goes to what says so, not to the top of the page; a notice of
+      // what comes next is scrolled into the middle of the screen (on a phone, the link in it under the thumb)
+      var spot = next || (done && done.getClientRects().length ? done : scope);
       spot.setAttribute("tabindex", "-1");
-      spot.focus();
+      spot.focus({ preventScroll: !!next });
+      if (next && next.scrollIntoView) next.scrollIntoView({ block: "center" });
     });
   });
 

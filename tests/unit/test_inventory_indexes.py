@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 from pymongo import IndexModel
 
-from services.inventory import (catalog, counts, ledger, lots, movements, people, purchase_orders, queries,
+from services.inventory import (catalog, counts, handovers, ledger, lots, movements, people, purchase_orders, queries,
                                 replenishment, returns, spec, stock_lists, store, suppliers, watch)
 from services.inventory.reservations import Reservations
 from shared.runtime import Runtime
@@ -158,6 +158,9 @@ def exercise(db):
         returns.count(db, depot)
         returns.page(db, depot, skip=1, limit=5)
     assert [r["_id"] for r in returns.handed_over_numbered(db, "VNS", "r1")] == ["R1"]  # a return starts from it
+    handed = db.reservations.find_one({"_id": "R1"})
+    assert handovers.taken(db, handed)["lines"]["YRN"]["quantity"] == 2_000  # the gate pass after the hand-over
+    assert handovers.first_printed(db, handed, "t") is None and handovers.first_printed(db, handed, "t")
     catalog.update_material(db, "YRN", {"reorder_level": 50_000, "category": "fibre"})
     for args in combos(q=[None, "yrn mat"], category=[None, "dye"], after=[None, "DYE"]):
         catalog.list_materials(db, **args)
