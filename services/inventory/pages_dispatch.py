@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request
 
-from services.inventory import clock, people, queries, returns
+from services.inventory import clock, counter, people, queries, returns
 from services.inventory.errors import NotReadyToHandOver
 from services.inventory.pages import at_depot, depot_of, materials
 from services.inventory.reservations import HELD
@@ -20,13 +20,21 @@ blp = Blueprint("inventory_dispatch", __name__, template_folder="templates")
 @blp.get("/warehouse/dispatch")
 @page("warehouse", "admin")
 def dispatch(principal):
-    """Requisitions whose every line is held at the depot: ready to hand over, with who collects them."""
+    """Requisitions whose every line is held at the depot: ready to hand over, with who collects them. `?member=`:
+    a cooperative's member at the counter, by name, number or the request's number: their shares handed over here
+    (one opens its request's page at their share, where what they say they received is recorded)."""
     code, depots = depot_of(principal)
+    asked = (request.args.get("member") or "").strip()[:100]
+    shares = counter.shares_handed_over(db(), code, asked) if asked and code else []
+    if len(shares) == 1:
+        return redirect(_share_page(shares[0]))
     ready = queries.ready_to_dispatch(db(), code) if code else []
     return render_template("inventory/dispatch.html", ready=ready, depot=code, depots=depots,
                            materials=materials(), plans=queries.dispatch_plans(db(), code, ready) if code else {},
-                           people=people.who(db(), _artisans(ready)),
-                           cooperatives=people.cooperatives(db(), [r.get("cooperative") for r in ready]))
+                           people=people.who(db(), _artisans(ready) + [s["artisan_id"] for s in shares]),
+                           asked=asked, shares=shares, share_page=_share_page,
+                           cooperatives=people.cooperatives(db(), [r.get("cooperative") for r in ready]
+                                                            + [s["requisition"].get("cooperative") for s in shares]))
 
 
 @blp.get("/warehouse/dispatch/<requisition_id>/slip")
@@ -67,6 +75,12 @@ def returns_page(principal):
                                                                       + [f.get("artisan_id") for f in found]),
                            lots=returns.lots_of(db(), rows), asked=asked, found=found,
                            cooperatives=people.cooperatives(db(), [r.get("cooperative") for r in rows]))
+
+
+def _share_page(share: dict) -> str:
+    """A member's share on its request's page at requests (the counter's form is in its row)."""
+    member = share["artisan_id"]  # `counter` opens the form of what they say they received
+    return url_of("requests", f"/my/requisitions/{share['requisition']['_id']}?counter={member}#share-{member}")
 
 
 def _artisans(requisitions) -> list[str]:
