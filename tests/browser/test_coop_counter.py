@@ -85,6 +85,8 @@ def test_a_member_at_the_counter_and_the_secretary_following_the_answers_and_the
     listed = counter.locator(f'[data-shares-found] a[href*="{rid}"]')
     wait_until(lambda: rid in counter.url or listed.count() > 0, 15, message="the member's share to be found")
     if rid not in counter.url:  # the member's share of an earlier request too: the clerk picks this one
+        fits(counter)
+        clerk.shot("member-shares-found")
         listed.click()
     counter.wait_for_url(re.compile(rf"/my/requisitions/{rid}\?counter=ART-0001#share-ART-0001$"))
     form = counter.locator('details[data-at-depot="ART-0001"]')
