@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from services.inventory import clock, handovers, people, queries, returns
+from services.inventory import clock, counter, handovers, people, queries, returns
 from services.inventory.errors import NoSlipHere, NotReadyToHandOver
 from services.inventory.pages import at_depot, depot_of, materials
 from services.inventory.reservations import HELD, ISSUED, RESERVING, WAITLISTED
@@ -21,8 +21,14 @@ WAITS, WAIT_SECONDS = 10, 1  # a gate pass asked for straight after Hand over wa
 @blp.get("/warehouse/dispatch")
 @page("warehouse", "admin")
 def dispatch(principal):
-    """Requisitions whose every line is held at the depot: ready to hand over, with who collects them."""
+    """Requisitions whose every line is held at the depot: ready to hand over, with who collects them. `?member=`:
+    a cooperative's member at the counter, by name, number or the request's number: their shares handed over here
+    (one opens its request's page at their share, where what they say they received is recorded)."""
     code, depots = depot_of(principal)
+    asked = (request.args.get("member") or "").strip()[:100]
+    shares = counter.shares_handed_over(db(), code, asked) if asked and code else []
+    if len(shares) == 1:
+        return redirect(_share_page(shares[0]))
     ready = queries.ready_to_dispatch(db(), code) if code else []
     handed = _handed(code, request.args.get("handed"))
     if handed:  # the hand-over form, without script, came back here: it leaves the list, though the depot's
@@ -30,8 +36,10 @@ def dispatch(principal):
     shown = ready + ([handed] if handed else [])
     return render_template("inventory/dispatch.html", ready=ready, depot=code, depots=depots, handed=handed,
                            materials=materials(), plans=queries.dispatch_plans(db(), code, ready) if code else {},
-                           people=people.who(db(), _artisans(shown)),
-                           cooperatives=people.cooperatives(db(), [r.get("cooperative") for r in shown]))
+                           people=people.who(db(), _artisans(shown) + [s["artisan_id"] for s in shares]),
+                           asked=asked, shares=shares, share_page=_share_page,
+                           cooperatives=people.cooperatives(db(), [r.get("cooperative") for r in shown]
+                                                            + [s["requisition"].get("cooperative") for s in shares]))
 
 
 @blp.get("/warehouse/dispatch/<requisition_id>/slip")
@@ -97,6 +105,12 @@ def _handed(depot: str | None, rid: str | None) -> dict | None:
         return None
     return db().reservations.find_one({"_id": rid[:200], "depot": depot, "status": {"$in": [HELD, ISSUED]}},
                                       {"outbox": 0})
+
+
+def _share_page(share: dict) -> str:
+    """A member's share on its request's page at requests (the counter's form is in its row)."""
+    member = share["artisan_id"]  # `counter` opens the form of what they say they received
+    return url_of("requests", f"/my/requisitions/{share['requisition']['_id']}?counter={member}#share-{member}")
 
 
 def _artisans(requisitions) -> list[str]:
