@@ -241,13 +241,13 @@ def test_the_depot_records_what_a_member_of_two_materials_says_at_the_counter(pe
     share = page.locator('[data-shares] tr[data-member="ART-0001"]')
     expect(share.locator('[data-f="confirmation"]')).to_have_text("कम मिला")
     expect(share).to_contain_text("1.5 किलो मिला")
-    expect(share.locator('[data-via="depot"]')).to_contain_text("सदस्य के कहने पर डिपो लिपिक (warehouse) ने दर्ज किया")
+    expect(share.locator('[data-via="depot"]')).to_contain_text("सदस्य के कहने पर मीना देवी (warehouse) ने दर्ज किया")
     expect(page.locator("[data-at-depot]")).to_have_count(0)  # answered once
 
     member = in_hindi(people("artisan"))
     member.page.goto(dev.url("requests", "/my/passbook"))
     expect(member.page.locator(f'tr[data-requisition="{rid}"] [data-via="depot"]')).to_contain_text(
-        "जैसा आपने डिपो पर बताया: डिपो लिपिक ने दर्ज किया")
+        "जैसा आपने डिपो पर बताया: मीना देवी ने दर्ज किया")
 
 
 def test_a_member_disputes_what_the_depot_recorded_for_them_and_the_board_is_told(people, dev):
