@@ -226,6 +226,16 @@ def to_pay_first(db, artisan: dict, payable: int, rid: str | None = None) -> int
                pricing.advance_needed(payable, terms["advance_percent"]) - paid_here, 0)
 
 
+def pay_first_why(db, artisan: dict, payable: int, asked: int) -> dict | None:
+    """The figures that make `asked` (to_pay_first of a requisition priced `payable`) for the artisan to check it
+    when it is more than that requisition: their dues on earlier requisitions and their credit limit, which add up to
+    it (dues + payable - limit); None when the credit limit is not why (nothing asked, or an advance)."""
+    dues, limit = _account(db, artisan["_id"])["balance"], credit.terms_for(db, artisan)["credit_limit"]
+    if asked <= 0 or dues <= 0 or dues + payable - limit != asked:
+        return None
+    return {"dues": dues, "this": payable, "total": dues + payable, "limit": limit}
+
+
 def _check_credit(balance_after: int, paid_here: int, payable: int, terms: dict) -> None:
     if balance_after > terms["credit_limit"]:
         raise CreditLimitExceeded({"balance_after": format_money(balance_after),

@@ -82,8 +82,10 @@ def estimate(principal):
         else:  # only the entitlements this request counts against
             asked = {line["category"] for line in found["pricing"]["lines"]}
             found["entitlements"] = [row for row in found["entitlements"] if row["category"] in asked]
-            found["pay_first"] = accounts.to_pay_first(db(), artisans.get(db(), principal, principal.artisan_id),
-                                                       found["pricing"]["payable_total"])
+            artisan, payable = artisans.get(db(), principal, principal.artisan_id), found["pricing"]["payable_total"]
+            found["pay_first"] = accounts.to_pay_first(db(), artisan, payable)
+            found["pay_first_why"] = found["pay_first"] > payable and accounts.pay_first_why(
+                db(), artisan, payable, found["pay_first"])
     return render_template("requests/estimate.html", found=found, error=error, bad=bool(bad), nodepot=not depot,
                            units=materials.units(db()), materials=materials.by_sku(db(), [l["sku"] for l in lines]))
 

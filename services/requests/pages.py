@@ -10,9 +10,10 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from services.requests import (artisan_picks, artisans, domain, login_throttle, materials, people, quotas,
+from services.requests import (accounts, artisan_picks, artisans, domain, login_throttle, materials, people, quotas,
                                requisition_money, requisitions, returns, settings, users, words)
 from shared import names
+from shared.calendar import add_days, month_bounds
 from shared.auth import COOKIE, current_principal, decode_token
 from shared.errors import CsrfFailed, Error, outcome
 from shared.i18n import LANG_COOKIE, LANGUAGES
@@ -126,8 +127,10 @@ def new_requisition(principal):
     artisan = artisans.get(db(), principal, principal.artisan_id)
     now = datetime.now(timezone.utc)
     usage = {row["category"]: row for row in quotas.usage_of(db(), artisan, domain.month_of(now), now)}
+    month = domain.month_of(now)
     return render_template("requests/new.html", artisan=artisan, usage=usage, materials=materials.listing(db()),
-                           month=domain.month_of(now), idempotency_key=uuid.uuid4().hex)
+                           month=month, renewed_on=add_days(month_bounds(month)[1], 1),
+                           idempotency_key=uuid.uuid4().hex)
 
 
 @blp.get("/my/requisitions/<req_id>")
@@ -140,8 +143,10 @@ def requisition_detail(principal, req_id):
     members = {share["artisan_id"]: share for share in doc.get("shares") or ()}
     owner = db().artisans.find_one({"_id": doc["artisan_id"]}, {"name": 1, "name_hi": 1})
     units = {line["sku"]: line.get("unit") for share in requisitions.parties.of(doc) for line in share["lines"]}
+    asked = pay_first(doc)
     return render_template("requests/detail.html", req=doc, materials=materials_of([doc]), members=members,
-                           pay_first=pay_first(doc), receipt=requisitions.has_receipt(doc),
+                           pay_first=asked, pay_first_why=asked and pay_first_why(doc, asked),
+                           receipt=requisitions.has_receipt(doc),
                            units={**{line["sku"]: line.get("unit") for line in doc["lines"]}, **units},
                            return_key=uuid.uuid4().hex, owner=owner, by_member=returns.by_member(doc),
                            owing=requisitions.shares_owing(doc), closed=requisitions.charged_nothing(doc),
@@ -170,6 +175,15 @@ def pay_first(doc: dict) -> int:
     if doc["status"] not in HANDED_OVER_LATER or doc.get("shares"):
         return 0
     return requisition_money.to_pay_first(db(), doc) or 0
+
+
+def pay_first_why(doc: dict, asked: int) -> dict | None:
+    """Why `asked` (pay_first) is more than the request's own price, in figures the artisan can add up: the dues on
+    earlier requests and the credit limit (accounts.pay_first_why); None when it is not more."""
+    if asked <= doc["pricing"]["payable_total"]:
+        return None
+    artisan = db().artisans.find_one({"_id": doc["artisan_id"]}, {"cooperative": 1}) or {"_id": doc["artisan_id"]}
+    return accounts.pay_first_why(db(), artisan, doc["pricing"]["payable_total"], asked)
 
 
 def _history(doc: dict, who) -> list[dict]:

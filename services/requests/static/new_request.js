@@ -93,7 +93,8 @@
       var c = box.dataset.category, q = milli(box.querySelector("input").value);
       if (q > 0 && box.dataset.leftRaw !== "" && byCategory[c] > parseInt(box.dataset.leftRaw, 10)) {
         var unit = box.querySelector(".row span").textContent;
-        var text = "noLooms" in box.dataset ? t.no_looms : t.over;  // asking for less cannot help without looms
+        // asking for less cannot help without looms, nor once the month's quota is used up
+        var text = "noLooms" in box.dataset ? t.no_looms : parseInt(box.dataset.leftRaw, 10) <= 0 ? t.used_up : t.over;
         problems.push(mark(box, fill(text, { material: nameOf(box), category: t.categories[c] || c,
           left: box.dataset.left + " " + unit, asked: rb.quantity(byCategory[c]) + " " + unit })));
       }
