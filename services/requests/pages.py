@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from urllib.parse import quote
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -13,8 +13,8 @@ from markupsafe import Markup, escape
 from services.requests import (accounts, artisan_picks, artisans, domain, login_throttle, materials, people, quotas,
                                requisition_money, requisitions, returns, settings, users, words)
 from shared import names
-from shared.calendar import add_days, month_bounds
 from shared.auth import COOKIE, current_principal, decode_token
+from shared.calendar import add_days, month_bounds
 from shared.errors import CsrfFailed, Error, outcome
 from shared.i18n import LANG_COOKIE, LANGUAGES
 from shared.pages import (as_typed, home_url, in_words, labels, number, page, safe_next,
