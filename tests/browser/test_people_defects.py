@@ -311,7 +311,8 @@ def test_defect_8_the_alert_board_has_tabs_a_resolve_action_and_past_alerts_by_d
     expect(card).to_contain_text("Resolved by Kavita Rao (admin) on")
     expect(card).to_contain_text("20 kg arrived")
     # who and what they wrote are kept as typed, never run through a translator (as the pages' |typed)
-    expect(card.locator('[data-f="resolved"] bdi[translate="no"]')).to_have_text(["Kavita Rao (admin)", "20 kg arrived"])
+    expect(card.locator('[data-f="resolved"] bdi[translate="no"]')).to_have_text(
+        ["Kavita Rao (admin)", "20 kg arrived"])
     admin.shot("alerts-resolved")
     today = page.evaluate("new Intl.DateTimeFormat('en-CA', {timeZone: 'Asia/Kolkata'}).format(new Date())")
     page.get_by_label("First seen from").fill("2020-01-01")

@@ -96,7 +96,8 @@ def test_an_artisans_month_from_the_depots_stock_to_the_passbook(people, dev, la
     page.goto(artisan.url("requests", "/my/account"))
     owed = page.locator("table:not([data-entries]) tbody tr", has=page.locator(f'a[href$="/my/requisitions/{rid}"]'))
     expect(owed).to_contain_text(payable)  # what the request's page said is still to pay, due by its day
-    expect(page.locator('[data-entries] tr[data-type="charge"]', has=page.locator(f'a[href$="{rid}"]'))).to_have_count(1)
+    charge = page.locator('[data-entries] tr[data-type="charge"]', has=page.locator(f'a[href$="{rid}"]'))
+    expect(charge).to_have_count(1)
     fits(page, lang)
     page.goto(artisan.url("requests", "/my/passbook"))
     expect(page.locator("main")).to_contain_text(words["received"])
