@@ -251,8 +251,8 @@ def test_a_backup_in_hindi_names_the_services_in_hindi(tmp_path, config, capsys)
     assert code == 0 and english.startswith(f"Backed up inventory, requests, notifier from {data.path} to "), english
 
 
-def test_rawbank_dev_names_the_broker_and_services_in_hindi_when_a_port_is_taken(capsys):
-    """Its Hindi said "पोर्ट 9092 (broker के लिए)": the part by its English code, the text outside the catalog."""
+def check_ports_with_one_taken(names) -> int:
+    """`rawbank dev`'s port check with one port taken, named for each of `names`: the port (it refused, exit 1)."""
     import socket
     import pytest
     from shared import dev
@@ -262,9 +262,15 @@ def test_rawbank_dev_names_the_broker_and_services_in_hindi_when_a_port_is_taken
     port = taken.getsockname()[1]
     try:
         with pytest.raises(SystemExit):
-            dev.check_ports({"broker": port, "notifier": port})
+            dev.check_ports({name: port for name in names})
     finally:
         taken.close()
+    return port
+
+
+def test_rawbank_dev_names_the_broker_and_services_in_hindi_when_a_port_is_taken(capsys):
+    """Its Hindi said "पोर्ट 9092 (broker के लिए)": the part by its English code, the text outside the catalog."""
+    port = check_ports_with_one_taken(["broker", "notifier"])
     lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
     assert f"Port {port} (needed for broker) is already in use." in lines  # English as it was
     assert f"पोर्ट {port} (संदेश-केंद्र के लिए ज़रूरी) पहले से उपयोग में है।" in lines
@@ -274,20 +280,9 @@ def test_rawbank_dev_names_the_broker_and_services_in_hindi_when_a_port_is_taken
 
 def test_rawbank_dev_with_a_port_taken_suggests_the_command_as_it_is_run_from_the_checkout(capsys, monkeypatch):
     """It said "e.g. rawbank dev --notifier-port N": who ran `make dev` has no `rawbank` on their PATH."""
-    import socket
-    import pytest
-    from shared import dev
     from shared.datadir import checkout
     monkeypatch.chdir(checkout())
-    taken = socket.socket()
-    taken.bind(("127.0.0.1", 0))
-    taken.listen()
-    port = taken.getsockname()[1]
-    try:
-        with pytest.raises(SystemExit):
-            dev.check_ports({"notifier": port})
-    finally:
-        taken.close()
+    port = check_ports_with_one_taken(["notifier"])
     other = port + 1000 if port < 64535 else port - 1000
     out = capsys.readouterr().out
     assert f"e.g. .venv/bin/rawbank dev --notifier-port {other}. Then run again." in out
