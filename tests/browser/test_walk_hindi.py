@@ -127,7 +127,8 @@ def test_finding_4_the_depot_finds_a_handed_over_request_by_its_number_to_record
 def test_finding_history_says_who_acted_in_words_and_names_the_material_on_a_375_px_phone(people):
     """The request's history on the artisan's phone said "artisan द्वारा", "admin द्वारा", "warehouse द्वारा": the
     logins people type, not who they are; and the material's code (YRN-COT-40) stood beside its name. The artisan reads
-    "आपके द्वारा", "एडमिन द्वारा", "डिपो लिपिक द्वारा" and the material by its Hindi name only."""
+    "आपके द्वारा", the seeded admin's and depot clerk's names ("कविता राव द्वारा", "मीना देवी द्वारा"; their roles in
+    words, "एडमिन", "डिपो लिपिक", before the demo's staff had display names) and the material by its Hindi name only."""
     admin = people("admin").log_in()
     api(admin, "requests", "PUT", "/credit-terms",
         {"artisan_id": "ART-0001", "credit_limit": "25000", "credit_days": 45})
@@ -140,7 +141,7 @@ def test_finding_history_says_who_acted_in_words_and_names_the_material_on_a_375
     page.goto(artisan.url("requests", f"/my/requisitions/{requisition}"))
     history = page.locator("ol.steps")
     expect(history).to_contain_text("सौंप दिया गया")
-    for words in ("आपके द्वारा", "एडमिन द्वारा", "डिपो लिपिक द्वारा"):
+    for words in ("आपके द्वारा", "कविता राव द्वारा", "मीना देवी द्वारा"):
         expect(history).to_contain_text(words)
     assert not re.search(r"\b(artisan|admin|warehouse)\b", history.inner_text())
     main = page.locator("main").inner_text()

@@ -127,5 +127,6 @@ def test_a_port_in_use_gets_a_clear_message():
                                 text=True, timeout=60)
     assert result.returncode == 1
     assert f"Port {port} (needed for inventory) is already in use" in result.stdout
-    assert f"rawbank dev --inventory-port {port + 1000}. Then run again." in result.stdout  # the busy one's flag
-    assert f"जैसे rawbank dev --inventory-port {port + 1000}।" in result.stdout
+    # the busy one's flag, with the command as it is run from the checkout (`make dev` puts no rawbank on the PATH)
+    assert f"e.g. .venv/bin/rawbank dev --inventory-port {port + 1000}. Then run again." in result.stdout
+    assert f"जैसे .venv/bin/rawbank dev --inventory-port {port + 1000}।" in result.stdout
