@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from pymongo.errors import DuplicateKeyError
 
-from services.inventory import domain
+from services.inventory import ledger
 
 ISSUE = "issue"
 COLLECTION = "gate_passes"
@@ -18,23 +18,14 @@ def taken(db, doc: dict) -> dict:
     """A handed-over requisition's issues at its depot: {at, by, lines: {sku: {quantity, parts: [{lot, quantity,
     shade}]}}}, each quantity what left (positive); `at` and `by` of the last issue. From the stock documents'
     journals first, then `movements`, so the ledger's sweep moving an entry in between hides none."""
-    rid, depot, skus = doc["_id"], doc["depot"], [line["sku"] for line in doc["lines"]]
-    entries: dict[str, dict] = {}
-    for sku in skus:
-        stock = db.stock.find_one({"_id": domain.stock_id(depot, sku)}, {"journal": 1}) or {}
-        entries.update((e["_id"], e) for e in stock.get("journal") or ()
-                       if e.get("requisition_id") == rid and e["type"] == ISSUE)
-    for entry in db.movements.find({"requisition_id": rid, "type": ISSUE, "depot": depot}).limit(1000):
-        entries.setdefault(entry["_id"], entry)
+    entries = ledger.of_requisition(db, doc["depot"], [line["sku"] for line in doc["lines"]], doc["_id"], (ISSUE,))
     lines: dict[str, dict] = {}
     for entry in sorted(entries.values(), key=lambda e: e["_id"]):
         shades = {kept["lot"]: kept.get("shade", "") for kept in entry.get("lot_labels") or ()}
         line = lines.setdefault(entry["sku"], {"quantity": 0, "parts": []})
         line["quantity"] += -entry["quantity"]
-        parts = entry.get("lots") or ([{"lot": entry["lot"], "quantity": entry["quantity"]}] if entry.get("lot")
-                                      else [])
         line["parts"] += [{"lot": part["lot"], "quantity": abs(part["quantity"]), "shade": shades.get(part["lot"], "")}
-                          for part in parts]
+                          for part in ledger.lot_parts(entry)]
     last = max(entries.values(), key=lambda e: e["_id"], default={})
     return {"at": last.get("at") or doc.get("updated_at"), "by": last.get("by"), "lines": lines}
 

@@ -119,6 +119,26 @@ def make_sweeper(db, config):
     return run
 
 
+def of_requisition(db, depot: str, skus, requisition_id: str, types) -> dict[str, dict]:
+    """A requisition's ledger entries of `types` for these materials at one depot, by movement id: from the stock
+    documents' journals first, then `movements`, so the sweep moving an entry in between hides none."""
+    entries: dict[str, dict] = {}
+    for sku in skus:
+        pending = (db.stock.find_one({"_id": stock_id(depot, sku)}, {"journal": 1}) or {}).get("journal") or ()
+        entries.update((e["_id"], e) for e in pending if e.get("requisition_id") == requisition_id
+                       and e["type"] in types)
+    for entry in db.movements.find({"requisition_id": requisition_id, "type": {"$in": list(types)},
+                                    "depot": depot}).limit(1000):
+        entries.setdefault(entry["_id"], entry)
+    return entries
+
+
+def lot_parts(entry: dict) -> list[dict]:
+    """What one entry took from or put into each lot ({lot, quantity}, signed as the entry's): its `lots` (a split
+    movement), else its one `lot`; none for stock without lots."""
+    return entry.get("lots") or ([{"lot": entry["lot"], "quantity": entry["quantity"]}] if entry.get("lot") else [])
+
+
 def recorded(db, depot: str, sku: str, movement_id: str) -> bool:
     """Whether a movement is in the ledger, pending or projected (read the stock first)."""
     pending = db.stock.find_one({"_id": stock_id(depot, sku), "journal._id": movement_id}, {"_id": 1})

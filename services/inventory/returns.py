@@ -119,20 +119,14 @@ def _history(db, depot: str, sku: str, rid: str, mid: str) -> tuple[dict, dict, 
     """(what the requisition's issue took of each lot, what earlier returns put back into each, the lots' labels)
     of one material at one depot; from the stock's journal first, then `movements` (so the ledger sweep moving an
     entry in between hides none)."""
-    pending = (db.stock.find_one({"_id": domain.stock_id(depot, sku)}, {"journal": 1}) or {}).get("journal") or []
-    entries = {e["_id"]: e for e in pending if e.get("requisition_id") == rid and e["type"] in _HISTORY}
-    for entry in db.movements.find({"requisition_id": rid, "type": {"$in": list(_HISTORY)}}).limit(1000):
-        entries.setdefault(entry["_id"], entry)
     issued: dict[str, int] = {}
     back: dict[str, int] = {}
     labels: dict[str, dict] = {}
-    for entry in entries.values():
-        if entry["sku"] != sku or entry["depot"] != depot or entry["_id"] == mid:
+    for entry in ledger.of_requisition(db, depot, [sku], rid, _HISTORY).values():
+        if entry["sku"] != sku or entry["_id"] == mid:
             continue
-        parts = entry.get("lots") or ([{"lot": entry["lot"], "quantity": entry["quantity"]}] if entry.get("lot")
-                                      else [])
         into = issued if entry["type"] == "issue" else back
-        for part in parts:
+        for part in ledger.lot_parts(entry):
             into[part["lot"]] = into.get(part["lot"], 0) + abs(part["quantity"])
         labels.update((kept["lot"], kept) for kept in entry.get("lot_labels") or ())
     return issued, back, labels
