@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from services.inventory import returns
 from services.inventory.reservations import ISSUED
 
 MEMBERS = 20  # artisans a name may match
@@ -21,9 +22,8 @@ def shares_handed_over(db, depot: str, typed: str) -> list[dict]:
     members = [doc["_id"] for doc in db.artisans.find(
         {"$or": [{"_id": {"$regex": "^" + re.escape(words) + "$", "$options": "i"}},
                  {"name": {"$regex": said}}, {"name_hi": {"$regex": said}}]}, {"_id": 1}).limit(MEMBERS)]
-    numbered = {"_id": {"$regex": "^" + re.escape(words.lower())}}
     query = {"depot": depot, "status": ISSUED, "cooperative": {"$nin": [None, ""]},
-             "$or": [{"shares.artisan_id": {"$in": members}}, numbered]}
+             "$or": [{"shares.artisan_id": {"$in": members}}, *returns.numbered(words)]}
     found = []
     for doc in db.reservations.find(query, {"_id": 1, "cooperative": 1, "shares": 1, "updated_at": 1})\
             .sort("updated_at", -1).limit(LIMIT):

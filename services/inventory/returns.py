@@ -188,10 +188,15 @@ def handed_over_numbered(db, depot: str, number: str, limit: int = 5) -> list[di
     typed = number.strip().lstrip("#").strip()
     if not typed:
         return []
-    spellings = sorted({typed, typed.lower(), typed.upper()})  # ids are hex (lower case) or as "REQ-1042" was made
-    query = {"depot": depot, "status": ISSUED,
-             "$or": [{"_id": {"$regex": "^" + re.escape(spelling)}} for spelling in spellings]}
+    query = {"depot": depot, "status": ISSUED, "$or": numbered(typed)}
     return list(db.reservations.find(query, {"_id": 1, "artisan_id": 1, "cooperative": 1}).limit(limit))
+
+
+def numbered(typed: str) -> list[dict]:
+    """The `$or` branches that find a requisition by its number as people give it (`typed`, stripped): the whole id or
+    its first characters, in each spelling ids have (hex in lower case, or as "REQ-1042" was made)."""
+    spellings = sorted({typed, typed.lower(), typed.upper()})
+    return [{"_id": {"$regex": "^" + re.escape(spelling)}} for spelling in spellings]
 
 
 def lots_of(db, docs: list[dict]) -> dict[str, str]:

@@ -43,3 +43,14 @@ def test_a_request_number_lists_each_members_share_and_nothing_matches_nothing()
     assert found(db, "#BB2") == [("bb22", "ART-0001"), ("bb22", "ART-0002")]
     assert found(db, "cc33") == []  # not handed over yet
     assert found(db, "Nobody") == [] and found(db, "  ") == [] and found(db, ".*") == []
+
+
+def test_a_request_number_made_in_capitals_is_found_as_the_returns_page_finds_it():
+    """The finder lower-cased what was typed, so a number made as "REQ-1042" (an imported or older request) was never
+    found, though the returns page, reading the same numbers, finds it in each spelling."""
+    db = store()
+    db.reservations.insert_one({"_id": "REQ-1042", "depot": "VNS", "status": "issued", "cooperative": "SMBSS",
+                                "shares": [{"artisan_id": "ART-0002", "lines": []}],
+                                "updated_at": "2026-12-02T10:00:00Z"})
+    assert found(db, "REQ-1042") == [("REQ-1042", "ART-0002")]
+    assert found(db, "req-10") == [("REQ-1042", "ART-0002")]
