@@ -109,7 +109,7 @@ class ExistsIndex(_Index):
         return list(self.keys)
 
 
-def _kind(value):
+def sort_kind(value):
     """The kind of a sort value Python orders as MongoDB does among values of that kind; None: any other."""
     kind = type(value)
     if kind is int or (kind is float and not math.isnan(value)):
@@ -126,7 +126,7 @@ class SortedIndex(_Index):
     collection's documents (mongomock sorts stably what its scan yields): what a MongoDB index beginning with
     the field gives a sort on it. The newest 50 of 10^5 events, or an admin's first page of requisitions,
     sorted and copied every record. Served only while every document holds a value of one kind
-    (`_kind`): anything else (a value missing, null, an array, numbers beside strings) is left to
+    (`sort_kind`): anything else (a value missing, null, an array, numbers beside strings) is left to
     mongomock's own sort."""
 
     def __init__(self, field: str, documents):
@@ -146,7 +146,7 @@ class SortedIndex(_Index):
             place = self.place[key] = self.next
             self.next += 1
         value = doc.get(self.field) if isinstance(doc, dict) else None
-        kind = _kind(value)
+        kind = sort_kind(value)
         if kind is None:
             self.odd[key] = None
             return
@@ -169,6 +169,76 @@ class SortedIndex(_Index):
         if self.odd or len(self.lists) > 1:
             return None
         return _grouped(next(iter(self.lists.values()), ()), descending)
+
+
+class GroupedSortedIndex(_Index):
+    """Per value of one top-level field, the documents holding it in the order of another (SortedIndex's order:
+    by value, then the collection's order): what MongoDB's compound index (equal, field) gives a sort on `field`
+    of the documents with one value of `equal`. The dispatcher's claim of the next due delivery (status
+    "pending", earliest `next_attempt_at`) sorted every pending delivery, so a backlog made each claim slower
+    and the backlog longer. Served for a value while every document holding it has a `field` of one plain kind
+    and no document holds an array in `equal` (it may hold the value among others)."""
+
+    def __init__(self, equal: str, field: str, documents):
+        self.equal, self.field = equal, field
+        self.buckets: dict = {}  # value of `equal` -> {kind: SortedList of (value of `field`, place, key)}
+        self.entries: dict = {}  # key -> (its value of `equal`, kind, entry) as filed
+        self.odd: dict = {}  # value of `equal` -> keys of its documents whose `field` is of no plain kind
+        self.arrays: dict = {}  # keys of the documents holding an array in `equal`
+        self.place: dict = {}  # key -> its place among the collection's documents (kept through updates)
+        self.next = 0
+        for key, doc in documents.items():
+            self.add(key, doc)
+
+    def add(self, key, doc) -> None:
+        self.remove(key, doc)
+        place = self.place.get(key)
+        if place is None:
+            place = self.place[key] = self.next
+            self.next += 1
+        held = doc.get(self.equal, _ABSENT) if isinstance(doc, dict) else _ABSENT
+        if isinstance(held, (list, tuple)):
+            self.arrays[key] = None
+            return
+        if not kept(held):  # absent, null, a document, a date: equals no value looked up here
+            return
+        value = doc.get(self.field)
+        kind = sort_kind(value)
+        entry = self.entries[key] = (held, kind, (value, place, key))
+        if kind is None:
+            self.odd.setdefault(held, {})[key] = None
+        else:
+            self.buckets.setdefault(held, {}).setdefault(kind, SortedList()).add(entry[2])
+
+    def remove(self, key, doc) -> None:
+        self.arrays.pop(key, None)
+        if key not in self.entries:
+            return
+        held, kind, entry = self.entries.pop(key)
+        filed = self.odd if kind is None else self.buckets[held]
+        if kind is None:
+            filed[held].pop(key)
+            if not filed[held]:
+                del filed[held]
+            return
+        filed[kind].remove(entry)
+        if not filed[kind]:
+            del filed[kind]
+            if not filed:
+                del self.buckets[held]
+
+    def forget(self, key) -> None:
+        self.place.pop(key, None)
+
+    def groups(self, value, descending: bool):
+        """Lists of keys of equal `field` among the documents holding `value`, in the order asked; None when
+        the index cannot tell them (see the class)."""
+        if self.arrays or value in self.odd:
+            return None
+        lists = self.buckets.get(value, {})
+        if len(lists) > 1:
+            return None
+        return _grouped(next(iter(lists.values()), ()), descending)
 
 
 def _grouped(entries: SortedList, descending: bool):
@@ -262,6 +332,30 @@ def ordered(store, field: str, descending: bool):
     if "." in field or field not in indexed_paths(store):
         return None
     groups = _index(store, ("$sorted", field), lambda: SortedIndex(field, store._documents)).groups(descending)
+    if groups is None:
+        return None
+    documents = store._documents
+    return ([documents[key] for key in group] for group in groups)
+
+
+def grouped_paths(store) -> set[tuple[str, str]]:
+    """(first, second) top-level fields of every declared index with at least two keys (not `_id` first)."""
+    pairs = set()
+    for index in store.indexes.values():
+        keys = [key[0] if isinstance(key, (list, tuple)) else None for key in index.get("key") or ()]
+        if len(keys) >= 2 and all(isinstance(k, str) and "." not in k and not k.startswith("$") for k in keys[:2]) \
+                and keys[0] != "_id":
+            pairs.add((keys[0], keys[1]))
+    return pairs
+
+
+def ordered_within(store, equal: str, value, field: str, descending: bool):
+    """The documents holding `value` in `equal`, in the order of `field` as lists of equal values (see
+    GroupedSortedIndex), when a declared index begins with (equal, field); else None."""
+    if not kept(value) or (equal, field) not in grouped_paths(store):
+        return None
+    index = _index(store, ("$grouped", equal, field), lambda: GroupedSortedIndex(equal, field, store._documents))
+    groups = index.groups(value, descending)
     if groups is None:
         return None
     documents = store._documents

@@ -8,6 +8,7 @@ from __future__ import annotations
 import collections.abc
 import heapq
 import itertools
+import operator
 from datetime import datetime
 
 import mongomock
@@ -165,11 +166,17 @@ def _page(cursor) -> list:
 def _sorted_page(collection, spec, sort: list, wanted: int) -> list:
     """The first `wanted` matches of `spec` in the order of the sort keys, as mongomock's sort gives them.
 
-    Documents an index gives are ordered first and tested in that order until the page is full: the
-    dispatcher's claim of the next due delivery tests one or two of thousands pending, not all of them,
-    and an artisan's newest requisitions (created_at, then _id) test a page of theirs, not all of them.
+    A declared index (equal, sort key) walks the documents of that equality in order (_walked_within).
+    Documents an index gives are ordered first and tested in that order until the page is full: an artisan's
+    newest requisitions (created_at, then _id) test a page of theirs, not all of them.
     """
     patched = "_iter_documents" in vars(collection)  # an update's own scan, journaled (shared/store_journal.py)
+    store = collection._store
+    if not patched and hasattr(store, "field_indexes") and isinstance(spec, dict) and "_id" not in spec:
+        store._remove_expired_documents()  # TTL, as _candidates does first
+        walked = _walked_within(store, spec, sort, wanted)
+        if walked is not None:
+            return walked
     pool = None if patched else _candidates(collection, spec)
     if pool is None and not patched and hasattr(collection._store, "field_indexes"):
         walked = _walked_page(collection._store, spec, sort, wanted)
@@ -202,6 +209,50 @@ def _in_mongomock_order(documents: list, sort: list) -> list:
     for field, direction in reversed(sort):
         documents = sorted(documents, key=lambda doc, field=field: resolve_sort_key(field, doc), reverse=direction < 0)
     return documents
+
+
+def _walked_within(store, spec: dict, sort: list, wanted: int) -> list | None:
+    """The page read in the order of a declared index (equal, first sort key) for a filter with an equality on
+    `equal` (store_index.GroupedSortedIndex): the dispatcher's claim of the earliest due delivery tests the first
+    pending ones, however many wait. A range on the sort key that the walk's order passes ends the walk (pending
+    and due by now: the first one not due yet ends it). Ties as in _walked_page; None: no such index serves it."""
+    field, direction = sort[0]
+    descending = direction < 0
+    for equal, value in spec.items():
+        groups = None if equal.startswith("$") or "." in equal else store_index.ordered_within(
+            store, equal, value, field, descending)
+        if groups is not None:
+            break
+    else:
+        return None
+    past = _past_bound(spec.get(field), descending)
+    page = []
+    for group in groups:
+        if past(group[0].get(field)):
+            break
+        matched = (doc for doc in group if filter_applies(spec, doc))
+        if len(sort) == 1:  # equals in the collection's order: test only until the page is full
+            page.extend(itertools.islice(matched, wanted - len(page)))
+        else:
+            page.extend(_in_mongomock_order(list(matched), sort[1:]))
+        if len(page) >= wanted:
+            break
+    return page[:wanted]
+
+
+_PAST = {False: {"$lt": operator.ge, "$lte": operator.gt}, True: {"$gt": operator.le, "$gte": operator.lt}}
+
+
+def _past_bound(condition, descending: bool):
+    """value -> whether a value of the sort key, and so every one after it in the walk's order, is past a bound
+    of `condition` ({"$lte": now}) that the walk's direction runs into; only a bound of the values' own kind
+    (Python orders it as MongoDB does) ends a walk."""
+    ops = _PAST[descending]
+    checks = [] if type(condition) is not dict else [
+        (ops[op], bound, store_index.sort_kind(bound)) for op, bound in condition.items()
+        if op in ops and store_index.sort_kind(bound) is not None]
+    return lambda value: any(store_index.sort_kind(value) == kind and past(value, bound)
+                             for past, bound, kind in checks)
 
 
 def _walked_page(store, spec, sort: list, wanted: int) -> list | None:

@@ -91,10 +91,10 @@ def claim(db, now: datetime, max_attempts: int | None = None) -> dict | None:
                                   "$slice": -KEEP_LOG}}})
             if done.modified_count:
                 webhook_failed(db, doc, now, DIED)
-    due = {"$or": [{"status": PENDING, "next_attempt_at": {"$lte": now}},
-                   {"status": SENDING, "lease_until": {"$lt": now}}]}
+    branches = ({"status": PENDING, "next_attempt_at": {"$lte": now}}, {"status": SENDING, "lease_until": {"$lt": now}})
+    due = {"$or": list(branches)}
     for _ in range(5):  # another sender may take the one chosen first
-        first = db.deliveries.find_one(due, {"story": 1, "channel": 1}, sort=[("next_attempt_at", ASCENDING)])
+        first = _earliest(db, branches)
         if first is None:
             return None
         if first.get("story"):
@@ -107,6 +107,16 @@ def claim(db, now: datetime, max_attempts: int | None = None) -> dict | None:
         if claimed is not None:
             return claimed
     return None
+
+
+def _earliest(db, branches) -> dict | None:
+    """The delivery due first of those either branch finds (ties: the pending one), each branch read on its own in
+    the order of the (status, next_attempt_at) index: MongoDB's and the embedded store's walk of that index finds
+    it among any number waiting (one `$or` sorted all of them in the embedded store)."""
+    found = [doc for doc in (db.deliveries.find_one(branch, {"story": 1, "channel": 1, "next_attempt_at": 1},
+                                                    sort=[("next_attempt_at", ASCENDING)]) for branch in branches)
+             if doc is not None]
+    return min(found, key=lambda doc: doc["next_attempt_at"], default=None)
 
 
 def _story(note: dict) -> str:

@@ -291,3 +291,102 @@ def test_a_document_deleted_and_stored_again_comes_last_among_equals_as_in_mongo
         whole = collection._target.find({}).sort("v", direction).limit(6)
         assert page == [doc["_id"] for doc in _compute_results(whole, True)]
     assert page == [1, 3, 5, 2, 4, 0]
+
+
+_group_values = st.one_of(st.sampled_from(["a", "b", 1, True, None]), st.just(["a", "b"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(writes=_sort_writes, groups=st.lists(_group_values, min_size=8, max_size=8),
+       plain=st.sampled_from(["number", "date", "any"]), direction=st.sampled_from([1, -1]),
+       asked=st.sampled_from(["a", "b", 1]), bound=st.integers(-2, 2), limit=st.integers(1, 4))
+def test_a_page_of_one_equality_read_in_the_order_of_a_compound_index_is_mongomocks_page(writes, groups, plain,
+                                                                                       direction, asked, bound,
+                                                                                       limit):
+    """An equality on the first key of a declared index and a sort on its second walk that index
+    (store_index.GroupedSortedIndex; the dispatcher's claim: status "pending", earliest next_attempt_at), and a
+    range on the sort key ends the walk past its bound: the page, its order and its ties are mongomock's sort of
+    the whole scan, through inserts, updates, deletes, a document stored again, and arrays in the equality's field
+    (then the scan)."""
+    def value_of(value, n):
+        if plain == "number":
+            return n % 3 if not isinstance(value, (int, float)) or isinstance(value, bool) else value
+        if plain == "date":
+            return value if isinstance(value, datetime) else datetime(2026, 1, 1, n % 2, tzinfo=timezone.utc)
+        return value
+    collection = connect("mongomock://grouped")["rawbank_test"].grouped
+    collection.drop()
+    collection.create_index([("s", 1), ("v", 1)])
+    for number, (kind, n, value) in enumerate(writes):
+        value, group = value_of(value, n), groups[n]
+        if kind == "insert" and collection.find_one({"_id": n}) is None:
+            collection.insert_one({"_id": n, "s": group, "v": value, "g": n % 3})
+        elif kind == "set":
+            collection.update_one({"_id": n}, {"$set": {"v": value, "s": groups[(n + number) % 8]}})
+        elif kind == "unset":
+            collection.update_one({"_id": n}, {"$unset": {"v" if plain == "any" else "s": ""}})
+        elif kind == "delete":
+            collection.delete_one({"_id": n})
+        elif kind == "replace":
+            collection.replace_one({"_id": n}, {"s": group, "v": value, "g": 2})
+        elif kind == "reinsert" and collection.find_one({"_id": n}) is not None:
+            collection.delete_one({"_id": n})
+            collection.insert_one({"_id": n, "s": group, "v": value, "g": n % 3})
+        elif kind == "same":
+            collection.update_one({"_id": n}, {"$set": {"g": n % 3}})
+        elif kind == "push" and plain == "any":
+            collection.update_one({"_id": n}, {"$set": {"v": [value]}})
+        if number % 6 == 2:  # the index is built at a first read and kept up to date from then on
+            collection.find_one({"s": asked}, sort=[("v", 1)])
+    edge = datetime(2026, 1, 1, 12, tzinfo=timezone.utc) if plain == "date" else bound
+    for query, sort in (({"s": asked}, [("v", direction)]), ({"s": asked, "g": {"$ne": 1}}, [("v", direction)]),
+                        ({"s": asked, "v": {"$lte": edge}}, [("v", 1)]),
+                        ({"s": asked, "v": {"$lt": edge}}, [("v", 1)]),
+                        ({"s": asked, "v": {"$gte": edge}}, [("v", -1)]),
+                        ({"s": asked, "v": {"$gt": edge}}, [("v", -1)]),
+                        ({"s": asked, "v": {"$lte": edge}}, [("v", -1)]),
+                        ({"s": asked}, [("v", direction), ("g", -direction)]),
+                        ({"s": asked, "g": {"$gte": 1}}, [("v", direction), ("_id", 1)])):
+        page = [doc["_id"] for doc in collection.find(query).sort(sort).limit(limit)]
+        whole = collection._target.find(query).sort(sort).limit(limit)
+        assert page == [doc["_id"] for doc in _compute_results(whole, True)], (query, sort)
+    served = store_index.ordered_within(collection._target._store, "s", asked, "v", descending=False)
+    docs = list(collection.find({}))
+    if plain != "any" and not any(isinstance(doc.get("s"), list) for doc in docs) and \
+            all(isinstance(doc.get("v"), (int, float, datetime)) for doc in docs if doc.get("s") == asked):
+        assert served is not None  # one kind, no arrays: the index served those pages
+
+
+def test_the_earliest_due_delivery_is_claimed_without_reading_every_one_waiting():
+    """The dispatcher's claim among 3,000 pending deliveries (a backlog: an outage of the SMS gateway, a burst)
+    looks at a handful of them, not all: each claim sorting every waiting one made the backlog grow faster
+    than it was delivered (bench/bench_notifier.py). Counted through the filter each document is tested with and
+    the sort values read for ordering; each claim takes the earliest due, and with none due (the rest wait for
+    later) the walk stops at the first not due instead of testing them all."""
+    from services.notifier import deliveries
+    db = connect("mongomock://claims")["rawbank_test"]
+    db.deliveries.drop()
+    for model in deliveries.INDEXES["deliveries"]:
+        db.deliveries.create_indexes([model])
+    now = datetime(2026, 12, 7, 12, tzinfo=timezone.utc)
+    db.deliveries.insert_many([{"_id": f"d{n}", "status": "pending", "next_attempt_at": now + timedelta(seconds=n - 2),
+                                "channel": "sms", "target": "artisan", "attempts": 0, "created_at": now}
+                               for n in range(3000)])
+    db.deliveries.insert_one({"_id": "late", "status": "sending", "next_attempt_at": now - timedelta(hours=1),
+                              "lease_until": now + timedelta(minutes=1), "attempts": 1, "channel": "sms"})
+    db.deliveries.find_one({"status": "pending"}, sort=[("next_attempt_at", 1)])  # the index is built
+    looked_at = []
+
+    def counted(spec, doc):
+        looked_at.append(doc)
+        return filter_applies(spec, doc)
+
+    def column(field, pool):
+        looked_at.extend(pool)
+        return [doc.get(field) for doc in pool]
+    with mock.patch.object(store_reads, "filter_applies", counted), mock.patch.object(store_reads, "_column", column), \
+            mock.patch.object(mongomock.collection, "filter_applies", counted):
+        claimed = [deliveries.claim(db, now) for _ in range(4)]
+    assert [doc and doc["_id"] for doc in claimed] == ["d0", "d1", "d2", None]  # the rest are not due yet
+    assert len(looked_at) < 40, len(looked_at)
+    assert db.deliveries.count_documents({"status": "pending"}) == 2997
