@@ -217,23 +217,24 @@ def to_pay_first(db, artisan: dict, payable: int, rid: str | None = None) -> int
     as it is. The dispatch's refusals (credit_limit_exceeded, advance_required) ask the same, so the new request's price
     and the request's page say it before the artisan comes to the counter. Only reads (stale charges are taken back by
     the next write, see _within_terms)."""
+    return pay_first(db, artisan, payable, rid)[0]
+
+
+def pay_first(db, artisan: dict, payable: int, rid: str | None = None) -> tuple[int, dict | None]:
+    """to_pay_first's figure, and why it is more than the requisition itself when the credit limit is why: the
+    artisan's dues on earlier requisitions and their credit limit, which add up to it (dues + payable - limit), for
+    the artisan to check it; None when it is not more, or an advance is why. One read of the account and the terms
+    for both (a request's page read them twice)."""
     account = _account(db, artisan["_id"])
     if not _goes_on_credit(account, rid, payable):
-        return 0
+        return 0, None
     paid_here = account["paid"].get(rid, 0)
     terms = credit.terms_for(db, artisan)
-    return max(account["balance"] + payable - terms["credit_limit"],
-               pricing.advance_needed(payable, terms["advance_percent"]) - paid_here, 0)
-
-
-def pay_first_why(db, artisan: dict, payable: int, asked: int) -> dict | None:
-    """The figures that make `asked` (to_pay_first of a requisition priced `payable`) for the artisan to check it
-    when it is more than that requisition: their dues on earlier requisitions and their credit limit, which add up to
-    it (dues + payable - limit); None when the credit limit is not why (nothing asked, or an advance)."""
-    dues, limit = _account(db, artisan["_id"])["balance"], credit.terms_for(db, artisan)["credit_limit"]
-    if asked <= 0 or dues <= 0 or dues + payable - limit != asked:
-        return None
-    return {"dues": dues, "this": payable, "total": dues + payable, "limit": limit}
+    dues, limit = account["balance"], terms["credit_limit"]
+    asked = max(dues + payable - limit, pricing.advance_needed(payable, terms["advance_percent"]) - paid_here, 0)
+    if asked <= payable or dues <= 0 or dues + payable - limit != asked:
+        return asked, None
+    return asked, {"dues": dues, "this": payable, "total": dues + payable, "limit": limit}
 
 
 def _check_credit(balance_after: int, paid_here: int, payable: int, terms: dict) -> None:

@@ -83,9 +83,7 @@ def estimate(principal):
             asked = {line["category"] for line in found["pricing"]["lines"]}
             found["entitlements"] = [row for row in found["entitlements"] if row["category"] in asked]
             artisan, payable = artisans.get(db(), principal, principal.artisan_id), found["pricing"]["payable_total"]
-            found["pay_first"] = accounts.to_pay_first(db(), artisan, payable)
-            found["pay_first_why"] = found["pay_first"] > payable and accounts.pay_first_why(
-                db(), artisan, payable, found["pay_first"])
+            found["pay_first"], found["pay_first_why"] = accounts.pay_first(db(), artisan, payable)
     return render_template("requests/estimate.html", found=found, error=error, bad=bool(bad), nodepot=not depot,
                            units=materials.units(db()), materials=materials.by_sku(db(), [l["sku"] for l in lines]))
 

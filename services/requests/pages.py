@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from services.requests import (accounts, artisan_picks, artisans, domain, login_throttle, materials, people, quotas,
+from services.requests import (artisan_picks, artisans, domain, login_throttle, materials, people, quotas,
                                requisition_money, requisitions, returns, settings, users, words)
 from shared import names
 from shared.auth import COOKIE, current_principal, decode_token
@@ -143,9 +143,9 @@ def requisition_detail(principal, req_id):
     members = {share["artisan_id"]: share for share in doc.get("shares") or ()}
     owner = db().artisans.find_one({"_id": doc["artisan_id"]}, {"name": 1, "name_hi": 1})
     units = {line["sku"]: line.get("unit") for share in requisitions.parties.of(doc) for line in share["lines"]}
-    asked = pay_first(doc)
+    asked, why = pay_first_and_why(doc)
     return render_template("requests/detail.html", req=doc, materials=materials_of([doc]), members=members,
-                           pay_first=asked, pay_first_why=asked and pay_first_why(doc, asked),
+                           pay_first=asked, pay_first_why=why,
                            receipt=requisitions.has_receipt(doc),
                            units={**{line["sku"]: line.get("unit") for line in doc["lines"]}, **units},
                            return_key=uuid.uuid4().hex, owner=owner, by_member=returns.by_member(doc),
@@ -172,18 +172,16 @@ def pay_first(doc: dict) -> int:
     """What the depot will ask to be paid before it hands over one artisan's request still to come (0: nothing), as
     the artisan's dues and credit terms stand now; a cooperative's is asked of each member at the counter. The
     request's page and the admins' approval card say it (requisition_money.to_pay_first)."""
+    return pay_first_and_why(doc)[0]
+
+
+def pay_first_and_why(doc: dict) -> tuple[int, dict | None]:
+    """pay_first, and why it is more than the request's own price in figures the artisan can add up: the dues on
+    earlier requests and the credit limit (accounts.pay_first); None when it is not more."""
     if doc["status"] not in HANDED_OVER_LATER or doc.get("shares"):
-        return 0
-    return requisition_money.to_pay_first(db(), doc) or 0
-
-
-def pay_first_why(doc: dict, asked: int) -> dict | None:
-    """Why `asked` (pay_first) is more than the request's own price, in figures the artisan can add up: the dues on
-    earlier requests and the credit limit (accounts.pay_first_why); None when it is not more."""
-    if asked <= doc["pricing"]["payable_total"]:
-        return None
-    artisan = db().artisans.find_one({"_id": doc["artisan_id"]}, {"cooperative": 1}) or {"_id": doc["artisan_id"]}
-    return accounts.pay_first_why(db(), artisan, doc["pricing"]["payable_total"], asked)
+        return 0, None
+    asked, why = requisition_money.pay_first(db(), doc)
+    return asked or 0, why
 
 
 def _history(doc: dict, who) -> list[dict]:

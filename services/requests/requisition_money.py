@@ -67,10 +67,15 @@ def to_pay_first(db, doc: dict) -> int | None:
     """The least to be paid before the depot hands over one artisan's requisition priced as `doc` is, as their account
     and credit terms stand now (accounts.to_pay_first, the figure the dispatch's refusals ask); None for a
     cooperative's (each member is asked for their own share at the counter) or one not priced."""
+    return pay_first(db, doc)[0]
+
+
+def pay_first(db, doc: dict) -> tuple[int | None, dict | None]:
+    """to_pay_first's figure and why it is more than the requisition (accounts.pay_first), read once."""
     if parties.is_cooperative(doc) or not doc.get("pricing"):
-        return None
+        return None, None
     artisan = db.artisans.find_one({"_id": doc["artisan_id"]}, {"cooperative": 1}) or {"_id": doc["artisan_id"]}
-    return accounts.to_pay_first(db, artisan, doc["pricing"]["payable_total"], doc["_id"])
+    return accounts.pay_first(db, artisan, doc["pricing"]["payable_total"], doc["_id"])
 
 
 def uncharge(db, doc: dict) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from unittest import mock
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -837,3 +838,33 @@ def test_the_schemes_list_names_the_crafts_a_scheme_covers_in_the_pages_language
     assert covers_cell(hindi, "RMSS") == "बनारसी रेशम बुनाई, Zari work, वाराणसी"
     english = person(apps["requests"], config, "admin", "en").get("/admin/schemes").get_data(as_text=True)
     assert covers_cell(english, "RMSS") == "banarasi silk weaving, Zari work, Varanasi"
+
+
+def test_the_request_page_reads_the_account_and_the_terms_once_for_what_to_pay_first_and_why(apps, config):
+    """The request's page said what to pay first (accounts.to_pay_first) and then why it is more than the request
+    (the dues and the credit limit), reading the artisan's account and credit terms again for the second (3 reads
+    of the account, 2 of the terms): now both come from one read of each. The figures are the ones the artisan
+    adds up: dues ₹9,000.00 + this ₹2,898.00 - limit ₹1,000.00 = ₹10,898.00."""
+    from services.requests import accounts, credit
+    artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
+    admin = person(apps["requests"], config, "admin", "en")
+    rid = asks_for_dye(artisan)  # ₹2,898.00
+    put = admin.put("/api/v1/credit-terms", headers={"X-CSRF-Token": admin.csrf},
+                    json={"artisan_id": "ART-0001", "credit_limit": "1000", "credit_days": 30, "advance_percent": "0"})
+    assert put.status_code == 200, put.get_json()
+    db = apps["requests"].extensions["rawbank"].db
+    db.accounts.insert_one({"_id": "ART-0001", "balance": 9000_00, "version": 1, "entries": [], "paid": {}})
+    reads = {"account": 0, "terms": 0}
+
+    def counted(name, read):
+        def call(*args, **kwargs):
+            reads[name] += 1
+            return read(*args, **kwargs)
+        return call
+    with mock.patch.object(accounts, "_account", counted("account", accounts._account)), \
+            mock.patch.object(credit, "terms_for", counted("terms", credit.terms_for)):
+        words = text(artisan.get(f"/my/requisitions/{rid}"))
+    assert "Pay at least ₹10,898.00 before" in words
+    assert "your dues on earlier requests, ₹9,000.00, and this request's ₹2,898.00 come to ₹11,898.00, and your " \
+           "credit limit is ₹1,000.00" in words
+    assert reads == {"account": 2, "terms": 1}  # the other account read: this request's payments (of_requisition)
