@@ -20,8 +20,8 @@ import urllib.parse
 import uuid
 
 from shared import admin_api, dead_letters
-from shared.console import Said, joined, tell
-from shared.i18n import N_
+from shared.console import Said, joined, say, tell
+from shared.i18n import LANGUAGES, N_
 from shared.dead_letters import read_dlq
 from shared.events import INVENTORY_TOPIC, REQUESTS_TOPIC
 from shared.names import moment
@@ -152,7 +152,8 @@ def list_(config, topics, *, as_json: bool = False, stream=None) -> int:
         return 0
     for entry in found:  # each with where it was seen and whether it was sent again, in reconcile's words
         print(f"{entry['event_id'] or '?'}  {entry['type'] or '?'}  {entry['original_topic'] or entry['topic']}  "
-              f"group={entry['consumer_group'] or '?'}: {entry['reason'] or '?'}", file=stream)
+              f"group={entry['consumer_group'] or '?'}: {entry['reason'] or '?'}", file=stream)  # as it came
+        say(*(dead_letters.explain(entry, lang) for lang in LANGUAGES), stream)  # what it means, what to do
         tell(dead_letters.where_seen(entry), stream)
         if entry.get("resends"):
             last = entry["resends"][-1]
