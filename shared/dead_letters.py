@@ -31,9 +31,9 @@ UNKNOWN_TYPE = N_("{consumer} does not know the event type {type} (version {vers
                   "dlq resend {event_id}")
 FAILED = N_("{consumer} failed {times} times applying the {type} event {event_id} ({error}): a fault in {consumer} or "
             "its store, which its log tells more of. Once it is fixed, send it again: rawbank dlq resend {event_id}")
-REFUSED = N_("{consumer} refused the {type} event {event_id}: {error}. If it is no longer needed, acknowledge this dead "
-             "letter's alert to discard it; else put the cause right (count the stock, correct the record) and send "
-             "it again: rawbank dlq resend {event_id}")
+REFUSED = N_("{consumer} refused the {type} event {event_id}: {error}. If it is no longer needed, acknowledge this "
+             "dead letter's alert to discard it; else put the cause right (count the stock, correct the record) and "
+             "send it again: rawbank dlq resend {event_id}")
 FIELD_WRONG = N_("the field \u201c{field}\u201d: {message}")
 MISSING = N_("not given")
 NOT_JSON = N_("not JSON")
