@@ -40,7 +40,7 @@ NOT_JSON = N_("not JSON")
 #: a service as these sentences name it, by the first part of its topic or the group of its consumer
 SERVICES = {"inventory": N_("the inventory service"), "requests": N_("the requests service"),
             "notifier": N_("the notifier")}
-_FIELDS = re.compile(r"(?:(?P<type>\S+) payload|envelope) invalid: (?P<fields>\{.*\})", re.DOTALL)
+_FIELDS = re.compile(r"(?:(?P<type>\S+) payload|envelope) invalid: (?P<fields>\{.*)", re.DOTALL)
 _UNKNOWN = re.compile(r"unknown event type '(?P<type>.*)' version (?P<version>\d+)", re.DOTALL)
 _FAILED = re.compile(r"\S+: handler failed (?P<times>\d+) times: (?P<error>.*)", re.DOTALL)
 
@@ -132,7 +132,7 @@ def _explained(letter: dict, lang: str) -> str:
     if reason.startswith(("not JSON", "not a JSON object")):
         return translate(NO_EVENT, lang, **values, problems=translate(NOT_JSON, lang))
     if match := _UNKNOWN.fullmatch(reason):
-        return translate(UNKNOWN_TYPE, lang, **values, version=match["version"])
+        return translate(UNKNOWN_TYPE, lang, **{**values, "type": match["type"]}, version=match["version"])
     if match := _FAILED.fullmatch(reason):
         return translate(FAILED, lang, **values, times=match["times"], error=match["error"])
     if match := _FIELDS.fullmatch(reason):
