@@ -11,7 +11,7 @@ import json
 import re
 
 from shared.field_messages import translate_message
-from shared.i18n import N_, translate
+from shared.i18n import LANGUAGES, N_, translate
 
 IN_BOTH = N_("the broker has it and the notifier keeps it")
 KEPT_ONLY = N_("the notifier keeps it; the broker no longer has it")
@@ -82,8 +82,10 @@ def where_seen(entry: dict) -> str | None:
 
 
 def shown(entry: dict) -> dict:
-    """A merged dead letter as a report or `--json` shows it: without its bytes and the notifier's key for it."""
-    return {k: v for k, v in entry.items() if k not in ("key", "value", "id")}
+    """A merged dead letter as a report or `--json` shows it: without its bytes and the notifier's key for it, with
+    what its reason means in each language (`reason_explained`, beside the `reason` as the consumer wrote it)."""
+    return {**{k: v for k, v in entry.items() if k not in ("key", "value", "id")},
+            "reason_explained": {lang: explain(entry, lang) for lang in LANGUAGES}}
 
 
 def read_dlq(config, topics, timeout_ms: int = 5000, *, with_value: bool = False) -> list[dict]:

@@ -36,12 +36,14 @@ NOT_FOUND = N_("rawbank dlq resend: no dead letter with event id {event_id}; `ra
 NOT_IN_TOPIC = N_("rawbank dlq resend: no dead letter with event id {event_id} in {asked}; it is in {found}: leave "
                   "--topic out, or give --topic {found}.")
 TRUNCATED = N_("rawbank dlq resend: the dead letter {event_id} was cut to {size} bytes of {whole} when it was "
-               "kept, so it cannot be sent again as it was; its service's log has it whole.")
+               "kept, so it cannot be sent again as it was: ask the developers to apply it from {topic}, where it "
+               "came whole (while the broker keeps it), then acknowledge its alert.")
 RESENDING = N_("[{step}/{steps}] Sending {type} {event_id} again to {topic} (dead-lettered by {group}: {reason}) ...")
 RESENT = N_("Sent again: {count}. Each service applies an event once; watch the alerts for a new dead letter.")
 READING = N_("Reading the dead letters at {servers} (up to 30 s if the broker does not answer) and those the "
              "notifier keeps ({url}) ...")
-UNREACHABLE = N_("rawbank dlq: could not reach the broker at {servers}: {error}. Is rawbank running (make dev)?")
+UNREACHABLE = N_("rawbank dlq: could not reach the broker at {servers}: {error}. Is rawbank running (make dev)? If the "
+                 "broker is elsewhere, give its address with KAFKA_BOOTSTRAP_SERVERS.")
 BROKER_ONLY = N_("{command}: without the notifier's copies, only the dead letters the broker still has are "
                  "read; those it lost when it stopped are missing.")
 SENT_AGAIN = dead_letters.SENT_AGAIN
@@ -184,7 +186,8 @@ def resend(config, topics, event_ids, *, stream=None, elsewhere=()) -> int:
     chosen = [by_id[event_id] for event_id in dict.fromkeys(event_ids) if event_id in by_id]
     for entry in chosen:
         if entry["truncated_from"]:
-            tell(TRUNCATED, sys.stderr, event_id=entry["event_id"], size=entry["size"], whole=entry["truncated_from"])
+            tell(TRUNCATED, sys.stderr, event_id=entry["event_id"], size=entry["size"], whole=entry["truncated_from"],
+                 topic=entry["original_topic"] or entry["topic"].removesuffix(".dlq"))
             return 1
     if missing:
         return 1

@@ -152,6 +152,11 @@ def test_a_malformed_event_a_consumer_refused_is_listed_with_what_is_wrong_and_w
     out = io.StringIO()
     assert dlq_cli.list_(config, [topic], stream=out) == 0
     assert out.getvalue().splitlines()[1] == hindi.strip(), out.getvalue()
+    out = io.StringIO()
+    assert dlq_cli.list_(config, [topic], as_json=True, stream=out) == 0
+    [listed] = json.loads(out.getvalue())  # the reason as the consumer wrote it, and what it means in each language
+    assert listed["reason"].startswith("RequisitionDispatched payload invalid: {'artisan_id'"), listed
+    assert listed["reason_explained"] == {"en": english, "hi": hindi.strip()}, listed
 
 
 def test_an_unknown_or_cut_dead_letter_is_refused_and_nothing_is_sent(broker_config, unique, capsys):
@@ -166,6 +171,8 @@ def test_an_unknown_or_cut_dead_letter_is_refused_and_nothing_is_sent(broker_con
     err = capsys.readouterr().err
     assert "no-such-event" in err and "rawbank dlq list" in err and "कोई अटका संदेश नहीं" in err
     assert "cannot be sent again" in err and "दोबारा नहीं भेजा जा सकता" in err
+    assert f"ask the developers to apply it from {topic}" in err and "डेवलपरों से कहें" in err  # what to do instead
+    assert "log has it whole" not in err  # the log has the reason, never the message
     assert "only the dead letters the broker still has" in err and "नोटिफ़ायर की प्रतियों के बिना" in err
     assert messages(broker_config, topic) == []
 
