@@ -5,15 +5,44 @@ are read by the same function, so the two can be merged without duplicates (shar
 `rawbank dlq` and `rawbank reconcile` both list)."""
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
+import re
 
-from shared.i18n import N_
+from shared.field_messages import translate_message
+from shared.i18n import LANGUAGES, N_, translate
 
 IN_BOTH = N_("the broker has it and the notifier keeps it")
 KEPT_ONLY = N_("the notifier keeps it; the broker no longer has it")
 BROKER_ONLY = N_("the broker has it; the notifier has not kept it yet")
 SENT_AGAIN = N_("sent again {count} time(s), last {at} by {by}")
+
+#: what a consumer's reason (shared/consumer.py, shared/envelope.py) means, and what to do next, said to staff: each
+#: that can be sent again ends with the command, which a page shows as it is
+FIELDS_WRONG = N_("{consumer} could not apply the {type} event {event_id} because its data is wrong: {problems}. Sent "
+                  "again unchanged it fails again: correct the record in {producer} (a corrected event follows) and "
+                  "acknowledge this dead letter's alert to discard it; only if {consumer}'s check was wrong, send it "
+                  "again once the fix is deployed: rawbank dlq resend {event_id}")
+NO_EVENT = N_("{consumer} could not read a message on {topic} as an event ({problems}), so it cannot be sent again: "
+              "find which program wrote it there and stop it, then acknowledge this dead letter's alert.")
+UNKNOWN_TYPE = N_("{consumer} does not know the event type {type} (version {version}) of the event {event_id}, which "
+                  "{producer} wrote: update {consumer} to the same version as {producer}, then send it again: rawbank "
+                  "dlq resend {event_id}")
+FAILED = N_("{consumer} failed {times} times applying the {type} event {event_id} ({error}): a fault in {consumer} or "
+            "its store, which its log tells more of. Once it is fixed, send it again: rawbank dlq resend {event_id}")
+REFUSED = N_("{consumer} refused the {type} event {event_id}: {error}. If it is no longer needed, acknowledge this "
+             "dead letter's alert to discard it; else put the cause right (count the stock, correct the record) and "
+             "send it again: rawbank dlq resend {event_id}")
+FIELD_WRONG = N_("the field \u201c{field}\u201d: {message}")
+MISSING = N_("not given")
+NOT_JSON = N_("not JSON")
+#: a service as these sentences name it, by the first part of its topic or the group of its consumer
+SERVICES = {"inventory": N_("the inventory service"), "requests": N_("the requests service"),
+            "notifier": N_("the notifier")}
+_FIELDS = re.compile(r"(?:(?P<type>\S+) payload|envelope) invalid: (?P<fields>\{.*)", re.DOTALL)
+_UNKNOWN = re.compile(r"unknown event type '(?P<type>.*)' version (?P<version>\d+)", re.DOTALL)
+_FAILED = re.compile(r"\S+: handler failed (?P<times>\d+) times: (?P<error>.*)", re.DOTALL)
 
 
 def read(record) -> dict:
@@ -53,8 +82,10 @@ def where_seen(entry: dict) -> str | None:
 
 
 def shown(entry: dict) -> dict:
-    """A merged dead letter as a report or `--json` shows it: without its bytes and the notifier's key for it."""
-    return {k: v for k, v in entry.items() if k not in ("key", "value", "id")}
+    """A merged dead letter as a report or `--json` shows it: without its bytes and the notifier's key for it, with
+    what its reason means in each language (`reason_explained`, beside the `reason` as the consumer wrote it)."""
+    return {**{k: v for k, v in entry.items() if k not in ("key", "value", "id")},
+            "reason_explained": {lang: explain(entry, lang) for lang in LANGUAGES}}
 
 
 def read_dlq(config, topics, timeout_ms: int = 5000, *, with_value: bool = False) -> list[dict]:
@@ -84,3 +115,58 @@ def read_dlq(config, topics, timeout_ms: int = 5000, *, with_value: bool = False
         return found
     finally:
         consumer.close()
+
+
+def explain(letter: dict, lang: str) -> str:
+    """What a dead letter's reason means and what to do next, as a sentence in `lang`."""
+    said = _explained(letter, lang)
+    return said[:1].upper() + said[1:]
+
+
+def _explained(letter: dict, lang: str) -> str:
+    """explain's sentence from the `reason` a consumer wrote
+    (kept as it is, for diagnosis), its `type`, `event_id`, `consumer_group` and `original_topic` (or `topic`)."""
+    reason, type_, event_id = letter.get("reason") or "", letter.get("type") or "?", letter.get("event_id") or "?"
+    topic = (letter.get("original_topic") or letter.get("topic") or "?").removesuffix(".dlq")
+    group = (letter.get("consumer_group") or "?").removeprefix("rawbank-")
+    values = {"type": type_, "event_id": event_id, "topic": topic, "consumer": _service(group, lang),
+              "producer": _service(topic.split(".")[0], lang)}
+    if reason.startswith(("not JSON", "not a JSON object")):
+        return translate(NO_EVENT, lang, **values, problems=translate(NOT_JSON, lang))
+    if match := _UNKNOWN.fullmatch(reason):
+        return translate(UNKNOWN_TYPE, lang, **{**values, "type": match["type"]}, version=match["version"])
+    if match := _FAILED.fullmatch(reason):
+        return translate(FAILED, lang, **values, times=match["times"], error=match["error"])
+    if match := _FIELDS.fullmatch(reason):
+        try:
+            problems = _problems(ast.literal_eval(match["fields"]), lang)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):  # cut at 2000 characters
+            problems = match["fields"]
+        return translate(FIELDS_WRONG if match["type"] else NO_EVENT, lang, **values, problems=problems)
+    return translate(REFUSED, lang, **values, error=reason.removeprefix(f"{type_}: ") or "?")
+
+
+def _service(name: str, lang: str) -> str:
+    return translate(SERVICES[name], lang) if name in SERVICES else name
+
+
+def _problems(fields, lang: str, path: str = "") -> str:
+    """marshmallow's messages ({'quantity': ['Must be ...']}, nested for lists and objects) as '; '-joined words."""
+    if not isinstance(fields, dict):
+        return "; ".join(_message(str(text), lang) for text in (fields if isinstance(fields, list) else [fields]))
+    said = []
+    for name, messages in fields.items():
+        field = f"{path}[{name}]" if isinstance(name, int) else f"{path}.{name}" if path else str(name)
+        if isinstance(messages, dict):
+            said.append(_problems(messages, lang, field))
+        else:
+            said.append(translate(FIELD_WRONG, lang, field=field, message=_problems(messages, lang)))
+    return "; ".join(said)
+
+
+def _message(text: str, lang: str) -> str:
+    """One field message as a sentence's part: in `lang`, without its full stop; a missing field 'not given'."""
+    if text == "Missing data for required field.":
+        return translate(MISSING, lang)
+    said = translate_message(text, lang).rstrip(".।")
+    return said[:1].lower() + said[1:] if lang == "en" else said

@@ -20,8 +20,8 @@ import urllib.parse
 import uuid
 
 from shared import admin_api, dead_letters
-from shared.console import Said, joined, tell
-from shared.i18n import N_
+from shared.console import Said, joined, say, tell
+from shared.i18n import LANGUAGES, N_
 from shared.dead_letters import read_dlq
 from shared.events import INVENTORY_TOPIC, REQUESTS_TOPIC
 from shared.names import moment
@@ -36,12 +36,14 @@ NOT_FOUND = N_("rawbank dlq resend: no dead letter with event id {event_id}; `ra
 NOT_IN_TOPIC = N_("rawbank dlq resend: no dead letter with event id {event_id} in {asked}; it is in {found}: leave "
                   "--topic out, or give --topic {found}.")
 TRUNCATED = N_("rawbank dlq resend: the dead letter {event_id} was cut to {size} bytes of {whole} when it was "
-               "kept, so it cannot be sent again as it was; its service's log has it whole.")
+               "kept, so it cannot be sent again as it was: ask the developers to apply it from {topic}, where it "
+               "came whole (while the broker keeps it), then acknowledge its alert.")
 RESENDING = N_("[{step}/{steps}] Sending {type} {event_id} again to {topic} (dead-lettered by {group}: {reason}) ...")
 RESENT = N_("Sent again: {count}. Each service applies an event once; watch the alerts for a new dead letter.")
 READING = N_("Reading the dead letters at {servers} (up to 30 s if the broker does not answer) and those the "
              "notifier keeps ({url}) ...")
-UNREACHABLE = N_("rawbank dlq: could not reach the broker at {servers}: {error}. Is rawbank running (make dev)?")
+UNREACHABLE = N_("rawbank dlq: could not reach the broker at {servers}: {error}. Is rawbank running (make dev)? If the "
+                 "broker is elsewhere, give its address with KAFKA_BOOTSTRAP_SERVERS.")
 BROKER_ONLY = N_("{command}: without the notifier's copies, only the dead letters the broker still has are "
                  "read; those it lost when it stopped are missing.")
 SENT_AGAIN = dead_letters.SENT_AGAIN
@@ -152,7 +154,8 @@ def list_(config, topics, *, as_json: bool = False, stream=None) -> int:
         return 0
     for entry in found:  # each with where it was seen and whether it was sent again, in reconcile's words
         print(f"{entry['event_id'] or '?'}  {entry['type'] or '?'}  {entry['original_topic'] or entry['topic']}  "
-              f"group={entry['consumer_group'] or '?'}: {entry['reason'] or '?'}", file=stream)
+              f"group={entry['consumer_group'] or '?'}: {entry['reason'] or '?'}", file=stream)  # as it came
+        say(*(dead_letters.explain(entry, lang) for lang in LANGUAGES), stream)  # what it means, what to do
         tell(dead_letters.where_seen(entry), stream)
         if entry.get("resends"):
             last = entry["resends"][-1]
@@ -183,7 +186,8 @@ def resend(config, topics, event_ids, *, stream=None, elsewhere=()) -> int:
     chosen = [by_id[event_id] for event_id in dict.fromkeys(event_ids) if event_id in by_id]
     for entry in chosen:
         if entry["truncated_from"]:
-            tell(TRUNCATED, sys.stderr, event_id=entry["event_id"], size=entry["size"], whole=entry["truncated_from"])
+            tell(TRUNCATED, sys.stderr, event_id=entry["event_id"], size=entry["size"], whole=entry["truncated_from"],
+                 topic=entry["original_topic"] or entry["topic"].removesuffix(".dlq"))
             return 1
     if missing:
         return 1

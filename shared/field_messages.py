@@ -23,7 +23,7 @@ DEFAULTS = (
     F_("Not a valid datetime."), F_("Not a valid aware datetime."), F_("Not a valid date."),
     F_('"{input}" cannot be formatted as a date.'),
     F_('"{input}" cannot be formatted as a datetime.'), F_("Not a valid mapping type."),
-    F_("Not a valid list."), F_("Not a valid email address."), F_("Not a valid URL."),
+    F_("Not a valid list."), F_("Not a valid UUID."), F_("Not a valid email address."), F_("Not a valid URL."),
     F_("Length must be between {min} and {max}."), F_("Length must be {equal}."),
     F_("Longer than maximum length {max}."), F_("Shorter than minimum length {min}."),
     F_("Must be one of: {choices}."), F_("String does not match expected pattern."),

@@ -57,7 +57,7 @@ class Report:
 
     def lines(self, lang: str = "en", *, dead_letters_read: bool = True) -> list[str]:
         """The report's lines in `lang`, the same lines in every language; the counts' names are catalog texts too,
-        the dead-letter lines are the consumers' own words and stay as they are."""
+        a dead letter's reason is the consumer's own words, kept as they are, with what it means under it."""
         def said(text: str, **params) -> str:
             return translate(text, lang, **params)
 
@@ -74,6 +74,7 @@ class Report:
             lines.append(f"  {m.get('event_id') or '?'}  {m['topic']}[{m['partition']}]@{m['offset']} "
                          f"{m.get('type') or '?'} group={m.get('consumer_group') or '?'}: {m.get('reason') or '?'}"
                          + (f" ({said(where)})" if where else ""))
+            lines.append("    " + dead_letters.explain(m, lang))  # what the reason means and what to do next
             if m.get("resends"):
                 last = m["resends"][-1]
                 lines.append("    " + said(dead_letters.SENT_AGAIN, count=len(m["resends"]),

@@ -12,7 +12,7 @@ from babel.dates import format_date
 from markupsafe import Markup, escape
 
 from services.notifier import domain
-from shared import names, sms as sms_parts
+from shared import dead_letters, names, sms as sms_parts
 from shared.calendar import day_of
 from shared.i18n import N_, NC_, translate
 from shared.money import parse_money, rupees
@@ -199,10 +199,8 @@ PAID_STAYS = (N_("The {amount} you paid on it stays on your account as credit an
 STILL_TO_PAY = N_("{amount} is still to pay on this request.")
 PAID_IN_FULL = N_("This request is paid in full.")
 
-#: a dead letter that is no event (not JSON, no event id): `rawbank dlq resend` has nothing to name, nor would it help
-DEAD_LETTER_UNREADABLE = N_("{detail}. It cannot be read as an event at all, so it cannot be sent again: find which "
-                            "program wrote it to {topic} (rawbank dlq list shows it) and stop that.")
-#: alert kind -> (title, text); "{detail}" is the technical reason, shown as it came
+#: alert kind -> (title, text); "{detail}" is the technical reason, shown as it came (a dead letter's text says what
+#: its reason means and what to do next: shared/dead_letters.explain)
 ALERT_TEXT = {
     "low_stock": (N_("Low stock: {material} at {depot}"),
                   N_("{available} left, below the reorder level of {reorder}.")),
@@ -211,7 +209,7 @@ ALERT_TEXT = {
                          N_("{waiting} request(s) waiting, the oldest since {oldest}.")),
     "reservation_failed": (N_("Reservation failed: {material} at {depot}"), "{detail}"),
     "dead_letter": (N_("Message could not be processed ({topic})"),
-                    N_("{detail}. Once the cause is fixed, send it again: rawbank dlq resend {event_id}")),
+                    "{detail}"),
     "purchase_order_overdue": (N_("Order {order} from {supplier} is {days} days late"),
                                N_("Expected at {depot} on {expected_on}; still to come: {items}.")),
     "lot_expiring": (N_("Lot {lot} of {material} at {depot} expires in {days} days"),
@@ -611,12 +609,10 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
               "since": day_text(details["since"], lang) if details.get("since") else "",
               **_share_values(details, materials, lang),
               **_procurement_values(details, materials, unit, lang, doc)}
-    if doc["kind"] == "dead_letter" and not details.get("event_id"):
-        body = DEAD_LETTER_UNREADABLE
     if doc["kind"] == "reservation_failed":
         code, _, named = values["detail"].partition(":")
         body, values["code"] = HOLD_FAILED_ALERT.get(code, body), named.strip()
-    text = translate(body, lang, **values)
+    text = dead_letters.explain(details, lang) if doc["kind"] == "dead_letter" else translate(body, lang, **values)
     if said := on_order(doc, unit, lang):  # so nobody orders it again
         text = f"{text} {said}"
     if doc["kind"] == "short_share" and details.get("settled") and details.get("still_short"):

@@ -13,7 +13,7 @@ from kafka import KafkaProducer
 
 from shared.envelope import new_event
 from shared.events import dlq_topic
-from shared.dead_letters import read_dlq
+from shared.dead_letters import explain, read_dlq
 from tests.conftest import wait_until
 from tests.faults.harness import Stack
 
@@ -107,6 +107,12 @@ def test_every_kind_of_poison_is_dead_lettered_with_its_reason_and_raises_an_adm
     assert missing(found) == []
     huge = [e for e in found if e["truncated_from"]]
     assert huge and all(e["size"] <= 512 * 1024 for e in huge)
+    for entry in found:  # each real reason as `rawbank dlq list` and the alert say it: marshmallow's words in words
+        said = {lang: explain(entry, lang) for lang in ("en", "hi")}
+        assert all(entry["reason"] not in text for text in said.values()), said
+        if "invalid: {" in entry["reason"]:
+            assert not any("{'" in text or "Missing data" in text for text in said.values()), said
+    assert any("\u201cmovement_id\u201d: not given" in explain(e, "en") for e in found)
 
     def dead_letter_alerts():
         response = notifier.call("GET", "/alerts?kind=dead_letter&limit=100", stack.admin)

@@ -371,9 +371,10 @@ def test_after_a_broker_restart_it_lists_the_dead_letters_the_notifier_keeps_as_
     out = capsys.readouterr().out.splitlines()
     [count] = [line for line in out if line.startswith("dead letters")]
     assert count.startswith(f"dead letters: {len(report['dlq'])} ")
-    [gone] = [n for n, line in enumerate(out) if lost in line]
+    [gone] = [n for n, line in enumerate(out) if line.startswith(f"  {lost}")]
     assert "the notifier keeps it; the broker no longer has it" in out[gone]
-    assert "sent again 1 time(s)" in out[gone + 1] and "by adm" in out[gone + 1]
+    assert out[gone + 1].startswith("    The requests service ") and f"rawbank dlq resend {lost}" in out[gone + 1]
+    assert "sent again 1 time(s)" in out[gone + 2] and "by adm" in out[gone + 2]
     assert "the broker has it; the notifier has not kept it yet" in next(line for line in out if only_broker in line)
     assert "the broker has it and the notifier keeps it" in next(line for line in out if both in line)
     assert "verdict: CLEAN" in out[-1]

@@ -12,14 +12,16 @@ from kafka import TopicPartition
 from werkzeug.serving import make_server
 
 from services import notifier
-from shared import dlq_cli
+from shared import console, dlq_cli
 from shared.broker import start_broker, stop_process, wait_for_broker
+from shared.consumer import ConsumerLoop
 from shared.envelope import new_event
 from shared.events import dlq_topic
 from shared.kafka import Consumer, ensure_topics, make_producer
 from shared.runtime import Runtime
 from shared.worker import Worker
 from tests.conftest import free_port, wait_until
+from tests.integration.test_messaging import running
 
 
 def dead_letter(config, topic: str, event, *, reason: str, truncated: bool = False) -> None:
@@ -72,7 +74,7 @@ def said_under(listing: str, event_id: str) -> list[str]:
     lines = listing.splitlines()
     start = next(n for n, line in enumerate(lines) if line.startswith(f"{event_id}  "))
     under = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 3:]:  # after what its reason means, in English and in Hindi
         if "  group=" in line or "dead letter(s)" in line:
             break
         under.append(line.strip())
@@ -109,6 +111,54 @@ def test_a_dead_letter_is_listed_and_sent_again_as_it_came_to_its_topic(broker_c
     assert dict(first.headers)["resend_id"] != dict(again.headers)["resend_id"]
 
 
+def test_a_malformed_event_a_consumer_refused_is_listed_with_what_is_wrong_and_what_to_do_in_words(
+        broker_config, unique, monkeypatch):
+    """`rawbank dlq list` showed the reason as marshmallow wrote it ("RequisitionDispatched payload invalid:
+    {'lines': {0: {'quantity': [...]}}}"), which a district operator cannot act on: under it, a sentence naming the
+    event, the field and what is wrong, and what to do next, in English and in Hindi (or Hindi only, --lang hi)."""
+    topic = f"requests.events.{unique}"
+    ensure_topics(broker_config, [topic])
+    dispatched, _ = dispatch_and_low("REQ-5")
+    malformed = json.loads(dispatched.to_bytes())
+    malformed["payload"]["lines"][0]["quantity"] = "0"
+    del malformed["payload"]["artisan_id"]
+    producer = make_producer(broker_config, "test")
+    try:
+        producer.send(topic, key=b"REQ-5", value=json.dumps(malformed).encode()).get(10)
+        applied = []
+        with running(ConsumerLoop(broker_config, service="inventory", group_id="rawbank-inventory", topics=[topic],
+                                  handler=applied.append, producer=producer)):
+            wait_until(lambda: messages(broker_config, dlq_topic(topic)), 30, message="the dead letter")
+    finally:
+        producer.close()
+    assert applied == []  # refused, never applied
+    config = broker_config.with_(notifier_url=f"http://127.0.0.1:{free_port()}")  # no notifier: the broker's copy
+
+    out = io.StringIO()
+    assert dlq_cli.list_(config, [topic], stream=out) == 0
+    first, english, hindi = out.getvalue().splitlines()[:3]
+    assert first.startswith(f"{dispatched.event_id}  RequisitionDispatched") and "payload invalid: {" in first  # kept
+    assert english == (
+        f"The inventory service could not apply the RequisitionDispatched event {dispatched.event_id} because its data "
+        "is wrong: the field \u201cartisan_id\u201d: not given; the field \u201clines[0].quantity\u201d: must be "
+        "greater than zero. Sent again unchanged it fails again: correct the record in the requests service (a "
+        "corrected event follows) and acknowledge this dead letter's alert to discard it; only if the inventory "
+        "service's check was wrong, send it again once the fix is deployed: "
+        f"rawbank dlq resend {dispatched.event_id}"), out.getvalue()
+    assert hindi.startswith("  इन्वेंटरी सेवा") and "\u201cartisan_id\u201d" in hindi and "नहीं दिया गया" in hindi
+    assert "शून्य से अधिक होना चाहिए" in hindi and hindi.endswith(f"rawbank dlq resend {dispatched.event_id}"), hindi
+
+    monkeypatch.setattr(console, "ONLY", "hi")
+    out = io.StringIO()
+    assert dlq_cli.list_(config, [topic], stream=out) == 0
+    assert out.getvalue().splitlines()[1] == hindi.strip(), out.getvalue()
+    out = io.StringIO()
+    assert dlq_cli.list_(config, [topic], as_json=True, stream=out) == 0
+    [listed] = json.loads(out.getvalue())  # the reason as the consumer wrote it, and what it means in each language
+    assert listed["reason"].startswith("RequisitionDispatched payload invalid: {'artisan_id'"), listed
+    assert listed["reason_explained"] == {"en": english, "hi": hindi.strip()}, listed
+
+
 def test_an_unknown_or_cut_dead_letter_is_refused_and_nothing_is_sent(broker_config, unique, capsys):
     broker_config = broker_config.with_(notifier_url=f"http://127.0.0.1:{free_port()}")  # no notifier: the broker's
     topic = f"requests.events.{unique}"
@@ -121,6 +171,8 @@ def test_an_unknown_or_cut_dead_letter_is_refused_and_nothing_is_sent(broker_con
     err = capsys.readouterr().err
     assert "no-such-event" in err and "rawbank dlq list" in err and "कोई अटका संदेश नहीं" in err
     assert "cannot be sent again" in err and "दोबारा नहीं भेजा जा सकता" in err
+    assert f"ask the developers to apply it from {topic}" in err and "डेवलपरों से कहें" in err  # what to do instead
+    assert "log has it whole" not in err  # the log has the reason, never the message
     assert "only the dead letters the broker still has" in err and "नोटिफ़ायर की प्रतियों के बिना" in err
     assert messages(broker_config, topic) == []
 

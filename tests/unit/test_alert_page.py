@@ -5,6 +5,7 @@ own page, `/admin/alerts/<id>#alert-<id>`: the one alert whatever its status now
 on the board, in English and Hindi; a depot's staff find another depot's alert no more than in the API (404)."""
 from __future__ import annotations
 
+import html as html_module
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -81,3 +82,28 @@ def test_a_depots_staff_open_their_depots_alert_and_find_no_other(app, config):
     assert as_(app, config).get("/admin/alerts/no-such-alert").status_code == 404
     assert as_(app, config, "artisan", artisan_id="ART-1").get(f"/admin/alerts/{ours}").status_code == 403
 
+
+
+@pytest.mark.parametrize("lang,said,what_to_do", [
+    ("en", "The requests service could not apply the StockReceived event e-7 because its data is wrong: the field "
+           "\u201cquantity\u201d: must be greater than or equal to 1.", "correct the record in the inventory service"),
+    ("hi", "अनुरोध सेवा से StockReceived घटना e-7 लागू नहीं हो सकी, क्योंकि उसका डेटा ग़लत है: फ़ील्ड \u201cquantity\u201d: "
+           "कम से कम 1 होना चाहिए।", "इन्वेंटरी सेवा में वह रिकॉर्ड ठीक करें")])
+def test_a_dead_letters_alert_says_which_field_is_wrong_and_what_to_do_not_marshmallows_words(
+        app, config, lang, said, what_to_do):
+    """The card of a dead letter showed "StockReceived payload invalid: {'quantity': ['Must be greater than or equal
+    to 1.']}. Once the cause is fixed, send it again": the event, the field and what is wrong, and what to do next."""
+    from types import SimpleNamespace
+    from services.notifier import handlers
+    db = app.extensions["rawbank"].db
+    value = b'{"type": "StockReceived", "event_id": "e-7", "payload": {"depot": "VNS", "quantity": "0"}}'
+    handlers.dead_letter(db, SimpleNamespace(topic="inventory.events.dlq", partition=0, offset=3, key=None, value=value,
+                                             headers=[("reason", b"StockReceived payload invalid: {'quantity': "
+                                                                 b"['Must be greater than or equal to 1.']}"),
+                                                      ("original_topic", b"inventory.events"),
+                                                      ("consumer_group", b"rawbank-requests")]))
+    [alert] = alerts.find(db, kind=domain.DEAD_LETTER)
+    page = as_(app, config, lang=lang).get(f"/admin/alerts/{alert['_id']}").get_data(as_text=True)
+    shown = html_module.unescape(page.split('<script id="board-data"')[0])  # what a person reads (the data: as it came)
+    assert said in shown and what_to_do in shown and "rawbank dlq resend e-7" in shown, shown
+    assert "{'quantity'" not in shown and "Must be" not in shown

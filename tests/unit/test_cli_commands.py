@@ -194,6 +194,7 @@ def test_dlq_without_a_broker_says_so_in_both_languages_and_exits_2(capsys, monk
     assert main(["dlq", "list"]) == 2
     err = capsys.readouterr().err
     assert "could not reach the broker" in err and "make dev" in err and "संदेश-केंद्र तक नहीं पहुँच सके" in err
+    assert err.count("give its address with KAFKA_BOOTSTRAP_SERVERS") == 1 and "का पता KAFKA_BOOTSTRAP_SERVERS" in err
 
 
 @pytest.mark.parametrize("command", [["dlq", "list"], ["dlq", "resend", "some-event"]])

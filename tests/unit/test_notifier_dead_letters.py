@@ -104,5 +104,25 @@ def test_the_alert_of_a_message_that_is_no_event_does_not_say_to_resend_it():
     for lang, cannot in (("en", "cannot be sent again"), ("hi", "दोबारा नहीं भेजा जा सकता")):
         _, body = texts.alert(alert, {}, {}, lang)
         assert cannot in body and "resend" not in body and "inventory.events" in body, body
-    _, body = texts.alert({**alert, "details": {**alert["details"], "event_id": "e-1"}}, {}, {}, "en")
+    _, body = texts.alert({**alert, "details": {**alert["details"], "event_id": "e-1", "type": "StockReceived",
+                                                "reason": "StockReceived: not_found {'requisition_id': 'R9'}"}},
+                          {}, {}, "en")
     assert body.endswith("rawbank dlq resend e-1")  # an event that failed: it can be sent again once mended
+
+
+def test_the_alert_of_a_malformed_event_says_which_field_is_wrong_and_what_to_do_in_both_languages():
+    """The Alerts page showed a dead letter's reason as marshmallow wrote it ("{'quantity': ['Must be greater than or
+    equal to 1.']}"): it says the event, the field and what is wrong, and what to do next, as `rawbank dlq list`."""
+    from services.notifier import texts
+    alert = {"kind": "dead_letter", "details": {
+        "reason": "StockReserved payload invalid: {'quantity': ['Must be greater than or equal to 1.']}",
+        "type": "StockReserved", "original_topic": "inventory.events", "event_id": "e-7",
+        "consumer_group": "rawbank-requests"}}
+    _, body = texts.alert(alert, {}, {}, "en")
+    assert body.startswith("The requests service could not apply the StockReserved event e-7 because its data is "
+                           "wrong: the field \u201cquantity\u201d: must be greater than or equal to 1. "), body
+    assert "correct the record in the inventory service" in body and body.endswith("rawbank dlq resend e-7"), body
+    assert "{'quantity'" not in body
+    _, body = texts.alert(alert, {}, {}, "hi")
+    assert body.startswith("अनुरोध सेवा") and "\u201cquantity\u201d: कम से कम 1 होना चाहिए" in body, body
+    assert "इन्वेंटरी सेवा" in body and body.endswith("rawbank dlq resend e-7") and "Must be" not in body, body

@@ -63,7 +63,8 @@ def test_dead_letters_of_one_type_share_one_alert_and_replays_count_once(db):
     assert (received["count"], received["depot"], received["severity"]) == (2, "VNS", "critical")
     assert received["details"]["reason"].startswith("StockReceived payload invalid")
     from services.notifier import texts
-    for lang, then in (("en", "Once the cause is fixed"), ("hi", "कारण ठीक होने पर")):
+    for lang, then in (("en", "correct the record in the inventory service"),
+                       ("hi", "इन्वेंटरी सेवा में वह रिकॉर्ड ठीक करें")):
         title, body = texts.alert(received, {}, {}, lang)
         assert then in body and "rawbank dlq resend e-2" in body, body  # what to do next, and with the newest id
 
