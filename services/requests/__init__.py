@@ -9,8 +9,8 @@ from shared.spec import ServiceSpec
 def spec() -> ServiceSpec:
     from services.requests import (api, artisan_pages, artisans, consumer, coop_api, coop_pages, cooperative_pages,
                                    list_pages, login_changes, money_api, money_pages, pages, reconcile,
-                                   requisitions_api, seed, staff_names, status_names, store, user_admin, user_pages,
-                                   users)
+                                   requisitions_api, scheme_names, seed, staff_names, status_names, store, user_admin,
+                                   user_pages, users)
     return ServiceSpec(
         name="requests", default_port=8002, package=__name__,
         blueprints=(api.blp, requisitions_api.blp, money_api.blp, coop_api.blp),
@@ -20,7 +20,7 @@ def spec() -> ServiceSpec:
         event_handlers=consumer.EVENT_HANDLERS,
         at_start=(login_changes.at_start, artisans.at_start, staff_names.at_start),
         pages=(pages.blp, list_pages.blp, money_pages.blp, coop_pages.blp, artisan_pages.blp,
-               cooperative_pages.blp, user_pages.blp),
+               cooperative_pages.blp, user_pages.blp, scheme_names.blp),
         menu=_merged(pages.MENU, money_pages.MENU, coop_pages.MENU, artisan_pages.MENU, cooperative_pages.MENU,
                      user_pages.MENU),
         home=pages.HOME, labels={**pages.LABELS, **money_pages.LABELS, **coop_pages.LABELS, **artisan_pages.LABELS,

@@ -229,11 +229,10 @@ def _save_scheme(principal, code: str | None):
 def claims_page(principal):
     """The monthly subsidy claim per district, with a chart, for a scheme and month; with ?year= a financial year's
     claims month by month instead."""
-    listing = schemes.listing_by_code(db())  # each scheme named in the page's language beside its code
-    known = list(listing)
+    known = list(schemes.listing_by_code(db()))  # each named in the page's language beside its code (|scheme)
     chosen = request.args.get("scheme") or (known[0] if known else "")
     if "year" in request.args:
-        return _year_page(known, chosen, listing)
+        return _year_page(known, chosen)
     month = request.args.get("month") or month_of(_now())
     claim, error, errors = None, None, {}
     if not is_month(month):
@@ -245,12 +244,12 @@ def claims_page(principal):
             error = exc.describe_on_page()
     # a month or scheme that gives no claim is refused (400), as the department's reports refuse theirs
     return render_template("requests/claims.html", schemes=known, chosen=chosen, month=month, claim=claim,
-                           error=error, errors=errors, scheme_docs=listing,
+                           error=error, errors=errors,
                            chart=chart(claims.net_by_district(claim)) if claim else None), \
         400 if error or errors else 200
 
 
-def _year_page(known: list[str], chosen: str, listing: dict[str, dict]):
+def _year_page(known: list[str], chosen: str):
     """A financial year's claims of a scheme: each month's claim's totals (a link to it), the year's, its CSV."""
     now = _now()
     year = request.args.get("year") or financial_year_of(now)
@@ -263,7 +262,7 @@ def _year_page(known: list[str], chosen: str, listing: dict[str, dict]):
         except Error as exc:
             error = exc.describe_on_page()
     return render_template("requests/claims_year.html", schemes=known, chosen=chosen, year=year, claims=found,
-                           error=error, errors=errors, scheme_docs=listing,
+                           error=error, errors=errors,
                            years=_years(chosen, year if not errors else None, now), this_month=month_of(now)), 400 if error or errors else 200
 
 

@@ -12,7 +12,7 @@ from tests.browser.test_alert_board_without_script import WithoutScript
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
 SAYS = {"en": "Without JavaScript this form cannot list the depots, show the price or send your request.",
-        "hi": "JavaScript के बिना यह फ़ॉर्म डिपो की सूची नहीं दिखा सकता, दाम नहीं बता सकता"}
+        "hi": "जावास्क्रिप्ट के बिना यह फ़ॉर्म डिपो की सूची नहीं दिखा सकता, दाम नहीं बता सकता"}
 
 
 @pytest.mark.parametrize("lang", SAYS)

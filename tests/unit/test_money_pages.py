@@ -89,7 +89,7 @@ def test_the_price_before_submitting_splits_what_is_left_of_the_entitlement(apps
     words = text(artisan.get("/my/estimate?depot=VNS&qty-YRN-COT-40=70"))
     assert "भाड़ा (मैदानी क्षेत्र, 1.5%) +₹257.78" in words and "डिपो शुल्क (2%) +₹343.70" in words
     assert "चुकाना है ₹15,945.23" in words
-    assert "40s तक का सूती हैंक धागा (RMSS) 60 किलो 10 किलो 50 किलो 50 किलो 0 किलो" in words
+    assert "40s तक का सूती हैंक धागा (कच्चा माल आपूर्ति योजना) 60 किलो 10 किलो 50 किलो 50 किलो 0 किलो" in words
     assert "इस महीने आपका सब्सिडी वाला हक" in text(artisan.get("/my/estimate"))
     assert "दशमलव" not in words and "जैसे 2.5" in text(artisan.get("/my/estimate?depot=VNS&qty-YRN-COT-40=x"))
     form = artisan.get("/my/new").get_data(as_text=True)
@@ -667,9 +667,11 @@ def test_a_dye_no_scheme_covers_is_not_priced_as_if_the_schemes_subsidy_took_fro
                           json={"amount": "100", "method": "upi", "reference": "UPI-DYE"})
     assert paid.status_code == 201
     said = {"en": ("Subsidy: no scheme covers these materials", "no scheme subsidises it",
-                   "it subsidises none of these materials", "Subsidy paid by the scheme (RMSS, 15%)"),
+                   "it subsidises none of these materials",
+                   "Subsidy paid by the scheme (Raw Material Supply Scheme, 15%)"),
             "hi": ("सब्सिडी: इन सामग्रियों पर कोई योजना लागू नहीं", "किसी योजना से सब्सिडी नहीं",
-                   "यह इनमें से किसी सामग्री पर सब्सिडी नहीं देती", "योजना से मिली सब्सिडी (RMSS, 15%)")}
+                   "यह इनमें से किसी सामग्री पर सब्सिडी नहीं देती",
+                   "योजना से मिली सब्सिडी (कच्चा माल आपूर्ति योजना, 15%)")}
     for lang, (none, line, receipt, scheme) in said.items():
         reader = person(apps["requests"], config, "artisan", lang, artisan_id="ART-0001")
         for path in (f"/my/requisitions/{rid}", f"/requisitions/{rid}/receipt",

@@ -771,7 +771,7 @@ BOARD_WITHOUT_SCRIPT = {  # language -> (a card's title, its status, its depot l
     "en": ("Low stock: Cotton yarn at Varanasi depot", "Open", "Varanasi depot · since ", "2 in all",
            "<noscript><p class=\"notice\">Without JavaScript this board does not update by itself"),
     "hi": ("कम स्टॉक: वाराणसी डिपो में सूती धागा", "खुली", "वाराणसी डिपो · ", "कुल 2",
-           "<noscript><p class=\"notice\">JavaScript के बिना यह बोर्ड अपने-आप नहीं बदलता"),
+           "<noscript><p class=\"notice\">जावास्क्रिप्ट के बिना यह बोर्ड अपने-आप नहीं बदलता"),
 }
 
 
