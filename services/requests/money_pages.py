@@ -7,11 +7,12 @@ import marshmallow as ma
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from services.requests import (accounts, artisan_picks, artisans, claims, collections, credit, entitlements,
-                               materials, requisitions, returns, scheme_forms, schemes, words)
+from services.requests import (account_rows, accounts, artisan_picks, artisans, claims, collections, credit,
+                               entitlements, materials, requisitions, returns, scheme_forms, schemes, words)
 from services.requests.errors import ArtisanNameAmbiguous, ArtisanNameUnknown
 from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
 from services.requests.pages import names_of
+from shared import names
 from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_month, is_written_financial_year,
                              month_bounds, month_of)
 from shared.charts import bars
@@ -81,6 +82,10 @@ def estimate(principal):
             error = exc.describe_on_page()
         else:  # only the entitlements this request counts against
             asked = {line["category"] for line in found["pricing"]["lines"]}
+            # over a monthly quota, submit refuses the whole request: the price says so instead of a price for all
+            found["over"] = [{**row, "named": names.category(row["category"], language())}  # "your yarn quota"
+                             for row in found["quotas"] if row["over"]]
+            found["renewed_on"] = add_days(month_bounds(month_of(_now()))[1], 1)
             found["entitlements"] = [row for row in found["entitlements"] if row["category"] in asked]
             artisan, payable = artisans.get(db(), principal, principal.artisan_id), found["pricing"]["payable_total"]
             found["pay_first"], found["pay_first_why"] = accounts.pay_first(db(), artisan, payable)
@@ -93,9 +98,12 @@ def _account_page(principal, artisan_id: str):
     (`?page=N`): an account of 1,723 entries was one page of 1.87 MB, each payment with its own reverse form."""
     artisan = artisans.get(db(), principal, artisan_id)
     account = accounts.view(db(), artisan, _now())
-    at = pager(len(account["entries"]))
-    shown = returns.credit_notes_for(db(), account["entries"][at.skip:at.skip + at.size])  # returned or short
-    return render_template("requests/account.html", artisan=artisan, pager=at, account={**account, "entries": shown})
+    groups = account_rows.grouped(account["entries"])  # a charge and its subsidy on one page, read as one
+    at = pager(len(groups))
+    shown = [entry for group in groups[at.skip:at.skip + at.size] for entry in group]
+    shown = returns.credit_notes_for(db(), shown)  # returned or short
+    return render_template("requests/account.html", artisan=artisan, pager=at, account={**account, "entries": shown},
+                           groups_shown=len(groups[at.skip:at.skip + at.size]))
 
 
 @blp.get("/my/account")

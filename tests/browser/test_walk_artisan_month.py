@@ -107,6 +107,38 @@ def test_an_artisans_month_from_the_depots_stock_to_the_passbook(people, dev, la
     fits(page, lang)
 
 
+@pytest.mark.parametrize("lang", ["hi", "en"])
+def test_finding_3_the_account_reads_each_charge_with_its_subsidy_and_lists_no_subsidy_of_nothing(people, dev, lang):
+    """On a 390 px phone the account listed "सब्सिडी ₹0.00" under the dye's charge (nothing was taken away), and the
+    cotton's charge said its full price with the subsidy as a row of its own. Now a subsidy is listed only where there
+    is one, set in beneath its charge with no line between them, and the charge says what is left to pay."""
+    cotton = sent(dev, [{"sku": "YRN-COT-40", "quantity": "1"}])
+    dye = sent(dev, [{"sku": "DYE-INDIGO", "quantity": "1"}])
+    for rid in (cotton, dye):
+        moved(dev, rid, "approve", "admin", "submitted")
+        moved(dev, rid, "dispatch", "warehouse", "reserved")
+    artisan = as_artisan(people, lang)
+    page = artisan.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(artisan.url("requests", "/my/account"))
+    entries = page.locator("[data-entries] tbody tr")
+    of = {rid: entries.filter(has=page.locator(f'a[href$="/my/requisitions/{rid}"]')) for rid in (cotton, dye)}
+    expect(of[dye]).to_have_count(1)  # its charge, and no "subsidy ₹0.00" beneath it
+    expect(of[dye]).to_have_attribute("data-type", "charge")
+    expect(of[cotton]).to_have_count(2)
+    charge, subsidy = of[cotton].nth(0), of[cotton].nth(1)
+    expect(charge).to_have_attribute("data-type", "charge")
+    expect(subsidy).to_have_attribute("data-of", f"charge:{cotton}")
+    said = re.compile(r"₹[\d,]+\.\d\d − (subsidy|सब्सिडी) ₹[\d,]+\.\d\d = ₹[\d,]+\.\d\d (to pay|चुकाना है)")
+    expect(charge.locator("[data-to-pay]")).to_have_text(said)
+    below, above = subsidy.bounding_box(), charge.bounding_box()
+    assert abs(below["y"] - (above["y"] + above["height"])) < 2  # right beneath it
+    assert charge.evaluate("r => getComputedStyle(r).borderBottomStyle") == "dashed"  # not the 2px line between
+    fits_390 = page.evaluate("document.documentElement.scrollWidth")
+    assert fits_390 <= 390, fits_390
+    artisan.shot("month-account-390")
+
+
 def test_finding_1_the_amount_to_pay_before_the_hand_over_is_reconciled_with_the_earlier_dues(people, dev):
     """A request of ₹2,172.68 set aside, and the page said "पहले कम से कम ₹10,766.68 चुकाएँ" above the words "आपका
     सामान तैयार है। डिपो से ले जाएँ।": more than the request's price, with nothing to say why, and "go and collect it"
@@ -170,6 +202,8 @@ def test_finding_2_a_quota_used_up_says_from_when_to_ask_again_not_lower_the_qua
     next_month = re.compile(r"1 (जन|फ़र|मार्च|अप्रैल|मई|जून|जुलाई|अग|सित|अक्टू|नव|दिस)\S* 20\d\d से")
     expect(cotton.locator("[id^=left-]")).to_contain_text(next_month)
     cotton.locator("input").fill("5")
+    expect(page.locator("#estimate [data-over-quota]")).to_contain_text("इस महीने का धागा कोटा पूरा हो चुका है")
+    expect(page.locator('#estimate [data-f="payable"]')).to_have_count(0)  # no price for what is refused
     page.get_by_role("button", name="अनुरोध भेजें").click()
     expect(page.locator("#new-request")).to_contain_text("इस महीने का धागा कोटा पूरा हो चुका है")
     text = page.locator("#new-request").inner_text()

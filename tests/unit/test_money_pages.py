@@ -75,7 +75,16 @@ def text(response, status: int = 200) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
 
 
+def room_in_the_quota(apps, config, kg: str = "100"):
+    """ART-0001's own yarn quota of `kg` a month (the demo's is 30 kg a loom, 60 kg for their two): 70 kg of cotton
+    over the demo's quota is priced no more, the price says what is left of the quota instead."""
+    admin = person(apps["requests"], config, "admin")
+    assert admin.post("/api/v1/quotas", headers={"X-CSRF-Token": admin.csrf}, json={
+        "category": "yarn", "limit": kg, "per_loom": False, "artisan_id": "ART-0001"}).status_code == 200
+
+
 def test_the_price_before_submitting_splits_what_is_left_of_the_entitlement(apps, config):
+    room_in_the_quota(apps, config)
     artisan = person(apps["requests"], config, "artisan", artisan_id="ART-0001")
     ten_kg = {"depot": "VNS", "lines": [{"sku": "YRN-COT-40", "quantity": "10"}]}
     made = artisan.post("/api/v1/requisitions", json=ten_kg, headers={"X-CSRF-Token": artisan.csrf})
@@ -119,6 +128,7 @@ def test_an_amount_below_zero_is_written_one_way_on_every_money_page(apps, confi
     artisan = person(apps["requests"], config, "artisan", "en", artisan_id="ART-0001")
     admin = person(apps["requests"], config, "admin", "en")
     warehouse = person(apps["requests"], config, "warehouse", "en", depot="VNS")
+    room_in_the_quota(apps, config)
     rid = asks_for_dye(artisan)
     assert warehouse.post(f"/api/v1/requisitions/{rid}/payments", headers={"X-CSRF-Token": warehouse.csrf},
                           json={"amount": "3000", "method": "advance", "reference": "UTR-9"}).status_code == 201
