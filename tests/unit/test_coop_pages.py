@@ -92,7 +92,7 @@ def test_bad_grids_are_refused_in_hindi_and_send_nothing(apps, config):
 
 def member_line(html: str, member: str) -> str:
     """A member's folded line of the request-for-members form, from its <details> to its end."""
-    return re.search(rf'<details class="member" data-member="{member}"[^>]*>.*?</details>', html, re.S).group(0)
+    return re.search(rf'<details class="member fold" data-member="{member}"[^>]*>.*?</details>', html, re.S).group(0)
 
 
 @pytest.mark.parametrize("lang, words", [("hi", "सूती धागा 40s 12.5 किलो"), ("en", "Cotton yarn 40s 12.5 kg")])
@@ -111,6 +111,19 @@ def test_a_refused_members_line_is_open_with_what_was_typed_the_others_folded_sa
     assert " ".join(text_of_html(re.search(r"<summary>.*?</summary>", chosen, re.S).group(0)).split()).endswith(words)
     assert re.search(r"data-chosen>([^<]*)<", nothing).group(1) == {"hi": "अभी कुछ नहीं चुना",
                                                                    "en": "Nothing chosen yet"}[lang]
+
+
+def test_the_materials_to_ask_for_are_folded_into_one_line_saying_how_many_are_shown(apps, config):
+    """A depot's 30 materials, each a box to tick, stood above the form (1,300 px of a phone): now one folded line
+    says how many are shown of how many, and opens to the boxes; the form shows the first six."""
+    db = apps["requests"].extensions["rawbank"].db
+    for n in range(30):
+        db.materials.insert_one({"_id": f"ZZ-{n:02d}", "name": f"Yarn {n}", "name_hi": f"धागा {n}", "unit": "kg"})
+    html = secretary_of(apps, config).get("/coop/new").get_data(as_text=True)
+    chooser = re.search(r"<details[^>]*data-materials-chooser>\s*<summary>([^<]*)</summary>(.*?)</details>", html, re.S)
+    shown, ticks = chooser.group(1), chooser.group(2)
+    assert shown == f"माँगने की सामग्री: {db.materials.count_documents({})} में से 6। बदलें", shown
+    assert ticks.count('type="checkbox" name="sku"') == db.materials.count_documents({})
 
 
 def text_of_html(html: str) -> str:
