@@ -34,7 +34,7 @@ MENU = {"secretary": ((12, "/coop/new", _l("Request for members")),),
 @blp.route("/coop/new", methods=["GET", "POST"])
 @page("secretary")
 def new_for_members(principal):
-    """A grid of members x materials; 'Split equally' fills a material's column from its total, no script needed."""
+    """One folded line per member, opened to their boxes; "Split equally" fills a material's boxes from its total."""
     coop = cooperatives.get(db(), principal, principal.cooperative)
     members = cooperatives.members(db(), coop["_id"])
     catalog = materials.listing(db())
@@ -85,8 +85,20 @@ def new_for_members(principal):
             error, bad = exc.describe_on_page(), _cells_of(exc, members, known)
     return render_template("requests/coop_new.html", coop=coop, members=members, materials=known, catalog=catalog,
                            form=form, first=first, notice=notice, over=over, estimate=estimate,
+                           chosen=chosen_of(form, members, known), opened=_opened(bad | set(over), members, known),
                            depots=list(db().depots.find().sort("_id", 1).limit(200)), error=error, bad=bad,
                            idempotency_key=form.get("idempotency_key") or uuid.uuid4().hex), 400 if error else 200
+
+
+def chosen_of(form: dict, members: list[dict], known: list[dict]) -> dict[str, list[tuple[dict, str]]]:
+    """What each member's folded line says is chosen for them so far: (material, quantity as typed) per box filled."""
+    return {member["_id"]: [(m, form[f"qty-{member['_id']}-{m['_id']}"]) for m in known
+                            if form.get(f"qty-{member['_id']}-{m['_id']}")] for member in members}
+
+
+def _opened(cells: set[str], members: list[dict], known: list[dict]) -> set[str]:
+    """The members shown unfolded: those with a box the refusal or the split marks, to be seen and changed."""
+    return {member["_id"] for member in members for m in known if f"qty-{member['_id']}-{m['_id']}" in cells}
 
 
 def _typed_total(form: dict, members: list[dict], known: list[dict]) -> str | None:

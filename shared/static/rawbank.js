@@ -104,6 +104,9 @@
     el.querySelectorAll("details.confirm[open]").forEach(function (asked) {
       if (!(first && asked.contains(first)) && !(box && asked.contains(box))) asked.open = false;
     });
+    // a field folded away (a member's line of a request for members) is unfolded to be seen and focused
+    var fold = first && first.closest("details:not([open])");
+    while (fold) { fold.open = true; fold = fold.parentElement.closest("details:not([open])"); }
     if (first) first.focus();
     else if (box) { box.setAttribute("tabindex", "-1"); box.focus(); }
   }

@@ -32,13 +32,21 @@ def at_varanasi(page) -> None:
     page.locator("#depot").select_option("VNS")
 
 
+def member_box(page, member: str, sku: str = COTTON):
+    """A member's box of a material, their folded line opened first (each member is one line until tapped)."""
+    box = page.locator(f'input[name="qty-{member}-{sku}"]')
+    if not box.is_visible():
+        page.locator(f'details[data-member="{member}"] > summary').click()
+    return box
+
+
 def test_a_secretary_sees_each_members_figures_for_a_two_member_request_then_sends_it(people, dev):
     secretary = in_english(people("secretary").log_in())
     page = secretary.page
     menu(page, "Request for members").click()
     at_varanasi(page)
     for member, quantity in ASKED.items():
-        page.locator(f'input[name="qty-{member}-{COTTON}"]').fill(quantity)
+        member_box(page, member).fill(quantity)
     page.get_by_role("button", name="See the estimate").click()
 
     estimate = page.locator("#coop-estimate")
@@ -76,13 +84,13 @@ def test_a_secretary_sees_each_members_figures_for_a_two_member_request_then_sen
     assert page.locator(f'input[name="qty-ART-0002-{COTTON}"]').input_value() == "6"  # the form is kept
 
     # more than the depot has: said beside the material (the page's script asks inventory), and over the quota
-    page.locator(f'input[name="qty-ART-0001-{COTTON}"]').fill("5000")
+    member_box(page, "ART-0001").fill("5000")
     page.get_by_role("button", name="See the estimate").click()
     expect(stock.locator("[data-short]")).to_have_text(
         "Less than the members ask for: the request waits in line for the rest.")
     expect(estimate.locator('[data-member-detail="ART-0001"] [data-over-quota]')).to_contain_text(
         "Over the monthly yarn quota")
-    page.locator(f'input[name="qty-ART-0001-{COTTON}"]').fill(ASKED["ART-0001"])
+    member_box(page, "ART-0001").fill(ASKED["ART-0001"])
     page.get_by_role("button", name="See the estimate").click()
     expect(estimate.locator("[data-over-quota]")).to_have_count(0)
     expect(stock.locator("[data-available]")).to_have_text(AVAILABLE)
@@ -105,8 +113,8 @@ def test_the_estimate_needs_no_script_and_says_a_member_over_quota_in_hindi(brow
         page = secretary.page
         page.goto(dev.url("requests", "/coop/new"))
         page.locator("#depot").select_option("VNS")
-        page.locator(f'input[name="qty-ART-0001-{COTTON}"]').fill("2")
-        page.locator(f'input[name="qty-ART-0002-{COTTON}"]').fill("500")  # more than any month's yarn quota
+        member_box(page, "ART-0001").fill("2")
+        member_box(page, "ART-0002").fill("500")  # more than any month's yarn quota
         page.get_by_role("button", name="अनुमान देखें").click()
         estimate = page.locator("#coop-estimate")
         expect(estimate.get_by_role("heading", name="हर सदस्य का अनुमान")).to_be_visible()
@@ -129,8 +137,8 @@ def test_enter_in_a_box_shows_the_estimate_or_splits_the_total_typed_never_the_f
     page = secretary.page
     page.goto(secretary.url("requests", "/coop/new"))
     at_varanasi(page)
-    page.locator(f'input[name="qty-ART-0001-{COTTON}"]').fill("3")
-    page.locator(f'input[name="qty-ART-0001-{COTTON}"]').press("Enter")
+    member_box(page, "ART-0001").fill("3")
+    member_box(page, "ART-0001").press("Enter")
     expect(page.locator("#coop-estimate").get_by_role("heading", name="Estimate for each member")).to_be_visible()
     expect(page.locator(f'input[name="qty-ART-0001-{COTTON}"]')).to_have_value("3")
     expect(page.locator(f'input[name="qty-ART-0002-{COTTON}"]')).to_have_value("")  # no column was split
@@ -169,7 +177,7 @@ def test_the_estimate_shows_the_depots_stock_as_inventory_has_it_to_the_gram(peo
     page = secretary.page
     page.goto(secretary.url("requests", "/coop/new"))
     at_varanasi(page)
-    page.locator(f'input[name="qty-ART-0001-{COTTON}"]').fill("2")
+    member_box(page, "ART-0001").fill("2")
     page.locator('button[name="estimate"]').click()  # "See the estimate", "अनुमान देखें"
     cell = page.locator(f'#coop-estimate [data-stock] tr[data-sku="{COTTON}"] [data-available]')
     expect(cell).to_have_text(re.compile(r"\d"))  # the page's script has asked inventory

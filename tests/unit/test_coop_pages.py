@@ -90,6 +90,42 @@ def test_bad_grids_are_refused_in_hindi_and_send_nothing(apps, config):
     assert artisan.get("/coop/new").status_code == 403
 
 
+def member_line(html: str, member: str) -> str:
+    """A member's folded line of the request-for-members form, from its <details> to its end."""
+    return re.search(rf'<details class="member fold" data-member="{member}"[^>]*>.*?</details>', html, re.S).group(0)
+
+
+@pytest.mark.parametrize("lang, words", [("hi", "सूती धागा 40s 12.5 किलो"), ("en", "Cotton yarn 40s 12.5 kg")])
+def test_a_refused_members_line_is_open_with_what_was_typed_the_others_folded_saying_their_choice(apps, config, lang,
+                                                                                               words):
+    """Each member is one folded line (a phone listed every material of every member). A refusal opens the line of
+    the member it is about, what was typed in it kept; the others stay folded, each saying what is chosen for them,
+    and a member with nothing says so. No script is needed."""
+    secretary = secretary_of(apps, config, lang)
+    html = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS",
+                                             f"qty-ART-0001-{COTTON}": "दस", f"qty-ART-0002-{COTTON}": "12.5"}
+                          ).get_data(as_text=True)
+    refused, chosen, nothing = (member_line(html, m) for m in ("ART-0001", "ART-0002", "ART-0003"))
+    assert re.match(r'<details[^>]* open>', refused) and 'value="दस"' in refused and 'aria-invalid="true"' in refused
+    assert not re.match(r'<details[^>]* open>', chosen) and 'value="12.5"' in chosen
+    assert " ".join(text_of_html(re.search(r"<summary>.*?</summary>", chosen, re.S).group(0)).split()).endswith(words)
+    assert re.search(r"data-chosen>([^<]*)<", nothing).group(1) == {"hi": "अभी कुछ नहीं चुना",
+                                                                   "en": "Nothing chosen yet"}[lang]
+
+
+def test_the_materials_to_ask_for_are_folded_into_one_line_saying_how_many_are_shown(apps, config):
+    """A depot's 30 materials, each a box to tick, stood above the form (1,300 px of a phone): now one folded line
+    says how many are shown of how many, and opens to the boxes; the form shows the first six."""
+    db = apps["requests"].extensions["rawbank"].db
+    for n in range(30):
+        db.materials.insert_one({"_id": f"ZZ-{n:02d}", "name": f"Yarn {n}", "name_hi": f"धागा {n}", "unit": "kg"})
+    html = secretary_of(apps, config).get("/coop/new").get_data(as_text=True)
+    chooser = re.search(r"<details[^>]*data-materials-chooser>\s*<summary>([^<]*)</summary>(.*?)</details>", html, re.S)
+    shown, ticks = chooser.group(1), chooser.group(2)
+    assert shown == f"माँगने की सामग्री: {db.materials.count_documents({})} में से 6। बदलें", shown
+    assert ticks.count('type="checkbox" name="sku"') == db.materials.count_documents({})
+
+
 def text_of_html(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
@@ -309,9 +345,10 @@ def test_a_split_above_members_quotas_is_said_beside_each_and_sending_it_names_e
 
 
 def test_each_cell_of_the_members_form_says_its_unit_as_a_phone_shows_it(apps, config):
-    """At 360 px the table stacks and its header row with "(kg)" is hidden: each cell's own label says the unit."""
+    """At 360 px there is no column heading with "(kg)" above a box: each box's own label says the unit."""
     page = secretary_of(apps, config).get("/coop/new").get_data(as_text=True)
-    labels = re.findall(r'<td data-label="([^"]*)">\s*<input name="(?:total|qty)-', page)
+    labels = re.findall(r'<span class="coop-label">([^<]*)</span>\s*(?:<span class="coop-split">)?'
+                        r'<input name="(?:total|qty)-', page)
     assert labels and all(label.endswith("(किलो)") or label.endswith(")") for label in labels), labels
     assert labels.count("सूती धागा 40s (किलो)") == 4, labels  # the total and the three members
 
