@@ -37,6 +37,8 @@ class Principal:
     token_id: str | None = None  # what logout revokes: the `jti` claim, else a hash of the token
     expires: int | None = None  # the token's `exp`
     issued: int | None = None  # the token's `iat`: a new password refuses its user's tokens issued before it
+    name: str | None = None  # the display name read at login (`name`, `name_hi` claims): the pages' header says it
+    name_hi: str | None = None
 
     @property
     def works_at(self) -> str | None:
@@ -53,8 +55,9 @@ class Principal:
 
 def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = None,
                 depot: str | None = None, ttl_seconds: int = 3600, cooperative: str | None = None,
-                issued_at: int | None = None) -> str:
-    """Sign an access token with the contract's claims, issued now (or at `issued_at`, whole seconds)."""
+                issued_at: int | None = None, name: str | None = None, name_hi: str | None = None) -> str:
+    """Sign an access token with the contract's claims, issued now (or at `issued_at`, whole seconds); `name` and
+    `name_hi`, the login's display name as read at login, for the pages' header (no store read per page)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if role == "artisan" and not artisan_id:
@@ -67,6 +70,7 @@ def issue_token(secret: str, *, sub: str, role: str, artisan_id: str | None = No
         claims["depot"] = depot
     if cooperative:
         claims["cooperative"] = cooperative
+    claims.update({key: value for key, value in (("name", name), ("name_hi", name_hi)) if value})
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -95,9 +99,10 @@ def _verified(secret: str, token: str) -> Principal:
         raise TokenInvalid()
     token_id = str(claims.get("jti") or hashlib.sha256(token.encode()).hexdigest())
     issued = claims.get("iat")
+    name, name_hi = (claims.get(key) if isinstance(claims.get(key), str) else None for key in ("name", "name_hi"))
     return Principal(str(claims["sub"]), claims["role"], claims.get("artisan_id"), claims.get("depot"),
                      claims.get("cooperative"), token_id, int(claims["exp"]),
-                     int(issued) if isinstance(issued, (int, float)) else None)
+                     int(issued) if isinstance(issued, (int, float)) else None, name, name_hi)
 
 
 def csrf_token(secret: str, token: str) -> str:

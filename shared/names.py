@@ -146,3 +146,10 @@ def plainly(record: dict | None, login: str | None, lang: str, *, staff: bool) -
     """Who `login` is in plain text (a refusal's message): "the depot clerk", "Asha Devi (asha)" to staff."""
     words, kind = who_is(record, login, lang, staff=staff)
     return f"{words} ({login})" if with_login(kind, staff) else words
+
+
+def own_name(name: str | None, name_hi: str | None, lang: str) -> str | None:
+    """The name a person reads for themselves in `lang` (the pages' header): their Hindi name on Hindi pages, their
+    English one on the others, else the other language's; None when they have neither."""
+    first, other = (name_hi, name) if lang == "hi" else (name, name_hi)
+    return first or other or None

@@ -495,6 +495,7 @@ def _page_context() -> dict:
     nav = [{"url": _kept(s, path), "label": text, "current": s == service and request.path == path}
            for s, path, text in menus().get(user.role if user else "", [])]
     return {"lang": lang, "user": user, "nav": nav, "role_label": ROLES.get(user.role, "") if user else "",
+            "user_name": (names.own_name(user.name, user.name_hi, lang) or user.sub) if user else "",
             "csrf": csrf_token(config.jwt_secret, cookie) if cookie else "",
             "home_url": _kept(*home_page(user.role if user else None)),
             "lang_action": url_of(*common_page("language")) if user else url_of(service, "/language"),

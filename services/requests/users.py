@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pymongo.errors import DuplicateKeyError
 
-from services.requests import staff_names
+from services.requests import people, staff_names
 from services.requests.errors import ArtisanHasLogin, BadLogin, LoginDeactivated
 from shared import revocation
 from shared.auth import MAX_TOKEN_TTL, ROLES, Principal, issue_token
@@ -253,13 +253,15 @@ def login_token(db, user: dict, config) -> str:
         while time.time() < first:  # an `iat` ahead of the clock is refused: wait until it is not
             time.sleep(max(first - time.time(), 0.001))
         issued = first
-    stored = db.users.find_one({"_id": user["_id"]}, {"password_hash": 1, "active": 1})
+    stored = db.users.find_one({"_id": user["_id"]}, {"password_hash": 1, "active": 1, **people.NAMED})
     if stored is None or stored.get("password_hash") != user.get("password_hash"):
         raise BadLogin()
     if stored.get("active") is False:  # said only to whoever typed the right password: a guesser learns nothing
         raise LoginDeactivated()  # read here, not before: deactivated meanwhile, its revocation may be older than this
+    named = people.of_user(db, stored)  # read at login: the pages' header names the person with no read per page
     return issue_token(config.jwt_secret, sub=user["_id"], role=user["role"], **own_fields(user),
-                       ttl_seconds=config.jwt_ttl_seconds, issued_at=issued)
+                       ttl_seconds=config.jwt_ttl_seconds, issued_at=issued, name=named["name"],
+                       name_hi=named["name_hi"])
 
 
 def _check_password(password: str) -> None:

@@ -79,3 +79,16 @@ def test_a_request_page_names_the_artisan_to_the_depot_clerk_who_takes_a_return(
     warehouse.language("en")
     page.reload()
     expect(page.locator("[data-item] [data-f='artisan']")).to_have_text("Artisan: Ramesh Kumar (ART-0001)")
+
+
+def test_the_header_names_the_clerk_in_hindi_on_a_phone_on_every_service(people):
+    """The header said the login, "warehouse · गोदाम कर्मचारी": the clerk reads their own name there (the demo's
+    Meena Devi, मीना देवी on Hindi pages), whole, with their role, and the page does not scroll sideways for it."""
+    warehouse = people("warehouse").log_in()
+    page = on_phone_in_hindi(warehouse)
+    for service, path in (("inventory", "/warehouse/stock"), ("requests", "/password"), ("notifier", "/admin/alerts")):
+        page.goto(warehouse.url(service, path))
+        who = page.locator("header .who")
+        expect(who).to_have_text("मीना देवी · गोदाम कर्मचारी")
+        assert who.evaluate("e => e.scrollWidth <= e.clientWidth"), f"the name is cut short on {service}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], service
