@@ -75,7 +75,7 @@ def round_(count: int) -> dict:
 
 
 def backlog(pending: int) -> float:
-    """The median of 30 claims (ms) with `pending` deliveries due, each of one notification's story, in an empty store."""
+    """The median of 30 claims (ms) with `pending` deliveries due (three per story), in an otherwise empty store."""
     config = Config.from_env().with_(mongo_uri=f"mongomock://bench-backlog-{time.monotonic_ns()}", data_dir="")
     runtime = Runtime(spec(), config)
     start = datetime.now(timezone.utc) - timedelta(hours=1)

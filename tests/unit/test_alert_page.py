@@ -87,8 +87,8 @@ def test_a_depots_staff_open_their_depots_alert_and_find_no_other(app, config):
 @pytest.mark.parametrize("lang,said,what_to_do", [
     ("en", "The requests service could not apply the StockReceived event e-7 because its data is wrong: the field "
            "\u201cquantity\u201d: must be greater than or equal to 1.", "correct the record in the inventory service"),
-    ("hi", "अनुरोध सेवा से StockReceived घटना e-7 लागू नहीं हो सकी, क्योंकि उसका डेटा ग़लत है: फ़ील्ड \u201cquantity\u201d: "
-           "कम से कम 1 होना चाहिए।", "इन्वेंटरी सेवा में वह रिकॉर्ड ठीक करें")])
+    ("hi", "अनुरोध सेवा से StockReceived घटना e-7 लागू नहीं हो सकी, क्योंकि उसका डेटा ग़लत है: "
+           "फ़ील्ड \u201cquantity\u201d: कम से कम 1 होना चाहिए।", "इन्वेंटरी सेवा में वह रिकॉर्ड ठीक करें")])
 def test_a_dead_letters_alert_says_which_field_is_wrong_and_what_to_do_not_marshmallows_words(
         app, config, lang, said, what_to_do):
     """The card of a dead letter showed "StockReceived payload invalid: {'quantity': ['Must be greater than or equal
