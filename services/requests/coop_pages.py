@@ -9,7 +9,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.requests import cooperatives, materials, passbook, quotas, requisitions
 from services.requests.errors import IdempotencyKeyReused, NothingAsked, NoteTooLong, TooManyLines
-from services.requests.pages import names_of, share_logins
+from services.requests.pages import names_of, over_quota, renews_on, share_logins
 from services.requests.schemas import MAX_COOPERATIVE_LINES, MAX_NOTE
 from shared import names
 from shared.calendar import financial_year_of, is_financial_year, is_month, month_of
@@ -176,23 +176,25 @@ def _body(coop: dict, form: dict, lines: list[dict]) -> dict:
 def _estimate(principal, coop: dict, form: dict, lines: list[dict], members: list[dict]) -> dict:
     """What the grid's request would cost each member (the API's estimate, requisitions.estimate): per member who asks
     for something, their pricing, the entitlements and monthly quotas it counts against; the materials' totals, for
-    the depot's stock (which the page's script looks up at inventory); stores nothing."""
-    found = requisitions.estimate(db(), principal, _body(coop, form, lines), now=datetime.now(timezone.utc))
+    the depot's stock (which the page's script looks up at inventory); a member over a monthly quota has no price, as
+    submit refuses the whole request (what is left, and the day it renews, instead); stores nothing."""
+    now = datetime.now(timezone.utc)
+    found = requisitions.estimate(db(), principal, _body(coop, form, lines), now=now)
     rows = []
     for member in members:
         share = next((s for s in found["shares"] if s["artisan_id"] == member["_id"]), None)
         if share is None:
             continue
         asked = {line["category"] for line in share["pricing"]["lines"]}  # as the artisan's estimate shows them
-        rows.append({"member": member, "pricing": share["pricing"],
+        theirs = [r for r in found["quotas"] if r["artisan_id"] == member["_id"]]
+        rows.append({"member": member, "pricing": share["pricing"], "quotas": theirs, "over": over_quota(theirs),
                      "entitlements": [r for r in found["entitlements"]
-                                      if r["artisan_id"] == member["_id"] and r["category"] in asked],
-                     "quotas": [r for r in found["quotas"] if r["artisan_id"] == member["_id"]]})
+                                      if r["artisan_id"] == member["_id"] and r["category"] in asked]})
     totals = {}
     for line in lines:
         totals[line["sku"]] = totals.get(line["sku"], 0) + line["quantity"]
     return {"members": rows, "pricing": found["pricing"], "totals": totals, "units": materials.units(db()),
-            "materials": materials.by_sku(db(), list(totals))}
+            "materials": materials.by_sku(db(), list(totals)), "renewed_on": renews_on(month_of(now))}
 
 
 def _submit(principal, coop: dict, form: dict, lines: list[dict]):

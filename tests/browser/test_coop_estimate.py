@@ -6,15 +6,19 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from datetime import datetime, timezone
 
 import pytest
 from playwright.sync_api import expect
 
+from shared.calendar import add_days, month_bounds, month_of
 from shared.money import parse_money, rupees
-from shared.names import quantity as written
+from shared.names import day as day_in, quantity as written
 from tests.browser.checks import axe_findings, small_targets
 from tests.browser.conftest import USERS
 from tests.browser.test_alert_board_without_script import WithoutScript
+from tests.browser.test_coop_counter import fits
+from tests.browser.test_coop_walk import speaks
 from tests.browser.test_pages import menu, reload_until
 from tests.browser.test_people_defects import api_call, in_english
 
@@ -89,7 +93,7 @@ def test_a_secretary_sees_each_members_figures_for_a_two_member_request_then_sen
     expect(stock.locator("[data-short]")).to_have_text(
         "Less than the members ask for: the request waits in line for the rest.")
     expect(estimate.locator('[data-member-detail="ART-0001"] [data-over-quota]')).to_contain_text(
-        "Over the monthly yarn quota")
+        "is over their monthly yarn quota")
     member_box(page, "ART-0001").fill(ASKED["ART-0001"])
     page.get_by_role("button", name="See the estimate").click()
     expect(estimate.locator("[data-over-quota]")).to_have_count(0)
@@ -120,7 +124,7 @@ def test_the_estimate_needs_no_script_and_says_a_member_over_quota_in_hindi(brow
         expect(estimate.get_by_role("heading", name="हर सदस्य का अनुमान")).to_be_visible()
         expect(estimate.locator('tr[data-member-estimate="ART-0001"] [data-f="payable"]')).to_contain_text("₹")
         expect(estimate.locator('[data-member-detail="ART-0002"] [data-over-quota]')).to_contain_text(
-            "कोटे से अधिक")
+            "कोटे से ज़्यादा")
         expect(estimate.locator('[data-member-detail="ART-0001"] [data-over-quota]')).to_have_count(0)
         expect(estimate.locator("[data-stock] [data-available] a")).to_have_attribute(
             "href", re.compile(r"/availability$"))
@@ -185,3 +189,41 @@ def test_the_estimate_shows_the_depots_stock_as_inventory_has_it_to_the_gram(peo
     assert "." in written(available, "kg", "en") and "," in written(available, "kg", "en")  # what it is about
     expect(cell).to_have_text(written(available, "kg", lang))  # such as "1,400.5 kg", "1,400.5 किलो"
     expect(cell.locator("[data-short]")).to_have_count(0)
+
+
+def test_on_a_phone_in_hindi_a_member_over_their_quota_is_not_priced_the_estimate_says_what_is_left_until_when(
+        people, dev):
+    """A share over the member's monthly yarn quota was priced like any other, though sending the request is refused
+    whole (quota_exceeded): now, at 390 px in Hindi, that member's row says it is not priced and their part of the
+    estimate names them, with what is left of the quota and the day it renews; the member within it is priced."""
+    secretary = people("secretary").log_in()
+    page = speaks(secretary, "hi", {"width": 390, "height": 844})
+    page.goto(secretary.url("requests", "/coop/new"))
+    at_varanasi(page)
+    member_box(page, "ART-0001").fill("2")
+    member_box(page, "ART-0002").fill("500")  # more than any month's yarn quota
+    page.locator('button[name="estimate"]').click()  # अनुमान देखें
+    estimate = page.locator("#coop-estimate")
+    expect(estimate.get_by_role("heading", name="हर सदस्य का अनुमान")).to_be_visible()
+    expect(estimate.locator('tr[data-member-estimate="ART-0001"] [data-f="payable"]')).to_contain_text("₹")
+    over = estimate.locator('tr[data-member-estimate="ART-0002"]')
+    expect(over.locator('[data-f="over"]')).to_have_text("मूल्य नहीं लगाया गया: मासिक कोटे से ज़्यादा (नीचे लिखा है)।")
+    expect(over).not_to_contain_text("₹")
+    expect(estimate.locator("[data-total]")).to_have_count(0)  # nor a price for the whole request
+    lines = [{"sku": COTTON, "quantity": q, "artisan_id": a} for a, q in (("ART-0001", "2"), ("ART-0002", "500"))]
+    found = api_call(dev, "requests", "/api/v1/requisitions/estimate", user="secretary",
+                     body={"depot": "VNS", "cooperative": "SMBSS", "lines": lines})
+    [quota] = [q for q in found["quotas"] if q["artisan_id"] == "ART-0002"]
+    assert quota["over"]
+    renews = day_in(add_days(month_bounds(month_of(datetime.now(timezone.utc)))[1], 1), "hi")
+    detail = estimate.locator('[data-member-detail="ART-0002"]')
+    name = over.locator("th a").inner_text().strip()
+    said = detail.locator(f'[data-over-quota="{quota["category"]}"]')
+    expect(said).to_contain_text(f"{name} अपने मासिक धागा कोटे से ज़्यादा माँग रहे हैं")
+    expect(said).to_contain_text(f"{renews} को कोटा फिर से मिलने तक {written(quota['left'], 'kg', 'hi')} बचा है")
+    expect(detail.locator("[data-pricing]")).to_have_count(0)
+    expect(estimate.locator('[data-member-detail="ART-0001"] [data-pricing]')).to_have_count(1)
+    expect(estimate.locator('[data-member-detail="ART-0001"] [data-over-quota]')).to_have_count(0)
+    fits(page)
+    secretary.shot("request-for-members-estimate-over-quota-phone")
+    assert {"axe": axe_findings(page), "small": small_targets(page)} == {"axe": [], "small": []}
