@@ -13,6 +13,7 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from shared import dead_letters
+from shared.i18n import LANGUAGES
 
 INDEXES = {"dead_letters": [IndexModel([("kept_at", ASCENDING), ("offset", ASCENDING)]),
                             IndexModel([("event_id", ASCENDING)])]}
@@ -35,12 +36,19 @@ def keep(db, message) -> bool:
 def find(db, *, event_id: str | None = None, values: bool = False, limit: int = 500, skip: int = 0) -> list[dict]:
     """The kept dead letters, oldest first; with `values`, each with its key and bytes."""
     hidden = {} if values else {"key": 0, "value": 0}
-    return list(db.dead_letters.find({"event_id": event_id} if event_id else {}, hidden)
-                .sort([("kept_at", ASCENDING), ("offset", ASCENDING)]).skip(skip).limit(limit))
+    return [explained(doc) for doc in db.dead_letters.find({"event_id": event_id} if event_id else {}, hidden)
+            .sort([("kept_at", ASCENDING), ("offset", ASCENDING)]).skip(skip).limit(limit)]
 
 
 def mark_resent(db, letter_id: str, *, resend_id: str, by: str, at: datetime) -> dict | None:
     """Mark one sending of the dead letter (once per resend_id, however often told); None if it is not kept."""
     db.dead_letters.update_one({"_id": letter_id, "resends.resend_id": {"$ne": resend_id}},
                                {"$push": {"resends": {"resend_id": resend_id, "by": by, "at": at}}})
-    return db.dead_letters.find_one({"_id": letter_id}, {"key": 0, "value": 0})
+    doc = db.dead_letters.find_one({"_id": letter_id}, {"key": 0, "value": 0})
+    return doc and explained(doc)
+
+
+def explained(doc: dict) -> dict:
+    """A kept dead letter with what its reason means in each language (`reason_explained`, as `rawbank dlq list
+    --json` gives it), beside the `reason` its consumer wrote."""
+    return {**doc, "reason_explained": {lang: dead_letters.explain(doc, lang) for lang in LANGUAGES}}

@@ -126,3 +126,16 @@ def test_the_alert_of_a_malformed_event_says_which_field_is_wrong_and_what_to_do
     _, body = texts.alert(alert, {}, {}, "hi")
     assert body.startswith("अनुरोध सेवा") and "\u201cquantity\u201d: कम से कम 1 होना चाहिए" in body, body
     assert "इन्वेंटरी सेवा" in body and body.endswith("rawbank dlq resend e-7") and "Must be" not in body, body
+
+
+def test_the_openapi_schema_of_a_dead_letter_describes_what_its_reason_means_in_each_language(config):
+    """`reason_explained` ({en, hi}) is in GET /api/v1/dead-letters' schema, beside `reason` (which stays)."""
+    client = create_app(config, Runtime(spec(), config, client=connect("mongomock://x"))).test_client()
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    letter = schemas["DeadLetter"]["properties"]
+    assert "reason" in letter and "reason_explained" in letter, sorted(letter)
+    explained = letter["reason_explained"]
+    assert "rawbank dlq list --json" in explained.get("description", ""), explained
+    [ref] = [part["$ref"] for part in explained.get("allOf", [explained]) if "$ref" in part] or [None]
+    fields = schemas[ref.rsplit("/", 1)[1]] if ref else explained
+    assert set(fields["properties"]) == {"en", "hi"}, fields
