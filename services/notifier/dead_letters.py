@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
+from services.notifier.errors import CutWhenKept, DeadLetterNotFound, NoEventToResend
 from shared import dead_letters
 from shared.i18n import LANGUAGES
 
@@ -40,12 +41,20 @@ def find(db, *, event_id: str | None = None, values: bool = False, limit: int = 
             .sort([("kept_at", ASCENDING), ("offset", ASCENDING)]).skip(skip).limit(limit)]
 
 
-def mark_resent(db, letter_id: str, *, resend_id: str, by: str, at: datetime) -> dict | None:
-    """Mark one sending of the dead letter (once per resend_id, however often told); None if it is not kept."""
+def mark_resent(db, letter_id: str, *, resend_id: str, by: str, at: datetime) -> dict:
+    """Mark one sending of the dead letter (once per resend_id, however often told). Refused, nothing marked, for a
+    letter not kept (naming an event's letters if the id is an event's) and one that cannot be sent again."""
+    letter = db.dead_letters.find_one({"_id": letter_id}, {"event_id": 1, "truncated_from": 1})
+    if letter is None:
+        of_event = [doc["_id"] for doc in db.dead_letters.find({"event_id": letter_id}, {"_id": 1}).limit(20)]
+        raise DeadLetterNotFound({"id": letter_id, **({"dead_letters": of_event} if of_event else {})})
+    if not letter.get("event_id"):
+        raise NoEventToResend({"id": letter_id})
+    if letter.get("truncated_from"):
+        raise CutWhenKept({"id": letter_id, "truncated_from": letter["truncated_from"]})
     db.dead_letters.update_one({"_id": letter_id, "resends.resend_id": {"$ne": resend_id}},
                                {"$push": {"resends": {"resend_id": resend_id, "by": by, "at": at}}})
-    doc = db.dead_letters.find_one({"_id": letter_id}, {"key": 0, "value": 0})
-    return doc and explained(doc)
+    return explained(db.dead_letters.find_one({"_id": letter_id}, {"key": 0, "value": 0}))
 
 
 def explained(doc: dict) -> dict:

@@ -139,3 +139,41 @@ def test_the_openapi_schema_of_a_dead_letter_describes_what_its_reason_means_in_
     [ref] = [part["$ref"] for part in explained.get("allOf", [explained]) if "$ref" in part] or [None]
     fields = schemas[ref.rsplit("/", 1)[1]] if ref else explained
     assert set(fields["properties"]) == {"en", "hi"}, fields
+
+
+def test_marking_a_resend_of_no_kept_dead_letter_says_what_to_give_instead(config, token):
+    """An unknown id was answered "Nothing was found at this address; check the id.", also for the event id that
+    `rawbank dlq list` shows first (the usual slip): now it says where the ids are, or the id of that event's letter."""
+    runtime = Runtime(spec(), config, client=connect("mongomock://x"))
+    make_dead_letter_handler(runtime.db, config)(record(5, received("e-1")))
+    client = create_app(config, runtime).test_client()
+    [kept] = client.get("/api/v1/dead-letters", headers=token("admin")).json
+    unknown = client.post("/api/v1/dead-letters/resends", json={"id": "nope", "resend_id": "r-1"},
+                          headers=token("admin"))
+    assert unknown.status_code == 404 and unknown.json["error"]["code"] == "not_found", unknown.json
+    assert "nope" in unknown.json["error"]["message"] and "GET /api/v1/dead-letters" in unknown.json["error"]["message"]
+    hindi = client.post("/api/v1/dead-letters/resends", json={"id": "nope", "resend_id": "r-1"},
+                        headers={**token("admin"), "Accept-Language": "hi"}).json["error"]["message"]
+    assert "nope" in hindi and any("\u0900" <= ch <= "\u097f" for ch in hindi), hindi
+    event = client.post("/api/v1/dead-letters/resends", json={"id": "e-1", "resend_id": "r-1"}, headers=token("admin"))
+    assert event.status_code == 404 and event.json["error"]["details"] == {"id": "e-1", "dead_letters": [kept["id"]]}
+    assert kept["id"] in event.json["error"]["message"] and "event" in event.json["error"]["message"], event.json
+    assert client.get("/api/v1/dead-letters", headers=token("admin")).json[0]["resends"] == []  # nothing changed
+
+
+def test_a_resend_of_a_dead_letter_that_cannot_be_sent_again_is_refused_and_not_marked(config, token):
+    """A message that was no event, or was cut when kept, cannot be sent again as it was (`rawbank dlq resend` refuses
+    it): marking it sent again was accepted, and the letter then looked dealt with. Refused (409), saying why."""
+    runtime = Runtime(spec(), config, client=connect("mongomock://x"))
+    handle = make_dead_letter_handler(runtime.db, config)
+    handle(record(5, b"\x00garbage"))
+    handle(record(6, received("e-2"), truncated_from=b"900000"))
+    client = create_app(config, runtime).test_client()
+    garbage, cut = client.get("/api/v1/dead-letters", headers=token("admin")).json
+    for letter, why in ((garbage, "not an event"), (cut, "900000")):
+        refused = client.post("/api/v1/dead-letters/resends", json={"id": letter["id"], "resend_id": "r-1"},
+                              headers=token("admin"))
+        error = refused.json["error"]
+        assert refused.status_code == 409 and error["code"] == "dead_letter_not_resendable", error
+        assert why in error["message"] and "acknowledge" in error["message"], error
+    assert [letter["resends"] for letter in client.get("/api/v1/dead-letters", headers=token("admin")).json] == [[], []]
