@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
+from services.notifier.domain import DEAD_LETTER
 from services.notifier.errors import CutWhenKept, DeadLetterNotFound, NoEventToResend
 from shared import dead_letters
 from shared.i18n import LANGUAGES
@@ -37,8 +38,33 @@ def keep(db, message) -> bool:
 def find(db, *, event_id: str | None = None, values: bool = False, limit: int = 500, skip: int = 0) -> list[dict]:
     """The kept dead letters, oldest first; with `values`, each with its key and bytes."""
     hidden = {} if values else {"key": 0, "value": 0}
-    return [explained(doc) for doc in db.dead_letters.find({"event_id": event_id} if event_id else {}, hidden)
-            .sort([("kept_at", ASCENDING), ("offset", ASCENDING)]).skip(skip).limit(limit)]
+    docs = list(db.dead_letters.find({"event_id": event_id} if event_id else {}, hidden)
+                .sort([("kept_at", ASCENDING), ("offset", ASCENDING)]).skip(skip).limit(limit))
+    return shown(db, docs)
+
+
+def shown(db, docs: list[dict]) -> list[dict]:
+    """Kept dead letters as the API gives them: each with what its reason means and its alert."""
+    alerts = _alerts(db, docs)
+    return [{**explained(doc), "alert": alerts.get(_cause(doc))} for doc in docs]
+
+
+def _cause(doc: dict) -> str:
+    """The cause under which handlers.dead_letter raised the letter's alert."""
+    if doc.get("event_id"):
+        return f"dlq:{doc['_id']}"
+    return f"dlq:{doc['topic']}:{doc['partition']}:{doc['offset']}"
+
+
+def _alerts(db, docs: list[dict]) -> dict:
+    """The alert of each letter (by cause): its id and status, which acknowledging it discards the letter."""
+    causes = [_cause(doc) for doc in docs]
+    found = {}
+    for alert in db.alerts.find({"kind": DEAD_LETTER, "events": {"$in": causes}}, {"events": 1, "status": 1}) \
+            .sort("first_seen", ASCENDING):
+        found.update({cause: {"id": alert["_id"], "status": alert["status"]}
+                      for cause in set(alert["events"]).intersection(causes)})
+    return found
 
 
 def mark_resent(db, letter_id: str, *, resend_id: str, by: str, at: datetime) -> dict:
@@ -54,7 +80,7 @@ def mark_resent(db, letter_id: str, *, resend_id: str, by: str, at: datetime) ->
         raise CutWhenKept({"id": letter_id, "truncated_from": letter["truncated_from"]})
     db.dead_letters.update_one({"_id": letter_id, "resends.resend_id": {"$ne": resend_id}},
                                {"$push": {"resends": {"resend_id": resend_id, "by": by, "at": at}}})
-    return explained(db.dead_letters.find_one({"_id": letter_id}, {"key": 0, "value": 0}))
+    return shown(db, [db.dead_letters.find_one({"_id": letter_id}, {"key": 0, "value": 0})])[0]
 
 
 def explained(doc: dict) -> dict:

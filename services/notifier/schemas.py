@@ -266,6 +266,9 @@ class DeadLetterSchema(ma.Schema):
     reason = f.String(metadata={"description": "why it was kept, as its consumer wrote it (for diagnosis)"})
     reason_explained = f.Nested(lambda: ReasonExplainedSchema(), metadata={
         "description": "what the reason means and what to do next, in each language (as `rawbank dlq list --json`)"})
+    alert = f.Nested(lambda: LetterAlertSchema(), allow_none=True, metadata={
+        "description": "its alert (id, status): to discard the letter, acknowledge it (POST "
+                       "/api/v1/alerts/{id}/acknowledge); null once the alert no longer lists it"})
     original_topic = f.String(allow_none=True)
     resent_from = f.String(allow_none=True, metadata={"description": "a copy `rawbank dlq resend` sent: from where"})
     resend_id = f.String(allow_none=True)
@@ -283,6 +286,11 @@ class ReasonExplainedSchema(ma.Schema):
 
     en = f.String(metadata={"description": "in English"})
     hi = f.String(metadata={"description": "in Hindi"})
+
+
+class LetterAlertSchema(ma.Schema):
+    id = f.String()
+    status = f.String(metadata={"description": "open, acknowledged or resolved"})
 
 
 class ResendSchema(ma.Schema):

@@ -177,3 +177,25 @@ def test_a_resend_of_a_dead_letter_that_cannot_be_sent_again_is_refused_and_not_
         assert refused.status_code == 409 and error["code"] == "dead_letter_not_resendable", error
         assert why in error["message"] and "acknowledge" in error["message"], error
     assert [letter["resends"] for letter in client.get("/api/v1/dead-letters", headers=token("admin")).json] == [[], []]
+
+
+def test_each_dead_letter_names_its_alert_which_acknowledging_discards_it(config, token):
+    """What a reason means ends "acknowledge this dead letter's alert", but the list did not say which alert that is:
+    each letter names its alert (id and status), the one POST /api/v1/alerts/{id}/acknowledge takes."""
+    runtime = Runtime(spec(), config, client=connect("mongomock://x"))
+    handle = make_dead_letter_handler(runtime.db, config)
+    handle(record(5, received("e-1")))
+    handle(record(8, b"\x00garbage"))
+    client = create_app(config, runtime).test_client()
+    letter, garbage = client.get("/api/v1/dead-letters", headers=token("admin")).json
+    assert letter["alert"]["status"] == "open" and garbage["alert"]["status"] == "open", (letter, garbage)
+    done = client.post(f"/api/v1/alerts/{letter['alert']['id']}/acknowledge", json={}, headers=token("admin"))
+    assert done.status_code == 200, done.json
+    assert done.json["details"]["event_id"] == "e-1"
+    letter, _ = client.get("/api/v1/dead-letters", headers=token("admin")).json
+    assert letter["alert"]["status"] == "acknowledged"
+    marked = client.post("/api/v1/dead-letters/resends", json={"id": letter["id"], "resend_id": "r-1"},
+                         headers=token("admin"))
+    assert marked.json["alert"] == letter["alert"] and marked.json["reason_explained"]["en"], marked.json
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    assert "acknowledge" in schemas["DeadLetter"]["properties"]["alert"]["description"]
