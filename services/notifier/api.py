@@ -45,12 +45,10 @@ def list_dead_letters(query):
 @blp.arguments(ResendBody)
 @blp.response(200, DeadLetterSchema)
 def mark_resent(body):
-    """Mark a sending of `rawbank dlq resend` on the dead letter it sent (once per resend_id; admin only)."""
-    done = dead_letters.mark_resent(db(), body["id"], resend_id=body["resend_id"], by=current_principal().sub,
+    """Mark a sending of `rawbank dlq resend` on the dead letter it sent (once per resend_id; admin only). 404 for
+    an id no letter has, 409 dead_letter_not_resendable for a letter that cannot be sent again as it was."""
+    return dead_letters.mark_resent(db(), body["id"], resend_id=body["resend_id"], by=current_principal().sub,
                                     at=datetime.now(timezone.utc))
-    if done is None:
-        raise NotFound({"id": body["id"]})
-    return done
 
 
 def depot_scope() -> str | None:

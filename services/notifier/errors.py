@@ -66,3 +66,34 @@ class NotYourDepot(Forbidden):
     def depot_name(self) -> str:
         """Their depot's name in the page's language."""
         return self.values()["your_depot"]
+
+
+class DeadLetterNotFound(NotFound):
+    """No kept dead letter has this id; `dead_letters` in the details lists those of an event, when the id given is
+    an event's (the id `rawbank dlq list` shows first)."""
+
+    message = N_("No dead letter has the id {id}: list them with GET /api/v1/dead-letters (or rawbank dlq list --json) "
+                 "and give the “id” of one.")
+    of_event = N_("{id} is the id of an event, not of a dead letter: give the “id” of its dead letter, {dead_letters}.")
+
+    def describe(self, lang: str | None = None) -> str:
+        if not self.details.get("dead_letters"):
+            return super().describe(lang)
+        letters = ", ".join(self.details["dead_letters"])
+        return translate(self.of_event, lang, id=self.details["id"], dead_letters=letters)
+
+
+class NoEventToResend(Conflict):
+    """A dead letter its consumer could not read as an event: there is nothing to send again (shared/dead_letters)."""
+
+    code = "dead_letter_not_resendable"
+    message = N_("The dead letter {id} is not an event (its consumer could not read it), so it cannot be sent again: "
+                 "find which program wrote it, then acknowledge its alert to discard it.")
+
+
+class CutWhenKept(Conflict):
+    """A dead letter cut when kept (truncated_from): sent again it would be another message than the one refused."""
+
+    code = "dead_letter_not_resendable"
+    message = N_("The dead letter {id} was cut when kept (the message had {truncated_from} bytes), so it cannot be "
+                 "sent again as it was: ask the developers to apply it from its topic, then acknowledge its alert.")

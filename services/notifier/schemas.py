@@ -263,7 +263,12 @@ class DeadLetterSchema(ma.Schema):
     event_id = f.String(allow_none=True)
     type = f.String(allow_none=True)
     consumer_group = f.String(allow_none=True, metadata={"description": "the service that could not handle it"})
-    reason = f.String()
+    reason = f.String(metadata={"description": "why it was kept, as its consumer wrote it (for diagnosis)"})
+    reason_explained = f.Nested(lambda: ReasonExplainedSchema(), metadata={
+        "description": "what the reason means and what to do next, in each language (as `rawbank dlq list --json`)"})
+    alert = f.Nested(lambda: LetterAlertSchema(), allow_none=True, metadata={
+        "description": "its alert (id, status): to discard the letter, acknowledge it (POST "
+                       "/api/v1/alerts/{id}/acknowledge); null once the alert no longer lists it"})
     original_topic = f.String(allow_none=True)
     resent_from = f.String(allow_none=True, metadata={"description": "a copy `rawbank dlq resend` sent: from where"})
     resend_id = f.String(allow_none=True)
@@ -274,6 +279,18 @@ class DeadLetterSchema(ma.Schema):
                      metadata={"description": "each sending of `rawbank dlq resend`, oldest first"})
     key = Base64(allow_none=True, metadata={"description": "with values=true"})
     value = Base64(allow_none=True, metadata={"description": "with values=true"})
+
+
+class ReasonExplainedSchema(ma.Schema):
+    """A dead letter's reason as a sentence a person acts on (shared/dead_letters.explain)."""
+
+    en = f.String(metadata={"description": "in English"})
+    hi = f.String(metadata={"description": "in Hindi"})
+
+
+class LetterAlertSchema(ma.Schema):
+    id = f.String()
+    status = f.String(metadata={"description": "open, acknowledged or resolved"})
 
 
 class ResendSchema(ma.Schema):

@@ -8,6 +8,7 @@ import threading
 from dataclasses import replace
 
 import pytest
+import requests
 from kafka import TopicPartition
 from werkzeug.serving import make_server
 
@@ -111,6 +112,28 @@ def test_a_dead_letter_is_listed_and_sent_again_as_it_came_to_its_topic(broker_c
     assert dict(first.headers)["resend_id"] != dict(again.headers)["resend_id"]
 
 
+def refused_by_inventory(config, topic: str, until=None):
+    """A RequisitionDispatched event with a zero quantity and no artisan, which inventory's real consumer refuses
+    (a dead letter in <topic>.dlq); `until` waits for more than the dead letter (the notifier to keep it)."""
+    dispatched, _ = dispatch_and_low("REQ-5")
+    malformed = json.loads(dispatched.to_bytes())
+    malformed["payload"]["lines"][0]["quantity"] = "0"
+    del malformed["payload"]["artisan_id"]
+    producer = make_producer(config, "test")
+    try:
+        producer.send(topic, key=b"REQ-5", value=json.dumps(malformed).encode()).get(10)
+        applied = []
+        with running(ConsumerLoop(config, service="inventory", group_id="rawbank-inventory", topics=[topic],
+                                  handler=applied.append, producer=producer)):
+            wait_until(lambda: messages(config, dlq_topic(topic)), 30, message="the dead letter")
+            if until:
+                wait_until(until, 60, message="the notifier to keep the dead letter")
+    finally:
+        producer.close()
+    assert applied == []  # refused, never applied
+    return dispatched
+
+
 def test_a_malformed_event_a_consumer_refused_is_listed_with_what_is_wrong_and_what_to_do_in_words(
         broker_config, unique, monkeypatch):
     """`rawbank dlq list` showed the reason as marshmallow wrote it ("RequisitionDispatched payload invalid:
@@ -118,20 +141,7 @@ def test_a_malformed_event_a_consumer_refused_is_listed_with_what_is_wrong_and_w
     event, the field and what is wrong, and what to do next, in English and in Hindi (or Hindi only, --lang hi)."""
     topic = f"requests.events.{unique}"
     ensure_topics(broker_config, [topic])
-    dispatched, _ = dispatch_and_low("REQ-5")
-    malformed = json.loads(dispatched.to_bytes())
-    malformed["payload"]["lines"][0]["quantity"] = "0"
-    del malformed["payload"]["artisan_id"]
-    producer = make_producer(broker_config, "test")
-    try:
-        producer.send(topic, key=b"REQ-5", value=json.dumps(malformed).encode()).get(10)
-        applied = []
-        with running(ConsumerLoop(broker_config, service="inventory", group_id="rawbank-inventory", topics=[topic],
-                                  handler=applied.append, producer=producer)):
-            wait_until(lambda: messages(broker_config, dlq_topic(topic)), 30, message="the dead letter")
-    finally:
-        producer.close()
-    assert applied == []  # refused, never applied
+    dispatched = refused_by_inventory(broker_config, topic)
     config = broker_config.with_(notifier_url=f"http://127.0.0.1:{free_port()}")  # no notifier: the broker's copy
 
     out = io.StringIO()
@@ -288,3 +298,28 @@ def test_after_a_restart_lost_the_brokers_topics_the_notifier_still_lists_and_re
     kept, kept_hi, again, again_hi = said_under(out.getvalue(), dispatched.event_id)  # under its own dead letter
     assert [kept, kept_hi] == list(SEEN["kept"]) and again.startswith("sent again 1 time(s), last ")
     assert again.endswith(" by rawbank-dlq") and again_hi.startswith("1 बार दोबारा भेजा गया"), out.getvalue()
+
+
+def test_the_api_lists_a_refused_malformed_event_with_what_its_reason_means_as_rawbank_dlq_list_json_does(
+        broker_config, notifier_on, unique, token):
+    """GET /api/v1/dead-letters gave only the reason as marshmallow wrote it ("RequisitionDispatched payload invalid:
+    {'lines': {0: ...}}"): beside it, `reason_explained` in English and Hindi, the same as `rawbank dlq list --json`."""
+    topic = f"requests.events.{unique}"
+    config, db = notifier_on(broker_config.kafka_bootstrap_servers, (topic,))
+    ensure_topics(config, [topic])
+    inventorys = {"consumer_group": "rawbank-inventory"}  # the notifier, reading the topic too, refuses it as well
+    dispatched = refused_by_inventory(config, topic, until=lambda: db.dead_letters.count_documents(inventorys))
+    answer = requests.get(f"{config.notifier_url}/api/v1/dead-letters", headers=token("admin"), timeout=10)
+    assert answer.status_code == 200, answer.text
+    [listed] = [letter for letter in answer.json() if letter["consumer_group"] == "rawbank-inventory"]
+    assert listed["reason"].startswith("RequisitionDispatched payload invalid: {'artisan_id'"), listed  # as written
+    english, hindi = listed["reason_explained"]["en"], listed["reason_explained"]["hi"]
+    assert english.startswith("The inventory service could not apply the RequisitionDispatched event "
+                              f"{dispatched.event_id} because its data is wrong: the field \u201cartisan_id\u201d: "
+                              "not given; the field \u201clines[0].quantity\u201d: must be greater than zero."), english
+    assert english.endswith(f"rawbank dlq resend {dispatched.event_id}"), english
+    assert hindi.startswith("इन्वेंटरी सेवा") and "शून्य से अधिक होना चाहिए" in hindi, hindi
+    out = io.StringIO()
+    assert dlq_cli.list_(config, [topic], as_json=True, stream=out) == 0
+    [from_cli] = [letter for letter in json.loads(out.getvalue()) if letter["consumer_group"] == "rawbank-inventory"]
+    assert listed["reason_explained"] == from_cli["reason_explained"]

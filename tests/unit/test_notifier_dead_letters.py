@@ -126,3 +126,76 @@ def test_the_alert_of_a_malformed_event_says_which_field_is_wrong_and_what_to_do
     _, body = texts.alert(alert, {}, {}, "hi")
     assert body.startswith("अनुरोध सेवा") and "\u201cquantity\u201d: कम से कम 1 होना चाहिए" in body, body
     assert "इन्वेंटरी सेवा" in body and body.endswith("rawbank dlq resend e-7") and "Must be" not in body, body
+
+
+def test_the_openapi_schema_of_a_dead_letter_describes_what_its_reason_means_in_each_language(config):
+    """`reason_explained` ({en, hi}) is in GET /api/v1/dead-letters' schema, beside `reason` (which stays)."""
+    client = create_app(config, Runtime(spec(), config, client=connect("mongomock://x"))).test_client()
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    letter = schemas["DeadLetter"]["properties"]
+    assert "reason" in letter and "reason_explained" in letter, sorted(letter)
+    explained = letter["reason_explained"]
+    assert "rawbank dlq list --json" in explained.get("description", ""), explained
+    [ref] = [part["$ref"] for part in explained.get("allOf", [explained]) if "$ref" in part] or [None]
+    fields = schemas[ref.rsplit("/", 1)[1]] if ref else explained
+    assert set(fields["properties"]) == {"en", "hi"}, fields
+
+
+def test_marking_a_resend_of_no_kept_dead_letter_says_what_to_give_instead(config, token):
+    """An unknown id was answered "Nothing was found at this address; check the id.", also for the event id that
+    `rawbank dlq list` shows first (the usual slip): now it says where the ids are, or the id of that event's letter."""
+    runtime = Runtime(spec(), config, client=connect("mongomock://x"))
+    make_dead_letter_handler(runtime.db, config)(record(5, received("e-1")))
+    client = create_app(config, runtime).test_client()
+    [kept] = client.get("/api/v1/dead-letters", headers=token("admin")).json
+    unknown = client.post("/api/v1/dead-letters/resends", json={"id": "nope", "resend_id": "r-1"},
+                          headers=token("admin"))
+    assert unknown.status_code == 404 and unknown.json["error"]["code"] == "not_found", unknown.json
+    assert "nope" in unknown.json["error"]["message"] and "GET /api/v1/dead-letters" in unknown.json["error"]["message"]
+    hindi = client.post("/api/v1/dead-letters/resends", json={"id": "nope", "resend_id": "r-1"},
+                        headers={**token("admin"), "Accept-Language": "hi"}).json["error"]["message"]
+    assert "nope" in hindi and any("\u0900" <= ch <= "\u097f" for ch in hindi), hindi
+    event = client.post("/api/v1/dead-letters/resends", json={"id": "e-1", "resend_id": "r-1"}, headers=token("admin"))
+    assert event.status_code == 404 and event.json["error"]["details"] == {"id": "e-1", "dead_letters": [kept["id"]]}
+    assert kept["id"] in event.json["error"]["message"] and "event" in event.json["error"]["message"], event.json
+    assert client.get("/api/v1/dead-letters", headers=token("admin")).json[0]["resends"] == []  # nothing changed
+
+
+def test_a_resend_of_a_dead_letter_that_cannot_be_sent_again_is_refused_and_not_marked(config, token):
+    """A message that was no event, or was cut when kept, cannot be sent again as it was (`rawbank dlq resend` refuses
+    it): marking it sent again was accepted, and the letter then looked dealt with. Refused (409), saying why."""
+    runtime = Runtime(spec(), config, client=connect("mongomock://x"))
+    handle = make_dead_letter_handler(runtime.db, config)
+    handle(record(5, b"\x00garbage"))
+    handle(record(6, received("e-2"), truncated_from=b"900000"))
+    client = create_app(config, runtime).test_client()
+    garbage, cut = client.get("/api/v1/dead-letters", headers=token("admin")).json
+    for letter, why in ((garbage, "not an event"), (cut, "900000")):
+        refused = client.post("/api/v1/dead-letters/resends", json={"id": letter["id"], "resend_id": "r-1"},
+                              headers=token("admin"))
+        error = refused.json["error"]
+        assert refused.status_code == 409 and error["code"] == "dead_letter_not_resendable", error
+        assert why in error["message"] and "acknowledge" in error["message"], error
+    assert [letter["resends"] for letter in client.get("/api/v1/dead-letters", headers=token("admin")).json] == [[], []]
+
+
+def test_each_dead_letter_names_its_alert_which_acknowledging_discards_it(config, token):
+    """What a reason means ends "acknowledge this dead letter's alert", but the list did not say which alert that is:
+    each letter names its alert (id and status), the one POST /api/v1/alerts/{id}/acknowledge takes."""
+    runtime = Runtime(spec(), config, client=connect("mongomock://x"))
+    handle = make_dead_letter_handler(runtime.db, config)
+    handle(record(5, received("e-1")))
+    handle(record(8, b"\x00garbage"))
+    client = create_app(config, runtime).test_client()
+    letter, garbage = client.get("/api/v1/dead-letters", headers=token("admin")).json
+    assert letter["alert"]["status"] == "open" and garbage["alert"]["status"] == "open", (letter, garbage)
+    done = client.post(f"/api/v1/alerts/{letter['alert']['id']}/acknowledge", json={}, headers=token("admin"))
+    assert done.status_code == 200, done.json
+    assert done.json["details"]["event_id"] == "e-1"
+    letter, _ = client.get("/api/v1/dead-letters", headers=token("admin")).json
+    assert letter["alert"]["status"] == "acknowledged"
+    marked = client.post("/api/v1/dead-letters/resends", json={"id": letter["id"], "resend_id": "r-1"},
+                         headers=token("admin"))
+    assert marked.json["alert"] == letter["alert"] and marked.json["reason_explained"]["en"], marked.json
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    assert "acknowledge" in schemas["DeadLetter"]["properties"]["alert"]["description"]
