@@ -49,7 +49,8 @@ def create(db, body: dict, *, by: str, origin: str | None = None, number=None) -
     lines = _lines(db, body["lines"])
     now = clock.now()
     doc = {"_id": number() if number else next_number(db, "purchase_order", "PO"), "supplier": supplier["code"],
-           "supplier_name": supplier["name"], "depot": body["depot"], "lines": lines,
+           "supplier_name": supplier["name"], "supplier_name_hi": supplier.get("name_hi"), "depot": body["depot"],
+           "lines": lines,
            "expected_on": body["expected_on"], "status": order_rules.DRAFT, "note": body.get("note") or "",
            "created_by": by, "created_at": now, "updated_at": now, "receipts": [], "version": 1, "outbox": [],
            **({"origin": origin} if origin else {})}

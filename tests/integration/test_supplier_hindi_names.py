@@ -1,0 +1,74 @@
+"""A supplier's name and district in Hindi (`name_hi`, `district_hi`, optional): kept by the API, refused when bad
+with nothing changed, and read on Hindi pages where the supplier is named (the English ones where it gave none)."""
+import pytest
+
+from services.inventory import create_app, seed
+from shared.auth import COOKIE, issue_token
+from shared.i18n import LANG_COOKIE
+from tests.integration.test_inventory_support import inventory_api, runtime  # noqa: F401
+
+MILL = {"code": "MILL-SRM", "name": "Sri Ram Spinning Mills", "district": "Salem",
+        "name_hi": "श्री राम स्पिनिंग मिल्स", "district_hi": "सेलम"}
+PLAIN = {"code": "MILL-OLD", "name": "Old Weavers Supply", "district": "Mau"}
+
+
+@pytest.fixture
+def page(config, runtime):
+    client = create_app(config, runtime).test_client()
+
+    def get(path, lang="en"):
+        client.set_cookie(COOKIE, issue_token(config.jwt_secret, sub="admin", role="admin"))
+        client.set_cookie(LANG_COOKIE, lang)
+        response = client.get(path)
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+    return get
+
+
+def test_a_supplier_keeps_its_hindi_name_and_district_and_changes_them(inventory_api):
+    made = inventory_api("POST", "/suppliers", MILL, status=201)
+    assert (made["name_hi"], made["district_hi"]) == ("श्री राम स्पिनिंग मिल्स", "सेलम")
+    old = inventory_api("POST", "/suppliers", PLAIN, status=201)
+    assert old["name_hi"] is None and old["district_hi"] is None  # optional: old clients send neither
+    changed = inventory_api("PATCH", "/suppliers/MILL-SRM", {"name_hi": "श्रीराम मिल्स"}, status=200)
+    assert (changed["name_hi"], changed["name"], changed["district_hi"]) == ("श्रीराम मिल्स", MILL["name"], "सेलम")
+    cleared = inventory_api("PATCH", "/suppliers/MILL-SRM", {"district_hi": None}, status=200)
+    assert cleared["district_hi"] is None
+    assert inventory_api("GET", "/suppliers/MILL-SRM", role="warehouse")["name_hi"] == "श्रीराम मिल्स"
+
+
+@pytest.mark.parametrize("field, value", [("name_hi", "म" * 201), ("name_hi", "   "), ("name_hi", "मिल\x07"),
+                                          ("district_hi", "स" * 101), ("district_hi", "")])
+def test_a_bad_hindi_name_or_district_is_refused_and_nothing_changes(inventory_api, runtime, field, value):
+    inventory_api("POST", "/suppliers", MILL, status=201)
+    before = runtime.db.suppliers.find_one({"_id": "MILL-SRM"})
+    patched = inventory_api("PATCH", "/suppliers/MILL-SRM", {field: value})["error"]
+    created = inventory_api("POST", "/suppliers", {**MILL, "code": "MILL-NEW", field: value})["error"]
+    for error in (patched, created):
+        assert error["code"] == "validation_error" and field in error["details"], error
+    assert runtime.db.suppliers.find_one({"_id": "MILL-SRM"}) == before
+    assert runtime.db.suppliers.find_one({"_id": "MILL-NEW"}) is None
+
+
+def test_hindi_pages_name_the_supplier_in_hindi_and_english_pages_in_english(inventory_api, page):
+    inventory_api("POST", "/suppliers", MILL, status=201)
+    inventory_api("POST", "/suppliers", PLAIN, status=201)
+    number = inventory_api("POST", "/purchase-orders", {
+        "supplier": "MILL-SRM", "depot": "VNS", "expected_on": "2099-01-31",
+        "lines": [{"sku": "YRN", "quantity": "100", "price": "245.50"}]}, status=201)["purchase_order"]
+    hindi, english = page("/admin/suppliers", lang="hi"), page("/admin/suppliers")
+    assert "श्री राम स्पिनिंग मिल्स" in hindi and "सेलम" in hindi and "Sri Ram Spinning Mills" not in hindi
+    assert "Sri Ram Spinning Mills" in english and "श्री राम स्पिनिंग मिल्स" not in english
+    assert "Old Weavers Supply" in hindi and "Mau" in hindi  # no Hindi name given: the English one
+    assert "श्री राम स्पिनिंग मिल्स" in page("/admin/suppliers/MILL-SRM", lang="hi")
+    for path in (f"/admin/purchase-orders/{number}", "/admin/purchase-orders", "/admin/replenishment?depot=VNS"):
+        hindi, english = page(path, lang="hi"), page(path)
+        assert "श्री राम स्पिनिंग मिल्स" in hindi and "Sri Ram Spinning Mills" not in hindi, path
+        assert "Sri Ram Spinning Mills" in english and "श्री राम स्पिनिंग मिल्स" not in english, path
+
+
+def test_the_demo_suppliers_have_hindi_names_and_districts(runtime, config):
+    seed.seed(runtime.db, config)
+    for supplier in runtime.db.suppliers.find():
+        assert supplier.get("name_hi") and supplier.get("district_hi"), supplier["_id"]
+    assert runtime.db.suppliers.find_one({"_id": "SRM"})["name_hi"] == "श्री राम स्पिनिंग मिल्स"
