@@ -72,3 +72,12 @@ def test_the_demo_suppliers_have_hindi_names_and_districts(runtime, config):
     for supplier in runtime.db.suppliers.find():
         assert supplier.get("name_hi") and supplier.get("district_hi"), supplier["_id"]
     assert runtime.db.suppliers.find_one({"_id": "SRM"})["name_hi"] == "श्री राम स्पिनिंग मिल्स"
+
+
+def test_a_draft_refused_for_want_of_a_price_names_the_supplier_in_the_readers_language(inventory_api):
+    inventory_api("POST", "/suppliers", MILL, status=201)  # it prices nothing
+    for lang, name, other in (("hi", "श्री राम स्पिनिंग मिल्स", "Sri Ram"), ("en", "Sri Ram Spinning Mills", "श्री")):
+        error = inventory_api("POST", "/replenishment/purchase-orders", {"depot": "VNS", "supplier": "MILL-SRM",
+                                                                         "skus": ["YRN"]}, status=422, lang=lang)
+        message = error["error"]["message"]
+        assert error["error"]["code"] == "no_supplier_price" and message.startswith(name) and other not in message
