@@ -303,6 +303,7 @@ def raise_overdue(db, limit: int = 100) -> int:
                                         "expected_on": {"$lt": today.isoformat()}}, HIDDEN).limit(limit):
         event = _event("PurchaseOrderOverdue", doc, None, lines=order_rules.remaining(doc["lines"]),
                        expected_on=doc["expected_on"], supplier_name=doc["supplier_name"],
+                       supplier_name_hi=doc.get("supplier_name_hi"),
                        days_late=order_rules.days_late(doc["expected_on"], today))
         raised += db.purchase_orders.update_one(
             {"_id": doc["_id"], "overdue": None}, {"$set": {"overdue": today.isoformat()},

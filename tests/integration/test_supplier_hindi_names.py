@@ -1,9 +1,12 @@
 """A supplier's name and district in Hindi (`name_hi`, `district_hi`, optional): kept by the API, refused when bad
 with nothing changed, and read on Hindi pages where the supplier is named (the English ones where it gave none)."""
+from datetime import datetime, timezone
+
 import pytest
 
-from services.inventory import create_app, seed
+from services.inventory import clock, create_app, purchase_orders, seed
 from shared.auth import COOKIE, issue_token
+from shared.envelope import decode_event
 from shared.i18n import LANG_COOKIE
 from tests.integration.test_inventory_support import inventory_api, runtime  # noqa: F401
 
@@ -81,3 +84,23 @@ def test_a_draft_refused_for_want_of_a_price_names_the_supplier_in_the_readers_l
                                                                          "skus": ["YRN"]}, status=422, lang=lang)
         message = error["error"]["message"]
         assert error["error"]["code"] == "no_supplier_price" and message.startswith(name) and other not in message
+
+
+def test_a_late_orders_event_carries_its_suppliers_hindi_name_if_it_had_one(inventory_api, runtime, monkeypatch):
+    inventory_api("POST", "/suppliers", MILL, status=201)
+    inventory_api("POST", "/suppliers", PLAIN, status=201)
+    monkeypatch.setattr(clock, "now", lambda: datetime(2030, 1, 5, 6, tzinfo=timezone.utc))
+    numbers = {}
+    for supplier in ("MILL-SRM", "MILL-OLD"):
+        numbers[supplier] = number = inventory_api("POST", "/purchase-orders", {
+            "supplier": supplier, "depot": "VNS", "expected_on": "2030-01-10",
+            "lines": [{"sku": "YRN", "quantity": "100", "price": "245.50"}]}, status=201)["purchase_order"]
+        inventory_api("POST", f"/purchase-orders/{number}/send", status=200)
+    monkeypatch.setattr(clock, "now", lambda: datetime(2030, 1, 12, 6, tzinfo=timezone.utc))
+    assert purchase_orders.raise_overdue(runtime.db) == 2
+    said = {}
+    for supplier, number in numbers.items():
+        events = [decode_event(e) for e in runtime.db.purchase_orders.find_one({"_id": number})["outbox"]]
+        [said[supplier]] = [e.data for e in events if e.type == "PurchaseOrderOverdue"]
+    assert said["MILL-SRM"]["supplier_name_hi"] == "श्री राम स्पिनिंग मिल्स"
+    assert not said["MILL-OLD"].get("supplier_name_hi") and said["MILL-OLD"]["supplier_name"] == PLAIN["name"]
