@@ -1,5 +1,6 @@
 """A supplier's name and district in Hindi (`name_hi`, `district_hi`, optional): kept by the API, refused when bad
 with nothing changed, and read on Hindi pages where the supplier is named (the English ones where it gave none)."""
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -104,3 +105,17 @@ def test_a_late_orders_event_carries_its_suppliers_hindi_name_if_it_had_one(inve
         [said[supplier]] = [e.data for e in events if e.type == "PurchaseOrderOverdue"]
     assert said["MILL-SRM"]["supplier_name_hi"] == "श्री राम स्पिनिंग मिल्स"
     assert not said["MILL-OLD"].get("supplier_name_hi") and said["MILL-OLD"]["supplier_name"] == PLAIN["name"]
+
+
+def test_the_suppliers_page_has_a_form_for_its_names_in_both_languages_that_the_api_takes(inventory_api, page):
+    inventory_api("POST", "/suppliers", PLAIN, status=201)
+    html = page("/admin/suppliers/MILL-OLD", lang="hi")
+    form = re.search(r'<form[^>]*id="supplier-names".*?</form>', html, re.S).group(0)
+    assert 'data-api="/api/v1/suppliers/MILL-OLD"' in form and 'data-method="PATCH"' in form
+    fields = dict(re.findall(r'<input id="[^"]+" name="([a-z_]+)"[^>]*?value="([^"]*)"', form))
+    assert fields == {"name": PLAIN["name"], "name_hi": "", "district": "Mau", "district_hi": ""}
+    assert "हिन्दी में नाम" in form and "हिन्दी में ज़िला" in form  # its labels in the page's language
+    # what the form sends (rawbank.js: an empty field with data-null as null) is what the API takes
+    inventory_api("PATCH", "/suppliers/MILL-OLD", {**fields, "name_hi": "पुराना बुनकर सप्लाई", "district_hi": None},
+                  status=200)
+    assert "पुराना बुनकर सप्लाई" in page("/admin/suppliers/MILL-OLD", lang="hi")
