@@ -119,3 +119,12 @@ def test_the_suppliers_page_has_a_form_for_its_names_in_both_languages_that_the_
     inventory_api("PATCH", "/suppliers/MILL-OLD", {**fields, "name_hi": "पुराना बुनकर सप्लाई", "district_hi": None},
                   status=200)
     assert "पुराना बुनकर सप्लाई" in page("/admin/suppliers/MILL-OLD", lang="hi")
+
+
+def test_the_openapi_says_the_hindi_fields_are_optional_and_what_they_are(config, runtime):
+    schemas = create_app(config, runtime).test_client().get("/api/v1/openapi.json").json["components"]["schemas"]
+    for schema in ("Supplier", "SupplierPatch"):
+        fields = schemas[schema]["properties"]
+        assert {"name_hi", "district_hi"} <= set(fields) and "Hindi pages" in fields["name_hi"]["description"]
+        assert not {"name_hi", "district_hi"} & set(schemas[schema].get("required", []))
+    assert "supplier_name_hi" in schemas["PurchaseOrder"]["properties"]
