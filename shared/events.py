@@ -379,6 +379,8 @@ class PurchaseOrderOverdue(PurchaseOrder):
     """Past its expected date with something still to come (`lines`: what is still to come)."""
 
     supplier_name = _text(required=True)
+    #: the supplier's name in Hindi when the order was raised (Hindi texts say it; absent or null: `supplier_name`)
+    supplier_name_hi = f.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
     expected_on = Day(required=True)
     days_late = f.Integer(required=True, strict=True, validate=ma.validate.Range(min=1))
 

@@ -359,7 +359,8 @@ class NoSupplierPrice(RuleBroken):
 
     def values(self, lang: str | None = None) -> dict:
         lang = lang or language()
-        return {**super().values(lang), "supplier": self.details.get("supplier_name") or self.details.get("supplier"),
+        seller = {"name": self.details.get("supplier_name"), "name_hi": self.details.get("supplier_name_hi")}
+        return {**super().values(lang), "supplier": names.named(seller, self.details.get("supplier"), lang),
                 "materials": names.named_all(self.details.get("names") or {}, self.details.get("skus", ()), lang)}
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request
 from services.inventory import domain, ledger, people, stock_lists, suppliers
 from services.inventory.catalog import material_or_error
 from services.inventory.pages import CATEGORIES, depot_of, materials
+from shared.i18n import language
 from shared.lists import day_range, pager, search_text
 from shared.pages import page, staff_named
 from shared.web import db
@@ -47,7 +48,8 @@ def stock_card(principal, sku):
                            people=people.who(db(), ids), keep={}, max_sources=stock_lists.MAX_SOURCES,
                            supplier_names=suppliers.names(db(), [r.get("supplier") for r in card["movements"]] +
                                                           [name for lot in card["stock"]["lots"]
-                                                           for name in lot["suppliers"]] if card else []),
+                                                           for name in lot["suppliers"]] if card else [],
+                                                          language()),
                            cooperatives=people.cooperatives(db(), [row["cooperative"] for row in
                                                                   (card["holds"] + card["waiting"])] if card else []))
 
@@ -69,5 +71,5 @@ def movement_ledger(principal):
     staff_named(r.get("by") for r in rows)
     return render_template("inventory/ledger.html", rows=rows, paging=paging, depot=code, depots=depots,
                            materials=materials(), keep=keep, errors=errors, types=domain.MOVEMENT_TYPES,
-                           supplier_names=suppliers.names(db(), [r.get("supplier") for r in rows]),
+                           supplier_names=suppliers.names(db(), [r.get("supplier") for r in rows], language()),
                            filtered=any(keep.values()))

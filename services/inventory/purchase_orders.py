@@ -49,7 +49,8 @@ def create(db, body: dict, *, by: str, origin: str | None = None, number=None) -
     lines = _lines(db, body["lines"])
     now = clock.now()
     doc = {"_id": number() if number else next_number(db, "purchase_order", "PO"), "supplier": supplier["code"],
-           "supplier_name": supplier["name"], "depot": body["depot"], "lines": lines,
+           "supplier_name": supplier["name"], "supplier_name_hi": supplier.get("name_hi"), "depot": body["depot"],
+           "lines": lines,
            "expected_on": body["expected_on"], "status": order_rules.DRAFT, "note": body.get("note") or "",
            "created_by": by, "created_at": now, "updated_at": now, "receipts": [], "version": 1, "outbox": [],
            **({"origin": origin} if origin else {})}
@@ -302,6 +303,7 @@ def raise_overdue(db, limit: int = 100) -> int:
                                         "expected_on": {"$lt": today.isoformat()}}, HIDDEN).limit(limit):
         event = _event("PurchaseOrderOverdue", doc, None, lines=order_rules.remaining(doc["lines"]),
                        expected_on=doc["expected_on"], supplier_name=doc["supplier_name"],
+                       supplier_name_hi=doc.get("supplier_name_hi"),
                        days_late=order_rules.days_late(doc["expected_on"], today))
         raised += db.purchase_orders.update_one(
             {"_id": doc["_id"], "overdue": None}, {"$set": {"overdue": today.isoformat()},

@@ -139,6 +139,7 @@ def draft_order(db, body: dict, *, by: str, number=None) -> dict:
     unpriced = [row for row in rows if suppliers.item(seller, row["sku"]).get("price") is None]
     if unpriced:  # the draft would carry them at ₹0, and be sent so
         raise NoSupplierPrice({"supplier": seller["code"], "supplier_name": seller["name"],
+                               "supplier_name_hi": seller.get("name_hi"),
                                "skus": [row["sku"] for row in unpriced],
                                "names": {row["sku"]: {"name": row.get("name"), "name_hi": row.get("name_hi")}
                                          for row in unpriced}})

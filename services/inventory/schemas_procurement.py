@@ -54,7 +54,11 @@ class SupplierItemPatch(ma.Schema):
 class SupplierSchema(ma.Schema):
     code = f.String(required=True, validate=CODE)
     name = f.String(required=True, validate=filled(200))
+    name_hi = f.String(load_default=None, allow_none=True, validate=filled(200),
+                       metadata={"description": "the name on Hindi pages (the English name when absent)"})
     district = f.String(required=True, validate=filled(100))
+    district_hi = f.String(load_default=None, allow_none=True, validate=filled(100), metadata={
+        "description": "the district on Hindi pages, in Devanagari (the English `district` when absent)"})
     gstin = f.String(load_default="", validate=GSTIN)
     tolerance_percent = f.Integer(load_default=0, validate=TOLERANCE)
     lead_time_days = f.Integer(load_default=30, validate=LEAD_TIME)
@@ -65,7 +69,11 @@ class SupplierSchema(ma.Schema):
 
 class SupplierPatchSchema(ma.Schema):
     name = f.String(validate=filled(200))
+    name_hi = f.String(allow_none=True, validate=filled(200),
+                       metadata={"description": "the name on Hindi pages; null: the English `name` there too"})
     district = f.String(validate=filled(100))
+    district_hi = f.String(allow_none=True, validate=filled(100), metadata={
+        "description": "the district on Hindi pages; null: the English `district` there too"})
     gstin = f.String(validate=GSTIN)
     tolerance_percent = f.Integer(validate=TOLERANCE)
     lead_time_days = f.Integer(validate=LEAD_TIME)
@@ -119,6 +127,8 @@ class PurchaseOrderSchema(ma.Schema):
     purchase_order = f.String(dump_only=True)
     supplier = f.String(required=True, validate=CODE)
     supplier_name = f.String(dump_only=True)
+    supplier_name_hi = f.String(dump_only=True, allow_none=True,
+                                metadata={"description": "the supplier's name in Hindi when the order was raised"})
     depot = f.String(required=True, validate=CODE)
     lines = f.List(f.Nested(OrderLineSchema), required=True, **_LINES)
     expected_on = Day(required=True, **_EXPECTED)

@@ -31,13 +31,16 @@ MATERIALS = [
      "unit": "kg", "reorder_level": 30_000, "pack_size": 5_000},
 ]
 SUPPLIERS = [
-    {"code": "SRM", "name": "Sri Ram Spinning Mills", "district": "Salem", "gstin": "33AAACS1234F1Z5",
+    {"code": "SRM", "name": "Sri Ram Spinning Mills", "name_hi": "श्री राम स्पिनिंग मिल्स", "district": "Salem",
+     "district_hi": "सेलम", "gstin": "33AAACS1234F1Z5",
      "tolerance_percent": 5, "lead_time_days": 30,
      "items": [{"sku": "YRN-COT-40", "pack_size": 50_000, "price": 24_550},
                {"sku": "YRN-COT-2-40", "pack_size": 25_000, "price": 31_000}]},
-    {"code": "KSMB", "name": "Karnataka Silk Marketing Board", "district": "Bengaluru", "gstin": "29AAAGK1234M1Z2",
+    {"code": "KSMB", "name": "Karnataka Silk Marketing Board", "name_hi": "कर्नाटक रेशम विपणन बोर्ड",
+     "district": "Bengaluru", "district_hi": "बेंगलुरु", "gstin": "29AAAGK1234M1Z2",
      "tolerance_percent": 2, "lead_time_days": 45, "items": [{"sku": "YRN-SLK-MUL", "price": 520_000}]},
-    {"code": "UPNDC", "name": "UP Natural Dyes Cooperative", "district": "Kanpur Nagar", "lead_time_days": 15,
+    {"code": "UPNDC", "name": "UP Natural Dyes Cooperative", "name_hi": "उ.प्र. प्राकृतिक रंग सहकारी समिति",
+     "district": "Kanpur Nagar", "district_hi": "कानपुर नगर", "lead_time_days": 15,
      "items": [{"sku": "DYE-INDIGO", "pack_size": 5_000, "price": 180_000}]},
 ]
 #: (depot, sku, quantity, lot): opening stock, each in its lot; the indigo dye lot expires in 200 days

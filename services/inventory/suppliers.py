@@ -73,10 +73,12 @@ def find(db, *, after: str | None = None, skip: int = 0, limit: int = 50) -> lis
     return list(db.suppliers.find(query).sort("_id", ASCENDING).skip(skip).limit(limit))
 
 
-def names(db, codes) -> dict[str, str]:
-    """Suppliers' names by code, of those among `codes` that are suppliers (a supplier typed by hand is no code)."""
+def names(db, codes, lang: str = "en") -> dict[str, str]:
+    """Suppliers' names by code in `lang` (its `name_hi` in Hindi, else its name), of those among `codes` that are
+    suppliers (a supplier typed by hand is no code)."""
     wanted = sorted({c for c in codes if c})
-    return {d["_id"]: d["name"] for d in db.suppliers.find({"_id": {"$in": wanted}}, {"name": 1})} if wanted else {}
+    found = db.suppliers.find({"_id": {"$in": wanted}}, {"name": 1, "name_hi": 1}) if wanted else []
+    return {d["_id"]: (d.get("name_hi") if lang == "hi" else None) or d["name"] for d in found}
 
 
 def item(supplier: dict | None, sku: str) -> dict:

@@ -26,8 +26,8 @@ INDEXES = {
 KEEP_EVENTS = 200  # event ids kept per alert for dedupe
 #: what a text search looks in: the alert's kind and codes, and the people, orders and lots its details name
 SEARCHED = ("kind", "depot", "sku", "district", "details.artisan_id", "details.name", "details.cooperative",
-            "details.cooperative_name", "details.purchase_order", "details.supplier_name", "details.lot",
-            "details.webhook", "details.url")
+            "details.cooperative_name", "details.purchase_order", "details.supplier_name",
+            "details.supplier_name_hi", "details.lot", "details.webhook", "details.url")
 
 
 def _now() -> datetime:

@@ -205,7 +205,8 @@ def order_overdue(db, config, event: Event) -> None:
     """An order past its expected date: one alert per order."""
     data = event.data
     _raise(db, event, domain.ORDER_OVERDUE, data["purchase_order"], details={
-        k: data[k] for k in ("purchase_order", "supplier", "supplier_name", "expected_on", "days_late", "lines")})
+        k: data[k] for k in ("purchase_order", "supplier", "supplier_name", "supplier_name_hi", "expected_on",
+                             "days_late", "lines") if data.get(k) is not None})
 
 
 def order_finished(db, config, event: Event) -> None:

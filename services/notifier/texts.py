@@ -660,7 +660,8 @@ def _procurement_values(details: dict, materials: dict, unit: str, lang: str, do
     """What the order, lot and count alerts say, from their details."""
     shade = details.get("shade")
     lines = details.get("lines") or []
-    return {"order": details.get("purchase_order", ""), "supplier": details.get("supplier_name", ""),
+    supplier = (details.get("supplier_name_hi") if lang == "hi" else None) or details.get("supplier_name", "")
+    return {"order": details.get("purchase_order", ""), "supplier": supplier,
             "days": _days_late(details, doc) if "purchase_order" in details else details.get("days_left", ""),
             "expected_on": day_text(details.get("expected_on"), lang),
             "expires_on": day_text(details.get("expires_on"), lang),

@@ -106,7 +106,7 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     receive(warehouse, number, "40", "LOT-B", "indigo-3", then=f"ऑर्डर {number} पूरा हुआ: इस पर अब कुछ और नहीं आना है।")
     page = warehouse.page  # the stock card names the supplier and links the order
     page.goto(warehouse.url("inventory", f"/warehouse/stock/{YARN}"))
-    expect(page.locator('[data-detail="supplier"]').first).to_have_text("आपूर्तिकर्ता: Sri Ram Spinning Mills")
+    expect(page.locator('[data-detail="supplier"]').first).to_have_text("आपूर्तिकर्ता: श्री राम स्पिनिंग मिल्स")
     expect(page.locator('[data-detail="purchase_order"]').first.get_by_role("link", name=number)).to_have_attribute(
         "href", re.compile(rf"/admin/purchase-orders/{number}$"))
     page = warehouse.page
@@ -234,12 +234,12 @@ def test_an_order_to_a_mill_from_receipt_in_lots_to_hand_over_count_and_what_to_
     draft.get_by_label("आपूर्तिकर्ता", exact=True).select_option("SRM")  # a mill with no price for the dye
     draft.get_by_role("button", name="मसौदा ऑर्डर बनाएँ").click()
     expect(draft.locator("[data-errors]")).to_contain_text(
-        "Sri Ram Spinning Mills ने इनका कोई दाम नहीं दिया है: प्राकृतिक नील रंग, पीतल की चादर 22 गेज। "
+        "श्री राम स्पिनिंग मिल्स ने इनका कोई दाम नहीं दिया है: प्राकृतिक नील रंग, पीतल की चादर 22 गेज। "
         "इन पर से निशान हटाएँ")
     draft.get_by_label("आपूर्तिकर्ता", exact=True).select_option("UPNDC")  # which prices the dye, not the brass
     draft.get_by_role("button", name="मसौदा ऑर्डर बनाएँ").click()
-    expect(draft.locator("[data-errors]")).to_contain_text("UP Natural Dyes Cooperative ने इनका कोई दाम नहीं दिया है: "
-                                                           "पीतल की चादर 22 गेज।")
+    expect(draft.locator("[data-errors]")).to_contain_text(
+        "उ.प्र. प्राकृतिक रंग सहकारी समिति ने इनका कोई दाम नहीं दिया है: पीतल की चादर 22 गेज।")
     for ticked in board.locator('#suggestions input[name="skus[]"]:checked').all():
         if ticked.get_attribute("value") != DYE:
             ticked.uncheck()

@@ -34,8 +34,8 @@ def test_a_supplier_added_on_the_page_gets_a_price_there_and_is_ordered_from_wha
     menu(page, "Suppliers").click()
     form = page.locator("#add-supplier")
     form.get_by_label("Code").fill("NAYA")
-    form.get_by_label("Name").fill("Naya Metal Works")
-    form.get_by_label("District").fill("Moradabad")
+    form.get_by_label("Name", exact=True).fill("Naya Metal Works")
+    form.get_by_label("District", exact=True).fill("Moradabad")
     form.get_by_role("button", name="Add supplier").click()
     page.wait_for_url(re.compile(r"/admin/suppliers/NAYA$"))  # straight to where its prices are added
     expect(page.get_by_role("heading", level=1)).to_contain_text("Naya Metal Works")

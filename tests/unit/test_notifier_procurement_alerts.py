@@ -121,3 +121,13 @@ def test_a_late_orders_alert_counts_its_days_late_to_today(db, config):
     [alert] = described(db, "purchase_order_overdue")
     assert alert["title"]["en"] == "Order PO-00008 from Sri Ram Mills is 20 days late"
     assert alert["title"]["hi"].startswith("Sri Ram Mills से ऑर्डर PO-00008 20 दिन")
+
+
+def test_a_late_orders_alert_names_its_supplier_in_hindi_when_the_order_gave_its_hindi_name(db, config):
+    apply(db, config, "PurchaseOrderOverdue", {
+        "purchase_order": "PO-00009", "supplier": "SRM", "supplier_name": "Sri Ram Spinning Mills",
+        "supplier_name_hi": "श्री राम स्पिनिंग मिल्स", "depot": "VNS", "expected_on": "2030-01-10", "days_late": 3,
+        "lines": [{"sku": "DYE-INDIGO", "quantity": 40_000}]})
+    [alert] = described(db, "purchase_order_overdue")
+    assert alert["title"]["hi"].startswith("श्री राम स्पिनिंग मिल्स से ऑर्डर PO-00009")
+    assert alert["title"]["en"].startswith("Order PO-00009 from Sri Ram Spinning Mills is")
