@@ -12,10 +12,8 @@ import re
 import pytest
 
 from services.requests import schemes
-from shared.auth import COOKIE, issue_token
-from shared.i18n import LANG_COOKIE
 from tests.integration import test_every_page_in_hindi as every_page
-from tests.integration.test_every_page_in_hindi import ROLES, paths_of, texts_of
+from tests.integration.test_every_page_in_hindi import ROLES, hindi_client, paths_of, texts_of
 
 world = every_page.world  # the fixture: the demo, a request approved, a count begun and an alert raised
 LATIN = re.compile(r"[A-Za-z][A-Za-z'’]*")
@@ -68,10 +66,7 @@ def cases():
 
 @pytest.mark.parametrize(("service", "role"), list(cases()))
 def test_the_demo_in_hindi_shows_no_latin_word_but_codes_and_names_its_scheme(world, service, role):
-    client = world.http[service].application.test_client()
-    client.set_cookie(LANG_COOKIE, "hi")
-    if ROLES[role] is not None:
-        client.set_cookie(COOKIE, issue_token(world.config.jwt_secret, sub=role, role=role, **ROLES[role]))
+    client = hindi_client(world, service, role)
     known = schemes.listing_by_code(world.runtimes["requests"].db)
     assert known, "the demo has no scheme"
     found, seen = {}, 0

@@ -120,12 +120,18 @@ def cases():
             yield pytest.param(service, role, id=f"{service}-{role}")
 
 
-@pytest.mark.parametrize(("service", "role"), list(cases()))
-def test_every_page_in_hindi_is_no_500_and_has_no_english_word(world, service, role):
+def hindi_client(world, service: str, role: str):
+    """A test client of `service` reading in Hindi, logged in as `role` (ROLES; "anyone": not logged in)."""
     client = world.http[service].application.test_client()
     client.set_cookie(LANG_COOKIE, "hi")
     if ROLES[role] is not None:
         client.set_cookie(COOKIE, issue_token(world.config.jwt_secret, sub=role, role=role, **ROLES[role]))
+    return client
+
+
+@pytest.mark.parametrize(("service", "role"), list(cases()))
+def test_every_page_in_hindi_is_no_500_and_has_no_english_word(world, service, role):
+    client = hindi_client(world, service, role)
     found, seen = {}, 0
     for path in paths_of(world.http[service].application, world.ids):
         response = client.get(path, headers={"Accept": "text/html"})
