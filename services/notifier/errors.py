@@ -72,8 +72,8 @@ class DeadLetterNotFound(NotFound):
     """No kept dead letter has this id; `dead_letters` in the details lists those of an event, when the id given is
     an event's (the id `rawbank dlq list` shows first)."""
 
-    message = N_("No dead letter has the id {id}: list them with GET /api/v1/dead-letters (or rawbank dlq list --json) "
-                 "and give the “id” of one.")
+    message = N_("No dead letter has the id {id}: check it, and give the “id” of one that GET /api/v1/dead-letters "
+                 "(or rawbank dlq list --json) lists.")
     of_event = N_("{id} is the id of an event, not of a dead letter: give the “id” of its dead letter, {dead_letters}.")
 
     def describe(self, lang: str | None = None) -> str:
