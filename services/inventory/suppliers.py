@@ -8,6 +8,7 @@ from pymongo.errors import DuplicateKeyError
 from services.inventory.errors import (CodeTaken, SupplierInactive, SupplierItemExists, SupplierItemNotFound,
                                        SupplierNotFound, UnknownMaterial, UnknownSupplier)
 from shared import codes
+from shared.names import named
 from shared.changes import nothing_changes
 from shared.errors import Conflict
 
@@ -78,7 +79,7 @@ def names(db, codes, lang: str = "en") -> dict[str, str]:
     suppliers (a supplier typed by hand is no code)."""
     wanted = sorted({c for c in codes if c})
     found = db.suppliers.find({"_id": {"$in": wanted}}, {"name": 1, "name_hi": 1}) if wanted else []
-    return {d["_id"]: (d.get("name_hi") if lang == "hi" else None) or d["name"] for d in found}
+    return {d["_id"]: named(d, d["_id"], lang) for d in found}
 
 
 def item(supplier: dict | None, sku: str) -> dict:
