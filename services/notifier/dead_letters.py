@@ -49,11 +49,16 @@ def shown(db, docs: list[dict]) -> list[dict]:
     return [{**explained(doc), "alert": alerts.get(_cause(doc))} for doc in docs]
 
 
+def alert_cause(identity: str | None, topic: str, partition: int, offset: int) -> str:
+    """The cause a dead letter's alert is raised under (handlers.dead_letter): an event's letter by its identity (one
+    failure of one event in one service, however often it came: the kept copy's `_id`), any other by where it lies
+    in the dead-letter topic."""
+    return f"dlq:{identity}" if identity else f"dlq:{topic}:{partition}:{offset}"
+
+
 def _cause(doc: dict) -> str:
-    """The cause under which handlers.dead_letter raised the letter's alert."""
-    if doc.get("event_id"):
-        return f"dlq:{doc['_id']}"
-    return f"dlq:{doc['topic']}:{doc['partition']}:{doc['offset']}"
+    """The cause under which handlers.dead_letter raised a kept letter's alert."""
+    return alert_cause(doc["_id"] if doc.get("event_id") else None, doc["topic"], doc["partition"], doc["offset"])
 
 
 def _alerts(db, docs: list[dict]) -> dict:

@@ -5,6 +5,7 @@ import json
 from datetime import datetime, timezone
 
 from services.notifier import alerts, domain, dues, notifications, projections, report_models, shares
+from services.notifier import dead_letters as kept_letters
 from shared import dead_letters, revocation, staff
 from shared.envelope import Event
 
@@ -376,11 +377,10 @@ def dead_letter(db, message) -> None:
     payload = envelope.get("payload") if isinstance(envelope.get("payload"), dict) else {}
     type_ = str(envelope.get("type") or "undecodable")[:100]
     depot = payload["depot"][:100] if isinstance(payload.get("depot"), str) else None
-    if letter["event_id"]:  # one failure of one event in one service, however often it came; a copy `rawbank dlq
-        # resend` sent (resend_id) that fails again is a failure of its own: the identity the kept copies have
-        cause = f"dlq:{dead_letters.identity(letter, message.value)}"
-    else:  # nothing to know it by but where it lies
-        cause = f"dlq:{message.topic}:{message.partition}:{message.offset}"
+    # a copy `rawbank dlq resend` sent (resend_id) that fails again is a failure of its own: the identity the kept
+    # copies have; a letter of no event has nothing to know it by but where it lies
+    cause = kept_letters.alert_cause(dead_letters.identity(letter, message.value) if letter["event_id"] else None,
+                                     message.topic, message.partition, message.offset)
     alerts.raise_alert(
         db, domain.DEAD_LETTER, depot=depot, sku=None, scope=f"{topic}:{type_}", cause=cause,
         at=datetime.now(timezone.utc), district=projections.district_of(db, depot),
