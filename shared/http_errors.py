@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+import marshmallow as ma
 from flask import jsonify
 from gunicorn.http.errors import ParseException
 from pymongo.errors import ConnectionFailure
@@ -37,6 +38,25 @@ _HTTP = {
     422: (Invalid.code, Invalid.message), 429: (TooManyAttempts.code, TooManyAttempts.message),
 }
 _OTHER = ("http_error", Error.message)
+
+
+class ErrorBodySchema(ma.Schema):
+    """What went wrong, as every error answer carries it (the OpenAPI documents' `ErrorBody`)."""
+
+    code = ma.fields.String(required=True, metadata={
+        "description": "Stable code of what went wrong, e.g. validation_error, unauthorized, forbidden, not_found, "
+                       "conflict, business_rule, or a service's own (insufficient_stock, quota_exceeded, ...)."})
+    message = ma.fields.String(required=True, metadata={
+        "description": "What went wrong and what to do, in the caller's language (Accept-Language: en or hi)."})
+    details = ma.fields.Dict(required=True, metadata={
+        "description": "The values the message names; for validation_error, each field's messages by field name "
+                       "(empty when there is nothing to add)."})
+
+
+class ErrorSchema(ma.Schema):
+    """Every error answer's body: {"error": {"code", "message", "details"}} (the OpenAPI documents' `Error`)."""
+
+    error = ma.fields.Nested(ErrorBodySchema, required=True)
 
 
 def error_response(status: int, code: str, message: str, details=None, headers=None):

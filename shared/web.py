@@ -3,6 +3,7 @@ limits, JSON errors, the caller's address, logging. shared/service_app.py puts a
 from __future__ import annotations
 
 import functools
+import http
 import ipaddress
 import logging
 
@@ -14,7 +15,8 @@ from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import LimitedStream
 
-from shared.http_errors import register_error_handlers
+from shared import idempotency
+from shared.http_errors import ErrorSchema, register_error_handlers
 from shared.i18n import F_
 from shared.json_limits import DuplicateKey, loads
 from shared.runtime import Runtime
@@ -90,10 +92,55 @@ class Request(FlaskRequest):
         return super().stream
 
 
+def refusals(view, rule: str, manual_doc: dict) -> tuple[int, ...]:
+    """The error statuses an operation answers beside 400 for its arguments, from what it is: 401 and 403 behind
+    require_role (a role that may not, a cookie write without its CSRF token, a view's own refusal of another's
+    depot or record), 404 for an id in its path nobody has, 409 for an Idempotency-Key sent again with another
+    body, and those the view declares (`Blueprint.refuses`). Any other (422, 429, 503, ...) is its `default`
+    response, in the same format."""
+    statuses = []
+    if getattr(view, "required_roles", None) is not None:
+        statuses += [401, 403]
+    if "<" in rule:
+        statuses.append(404)
+    if any(p.get("name") == idempotency.HEADER for p in manual_doc.get("parameters", ())):
+        statuses.append(409)
+    return tuple(dict.fromkeys(statuses + list(getattr(view, "refused_with", ()))))
+
+
 class Blueprint(flask_smorest.Blueprint):
-    """A smorest blueprint whose validation errors are 400, as the contract says."""
+    """A smorest blueprint whose validation errors are 400, as the contract says, and whose operations document
+    the error statuses they answer (`refusals`)."""
 
     ARGUMENTS_PARSER = Parser()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_refusals_doc)
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None, **options):
+        super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)
+        for method, doc in self._docs[self._endpoints[-1]].items():
+            if method != "parameters":
+                doc["refusals"] = refusals(view_func, rule, doc.get("manual_doc", {}))
+
+    @staticmethod
+    def refuses(*statuses: int):
+        """Document error statuses of a view that its form does not tell (`refusals`), e.g. 409 for a code taken,
+        422 for a business rule; put it under the route (and require_role)."""
+        def decorator(view):
+            view.refused_with = statuses
+            return view
+        return decorator
+
+    @staticmethod
+    def _prepare_refusals_doc(doc, doc_info, **kwargs):
+        """Each refusal under its status, as the component response flask-smorest names it (with our ErrorSchema)."""
+        responses = doc.setdefault("responses", {})
+        for status in doc_info.get("refusals", ()):
+            if status not in responses and str(status) not in responses:
+                responses[status] = http.HTTPStatus(status).name
+        return doc
 
     def arguments(self, schema, **kwargs):
         """As flask-smorest's, but a schema class becomes one instance here, at import.
@@ -123,7 +170,9 @@ class App(Flask):
 
 
 class Api(flask_smorest.Api):
-    """flask-smorest's Api with rawbank's JSON error format instead of its own."""
+    """flask-smorest's Api with rawbank's JSON error format instead of its own, in its answers and its documents."""
+
+    ERROR_SCHEMA = ErrorSchema  # the schema `Error` of every error response the OpenAPI documents name
 
     def _register_error_handlers(self):
         register_error_handlers(self._app)

@@ -37,6 +37,7 @@ def page_args(query: dict) -> dict:
 
 
 @blp.route("/depots", methods=["POST"])
+@blp.refuses(409)
 @require_role("admin")
 @blp.arguments(DepotSchema)
 @blp.response(201, DepotSchema)
@@ -83,6 +84,7 @@ def depot_stock(query, code):
 
 
 @blp.route("/materials", methods=["POST"])
+@blp.refuses(409)
 @require_role("admin")
 @blp.arguments(MaterialSchema)
 @blp.response(201, MaterialSchema)

@@ -24,6 +24,7 @@ blp = Blueprint("inventory-procurement", __name__, url_prefix="/api/v1",
 
 
 @blp.route("/suppliers", methods=["POST"])
+@blp.refuses(409)
 @require_role("admin")
 @blp.arguments(SupplierSchema)
 @blp.response(201, SupplierSchema)

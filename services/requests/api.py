@@ -20,6 +20,7 @@ blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Login, 
 
 
 @blp.route("/auth/login", methods=["POST"])
+@blp.refuses(401, 429)
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 def login(body):
@@ -73,6 +74,7 @@ def list_users(query):
 
 
 @blp.route("/users", methods=["POST"])
+@blp.refuses(409)
 @require_role("admin")
 @blp.arguments(NewUserSchema)
 @blp.response(201, UserSchema)
@@ -112,6 +114,7 @@ def update_user(changes, username):
 
 
 @blp.route("/artisans", methods=["POST"])
+@blp.refuses(409)
 @require_role("admin", "secretary")
 @blp.arguments(ArtisanSchema)
 @blp.response(201, ArtisanOutSchema)

@@ -26,6 +26,7 @@ def _now() -> datetime:
 
 
 @blp.route("/cooperatives", methods=["POST"])
+@blp.refuses(409)
 @require_role("admin")
 @blp.arguments(CooperativeSchema)
 @blp.response(201, CooperativeSchema)
@@ -136,6 +137,7 @@ def new_share_code(req_id, artisan_id):
 
 
 @blp.route("/sms/inbound", methods=["POST"])
+@blp.refuses(401)
 @blp.arguments(InboundSchema)
 @blp.response(200, InboundReplySchema)
 @blp.doc(security=[], parameters=[

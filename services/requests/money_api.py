@@ -29,6 +29,7 @@ def _now() -> datetime:
 
 
 @blp.route("/schemes", methods=["POST"])
+@blp.refuses(409)
 @require_role("admin")
 @blp.arguments(SchemeSchema)
 @blp.response(201, SchemeSchema)

@@ -20,6 +20,7 @@ _idempotency_key = idempotency.request_key
 
 
 @blp.route("/requisitions", methods=["POST"])
+@blp.refuses(422)
 @require_role("admin", "secretary", "artisan")
 @blp.doc(parameters=[idempotency.PARAMETER])
 @blp.arguments(RequisitionSchema)
@@ -66,6 +67,7 @@ def get_requisition(req_id):
 
 @blp.route("/requisitions/<req_id>/<any(approve, reject, cancel, dispatch, receive):action>",
            methods=["POST"])
+@blp.refuses(409, 422)
 @require_role()
 @blp.arguments(ActionSchema)
 @blp.response(200, RequisitionOutSchema)

@@ -1,0 +1,98 @@
+"""The OpenAPI documents say what the services' errors really are: each real refusal (no token, a role that may
+not, a body that breaks its schema, an id nobody has) is documented on its operation under its status, and its
+body fits the schema the document gives there."""
+from __future__ import annotations
+
+import re
+
+import jsonschema_rs
+import pytest
+
+from services import inventory, notifier, requests as requests_service
+from shared.runtime import Runtime
+
+PACKAGES = {"inventory": inventory, "requests": requests_service, "notifier": notifier}
+#: service -> (method, path, who calls, JSON body, the status it answers); a 2xx only prepares the next
+REFUSALS = {
+    "inventory": [
+        ("GET", "/api/v1/materials", None, None, 401),
+        ("POST", "/api/v1/materials", "artisan", {"sku": "X"}, 403),
+        ("POST", "/api/v1/materials", "admin", {"sku": 7}, 400),
+        ("GET", "/api/v1/materials/NO-SUCH-SKU", "admin", None, 404),
+        ("POST", "/api/v1/movements", "artisan", {}, 403),
+        ("POST", "/api/v1/depots", "admin", {"code": "ERR", "name": "Err", "district": "Varanasi"}, 201),
+        ("POST", "/api/v1/depots", "admin", {"code": "ERR", "name": "Err", "district": "Varanasi"}, 409),
+    ],
+    "requests": [
+        ("GET", "/api/v1/requisitions", None, None, 401),
+        ("POST", "/api/v1/schemes", "artisan", {"code": "X"}, 403),
+        ("POST", "/api/v1/schemes", "admin", {"code": 7}, 400),
+        ("GET", "/api/v1/requisitions/NO-SUCH-REQ", "admin", None, 404),
+        ("GET", "/api/v1/users", "warehouse", None, 403),
+        ("POST", "/api/v1/auth/login", None, {"username": "nobody", "password": "not-this-one"}, 401),
+    ],
+    "notifier": [
+        ("GET", "/api/v1/alerts", None, None, 401),
+        ("POST", "/api/v1/webhooks", "artisan", {}, 403),
+        ("POST", "/api/v1/webhooks", "admin", {"url": 7}, 400),
+        ("GET", "/api/v1/alerts/NO-SUCH-ALERT", "admin", None, 404),
+        ("POST", "/api/v1/alerts/NO-SUCH-ALERT/acknowledge", "admin", {}, 404),
+    ],
+}
+
+
+def operation_of(document: dict, method: str, path: str) -> dict:
+    """The operation of `document` whose path template matches `path`."""
+    for template, operations in document["paths"].items():
+        if re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)), path) \
+                and method.lower() in operations:
+            return operations[method.lower()]
+    raise AssertionError(f"{method} {path} is not in the document")
+
+
+def resolved(document: dict, item: dict) -> dict:
+    while "$ref" in item:
+        *_, kind, name = item["$ref"].split("/")
+        item = document["components"][kind][name]
+    return item
+
+
+@pytest.mark.parametrize("service", sorted(PACKAGES))
+def test_each_refusal_is_documented_and_fits_its_schema(config, token, service):
+    package = PACKAGES[service]
+    runtime = Runtime(package.spec(), config)
+    try:
+        client = package.create_app(config, runtime).test_client()
+        document = client.get("/api/v1/openapi.json").get_json()
+        for method, path, role, body, status in REFUSALS[service]:
+            response = client.open(path, method=method, json=body, headers=token(role) if role else {})
+            assert response.status_code == status, (method, path, response.get_json())
+            if status < 300:
+                continue
+            documented = operation_of(document, method, path)["responses"]
+            assert str(status) in documented, f"{method} {path} does not document its {status}"
+            schema = resolved(document, documented[str(status)])["content"]["application/json"]["schema"]
+            validator = jsonschema_rs.Draft4Validator({**schema, "components": document["components"]})
+            errors = [error.message for error in validator.iter_errors(response.get_json())]
+            assert not errors, f"{method} {path} {status}: {response.get_json()} breaks its schema: {errors}"
+    finally:
+        runtime.close()
+
+
+@pytest.mark.parametrize("service", sorted(PACKAGES))
+def test_the_error_schema_is_the_contracts_envelope(config, service):
+    package = PACKAGES[service]
+    runtime = Runtime(package.spec(), config)
+    try:
+        document = package.create_app(config, runtime).test_client().get("/api/v1/openapi.json").get_json()
+    finally:
+        runtime.close()
+    schemas = document["components"]["schemas"]
+    envelope = schemas["Error"]
+    assert envelope["required"] == ["error"]
+    inner = resolved(document, envelope["properties"]["error"])
+    assert set(inner["required"]) == {"code", "message", "details"}
+    assert inner["properties"]["code"]["type"] == "string"
+    for operation in (op for ops in document["paths"].values() for op in ops.values() if "responses" in op):
+        default = resolved(document, operation["responses"]["default"])
+        assert default["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
