@@ -94,5 +94,7 @@ def test_the_error_schema_is_the_contracts_envelope(config, service):
     assert set(inner["required"]) == {"code", "message", "details"}
     assert inner["properties"]["code"]["type"] == "string"
     for operation in (op for ops in document["paths"].values() for op in ops.values() if "responses" in op):
-        default = resolved(document, operation["responses"]["default"])
-        assert default["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+        for status, response in operation["responses"].items():
+            if status == "default" or status.startswith(("4", "5")):
+                schema = resolved(document, response)["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/Error"}, (operation.get("summary"), status)
