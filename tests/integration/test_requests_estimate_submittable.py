@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from shared.calendar import add_days, month_bounds, month_of
 from tests.integration.test_account_rows_and_quota_price import month_of_cotton
+from tests.integration.test_requests_coop_estimate import grid, page_of
 from tests.integration.test_requests_coop_support import COOP, coop  # noqa: F401  (fixture)
 from tests.integration.test_requests_money_support import COTTON
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
@@ -74,3 +75,14 @@ def test_the_openapi_describes_the_new_fields_of_the_estimate(client):
     assert top["reason"].get("nullable") or "null" in str(top["reason"].get("type"))
     assert "renew" in quota["renews_on"]["description"] and quota["renews_on"]["format"] == "date"
     assert "quota" in share["over_quota"]["description"]
+
+
+def test_the_secretarys_estimate_page_gives_a_total_just_when_the_api_says_submittable(coop):
+    browser = page_of(coop)
+    for quantities, submittable in ((("10", "20"), True), (("10", "35"), False)):
+        lines = [{"sku": COTTON, "quantity": q, "artisan_id": a} for a, q in zip(("ART-1", "ART-2"), quantities)]
+        said = estimate(coop.client, coop.secretary, {"depot": "VNS", "cooperative": COOP, "lines": lines})
+        html = browser.post("/coop/new", data={**grid(browser, ART_1=quantities[0], ART_2=quantities[1]),
+                                               "estimate": "1"}).get_data(as_text=True)
+        assert said["submittable"] is submittable
+        assert ("data-total" in html, "data-over-quota-all" in html) == (submittable, not submittable)
