@@ -9,7 +9,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from services.requests import cooperatives, materials, passbook, quotas, requisitions
 from services.requests.errors import IdempotencyKeyReused, NothingAsked, NoteTooLong, TooManyLines
-from services.requests.pages import names_of, over_quota, renews_on, share_logins
+from services.requests.pages import names_of, over_quota, share_logins
 from services.requests.schemas import MAX_COOPERATIVE_LINES, MAX_NOTE
 from shared import names
 from shared.calendar import financial_year_of, is_financial_year, is_month, month_of
@@ -177,7 +177,8 @@ def _estimate(principal, coop: dict, form: dict, lines: list[dict], members: lis
     """What the grid's request would cost each member (the API's estimate, requisitions.estimate): per member who asks
     for something, their pricing, the entitlements and monthly quotas it counts against; the materials' totals, for
     the depot's stock (which the page's script looks up at inventory); a member over a monthly quota has no price, as
-    submit refuses the whole request (what is left, and the day it renews, instead); stores nothing."""
+    submit refuses the whole request (what is left, and the day it renews, instead), nor is the whole request unless
+    the estimate says it is submittable; stores nothing."""
     now = datetime.now(timezone.utc)
     found = requisitions.estimate(db(), principal, _body(coop, form, lines), now=now)
     rows = []
@@ -194,7 +195,7 @@ def _estimate(principal, coop: dict, form: dict, lines: list[dict], members: lis
     for line in lines:
         totals[line["sku"]] = totals.get(line["sku"], 0) + line["quantity"]
     return {"members": rows, "pricing": found["pricing"], "totals": totals, "units": materials.units(db()),
-            "materials": materials.by_sku(db(), list(totals)), "renewed_on": renews_on(month_of(now))}
+            "materials": materials.by_sku(db(), list(totals)), "submittable": found["submittable"]}
 
 
 def _submit(principal, coop: dict, form: dict, lines: list[dict]):

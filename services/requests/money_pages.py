@@ -11,7 +11,7 @@ from services.requests import (account_rows, accounts, artisan_picks, artisans, 
                                entitlements, materials, requisitions, returns, scheme_forms, schemes, words)
 from services.requests.errors import ArtisanNameAmbiguous, ArtisanNameUnknown
 from services.requests.money_schemas import SchemePatchSchema, SchemeSchema
-from services.requests.pages import names_of, over_quota, renews_on
+from services.requests.pages import names_of, over_quota
 from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_month, is_written_financial_year,
                              month_bounds, month_of)
 from shared.charts import bars
@@ -81,8 +81,9 @@ def estimate(principal):
             error = exc.describe_on_page()
         else:  # only the entitlements this request counts against
             asked = {line["category"] for line in found["pricing"]["lines"]}
-            # over a monthly quota, submit refuses the whole request: the price says so instead of a price for all
-            found["over"], found["renewed_on"] = over_quota(found["quotas"]), renews_on(month_of(_now()))
+            # over a monthly quota, submit refuses the whole request: the price says so (what is left, the day it
+            # renews: the API's answer) instead of a price for all
+            found["over"] = over_quota(found["quotas"])
             found["entitlements"] = [row for row in found["entitlements"] if row["category"] in asked]
             artisan, payable = artisans.get(db(), principal, principal.artisan_id), found["pricing"]["payable_total"]
             found["pay_first"], found["pay_first_why"] = accounts.pay_first(db(), artisan, payable)

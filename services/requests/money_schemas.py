@@ -132,11 +132,18 @@ class EstimatedQuotaSchema(ma.Schema):
     over = f.Boolean(metadata={"description": "true: more than is left; submitting would be refused (422)"})
     needs_looms = f.Boolean(metadata={
         "description": "over only because the cap is counted per loom and no loom is registered for the artisan yet"})
+    renews_on = Day(metadata={
+        "type": "string", "format": "date",
+        "description": "the day this monthly quota renews (the first of the next month): from then on the whole cap "
+                       "is left again"})
 
 
 class EstimatedShareSchema(ma.Schema):
     artisan_id = f.String()
     pricing = f.Nested(PricingSchema)
+    over_quota = f.Boolean(metadata={
+        "description": "true: this member asks for more than is left of a monthly quota (see quotas, with over): "
+                       "submit would refuse the whole request"})
 
 
 class EstimateSchema(ma.Schema):
@@ -146,6 +153,13 @@ class EstimateSchema(ma.Schema):
         "description": "each monthly quota the request counts against (each member's, for a cooperative's)"})
     shares = f.List(f.Nested(EstimatedShareSchema), metadata={
         "description": "a cooperative's estimate: each member's own pricing (pricing above sums them)"})
+    submittable = f.Boolean(metadata={
+        "description": "false: submitting this request now would be refused with 422 and the error code in reason "
+                       "(a quota with over true, whose left and renews_on say what can be asked and from when); "
+                       "the prices above are still given, for what was asked"})
+    reason = f.String(allow_none=True, metadata={
+        "description": "null when submittable; else the error code submit would answer: quota_exceeded (someone "
+                       "asks for more than is left of a monthly quota)"})
 
 
 class EstimateRequestSchema(RequisitionSchema):

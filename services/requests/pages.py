@@ -14,7 +14,6 @@ from services.requests import (artisan_picks, artisans, domain, login_throttle, 
                                requisition_money, requisitions, returns, settings, users, words)
 from shared import names
 from shared.auth import COOKIE, current_principal, decode_token
-from shared.calendar import add_days, month_bounds
 from shared.errors import CsrfFailed, Error, outcome
 from shared.i18n import LANG_COOKIE, LANGUAGES, language
 from shared.pages import (as_typed, home_url, in_words, labels, number, page, safe_next,
@@ -129,13 +128,8 @@ def new_requisition(principal):
     usage = {row["category"]: row for row in quotas.usage_of(db(), artisan, domain.month_of(now), now)}
     month = domain.month_of(now)
     return render_template("requests/new.html", artisan=artisan, usage=usage, materials=materials.listing(db()),
-                           month=month, renewed_on=renews_on(month),
+                           month=month, renewed_on=quotas.renews_on(month),
                            idempotency_key=uuid.uuid4().hex)
-
-
-def renews_on(month: str) -> str:
-    """The day a month's quotas renew: the first of the next month."""
-    return add_days(month_bounds(month)[1], 1)
 
 
 def over_quota(rows: list[dict]) -> list[dict]:

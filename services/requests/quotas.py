@@ -17,6 +17,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.requests import domain, monthly
 from services.requests.errors import QuotaBusy, QuotaExceeded, QuotaExists, QuotaNeedsLooms
+from shared.calendar import add_days, month_bounds
 from shared.errors import Invalid, NotFound
 from shared.i18n import F_
 from shared.quantity import format_quantity
@@ -152,6 +153,11 @@ def usage_of(db, artisan: dict, month: str, now: datetime) -> list[dict]:
                      "limit": rule["limit"] if rule else None,
                      "per_loom": rule["per_loom"] if rule else None})
     return rows
+
+
+def renews_on(month: str) -> str:
+    """The day a month's quotas renew: the first of the next month."""
+    return add_days(month_bounds(month)[1], 1)
 
 
 def needs_looms(db, artisan: dict, category: str) -> bool:

@@ -252,7 +252,8 @@ def shares_owing(req: dict) -> list[dict]:
 
 
 def estimate(db, principal: Principal, body: dict, *, now: datetime) -> dict:
-    """The price of a requisition not submitted yet, and what it would take of each entitlement (each member's)."""
+    """The price of a requisition not submitted yet, what it would take of each entitlement and monthly quota (each
+    member's), and whether submit would take it: over a quota, it answers 422 with `reason`'s code."""
     coop, people = parties.for_submit(db, principal, body)
     people = [(artisan, _with_categories(db, lines)) for artisan, lines in people]
     _require_depot(db, body["depot"])
@@ -260,17 +261,21 @@ def estimate(db, principal: Principal, body: dict, *, now: datetime) -> dict:
     found = [(artisan, {**quote.estimate(db, artisan, body["depot"], lines, month_of(now), now, units=units),
                         "quotas": _quota_rows(db, artisan, lines, month_of(now), now)})
              for artisan, lines in people]
+    over = any(row["over"] for _, f in found for row in f["quotas"])
+    verdict = {"submittable": not over, "reason": errors.QuotaExceeded.code if over else None}  # as submit answers
     if not coop:
-        return found[0][1]
+        return {**found[0][1], **verdict}
     return {"pricing": quote.combine([{"artisan_id": a["_id"], "pricing": f["pricing"]} for a, f in found]),
             "entitlements": [{**row, "artisan_id": a["_id"]} for a, f in found for row in f["entitlements"]],
             "quotas": [{**row, "artisan_id": a["_id"]} for a, f in found for row in f["quotas"]],
-            "shares": [{"artisan_id": a["_id"], "pricing": f["pricing"]} for a, f in found]}
+            "shares": [{"artisan_id": a["_id"], "pricing": f["pricing"],
+                        "over_quota": any(row["over"] for row in f["quotas"])} for a, f in found], **verdict}
 
 
 def _quota_rows(db, artisan: dict, lines: list[dict], month: str, now: datetime) -> list[dict]:
     """What a request of `lines` would take of each monthly quota it counts against (as submit counts it): the cap
-    (None: no cap), used, left, this request, left after it, and whether it is over (submit would refuse it)."""
+    (None: no cap), used, left, this request, left after it, whether it is over (submit would refuse it) and the
+    day it renews."""
     asked = domain.totals_by_category((line["category"], line["quantity"]) for line in lines)
     usage = {row["category"]: row for row in quotas.usage_of(db, artisan, month, now)}
     rows = []
@@ -281,7 +286,8 @@ def _quota_rows(db, artisan: dict, lines: list[dict], month: str, now: datetime)
                      "unit": next(line["unit"] for line in lines if line["category"] == category),
                      "this_request": quantity, "left_after": None if left is None else max(left - quantity, 0),
                      "over": left is not None and quantity > left,
-                     "needs_looms": left is not None and quantity > left and quotas.needs_looms(db, artisan, category)})
+                     "needs_looms": left is not None and quantity > left and quotas.needs_looms(db, artisan, category),
+                     "renews_on": quotas.renews_on(month)})
     return rows
 
 
