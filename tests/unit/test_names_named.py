@@ -20,3 +20,13 @@ def test_without_a_field_it_reads_name_and_name_hi_as_before():
     assert named(doc, "YARN", "hi") == "सूती धागा"
     assert named({"name": "Cotton yarn", "name_hi": ""}, "YARN", "hi") == "Cotton yarn"
     assert named({}, "YARN", "en") == "YARN"
+
+
+def test_an_sms_names_a_material_with_no_hindi_name_by_its_english_name_not_its_code():
+    """notifier's material_name wrote the rule by hand and, in Hindi, fell back to the code (YRN-COT-40) for a material
+    with no Hindi name, where every other place falls back to its English name."""
+    from services.notifier import texts
+    materials = {"YRN-COT-40": {"name": "Cotton yarn 40s", "name_hi": ""}, "DYE": {"name": "Dye", "name_hi": "रंग"}}
+    assert texts.material_name("YRN-COT-40", materials, "hi") == "Cotton yarn 40s"
+    assert texts.material_name("DYE", materials, "hi") == "रंग" and texts.material_name("DYE", materials, "en") == "Dye"
+    assert texts.material_name("NEW", materials, "hi") == "NEW"
