@@ -53,10 +53,11 @@ def quantity(value, unit_code: str | None, lang: str) -> str:
     return f"{number(amount, lang)} {unit(unit_code, lang)}".strip()
 
 
-def named(doc: dict | None, code: str, lang: str) -> str:
-    """A material's (or depot's) name as people know it: its `name_hi` in Hindi, else its name, else its code."""
+def named(doc: dict | None, code, lang: str, *, field: str = "name"):
+    """A material's (or depot's, or any record's) name as people know it: its `name_hi` in Hindi, else its name, else
+    `code`; with `field` the pair `<field>_hi`/`<field>` (an order's `supplier_name_hi` and `supplier_name`)."""
     doc = doc or {}
-    return (doc.get("name_hi") if lang == "hi" else None) or doc.get("name") or code
+    return (doc.get(f"{field}_hi") if lang == "hi" else None) or doc.get(field) or code
 
 
 def named_all(docs: dict, codes, lang: str) -> str:
@@ -129,8 +130,7 @@ def who_is(record: dict | None, login: str | None, lang: str, *, staff: bool) ->
     bare login: to staff only) or "someone" ("a member of staff"). Staff read the login after a name or a role
     (`with_login`)."""
     record = record or {}
-    name = (record.get("name_hi") if lang == "hi" else None) or record.get("name")
-    if name:
+    if name := named(record, None, lang):
         return name, "name"
     if record.get("role") in ROLE_WORDS:
         return translate(ROLE_WORDS[record["role"]], lang), "role"

@@ -459,14 +459,13 @@ def material_name(doc: dict | None, sku: str = "") -> str:
     """A material's, depot's or cooperative's name in the page's language (its `name_hi` in Hindi), else its code."""
     if not doc:
         return sku
-    return (doc.get("name_hi") if language() == "hi" else None) or doc.get("name") or doc.get("_id") or sku
+    return names.named(doc, doc.get("_id") or sku, language())
 
 
 def in_page_language(doc: dict | None, field: str) -> str:
     """A record's `field` as the page's reader says it: its `<field>_hi` on Hindi pages when given (a depot's district,
     an artisan's craft), else the field as stored (English), else nothing."""
-    doc = doc or {}
-    return (doc.get(f"{field}_hi") if language() == "hi" else None) or doc.get(field) or ""
+    return names.named(doc, "", language(), field=field)
 
 
 def district_name(name: str | None) -> str:

@@ -13,7 +13,7 @@ from shared import idempotency
 from shared.auth import current_principal, require_role
 from shared.lists import skip_of
 from shared.errors import Invalid
-from shared.i18n import N_, translate
+from shared.i18n import N_, language, translate
 from shared.names import STAFF
 from shared.web import Blueprint, db, request_id
 
@@ -105,11 +105,12 @@ def create_order(body):
 @blp.response(200, PurchaseOrderSchema(many=True))
 def list_orders(query):
     """Orders newest first, filtered by status and depot, a page at a time (warehouse staff: their depot's; another's
-    asked for: 403 wrong_depot); format=csv streams every matching order, a row per line."""
+    asked for: 403 wrong_depot); format=csv streams every matching order, a row per line, names in the asker's
+    language."""
     query["depot"] = asked_depot(query["depot"])
     if query["format"] == "csv":
         return csv_file("purchase-orders.csv", buying_csv.ORDER_COLUMNS,
-                        buying_csv.order_rows(db(), status=query["status"], depot=query["depot"]))
+                        buying_csv.order_rows(db(), status=query["status"], depot=query["depot"], lang=language()))
     return paged(purchase_orders.find(db(), **page_args(query)), query["limit"], lambda o: o["purchase_order"])
 
 

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 from services.inventory import purchase_orders, replenishment
 from shared.money import format_money
+from shared.names import named
 from shared.quantity import format_quantity
 from shared.spreadsheet import safe_cell
 
@@ -18,7 +19,7 @@ BATCH = 500
 
 def _materials(db, skus) -> dict[str, dict]:
     skus = sorted(skus)
-    return {m["_id"]: m for m in db.materials.find({"_id": {"$in": skus}}, {"name": 1, "unit": 1})
+    return {m["_id"]: m for m in db.materials.find({"_id": {"$in": skus}}, {"name": 1, "name_hi": 1, "unit": 1})
             .limit(len(skus) or 1)}
 
 
@@ -28,8 +29,9 @@ def _utc(moment: datetime | None) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
 
 
-def order_rows(db, *, status=None, depot=None):
-    """Every matching order, newest first, a row per line, fetched a batch at a time."""
+def order_rows(db, *, status=None, depot=None, lang: str = "en"):
+    """Every matching order, newest first, a row per line, fetched a batch at a time; the supplier and material named
+    in `lang` (the Hindi names stored on the order and the material, else their names), as the other exports do."""
     after = None
     while True:
         orders = purchase_orders.find(db, status=status, depot=depot, after=after, limit=BATCH)
@@ -37,9 +39,10 @@ def order_rows(db, *, status=None, depot=None):
         for order in orders:
             for line in order["lines"]:
                 material = names.get(line["sku"], {})
-                yield [order["purchase_order"], order["status"], order["supplier"], safe_cell(order["supplier_name"]),
+                supplier = named(order, order["supplier"], lang, field="supplier_name")
+                yield [order["purchase_order"], order["status"], order["supplier"], safe_cell(supplier),
                        order["depot"], order["expected_on"], order.get("overdue") or "", _utc(order.get("created_at")),
-                       line["sku"], safe_cell(material.get("name", "")), material.get("unit", ""),
+                       line["sku"], safe_cell(named(material, "", lang)), material.get("unit", ""),
                        *(format_quantity(line[k]) for k in ("quantity", "received", "remaining")),
                        format_money(line["price"]), format_money(line["amount"]), format_quantity(line["cancelled"]),
                        format_money(line["ordered_amount"])]

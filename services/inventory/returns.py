@@ -31,7 +31,7 @@ from services.inventory.lot_rules import AVAILABLE, ON_HOLD, Lot
 from services.inventory.reservations import ISSUED
 from services.inventory.stock_writes import movement_event, write_stock
 from services.inventory.store import material_or_error
-from shared import staff
+from shared import names, staff
 from shared.i18n import N_, translate
 from shared.money import format_money
 from shared.names import in_india
@@ -245,4 +245,4 @@ def csv_rows(db, depot: str | None, lang: str, batch: int = CSV_BATCH):
 
 
 def _named(doc: dict, lang: str) -> str:
-    return (doc.get("name_hi") if lang == "hi" else None) or doc.get("name") or ""
+    return names.named(doc, "", lang)

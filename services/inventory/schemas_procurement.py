@@ -161,7 +161,8 @@ class PurchaseOrderPatchSchema(ma.Schema):
 class OrderQuery(Page):
     status = f.String(load_default=None, validate=v.OneOf(ORDER_STATUSES))
     depot = f.String(load_default=None, validate=CODE)
-    format = csv_format("csv: every matching order (no paging), a row per line")
+    format = csv_format("csv: every matching order (no paging), a row per line; `supplier_name` and `material` "
+                        "in the asker's language (the Hindi names where stored, else the names)")
 
 
 class LotActionSchema(ma.Schema):

@@ -8,6 +8,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.errors import DuplicateKeyError
 
 from services.notifier import domain, projections, texts
+from shared import names
 from shared.phones import ending, phone_key
 
 INDEXES = {
@@ -144,8 +145,7 @@ def render(db, docs: list[dict], lang: str, *, typed=None) -> list[dict]:
                     "title": title, "text": body, "language": lang, "created_at": doc["created_at"],
                     "read": doc.get("read_at") is not None, "read_at": doc.get("read_at"),
                     "artisan_id": doc.get("artisan_id"),
-                    "artisan": (person.get("name_hi") if lang == "hi" else None) or person.get("name")
-                    or doc.get("artisan_id")})
+                    "artisan": names.named(person, doc.get("artisan_id"), lang)})
     return out
 
 

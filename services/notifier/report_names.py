@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from services.notifier import projections, reports
 from shared.i18n import language
+from shared.names import named
 from shared.pages import district_name, label, material_name
 
 
@@ -16,11 +17,10 @@ def names(db, found: dict) -> dict:
     materials = projections.materials(db, skus)
     depots = projections.depots(db, {r.get("depot") or r.get("group") for r in every})
     coops = {c["_id"]: c for c in db.cooperatives.find()}
-    hindi = language() == "hi"
+    lang = language()
 
     def coop(code):
-        doc = coops.get(code) or {}
-        return (doc.get("name_hi") if hindi else None) or doc.get("name") or code
+        return named(coops.get(code), code, lang)
     group_by = found.get("group_by")
     groups = {}
     for row in every:

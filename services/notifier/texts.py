@@ -264,9 +264,7 @@ def quantity(milli: int, unit: str, lang: str) -> str:
 
 
 def material_name(sku: str, materials: dict, lang: str) -> str:
-    material = materials.get(sku) or {}
-    name = material.get("name_hi") if lang == "hi" else material.get("name")
-    return name or sku
+    return names.named(materials.get(sku), sku, lang)
 
 
 def _whole(text: str, whole: bool = False) -> str:
@@ -293,9 +291,7 @@ def items(lines: list, materials: dict, lang: str, *, short: bool = False, cut: 
 
 def depot_name(code: str, depots: dict, lang: str) -> str:
     """The depot's name in `lang` when it has one there (`name_hi`), else its name, else '<code> depot'."""
-    depot = depots.get(code) or {}
-    return (depot.get("name_hi") if lang == "hi" else None) or depot.get("name") \
-        or translate(N_("{code} depot"), lang, code=code)
+    return names.named(depots.get(code), None, lang) or translate(N_("{code} depot"), lang, code=code)
 
 
 def day_text(day: str | None, lang: str) -> str:
@@ -603,8 +599,7 @@ def alert(doc: dict, materials: dict, depots: dict, lang: str) -> tuple[str, str
               if details.get("oldest_since") else "-",
               "detail": details.get("reason", ""), "event_id": details.get("event_id") or "-",
               "webhook": details.get("webhook", ""), "url": details.get("url", ""),
-              "artisan": (details.get("name_hi") if lang == "hi" else None) or details.get("name")
-              or details.get("artisan_id", "-"),
+              "artisan": names.named(details, details.get("artisan_id", "-"), lang),
               "amount": rupees(parse_money(details["overdue"]), lang) if details.get("overdue") else "",
               "since": day_text(details["since"], lang) if details.get("since") else "",
               **_share_values(details, materials, lang),
@@ -633,8 +628,7 @@ def on_order(doc: dict, unit: str, lang: str, short: bool = False) -> str:
 def _share_values(details: dict, materials: dict, lang: str) -> dict:
     """What the cooperative share alerts say: the cooperative, the request, what was due and what came."""
     lines = [line for line in details.get("lines") or [] if isinstance(line, dict) and "received" in line]
-    return {"cooperative": (details.get("cooperative_name_hi") if lang == "hi" else None)
-            or details.get("cooperative_name") or details.get("cooperative", "-"),
+    return {"cooperative": names.named(details, details.get("cooperative", "-"), lang, field="cooperative_name"),
             "ref": ref(details.get("requisition_id") or "-"),
             "share": items(lines, materials, lang),
             "received": items([{"sku": line["sku"], "quantity": line["received"]} for line in lines], materials, lang),
@@ -660,7 +654,7 @@ def _procurement_values(details: dict, materials: dict, unit: str, lang: str, do
     """What the order, lot and count alerts say, from their details."""
     shade = details.get("shade")
     lines = details.get("lines") or []
-    supplier = (details.get("supplier_name_hi") if lang == "hi" else None) or details.get("supplier_name", "")
+    supplier = names.named(details, "", lang, field="supplier_name")
     return {"order": details.get("purchase_order", ""), "supplier": supplier,
             "days": _days_late(details, doc) if "purchase_order" in details else details.get("days_left", ""),
             "expected_on": day_text(details.get("expected_on"), lang),

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from services.requests import artisans
 from services.requests.errors import NotYourDepot
+from shared import names
 from shared.auth import Principal
 from shared.calendar import day_of
 from shared.i18n import N_, translate
@@ -123,7 +124,7 @@ def as_csv(rows: list[dict], lang: str) -> str:
     """Every row, oldest first, times in India (+05:30), texts in the asker's language; no cell is ever read as a
     formula."""
     def name(row):
-        return (row.get("artisan_name_hi") if lang == "hi" else None) or row.get("artisan_name") or ""
+        return names.named(row, "", lang, field="artisan_name")
     return csv_text(HEADER, ([row["kind"], safe_cell(translate(WORDS[row["kind"]], lang)), in_india(row["at"]),
                               row["day"], format_money(row["amount"]), format_money(row["net"]), row["method"],
                               safe_cell(translate(WORDS.get(row["method"], row["method"]), lang)),

@@ -151,8 +151,7 @@ class MembersOverQuota(QuotaExceeded):
 
 def member_name(member: dict, lang: str | None = None) -> str:
     """A cooperative member as a secretary knows them, in the page's language."""
-    return ((member.get("name_hi") if (lang or language()) == "hi" else None) or member.get("name")
-            or member["_id"])
+    return names.named(member, member["_id"], lang or language())
 
 
 class QuotaExists(Conflict):

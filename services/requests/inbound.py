@@ -21,7 +21,7 @@ from services.requests.errors import (ShareAlreadyConfirmed, ShareNotPending, Sh
                                       WholeUnitsOnly)
 from shared import names, signing, sms
 from shared.i18n import N_, translate
-from shared.names import ref as short_ref
+from shared.names import named, ref as short_ref
 from shared.phones import phone_key
 from shared.quantity import WHOLE_UNITS, TooLarge, TooManyDecimals, format_quantity, parse_quantity
 
@@ -215,8 +215,7 @@ def _done(db, doc: dict, share: dict, lang: str, result: str | None = None) -> d
     units = {line["sku"]: line.get("unit") or "" for line in share["lines"]}
 
     def item(sku: str, quantity: int, cut) -> str:
-        material = names.get(sku) or {}
-        name = (material.get("name_hi") if lang == "hi" else None) or material.get("name") or sku
+        name = named(names.get(sku), sku, lang)
         unit = translate(units[sku], lang) if units[sku] else ""
         return " ".join(part for part in (format_quantity(quantity), unit, cut(name)) if part)
     confirmation = share["confirmation"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.requests import materials, parties
 from services.requests.words import STATUSES
+from shared import names
 from shared.i18n import translate
 from shared.money import format_money
 from shared.names import in_india
@@ -29,8 +30,7 @@ def as_csv(db, rows: list[dict], lang: str) -> str:
         {"name": 1, "name_hi": 1}).limit(MAX_ROWS)}
 
     def name(doc: dict | None, fallback: str) -> str:
-        doc = doc or {}
-        return (doc.get("name_hi") if lang == "hi" else None) or doc.get("name") or fallback
+        return names.named(doc, fallback, lang)
 
     def lines(row: dict):
         for share in parties.of(row):

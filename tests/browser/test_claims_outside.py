@@ -14,14 +14,18 @@ from playwright.sync_api import expect
 from tests.browser.test_report_defects import handed_over  # noqa: F401  (fixture: 2 kg handed over this month)
 from tests.conftest import wait_until
 
+#: the demo scheme as the pages name it (|scheme) in English and in Hindi
+RMSS_EN, RMSS_HI = "Raw Material Supply Scheme (RMSS)", "कच्चा माल आपूर्ति योजना (RMSS)"
+
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=15_000)
 PHONE = {"width": 360, "height": 740}
 WORDS = {"en": {"month": "Month",
-                "said": "Scheme RMSS did not run in March 2021 (it runs from 1 Apr 2021, with no last day set).",
+                "said": f"{RMSS_EN} did not run in March 2021 (it runs from 1 Apr 2021, with no last day set).",
                 "nothing": "Nothing subsidised under this scheme was handed over this month."},
          "hi": {"month": "महीना",
-                "said": "योजना RMSS मार्च 2021 में नहीं चली (यह 1 अप्रैल 2021 से चल रही है, इसका कोई अंतिम दिन तय नहीं है)।",
+                "said": f"{RMSS_HI} मार्च 2021 में नहीं चली "
+                        "(यह 1 अप्रैल 2021 से चल रही है, इसका कोई अंतिम दिन तय नहीं है)।",
                 "nothing": "इस महीने इस योजना के तहत"}}
 
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from services.requests import schemes
+from services.requests import schemes, seed
 from tests.integration import test_every_page_in_hindi as every_page
 from tests.integration.test_every_page_in_hindi import ROLES, hindi_client, paths_of, texts_of
 
@@ -81,3 +81,30 @@ def test_the_demo_in_hindi_shows_no_latin_word_but_codes_and_names_its_scheme(wo
             found[path] = problems
     assert found == {}, f"{role} on {service} in Hindi"
     assert seen
+
+
+
+def test_the_claims_notice_of_a_month_outside_the_scheme_names_it_in_hindi(world):
+    """The notice of a month the demo's scheme did not run in is on no page the walk above opens: it names the scheme
+    by its Hindi name, not by its bare code."""
+    client = hindi_client(world, "requests", "admin")
+    known = schemes.listing_by_code(world.runtimes["requests"].db)
+    page = client.get("/admin/claims?scheme=RMSS&month=2021-03", headers={"Accept": "text/html"})
+    texts = texts_of(page.get_data(as_text=True))
+    assert "data-outside-scheme" in page.get_data(as_text=True)
+    assert bare_schemes(texts, known) == [] and latin_words(texts) == []
+
+
+def test_the_claims_notices_of_a_year_the_scheme_began_and_ended_in_name_it_in_hindi(world):
+    """A scheme that ran from July to January: its financial year's page says it began and ended, by its Hindi name."""
+    db = world.runtimes["requests"].db
+    if "SEAS" not in schemes.listing_by_code(db):
+        schemes.create(db, {**seed.DEMO_SCHEME, "code": "SEAS", "name": "Seasonal Yarn Scheme",
+                            "name_hi": "मौसमी धागा योजना", "valid_from": "2025-07-01", "valid_to": "2026-01-31",
+                            "caps": []},  # none of the demo scheme's caps: no overlap
+                       by="seed")
+    client = hindi_client(world, "requests", "admin")
+    page = client.get("/admin/claims?scheme=SEAS&year=2025-26", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "data-scheme-began" in page and "data-scheme-ended" in page
+    texts = texts_of(page)
+    assert bare_schemes(texts, schemes.listing_by_code(db)) == [] and latin_words(texts) == []

@@ -413,8 +413,8 @@ def download(config, runtime, token):
     """download(path, role=, **claims): the API's CSV answer as rows (dicts), after checking it is a CSV file."""
     client = create_app(config, runtime).test_client()
 
-    def get(path, role="admin", **claims):
-        answer = client.get(f"/api/v1{path}", headers=token(role, **claims))
+    def get(path, role="admin", lang="en", **claims):
+        answer = client.get(f"/api/v1{path}", headers={**token(role, **claims), "Accept-Language": lang})
         assert answer.status_code == 200 and answer.mimetype == "text/csv", answer.get_data(as_text=True)[:300]
         assert answer.headers["Content-Disposition"] == "attachment; filename=purchase-orders.csv"
         return list(csv.DictReader(io.StringIO(answer.get_data().decode("utf-8-sig"))))
@@ -443,6 +443,21 @@ def test_the_orders_export_to_csv_a_row_per_line_with_the_lists_filters(api, run
     seen = download("/purchase-orders?format=csv", role="warehouse", depot="VNS")  # their depot's only
     assert {r["depot"] for r in seen} == {"VNS"} and drafted not in {r["purchase_order"] for r in seen}
     assert api("GET", "/purchase-orders?format=xml", status=400)["error"]["code"] == "validation_error"
+
+
+def test_the_orders_csv_names_suppliers_and_materials_in_the_askers_language_as_the_other_exports_do(api, download):
+    """Asked in Hindi, the orders CSV gave the supplier's and material's English names only; as the returns and
+    requisitions CSVs do, it names them in the asker's language: the Hindi name stored on the order, else the name."""
+    api("POST", "/suppliers", {**MILL, "code": "MILL-HI", "name": "Kashi Weavers Mill", "name_hi": "काशी बुनकर मिल"},
+        status=201)
+    named = order(api, supplier="MILL-HI")
+    plain = order(api)  # Sri Ram Mills has no Hindi name
+    for lang, supplier, material in (("en", "Kashi Weavers Mill", "YRN material"),
+                                     ("hi", "काशी बुनकर मिल", "YRN सामान")):
+        rows = {r["purchase_order"]: r for r in download("/purchase-orders?format=csv", lang=lang)}
+        assert (rows[named]["supplier"], rows[named]["supplier_name"], rows[named]["material"]) == (
+            "MILL-HI", supplier, material)
+        assert rows[plain]["supplier_name"] == "Sri Ram Mills" and rows[plain]["sku"] == "YRN"
 
 
 def test_an_order_expected_on_a_day_already_past_in_india_is_refused(api, runtime, monkeypatch):

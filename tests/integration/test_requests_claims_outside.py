@@ -10,6 +10,9 @@ from tests.integration.test_requests_claims_year import YEAR, give_back, sell
 from tests.integration.test_requests_money_support import COTTON, priced_catalog, scheme
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
 
+#: the demo scheme as the pages name it (|scheme) in English and in Hindi
+RMSS_EN, RMSS_HI = "Raw Material Supply Scheme (RMSS)", "कच्चा माल आपूर्ति योजना (RMSS)"
+
 CLAIM = "/reports/subsidy-claims"
 EMPTY = {"district": None, "beneficiaries": 0, "quantities": {}, "units": {}, "value": "0.00", "subsidy": "0.00"}
 OLD_HEADER = ["month", "month_name", "beneficiaries", "quantity cotton-hank-upto-40s (kg)",
@@ -69,9 +72,9 @@ def test_the_claims_page_says_the_scheme_did_not_run_in_the_month_instead_of_an_
     client.register("ART-1", looms=2)
     sell(client, "ART-1", [(COTTON, "4")], handed_over="2024-05")
     for lang, said, nothing in (
-            ("en", "Scheme RMSS did not run in March 2021 (it runs from 1 Apr 2021, with no last day set).",
+            ("en", f"{RMSS_EN} did not run in March 2021 (it runs from 1 Apr 2021, with no last day set).",
              "Nothing subsidised under this scheme was handed over this month."),
-            ("hi", "योजना RMSS मार्च 2021 में नहीं चली (यह 1 अप्रैल 2021 से चल रही है, इसका कोई अंतिम दिन तय नहीं है)।",
+            ("hi", f"{RMSS_HI} मार्च 2021 में नहीं चली (यह 1 अप्रैल 2021 से चल रही है, इसका कोई अंतिम दिन तय नहीं है)।",
              "इस योजना के तहत")):
         page = client.http.get("/admin/claims?scheme=RMSS&month=2021-03",
                                headers={**client.admin(), "Accept-Language": lang})
@@ -79,8 +82,8 @@ def test_the_claims_page_says_the_scheme_did_not_run_in_the_month_instead_of_an_
         assert page.status_code == 200 and said in html, html[-3000:]
         assert "data-outside-scheme" in html and "data-claims" not in html and nothing not in html
     client.call("PATCH", "/schemes/RMSS", client.admin(), {"valid_to": "2024-03-31"}, status=200)
-    for lang, said in (("en", "Scheme RMSS did not run in May 2024 (it ran from 1 Apr 2021 to 31 Mar 2024)."),
-                       ("hi", "योजना RMSS मई 2024 में नहीं चली (यह 1 अप्रैल 2021 से 31 मार्च 2024 तक चली)।")):
+    for lang, said in (("en", f"{RMSS_EN} did not run in May 2024 (it ran from 1 Apr 2021 to 31 Mar 2024)."),
+                       ("hi", f"{RMSS_HI} मई 2024 में नहीं चली (यह 1 अप्रैल 2021 से 31 मार्च 2024 तक चली)।")):
         html = client.http.get("/admin/claims?scheme=RMSS&month=2024-05",
                                headers={**client.admin(), "Accept-Language": lang}).get_data(as_text=True)
         assert said in html and "data-claims" in html, html[-3000:]

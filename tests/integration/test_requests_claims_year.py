@@ -15,6 +15,9 @@ from shared.money import format_money
 from tests.integration.test_requests_money_support import COTTON, SILK, pay, priced_catalog, ready, scheme
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
 
+#: the demo scheme as the pages name it (|scheme) in English and in Hindi
+RMSS_EN, RMSS_HI = "Raw Material Supply Scheme (RMSS)", "कच्चा माल आपूर्ति योजना (RMSS)"
+
 WAREHOUSE = {"role": "warehouse", "depot": "VNS"}
 YEAR = "/reports/subsidy-claims/year"
 
@@ -244,8 +247,8 @@ def test_a_year_after_the_scheme_ended_is_refused_unless_something_was_handed_ov
     assert late["outside_scheme"] is True
     within = client.call("GET", f"{YEAR}?scheme=RMSS&year=2023-24", client.admin(), status=200).get_json()
     assert within["outside_scheme"] is False
-    for lang, ended, marked in (("en", "Scheme RMSS ended on 31 Mar 2024", "(after the scheme ended)"),
-                                ("hi", "योजना RMSS 31 मार्च 2024 को समाप्त हुई", "(योजना समाप्त होने के बाद)")):
+    for lang, ended, marked in (("en", f"{RMSS_EN} ended on 31 Mar 2024", "(after the scheme ended)"),
+                                ("hi", f"{RMSS_HI} 31 मार्च 2024 को समाप्त हुई", "(योजना समाप्त होने के बाद)")):
         page = client.http.get("/admin/claims?scheme=RMSS&year=2024-25",
                                headers={**client.admin(), "Accept-Language": lang})
         html = page.get_data(as_text=True)
@@ -258,8 +261,8 @@ def test_the_years_page_says_the_scheme_did_not_run_then_or_began_within_the_yea
     write a financial year such as 2026-27: it says the scheme did not run then; in the year it began, the months
     before it are marked so, not bare zeros."""
     scheme(client, valid_from="2025-10-01")
-    for lang, said, began in (("en", "RMSS did not run in the financial year", "RMSS began on 1 Oct 2025"),
-                              ("hi", "योजना RMSS वित्तीय वर्ष", "योजना RMSS 1 अक्टू॰ 2025 को शुरू हुई")):
+    for lang, said, began in (("en", "RMSS did not run in the financial year", f"{RMSS_EN} began on 1 Oct 2025"),
+                              ("hi", "योजना RMSS वित्तीय वर्ष", f"{RMSS_HI} 1 अक्टू॰ 2025 को शुरू हुई")):
         headers = {**client.admin(), "Accept-Language": lang}
         for year in ("1899-00", "2024-25"):
             page = client.http.get(f"/admin/claims?scheme=RMSS&year={year}", headers=headers)
