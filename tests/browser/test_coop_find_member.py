@@ -65,7 +65,8 @@ def shown(page) -> list[str]:
 def test_a_secretary_on_a_phone_finds_members_of_forty_by_name_in_either_language_or_login(people, forty):
     secretary = people("secretary").log_in()
     page = opened(secretary, "hi", PHONE)
-    print("page height, 40 members, 390 px, Hindi:", page.evaluate("document.documentElement.scrollHeight"))
+    print("40 members, 390 px, Hindi: page", page.evaluate("document.documentElement.scrollHeight"), "px, members",
+          page.locator("fieldset.coop-members").bounding_box()["height"], "px")  # for the record
     fits(page)
     summaries = page.locator("details[data-member] > summary")
     tallest = max(summaries.nth(i).bounding_box()["height"] for i in range(summaries.count()))
