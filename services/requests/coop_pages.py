@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, redirect, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from services.requests import cooperatives, materials, passbook, quotas, requisitions
+from services.requests import cooperatives, materials, passbook, quotas, requisitions, users
 from services.requests.errors import IdempotencyKeyReused, NothingAsked, NoteTooLong, TooManyLines
 from services.requests.pages import names_of, over_quota, share_logins
 from services.requests.schemas import MAX_COOPERATIVE_LINES, MAX_NOTE
@@ -87,6 +87,7 @@ def new_for_members(principal):
                            form=form, first=first, notice=notice, over=over, estimate=estimate,
                            chosen=chosen_of(form, members, known), opened=_opened(bad | set(over), members, known),
                            depots=list(db().depots.find().sort("_id", 1).limit(200)), error=error, bad=bad,
+                           logins=users.artisan_logins(db(), [m["_id"] for m in members]),
                            idempotency_key=form.get("idempotency_key") or uuid.uuid4().hex), 400 if error else 200
 
 

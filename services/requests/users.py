@@ -117,6 +117,13 @@ def artisan_login(db, artisan_id: str, *, besides: str | None = None) -> str | N
     return found and found["_id"]
 
 
+def artisan_logins(db, artisan_ids: list[str]) -> dict[str, str]:
+    """The user name of each artisan's active login, for those who have one (one read)."""
+    found = db.users.find({"role": "artisan", "artisan_id": {"$in": list(artisan_ids)}, "active": {"$ne": False}},
+                          {"_id": 1, "artisan_id": 1}).sort("_id", -1)
+    return {user["artisan_id"]: user["_id"] for user in found}
+
+
 def one_login(db, artisan_id: str, *, besides: str | None = None, refusal=ArtisanHasLogin) -> None:
     """Refuse (`refusal`, 409 artisan_has_login, naming it) a login for an artisan who has an active one."""
     if (login := artisan_login(db, artisan_id, besides=besides)) is not None:

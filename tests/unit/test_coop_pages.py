@@ -126,6 +126,26 @@ def test_the_materials_to_ask_for_are_folded_into_one_line_saying_how_many_are_s
     assert ticks.count('type="checkbox" name="sku"') == db.materials.count_documents({})
 
 
+def test_each_members_line_carries_what_the_find_box_looks_in_and_a_refused_one_is_kept_shown(apps, config):
+    """The box above the lines finds a member by name in either language, number or active login (coop_members.js);
+    it comes with the page hidden, as without script it does nothing; a line the server opened says so, as no
+    search may hide it."""
+    db = apps["requests"].extensions["rawbank"].db
+    db.users.delete_many({"artisan_id": {"$in": ["ART-0002", "ART-0003"]}})
+    db.users.insert_many([{"_id": "sita-old", "role": "artisan", "artisan_id": "ART-0002", "active": False},
+                          {"_id": "karim.weaver", "role": "artisan", "artisan_id": "ART-0003"}])
+    secretary = secretary_of(apps, config)
+    html = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS",
+                                             f"qty-ART-0001-{COTTON}": "दस"}).get_data(as_text=True)
+    finds = dict(re.findall(r'<details class="member fold" data-member="([^"]+)"\s+data-find="([^"]*)"', html))
+    assert finds["ART-0002"] == "sita devi सीता देवी art-0002"  # a deactivated login is no login
+    assert finds["ART-0003"] == "abdul karim अब्दुल करीम art-0003 karim.weaver"
+    kept = re.findall(r'data-member="(ART-000\d)"[^>]*data-opened open>', html)
+    assert kept == ["ART-0001"]
+    box = re.search(r'<div class="coop-find" data-find hidden>(.*?)</div>', html, re.S).group(1)
+    assert "सदस्य खोजें" in box and 'data-says="{all} में से {n} सदस्य दिख रहे हैं"' in box and "name=" not in box
+
+
 def text_of_html(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
