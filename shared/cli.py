@@ -57,7 +57,8 @@ def _parser() -> Parser:
 
     token = sub.add_parser("token", help=N_("print a signed access token (for scripts and tests)"))
     token.add_argument("--role", required=True, choices=ROLES, help=N_("what the token lets its holder do"))
-    token.add_argument("--sub", required=True, help=N_("user name the token is for"))
+    token.add_argument("--sub", required=True, help=N_(
+        "user name the token is for; a known user's display name goes in it, as at login, for the pages' header"))
     token.add_argument("--artisan-id", help=N_("required for --role artisan"))
     token.add_argument("--depot", help=N_("depot code of a warehouse user"))
     token.add_argument("--cooperative", help=N_("required for --role secretary: the cooperative's code"))
@@ -232,8 +233,10 @@ def _token(args, config: Config) -> int:
     ttl = config.jwt_ttl_seconds if args.ttl is None else args.ttl
     if config.jwt_secret == EMBEDDED_JWT_SECRET:  # run elsewhere than the data directory: the services refuse it
         tell(TOKEN_BUILT_IN_SECRET, sys.stderr, path=config.data_dir)
+    named = token_check.name_of(args.sub, config)  # as a login's token: the pages' header names the person
     print(issue_token(config.jwt_secret, sub=args.sub, role=args.role, artisan_id=args.artisan_id,
-                      depot=args.depot, cooperative=args.cooperative, ttl_seconds=ttl))
+                      depot=args.depot, cooperative=args.cooperative, ttl_seconds=ttl, name=named.get("name"),
+                      name_hi=named.get("name_hi")))
     return 0
 
 

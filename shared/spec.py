@@ -67,6 +67,7 @@ class ServiceSpec:
     reconcile: Reconciliation | None = None  # its facts, checks and counts for `rawbank reconcile`
     add_user: Callable | None = None  # (db, **fields) -> text: `rawbank user add` in the service keeping logins
     set_password: Callable | None = None  # (db, username=, password=, token_ttl=) -> text: `rawbank user password`
+    name_of: Callable | None = None  # (db, username) -> {name, name_hi} or None: the name `rawbank token` signs in
     commands: tuple[Command, ...] = ()  # more `rawbank` commands of its own
     http_threads: int = 8  # threads of the one gunicorn worker of the single-machine runtime
 

@@ -1,4 +1,5 @@
-"""What `rawbank token` checks before it signs: that the artisan, cooperative or depot a token names is registered.
+"""What `rawbank token` reads before it signs: that the artisan, cooperative or depot a token names is registered,
+and the name of the person it is for (`name_of`), which the pages' header says, as a login's token carries it.
 
 Before, `rawbank token --role secretary --cooperative NOPE` printed a token for a cooperative nobody registered (and
 `--artisan-id`, `--depot` likewise): its holder saw nothing and was told nothing. Where rawbank's data can be read it
@@ -49,11 +50,52 @@ def refusal(args, config) -> tuple[str, dict] | None:
     return None
 
 
+def name_of(sub: str, config) -> dict:
+    """{name, name_hi} of the login `sub`, read as its login reads them (over the API while `rawbank dev` runs on the
+    data directory, else in the store while it is stopped there); empty where it cannot be read or nobody logs in
+    with `sub`: the token names no one, its pages say the login."""
+    if not config.embedded or not config.data_dir:
+        return {}
+    urls = _running(config)
+    if urls:
+        if "requests" not in urls:
+            return {}
+        try:
+            return _read(urls["requests"], f"/api/v1/users/{urllib.parse.quote(sub, safe='')}/name", config)
+        except (OSError, ValueError):  # 404: nobody logs in with it; anything else says nothing of it
+            return {}
+    from shared.spec import declaring
+    spec = declaring("name_of")
+    runtime = _stopped_store(config, spec)
+    if runtime is None:
+        return {}
+    try:
+        return spec.name_of(runtime.db, sub) or {}
+    finally:
+        runtime.close()
+
+
+def _running(config) -> dict:
+    """The services' addresses while `rawbank dev` runs on the data directory (running.json); empty if it does not."""
+    from shared.datadir import DataDir
+    return (DataDir(config.data_dir).read_json("running.json") or {}).get("urls") or {}
+
+
+def _read(base: str, path: str, config) -> dict:
+    """GET `path` on a running service as a short-lived admin: its JSON answer (HTTPError, OSError: not answered)."""
+    import json
+
+    from shared.auth import issue_token
+    token = issue_token(config.jwt_secret, sub="rawbank-token", role="admin", ttl_seconds=60)
+    request = urllib.request.Request(base.rstrip("/") + path, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return json.loads(answer.read())
+
+
 def _over_the_api(config, asked) -> dict | None:
     """While `rawbank dev` runs on the data directory: each asked with a short admin token; None if it does not."""
     from shared.auth import issue_token
-    from shared.datadir import DataDir
-    urls = (DataDir(config.data_dir).read_json("running.json") or {}).get("urls") or {}
+    urls = _running(config)
     if not urls:
         return None
     token = issue_token(config.jwt_secret, sub="rawbank-token", role="admin", ttl_seconds=60)
@@ -78,19 +120,26 @@ def _over_the_api(config, asked) -> dict | None:
 
 def _in_the_store(config, asked) -> dict | None:
     """With rawbank stopped on the data directory: read in the requests service's store; None if it cannot be."""
-    from shared.datadir import DataDir
     from shared.spec import declaring
-    spec = declaring("add_user")
-    if not DataDir(config.data_dir).store(spec.name).exists():
-        return None
-    from pymongo.errors import PyMongoError
-    from shared.runtime import Runtime
-    try:
-        runtime = Runtime(spec, config)
-    except (ValueError, PyMongoError):  # in use (a `rawbank run` without running.json), or newer than this rawbank
+    runtime = _stopped_store(config, declaring("add_user"))
+    if runtime is None:
         return None
     try:
         return {claim: runtime.db[COLLECTIONS[claim]].find_one({"_id": value}, {"_id": 1}) is not None
                 for claim, value, _ in asked}
     finally:
         runtime.close()
+
+
+def _stopped_store(config, spec):
+    """The Runtime of `spec`'s store in the data directory with rawbank stopped there (close it); None if it cannot
+    be opened."""
+    from shared.datadir import DataDir
+    if not DataDir(config.data_dir).store(spec.name).exists():
+        return None
+    from pymongo.errors import PyMongoError
+    from shared.runtime import Runtime
+    try:
+        return Runtime(spec, config)
+    except (ValueError, PyMongoError):  # in use (a `rawbank run` without running.json), or newer than this rawbank
+        return None

@@ -20,3 +20,11 @@ def grouped(entries: list[dict]) -> list[list[dict]]:
         elif entry["type"] != "subsidy" or (entry["amount"] and entry["requisition_id"] not in charged):
             groups.append([entry])
     return groups
+
+
+def counted(groups: list[list[dict]], skip: int, size: int) -> dict:
+    """The page's "Entries `first` to `last` of `total`" for the `size` groups after `skip`, in the rows the reader
+    counts in the table: a charge and its subsidy are two, though paged together."""
+    before = sum(len(group) for group in groups[:skip])
+    return {"first": before + 1, "last": before + sum(len(group) for group in groups[skip:skip + size]),
+            "total": sum(len(group) for group in groups)}

@@ -5,14 +5,14 @@ from datetime import datetime, timezone
 
 from flask import after_this_request, current_app, request
 
-from services.requests import (artisan_picks, artisans, domain, login_throttle, pages, quotas, settings, user_admin,
-                               users)
+from services.requests import (artisan_picks, artisans, domain, login_throttle, pages, people, quotas, settings,
+                               user_admin, users)
 from services.requests.schemas import (ArtisanOutSchema, ArtisanQuery, ArtisanSchema, ArtisanUpdateSchema,
-                                       AutoApproveSchema, HistoryQuery, LoginSchema, NewPasswordSchema, NewUserSchema,
-                                       OwnPasswordSchema, QuotaChangeSchema, QuotaQuery, QuotaSchema, TokenSchema,
-                                       UsageQuery, UsageSchema, UserPatchSchema, UserQuery, UserSchema)
+                                       AutoApproveSchema, HistoryQuery, LoginNameSchema, LoginSchema, NewPasswordSchema,
+                                       NewUserSchema, OwnPasswordSchema, QuotaChangeSchema, QuotaQuery, QuotaSchema,
+                                       TokenSchema, UsageQuery, UsageSchema, UserPatchSchema, UserQuery, UserSchema)
 from shared.auth import COOKIE, current_principal, require_role
-from shared.errors import Invalid
+from shared.errors import Invalid, NotFound
 from shared.i18n import F_
 from shared.web import Blueprint, client_address, db, request_id
 
@@ -84,6 +84,19 @@ def add_user(body):
     artisan has one login: 409 artisan_has_login (`details`: `artisan_id`, `login`) while they have an active one
     (give it a new password, or deactivate it first); a deactivated login does not count."""
     return user_admin.add(db(), artisan_picks.into_number(db(), current_principal(), body))
+
+
+@blp.route("/users/<path:username>/name", methods=["GET"])
+@require_role("admin")
+@blp.response(200, LoginNameSchema)
+def user_name(username):
+    """The display name a login's token carries for the pages' header (admin), read as its login reads it: its own,
+    or for an artisan's login without one, its artisan's; null where there is none. What `rawbank token` puts in a
+    token it signs for that login. 404 not_found: nobody logs in with that name."""
+    named = people.of_login(db(), username)
+    if named is None:
+        raise NotFound({"username": username})
+    return named
 
 
 @blp.route("/users/<path:username>/password", methods=["POST"])

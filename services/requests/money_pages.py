@@ -101,7 +101,7 @@ def _account_page(principal, artisan_id: str):
     shown = [entry for group in groups[at.skip:at.skip + at.size] for entry in group]
     shown = returns.credit_notes_for(db(), shown)  # returned or short
     return render_template("requests/account.html", artisan=artisan, pager=at, account={**account, "entries": shown},
-                           groups_shown=len(groups[at.skip:at.skip + at.size]))
+                           counted=account_rows.counted(groups, at.skip, at.size))  # the rows the table lists
 
 
 @blp.get("/my/account")

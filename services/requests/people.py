@@ -30,3 +30,13 @@ def of_user(db, user: dict) -> dict:
     if user.get("role") == "artisan" and not user.get("name") and user.get("artisan_id"):
         maker = db.artisans.find_one({"_id": user["artisan_id"]}, {"name": 1, "name_hi": 1})
     return record(user, maker)
+
+
+def of_login(db, username: str) -> dict | None:
+    """{name, name_hi} a login's token carries for the pages' header, as its login reads them (users.login_token):
+    what `rawbank token` puts in a token for it. None: nobody logs in with `username`."""
+    user = db.users.find_one({"_id": username}, NAMED)
+    if user is None:
+        return None
+    named = of_user(db, user)
+    return {"name": named["name"], "name_hi": named["name_hi"]}

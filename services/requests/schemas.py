@@ -440,6 +440,13 @@ class UserSchema(ma.Schema):
     name_hi = f.String(allow_none=True, metadata={"description": "display name in Hindi, for Hindi pages"})
 
 
+class LoginNameSchema(ma.Schema):
+    """The name a login's token carries for the pages' header, as its login reads it."""
+
+    name = f.String(allow_none=True, metadata={"description": "its display name, or an artisan's login's artisan's"})
+    name_hi = f.String(allow_none=True, metadata={"description": "the same in Hindi, for Hindi pages"})
+
+
 class UserQuery(ma.Schema):
     q = f.String(load_default=None, validate=v.Length(max=100), metadata={
         "description": "words to find in the user name, depot, cooperative or artisan number"})

@@ -247,6 +247,7 @@ MATRIX = [
                                     "artisan": "ART-B"}, ADMIN_ONLY),  # an artisan as typed in the Users page's form
     ("requests", "POST", "/users/clerk/password", {"password": "long enough"}, ADMIN_ONLY),
     ("requests", "PATCH", "/users/clerk", {"active": False}, ADMIN_ONLY),
+    ("requests", "GET", "/users/clerk/name", None, ADMIN_ONLY),  # what `rawbank token` signs in
     ("requests", "POST", "/auth/password", {"current_password": "not it", "new_password": "long enough"},
      expect()),  # one's own: refused here (not the current password), never 401/403 to anyone logged in
     ("requests", "GET", "/artisans/ART-B/passbook", None, expect(artisan=404, secretary=404)),

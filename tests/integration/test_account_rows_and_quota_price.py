@@ -12,7 +12,7 @@ import pytest
 from services.requests import reconcile, reconcile_money
 from shared.calendar import add_days, month_bounds, month_of
 from tests.integration.test_requests_coop_support import WAREHOUSE
-from tests.integration.test_requests_money_support import COTTON, DYE, priced_catalog, ready, scheme
+from tests.integration.test_requests_money_support import COTTON, DYE, pay, priced_catalog, ready, scheme
 from tests.integration.test_requests_returns import page
 from tests.integration.test_requests_support import client  # noqa: F401  (fixture)
 
@@ -63,6 +63,36 @@ def test_the_account_shows_a_subsidy_only_where_there_is_one_beside_its_charge_a
     assert sum(amounts) == rupees(f"₹{due}") == 2_898_00 + 2_172_68
     facts = reconcile.facts(client.db)
     assert [problem for check in reconcile_money.CHECKS for problem in check(facts)] == []
+
+
+
+SHOWN = {"en": r"Entries ([\d,]+) to ([\d,]+) of ([\d,]+), newest first",
+         "hi": r"कुल ([\d,]+) में से प्रविष्टियाँ ([\d,]+) से ([\d,]+) तक, नई पहले"}
+
+
+@pytest.mark.parametrize("lang", ["en", "hi"])
+def test_the_entries_line_counts_the_rows_the_reader_counts_a_subsidy_beneath_its_charge_too(client, lang):
+    """A charge and its subsidy are paged together, but "Entries 1 to N of M" counted the pair as one while the table
+    showed it as two rows: the page of a charge with its subsidy said "Entries 51 to 51 of 51" above two rows. Now
+    both N and M count the rows listed (a pair as two, a subsidy of nothing not at all): the line and the table
+    agree on every page, and the last page's last row is the total."""
+    month_of_cotton(client)
+    cotton = ready(client, client.artisan("ART-1"), [(COTTON, "10")])  # oldest: a charge with its subsidy
+    client.act(cotton, "dispatch", client.token(**WAREHOUSE))
+    dye = ready(client, client.artisan("ART-1"), [(DYE, "1")])  # a charge, its subsidy of nothing not listed
+    client.act(dye, "dispatch", client.token(**WAREHOUSE))
+    for n in range(49):  # 49 payments, newest: with the dye's charge, the first page's 50
+        pay(client, cotton, "1", reference=f"ROW-{n}")
+    seen = []
+    for number in (1, 2):
+        shown = page(client, f"/my/account?page={number}", client.artisan("ART-1"), lang)
+        rows = ENTRIES.findall(shown)
+        line = re.search(r'data-f="entries-shown">(.*?)</p>', shown, re.S).group(1)
+        first, last, total = (int(figure.replace(",", "")) for figure in re.search(SHOWN[lang], line).groups())
+        if lang == "hi":
+            total, first, last = first, last, total  # "of M, N to N'" in its word order
+        seen.append((first, last, total, [kind for kind, _ in rows]))
+    assert seen == [(1, 50, 52, ["payment"] * 49 + ["charge"]), (51, 52, 52, ["charge", "subsidy"])], seen
 
 
 NEXT_MONTH = add_days(month_bounds(month_of(datetime.now(timezone.utc)))[1], 1)

@@ -123,3 +123,86 @@ def test_a_token_without_names_shows_the_login(apps):
     named = decode_token(config.jwt_secret, issue_token(config.jwt_secret, sub="x", role="admin", name="A",
                                                         name_hi="अ"))
     assert (named.name, named.name_hi) == ("A", "अ")
+
+
+def _cli_token(capsys, *args) -> str:
+    """`rawbank token ...` as a person runs it: the token it prints."""
+    from shared.cli import main
+    capsys.readouterr()
+    assert main(["token", *args]) == 0, capsys.readouterr().err
+    return capsys.readouterr().out.strip()
+
+
+def test_a_cli_token_for_a_known_user_names_them_while_rawbank_is_stopped(apps, capsys, monkeypatch, tmp_path):
+    """Before, a token from `rawbank token` carried no name: its pages said the bare login ("meena"). With rawbank
+    stopped on the data directory, its requests store is read as a login reads it: the user's display name, an
+    artisan's record's name; a login nobody added is still signed with none."""
+    config, made = apps
+    from services.requests import spec
+    from shared.config import Config
+    data = tmp_path / "var"
+    data.mkdir()
+    runtime = Runtime(spec(), Config.from_env({}, data_dir=str(data)))
+    users.add_user(runtime.db, username="meena", password=PASSWORD, role="warehouse", name="Meena Devi",
+                   name_hi="मीना देवी")
+    runtime.db.artisans.insert_one({"_id": "ART-0001", "name": "Ramesh Kumar", "name_hi": "रमेश कुमार"})
+    users.add_user(runtime.db, username="ramesh", password=PASSWORD, role="artisan", artisan_id="ART-0001")
+    runtime.close()
+    for name in ("MONGO_URI", "RAWBANK_JWT_SECRET", "RAWBANK_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    secret = config.jwt_secret  # no secret file in ./var: the CLI signs with the built-in one, as these apps check
+    meena = _cli_token(capsys, "--role", "warehouse", "--sub", "meena")
+    assert decode_token(secret, meena).name == "Meena Devi"
+    assert header(made, "inventory", "/warehouse/stock", meena, "hi") == "मीना देवी · गोदाम कर्मचारी"
+    assert header(made, "requests", "/password", meena, "en") == "Meena Devi · Warehouse staff"
+    ramesh = decode_token(secret, _cli_token(capsys, "--role", "artisan", "--sub", "ramesh", "--artisan-id",
+                                             "ART-0001"))
+    assert (ramesh.name, ramesh.name_hi) == ("Ramesh Kumar", "रमेश कुमार")
+    nobody = decode_token(secret, _cli_token(capsys, "--role", "admin", "--sub", "ops"))
+    assert (nobody.name, nobody.name_hi) == (None, None)
+
+
+def test_a_cli_token_for_a_known_user_names_them_while_rawbank_runs(apps, capsys, monkeypatch, tmp_path):
+    """While `rawbank dev` runs on the data directory (its store is its own then), the requests service is asked."""
+    import json
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from tests.conftest import free_port
+    config, made = apps
+    users.add_user(made["requests"][1], username="meena", password=PASSWORD, role="warehouse", depot="VNS",
+                   name="Meena Devi", name_hi="मीना देवी")
+    port = free_port()
+    server = make_server("127.0.0.1", port, made["requests"][0].application, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    data = tmp_path / "var"
+    data.mkdir()
+    (data / "running.json").write_text(json.dumps({"urls": {"requests": f"http://127.0.0.1:{port}"}}))
+    for name in ("MONGO_URI", "RAWBANK_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("RAWBANK_JWT_SECRET", config.jwt_secret)
+    monkeypatch.chdir(tmp_path)
+    try:
+        token = _cli_token(capsys, "--role", "warehouse", "--sub", "meena", "--depot", "VNS")
+        nobody = decode_token(config.jwt_secret, _cli_token(capsys, "--role", "admin", "--sub", "ops"))
+    finally:
+        server.shutdown()
+    assert header(made, "inventory", "/warehouse/stock", token, "hi") == "मीना देवी · गोदाम कर्मचारी"
+    assert header(made, "notifier", "/admin/alerts", token, "en") == "Meena Devi · Warehouse staff"
+    assert (nobody.name, nobody.name_hi) == (None, None)
+
+
+def test_the_name_a_token_carries_over_the_api(apps):
+    """GET /api/v1/users/<login>/name, what `rawbank token` asks while rawbank runs: as a login reads it; 404 for a
+    login nobody has."""
+    config, made = apps
+    client, db = made["requests"]
+    db.artisans.insert_one({"_id": "ART-0001", "name": "Ramesh Kumar", "name_hi": "रमेश कुमार"})
+    users.add_user(db, username="ramesh", password=PASSWORD, role="artisan", artisan_id="ART-0001")
+    boss = {"Authorization": f"Bearer {issue_token(config.jwt_secret, sub='boss', role='admin')}"}
+    assert client.get("/api/v1/users/ramesh/name", headers=boss).get_json() == {"name": "Ramesh Kumar",
+                                                                                "name_hi": "रमेश कुमार"}
+    missing = client.get("/api/v1/users/nobody/name", headers=boss)
+    assert (missing.status_code, missing.get_json()["error"]["code"]) == (404, "not_found")
