@@ -11,6 +11,7 @@ from kafka.structs import OffsetAndMetadata
 from pymongo.errors import ConnectionFailure
 
 from shared.config import Config
+from shared.dead_letters import error_headers
 from shared.envelope import EnvelopeError, Event, decode_event
 from shared.errors import StoreUnavailable, outcome
 from shared.events import dlq_topic
@@ -141,19 +142,21 @@ class ConsumerLoop:
                 attempt = min(attempt, self.config.consumer_max_retries - 1)
             except Exception as exc:
                 if outcome(exc).permanent:  # it can never apply (shared/errors.OUTCOMES)
-                    self.dead_letter(message, f"{name}: {exc}")
+                    self.dead_letter(message, f"{name}: {exc}", exc)
                     return
-                log.exception("%s handler failed on %s (attempt %d)", self.service, name, attempt)
+                # the trace under the event's id: what its dead letter tells staff to look for
+                log.exception("%s handler failed on %s %s (attempt %d)", self.service, name, ident, attempt)
                 if attempt >= self.config.consumer_max_retries:
-                    self.dead_letter(message, f"{name}: handler failed {attempt} times: {exc!r}")
+                    self.dead_letter(message, f"{name}: handler failed {attempt} times: {exc!r}", exc)
                     return
             EVENTS_RETRIED.labels(self.service, message.topic).inc()
             delay = min(self.config.consumer_backoff_ms * 2 ** (attempt - 1), 10000) / 1000
             if stop.wait(delay):
                 raise Stopping()
 
-    def dead_letter(self, message, reason: str) -> None:
-        """Send the message as it came to <topic>.dlq with why, and wait for the ack."""
+    def dead_letter(self, message, reason: str, exc: BaseException | None = None) -> None:
+        """Send the message as it came to <topic>.dlq with why (and, for an error of ours its handler raised, that
+        error in words: shared/dead_letters.error_headers), and wait for the ack."""
         log.error("%s dead-letters %s[%d]@%d: %s", self.service, message.topic, message.partition,
                   message.offset, reason)
         headers = [
@@ -163,7 +166,8 @@ class ConsumerLoop:
             ("original_offset", str(message.offset).encode()),
             ("consumer_group", self.group_id.encode()),
             ("dead_lettered_at", str(int(time.time() * 1000)).encode()),
-        ] + [(name, value) for name, value in (message.headers or ()) if name in CARRIED_HEADERS]
+        ] + [(name, value) for name, value in (message.headers or ()) if name in CARRIED_HEADERS] \
+            + (error_headers(exc) if exc is not None else [])
         value = message.value or b""
         if len(value) > MAX_DLQ_VALUE:
             headers.append(("truncated_from", str(len(value)).encode()))

@@ -8,10 +8,15 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import logging
 import re
 
+from shared.errors import Error, Inapplicable
 from shared.field_messages import translate_message
 from shared.i18n import LANGUAGES, N_, translate
+
+log = logging.getLogger(__name__)
+MAX_SAID = 1000  # characters of an error's message kept in each language
 
 IN_BOTH = N_("the broker has it and the notifier keeps it")
 KEPT_ONLY = N_("the notifier keeps it; the broker no longer has it")
@@ -29,8 +34,12 @@ NO_EVENT = N_("{consumer} could not read a message on {topic} as an event ({prob
 UNKNOWN_TYPE = N_("{consumer} does not know the event type {type} (version {version}) of the event {event_id}, which "
                   "{producer} wrote: update {consumer} to the same version as {producer}, then send it again: rawbank "
                   "dlq resend {event_id}")
-FAILED = N_("{consumer} failed {times} times applying the {type} event {event_id} ({error}): a fault in {consumer} or "
-            "its store, which its log tells more of. Once it is fixed, send it again: rawbank dlq resend {event_id}")
+FAILED = N_("{consumer} failed unexpectedly {times} times applying the {type} event {event_id}: a fault in {consumer} "
+            "or its store. Its log has the trace under the event id {event_id}; once the fault is fixed, send it "
+            "again: rawbank dlq resend {event_id}")
+#: an error of ours that passes (the store busy) and kept coming back until the consumer gave up: its message
+FAILED_SAID = N_("{consumer} tried {times} times to apply the {type} event {event_id} and could not: {error}. Once "
+                 "that has passed or is put right, send it again: rawbank dlq resend {event_id}")
 REFUSED = N_("{consumer} refused the {type} event {event_id}: {error}. If it is no longer needed, acknowledge this "
              "dead letter's alert to discard it; else put the cause right (count the stock, correct the record) and "
              "send it again: rawbank dlq resend {event_id}")
@@ -43,6 +52,21 @@ SERVICES = {"inventory": N_("the inventory service"), "requests": N_("the reques
 _FIELDS = re.compile(r"(?:(?P<type>\S+) payload|envelope) invalid: (?P<fields>\{.*)", re.DOTALL)
 _UNKNOWN = re.compile(r"unknown event type '(?P<type>.*)' version (?P<version>\d+)", re.DOTALL)
 _FAILED = re.compile(r"\S+: handler failed (?P<times>\d+) times: (?P<error>.*)", re.DOTALL)
+
+
+def error_headers(exc: BaseException) -> list[tuple[str, bytes]]:
+    """What a dead letter keeps of the error its consumer's own handler raised, beside the reason (shared/consumer.py),
+    so that `explain` says it in words wherever the letter is read: its code and its message in each language (filled
+    with its details as the service that raised it says them). Nothing for an exception that is no error of ours, nor
+    for one that is said by its reason (Inapplicable)."""
+    if not isinstance(exc, Error) or isinstance(exc, Inapplicable):
+        return []
+    try:
+        said = {lang: exc.describe(lang)[:MAX_SAID] for lang in LANGUAGES}
+    except Exception:  # never keep an event from its dead letter for want of words: the reason still says it
+        log.exception("could not say the error %s in words", exc.code)
+        return []
+    return [("error_code", exc.code[:100].encode()), ("error_said", json.dumps(said, ensure_ascii=False).encode())]
 
 
 def read(record) -> dict:
@@ -58,7 +82,20 @@ def read(record) -> dict:
             "event_id": event_id if isinstance(event_id, str) else None, "reason": headers.get("reason", ""),
             "original_topic": headers.get("original_topic"), "consumer_group": headers.get("consumer_group"),
             "resent_from": headers.get("resent_from"), "resend_id": headers.get("resend_id"),
-            "size": len(record.value or b""), "truncated_from": headers.get("truncated_from")}
+            "size": len(record.value or b""), "truncated_from": headers.get("truncated_from"),
+            "error_code": headers.get("error_code"), "error_said": _said(headers.get("error_said"))}
+
+
+def _said(header: str | None) -> dict | None:
+    """The error_said header (lang -> the handler's error message), or None when absent or not what error_headers
+    writes."""
+    try:
+        said = json.loads(header) if header else None
+    except ValueError:
+        return None
+    if not isinstance(said, dict):
+        return None
+    return {lang: text for lang, text in said.items() if isinstance(lang, str) and isinstance(text, str)} or None
 
 
 def identity(entry: dict, value: bytes | None) -> str:
@@ -84,7 +121,7 @@ def where_seen(entry: dict) -> str | None:
 def shown(entry: dict) -> dict:
     """A merged dead letter as a report or `--json` shows it: without its bytes and the notifier's key for it, with
     what its reason means in each language (`reason_explained`, beside the `reason` as the consumer wrote it)."""
-    return {**{k: v for k, v in entry.items() if k not in ("key", "value", "id")},
+    return {**{k: v for k, v in entry.items() if k not in ("key", "value", "id", "error_said")},
             "reason_explained": {lang: explain(entry, lang) for lang in LANGUAGES}}
 
 
@@ -135,8 +172,13 @@ def _explained(letter: dict, lang: str) -> str:
         return translate(NO_EVENT, lang, **values, problems=translate(NOT_JSON, lang))
     if match := _UNKNOWN.fullmatch(reason):
         return translate(UNKNOWN_TYPE, lang, **{**values, "type": match["type"]}, version=match["version"])
+    said = _error_said(letter, lang)  # the handler's own error, in words, when its consumer kept them
     if match := _FAILED.fullmatch(reason):
-        return translate(FAILED, lang, **values, times=match["times"], error=match["error"])
+        if said:
+            return translate(FAILED_SAID, lang, **values, times=match["times"], error=said)
+        return translate(FAILED, lang, **values, times=match["times"])
+    if said:
+        return translate(REFUSED, lang, **values, error=said)
     if match := _FIELDS.fullmatch(reason):
         try:
             problems = _problems(ast.literal_eval(match["fields"]), lang)
@@ -144,6 +186,16 @@ def _explained(letter: dict, lang: str) -> str:
             problems = match["fields"]
         return translate(FIELDS_WRONG if match["type"] else NO_EVENT, lang, **values, problems=problems)
     return translate(REFUSED, lang, **values, error=reason.removeprefix(f"{type_}: ") or "?")
+
+
+def _error_said(letter: dict, lang: str) -> str | None:
+    """The message of the error the consumer's handler raised (error_headers) in `lang` (else English), without its
+    full stop, for a sentence to go on after it; None when the letter has none."""
+    said = letter.get("error_said")
+    if not isinstance(said, dict):
+        return None
+    text = said.get(lang) or said.get("en")
+    return text.strip().rstrip(".।").strip() if isinstance(text, str) and text.strip() else None
 
 
 def _service(name: str, lang: str) -> str:

@@ -60,6 +60,16 @@ def named(doc: dict | None, code, lang: str, *, field: str = "name"):
     return (doc.get(f"{field}_hi") if lang == "hi" else None) or doc.get(field) or code
 
 
+def named_with_code(doc: dict | None, code: str, lang: str, *, with_code: bool = True) -> str:
+    """A scheme (or any record staff also know by its code) as the pages' |scheme says it: 'कच्चा माल आपूर्ति योजना
+    (RMSS)' in Hindi, 'Raw Material Supply Scheme (RMSS)' in English; its name alone without `with_code`; the code alone
+    for one with no other name."""
+    name = named(doc, code, lang)
+    if not code or name == code:
+        return code or ""
+    return f"{name} ({code})" if with_code else name
+
+
 def named_all(docs: dict, codes, lang: str) -> str:
     """Several materials (or depots) by the names people know them by in `lang`, comma-separated, in `codes`' order;
     `docs` maps a code to its name and name_hi (a code missing there is said as it is)."""

@@ -386,4 +386,5 @@ def dead_letter(db, message) -> None:
         at=datetime.now(timezone.utc), district=projections.district_of(db, depot),
         details={"original_topic": topic, "type": type_, "reason": letter["reason"][:500],
                  "event_id": str(envelope.get("event_id", ""))[:100], "depot": depot,
-                 "consumer_group": letter["consumer_group"] or ""})
+                 "consumer_group": letter["consumer_group"] or "", "error_code": letter["error_code"],
+                 "error_said": letter["error_said"]})  # the handler's own error in words, for explain

@@ -78,12 +78,13 @@ def year_claims(db, scheme: str, year: str, now: datetime) -> dict:
     served in the year (one served in two months is one). One read of the year's requisitions, grouped by month.
     A year the scheme did not run in (`runs`) is refused (YearOutsideScheme) unless something was handed over or
     returned under it then (after its last day, or before a first day moved later): it is shown, `outside_scheme`."""
-    runs = scheme_runs(schemes.get(db, scheme))
+    doc = schemes.get(db, scheme)
+    runs = scheme_runs(doc)
     if year > financial_year_of(now):  # 'YYYY-YY' compare as the years do
         raise YearInFuture({"year": year})
     outside = year < runs["first_year"] or bool(runs["last_year"] and year > runs["last_year"])
     if outside and not is_financial_year(year):  # before the calendar: no month of it can hold a hand-over
-        raise YearOutsideScheme({"year": year, "scheme": scheme, **runs})
+        raise YearOutsideScheme({"year": year, "scheme": scheme, **runs}, scheme_doc=doc)
     months = [month for month in months_of_year(year) if month <= month_of(now)]
     dispatched, returned = defaultdict(list), defaultdict(list)
     for doc in _dispatched(db, months):
@@ -103,7 +104,7 @@ def year_claims(db, scheme: str, year: str, now: datetime) -> dict:
             totals["quantities"][category] = totals["quantities"].get(category, 0) + quantity
             totals["units"][category] = row["units"][category]
     if outside and not served and not any(row["quantities"] for row in rows):
-        raise YearOutsideScheme({"year": year, "scheme": scheme, **runs})
+        raise YearOutsideScheme({"year": year, "scheme": scheme, **runs}, scheme_doc=doc)
     return {"scheme": scheme, "year": year, "first_month": months[0], "last_month": months[-1], "months": rows,
             "totals": totals, "so_far": year == financial_year_of(now), "as_of": now.isoformat(),
             "scheme_runs": runs, "outside_scheme": outside}
@@ -214,20 +215,20 @@ def year_csv_name(claims: dict) -> str:
     return f"subsidy-claims-{claims['scheme']}-{claims['year']}{'-so-far' if claims['so_far'] else ''}.csv"
 
 
-OUTSIDE_ENDED = N_("Scheme {scheme} did not run in the financial year {year} (it ran from {valid_from} to {valid_to}): "
-                  "these figures are only what was handed over or came back in it of requests priced under it.")
-OUTSIDE_OPEN = N_("Scheme {scheme} did not run in the financial year {year} (it runs from {valid_from}, with no last "
-                  "day set): these figures are only what was handed over or came back in it of requests priced under "
-                  "it.")
+OUTSIDE_ENDED = N_("{scheme} did not run in the financial year {year} (it ran from {valid_from} to {valid_to}): these "
+                  "figures are only what was handed over or came back in it of requests priced under it.")
+OUTSIDE_OPEN = N_("{scheme} did not run in the financial year {year} (it runs from {valid_from}, with no last day "
+                  "set): these figures are only what was handed over or came back in it of requests priced under it.")
 
 
-def year_as_csv(claims: dict, lang: str | None = None, categories: dict | None = None) -> str:
+def year_as_csv(claims: dict, lang: str | None = None, categories: dict | None = None,
+                scheme: dict | None = None) -> str:
     """A year's claims as CSV: one row per month (its code, and its name in `lang`), then the TOTAL row (the months
     it covers; its beneficiaries are the year's distinct artisans); cells a spreadsheet never runs. The columns:
     month, month_name, beneficiaries, a quantity per category (`categories`: csv_categories, the same every year of
     the scheme; the module docstring says why), value_rupees, subsidy_rupees. A year the
-    scheme did not run in (`outside_scheme`) ends with a line marked OUTSIDE_SCHEME saying so in `lang`: a year it ran
-    in is as it always was."""
+    scheme did not run in (`outside_scheme`) ends with a line marked OUTSIDE_SCHEME saying so in `lang`, naming the
+    scheme by its record (`scheme`, else its code): a year it ran in is as it always was."""
     units = _categories(claims, categories)
     header = ["month", "month_name", "beneficiaries"] + [f"quantity {c} ({unit})" for c, unit in units.items()] \
         + ["value_rupees", "subsidy_rupees"]
@@ -240,7 +241,8 @@ def year_as_csv(claims: dict, lang: str | None = None, categories: dict | None =
     rows = [row(r["month"], names.month(r["month"], lang), r) for r in claims["months"]] \
         + [row("TOTAL", covered, claims["totals"])]
     if claims.get("outside_scheme"):  # after the figures, so every month stays in its row
-        rows.append(_outside_scheme_line(claims, len(header), lang, (OUTSIDE_ENDED, OUTSIDE_OPEN), year=claims["year"]))
+        rows.append(_outside_scheme_line(claims, scheme, len(header), lang, (OUTSIDE_ENDED, OUTSIDE_OPEN),
+                                         year=claims["year"]))
     return csv_text([safe_cell(h) for h in header], rows)
 
 
@@ -250,19 +252,19 @@ def csv_name(claim: dict) -> str:
 
 
 CORRECTION = N_("{district}: returns (correction)")
-MONTH_OUTSIDE_ENDED = N_("Scheme {scheme} did not run in {month} (it ran from {valid_from} to {valid_to}): these "
-                        "figures are only what was handed over or came back in it of requests priced under it.")
-MONTH_OUTSIDE_OPEN = N_("Scheme {scheme} did not run in {month} (it runs from {valid_from}, with no last day set): "
-                       "these figures are only what was handed over or came back in it of requests priced under it.")
+MONTH_OUTSIDE_ENDED = N_("{scheme} did not run in {month} (it ran from {valid_from} to {valid_to}): these figures are "
+                        "only what was handed over or came back in it of requests priced under it.")
+MONTH_OUTSIDE_OPEN = N_("{scheme} did not run in {month} (it runs from {valid_from}, with no last day set): these "
+                       "figures are only what was handed over or came back in it of requests priced under it.")
 
 
-def as_csv(claim: dict, lang: str | None = None, categories: dict | None = None) -> str:
+def as_csv(claim: dict, lang: str | None = None, categories: dict | None = None, scheme: dict | None = None) -> str:
     """The claim as CSV: one row per district, a correction row per district for the month's returns (said in `lang`),
     a total row net of them; cells a spreadsheet never runs. The columns: district, beneficiaries, a quantity per
     category (`categories`: csv_categories, the same every month of the scheme, an empty month's too; the module
     docstring says why), value_rupees, subsidy_rupees. A month the scheme did not run in (`outside_scheme`)
-    ends with a line marked OUTSIDE_SCHEME saying so in `lang`, as the year's does: a month it ran in is as it always
-    was."""
+    ends with a line marked OUTSIDE_SCHEME saying so in `lang` (naming `scheme`), as the year's does: a month it ran
+    in is as it always was."""
     units = _categories(claim, categories)
     header = ["district", "beneficiaries"] + [f"quantity {c} ({unit})" for c, unit in units.items()] \
         + ["value_rupees", "subsidy_rupees"]
@@ -275,15 +277,18 @@ def as_csv(claim: dict, lang: str | None = None, categories: dict | None = None)
         + [row(translate(CORRECTION, lang, district=r["district"]), {**r, "beneficiaries": ""})
            for r in claim.get("corrections") or ()] + [row("TOTAL", claim["totals"])]
     if claim.get("outside_scheme"):  # after the figures, so every district stays in its row
-        rows.append(_outside_scheme_line(claim, len(header), lang, (MONTH_OUTSIDE_ENDED, MONTH_OUTSIDE_OPEN),
+        rows.append(_outside_scheme_line(claim, scheme, len(header), lang, (MONTH_OUTSIDE_ENDED, MONTH_OUTSIDE_OPEN),
                                          month=names.month(claim["month"], lang)))
     return csv_text([safe_cell(h) for h in header], rows)
 
 
-def _outside_scheme_line(answer: dict, width: int, lang: str, texts: tuple[str, str], **when) -> list[str]:
+def _outside_scheme_line(answer: dict, scheme: dict | None, width: int, lang: str, texts: tuple[str, str],
+                         **when) -> list[str]:
     """The CSV's last line of a month or year the scheme did not run in: OUTSIDE_SCHEME, then in `lang` when it ran
-    (`texts`: the words for a scheme that ended, and for one still open) and `when` (the month or year asked)."""
+    (`texts`: the words for a scheme that ended, and for one still open) and `when` (the month or year asked); the
+    scheme named as the pages' |scheme does, by its record `scheme` (its code alone without it)."""
     runs = answer["scheme_runs"]
-    said = translate(texts[0] if runs["valid_to"] else texts[1], lang, scheme=answer["scheme"], **when,
+    named = names.named_with_code(scheme, answer["scheme"], lang)
+    said = translate(texts[0] if runs["valid_to"] else texts[1], lang, scheme=named, **when,
                      **{key: names.day(runs[key], lang) for key in ("valid_from", "valid_to")})
     return ["OUTSIDE_SCHEME", safe_cell(said)] + [""] * (width - 2)

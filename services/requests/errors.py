@@ -372,19 +372,26 @@ class YearInFuture(RuleBroken):
 
 class YearOutsideScheme(RuleBroken):
     """A financial year the scheme did not run in (before its first day, or after its last with nothing handed over
-    or returned under it): the details say its days and the financial years they fall in."""
+    or returned under it): the details say its days and the financial years they fall in; the message names the
+    scheme (`scheme_doc`, its name and name_hi) as the pages' |scheme does, its code in the details."""
 
     code = "year_outside_scheme"
-    message = N_("Scheme {scheme} did not run in the financial year {year}: it began on {valid_from}, so its claims "
-                 "start with the financial year {first_year}.")
-    ended = N_("Scheme {scheme} did not run in the financial year {year}: it ran from {valid_from} to {valid_to} (the "
+    message = N_("{scheme} did not run in the financial year {year}: it began on {valid_from}, so its claims start "
+                 "with the financial year {first_year}.")
+    ended = N_("{scheme} did not run in the financial year {year}: it ran from {valid_from} to {valid_to} (the "
                "financial years {first_year} to {last_year}), and nothing was handed over or returned under it in "
                "{year}.")
+
+    def __init__(self, details: dict, *, scheme_doc: dict | None = None):
+        super().__init__(details)
+        self.scheme_doc = scheme_doc
 
     def describe(self, lang: str | None = None) -> str:
         lang, found = lang or language(), self.details
         days = {key: names.day(found[key], lang) for key in ("valid_from", "valid_to") if found.get(key)}
-        return translate(self.ended if found.get("valid_to") else self.message, lang, **{**self.values(lang), **days})
+        scheme = names.named_with_code(self.scheme_doc, found.get("scheme") or "", lang)
+        return translate(self.ended if found.get("valid_to") else self.message, lang,
+                         **{**self.values(lang), **days, "scheme": scheme})
 
 
 class UnknownCooperative(RuleBroken):

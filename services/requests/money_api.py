@@ -165,7 +165,8 @@ def subsidy_claims(query):
     now = _now()
     claim = claims.report(db(), query["scheme"], query["month"] or month_of(now), now)
     if query["format"] == "csv":
-        return Response(claims.as_csv(claim, language(), claims.csv_categories(db(), claim)), mimetype="text/csv",
+        said = claims.as_csv(claim, language(), claims.csv_categories(db(), claim), schemes.get(db(), claim["scheme"]))
+        return Response(said, mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={claims.csv_name(claim)}"})
     return claim
 
@@ -181,7 +182,9 @@ def subsidy_claims_year(query):
     now = _now()
     found = claims.year_claims(db(), query["scheme"], query["year"] or financial_year_of(now), now)
     if query["format"] == "csv":
-        return Response(claims.year_as_csv(found, language(), claims.csv_categories(db(), found)), mimetype="text/csv",
+        said = claims.year_as_csv(found, language(), claims.csv_categories(db(), found),
+                                  schemes.get(db(), found["scheme"]))
+        return Response(said, mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={claims.year_csv_name(found)}"})
     return found
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, g
 
 from services.requests import schemes
-from shared.pages import material_name
+from shared import names
+from shared.i18n import language
 from shared.web import db
 
 blp = Blueprint("scheme_names", __name__)
@@ -24,7 +25,4 @@ def scheme_name(code: str | None, with_code: bool = True) -> str:
     without the code (`with_code=False`) its name alone; the code alone for a scheme with no other name."""
     if not code:
         return ""
-    name = material_name(_known().get(code), code)
-    if name == code:
-        return code
-    return f"{name} ({code})" if with_code else name
+    return names.named_with_code(_known().get(code), code, language(), with_code=with_code)

@@ -13,6 +13,7 @@ from kafka import TopicPartition
 from werkzeug.serving import make_server
 
 from services import notifier
+from services.inventory.errors import InsufficientStock
 from shared import console, dlq_cli
 from shared.broker import start_broker, stop_process, wait_for_broker
 from shared.consumer import ConsumerLoop
@@ -323,3 +324,51 @@ def test_the_api_lists_a_refused_malformed_event_with_what_its_reason_means_as_r
     assert dlq_cli.list_(config, [topic], as_json=True, stream=out) == 0
     [from_cli] = [letter for letter in json.loads(out.getvalue()) if letter["consumer_group"] == "rawbank-inventory"]
     assert listed["reason_explained"] == from_cli["reason_explained"]
+
+
+def test_an_error_the_consumers_own_handler_raised_is_listed_in_words_and_its_trace_logged_under_the_event_id(
+        broker_config, unique, caplog):
+    """A handler's own refusal was listed as its code and a dict ("insufficient_stock {'sku': ...}"), and a crash
+    as Python's repr, inside the sentence: a real consumer now keeps the error in words beside the reason, which
+    `rawbank dlq list --json` says in each language; a crash says the log has its trace under the event id, and the
+    log does."""
+    topic = f"requests.events.{unique}"
+    ensure_topics(broker_config, [topic])
+    short, crash = dispatch_and_low("REQ-7")[0], dispatch_and_low("REQ-8")[0]
+    refusal = InsufficientStock({"sku": "YRN", "depot": "VNS", "available": "0.5", "wanted": "1"})
+
+    def handler(event):
+        if event.event_id == short.event_id:
+            raise refusal
+        raise KeyError("sku")
+    producer = make_producer(broker_config, "test")
+    try:
+        for event in (short, crash):
+            producer.send(topic, key=event.key.encode(), value=event.to_bytes()).get(10)
+        with caplog.at_level("ERROR", logger="shared.consumer"), \
+                running(ConsumerLoop(broker_config, service="inventory", group_id="rawbank-inventory",
+                                     topics=[topic], handler=handler, producer=producer)):
+            wait_until(lambda: len(messages(broker_config, dlq_topic(topic))) == 2, 60, message="two dead letters")
+    finally:
+        producer.close()
+    out = io.StringIO()
+    config = broker_config.with_(notifier_url=f"http://127.0.0.1:{free_port()}")  # no notifier: the broker's copy
+    assert dlq_cli.list_(config, [topic], as_json=True, stream=out) == 0
+    listed = {letter["event_id"]: letter for letter in json.loads(out.getvalue())}
+    refused, failed = listed[short.event_id], listed[crash.event_id]
+    assert refused["reason"] == f"RequisitionDispatched: {refusal}" and refused["error_code"] == "insufficient_stock"
+    assert refused["reason_explained"]["en"] == (
+        f"The inventory service refused the RequisitionDispatched event {short.event_id}: Only 0.5 of YRN is "
+        "available at VNS; 1 was asked for. Nothing was changed. If it is no longer needed, acknowledge this dead "
+        "letter's alert to discard it; else put the cause right (count the stock, correct the record) and send it "
+        f"again: rawbank dlq resend {short.event_id}"), refused
+    hindi = refused["reason_explained"]["hi"]
+    assert refusal.describe("hi").rstrip("।") in hindi and "insufficient_stock" not in hindi and "{" not in hindi
+    assert failed["reason"].startswith("RequisitionDispatched: handler failed"), failed
+    assert "KeyError('sku')" in failed["reason"], failed  # as the consumer wrote it
+    assert failed["error_code"] is None and "KeyError" not in str(failed["reason_explained"]), failed
+    assert failed["reason_explained"]["en"].startswith("The inventory service failed unexpectedly "), failed
+    assert f"log has the trace under the event id {crash.event_id}" in failed["reason_explained"]["en"], failed
+    assert "अनपेक्षित रूप से" in failed["reason_explained"]["hi"], failed
+    logged = [r for r in caplog.records if crash.event_id in r.getMessage() and r.exc_info]
+    assert logged and logged[0].exc_info[0] is KeyError  # the trace the sentence sends staff to, under its event id

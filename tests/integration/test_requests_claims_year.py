@@ -212,12 +212,13 @@ def test_a_year_before_the_scheme_began_says_the_scheme_did_not_run_then_in_both
     assert error["code"] == "year_outside_scheme"
     assert error["details"] == {"year": year, "scheme": "RMSS", "valid_from": "2021-04-01", "valid_to": None,
                                 "first_year": "2021-22", "last_year": None}
-    assert f"RMSS did not run in the financial year {year}" in error["message"], error["message"]
+    assert error["message"].startswith(f"{RMSS_EN} did not run in the financial year {year}"), error["message"]
     assert "began on 1 Apr 2021" in error["message"] and "2021-22" in error["message"]
     assert "such as" not in error["message"]
     hindi = client.call("GET", f"{YEAR}?scheme=RMSS&year={year}", {**client.admin(), "Accept-Language": "hi"},
                         status=422).get_json()["error"]["message"]
-    assert f"वित्तीय वर्ष {year} में" in hindi and "1 अप्रैल 2021" in hindi and "2021-22" in hindi, hindi
+    assert hindi.startswith(f"{RMSS_HI} वित्तीय वर्ष {year} में नहीं चली"), hindi
+    assert "1 अप्रैल 2021" in hindi and "2021-22" in hindi, hindi
     assert {name: list(client.db[name].find()) for name in client.db.list_collection_names()} == before
     future = client.call("GET", f"{YEAR}?scheme=RMSS&year=9998-99", client.admin(), status=422).get_json()["error"]
     assert future["code"] == "year_in_future"
@@ -235,10 +236,11 @@ def test_a_year_after_the_scheme_ended_is_refused_unless_something_was_handed_ov
     error = client.call("GET", f"{YEAR}?scheme=RMSS&year=2025-26", client.admin(), status=422).get_json()["error"]
     assert (error["code"], error["details"]["first_year"], error["details"]["last_year"]) == \
         ("year_outside_scheme", "2021-22", "2023-24")
-    assert "RMSS did not run in the financial year 2025-26: it ran from 1 Apr 2021 to 31 Mar 2024 (the financial " \
-           "years 2021-22 to 2023-24)" in error["message"], error["message"]
+    assert error["message"].startswith(f"{RMSS_EN} did not run in the financial year 2025-26: it ran from 1 Apr 2021 "
+                                       "to 31 Mar 2024 (the financial years 2021-22 to 2023-24)"), error["message"]
     hindi = client.call("GET", f"{YEAR}?scheme=RMSS&year=2025-26", {**client.admin(), "Accept-Language": "hi"},
                         status=422).get_json()["error"]["message"]
+    assert hindi.startswith(f"{RMSS_HI} वित्तीय वर्ष 2025-26 में नहीं चली"), hindi
     assert "2021-22" in hindi and "2023-24" in hindi and "31 मार्च 2024" in hindi, hindi
     late = client.call("GET", f"{YEAR}?scheme=RMSS&year=2024-25", client.admin(), status=200).get_json()
     assert late["totals"]["quantities"] == {"cotton-hank-upto-40s": "10"}
@@ -261,8 +263,8 @@ def test_the_years_page_says_the_scheme_did_not_run_then_or_began_within_the_yea
     write a financial year such as 2026-27: it says the scheme did not run then; in the year it began, the months
     before it are marked so, not bare zeros."""
     scheme(client, valid_from="2025-10-01")
-    for lang, said, began in (("en", "RMSS did not run in the financial year", f"{RMSS_EN} began on 1 Oct 2025"),
-                              ("hi", "योजना RMSS वित्तीय वर्ष", f"{RMSS_HI} 1 अक्टू॰ 2025 को शुरू हुई")):
+    for lang, said, began in (("en", f"{RMSS_EN} did not run in the financial year", f"{RMSS_EN} began on 1 Oct 2025"),
+                              ("hi", f"{RMSS_HI} वित्तीय वर्ष", f"{RMSS_HI} 1 अक्टू॰ 2025 को शुरू हुई")):
         headers = {**client.admin(), "Accept-Language": lang}
         for year in ("1899-00", "2024-25"):
             page = client.http.get(f"/admin/claims?scheme=RMSS&year={year}", headers=headers)

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from shared.dead_letters import explain
+from types import SimpleNamespace
+
+from services.inventory.errors import InsufficientStock, StockBusy
+from services.requests.errors import ArtisanInactive
+from shared.dead_letters import error_headers, explain, read
+from shared.i18n import translate
 from shared.reconcile import Report
 
 
@@ -26,7 +31,9 @@ def letter(reason: str, **more) -> dict:
      "service wrote: update the notifier to the same version as the inventory service, then send it again: "
      "rawbank dlq resend ev-1", "संस्करण 2"),
     ("StockReceived: handler failed 3 times: ValueError('bug')",
-     "The notifier failed 3 times applying the StockReceived event ev-1 (ValueError('bug'))", "3 बार लागू नहीं"),
+     "The notifier failed unexpectedly 3 times applying the StockReceived event ev-1: a fault in the notifier or its "
+     "store. Its log has the trace under the event id ev-1; once the fault is fixed, send it again: rawbank dlq "
+     "resend ev-1", "अनपेक्षित रूप से"),
     ("StockReceived: not_found {'requisition_id': 'R9'}",
      "The notifier refused the StockReceived event ev-1: not_found {'requisition_id': 'R9'}. If it is no longer "
      "needed, acknowledge this dead letter's alert to discard it", "अस्वीकार की"),
@@ -61,3 +68,57 @@ def test_reconcile_says_what_each_dead_letters_reason_means_under_it_in_both_lan
                                       "to 1."), english
     assert hindi[at + 1].startswith("    नोटिफ़ायर से StockReceived घटना ev-1 लागू नहीं हो सकी"), hindi
     assert len(english) == len(hindi)  # the same lines in each language, as `rawbank reconcile` prints them
+
+
+def kept(reason: str, exc: BaseException, group: str = "rawbank-inventory") -> dict:
+    """The dead letter a consumer writes when its own handler raised `exc`, as `rawbank dlq` and the notifier read
+    it back (shared/dead_letters.read)."""
+    headers = [("reason", reason.encode()), ("original_topic", b"requests.events"),
+               ("consumer_group", group.encode()), *error_headers(exc)]
+    envelope = b'{"event_id": "ev-1", "type": "RequisitionApproved"}'
+    return read(SimpleNamespace(topic="requests.events.dlq", partition=0, offset=3, headers=headers, value=envelope))
+
+
+@pytest.mark.parametrize("exc, service", [
+    (InsufficientStock({"sku": "YRN-40", "depot": "VNS", "available": "2", "wanted": "5"}), "The inventory service"),
+    (ArtisanInactive({"artisan_id": "ART-9"}), "The requests service"),
+])
+def test_an_error_a_consumers_own_handler_raised_is_said_by_its_message_in_each_language(exc, service):
+    """A handler's own refusal was said as its code and a dict ("insufficient_stock {'sku': 'YRN-40', ...}") inside
+    the sentence: it is now the error's own message in the reader's language, then what to do; the reason is kept."""
+    group = "rawbank-inventory" if service.startswith("The inventory") else "rawbank-requests"
+    letter = kept(f"RequisitionApproved: {exc}", exc, group)
+    assert letter["reason"] == f"RequisitionApproved: {exc}" and exc.code in letter["reason"]  # as the consumer wrote
+    for lang in ("en", "hi"):
+        said, message = explain(letter, lang), exc.describe(lang).rstrip(".।")
+        assert message and message in said and exc.code not in said and "{" not in said, said
+        assert said.endswith("rawbank dlq resend ev-1"), said
+    english = explain(letter, "en")
+    assert english.startswith(f"{service} refused the RequisitionApproved event ev-1: {exc.describe('en')} If it "
+                              "is no longer needed, acknowledge this dead letter's alert"), english
+    assert explain(letter, "hi") != english and translate(exc.message, "hi") != exc.message
+
+
+def test_a_known_error_that_kept_coming_back_is_said_by_its_message_not_as_python_wrote_it():
+    """An error that passes (the stock busy) retried until the consumer gave up was said as its repr
+    ("StockBusy('stock_busy', {...})"): it is its message, and to send it again once it has passed."""
+    exc = StockBusy({"sku": "YRN-40", "depot": "VNS"})
+    letter = kept(f"RequisitionApproved: handler failed 5 times: {exc!r}", exc)
+    for lang in ("en", "hi"):
+        said = explain(letter, lang)
+        assert exc.describe(lang).rstrip(".।") in said and "StockBusy" not in said and "{" not in said, said
+        assert "5" in said and said.endswith("rawbank dlq resend ev-1"), said
+    assert explain(letter, "en").startswith("The inventory service tried 5 times to apply the RequisitionApproved "
+                                            "event ev-1 and could not: This stock is very busy right now"), letter
+
+
+def test_an_unexpected_exception_has_no_message_of_its_own_and_is_said_as_a_fault_to_find_in_the_log():
+    """What the handler raised that is no error of ours keeps no words of its own: the sentence says the consumer
+    failed unexpectedly, that its log has the trace under the event id, and to send it again after the fix."""
+    letter = kept("RequisitionApproved: handler failed 3 times: KeyError('sku')", KeyError("sku"))
+    assert "error_said" not in letter or letter["error_said"] is None
+    english, hindi = explain(letter, "en"), explain(letter, "hi")
+    assert english.startswith("The inventory service failed unexpectedly 3 times applying the RequisitionApproved "
+                              "event ev-1") and "log has the trace under the event id ev-1" in english, english
+    assert "KeyError" not in english + hindi and "अनपेक्षित रूप से" in hindi and "ev-1" in hindi, hindi
+    assert hindi.endswith("rawbank dlq resend ev-1"), hindi

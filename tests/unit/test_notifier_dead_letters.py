@@ -199,3 +199,23 @@ def test_each_dead_letter_names_its_alert_which_acknowledging_discards_it(config
     assert marked.json["alert"] == letter["alert"] and marked.json["reason_explained"]["en"], marked.json
     schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
     assert "acknowledge" in schemas["DeadLetter"]["properties"]["alert"]["description"]
+
+
+def test_the_alert_of_an_error_the_consumers_handler_raised_says_its_message_in_both_languages(db):
+    """The alert of a letter whose handler refused the event said its code and a dict ("insufficient_stock {'sku':
+    ...}"): it says the error's message in the reader's language, as `rawbank dlq list` does, then what to do."""
+    from services.inventory.errors import InsufficientStock
+    from services.notifier import alerts, domain, handlers, texts
+    from shared.dead_letters import error_headers
+    refusal = InsufficientStock({"sku": "YRN", "depot": "VNS", "available": "0.5", "wanted": "1"})
+    handlers.dead_letter(db, SimpleNamespace(
+        topic="requests.events.dlq", partition=0, offset=5, key=b"REQ-5", value=json.dumps(
+            {"type": "RequisitionApproved", "event_id": "e-9", "payload": {"depot": "VNS"}}).encode(),
+        headers=[("reason", f"RequisitionApproved: {refusal}".encode()), ("original_topic", b"requests.events"),
+                 ("consumer_group", b"rawbank-inventory"), *error_headers(refusal)]))
+    [alert] = alerts.find(db, kind=domain.DEAD_LETTER)
+    assert alert["details"]["reason"] == f"RequisitionApproved: {refusal}"  # as the consumer wrote it
+    for lang in ("en", "hi"):
+        _, body = texts.alert(alert, {}, {}, lang)
+        assert refusal.describe(lang).rstrip(".।") in body and "insufficient_stock" not in body, body
+        assert "{" not in body and body.endswith("rawbank dlq resend e-9"), body
