@@ -8,12 +8,13 @@ from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.inventory import (api, api_procurement, api_quality, api_stock, consumer, ledger, pages,
-                                    pages_buying, pages_dispatch, pages_quality, pages_stock, public_api,
+    from services.inventory import (api, api_gate_pass, api_procurement, api_quality, api_stock, consumer, ledger,
+                                    pages, pages_buying, pages_dispatch, pages_quality, pages_stock, public_api,
                                     public_pages, reconcile, seed, status_names, store, watch)
     return ServiceSpec(
         name="inventory", default_port=8001, package=__name__,
-        blueprints=(api.blp, api_stock.blp, api_procurement.blp, api_quality.blp, public_api.blp),
+        blueprints=(api.blp, api_stock.blp, api_procurement.blp, api_quality.blp, api_gate_pass.blp,
+                    public_api.blp),
         indexes=store.INDEXES, publishes=INVENTORY_TOPIC, outbox_collections=store.OUTBOX_COLLECTIONS,
         collections=status_names.COLLECTIONS,
         consumes=(REQUESTS_TOPIC, INVENTORY_TOPIC), make_handler=consumer.make_handler, seed=seed.seed,

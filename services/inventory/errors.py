@@ -180,6 +180,20 @@ class NotReadyToHandOver(Conflict):
         return {**super().values(lang), "ref": names.ref(self.details.get("requisition_id", ""))}
 
 
+class NotHandedOverYet(Conflict):
+    """A gate pass of a requisition set aside but not handed over yet: its API says what left, from which lots, once
+    it has; until then the page's slip (as planned) is what is printed."""
+
+    code = "not_handed_over"
+    message = N_("Request {ref} is set aside but not handed over yet, so its gate pass has nothing that left the "
+                 "depot to show. Hand it over first (Ready to hand over, or POST /api/v1/requisitions/{id}/dispatch "
+                 "at requests), then ask again.")
+
+    def values(self, lang: str | None = None) -> dict:
+        return {**super().values(lang), "ref": names.ref(self.details.get("requisition_id", "")),
+                "id": self.details.get("requisition_id", "")}
+
+
 class SameDepot(RuleBroken):
     code = "same_depot"
     message = N_("A transfer must go to a different depot; choose another depot to send it to.")

@@ -1,14 +1,14 @@
 """What a hand-over took, as the ledger recorded it: the gate pass of a requisition handed over is printed from its
 issue movements (the lots each line left from, how much, who handed it over and when), never from a plan of lots,
-which changes as other hand-overs take from the same stock. Its first printing is remembered (`gate_passes`), so
-every later one is marked as a copy."""
+which changes as other hand-overs take from the same stock. Its first printing is remembered (`gate_passes`) when a
+person prints it (opening or reading it records nothing), so every later one is marked as a copy."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 from pymongo.errors import DuplicateKeyError
 
-from services.inventory import ledger
+from services.inventory import ledger, people
 
 ISSUE = "issue"
 COLLECTION = "gate_passes"
@@ -30,11 +30,37 @@ def taken(db, doc: dict) -> dict:
     return {"at": last.get("at") or doc.get("updated_at"), "by": last.get("by"), "lines": lines}
 
 
-def first_printed(db, doc: dict, by: str) -> dict | None:
-    """When and by whom the gate pass of a handed-over requisition was first printed; None: this is the first."""
+def first_printing(db, requisition_id: str) -> dict | None:
+    """When and by whom a handed-over requisition's gate pass was first printed ({at, by}); None: never yet.
+    Reading it records nothing: only printing() does, when a person prints it."""
+    return db[COLLECTION].find_one({"_id": requisition_id}, {"_id": 0, "at": 1, "by": 1})
+
+
+def printing(db, doc: dict, by: str) -> tuple[dict, bool]:
+    """Record that a person printed the gate pass of a handed-over requisition: the first printing ({at, by}) and
+    whether this was it. Only the first is stored (one insert per requisition; a second is a duplicate key)."""
     now = datetime.now(timezone.utc)
+    first = {"at": now.replace(microsecond=now.microsecond // 1000 * 1000), "by": by}  # as the store keeps it
     try:
-        db[COLLECTION].insert_one({"_id": doc["_id"], "depot": doc["depot"], "at": now, "by": by})
+        db[COLLECTION].insert_one({"_id": doc["_id"], "depot": doc["depot"], **first})
     except DuplicateKeyError:
-        return db[COLLECTION].find_one({"_id": doc["_id"]})
-    return None
+        return first_printing(db, doc["_id"]), False
+    return first, True
+
+
+def gate_pass(db, doc: dict) -> dict:
+    """What a handed-over requisition's gate pass says, for the API: who collects, each line approved and what left
+    from which lots, the hand-over's at and by, and its first printing (None: not printed yet)."""
+    handed = taken(db, doc)
+    lines = [{"sku": line["sku"], "approved": line["quantity"],
+              **handed["lines"].get(line["sku"], {"quantity": 0, "parts": []})} for line in doc["lines"]]
+    artisan = people.who(db, [doc.get("artisan_id")]).get(doc.get("artisan_id")) or {}
+    coop = people.cooperatives(db, [doc.get("cooperative")]).get(doc.get("cooperative")) or {}
+    return {"requisition_id": doc["_id"], "depot": doc["depot"],
+            "artisan": {"artisan_id": doc["artisan_id"], "name": artisan.get("name"),
+                        "name_hi": artisan.get("name_hi")} if doc.get("artisan_id") else None,
+            "cooperative": {"code": doc["cooperative"], "name": coop.get("name"),
+                            "name_hi": coop.get("name_hi")} if doc.get("cooperative") else None,
+            "lines": [{**line, "lots": line.pop("parts")} for line in lines],
+            "shares": doc.get("shares") or [], "handed_over": {"at": handed["at"], "by": handed["by"]},
+            "first_printed": first_printing(db, doc["_id"])}

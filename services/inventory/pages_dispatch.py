@@ -46,7 +46,20 @@ def dispatch(principal):
 @page("warehouse", "admin")
 def slip(principal, requisition_id):
     """The hand-over slip (gate pass) to print: who collects what from which lots, and lines to sign. Once handed
-    over, from the hand-over's own records (handovers.py), marked as handed over, and as a copy after its first."""
+    over, from the hand-over's own records (handovers.py), marked as handed over, and as a copy once printed (its
+    Print records that; opening it, to look or by a browser's prefetch, records nothing)."""
+    return _slip(principal, requisition_id)
+
+
+@blp.post("/warehouse/dispatch/<requisition_id>/slip")
+@page("warehouse", "admin")
+def print_slip(principal, requisition_id):
+    """Print, without script (the page's script records it by the API, then opens the browser's print): the first
+    printing is recorded and the slip to print is shown, a copy if it was printed before."""
+    return _slip(principal, requisition_id, printing=True)
+
+
+def _slip(principal, requisition_id: str, printing: bool = False):
     depot_of(principal)
     mine = {"depot": principal.works_at} if principal.works_at else {}  # another depot's: not found, as its count
     doc = db().reservations.find_one({"_id": requisition_id, **mine}, {"outbox": 0})  # or order, and in the API
@@ -56,8 +69,11 @@ def slip(principal, requisition_id):
     shown = dict(materials=materials(), people=people.who(db(), _artisans([doc])), printed=clock.now(),
                  cooperatives=people.cooperatives(db(), [doc.get("cooperative")]))
     if doc["status"] == ISSUED:  # the guard at the gate asks for it after the hand-over, and again later
-        return render_template("inventory/slip.html", r=doc, handed=handovers.taken(db(), doc),
-                               first=handovers.first_printed(db(), doc, principal.sub), **shown)
+        first, this = handovers.first_printing(db(), doc["_id"]), False
+        if printing:
+            first, this = handovers.printing(db(), doc, principal.sub)
+        return render_template("inventory/slip.html", r=doc, handed=handovers.taken(db(), doc), shown_printed=printing,
+                               first=None if this else first, **shown)
     if doc["status"] != HELD:  # a gate pass lets material out: none for what is not (or no longer) set aside
         refused = NotReadyToHandOver({"requisition_id": requisition_id, "status": doc["status"]})
         if doc["status"] in (RESERVING, WAITLISTED):

@@ -397,6 +397,65 @@ class ReservationSchema(ma.Schema):
     updated_at = f.AwareDateTime()
 
 
+class GatePassLotSchema(ma.Schema):
+    lot = f.String()
+    quantity = Quantity(metadata={"description": "what left from this lot"})
+    shade = f.String()
+
+
+class GatePassLineSchema(ma.Schema):
+    sku = f.String()
+    approved = Quantity()
+    quantity = Quantity(metadata={"description": "what was handed over (left the depot)"})
+    lots = f.List(f.Nested(GatePassLotSchema))
+
+
+class ShareLineSchema(ma.Schema):
+    sku = f.String()
+    quantity = Quantity()
+
+
+class GatePassShareSchema(ma.Schema):
+    artisan_id = f.String()
+    lines = f.List(f.Nested(ShareLineSchema))
+
+
+class ArtisanNamedSchema(ma.Schema):
+    artisan_id = f.String()
+    name = f.String(allow_none=True, metadata={"description": "inventory's copy of requests' artisan"})
+    name_hi = f.String(allow_none=True)
+
+
+class CooperativeNamedSchema(ma.Schema):
+    code = f.String()
+    name = f.String(allow_none=True)
+    name_hi = f.String(allow_none=True)
+
+
+class ByAtSchema(ma.Schema):
+    at = f.AwareDateTime()
+    by = f.String(allow_none=True, metadata={"description": "the staff login"})
+
+
+class GatePassSchema(ma.Schema):
+    requisition_id = f.String()
+    depot = f.String()
+    artisan = f.Nested(ArtisanNamedSchema, allow_none=True)
+    cooperative = f.Nested(CooperativeNamedSchema, allow_none=True,
+                           metadata={"description": "a cooperative's requisition: who collects for its members"})
+    lines = f.List(f.Nested(GatePassLineSchema))
+    shares = f.List(f.Nested(GatePassShareSchema), metadata={"description": "each member's share (cooperatives)"})
+    handed_over = f.Nested(ByAtSchema)
+    first_printed = f.Nested(ByAtSchema, allow_none=True,
+                             metadata={"description": "the first printing; null: not printed yet (reading this "
+                                                      "records none)"})
+
+
+class GatePassPrintingSchema(ma.Schema):
+    first = f.Boolean(metadata={"description": "whether this printing was the first (false: a copy)"})
+    first_printed = f.Nested(ByAtSchema)
+
+
 class AvailabilityQuery(ma.Schema):
     district = f.String(load_default=None, validate=v.Length(min=1, max=100), metadata={
         "description": "only the depots of this district: its English name (case aside), or its Hindi name as a "

@@ -13,6 +13,7 @@ from tests.browser.test_alert_board_without_script import WithoutScript
 from tests.browser.test_pages import reload_until
 from tests.browser.test_staff_defects import ready_requisition
 from tests.browser.test_walk_clerk_day import LINES_OF_TEXT
+from tests.conftest import wait_until
 from shared.names import ref
 
 pytestmark = pytest.mark.e2e
@@ -68,9 +69,35 @@ def test_hand_over_on_a_phone_says_to_whom_and_opens_the_gate_pass_then_a_copy(p
     gate_pass_of(page, requisition, "Handed over on")
     expect(page.locator("[data-copy]")).to_have_count(0)
     warehouse.shot("gate-pass-phone")
+    assert first_printed(warehouse, requisition) is None  # opened to look (or prefetched): not printed
+    page.reload()
+    expect(page.locator("[data-copy]")).to_have_count(0)
+    printing(page)
+    page.get_by_role("button", name="Print", exact=True).click()  # the first printing, recorded, then printed
+    wait_until(lambda: page.evaluate("window.printed") == 1, message="the browser's print to open")
+    first = first_printed(warehouse, requisition)
+    assert first and first["by"] == "warehouse", first
+    expect(page.locator("[data-copy]")).to_have_count(0)  # the paper that came out is no copy
     page.goto(warehouse.url("inventory", f"/warehouse/dispatch/{requisition}/slip"))  # printed again later
     expect(page.locator("#handed-over [data-copy]")).to_have_text("Copy")
     expect(page.locator("#handed-over")).to_contain_text("This gate pass was first printed on")
+    expect(page.locator("#handed-over")).to_contain_text(re.compile(r"first printed on .+ by .*warehouse"))
+    printing(page)
+    page.get_by_role("button", name="Print", exact=True).click()  # a copy: printed as it stands, the first kept
+    wait_until(lambda: page.evaluate("window.printed") == 1, message="the browser's print to open")
+    assert first_printed(warehouse, requisition) == first
+
+
+def printing(page) -> None:
+    """The browser's print dialog counted instead of opened (headless it shows nothing to press)."""
+    page.evaluate("() => { window.printed = 0; window.print = function () { window.printed += 1; }; }")
+
+
+def first_printed(user, requisition: str):
+    """The gate pass's first printing as its API says it (the login's cookie: a read needs no CSRF token)."""
+    answer = user.page.request.get(user.url("inventory", f"/api/v1/reservations/{requisition}/gate-pass"))
+    assert answer.ok, answer.text()
+    return answer.json()["first_printed"]
 
 
 def test_hand_over_without_script_comes_back_to_a_notice_with_the_gate_pass_in_hindi(browser, dev, people):
@@ -89,5 +116,11 @@ def test_hand_over_without_script_comes_back_to_a_notice_with_the_gate_pass_in_h
         notice.get_by_role("link", name="गेट पास छापें").click()
         gate_pass_of(page, requisition, "को")  # without script the waiting page reloads itself (Refresh)
         expect(page.locator("#handed-over")).not_to_contain_text("Handed over")
+        page.get_by_role("button", name="प्रिंट करें", exact=True).click()  # without script: a form, recorded
+        expect(page.locator("#printing-recorded")).to_contain_text("पहली छपाई के रूप में दर्ज")
+        gate_pass_of(page, requisition, "को")
+        expect(page.locator("[data-copy]")).to_have_count(0)
+        page.goto(clerk.url("inventory", f"/warehouse/dispatch/{requisition}/slip"))
+        expect(page.locator("#handed-over [data-copy]")).to_have_text("प्रति")
     finally:
         clerk.close()

@@ -64,6 +64,13 @@ MATRIX = [
     ("inventory", "GET", "/returns?depot=BHD&format=csv", None, expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "GET", "/reservations/{own_rid}", None, expect(secretary=404)),
     ("inventory", "GET", "/reservations/{other_rid}", None, expect(warehouse=404, artisan=404, secretary=404)),
+    # the gate pass after the hand-over (own_rid is set aside, not handed over: 409, past every check)
+    ("inventory", "GET", "/reservations/{own_rid}/gate-pass", None, STAFF),
+    ("inventory", "GET", "/reservations/{other_rid}/gate-pass", None,
+     expect(warehouse=403, artisan=403, secretary=403)),
+    ("inventory", "POST", "/reservations/{own_rid}/gate-pass/printings", None, STAFF),
+    ("inventory", "POST", "/reservations/{other_rid}/gate-pass/printings", None,
+     expect(warehouse=403, artisan=403, secretary=403)),
     ("inventory", "GET", "/admin/reconcile-data", None, ADMIN_ONLY),
     ("inventory", "GET", "/public/availability?district=VNS", None, expect(anon=OK)),  # no login, no figures
     ("inventory", "POST", "/suppliers", {"code": "S-{n}", "name": "N", "district": "D"}, ADMIN_ONLY),

@@ -160,7 +160,9 @@ def exercise(db):
     assert [r["_id"] for r in returns.handed_over_numbered(db, "VNS", "r1")] == ["R1"]  # a return starts from it
     handed = db.reservations.find_one({"_id": "R1"})
     assert handovers.taken(db, handed)["lines"]["YRN"]["quantity"] == 2_000  # the gate pass after the hand-over
-    assert handovers.first_printed(db, handed, "t") is None and handovers.first_printed(db, handed, "t")
+    assert handovers.first_printing(db, "R1") is None and handovers.printing(db, handed, "t")[1]
+    assert handovers.printing(db, handed, "u") == (handovers.first_printing(db, "R1"), False)
+    assert handovers.gate_pass(db, handed)["first_printed"]["by"] == "t"
     catalog.update_material(db, "YRN", {"reorder_level": 50_000, "category": "fibre"})
     for args in combos(q=[None, "yrn mat"], category=[None, "dye"], after=[None, "DYE"]):
         catalog.list_materials(db, **args)
