@@ -96,8 +96,9 @@ def refusals(view, rule: str, manual_doc: dict) -> tuple[int, ...]:
     """The error statuses an operation answers beside 400 for its arguments, from what it is: 401 and 403 behind
     require_role (a role that may not, a cookie write without its CSRF token, a view's own refusal of another's
     depot or record), 404 for an id in its path nobody has, 409 for an Idempotency-Key sent again with another
-    body, and those the view declares (`Blueprint.refuses`). Any other (422, 429, 503, ...) is its `default`
-    response, in the same format."""
+    body, and those the view declares (`Blueprint.refuses`: every 409, 422, 429 and 503 its code can raise, which
+    tests/unit/test_declared_refusals.py reads from the code). Any other (a 503 of a store that stops answering, ...)
+    is its `default` response, in the same format."""
     statuses = []
     if getattr(view, "required_roles", None) is not None:
         statuses += [401, 403]

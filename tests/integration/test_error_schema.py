@@ -22,6 +22,12 @@ REFUSALS = {
         ("POST", "/api/v1/movements", "artisan", {}, 403),
         ("POST", "/api/v1/depots", "admin", {"code": "ERR", "name": "Err", "district": "Varanasi"}, 201),
         ("POST", "/api/v1/depots", "admin", {"code": "ERR", "name": "Err", "district": "Varanasi"}, 409),
+        ("POST", "/api/v1/materials", "admin", {"sku": "ERR-YARN", "name": "Err yarn", "name_hi": "सूत",
+                                                "category": "yarn", "unit": "kg", "reorder_level": "1"}, 201),
+        ("POST", "/api/v1/suppliers", "admin", {"code": "ERRSUP", "name": "Err", "district": "Varanasi"}, 201),
+        ("POST", "/api/v1/suppliers/ERRSUP/items", "admin", {"sku": "NO-SUCH-SKU", "price": "10"}, 422),
+        ("POST", "/api/v1/suppliers/ERRSUP/items", "admin", {"sku": "ERR-YARN", "price": "10"}, 201),
+        ("POST", "/api/v1/suppliers/ERRSUP/items", "admin", {"sku": "ERR-YARN", "price": "11"}, 409),
     ],
     "requests": [
         ("GET", "/api/v1/requisitions", None, None, 401),
@@ -30,6 +36,8 @@ REFUSALS = {
         ("GET", "/api/v1/requisitions/NO-SUCH-REQ", "admin", None, 404),
         ("GET", "/api/v1/users", "warehouse", None, 403),
         ("POST", "/api/v1/auth/login", None, {"username": "nobody", "password": "not-this-one"}, 401),
+        ("POST", "/api/v1/artisans", "admin", {"name": "Err", "district": "Varanasi", "craft": "weaving",
+                                               "registration_id": "ERR-1", "cooperative": "NO-SUCH-COOP"}, 422),
     ],
     "notifier": [
         ("GET", "/api/v1/alerts", None, None, 401),
@@ -37,12 +45,14 @@ REFUSALS = {
         ("POST", "/api/v1/webhooks", "admin", {"url": 7}, 400),
         ("GET", "/api/v1/alerts/NO-SUCH-ALERT", "admin", None, 404),
         ("POST", "/api/v1/alerts/NO-SUCH-ALERT/acknowledge", "admin", {}, 404),
+        ("GET", "/api/v1/reports/distribution?month=2999-01", "admin", None, 422),
     ],
 }
 
 
 def operation_of(document: dict, method: str, path: str) -> dict:
     """The operation of `document` whose path template matches `path`."""
+    path = path.split("?")[0]
     for template, operations in document["paths"].items():
         if re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)), path) \
                 and method.lower() in operations:
