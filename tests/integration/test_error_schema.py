@@ -108,3 +108,56 @@ def test_the_error_schema_is_the_contracts_envelope(config, service):
             if status == "default" or status.startswith(("4", "5")):
                 schema = resolved(document, response)["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/Error"}, (operation.get("summary"), status)
+
+
+def document_of(config, service: str) -> dict:
+    package = PACKAGES[service]
+    runtime = Runtime(package.spec(), config)
+    try:
+        return package.create_app(config, runtime).test_client().get("/api/v1/openapi.json").get_json()
+    finally:
+        runtime.close()
+
+
+@pytest.mark.parametrize("service", sorted(PACKAGES))
+def test_every_response_documents_its_request_id_and_a_429_or_503_its_retry_after(config, service):
+    document = document_of(config, service)
+    headers = document["components"]["headers"]
+    assert headers["X-Request-ID"]["schema"] == {"type": "string"} and "log" in headers["X-Request-ID"]["description"]
+    assert headers["Retry-After"]["schema"]["type"] == "integer"
+    retry_statuses = set()
+    for path, operations in document["paths"].items():
+        for method, operation in ((m, o) for m, o in operations.items() if "responses" in o):
+            for status, response in operation["responses"].items():
+                said = resolved(document, response).get("headers", {})
+                assert said.get("X-Request-ID") == {"$ref": "#/components/headers/X-Request-ID"}, \
+                    (method, path, status)
+                if status in ("429", "503", "default"):
+                    assert said.get("Retry-After") == {"$ref": "#/components/headers/Retry-After"}, \
+                        (method, path, status)
+                    retry_statuses.add(status)
+                elif status.startswith("4"):
+                    assert "Retry-After" not in said, (method, path, status)
+    assert "default" in retry_statuses
+    if service != "notifier":
+        assert "503" in retry_statuses  # declared by views that retry a busy write (@blp.refuses)
+
+
+def test_a_real_429_and_error_carry_the_headers_their_documents_name(config, token):
+    """Login refused until the throttle's wait is over: a 429 with Retry-After and X-Request-ID, as documented."""
+    package = PACKAGES["requests"]
+    runtime = Runtime(package.spec(), config)
+    try:
+        client = package.create_app(config, runtime).test_client()
+        document = client.get("/api/v1/openapi.json").get_json()
+        response = None
+        for _ in range(50):
+            response = client.post("/api/v1/auth/login", json={"username": "admin", "password": "wrong-one"})
+            if response.status_code == 429:
+                break
+        assert response.status_code == 429, response.get_json()
+        said = resolved(document, operation_of(document, "POST", "/api/v1/auth/login")["responses"]["429"])["headers"]
+        assert set(said) == {"X-Request-ID", "Retry-After"}
+        assert response.headers["X-Request-ID"] and int(response.headers["Retry-After"]) > 0
+    finally:
+        runtime.close()
