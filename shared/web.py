@@ -30,8 +30,8 @@ DUPLICATE_KEY = F_("A field is named twice in one object of the body; send each 
 #: the response headers the OpenAPI documents describe (components/headers), by name
 HEADERS = {
     "X-Request-ID": {"description": "The id of this request, on every response: the X-Request-ID the caller sent "
-                                    "(letters, digits, '-', '_', '.', ':', up to 100), or a new one. The services' logs "
-                                    "name each line with it; quote it when asking about a failed request.",
+                                    "(letters, digits, '-', '_', '.', ':', up to 100), or a new one. The services' "
+                                    "logs name each line with it; quote it when asking about a failed request.",
                      "schema": {"type": "string"}},
     "Retry-After": {"description": "Seconds to wait before sending the same request again: on a 429 (too many failed "
                                    "attempts) and on a 503 store_unavailable. A 503 busy has none: try again in a "
