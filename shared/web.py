@@ -11,6 +11,7 @@ import flask_smorest
 import marshmallow as ma
 from flask import Flask, Request as FlaskRequest, current_app, g, request
 from webargs import core
+from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import LimitedStream
@@ -26,6 +27,18 @@ MAX_BODY_BYTES = 1024 * 1024
 NOT_JSON = F_("Send the body as JSON, with the header Content-Type: application/json.")
 NOT_UTF8 = F_("The body is not UTF-8 text: send the JSON encoded as UTF-8.")
 DUPLICATE_KEY = F_("A field is named twice in one object of the body; send each field once.")
+#: the response headers the OpenAPI documents describe (components/headers), by name
+HEADERS = {
+    "X-Request-ID": {"description": "The id of this request, on every response: the X-Request-ID the caller sent "
+                                    "(letters, digits, '-', '_', '.', ':', up to 100), or a new one. The services' "
+                                    "logs name each line with it; quote it when asking about a failed request.",
+                     "schema": {"type": "string"}},
+    "Retry-After": {"description": "Seconds to wait before sending the same request again: on a 429 (too many failed "
+                                   "attempts) and on a 503 store_unavailable. A 503 busy has none: try again in a "
+                                   "moment.",
+                    "schema": {"type": "integer", "minimum": 0}},
+}
+RETRY_AFTER_STATUSES = (429, 503)
 
 
 class Parser(FlaskParser):
@@ -96,8 +109,9 @@ def refusals(view, rule: str, manual_doc: dict) -> tuple[int, ...]:
     """The error statuses an operation answers beside 400 for its arguments, from what it is: 401 and 403 behind
     require_role (a role that may not, a cookie write without its CSRF token, a view's own refusal of another's
     depot or record), 404 for an id in its path nobody has, 409 for an Idempotency-Key sent again with another
-    body, and those the view declares (`Blueprint.refuses`). Any other (422, 429, 503, ...) is its `default`
-    response, in the same format."""
+    body, and those the view declares (`Blueprint.refuses`: every 409, 422, 429 and 503 its code can raise, which
+    tests/unit/test_declared_refusals.py reads from the code). Any other (a 503 of a store that stops answering, ...)
+    is its `default` response, in the same format."""
     statuses = []
     if getattr(view, "required_roles", None) is not None:
         statuses += [401, 403]
@@ -140,6 +154,9 @@ class Blueprint(flask_smorest.Blueprint):
         for status in doc_info.get("refusals", ()):
             if status not in responses and str(status) not in responses:
                 responses[status] = http.HTTPStatus(status).name
+        for response in responses.values():
+            if isinstance(response, dict):  # the operation's own (its errors are components, with their headers)
+                response.setdefault("headers", {}).setdefault("X-Request-ID", "X-Request-ID")
         return doc
 
     def arguments(self, schema, **kwargs):
@@ -176,6 +193,30 @@ class Api(flask_smorest.Api):
 
     def _register_error_handlers(self):
         register_error_handlers(self._app)
+
+    def _register_responses(self):
+        """flask-smorest's component responses, the error ones with the headers they carry: X-Request-ID, and
+        Retry-After on a 429 and a 503 (`HEADERS`)."""
+        for name, header in HEADERS.items():
+            self.spec.components.header(name, header, lazy=True)
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            if status >= 400:
+                response["headers"] = error_headers(status)
+            prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA,
+                    "headers": error_headers(None)}
+        prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def error_headers(status: int | None) -> dict:
+    """The headers of an error response of `status` (None: the default, any status), as header components' names."""
+    names = ["X-Request-ID"] + (["Retry-After"] if status in RETRY_AFTER_STATUSES + (None,) else [])
+    return {name: name for name in names}
 
 
 def runtime() -> Runtime:

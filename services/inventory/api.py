@@ -63,6 +63,7 @@ def get_depot(code):
 
 
 @blp.route("/depots/<code>", methods=["PATCH"])
+@blp.refuses(409)
 @require_role("admin")
 @blp.arguments(DepotPatchSchema)
 @blp.response(200, DepotSchema)
@@ -84,7 +85,7 @@ def depot_stock(query, code):
 
 
 @blp.route("/materials", methods=["POST"])
-@blp.refuses(409)
+@blp.refuses(409, 422)
 @require_role("admin")
 @blp.arguments(MaterialSchema)
 @blp.response(201, MaterialSchema)
@@ -112,6 +113,7 @@ def get_material(sku):
 
 
 @blp.route("/materials/<sku>", methods=["PATCH"])
+@blp.refuses(409, 422, 503)
 @require_role("admin")
 @blp.arguments(MaterialPatchSchema)
 @blp.response(200, MaterialSchema)
@@ -121,6 +123,7 @@ def update_material(changes, sku):
 
 
 @blp.route("/materials/<sku>/prices", methods=["POST"])
+@blp.refuses(503)
 @require_role("admin")
 @blp.arguments(PriceSchema)
 @blp.response(201, PriceSchema)

@@ -24,7 +24,7 @@ blp = Blueprint("inventory-procurement", __name__, url_prefix="/api/v1",
 
 
 @blp.route("/suppliers", methods=["POST"])
-@blp.refuses(409)
+@blp.refuses(409, 422)
 @require_role("admin")
 @blp.arguments(SupplierSchema)
 @blp.response(201, SupplierSchema)
@@ -50,6 +50,7 @@ def get_supplier(code):
 
 
 @blp.route("/suppliers/<code>", methods=["PATCH"])
+@blp.refuses(409, 422)
 @require_role("admin")
 @blp.arguments(SupplierPatchSchema)
 @blp.response(200, SupplierSchema)
@@ -60,6 +61,7 @@ def update_supplier(changes, code):
 
 
 @blp.route("/suppliers/<code>/items", methods=["POST"])
+@blp.refuses(409, 422)
 @require_role("admin")
 @blp.arguments(NewSupplierItem)
 @blp.response(201, SupplierSchema)
@@ -71,6 +73,7 @@ def add_supplier_item(item, code):
 
 
 @blp.route("/suppliers/<code>/items/<sku>", methods=["PATCH"])
+@blp.refuses(409)
 @require_role("admin")
 @blp.arguments(SupplierItemPatch)
 @blp.response(200, SupplierSchema)
@@ -81,6 +84,7 @@ def change_supplier_item(changes, code, sku):
 
 
 @blp.route("/suppliers/<code>/items/<sku>", methods=["DELETE"])
+@blp.refuses(409)
 @require_role("admin")
 @blp.response(200, SupplierSchema)
 def remove_supplier_item(code, sku):
@@ -89,6 +93,7 @@ def remove_supplier_item(code, sku):
 
 
 @blp.route("/purchase-orders", methods=["POST"])
+@blp.refuses(409, 422)
 @require_role("admin")
 @blp.doc(parameters=[idempotency.PARAMETER])
 @blp.arguments(PurchaseOrderSchema)
@@ -123,6 +128,7 @@ def get_order(number):
 
 
 @blp.route("/purchase-orders/<number>", methods=["PATCH"])
+@blp.refuses(409, 422)
 @require_role("admin")
 @blp.arguments(PurchaseOrderPatchSchema)
 @blp.response(200, PurchaseOrderSchema)
@@ -162,6 +168,7 @@ def what_to_order(query):
 
 
 @blp.route("/replenishment/purchase-orders", methods=["POST"])
+@blp.refuses(409, 422)
 @require_role("admin")
 @blp.doc(parameters=[idempotency.PARAMETER])
 @blp.arguments(ReplenishmentOrderSchema)

@@ -28,6 +28,7 @@ def lot_status(body, depot, sku, action):
 
 
 @blp.route("/counts", methods=["POST"])
+@blp.refuses(409)
 @require_role(*STAFF)
 @blp.doc(parameters=[idempotency.PARAMETER])
 @blp.arguments(CountStartSchema)
@@ -63,6 +64,7 @@ def _at_own_depot(count_id: str) -> None:
 
 
 @blp.route("/counts/<count_id>/lines", methods=["PUT"])
+@blp.refuses(409, 422, 503)
 @require_role(*STAFF)
 @blp.arguments(CountLineSchema)
 @blp.response(200, CountSchema)
@@ -73,6 +75,7 @@ def count_line(body, count_id):
 
 
 @blp.route("/counts/<count_id>/submit", methods=["POST"])
+@blp.refuses(409, 422, 503)
 @require_role(*STAFF)
 @blp.response(200, CountSchema)
 def submit_count(count_id):
@@ -84,6 +87,7 @@ def submit_count(count_id):
 
 
 @blp.route("/counts/<count_id>/cancel", methods=["POST"])
+@blp.refuses(409, 503)
 @require_role(*STAFF)
 @blp.arguments(CountCancelSchema)
 @blp.response(200, CountSchema)
@@ -96,6 +100,7 @@ def cancel_count(body, count_id):
 
 
 @blp.route("/counts/<count_id>/approve", methods=["POST"])
+@blp.refuses(409, 503)
 @require_role("admin")
 @blp.response(200, CountSchema)
 def approve_count(count_id):

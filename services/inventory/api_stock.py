@@ -82,6 +82,7 @@ def get_stock(depot, sku):
 
 
 @blp.route("/movements", methods=["POST"])
+@blp.refuses(409, 422, 503)
 @require_role("admin", "warehouse")
 @blp.doc(parameters=[idempotency.PARAMETER])
 @blp.arguments(MovementSchema)

@@ -41,6 +41,7 @@ def list_dead_letters(query):
 
 
 @blp.route("/dead-letters/resends", methods=["POST"])
+@blp.refuses(409)
 @require_role("admin")
 @blp.arguments(ResendBody)
 @blp.response(200, DeadLetterSchema)
@@ -108,6 +109,7 @@ def get_alert(alert_id):
 
 
 @blp.route("/alerts/<alert_id>/acknowledge", methods=["POST"])
+@blp.refuses(409)
 @require_role("admin", "warehouse")
 @blp.arguments(NoteBody)
 @blp.response(200, AlertSchema)
@@ -122,6 +124,7 @@ def acknowledge_alert(body, alert_id):
 
 
 @blp.route("/alerts/<alert_id>/resolve", methods=["POST"])
+@blp.refuses(409)
 @require_role("admin", "warehouse")
 @blp.arguments(NoteBody)
 @blp.response(200, AlertSchema)

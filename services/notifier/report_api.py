@@ -29,6 +29,7 @@ def _answer(name: str, query: dict):
 
 
 @blp.route("/reports/distribution", methods=["GET"])
+@blp.refuses(422)
 @require_role("admin")
 @blp.arguments(DistributionQuery, location="query")
 @blp.response(200, ServedSchema)
@@ -38,6 +39,7 @@ def distribution(query):
 
 
 @blp.route("/reports/beneficiaries", methods=["GET"])
+@blp.refuses(422)
 @require_role("admin")
 @blp.arguments(BeneficiaryQuery, location="query")
 @blp.response(200, ServedSchema)
@@ -47,6 +49,7 @@ def beneficiaries(query):
 
 
 @blp.route("/reports/unmet-demand", methods=["GET"])
+@blp.refuses(422)
 @require_role("admin")
 @blp.arguments(UnmetQuery, location="query")
 @blp.response(200, UnmetSchema)
@@ -56,6 +59,7 @@ def unmet_demand(query):
 
 
 @blp.route("/reports/cooperatives", methods=["GET"])
+@blp.refuses(422)
 @require_role("admin")
 @blp.arguments(CooperativesQuery, location="query")
 @blp.response(200, CooperativesSchema)

@@ -274,6 +274,12 @@ class DeadLetterSchema(ma.Schema):
     resend_id = f.String(allow_none=True)
     size = f.Integer(metadata={"description": "bytes kept"})
     truncated_from = f.String(allow_none=True, metadata={"description": "bytes of the message, if cut when kept"})
+    error_code = f.String(allow_none=True, metadata={
+        "description": "the code of the error the consumer's own handler raised (e.g. insufficient_stock), as an API "
+                       "error's code; null when it failed otherwise (a malformed event, an unexpected exception)"})
+    error_said = f.Dict(keys=f.String(), values=f.String(), allow_none=True, metadata={
+        "description": "that error's message in each language ({en, hi}), as its service says it; null with no "
+                       "error_code. reason_explained already says it within what to do"})
     kept_at = f.AwareDateTime()
     resends = f.List(f.Nested(lambda: ResendSchema()), dump_default=list,
                      metadata={"description": "each sending of `rawbank dlq resend`, oldest first"})

@@ -41,6 +41,7 @@ def logout():
 
 
 @blp.route("/auth/password", methods=["POST"])
+@blp.refuses(429)
 @require_role()
 @blp.arguments(OwnPasswordSchema)
 @blp.response(200, TokenSchema)
@@ -74,7 +75,7 @@ def list_users(query):
 
 
 @blp.route("/users", methods=["POST"])
-@blp.refuses(409)
+@blp.refuses(409, 422, 503)
 @require_role("admin")
 @blp.arguments(NewUserSchema)
 @blp.response(201, UserSchema)
@@ -100,6 +101,7 @@ def user_name(username):
 
 
 @blp.route("/users/<path:username>/password", methods=["POST"])
+@blp.refuses(422)
 @require_role("admin")
 @blp.arguments(NewPasswordSchema)
 @blp.response(200, UserSchema)
@@ -112,6 +114,7 @@ def set_user_password(body, username):
 
 
 @blp.route("/users/<path:username>", methods=["PATCH"])
+@blp.refuses(422, 503)
 @require_role("admin")
 @blp.arguments(UserPatchSchema)
 @blp.response(200, UserSchema)
@@ -127,7 +130,7 @@ def update_user(changes, username):
 
 
 @blp.route("/artisans", methods=["POST"])
-@blp.refuses(409)
+@blp.refuses(409, 422, 503)
 @require_role("admin", "secretary")
 @blp.arguments(ArtisanSchema)
 @blp.response(201, ArtisanOutSchema)
@@ -155,6 +158,7 @@ def get_artisan(artisan_id):
 
 
 @blp.route("/artisans/<artisan_id>", methods=["PATCH"])
+@blp.refuses(409, 422)
 @require_role()
 @blp.arguments(ArtisanUpdateSchema)
 @blp.response(200, ArtisanOutSchema)
@@ -168,6 +172,7 @@ def update_artisan(changes, artisan_id):
 
 
 @blp.route("/artisans/<artisan_id>/looms/<any(approve, reject):decision>", methods=["POST"])
+@blp.refuses(409)
 @require_role("admin")
 @blp.response(200, ArtisanOutSchema)
 def decide_looms(artisan_id, decision):
@@ -177,6 +182,7 @@ def decide_looms(artisan_id, decision):
 
 
 @blp.route("/artisans/<artisan_id>/phone/<any(approve, reject):decision>", methods=["POST"])
+@blp.refuses(409)
 @require_role("admin")
 @blp.response(200, ArtisanOutSchema)
 def decide_phone(artisan_id, decision):
@@ -189,6 +195,7 @@ def decide_phone(artisan_id, decision):
 
 
 @blp.route("/quotas", methods=["POST"])
+@blp.refuses(409, 422)
 @require_role("admin")
 @blp.arguments(QuotaSchema)
 @blp.response(200, QuotaSchema)

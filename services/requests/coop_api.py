@@ -52,6 +52,7 @@ def get_cooperative(code):
 
 
 @blp.route("/cooperatives/<code>", methods=["PATCH"])
+@blp.refuses(409)
 @require_role("admin")
 @blp.arguments(CooperativePatchSchema)
 @blp.response(200, CooperativeSchema)
@@ -62,6 +63,7 @@ def update_cooperative(changes, code):
 
 
 @blp.route("/requisitions/<req_id>/confirmations", methods=["POST"])
+@blp.refuses(409, 422, 503)
 @require_role()
 @blp.arguments(ConfirmationSchema)
 @blp.response(201, ShareSchema)
@@ -76,6 +78,7 @@ def confirm_share(body, req_id):
 
 
 @blp.route("/requisitions/<req_id>/shares/<artisan_id>/received", methods=["POST"])
+@blp.refuses(409, 422, 503)
 @require_role("admin", "warehouse")
 @blp.arguments(DepotAnswerSchema)
 @blp.response(201, ShareSchema)
@@ -92,6 +95,7 @@ def record_share_at_depot(body, req_id, artisan_id):
 
 
 @blp.route("/requisitions/<req_id>/shares/<artisan_id>/dispute", methods=["POST"])
+@blp.refuses(409, 503)
 @require_role("artisan", refusal=MemberDisputesOnly)
 @blp.doc(parameters=[idempotency.PARAMETER])
 @blp.arguments(DisputeSchema)
@@ -109,6 +113,7 @@ def dispute_share(body, req_id, artisan_id):
 
 
 @blp.route("/requisitions/<req_id>/shares/<artisan_id>/dispute/settlement", methods=["POST"])
+@blp.refuses(409, 422, 503)
 @require_role("admin", refusal=AdminSettlesDisputes)
 @blp.arguments(DisputeSettlementSchema)
 @blp.response(201, ShareSchema)
@@ -128,6 +133,7 @@ def settle_share_dispute(body, req_id, artisan_id):
 
 
 @blp.route("/requisitions/<req_id>/shares/<artisan_id>/code", methods=["POST"])
+@blp.refuses(409, 503)
 @require_role("admin", "secretary")
 @blp.response(200, ShareSchema)
 def new_share_code(req_id, artisan_id):
@@ -137,7 +143,7 @@ def new_share_code(req_id, artisan_id):
 
 
 @blp.route("/sms/inbound", methods=["POST"])
-@blp.refuses(401)
+@blp.refuses(401, 409, 503)
 @blp.arguments(InboundSchema)
 @blp.response(200, InboundReplySchema)
 @blp.doc(security=[], parameters=[
@@ -158,6 +164,7 @@ def sms_inbound(message):
 
 
 @blp.route("/artisans/<artisan_id>/passbook", methods=["GET"])
+@blp.refuses(503)
 @require_role()
 @blp.arguments(PassbookQuery, location="query")
 @blp.response(200, PassbookSchema)

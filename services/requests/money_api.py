@@ -29,7 +29,7 @@ def _now() -> datetime:
 
 
 @blp.route("/schemes", methods=["POST"])
-@blp.refuses(409)
+@blp.refuses(409, 503)
 @require_role("admin")
 @blp.arguments(SchemeSchema)
 @blp.response(201, SchemeSchema)
@@ -53,6 +53,7 @@ def get_scheme(code):
 
 
 @blp.route("/schemes/<code>", methods=["PATCH"])
+@blp.refuses(409, 503)
 @require_role("admin")
 @blp.arguments(SchemePatchSchema)
 @blp.response(200, SchemeSchema)
@@ -74,6 +75,7 @@ def list_entitlements(query, artisan_id):
 
 
 @blp.route("/requisitions/estimate", methods=["POST"])
+@blp.refuses(422)
 @require_role("admin", "secretary", "artisan")
 @blp.arguments(EstimateRequestSchema)
 @blp.response(200, EstimateSchema)
@@ -83,6 +85,7 @@ def estimate(body):
 
 
 @blp.route("/requisitions/<req_id>/payments", methods=["POST"])
+@blp.refuses(409, 422, 503)
 @require_role("admin", "warehouse")
 @blp.arguments(PaymentSchema)
 @blp.response(201, PaymentOutSchema)
@@ -94,6 +97,7 @@ def record_payment(body, req_id):
 
 
 @blp.route("/requisitions/<req_id>/payments/<payment_id>/reversal", methods=["POST"])
+@blp.refuses(503)
 @require_role("admin")
 @blp.arguments(ReversalSchema)
 @blp.response(201, ReversedPaymentSchema)
@@ -105,6 +109,7 @@ def reverse_payment(body, req_id, payment_id):
 
 
 @blp.route("/artisans/<artisan_id>/refunds", methods=["POST"])
+@blp.refuses(409, 422, 503)
 @require_role("admin")
 @blp.arguments(RefundSchema)
 @blp.response(201, RefundOutSchema)
@@ -117,6 +122,7 @@ def record_refund(body, artisan_id):
 
 
 @blp.route("/artisans/<artisan_id>/account", methods=["GET"])
+@blp.refuses(503)
 @require_role()
 @blp.arguments(AccountQuery, location="query")
 @blp.response(200, AccountSchema)
@@ -135,6 +141,7 @@ def get_account(query, artisan_id):
 
 
 @blp.route("/credit-terms", methods=["PUT"])
+@blp.refuses(422)
 @require_role("admin")
 @blp.arguments(CreditTermsSchema)
 @blp.response(200, CreditTermsSchema)
@@ -156,6 +163,7 @@ def list_credit_terms():
 
 
 @blp.route("/reports/subsidy-claims", methods=["GET"])
+@blp.refuses(422)
 @require_role("admin")
 @blp.arguments(ClaimsQuery, location="query")
 @blp.response(200, ClaimsSchema)
@@ -172,6 +180,7 @@ def subsidy_claims(query):
 
 
 @blp.route("/reports/subsidy-claims/year", methods=["GET"])
+@blp.refuses(422)
 @require_role("admin")
 @blp.arguments(ClaimYearQuery, location="query")
 @blp.response(200, ClaimYearSchema)

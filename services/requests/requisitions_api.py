@@ -20,7 +20,7 @@ _idempotency_key = idempotency.request_key
 
 
 @blp.route("/requisitions", methods=["POST"])
-@blp.refuses(422)
+@blp.refuses(409, 422, 503)
 @require_role("admin", "secretary", "artisan")
 @blp.doc(parameters=[idempotency.PARAMETER])
 @blp.arguments(RequisitionSchema)
@@ -58,6 +58,7 @@ def requisition_filters(query: dict) -> dict:
 
 
 @blp.route("/requisitions/<req_id>", methods=["GET"])
+@blp.refuses(503)
 @require_role()
 @blp.response(200, RequisitionOutSchema)
 def get_requisition(req_id):
@@ -67,7 +68,7 @@ def get_requisition(req_id):
 
 @blp.route("/requisitions/<req_id>/<any(approve, reject, cancel, dispatch, receive):action>",
            methods=["POST"])
-@blp.refuses(409, 422)
+@blp.refuses(409, 422, 503)
 @require_role()
 @blp.arguments(ActionSchema)
 @blp.response(200, RequisitionOutSchema)
@@ -79,6 +80,7 @@ def act(body, req_id, action):
 
 
 @blp.route("/requisitions/<req_id>/returns", methods=["POST"])
+@blp.refuses(409, 422, 503)
 @require_role("admin", "warehouse")
 @blp.doc(parameters=[idempotency.PARAMETER])
 @blp.arguments(ReturnSchema)
@@ -97,6 +99,7 @@ def record_return(body, req_id):
 
 
 @blp.route("/requisitions/<req_id>/returns", methods=["GET"])
+@blp.refuses(503)
 @require_role()
 @blp.response(200, ReturnOutSchema(many=True))
 def list_returns(req_id):

@@ -22,6 +22,12 @@ REFUSALS = {
         ("POST", "/api/v1/movements", "artisan", {}, 403),
         ("POST", "/api/v1/depots", "admin", {"code": "ERR", "name": "Err", "district": "Varanasi"}, 201),
         ("POST", "/api/v1/depots", "admin", {"code": "ERR", "name": "Err", "district": "Varanasi"}, 409),
+        ("POST", "/api/v1/materials", "admin", {"sku": "ERR-YARN", "name": "Err yarn", "name_hi": "सूत",
+                                                "category": "yarn", "unit": "kg", "reorder_level": "1"}, 201),
+        ("POST", "/api/v1/suppliers", "admin", {"code": "ERRSUP", "name": "Err", "district": "Varanasi"}, 201),
+        ("POST", "/api/v1/suppliers/ERRSUP/items", "admin", {"sku": "NO-SUCH-SKU", "price": "10"}, 422),
+        ("POST", "/api/v1/suppliers/ERRSUP/items", "admin", {"sku": "ERR-YARN", "price": "10"}, 201),
+        ("POST", "/api/v1/suppliers/ERRSUP/items", "admin", {"sku": "ERR-YARN", "price": "11"}, 409),
     ],
     "requests": [
         ("GET", "/api/v1/requisitions", None, None, 401),
@@ -30,6 +36,8 @@ REFUSALS = {
         ("GET", "/api/v1/requisitions/NO-SUCH-REQ", "admin", None, 404),
         ("GET", "/api/v1/users", "warehouse", None, 403),
         ("POST", "/api/v1/auth/login", None, {"username": "nobody", "password": "not-this-one"}, 401),
+        ("POST", "/api/v1/artisans", "admin", {"name": "Err", "district": "Varanasi", "craft": "weaving",
+                                               "registration_id": "ERR-1", "cooperative": "NO-SUCH-COOP"}, 422),
     ],
     "notifier": [
         ("GET", "/api/v1/alerts", None, None, 401),
@@ -37,12 +45,14 @@ REFUSALS = {
         ("POST", "/api/v1/webhooks", "admin", {"url": 7}, 400),
         ("GET", "/api/v1/alerts/NO-SUCH-ALERT", "admin", None, 404),
         ("POST", "/api/v1/alerts/NO-SUCH-ALERT/acknowledge", "admin", {}, 404),
+        ("GET", "/api/v1/reports/distribution?month=2999-01", "admin", None, 422),
     ],
 }
 
 
 def operation_of(document: dict, method: str, path: str) -> dict:
     """The operation of `document` whose path template matches `path`."""
+    path = path.split("?")[0]
     for template, operations in document["paths"].items():
         if re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)), path) \
                 and method.lower() in operations:
@@ -98,3 +108,56 @@ def test_the_error_schema_is_the_contracts_envelope(config, service):
             if status == "default" or status.startswith(("4", "5")):
                 schema = resolved(document, response)["content"]["application/json"]["schema"]
                 assert schema == {"$ref": "#/components/schemas/Error"}, (operation.get("summary"), status)
+
+
+def document_of(config, service: str) -> dict:
+    package = PACKAGES[service]
+    runtime = Runtime(package.spec(), config)
+    try:
+        return package.create_app(config, runtime).test_client().get("/api/v1/openapi.json").get_json()
+    finally:
+        runtime.close()
+
+
+@pytest.mark.parametrize("service", sorted(PACKAGES))
+def test_every_response_documents_its_request_id_and_a_429_or_503_its_retry_after(config, service):
+    document = document_of(config, service)
+    headers = document["components"]["headers"]
+    assert headers["X-Request-ID"]["schema"] == {"type": "string"} and "log" in headers["X-Request-ID"]["description"]
+    assert headers["Retry-After"]["schema"]["type"] == "integer"
+    retry_statuses = set()
+    for path, operations in document["paths"].items():
+        for method, operation in ((m, o) for m, o in operations.items() if "responses" in o):
+            for status, response in operation["responses"].items():
+                said = resolved(document, response).get("headers", {})
+                assert said.get("X-Request-ID") == {"$ref": "#/components/headers/X-Request-ID"}, \
+                    (method, path, status)
+                if status in ("429", "503", "default"):
+                    assert said.get("Retry-After") == {"$ref": "#/components/headers/Retry-After"}, \
+                        (method, path, status)
+                    retry_statuses.add(status)
+                elif status.startswith("4"):
+                    assert "Retry-After" not in said, (method, path, status)
+    assert "default" in retry_statuses
+    if service != "notifier":
+        assert "503" in retry_statuses  # declared by views that retry a busy write (@blp.refuses)
+
+
+def test_a_real_429_and_error_carry_the_headers_their_documents_name(config, token):
+    """Login refused until the throttle's wait is over: a 429 with Retry-After and X-Request-ID, as documented."""
+    package = PACKAGES["requests"]
+    runtime = Runtime(package.spec(), config)
+    try:
+        client = package.create_app(config, runtime).test_client()
+        document = client.get("/api/v1/openapi.json").get_json()
+        response = None
+        for _ in range(50):
+            response = client.post("/api/v1/auth/login", json={"username": "admin", "password": "wrong-one"})
+            if response.status_code == 429:
+                break
+        assert response.status_code == 429, response.get_json()
+        said = resolved(document, operation_of(document, "POST", "/api/v1/auth/login")["responses"]["429"])["headers"]
+        assert set(said) == {"X-Request-ID", "Retry-After"}
+        assert response.headers["X-Request-ID"] and int(response.headers["Retry-After"]) > 0
+    finally:
+        runtime.close()

@@ -219,3 +219,27 @@ def test_the_alert_of_an_error_the_consumers_handler_raised_says_its_message_in_
         _, body = texts.alert(alert, {}, {}, lang)
         assert refusal.describe(lang).rstrip(".।") in body and "insufficient_stock" not in body, body
         assert "{" not in body and body.endswith("rawbank dlq resend e-9"), body
+
+
+def test_the_api_gives_the_error_a_consumers_handler_raised_as_its_schema_declares(config, token):
+    """A letter kept with the error_code and error_said headers (shared/dead_letters.error_headers): the API's schema
+    dropped them; `rawbank dlq list` reads the kept letters from this API and said the bare reason instead."""
+    from services.inventory.errors import InsufficientStock
+    from shared.dead_letters import error_headers, explain
+    refusal = InsufficientStock({"sku": "YRN", "depot": "VNS", "available": "0.5", "wanted": "1"})
+    runtime = Runtime(spec(), config, client=connect("mongomock://x"))
+    handle = make_dead_letter_handler(runtime.db, config)
+    refused = record(5, received("e-1"))
+    refused.headers += error_headers(refusal)
+    handle(refused)
+    handle(record(6, received("e-2")))
+    client = create_app(config, runtime).test_client()
+    said, plain = client.get("/api/v1/dead-letters", headers=token("admin")).json
+    assert said["error_code"] == "insufficient_stock"
+    assert said["error_said"] == {lang: refusal.describe(lang) for lang in ("en", "hi")}
+    assert (plain["error_code"], plain["error_said"]) == (None, None)
+    assert refusal.describe("hi").rstrip(".।") in explain(said, "hi")  # as rawbank dlq says it from the API
+    properties = client.get("/api/v1/openapi.json").json["components"]["schemas"]["DeadLetter"]["properties"]
+    code, words = properties["error_code"], properties["error_said"]
+    assert "handler" in code["description"] and (code.get("nullable") or "null" in code["type"]), code
+    assert "language" in words["description"] and "object" in words["type"], words
