@@ -29,6 +29,7 @@ def handed_over(requisition_id: str) -> dict:
 
 
 @blp.route("/reservations/<requisition_id>/gate-pass", methods=["GET"])
+@blp.refuses(409)
 @require_role(*STAFF)
 @blp.response(200, GatePassSchema)
 def get_gate_pass(requisition_id):
@@ -38,6 +39,7 @@ def get_gate_pass(requisition_id):
 
 
 @blp.route("/reservations/<requisition_id>/gate-pass/printings", methods=["POST"])
+@blp.refuses(409)
 @require_role(*STAFF)
 @blp.response(200, GatePassPrintingSchema)
 def print_gate_pass(requisition_id):
