@@ -52,8 +52,11 @@ def gate_pass(db, doc: dict) -> dict:
     """What a handed-over requisition's gate pass says, for the API: who collects, each line approved and what left
     from which lots, the hand-over's at and by, and its first printing (None: not printed yet)."""
     handed = taken(db, doc)
-    lines = [{"sku": line["sku"], "approved": line["quantity"],
-              **handed["lines"].get(line["sku"], {"quantity": 0, "parts": []})} for line in doc["lines"]]
+
+    def line(approved: dict) -> dict:
+        left = handed["lines"].get(approved["sku"]) or {"quantity": 0, "parts": []}
+        return {"sku": approved["sku"], "approved": approved["quantity"], "quantity": left["quantity"],
+                "lots": left["parts"]}
     artisan = people.who(db, [doc.get("artisan_id")]).get(doc.get("artisan_id")) or {}
     coop = people.cooperatives(db, [doc.get("cooperative")]).get(doc.get("cooperative")) or {}
     return {"requisition_id": doc["_id"], "depot": doc["depot"],
@@ -61,6 +64,6 @@ def gate_pass(db, doc: dict) -> dict:
                         "name_hi": artisan.get("name_hi")} if doc.get("artisan_id") else None,
             "cooperative": {"code": doc["cooperative"], "name": coop.get("name"),
                             "name_hi": coop.get("name_hi")} if doc.get("cooperative") else None,
-            "lines": [{**line, "lots": line.pop("parts")} for line in lines],
+            "lines": [line(approved) for approved in doc["lines"]],
             "shares": doc.get("shares") or [], "handed_over": {"at": handed["at"], "by": handed["by"]},
             "first_printed": first_printing(db, doc["_id"])}

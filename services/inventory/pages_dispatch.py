@@ -69,9 +69,8 @@ def _slip(principal, requisition_id: str, printing: bool = False):
     shown = dict(materials=materials(), people=people.who(db(), _artisans([doc])), printed=clock.now(),
                  cooperatives=people.cooperatives(db(), [doc.get("cooperative")]))
     if doc["status"] == ISSUED:  # the guard at the gate asks for it after the hand-over, and again later
-        first, this = handovers.first_printing(db(), doc["_id"]), False
-        if printing:
-            first, this = handovers.printing(db(), doc, principal.sub)
+        first, this = (handovers.printing(db(), doc, principal.sub) if printing
+                       else (handovers.first_printing(db(), doc["_id"]), False))
         return render_template("inventory/slip.html", r=doc, handed=handovers.taken(db(), doc), shown_printed=printing,
                                first=None if this else first, **shown)
     if doc["status"] != HELD:  # a gate pass lets material out: none for what is not (or no longer) set aside
