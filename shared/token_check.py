@@ -84,21 +84,28 @@ def _running(config) -> dict:
 def _read(base: str, path: str, config) -> dict:
     """GET `path` on a running service as a short-lived admin: its JSON answer (HTTPError, OSError: not answered)."""
     import json
-
-    from shared.auth import issue_token
-    token = issue_token(config.jwt_secret, sub="rawbank-token", role="admin", ttl_seconds=60)
-    request = urllib.request.Request(base.rstrip("/") + path, headers={"Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(request, timeout=5) as answer:
+    with _as_admin(base.rstrip("/") + path, _admin_token(config)) as answer:
         return json.loads(answer.read())
+
+
+def _admin_token(config) -> str:
+    """A short-lived admin token, signed as the services check theirs, for what `rawbank token` asks them."""
+    from shared.auth import issue_token
+    return issue_token(config.jwt_secret, sub="rawbank-token", role="admin", ttl_seconds=60)
+
+
+def _as_admin(url: str, token: str):
+    """GET `url` with `token` (HTTPError for a refusal, OSError: not answering)."""
+    return urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}),
+                                  timeout=5)
 
 
 def _over_the_api(config, asked) -> dict | None:
     """While `rawbank dev` runs on the data directory: each asked with a short admin token; None if it does not."""
-    from shared.auth import issue_token
     urls = _running(config)
     if not urls:
         return None
-    token = issue_token(config.jwt_secret, sub="rawbank-token", role="admin", ttl_seconds=60)
+    token = _admin_token(config)
     found = {}
     paths = {claim: (service, path) for _, claim, service, path, _ in NAMED}
     for claim, value, _ in asked:
@@ -107,8 +114,7 @@ def _over_the_api(config, asked) -> dict | None:
             continue
         url = urls[service].rstrip("/") + path.format(urllib.parse.quote(value, safe=""))
         try:
-            with urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}),
-                                        timeout=5):
+            with _as_admin(url, token):
                 found[claim] = True
         except urllib.error.HTTPError as error:
             if error.code == 404:
