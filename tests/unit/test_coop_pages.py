@@ -137,7 +137,7 @@ def test_each_members_line_carries_what_the_find_box_looks_in_and_a_refused_one_
     secretary = secretary_of(apps, config)
     html = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS",
                                              f"qty-ART-0001-{COTTON}": "दस"}).get_data(as_text=True)
-    finds = dict(re.findall(r'<details class="member fold" data-member="([^"]+)"\s+data-find="([^"]*)"', html))
+    finds = dict(re.findall(r'<details class="member fold" data-member="([^"]+)"\s+data-search="([^"]*)"', html))
     assert finds["ART-0002"] == "sita devi सीता देवी art-0002"  # a deactivated login is no login
     assert finds["ART-0003"] == "abdul karim अब्दुल करीम art-0003 karim.weaver"
     kept = re.findall(r'data-member="(ART-000\d)"[^>]*data-opened open>', html)

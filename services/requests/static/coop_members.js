@@ -25,7 +25,7 @@
   function filter() {
     var words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean), shown = 0;
     lines.forEach(function (line) {
-      var text = line.dataset.find || "";
+      var text = line.dataset.search || "";
       line.hidden = !line.hasAttribute("data-opened") && !words.every(function (w) { return text.indexOf(w) >= 0; });
       if (!line.hidden) shown += 1;
     });
