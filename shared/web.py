@@ -43,8 +43,8 @@ HEADERS = {
 RETRY_AFTER_STATUSES = (429, 503)
 #: what an error status means here, where its HTTP phrase does not say enough
 DESCRIPTIONS = {503: "Service Unavailable: the store is not answering (store_unavailable) or others were writing the "
-                     "same record at that moment (busy); nothing changed. Send the same request again after "
-                     "Retry-After seconds."}
+                     "same record at that moment (busy). Send the same request again after Retry-After seconds "
+                     "(with its Idempotency-Key, where it takes one)."}
 
 
 class Parser(FlaskParser):
