@@ -41,6 +41,10 @@ DELETE = "DELETE FROM documents WHERE db = ? AND coll = ? AND key = ?"
 class StoreWriteError(ConnectionFailure):
     """The store file could not take a change (disk full, I/O error); the change was undone."""
 
+    # seconds a 503 tells the caller to wait: the store takes no writes until someone frees space or fixes the disk
+    # and restarts rawbank, minutes rather than seconds (the page says "try again in a minute")
+    retry_after = 60
+
 
 def encode_key(key) -> bytes:
     return bson.encode({"k": key})

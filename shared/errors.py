@@ -131,6 +131,9 @@ class Busy(Error):
 
     code = "busy"
     message = N_("This record is very busy; try again in a moment.")
+    # writers collide on one record for milliseconds (each conditional update is retried a few times first): a
+    # second later the rush has usually passed, and a person is kept waiting no longer than that
+    retry_after = 1
 
 
 class StoreUnavailable(Error):
@@ -141,7 +144,17 @@ class StoreUnavailable(Error):
                  "Try again in a moment, and tell an admin if it keeps happening.")
     page_message = N_("The data store is not answering just now. Try again in a minute, and tell an admin if it "
                       "keeps happening.")
+    # MongoDB failing over: the request already waited up to the driver's 5-second server selection (shared/mongo.py)
+    # for a primary, and an election (electionTimeoutMillis 10 s) has usually named a new one 5 s later. The
+    # single-machine store whose disk failed says its own, longer wait (shared/durable_store.StoreWriteError).
     retry_after = 5
+
+    @classmethod
+    def of(cls, exc: Exception) -> "StoreUnavailable":
+        """The error for the store's own exception, with the wait that failure asks for (its `retry_after`)."""
+        error = cls(reason=str(exc))
+        error.retry_after = getattr(exc, "retry_after", cls.retry_after)
+        return error
 
 
 class Inapplicable(Error):

@@ -107,7 +107,7 @@ def handle_http_exception(exc: HTTPException):
 def handle_store_unavailable(exc: ConnectionFailure):
     """The store cannot be reached or written (pymongo's outage, the durable store's failed write): 503."""
     log.error("store unavailable: %s", exc)
-    return handle_error(StoreUnavailable(reason=str(exc)))
+    return handle_error(StoreUnavailable.of(exc))
 
 
 def handle_unreadable_body(exc: ParseException):

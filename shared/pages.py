@@ -197,7 +197,7 @@ def _store_failed(exc: ConnectionFailure):
     if not _for_a_browser():
         return handle_store_unavailable(exc)
     log.error("store unavailable: %s", exc)
-    return _not_available(StoreUnavailable(reason=str(exc)))
+    return _not_available(StoreUnavailable.of(exc))
 
 
 def _error_failed(exc: Error):

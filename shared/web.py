@@ -33,12 +33,18 @@ HEADERS = {
                                     "(letters, digits, '-', '_', '.', ':', up to 100), or a new one. The services' "
                                     "logs name each line with it; quote it when asking about a failed request.",
                      "schema": {"type": "string"}},
-    "Retry-After": {"description": "Seconds to wait before sending the same request again: on a 429 (too many failed "
-                                   "attempts) and on a 503 store_unavailable. A 503 busy has none: try again in a "
-                                   "moment.",
+    "Retry-After": {"description": "Seconds to wait before sending the same request again, on every 429 and 503: "
+                                   "too_many_attempts (until the login throttle's window ends), busy (1: others were "
+                                   "writing the same record at that moment), store_unavailable (5: the store is not "
+                                   "answering, as while MongoDB elects a new primary; 60: the single-machine store's "
+                                   "disk failed, and it takes no writes until rawbank is restarted).",
                     "schema": {"type": "integer", "minimum": 0}},
 }
 RETRY_AFTER_STATUSES = (429, 503)
+#: what an error status means here, where its HTTP phrase does not say enough
+DESCRIPTIONS = {503: "Service Unavailable: the store is not answering (store_unavailable) or others were writing the "
+                     "same record at that moment (busy). Send the same request again after Retry-After seconds "
+                     "(with its Idempotency-Key, where it takes one)."}
 
 
 class Parser(FlaskParser):
@@ -106,15 +112,16 @@ class Request(FlaskRequest):
 
 
 def refusals(view, rule: str, manual_doc: dict) -> tuple[int, ...]:
-    """The error statuses an operation answers beside 400 for its arguments, from what it is: 401 and 403 behind
-    require_role (a role that may not, a cookie write without its CSRF token, a view's own refusal of another's
-    depot or record), 404 for an id in its path nobody has, 409 for an Idempotency-Key sent again with another
+    """The error statuses an operation answers beside 400 for its arguments, from what it is: 401, 403 and 503
+    behind require_role (a role that may not, a cookie write without its CSRF token, a view's own refusal of
+    another's depot or record; the store not answering, which the caller's token is looked up in at every request,
+    shared/revocation.py), 404 for an id in its path nobody has, 409 for an Idempotency-Key sent again with another
     body, and those the view declares (`Blueprint.refuses`: every 409, 422, 429 and 503 its code can raise, which
-    tests/unit/test_declared_refusals.py reads from the code). Any other (a 503 of a store that stops answering, ...)
-    is its `default` response, in the same format."""
+    tests/unit/test_declared_refusals.py reads from the code, and 503 where a view with no login touches the store).
+    Any other (a 500 of a bug, ...) is its `default` response, in the same format."""
     statuses = []
     if getattr(view, "required_roles", None) is not None:
-        statuses += [401, 403]
+        statuses += [401, 403, 503]
     if "<" in rule:
         statuses.append(404)
     if any(p.get("name") == idempotency.HEADER for p in manual_doc.get("parameters", ())):
@@ -200,7 +207,7 @@ class Api(flask_smorest.Api):
         for name, header in HEADERS.items():
             self.spec.components.header(name, header, lazy=True)
         for status in http.HTTPStatus:
-            response = {"description": status.phrase}
+            response = {"description": DESCRIPTIONS.get(status, status.phrase)}
             if not (100 <= status < 200) and status not in (204, 304):
                 response["schema"] = self.ERROR_SCHEMA
             if status >= 400:

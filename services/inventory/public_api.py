@@ -20,6 +20,7 @@ def snapshot() -> availability.Snapshot:
 
 
 @blp.route("/public/availability", methods=["GET"])
+@blp.refuses(503)  # no login, but the store is read once the cached answer is older than its seconds
 @blp.arguments(AvailabilityQuery, location="query")
 @blp.response(200, AvailabilitySchema(many=True))
 @blp.doc(security=[])

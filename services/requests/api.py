@@ -20,7 +20,7 @@ blp = Blueprint("requests", __name__, url_prefix="/api/v1", description="Login, 
 
 
 @blp.route("/auth/login", methods=["POST"])
-@blp.refuses(401, 429)
+@blp.refuses(401, 429, 503)  # 503: no token to look up yet, but the user and the throttle are in the store
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 def login(body):

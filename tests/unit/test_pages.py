@@ -367,13 +367,13 @@ STORE_DOWN_PAGE = {  # language -> the title, what to do next, and what to tell 
 }
 
 
-def _is_store_down_page(response, lang: str) -> str:
+def _is_store_down_page(response, lang: str, retry_after: str = "5") -> str:
     page = response.get_data(as_text=True)
     title, advice, reference = STORE_DOWN_PAGE[lang]
     assert response.status_code == 503 and response.mimetype == "text/html", page
     assert f'<html lang="{lang}">' in page and title in page and advice in page, page
     assert reference.format(response.headers["X-Request-ID"]) in page  # the id its log line carries
-    assert response.headers["Retry-After"] == "5"  # as the API's 503 says it
+    assert response.headers["Retry-After"] == retry_after  # as the API's 503 says it
     return page
 
 
@@ -505,9 +505,10 @@ def test_a_form_posted_to_a_store_that_takes_no_more_writes_is_a_page(tmp_path, 
     monkeypatch.undo()
     http.set_cookie(LANG_COOKIE, "hi")
     _is_store_down_page(http.post("/language", data={"lang": "en", "next": f"{INVENTORY}/availability"},
-                                  headers={**BROWSER, "Origin": INVENTORY}), "hi")
+                                  headers={**BROWSER, "Origin": INVENTORY}), "hi", retry_after="60")  # till restart
     answer = http.post("/api/v1/movements", json=receipt, headers={**token("warehouse", depot="VNS"), **BROWSER})
     assert answer.status_code == 503 and answer.json["error"]["code"] == "store_unavailable"
+    assert answer.headers["Retry-After"] == "60"
     store.close()
 
 
