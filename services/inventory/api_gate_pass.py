@@ -3,8 +3,7 @@ printings (a depot's own app, or the guard's phone, reads it; the slip page's Pr
 from __future__ import annotations
 
 from services.inventory import handovers
-from services.inventory.api_stock import own_depot
-from services.inventory.errors import NoSlipHere, NotHandedOverYet, NotReadyToHandOver
+from services.inventory.errors import NotHandedOverYet, NotReadyToHandOver
 from services.inventory.reservations import HELD, ISSUED
 from services.inventory.schemas import GatePassPrintingSchema, GatePassSchema
 from shared.auth import current_principal, require_role
@@ -16,11 +15,8 @@ blp = Blueprint("inventory-gate-pass", __name__, url_prefix="/api/v1", descripti
 
 def handed_over(requisition_id: str) -> dict:
     """The reservation of a handed-over requisition the caller may read: unknown 404, another depot's (for its
-    staff) 403 wrong_depot, one not handed over 409 saying what to do next."""
-    doc = db().reservations.find_one({"_id": requisition_id}, {"outbox": 0})
-    if doc is None:
-        raise NoSlipHere({"requisition_id": requisition_id})
-    own_depot(doc["depot"], movements=False)
+    staff) 403 wrong_depot naming its depot, as the slip's page, one not handed over 409 saying what to do next."""
+    doc = handovers.to_print(db(), requisition_id, current_principal().works_at)
     if doc["status"] == HELD:
         raise NotHandedOverYet({"requisition_id": requisition_id})
     if doc["status"] != ISSUED:

@@ -136,9 +136,23 @@ class NotYourDepot(_Names, WrongDepot):
     DEPOTS = ("your_depot",)
 
 
+class OtherDepotsSlip(_Names, WrongDepot):
+    """Staff of a depot asking the hand-over slip (gate pass) of a requisition held or handed over at another depot:
+    refused on its page and in its API alike, naming the depot it is at, where they can ask for it."""
+
+    message = N_("Request {ref} is at another depot, {depot}, not at yours ({your_depot}): its gate pass is printed "
+                 "there. Ask {depot} for it, or an admin.")
+    page_message = N_("The hand-over slip of request {ref} belongs to another depot, {depot}: only that depot prints "
+                      "it. Ask {depot} for it, or go back to the hand-overs at your depot, {your_depot}.")
+    DEPOTS = ("depot", "your_depot")
+
+    def values(self, lang: str | None = None) -> dict:
+        return {**super().values(lang), "ref": names.ref(self.details.get("requisition_id", ""))}
+
+
 class NoSlipHere(NotFound):
-    """No requisition approved for the reader's depot by that id: not approved yet, rejected, unknown, or another
-    depot's (said alike, so nothing of another depot's is told)."""
+    """No requisition inventory holds by that id: not approved yet, rejected or unknown (another depot's is
+    OtherDepotsSlip)."""
 
     code = "not_found"
     message = N_("No approved request {ref} is known at this depot. A slip can be printed once a request for this "

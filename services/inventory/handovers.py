@@ -9,9 +9,23 @@ from datetime import datetime, timezone
 from pymongo.errors import DuplicateKeyError
 
 from services.inventory import ledger, people
+from services.inventory.errors import NoSlipHere, OtherDepotsSlip
 
 ISSUE = "issue"
 COLLECTION = "gate_passes"
+
+
+def to_print(db, requisition_id: str, works_at: str | None) -> dict:
+    """The reservation whose hand-over slip (gate pass) a person working at `works_at` may read, for its page and its
+    API alike: unknown 404 (NoSlipHere); another depot's, to a depot's staff, 403 wrong_depot naming that depot
+    (OtherDepotsSlip); admins and central staff (no depot) read any depot's."""
+    doc = db.reservations.find_one({"_id": requisition_id}, {"outbox": 0})
+    if doc is None:
+        raise NoSlipHere({"requisition_id": requisition_id})
+    if works_at and doc["depot"] != works_at:
+        raise OtherDepotsSlip({"requisition_id": requisition_id, "depot": doc["depot"],
+                               "your_depot": works_at}).named(db)
+    return doc
 
 
 def taken(db, doc: dict) -> dict:

@@ -7,8 +7,8 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 
 from services.inventory import clock, counter, handovers, people, queries, returns
-from services.inventory.errors import NoSlipHere, NotReadyToHandOver
-from services.inventory.pages import at_depot, depot_of, materials
+from services.inventory.errors import NotReadyToHandOver, OtherDepotsSlip
+from services.inventory.pages import at_depot, depot_of, materials, place
 from services.inventory.reservations import HELD, ISSUED, RESERVING, WAITLISTED
 from shared.lists import pager
 from shared.pages import page, url_of
@@ -61,10 +61,12 @@ def print_slip(principal, requisition_id):
 
 def _slip(principal, requisition_id: str, printing: bool = False):
     depot_of(principal)
-    mine = {"depot": principal.works_at} if principal.works_at else {}  # another depot's: not found, as its count
-    doc = db().reservations.find_one({"_id": requisition_id, **mine}, {"outbox": 0})  # or order, and in the API
-    if doc is None:
-        raise NoSlipHere({"requisition_id": requisition_id})
+    try:  # another depot's: refused naming it, as in the API, with the way back to their own hand-overs
+        doc = handovers.to_print(db(), requisition_id, principal.works_at)
+    except OtherDepotsSlip as refused:
+        refused.onward = (url_for("inventory_dispatch.dispatch"),
+                          _("Back to the hand-overs at %(depot)s", depot=place(principal.works_at)))
+        raise
     at_depot(principal, doc["depot"])
     shown = dict(materials=materials(), people=people.who(db(), _artisans([doc])), printed=clock.now(),
                  cooperatives=people.cooperatives(db(), [doc.get("cooperative")]))

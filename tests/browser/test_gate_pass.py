@@ -124,3 +124,23 @@ def test_hand_over_without_script_comes_back_to_a_notice_with_the_gate_pass_in_h
         expect(page.locator("#handed-over [data-copy]")).to_have_text("प्रति")
     finally:
         clerk.close()
+
+
+def test_another_depots_staff_following_its_gate_pass_link_are_told_whose_it_is_in_hindi(people):
+    """A link to another depot's slip said it did not exist (404) while its API said 403: Varanasi's staff are told,
+    in Hindi, that it is Bhadohi's, to ask that depot for it, and its link leads back to their own hand-overs."""
+    requisition = ready_requisition(people, depot="BHD")
+    warehouse = people("warehouse").log_in()
+    warehouse.language("hi")
+    page, slip = warehouse.page, warehouse.url("inventory", f"/warehouse/dispatch/{requisition}/slip")
+    page.goto(slip)  # not found until inventory holds the request at Bhadohi
+    reload_until(page, lambda: page.get_by_role("heading", level=1).inner_text() == "अनुमति नहीं",
+                 message="inventory to hold the request at Bhadohi")
+    assert page.goto(slip).status == 403
+    said = page.locator(".card p").first
+    expect(said).to_contain_text(f"अनुरोध {ref(requisition)} की सौंपने की पर्ची दूसरे डिपो, भदोही डिपो, की है")
+    expect(said).to_contain_text("भदोही डिपो से पूछें, या अपने डिपो, वाराणसी डिपो, में सौंपने के काम पर लौटें।")
+    expect(page.locator("#slip-lines")).to_have_count(0)
+    warehouse.shot("gate-pass-other-depot")
+    page.get_by_role("link", name="वाराणसी डिपो में सौंपने के काम पर लौटें").click()
+    expect(page).to_have_url(re.compile(r"/warehouse/dispatch$"))

@@ -33,10 +33,10 @@ def api(user, service: str, method: str, path: str, body=None, *, ok: bool = Tru
     return response.json()
 
 
-def ready_requisition(people, quantity: str = "3") -> str:
-    """An artisan's request for cotton yarn, approved by an admin: set aside at the Varanasi depot."""
+def ready_requisition(people, quantity: str = "3", depot: str = "VNS") -> str:
+    """An artisan's request for cotton yarn, approved by an admin: set aside at the Varanasi depot (or `depot`)."""
     artisan = people("artisan").log_in()
-    body = {"depot": "VNS", "lines": [{"sku": COTTON, "quantity": quantity}]}
+    body = {"depot": depot, "lines": [{"sku": COTTON, "quantity": quantity}]}
     made = wait_until(lambda: (r := api(artisan, "requests", "POST", "/requisitions", body, ok=False)).ok and r.json(),
                       30, interval=0.5, message="requests to learn the catalog")
     admin = people("admin").log_in()

@@ -98,12 +98,30 @@ def test_the_gate_pass_of_a_handed_over_request_says_the_lots_that_left_who_hand
     assert "lot L1 : 7 kg" in lines_read(admin)["YRN"]
 
 
-def test_a_gate_pass_of_another_depots_hand_over_is_not_found(page, handle):
+def test_another_depots_gate_pass_is_refused_naming_its_depot_with_the_way_back(page, handle, runtime):
+    """Staff following a link to another depot's slip were told it did not exist (404), while its API said 403
+    wrong_depot: the page says whose it is, in the reader's language, and leads back to their depot's hand-overs;
+    its Print (the form) is refused alike and records nothing. An unknown request stays not found."""
+    runtime.db.depots.update_one({"_id": "BHD"}, {"$set": {"name": "Bhadohi depot", "name_hi": "भदोही डिपो"}})
+    runtime.db.depots.update_one({"_id": "VNS"}, {"$set": {"name": "Varanasi depot", "name_hi": "वाराणसी डिपो"}})
     handle(requisition("RequisitionApproved", "R-BHD", [("YRN", 1_000)], depot="BHD"))
+    handle(requisition("RequisitionApproved", "R-BHD-HELD", [("YRN", 1_000)], depot="BHD"))
     handle(handed_over("R-BHD", [("YRN", 1_000)], depot="BHD"))
-    refused = page("/warehouse/dispatch/R-BHD/slip", status=404)
-    assert "Handed over on" not in refused and "Hand-over slip" not in refused and "R-BHD" in refused
+    for rid in ("R-BHD", "R-BHD-HELD"):  # handed over or set aside there: another depot's either way
+        for method in ("GET", "POST"):
+            refused = page(f"/warehouse/dispatch/{rid}/slip", method=method, status=403)
+            said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", refused))
+            assert "Not allowed" in said and "Handed over on" not in said and "Hand-over slip (gate pass)" not in said
+            assert f"The hand-over slip of request {rid} belongs to another depot, Bhadohi depot" in said, said
+            assert "Ask Bhadohi depot for it" in said and "Varanasi depot" in said
+            assert 'href="/warehouse/dispatch"' in refused and "Back to the hand-overs at Varanasi depot" in said
+            hindi = page(f"/warehouse/dispatch/{rid}/slip", method=method, lang="hi", status=403)
+            assert "भदोही डिपो" in hindi and "वाराणसी डिपो" in hindi and "Bhadohi" not in hindi
+            assert "belongs to" not in hindi and "अनुमति नहीं" in hindi and 'href="/warehouse/dispatch"' in hindi
+    assert runtime.db.gate_passes.count_documents({}) == 0  # the refused Print recorded nothing
     assert "Handed over on" in page("/warehouse/dispatch/R-BHD/slip", role="admin", sub="admin")
+    assert "Hand-over slip (gate pass)" in page("/warehouse/dispatch/R-BHD-HELD/slip", role="admin", sub="admin")
+    assert "No approved request" in page("/warehouse/dispatch/R-NOWHERE/slip", status=404)
 
 
 def test_no_gate_pass_for_a_request_not_set_aside_says_what_to_do_next(page, handle):

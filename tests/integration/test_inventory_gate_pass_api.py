@@ -68,7 +68,11 @@ def test_who_may_read_it_and_what_is_said_when_there_is_none(api, handed, runtim
     handed(handed_over("R-BHD", [("YRN", 1_000)], depot="BHD"))
     for method, printings in (("GET", False), ("POST", True)):
         other = api(method, "R-BHD", printings=printings, status=403)["error"]
-        assert other["code"] == "wrong_depot" and "VNS" in other["message"]
+        assert other["code"] == "wrong_depot" and other["details"] == {"your_depot": "VNS", "depot": "BHD",
+                                                                        "requisition_id": "R-BHD"}
+        assert other["message"].startswith("Request R-BHD is at another depot, BHD depot, not at yours (VNS depot)")
+        hindi = api(method, "R-BHD", lang="hi", printings=printings, status=403)["error"]["message"]
+        assert "R-BHD" in hindi and "BHD depot" in hindi and "another depot" not in hindi
         assert api(method, "R-BHD", role="admin", sub="admin", printings=printings, status=200)
         assert api(method, "R-NONE", printings=printings, status=404)["error"]["code"] == "not_found"
         api(method, "R-ONE", role="artisan", sub="art", printings=printings, status=403)

@@ -269,8 +269,8 @@ def test_the_dispatch_page_and_slip_say_who_collects_and_what_from_which_lot(pag
     assert "सराय मोहना समिति" in page("/warehouse/dispatch/R-ONE/slip", lang="hi")
     page("/warehouse/dispatch/R-NONE/slip", status=404)
     handle(requisition("RequisitionApproved", "R-BHD", [("YRN", 1_000)], depot="BHD"))
-    refused = page("/warehouse/dispatch/R-BHD/slip", status=404)  # another depot's: not theirs to see, as its count
-    assert "Hand-over slip" not in refused and "own depot" not in refused  # or order: nothing of it is said
+    refused = page("/warehouse/dispatch/R-BHD/slip", status=403)  # another depot's: said whose, as its gate pass API
+    assert "Hand-over slip (gate pass)" not in refused and "belongs to another depot" in refused  # no slip of it
 
 
 def test_too_little_stock_says_what_is_available_in_its_unit_and_depots_have_hindi_names(client, token, page):
