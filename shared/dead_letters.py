@@ -6,6 +6,7 @@ are read by the same function, so the two can be merged without duplicates (shar
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import logging
@@ -52,6 +53,10 @@ SERVICES = {"inventory": N_("the inventory service"), "requests": N_("the reques
 _FIELDS = re.compile(r"(?:(?P<type>\S+) payload|envelope) invalid: (?P<fields>\{.*)", re.DOTALL)
 _UNKNOWN = re.compile(r"unknown event type '(?P<type>.*)' version (?P<version>\d+)", re.DOTALL)
 _FAILED = re.compile(r"\S+: handler failed (?P<times>\d+) times: (?P<error>.*)", re.DOTALL)
+#: an error of ours as a consumer wrote it in a reason after "<type>: ": "<code> <details>" (Error.__str__) when it
+#: refused the event, its repr ("StockBusy('stock_busy', {...})") after "handler failed N times: " when it gave up
+_CODE = re.compile(r"(?P<code>[a-z][a-z0-9_]*)(?: .*)?", re.DOTALL)
+_CODE_REPR = re.compile(r"\w+\('(?P<code>[a-z][a-z0-9_]*)'(?:, .*)?\)", re.DOTALL)
 
 
 def error_headers(exc: BaseException) -> list[tuple[str, bytes]]:
@@ -98,6 +103,47 @@ def _said(header: str | None) -> dict | None:
     return {lang: text for lang, text in said.items() if isinstance(lang, str) and isinstance(text, str)} or None
 
 
+def meaning(letter: dict) -> dict | None:
+    """What the code of the error a consumer's handler raised means, for a letter that kept no words of it (written
+    before consumers kept error_said): {code, en, hi}, the code's own message, derived, not what the letter said. The
+    code is its error_code, else the one its reason wrote; None when the letter has its words, has no code, or one
+    that `known_messages` does not know."""
+    if letter.get("error_said"):
+        return None
+    code = letter.get("error_code") or _code_in(letter.get("reason") or "", letter.get("type") or "?")
+    message = known_messages().get(code or "")
+    if message is None:
+        return None
+    return {"code": code, **{lang: translate(message, lang) for lang in LANGUAGES}}
+
+
+def _code_in(reason: str, type_: str) -> str | None:
+    """The code of an error of ours as a consumer wrote it in a reason (_CODE, _CODE_REPR); None for another reason."""
+    if match := _FAILED.fullmatch(reason):
+        found = _CODE_REPR.fullmatch(match["error"])
+    else:
+        found = _CODE.fullmatch(reason.removeprefix(f"{type_}: ")) if reason.startswith(f"{type_}: ") else None
+    return found["code"] if found else None
+
+
+@functools.cache
+def known_messages() -> dict[str, str]:
+    """Each error code (shared/errors.py, each service's `errors`) whose every error says one message of its own with
+    no detail to fill in: that message (its catalog text). A code whose errors say different things or need their
+    details (insufficient_stock's figures) or say themselves otherwise is left out, and one with no message of its
+    own (business_rule): a message said for it would be guessed."""
+    from shared import errors
+    from shared.spec import all_specs
+    said: dict[str, set] = {}
+    for module in (errors, *(spec.errors for spec in all_specs() if spec.errors is not None)):
+        for kind in vars(module).values():
+            if isinstance(kind, type) and issubclass(kind, Error):
+                # one that says itself otherwise (per its details) has no one message: None leaves its code out
+                said.setdefault(kind.code, set()).add(kind.message if kind.describe is Error.describe else None)
+    return {code: message for code, (message, *others) in said.items()
+            if not others and message and "{" not in message and message != Error.message}
+
+
 def identity(entry: dict, value: bytes | None) -> str:
     """One failure of one event in one service (and one sending of `rawbank dlq resend`), wherever it lies:
     the same dead letter sent twice, read twice, or found again on a broker started anew has the same."""
@@ -120,9 +166,10 @@ def where_seen(entry: dict) -> str | None:
 
 def shown(entry: dict) -> dict:
     """A merged dead letter as a report or `--json` shows it: without its bytes and the notifier's key for it, with
-    what its reason means in each language (`reason_explained`, beside the `reason` as the consumer wrote it)."""
+    what its reason means in each language (`reason_explained`, beside the `reason` as the consumer wrote it) and, for
+    an old letter, what its error's code means (`error_meaning`)."""
     return {**{k: v for k, v in entry.items() if k not in ("key", "value", "id", "error_said")},
-            "reason_explained": {lang: explain(entry, lang) for lang in LANGUAGES}}
+            "error_meaning": meaning(entry), "reason_explained": {lang: explain(entry, lang) for lang in LANGUAGES}}
 
 
 def read_dlq(config, topics, timeout_ms: int = 5000, *, with_value: bool = False) -> list[dict]:
@@ -172,7 +219,8 @@ def _explained(letter: dict, lang: str) -> str:
         return translate(NO_EVENT, lang, **values, problems=translate(NOT_JSON, lang))
     if match := _UNKNOWN.fullmatch(reason):
         return translate(UNKNOWN_TYPE, lang, **{**values, "type": match["type"]}, version=match["version"])
-    said = _error_said(letter, lang)  # the handler's own error, in words, when its consumer kept them
+    # the handler's own error, in words, when its consumer kept them; else what its code means (an old letter)
+    said = _words(letter.get("error_said"), lang) or _words(meaning(letter), lang)
     if match := _FAILED.fullmatch(reason):
         if said:
             return translate(FAILED_SAID, lang, **values, times=match["times"], error=said)
@@ -188,10 +236,9 @@ def _explained(letter: dict, lang: str) -> str:
     return translate(REFUSED, lang, **values, error=reason.removeprefix(f"{type_}: ") or "?")
 
 
-def _error_said(letter: dict, lang: str) -> str | None:
-    """The message of the error the consumer's handler raised (error_headers) in `lang` (else English), without its
-    full stop, for a sentence to go on after it; None when the letter has none."""
-    said = letter.get("error_said")
+def _words(said, lang: str) -> str | None:
+    """An error's message in each language (error_said, or `meaning`'s) in `lang` (else English), without its full
+    stop, for a sentence to go on after it; None without one."""
     if not isinstance(said, dict):
         return None
     text = said.get(lang) or said.get("en")

@@ -69,6 +69,8 @@ class ServiceSpec:
     set_password: Callable | None = None  # (db, username=, password=, token_ttl=) -> text: `rawbank user password`
     name_of: Callable | None = None  # (db, username) -> {name, name_hi} or None: the name `rawbank token` signs in
     commands: tuple[Command, ...] = ()  # more `rawbank` commands of its own
+    errors: object = None  # the module declaring its errors (services/<name>/errors.py): what a dead letter's code
+    # means where the letter kept no words of its own (shared/dead_letters.meaning)
     http_threads: int = 8  # threads of the one gunicorn worker of the single-machine runtime
 
     @property

@@ -8,9 +8,9 @@ from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.inventory import (api, api_gate_pass, api_procurement, api_quality, api_stock, consumer, ledger,
-                                    pages, pages_buying, pages_dispatch, pages_quality, pages_stock, public_api,
-                                    public_pages, reconcile, seed, status_names, store, watch)
+    from services.inventory import (api, api_gate_pass, api_procurement, api_quality, api_stock, consumer, errors,
+                                    ledger, pages, pages_buying, pages_dispatch, pages_quality, pages_stock,
+                                    public_api, public_pages, reconcile, seed, status_names, store, watch)
     return ServiceSpec(
         name="inventory", default_port=8001, package=__name__,
         blueprints=(api.blp, api_stock.blp, api_procurement.blp, api_quality.blp, api_gate_pass.blp,
@@ -23,7 +23,7 @@ def spec() -> ServiceSpec:
         menu=pages.MENU, menu_keeps=pages.KEEPS_DEPOT, menu_keeps_chosen=pages.KEEPS_CHOSEN_DEPOT, home=pages.HOME,
         labels=pages.LABELS,
         reconcile=reconcile.RECONCILIATION,
-        background=(("ledger", ledger.make_sweeper), ("watch", watch.make_watcher)))
+        background=(("ledger", ledger.make_sweeper), ("watch", watch.make_watcher)), errors=errors)
 
 
 def create_app(config: Config | None = None, runtime=None):

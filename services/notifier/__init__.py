@@ -7,9 +7,10 @@ from shared.spec import ServiceSpec
 
 
 def spec() -> ServiceSpec:
-    from services.notifier import (alerts, api, consumer, dead_letters, deliveries, dispatcher, dues, event_log,
-                                   handlers, notifications, pages, projections, reconcile, report_api, report_cli,
-                                   report_models, report_pages, shares, status_names, stream, subscriptions_api)
+    from services.notifier import (alerts, api, consumer, dead_letters, deliveries, dispatcher, dues, errors,
+                                   event_log, handlers, notifications, pages, projections, reconcile, report_api,
+                                   report_cli, report_models, report_pages, shares, status_names, stream,
+                                   subscriptions_api)
     indexes = {**event_log.INDEXES, **alerts.INDEXES, **notifications.INDEXES, **deliveries.INDEXES,
                **projections.INDEXES, **dues.INDEXES, **shares.INDEXES, **report_models.INDEXES,
                **dead_letters.INDEXES}
@@ -24,7 +25,7 @@ def spec() -> ServiceSpec:
         pages=(pages.blp, report_pages.blp), menu={**pages.MENU, "admin": pages.MENU["admin"] + report_pages.MENU},
         home=pages.HOME, labels={**pages.LABELS, **report_pages.LABELS}, links={"events": "/api/v1/events"},
         reconcile=reconcile.RECONCILIATION, commands=(report_cli.REBUILD,), at_start=(projections.backfill_phone_keys,),
-        http_threads=32)  # each live stream (GET /stream) holds a thread
+        errors=errors, http_threads=32)  # each live stream (GET /stream) holds a thread
 
 
 def create_app(config: Config | None = None, runtime=None):

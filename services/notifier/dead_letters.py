@@ -90,5 +90,7 @@ def mark_resent(db, letter_id: str, *, resend_id: str, by: str, at: datetime) ->
 
 def explained(doc: dict) -> dict:
     """A kept dead letter with what its reason means in each language (`reason_explained`, as `rawbank dlq list
-    --json` gives it), beside the `reason` its consumer wrote."""
-    return {**doc, "reason_explained": {lang: dead_letters.explain(doc, lang) for lang in LANGUAGES}}
+    --json` gives it), beside the `reason` its consumer wrote, and what its error's code means where the letter kept no
+    words of it (`error_meaning`, derived when read: shared/dead_letters.meaning)."""
+    return {**doc, "error_meaning": dead_letters.meaning(doc),
+            "reason_explained": {lang: dead_letters.explain(doc, lang) for lang in LANGUAGES}}

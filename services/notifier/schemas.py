@@ -280,6 +280,12 @@ class DeadLetterSchema(ma.Schema):
     error_said = f.Dict(keys=f.String(), values=f.String(), allow_none=True, metadata={
         "description": "that error's message in each language ({en, hi}), as its service says it; null with no "
                        "error_code. reason_explained already says it within what to do"})
+    error_meaning = f.Nested(lambda: ErrorMeaningSchema(), allow_none=True, metadata={
+        "description": "for a letter kept before consumers kept error_said (null there): what its error's code means, "
+                       "derived when read from the code (its error_code, else the code its reason wrote) as rawbank "
+                       "says that code's own message, not what the letter said; null when the letter has error_said, "
+                       "has no code, or has a code rawbank does not know with one message of its own. "
+                       "reason_explained says it within what to do"})
     kept_at = f.AwareDateTime()
     resends = f.List(f.Nested(lambda: ResendSchema()), dump_default=list,
                      metadata={"description": "each sending of `rawbank dlq resend`, oldest first"})
@@ -292,6 +298,14 @@ class ReasonExplainedSchema(ma.Schema):
 
     en = f.String(metadata={"description": "in English"})
     hi = f.String(metadata={"description": "in Hindi"})
+
+
+class ErrorMeaningSchema(ma.Schema):
+    """What a dead letter's error code means, derived (shared/dead_letters.meaning)."""
+
+    code = f.String(metadata={"description": "the code it was derived from"})
+    en = f.String(metadata={"description": "that code's message in English"})
+    hi = f.String(metadata={"description": "that code's message in Hindi"})
 
 
 class LetterAlertSchema(ma.Schema):

@@ -8,9 +8,9 @@ from shared.spec import ServiceSpec
 
 def spec() -> ServiceSpec:
     from services.requests import (api, artisan_pages, artisans, consumer, coop_api, coop_pages, cooperative_pages,
-                                   list_pages, login_changes, money_api, money_pages, pages, people, reconcile,
-                                   requisitions_api, scheme_names, seed, staff_names, status_names, store, user_admin,
-                                   user_pages, users)
+                                   errors, list_pages, login_changes, money_api, money_pages, pages, people,
+                                   reconcile, requisitions_api, scheme_names, seed, staff_names, status_names, store,
+                                   user_admin, user_pages, users)
     return ServiceSpec(
         name="requests", default_port=8002, package=__name__,
         blueprints=(api.blp, requisitions_api.blp, money_api.blp, coop_api.blp),
@@ -27,7 +27,7 @@ def spec() -> ServiceSpec:
                                  **cooperative_pages.LABELS},
         common_pages=pages.COMMON_PAGES,
         reconcile=reconcile.RECONCILIATION, add_user=users.add_from_cli,
-        set_password=user_admin.set_password_from_cli, name_of=people.of_login)
+        set_password=user_admin.set_password_from_cli, name_of=people.of_login, errors=errors)
 
 
 def _merged(*menus: dict) -> dict:

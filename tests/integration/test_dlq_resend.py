@@ -13,12 +13,13 @@ from kafka import TopicPartition
 from werkzeug.serving import make_server
 
 from services import notifier
-from services.inventory.errors import InsufficientStock
+from services.inventory.errors import InsufficientStock, StockBusy, UnknownMaterial
 from shared import console, dlq_cli
 from shared.broker import start_broker, stop_process, wait_for_broker
 from shared.consumer import ConsumerLoop
 from shared.envelope import new_event
 from shared.events import dlq_topic
+from shared.i18n import translate
 from shared.kafka import Consumer, ensure_topics, make_producer
 from shared.runtime import Runtime
 from shared.worker import Worker
@@ -26,11 +27,12 @@ from tests.conftest import free_port, wait_until
 from tests.integration.test_messaging import running
 
 
-def dead_letter(config, topic: str, event, *, reason: str, truncated: bool = False) -> None:
-    """A message kept in <topic>.dlq with the headers a consumer writes when it gives up on it."""
+def dead_letter(config, topic: str, event, *, reason: str, truncated: bool = False, more=()) -> None:
+    """A message kept in <topic>.dlq with the headers a consumer writes when it gives up on it (and `more`)."""
     value = event.to_bytes()
     headers = [("reason", reason.encode()), ("original_topic", topic.encode()), ("original_partition", b"0"),
-               ("original_offset", b"7"), ("consumer_group", b"rawbank-inventory"), ("dead_lettered_at", b"1")]
+               ("original_offset", b"7"), ("consumer_group", b"rawbank-inventory"), ("dead_lettered_at", b"1"),
+               *more]
     if truncated:
         headers.append(("truncated_from", str(len(value) * 10).encode()))
     producer = make_producer(config, "test")
@@ -372,3 +374,79 @@ def test_an_error_the_consumers_own_handler_raised_is_listed_in_words_and_its_tr
     assert "अनपेक्षित रूप से" in failed["reason_explained"]["hi"], failed
     logged = [r for r in caplog.records if crash.event_id in r.getMessage() and r.exc_info]
     assert logged and logged[0].exc_info[0] is KeyError  # the trace the sentence sends staff to, under its event id
+
+
+def test_an_old_dead_letter_with_a_known_code_but_no_words_is_said_by_that_codes_own_message_marked_as_derived(
+        broker_config, notifier_on, unique, token):
+    """A dead letter written before consumers kept an error's words (error_said) has its code in an error_code header
+    or only in the reason as the consumer wrote the error ("unknown_material {'sku': ...}"): an admin read that code
+    and nothing more. Where the code is one rawbank knows with a message of its own, the API gives that message in
+    each language as `error_meaning` (error_said stays null: the letter never said it), and `rawbank dlq list` and
+    the API say it in their sentences; a code rawbank does not know is said as before."""
+    topic = f"requests.events.{unique}"
+    config, db = notifier_on(broker_config.kafka_bootstrap_servers, (topic,))
+    ensure_topics(config, [topic])
+    coded, bare, busy, unknown = (dispatch_and_low(f"REQ-3{n}")[0] for n in range(4))
+    refusal, passing = UnknownMaterial({"sku": "YRN"}), StockBusy({"sku": "YRN", "depot": "VNS"})
+    dead_letter(config, topic, coded, reason=f"RequisitionDispatched: {refusal}",
+                more=[("error_code", b"unknown_material")])
+    dead_letter(config, topic, bare, reason=f"RequisitionDispatched: {refusal}")  # before error_code too
+    dead_letter(config, topic, busy, reason=f"RequisitionDispatched: handler failed 5 times: {passing!r}")
+    dead_letter(config, topic, unknown, reason="RequisitionDispatched: no_such_code {'sku': 'YRN'}",
+                more=[("error_code", b"no_such_code")])
+    wait_until(lambda: db.dead_letters.count_documents({"consumer_group": "rawbank-inventory"}) == 4, 60,
+               message="the notifier keeps the four dead letters")
+    meaning = {lang: translate(UnknownMaterial.message, lang) for lang in ("en", "hi")}
+    busy_meaning = {lang: translate(StockBusy.message, lang) for lang in ("en", "hi")}
+    assert meaning["hi"] != meaning["en"] and busy_meaning["hi"] != busy_meaning["en"]
+    for language in ("en", "hi"):  # the same answer whatever the reader's language: each letter in both
+        answer = requests.get(f"{config.notifier_url}/api/v1/dead-letters",
+                              headers={**token("admin"), "Accept-Language": language}, timeout=10)
+        assert answer.status_code == 200, answer.text
+        listed = {letter["event_id"]: letter for letter in answer.json()}
+        for event, code, words in ((coded, "unknown_material", meaning), (bare, "unknown_material", meaning),
+                                   (busy, "stock_busy", busy_meaning)):
+            letter = listed[event.event_id]
+            assert letter["error_said"] is None, letter  # the letter never said it: derived, and marked so
+            assert letter["error_meaning"] == {"code": code, **words}, letter
+            for lang in ("en", "hi"):
+                said = letter["reason_explained"][lang]
+                assert words[lang].rstrip(".।") in said and code not in said and "{" not in said, said
+                assert said.endswith(f"rawbank dlq resend {event.event_id}"), said
+        assert listed[coded.event_id]["error_code"] == "unknown_material"  # as the letter has it
+        assert listed[bare.event_id]["error_code"] is None
+        assert listed[coded.event_id]["reason_explained"]["en"] == (
+            f"The inventory service refused the RequisitionDispatched event {coded.event_id}: No material with this "
+            "SKU; register it first (POST /api/v1/materials). If it is no longer needed, acknowledge this dead "
+            "letter's alert to discard it; else put the cause right (count the stock, correct the record) and send "
+            f"it again: rawbank dlq resend {coded.event_id}")
+        assert listed[busy.event_id]["reason_explained"]["en"].startswith(
+            f"The inventory service tried 5 times to apply the RequisitionDispatched event {busy.event_id} and could "
+            "not: This stock is very busy right now")
+        strange = listed[unknown.event_id]
+        assert strange["error_meaning"] is None and strange["error_code"] == "no_such_code", strange
+        assert f"{unknown.event_id}: no_such_code {{'sku': 'YRN'}}. If it" in strange["reason_explained"]["en"]
+    properties = requests.get(f"{config.notifier_url}/api/v1/openapi.json", timeout=10).json()[
+        "components"]["schemas"]["DeadLetter"]["properties"]
+    assert "error_meaning" in properties and "derived" in str(properties["error_meaning"]), properties
+
+    out = io.StringIO()
+    assert dlq_cli.list_(config, [topic], stream=out) == 0
+    listing = out.getvalue()
+    for event in (coded, bare):
+        at = listing.splitlines().index(next(line for line in listing.splitlines()
+                                             if line.startswith(f"{event.event_id}  ")))
+        english, hindi = listing.splitlines()[at + 1:at + 3]
+        assert meaning["en"].rstrip(".") in english and meaning["hi"].rstrip("।") in hindi, listing
+    out = io.StringIO()
+    assert dlq_cli.list_(config, [topic], as_json=True, stream=out) == 0
+    from_cli = {letter["event_id"]: letter for letter in json.loads(out.getvalue())}
+    assert from_cli[bare.event_id]["error_meaning"] == {"code": "unknown_material", **meaning}
+    assert from_cli[bare.event_id]["reason_explained"] == listed[bare.event_id]["reason_explained"]
+    out = io.StringIO()  # without the notifier: the broker's copies, said alike
+    alone = config.with_(notifier_url=f"http://127.0.0.1:{free_port()}")
+    assert dlq_cli.list_(alone, [topic], as_json=True, stream=out) == 0
+    from_broker = {letter["event_id"]: letter for letter in json.loads(out.getvalue())}
+    for event in (coded, bare, busy, unknown):
+        assert from_broker[event.event_id]["reason_explained"] == listed[event.event_id]["reason_explained"]
+        assert from_broker[event.event_id]["error_meaning"] == listed[event.event_id]["error_meaning"]

@@ -122,3 +122,53 @@ def test_an_unexpected_exception_has_no_message_of_its_own_and_is_said_as_a_faul
                               "event ev-1") and "log has the trace under the event id ev-1" in english, english
     assert "KeyError" not in english + hindi and "अनपेक्षित रूप से" in hindi and "ev-1" in hindi, hindi
     assert hindi.endswith("rawbank dlq resend ev-1"), hindi
+
+
+@pytest.mark.parametrize("reason, headers, code", [
+    ("RequisitionApproved: artisan_inactive {'artisan_id': 'ART-9'}", [("error_code", b"artisan_inactive")],
+     "artisan_inactive"),  # a code kept, its words not
+    ("RequisitionApproved: artisan_inactive {'artisan_id': 'ART-9'}", [], "artisan_inactive"),  # only the reason
+    ("RequisitionApproved: handler failed 5 times: StockBusy('stock_busy', {'sku': 'YRN-40'})", [], "stock_busy"),
+])
+def test_an_old_letter_with_a_known_code_and_no_words_is_said_by_that_codes_own_message_marked_derived(
+        reason, headers, code):
+    """A letter written before consumers kept error_said was said as its bare code ("artisan_inactive {...}"): the
+    code's own message says it, in each language, and `meaning` marks it as derived from that code."""
+    envelope = b'{"event_id": "ev-1", "type": "RequisitionApproved"}'
+    letter = read(SimpleNamespace(topic="requests.events.dlq", partition=0, offset=3, value=envelope, headers=[
+        ("reason", reason.encode()), ("original_topic", b"requests.events"), ("consumer_group", b"rawbank-requests"),
+        *headers]))
+    kind = {"artisan_inactive": ArtisanInactive, "stock_busy": StockBusy}[code]
+    assert letter["error_said"] is None
+    for lang in ("en", "hi"):
+        said = explain(letter, lang)
+        assert translate(kind.message, lang).rstrip(".।") in said and code not in said and "{" not in said, said
+        assert said.endswith("rawbank dlq resend ev-1"), said
+    from shared.dead_letters import meaning
+    assert meaning(letter) == {"code": code, **{lang: translate(kind.message, lang) for lang in ("en", "hi")}}
+
+
+@pytest.mark.parametrize("reason, headers", [
+    ("RequisitionApproved: no_such_code {'sku': 'YRN'}", [("error_code", b"no_such_code")]),  # a code not ours
+    ("RequisitionApproved: insufficient_stock {'sku': 'YRN'}", []),  # its message needs the figures
+    ("RequisitionApproved: not_found {'requisition_id': 'R9'}", []),  # its errors say different things
+    ("RequisitionApproved: business_rule", []),  # no message of its own
+    ("RequisitionApproved: requisition R9 was never approved here", []),  # an Inapplicable's words
+])
+def test_a_code_without_one_message_of_its_own_is_said_as_before_and_nothing_is_derived(reason, headers):
+    from shared.dead_letters import meaning
+    envelope = b'{"event_id": "ev-1", "type": "RequisitionApproved"}'
+    letter = read(SimpleNamespace(topic="requests.events.dlq", partition=0, offset=3, value=envelope, headers=[
+        ("reason", reason.encode()), ("original_topic", b"requests.events"), ("consumer_group", b"rawbank-requests"),
+        *headers]))
+    assert meaning(letter) is None
+    english = explain(letter, "en")
+    assert english.startswith("The requests service refused the RequisitionApproved event ev-1: "
+                              f"{reason.removeprefix('RequisitionApproved: ')}. If it"), english
+
+
+def test_a_letter_with_its_own_words_says_them_and_derives_nothing():
+    from shared.dead_letters import meaning
+    refusal = ArtisanInactive({"artisan_id": "ART-9"})
+    letter = kept(f"RequisitionApproved: {refusal}", refusal, "rawbank-requests")
+    assert letter["error_said"] and meaning(letter) is None

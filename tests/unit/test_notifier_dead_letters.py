@@ -221,6 +221,24 @@ def test_the_alert_of_an_error_the_consumers_handler_raised_says_its_message_in_
         assert "{" not in body and body.endswith("rawbank dlq resend e-9"), body
 
 
+def test_the_alert_of_an_old_letter_with_only_a_known_code_says_that_codes_own_message(db):
+    """A letter kept before consumers kept error_said says its code only ("unknown_material {'sku': ...}"): its alert
+    says that code's own message in the reader's language, as `rawbank dlq list` and the API do."""
+    from services.inventory.errors import UnknownMaterial
+    from services.notifier import alerts, domain, handlers, texts
+    from shared.i18n import translate
+    handlers.dead_letter(db, SimpleNamespace(
+        topic="requests.events.dlq", partition=0, offset=5, key=b"REQ-5", value=json.dumps(
+            {"type": "RequisitionApproved", "event_id": "e-9", "payload": {"depot": "VNS"}}).encode(),
+        headers=[("reason", f"RequisitionApproved: {UnknownMaterial({'sku': 'YRN'})}".encode()),
+                 ("original_topic", b"requests.events"), ("consumer_group", b"rawbank-inventory")]))
+    [alert] = alerts.find(db, kind=domain.DEAD_LETTER)
+    for lang in ("en", "hi"):
+        _, body = texts.alert(alert, {}, {}, lang)
+        assert translate(UnknownMaterial.message, lang).rstrip(".।") in body and "unknown_material" not in body, body
+        assert "{" not in body and body.endswith("rawbank dlq resend e-9"), body
+
+
 def test_the_api_gives_the_error_a_consumers_handler_raised_as_its_schema_declares(config, token):
     """A letter kept with the error_code and error_said headers (shared/dead_letters.error_headers): the API's schema
     dropped them; `rawbank dlq list` reads the kept letters from this API and said the bare reason instead."""
@@ -238,6 +256,7 @@ def test_the_api_gives_the_error_a_consumers_handler_raised_as_its_schema_declar
     assert said["error_code"] == "insufficient_stock"
     assert said["error_said"] == {lang: refusal.describe(lang) for lang in ("en", "hi")}
     assert (plain["error_code"], plain["error_said"]) == (None, None)
+    assert said["error_meaning"] is None is plain["error_meaning"]  # its own words, or no code: nothing derived
     assert refusal.describe("hi").rstrip(".।") in explain(said, "hi")  # as rawbank dlq says it from the API
     properties = client.get("/api/v1/openapi.json").json["components"]["schemas"]["DeadLetter"]["properties"]
     code, words = properties["error_code"], properties["error_said"]
