@@ -173,6 +173,9 @@ def _run(args) -> int:
             config, _ = local_cli.prepare(config, [args.service], hold=False)
         if args.command in ("serve", "worker", "run"):
             config.check()
+        if args.command in ("serve", "worker"):
+            from shared.runner import check_store
+            check_store(args.command, args.service, config)
     except ValueError as exc:
         refuse("rawbank", exc)
         return 2

@@ -227,6 +227,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+#: tests and development only (docs/architecture.md): let `rawbank serve` and `rawbank worker` run on the in-process
+#: store, each process with its own; not a setting (`rawbank env`, docker-compose.yml), and no refusal names it
+ALLOW_EMBEDDED_SERVE = "RAWBANK_ALLOW_EMBEDDED_SERVE"
+
+
+def allows_embedded_serve(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the environment (os.environ by default) sets RAWBANK_ALLOW_EMBEDDED_SERVE (1, true, yes, on)."""
+    return _bool((os.environ if environ is None else environ).get(ALLOW_EMBEDDED_SERVE, ""))
+
+
 def is_set(name: str, environ: Mapping[str, str] | None = None) -> bool:
     """Whether the environment (os.environ by default) gives the setting `name` a value: its default was not asked
     for (e.g. KAFKA_BOOTSTRAP_SERVERS, whose default 9092 on one machine is a guess)."""

@@ -5,22 +5,32 @@ import logging
 import os
 import signal
 import sys
+from typing import Mapping
 
-from shared.config import Config
-from shared.console import tell
+from shared.config import Config, SettingError, allows_embedded_serve
 from shared.i18n import N_
 from shared.runtime import Runtime
 from shared.spec import load_spec
 from shared.worker import Worker
 
 log = logging.getLogger(__name__)
-EMBEDDED_SERVE = N_("warning: with mongomock:// the API and the worker each get their own empty store; use "
-                    "`rawbank dev` for embedded mode or set MONGO_URI to a MongoDB.")
+NEEDS_MONGODB = N_("`rawbank {command} {service}` needs MongoDB, and MONGO_URI is not set (or names the in-process "
+                   "store, mongomock://): this process would keep its data in a store of its own, which the "
+                   "service's other processes never read and which is lost when it stops. Set MONGO_URI to the "
+                   "{service} service's MongoDB, or, for everything on one machine, run `rawbank run {service}` or "
+                   "`rawbank dev`.")
 
 
 def _stop_on_signals(stop) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop())
+
+
+def check_store(command: str, service: str, config: Config, environ: Mapping[str, str] | None = None) -> None:
+    """Refuse `serve` or `worker` on the in-process store: the API's writes would reach no relay, the worker's
+    events no API, and both would be lost at exit (tests may allow it: RAWBANK_ALLOW_EMBEDDED_SERVE=1)."""
+    if config.embedded and not allows_embedded_serve(environ):
+        raise SettingError.said(NEEDS_MONGODB, command=command, service=service)
 
 
 def run_embedded(name: str, config: Config) -> None:
@@ -45,8 +55,6 @@ def run_worker(name: str, config: Config) -> None:
 def serve(name: str, config: Config) -> None:
     """Replace this process with gunicorn serving the service's API."""
     spec = load_spec(name)
-    if config.embedded:
-        tell(EMBEDDED_SERVE, sys.stderr)
     args = [sys.executable, "-m", "gunicorn", "--bind", f"{config.host}:{spec.port(config)}", "--access-logfile", "-",
             "--worker-class", "shared.http_server.JsonErrorWorker", spec.wsgi_app]
     os.execvp(args[0], args)

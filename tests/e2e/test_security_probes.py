@@ -264,11 +264,13 @@ def test_a_request_the_http_server_cannot_read_is_refused_in_the_error_format_in
 
 
 def test_the_production_server_refuses_a_request_it_cannot_read_in_the_error_format_too(tmp_path):
-    """`rawbank serve` (gunicorn as the compose file runs it) uses the same worker as `rawbank dev`."""
+    """`rawbank serve` (gunicorn as the compose file runs it) uses the same worker as `rawbank dev`; on the in-process
+    store, which it refuses unless RAWBANK_ALLOW_EMBEDDED_SERVE=1 (docs/architecture.md), as no MongoDB runs here."""
     from shared.broker import stop_process
     port = free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith(("KAFKA_", "MONGO_", "RAWBANK_"))}
-    env.update(RAWBANK_PORT=str(port), KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:1", HOME=str(tmp_path))
+    env.update(RAWBANK_PORT=str(port), KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:1", HOME=str(tmp_path),
+               RAWBANK_ALLOW_EMBEDDED_SERVE="1")
     server = subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", "inventory"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:

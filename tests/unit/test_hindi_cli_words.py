@@ -47,7 +47,7 @@ CLI_LOANWORDS = re.compile(r"ब्रोकर|सर्वर|लॉग(?!ि�
 CLI_MODULES = {"shared/cli.py", "shared/cli_parser.py", "shared/console.py", "shared/dlq_cli.py", "shared/dev.py",
                "shared/local_cli.py", "shared/reconcile.py", "shared/reconcile_cli.py", "shared/dead_letters.py",
                "shared/admin_api.py", "shared/backup.py", "shared/backup_place.py", "shared/status.py",
-               "shared/config.py", "shared/token_check.py", "services/notifier/report_cli.py",
+               "shared/config.py", "shared/token_check.py", "shared/runner.py", "services/notifier/report_cli.py",
                "services/requests/users.py"}
 
 
