@@ -26,7 +26,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from kafka import KafkaConsumer, TopicPartition  # noqa: E402
 
-from figures import chart, emit  # noqa: E402
+from figures import chart, emit, shown  # noqa: E402
 from services.notifier import event_log  # noqa: E402
 from shared.broker import start_broker, stop_process, wait_for_broker  # noqa: E402
 from shared.config import Config  # noqa: E402
@@ -167,7 +167,7 @@ def main(argv=None) -> int:
     path = chart("pipeline", "Events per second, alternating rounds", "round", "events/s",
                  {kind: [(n, row[kind]) for n, row in enumerate(rows, 1)] for kind in ("raw", "pipeline")})
     if path:
-        print(f"chart: {path.relative_to(ROOT)}")
+        print(f"chart: {shown(path)}")
     emit(figures, args.json)
     return 0
 

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from bench_durable import record_receipts  # noqa: E402
-from figures import chart, emit  # noqa: E402
+from figures import chart, emit, shown  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
 from shared.config import Config  # noqa: E402
 from shared.envelope import new_event  # noqa: E402
@@ -158,7 +158,7 @@ def main(argv=None) -> int:
     path = chart("scale", "Cost per request as data grows", "records stored", "ms (median)",
                  {name: sorted(row.items()) for name, row in table.items()}, logx=True)
     if path:
-        print(f"chart: {path.relative_to(ROOT)}")
+        print(f"chart: {shown(path)}")
     emit({"sizes": sizes, "cost_ms": {name: {str(size): round(ms, 3) for size, ms in row.items()}
                                       for name, row in table.items()}}, args.json)
     for service in services:

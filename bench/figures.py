@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import json
+import math
+import os
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
+#: where the charts go: bench/results/, or RAWBANK_BENCH_RESULTS (a test's short run leaves the README's charts be)
+RESULTS = Path(os.environ.get("RAWBANK_BENCH_RESULTS") or Path(__file__).resolve().parent / "results")
 
 
 def percentile(values, p: float) -> float:
@@ -22,7 +25,26 @@ def millis(values) -> dict:
 def emit(figures: dict, as_json: bool) -> None:
     """Print the figures as one JSON object when asked (the text output went before)."""
     if as_json:
-        print(json.dumps(figures, ensure_ascii=False, sort_keys=True))
+        print(json.dumps(_no_nan(figures), ensure_ascii=False, sort_keys=True, allow_nan=False))
+
+
+def shown(path: Path) -> str:
+    """A chart's path as the reader types it: from the checkout's root, or whole when it is elsewhere."""
+    try:
+        return str(path.relative_to(Path(__file__).resolve().parents[1]))
+    except ValueError:
+        return str(path)
+
+
+def _no_nan(value):
+    """`value` with null for NaN (a percentile of nothing): NaN is not JSON, and strict readers such as jq refuse it."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _no_nan(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_no_nan(item) for item in value]
+    return value
 
 
 def chart(name: str, title: str, xlabel: str, ylabel: str, series: dict, *, logx: bool = False) -> Path | None:

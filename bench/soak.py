@@ -48,7 +48,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from figures import chart, emit, millis, percentile  # noqa: E402
+from figures import chart, emit, shown, millis, percentile  # noqa: E402
 from shared.config import Config  # noqa: E402
 from tests.devserver import spawn_on_free_ports  # noqa: E402
 from workload import (Alerts, Client, Saga, cpu_seconds, lag, probe, processes_of, propagation, rss_mb, setup,  # noqa: E402
@@ -111,6 +111,7 @@ class Stack:
         if args.durable:  # a data directory has a token secret of its own
             from shared.datadir import DataDir
             config = config.with_(jwt_secret=DataDir(where[1]).secret(create=False))
+        self.config = config  # what the bench signs its own tokens with (the reconcile's admin token too)
         self.tokens, self.people = setup(Client(), self.urls, config, args.artisans)
         self.pids = processes_of(self.dev.process.pid) if self.dev else {}
         self.alerts = Alerts(self.urls["notifier"], self.tokens["admin"])
@@ -280,11 +281,11 @@ def find_capacity(stack: Stack, args) -> dict:
                   "HTTP p99": [(s["offered_rps"], s["http_ms"]["p99"]) for s in steps],
                   "movement -> alert p50": [(s["offered_rps"], s["alert_latency_ms"]["p50"]) for s in steps]})
     if path:
-        print(f"chart: {path.relative_to(ROOT)}")
+        print(f"chart: {shown(path)}")
     return {"capacity_rps": held, "store": stack.store, "step_seconds": args.step_seconds, "steps": steps}
 
 
-def soak(stack: Stack, args, config: Config) -> dict:
+def soak(stack: Stack, args) -> dict:
     """The default: one rate for --minutes, then lag settling and the reconcile verdict."""
     print(f"soak: {args.minutes:g} min at {args.rate:g} requests/s against {stack.urls['inventory']} "
           f"({stack.store} store) ...", flush=True)
@@ -295,13 +296,13 @@ def soak(stack: Stack, args, config: Config) -> dict:
     while stack.broker and any(settled.values()) and time.monotonic() < deadline:
         time.sleep(2)
         settled = lag(stack.broker)
-    verdict = reconcile(config, stack.urls, stack.broker)
+    verdict = reconcile(stack.config, stack.urls, stack.broker)
     report(step, figures, lag_end, settled, verdict)
     path = chart(f"soak-{stack.store}" + ("-reads" if args.mix == "reads" else ""),
                  f"Memory during the soak ({stack.store} store, {args.mix} mix)", "seconds", "RSS MB",
                  {name: [(t, sample[name]) for t, sample in step.memory] for name in stack.pids})
     if path:
-        print(f"chart: {path.relative_to(ROOT)}")
+        print(f"chart: {shown(path)}")
     return {**figures, "store": stack.store, "mix": args.mix, "minutes": args.minutes, "lag_settled": settled,
             "reconcile_clean": "CLEAN" in verdict}
 
@@ -363,7 +364,7 @@ def main(argv=None) -> int:
     config = Config.from_env({})
     stack = Stack(args, config)
     try:
-        figures = find_capacity(stack, args) if args.find_capacity else soak(stack, args, config)
+        figures = find_capacity(stack, args) if args.find_capacity else soak(stack, args)
     finally:
         stack.stop()
     emit(figures, args.json)
