@@ -56,7 +56,7 @@ _FAILED = re.compile(r"\S+: handler failed (?P<times>\d+) times: (?P<error>.*)",
 #: an error of ours as a consumer wrote it in a reason after "<type>: ": "<code> <details>" (Error.__str__) when it
 #: refused the event, its repr ("StockBusy('stock_busy', {...})") after "handler failed N times: " when it gave up
 _CODE = re.compile(r"(?P<code>[a-z][a-z0-9_]*)(?: .*)?", re.DOTALL)
-_CODE_REPR = re.compile(r"\w+\('(?P<code>[a-z][a-z0-9_]*)'(?:, .*)?\)", re.DOTALL)
+_CODE_REPR = re.compile(r"(?P<kind>\w+)\('(?P<code>[a-z][a-z0-9_]*)'(?:, .*)?\)", re.DOTALL)
 
 
 def error_headers(exc: BaseException) -> list[tuple[str, bytes]]:
@@ -121,6 +121,8 @@ def _code_in(reason: str, type_: str) -> str | None:
     """The code of an error of ours as a consumer wrote it in a reason (_CODE, _CODE_REPR); None for another reason."""
     if match := _FAILED.fullmatch(reason):
         found = _CODE_REPR.fullmatch(match["error"])
+        # only one of our errors, by its class and its own code: not a KeyError('busy') of a key named like a code
+        found = found if found and (found["kind"], found["code"]) in _our_kinds() else None
     else:
         found = _CODE.fullmatch(reason.removeprefix(f"{type_}: ")) if reason.startswith(f"{type_}: ") else None
     return found["code"] if found else None
@@ -132,16 +134,26 @@ def known_messages() -> dict[str, str]:
     no detail to fill in: that message (its catalog text). A code whose errors say different things or need their
     details (insufficient_stock's figures) or say themselves otherwise is left out, and one with no message of its
     own (business_rule): a message said for it would be guessed."""
-    from shared import errors
-    from shared.spec import all_specs
     said: dict[str, set] = {}
-    for module in (errors, *(spec.errors for spec in all_specs() if spec.errors is not None)):
-        for kind in vars(module).values():
-            if isinstance(kind, type) and issubclass(kind, Error):
-                # one that says itself otherwise (per its details) has no one message: None leaves its code out
-                said.setdefault(kind.code, set()).add(kind.message if kind.describe is Error.describe else None)
+    for kind in _error_kinds():
+        # one that says itself otherwise (per its details) has no one message: None leaves its code out
+        said.setdefault(kind.code, set()).add(kind.message if kind.describe is Error.describe else None)
     return {code: message for code, (message, *others) in said.items()
             if not others and message and "{" not in message and message != Error.message}
+
+
+@functools.cache
+def _our_kinds() -> frozenset[tuple[str, str]]:
+    """(class name, code) of each error of ours, as its repr in a reason names them."""
+    return frozenset((kind.__name__, kind.code) for kind in _error_kinds())
+
+
+def _error_kinds() -> list[type[Error]]:
+    """The errors shared/errors.py and each service's `errors` module declare."""
+    from shared import errors
+    from shared.spec import all_specs
+    return [kind for module in (errors, *(spec.errors for spec in all_specs() if spec.errors is not None))
+            for kind in vars(module).values() if isinstance(kind, type) and issubclass(kind, Error)]
 
 
 def identity(entry: dict, value: bytes | None) -> str:

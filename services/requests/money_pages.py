@@ -16,7 +16,7 @@ from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_
                              month_bounds, month_of)
 from shared.charts import bars
 from shared.districts import depot_districts
-from shared.errors import CsrfFailed, Error
+from shared.errors import CsrfFailed, Error, outcome
 from shared.field_messages import translated
 from shared.i18n import language
 from shared.lists import day_arg, pager
@@ -224,6 +224,8 @@ def _save_scheme(principal, code: str | None):
     except ma.ValidationError as exc:
         errors = translated(scheme_forms.flatten(exc.messages), language())
     except Error as exc:
+        if outcome(exc).ours:  # the scheme book busy (others saving it): the page for that, 503 with Retry-After
+            raise
         error = exc.describe_on_page()
     template = "requests/scheme.html" if code else "requests/schemes.html"
     return _scheme_page(template, schemes=list(schemes.listing_by_code(db()).values()), form=form, error=error,

@@ -666,3 +666,29 @@ def test_a_cooperatives_request_for_one_member_says_one_member_on_the_list_and_t
         admin = person(apps["requests"], config, "admin", lang)
         for page in (text(secretary_of(apps, config, lang).get("/my")), text(admin.get("/admin/approvals"))):
             assert one in page and "1 members" not in page and "1 सदस्यों" not in page, (lang, page)
+
+
+@pytest.mark.parametrize("lang,title", [("en", "Not available just now"), ("hi", "अभी उपलब्ध नहीं")])
+def test_a_request_the_store_is_too_busy_to_take_is_the_busy_page_not_a_form_error(apps, config, monkeypatch, lang,
+                                                                                    title):
+    """A record too busy to take the request (Busy, a failure on our side: the API's 503 busy with Retry-After 1)
+    was said on the form as if the secretary had typed something wrong, 400 with no Retry-After. It is the app's
+    page for a failure on our side, 503 with Retry-After, as every page shows it; nothing is sent."""
+    import mongomock
+
+    from shared.errors import Busy
+
+    def busy(self, *args, **kwargs):
+        raise Busy()
+    secretary = secretary_of(apps, config, lang)
+    grid = {f"qty-ART-000{n}-{COTTON}": "10" for n in (1, 2, 3)}
+    for method in ("insert_one", "update_one", "find_one_and_update"):
+        monkeypatch.setattr(mongomock.collection.Collection, method, busy)
+    sent = secretary.post("/coop/new", data={"csrf_token": secretary.csrf, "depot": "VNS", "idempotency_key": "k1",
+                                             **grid}, headers={"Accept": "text/html"})
+    page = sent.get_data(as_text=True)
+    assert sent.status_code == 503 and sent.headers.get("Retry-After") == "1", \
+        (sent.status_code, text_of(sent)[-600:])
+    assert f"<title>{title} · rawbank</title>" in page and Busy().describe_on_page(lang) in page
+    monkeypatch.undo()
+    assert not list(apps["requests"].extensions["rawbank"].db.requisitions.find())

@@ -172,3 +172,17 @@ def test_a_letter_with_its_own_words_says_them_and_derives_nothing():
     refusal = ArtisanInactive({"artisan_id": "ART-9"})
     letter = kept(f"RequisitionApproved: {refusal}", refusal, "rawbank-requests")
     assert letter["error_said"] and meaning(letter) is None
+
+
+@pytest.mark.parametrize("repr_", ["KeyError('busy')", "ValueError('conflict', 3)", "StockBusy('busy', {})"])
+def test_an_exception_whose_repr_only_looks_like_one_of_ours_derives_no_meaning(repr_):
+    """An old letter's reason after "handler failed N times: " is the repr of what the handler raised: a KeyError of
+    a key named like one of our codes ("busy"), or a class of ours with another class's code, was read as that code
+    and said as "This record is very busy". Only one of our errors, its class and its own code, is derived."""
+    from shared.dead_letters import meaning
+    letter = kept(f"RequisitionApproved: handler failed 3 times: {repr_}", KeyError("busy"))
+    assert meaning(letter) is None
+    english = explain(letter, "en")
+    assert english.startswith("The inventory service failed unexpectedly 3 times applying the RequisitionApproved "
+                              "event ev-1"), english
+    assert "very busy" not in english and "conflicts" not in english, english

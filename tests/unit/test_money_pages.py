@@ -880,3 +880,35 @@ def test_the_request_page_reads_the_account_and_the_terms_once_for_what_to_pay_f
     assert "your dues on earlier requests, ₹9,000.00, and this request's ₹2,898.00 come to ₹11,898.00, and your " \
            "credit limit is ₹1,000.00" in words
     assert reads == {"account": 2, "terms": 1}  # the other account read: this request's payments (of_requisition)
+
+
+def test_a_scheme_saved_while_another_admin_keeps_saving_is_the_busy_page_with_retry_after(config, monkeypatch):
+    """Another admin saves the scheme book between each read of it and the write conditional on its version: the
+    form showed "This record is very busy" as a form error with 400 and no Retry-After, though a busy record is a
+    failure on our side (Outcome.ours), which the API answers 503 busy with Retry-After 1. The page is the app's page
+    for that, 503 with Retry-After, in the reader's language; nothing is saved."""
+    import mongomock
+    read, racing = mongomock.collection.Collection.find_one, []
+
+    def read_then_another_writes(self, filter=None, *args, **kwargs):
+        found = read(self, filter, *args, **kwargs)
+        if racing and self.name == "schemes" and filter == {"_id": "schemes"}:
+            self.update_one({"_id": "schemes"}, {"$inc": {"version": 1}})  # the other admin's save
+        return found
+    client = connect("mongomock://money-busy-schemes")  # (which installs the store's own find_one)
+    monkeypatch.setattr(mongomock.collection.Collection, "find_one", read_then_another_writes)
+    runtime = Runtime(requests_service.spec(), config, client=client)
+    requests_service.spec().seed(runtime.db, config)
+    app = requests_service.create_app(config, runtime)
+    for lang, title in (("en", "Not available just now"), ("hi", "अभी उपलब्ध नहीं")):
+        admin = person(app, config, "admin", lang=lang)
+        form = {"csrf_token": admin.csrf, "code": "YSS", "name": "Yarn Supply Scheme", "name_hi": "धागा आपूर्ति योजना",
+                "subsidy_percent": "10", "valid_from": "2019-04-01", "valid_to": "2021-03-31",
+                "cap-0-category": "cotton-hank-upto-40s", "cap-0-per_loom_per_month": "30"}
+        racing.append(True)
+        busy = admin.post("/admin/schemes", data=form, headers={"Origin": REQUESTS, "Accept": "text/html"})
+        racing.clear()
+        page = busy.get_data(as_text=True)
+        assert busy.status_code == 503 and busy.headers.get("Retry-After") == "1", (busy.status_code, page[:300])
+        assert f"<title>{title} · rawbank</title>" in page and f'<html lang="{lang}">' in page
+        assert "YSS" not in text(admin.get("/admin/schemes"))
