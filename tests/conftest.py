@@ -178,3 +178,40 @@ class WatchedWakeup(Wakeup):
     def wait(self, seen: int, timeout: float) -> bool:
         self.waiting.set()
         return super().wait(seen, timeout)
+
+
+def store_fails_reading(monkeypatch, collection: str, fault) -> None:
+    """Every read of `collection` fails with `fault()` (the login's and the page's other reads still answer): the
+    store not answering (pymongo's ServerSelectionTimeoutError), or an error of ours it raises (Busy,
+    StoreUnavailable), in the middle of a page's read."""
+    import mongomock
+    for method in ("find", "find_one", "aggregate", "count_documents", "distinct"):
+        real = getattr(mongomock.collection.Collection, method)
+
+        def failing(self, *args, _real=real, **kwargs):
+            if self.name == collection:
+                raise fault()
+            return _real(self, *args, **kwargs)
+        monkeypatch.setattr(mongomock.collection.Collection, method, failing)
+
+
+def our_side_faults():
+    """(fault, Retry-After, what the page says in English, in Hindi): the failures on our side a page may meet."""
+    from pymongo.errors import ServerSelectionTimeoutError
+
+    from shared.errors import Busy, StoreUnavailable
+    down = ("The data store is not answering just now.", "डेटा भंडार अभी जवाब नहीं दे रहा है।")
+    return [(lambda: ServerSelectionTimeoutError("127.0.0.1:27017: [Errno 111] Connection refused"), "5", *down),
+            (lambda: StoreUnavailable(reason="disk full"), "5", *down),
+            (Busy, "1", Busy().describe_on_page("en"), Busy().describe_on_page("hi"))]
+
+
+def is_our_side_page(response, lang: str, retry_after: str, said: str) -> str:
+    """The app's page for a failure on our side (503, Retry-After, in `lang`), no form error."""
+    page = response.get_data(as_text=True)
+    title = {"en": "Not available just now", "hi": "अभी उपलब्ध नहीं"}[lang]
+    assert response.status_code == 503 and response.headers.get("Retry-After") == retry_after, \
+        (response.status_code, response.headers.get("Retry-After"), page[-1500:])
+    assert f"<title>{title} · rawbank</title>" in page and f'<html lang="{lang}">' in page and said in page, page
+    assert 'class="notice error"' not in page, page  # no form error, as if the person had typed something wrong
+    return page

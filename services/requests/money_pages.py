@@ -78,6 +78,8 @@ def estimate(principal):
         try:
             found = requisitions.estimate(db(), principal, {"depot": depot, "lines": lines}, now=_now())
         except Error as exc:
+            if outcome(exc).ours:  # the store busy or not answering: the page for that (503, Retry-After)
+                raise
             error = exc.describe_on_page()
         else:  # only the entitlements this request counts against
             asked = {line["category"] for line in found["pricing"]["lines"]}
@@ -249,6 +251,8 @@ def claims_page(principal):
         try:
             claim = claims.report(db(), chosen, month, _now())
         except Error as exc:
+            if outcome(exc).ours:  # the store busy or not answering: the page for that (503, Retry-After)
+                raise
             error = exc.describe_on_page()
     # a month or scheme that gives no claim is refused (400), as the department's reports refuse theirs
     return render_template("requests/claims.html", schemes=known, chosen=chosen, month=month, claim=claim,
@@ -268,10 +272,13 @@ def _year_page(known: list[str], chosen: str):
         try:
             found = claims.year_claims(db(), chosen, year, now)
         except Error as exc:
+            if outcome(exc).ours:  # the store busy or not answering: the page for that (503, Retry-After)
+                raise
             error = exc.describe_on_page()
     return render_template("requests/claims_year.html", schemes=known, chosen=chosen, year=year, claims=found,
                            error=error, errors=errors,
-                           years=_years(chosen, year if not errors else None, now), this_month=month_of(now)), 400 if error or errors else 200
+                           years=_years(chosen, year if not errors else None, now), this_month=month_of(now)), \
+        400 if error or errors else 200
 
 
 def _years(scheme: str, asked: str | None, now: datetime, most: int = 30) -> list[str]:

@@ -16,6 +16,7 @@ from shared.envelope import decode_event
 from shared.i18n import LANG_COOKIE
 from shared.mongo import connect
 from shared.runtime import Runtime
+from tests.conftest import is_our_side_page, our_side_faults, store_fails_reading
 
 REQUESTS = "http://127.0.0.1:8002"
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>")
@@ -912,3 +913,36 @@ def test_a_scheme_saved_while_another_admin_keeps_saving_is_the_busy_page_with_r
         assert busy.status_code == 503 and busy.headers.get("Retry-After") == "1", (busy.status_code, page[:300])
         assert f"<title>{title} · rawbank</title>" in page and f'<html lang="{lang}">' in page
         assert "YSS" not in text(admin.get("/admin/schemes"))
+
+
+@pytest.mark.parametrize("fault,retry_after,said_en,said_hi", our_side_faults())
+def test_the_price_when_the_store_fails_on_our_side_is_the_app_s_page_for_it_not_a_form_error(
+        apps, config, monkeypatch, fault, retry_after, said_en, said_hi):
+    """The store failing while the price is read (not answering, or an error of ours: busy, unavailable) was said on
+    the estimate as a form error (400, as if the artisan had typed something wrong) whenever it came as one of our
+    errors. It is the app's page for a failure on our side, 503 with Retry-After, in the reader's language; a depot
+    requests does not know stays a form error."""
+    unknown = person(apps["requests"], config, "artisan", lang="en", artisan_id="ART-0001") \
+        .get("/my/estimate?depot=KNP&qty-YRN-COT-40=5")
+    assert unknown.status_code == 200 and 'class="notice error"' in unknown.get_data(as_text=True)
+    store_fails_reading(monkeypatch, "prices", fault)
+    for lang, said in (("en", said_en), ("hi", said_hi)):
+        artisan = person(apps["requests"], config, "artisan", lang=lang, artisan_id="ART-0001")
+        is_our_side_page(artisan.get("/my/estimate?depot=VNS&qty-YRN-COT-40=10", headers={"Accept": "text/html"}),
+                         lang, retry_after, said)
+
+
+@pytest.mark.parametrize("fault,retry_after,said_en,said_hi", our_side_faults())
+@pytest.mark.parametrize("path", ["/admin/claims?month=2026-11", "/admin/claims?year=2026-27"])
+def test_a_claim_the_store_fails_to_read_on_our_side_is_the_app_s_page_for_it_not_a_form_error(
+        apps, config, monkeypatch, path, fault, retry_after, said_en, said_hi):
+    """The store failing while a month's or a year's claims are read (the requisitions they count) was said on the
+    claims page as a form error, 400, whenever it came as one of our errors; it is the app's page for a failure on
+    our side, 503 with Retry-After, in the reader's language. A month the scheme does not cover stays a form
+    error."""
+    refused = person(apps["requests"], config, "admin", lang="en").get("/admin/claims?month=2026-13")
+    assert refused.status_code == 400 and 'class="notice error"' in refused.get_data(as_text=True)
+    store_fails_reading(monkeypatch, "requisitions", fault)
+    for lang, said in (("en", said_en), ("hi", said_hi)):
+        admin = person(apps["requests"], config, "admin", lang=lang)
+        is_our_side_page(admin.get(path, headers={"Accept": "text/html"}), lang, retry_after, said)

@@ -14,7 +14,7 @@ from services.notifier import create_app, handlers, spec, stream
 from shared.envelope import new_event
 from shared.mongo import connect
 from shared.runtime import Runtime
-from tests.conftest import WatchedWakeup
+from tests.conftest import WatchedWakeup, is_our_side_page, our_side_faults, store_fails_reading
 
 
 @pytest.fixture
@@ -870,3 +870,20 @@ def test_a_cooperative_with_no_shares_this_month_is_said_so_in_words_on_the_char
     [stacked] = re.findall(r"<g [^>]*data-row>.*?</g>", phone, re.S)
     assert "<rect" not in stacked and words in stacked and "–" not in stacked
     assert 'data-group="SMBSS"' in shown.split("</figure>")[1]  # the table lists it still
+
+
+@pytest.mark.parametrize("fault,retry_after,said_en,said_hi", our_side_faults())
+@pytest.mark.parametrize("name,read", [("distribution", "report_dispatches"), ("unmet-demand", "report_unmet"),
+                                       ("cooperatives", "shares")])
+def test_a_report_the_store_fails_to_read_on_our_side_is_the_app_s_page_for_it_not_a_form_error(
+        client, token, monkeypatch, name, read, fault, retry_after, said_en, said_hi):
+    """The store failing while a report's figures are read was said on the report as a form error, 400, whenever it
+    came as one of our errors (busy, unavailable); it is the app's page for a failure on our side, 503 with
+    Retry-After, in the reader's language. A month written wrong stays a form error."""
+    refused = client.get(f"/admin/reports/{name}?month=2026-13", headers={**token("admin"), "Accept": "text/html"})
+    assert refused.status_code == 400 and 'class="notice error"' in refused.get_data(as_text=True)
+    store_fails_reading(monkeypatch, read, fault)
+    for lang, said in (("en", said_en), ("hi", said_hi)):
+        is_our_side_page(client.get(f"/admin/reports/{name}?month=2026-11",
+                                    headers={**token("admin"), "Accept-Language": lang, "Accept": "text/html"}),
+                         lang, retry_after, said)
