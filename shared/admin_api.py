@@ -29,9 +29,9 @@ class Unanswered(Exception):
         self.url, self.cause = url, cause
 
 
-def admin_token(config, sub: str) -> str:
+def admin_token(config, sub: str, ttl_seconds: int = 300) -> str:
     """A short-lived admin token signed with the services' secret, as this command knows it."""
-    return issue_token(config.jwt_secret, sub=sub, role="admin", ttl_seconds=300)
+    return issue_token(config.jwt_secret, sub=sub, role="admin", ttl_seconds=ttl_seconds)
 
 
 def call(url: str, token: str, *, method: str = "GET", timeout: float = 120, body: dict | None = None) -> dict:

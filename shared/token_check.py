@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.parse
-import urllib.request
 
 from shared.i18n import N_
 
@@ -60,9 +59,11 @@ def name_of(sub: str, config) -> dict:
     if urls:
         if "requests" not in urls:
             return {}
+        from shared.admin_api import Unanswered, call
         try:
-            return _read(urls["requests"], f"/api/v1/users/{urllib.parse.quote(sub, safe='')}/name", config)
-        except (OSError, ValueError):  # 404: nobody logs in with it; anything else says nothing of it
+            return call(urls["requests"].rstrip("/") + f"/api/v1/users/{urllib.parse.quote(sub, safe='')}/name",
+                        _admin_token(config), timeout=5)
+        except Unanswered:  # 404: nobody logs in with it; anything else says nothing of it
             return {}
     from shared.spec import declaring
     spec = declaring("name_of")
@@ -81,27 +82,15 @@ def _running(config) -> dict:
     return (DataDir(config.data_dir).read_json("running.json") or {}).get("urls") or {}
 
 
-def _read(base: str, path: str, config) -> dict:
-    """GET `path` on a running service as a short-lived admin: its JSON answer (HTTPError, OSError: not answered)."""
-    import json
-    with _as_admin(base.rstrip("/") + path, _admin_token(config)) as answer:
-        return json.loads(answer.read())
-
-
 def _admin_token(config) -> str:
-    """A short-lived admin token, signed as the services check theirs, for what `rawbank token` asks them."""
-    from shared.auth import issue_token
-    return issue_token(config.jwt_secret, sub="rawbank-token", role="admin", ttl_seconds=60)
-
-
-def _as_admin(url: str, token: str):
-    """GET `url` with `token` (HTTPError for a refusal, OSError: not answering)."""
-    return urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"}),
-                                  timeout=5)
+    """A one-minute admin token, signed as the services check theirs, for what `rawbank token` asks them."""
+    from shared.admin_api import admin_token
+    return admin_token(config, "rawbank-token", ttl_seconds=60)
 
 
 def _over_the_api(config, asked) -> dict | None:
     """While `rawbank dev` runs on the data directory: each asked with a short admin token; None if it does not."""
+    from shared.admin_api import Unanswered, call
     urls = _running(config)
     if not urls:
         return None
@@ -114,13 +103,11 @@ def _over_the_api(config, asked) -> dict | None:
             continue
         url = urls[service].rstrip("/") + path.format(urllib.parse.quote(value, safe=""))
         try:
-            with _as_admin(url, token):
-                found[claim] = True
-        except urllib.error.HTTPError as error:
-            if error.code == 404:
+            call(url, token, timeout=5)
+            found[claim] = True
+        except Unanswered as exc:  # not answering: signed as before
+            if isinstance(exc.cause, urllib.error.HTTPError) and exc.cause.code == 404:
                 found[claim] = False  # anything else (401: another secret) says nothing of it
-        except OSError:
-            pass  # not answering: signed as before
     return found
 
 
