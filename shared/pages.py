@@ -335,6 +335,15 @@ def page(*roles: str):
     return decorator
 
 
+def form_error(exc: Error) -> str:
+    """What a form says of `exc`, a refusal the person can put right, in the page's language. A failure on our side
+    (a record busy, the store failing) is no mistake of theirs: it is raised on to the app's page for it (503 with
+    Retry-After, _error_failed), as a @page passes it on."""
+    if outcome(exc).ours:
+        raise exc
+    return exc.describe_on_page()
+
+
 def error_page(status: int, text: str, onward: tuple[str, str] | None = None):
     """The page that says what went wrong; `onward`: (address, words) of a link to where to go instead."""
     titles = {403: _("Not allowed"), 404: _("Not found"), 409: _("Not possible now")}

@@ -11,10 +11,10 @@ from services.notifier import report_names, reports
 from services.notifier.report_schemas import BeneficiaryQuery, CooperativesQuery, DistributionQuery, UnmetQuery
 from shared.calendar import month_of
 from shared.charts import bars
-from shared.errors import Error, outcome
+from shared.errors import Error
 from shared.field_messages import translated
 from shared.i18n import language, translate
-from shared.pages import label, money, number, page
+from shared.pages import form_error, label, money, number, page
 from shared.web import db
 
 blp = Blueprint("report_pages", __name__, template_folder="templates")
@@ -56,9 +56,7 @@ def report(principal, name):
     except ma.ValidationError as exc:
         query, errors = {"month": request.args.get("month"), "group_by": None}, _field_errors(name, exc.messages)
     except Error as exc:
-        if outcome(exc).ours:  # the store busy or not answering: the page for that (503, Retry-After)
-            raise
-        query, error = {**request.args}, exc.describe_on_page()
+        query, error = {**request.args}, form_error(exc)
     names = report_names.names(db(), found) if found else {}
     return render_template(f"notifier/report_{name.replace('-', '_')}.html", name=name, reports=REPORTS, found=found,
                            error=error, errors=errors, month=query.get("month") or month_of(now),

@@ -13,9 +13,9 @@ from services.requests.pages import names_of, over_quota, share_logins
 from services.requests.schemas import MAX_COOPERATIVE_LINES, MAX_NOTE
 from shared import names
 from shared.calendar import financial_year_of, is_financial_year, is_month, month_of
-from shared.errors import CsrfFailed, Error, outcome
+from shared.errors import CsrfFailed, Error
 from shared.i18n import language
-from shared.pages import material_name, page, same_site_post, url_of
+from shared.pages import form_error, material_name, page, same_site_post, url_of
 from shared.quantity import format_quantity, parse_quantity
 from shared.web import db
 
@@ -82,9 +82,7 @@ def new_for_members(principal):
                 url_of("requests", f"/my/requisitions/{exc.details['requisition_id']}")
             form.pop("idempotency_key", None)
         except Error as exc:
-            if outcome(exc).ours:  # a record busy, the store failing: the page for that (503, Retry-After)
-                raise
-            error, bad = exc.describe_on_page(), _cells_of(exc, members, known)
+            error, bad = form_error(exc), _cells_of(exc, members, known)
     return render_template("requests/coop_new.html", coop=coop, members=members, materials=known, catalog=catalog,
                            form=form, first=first, notice=notice, over=over, estimate=estimate,
                            chosen=chosen_of(form, members, known), opened=_opened(bad | set(over), members, known),

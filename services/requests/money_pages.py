@@ -16,12 +16,12 @@ from shared.calendar import (add_days, day_of, day_start, financial_year_of, is_
                              month_bounds, month_of)
 from shared.charts import bars
 from shared.districts import depot_districts
-from shared.errors import CsrfFailed, Error, outcome
+from shared.errors import CsrfFailed, Error
 from shared.field_messages import translated
 from shared.i18n import language
 from shared.lists import day_arg, pager
 from shared.money import format_money
-from shared.pages import district_name, in_page_language, labels, money, page, same_site_post, url_of
+from shared.pages import district_name, form_error, in_page_language, labels, money, page, same_site_post, url_of
 from shared.quantity import parse_quantity
 from shared.text import plain_name
 from shared.web import db
@@ -78,9 +78,7 @@ def estimate(principal):
         try:
             found = requisitions.estimate(db(), principal, {"depot": depot, "lines": lines}, now=_now())
         except Error as exc:
-            if outcome(exc).ours:  # the store busy or not answering: the page for that (503, Retry-After)
-                raise
-            error = exc.describe_on_page()
+            error = form_error(exc)
         else:  # only the entitlements this request counts against
             asked = {line["category"] for line in found["pricing"]["lines"]}
             # over a monthly quota, submit refuses the whole request: the price says so (what is left, the day it
@@ -225,10 +223,8 @@ def _save_scheme(principal, code: str | None):
         return redirect(url_of("requests", "/admin/schemes"))
     except ma.ValidationError as exc:
         errors = translated(scheme_forms.flatten(exc.messages), language())
-    except Error as exc:
-        if outcome(exc).ours:  # the scheme book busy (others saving it): the page for that, 503 with Retry-After
-            raise
-        error = exc.describe_on_page()
+    except Error as exc:  # the scheme book busy (others saving it) is passed on: 503 with Retry-After
+        error = form_error(exc)
     template = "requests/scheme.html" if code else "requests/schemes.html"
     return _scheme_page(template, schemes=list(schemes.listing_by_code(db()).values()), form=form, error=error,
                         errors=errors, scheme=schemes.listing_by_code(db()).get(code)), 400
@@ -251,9 +247,7 @@ def claims_page(principal):
         try:
             claim = claims.report(db(), chosen, month, _now())
         except Error as exc:
-            if outcome(exc).ours:  # the store busy or not answering: the page for that (503, Retry-After)
-                raise
-            error = exc.describe_on_page()
+            error = form_error(exc)
     # a month or scheme that gives no claim is refused (400), as the department's reports refuse theirs
     return render_template("requests/claims.html", schemes=known, chosen=chosen, month=month, claim=claim,
                            error=error, errors=errors,
@@ -272,9 +266,7 @@ def _year_page(known: list[str], chosen: str):
         try:
             found = claims.year_claims(db(), chosen, year, now)
         except Error as exc:
-            if outcome(exc).ours:  # the store busy or not answering: the page for that (503, Retry-After)
-                raise
-            error = exc.describe_on_page()
+            error = form_error(exc)
     return render_template("requests/claims_year.html", schemes=known, chosen=chosen, year=year, claims=found,
                            error=error, errors=errors,
                            years=_years(chosen, year if not errors else None, now), this_month=month_of(now)), \

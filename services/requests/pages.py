@@ -16,7 +16,7 @@ from shared import names
 from shared.auth import COOKIE, current_principal, decode_token
 from shared.errors import CsrfFailed, Error, outcome
 from shared.i18n import LANG_COOKIE, LANGUAGES, language
-from shared.pages import (as_typed, home_url, in_words, labels, number, page, safe_next,
+from shared.pages import (as_typed, form_error, home_url, in_words, labels, number, page, safe_next,
                           same_site_post, url_of)
 from shared.web import client_address, db, request_id
 
@@ -54,10 +54,8 @@ def login():
             user = login_throttle.authenticate(db(), request.form.get("username", "").strip(),
                                                request.form.get("password", ""), client_address())
             token = users.login_token(db(), user, current_app.config["RAWBANK"])
-        except Error as exc:
-            if outcome(exc).ours:  # the store busy or not answering is no wrong password: the app's page
-                raise                       # for a failure on our side (shared/pages.py), as a @page passes it on
-            error = exc.describe_on_page()
+        except Error as exc:  # the store busy or not answering is no wrong password: form_error passes it on
+            error = form_error(exc)
         else:
             return _logged_in(user, token, next_url)
     return render_template("requests/login.html", error=error, next_url=next_url,
